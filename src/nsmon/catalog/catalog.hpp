@@ -1,0 +1,80 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nsmon/core/diagnostic.hpp"
+
+namespace nsmon::catalog {
+
+enum class MetricType { counter, gauge, histogram, summary, info };
+const char* to_string(MetricType t);
+std::optional<MetricType> parse_metric_type(std::string_view s);
+
+struct Label {
+  std::string name;
+  std::vector<std::string> values; ///< the fixed value set; empty when open
+  bool high_cardinality = false;
+  std::string help;
+};
+
+struct Metric {
+  std::string name; ///< the name as exported (counters include _total)
+  MetricType type = MetricType::gauge;
+  std::string help;
+  std::string unit;  ///< seconds, bytes, percent, ratio, count, none
+  std::string stage; ///< training, inference, symbolic, knowledge_graph, system, errors, app
+  std::string source;
+  std::vector<Label> labels;
+  std::vector<double> buckets; ///< histograms, without +Inf
+  std::vector<std::string> renamed_from;
+  std::string extension;    ///< why it was added, when it is not in the seeds
+  bool prometheus = false;  ///< a series Prometheus itself adds (up, ALERTS, ...)
+  bool open_labels = false; ///< may carry labels beyond `labels` (ALERTS carries rule labels)
+  core::Span span;          ///< where it is defined
+
+  const Label* label(std::string_view n) const;
+};
+
+/// How a series name seen on the wire or in PromQL relates to a catalog metric.
+struct SeriesRef {
+  const Metric* metric = nullptr;
+  std::string suffix; ///< "", "_bucket", "_sum", "_count", "_created", "_info"
+  bool exists = true; ///< false when the name is the metric's but no such series is exported
+                      ///< (a histogram's base name, a summary's base name)
+};
+
+/// The metric catalog: the contract between the detector and every nsmon check.
+class Catalog {
+public:
+  std::vector<Metric> metrics;            ///< the application's
+  std::vector<Metric> prometheus_series;  ///< added by Prometheus
+  std::vector<std::string> target_labels; ///< job, instance
+  std::vector<std::string> external_prefixes;
+  std::string path; ///< where it was loaded from ("<embedded>" for the default)
+
+  /// A metric (application or Prometheus) by its catalog name.
+  const Metric* find(std::string_view name) const;
+  /// The metric that `old_name` was renamed to, if any.
+  const Metric* renamed_to(std::string_view old_name) const;
+  /// Resolves a series name (h_bucket, c_total, c_created, app_info_info, up, ...).
+  std::optional<SeriesRef> resolve(std::string_view series) const;
+  /// The series names a metric appears as on the wire, in exposition order.
+  static std::vector<std::string> wire_names(const Metric& m);
+  /// Whether a name belongs to an external namespace that is allowed unchecked.
+  bool is_external(std::string_view name) const;
+  /// Every series name that can exist (for suggestions and completion).
+  std::vector<std::string> all_series_names() const;
+};
+
+/// Loads a catalog from YAML text. Problems are appended to `diags` with file:line:col;
+/// the result holds whatever was valid. Never throws for bad content.
+Catalog load(const core::SourceFile& src, std::vector<core::Diagnostic>& diags);
+
+/// The catalog compiled into the binary (rules/catalog.yml at build time).
+const Catalog& embedded();
+/// The embedded catalog's text.
+std::string_view embedded_text();
+
+} // namespace nsmon::catalog

@@ -1,0 +1,58 @@
+#include "nsmon/cli/app.hpp"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "nsmon/cli/common.hpp"
+#include "nsmon/cli/exit_codes.hpp"
+#include "nsmon/core/error.hpp"
+
+namespace nsmon::cli {
+
+int main(int argc, char** argv) {
+  CLI::App app{"nsmon — monitor the Neurosymbolic Object Detection application through Prometheus and Grafana.",
+               "nsmon"};
+  app.set_version_flag("--version", std::string("nsmon ") + NSMON_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.footer(std::string("\n") + kExitCodeHelp + "\nRun 'nsmon SUBCOMMAND --help' for a subcommand's options.");
+  auto& g = global_options();
+  app.add_option("--catalog", g.catalog_path, "Metric catalog to use instead of the built-in one")
+      ->option_text("FILE");
+  app.add_option("--color", g.color, "Colour output: auto (default, honours NO_COLOR), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->option_text("WHEN");
+
+  // One line per subcommand, like ninja's table of subtools.
+  add_planned(app, "query", "Query Prometheus or a compatible backend (instant, range, series, alerts, ...)",
+              "issue #6");
+  add_planned(app, "lint-rules", "Check alert/recording rules and prometheus.yml against the metric catalog",
+              "issue #4");
+  add_planned(app, "gen-dashboards", "Render Grafana dashboards from templates/ into dashboards/", "issue #7");
+  add_planned(app, "watch", "Run the detector and show live training and inference stats", "issue #5");
+  add_catalog(app);
+
+  try {
+    app.parse(argc, argv);
+    return kOk;
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "nsmon: error: " << e.what() << "\nRun 'nsmon --help' for usage.\n";
+    return kUsage;
+  } catch (const Exit& e) {
+    return e.code;
+  } catch (const UsageError& e) {
+    std::cerr << "nsmon: error: " << e.what() << "\n";
+    return kUsage;
+  } catch (const Error& e) {
+    std::cerr << "nsmon: error: " << e.what() << "\n";
+    return kUsage;
+  }
+}
+
+} // namespace nsmon::cli

@@ -1,0 +1,58 @@
+#include "nsmon/cli/common.hpp"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <memory>
+
+#include "nsmon/cli/exit_codes.hpp"
+#include "nsmon/core/terminal.hpp"
+#include "nsmon/util/files.hpp"
+
+namespace nsmon::cli {
+
+GlobalOptions& global_options() {
+  static GlobalOptions g;
+  return g;
+}
+
+void print_diagnostics(const std::vector<core::Diagnostic>& diags, const core::SourceSet& sources) {
+  bool color = core::use_color(core::parse_color_mode(global_options().color), 2);
+  for (const auto& d : diags) std::cerr << core::render_text(d, sources, color);
+}
+
+const catalog::Catalog& load_catalog() {
+  static std::unique_ptr<catalog::Catalog> loaded;
+  const std::string& path = global_options().catalog_path;
+  if (path.empty()) return catalog::embedded();
+  if (loaded) return *loaded;
+  core::SourceSet sources;
+  const auto& src = sources.add(path, util::read_file(path));
+  std::vector<core::Diagnostic> diags;
+  auto cat = catalog::load(src, diags);
+  core::sort_diagnostics(diags);
+  print_diagnostics(diags, sources);
+  for (const auto& d : diags)
+    if (d.severity == core::Severity::error) {
+      std::cerr << "nsmon: error: the catalog " << path << " is invalid\n";
+      throw Exit{kUsage};
+    }
+  loaded = std::make_unique<catalog::Catalog>(std::move(cat));
+  return *loaded;
+}
+
+void add_planned(CLI::App& app, const char* name, const char* description, const char* issue) {
+  auto* sub = app.add_subcommand(name, description);
+  // Accept any arguments so that the message below is what users see, not a parse error.
+  static std::vector<std::string> ignored;
+  sub->add_option("args", ignored, "(not implemented yet)");
+  sub->allow_extras();
+  sub->fallthrough(false);
+  std::string n = name, i = issue;
+  sub->callback([n, i] {
+    std::cerr << "nsmon: error: '" << n << "' is not implemented yet in nsmon " << NSMON_VERSION << " (planned, "
+              << i << ")\n";
+    throw Exit{kUsage};
+  });
+}
+
+} // namespace nsmon::cli

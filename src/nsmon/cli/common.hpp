@@ -1,0 +1,40 @@
+#pragma once
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "nsmon/catalog/catalog.hpp"
+#include "nsmon/core/diagnostic.hpp"
+#include "nsmon/core/source.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace nsmon::cli {
+
+/// Options every subcommand understands (given before or after the subcommand).
+struct GlobalOptions {
+  std::string catalog_path; ///< empty: the embedded catalog
+  std::string color = "auto";
+};
+GlobalOptions& global_options();
+
+/// Thrown to end the program with a code after output was already printed.
+struct Exit {
+  int code;
+};
+
+/// Prints diagnostics compiler-style on stderr (colour if stderr is a terminal).
+void print_diagnostics(const std::vector<core::Diagnostic>& diags, const core::SourceSet& sources);
+
+/// The catalog selected by --catalog (or the embedded one). A broken catalog file is reported
+/// with positions on stderr and ends the program with exit code 2.
+const catalog::Catalog& load_catalog();
+
+/// Adds a subcommand that is planned but not built yet: it says so and exits 2.
+void add_planned(CLI::App& app, const char* name, const char* description, const char* issue);
+
+void add_catalog(CLI::App& app);
+
+} // namespace nsmon::cli

@@ -1,0 +1,112 @@
+#include "nsmon/core/yaml.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+#include "nsmon/util/strings.hpp"
+
+namespace nsmon::core {
+
+std::optional<YAML::Node> YamlReader::parse() {
+  try {
+    return YAML::Load(src_.text());
+  } catch (const YAML::DeepRecursion& e) {
+    out_.push_back({Severity::error, {src_.path(), e.mark.line + 1, e.mark.column + 1, 1}, "yaml/syntax",
+                    "YAML nesting is too deep", {}});
+  } catch (const YAML::Exception& e) {
+    int line = e.mark.is_null() ? 1 : e.mark.line + 1;
+    int col = e.mark.is_null() ? 1 : e.mark.column + 1;
+    out_.push_back({Severity::error, {src_.path(), line, col, 1}, "yaml/syntax", "YAML: " + e.msg, {}});
+  }
+  return std::nullopt;
+}
+
+Span YamlReader::span(const YAML::Node& n) const {
+  YAML::Mark m = n.Mark();
+  if (m.is_null()) return {src_.path(), 0, 0, 0};
+  int len = n.IsScalar() ? static_cast<int>(n.Scalar().size()) : 1;
+  // A quoted scalar's text starts after its quote; keep the caret on the quote and cover both.
+  auto off = static_cast<std::size_t>(m.pos);
+  if (n.IsScalar() && off < src_.text().size() && (src_.text()[off] == '"' || src_.text()[off] == '\'')) len += 2;
+  return {src_.path(), m.line + 1, m.column + 1, std::max(len, 1)};
+}
+
+void YamlReader::add(Severity sev, const YAML::Node& at, std::string check, std::string message,
+                     std::string suggestion) {
+  out_.push_back({sev, span(at), std::move(check), std::move(message), std::move(suggestion)});
+}
+
+void YamlReader::error(const YAML::Node& at, std::string check, std::string message, std::string suggestion) {
+  add(Severity::error, at, std::move(check), std::move(message), std::move(suggestion));
+}
+
+void YamlReader::warning(const YAML::Node& at, std::string check, std::string message, std::string suggestion) {
+  add(Severity::warning, at, std::move(check), std::move(message), std::move(suggestion));
+}
+
+bool YamlReader::check_mapping(const YAML::Node& n, const std::vector<std::string>& allowed, std::string_view what) {
+  if (!n.IsMap()) {
+    error(n, "yaml/type", std::string(what) + " must be a mapping");
+    return false;
+  }
+  std::set<std::string> seen;
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    if (!it->first.IsScalar()) {
+      error(it->first, "yaml/type", "keys of " + std::string(what) + " must be plain names");
+      continue;
+    }
+    const std::string& key = it->first.Scalar();
+    if (!seen.insert(key).second) {
+      error(it->first, "yaml/duplicate-key", "duplicate key '" + key + "' in " + std::string(what));
+      continue;
+    }
+    bool known = false;
+    for (const auto& a : allowed) known = known || a == key;
+    if (!known) {
+      std::string hint = util::did_you_mean(key, allowed);
+      error(it->first, "yaml/unknown-field", "unknown field '" + key + "' in " + std::string(what),
+            hint.empty() ? "" : "did you mean '" + hint + "'?");
+    }
+  }
+  return true;
+}
+
+std::optional<std::string> YamlReader::string(const YAML::Node& n, std::string_view what) {
+  if (n.IsScalar()) return n.Scalar();
+  error(n, "yaml/type", std::string(what) + " must be a string");
+  return std::nullopt;
+}
+
+std::optional<double> YamlReader::number(const YAML::Node& n, std::string_view what) {
+  if (n.IsScalar()) {
+    const std::string& s = n.Scalar();
+    double v = 0;
+    auto res = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (res.ec == std::errc() && res.ptr == s.data() + s.size()) return v;
+  }
+  error(n, "yaml/type", std::string(what) + " must be a number");
+  return std::nullopt;
+}
+
+std::optional<bool> YamlReader::boolean(const YAML::Node& n, std::string_view what) {
+  if (n.IsScalar() && (n.Scalar() == "true" || n.Scalar() == "false")) return n.Scalar() == "true";
+  error(n, "yaml/type", std::string(what) + " must be true or false");
+  return std::nullopt;
+}
+
+std::optional<std::vector<std::string>> YamlReader::strings(const YAML::Node& n, std::string_view what) {
+  if (!n.IsSequence()) {
+    error(n, "yaml/type", std::string(what) + " must be a list of strings");
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  for (const auto& item : n) {
+    auto s = string(item, std::string(what) + " entries");
+    if (!s) return std::nullopt;
+    out.push_back(*s);
+  }
+  return out;
+}
+
+} // namespace nsmon::core

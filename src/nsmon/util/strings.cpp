@@ -1,0 +1,75 @@
+#include "nsmon/util/strings.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <numeric>
+
+namespace nsmon::util {
+
+std::string_view trim(std::string_view s) {
+  auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  auto e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i) out += sep;
+    out += parts[i];
+  }
+  return out;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t cap) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > cap) return cap + 1;
+  std::vector<std::size_t> row(a.size() + 1);
+  std::iota(row.begin(), row.end(), 0);
+  for (std::size_t j = 1; j <= b.size(); ++j) {
+    std::size_t diag = row[0];
+    row[0] = j;
+    std::size_t best = row[0];
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+      std::size_t up = row[i];
+      row[i] = std::min({row[i] + 1, row[i - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+      best = std::min(best, row[i]);
+    }
+    if (best > cap) return cap + 1;
+  }
+  return row[a.size()];
+}
+
+std::string did_you_mean(std::string_view name, const std::vector<std::string>& candidates) {
+  // A typo is at most a third of the name's length away (and at least one edit allowed).
+  std::size_t limit = std::max<std::size_t>(1, name.size() / 3);
+  std::string best;
+  std::size_t best_d = limit + 1;
+  for (const auto& c : candidates) {
+    std::size_t d = edit_distance(name, c, limit);
+    if (d < best_d || (d == best_d && !best.empty() && c < best)) {
+      best_d = d;
+      best = c;
+    }
+  }
+  return best_d <= limit && best != name ? best : std::string();
+}
+
+std::string format_number(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, res.ptr);
+}
+
+} // namespace nsmon::util

@@ -1,0 +1,22 @@
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nsmon::util {
+
+std::string_view trim(std::string_view s);
+bool starts_with(std::string_view s, std::string_view prefix);
+bool ends_with(std::string_view s, std::string_view suffix);
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+
+/// Levenshtein distance, capped: returns cap+1 as soon as the distance exceeds cap.
+std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t cap = 64);
+
+/// The candidate closest to `name` if it is close enough to be a likely typo, else "".
+std::string did_you_mean(std::string_view name, const std::vector<std::string>& candidates);
+
+/// Formats a number the way Prometheus prints sample values (shortest round-trip form).
+std::string format_number(double v);
+
+} // namespace nsmon::util
