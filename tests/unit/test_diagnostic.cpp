@@ -1,0 +1,46 @@
+#include <catch2/catch.hpp>
+
+#include "nsmon/core/diagnostic.hpp"
+#include "nsmon/util/strings.hpp"
+
+using namespace nsmon;
+
+TEST_CASE("compiler-style rendering with the source line and a caret", "[diagnostic]") {
+  core::SourceSet sources;
+  sources.add("rules.yml", "groups:\n  - name: a\n    expr: rate(x[5m])\n");
+  core::Diagnostic d{core::Severity::warning, {"rules.yml", 3, 11, 4}, "promql/rate-on-gauge", "rate() on a gauge", ""};
+  CHECK(core::render_text(d, sources, false) ==
+        "rules.yml:3:11: warning: rate() on a gauge [promql/rate-on-gauge]\n"
+        "      expr: rate(x[5m])\n"
+        "            ^~~~\n");
+  d.suggestion = "use deriv()";
+  CHECK(core::render_text(d, sources, false).find("  help: use deriv()\n") != std::string::npos);
+  CHECK(core::render_text(d, sources, true).find("\033[") != std::string::npos);
+}
+
+TEST_CASE("control characters in a quoted line cannot reach the terminal", "[diagnostic]") {
+  core::SourceSet sources;
+  sources.add("f", "a\033[2Jb\n");
+  core::Diagnostic d{core::Severity::error, {"f", 1, 2, 1}, "x", "m", ""};
+  CHECK(core::render_text(d, sources, false).find('\033') == std::string::npos);
+}
+
+TEST_CASE("source positions", "[source]") {
+  core::SourceFile f("f", "ab\ncd\n\nef");
+  CHECK(f.line_count() == 4);
+  CHECK(f.line(2) == "cd");
+  CHECK(f.line(3).empty());
+  CHECK(f.line_col(0).line == 1);
+  CHECK(f.line_col(4).line == 2);
+  CHECK(f.line_col(4).col == 2);
+  CHECK(f.offset(4, 2) == 8);
+}
+
+TEST_CASE("did you mean", "[strings]") {
+  std::vector<std::string> names = {"training_loss", "validation_map", "learning_rate"};
+  CHECK(util::did_you_mean("trainig_loss", names) == "training_loss");
+  CHECK(util::did_you_mean("learning_rat", names) == "learning_rate");
+  CHECK(util::did_you_mean("cpu_usage_percent", names).empty());
+  CHECK(util::did_you_mean("training_loss", names).empty());
+  CHECK(util::format_number(0.1) == "0.1");
+}
