@@ -1,6 +1,7 @@
 #include "nsmon/cli/app.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 
 #include "nsmon/cli/common.hpp"
@@ -32,8 +33,28 @@ int main(int argc, char** argv) {
   add_planned(app, "watch", "Run the detector and show live training and inference stats", "issue #5");
   add_catalog(app);
 
+  // A planned subcommand ignores its arguments (main.cpp's caller may pass anything, e.g.
+  // "watch -- cmd"): parse only up to its name, keeping --help, so the message below is shown.
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--catalog" || args[i] == "--color") {
+      ++i;
+      continue;
+    }
+    if (args[i].empty() || args[i][0] == '-') continue;
+    if (is_planned(args[i])) {
+      bool help = std::find_if(args.begin() + static_cast<std::ptrdiff_t>(i), args.end(), [](const std::string& a) {
+                    return a == "-h" || a == "--help";
+                  }) != args.end();
+      args.resize(i + 1);
+      if (help) args.push_back("--help");
+    }
+    break;
+  }
+  std::reverse(args.begin(), args.end()); // CLI11 takes a reversed vector
+
   try {
-    app.parse(argc, argv);
+    app.parse(args);
     return kOk;
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);

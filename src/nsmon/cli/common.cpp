@@ -1,6 +1,7 @@
 #include "nsmon/cli/common.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -40,13 +41,22 @@ const catalog::Catalog& load_catalog() {
   return *loaded;
 }
 
+namespace {
+std::vector<std::string>& planned_names() {
+  static std::vector<std::string> names;
+  return names;
+}
+} // namespace
+
+bool is_planned(const std::string& name) {
+  const auto& n = planned_names();
+  return std::find(n.begin(), n.end(), name) != n.end();
+}
+
 void add_planned(CLI::App& app, const char* name, const char* description, const char* issue) {
+  planned_names().push_back(name);
   auto* sub = app.add_subcommand(name, description);
-  // Accept any arguments so that the message below is what users see, not a parse error.
-  static std::vector<std::string> ignored;
-  sub->add_option("args", ignored, "(not implemented yet)");
-  sub->allow_extras();
-  sub->fallthrough(false);
+  sub->footer(std::string("\nNot implemented yet (planned, ") + issue + ").");
   std::string n = name, i = issue;
   sub->callback([n, i] {
     std::cerr << "nsmon: error: '" << n << "' is not implemented yet in nsmon " << NSMON_VERSION << " (planned, "

@@ -34,6 +34,8 @@ const catalog::Catalog& load_catalog();
 
 /// Adds a subcommand that is planned but not built yet: it says so and exits 2.
 void add_planned(CLI::App& app, const char* name, const char* description, const char* issue);
+/// Whether `name` was added with add_planned.
+bool is_planned(const std::string& name);
 
 void add_catalog(CLI::App& app);
 

@@ -31,6 +31,7 @@ std::string render_table(const std::vector<std::vector<std::string>>& rows) {
       line += r[i];
       if (i + 1 < r.size()) line += std::string(widths[i] - display_width(r[i]) + 2, ' ');
     }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
     out += line + "\n";
   }
   return out;

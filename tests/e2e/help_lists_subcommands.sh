@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# `nsmon --help` lists every subcommand with a description, and the exit codes; --version works.
+source "$(dirname "$0")/lib.sh"
+run --help
+expect_rc 0
+for sub in query lint-rules gen-dashboards watch catalog; do
+  grep -qE "^  $sub +[A-Z]" <<<"$out" || fail "--help does not describe '$sub'"
+done
+expect_out "Exit codes:"
+run --version
+expect_rc 0
+grep -qE '^nsmon [0-9]+\.[0-9]+\.[0-9]+$' <<<"$out" || fail "bad --version: $out"
+run
+expect_rc 2
+run no-such-command
+expect_rc 2

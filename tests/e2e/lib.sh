@@ -1,0 +1,21 @@
+# Shared by the end-to-end CLI tests: each test is a small script checking one behaviour.
+# NSMON is the binary under test (set by CTest).
+set -euo pipefail
+: "${NSMON:?NSMON must point at the nsmon binary}"
+SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+TMP=$(mktemp -d /tmp/nsmon-e2e.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+# run CMD...: runs nsmon, keeping stdout in $out, stderr in $err and the exit code in $rc.
+run() {
+  set +e
+  "$NSMON" "$@" >"$TMP/out" 2>"$TMP/err"
+  rc=$?
+  set -e
+  out=$(cat "$TMP/out")
+  err=$(cat "$TMP/err")
+}
+expect_rc() { [ "$rc" -eq "$1" ] || fail "expected exit $1, got $rc; stderr: $err"; }
+expect_out() { grep -qF -- "$1" <<<"$out" || fail "stdout lacks '$1'; stdout: $out"; }
+expect_err() { grep -qF -- "$1" <<<"$err" || fail "stderr lacks '$1'; stderr: $err"; }
