@@ -38,6 +38,14 @@ public:
   /// A sequence of strings.
   std::optional<std::vector<std::string>> strings(const YAML::Node& n, std::string_view what);
 
+  /// For each byte of a scalar's decoded value, the byte offset in the file it came from, so that
+  /// positions inside a value (a PromQL expression, a template) map back to the user's YAML —
+  /// plain, quoted, literal (|) and folded (>) scalars alike.
+  std::vector<std::size_t> value_offsets(const YAML::Node& scalar) const;
+  /// The span in the file of bytes [begin, end) of a scalar's decoded value.
+  Span value_span(const YAML::Node& scalar, const std::vector<std::size_t>& offsets, std::size_t begin,
+                  std::size_t end) const;
+
   const SourceFile& source() const { return src_; }
 
 private:
