@@ -110,6 +110,11 @@ TEST_CASE("series names on the wire resolve to their metric", "[catalog]") {
   CHECK(cat.resolve("up")->exists);
   auto names = catalog::Catalog::wire_names(*cat.find("map_score"));
   CHECK(names == std::vector<std::string>{"map_score_count", "map_score_sum", "map_score_created"});
+  // Negative buckets: no _sum on the wire.
+  names = catalog::Catalog::wire_names(*cat.find("confidence_adjustment_delta"));
+  CHECK(names == std::vector<std::string>{"confidence_adjustment_delta_bucket", "confidence_adjustment_delta_count",
+                                          "confidence_adjustment_delta_created"});
+  CHECK_FALSE(cat.resolve("confidence_adjustment_delta_sum"));
 }
 
 TEST_CASE("a valid minimal catalog loads without findings", "[catalog]") {

@@ -54,7 +54,11 @@ std::vector<std::string> Catalog::wire_names(const Metric& m) {
     if (m.prometheus) return {base};
     return {base, stem + "_created"};
   }
-  case MetricType::histogram: return {base + "_bucket", base + "_count", base + "_sum", base + "_created"};
+  case MetricType::histogram:
+    // With a negative bucket bound the sum is meaningless and is not exposed (OpenMetrics;
+    // prometheus_client follows it).
+    if (!m.buckets.empty() && m.buckets.front() < 0) return {base + "_bucket", base + "_count", base + "_created"};
+    return {base + "_bucket", base + "_count", base + "_sum", base + "_created"};
   case MetricType::summary: return {base + "_count", base + "_sum", base + "_created"};
   case MetricType::info: return {base + "_info"};
   case MetricType::gauge: return {base};

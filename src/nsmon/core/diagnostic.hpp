@@ -24,6 +24,8 @@ struct Diagnostic {
   std::string check;      ///< stable id, e.g. "yaml/syntax", "promql/rate-on-gauge"
   std::string message;
   std::string suggestion; ///< empty when there is none
+  std::string rule;       ///< alert or record name the finding is about, if any
+  std::string group;      ///< rule group, if any
 };
 
 /// Sorts by file, line, column, check, message: the one order every output uses.
