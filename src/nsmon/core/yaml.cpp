@@ -33,6 +33,13 @@ Span YamlReader::span(const YAML::Node& n) const {
   return {src_.path(), m.line + 1, m.column + 1, std::max(len, 1)};
 }
 
+Span YamlReader::key_span(const YAML::Node& map, const std::string& key) const {
+  if (map.IsMap())
+    for (auto it = map.begin(); it != map.end(); ++it)
+      if (it->first.IsScalar() && it->first.Scalar() == key) return span(it->first);
+  return span(map);
+}
+
 void YamlReader::add(Severity sev, const YAML::Node& at, std::string check, std::string message,
                      std::string suggestion) {
   out_.push_back({sev, span(at), std::move(check), std::move(message), std::move(suggestion)});

@@ -21,6 +21,8 @@ public:
 
   /// Span of a node in the file (1-based); the length covers a scalar's text.
   Span span(const YAML::Node& n) const;
+  /// Span of the key `key` of a mapping (where to point for "this field is not allowed").
+  Span key_span(const YAML::Node& map, const std::string& key) const;
 
   void error(const YAML::Node& at, std::string check, std::string message, std::string suggestion = {});
   void warning(const YAML::Node& at, std::string check, std::string message, std::string suggestion = {});

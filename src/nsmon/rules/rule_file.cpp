@@ -1,0 +1,347 @@
+#include "nsmon/rules/rule_file.hpp"
+
+#include <algorithm>
+#include <map>
+#include <regex>
+
+#include "nsmon/core/yaml.hpp"
+#include "nsmon/util/duration.hpp"
+#include "nsmon/util/strings.hpp"
+
+namespace nsmon::rules {
+
+bool is_legacy_metric_name(std::string_view s) {
+  if (s.empty()) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || (i && c >= '0' && c <= '9');
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool is_legacy_label_name(std::string_view s) { return is_legacy_metric_name(s) && s.find(':') == std::string_view::npos; }
+
+namespace {
+
+bool valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (std::size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    i += n;
+  }
+  return true;
+}
+
+class Loader {
+public:
+  Loader(const core::SourceFile& src, std::vector<core::Diagnostic>& diags) : y_(src, diags), diags_(diags) {}
+
+  RuleFile run() {
+    RuleFile file;
+    file.path = y_.source().path();
+    auto root = y_.parse();
+    if (!root || root->IsNull()) return file; // an empty file has no groups, like promtool
+    if (!y_.check_mapping(*root, {"groups"}, "a rule file")) return file;
+    auto groups = (*root)["groups"];
+    if (!groups || groups.IsNull()) return file;
+    if (!groups.IsSequence()) {
+      y_.error(groups, "yaml/type", "'groups' must be a list of rule groups");
+      return file;
+    }
+    std::map<std::string, core::Span> seen;
+    for (const auto& g : groups) {
+      auto group = read_group(g);
+      if (!group) continue;
+      if (auto it = seen.find(group->name.value); it != seen.end() && !group->name.value.empty())
+        add(core::Severity::error, group->name.span, "rules/duplicate-group",
+            "groupname: \"" + group->name.value + "\" is repeated in the same file (first at line " +
+                std::to_string(it->second.line) + ")",
+            group->name.value);
+      else seen.emplace(group->name.value, group->name.span);
+      file.groups.push_back(std::move(*group));
+    }
+    assign_last_lines(file);
+    read_disable_comments(file);
+    check_duplicate_rules(file);
+    return file;
+  }
+
+private:
+  void add(core::Severity sev, core::Span span, std::string check, std::string msg, std::string group = {},
+           std::string rule = {}, std::string suggestion = {}) {
+    core::Diagnostic d{sev, std::move(span), std::move(check), std::move(msg), std::move(suggestion)};
+    d.group = std::move(group);
+    d.rule = std::move(rule);
+    diags_.push_back(std::move(d));
+  }
+
+  Text text(const YAML::Node& n) {
+    Text t;
+    t.value = n.Scalar();
+    t.span = y_.span(n);
+    t.offsets = y_.value_offsets(n);
+    t.plain = n.Tag() == "?";
+    return t;
+  }
+
+  std::optional<Text> string_field(const YAML::Node& parent, const char* key, const std::string& group,
+                                   const std::string& rule) {
+    auto n = parent[key];
+    if (!n) return std::nullopt;
+    if (!n.IsScalar()) {
+      add(core::Severity::error, y_.span(n), "yaml/type", std::string("field '") + key + "' must be a string", group,
+          rule);
+      return std::nullopt;
+    }
+    return text(n);
+  }
+
+  std::optional<Duration> duration_field(const YAML::Node& parent, const char* key, const std::string& group,
+                                         const std::string& rule) {
+    auto t = string_field(parent, key, group, rule);
+    if (!t) return std::nullopt;
+    auto ms = util::parse_duration(t->value);
+    if (!ms) {
+      add(core::Severity::error, t->span, "rules/duration",
+          "not a valid duration string: \"" + t->value + "\" (use e.g. 30s, 5m, 1h30m)", group, rule);
+      return std::nullopt;
+    }
+    return Duration{*ms, t->span};
+  }
+
+  std::vector<KeyValue> pairs(const YAML::Node& parent, const char* key, const std::string& group,
+                              const std::string& rule) {
+    std::vector<KeyValue> out;
+    auto n = parent[key];
+    if (!n || n.IsNull()) return out;
+    if (!n.IsMap()) {
+      add(core::Severity::error, y_.span(n), "yaml/type", std::string("'") + key + "' must be a mapping", group, rule);
+      return out;
+    }
+    std::set<std::string> seen;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      if (!it->first.IsScalar() || !it->second.IsScalar()) {
+        add(core::Severity::error, y_.span(it->second.IsScalar() ? it->first : it->second), "yaml/type",
+            std::string("entries of '") + key + "' must be name: string", group, rule);
+        continue;
+      }
+      KeyValue kv{text(it->first), text(it->second)};
+      if (!seen.insert(kv.key.value).second) {
+        add(core::Severity::error, kv.key.span, "yaml/duplicate-key",
+            std::string("duplicate key '") + kv.key.value + "' in " + key, group, rule);
+        continue;
+      }
+      out.push_back(std::move(kv));
+    }
+    return out;
+  }
+
+  void check_label_names(const std::vector<KeyValue>& kvs, bool annotations, const std::string& group,
+                         const std::string& rule) {
+    for (const auto& kv : kvs) {
+      const auto& k = kv.key.value;
+      std::string what = annotations ? "annotation" : "label";
+      if (k.empty() || !valid_utf8(k) || (!annotations && k == "__name__"))
+        add(core::Severity::error, kv.key.span, "rules/label-name", "invalid " + what + " name: " + k, group, rule);
+      else if (!is_legacy_label_name(k))
+        add(core::Severity::warning, kv.key.span, "rules/label-name",
+            "'" + k + "' is not a valid " + what + " name before Prometheus 3.0 (only letters, digits and _)", group,
+            rule);
+      if (!valid_utf8(kv.value.value))
+        add(core::Severity::error, kv.value.span, "rules/label-value", "invalid " + what + " value: not UTF-8", group,
+            rule);
+    }
+  }
+
+  std::optional<Group> read_group(const YAML::Node& n) {
+    if (!y_.check_mapping(n, {"name", "interval", "query_offset", "limit", "rules", "labels"}, "a rule group"))
+      return std::nullopt;
+    Group g;
+    g.span = y_.span(n);
+    if (auto name = string_field(n, "name", "", "")) g.name = *name;
+    if (g.name.value.empty()) {
+      g.name.span = g.span;
+      add(core::Severity::error, g.span, "rules/missing-field", "Groupname must not be empty");
+    }
+    const std::string& gname = g.name.value;
+    g.interval = duration_field(n, "interval", gname, "");
+    g.query_offset = duration_field(n, "query_offset", gname, "");
+    if (auto l = n["limit"]) {
+      auto v = y_.number(l, "limit");
+      if (v && (*v < 0 || *v != static_cast<double>(static_cast<std::int64_t>(*v))))
+        add(core::Severity::error, y_.span(l), "yaml/type", "limit must be a non-negative integer", gname);
+      else if (v) g.limit = static_cast<std::int64_t>(*v);
+    }
+    g.labels = pairs(n, "labels", gname, "");
+    check_label_names(g.labels, false, gname, "");
+    auto rules = n["rules"];
+    if (rules && !rules.IsNull()) {
+      if (!rules.IsSequence()) add(core::Severity::error, y_.span(rules), "yaml/type", "'rules' must be a list", gname);
+      else
+        for (const auto& r : rules)
+          if (auto rule = read_rule(r, gname)) g.rules.push_back(std::move(*rule));
+    }
+    return g;
+  }
+
+  std::optional<Rule> read_rule(const YAML::Node& n, const std::string& group) {
+    if (!y_.check_mapping(n, {"alert", "record", "expr", "for", "keep_firing_for", "labels", "annotations"}, "a rule"))
+      return std::nullopt;
+    Rule r;
+    r.span = y_.span(n);
+    auto alert = string_field(n, "alert", group, "");
+    auto record = string_field(n, "record", group, "");
+    bool has_alert = alert && !alert->value.empty(), has_record = record && !record->value.empty();
+    if (has_alert && has_record) {
+      add(core::Severity::error, record->span, "rules/alert-xor-record", "only one of 'record' and 'alert' must be set",
+          group, alert->value);
+    } else if (!has_alert && !has_record) {
+      add(core::Severity::error, r.span, "rules/alert-xor-record", "one of 'record' or 'alert' must be set", group);
+    }
+    r.kind = has_record && !has_alert ? Rule::Kind::record : Rule::Kind::alert;
+    if (has_alert) r.name = *alert;
+    else if (has_record) r.name = *record;
+    else r.name.span = r.span;
+    const std::string& name = r.name.value;
+
+    if (auto e = string_field(n, "expr", group, name)) r.expr = *e;
+    if (util::trim(r.expr.value).empty()) {
+      if (!n["expr"]) r.expr.span = r.span;
+      add(core::Severity::error, r.expr.span, "rules/missing-field", "field 'expr' must be set in rule", group, name);
+    }
+    r.for_ = duration_field(n, "for", group, name);
+    r.keep_firing_for = duration_field(n, "keep_firing_for", group, name);
+    r.labels = pairs(n, "labels", group, name);
+    r.annotations = pairs(n, "annotations", group, name);
+    check_label_names(r.labels, false, group, name);
+    check_label_names(r.annotations, true, group, name);
+
+    if (r.kind == Rule::Kind::record) {
+      if (n["annotations"])
+        add(core::Severity::error, y_.key_span(n, "annotations"), "rules/record-fields",
+            "invalid field 'annotations' in recording rule", group, name);
+      if (n["for"])
+        add(core::Severity::error, y_.key_span(n, "for"), "rules/record-fields", "invalid field 'for' in recording rule",
+            group, name);
+      if (n["keep_firing_for"])
+        add(core::Severity::error, y_.key_span(n, "keep_firing_for"), "rules/record-fields",
+            "invalid field 'keep_firing_for' in recording rule", group, name);
+      if (name.find('{') != std::string::npos || name.find('}') != std::string::npos)
+        add(core::Severity::error, r.name.span, "rules/record-name",
+            "braces present in the recording rule name; should it be in expr?: " + name, group, name);
+      else if (!valid_utf8(name))
+        add(core::Severity::error, r.name.span, "rules/record-name", "invalid recording rule name: " + name, group, name);
+      else if (!is_legacy_metric_name(name))
+        add(core::Severity::warning, r.name.span, "rules/record-name",
+            "'" + name + "' is not a valid metric name before Prometheus 3.0", group, name);
+    }
+    return r;
+  }
+
+  void assign_last_lines(RuleFile& file) {
+    // A rule extends to the line before the next rule or group starts (or the end of the file).
+    std::vector<Rule*> all;
+    std::vector<int> starts;
+    for (auto& g : file.groups) {
+      starts.push_back(g.span.line);
+      for (auto& r : g.rules) {
+        all.push_back(&r);
+        starts.push_back(r.span.line);
+      }
+    }
+    std::sort(starts.begin(), starts.end());
+    for (auto* r : all) {
+      auto it = std::upper_bound(starts.begin(), starts.end(), r->span.line);
+      r->last_line = it == starts.end() ? y_.source().line_count() : *it - 1;
+    }
+  }
+
+  void read_disable_comments(RuleFile& file) {
+    static const std::regex disable_re(R"(#\s*nsmon\s+disable\s+([A-Za-z0-9_/,\- ]+))");
+    const auto& src = y_.source();
+    int first_content = 0;
+    std::vector<Rule*> all;
+    for (auto& g : file.groups)
+      for (auto& r : g.rules) all.push_back(&r);
+    for (int line = 1; line <= src.line_count(); ++line) {
+      std::string text(src.line(line));
+      std::string_view t = util::trim(text);
+      bool is_comment = !t.empty() && t[0] == '#';
+      if (!first_content && !t.empty() && !is_comment) first_content = line;
+      std::smatch m;
+      if (!std::regex_search(text, m, disable_re)) continue;
+      std::set<std::string> ids;
+      std::string list = m[1].str();
+      std::replace(list.begin(), list.end(), ',', ' ');
+      std::size_t pos = 0;
+      while (pos < list.size()) {
+        auto end = list.find(' ', pos);
+        if (end == std::string::npos) end = list.size();
+        if (end > pos) ids.insert(list.substr(pos, end - pos));
+        pos = end + 1;
+      }
+      if (!first_content) {
+        file.disabled.insert(ids.begin(), ids.end());
+        continue;
+      }
+      if (Rule* r = rule_for_comment(all, line, is_comment)) r->disabled.insert(ids.begin(), ids.end());
+    }
+  }
+
+  // The rule a comment on `line` belongs to: a comment after content belongs to the rule whose
+  // lines contain it; a comment line, to the rule right below it (only comments or blank lines
+  // between), else to the rule containing it.
+  Rule* rule_for_comment(const std::vector<Rule*>& all, int line, bool whole_line) {
+    const auto& src = y_.source();
+    for (Rule* r : all) {
+      if (!whole_line) break;
+      if (r->span.line < line) continue;
+      bool only_comments = true;
+      for (int l = line + 1; l < r->span.line && only_comments; ++l) {
+        auto t = util::trim(src.line(l));
+        only_comments = t.empty() || t[0] == '#';
+      }
+      if (only_comments) return r;
+      break;
+    }
+    for (Rule* r : all)
+      if (r->span.line <= line && line <= r->last_line) return r;
+    return nullptr;
+  }
+
+  void check_duplicate_rules(const RuleFile& file) {
+    // Like promtool: the same name with the same labels (group labels included) twice in a file.
+    std::map<std::string, const Rule*> seen;
+    for (const auto& g : file.groups)
+      for (const auto& r : g.rules) {
+        if (r.name.value.empty()) continue;
+        std::map<std::string, std::string> labels;
+        for (const auto& kv : g.labels) labels[kv.key.value] = kv.value.value;
+        for (const auto& kv : r.labels) labels[kv.key.value] = kv.value.value;
+        std::string key = r.name.value;
+        for (const auto& [k, v] : labels) key += '\0' + k + '\0' + v;
+        auto [it, inserted] = seen.emplace(key, &r);
+        if (!inserted)
+          add(core::Severity::warning, r.name.span, "rules/duplicate-rule",
+              std::string(r.is_alert() ? "alert" : "recording rule") + " '" + r.name.value +
+                  "' is defined twice with the same labels (first at line " + std::to_string(it->second->span.line) +
+                  ")",
+              g.name.value, r.name.value);
+      }
+  }
+
+  core::YamlReader y_;
+  std::vector<core::Diagnostic>& diags_;
+};
+
+} // namespace
+
+RuleFile load_rule_file(const core::SourceFile& src, std::vector<core::Diagnostic>& diags) {
+  return Loader(src, diags).run();
+}
+
+} // namespace nsmon::rules

@@ -1,0 +1,72 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "nsmon/core/diagnostic.hpp"
+#include "nsmon/core/source.hpp"
+
+namespace nsmon::rules {
+
+/// A YAML scalar with where it is: its span, and the file offset of each byte of its value.
+struct Text {
+  std::string value;
+  core::Span span;
+  std::vector<std::size_t> offsets;
+  bool plain = false; ///< unquoted in the YAML (so `no` may have been meant as a string)
+};
+
+struct Duration {
+  std::int64_t ms = 0;
+  core::Span span;
+};
+
+struct KeyValue {
+  Text key;
+  Text value;
+};
+
+struct Rule {
+  enum class Kind { alert, record };
+  Kind kind = Kind::alert;
+  Text name; ///< the alert or record name
+  Text expr;
+  std::optional<Duration> for_;
+  std::optional<Duration> keep_firing_for;
+  std::vector<KeyValue> labels;
+  std::vector<KeyValue> annotations;
+  core::Span span;              ///< the rule's list item
+  int last_line = 0;            ///< last line of the rule in the file
+  std::set<std::string> disabled; ///< check ids silenced by `# nsmon disable` comments
+  bool is_alert() const { return kind == Kind::alert; }
+};
+
+struct Group {
+  Text name;
+  std::optional<Duration> interval;
+  std::optional<Duration> query_offset;
+  std::optional<std::int64_t> limit;
+  std::vector<KeyValue> labels;
+  std::vector<Rule> rules;
+  core::Span span;
+};
+
+struct RuleFile {
+  std::string path;
+  std::vector<Group> groups;
+  std::set<std::string> disabled; ///< silenced for the whole file (comments before any content)
+};
+
+/// Reads a Prometheus rule file with promtool's structural checks (strict fields, types, required
+/// fields, alert xor record, names, durations, recording-rule constraints, duplicate groups and rules).
+/// Findings are appended to `diags`; whatever could be read is returned.
+RuleFile load_rule_file(const core::SourceFile& src, std::vector<core::Diagnostic>& diags);
+
+/// Whether a name is a valid metric name in the classic (Prometheus 2.x) character set.
+bool is_legacy_metric_name(std::string_view s);
+/// Whether a name is a valid label name in the classic (Prometheus 2.x) character set.
+bool is_legacy_label_name(std::string_view s);
+
+} // namespace nsmon::rules

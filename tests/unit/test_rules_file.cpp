@@ -1,0 +1,130 @@
+#include <catch2/catch.hpp>
+
+#include "nsmon/rules/rule_file.hpp"
+#include "nsmon/util/files.hpp"
+
+using namespace nsmon;
+
+namespace {
+struct Loaded {
+  rules::RuleFile file;
+  std::vector<core::Diagnostic> diags;
+};
+
+Loaded load(const std::string& text) {
+  core::SourceFile src("r.yml", text);
+  Loaded l;
+  l.file = rules::load_rule_file(src, l.diags);
+  core::sort_diagnostics(l.diags);
+  return l;
+}
+
+std::vector<std::string> where(const Loaded& l) {
+  std::vector<std::string> out;
+  for (const auto& d : l.diags)
+    out.push_back(std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + core::to_string(d.severity) +
+                  " " + d.check);
+  return out;
+}
+using V = std::vector<std::string>;
+} // namespace
+
+TEST_CASE("the seeds' and the corrected rule files load without structural findings", "[rules]") {
+  for (const char* path : {"/tests/data/seed/alert_rules.yml", "/rules/alert_rules.yml"}) {
+    std::string full = std::string(NSMON_SOURCE_DIR) + path;
+    core::SourceFile src(full, util::read_file(full));
+    std::vector<core::Diagnostic> diags;
+    auto file = rules::load_rule_file(src, diags);
+    INFO(path);
+    CHECK(diags.empty());
+    REQUIRE(file.groups.size() == 3);
+    CHECK(file.groups[0].name.value == "training_alerts");
+    CHECK(file.groups[0].interval->ms == 30000);
+    REQUIRE(file.groups[1].rules.size() == 2);
+    const auto& r = file.groups[1].rules[0];
+    CHECK(r.name.value == "InferenceTimeSlow");
+    CHECK(r.is_alert());
+    CHECK(r.for_->ms == 300000);
+    CHECK(r.labels.at(0).key.value == "severity");
+    CHECK(r.annotations.size() == 2);
+    CHECK(r.expr.offsets.size() == r.expr.value.size());
+  }
+}
+
+TEST_CASE("structure: promtool's checks, positioned", "[rules]") {
+  SECTION("unknown and misspelled fields") {
+    auto l = load("groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up == 0\n    anotations: {}\n");
+    CHECK(where(l) == V{"6:5 error yaml/unknown-field"});
+    CHECK(l.diags[0].suggestion == "did you mean 'annotations'?");
+  }
+  SECTION("alert xor record") {
+    auto l = load("groups:\n- name: g\n  rules:\n  - alert: A\n    record: b\n    expr: up\n  - expr: up\n");
+    CHECK(where(l) == V{"5:13 error rules/alert-xor-record", "7:5 error rules/alert-xor-record"});
+  }
+  SECTION("missing expr") {
+    auto l = load("groups:\n- name: g\n  rules:\n  - alert: A\n    for: 5m\n");
+    CHECK(where(l) == V{"4:5 error rules/missing-field"});
+  }
+  SECTION("durations") {
+    auto l = load("groups:\n- name: g\n  interval: 1x\n  rules:\n  - alert: A\n    expr: up\n    for: 5\n");
+    CHECK(where(l) == V{"3:13 error rules/duration", "7:10 error rules/duration"});
+  }
+  SECTION("recording rule constraints") {
+    auto l = load("groups:\n- name: g\n  rules:\n  - record: job:up:sum{x}\n    expr: sum(up)\n    for: 1m\n"
+                  "    annotations: {a: b}\n");
+    CHECK(where(l) == V{"4:13 error rules/record-name", "6:5 error rules/record-fields",
+                        "7:5 error rules/record-fields"});
+  }
+  SECTION("duplicate groups, rules and keys") {
+    auto l = load("groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up\n  - alert: A\n    expr: up == 0\n"
+                  "- name: g\n  rules:\n  - alert: B\n    expr: up\n    labels: {a: x, a: y}\n");
+    CHECK(where(l) == V{"6:12 warning rules/duplicate-rule", "8:9 error rules/duplicate-group",
+                        "12:20 error yaml/duplicate-key"});
+  }
+  SECTION("same alert name with different labels is not a duplicate") {
+    auto l = load("groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up\n    labels: {severity: warning}\n"
+                  "  - alert: A\n    expr: up\n    labels: {severity: critical}\n");
+    CHECK(l.diags.empty());
+  }
+  SECTION("label names") {
+    auto l = load("groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up\n    labels: {__name__: x, my-label: y}\n");
+    CHECK(where(l) == V{"6:14 error rules/label-name", "6:27 warning rules/label-name"});
+  }
+  SECTION("wrong types") {
+    auto l = load("groups:\n- name: g\n  rules: {alert: A}\n");
+    CHECK(where(l) == V{"3:10 error yaml/type"});
+    l = load("groups: 5\n");
+    CHECK(where(l) == V{"1:9 error yaml/type"});
+  }
+  SECTION("empty group name") {
+    auto l = load("groups:\n- rules: []\n");
+    CHECK(where(l) == V{"2:3 error rules/missing-field"});
+  }
+  SECTION("empty file and empty groups are fine") {
+    CHECK(load("").diags.empty());
+    CHECK(load("groups: []\n").diags.empty());
+  }
+}
+
+TEST_CASE("nsmon disable comments", "[rules]") {
+  auto l = load("# nsmon disable promql/rate-on-gauge\n"
+                "groups:\n- name: g\n  rules:\n"
+                "  # nsmon disable alerts/for-too-short, policy/severity\n"
+                "  - alert: A\n    expr: up\n"
+                "  - alert: B\n    expr: up  # nsmon disable units/percent-as-ratio\n"
+                "  - alert: C\n    expr: up\n");
+  REQUIRE(l.diags.empty());
+  const auto& rs = l.file.groups[0].rules;
+  CHECK(l.file.disabled == std::set<std::string>{"promql/rate-on-gauge"});
+  CHECK(rs[0].disabled == std::set<std::string>{"alerts/for-too-short", "policy/severity"});
+  CHECK(rs[1].disabled == std::set<std::string>{"units/percent-as-ratio"});
+  CHECK(rs[2].disabled.empty());
+}
+
+TEST_CASE("hostile rule files give errors, not crashes", "[rules]") {
+  CHECK(!load("groups: " + std::string(50000, '[')).diags.empty());
+  CHECK(!load(std::string("groups:\n- name: \xff\xfe\n  rules: [\n")).diags.empty());
+  std::string nul("groups:\n- name: a\0b\n", 19);
+  load(nul); // must not crash
+  CHECK(!load("{{{{").diags.empty());
+}
