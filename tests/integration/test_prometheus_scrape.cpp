@@ -20,7 +20,7 @@ std::string first_value(const nlohmann::json& resp) {
 TEST_CASE("real Prometheus scrapes the simulated detector", "[integration][prometheus]") {
   pid_t detector_pid = 0, prometheus_pid = 0;
   {
-    Detector det({"--epochs", "3", "--images", "30", "--speed", "100", "--linger", "120", "--quiet"});
+    Detector det({"--epochs", "3", "--images", "30", "--speed", "100", "--linger", "120", "--quiet"}, "/dev/null");
     detector_pid = det.pid();
     REQUIRE(det.wait_ready());
     Prometheus prom({"127.0.0.1:" + std::to_string(det.port())});
