@@ -18,7 +18,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 free_port() { $py -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-section() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
+section() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
 wait_http() { for _ in $(seq 1 100); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.2; done; return 1; }
 prom_value() { # prints the value of the first sample of an instant query, or "-"
   curl -fsS --data-urlencode "query=$1" "http://127.0.0.1:$prom_port/api/v1/query" 2>/dev/null |
@@ -31,8 +32,8 @@ $nsmon catalog show gpu_memory_allocated_mb
 
 det_port=$(free_port)
 prom_port=$(free_port)
-section "Starting the simulated detector on 127.0.0.1:$det_port (4 epochs, 120 images)"
-$py examples/detector/detector.py --port "$det_port" --epochs 4 --images 120 --truth "$workdir/truth.json" \
+section "Starting the simulated detector on 127.0.0.1:$det_port (6 epochs, 150 images)"
+$py examples/detector/detector.py --port "$det_port" --epochs 6 --images 150 --truth "$workdir/truth.json" \
   --linger 5 >"$workdir/detector.log" 2>&1 &
 pids+=($!)
 det_pid=$!
