@@ -130,7 +130,7 @@ private:
       if (!valid_label_name(l.name)) y_.error(it->first, "catalog/label", "'" + l.name + "' is not a valid label name");
       if ((m.type == MetricType::histogram && l.name == "le") || (m.type == MetricType::summary && l.name == "quantile"))
         y_.error(it->first, "catalog/label", "label '" + l.name + "' is reserved for " + to_string(m.type) + "s");
-      const YAML::Node& spec = it->second;
+      YAML::Node spec = it->second; // a copy: the iterator hands out a temporary
       if (spec.IsNull()) {
         out.push_back(std::move(l));
         continue;

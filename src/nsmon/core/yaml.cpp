@@ -64,7 +64,7 @@ bool YamlReader::check_mapping(const YAML::Node& n, const std::vector<std::strin
       error(it->first, "yaml/type", "keys of " + std::string(what) + " must be plain names");
       continue;
     }
-    const std::string& key = it->first.Scalar();
+    std::string key = it->first.Scalar();
     if (!seen.insert(key).second) {
       error(it->first, "yaml/duplicate-key", "duplicate key '" + key + "' in " + std::string(what));
       continue;
