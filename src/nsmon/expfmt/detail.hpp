@@ -41,7 +41,8 @@ private:
   void parse_comment(const char* p);
   void parse_metadata(const char* p, std::string_view keyword);
   void parse_sample(const char* p);
-  const char* parse_labels(const char* p, std::vector<LabelView>& out);
+  const char* parse_labels(const char* p, std::vector<LabelView>& out, bool sample);
+  void hash_label(std::string_view lname, std::string_view raw, std::string_view raw_value);
   bool parse_om_timestamp(const char* at, std::string_view tok, std::int64_t& ms);
   bool check_label_names(std::span<const LabelView> labels, const char* what);
   bool resolve_family(std::string_view name, std::string_view& suffix);
@@ -70,6 +71,12 @@ private:
   std::string scratch_, help_scratch_;
   std::vector<std::string_view> sort_scratch_;
   ExemplarView exemplar_;
+  std::uint64_t labels_hash_ = 0;  // sum of label hashes of the current sample (parse_labels)
+  std::uint64_t le_hash_ = 0, quantile_hash_ = 0;
+  std::string_view last_name_;     // last sample name resolved in the current family
+  std::string_view last_suffix_;
+  double bound_ = 0;       // parsed le / quantile of the current sample (check_sample)
+  bool has_bound_ = false;
 
   Family fam_;
   bool have_fam_ = false;

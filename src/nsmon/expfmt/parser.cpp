@@ -299,6 +299,7 @@ bool Parser::start_family(std::string_view name, const char* at, bool from_metad
     if (!from_metadata) return false;
   }
   close_family();
+  last_name_ = last_suffix_ = {};
   fam_ = Family{};
   fam_.name = name;
   fam_.line = line_;

@@ -58,14 +58,24 @@ void Parser::parse_sample(const char* p) {
     fail(p, "expected metric name, got " + excerpt(std::string_view(p, 1)));
     return;
   }
-  while (p < le_ && is(static_cast<unsigned char>(*p), scan::metric_rest)) ++p;
+  // Consecutive samples usually share a name: compare with the last one before scanning.
+  const std::size_t last = last_name_.size();
+  const bool same_name = last > 0 && static_cast<std::size_t>(le_ - p) > last &&
+                         std::memcmp(p, last_name_.data(), last) == 0 &&
+                         !is(static_cast<unsigned char>(p[last]), scan::metric_rest);
+  if (same_name)
+    p += last;
+  else
+    while (p < le_ && is(static_cast<unsigned char>(*p), scan::metric_rest)) ++p;
   const std::string_view name(name_at, static_cast<std::size_t>(p - name_at));
 
   labels_.clear();
+  labels_hash_ = 0;
+  le_hash_ = quantile_hash_ = 0;
   scratch_.clear();
   const char* q = skip_ws(p);
   if (q < le_ && *q == '{') {
-    q = parse_labels(q, labels_);
+    q = parse_labels(q, labels_, true);
     if (!q) return;
     q = skip_ws(q);
   } else if (q == p && p < le_ && *p != ' ') {
@@ -154,7 +164,7 @@ void Parser::parse_sample(const char* p) {
       return;
     }
     ex_labels_.clear();
-    q = parse_labels(q + 2, ex_labels_);
+    q = parse_labels(q + 2, ex_labels_, false);
     if (!q) return;
     if (q == le_ || *q != ' ') {
       fail(q, "expected a single space and the exemplar value");
@@ -189,8 +199,10 @@ void Parser::parse_sample(const char* p) {
   s.labels = labels_;
   if (!check_label_names(labels_, "label")) return;
 
-  std::string_view suffix;
-  if (!resolve_family(name, suffix)) return;
+  std::string_view suffix = last_suffix_;
+  if (!same_name && !resolve_family(name, suffix)) return;
+  last_name_ = name;
+  last_suffix_ = suffix;
   s.family = fam_.name;
   s.suffix = suffix;
   s.type = fam_.type;
@@ -203,7 +215,7 @@ void Parser::parse_sample(const char* p) {
   handler_.on_sample(s);
 }
 
-const char* Parser::parse_labels(const char* p, std::vector<LabelView>& out) {
+const char* Parser::parse_labels(const char* p, std::vector<LabelView>& out, bool sample) {
   const char* const open = p;
   p = skip_ws(p + 1);
   if (p < le_ && *p == '}') return p + 1;
@@ -236,7 +248,13 @@ const char* Parser::parse_labels(const char* p, std::vector<LabelView>& out) {
     const char* const vstart = ++p;
     bool escaped = false;
     unsigned char high = 0;
-    // The hot loop: most values are short ASCII with no escapes.
+    // The hot loop: most values are ASCII with no escapes, so skip 8 such bytes at a time.
+    while (le_ - p >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p, 8);
+      if (scan::special_bytes(w)) break;
+      p += 8;
+    }
     while (p < le_ && *p != '"') {
       if (*p == '\\') {
         escaped = true;
@@ -251,6 +269,7 @@ const char* Parser::parse_labels(const char* p, std::vector<LabelView>& out) {
       return nullptr;
     }
     std::string_view value(vstart, static_cast<std::size_t>(p - vstart));
+    if (sample) hash_label(lname, std::string_view(name_at, static_cast<std::size_t>(p - name_at)), value);
     ++p; // closing quote
     if (high & 0x80) {
       if (const auto bad = scan::utf8_invalid_at(value); bad != std::string_view::npos) {
@@ -352,18 +371,38 @@ bool Parser::resolve_family(std::string_view name, std::string_view& suffix) {
   return start_family(name, name.data(), false);
 }
 
+void Parser::hash_label(std::string_view lname, std::string_view raw, std::string_view raw_value) {
+  // Escapes have one spelling in both formats, so equal label pairs have equal raw text
+  // `name="value`; only text-format blanks around '=' need the canonical form built.
+  std::uint64_t h;
+  if (raw.size() == lname.size() + 2 + raw_value.size()) {
+    h = scan::mix(scan::hash_step(0x27d4eb2f165667c5ULL, raw));
+  } else {
+    std::string canon;
+    canon.append(lname).append("=\"").append(raw_value);
+    h = scan::mix(scan::hash_step(0x27d4eb2f165667c5ULL, canon));
+  }
+  labels_hash_ += h;
+  if (lname == "le") le_hash_ = h;
+  if (lname == "quantile") quantile_hash_ = h;
+}
+
 bool Parser::check_sample(const SampleView& s) {
   // Label values may live in scratch space; point errors at the sample then.
   auto at = [&](std::string_view v) {
     return v.data() >= ls_ && v.data() <= le_ ? v.data() : s.name.data();
   };
   const bool hist = s.type == MetricType::histogram || s.type == MetricType::gaugehistogram;
+  has_bound_ = false;
   auto float_label = [&](std::string_view lname, const char* kind) {
     const LabelView* l = find_label(s.labels, lname);
     if (!l) return fail(s.name.data(), std::string(kind) + " sample without a \"" + std::string(lname) + "\" label");
-    if (!parse_value(l->value))
+    const auto v = parse_value(l->value);
+    if (!v)
       return fail(at(l->value), "invalid \"" + std::string(lname) + "\" value " + excerpt(l->value) +
                                     " (expected a float)");
+    bound_ = *v;
+    has_bound_ = true;
     return true;
   };
   if (hist && s.suffix == "_bucket" && !float_label("le", "histogram bucket")) return false;
@@ -389,27 +428,22 @@ bool Parser::check_sample(const SampleView& s) {
 }
 
 bool Parser::check_duplicate(const SampleView& s) {
-  // Order-independent hash of name + label set; le/quantile compare as numbers, so le="1" and
-  // le="1.0" are the same series (as Prometheus sees them).
-  const bool norm_le = s.suffix == "_bucket" &&
-                       (s.type == MetricType::histogram || s.type == MetricType::gaugehistogram);
-  const bool norm_q = s.type == MetricType::summary && s.suffix.empty();
-  std::uint64_t acc = 0;
-  for (const auto& l : s.labels) {
-    std::uint64_t vh;
-    if ((norm_le && l.name == "le") || (norm_q && l.name == "quantile")) {
-      double d = parse_value(l.value).value_or(0);
-      if (d == 0) d = 0; // -0 == 0
-      std::uint64_t bits;
-      std::memcpy(&bits, &d, sizeof bits);
-      if (std::isnan(d)) bits = 0x7ff8000000000001ULL;
-      vh = scan::mix(bits ^ 0x5bd1e995);
-    } else {
-      vh = scan::hash_bytes(l.value, 0x27d4eb2f165667c5ULL);
-    }
-    acc += scan::mix(scan::hash_bytes(l.name) ^ (vh * 0x9E3779B97F4A7C15ULL));
+  // Order-independent: the sum of the label hashes from parse_labels. le/quantile compare as
+  // numbers (check_sample left the parsed value in bound_), so le="1" and le="1.0" are the same
+  // series, as Prometheus sees them.
+  std::uint64_t acc = labels_hash_;
+  if (has_bound_) {
+    const bool summary = s.type == MetricType::summary;
+    acc -= summary ? quantile_hash_ : le_hash_;
+    double d = bound_;
+    if (d == 0) d = 0; // -0 == 0
+    char bits[sizeof d];
+    std::memcpy(bits, &d, sizeof d);
+    if (std::isnan(d)) std::memset(bits, 0xff, sizeof bits);
+    std::uint64_t h = scan::hash_step(0x5bd1e9955bd1e995ULL, summary ? "quantile" : "le");
+    acc += scan::mix(scan::hash_step(h, std::string_view(bits, sizeof bits)));
   }
-  const std::uint64_t h = scan::mix(scan::hash_bytes(s.name) + acc);
+  const std::uint64_t h = scan::mix(scan::hash_step(acc, s.name));
   if (const int prev = series_.insert(h, line_))
     return fail(s.name.data(), "duplicate series " + excerpt(s.name) + " (same name and labels as line " +
                                    std::to_string(prev) + ")");

@@ -95,26 +95,6 @@ std::size_t unescape(std::string_view s, Escapes kind, std::string& out) {
   return std::string_view::npos;
 }
 
-std::uint64_t hash_bytes(std::string_view s, std::uint64_t seed) {
-  constexpr std::uint64_t k = 0x9E3779B97F4A7C15ULL;
-  std::uint64_t h = seed ^ (s.size() * k);
-  const char* p = s.data();
-  std::size_t n = s.size();
-  while (n >= 8) {
-    std::uint64_t w;
-    std::memcpy(&w, p, 8);
-    h = (h ^ mix(w)) * k;
-    p += 8;
-    n -= 8;
-  }
-  if (n > 0) {
-    std::uint64_t w = 0;
-    std::memcpy(&w, p, n);
-    h = (h ^ mix(w ^ (n << 59))) * k;
-  }
-  return mix(h);
-}
-
 int HashSet::insert(std::uint64_t h, int line) {
   if ((count_ + 1) * 2 > slots_.size()) grow();
   const std::size_t mask = slots_.size() - 1;
@@ -185,13 +165,22 @@ std::optional<double> parse_value(std::string_view s) {
     return std::nullopt;
   }
   // Check the grammar ourselves: from_chars also takes "nan(...)", hex digits and the like.
-  std::size_t j = i, mantissa_digits = 0;
-  while (j < s.size() && digit(s[j])) ++j, ++mantissa_digits;
+  std::size_t j = i, mantissa_digits = 0, frac_digits = 0;
+  std::uint64_t mantissa = 0;
+  for (; j < s.size() && digit(s[j]); ++j, ++mantissa_digits) mantissa = mantissa * 10 + static_cast<unsigned>(s[j] - '0');
   if (j < s.size() && s[j] == '.') {
     ++j;
-    while (j < s.size() && digit(s[j])) ++j, ++mantissa_digits;
+    for (; j < s.size() && digit(s[j]); ++j, ++mantissa_digits, ++frac_digits)
+      mantissa = mantissa * 10 + static_cast<unsigned>(s[j] - '0');
   }
   if (mantissa_digits == 0) return std::nullopt;
+  if (j == s.size() && mantissa_digits <= 15) {
+    // Fast path (Clinger): an exact integer below 2^53 divided by an exact power of ten is
+    // correctly rounded. Covers nearly every value a client library writes.
+    static constexpr double pow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    const double v = static_cast<double>(mantissa) / pow10[frac_digits];
+    return neg ? -v : v;
+  }
   bool neg_exp = false;
   if (j < s.size() && (s[j] == 'e' || s[j] == 'E')) {
     ++j;

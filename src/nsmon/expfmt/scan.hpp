@@ -48,8 +48,48 @@ enum class Escapes { label_value, text_help, om_help };
 /// npos. A trailing lone backslash counts as a bad escape.
 std::size_t unescape(std::string_view s, Escapes kind, std::string& out);
 
-/// Fast non-cryptographic 64-bit hash (8 bytes per step).
-std::uint64_t hash_bytes(std::string_view s, std::uint64_t seed = 0);
+/// Whether any of the 8 bytes in `w` is '"', '\\' or >= 0x80 (SWAR: no false negatives; a
+/// borrow may flag a byte after a real hit, which only ends the fast path early).
+inline bool special_bytes(std::uint64_t w) {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  auto has_byte = [](std::uint64_t x, std::uint64_t b) {
+    const std::uint64_t y = x ^ (ones * b);
+    return (y - ones) & ~y & highs;
+  };
+  return ((w & highs) | has_byte(w, '"') | has_byte(w, '\\')) != 0;
+}
+
+/// Feeds `s` (and its length) into a running 64-bit hash; finish with mix(). Fast, not
+/// cryptographic: one multiply per 8 bytes, tails read as overlapping words.
+inline std::uint64_t hash_step(std::uint64_t h, std::string_view s) {
+  constexpr std::uint64_t k = 0x9E3779B97F4A7C15ULL;
+  const char* p = s.data();
+  std::size_t n = s.size();
+  h = (h ^ n) * k;
+  while (n >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ w) * k;
+    h ^= h >> 32;
+    p += 8;
+    n -= 8;
+  }
+  if (n > 0) {
+    std::uint64_t w;
+    if (n >= 4) {
+      std::uint32_t a, b;
+      std::memcpy(&a, p, 4);
+      std::memcpy(&b, p + n - 4, 4);
+      w = (std::uint64_t{a} << 32) | b;
+    } else {
+      w = (std::uint64_t{static_cast<unsigned char>(p[0])} << 16) |
+          (std::uint64_t{static_cast<unsigned char>(p[n / 2])} << 8) | static_cast<unsigned char>(p[n - 1]);
+    }
+    h = (h ^ w) * k;
+    h ^= h >> 32;
+  }
+  return h;
+}
 inline std::uint64_t mix(std::uint64_t h) {
   h ^= h >> 33;
   h *= 0xff51afd7ed558ccdULL;
