@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   add_planned(app, "gen-dashboards", "Render Grafana dashboards from templates/ into dashboards/", "issue #7");
   add_planned(app, "watch", "Run the detector and show live training and inference stats", "issue #5");
   add_catalog(app);
+  add_promql(app);
 
   // A planned subcommand ignores its arguments (main.cpp's caller may pass anything, e.g.
   // "watch -- cmd"): parse only up to its name, keeping --help, so the message below is shown.

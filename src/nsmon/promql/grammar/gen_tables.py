@@ -325,7 +325,7 @@ def emit(g, states, actions, defaults, gotos, out_path):
     w("/// Terminal numbers used by the tables, in grammar order.")
     w("enum class Term : int {")
     for i, t in enumerate(g.terminals):
-        name = {"$end": "end_of_stream", "error": "error_token"}.get(t, t)
+        name = {"$end": "end_of_stream", "error": "error_token", "EOF": "EOF_TOKEN"}.get(t, t)
         w(f"  {name} = {i},")
     w("};")
     w("")

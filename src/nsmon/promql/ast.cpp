@@ -1,0 +1,210 @@
+#include "nsmon/promql/ast.hpp"
+
+namespace nsmon::promql {
+
+const char* to_string(ValueType t) {
+  switch (t) {
+  case ValueType::none: return "none";
+  case ValueType::scalar: return "scalar";
+  case ValueType::vector: return "vector";
+  case ValueType::matrix: return "matrix";
+  case ValueType::string: return "string";
+  }
+  return "none";
+}
+
+const char* documented_name(ValueType t) {
+  switch (t) {
+  case ValueType::vector: return "instant vector";
+  case ValueType::matrix: return "range vector";
+  default: return to_string(t);
+  }
+}
+
+const char* to_string(NodeKind k) {
+  switch (k) {
+  case NodeKind::number_literal: return "NumberLiteral";
+  case NodeKind::string_literal: return "StringLiteral";
+  case NodeKind::vector_selector: return "VectorSelector";
+  case NodeKind::matrix_selector: return "MatrixSelector";
+  case NodeKind::subquery: return "SubqueryExpr";
+  case NodeKind::paren: return "ParenExpr";
+  case NodeKind::unary: return "UnaryExpr";
+  case NodeKind::binary: return "BinaryExpr";
+  case NodeKind::aggregate: return "AggregateExpr";
+  case NodeKind::call: return "Call";
+  case NodeKind::duration: return "DurationExpr";
+  }
+  return "?";
+}
+
+const char* to_string(BinaryOp op) {
+  switch (op) {
+  case BinaryOp::add: return "+";
+  case BinaryOp::sub: return "-";
+  case BinaryOp::mul: return "*";
+  case BinaryOp::div: return "/";
+  case BinaryOp::mod: return "%";
+  case BinaryOp::pow: return "^";
+  case BinaryOp::atan2: return "atan2";
+  case BinaryOp::eql: return "==";
+  case BinaryOp::neq: return "!=";
+  case BinaryOp::gtr: return ">";
+  case BinaryOp::lss: return "<";
+  case BinaryOp::gte: return ">=";
+  case BinaryOp::lte: return "<=";
+  case BinaryOp::trim_upper: return "</";
+  case BinaryOp::trim_lower: return ">/";
+  case BinaryOp::land: return "and";
+  case BinaryOp::lor: return "or";
+  case BinaryOp::lunless: return "unless";
+  }
+  return "?";
+}
+
+bool is_comparison(BinaryOp op) {
+  return op == BinaryOp::eql || op == BinaryOp::neq || op == BinaryOp::gtr || op == BinaryOp::lss ||
+         op == BinaryOp::gte || op == BinaryOp::lte;
+}
+
+bool is_set_operator(BinaryOp op) {
+  return op == BinaryOp::land || op == BinaryOp::lor || op == BinaryOp::lunless;
+}
+
+const char* to_string(AggregateOp op) {
+  switch (op) {
+  case AggregateOp::sum: return "sum";
+  case AggregateOp::avg: return "avg";
+  case AggregateOp::count: return "count";
+  case AggregateOp::min: return "min";
+  case AggregateOp::max: return "max";
+  case AggregateOp::group: return "group";
+  case AggregateOp::stddev: return "stddev";
+  case AggregateOp::stdvar: return "stdvar";
+  case AggregateOp::topk: return "topk";
+  case AggregateOp::bottomk: return "bottomk";
+  case AggregateOp::count_values: return "count_values";
+  case AggregateOp::quantile: return "quantile";
+  case AggregateOp::limitk: return "limitk";
+  case AggregateOp::limit_ratio: return "limit_ratio";
+  }
+  return "?";
+}
+
+bool takes_parameter(AggregateOp op) {
+  return op == AggregateOp::topk || op == AggregateOp::bottomk || op == AggregateOp::count_values ||
+         op == AggregateOp::quantile || op == AggregateOp::limitk || op == AggregateOp::limit_ratio;
+}
+
+bool is_experimental(AggregateOp op) { return op == AggregateOp::limitk || op == AggregateOp::limit_ratio; }
+
+const char* to_string(MatchOp op) {
+  switch (op) {
+  case MatchOp::equal: return "=";
+  case MatchOp::not_equal: return "!=";
+  case MatchOp::regex: return "=~";
+  case MatchOp::not_regex: return "!~";
+  }
+  return "?";
+}
+
+const char* to_string(DurationOp op) {
+  switch (op) {
+  case DurationOp::add: return "+";
+  case DurationOp::sub: return "-";
+  case DurationOp::mul: return "*";
+  case DurationOp::div: return "/";
+  case DurationOp::mod: return "%";
+  case DurationOp::pow: return "^";
+  case DurationOp::step: return "step";
+  case DurationOp::range: return "range";
+  case DurationOp::min_of: return "min_of";
+  case DurationOp::max_of: return "max_of";
+  }
+  return "?";
+}
+
+const char* to_string(Cardinality c) {
+  switch (c) {
+  case Cardinality::one_to_one: return "one-to-one";
+  case Cardinality::many_to_one: return "many-to-one";
+  case Cardinality::one_to_many: return "one-to-many";
+  case Cardinality::many_to_many: return "many-to-many";
+  }
+  return "?";
+}
+
+const VectorMatching* BinaryExpr::matching() const {
+  static const VectorMatching one_to_one{};
+  static const VectorMatching many_to_many{Cardinality::many_to_many, false, {}, {}, {}, {}, false};
+  if (!lhs || !rhs || lhs->type != ValueType::vector || rhs->type != ValueType::vector) return nullptr;
+  if (modifiers) return modifiers;
+  return is_set_operator(op) ? &many_to_many : &one_to_one;
+}
+
+template <> std::deque<NumberLiteral>& Arena::store<NumberLiteral>() { return numbers_; }
+template <> std::deque<StringLiteral>& Arena::store<StringLiteral>() { return strings_; }
+template <> std::deque<DurationExpr>& Arena::store<DurationExpr>() { return durations_; }
+template <> std::deque<VectorSelector>& Arena::store<VectorSelector>() { return vectors_; }
+template <> std::deque<MatrixSelector>& Arena::store<MatrixSelector>() { return matrices_; }
+template <> std::deque<SubqueryExpr>& Arena::store<SubqueryExpr>() { return subqueries_; }
+template <> std::deque<ParenExpr>& Arena::store<ParenExpr>() { return parens_; }
+template <> std::deque<UnaryExpr>& Arena::store<UnaryExpr>() { return unaries_; }
+template <> std::deque<BinaryExpr>& Arena::store<BinaryExpr>() { return binaries_; }
+template <> std::deque<AggregateExpr>& Arena::store<AggregateExpr>() { return aggregates_; }
+template <> std::deque<Call>& Arena::store<Call>() { return calls_; }
+
+std::vector<const Expr*> children(const Expr& e) {
+  std::vector<const Expr*> out;
+  auto add = [&](const Expr* c) {
+    if (c) out.push_back(c);
+  };
+  switch (e.kind) {
+  case NodeKind::aggregate:
+    add(e.as<AggregateExpr>().expr);
+    add(e.as<AggregateExpr>().param);
+    break;
+  case NodeKind::binary:
+    add(e.as<BinaryExpr>().lhs);
+    add(e.as<BinaryExpr>().rhs);
+    break;
+  case NodeKind::call:
+    for (const Expr* a : e.as<Call>().args) add(a);
+    break;
+  case NodeKind::subquery: add(e.as<SubqueryExpr>().expr); break;
+  case NodeKind::paren: add(e.as<ParenExpr>().expr); break;
+  case NodeKind::unary: add(e.as<UnaryExpr>().expr); break;
+  case NodeKind::matrix_selector: add(e.as<MatrixSelector>().selector); break;
+  default: break;
+  }
+  return out;
+}
+
+void walk(const Expr& root, const Visitor& visit) {
+  struct Frame {
+    const Expr* node;
+    std::vector<const Expr*> kids;
+    std::size_t next = 0;
+  };
+  std::vector<const Expr*> path;
+  std::vector<Frame> stack;
+  if (!visit(root, path)) return;
+  stack.push_back({&root, children(root)});
+  path.push_back(&root);
+  while (!stack.empty()) {
+    Frame& f = stack.back();
+    if (f.next == f.kids.size()) {
+      stack.pop_back();
+      path.pop_back();
+      continue;
+    }
+    const Expr* child = f.kids[f.next++];
+    if (visit(*child, path)) {
+      auto kids = children(*child);
+      stack.push_back({child, std::move(kids)});
+      path.push_back(child);
+    }
+  }
+}
+
+} // namespace nsmon::promql

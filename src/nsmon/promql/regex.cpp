@@ -1,0 +1,113 @@
+// Label matcher regexes. Prometheus compiles them with Go's regexp package; RE2 implements the same
+// syntax, except for the few spots below where Go and this RE2 disagree.
+#include <re2/re2.h>
+
+#include "nsmon/promql/parser_impl.hpp"
+
+namespace nsmon::promql::detail {
+
+namespace {
+
+// Prometheus skips regex parsing for plain literals and alternations of literals ("a|b|c").
+bool is_literal_alternation(std::string_view p) {
+  return p.find_first_of("\\.+*?()[]{}^$") == std::string_view::npos;
+}
+
+// Go accepts (?<name>re) (since Go 1.22); this RE2 only knows (?P<name>re). Go rejects \C, which
+// RE2 accepts as "any byte".
+std::string to_re2_syntax(std::string_view p, bool& has_any_byte_escape) {
+  std::string out;
+  out.reserve(p.size() + 8);
+  bool in_class = false;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    char c = p[i];
+    if (c == '\\' && i + 1 < p.size()) {
+      if (p[i + 1] == 'C') has_any_byte_escape = true;
+      out += c;
+      out += p[++i];
+      continue;
+    }
+    if (in_class) {
+      if (c == ']') in_class = false;
+      out += c;
+      continue;
+    }
+    if (c == '[') {
+      in_class = true;
+      out += c;
+      // A ']' right after '[' or '[^' is a literal.
+      if (i + 1 < p.size() && p[i + 1] == '^') out += p[++i];
+      if (i + 1 < p.size() && p[i + 1] == ']') out += p[++i];
+      continue;
+    }
+    if (c == '(' && p.substr(i, 3) == "(?<" && p.substr(i, 4) != "(?<=" && p.substr(i, 4) != "(?<!") {
+      out += "(?P<";
+      i += 2;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+const char* go_error_text(RE2::ErrorCode code) {
+  switch (code) {
+  case RE2::ErrorBadEscape: return "invalid escape sequence";
+  case RE2::ErrorBadCharClass: return "invalid character class";
+  case RE2::ErrorBadCharRange: return "invalid character class range";
+  case RE2::ErrorMissingBracket: return "missing closing ]";
+  case RE2::ErrorMissingParen: return "missing closing )";
+  case RE2::ErrorTrailingBackslash: return "trailing backslash at end of expression";
+  case RE2::ErrorRepeatArgument: return "missing argument to repetition operator";
+  case RE2::ErrorRepeatSize: return "invalid repeat count";
+  case RE2::ErrorRepeatOp: return "invalid nested repetition operator";
+  case RE2::ErrorBadPerlOp: return "invalid or unsupported Perl syntax";
+  case RE2::ErrorBadUTF8: return "invalid UTF-8";
+  case RE2::ErrorBadNamedCapture: return "invalid named capture";
+  case RE2::ErrorPatternTooLarge: return "expression too large";
+  default: break;
+  }
+  if (static_cast<int>(code) == 7) return "unexpected )"; // ErrorUnexpectedParen in newer RE2
+  return "internal error";
+}
+
+RE2::Options go_like_options() {
+  RE2::Options o;
+  o.set_log_errors(false);
+  o.set_dot_nl(true);
+  o.set_max_mem(64 << 20);
+  return o;
+}
+
+} // namespace
+
+std::optional<std::string> regex_error(std::string_view pattern) {
+  if (is_literal_alternation(pattern)) return std::nullopt;
+  bool any_byte = false;
+  std::string re2_pattern = to_re2_syntax(pattern, any_byte);
+  if (any_byte) return std::string("error parsing regexp: invalid escape sequence: `\\C`");
+  RE2 re(re2_pattern, go_like_options());
+  if (re.ok()) return std::nullopt;
+  return "error parsing regexp: " + std::string(go_error_text(re.error_code())) + ": `" + re.error_arg() + "`";
+}
+
+bool matches_empty(const Matcher& m) {
+  switch (m.op) {
+  case MatchOp::equal: return m.value.empty();
+  case MatchOp::not_equal: return !m.value.empty();
+  case MatchOp::regex:
+  case MatchOp::not_regex: break;
+  }
+  bool match;
+  if (is_literal_alternation(m.value)) {
+    match = m.value.empty() || m.value.front() == '|' || m.value.back() == '|' ||
+            m.value.find("||") != std::string::npos;
+  } else {
+    bool any_byte = false;
+    RE2 re(to_re2_syntax(m.value, any_byte), go_like_options());
+    match = re.ok() && RE2::FullMatch("", re);
+  }
+  return m.op == MatchOp::regex ? match : !match;
+}
+
+} // namespace nsmon::promql::detail
