@@ -19,6 +19,7 @@ struct PromqlOptions {
   bool expr_given = false;
   std::vector<std::string> features;
   std::string format = "json";
+  bool each_line = false;
 };
 
 constexpr const char* kFeatures[] = {"promql-experimental-functions", "promql-duration-expr",
@@ -73,7 +74,33 @@ std::optional<promql::ParseResult> parse_or_report(const PromqlOptions& o) {
   return std::nullopt;
 }
 
-int run_check(const PromqlOptions& o) { return parse_or_report(o) ? kOk : kFindings; }
+// --each-line: every non-empty line is an expression; invalid ones are reported as
+// "LINE: <Prometheus's error>" on stdout (the format promtool users know).
+int run_check_lines(const PromqlOptions& o) {
+  auto [name, text] = read_expression(o);
+  const promql::ParseOptions opts = parse_options(o.features);
+  int rc = kOk;
+  std::size_t line_no = 0, from = 0;
+  while (from < text.size()) {
+    std::size_t to = text.find('\n', from);
+    if (to == std::string::npos) to = text.size();
+    std::string_view line = std::string_view(text).substr(from, to - from);
+    from = to + 1;
+    ++line_no;
+    if (line.empty()) continue;
+    promql::ParseResult res = promql::parse(line, opts);
+    if (!res.ok()) {
+      std::cout << line_no << ": " << res.error_string() << "\n";
+      rc = kFindings;
+    }
+  }
+  return rc;
+}
+
+int run_check(const PromqlOptions& o) {
+  if (o.each_line) return run_check_lines(o);
+  return parse_or_report(o) ? kOk : kFindings;
+}
 
 int run_fmt(const PromqlOptions& o) {
   auto res = parse_or_report(o);
@@ -99,7 +126,8 @@ void add_common(CLI::App* cmd, const std::shared_ptr<PromqlOptions>& o) {
   cmd->add_option("--enable-feature", o->features,
                   "Enable a Prometheus feature flag: promql-experimental-functions, promql-duration-expr, "
                   "promql-extended-range-selectors, promql-binop-fill-modifiers (comma-separated, repeatable)")
-      ->option_text("NAME");
+      ->option_text("NAME")
+      ->allow_extra_args(false);
 }
 
 } // namespace
@@ -112,6 +140,8 @@ void add_promql(CLI::App& app) {
   auto* check = cmd->add_subcommand(
       "check", "Validate an expression: print nothing and exit 0 if valid, print the error and exit 1 if not");
   add_common(check, co);
+  check->add_flag("--each-line", co->each_line,
+                  "Check each line as a separate expression; print 'LINE: error' for each invalid one");
   check->callback([co] { throw Exit{run_check(*co)}; });
 
   auto fo = std::make_shared<PromqlOptions>();

@@ -396,6 +396,7 @@ bool Lexer::lex_duration_expr(Token& out) {
   if (is_digit(r) || (r == '.' && is_digit(peek_rune()))) {
     backup();
     got_duration_ = true;
+    state_ = State::statements;
     out = lex_number_or_duration();
     return true;
   }
