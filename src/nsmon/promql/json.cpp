@@ -1,5 +1,6 @@
 #include "nsmon/promql/json.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -14,9 +15,12 @@ namespace {
 
 std::string str(std::string_view s) { return nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
+// Shortest round-trip form ("1", "0.5", "1e+21"); JSON has no NaN or infinities, so those are strings.
 std::string num(double v) {
   if (std::isnan(v) || std::isinf(v)) return str(go::format_float(v));
-  return nlohmann::json(v).dump();
+  char buf[64];
+  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc() ? std::string(buf, p) : "0";
 }
 
 std::string labels(const std::vector<std::string>& l) {
