@@ -35,7 +35,7 @@ std::string generate(std::size_t target) {
   const double bounds[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
   char buf[512];
   auto camera = [&](std::size_t i) {
-    std::snprintf(buf, sizeof buf, "cam-%05zu", i);
+    std::snprintf(buf, sizeof buf, "edge%02zu-cam-%05zu", i % 16, i);
     return std::string(buf);
   };
 
