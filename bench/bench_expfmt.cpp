@@ -147,6 +147,20 @@ int main(int argc, char** argv) {
   std::printf("nsmon parse_all (model):   best of %d: %7.1f ms  %7.0f MB/s  %5.1f M series/s\n", std::min(runs, 3),
               best_model * 1e3, mb / best_model, static_cast<double>(target) / best_model / 1e6);
 
+  // The watcher's load: one 10,000-series scrape per second, streamed.
+  {
+    const std::string small = generate(10'000);
+    double best_small = 1e9;
+    for (int r = 0; r < runs * 5; ++r) {
+      Counting h;
+      const auto t0 = Clock::now();
+      parse(small, Format::text, h);
+      best_small = std::min(best_small, seconds_since(t0));
+    }
+    std::printf("watcher: 10,000 series (%.2f MB) in %.2f ms = %.2f%% of a core at one scrape/s\n",
+                static_cast<double>(small.size()) / 1e6, best_small * 1e3, best_small * 100);
+  }
+
   const std::string path = keep.empty() ? "/tmp/nsmon_bench_expfmt.prom" : keep;
   if (promtool || !keep.empty()) {
     std::ofstream(path, std::ios::binary) << text;
