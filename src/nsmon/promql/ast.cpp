@@ -1,5 +1,7 @@
 #include "nsmon/promql/ast.hpp"
 
+#include <algorithm>
+
 namespace nsmon::promql {
 
 const char* to_string(ValueType t) {
@@ -142,17 +144,21 @@ const VectorMatching* BinaryExpr::matching() const {
   return is_set_operator(op) ? &many_to_many : &one_to_one;
 }
 
-template <> std::deque<NumberLiteral>& Arena::store<NumberLiteral>() { return numbers_; }
-template <> std::deque<StringLiteral>& Arena::store<StringLiteral>() { return strings_; }
-template <> std::deque<DurationExpr>& Arena::store<DurationExpr>() { return durations_; }
-template <> std::deque<VectorSelector>& Arena::store<VectorSelector>() { return vectors_; }
-template <> std::deque<MatrixSelector>& Arena::store<MatrixSelector>() { return matrices_; }
-template <> std::deque<SubqueryExpr>& Arena::store<SubqueryExpr>() { return subqueries_; }
-template <> std::deque<ParenExpr>& Arena::store<ParenExpr>() { return parens_; }
-template <> std::deque<UnaryExpr>& Arena::store<UnaryExpr>() { return unaries_; }
-template <> std::deque<BinaryExpr>& Arena::store<BinaryExpr>() { return binaries_; }
-template <> std::deque<AggregateExpr>& Arena::store<AggregateExpr>() { return aggregates_; }
-template <> std::deque<Call>& Arena::store<Call>() { return calls_; }
+Arena::~Arena() {
+  for (auto it = destructors_.rbegin(); it != destructors_.rend(); ++it) it->destroy(it->object);
+}
+
+void* Arena::allocate(std::size_t size, std::size_t align) {
+  std::size_t offset = (used_ + align - 1) & ~(align - 1);
+  if (blocks_.empty() || offset + size > capacity_) {
+    // Blocks grow from 4 KiB to 1 MiB, so small expressions stay cheap and big ones need few.
+    capacity_ = std::max<std::size_t>(size, std::min<std::size_t>(4096u << std::min<std::size_t>(blocks_.size(), 8), 1u << 20));
+    blocks_.push_back(std::make_unique<std::byte[]>(capacity_));
+    offset = 0;
+  }
+  used_ = offset + size;
+  return blocks_.back().get() + offset;
+}
 
 std::vector<const Expr*> children(const Expr& e) {
   std::vector<const Expr*> out;

@@ -1,8 +1,9 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
+#include <memory>
+#include <new>
 #include <optional>
 #include <span>
 #include <string>
@@ -200,26 +201,33 @@ struct Call final : Expr {
 };
 
 /// Owns the nodes of one parse; nodes point at each other with plain pointers, so a tree of any
-/// depth is freed without recursion.
+/// depth is freed without recursion. Nodes are placed in large blocks (one allocation per many
+/// nodes) and destroyed in reverse order of creation.
 class Arena {
 public:
-  template <class T> T* make() { return &store<T>().emplace_back(); }
-  VectorMatching* make_matching() { return &matchings_.emplace_back(); }
+  Arena() = default;
+  Arena(const Arena&) = delete;
+  Arena& operator=(const Arena&) = delete;
+  ~Arena();
+
+  template <class T> T* make() {
+    void* p = allocate(sizeof(T), alignof(T));
+    T* obj = new (p) T();
+    destructors_.push_back({obj, [](void* o) { static_cast<T*>(o)->~T(); }});
+    return obj;
+  }
+  VectorMatching* make_matching() { return make<VectorMatching>(); }
 
 private:
-  template <class T> std::deque<T>& store();
-  std::deque<NumberLiteral> numbers_;
-  std::deque<StringLiteral> strings_;
-  std::deque<DurationExpr> durations_;
-  std::deque<VectorSelector> vectors_;
-  std::deque<MatrixSelector> matrices_;
-  std::deque<SubqueryExpr> subqueries_;
-  std::deque<ParenExpr> parens_;
-  std::deque<UnaryExpr> unaries_;
-  std::deque<BinaryExpr> binaries_;
-  std::deque<AggregateExpr> aggregates_;
-  std::deque<Call> calls_;
-  std::deque<VectorMatching> matchings_;
+  void* allocate(std::size_t size, std::size_t align);
+  struct Destructor {
+    void* object;
+    void (*destroy)(void*);
+  };
+  std::vector<std::unique_ptr<std::byte[]>> blocks_;
+  std::size_t used_ = 0;
+  std::size_t capacity_ = 0;
+  std::vector<Destructor> destructors_;
 };
 
 /// Direct children of a node in evaluation order (as Prometheus's Children(): an aggregation's

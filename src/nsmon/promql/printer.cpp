@@ -1,6 +1,7 @@
 #include "nsmon/promql/printer.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "nsmon/promql/functions.hpp"
@@ -104,6 +105,10 @@ void expand(const Expr& e, std::vector<Piece>& work) {
     if (n.duration) {
       std::int64_t ns = go::seconds_to_ns(n.value < 0 ? -n.value : n.value);
       text((n.value < 0 ? "-" : "") + format_duration(ns));
+    } else if (std::isinf(n.value) && n.value > 0) {
+      // Prometheus writes "+Inf", which reads back as a unary plus: "x % +Inf ^ y" would then be
+      // "x % +(Inf ^ y)". A bare Inf keeps the tree.
+      text("Inf");
     } else {
       text(go::format_float(n.value));
     }

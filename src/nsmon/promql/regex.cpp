@@ -2,6 +2,8 @@
 // syntax, except for the few spots below where Go and this RE2 disagree.
 #include <re2/re2.h>
 
+#include <unordered_map>
+
 #include "nsmon/promql/parser_impl.hpp"
 
 namespace nsmon::promql::detail {
@@ -79,35 +81,55 @@ RE2::Options go_like_options() {
   return o;
 }
 
-} // namespace
+struct RegexInfo {
+  std::optional<std::string> error;
+  bool matches_empty = false;
+};
 
-std::optional<std::string> regex_error(std::string_view pattern) {
-  if (is_literal_alternation(pattern)) return std::nullopt;
+RegexInfo analyse(std::string_view pattern) {
+  RegexInfo info;
+  if (is_literal_alternation(pattern)) {
+    info.matches_empty = pattern.empty() || pattern.front() == '|' || pattern.back() == '|' ||
+                         pattern.find("||") != std::string_view::npos;
+    return info;
+  }
   bool any_byte = false;
   std::string re2_pattern = to_re2_syntax(pattern, any_byte);
-  if (any_byte) return std::string("error parsing regexp: invalid escape sequence: `\\C`");
+  if (any_byte) {
+    info.error = "error parsing regexp: invalid escape sequence: `\\C`";
+    return info;
+  }
   RE2 re(re2_pattern, go_like_options());
-  if (re.ok()) return std::nullopt;
-  return "error parsing regexp: " + std::string(go_error_text(re.error_code())) + ": `" + re.error_arg() + "`";
+  if (!re.ok()) {
+    info.error = "error parsing regexp: " + std::string(go_error_text(re.error_code())) + ": `" + re.error_arg() + "`";
+    return info;
+  }
+  info.matches_empty = RE2::FullMatch("", re);
+  return info;
 }
+
+// Compiling a regex costs far more than parsing the expression around it, and rule files repeat
+// the same few patterns: remember the verdicts (per thread, bounded).
+const RegexInfo& regex_info(std::string_view pattern) {
+  thread_local std::unordered_map<std::string, RegexInfo> cache;
+  auto it = cache.find(std::string(pattern));
+  if (it != cache.end()) return it->second;
+  if (cache.size() >= 4096) cache.clear();
+  return cache.emplace(std::string(pattern), analyse(pattern)).first->second;
+}
+
+} // namespace
+
+std::optional<std::string> regex_error(std::string_view pattern) { return regex_info(pattern).error; }
 
 bool matches_empty(const Matcher& m) {
   switch (m.op) {
   case MatchOp::equal: return m.value.empty();
   case MatchOp::not_equal: return !m.value.empty();
-  case MatchOp::regex:
-  case MatchOp::not_regex: break;
+  case MatchOp::regex: return regex_info(m.value).matches_empty;
+  case MatchOp::not_regex: return !regex_info(m.value).matches_empty;
   }
-  bool match;
-  if (is_literal_alternation(m.value)) {
-    match = m.value.empty() || m.value.front() == '|' || m.value.back() == '|' ||
-            m.value.find("||") != std::string::npos;
-  } else {
-    bool any_byte = false;
-    RE2 re(to_re2_syntax(m.value, any_byte), go_like_options());
-    match = re.ok() && RE2::FullMatch("", re);
-  }
-  return m.op == MatchOp::regex ? match : !match;
+  return false;
 }
 
 } // namespace nsmon::promql::detail
