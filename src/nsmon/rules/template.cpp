@@ -1,0 +1,342 @@
+#include "nsmon/rules/template.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <set>
+
+namespace nsmon::rules {
+
+namespace {
+
+constexpr std::array kFunctions = {
+    // Go text/template builtins
+    "and", "call", "html", "index", "slice", "js", "len", "not", "or", "print", "printf", "println", "urlquery", "eq",
+    "ge", "gt", "le", "lt", "ne",
+    // Prometheus template functions
+    "query", "first", "label", "value", "strvalue", "args", "reReplaceAll", "safeHtml", "match", "title", "toUpper",
+    "toLower", "graphLink", "tableLink", "sortByLabel", "stripPort", "stripDomain", "humanize", "humanize1024",
+    "humanizeDuration", "humanizePercentage", "humanizeTimestamp", "toTime", "toDuration", "now", "pathPrefix",
+    "externalURL", "parseDuration"};
+
+bool is_function(std::string_view s) {
+  return std::find(kFunctions.begin(), kFunctions.end(), s) != kFunctions.end();
+}
+
+bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+enum class Tok { ident, variable, field, string, number, pipe, lparen, rparen, declare, assign, comma, other };
+
+struct Token {
+  Tok kind;
+  std::string_view text;
+  std::size_t offset; ///< in the whole template
+};
+
+class Checker {
+public:
+  explicit Checker(std::string_view text) : text_(text) {}
+
+  TemplateInfo run() {
+    std::size_t pos = 0;
+    while (info_.errors.empty()) {
+      std::size_t open = text_.find("{{", pos);
+      if (open == std::string_view::npos) break;
+      info_.has_actions = true;
+      std::size_t start = open + 2;
+      if (start < text_.size() && text_[start] == '-' && start + 1 < text_.size() && std::isspace(static_cast<unsigned char>(text_[start + 1])))
+        ++start;
+      // A comment action {{/* ... */}} may contain "}}".
+      std::size_t body = start;
+      while (body < text_.size() && std::isspace(static_cast<unsigned char>(text_[body]))) ++body;
+      if (text_.substr(body, 2) == "/*") {
+        std::size_t end_comment = text_.find("*/", body + 2);
+        std::size_t close = end_comment == std::string_view::npos ? end_comment : text_.find("}}", end_comment + 2);
+        if (close == std::string_view::npos) {
+          fail(open, "unclosed comment");
+          break;
+        }
+        pos = close + 2;
+        continue;
+      }
+      std::size_t close = find_close(start);
+      if (close == std::string_view::npos) {
+        fail(open, "unclosed action");
+        break;
+      }
+      std::size_t end = close;
+      if (end > start && text_[end - 1] == '-' && end - 1 > start && std::isspace(static_cast<unsigned char>(text_[end - 2])))
+        --end;
+      action(start, end);
+      pos = close + 2;
+    }
+    if (info_.errors.empty() && !blocks_.empty())
+      fail(blocks_.back().offset, "unexpected EOF: {{" + blocks_.back().keyword + "}} has no matching {{end}}");
+    return std::move(info_);
+  }
+
+private:
+  struct Block {
+    std::string keyword;
+    std::size_t offset;
+    std::size_t scope; ///< variables_ size when the block opened
+  };
+
+  void fail(std::size_t offset, std::string msg) {
+    if (info_.errors.empty()) info_.errors.push_back({offset, std::move(msg)});
+  }
+
+  // The "}}" closing an action, skipping string literals.
+  std::size_t find_close(std::size_t i) const {
+    while (i + 1 < text_.size()) {
+      char c = text_[i];
+      if (c == '"' || c == '`' || c == '\'') {
+        std::size_t j = i + 1;
+        while (j < text_.size() && text_[j] != c) j += (c != '`' && text_[j] == '\\') ? 2 : 1;
+        if (j >= text_.size()) return std::string_view::npos;
+        i = j + 1;
+        continue;
+      }
+      if (c == '}' && text_[i + 1] == '}') return i;
+      ++i;
+    }
+    return std::string_view::npos;
+  }
+
+  bool lex(std::size_t begin, std::size_t end, std::vector<Token>& out) {
+    std::size_t i = begin;
+    while (i < end) {
+      char c = text_[i];
+      if (std::isspace(static_cast<unsigned char>(c))) {
+        ++i;
+        continue;
+      }
+      std::size_t s = i;
+      Tok kind = Tok::other;
+      if (c == '"' || c == '`' || c == '\'') {
+        ++i;
+        while (i < end && text_[i] != c) i += (c != '`' && text_[i] == '\\') ? 2 : 1;
+        if (i >= end) {
+          fail(s, c == '\'' ? "unterminated character constant" : "unterminated quoted string");
+          return false;
+        }
+        ++i;
+        kind = Tok::string;
+        if (c == '\'' && !(i - s == 3 || (i - s > 3 && text_[s + 1] == '\\'))) {
+          fail(s, "malformed character constant: " + std::string(text_.substr(s, i - s)));
+          return false;
+        }
+      } else if (c == '$') {
+        ++i;
+        while (i < end && ident_char(text_[i])) ++i;
+        kind = Tok::variable;
+        // $labels.x: the field chain stays part of the token
+        while (i < end && text_[i] == '.' && i + 1 < end && ident_char(text_[i + 1])) {
+          ++i;
+          while (i < end && ident_char(text_[i])) ++i;
+        }
+      } else if (c == '.') {
+        ++i;
+        while (i < end && (ident_char(text_[i]) || text_[i] == '.')) ++i;
+        kind = Tok::field;
+      } else if (std::isdigit(static_cast<unsigned char>(c)) || ((c == '-' || c == '+') && i + 1 < end && std::isdigit(static_cast<unsigned char>(text_[i + 1])))) {
+        ++i;
+        while (i < end && (std::isalnum(static_cast<unsigned char>(text_[i])) || text_[i] == '.' || text_[i] == '_' ||
+                           ((text_[i] == '-' || text_[i] == '+') && (text_[i - 1] == 'e' || text_[i - 1] == 'E'))))
+          ++i;
+        kind = Tok::number;
+      } else if (ident_char(c)) {
+        while (i < end && ident_char(text_[i])) ++i;
+        kind = Tok::ident;
+      } else if (c == ':' && i + 1 < end && text_[i + 1] == '=') {
+        i += 2;
+        kind = Tok::declare;
+      } else {
+        ++i;
+        kind = c == '|' ? Tok::pipe : c == '(' ? Tok::lparen : c == ')' ? Tok::rparen : c == '=' ? Tok::assign
+             : c == ',' ? Tok::comma : Tok::other;
+        if (kind == Tok::other) {
+          fail(s, std::string("unexpected \"") + c + "\" in command");
+          return false;
+        }
+      }
+      out.push_back({kind, text_.substr(s, i - s), s});
+    }
+    return true;
+  }
+
+  void action(std::size_t begin, std::size_t end) {
+    std::vector<Token> toks;
+    if (!lex(begin, end, toks)) return;
+    if (toks.empty()) {
+      fail(begin, "missing value for command");
+      return;
+    }
+    std::size_t first = 0;
+    const Token& head = toks[0];
+    if (head.kind == Tok::ident) {
+      std::string_view kw = head.text;
+      if (kw == "end") {
+        if (blocks_.empty()) {
+          fail(head.offset, "unexpected {{end}}");
+          return;
+        }
+        variables_.resize(blocks_.back().scope);
+        blocks_.pop_back();
+        return;
+      }
+      if (kw == "else") {
+        if (blocks_.empty() || (blocks_.back().keyword != "if" && blocks_.back().keyword != "range" &&
+                                blocks_.back().keyword != "with")) {
+          fail(head.offset, "unexpected {{else}}");
+          return;
+        }
+        first = 1;
+        if (toks.size() > 1 && toks[1].kind == Tok::ident && (toks[1].text == "if" || toks[1].text == "with")) first = 2;
+        if (first == 1 && toks.size() > 1) {
+          fail(toks[1].offset, "unexpected \"" + std::string(toks[1].text) + "\" in else");
+          return;
+        }
+        if (first == 1) return;
+      } else if (kw == "if" || kw == "range" || kw == "with") {
+        blocks_.push_back({std::string(kw), head.offset, variables_.size()});
+        first = 1;
+        if (toks.size() == 1) {
+          fail(head.offset, "missing value for " + std::string(kw));
+          return;
+        }
+      } else if (kw == "define" || kw == "block") {
+        blocks_.push_back({std::string(kw), head.offset, variables_.size()});
+        return;
+      } else if (kw == "break" || kw == "continue") {
+        bool in_range = std::any_of(blocks_.begin(), blocks_.end(), [](const Block& b) { return b.keyword == "range"; });
+        if (!in_range) fail(head.offset, "{{" + std::string(kw) + "}} outside {{range}}");
+        return;
+      } else if (kw == "template") {
+        return;
+      }
+    }
+    pipeline(toks, first);
+  }
+
+  // pipeline := [decl] command { '|' command }
+  void pipeline(const std::vector<Token>& toks, std::size_t i) {
+    // Declarations: $x := ... or $k, $v := range ...
+    std::vector<std::string> declared;
+    std::size_t j = i;
+    while (j < toks.size() && toks[j].kind == Tok::variable && toks[j].text.find('.') == std::string_view::npos) {
+      if (j + 1 < toks.size() && (toks[j + 1].kind == Tok::declare || toks[j + 1].kind == Tok::assign)) {
+        declared.emplace_back(toks[j].text);
+        i = j + 2;
+        break;
+      }
+      if (j + 1 < toks.size() && toks[j + 1].kind == Tok::comma) {
+        declared.emplace_back(toks[j].text);
+        j += 2;
+        continue;
+      }
+      break;
+    }
+    if (i >= toks.size()) {
+      fail(toks.back().offset, "missing value for command");
+      return;
+    }
+    int depth = 0;
+    bool expect_command = true;
+    for (std::size_t k = i; k < toks.size(); ++k) {
+      const Token& t = toks[k];
+      switch (t.kind) {
+      case Tok::pipe:
+        if (expect_command) {
+          fail(t.offset, "unexpected \"|\" in command");
+          return;
+        }
+        expect_command = true;
+        continue;
+      case Tok::lparen:
+        ++depth;
+        expect_command = true;
+        continue;
+      case Tok::rparen:
+        if (k > 0 && toks[k - 1].kind == Tok::lparen) {
+          fail(t.offset, "missing value for parenthesized pipeline");
+          return;
+        }
+        if (--depth < 0) {
+          fail(t.offset, "unexpected right paren");
+          return;
+        }
+        continue;
+      case Tok::declare:
+      case Tok::assign:
+      case Tok::comma:
+        fail(t.offset, "unexpected \"" + std::string(t.text) + "\" in command");
+        return;
+      case Tok::ident:
+        if (t.text == "true" || t.text == "false" || t.text == "nil") break;
+        if (!is_function(t.text)) {
+          fail(t.offset, "function \"" + std::string(t.text) + "\" not defined");
+          return;
+        }
+        if (t.text == "index" && k + 2 < toks.size() && toks[k + 1].kind == Tok::variable &&
+            toks[k + 1].text == "$labels" && toks[k + 2].kind == Tok::string)
+          add_label_ref(toks[k + 2].text.substr(1, toks[k + 2].text.size() - 2), toks[k + 2].offset + 1);
+        break;
+      case Tok::variable: variable(t); break;
+      case Tok::field: field(t); break;
+      default: break;
+      }
+      expect_command = false;
+      if (!info_.errors.empty()) return;
+    }
+    if (depth > 0) {
+      fail(toks.back().offset, "unclosed left paren");
+      return;
+    }
+    // Go accepts a trailing "|" ({{ $value | }}); only an empty pipeline is an error.
+    if (expect_command && toks.back().kind != Tok::pipe) {
+      fail(toks.back().offset, "missing value for command");
+      return;
+    }
+    for (auto& d : declared) variables_.push_back(d);
+  }
+
+  void variable(const Token& t) {
+    std::string_view name = t.text.substr(0, t.text.find('.'));
+    bool known = name == "$" || name == "$labels" || name == "$value" || name == "$externalLabels" ||
+                 name == "$externalURL" || std::find(variables_.begin(), variables_.end(), name) != variables_.end();
+    if (!known) {
+      fail(t.offset, "undefined variable \"" + std::string(name) + "\"");
+      return;
+    }
+    if (name == "$value") info_.value_refs.push_back(t.offset);
+    if (name == "$labels" && t.text.size() > name.size() + 1) {
+      std::string_view rest = t.text.substr(name.size() + 1);
+      add_label_ref(rest.substr(0, rest.find('.')), t.offset + name.size() + 1);
+    }
+  }
+
+  void field(const Token& t) {
+    if (t.text.rfind(".Labels.", 0) == 0) {
+      std::string_view rest = t.text.substr(8);
+      add_label_ref(rest.substr(0, rest.find('.')), t.offset + 8);
+    } else if (t.text == ".Value") {
+      info_.value_refs.push_back(t.offset);
+    }
+  }
+
+  void add_label_ref(std::string_view name, std::size_t offset) {
+    if (!name.empty()) info_.label_refs.push_back({std::string(name), offset, name.size()});
+  }
+
+  std::string_view text_;
+  TemplateInfo info_;
+  std::vector<Block> blocks_;
+  std::vector<std::string> variables_;
+};
+
+} // namespace
+
+TemplateInfo check_template(std::string_view text) { return Checker(text).run(); }
+
+} // namespace nsmon::rules

@@ -1,0 +1,35 @@
+#pragma once
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nsmon::rules {
+
+/// A reference to an alert's label inside a template: `$labels.x`, `.Labels.x`, `index $labels "x"`.
+struct LabelRef {
+  std::string name;
+  std::size_t offset = 0; ///< byte offset of the reference in the template text
+  std::size_t length = 0;
+};
+
+struct TemplateError {
+  std::size_t offset = 0;
+  std::string message;
+};
+
+/// What a label or annotation template uses, and what is wrong with it.
+struct TemplateInfo {
+  std::vector<TemplateError> errors;
+  std::vector<LabelRef> label_refs;
+  std::vector<std::size_t> value_refs; ///< offsets of $value / .Value
+  bool has_actions = false;
+};
+
+/// Checks Go text/template syntax as Prometheus uses it for alert labels and annotations:
+/// balanced actions, if/range/with/else/end nesting, known functions (Go's builtins and
+/// Prometheus's humanize*, printf, query, ...), declared variables ($labels, $value,
+/// $externalLabels, $externalURL and `:=`), parentheses and string literals.
+TemplateInfo check_template(std::string_view text);
+
+} // namespace nsmon::rules

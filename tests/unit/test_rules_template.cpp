@@ -1,0 +1,102 @@
+// Go template checks for alert labels and annotations. Every verdict below was checked against
+// promtool 2.42 (`promtool check rules` with the template as an annotation), except where a
+// comment says it is a Prometheus 3.x function.
+#include <catch2/catch.hpp>
+
+#include "nsmon/rules/template.hpp"
+
+using nsmon::rules::check_template;
+
+TEST_CASE("templates Prometheus accepts", "[template]") {
+  const char* ok[] = {
+      "{{ $labels.instance }} is down",
+      "{{ $value | humanize }}",
+      "{{ $value | humanizePercentage }}",
+      "{{ printf \"%.2f\" $value }}",
+      "{{ if gt $value 1.0 }}high{{ else }}low{{ end }}",
+      "{{ range $k, $v := $labels }}{{ $k }}={{ $v }} {{ end }}",
+      "{{ with $labels.job }}{{ . }}{{ end }}",
+      "{{ index $labels \"device_id\" }}",
+      "{{ .Labels.model }} {{ .Value }}",
+      "{{/* a comment */}}text",
+      "{{- $labels.x -}}",
+      "{{ $x := 5 }}{{ $x }}",
+      "{{ $externalLabels.cluster }}",
+      "plain text only",
+      "{{ if and (gt $value 1.0) (lt $value 5.0) }}x{{ end }}",
+      "{{ \"}}\" }}",
+      "{{ reReplaceAll \"a\" \"b\" $labels.x | toUpper }}",
+      "{{ if eq $labels.severity \"critical\" }}x{{ else if eq $labels.severity \"warning\" }}y{{ end }}",
+      "{{ $value | }}",
+      "{{ (humanize $value) }}",
+      "{{ 1.5e3 }}",
+      "{{ -5 }}",
+      "{{ 'a' }}",
+      "{{ range $labels }}{{ break }}{{ end }}",
+      "{{ define \"x\" }}a{{ end }}",
+      "{{ query \"up\" | first | value }}",
+      "{{ humanizeDuration 5 }}",
+      "{{ toDuration \"5m\" }}", // 3.x
+      "{{ now }}",               // 3.x
+  };
+  for (const char* t : ok) {
+    INFO(t);
+    auto info = check_template(t);
+    CHECK(info.errors.empty());
+    if (!info.errors.empty()) UNSCOPED_INFO(info.errors[0].message);
+  }
+}
+
+TEST_CASE("templates Prometheus rejects, with Go's message and the offset", "[template]") {
+  struct Case {
+    const char* text;
+    std::size_t offset;
+    const char* message;
+  };
+  const Case bad[] = {
+      {"{{ $labels.instance", 0, "unclosed action"},
+      {"{{ $value | humanise }}", 12, "function \"humanise\" not defined"},
+      {"{{ if gt $value 1 }}x", 3, "unexpected EOF: {{if}} has no matching {{end}}"},
+      {"a {{ end }}", 5, "unexpected {{end}}"},
+      {"{{ else }}", 3, "unexpected {{else}}"},
+      {"{{ $foo }}", 3, "undefined variable \"$foo\""},
+      {"{{ }}", 2, "missing value for command"},
+      {"{{ printf \"%s\" (humanize $value }}", 25, "unclosed left paren"},
+      {"{{ \"unterminated }}", 0, "unclosed action"},
+      {"{{ humanize $value) }}", 18, "unexpected right paren"},
+      {"{{ $value ? }}", 10, "unexpected \"?\" in command"},
+      {"{{ with }}{{ end }}", 3, "missing value for with"},
+      {"{{ | $value }}", 3, "unexpected \"|\" in command"},
+      {"{{ () }}", 4, "missing value for parenthesized pipeline"},
+      {"{{ 'ab' }}", 3, "malformed character constant: 'ab'"},
+      {"{{ break }}", 3, "{{break}} outside {{range}}"},
+      {"{{ $x := }}", 6, "missing value for command"},
+  };
+  for (const auto& c : bad) {
+    INFO(c.text);
+    auto info = check_template(c.text);
+    REQUIRE(info.errors.size() == 1);
+    CHECK(info.errors[0].message == c.message);
+    CHECK(info.errors[0].offset == c.offset);
+  }
+}
+
+TEST_CASE("label and value references are found with their offsets", "[template]") {
+  auto info = check_template("GPU {{ $labels.device_id }} of {{ .Labels.instance }} at {{ index $labels \"job\" }}: "
+                             "{{ $value | humanize }}");
+  REQUIRE(info.label_refs.size() == 3);
+  CHECK(info.label_refs[0].name == "device_id");
+  CHECK(info.label_refs[0].offset == 15);
+  CHECK(info.label_refs[1].name == "instance");
+  CHECK(info.label_refs[2].name == "job");
+  CHECK(info.value_refs.size() == 1);
+  CHECK(check_template("{{ $labels }}").label_refs.empty());
+  CHECK_FALSE(check_template("no actions").has_actions);
+}
+
+TEST_CASE("hostile templates", "[template]") {
+  CHECK(!check_template(std::string(100000, '{')).errors.empty());
+  CHECK(!check_template("{{" + std::string(100000, '(')).errors.empty());
+  check_template(std::string("{{ \0 }}", 7));
+  check_template("{{ \xff\xfe }}");
+}
