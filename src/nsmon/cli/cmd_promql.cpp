@@ -121,7 +121,7 @@ int run_ast(const PromqlOptions& o) {
 }
 
 void add_common(CLI::App* cmd, const std::shared_ptr<PromqlOptions>& o) {
-  cmd->add_option("EXPR", o->expr, "The PromQL expression (default: all of standard input)")
+  cmd->add_option("EXPR", o->expr, "The PromQL expression (default: all of standard input); put -- before one that starts with '-'")
       ->each([o](const std::string&) { o->expr_given = true; });
   cmd->add_option("--enable-feature", o->features,
                   "Enable a Prometheus feature flag: promql-experimental-functions, promql-duration-expr, "

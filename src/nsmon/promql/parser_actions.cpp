@@ -1,6 +1,7 @@
 // Semantic actions of the PromQL grammar: they build the tree and report the errors Prometheus's
 // parser reports while parsing (before type checking), with the same words and positions.
 #include <cmath>
+#include <limits>
 
 #include "nsmon/promql/functions.hpp"
 #include "nsmon/promql/go_compat.hpp"
@@ -272,10 +273,10 @@ void ParserImpl::set_at(Expr* e, AtKind kind, double ts, std::size_t end) {
   }
   mods->at = kind;
   if (kind == AtKind::timestamp) {
+    // timestamp.FromFloatSeconds; Go turns out-of-range conversions into INT64_MIN on amd64.
     double ms = std::round(ts * 1000);
-    mods->at_ms = std::isfinite(ms) && ms < 9223372036854775807.0 && ms > -9223372036854775808.0
-                      ? static_cast<std::int64_t>(ms)
-                      : 0;
+    mods->at_ms = ms < 9223372036854775808.0 && ms >= -9223372036854775808.0 ? static_cast<std::int64_t>(ms)
+                                                                               : std::numeric_limits<std::int64_t>::min();
   }
   e->range.end = end;
 }
