@@ -96,6 +96,12 @@ TEST_CASE("structure: promtool's checks, positioned", "[rules]") {
     l = load("groups: 5\n");
     CHECK(where(l) == V{"1:9 error yaml/type"});
   }
+  SECTION("template syntax in alert labels and annotations, positioned inside the value") {
+    auto l = load("groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up\n    labels: {x: \"{{ $foo }}\"}\n"
+                  "    annotations:\n      d: |\n        line one\n        {{ $value | humanise }}\n");
+    CHECK(where(l) == V{"6:21 error rules/template", "10:21 error rules/template"});
+    CHECK(l.diags[1].message == "annotation \"d\": template: function \"humanise\" not defined");
+  }
   SECTION("empty group name") {
     auto l = load("groups:\n- rules: []\n");
     CHECK(where(l) == V{"2:3 error rules/missing-field"});

@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "nsmon/core/yaml.hpp"
+#include "nsmon/rules/template.hpp"
 #include "nsmon/util/duration.hpp"
 #include "nsmon/util/strings.hpp"
 
@@ -220,6 +221,10 @@ private:
     check_label_names(r.labels, false, group, name);
     check_label_names(r.annotations, true, group, name);
 
+    if (r.kind == Rule::Kind::alert) {
+      check_templates(r.labels, "label", group, name);
+      check_templates(r.annotations, "annotation", group, name);
+    }
     if (r.kind == Rule::Kind::record) {
       if (n["annotations"])
         add(core::Severity::error, y_.key_span(n, "annotations"), "rules/record-fields",
@@ -240,6 +245,23 @@ private:
             "'" + name + "' is not a valid metric name before Prometheus 3.0", group, name);
     }
     return r;
+  }
+
+  // Go template syntax, as promtool checks it for alerting rules.
+  void check_templates(const std::vector<KeyValue>& kvs, const char* what, const std::string& group,
+                       const std::string& rule) {
+    for (const auto& kv : kvs) {
+      auto info = check_template(kv.value.value);
+      for (const auto& e : info.errors) {
+        core::Span at = kv.value.span;
+        if (!kv.value.offsets.empty()) {
+          auto lc = y_.source().line_col(kv.value.offsets[std::min(e.offset, kv.value.offsets.size() - 1)]);
+          at = {at.file, lc.line, lc.col, 2};
+        }
+        add(core::Severity::error, at, "rules/template",
+            std::string(what) + " \"" + kv.key.value + "\": template: " + e.message, group, rule);
+      }
+    }
   }
 
   void assign_last_lines(RuleFile& file) {
