@@ -42,7 +42,7 @@ private:
   void parse_metadata(const char* p, std::string_view keyword);
   void parse_sample(const char* p);
   const char* parse_labels(const char* p, std::vector<LabelView>& out, bool sample);
-  void hash_label(std::string_view lname, std::string_view raw, std::string_view raw_value);
+  std::uint64_t hash_label(std::string_view lname, std::string_view raw, std::string_view raw_value);
   bool parse_om_timestamp(const char* at, std::string_view tok, std::int64_t& ms);
   bool check_label_names(std::span<const LabelView> labels, const char* what);
   bool resolve_family(std::string_view name, std::string_view& suffix);
@@ -71,8 +71,21 @@ private:
   std::string scratch_, help_scratch_;
   std::vector<std::string_view> sort_scratch_;
   ExemplarView exemplar_;
-  std::uint64_t labels_hash_ = 0;  // sum of label hashes of the current sample (parse_labels)
-  std::uint64_t le_hash_ = 0, quantile_hash_ = 0;
+  // What parse_labels knows about the current sample's labels (labels_[i] <-> prev_[i]), kept
+  // for the next sample, which reuses every label whose raw text is the same.
+  struct PrevLabel {
+    std::size_t end = 0;    // offset just past the closing quote, from the '{'
+    std::uint64_t hash = 0; // hash_label()
+    bool escaped = false;   // value decoded into scratch_: never reused
+    std::uint8_t kind = 0;  // 1: le, 2: quantile
+  };
+  std::vector<PrevLabel> prev_;
+  const char* prev_open_ = nullptr; // '{' of the label set prev_ describes
+  const char* prev_le_ = nullptr;   // and the end of its line
+  std::uint64_t labels_hash_ = 0;   // sum of label hashes of the current sample
+  int le_index_ = -1, quantile_index_ = -1;
+  bool names_same_ = false;         // label names equal to the last checked sample's
+  bool prev_names_valid_ = false;   // labels_ names passed check_label_names
   std::string_view last_name_;     // last sample name resolved in the current family
   std::string_view last_suffix_;
   double bound_ = 0;       // parsed le / quantile of the current sample (check_sample)

@@ -1,6 +1,7 @@
 // Sample lines: name, label set, value, timestamp, exemplar; then family membership and the
 // per-type rules (le/quantile, stateset, info, exemplars) and duplicate series.
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -45,6 +46,21 @@ bool plain_seconds_to_ms(std::string_view s, std::int64_t& ms) {
   return true;
 }
 
+/// Length of the common prefix of a and b, looking at most n bytes, 8 at a time.
+std::size_t common_prefix(const char* a, const char* b, std::size_t n) {
+  std::size_t i = 0;
+  if constexpr (std::endian::native == std::endian::little) {
+    for (; i + 8 <= n; i += 8) {
+      std::uint64_t x, y;
+      std::memcpy(&x, a + i, 8);
+      std::memcpy(&y, b + i, 8);
+      if (x != y) return i + static_cast<std::size_t>(std::countr_zero(x ^ y) / 8);
+    }
+  }
+  while (i < n && a[i] == b[i]) ++i;
+  return i;
+}
+
 } // namespace
 
 void Parser::parse_sample(const char* p) {
@@ -69,18 +85,23 @@ void Parser::parse_sample(const char* p) {
     while (p < le_ && is(static_cast<unsigned char>(*p), scan::metric_rest)) ++p;
   const std::string_view name(name_at, static_cast<std::size_t>(p - name_at));
 
-  labels_.clear();
-  labels_hash_ = 0;
-  le_hash_ = quantile_hash_ = 0;
   scratch_.clear();
   const char* q = skip_ws(p);
   if (q < le_ && *q == '{') {
     q = parse_labels(q, labels_, true);
     if (!q) return;
     q = skip_ws(q);
-  } else if (q == p && p < le_ && *p != ' ') {
-    fail(p, "invalid character " + excerpt(std::string_view(p, 1)) + " in metric name");
-    return;
+  } else {
+    if (q == p && p < le_ && *p != ' ') {
+      fail(p, "invalid character " + excerpt(std::string_view(p, 1)) + " in metric name");
+      return;
+    }
+    labels_.clear();
+    prev_.clear();
+    prev_open_ = nullptr;
+    labels_hash_ = 0;
+    le_index_ = quantile_index_ = -1;
+    names_same_ = prev_names_valid_ = false;
   }
 
   // Value.
@@ -197,7 +218,8 @@ void Parser::parse_sample(const char* p) {
     s.exemplar = &exemplar_;
   }
   s.labels = labels_;
-  if (!check_label_names(labels_, "label")) return;
+  if (!names_same_ && !check_label_names(labels_, "label")) return;
+  prev_names_valid_ = true;
 
   std::string_view suffix = last_suffix_;
   if (!same_name && !resolve_family(name, suffix)) return;
@@ -217,100 +239,134 @@ void Parser::parse_sample(const char* p) {
 
 const char* Parser::parse_labels(const char* p, std::vector<LabelView>& out, bool sample) {
   const char* const open = p;
-  p = skip_ws(p + 1);
-  if (p < le_ && *p == '}') return p + 1;
-  for (;;) {
-    if (p == le_) {
-      fail(open, "unterminated label set");
-      return nullptr;
+  if (!sample) out.clear();
+  const std::size_t old_size = out.size();
+  std::size_t n = 0; // labels parsed so far; `out` is overwritten in place and trimmed at the end
+  bool same_names = false;
+  if (sample) {
+    labels_hash_ = 0;
+    le_index_ = quantile_index_ = -1;
+    same_names = prev_names_valid_;
+    prev_names_valid_ = false; // parse_sample sets it again once these names are checked
+    // Labels whose raw text repeats the previous label set byte for byte (the usual case for
+    // histogram buckets and _sum/_count) parse to the same views and hashes: reuse them.
+    if (prev_open_) {
+      const std::size_t avail = std::min(static_cast<std::size_t>(le_ - open), static_cast<std::size_t>(prev_le_ - prev_open_));
+      const std::size_t m = common_prefix(open, prev_open_, avail);
+      const std::ptrdiff_t shift = open - prev_open_; // same input buffer: re-point into this line
+      while (n < prev_.size() && !prev_[n].escaped && prev_[n].end <= m) {
+        out[n].name = std::string_view(out[n].name.data() + shift, out[n].name.size());
+        out[n].value = std::string_view(out[n].value.data() + shift, out[n].value.size());
+        labels_hash_ += prev_[n].hash;
+        if (prev_[n].kind == 1) le_index_ = static_cast<int>(n);
+        if (prev_[n].kind == 2) quantile_index_ = static_cast<int>(n);
+        ++n;
+      }
     }
-    if (*p == '"') {
-      fail(p, "quoted (UTF-8) label names are not supported");
-      return nullptr;
-    }
-    if (!is(static_cast<unsigned char>(*p), scan::label_first)) {
-      fail(p, "expected label name, got " + excerpt(std::string_view(p, 1)));
-      return nullptr;
-    }
-    const char* name_at = p;
-    while (p < le_ && is(static_cast<unsigned char>(*p), scan::label_rest)) ++p;
-    const std::string_view lname(name_at, static_cast<std::size_t>(p - name_at));
-    p = skip_ws(p);
-    if (p == le_ || *p != '=') {
-      fail(p, "expected '=' after label name " + excerpt(lname));
-      return nullptr;
-    }
+    prev_.resize(n);
+    prev_open_ = open;
+    prev_le_ = le_;
+  }
+  auto done = [&](const char* at) {
+    out.resize(n);
+    if (sample) names_same_ = same_names && n == old_size;
+    return at;
+  };
+  auto failed = [&](const char* at, std::string message) -> const char* {
+    fail(at, std::move(message));
+    out.resize(n);
+    return nullptr;
+  };
+
+  bool resumed = n > 0;
+  if (resumed) {
+    p = open + prev_[n - 1].end; // just past the closing quote of the last reused label
+  } else {
     p = skip_ws(p + 1);
-    if (p == le_ || *p != '"') {
-      fail(p, "expected '\"' to start the value of label " + excerpt(lname));
-      return nullptr;
-    }
-    const char* const vstart = ++p;
-    bool escaped = false;
-    unsigned char high = 0;
-    // The hot loop: most values are ASCII with no escapes, so skip 8 such bytes at a time.
-    while (le_ - p >= 8) {
-      std::uint64_t w;
-      std::memcpy(&w, p, 8);
-      if (scan::special_bytes(w)) break;
-      p += 8;
-    }
-    while (p < le_ && *p != '"') {
-      if (*p == '\\') {
-        escaped = true;
-        if (++p == le_) break;
-      } else {
-        high |= static_cast<unsigned char>(*p);
+    if (p < le_ && *p == '}') return done(p + 1);
+  }
+  for (;;) {
+    if (!resumed) {
+      if (p == le_) return failed(open, "unterminated label set");
+      if (*p == '"') return failed(p, "quoted (UTF-8) label names are not supported");
+      if (!is(static_cast<unsigned char>(*p), scan::label_first))
+        return failed(p, "expected label name, got " + excerpt(std::string_view(p, 1)));
+      const char* name_at = p;
+      while (p < le_ && is(static_cast<unsigned char>(*p), scan::label_rest)) ++p;
+      const std::string_view lname(name_at, static_cast<std::size_t>(p - name_at));
+      p = skip_ws(p);
+      if (p == le_ || *p != '=') return failed(p, "expected '=' after label name " + excerpt(lname));
+      p = skip_ws(p + 1);
+      if (p == le_ || *p != '"') return failed(p, "expected '\"' to start the value of label " + excerpt(lname));
+      const char* const vstart = ++p;
+      bool escaped = false;
+      unsigned char high = 0;
+      // The hot loop: most values are ASCII with no escapes, so skip 8 such bytes at a time.
+      while (le_ - p >= 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p, 8);
+        if (scan::special_bytes(w)) break;
+        p += 8;
       }
-      ++p;
-    }
-    if (p >= le_) {
-      fail(vstart - 1, "unterminated value of label " + excerpt(lname));
-      return nullptr;
-    }
-    std::string_view value(vstart, static_cast<std::size_t>(p - vstart));
-    if (sample) hash_label(lname, std::string_view(name_at, static_cast<std::size_t>(p - name_at)), value);
-    ++p; // closing quote
-    if (high & 0x80) {
-      if (const auto bad = scan::utf8_invalid_at(value); bad != std::string_view::npos) {
-        fail(vstart + bad, "invalid UTF-8 in value of label " + excerpt(lname));
-        return nullptr;
+      while (p < le_ && *p != '"') {
+        if (*p == '\\') {
+          escaped = true;
+          if (++p == le_) break;
+        } else {
+          high |= static_cast<unsigned char>(*p);
+        }
+        ++p;
       }
-    }
-    if (escaped) {
-      // Decoded text is never longer than the line, so reserving the line once keeps every
-      // view handed out for this line stable.
-      const auto line_len = static_cast<std::size_t>(le_ - ls_);
-      if (scratch_.empty() && scratch_.capacity() < line_len) scratch_.reserve(line_len);
-      const std::size_t before = scratch_.size();
-      const auto bad = scan::unescape(value, scan::Escapes::label_value, scratch_);
-      if (bad != std::string_view::npos) {
-        fail(vstart + bad, "invalid escape sequence in value of label " + excerpt(lname) +
-                               " (allowed: \\\\ \\\" \\n)");
-        return nullptr;
+      if (p >= le_) return failed(vstart - 1, "unterminated value of label " + excerpt(lname));
+      std::string_view value(vstart, static_cast<std::size_t>(p - vstart));
+      const std::string_view raw(name_at, static_cast<std::size_t>(p - name_at));
+      ++p; // closing quote
+      if (high & 0x80) {
+        if (const auto bad = scan::utf8_invalid_at(value); bad != std::string_view::npos)
+          return failed(vstart + bad, "invalid UTF-8 in value of label " + excerpt(lname));
       }
-      value = std::string_view(scratch_.data() + before, scratch_.size() - before);
+      if (escaped) {
+        const std::string_view raw_value = value;
+        // Decoded text is never longer than the line, so reserving the line once keeps every
+        // view handed out for this line stable.
+        const auto line_len = static_cast<std::size_t>(le_ - ls_);
+        if (scratch_.empty() && scratch_.capacity() < line_len) scratch_.reserve(line_len);
+        const std::size_t before = scratch_.size();
+        const auto bad = scan::unescape(raw_value, scan::Escapes::label_value, scratch_);
+        if (bad != std::string_view::npos)
+          return failed(vstart + bad, "invalid escape sequence in value of label " + excerpt(lname) +
+                                          " (allowed: \\\\ \\\" \\n)");
+        value = std::string_view(scratch_.data() + before, scratch_.size() - before);
+      }
+      if (n >= opt_.max_labels)
+        return failed(name_at, "too many labels (more than " + std::to_string(opt_.max_labels) + ")");
+      if (sample) {
+        const std::uint64_t h = hash_label(lname, raw, std::string_view(vstart, raw.size() - (vstart - name_at)));
+        labels_hash_ += h;
+        std::uint8_t kind = 0;
+        if (lname == "le") kind = 1, le_index_ = static_cast<int>(n);
+        if (lname == "quantile") kind = 2, quantile_index_ = static_cast<int>(n);
+        prev_.push_back(PrevLabel{static_cast<std::size_t>(p - open), h, escaped, kind});
+        same_names = same_names && n < old_size && out[n].name == lname;
+      }
+      if (n < out.size())
+        out[n] = LabelView{lname, value};
+      else
+        out.push_back(LabelView{lname, value});
+      ++n;
     }
-    if (out.size() >= opt_.max_labels) {
-      fail(name_at, "too many labels (more than " + std::to_string(opt_.max_labels) + ")");
-      return nullptr;
-    }
-    out.push_back(LabelView{lname, value});
+    resumed = false;
     p = skip_ws(p);
     if (p < le_ && *p == ',') {
       p = skip_ws(p + 1);
       if (p < le_ && *p == '}') {
-        if (om_) {
-          fail(p - 1, "trailing comma in label set (not allowed in OpenMetrics)");
-          return nullptr;
-        }
-        return p + 1;
+        if (om_) return failed(p - 1, "trailing comma in label set (not allowed in OpenMetrics)");
+        return done(p + 1);
       }
       continue;
     }
-    if (p < le_ && *p == '}') return p + 1;
-    fail(p, "expected ',' or '}' after the value of label " + excerpt(lname));
-    return nullptr;
+    if (p < le_ && *p == '}') return done(p + 1);
+    return failed(p, "expected ',' or '}' after the value of label " + excerpt(out[n - 1].name));
   }
 }
 
@@ -371,20 +427,14 @@ bool Parser::resolve_family(std::string_view name, std::string_view& suffix) {
   return start_family(name, name.data(), false);
 }
 
-void Parser::hash_label(std::string_view lname, std::string_view raw, std::string_view raw_value) {
+std::uint64_t Parser::hash_label(std::string_view lname, std::string_view raw, std::string_view raw_value) {
   // Escapes have one spelling in both formats, so equal label pairs have equal raw text
   // `name="value`; only text-format blanks around '=' need the canonical form built.
-  std::uint64_t h;
-  if (raw.size() == lname.size() + 2 + raw_value.size()) {
-    h = scan::mix(scan::hash_step(0x27d4eb2f165667c5ULL, raw));
-  } else {
-    std::string canon;
-    canon.append(lname).append("=\"").append(raw_value);
-    h = scan::mix(scan::hash_step(0x27d4eb2f165667c5ULL, canon));
-  }
-  labels_hash_ += h;
-  if (lname == "le") le_hash_ = h;
-  if (lname == "quantile") quantile_hash_ = h;
+  if (raw.size() == lname.size() + 2 + raw_value.size())
+    return scan::mix(scan::hash_step(0x27d4eb2f165667c5ULL, raw));
+  std::string canon;
+  canon.append(lname).append("=\"").append(raw_value);
+  return scan::mix(scan::hash_step(0x27d4eb2f165667c5ULL, canon));
 }
 
 bool Parser::check_sample(const SampleView& s) {
@@ -395,7 +445,8 @@ bool Parser::check_sample(const SampleView& s) {
   const bool hist = s.type == MetricType::histogram || s.type == MetricType::gaugehistogram;
   has_bound_ = false;
   auto float_label = [&](std::string_view lname, const char* kind) {
-    const LabelView* l = find_label(s.labels, lname);
+    const int index = lname == "le" ? le_index_ : quantile_index_;
+    const LabelView* l = index >= 0 ? &s.labels[static_cast<std::size_t>(index)] : nullptr;
     if (!l) return fail(s.name.data(), std::string(kind) + " sample without a \"" + std::string(lname) + "\" label");
     const auto v = parse_value(l->value);
     if (!v)
@@ -434,7 +485,7 @@ bool Parser::check_duplicate(const SampleView& s) {
   std::uint64_t acc = labels_hash_;
   if (has_bound_) {
     const bool summary = s.type == MetricType::summary;
-    acc -= summary ? quantile_hash_ : le_hash_;
+    acc -= prev_[static_cast<std::size_t>(summary ? quantile_index_ : le_index_)].hash;
     double d = bound_;
     if (d == 0) d = 0; // -0 == 0
     char bits[sizeof d];
