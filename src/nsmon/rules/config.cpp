@@ -1,0 +1,301 @@
+#include "nsmon/rules/config.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <glob.h>
+#include <map>
+
+#include "nsmon/core/yaml.hpp"
+#include "nsmon/util/duration.hpp"
+#include "nsmon/util/strings.hpp"
+
+namespace nsmon::rules {
+
+namespace {
+
+const std::vector<std::string> kTopLevel = {"global",       "runtime",        "alerting",     "rule_files",
+                                            "scrape_config_files", "scrape_configs", "storage", "tracing",
+                                            "remote_write", "remote_read",    "otlp"};
+const std::vector<std::string> kGlobal = {
+    "scrape_interval", "scrape_timeout", "scrape_protocols", "evaluation_interval", "rule_query_offset",
+    "query_log_file", "scrape_failure_log_file", "external_labels", "body_size_limit", "sample_limit",
+    "target_limit", "label_limit", "label_name_length_limit", "label_value_length_limit", "keep_dropped_targets",
+    "metric_name_validation_scheme", "metric_name_escaping_scheme", "scrape_native_histograms",
+    "convert_classic_histograms_to_nhcb", "always_scrape_classic_histograms", "extra_scrape_metrics"};
+// Fields of Prometheus's HTTP client configuration, inlined in scrape and Alertmanager configs.
+const std::vector<std::string> kHttpClient = {
+    "basic_auth", "authorization", "oauth2", "bearer_token", "bearer_token_file", "tls_config", "proxy_url",
+    "no_proxy", "proxy_from_environment", "proxy_connect_header", "follow_redirects", "enable_http2", "http_headers"};
+const std::vector<std::string> kScrape = {
+    "job_name", "honor_labels", "honor_timestamps", "track_timestamps_staleness", "params", "scrape_interval",
+    "scrape_timeout", "scrape_protocols", "fallback_scrape_protocol", "scrape_native_histograms",
+    "always_scrape_classic_histograms", "convert_classic_histograms_to_nhcb", "scrape_failure_log_file",
+    "metrics_path", "scheme", "enable_compression", "body_size_limit", "sample_limit", "target_limit", "label_limit",
+    "label_name_length_limit", "label_value_length_limit", "native_histogram_bucket_limit",
+    "native_histogram_min_bucket_factor", "keep_dropped_targets", "metric_name_validation_scheme",
+    "metric_name_escaping_scheme", "extra_scrape_metrics", "relabel_configs", "metric_relabel_configs",
+    "static_configs"};
+const std::vector<std::string> kAlerting = {"alert_relabel_configs", "alertmanagers"};
+const std::vector<std::string> kAlertmanager = {"sigv4", "scheme", "path_prefix", "timeout", "api_version",
+                                                "relabel_configs", "alert_relabel_configs", "static_configs"};
+const std::vector<std::string> kStatic = {"targets", "labels"};
+const std::vector<std::string> kRelabel = {"source_labels", "separator", "target_label", "regex",
+                                           "modulus",       "replacement", "action"};
+
+std::vector<std::string> plus(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+bool is_sd_key(const std::string& k) { return util::ends_with(k, "_sd_configs"); }
+
+class ConfigLoader {
+public:
+  ConfigLoader(const core::SourceFile& src, std::vector<core::Diagnostic>& diags) : y_(src, diags), diags_(diags) {}
+
+  Config run() {
+    Config cfg;
+    cfg.path = y_.source().path();
+    auto root = y_.parse();
+    if (!root || root->IsNull()) return cfg;
+    if (!y_.check_mapping(*root, kTopLevel, "the configuration")) return cfg;
+    cfg.alerting_span = y_.span(*root);
+    if (auto g = (*root)["global"]; g && !g.IsNull() && y_.check_mapping(g, kGlobal, "global")) {
+      if (auto d = duration(g, "scrape_interval")) cfg.scrape_interval_ms = *d;
+      if (auto d = duration(g, "scrape_timeout")) cfg.scrape_timeout_ms = *d;
+      else if (!g["scrape_timeout"] && cfg.scrape_interval_ms < cfg.scrape_timeout_ms)
+        cfg.scrape_timeout_ms = cfg.scrape_interval_ms; // Prometheus lowers the default timeout
+      if (auto d = duration(g, "evaluation_interval")) cfg.evaluation_interval_ms = *d;
+      check_timeout(g, cfg.scrape_interval_ms, cfg.scrape_timeout_ms, "global");
+      cfg.external_labels = labels(g["external_labels"], "external_labels");
+    }
+    if (auto a = (*root)["alerting"]; a && !a.IsNull()) alerting(a, cfg);
+    if (auto r = (*root)["rule_files"]; r && !r.IsNull()) {
+      if (!r.IsSequence()) y_.error(r, "yaml/type", "rule_files must be a list of file names or globs");
+      else
+        for (const auto& f : r)
+          if (f.IsScalar()) cfg.rule_files.push_back(text(f));
+          else y_.error(f, "yaml/type", "rule_files entries must be strings");
+    }
+    if (auto s = (*root)["scrape_configs"]; s && !s.IsNull()) {
+      if (!s.IsSequence()) y_.error(s, "yaml/type", "scrape_configs must be a list");
+      else
+        for (const auto& j : s) job(j, cfg);
+    }
+    for (const char* k : {"storage", "tracing", "runtime", "otlp"})
+      if (auto n = (*root)[k]; n && !n.IsNull() && !n.IsMap()) y_.error(n, "yaml/type", std::string(k) + " must be a mapping");
+    for (const char* k : {"remote_write", "remote_read", "scrape_config_files"})
+      if (auto n = (*root)[k]; n && !n.IsNull() && !n.IsSequence()) y_.error(n, "yaml/type", std::string(k) + " must be a list");
+    return cfg;
+  }
+
+private:
+  Text text(const YAML::Node& n) {
+    Text t;
+    t.value = n.Scalar();
+    t.span = y_.span(n);
+    t.offsets = y_.value_offsets(n);
+    t.plain = n.Tag() == "?";
+    return t;
+  }
+
+  std::optional<std::int64_t> duration(const YAML::Node& parent, const char* key) {
+    auto n = parent[key];
+    if (!n || n.IsNull()) return std::nullopt;
+    if (n.IsScalar())
+      if (auto ms = util::parse_duration(n.Scalar())) return ms;
+    y_.error(n, "config/duration", std::string("not a valid duration string for ") + key + ": \"" +
+                                       (n.IsScalar() ? n.Scalar() : std::string("?")) + "\"");
+    return std::nullopt;
+  }
+
+  void check_timeout(const YAML::Node& at, std::int64_t interval, std::int64_t timeout, const std::string& where) {
+    if (timeout > interval) {
+      auto n = at["scrape_timeout"] ? at["scrape_timeout"] : at;
+      y_.error(n, "config/scrape-timeout",
+               "scrape timeout " + util::format_duration(timeout) + " is greater than the scrape interval " +
+                   util::format_duration(interval) + " (" + where + "); Prometheus refuses to load this");
+    }
+  }
+
+  std::vector<KeyValue> labels(const YAML::Node& n, const std::string& what) {
+    std::vector<KeyValue> out;
+    if (!n || n.IsNull()) return out;
+    if (!n.IsMap()) {
+      y_.error(n, "yaml/type", what + " must be a mapping of label names to values");
+      return out;
+    }
+    std::set<std::string> seen;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      if (!it->first.IsScalar() || !it->second.IsScalar()) {
+        y_.error(it->first, "yaml/type", what + " entries must be name: string");
+        continue;
+      }
+      KeyValue kv{text(it->first), text(it->second)};
+      if (!seen.insert(kv.key.value).second) y_.error(it->first, "yaml/duplicate-key", "duplicate label '" + kv.key.value + "' in " + what);
+      else if (!is_legacy_label_name(kv.key.value) || util::starts_with(kv.key.value, "__"))
+        y_.error(it->first, "config/label-name", "\"" + kv.key.value + "\" is not a valid label name");
+      out.push_back(std::move(kv));
+    }
+    return out;
+  }
+
+  void relabels(const YAML::Node& n, const std::string& what) {
+    if (!n || n.IsNull()) return;
+    if (!n.IsSequence()) {
+      y_.error(n, "yaml/type", what + " must be a list");
+      return;
+    }
+    for (const auto& r : n) y_.check_mapping(r, kRelabel, "a relabel config");
+  }
+
+  std::vector<Text> static_targets(const YAML::Node& n, std::vector<KeyValue>* labels_out) {
+    std::vector<Text> out;
+    if (!n || n.IsNull()) return out;
+    if (!n.IsSequence()) {
+      y_.error(n, "yaml/type", "static_configs must be a list");
+      return out;
+    }
+    for (const auto& sc : n) {
+      if (!y_.check_mapping(sc, kStatic, "a static config")) continue;
+      if (auto t = sc["targets"]; t && !t.IsNull()) {
+        if (!t.IsSequence()) {
+          y_.error(t, "yaml/type", "targets must be a list of host:port");
+          continue;
+        }
+        for (const auto& target : t) {
+          if (!target.IsScalar()) {
+            y_.error(target, "yaml/type", "a target must be a host:port string");
+            continue;
+          }
+          check_target(target);
+          out.push_back(text(target));
+        }
+      }
+      auto l = labels(sc["labels"], "target labels");
+      if (labels_out) labels_out->insert(labels_out->end(), l.begin(), l.end());
+    }
+    return out;
+  }
+
+  void check_target(const YAML::Node& t) {
+    const std::string& s = t.Scalar();
+    if (s.find("://") != std::string::npos || s.find('/') != std::string::npos)
+      y_.error(t, "config/target", "\"" + s + "\" is not a valid target: use host:port (the scheme and path are set by "
+                                              "'scheme' and 'metrics_path')");
+    else if (s.empty()) y_.error(t, "config/target", "empty target");
+    else if (s.rfind(':') == std::string::npos || (s.front() == '[' && s.back() == ']'))
+      y_.warning(t, "config/target", "target \"" + s + "\" has no port; Prometheus will use the scheme's default (80/443)",
+                 "write it as host:port");
+  }
+
+  void alerting(const YAML::Node& a, Config& cfg) {
+    cfg.alerting_span = y_.key_span(a, "alertmanagers");
+    if (cfg.alerting_span.line == 0) cfg.alerting_span = y_.span(a);
+    if (!y_.check_mapping(a, kAlerting, "alerting")) return;
+    relabels(a["alert_relabel_configs"], "alert_relabel_configs");
+    auto ams = a["alertmanagers"];
+    if (!ams || ams.IsNull()) return;
+    if (!ams.IsSequence()) {
+      y_.error(ams, "yaml/type", "alertmanagers must be a list");
+      return;
+    }
+    for (const auto& am : ams) {
+      if (!am.IsMap()) {
+        y_.error(am, "yaml/type", "an Alertmanager config must be a mapping");
+        continue;
+      }
+      std::vector<std::string> allowed = plus(kAlertmanager, kHttpClient);
+      for (auto it = am.begin(); it != am.end(); ++it)
+        if (it->first.IsScalar() && is_sd_key(it->first.Scalar())) {
+          allowed.push_back(it->first.Scalar());
+          cfg.alertmanager_discovery = true;
+        }
+      if (!y_.check_mapping(am, allowed, "an Alertmanager config")) continue;
+      relabels(am["relabel_configs"], "relabel_configs");
+      auto targets = static_targets(am["static_configs"], nullptr);
+      cfg.alertmanager_targets.insert(cfg.alertmanager_targets.end(), targets.begin(), targets.end());
+    }
+  }
+
+  void job(const YAML::Node& j, Config& cfg) {
+    if (!j.IsMap()) {
+      y_.error(j, "yaml/type", "a scrape config must be a mapping");
+      return;
+    }
+    ScrapeJob job;
+    job.span = y_.span(j);
+    std::vector<std::string> allowed = plus(kScrape, kHttpClient);
+    for (auto it = j.begin(); it != j.end(); ++it)
+      if (it->first.IsScalar() && is_sd_key(it->first.Scalar())) {
+        allowed.push_back(it->first.Scalar());
+        job.has_service_discovery = true;
+      }
+    if (!y_.check_mapping(j, allowed, "a scrape config")) return;
+    if (auto n = j["job_name"]; n && n.IsScalar() && !n.Scalar().empty()) job.name = text(n);
+    else {
+      y_.error(n ? n : j, "config/missing-field", "job_name is empty");
+      job.name.span = job.span;
+    }
+    job.interval_ms = duration(j, "scrape_interval").value_or(cfg.scrape_interval_ms);
+    auto timeout = duration(j, "scrape_timeout");
+    job.timeout_ms = timeout ? *timeout : std::min(cfg.scrape_timeout_ms, job.interval_ms);
+    check_timeout(j, job.interval_ms, job.timeout_ms, "job " + job.name.value);
+    relabels(j["relabel_configs"], "relabel_configs");
+    relabels(j["metric_relabel_configs"], "metric_relabel_configs");
+    job.targets = static_targets(j["static_configs"], &job.labels);
+    for (const auto& other : cfg.jobs)
+      if (!job.name.value.empty() && other.name.value == job.name.value)
+        add_error(job.name.span, "config/duplicate-job",
+                  "found multiple scrape configs with job name \"" + job.name.value + "\" (first at line " +
+                      std::to_string(other.name.span.line) + ")");
+    cfg.jobs.push_back(std::move(job));
+  }
+
+  void add_error(core::Span at, std::string check, std::string msg) {
+    diags_.push_back({core::Severity::error, std::move(at), std::move(check), std::move(msg), {}});
+  }
+
+  core::YamlReader y_;
+  std::vector<core::Diagnostic>& diags_;
+};
+
+bool has_glob(const std::string& s) { return s.find_first_of("*?[") != std::string::npos; }
+
+} // namespace
+
+Config load_config(const core::SourceFile& src, std::vector<core::Diagnostic>& diags) {
+  return ConfigLoader(src, diags).run();
+}
+
+std::vector<std::string> resolve_rule_files(const Config& cfg, std::vector<core::Diagnostic>& diags) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> out;
+  fs::path base = fs::path(cfg.path).parent_path();
+  for (const auto& rf : cfg.rule_files) {
+    fs::path p(rf.value);
+    std::string pattern = (p.is_absolute() ? p : base / p).lexically_normal().string();
+    if (!has_glob(rf.value)) {
+      std::error_code ec;
+      if (fs::is_regular_file(pattern, ec)) out.push_back(pattern);
+      else
+        diags.push_back({core::Severity::error, rf.span, "config/rule-file",
+                         "rule file \"" + rf.value + "\" does not exist (looked for " + pattern + ")", {}});
+      continue;
+    }
+    glob_t g{};
+    int rc = ::glob(pattern.c_str(), 0, nullptr, &g);
+    std::size_t before = out.size();
+    if (rc == 0)
+      for (std::size_t i = 0; i < g.gl_pathc; ++i) out.emplace_back(g.gl_pathv[i]);
+    ::globfree(&g);
+    if (out.size() == before)
+      diags.push_back({core::Severity::warning, rf.span, "config/rule-file",
+                       "rule_files pattern \"" + rf.value + "\" matches no file", {}});
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+} // namespace nsmon::rules

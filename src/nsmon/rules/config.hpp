@@ -1,0 +1,43 @@
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "nsmon/rules/rule_file.hpp"
+
+namespace nsmon::rules {
+
+/// One scrape job of prometheus.yml, with its effective intervals.
+struct ScrapeJob {
+  Text name;
+  std::int64_t interval_ms = 0; ///< the job's own, else the global one
+  std::int64_t timeout_ms = 0;
+  std::vector<Text> targets;    ///< static_configs targets
+  std::vector<KeyValue> labels; ///< static_configs labels (become target labels)
+  bool has_service_discovery = false;
+  core::Span span;
+};
+
+/// The parts of prometheus.yml that lint-rules uses, with positions.
+struct Config {
+  std::string path;
+  std::int64_t scrape_interval_ms = 60000; ///< Prometheus's defaults
+  std::int64_t scrape_timeout_ms = 10000;
+  std::int64_t evaluation_interval_ms = 60000;
+  std::vector<KeyValue> external_labels;
+  std::vector<Text> rule_files;           ///< as written (globs, relative to the config)
+  std::vector<Text> alertmanager_targets; ///< static targets of alerting.alertmanagers
+  bool alertmanager_discovery = false;    ///< alertmanagers found through service discovery
+  core::Span alerting_span;               ///< where to point when no Alertmanager is configured
+  std::vector<ScrapeJob> jobs;
+};
+
+/// Reads prometheus.yml strictly (unknown fields, types, durations, scrape_timeout <=
+/// scrape_interval, duplicate job names, targets as host:port). Findings go to `diags`.
+Config load_config(const core::SourceFile& src, std::vector<core::Diagnostic>& diags);
+
+/// The rule files a config names, resolved relative to the config's directory (globs expanded,
+/// sorted). A plain path that does not exist, or a glob that matches nothing, is a finding.
+std::vector<std::string> resolve_rule_files(const Config& cfg, std::vector<core::Diagnostic>& diags);
+
+} // namespace nsmon::rules
