@@ -13,6 +13,23 @@
 // the input; label values and HELP text point into the input unless they contain escapes, in which
 // case they point into parser scratch space that is only valid during the callback. Nothing is
 // allocated per sample once the scratch buffers have grown to the largest line.
+//
+// Families follow the format's rules. OpenMetrics: a counter `foo` owns foo_total/foo_created, a
+// histogram _bucket/_count/_sum/_created, a gaugehistogram _bucket/_gcount/_gsum, a summary
+// foo/_count/_sum/_created, an info foo_info, gauge/stateset/unknown only foo. Text 0.0.4: the
+// # TYPE name is the sample name (counter, gauge, untyped), histograms own _bucket/_count/_sum,
+// summaries foo/_count/_sum. A sample that its family does not own starts an implicit family
+// of type unknown named after it.
+//
+// Errors (line:column, column in bytes) cover what Prometheus rejects and what the formats
+// forbid: name syntax, escapes, UTF-8, numbers, timestamps (text: integer ms; OpenMetrics: float
+// seconds), duplicate label names, duplicate series (le/quantile compared as numbers),
+// non-contiguous families, metadata twice or after samples, le/quantile that are not floats;
+// OpenMetrics also: # EOF last, single spaces, no blank lines or plain comments, # UNIT a suffix
+// of the name, exemplars only on counter _total and histogram _bucket (<= 128 characters),
+// stateset values 0/1 with the family label, info value 1. A line with an error is skipped and
+// parsing continues with the next line. Quoted (UTF-8) metric and label names are reported as
+// unsupported.
 
 namespace nsmon::expfmt {
 
