@@ -400,6 +400,7 @@ const std::vector<Case> kAllFeatures = {
     {R"(limit_ratio(0.5, foo))", R"(limit_ratio(0.5, foo))"},
     {R"(info(foo))", R"(info(foo))"},
     {R"(info(foo, {a="b"}))", R"(info(foo, {a="b"}))"},
+    {R"(info(foo,{}))", R"(info(foo, {}))"},
     {R"(info(foo, bar{a="b"}))", R"(1:11: parse error: expected label selectors only, got vector selector instead)"},
     {R"(info(foo, {a="b"} == 1))", R"(1:11: parse error: expected label selectors only)"},
     {R"(info(foo, 1))", R"(1:1: parse error: expected type instant vector in call to function "info", got scalar)"},

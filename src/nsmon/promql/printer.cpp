@@ -121,7 +121,8 @@ void expand(const Expr& e, std::vector<Piece>& work) {
     for (const auto& m : vs.matchers) ms.push_back(format_matcher(m));
     std::sort(ms.begin(), ms.end());
     std::string out = vs.name;
-    if (!ms.empty()) {
+    // An empty selector (valid only as info()'s second argument) prints as "{}", not as nothing.
+    if (!ms.empty() || vs.name.empty()) {
       out += '{';
       for (std::size_t i = 0; i < ms.size(); ++i) out += (i ? "," : "") + ms[i];
       out += '}';
