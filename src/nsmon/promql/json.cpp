@@ -9,6 +9,11 @@
 #include "nsmon/promql/go_compat.hpp"
 #include "nsmon/promql/printer.hpp"
 
+// GCC 12 reports a false -Wrestrict for `"literal" + std::string` at -O2 (GCC bug 105329).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wrestrict"
+#endif
+
 namespace nsmon::promql {
 
 namespace {

@@ -1,7 +1,6 @@
 #pragma once
 // Internals of the PromQL parser, shared by parser.cpp (the LR driver), parser_actions.cpp (the
 // semantic actions), checker.cpp (the type checker) and regex.cpp (label matcher regexes).
-#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,10 +59,15 @@ private:
   Matcher make_matcher(const Value& name, const Value& op, const Value& value);
 
   template <class T> T* node() { return arena_.make<T>(); }
-  std::vector<Expr*>* new_args() { return &arg_lists_.emplace_back(); }
-  std::vector<std::string>* new_labels() { return &label_lists_.emplace_back(); }
-  std::vector<Matcher>* new_matchers() { return &matcher_lists_.emplace_back(); }
-  const std::string* new_string(std::string s) { return &strings_.emplace_back(std::move(s)); }
+  // Lists and strings built during the parse live in the arena too: one allocation per block.
+  std::vector<Expr*>* new_args() { return arena_.make<std::vector<Expr*>>(); }
+  std::vector<std::string>* new_labels() { return arena_.make<std::vector<std::string>>(); }
+  std::vector<Matcher>* new_matchers() { return arena_.make<std::vector<Matcher>>(); }
+  const std::string* new_string(std::string s) {
+    auto* p = arena_.make<std::string>();
+    *p = std::move(s);
+    return p;
+  }
 
   std::string_view in_;
   ParseOptions opts_;
@@ -77,10 +81,6 @@ private:
   Expr* result_ = nullptr;
   std::vector<short> states_;
   std::vector<Value> values_;
-  std::deque<std::vector<Expr*>> arg_lists_;
-  std::deque<std::vector<std::string>> label_lists_;
-  std::deque<std::vector<Matcher>> matcher_lists_;
-  std::deque<std::string> strings_;
 };
 
 /// Validates a label-matcher regex the way Prometheus's labels.NewMatcher does (Go's regexp

@@ -7,6 +7,11 @@
 #include "nsmon/promql/functions.hpp"
 #include "nsmon/promql/go_compat.hpp"
 
+// GCC 12 reports a false -Wrestrict for `"literal" + std::string` at -O2 (GCC bug 105329).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wrestrict"
+#endif
+
 namespace nsmon::promql {
 
 namespace {
