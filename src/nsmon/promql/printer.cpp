@@ -50,6 +50,20 @@ std::string format_matcher(const Matcher& m) {
   return out;
 }
 
+// After `offset`, arithmetic that is not in parentheses would be read back as arithmetic on the
+// selector ("foo offset 1 - 2" is "(foo offset 1s) - 2"), so such offsets print in parentheses.
+bool offset_needs_parens(const DurationExpr& e) {
+  const DurationExpr* d = &e;
+  for (;;) {
+    bool arithmetic = d->op != DurationOp::step && d->op != DurationOp::range && d->op != DurationOp::min_of &&
+                      d->op != DurationOp::max_of;
+    if (d->wrapped || !arithmetic) return false;
+    if (d->lhs) return true;
+    if (!d->rhs || d->rhs->kind != NodeKind::duration) return false;
+    d = &d->rhs->as<DurationExpr>();
+  }
+}
+
 std::string format_modifiers(const TimeModifiers& m, bool anchored, bool smoothed, bool at_first) {
   std::string at;
   switch (m.at) {
@@ -61,7 +75,8 @@ std::string format_modifiers(const TimeModifiers& m, bool anchored, bool smoothe
   std::string ext = anchored ? " anchored" : smoothed ? " smoothed" : "";
   std::string offset;
   if (m.offset_expr) {
-    offset = " offset " + print(*m.offset_expr);
+    offset = " offset " + (offset_needs_parens(*m.offset_expr) ? "(" + print(*m.offset_expr) + ")"
+                                                                 : print(*m.offset_expr));
   } else if (m.offset_ns > 0) {
     offset = " offset " + format_duration(m.offset_ns);
   } else if (m.offset_ns < 0) {
