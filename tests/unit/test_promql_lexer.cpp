@@ -173,6 +173,8 @@ TEST_CASE("promql go compat: durations as model.ParseDuration reads and prints t
 TEST_CASE("promql go compat: quoting and float formatting", "[promql][go]") {
   CHECK(go::quote("a\"b\\c\n\x01\xff\u00e9") == "\"a\\\"b\\\\c\\n\\x01\\xff\u00e9\"");
   CHECK(go::quote("\u200b") == "\"\\u200b\"");
+  CHECK(go::quote_rune(0xA0) == "'\\u00a0'");
+  CHECK(go::quote_rune(0x1F600) == "'\U0001F600'");
   CHECK(go::quote_rune('\'') == "'\\''");
   CHECK(go::quote_rune(0) == "'\\x00'");
   CHECK(go::format_unicode('c') == "U+0063 'c'");

@@ -69,8 +69,10 @@ bool is_print(char32_t r) {
   if (r < 0x20 || r == 0x7F) return false;
   if (r < 0x7F) return true;
   if (r < 0xA0 || r == 0xAD) return false; // C1 controls, soft hyphen
-  // Format characters, separators and other code points Go does not consider printable.
-  static constexpr std::array<std::pair<char32_t, char32_t>, 16> not_printable = {{
+  // Space separators other than ' ', format characters and other code points Go does not consider
+  // printable.
+  static constexpr std::array<std::pair<char32_t, char32_t>, 22> not_printable = {{
+      {0x00A0, 0x00A0}, {0x1680, 0x1680}, {0x2000, 0x200A}, {0x202F, 0x202F}, {0x205F, 0x205F}, {0x3000, 0x3000},
       {0x0378, 0x0379}, {0x0600, 0x0605}, {0x061C, 0x061C}, {0x06DD, 0x06DD}, {0x180E, 0x180E},
       {0x200B, 0x200F}, {0x2028, 0x202E}, {0x2060, 0x206F}, {0xD800, 0xDFFF}, {0xE000, 0xF8FF},
       {0xFDD0, 0xFDEF}, {0xFEFF, 0xFEFF}, {0xFFF0, 0xFFFB}, {0xFFFE, 0xFFFF}, {0xE0000, 0xE0FFF},
