@@ -1,0 +1,22 @@
+#pragma once
+#include <vector>
+
+#include "nsmon/lint/lint.hpp"
+
+namespace nsmon::lint {
+
+/// The semantic checks over all rule files of one run (catalog, types, labels, units, alerts,
+/// config, policy). Findings are appended to `out`.
+class Analysis {
+public:
+  Analysis(const Input& input, const Options& options, std::vector<core::Diagnostic>& out)
+      : input_(input), options_(options), out_(out) {}
+  void run();
+
+private:
+  const Input& input_;
+  const Options& options_;
+  std::vector<core::Diagnostic>& out_;
+};
+
+} // namespace nsmon::lint

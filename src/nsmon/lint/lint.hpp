@@ -1,0 +1,57 @@
+#pragma once
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nsmon/catalog/catalog.hpp"
+#include "nsmon/core/diagnostic.hpp"
+#include "nsmon/promql/parser.hpp"
+#include "nsmon/rules/config.hpp"
+#include "nsmon/rules/rule_file.hpp"
+
+namespace nsmon::lint {
+
+/// Team conventions checked by the policy/* checks; changeable with --policy FILE.
+struct Policy {
+  std::string severity_label = "severity";
+  std::vector<std::string> severity_values = {"critical", "warning", "info"};
+  std::vector<std::string> required_annotations = {"summary", "description"};
+  std::set<std::string> disabled;                       ///< check ids turned off
+  std::map<std::string, core::Severity> severity_override; ///< check id -> severity
+};
+
+/// A check: its stable id, default severity and a one-line description (--list-checks).
+struct CheckInfo {
+  std::string_view id;
+  core::Severity severity;
+  std::string_view summary;
+};
+
+/// Every check id nsmon can report (loader checks included), sorted by id.
+const std::vector<CheckInfo>& checks();
+const CheckInfo* find_check(std::string_view id);
+
+struct Input {
+  std::vector<rules::RuleFile> rule_files;
+  std::optional<rules::Config> config;
+};
+
+struct Options {
+  const catalog::Catalog* catalog = nullptr;
+  Policy policy;
+  promql::ParseOptions parse;
+};
+
+/// Runs every check on the rule files (and the config, if given). No I/O. The result is sorted,
+/// and findings silenced by `# nsmon disable` comments or the policy are removed.
+std::vector<core::Diagnostic> run(const Input& input, const Options& options);
+
+/// Removes findings silenced by `# nsmon disable` comments (file or rule) or by the policy, and
+/// applies the policy's severity overrides. Used on loader findings too.
+void apply_policy(std::vector<core::Diagnostic>& diags, const std::vector<rules::RuleFile>& files,
+                  const Policy& policy);
+
+} // namespace nsmon::lint
