@@ -5,6 +5,8 @@
 
 namespace nsmon::lint {
 
+struct ParsedRule;
+
 /// The semantic checks over all rule files of one run (catalog, types, labels, units, alerts,
 /// config, policy). Findings are appended to `out`.
 class Analysis {
@@ -14,6 +16,9 @@ public:
   void run();
 
 private:
+  void policy(const std::vector<ParsedRule>& parsed);
+  void config(const rules::Config* cfg);
+
   const Input& input_;
   const Options& options_;
   std::vector<core::Diagnostic>& out_;

@@ -44,6 +44,7 @@ public:
   RuleFile run() {
     RuleFile file;
     file.path = y_.source().path();
+    file.source = &y_.source();
     auto root = y_.parse();
     if (!root || root->IsNull()) return file; // an empty file has no groups, like promtool
     if (!y_.check_mapping(*root, {"groups"}, "a rule file")) return file;

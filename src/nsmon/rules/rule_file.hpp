@@ -55,6 +55,7 @@ struct Group {
 
 struct RuleFile {
   std::string path;
+  const core::SourceFile* source = nullptr; ///< the text it was read from (must outlive the RuleFile)
   std::vector<Group> groups;
   std::set<std::string> disabled; ///< silenced for the whole file (comments before any content)
 };

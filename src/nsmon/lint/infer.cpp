@@ -1,0 +1,281 @@
+#include "nsmon/lint/infer.hpp"
+
+#include <algorithm>
+
+#include "nsmon/promql/functions.hpp"
+#include "nsmon/util/strings.hpp"
+
+namespace nsmon::lint {
+
+using namespace promql;
+
+const Expr* unparen(const Expr* e) {
+  while (e && e->kind == NodeKind::paren) e = e->as<ParenExpr>().expr;
+  return e;
+}
+
+bool is_rate_function(std::string_view n) { return n == "rate" || n == "irate" || n == "increase"; }
+
+namespace {
+// Functions whose result keeps the input's labels (minus the metric name) and unit.
+bool keeps_unit(std::string_view n) {
+  static const std::set<std::string_view> s = {"abs", "ceil", "floor", "round", "clamp", "clamp_min", "clamp_max",
+                                               "avg_over_time", "min_over_time", "max_over_time", "last_over_time",
+                                               "quantile_over_time", "sort", "sort_desc", "sort_by_label",
+                                               "sort_by_label_desc", "mad_over_time"};
+  return s.count(n) > 0;
+}
+} // namespace
+
+std::string Inference::selector_name(const VectorSelector& vs) {
+  if (!vs.name.empty()) return vs.name;
+  for (const auto& m : vs.matchers)
+    if (m.name == "__name__" && m.op == MatchOp::equal) return m.value;
+  return {};
+}
+
+SeriesInfo Inference::series(const VectorSelector& vs) const {
+  SeriesInfo s;
+  s.name = selector_name(vs);
+  if (s.name.empty()) {
+    s.origin = SeriesInfo::Origin::none;
+    return s;
+  }
+  if (auto it = recorded_.find(s.name); it != recorded_.end()) {
+    s.origin = SeriesInfo::Origin::recording;
+    s.recorded = &it->second;
+    return s;
+  }
+  if (auto ref = cat_.resolve(s.name)) {
+    s.origin = SeriesInfo::Origin::catalog;
+    s.metric = ref->metric;
+    s.suffix = ref->suffix;
+    s.exists = ref->exists;
+    return s;
+  }
+  s.origin = cat_.is_external(s.name) ? SeriesInfo::Origin::external : SeriesInfo::Origin::unknown;
+  return s;
+}
+
+std::set<std::string> Inference::scraped_labels(const catalog::Metric& m, const std::string& suffix) const {
+  std::set<std::string> out;
+  for (const auto& l : m.labels) out.insert(l.name);
+  if (suffix == "_bucket") out.insert("le");
+  if (!m.prometheus || m.name != "ALERTS") out.insert(cat_.target_labels.begin(), cat_.target_labels.end());
+  if (m.prometheus && m.name.rfind("ALERTS", 0) == 0) out.erase("instance"), out.erase("job");
+  return out;
+}
+
+Shape Inference::leaf(const VectorSelector& vs) const {
+  Shape s;
+  SeriesInfo info = series(vs);
+  if (info.origin == SeriesInfo::Origin::recording) {
+    s = info.recorded->shape;
+    s.filters = false;
+    return s;
+  }
+  if (info.origin != SeriesInfo::Origin::catalog) return s; // unknown: nothing known
+  const auto& m = *info.metric;
+  s.labels = scraped_labels(m, info.suffix);
+  // Static target labels of the scrape jobs (app, component, ...) may be on any scraped series;
+  // when a config is given, the label set is only complete if every job adds the same ones.
+  bool jobs_agree = true;
+  if (config_ && !m.prometheus) {
+    std::set<std::string> first;
+    bool have_first = false;
+    for (const auto& job : config_->jobs) {
+      std::set<std::string> mine;
+      for (const auto& kv : job.labels) mine.insert(kv.key.value);
+      if (!have_first) first = mine, have_first = true;
+      else if (mine != first) jobs_agree = false;
+    }
+    s.labels.insert(first.begin(), first.end());
+  }
+  s.labels_known = !m.open_labels && jobs_agree;
+  s.labels.insert("__name__");
+  bool counter_series = m.type == catalog::MetricType::counter ? info.suffix != "_created"
+                        : (m.type == catalog::MetricType::histogram || m.type == catalog::MetricType::summary)
+                            ? (info.suffix == "_bucket" || info.suffix == "_count" || info.suffix == "_sum")
+                            : false;
+  s.kind = counter_series ? ValueKind::counter : ValueKind::gauge;
+  if (m.type == catalog::MetricType::gauge) s.unit = m.unit;
+  return s;
+}
+
+Shape Inference::call(const Call& c) const {
+  Shape s;
+  std::string_view n = c.name;
+  const Shape* arg0 = nullptr;
+  for (const Expr* a : c.args)
+    if (a->type == ValueType::vector || a->type == ValueType::matrix) {
+      arg0 = &at(a);
+      break;
+    }
+  for (const Expr* a : c.args) s.filters = s.filters || at(a).filters;
+  if (n == "absent" || n == "absent_over_time") {
+    // The result carries the labels of the selector's equality matchers.
+    s.labels_known = true;
+    s.filters = true;
+    const Expr* arg = c.args.empty() ? nullptr : unparen(c.args[0]);
+    if (arg && arg->kind == NodeKind::matrix_selector) arg = arg->as<MatrixSelector>().selector;
+    if (arg && arg->kind == NodeKind::vector_selector)
+      for (const auto& m : arg->as<VectorSelector>().matchers)
+        if (m.op == MatchOp::equal && m.name != "__name__") s.labels.insert(m.name);
+    return s;
+  }
+  if (n == "vector" || n == "time" || n == "pi") {
+    s.labels_known = true;
+    return s;
+  }
+  if (!arg0) return s;
+  s.labels = arg0->labels;
+  s.labels_known = arg0->labels_known;
+  s.labels.erase("__name__");
+  s.aggregated = arg0->aggregated;
+  if (n == "label_replace" || n == "label_join") {
+    if (c.args.size() > 1 && unparen(c.args[1])->kind == NodeKind::string_literal)
+      s.labels.insert(unparen(c.args[1])->as<StringLiteral>().value);
+    else s.labels_known = false;
+  } else if (n == "histogram_quantile" || n == "histogram_fraction") {
+    s.labels.erase("le");
+  } else if (n == "info") {
+    s.labels_known = false; // adds the info metric's labels
+  } else if (n == "sort" || n == "sort_desc" || n == "sort_by_label" || n == "sort_by_label_desc" ||
+             n == "last_over_time" || n == "timestamp") {
+    s.labels.insert("__name__");
+  }
+  if (is_rate_function(n) || n == "deriv" || n == "delta" || n == "idelta") s.kind = ValueKind::gauge;
+  else if (keeps_unit(n)) {
+    s.kind = arg0->kind;
+    s.unit = arg0->unit;
+  } else s.kind = ValueKind::gauge;
+  return s;
+}
+
+Shape Inference::binary(const BinaryExpr& b) const {
+  const Shape& l = at(b.lhs);
+  const Shape& r = at(b.rhs);
+  Shape s;
+  bool lv = b.lhs->type == ValueType::vector, rv = b.rhs->type == ValueType::vector;
+  bool comparison = is_comparison(b.op) && !b.return_bool;
+  if (lv && !rv) s = l;
+  else if (!lv && rv) s = r;
+  else if (lv && rv) {
+    const VectorMatching* vm = b.matching();
+    if (b.op == BinaryOp::lor) {
+      s.labels = l.labels;
+      s.labels.insert(r.labels.begin(), r.labels.end());
+      s.labels_known = l.labels_known && r.labels_known && l.labels == r.labels;
+      s.filters = l.filters && r.filters;
+      return s;
+    }
+    if (vm && vm->card == Cardinality::one_to_many) s = r;
+    else s = l;
+    s.filters = l.filters || r.filters || b.op == BinaryOp::land || b.op == BinaryOp::lunless;
+    if (vm && (vm->card == Cardinality::many_to_one || vm->card == Cardinality::one_to_many)) {
+      const Shape& other = vm->card == Cardinality::many_to_one ? r : l;
+      for (const auto& inc : vm->include) s.labels.insert(inc);
+      s.labels_known = s.labels_known && (vm->include.empty() || other.labels_known);
+    } else if (vm && vm->card == Cardinality::one_to_one && !is_set_operator(b.op) && !comparison) {
+      // Arithmetic one-to-one: on(...) keeps only those labels, ignoring(...) drops them.
+      if (vm->on) {
+        std::set<std::string> keep(vm->labels.begin(), vm->labels.end());
+        std::set<std::string> kept;
+        for (const auto& x : s.labels)
+          if (keep.count(x)) kept.insert(x);
+        s.labels = kept;
+      } else {
+        for (const auto& x : vm->labels) s.labels.erase(x);
+      }
+    }
+  } else {
+    s.labels_known = true; // scalar op scalar
+  }
+  if (comparison) s.filters = true;
+  bool arithmetic = !is_comparison(b.op) && !is_set_operator(b.op);
+  if (arithmetic || b.return_bool) {
+    s.labels.erase("__name__");
+    s.kind = ValueKind::gauge;
+    s.unit.clear();
+    // Scaling by a number keeps counter-ness out of the picture but a unit is no longer reliable.
+  }
+  return s;
+}
+
+Shape Inference::aggregate(const AggregateExpr& a) const {
+  const Shape& in = at(a.expr);
+  Shape s;
+  s.filters = in.filters;
+  s.aggregated = true;
+  if (a.op == AggregateOp::topk || a.op == AggregateOp::bottomk || a.op == AggregateOp::limitk ||
+      a.op == AggregateOp::limit_ratio) {
+    s = in;
+    s.filters = true;
+    return s;
+  }
+  if (a.without) {
+    s.labels = in.labels;
+    s.labels_known = in.labels_known;
+    for (const auto& g : a.grouping) s.labels.erase(g);
+    s.labels.erase("__name__");
+  } else {
+    s.labels_known = true;
+    for (const auto& g : a.grouping)
+      if (!in.labels_known || in.labels.count(g)) s.labels.insert(g);
+  }
+  if (a.op == AggregateOp::count_values) {
+    if (a.param && unparen(a.param)->kind == NodeKind::string_literal)
+      s.labels.insert(unparen(a.param)->as<StringLiteral>().value);
+    else s.labels_known = false;
+  }
+  // sum of counters is still a counter (the classic sum-then-rate trap); min/max/avg keep units.
+  if (a.op == AggregateOp::sum) s.kind = in.kind;
+  else if (a.op == AggregateOp::min || a.op == AggregateOp::max || a.op == AggregateOp::avg ||
+           a.op == AggregateOp::quantile) {
+    s.kind = in.kind;
+    s.unit = in.unit;
+  } else s.kind = ValueKind::gauge;
+  return s;
+}
+
+Shape Inference::node(const Expr& e) const {
+  switch (e.kind) {
+  case NodeKind::vector_selector: return leaf(e.as<VectorSelector>());
+  case NodeKind::matrix_selector: return at(e.as<MatrixSelector>().selector);
+  case NodeKind::subquery: return at(e.as<SubqueryExpr>().expr);
+  case NodeKind::paren: return at(e.as<ParenExpr>().expr);
+  case NodeKind::unary: {
+    Shape s = at(e.as<UnaryExpr>().expr);
+    s.labels.erase("__name__");
+    s.kind = ValueKind::gauge;
+    return s;
+  }
+  case NodeKind::binary: return binary(e.as<BinaryExpr>());
+  case NodeKind::aggregate: return aggregate(e.as<AggregateExpr>());
+  case NodeKind::call: return call(e.as<Call>());
+  default: {
+    Shape s;
+    s.labels_known = true;
+    return s;
+  }
+  }
+}
+
+Shape Inference::run(const Expr& root) {
+  // Pre-order, then reversed: every node comes after its children, with no recursion.
+  std::vector<const Expr*> order;
+  walk(root, [&](const Expr& n, std::span<const Expr* const>) {
+    order.push_back(&n);
+    return true;
+  });
+  for (auto it = order.rbegin(); it != order.rend(); ++it) shapes_[*it] = node(**it);
+  return at(&root);
+}
+
+const Shape& Inference::at(const Expr* e) const {
+  static const Shape unknown;
+  auto it = shapes_.find(e);
+  return it == shapes_.end() ? unknown : it->second;
+}
+
+} // namespace nsmon::lint

@@ -1,0 +1,80 @@
+#pragma once
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "nsmon/catalog/catalog.hpp"
+#include "nsmon/promql/ast.hpp"
+#include "nsmon/rules/config.hpp"
+
+namespace nsmon::lint {
+
+/// Whether values behave like a counter (only go up) or not.
+enum class ValueKind { unknown, counter, gauge };
+
+/// What the linter knows about the result of an expression node.
+struct Shape {
+  bool labels_known = false;    ///< `labels` is the complete label set of every result series
+  std::set<std::string> labels; ///< labels the result series carry (all of them if labels_known)
+  ValueKind kind = ValueKind::unknown;
+  std::string unit;             ///< the catalog unit while it survives (seconds, bytes, percent, ratio)
+  bool filters = false;         ///< may return fewer series than its input (comparison, absent, ...)
+  bool aggregated = false;      ///< the values are an aggregation across series
+};
+
+/// A recording rule, as a metric other rules can use.
+struct RecordedMetric {
+  std::string name;
+  Shape shape;
+  core::Span span;
+};
+
+/// What a vector selector's metric name refers to.
+struct SeriesInfo {
+  enum class Origin { catalog, recording, external, unknown, none } origin = Origin::unknown;
+  std::string name;
+  const catalog::Metric* metric = nullptr; ///< catalog
+  std::string suffix;                      ///< catalog: "_bucket", "_total", ...
+  bool exists = true;                      ///< catalog: false for a histogram's base name
+  const RecordedMetric* recorded = nullptr;
+};
+
+/// Infers label sets, counter-ness and units bottom-up, without recursion.
+class Inference {
+public:
+  Inference(const catalog::Catalog& cat, const rules::Config* config,
+            const std::map<std::string, RecordedMetric>& recorded)
+      : cat_(cat), config_(config), recorded_(recorded) {}
+
+  /// The metric name a selector selects (its name, or an equality __name__ matcher).
+  static std::string selector_name(const promql::VectorSelector& vs);
+  SeriesInfo series(const promql::VectorSelector& vs) const;
+  /// Labels every series of a catalog metric carries once scraped (catalog labels, le, target labels).
+  std::set<std::string> scraped_labels(const catalog::Metric& m, const std::string& suffix) const;
+
+  /// Computes shapes for every node of the tree; returns the root's.
+  Shape run(const promql::Expr& root);
+  const Shape& at(const promql::Expr* e) const;
+
+private:
+  Shape leaf(const promql::VectorSelector& vs) const;
+  Shape node(const promql::Expr& e) const;
+  Shape call(const promql::Call& c) const;
+  Shape binary(const promql::BinaryExpr& b) const;
+  Shape aggregate(const promql::AggregateExpr& a) const;
+
+  const catalog::Catalog& cat_;
+  const rules::Config* config_;
+  const std::map<std::string, RecordedMetric>& recorded_;
+  std::unordered_map<const promql::Expr*, Shape> shapes_;
+};
+
+/// `e` with parentheses removed.
+const promql::Expr* unparen(const promql::Expr* e);
+
+/// Whether a function turns counter samples into per-second or total increases.
+bool is_rate_function(std::string_view name);
+
+} // namespace nsmon::lint
