@@ -364,6 +364,10 @@ private:
   }
 
   void aggregate(const AggregateExpr& a) {
+    if (pr_.rule->is_alert() && (a.op == AggregateOp::topk || a.op == AggregateOp::bottomk))
+      emit("alerts/topk", a.range,
+           std::string(to_string(a.op)) + " in an alert: which series are in the top set changes between "
+                                          "evaluations, so the alert flaps");
     const Shape& in = inf_.at(a.expr);
     if (!in.labels_known || a.grouping.empty()) return;
     std::vector<std::string> known(in.labels.begin(), in.labels.end());
@@ -374,10 +378,6 @@ private:
              std::string(a.without ? "without" : "by") + " (" + g + "): the aggregated series have no label " + g,
              hint.empty() ? "" : "did you mean " + hint + "?");
       }
-    if (pr_.rule->is_alert() && (a.op == AggregateOp::topk || a.op == AggregateOp::bottomk))
-      emit("alerts/topk", a.range,
-           std::string(to_string(a.op)) + " in an alert: which series are in the top set changes between "
-                                          "evaluations, so the alert flaps");
   }
 
   // --- rate windows against the scrape interval -----------------------------------------------
