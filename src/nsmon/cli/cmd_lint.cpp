@@ -1,0 +1,245 @@
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+#include <iterator>
+#include <set>
+
+#include "nsmon/cli/common.hpp"
+#include "nsmon/cli/exit_codes.hpp"
+#include "nsmon/core/error.hpp"
+#include "nsmon/core/terminal.hpp"
+#include "nsmon/lint/lint.hpp"
+#include "nsmon/lint/policy.hpp"
+#include "nsmon/lint/render.hpp"
+#include "nsmon/util/files.hpp"
+#include "nsmon/util/strings.hpp"
+
+namespace nsmon::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct LintOptions {
+  std::vector<std::string> files;
+  std::string config;
+  std::string policy;
+  std::string format = "text";
+  std::string fail_on = "warning";
+  bool list_checks = false;
+  std::vector<std::string> features;
+};
+
+/// What lint-rules lints when given neither files nor --config (relative to the current directory).
+constexpr const char* kDefaultConfig = "rules/prometheus.yml";
+
+constexpr const char* kFeatures[] = {"promql-experimental-functions", "promql-duration-expr",
+                                     "promql-extended-range-selectors", "promql-binop-fill-modifiers"};
+
+// Like Prometheus, --enable-feature takes a comma-separated list and may be repeated.
+// (The same mapping as `nsmon promql`'s; to be shared once cmd_promql.cpp exposes it.)
+promql::ParseOptions parse_features(const std::vector<std::string>& lists) {
+  promql::ParseOptions o;
+  for (const auto& list : lists) {
+    std::size_t from = 0;
+    while (from <= list.size()) {
+      std::size_t to = std::min(list.find(',', from), list.size());
+      std::string name(util::trim(std::string_view(list).substr(from, to - from)));
+      from = to + 1;
+      if (name.empty()) continue;
+      if (name == kFeatures[0]) o.experimental_functions = true;
+      else if (name == kFeatures[1]) o.duration_expressions = true;
+      else if (name == kFeatures[2]) o.extended_range_selectors = true;
+      else if (name == kFeatures[3]) o.binop_fill_modifiers = true;
+      else
+        throw UsageError("unknown feature '" + name + "'; known: " +
+                         util::join(std::vector<std::string>(std::begin(kFeatures), std::end(kFeatures)), ", "));
+    }
+  }
+  return o;
+}
+
+// The policy file, or the defaults. A broken policy is reported like a broken catalog: positioned
+// errors on stderr, exit 2 (nothing is linted with a policy that does not say what was meant).
+lint::Policy read_policy(const std::string& path) {
+  if (path.empty()) return {};
+  core::SourceSet sources;
+  const auto& src = sources.add(path, util::read_file(path));
+  std::vector<core::Diagnostic> diags;
+  lint::Policy policy = lint::load_policy(src, diags);
+  core::sort_diagnostics(diags);
+  print_diagnostics(diags, sources);
+  if (!diags.empty()) {
+    std::cerr << "nsmon: error: the policy " << path << " is invalid\n";
+    throw Exit{kUsage};
+  }
+  return policy;
+}
+
+// Everything read from disk: the sources (for quoting lines), the typed model and the loaders'
+// findings. Reading fails only for the environment (unreadable file: nsmon::Error, exit 2).
+struct Loaded {
+  core::SourceSet sources;
+  lint::Input input;
+  std::vector<core::Diagnostic> diags;
+  int files = 0;
+  int rules = 0;
+};
+
+class InputReader {
+public:
+  explicit InputReader(Loaded& out) : out_(out) {}
+
+  void rule_file(const std::string& path) {
+    // A file named on the command line and in rule_files (under another spelling) is linted once.
+    if (path != "-" && !seen_.insert(identity(path)).second) return;
+    const auto& src = out_.sources.add(path == "-" ? "<stdin>" : path, util::read_file(path));
+    out_.input.rule_files.push_back(rules::load_rule_file(src, out_.diags));
+    ++out_.files;
+    for (const auto& g : out_.input.rule_files.back().groups) out_.rules += static_cast<int>(g.rules.size());
+  }
+
+  void config(const std::string& path) {
+    seen_.insert(identity(path));
+    const auto& src = out_.sources.add(path, util::read_file(path));
+    out_.input.config = rules::load_config(src, out_.diags);
+    ++out_.files;
+    for (const auto& p : rules::resolve_rule_files(*out_.input.config, out_.diags)) rule_file(p);
+  }
+
+private:
+  static std::string identity(const std::string& path) {
+    std::error_code ec;
+    fs::path p = fs::weakly_canonical(path, ec);
+    return ec ? path : p.string();
+  }
+
+  Loaded& out_;
+  std::set<std::string> seen_;
+};
+
+void read_inputs(const LintOptions& o, Loaded& loaded) {
+  InputReader reader(loaded);
+  std::string config = o.config;
+  if (config.empty() && o.files.empty()) {
+    std::error_code ec;
+    if (!fs::exists(kDefaultConfig, ec))
+      throw UsageError(std::string("nothing to lint: give rule files or --config prometheus.yml (there is no ") +
+                       kDefaultConfig + " in the current directory)");
+    config = kDefaultConfig;
+  }
+  for (const auto& f : o.files) reader.rule_file(f);
+  if (!config.empty()) reader.config(config);
+}
+
+bool fails(const lint::Report& report, const std::string& fail_on) {
+  if (fail_on == "never") return false;
+  core::Severity threshold = fail_on == "error"     ? core::Severity::error
+                             : fail_on == "warning" ? core::Severity::warning
+                                                    : core::Severity::info;
+  for (const auto& d : report.findings)
+    if (d.severity >= threshold) return true;
+  return false;
+}
+
+int run_lint(const LintOptions& o) {
+  // Usage first: nothing is read before the command line is known to make sense.
+  if (o.list_checks && o.format != "text" && o.format != "json")
+    throw UsageError("--list-checks prints text or json, not " + o.format);
+  lint::Options options;
+  options.parse = parse_features(o.features);
+  options.policy = read_policy(o.policy);
+  if (o.list_checks) {
+    std::cout << (o.format == "json" ? lint::render_checks_json(options.policy)
+                                     : lint::render_checks_table(options.policy));
+    return kOk;
+  }
+  options.catalog = &load_catalog();
+
+  Loaded loaded;
+  read_inputs(o, loaded);
+
+  // The checks, then the loaders' findings under the same `# nsmon disable` comments and policy.
+  lint::Report report;
+  report.findings = lint::run(loaded.input, options);
+  lint::apply_policy(loaded.diags, loaded.input.rule_files, options.policy);
+  report.findings.insert(report.findings.end(), std::make_move_iterator(loaded.diags.begin()),
+                         std::make_move_iterator(loaded.diags.end()));
+  core::sort_diagnostics(report.findings);
+  report.files = loaded.files;
+  report.rules = loaded.rules;
+
+  if (o.format == "json") std::cout << lint::render_json(report);
+  else if (o.format == "github") std::cout << lint::render_github(report);
+  else if (o.format == "sarif") std::cout << lint::render_sarif(report, loaded.sources);
+  else {
+    bool color = core::use_color(core::parse_color_mode(global_options().color), 1);
+    std::cout << lint::render_text(report, loaded.sources, color);
+  }
+  std::cout.flush();
+  return fails(report, o.fail_on) ? kFindings : kOk;
+}
+
+constexpr const char* kHelp = R"(Inputs:
+  FILES are Prometheus rule files ('-' reads standard input). With --config, prometheus.yml is
+  checked too and the rule files its rule_files name (globs, relative to the config) are linted;
+  a file named both ways is linted once. With neither, lints rules/prometheus.yml and its rule
+  files, if the current directory has one. The global options --catalog FILE (the metric catalog
+  to check against instead of the built-in one) and --color WHEN apply.
+
+Formats (--format):
+  text    file:line:col: error|warning|info: message [check], the source line and a caret, then a
+          summary line (colour on a terminal only; NO_COLOR and --color are honoured)
+  json    {"findings": [...], "summary": {...}}; each finding has file, line, column, severity,
+          check, message, rule, group and suggestion (null when absent)
+  github  GitHub Actions annotations: ::error file=F,line=L,col=C,title=CHECK::MESSAGE
+  sarif   SARIF 2.1.0 for code scanning; every check is listed as a rule
+
+Silencing checks:
+  # nsmon disable CHECK[,CHECK...]   in a rule file: before any content, for the whole file;
+                                     on or just above a rule, for that rule
+  --policy FILE   a YAML file; every key is optional (these are the defaults, except the last two):
+                    severity_label: severity
+                    severity_values: [critical, warning, info]
+                    required_annotations: [summary, description]
+                    disable: [promql/regex-anchors]
+                    severity: {rules/record-naming: off, units/out-of-range: error}
+
+Examples:
+  nsmon lint-rules rules/alert_rules.yml
+  nsmon lint-rules --config rules/prometheus.yml --format sarif > nsmon.sarif
+  nsmon lint-rules --fail-on error --format github alerts/*.yml
+  nsmon lint-rules --list-checks
+
+Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage error or
+unreadable input (a rule file that is not valid YAML is a finding, not an error).)";
+
+} // namespace
+
+void add_lint(CLI::App& app) {
+  auto o = std::make_shared<LintOptions>();
+  auto* cmd = app.add_subcommand(
+      "lint-rules", "Check alert/recording rules and prometheus.yml against the metric catalog, offline");
+  cmd->add_option("FILES", o->files, "Prometheus rule files to lint");
+  cmd->add_option("--config", o->config, "A prometheus.yml to lint, with the rule files it names")
+      ->option_text("FILE");
+  cmd->add_option("--policy", o->policy, "Team policy: severity label and values, required annotations, "
+                                         "disabled checks, severity overrides (YAML)")
+      ->option_text("FILE");
+  cmd->add_option("--format", o->format, "Output format: text, json, github, sarif")
+      ->check(CLI::IsMember({"text", "json", "github", "sarif"}))
+      ->default_str("text");
+  cmd->add_option("--fail-on", o->fail_on, "Exit 1 when a finding is at least this severe: error, warning, info, never")
+      ->check(CLI::IsMember({"error", "warning", "info", "never"}))
+      ->default_str("warning");
+  cmd->add_flag("--list-checks", o->list_checks, "List every check with its severity and summary, then exit");
+  cmd->add_option("--enable-feature", o->features,
+                  "Enable a Prometheus feature flag for PromQL: promql-experimental-functions, promql-duration-expr, "
+                  "promql-extended-range-selectors, promql-binop-fill-modifiers (comma-separated, repeatable)")
+      ->option_text("NAME")
+      ->allow_extra_args(false);
+  cmd->footer(kHelp);
+  cmd->callback([o] { throw Exit{run_lint(*o)}; });
+}
+
+} // namespace nsmon::cli

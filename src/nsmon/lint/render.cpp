@@ -1,0 +1,197 @@
+#include "nsmon/lint/render.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "nsmon/util/table.hpp"
+
+namespace nsmon::lint {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+std::string plural(int n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+json or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+json or_null(int n) { return n > 0 ? json(n) : json(nullptr); }
+
+// The message with its suggestion on a second line, for formats that have no field for it.
+std::string message_with_help(const core::Diagnostic& d) {
+  return d.suggestion.empty() ? d.message : d.message + "\nhelp: " + d.suggestion;
+}
+
+const char* sarif_level(core::Severity s) {
+  switch (s) {
+  case core::Severity::error: return "error";
+  case core::Severity::warning: return "warning";
+  case core::Severity::info: return "note";
+  }
+  return "error";
+}
+
+// A file path as a URI reference: relative paths stay relative (GitHub resolves them against the
+// repository), absolute ones become file:// URIs; bytes outside the unreserved set are escaped.
+std::string to_uri(const std::string& path) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out = !path.empty() && path[0] == '/' ? "file://" : "";
+  for (char c : path) {
+    auto u = static_cast<unsigned char>(c);
+    bool keep = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '-' || c == '.' ||
+                c == '_' || c == '~' || c == '/';
+    if (keep) out += c;
+    else out += {'%', hex[u >> 4], hex[u & 15]};
+  }
+  return out;
+}
+
+// 1-based column in Unicode code points of the 1-based byte column `col` of `line`.
+int code_point_column(std::string_view line, int col) {
+  int cp = 1;
+  for (std::size_t i = 0; i + 1 < static_cast<std::size_t>(col) && i < line.size(); ++i)
+    if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++cp;
+  if (static_cast<std::size_t>(col) > line.size() + 1) cp += col - static_cast<int>(line.size()) - 1;
+  return cp;
+}
+
+std::string effective_severity(const CheckInfo& c, const Policy& policy) {
+  std::string id(c.id);
+  if (policy.disabled.count(id)) return "off";
+  auto it = policy.severity_override.find(id);
+  return core::to_string(it != policy.severity_override.end() ? it->second : c.severity);
+}
+
+} // namespace
+
+Counts count(const std::vector<core::Diagnostic>& findings) {
+  Counts c;
+  for (const auto& d : findings) {
+    if (d.severity == core::Severity::error) ++c.errors;
+    else if (d.severity == core::Severity::warning) ++c.warnings;
+    else ++c.infos;
+  }
+  return c;
+}
+
+std::string summary_line(const Report& report) {
+  std::string where = " in " + plural(report.files, "file", "files") + " (" + plural(report.rules, "rule", "rules") + ")";
+  if (report.findings.empty()) return "no problems found" + where;
+  Counts c = count(report.findings);
+  return plural(c.errors, "error", "errors") + ", " + plural(c.warnings, "warning", "warnings") + ", " +
+         std::to_string(c.infos) + " info" + where;
+}
+
+std::string render_text(const Report& report, const core::SourceSet& sources, bool color) {
+  std::string out;
+  for (const auto& d : report.findings) out += core::render_text(d, sources, color);
+  return out + summary_line(report) + "\n";
+}
+
+std::string render_json(const Report& report) {
+  json findings = json::array();
+  for (const auto& d : report.findings) {
+    json f;
+    f["file"] = d.span.file;
+    f["line"] = or_null(d.span.line);
+    f["column"] = d.span.line > 0 ? json(std::max(d.span.col, 1)) : json(nullptr);
+    f["severity"] = core::to_string(d.severity);
+    f["check"] = d.check;
+    f["message"] = d.message;
+    f["rule"] = or_null(d.rule);
+    f["group"] = or_null(d.group);
+    f["suggestion"] = or_null(d.suggestion);
+    findings.push_back(std::move(f));
+  }
+  Counts c = count(report.findings);
+  json summary = {{"errors", c.errors},     {"warnings", c.warnings}, {"info", c.infos},
+                  {"files", report.files}, {"rules", report.rules}};
+  json doc = {{"findings", std::move(findings)}, {"summary", std::move(summary)}};
+  return doc.dump(2) + "\n";
+}
+
+std::string github_escape_data(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '%') out += "%25";
+    else if (c == '\r') out += "%0D";
+    else if (c == '\n') out += "%0A";
+    else out += c;
+  }
+  return out;
+}
+
+std::string github_escape_property(std::string_view s) {
+  std::string out;
+  for (char c : github_escape_data(s)) {
+    if (c == ':') out += "%3A";
+    else if (c == ',') out += "%2C";
+    else out += c;
+  }
+  return out;
+}
+
+std::string render_github(const Report& report) {
+  std::string out;
+  for (const auto& d : report.findings) {
+    const char* level = d.severity == core::Severity::error     ? "error"
+                        : d.severity == core::Severity::warning ? "warning"
+                                                                : "notice";
+    std::string props = "file=" + github_escape_property(d.span.file);
+    if (d.span.line > 0)
+      props += ",line=" + std::to_string(d.span.line) + ",col=" + std::to_string(std::max(d.span.col, 1));
+    if (!d.check.empty()) props += ",title=" + github_escape_property(d.check);
+    out += std::string("::") + level + " " + props + "::" + github_escape_data(message_with_help(d)) + "\n";
+  }
+  return out + summary_line(report) + "\n";
+}
+
+std::string render_sarif(const Report& report, const core::SourceSet& sources) {
+  json rules = json::array();
+  for (const auto& c : checks())
+    rules.push_back({{"id", c.id},
+                     {"shortDescription", {{"text", c.summary}}},
+                     {"defaultConfiguration", {{"level", sarif_level(c.severity)}}}});
+  json results = json::array();
+  for (const auto& d : report.findings) {
+    json r;
+    r["ruleId"] = d.check;
+    if (const CheckInfo* c = find_check(d.check))
+      r["ruleIndex"] = static_cast<std::size_t>(c - checks().data());
+    r["level"] = sarif_level(d.severity);
+    r["message"] = {{"text", message_with_help(d)}};
+    json physical = {{"artifactLocation", {{"uri", to_uri(d.span.file)}}}};
+    if (d.span.line > 0) {
+      const core::SourceFile* src = sources.find(d.span.file);
+      std::string_view line = src ? src->line(d.span.line) : std::string_view();
+      int col = std::max(d.span.col, 1);
+      json region = {{"startLine", d.span.line}, {"startColumn", code_point_column(line, col)}};
+      if (d.span.len > 0) region["endColumn"] = code_point_column(line, col + d.span.len);
+      physical["region"] = std::move(region);
+    }
+    r["locations"] = json::array({{{"physicalLocation", std::move(physical)}}});
+    results.push_back(std::move(r));
+  }
+  json driver = {{"name", "nsmon"}, {"version", NSMON_VERSION}, {"rules", std::move(rules)}};
+  json run = {{"tool", {{"driver", std::move(driver)}}}, {"columnKind", "unicodeCodePoints"},
+              {"results", std::move(results)}};
+  json doc = {{"$schema", "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemata/sarif-schema-2.1.0.json"},
+              {"version", "2.1.0"},
+              {"runs", json::array({std::move(run)})}};
+  return doc.dump(2) + "\n";
+}
+
+std::string render_checks_table(const Policy& policy) {
+  std::vector<std::vector<std::string>> rows = {{"CHECK", "SEVERITY", "SUMMARY"}};
+  for (const auto& c : checks()) rows.push_back({std::string(c.id), effective_severity(c, policy), std::string(c.summary)});
+  return util::render_table(rows);
+}
+
+std::string render_checks_json(const Policy& policy) {
+  json arr = json::array();
+  for (const auto& c : checks())
+    arr.push_back({{"id", c.id}, {"severity", effective_severity(c, policy)}, {"summary", c.summary}});
+  return arr.dump(2) + "\n";
+}
+
+} // namespace nsmon::lint

@@ -1,0 +1,186 @@
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "nsmon/lint/render.hpp"
+
+using namespace nsmon;
+using json = nlohmann::ordered_json;
+
+namespace {
+
+// Two files: one with a multi-byte character before the finding (columns in SARIF count code points).
+lint::Report sample(core::SourceSet& sources) {
+  sources.add("rules.yml", "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n");
+  sources.add("dir/ünï code.yml", "# é\nx: \"é\" foo\n");
+  lint::Report r;
+  core::Diagnostic a{core::Severity::error, {"rules.yml", 5, 15, 2}, "rules/duration", "bad, really: 100%", ""};
+  a.rule = "A";
+  a.group = "g";
+  a.suggestion = "use 5m";
+  core::Diagnostic b{core::Severity::warning, {"dir/ünï code.yml", 2, 9, 3}, "yaml/unknown-field", "line\r\nbreak", ""};
+  core::Diagnostic c{core::Severity::info, {"rules.yml", 0, 0, 0}, "rules/record-naming", "whole file", ""};
+  r.findings = {c, a, b};
+  core::sort_diagnostics(r.findings);
+  r.files = 2;
+  r.rules = 1;
+  return r;
+}
+
+// The properties SARIF 2.1.0 requires (and the types it gives them) for what nsmon writes.
+void check_sarif(const json& log) {
+  REQUIRE(log.is_object());
+  CHECK(log.at("$schema").get<std::string>().find("sarif-schema-2.1.0") != std::string::npos);
+  CHECK(log.at("version") == "2.1.0");
+  REQUIRE(log.at("runs").is_array());
+  REQUIRE(log["runs"].size() == 1);
+  const json& run = log["runs"][0];
+  const json& driver = run.at("tool").at("driver");
+  CHECK(driver.at("name") == "nsmon");
+  CHECK(driver.at("version").is_string());
+  REQUIRE(driver.at("rules").is_array());
+  std::vector<std::string> ids;
+  for (const auto& rule : driver["rules"]) {
+    ids.push_back(rule.at("id").get<std::string>());
+    CHECK(rule.at("shortDescription").at("text").is_string());
+    std::string level = rule.at("defaultConfiguration").at("level").get<std::string>();
+    CHECK((level == "error" || level == "warning" || level == "note"));
+  }
+  CHECK(ids.size() == lint::checks().size());
+  CHECK(run.at("columnKind") == "unicodeCodePoints");
+  REQUIRE(run.at("results").is_array());
+  for (const auto& res : run["results"]) {
+    CHECK(res.at("message").at("text").is_string());
+    std::string level = res.at("level").get<std::string>();
+    CHECK((level == "error" || level == "warning" || level == "note"));
+    REQUIRE(res.contains("ruleIndex"));
+    CHECK(ids.at(res["ruleIndex"].get<std::size_t>()) == res.at("ruleId"));
+    REQUIRE(res.at("locations").size() == 1);
+    const json& loc = res["locations"][0].at("physicalLocation");
+    std::string uri = loc.at("artifactLocation").at("uri").get<std::string>();
+    CHECK(uri.find(' ') == std::string::npos);
+    if (loc.contains("region")) {
+      CHECK(loc["region"].at("startLine").get<int>() >= 1);
+      CHECK(loc["region"].at("startColumn").get<int>() >= 1);
+      if (loc["region"].contains("endColumn"))
+        CHECK(loc["region"]["endColumn"].get<int>() > loc["region"]["startColumn"].get<int>());
+    }
+  }
+}
+
+} // namespace
+
+TEST_CASE("summary line", "[lint][render]") {
+  lint::Report r;
+  r.files = 1;
+  r.rules = 1;
+  CHECK(lint::summary_line(r) == "no problems found in 1 file (1 rule)");
+  core::SourceSet sources;
+  r = sample(sources);
+  CHECK(lint::summary_line(r) == "1 error, 1 warning, 1 info in 2 files (1 rule)");
+}
+
+TEST_CASE("text: compiler-style findings, then the summary", "[lint][render]") {
+  core::SourceSet sources;
+  auto r = sample(sources);
+  std::string text = lint::render_text(r, sources, false);
+  CHECK(text.find("rules.yml:5:15: error: bad, really: 100% [rules/duration]\n"
+                  "          expr: up == 0\n"
+                  "                ^~\n"
+                  "  help: use 5m\n") != std::string::npos);
+  CHECK(text.find("\033") == std::string::npos);
+  CHECK(text.substr(text.size() - 47) == "1 error, 1 warning, 1 info in 2 files (1 rule)\n");
+  CHECK(lint::render_text(r, sources, true).find("\033[") != std::string::npos);
+  lint::Report clean;
+  CHECK(lint::render_text(clean, sources, false) == "no problems found in 0 files (0 rules)\n");
+}
+
+TEST_CASE("json: fixed keys in a fixed order, null when absent", "[lint][render]") {
+  core::SourceSet sources;
+  auto r = sample(sources);
+  std::string out = lint::render_json(r);
+  CHECK(out.back() == '\n');
+  CHECK(out == lint::render_json(r));
+  json doc = json::parse(out);
+  std::vector<std::string> top;
+  for (const auto& [k, v] : doc.items()) top.push_back(k);
+  CHECK(top == std::vector<std::string>{"findings", "summary"});
+  REQUIRE(doc["findings"].size() == 3);
+  const std::vector<std::string> keys = {"file",  "line",  "column", "severity",  "check",
+                                         "message", "rule", "group",  "suggestion"};
+  for (const auto& f : doc["findings"]) {
+    std::vector<std::string> got;
+    for (const auto& [k, v] : f.items()) got.push_back(k);
+    CHECK(got == keys);
+  }
+  const json& a = doc["findings"][2];
+  CHECK(a == json::parse(R"({"file": "rules.yml", "line": 5, "column": 15, "severity": "error",
+    "check": "rules/duration", "message": "bad, really: 100%", "rule": "A", "group": "g",
+    "suggestion": "use 5m"})"));
+  const json& c = doc["findings"][1];
+  CHECK(c["line"].is_null());
+  CHECK(c["column"].is_null());
+  CHECK(c["rule"].is_null());
+  CHECK(c["suggestion"].is_null());
+  CHECK(doc["summary"] == json::parse(R"({"errors": 1, "warnings": 1, "info": 1, "files": 2, "rules": 1})"));
+}
+
+TEST_CASE("github: workflow commands with GitHub's escaping", "[lint][render]") {
+  CHECK(lint::github_escape_data("a%b\r\nc: d, e") == "a%25b%0D%0Ac: d, e");
+  CHECK(lint::github_escape_property("a%b\r\nc: d, e") == "a%25b%0D%0Ac%3A d%2C e");
+  core::SourceSet sources;
+  std::string out = lint::render_github(sample(sources));
+  // Sorted by file: dir/... first; levels follow the findings' severities.
+  CHECK(out.find("::warning file=dir/ünï code.yml,line=2,col=9,title=yaml/unknown-field::line%0D%0Abreak\n") == 0);
+  CHECK(out.find("::notice file=rules.yml,title=rules/record-naming::whole file\n") != std::string::npos);
+  CHECK(out.find("::error file=rules.yml,line=5,col=15,title=rules/duration::bad, really: 100%25%0Ahelp: use 5m\n") !=
+        std::string::npos);
+  core::Diagnostic d{core::Severity::error, {"a,b:c.yml", 1, 1, 1}, "x/y", "m", ""};
+  lint::Report r;
+  r.findings = {d};
+  CHECK(lint::render_github(r).find("::error file=a%2Cb%3Ac.yml,line=1,col=1,title=x/y::m\n") == 0);
+}
+
+TEST_CASE("sarif: the structure SARIF 2.1.0 requires", "[lint][render]") {
+  core::SourceSet sources;
+  auto r = sample(sources);
+  json log = json::parse(lint::render_sarif(r, sources));
+  check_sarif(log);
+  const json& results = log["runs"][0]["results"];
+  REQUIRE(results.size() == 3);
+  const json& b = results[0];
+  CHECK(b["level"] == "warning");
+  CHECK(b["ruleId"] == "yaml/unknown-field");
+  const json& loc = b["locations"][0]["physicalLocation"];
+  CHECK(loc["artifactLocation"]["uri"] == "dir/%C3%BCn%C3%AF%20code.yml");
+  // `x: "é" foo`: byte column 9 is code point column 8.
+  CHECK(loc["region"] == json::parse(R"({"startLine": 2, "startColumn": 8, "endColumn": 11})"));
+  CHECK(results[1]["level"] == "note");
+  CHECK(!results[1]["locations"][0]["physicalLocation"].contains("region"));
+  CHECK(results[2]["message"]["text"] == "bad, really: 100%\nhelp: use 5m");
+  // An empty report is still a valid log; absolute paths become file:// URIs.
+  lint::Report empty;
+  check_sarif(json::parse(lint::render_sarif(empty, sources)));
+  empty.findings = {{core::Severity::error, {"/tmp/a b.yml", 1, 1, 1}, "yaml/syntax", "m", ""}};
+  json abs = json::parse(lint::render_sarif(empty, sources));
+  check_sarif(abs);
+  CHECK(abs["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
+        "file:///tmp/a%20b.yml");
+}
+
+TEST_CASE("--list-checks: every check, its severity under the policy", "[lint][render]") {
+  lint::Policy policy;
+  std::string table = lint::render_checks_table(policy);
+  CHECK(table.rfind("CHECK ", 0) == 0);
+  for (const auto& c : lint::checks()) CHECK(table.find(std::string(c.id) + " ") != std::string::npos);
+  json arr = json::parse(lint::render_checks_json(policy));
+  REQUIRE(arr.size() == lint::checks().size());
+  CHECK(arr[0].size() == 3);
+  policy.disabled.insert("yaml/syntax");
+  policy.severity_override["yaml/type"] = core::Severity::info;
+  arr = json::parse(lint::render_checks_json(policy));
+  for (const auto& c : arr) {
+    if (c["id"] == "yaml/syntax") CHECK(c["severity"] == "off");
+    if (c["id"] == "yaml/type") CHECK(c["severity"] == "info");
+    if (c["id"] == "yaml/unknown-field") CHECK(c["severity"] == "error");
+  }
+}
