@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <regex>
 
 #include "nsmon/core/yaml.hpp"
 #include "nsmon/rules/template.hpp"
@@ -284,21 +283,24 @@ private:
   }
 
   void read_disable_comments(RuleFile& file) {
-    static const std::regex disable_re(R"(#\s*nsmon\s+disable\s+([A-Za-z0-9_/,\- ]+))");
     const auto& src = y_.source();
     int first_content = 0;
     std::vector<Rule*> all;
     for (auto& g : file.groups)
       for (auto& r : g.rules) all.push_back(&r);
     for (int line = 1; line <= src.line_count(); ++line) {
-      std::string text(src.line(line));
+      std::string_view text = src.line(line);
       std::string_view t = util::trim(text);
       bool is_comment = !t.empty() && t[0] == '#';
       if (!first_content && !t.empty() && !is_comment) first_content = line;
-      std::smatch m;
-      if (!std::regex_search(text, m, disable_re)) continue;
+      // "# nsmon disable id[, id...]" (plain string search: this runs on every line).
+      auto hash = text.find('#');
+      auto at = hash == std::string_view::npos ? hash : text.find("nsmon", hash);
+      if (at == std::string_view::npos) continue;
+      std::string_view rest = util::trim(text.substr(at + 5));
+      if (rest.substr(0, 7) != "disable" || rest.size() == 7 || (rest[7] != ' ' && rest[7] != '\t')) continue;
+      std::string list(util::trim(rest.substr(8)));
       std::set<std::string> ids;
-      std::string list = m[1].str();
       std::replace(list.begin(), list.end(), ',', ' ');
       std::size_t pos = 0;
       while (pos < list.size()) {
