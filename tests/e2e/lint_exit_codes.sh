@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# lint-rules exit codes: 0 clean, 1 findings at or above --fail-on (default warning), 0 when all
+# findings are below it, 2 for usage errors and unreadable input; broken YAML is a finding (1).
+source "$(dirname "$0")/lib.sh"
+cat >"$TMP/clean.yml" <<'YML'
+groups:
+  - name: availability
+    rules:
+      - alert: DetectorDown
+        expr: up{job="neurosymbolic-app"} == 0
+        for: 1m
+        labels: {severity: critical}
+        annotations: {summary: "down", description: "{{ $labels.instance }} is down"}
+YML
+# The same alert twice: a warning (rules/duplicate-rule) and nothing worse.
+{ cat "$TMP/clean.yml"; sed -n '4,8p' "$TMP/clean.yml"; } >"$TMP/warn.yml"
+printf 'groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up\n        for: 5 minutes\n' >"$TMP/error.yml"
+
+run lint-rules "$TMP/clean.yml"
+expect_rc 0
+[ "$out" = "no problems found in 1 file (1 rule)" ] || fail "clean output: $out"
+[ -z "$err" ] || fail "clean run wrote on stderr: $err"
+
+run lint-rules "$TMP/warn.yml"
+expect_rc 1
+expect_out "[rules/duplicate-rule]"
+expect_out "0 errors, 1 warning, 0 info in 1 file (2 rules)"
+run lint-rules --fail-on error "$TMP/warn.yml"
+expect_rc 0
+expect_out "warning:"
+run lint-rules --fail-on never "$TMP/error.yml"
+expect_rc 0
+run lint-rules --fail-on error "$TMP/error.yml"
+expect_rc 1
+run lint-rules --fail-on info "$TMP/clean.yml"
+expect_rc 0
+
+# Not YAML at all: a positioned finding, not an error of nsmon.
+printf 'groups: [\n  - {name: x\n' >"$TMP/broken.yml"
+run lint-rules "$TMP/broken.yml"
+expect_rc 1
+expect_out "$TMP/broken.yml:"
+expect_out "[yaml/syntax]"
+head -c 5000 /dev/urandom >"$TMP/junk.yml"
+run lint-rules "$TMP/junk.yml"
+[ "$rc" -eq 0 ] || [ "$rc" -eq 1 ] || fail "random bytes: exit $rc; $err"
+
+# Unreadable input and usage errors: exit 2 with nsmon: error.
+run lint-rules "$TMP/missing.yml"
+expect_rc 2
+expect_err "nsmon: error: cannot read $TMP/missing.yml: No such file or directory"
+[ -z "$out" ] || fail "printed a report for a missing file: $out"
+run lint-rules "$TMP"
+expect_rc 2
+expect_err "is a directory"
+run lint-rules --config "$TMP/missing-prometheus.yml"
+expect_rc 2
+expect_err "cannot read $TMP/missing-prometheus.yml"
+run lint-rules --no-such-option "$TMP/clean.yml"
+expect_rc 2
+expect_err "nsmon: error:"
+run lint-rules --fail-on sometimes "$TMP/clean.yml"
+expect_rc 2
+run lint-rules --format xml "$TMP/clean.yml"
+expect_rc 2
+run lint-rules --enable-feature promql-no-such-thing "$TMP/clean.yml"
+expect_rc 2
+expect_err "unknown feature 'promql-no-such-thing'"
+run lint-rules --enable-feature promql-experimental-functions,promql-duration-expr "$TMP/clean.yml"
+expect_rc 0
+run --catalog "$TMP/missing-catalog.yml" lint-rules "$TMP/clean.yml"
+expect_rc 2
+expect_err "cannot read $TMP/missing-catalog.yml"
+
+# Standard input, named <stdin> in findings.
+set +e
+out=$("$NSMON" lint-rules - <"$TMP/error.yml")
+rc=$?
+set -e
+expect_rc 1
+expect_out "<stdin>:6:14: error:"
