@@ -167,7 +167,7 @@ TEST_CASE("sarif: the structure SARIF 2.1.0 requires", "[lint][render]") {
         "file:///tmp/a%20b.yml");
 }
 
-TEST_CASE("--list-checks: every check, its severity under the policy", "[lint][render]") {
+TEST_CASE("list of checks: every check, its severity under the policy", "[lint][render]") {
   lint::Policy policy;
   std::string table = lint::render_checks_table(policy);
   CHECK(table.rfind("CHECK ", 0) == 0);
