@@ -33,17 +33,31 @@ const Label* Metric::label(std::string_view n) const {
 }
 
 const Metric* Catalog::find(std::string_view name) const {
-  for (const auto* list : {&metrics, &prometheus_series})
-    for (const auto& m : *list)
-      if (m.name == name) return &m;
-  return nullptr;
+  auto it = by_series_.find(std::string(name));
+  if (it == by_series_.end() || !it->second.suffix.empty()) return nullptr;
+  return &metric_at(it->second);
 }
 
 const Metric* Catalog::renamed_to(std::string_view old_name) const {
-  for (const auto& m : metrics)
-    for (const auto& r : m.renamed_from)
-      if (r == old_name) return &m;
-  return nullptr;
+  auto it = by_old_name_.find(std::string(old_name));
+  return it == by_old_name_.end() ? nullptr : &metrics[it->second];
+}
+
+void Catalog::reindex() {
+  by_series_.clear();
+  by_old_name_.clear();
+  for (bool prom : {false, true}) {
+    const auto& list = prom ? prometheus_series : metrics;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const Metric& m = list[i];
+      bool base_exists = m.type != MetricType::histogram && m.type != MetricType::summary && m.type != MetricType::info;
+      by_series_.emplace(m.name, Entry{prom, i, "", base_exists});
+      for (const auto& n : wire_names(m))
+        if (n != m.name) by_series_.emplace(n, Entry{prom, i, n.substr(n.rfind('_')), true});
+      if (!prom)
+        for (const auto& r : m.renamed_from) by_old_name_.emplace(r, i);
+    }
+  }
 }
 
 std::vector<std::string> Catalog::wire_names(const Metric& m) {
@@ -67,20 +81,9 @@ std::vector<std::string> Catalog::wire_names(const Metric& m) {
 }
 
 std::optional<SeriesRef> Catalog::resolve(std::string_view series) const {
-  if (const Metric* m = find(series)) {
-    bool exists = m->type != MetricType::histogram && m->type != MetricType::summary && m->type != MetricType::info;
-    return SeriesRef{m, "", exists};
-  }
-  for (const auto* list : {&metrics, &prometheus_series})
-    for (const auto& m : *list) {
-      auto names = wire_names(m);
-      for (const auto& n : names) {
-        if (n != series) continue;
-        std::string suffix = n.substr(n.rfind('_'));
-        return SeriesRef{&m, suffix, true};
-      }
-    }
-  return std::nullopt;
+  auto it = by_series_.find(std::string(series));
+  if (it == by_series_.end()) return std::nullopt;
+  return SeriesRef{&metric_at(it->second), it->second.suffix, it->second.exists};
 }
 
 bool Catalog::is_external(std::string_view name) const {

@@ -1,5 +1,6 @@
 #pragma once
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,6 +67,21 @@ public:
   bool is_external(std::string_view name) const;
   /// Every series name that can exist (for suggestions and completion).
   std::vector<std::string> all_series_names() const;
+
+  /// Rebuilds the name index used by find() and resolve(); load() calls it. Call it again after
+  /// changing `metrics` or `prometheus_series` by hand.
+  void reindex();
+
+private:
+  struct Entry {
+    bool prometheus = false;
+    std::size_t index = 0;
+    std::string suffix;
+    bool exists = true;
+  };
+  std::unordered_map<std::string, Entry> by_series_;
+  std::unordered_map<std::string, std::size_t> by_old_name_;
+  const Metric& metric_at(const Entry& e) const { return (e.prometheus ? prometheus_series : metrics)[e.index]; }
 };
 
 /// Loads a catalog from YAML text. Problems are appended to `diags` with file:line:col;

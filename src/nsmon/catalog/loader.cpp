@@ -57,6 +57,7 @@ public:
     if (auto e = (*root)["external_prefixes"]; e)
       if (auto v = y_.strings(e, "external_prefixes")) cat.external_prefixes = *v;
     cross_checks(cat);
+    cat.reindex();
     return cat;
   }
 
