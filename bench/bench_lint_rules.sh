@@ -17,7 +17,7 @@ measure() {
   local name=$1 best="" mem=""; shift
   for _ in 1 2 3; do
     /usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null 2>&1 || true
-    read -r t m <"$work/time"
+    read -r t m < <(tail -n 1 "$work/time")
     if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t mem=$m; fi
   done
   printf '%-32s %8.3f s %10d KiB\n' "$name" "$best" "$mem"
