@@ -133,7 +133,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--nsmon", required=True)
     ap.add_argument("--promtool", default="/usr/bin/promtool")
-    ap.add_argument("--generated", type=int, default=4000, help="number of generated expressions")
+    ap.add_argument("--generated", type=int, default=20000, help="number of generated expressions")
     ap.add_argument("--seed", type=int, default=20261121)
     ap.add_argument("--show", type=int, default=30, help="disagreements to print")
     ap.add_argument("--messages", action="store_true", help="also list differing error messages")
@@ -183,6 +183,7 @@ def main():
     n = len(exprs)
     print(f"{n} expressions: {agree} agree on accept/reject, {documented} documented 3.x differences, "
           f"{len(unexplained)} unexplained")
+    print(f"  ({agree - both_rejected} accepted by both, {both_rejected} rejected by both)")
     print(f"error messages: {same_message} of {both_rejected} rejected by both are word for word the same")
     for r, c in sorted(reasons.items(), key=lambda x: -x[1]):
         print(f"  {c:5d}  {r}")
