@@ -1,0 +1,312 @@
+// Scalar scanning: yaml-cpp 0.7's ScanScalar (scanscalar.cpp) and escapes (exp.cpp). One routine
+// serves plain, quoted and block scalars, as in yaml-cpp, so that values fold and chomp the same
+// way; runs of ordinary characters are copied at once instead of character by character.
+#include <algorithm>
+#include <array>
+#include <string>
+
+#include "nsmon/core/yaml_scanner.hpp"
+
+namespace nsmon::yaml::detail {
+
+namespace {
+
+/// The scalar being built, with the source offset of each byte when asked for.
+class Sink {
+public:
+  explicit Sink(std::vector<std::size_t>* offsets) : offsets_(offsets) {}
+  std::string value;
+
+  void push(char c, std::size_t from) {
+    value += c;
+    if (offsets_) offsets_->push_back(from);
+  }
+  void push(const std::string& s, std::size_t from) {
+    value += s;
+    if (offsets_) offsets_->insert(offsets_->end(), s.size(), from);
+  }
+  void append_source(const char* p, std::size_t n, std::size_t from) {
+    value.append(p, n);
+    if (offsets_)
+      for (std::size_t i = 0; i < n; ++i) offsets_->push_back(from + i);
+  }
+  void truncate(std::size_t n) {
+    if (n >= value.size()) return;
+    value.erase(n);
+    if (offsets_) offsets_->resize(n);
+  }
+
+private:
+  std::vector<std::size_t>* offsets_;
+};
+
+std::string utf8(unsigned long cp) {
+  std::string s;
+  if (cp <= 0x7F) {
+    s += static_cast<char>(cp);
+  } else if (cp <= 0x7FF) {
+    s += static_cast<char>(0xC0 | (cp >> 6));
+    s += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp <= 0xFFFF) {
+    s += static_cast<char>(0xE0 | (cp >> 12));
+    s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    s += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    s += static_cast<char>(0xF0 | (cp >> 18));
+    s += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    s += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+  return s;
+}
+
+std::string hex_escape(Stream& in, int digits) {
+  unsigned long cp = 0;
+  bool ok = true;
+  for (int i = 0; i < digits; ++i) {
+    char c = in.get();
+    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    if (d < 0) ok = false;
+    cp = cp * 16 + static_cast<unsigned long>(std::max(d, 0));
+  }
+  if (!ok) fail(in.mark(), "bad character found while scanning hex number");
+  if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) fail(in.mark(), "invalid unicode code point in escape");
+  return utf8(cp);
+}
+
+/// Exp::Escape: the value of the escape sequence at the position (a backslash in double-quoted
+/// scalars, '' in single-quoted ones). \N and \_ give U+0085 and U+00A0 in UTF-8 (yaml-cpp
+/// gives the single bytes 0x85 and 0xA0, which are not UTF-8).
+std::string escape(Stream& in) {
+  char esc = in.get();
+  char c = in.get();
+  if (esc == '\'' && c == '\'') return "'";
+  switch (c) {
+  case '0': return std::string(1, '\0');
+  case 'a': return "\x07";
+  case 'b': return "\x08";
+  case 't':
+  case '\t': return "\x09";
+  case 'n': return "\x0A";
+  case 'v': return "\x0B";
+  case 'f': return "\x0C";
+  case 'r': return "\x0D";
+  case 'e': return "\x1B";
+  case ' ': return " ";
+  case '"': return "\"";
+  case '\'': return "'";
+  case '\\': return "\\";
+  case '/': return "/";
+  case 'N': return "\xC2\x85";
+  case '_': return "\xC2\xA0";
+  case 'L': return "\xE2\x80\xA8";
+  case 'P': return "\xE2\x80\xA9";
+  case 'x': return hex_escape(in, 2);
+  case 'u': return hex_escape(in, 4);
+  case 'U': return hex_escape(in, 8);
+  default: break;
+  }
+  if (c == '\0') fail(in.mark(), "unknown escape character: the input ends after the backslash");
+  fail(in.mark(), std::string("unknown escape character: ") + c);
+}
+
+/// Length of the text that ends a scalar at the position, or -1 (the `end` expressions of
+/// yaml-cpp's exp.h: ScanScalarEnd, ScanScalarEndInFlow, the quotes, Empty).
+int end_match(const Stream& in, ScalarEnd end) {
+  char c = in.peek();
+  switch (end) {
+  case ScalarEnd::end_of_input: return in.at_end() ? 0 : -1;
+  case ScalarEnd::double_quote: return c == '"' ? 1 : -1;
+  case ScalarEnd::single_quote: return c == '\'' && in.peek(1) != '\'' ? 1 : -1;
+  case ScalarEnd::plain_block:
+  case ScalarEnd::plain_flow: {
+    bool flow = end == ScalarEnd::plain_flow;
+    if (c == ':') {
+      char n = in.peek(1);
+      if (in.blank_or_break(1) || in.at_end(1) || (flow && (n == ',' || n == ']' || n == '}'))) return 1;
+    }
+    if (flow && (c == ',' || c == '?' || c == '[' || c == ']' || c == '{' || c == '}')) return 1;
+    if (in.blank()) return in.peek(1) == '#' ? 2 : -1;
+    int b = in.brk();
+    if (b && in.peek(static_cast<std::size_t>(b)) == '#') return b + 1;
+    return -1;
+  }
+  }
+  return -1;
+}
+
+/// Per kind of scalar, the bytes that need a closer look; everything else is copied in runs.
+using CharTable = std::array<bool, 256>;
+
+CharTable make_table(const char* specials) {
+  CharTable t{};
+  t[0] = t['\n'] = t['\r'] = true;
+  for (const char* p = specials; *p; ++p) t[static_cast<unsigned char>(*p)] = true;
+  return t;
+}
+
+const CharTable& special_chars(ScalarEnd end) {
+  static const CharTable block = make_table("");
+  static const CharTable plain = make_table(" \t:");
+  static const CharTable plain_flow = make_table(" \t:,?[]{}");
+  static const CharTable single = make_table(" \t'");
+  static const CharTable dbl = make_table(" \t\"\\");
+  switch (end) {
+  case ScalarEnd::end_of_input: return block;
+  case ScalarEnd::plain_block: return plain;
+  case ScalarEnd::plain_flow: return plain_flow;
+  case ScalarEnd::single_quote: return single;
+  case ScalarEnd::double_quote: return dbl;
+  }
+  return block;
+}
+
+} // namespace
+
+std::string scan_scalar(Stream& in, ScalarParams& params, std::vector<std::size_t>* offsets) {
+  const CharTable& special = special_chars(params.end);
+  const char escape_char = params.end == ScalarEnd::double_quote   ? '\\'
+                           : params.end == ScalarEnd::single_quote ? '\''
+                                                                   : '\0';
+  const bool block = params.end == ScalarEnd::end_of_input;
+  bool found_non_empty_line = false;
+  bool past_opening_break = params.fold == Fold::flow;
+  bool empty_line = false, more_indented = false;
+  int folded_newline_count = 0;
+  bool folded_newline_started_more_indented = false;
+  std::size_t last_escaped = std::string::npos;
+  Sink out(offsets);
+  params.leading_spaces = false;
+
+  while (in.more()) {
+    // Phase 1: scan to the end of the line.
+    std::size_t last_non_whitespace = out.value.size();
+    bool escaped_newline = false;
+    while (end_match(in, params.end) < 0 && !in.brk()) {
+      if (!in.more()) break;
+      if (in.column() == 0 && (in.doc_indicator('-') || in.doc_indicator('.'))) {
+        if (params.break_on_doc_indicator) break;
+        if (params.fail_on_doc_indicator) fail(in.mark(), "illegal document indicator in scalar");
+      }
+      found_non_empty_line = true;
+      past_opening_break = true;
+
+      char c = in.peek();
+      if (escape_char == '\\' && c == '\\' && in.brk(1)) {
+        // An escaped line break joins the lines and keeps the whitespace before it.
+        in.eat();
+        last_non_whitespace = last_escaped = out.value.size();
+        escaped_newline = true;
+        break;
+      }
+      if (escape_char && c == escape_char) {
+        std::size_t at = in.pos();
+        out.push(escape(in), at);
+        last_non_whitespace = last_escaped = out.value.size();
+        continue;
+      }
+      if (!special[static_cast<unsigned char>(c)]) {
+        const char* p = in.data() + in.pos();
+        std::size_t n = 1;
+        while (!special[static_cast<unsigned char>(p[n])]) ++n;
+        out.append_source(p, n, in.pos());
+        in.skip_inline(n);
+        if (!block) last_non_whitespace = out.value.size();
+        continue;
+      }
+      out.push(c, in.pos());
+      in.eat();
+      if (c != ' ' && c != '\t') last_non_whitespace = out.value.size();
+    }
+
+    if (!in.more()) {
+      if (params.eat_end) fail(in.mark(), "illegal EOF in scalar");
+      break;
+    }
+    if (params.break_on_doc_indicator && in.column() == 0 && (in.doc_indicator('-') || in.doc_indicator('.'))) break;
+    int n = end_match(in, params.end);
+    if (n >= 0) {
+      if (params.eat_end) in.eat(static_cast<std::size_t>(n));
+      break;
+    }
+    if (params.fold == Fold::flow) out.truncate(last_non_whitespace);
+
+    // Phase 2: the line break.
+    std::size_t break_at = in.pos();
+    in.eat(static_cast<std::size_t>(in.brk()));
+
+    // Phase 3: the next line's indentation, then the rest of its leading whitespace.
+    while (in.peek() == ' ' && (in.column() < params.indent || (params.detect_indent && !found_non_empty_line)) &&
+           end_match(in, params.end) < 0)
+      in.eat();
+    if (params.detect_indent && !found_non_empty_line) params.indent = std::max(params.indent, in.column());
+    while (in.blank()) {
+      if (in.peek() == '\t' && in.column() < params.indent && params.fail_on_tab_in_indentation)
+        fail(in.mark(), "illegal tab when looking for indentation");
+      if (!params.eat_leading_whitespace) break;
+      if (end_match(in, params.end) >= 0) break;
+      in.eat();
+    }
+
+    bool next_empty_line = in.brk() != 0;
+    bool next_more_indented = in.blank();
+    if (params.fold == Fold::block && folded_newline_count == 0 && next_empty_line)
+      folded_newline_started_more_indented = more_indented;
+
+    // A block scalar's first break ends its header line: neither folded nor kept.
+    if (past_opening_break) {
+      switch (params.fold) {
+      case Fold::none: out.push('\n', break_at); break;
+      case Fold::block:
+        if (!empty_line && !next_empty_line && !more_indented && !next_more_indented && in.column() >= params.indent)
+          out.push(' ', break_at);
+        else if (next_empty_line) ++folded_newline_count;
+        else out.push('\n', break_at);
+        if (!next_empty_line && folded_newline_count > 0) {
+          out.push(std::string(static_cast<std::size_t>(folded_newline_count - 1), '\n'), break_at);
+          if (folded_newline_started_more_indented || next_more_indented || !found_non_empty_line)
+            out.push('\n', break_at);
+          folded_newline_count = 0;
+        }
+        break;
+      case Fold::flow:
+        if (next_empty_line) out.push('\n', break_at);
+        else if (!empty_line && !escaped_newline) out.push(' ', break_at);
+        break;
+      }
+    }
+
+    empty_line = next_empty_line;
+    more_indented = next_more_indented;
+    past_opening_break = true;
+
+    // A less indented line ends the scalar.
+    if (!empty_line && in.column() < params.indent) {
+      params.leading_spaces = true;
+      break;
+    }
+  }
+
+  // Post-processing: trailing spaces of plain scalars, then chomping (escaped characters stay).
+  const std::string& s = out.value;
+  auto keep_escaped = [&](std::size_t pos) {
+    if (last_escaped != std::string::npos && (pos < last_escaped || pos == std::string::npos)) return last_escaped;
+    return pos;
+  };
+  if (params.trim_trailing_spaces) {
+    std::size_t pos = keep_escaped(s.find_last_not_of(" \t"));
+    if (pos < s.size()) out.truncate(pos + 1);
+  }
+  if (params.chomp == Chomp::clip) {
+    std::size_t pos = keep_escaped(s.find_last_not_of('\n'));
+    if (pos == std::string::npos) out.truncate(0);
+    else if (pos + 1 < s.size()) out.truncate(pos + 2);
+  } else if (params.chomp == Chomp::strip) {
+    std::size_t pos = keep_escaped(s.find_last_not_of('\n'));
+    if (pos == std::string::npos) out.truncate(0);
+    else if (pos < s.size()) out.truncate(pos + 1);
+  }
+  return std::move(out.value);
+}
+
+} // namespace nsmon::yaml::detail

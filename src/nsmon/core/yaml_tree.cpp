@@ -1,0 +1,566 @@
+// The YAML parser: yaml-cpp 0.7's SingleDocParser and NodeBuilder, with an explicit stack instead
+// of recursion (deep nesting in hostile input cannot overflow the C++ stack), building the tree
+// straight into an arena.
+#include <cstring>
+#include <limits>
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "nsmon/core/yaml_scanner.hpp"
+#include "nsmon/core/yaml_tree.hpp"
+
+namespace nsmon::yaml {
+
+namespace detail {
+
+const std::string& empty_string() {
+  static const std::string s;
+  return s;
+}
+
+namespace {
+const std::string kPlainTag = "?";
+const std::string kNonPlainTag = "!";
+} // namespace
+
+/// Owns a document's text and nodes. Nodes are allocated in blocks and never move.
+class Storage {
+public:
+  explicit Storage(std::string_view input) : size(input.size()) {
+    text.reserve(input.size() + kPadding);
+    text.append(input);
+    text.append(kPadding, '\0');
+  }
+
+  NodeData* new_node() {
+    if (node_used_ == kNodeBlock) {
+      node_blocks_.push_back(std::make_unique<NodeData[]>(kNodeBlock));
+      node_used_ = 0;
+    }
+    return &node_blocks_.back()[node_used_++];
+  }
+
+  const NodeData* const* store_items(const NodeData* const* items, std::size_t n) {
+    if (n == 0) return nullptr;
+    if (n > kItemBlock / 4) {
+      big_items_.push_back(std::make_unique<const NodeData*[]>(n));
+      std::memcpy(big_items_.back().get(), items, n * sizeof(NodeData*));
+      return big_items_.back().get();
+    }
+    if (item_blocks_.empty() || item_used_ + n > kItemBlock) {
+      item_blocks_.push_back(std::make_unique<const NodeData*[]>(kItemBlock));
+      item_used_ = 0;
+    }
+    const NodeData** out = &item_blocks_.back()[item_used_];
+    std::memcpy(out, items, n * sizeof(NodeData*));
+    item_used_ += n;
+    return out;
+  }
+
+  const std::string* intern_tag(std::string tag) {
+    if (tag == kPlainTag) return &kPlainTag;
+    if (tag == kNonPlainTag) return &kNonPlainTag;
+    return &*tags_.insert(std::move(tag)).first;
+  }
+
+  std::string text; ///< the input followed by kPadding NUL bytes
+  std::size_t size; ///< of the input
+
+private:
+  static constexpr std::size_t kNodeBlock = 512;
+  static constexpr std::size_t kItemBlock = 4096;
+  std::vector<std::unique_ptr<NodeData[]>> node_blocks_;
+  std::size_t node_used_ = kNodeBlock;
+  std::vector<std::unique_ptr<const NodeData*[]>> item_blocks_;
+  std::vector<std::unique_ptr<const NodeData*[]>> big_items_;
+  std::size_t item_used_ = 0;
+  std::unordered_set<std::string> tags_; // elements keep their address when the set grows
+};
+
+namespace {
+
+bool is_null_string(const std::string& s) { return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL"; }
+
+/// The text must be UTF-8 made of characters YAML allows (c-printable: no control characters
+/// but tab and line breaks, no C1 controls but NEL, no U+FFFE/U+FFFF). yaml-cpp reads any
+/// bytes; a NUL or 0x04 byte even ends its input silently.
+void check_text(std::string_view s) {
+  auto bad = [&](std::size_t i, const std::string& what) {
+    int line = 0;
+    std::size_t line_start = 0;
+    for (std::size_t k = 0; k < i; ++k)
+      if (s[k] == '\n') {
+        ++line;
+        line_start = k + 1;
+      }
+    fail({static_cast<int>(i), line, static_cast<int>(i - line_start)}, what);
+  };
+  auto hex = [](unsigned v) {
+    const char* digits = "0123456789ABCDEF";
+    return std::string("0x") + digits[(v >> 4) & 15] + digits[v & 15];
+  };
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7F) {
+      ++i;
+      continue;
+    }
+    if (c == '\t' || c == '\n' || c == '\r') {
+      ++i;
+      continue;
+    }
+    if (c == 0) bad(i, "NUL byte: this is not UTF-8 text (a binary file, or UTF-16?)");
+    if (c < 0x80) bad(i, "control character " + hex(c) + " is not allowed in YAML");
+    std::size_t n = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) bad(i, "byte " + hex(c) + " is not valid UTF-8");
+    unsigned long cp = c & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
+    for (std::size_t k = 1; k < n; ++k) {
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) bad(i, "byte " + hex(c) + " starts an invalid UTF-8 sequence");
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    bool overlong = (n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000);
+    if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+      bad(i, "byte " + hex(c) + " starts an invalid UTF-8 sequence");
+    if ((cp >= 0x80 && cp <= 0x9F && cp != 0x85) || cp == 0xFFFE || cp == 0xFFFF)
+      bad(i, "character U+" + hex(static_cast<unsigned>(cp)).substr(2) + " is not allowed in YAML");
+    i += n;
+  }
+}
+
+/// Parses the optional sign and digits of an int the way `std::istream >> int` does.
+bool read_int(const std::string& s, std::size_t& i, int& out) {
+  while (i < s.size() && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r'))) ++i;
+  bool neg = i < s.size() && s[i] == '-';
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+  if (i >= s.size() || s[i] < '0' || s[i] > '9') return false;
+  long long v = 0;
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+    v = v * 10 + (s[i] - '0');
+    if (v > static_cast<long long>(std::numeric_limits<int>::max()) + 1) return false;
+  }
+  v = neg ? -v : v;
+  if (v > std::numeric_limits<int>::max() || v < std::numeric_limits<int>::min()) return false;
+  out = static_cast<int>(v);
+  return true;
+}
+
+class Parser {
+public:
+  Parser(Storage& storage, Scanner& scanner) : st_(storage), sc_(scanner) {}
+
+  /// Directives, then the first document (Parser::HandleNextDocument and HandleDocument).
+  const NodeData* parse() {
+    directives();
+    if (sc_.empty()) return nullptr; // no document at all: an empty file
+    if (sc_.peek().type == TokenType::doc_start) sc_.pop();
+    handle_node();
+    while (!frames_.empty()) step();
+    bool ended = false;
+    while (!sc_.empty() && sc_.peek().type == TokenType::doc_end) {
+      sc_.pop();
+      ended = true;
+    }
+    // yaml-cpp stops reading here whatever follows; after the top-level node only "---" (or,
+    // after "...", a next document) may come, else something is misplaced.
+    if (!ended && !sc_.empty() && sc_.peek().type != TokenType::doc_start)
+      fail(sc_.peek().mark, "unexpected content after the end of the document (wrong indentation?)");
+    return root_;
+  }
+
+private:
+  enum class Kind : std::uint8_t { block_seq, flow_seq, block_map, flow_map, compact_map, compact_map_no_key };
+  struct Frame {
+    Kind kind;
+    int state = 0;
+    yaml::Mark mark; ///< the mark yaml-cpp gives a missing key or value
+    NodeData* node;
+    std::size_t first_child;
+  };
+
+  void directives() {
+    bool read = false;
+    while (!sc_.empty() && sc_.peek().type == TokenType::directive) {
+      // Directives apply to the document that follows them.
+      if (!read) {
+        tag_handles_.clear();
+        version_seen_ = false;
+      }
+      read = true;
+      const Token& t = sc_.peek();
+      if (t.value == "YAML") {
+        if (t.params.size() != 1) fail(t.mark, "YAML directives must have exactly one argument");
+        if (version_seen_) fail(t.mark, "repeated YAML directive");
+        const std::string& v = t.params[0];
+        std::size_t i = 0;
+        int major = 0, minor = 0;
+        bool ok = read_int(v, i, major) && i < v.size();
+        ++i;
+        ok = ok && read_int(v, i, minor) && i == v.size();
+        if (!ok) fail(t.mark, "bad YAML version: " + v);
+        if (major > 1) fail(t.mark, "YAML major version too large");
+        version_seen_ = true;
+      } else if (t.value == "TAG") {
+        if (t.params.size() != 2) fail(t.mark, "TAG directives must have exactly two arguments");
+        if (!tag_handles_.emplace(t.params[0], t.params[1]).second) fail(t.mark, "repeated TAG directive");
+      }
+      sc_.pop();
+    }
+  }
+
+  std::string translate_handle(const std::string& handle) const {
+    auto it = tag_handles_.find(handle);
+    if (it != tag_handles_.end()) return it->second;
+    return handle == "!!" ? "tag:yaml.org,2002:" : handle;
+  }
+
+  std::string translate_tag(const Token& t) const {
+    switch (t.tag_kind) {
+    case TagKind::verbatim: return t.value;
+    case TagKind::primary_handle: return translate_handle("!") + t.value;
+    case TagKind::secondary_handle: return translate_handle("!!") + t.value;
+    case TagKind::named_handle: return translate_handle("!" + t.value + "!") + t.params[0];
+    case TagKind::non_specific: return "!";
+    }
+    return "!";
+  }
+
+  // --- nodes (NodeBuilder) ---
+
+  NodeData* new_node(NodeType type, const yaml::Mark& mark, const std::string& anchor) {
+    NodeData* n = st_.new_node();
+    n->type = type;
+    n->mark = mark;
+    if (!anchor.empty()) anchors_[anchor] = n;
+    return n;
+  }
+
+  void add(const NodeData* n) {
+    if (frames_.empty()) root_ = n;
+    else children_.push_back(n);
+  }
+
+  void add_null(const yaml::Mark& mark, const std::string& anchor = {}) {
+    add(new_node(NodeType::Null, mark, anchor));
+  }
+
+  void open(Kind kind, NodeType type, const yaml::Mark& mark, std::string tag, const std::string& anchor) {
+    NodeData* n = new_node(type, mark, anchor);
+    n->tag = st_.intern_tag(std::move(tag));
+    n->open = true;
+    frames_.push_back({kind, 0, {}, n, children_.size()});
+  }
+
+  void close() {
+    Frame f = frames_.back();
+    frames_.pop_back();
+    std::size_t n = children_.size() - f.first_child;
+    f.node->items = st_.store_items(children_.data() + f.first_child, n);
+    f.node->count = static_cast<std::uint32_t>(f.node->type == NodeType::Map ? n / 2 : n);
+    f.node->open = false;
+    children_.resize(f.first_child);
+    add(f.node);
+  }
+
+  // --- SingleDocParser::HandleNode: adds a leaf, or opens a collection for step() ---
+
+  void handle_node() {
+    if (frames_.size() >= static_cast<std::size_t>(kMaxDepth))
+      fail(sc_.mark(), "nesting is too deep (more than " + std::to_string(kMaxDepth) + " levels)");
+    if (sc_.empty()) return add_null(sc_.mark());
+
+    yaml::Mark mark = sc_.peek().mark;
+    if (sc_.peek().type == TokenType::value) {
+      // ": v" with no key: a map of one entry with a null key.
+      open(Kind::compact_map_no_key, NodeType::Map, mark, "?", {});
+      add_null(sc_.peek().mark);
+      sc_.pop();
+      return; // step() reads the value
+    }
+    if (sc_.peek().type == TokenType::alias) {
+      const std::string& name = sc_.peek().value;
+      auto it = anchors_.find(name);
+      if (it == anchors_.end()) fail(mark, "the referenced anchor is not defined");
+      // yaml-cpp would build a cycle; a tree that contains itself is no configuration.
+      if (it->second->open) fail(mark, "alias *" + name + " refers to a node that contains it");
+      sc_.pop();
+      return add(it->second);
+    }
+
+    std::string tag, anchor;
+    properties(tag, anchor);
+    if (sc_.empty()) return add_null(mark, anchor);
+
+    Token& t = sc_.peek();
+    if (tag.empty()) tag = t.type == TokenType::non_plain_scalar ? "!" : "?";
+    if (t.type == TokenType::plain_scalar && tag == "?" && is_null_string(t.value)) {
+      add_null(mark, anchor);
+      sc_.pop();
+      return;
+    }
+    switch (t.type) {
+    case TokenType::plain_scalar:
+    case TokenType::non_plain_scalar: {
+      NodeData* n = new_node(NodeType::Scalar, mark, anchor);
+      n->tag = st_.intern_tag(std::move(tag));
+      n->value = std::move(t.value);
+      n->style = t.style;
+      n->scan = t.scan;
+      sc_.pop();
+      return add(n);
+    }
+    case TokenType::flow_seq_start:
+    case TokenType::block_seq_start:
+      open(t.type == TokenType::flow_seq_start ? Kind::flow_seq : Kind::block_seq, NodeType::Sequence, mark,
+           std::move(tag), anchor);
+      sc_.pop();
+      return;
+    case TokenType::flow_map_start:
+    case TokenType::block_map_start:
+      open(t.type == TokenType::flow_map_start ? Kind::flow_map : Kind::block_map, NodeType::Map, mark, std::move(tag),
+           anchor);
+      sc_.pop();
+      return;
+    case TokenType::key:
+      // A single "key: value" pair in a flow sequence is a map of one entry.
+      if (!frames_.empty() && frames_.back().kind == Kind::flow_seq) {
+        open(Kind::compact_map, NodeType::Map, mark, std::move(tag), anchor);
+        frames_.back().mark = t.mark;
+        sc_.pop();
+        return; // step() reads the key and the value
+      }
+      break;
+    default: break;
+    }
+    if (tag == "?") return add_null(mark, anchor);
+    NodeData* n = new_node(NodeType::Scalar, mark, anchor);
+    n->tag = st_.intern_tag(std::move(tag));
+    add(n);
+  }
+
+  void properties(std::string& tag, std::string& anchor) {
+    while (!sc_.empty()) {
+      const Token& t = sc_.peek();
+      if (t.type == TokenType::tag) {
+        if (!tag.empty()) fail(t.mark, "cannot assign multiple tags to the same node");
+        tag = translate_tag(t);
+      } else if (t.type == TokenType::anchor) {
+        if (!anchor.empty()) fail(t.mark, "cannot assign multiple anchors to the same node");
+        anchor = t.value;
+      } else {
+        return;
+      }
+      sc_.pop();
+    }
+  }
+
+  // --- the collection loops of SingleDocParser, one step at a time ---
+
+  void step() {
+    Frame& f = frames_.back();
+    switch (f.kind) {
+    case Kind::block_seq: return step_block_seq();
+    case Kind::flow_seq: return step_flow_seq(f);
+    case Kind::block_map: return step_block_map(f);
+    case Kind::flow_map: return step_flow_map(f);
+    case Kind::compact_map:
+      if (f.state == 0) {
+        f.state = 1;
+        return handle_node(); // the key
+      }
+      if (f.state == 1) {
+        f.state = 2;
+        if (!sc_.empty() && sc_.peek().type == TokenType::value) {
+          sc_.pop();
+          return handle_node();
+        }
+        return add_null(f.mark);
+      }
+      return close();
+    case Kind::compact_map_no_key:
+      if (f.state == 0) {
+        f.state = 1;
+        return handle_node(); // the value
+      }
+      return close();
+    }
+  }
+
+  void step_block_seq() {
+    if (sc_.empty()) fail(sc_.mark(), "end of sequence not found");
+    const Token& t = sc_.peek();
+    if (t.type != TokenType::block_entry && t.type != TokenType::block_seq_end)
+      fail(t.mark, "end of sequence not found");
+    bool end = t.type == TokenType::block_seq_end;
+    sc_.pop();
+    if (end) return close();
+    if (!sc_.empty()) {
+      const Token& next = sc_.peek();
+      if (next.type == TokenType::block_entry || next.type == TokenType::block_seq_end) return add_null(next.mark);
+    }
+    handle_node();
+  }
+
+  void step_flow_seq(Frame& f) {
+    if (sc_.empty()) fail(sc_.mark(), "end of sequence flow not found");
+    if (f.state == 0) {
+      if (sc_.peek().type == TokenType::flow_seq_end) {
+        sc_.pop();
+        return close();
+      }
+      f.state = 1;
+      return handle_node();
+    }
+    const Token& t = sc_.peek();
+    if (t.type == TokenType::flow_entry) sc_.pop();
+    else if (t.type != TokenType::flow_seq_end) fail(t.mark, "end of sequence flow not found");
+    f.state = 0;
+  }
+
+  void step_block_map(Frame& f) {
+    if (f.state == 0) {
+      if (sc_.empty()) fail(sc_.mark(), "end of map not found");
+      const Token& t = sc_.peek();
+      if (t.type != TokenType::key && t.type != TokenType::value && t.type != TokenType::block_map_end)
+        fail(t.mark, "end of map not found");
+      if (t.type == TokenType::block_map_end) {
+        sc_.pop();
+        return close();
+      }
+      f.mark = t.mark;
+      f.state = 1;
+      if (t.type == TokenType::key) {
+        sc_.pop();
+        return handle_node();
+      }
+      return add_null(f.mark);
+    }
+    f.state = 0;
+    if (!sc_.empty() && sc_.peek().type == TokenType::value) {
+      sc_.pop();
+      return handle_node();
+    }
+    add_null(f.mark);
+  }
+
+  void step_flow_map(Frame& f) {
+    if (f.state == 0) {
+      if (sc_.empty()) fail(sc_.mark(), "end of map flow not found");
+      const Token& t = sc_.peek();
+      f.mark = t.mark;
+      if (t.type == TokenType::flow_map_end) {
+        sc_.pop();
+        return close();
+      }
+      f.state = 1;
+      if (t.type == TokenType::key) {
+        sc_.pop();
+        return handle_node();
+      }
+      return add_null(f.mark);
+    }
+    if (f.state == 1) {
+      f.state = 2;
+      if (!sc_.empty() && sc_.peek().type == TokenType::value) {
+        sc_.pop();
+        return handle_node();
+      }
+      return add_null(f.mark);
+    }
+    if (sc_.empty()) fail(sc_.mark(), "end of map flow not found");
+    const Token& t = sc_.peek();
+    if (t.type == TokenType::flow_entry) sc_.pop();
+    else if (t.type != TokenType::flow_map_end) fail(t.mark, "end of map flow not found");
+    f.state = 0;
+  }
+
+  Storage& st_;
+  Scanner& sc_;
+  std::vector<Frame> frames_;
+  std::vector<const NodeData*> children_; ///< children of the open collections, innermost last
+  const NodeData* root_ = nullptr;
+  std::unordered_map<std::string, NodeData*> anchors_;
+  std::map<std::string, std::string> tag_handles_;
+  bool version_seen_ = false;
+};
+
+} // namespace
+} // namespace detail
+
+Node Node::operator[](std::string_view key) const {
+  if (!IsMap()) return {};
+  for (std::uint32_t i = 0; i < data_->count; ++i) {
+    const detail::NodeData* k = data_->items[2 * i];
+    if (k->type == NodeType::Scalar && k->value == key) return Node(data_->items[2 * i + 1]);
+  }
+  return {};
+}
+
+Node Node::at(std::size_t i) const {
+  if (!IsSequence() || i >= data_->count) return {};
+  return Node(data_->items[i]);
+}
+
+Node::const_iterator Node::begin() const {
+  if (IsMap()) return const_iterator(data_->items, data_->items + 2 * std::size_t{data_->count}, 2);
+  if (IsSequence()) return const_iterator(data_->items, data_->items + data_->count, 1);
+  return {};
+}
+
+Node::const_iterator Node::end() const {
+  if (IsMap()) {
+    auto e = data_->items + 2 * std::size_t{data_->count};
+    return const_iterator(e, e, 2);
+  }
+  if (IsSequence()) {
+    auto e = data_->items + data_->count;
+    return const_iterator(e, e, 1);
+  }
+  return {};
+}
+
+std::vector<std::size_t> Document::value_offsets(const Node& n) const {
+  std::vector<std::size_t> out;
+  if (!storage_ || !n.IsScalar() || n.Scalar().empty()) return out;
+  const detail::NodeData& d = *n.data_;
+  if (d.scan.pos > storage_->size) return out;
+  detail::Stream in(storage_->text.data(), storage_->size, d.scan.pos, 0, d.scan.column);
+  detail::ScalarParams params = detail::params_for(d.style, d.scan);
+  out.reserve(d.value.size());
+  try {
+    detail::scan_scalar(in, params, &out);
+  } catch (const detail::Failure&) {
+    // Not a node of this document: the scan cannot fail on text that parsed.
+  }
+  // The same scan gives the same value; keep the contract (one offset per byte) regardless.
+  out.resize(d.value.size(), out.empty() ? d.scan.pos : out.back());
+  return out;
+}
+
+Document parse(std::string_view text) {
+  Document doc;
+  auto storage = std::make_shared<detail::Storage>(text);
+  try {
+    detail::check_text(text);
+    // A UTF-8 byte order mark is not content (yaml-cpp drops it too, but then counts positions
+    // from after it; here they stay offsets into the text).
+    std::size_t start = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+    detail::Scanner scanner(storage->text.data(), storage->size, start);
+    detail::Parser parser(*storage, scanner);
+    const detail::NodeData* root = parser.parse();
+    if (!root) {
+      // An empty document is a null node without a position, as yaml-cpp's Node().
+      static const detail::NodeData empty_root;
+      root = &empty_root;
+    }
+    doc.root_ = Node(root);
+  } catch (const detail::Failure& f) {
+    doc.error_ = Error{std::max(f.mark.line, 0), std::max(f.mark.column, 0),
+                       static_cast<std::size_t>(std::max(f.mark.pos, 0)), f.message};
+  }
+  doc.storage_ = std::move(storage);
+  return doc;
+}
+
+} // namespace nsmon::yaml

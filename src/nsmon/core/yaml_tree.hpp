@@ -1,0 +1,205 @@
+#pragma once
+// A YAML parser for configuration files that builds a tree of nodes with their positions.
+//
+// It follows yaml-cpp 0.7 token for token (the same simple-key and indentation rules, the same
+// marks for every node, the same scalar values), so that findings keep the line:column they had
+// when nsmon used yaml-cpp; it is about 20 times faster because it scans a flat buffer and keeps
+// the nodes in an arena. It is stricter than yaml-cpp where yaml-cpp silently accepts broken
+// input: bytes that are not UTF-8 text, content after the end of the document, aliases that
+// contain themselves. The differences are listed in tests/unit/test_yaml_differential.cpp.
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nsmon::yaml {
+
+/// A position in the text: byte offset, line and column (bytes), all 0-based like YAML::Mark.
+struct Mark {
+  int pos = -1;
+  int line = -1;
+  int column = -1;
+  bool is_null() const { return pos == -1 && line == -1 && column == -1; }
+};
+
+enum class NodeType : std::uint8_t { Undefined, Null, Scalar, Sequence, Map };
+
+/// How a scalar was written.
+enum class ScalarStyle : std::uint8_t { plain, single_quoted, double_quoted, literal, folded };
+
+namespace detail {
+class Storage;
+
+/// How a scalar was scanned, so that its value can be scanned again with the source offset of
+/// every byte (Document::value_offsets): where the scan started and the scanner's settings.
+struct ScanSpec {
+  std::uint32_t pos = 0;
+  int column = 0;
+  int indent = 0;
+  std::uint8_t chomp = 0;
+  bool detect_indent = false;
+  bool in_flow = false;
+};
+
+/// One node in a document's arena. Maps keep key, value, key, value... in `items`.
+struct NodeData {
+  NodeType type = NodeType::Null;
+  ScalarStyle style = ScalarStyle::plain;
+  bool open = false; ///< a collection still being parsed (an alias to it would be a cycle)
+  Mark mark;
+  const std::string* tag = nullptr;
+  std::string value;
+  const NodeData* const* items = nullptr;
+  std::uint32_t count = 0; ///< items of a sequence, entries of a map
+  ScanSpec scan;
+};
+
+const std::string& empty_string();
+} // namespace detail
+
+class Document;
+Document parse(std::string_view text);
+
+/// A node of a parsed document: a cheap handle (one pointer) into the document's arena, valid
+/// while the Document lives. A default-constructed node, or a missing key, is undefined.
+class Node {
+public:
+  class const_iterator;
+  struct Entry;
+
+  Node() = default;
+
+  NodeType Type() const { return data_ ? data_->type : NodeType::Undefined; }
+  bool IsDefined() const { return data_ != nullptr; }
+  bool IsNull() const { return Type() == NodeType::Null; }
+  bool IsScalar() const { return Type() == NodeType::Scalar; }
+  bool IsSequence() const { return Type() == NodeType::Sequence; }
+  bool IsMap() const { return Type() == NodeType::Map; }
+  explicit operator bool() const { return IsDefined(); }
+  bool operator!() const { return !IsDefined(); }
+
+  /// The value of a scalar; empty for other nodes.
+  const std::string& Scalar() const { return data_ && data_->type == NodeType::Scalar ? data_->value : detail::empty_string(); }
+  /// "?" for plain scalars and untagged collections, "!" for quoted and block scalars, the
+  /// resolved tag for tagged nodes ("tag:yaml.org,2002:str" for !!str), "" for null nodes.
+  const std::string& Tag() const { return data_ && data_->tag ? *data_->tag : detail::empty_string(); }
+  /// Where the node starts (its tag or anchor if it has one); null for undefined nodes.
+  nsmon::yaml::Mark Mark() const { return data_ ? data_->mark : nsmon::yaml::Mark{}; }
+  /// Scalars only: how the scalar was written.
+  ScalarStyle Style() const { return data_ ? data_->style : ScalarStyle::plain; }
+
+  /// Entries of a map or items of a sequence; 0 for other nodes.
+  std::size_t size() const { return data_ && (IsMap() || IsSequence()) ? data_->count : 0; }
+  /// The value of the first entry of a map whose key is a scalar equal to `key`; undefined if
+  /// there is none or this is not a map.
+  Node operator[](std::string_view key) const;
+  /// Item `i` of a sequence; undefined if out of range or this is not a sequence.
+  Node at(std::size_t i) const;
+
+  /// Maps: entries (`it->first`, `it->second`) in file order, duplicates included.
+  /// Sequences: the items (`*it` is the item).
+  const_iterator begin() const;
+  const_iterator end() const;
+
+  /// Whether two handles refer to the same node (an alias refers to its anchored node).
+  bool is(const Node& other) const { return data_ == other.data_; }
+
+private:
+  friend class Document;
+  friend Document parse(std::string_view text);
+  explicit Node(const detail::NodeData* data) : data_(data) {}
+  const detail::NodeData* data_ = nullptr;
+};
+
+/// What iterating a node yields: for a sequence the item itself; for a map, `first` and `second`.
+struct Node::Entry : Node {
+  Node first;
+  Node second;
+};
+
+class Node::const_iterator {
+public:
+  using value_type = Entry;
+  using difference_type = std::ptrdiff_t;
+  using reference = const Entry&;
+  using pointer = const Entry*;
+  using iterator_category = std::forward_iterator_tag;
+
+  const_iterator() = default;
+  const Entry& operator*() const { return entry_; }
+  const Entry* operator->() const { return &entry_; }
+  const_iterator& operator++() {
+    p_ += step_;
+    load();
+    return *this;
+  }
+  const_iterator operator++(int) {
+    auto old = *this;
+    ++*this;
+    return old;
+  }
+  friend bool operator==(const const_iterator& a, const const_iterator& b) { return a.p_ == b.p_; }
+  friend bool operator!=(const const_iterator& a, const const_iterator& b) { return a.p_ != b.p_; }
+
+private:
+  friend class Node;
+  const_iterator(const detail::NodeData* const* p, const detail::NodeData* const* end, int step)
+      : p_(p), end_(end), step_(step) {
+    load();
+  }
+  void load() {
+    if (p_ == end_) return;
+    if (step_ == 2) {
+      entry_.first = Node(p_[0]);
+      entry_.second = Node(p_[1]);
+    } else {
+      static_cast<Node&>(entry_) = Node(*p_);
+    }
+  }
+  const detail::NodeData* const* p_ = nullptr;
+  const detail::NodeData* const* end_ = nullptr;
+  int step_ = 1;
+  Entry entry_;
+};
+
+/// A syntax error: where (0-based, like YAML::Mark) and what, in plain words.
+struct Error {
+  int line = 0;
+  int column = 0;
+  std::size_t pos = 0;
+  std::string message;
+};
+
+/// A parsed document: the root node, or the first error. Copies share the same nodes.
+class Document {
+public:
+  Document() = default;
+  /// True if the text parsed.
+  explicit operator bool() const { return !error_; }
+  const std::optional<Error>& error() const { return error_; }
+  /// The root; a null node for an empty document; undefined after an error.
+  Node root() const { return root_; }
+
+  /// For each byte of a scalar's value, the offset in the parsed text of the byte it came from:
+  /// an escape's bytes map to its backslash, a folded line break to the break. Empty for other
+  /// nodes and for nodes of another document.
+  std::vector<std::size_t> value_offsets(const Node& scalar) const;
+
+private:
+  friend Document parse(std::string_view text);
+  std::shared_ptr<const detail::Storage> storage_;
+  Node root_;
+  std::optional<Error> error_;
+};
+
+/// Parses the first document of `text` (a second one is ignored, as yaml-cpp's Load does).
+Document parse(std::string_view text);
+
+/// Nesting deeper than this many collections is an error ("nesting too deep").
+constexpr int kMaxDepth = 1000;
+
+} // namespace nsmon::yaml
