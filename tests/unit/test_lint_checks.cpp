@@ -119,6 +119,10 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
       {"record naming ok", "  - record: job:errors:rate5m\n    expr: sum by (job) (rate(errors_total[5m]))\n", V{}},
       {"rate window vs scrape interval", alert("rate(errors_total{job=\"neurosymbolic-app\"}[1m]) > 1"), V{"config/rate-window"}, true},
       {"rate window of two intervals", alert("rate(errors_total{job=\"neurosymbolic-app\"}[2m]) > 1"), V{}, true},
+      {"quantile as a percentage", alert("histogram_quantile(95, sum by (le) (rate(inference_time_seconds_bucket[5m]))) > 1"), V{"promql/quantile-range"}},
+      {"quantile as a fraction", alert("quantile(0.95, rate(errors_total[5m])) > 1"), V{}},
+      {"le that is not a bucket", alert("rate(inference_time_seconds_bucket{le=\"0.25\"}[5m]) > 1"), V{"catalog/unknown-label-value"}},
+      {"le written as Python prints it", alert("rate(inference_time_seconds_bucket{le=\"1.0\"}[5m]) > 1"), V{}},
       {"severity missing", "  - alert: A\n    expr: 'cpu_usage_percent > 90'\n    annotations: {summary: s, description: d}\n", V{"policy/severity"}},
       {"severity outside the set", "  - alert: A\n    expr: 'cpu_usage_percent > 90'\n    labels: {severity: critcal}\n"
                                    "    annotations: {summary: s, description: d}\n", V{"policy/severity"}},
@@ -128,6 +132,19 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
     INFO(c.name << "\n" << c.rules);
     CHECK(run(c.rules, c.with_config) == c.expected);
   }
+}
+
+TEST_CASE("a group evaluated less often than every 5m", "[lint][checks]") {
+  core::SourceFile src("r.yml", "groups:\n- name: g\n  interval: 10m\n  rules: []\n- name: h\n  interval: 5m\n  rules: []\n");
+  std::vector<core::Diagnostic> diags;
+  lint::Input in;
+  in.rule_files.push_back(rules::load_rule_file(src, diags));
+  lint::Options opt;
+  opt.catalog = &catalog::embedded();
+  auto found = lint::run(in, opt);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].check == "alerts/group-interval");
+  CHECK(found[0].span.line == 3);
 }
 
 TEST_CASE("findings point into the expression, block scalars included", "[lint][checks]") {

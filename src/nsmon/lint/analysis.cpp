@@ -147,6 +147,7 @@ private:
              hint.empty() ? "" : "did you mean " + hint + "?");
         continue;
       }
+      if (mt.name == "le" && suffix == "_bucket" && mt.op == MatchOp::equal) le_value(mt, m);
       const catalog::Label* l = m.label(mt.name);
       if (l && !l->values.empty() && mt.op == MatchOp::equal && !mt.value.empty() &&
           std::find(l->values.begin(), l->values.end(), mt.value) == l->values.end()) {
@@ -158,6 +159,27 @@ private:
       }
     }
     for (const auto& mt : vs.matchers) regex(mt);
+  }
+
+  // prometheus_client writes bounds as Python floats ("0.5", "1.0", "+Inf"); a bound the
+  // histogram does not have matches nothing.
+  void le_value(const Matcher& mt, const catalog::Metric& m) {
+    double v = 0;
+    if (mt.value == "+Inf") return;
+    try {
+      std::size_t used = 0;
+      v = std::stod(mt.value, &used);
+      if (used != mt.value.size()) throw std::invalid_argument("trailing");
+    } catch (const std::exception&) {
+      emit("catalog/unknown-label-value", mt.range, "le=\"" + mt.value + "\" is not a number");
+      return;
+    }
+    if (std::find(m.buckets.begin(), m.buckets.end(), v) != m.buckets.end()) return;
+    std::vector<std::string> bounds;
+    for (double b : m.buckets) bounds.push_back(util::format_number(b));
+    bounds.push_back("+Inf");
+    emit("catalog/unknown-label-value", mt.range,
+         m.name + " has no bucket le=\"" + mt.value + "\" (bounds: " + util::join(bounds, ", ") + ")");
   }
 
   void regex(const Matcher& mt) {
@@ -203,6 +225,17 @@ private:
       }
     }
     if (c.name == "histogram_quantile" && c.args.size() == 2) histogram_quantile(c);
+    if ((c.name == "histogram_quantile" || c.name == "quantile_over_time") && !c.args.empty())
+      quantile_range(c.args[0], c.name);
+  }
+
+  void quantile_range(const Expr* arg, const std::string& what) {
+    auto v = literal(arg);
+    if (v && (*v < 0 || *v > 1))
+      emit("promql/quantile-range", arg->range,
+           what + " takes a quantile between 0 and 1; " + util::format_number(*v) + " gives " +
+               (*v > 1 ? "+Inf" : "-Inf") + " for every series",
+           *v > 1 && *v <= 100 ? "write " + util::format_number(*v / 100) : "");
   }
 
   void histogram_quantile(const Call& c) {
@@ -364,6 +397,7 @@ private:
   }
 
   void aggregate(const AggregateExpr& a) {
+    if (a.op == AggregateOp::quantile && a.param) quantile_range(a.param, "quantile");
     if (pr_.rule->is_alert() && (a.op == AggregateOp::topk || a.op == AggregateOp::bottomk))
       emit("alerts/topk", a.range,
            std::string(to_string(a.op)) + " in an alert: which series are in the top set changes between "
@@ -586,6 +620,16 @@ void Analysis::policy(const std::vector<ParsedRule>& parsed) {
 }
 
 void Analysis::config(const rules::Config* cfg) {
+  for (const auto& f : input_.rule_files)
+    for (const auto& g : f.groups)
+      if (g.interval && g.interval->ms > 5 * 60 * 1000) {
+        core::Diagnostic d{find_check("alerts/group-interval")->severity, g.interval->span, "alerts/group-interval",
+                           "group " + g.name.value + " is evaluated every " + util::format_duration(g.interval->ms) +
+                               ": alerts are sent late, and Alertmanager resolves them between evaluations",
+                           "evaluate alerting groups every 5m or less"};
+        d.group = g.name.value;
+        out_.push_back(std::move(d));
+      }
   if (!cfg) return;
   bool alerts = false;
   for (const auto& f : input_.rule_files)

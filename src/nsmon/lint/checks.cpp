@@ -35,6 +35,7 @@ const std::vector<CheckInfo>& checks() {
         {"promql/histogram-quantile-le", Severity::warning, "histogram_quantile input aggregated without le"},
         {"promql/histogram-quantile-series", Severity::warning, "histogram_quantile over a series that is not a _bucket"},
         {"promql/sum-then-rate", Severity::warning, "rate() of an aggregation: counter resets are lost"},
+        {"promql/quantile-range", Severity::warning, "a quantile outside 0..1 (95 instead of 0.95)"},
         {"promql/regex-anchors", Severity::info, "redundant ^ or $ in a regex matcher (matchers are anchored)"},
         {"promql/literal-regex", Severity::info, "a regex matcher without special characters; use = or !="},
         // Catalog
