@@ -58,6 +58,8 @@ public:
       }
       return true;
     });
+    // A rule with neither alert nor record was reported by the loader; nothing more to say.
+    if (r_.name.value.empty()) return;
     if (r_.is_alert()) alert(*root, shape);
     else recording_name();
   }
@@ -586,7 +588,7 @@ void Analysis::policy(const std::vector<ParsedRule>& parsed) {
   const Policy& p = options_.policy;
   for (const auto& pr : parsed) {
     const auto& r = *pr.rule;
-    if (!r.is_alert()) continue;
+    if (!r.is_alert() || r.name.value.empty()) continue;
     auto emit = [&](const char* check, const core::Span& at, std::string msg, std::string sugg) {
       core::Diagnostic d{find_check(check)->severity, at, check, std::move(msg), std::move(sugg)};
       d.rule = r.name.value;
