@@ -1,19 +1,25 @@
-// libFuzzer target: Prometheus rule files (YAML, positions inside scalars, disable comments).
+// libFuzzer target: Prometheus rule files through the loader and every lint check
+// (YAML, positions inside scalars, disable comments, PromQL, label inference).
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "nsmon/rules/rule_file.hpp"
+#include "nsmon/lint/lint.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   nsmon::core::SourceFile src("fuzz.yml", std::string(reinterpret_cast<const char*>(data), size));
   std::vector<nsmon::core::Diagnostic> diags;
-  auto file = nsmon::rules::load_rule_file(src, diags);
+  nsmon::lint::Input in;
+  in.rule_files.push_back(nsmon::rules::load_rule_file(src, diags));
   // Every mapped position must lie inside the file.
-  for (const auto& g : file.groups)
+  for (const auto& g : in.rule_files[0].groups)
     for (const auto& r : g.rules)
       for (std::size_t off : r.expr.offsets)
         if (off > size) __builtin_trap();
+  nsmon::lint::Options opt;
+  opt.catalog = &nsmon::catalog::embedded();
+  for (const auto& d : nsmon::lint::run(in, opt))
+    if (d.span.line < 0 || d.span.line > src.line_count() + 1) __builtin_trap();
   return 0;
 }
