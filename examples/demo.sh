@@ -67,6 +67,13 @@ done
 wait "$det_pid" && status=0 || status=$?
 section "Detector finished with exit status $status; its last lines:"
 tail -n 5 "$workdir/detector.log"
-section "Not built yet: query (#6), lint-rules (#4), watch (#5), gen-dashboards (#7)"
+section "promtool accepts the seeds' original rules and config..."
+promtool check config tests/data/seed/prometheus.yml 2>&1 | sed 's/^/  /'
+section "...nsmon lint-rules finds their bugs, offline, with the catalog"
+$nsmon lint-rules --config tests/data/seed/prometheus.yml || true
+section "The corrected rules/ are clean"
+$nsmon lint-rules --config rules/prometheus.yml
+
+section "Not built yet: query (#6), watch (#5), gen-dashboards (#7)"
 $nsmon watch -- true || true
 exit "$status"
