@@ -183,8 +183,19 @@ private:
     if (rules && !rules.IsNull()) {
       if (!rules.IsSequence()) add(core::Severity::error, y_.span(rules), "yaml/type", "'rules' must be a list", gname);
       else
-        for (const auto& r : rules)
-          if (auto rule = read_rule(r, gname)) g.rules.push_back(std::move(*rule));
+        for (const auto& r : rules) {
+          std::size_t before = diags_.size();
+          auto rule = read_rule(r, gname);
+          // Findings of the generic YAML checks inside the rule belong to it too.
+          std::string rname = rule ? rule->name.value : std::string();
+          if (!rule && r.IsMap() && r["alert"] && r["alert"].IsScalar()) rname = r["alert"].Scalar();
+          if (!rule && r.IsMap() && r["record"] && r["record"].IsScalar()) rname = r["record"].Scalar();
+          for (std::size_t i = before; i < diags_.size(); ++i) {
+            if (diags_[i].group.empty()) diags_[i].group = gname;
+            if (diags_[i].rule.empty()) diags_[i].rule = rname;
+          }
+          if (rule) g.rules.push_back(std::move(*rule));
+        }
     }
     return g;
   }
