@@ -49,6 +49,8 @@ public:
     const Expr* root = pr_.parsed->expr();
     Shape shape = inf_.run(*root);
     walk(*root, [&](const Expr& n, std::span<const Expr* const> path) {
+      if (n.kind == NodeKind::call && (n.as<Call>().name == "absent" || n.as<Call>().name == "absent_over_time"))
+        uses_absent_ = true;
       switch (n.kind) {
       case NodeKind::vector_selector: selector(n.as<VectorSelector>(), path); break;
       case NodeKind::call: call(n.as<Call>()); break;
@@ -60,7 +62,7 @@ public:
     });
     // A rule with neither alert nor record was reported by the loader; nothing more to say.
     if (r_.name.value.empty()) return;
-    if (r_.is_alert()) alert(*root, shape);
+    if (r_.is_alert()) alert(shape);
     else recording_name();
   }
 
@@ -436,18 +438,12 @@ private:
   }
 
   // --- alerts ----------------------------------------------------------------------------------
-  void alert(const Expr& root, const Shape& shape) {
+  void alert(const Shape& shape) {
     if (!shape.filters)
       emit("alerts/no-comparison", r_.expr.span,
            "alert " + r_.name.value + " has no condition: it fires for every series the expression returns",
            "add a comparison, e.g. `> 0.9`");
-    bool uses_absent = false;
-    walk(root, [&](const Expr& n, std::span<const Expr* const>) {
-      if (n.kind == NodeKind::call && (n.as<Call>().name == "absent" || n.as<Call>().name == "absent_over_time"))
-        uses_absent = true;
-      return true;
-    });
-    if (uses_absent && (!r_.for_ || r_.for_->ms == 0))
+    if (uses_absent_ && (!r_.for_ || r_.for_->ms == 0))
       emit("alerts/absent-without-for", r_.name.span,
            "absent() without 'for': a restart or a single missed scrape fires the alert", "add for: 5m or more");
     std::int64_t interval = pr_.group->interval ? pr_.group->interval->ms : cfg_ ? cfg_->evaluation_interval_ms : 0;
@@ -480,7 +476,7 @@ private:
     for (const auto& kv : pr_.group->labels) available.insert(kv.key.value);
     for (const auto& kv : r_.labels) available.insert(kv.key.value);
     auto check = [&](const rules::KeyValue& kv, bool is_label) {
-      auto info = rules::check_template(kv.value.value);
+      const rules::TemplateInfo& info = kv.tmpl; // checked once, by the loader
       if (!info.errors.empty()) return;
       auto at = [&](std::size_t off, std::size_t len) {
         const auto& offs = kv.value.offsets;
@@ -520,6 +516,7 @@ private:
            "recording rule " + n + " does not follow level:metric:operations (e.g. job:errors:rate5m)");
   }
 
+  bool uses_absent_ = false;
   const ParsedRule& pr_;
   const rules::Rule& r_;
   const Options& opt_;

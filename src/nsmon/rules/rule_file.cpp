@@ -259,11 +259,11 @@ private:
   }
 
   // Go template syntax, as promtool checks it for alerting rules.
-  void check_templates(const std::vector<KeyValue>& kvs, const char* what, const std::string& group,
+  void check_templates(std::vector<KeyValue>& kvs, const char* what, const std::string& group,
                        const std::string& rule) {
-    for (const auto& kv : kvs) {
-      auto info = check_template(kv.value.value);
-      for (const auto& e : info.errors) {
+    for (auto& kv : kvs) {
+      kv.tmpl = check_template(kv.value.value);
+      for (const auto& e : kv.tmpl.errors) {
         core::Span at = kv.value.span;
         if (!kv.value.offsets.empty()) {
           auto lc = y_.source().line_col(kv.value.offsets[std::min(e.offset, kv.value.offsets.size() - 1)]);

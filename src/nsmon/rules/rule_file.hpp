@@ -7,6 +7,7 @@
 
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/source.hpp"
+#include "nsmon/rules/template.hpp"
 
 namespace nsmon::rules {
 
@@ -26,6 +27,7 @@ struct Duration {
 struct KeyValue {
   Text key;
   Text value;
+  TemplateInfo tmpl; ///< the value as a Go template (alerting rules' labels and annotations only)
 };
 
 struct Rule {
