@@ -103,6 +103,7 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
       {"ratio out of range", alert("max by (model) (validation_map) > 1.5"), V{"units/out-of-range"}},
       {"ratio in range", alert("min by (model) (validation_map) < 0.3"), V{}},
       {"no comparison", alert("sum(rate(errors_total[5m]))"), V{"alerts/no-comparison"}},
+      {"a Watchdog alert fires on purpose", alert("vector(1)"), V{}},
       {"absent is a condition", alert("absent(up{job=\"neurosymbolic-app\"})", "    for: 5m\n"), V{}},
       {"value in labels", "  - alert: A\n    expr: 'cpu_usage_percent > 90'\n    labels: {severity: warning, v: '{{ $value }}'}\n"
                           "    annotations: {summary: s, description: d}\n", V{"alerts/value-in-labels"}},

@@ -439,7 +439,10 @@ private:
 
   // --- alerts ----------------------------------------------------------------------------------
   void alert(const Shape& shape) {
-    if (!shape.filters)
+    // vector(1) is the deliberate always-firing alert (Watchdog, DeadMansSwitch).
+    const Expr* top = unparen(pr_.parsed->expr());
+    bool watchdog = top->kind == NodeKind::call && top->as<Call>().name == "vector";
+    if (!shape.filters && !watchdog)
       emit("alerts/no-comparison", r_.expr.span,
            "alert " + r_.name.value + " has no condition: it fires for every series the expression returns",
            "add a comparison, e.g. `> 0.9`");
