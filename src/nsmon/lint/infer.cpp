@@ -133,8 +133,8 @@ Shape Inference::call(const Call& c) const {
   s.labels.erase("__name__");
   s.aggregated = arg0->aggregated;
   if (n == "label_replace" || n == "label_join") {
-    if (c.args.size() > 1 && unparen(c.args[1])->kind == NodeKind::string_literal)
-      s.labels.insert(unparen(c.args[1])->as<StringLiteral>().value);
+    const Expr* dst = c.args.size() > 1 ? unparen(c.args[1]) : nullptr;
+    if (dst && dst->kind == NodeKind::string_literal) s.labels.insert(dst->as<StringLiteral>().value);
     else s.labels_known = false;
   } else if (n == "histogram_quantile" || n == "histogram_fraction") {
     s.labels.erase("le");
@@ -224,8 +224,8 @@ Shape Inference::aggregate(const AggregateExpr& a) const {
       if (!in.labels_known || in.labels.count(g)) s.labels.insert(g);
   }
   if (a.op == AggregateOp::count_values) {
-    if (a.param && unparen(a.param)->kind == NodeKind::string_literal)
-      s.labels.insert(unparen(a.param)->as<StringLiteral>().value);
+    const Expr* label = unparen(a.param);
+    if (label && label->kind == NodeKind::string_literal) s.labels.insert(label->as<StringLiteral>().value);
     else s.labels_known = false;
   }
   // sum of counters is still a counter (the classic sum-then-rate trap); min/max/avg keep units.
