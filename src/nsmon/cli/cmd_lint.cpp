@@ -33,31 +33,10 @@ struct LintOptions {
 /// What lint-rules lints when given neither files nor --config (relative to the current directory).
 constexpr const char* kDefaultConfig = "rules/prometheus.yml";
 
-constexpr const char* kFeatures[] = {"promql-experimental-functions", "promql-duration-expr",
-                                     "promql-extended-range-selectors", "promql-binop-fill-modifiers"};
+
 
 // Like Prometheus, --enable-feature takes a comma-separated list and may be repeated.
 // (The same mapping as `nsmon promql`'s; to be shared once cmd_promql.cpp exposes it.)
-promql::ParseOptions parse_features(const std::vector<std::string>& lists) {
-  promql::ParseOptions o;
-  for (const auto& list : lists) {
-    std::size_t from = 0;
-    while (from <= list.size()) {
-      std::size_t to = std::min(list.find(',', from), list.size());
-      std::string name(util::trim(std::string_view(list).substr(from, to - from)));
-      from = to + 1;
-      if (name.empty()) continue;
-      if (name == kFeatures[0]) o.experimental_functions = true;
-      else if (name == kFeatures[1]) o.duration_expressions = true;
-      else if (name == kFeatures[2]) o.extended_range_selectors = true;
-      else if (name == kFeatures[3]) o.binop_fill_modifiers = true;
-      else
-        throw UsageError("unknown feature '" + name + "'; known: " +
-                         util::join(std::vector<std::string>(std::begin(kFeatures), std::end(kFeatures)), ", "));
-    }
-  }
-  return o;
-}
 
 // The policy file, or the defaults. A broken policy is reported like a broken catalog: positioned
 // errors on stderr, exit 2 (nothing is linted with a policy that does not say what was meant).

@@ -22,31 +22,8 @@ struct PromqlOptions {
   bool each_line = false;
 };
 
-constexpr const char* kFeatures[] = {"promql-experimental-functions", "promql-duration-expr",
-                                     "promql-extended-range-selectors", "promql-binop-fill-modifiers"};
 
-promql::ParseOptions parse_options(const std::vector<std::string>& features) {
-  promql::ParseOptions o;
-  for (const auto& list : features) {
-    // Like Prometheus, --enable-feature takes a comma-separated list and may be repeated.
-    std::size_t from = 0;
-    while (from <= list.size()) {
-      std::size_t to = list.find(',', from);
-      if (to == std::string::npos) to = list.size();
-      std::string name(util::trim(std::string_view(list).substr(from, to - from)));
-      from = to + 1;
-      if (name.empty()) continue;
-      if (name == "promql-experimental-functions") o.experimental_functions = true;
-      else if (name == "promql-duration-expr") o.duration_expressions = true;
-      else if (name == "promql-extended-range-selectors") o.extended_range_selectors = true;
-      else if (name == "promql-binop-fill-modifiers") o.binop_fill_modifiers = true;
-      else
-        throw UsageError("unknown feature '" + name + "'; known: " +
-                         util::join(std::vector<std::string>(std::begin(kFeatures), std::end(kFeatures)), ", "));
-    }
-  }
-  return o;
-}
+
 
 // The expression and the name to show in diagnostics: the argument, or all of stdin.
 std::pair<std::string, std::string> read_expression(const PromqlOptions& o) {
@@ -59,7 +36,7 @@ std::pair<std::string, std::string> read_expression(const PromqlOptions& o) {
 // Parses; on failure prints the first error compiler-style and returns nullopt.
 std::optional<promql::ParseResult> parse_or_report(const PromqlOptions& o) {
   auto [name, text] = read_expression(o);
-  promql::ParseResult res = promql::parse(text, parse_options(o.features));
+  promql::ParseResult res = promql::parse(text, parse_features(o.features));
   if (res.ok()) return res;
   core::SourceSet sources;
   const auto& src = sources.add(name, text);
@@ -78,7 +55,7 @@ std::optional<promql::ParseResult> parse_or_report(const PromqlOptions& o) {
 // "LINE: <Prometheus's error>" on stdout (the format promtool users know).
 int run_check_lines(const PromqlOptions& o) {
   auto [name, text] = read_expression(o);
-  const promql::ParseOptions opts = parse_options(o.features);
+  const promql::ParseOptions opts = parse_features(o.features);
   int rc = kOk;
   std::size_t line_no = 0, from = 0;
   while (from < text.size()) {

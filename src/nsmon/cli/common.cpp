@@ -6,8 +6,10 @@
 #include <memory>
 
 #include "nsmon/cli/exit_codes.hpp"
+#include "nsmon/core/error.hpp"
 #include "nsmon/core/terminal.hpp"
 #include "nsmon/util/files.hpp"
+#include "nsmon/util/strings.hpp"
 
 namespace nsmon::cli {
 
@@ -39,6 +41,27 @@ const catalog::Catalog& load_catalog() {
     }
   loaded = std::make_unique<catalog::Catalog>(std::move(cat));
   return *loaded;
+}
+
+promql::ParseOptions parse_features(const std::vector<std::string>& lists) {
+  static const std::vector<std::string> known = {"promql-experimental-functions", "promql-duration-expr",
+                                                 "promql-extended-range-selectors", "promql-binop-fill-modifiers"};
+  promql::ParseOptions o;
+  for (const auto& list : lists) {
+    std::size_t from = 0;
+    while (from <= list.size()) {
+      std::size_t to = std::min(list.find(',', from), list.size());
+      std::string name(util::trim(std::string_view(list).substr(from, to - from)));
+      from = to + 1;
+      if (name.empty()) continue;
+      if (name == known[0]) o.experimental_functions = true;
+      else if (name == known[1]) o.duration_expressions = true;
+      else if (name == known[2]) o.extended_range_selectors = true;
+      else if (name == known[3]) o.binop_fill_modifiers = true;
+      else throw UsageError("unknown feature '" + name + "'; known: " + util::join(known, ", "));
+    }
+  }
+  return o;
 }
 
 namespace {

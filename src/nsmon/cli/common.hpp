@@ -6,6 +6,7 @@
 #include "nsmon/catalog/catalog.hpp"
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/source.hpp"
+#include "nsmon/promql/parser.hpp"
 
 namespace CLI {
 class App;
@@ -31,6 +32,10 @@ void print_diagnostics(const std::vector<core::Diagnostic>& diags, const core::S
 /// The catalog selected by --catalog (or the embedded one). A broken catalog file is reported
 /// with positions on stderr and ends the program with exit code 2.
 const catalog::Catalog& load_catalog();
+
+/// PromQL feature flags from --enable-feature (comma-separated, repeatable, like Prometheus's);
+/// throws UsageError for an unknown one.
+promql::ParseOptions parse_features(const std::vector<std::string>& lists);
 
 /// Adds a subcommand that is planned but not built yet: it says so and exits 2.
 void add_planned(CLI::App& app, const char* name, const char* description, const char* issue);
