@@ -62,7 +62,7 @@ public:
   }
 
 private:
-  std::vector<Metric> metric_list(const YAML::Node& list, bool prometheus) {
+  std::vector<Metric> metric_list(const yaml::Node& list, bool prometheus) {
     std::vector<Metric> out;
     if (!list) return out;
     if (!list.IsSequence()) {
@@ -74,7 +74,7 @@ private:
     return out;
   }
 
-  std::optional<Metric> metric(const YAML::Node& n, bool prometheus) {
+  std::optional<Metric> metric(const yaml::Node& n, bool prometheus) {
     if (!y_.check_mapping(n, {"name", "type", "help", "unit", "stage", "source", "labels", "buckets", "renamed_from",
                               "extension", "open_labels"},
                           "a metric"))
@@ -117,7 +117,7 @@ private:
     return m;
   }
 
-  std::vector<Label> labels(const YAML::Node& n, const Metric& m) {
+  std::vector<Label> labels(const yaml::Node& n, const Metric& m) {
     std::vector<Label> out;
     if (!n.IsMap()) {
       y_.error(n, "yaml/type", "labels must be a mapping of label name to its description");
@@ -131,7 +131,7 @@ private:
       if (!valid_label_name(l.name)) y_.error(it->first, "catalog/label", "'" + l.name + "' is not a valid label name");
       if ((m.type == MetricType::histogram && l.name == "le") || (m.type == MetricType::summary && l.name == "quantile"))
         y_.error(it->first, "catalog/label", "label '" + l.name + "' is reserved for " + to_string(m.type) + "s");
-      YAML::Node spec = it->second; // a copy: the iterator hands out a temporary
+      yaml::Node spec = it->second; // a copy: the iterator hands out a temporary
       if (spec.IsNull()) {
         out.push_back(std::move(l));
         continue;
@@ -149,7 +149,7 @@ private:
     return out;
   }
 
-  void buckets(const YAML::Node& n, Metric& m) {
+  void buckets(const yaml::Node& n, Metric& m) {
     auto b = n["buckets"];
     if (!b) {
       if (m.type == MetricType::histogram) y_.error(n, "catalog/buckets", "histogram " + m.name + " has no buckets");
@@ -173,7 +173,7 @@ private:
     }
   }
 
-  std::optional<std::string> required(const YAML::Node& n, const char* key, const std::string& what) {
+  std::optional<std::string> required(const yaml::Node& n, const char* key, const std::string& what) {
     auto v = n[key];
     if (!v) {
       y_.error(n, "catalog/missing-field", what + " has no '" + key + "'");

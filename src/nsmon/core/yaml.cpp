@@ -1,7 +1,6 @@
 #include "nsmon/core/yaml.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <set>
 
@@ -9,22 +8,16 @@
 
 namespace nsmon::core {
 
-std::optional<YAML::Node> YamlReader::parse() {
-  try {
-    return YAML::Load(src_.text());
-  } catch (const YAML::DeepRecursion& e) {
-    out_.push_back({Severity::error, {src_.path(), e.mark.line + 1, e.mark.column + 1, 1}, "yaml/syntax",
-                    "YAML nesting is too deep", {}});
-  } catch (const YAML::Exception& e) {
-    int line = e.mark.is_null() ? 1 : e.mark.line + 1;
-    int col = e.mark.is_null() ? 1 : e.mark.column + 1;
-    out_.push_back({Severity::error, {src_.path(), line, col, 1}, "yaml/syntax", "YAML: " + e.msg, {}});
-  }
+std::optional<yaml::Node> YamlReader::parse() {
+  doc_ = yaml::parse(src_.text());
+  if (doc_) return doc_.root();
+  const yaml::Error& e = *doc_.error();
+  out_.push_back({Severity::error, {src_.path(), e.line + 1, e.column + 1, 1}, "yaml/syntax", "YAML: " + e.message, {}});
   return std::nullopt;
 }
 
-Span YamlReader::span(const YAML::Node& n) const {
-  YAML::Mark m = n.Mark();
+Span YamlReader::span(const yaml::Node& n) const {
+  yaml::Mark m = n.Mark();
   if (m.is_null()) return {src_.path(), 0, 0, 0};
   int len = n.IsScalar() ? static_cast<int>(n.Scalar().size()) : 1;
   // A quoted scalar's text starts after its quote; keep the caret on the quote and cover both.
@@ -33,27 +26,27 @@ Span YamlReader::span(const YAML::Node& n) const {
   return {src_.path(), m.line + 1, m.column + 1, std::max(len, 1)};
 }
 
-Span YamlReader::key_span(const YAML::Node& map, const std::string& key) const {
+Span YamlReader::key_span(const yaml::Node& map, const std::string& key) const {
   if (map.IsMap())
     for (auto it = map.begin(); it != map.end(); ++it)
       if (it->first.IsScalar() && it->first.Scalar() == key) return span(it->first);
   return span(map);
 }
 
-void YamlReader::add(Severity sev, const YAML::Node& at, std::string check, std::string message,
+void YamlReader::add(Severity sev, const yaml::Node& at, std::string check, std::string message,
                      std::string suggestion) {
   out_.push_back({sev, span(at), std::move(check), std::move(message), std::move(suggestion)});
 }
 
-void YamlReader::error(const YAML::Node& at, std::string check, std::string message, std::string suggestion) {
+void YamlReader::error(const yaml::Node& at, std::string check, std::string message, std::string suggestion) {
   add(Severity::error, at, std::move(check), std::move(message), std::move(suggestion));
 }
 
-void YamlReader::warning(const YAML::Node& at, std::string check, std::string message, std::string suggestion) {
+void YamlReader::warning(const yaml::Node& at, std::string check, std::string message, std::string suggestion) {
   add(Severity::warning, at, std::move(check), std::move(message), std::move(suggestion));
 }
 
-bool YamlReader::check_mapping(const YAML::Node& n, const std::vector<std::string>& allowed, std::string_view what) {
+bool YamlReader::check_mapping(const yaml::Node& n, const std::vector<std::string>& allowed, std::string_view what) {
   if (!n.IsMap()) {
     error(n, "yaml/type", std::string(what) + " must be a mapping");
     return false;
@@ -80,13 +73,13 @@ bool YamlReader::check_mapping(const YAML::Node& n, const std::vector<std::strin
   return true;
 }
 
-std::optional<std::string> YamlReader::string(const YAML::Node& n, std::string_view what) {
+std::optional<std::string> YamlReader::string(const yaml::Node& n, std::string_view what) {
   if (n.IsScalar()) return n.Scalar();
   error(n, "yaml/type", std::string(what) + " must be a string");
   return std::nullopt;
 }
 
-std::optional<double> YamlReader::number(const YAML::Node& n, std::string_view what) {
+std::optional<double> YamlReader::number(const yaml::Node& n, std::string_view what) {
   if (n.IsScalar()) {
     const std::string& s = n.Scalar();
     double v = 0;
@@ -97,13 +90,13 @@ std::optional<double> YamlReader::number(const YAML::Node& n, std::string_view w
   return std::nullopt;
 }
 
-std::optional<bool> YamlReader::boolean(const YAML::Node& n, std::string_view what) {
+std::optional<bool> YamlReader::boolean(const yaml::Node& n, std::string_view what) {
   if (n.IsScalar() && (n.Scalar() == "true" || n.Scalar() == "false")) return n.Scalar() == "true";
   error(n, "yaml/type", std::string(what) + " must be true or false");
   return std::nullopt;
 }
 
-std::optional<std::vector<std::string>> YamlReader::strings(const YAML::Node& n, std::string_view what) {
+std::optional<std::vector<std::string>> YamlReader::strings(const yaml::Node& n, std::string_view what) {
   if (!n.IsSequence()) {
     error(n, "yaml/type", std::string(what) + " must be a list of strings");
     return std::nullopt;
@@ -117,100 +110,12 @@ std::optional<std::vector<std::string>> YamlReader::strings(const YAML::Node& n,
   return out;
 }
 
-namespace {
-// Length of a double-quoted escape starting at text[i] == '\\' and the number of value bytes it
-// produces (UTF-8 for \x, \u, \U).
-std::pair<std::size_t, std::size_t> escape_length(std::string_view text, std::size_t i) {
-  if (i + 1 >= text.size()) return {1, 1};
-  auto hex = [&](std::size_t digits) {
-    unsigned long cp = 0;
-    for (std::size_t k = 0; k < digits && i + 2 + k < text.size(); ++k) {
-      char c = static_cast<char>(std::tolower(static_cast<unsigned char>(text[i + 2 + k])));
-      cp = cp * 16 + static_cast<unsigned long>(c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= '0' && c <= '9' ? c - '0' : 0);
-    }
-    std::size_t bytes = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-    return std::pair<std::size_t, std::size_t>{2 + digits, bytes};
-  };
-  switch (text[i + 1]) {
-  case 'x': return hex(2);
-  case 'u': return hex(4);
-  case 'U': return hex(8);
-  case '\n': return {2, 0}; // escaped line break: joins lines, produces nothing
-  default: return {2, 1};
-  }
-}
-} // namespace
-
-std::vector<std::size_t> YamlReader::value_offsets(const YAML::Node& n) const {
-  std::vector<std::size_t> out;
-  if (!n.IsScalar() || n.Mark().is_null()) return out;
-  const std::string& value = n.Scalar();
-  std::string_view text = src_.text();
-  std::size_t cur = std::min(static_cast<std::size_t>(n.Mark().pos), text.size());
-  char style = cur < text.size() ? text[cur] : ' ';
-  out.reserve(value.size());
-  if (style == '"' || style == '\'') {
-    // Quoted: walk the escapes; folded line breaks map to the break.
-    ++cur;
-    std::size_t v = 0;
-    while (v < value.size() && cur < text.size()) {
-      if (style == '"' && text[cur] == '\\') {
-        auto [len, bytes] = escape_length(text, cur);
-        for (std::size_t k = 0; k < bytes && v < value.size(); ++k, ++v) out.push_back(cur);
-        cur += len;
-        while (len == 2 && text[cur - 1] == '\n' && cur < text.size() && (text[cur] == ' ' || text[cur] == '\t')) ++cur;
-        continue;
-      }
-      if (style == '\'' && text[cur] == '\'' && cur + 1 < text.size() && text[cur + 1] == '\'') {
-        out.push_back(cur);
-        ++v;
-        cur += 2;
-        continue;
-      }
-      if (text[cur] == value[v]) {
-        out.push_back(cur++);
-        ++v;
-        continue;
-      }
-      // Folding: a line break (and the next line's indentation) became a space or a newline.
-      if (value[v] == ' ' || value[v] == '\n') {
-        out.push_back(cur);
-        ++v;
-        while (cur < text.size() && (text[cur] == ' ' || text[cur] == '\t' || text[cur] == '\n' || text[cur] == '\r'))
-          ++cur;
-        continue;
-      }
-      ++cur;
-    }
-  } else {
-    // Plain and block scalars: the value's bytes appear in the text in order; what lies between
-    // them is indentation, header, or a folded line break.
-    if (style == '|' || style == '>') {
-      while (cur < text.size() && text[cur] != '\n') ++cur;
-    }
-    for (std::size_t v = 0; v < value.size(); ++v) {
-      std::size_t probe = cur;
-      while (probe < text.size() && text[probe] != value[v]) {
-        // Never skip over visible text for a folded break: stop at the next line start.
-        if (value[v] == ' ' && text[probe] == '\n') break;
-        ++probe;
-      }
-      if (probe < text.size() && text[probe] == value[v]) {
-        out.push_back(probe);
-        cur = probe + 1;
-      } else if (probe < text.size()) {
-        out.push_back(probe); // a folded line break became a space
-        cur = probe + 1;
-      } else {
-        out.push_back(std::min(cur, text.size()));
-      }
-    }
-  }
-  while (out.size() < value.size()) out.push_back(out.empty() ? cur : out.back());
-  return out;
+std::vector<std::size_t> YamlReader::value_offsets(const yaml::Node& n) const {
+  // The parser scans the scalar again, recording where each byte of the value came from.
+  return doc_.value_offsets(n);
 }
 
-Span YamlReader::value_span(const YAML::Node& n, const std::vector<std::size_t>& offsets, std::size_t begin,
+Span YamlReader::value_span(const yaml::Node& n, const std::vector<std::size_t>& offsets, std::size_t begin,
                             std::size_t end) const {
   if (offsets.empty()) return span(n);
   begin = std::min(begin, offsets.size() - 1);

@@ -3,11 +3,10 @@
 #include <string>
 #include <string_view>
 #include <vector>
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/yaml.h>
 
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/source.hpp"
+#include "nsmon/core/yaml_tree.hpp"
 
 namespace nsmon::core {
 
@@ -16,44 +15,46 @@ class YamlReader {
 public:
   YamlReader(const SourceFile& src, std::vector<Diagnostic>& out) : src_(src), out_(out) {}
 
-  /// Parses the whole file; a syntax error (or nesting too deep) becomes a diagnostic.
-  std::optional<YAML::Node> parse();
+  /// Parses the whole file; a syntax error (or nesting too deep) becomes a diagnostic. The nodes
+  /// stay valid while this reader lives.
+  std::optional<yaml::Node> parse();
 
   /// Span of a node in the file (1-based); the length covers a scalar's text.
-  Span span(const YAML::Node& n) const;
+  Span span(const yaml::Node& n) const;
   /// Span of the key `key` of a mapping (where to point for "this field is not allowed").
-  Span key_span(const YAML::Node& map, const std::string& key) const;
+  Span key_span(const yaml::Node& map, const std::string& key) const;
 
-  void error(const YAML::Node& at, std::string check, std::string message, std::string suggestion = {});
-  void warning(const YAML::Node& at, std::string check, std::string message, std::string suggestion = {});
+  void error(const yaml::Node& at, std::string check, std::string message, std::string suggestion = {});
+  void warning(const yaml::Node& at, std::string check, std::string message, std::string suggestion = {});
 
   /// Checks that `n` is a mapping whose keys are all in `allowed` and appear once.
   /// Reports unknown keys (with "did you mean") and duplicates; returns false if `n` is no mapping.
-  bool check_mapping(const YAML::Node& n, const std::vector<std::string>& allowed, std::string_view what);
+  bool check_mapping(const yaml::Node& n, const std::vector<std::string>& allowed, std::string_view what);
 
   /// A scalar read as a string; reports a type error (and returns nullopt) for maps, sequences, null.
-  std::optional<std::string> string(const YAML::Node& n, std::string_view what);
+  std::optional<std::string> string(const yaml::Node& n, std::string_view what);
   /// A scalar that must be a number.
-  std::optional<double> number(const YAML::Node& n, std::string_view what);
+  std::optional<double> number(const yaml::Node& n, std::string_view what);
   /// A scalar that must be true or false.
-  std::optional<bool> boolean(const YAML::Node& n, std::string_view what);
+  std::optional<bool> boolean(const yaml::Node& n, std::string_view what);
   /// A sequence of strings.
-  std::optional<std::vector<std::string>> strings(const YAML::Node& n, std::string_view what);
+  std::optional<std::vector<std::string>> strings(const yaml::Node& n, std::string_view what);
 
   /// For each byte of a scalar's decoded value, the byte offset in the file it came from, so that
   /// positions inside a value (a PromQL expression, a template) map back to the user's YAML —
   /// plain, quoted, literal (|) and folded (>) scalars alike.
-  std::vector<std::size_t> value_offsets(const YAML::Node& scalar) const;
+  std::vector<std::size_t> value_offsets(const yaml::Node& scalar) const;
   /// The span in the file of bytes [begin, end) of a scalar's decoded value.
-  Span value_span(const YAML::Node& scalar, const std::vector<std::size_t>& offsets, std::size_t begin,
+  Span value_span(const yaml::Node& scalar, const std::vector<std::size_t>& offsets, std::size_t begin,
                   std::size_t end) const;
 
   const SourceFile& source() const { return src_; }
 
 private:
-  void add(Severity sev, const YAML::Node& at, std::string check, std::string message, std::string suggestion);
+  void add(Severity sev, const yaml::Node& at, std::string check, std::string message, std::string suggestion);
   const SourceFile& src_;
   std::vector<Diagnostic>& out_;
+  yaml::Document doc_;
 };
 
 } // namespace nsmon::core

@@ -22,7 +22,7 @@ public:
                           {"severity_label", "severity_values", "required_annotations", "disable", "severity"},
                           "a policy file"))
       return p;
-    const YAML::Node& r = *root;
+    const yaml::Node& r = *root;
     if (auto n = r["severity_label"]) {
       if (auto s = y_.string(n, "severity_label")) {
         if (rules::is_legacy_label_name(*s)) p.severity_label = *s;
@@ -43,7 +43,7 @@ public:
 
 private:
   // A list of strings; a null value is an empty list (`required_annotations:` requires none).
-  std::vector<std::string> names(const YAML::Node& n, const char* what, bool label_names) {
+  std::vector<std::string> names(const yaml::Node& n, const char* what, bool label_names) {
     std::vector<std::string> out;
     if (n.IsNull()) return out;
     if (!n.IsSequence()) {
@@ -61,7 +61,7 @@ private:
   }
 
   // Whether a node names a check nsmon has; reports it (with the closest id) if not.
-  bool known_check(const YAML::Node& n) {
+  bool known_check(const yaml::Node& n) {
     auto id = y_.string(n, "a check id");
     if (!id) return false;
     if (find_check(*id)) return true;
@@ -73,7 +73,7 @@ private:
     return false;
   }
 
-  void severities(const YAML::Node& n, Policy& p) {
+  void severities(const yaml::Node& n, Policy& p) {
     if (n.IsNull()) return;
     if (!n.IsMap()) {
       y_.error(n, "yaml/type", "severity must be a mapping of check ids to error, warning, info or off");

@@ -90,7 +90,7 @@ public:
   }
 
 private:
-  Text text(const YAML::Node& n) {
+  Text text(const yaml::Node& n) {
     Text t;
     t.value = n.Scalar();
     t.span = y_.span(n);
@@ -99,7 +99,7 @@ private:
     return t;
   }
 
-  std::optional<std::int64_t> duration(const YAML::Node& parent, const char* key) {
+  std::optional<std::int64_t> duration(const yaml::Node& parent, const char* key) {
     auto n = parent[key];
     if (!n || n.IsNull()) return std::nullopt;
     if (n.IsScalar())
@@ -109,7 +109,7 @@ private:
     return std::nullopt;
   }
 
-  void check_timeout(const YAML::Node& at, std::int64_t interval, std::int64_t timeout, const std::string& where) {
+  void check_timeout(const yaml::Node& at, std::int64_t interval, std::int64_t timeout, const std::string& where) {
     if (timeout > interval) {
       auto n = at["scrape_timeout"] ? at["scrape_timeout"] : at;
       y_.error(n, "config/scrape-timeout",
@@ -118,7 +118,7 @@ private:
     }
   }
 
-  std::vector<KeyValue> labels(const YAML::Node& n, const std::string& what) {
+  std::vector<KeyValue> labels(const yaml::Node& n, const std::string& what) {
     std::vector<KeyValue> out;
     if (!n || n.IsNull()) return out;
     if (!n.IsMap()) {
@@ -140,7 +140,7 @@ private:
     return out;
   }
 
-  void relabels(const YAML::Node& n, const std::string& what) {
+  void relabels(const yaml::Node& n, const std::string& what) {
     if (!n || n.IsNull()) return;
     if (!n.IsSequence()) {
       y_.error(n, "yaml/type", what + " must be a list");
@@ -149,7 +149,7 @@ private:
     for (const auto& r : n) y_.check_mapping(r, kRelabel, "a relabel config");
   }
 
-  std::vector<Text> static_targets(const YAML::Node& n, std::vector<KeyValue>* labels_out) {
+  std::vector<Text> static_targets(const yaml::Node& n, std::vector<KeyValue>* labels_out) {
     std::vector<Text> out;
     if (!n || n.IsNull()) return out;
     if (!n.IsSequence()) {
@@ -178,7 +178,7 @@ private:
     return out;
   }
 
-  void check_target(const YAML::Node& t) {
+  void check_target(const yaml::Node& t) {
     const std::string& s = t.Scalar();
     if (s.find("://") != std::string::npos || s.find('/') != std::string::npos)
       y_.error(t, "config/target", "\"" + s + "\" is not a valid target: use host:port (the scheme and path are set by "
@@ -189,7 +189,7 @@ private:
                  "write it as host:port");
   }
 
-  void alerting(const YAML::Node& a, Config& cfg) {
+  void alerting(const yaml::Node& a, Config& cfg) {
     cfg.alerting_span = y_.key_span(a, "alertmanagers");
     if (cfg.alerting_span.line == 0) cfg.alerting_span = y_.span(a);
     if (!y_.check_mapping(a, kAlerting, "alerting")) return;
@@ -218,7 +218,7 @@ private:
     }
   }
 
-  void job(const YAML::Node& j, Config& cfg) {
+  void job(const yaml::Node& j, Config& cfg) {
     if (!j.IsMap()) {
       y_.error(j, "yaml/type", "a scrape config must be a mapping");
       return;

@@ -80,7 +80,7 @@ private:
     diags_.push_back(std::move(d));
   }
 
-  Text text(const YAML::Node& n) {
+  Text text(const yaml::Node& n) {
     Text t;
     t.value = n.Scalar();
     t.span = y_.span(n);
@@ -89,7 +89,7 @@ private:
     return t;
   }
 
-  std::optional<Text> string_field(const YAML::Node& parent, const char* key, const std::string& group,
+  std::optional<Text> string_field(const yaml::Node& parent, const char* key, const std::string& group,
                                    const std::string& rule) {
     auto n = parent[key];
     if (!n) return std::nullopt;
@@ -101,7 +101,7 @@ private:
     return text(n);
   }
 
-  std::optional<Duration> duration_field(const YAML::Node& parent, const char* key, const std::string& group,
+  std::optional<Duration> duration_field(const yaml::Node& parent, const char* key, const std::string& group,
                                          const std::string& rule) {
     auto t = string_field(parent, key, group, rule);
     if (!t) return std::nullopt;
@@ -114,7 +114,7 @@ private:
     return Duration{*ms, t->span};
   }
 
-  std::vector<KeyValue> pairs(const YAML::Node& parent, const char* key, const std::string& group,
+  std::vector<KeyValue> pairs(const yaml::Node& parent, const char* key, const std::string& group,
                               const std::string& rule) {
     std::vector<KeyValue> out;
     auto n = parent[key];
@@ -158,7 +158,7 @@ private:
     }
   }
 
-  std::optional<Group> read_group(const YAML::Node& n) {
+  std::optional<Group> read_group(const yaml::Node& n) {
     if (!y_.check_mapping(n, {"name", "interval", "query_offset", "limit", "rules", "labels"}, "a rule group"))
       return std::nullopt;
     Group g;
@@ -200,7 +200,7 @@ private:
     return g;
   }
 
-  std::optional<Rule> read_rule(const YAML::Node& n, const std::string& group) {
+  std::optional<Rule> read_rule(const yaml::Node& n, const std::string& group) {
     if (!y_.check_mapping(n, {"alert", "record", "expr", "for", "keep_firing_for", "labels", "annotations"}, "a rule"))
       return std::nullopt;
     Rule r;
