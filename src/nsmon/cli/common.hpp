@@ -44,6 +44,7 @@ bool is_planned(const std::string& name);
 
 void add_catalog(CLI::App& app);
 void add_lint(CLI::App& app);
+void add_lint_metrics(CLI::App& app);
 void add_promql(CLI::App& app);
 
 } // namespace nsmon::cli

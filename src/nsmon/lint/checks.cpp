@@ -73,6 +73,30 @@ const std::vector<CheckInfo>& checks() {
         // Policy
         {"policy/severity", Severity::warning, "alerts carry a severity label from the allowed set"},
         {"policy/annotations", Severity::warning, "alerts carry the required annotations (summary, description)"},
+        // lint-metrics: one scrape against the catalog, and promtool check metrics' naming rules
+        {"metrics/syntax", Severity::error, "the exposition does not parse (text format 0.0.4 or OpenMetrics 1.0)"},
+        {"metrics/unknown-metric", Severity::error, "a metric family the catalog does not define"},
+        {"metrics/renamed-metric", Severity::error, "a metric exported under its old name"},
+        {"metrics/missing-metric", Severity::error, "a catalog metric the exposition lacks"},
+        {"metrics/type", Severity::error, "a # TYPE other than the catalog's"},
+        {"metrics/series-name", Severity::error, "a sample name that is not one of the metric's series"},
+        {"metrics/missing-series", Severity::error, "a histogram or summary without its _bucket, _count or _sum series"},
+        {"metrics/buckets", Severity::error, "histogram bucket bounds that differ from the catalog's"},
+        {"metrics/unknown-label", Severity::warning, "a label the catalog does not give the metric"},
+        {"metrics/missing-label", Severity::warning, "a sample without a label the catalog gives the metric"},
+        {"metrics/unknown-label-value", Severity::warning, "a value outside the label's fixed set"},
+        {"metrics/help", Severity::info, "a # HELP text other than the catalog's"},
+        {"metrics/unit", Severity::warning, "an OpenMetrics # UNIT other than the catalog's unit"},
+        {"metrics/no-help", Severity::warning, "promtool: a metric without # HELP"},
+        {"metrics/base-unit", Severity::warning, "promtool: a non-base unit in the name (milliseconds, kilobytes, ...)"},
+        {"metrics/counter-total", Severity::warning, "promtool: a counter without the _total suffix"},
+        {"metrics/non-counter-total", Severity::warning, "promtool: _total on something that is not a counter"},
+        {"metrics/reserved-suffix", Severity::warning, "promtool: _bucket, _count or _sum on a gauge or counter"},
+        {"metrics/reserved-label", Severity::warning, "promtool: le outside histograms, quantile outside summaries"},
+        {"metrics/type-in-name", Severity::warning, "promtool: the metric type in the name (_gauge, _counter, ...)"},
+        {"metrics/colon", Severity::warning, "promtool: ':' in an exported name (reserved for recording rules)"},
+        {"metrics/camel-case", Severity::warning, "promtool: camelCase metric or label names"},
+        {"metrics/unit-abbreviation", Severity::warning, "promtool: abbreviated units in the name (_ms, _sec, _mb, ...)"},
     };
     std::sort(v.begin(), v.end(), [](const CheckInfo& a, const CheckInfo& b) { return a.id < b.id; });
     return v;
