@@ -135,6 +135,8 @@ int end_match(const Stream& in, ScalarEnd end) {
   return -1;
 }
 
+constexpr const char* kUnclosedQuote = "missing closing quote (the input ends inside a quoted scalar)";
+
 /// Per kind of scalar, the bytes that need a closer look; everything else is copied in runs.
 using CharTable = std::array<bool, 256>;
 
@@ -175,6 +177,7 @@ std::string scan_scalar(Stream& in, ScalarParams& params, std::vector<std::size_
   int folded_newline_count = 0;
   bool folded_newline_started_more_indented = false;
   std::size_t last_escaped = std::string::npos;
+  bool closed = false;
   Sink out(offsets);
   params.leading_spaces = false;
 
@@ -220,13 +223,14 @@ std::string scan_scalar(Stream& in, ScalarParams& params, std::vector<std::size_
     }
 
     if (!in.more()) {
-      if (params.eat_end) fail(in.mark(), "illegal EOF in scalar");
+      if (params.eat_end) fail(in.mark(), kUnclosedQuote);
       break;
     }
     if (params.break_on_doc_indicator && in.column() == 0 && (in.doc_indicator('-') || in.doc_indicator('.'))) break;
     int n = end_match(in, params.end);
     if (n >= 0) {
       if (params.eat_end) in.eat(static_cast<std::size_t>(n));
+      closed = true;
       break;
     }
     if (params.fold == Fold::flow) out.truncate(last_non_whitespace);
@@ -286,6 +290,10 @@ std::string scan_scalar(Stream& in, ScalarParams& params, std::vector<std::size_
       break;
     }
   }
+
+  // yaml-cpp accepts a quoted scalar cut off by the end of the input after a line break; a
+  // missing closing quote is an error wherever the input ends.
+  if (params.eat_end && !in.more() && !closed) fail(in.mark(), kUnclosedQuote);
 
   // Post-processing: trailing spaces of plain scalars, then chomping (escaped characters stay).
   const std::string& s = out.value;

@@ -1,0 +1,339 @@
+// nsmon's YAML parser on its own: the node API, values of every construct, exact value offsets,
+// positioned errors, hostile input. The comparison with yaml-cpp is test_yaml_differential.cpp.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "nsmon/core/yaml_tree.hpp"
+
+using namespace nsmon;
+
+namespace {
+
+std::string where(const yaml::Node& n) {
+  auto m = n.Mark();
+  return std::to_string(m.line) + ":" + std::to_string(m.column);
+}
+
+std::string error_of(const std::string& text) {
+  auto doc = yaml::parse(text);
+  if (doc) return "ok";
+  const auto& e = *doc.error();
+  return std::to_string(e.line) + ":" + std::to_string(e.column) + " " + e.message;
+}
+
+// Compact rendering of a tree: scalars, [..] for sequences, {k: v} for maps, ~ for null.
+std::string render(const yaml::Node& n) {
+  if (n.IsNull()) return "~";
+  if (n.IsScalar()) return "'" + n.Scalar() + "'";
+  std::string out = n.IsMap() ? "{" : "[";
+  bool first = true;
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    out += first ? "" : ", ";
+    first = false;
+    out += n.IsMap() ? render(it->first) + ": " + render(it->second) : render(*it);
+  }
+  return out + (n.IsMap() ? "}" : "]");
+}
+
+std::string tree(const std::string& text) {
+  auto doc = yaml::parse(text);
+  return doc ? render(doc.root()) : "error: " + doc.error()->message;
+}
+
+std::string value(const std::string& text) {
+  auto doc = yaml::parse(text);
+  REQUIRE(doc);
+  return doc.root()["v"].Scalar();
+}
+
+// The value offsets of key `v`, checked byte for byte against the text: a byte comes from the
+// same byte, or from the escape or line break that produced it.
+std::vector<std::size_t> checked_offsets(const std::string& text, const yaml::Document& doc, const yaml::Node& n) {
+  auto offsets = doc.value_offsets(n);
+  REQUIRE(offsets.size() == n.Scalar().size());
+  for (std::size_t i = 0; i < offsets.size(); ++i) {
+    INFO("byte " << i << " of '" << n.Scalar() << "'");
+    REQUIRE(offsets[i] < text.size());
+    char v = n.Scalar()[i], t = text[offsets[i]];
+    bool same = v == t, from_break = (v == ' ' || v == '\n') && (t == '\n' || t == '\r'),
+         from_escape = t == '\\' || t == '\'';
+    CHECK((same || from_break || from_escape));
+    if (i > 0) CHECK(offsets[i] >= offsets[i - 1]);
+  }
+  return offsets;
+}
+
+std::string read(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void check_all_scalars(const std::string& text, const yaml::Document& doc, const yaml::Node& n, int& count) {
+  if (n.IsScalar()) {
+    ++count;
+    checked_offsets(text, doc, n);
+  }
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    if (n.IsMap()) {
+      check_all_scalars(text, doc, it->first, count);
+      check_all_scalars(text, doc, it->second, count);
+    } else {
+      check_all_scalars(text, doc, *it, count);
+    }
+  }
+}
+
+} // namespace
+
+TEST_CASE("yaml::Node API", "[yaml]") {
+  auto doc = yaml::parse("a: 1\nb:\nc: [x, y]\na: 2\nd: {e: f}\n");
+  REQUIRE(doc);
+  yaml::Node root = doc.root();
+  CHECK(root.IsMap());
+  CHECK(root.size() == 5);
+  // The first matching key wins; duplicates stay visible to iteration.
+  CHECK(root["a"].Scalar() == "1");
+  std::vector<std::string> keys;
+  for (auto it = root.begin(); it != root.end(); ++it) keys.push_back(it->first.Scalar());
+  CHECK(keys == std::vector<std::string>{"a", "b", "c", "a", "d"});
+  // A missing key is undefined; a key without value is a defined null.
+  CHECK(!root["zz"]);
+  CHECK(!root["zz"].IsDefined());
+  CHECK(!root["zz"].IsNull());
+  CHECK(root["zz"].Mark().is_null());
+  CHECK(root["zz"].Scalar().empty());
+  CHECK(root["zz"].size() == 0);
+  CHECK(!root["zz"]["deeper"]);
+  CHECK(root["b"]);
+  CHECK(root["b"].IsNull());
+  CHECK(!root["b"].IsScalar());
+  // Sequences iterate over their items.
+  std::string items;
+  for (const auto& item : root["c"]) items += item.Scalar();
+  CHECK(items == "xy");
+  CHECK(root["c"].at(1).Scalar() == "y");
+  CHECK(!root["c"].at(2));
+  CHECK(!root["c"]["x"]);
+  CHECK(root["d"]["e"].Scalar() == "f");
+  CHECK(root["a"].Scalar() == "1");
+  // Nodes are handles: copies refer to the same node.
+  yaml::Node copy = root["d"];
+  CHECK(copy.is(root["d"]));
+  CHECK(!copy.is(root["c"]));
+  // Marks are 0-based, like YAML::Mark.
+  CHECK(where(root) == "0:0");
+  CHECK(where(root["c"]) == "2:3");
+  CHECK(where(root["c"].at(1)) == "2:7");
+  CHECK(root["c"].at(1).Mark().pos == 15);
+}
+
+TEST_CASE("yaml::Node tags tell plain scalars from quoted ones", "[yaml]") {
+  auto doc = yaml::parse("p: x\ns: 'x'\nd: \"x\"\nl: |\n  x\nf: >\n  x\nt: !!str x\nu: !mine x\nn: ~\nm: {}\n");
+  REQUIRE(doc);
+  auto r = doc.root();
+  CHECK(r["p"].Tag() == "?");
+  CHECK(r["s"].Tag() == "!");
+  CHECK(r["d"].Tag() == "!");
+  CHECK(r["l"].Tag() == "!");
+  CHECK(r["f"].Tag() == "!");
+  CHECK(r["t"].Tag() == "tag:yaml.org,2002:str");
+  CHECK(r["u"].Tag() == "!mine");
+  CHECK(r["n"].Tag().empty());
+  CHECK(r["m"].Tag() == "?");
+  CHECK(r["p"].Style() == yaml::ScalarStyle::plain);
+  CHECK(r["s"].Style() == yaml::ScalarStyle::single_quoted);
+  CHECK(r["d"].Style() == yaml::ScalarStyle::double_quoted);
+  CHECK(r["l"].Style() == yaml::ScalarStyle::literal);
+  CHECK(r["f"].Style() == yaml::ScalarStyle::folded);
+}
+
+TEST_CASE("yaml::parse builds the tree of every construct", "[yaml]") {
+  struct Case {
+    std::string text, expected;
+  };
+  std::vector<Case> cases = {
+      {"", "~"},
+      {"# only a comment\n", "~"},
+      {"---\n", "~"},
+      {"a: 1\n", "{'a': '1'}"},
+      {"- a\n- b: c\n  d: e\n- - x\n  - y\n", "['a', {'b': 'c', 'd': 'e'}, ['x', 'y']]"},
+      {"key:\n- a\n- b\nother: 1\n", "{'key': ['a', 'b'], 'other': '1'}"},
+      {"{a: 1, b: [x, y, {c: d}], e: , f}\n", "{'a': '1', 'b': ['x', 'y', {'c': 'd'}], 'e': ~, 'f': ~}"},
+      {"[a, b, ]\n", "['a', 'b']"},
+      {"{a: 1, }\n", "{'a': '1'}"},
+      {"[a: 1, b]\n", "[{'a': '1'}, 'b']"},
+      {"labels: {\n  severity: critical,\n  team: core\n}\n", "{'labels': {'severity': 'critical', 'team': 'core'}}"},
+      {"a: ~\nb: null\nc: 'null'\nd:\n", "{'a': ~, 'b': ~, 'c': 'null', 'd': ~}"},
+      {"- &a x\n- *a\n- &m {k: v}\n- *m\n", "['x', 'x', {'k': 'v'}, {'k': 'v'}]"},
+      {"base: &b {x: 1}\nd:\n  <<: *b\n", "{'base': {'x': '1'}, 'd': {'<<': {'x': '1'}}}"},
+      {"t: !!str 123\nn: !!null ~\n", "{'t': '123', 'n': '~'}"},
+      {"? a\n: b\n", "{'a': 'b'}"},
+      {"a: 1\n---\nb: 2\n", "{'a': '1'}"},
+      {"%YAML 1.2\n---\na: 1\n...\n", "{'a': '1'}"},
+      {"a: 1\r\nb: 2\r\n", "{'a': '1', 'b': '2'}"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    CHECK(tree(c.text) == c.expected);
+  }
+}
+
+TEST_CASE("yaml::parse decodes scalars", "[yaml]") {
+  // Plain scalars fold lines; blank lines become newlines.
+  CHECK(value("v: this is\n  a multi-line\n\n  plain scalar\n") == "this is a multi-line\nplain scalar");
+  CHECK(value("v: a # comment\n") == "a");
+  CHECK(value("v: a#b\n") == "a#b");
+  // Single quotes: '' is a quote; lines fold.
+  CHECK(value("v: 'it''s\n  folded\n\n  here'\n") == "it's folded\nhere");
+  // Double quotes: every escape, and escaped line breaks.
+  CHECK(value("v: \"\\x41\\u00e9\\U0001F600\\t\\n\\\\\\\"\\/\\e\\a\\b\\v\\f\\r\\ \\L\\P\"\n") ==
+        "A\xC3\xA9\xF0\x9F\x98\x80\t\n\\\"/\x1B\x07\x08\x0B\x0C\x0D \xE2\x80\xA8\xE2\x80\xA9");
+  CHECK(value("v: \"\\N\\_\"\n") == "\xC2\x85\xC2\xA0");
+  CHECK(value("v: \"a\\0b\"\n") == std::string("a\0b", 3));
+  CHECK(value("v: \"one \\\n  two\"\n") == "one two");
+  CHECK(value("v: \"a\n  b\n\n  c\"\n") == "a b\nc");
+  // Block scalars: clip, keep, strip; folding; explicit indentation.
+  CHECK(value("v: |\n  a\n   b\n\nnext: 1\n") == "a\n b\n");
+  CHECK(value("v: |+\n  a\n\n\nnext: 1\n") == "a\n\n\n");
+  CHECK(value("v: |-\n  a\n\nnext: 1\n") == "a");
+  CHECK(value("v: >\n  a\n  b\n\n  c\n   d\n  e\n") == "a b\nc\n d\ne\n");
+  CHECK(value("v: >-\n  a\n  b\n") == "a b");
+  CHECK(value("v: |2\n   two\n  one\n") == " two\none\n");
+  CHECK(value("v: | # comment\n  text\n") == "text\n");
+  CHECK(value("v: |\n  text") == "text");
+  CHECK(value("v: |\nw: x\n").empty());
+}
+
+TEST_CASE("yaml::Document::value_offsets maps every value byte to the text", "[yaml]") {
+  auto at = [](const std::string& text, std::size_t byte) {
+    auto doc = yaml::parse(text);
+    REQUIRE(doc);
+    auto offsets = checked_offsets(text, doc, doc.root()["v"]);
+    REQUIRE(byte < offsets.size());
+    return offsets[byte];
+  };
+  CHECK(at("v: rate(x[5m]) > 1\n", 5) == 8);
+  CHECK(at("v: \"rate(x[5m])\"\n", 5) == 9);
+  CHECK(at("v: \"a\\\"b\"\n", 1) == 5);    // the escaped quote maps to its backslash
+  CHECK(at("v: \"a\\\"b\"\n", 2) == 7);    // and the next byte after it
+  CHECK(at("v: \"\\u00e9x\"\n", 1) == 4);  // both bytes of é map to the escape
+  CHECK(at("v: \"\\u00e9x\"\n", 2) == 10); // x
+  CHECK(at("v: 'it''s'\n", 2) == 6);       // '' maps to its first quote
+  CHECK(at("v: 'it''s'\n", 3) == 8);
+  CHECK(at("v: |\n  sum(\n    x)\n", 7) == 16);         // x, indented in a literal block
+  CHECK(at("v: |\n  sum(\n    x)\n", 4) == 11);         // the kept line break
+  CHECK(at("v: >\n  rate(x)\n  > 1\n", 7) == 14);       // the folded break became a space
+  CHECK(at("v: >\n  rate(x)\n  > 1\n", 8) == 17);       // '>' on the next line
+  CHECK(at("v: rate(x)\n  > 1\n", 7) == 10);            // plain scalars fold the same way
+  CHECK(at("v: rate(x)\n  > 1\n", 8) == 13);
+  CHECK(at("v: \"one \\\n  two\"\n", 4) == 12);         // after an escaped line break
+  CHECK(at("v: |\r\n  a\r\n  b\r\n", 2) == 13);         // CRLF line ends
+  CHECK(at("\xEF\xBB\xBFv: abc\n", 1) == 7);            // a byte order mark stays in the offsets
+  // Non-scalars and empty scalars have no offsets.
+  auto doc = yaml::parse("v: [a]\nw: ''\n");
+  CHECK(doc.value_offsets(doc.root()["v"]).empty());
+  CHECK(doc.value_offsets(doc.root()["w"]).empty());
+  CHECK(doc.value_offsets(doc.root()["missing"]).empty());
+}
+
+TEST_CASE("yaml::Document::value_offsets holds for every scalar of the repository's YAML", "[yaml]") {
+  namespace fs = std::filesystem;
+  int scalars = 0;
+  for (const char* dir : {"rules", "tests/data", "tests/golden", "fuzz/corpus"}) {
+    for (const auto& e : fs::recursive_directory_iterator(fs::path(NSMON_SOURCE_DIR) / dir)) {
+      if (!e.is_regular_file() || (e.path().extension() != ".yml" && e.path().extension() != ".yaml")) continue;
+      INFO(e.path().string());
+      std::string text = read(e.path());
+      auto doc = yaml::parse(text);
+      if (doc) check_all_scalars(text, doc, doc.root(), scalars);
+    }
+  }
+  CHECK(scalars > 1000);
+}
+
+TEST_CASE("yaml::parse reports errors with positions", "[yaml]") {
+  // Syntax errors, at yaml-cpp's positions (0-based).
+  CHECK(error_of("labels: {severity: critical\nannotations:\n  x: y\n") == "1:11 end of map flow not found");
+  CHECK(error_of("a: b\n c: d\n") == "1:2 illegal map value");
+  CHECK(error_of("a: \"\\q\"\n") == "0:6 unknown escape character: q");
+  CHECK(error_of("a: *nope\n") == "0:3 the referenced anchor is not defined");
+  // Text that is not UTF-8 YAML.
+  CHECK(error_of(std::string("a: b\nc: d\0e\n", 12)) == "1:4 NUL byte: this is not UTF-8 text (a binary file, or UTF-16?)");
+  CHECK(error_of(std::string("a: \x01\n")) == "0:3 control character 0x01 is not allowed in YAML");
+  CHECK(error_of("a: \xFF\n") == "0:3 byte 0xFF is not valid UTF-8");
+  CHECK(error_of("a: \xC3(\n") == "0:3 byte 0xC3 starts an invalid UTF-8 sequence");
+  CHECK(error_of("a: \xC0\xAF\n") == "0:3 byte 0xC0 starts an invalid UTF-8 sequence"); // overlong
+  CHECK(error_of("a: \xED\xA0\x80\n") == "0:3 byte 0xED starts an invalid UTF-8 sequence"); // surrogate
+  CHECK(error_of("a: \xC2\x80\n") == "0:3 character U+80 is not allowed in YAML");
+  CHECK(error_of("a: \xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xC2\x85\n") == "ok");
+  // What yaml-cpp let pass.
+  CHECK(error_of("- a\nb: 1\n") == "1:0 unexpected content after the end of the document (wrong indentation?)");
+  CHECK(error_of("a: \"unterminated\n") ==
+        "1:0 missing closing quote (the input ends inside a quoted scalar)");
+  CHECK(error_of("&a [*a]\n") == "0:4 alias *a refers to a node that contains it");
+  CHECK(error_of("a: &a {b: [*a]}\n") == "0:11 alias *a refers to a node that contains it");
+  CHECK(error_of("a: 1\n...\nanything: [\n") == "ok"); // a second document is not read
+}
+
+TEST_CASE("yaml::parse survives hostile input", "[yaml]") {
+  // Deep nesting is an error, not a stack overflow.
+  CHECK(error_of("groups: " + std::string(200000, '[')).find("nesting is too deep") != std::string::npos);
+  std::string maps;
+  for (int i = 0; i < 5000; ++i) maps += "{a: ";
+  CHECK(error_of(maps + std::string(5000, '}')).find("nesting is too deep") != std::string::npos);
+  std::string deep_block;
+  for (int i = 0; i < 1500; ++i) deep_block += std::string(static_cast<std::size_t>(i), ' ') + "k:\n";
+  CHECK(error_of(deep_block).find("nesting is too deep") != std::string::npos);
+  CHECK(error_of(std::string(999, '[') + std::string(999, ']')) == "ok");
+  // A large scalar.
+  std::string big = "a: \"" + std::string(5 << 20, 'x') + "\"\n";
+  auto doc = yaml::parse(big);
+  REQUIRE(doc);
+  CHECK(doc.root()["a"].Scalar().size() == (5u << 20));
+  // Many aliases to a large node stay cheap: aliases share the node.
+  std::string laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  for (char c = 'b'; c <= 'k'; ++c) {
+    std::string prev = "*" + std::string(1, static_cast<char>(c - 1));
+    laughs += std::string(1, c) + ": &" + c + " [" + prev;
+    for (int i = 0; i < 9; ++i) laughs += ", " + prev;
+    laughs += "]\n";
+  }
+  auto lol = yaml::parse(laughs);
+  REQUIRE(lol);
+  CHECK(lol.root()["k"].at(9).is(lol.root()["j"]));
+  // Random bytes, and random edits of a real file: a tree or an error, never a crash or hang.
+  std::mt19937 rng(42);
+  std::string real = read(std::filesystem::path(NSMON_SOURCE_DIR) / "rules" / "alert_rules.yml");
+  for (int i = 0; i < 2000; ++i) {
+    std::string s = real;
+    if (i % 2) {
+      s.assign(static_cast<std::size_t>(rng() % 300), '\0');
+      for (auto& c : s) c = static_cast<char>(rng() % 256);
+    } else {
+      for (int k = 0; k < 5; ++k) s[rng() % s.size()] = "-:[]{}'\"|>#&*!?,\n \t"[rng() % 19];
+    }
+    (void)yaml::parse(s);
+  }
+  // Every truncation of a real file.
+  for (std::size_t n = 0; n <= real.size(); n += 7) (void)yaml::parse(real.substr(0, n));
+  SUCCEED();
+}
+
+TEST_CASE("yaml::Document copies share their nodes", "[yaml]") {
+  yaml::Node kept;
+  yaml::Document copy;
+  {
+    auto doc = yaml::parse("a: [1, 2]\n");
+    copy = doc;
+    kept = doc.root()["a"];
+  }
+  // The original is gone; the copy keeps the nodes alive.
+  CHECK(kept.size() == 2);
+  CHECK(copy.root()["a"].is(kept));
+  CHECK(copy.value_offsets(kept.at(1)) == std::vector<std::size_t>{7});
+}
