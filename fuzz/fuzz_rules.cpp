@@ -15,8 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // Every mapped position must lie inside the file.
   for (const auto& g : in.rule_files[0].groups)
     for (const auto& r : g.rules)
-      for (std::size_t off : r.expr.offsets)
-        if (off > size) __builtin_trap();
+      for (std::size_t i = 0; i < r.expr.value.size(); ++i)
+        if (r.expr.file_offset(i) >= size) __builtin_trap();
   nsmon::lint::Options opt;
   opt.catalog = &nsmon::catalog::embedded();
   for (const auto& d : nsmon::lint::run(in, opt))

@@ -24,15 +24,12 @@ struct ParsedRule {
 namespace {
 
 // Where a byte range of a rule's expression is in the YAML file.
+// The span holds a file offset in `col` (line 0) until Analysis::run turns it into line:col.
 core::Span expr_span(const rules::Rule& r, PosRange range) {
-  const auto& offs = r.expr.offsets;
-  if (offs.empty()) return r.expr.span;
-  std::size_t b = std::min(range.start, offs.size() - 1);
-  std::size_t e = std::clamp(range.end, b + 1, offs.size());
-  core::Span s = r.expr.span;
-  // Offsets are file offsets; turn them into line:col through the span of the expression's
-  // first byte (same line) or by counting newlines between.
-  return {s.file, 0, static_cast<int>(offs[b]), static_cast<int>(offs[e - 1] - offs[b] + 1)};
+  if (r.expr.value.empty()) return r.expr.span;
+  std::size_t b = r.expr.file_offset(range.start);
+  std::size_t e = r.expr.file_offset(std::max(range.end, range.start + 1) - 1);
+  return {r.expr.span.file, 0, static_cast<int>(b), static_cast<int>(e - b + 1)};
 }
 
 } // namespace
@@ -482,10 +479,8 @@ private:
       const rules::TemplateInfo& info = kv.tmpl; // checked once, by the loader
       if (!info.errors.empty()) return;
       auto at = [&](std::size_t off, std::size_t len) {
-        const auto& offs = kv.value.offsets;
-        if (offs.empty()) return kv.value.span;
-        std::size_t o = offs[std::min(off, offs.size() - 1)];
-        return core::Span{kv.value.span.file, 0, static_cast<int>(o), static_cast<int>(len)};
+        if (kv.value.value.empty()) return kv.value.span;
+        return core::Span{kv.value.span.file, 0, static_cast<int>(kv.value.file_offset(off)), static_cast<int>(len)};
       };
       if (shape.labels_known)
         for (const auto& ref : info.label_refs)

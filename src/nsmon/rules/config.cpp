@@ -90,14 +90,7 @@ public:
   }
 
 private:
-  Text text(const yaml::Node& n) {
-    Text t;
-    t.value = n.Scalar();
-    t.span = y_.span(n);
-    t.offsets = y_.value_offsets(n);
-    t.plain = n.Tag() == "?";
-    return t;
-  }
+  Text text(const yaml::Node& n) { return make_text(y_, n); }
 
   std::optional<std::int64_t> duration(const yaml::Node& parent, const char* key) {
     auto n = parent[key];

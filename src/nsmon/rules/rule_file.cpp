@@ -22,6 +22,22 @@ bool is_legacy_metric_name(std::string_view s) {
 
 bool is_legacy_label_name(std::string_view s) { return is_legacy_metric_name(s) && s.find(':') == std::string_view::npos; }
 
+Text make_text(const core::YamlReader& y, const yaml::Node& n) {
+  Text t;
+  t.value = n.Scalar();
+  t.span = y.span(n);
+  t.plain = n.Tag() == "?";
+  // Plain and quoted scalars without escapes or line breaks are the file's bytes: no per-byte
+  // table is needed (a 10,000-rule file has ~100,000 of them).
+  std::string_view text = y.source().text();
+  auto pos = static_cast<std::size_t>(n.Mark().pos);
+  if (pos < text.size() && (text[pos] == '"' || text[pos] == '\'')) ++pos;
+  bool verbatim = !n.Mark().is_null() && pos <= text.size() && text.substr(pos, t.value.size()) == t.value;
+  if (verbatim) t.base = pos;
+  else t.offsets = y.value_offsets(n);
+  return t;
+}
+
 namespace {
 
 bool valid_utf8(std::string_view s) {
@@ -80,14 +96,7 @@ private:
     diags_.push_back(std::move(d));
   }
 
-  Text text(const yaml::Node& n) {
-    Text t;
-    t.value = n.Scalar();
-    t.span = y_.span(n);
-    t.offsets = y_.value_offsets(n);
-    t.plain = n.Tag() == "?";
-    return t;
-  }
+  Text text(const yaml::Node& n) { return make_text(y_, n); }
 
   std::optional<Text> string_field(const yaml::Node& parent, const char* key, const std::string& group,
                                    const std::string& rule) {
@@ -265,8 +274,8 @@ private:
       kv.tmpl = check_template(kv.value.value);
       for (const auto& e : kv.tmpl.errors) {
         core::Span at = kv.value.span;
-        if (!kv.value.offsets.empty()) {
-          auto lc = y_.source().line_col(kv.value.offsets[std::min(e.offset, kv.value.offsets.size() - 1)]);
+        if (!kv.value.value.empty()) {
+          auto lc = y_.source().line_col(kv.value.file_offset(e.offset));
           at = {at.file, lc.line, lc.col, 2};
         }
         add(core::Severity::error, at, "rules/template",

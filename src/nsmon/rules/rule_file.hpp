@@ -1,4 +1,5 @@
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -7,16 +8,26 @@
 
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/source.hpp"
+#include "nsmon/core/yaml.hpp"
 #include "nsmon/rules/template.hpp"
 
 namespace nsmon::rules {
 
-/// A YAML scalar with where it is: its span, and the file offset of each byte of its value.
+/// A YAML scalar with where it is: its span, and where each byte of its value is in the file.
 struct Text {
   std::string value;
   core::Span span;
-  std::vector<std::size_t> offsets;
   bool plain = false; ///< unquoted in the YAML (so `no` may have been meant as a string)
+  /// File offset of byte i of the value (i is clamped to the value).
+  std::size_t file_offset(std::size_t i) const {
+    if (value.empty()) return base;
+    i = std::min(i, value.size() - 1);
+    return offsets.empty() ? base + i : offsets[i];
+  }
+  /// Most values stand in the file byte for byte, from `base`; `offsets` is only filled for the
+  /// others (escapes, folded lines, block scalars).
+  std::size_t base = 0;
+  std::vector<std::size_t> offsets;
 };
 
 struct Duration {
@@ -61,6 +72,9 @@ struct RuleFile {
   std::vector<Group> groups;
   std::set<std::string> disabled; ///< silenced for the whole file (comments before any content)
 };
+
+/// A Text for a scalar node read with `y`.
+Text make_text(const core::YamlReader& y, const yaml::Node& n);
 
 /// Reads a Prometheus rule file with promtool's structural checks (strict fields, types, required
 /// fields, alert xor record, names, durations, recording-rule constraints, duplicate groups and rules).
