@@ -1,4 +1,8 @@
 #include <CLI/CLI.hpp>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <algorithm>
 #include <cstring>
 #include <set>
@@ -46,9 +50,42 @@ std::string redact(const std::string& url) {
   return url.substr(0, start) + "***@" + url.substr(at + 1);
 }
 
+/// A file or standard input mapped into memory when it is a regular file (a 22 MB scrape is
+/// then checked without being copied), read into a string otherwise (pipes).
+class InputText {
+public:
+  InputText() = default;
+  explicit InputText(const std::string& path) {
+    int fd = path == "-" ? 0 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st {};
+    if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+      void* p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+      if (p != MAP_FAILED) {
+        map_ = p;
+        size_ = static_cast<std::size_t>(st.st_size);
+      }
+    }
+    if (fd > 0) ::close(fd);
+    // Errors (no such file, a directory, a pipe) are left to read_file, which words them.
+    if (!map_) owned_ = util::read_file(path == "-" ? "/dev/stdin" : path);
+  }
+  ~InputText() {
+    if (map_) ::munmap(map_, size_);
+  }
+  InputText(const InputText&) = delete;
+  InputText& operator=(const InputText&) = delete;
+  std::string_view view() const { return map_ ? std::string_view(static_cast<const char*>(map_), size_) : owned_; }
+  void assign(std::string s) { owned_ = std::move(s); }
+
+private:
+  void* map_ = nullptr;
+  std::size_t size_ = 0;
+  std::string owned_;
+};
+
 struct Input {
   std::string name; ///< what findings are attributed to
-  std::string text;
+  std::unique_ptr<InputText> text;
   expfmt::Format format = expfmt::Format::text;
 };
 
@@ -75,44 +112,18 @@ Input read_input(const LintMetricsOptions& o) {
     }
     if (resp.status != 200)
       throw Error(in.name + " answered HTTP " + std::to_string(resp.status) + " instead of 200");
-    in.text = std::move(resp.body);
-    in.format = o.input_format == "auto" ? expfmt::format_from_content_type(resp.content_type)
-                                         : (o.input_format == "openmetrics" ? expfmt::Format::openmetrics
-                                                                            : expfmt::Format::text);
+    in.text = std::make_unique<InputText>();
+    in.text->assign(std::move(resp.body));
+    // The server's answer decides (a text-only exporter answers text to an OpenMetrics request).
+    in.format = expfmt::format_from_content_type(resp.content_type);
     return in;
   }
   in.name = o.input == "-" ? "<stdin>" : o.input;
-  in.text = util::read_file(o.input);
-  in.format = o.input_format == "auto"          ? lint::sniff_format(in.text)
+  in.text = std::make_unique<InputText>(o.input);
+  in.format = o.input_format == "auto"          ? lint::sniff_format(in.text->view())
               : o.input_format == "openmetrics" ? expfmt::Format::openmetrics
                                                 : expfmt::Format::text;
   return in;
-}
-
-// The source lines the findings quote, at their own line numbers, and nothing else: indexing a
-// 22 MB scrape line by line would cost more than checking it.
-std::string quoted_lines(std::string_view text, const std::vector<core::Diagnostic>& diags) {
-  std::vector<int> lines;
-  for (const auto& d : diags)
-    if (d.span.line > 0) lines.push_back(d.span.line);
-  std::sort(lines.begin(), lines.end());
-  lines.erase(std::unique(lines.begin(), lines.end()), lines.end());
-  std::string out;
-  int line = 1, written = 1;
-  std::size_t pos = 0;
-  for (int want : lines) {
-    while (line < want) {
-      const void* nl = std::memchr(text.data() + pos, '\n', text.size() - pos);
-      if (!nl) return out;
-      pos = static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) + 1;
-      ++line;
-    }
-    out.append(static_cast<std::size_t>(want - written), '\n');
-    std::size_t end = std::min(text.find('\n', pos), text.size());
-    out.append(text.substr(pos, end - pos));
-    written = want;
-  }
-  return out;
 }
 
 std::string summary_line(const lint::Report& report, const Input& in, const lint::MetricsSummary& sum) {
@@ -133,12 +144,22 @@ std::string render(const std::string& format, const lint::Report& report, const 
   // The lint-rules renderers, with a summary about an exposition instead of rule files.
   const std::string ours = summary_line(report, in, sum) + "\n";
   if (format == "json") {
-    auto doc = nlohmann::ordered_json::parse(lint::render_json(report));
+    // render_json's document ends with its "summary" object; ours replaces it (re-parsing the
+    // whole document would cost more than the checks on a scrape with 100,000 findings).
+    std::string out = lint::render_json(report);
     lint::Counts c = lint::count(report.findings);
-    doc["summary"] = {{"errors", c.errors},       {"warnings", c.warnings}, {"info", c.infos},
-                      {"input", in.name},         {"format", expfmt::to_string(in.format)},
-                      {"families", sum.families}, {"series", sum.series}};
-    return doc.dump(2) + "\n";
+    nlohmann::ordered_json summary = {{"errors", c.errors},       {"warnings", c.warnings}, {"info", c.infos},
+                                      {"input", in.name},         {"format", expfmt::to_string(in.format)},
+                                      {"families", sum.families}, {"series", sum.series}};
+    const std::string key = "\n  \"summary\": ";
+    std::size_t at = out.rfind(key);
+    if (at == std::string::npos) throw Error("unexpected JSON from the lint renderer");
+    std::string body;
+    for (char ch : summary.dump(2)) {
+      body += ch;
+      if (ch == '\n') body += "  ";
+    }
+    return out.substr(0, at) + key + body + "\n}\n";
   }
   if (format == "sarif") return lint::render_sarif(report, sources);
   if (format == "github") {
@@ -196,12 +217,12 @@ int run_lint_metrics(const LintMetricsOptions& o) {
 
   lint::MetricsSummary sum;
   lint::Report report;
-  report.findings = lint::check_metrics(in.text, in.format, in.name, options, &sum);
+  report.findings = lint::check_metrics(in.text->view(), in.format, in.name, options, &sum);
   report.files = 1;
   std::erase_if(report.findings, [&](const auto& d) { return disabled.count(d.check) > 0; });
 
   core::SourceSet sources;
-  sources.add(in.name, quoted_lines(in.text, report.findings));
+  sources.add(in.name, std::move(sum.quoted_lines));
   std::cout << render(o.format, report, sources, in, sum);
   std::cout.flush();
   return fails(report.findings, o.fail_on) ? kFindings : kOk;
@@ -210,8 +231,9 @@ int run_lint_metrics(const LintMetricsOptions& o) {
 constexpr const char* kHelp = R"(Input:
   FILE, '-' (standard input) or an http(s) URL to scrape (default: the detector's
   http://127.0.0.1:8000/metrics). The format is the text format 0.0.4 or OpenMetrics 1.0: from a
-  URL by its Content-Type (OpenMetrics is asked for first, like Prometheus does), from a file
-  OpenMetrics when it ends with '# EOF'; --input-format overrides both. The global --catalog FILE
+  URL by its Content-Type (OpenMetrics is asked for first, like Prometheus does; --input-format
+  asks for one format only), from a file OpenMetrics when it ends with '# EOF' (--input-format
+  forces one). The global --catalog FILE
   checks against another catalog.
 
 Checks (--list-checks shows ids and severities):

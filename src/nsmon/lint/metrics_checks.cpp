@@ -3,9 +3,11 @@
 // per-sample work is a label scan, and everything about the catalog is decided once per family.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 #include "nsmon/lint/metrics_checks.hpp"
@@ -62,8 +64,10 @@ std::string bounds_text(const std::vector<double>& b) {
 
 class Checker final : public expfmt::Handler {
 public:
-  Checker(std::string_view text, bool om, const std::string& file, const MetricsOptions& o)
-      : text_(text), om_(om), file_(file), opt_(o), cat_(o.catalog) {
+  /// `text` is the whole input; a checker given only a part of it to parse adds `line_offset` to
+  /// the parser's line numbers (they count from the part's start).
+  Checker(std::string_view text, bool om, const std::string& file, const MetricsOptions& o, int line_offset = 0)
+      : text_(text), om_(om), file_(file), opt_(o), cat_(o.catalog), line_offset_(line_offset) {
     if (cat_)
       for (const auto& m : cat_->metrics) names_.push_back(m.name);
   }
@@ -73,7 +77,8 @@ public:
     fam_ = Family{};
     fam_.name = std::string(f.name);
     fam_.type = f.type;
-    fam_.line = f.line;
+    fam_.line = f.line + line_offset_;
+    first_line_.try_emplace(fam_.name, fam_.line);
     fam_.offset = offset_of(f.name);
     fam_.has_help = f.has_help;
     ++families_;
@@ -87,10 +92,50 @@ public:
     if (fam_.metric) catalog_sample(s);
   }
 
-  std::vector<core::Diagnostic> finish(const expfmt::ParseSummary& sum) {
+  /// After parsing: the last family and the parser's errors.
+  void close(const expfmt::ParseSummary& sum) {
     finish_family();
     for (const auto& e : sum.errors)
-      add(Severity::error, "metrics/syntax", e.line, e.column, 0, kNoOffset, e.message);
+      add(Severity::error, "metrics/syntax", L(e.line), e.column, 0, kNoOffset, e.message);
+  }
+
+  /// Takes over what a checker of a later part of the same input found. A family in both parts
+  /// is not contiguous, which each part's parser could not see.
+  void merge(Checker&& later) {
+    // Lines of the later part's families that reopen one of ours: one parser would have
+    // dropped them with an error, so their other findings go.
+    std::vector<int> starts;
+    for (const auto& [name, line] : later.first_line_) starts.push_back(line);
+    std::sort(starts.begin(), starts.end());
+    std::vector<std::pair<int, int>> dropped;
+    for (const auto& [name, line] : later.first_line_) {
+      auto it = first_line_.find(name);
+      if (it == first_line_.end()) {
+        first_line_.emplace(name, line);
+        continue;
+      }
+      add(Severity::error, "metrics/syntax", line, 1, 0, kNoOffset,
+          "metric family \"" + name + "\" already appeared at line " + std::to_string(it->second) +
+              "; a family's lines must be contiguous");
+      auto next = std::upper_bound(starts.begin(), starts.end(), line);
+      dropped.emplace_back(line, next == starts.end() ? INT32_MAX : *next);
+    }
+    for (std::size_t i = 0; i < later.diags_.size(); ++i) {
+      const auto& d = later.diags_[i];
+      bool gone = d.check != "metrics/syntax" && std::any_of(dropped.begin(), dropped.end(), [&](const auto& r) {
+                    return d.span.line >= r.first && d.span.line < r.second;
+                  });
+      if (gone) continue;
+      diags_.push_back(std::move(later.diags_[i]));
+      offsets_.push_back(later.offsets_[i]);
+    }
+    seen_.insert(later.seen_.begin(), later.seen_.end());
+    families_ += later.families_;
+    series_ += later.series_;
+  }
+
+  /// The findings about the whole input, sorted.
+  std::vector<core::Diagnostic> finish() {
     if (cat_)
       for (const auto& m : cat_->metrics)
         if (!seen_.count(&m))
@@ -101,6 +146,7 @@ public:
     return std::move(diags_);
   }
 
+  std::string take_quoted() { return std::move(quoted_); }
   std::size_t families() const { return families_; }
   std::size_t series() const { return series_; }
 
@@ -148,6 +194,8 @@ private:
         std::move(suggestion));
   }
 
+  int L(int line) const { return line + line_offset_; }
+
   // Once per family and key: findings about samples would otherwise repeat for every series.
   bool first_time(const std::string& key) { return fam_.reported.insert(key).second; }
 
@@ -165,7 +213,7 @@ private:
       label_naming_problems(l.name, type, problems);
       for (auto& p : problems)
         if (first_time(std::string(p.check) + '\0' + p.message))
-          add(Severity::warning, p.check, s.line, 1, static_cast<int>(l.name.size()), offset_of(l.name),
+          add(Severity::warning, p.check, L(s.line), 1, static_cast<int>(l.name.size()), offset_of(l.name),
               name + ": " + p.message);
     }
   }
@@ -244,7 +292,7 @@ private:
     if (m.type == CType::summary) wire.push_back(m.name);
     if (std::find(wire.begin(), wire.end(), series_name) == wire.end()) {
       if (first_time("series\0" + series_name))
-        add(Severity::error, "metrics/series-name", s.line, 1, static_cast<int>(s.name.size()), offset_of(s.name),
+        add(Severity::error, "metrics/series-name", L(s.line), 1, static_cast<int>(s.name.size()), offset_of(s.name),
             std::string(s.name) + " is not a series of the " + catalog::to_string(m.type) + " " + m.name,
             "its series: " + util::join(wire, ", "));
       return;
@@ -267,7 +315,7 @@ private:
         std::vector<std::string> known;
         for (const auto& k : m.labels) known.push_back(k.name);
         std::string hint = util::did_you_mean(l.name, known);
-        add(Severity::warning, "metrics/unknown-label", s.line, 1, static_cast<int>(l.name.size()), offset_of(l.name),
+        add(Severity::warning, "metrics/unknown-label", L(s.line), 1, static_cast<int>(l.name.size()), offset_of(l.name),
             m.name + " has no label " + std::string(l.name) +
                 (known.empty() ? " (it has no labels)" : " (labels: " + util::join(known, ", ") + ")"),
             hint.empty() ? "" : "did you mean " + hint + "?");
@@ -277,7 +325,7 @@ private:
           std::find(spec->values.begin(), spec->values.end(), l.value) == spec->values.end() &&
           first_time("value\0" + std::string(l.name) + '\0' + std::string(l.value))) {
         std::size_t at = offset_of(l.value);
-        add(Severity::warning, "metrics/unknown-label-value", s.line, 1,
+        add(Severity::warning, "metrics/unknown-label-value", L(s.line), 1,
             static_cast<int>(at == kNoOffset ? l.name.size() : l.value.size()), at == kNoOffset ? offset_of(l.name) : at,
             "label " + spec->name + " of " + m.name + " never has the value \"" + std::string(l.value) +
                 "\" (values: " + util::join(spec->values, ", ") + ")");
@@ -286,7 +334,7 @@ private:
     for (const auto& spec : m.labels) {
       bool present = std::any_of(s.labels.begin(), s.labels.end(), [&](const auto& l) { return l.name == spec.name; });
       if (!present && first_time("missing\0" + spec.name))
-        add(Severity::warning, "metrics/missing-label", s.line, 1, static_cast<int>(s.name.size()), offset_of(s.name),
+        add(Severity::warning, "metrics/missing-label", L(s.line), 1, static_cast<int>(s.name.size()), offset_of(s.name),
             std::string(s.name) + " has no label " + spec.name + ", which the catalog gives " + m.name);
     }
   }
@@ -304,7 +352,7 @@ private:
     }
     Bucketed& b = fam_.buckets[key];
     if (b.line == 0) {
-      b.line = s.line;
+      b.line = L(s.line);
       b.offset = offset_of(s.name);
     }
     b.bounds.push_back(le);
@@ -348,40 +396,37 @@ private:
     }
   }
 
-  // Columns from absolute offsets, with one scan of the input for the lines findings are on.
+  // Columns from absolute offsets, and the quoted lines, with one scan of the input.
   void fix_columns() {
     std::vector<int> lines;
-    for (std::size_t i = 0; i < diags_.size(); ++i)
-      if (offsets_[i] != kNoOffset && diags_[i].span.line > 0) lines.push_back(diags_[i].span.line);
-    if (lines.empty()) return;
+    for (const auto& d : diags_)
+      if (d.span.line > 0) lines.push_back(d.span.line);
     std::sort(lines.begin(), lines.end());
     lines.erase(std::unique(lines.begin(), lines.end()), lines.end());
-    std::unordered_map<int, std::size_t> starts;
-    int line = 1;
-    std::size_t pos = 0;
-    for (int want : lines) {
-      while (line < want) {
-        const void* nl = std::memchr(text_.data() + pos, '\n', text_.size() - pos);
-        if (!nl) break;
-        pos = static_cast<std::size_t>(static_cast<const char*>(nl) - text_.data()) + 1;
-        ++line;
-      }
-      if (line == want) starts[want] = pos;
+    std::vector<std::size_t> at = line_starts(text_, lines);
+    std::unordered_map<int, std::string_view> text_of;
+    int written = 1;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      if (at[i] == std::string_view::npos) break;
+      const std::size_t end = std::min(text_.find('\n', at[i]), text_.size());
+      text_of[lines[i]] = text_.substr(at[i], end - at[i]);
+      quoted_.append(static_cast<std::size_t>(lines[i] - written), '\n');
+      quoted_.append(text_of[lines[i]]);
+      written = lines[i];
     }
     for (std::size_t i = 0; i < diags_.size(); ++i) {
-      auto it = starts.find(diags_[i].span.line);
-      if (offsets_[i] == kNoOffset || it == starts.end()) continue;
-      const std::size_t start = it->second;
-      const std::size_t end = std::min(text_.find('\n', start), text_.size());
-      if (offsets_[i] >= start && offsets_[i] < end) {
+      auto it = text_of.find(diags_[i].span.line);
+      if (offsets_[i] == kNoOffset || it == text_of.end()) continue;
+      const std::size_t start = static_cast<std::size_t>(it->second.data() - text_.data());
+      if (offsets_[i] >= start && offsets_[i] < start + it->second.size()) {
         diags_[i].span.col = static_cast<int>(offsets_[i] - start) + 1;
         continue;
       }
       // A family's first line may be its # HELP line while the name's offset is on # TYPE: look
       // for the same text on the finding's line.
       std::string_view anchor = text_.substr(offsets_[i], static_cast<std::size_t>(std::max(diags_[i].span.len, 1)));
-      std::size_t at = text_.substr(start, end - start).find(anchor);
-      if (at != std::string_view::npos) diags_[i].span.col = static_cast<int>(at) + 1;
+      std::size_t pos = it->second.find(anchor);
+      if (pos != std::string_view::npos) diags_[i].span.col = static_cast<int>(pos) + 1;
     }
   }
 
@@ -396,17 +441,114 @@ private:
   std::size_t families_ = 0, series_ = 0;
   std::vector<core::Diagnostic> diags_;
   std::vector<std::size_t> offsets_; // parallel to diags_
+  int line_offset_ = 0;
+  std::unordered_map<std::string, int> first_line_; // family -> its first line
+  std::string quoted_;
 };
+
+} // namespace
+
+namespace {
+
+std::size_t count_newlines(const char* p, std::size_t n);
+
+// Where a large text-format input can be cut in two for two parsers: the start of the first
+// # HELP or # TYPE line after the middle that follows a sample line (so that no family is cut).
+std::size_t split_point(std::string_view text) {
+  std::size_t pos = text.size() / 2;
+  while ((pos = text.find("\n# ", pos)) != std::string_view::npos) {
+    std::size_t line = pos + 1;
+    std::string_view rest = text.substr(line);
+    bool meta = rest.substr(0, 7) == "# HELP " || rest.substr(0, 7) == "# TYPE ";
+    std::size_t prev = text.rfind('\n', pos == 0 ? 0 : pos - 1);
+    std::size_t prev_start = prev == std::string_view::npos ? 0 : prev + 1;
+    if (meta && pos > prev_start && text[prev_start] != '#') return line;
+    pos = line;
+  }
+  return std::string_view::npos;
+}
 
 } // namespace
 
 std::vector<core::Diagnostic> check_metrics(std::string_view text, expfmt::Format format, const std::string& file,
                                             const MetricsOptions& options, MetricsSummary* summary) {
-  Checker checker(text, format == expfmt::Format::openmetrics, file, options);
-  expfmt::ParseSummary sum = expfmt::parse(text, format, checker);
-  auto diags = checker.finish(sum);
-  if (summary) *summary = MetricsSummary{checker.families(), checker.series(), sum.errors.size()};
+  const bool om = format == expfmt::Format::openmetrics;
+  // A large scrape is parsed in two halves at once (text format: OpenMetrics needs its # EOF
+  // last); the halves' findings are merged as if one parser had read it all.
+  const std::size_t split = !om && text.size() > options.parallel_above ? split_point(text) : std::string_view::npos;
+  Checker checker(text, om, file, options);
+  expfmt::ParseSummary sum;
+  if (split == std::string_view::npos) {
+    sum = expfmt::parse(text, format, checker);
+    checker.close(sum);
+  } else {
+    const int second_line = 1 + static_cast<int>(count_newlines(text.data(), split));
+    Checker later(text, om, file, options, second_line - 1);
+    expfmt::ParseSummary later_sum;
+    std::thread worker([&] {
+      later_sum = expfmt::parse(text.substr(split), format, later);
+      later.close(later_sum);
+    });
+    sum = expfmt::parse(text.substr(0, split), format, checker);
+    checker.close(sum);
+    worker.join();
+    checker.merge(std::move(later));
+    sum.errors.insert(sum.errors.end(), later_sum.errors.begin(), later_sum.errors.end());
+  }
+  auto diags = checker.finish();
+  if (summary) *summary = MetricsSummary{checker.families(), checker.series(), sum.errors.size(), checker.take_quoted()};
   return diags;
+}
+
+namespace {
+// Newlines in [p, p + n): eight bytes at a time, counted in byte lanes (SWAR), several GB/s.
+std::size_t count_newlines(const char* p, std::size_t n) {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL, low7 = 0x7F7F7F7F7F7F7F7FULL, nl = ones * '\n';
+  std::size_t total = 0, i = 0;
+  while (i + 8 <= n) {
+    std::uint64_t lanes = 0; // one counter per byte lane, flushed before it can overflow
+    for (int k = 0; k < 255 && i + 8 <= n; ++k, i += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      const std::uint64_t t = w ^ nl;                    // 0x00 where the byte is '\n'
+      const std::uint64_t y = ((t & low7) + low7) | t;   // high bit set where it is not
+      lanes += (~y & ~low7) >> 7;
+    }
+    total += (lanes * ones) >> 56;
+  }
+  for (; i < n; ++i) total += p[i] == '\n';
+  return total;
+}
+} // namespace
+
+std::vector<std::size_t> line_starts(std::string_view text, const std::vector<int>& lines) {
+  std::vector<std::size_t> out;
+  out.reserve(lines.size());
+  int line = 1;
+  std::size_t pos = 0;
+  for (int want : lines) {
+    while (pos != std::string_view::npos && line < want) {
+      // Whole blocks before the wanted line: only count their newlines (a vectorised loop).
+      constexpr std::size_t kBlock = 4096;
+      if (text.size() - pos > kBlock) {
+        const int n = static_cast<int>(count_newlines(text.data() + pos, kBlock));
+        if (line + n < want) {
+          line += n;
+          pos += kBlock;
+          continue;
+        }
+      }
+      const void* nl = std::memchr(text.data() + pos, '\n', text.size() - pos);
+      if (!nl) {
+        pos = std::string_view::npos;
+        break;
+      }
+      pos = static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) + 1;
+      ++line;
+    }
+    out.push_back(line == want && pos != std::string_view::npos && pos <= text.size() ? pos : std::string_view::npos);
+  }
+  return out;
 }
 
 expfmt::Format sniff_format(std::string_view text) {

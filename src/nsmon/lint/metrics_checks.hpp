@@ -40,6 +40,8 @@ UnitWord unit_in_name(std::string_view name);
 struct MetricsOptions {
   const catalog::Catalog* catalog = nullptr; ///< nullptr: naming rules only
   bool naming = true;                        ///< promtool's naming rules
+  /// Text-format inputs larger than this are parsed in two halves on two threads.
+  std::size_t parallel_above = 4u << 20;
 };
 
 /// What the exposition held.
@@ -47,12 +49,18 @@ struct MetricsSummary {
   std::size_t families = 0;
   std::size_t series = 0;
   std::size_t parse_errors = 0;
+  /// The input lines the findings point at, at their own line numbers (other lines empty): what
+  /// a core::SourceFile needs to quote them, without indexing a whole 22 MB scrape.
+  std::string quoted_lines;
 };
 
 /// Checks one exposition; findings carry `file` and lines/columns in `text`, sorted. Never throws
 /// for bad input.
 std::vector<core::Diagnostic> check_metrics(std::string_view text, expfmt::Format format, const std::string& file,
                                             const MetricsOptions& options, MetricsSummary* summary = nullptr);
+
+/// Offsets where the 1-based `lines` (sorted, unique) start in `text`; npos past the end.
+std::vector<std::size_t> line_starts(std::string_view text, const std::vector<int>& lines);
 
 /// Picks the format of a file's content: OpenMetrics when its last non-empty line is "# EOF".
 expfmt::Format sniff_format(std::string_view text);

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# nsmon lint-metrics vs promtool check metrics on bench_expfmt's generated scrape (200,000 series,
+# ~22 MB, text format), side by side in the same run: best wall time of 3 runs and peak memory,
+# and the ratios. Both read the exposition from standard input. nsmon runs twice: with
+# promtool's checks only (--no-catalog) and with every check (the catalog's too; every family of
+# the generated scrape is then an unknown metric, so it also renders ~100 findings).
+# Usage: bash bench/bench_lint_metrics.sh [NSMON] [BENCH_EXPFMT]
+#        (default: build/release/nsmon build/release/bench/bench_expfmt; goal: >= 20x promtool)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+nsmon=${1:-build/release/nsmon}
+gen=${2:-build/release/bench/bench_expfmt}
+for b in "$nsmon" "$gen"; do
+  [ -x "$b" ] || { echo "build it first: cmake --preset release && cmake --build build/release -j2 ($b)" >&2; exit 2; }
+done
+command -v promtool >/dev/null || { echo "promtool is not installed (apt-get install prometheus)" >&2; exit 2; }
+work=$(mktemp -d /tmp/nsmon-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+"$gen" --series 200000 --runs 1 --no-promtool --keep "$work/scrape.prom" >/dev/null
+printf 'input: %s bytes, %s lines\n' "$(stat -c %s "$work/scrape.prom")" "$(wc -l <"$work/scrape.prom")"
+
+# measure VAR LABEL CMD...: best of 3 wall times (s) and the peak RSS (KiB) of that run, stdin
+# from the scrape.
+measure() {
+  local var=$1 label=$2 best="" mem=""; shift 2
+  for _ in 1 2 3; do
+    local t0 t1 t m
+    t0=$(date +%s%N)
+    /usr/bin/time -f '%M' -o "$work/time" "$@" <"$work/scrape.prom" >"$work/out" 2>&1 || true
+    t1=$(date +%s%N)
+    t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
+    m=$(tail -n 1 "$work/time")
+    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t mem=$m; fi
+  done
+  printf '%-44s %8.4f s %10d KiB\n' "$label" "$best" "$mem"
+  eval "${var}_t=$best ${var}_m=$mem"
+}
+measure promtool "promtool check metrics" promtool check metrics
+measure naming "nsmon lint-metrics --no-catalog" "$nsmon" lint-metrics - --no-catalog
+measure full "nsmon lint-metrics (catalog + naming)" "$nsmon" lint-metrics -
+awk -v pt="$promtool_t" -v nt="$naming_t" -v ft="$full_t" -v pm="$promtool_m" -v fm="$full_m" 'BEGIN {
+  printf "speed: nsmon is %.0fx faster with promtool'"'"'s checks, %.0fx with every check (goal: 20x)\n", pt/nt, pt/ft
+  printf "memory: promtool %.0f MiB, nsmon %.0f MiB\n", pm/1024, fm/1024
+  exit (pt/ft >= 20 ? 0 : 1) }'

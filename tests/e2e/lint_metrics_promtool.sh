@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# lint-metrics reports exactly promtool check metrics' naming problems (same metric, same words),
+# on stored scrapes and on live ones from real peers: the simulated detector, Debian's
+# prometheus-node-exporter and Prometheus's own /metrics. Each live scrape is also checked in
+# both formats (OpenMetrics where the peer serves it): nsmon's parser finds no syntax error.
+source "$(dirname "$0")/lib.sh"
+command -v promtool >/dev/null || { echo "promtool not installed: skipped"; exit 0; }
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_http() { for _ in $(seq 1 100); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.2; done; return 1; }
+
+# same_as_promtool FILE: the (metric, problem) pairs of both tools are the same set.
+same_as_promtool() {
+  /usr/bin/python3 - "$NSMON" "$1" <<'PY'
+import json, subprocess, sys
+nsmon, path = sys.argv[1], sys.argv[2]
+p = subprocess.run(["promtool", "check", "metrics"], stdin=open(path), capture_output=True, text=True)
+theirs = set()
+for line in (p.stdout + p.stderr).splitlines():
+    if line.startswith("error while linting"):
+        sys.exit(f"promtool cannot parse {path}: {line}")
+    name, _, text = line.partition(" ")
+    if text:
+        theirs.add((name, text))
+out = subprocess.run([nsmon, "lint-metrics", "--no-catalog", "--format", "json", "--input-format", "text", path],
+                     capture_output=True, text=True)
+ours = set()
+for f in json.loads(out.stdout)["findings"]:
+    if f["check"] == "metrics/syntax":
+        sys.exit(f"nsmon cannot parse {path}: {f['line']}:{f['column']}: {f['message']}")
+    name, _, text = f["message"].partition(": ")
+    ours.add((name, text))
+for x in sorted(theirs - ours): print("  only promtool:", x)
+for x in sorted(ours - theirs): print("  only nsmon:", x)
+print(f"{path}: {len(theirs)} promtool problems, nsmon {'the same' if theirs == ours else 'DIFFERENT'}")
+sys.exit(0 if theirs == ours else 1)
+PY
+}
+
+for f in "$SRC"/tests/golden/metrics/{naming,detector_text}/input.txt "$SRC"/tests/data/expfmt/{node_exporter,prometheus,python_client}.txt; do
+  same_as_promtool "$f" || fail "differs from promtool on $f"
+done
+
+# Live peers on loopback ports.
+det_port=$(free_port) node_port=$(free_port) prom_port=$(free_port)
+/usr/bin/python3 "$SRC/examples/detector/detector.py" --port "$det_port" --epochs 1 --images 20 --speed 400 \
+  --linger 60 --quiet >"$TMP/detector.log" 2>&1 &
+pids+=($!)
+prometheus-node-exporter --web.listen-address="127.0.0.1:$node_port" >"$TMP/node.log" 2>&1 &
+pids+=($!)
+printf 'global: {scrape_interval: 1s}\nscrape_configs: []\n' >"$TMP/prometheus.yml"
+prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/data" \
+  --web.listen-address="127.0.0.1:$prom_port" --log.level=warn >"$TMP/prometheus.log" 2>&1 &
+pids+=($!)
+for url in "http://127.0.0.1:$det_port/metrics" "http://127.0.0.1:$node_port/metrics" "http://127.0.0.1:$prom_port/metrics"; do
+  wait_http "$url" || fail "$url never answered"
+done
+sleep 2 # the detector's run is done by then (20 images at speed 400)
+n=0
+for url in "http://127.0.0.1:$det_port/metrics" "http://127.0.0.1:$node_port/metrics" "http://127.0.0.1:$prom_port/metrics"; do
+  n=$((n + 1))
+  curl -fsS "$url" >"$TMP/live$n.txt"
+  same_as_promtool "$TMP/live$n.txt" || fail "differs from promtool on $url"
+  for fmt in text openmetrics; do
+    run lint-metrics "$url" --no-catalog --input-format "$fmt" --format json
+    grep -q '"check": "metrics/syntax"' <<<"$out" && fail "$url ($fmt): syntax findings: $out"
+    grep -q '"series": [1-9]' <<<"$out" || fail "$url ($fmt): no series: $out"
+  done
+done
+# The detector against the catalog, as the server chooses the format (OpenMetrics): no error.
+run lint-metrics "http://127.0.0.1:$det_port/metrics" --fail-on error
+expect_rc 0
+expect_out "(46 families"
+echo "ok: lint-metrics agrees with promtool on $((5 + n)) expositions"
