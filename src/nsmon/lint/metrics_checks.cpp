@@ -64,10 +64,10 @@ std::string bounds_text(const std::vector<double>& b) {
 
 class Checker final : public expfmt::Handler {
 public:
-  /// `text` is the whole input; a checker given only a part of it to parse adds `line_offset` to
-  /// the parser's line numbers (they count from the part's start).
-  Checker(std::string_view text, bool om, const std::string& file, const MetricsOptions& o, int line_offset = 0)
-      : text_(text), om_(om), file_(file), opt_(o), cat_(o.catalog), line_offset_(line_offset) {
+  /// `text` is the whole input, even for a checker that parses only a part of it (offsets are
+  /// taken from the whole).
+  Checker(std::string_view text, bool om, const std::string& file, const MetricsOptions& o)
+      : text_(text), om_(om), file_(file), opt_(o), cat_(o.catalog) {
     if (cat_)
       for (const auto& m : cat_->metrics) names_.push_back(m.name);
   }
@@ -77,7 +77,7 @@ public:
     fam_ = Family{};
     fam_.name = std::string(f.name);
     fam_.type = f.type;
-    fam_.line = f.line + line_offset_;
+    fam_.line = f.line;
     first_line_.try_emplace(fam_.name, fam_.line);
     fam_.offset = offset_of(f.name);
     fam_.has_help = f.has_help;
@@ -96,7 +96,7 @@ public:
   void close(const expfmt::ParseSummary& sum) {
     finish_family();
     for (const auto& e : sum.errors)
-      add(Severity::error, "metrics/syntax", L(e.line), e.column, 0, kNoOffset, e.message);
+      add(Severity::error, "metrics/syntax", e.line, e.column, 0, kNoOffset, e.message);
   }
 
   /// Takes over what a checker of a later part of the same input found. A family in both parts
@@ -132,6 +132,13 @@ public:
     seen_.insert(later.seen_.begin(), later.seen_.end());
     families_ += later.families_;
     series_ += later.series_;
+  }
+
+  /// Moves every line number `n` lines down (for a part that does not start the input).
+  void shift_lines(int n) {
+    for (auto& d : diags_)
+      if (d.span.line > 0) d.span.line += n;
+    for (auto& [name, line] : first_line_) line += n;
   }
 
   /// The findings about the whole input, sorted.
@@ -194,8 +201,6 @@ private:
         std::move(suggestion));
   }
 
-  int L(int line) const { return line + line_offset_; }
-
   // Once per family and key: findings about samples would otherwise repeat for every series.
   bool first_time(const std::string& key) { return fam_.reported.insert(key).second; }
 
@@ -213,7 +218,7 @@ private:
       label_naming_problems(l.name, type, problems);
       for (auto& p : problems)
         if (first_time(std::string(p.check) + '\0' + p.message))
-          add(Severity::warning, p.check, L(s.line), 1, static_cast<int>(l.name.size()), offset_of(l.name),
+          add(Severity::warning, p.check, s.line, 1, static_cast<int>(l.name.size()), offset_of(l.name),
               name + ": " + p.message);
     }
   }
@@ -292,7 +297,7 @@ private:
     if (m.type == CType::summary) wire.push_back(m.name);
     if (std::find(wire.begin(), wire.end(), series_name) == wire.end()) {
       if (first_time("series\0" + series_name))
-        add(Severity::error, "metrics/series-name", L(s.line), 1, static_cast<int>(s.name.size()), offset_of(s.name),
+        add(Severity::error, "metrics/series-name", s.line, 1, static_cast<int>(s.name.size()), offset_of(s.name),
             std::string(s.name) + " is not a series of the " + catalog::to_string(m.type) + " " + m.name,
             "its series: " + util::join(wire, ", "));
       return;
@@ -315,7 +320,7 @@ private:
         std::vector<std::string> known;
         for (const auto& k : m.labels) known.push_back(k.name);
         std::string hint = util::did_you_mean(l.name, known);
-        add(Severity::warning, "metrics/unknown-label", L(s.line), 1, static_cast<int>(l.name.size()), offset_of(l.name),
+        add(Severity::warning, "metrics/unknown-label", s.line, 1, static_cast<int>(l.name.size()), offset_of(l.name),
             m.name + " has no label " + std::string(l.name) +
                 (known.empty() ? " (it has no labels)" : " (labels: " + util::join(known, ", ") + ")"),
             hint.empty() ? "" : "did you mean " + hint + "?");
@@ -325,7 +330,7 @@ private:
           std::find(spec->values.begin(), spec->values.end(), l.value) == spec->values.end() &&
           first_time("value\0" + std::string(l.name) + '\0' + std::string(l.value))) {
         std::size_t at = offset_of(l.value);
-        add(Severity::warning, "metrics/unknown-label-value", L(s.line), 1,
+        add(Severity::warning, "metrics/unknown-label-value", s.line, 1,
             static_cast<int>(at == kNoOffset ? l.name.size() : l.value.size()), at == kNoOffset ? offset_of(l.name) : at,
             "label " + spec->name + " of " + m.name + " never has the value \"" + std::string(l.value) +
                 "\" (values: " + util::join(spec->values, ", ") + ")");
@@ -334,7 +339,7 @@ private:
     for (const auto& spec : m.labels) {
       bool present = std::any_of(s.labels.begin(), s.labels.end(), [&](const auto& l) { return l.name == spec.name; });
       if (!present && first_time("missing\0" + spec.name))
-        add(Severity::warning, "metrics/missing-label", L(s.line), 1, static_cast<int>(s.name.size()), offset_of(s.name),
+        add(Severity::warning, "metrics/missing-label", s.line, 1, static_cast<int>(s.name.size()), offset_of(s.name),
             std::string(s.name) + " has no label " + spec.name + ", which the catalog gives " + m.name);
     }
   }
@@ -352,7 +357,7 @@ private:
     }
     Bucketed& b = fam_.buckets[key];
     if (b.line == 0) {
-      b.line = L(s.line);
+      b.line = s.line;
       b.offset = offset_of(s.name);
     }
     b.bounds.push_back(le);
@@ -396,37 +401,36 @@ private:
     }
   }
 
-  // Columns from absolute offsets, and the quoted lines, with one scan of the input.
+  // Columns from absolute offsets, and the quoted lines. A finding with an offset is on the
+  // offset's line, found by looking back to its newline; only findings without one (the
+  // parser's) need a forward scan.
   void fix_columns() {
-    std::vector<int> lines;
-    for (const auto& d : diags_)
-      if (d.span.line > 0) lines.push_back(d.span.line);
-    std::sort(lines.begin(), lines.end());
-    lines.erase(std::unique(lines.begin(), lines.end()), lines.end());
-    std::vector<std::size_t> at = line_starts(text_, lines);
-    std::unordered_map<int, std::string_view> text_of;
-    int written = 1;
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-      if (at[i] == std::string_view::npos) break;
-      const std::size_t end = std::min(text_.find('\n', at[i]), text_.size());
-      text_of[lines[i]] = text_.substr(at[i], end - at[i]);
-      quoted_.append(static_cast<std::size_t>(lines[i] - written), '\n');
-      quoted_.append(text_of[lines[i]]);
-      written = lines[i];
-    }
+    std::map<int, std::string_view> text_of;
+    std::vector<int> unknown;
     for (std::size_t i = 0; i < diags_.size(); ++i) {
-      auto it = text_of.find(diags_[i].span.line);
-      if (offsets_[i] == kNoOffset || it == text_of.end()) continue;
-      const std::size_t start = static_cast<std::size_t>(it->second.data() - text_.data());
-      if (offsets_[i] >= start && offsets_[i] < start + it->second.size()) {
-        diags_[i].span.col = static_cast<int>(offsets_[i] - start) + 1;
+      const int line = diags_[i].span.line;
+      if (line <= 0) continue;
+      if (offsets_[i] == kNoOffset || offsets_[i] >= text_.size()) {
+        unknown.push_back(line);
         continue;
       }
-      // A family's first line may be its # HELP line while the name's offset is on # TYPE: look
-      // for the same text on the finding's line.
-      std::string_view anchor = text_.substr(offsets_[i], static_cast<std::size_t>(std::max(diags_[i].span.len, 1)));
-      std::size_t pos = it->second.find(anchor);
-      if (pos != std::string_view::npos) diags_[i].span.col = static_cast<int>(pos) + 1;
+      std::size_t start = offsets_[i];
+      while (start > 0 && text_[start - 1] != '\n') --start;
+      diags_[i].span.col = static_cast<int>(offsets_[i] - start) + 1;
+      if (!text_of.count(line)) text_of[line] = text_.substr(start, std::min(text_.find('\n', start), text_.size()) - start);
+    }
+    std::sort(unknown.begin(), unknown.end());
+    unknown.erase(std::unique(unknown.begin(), unknown.end()), unknown.end());
+    std::erase_if(unknown, [&](int l) { return text_of.count(l) > 0; });
+    std::vector<std::size_t> at = line_starts(text_, unknown);
+    for (std::size_t i = 0; i < unknown.size(); ++i)
+      if (at[i] != std::string_view::npos)
+        text_of[unknown[i]] = text_.substr(at[i], std::min(text_.find('\n', at[i]), text_.size()) - at[i]);
+    int written = 1;
+    for (const auto& [line, text] : text_of) {
+      quoted_.append(static_cast<std::size_t>(line - written), '\n');
+      quoted_.append(text);
+      written = line;
     }
   }
 
@@ -441,7 +445,6 @@ private:
   std::size_t families_ = 0, series_ = 0;
   std::vector<core::Diagnostic> diags_;
   std::vector<std::size_t> offsets_; // parallel to diags_
-  int line_offset_ = 0;
   std::unordered_map<std::string, int> first_line_; // family -> its first line
   std::string quoted_;
 };
@@ -482,8 +485,7 @@ std::vector<core::Diagnostic> check_metrics(std::string_view text, expfmt::Forma
     sum = expfmt::parse(text, format, checker);
     checker.close(sum);
   } else {
-    const int second_line = 1 + static_cast<int>(count_newlines(text.data(), split));
-    Checker later(text, om, file, options, second_line - 1);
+    Checker later(text, om, file, options);
     expfmt::ParseSummary later_sum;
     std::thread worker([&] {
       later_sum = expfmt::parse(text.substr(split), format, later);
@@ -492,6 +494,9 @@ std::vector<core::Diagnostic> check_metrics(std::string_view text, expfmt::Forma
     sum = expfmt::parse(text.substr(0, split), format, checker);
     checker.close(sum);
     worker.join();
+    // The later part's lines count from its start: the first part's lines come before them.
+    later.shift_lines(sum.stopped_early ? static_cast<int>(count_newlines(text.data(), split))
+                                        : static_cast<int>(sum.lines));
     checker.merge(std::move(later));
     sum.errors.insert(sum.errors.end(), later_sum.errors.begin(), later_sum.errors.end());
   }
