@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
   add_lint(app);
   add_lint_metrics(app);
   add_planned(app, "gen-dashboards", "Render Grafana dashboards from templates/ into dashboards/", "issue #7");
-  add_planned(app, "watch", "Run the detector and show live training and inference stats", "issue #5");
+  add_watch(app);
   add_catalog(app);
   add_promql(app);
 

@@ -46,5 +46,6 @@ void add_catalog(CLI::App& app);
 void add_lint(CLI::App& app);
 void add_lint_metrics(CLI::App& app);
 void add_promql(CLI::App& app);
+void add_watch(CLI::App& app);
 
 } // namespace nsmon::cli

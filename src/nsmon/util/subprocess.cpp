@@ -8,6 +8,8 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <thread>
+#include <tuple>
+#include <utility>
 #include <unistd.h>
 
 #include "nsmon/core/error.hpp"
@@ -44,8 +46,49 @@ namespace {
 
 } // namespace
 
-Child::Child(const SpawnOptions& opts) : group_(opts.new_process_group) {
-  if (opts.argv.empty()) throw Error("cannot start a process without a command");
+namespace {
+// A close-on-exec pipe; the child gets the write end through dup2, which clears the flag there.
+std::pair<int, int> output_pipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) throw Error(std::string("pipe: ") + std::strerror(errno));
+  return {fds[0], fds[1]};
+}
+void close_fd(int& fd) {
+  if (fd >= 0) ::close(fd);
+  fd = -1;
+}
+} // namespace
+
+Child::Child(const SpawnOptions& spawn) : group_(spawn.new_process_group) {
+  if (spawn.argv.empty()) throw Error("cannot start a process without a command");
+  SpawnOptions opts = spawn;
+  int out_write = -1, err_write = -1;
+  struct Closer {
+    int& a;
+    int& b;
+    ~Closer() {
+      close_fd(a);
+      close_fd(b);
+    }
+  } close_writes{out_write, err_write};
+  try {
+    if (opts.capture_stdout) std::tie(out_pipe_, out_write) = output_pipe();
+    if (opts.capture_stderr) std::tie(err_pipe_, err_write) = output_pipe();
+    if (out_write >= 0) opts.stdout_fd = out_write;
+    if (err_write >= 0) opts.stderr_fd = err_write;
+    start(opts);
+  } catch (...) {
+    close_pipes();
+    throw;
+  }
+}
+
+void Child::close_pipes() {
+  close_fd(out_pipe_);
+  close_fd(err_pipe_);
+}
+
+void Child::start(const SpawnOptions& opts) {
   // Everything the child needs is prepared before fork: no allocation happens in the child.
   std::vector<char*> argv;
   for (const auto& a : opts.argv) argv.push_back(const_cast<char*>(a.c_str()));
@@ -82,6 +125,7 @@ Child::Child(const SpawnOptions& opts) : group_(opts.new_process_group) {
 
 Child::~Child() {
   if (pid_ > 0 && !reaped_) terminate(2000);
+  close_pipes();
 }
 
 bool Child::running() {

@@ -13,6 +13,8 @@ struct SpawnOptions {
   bool new_process_group = true;            ///< the child leads its own group, so the group can be signalled
   bool die_with_parent = false;             ///< Linux: SIGKILL the child if this process dies (test helpers)
   std::vector<std::string> extra_env;       ///< "K=V" entries added to the environment
+  bool capture_stdout = false;              ///< stdout goes to a pipe: read it from Child::stdout_pipe()
+  bool capture_stderr = false;              ///< stderr goes to a pipe: read it from Child::stderr_pipe()
 };
 
 /// A child process started with fork/exec. Signal mask and dispositions are reset before exec.
@@ -37,8 +39,17 @@ public:
   int terminate(int grace_ms = 3000);
   /// The raw wait status once reaped (undefined before).
   int status() const { return status_; }
+  /// Read ends of the captured stdout / stderr (close-on-exec, blocking), or -1. The Child owns
+  /// them and closes them on destruction; reading until EOF sees everything the child wrote.
+  int stdout_pipe() const { return out_pipe_; }
+  int stderr_pipe() const { return err_pipe_; }
+  /// Closes the read ends early (the child then gets SIGPIPE if it writes on).
+  void close_pipes();
 
 private:
+  void start(const SpawnOptions& opts);
+  int out_pipe_ = -1;
+  int err_pipe_ = -1;
   pid_t pid_ = -1;
   bool group_ = false;
   bool reaped_ = false;

@@ -1,0 +1,37 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include "nsmon/watch/session.hpp"
+#include "nsmon/watch/stats.hpp"
+
+// What `nsmon watch` prints, as strings (cli/ writes them): one compact line per interval for
+// logs, one JSON object per interval for tools, the live status block for a terminal, and the
+// summary at the end.
+
+namespace nsmon::watch {
+
+/// One line without escape codes, e.g. "[  12s] epoch 3/4 loss 0.5008 ▼ ... | images 42/120 ...".
+std::string plain_line(const Figures& f, const ScrapeStatus& s);
+
+/// One JSON object (no newline) with every figure; absent figures are null.
+std::string json_line(const Figures& f, const ScrapeStatus& s);
+
+/// The summary as text lines (colour: bold labels).
+std::string summary_text(const RunSummary& r, bool color);
+/// The summary as one JSON object (no newline), "type": "summary".
+std::string summary_json(const RunSummary& r);
+
+struct BlockStyle {
+  std::size_t width = 80;  ///< cells per line
+  std::size_t height = 10; ///< at most this many lines
+  bool color = false;
+  std::string title;       ///< the command (or target) shown in the header
+};
+
+/// The live status block: a header line, then Training / Inference / Latency / Symbolic / System /
+/// Errors lines for what the detector exports, each fitted to the width; lines of lower priority
+/// are dropped to fit the height.
+std::vector<std::string> status_block(const Figures& f, const ScrapeStatus& s, const BlockStyle& style);
+
+} // namespace nsmon::watch

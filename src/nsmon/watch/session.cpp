@@ -1,0 +1,218 @@
+#include "nsmon/watch/session.hpp"
+
+#include <algorithm>
+#include <csignal>
+#include <poll.h>
+
+#include "nsmon/watch/signals.hpp"
+
+namespace nsmon::watch {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+// SIGPIPE is ignored while the session runs: a closed output (`| head`) must not kill nsmon with
+// the command still running; the Sink sees EPIPE instead and the command is stopped properly.
+class IgnoreSigpipe {
+public:
+  IgnoreSigpipe() {
+    struct sigaction sa {};
+    sa.sa_handler = SIG_IGN;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGPIPE, &sa, &old_);
+  }
+  ~IgnoreSigpipe() { sigaction(SIGPIPE, &old_, nullptr); }
+
+private:
+  struct sigaction old_ {};
+};
+
+std::string signal_word(int sig) {
+  switch (sig) {
+  case SIGINT: return "SIGINT";
+  case SIGTERM: return "SIGTERM";
+  case SIGHUP: return "SIGHUP";
+  case SIGKILL: return "SIGKILL";
+  case SIGPIPE: return "a closed output";
+  default: return "signal " + std::to_string(sig);
+  }
+}
+
+class Loop {
+public:
+  Loop(const SessionOptions& o, std::unique_ptr<Source> source, Sink& sink)
+      : o_(o), sink_(sink), model_(o.rate_window), start_(Clock::now()) {
+    status_.target = source->describe();
+    model_.set_planned_images(o.planned_images);
+    if (!o.command.empty()) sup_ = std::make_unique<Supervisor>(SupervisorOptions{o.command, o.grace, o.kill_after});
+    poller_ = std::make_unique<Poller>(std::move(source), o.interval);
+  }
+
+  int run() {
+    poller_->start();
+    while (!step()) {
+    }
+    poller_->stop();
+    return finish();
+  }
+
+private:
+  // One turn of the loop; true when the session is over.
+  bool step() {
+    auto now = Clock::now();
+    auto wake = now + 250ms;
+    if (sup_)
+      if (auto d = sup_->next_deadline()) wake = std::min(wake, *d);
+    if (o_.duration) wake = std::min(wake, deadline());
+    std::vector<pollfd> fds = {{signals_.fd(), POLLIN, 0}, {poller_->fd(), POLLIN, 0}};
+    if (sup_)
+      for (Stream s : {Stream::out, Stream::err})
+        if (sup_->fd(s) >= 0) fds.push_back({sup_->fd(s), POLLIN, 0});
+    auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count();
+    ::poll(fds.data(), fds.size(), static_cast<int>(std::max<long long>(0, timeout) + 1));
+    now = Clock::now();
+    status_.elapsed = seconds(now - start_);
+
+    for (int sig : signals_.take()) {
+      if (sig == SIGWINCH) sink_.resized();
+      else if (sig == SIGCHLD) continue; // looked at below
+      else if (sup_) say(sup_->on_signal(sig, now));
+      else stop_signal_ = sig;
+    }
+    for (auto& r : poller_->take()) scraped(std::move(r));
+    if (sup_) {
+      read_output();
+      say(sup_->tick(now));
+    }
+    if (sink_.broken() && !broken_) {
+      broken_ = true;
+      if (sup_) say(sup_->on_signal(SIGTERM, now));
+      else stop_signal_ = SIGPIPE;
+    }
+    if (now - last_tick_ >= 1s) {
+      sink_.tick(status_);
+      last_tick_ = now;
+    }
+
+    if (sup_) {
+      if (o_.duration && now >= deadline() && !duration_over_) {
+        duration_over_ = true;
+        say("--duration is over: stopping the command");
+        say(sup_->on_signal(SIGTERM, now));
+      }
+      if (sup_->exited()) {
+        drain();
+        sup_->finish();
+        return true;
+      }
+      return false;
+    }
+    if (stop_signal_) return true;
+    if (o_.duration && now >= deadline()) {
+      ended_ = "--duration is over";
+      return true;
+    }
+    if (status_.ever_ok && status_.consecutive_failures >= o_.gone_after) {
+      ended_ = "the endpoint went away";
+      return true;
+    }
+    return false;
+  }
+
+  Clock::time_point deadline() const {
+    return start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*o_.duration));
+  }
+
+  void say(const std::string& msg) {
+    if (!msg.empty()) sink_.notice(msg);
+  }
+
+  void read_output() {
+    auto line = [this](Stream s, std::string_view l) { sink_.child_line(s, l); };
+    sup_->read(Stream::out, line);
+    sup_->read(Stream::err, line);
+  }
+
+  // The command ended: the rest of its output, until EOF, or for at most half a second when
+  // something it left behind keeps the pipes open.
+  void drain() {
+    const auto until = Clock::now() + 500ms;
+    while (sup_->output_open() && Clock::now() < until) {
+      std::vector<pollfd> fds;
+      for (Stream s : {Stream::out, Stream::err})
+        if (sup_->fd(s) >= 0) fds.push_back({sup_->fd(s), POLLIN, 0});
+      ::poll(fds.data(), fds.size(), 50);
+      read_output();
+    }
+  }
+
+  void scraped(ScrapeResult r) {
+    ++status_.scrapes;
+    status_.scrape_seconds = r.seconds;
+    status_.bytes = r.bytes;
+    if (r.ok) {
+      status_.state = ScrapeStatus::State::ok;
+      status_.ever_ok = true;
+      status_.consecutive_failures = 0;
+      status_.series = r.snapshot.series_total;
+      status_.error.clear();
+      model_.add(std::move(r.snapshot));
+    } else {
+      ++status_.failures;
+      ++status_.consecutive_failures;
+      status_.error = r.error;
+      status_.state = r.unreachable && !status_.ever_ok ? ScrapeStatus::State::waiting : ScrapeStatus::State::failed;
+    }
+    sink_.scraped(model_.figures(), status_);
+  }
+
+  int finish() {
+    RunSummary s;
+    s.have_figures = !model_.empty();
+    s.figures = model_.figures();
+    s.status = status_;
+    s.wall_seconds = seconds(Clock::now() - start_);
+    s.command = o_.command;
+    if (sup_) {
+      int code = sup_->exit_code();
+      s.exit_code = code;
+      s.result = code;
+      s.ended = code > 128 ? "killed by " + signal_word(code - 128) : "exited with status " + std::to_string(code);
+      s.never_served = !status_.ever_ok;
+    } else if (stop_signal_) {
+      s.ended = "interrupted by " + signal_word(stop_signal_);
+      s.result = 128 + stop_signal_;
+    } else {
+      s.ended = ended_;
+      s.result = status_.ever_ok ? 0 : 3;
+      if (!status_.ever_ok) s.ended = "never reached " + status_.target;
+    }
+    sink_.finish(s);
+    return s.result;
+  }
+
+  const SessionOptions& o_;
+  Sink& sink_;
+  Model model_;
+  ScrapeStatus status_;
+  Clock::time_point start_, last_tick_ = Clock::now();
+  IgnoreSigpipe ignore_sigpipe_;
+  SignalPipe signals_{{SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGCHLD}};
+  std::unique_ptr<Supervisor> sup_;
+  std::unique_ptr<Poller> poller_;
+  int stop_signal_ = 0;
+  bool broken_ = false, duration_over_ = false;
+  std::string ended_;
+};
+
+} // namespace
+
+int run_session(const SessionOptions& options, std::unique_ptr<Source> source, Sink& sink) {
+  Loop loop(options, std::move(source), sink);
+  return loop.run();
+}
+
+} // namespace nsmon::watch

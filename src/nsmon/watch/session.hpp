@@ -1,0 +1,84 @@
+#pragma once
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nsmon/watch/source.hpp"
+#include "nsmon/watch/stats.hpp"
+#include "nsmon/watch/supervisor.hpp"
+
+// One `nsmon watch` run: the event loop over signals, the command's output and the scrapes.
+// What is shown, and how, is the Sink's business (cli/ implements it for the terminal, plain
+// lines and jsonl); the session decides nothing about output.
+
+namespace nsmon::watch {
+
+/// The state of the scraping, as shown next to the figures.
+struct ScrapeStatus {
+  enum class State { starting, waiting, ok, failed };
+  State state = State::starting;
+  std::string target;        ///< the URL (or Prometheus) being read
+  std::string error;         ///< the last failure
+  int scrapes = 0;           ///< attempts
+  int failures = 0;
+  int consecutive_failures = 0;
+  bool ever_ok = false;
+  std::size_t series = 0;    ///< in the last good scrape
+  std::size_t bytes = 0;
+  double scrape_seconds = 0; ///< duration of the last fetch
+  double elapsed = 0;        ///< wall seconds since the session started
+};
+
+/// What the session ended with; the Sink prints it.
+struct RunSummary {
+  Figures figures;
+  bool have_figures = false;
+  ScrapeStatus status;
+  double wall_seconds = 0;
+  std::vector<std::string> command; ///< empty when attached
+  std::optional<int> exit_code;     ///< the command's (shell style: 128 + signal)
+  std::string ended;                ///< how it ended, in words
+  bool never_served = false;        ///< the command ended before any scrape succeeded
+  int result = 0;                   ///< nsmon's exit status
+};
+
+class Sink {
+public:
+  virtual ~Sink() = default;
+  /// A line the command wrote.
+  virtual void child_line(Stream stream, std::string_view line) = 0;
+  /// Something nsmon did or noticed ("forwarded SIGINT ...").
+  virtual void notice(std::string_view message) = 0;
+  /// After each scrape (good or not).
+  virtual void scraped(const Figures& figures, const ScrapeStatus& status) = 0;
+  /// The terminal changed size.
+  virtual void resized() {}
+  /// Once a second, for clocks on screen.
+  virtual void tick(const ScrapeStatus& status) { (void)status; }
+  /// The end.
+  virtual void finish(const RunSummary& summary) = 0;
+  /// True once the output can no longer be written (a closed pipe): the session then stops the
+  /// command as if it had received SIGTERM.
+  virtual bool broken() const { return false; }
+};
+
+struct SessionOptions {
+  std::vector<std::string> command;           ///< empty: attach to a running detector
+  std::chrono::milliseconds interval{2000};
+  std::chrono::milliseconds grace{10000};
+  std::chrono::milliseconds kill_after{3000};
+  std::optional<double> duration;             ///< stop after this many seconds
+  std::optional<double> planned_images;
+  double rate_window = 10;
+  int gone_after = 3; ///< attached: stop after this many failed scrapes in a row once it had answered
+};
+
+/// Runs the session to its end and returns nsmon's exit status: the command's (128 + signal when
+/// it was killed), or when attached 0 (duration over or the endpoint gone), 3 (never reached),
+/// 128 + signal (interrupted). Throws nsmon::Error when the command cannot be started.
+int run_session(const SessionOptions& options, std::unique_ptr<Source> source, Sink& sink);
+
+} // namespace nsmon::watch

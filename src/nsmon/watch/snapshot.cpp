@@ -1,0 +1,64 @@
+#include "nsmon/watch/snapshot.hpp"
+
+#include <algorithm>
+
+namespace nsmon::watch {
+
+const std::string* Series::label(std::string_view name) const {
+  for (const auto& [k, v] : labels)
+    if (k == name) return &v;
+  return nullptr;
+}
+
+const std::vector<Series>& Snapshot::find(std::string_view name) const {
+  static const std::vector<Series> none;
+  auto it = samples.find(std::string(name));
+  return it == samples.end() ? none : it->second;
+}
+
+namespace {
+
+class Collector final : public expfmt::Handler {
+public:
+  Collector(const std::unordered_set<std::string_view>& wanted, Snapshot& out) : wanted_(wanted), out_(out) {}
+
+  void on_sample(const expfmt::SampleView& s) override {
+    ++out_.series_total;
+    if (!wanted_.count(s.name)) return;
+    Series series;
+    series.value = s.value;
+    for (const auto& l : s.labels) {
+      // Target labels (a federated or relabelled scrape) say where, not what.
+      if (l.name == "job" || l.name == "instance") continue;
+      series.labels.emplace_back(std::string(l.name), std::string(l.value));
+    }
+    std::sort(series.labels.begin(), series.labels.end());
+    out_.samples[std::string(s.name)].push_back(std::move(series));
+  }
+
+private:
+  const std::unordered_set<std::string_view>& wanted_;
+  Snapshot& out_;
+};
+
+} // namespace
+
+ParseOutcome parse_snapshot(std::string_view body, expfmt::Format format,
+                            const std::unordered_set<std::string_view>& wanted, Snapshot& out) {
+  Collector c(wanted, out);
+  expfmt::Options opt;
+  opt.max_errors = 100;
+  // A watcher reads a live scrape: duplicate series are the exporter's problem, not a reason to
+  // spend a hash set on every scrape (lint-metrics reports them).
+  opt.check_duplicates = false;
+  expfmt::ParseSummary sum = expfmt::parse(body, format, c, opt);
+  ParseOutcome o;
+  o.errors = sum.errors.size();
+  if (!sum.errors.empty()) {
+    const auto& e = sum.errors.front();
+    o.first_error = std::to_string(e.line) + ":" + std::to_string(e.column) + ": " + e.message;
+  }
+  return o;
+}
+
+} // namespace nsmon::watch

@@ -1,0 +1,51 @@
+#pragma once
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "nsmon/expfmt/parser.hpp"
+
+// One scrape, reduced to the samples the stats model reads.
+
+namespace nsmon::watch {
+
+using Clock = std::chrono::steady_clock;
+
+/// Label pairs of one series, sorted by name, without __name__, job and instance.
+using Labels = std::vector<std::pair<std::string, std::string>>;
+
+struct Series {
+  Labels labels;
+  double value = 0;
+  /// The value of label `name`, or nullptr.
+  const std::string* label(std::string_view name) const;
+};
+
+/// The samples of one scrape, by sample name ("images_processed_total", "x_bucket", ...).
+struct Snapshot {
+  Clock::time_point at{};  ///< when the scrape finished
+  std::unordered_map<std::string, std::vector<Series>> samples;
+  std::size_t series_total = 0; ///< every sample of the scrape, kept or not
+
+  /// The series of a sample name (empty when absent).
+  const std::vector<Series>& find(std::string_view name) const;
+  bool has(std::string_view name) const { return !find(name).empty(); }
+};
+
+/// What parsing a scrape found, beyond the samples.
+struct ParseOutcome {
+  std::size_t errors = 0;
+  std::string first_error; ///< "line:col: message"
+};
+
+/// Parses an exposition into `out`, keeping only samples whose name is in `wanted`. Lines with
+/// errors are skipped (the rest is kept); never throws for bad input.
+ParseOutcome parse_snapshot(std::string_view body, expfmt::Format format,
+                            const std::unordered_set<std::string_view>& wanted, Snapshot& out);
+
+} // namespace nsmon::watch

@@ -1,0 +1,79 @@
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "nsmon/http/client.hpp"
+#include "nsmon/watch/snapshot.hpp"
+
+// Where the watcher's samples come from: the detector's /metrics, or a Prometheus server that
+// scrapes it. A Poller fetches from a Source on its own thread, every interval.
+
+namespace nsmon::watch {
+
+struct ScrapeResult {
+  bool ok = false;
+  bool unreachable = false; ///< nothing listening yet (connection refused, DNS): "waiting for metrics"
+  std::string error;        ///< why it failed, for the screen ("HTTP 500", "malformed: 2 errors, first ...")
+  Snapshot snapshot;        ///< valid when ok
+  std::size_t bytes = 0;
+  double seconds = 0;       ///< how long the fetch took
+};
+
+class Source {
+public:
+  virtual ~Source() = default;
+  virtual ScrapeResult fetch() = 0;
+  /// The URL, for messages ("waiting for metrics at URL").
+  virtual std::string describe() const = 0;
+};
+
+/// Scrapes an exposition endpoint (OpenMetrics preferred, text accepted, like Prometheus).
+/// A malformed scrape is a failed one: half a scrape would look like counter resets.
+std::unique_ptr<Source> endpoint_source(std::shared_ptr<http::Client> client, std::string url, double timeout_seconds);
+
+/// Reads the same samples from a Prometheus server (/api/v1/query for the watched names);
+/// `selector` adds label matchers, e.g. job="neurosymbolic-app".
+std::unique_ptr<Source> prometheus_source(std::shared_ptr<http::Client> client, std::string base_url,
+                                          std::string selector, double timeout_seconds);
+
+/// Parses a Prometheus /api/v1/query answer (a vector) into a snapshot; false (with `error`)
+/// when it is not a successful vector answer.
+bool snapshot_from_query(std::string_view body, Snapshot& out, std::string& error);
+
+/// Fetches from a Source every interval on a thread of its own; results are taken by the owner,
+/// who is woken through fd() (readable when results wait).
+class Poller {
+public:
+  Poller(std::unique_ptr<Source> source, std::chrono::milliseconds interval);
+  ~Poller(); ///< stops the thread (waits for a fetch under way, bounded by its timeout)
+  Poller(const Poller&) = delete;
+  Poller& operator=(const Poller&) = delete;
+
+  /// Starts fetching (the first fetch at once).
+  void start();
+  /// A descriptor that is readable while results wait; drain it with take().
+  int fd() const { return pipe_[0]; }
+  std::deque<ScrapeResult> take();
+  void stop();
+  const Source& source() const { return *source_; }
+
+private:
+  void run();
+
+  std::unique_ptr<Source> source_;
+  std::chrono::milliseconds interval_;
+  int pipe_[2] = {-1, -1};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<ScrapeResult> results_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+} // namespace nsmon::watch
