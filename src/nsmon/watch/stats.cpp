@@ -206,6 +206,10 @@ void Model::add_training(const Snapshot& s) {
   auto by_epoch = loss_by_epoch(s);
   int epoch = by_epoch.empty() ? static_cast<int>(sum(s, "training_duration_seconds_count").value_or(0))
                                : by_epoch.rbegin()->first;
+  if (!last_) {
+    first_at_ = s.at;
+    first_epoch_ = epoch;
+  }
   if (epoch > last_epoch_) {
     // Epoch ends seen by this watcher give the wall time per epoch (for the ETA).
     if (last_) {
@@ -248,10 +252,14 @@ Figures Model::figures() const {
   if (const auto& lr = s.find("learning_rate"); !lr.empty()) t.learning_rate = lr.front().value;
   t.epoch_seconds = ratio(sum(s, "training_duration_seconds_sum"), sum(s, "training_duration_seconds_count"));
   if (t.epoch && t.epochs_planned && *t.epoch < *t.epochs_planned) {
+    // Wall time per epoch as this watcher saw it: between two epoch ends when it saw two, from
+    // its first scrape to an epoch end otherwise; else the detector's own epoch durations.
     std::optional<double> per_epoch = t.epoch_seconds;
     if (first_epoch_at_ && last_epoch_at_ && last_epoch_ > first_epoch_seen_)
       per_epoch = std::chrono::duration<double>(*last_epoch_at_ - *first_epoch_at_).count() /
                   (last_epoch_ - first_epoch_seen_);
+    else if (last_epoch_at_ && last_epoch_ > first_epoch_)
+      per_epoch = std::chrono::duration<double>(*last_epoch_at_ - first_at_).count() / (last_epoch_ - first_epoch_);
     if (per_epoch) {
       double since = last_epoch_at_ ? std::chrono::duration<double>(s.at - *last_epoch_at_).count() : 0;
       t.eta_seconds = std::max(0.0, (*t.epochs_planned - *t.epoch) * *per_epoch - since);

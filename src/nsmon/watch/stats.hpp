@@ -133,6 +133,8 @@ private:
   int last_epoch_ = 0;
   std::optional<Clock::time_point> first_epoch_at_, last_epoch_at_;
   int first_epoch_seen_ = 0;
+  Clock::time_point first_at_{}; // the first scrape, and the epochs done then
+  int first_epoch_ = 0;
 };
 
 } // namespace nsmon::watch

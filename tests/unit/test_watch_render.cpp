@@ -1,0 +1,186 @@
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "nsmon/watch/format.hpp"
+#include "nsmon/watch/render.hpp"
+#include "nsmon/watch/terminal.hpp"
+
+using namespace nsmon::watch;
+
+namespace {
+
+Figures sample_figures() {
+  Figures f;
+  f.training.epoch = 15;
+  f.training.epochs_planned = 100;
+  f.training.loss = 0.345;
+  f.training.loss_trend = -1;
+  f.training.loss_history = {2.5, 1.2, 0.8, 0.5, 0.345};
+  f.training.best_loss = 0.345;
+  f.training.map = 0.756;
+  f.training.map_trend = 1;
+  f.training.eta_seconds = 2 * 3600 + 35 * 60;
+  f.inference.images = 654;
+  f.inference.planned = 1000;
+  f.inference.images_per_second = 2.3;
+  f.inference.success = 644;
+  f.inference.failed = 10;
+  f.inference.success_rate = 0.985;
+  f.inference.detections = 8456;
+  f.inference.latency.observations = 20;
+  f.inference.latency.p50.value = 0.31;
+  f.inference.latency.p95.value = 10;
+  f.inference.latency.p95.capped = true;
+  f.inference.latency_total.observations = 654;
+  f.system.gpu_utilization_percent = 82;
+  f.errors.total = 3;
+  f.errors.by_type = {{"TimeoutError", 2}, {"PrologError", 1}};
+  return f;
+}
+
+ScrapeStatus ok_status() {
+  ScrapeStatus s;
+  s.state = ScrapeStatus::State::ok;
+  s.ever_ok = true;
+  s.target = "http://127.0.0.1:8000/metrics";
+  s.elapsed = 75;
+  s.series = 183;
+  return s;
+}
+
+} // namespace
+
+TEST_CASE("numbers, durations, latencies, bars", "[watch][render]") {
+  CHECK(fmt::count(8456) == "8,456");
+  CHECK(fmt::count(1234567) == "1,234,567");
+  CHECK(fmt::count(12) == "12");
+  CHECK(fmt::duration(2 * 3600 + 35 * 60) == "2h 35m");
+  CHECK(fmt::duration(253) == "4m 13s");
+  CHECK(fmt::duration(12.4) == "12s");
+  CHECK(fmt::duration(0.85) == "0.85s");
+  CHECK(fmt::latency(0.31) == "310 ms");
+  CHECK(fmt::latency(1.5) == "1.50 s");
+  CHECK(fmt::latency(Quantile{10.0, true}) == ">10 s");
+  CHECK(fmt::latency(Quantile{}) == "-");
+  CHECK(fmt::bytes(13.1e9) == "12.2 GiB");
+  CHECK(fmt::percent(0.985) == "98.5%");
+  CHECK(fmt::bar(0.82, 10) == "████████░░");
+  CHECK(fmt::sparkline({3, 2, 1}, 10) == "█▅▁");
+  CHECK(fmt::arrow(-1) == "▼");
+}
+
+TEST_CASE("display width and fitting ignore colours and count code points", "[watch][render]") {
+  CHECK(fmt::width("\033[1mabc\033[0m ██") == 6);
+  CHECK(fmt::fit("abcdef", 4) == "abc…");
+  CHECK(fmt::width(fmt::fit("██████████", 5)) == 5);
+  std::string coloured = fmt::fit("\033[31mred text here\033[0m", 5);
+  CHECK(fmt::width(coloured) == 5);
+  CHECK(coloured.substr(coloured.size() - 4) == "\033[0m");
+}
+
+TEST_CASE("the command's lines cannot drive the terminal", "[watch][render]") {
+  CHECK(fmt::sanitize("a\033[2Jb\033]0;title\007c", false) == "abc");
+  CHECK(fmt::sanitize("\033[31mred\033[0m", true) == "\033[31mred\033[0m\033[0m");
+  CHECK(fmt::sanitize("\033[31mred\033[0m", false) == "red");
+  CHECK(fmt::sanitize("10%\r50%\r100%", false) == "100%");
+  CHECK(fmt::sanitize("a\tb\x01", false) == "a    b?");
+}
+
+TEST_CASE("the plain line: compact, no escape codes", "[watch][render]") {
+  std::string line = plain_line(sample_figures(), ok_status());
+  CHECK(line.find('\033') == std::string::npos);
+  CHECK(line.find("[   75s] epoch 15/100 loss 0.3450 ▼ mAP 0.7560 ▲") == 0);
+  CHECK(line.find("ETA 2h 35m") != std::string::npos);
+  CHECK(line.find("images 654/1,000 (65%) 2.3/s ok 98.5% det 8,456") != std::string::npos);
+  CHECK(line.find("p95 >10 s") != std::string::npos);
+  CHECK(line.find("errors 3 (PrologError 1, TimeoutError 2)") != std::string::npos);
+  ScrapeStatus waiting;
+  waiting.state = ScrapeStatus::State::waiting;
+  waiting.target = "http://127.0.0.1:8000/metrics";
+  waiting.scrapes = 3;
+  waiting.elapsed = 2;
+  CHECK(plain_line(Figures{}, waiting) == "[  2.0s] waiting for metrics at http://127.0.0.1:8000/metrics (3 attempts)");
+  ScrapeStatus failed = ok_status();
+  failed.state = ScrapeStatus::State::failed;
+  failed.error = "malformed scrape: 1 error";
+  CHECK(plain_line(sample_figures(), failed).find("| scrape failed: malformed scrape: 1 error") != std::string::npos);
+}
+
+TEST_CASE("the jsonl record: fixed keys, nulls for what is absent", "[watch][render]") {
+  auto j = nlohmann::json::parse(json_line(sample_figures(), ok_status()));
+  CHECK(j["type"] == "stats");
+  CHECK(j["training"]["epoch"] == 15);
+  CHECK(j["training"]["loss_trend"] == "improving");
+  CHECK(j["training"]["learning_rate"].is_null());
+  CHECK(j["inference"]["latency"]["p95"] == 10.0);
+  CHECK(j["inference"]["latency"]["p95_capped"] == true);
+  CHECK(j["inference"]["latency"]["p99"].is_null());
+  CHECK(j["errors"]["by_type"]["TimeoutError"] == 2.0);
+  auto empty = nlohmann::json::parse(json_line(Figures{}, ScrapeStatus{}));
+  CHECK(empty["training"]["epoch"].is_null());
+  CHECK(empty["scrape"]["state"] == "starting");
+}
+
+TEST_CASE("the status block fits the width and drops lines to fit the height", "[watch][render]") {
+  BlockStyle st;
+  st.width = 60;
+  st.height = 7;
+  st.title = "detector.py";
+  auto lines = status_block(sample_figures(), ok_status(), st);
+  REQUIRE(lines.size() >= 4);
+  for (const auto& l : lines) CHECK(fmt::width(l) <= 60);
+  CHECK(lines[0].find("nsmon watch") == 0);
+  CHECK(lines[1].find("Training") == 0);
+  st.height = 3;
+  lines = status_block(sample_figures(), ok_status(), st);
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[1].find("Training") == 0);
+  CHECK(lines[2].find("Inference") == 0);
+  st.color = true;
+  st.width = 200;
+  lines = status_block(sample_figures(), ok_status(), st);
+  CHECK(lines[0].find('\033') != std::string::npos);
+}
+
+TEST_CASE("the live screen: a scroll region above the block, given back at the end", "[watch][render]") {
+  LiveScreen screen;
+  std::string begin = screen.begin(TermSize{24, 80}, 7);
+  CHECK(begin.find("\033[1;17r") != std::string::npos); // rows 1..17 scroll, 18..24 hold the block
+  CHECK(begin.find("\033[?25l") != std::string::npos);
+  std::string frame = screen.draw({"a", "b"});
+  CHECK(frame.rfind("\033[?2026h", 0) == 0); // one synchronized update
+  CHECK(frame.find("\033[18;1H\033[2Ka") != std::string::npos);
+  CHECK(frame.find("\033[24;1H\033[2K") != std::string::npos);
+  CHECK(screen.output("line") == "line\r\n");
+  std::string resized = screen.resize(TermSize{10, 40}, 7, {"a"});
+  CHECK(resized.find("\033[1;3r") != std::string::npos);
+  CHECK(screen.block_rows() == 7);
+  screen.resize(TermSize{5, 40}, 7, {"a"});
+  CHECK(screen.block_rows() == 3); // at least two rows stay for the output
+  std::string end = screen.end();
+  CHECK(end.find("\033[r") != std::string::npos);
+  CHECK(end.find("\033[?25h") != std::string::npos);
+  CHECK_FALSE(screen.active());
+  CHECK(screen.end().empty());
+}
+
+TEST_CASE("the summary says how the run ended and what it did", "[watch][render]") {
+  RunSummary r;
+  r.figures = sample_figures();
+  r.have_figures = true;
+  r.status = ok_status();
+  r.command = {"detector.py"};
+  r.exit_code = 0;
+  r.ended = "exited with status 0";
+  r.wall_seconds = 38;
+  std::string text = summary_text(r, false);
+  CHECK(text.find("nsmon watch: detector.py exited with status 0 after 38s") == 0);
+  CHECK(text.find("15/100 epochs") != std::string::npos);
+  CHECK(text.find("654 images (644 ok, 10 failed: 98.5% success)") != std::string::npos);
+  auto j = nlohmann::json::parse(summary_json(r));
+  CHECK(j["type"] == "summary");
+  CHECK(j["exit_code"] == 0);
+  CHECK(j["inference"]["images"] == 654.0);
+  r.never_served = true;
+  CHECK(summary_text(r, false).find("ended before it served any metrics") != std::string::npos);
+}

@@ -1,0 +1,168 @@
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "nsmon/watch/quantile.hpp"
+#include "nsmon/watch/source.hpp"
+#include "nsmon/watch/stats.hpp"
+
+using namespace nsmon::watch;
+using namespace std::chrono_literals;
+
+namespace {
+
+const Clock::time_point t0 = Clock::time_point{} + 1000s;
+
+Snapshot snap(const std::string& text, Clock::duration at) {
+  Snapshot s;
+  ParseOutcome o = parse_snapshot(text, nsmon::expfmt::Format::text, wanted_names(), s);
+  REQUIRE(o.errors == 0);
+  s.at = t0 + at;
+  return s;
+}
+
+std::string images(double ok, double failed) {
+  return "images_processed_total{stage=\"inference\",status=\"success\"} " + std::to_string(ok) +
+         "\nimages_processed_total{stage=\"inference\",status=\"failed\"} " + std::to_string(failed) + "\n";
+}
+
+// inference_time_seconds buckets for one use_sahi value, cumulative counts per bound.
+std::string latency(const std::string& sahi, const std::vector<double>& counts) {
+  const char* bounds[] = {"0.01", "0.05", "0.1", "0.5", "1.0", "2.0", "5.0", "10.0", "+Inf"};
+  std::string out;
+  for (std::size_t i = 0; i < 9; ++i)
+    out += "inference_time_seconds_bucket{le=\"" + std::string(bounds[i]) + "\",model=\"m\",use_sahi=\"" + sahi +
+           "\"} " + std::to_string(counts[i]) + "\n";
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("a scrape keeps the watched samples only, without job and instance", "[watch][stats]") {
+  Snapshot s;
+  parse_snapshot("# TYPE cpu_usage_percent gauge\ncpu_usage_percent{job=\"j\",instance=\"i\"} 42\nother_metric 1\n",
+                 nsmon::expfmt::Format::text, wanted_names(), s);
+  REQUIRE(s.find("cpu_usage_percent").size() == 1);
+  CHECK(s.find("cpu_usage_percent")[0].labels.empty());
+  CHECK_FALSE(s.has("other_metric"));
+  CHECK(s.series_total == 2);
+}
+
+TEST_CASE("a detector exporting nothing we know leaves every figure empty", "[watch][stats]") {
+  Model m;
+  m.add(snap("something_else 1\n", 0s));
+  Figures f = m.figures();
+  CHECK_FALSE(f.training.epoch);
+  CHECK_FALSE(f.training.loss);
+  CHECK_FALSE(f.inference.images);
+  CHECK_FALSE(f.inference.latency_total.p95.value);
+  CHECK_FALSE(f.system.cpu_percent);
+  CHECK_FALSE(f.errors.total);
+}
+
+TEST_CASE("training: epochs from the epoch label, trends, best values, mean epoch time", "[watch][stats]") {
+  Model m;
+  std::string base = "training_epochs_planned{model=\"m\"} 4\n";
+  m.add(snap(base, 0s));
+  m.add(snap(base + "training_loss{epoch=\"1\",model=\"m\"} 2.5\nvalidation_map{iou_threshold=\"0.5\",model=\"m\"} 0.1\n"
+                    "training_duration_seconds_sum{model=\"m\"} 100\ntraining_duration_seconds_count{model=\"m\"} 1\n",
+             2s));
+  m.add(snap(base + "training_loss{epoch=\"1\",model=\"m\"} 2.5\ntraining_loss{epoch=\"2\",model=\"m\"} 1.25\n"
+                    "validation_map{iou_threshold=\"0.5\",model=\"m\"} 0.6\nlearning_rate{model=\"m\"} 0.005\n"
+                    "training_duration_seconds_sum{model=\"m\"} 300\ntraining_duration_seconds_count{model=\"m\"} 2\n",
+             4s));
+  Training t = m.figures().training;
+  REQUIRE(t.epoch);
+  CHECK(*t.epoch == 2);
+  CHECK(*t.epochs_planned == 4);
+  CHECK(*t.loss == 1.25);
+  CHECK(t.loss_trend == -1);
+  CHECK(*t.best_loss == 1.25);
+  CHECK(t.loss_history == std::vector<double>{2.5, 1.25});
+  CHECK(*t.map == 0.6);
+  CHECK(t.map_trend == 1);
+  CHECK(*t.best_map == 0.6);
+  CHECK(*t.learning_rate == 0.005);
+  CHECK(*t.epoch_seconds == 150);
+  // Two epoch ends seen 2 s apart: 2 epochs left take about 4 s (wall clock).
+  REQUIRE(t.eta_seconds);
+  CHECK(*t.eta_seconds == Approx(4));
+}
+
+TEST_CASE("images/s from counter deltas, a restart counted as a reset", "[watch][stats]") {
+  Model m(10);
+  m.add(snap(images(0, 0), 0s));
+  m.add(snap(images(10, 0), 2s));
+  m.add(snap(images(30, 2), 4s));
+  Figures f = m.figures();
+  CHECK(*f.inference.images == 32);
+  CHECK(*f.inference.success_rate == Approx(30.0 / 32));
+  CHECK(*f.inference.images_per_second == Approx(8.0)); // 32 images in 4 s
+  // The detector restarted: its counters start again from 0 (Prometheus's increase() rule).
+  m.add(snap(images(6, 0), 6s));
+  f = m.figures();
+  CHECK(*f.inference.images_per_second == Approx(38.0 / 6));
+  // Points older than the window go.
+  m.add(snap(images(6, 0), 20s));
+  f = m.figures();
+  CHECK(*f.inference.images_per_second == Approx(0.0));
+}
+
+TEST_CASE("latency: windowed quantiles from bucket deltas, lifetime from the totals", "[watch][stats]") {
+  Model m(5);
+  m.add(snap(latency("true", {0, 0, 0, 0, 0, 0, 0, 0, 0}) + latency("false", {0, 0, 0, 0, 0, 0, 0, 0, 0}), 0s));
+  m.add(snap(latency("true", {0, 0, 2, 8, 9, 10, 10, 10, 10}) + latency("false", {0, 1, 4, 5, 5, 5, 5, 5, 5}), 2s));
+  m.add(snap(latency("true", {0, 0, 2, 8, 9, 10, 10, 10, 12}) + latency("false", {0, 1, 4, 5, 5, 5, 5, 5, 5}), 4s));
+  Figures f = m.figures();
+  // Lifetime: sum by (le) of the cumulative counts.
+  std::vector<Bucket> total = {{0.01, 0}, {0.05, 1}, {0.1, 6}, {0.5, 13}, {1, 14}, {2, 15}, {5, 15}, {10, 15}, {INFINITY, 17}};
+  CHECK(*f.inference.latency_total.p50.value == bucket_quantile(0.5, total));
+  CHECK(*f.inference.latency_total.p95.value == 10);
+  CHECK(f.inference.latency_total.p95.capped);
+  CHECK(f.inference.latency_total.observations == 17);
+  // Window (5 s back from 4 s: everything since the first scrape).
+  CHECK(f.inference.latency.observations == 17);
+  // Only the two slow observations in the last window.
+  m.add(snap(latency("true", {0, 0, 2, 8, 9, 10, 10, 10, 12}) + latency("false", {0, 1, 4, 5, 5, 5, 5, 5, 5}), 10s));
+  f = m.figures();
+  CHECK(f.inference.latency.observations == 0);
+  CHECK_FALSE(f.inference.latency.p95.value); // NaN, as Prometheus would answer
+  CHECK(f.inference.latency_total.observations == 17);
+}
+
+TEST_CASE("system, symbolic stage and errors", "[watch][stats]") {
+  Model m;
+  m.add(snap("cpu_usage_percent 51.5\nmemory_usage_bytes 4e9\nmemory_available_bytes 12e9\n"
+             "gpu_utilization_percent{device_id=\"0\"} 80\ngpu_utilization_percent{device_id=\"1\"} 90\n"
+             "gpu_memory_allocated_bytes{device_id=\"0\"} 3e9\ngpu_memory_reserved_bytes{device_id=\"0\"} 4e9\n"
+             "nms_filtering_seconds_sum 0.5\nnms_filtering_seconds_count 100\n"
+             "errors_total{error_type=\"TimeoutError\",stage=\"inference\"} 2\n"
+             "errors_total{error_type=\"ValueError\",stage=\"preprocess\"} 0\n"
+             "app_info_info{app_name=\"a\",model=\"yolo\",python_version=\"3\",version=\"1\"} 1\n",
+             0s));
+  Figures f = m.figures();
+  CHECK(*f.system.cpu_percent == 51.5);
+  CHECK(*f.system.gpu_utilization_percent == 85);
+  CHECK(*f.nms.mean_seconds == Approx(0.005));
+  CHECK(*f.errors.total == 2);
+  CHECK(f.errors.by_type == std::map<std::string, double>{{"TimeoutError", 2}});
+  CHECK(*f.model == "yolo");
+  CHECK_FALSE(f.prolog.mean_seconds);
+}
+
+TEST_CASE("Prometheus query answers become snapshots", "[watch][stats]") {
+  Snapshot s;
+  std::string error;
+  REQUIRE(snapshot_from_query(R"({"status":"success","data":{"resultType":"vector","result":[
+    {"metric":{"__name__":"cpu_usage_percent","job":"j","instance":"i"},"value":[1.5,"42.5"]},
+    {"metric":{"__name__":"images_processed_total","status":"success","stage":"inference"},"value":[1.5,"+Inf"]},
+    {"metric":{"__name__":"broken"},"value":[1.5]}]}})",
+                              s, error));
+  CHECK(s.find("cpu_usage_percent")[0].value == 42.5);
+  CHECK(s.find("cpu_usage_percent")[0].labels.empty());
+  CHECK(std::isinf(s.find("images_processed_total")[0].value));
+  CHECK(*s.find("images_processed_total")[0].label("status") == "success");
+  CHECK_FALSE(snapshot_from_query("not json", s, error));
+  CHECK_FALSE(snapshot_from_query(R"({"status":"error","error":"bad query"})", s, error));
+  CHECK(error == "Prometheus: bad query");
+  CHECK_FALSE(snapshot_from_query(R"({"status":"success","data":{"resultType":"matrix","result":[]}})", s, error));
+}

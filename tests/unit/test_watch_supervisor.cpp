@@ -1,0 +1,192 @@
+// The supervisor and the session loop with real children and real signals (ninja's
+// subprocess_test.cc style); the metrics side is a fake Source.
+#include <catch2/catch.hpp>
+#include <cerrno>
+#include <csignal>
+#include <thread>
+
+#include "nsmon/core/error.hpp"
+#include "nsmon/watch/session.hpp"
+#include "nsmon/watch/supervisor.hpp"
+
+using namespace nsmon::watch;
+using namespace std::chrono_literals;
+
+namespace {
+
+bool gone(pid_t pid) { return ::kill(pid, 0) != 0 && errno == ESRCH; }
+
+struct Lines {
+  std::vector<std::string> out, err;
+};
+
+// Reads the supervisor's output until the command ended and its pipes are at EOF.
+Lines run_to_end(Supervisor& sup, std::chrono::milliseconds limit = 10s) {
+  Lines l;
+  auto line = [&](Stream s, std::string_view text) { (s == Stream::out ? l.out : l.err).emplace_back(text); };
+  auto deadline = Clock::now() + limit;
+  while ((sup.output_open() || !sup.exited()) && Clock::now() < deadline) {
+    sup.read(Stream::out, line);
+    sup.read(Stream::err, line);
+    sup.tick(Clock::now());
+    std::this_thread::sleep_for(10ms);
+  }
+  return l;
+}
+
+SupervisorOptions sh(const std::string& script, std::chrono::milliseconds grace = 10s,
+                     std::chrono::milliseconds kill_after = 3s) {
+  return SupervisorOptions{{"/bin/sh", "-c", script}, grace, kill_after};
+}
+
+class FakeSource final : public Source {
+public:
+  explicit FakeSource(bool up) : up_(up) {}
+  ScrapeResult fetch() override {
+    ScrapeResult r;
+    if (!up_) {
+      r.unreachable = true;
+      r.error = "connection refused";
+      return r;
+    }
+    r.ok = true;
+    parse_snapshot("cpu_usage_percent 12\n", nsmon::expfmt::Format::text, {"cpu_usage_percent"}, r.snapshot);
+    r.snapshot.at = Clock::now();
+    return r;
+  }
+  std::string describe() const override { return "fake://metrics"; }
+
+private:
+  bool up_;
+};
+
+class RecordingSink final : public Sink {
+public:
+  void child_line(Stream s, std::string_view line) override { lines.push_back((s == Stream::err ? "E:" : "O:") + std::string(line)); }
+  void notice(std::string_view m) override { notices.emplace_back(m); }
+  void scraped(const Figures& f, const ScrapeStatus& s) override {
+    ++scrapes;
+    last = f;
+    status = s;
+  }
+  void finish(const RunSummary& r) override { summary = r; }
+  std::vector<std::string> lines, notices;
+  int scrapes = 0;
+  Figures last;
+  ScrapeStatus status;
+  RunSummary summary;
+};
+
+} // namespace
+
+TEST_CASE("stdout and stderr arrive line by line, the last partial line too", "[watch][supervisor]") {
+  Supervisor sup(sh("printf 'one\\ntwo\\r\\n'; printf 'oops\\n' >&2; printf 'no newline'"));
+  Lines l = run_to_end(sup);
+  CHECK(l.out == std::vector<std::string>{"one", "two", "no newline"});
+  CHECK(l.err == std::vector<std::string>{"oops"});
+  CHECK(sup.exit_code() == 0);
+}
+
+TEST_CASE("a very long line comes in 64 KiB pieces", "[watch][supervisor]") {
+  Supervisor sup(sh("head -c 200000 /dev/zero | tr '\\0' x; echo"));
+  Lines l = run_to_end(sup);
+  std::size_t total = 0;
+  for (const auto& s : l.out) {
+    CHECK(s.size() <= 64 * 1024);
+    total += s.size();
+  }
+  CHECK(total == 200000);
+}
+
+TEST_CASE("a forwarded SIGINT reaches the command, whose status is passed on", "[watch][supervisor]") {
+  Supervisor sup(sh("trap 'echo got INT; exit 5' INT; echo ready; while :; do sleep 0.05; done"));
+  std::vector<std::string> out;
+  auto line = [&](Stream, std::string_view t) { out.emplace_back(t); };
+  for (int i = 0; i < 200 && out.empty(); ++i) {
+    sup.read(Stream::out, line);
+    std::this_thread::sleep_for(10ms);
+  }
+  REQUIRE(out == std::vector<std::string>{"ready"});
+  CHECK(sup.on_signal(SIGINT, Clock::now()).find("forwarded SIGINT") == 0);
+  Lines l = run_to_end(sup);
+  CHECK(l.out == std::vector<std::string>{"got INT"});
+  CHECK(sup.exit_code() == 5);
+}
+
+TEST_CASE("a command ignoring signals is terminated after the grace period, then killed", "[watch][supervisor]") {
+  auto start = Clock::now();
+  Supervisor sup(sh("trap '' INT TERM; echo ready; while :; do sleep 0.05; done", 300ms, 300ms));
+  std::this_thread::sleep_for(200ms);
+  sup.on_signal(SIGINT, Clock::now());
+  run_to_end(sup);
+  CHECK(sup.exit_code() == 128 + SIGKILL);
+  CHECK(Clock::now() - start < 5s);
+  CHECK(Clock::now() - start >= 600ms);
+}
+
+TEST_CASE("a second Ctrl-C escalates at once", "[watch][supervisor]") {
+  Supervisor sup(sh("trap '' INT; while :; do sleep 0.05; done", 60s, 60s));
+  std::this_thread::sleep_for(100ms);
+  sup.on_signal(SIGINT, Clock::now());
+  CHECK(sup.on_signal(SIGINT, Clock::now()).find("sent SIGTERM") == 0);
+  run_to_end(sup);
+  CHECK(sup.exit_code() == 128 + SIGTERM);
+}
+
+TEST_CASE("what the command leaves behind is killed with its group", "[watch][supervisor]") {
+  Supervisor sup(sh("sleep 60 >/dev/null 2>&1 & echo $!"));
+  Lines l = run_to_end(sup, 3s);
+  REQUIRE(l.out.size() == 1);
+  pid_t background = std::stoi(l.out[0]);
+  CHECK_FALSE(gone(background));
+  sup.finish();
+  for (int i = 0; i < 100 && !gone(background); ++i) std::this_thread::sleep_for(20ms);
+  CHECK(gone(background));
+}
+
+TEST_CASE("a command that cannot be run is an error", "[watch][supervisor]") {
+  CHECK_THROWS_AS(Supervisor(SupervisorOptions{{"/nonexistent/nsmon-no-such-command"}}), nsmon::Error);
+}
+
+TEST_CASE("session: the command's status, its output, and a clear word when it served nothing", "[watch][session]") {
+  RecordingSink sink;
+  SessionOptions o;
+  o.command = {"/bin/sh", "-c", "echo hello; echo warn >&2; sleep 0.3; exit 3"};
+  o.interval = 100ms;
+  int rc = run_session(o, std::make_unique<FakeSource>(false), sink);
+  CHECK(rc == 3);
+  CHECK(sink.lines == std::vector<std::string>{"O:hello", "E:warn"});
+  CHECK(sink.summary.exit_code == 3);
+  CHECK(sink.summary.never_served);
+  CHECK(sink.status.state == ScrapeStatus::State::waiting);
+  CHECK(sink.scrapes >= 1);
+}
+
+TEST_CASE("session: Ctrl-C to nsmon reaches the command", "[watch][session]") {
+  RecordingSink sink;
+  SessionOptions o;
+  o.command = {"/bin/sh", "-c", "trap 'echo interrupted; exit 130' INT; while :; do sleep 0.05; done"};
+  o.interval = 100ms;
+  std::thread ctrl_c([] {
+    std::this_thread::sleep_for(500ms);
+    ::kill(::getpid(), SIGINT); // the session's handler takes it; the test process lives on
+  });
+  int rc = run_session(o, std::make_unique<FakeSource>(true), sink);
+  ctrl_c.join();
+  CHECK(rc == 130);
+  CHECK(sink.lines == std::vector<std::string>{"O:interrupted"});
+  REQUIRE_FALSE(sink.notices.empty());
+  CHECK(sink.notices[0].find("forwarded SIGINT") == 0);
+  CHECK(*sink.last.system.cpu_percent == 12);
+  CHECK_FALSE(sink.summary.never_served);
+}
+
+TEST_CASE("session attached: --duration ends it, 3 when the endpoint never answered", "[watch][session]") {
+  SessionOptions o;
+  o.interval = 50ms;
+  o.duration = 0.3;
+  RecordingSink up, down;
+  CHECK(run_session(o, std::make_unique<FakeSource>(true), up) == 0);
+  CHECK(up.summary.ended == "--duration is over");
+  CHECK(run_session(o, std::make_unique<FakeSource>(false), down) == 3);
+}
