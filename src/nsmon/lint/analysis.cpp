@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <memory>
+#include <thread>
 
 #include "nsmon/lint/infer.hpp"
 #include "nsmon/rules/template.hpp"
 #include "nsmon/util/duration.hpp"
+#include "nsmon/util/parallel.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::lint {
@@ -530,17 +533,22 @@ void Analysis::run() {
   std::vector<ParsedRule> parsed;
   for (const auto& f : input_.rule_files)
     for (const auto& g : f.groups)
-      for (const auto& r : g.rules) {
-        if (util::trim(r.expr.value).empty()) continue;
-        ParsedRule pr{&f, &g, &r, std::make_unique<ParseResult>(parse(r.expr.value, options_.parse))};
-        for (const auto& e : pr.parsed->errors()) {
-          core::Diagnostic d{Severity::error, expr_span(r, e.range), "promql/syntax", e.message, {}};
-          d.rule = r.name.value;
-          d.group = g.name.value;
-          out_.push_back(std::move(d));
-        }
-        if (pr.parsed->ok()) parsed.push_back(std::move(pr));
-      }
+      for (const auto& r : g.rules)
+        if (!util::trim(r.expr.value).empty()) parsed.push_back(ParsedRule{&f, &g, &r, nullptr});
+  // Parsing is the costliest step and every expression stands alone: spread it over the cores.
+  util::parallel_chunks(parsed.size(), 256, [&](std::size_t b, std::size_t e, unsigned) {
+    for (std::size_t i = b; i < e; ++i)
+      parsed[i].parsed = std::make_unique<ParseResult>(parse(parsed[i].rule->expr.value, options_.parse));
+  });
+  for (const auto& pr : parsed)
+    for (const auto& e : pr.parsed->errors()) {
+      core::Diagnostic d{Severity::error, expr_span(*pr.rule, e.range), "promql/syntax", e.message, {}};
+      d.rule = pr.rule->name.value;
+      d.group = pr.group->name.value;
+      out_.push_back(std::move(d));
+    }
+  parsed.erase(std::remove_if(parsed.begin(), parsed.end(), [](const ParsedRule& p) { return !p.parsed->ok(); }),
+               parsed.end());
 
   // Recording rules define metrics; two passes so that order in the files does not matter.
   std::map<std::string, RecordedMetric> recorded;
@@ -558,10 +566,16 @@ void Analysis::run() {
 
   std::vector<std::string> names = options_.catalog->all_series_names();
   for (const auto& [n, rm] : recorded) names.push_back(n);
-  for (const auto& pr : parsed) {
-    Inference inf(*options_.catalog, cfg, recorded);
-    RuleChecks(pr, options_, inf, cfg, recorded, names, out_).run();
-  }
+  // The rules are independent now that recording rules are known: check them in parallel, each
+  // worker into its own list, merged in order.
+  std::vector<std::vector<core::Diagnostic>> found(8); // parallel_chunks uses at most 8 workers
+  util::parallel_chunks(parsed.size(), 256, [&](std::size_t b, std::size_t e, unsigned w) {
+    for (std::size_t i = b; i < e; ++i) {
+      Inference inf(*options_.catalog, cfg, recorded);
+      RuleChecks(parsed[i], options_, inf, cfg, recorded, names, found[w]).run();
+    }
+  });
+  for (auto& f : found) std::move(f.begin(), f.end(), std::back_inserter(out_));
   policy(parsed);
   config(cfg);
 

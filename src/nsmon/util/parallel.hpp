@@ -1,0 +1,24 @@
+#pragma once
+#include <algorithm>
+#include <cstddef>
+#include <thread>
+#include <vector>
+
+namespace nsmon::util {
+
+/// Runs fn(begin, end, worker) over [0, n) split into contiguous chunks, one per worker thread
+/// (the calling thread is worker 0). Small inputs run on the calling thread alone.
+template <class Fn> void parallel_chunks(std::size_t n, std::size_t min_per_worker, Fn&& fn) {
+  unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+  auto workers = static_cast<unsigned>(std::min<std::size_t>(std::min(hw, 8u), std::max<std::size_t>(1, n / std::max<std::size_t>(min_per_worker, 1))));
+  std::size_t chunk = (n + workers - 1) / std::max(workers, 1u);
+  std::vector<std::thread> threads;
+  for (unsigned w = 1; w < workers; ++w) {
+    std::size_t b = std::min(n, w * chunk), e = std::min(n, b + chunk);
+    threads.emplace_back([&fn, b, e, w] { fn(b, e, w); });
+  }
+  fn(0, std::min(n, chunk), 0u);
+  for (auto& t : threads) t.join();
+}
+
+} // namespace nsmon::util
