@@ -243,7 +243,12 @@ std::vector<std::string> status_block(const Figures& f, const ScrapeStatus& s, c
 std::string summary_text(const RunSummary& r, bool color) {
   const Painter p{color};
   const Figures& f = r.figures;
-  std::string who = r.command.empty() ? r.status.target : r.command.front();
+  std::string who = r.status.target;
+  if (!r.command.empty()) {
+    who.clear();
+    for (const auto& a : r.command) who += (who.empty() ? "" : " ") + a;
+    who = fmt::fit(who, 60);
+  }
   std::string out = p("nsmon watch", "1;36") + ": " + who + " " + r.ended + " after " + fmt::duration(r.wall_seconds) + "\n";
   if (r.never_served)
     out += "  " + p("the command ended before it served any metrics at " + r.status.target, "31") +

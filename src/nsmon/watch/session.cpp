@@ -180,7 +180,8 @@ private:
       int code = sup_->exit_code();
       s.exit_code = code;
       s.result = code;
-      s.ended = code > 128 ? "killed by " + signal_word(code - 128) : "exited with status " + std::to_string(code);
+      int sig = sup_->killed_by();
+      s.ended = sig ? "killed by " + signal_word(sig) : "exited with status " + std::to_string(code);
       s.never_served = !status_.ever_ok;
     } else if (stop_signal_) {
       s.ended = "interrupted by " + signal_word(stop_signal_);

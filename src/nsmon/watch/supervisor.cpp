@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace nsmon::watch {
@@ -126,6 +127,8 @@ std::optional<Clock::time_point> Supervisor::next_deadline() const {
 bool Supervisor::exited() { return !child_->running(); }
 
 int Supervisor::exit_code() const { return util::exit_code(child_->status()); }
+
+int Supervisor::killed_by() const { return WIFSIGNALED(child_->status()) ? WTERMSIG(child_->status()) : 0; }
 
 void Supervisor::finish() {
   child_->terminate(0); // already reaped: SIGKILLs what is left of the group

@@ -52,6 +52,8 @@ public:
   bool exited();
   /// Shell-style status once exited: the exit code, or 128 + signal.
   int exit_code() const;
+  /// The signal that killed the command, or 0 when it exited by itself.
+  int killed_by() const;
   /// After the command ended: SIGKILL to what is left of its group (background children), and
   /// the pipes closed.
   void finish();

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# nsmon watch exits with the command's status: a simulated crash (exit 3, or SIGKILL: 137), a
+# command that dies before it ever served metrics (said clearly), a command that cannot be run
+# (127); attached to a running detector: 0 at the end, 3 when nothing ever answered; usage: 2.
+source "$(dirname "$0")/lib.sh"
+leftovers() { pgrep -f -- "$TMP/" || true; }
+cleanup() {
+  for p in $(leftovers); do kill -KILL "$p" 2>/dev/null || true; done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+detector() { echo /usr/bin/python3 "$SRC/examples/detector/detector.py" --port "$1" --truth "$TMP/truth.json"; }
+watch_detector() { # watch_detector FORMAT DETECTOR-OPTIONS...
+  local fmt=$1 port
+  shift
+  port=$(free_port)
+  run watch --format "$fmt" --interval 0.2 --metrics-url "http://127.0.0.1:$port/metrics" -- $(detector "$port") "$@"
+}
+
+watch_detector jsonl --epochs 3 --images 30 --speed 300 --crash-at image:11
+expect_rc 3
+expect_err "[detector.py] simulated crash at image:11"
+last=$(grep '"type":"summary"' <<<"$out")
+/usr/bin/python3 - "$last" "$TMP/truth.json" <<'PY'
+import json, sys
+s, truth = json.loads(sys.argv[1]), json.load(open(sys.argv[2]))
+assert s["exit_code"] == 3 and s["result"] == 3 and s["ended"] == "exited with status 3", s
+assert truth["exit_reason"] == "crash" and truth["images"]["processed"] == 10, truth["images"]
+assert s["training"]["epochs"] == 3, s["training"]
+# The last scrape before the crash may be a little behind the truth, never ahead of it.
+assert 0 <= s["inference"]["images"] <= 10, s["inference"]
+PY
+
+watch_detector plain --epochs 3 --speed 300 --crash-at epoch:2 --crash-mode signal
+expect_rc 137
+expect_out "killed by SIGKILL"
+
+# Dead before it ever served metrics.
+port=$(free_port)
+run watch --format plain --interval 0.2 --metrics-url "http://127.0.0.1:$port/metrics" -- /bin/sh -c 'echo starting; sleep 0.5; echo "cannot load model" >&2; exit 4'
+expect_rc 4
+expect_out "[sh] starting"
+expect_err "[sh] cannot load model"
+expect_out "waiting for metrics at http://127.0.0.1:$port/metrics"
+expect_out "the command ended before it served any metrics at http://127.0.0.1:$port/metrics"
+watch_detector plain --startup-delay 1 --epochs 0 --images 0
+expect_rc 0
+
+run watch -- "$TMP/no-such-command"
+expect_rc 127
+expect_err "nsmon: error: cannot run $TMP/no-such-command"
+
+# Attached to a detector that runs on its own.
+port=$(free_port)
+/usr/bin/python3 "$SRC/examples/detector/detector.py" --port "$port" --epochs 2 --images 10 --speed 300 \
+  --linger 30 --quiet --truth "$TMP/attached.json" >/dev/null 2>&1 &
+det=$!
+for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$port/metrics" 2>/dev/null && break; sleep 0.1; done
+sleep 2
+run watch --format jsonl --interval 0.2 --duration 1 --metrics-url "http://127.0.0.1:$port/metrics"
+expect_rc 0
+grep -q '"ended":"--duration is over"' <<<"$out" || fail "attach: $out"
+grep -q '"images":10.0' <<<"$out" || fail "attach: no images: $out"
+kill -TERM "$det"
+wait "$det" || true
+port=$(free_port)
+run watch --format plain --interval 0.2 --duration 0.6 --metrics-url "http://127.0.0.1:$port/metrics"
+expect_rc 3
+expect_out "never reached http://127.0.0.1:$port/metrics"
+
+run watch --interval 0 -- true
+expect_rc 2
+run watch --format live -- true
+expect_rc 2
+expect_err "--format live needs a terminal"
+run watch --format yaml -- true
+expect_rc 2
+run watch --help
+expect_rc 0
+expect_out "Exit codes:"
+[ -z "$(leftovers)" ] || fail "processes left behind"
+echo ok
