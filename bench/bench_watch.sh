@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The cost of `nsmon watch` itself while it scrapes a 10,000-series endpoint every second (the
+# detector's own series plus bench_expfmt's generated ones, ~1.1 MB per scrape), side by side in
+# the same run with the peer that does the same job, Prometheus scraping the same endpoint every
+# second. Prints CPU (% of one core) and peak memory of each, and checks nsmon's goals:
+# under 2% of a core and under 30 MB.
+# Usage: bash bench/bench_watch.sh [NSMON] [BENCH_EXPFMT] [SECONDS]
+#        (default: build/release/nsmon build/release/bench/bench_expfmt 60)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+nsmon=${1:-build/release/nsmon}
+gen=${2:-build/release/bench/bench_expfmt}
+seconds=${3:-60}
+for b in "$nsmon" "$gen"; do
+  [ -x "$b" ] || { echo "build it first: cmake --preset release && cmake --build build/release -j2 ($b)" >&2; exit 2; }
+done
+work=$(mktemp -d /tmp/nsmon-bench-watch.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# The endpoint: a static file served over HTTP on a loopback port.
+mkdir -p "$work/www"
+"$gen" --series 9757 --runs 1 --no-promtool --keep "$work/generated.prom" >/dev/null
+cat tests/golden/metrics/detector_text/input.txt "$work/generated.prom" >"$work/www/metrics"
+series=$(grep -vc '^#' "$work/www/metrics")
+port=$(free_port)
+(cd "$work/www" && exec /usr/bin/python3 -m http.server "$port" --bind 127.0.0.1) >/dev/null 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$port/metrics" 2>/dev/null && break; sleep 0.1; done
+printf 'endpoint: %s series, %s bytes, scraped every second for %s s\n' "$series" "$(stat -c %s "$work/www/metrics")" "$seconds"
+
+# The peer: Prometheus scraping the same endpoint every second, for the same time.
+prom_port=$(free_port)
+cat >"$work/prometheus.yml" <<YML
+global: {scrape_interval: 1s, scrape_timeout: 1s}
+scrape_configs: [{job_name: bench, static_configs: [{targets: ['127.0.0.1:$port']}]}]
+YML
+prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/data" \
+  --web.listen-address="127.0.0.1:$prom_port" --log.level=warn >"$work/prometheus.log" 2>&1 &
+prom=$!
+pids+=($prom)
+
+# cpu_seconds PID: user + system time so far (clock ticks of /proc/PID/stat).
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat"; }
+# nsmon: attached, jsonl to /dev/null (every figure computed each second), for $seconds.
+/usr/bin/time -f '%U %S %M' -o "$work/nsmon.time" "$nsmon" watch --metrics-url "http://127.0.0.1:$port/metrics" \
+  --interval 1 --duration "$seconds" --format jsonl >"$work/nsmon.jsonl" 2>"$work/nsmon.err" &
+pids+=($!)
+nsmon_pid=$!
+sleep 5 # Prometheus's start-up (WAL, TSDB) is not its steady state: measure from here
+p0=$(cpu_seconds "$prom")
+sleep $((seconds - 5))
+p1=$(cpu_seconds "$prom")
+prom_rss=$(awk '/VmHWM/ { print $2 }' "/proc/$prom/status")
+wait "$nsmon_pid" || true
+read -r u s m <"$work/nsmon.time"
+scrapes=$(grep -c '"state":"ok"' "$work/nsmon.jsonl" || true)
+awk -v u="$u" -v s="$s" -v m="$m" -v t="$seconds" -v p0="$p0" -v p1="$p1" -v prss="$prom_rss" -v n="$scrapes" 'BEGIN {
+  ncpu = (u + s) / t * 100; pcpu = (p1 - p0) / (t - 5) * 100
+  printf "nsmon watch:  %5.2f%% of a core  %6.1f MB peak RSS  (%d good scrapes)\n", ncpu, m / 1024, n
+  printf "prometheus:   %5.2f%% of a core  %6.1f MB peak RSS  (the same endpoint, same interval)\n", pcpu, prss / 1024
+  printf "ratio: prometheus uses %.1fx the CPU and %.1fx the memory of nsmon watch\n", pcpu / ncpu, prss / m
+  ok = ncpu < 2 && m / 1024 < 30 && n >= t - 3
+  printf "goal (under 2%% of a core, under 30 MB): %s\n", ok ? "met" : "NOT met"
+  exit ok ? 0 : 1 }'
