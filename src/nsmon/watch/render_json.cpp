@@ -126,6 +126,7 @@ std::string summary_json(const RunSummary& r) {
             {"never_served", r.never_served},
             {"result", r.result},
             {"wall_seconds", r.wall_seconds},
+            {"last_scrape_age_seconds", num(r.last_ok_age)},
             {"scrape", scrape(r.status)}};
   o["training"] = {{"epochs", num(f.training.epoch)},
                    {"epochs_planned", num(f.training.epochs_planned)},

@@ -287,7 +287,10 @@ std::string summary_text(const RunSummary& r, bool color) {
     row("errors     ", {e});
   }
   row("scrapes    ", {std::to_string(r.status.scrapes) + " of " + r.status.target + ", " +
-                          std::to_string(r.status.failures) + " failed"});
+                          std::to_string(r.status.failures) + " failed" +
+                          (r.last_ok_age ? "; figures as of the last good one, " + fmt::duration(*r.last_ok_age) +
+                                               " before the end"
+                                         : "")});
   if (r.exit_code) row("exit status", {" " + std::to_string(*r.exit_code)});
   return out;
 }

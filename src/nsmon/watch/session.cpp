@@ -156,6 +156,7 @@ private:
     if (r.ok) {
       status_.state = ScrapeStatus::State::ok;
       status_.ever_ok = true;
+      status_.last_ok_at = status_.elapsed;
       status_.consecutive_failures = 0;
       status_.series = r.snapshot.series_total;
       status_.error.clear();
@@ -175,6 +176,7 @@ private:
     s.figures = model_.figures();
     s.status = status_;
     s.wall_seconds = seconds(Clock::now() - start_);
+    if (status_.ever_ok) s.last_ok_age = std::max(0.0, s.wall_seconds - status_.last_ok_at);
     s.command = o_.command;
     if (sup_) {
       int code = sup_->exit_code();

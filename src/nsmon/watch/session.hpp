@@ -30,6 +30,7 @@ struct ScrapeStatus {
   std::size_t bytes = 0;
   double scrape_seconds = 0; ///< duration of the last fetch
   double elapsed = 0;        ///< wall seconds since the session started
+  double last_ok_at = 0;     ///< `elapsed` of the last good scrape
 };
 
 /// What the session ended with; the Sink prints it.
@@ -42,6 +43,7 @@ struct RunSummary {
   std::optional<int> exit_code;     ///< the command's (shell style: 128 + signal)
   std::string ended;                ///< how it ended, in words
   bool never_served = false;        ///< the command ended before any scrape succeeded
+  std::optional<double> last_ok_age; ///< seconds from the last good scrape to the end
   int result = 0;                   ///< nsmon's exit status
 };
 

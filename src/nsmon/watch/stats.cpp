@@ -244,7 +244,10 @@ Figures Model::figures() const {
     t.best_loss = *std::min_element(t.loss_history.begin(), t.loss_history.end());
     t.loss_trend = trend(t.loss_history);
   }
-  if (auto p = sum(s, "training_epochs_planned")) t.epochs_planned = static_cast<int>(std::lround(*p));
+  if (auto p = sum(s, "training_epochs_planned")) {
+    t.epochs_planned = static_cast<int>(std::lround(*p));
+    if (!t.epoch) t.epoch = 0; // planned, none finished yet
+  }
   t.map = validation_map(s);
   t.map_history = map_seen_;
   t.map_trend = trend(map_seen_);
