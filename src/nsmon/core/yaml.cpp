@@ -12,7 +12,11 @@ std::optional<yaml::Node> YamlReader::parse() {
   doc_ = yaml::parse(src_.text());
   if (doc_) return doc_.root();
   const yaml::Error& e = *doc_.error();
-  out_.push_back({Severity::error, {src_.path(), e.line + 1, e.column + 1, 1}, "yaml/syntax", "YAML: " + e.message, {}});
+  Diagnostic d;
+  d.span = {src_.path(), e.line + 1, e.column + 1, 1};
+  d.check = "yaml/syntax";
+  d.message = "YAML: " + e.message;
+  out_.push_back(std::move(d));
   return std::nullopt;
 }
 

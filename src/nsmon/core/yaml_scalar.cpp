@@ -14,8 +14,8 @@ namespace {
 /// The scalar being built, with the source offset of each byte when asked for.
 class Sink {
 public:
-  explicit Sink(std::vector<std::size_t>* offsets) : offsets_(offsets) {}
-  std::string value;
+  Sink(std::string& target, std::vector<std::size_t>* offsets) : value(target), offsets_(offsets) { value.clear(); }
+  std::string& value;
 
   void push(char c, std::size_t from) {
     value += c;
@@ -112,7 +112,7 @@ std::string escape(Stream& in) {
 
 /// Length of the text that ends a scalar at the position, or -1 (the `end` expressions of
 /// yaml-cpp's exp.h: ScanScalarEnd, ScanScalarEndInFlow, the quotes, Empty).
-int end_match(const Stream& in, ScalarEnd end) {
+[[gnu::always_inline]] inline int end_match(const Stream& in, ScalarEnd end) {
   char c = in.peek();
   switch (end) {
   case ScalarEnd::end_of_input: return in.at_end() ? 0 : -1;
@@ -165,7 +165,68 @@ const CharTable& special_chars(ScalarEnd end) {
 
 } // namespace
 
-std::string scan_scalar(Stream& in, ScalarParams& params, std::vector<std::size_t>* offsets) {
+// The fast paths give exactly what scan_scalar gives for the scalars they accept (the
+// differential test and fuzz_yaml compare both parsers on every input); they only skip its
+// folding machinery.
+
+bool scan_plain_line(Stream& in, int indent, std::string& value, bool& leading_spaces) {
+  const CharTable& special = special_chars(ScalarEnd::plain_block);
+  const char* p = in.data() + in.pos();
+  std::size_t i = 0, end = 0; // end: after the last character that is not a blank
+  while (true) {
+    while (!special[static_cast<unsigned char>(p[i])]) end = ++i;
+    char c = p[i];
+    if (c == ':') {
+      // ": ", ":" at a line end or at the end of input ends the scalar; "a:b" does not.
+      char n = p[i + 1];
+      if (n == ' ' || n == '\t' || n == '\n' || (n == '\r' && p[i + 2] == '\n') || in.at_end(i + 1)) break;
+      end = ++i;
+    } else if (c == ' ' || c == '\t') {
+      if (p[i + 1] == '#') break; // a comment
+      ++i;
+    } else if (c == '\0' && in.at_end(i)) {
+      break;
+    } else if (c == '\n') {
+      if (p[i + 1] == '#') break; // a comment at the start of the next line
+      // The scalar ends here if the next line is less indented (and not blank, not a comment).
+      std::size_t k = 0;
+      while (p[i + 1 + k] == ' ') ++k;
+      char d = p[i + 1 + k];
+      if (static_cast<int>(k) >= indent || d == '\t' || d == '\n' || d == '\r' || d == '#') return false;
+      value.assign(p, end);
+      in.skip_inline(i);
+      in.eat(); // the line break
+      in.skip_inline(k);
+      leading_spaces = true;
+      return true;
+    } else {
+      return false; // "\r": the general routine
+    }
+  }
+  value.assign(p, end);
+  in.skip_inline(i);
+  leading_spaces = false;
+  return true;
+}
+
+bool scan_quoted_line(Stream& in, char quote, std::string& value) {
+  const char* p = in.data() + in.pos();
+  std::size_t i = 0;
+  while (true) {
+    char c = p[i];
+    if (c == quote) {
+      if (quote == '\'' && p[i + 1] == '\'') return false; // '' inside single quotes
+      break;
+    }
+    if (c == '\n' || c == '\r' || c == '\0' || (quote == '"' && c == '\\')) return false;
+    ++i;
+  }
+  value.assign(p, i);
+  in.skip_inline(i + 1);
+  return true;
+}
+
+void scan_scalar(Stream& in, ScalarParams& params, std::string& value, std::vector<std::size_t>* offsets) {
   const CharTable& special = special_chars(params.end);
   const char escape_char = params.end == ScalarEnd::double_quote   ? '\\'
                            : params.end == ScalarEnd::single_quote ? '\''
@@ -178,14 +239,27 @@ std::string scan_scalar(Stream& in, ScalarParams& params, std::vector<std::size_
   bool folded_newline_started_more_indented = false;
   std::size_t last_escaped = std::string::npos;
   bool closed = false;
-  Sink out(offsets);
+  Sink out(value, offsets);
   params.leading_spaces = false;
 
   while (in.more()) {
     // Phase 1: scan to the end of the line.
     std::size_t last_non_whitespace = out.value.size();
     bool escaped_newline = false;
-    while (end_match(in, params.end) < 0 && !in.brk()) {
+    while (true) {
+      // Ordinary characters can neither end the scalar nor break the line: copy a run of them.
+      // (A line's first character may start "---" or "...": that takes the long way.)
+      if (!special[static_cast<unsigned char>(in.peek())] && in.column() != 0) {
+        const char* p = in.data() + in.pos();
+        std::size_t n = 1;
+        while (!special[static_cast<unsigned char>(p[n])]) ++n;
+        out.append_source(p, n, in.pos());
+        in.skip_inline(n);
+        if (!block) last_non_whitespace = out.value.size();
+        found_non_empty_line = past_opening_break = true;
+        continue;
+      }
+      if (end_match(in, params.end) >= 0 || in.brk()) break;
       if (!in.more()) break;
       if (in.column() == 0 && (in.doc_indicator('-') || in.doc_indicator('.'))) {
         if (params.break_on_doc_indicator) break;
@@ -314,7 +388,6 @@ std::string scan_scalar(Stream& in, ScalarParams& params, std::vector<std::size_
     if (pos == std::string::npos) out.truncate(0);
     else if (pos < s.size()) out.truncate(pos + 1);
   }
-  return std::move(out.value);
 }
 
 } // namespace nsmon::yaml::detail

@@ -36,7 +36,10 @@ void Scanner::ensure_tokens() {
   while (true) {
     if (head_ < tokens_.size()) {
       Token& t = tokens_[head_];
-      if (t.status == Token::Status::valid) return;
+      if (t.status == Token::Status::valid) {
+        front_ = &t;
+        return;
+      }
       if (t.status == Token::Status::invalid) {
         ++head_;
         continue;
@@ -48,15 +51,17 @@ void Scanner::ensure_tokens() {
       tokens_.clear();
       head_ = 0;
     }
-    if (ended_) return;
+    if (ended_) {
+      // At the end, a token left unverified by the end of input is handed out as it is.
+      front_ = head_ < tokens_.size() ? &tokens_[head_] : nullptr;
+      return;
+    }
     scan_next_token();
   }
 }
 
 std::int64_t Scanner::push_token(TokenType type, const yaml::Mark& mark) {
-  Token& t = tokens_.emplace_back();
-  t.type = type;
-  t.mark = mark;
+  tokens_.emplace_back(type, mark);
   return base_ + static_cast<std::int64_t>(tokens_.size()) - 1;
 }
 
@@ -102,7 +107,11 @@ bool Scanner::value_indicator() const {
 bool Scanner::plain_scalar_start() const {
   char c = in_.peek();
   if (in_.blank_or_break()) return false;
-  if (std::strchr(",[]{}#&*!|>'\"%@`", c) != nullptr) return false;
+  switch (c) {
+  case ',': case '[': case ']': case '{': case '}': case '#': case '&': case '*': case '!':
+  case '|': case '>': case '\'': case '"': case '%': case '@': case '`': return false;
+  default: break;
+  }
   if (in_flow() && c == '?') return false;
   if (in_block() && (c == '-' || c == '?' || c == ':')) return !(in_.blank_or_break(1) || in_.at_end(1));
   if (in_flow() && (c == '-' || c == ':')) return !(in_.blank(1) || in_.at_end(1));
@@ -168,12 +177,14 @@ void Scanner::pop_indent_to_here() {
   while (!indent_stack_.empty()) {
     const Indent& indent = indents_[indent_stack_.back()];
     if (indent.column < in_.column()) break;
-    bool block_entry = in_.peek() == '-' && (in_.blank_or_break(1) || in_.at_end(1));
-    if (indent.column == in_.column() && !(indent.type == Indent::Type::seq && !block_entry)) break;
+    if (indent.column == in_.column()) {
+      bool block_entry = in_.peek() == '-' && (in_.blank_or_break(1) || in_.at_end(1));
+      if (!(indent.type == Indent::Type::seq && !block_entry)) break;
+    }
     pop_indent();
   }
   while (!indent_stack_.empty() && indents_[indent_stack_.back()].status == Indent::Status::invalid) pop_indent();
-  compact_indents();
+  if (indents_.size() >= 2 * indent_stack_.size() + 256) compact_indents();
 }
 
 void Scanner::pop_all_indents() {
@@ -454,13 +465,17 @@ void Scanner::scan_plain_scalar() {
   yaml::Mark mark = in_.mark();
   spec.pos = static_cast<std::uint32_t>(in_.pos());
   spec.column = in_.column();
-  std::string value = scan_scalar(in_, params);
+  Token& t = token(push_token(TokenType::plain_scalar, mark)); // nothing else is pushed meanwhile
+  t.scan = spec;
+  bool leading_spaces = false;
+  if (spec.in_flow || !scan_plain_line(in_, spec.indent, t.value, leading_spaces)) {
+    scan_scalar(in_, params, scratch_);
+    t.value = scratch_;
+    leading_spaces = params.leading_spaces;
+  }
   // A simple key can follow only if the scalar ended by starting a new line.
-  simple_key_allowed_ = params.leading_spaces;
+  simple_key_allowed_ = leading_spaces;
   can_be_json_flow_ = false;
-  std::int64_t seq = push_token(TokenType::plain_scalar, mark);
-  token(seq).value = std::move(value);
-  token(seq).scan = spec;
 }
 
 void Scanner::scan_quoted_scalar() {
@@ -472,14 +487,15 @@ void Scanner::scan_quoted_scalar() {
   in_.eat(); // the opening quote
   spec.pos = static_cast<std::uint32_t>(in_.pos());
   spec.column = in_.column();
-  std::string value = scan_scalar(in_, params);
-  simple_key_allowed_ = false;
-  can_be_json_flow_ = true;
-  std::int64_t seq = push_token(TokenType::non_plain_scalar, mark);
-  Token& t = token(seq);
-  t.value = std::move(value);
+  Token& t = token(push_token(TokenType::non_plain_scalar, mark));
   t.style = style;
   t.scan = spec;
+  if (!scan_quoted_line(in_, style == ScalarStyle::single_quoted ? '\'' : '"', t.value)) {
+    scan_scalar(in_, params, scratch_);
+    t.value = scratch_;
+  }
+  simple_key_allowed_ = false;
+  can_be_json_flow_ = true;
 }
 
 void Scanner::scan_block_scalar() {
@@ -513,12 +529,12 @@ void Scanner::scan_block_scalar() {
   spec.pos = static_cast<std::uint32_t>(in_.pos());
   spec.column = in_.column();
   ScalarParams params = params_for(style, spec);
-  std::string value = scan_scalar(in_, params);
+  scan_scalar(in_, params, scratch_);
   simple_key_allowed_ = true; // the next line starts afresh
   can_be_json_flow_ = false;
   std::int64_t seq = push_token(TokenType::non_plain_scalar, mark);
   Token& t = token(seq);
-  t.value = std::move(value);
+  t.value = scratch_;
   t.style = style;
   t.scan = spec;
 }

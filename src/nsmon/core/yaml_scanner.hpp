@@ -114,6 +114,9 @@ enum class TagKind : std::uint8_t { verbatim, primary_handle, secondary_handle, 
 
 struct Token {
   enum class Status : std::uint8_t { valid, invalid, unverified };
+  // A constructor of its own, so that making a token sets its fields instead of zeroing the whole
+  // struct first (measurable: several tokens per line).
+  Token(TokenType t, const yaml::Mark& m) : type(t), mark(m) {}
   TokenType type;
   Status status = Status::valid;
   ScalarStyle style = ScalarStyle::plain;
@@ -144,9 +147,15 @@ struct ScalarParams {
   bool leading_spaces = false; ///< out: the scalar ended at a less indented line
 };
 
-/// Scans one scalar's value from the stream (yaml-cpp's ScanScalar). With `offsets`, also
-/// records for each value byte the offset of the source byte it came from.
-std::string scan_scalar(Stream& in, ScalarParams& params, std::vector<std::size_t>* offsets = nullptr);
+/// Scans one scalar's value from the stream into `value` (yaml-cpp's ScanScalar). With
+/// `offsets`, also records for each value byte the offset of the source byte it came from.
+void scan_scalar(Stream& in, ScalarParams& params, std::string& value, std::vector<std::size_t>* offsets = nullptr);
+
+/// Fast paths for the most common scalars. A plain scalar in block context that ends on its own
+/// line, and a quoted scalar on one line without escapes (the stream is after the opening
+/// quote): scan it into `value` and return true, or return false without moving the stream.
+bool scan_plain_line(Stream& in, int indent, std::string& value, bool& leading_spaces);
+bool scan_quoted_line(Stream& in, char quote, std::string& value);
 
 /// The parameters a scalar of `style` was scanned with, from its ScanSpec.
 ScalarParams params_for(ScalarStyle style, const ScanSpec& spec);
@@ -155,18 +164,23 @@ class Scanner {
 public:
   Scanner(const char* data, std::size_t size, std::size_t start) : in_(data, size, start, 0, int(start)) {}
 
+  // The parser asks for the next token several times per token: answer from `front_` when the
+  // front token is known, and scan only when it is not.
   bool empty() {
-    ensure_tokens();
-    return head_ == tokens_.size();
+    if (!front_) ensure_tokens();
+    return front_ == nullptr;
   }
   /// The next token; only after !empty().
   Token& peek() {
-    ensure_tokens();
-    return tokens_[head_];
+    if (!front_) ensure_tokens();
+    return *front_;
   }
   void pop() {
-    ensure_tokens();
-    if (head_ < tokens_.size()) ++head_;
+    if (!front_) ensure_tokens();
+    if (front_) {
+      ++head_;
+      front_ = head_ < tokens_.size() && tokens_[head_].status == Token::Status::valid ? &tokens_[head_] : nullptr;
+    }
   }
   yaml::Mark mark() const { return in_.mark(); }
 
@@ -236,6 +250,7 @@ private:
   Stream in_;
   std::vector<Token> tokens_;
   std::size_t head_ = 0;
+  Token* front_ = nullptr; ///< tokens_[head_] once it is ready for the parser
   std::int64_t base_ = 0;
   bool started_ = false;
   bool ended_ = false;
@@ -245,6 +260,7 @@ private:
   std::vector<Indent> indents_;          ///< every marker still referred to
   std::vector<std::size_t> indent_stack_; ///< indices into indents_
   std::vector<Flow> flows_;
+  std::string scratch_; ///< scalars are built here, then copied once at their final size
 };
 
 } // namespace nsmon::yaml::detail

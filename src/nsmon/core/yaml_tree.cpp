@@ -4,6 +4,7 @@
 #include <cstring>
 #include <limits>
 #include <map>
+#include <memory>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -33,12 +34,26 @@ public:
     text.append(kPadding, '\0');
   }
 
-  NodeData* new_node() {
-    if (node_used_ == kNodeBlock) {
-      node_blocks_.push_back(std::make_unique<NodeData[]>(kNodeBlock));
-      node_used_ = 0;
+  Storage(const Storage&) = delete;
+  Storage& operator=(const Storage&) = delete;
+  ~Storage() {
+    for (std::size_t b = 0; b < node_blocks_.size(); ++b) {
+      std::size_t used = b + 1 == node_blocks_.size() ? kNodeBlock - static_cast<std::size_t>(node_end_ - node_next_)
+                                                      : kNodeBlock;
+      std::destroy_n(node_blocks_[b], used);
+      std::allocator<NodeData>().deallocate(node_blocks_[b], kNodeBlock);
     }
-    return &node_blocks_.back()[node_used_++];
+  }
+
+  NodeData* new_node() {
+    // Nodes live in blocks and never move; each is constructed when it is needed, not when its
+    // block is allocated.
+    if (node_next_ == node_end_) {
+      node_blocks_.push_back(std::allocator<NodeData>().allocate(kNodeBlock));
+      node_next_ = node_blocks_.back();
+      node_end_ = node_next_ + kNodeBlock;
+    }
+    return std::construct_at(node_next_++);
   }
 
   const NodeData* const* store_items(const NodeData* const* items, std::size_t n) {
@@ -70,8 +85,9 @@ public:
 private:
   static constexpr std::size_t kNodeBlock = 512;
   static constexpr std::size_t kItemBlock = 4096;
-  std::vector<std::unique_ptr<NodeData[]>> node_blocks_;
-  std::size_t node_used_ = kNodeBlock;
+  std::vector<NodeData*> node_blocks_;
+  NodeData* node_next_ = nullptr;
+  NodeData* node_end_ = nullptr;
   std::vector<std::unique_ptr<const NodeData*[]>> item_blocks_;
   std::vector<std::unique_ptr<const NodeData*[]>> big_items_;
   std::size_t item_used_ = 0;
@@ -80,7 +96,15 @@ private:
 
 namespace {
 
-bool is_null_string(const std::string& s) { return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL"; }
+// yaml-cpp's IsNullString: "", ~, null, Null, NULL (checked per plain scalar, so without strcmp).
+bool is_null_string(const std::string& s) {
+  switch (s.size()) {
+  case 0: return true;
+  case 1: return s[0] == '~';
+  case 4: return s == "null" || s == "Null" || s == "NULL";
+  default: return false;
+  }
+}
 
 /// The text must be UTF-8 made of characters YAML allows (c-printable: no control characters
 /// but tab and line breaks, no C1 controls but NEL, no U+FFFE/U+FFFF). yaml-cpp reads any
@@ -101,6 +125,16 @@ void check_text(std::string_view s) {
     return std::string("0x") + digits[(v >> 4) & 15] + digits[v & 15];
   };
   for (std::size_t i = 0; i < s.size();) {
+    // Eight printable ASCII bytes at a time: flags a byte below 0x20 or from 0x7F up (a carry
+    // can only add flags next to a byte that is flagged anyway).
+    if (i + 8 <= s.size()) {
+      std::uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if ((((w - 0x2020202020202020ULL) | w | (w + 0x0101010101010101ULL)) & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
     auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c < 0x7F) {
       ++i;
@@ -245,9 +279,9 @@ private:
     add(new_node(NodeType::Null, mark, anchor));
   }
 
-  void open(Kind kind, NodeType type, const yaml::Mark& mark, std::string tag, const std::string& anchor) {
+  void open(Kind kind, NodeType type, const yaml::Mark& mark, const std::string* tag, const std::string& anchor) {
     NodeData* n = new_node(type, mark, anchor);
-    n->tag = st_.intern_tag(std::move(tag));
+    n->tag = tag;
     n->open = true;
     frames_.push_back({kind, 0, {}, n, children_.size()});
   }
@@ -273,7 +307,7 @@ private:
     yaml::Mark mark = sc_.peek().mark;
     if (sc_.peek().type == TokenType::value) {
       // ": v" with no key: a map of one entry with a null key.
-      open(Kind::compact_map_no_key, NodeType::Map, mark, "?", {});
+      open(Kind::compact_map_no_key, NodeType::Map, mark, &kPlainTag, {});
       add_null(sc_.peek().mark);
       sc_.pop();
       return; // step() reads the value
@@ -288,13 +322,16 @@ private:
       return add(it->second);
     }
 
-    std::string tag, anchor;
-    properties(tag, anchor);
+    std::string explicit_tag, anchor;
+    properties(explicit_tag, anchor);
     if (sc_.empty()) return add_null(mark, anchor);
 
     Token& t = sc_.peek();
-    if (tag.empty()) tag = t.type == TokenType::non_plain_scalar ? "!" : "?";
-    if (t.type == TokenType::plain_scalar && tag == "?" && is_null_string(t.value)) {
+    // Untagged nodes get yaml-cpp's non-specific tags: "!" for quoted and block scalars, else "?".
+    const std::string* tag = !explicit_tag.empty()                   ? st_.intern_tag(std::move(explicit_tag))
+                             : t.type == TokenType::non_plain_scalar ? &kNonPlainTag
+                                                                     : &kPlainTag;
+    if (t.type == TokenType::plain_scalar && tag == &kPlainTag && is_null_string(t.value)) {
       add_null(mark, anchor);
       sc_.pop();
       return;
@@ -303,7 +340,7 @@ private:
     case TokenType::plain_scalar:
     case TokenType::non_plain_scalar: {
       NodeData* n = new_node(NodeType::Scalar, mark, anchor);
-      n->tag = st_.intern_tag(std::move(tag));
+      n->tag = tag;
       n->value = std::move(t.value);
       n->style = t.style;
       n->scan = t.scan;
@@ -312,20 +349,19 @@ private:
     }
     case TokenType::flow_seq_start:
     case TokenType::block_seq_start:
-      open(t.type == TokenType::flow_seq_start ? Kind::flow_seq : Kind::block_seq, NodeType::Sequence, mark,
-           std::move(tag), anchor);
+      open(t.type == TokenType::flow_seq_start ? Kind::flow_seq : Kind::block_seq, NodeType::Sequence, mark, tag,
+           anchor);
       sc_.pop();
       return;
     case TokenType::flow_map_start:
     case TokenType::block_map_start:
-      open(t.type == TokenType::flow_map_start ? Kind::flow_map : Kind::block_map, NodeType::Map, mark, std::move(tag),
-           anchor);
+      open(t.type == TokenType::flow_map_start ? Kind::flow_map : Kind::block_map, NodeType::Map, mark, tag, anchor);
       sc_.pop();
       return;
     case TokenType::key:
       // A single "key: value" pair in a flow sequence is a map of one entry.
       if (!frames_.empty() && frames_.back().kind == Kind::flow_seq) {
-        open(Kind::compact_map, NodeType::Map, mark, std::move(tag), anchor);
+        open(Kind::compact_map, NodeType::Map, mark, tag, anchor);
         frames_.back().mark = t.mark;
         sc_.pop();
         return; // step() reads the key and the value
@@ -333,9 +369,9 @@ private:
       break;
     default: break;
     }
-    if (tag == "?") return add_null(mark, anchor);
+    if (tag == &kPlainTag) return add_null(mark, anchor);
     NodeData* n = new_node(NodeType::Scalar, mark, anchor);
-    n->tag = st_.intern_tag(std::move(tag));
+    n->tag = tag;
     add(n);
   }
 
@@ -528,8 +564,9 @@ std::vector<std::size_t> Document::value_offsets(const Node& n) const {
   detail::Stream in(storage_->text.data(), storage_->size, d.scan.pos, 0, d.scan.column);
   detail::ScalarParams params = detail::params_for(d.style, d.scan);
   out.reserve(d.value.size());
+  std::string value;
   try {
-    detail::scan_scalar(in, params, &out);
+    detail::scan_scalar(in, params, value, &out);
   } catch (const detail::Failure&) {
     // Not a node of this document: the scan cannot fail on text that parsed.
   }

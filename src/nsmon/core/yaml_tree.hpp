@@ -47,6 +47,7 @@ struct ScanSpec {
 
 /// One node in a document's arena. Maps keep key, value, key, value... in `items`.
 struct NodeData {
+  NodeData() noexcept {} // sets the fields below without zeroing the struct first
   NodeType type = NodeType::Null;
   ScalarStyle style = ScalarStyle::plain;
   bool open = false; ///< a collection still being parsed (an alias to it would be a cycle)
