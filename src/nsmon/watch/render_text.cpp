@@ -127,15 +127,54 @@ std::string bar_with(double fraction, int width, const Painter& p) {
 
 } // namespace
 
+namespace {
+
+// One line of the block: a label and parts, each with a priority (0 = always shown); parts of the
+// lowest priority go first when the line is too wide, then the line is cut.
+class BlockLine {
+public:
+  BlockLine(int priority, std::string label) : priority_(priority), label_(std::move(label)) {}
+  BlockLine& add(std::string text, int prio) {
+    if (!text.empty()) parts_.push_back({std::move(text), prio});
+    return *this;
+  }
+  bool empty() const { return parts_.empty(); }
+  int priority() const { return priority_; }
+  std::string render(const std::string& sep, std::size_t width) const {
+    auto parts = parts_;
+    auto text = [&] {
+      std::string out = label_;
+      for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? sep : "") + parts[i].text;
+      return out;
+    };
+    while (fmt::width(text()) > width) {
+      // The last of the least important parts.
+      std::size_t worst = parts.size();
+      for (std::size_t i = 0; i < parts.size(); ++i)
+        if (parts[i].prio > 0 && (worst == parts.size() || parts[i].prio >= parts[worst].prio)) worst = i;
+      if (worst == parts.size()) break;
+      parts.erase(parts.begin() + static_cast<std::ptrdiff_t>(worst));
+    }
+    return fmt::fit(text(), width);
+  }
+
+private:
+  struct Part {
+    std::string text;
+    int prio;
+  };
+  int priority_;
+  std::string label_;
+  std::vector<Part> parts_;
+};
+
+} // namespace
+
 std::vector<std::string> status_block(const Figures& f, const ScrapeStatus& s, const BlockStyle& st) {
   const Painter p{st.color};
   const int bw = st.width >= 110 ? 10 : 6;
   const std::string sep = p(" · ", "2");
-  struct Line {
-    int priority;
-    std::string text;
-  };
-  std::vector<Line> lines;
+  std::vector<BlockLine> lines;
 
   // Header: what is watched, for how long, and the state of the scraping.
   std::string state;
@@ -147,63 +186,68 @@ std::vector<std::string> status_block(const Figures& f, const ScrapeStatus& s, c
     break;
   case ScrapeStatus::State::failed: state = p("scrape failed: " + s.error, "31"); break;
   }
-  lines.push_back({0, p("nsmon watch", "1;36") + sep + st.title + sep + fmt::duration(s.elapsed) + sep + state});
+  lines.push_back(BlockLine(0, "").add(p("nsmon watch", "1;36"), 0).add(st.title, 0).add(fmt::duration(s.elapsed), 0).add(state, 0));
 
   const Training& t = f.training;
   if (t.epoch || t.loss || t.map) {
-    std::vector<std::string> parts;
+    BlockLine l(1, p.label("Training  "));
     if (t.epoch) {
       std::string e = "Epoch " + epoch_text(t);
       if (t.epochs_planned && *t.epochs_planned > 0)
         e += " " + bar_with(static_cast<double>(*t.epoch) / *t.epochs_planned, bw, p);
-      parts.push_back(e);
+      l.add(e, 0);
     }
-    if (t.loss)
-      parts.push_back("Loss " + fmt::fixed(*t.loss, 4) + " " + trend_text(t.loss_trend, true, p) + " " +
-                      p(fmt::sparkline(t.loss_history, 12), "36") +
-                      (t.best_loss ? " best " + fmt::fixed(*t.best_loss, 4) : ""));
-    if (t.map) parts.push_back("mAP " + fmt::fixed(*t.map, 4) + " " + trend_text(t.map_trend, false, p));
-    if (t.learning_rate) parts.push_back("lr " + fmt::fixed(*t.learning_rate, 6));
-    if (t.epoch_seconds) parts.push_back(fmt::duration(*t.epoch_seconds) + "/epoch");
-    if (t.eta_seconds) parts.push_back("ETA " + fmt::duration(*t.eta_seconds));
-    lines.push_back({1, p.label("Training  ") + join(parts, sep)});
+    if (t.loss) {
+      l.add("Loss " + fmt::fixed(*t.loss, 4) + (t.loss_trend ? " " + trend_text(t.loss_trend, true, p) : ""), 0);
+      l.add(p(fmt::sparkline(t.loss_history, 12), "36"), 4);
+      if (t.best_loss) l.add("best " + fmt::fixed(*t.best_loss, 4), 3);
+    }
+    if (t.map) l.add("mAP " + fmt::fixed(*t.map, 4) + (t.map_trend ? " " + p.good_bad(fmt::arrow(t.map_trend), t.map_trend > 0) : ""), 1);
+    if (t.learning_rate) l.add("lr " + fmt::fixed(*t.learning_rate, 6), 3);
+    if (t.epoch_seconds) l.add(fmt::duration(*t.epoch_seconds) + "/epoch", 2);
+    if (t.eta_seconds) l.add("ETA " + fmt::duration(*t.eta_seconds), 1);
+    lines.push_back(std::move(l));
   }
 
   const Inference& in = f.inference;
   if (in.images && (*in.images > 0 || in.latency_total.observations > 0)) {
-    std::vector<std::string> parts;
+    BlockLine l(2, p.label("Inference "));
     std::string prog = "Progress " + images_text(in);
     if (in.planned && *in.planned > 0) prog += " " + bar_with(*in.images / *in.planned, bw, p);
-    parts.push_back(prog);
-    if (in.images_per_second) parts.push_back(fmt::fixed(*in.images_per_second, 1) + " images/s");
-    if (in.success_rate) parts.push_back("Success " + fmt::percent(*in.success_rate));
+    l.add(prog, 0);
+    if (in.images_per_second) l.add(fmt::fixed(*in.images_per_second, 1) + " images/s", 1);
+    if (in.success_rate) l.add("Success " + fmt::percent(*in.success_rate), 1);
     if (in.detections)
-      parts.push_back("Detections " + fmt::count(*in.detections) +
-                      (in.detections_per_image ? " (" + fmt::fixed(*in.detections_per_image, 1) + "/image)" : ""));
-    if (in.eta_seconds) parts.push_back("ETA " + fmt::duration(*in.eta_seconds));
-    lines.push_back({2, p.label("Inference ") + join(parts, sep)});
-    if (auto [l, all] = latency_to_show(in); l)
-      lines.push_back({3, p.label("Latency   ") + "p50 " + fmt::latency(l->p50) + sep + "p95 " + fmt::latency(l->p95) +
-                              sep + "p99 " + fmt::latency(l->p99) +
-                              p(all ? "  (since start)" : "  (last " + fmt::duration(f.rate_window_seconds) + ")", "2")});
+      l.add("Detections " + fmt::count(*in.detections) +
+                (in.detections_per_image ? " (" + fmt::fixed(*in.detections_per_image, 1) + "/image)" : ""),
+            2);
+    if (in.eta_seconds) l.add("ETA " + fmt::duration(*in.eta_seconds), 1);
+    lines.push_back(std::move(l));
+    if (auto [lat, all] = latency_to_show(in); lat) {
+      BlockLine ll(3, p.label("Latency   "));
+      ll.add("p50 " + fmt::latency(lat->p50), 0).add("p95 " + fmt::latency(lat->p95), 0).add("p99 " + fmt::latency(lat->p99), 1);
+      ll.add(p(all ? "since start" : "last " + fmt::duration(f.rate_window_seconds), "2"), 3);
+      lines.push_back(std::move(ll));
+    }
   }
 
   {
-    std::vector<std::string> parts;
-    if (f.nms.mean_seconds) parts.push_back("NMS " + fmt::latency(*f.nms.mean_seconds));
-    if (f.prolog.mean_seconds) parts.push_back("Prolog " + fmt::latency(*f.prolog.mean_seconds));
-    if (f.graph.mean_seconds) parts.push_back("Graph " + fmt::latency(*f.graph.mean_seconds));
+    BlockLine l(6, p.label("Symbolic  "));
+    if (f.nms.mean_seconds) l.add("NMS " + fmt::latency(*f.nms.mean_seconds), 0);
+    if (f.prolog.mean_seconds) l.add("Prolog " + fmt::latency(*f.prolog.mean_seconds), 0);
+    if (f.graph.mean_seconds) l.add("Graph " + fmt::latency(*f.graph.mean_seconds), 1);
     if (f.detections_before_nms && f.detections_after_nms && f.graph_nodes)
-      parts.push_back("last image " + fmt::count(*f.detections_before_nms) + "→" + fmt::count(*f.detections_after_nms) +
-                      " detections, " + fmt::count(*f.graph_nodes) + " nodes" +
-                      (f.graph_edges ? ", " + fmt::count(*f.graph_edges) + " edges" : ""));
-    if (!parts.empty() && (f.nms.count > 0 || f.graph.count > 0)) lines.push_back({6, p.label("Symbolic  ") + join(parts, sep)});
+      l.add("last image " + fmt::count(*f.detections_before_nms) + "→" + fmt::count(*f.detections_after_nms) +
+                " detections, " + fmt::count(*f.graph_nodes) + " nodes" +
+                (f.graph_edges ? ", " + fmt::count(*f.graph_edges) + " edges" : ""),
+            2);
+    if (!l.empty() && (f.nms.count > 0 || f.graph.count > 0)) lines.push_back(std::move(l));
   }
 
   {
     const System& y = f.system;
-    std::vector<std::string> parts;
-    if (y.cpu_percent) parts.push_back("CPU " + bar_with(*y.cpu_percent / 100, bw, p) + " " + fmt::fixed(*y.cpu_percent, 0) + "%");
+    BlockLine l(4, p.label("System    "));
+    if (y.cpu_percent) l.add("CPU " + bar_with(*y.cpu_percent / 100, bw, p) + " " + fmt::fixed(*y.cpu_percent, 0) + "%", 0);
     if (y.memory_used_bytes) {
       std::string m = "RAM " + fmt::bytes(*y.memory_used_bytes);
       if (y.memory_available_bytes) {
@@ -211,32 +255,36 @@ std::vector<std::string> status_block(const Figures& f, const ScrapeStatus& s, c
         m = "RAM " + bar_with(*y.memory_used_bytes / total, bw, p) + " " + fmt::bytes(*y.memory_used_bytes) + "/" +
             fmt::bytes(total);
       }
-      parts.push_back(m);
+      l.add(m, 1);
     }
     if (y.gpu_utilization_percent)
-      parts.push_back("GPU " + bar_with(*y.gpu_utilization_percent / 100, bw, p) + " " +
-                      fmt::fixed(*y.gpu_utilization_percent, 0) + "%");
+      l.add("GPU " + bar_with(*y.gpu_utilization_percent / 100, bw, p) + " " + fmt::fixed(*y.gpu_utilization_percent, 0) + "%", 0);
     if (y.gpu_memory_allocated_bytes) {
       std::string g = "GPU mem " + fmt::bytes(*y.gpu_memory_allocated_bytes);
       if (y.gpu_memory_reserved_bytes && *y.gpu_memory_reserved_bytes > 0)
         g = "GPU mem " + bar_with(*y.gpu_memory_allocated_bytes / *y.gpu_memory_reserved_bytes, bw, p) + " " +
             fmt::bytes(*y.gpu_memory_allocated_bytes) + "/" + fmt::bytes(*y.gpu_memory_reserved_bytes);
-      parts.push_back(g);
+      l.add(g, 1);
     }
-    if (!parts.empty()) lines.push_back({4, p.label("System    ") + join(parts, sep)});
+    if (!l.empty()) lines.push_back(std::move(l));
   }
 
-  if (f.errors.total && *f.errors.total > 0)
-    lines.push_back({5, p.label("Errors    ") + p(fmt::count(*f.errors.total), "31") + sep + errors_text(f.errors, sep)});
+  if (f.errors.total && *f.errors.total > 0) {
+    BlockLine l(5, p.label("Errors    "));
+    l.add(p(fmt::count(*f.errors.total), "31"), 0);
+    for (const auto& [type, n] : f.errors.by_type) l.add(type + " " + fmt::count(n), 1);
+    lines.push_back(std::move(l));
+  }
 
   // Fit the height: drop the least important lines first, keep the order.
   while (lines.size() > st.height && !lines.empty()) {
-    auto worst = std::max_element(lines.begin(), lines.end(),
-                                  [](const Line& a, const Line& b) { return a.priority < b.priority; });
+    auto worst = std::max_element(lines.begin(), lines.end(), [](const BlockLine& a, const BlockLine& b) {
+      return a.priority() < b.priority();
+    });
     lines.erase(worst);
   }
   std::vector<std::string> out;
-  for (const auto& l : lines) out.push_back(fmt::fit(l.text, st.width));
+  for (const auto& l : lines) out.push_back(l.render(sep, st.width));
   return out;
 }
 
