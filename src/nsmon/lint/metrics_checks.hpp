@@ -59,6 +59,14 @@ struct MetricsSummary {
 std::vector<core::Diagnostic> check_metrics(std::string_view text, expfmt::Format format, const std::string& file,
                                             const MetricsOptions& options, MetricsSummary* summary = nullptr);
 
+/// Newlines in [p, p + n) (eight bytes at a time).
+std::size_t count_newlines(const char* p, std::size_t n);
+
+/// Where a large text-format input can be cut in two for two parsers without cutting a family:
+/// the start of the first # HELP or # TYPE line after the middle that follows a sample line;
+/// npos when there is none.
+std::size_t split_point(std::string_view text);
+
 /// Offsets where the 1-based `lines` (sorted, unique) start in `text`; npos past the end.
 std::vector<std::size_t> line_starts(std::string_view text, const std::vector<int>& lines);
 
