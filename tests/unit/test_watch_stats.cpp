@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "nsmon/catalog/catalog.hpp"
 #include "nsmon/watch/quantile.hpp"
 #include "nsmon/watch/source.hpp"
 #include "nsmon/watch/stats.hpp"
@@ -165,4 +166,14 @@ TEST_CASE("Prometheus query answers become snapshots", "[watch][stats]") {
   CHECK_FALSE(snapshot_from_query(R"({"status":"error","error":"bad query"})", s, error));
   CHECK(error == "Prometheus: bad query");
   CHECK_FALSE(snapshot_from_query(R"({"status":"success","data":{"resultType":"matrix","result":[]}})", s, error));
+}
+
+TEST_CASE("every sample name the model reads is a series of a catalog metric", "[watch][stats]") {
+  const auto& cat = nsmon::catalog::embedded();
+  for (auto name : wanted_names()) {
+    INFO(name);
+    auto ref = cat.resolve(name);
+    REQUIRE(ref);
+    CHECK(ref->exists);
+  }
 }
