@@ -190,3 +190,17 @@ TEST_CASE("session attached: --duration ends it, 3 when the endpoint never answe
   CHECK(up.summary.ended == "--duration is over");
   CHECK(run_session(o, std::make_unique<FakeSource>(false), down) == 3);
 }
+
+TEST_CASE("session: a command that writes without pause does not starve the loop", "[watch][session]") {
+  RecordingSink sink;
+  SessionOptions o;
+  o.command = {"/bin/sh", "-c", "exec yes nsmon"};
+  o.interval = 100ms;
+  o.duration = 1.0; // then SIGTERM: only a loop that keeps turning gets there
+  auto start = Clock::now();
+  int rc = run_session(o, std::make_unique<FakeSource>(true), sink);
+  CHECK(rc == 128 + SIGTERM);
+  CHECK(Clock::now() - start < 10s);
+  CHECK(sink.scrapes >= 3);
+  CHECK(sink.lines.size() > 1000);
+}

@@ -54,7 +54,9 @@ void Supervisor::read(Stream s, const LineFn& line) {
   Pipe& p = s == Stream::out ? out_ : err_;
   if (p.fd < 0) return;
   char buf[16384];
-  for (;;) {
+  // At most 1 MiB per call: a command that writes without pause must not starve the loop (signals,
+  // scrapes, redraws); what is left is read on the next turn.
+  for (int reads = 0; reads < 64; ++reads) {
     ssize_t n = ::read(p.fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return; // EAGAIN: nothing more for now
