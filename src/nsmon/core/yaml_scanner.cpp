@@ -18,7 +18,8 @@ bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
 // tags, which also allows ",[]!"), or 0.
 int tag_char(const Stream& in, bool uri) {
   char c = in.peek();
-  if (is_word(c) || std::strchr("#;/?:@&=+$_.~*'()", c) != nullptr) return c == '\0' ? 0 : 1;
+  if (c == '\0') return 0; // the end of input (strchr would find the set's terminator)
+  if (is_word(c) || std::strchr("#;/?:@&=+$_.~*'()", c) != nullptr) return 1;
   if (uri && (c == ',' || c == '[' || c == ']' || c == '!')) return 1;
   if (c == '%' && is_hex(in.peek(1)) && is_hex(in.peek(2))) return 3;
   return 0;

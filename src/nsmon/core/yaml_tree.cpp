@@ -577,6 +577,10 @@ std::vector<std::size_t> Document::value_offsets(const Node& n) const {
 
 Document parse(std::string_view text) {
   Document doc;
+  if (text.size() >= static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+    doc.error_ = Error{0, 0, 0, "the file is too large (2 GiB or more)"};
+    return doc;
+  }
   auto storage = std::make_shared<detail::Storage>(text);
   try {
     detail::check_text(text);

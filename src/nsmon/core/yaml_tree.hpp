@@ -84,7 +84,9 @@ public:
   bool operator!() const { return !IsDefined(); }
 
   /// The value of a scalar; empty for other nodes.
-  const std::string& Scalar() const { return data_ && data_->type == NodeType::Scalar ? data_->value : detail::empty_string(); }
+  const std::string& Scalar() const {
+    return data_ && data_->type == NodeType::Scalar ? data_->value : detail::empty_string();
+  }
   /// "?" for plain scalars and untagged collections, "!" for quoted and block scalars, the
   /// resolved tag for tagged nodes ("tag:yaml.org,2002:str" for !!str), "" for null nodes.
   const std::string& Tag() const { return data_ && data_->tag ? *data_->tag : detail::empty_string(); }
@@ -198,6 +200,7 @@ private:
 };
 
 /// Parses the first document of `text` (a second one is ignored, as yaml-cpp's Load does).
+/// Texts of 2 GiB or more are refused (positions are ints, as in yaml-cpp).
 Document parse(std::string_view text);
 
 /// Nesting deeper than this many collections is an error ("nesting too deep").
