@@ -69,6 +69,36 @@ run watch --format plain --interval 0.2 --duration 0.6 --metrics-url "http://127
 expect_rc 3
 expect_out "never reached http://127.0.0.1:$port/metrics"
 
+# A malformed scrape is shown as such and watching goes on; once the endpoint is fixed, the
+# figures come.
+mkdir -p "$TMP/www"
+printf '# TYPE cpu_usage_percent gauge\ncpu_usage_percent{ 12\n' >"$TMP/www/metrics"
+port=$(free_port)
+(cd "$TMP/www" && exec /usr/bin/python3 -m http.server "$port" --bind 127.0.0.1 >/dev/null 2>&1) &
+server=$!
+for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$port/metrics" 2>/dev/null && break; sleep 0.1; done
+(sleep 1.2; printf '# TYPE cpu_usage_percent gauge\ncpu_usage_percent 12\n' >"$TMP/www/good" && mv "$TMP/www/good" "$TMP/www/metrics") &
+run watch --format plain --interval 0.3 --duration 2.5 --metrics-url "http://127.0.0.1:$port/metrics"
+expect_rc 0
+expect_out "no metrics from http://127.0.0.1:$port/metrics: malformed scrape: 1 error (first at 2:20: expected label name"
+expect_out "cpu 12%"
+printf 'garbage\n' >"$TMP/www/metrics"
+run watch --format plain --interval 0.3 --duration 0.7 --metrics-url "http://127.0.0.1:$port/metrics"
+expect_rc 3
+expect_out "never got a good scrape from http://127.0.0.1:$port/metrics (malformed scrape"
+kill "$server"
+wait "$server" 2>/dev/null || true
+
+# --every epoch: one line per epoch (and per change of the scraping's state), not per interval.
+watch_detector plain --epochs 3 --images 5 --speed 300 --linger 1 --quiet
+expect_rc 0
+port=$(free_port)
+run watch --format plain --every epoch --interval 0.2 --metrics-url "http://127.0.0.1:$port/metrics" -- \
+  $(detector "$port") --epochs 3 --images 5 --speed 300 --linger 1 --quiet
+expect_rc 0
+n=$(grep -c '^\[.*\] epoch [0-9]/3' <<<"$out" || true)
+[ "$n" -ge 3 ] && [ "$n" -le 5 ] || fail "--every epoch printed $n epoch lines: $out"
+
 run watch --interval 0 -- true
 expect_rc 2
 run watch --format live -- true

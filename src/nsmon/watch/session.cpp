@@ -191,7 +191,10 @@ private:
     } else {
       s.ended = ended_;
       s.result = status_.ever_ok ? 0 : 3;
-      if (!status_.ever_ok) s.ended = "never reached " + status_.target;
+      if (!status_.ever_ok)
+        s.ended = status_.state == ScrapeStatus::State::failed
+                      ? "never got a good scrape from " + status_.target + " (" + status_.error + ")"
+                      : "never reached " + status_.target;
     }
     sink_.finish(s);
     return s.result;
