@@ -162,6 +162,14 @@ TEST_CASE("Prometheus query answers become snapshots", "[watch][stats]") {
   CHECK(s.find("cpu_usage_percent")[0].labels.empty());
   CHECK(std::isinf(s.find("images_processed_total")[0].value));
   CHECK(*s.find("images_processed_total")[0].label("status") == "success");
+  // Items without "metric" or "value", a data without "result" (fuzz_watch found the first).
+  Snapshot odd;
+  CHECK(snapshot_from_query(R"({"status":"success","data":{"resultType":"vector","result":[
+    {"metrec":{"__name__":"x"},"value":[1,"NaN"]},{"metric":{"__name__":"cpu_usage_percent"}},7]}})",
+                            odd, error));
+  CHECK(odd.samples.empty());
+  CHECK_FALSE(snapshot_from_query(R"({"status":"success","data":{"resultType":"vector"}})", odd, error));
+  CHECK_FALSE(snapshot_from_query(R"({"status":"success","data":[1]})", odd, error));
   CHECK_FALSE(snapshot_from_query("not json", s, error));
   CHECK_FALSE(snapshot_from_query(R"({"status":"error","error":"bad query"})", s, error));
   CHECK(error == "Prometheus: bad query");

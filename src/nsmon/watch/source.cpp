@@ -145,30 +145,40 @@ bool snapshot_from_query(std::string_view body, Snapshot& out, std::string& erro
     error = "Prometheus answered something that is not JSON";
     return false;
   }
-  if (doc.value("status", "") != "success") {
-    error = "Prometheus: " + (doc.contains("error") && doc["error"].is_string() ? doc["error"].get<std::string>()
-                                                                                : std::string("query failed"));
+  auto status = doc.find("status");
+  if (status == doc.end() || *status != "success") {
+    auto e = doc.find("error");
+    error = "Prometheus: " + (e != doc.end() && e->is_string() ? e->get<std::string>() : std::string("query failed"));
     return false;
   }
-  const auto& data = doc["data"];
-  if (!data.is_object() || data.value("resultType", "") != "vector" || !data["result"].is_array()) {
+  // Only find() on the document: operator[] of a const json with a missing key is undefined.
+  auto member = [](const nlohmann::json& obj, const char* key) -> const nlohmann::json* {
+    if (!obj.is_object()) return nullptr;
+    auto it = obj.find(key);
+    return it == obj.end() ? nullptr : &*it;
+  };
+  const nlohmann::json* data = member(doc, "data");
+  const nlohmann::json* type = data ? member(*data, "resultType") : nullptr;
+  const nlohmann::json* result = data ? member(*data, "result") : nullptr;
+  if (!type || *type != "vector" || !result || !result->is_array()) {
     error = "Prometheus answered something other than a vector";
     return false;
   }
-  for (const auto& item : data["result"]) {
-    if (!item.is_object() || !item["metric"].is_object() || !item["value"].is_array() || item["value"].size() != 2 ||
-        !item["value"][1].is_string())
+  for (const auto& item : *result) {
+    const nlohmann::json* metric = member(item, "metric");
+    const nlohmann::json* value = member(item, "value");
+    if (!metric || !metric->is_object() || !value || !value->is_array() || value->size() != 2 || !(*value)[1].is_string())
       continue;
     Series s;
     std::string name;
-    for (const auto& [k, v] : item["metric"].items()) {
+    for (const auto& [k, v] : metric->items()) {
       if (!v.is_string()) continue;
       if (k == "__name__") name = v.get<std::string>();
       else if (k != "job" && k != "instance") s.labels.emplace_back(k, v.get<std::string>());
     }
-    auto value = expfmt::parse_value(item["value"][1].get<std::string>());
-    if (name.empty() || !value) continue;
-    s.value = *value;
+    auto parsed = expfmt::parse_value((*value)[1].get<std::string>());
+    if (name.empty() || !parsed) continue;
+    s.value = *parsed;
     std::sort(s.labels.begin(), s.labels.end());
     ++out.series_total;
     out.samples[name].push_back(std::move(s));
