@@ -1,0 +1,127 @@
+#include "nsmon/http/redact.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "nsmon/http/client.hpp"
+
+namespace nsmon::http {
+
+namespace detail {
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string r(s);
+  std::transform(r.begin(), r.end(), r.begin(), [](unsigned char c) { return std::tolower(c); });
+  return r;
+}
+
+// Where the authority (userinfo@host:port) of a URL starts and ends.
+std::pair<std::size_t, std::size_t> authority(std::string_view url) {
+  auto scheme = url.find("://");
+  std::size_t start = scheme == std::string_view::npos ? 0 : scheme + 3;
+  std::size_t end = url.find_first_of("/?#", start);
+  return {start, end == std::string_view::npos ? url.size() : end};
+}
+
+} // namespace
+
+bool is_secret_name(std::string_view name) {
+  static const char* const words[] = {"auth", "cookie", "token", "secret", "passw", "pwd", "key", "session",
+                                      "signature", "credential"};
+  std::string n = lower(name);
+  return std::any_of(std::begin(words), std::end(words), [&](const char* w) { return n.find(w) != std::string::npos; });
+}
+
+std::string mask_header_line(std::string_view line) {
+  auto colon = line.find(':');
+  if (colon == std::string_view::npos || !is_secret_name(line.substr(0, colon))) return std::string(line);
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  std::string out(line.substr(0, colon));
+  out += ": ";
+  // Keep the scheme word (Bearer, Basic) of an Authorization value: it helps and is no secret.
+  auto space = value.find(' ');
+  std::string n = lower(line.substr(0, colon));
+  if ((n == "authorization" || n == "proxy-authorization") && space != std::string_view::npos)
+    out += std::string(value.substr(0, space)) + " ";
+  return out + "***";
+}
+
+std::string message_url(std::string_view url) {
+  auto end = url.find_first_of("?#");
+  return redact_url(url.substr(0, end));
+}
+
+std::string origin(std::string_view url) {
+  auto [start, end] = authority(url);
+  std::string scheme = start >= 3 ? lower(url.substr(0, start - 3)) : "http";
+  std::string_view host = url.substr(start, end - start);
+  if (auto at = host.rfind('@'); at != std::string_view::npos) host.remove_prefix(at + 1);
+  std::string h = lower(host);
+  auto bracket = h.rfind(']'); // IPv6 literal: [::1]:9090
+  auto colon = h.rfind(':');
+  if (colon == std::string::npos || (bracket != std::string::npos && colon < bracket)) h += scheme == "https" ? ":443" : ":80";
+  return scheme + "://" + h;
+}
+
+std::string mask_secrets(std::string text, const std::vector<std::string>& secrets) {
+  for (const auto& s : secrets) {
+    if (s.size() < 4) continue;
+    for (auto pos = text.find(s); pos != std::string::npos; pos = text.find(s, pos + 3)) text.replace(pos, s.size(), "***");
+  }
+  return text;
+}
+
+} // namespace detail
+
+std::string redact_url(std::string_view url) {
+  auto [start, end] = detail::authority(url);
+  std::string out(url.substr(0, start));
+  std::string_view auth = url.substr(start, end - start);
+  if (auto at = auth.rfind('@'); at != std::string_view::npos) {
+    out += "***@";
+    auth.remove_prefix(at + 1);
+  }
+  out += auth;
+  std::string_view rest = url.substr(end);
+  // Query parameters: mask the values of those whose names look secret.
+  auto q = rest.find('?');
+  out += rest.substr(0, q == std::string_view::npos ? rest.size() : q + 1);
+  if (q == std::string_view::npos) return out;
+  std::string_view query = rest.substr(q + 1);
+  std::string_view fragment;
+  if (auto h = query.find('#'); h != std::string_view::npos) {
+    fragment = query.substr(h);
+    query = query.substr(0, h);
+  }
+  for (bool first = true;; first = false) {
+    auto amp = query.find('&');
+    std::string_view param = query.substr(0, amp);
+    if (!first) out += '&';
+    auto eq = param.find('=');
+    if (eq != std::string_view::npos && detail::is_secret_name(param.substr(0, eq)))
+      out += std::string(param.substr(0, eq + 1)) + "***";
+    else
+      out += param;
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return out + std::string(fragment);
+}
+
+std::string status_text(long status) {
+  static const std::pair<long, const char*> reasons[] = {
+      {200, "OK"}, {204, "No Content"}, {301, "Moved Permanently"}, {302, "Found"}, {303, "See Other"},
+      {304, "Not Modified"}, {307, "Temporary Redirect"}, {308, "Permanent Redirect"}, {400, "Bad Request"},
+      {401, "Unauthorized"}, {403, "Forbidden"}, {404, "Not Found"}, {405, "Method Not Allowed"},
+      {406, "Not Acceptable"}, {408, "Request Timeout"}, {413, "Payload Too Large"}, {414, "URI Too Long"},
+      {422, "Unprocessable Entity"}, {429, "Too Many Requests"}, {500, "Internal Server Error"},
+      {501, "Not Implemented"}, {502, "Bad Gateway"}, {503, "Service Unavailable"}, {504, "Gateway Timeout"}};
+  for (const auto& [code, reason] : reasons)
+    if (code == status) return std::to_string(status) + " " + reason;
+  return std::to_string(status);
+}
+
+} // namespace nsmon::http
