@@ -6,6 +6,7 @@
 #include <memory>
 #include <thread>
 
+#include "nsmon/lint/expr_checks.hpp"
 #include "nsmon/lint/infer.hpp"
 #include "nsmon/rules/template.hpp"
 #include "nsmon/util/duration.hpp"
@@ -37,29 +38,20 @@ core::Span expr_span(const rules::Rule& r, PosRange range) {
 
 } // namespace
 
-// Checks of one rule; `emit` positions findings in the expression or on the rule.
-class RuleChecks {
+// Checks of one rule: the expression checks shared with gen-dashboards, then the rule's own
+// (alert, templates, naming); findings are positioned in the expression or on the rule.
+class RuleChecks : public ExprChecks {
 public:
   RuleChecks(const ParsedRule& pr, const Options& opt, Inference& inf, const rules::Config* cfg,
-             const std::map<std::string, RecordedMetric>& recorded, const std::vector<std::string>& all_names,
-             std::vector<core::Diagnostic>& out)
-      : pr_(pr), r_(*pr.rule), opt_(opt), inf_(inf), cfg_(cfg), recorded_(recorded), names_(all_names), out_(out) {}
+             const std::vector<std::string>& all_names, std::vector<core::Diagnostic>& out)
+      : ExprChecks(*opt.catalog, inf, cfg, all_names), pr_(pr), r_(*pr.rule), opt_(opt), cfg_(cfg), out_(out) {
+    in_alert_ = r_.is_alert();
+  }
 
   void run() {
     const Expr* root = pr_.parsed->expr();
     Shape shape = inf_.run(*root);
-    walk(*root, [&](const Expr& n, std::span<const Expr* const> path) {
-      if (n.kind == NodeKind::call && (n.as<Call>().name == "absent" || n.as<Call>().name == "absent_over_time"))
-        uses_absent_ = true;
-      switch (n.kind) {
-      case NodeKind::vector_selector: selector(n.as<VectorSelector>(), path); break;
-      case NodeKind::call: call(n.as<Call>()); break;
-      case NodeKind::binary: binary(n.as<BinaryExpr>()); break;
-      case NodeKind::aggregate: aggregate(n.as<AggregateExpr>()); break;
-      default: break;
-      }
-      return true;
-    });
+    check(*root);
     // A rule with neither alert nor record was reported by the loader; nothing more to say.
     if (r_.name.value.empty()) return;
     if (r_.is_alert()) alert(shape);
@@ -67,374 +59,15 @@ public:
   }
 
 private:
-  void emit(const char* check, const core::Span& at, std::string msg, std::string suggestion = {}) {
+  void emit_at(const char* check, const core::Span& at, std::string msg, std::string suggestion = {}) {
     const CheckInfo* info = find_check(check);
     core::Diagnostic d{info ? info->severity : Severity::warning, at, check, std::move(msg), std::move(suggestion)};
     d.rule = r_.name.value;
     d.group = pr_.group->name.value;
     out_.push_back(std::move(d));
   }
-  void emit(const char* check, PosRange range, std::string msg, std::string suggestion = {}) {
-    emit(check, expr_span(r_, range), std::move(msg), std::move(suggestion));
-  }
-
-  // --- catalog: names, labels, values ------------------------------------------------------
-  void selector(const VectorSelector& vs, std::span<const Expr* const> path) {
-    SeriesInfo s = inf_.series(vs);
-    PosRange name_range{vs.range.start, vs.range.start + std::max<std::size_t>(s.name.size(), 1)};
-    switch (s.origin) {
-    case SeriesInfo::Origin::catalog:
-      if (!s.exists) {
-        auto wire = catalog::Catalog::wire_names(*s.metric);
-        emit("catalog/histogram-base-name", name_range,
-             std::string(catalog::to_string(s.metric->type)) + " " + s.name +
-                 " is not a series; Prometheus stores it as " + util::join(wire, ", "),
-             s.metric->type == catalog::MetricType::histogram ? "use " + s.name + "_bucket with rate() and le"
-                                                               : "use " + wire.front());
-        return;
-      }
-      labels(vs, *s.metric, s.suffix);
-      break;
-    case SeriesInfo::Origin::unknown: unknown_name(s.name, name_range); return;
-    default: return;
-    }
-    (void)path;
-  }
-
-  void unknown_name(const std::string& name, PosRange at) {
-    const auto& cat = *opt_.catalog;
-    // Renamed, possibly with a series suffix (gpu_memory_mb -> gpu_memory_allocated_bytes).
-    for (const char* sfx : {"", "_bucket", "_sum", "_count", "_total", "_created"}) {
-      std::string sx = sfx;
-      if (!util::ends_with(name, sx)) continue;
-      std::string base = name.substr(0, name.size() - sx.size());
-      if (const catalog::Metric* m = cat.renamed_to(base)) {
-        std::string now = m->name + (m->type == catalog::MetricType::histogram ? sx : "");
-        emit("catalog/renamed-metric", at, name + " was renamed to " + now, "use " + now);
-        return;
-      }
-    }
-    // A real metric with a suffix it does not have.
-    for (const char* sfx : {"_bucket", "_sum", "_count", "_total"}) {
-      std::string sx = sfx;
-      if (!util::ends_with(name, sx)) continue;
-      if (const catalog::Metric* m = cat.find(name.substr(0, name.size() - sx.size()))) {
-        emit("catalog/bad-suffix", at,
-             m->name + " is a " + catalog::to_string(m->type) + "; it has no " + sx + " series",
-             "its series: " + util::join(catalog::Catalog::wire_names(*m), ", "));
-        return;
-      }
-    }
-    std::string hint = util::did_you_mean(name, names_);
-    std::string suggestion = hint.empty() ? "" : "did you mean " + hint + "?";
-    if (name.find(':') != std::string::npos) {
-      emit("rules/undefined-recording-rule", at, "recording rule " + name + " is defined in none of the rule files",
-           suggestion);
-      return;
-    }
-    emit("catalog/unknown-metric", at, "metric " + name + " is not in the catalog", suggestion);
-  }
-
-  void labels(const VectorSelector& vs, const catalog::Metric& m, const std::string& suffix) {
-    if (m.open_labels) return;
-    std::set<std::string> allowed = inf_.scraped_labels(m, suffix);
-    allowed.insert("__name__");
-    if (cfg_)
-      for (const auto& job : cfg_->jobs)
-        for (const auto& kv : job.labels) allowed.insert(kv.key.value);
-    std::vector<std::string> candidates(allowed.begin(), allowed.end());
-    for (const auto& mt : vs.matchers) {
-      if (!allowed.count(mt.name)) {
-        std::string hint = util::did_you_mean(mt.name, candidates);
-        emit("catalog/unknown-label", PosRange{mt.range.start, mt.range.start + mt.name.size()},
-             m.name + " has no label " + mt.name + " (labels: " + util::join(candidates, ", ") + ")",
-             hint.empty() ? "" : "did you mean " + hint + "?");
-        continue;
-      }
-      if (mt.name == "le" && suffix == "_bucket" && mt.op == MatchOp::equal) le_value(mt, m);
-      const catalog::Label* l = m.label(mt.name);
-      if (l && !l->values.empty() && mt.op == MatchOp::equal && !mt.value.empty() &&
-          std::find(l->values.begin(), l->values.end(), mt.value) == l->values.end()) {
-        std::string hint = util::did_you_mean(mt.value, l->values);
-        emit("catalog/unknown-label-value", mt.range,
-             "label " + mt.name + " of " + m.name + " never has the value \"" + mt.value + "\" (values: " +
-                 util::join(l->values, ", ") + ")",
-             hint.empty() ? "" : "did you mean \"" + hint + "\"?");
-      }
-    }
-    for (const auto& mt : vs.matchers) regex(mt);
-  }
-
-  // prometheus_client writes bounds as Python floats ("0.5", "1.0", "+Inf"); a bound the
-  // histogram does not have matches nothing.
-  void le_value(const Matcher& mt, const catalog::Metric& m) {
-    double v = 0;
-    if (mt.value == "+Inf") return;
-    try {
-      std::size_t used = 0;
-      v = std::stod(mt.value, &used);
-      if (used != mt.value.size()) throw std::invalid_argument("trailing");
-    } catch (const std::exception&) {
-      emit("catalog/unknown-label-value", mt.range, "le=\"" + mt.value + "\" is not a number");
-      return;
-    }
-    if (std::find(m.buckets.begin(), m.buckets.end(), v) != m.buckets.end()) return;
-    std::vector<std::string> bounds;
-    for (double b : m.buckets) bounds.push_back(util::format_number(b));
-    bounds.push_back("+Inf");
-    emit("catalog/unknown-label-value", mt.range,
-         m.name + " has no bucket le=\"" + mt.value + "\" (bounds: " + util::join(bounds, ", ") + ")");
-  }
-
-  void regex(const Matcher& mt) {
-    if (mt.op != MatchOp::regex && mt.op != MatchOp::not_regex) return;
-    const std::string& v = mt.value;
-    if (!v.empty() && (v.front() == '^' || (v.back() == '$' && (v.size() < 2 || v[v.size() - 2] != '\\'))))
-      emit("promql/regex-anchors", mt.range, "regex matchers are fully anchored; the ^ or $ in \"" + v + "\" is redundant");
-    else if (!v.empty() && v.find_first_of(".*+?()[]{}|\\^$") == std::string::npos)
-      emit("promql/literal-regex", mt.range, "\"" + v + "\" has no regex characters",
-           std::string("use ") + (mt.op == MatchOp::regex ? "=" : "!=") + " instead of " +
-               (mt.op == MatchOp::regex ? "=~" : "!~"));
-  }
-
-  // --- types -------------------------------------------------------------------------------
-  static const VectorSelector* selector_of(const Expr* e) {
-    e = unparen(e);
-    if (e && e->kind == NodeKind::matrix_selector) e = e->as<MatrixSelector>().selector;
-    return e && e->kind == NodeKind::vector_selector ? &e->as<VectorSelector>() : nullptr;
-  }
-
-  void call(const Call& c) {
-    if (is_rate_function(c.name) && !c.args.empty()) {
-      const Expr* arg = unparen(c.args[0]);
-      if (const VectorSelector* vs = selector_of(arg)) {
-        SeriesInfo s = inf_.series(*vs);
-        const Shape& shape = inf_.at(vs);
-        if (shape.kind == ValueKind::gauge && (s.origin == SeriesInfo::Origin::catalog || s.recorded) &&
-            !(s.recorded && s.recorded->shape.aggregated && s.recorded->shape.kind == ValueKind::counter))
-          emit("promql/rate-on-gauge", c.range,
-               c.name + "() of " + s.name + ", which is a gauge: " + c.name + " only makes sense for counters",
-               c.name == "increase" ? "use delta() for a gauge's change" : "use deriv() for a gauge's slope");
-        if (s.recorded && s.recorded->shape.aggregated && s.recorded->shape.kind == ValueKind::counter)
-          emit("promql/sum-then-rate", c.range,
-               c.name + "() of " + s.name + ", a recording rule that aggregates counters: counter resets are lost",
-               "record the aggregation of the rate instead (sum(rate(...)))");
-        rate_window(*vs, arg);
-      } else if (arg->kind == NodeKind::subquery) {
-        const Expr* inner = unparen(arg->as<SubqueryExpr>().expr);
-        if (inner->kind == NodeKind::aggregate && inf_.at(inner).kind == ValueKind::counter)
-          emit("promql/sum-then-rate", c.range,
-               c.name + "() over an aggregation of counters: a reset in any series looks like a huge drop",
-               "aggregate the rate instead: sum(rate(x[5m]))");
-      }
-    }
-    if (c.name == "histogram_quantile" && c.args.size() == 2) histogram_quantile(c);
-    if ((c.name == "histogram_quantile" || c.name == "quantile_over_time") && !c.args.empty())
-      quantile_range(c.args[0], c.name);
-  }
-
-  void quantile_range(const Expr* arg, const std::string& what) {
-    auto v = literal(arg);
-    if (v && (*v < 0 || *v > 1))
-      emit("promql/quantile-range", arg->range,
-           what + " takes a quantile between 0 and 1; " + util::format_number(*v) + " gives " +
-               (*v > 1 ? "+Inf" : "-Inf") + " for every series",
-           *v > 1 && *v <= 100 ? "write " + util::format_number(*v / 100) : "");
-  }
-
-  void histogram_quantile(const Call& c) {
-    // Walk down the second argument: what lies between histogram_quantile and the selector.
-    bool rate_seen = false, le_lost = false, aggregated = false;
-    const Expr* lost_at = nullptr;
-    std::vector<const Expr*> stack{c.args[1]};
-    while (!stack.empty()) {
-      const Expr* e = unparen(stack.back());
-      stack.pop_back();
-      if (!e) continue;
-      if (e->kind == NodeKind::aggregate) {
-        const auto& a = e->as<AggregateExpr>();
-        bool keeps_le = a.without ? std::find(a.grouping.begin(), a.grouping.end(), "le") == a.grouping.end()
-                                  : std::find(a.grouping.begin(), a.grouping.end(), "le") != a.grouping.end();
-        if (!keeps_le && !le_lost) le_lost = true, lost_at = e;
-        aggregated = true;
-        stack.push_back(a.expr);
-        continue;
-      }
-      if (e->kind == NodeKind::call) {
-        const auto& f = e->as<Call>();
-        if (is_rate_function(f.name)) {
-          // Only what is inside matters from here: a rate'd bucket is fine.
-          if (const VectorSelector* vs = selector_of(f.args.empty() ? nullptr : f.args[0]))
-            bucket(*vs, true, aggregated, c);
-          rate_seen = true;
-          continue;
-        }
-        for (const Expr* a : f.args) stack.push_back(a);
-        continue;
-      }
-      if (e->kind == NodeKind::binary) {
-        stack.push_back(e->as<BinaryExpr>().lhs);
-        stack.push_back(e->as<BinaryExpr>().rhs);
-        continue;
-      }
-      if (e->kind == NodeKind::vector_selector) bucket(e->as<VectorSelector>(), rate_seen, aggregated, c);
-    }
-    if (le_lost)
-      emit("promql/histogram-quantile-le", lost_at->range,
-           "histogram_quantile needs the le label, but this aggregation drops it",
-           "aggregate with by (le, ...) or without (...) not listing le");
-  }
-
-  void bucket(const VectorSelector& vs, bool rated, bool aggregated, const Call& hq) {
-    SeriesInfo s = inf_.series(vs);
-    if (s.origin == SeriesInfo::Origin::catalog && s.exists && s.suffix != "_bucket") {
-      emit("promql/histogram-quantile-series", vs.range,
-           "histogram_quantile over " + s.name + ", which is not a histogram's _bucket series",
-           s.metric->type == catalog::MetricType::histogram ? "use " + s.metric->name + "_bucket" : "");
-      return;
-    }
-    if (s.origin == SeriesInfo::Origin::recording && !s.recorded->shape.labels.count("le") &&
-        s.recorded->shape.labels_known) {
-      emit("promql/histogram-quantile-le", vs.range, "recording rule " + s.name + " has no le label");
-      return;
-    }
-    bool is_bucket = (s.origin == SeriesInfo::Origin::catalog && s.suffix == "_bucket") ||
-                     (s.origin != SeriesInfo::Origin::recording && util::ends_with(s.name, "_bucket"));
-    if (is_bucket && !rated)
-      emit("promql/histogram-quantile-rate", hq.range,
-           "histogram_quantile over the raw cumulative " + s.name + " counters" +
-               (aggregated ? "" : ", with no rate() and no sum by (le)") +
-               ": the answer covers the whole lifetime of the process, not recent observations",
-           "histogram_quantile(φ, sum by (le) (rate(" + s.name + "[5m])))");
-  }
-
-  void binary(const BinaryExpr& b) {
-    const VectorMatching* vm = b.matching();
-    if (vm && b.op != BinaryOp::lor) matching(b, *vm);
-    if (is_comparison(b.op)) {
-      units(b, b.lhs, b.rhs);
-      units(b, b.rhs, b.lhs);
-      counter_raw(b, b.lhs);
-      counter_raw(b, b.rhs);
-    }
-  }
-
-  void matching(const BinaryExpr& b, const VectorMatching& vm) {
-    const Shape& l = inf_.at(b.lhs);
-    const Shape& r = inf_.at(b.rhs);
-    if (!l.labels_known || !r.labels_known) return;
-    auto sig = [&](const Shape& s) {
-      std::set<std::string> out;
-      for (const auto& x : s.labels) {
-        if (x == "__name__") continue;
-        bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
-        if (vm.on ? listed : !listed) out.insert(x);
-      }
-      return out;
-    };
-    std::set<std::string> ls = sig(l), rs = sig(r);
-    if (ls == rs) return;
-    std::vector<std::string> only_l, only_r;
-    std::set_difference(ls.begin(), ls.end(), rs.begin(), rs.end(), std::back_inserter(only_l));
-    std::set_difference(rs.begin(), rs.end(), ls.begin(), ls.end(), std::back_inserter(only_r));
-    std::string why;
-    if (!only_l.empty()) why += "only the left side has " + util::join(only_l, ", ");
-    if (!only_r.empty()) why += std::string(why.empty() ? "" : "; ") + "only the right side has " + util::join(only_r, ", ");
-    std::vector<std::string> common;
-    std::set_intersection(ls.begin(), ls.end(), rs.begin(), rs.end(), std::back_inserter(common));
-    emit("labels/impossible-match", b.range,
-         std::string("the two sides of '") + to_string(b.op) + "' can never match: " + why,
-         "match on the labels both sides have: on(" + util::join(common, ", ") + ") or aggregate both sides by them");
-  }
-
-  static std::optional<double> literal(const Expr* e) {
-    e = unparen(e);
-    if (e && e->kind == NodeKind::number_literal) return e->as<NumberLiteral>().value;
-    if (e && e->kind == NodeKind::unary && unparen(e->as<UnaryExpr>().expr)->kind == NodeKind::number_literal) {
-      double v = unparen(e->as<UnaryExpr>().expr)->as<NumberLiteral>().value;
-      return e->as<UnaryExpr>().op == UnaryOp::minus ? -v : v;
-    }
-    return std::nullopt;
-  }
-
-  void units(const BinaryExpr& b, const Expr* side, const Expr* other) {
-    auto lit = literal(other);
-    if (!lit) return;
-    const Shape& s = inf_.at(side);
-    double v = *lit;
-    std::string what = util::format_number(v);
-    if (s.unit == "bytes" && v >= 1 && v < 1e6)
-      emit("units/bytes-vs-megabytes", b.range,
-           "a value in bytes compared with " + what + ", which is less than a megabyte; was it meant in MB?",
-           "write the threshold in bytes, e.g. " + util::format_number(v * 1e6) + " for " + what + " MB");
-    else if (s.unit == "percent" && v > 0 && v <= 1)
-      emit("units/percent-as-ratio", b.range,
-           "a percentage (0-100) compared with " + what + ", which looks like a ratio (0-1)",
-           "write " + util::format_number(v * 100) + " for " + what);
-    else if ((s.unit == "ratio" && (v > 1 || v < 0)) || (s.unit == "percent" && (v > 100 || v < 0))) {
-      bool side_left = side == b.lhs;
-      BinaryOp op = b.op;
-      double hi = s.unit == "ratio" ? 1 : 100;
-      bool never = (side_left && (op == BinaryOp::gtr || op == BinaryOp::gte) && v >= hi) ||
-                   (side_left && (op == BinaryOp::lss || op == BinaryOp::lte) && v <= 0) ||
-                   (!side_left && (op == BinaryOp::lss || op == BinaryOp::lte) && v >= hi) ||
-                   (!side_left && (op == BinaryOp::gtr || op == BinaryOp::gte) && v <= 0) ||
-                   (op == BinaryOp::eql && (v > hi || v < 0));
-      if (never)
-        emit("units/out-of-range", b.range,
-             "a " + s.unit + " is between 0 and " + util::format_number(hi) + "; this comparison with " + what +
-                 " can never be true");
-    }
-  }
-
-  void counter_raw(const BinaryExpr& b, const Expr* side) {
-    const Expr* e = unparen(side);
-    while (e && e->kind == NodeKind::aggregate) e = unparen(e->as<AggregateExpr>().expr);
-    if (!e || e->kind != NodeKind::vector_selector) return;
-    const Shape& s = inf_.at(e);
-    SeriesInfo info = inf_.series(e->as<VectorSelector>());
-    if (s.kind == ValueKind::counter && info.origin == SeriesInfo::Origin::catalog)
-      emit("promql/counter-raw", b.range,
-           info.name + " is a counter: its raw value only grows, so this comparison depends on when the process "
-                       "started",
-           "compare rate(" + info.name + "[5m]) or increase(" + info.name + "[1h]) instead");
-  }
-
-  void aggregate(const AggregateExpr& a) {
-    if (a.op == AggregateOp::quantile && a.param) quantile_range(a.param, "quantile");
-    if (pr_.rule->is_alert() && (a.op == AggregateOp::topk || a.op == AggregateOp::bottomk))
-      emit("alerts/topk", a.range,
-           std::string(to_string(a.op)) + " in an alert: which series are in the top set changes between "
-                                          "evaluations, so the alert flaps");
-    const Shape& in = inf_.at(a.expr);
-    if (!in.labels_known || a.grouping.empty()) return;
-    std::vector<std::string> known(in.labels.begin(), in.labels.end());
-    for (const auto& g : a.grouping)
-      if (!in.labels.count(g)) {
-        std::string hint = util::did_you_mean(g, known);
-        emit("catalog/unknown-label", a.range,
-             std::string(a.without ? "without" : "by") + " (" + g + "): the aggregated series have no label " + g,
-             hint.empty() ? "" : "did you mean " + hint + "?");
-      }
-  }
-
-  // --- rate windows against the scrape interval -----------------------------------------------
-  void rate_window(const VectorSelector& vs, const Expr* arg) {
-    if (!cfg_ || arg->kind != NodeKind::matrix_selector) return;
-    const auto& ms = arg->as<MatrixSelector>();
-    if (ms.range_expr) return;
-    std::int64_t interval = cfg_->scrape_interval_ms;
-    std::string source = "the global scrape_interval";
-    for (const auto& m : vs.matchers)
-      if (m.name == "job" && m.op == MatchOp::equal)
-        for (const auto& job : cfg_->jobs)
-          if (job.name.value == m.value) interval = job.interval_ms, source = "job " + m.value + "'s scrape_interval";
-    std::int64_t range_ms = ms.range_ns / 1000000;
-    if (range_ms < 2 * interval)
-      emit("config/rate-window", ms.range,
-           "a " + util::format_duration(range_ms) + " window holds fewer than two samples at " + source + " of " +
-               util::format_duration(interval) + ": rate() will often return nothing",
-           "use at least " + util::format_duration(4 * interval));
+  void emit(const char* check, PosRange range, std::string msg, std::string suggestion) override {
+    emit_at(check, expr_span(r_, range), std::move(msg), std::move(suggestion));
   }
 
   // --- alerts ----------------------------------------------------------------------------------
@@ -443,20 +76,20 @@ private:
     const Expr* top = unparen(pr_.parsed->expr());
     bool watchdog = top->kind == NodeKind::call && top->as<Call>().name == "vector";
     if (!shape.filters && !watchdog)
-      emit("alerts/no-comparison", r_.expr.span,
+      emit_at("alerts/no-comparison", r_.expr.span,
            "alert " + r_.name.value + " has no condition: it fires for every series the expression returns",
            "add a comparison, e.g. `> 0.9`");
     if (uses_absent_ && (!r_.for_ || r_.for_->ms == 0))
-      emit("alerts/absent-without-for", r_.name.span,
+      emit_at("alerts/absent-without-for", r_.name.span,
            "absent() without 'for': a restart or a single missed scrape fires the alert", "add for: 5m or more");
     std::int64_t interval = pr_.group->interval ? pr_.group->interval->ms : cfg_ ? cfg_->evaluation_interval_ms : 0;
     if (r_.for_ && r_.for_->ms > 0 && interval && r_.for_->ms < interval)
-      emit("alerts/for-too-short", r_.for_->span,
+      emit_at("alerts/for-too-short", r_.for_->span,
            "for: " + util::format_duration(r_.for_->ms) + " is shorter than the evaluation interval " +
                util::format_duration(interval) + ", so it waits a whole interval anyway",
            "use for: " + util::format_duration(interval) + " or more");
     for (const auto& hc : high_cardinality(shape))
-      emit("labels/high-cardinality", r_.expr.span,
+      emit_at("labels/high-cardinality", r_.expr.span,
            "the alert keeps the high-cardinality label " + hc + ": one alert per value, and they never resolve together",
            "aggregate it away, e.g. max without (" + hc + ") (...)");
     templates(shape);
@@ -488,20 +121,20 @@ private:
       if (shape.labels_known)
         for (const auto& ref : info.label_refs)
           if (!available.count(ref.name))
-            emit("labels/template-label-lost", at(ref.offset, ref.length),
+            emit_at("labels/template-label-lost", at(ref.offset, ref.length),
                  std::string(is_label ? "label" : "annotation") + " \"" + kv.key.value + "\" uses $labels." +
                      ref.name + ", but the expression's result has no " + ref.name + " label (it has: " +
                      util::join(std::vector<std::string>(available.begin(), available.end()), ", ") + ")",
                  "keep it in the aggregation, e.g. sum by (" + ref.name + ", ...)");
       if (is_label && !info.value_refs.empty())
-        emit("alerts/value-in-labels", at(info.value_refs[0], 6),
+        emit_at("alerts/value-in-labels", at(info.value_refs[0], 6),
              "label \"" + kv.key.value + "\" uses $value: every change of the value makes a new alert",
              "move it to an annotation");
       if (kv.value.plain && !info.has_actions) {
         static const std::set<std::string> ambiguous = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "YES", "NO",
                                                         "On",  "Off", "ON", "OFF"};
         if (ambiguous.count(kv.value.value))
-          emit("yaml/ambiguous-boolean", kv.value.span,
+          emit_at("yaml/ambiguous-boolean", kv.value.span,
                "unquoted " + kv.value.value + " is read as a boolean by YAML 1.1 tools (and older Prometheus)",
                "quote it: \"" + kv.value.value + "\"");
       }
@@ -513,18 +146,14 @@ private:
   void recording_name() {
     const std::string& n = r_.name.value;
     if (std::count(n.begin(), n.end(), ':') < 2)
-      emit("rules/record-naming", r_.name.span,
+      emit_at("rules/record-naming", r_.name.span,
            "recording rule " + n + " does not follow level:metric:operations (e.g. job:errors:rate5m)");
   }
 
-  bool uses_absent_ = false;
   const ParsedRule& pr_;
   const rules::Rule& r_;
   const Options& opt_;
-  Inference& inf_;
   const rules::Config* cfg_;
-  const std::map<std::string, RecordedMetric>& recorded_;
-  const std::vector<std::string>& names_;
   std::vector<core::Diagnostic>& out_;
 };
 
@@ -572,7 +201,7 @@ void Analysis::run() {
   util::parallel_chunks(parsed.size(), 256, [&](std::size_t b, std::size_t e, unsigned w) {
     for (std::size_t i = b; i < e; ++i) {
       Inference inf(*options_.catalog, cfg, recorded);
-      RuleChecks(parsed[i], options_, inf, cfg, recorded, names, found[w]).run();
+      RuleChecks(parsed[i], options_, inf, cfg, names, found[w]).run();
     }
   });
   for (auto& f : found) std::move(f.begin(), f.end(), std::back_inserter(out_));

@@ -1,0 +1,43 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nsmon/catalog/catalog.hpp"
+#include "nsmon/lint/infer.hpp"
+#include "nsmon/promql/ast.hpp"
+#include "nsmon/rules/config.hpp"
+
+namespace nsmon::lint {
+
+/// The checks of lint-rules that look at one PromQL expression on its own: catalog names, labels
+/// and values, rate on gauges, histogram_quantile misuse, quantile ranges, vector matching, units,
+/// raw counters in comparisons, rate windows (with a config). lint-rules runs them on every rule,
+/// gen-dashboards on every panel query; each says where a finding goes through emit().
+class ExprChecks {
+public:
+  /// `names`: every series name that can exist (catalog and recording rules), for suggestions.
+  ExprChecks(const catalog::Catalog& cat, Inference& inf, const rules::Config* cfg,
+             const std::vector<std::string>& names)
+      : inf_(inf), cat_(cat), cfg_(cfg), names_(names) {}
+  virtual ~ExprChecks() = default;
+
+  /// Runs the checks on every node of `root`; Inference::run must have been called on it.
+  void check(const promql::Expr& root);
+
+protected:
+  /// A finding at bytes `range` of the expression; the check id's severity comes from checks().
+  virtual void emit(const char* check, promql::PosRange range, std::string message, std::string suggestion) = 0;
+
+  Inference& inf_;
+  bool in_alert_ = false;    ///< the expression is an alert's (topk/bottomk flap)
+  bool uses_absent_ = false; ///< set by check(): absent() or absent_over_time() is called
+
+private:
+  class Impl;
+  const catalog::Catalog& cat_;
+  const rules::Config* cfg_;
+  const std::vector<std::string>& names_;
+};
+
+} // namespace nsmon::lint
