@@ -1,0 +1,245 @@
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "nsmon/cli/common.hpp"
+#include "nsmon/cli/exit_codes.hpp"
+#include "nsmon/core/error.hpp"
+#include "nsmon/dashboards/checks.hpp"
+#include "nsmon/dashboards/loader.hpp"
+#include "nsmon/dashboards/render.hpp"
+#include "nsmon/util/files.hpp"
+#include "nsmon/util/strings.hpp"
+
+namespace nsmon::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct GenDashboardsOptions {
+  std::string templates = "templates";
+  std::string out = "dashboards";
+  bool check = false;
+  std::string provisioning;
+  std::string prometheus_url = "http://localhost:9090";
+  bool importable = false;
+};
+
+// The *.yml files directly in `dir`, sorted by name (the order does not depend on the file system).
+std::vector<std::string> yaml_files(const fs::path& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    if (it->is_regular_file() && (it->path().extension() == ".yml" || it->path().extension() == ".yaml"))
+      out.push_back(it->path().string());
+  if (ec) throw Error("cannot read " + dir.string() + ": " + ec.message());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Templates and shared panels, loaded and checked; the files stay in `sources` for quoting.
+struct Loaded {
+  core::SourceSet sources;
+  std::vector<dashboards::Template> templates;
+  std::vector<core::Diagnostic> diags;
+};
+
+void load(const GenDashboardsOptions& o, Loaded& out) {
+  fs::path dir(o.templates);
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw UsageError("no templates directory " + o.templates + " (give --templates DIR)");
+  dashboards::Library library;
+  if (fs::is_directory(dir / "panels", ec))
+    for (const auto& path : yaml_files(dir / "panels")) {
+      const auto& src = out.sources.add(path, util::read_file(path));
+      if (auto p = dashboards::load_panel_file(src, out.diags)) library[fs::path(path).stem().string()] = *p;
+    }
+  std::map<std::string, const dashboards::Template*> uids;
+  for (const auto& path : yaml_files(dir)) {
+    const auto& src = out.sources.add(path, util::read_file(path));
+    out.templates.push_back(dashboards::load_template(src, library, out.diags));
+  }
+  if (out.templates.empty()) throw UsageError("no templates (*.yml) in " + o.templates);
+  const catalog::Catalog& cat = load_catalog();
+  for (auto& t : out.templates) {
+    dashboards::check(t, cat, out.diags);
+    if (t.uid.value.empty()) continue;
+    auto [it, fresh] = uids.emplace(t.uid.value, &t);
+    if (!fresh)
+      out.diags.push_back({core::Severity::error, t.uid.span, "dashboards/uid",
+                           "uid " + t.uid.value + " is also the uid of " + it->second->path, ""});
+  }
+  core::sort_diagnostics(out.diags);
+}
+
+// The panels of a dashboard JSON by id (rows' nested panels included), for naming differences.
+std::map<int, nlohmann::json> panels_by_id(const nlohmann::json& d) {
+  std::map<int, nlohmann::json> out;
+  auto add = [&](const nlohmann::json& list, auto& self) -> void {
+    if (!list.is_array()) return;
+    for (const auto& p : list) {
+      if (!p.is_object()) continue;
+      auto id = p.find("id");
+      if (id != p.end() && id->is_number_integer()) out[id->get<int>()] = p;
+      if (auto inner = p.find("panels"); inner != p.end()) self(*inner, self);
+    }
+  };
+  if (d.is_object() && d.contains("panels")) add(d["panels"], add);
+  return out;
+}
+
+// What differs between the file on disk and the rendered dashboard, in words.
+std::string describe_difference(const std::string& old_text, const std::string& new_text) {
+  auto old_json = nlohmann::json::parse(old_text, nullptr, false);
+  if (old_json.is_discarded()) return "is not valid JSON";
+  auto new_json = nlohmann::json::parse(new_text);
+  auto a = panels_by_id(old_json), b = panels_by_id(new_json);
+  std::vector<std::string> what;
+  auto title = [](const nlohmann::json& p) {
+    auto t = p.find("title");
+    return t != p.end() && t->is_string() ? t->get<std::string>() : std::string();
+  };
+  for (const auto& [id, p] : b) {
+    auto it = a.find(id);
+    if (it == a.end()) what.push_back("panel " + std::to_string(id) + " \"" + title(p) + "\" is new");
+    else if (it->second != p) what.push_back("panel " + std::to_string(id) + " \"" + title(p) + "\" differs");
+  }
+  for (const auto& [id, p] : a)
+    if (!b.count(id)) what.push_back("panel " + std::to_string(id) + " \"" + title(p) + "\" is gone");
+  old_json.erase("panels");
+  new_json.erase("panels");
+  if (old_json != new_json) what.push_back("dashboard settings differ");
+  if (what.empty()) what.push_back("differs in formatting");
+  return util::join(what, "; ");
+}
+
+std::string provisioning_datasource(const GenDashboardsOptions& o) {
+  return "# Written by nsmon gen-dashboards: the Prometheus data source the dashboards' ${datasource}\n"
+         "# variable selects by default.\n"
+         "apiVersion: 1\n"
+         "datasources:\n"
+         "  - name: Prometheus\n"
+         "    type: prometheus\n"
+         "    uid: prometheus\n"
+         "    access: proxy\n"
+         "    url: " + o.prometheus_url + "\n"
+         "    isDefault: true\n"
+         "    jsonData:\n"
+         "      timeInterval: 15s # the scrape interval: $__rate_interval is at least four of it\n";
+}
+
+std::string provisioning_dashboards(const std::string& out_dir) {
+  return "# Written by nsmon gen-dashboards: Grafana loads the dashboards from the directory below.\n"
+         "apiVersion: 1\n"
+         "providers:\n"
+         "  - name: nsmon\n"
+         "    orgId: 1\n"
+         "    folder: nsmon\n"
+         "    type: file\n"
+         "    disableDeletion: false\n"
+         "    allowUiUpdates: false\n"
+         "    updateIntervalSeconds: 30\n"
+         "    options:\n"
+         "      path: " + out_dir + "\n"
+         "      foldersFromFilesStructure: false\n";
+}
+
+int check_out_dir(const GenDashboardsOptions& o, const std::map<std::string, std::string>& files) {
+  fs::path out(o.out);
+  std::vector<std::string> problems;
+  for (const auto& [name, text] : files) {
+    fs::path path = out / name;
+    std::error_code ec;
+    if (!fs::exists(path, ec)) {
+      problems.push_back(path.string() + " is missing");
+      continue;
+    }
+    std::string old = util::read_file(path.string());
+    if (old != text) problems.push_back(path.string() + ": " + describe_difference(old, text));
+  }
+  std::error_code ec;
+  if (fs::is_directory(out, ec))
+    for (fs::directory_iterator it(out, ec), end; !ec && it != end; it.increment(ec))
+      if (it->path().extension() == ".json" && !files.count(it->path().filename().string()))
+        problems.push_back(it->path().string() + " is stale: no template makes it");
+  std::sort(problems.begin(), problems.end());
+  for (const auto& p : problems) std::cout << p << "\n";
+  if (problems.empty()) {
+    std::cout << o.out << " is up to date (" << files.size() << " dashboards from " << o.templates << ")\n";
+    return kOk;
+  }
+  std::cout << o.out << " is not what " << o.templates << " gives: run nsmon gen-dashboards\n";
+  return kFindings;
+}
+
+int run_gen_dashboards(const GenDashboardsOptions& o) {
+  Loaded loaded;
+  load(o, loaded);
+  print_diagnostics(loaded.diags, loaded.sources);
+  int errors = 0, warnings = 0;
+  for (const auto& d : loaded.diags) (d.severity == core::Severity::error ? errors : warnings) += d.severity != core::Severity::info;
+  if (errors || warnings) {
+    std::cerr << errors << (errors == 1 ? " error, " : " errors, ") << warnings
+              << (warnings == 1 ? " warning" : " warnings") << " in " << o.templates << ": nothing written\n";
+    return kFindings;
+  }
+  // Render everything in memory first: either every file is written or none.
+  dashboards::RenderOptions ro;
+  ro.importable = o.importable;
+  std::map<std::string, std::string> files;
+  for (const auto& t : loaded.templates) files[t.uid.value + ".json"] = dashboards::render(t, ro);
+  if (o.check) return check_out_dir(o, files);
+
+  fs::path out(o.out);
+  std::error_code ec;
+  fs::create_directories(out, ec);
+  if (ec) throw Error("cannot create " + o.out + ": " + ec.message());
+  int changed = 0;
+  for (const auto& [name, text] : files) {
+    fs::path path = out / name; // name is a checked uid + ".json": never outside `out`
+    if (fs::exists(path, ec) && util::read_file(path.string()) == text) continue;
+    util::write_file_atomic(path.string(), text);
+    ++changed;
+  }
+  std::cout << "wrote " << files.size() << " dashboards to " << o.out << " (" << changed << " changed)\n";
+  if (!o.provisioning.empty()) {
+    fs::path prov(o.provisioning);
+    fs::create_directories(prov / "datasources", ec);
+    fs::create_directories(prov / "dashboards", ec);
+    if (ec) throw Error("cannot create " + o.provisioning + ": " + ec.message());
+    util::write_file_atomic((prov / "datasources" / "nsmon.yml").string(), provisioning_datasource(o));
+    util::write_file_atomic((prov / "dashboards" / "nsmon.yml").string(),
+                            provisioning_dashboards(fs::absolute(out).lexically_normal().string()));
+    std::cout << "wrote Grafana provisioning to " << o.provisioning << " (datasources/nsmon.yml, dashboards/nsmon.yml)\n";
+  }
+  return kOk;
+}
+
+} // namespace
+
+void add_gen_dashboards(CLI::App& app) {
+  auto opts = std::make_shared<GenDashboardsOptions>();
+  auto* sub = app.add_subcommand("gen-dashboards", "Render Grafana dashboards from templates/ into dashboards/");
+  sub->add_option("--templates", opts->templates, "Template directory (default: templates)")->option_text("DIR");
+  sub->add_option("--out", opts->out, "Output directory for <uid>.json (default: dashboards)")->option_text("DIR");
+  sub->add_flag("--check", opts->check,
+                "Write nothing; exit 1 if the output directory differs from what the templates give");
+  sub->add_option("--provisioning", opts->provisioning,
+                  "Also write Grafana provisioning files (datasource, dashboard provider) into DIR")
+      ->option_text("DIR");
+  sub->add_option("--prometheus-url", opts->prometheus_url,
+                  "Prometheus URL of the provisioned datasource (default: http://localhost:9090)")
+      ->option_text("URL");
+  sub->add_flag("--importable", opts->importable, "Add __inputs/__requires for import through Grafana's UI");
+  sub->footer(std::string("\nTemplates: templates/*.yml, shared panels templates/panels/<name>.yml (see README).\n"
+                          "Every query is checked against the catalog; findings stop the generation (exit 1).\n") +
+              kExitCodeHelp);
+  sub->callback([opts] { throw Exit{run_gen_dashboards(*opts)}; });
+}
+
+} // namespace nsmon::cli

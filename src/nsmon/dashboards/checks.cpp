@@ -1,0 +1,358 @@
+#include "nsmon/dashboards/checks.hpp"
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "nsmon/dashboards/variables.hpp"
+#include "nsmon/lint/expr_checks.hpp"
+#include "nsmon/lint/infer.hpp"
+#include "nsmon/promql/parser.hpp"
+#include "nsmon/util/strings.hpp"
+
+namespace nsmon::embedded {
+extern const std::string_view grafana_units;
+}
+
+namespace nsmon::dashboards {
+
+using core::Severity;
+using namespace promql;
+
+const std::vector<lint::CheckInfo>& checks() {
+  static const std::vector<lint::CheckInfo> all = [] {
+    std::vector<lint::CheckInfo> v = {
+        {"dashboards/panel-type", Severity::error, "a panel type other than timeseries, stat, gauge, bargauge, table, heatmap"},
+        {"dashboards/missing-field", Severity::error, "a required template field is missing (uid, title, type, queries, ...)"},
+        {"dashboards/uid", Severity::error, "a uid that is not 1-40 of [A-Za-z0-9_-], or used by two templates"},
+        {"dashboards/unknown-panel", Severity::error, "`use:` of a shared panel that templates/panels/ does not have"},
+        {"dashboards/variable", Severity::error, "a template variable that is malformed or defined twice"},
+        {"dashboards/thresholds", Severity::error, "thresholds not in increasing order"},
+        {"dashboards/datasource-variable", Severity::error, "the dashboard has no `datasource` variable (type prometheus)"},
+        {"dashboards/job-instance-variables", Severity::warning, "the dashboard has no job or instance variable"},
+        {"dashboards/panel-datasource", Severity::error, "a panel whose data source is not ${datasource}"},
+        {"dashboards/title-description", Severity::error, "a panel without a title or a description"},
+        {"dashboards/unknown-unit", Severity::error, "a unit that is neither a Grafana unit id nor a catalog unit"},
+        {"dashboards/unit", Severity::error, "a panel without a unit whose query's unit is not known either"},
+        {"dashboards/unit-mismatch", Severity::warning, "a unit that does not fit the catalog unit of the query"},
+        {"dashboards/rate-interval", Severity::warning, "rate/irate/increase over a window other than $__rate_interval"},
+        {"dashboards/counter-raw", Severity::warning, "a counter shown raw instead of through rate() or increase()"},
+        {"dashboards/variable-filter", Severity::warning, "a selector that ignores the dashboard's $job or $instance"},
+        {"dashboards/unknown-variable", Severity::error, "a $variable the dashboard does not define"},
+        {"dashboards/legend-label", Severity::warning, "a legend {{label}} that the query's result does not have"},
+    };
+    std::sort(v.begin(), v.end(), [](const lint::CheckInfo& a, const lint::CheckInfo& b) { return a.id < b.id; });
+    return v;
+  }();
+  return all;
+}
+
+bool is_grafana_unit(std::string_view id) {
+  static const std::set<std::string, std::less<>> units = [] {
+    std::set<std::string, std::less<>> out;
+    auto schema = nlohmann::json::parse(embedded::grafana_units);
+    for (const auto& [name, def] : schema.at("definitions").items())
+      if (def.contains("const") && def["const"].is_string()) out.insert(def["const"].get<std::string>());
+    return out;
+  }();
+  return units.count(id) > 0;
+}
+
+std::string grafana_unit(std::string_view u) {
+  static const std::map<std::string, std::string, std::less<>> map = {
+      {"seconds", "s"}, {"bytes", "bytes"}, {"percent", "percent"}, {"ratio", "percentunit"}, {"count", "short"},
+      {"none", "none"}, {"bytes/s", "Bps"},  {"count/s", "cps"}};
+  auto it = map.find(u);
+  return it == map.end() ? "" : it->second;
+}
+
+namespace {
+
+// Grafana units that show values of a catalog unit correctly (values in seconds need "s", not "ms").
+bool unit_fits(const std::string& catalog_unit, const std::string& id) {
+  static const std::map<std::string, std::set<std::string>> fits = {
+      {"seconds", {"s", "dtdurations", "clocks"}},
+      {"bytes", {"bytes", "decbytes"}},
+      {"percent", {"percent"}},
+      {"ratio", {"percentunit"}},
+      {"count", {"short", "none", "sishort", "locale"}},
+      {"bytes/s", {"Bps", "binBps"}},
+      {"count/s", {"cps", "ops", "reqps", "rps", "short", "none"}}};
+  auto it = fits.find(catalog_unit);
+  return it == fits.end() || it->second.count(id) > 0;
+}
+
+const lint::CheckInfo* find_check(std::string_view id) {
+  for (const auto& c : checks())
+    if (c.id == id) return &c;
+  return lint::find_check(id);
+}
+
+void emit(std::vector<core::Diagnostic>& out, const char* check, core::Span at, std::string msg,
+          std::string suggestion = {}) {
+  const lint::CheckInfo* info = find_check(check);
+  out.push_back({info ? info->severity : Severity::warning, std::move(at), check, std::move(msg), std::move(suggestion)});
+}
+
+const VectorSelector* selector_of(const Expr* e) {
+  e = lint::unparen(e);
+  if (e && e->kind == NodeKind::matrix_selector) e = e->as<MatrixSelector>().selector;
+  return e && e->kind == NodeKind::vector_selector ? &e->as<VectorSelector>() : nullptr;
+}
+
+// lint-rules' expression checks, positioned through the variable substitution into the YAML.
+class QueryChecks : public lint::ExprChecks {
+public:
+  QueryChecks(const catalog::Catalog& cat, lint::Inference& inf, const std::vector<std::string>& names,
+              const Text& expr, const Substituted& sub, std::vector<core::Diagnostic>& out)
+      : ExprChecks(cat, inf, nullptr, names), expr_(expr), sub_(sub), out_(out) {}
+
+  core::Span span(PosRange r) const {
+    PosRange o = sub_.original(r);
+    return expr_.at(o.start, o.end);
+  }
+
+private:
+  void emit(const char* check, PosRange range, std::string msg, std::string suggestion) override {
+    dashboards::emit(out_, check, span(range), std::move(msg), std::move(suggestion));
+  }
+  const Text& expr_;
+  const Substituted& sub_;
+  std::vector<core::Diagnostic>& out_;
+};
+
+// Checks of one template.
+class TemplateChecks {
+public:
+  TemplateChecks(Template& t, const catalog::Catalog& cat, std::vector<core::Diagnostic>& out)
+      : t_(t), cat_(cat), out_(out), names_(cat.all_series_names()) {}
+
+  void run() {
+    variables();
+    for (auto& row : t_.rows)
+      for (auto& p : row.panels) panel(p);
+  }
+
+private:
+  bool has_variable(const std::string& n) const { return defined_.count(n) > 0; }
+
+  void variables() {
+    for (const auto& v : t_.variables)
+      if (!defined_.insert(v.name.value).second)
+        emit(out_, "dashboards/variable", v.name.span, "variable " + v.name.value + " is defined twice");
+    core::Span at = t_.variables_span.line ? t_.variables_span : t_.uid.span;
+    at.file = t_.path;
+    if (!has_variable("datasource"))
+      emit(out_, "dashboards/datasource-variable", at,
+           "the dashboard has no datasource variable: panels cannot use ${datasource}",
+           "add datasource to variables");
+    for (const char* v : {"job", "instance"})
+      if (!has_variable(v))
+        emit(out_, "dashboards/job-instance-variables", at, std::string("the dashboard has no ") + v + " variable",
+             std::string("add ") + v + " to variables");
+    for (const auto& v : t_.variables)
+      if (!v.query.value.empty() && v.type == "query") variable_query(v);
+  }
+
+  // label_values(selector, label): the selector goes through the same checks as a panel query.
+  void variable_query(const Variable& v) {
+    const std::string& q = v.query.value;
+    std::string_view prefix = "label_values(";
+    if (!util::starts_with(q, prefix) || q.back() != ')') return;
+    std::size_t comma = q.rfind(',');
+    if (comma == std::string::npos || comma < prefix.size()) return;
+    Text sel = v.query;
+    sel.value = q.substr(prefix.size(), comma - prefix.size());
+    if (!sel.offsets.empty())
+      sel.offsets = std::vector<std::size_t>(v.query.offsets.begin() + static_cast<std::ptrdiff_t>(prefix.size()),
+                                             v.query.offsets.begin() + static_cast<std::ptrdiff_t>(comma));
+    expression(sel);
+  }
+
+  // Parses and checks one expression; returns the parse (null tree on errors) for more checks.
+  struct Parsed {
+    Substituted sub;
+    ParseResult result;
+    std::unique_ptr<lint::Inference> inf;
+    lint::Shape shape;
+  };
+
+  Parsed expression(const Text& expr) {
+    Parsed p{substitute_variables(expr.value), {}, nullptr, {}};
+    for (const auto& ref : p.sub.refs)
+      if (!is_global_variable(ref.name) && !has_variable(ref.name))
+        emit(out_, "dashboards/unknown-variable", expr.at(ref.begin, ref.end),
+             "$" + ref.name + " is not a variable of this dashboard",
+             defined_.empty() ? "" : "variables: " + util::join({defined_.begin(), defined_.end()}, ", "));
+    p.result = parse(p.sub.text);
+    for (const auto& e : p.result.errors()) {
+      PosRange o = p.sub.original(e.range);
+      emit(out_, "promql/syntax", expr.at(o.start, o.end), e.message);
+    }
+    if (!p.result.ok()) return p;
+    p.inf = std::make_unique<lint::Inference>(cat_, nullptr, recorded_);
+    p.shape = p.inf->run(*p.result.expr());
+    QueryChecks(cat_, *p.inf, names_, expr, p.sub, out_).check(*p.result.expr());
+    return p;
+  }
+
+  void panel(Panel& p) {
+    if (p.title.value.empty() || util::trim(p.description.value).empty())
+      emit(out_, "dashboards/title-description", p.title.value.empty() ? p.span : p.title.span,
+           p.title.value.empty() ? "the panel has no title" : "panel \"" + p.title.value + "\" has no description",
+           "say what the panel shows and how to read it");
+    if (!p.datasource.value.empty() && p.datasource.value != "${datasource}")
+      emit(out_, "dashboards/panel-datasource", p.datasource.span,
+           "the panel's data source is " + p.datasource.value + ", not the dashboard's ${datasource} variable",
+           "remove datasource (every panel uses ${datasource})");
+    std::string unit; // the catalog unit of the first query that has one
+    for (auto& q : p.queries) {
+      if (q.expr.value.empty()) continue;
+      Parsed parsed = expression(q.expr);
+      if (!parsed.result.ok()) continue;
+      QueryChecks pos(cat_, *parsed.inf, names_, q.expr, parsed.sub, out_);
+      const Expr* root = parsed.result.expr();
+      walk(*root, [&](const Expr& n, std::span<const Expr* const>) {
+        if (n.kind == NodeKind::call) rate_interval(n.as<Call>(), q.expr, parsed.sub, pos);
+        if (n.kind == NodeKind::vector_selector) filters(n.as<VectorSelector>(), *parsed.inf, pos);
+        return true;
+      });
+      if (parsed.shape.kind == lint::ValueKind::counter)
+        emit(out_, "dashboards/counter-raw", q.expr.span,
+             "the query shows a raw counter, which only grows; its value depends on when the process started",
+             "wrap it in rate(...[$__rate_interval]) or increase(...[$__range])");
+      legend(q, parsed.shape);
+      if (unit.empty()) unit = p.type.value == "heatmap" ? bucket_unit(*root, *parsed.inf) : query_unit(*root, *parsed.inf);
+    }
+    resolve_unit(p, unit);
+  }
+
+  void rate_interval(const Call& c, const Text& expr, const Substituted& sub, const QueryChecks& pos) {
+    if (!lint::is_rate_function(c.name) || c.args.empty()) return;
+    const Expr* arg = lint::unparen(c.args[0]);
+    if (!arg || arg->kind != NodeKind::matrix_selector) return;
+    // The window is what stands between the selector's last '[' and its ']' in the original.
+    PosRange o = sub.original(arg->range);
+    std::string_view text = std::string_view(expr.value).substr(o.start, o.end - o.start);
+    std::size_t open = text.rfind('[');
+    if (open == std::string_view::npos) return;
+    std::string_view window = util::trim(text.substr(open + 1, text.size() - open - 2));
+    if (window == "$__rate_interval" || window == "${__rate_interval}") return;
+    // increase() over the whole time range is a total, not a rate: $__range is what it means.
+    if (c.name == "increase" && (window == "$__range" || window == "${__range}")) return;
+    emit(out_, "dashboards/rate-interval", pos.span(arg->range),
+         c.name + "() over [" + std::string(window) +
+             "]: Grafana's $__rate_interval follows the zoom and is never shorter than four scrape intervals",
+         "write [$__rate_interval]");
+  }
+
+  void filters(const VectorSelector& vs, const lint::Inference& inf, const QueryChecks& pos) {
+    lint::SeriesInfo s = inf.series(vs);
+    if (s.origin != lint::SeriesInfo::Origin::catalog) return;
+    std::set<std::string> labels = inf.scraped_labels(*s.metric, s.suffix);
+    for (const char* v : {"job", "instance"}) {
+      if (!has_variable(v) || !labels.count(v)) continue;
+      bool filtered = std::any_of(vs.matchers.begin(), vs.matchers.end(), [&](const Matcher& m) {
+        return m.name == v && (m.value.find(std::string("$") + v) != std::string::npos ||
+                               m.value.find(std::string("${") + v) != std::string::npos);
+      });
+      if (!filtered)
+        emit(out_, "dashboards/variable-filter", pos.span(vs.range),
+             s.name + " ignores the dashboard's $" + v + " selection", std::string(v) + "=~\"$" + v + "\"");
+    }
+  }
+
+  void legend(const Query& q, const lint::Shape& shape) {
+    if (!shape.labels_known || q.legend.value.empty()) return;
+    std::set<std::string> have = shape.labels;
+    have.erase("__name__");
+    for (const auto& ref : legend_labels(q.legend.value)) {
+      if (ref.label.empty() || have.count(ref.label)) continue;
+      std::string hint = util::did_you_mean(ref.label, {have.begin(), have.end()});
+      emit(out_, "dashboards/legend-label", q.legend.at(ref.begin, ref.end),
+           "the legend uses {{" + ref.label + "}}, but the query's result has no " + ref.label + " label (it has: " +
+               (have.empty() ? std::string("none") : util::join({have.begin(), have.end()}, ", ")) + ")",
+           hint.empty() ? "keep it in the aggregation, e.g. sum by (" + ref.label + ") (...)"
+                        : "did you mean {{" + hint + "}}?");
+    }
+  }
+
+  // The catalog unit of what a query shows: a gauge's unit through functions that keep it, a
+  // histogram_quantile's bucket unit, a counter's unit per second through rate().
+  std::string query_unit(const Expr& root, const lint::Inference& inf) const {
+    const Expr* e = lint::unparen(&root);
+    while (e && e->kind == NodeKind::aggregate) {
+      auto op = e->as<AggregateExpr>().op;
+      if (op != AggregateOp::sum && op != AggregateOp::avg && op != AggregateOp::min && op != AggregateOp::max &&
+          op != AggregateOp::topk && op != AggregateOp::bottomk)
+        return inf.at(&root).unit;
+      e = lint::unparen(e->as<AggregateExpr>().expr);
+    }
+    if (e && e->kind == NodeKind::call) {
+      const auto& c = e->as<Call>();
+      if (c.name == "histogram_quantile" && c.args.size() == 2) return bucket_unit(*c.args[1], inf);
+      const VectorSelector* vs = c.args.empty() ? nullptr : selector_of(c.args[0]);
+      lint::SeriesInfo s = vs ? inf.series(*vs) : lint::SeriesInfo{};
+      if (vs && s.origin == lint::SeriesInfo::Origin::catalog && s.metric->type == catalog::MetricType::counter) {
+        if (c.name == "rate" || c.name == "irate") return s.metric->unit + "/s";
+        if (c.name == "increase") return s.metric->unit;
+      }
+    }
+    return inf.at(&root).unit;
+  }
+
+  std::string bucket_unit(const Expr& e, const lint::Inference& inf) const {
+    std::string unit;
+    walk(e, [&](const Expr& n, std::span<const Expr* const>) {
+      if (n.kind != NodeKind::vector_selector || !unit.empty()) return true;
+      lint::SeriesInfo s = inf.series(n.as<VectorSelector>());
+      if (s.origin == lint::SeriesInfo::Origin::catalog && s.suffix == "_bucket") unit = s.metric->unit;
+      return true;
+    });
+    return unit;
+  }
+
+  void resolve_unit(Panel& p, const std::string& inferred) {
+    std::string expected = grafana_unit(inferred);
+    if (p.unit.value.empty()) {
+      if (expected.empty() && !p.type.value.empty() && p.type.value != "table")
+        emit(out_, "dashboards/unit", p.title.value.empty() ? p.span : p.title.span,
+             "panel \"" + p.title.value + "\" has no unit, and the catalog does not give its query's",
+             "add unit: (a Grafana unit id such as s, bytes, percent, percentunit, short)");
+      p.grafana_unit = expected.empty() ? "short" : expected;
+      return;
+    }
+    std::string id = grafana_unit(p.unit.value);
+    if (id.empty()) id = p.unit.value;
+    if (!is_grafana_unit(id)) {
+      std::vector<std::string> known = {"s", "bytes", "percent", "percentunit", "short", "none", "Bps", "cps"};
+      std::string hint = util::did_you_mean(p.unit.value, known);
+      emit(out_, "dashboards/unknown-unit", p.unit.span,
+           "unknown unit '" + p.unit.value + "': neither a Grafana unit id nor a catalog unit (seconds, bytes, "
+           "percent, ratio, count, none)",
+           hint.empty() ? "" : "did you mean '" + hint + "'?");
+      return;
+    }
+    p.grafana_unit = id;
+    if (!inferred.empty() && !expected.empty() && !unit_fits(inferred, id))
+      emit(out_, "dashboards/unit-mismatch", p.unit.span,
+           "unit '" + p.unit.value + "' does not fit the query, whose values are in " + inferred,
+           "use " + expected + " (or leave unit out: it follows the catalog)");
+  }
+
+  Template& t_;
+  const catalog::Catalog& cat_;
+  std::vector<core::Diagnostic>& out_;
+  std::vector<std::string> names_;
+  std::set<std::string> defined_;
+  std::map<std::string, lint::RecordedMetric> recorded_;
+};
+
+} // namespace
+
+void check(Template& t, const catalog::Catalog& cat, std::vector<core::Diagnostic>& out) {
+  TemplateChecks(t, cat, out).run();
+}
+
+} // namespace nsmon::dashboards

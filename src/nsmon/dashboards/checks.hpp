@@ -1,0 +1,30 @@
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nsmon/catalog/catalog.hpp"
+#include "nsmon/core/diagnostic.hpp"
+#include "nsmon/dashboards/model.hpp"
+#include "nsmon/lint/lint.hpp"
+
+namespace nsmon::dashboards {
+
+/// The checks gen-dashboards adds to lint-rules' expression checks, sorted by id.
+const std::vector<lint::CheckInfo>& checks();
+
+/// Whether `id` is one of Grafana's unit ids (the list of Grafana's unit schema, embedded).
+bool is_grafana_unit(std::string_view id);
+
+/// The Grafana unit id for a catalog unit ("seconds" -> "s", "ratio" -> "percentunit", ...), or
+/// "" when there is none.
+std::string grafana_unit(std::string_view catalog_unit);
+
+/// Checks a loaded template against the catalog and the dashboard-linter rules: every query
+/// parsed with Grafana's variables substituted and run through lint-rules' expression checks,
+/// legends against the labels the query keeps, units, titles and descriptions, data sources,
+/// variables, $__rate_interval, raw counters. Sets each panel's grafana_unit. Findings are
+/// positioned in the template files.
+void check(Template& t, const catalog::Catalog& cat, std::vector<core::Diagnostic>& out);
+
+} // namespace nsmon::dashboards

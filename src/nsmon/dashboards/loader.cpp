@@ -1,0 +1,315 @@
+#include "nsmon/dashboards/loader.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include "nsmon/core/yaml.hpp"
+#include "nsmon/util/strings.hpp"
+
+namespace nsmon::dashboards {
+
+using core::YamlReader;
+using yaml::Node;
+
+core::Span Text::at(std::size_t begin, std::size_t end) const {
+  if (offsets.empty() || !source) return span;
+  begin = std::min(begin, offsets.size() - 1);
+  end = std::clamp(end, begin + 1, offsets.size());
+  auto lc = source->line_col(offsets[begin]);
+  auto last = source->line_col(offsets[end - 1]);
+  int len = last.line == lc.line ? last.col - lc.col + 1 : 1;
+  return {span.file, lc.line, lc.col, std::max(len, 1)};
+}
+
+const std::vector<std::string>& panel_types() {
+  static const std::vector<std::string> types = {"bargauge", "gauge", "heatmap", "stat", "table", "timeseries"};
+  return types;
+}
+
+bool valid_uid(const std::string& uid) {
+  if (uid.empty() || uid.size() > 40) return false;
+  return std::all_of(uid.begin(), uid.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; });
+}
+
+namespace {
+
+// Reads one file's nodes into the model; every problem is positioned through the YamlReader.
+class Reader {
+public:
+  Reader(YamlReader& r) : r_(r) {}
+
+  // A string field; with `inside`, the file offset of every byte is kept (PromQL, legends).
+  bool text(const Node& n, std::string_view what, Text& out, bool inside = false) {
+    auto s = r_.string(n, what);
+    if (!s) return false;
+    out.value = *s;
+    out.span = r_.span(n);
+    out.source = &r_.source();
+    if (inside) out.offsets = r_.value_offsets(n);
+    return true;
+  }
+
+  std::optional<int> size(const Node& n, std::string_view what, int lo, int hi) {
+    auto v = r_.number(n, what);
+    if (!v) return std::nullopt;
+    if (*v != std::floor(*v) || *v < lo || *v > hi) {
+      r_.error(n, "yaml/type", std::string(what) + " must be a whole number from " + std::to_string(lo) + " to " +
+                                   std::to_string(hi));
+      return std::nullopt;
+    }
+    return static_cast<int>(*v);
+  }
+
+  void panel_type(const Node& n, Text& out) {
+    if (!text(n, "panel type", out)) return;
+    const auto& types = panel_types();
+    if (std::find(types.begin(), types.end(), out.value) != types.end()) return;
+    if (out.value == "graph" || out.value == "singlestat") {
+      r_.error(n, "dashboards/panel-type",
+               "panel type '" + out.value + "' was removed from Grafana (deprecated since 7, gone in 11)",
+               out.value == "graph" ? "use timeseries" : "use stat");
+    } else if (out.value == "row") {
+      r_.error(n, "dashboards/panel-type", "rows are written as `rows:`, not as a panel type");
+    } else {
+      std::string hint = util::did_you_mean(out.value, types);
+      r_.error(n, "dashboards/panel-type",
+               "unknown panel type '" + out.value + "' (types: " + util::join(types, ", ") + ")",
+               hint.empty() ? "" : "did you mean '" + hint + "'?");
+    }
+    out.value.clear();
+  }
+
+  void queries(const Node& n, Panel& p) {
+    if (!n.IsSequence() || n.size() == 0) {
+      r_.error(n, "yaml/type", "queries must be a list of {expr, legend} mappings");
+      return;
+    }
+    for (const auto& item : n) {
+      if (!r_.check_mapping(item, {"expr", "legend", "instant"}, "a query")) continue;
+      Query q;
+      if (!item["expr"]) r_.error(item, "dashboards/missing-field", "a query needs expr");
+      else text(item["expr"], "expr", q.expr, true);
+      if (item["legend"]) text(item["legend"], "legend", q.legend, true);
+      if (item["instant"])
+        if (auto b = r_.boolean(item["instant"], "instant")) q.instant = *b;
+      p.queries.push_back(std::move(q));
+    }
+  }
+
+  void thresholds(const Node& n, Panel& p) {
+    if (!n.IsSequence()) {
+      r_.error(n, "yaml/type", "thresholds must be a list of {value, color} mappings");
+      return;
+    }
+    bool first = true;
+    for (const auto& item : n) {
+      bool is_first = first;
+      first = false;
+      if (!r_.check_mapping(item, {"value", "color"}, "a threshold")) continue;
+      auto c = item["color"] ? r_.string(item["color"], "color") : std::nullopt;
+      if (!item["color"]) r_.error(item, "dashboards/missing-field", "a threshold needs a color");
+      // The first step may leave out its value: the colour below every other step.
+      if (!item["value"] && c && is_first) {
+        p.base_color = *c;
+        continue;
+      }
+      auto v = item["value"] ? r_.number(item["value"], "value") : std::nullopt;
+      if (!item["value"]) r_.error(item, "dashboards/missing-field", "a threshold needs a value (only the first may leave it out)");
+      if (!v || !c) continue;
+      if (!p.thresholds.empty() && *v <= p.thresholds.back().value)
+        r_.error(item["value"], "dashboards/thresholds", "thresholds must be in increasing order of value");
+      p.thresholds.push_back({*v, *c});
+    }
+  }
+
+  // The fields of a panel; `use` entries only carry placement (width, height).
+  void panel(const Node& n, Panel& p) {
+    static const std::vector<std::string> fields = {"type",   "title",  "description", "unit",  "datasource",
+                                                    "decimals", "min",  "max",         "thresholds", "width",
+                                                    "height", "stack",  "reduce",      "queries"};
+    if (!r_.check_mapping(n, fields, "a panel")) return;
+    p.span = r_.span(n);
+    for (const char* required : {"type", "title", "queries"})
+      if (!n[required]) r_.error(n, "dashboards/missing-field", std::string("a panel needs ") + required);
+    if (n["type"]) panel_type(n["type"], p.type);
+    if (n["title"]) text(n["title"], "title", p.title);
+    if (n["description"]) text(n["description"], "description", p.description);
+    if (n["unit"]) text(n["unit"], "unit", p.unit);
+    if (n["datasource"]) text(n["datasource"], "datasource", p.datasource);
+    if (n["decimals"])
+      if (auto v = size(n["decimals"], "decimals", 0, 10)) p.decimals = *v;
+    if (n["min"]) p.min = r_.number(n["min"], "min");
+    if (n["max"]) p.max = r_.number(n["max"], "max");
+    if (n["thresholds"]) thresholds(n["thresholds"], p);
+    placement(n, p);
+    if (n["stack"]) {
+      auto s = r_.string(n["stack"], "stack");
+      if (s && *s != "none" && *s != "normal" && *s != "percent")
+        r_.error(n["stack"], "yaml/type", "stack must be none, normal or percent");
+      else if (s && *s != "none") p.stack = *s;
+    }
+    if (n["reduce"]) {
+      static const std::vector<std::string> reducers = {"lastNotNull", "last", "mean", "max", "min", "sum", "count"};
+      auto s = r_.string(n["reduce"], "reduce");
+      if (s && std::find(reducers.begin(), reducers.end(), *s) == reducers.end())
+        r_.error(n["reduce"], "yaml/type", "reduce must be one of " + util::join(reducers, ", "));
+      else if (s) p.reduce = *s;
+    }
+    if (n["queries"]) queries(n["queries"], p);
+  }
+
+  void placement(const Node& n, Panel& p) {
+    if (n["width"])
+      if (auto v = size(n["width"], "width", 1, 24)) p.width = *v;
+    if (n["height"])
+      if (auto v = size(n["height"], "height", 1, 50)) p.height = *v;
+  }
+
+  void row(const Node& n, const Library& library, Template& t) {
+    if (!r_.check_mapping(n, {"title", "collapsed", "panels"}, "a row")) return;
+    Row row;
+    if (!n["title"]) r_.error(n, "dashboards/missing-field", "a row needs a title");
+    else text(n["title"], "title", row.title);
+    if (n["collapsed"])
+      if (auto b = r_.boolean(n["collapsed"], "collapsed")) row.collapsed = *b;
+    Node panels = n["panels"];
+    if (!panels || !panels.IsSequence() || panels.size() == 0) {
+      r_.error(panels ? panels : n, "dashboards/missing-field", "a row needs a list of panels");
+      return;
+    }
+    for (const auto& item : panels) {
+      if (item.IsMap() && item["use"]) {
+        use(item, library, row);
+        continue;
+      }
+      Panel p;
+      panel(item, p);
+      row.panels.push_back(std::move(p));
+    }
+    t.rows.push_back(std::move(row));
+  }
+
+  void use(const Node& n, const Library& library, Row& row) {
+    if (!r_.check_mapping(n, {"use", "width", "height"}, "a `use` entry")) return;
+    auto name = r_.string(n["use"], "use");
+    if (!name) return;
+    auto it = library.find(*name);
+    if (it == library.end()) {
+      std::vector<std::string> names;
+      for (const auto& [k, v] : library) names.push_back(k);
+      std::string hint = util::did_you_mean(*name, names);
+      r_.error(n["use"], "dashboards/unknown-panel",
+               "no shared panel '" + *name + "' (templates/panels/" + *name + ".yml)",
+               hint.empty() ? "" : "did you mean '" + hint + "'?");
+      return;
+    }
+    Panel p = it->second;
+    p.used = *name;
+    p.span = r_.span(n);
+    placement(n, p);
+    row.panels.push_back(std::move(p));
+  }
+
+  void variable(const Node& n, Template& t) {
+    Variable v;
+    if (n.IsScalar()) {
+      text(n, "variable", v.name);
+      static const std::vector<std::string> builtin = {"datasource", "instance", "job", "model"};
+      if (std::find(builtin.begin(), builtin.end(), v.name.value) == builtin.end()) {
+        std::string hint = util::did_you_mean(v.name.value, builtin);
+        r_.error(n, "dashboards/variable",
+                 "'" + v.name.value + "' is no built-in variable (" + util::join(builtin, ", ") +
+                     "); define it as {name, query}",
+                 hint.empty() ? "" : "did you mean '" + hint + "'?");
+        return;
+      }
+      v.type = v.name.value == "datasource" ? "datasource" : "query";
+      t.variables.push_back(std::move(v));
+      return;
+    }
+    if (!r_.check_mapping(n, {"name", "type", "label", "query", "multi", "include_all"}, "a variable")) return;
+    if (!n["name"] || !n["query"]) {
+      r_.error(n, "dashboards/missing-field", "a variable needs name and query");
+      return;
+    }
+    text(n["name"], "name", v.name);
+    text(n["query"], "query", v.query, true);
+    if (n["label"])
+      if (auto s = r_.string(n["label"], "label")) v.label = *s;
+    if (n["type"]) {
+      auto s = r_.string(n["type"], "type");
+      if (s && *s != "query" && *s != "custom" && *s != "interval")
+        r_.error(n["type"], "dashboards/variable", "variable type must be query, custom or interval");
+      else if (s) v.type = *s;
+    }
+    if (n["multi"])
+      if (auto b = r_.boolean(n["multi"], "multi")) v.multi = *b;
+    if (n["include_all"])
+      if (auto b = r_.boolean(n["include_all"], "include_all")) v.include_all = *b;
+    t.variables.push_back(std::move(v));
+  }
+
+  void dashboard(const Node& root, const Library& library, Template& t) {
+    static const std::vector<std::string> fields = {"uid",  "title",     "description", "tags",
+                                                    "refresh", "time", "variables",   "rows"};
+    if (!r_.check_mapping(root, fields, "a dashboard template")) return;
+    for (const char* required : {"uid", "title", "rows"})
+      if (!root[required]) r_.error(root, "dashboards/missing-field", std::string("a dashboard needs ") + required);
+    if (root["uid"] && text(root["uid"], "uid", t.uid) && !valid_uid(t.uid.value)) {
+      r_.error(root["uid"], "dashboards/uid",
+               "uid '" + t.uid.value + "' is not 1 to 40 letters, digits, '-' or '_' (it names the output file)");
+      t.uid.value.clear();
+    }
+    if (root["title"]) text(root["title"], "title", t.title);
+    if (root["description"]) text(root["description"], "description", t.description);
+    if (root["tags"])
+      if (auto tags = r_.strings(root["tags"], "tags")) t.tags = *tags;
+    if (root["refresh"])
+      if (auto s = r_.string(root["refresh"], "refresh")) t.refresh = *s;
+    if (Node time = root["time"]; time && r_.check_mapping(time, {"from", "to"}, "time")) {
+      if (time["from"])
+        if (auto s = r_.string(time["from"], "from")) t.time_from = *s;
+      if (time["to"])
+        if (auto s = r_.string(time["to"], "to")) t.time_to = *s;
+    }
+    t.variables_span = r_.span(root["variables"] ? root["variables"] : root);
+    if (Node vars = root["variables"]) {
+      if (!vars.IsSequence()) r_.error(vars, "yaml/type", "variables must be a list");
+      else
+        for (const auto& v : vars) variable(v, t);
+    }
+    if (Node rows = root["rows"]) {
+      if (!rows.IsSequence() || rows.size() == 0) r_.error(rows, "yaml/type", "rows must be a list of rows");
+      else
+        for (const auto& r : rows) row(r, library, t);
+    }
+  }
+
+private:
+  YamlReader& r_;
+};
+
+} // namespace
+
+std::optional<Panel> load_panel_file(const core::SourceFile& src, std::vector<core::Diagnostic>& diags) {
+  YamlReader r(src, diags);
+  auto root = r.parse();
+  if (!root) return std::nullopt;
+  Panel p;
+  Reader(r).panel(*root, p);
+  return p;
+}
+
+Template load_template(const core::SourceFile& src, const Library& library, std::vector<core::Diagnostic>& diags) {
+  Template t;
+  t.path = src.path();
+  YamlReader r(src, diags);
+  auto root = r.parse();
+  if (!root) return t;
+  Reader(r).dashboard(*root, library, t);
+  return t;
+}
+
+} // namespace nsmon::dashboards

@@ -1,0 +1,82 @@
+#pragma once
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nsmon/core/diagnostic.hpp"
+#include "nsmon/core/source.hpp"
+
+namespace nsmon::dashboards {
+
+/// A scalar read from a template, with where it is: its span, and for strings whose inside
+/// matters (PromQL, legends) the file offset of every byte of the decoded value.
+struct Text {
+  std::string value;
+  core::Span span;
+  const core::SourceFile* source = nullptr;
+  std::vector<std::size_t> offsets; ///< empty: point at `span`
+
+  /// The span of bytes [begin, end) of the value in the file.
+  core::Span at(std::size_t begin, std::size_t end) const;
+};
+
+struct Query {
+  Text expr;
+  Text legend;          ///< legendFormat; empty: Grafana's default
+  bool instant = false; ///< one value per series (stat, gauge, bargauge, table)
+};
+
+struct Threshold {
+  double value = 0;
+  std::string color;
+};
+
+/// A panel of a template (or of templates/panels/<name>.yml, reused with `use: <name>`).
+struct Panel {
+  Text type;
+  Text title;
+  Text description;
+  Text unit;                ///< as written: a Grafana unit id or a catalog unit; empty: inferred
+  Text datasource;          ///< only when the template overrides it (checked: must be ${datasource})
+  std::optional<double> decimals, min, max;
+  std::string base_color = "green";  ///< the colour below the first threshold
+  std::vector<Threshold> thresholds; ///< in increasing order of value
+  int width = 0, height = 0;         ///< 0: the type's default
+  std::string stack;                 ///< timeseries: "" or "normal" or "percent"
+  std::string reduce = "lastNotNull"; ///< stat, gauge, bargauge: the reducer
+  std::vector<Query> queries;
+  core::Span span;   ///< the panel's mapping (or its `use:` entry)
+  std::string used;  ///< the library panel's name, when it came through `use:`
+  std::string grafana_unit; ///< the unit id written to the JSON, set by check()
+};
+
+struct Row {
+  Text title;
+  bool collapsed = false;
+  std::vector<Panel> panels;
+};
+
+/// A template variable: `datasource`, `job`, `instance`, `model` have built-in definitions.
+struct Variable {
+  Text name;
+  std::string type = "query"; ///< datasource, query, custom, interval
+  std::string label;
+  Text query;                 ///< label_values(...) for query variables; values for custom
+  bool multi = true;
+  bool include_all = true;
+};
+
+/// One dashboard template (templates/<file>.yml).
+struct Template {
+  std::string path;
+  Text uid, title, description;
+  std::vector<std::string> tags;
+  std::string refresh = "30s";
+  std::string time_from = "now-6h", time_to = "now";
+  std::vector<Variable> variables;
+  std::vector<Row> rows;
+  core::Span variables_span; ///< where to point for a missing variable
+};
+
+} // namespace nsmon::dashboards

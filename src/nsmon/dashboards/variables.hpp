@@ -1,0 +1,45 @@
+#pragma once
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nsmon/promql/ast.hpp"
+
+namespace nsmon::dashboards {
+
+/// A Grafana variable reference in a query: `$name`, `${name}` or `${name:format}`.
+struct VariableRef {
+  std::string name;
+  std::size_t begin = 0, end = 0; ///< bytes in the original query
+  bool in_string = false;         ///< inside a PromQL string (a matcher value)
+  bool in_range = false;          ///< inside [...] (a range or subquery window)
+};
+
+/// A query with its Grafana variables replaced so that the PromQL front end can parse it, and
+/// the way back from the parsed text to the original bytes.
+///
+/// Inside strings a reference stays as it is (`job=~"$job"` is a valid matcher); in `[...]` it
+/// becomes the duration `5m`; elsewhere the number `1`.
+struct Substituted {
+  std::string text;
+  std::vector<VariableRef> refs;
+  /// The bytes [begin, end) of the original query that the parsed bytes [range) came from.
+  promql::PosRange original(promql::PosRange range) const;
+
+  std::vector<std::size_t> from_begin, from_end; ///< per byte of `text`
+};
+
+Substituted substitute_variables(std::string_view query);
+
+/// Grafana's global variables ($__rate_interval, $__range, ...).
+bool is_global_variable(std::string_view name);
+
+/// The label names a legend format uses: `{{label}}`, with their byte ranges in the legend.
+struct LegendRef {
+  std::string label;
+  std::size_t begin = 0, end = 0;
+};
+std::vector<LegendRef> legend_labels(std::string_view legend);
+
+} // namespace nsmon::dashboards
