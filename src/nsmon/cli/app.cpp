@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
               "issue #6");
   add_lint(app);
   add_lint_metrics(app);
-  add_planned(app, "gen-dashboards", "Render Grafana dashboards from templates/ into dashboards/", "issue #7");
+  add_gen_dashboards(app);
   add_watch(app);
   add_catalog(app);
   add_promql(app);
