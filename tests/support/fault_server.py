@@ -248,6 +248,13 @@ class Handler(BaseHTTPRequestHandler):
             pass
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # clients that give up (timeouts, limits) are what these tests are about
+
+
 def main():
     global ARGS
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -258,8 +265,7 @@ def main():
     ap.add_argument("--tls-key")
     ap.add_argument("--max-life", type=float, default=300)
     ARGS = ap.parse_args()
-    server = ThreadingHTTPServer(("127.0.0.1", ARGS.port), Handler)
-    server.daemon_threads = True
+    server = Server(("127.0.0.1", ARGS.port), Handler)
     if ARGS.tls_cert:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(ARGS.tls_cert, ARGS.tls_key)
