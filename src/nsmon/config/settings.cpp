@@ -1,0 +1,311 @@
+#include "nsmon/config/settings.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <set>
+#include <stdexcept>
+
+#include "nsmon/core/error.hpp"
+#include "nsmon/core/yaml.hpp"
+#include "nsmon/util/duration.hpp"
+#include "nsmon/util/strings.hpp"
+
+namespace nsmon::config {
+
+const char* to_string(Origin o) {
+  switch (o) {
+  case Origin::default_value: return "default";
+  case Origin::config_file: return "config";
+  case Origin::environment: return "env";
+  case Origin::flag: return "flag";
+  }
+  return "default";
+}
+
+const std::vector<Key>& keys() {
+  static const std::vector<Key> all = {
+      {"server", "NSMON_PROMETHEUS_URL", "--server", "query", "http://localhost:9090", Kind::url, {},
+       "Prometheus (or compatible) base URL; a path prefix is kept"},
+      {"bearer_token_file", "NSMON_BEARER_TOKEN_FILE", "--bearer-token-file", "query", "", Kind::path, {},
+       "file holding the bearer token"},
+      {"basic_auth.username", "NSMON_BASIC_AUTH_USERNAME", "--username", "query", "", Kind::text, {},
+       "basic auth user name"},
+      {"basic_auth.password_file", "NSMON_BASIC_AUTH_PASSWORD_FILE", "--password-file", "query", "", Kind::path, {},
+       "file holding the basic auth password"},
+      {"basic_auth.password", "NSMON_BASIC_AUTH_PASSWORD", "", "", "", Kind::secret, {},
+       "basic auth password (environment only; never in the config file)"},
+      {"tenant", "NSMON_TENANT", "--tenant", "query", "", Kind::text, {}, "tenant id sent as X-Scope-OrgID"},
+      {"timeout", "NSMON_TIMEOUT", "--timeout", "query", "30s", Kind::duration, {}, "request timeout"},
+      {"format.query", "NSMON_QUERY_FORMAT", "--format", "query", "", Kind::choice, {"table", "json", "jsonl", "csv"},
+       "default output format of query"},
+      {"format.lint", "NSMON_LINT_FORMAT", "--format", "lint", "text", Kind::choice, {"text", "json", "github", "sarif"},
+       "default output format of lint-rules and lint-metrics"},
+      {"color", "NSMON_COLOR", "--color", "", "auto", Kind::choice, {"auto", "always", "never"},
+       "colour: auto (a terminal, NO_COLOR honoured), always, never"},
+  };
+  return all;
+}
+
+const Key* find_key(std::string_view name) {
+  for (const auto& k : keys())
+    if (name == k.name) return &k;
+  return nullptr;
+}
+
+namespace {
+
+std::size_t index_of(std::string_view name) {
+  const auto& all = keys();
+  for (std::size_t i = 0; i < all.size(); ++i)
+    if (name == all[i].name) return i;
+  throw std::out_of_range("no setting named " + std::string(name));
+}
+
+// The userinfo of a URL ("user:pass" in http://user:pass@host/), or "" when there is none.
+std::string_view userinfo(std::string_view url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string_view::npos) return {};
+  std::string_view rest = url.substr(scheme + 3);
+  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  auto at = authority.rfind('@');
+  return at == std::string_view::npos ? std::string_view() : authority.substr(0, at);
+}
+
+bool has_control(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
+} // namespace
+
+Settings::Settings() {
+  for (const auto& k : keys()) values_.push_back({k.fallback, Origin::default_value, ""});
+}
+
+const Value& Settings::get(std::string_view name) const { return values_[index_of(name)]; }
+
+void Settings::set(std::string_view name, Value value) { values_[index_of(name)] = std::move(value); }
+
+std::string Settings::shown(std::string_view name) const {
+  const Key& key = keys()[index_of(name)];
+  const std::string& v = get(name).value;
+  if (key.kind == Kind::secret) return v.empty() ? "" : "********";
+  if (key.kind == Kind::url) {
+    std::string_view info = userinfo(v);
+    auto colon = info.find(':');
+    if (colon != std::string_view::npos) {
+      auto start = static_cast<std::size_t>(info.data() - v.data()) + colon + 1;
+      return v.substr(0, start) + "********" + v.substr(start + info.size() - colon - 1);
+    }
+  }
+  return v;
+}
+
+std::optional<std::int64_t> duration_ms(std::string_view value) {
+  if (auto ms = util::parse_duration(value)) return *ms > 0 ? ms : std::nullopt;
+  // A plain number is seconds, as the --timeout flags of nsmon's subcommands take them.
+  double seconds = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+  if (ec != std::errc() || end != value.data() + value.size() || !(seconds > 0) || seconds > 1e9) return std::nullopt;
+  return static_cast<std::int64_t>(seconds * 1000 + 0.5);
+}
+
+std::string check_value(const Key& key, std::string_view value) {
+  if (has_control(value)) return std::string(key.name) + " must not contain control characters or line breaks";
+  auto quoted = key.kind == Kind::secret ? std::string() : " '" + std::string(value) + "'";
+  switch (key.kind) {
+  case Kind::url: {
+    bool http = util::starts_with(value, "http://"), https = util::starts_with(value, "https://");
+    std::string_view host = value.substr(value.find("://") == std::string_view::npos ? 0 : value.find("://") + 3);
+    if ((!http && !https) || host.empty() || host[0] == '/')
+      return std::string(key.name) + " must be an http:// or https:// URL with a host, not" + quoted;
+    return "";
+  }
+  case Kind::duration:
+    if (!duration_ms(value)) return std::string(key.name) + " must be a duration such as 30s or 1m30s, not" + quoted;
+    return "";
+  case Kind::choice:
+    if (std::find(key.choices.begin(), key.choices.end(), value) == key.choices.end()) {
+      std::string hint = util::did_you_mean(value, key.choices);
+      return std::string(key.name) + " must be one of " + util::join(key.choices, ", ") + ", not" + quoted +
+             (hint.empty() ? "" : " (did you mean '" + hint + "'?)");
+    }
+    return "";
+  case Kind::path:
+  case Kind::secret:
+    if (value.empty()) return std::string(key.name) + " must not be empty";
+    return "";
+  case Kind::text: return "";
+  }
+  return "";
+}
+
+namespace {
+
+// Keys that would hold a secret inline, with the file-reference key to use instead.
+struct InlineSecret {
+  const char* section;
+  const char* name;
+  const char* use;
+};
+constexpr InlineSecret kInlineSecrets[] = {
+    {"", "bearer_token", "bearer_token_file"},        {"", "token", "bearer_token_file"},
+    {"", "authorization", "bearer_token_file"},       {"", "credentials", "bearer_token_file"},
+    {"", "password", "basic_auth.password_file"},     {"basic_auth", "password", "basic_auth.password_file"},
+};
+
+class Loader {
+public:
+  Loader(const core::SourceFile& src, std::string_view home, Settings& into, std::vector<core::Diagnostic>& diags,
+         Ranges* hidden)
+      : y_(src, diags), src_(src), home_(home), into_(into), diags_(diags), hidden_(hidden) {}
+
+  void run() {
+    std::size_t before = diags_.size();
+    auto root = y_.parse();
+    if (!root) {
+      if (diags_.size() > before) hide_rest_of_line(diags_.back().span.line);
+      return;
+    }
+    if (root->IsNull()) return; // an empty file keeps every default
+    section(*root, "");
+  }
+
+private:
+  void section(const yaml::Node& map, const std::string& prefix) {
+    std::vector<std::string> known, secrets;
+    for (const auto& k : keys()) {
+      std::string_view name = k.name;
+      if (k.kind == Kind::secret || !util::starts_with(name, prefix)) continue;
+      name.remove_prefix(prefix.size());
+      std::string first(name.substr(0, name.find('.')));
+      if (std::find(known.begin(), known.end(), first) == known.end()) known.push_back(first);
+    }
+    std::string section_name = prefix.empty() ? "" : prefix.substr(0, prefix.size() - 1);
+    for (const auto& s : kInlineSecrets)
+      if (section_name == s.section) secrets.emplace_back(s.name);
+    std::vector<std::string> allowed = known;
+    allowed.insert(allowed.end(), secrets.begin(), secrets.end());
+    std::string what = prefix.empty() ? "the config file" : section_name;
+    if (!map.IsMap()) hide(map);
+    if (!y_.check_mapping(map, allowed, what)) return;
+
+    std::set<std::string> seen;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      if (!it->first.IsScalar()) continue;
+      const std::string& name = it->first.Scalar();
+      if (!seen.insert(name).second) continue; // reported as a duplicate
+      const yaml::Node& value = it->second;
+      if (std::find(known.begin(), known.end(), name) == known.end()) {
+        hide(value); // an unknown key may be a misspelt secret: never quote its value
+        for (const auto& s : kInlineSecrets)
+          if (section_name == s.section && name == s.name)
+            y_.error(it->first, "config/inline-secret",
+                     "secrets are not written in the config file: put it in a file and give the file's path with " +
+                         std::string(s.use));
+        continue;
+      }
+      if (find_key(prefix + name)) leaf(it->first, value, *find_key(prefix + name));
+      else section(value, prefix + name + ".");
+    }
+  }
+
+  void leaf(const yaml::Node& key_node, const yaml::Node& n, const Key& key) {
+    auto text = y_.string(n, key.name);
+    if (!text) return;
+    if (key.kind == Kind::url && userinfo(*text).find(':') != std::string_view::npos) {
+      hide(n);
+      y_.error(n, "config/inline-secret",
+               "the server URL holds a password: put it in a file and give the file's path with "
+               "basic_auth.password_file");
+      return;
+    }
+    std::string problem = check_value(key, *text);
+    if (!problem.empty()) {
+      y_.error(n, "config/value", problem);
+      return;
+    }
+    std::string value = key.kind == Kind::path ? resolve_path(*text) : *text;
+    core::Span at = y_.span(key_node);
+    into_.set(key.name, {value, Origin::config_file,
+                         src_.path() + ":" + std::to_string(at.line) + ":" + std::to_string(at.col)});
+  }
+
+  // A path in the config file is relative to the file's directory; `~/` is the home directory.
+  std::string resolve_path(const std::string& p) const {
+    namespace fs = std::filesystem;
+    if (p == "~" || util::starts_with(p, "~/")) return home_.empty() ? p : std::string(home_) + p.substr(1);
+    fs::path path(p);
+    if (path.is_absolute()) return p;
+    return (fs::path(src_.path()).parent_path() / path).lexically_normal().string();
+  }
+
+  void hide(const yaml::Node& n) {
+    if (!hidden_) return;
+    if (n.IsScalar()) {
+      auto offsets = y_.value_offsets(n);
+      for (std::size_t o : offsets) hidden_->push_back({o, o + 1});
+      return;
+    }
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      if (n.IsMap()) hide(it->second);
+      else hide(*it);
+    }
+  }
+
+  // After a syntax error nothing is known about the line: mask it from its first ':' on.
+  void hide_rest_of_line(int line) {
+    if (!hidden_ || line < 1 || line > src_.line_count()) return;
+    std::string_view text = src_.line(line);
+    std::size_t start = src_.offset(line, 1);
+    std::size_t colon = text.find(':');
+    hidden_->push_back({start + (colon == std::string_view::npos ? 0 : colon + 1), start + text.size()});
+  }
+
+  core::YamlReader y_;
+  const core::SourceFile& src_;
+  std::string_view home_;
+  Settings& into_;
+  std::vector<core::Diagnostic>& diags_;
+  Ranges* hidden_;
+};
+
+} // namespace
+
+void load_file(const core::SourceFile& src, std::string_view home, Settings& into,
+               std::vector<core::Diagnostic>& diags, Ranges* hidden) {
+  Loader(src, home, into, diags, hidden).run();
+}
+
+std::string mask(std::string text, const Ranges& ranges) {
+  for (const auto& [begin, end] : ranges)
+    for (std::size_t i = begin; i < end && i < text.size(); ++i)
+      if (text[i] != '\n' && text[i] != '\r') text[i] = '*';
+  return text;
+}
+
+void apply_environment(Settings& s, const Getenv& getenv) {
+  for (const auto& k : keys()) {
+    const char* v = getenv(k.env);
+    if (!v || !*v) continue;
+    std::string problem = check_value(k, v);
+    if (!problem.empty()) throw UsageError(std::string(k.env) + ": " + problem);
+    s.set(k.name, {v, Origin::environment, k.env});
+  }
+}
+
+void apply_flag(Settings& s, const Key& key, const std::string& value) {
+  std::string problem = check_value(key, value);
+  if (!problem.empty()) throw UsageError(std::string(key.flag) + ": " + problem);
+  s.set(key.name, {value, Origin::flag, key.flag});
+}
+
+std::string default_path(const Getenv& getenv) {
+  const char* xdg = getenv("XDG_CONFIG_HOME");
+  if (xdg && xdg[0] == '/') return std::string(xdg) + "/nsmon/config.yml";
+  const char* home = getenv("HOME");
+  if (home && *home) return std::string(home) + "/.config/nsmon/config.yml";
+  return "";
+}
+
+} // namespace nsmon::config
