@@ -6,6 +6,7 @@
 
 #include "nsmon/cli/common.hpp"
 #include "nsmon/cli/exit_codes.hpp"
+#include "nsmon/cli/settings.hpp"
 #include "nsmon/core/error.hpp"
 
 namespace nsmon::cli {
@@ -33,6 +34,10 @@ int main(int argc, char** argv) {
   add_watch(app);
   add_catalog(app);
   add_promql(app);
+  add_config(app);
+  add_completion(app);
+  // Before any subcommand runs: the config file and NSMON_* under the flags (--color, ...).
+  app.parse_complete_callback([&app] { apply_settings(app); });
 
   // A planned subcommand ignores its arguments (main.cpp's caller may pass anything, e.g.
   // "watch -- cmd"): parse only up to its name, keeping --help, so the message below is shown.

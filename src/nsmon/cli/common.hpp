@@ -43,6 +43,8 @@ void add_planned(CLI::App& app, const char* name, const char* description, const
 bool is_planned(const std::string& name);
 
 void add_catalog(CLI::App& app);
+void add_completion(CLI::App& app);
+void add_config(CLI::App& app);
 void add_gen_dashboards(CLI::App& app);
 void add_lint(CLI::App& app);
 void add_lint_metrics(CLI::App& app);

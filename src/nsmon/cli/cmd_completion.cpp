@@ -1,0 +1,57 @@
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <memory>
+#include <set>
+
+#include "nsmon/catalog/catalog.hpp"
+#include "nsmon/cli/common.hpp"
+#include "nsmon/cli/completion.hpp"
+#include "nsmon/cli/exit_codes.hpp"
+#include "nsmon/lint/lint.hpp"
+
+namespace nsmon::cli {
+
+namespace {
+
+constexpr const char* kHelp = R"(
+The script is generated from nsmon's own command-line definition: every subcommand and option,
+the values of options that take a fixed set (formats, --fail-on, ...), check ids, and metric
+names from the catalog (for catalog show, query, promql). The packaged ones are installed in
+share/bash-completion/completions/nsmon, share/zsh/vendor-completions/_nsmon and
+share/fish/vendor_completions.d/nsmon.fish. Without installing:
+
+  bash:  source <(nsmon completion bash)          (e.g. in ~/.bashrc)
+  zsh:   nsmon completion zsh > ~/.zfunc/_nsmon    (with ~/.zfunc in $fpath, before compinit)
+  fish:  nsmon completion fish > ~/.config/fish/completions/nsmon.fish)";
+
+// Metric names (and the series names on the wire) of the catalog in use, sorted.
+std::vector<std::string> metric_names() {
+  const catalog::Catalog& cat = load_catalog();
+  std::set<std::string> names;
+  for (const auto* list : {&cat.metrics, &cat.prometheus_series})
+    for (const auto& m : *list) names.insert(m.name);
+  for (auto& n : cat.all_series_names()) names.insert(std::move(n));
+  return {names.begin(), names.end()};
+}
+
+std::vector<std::string> check_ids() {
+  std::vector<std::string> ids;
+  for (const auto& c : lint::checks()) ids.emplace_back(c.id);
+  return ids;
+}
+
+} // namespace
+
+void add_completion(CLI::App& app) {
+  auto shell = std::make_shared<std::string>();
+  auto* cmd = app.add_subcommand("completion", "Print the shell completion script for bash, zsh or fish");
+  cmd->add_option("SHELL", *shell, "The shell")->check(CLI::IsMember({"bash", "zsh", "fish"}))->required();
+  cmd->footer(kHelp);
+  const CLI::App* root = &app;
+  cmd->callback([root, shell] {
+    std::cout << completion_script(describe(*root), *shell, metric_names(), check_ids());
+    throw Exit{kOk};
+  });
+}
+
+} // namespace nsmon::cli

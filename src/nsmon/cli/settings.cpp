@@ -1,0 +1,96 @@
+#include "nsmon/cli/settings.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+
+#include "nsmon/cli/common.hpp"
+#include "nsmon/cli/exit_codes.hpp"
+#include "nsmon/util/files.hpp"
+#include "nsmon/util/strings.hpp"
+
+namespace nsmon::cli {
+
+namespace {
+
+const char* env(const char* name) { return std::getenv(name); }
+
+std::optional<config::Settings>& cache() {
+  static std::optional<config::Settings> s;
+  return s;
+}
+
+// Defaults, then the config file (if there is one), then NSMON_* variables.
+config::Settings load() {
+  config::Settings s;
+  std::string path = config_path();
+  std::error_code ec;
+  if (!path.empty() && std::filesystem::exists(path, ec)) {
+    std::string text = util::read_file(path);
+    core::SourceFile src(path, text);
+    std::vector<core::Diagnostic> diags;
+    config::Ranges hidden;
+    const char* home = env("HOME");
+    config::load_file(src, home ? home : "", s, diags, &hidden);
+    if (!diags.empty()) {
+      // Lines are quoted from a copy in which whatever might be a secret is masked.
+      core::SourceSet sources;
+      sources.add(path, config::mask(std::move(text), hidden));
+      core::sort_diagnostics(diags);
+      print_diagnostics(diags, sources);
+      std::cerr << "nsmon: error: the config file " << path << " is invalid\n";
+      throw Exit{kUsage};
+    }
+  }
+  config::apply_environment(s, env);
+  return s;
+}
+
+// Whether a setting's flag belongs to the subcommand `name` ("lint" covers lint-rules and lint-metrics).
+bool belongs(const config::Key& key, const std::string& name) {
+  std::string_view command = key.command;
+  return !command.empty() && (name == command || (command == "lint" && util::starts_with(name, "lint-")));
+}
+
+// The last value of a flag given to `cmd` or one of its parents; nullopt when it was not given.
+std::optional<std::string> given(const CLI::App& cmd, const std::string& flag) {
+  for (const CLI::App* a = &cmd; a; a = a->get_parent()) {
+    const CLI::Option* opt = a->get_option_no_throw(flag);
+    if (opt && opt->count() > 0 && !opt->results().empty()) return opt->results().back();
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+std::string config_path() { return config::default_path(env); }
+
+const config::Settings& settings() {
+  if (!cache()) cache() = load();
+  return *cache();
+}
+
+config::Settings settings_for(const CLI::App& cmd) {
+  config::Settings s = settings();
+  for (const auto& key : config::keys()) {
+    bool mine = false;
+    for (const CLI::App* a = &cmd; a && a->get_parent(); a = a->get_parent()) mine = mine || belongs(key, a->get_name());
+    if (!mine) continue;
+    if (auto v = given(cmd, key.flag)) config::apply_flag(s, key, *v);
+  }
+  return s;
+}
+
+void apply_settings(CLI::App& app) {
+  // completion needs no settings: it never fails because of a broken config file.
+  for (const CLI::App* sub : app.get_subcommands())
+    if (sub->get_name() == "completion") return;
+  config::Settings s = load();
+  if (auto v = given(app, "--color")) config::apply_flag(s, *config::find_key("color"), *v);
+  global_options().color = s.get("color").value;
+  cache() = std::move(s);
+}
+
+} // namespace nsmon::cli
