@@ -6,6 +6,7 @@
 
 #include "nsmon/cli/common.hpp"
 #include "nsmon/cli/exit_codes.hpp"
+#include "nsmon/cli/settings.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/terminal.hpp"
 #include "nsmon/lint/lint.hpp"
@@ -205,7 +206,7 @@ void add_lint(CLI::App& app) {
   cmd->add_option("--policy", o->policy, "Team policy: severity label and values, required annotations, "
                                          "disabled checks, severity overrides (YAML)")
       ->option_text("FILE");
-  cmd->add_option("--format", o->format, "Output format: text, json, github, sarif")
+  auto* format = cmd->add_option("--format", o->format, "Output format: text, json, github, sarif")
       ->check(CLI::IsMember({"text", "json", "github", "sarif"}))
       ->default_str("text");
   cmd->add_option("--fail-on", o->fail_on, "Exit 1 when a finding is at least this severe: error, warning, info, never")
@@ -218,7 +219,11 @@ void add_lint(CLI::App& app) {
       ->option_text("NAME")
       ->allow_extra_args(false);
   cmd->footer(kHelp);
-  cmd->callback([o] { throw Exit{run_lint(*o)}; });
+  cmd->callback([o, format] {
+    // Without --format, the config file's or NSMON_LINT_FORMAT's (settings.hpp).
+    if (format->count() == 0 && !o->list_checks) o->format = settings().get("format.lint").value;
+    throw Exit{run_lint(*o)};
+  });
 }
 
 } // namespace nsmon::cli

@@ -11,6 +11,7 @@
 
 #include "nsmon/cli/common.hpp"
 #include "nsmon/cli/exit_codes.hpp"
+#include "nsmon/cli/settings.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/terminal.hpp"
 #include "nsmon/http/client.hpp"
@@ -263,7 +264,7 @@ void add_lint_metrics(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "lint-metrics", "Check one scrape (file or URL) against the metric catalog and promtool's naming rules");
   cmd->add_option("INPUT", o->input, "Exposition to check: FILE, URL or - (default: http://127.0.0.1:8000/metrics)");
-  cmd->add_option("--format", o->format, "Output format: text, json, github, sarif")
+  auto* format = cmd->add_option("--format", o->format, "Output format: text, json, github, sarif")
       ->check(CLI::IsMember({"text", "json", "github", "sarif"}))
       ->default_str("text");
   cmd->add_option("--fail-on", o->fail_on, "Exit 1 when a finding is at least this severe: error, warning, info, never")
@@ -282,7 +283,11 @@ void add_lint_metrics(CLI::App& app) {
       ->option_text("SECONDS");
   cmd->add_flag("--list-checks", o->list_checks, "List the metrics/* checks with their severity, then exit");
   cmd->footer(kHelp);
-  cmd->callback([o] { throw Exit{run_lint_metrics(*o)}; });
+  cmd->callback([o, format] {
+    // Without --format, the config file's or NSMON_LINT_FORMAT's (settings.hpp).
+    if (format->count() == 0 && !o->list_checks) o->format = settings().get("format.lint").value;
+    throw Exit{run_lint_metrics(*o)};
+  });
 }
 
 } // namespace nsmon::cli
