@@ -26,7 +26,7 @@ Every request except /_requests is recorded: GET /_requests answers the JSON lis
 {"method","path","query","headers","body"} (headers as [name, value] pairs, in order);
 --record FILE also appends each one as a JSON line. POST /_reset clears the list.
 
-Start: fault_server.py [--port N] [--port-file F] [--tls-cert C --tls-key K] [--max-life S]
+Start: fault_server.py [--port N] [--port-file F] [--tls-cert C --tls-key K [--tls-client-ca CA]] [--max-life S]
 The port (0: any free loopback port) is printed on stdout as one line, and written to --port-file.
 The server exits by itself after --max-life seconds (default 300), so it never lingers.
 """
@@ -263,12 +263,16 @@ def main():
     ap.add_argument("--record")
     ap.add_argument("--tls-cert")
     ap.add_argument("--tls-key")
+    ap.add_argument("--tls-client-ca")
     ap.add_argument("--max-life", type=float, default=300)
     ARGS = ap.parse_args()
     server = Server(("127.0.0.1", ARGS.port), Handler)
     if ARGS.tls_cert:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(ARGS.tls_cert, ARGS.tls_key)
+        if ARGS.tls_client_ca:  # mutual TLS: a client certificate signed by this CA is required
+            ctx.verify_mode = ssl.CERT_REQUIRED
+            ctx.load_verify_locations(ARGS.tls_client_ca)
         server.socket = ctx.wrap_socket(server.socket, server_side=True)
     port = server.server_address[1]
     if ARGS.port_file:

@@ -438,6 +438,17 @@ TEST_CASE("http client: TLS with a CA file, without one, and skipping verificati
     o = quick();
     o.insecure_skip_verify = true;
     CHECK(make_curl_client(o)->send(get(url)).status == 200);
+    // Mutual TLS: the server wants a client certificate (self-signed, so it is its own CA).
+    FaultServer mtls({"--tls-cert", cert, "--tls-key", key, "--tls-client-ca", cert});
+    url = mtls.url("ok/x", "https");
+    o = quick();
+    o.ca_file = cert;
+    e = failure(*make_curl_client(o), get(url));
+    CHECK(e.failure == Failure::tls);
+    CHECK(contains(e.what(), url));
+    o.cert_file = cert;
+    o.key_file = key;
+    CHECK(make_curl_client(o)->send(get(url)).status == 200);
     // https to a plain HTTP server: a TLS failure that is not about the certificate.
     FaultServer plain;
     e = failure(*make_curl_client(quick()), get(plain.url("ok/x", "https")));

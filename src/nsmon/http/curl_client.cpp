@@ -345,6 +345,8 @@ std::string CurlClient::failure_message(Failure f, const Outcome& out, const std
   case Failure::truncated:
     if (out.rc == CURLE_GOT_NOTHING) return u + " closed the connection without answering";
     if (out.rc == CURLE_SEND_ERROR) return "the connection to " + u + " broke while sending the request: " + detail;
+    if (out.rc == CURLE_RECV_ERROR)
+      return "the connection to " + u + " broke after " + std::to_string(out.downloaded) + " bytes of the answer: " + detail;
     return "the answer from " + u + " was cut short: the connection closed after " + std::to_string(out.downloaded) +
            (out.content_length >= 0 ? " of " + std::to_string(out.content_length) : std::string()) + " bytes";
   case Failure::too_large:
@@ -392,6 +394,8 @@ Response CurlClient::send(const Request& req) {
     const auto t0 = Clock::now();
     Outcome out = perform(hop, url, method, send_secrets, left, connect_ms);
     Failure f = out.t.too_large ? Failure::too_large : out.t.aborted ? Failure::aborted : classify(out.rc);
+    // A TLS alert (say, the server wants a client certificate) surfaces as a broken connection.
+    if (f == Failure::truncated && out.error.find("SSL") != std::string::npos) f = Failure::tls;
     if (out.t.too_large || out.t.aborted || out.rc != CURLE_OK) {
       // A timeout before the total one ran out is the connect timeout.
       if (f == Failure::timeout && !(limited && ms_since(start) + 5 >= req.timeout_ms)) f = Failure::connect_timeout;
