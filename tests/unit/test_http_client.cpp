@@ -444,6 +444,7 @@ TEST_CASE("http client: TLS with a CA file, without one, and skipping verificati
     o = quick();
     o.ca_file = cert;
     e = failure(*make_curl_client(o), get(url));
+    INFO(e.what());
     CHECK(e.failure == Failure::tls);
     CHECK(contains(e.what(), url));
     o.cert_file = cert;

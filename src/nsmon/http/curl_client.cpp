@@ -341,7 +341,11 @@ std::string CurlClient::failure_message(Failure f, const Outcome& out, const std
     return "no complete answer from " + u + " within the total timeout of " + duration_text(timeout_ms) + " (" +
            std::to_string(out.downloaded) + " bytes received)";
   case Failure::tls_verify: return "cannot verify the TLS certificate of " + u + ": " + detail;
-  case Failure::tls: return "TLS failure with " + u + ": " + detail;
+  case Failure::tls:
+    if (classify(out.rc) == Failure::truncated) // see send(): refused after the handshake
+      return "TLS failure with " + u + ": the server closed the connection before answering (" + detail +
+             "); does it require a client certificate?";
+    return "TLS failure with " + u + ": " + detail;
   case Failure::truncated:
     if (out.rc == CURLE_GOT_NOTHING) return u + " closed the connection without answering";
     if (out.rc == CURLE_SEND_ERROR) return "the connection to " + u + " broke while sending the request: " + detail;
@@ -394,8 +398,11 @@ Response CurlClient::send(const Request& req) {
     const auto t0 = Clock::now();
     Outcome out = perform(hop, url, method, send_secrets, left, connect_ms);
     Failure f = out.t.too_large ? Failure::too_large : out.t.aborted ? Failure::aborted : classify(out.rc);
-    // A TLS alert (say, the server wants a client certificate) surfaces as a broken connection.
-    if (f == Failure::truncated && out.error.find("SSL") != std::string::npos) f = Failure::tls;
+    // A TLS server that refuses the client (no or a wrong client certificate) closes the
+    // connection after the handshake, with an alert or without: no HTTP answer ever starts.
+    if (f == Failure::truncated && out.resp.status == 0 &&
+        (out.error.find("SSL") != std::string::npos || detail::origin(url).rfind("https:", 0) == 0))
+      f = Failure::tls;
     if (out.t.too_large || out.t.aborted || out.rc != CURLE_OK) {
       // A timeout before the total one ran out is the connect timeout.
       if (f == Failure::timeout && !(limited && ms_since(start) + 5 >= req.timeout_ms)) f = Failure::connect_timeout;
