@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Builds the .deb with CPack from this build tree, unpacks it into a scratch root with dpkg -x and
+# runs nsmon from there: --version, real subcommands on the installed catalog and rules, the
+# installed bash completion, and the man page rendered with man -l.
+# Usage: tests/package/deb.sh BUILD_DIR   (CTest: label package)
+set -euo pipefail
+build=$1
+command -v dpkg-deb >/dev/null && command -v cpack >/dev/null || { echo "SKIP: no dpkg-deb or cpack"; exit 77; }
+TMP=$(mktemp -d /tmp/nsmon-deb.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+cpack --config "$build/CPackConfig.cmake" -G DEB -B "$TMP/out" >"$TMP/cpack.log" 2>&1 || { cat "$TMP/cpack.log"; fail "cpack"; }
+deb=$(ls "$TMP"/out/*.deb)
+echo "built $(basename "$deb") ($(du -k "$deb" | cut -f1) KiB)"
+
+# The control fields: a maintainer, a description, and Depends on the runtime libraries.
+depends=$(dpkg-deb -f "$deb" Depends)
+echo "Depends: $depends"
+for lib in libcurl4 libre2-9 libstdc++6 libc6; do grep -q "\\b$lib\\b" <<<"$depends" || fail "Depends lacks $lib"; done
+[ -n "$(dpkg-deb -f "$deb" Maintainer)" ] || fail "no Maintainer"
+dpkg-deb -f "$deb" Description | grep -q "Neurosymbolic Object Detection" || fail "no Description"
+
+# Every file where Debian's tools look for it.
+dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' >"$TMP/files"
+for f in /usr/bin/nsmon /usr/share/bash-completion/completions/nsmon /usr/share/zsh/vendor-completions/_nsmon \
+  /usr/share/fish/vendor_completions.d/nsmon.fish /usr/share/nsmon/catalog.yml \
+  /usr/share/nsmon/rules/alert_rules.yml /usr/share/nsmon/rules/prometheus.yml; do
+  grep -qxF "$f" "$TMP/files" || fail "the package lacks $f"
+done
+
+root=$TMP/root
+dpkg -x "$deb" "$root"
+nsmon=$root/usr/bin/nsmon
+export XDG_CONFIG_HOME=$TMP/xdg NO_COLOR=1
+[ "$("$nsmon" --version)" = "nsmon $(dpkg-deb -f "$deb" Version)" ] || fail "--version: $("$nsmon" --version)"
+"$nsmon" --catalog "$root/usr/share/nsmon/catalog.yml" catalog list --stage system >"$TMP/list"
+grep -q '^gpu_memory_allocated_bytes ' "$TMP/list" || fail "catalog list from the installed catalog: $(cat "$TMP/list")"
+(cd "$root/usr/share/nsmon" && "$nsmon" lint-rules --config rules/prometheus.yml) >"$TMP/lint" ||
+  fail "lint-rules on the installed rules: $(cat "$TMP/lint")"
+grep -q "no problems found in 2 files" "$TMP/lint" || fail "lint-rules on the installed rules: $(cat "$TMP/lint")"
+
+# The installed completion completes `nsmon catalog sh`.
+got=$(bash --norc --noprofile -c 'source "$1"; COMP_WORDS=(nsmon catalog sh); COMP_CWORD=2; _nsmon; echo "${COMPREPLY[*]}"' \
+  _ "$root/usr/share/bash-completion/completions/nsmon")
+[ "$got" = show ] || fail "installed bash completion: '$got'"
+
+# The man page covers every subcommand (unless this tree was configured without help2man).
+page=$root/usr/share/man/man1/nsmon.1
+if grep -q '^HELP2MAN:FILEPATH=.*NOTFOUND' "$build/CMakeCache.txt"; then
+  echo "ok: $(basename "$deb") installs and runs (no help2man at configure time: no man page)"
+  exit 0
+fi
+for sub in $(NO_COLOR=1 "$nsmon" --help | awk '/^Subcommands:/ {on = 1; next} on && /^  [a-z]/ {print $1} on && /^$/ {on = 0}'); do
+  grep -q "^\\.SS \"nsmon $sub\"" "$page" || fail "the man page has no section for $sub"
+done
+if command -v man >/dev/null; then
+  MANWIDTH=100 man -l "$page" >"$TMP/man.txt" 2>"$TMP/man.err" || fail "man -l: $(cat "$TMP/man.err")"
+  grep -q "nsmon catalog show" "$TMP/man.txt" || fail "man -l does not render the subcommands"
+  echo "man -l: $(wc -l <"$TMP/man.txt") lines"
+else
+  echo "man is not installed: the page was not rendered"
+fi
+echo "ok: $(basename "$deb") installs and runs"
