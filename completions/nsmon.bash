@@ -22,7 +22,7 @@ _nsmon_options() {
     'query') echo '--help -h --version --catalog --color' ;;
     'lint-rules') echo '--help -h --config --policy --format --fail-on --list-checks --enable-feature --version --catalog --color' ;;
     'lint-metrics') echo '--help -h --format --fail-on --input-format --disable --no-catalog --no-naming --timeout --list-checks --version --catalog --color' ;;
-    'gen-dashboards') echo '--help -h --version --catalog --color' ;;
+    'gen-dashboards') echo '--help -h --templates --out --check --provisioning --prometheus-url --importable --version --catalog --color' ;;
     'watch') echo '--help -h --metrics-url --prometheus --selector --interval --format --every --grace --kill-after --timeout --rate-window --duration --total-images --prefix --version --catalog --color' ;;
     'catalog') echo '--help -h --version --catalog --color' ;;
     'catalog list') echo '--help -h --stage --prometheus --format --version --catalog --color' ;;
@@ -62,6 +62,12 @@ _nsmon_takes_value() {
     'lint-metrics|--timeout' | \
     'lint-metrics|--list-checks' | \
     'gen-dashboards|--help'|'gen-dashboards|-h' | \
+    'gen-dashboards|--templates' | \
+    'gen-dashboards|--out' | \
+    'gen-dashboards|--check' | \
+    'gen-dashboards|--provisioning' | \
+    'gen-dashboards|--prometheus-url' | \
+    'gen-dashboards|--importable' | \
     'watch|--help'|'watch|-h' | \
     'watch|--metrics-url' | \
     'watch|--prometheus' | \
@@ -126,6 +132,12 @@ _nsmon_value() {
     'lint-metrics|--timeout') COMPREPLY=() ;;
     'lint-metrics|--list-checks') COMPREPLY=() ;;
     'gen-dashboards|--help'|'gen-dashboards|-h') COMPREPLY=() ;;
+    'gen-dashboards|--templates') _nsmon_dirs "$cur" ;;
+    'gen-dashboards|--out') _nsmon_dirs "$cur" ;;
+    'gen-dashboards|--check') COMPREPLY=() ;;
+    'gen-dashboards|--provisioning') _nsmon_dirs "$cur" ;;
+    'gen-dashboards|--prometheus-url') COMPREPLY=() ;;
+    'gen-dashboards|--importable') COMPREPLY=() ;;
     'watch|--help'|'watch|-h') COMPREPLY=() ;;
     'watch|--metrics-url') COMPREPLY=() ;;
     'watch|--prometheus') COMPREPLY=() ;;

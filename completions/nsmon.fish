@@ -51,6 +51,12 @@ function __nsmon_takes_value
         'lint-metrics|--list-checks' \
         'gen-dashboards|--help' \
         'gen-dashboards|-h' \
+        'gen-dashboards|--templates' \
+        'gen-dashboards|--out' \
+        'gen-dashboards|--check' \
+        'gen-dashboards|--provisioning' \
+        'gen-dashboards|--prometheus-url' \
+        'gen-dashboards|--importable' \
         'watch|--help' \
         'watch|-h' \
         'watch|--metrics-url' \
@@ -181,6 +187,12 @@ complete -c nsmon -n '__nsmon_under "lint-metrics"' -l timeout -x -d 'Seconds to
 complete -c nsmon -n '__nsmon_under "lint-metrics"' -l list-checks -x -d 'List the metrics/* checks with their severity, then exit'
 complete -c nsmon -n '__nsmon_at "lint-metrics"' -r -F
 complete -c nsmon -n '__nsmon_under "gen-dashboards"' -l help -s h -x -d 'Print this help message and exit'
+complete -c nsmon -n '__nsmon_under "gen-dashboards"' -l templates -x -a '(__fish_complete_directories)' -d 'Template directory (default: templates)'
+complete -c nsmon -n '__nsmon_under "gen-dashboards"' -l out -x -a '(__fish_complete_directories)' -d 'Output directory for <uid>.json (default: dashboards)'
+complete -c nsmon -n '__nsmon_under "gen-dashboards"' -l check -x -d 'Write nothing; exit 1 if the output directory differs from what the templates give'
+complete -c nsmon -n '__nsmon_under "gen-dashboards"' -l provisioning -x -a '(__fish_complete_directories)' -d 'Also write Grafana provisioning files (datasource, dashboard provider) into DIR'
+complete -c nsmon -n '__nsmon_under "gen-dashboards"' -l prometheus-url -x -d 'Prometheus URL of the provisioned datasource (default: http://localhost:9090)'
+complete -c nsmon -n '__nsmon_under "gen-dashboards"' -l importable -x -d 'Add __inputs/__requires for import through Grafana'\''s UI'
 complete -c nsmon -n '__nsmon_under "watch"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "watch"' -l metrics-url -x -d 'Metrics endpoint to scrape (default http://127.0.0.1:8000/metrics)'
 complete -c nsmon -n '__nsmon_under "watch"' -l prometheus -x -d 'Read the stats from this Prometheus server instead'

@@ -319,6 +319,7 @@ std::string zsh(const std::vector<CommandSpec>& cs, const std::vector<std::strin
       o << "    (" << sq(c.path) << ") " << zsh_fill(c.positional_value, "argument") << " ;;\n";
   o << "  esac\n}\n\n";
 
+  // zsh ties `path` to $PATH: the command path is `cmd` here.
   o << R"SH(_nsmon_up() {
   local p=$2
   while true; do
@@ -329,7 +330,7 @@ std::string zsh(const std::vector<CommandSpec>& cs, const std::vector<std::strin
 }
 
 _nsmon() {
-  local cur=$words[CURRENT] prev=$words[CURRENT-1] path='' i w sub
+  local cur=$words[CURRENT] prev=$words[CURRENT-1] cmd='' i w sub
   local -a reply subs opts
   for ((i = 2; i < CURRENT; i++)); do
     w=$words[i]
@@ -339,32 +340,32 @@ _nsmon() {
     fi
     if [[ $w == -* ]]; then
       [[ $w == *=* ]] && continue
-      _nsmon_up _nsmon_takes_value "$path" "$w" && (( i++ ))
+      _nsmon_up _nsmon_takes_value "$cmd" "$w" && (( i++ ))
       continue
     fi
-    _nsmon_subcommands "$path"
+    _nsmon_subcommands "$cmd"
     for sub in ${reply%%:*}; do
-      if [[ $w == $sub ]]; then path=${path:+$path }$w; break; fi
+      if [[ $w == $sub ]]; then cmd=${cmd:+$cmd }$w; break; fi
     done
   done
   if [[ $cur == -*=* ]]; then
     local opt=${cur%%=*}
     compset -P '*='
-    _nsmon_up _nsmon_value "$path" "$opt"
+    _nsmon_up _nsmon_value "$cmd" "$opt"
     return
   fi
-  if [[ $prev == -* ]] && _nsmon_up _nsmon_takes_value "$path" "$prev"; then
-    _nsmon_up _nsmon_value "$path" "$prev"
+  if [[ $prev == -* ]] && _nsmon_up _nsmon_takes_value "$cmd" "$prev"; then
+    _nsmon_up _nsmon_value "$cmd" "$prev"
     return
   fi
   if [[ $cur == -* ]]; then
-    _nsmon_options "$path"; opts=($reply)
+    _nsmon_options "$cmd"; opts=($reply)
     _describe -t options 'option' opts
     return
   fi
-  _nsmon_subcommands "$path"; subs=($reply)
+  _nsmon_subcommands "$cmd"; subs=($reply)
   (( $#subs )) && _describe -t commands 'subcommand' subs
-  _nsmon_positional "$path"
+  _nsmon_positional "$cmd"
 }
 
 if [[ $funcstack[1] == _nsmon ]]; then _nsmon "$@"; else compdef _nsmon nsmon; fi
