@@ -4,21 +4,14 @@
 #
 #   NSMON=build/nsmon bash tests/golden/run_lint.sh [CASE...]         compare (default: every case)
 #   NSMON_UPDATE_GOLDEN=1 NSMON=build/nsmon bash tests/golden/run_lint.sh [CASE...]   rewrite
-set -euo pipefail
-: "${NSMON:?NSMON must point at the nsmon binary}"
-NSMON=$(realpath "$NSMON")
-CASES=$(cd "$(dirname "$0")" && pwd)/lint
-UPDATE=${NSMON_UPDATE_GOLDEN:-0}
-TMP=$(mktemp -d /tmp/nsmon-golden.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-export NO_COLOR=1 LC_ALL=C # C: globs sort the same everywhere
-unset CLICOLOR_FORCE
+source "$(dirname "$0")/lib.sh"
+golden_init lint "$@"
 
 # The command line of a case: --config prometheus.yml, --policy policy.yml and --catalog
 # catalog.yml when those files exist, every other top-level *.yml as a rule file (sorted), then
 # the lines of `args` (one argument per line; blank lines and lines starting with # are skipped).
 case_args() {
-  local f line
+  local f
   args=()
   [ -f prometheus.yml ] && args+=(--config prometheus.yml)
   [ -f policy.yml ] && args+=(--policy policy.yml)
@@ -26,27 +19,10 @@ case_args() {
   for f in *.yml; do
     case "$f" in prometheus.yml | policy.yml | catalog.yml | '*.yml') ;; *) args+=("$f") ;; esac
   done
-  if [ -f args ]; then
-    while IFS= read -r line || [ -n "$line" ]; do
-      [ -z "$line" ] || [ "${line:0:1}" = "#" ] || args+=("$line")
-    done <args
-  fi
+  read_args_file
 }
 
-# check NAME EXPECTED ACTUAL: compares (or, when updating, rewrites) one expected file.
-failed=()
-check() {
-  if [ "$UPDATE" = 1 ]; then
-    if ! cmp -s "$3" "$2"; then cp "$3" "$2" && echo "updated $1/$(basename "$2")"; fi
-  elif ! diff -u --label "$1/$(basename "$2")" --label "nsmon output" "$2" "$3"; then
-    failed+=("$1/$(basename "$2")")
-  fi
-}
-
-if [ $# -eq 0 ]; then
-  for d in "$CASES"/*/; do set -- "$@" "$(basename "$d")"; done
-fi
-for name in "$@"; do
+for name in "${CASE_NAMES[@]}"; do
   dir=$CASES/$name
   [ -d "$dir" ] || { echo "no golden case $dir" >&2; exit 2; }
   cd "$dir"
@@ -57,11 +33,7 @@ for name in "$@"; do
   if [ "$UPDATE" = 1 ] && [ $want_text = 0 ] && [ $want_json = 0 ]; then want_text=1 want_json=1; fi
   if [ $want_text = 1 ]; then
     # Text output, then whatever went to stderr, then the exit status.
-    set +e
-    "$NSMON" lint-rules "${args[@]}" >"$TMP/out" 2>"$TMP/err"
-    rc=$?
-    set -e
-    { cat "$TMP/out" "$TMP/err"; echo "(exit $rc)"; } >"$TMP/expected.txt"
+    run_capture "$TMP/expected.txt" "$NSMON" lint-rules "${args[@]}"
     check "$name" "$dir/expected.txt" "$TMP/expected.txt"
   fi
   if [ $want_json = 1 ]; then
@@ -73,7 +45,4 @@ for name in "$@"; do
   fi
 done
 
-if [ ${#failed[@]} -gt 0 ]; then
-  echo "FAIL: ${failed[*]} differ; if the new output is right: NSMON_UPDATE_GOLDEN=1 ctest -R golden" >&2
-  exit 1
-fi
+golden_finish "NSMON_UPDATE_GOLDEN=1 ctest -R golden"
