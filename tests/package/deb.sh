@@ -29,6 +29,13 @@ for f in /usr/bin/nsmon /usr/share/bash-completion/completions/nsmon /usr/share/
   grep -qxF "$f" "$TMP/files" || fail "the package lacks $f"
 done
 
+# The dashboard templates the source tree has.
+src=$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$build/CMakeCache.txt")
+for t in "$src"/templates/*.yml; do
+  [ -e "$t" ] || continue
+  grep -qxF "/usr/share/nsmon/templates/$(basename "$t")" "$TMP/files" || fail "the package lacks templates/$(basename "$t")"
+done
+
 root=$TMP/root
 dpkg -x "$deb" "$root"
 nsmon=$root/usr/bin/nsmon
