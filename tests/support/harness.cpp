@@ -95,23 +95,34 @@ bool Detector::wait_ready(std::chrono::milliseconds timeout) {
          child_->running();
 }
 
+namespace {
+// A server process that dies with the test, its output going to `log` (log_fd keeps it open).
+std::unique_ptr<util::Child> spawn_logged(std::vector<std::string> argv, const std::string& log, int& log_fd) {
+  util::SpawnOptions o;
+  o.argv = std::move(argv);
+  o.die_with_parent = true;
+  log_fd = open_log(log);
+  o.stdout_fd = log_fd;
+  o.stderr_fd = log_fd;
+  return std::make_unique<util::Child>(o);
+}
+
+// A scrape config for `targets` every second, written to `path`.
+void write_scrape_config(const std::string& path, const std::vector<std::string>& targets, const std::string& job) {
+  std::ofstream out(path);
+  out << "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+      << "scrape_configs:\n  - job_name: '" << job << "'\n    static_configs:\n      - targets: [";
+  for (std::size_t i = 0; i < targets.size(); ++i) out << (i ? ", " : "") << "'" << targets[i] << "'";
+  out << "]\n";
+}
+} // namespace
+
 Prometheus::Prometheus(const std::vector<std::string>& targets, const std::string& job) : port_(free_port()) {
   std::string cfg = dir_.file("prometheus.yml");
-  {
-    std::ofstream out(cfg);
-    out << "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
-        << "scrape_configs:\n  - job_name: '" << job << "'\n    static_configs:\n      - targets: [";
-    for (std::size_t i = 0; i < targets.size(); ++i) out << (i ? ", " : "") << "'" << targets[i] << "'";
-    out << "]\n";
-  }
-  util::SpawnOptions o;
-  o.argv = {"prometheus", "--config.file=" + cfg, "--storage.tsdb.path=" + dir_.file("data"),
-            "--web.listen-address=127.0.0.1:" + std::to_string(port_), "--log.level=warn"};
-  o.die_with_parent = true;
-  log_fd_ = open_log(dir_.file("prometheus.log"));
-  o.stdout_fd = log_fd_;
-  o.stderr_fd = log_fd_;
-  child_ = std::make_unique<util::Child>(o);
+  write_scrape_config(cfg, targets, job);
+  child_ = spawn_logged({"prometheus", "--config.file=" + cfg, "--storage.tsdb.path=" + dir_.file("data"),
+                         "--web.listen-address=127.0.0.1:" + std::to_string(port_), "--log.level=warn"},
+                        dir_.file("prometheus.log"), log_fd_);
 }
 
 Prometheus::~Prometheus() {
@@ -143,6 +154,27 @@ nlohmann::json Prometheus::query(const std::string& expr) {
   }
   req.body = "query=" + enc;
   return nlohmann::json::parse(client->send(req).body);
+}
+
+VictoriaMetrics::VictoriaMetrics(const std::vector<std::string>& targets, const std::string& job) : port_(free_port()) {
+  std::string cfg = dir_.file("prometheus.yml");
+  write_scrape_config(cfg, targets, job);
+  child_ = spawn_logged({"victoria-metrics", "-httpListenAddr=127.0.0.1:" + std::to_string(port_),
+                         "-storageDataPath=" + dir_.file("data"), "-promscrape.config=" + cfg, "-retentionPeriod=1d",
+                         "-search.latencyOffset=0s", "-promscrape.config.strictParse=false", "-loggerLevel=ERROR"},
+                        dir_.file("victoria-metrics.log"), log_fd_);
+}
+
+VictoriaMetrics::~VictoriaMetrics() {
+  child_.reset();
+  if (log_fd_ >= 0) ::close(log_fd_);
+}
+
+std::string VictoriaMetrics::url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+bool VictoriaMetrics::wait_ready(std::chrono::milliseconds timeout) {
+  return wait_until([&] { return !child_->running() || http_get(url() + "/health").has_value(); }, timeout) &&
+         child_->running();
 }
 
 } // namespace nsmon::testing

@@ -79,4 +79,23 @@ private:
   std::unique_ptr<util::Child> child_;
 };
 
+/// Debian's victoria-metrics, scraping the given targets (host:port) every second. It serves the
+/// Prometheus API at /api/v1 and under the /prometheus path prefix; recent data is not held back
+/// (-search.latencyOffset=0s).
+class VictoriaMetrics {
+public:
+  explicit VictoriaMetrics(const std::vector<std::string>& targets, const std::string& job = "neurosymbolic-app");
+  ~VictoriaMetrics();
+  int port() const { return port_; }
+  std::string url() const;
+  /// Waits until /health answers 200.
+  bool wait_ready(std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+private:
+  TempDir dir_;
+  int port_;
+  int log_fd_ = -1;
+  std::unique_ptr<util::Child> child_;
+};
+
 } // namespace nsmon::testing
