@@ -1,0 +1,531 @@
+// nsmon query: the Prometheus HTTP API for people and scripts. Instant and range queries stream
+// the answer series by series (promapi::ReplyReader) into the chosen output; the other verbs
+// (series, labels, label-values, targets, rules, alerts, metadata, buildinfo) are small answers
+// read whole.
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <iostream>
+#include <map>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "nsmon/cli/cmd_query.hpp"
+#include "nsmon/cli/common.hpp"
+#include "nsmon/cli/exit_codes.hpp"
+#include "nsmon/core/error.hpp"
+#include "nsmon/core/terminal.hpp"
+#include "nsmon/http/client.hpp"
+#include "nsmon/lint/infer.hpp"
+#include "nsmon/lint/lint.hpp"
+#include "nsmon/promapi/api.hpp"
+#include "nsmon/promapi/time.hpp"
+#include "nsmon/util/strings.hpp"
+
+namespace nsmon::cli {
+
+namespace {
+
+using namespace query;
+
+constexpr const char* kDefaultServer = "http://localhost:9090";
+
+struct QueryOptions {
+  // What to ask.
+  std::string expr;
+  std::string time, start, end, step, since;
+  std::vector<std::string> matches;
+  std::string label_name, metric, state, rule_type;
+  // How to show it.
+  std::string format; ///< "" = table on a terminal, json otherwise
+  bool graph = false;
+  std::string check;
+  bool no_lint = false;
+  std::vector<std::string> features;
+  // Where and how to connect.
+  std::string server;
+  std::string timeout = "30s", connect_timeout = "5s";
+  int retries = 2;
+  std::size_t max_bytes = 0;
+  std::string bearer_token_file, username, password_file, password_env, tenant;
+  std::vector<std::string> headers;
+  std::string ca_file, cert_file, key_file;
+  bool insecure_skip_verify = false;
+  bool verbose = false;
+};
+
+// --- options ---------------------------------------------------------------------------------
+
+void add_connection_options(CLI::App* c, QueryOptions& o) {
+  const char* g = "Connection";
+  c->add_option("--server", o.server,
+                "Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else " +
+                    std::string(kDefaultServer) + ")")
+      ->option_text("URL")
+      ->group(g);
+  c->add_option("--timeout", o.timeout, "Total time for the request, retries included (default 30s)")
+      ->option_text("DURATION")
+      ->group(g);
+  c->add_option("--connect-timeout", o.connect_timeout, "Time to establish each connection (default 5s)")
+      ->option_text("DURATION")
+      ->group(g);
+  c->add_option("--retries", o.retries, "Extra attempts on connection errors and 502/503/504 (default 2)")
+      ->check(CLI::Range(0, 10))
+      ->group(g);
+  c->add_option("--max-bytes", o.max_bytes, "Fail when the answer is larger (default: no limit)")->group(g);
+  c->add_option("--bearer-token-file", o.bearer_token_file, "Send 'Authorization: Bearer' with the file's token")
+      ->option_text("FILE")
+      ->group(g);
+  c->add_option("--username", o.username, "Basic auth user name")->group(g);
+  c->add_option("--password-file", o.password_file, "Basic auth password from a file")->option_text("FILE")->group(g);
+  c->add_option("--password-env", o.password_env, "Basic auth password from this environment variable")
+      ->option_text("VAR")
+      ->group(g);
+  c->add_option("--header", o.headers, "Extra request header 'Name: value' (repeatable)")
+      ->option_text("'K: V'")
+      ->allow_extra_args(false)
+      ->group(g);
+  c->add_option("--tenant", o.tenant, "Tenant ID sent as X-Scope-OrgID (Mimir, Cortex)")->group(g);
+  c->add_option("--ca-file", o.ca_file, "CA bundle that verifies the server's certificate")->option_text("FILE")->group(g);
+  c->add_option("--cert", o.cert_file, "Client certificate (PEM)")->option_text("FILE")->group(g);
+  c->add_option("--key", o.key_file, "Client certificate's key (PEM)")->option_text("FILE")->group(g);
+  c->add_flag("--insecure-skip-verify", o.insecure_skip_verify, "Do not verify the server's certificate")->group(g);
+  c->add_flag("-v,--verbose", o.verbose, "Trace requests and answers on stderr (secrets masked)")->group(g);
+}
+
+void add_format_option(CLI::App* c, QueryOptions& o) {
+  c->add_option("-o,--format", o.format,
+                "table (default on a terminal), json (the answer's data, verbatim; default otherwise), jsonl, csv")
+      ->check(CLI::IsMember({"table", "json", "jsonl", "csv"}));
+}
+
+void add_range_options(CLI::App* c, QueryOptions& o) {
+  c->add_option("--start", o.start, "Start time: RFC 3339, Unix seconds, or relative (now-1h, -15m)")->option_text("TIME");
+  c->add_option("--end", o.end, "End time (default: now when --start or --since is given)")->option_text("TIME");
+}
+
+// --- connection ------------------------------------------------------------------------------
+
+struct Session {
+  std::string server;
+  std::unique_ptr<http::Client> client;
+  std::unique_ptr<http::FormSender> sender;
+  http::Request base;
+};
+
+long duration_ms(const std::string& text, const char* flag) {
+  auto s = promapi::parse_step(text);
+  if (!s) throw UsageError(std::string(flag) + " wants a duration such as 30s, 1m or 10 (seconds), not '" + text + "'");
+  return static_cast<long>(std::ceil(*s * 1000));
+}
+
+bool is_loopback(const std::string& url) {
+  std::string_view host = url;
+  host.remove_prefix(std::min(host.find("://") + 3, host.size()));
+  host = host.substr(0, host.find('/'));
+  if (auto at = host.rfind('@'); at != std::string_view::npos) host.remove_prefix(at + 1);
+  return util::starts_with(host, "127.") || util::starts_with(host, "localhost") || util::starts_with(host, "[::1]");
+}
+
+Session connect(const QueryOptions& o) {
+  Session s;
+  s.server = o.server;
+  if (s.server.empty())
+    if (const char* env = std::getenv("NSMON_PROMETHEUS_URL"); env && *env) s.server = env;
+  if (s.server.empty()) s.server = kDefaultServer;
+  if (!promapi::valid_server_url(s.server))
+    throw UsageError("the server must be an http:// or https:// URL without query, not '" + http::redact_url(s.server) +
+                     "'");
+  http::ClientOptions co;
+  co.retries = o.retries;
+  co.bearer_token_file = o.bearer_token_file;
+  co.username = o.username;
+  co.password_file = o.password_file;
+  co.password_env = o.password_env;
+  for (const auto& h : o.headers) co.headers.push_back(http::parse_header(h));
+  co.tenant = o.tenant;
+  co.ca_file = o.ca_file;
+  co.cert_file = o.cert_file;
+  co.key_file = o.key_file;
+  co.insecure_skip_verify = o.insecure_skip_verify;
+  if (o.verbose) co.trace = [](const std::string& line) { std::cerr << line << '\n'; };
+  s.base.timeout_ms = duration_ms(o.timeout, "--timeout");
+  s.base.connect_timeout_ms = duration_ms(o.connect_timeout, "--connect-timeout");
+  s.base.max_bytes = o.max_bytes;
+  // On loopback, compression only costs CPU on both sides (a 22 MB answer takes Prometheus longer
+  // to gzip than to send).
+  if (is_loopback(s.server)) s.base.headers.emplace_back("Accept-Encoding", "identity");
+  s.client = http::make_curl_client(co);
+  s.sender = std::make_unique<http::FormSender>(*s.client);
+  return s;
+}
+
+std::string resolve_format(const QueryOptions& o) {
+  if (!o.format.empty()) return o.format;
+  return core::is_terminal(1) ? "table" : "json";
+}
+
+// Server warnings and infos go to stderr; an error answer is explained there too (exit 1).
+int report(const promapi::Answer& a) {
+  for (const auto& w : a.reply.warnings) std::cerr << "nsmon: warning: the server says: " << w << "\n";
+  for (const auto& i : a.reply.infos) std::cerr << "nsmon: info: the server says: " << i << "\n";
+  if (a.reply.status != "error") return kOk;
+  std::cerr << "nsmon: error: the server answered HTTP " << http::status_text(a.http_status) << ": "
+            << (a.reply.error_type.empty() ? "" : a.reply.error_type + ": ")
+            << (a.reply.error.empty() ? "(no message)" : a.reply.error) << "\n";
+  return kFindings;
+}
+
+// Runs one call, turning transport and decoding failures into exit 3.
+std::optional<promapi::Answer> call_server(Session& s, const promapi::Call& call, const promapi::ReaderOptions& ro) {
+  try {
+    return promapi::perform(*s.sender, *s.client, s.server, call, s.base, ro);
+  } catch (const http::TransportError& e) {
+    std::cerr << "nsmon: error: " << e.what() << "\n";
+  } catch (const promapi::BadAnswer& e) {
+    std::cerr << "nsmon: error: " << e.what() << " (from " << http::redact_url(s.server) << ")\n";
+  }
+  return std::nullopt;
+}
+
+std::optional<double> time_flag(const std::string& text, const char* flag, double now) {
+  if (text.empty()) return std::nullopt;
+  auto t = promapi::parse_time(text, now);
+  if (!t)
+    throw UsageError(std::string(flag) + " wants RFC 3339 (2024-05-01T12:00:00Z), Unix seconds or a relative time "
+                                         "(now-1h, -15m), not '" +
+                     text + "'");
+  return t;
+}
+
+// --- the expression before it is sent -------------------------------------------------------
+
+struct ExprFacts {
+  Unit unit = Unit::none; ///< the result's unit when the catalog tells it
+  bool ordered = false;   ///< sort(), sort_desc(), ...: keep the server's order
+};
+
+// histogram_quantile(q, ... x_bucket ...) is in x's unit.
+Unit quantile_unit(const promql::Expr& root, const catalog::Catalog& cat) {
+  const promql::Expr* e = lint::unparen(&root);
+  if (e->kind != promql::NodeKind::call || e->as<promql::Call>().name != "histogram_quantile" ||
+      e->as<promql::Call>().args.size() < 2)
+    return Unit::none;
+  Unit u = Unit::none;
+  promql::walk(*e->as<promql::Call>().args[1], [&](const promql::Expr& n, std::span<const promql::Expr* const>) {
+    if (n.kind == promql::NodeKind::vector_selector && u == Unit::none) {
+      auto ref = cat.resolve(lint::Inference::selector_name(n.as<promql::VectorSelector>()));
+      if (ref && ref->metric && ref->suffix == "_bucket") u = parse_unit(ref->metric->unit);
+    }
+    return true;
+  });
+  return u;
+}
+
+// The checks of lint-rules that apply to one expression, as warnings.
+std::vector<core::Diagnostic> lint_expression(const core::SourceFile& src, const catalog::Catalog& cat,
+                                              const promql::ParseOptions& po) {
+  rules::Rule r;
+  r.kind = rules::Rule::Kind::record; // nameless: only the expression's checks run
+  r.expr.value = src.text();
+  r.expr.span = {src.path(), 1, 1, static_cast<int>(src.text().size())};
+  r.span = {src.path(), 1, 1, 0};
+  r.last_line = src.line_count();
+  rules::Group g;
+  g.rules.push_back(std::move(r));
+  rules::RuleFile f;
+  f.path = src.path();
+  f.source = &src;
+  f.groups.push_back(std::move(g));
+  lint::Input in;
+  in.rule_files.push_back(std::move(f));
+  lint::Options opts;
+  opts.catalog = &cat;
+  opts.parse = po;
+  std::vector<core::Diagnostic> out;
+  for (auto d : lint::run(in, opts)) {
+    bool applies = util::starts_with(d.check, "promql/") || util::starts_with(d.check, "catalog/") ||
+                   util::starts_with(d.check, "units/") || d.check == "labels/impossible-match";
+    if (!applies) continue;
+    if (d.span.line == 0) { // an offset that analysis left as is (the first byte)
+      auto lc = src.line_col(static_cast<std::size_t>(d.span.col));
+      d.span.line = lc.line;
+      d.span.col = lc.col;
+    }
+    if (d.severity == core::Severity::error) d.severity = core::Severity::warning;
+    d.rule.clear();
+    d.group.clear();
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+// Parses the expression before any network: a syntax error is shown with its position and
+// stops the run (nullopt); the catalog's warnings go to stderr. --no-lint sends it as it is.
+std::optional<ExprFacts> preflight(const QueryOptions& o) {
+  ExprFacts facts;
+  const promql::ParseOptions po = parse_features(o.features);
+  promql::ParseResult res = promql::parse(o.expr, po);
+  core::SourceSet sources;
+  const core::SourceFile& src = sources.add("<query>", o.expr);
+  if (!res.ok()) {
+    if (o.no_lint) return facts;
+    const promql::ParseError& e = res.errors().front();
+    core::LineCol lc = src.line_col(e.range.start);
+    core::Diagnostic d{core::Severity::error,
+                       {"<query>", o.expr.empty() ? 1 : lc.line, lc.col,
+                        static_cast<int>(std::max<std::size_t>(e.range.end - std::min(e.range.end, e.range.start), 1))},
+                       "promql/syntax",
+                       e.message,
+                       {}};
+    print_diagnostics({d}, sources);
+    std::cerr << "nsmon: error: the expression does not parse; nothing was sent (--no-lint sends it anyway)\n";
+    return std::nullopt;
+  }
+  const catalog::Catalog& cat = load_catalog();
+  std::map<std::string, lint::RecordedMetric> none;
+  lint::Inference inf(cat, nullptr, none);
+  facts.unit = parse_unit(inf.run(*res.expr()).unit);
+  if (facts.unit == Unit::none) facts.unit = quantile_unit(*res.expr(), cat);
+  const promql::Expr* root = lint::unparen(res.expr());
+  facts.ordered = root->kind == promql::NodeKind::call && util::starts_with(root->as<promql::Call>().name, "sort");
+  if (!o.no_lint) print_diagnostics(lint_expression(src, cat, po), sources);
+  return facts;
+}
+
+// --- instant and range queries ---------------------------------------------------------------
+
+std::pair<int, int> terminal_size() {
+  winsize ws{};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && ws.ws_row > 0) return {ws.ws_col, ws.ws_row};
+  auto env = [](const char* name, int dflt) {
+    const char* v = std::getenv(name);
+    int n = 0;
+    if (v && std::from_chars(v, v + std::strlen(v), n).ec == std::errc() && n > 0) return n;
+    return dflt;
+  };
+  return {env("COLUMNS", 80), env("LINES", 24)};
+}
+
+struct CheckState {
+  std::optional<Check> check;
+  std::size_t total = 0, failed = 0;
+  std::string first_failure;
+  void see(const promapi::Series& s) {
+    if (!check) return;
+    for (const auto& p : s.samples) {
+      ++total;
+      double v = std::nan("");
+      if (p.value == "+Inf") v = HUGE_VAL;
+      else if (p.value == "-Inf") v = -HUGE_VAL;
+      else std::from_chars(p.value.data(), p.value.data() + p.value.size(), v);
+      if (check->holds(v)) continue;
+      if (failed++ == 0) first_failure = series_name(s) + " = " + p.value;
+    }
+  }
+  int result() const {
+    if (!check) return kOk;
+    std::string cond = check->op + " " + util::format_number(check->value);
+    if (total == 0) {
+      std::cerr << "nsmon: check failed: the query returned no values to compare with '" << cond << "'\n";
+      return kFindings;
+    }
+    if (failed == 0) return kOk;
+    std::cerr << "nsmon: check failed: " << failed << " of " << total << " values are not " << cond
+              << " (first: " << first_failure << ")\n";
+    return kFindings;
+  }
+};
+
+int run_query(const QueryOptions& o) {
+  if (util::trim(o.expr).empty()) throw UsageError("give a PromQL expression, or a verb (see 'nsmon query --help')");
+  const std::string format = o.graph ? "table" : resolve_format(o);
+  CheckState check;
+  if (!o.check.empty()) check.check = parse_check(o.check);
+  const double now = promapi::now_seconds();
+  const bool range = !o.start.empty() || !o.since.empty();
+  if (!range && (!o.end.empty() || !o.step.empty()))
+    throw UsageError("--end and --step are for range queries: give --start or --since too");
+  if (range && !o.time.empty()) throw UsageError("--time is for instant queries; use --start/--end for a range");
+  if (!o.start.empty() && !o.since.empty()) throw UsageError("give --start or --since, not both");
+  if (o.graph && !range) throw UsageError("--graph draws a range query: give --since or --start");
+  if (o.graph && !o.format.empty() && o.format != "table") throw UsageError("--graph is a terminal chart; it takes no --format");
+
+  promapi::Call call;
+  double start = 0, end = 0, step = 0;
+  if (range) {
+    end = time_flag(o.end, "--end", now).value_or(now);
+    if (!o.since.empty()) {
+      auto d = promapi::parse_step(o.since);
+      if (!d) throw UsageError("--since wants a duration such as 1h or 15m, not '" + o.since + "'");
+      start = end - *d;
+    } else {
+      start = *time_flag(o.start, "--start", now);
+    }
+    if (end < start) throw UsageError("the range ends before it starts");
+    step = promapi::default_step(start, end);
+    if (!o.step.empty()) {
+      auto s = promapi::parse_step(o.step);
+      if (!s) throw UsageError("--step wants a duration such as 15s, or seconds, not '" + o.step + "'");
+      step = *s;
+    }
+    if ((end - start) / step > 11000)
+      throw UsageError("the range has more than 11,000 steps (Prometheus's limit); raise --step");
+    call = promapi::range_query(o.expr, start, end, step);
+  } else {
+    call = promapi::instant_query(o.expr, time_flag(o.time, "--time", now));
+  }
+
+  std::optional<ExprFacts> facts = preflight(o);
+  if (!facts) return kUsage;
+  Session session = connect(o);
+
+  Out out;
+  std::vector<promapi::Series> kept;
+  promapi::ReaderOptions ro;
+  if (format == "json") ro.data_sink = [&](std::string_view b) { out.write(b); };
+  if (format == "csv") write_csv_header(out);
+  ro.on_series = [&](const promapi::Series& s) {
+    check.see(s);
+    if (format == "csv") write_csv(out, s);
+    else if (format == "jsonl") write_jsonl(out, s);
+    else if (format == "table") kept.push_back(s);
+  };
+  auto answer = call_server(session, call, ro);
+  if (!answer) {
+    out.flush();
+    return kUnreachable;
+  }
+  if (format == "json" && answer->reply.has_data) out.write("\n");
+  if (format == "table") {
+    const catalog::Catalog& cat = load_catalog();
+    if (!facts->ordered)
+      std::stable_sort(kept.begin(), kept.end(), [](const promapi::Series& a, const promapi::Series& b) {
+        auto la = a.labels, lb = b.labels;
+        std::sort(la.begin(), la.end());
+        std::sort(lb.begin(), lb.end());
+        return la < lb;
+      });
+    if (answer->reply.status == "success" && kept.empty()) std::cerr << "nsmon: the query returned no series\n";
+    else if (o.graph) {
+      auto [w, h] = terminal_size();
+      out.write(render_graph(kept, start, end, step, cat, facts->unit, w, h,
+                             core::use_color(core::parse_color_mode(global_options().color), 1)));
+    } else if (!kept.empty()) {
+      out.write(render(series_table(kept, range, cat, facts->unit), "table"));
+    }
+  }
+  out.flush();
+  int rc = report(*answer);
+  return rc != kOk ? rc : check.result();
+}
+
+// --- the other verbs -------------------------------------------------------------------------
+
+int run_verb(const std::string& verb, const QueryOptions& o) {
+  const std::string format = resolve_format(o);
+  const double now = promapi::now_seconds();
+  auto start = time_flag(o.start, "--start", now), end = time_flag(o.end, "--end", now);
+  promapi::Call call;
+  if (verb == "series") {
+    if (o.matches.empty()) throw UsageError("series needs at least one --match selector, e.g. --match up");
+    call = promapi::series(o.matches, start, end);
+  } else if (verb == "labels") call = promapi::labels(o.matches, start, end);
+  else if (verb == "label-values") call = promapi::label_values(o.label_name, o.matches, start, end);
+  else if (verb == "targets") call = promapi::targets(o.state);
+  else if (verb == "rules") call = promapi::rules(o.rule_type);
+  else if (verb == "alerts") call = promapi::alerts();
+  else if (verb == "metadata") call = promapi::metadata(o.metric);
+  else call = promapi::buildinfo();
+  Session session = connect(o);
+
+  Out out;
+  std::string data;
+  promapi::ReaderOptions ro;
+  if (format == "json") ro.data_sink = [&](std::string_view b) { out.write(b); };
+  else ro.data_sink = [&](std::string_view b) { data.append(b); };
+  auto answer = call_server(session, call, ro);
+  if (!answer) {
+    out.flush();
+    return kUnreachable;
+  }
+  if (format == "json" && answer->reply.has_data) out.write("\n");
+  if (format != "json" && answer->reply.has_data) {
+    // The tokenizer has checked the text already; nlohmann builds the (small) tree.
+    nlohmann::json parsed = nlohmann::json::parse(data, nullptr, false);
+    if (format == "jsonl") {
+      for (const auto& item : verb_items(verb, parsed))
+        out.write(item.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    } else {
+      out.write(render(verb_table(verb, parsed, o.label_name), format));
+    }
+  }
+  out.flush();
+  return report(*answer);
+}
+
+} // namespace
+
+void add_query(CLI::App& app) {
+  auto o = std::make_shared<QueryOptions>();
+  auto* q = app.add_subcommand("query", "Query Prometheus or a compatible backend (instant, range, series, alerts, ...)");
+  q->footer(std::string("\nVerbs: series, labels, label-values, targets, rules, alerts, metadata, buildinfo "
+                        "('nsmon query VERB --help').\n"
+                        "Exit codes: 0 ok, 1 the server answered with an error or --check failed, 2 usage or an\n"
+                        "expression that does not parse, 3 the server could not be reached or understood.\n"
+                        "Server warnings and infos go to stderr."));
+  q->add_option("EXPR", o->expr, "PromQL expression; put -- before one that starts with '-'");
+  q->add_option("--time", o->time, "Evaluation time of an instant query (default: now)")->option_text("TIME");
+  add_range_options(q, *o);
+  q->add_option("--step", o->step, "Range query resolution (default: range/250, at least 1s)")->option_text("DURATION");
+  q->add_option("--since", o->since, "Range query over the last DURATION (e.g. 1h): --start now-DURATION")
+      ->option_text("DURATION");
+  add_format_option(q, *o);
+  q->add_flag("--graph", o->graph, "Draw a range query as a chart sized to the terminal");
+  q->add_option("--check", o->check, "Exit 1 unless every value satisfies 'OP VALUE' (e.g. '< 1')")
+      ->option_text("'OP VALUE'");
+  q->add_flag("--no-lint", o->no_lint, "Send the expression without parsing and checking it first");
+  q->add_option("--enable-feature", o->features, "PromQL feature flags for the pre-flight parse (as promql check)")
+      ->option_text("NAME")
+      ->allow_extra_args(false);
+  add_connection_options(q, *o);
+  q->require_subcommand(0, 1);
+
+  struct Verb {
+    const char* name;
+    const char* help;
+  };
+  const Verb verbs[] = {
+      {"series", "Series matching --match selectors"},
+      {"labels", "Label names"},
+      {"label-values", "Values of one label"},
+      {"targets", "Scrape targets and their health"},
+      {"rules", "Alerting and recording rules"},
+      {"alerts", "Active alerts"},
+      {"metadata", "Metric metadata (type, unit, help)"},
+      {"buildinfo", "Server version and build"},
+  };
+  for (const Verb& v : verbs) {
+    auto* c = q->add_subcommand(v.name, v.help);
+    std::string name = v.name;
+    if (name == "series" || name == "labels" || name == "label-values") {
+      c->add_option("--match", o->matches, "Series selector (repeatable)")->option_text("SELECTOR")->allow_extra_args(false);
+      add_range_options(c, *o);
+    }
+    if (name == "label-values") c->add_option("NAME", o->label_name, "Label name")->required();
+    if (name == "metadata") c->add_option("METRIC", o->metric, "Only this metric");
+    if (name == "targets")
+      c->add_option("--state", o->state, "active, dropped or any")->check(CLI::IsMember({"active", "dropped", "any"}));
+    if (name == "rules") c->add_option("--type", o->rule_type, "alert or record")->check(CLI::IsMember({"alert", "record"}));
+    add_format_option(c, *o);
+    add_connection_options(c, *o);
+    c->callback([o, name] { throw Exit{run_verb(name, *o)}; });
+  }
+  q->callback([o, q] {
+    if (q->get_subcommands().empty()) throw Exit{run_query(*o)};
+  });
+}
+
+} // namespace nsmon::cli

@@ -1,0 +1,81 @@
+#pragma once
+// nsmon query: shared between cmd_query.cpp (options, verbs, the run), cmd_query_render.cpp
+// (table, csv, jsonl, humanized values) and cmd_query_graph.cpp (the terminal chart).
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nsmon/catalog/catalog.hpp"
+#include "nsmon/promapi/reader.hpp"
+
+namespace nsmon::cli::query {
+
+/// How a value is shown in tables and charts: the catalog unit of the series or the expression.
+enum class Unit { none, seconds, bytes, percent, ratio };
+Unit parse_unit(const std::string& catalog_unit);
+/// "0.45 s", "1.5 GiB", "82 %", "5,687", "NaN".
+std::string humanize(double v, Unit u);
+/// A sample value as the server wrote it, humanized ("1.5 GiB"); unparsable text is kept.
+std::string humanize(const std::string& value, Unit u);
+
+/// The unit of a result series: from its __name__ in the catalog, else `fallback` (the expression's).
+Unit series_unit(const promapi::Series& s, const catalog::Catalog& cat, Unit fallback);
+
+/// `name{a="b", c="d"}` with labels sorted (PromQL selector syntax, values escaped).
+std::string series_name(const promapi::Series& s);
+
+/// --check 'OP VALUE'.
+struct Check {
+  std::string op; ///< < <= > >= == !=
+  double value = 0;
+  bool holds(double v) const;
+};
+/// Throws UsageError for anything but 'OP NUMBER'.
+Check parse_check(const std::string& text);
+
+/// Buffered writing to stdout for large streamed outputs.
+class Out {
+public:
+  ~Out() { flush(); }
+  void write(std::string_view s) {
+    buf_.append(s);
+    if (buf_.size() >= 1 << 16) flush();
+  }
+  std::string& buffer() { return buf_; }
+  void flush();
+
+private:
+  std::string buf_;
+};
+
+/// Streamed series output: one csv or jsonl line per sample.
+void write_csv_header(Out& out);
+void write_csv(Out& out, const promapi::Series& s);
+void write_jsonl(Out& out, const promapi::Series& s);
+
+/// An aligned table (or csv): header and rows of text.
+struct Table {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+};
+std::string render(const Table& t, const std::string& format); ///< "table" or "csv"
+std::string csv_field(const std::string& s);
+
+/// One row per series: a column per label (sorted, __name__ first as NAME), then the value
+/// (instant) or LAST, MIN, MAX, SAMPLES (range), humanized.
+Table series_table(const std::vector<promapi::Series>& series, bool range, const catalog::Catalog& cat,
+                   Unit fallback);
+
+/// The verbs' answers (series, labels, label-values, targets, rules, alerts, metadata,
+/// buildinfo) as a table, and as jsonl items.
+Table verb_table(const std::string& verb, const nlohmann::json& data, const std::string& label_name);
+std::vector<nlohmann::json> verb_items(const std::string& verb, const nlohmann::json& data);
+
+/// Range results as a Unicode braille chart of `width` x `height` cells (axes and legend
+/// included), coloured when `color`.
+std::string render_graph(const std::vector<promapi::Series>& series, double start, double end, double step,
+                         const catalog::Catalog& cat, Unit fallback, int width, int height, bool color);
+
+} // namespace nsmon::cli::query

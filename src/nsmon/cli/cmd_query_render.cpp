@@ -1,0 +1,350 @@
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "nsmon/cli/cmd_query.hpp"
+#include "nsmon/core/error.hpp"
+#include "nsmon/util/strings.hpp"
+#include "nsmon/util/table.hpp"
+#include "nsmon/watch/format.hpp"
+
+namespace nsmon::cli::query {
+
+namespace fmt = watch::fmt;
+
+namespace {
+
+std::optional<double> to_double(std::string_view s) {
+  if (s == "NaN") return std::nan("");
+  if (s == "+Inf" || s == "Inf") return HUGE_VAL;
+  if (s == "-Inf") return -HUGE_VAL;
+  double v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+// Up to 4 significant digits, without trailing zeros ("0.1235", "12.5", "1.235e+06").
+std::string short_number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
+}
+
+std::vector<std::pair<std::string, std::string>> sorted_labels(const promapi::Series& s) {
+  auto l = s.labels;
+  std::sort(l.begin(), l.end());
+  return l;
+}
+
+std::string quote_label_value(const std::string& v) {
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+// j[key] when j is an object that has it, else null: servers' answers are not trusted.
+const nlohmann::json& member(const nlohmann::json& j, const char* key) {
+  static const nlohmann::json null;
+  auto it = j.is_object() ? j.find(key) : j.end();
+  return it == j.end() ? null : *it;
+}
+
+// j[key] when it is an array, else an empty one.
+const nlohmann::json& array_at(const nlohmann::json& j, const char* key) {
+  static const nlohmann::json empty = nlohmann::json::array();
+  const nlohmann::json& m = member(j, key);
+  return m.is_array() ? m : empty;
+}
+
+std::string as_text(const nlohmann::json& v) {
+  if (v.is_null()) return "";
+  return v.is_string() ? v.get<std::string>() : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string text(const nlohmann::json& j, const char* key) { return as_text(member(j, key)); }
+
+std::string labels_text(const nlohmann::json& labels, const std::set<std::string>& skip) {
+  std::vector<std::string> parts;
+  if (labels.is_object())
+    for (const auto& [k, v] : labels.items())
+      if (!skip.count(k)) parts.push_back(k + "=" + (v.is_string() ? quote_label_value(v.get<std::string>()) : as_text(v)));
+  return util::join(parts, ", ");
+}
+
+} // namespace
+
+Unit parse_unit(const std::string& u) {
+  if (u == "seconds") return Unit::seconds;
+  if (u == "bytes") return Unit::bytes;
+  if (u == "percent") return Unit::percent;
+  if (u == "ratio") return Unit::ratio;
+  return Unit::none;
+}
+
+std::string humanize(double v, Unit u) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  switch (u) {
+  case Unit::seconds: return std::fabs(v) < 60 ? fmt::latency(v) : fmt::duration(v);
+  case Unit::bytes: return fmt::bytes(v);
+  case Unit::percent: return short_number(v) + " %";
+  case Unit::ratio: return short_number(v * 100) + " %";
+  case Unit::none: break;
+  }
+  if (v == std::floor(v) && std::fabs(v) < 1e15) return fmt::count(v);
+  return short_number(v);
+}
+
+std::string humanize(const std::string& value, Unit u) {
+  auto v = to_double(value);
+  return v ? humanize(*v, u) : value;
+}
+
+Unit series_unit(const promapi::Series& s, const catalog::Catalog& cat, Unit fallback) {
+  for (const auto& [k, v] : s.labels) {
+    if (k != "__name__") continue;
+    auto ref = cat.resolve(v);
+    // Bucket and count series count observations; _created is a timestamp.
+    if (!ref || !ref->metric || (ref->suffix != "" && ref->suffix != "_total" && ref->suffix != "_sum"))
+      return Unit::none;
+    return parse_unit(ref->metric->unit);
+  }
+  return fallback;
+}
+
+std::string series_name(const promapi::Series& s) {
+  std::string name, labels;
+  for (const auto& [k, v] : sorted_labels(s)) {
+    if (k == "__name__") {
+      name = v;
+      continue;
+    }
+    if (!labels.empty()) labels += ", ";
+    labels += k + "=" + quote_label_value(v);
+  }
+  return labels.empty() && !name.empty() ? name : name + "{" + labels + "}";
+}
+
+bool Check::holds(double v) const {
+  if (op == "<") return v < value;
+  if (op == "<=") return v <= value;
+  if (op == ">") return v > value;
+  if (op == ">=") return v >= value;
+  if (op == "==") return v == value;
+  return v != value;
+}
+
+Check parse_check(const std::string& text) {
+  std::string_view s = util::trim(text);
+  Check c;
+  for (const char* op : {"<=", ">=", "==", "!=", "<", ">"})
+    if (util::starts_with(s, op)) {
+      c.op = op;
+      break;
+    }
+  auto v = c.op.empty() ? std::nullopt : to_double(util::trim(s.substr(c.op.size())));
+  if (!v || std::isnan(*v))
+    throw UsageError("--check wants 'OP NUMBER' with OP one of < <= > >= == != (e.g. '< 1'), not '" + text + "'");
+  c.value = *v;
+  return c;
+}
+
+void Out::flush() {
+  if (!buf_.empty()) std::fwrite(buf_.data(), 1, buf_.size(), stdout);
+  buf_.clear();
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+void write_csv_header(Out& out) { out.write("series,timestamp,value\n"); }
+
+void write_csv(Out& out, const promapi::Series& s) {
+  const std::string prefix = csv_field(series_name(s)) + ",";
+  std::string& b = out.buffer();
+  for (const auto& p : s.samples) {
+    b += prefix;
+    b += util::format_number(p.t);
+    b += ',';
+    b += p.value;
+    b += '\n';
+    if (b.size() >= 1 << 16) out.flush();
+  }
+}
+
+void write_jsonl(Out& out, const promapi::Series& s) {
+  nlohmann::json metric = nlohmann::json::object();
+  for (const auto& [k, v] : s.labels) metric[k] = v;
+  const std::string prefix = "{\"metric\":" + metric.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+                             ",\"timestamp\":";
+  std::string& b = out.buffer();
+  for (const auto& p : s.samples) {
+    b += prefix;
+    b += util::format_number(p.t);
+    b += ",\"value\":";
+    b += nlohmann::json(p.value).dump();
+    b += "}\n";
+    if (b.size() >= 1 << 16) out.flush();
+  }
+}
+
+std::string render(const Table& t, const std::string& format) {
+  if (format == "csv") {
+    std::string out;
+    auto line = [&](const std::vector<std::string>& cells) {
+      for (std::size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + csv_field(cells[i]);
+      out += "\n";
+    };
+    std::vector<std::string> header;
+    for (const auto& h : t.header) {
+      std::string l;
+      for (char c : h) l += c == ' ' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      header.push_back(l);
+    }
+    line(header);
+    for (const auto& r : t.rows) line(r);
+    return out;
+  }
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back(t.header);
+  rows.insert(rows.end(), t.rows.begin(), t.rows.end());
+  return util::render_table(rows);
+}
+
+Table series_table(const std::vector<promapi::Series>& series, bool range, const catalog::Catalog& cat,
+                   Unit fallback) {
+  std::set<std::string> names;
+  bool has_name = false;
+  for (const auto& s : series)
+    for (const auto& [k, v] : s.labels) {
+      if (k == "__name__") has_name = true;
+      else names.insert(k);
+    }
+  Table t;
+  if (has_name) t.header.push_back("NAME");
+  t.header.insert(t.header.end(), names.begin(), names.end());
+  if (range) t.header.insert(t.header.end(), {"LAST", "MIN", "MAX", "SAMPLES"});
+  else t.header.push_back("VALUE");
+  for (const auto& s : series) {
+    std::map<std::string, std::string> l(s.labels.begin(), s.labels.end());
+    std::vector<std::string> row;
+    if (has_name) row.push_back(l.count("__name__") ? l["__name__"] : "");
+    for (const auto& n : names) row.push_back(l.count(n) ? l[n] : "");
+    Unit u = series_unit(s, cat, fallback);
+    if (!range) {
+      row.push_back(s.samples.empty() ? "" : humanize(s.samples.back().value, u));
+    } else {
+      double lo = HUGE_VAL, hi = -HUGE_VAL;
+      for (const auto& p : s.samples)
+        if (auto v = to_double(p.value); v && !std::isnan(*v)) {
+          lo = std::min(lo, *v);
+          hi = std::max(hi, *v);
+        }
+      bool any = lo <= hi;
+      row.push_back(s.samples.empty() ? "" : humanize(s.samples.back().value, u));
+      row.push_back(any ? humanize(lo, u) : "");
+      row.push_back(any ? humanize(hi, u) : "");
+      row.push_back(std::to_string(s.samples.size()));
+    }
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+Table verb_table(const std::string& verb, const nlohmann::json& data, const std::string& label_name) {
+  Table t;
+  static const nlohmann::json empty = nlohmann::json::array();
+  const nlohmann::json& list = data.is_array() ? data : empty;
+  if (verb == "labels" || verb == "label-values") {
+    t.header = {verb == "labels" ? "LABEL" : label_name};
+    for (const auto& v : list) t.rows.push_back({as_text(v)});
+  } else if (verb == "series") {
+    std::vector<promapi::Series> series;
+    for (const auto& el : list) {
+      promapi::Series s;
+      if (el.is_object())
+        for (const auto& [k, v] : el.items()) s.labels.emplace_back(k, as_text(v));
+      series.push_back(std::move(s));
+    }
+    t = series_table(series, false, catalog::Catalog{}, Unit::none);
+    t.header.pop_back(); // no VALUE
+    for (auto& r : t.rows) r.pop_back();
+  } else if (verb == "targets") {
+    t.header = {"JOB", "INSTANCE", "HEALTH", "LAST SCRAPE", "DURATION", "ERROR"};
+    for (const auto& tg : array_at(data, "activeTargets")) {
+      const auto& l = member(tg, "labels");
+      const auto& d = member(tg, "lastScrapeDuration");
+      t.rows.push_back({text(l, "job"), text(l, "instance"), text(tg, "health"), text(tg, "lastScrape"),
+                        d.is_number() ? humanize(d.get<double>(), Unit::seconds) : as_text(d), text(tg, "lastError")});
+    }
+  } else if (verb == "rules") {
+    t.header = {"GROUP", "NAME", "TYPE", "STATE", "HEALTH", "QUERY"};
+    for (const auto& g : array_at(data, "groups"))
+      for (const auto& r : array_at(g, "rules"))
+        t.rows.push_back({text(g, "name"), text(r, "name"), text(r, "type"), text(r, "state"), text(r, "health"),
+                          text(r, "query")});
+  } else if (verb == "alerts") {
+    t.header = {"ALERT", "STATE", "ACTIVE SINCE", "VALUE", "LABELS"};
+    for (const auto& a : array_at(data, "alerts")) {
+      const auto& l = member(a, "labels");
+      t.rows.push_back({text(l, "alertname"), text(a, "state"), text(a, "activeAt"),
+                        humanize(text(a, "value"), Unit::none), labels_text(l, {"alertname"})});
+    }
+  } else if (verb == "metadata") {
+    if (data.is_object())
+      for (const auto& [metric, entries] : data.items())
+        for (const auto& e : entries.is_array() ? entries : empty)
+          t.rows.push_back({metric, text(e, "type"), text(e, "unit"), text(e, "help")});
+    t.header = {"METRIC", "TYPE", "UNIT", "HELP"};
+  } else if (verb == "buildinfo") {
+    t.header = {"FIELD", "VALUE"};
+    if (data.is_object())
+      for (const auto& [k, v] : data.items()) t.rows.push_back({k, as_text(v)});
+  }
+  return t;
+}
+
+std::vector<nlohmann::json> verb_items(const std::string& verb, const nlohmann::json& data) {
+  std::vector<nlohmann::json> items;
+  auto each = [&](const nlohmann::json& a) {
+    for (const auto& x : a) items.push_back(x);
+  };
+  if (verb == "targets") each(array_at(data, "activeTargets"));
+  else if (verb == "alerts") each(array_at(data, "alerts"));
+  else if (verb == "rules") {
+    for (const auto& g : array_at(data, "groups"))
+      for (const auto& r : array_at(g, "rules")) {
+        nlohmann::json x = r.is_object() ? r : nlohmann::json::object();
+        x["group"] = member(g, "name");
+        items.push_back(std::move(x));
+      }
+  } else if (verb == "metadata" && data.is_object()) {
+    for (const auto& [metric, entries] : data.items())
+      for (const auto& e : entries.is_array() ? entries : nlohmann::json::array()) {
+        nlohmann::json x = e.is_object() ? e : nlohmann::json::object();
+        x["metric"] = metric;
+        items.push_back(std::move(x));
+      }
+  } else if (data.is_array()) each(data);
+  else items.push_back(data);
+  return items;
+}
+
+} // namespace nsmon::cli::query
