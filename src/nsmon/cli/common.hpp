@@ -49,6 +49,7 @@ void add_gen_dashboards(CLI::App& app);
 void add_lint(CLI::App& app);
 void add_lint_metrics(CLI::App& app);
 void add_promql(CLI::App& app);
+void add_query(CLI::App& app);
 void add_watch(CLI::App& app);
 
 } // namespace nsmon::cli
