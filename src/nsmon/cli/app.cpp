@@ -26,8 +26,7 @@ int main(int argc, char** argv) {
       ->option_text("WHEN");
 
   // One line per subcommand, like ninja's table of subtools.
-  add_planned(app, "query", "Query Prometheus or a compatible backend (instant, range, series, alerts, ...)",
-              "issue #6");
+  add_query(app);
   add_lint(app);
   add_lint_metrics(app);
   add_gen_dashboards(app);
