@@ -5,6 +5,9 @@ set -euo pipefail
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 TMP=$(mktemp -d /tmp/nsmon-e2e.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
+# Not the developer's settings: no config file (an empty XDG_CONFIG_HOME) and no NSMON_* but NSMON.
+export XDG_CONFIG_HOME="$TMP/xdg-config"
+for v in $(env | sed -n 's/^\(NSMON_[A-Z_]*\)=.*/\1/p'); do unset "$v"; done
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 # run CMD...: runs nsmon, keeping stdout in $out, stderr in $err and the exit code in $rc.
