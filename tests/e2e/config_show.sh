@@ -2,7 +2,6 @@
 # `nsmon config show` prints every effective setting with its origin: flags > NSMON_* > the config
 # file under $XDG_CONFIG_HOME > defaults; secrets masked, file paths shown, files never read.
 source "$(dirname "$0")/lib.sh"
-for v in $(env | sed -n 's/^\(NSMON_[A-Z_]*\)=.*/\1/p'); do [ "$v" = NSMON ] || unset "$v"; done
 export XDG_CONFIG_HOME="$TMP/xdg"
 
 run config show
