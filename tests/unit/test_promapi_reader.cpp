@@ -141,6 +141,8 @@ TEST_CASE("reader: answers that are not the API's are errors", "[promapi]") {
             "the number 1e999 is out of range") != std::string::npos);
   CHECK(error_text(R"({"status":"success","data":{"result":[{"metric":{},"value":[1,"2"]})").find(
             "the input ends in the middle of an array") != std::string::npos);
+  CHECK(error_text(R"({"status":"success","data":[1],"data":[2]})") ==
+        "not a Prometheus API answer: \"data\" appears twice");
   CHECK(error_text("<html><body>502 Bad Gateway</body></html>") ==
         "invalid JSON at byte 0: expected a value, found '<'");
 }

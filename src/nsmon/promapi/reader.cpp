@@ -17,6 +17,7 @@ void ReplyReader::finish() {
 void ReplyReader::key(std::string_view k) {
   key_.assign(k);
   if (stack_.size() == 1 && k == "data") {
+    if (reply_.has_data) bad("\"data\" appears twice");
     reply_.has_data = true;
     if (opts_.data_sink) tok_.capture_next_value(opts_.data_sink);
   }
