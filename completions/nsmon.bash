@@ -9,6 +9,7 @@ _nsmon_checks='alerts/absent-without-for alerts/for-too-short alerts/group-inter
 _nsmon_subcommands() {
   case "$1" in
     '') echo 'query lint-rules lint-metrics gen-dashboards watch catalog promql config completion' ;;
+    'query') echo 'series labels label-values targets rules alerts metadata buildinfo' ;;
     'catalog') echo 'list show' ;;
     'promql') echo 'check fmt ast' ;;
     'config') echo 'show' ;;
@@ -19,7 +20,15 @@ _nsmon_subcommands() {
 _nsmon_options() {
   case "$1" in
     '') echo '--help -h --version --catalog --color' ;;
-    'query') echo '--help -h --version --catalog --color' ;;
+    'query') echo '--help -h --time --start --end --step --since --format -o --graph --check --no-lint --enable-feature --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --version --catalog --color' ;;
+    'query series') echo '--help -h --match --start --end --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
+    'query labels') echo '--help -h --match --start --end --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
+    'query label-values') echo '--help -h --match --start --end --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
+    'query targets') echo '--help -h --state --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
+    'query rules') echo '--help -h --type --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
+    'query alerts') echo '--help -h --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
+    'query metadata') echo '--help -h --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
+    'query buildinfo') echo '--help -h --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
     'lint-rules') echo '--help -h --config --policy --format --fail-on --list-checks --enable-feature --version --catalog --color' ;;
     'lint-metrics') echo '--help -h --format --fail-on --input-format --disable --no-catalog --no-naming --timeout --list-checks --version --catalog --color' ;;
     'gen-dashboards') echo '--help -h --templates --out --check --provisioning --prometheus-url --importable --version --catalog --color' ;;
@@ -45,6 +54,187 @@ _nsmon_takes_value() {
     '|--catalog' | \
     '|--color' | \
     'query|--help'|'query|-h' | \
+    'query|--time' | \
+    'query|--start' | \
+    'query|--end' | \
+    'query|--step' | \
+    'query|--since' | \
+    'query|--format'|'query|-o' | \
+    'query|--graph' | \
+    'query|--check' | \
+    'query|--no-lint' | \
+    'query|--enable-feature' | \
+    'query|--server' | \
+    'query|--timeout' | \
+    'query|--connect-timeout' | \
+    'query|--retries' | \
+    'query|--max-bytes' | \
+    'query|--bearer-token-file' | \
+    'query|--username' | \
+    'query|--password-file' | \
+    'query|--password-env' | \
+    'query|--header' | \
+    'query|--tenant' | \
+    'query|--ca-file' | \
+    'query|--cert' | \
+    'query|--key' | \
+    'query|--insecure-skip-verify' | \
+    'query|--verbose'|'query|-v' | \
+    'query series|--help'|'query series|-h' | \
+    'query series|--match' | \
+    'query series|--start' | \
+    'query series|--end' | \
+    'query series|--format'|'query series|-o' | \
+    'query series|--server' | \
+    'query series|--timeout' | \
+    'query series|--connect-timeout' | \
+    'query series|--retries' | \
+    'query series|--max-bytes' | \
+    'query series|--bearer-token-file' | \
+    'query series|--username' | \
+    'query series|--password-file' | \
+    'query series|--password-env' | \
+    'query series|--header' | \
+    'query series|--tenant' | \
+    'query series|--ca-file' | \
+    'query series|--cert' | \
+    'query series|--key' | \
+    'query series|--insecure-skip-verify' | \
+    'query series|--verbose'|'query series|-v' | \
+    'query labels|--help'|'query labels|-h' | \
+    'query labels|--match' | \
+    'query labels|--start' | \
+    'query labels|--end' | \
+    'query labels|--format'|'query labels|-o' | \
+    'query labels|--server' | \
+    'query labels|--timeout' | \
+    'query labels|--connect-timeout' | \
+    'query labels|--retries' | \
+    'query labels|--max-bytes' | \
+    'query labels|--bearer-token-file' | \
+    'query labels|--username' | \
+    'query labels|--password-file' | \
+    'query labels|--password-env' | \
+    'query labels|--header' | \
+    'query labels|--tenant' | \
+    'query labels|--ca-file' | \
+    'query labels|--cert' | \
+    'query labels|--key' | \
+    'query labels|--insecure-skip-verify' | \
+    'query labels|--verbose'|'query labels|-v' | \
+    'query label-values|--help'|'query label-values|-h' | \
+    'query label-values|--match' | \
+    'query label-values|--start' | \
+    'query label-values|--end' | \
+    'query label-values|--format'|'query label-values|-o' | \
+    'query label-values|--server' | \
+    'query label-values|--timeout' | \
+    'query label-values|--connect-timeout' | \
+    'query label-values|--retries' | \
+    'query label-values|--max-bytes' | \
+    'query label-values|--bearer-token-file' | \
+    'query label-values|--username' | \
+    'query label-values|--password-file' | \
+    'query label-values|--password-env' | \
+    'query label-values|--header' | \
+    'query label-values|--tenant' | \
+    'query label-values|--ca-file' | \
+    'query label-values|--cert' | \
+    'query label-values|--key' | \
+    'query label-values|--insecure-skip-verify' | \
+    'query label-values|--verbose'|'query label-values|-v' | \
+    'query targets|--help'|'query targets|-h' | \
+    'query targets|--state' | \
+    'query targets|--format'|'query targets|-o' | \
+    'query targets|--server' | \
+    'query targets|--timeout' | \
+    'query targets|--connect-timeout' | \
+    'query targets|--retries' | \
+    'query targets|--max-bytes' | \
+    'query targets|--bearer-token-file' | \
+    'query targets|--username' | \
+    'query targets|--password-file' | \
+    'query targets|--password-env' | \
+    'query targets|--header' | \
+    'query targets|--tenant' | \
+    'query targets|--ca-file' | \
+    'query targets|--cert' | \
+    'query targets|--key' | \
+    'query targets|--insecure-skip-verify' | \
+    'query targets|--verbose'|'query targets|-v' | \
+    'query rules|--help'|'query rules|-h' | \
+    'query rules|--type' | \
+    'query rules|--format'|'query rules|-o' | \
+    'query rules|--server' | \
+    'query rules|--timeout' | \
+    'query rules|--connect-timeout' | \
+    'query rules|--retries' | \
+    'query rules|--max-bytes' | \
+    'query rules|--bearer-token-file' | \
+    'query rules|--username' | \
+    'query rules|--password-file' | \
+    'query rules|--password-env' | \
+    'query rules|--header' | \
+    'query rules|--tenant' | \
+    'query rules|--ca-file' | \
+    'query rules|--cert' | \
+    'query rules|--key' | \
+    'query rules|--insecure-skip-verify' | \
+    'query rules|--verbose'|'query rules|-v' | \
+    'query alerts|--help'|'query alerts|-h' | \
+    'query alerts|--format'|'query alerts|-o' | \
+    'query alerts|--server' | \
+    'query alerts|--timeout' | \
+    'query alerts|--connect-timeout' | \
+    'query alerts|--retries' | \
+    'query alerts|--max-bytes' | \
+    'query alerts|--bearer-token-file' | \
+    'query alerts|--username' | \
+    'query alerts|--password-file' | \
+    'query alerts|--password-env' | \
+    'query alerts|--header' | \
+    'query alerts|--tenant' | \
+    'query alerts|--ca-file' | \
+    'query alerts|--cert' | \
+    'query alerts|--key' | \
+    'query alerts|--insecure-skip-verify' | \
+    'query alerts|--verbose'|'query alerts|-v' | \
+    'query metadata|--help'|'query metadata|-h' | \
+    'query metadata|--format'|'query metadata|-o' | \
+    'query metadata|--server' | \
+    'query metadata|--timeout' | \
+    'query metadata|--connect-timeout' | \
+    'query metadata|--retries' | \
+    'query metadata|--max-bytes' | \
+    'query metadata|--bearer-token-file' | \
+    'query metadata|--username' | \
+    'query metadata|--password-file' | \
+    'query metadata|--password-env' | \
+    'query metadata|--header' | \
+    'query metadata|--tenant' | \
+    'query metadata|--ca-file' | \
+    'query metadata|--cert' | \
+    'query metadata|--key' | \
+    'query metadata|--insecure-skip-verify' | \
+    'query metadata|--verbose'|'query metadata|-v' | \
+    'query buildinfo|--help'|'query buildinfo|-h' | \
+    'query buildinfo|--format'|'query buildinfo|-o' | \
+    'query buildinfo|--server' | \
+    'query buildinfo|--timeout' | \
+    'query buildinfo|--connect-timeout' | \
+    'query buildinfo|--retries' | \
+    'query buildinfo|--max-bytes' | \
+    'query buildinfo|--bearer-token-file' | \
+    'query buildinfo|--username' | \
+    'query buildinfo|--password-file' | \
+    'query buildinfo|--password-env' | \
+    'query buildinfo|--header' | \
+    'query buildinfo|--tenant' | \
+    'query buildinfo|--ca-file' | \
+    'query buildinfo|--cert' | \
+    'query buildinfo|--key' | \
+    'query buildinfo|--insecure-skip-verify' | \
+    'query buildinfo|--verbose'|'query buildinfo|-v' | \
     'lint-rules|--help'|'lint-rules|-h' | \
     'lint-rules|--config' | \
     'lint-rules|--policy' | \
@@ -115,6 +305,187 @@ _nsmon_value() {
     '|--catalog') _nsmon_files "$cur" ;;
     '|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$cur")) ;;
     'query|--help'|'query|-h') COMPREPLY=() ;;
+    'query|--time') COMPREPLY=() ;;
+    'query|--start') COMPREPLY=() ;;
+    'query|--end') COMPREPLY=() ;;
+    'query|--step') COMPREPLY=() ;;
+    'query|--since') COMPREPLY=() ;;
+    'query|--format'|'query|-o') COMPREPLY=($(compgen -W 'table json jsonl csv' -- "$cur")) ;;
+    'query|--graph') COMPREPLY=() ;;
+    'query|--check') COMPREPLY=() ;;
+    'query|--no-lint') COMPREPLY=() ;;
+    'query|--enable-feature') COMPREPLY=() ;;
+    'query|--server') COMPREPLY=() ;;
+    'query|--timeout') COMPREPLY=() ;;
+    'query|--connect-timeout') COMPREPLY=() ;;
+    'query|--retries') COMPREPLY=() ;;
+    'query|--max-bytes') COMPREPLY=() ;;
+    'query|--bearer-token-file') _nsmon_files "$cur" ;;
+    'query|--username') COMPREPLY=() ;;
+    'query|--password-file') _nsmon_files "$cur" ;;
+    'query|--password-env') COMPREPLY=() ;;
+    'query|--header') COMPREPLY=() ;;
+    'query|--tenant') COMPREPLY=() ;;
+    'query|--ca-file') _nsmon_files "$cur" ;;
+    'query|--cert') _nsmon_files "$cur" ;;
+    'query|--key') _nsmon_files "$cur" ;;
+    'query|--insecure-skip-verify') COMPREPLY=() ;;
+    'query|--verbose'|'query|-v') COMPREPLY=() ;;
+    'query series|--help'|'query series|-h') COMPREPLY=() ;;
+    'query series|--match') COMPREPLY=() ;;
+    'query series|--start') COMPREPLY=() ;;
+    'query series|--end') COMPREPLY=() ;;
+    'query series|--format'|'query series|-o') COMPREPLY=($(compgen -W 'table json jsonl csv' -- "$cur")) ;;
+    'query series|--server') COMPREPLY=() ;;
+    'query series|--timeout') COMPREPLY=() ;;
+    'query series|--connect-timeout') COMPREPLY=() ;;
+    'query series|--retries') COMPREPLY=() ;;
+    'query series|--max-bytes') COMPREPLY=() ;;
+    'query series|--bearer-token-file') _nsmon_files "$cur" ;;
+    'query series|--username') COMPREPLY=() ;;
+    'query series|--password-file') _nsmon_files "$cur" ;;
+    'query series|--password-env') COMPREPLY=() ;;
+    'query series|--header') COMPREPLY=() ;;
+    'query series|--tenant') COMPREPLY=() ;;
+    'query series|--ca-file') _nsmon_files "$cur" ;;
+    'query series|--cert') _nsmon_files "$cur" ;;
+    'query series|--key') _nsmon_files "$cur" ;;
+    'query series|--insecure-skip-verify') COMPREPLY=() ;;
+    'query series|--verbose'|'query series|-v') COMPREPLY=() ;;
+    'query labels|--help'|'query labels|-h') COMPREPLY=() ;;
+    'query labels|--match') COMPREPLY=() ;;
+    'query labels|--start') COMPREPLY=() ;;
+    'query labels|--end') COMPREPLY=() ;;
+    'query labels|--format'|'query labels|-o') COMPREPLY=($(compgen -W 'table json jsonl csv' -- "$cur")) ;;
+    'query labels|--server') COMPREPLY=() ;;
+    'query labels|--timeout') COMPREPLY=() ;;
+    'query labels|--connect-timeout') COMPREPLY=() ;;
+    'query labels|--retries') COMPREPLY=() ;;
+    'query labels|--max-bytes') COMPREPLY=() ;;
+    'query labels|--bearer-token-file') _nsmon_files "$cur" ;;
+    'query labels|--username') COMPREPLY=() ;;
+    'query labels|--password-file') _nsmon_files "$cur" ;;
+    'query labels|--password-env') COMPREPLY=() ;;
+    'query labels|--header') COMPREPLY=() ;;
+    'query labels|--tenant') COMPREPLY=() ;;
+    'query labels|--ca-file') _nsmon_files "$cur" ;;
+    'query labels|--cert') _nsmon_files "$cur" ;;
+    'query labels|--key') _nsmon_files "$cur" ;;
+    'query labels|--insecure-skip-verify') COMPREPLY=() ;;
+    'query labels|--verbose'|'query labels|-v') COMPREPLY=() ;;
+    'query label-values|--help'|'query label-values|-h') COMPREPLY=() ;;
+    'query label-values|--match') COMPREPLY=() ;;
+    'query label-values|--start') COMPREPLY=() ;;
+    'query label-values|--end') COMPREPLY=() ;;
+    'query label-values|--format'|'query label-values|-o') COMPREPLY=($(compgen -W 'table json jsonl csv' -- "$cur")) ;;
+    'query label-values|--server') COMPREPLY=() ;;
+    'query label-values|--timeout') COMPREPLY=() ;;
+    'query label-values|--connect-timeout') COMPREPLY=() ;;
+    'query label-values|--retries') COMPREPLY=() ;;
+    'query label-values|--max-bytes') COMPREPLY=() ;;
+    'query label-values|--bearer-token-file') _nsmon_files "$cur" ;;
+    'query label-values|--username') COMPREPLY=() ;;
+    'query label-values|--password-file') _nsmon_files "$cur" ;;
+    'query label-values|--password-env') COMPREPLY=() ;;
+    'query label-values|--header') COMPREPLY=() ;;
+    'query label-values|--tenant') COMPREPLY=() ;;
+    'query label-values|--ca-file') _nsmon_files "$cur" ;;
+    'query label-values|--cert') _nsmon_files "$cur" ;;
+    'query label-values|--key') _nsmon_files "$cur" ;;
+    'query label-values|--insecure-skip-verify') COMPREPLY=() ;;
+    'query label-values|--verbose'|'query label-values|-v') COMPREPLY=() ;;
+    'query targets|--help'|'query targets|-h') COMPREPLY=() ;;
+    'query targets|--state') COMPREPLY=($(compgen -W 'active dropped any' -- "$cur")) ;;
+    'query targets|--format'|'query targets|-o') COMPREPLY=($(compgen -W 'table json jsonl csv' -- "$cur")) ;;
+    'query targets|--server') COMPREPLY=() ;;
+    'query targets|--timeout') COMPREPLY=() ;;
+    'query targets|--connect-timeout') COMPREPLY=() ;;
+    'query targets|--retries') COMPREPLY=() ;;
+    'query targets|--max-bytes') COMPREPLY=() ;;
+    'query targets|--bearer-token-file') _nsmon_files "$cur" ;;
+    'query targets|--username') COMPREPLY=() ;;
+    'query targets|--password-file') _nsmon_files "$cur" ;;
+    'query targets|--password-env') COMPREPLY=() ;;
+    'query targets|--header') COMPREPLY=() ;;
+    'query targets|--tenant') COMPREPLY=() ;;
+    'query targets|--ca-file') _nsmon_files "$cur" ;;
+    'query targets|--cert') _nsmon_files "$cur" ;;
+    'query targets|--key') _nsmon_files "$cur" ;;
+    'query targets|--insecure-skip-verify') COMPREPLY=() ;;
+    'query targets|--verbose'|'query targets|-v') COMPREPLY=() ;;
+    'query rules|--help'|'query rules|-h') COMPREPLY=() ;;
+    'query rules|--type') COMPREPLY=($(compgen -W 'alert record' -- "$cur")) ;;
+    'query rules|--format'|'query rules|-o') COMPREPLY=($(compgen -W 'table json jsonl csv' -- "$cur")) ;;
+    'query rules|--server') COMPREPLY=() ;;
+    'query rules|--timeout') COMPREPLY=() ;;
+    'query rules|--connect-timeout') COMPREPLY=() ;;
+    'query rules|--retries') COMPREPLY=() ;;
+    'query rules|--max-bytes') COMPREPLY=() ;;
+    'query rules|--bearer-token-file') _nsmon_files "$cur" ;;
+    'query rules|--username') COMPREPLY=() ;;
+    'query rules|--password-file') _nsmon_files "$cur" ;;
+    'query rules|--password-env') COMPREPLY=() ;;
+    'query rules|--header') COMPREPLY=() ;;
+    'query rules|--tenant') COMPREPLY=() ;;
+    'query rules|--ca-file') _nsmon_files "$cur" ;;
+    'query rules|--cert') _nsmon_files "$cur" ;;
+    'query rules|--key') _nsmon_files "$cur" ;;
+    'query rules|--insecure-skip-verify') COMPREPLY=() ;;
+    'query rules|--verbose'|'query rules|-v') COMPREPLY=() ;;
+    'query alerts|--help'|'query alerts|-h') COMPREPLY=() ;;
+    'query alerts|--format'|'query alerts|-o') COMPREPLY=($(compgen -W 'table json jsonl csv' -- "$cur")) ;;
+    'query alerts|--server') COMPREPLY=() ;;
+    'query alerts|--timeout') COMPREPLY=() ;;
+    'query alerts|--connect-timeout') COMPREPLY=() ;;
+    'query alerts|--retries') COMPREPLY=() ;;
+    'query alerts|--max-bytes') COMPREPLY=() ;;
+    'query alerts|--bearer-token-file') _nsmon_files "$cur" ;;
+    'query alerts|--username') COMPREPLY=() ;;
+    'query alerts|--password-file') _nsmon_files "$cur" ;;
+    'query alerts|--password-env') COMPREPLY=() ;;
+    'query alerts|--header') COMPREPLY=() ;;
+    'query alerts|--tenant') COMPREPLY=() ;;
+    'query alerts|--ca-file') _nsmon_files "$cur" ;;
+    'query alerts|--cert') _nsmon_files "$cur" ;;
+    'query alerts|--key') _nsmon_files "$cur" ;;
+    'query alerts|--insecure-skip-verify') COMPREPLY=() ;;
+    'query alerts|--verbose'|'query alerts|-v') COMPREPLY=() ;;
+    'query metadata|--help'|'query metadata|-h') COMPREPLY=() ;;
+    'query metadata|--format'|'query metadata|-o') COMPREPLY=($(compgen -W 'table json jsonl csv' -- "$cur")) ;;
+    'query metadata|--server') COMPREPLY=() ;;
+    'query metadata|--timeout') COMPREPLY=() ;;
+    'query metadata|--connect-timeout') COMPREPLY=() ;;
+    'query metadata|--retries') COMPREPLY=() ;;
+    'query metadata|--max-bytes') COMPREPLY=() ;;
+    'query metadata|--bearer-token-file') _nsmon_files "$cur" ;;
+    'query metadata|--username') COMPREPLY=() ;;
+    'query metadata|--password-file') _nsmon_files "$cur" ;;
+    'query metadata|--password-env') COMPREPLY=() ;;
+    'query metadata|--header') COMPREPLY=() ;;
+    'query metadata|--tenant') COMPREPLY=() ;;
+    'query metadata|--ca-file') _nsmon_files "$cur" ;;
+    'query metadata|--cert') _nsmon_files "$cur" ;;
+    'query metadata|--key') _nsmon_files "$cur" ;;
+    'query metadata|--insecure-skip-verify') COMPREPLY=() ;;
+    'query metadata|--verbose'|'query metadata|-v') COMPREPLY=() ;;
+    'query buildinfo|--help'|'query buildinfo|-h') COMPREPLY=() ;;
+    'query buildinfo|--format'|'query buildinfo|-o') COMPREPLY=($(compgen -W 'table json jsonl csv' -- "$cur")) ;;
+    'query buildinfo|--server') COMPREPLY=() ;;
+    'query buildinfo|--timeout') COMPREPLY=() ;;
+    'query buildinfo|--connect-timeout') COMPREPLY=() ;;
+    'query buildinfo|--retries') COMPREPLY=() ;;
+    'query buildinfo|--max-bytes') COMPREPLY=() ;;
+    'query buildinfo|--bearer-token-file') _nsmon_files "$cur" ;;
+    'query buildinfo|--username') COMPREPLY=() ;;
+    'query buildinfo|--password-file') _nsmon_files "$cur" ;;
+    'query buildinfo|--password-env') COMPREPLY=() ;;
+    'query buildinfo|--header') COMPREPLY=() ;;
+    'query buildinfo|--tenant') COMPREPLY=() ;;
+    'query buildinfo|--ca-file') _nsmon_files "$cur" ;;
+    'query buildinfo|--cert') _nsmon_files "$cur" ;;
+    'query buildinfo|--key') _nsmon_files "$cur" ;;
+    'query buildinfo|--insecure-skip-verify') COMPREPLY=() ;;
+    'query buildinfo|--verbose'|'query buildinfo|-v') COMPREPLY=() ;;
     'lint-rules|--help'|'lint-rules|-h') COMPREPLY=() ;;
     'lint-rules|--config') _nsmon_files "$cur" ;;
     'lint-rules|--policy') _nsmon_files "$cur" ;;
@@ -180,6 +551,9 @@ _nsmon_value() {
 _nsmon_positional() {
   local cur="$2"
   case "$1" in
+    'query') COMPREPLY=($(compgen -W "$_nsmon_metrics" -- "$cur")) ;;
+    'query label-values') COMPREPLY=($(compgen -W "$_nsmon_metrics" -- "$cur")) ;;
+    'query metadata') COMPREPLY=($(compgen -W "$_nsmon_metrics" -- "$cur")) ;;
     'lint-rules') _nsmon_files "$cur" ;;
     'lint-metrics') _nsmon_files "$cur" ;;
     'watch') COMPREPLY=($(compgen -c -- "$cur")) ;;

@@ -13,6 +13,8 @@ function __nsmon_subcommands
   switch $argv[1]
     case ''
       printf '%s\n' query lint-rules lint-metrics gen-dashboards watch catalog promql config completion
+    case 'query'
+      printf '%s\n' series labels label-values targets rules alerts metadata buildinfo
     case 'catalog'
       printf '%s\n' list show
     case 'promql'
@@ -31,6 +33,213 @@ function __nsmon_takes_value
         '|--color' \
         'query|--help' \
         'query|-h' \
+        'query|--time' \
+        'query|--start' \
+        'query|--end' \
+        'query|--step' \
+        'query|--since' \
+        'query|--format' \
+        'query|-o' \
+        'query|--graph' \
+        'query|--check' \
+        'query|--no-lint' \
+        'query|--enable-feature' \
+        'query|--server' \
+        'query|--timeout' \
+        'query|--connect-timeout' \
+        'query|--retries' \
+        'query|--max-bytes' \
+        'query|--bearer-token-file' \
+        'query|--username' \
+        'query|--password-file' \
+        'query|--password-env' \
+        'query|--header' \
+        'query|--tenant' \
+        'query|--ca-file' \
+        'query|--cert' \
+        'query|--key' \
+        'query|--insecure-skip-verify' \
+        'query|--verbose' \
+        'query|-v' \
+        'query series|--help' \
+        'query series|-h' \
+        'query series|--match' \
+        'query series|--start' \
+        'query series|--end' \
+        'query series|--format' \
+        'query series|-o' \
+        'query series|--server' \
+        'query series|--timeout' \
+        'query series|--connect-timeout' \
+        'query series|--retries' \
+        'query series|--max-bytes' \
+        'query series|--bearer-token-file' \
+        'query series|--username' \
+        'query series|--password-file' \
+        'query series|--password-env' \
+        'query series|--header' \
+        'query series|--tenant' \
+        'query series|--ca-file' \
+        'query series|--cert' \
+        'query series|--key' \
+        'query series|--insecure-skip-verify' \
+        'query series|--verbose' \
+        'query series|-v' \
+        'query labels|--help' \
+        'query labels|-h' \
+        'query labels|--match' \
+        'query labels|--start' \
+        'query labels|--end' \
+        'query labels|--format' \
+        'query labels|-o' \
+        'query labels|--server' \
+        'query labels|--timeout' \
+        'query labels|--connect-timeout' \
+        'query labels|--retries' \
+        'query labels|--max-bytes' \
+        'query labels|--bearer-token-file' \
+        'query labels|--username' \
+        'query labels|--password-file' \
+        'query labels|--password-env' \
+        'query labels|--header' \
+        'query labels|--tenant' \
+        'query labels|--ca-file' \
+        'query labels|--cert' \
+        'query labels|--key' \
+        'query labels|--insecure-skip-verify' \
+        'query labels|--verbose' \
+        'query labels|-v' \
+        'query label-values|--help' \
+        'query label-values|-h' \
+        'query label-values|--match' \
+        'query label-values|--start' \
+        'query label-values|--end' \
+        'query label-values|--format' \
+        'query label-values|-o' \
+        'query label-values|--server' \
+        'query label-values|--timeout' \
+        'query label-values|--connect-timeout' \
+        'query label-values|--retries' \
+        'query label-values|--max-bytes' \
+        'query label-values|--bearer-token-file' \
+        'query label-values|--username' \
+        'query label-values|--password-file' \
+        'query label-values|--password-env' \
+        'query label-values|--header' \
+        'query label-values|--tenant' \
+        'query label-values|--ca-file' \
+        'query label-values|--cert' \
+        'query label-values|--key' \
+        'query label-values|--insecure-skip-verify' \
+        'query label-values|--verbose' \
+        'query label-values|-v' \
+        'query targets|--help' \
+        'query targets|-h' \
+        'query targets|--state' \
+        'query targets|--format' \
+        'query targets|-o' \
+        'query targets|--server' \
+        'query targets|--timeout' \
+        'query targets|--connect-timeout' \
+        'query targets|--retries' \
+        'query targets|--max-bytes' \
+        'query targets|--bearer-token-file' \
+        'query targets|--username' \
+        'query targets|--password-file' \
+        'query targets|--password-env' \
+        'query targets|--header' \
+        'query targets|--tenant' \
+        'query targets|--ca-file' \
+        'query targets|--cert' \
+        'query targets|--key' \
+        'query targets|--insecure-skip-verify' \
+        'query targets|--verbose' \
+        'query targets|-v' \
+        'query rules|--help' \
+        'query rules|-h' \
+        'query rules|--type' \
+        'query rules|--format' \
+        'query rules|-o' \
+        'query rules|--server' \
+        'query rules|--timeout' \
+        'query rules|--connect-timeout' \
+        'query rules|--retries' \
+        'query rules|--max-bytes' \
+        'query rules|--bearer-token-file' \
+        'query rules|--username' \
+        'query rules|--password-file' \
+        'query rules|--password-env' \
+        'query rules|--header' \
+        'query rules|--tenant' \
+        'query rules|--ca-file' \
+        'query rules|--cert' \
+        'query rules|--key' \
+        'query rules|--insecure-skip-verify' \
+        'query rules|--verbose' \
+        'query rules|-v' \
+        'query alerts|--help' \
+        'query alerts|-h' \
+        'query alerts|--format' \
+        'query alerts|-o' \
+        'query alerts|--server' \
+        'query alerts|--timeout' \
+        'query alerts|--connect-timeout' \
+        'query alerts|--retries' \
+        'query alerts|--max-bytes' \
+        'query alerts|--bearer-token-file' \
+        'query alerts|--username' \
+        'query alerts|--password-file' \
+        'query alerts|--password-env' \
+        'query alerts|--header' \
+        'query alerts|--tenant' \
+        'query alerts|--ca-file' \
+        'query alerts|--cert' \
+        'query alerts|--key' \
+        'query alerts|--insecure-skip-verify' \
+        'query alerts|--verbose' \
+        'query alerts|-v' \
+        'query metadata|--help' \
+        'query metadata|-h' \
+        'query metadata|--format' \
+        'query metadata|-o' \
+        'query metadata|--server' \
+        'query metadata|--timeout' \
+        'query metadata|--connect-timeout' \
+        'query metadata|--retries' \
+        'query metadata|--max-bytes' \
+        'query metadata|--bearer-token-file' \
+        'query metadata|--username' \
+        'query metadata|--password-file' \
+        'query metadata|--password-env' \
+        'query metadata|--header' \
+        'query metadata|--tenant' \
+        'query metadata|--ca-file' \
+        'query metadata|--cert' \
+        'query metadata|--key' \
+        'query metadata|--insecure-skip-verify' \
+        'query metadata|--verbose' \
+        'query metadata|-v' \
+        'query buildinfo|--help' \
+        'query buildinfo|-h' \
+        'query buildinfo|--format' \
+        'query buildinfo|-o' \
+        'query buildinfo|--server' \
+        'query buildinfo|--timeout' \
+        'query buildinfo|--connect-timeout' \
+        'query buildinfo|--retries' \
+        'query buildinfo|--max-bytes' \
+        'query buildinfo|--bearer-token-file' \
+        'query buildinfo|--username' \
+        'query buildinfo|--password-file' \
+        'query buildinfo|--password-env' \
+        'query buildinfo|--header' \
+        'query buildinfo|--tenant' \
+        'query buildinfo|--ca-file' \
+        'query buildinfo|--cert' \
+        'query buildinfo|--key' \
+        'query buildinfo|--insecure-skip-verify' \
+        'query buildinfo|--verbose' \
+        'query buildinfo|-v' \
         'lint-rules|--help' \
         'lint-rules|-h' \
         'lint-rules|--config' \
@@ -167,7 +376,199 @@ complete -c nsmon -n '__nsmon_under ""' -l help -s h -x -d 'Print this help mess
 complete -c nsmon -n '__nsmon_under ""' -l version -x -d 'Display program version information and exit'
 complete -c nsmon -n '__nsmon_under ""' -l catalog -r -F -d 'Metric catalog to use instead of the built-in one'
 complete -c nsmon -n '__nsmon_under ""' -l color -x -a 'auto always never' -d 'Colour output: auto (default, honours NO_COLOR), always, never'
+complete -c nsmon -n '__nsmon_at "query"' -a 'series' -d 'Series matching --match selectors'
+complete -c nsmon -n '__nsmon_at "query"' -a 'labels' -d 'Label names'
+complete -c nsmon -n '__nsmon_at "query"' -a 'label-values' -d 'Values of one label'
+complete -c nsmon -n '__nsmon_at "query"' -a 'targets' -d 'Scrape targets and their health'
+complete -c nsmon -n '__nsmon_at "query"' -a 'rules' -d 'Alerting and recording rules'
+complete -c nsmon -n '__nsmon_at "query"' -a 'alerts' -d 'Active alerts'
+complete -c nsmon -n '__nsmon_at "query"' -a 'metadata' -d 'Metric metadata (type, unit, help)'
+complete -c nsmon -n '__nsmon_at "query"' -a 'buildinfo' -d 'Server version and build'
 complete -c nsmon -n '__nsmon_under "query"' -l help -s h -x -d 'Print this help message and exit'
+complete -c nsmon -n '__nsmon_under "query"' -l time -x -d 'Evaluation time of an instant query (default: now)'
+complete -c nsmon -n '__nsmon_under "query"' -l start -x -d 'Start time: RFC 3339, Unix seconds, or relative (now-1h, -15m)'
+complete -c nsmon -n '__nsmon_under "query"' -l end -x -d 'End time (default: now when --start or --since is given)'
+complete -c nsmon -n '__nsmon_under "query"' -l step -x -d 'Range query resolution (default: range/250, at least 1s)'
+complete -c nsmon -n '__nsmon_under "query"' -l since -x -d 'Range query over the last DURATION (e.g. 1h): --start now-DURATION'
+complete -c nsmon -n '__nsmon_under "query"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim; default otherwise), jsonl, csv'
+complete -c nsmon -n '__nsmon_under "query"' -l graph -x -d 'Draw a range query as a chart sized to the terminal'
+complete -c nsmon -n '__nsmon_under "query"' -l check -x -d 'Exit 1 unless every value satisfies '\''OP VALUE'\'' (e.g. '\''< 1'\'')'
+complete -c nsmon -n '__nsmon_under "query"' -l no-lint -x -d 'Send the expression without parsing and checking it first'
+complete -c nsmon -n '__nsmon_under "query"' -l enable-feature -x -d 'PromQL feature flags for the pre-flight parse (as promql check)'
+complete -c nsmon -n '__nsmon_under "query"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
+complete -c nsmon -n '__nsmon_under "query"' -l timeout -x -d 'Total time for the request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "query"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
+complete -c nsmon -n '__nsmon_under "query"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
+complete -c nsmon -n '__nsmon_under "query"' -l max-bytes -x -d 'Fail when the answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "query"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
+complete -c nsmon -n '__nsmon_under "query"' -l username -x -d 'Basic auth user name'
+complete -c nsmon -n '__nsmon_under "query"' -l password-file -r -F -d 'Basic auth password from a file'
+complete -c nsmon -n '__nsmon_under "query"' -l password-env -x -d 'Basic auth password from this environment variable'
+complete -c nsmon -n '__nsmon_under "query"' -l header -x -d 'Extra request header '\''Name: value'\'' (repeatable)'
+complete -c nsmon -n '__nsmon_under "query"' -l tenant -x -d 'Tenant ID sent as X-Scope-OrgID (Mimir, Cortex)'
+complete -c nsmon -n '__nsmon_under "query"' -l ca-file -r -F -d 'CA bundle that verifies the server'\''s certificate'
+complete -c nsmon -n '__nsmon_under "query"' -l cert -r -F -d 'Client certificate (PEM)'
+complete -c nsmon -n '__nsmon_under "query"' -l key -r -F -d 'Client certificate'\''s key (PEM)'
+complete -c nsmon -n '__nsmon_under "query"' -l insecure-skip-verify -x -d 'Do not verify the server'\''s certificate'
+complete -c nsmon -n '__nsmon_under "query"' -l verbose -s v -x -d 'Trace requests and answers on stderr (secrets masked)'
+complete -c nsmon -n '__nsmon_at "query"' -x -a '(__nsmon_metrics)'
+complete -c nsmon -n '__nsmon_under "query series"' -l help -s h -x -d 'Print this help message and exit'
+complete -c nsmon -n '__nsmon_under "query series"' -l match -x -d 'Series selector (repeatable)'
+complete -c nsmon -n '__nsmon_under "query series"' -l start -x -d 'Start time: RFC 3339, Unix seconds, or relative (now-1h, -15m)'
+complete -c nsmon -n '__nsmon_under "query series"' -l end -x -d 'End time (default: now when --start or --since is given)'
+complete -c nsmon -n '__nsmon_under "query series"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim; default otherwise), jsonl, csv'
+complete -c nsmon -n '__nsmon_under "query series"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
+complete -c nsmon -n '__nsmon_under "query series"' -l timeout -x -d 'Total time for the request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "query series"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
+complete -c nsmon -n '__nsmon_under "query series"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
+complete -c nsmon -n '__nsmon_under "query series"' -l max-bytes -x -d 'Fail when the answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "query series"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
+complete -c nsmon -n '__nsmon_under "query series"' -l username -x -d 'Basic auth user name'
+complete -c nsmon -n '__nsmon_under "query series"' -l password-file -r -F -d 'Basic auth password from a file'
+complete -c nsmon -n '__nsmon_under "query series"' -l password-env -x -d 'Basic auth password from this environment variable'
+complete -c nsmon -n '__nsmon_under "query series"' -l header -x -d 'Extra request header '\''Name: value'\'' (repeatable)'
+complete -c nsmon -n '__nsmon_under "query series"' -l tenant -x -d 'Tenant ID sent as X-Scope-OrgID (Mimir, Cortex)'
+complete -c nsmon -n '__nsmon_under "query series"' -l ca-file -r -F -d 'CA bundle that verifies the server'\''s certificate'
+complete -c nsmon -n '__nsmon_under "query series"' -l cert -r -F -d 'Client certificate (PEM)'
+complete -c nsmon -n '__nsmon_under "query series"' -l key -r -F -d 'Client certificate'\''s key (PEM)'
+complete -c nsmon -n '__nsmon_under "query series"' -l insecure-skip-verify -x -d 'Do not verify the server'\''s certificate'
+complete -c nsmon -n '__nsmon_under "query series"' -l verbose -s v -x -d 'Trace requests and answers on stderr (secrets masked)'
+complete -c nsmon -n '__nsmon_under "query labels"' -l help -s h -x -d 'Print this help message and exit'
+complete -c nsmon -n '__nsmon_under "query labels"' -l match -x -d 'Series selector (repeatable)'
+complete -c nsmon -n '__nsmon_under "query labels"' -l start -x -d 'Start time: RFC 3339, Unix seconds, or relative (now-1h, -15m)'
+complete -c nsmon -n '__nsmon_under "query labels"' -l end -x -d 'End time (default: now when --start or --since is given)'
+complete -c nsmon -n '__nsmon_under "query labels"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim; default otherwise), jsonl, csv'
+complete -c nsmon -n '__nsmon_under "query labels"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
+complete -c nsmon -n '__nsmon_under "query labels"' -l timeout -x -d 'Total time for the request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "query labels"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
+complete -c nsmon -n '__nsmon_under "query labels"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
+complete -c nsmon -n '__nsmon_under "query labels"' -l max-bytes -x -d 'Fail when the answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "query labels"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
+complete -c nsmon -n '__nsmon_under "query labels"' -l username -x -d 'Basic auth user name'
+complete -c nsmon -n '__nsmon_under "query labels"' -l password-file -r -F -d 'Basic auth password from a file'
+complete -c nsmon -n '__nsmon_under "query labels"' -l password-env -x -d 'Basic auth password from this environment variable'
+complete -c nsmon -n '__nsmon_under "query labels"' -l header -x -d 'Extra request header '\''Name: value'\'' (repeatable)'
+complete -c nsmon -n '__nsmon_under "query labels"' -l tenant -x -d 'Tenant ID sent as X-Scope-OrgID (Mimir, Cortex)'
+complete -c nsmon -n '__nsmon_under "query labels"' -l ca-file -r -F -d 'CA bundle that verifies the server'\''s certificate'
+complete -c nsmon -n '__nsmon_under "query labels"' -l cert -r -F -d 'Client certificate (PEM)'
+complete -c nsmon -n '__nsmon_under "query labels"' -l key -r -F -d 'Client certificate'\''s key (PEM)'
+complete -c nsmon -n '__nsmon_under "query labels"' -l insecure-skip-verify -x -d 'Do not verify the server'\''s certificate'
+complete -c nsmon -n '__nsmon_under "query labels"' -l verbose -s v -x -d 'Trace requests and answers on stderr (secrets masked)'
+complete -c nsmon -n '__nsmon_under "query label-values"' -l help -s h -x -d 'Print this help message and exit'
+complete -c nsmon -n '__nsmon_under "query label-values"' -l match -x -d 'Series selector (repeatable)'
+complete -c nsmon -n '__nsmon_under "query label-values"' -l start -x -d 'Start time: RFC 3339, Unix seconds, or relative (now-1h, -15m)'
+complete -c nsmon -n '__nsmon_under "query label-values"' -l end -x -d 'End time (default: now when --start or --since is given)'
+complete -c nsmon -n '__nsmon_under "query label-values"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim; default otherwise), jsonl, csv'
+complete -c nsmon -n '__nsmon_under "query label-values"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
+complete -c nsmon -n '__nsmon_under "query label-values"' -l timeout -x -d 'Total time for the request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "query label-values"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
+complete -c nsmon -n '__nsmon_under "query label-values"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
+complete -c nsmon -n '__nsmon_under "query label-values"' -l max-bytes -x -d 'Fail when the answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "query label-values"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
+complete -c nsmon -n '__nsmon_under "query label-values"' -l username -x -d 'Basic auth user name'
+complete -c nsmon -n '__nsmon_under "query label-values"' -l password-file -r -F -d 'Basic auth password from a file'
+complete -c nsmon -n '__nsmon_under "query label-values"' -l password-env -x -d 'Basic auth password from this environment variable'
+complete -c nsmon -n '__nsmon_under "query label-values"' -l header -x -d 'Extra request header '\''Name: value'\'' (repeatable)'
+complete -c nsmon -n '__nsmon_under "query label-values"' -l tenant -x -d 'Tenant ID sent as X-Scope-OrgID (Mimir, Cortex)'
+complete -c nsmon -n '__nsmon_under "query label-values"' -l ca-file -r -F -d 'CA bundle that verifies the server'\''s certificate'
+complete -c nsmon -n '__nsmon_under "query label-values"' -l cert -r -F -d 'Client certificate (PEM)'
+complete -c nsmon -n '__nsmon_under "query label-values"' -l key -r -F -d 'Client certificate'\''s key (PEM)'
+complete -c nsmon -n '__nsmon_under "query label-values"' -l insecure-skip-verify -x -d 'Do not verify the server'\''s certificate'
+complete -c nsmon -n '__nsmon_under "query label-values"' -l verbose -s v -x -d 'Trace requests and answers on stderr (secrets masked)'
+complete -c nsmon -n '__nsmon_at "query label-values"' -x -a '(__nsmon_metrics)'
+complete -c nsmon -n '__nsmon_under "query targets"' -l help -s h -x -d 'Print this help message and exit'
+complete -c nsmon -n '__nsmon_under "query targets"' -l state -x -a 'active dropped any' -d 'active, dropped or any'
+complete -c nsmon -n '__nsmon_under "query targets"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim; default otherwise), jsonl, csv'
+complete -c nsmon -n '__nsmon_under "query targets"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
+complete -c nsmon -n '__nsmon_under "query targets"' -l timeout -x -d 'Total time for the request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "query targets"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
+complete -c nsmon -n '__nsmon_under "query targets"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
+complete -c nsmon -n '__nsmon_under "query targets"' -l max-bytes -x -d 'Fail when the answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "query targets"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
+complete -c nsmon -n '__nsmon_under "query targets"' -l username -x -d 'Basic auth user name'
+complete -c nsmon -n '__nsmon_under "query targets"' -l password-file -r -F -d 'Basic auth password from a file'
+complete -c nsmon -n '__nsmon_under "query targets"' -l password-env -x -d 'Basic auth password from this environment variable'
+complete -c nsmon -n '__nsmon_under "query targets"' -l header -x -d 'Extra request header '\''Name: value'\'' (repeatable)'
+complete -c nsmon -n '__nsmon_under "query targets"' -l tenant -x -d 'Tenant ID sent as X-Scope-OrgID (Mimir, Cortex)'
+complete -c nsmon -n '__nsmon_under "query targets"' -l ca-file -r -F -d 'CA bundle that verifies the server'\''s certificate'
+complete -c nsmon -n '__nsmon_under "query targets"' -l cert -r -F -d 'Client certificate (PEM)'
+complete -c nsmon -n '__nsmon_under "query targets"' -l key -r -F -d 'Client certificate'\''s key (PEM)'
+complete -c nsmon -n '__nsmon_under "query targets"' -l insecure-skip-verify -x -d 'Do not verify the server'\''s certificate'
+complete -c nsmon -n '__nsmon_under "query targets"' -l verbose -s v -x -d 'Trace requests and answers on stderr (secrets masked)'
+complete -c nsmon -n '__nsmon_under "query rules"' -l help -s h -x -d 'Print this help message and exit'
+complete -c nsmon -n '__nsmon_under "query rules"' -l type -x -a 'alert record' -d 'alert or record'
+complete -c nsmon -n '__nsmon_under "query rules"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim; default otherwise), jsonl, csv'
+complete -c nsmon -n '__nsmon_under "query rules"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
+complete -c nsmon -n '__nsmon_under "query rules"' -l timeout -x -d 'Total time for the request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "query rules"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
+complete -c nsmon -n '__nsmon_under "query rules"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
+complete -c nsmon -n '__nsmon_under "query rules"' -l max-bytes -x -d 'Fail when the answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "query rules"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
+complete -c nsmon -n '__nsmon_under "query rules"' -l username -x -d 'Basic auth user name'
+complete -c nsmon -n '__nsmon_under "query rules"' -l password-file -r -F -d 'Basic auth password from a file'
+complete -c nsmon -n '__nsmon_under "query rules"' -l password-env -x -d 'Basic auth password from this environment variable'
+complete -c nsmon -n '__nsmon_under "query rules"' -l header -x -d 'Extra request header '\''Name: value'\'' (repeatable)'
+complete -c nsmon -n '__nsmon_under "query rules"' -l tenant -x -d 'Tenant ID sent as X-Scope-OrgID (Mimir, Cortex)'
+complete -c nsmon -n '__nsmon_under "query rules"' -l ca-file -r -F -d 'CA bundle that verifies the server'\''s certificate'
+complete -c nsmon -n '__nsmon_under "query rules"' -l cert -r -F -d 'Client certificate (PEM)'
+complete -c nsmon -n '__nsmon_under "query rules"' -l key -r -F -d 'Client certificate'\''s key (PEM)'
+complete -c nsmon -n '__nsmon_under "query rules"' -l insecure-skip-verify -x -d 'Do not verify the server'\''s certificate'
+complete -c nsmon -n '__nsmon_under "query rules"' -l verbose -s v -x -d 'Trace requests and answers on stderr (secrets masked)'
+complete -c nsmon -n '__nsmon_under "query alerts"' -l help -s h -x -d 'Print this help message and exit'
+complete -c nsmon -n '__nsmon_under "query alerts"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim; default otherwise), jsonl, csv'
+complete -c nsmon -n '__nsmon_under "query alerts"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
+complete -c nsmon -n '__nsmon_under "query alerts"' -l timeout -x -d 'Total time for the request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "query alerts"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
+complete -c nsmon -n '__nsmon_under "query alerts"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
+complete -c nsmon -n '__nsmon_under "query alerts"' -l max-bytes -x -d 'Fail when the answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "query alerts"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
+complete -c nsmon -n '__nsmon_under "query alerts"' -l username -x -d 'Basic auth user name'
+complete -c nsmon -n '__nsmon_under "query alerts"' -l password-file -r -F -d 'Basic auth password from a file'
+complete -c nsmon -n '__nsmon_under "query alerts"' -l password-env -x -d 'Basic auth password from this environment variable'
+complete -c nsmon -n '__nsmon_under "query alerts"' -l header -x -d 'Extra request header '\''Name: value'\'' (repeatable)'
+complete -c nsmon -n '__nsmon_under "query alerts"' -l tenant -x -d 'Tenant ID sent as X-Scope-OrgID (Mimir, Cortex)'
+complete -c nsmon -n '__nsmon_under "query alerts"' -l ca-file -r -F -d 'CA bundle that verifies the server'\''s certificate'
+complete -c nsmon -n '__nsmon_under "query alerts"' -l cert -r -F -d 'Client certificate (PEM)'
+complete -c nsmon -n '__nsmon_under "query alerts"' -l key -r -F -d 'Client certificate'\''s key (PEM)'
+complete -c nsmon -n '__nsmon_under "query alerts"' -l insecure-skip-verify -x -d 'Do not verify the server'\''s certificate'
+complete -c nsmon -n '__nsmon_under "query alerts"' -l verbose -s v -x -d 'Trace requests and answers on stderr (secrets masked)'
+complete -c nsmon -n '__nsmon_under "query metadata"' -l help -s h -x -d 'Print this help message and exit'
+complete -c nsmon -n '__nsmon_under "query metadata"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim; default otherwise), jsonl, csv'
+complete -c nsmon -n '__nsmon_under "query metadata"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
+complete -c nsmon -n '__nsmon_under "query metadata"' -l timeout -x -d 'Total time for the request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "query metadata"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
+complete -c nsmon -n '__nsmon_under "query metadata"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
+complete -c nsmon -n '__nsmon_under "query metadata"' -l max-bytes -x -d 'Fail when the answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "query metadata"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
+complete -c nsmon -n '__nsmon_under "query metadata"' -l username -x -d 'Basic auth user name'
+complete -c nsmon -n '__nsmon_under "query metadata"' -l password-file -r -F -d 'Basic auth password from a file'
+complete -c nsmon -n '__nsmon_under "query metadata"' -l password-env -x -d 'Basic auth password from this environment variable'
+complete -c nsmon -n '__nsmon_under "query metadata"' -l header -x -d 'Extra request header '\''Name: value'\'' (repeatable)'
+complete -c nsmon -n '__nsmon_under "query metadata"' -l tenant -x -d 'Tenant ID sent as X-Scope-OrgID (Mimir, Cortex)'
+complete -c nsmon -n '__nsmon_under "query metadata"' -l ca-file -r -F -d 'CA bundle that verifies the server'\''s certificate'
+complete -c nsmon -n '__nsmon_under "query metadata"' -l cert -r -F -d 'Client certificate (PEM)'
+complete -c nsmon -n '__nsmon_under "query metadata"' -l key -r -F -d 'Client certificate'\''s key (PEM)'
+complete -c nsmon -n '__nsmon_under "query metadata"' -l insecure-skip-verify -x -d 'Do not verify the server'\''s certificate'
+complete -c nsmon -n '__nsmon_under "query metadata"' -l verbose -s v -x -d 'Trace requests and answers on stderr (secrets masked)'
+complete -c nsmon -n '__nsmon_at "query metadata"' -x -a '(__nsmon_metrics)'
+complete -c nsmon -n '__nsmon_under "query buildinfo"' -l help -s h -x -d 'Print this help message and exit'
+complete -c nsmon -n '__nsmon_under "query buildinfo"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim; default otherwise), jsonl, csv'
+complete -c nsmon -n '__nsmon_under "query buildinfo"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
+complete -c nsmon -n '__nsmon_under "query buildinfo"' -l timeout -x -d 'Total time for the request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "query buildinfo"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
+complete -c nsmon -n '__nsmon_under "query buildinfo"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
+complete -c nsmon -n '__nsmon_under "query buildinfo"' -l max-bytes -x -d 'Fail when the answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "query buildinfo"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
+complete -c nsmon -n '__nsmon_under "query buildinfo"' -l username -x -d 'Basic auth user name'
+complete -c nsmon -n '__nsmon_under "query buildinfo"' -l password-file -r -F -d 'Basic auth password from a file'
+complete -c nsmon -n '__nsmon_under "query buildinfo"' -l password-env -x -d 'Basic auth password from this environment variable'
+complete -c nsmon -n '__nsmon_under "query buildinfo"' -l header -x -d 'Extra request header '\''Name: value'\'' (repeatable)'
+complete -c nsmon -n '__nsmon_under "query buildinfo"' -l tenant -x -d 'Tenant ID sent as X-Scope-OrgID (Mimir, Cortex)'
+complete -c nsmon -n '__nsmon_under "query buildinfo"' -l ca-file -r -F -d 'CA bundle that verifies the server'\''s certificate'
+complete -c nsmon -n '__nsmon_under "query buildinfo"' -l cert -r -F -d 'Client certificate (PEM)'
+complete -c nsmon -n '__nsmon_under "query buildinfo"' -l key -r -F -d 'Client certificate'\''s key (PEM)'
+complete -c nsmon -n '__nsmon_under "query buildinfo"' -l insecure-skip-verify -x -d 'Do not verify the server'\''s certificate'
+complete -c nsmon -n '__nsmon_under "query buildinfo"' -l verbose -s v -x -d 'Trace requests and answers on stderr (secrets masked)'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l config -r -F -d 'A prometheus.yml to lint, with the rule files it names'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l policy -r -F -d 'Team policy: severity label and values, required annotations, disabled checks, severity overrides (YAML)'

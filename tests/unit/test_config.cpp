@@ -189,6 +189,10 @@ TEST_CASE("config: bad environment values and flags are usage errors naming the 
   CHECK_THROWS_WITH(config::apply_environment(s, env({{"NSMON_QUERY_FORMAT", "yaml"}})),
                     Catch::Contains("NSMON_QUERY_FORMAT: format.query must be one of table, json, jsonl, csv"));
   CHECK_THROWS_AS(config::apply_flag(s, *config::find_key("server"), "ftp://x"), UsageError);
+  // A password in a bad URL is not quoted back either.
+  CHECK_THROWS_WITH(config::apply_environment(s, env({{"NSMON_PROMETHEUS_URL", "ftp://u:pa55@h/"}})),
+                    "NSMON_PROMETHEUS_URL: server must be an http:// or https:// URL with a host, not "
+                    "'ftp://u:********@h/'");
   // A secret's value is never quoted, even when it is wrong.
   try {
     config::apply_environment(s, env({{"NSMON_BASIC_AUTH_PASSWORD", "line1\nleaked"}}));

@@ -78,7 +78,8 @@ config::Settings settings_for(const CLI::App& cmd) {
     bool mine = false;
     for (const CLI::App* a = &cmd; a && a->get_parent(); a = a->get_parent()) mine = mine || belongs(key, a->get_name());
     if (!mine) continue;
-    if (auto v = given(cmd, key.flag)) config::apply_flag(s, key, *v);
+    // The subcommand checks its own flags' values, with its own messages.
+    if (auto v = given(cmd, key.flag)) s.set(key.name, {*v, config::Origin::flag, key.flag});
   }
   return s;
 }

@@ -86,19 +86,22 @@ const Value& Settings::get(std::string_view name) const { return values_[index_o
 
 void Settings::set(std::string_view name, Value value) { values_[index_of(name)] = std::move(value); }
 
+namespace {
+// The URL with the password of its userinfo (http://user:PASSWORD@host) masked.
+std::string mask_url(const std::string& v) {
+  std::string_view info = userinfo(v);
+  auto colon = info.find(':');
+  if (colon == std::string_view::npos) return v;
+  auto start = static_cast<std::size_t>(info.data() - v.data()) + colon + 1;
+  return v.substr(0, start) + "********" + v.substr(start + info.size() - colon - 1);
+}
+} // namespace
+
 std::string Settings::shown(std::string_view name) const {
   const Key& key = keys()[index_of(name)];
   const std::string& v = get(name).value;
   if (key.kind == Kind::secret) return v.empty() ? "" : "********";
-  if (key.kind == Kind::url) {
-    std::string_view info = userinfo(v);
-    auto colon = info.find(':');
-    if (colon != std::string_view::npos) {
-      auto start = static_cast<std::size_t>(info.data() - v.data()) + colon + 1;
-      return v.substr(0, start) + "********" + v.substr(start + info.size() - colon - 1);
-    }
-  }
-  return v;
+  return key.kind == Kind::url ? mask_url(v) : v;
 }
 
 std::optional<std::int64_t> duration_ms(std::string_view value) {
@@ -112,7 +115,9 @@ std::optional<std::int64_t> duration_ms(std::string_view value) {
 
 std::string check_value(const Key& key, std::string_view value) {
   if (has_control(value)) return std::string(key.name) + " must not contain control characters or line breaks";
-  auto quoted = key.kind == Kind::secret ? std::string() : " '" + std::string(value) + "'";
+  std::string quoted = key.kind == Kind::secret ? std::string()
+                       : key.kind == Kind::url  ? " '" + mask_url(std::string(value)) + "'"
+                                                : " '" + std::string(value) + "'";
   switch (key.kind) {
   case Kind::url: {
     bool http = util::starts_with(value, "http://"), https = util::starts_with(value, "https://");
