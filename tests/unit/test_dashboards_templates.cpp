@@ -1,0 +1,256 @@
+// Dashboard templates: the loader's positioned errors, `use:` of shared panels, Grafana variables
+// in PromQL, and every check gen-dashboards runs (lint-rules' expression checks and the
+// grafana/dashboard-linter rules), each shown firing on a bad template at its line and column.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "nsmon/catalog/catalog.hpp"
+#include "nsmon/dashboards/checks.hpp"
+#include "nsmon/dashboards/loader.hpp"
+#include "nsmon/dashboards/variables.hpp"
+
+using namespace nsmon;
+using namespace nsmon::dashboards;
+
+namespace {
+
+struct Run {
+  core::SourceSet sources;
+  std::vector<core::Diagnostic> diags;
+  Template t;
+};
+
+// Loads and checks a template text; `panels` are shared panel files (name, text).
+std::unique_ptr<Run> run(const std::string& text, const std::vector<std::pair<std::string, std::string>>& panels = {}) {
+  auto r = std::make_unique<Run>();
+  Library lib;
+  for (const auto& [name, body] : panels)
+    if (auto p = load_panel_file(r->sources.add("panels/" + name + ".yml", body), r->diags)) lib[name] = *p;
+  r->t = load_template(r->sources.add("t.yml", text), lib, r->diags);
+  check(r->t, catalog::embedded(), r->diags);
+  return r;
+}
+
+std::string dump(const std::vector<core::Diagnostic>& diags) {
+  std::string s;
+  for (const auto& d : diags)
+    s += d.span.file + ":" + std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + ": " + d.check + ": " +
+         d.message + "\n";
+  return s;
+}
+
+// Whether a finding of `check` is at file:line:col.
+bool has(const Run& r, const std::string& check, int line, int col, const std::string& file = "t.yml") {
+  return std::any_of(r.diags.begin(), r.diags.end(), [&](const core::Diagnostic& d) {
+    return d.check == check && d.span.line == line && d.span.col == col && d.span.file == file;
+  });
+}
+
+// A clean template; the tests below change one thing in it. Line 10 is the panel's query.
+const std::string kHead = R"(uid: t
+title: T
+variables: [datasource, job, instance]
+rows:
+  - title: R
+    panels:
+      - type: timeseries
+        title: CPU
+        description: CPU usage.
+)";
+const std::string kQuery = "        queries:\n          - expr: cpu_usage_percent{job=~\"$job\", instance=~\"$instance\"}\n";
+
+std::string with_query(const std::string& expr, const std::string& extra = "") {
+  return kHead + extra + "        queries:\n          - expr: " + expr + "\n";
+}
+
+} // namespace
+
+TEST_CASE("a clean template has no findings, and its unit follows the catalog") {
+  auto r = run(kHead + kQuery);
+  INFO(dump(r->diags));
+  CHECK(r->diags.empty());
+  REQUIRE(r->t.rows.size() == 1);
+  CHECK(r->t.rows[0].panels[0].grafana_unit == "percent");
+}
+
+TEST_CASE("template YAML errors are positioned") {
+  auto r = run("uid: t\ntitle: [unclosed\n");
+  REQUIRE(r->diags.size() == 1);
+  CHECK(r->diags[0].check == "yaml/syntax");
+  CHECK(r->diags[0].span.line >= 2);
+  auto unknown = run(kHead + "        colour: red\n" + kQuery);
+  CHECK(has(*unknown, "yaml/unknown-field", 10, 9));
+  auto dup = run(kHead + "        title: again\n" + kQuery);
+  CHECK(has(*dup, "yaml/duplicate-key", 10, 9));
+  auto type = run(kHead + "        width: wide\n" + kQuery);
+  CHECK(has(*type, "yaml/type", 10, 16));
+}
+
+TEST_CASE("panel types: deprecated graph and singlestat, unknown types, rows") {
+  for (auto [type, hint] : {std::pair{"graph", "use timeseries"}, {"singlestat", "use stat"}}) {
+    std::string text = kHead + kQuery;
+    text.replace(text.find("timeseries"), 10, type);
+    auto r = run(text);
+    INFO(dump(r->diags));
+    REQUIRE(has(*r, "dashboards/panel-type", 7, 15));
+    CHECK(r->diags[0].suggestion == hint);
+  }
+  std::string text = kHead + kQuery;
+  text.replace(text.find("timeseries"), 10, "timeserie");
+  auto r = run(text);
+  REQUIRE(has(*r, "dashboards/panel-type", 7, 15));
+  CHECK(r->diags[0].suggestion == "did you mean 'timeseries'?");
+}
+
+TEST_CASE("bad uids are refused: they name the output file") {
+  for (const char* uid : {"../etc", "a/b", "..", "x y"}) {
+    std::string text = kHead + kQuery;
+    text.replace(5, 1, std::string("\"") + uid + "\"");
+    auto r = run(text);
+    INFO(uid << "\n" << dump(r->diags));
+    CHECK(has(*r, "dashboards/uid", 1, 6));
+    CHECK(r->t.uid.value.empty());
+  }
+  CHECK(valid_uid("nsmon-training_1"));
+  CHECK_FALSE(valid_uid(std::string(41, 'a')));
+}
+
+TEST_CASE("bad PromQL is positioned inside the YAML scalar, through Grafana variables") {
+  // `$job` is substituted before parsing; the error column is still the original one.
+  auto r = run(with_query("rate(errors_total{job=~\"$job\"}[$__rate_interval]) +"));
+  INFO(dump(r->diags));
+  REQUIRE(r->diags.size() >= 1);
+  CHECK(r->diags[0].check == "promql/syntax");
+  CHECK(r->diags[0].span.line == 11);
+  // A folded block scalar: the error is on the second line of the expression.
+  auto folded = run(kHead + "        queries:\n          - expr: >-\n              sum(rate(errors_total[$__rate_interval]))\n"
+                            "              / sum(rate(errors_total{job=~\"$job\"}[$__rate_interval])) by\n");
+  INFO(dump(folded->diags));
+  CHECK(std::any_of(folded->diags.begin(), folded->diags.end(),
+                    [](const core::Diagnostic& d) { return d.check == "promql/syntax" && d.span.line == 13; }));
+}
+
+TEST_CASE("lint-rules' catalog checks run on panel queries") {
+  auto renamed = run(with_query("gpu_memory_allocated_mb{job=~\"$job\", instance=~\"$instance\"}"));
+  CHECK(has(*renamed, "catalog/renamed-metric", 11, 19));
+  auto unknown = run(with_query("cpu_usage_percen{job=~\"$job\", instance=~\"$instance\"}", "        unit: percent\n"));
+  CHECK(has(*unknown, "catalog/unknown-metric", 12, 19));
+  auto label = run(with_query("cpu_usage_percent{job=~\"$job\", instance=~\"$instance\", device_id=\"0\"}"));
+  CHECK(has(*label, "catalog/unknown-label", 11, 73));
+  auto gauge = run(with_query("rate(cpu_usage_percent{job=~\"$job\", instance=~\"$instance\"}[$__rate_interval])"));
+  CHECK(has(*gauge, "promql/rate-on-gauge", 11, 19));
+  auto hq = run(with_query(
+      "histogram_quantile(0.95, inference_time_seconds_bucket{job=~\"$job\", instance=~\"$instance\"})"));
+  INFO(dump(hq->diags));
+  CHECK(has(*hq, "promql/histogram-quantile-rate", 11, 19));
+}
+
+TEST_CASE("dashboard-linter: datasource variable, job and instance variables") {
+  std::string text = kHead + kQuery;
+  text.replace(text.find("[datasource, job, instance]"), 27, "[job]");
+  auto r = run(text);
+  INFO(dump(r->diags));
+  CHECK(has(*r, "dashboards/datasource-variable", 3, 12));
+  CHECK(has(*r, "dashboards/job-instance-variables", 3, 12));
+  // $instance is used but no longer defined.
+  CHECK(has(*r, "dashboards/unknown-variable", 11, 61));
+}
+
+TEST_CASE("dashboard-linter: panel datasource must be ${datasource}") {
+  auto r = run(with_query("cpu_usage_percent{job=~\"$job\", instance=~\"$instance\"}", "        datasource: Prometheus\n"));
+  CHECK(has(*r, "dashboards/panel-datasource", 10, 21));
+  auto ok = run(with_query("cpu_usage_percent{job=~\"$job\", instance=~\"$instance\"}", "        datasource: ${datasource}\n"));
+  CHECK(ok->diags.empty());
+}
+
+TEST_CASE("dashboard-linter: title and description") {
+  std::string text = kHead + kQuery;
+  text.erase(text.find("        description: CPU usage.\n"), 32);
+  auto r = run(text);
+  CHECK(has(*r, "dashboards/title-description", 8, 16));
+}
+
+TEST_CASE("dashboard-linter: units (unknown, missing, not fitting the catalog)") {
+  auto unknown = run(with_query("cpu_usage_percent{job=~\"$job\", instance=~\"$instance\"}", "        unit: percents\n"));
+  REQUIRE(has(*unknown, "dashboards/unknown-unit", 10, 15));
+  auto missing = run(with_query("cpu_usage_percent{job=~\"$job\", instance=~\"$instance\"} * 2"));
+  CHECK(has(*missing, "dashboards/unit", 8, 16));
+  auto wrong = run(with_query("memory_usage_bytes{job=~\"$job\", instance=~\"$instance\"}", "        unit: s\n"));
+  CHECK(has(*wrong, "dashboards/unit-mismatch", 10, 15));
+  // Catalog unit names are accepted and translated; Grafana ids pass through.
+  auto ratio = run(with_query("validation_map{job=~\"$job\", instance=~\"$instance\"}", "        unit: ratio\n"));
+  INFO(dump(ratio->diags));
+  CHECK(ratio->diags.empty());
+  CHECK(ratio->t.rows[0].panels[0].grafana_unit == "percentunit");
+  auto inferred = run(with_query("histogram_quantile(0.9, sum by (le) (rate(inference_time_seconds_bucket{job=~\"$job\", "
+                                 "instance=~\"$instance\"}[$__rate_interval])))"));
+  CHECK(inferred->diags.empty());
+  CHECK(inferred->t.rows[0].panels[0].grafana_unit == "s");
+  auto bps = run(with_query("rate(disk_read_bytes_total{job=~\"$job\", instance=~\"$instance\"}[$__rate_interval])"));
+  CHECK(bps->t.rows[0].panels[0].grafana_unit == "Bps");
+}
+
+TEST_CASE("dashboard-linter: $__rate_interval in rates") {
+  auto r = run(with_query("rate(errors_total{job=~\"$job\", instance=~\"$instance\"}[5m])"));
+  INFO(dump(r->diags));
+  REQUIRE(has(*r, "dashboards/rate-interval", 11, 24));
+  CHECK(r->diags[0].suggestion == "write [$__rate_interval]");
+  auto range = run(with_query("increase(errors_total{job=~\"$job\", instance=~\"$instance\"}[$__range])"));
+  CHECK(range->diags.empty());
+}
+
+TEST_CASE("dashboard-linter: counters wrapped in rate") {
+  auto r = run(with_query("sum(errors_total{job=~\"$job\", instance=~\"$instance\"})"));
+  CHECK(has(*r, "dashboards/counter-raw", 11, 19));
+  auto ok = run(with_query("sum(rate(errors_total{job=~\"$job\", instance=~\"$instance\"}[$__rate_interval]))"));
+  CHECK(ok->diags.empty());
+}
+
+TEST_CASE("dashboard-linter: selectors follow $job and $instance") {
+  auto r = run(with_query("cpu_usage_percent{job=~\"$job\"}"));
+  CHECK(has(*r, "dashboards/variable-filter", 11, 19));
+  CHECK(r->diags.size() == 1);
+}
+
+TEST_CASE("legend labels must be labels the query keeps") {
+  auto r = run(kHead + "        queries:\n          - expr: sum by (error_type) (rate(errors_total{job=~\"$job\", "
+                       "instance=~\"$instance\"}[$__rate_interval]))\n            legend: \"{{error_type}} at {{stage}}\"\n");
+  INFO(dump(r->diags));
+  REQUIRE(r->diags.size() == 1);
+  CHECK(has(*r, "dashboards/legend-label", 12, 42));
+}
+
+TEST_CASE("shared panels through use:, with their own positions") {
+  const std::string shared = "type: stat\ntitle: Uptime\ndescription: Uptime.\nqueries:\n  - expr: app_uptime_seconds{job=~\"$job\"}\n";
+  std::string text = kHead.substr(0, kHead.find("      - type:")) + "      - use: uptime\n        width: 8\n      - use: uptim\n";
+  auto r = run(text, {{"uptime", shared}});
+  INFO(dump(r->diags));
+  CHECK(has(*r, "dashboards/unknown-panel", 9, 14));
+  // The shared panel's own finding points into its file.
+  CHECK(has(*r, "dashboards/variable-filter", 5, 11, "panels/uptime.yml"));
+  REQUIRE(r->t.rows[0].panels.size() == 1);
+  CHECK(r->t.rows[0].panels[0].width == 8);
+  CHECK(r->t.rows[0].panels[0].used == "uptime");
+}
+
+TEST_CASE("Grafana variables are substituted before parsing and mapped back") {
+  Substituted s = substitute_variables("rate(x{job=~\"$job\"}[$__rate_interval]) * ${factor:raw} # $gone");
+  CHECK(s.text == "rate(x{job=~\"$job\"}[5m]) * 1 # $gone");
+  REQUIRE(s.refs.size() == 3);
+  CHECK(s.refs[0].name == "job");
+  CHECK(s.refs[0].in_string);
+  CHECK(s.refs[1].name == "__rate_interval");
+  CHECK(s.refs[1].in_range);
+  CHECK(s.refs[2].name == "factor");
+  // The placeholder 5m maps back to the whole $__rate_interval.
+  auto o = s.original({20, 22});
+  CHECK(o.start == 20);
+  CHECK(o.end == 20 + std::string("$__rate_interval").size());
+  auto legends = legend_labels("{{ model }} p95 {{le}}");
+  REQUIRE(legends.size() == 2);
+  CHECK(legends[0].label == "model");
+  CHECK(legends[0].begin == 3);
+  CHECK(legends[1].label == "le");
+}
