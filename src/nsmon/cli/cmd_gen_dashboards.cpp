@@ -170,7 +170,8 @@ int check_out_dir(const GenDashboardsOptions& o, const std::map<std::string, std
   std::sort(problems.begin(), problems.end());
   for (const auto& p : problems) std::cout << p << "\n";
   if (problems.empty()) {
-    std::cout << o.out << " is up to date (" << files.size() << " dashboards from " << o.templates << ")\n";
+    std::cout << o.out << " is up to date (" << files.size() << (files.size() == 1 ? " dashboard" : " dashboards")
+              << " from " << o.templates << ")\n";
     return kOk;
   }
   std::cout << o.out << " is not what " << o.templates << " gives: run nsmon gen-dashboards\n";
@@ -206,7 +207,8 @@ int run_gen_dashboards(const GenDashboardsOptions& o) {
     util::write_file_atomic(path.string(), text);
     ++changed;
   }
-  std::cout << "wrote " << files.size() << " dashboards to " << o.out << " (" << changed << " changed)\n";
+  std::cout << "wrote " << files.size() << (files.size() == 1 ? " dashboard" : " dashboards") << " to " << o.out
+            << " (" << changed << " changed)\n";
   if (!o.provisioning.empty()) {
     fs::path prov(o.provisioning);
     fs::create_directories(prov / "datasources", ec);

@@ -164,7 +164,8 @@ private:
     if (comma == std::string::npos || comma < prefix.size()) return;
     Text sel = v.query;
     sel.value = q.substr(prefix.size(), comma - prefix.size());
-    if (!sel.offsets.empty())
+    sel.offsets.clear();
+    if (v.query.offsets.size() >= comma)
       sel.offsets = std::vector<std::size_t>(v.query.offsets.begin() + static_cast<std::ptrdiff_t>(prefix.size()),
                                              v.query.offsets.begin() + static_cast<std::ptrdiff_t>(comma));
     expression(sel);
@@ -207,6 +208,7 @@ private:
            "the panel's data source is " + p.datasource.value + ", not the dashboard's ${datasource} variable",
            "remove datasource (every panel uses ${datasource})");
     std::string unit; // the catalog unit of the first query that has one
+    std::size_t before = out_.size();
     for (auto& q : p.queries) {
       if (q.expr.value.empty()) continue;
       Parsed parsed = expression(q.expr);
@@ -225,7 +227,8 @@ private:
       legend(q, parsed.shape);
       if (unit.empty()) unit = p.type.value == "heatmap" ? bucket_unit(*root, *parsed.inf) : query_unit(*root, *parsed.inf);
     }
-    resolve_unit(p, unit);
+    // A query with findings of its own gives no unit; saying so as well would only be noise.
+    resolve_unit(p, unit, out_.size() > before);
   }
 
   void rate_interval(const Call& c, const Text& expr, const Substituted& sub, const QueryChecks& pos) {
@@ -294,9 +297,11 @@ private:
       if (c.name == "histogram_quantile" && c.args.size() == 2) return bucket_unit(*c.args[1], inf);
       const VectorSelector* vs = c.args.empty() ? nullptr : selector_of(c.args[0]);
       lint::SeriesInfo s = vs ? inf.series(*vs) : lint::SeriesInfo{};
-      if (vs && s.origin == lint::SeriesInfo::Origin::catalog && s.metric->type == catalog::MetricType::counter) {
-        if (c.name == "rate" || c.name == "irate") return s.metric->unit + "/s";
-        if (c.name == "increase") return s.metric->unit;
+      if (vs && s.origin == lint::SeriesInfo::Origin::catalog && inf.at(vs).kind == lint::ValueKind::counter) {
+        // A counter counts its unit; a histogram's _bucket and _count count observations.
+        std::string u = s.suffix == "_bucket" || s.suffix == "_count" ? "count" : s.metric->unit;
+        if (c.name == "rate" || c.name == "irate") return u + "/s";
+        if (c.name == "increase") return u;
       }
     }
     return inf.at(&root).unit;
@@ -313,10 +318,10 @@ private:
     return unit;
   }
 
-  void resolve_unit(Panel& p, const std::string& inferred) {
+  void resolve_unit(Panel& p, const std::string& inferred, bool queries_have_findings) {
     std::string expected = grafana_unit(inferred);
     if (p.unit.value.empty()) {
-      if (expected.empty() && !p.type.value.empty() && p.type.value != "table")
+      if (expected.empty() && !queries_have_findings && !p.type.value.empty() && p.type.value != "table")
         emit(out_, "dashboards/unit", p.title.value.empty() ? p.span : p.title.span,
              "panel \"" + p.title.value + "\" has no unit, and the catalog does not give its query's",
              "add unit: (a Grafana unit id such as s, bytes, percent, percentunit, short)");
@@ -352,7 +357,7 @@ private:
 } // namespace
 
 void check(Template& t, const catalog::Catalog& cat, std::vector<core::Diagnostic>& out) {
-  TemplateChecks(t, cat, out).run();
+  if (t.parsed) TemplateChecks(t, cat, out).run();
 }
 
 } // namespace nsmon::dashboards

@@ -234,7 +234,13 @@ public:
       r_.error(n, "dashboards/missing-field", "a variable needs name and query");
       return;
     }
-    text(n["name"], "name", v.name);
+    if (!text(n["name"], "name", v.name)) return;
+    if (v.name.value.empty() || std::isdigit(static_cast<unsigned char>(v.name.value[0])) ||
+        !std::all_of(v.name.value.begin(), v.name.value.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; })) {
+      r_.error(n["name"], "dashboards/variable", "variable name '" + v.name.value + "' is not [A-Za-z_][A-Za-z0-9_]*");
+      return;
+    }
     text(n["query"], "query", v.query, true);
     if (n["label"])
       if (auto s = r_.string(n["label"], "label")) v.label = *s;
@@ -308,6 +314,7 @@ Template load_template(const core::SourceFile& src, const Library& library, std:
   YamlReader r(src, diags);
   auto root = r.parse();
   if (!root) return t;
+  t.parsed = true;
   Reader(r).dashboard(*root, library, t);
   return t;
 }

@@ -70,6 +70,7 @@ struct Variable {
 /// One dashboard template (templates/<file>.yml).
 struct Template {
   std::string path;
+  bool parsed = false; ///< the file was valid YAML (otherwise nothing else is checked)
   Text uid, title, description;
   std::vector<std::string> tags;
   std::string refresh = "30s";

@@ -193,7 +193,8 @@ json variable(const Variable& v, bool importable) {
     else if (name == "instance") query = "label_values(up{job=~\"$job\"}, instance)";
     else query = "label_values({job=~\"$job\", model!=\"\"}, model)";
   }
-  if (label.empty()) label = std::string(1, static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])))) + name.substr(1);
+  if (label.empty() && !name.empty())
+    label = std::string(1, static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])))) + name.substr(1);
   json j = {{"hide", 0},     {"includeAll", v.include_all}, {"label", label}, {"multi", v.multi},
             {"name", name},  {"options", json::array()},    {"query", query}, {"skipUrlSync", false},
             {"type", v.type}};
