@@ -15,6 +15,7 @@
 #include "nsmon/cli/cmd_query.hpp"
 #include "nsmon/cli/common.hpp"
 #include "nsmon/cli/exit_codes.hpp"
+#include "nsmon/cli/settings.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/terminal.hpp"
 #include "nsmon/http/client.hpp"
@@ -131,10 +132,7 @@ bool is_loopback(const std::string& url) {
 
 Session connect(const QueryOptions& o) {
   Session s;
-  s.server = o.server;
-  if (s.server.empty())
-    if (const char* env = std::getenv("NSMON_PROMETHEUS_URL"); env && *env) s.server = env;
-  if (s.server.empty()) s.server = kDefaultServer;
+  s.server = o.server.empty() ? kDefaultServer : o.server; // take_settings read NSMON_PROMETHEUS_URL
   if (!promapi::valid_server_url(s.server))
     throw UsageError("the server must be an http:// or https:// URL without query, not '" + http::redact_url(s.server) +
                      "'");
@@ -466,6 +464,21 @@ int run_verb(const std::string& verb, const QueryOptions& o) {
   return report(*answer);
 }
 
+// What the command line did not give comes from NSMON_* and the config file (settings.hpp);
+// the password itself stays in the environment.
+void take_settings(const CLI::App& cmd, QueryOptions& o) {
+  const config::Settings s = settings_for(cmd);
+  o.server = s.get("server").value;
+  o.bearer_token_file = s.get("bearer_token_file").value;
+  o.username = s.get("basic_auth.username").value;
+  o.password_file = s.get("basic_auth.password_file").value;
+  if (o.password_env.empty() && !s.get("basic_auth.password").value.empty()) o.password_env = "NSMON_BASIC_AUTH_PASSWORD";
+  o.tenant = s.get("tenant").value;
+  o.timeout = s.get("timeout").value;
+  o.format = s.get("format.query").value;
+  if (o.graph && s.get("format.query").origin != config::Origin::flag) o.format.clear(); // --graph is a table
+}
+
 } // namespace
 
 void add_query(CLI::App& app) {
@@ -521,10 +534,15 @@ void add_query(CLI::App& app) {
     if (name == "rules") c->add_option("--type", o->rule_type, "alert or record")->check(CLI::IsMember({"alert", "record"}));
     add_format_option(c, *o);
     add_connection_options(c, *o);
-    c->callback([o, name] { throw Exit{run_verb(name, *o)}; });
+    c->callback([o, name, c] {
+      take_settings(*c, *o);
+      throw Exit{run_verb(name, *o)};
+    });
   }
   q->callback([o, q] {
-    if (q->get_subcommands().empty()) throw Exit{run_query(*o)};
+    if (!q->get_subcommands().empty()) return;
+    take_settings(*q, *o);
+    throw Exit{run_query(*o)};
   });
 }
 

@@ -209,7 +209,10 @@ std::string render(const Table& t, const std::string& format) {
   if (format == "csv") {
     std::string out;
     auto line = [&](const std::vector<std::string>& cells) {
-      for (std::size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + csv_field(cells[i]);
+      for (std::size_t i = 0; i < cells.size(); ++i) {
+        if (i) out += ',';
+        out += csv_field(cells[i]);
+      }
       out += "\n";
     };
     std::vector<std::string> header;
