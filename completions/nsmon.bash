@@ -552,7 +552,7 @@ _nsmon_positional() {
   local cur="$2"
   case "$1" in
     'query') COMPREPLY=($(compgen -W "$_nsmon_metrics" -- "$cur")) ;;
-    'query label-values') COMPREPLY=($(compgen -W "$_nsmon_metrics" -- "$cur")) ;;
+    'query label-values') COMPREPLY=() ;;
     'query metadata') COMPREPLY=($(compgen -W "$_nsmon_metrics" -- "$cur")) ;;
     'lint-rules') _nsmon_files "$cur" ;;
     'lint-metrics') _nsmon_files "$cur" ;;

@@ -475,7 +475,7 @@ complete -c nsmon -n '__nsmon_under "query label-values"' -l cert -r -F -d 'Clie
 complete -c nsmon -n '__nsmon_under "query label-values"' -l key -r -F -d 'Client certificate'\''s key (PEM)'
 complete -c nsmon -n '__nsmon_under "query label-values"' -l insecure-skip-verify -x -d 'Do not verify the server'\''s certificate'
 complete -c nsmon -n '__nsmon_under "query label-values"' -l verbose -s v -x -d 'Trace requests and answers on stderr (secrets masked)'
-complete -c nsmon -n '__nsmon_at "query label-values"' -x -a '(__nsmon_metrics)'
+complete -c nsmon -n '__nsmon_at "query label-values"' -x
 complete -c nsmon -n '__nsmon_under "query targets"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "query targets"' -l state -x -a 'active dropped any' -d 'active, dropped or any'
 complete -c nsmon -n '__nsmon_under "query targets"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim; default otherwise), jsonl, csv'

@@ -19,7 +19,8 @@ struct Known {
   const char* kind;
 };
 constexpr Known kKnown[] = {
-    {"catalog show", "NAME", "metric"}, {"query", "*", "metric"},       {"promql", "EXPR", "metric"},
+    {"catalog show", "NAME", "metric"}, {"query label-values", "NAME", "none"}, {"query", "*", "metric"},
+    {"promql", "EXPR", "metric"},
     {"lint-metrics", "INPUT", "file"},  {"watch", "COMMAND", "command"},
 };
 
