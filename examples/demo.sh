@@ -21,10 +21,6 @@ free_port() { $py -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0))
 if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
 section() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
 wait_http() { for _ in $(seq 1 100); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.2; done; return 1; }
-prom_value() { # prints the value of the first sample of an instant query, or "-"
-  curl -fsS --data-urlencode "query=$1" "http://127.0.0.1:$prom_port/api/v1/query" 2>/dev/null |
-    $py -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(format(float(r[0]["value"][1]), ".4g") if r else "-")' 2>/dev/null || echo "-"
-}
 
 section "nsmon $($nsmon --version | cut -d' ' -f2): the metric catalog (embedded in the binary)"
 $nsmon catalog list --stage training
@@ -52,9 +48,14 @@ $nsmon watch --interval 1 --total-images 150 --metrics-url "http://127.0.0.1:$de
   $py examples/detector/detector.py --port "$det_port" --epochs 6 --images 150 --linger 2 --truth "$workdir/truth.json" ||
   status=$?
 
-section "Prometheus scraped the same run: its histogram_quantile agrees with nsmon's p95"
-q='histogram_quantile(0.95, sum by (le) (last_over_time(inference_time_seconds_bucket[5m])))'
-printf '  %s\n  = %s s  (nsmon'"'"'s summary above: "p95 latency")\n' "$q" "$(prom_value "$q")"
+section "nsmon query: Prometheus scraped the same run; its histogram_quantile agrees with nsmon's p95"
+export NSMON_PROMETHEUS_URL="http://127.0.0.1:$prom_port"
+$nsmon query --format table 'histogram_quantile(0.95, sum by (le) (last_over_time(inference_time_seconds_bucket[5m])))'
+section "nsmon query in CI: is the best loss under 1? (exit 0 if every value passes --check)"
+$nsmon query --format table --check '< 1' 'min without (epoch) (last_over_time(training_loss[5m]))'
+section "nsmon query targets, and the loss over the run as a chart"
+$nsmon query targets --format table
+$nsmon query --since 1m --graph 'training_loss' 2>&1 | head -n 30 || true
 
 section "nsmon lint-metrics: does the detector export what the catalog says? (a saved scrape)"
 $nsmon lint-metrics tests/golden/metrics/detector_text/input.txt --fail-on error
@@ -68,6 +69,9 @@ $nsmon lint-rules --config tests/data/seed/prometheus.yml || true
 section "The corrected rules/ are clean"
 $nsmon lint-rules --config rules/prometheus.yml
 
-section "Not built yet: query (#6), gen-dashboards (#7)"
-$nsmon query || true
+section "nsmon gen-dashboards: the five Grafana dashboards, rendered and checked against the catalog"
+$nsmon gen-dashboards --out "$workdir/dashboards"
+ls "$workdir/dashboards"
+section "...and dashboards/ in the repository is what templates/ gives (the CI check)"
+$nsmon gen-dashboards --check
 exit "$status"
