@@ -44,7 +44,7 @@ expect_rc 2
 expect_err "nsmon: error: cannot read /nonexistent/scrape.txt"
 run lint-metrics http://127.0.0.1:1/metrics --timeout 2
 expect_rc 2
-expect_err "cannot scrape http://127.0.0.1:1/metrics"
+expect_err "nsmon: error: cannot connect to http://127.0.0.1:1/metrics: connection refused"
 run lint-metrics --disable metrics/nope "$G/planted_bugs/input.txt"
 expect_rc 2
 expect_err "unknown check 'metrics/nope'"

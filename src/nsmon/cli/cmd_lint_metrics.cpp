@@ -109,7 +109,7 @@ Input read_input(const LintMetricsOptions& o) {
     try {
       resp = http::make_curl_client()->send(req);
     } catch (const http::TransportError& e) {
-      throw Error(std::string("cannot scrape ") + e.what());
+      throw Error(e.what()); // one sentence naming the URL (http::TransportError)
     }
     if (resp.status != 200)
       throw Error(in.name + " answered HTTP " + std::to_string(resp.status) + " instead of 200");
