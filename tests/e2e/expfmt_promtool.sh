@@ -5,7 +5,7 @@ set -euo pipefail
 dir=$(cd "$(dirname "$0")/../data/expfmt" && pwd)
 if ! command -v promtool >/dev/null; then
   echo "promtool not installed: skipped"
-  exit 0
+  exit 77
 fi
 n=0
 for f in "$dir"/*.txt; do

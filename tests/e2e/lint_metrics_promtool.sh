@@ -4,7 +4,7 @@
 # prometheus-node-exporter and Prometheus's own /metrics. Each live scrape is also checked in
 # both formats (OpenMetrics where the peer serves it): nsmon's parser finds no syntax error.
 source "$(dirname "$0")/lib.sh"
-command -v promtool >/dev/null || { echo "promtool not installed: skipped"; exit 0; }
+command -v promtool >/dev/null || { echo "promtool not installed: skipped"; exit 77; }
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done

@@ -4,7 +4,7 @@
 # the detector; at the end the terminal is given back (scroll region, cursor) and the summary is
 # printed where the block was.
 source "$(dirname "$0")/lib.sh"
-command -v tmux >/dev/null || { echo "tmux not installed: skipped"; exit 0; }
+command -v tmux >/dev/null || { echo "tmux not installed: skipped"; exit 77; }
 sock="nsmon-e2e-$$"
 t() { tmux -L "$sock" "$@"; }
 leftovers() { pgrep -f -- "$TMP/" || true; }
