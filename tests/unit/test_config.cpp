@@ -90,8 +90,9 @@ TEST_CASE("config: every key is read with the file, line and column it came from
 }
 
 TEST_CASE("config: basic auth is a user name and a password file; ~ is the home directory", "[config]") {
-  auto l = load("basic_auth:\n  username: alice\n  password_file: ~/pw.txt\n");
+  auto l = load("basic_auth:\n  username: alice\n  password_file: ~/pw.txt\ncatalog: ../cat.yml\n");
   REQUIRE(l.diags.empty());
+  CHECK(l.settings.get("catalog").value == "/home/u/.config/cat.yml");
   CHECK(l.settings.get("basic_auth.username").value == "alice");
   CHECK(l.settings.get("basic_auth.password_file").value == "/home/u/pw.txt");
   CHECK(l.settings.get("basic_auth.password_file").where == "/home/u/.config/nsmon/config.yml:3:3");

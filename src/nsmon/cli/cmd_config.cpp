@@ -70,6 +70,7 @@ XDG_CONFIG_HOME is not set); every key is optional:
   tenant: team-a                              # X-Scope-OrgID
   timeout: 30s
   color: auto                                 # auto, always, never
+  catalog: ~/catalogs/detector.yml            # instead of the built-in catalog
   format:
     query: table                              # table, json, jsonl, csv
     lint: github                              # text, json, github, sarif (lint-rules, lint-metrics)

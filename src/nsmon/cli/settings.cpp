@@ -89,8 +89,13 @@ void apply_settings(CLI::App& app) {
   for (const CLI::App* sub : app.get_subcommands())
     if (sub->get_name() == "completion") return;
   config::Settings s = load();
-  if (auto v = given(app, "--color")) config::apply_flag(s, *config::find_key("color"), *v);
+  // The global options: given, or from the environment or the config file.
+  for (const char* name : {"color", "catalog"}) {
+    const config::Key& key = *config::find_key(name);
+    if (auto v = given(app, key.flag)) s.set(name, {*v, config::Origin::flag, key.flag});
+  }
   global_options().color = s.get("color").value;
+  global_options().catalog_path = s.get("catalog").value;
   cache() = std::move(s);
 }
 

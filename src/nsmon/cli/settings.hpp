@@ -24,7 +24,7 @@ const config::Settings& settings();
 config::Settings settings_for(const CLI::App& cmd);
 
 /// Called once the command line is parsed (app.cpp): loads the settings unless the subcommand
-/// needs none (completion) and makes --color's effective value the global one.
+/// needs none (completion) and makes the effective --color and --catalog the global ones.
 void apply_settings(CLI::App& app);
 
 } // namespace nsmon::cli

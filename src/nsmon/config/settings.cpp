@@ -43,6 +43,7 @@ const std::vector<Key>& keys() {
        "default output format of lint-rules and lint-metrics"},
       {"color", "NSMON_COLOR", "--color", "", "auto", Kind::choice, {"auto", "always", "never"},
        "colour: auto (a terminal, NO_COLOR honoured), always, never"},
+      {"catalog", "NSMON_CATALOG", "--catalog", "", "", Kind::path, {}, "metric catalog file (default: the built-in one)"},
   };
   return all;
 }
