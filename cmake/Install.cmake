@@ -36,10 +36,9 @@ set(CPACK_PACKAGE_VENDOR nsmon)
 set(CPACK_PACKAGE_CONTACT "nsmon developers <nsmon@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
     "monitor the Neurosymbolic Object Detection application through Prometheus and Grafana")
-set(CPACK_PACKAGE_DESCRIPTION
-    "nsmon checks alerting rules, prometheus.yml and /metrics scrapes against the application's metric\n"
-    "catalog offline, watches training and inference runs live, and answers PromQL questions, in\n"
-    "terminals and in CI.")
+set(CPACK_PACKAGE_DESCRIPTION "nsmon checks alerting rules, prometheus.yml, /metrics scrapes and Grafana \
+dashboards against the application's metric catalog offline, watches training and inference runs \
+live, and queries Prometheus-compatible servers, in terminals and in CI.")
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)

@@ -19,7 +19,9 @@ depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
 for lib in libcurl4 libre2-9 libstdc++6 libc6; do grep -q "\\b$lib\\b" <<<"$depends" || fail "Depends lacks $lib"; done
 [ -n "$(dpkg-deb -f "$deb" Maintainer)" ] || fail "no Maintainer"
-dpkg-deb -f "$deb" Description | grep -q "Neurosymbolic Object Detection" || fail "no Description"
+description=$(dpkg-deb -f "$deb" Description)
+grep -q "Neurosymbolic Object Detection" <<<"$description" || fail "no Description"
+! grep -q ";" <<<"$description" || fail "a CMake list in the Description: $description"
 
 # Every file where Debian's tools look for it.
 dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' >"$TMP/files"
