@@ -85,6 +85,7 @@ void JsonTokenizer::feed(std::string_view s) {
       if (c != '"') fail("expected a string key, found " + describe(c), at);
       is_key_ = true;
       buf_.clear();
+      fresh_ = true;
       state_ = State::string;
       ++i;
       break;
@@ -112,7 +113,7 @@ void JsonTokenizer::feed(std::string_view s) {
 
 void JsonTokenizer::finish() {
   if (state_ == State::number) {
-    end_number(offset_);
+    end_number(buf_, offset_);
     value_done({}, 0);
   }
   if (state_ == State::done) return;
@@ -151,6 +152,7 @@ std::size_t JsonTokenizer::start_value(std::string_view s, std::size_t i) {
   case '"':
     is_key_ = false;
     buf_.clear();
+    fresh_ = true;
     state_ = State::string;
     return i + 1;
   case 't': word_ = "true"; break;
@@ -159,6 +161,7 @@ std::size_t JsonTokenizer::start_value(std::string_view s, std::size_t i) {
   default:
     if (c == '-' || is_digit(c)) {
       buf_.clear();
+      fresh_ = true;
       num_state_ = 0;
       state_ = State::number;
       return i;
@@ -173,12 +176,22 @@ std::size_t JsonTokenizer::start_value(std::string_view s, std::size_t i) {
 std::size_t JsonTokenizer::scan_string(std::string_view s, std::size_t i) {
   const std::size_t n = s.size();
   std::size_t from = i;
+  // A token that starts and ends in this chunk is handed over in place; otherwise it is
+  // gathered in buf_.
   auto flush = [&](std::size_t to) {
     grow(to - from, offset_ + to);
     buf_.append(s.data() + from, to - from);
+    fresh_ = false;
   };
   if (want_low_ && i < n && s[i] != '\\') fail("a high surrogate \\u escape must be followed by a low one", offset_ + i);
   for (; i < n; ++i) {
+    // Fast path: plain ASCII characters.
+    while (i < n && !utf8_need_) {
+      auto a = static_cast<unsigned char>(s[i]);
+      if (a < 0x20 || a >= 0x80 || a == '"' || a == '\\') break;
+      ++i;
+    }
+    if (i == n) break;
     auto c = static_cast<unsigned char>(s[i]);
     if (utf8_need_) {
       if (c < utf8_lo_ || c > utf8_hi_) fail("invalid UTF-8 in a string", offset_ + i);
@@ -188,8 +201,13 @@ std::size_t JsonTokenizer::scan_string(std::string_view s, std::size_t i) {
       continue;
     }
     if (c == '"') {
-      flush(i);
-      end_string(offset_ + i);
+      if (fresh_) {
+        if (i - from > limits_.max_string) grow(i - from, offset_ + i);
+        end_string(s.substr(from, i - from), offset_ + i);
+      } else {
+        flush(i);
+        end_string(buf_, offset_ + i);
+      }
       if (!is_key_) value_done(s, i + 1);
       return i + 1;
     }
@@ -263,13 +281,13 @@ void JsonTokenizer::unicode_digit(char c, std::size_t at) {
   grow(0, at);
 }
 
-void JsonTokenizer::end_string(std::size_t at) {
+void JsonTokenizer::end_string(std::string_view token, std::size_t at) {
   if (want_low_) fail("a high surrogate \\u escape must be followed by a low one", at);
   if (is_key_) {
     state_ = State::colon;
-    h_.key(buf_);
+    h_.key(token);
   } else {
-    h_.string(buf_);
+    h_.string(token);
   }
 }
 
@@ -280,6 +298,10 @@ std::size_t JsonTokenizer::scan_number(std::string_view s, std::size_t i) {
   const std::size_t n = s.size();
   std::size_t from = i;
   for (; i < n; ++i) {
+    if (num_state_ == 3 || num_state_ == 5 || num_state_ == 8) { // fast path: a run of digits
+      while (i < n && is_digit(s[i])) ++i;
+      if (i == n) break;
+    }
     char c = s[i];
     int next = -1;
     switch (num_state_) {
@@ -297,25 +319,31 @@ std::size_t JsonTokenizer::scan_number(std::string_view s, std::size_t i) {
     if (next == -1) fail("invalid number: unexpected " + describe(c), offset_ + i);
     if (next == -2) { // the number ended before c
       grow(i - from, offset_ + i);
-      buf_.append(s.data() + from, i - from);
-      end_number(offset_ + i);
+      if (fresh_) {
+        end_number(s.substr(from, i - from), offset_ + i);
+      } else {
+        buf_.append(s.data() + from, i - from);
+        end_number(buf_, offset_ + i);
+      }
       return i;
     }
     num_state_ = next;
   }
   grow(n - from, offset_ + n);
   buf_.append(s.data() + from, n - from);
+  fresh_ = false;
   return n;
 }
 
-void JsonTokenizer::end_number(std::size_t at) {
+void JsonTokenizer::end_number(std::string_view token, std::size_t at) {
   if (num_state_ != 2 && num_state_ != 3 && num_state_ != 5 && num_state_ != 8)
-    fail("the number '" + buf_ + "' is incomplete", at);
+    fail("the number '" + std::string(token) + "' is incomplete", at);
   // As nlohmann::json: a number beyond the range of a double is an error (only an exponent or
   // hundreds of digits get there).
-  if ((buf_.size() > 300 || buf_.find_first_of("eE") != std::string::npos) && !std::isfinite(std::strtod(buf_.c_str(), nullptr)))
-    fail("the number " + buf_.substr(0, 40) + " is out of range", at);
-  h_.number(buf_);
+  if ((token.size() > 300 || token.find_first_of("eE") != std::string_view::npos) &&
+      !std::isfinite(std::strtod(std::string(token).c_str(), nullptr)))
+    fail("the number " + std::string(token.substr(0, 40)) + " is out of range", at);
+  h_.number(token);
   state_ = State::after_value; // value_done settles the state
 }
 

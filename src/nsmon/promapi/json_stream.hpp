@@ -80,8 +80,8 @@ private:
   std::size_t scan_number(std::string_view s, std::size_t i);
   void escape_char(char c, std::size_t at);
   void unicode_digit(char c, std::size_t at);
-  void end_string(std::size_t at);
-  void end_number(std::size_t at);
+  void end_string(std::string_view token, std::size_t at);
+  void end_number(std::string_view token, std::size_t at);
   void close(char bracket, std::size_t at);
   void value_done(std::string_view s, std::size_t end);
   void grow(std::size_t n, std::size_t at);
@@ -92,6 +92,7 @@ private:
   std::vector<char> stack_; ///< '{' or '[' per open container
   std::string buf_;         ///< the current string or number
   bool is_key_ = false;
+  bool fresh_ = false; ///< the current token started in the chunk being fed (not copied yet)
   std::size_t offset_ = 0; ///< of the chunk being fed
   // UTF-8 within a string: continuation bytes still expected and the range of the next one.
   int utf8_need_ = 0;
