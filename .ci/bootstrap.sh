@@ -9,7 +9,7 @@ packages=(
   g++ cmake ninja-build pkg-config git
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev catch2 libcurl4-openssl-dev libre2-dev libvalijson-dev
   prometheus victoria-metrics prometheus-node-exporter python3-prometheus-client python3-yaml
-  curl tmux procps help2man dpkg-dev openssl
+  curl tmux procps help2man dpkg-dev file openssl
 )
 missing=()
 for p in "${packages[@]}"; do

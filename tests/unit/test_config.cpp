@@ -89,7 +89,7 @@ TEST_CASE("config: every key is read with the file, line and column it came from
   CHECK(l.settings.get("format.lint").value == "github");
 }
 
-TEST_CASE("config: basic auth is a user name and a password file; ~ is the home directory", "[config]") {
+TEST_CASE("config: basic auth is a user name and a password file, and ~ is the home directory", "[config]") {
   auto l = load("basic_auth:\n  username: alice\n  password_file: ~/pw.txt\ncatalog: ../cat.yml\n");
   REQUIRE(l.diags.empty());
   CHECK(l.settings.get("catalog").value == "/home/u/.config/cat.yml");
@@ -204,7 +204,7 @@ TEST_CASE("config: bad environment values and flags are usage errors naming the 
   }
 }
 
-TEST_CASE("config: shown values mask secrets; file paths are shown", "[config]") {
+TEST_CASE("config: shown values mask secrets, file paths are shown", "[config]") {
   config::Settings s;
   config::apply_environment(s, env({{"NSMON_BASIC_AUTH_PASSWORD", "hunter2"},
                                     {"NSMON_PROMETHEUS_URL", "https://bob:pa55@prom.example:9090/p?x=1"},

@@ -258,7 +258,7 @@ TEST_CASE("http client: redirects are followed within the limit") {
   CHECK(make_curl_client(none)->send(get(s.url("loop/x"))).status == 302);
 }
 
-TEST_CASE("http client: credentials, tenant and headers; none of them to another host") {
+TEST_CASE("http client: credentials, tenant and headers, none of them to another host") {
   FaultServer s;
   TempFile token("  tok-3f9a1c77e2\n");
   ClientOptions o = quick();

@@ -303,13 +303,14 @@ Failure classify(CURLcode rc) {
   case CURLE_COULDNT_RESOLVE_PROXY: return Failure::dns;
   case CURLE_COULDNT_CONNECT: return Failure::connect;
   case CURLE_OPERATION_TIMEDOUT: return Failure::timeout;
-  case CURLE_PEER_FAILED_VERIFICATION: return Failure::tls_verify;
+  case CURLE_PEER_FAILED_VERIFICATION:
+  // No CA bundle to verify with (none installed, or --ca-file unreadable): still a verification failure.
+  case CURLE_SSL_CACERT_BADFILE: return Failure::tls_verify;
   case CURLE_SSL_CONNECT_ERROR:
   case CURLE_SSL_CERTPROBLEM:
   case CURLE_SSL_CIPHER:
   case CURLE_SSL_ENGINE_NOTFOUND:
   case CURLE_SSL_ENGINE_SETFAILED:
-  case CURLE_SSL_CACERT_BADFILE:
   case CURLE_SSL_CRL_BADFILE:
   case CURLE_SSL_ISSUER_ERROR:
   case CURLE_SSL_SHUTDOWN_FAILED:
