@@ -102,6 +102,9 @@ const std::vector<std::string> kValid = {
     "-0",
     "{\"k\":1}\n",
     R"({"dup":1,"dup":2})",
+    // Samples as Prometheus writes them (the tokenizer's fast path) and near misses of it.
+    R"({"values":[[1714564800,"0.5"],[1714564815.125,"NaN"],[-0,""],[0.25,"+Inf"],[1e3,"x"],[1,"é"],[1,"a\"b"]]})",
+    R"([[1,"a"],[1 ,"a"],[1, "a"],[1,"a" ],[ 1,"a"],[[1,"a"]],[1,"a","b"],[1,2],["a",1],[-12.50,"\u00e9"]])",
 };
 
 const std::vector<std::string> kInvalid = {
@@ -109,6 +112,8 @@ const std::vector<std::string> kInvalid = {
     "1e+", "-", "+1", "tru", "nul", "True", "[1]]", "{}}", "{} {}", "\"abc", "\"\\x\"", "\"\\u12G4\"",
     "\"\\uD800\"", "\"\\uDC00\"", "\"\\uD800\\u0041\"", "\"\x01\"", "\"\xC0\xAF\"", "\"\xE0\x80\xAF\"",
     "\"\xED\xA0\x80\"", "\"\xF4\x90\x80\x80\"", "\"\xFF\"", "\"\xC3\"", "[\"a\" : 1]", "{1:2}", "NaN", "[Infinity]", "1e999", "[-1E400]",
+    "[01,\"a\"]", "[1.,\"a\"]", "[-,\"a\"]", "[1,\"a\x01\"]", "[1,\"a\"", "[1,\"a\"]]", "[1,\"a\",]", "[1,\"\xC3\"]",
+    "[1,\"a]", "[[1,\"a\"],]",
 };
 
 // The raw bytes of the value of "data", with the text fed in two pieces split at `cut`.
@@ -176,6 +181,9 @@ TEST_CASE("JSON tokenizer: hostile input fails cleanly", "[promapi]") {
     REQUIRE_FALSE(tokenize(deep, {}).has_value());
     std::string ok = std::string(200, '[') + std::string(200, ']');
     REQUIRE(tokenize(ok, {}).has_value());
+    // A sample is an array too: the 256th level, not the 257th.
+    REQUIRE(tokenize(std::string(255, '[') + R"([1,"a"])" + std::string(255, ']'), {}).has_value());
+    REQUIRE_FALSE(tokenize(std::string(256, '[') + R"([1,"a"])" + std::string(256, ']'), {}).has_value());
     try {
       TreeBuilder b;
       JsonTokenizer t(b);
@@ -193,6 +201,9 @@ TEST_CASE("JSON tokenizer: hostile input fails cleanly", "[promapi]") {
     REQUIRE_FALSE(tokenize(big, {}, small).has_value());
     REQUIRE_FALSE(tokenize(big, {100, 2000, 4000}, small).has_value());
     REQUIRE(tokenize(big, {100, 2000, 4000}).has_value());
+    std::string pair = "[1,\"" + std::string(5000, 'x') + "\"]";
+    REQUIRE_FALSE(tokenize(pair, {}, small).has_value());
+    REQUIRE(tokenize(pair, {}).has_value());
     std::string num = "[" + std::string(5000, '1') + "]";
     REQUIRE_FALSE(tokenize(num, {10, 3000}, small).has_value());
   }
@@ -220,4 +231,7 @@ TEST_CASE("JSON tokenizer: capturing a value passes its bytes on verbatim", "[pr
   // A number at the end of a chunk is only complete when the next byte arrives.
   const std::string num = R"({"data":12345,"x":1})";
   for (std::size_t cut = 0; cut <= num.size(); ++cut) REQUIRE(capture_data(num, cut) == "12345");
+  // A sample read whole (the fast path) or in pieces.
+  const std::string pair = R"({"data":[1714564800,"0.5"],"x":[[1,"2"]]})";
+  for (std::size_t cut = 0; cut <= pair.size(); ++cut) REQUIRE(capture_data(pair, cut) == R"([1714564800,"0.5"])");
 }

@@ -1,7 +1,9 @@
 // The API answer reader: series, samples and the rest of the answer as nlohmann::json reads
 // them, with the text split at every byte boundary; shapes it does not understand are errors.
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "nsmon/promapi/reader.hpp"
 
@@ -145,4 +147,45 @@ TEST_CASE("reader: answers that are not the API's are errors", "[promapi]") {
         "not a Prometheus API answer: \"data\" appears twice");
   CHECK(error_text("<html><body>502 Bad Gateway</body></html>") ==
         "invalid JSON at byte 0: expected a value, found '<'");
+}
+
+TEST_CASE("reader: without on_series the answer is still checked and data passed on", "[promapi]") {
+  const std::string text = R"({"status":"success","data":{"resultType":"matrix","result":[{"metric":{"a":"b"},)"
+                           R"("values":[[1714564800,"0.5"],[1714564815,"NaN"]]}]}})";
+  for (std::size_t cut = 0; cut <= text.size(); ++cut) {
+    std::string data;
+    ReaderOptions o;
+    o.data_sink = [&](std::string_view b) { data += b; };
+    ReplyReader reader(o);
+    reader.feed(std::string_view(text).substr(0, cut));
+    reader.feed(std::string_view(text).substr(cut));
+    reader.finish();
+    REQUIRE(json::parse(data) == json::parse(text)["data"]);
+  }
+  ReaderOptions o;
+  ReplyReader reader(o);
+  CHECK_THROWS_WITH(reader.feed(R"({"status":"success","data":{"result":[{"metric":{},"values":[[1,"2"],[3]]}]}})"),
+                    "not a Prometheus API answer: a sample is not [time, value]");
+}
+
+TEST_CASE("reader: sample times are the doubles strtod reads", "[promapi]") {
+  std::mt19937_64 rng(7);
+  std::vector<std::string> times = {"0", "0.1", "1714564800", "1714564800.125", "999999999999999", "99999999999999.9",
+                                    "1000000000000000", "0.000000000000001", "1714564800.1234567", "-1714564800.5"};
+  for (int i = 0; i < 2000; ++i) {
+    std::string t = std::to_string(rng() % 10000000000000000ULL);
+    t.insert(rng() % t.size() + 1, ".");
+    if (t.back() == '.') t += '5';
+    times.push_back(t);
+  }
+  std::string text = R"({"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[)";
+  for (std::size_t i = 0; i < times.size(); ++i) text += (i ? ",[" : "[") + times[i] + ",\"1\"]";
+  text += "]}]}}";
+  Read r = read(text, text.size() / 3);
+  REQUIRE(r.series.size() == 1);
+  REQUIRE(r.series[0].samples.size() == times.size());
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    INFO(times[i]);
+    REQUIRE(r.series[0].samples[i].t == std::strtod(times[i].c_str(), nullptr));
+  }
 }

@@ -135,6 +135,10 @@ std::size_t JsonTokenizer::start_value(std::string_view s, std::size_t i) {
     capture_depth_ = stack_.size();
     capture_from_ = i;
   }
+  if (c == '[' && stack_.size() < limits_.max_depth) {
+    std::size_t end = scan_pair(s, i);
+    if (end != 0) return end;
+  }
   switch (c) {
   case '{':
   case '[':
@@ -171,6 +175,42 @@ std::size_t JsonTokenizer::start_value(std::string_view s, std::size_t i) {
   word_pos_ = 1;
   state_ = State::literal;
   return i + 1;
+}
+
+// The fast path for a sample: [number,"string"] written compactly, the number without an exponent
+// and the string plain printable ASCII, all in this chunk. Returns the offset after the ']', or 0
+// when it is anything else (the general path then reads it, errors included).
+std::size_t JsonTokenizer::scan_pair(std::string_view s, std::size_t i) {
+  const char* const begin = s.data();
+  const char* const end = begin + s.size();
+  const char* p = begin + i + 1;
+  const char* num = p;
+  if (p < end && *p == '-') ++p;
+  if (p == end) return 0;
+  if (*p == '0') ++p;
+  else if (is_digit(*p)) {
+    while (p < end && is_digit(*p)) ++p;
+  } else return 0;
+  if (p < end && *p == '.') {
+    const char* frac = ++p;
+    while (p < end && is_digit(*p)) ++p;
+    if (p == frac) return 0;
+  }
+  const std::size_t num_len = static_cast<std::size_t>(p - num);
+  if (end - p < 4 || p[0] != ',' || p[1] != '"' || num_len > 300) return 0;
+  p += 2;
+  const char* str = p;
+  for (; p < end; ++p) {
+    auto a = static_cast<unsigned char>(*p);
+    if (a < 0x20 || a >= 0x80 || a == '"' || a == '\\') break;
+  }
+  const std::size_t str_len = static_cast<std::size_t>(p - str);
+  if (end - p < 2 || p[0] != '"' || p[1] != ']' || num_len > limits_.max_string || str_len > limits_.max_string)
+    return 0;
+  h_.pair({num, num_len}, {str, str_len});
+  const auto after = static_cast<std::size_t>(p + 2 - begin);
+  value_done(s, after);
+  return after;
 }
 
 std::size_t JsonTokenizer::scan_string(std::string_view s, std::size_t i) {
@@ -340,7 +380,7 @@ void JsonTokenizer::end_number(std::string_view token, std::size_t at) {
     fail("the number '" + std::string(token) + "' is incomplete", at);
   // As nlohmann::json: a number beyond the range of a double is an error (only an exponent or
   // hundreds of digits get there).
-  if ((token.size() > 300 || token.find_first_of("eE") != std::string_view::npos) &&
+  if ((token.size() > 300 || num_state_ == 8) && // 8: it has an exponent
       !std::isfinite(std::strtod(std::string(token).c_str(), nullptr)))
     fail("the number " + std::string(token.substr(0, 40)) + " is out of range", at);
   h_.number(token);

@@ -35,6 +35,14 @@ public:
   virtual void number(std::string_view text) = 0;
   /// true, false or null.
   virtual void literal(std::string_view word) = 0;
+  /// An array of a number and a string, [1700000000,"0.5"] as Prometheus writes a sample, found
+  /// whole in one chunk. By default it is handed over as its four tokens.
+  virtual void pair(std::string_view num, std::string_view str) {
+    begin_array();
+    number(num);
+    string(str);
+    end_array();
+  }
 };
 
 struct JsonLimits {
@@ -76,6 +84,7 @@ private:
 
   [[noreturn]] void fail(const std::string& what, std::size_t at) const;
   std::size_t start_value(std::string_view s, std::size_t i);
+  std::size_t scan_pair(std::string_view s, std::size_t i);
   std::size_t scan_string(std::string_view s, std::size_t i);
   std::size_t scan_number(std::string_view s, std::size_t i);
   void escape_char(char c, std::size_t at);

@@ -1,6 +1,8 @@
 #include "nsmon/promapi/reader.hpp"
 
 #include <charconv>
+#include <cstdint>
+#include <optional>
 
 namespace nsmon::promapi {
 
@@ -94,7 +96,7 @@ void ReplyReader::end() {
     break;
   case Ctx::pair:
     if (f.index != 2) bad("a sample is not [time, value]");
-    series_.samples.push_back(sample_);
+    if (opts_.on_series) series_.samples.push_back(sample_);
     break;
   case Ctx::result:
     if (scalar_result_) {
@@ -137,6 +139,43 @@ void ReplyReader::string(std::string_view s) {
   scalar_seen();
 }
 
+namespace {
+std::optional<double> parse_time(std::string_view text) {
+  // Fast path: up to 15 digits with at most one '.', not negative. The quotient of two exactly
+  // representable numbers is rounded once, so this is the double from_chars would give.
+  if (text.size() <= 16) {
+    std::uint64_t digits = 0, scale = 1;
+    int n = 0;
+    bool point = false, ok = !text.empty();
+    for (char c : text) {
+      if (c == '.' && !point) point = true;
+      else if (c >= '0' && c <= '9') {
+        digits = digits * 10 + static_cast<std::uint64_t>(c - '0');
+        if (point) scale *= 10;
+        ++n;
+      } else ok = false;
+    }
+    if (ok && n > 0 && n <= 15) return static_cast<double>(digits) / static_cast<double>(scale);
+  }
+  double t = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), t);
+  if (ec != std::errc() || p != text.data() + text.size()) return std::nullopt;
+  return t;
+}
+} // namespace
+
+// A sample of a range answer, whole: straight into the series (nothing to keep without on_series).
+void ReplyReader::pair(std::string_view num, std::string_view str) {
+  if (stack_.empty() || stack_.back().ctx != Ctx::values) return JsonHandler::pair(num, str);
+  ++stack_.back().index;
+  if (!opts_.on_series) return;
+  auto t = parse_time(num);
+  if (!t) bad("the time " + std::string(num) + " is out of range");
+  Sample& s = series_.samples.emplace_back();
+  s.t = *t;
+  s.value.assign(str);
+}
+
 void ReplyReader::number(std::string_view text) {
   if (stack_.empty()) bad("the body is a JSON number, not an object");
   Frame& f = stack_.back();
@@ -147,8 +186,9 @@ void ReplyReader::number(std::string_view text) {
   }
   if (f.ctx == Ctx::pair || (f.ctx == Ctx::result && scalar_result_)) {
     if (f.index == 0) {
-      auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), sample_.t);
-      if (ec != std::errc() || p != text.data() + text.size()) bad("the time " + std::string(text) + " is out of range");
+      auto t = parse_time(text);
+      if (!t) bad("the time " + std::string(text) + " is out of range");
+      sample_.t = *t;
     } else if (f.index == 1) {
       sample_.value.assign(text); // some backends write values as numbers
     }

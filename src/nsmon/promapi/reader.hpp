@@ -44,7 +44,7 @@ struct Reply {
 
 struct ReaderOptions {
   std::function<void(std::string_view)> data_sink; ///< receives the raw bytes of "data"
-  std::function<void(const Series&)> on_series;    ///< receives each element of data.result
+  std::function<void(const Series&)> on_series;    ///< receives each element of data.result (if set)
   JsonLimits limits;
 };
 
@@ -74,6 +74,7 @@ private:
   void string(std::string_view s) override;
   void number(std::string_view text) override;
   void literal(std::string_view) override { scalar_seen(); }
+  void pair(std::string_view num, std::string_view str) override;
 
   void begin(bool object);
   void end();
