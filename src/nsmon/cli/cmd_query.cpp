@@ -385,7 +385,8 @@ int run_query(const QueryOptions& o) {
   promapi::ReaderOptions ro;
   if (format == "json") ro.data_sink = [&](std::string_view b) { out.write(b); };
   if (format == "csv") write_csv_header(out);
-  ro.on_series = [&](const promapi::Series& s) {
+  // --format json passes data on as it is: the series are only read for --check.
+  if (format != "json" || check.check) ro.on_series = [&](const promapi::Series& s) {
     check.see(s);
     if (format == "csv") write_csv(out, s);
     else if (format == "jsonl") write_jsonl(out, s);

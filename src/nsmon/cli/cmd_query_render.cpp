@@ -159,10 +159,31 @@ Check parse_check(const std::string& text) {
   return c;
 }
 
+void Out::write(std::string_view s) {
+  if (buf_.size() + s.size() < 1 << 16) {
+    buf_.append(s);
+    return;
+  }
+  flush();
+  std::fwrite(s.data(), 1, s.size(), stdout); // large pieces (--format json) go out as they are
+}
+
 void Out::flush() {
   if (!buf_.empty()) std::fwrite(buf_.data(), 1, buf_.size(), stdout);
   buf_.clear();
 }
+
+namespace {
+// A sample's time as util::format_number writes it, without a string temporary.
+void append_time(std::string& b, double t) {
+  if (!std::isfinite(t)) {
+    b += util::format_number(t);
+    return;
+  }
+  char buf[64];
+  b.append(buf, std::to_chars(buf, buf + sizeof buf, t).ptr);
+}
+} // namespace
 
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
@@ -181,7 +202,7 @@ void write_csv(Out& out, const promapi::Series& s) {
   std::string& b = out.buffer();
   for (const auto& p : s.samples) {
     b += prefix;
-    b += util::format_number(p.t);
+    append_time(b, p.t);
     b += ',';
     b += p.value;
     b += '\n';
@@ -197,7 +218,7 @@ void write_jsonl(Out& out, const promapi::Series& s) {
   std::string& b = out.buffer();
   for (const auto& p : s.samples) {
     b += prefix;
-    b += util::format_number(p.t);
+    append_time(b, p.t);
     b += ",\"value\":";
     b += nlohmann::json(p.value).dump();
     b += "}\n";
