@@ -245,6 +245,7 @@ Outcome CurlClient::perform(const Request& req, const std::string& url, const st
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, left_ms);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
+  curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 512L * 1024); // large answers arrive in fewer, larger pieces
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &out.t);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &out.t);
