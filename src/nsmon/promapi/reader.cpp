@@ -155,7 +155,8 @@ std::optional<double> parse_time(std::string_view text) {
         ++n;
       } else ok = false;
     }
-    if (ok && n > 0 && n <= 15) return static_cast<double>(digits) / static_cast<double>(scale);
+    if (ok && n > 0 && n <= 15)
+      return scale == 1 ? static_cast<double>(digits) : static_cast<double>(digits) / static_cast<double>(scale);
   }
   double t = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), t);
