@@ -51,6 +51,8 @@ private:
 void write_csv_header(Out& out);
 void write_csv(Out& out, const promapi::Series& s);
 void write_jsonl(Out& out, const promapi::Series& s);
+/// Appends a sample's time exactly as util::format_number writes it.
+void append_time(std::string& b, double t);
 
 /// An aligned table (or csv): header and rows of text.
 struct Table {

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <map>
 #include <set>
 
@@ -173,17 +174,27 @@ void Out::flush() {
   buf_.clear();
 }
 
-namespace {
-// A sample's time as util::format_number writes it, without a string temporary.
 void append_time(std::string& b, double t) {
   if (!std::isfinite(t)) {
     b += util::format_number(t);
     return;
   }
   char buf[64];
+  // A whole number below 2^53 (a time in seconds): its digits, unless to_chars's shortest form is
+  // scientific, which it is when that is shorter (1.7e+09 for 1700000000).
+  if (!std::signbit(t) && t < 9007199254740992.0 && t == std::floor(t)) { // not -0
+    auto u = static_cast<std::uint64_t>(t);
+    char* end = std::to_chars(buf, buf + sizeof buf, u).ptr;
+    const auto digits = end - buf;
+    auto significant = digits;
+    while (significant > 1 && buf[significant - 1] == '0') --significant;
+    if (digits <= significant + (significant > 1 ? 1 : 0) + 4) { // d.ddde+XX
+      b.append(buf, end);
+      return;
+    }
+  }
   b.append(buf, std::to_chars(buf, buf + sizeof buf, t).ptr);
 }
-} // namespace
 
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
@@ -220,7 +231,13 @@ void write_jsonl(Out& out, const promapi::Series& s) {
     b += prefix;
     append_time(b, p.t);
     b += ",\"value\":";
-    b += nlohmann::json(p.value).dump();
+    if (std::all_of(p.value.begin(), p.value.end(), [](char c) { return c >= 0x20 && c != '"' && c != '\\'; })) {
+      b += '"'; // plain ASCII, nothing to escape (the common case: "0.5", "NaN")
+      b += p.value;
+      b += '"';
+    } else {
+      b += nlohmann::json(p.value).dump();
+    }
     b += "}\n";
     if (b.size() >= 1 << 16) out.flush();
   }
