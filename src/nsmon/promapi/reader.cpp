@@ -143,24 +143,31 @@ namespace {
 std::optional<double> parse_time(std::string_view text) {
   // Fast path: up to 15 digits with at most one '.', not negative. The quotient of two exactly
   // representable numbers is rounded once, so this is the double from_chars would give.
-  if (text.size() <= 16) {
-    std::uint64_t digits = 0, scale = 1;
-    int n = 0;
-    bool point = false, ok = !text.empty();
-    for (char c : text) {
-      if (c == '.' && !point) point = true;
-      else if (c >= '0' && c <= '9') {
-        digits = digits * 10 + static_cast<std::uint64_t>(c - '0');
-        if (point) scale *= 10;
-        ++n;
-      } else ok = false;
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  std::uint64_t digits = 0, scale = 1;
+  // Reads a run of digits into `digits`; how many.
+  auto run = [&](bool fraction) {
+    const char* from = p;
+    for (; p < end && *p >= '0' && *p <= '9'; ++p) {
+      digits = digits * 10 + static_cast<std::uint64_t>(*p - '0');
+      if (fraction) scale *= 10;
     }
-    if (ok && n > 0 && n <= 15)
-      return scale == 1 ? static_cast<double>(digits) : static_cast<double>(digits) / static_cast<double>(scale);
+    return p - from;
+  };
+  auto n = run(false);
+  bool ok = n > 0;
+  if (ok && p < end && *p == '.') {
+    ++p;
+    auto f = run(true);
+    ok = f > 0;
+    n += f;
   }
+  if (ok && p == end && n <= 15)
+    return scale == 1 ? static_cast<double>(digits) : static_cast<double>(digits) / static_cast<double>(scale);
   double t = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), t);
-  if (ec != std::errc() || p != text.data() + text.size()) return std::nullopt;
+  auto [stop, ec] = std::from_chars(text.data(), end, t);
+  if (ec != std::errc() || stop != end) return std::nullopt;
   return t;
 }
 } // namespace
