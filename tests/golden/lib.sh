@@ -8,6 +8,10 @@ TMP=$(mktemp -d /tmp/nsmon-golden.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 export NO_COLOR=1 LC_ALL=C # C: globs sort the same everywhere
 unset CLICOLOR_FORCE
+# Not the developer's settings: no config file (an empty XDG_CONFIG_HOME) and no NSMON_* but NSMON
+# and NSMON_UPDATE_GOLDEN (read above).
+export XDG_CONFIG_HOME="$TMP/xdg-config"
+for v in $(env | sed -n 's/^\(NSMON_[A-Z_]*\)=.*/\1/p'); do unset "$v"; done
 failed=()
 
 # golden_init KIND [CASE...]: CASES is tests/golden/KIND; CASE_NAMES the cases asked for (default all).
