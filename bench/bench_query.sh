@@ -14,15 +14,8 @@ runs=${2:-3}
 for tool in prometheus promtool curl /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "missing: $tool (apt-get install prometheus curl time)" >&2; exit 2; }
 done
-work=$(mktemp -d /tmp/nsmon-bench-query.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+source bench/lib.sh
+bench_setup query
 
 # 1,000 series x 1,000 points, 15 s apart, ending an hour ago (OpenMetrics: seconds, # EOF).
 series=1000 points=1000 step=15

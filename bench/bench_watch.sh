@@ -14,15 +14,8 @@ seconds=${3:-60}
 for b in "$nsmon" "$gen"; do
   [ -x "$b" ] || { echo "build it first: cmake --preset release && cmake --build build/release -j2 ($b)" >&2; exit 2; }
 done
-work=$(mktemp -d /tmp/nsmon-bench-watch.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+source bench/lib.sh
+bench_setup watch
 
 # The endpoint: a static file served over HTTP on a loopback port.
 mkdir -p "$work/www"

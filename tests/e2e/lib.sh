@@ -10,6 +10,12 @@ export XDG_CONFIG_HOME="$TMP/xdg-config"
 for v in $(env | sed -n 's/^\(NSMON_[A-Z_]*\)=.*/\1/p'); do unset "$v"; done
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# free_port: a free TCP port on 127.0.0.1, for a server the test starts.
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# leftovers: processes started by the test still running (each has $TMP in its command line);
+# kill_leftovers ends them (for a test's EXIT trap).
+leftovers() { pgrep -f -- "$TMP/" || true; }
+kill_leftovers() { for p in $(leftovers); do kill -KILL "$p" 2>/dev/null || true; done; }
 # run CMD...: runs nsmon, keeping stdout in $out, stderr in $err and the exit code in $rc.
 run() {
   set +e

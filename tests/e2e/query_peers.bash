@@ -2,7 +2,6 @@
 # Prometheus scraping it (with one recording and one always-firing alerting rule) on free loopback
 # ports, waits until Prometheus holds the detector's final state, and stops both on exit.
 # Sets PROM (the server URL) and DET_PORT.
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PIDS=()
 stop_peers() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done; rm -rf "$TMP"; }
 trap stop_peers EXIT

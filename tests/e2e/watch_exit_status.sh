@@ -3,13 +3,11 @@
 # command that dies before it ever served metrics (said clearly), a command that cannot be run
 # (127); attached to a running detector: 0 at the end, 3 when nothing ever answered; usage: 2.
 source "$(dirname "$0")/lib.sh"
-leftovers() { pgrep -f -- "$TMP/" || true; }
 cleanup() {
-  for p in $(leftovers); do kill -KILL "$p" 2>/dev/null || true; done
+  kill_leftovers
   rm -rf "$TMP"
 }
 trap cleanup EXIT
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 detector() { echo /usr/bin/python3 "$SRC/examples/detector/detector.py" --port "$1" --truth "$TMP/truth.json"; }
 watch_detector() { # watch_detector FORMAT DETECTOR-OPTIONS...
   local fmt=$1 port

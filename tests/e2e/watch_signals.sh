@@ -4,14 +4,11 @@
 # a second Ctrl-C escalates at once; nsmon killed outright takes the detector with it; nothing is
 # ever left running.
 source "$(dirname "$0")/lib.sh"
-# Every process of this test has $TMP in its command line: that is how leftovers are found.
-leftovers() { pgrep -f -- "$TMP/" || true; }
 cleanup() {
-  for p in $(leftovers); do kill -KILL "$p" 2>/dev/null || true; done
+  kill_leftovers
   rm -rf "$TMP"
 }
 trap cleanup EXIT
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # start NAME [NSMON OPTIONS...] -- [DETECTOR OPTIONS...]: nsmon watching a long detector run, in
 # the background; waits until the detector serves. Sets $pid (nsmon's).

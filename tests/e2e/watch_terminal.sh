@@ -7,14 +7,12 @@ source "$(dirname "$0")/lib.sh"
 command -v tmux >/dev/null || { echo "tmux not installed: skipped"; exit 77; }
 sock="nsmon-e2e-$$"
 t() { tmux -L "$sock" "$@"; }
-leftovers() { pgrep -f -- "$TMP/" || true; }
 cleanup() {
   t kill-server 2>/dev/null || true
-  for p in $(leftovers); do kill -KILL "$p" 2>/dev/null || true; done
+  kill_leftovers
   rm -rf "$TMP"
 }
 trap cleanup EXIT
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 screen() { t capture-pane -p -t "$1"; }
 pane() { t display -p -t "$1" "$2"; }
 # wait_for PANE TEXT [SECONDS]

@@ -3,7 +3,6 @@
 # the ground truth the detector writes (--truth), including the latency quantiles, recomputed here
 # from every observation with Prometheus's histogram_quantile algorithm.
 source "$(dirname "$0")/lib.sh"
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 det=(/usr/bin/python3 "$SRC/examples/detector/detector.py" --epochs 4 --images 60 --speed 200 --seed 7 --linger 2)
 
 port=$(free_port)
