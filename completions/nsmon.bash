@@ -31,13 +31,13 @@ _nsmon_options() {
     'query buildinfo') echo '--help -h --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
     'lint-rules') echo '--help -h --config --policy --format --fail-on --list-checks --enable-feature --version --catalog --color' ;;
     'lint-metrics') echo '--help -h --format --fail-on --input-format --disable --no-catalog --no-naming --timeout --list-checks --version --catalog --color' ;;
-    'gen-dashboards') echo '--help -h --templates --out --check --provisioning --prometheus-url --importable --version --catalog --color' ;;
+    'gen-dashboards') echo '--help -h --templates --out --check --provisioning --prometheus-url --importable --format --fail-on --version --catalog --color' ;;
     'watch') echo '--help -h --metrics-url --prometheus --selector --interval --format --every --grace --kill-after --timeout --rate-window --duration --total-images --prefix --version --catalog --color' ;;
     'catalog') echo '--help -h --version --catalog --color' ;;
     'catalog list') echo '--help -h --stage --prometheus --format --version --catalog --color' ;;
     'catalog show') echo '--help -h --format --version --catalog --color' ;;
     'promql') echo '--help -h --version --catalog --color' ;;
-    'promql check') echo '--help -h --enable-feature --each-line --version --catalog --color' ;;
+    'promql check') echo '--help -h --enable-feature --each-line --format --fail-on --version --catalog --color' ;;
     'promql fmt') echo '--help -h --enable-feature --version --catalog --color' ;;
     'promql ast') echo '--help -h --enable-feature --format --version --catalog --color' ;;
     'config') echo '--help -h --version --catalog --color' ;;
@@ -258,6 +258,8 @@ _nsmon_takes_value() {
     'gen-dashboards|--provisioning' | \
     'gen-dashboards|--prometheus-url' | \
     'gen-dashboards|--importable' | \
+    'gen-dashboards|--format' | \
+    'gen-dashboards|--fail-on' | \
     'watch|--help'|'watch|-h' | \
     'watch|--metrics-url' | \
     'watch|--prometheus' | \
@@ -283,6 +285,8 @@ _nsmon_takes_value() {
     'promql check|--help'|'promql check|-h' | \
     'promql check|--enable-feature' | \
     'promql check|--each-line' | \
+    'promql check|--format' | \
+    'promql check|--fail-on' | \
     'promql fmt|--help'|'promql fmt|-h' | \
     'promql fmt|--enable-feature' | \
     'promql ast|--help'|'promql ast|-h' | \
@@ -509,6 +513,8 @@ _nsmon_value() {
     'gen-dashboards|--provisioning') _nsmon_dirs "$cur" ;;
     'gen-dashboards|--prometheus-url') COMPREPLY=() ;;
     'gen-dashboards|--importable') COMPREPLY=() ;;
+    'gen-dashboards|--format') COMPREPLY=($(compgen -W 'text json github sarif' -- "$cur")) ;;
+    'gen-dashboards|--fail-on') COMPREPLY=($(compgen -W 'error warning info never' -- "$cur")) ;;
     'watch|--help'|'watch|-h') COMPREPLY=() ;;
     'watch|--metrics-url') COMPREPLY=() ;;
     'watch|--prometheus') COMPREPLY=() ;;
@@ -534,6 +540,8 @@ _nsmon_value() {
     'promql check|--help'|'promql check|-h') COMPREPLY=() ;;
     'promql check|--enable-feature') COMPREPLY=() ;;
     'promql check|--each-line') COMPREPLY=() ;;
+    'promql check|--format') COMPREPLY=($(compgen -W 'text json github sarif' -- "$cur")) ;;
+    'promql check|--fail-on') COMPREPLY=($(compgen -W 'error warning info never' -- "$cur")) ;;
     'promql fmt|--help'|'promql fmt|-h') COMPREPLY=() ;;
     'promql fmt|--enable-feature') COMPREPLY=() ;;
     'promql ast|--help'|'promql ast|-h') COMPREPLY=() ;;

@@ -266,6 +266,8 @@ function __nsmon_takes_value
         'gen-dashboards|--provisioning' \
         'gen-dashboards|--prometheus-url' \
         'gen-dashboards|--importable' \
+        'gen-dashboards|--format' \
+        'gen-dashboards|--fail-on' \
         'watch|--help' \
         'watch|-h' \
         'watch|--metrics-url' \
@@ -297,6 +299,8 @@ function __nsmon_takes_value
         'promql check|-h' \
         'promql check|--enable-feature' \
         'promql check|--each-line' \
+        'promql check|--format' \
+        'promql check|--fail-on' \
         'promql fmt|--help' \
         'promql fmt|-h' \
         'promql fmt|--enable-feature' \
@@ -572,19 +576,19 @@ complete -c nsmon -n '__nsmon_under "query buildinfo"' -l verbose -s v -x -d 'Tr
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l config -r -F -d 'A prometheus.yml to lint, with the rule files it names'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l policy -r -F -d 'Team policy: severity label and values, required annotations, disabled checks, severity overrides (YAML)'
-complete -c nsmon -n '__nsmon_under "lint-rules"' -l format -x -a 'text json github sarif' -d 'Output format: text, json, github, sarif'
-complete -c nsmon -n '__nsmon_under "lint-rules"' -l fail-on -x -a 'error warning info never' -d 'Exit 1 when a finding is at least this severe: error, warning, info, never'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l format -x -a 'text json github sarif' -d 'Output format: text, json, github, sarif (default: the format.lint setting, text)'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l fail-on -x -a 'error warning info never' -d 'Exit 1 when a finding is at least this severe: error, warning, info, never (default warning)'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l list-checks -x -d 'List every check with its severity and summary, then exit'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l enable-feature -x -d 'Enable a Prometheus feature flag for PromQL: promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers (comma-separated, repeatable)'
 complete -c nsmon -n '__nsmon_at "lint-rules"' -r -F
 complete -c nsmon -n '__nsmon_under "lint-metrics"' -l help -s h -x -d 'Print this help message and exit'
-complete -c nsmon -n '__nsmon_under "lint-metrics"' -l format -x -a 'text json github sarif' -d 'Output format: text, json, github, sarif'
-complete -c nsmon -n '__nsmon_under "lint-metrics"' -l fail-on -x -a 'error warning info never' -d 'Exit 1 when a finding is at least this severe: error, warning, info, never'
+complete -c nsmon -n '__nsmon_under "lint-metrics"' -l format -x -a 'text json github sarif' -d 'Output format: text, json, github, sarif (default: the format.lint setting, text)'
+complete -c nsmon -n '__nsmon_under "lint-metrics"' -l fail-on -x -a 'error warning info never' -d 'Exit 1 when a finding is at least this severe: error, warning, info, never (default warning)'
 complete -c nsmon -n '__nsmon_under "lint-metrics"' -l input-format -x -a 'auto text openmetrics' -d 'Exposition format: auto, text, openmetrics'
 complete -c nsmon -n '__nsmon_under "lint-metrics"' -l disable -x -a '(__nsmon_checks)' -d 'Checks to skip (comma-separated, repeatable)'
 complete -c nsmon -n '__nsmon_under "lint-metrics"' -l no-catalog -x -d 'Only syntax and promtool'\''s naming rules (for other exporters)'
 complete -c nsmon -n '__nsmon_under "lint-metrics"' -l no-naming -x -d 'Only syntax and the catalog checks'
-complete -c nsmon -n '__nsmon_under "lint-metrics"' -l timeout -x -d 'Seconds to wait for a URL (default 10)'
+complete -c nsmon -n '__nsmon_under "lint-metrics"' -l timeout -x -d 'Time a URL may take to answer (default 10s); a duration (500ms, 2m, 1h30m) or seconds'
 complete -c nsmon -n '__nsmon_under "lint-metrics"' -l list-checks -x -d 'List the metrics/* checks with their severity, then exit'
 complete -c nsmon -n '__nsmon_at "lint-metrics"' -r -F
 complete -c nsmon -n '__nsmon_under "gen-dashboards"' -l help -s h -x -d 'Print this help message and exit'
@@ -594,18 +598,20 @@ complete -c nsmon -n '__nsmon_under "gen-dashboards"' -l check -x -d 'Write noth
 complete -c nsmon -n '__nsmon_under "gen-dashboards"' -l provisioning -x -a '(__fish_complete_directories)' -d 'Also write Grafana provisioning files (datasource, dashboard provider) into DIR'
 complete -c nsmon -n '__nsmon_under "gen-dashboards"' -l prometheus-url -x -d 'Prometheus URL of the provisioned datasource (default: http://localhost:9090)'
 complete -c nsmon -n '__nsmon_under "gen-dashboards"' -l importable -x -d 'Add __inputs/__requires for import through Grafana'\''s UI'
+complete -c nsmon -n '__nsmon_under "gen-dashboards"' -l format -x -a 'text json github sarif' -d 'Output format: text, json, github, sarif (default: the format.lint setting, text)'
+complete -c nsmon -n '__nsmon_under "gen-dashboards"' -l fail-on -x -a 'error warning info never' -d 'Exit 1 when a finding is at least this severe: error, warning, info, never (default warning)'
 complete -c nsmon -n '__nsmon_under "watch"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "watch"' -l metrics-url -x -d 'Metrics endpoint to scrape (default http://127.0.0.1:8000/metrics)'
 complete -c nsmon -n '__nsmon_under "watch"' -l prometheus -x -d 'Read the stats from this Prometheus server instead'
 complete -c nsmon -n '__nsmon_under "watch"' -l selector -x -d 'Label matchers for --prometheus, e.g. job="neurosymbolic-app"'
-complete -c nsmon -n '__nsmon_under "watch"' -l interval -x -d 'Seconds between scrapes (default 2)'
+complete -c nsmon -n '__nsmon_under "watch"' -l interval -x -d 'Time between scrapes (default 2s); a duration (500ms, 2m, 1h30m) or seconds'
 complete -c nsmon -n '__nsmon_under "watch"' -l format -x -a 'auto live plain jsonl' -d 'Output: auto, live, plain, jsonl'
 complete -c nsmon -n '__nsmon_under "watch"' -l every -x -a 'interval epoch' -d 'Plain and jsonl output: a line per interval or per epoch'
-complete -c nsmon -n '__nsmon_under "watch"' -l grace -x -d 'Seconds the command has after a forwarded signal before SIGTERM (default 10)'
-complete -c nsmon -n '__nsmon_under "watch"' -l kill-after -x -d 'Seconds between SIGTERM and SIGKILL (default 3)'
-complete -c nsmon -n '__nsmon_under "watch"' -l timeout -x -d 'Seconds a scrape may take (default: the interval, 1 to 10)'
-complete -c nsmon -n '__nsmon_under "watch"' -l rate-window -x -d 'Seconds images/s and the latency quantiles cover (default 10)'
-complete -c nsmon -n '__nsmon_under "watch"' -l duration -x -d 'Stop after this many seconds (the command gets SIGTERM)'
+complete -c nsmon -n '__nsmon_under "watch"' -l grace -x -d 'Time the command has after a forwarded signal before SIGTERM (default 10s); a duration (500ms, 2m, 1h30m) or seconds'
+complete -c nsmon -n '__nsmon_under "watch"' -l kill-after -x -d 'Time between SIGTERM and SIGKILL (default 3s); a duration (500ms, 2m, 1h30m) or seconds'
+complete -c nsmon -n '__nsmon_under "watch"' -l timeout -x -d 'Time a scrape may take (default: the interval, 1s to 10s); a duration (500ms, 2m, 1h30m) or seconds'
+complete -c nsmon -n '__nsmon_under "watch"' -l rate-window -x -d 'Time images/s and the latency quantiles cover (default 10s); a duration (500ms, 2m, 1h30m) or seconds'
+complete -c nsmon -n '__nsmon_under "watch"' -l duration -x -d 'Stop after this long (the command gets SIGTERM); a duration (500ms, 2m, 1h30m) or seconds'
 complete -c nsmon -n '__nsmon_under "watch"' -l total-images -x -d 'Images the inference run will process (for progress and ETA)'
 complete -c nsmon -n '__nsmon_under "watch"' -l prefix -x -d 'Prefix of the command'\''s lines in plain and jsonl output (default [NAME] )'
 complete -c nsmon -n '__nsmon_at "watch"' -x -a '(__fish_complete_command)'
@@ -624,14 +630,16 @@ complete -c nsmon -n '__nsmon_at "promql"' -a 'fmt' -d 'Print an expression in c
 complete -c nsmon -n '__nsmon_at "promql"' -a 'ast' -d 'Print the syntax tree of an expression, with value types and byte ranges'
 complete -c nsmon -n '__nsmon_under "promql"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "promql check"' -l help -s h -x -d 'Print this help message and exit'
-complete -c nsmon -n '__nsmon_under "promql check"' -l enable-feature -x -d 'Enable a Prometheus feature flag: promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers (comma-separated, repeatable)'
+complete -c nsmon -n '__nsmon_under "promql check"' -l enable-feature -x -d 'Enable a Prometheus feature flag for PromQL: promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers (comma-separated, repeatable)'
 complete -c nsmon -n '__nsmon_under "promql check"' -l each-line -x -d 'Check each line as a separate expression; print '\''LINE: error'\'' for each invalid one'
+complete -c nsmon -n '__nsmon_under "promql check"' -l format -x -a 'text json github sarif' -d 'Output format: text, json, github, sarif (default: the format.lint setting, text)'
+complete -c nsmon -n '__nsmon_under "promql check"' -l fail-on -x -a 'error warning info never' -d 'Exit 1 when a finding is at least this severe: error, warning, info, never (default warning)'
 complete -c nsmon -n '__nsmon_at "promql check"' -x -a '(__nsmon_metrics)'
 complete -c nsmon -n '__nsmon_under "promql fmt"' -l help -s h -x -d 'Print this help message and exit'
-complete -c nsmon -n '__nsmon_under "promql fmt"' -l enable-feature -x -d 'Enable a Prometheus feature flag: promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers (comma-separated, repeatable)'
+complete -c nsmon -n '__nsmon_under "promql fmt"' -l enable-feature -x -d 'Enable a Prometheus feature flag for PromQL: promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers (comma-separated, repeatable)'
 complete -c nsmon -n '__nsmon_at "promql fmt"' -x -a '(__nsmon_metrics)'
 complete -c nsmon -n '__nsmon_under "promql ast"' -l help -s h -x -d 'Print this help message and exit'
-complete -c nsmon -n '__nsmon_under "promql ast"' -l enable-feature -x -d 'Enable a Prometheus feature flag: promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers (comma-separated, repeatable)'
+complete -c nsmon -n '__nsmon_under "promql ast"' -l enable-feature -x -d 'Enable a Prometheus feature flag for PromQL: promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers (comma-separated, repeatable)'
 complete -c nsmon -n '__nsmon_under "promql ast"' -l format -x -a 'json text' -d 'Output format'
 complete -c nsmon -n '__nsmon_at "promql ast"' -x -a '(__nsmon_metrics)'
 complete -c nsmon -n '__nsmon_at "config"' -a 'show' -d 'Print every effective setting with its origin; secrets masked'

@@ -193,7 +193,7 @@ TEST_CASE("config: bad environment values and flags are usage errors naming the 
   // A password in a bad URL is not quoted back either.
   CHECK_THROWS_WITH(config::apply_environment(s, env({{"NSMON_PROMETHEUS_URL", "ftp://u:pa55@h/"}})),
                     "NSMON_PROMETHEUS_URL: server must be an http:// or https:// URL with a host, not "
-                    "'ftp://u:********@h/'");
+                    "'ftp://***@h/'");
   // A secret's value is never quoted, even when it is wrong.
   try {
     config::apply_environment(s, env({{"NSMON_BASIC_AUTH_PASSWORD", "line1\nleaked"}}));
@@ -211,10 +211,13 @@ TEST_CASE("config: shown values mask secrets, file paths are shown", "[config]")
                                     {"NSMON_BEARER_TOKEN_FILE", "/run/secrets/token"}}));
   CHECK(s.get("basic_auth.password").value == "hunter2"); // the value itself is there for the client
   CHECK(s.shown("basic_auth.password") == "********");
-  CHECK(s.shown("server") == "https://bob:********@prom.example:9090/p?x=1");
+  CHECK(s.shown("server") == "https://***@prom.example:9090/p?x=1");
   CHECK(s.shown("bearer_token_file") == "/run/secrets/token");
   config::apply_flag(s, *config::find_key("server"), "http://user@host:9090");
-  CHECK(s.shown("server") == "http://user@host:9090"); // a user name alone is no secret
+  // util::redact_url, as in every message: a user part alone may be a token (https://TOKEN@host).
+  CHECK(s.shown("server") == "http://***@host:9090");
+  config::apply_flag(s, *config::find_key("server"), "http://host:9090/p?token=abc123&x=1");
+  CHECK(s.shown("server") == "http://host:9090/p?token=***&x=1");
   CHECK(config::Settings().shown("basic_auth.password").empty());
 }
 

@@ -3,6 +3,7 @@
 
 #include "nsmon/http/client.hpp"
 #include "nsmon/http/redact.hpp"
+#include "nsmon/util/url.hpp"
 
 using namespace nsmon;
 using namespace nsmon::http;
@@ -47,15 +48,15 @@ TEST_CASE("parse_header splits and trims, and refuses what would break the reque
 }
 
 TEST_CASE("redact_url masks userinfo and secret query parameters") {
-  CHECK(redact_url("http://127.0.0.1:9090/api/v1/query") == "http://127.0.0.1:9090/api/v1/query");
-  CHECK(redact_url("https://admin:hunter22@prom.example/prometheus") == "https://***@prom.example/prometheus");
-  CHECK(redact_url("https://token@prom.example") == "https://***@prom.example");
-  CHECK(redact_url("http://h/q?query=up&password=hunter22&time=1") == "http://h/q?query=up&password=***&time=1");
-  CHECK(redact_url("http://h/q?access_token=abc&API_KEY=def#frag") == "http://h/q?access_token=***&API_KEY=***#frag");
-  CHECK(redact_url("http://h/q?query=a%40b&x") == "http://h/q?query=a%40b&x");
+  CHECK(util::redact_url("http://127.0.0.1:9090/api/v1/query") == "http://127.0.0.1:9090/api/v1/query");
+  CHECK(util::redact_url("https://admin:hunter22@prom.example/prometheus") == "https://***@prom.example/prometheus");
+  CHECK(util::redact_url("https://token@prom.example") == "https://***@prom.example");
+  CHECK(util::redact_url("http://h/q?query=up&password=hunter22&time=1") == "http://h/q?query=up&password=***&time=1");
+  CHECK(util::redact_url("http://h/q?access_token=abc&API_KEY=def#frag") == "http://h/q?access_token=***&API_KEY=***#frag");
+  CHECK(util::redact_url("http://h/q?query=a%40b&x") == "http://h/q?query=a%40b&x");
   // An @ in the path or query is no userinfo.
-  CHECK(redact_url("http://h/a@b?c=d@e") == "http://h/a@b?c=d@e");
-  CHECK(redact_url("/api/v1/query?pwd=x") == "/api/v1/query?pwd=***");
+  CHECK(util::redact_url("http://h/a@b?c=d@e") == "http://h/a@b?c=d@e");
+  CHECK(util::redact_url("/api/v1/query?pwd=x") == "/api/v1/query?pwd=***");
 }
 
 TEST_CASE("header lines and free text lose their secrets") {

@@ -21,8 +21,7 @@ lint::Report sample(core::SourceSet& sources) {
   core::Diagnostic c{core::Severity::info, {"rules.yml", 0, 0, 0}, "rules/record-naming", "whole file", ""};
   r.findings = {c, a, b};
   core::sort_diagnostics(r.findings);
-  r.files = 2;
-  r.rules = 1;
+  lint::describe_files(r, 2, 1);
   return r;
 }
 
@@ -71,8 +70,8 @@ void check_sarif(const json& log) {
 
 TEST_CASE("summary line", "[lint][render]") {
   lint::Report r;
-  r.files = 1;
-  r.rules = 1;
+  CHECK(lint::summary_line(r) == "no problems found");
+  lint::describe_files(r, 1, 1);
   CHECK(lint::summary_line(r) == "no problems found in 1 file (1 rule)");
   core::SourceSet sources;
   r = sample(sources);
@@ -91,6 +90,7 @@ TEST_CASE("text: compiler-style findings, then the summary", "[lint][render]") {
   CHECK(text.substr(text.size() - 47) == "1 error, 1 warning, 1 info in 2 files (1 rule)\n");
   CHECK(lint::render_text(r, sources, true).find("\033[") != std::string::npos);
   lint::Report clean;
+  lint::describe_files(clean, 0, 0);
   CHECK(lint::render_text(clean, sources, false) == "no problems found in 0 files (0 rules)\n");
 }
 

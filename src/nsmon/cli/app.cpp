@@ -1,15 +1,80 @@
 #include "nsmon/cli/app.hpp"
 
 #include <CLI/CLI.hpp>
-#include <algorithm>
 #include <iostream>
 
+#include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
-#include "nsmon/cli/exit_codes.hpp"
 #include "nsmon/cli/settings.hpp"
 #include "nsmon/core/error.hpp"
+#include "nsmon/core/exit_codes.hpp"
+#include "nsmon/core/terminal.hpp"
+#include "nsmon/util/strings.hpp"
 
 namespace nsmon::cli {
+
+// Each subcommand's options and run, defined in its cmd_*.cpp.
+Run define_query(CLI::App& cmd);
+Run define_lint_rules(CLI::App& cmd);
+Run define_lint_metrics(CLI::App& cmd);
+Run define_gen_dashboards(CLI::App& cmd);
+Run define_watch(CLI::App& cmd);
+Run define_catalog(CLI::App& cmd);
+Run define_promql(CLI::App& cmd);
+Run define_config(CLI::App& cmd);
+Run define_completion(CLI::App& cmd);
+
+namespace {
+
+// The subcommands, in the order 'nsmon --help' lists them (ninja's table of subtools).
+const Command kCommands[] = {
+    {"query", "Query Prometheus or a compatible backend (instant, range, series, alerts, ...)", define_query},
+    {"lint-rules", "Check alert/recording rules and prometheus.yml against the metric catalog, offline",
+     define_lint_rules},
+    {"lint-metrics", "Check one scrape (file or URL) against the metric catalog and promtool's naming rules",
+     define_lint_metrics},
+    {"gen-dashboards", "Render Grafana dashboards from templates/ into dashboards/", define_gen_dashboards},
+    {"watch", "Run the detector and show live training and inference stats", define_watch},
+    {"catalog", "Show the metric catalog: every metric, its type, unit, labels and origin", define_catalog},
+    {"promql", "Check, format and inspect PromQL expressions (Prometheus 3.x syntax)", define_promql},
+    {"config", "Show nsmon's settings (config file, NSMON_* variables, flags)", define_config},
+    {"completion", "Print the shell completion script for bash, zsh or fish", define_completion, false},
+};
+
+// The first word that is not an option (or a global option's value): the subcommand's name, if
+// the command line has one.
+const std::string* subcommand_word(const std::vector<std::string>& args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--") return nullptr;
+    if (args[i] == "--catalog" || args[i] == "--color") {
+      ++i;
+      continue;
+    }
+    if (!args[i].empty() && args[i][0] != '-') return &args[i];
+  }
+  return nullptr;
+}
+
+// An unknown subcommand is named, with the nearest known one, before CLI11 sees it (it would say
+// "A subcommand is required", or print the top-level help for `nsmon typo --help`).
+void check_subcommand(const std::vector<std::string>& args) {
+  const std::string* word = subcommand_word(args);
+  if (!word) return;
+  std::vector<std::string> names;
+  for (const auto& c : kCommands) {
+    if (*word == c.name) return;
+    names.emplace_back(c.name);
+  }
+  std::string hint = util::did_you_mean(*word, names);
+  throw UsageError("unknown subcommand '" + *word + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                   "; 'nsmon --help' lists them");
+}
+
+} // namespace
+
+const catalog::Catalog& Context::catalog() const { return load_catalog(); }
+
+bool Context::color(int fd) const { return core::use_color(core::parse_color_mode(global_options().color), fd); }
 
 int main(int argc, char** argv) {
   CLI::App app{"nsmon — monitor the Neurosymbolic Object Detection application through Prometheus and Grafana.",
@@ -25,42 +90,36 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->option_text("WHEN");
 
-  // One line per subcommand, like ninja's table of subtools.
-  add_query(app);
-  add_lint(app);
-  add_lint_metrics(app);
-  add_gen_dashboards(app);
-  add_watch(app);
-  add_catalog(app);
-  add_promql(app);
-  add_config(app);
-  add_completion(app);
-  // Before any subcommand runs: the config file and NSMON_* under the flags (--color, ...).
-  app.parse_complete_callback([&app] { apply_settings(app); });
-
-  // A planned subcommand ignores its arguments (main.cpp's caller may pass anything, e.g.
-  // "watch -- cmd"): parse only up to its name, keeping --help, so the message below is shown.
-  std::vector<std::string> args(argv + 1, argv + argc);
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--catalog" || args[i] == "--color") {
-      ++i;
-      continue;
-    }
-    if (args[i].empty() || args[i][0] == '-') continue;
-    if (is_planned(args[i])) {
-      bool help = std::find_if(args.begin() + static_cast<std::ptrdiff_t>(i), args.end(), [](const std::string& a) {
-                    return a == "-h" || a == "--help";
-                  }) != args.end();
-      args.resize(i + 1);
-      if (help) args.push_back("--help");
-    }
-    break;
+  struct Defined {
+    const Command* row;
+    CLI::App* cmd;
+    Run run;
+  };
+  std::vector<Defined> defined;
+  for (const auto& c : kCommands) {
+    CLI::App* sub = app.add_subcommand(c.name, c.help);
+    defined.push_back({&c, sub, c.define(*sub)});
   }
-  std::reverse(args.begin(), args.end()); // CLI11 takes a reversed vector
+  // Before any subcommand runs: the config file and NSMON_* under the flags (--color, ...).
+  app.parse_complete_callback([&] {
+    for (const auto& d : defined)
+      if (d.cmd->parsed() && d.row->reads_settings) apply_settings(app);
+  });
 
+  std::vector<std::string> args(argv + 1, argv + argc);
   try {
+    check_subcommand(args);
+    std::reverse(args.begin(), args.end()); // CLI11 takes a reversed vector
     app.parse(args);
-    return kOk;
+    for (const auto& d : defined) {
+      if (!d.cmd->parsed()) continue;
+      const CLI::App* inner = d.cmd;
+      while (!inner->get_subcommands().empty()) inner = inner->get_subcommands().front();
+      Context ctx{*inner, d.row->reads_settings ? settings_for(*inner) : config::Settings(), {}};
+      ctx.report = report_options(*inner, ctx.settings, ctx.color(1));
+      return d.run(ctx);
+    }
+    return kUsage; // require_subcommand(1) makes this unreachable
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
@@ -68,15 +127,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "nsmon: error: " << e.what() << "\nRun 'nsmon --help' for usage.\n";
-    return kUsage;
-  } catch (const Exit& e) {
-    return e.code;
-  } catch (const UsageError& e) {
-    std::cerr << "nsmon: error: " << e.what() << "\n";
+    print_error(std::string(e.what()) + "\nRun 'nsmon --help' for usage.");
     return kUsage;
   } catch (const Error& e) {
-    std::cerr << "nsmon: error: " << e.what() << "\n";
+    print_error(e.what());
     return kUsage;
   }
 }

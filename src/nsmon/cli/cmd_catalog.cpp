@@ -3,8 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include "nsmon/catalog/catalog.hpp"
+#include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
-#include "nsmon/cli/exit_codes.hpp"
+#include "nsmon/core/exit_codes.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/util/strings.hpp"
 #include "nsmon/util/table.hpp"
@@ -98,8 +99,7 @@ int run_show(const ShowOptions& o) {
   }
   if (!m) {
     std::string hint = util::did_you_mean(o.name, cat.all_series_names());
-    std::cerr << "nsmon: error: no metric '" << o.name << "' in the catalog"
-              << (hint.empty() ? "" : " (did you mean '" + hint + "'?)") << "\n";
+    print_error("no metric '" + o.name + "' in the catalog" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
     return kFindings;
   }
   if (o.format == "json") {
@@ -138,24 +138,23 @@ int run_show(const ShowOptions& o) {
 
 } // namespace
 
-void add_catalog(CLI::App& app) {
-  auto* cmd = app.add_subcommand("catalog", "Show the metric catalog: every metric, its type, unit, labels and origin");
-  cmd->require_subcommand(1);
+Run define_catalog(CLI::App& cmd) {
+  cmd.require_subcommand(1);
 
   auto lo = std::make_shared<ListOptions>();
-  auto* list = cmd->add_subcommand("list", "List the catalog's metrics");
+  auto* list = cmd.add_subcommand("list", "List the catalog's metrics");
   list->add_option("--stage", lo->stage,
                    "Only metrics of this stage: training, inference, symbolic, knowledge_graph, system, errors, app, "
                    "prometheus");
   list->add_flag("--prometheus", lo->prometheus, "Also list the series Prometheus itself adds (up, ALERTS, ...)");
   list->add_option("--format", lo->format, "Output format")->check(CLI::IsMember({"table", "json"}))->default_str("table");
-  list->callback([lo] { throw Exit{run_list(*lo)}; });
 
   auto so = std::make_shared<ShowOptions>();
-  auto* show = cmd->add_subcommand("show", "Show one metric: type, unit, labels, series on the wire, help, seed origin");
+  auto* show = cmd.add_subcommand("show", "Show one metric: type, unit, labels, series on the wire, help, seed origin");
   show->add_option("NAME", so->name, "Metric name, a series name (h_bucket) or an old name")->required();
   show->add_option("--format", so->format, "Output format")->check(CLI::IsMember({"text", "json"}))->default_str("text");
-  show->callback([so] { throw Exit{run_show(*so)}; });
+
+  return [list, lo, so](const Context&) { return list->parsed() ? run_list(*lo) : run_show(*so); };
 }
 
 } // namespace nsmon::cli

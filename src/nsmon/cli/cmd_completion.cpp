@@ -4,9 +4,10 @@
 #include <set>
 
 #include "nsmon/catalog/catalog.hpp"
+#include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
 #include "nsmon/cli/completion.hpp"
-#include "nsmon/cli/exit_codes.hpp"
+#include "nsmon/core/exit_codes.hpp"
 #include "nsmon/lint/lint.hpp"
 
 namespace nsmon::cli {
@@ -42,16 +43,15 @@ std::vector<std::string> check_ids() {
 
 } // namespace
 
-void add_completion(CLI::App& app) {
+Run define_completion(CLI::App& cmd) {
   auto shell = std::make_shared<std::string>();
-  auto* cmd = app.add_subcommand("completion", "Print the shell completion script for bash, zsh or fish");
-  cmd->add_option("SHELL", *shell, "The shell")->check(CLI::IsMember({"bash", "zsh", "fish"}))->required();
-  cmd->footer(kHelp);
-  const CLI::App* root = &app;
-  cmd->callback([root, shell] {
+  cmd.add_option("SHELL", *shell, "The shell")->check(CLI::IsMember({"bash", "zsh", "fish"}))->required();
+  cmd.footer(kHelp);
+  const CLI::App* root = cmd.get_parent();
+  return [root, shell](const Context&) {
     std::cout << completion_script(describe(*root), *shell, metric_names(), check_ids());
-    throw Exit{kOk};
-  });
+    return kOk;
+  };
 }
 
 } // namespace nsmon::cli

@@ -4,8 +4,9 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
-#include "nsmon/cli/exit_codes.hpp"
+#include "nsmon/core/exit_codes.hpp"
 #include "nsmon/cli/settings.hpp"
 #include "nsmon/util/table.hpp"
 
@@ -89,15 +90,14 @@ Environment variables:
 
 } // namespace
 
-void add_config(CLI::App& app) {
-  auto* cmd = app.add_subcommand("config", "Show nsmon's settings (config file, NSMON_* variables, flags)");
-  cmd->require_subcommand(1);
+Run define_config(CLI::App& cmd) {
+  cmd.require_subcommand(1);
   auto o = std::make_shared<ShowOptions>();
-  auto* show = cmd->add_subcommand("show", "Print every effective setting with its origin; secrets masked");
+  auto* show = cmd.add_subcommand("show", "Print every effective setting with its origin; secrets masked");
   show->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json"}))->default_str("text");
   show->footer(help());
-  cmd->footer(help());
-  show->callback([o] { throw Exit{run_show(*o)}; });
+  cmd.footer(help());
+  return [o](const Context&) { return run_show(*o); };
 }
 
 } // namespace nsmon::cli

@@ -6,8 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
-#include "nsmon/cli/exit_codes.hpp"
+#include "nsmon/core/exit_codes.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/dashboards/checks.hpp"
 #include "nsmon/dashboards/loader.hpp"
@@ -49,7 +50,7 @@ struct Loaded {
   std::vector<core::Diagnostic> diags;
 };
 
-void load(const GenDashboardsOptions& o, Loaded& out) {
+void load(const GenDashboardsOptions& o, const catalog::Catalog& cat, Loaded& out) {
   fs::path dir(o.templates);
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw UsageError("no templates directory " + o.templates + " (give --templates DIR)");
@@ -65,7 +66,6 @@ void load(const GenDashboardsOptions& o, Loaded& out) {
     out.templates.push_back(dashboards::load_template(src, library, out.diags));
   }
   if (out.templates.empty()) throw UsageError("no templates (*.yml) in " + o.templates);
-  const catalog::Catalog& cat = load_catalog();
   for (auto& t : out.templates) {
     dashboards::check(t, cat, out.diags);
     if (t.uid.value.empty()) continue;
@@ -149,7 +149,7 @@ std::string provisioning_dashboards(const std::string& out_dir) {
          "      foldersFromFilesStructure: false\n";
 }
 
-int check_out_dir(const GenDashboardsOptions& o, const std::map<std::string, std::string>& files) {
+int check_out_dir(const GenDashboardsOptions& o, const std::map<std::string, std::string>& files, std::ostream& status) {
   fs::path out(o.out);
   std::vector<std::string> problems;
   for (const auto& [name, text] : files) {
@@ -168,80 +168,90 @@ int check_out_dir(const GenDashboardsOptions& o, const std::map<std::string, std
       if (it->path().extension() == ".json" && !files.count(it->path().filename().string()))
         problems.push_back(it->path().string() + " is stale: no template makes it");
   std::sort(problems.begin(), problems.end());
-  for (const auto& p : problems) std::cout << p << "\n";
+  for (const auto& p : problems) status << p << "\n";
   if (problems.empty()) {
-    std::cout << o.out << " is up to date (" << files.size() << (files.size() == 1 ? " dashboard" : " dashboards")
-              << " from " << o.templates << ")\n";
+    status << o.out << " is up to date (" << lint::plural(static_cast<long long>(files.size()), "dashboard", "dashboards")
+        << " from " << o.templates << ")\n";
     return kOk;
   }
-  std::cout << o.out << " is not what " << o.templates << " gives: run nsmon gen-dashboards\n";
+  status << o.out << " is not what " << o.templates << " gives: run nsmon gen-dashboards\n";
   return kFindings;
 }
 
-int run_gen_dashboards(const GenDashboardsOptions& o) {
+int run_gen_dashboards(const GenDashboardsOptions& o, const Context& ctx) {
   Loaded loaded;
-  load(o, loaded);
-  print_diagnostics(loaded.diags, loaded.sources);
-  int errors = 0, warnings = 0;
-  for (const auto& d : loaded.diags) (d.severity == core::Severity::error ? errors : warnings) += d.severity != core::Severity::info;
-  if (errors || warnings) {
-    std::cerr << errors << (errors == 1 ? " error, " : " errors, ") << warnings
-              << (warnings == 1 ? " warning" : " warnings") << " in " << o.templates << ": nothing written\n";
+  load(o, ctx.catalog(), loaded);
+  lint::Report report;
+  report.findings = std::move(loaded.diags);
+  report.scope = o.templates + " (" +
+                 lint::plural(static_cast<long long>(loaded.templates.size()), "template", "templates") + ")";
+  report.facts = {{"templates", static_cast<long long>(loaded.templates.size())}};
+  // The report first, on stdout; what was written goes after it (to stderr when stdout is a
+  // machine format, so that it stays one JSON or SARIF document).
+  // Errors always stop it (such a template cannot be rendered); other findings by --fail-on.
+  const bool errors = lint::count(report.findings).errors > 0;
+  if (finish(report, loaded.sources, ctx.report) != kOk || errors) {
+    print_error((errors ? "errors" : "findings at or above --fail-on " + ctx.report.fail_on) + " in " + o.templates +
+                ": nothing written");
     return kFindings;
   }
-  // Render everything in memory first: either every file is written or none.
+  std::ostream& status = ctx.report.format == "text" ? std::cout : std::cerr;
   dashboards::RenderOptions ro;
   ro.importable = o.importable;
   std::map<std::string, std::string> files;
   for (const auto& t : loaded.templates) files[t.uid.value + ".json"] = dashboards::render(t, ro);
-  if (o.check) return check_out_dir(o, files);
+  if (o.check) return check_out_dir(o, files, status);
 
   fs::path out(o.out);
   std::error_code ec;
   fs::create_directories(out, ec);
   if (ec) throw Error("cannot create " + o.out + ": " + ec.message());
-  int changed = 0;
+  // Every changed dashboard is written, or none is (util::write_files_atomic).
+  std::vector<std::pair<std::string, std::string>> changed;
   for (const auto& [name, text] : files) {
     fs::path path = out / name; // name is a checked uid + ".json": never outside `out`
     if (fs::exists(path, ec) && util::read_file(path.string()) == text) continue;
-    util::write_file_atomic(path.string(), text);
-    ++changed;
+    changed.emplace_back(path.string(), text);
   }
-  std::cout << "wrote " << files.size() << (files.size() == 1 ? " dashboard" : " dashboards") << " to " << o.out
-            << " (" << changed << " changed)\n";
+  util::write_files_atomic(changed);
+  status << "wrote " << lint::plural(static_cast<long long>(files.size()), "dashboard", "dashboards") << " to "
+         << o.out << " (" << changed.size() << " changed)\n";
   if (!o.provisioning.empty()) {
     fs::path prov(o.provisioning);
     fs::create_directories(prov / "datasources", ec);
     fs::create_directories(prov / "dashboards", ec);
     if (ec) throw Error("cannot create " + o.provisioning + ": " + ec.message());
-    util::write_file_atomic((prov / "datasources" / "nsmon.yml").string(), provisioning_datasource(o));
-    util::write_file_atomic((prov / "dashboards" / "nsmon.yml").string(),
-                            provisioning_dashboards(fs::absolute(out).lexically_normal().string()));
-    std::cout << "wrote Grafana provisioning to " << o.provisioning << " (datasources/nsmon.yml, dashboards/nsmon.yml)\n";
+    util::write_files_atomic(
+        {{(prov / "datasources" / "nsmon.yml").string(), provisioning_datasource(o)},
+         {(prov / "dashboards" / "nsmon.yml").string(),
+          provisioning_dashboards(fs::absolute(out).lexically_normal().string())}});
+    status << "wrote Grafana provisioning to " << o.provisioning << " (datasources/nsmon.yml, dashboards/nsmon.yml)\n";
   }
   return kOk;
 }
 
 } // namespace
 
-void add_gen_dashboards(CLI::App& app) {
+Run define_gen_dashboards(CLI::App& cmd) {
   auto opts = std::make_shared<GenDashboardsOptions>();
-  auto* sub = app.add_subcommand("gen-dashboards", "Render Grafana dashboards from templates/ into dashboards/");
-  sub->add_option("--templates", opts->templates, "Template directory (default: templates)")->option_text("DIR");
-  sub->add_option("--out", opts->out, "Output directory for <uid>.json (default: dashboards)")->option_text("DIR");
-  sub->add_flag("--check", opts->check,
-                "Write nothing; exit 1 if the output directory differs from what the templates give");
-  sub->add_option("--provisioning", opts->provisioning,
-                  "Also write Grafana provisioning files (datasource, dashboard provider) into DIR")
+  cmd.add_option("--templates", opts->templates, "Template directory (default: templates)")->option_text("DIR");
+  cmd.add_option("--out", opts->out, "Output directory for <uid>.json (default: dashboards)")->option_text("DIR");
+  cmd.add_flag("--check", opts->check,
+               "Write nothing; exit 1 if the output directory differs from what the templates give");
+  cmd.add_option("--provisioning", opts->provisioning,
+                 "Also write Grafana provisioning files (datasource, dashboard provider) into DIR")
       ->option_text("DIR");
-  sub->add_option("--prometheus-url", opts->prometheus_url,
-                  "Prometheus URL of the provisioned datasource (default: http://localhost:9090)")
+  cmd.add_option("--prometheus-url", opts->prometheus_url,
+                 "Prometheus URL of the provisioned datasource (default: http://localhost:9090)")
       ->option_text("URL");
-  sub->add_flag("--importable", opts->importable, "Add __inputs/__requires for import through Grafana's UI");
-  sub->footer(std::string("\nTemplates: templates/*.yml, shared panels templates/panels/<name>.yml (see README).\n"
-                          "Every query is checked against the catalog; findings stop the generation (exit 1).\n") +
-              kExitCodeHelp);
-  sub->callback([opts] { throw Exit{run_gen_dashboards(*opts)}; });
+  cmd.add_flag("--importable", opts->importable, "Add __inputs/__requires for import through Grafana's UI");
+  add_report_options(cmd);
+  cmd.footer(std::string("\nTemplates: templates/*.yml, shared panels templates/panels/<name>.yml (see README).\n"
+                         "Every query is checked against the catalog; findings are reported as lint-rules reports\n"
+                         "them (--format text, json, github, sarif); findings at or above --fail-on stop the\n"
+                         "generation: nothing is written (exit 1).\n") +
+             kExitCodeHelp);
+  return [opts](const Context& ctx) { return run_gen_dashboards(*opts, ctx); };
 }
 
 } // namespace nsmon::cli

@@ -2,9 +2,10 @@
 #include <iostream>
 #include <iterator>
 
+#include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
-#include "nsmon/cli/exit_codes.hpp"
 #include "nsmon/core/error.hpp"
+#include "nsmon/core/exit_codes.hpp"
 #include "nsmon/promql/json.hpp"
 #include "nsmon/promql/parser.hpp"
 #include "nsmon/promql/printer.hpp"
@@ -22,9 +23,6 @@ struct PromqlOptions {
   bool each_line = false;
 };
 
-
-
-
 // The expression and the name to show in diagnostics: the argument, or all of stdin.
 std::pair<std::string, std::string> read_expression(const PromqlOptions& o) {
   if (o.expr_given) return {"<expr>", o.expr};
@@ -33,21 +31,23 @@ std::pair<std::string, std::string> read_expression(const PromqlOptions& o) {
   return {"<stdin>", text};
 }
 
-// Parses; on failure prints the first error compiler-style and returns nullopt.
-std::optional<promql::ParseResult> parse_or_report(const PromqlOptions& o) {
+// Parses into a report: no finding, or the first error (the one Prometheus reports).
+promql::ParseResult parse(const PromqlOptions& o, lint::Report& report, core::SourceSet& sources) {
   auto [name, text] = read_expression(o);
-  promql::ParseResult res = promql::parse(text, parse_features(o.features));
-  if (res.ok()) return res;
+  const auto& src = sources.add(name, std::move(text));
+  promql::ParseResult res = promql::parse(src.text(), parse_features(o.features));
+  if (!res.ok()) report.findings.push_back(syntax_diagnostic(src, res.errors().front()));
+  report.scope = name;
+  return res;
+}
+
+// fmt and ast: the error like a compiler, on stderr; the output only for a valid expression.
+std::optional<promql::ParseResult> parse_or_report(const PromqlOptions& o) {
+  lint::Report report;
   core::SourceSet sources;
-  const auto& src = sources.add(name, text);
-  const promql::ParseError& e = res.errors().front();
-  core::LineCol lc = src.line_col(e.range.start);
-  core::Diagnostic d;
-  d.severity = core::Severity::error;
-  d.span = {name, text.empty() ? 0 : lc.line, lc.col,
-            static_cast<int>(e.range.end > e.range.start ? e.range.end - e.range.start : 1)};
-  d.message = e.message;
-  print_diagnostics({d}, sources);
+  promql::ParseResult res = parse(o, report, sources);
+  if (res.ok()) return res;
+  print_diagnostics(report.findings, sources);
   return std::nullopt;
 }
 
@@ -74,9 +74,15 @@ int run_check_lines(const PromqlOptions& o) {
   return rc;
 }
 
-int run_check(const PromqlOptions& o) {
+// check: a report like every checker's (--format); in text, silent when the expression is valid.
+int run_check(const PromqlOptions& o, const Context& ctx) {
   if (o.each_line) return run_check_lines(o);
-  return parse_or_report(o) ? kOk : kFindings;
+  lint::Report report;
+  core::SourceSet sources;
+  parse(o, report, sources);
+  ReportOptions ro = ctx.report;
+  ro.quiet_text = true;
+  return finish(report, sources, ro);
 }
 
 int run_fmt(const PromqlOptions& o) {
@@ -100,37 +106,35 @@ int run_ast(const PromqlOptions& o) {
 void add_common(CLI::App* cmd, const std::shared_ptr<PromqlOptions>& o) {
   cmd->add_option("EXPR", o->expr, "The PromQL expression (default: all of standard input); put -- before one that starts with '-'")
       ->each([o](const std::string&) { o->expr_given = true; });
-  cmd->add_option("--enable-feature", o->features,
-                  "Enable a Prometheus feature flag: promql-experimental-functions, promql-duration-expr, "
-                  "promql-extended-range-selectors, promql-binop-fill-modifiers (comma-separated, repeatable)")
-      ->option_text("NAME")
-      ->allow_extra_args(false);
+  add_feature_option(*cmd, o->features);
 }
 
 } // namespace
 
-void add_promql(CLI::App& app) {
-  auto* cmd = app.add_subcommand("promql", "Check, format and inspect PromQL expressions (Prometheus 3.x syntax)");
-  cmd->require_subcommand(1);
+Run define_promql(CLI::App& cmd) {
+  cmd.require_subcommand(1);
 
   auto co = std::make_shared<PromqlOptions>();
-  auto* check = cmd->add_subcommand(
+  auto* check = cmd.add_subcommand(
       "check", "Validate an expression: print nothing and exit 0 if valid, print the error and exit 1 if not");
   add_common(check, co);
   check->add_flag("--each-line", co->each_line,
                   "Check each line as a separate expression; print 'LINE: error' for each invalid one");
-  check->callback([co] { throw Exit{run_check(*co)}; });
+  add_report_options(*check);
 
   auto fo = std::make_shared<PromqlOptions>();
-  auto* fmt = cmd->add_subcommand("fmt", "Print an expression in canonical form");
+  auto* fmt = cmd.add_subcommand("fmt", "Print an expression in canonical form");
   add_common(fmt, fo);
-  fmt->callback([fo] { throw Exit{run_fmt(*fo)}; });
 
   auto ao = std::make_shared<PromqlOptions>();
-  auto* ast = cmd->add_subcommand("ast", "Print the syntax tree of an expression, with value types and byte ranges");
+  auto* ast = cmd.add_subcommand("ast", "Print the syntax tree of an expression, with value types and byte ranges");
   add_common(ast, ao);
   ast->add_option("--format", ao->format, "Output format")->check(CLI::IsMember({"json", "text"}))->default_str("json");
-  ast->callback([ao] { throw Exit{run_ast(*ao)}; });
+
+  return [check, fmt, co, fo, ao](const Context& ctx) {
+    if (check->parsed()) return run_check(*co, ctx);
+    return fmt->parsed() ? run_fmt(*fo) : run_ast(*ao);
+  };
 }
 
 } // namespace nsmon::cli

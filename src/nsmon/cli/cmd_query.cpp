@@ -9,14 +9,13 @@
 #include <cstring>
 #include <iostream>
 #include <map>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include "nsmon/cli/cmd_query.hpp"
+#include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
-#include "nsmon/cli/exit_codes.hpp"
-#include "nsmon/cli/settings.hpp"
+#include "nsmon/config/settings.hpp"
 #include "nsmon/core/error.hpp"
+#include "nsmon/core/exit_codes.hpp"
 #include "nsmon/core/terminal.hpp"
 #include "nsmon/http/client.hpp"
 #include "nsmon/lint/infer.hpp"
@@ -24,6 +23,7 @@
 #include "nsmon/promapi/api.hpp"
 #include "nsmon/promapi/time.hpp"
 #include "nsmon/util/strings.hpp"
+#include "nsmon/util/url.hpp"
 
 namespace nsmon::cli {
 
@@ -117,9 +117,9 @@ struct Session {
 };
 
 long duration_ms(const std::string& text, const char* flag) {
-  auto s = promapi::parse_step(text);
-  if (!s) throw UsageError(std::string(flag) + " wants a duration such as 30s, 1m or 10 (seconds), not '" + text + "'");
-  return static_cast<long>(std::ceil(*s * 1000));
+  auto ms = config::duration_ms(text);
+  if (!ms) throw UsageError(std::string(flag) + " wants a duration such as 30s, 1m or 10 (seconds), not '" + text + "'");
+  return static_cast<long>(*ms);
 }
 
 bool is_loopback(const std::string& url) {
@@ -134,7 +134,7 @@ Session connect(const QueryOptions& o) {
   Session s;
   s.server = o.server.empty() ? kDefaultServer : o.server; // take_settings read NSMON_PROMETHEUS_URL
   if (!promapi::valid_server_url(s.server))
-    throw UsageError("the server must be an http:// or https:// URL without query, not '" + http::redact_url(s.server) +
+    throw UsageError("the server must be an http:// or https:// URL without query, not '" + util::redact_url(s.server) +
                      "'");
   http::ClientOptions co;
   co.retries = o.retries;
@@ -170,9 +170,9 @@ int report(const promapi::Answer& a) {
   for (const auto& w : a.reply.warnings) std::cerr << "nsmon: warning: the server says: " << w << "\n";
   for (const auto& i : a.reply.infos) std::cerr << "nsmon: info: the server says: " << i << "\n";
   if (a.reply.status != "error") return kOk;
-  std::cerr << "nsmon: error: the server answered HTTP " << http::status_text(a.http_status) << ": "
-            << (a.reply.error_type.empty() ? "" : a.reply.error_type + ": ")
-            << (a.reply.error.empty() ? "(no message)" : a.reply.error) << "\n";
+  print_error("the server answered HTTP " + http::status_text(a.http_status) + ": " +
+              (a.reply.error_type.empty() ? "" : a.reply.error_type + ": ") +
+              (a.reply.error.empty() ? "(no message)" : a.reply.error));
   return kFindings;
 }
 
@@ -181,9 +181,9 @@ std::optional<promapi::Answer> call_server(Session& s, const promapi::Call& call
   try {
     return promapi::perform(*s.sender, *s.client, s.server, call, s.base, ro);
   } catch (const http::TransportError& e) {
-    std::cerr << "nsmon: error: " << e.what() << "\n";
+    print_error(e.what());
   } catch (const promapi::BadAnswer& e) {
-    std::cerr << "nsmon: error: " << e.what() << " (from " << http::redact_url(s.server) << ")\n";
+    print_error(std::string(e.what()) + " (from " + util::redact_url(s.server) + ")");
   }
   return std::nullopt;
 }
@@ -270,16 +270,8 @@ std::optional<ExprFacts> preflight(const QueryOptions& o) {
   const core::SourceFile& src = sources.add("<query>", o.expr);
   if (!res.ok()) {
     if (o.no_lint) return facts;
-    const promql::ParseError& e = res.errors().front();
-    core::LineCol lc = src.line_col(e.range.start);
-    core::Diagnostic d{core::Severity::error,
-                       {"<query>", o.expr.empty() ? 1 : lc.line, lc.col,
-                        static_cast<int>(std::max<std::size_t>(e.range.end - std::min(e.range.end, e.range.start), 1))},
-                       "promql/syntax",
-                       e.message,
-                       {}};
-    print_diagnostics({d}, sources);
-    std::cerr << "nsmon: error: the expression does not parse; nothing was sent (--no-lint sends it anyway)\n";
+    print_diagnostics({syntax_diagnostic(src, res.errors().front())}, sources);
+    print_error("the expression does not parse; nothing was sent (--no-lint sends it anyway)");
     return std::nullopt;
   }
   const catalog::Catalog& cat = load_catalog();
@@ -294,18 +286,6 @@ std::optional<ExprFacts> preflight(const QueryOptions& o) {
 }
 
 // --- instant and range queries ---------------------------------------------------------------
-
-std::pair<int, int> terminal_size() {
-  winsize ws{};
-  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && ws.ws_row > 0) return {ws.ws_col, ws.ws_row};
-  auto env = [](const char* name, int dflt) {
-    const char* v = std::getenv(name);
-    int n = 0;
-    if (v && std::from_chars(v, v + std::strlen(v), n).ec == std::errc() && n > 0) return n;
-    return dflt;
-  };
-  return {env("COLUMNS", 80), env("LINES", 24)};
-}
 
 struct CheckState {
   std::optional<Check> check;
@@ -409,7 +389,7 @@ int run_query(const QueryOptions& o) {
       });
     if (answer->reply.status == "success" && kept.empty()) std::cerr << "nsmon: the query returned no series\n";
     else if (o.graph) {
-      auto [w, h] = terminal_size();
+      auto [h, w] = core::layout_size(1);
       out.write(render_graph(kept, start, end, step, cat, facts->unit, w, h,
                              core::use_color(core::parse_color_mode(global_options().color), 1)));
     } else if (!kept.empty()) {
@@ -467,8 +447,7 @@ int run_verb(const std::string& verb, const QueryOptions& o) {
 
 // What the command line did not give comes from NSMON_* and the config file (settings.hpp);
 // the password itself stays in the environment.
-void take_settings(const CLI::App& cmd, QueryOptions& o) {
-  const config::Settings s = settings_for(cmd);
+void take_settings(const config::Settings& s, QueryOptions& o) {
   o.server = s.get("server").value;
   o.bearer_token_file = s.get("bearer_token_file").value;
   o.username = s.get("basic_auth.username").value;
@@ -482,9 +461,9 @@ void take_settings(const CLI::App& cmd, QueryOptions& o) {
 
 } // namespace
 
-void add_query(CLI::App& app) {
+Run define_query(CLI::App& cmd) {
   auto o = std::make_shared<QueryOptions>();
-  auto* q = app.add_subcommand("query", "Query Prometheus or a compatible backend (instant, range, series, alerts, ...)");
+  CLI::App* q = &cmd;
   q->footer(std::string("\nVerbs: series, labels, label-values, targets, rules, alerts, metadata, buildinfo "
                         "('nsmon query VERB --help').\n"
                         "Exit codes: 0 ok, 1 the server answered with an error or --check failed, 2 usage or an\n"
@@ -535,16 +514,11 @@ void add_query(CLI::App& app) {
     if (name == "rules") c->add_option("--type", o->rule_type, "alert or record")->check(CLI::IsMember({"alert", "record"}));
     add_format_option(c, *o);
     add_connection_options(c, *o);
-    c->callback([o, name, c] {
-      take_settings(*c, *o);
-      throw Exit{run_verb(name, *o)};
-    });
   }
-  q->callback([o, q] {
-    if (!q->get_subcommands().empty()) return;
-    take_settings(*q, *o);
-    throw Exit{run_query(*o)};
-  });
+  return [o, q](const Context& ctx) {
+    take_settings(ctx.settings, *o);
+    return &ctx.cmd == q ? run_query(*o) : run_verb(ctx.cmd.get_name(), *o);
+  };
 }
 
 } // namespace nsmon::cli

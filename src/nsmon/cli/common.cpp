@@ -1,27 +1,45 @@
 #include "nsmon/cli/common.hpp"
 
 #include <CLI/CLI.hpp>
-#include <algorithm>
 #include <iostream>
 #include <memory>
 
-#include "nsmon/cli/exit_codes.hpp"
+#include "nsmon/cli/report.hpp"
 #include "nsmon/core/error.hpp"
-#include "nsmon/core/terminal.hpp"
+#include "nsmon/util/duration.hpp"
 #include "nsmon/util/files.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::cli {
+
+namespace {
+
+// The PromQL feature flags of Prometheus that change what parses, and where each one goes.
+struct Feature {
+  const char* name;
+  bool promql::ParseOptions::*flag;
+};
+const Feature kFeatures[] = {
+    {"promql-experimental-functions", &promql::ParseOptions::experimental_functions},
+    {"promql-duration-expr", &promql::ParseOptions::duration_expressions},
+    {"promql-extended-range-selectors", &promql::ParseOptions::extended_range_selectors},
+    {"promql-binop-fill-modifiers", &promql::ParseOptions::binop_fill_modifiers},
+};
+
+std::string feature_names() {
+  std::vector<std::string> names;
+  for (const auto& f : kFeatures) names.emplace_back(f.name);
+  return util::join(names, ", ");
+}
+
+} // namespace
 
 GlobalOptions& global_options() {
   static GlobalOptions g;
   return g;
 }
 
-void print_diagnostics(const std::vector<core::Diagnostic>& diags, const core::SourceSet& sources) {
-  bool color = core::use_color(core::parse_color_mode(global_options().color), 2);
-  for (const auto& d : diags) std::cerr << core::render_text(d, sources, color);
-}
+void print_error(std::string_view message) { std::cerr << "nsmon: error: " << message << "\n"; }
 
 const catalog::Catalog& load_catalog() {
   static std::unique_ptr<catalog::Catalog> loaded;
@@ -32,60 +50,49 @@ const catalog::Catalog& load_catalog() {
   const auto& src = sources.add(path, util::read_file(path));
   std::vector<core::Diagnostic> diags;
   auto cat = catalog::load(src, diags);
-  core::sort_diagnostics(diags);
-  print_diagnostics(diags, sources);
-  for (const auto& d : diags)
-    if (d.severity == core::Severity::error) {
-      std::cerr << "nsmon: error: the catalog " << path << " is invalid\n";
-      throw Exit{kUsage};
-    }
+  check_loaded(std::move(diags), sources, "catalog", path, core::Severity::error);
   loaded = std::make_unique<catalog::Catalog>(std::move(cat));
   return *loaded;
 }
 
 promql::ParseOptions parse_features(const std::vector<std::string>& lists) {
-  static const std::vector<std::string> known = {"promql-experimental-functions", "promql-duration-expr",
-                                                 "promql-extended-range-selectors", "promql-binop-fill-modifiers"};
   promql::ParseOptions o;
-  for (const auto& list : lists) {
-    std::size_t from = 0;
-    while (from <= list.size()) {
-      std::size_t to = std::min(list.find(',', from), list.size());
-      std::string name(util::trim(std::string_view(list).substr(from, to - from)));
-      from = to + 1;
-      if (name.empty()) continue;
-      if (name == known[0]) o.experimental_functions = true;
-      else if (name == known[1]) o.duration_expressions = true;
-      else if (name == known[2]) o.extended_range_selectors = true;
-      else if (name == known[3]) o.binop_fill_modifiers = true;
-      else throw UsageError("unknown feature '" + name + "'; known: " + util::join(known, ", "));
-    }
+  for (const auto& name : util::split_lists(lists)) {
+    const Feature* f = nullptr;
+    for (const auto& k : kFeatures)
+      if (name == k.name) f = &k;
+    if (!f) throw UsageError("unknown feature '" + name + "'; known: " + feature_names());
+    o.*(f->flag) = true;
   }
   return o;
 }
 
-namespace {
-std::vector<std::string>& planned_names() {
-  static std::vector<std::string> names;
-  return names;
-}
-} // namespace
-
-bool is_planned(const std::string& name) {
-  const auto& n = planned_names();
-  return std::find(n.begin(), n.end(), name) != n.end();
+core::Diagnostic syntax_diagnostic(const core::SourceFile& src, const promql::ParseError& e) {
+  core::LineCol lc = src.line_col(e.range.start);
+  std::size_t len = e.range.end > e.range.start ? e.range.end - e.range.start : 1;
+  // An empty expression has no line to quote: the finding is about the whole input.
+  int line = src.text().empty() ? 0 : lc.line;
+  return {core::Severity::error, {src.path(), line, lc.col, static_cast<int>(len)}, "promql/syntax", e.message, {}};
 }
 
-void add_planned(CLI::App& app, const char* name, const char* description, const char* issue) {
-  planned_names().push_back(name);
-  auto* sub = app.add_subcommand(name, description);
-  sub->footer(std::string("\nNot implemented yet (planned, ") + issue + ").");
-  std::string n = name, i = issue;
-  sub->callback([n, i] {
-    std::cerr << "nsmon: error: '" << n << "' is not implemented yet in nsmon " << NSMON_VERSION << " (planned, "
-              << i << ")\n";
-    throw Exit{kUsage};
-  });
+CLI::Option* add_feature_option(CLI::App& cmd, std::vector<std::string>& lists) {
+  return cmd
+      .add_option("--enable-feature", lists,
+                  "Enable a Prometheus feature flag for PromQL: " + feature_names() + " (comma-separated, repeatable)")
+      ->option_text("NAME")
+      ->allow_extra_args(false);
+}
+
+CLI::Option* add_duration_option(CLI::App& cmd, const std::string& name, double& seconds, const std::string& help) {
+  auto to_seconds = [](std::string& text) -> std::string {
+    auto v = util::parse_seconds(text);
+    if (!v) return "'" + text + "' is not a duration (500ms, 2s, 1m30s) or a number of seconds";
+    text = util::format_number(*v);
+    return "";
+  };
+  return cmd.add_option(name, seconds, help + "; a duration (500ms, 2m, 1h30m) or seconds")
+      ->transform(CLI::Validator(to_seconds, "DURATION"))
+      ->option_text("DURATION");
 }
 
 } // namespace nsmon::cli

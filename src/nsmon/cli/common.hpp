@@ -1,6 +1,8 @@
 #pragma once
-#include <cstdio>
+// Helpers shared by the subcommands: the global options, the catalog, feature flags, duration
+// options and the one way to print an error.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "nsmon/catalog/catalog.hpp"
@@ -10,7 +12,8 @@
 
 namespace CLI {
 class App;
-}
+class Option;
+} // namespace CLI
 
 namespace nsmon::cli {
 
@@ -21,35 +24,25 @@ struct GlobalOptions {
 };
 GlobalOptions& global_options();
 
-/// Thrown to end the program with a code after output was already printed.
-struct Exit {
-  int code;
-};
-
-/// Prints diagnostics compiler-style on stderr (colour if stderr is a terminal).
-void print_diagnostics(const std::vector<core::Diagnostic>& diags, const core::SourceSet& sources);
+/// "nsmon: error: MESSAGE" on stderr: the one way nsmon reports a failure in words.
+void print_error(std::string_view message);
 
 /// The catalog selected by --catalog (or the embedded one). A broken catalog file is reported
-/// with positions on stderr and ends the program with exit code 2.
+/// with positions on stderr and throws UsageError (exit 2).
 const catalog::Catalog& load_catalog();
 
 /// PromQL feature flags from --enable-feature (comma-separated, repeatable, like Prometheus's);
 /// throws UsageError for an unknown one.
 promql::ParseOptions parse_features(const std::vector<std::string>& lists);
 
-/// Adds a subcommand that is planned but not built yet: it says so and exits 2.
-void add_planned(CLI::App& app, const char* name, const char* description, const char* issue);
-/// Whether `name` was added with add_planned.
-bool is_planned(const std::string& name);
+/// A PromQL parse error as a promql/syntax finding at its place in `src` (the whole expression).
+core::Diagnostic syntax_diagnostic(const core::SourceFile& src, const promql::ParseError& e);
 
-void add_catalog(CLI::App& app);
-void add_completion(CLI::App& app);
-void add_config(CLI::App& app);
-void add_gen_dashboards(CLI::App& app);
-void add_lint(CLI::App& app);
-void add_lint_metrics(CLI::App& app);
-void add_promql(CLI::App& app);
-void add_query(CLI::App& app);
-void add_watch(CLI::App& app);
+/// Adds --enable-feature (the PromQL feature flags parse_features knows) bound to `lists`.
+CLI::Option* add_feature_option(CLI::App& cmd, std::vector<std::string>& lists);
+
+/// Adds a duration option: a Prometheus duration (500ms, 2m, 1h30m) or plain seconds (2, 0.5),
+/// stored in seconds. `help` should end with the default, e.g. "(default 2s)".
+CLI::Option* add_duration_option(CLI::App& cmd, const std::string& name, double& seconds, const std::string& help);
 
 } // namespace nsmon::cli

@@ -7,7 +7,8 @@
 #include <optional>
 
 #include "nsmon/cli/common.hpp"
-#include "nsmon/cli/exit_codes.hpp"
+#include "nsmon/cli/report.hpp"
+#include "nsmon/core/exit_codes.hpp"
 #include "nsmon/util/files.hpp"
 #include "nsmon/util/strings.hpp"
 
@@ -34,15 +35,10 @@ config::Settings load() {
     config::Ranges hidden;
     const char* home = env("HOME");
     config::load_file(src, home ? home : "", s, diags, &hidden);
-    if (!diags.empty()) {
-      // Lines are quoted from a copy in which whatever might be a secret is masked.
-      core::SourceSet sources;
-      sources.add(path, config::mask(std::move(text), hidden));
-      core::sort_diagnostics(diags);
-      print_diagnostics(diags, sources);
-      std::cerr << "nsmon: error: the config file " << path << " is invalid\n";
-      throw Exit{kUsage};
-    }
+    // Lines are quoted from a copy in which whatever might be a secret is masked.
+    core::SourceSet sources;
+    sources.add(path, config::mask(std::move(text), hidden));
+    check_loaded(std::move(diags), sources, "config file", path, core::Severity::info);
   }
   config::apply_environment(s, env);
   return s;
@@ -85,9 +81,6 @@ config::Settings settings_for(const CLI::App& cmd) {
 }
 
 void apply_settings(CLI::App& app) {
-  // completion needs no settings: it never fails because of a broken config file.
-  for (const CLI::App* sub : app.get_subcommands())
-    if (sub->get_name() == "completion") return;
   config::Settings s = load();
   // The global options: given, or from the environment or the config file.
   for (const char* name : {"color", "catalog"}) {

@@ -23,8 +23,8 @@ const config::Settings& settings();
 /// This is the one call a subcommand needs for its server, auth and format.
 config::Settings settings_for(const CLI::App& cmd);
 
-/// Called once the command line is parsed (app.cpp): loads the settings unless the subcommand
-/// needs none (completion) and makes the effective --color and --catalog the global ones.
+/// Called once the command line is parsed (app.cpp) for a subcommand that reads settings: loads
+/// them and makes the effective --color and --catalog the global ones.
 void apply_settings(CLI::App& app);
 
 } // namespace nsmon::cli

@@ -10,6 +10,7 @@
 #include "nsmon/core/yaml.hpp"
 #include "nsmon/util/duration.hpp"
 #include "nsmon/util/strings.hpp"
+#include "nsmon/util/url.hpp"
 
 namespace nsmon::config {
 
@@ -87,37 +88,25 @@ const Value& Settings::get(std::string_view name) const { return values_[index_o
 
 void Settings::set(std::string_view name, Value value) { values_[index_of(name)] = std::move(value); }
 
-namespace {
-// The URL with the password of its userinfo (http://user:PASSWORD@host) masked.
-std::string mask_url(const std::string& v) {
-  std::string_view info = userinfo(v);
-  auto colon = info.find(':');
-  if (colon == std::string_view::npos) return v;
-  auto start = static_cast<std::size_t>(info.data() - v.data()) + colon + 1;
-  return v.substr(0, start) + "********" + v.substr(start + info.size() - colon - 1);
-}
-} // namespace
 
 std::string Settings::shown(std::string_view name) const {
   const Key& key = keys()[index_of(name)];
   const std::string& v = get(name).value;
   if (key.kind == Kind::secret) return v.empty() ? "" : "********";
-  return key.kind == Kind::url ? mask_url(v) : v;
+  return key.kind == Kind::url ? util::redact_url(v) : v;
 }
 
 std::optional<std::int64_t> duration_ms(std::string_view value) {
-  if (auto ms = util::parse_duration(value)) return *ms > 0 ? ms : std::nullopt;
-  // A plain number is seconds, as the --timeout flags of nsmon's subcommands take them.
-  double seconds = 0;
-  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-  if (ec != std::errc() || end != value.data() + value.size() || !(seconds > 0) || seconds > 1e9) return std::nullopt;
-  return static_cast<std::int64_t>(seconds * 1000 + 0.5);
+  // A plain number is seconds, as every duration flag of nsmon takes them.
+  std::optional<double> seconds = util::parse_seconds(value);
+  if (!seconds || !(*seconds > 0) || *seconds > 1e9) return std::nullopt;
+  return static_cast<std::int64_t>(*seconds * 1000 + 0.5);
 }
 
 std::string check_value(const Key& key, std::string_view value) {
   if (has_control(value)) return std::string(key.name) + " must not contain control characters or line breaks";
   std::string quoted = key.kind == Kind::secret ? std::string()
-                       : key.kind == Kind::url  ? " '" + mask_url(std::string(value)) + "'"
+                       : key.kind == Kind::url  ? " '" + util::redact_url(std::string(value)) + "'"
                                                 : " '" + std::string(value) + "'";
   switch (key.kind) {
   case Kind::url: {

@@ -94,10 +94,6 @@ std::unique_ptr<Client> make_curl_client();
 /// throws nsmon::Error (naming the file or variable, never its contents) when one is unusable.
 std::unique_ptr<Client> make_curl_client(const ClientOptions& options);
 
-/// `url` with credentials masked: userinfo (`https://***@host`) and the values of query
-/// parameters that look secret (password, token, api_key, ...). For messages and traces.
-std::string redact_url(std::string_view url);
-
 /// "503 Service Unavailable" — the status and its reason phrase, for messages.
 std::string status_text(long status);
 

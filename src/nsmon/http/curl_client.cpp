@@ -13,6 +13,7 @@
 #include "nsmon/http/redact.hpp"
 #include "nsmon/util/files.hpp"
 #include "nsmon/util/strings.hpp"
+#include "nsmon/util/url.hpp"
 
 namespace nsmon::http {
 
@@ -214,7 +215,7 @@ int CurlClient::on_debug(CURL*, curl_infotype type, char* data, std::size_t size
       std::string shown;
       if (first && type == CURLINFO_HEADER_OUT) { // "GET /path?query HTTP/1.1": mask secret parameters
         auto a = line.find(' '), b = line.rfind(' ');
-        shown = a != b ? std::string(line.substr(0, a + 1)) + redact_url(line.substr(a + 1, b - a - 1)) +
+        shown = a != b ? std::string(line.substr(0, a + 1)) + util::redact_url(line.substr(a + 1, b - a - 1)) +
                              std::string(line.substr(b))
                        : std::string(line);
       } else {
@@ -270,7 +271,7 @@ Outcome CurlClient::perform(const Request& req, const std::string& url, const st
   // Credentials (ours and secret-looking headers of the caller) go to the first origin only.
   curl_slist* headers = curl_slist_append(nullptr, "Expect:"); // no 100-continue round trip
   auto add = [&](const std::string& k, const std::string& v) {
-    if (send_secrets || !detail::is_secret_name(k)) headers = curl_slist_append(headers, (k + ": " + v).c_str());
+    if (send_secrets || !util::is_secret_name(k)) headers = curl_slist_append(headers, (k + ": " + v).c_str());
   };
   for (const auto& [k, v] : o_.headers) add(k, v);
   if (!o_.tenant.empty()) add("X-Scope-OrgID", o_.tenant);
@@ -395,7 +396,7 @@ Response CurlClient::send(const Request& req) {
     if (limited && left <= 0) left = 1; // let curl report the timeout
     long connect_ms = req.connect_timeout_ms > 0 ? req.connect_timeout_ms : 0;
     if (limited && (connect_ms == 0 || connect_ms > left)) connect_ms = left;
-    trace("* " + method + " " + redact_url(url) +
+    trace("* " + method + " " + util::redact_url(url) +
           (attempt > 1 ? " (attempt " + std::to_string(attempt) + " of " + std::to_string(attempts) + ")" : ""));
     const auto t0 = Clock::now();
     Outcome out = perform(hop, url, method, send_secrets, left, connect_ms);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "nsmon/util/url.hpp"
+
 namespace nsmon::http {
 
 void FakeClient::on(const std::string& url_part, Reply reply) {
@@ -22,12 +24,12 @@ Response FakeClient::send(const Request& req) {
   for (std::size_t at = 0; at < reply.body.size(); at += chunk_) {
     std::string_view piece = std::string_view(reply.body).substr(at, chunk_);
     if (req.max_bytes && at + piece.size() > req.max_bytes)
-      throw TransportError(Failure::too_large, "the answer from " + redact_url(req.url) + " is larger than the limit of " +
+      throw TransportError(Failure::too_large, "the answer from " + util::redact_url(req.url) + " is larger than the limit of " +
                                                    std::to_string(req.max_bytes) + " bytes");
     if (!stream) {
       resp.body.append(piece);
     } else if (!req.on_body(piece)) {
-      throw TransportError(Failure::aborted, "the reader stopped the transfer from " + redact_url(req.url));
+      throw TransportError(Failure::aborted, "the reader stopped the transfer from " + util::redact_url(req.url));
     }
   }
   return resp;

@@ -4,46 +4,22 @@
 #include <cctype>
 
 #include "nsmon/http/client.hpp"
+#include "nsmon/util/url.hpp"
 
 namespace nsmon::http {
 
 namespace detail {
 
-namespace {
-
-std::string lower(std::string_view s) {
-  std::string r(s);
-  std::transform(r.begin(), r.end(), r.begin(), [](unsigned char c) { return std::tolower(c); });
-  return r;
-}
-
-// Where the authority (userinfo@host:port) of a URL starts and ends.
-std::pair<std::size_t, std::size_t> authority(std::string_view url) {
-  auto scheme = url.find("://");
-  std::size_t start = scheme == std::string_view::npos ? 0 : scheme + 3;
-  std::size_t end = url.find_first_of("/?#", start);
-  return {start, end == std::string_view::npos ? url.size() : end};
-}
-
-} // namespace
-
-bool is_secret_name(std::string_view name) {
-  static const char* const words[] = {"auth", "cookie", "token", "secret", "passw", "pwd", "key", "session",
-                                      "signature", "credential"};
-  std::string n = lower(name);
-  return std::any_of(std::begin(words), std::end(words), [&](const char* w) { return n.find(w) != std::string::npos; });
-}
-
 std::string mask_header_line(std::string_view line) {
   auto colon = line.find(':');
-  if (colon == std::string_view::npos || !is_secret_name(line.substr(0, colon))) return std::string(line);
+  if (colon == std::string_view::npos || !util::is_secret_name(line.substr(0, colon))) return std::string(line);
   std::string_view value = line.substr(colon + 1);
   while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
   std::string out(line.substr(0, colon));
   out += ": ";
   // Keep the scheme word (Bearer, Basic) of an Authorization value: it helps and is no secret.
   auto space = value.find(' ');
-  std::string n = lower(line.substr(0, colon));
+  std::string n = util::ascii_lower(line.substr(0, colon));
   if ((n == "authorization" || n == "proxy-authorization") && space != std::string_view::npos)
     out += std::string(value.substr(0, space)) + " ";
   return out + "***";
@@ -51,15 +27,15 @@ std::string mask_header_line(std::string_view line) {
 
 std::string message_url(std::string_view url) {
   auto end = url.find_first_of("?#");
-  return redact_url(url.substr(0, end));
+  return util::redact_url(url.substr(0, end));
 }
 
 std::string origin(std::string_view url) {
-  auto [start, end] = authority(url);
-  std::string scheme = start >= 3 ? lower(url.substr(0, start - 3)) : "http";
+  auto [start, end] = util::url_authority(url);
+  std::string scheme = start >= 3 ? util::ascii_lower(url.substr(0, start - 3)) : "http";
   std::string_view host = url.substr(start, end - start);
   if (auto at = host.rfind('@'); at != std::string_view::npos) host.remove_prefix(at + 1);
-  std::string h = lower(host);
+  std::string h = util::ascii_lower(host);
   auto bracket = h.rfind(']'); // IPv6 literal: [::1]:9090
   auto colon = h.rfind(':');
   if (colon == std::string::npos || (bracket != std::string::npos && colon < bracket)) h += scheme == "https" ? ":443" : ":80";
@@ -75,41 +51,6 @@ std::string mask_secrets(std::string text, const std::vector<std::string>& secre
 }
 
 } // namespace detail
-
-std::string redact_url(std::string_view url) {
-  auto [start, end] = detail::authority(url);
-  std::string out(url.substr(0, start));
-  std::string_view auth = url.substr(start, end - start);
-  if (auto at = auth.rfind('@'); at != std::string_view::npos) {
-    out += "***@";
-    auth.remove_prefix(at + 1);
-  }
-  out += auth;
-  std::string_view rest = url.substr(end);
-  // Query parameters: mask the values of those whose names look secret.
-  auto q = rest.find('?');
-  out += rest.substr(0, q == std::string_view::npos ? rest.size() : q + 1);
-  if (q == std::string_view::npos) return out;
-  std::string_view query = rest.substr(q + 1);
-  std::string_view fragment;
-  if (auto h = query.find('#'); h != std::string_view::npos) {
-    fragment = query.substr(h);
-    query = query.substr(0, h);
-  }
-  for (bool first = true;; first = false) {
-    auto amp = query.find('&');
-    std::string_view param = query.substr(0, amp);
-    if (!first) out += '&';
-    auto eq = param.find('=');
-    if (eq != std::string_view::npos && detail::is_secret_name(param.substr(0, eq)))
-      out += std::string(param.substr(0, eq + 1)) + "***";
-    else
-      out += param;
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return out + std::string(fragment);
-}
 
 std::string status_text(long status) {
   static const std::pair<long, const char*> reasons[] = {

@@ -6,8 +6,6 @@
 
 namespace nsmon::http::detail {
 
-/// True for header or parameter names that carry secrets (authorization, cookie, token, ...).
-bool is_secret_name(std::string_view name);
 /// One header line ("Name: value") with the value masked when the name is secret; "Bearer ***"
 /// keeps the scheme word of Authorization.
 std::string mask_header_line(std::string_view line);

@@ -10,10 +10,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-std::string plural(int n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
-
 json or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 json or_null(int n) { return n > 0 ? json(n) : json(nullptr); }
 
@@ -64,6 +60,15 @@ std::string effective_severity(const CheckInfo& c, const Policy& policy) {
 
 } // namespace
 
+std::string plural(long long n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+void describe_files(Report& report, int files, int rules) {
+  report.scope = plural(files, "file", "files") + " (" + plural(rules, "rule", "rules") + ")";
+  report.facts = {{"files", files}, {"rules", rules}};
+}
+
 Counts count(const std::vector<core::Diagnostic>& findings) {
   Counts c;
   for (const auto& d : findings) {
@@ -75,7 +80,7 @@ Counts count(const std::vector<core::Diagnostic>& findings) {
 }
 
 std::string summary_line(const Report& report) {
-  std::string where = " in " + plural(report.files, "file", "files") + " (" + plural(report.rules, "rule", "rules") + ")";
+  std::string where = report.scope.empty() ? "" : " in " + report.scope;
   if (report.findings.empty()) return "no problems found" + where;
   Counts c = count(report.findings);
   return plural(c.errors, "error", "errors") + ", " + plural(c.warnings, "warning", "warnings") + ", " +
@@ -104,8 +109,8 @@ std::string render_json(const Report& report) {
     findings.push_back(std::move(f));
   }
   Counts c = count(report.findings);
-  json summary = {{"errors", c.errors},     {"warnings", c.warnings}, {"info", c.infos},
-                  {"files", report.files}, {"rules", report.rules}};
+  json summary = {{"errors", c.errors}, {"warnings", c.warnings}, {"info", c.infos}};
+  for (const auto& f : report.facts) std::visit([&](const auto& v) { summary[f.key] = v; }, f.value);
   json doc = {{"findings", std::move(findings)}, {"summary", std::move(summary)}};
   return doc.dump(2) + "\n";
 }
@@ -181,16 +186,19 @@ std::string render_sarif(const Report& report, const core::SourceSet& sources) {
   return doc.dump(2) + "\n";
 }
 
-std::string render_checks_table(const Policy& policy) {
+std::string render_checks_table(const Policy& policy, std::string_view prefix) {
   std::vector<std::vector<std::string>> rows = {{"CHECK", "SEVERITY", "SUMMARY"}};
-  for (const auto& c : checks()) rows.push_back({std::string(c.id), effective_severity(c, policy), std::string(c.summary)});
+  for (const auto& c : checks())
+    if (c.id.substr(0, prefix.size()) == prefix)
+      rows.push_back({std::string(c.id), effective_severity(c, policy), std::string(c.summary)});
   return util::render_table(rows);
 }
 
-std::string render_checks_json(const Policy& policy) {
+std::string render_checks_json(const Policy& policy, std::string_view prefix) {
   json arr = json::array();
   for (const auto& c : checks())
-    arr.push_back({{"id", c.id}, {"severity", effective_severity(c, policy)}, {"summary", c.summary}});
+    if (c.id.substr(0, prefix.size()) == prefix)
+      arr.push_back({{"id", c.id}, {"severity", effective_severity(c, policy)}, {"summary", c.summary}});
   return arr.dump(2) + "\n";
 }
 

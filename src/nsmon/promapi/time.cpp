@@ -105,12 +105,7 @@ std::optional<double> parse_time(std::string_view s, double now) {
 }
 
 std::optional<double> parse_step(std::string_view s) {
-  s = util::trim(s);
-  std::optional<double> v = parse_number(s);
-  if (!v) {
-    auto ms = util::parse_duration(s);
-    if (ms) v = static_cast<double>(*ms) / 1000.0;
-  }
+  std::optional<double> v = util::parse_seconds(s);
   if (!v || *v <= 0) return std::nullopt;
   return v;
 }

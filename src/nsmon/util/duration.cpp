@@ -1,7 +1,11 @@
 #include "nsmon/util/duration.hpp"
 
 #include <array>
+#include <charconv>
+#include <cmath>
 #include <limits>
+
+#include "nsmon/util/strings.hpp"
 
 namespace nsmon::util {
 
@@ -18,6 +22,16 @@ constexpr std::array<Unit, 7> kUnits = {{{"y", 365LL * 24 * 3600 * 1000},
                                          {"s", 1000},
                                          {"ms", 1}}};
 } // namespace
+
+std::optional<double> parse_seconds(std::string_view s) {
+  s = trim(s);
+  if (auto ms = parse_duration(s)) return static_cast<double>(*ms) / 1000.0;
+  double v = 0;
+  if (s.empty() || s.front() == '+') return std::nullopt;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v) || v < 0) return std::nullopt;
+  return v;
+}
 
 std::optional<std::int64_t> parse_duration(std::string_view s) {
   if (s == "0") return 0;

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <iostream>
 #include <iterator>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -45,7 +46,10 @@ std::string read_file(const std::string& path) {
   return out;
 }
 
-void write_file_atomic(const std::string& path, const std::string& content) {
+namespace {
+
+// Writes `content` to a temporary file next to `path` and syncs it; returns its name.
+std::string write_temp(const std::string& path, const std::string& content) {
   std::string tmp = path + ".tmp." + std::to_string(::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw Error(os_error("cannot write", path));
@@ -63,11 +67,62 @@ void write_file_atomic(const std::string& path, const std::string& content) {
   }
   bool synced = ::fsync(fd) == 0;
   bool closed = ::close(fd) == 0;
-  if (!synced || !closed || ::rename(tmp.c_str(), path.c_str()) != 0) {
+  if (!synced || !closed) {
     std::string msg = os_error("cannot write", path);
     ::unlink(tmp.c_str());
     throw Error(msg);
   }
+  return tmp;
+}
+
+void rename_into_place(const std::string& tmp, const std::string& path) {
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::string msg = os_error("cannot write", path);
+    ::unlink(tmp.c_str());
+    throw Error(msg);
+  }
+}
+
+} // namespace
+
+void write_file_atomic(const std::string& path, const std::string& content) {
+  rename_into_place(write_temp(path, content), path);
+}
+
+void write_files_atomic(const std::vector<std::pair<std::string, std::string>>& files) {
+  std::vector<std::string> temps;
+  try {
+    for (const auto& [path, content] : files) temps.push_back(write_temp(path, content));
+  } catch (const Error&) {
+    for (const auto& t : temps) ::unlink(t.c_str());
+    throw;
+  }
+  for (std::size_t i = 0; i < files.size(); ++i) rename_into_place(temps[i], files[i].first);
+}
+
+InputText::InputText(const std::string& path) {
+  int fd = path == "-" ? 0 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat st {};
+  if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    void* p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (p != MAP_FAILED) {
+      map_ = p;
+      size_ = static_cast<std::size_t>(st.st_size);
+    }
+  }
+  if (fd > 0) ::close(fd);
+  // Errors (no such file, a directory) are left to read_file, which words them.
+  if (!map_) owned_ = read_file(path == "-" ? "/dev/stdin" : path);
+}
+
+std::unique_ptr<InputText> InputText::of(std::string text) {
+  std::unique_ptr<InputText> t(new InputText());
+  t->owned_ = std::move(text);
+  return t;
+}
+
+InputText::~InputText() {
+  if (map_) ::munmap(map_, size_);
 }
 
 } // namespace nsmon::util

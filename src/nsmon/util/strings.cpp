@@ -29,6 +29,20 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
+std::vector<std::string> split_lists(const std::vector<std::string>& lists) {
+  std::vector<std::string> out;
+  for (std::string_view list : lists) {
+    while (true) {
+      std::size_t comma = list.find(',');
+      std::string_view item = trim(list.substr(0, comma));
+      if (!item.empty()) out.emplace_back(item);
+      if (comma == std::string_view::npos) break;
+      list.remove_prefix(comma + 1);
+    }
+  }
+  return out;
+}
+
 std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t cap) {
   if (a.size() > b.size()) std::swap(a, b);
   if (b.size() - a.size() > cap) return cap + 1;

@@ -10,6 +10,10 @@ bool starts_with(std::string_view s, std::string_view prefix);
 bool ends_with(std::string_view s, std::string_view suffix);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 
+/// The items of comma-separated lists, trimmed, empty ones skipped: {"a, b", "c"} -> a, b, c
+/// (flags that take lists and may be repeated, like Prometheus's --enable-feature).
+std::vector<std::string> split_lists(const std::vector<std::string>& lists);
+
 /// Levenshtein distance, capped: returns cap+1 as soon as the distance exceeds cap.
 std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t cap = 64);
 

@@ -4,6 +4,7 @@
 #include <csignal>
 #include <poll.h>
 
+#include "nsmon/core/exit_codes.hpp"
 #include "nsmon/watch/signals.hpp"
 
 namespace nsmon::watch {
@@ -187,10 +188,10 @@ private:
       s.never_served = !status_.ever_ok;
     } else if (stop_signal_) {
       s.ended = "interrupted by " + signal_word(stop_signal_);
-      s.result = 128 + stop_signal_;
+      s.result = kSignalBase + stop_signal_;
     } else {
       s.ended = ended_;
-      s.result = status_.ever_ok ? 0 : 3;
+      s.result = status_.ever_ok ? kOk : kUnreachable;
       if (!status_.ever_ok)
         s.ended = status_.state == ScrapeStatus::State::failed
                       ? "never got a good scrape from " + status_.target + " (" + status_.error + ")"

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <csignal>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "nsmon/core/error.hpp"
@@ -17,12 +16,6 @@ constexpr const char* kSyncBegin = "\033[?2026h";
 constexpr const char* kSyncEnd = "\033[?2026l";
 
 } // namespace
-
-std::optional<TermSize> terminal_size(int fd) {
-  winsize ws{};
-  if (::ioctl(fd, TIOCGWINSZ, &ws) != 0 || ws.ws_row == 0 || ws.ws_col == 0) return std::nullopt;
-  return TermSize{ws.ws_row, ws.ws_col};
-}
 
 std::string LiveScreen::region() const { return "\033[1;" + std::to_string(size_.rows - rows_) + "r"; }
 

@@ -4,6 +4,8 @@
 #include <string_view>
 #include <vector>
 
+#include "nsmon/core/terminal.hpp"
+
 // The live terminal mode: a status block pinned to the bottom rows, the command's output
 // scrolling above it. The block lives outside a scroll region (DECSTBM) that covers the rows
 // above it, so output scrolls there (and into the scrollback) while the block is redrawn in place
@@ -12,13 +14,7 @@
 
 namespace nsmon::watch {
 
-struct TermSize {
-  int rows = 24;
-  int cols = 80;
-};
-
-/// The size of the terminal on `fd`, if it is one.
-std::optional<TermSize> terminal_size(int fd);
+using core::TermSize;
 
 class LiveScreen {
 public:

@@ -4,11 +4,10 @@
 #include <iterator>
 #include <set>
 
+#include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
-#include "nsmon/cli/exit_codes.hpp"
-#include "nsmon/cli/settings.hpp"
 #include "nsmon/core/error.hpp"
-#include "nsmon/core/terminal.hpp"
+#include "nsmon/core/exit_codes.hpp"
 #include "nsmon/lint/lint.hpp"
 #include "nsmon/lint/policy.hpp"
 #include "nsmon/lint/render.hpp"
@@ -25,19 +24,12 @@ struct LintOptions {
   std::vector<std::string> files;
   std::string config;
   std::string policy;
-  std::string format = "text";
-  std::string fail_on = "warning";
   bool list_checks = false;
   std::vector<std::string> features;
 };
 
 /// What lint-rules lints when given neither files nor --config (relative to the current directory).
 constexpr const char* kDefaultConfig = "rules/prometheus.yml";
-
-
-
-// Like Prometheus, --enable-feature takes a comma-separated list and may be repeated.
-// (The same mapping as `nsmon promql`'s; to be shared once cmd_promql.cpp exposes it.)
 
 // The policy file, or the defaults. A broken policy is reported like a broken catalog: positioned
 // errors on stderr, exit 2 (nothing is linted with a policy that does not say what was meant).
@@ -47,12 +39,7 @@ lint::Policy read_policy(const std::string& path) {
   const auto& src = sources.add(path, util::read_file(path));
   std::vector<core::Diagnostic> diags;
   lint::Policy policy = lint::load_policy(src, diags);
-  core::sort_diagnostics(diags);
-  print_diagnostics(diags, sources);
-  if (!diags.empty()) {
-    std::cerr << "nsmon: error: the policy " << path << " is invalid\n";
-    throw Exit{kUsage};
-  }
+  check_loaded(std::move(diags), sources, "policy", path, core::Severity::info);
   return policy;
 }
 
@@ -112,29 +99,20 @@ void read_inputs(const LintOptions& o, Loaded& loaded) {
   if (!config.empty()) reader.config(config);
 }
 
-bool fails(const lint::Report& report, const std::string& fail_on) {
-  if (fail_on == "never") return false;
-  core::Severity threshold = fail_on == "error"     ? core::Severity::error
-                             : fail_on == "warning" ? core::Severity::warning
-                                                    : core::Severity::info;
-  for (const auto& d : report.findings)
-    if (d.severity >= threshold) return true;
-  return false;
-}
-
-int run_lint(const LintOptions& o) {
+int run_lint(const LintOptions& o, const Context& ctx) {
   // Usage first: nothing is read before the command line is known to make sense.
-  if (o.list_checks && o.format != "text" && o.format != "json")
-    throw UsageError("--list-checks prints text or json, not " + o.format);
+  const std::string list_format = ctx.report.format_given ? ctx.report.format : "text";
+  if (o.list_checks && list_format != "text" && list_format != "json")
+    throw UsageError("--list-checks prints text or json, not " + list_format);
   lint::Options options;
   options.parse = parse_features(o.features);
   options.policy = read_policy(o.policy);
   if (o.list_checks) {
-    std::cout << (o.format == "json" ? lint::render_checks_json(options.policy)
-                                     : lint::render_checks_table(options.policy));
+    std::cout << (list_format == "json" ? lint::render_checks_json(options.policy)
+                                        : lint::render_checks_table(options.policy));
     return kOk;
   }
-  options.catalog = &load_catalog();
+  options.catalog = &ctx.catalog();
 
   Loaded loaded;
   read_inputs(o, loaded);
@@ -146,18 +124,8 @@ int run_lint(const LintOptions& o) {
   report.findings.insert(report.findings.end(), std::make_move_iterator(loaded.diags.begin()),
                          std::make_move_iterator(loaded.diags.end()));
   core::sort_diagnostics(report.findings);
-  report.files = loaded.files;
-  report.rules = loaded.rules;
-
-  if (o.format == "json") std::cout << lint::render_json(report);
-  else if (o.format == "github") std::cout << lint::render_github(report);
-  else if (o.format == "sarif") std::cout << lint::render_sarif(report, loaded.sources);
-  else {
-    bool color = core::use_color(core::parse_color_mode(global_options().color), 1);
-    std::cout << lint::render_text(report, loaded.sources, color);
-  }
-  std::cout.flush();
-  return fails(report, o.fail_on) ? kFindings : kOk;
+  lint::describe_files(report, loaded.files, loaded.rules);
+  return finish(report, loaded.sources, ctx.report);
 }
 
 constexpr const char* kHelp = R"(Inputs:
@@ -196,34 +164,18 @@ unreadable input (a rule file that is not valid YAML is a finding, not an error)
 
 } // namespace
 
-void add_lint(CLI::App& app) {
+Run define_lint_rules(CLI::App& cmd) {
   auto o = std::make_shared<LintOptions>();
-  auto* cmd = app.add_subcommand(
-      "lint-rules", "Check alert/recording rules and prometheus.yml against the metric catalog, offline");
-  cmd->add_option("FILES", o->files, "Prometheus rule files to lint");
-  cmd->add_option("--config", o->config, "A prometheus.yml to lint, with the rule files it names")
+  cmd.add_option("FILES", o->files, "Prometheus rule files to lint");
+  cmd.add_option("--config", o->config, "A prometheus.yml to lint, with the rule files it names")->option_text("FILE");
+  cmd.add_option("--policy", o->policy, "Team policy: severity label and values, required annotations, "
+                                        "disabled checks, severity overrides (YAML)")
       ->option_text("FILE");
-  cmd->add_option("--policy", o->policy, "Team policy: severity label and values, required annotations, "
-                                         "disabled checks, severity overrides (YAML)")
-      ->option_text("FILE");
-  auto* format = cmd->add_option("--format", o->format, "Output format: text, json, github, sarif")
-      ->check(CLI::IsMember({"text", "json", "github", "sarif"}))
-      ->default_str("text");
-  cmd->add_option("--fail-on", o->fail_on, "Exit 1 when a finding is at least this severe: error, warning, info, never")
-      ->check(CLI::IsMember({"error", "warning", "info", "never"}))
-      ->default_str("warning");
-  cmd->add_flag("--list-checks", o->list_checks, "List every check with its severity and summary, then exit");
-  cmd->add_option("--enable-feature", o->features,
-                  "Enable a Prometheus feature flag for PromQL: promql-experimental-functions, promql-duration-expr, "
-                  "promql-extended-range-selectors, promql-binop-fill-modifiers (comma-separated, repeatable)")
-      ->option_text("NAME")
-      ->allow_extra_args(false);
-  cmd->footer(kHelp);
-  cmd->callback([o, format] {
-    // Without --format, the config file's or NSMON_LINT_FORMAT's (settings.hpp).
-    if (format->count() == 0 && !o->list_checks) o->format = settings().get("format.lint").value;
-    throw Exit{run_lint(*o)};
-  });
+  add_report_options(cmd);
+  cmd.add_flag("--list-checks", o->list_checks, "List every check with its severity and summary, then exit");
+  add_feature_option(cmd, o->features);
+  cmd.footer(kHelp);
+  return [o](const Context& ctx) { return run_lint(*o, ctx); };
 }
 
 } // namespace nsmon::cli

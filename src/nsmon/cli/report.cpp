@@ -1,0 +1,78 @@
+#include "nsmon/cli/report.hpp"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <iostream>
+
+#include "nsmon/cli/common.hpp"
+#include "nsmon/config/settings.hpp"
+#include "nsmon/core/error.hpp"
+#include "nsmon/core/exit_codes.hpp"
+#include "nsmon/core/terminal.hpp"
+#include "nsmon/util/strings.hpp"
+
+namespace nsmon::cli {
+
+namespace {
+
+const std::vector<std::string> kFailOn = {"error", "warning", "info", "never"};
+
+} // namespace
+
+void add_report_options(CLI::App& cmd) {
+  const config::Key& key = *config::find_key("format.lint");
+  std::vector<std::string> formats(key.choices.begin(), key.choices.end());
+  cmd.add_option("--format")
+      ->description("Output format: " + util::join(formats, ", ") + " (default: the format.lint setting, text)")
+      ->check(CLI::IsMember(formats))
+      ->option_text("FORMAT");
+  cmd.add_option("--fail-on")
+      ->description("Exit 1 when a finding is at least this severe: " + util::join(kFailOn, ", ") + " (default warning)")
+      ->check(CLI::IsMember(kFailOn))
+      ->option_text("SEVERITY");
+}
+
+ReportOptions report_options(const CLI::App& cmd, const config::Settings& settings, bool color) {
+  ReportOptions o;
+  o.color = color;
+  const CLI::Option* format = cmd.get_option_no_throw("--format");
+  const CLI::Option* fail_on = cmd.get_option_no_throw("--fail-on");
+  if (!fail_on) return o; // not a command that reports findings
+  o.format_given = format->count() > 0;
+  o.format = o.format_given ? format->as<std::string>() : settings.get("format.lint").value;
+  if (fail_on->count() > 0) o.fail_on = fail_on->as<std::string>();
+  return o;
+}
+
+bool fails(const std::vector<core::Diagnostic>& findings, const std::string& fail_on) {
+  if (fail_on == "never") return false;
+  core::Severity threshold = fail_on == "error"     ? core::Severity::error
+                             : fail_on == "warning" ? core::Severity::warning
+                                                    : core::Severity::info;
+  return std::any_of(findings.begin(), findings.end(), [&](const auto& d) { return d.severity >= threshold; });
+}
+
+int finish(const lint::Report& report, const core::SourceSet& sources, const ReportOptions& o) {
+  if (o.format == "json") std::cout << lint::render_json(report);
+  else if (o.format == "github") std::cout << lint::render_github(report);
+  else if (o.format == "sarif") std::cout << lint::render_sarif(report, sources);
+  else if (o.quiet_text) print_diagnostics(report.findings, sources);
+  else std::cout << lint::render_text(report, sources, o.color);
+  std::cout.flush();
+  return fails(report.findings, o.fail_on) ? kFindings : kOk;
+}
+
+void print_diagnostics(std::vector<core::Diagnostic> diags, const core::SourceSet& sources) {
+  core::sort_diagnostics(diags);
+  bool color = core::use_color(core::parse_color_mode(global_options().color), 2);
+  for (const auto& d : diags) std::cerr << core::render_text(d, sources, color);
+}
+
+void check_loaded(std::vector<core::Diagnostic> diags, const core::SourceSet& sources, const std::string& what,
+                  const std::string& path, core::Severity fatal) {
+  bool failed = std::any_of(diags.begin(), diags.end(), [&](const auto& d) { return d.severity >= fatal; });
+  print_diagnostics(std::move(diags), sources);
+  if (failed) throw UsageError("the " + what + " " + path + " is invalid");
+}
+
+} // namespace nsmon::cli

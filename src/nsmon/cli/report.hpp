@@ -1,0 +1,53 @@
+#pragma once
+// The one report pipeline: every subcommand that reports findings builds a lint::Report and ends
+// with finish(), which renders it in the --format asked for and picks the exit code by --fail-on.
+#include <string>
+#include <vector>
+
+#include "nsmon/core/diagnostic.hpp"
+#include "nsmon/core/source.hpp"
+#include "nsmon/lint/render.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace nsmon::config {
+class Settings;
+}
+
+namespace nsmon::cli {
+
+/// How findings are reported: the same flags, words and exit codes in every subcommand.
+struct ReportOptions {
+  std::string format = "text";     ///< text, json, github, sarif
+  bool format_given = false;       ///< --format on the command line (not from settings)
+  std::string fail_on = "warning"; ///< error, warning, info, never
+  bool color = false;              ///< text on stdout in colour
+  bool quiet_text = false;         ///< text: the findings alone, on stderr, like a compiler (promql check)
+};
+
+/// Adds --format (text, json, github, sarif; default: the format.lint setting) and --fail-on
+/// (error, warning, info, never; default warning) to a subcommand that reports findings.
+void add_report_options(CLI::App& cmd);
+
+/// The report options `cmd` was given, with the settings' format when --format was not.
+ReportOptions report_options(const CLI::App& cmd, const config::Settings& settings, bool color);
+
+/// Renders the report on stdout in `o.format` (text with quiet_text: the findings on stderr, no
+/// summary) and returns kFindings when a finding is at or above --fail-on, kOk otherwise.
+int finish(const lint::Report& report, const core::SourceSet& sources, const ReportOptions& o);
+
+/// Whether a finding is at least as severe as `fail_on` (error, warning, info; never: none).
+bool fails(const std::vector<core::Diagnostic>& findings, const std::string& fail_on);
+
+/// Findings about an input nsmon needs before it can start (the catalog, the config file, a
+/// policy), or about a single expression: compiler-style on stderr, no summary line.
+void print_diagnostics(std::vector<core::Diagnostic> diags, const core::SourceSet& sources);
+
+/// A loader's findings: printed like print_diagnostics; if one is at least `fatal`, throws
+/// UsageError("the WHAT PATH is invalid") so that nothing runs on a half-understood input (exit 2).
+void check_loaded(std::vector<core::Diagnostic> diags, const core::SourceSet& sources, const std::string& what,
+                  const std::string& path, core::Severity fatal);
+
+} // namespace nsmon::cli
