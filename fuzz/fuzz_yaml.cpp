@@ -1,7 +1,7 @@
 // libFuzzer target: nsmon's YAML parser. Any input must parse or fail cleanly, with positions
 // and value offsets inside the text; and where yaml-cpp 0.7 reads the input, nsmon must build the
 // same tree (kinds, values, tags, key order, the mark of every node) or fail on purpose (the
-// differences listed in tests/unit/test_yaml_differential.cpp). Where both fail, they must fail
+// differences listed in tests/unit/test_core_yaml_differential.cpp). Where both fail, they must fail
 // at the same place.
 #include <cstddef>
 #include <cstdint>

@@ -1,6 +1,6 @@
 #pragma once
 // Compares a yaml-cpp tree with nsmon's (yaml::Node): kinds, scalar values, tags, key order and
-// the mark of every node. Shared by the differential test (tests/unit/test_yaml_differential.cpp)
+// the mark of every node. Shared by the differential test (tests/unit/test_core_yaml_differential.cpp)
 // and the fuzzer (fuzz/fuzz_yaml.cpp); both link yaml-cpp, nsmon itself does not.
 #include <string>
 #include <string_view>
@@ -105,7 +105,7 @@ inline bool encoding_error(std::string_view message) {
   return false;
 }
 
-/// Errors that nsmon reports on purpose where yaml-cpp reads on (see test_yaml_differential.cpp).
+/// Errors that nsmon reports on purpose where yaml-cpp reads on (see test_core_yaml_differential.cpp).
 inline bool deliberate_error(std::string_view message) {
   for (std::string_view m :
        {"unexpected content after the end of the document", "refers to a node that contains it", "nesting is too deep",

@@ -197,7 +197,7 @@ void Analysis::run() {
   for (const auto& [n, rm] : recorded) names.push_back(n);
   // The rules are independent now that recording rules are known: check them in parallel, each
   // worker into its own list, merged in order.
-  std::vector<std::vector<core::Diagnostic>> found(8); // parallel_chunks uses at most 8 workers
+  std::vector<std::vector<core::Diagnostic>> found(util::kMaxWorkers);
   util::parallel_chunks(parsed.size(), 256, [&](std::size_t b, std::size_t e, unsigned w) {
     for (std::size_t i = b; i < e; ++i) {
       Inference inf(*options_.catalog, cfg, recorded);

@@ -1,5 +1,5 @@
 // nsmon's YAML parser on its own: the node API, values of every construct, exact value offsets,
-// positioned errors, hostile input. The comparison with yaml-cpp is test_yaml_differential.cpp.
+// positioned errors, hostile input. The comparison with yaml-cpp is test_core_yaml_differential.cpp.
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>

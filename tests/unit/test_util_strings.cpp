@@ -1,0 +1,35 @@
+// util/strings and util/duration: the helpers every flag parser uses.
+#include <catch2/catch.hpp>
+
+#include "nsmon/util/duration.hpp"
+#include "nsmon/util/strings.hpp"
+
+using namespace nsmon;
+using V = std::vector<std::string>;
+
+TEST_CASE("split_lists: comma-separated and repeated flags, trimmed, empty items skipped", "[util]") {
+  CHECK(util::split_lists({}).empty());
+  CHECK(util::split_lists({""}).empty());
+  CHECK(util::split_lists({"a"}) == V{"a"});
+  CHECK(util::split_lists({"a, b", "c"}) == V{"a", "b", "c"});
+  CHECK(util::split_lists({" a ,,b,", ",", "  "}) == V{"a", "b"});
+}
+
+TEST_CASE("parse_seconds: a Prometheus duration or plain seconds", "[util]") {
+  CHECK(util::parse_seconds("500ms") == 0.5);
+  CHECK(util::parse_seconds("2s") == 2);
+  CHECK(util::parse_seconds("1h30m") == 5400);
+  CHECK(util::parse_seconds("2") == 2);
+  CHECK(util::parse_seconds("0.25") == 0.25);
+  CHECK(util::parse_seconds(" 3 ") == 3);
+  CHECK(util::parse_seconds("0") == 0);
+  for (const char* bad : {"", "s", "1x", "-1", "+1", "1s2", "nan", "inf", "1.5s", "2 s"})
+    CHECK_FALSE(util::parse_seconds(bad).has_value());
+}
+
+TEST_CASE("did_you_mean: the nearest name when it is a likely typo", "[util]") {
+  V commands = {"query", "lint-rules", "lint-metrics", "gen-dashboards", "watch"};
+  CHECK(util::did_you_mean("lint-rule", commands) == "lint-rules");
+  CHECK(util::did_you_mean("querry", commands) == "query");
+  CHECK(util::did_you_mean("completely-different", commands).empty());
+}
