@@ -21,30 +21,7 @@ using core::Severity;
 using namespace promql;
 
 const std::vector<lint::CheckInfo>& checks() {
-  static const std::vector<lint::CheckInfo> all = [] {
-    std::vector<lint::CheckInfo> v = {
-        {"dashboards/panel-type", Severity::error, "a panel type other than timeseries, stat, gauge, bargauge, table, heatmap"},
-        {"dashboards/missing-field", Severity::error, "a required template field is missing (uid, title, type, queries, ...)"},
-        {"dashboards/uid", Severity::error, "a uid that is not 1-40 of [A-Za-z0-9_-], or used by two templates"},
-        {"dashboards/unknown-panel", Severity::error, "`use:` of a shared panel that templates/panels/ does not have"},
-        {"dashboards/variable", Severity::error, "a template variable that is malformed or defined twice"},
-        {"dashboards/thresholds", Severity::error, "thresholds not in increasing order"},
-        {"dashboards/datasource-variable", Severity::error, "the dashboard has no `datasource` variable (type prometheus)"},
-        {"dashboards/job-instance-variables", Severity::warning, "the dashboard has no job or instance variable"},
-        {"dashboards/panel-datasource", Severity::error, "a panel whose data source is not ${datasource}"},
-        {"dashboards/title-description", Severity::error, "a panel without a title or a description"},
-        {"dashboards/unknown-unit", Severity::error, "a unit that is neither a Grafana unit id nor a catalog unit"},
-        {"dashboards/unit", Severity::error, "a panel without a unit whose query's unit is not known either"},
-        {"dashboards/unit-mismatch", Severity::warning, "a unit that does not fit the catalog unit of the query"},
-        {"dashboards/rate-interval", Severity::warning, "rate/irate/increase over a window other than $__rate_interval"},
-        {"dashboards/counter-raw", Severity::warning, "a counter shown raw instead of through rate() or increase()"},
-        {"dashboards/variable-filter", Severity::warning, "a selector that ignores the dashboard's $job or $instance"},
-        {"dashboards/unknown-variable", Severity::error, "a $variable the dashboard does not define"},
-        {"dashboards/legend-label", Severity::warning, "a legend {{label}} that the query's result does not have"},
-    };
-    std::sort(v.begin(), v.end(), [](const lint::CheckInfo& a, const lint::CheckInfo& b) { return a.id < b.id; });
-    return v;
-  }();
+  static const std::vector<lint::CheckInfo> all = core::checks_in(core::CheckSection::dashboards);
   return all;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "nsmon/catalog/catalog.hpp"
+#include "nsmon/core/checks.hpp"
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/promql/parser.hpp"
 #include "nsmon/rules/config.hpp"
@@ -24,14 +25,12 @@ struct Policy {
 };
 
 /// A check: its stable id, default severity and a one-line description (--list-checks).
-struct CheckInfo {
-  std::string_view id;
-  core::Severity severity;
-  std::string_view summary;
-};
+using CheckInfo = core::CheckInfo;
 
-/// Every check id nsmon can report (loader checks included), sorted by id.
+/// The checks of lint-rules and lint-metrics (loader checks included), sorted by id: the lint
+/// section of core::kChecks, which --list-checks, SARIF, policy files and completions show.
 const std::vector<CheckInfo>& checks();
+/// The check of checks() with this id, or nullptr.
 const CheckInfo* find_check(std::string_view id);
 
 struct Input {
