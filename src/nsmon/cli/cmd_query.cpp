@@ -272,12 +272,11 @@ std::optional<ExprFacts> preflight(const QueryOptions& o) {
     if (o.no_lint) return facts;
     const promql::ParseError& e = res.errors().front();
     core::LineCol lc = src.line_col(e.range.start);
-    core::Diagnostic d{core::Severity::error,
-                       {"<query>", o.expr.empty() ? 1 : lc.line, lc.col,
-                        static_cast<int>(std::max<std::size_t>(e.range.end - std::min(e.range.end, e.range.start), 1))},
-                       "promql/syntax",
-                       e.message,
-                       {}};
+    core::Diagnostic d = core::make_diagnostic(
+        "promql/syntax",
+        {"<query>", o.expr.empty() ? 1 : lc.line, lc.col,
+         static_cast<int>(std::max<std::size_t>(e.range.end - std::min(e.range.end, e.range.start), 1))},
+        e.message);
     print_diagnostics({d}, sources);
     std::cerr << "nsmon: error: the expression does not parse; nothing was sent (--no-lint sends it anyway)\n";
     return std::nullopt;

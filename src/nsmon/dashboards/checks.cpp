@@ -17,7 +17,6 @@ extern const std::string_view grafana_units;
 
 namespace nsmon::dashboards {
 
-using core::Severity;
 using namespace promql;
 
 const std::vector<lint::CheckInfo>& checks() {
@@ -60,16 +59,9 @@ bool unit_fits(const std::string& catalog_unit, const std::string& id) {
   return it == fits.end() || it->second.count(id) > 0;
 }
 
-const lint::CheckInfo* find_check(std::string_view id) {
-  for (const auto& c : checks())
-    if (c.id == id) return &c;
-  return lint::find_check(id);
-}
-
-void emit(std::vector<core::Diagnostic>& out, const char* check, core::Span at, std::string msg,
+void emit(std::vector<core::Diagnostic>& out, core::CheckId check, core::Span at, std::string msg,
           std::string suggestion = {}) {
-  const lint::CheckInfo* info = find_check(check);
-  out.push_back({info ? info->severity : Severity::warning, std::move(at), check, std::move(msg), std::move(suggestion)});
+  out.push_back(core::make_diagnostic(check, std::move(at), std::move(msg), std::move(suggestion)));
 }
 
 const VectorSelector* selector_of(const Expr* e) {
@@ -91,7 +83,7 @@ public:
   }
 
 private:
-  void emit(const char* check, PosRange range, std::string msg, std::string suggestion) override {
+  void emit(core::CheckId check, PosRange range, std::string msg, std::string suggestion) override {
     dashboards::emit(out_, check, span(range), std::move(msg), std::move(suggestion));
   }
   const Text& expr_;
