@@ -48,6 +48,13 @@ struct Options {
 /// and findings silenced by `# nsmon disable` comments or the policy are removed.
 std::vector<core::Diagnostic> run(const Input& input, const Options& options);
 
+/// The checks of lint-rules that apply to one PromQL expression on its own (promql/*, catalog/*,
+/// units/*, labels/impossible-match), positioned in `src`, whose text is the expression; for
+/// `query`'s pre-flight. The catalog may lag behind the server, so errors become warnings; an
+/// expression that does not parse gives its promql/syntax errors, as errors. Sorted, no I/O.
+std::vector<core::Diagnostic> check_expression(const core::SourceFile& src, const catalog::Catalog& catalog,
+                                               const promql::ParseOptions& parse);
+
 /// Removes findings silenced by `# nsmon disable` comments (file or rule) or by the policy, and
 /// applies the policy's severity overrides. Used on loader findings too.
 void apply_policy(std::vector<core::Diagnostic>& diags, const std::vector<rules::RuleFile>& files,
