@@ -16,7 +16,7 @@ std::set<std::string> naming(std::string_view name, MetricType type, bool help =
   std::vector<lint::NamingProblem> out;
   lint::naming_problems(name, type, help, out);
   std::set<std::string> s;
-  for (const auto& p : out) s.insert(std::string(p.check) + ": " + p.message);
+  for (const auto& p : out) s.insert(std::string(p.check.id()) + ": " + p.message);
   return s;
 }
 

@@ -39,17 +39,17 @@ public:
     auto root = y_.parse();
     if (!root) return cat;
     if (!root->IsMap()) {
-      y_.error(*root, "catalog/structure", "a catalog must be a mapping with a 'metrics' list");
+      y_.report(*root, "catalog/structure", "a catalog must be a mapping with a 'metrics' list");
       return cat;
     }
     y_.check_mapping(*root, {"catalog_version", "metrics", "prometheus_series", "target_labels", "external_prefixes"},
                      "the catalog");
     if (auto v = (*root)["catalog_version"]; v) {
       auto n = y_.number(v, "catalog_version");
-      if (n && *n != 1) y_.error(v, "catalog/version", "unsupported catalog_version (this nsmon reads version 1)");
+      if (n && *n != 1) y_.report(v, "catalog/version", "unsupported catalog_version (this nsmon reads version 1)");
     }
     auto metrics = (*root)["metrics"];
-    if (!metrics) y_.error(*root, "catalog/structure", "the catalog has no 'metrics' list");
+    if (!metrics) y_.report(*root, "catalog/structure", "the catalog has no 'metrics' list");
     cat.metrics = metric_list(metrics, false);
     cat.prometheus_series = metric_list((*root)["prometheus_series"], true);
     if (auto t = (*root)["target_labels"]; t)
@@ -66,7 +66,7 @@ private:
     std::vector<Metric> out;
     if (!list) return out;
     if (!list.IsSequence()) {
-      y_.error(list, "yaml/type", "a list of metrics is expected here");
+      y_.report(list, "yaml/type", "a list of metrics is expected here");
       return out;
     }
     for (const auto& item : list)
@@ -85,12 +85,12 @@ private:
     auto name = required(n, "name", "a metric");
     if (!name) return std::nullopt;
     m.name = *name;
-    if (!valid_metric_name(m.name)) y_.error(n["name"], "catalog/name", "'" + m.name + "' is not a valid metric name");
+    if (!valid_metric_name(m.name)) y_.report(n["name"], "catalog/name", "'" + m.name + "' is not a valid metric name");
     std::string what = "metric " + m.name;
     if (auto t = required(n, "type", what)) {
       if (auto mt = parse_metric_type(*t)) m.type = *mt;
-      else y_.error(n["type"], "catalog/type", "unknown metric type '" + *t + "' (counter, gauge, histogram, summary, info)",
-                    suggestion(*t, {"counter", "gauge", "histogram", "summary", "info"}));
+      else y_.report(n["type"], "catalog/type", "unknown metric type '" + *t + "' (counter, gauge, histogram, summary, info)",
+                     suggestion(*t, {"counter", "gauge", "histogram", "summary", "info"}));
     }
     if (auto h = required(n, "help", what)) m.help = *h;
     if (prometheus) {
@@ -100,11 +100,11 @@ private:
       if (auto u = required(n, "unit", what)) m.unit = *u;
       if (auto s = required(n, "stage", what)) m.stage = *s;
       if (n["stage"] && std::find(kStages.begin(), kStages.end(), m.stage) == kStages.end())
-        y_.error(n["stage"], "catalog/stage", "unknown stage '" + m.stage + "'", suggestion(m.stage, kStages));
+        y_.report(n["stage"], "catalog/stage", "unknown stage '" + m.stage + "'", suggestion(m.stage, kStages));
     }
     if (n["unit"] && std::find(kUnits.begin(), kUnits.end(), m.unit) == kUnits.end())
-      y_.error(n["unit"], "catalog/unit", "unknown unit '" + m.unit + "' (" + util::join(kUnits, ", ") + ")",
-               suggestion(m.unit, kUnits));
+      y_.report(n["unit"], "catalog/unit", "unknown unit '" + m.unit + "' (" + util::join(kUnits, ", ") + ")",
+                suggestion(m.unit, kUnits));
     if (auto s = n["source"]) m.source = y_.string(s, "source").value_or("");
     if (auto e = n["extension"]) m.extension = y_.string(e, "extension").value_or("");
     if (auto o = n["open_labels"]) m.open_labels = y_.boolean(o, "open_labels").value_or(false);
@@ -112,25 +112,26 @@ private:
     if (auto l = n["labels"]) m.labels = labels(l, m);
     buckets(n, m);
     if (m.type == MetricType::counter && !prometheus && !util::ends_with(m.name, "_total"))
-      y_.error(n["name"], "catalog/name", "counter '" + m.name + "' must be named with its exposed '_total' suffix",
-               "name it '" + m.name + "_total'");
+      y_.report(n["name"], "catalog/name", "counter '" + m.name + "' must be named with its exposed '_total' suffix",
+                "name it '" + m.name + "_total'");
     return m;
   }
 
   std::vector<Label> labels(const yaml::Node& n, const Metric& m) {
     std::vector<Label> out;
     if (!n.IsMap()) {
-      y_.error(n, "yaml/type", "labels must be a mapping of label name to its description");
+      y_.report(n, "yaml/type", "labels must be a mapping of label name to its description");
       return out;
     }
     for (auto it = n.begin(); it != n.end(); ++it) {
       Label l;
       l.name = it->first.Scalar();
       if (m.label(l.name) || std::any_of(out.begin(), out.end(), [&](const Label& o) { return o.name == l.name; }))
-        y_.error(it->first, "yaml/duplicate-key", "label '" + l.name + "' is listed twice");
-      if (!valid_label_name(l.name)) y_.error(it->first, "catalog/label", "'" + l.name + "' is not a valid label name");
+        y_.report(it->first, "yaml/duplicate-key", "label '" + l.name + "' is listed twice");
+      if (!valid_label_name(l.name))
+        y_.report(it->first, "catalog/label", "'" + l.name + "' is not a valid label name");
       if ((m.type == MetricType::histogram && l.name == "le") || (m.type == MetricType::summary && l.name == "quantile"))
-        y_.error(it->first, "catalog/label", "label '" + l.name + "' is reserved for " + to_string(m.type) + "s");
+        y_.report(it->first, "catalog/label", "label '" + l.name + "' is reserved for " + to_string(m.type) + "s");
       yaml::Node spec = it->second; // a copy: the iterator hands out a temporary
       if (spec.IsNull()) {
         out.push_back(std::move(l));
@@ -139,7 +140,7 @@ private:
       if (y_.check_mapping(spec, {"values", "high_cardinality", "help"}, "label " + l.name)) {
         if (auto v = spec["values"]) {
           l.values = y_.strings(v, "values").value_or(std::vector<std::string>{});
-          if (l.values.empty() && v.IsSequence()) y_.error(v, "catalog/label", "a fixed value set cannot be empty");
+          if (l.values.empty() && v.IsSequence()) y_.report(v, "catalog/label", "a fixed value set cannot be empty");
         }
         if (auto h = spec["high_cardinality"]) l.high_cardinality = y_.boolean(h, "high_cardinality").value_or(false);
         if (auto h = spec["help"]) l.help = y_.string(h, "help").value_or("");
@@ -152,23 +153,23 @@ private:
   void buckets(const yaml::Node& n, Metric& m) {
     auto b = n["buckets"];
     if (!b) {
-      if (m.type == MetricType::histogram) y_.error(n, "catalog/buckets", "histogram " + m.name + " has no buckets");
+      if (m.type == MetricType::histogram) y_.report(n, "catalog/buckets", "histogram " + m.name + " has no buckets");
       return;
     }
     if (m.type != MetricType::histogram) {
-      y_.error(b, "catalog/buckets", "only histograms have buckets; " + m.name + " is a " + to_string(m.type));
+      y_.report(b, "catalog/buckets", "only histograms have buckets; " + m.name + " is a " + to_string(m.type));
       return;
     }
     if (!b.IsSequence() || b.size() == 0) {
-      y_.error(b, "catalog/buckets", "buckets must be a non-empty list of numbers");
+      y_.report(b, "catalog/buckets", "buckets must be a non-empty list of numbers");
       return;
     }
     for (const auto& item : b) {
       auto v = y_.number(item, "a bucket bound");
       if (!v) continue;
-      if (!std::isfinite(*v)) y_.error(item, "catalog/buckets", "bucket bounds are finite; +Inf is implied");
+      if (!std::isfinite(*v)) y_.report(item, "catalog/buckets", "bucket bounds are finite; +Inf is implied");
       else if (!m.buckets.empty() && *v <= m.buckets.back())
-        y_.error(item, "catalog/buckets", "bucket bounds must increase");
+        y_.report(item, "catalog/buckets", "bucket bounds must increase");
       else m.buckets.push_back(*v);
     }
   }
@@ -176,7 +177,7 @@ private:
   std::optional<std::string> required(const yaml::Node& n, const char* key, const std::string& what) {
     auto v = n[key];
     if (!v) {
-      y_.error(n, "catalog/missing-field", what + " has no '" + key + "'");
+      y_.report(n, "catalog/missing-field", what + " has no '" + key + "'");
       return std::nullopt;
     }
     return y_.string(v, key);
@@ -198,8 +199,8 @@ private:
         if (names.count(r)) diag(m.span, "catalog/duplicate", "renamed_from '" + r + "' is also a current metric name");
   }
 
-  void diag(const core::Span& at, std::string check, std::string msg) {
-    diags_.push_back({core::Severity::error, at, std::move(check), std::move(msg), {}});
+  void diag(const core::Span& at, core::CheckId check, std::string msg) {
+    diags_.push_back(core::make_diagnostic(check, at, std::move(msg)));
   }
 
   core::YamlReader y_;

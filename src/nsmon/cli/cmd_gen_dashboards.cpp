@@ -71,8 +71,8 @@ void load(const GenDashboardsOptions& o, const catalog::Catalog& cat, Loaded& ou
     if (t.uid.value.empty()) continue;
     auto [it, fresh] = uids.emplace(t.uid.value, &t);
     if (!fresh)
-      out.diags.push_back({core::Severity::error, t.uid.span, "dashboards/uid",
-                           "uid " + t.uid.value + " is also the uid of " + it->second->path, ""});
+      out.diags.push_back(core::make_diagnostic("dashboards/uid", t.uid.span,
+                                                "uid " + t.uid.value + " is also the uid of " + it->second->path));
   }
   core::sort_diagnostics(out.diags);
 }

@@ -222,44 +222,6 @@ Unit quantile_unit(const promql::Expr& root, const catalog::Catalog& cat) {
   return u;
 }
 
-// The checks of lint-rules that apply to one expression, as warnings.
-std::vector<core::Diagnostic> lint_expression(const core::SourceFile& src, const catalog::Catalog& cat,
-                                              const promql::ParseOptions& po) {
-  rules::Rule r;
-  r.kind = rules::Rule::Kind::record; // nameless: only the expression's checks run
-  r.expr.value = src.text();
-  r.expr.span = {src.path(), 1, 1, static_cast<int>(src.text().size())};
-  r.span = {src.path(), 1, 1, 0};
-  r.last_line = src.line_count();
-  rules::Group g;
-  g.rules.push_back(std::move(r));
-  rules::RuleFile f;
-  f.path = src.path();
-  f.source = &src;
-  f.groups.push_back(std::move(g));
-  lint::Input in;
-  in.rule_files.push_back(std::move(f));
-  lint::Options opts;
-  opts.catalog = &cat;
-  opts.parse = po;
-  std::vector<core::Diagnostic> out;
-  for (auto d : lint::run(in, opts)) {
-    bool applies = util::starts_with(d.check, "promql/") || util::starts_with(d.check, "catalog/") ||
-                   util::starts_with(d.check, "units/") || d.check == "labels/impossible-match";
-    if (!applies) continue;
-    if (d.span.line == 0) { // an offset that analysis left as is (the first byte)
-      auto lc = src.line_col(static_cast<std::size_t>(d.span.col));
-      d.span.line = lc.line;
-      d.span.col = lc.col;
-    }
-    if (d.severity == core::Severity::error) d.severity = core::Severity::warning;
-    d.rule.clear();
-    d.group.clear();
-    out.push_back(std::move(d));
-  }
-  return out;
-}
-
 // Parses the expression before any network: a syntax error is shown with its position and
 // stops the run (nullopt); the catalog's warnings go to stderr. --no-lint sends it as it is.
 std::optional<ExprFacts> preflight(const QueryOptions& o) {
@@ -281,7 +243,7 @@ std::optional<ExprFacts> preflight(const QueryOptions& o) {
   if (facts.unit == Unit::none) facts.unit = quantile_unit(*res.expr(), cat);
   const promql::Expr* root = lint::unparen(res.expr());
   facts.ordered = root->kind == promql::NodeKind::call && util::starts_with(root->as<promql::Call>().name, "sort");
-  if (!o.no_lint) print_diagnostics(lint_expression(src, cat, po), sources);
+  if (!o.no_lint) print_diagnostics(lint::check_expression(src, cat, po), sources);
   return facts;
 }
 

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "nsmon/cli/report.hpp"
+#include "nsmon/core/checks.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/util/duration.hpp"
 #include "nsmon/util/files.hpp"
@@ -72,7 +73,7 @@ core::Diagnostic syntax_diagnostic(const core::SourceFile& src, const promql::Pa
   std::size_t len = e.range.end > e.range.start ? e.range.end - e.range.start : 1;
   // An empty expression has no line to quote: the finding is about the whole input.
   int line = src.text().empty() ? 0 : lc.line;
-  return {core::Severity::error, {src.path(), line, lc.col, static_cast<int>(len)}, "promql/syntax", e.message, {}};
+  return core::make_diagnostic("promql/syntax", {src.path(), line, lc.col, static_cast<int>(len)}, e.message);
 }
 
 CLI::Option* add_feature_option(CLI::App& cmd, std::vector<std::string>& lists) {

@@ -195,9 +195,9 @@ private:
         hide(value); // an unknown key may be a misspelt secret: never quote its value
         for (const auto& s : kInlineSecrets)
           if (section_name == s.section && name == s.name)
-            y_.error(it->first, "config/inline-secret",
-                     "secrets are not written in the config file: put it in a file and give the file's path with " +
-                         std::string(s.use));
+            y_.report(it->first, "config/inline-secret",
+                      "secrets are not written in the config file: put it in a file and give the file's path with " +
+                          std::string(s.use));
         continue;
       }
       if (find_key(prefix + name)) leaf(it->first, value, *find_key(prefix + name));
@@ -210,14 +210,14 @@ private:
     if (!text) return;
     if (key.kind == Kind::url && userinfo(*text).find(':') != std::string_view::npos) {
       hide(n);
-      y_.error(n, "config/inline-secret",
-               "the server URL holds a password: put it in a file and give the file's path with "
-               "basic_auth.password_file");
+      y_.report(n, "config/inline-secret",
+                "the server URL holds a password: put it in a file and give the file's path with "
+                "basic_auth.password_file");
       return;
     }
     std::string problem = check_value(key, *text);
     if (!problem.empty()) {
-      y_.error(n, "config/value", problem);
+      y_.report(n, "config/value", problem);
       return;
     }
     std::string value = key.kind == Kind::path ? resolve_path(*text) : *text;

@@ -12,11 +12,7 @@ std::optional<yaml::Node> YamlReader::parse() {
   doc_ = yaml::parse(src_.text());
   if (doc_) return doc_.root();
   const yaml::Error& e = *doc_.error();
-  Diagnostic d;
-  d.span = {src_.path(), e.line + 1, e.column + 1, 1};
-  d.check = "yaml/syntax";
-  d.message = "YAML: " + e.message;
-  out_.push_back(std::move(d));
+  out_.push_back(make_diagnostic("yaml/syntax", {src_.path(), e.line + 1, e.column + 1, 1}, "YAML: " + e.message));
   return std::nullopt;
 }
 
@@ -37,41 +33,32 @@ Span YamlReader::key_span(const yaml::Node& map, const std::string& key) const {
   return span(map);
 }
 
-void YamlReader::add(Severity sev, const yaml::Node& at, std::string check, std::string message,
-                     std::string suggestion) {
-  out_.push_back({sev, span(at), std::move(check), std::move(message), std::move(suggestion)});
-}
-
-void YamlReader::error(const yaml::Node& at, std::string check, std::string message, std::string suggestion) {
-  add(Severity::error, at, std::move(check), std::move(message), std::move(suggestion));
-}
-
-void YamlReader::warning(const yaml::Node& at, std::string check, std::string message, std::string suggestion) {
-  add(Severity::warning, at, std::move(check), std::move(message), std::move(suggestion));
+Diagnostic& YamlReader::report(const yaml::Node& at, CheckId check, std::string message, std::string suggestion) {
+  return out_.emplace_back(make_diagnostic(check, span(at), std::move(message), std::move(suggestion)));
 }
 
 bool YamlReader::check_mapping(const yaml::Node& n, const std::vector<std::string>& allowed, std::string_view what) {
   if (!n.IsMap()) {
-    error(n, "yaml/type", std::string(what) + " must be a mapping");
+    report(n, "yaml/type", std::string(what) + " must be a mapping");
     return false;
   }
   std::set<std::string> seen;
   for (auto it = n.begin(); it != n.end(); ++it) {
     if (!it->first.IsScalar()) {
-      error(it->first, "yaml/type", "keys of " + std::string(what) + " must be plain names");
+      report(it->first, "yaml/type", "keys of " + std::string(what) + " must be plain names");
       continue;
     }
     std::string key = it->first.Scalar();
     if (!seen.insert(key).second) {
-      error(it->first, "yaml/duplicate-key", "duplicate key '" + key + "' in " + std::string(what));
+      report(it->first, "yaml/duplicate-key", "duplicate key '" + key + "' in " + std::string(what));
       continue;
     }
     bool known = false;
     for (const auto& a : allowed) known = known || a == key;
     if (!known) {
       std::string hint = util::did_you_mean(key, allowed);
-      error(it->first, "yaml/unknown-field", "unknown field '" + key + "' in " + std::string(what),
-            hint.empty() ? "" : "did you mean '" + hint + "'?");
+      report(it->first, "yaml/unknown-field", "unknown field '" + key + "' in " + std::string(what),
+             hint.empty() ? "" : "did you mean '" + hint + "'?");
     }
   }
   return true;
@@ -79,7 +66,7 @@ bool YamlReader::check_mapping(const yaml::Node& n, const std::vector<std::strin
 
 std::optional<std::string> YamlReader::string(const yaml::Node& n, std::string_view what) {
   if (n.IsScalar()) return n.Scalar();
-  error(n, "yaml/type", std::string(what) + " must be a string");
+  report(n, "yaml/type", std::string(what) + " must be a string");
   return std::nullopt;
 }
 
@@ -90,19 +77,19 @@ std::optional<double> YamlReader::number(const yaml::Node& n, std::string_view w
     auto res = std::from_chars(s.data(), s.data() + s.size(), v);
     if (res.ec == std::errc() && res.ptr == s.data() + s.size()) return v;
   }
-  error(n, "yaml/type", std::string(what) + " must be a number");
+  report(n, "yaml/type", std::string(what) + " must be a number");
   return std::nullopt;
 }
 
 std::optional<bool> YamlReader::boolean(const yaml::Node& n, std::string_view what) {
   if (n.IsScalar() && (n.Scalar() == "true" || n.Scalar() == "false")) return n.Scalar() == "true";
-  error(n, "yaml/type", std::string(what) + " must be true or false");
+  report(n, "yaml/type", std::string(what) + " must be true or false");
   return std::nullopt;
 }
 
 std::optional<std::vector<std::string>> YamlReader::strings(const yaml::Node& n, std::string_view what) {
   if (!n.IsSequence()) {
-    error(n, "yaml/type", std::string(what) + " must be a list of strings");
+    report(n, "yaml/type", std::string(what) + " must be a list of strings");
     return std::nullopt;
   }
   std::vector<std::string> out;

@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "nsmon/core/checks.hpp"
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/source.hpp"
 #include "nsmon/core/yaml_tree.hpp"
@@ -24,8 +25,9 @@ public:
   /// Span of the key `key` of a mapping (where to point for "this field is not allowed").
   Span key_span(const yaml::Node& map, const std::string& key) const;
 
-  void error(const yaml::Node& at, std::string check, std::string message, std::string suggestion = {});
-  void warning(const yaml::Node& at, std::string check, std::string message, std::string suggestion = {});
+  /// Reports a finding of `check` at `at`, at the check's default severity. The result (valid
+  /// until the next finding) lets a milder variant of a check lower its severity.
+  Diagnostic& report(const yaml::Node& at, CheckId check, std::string message, std::string suggestion = {});
 
   /// Checks that `n` is a mapping whose keys are all in `allowed` and appear once.
   /// Reports unknown keys (with "did you mean") and duplicates; returns false if `n` is no mapping.
@@ -51,7 +53,6 @@ public:
   const SourceFile& source() const { return src_; }
 
 private:
-  void add(Severity sev, const yaml::Node& at, std::string check, std::string message, std::string suggestion);
   const SourceFile& src_;
   std::vector<Diagnostic>& out_;
   yaml::Document doc_;

@@ -17,34 +17,10 @@ extern const std::string_view grafana_units;
 
 namespace nsmon::dashboards {
 
-using core::Severity;
 using namespace promql;
 
 const std::vector<lint::CheckInfo>& checks() {
-  static const std::vector<lint::CheckInfo> all = [] {
-    std::vector<lint::CheckInfo> v = {
-        {"dashboards/panel-type", Severity::error, "a panel type other than timeseries, stat, gauge, bargauge, table, heatmap"},
-        {"dashboards/missing-field", Severity::error, "a required template field is missing (uid, title, type, queries, ...)"},
-        {"dashboards/uid", Severity::error, "a uid that is not 1-40 of [A-Za-z0-9_-], or used by two templates"},
-        {"dashboards/unknown-panel", Severity::error, "`use:` of a shared panel that templates/panels/ does not have"},
-        {"dashboards/variable", Severity::error, "a template variable that is malformed or defined twice"},
-        {"dashboards/thresholds", Severity::error, "thresholds not in increasing order"},
-        {"dashboards/datasource-variable", Severity::error, "the dashboard has no `datasource` variable (type prometheus)"},
-        {"dashboards/job-instance-variables", Severity::warning, "the dashboard has no job or instance variable"},
-        {"dashboards/panel-datasource", Severity::error, "a panel whose data source is not ${datasource}"},
-        {"dashboards/title-description", Severity::error, "a panel without a title or a description"},
-        {"dashboards/unknown-unit", Severity::error, "a unit that is neither a Grafana unit id nor a catalog unit"},
-        {"dashboards/unit", Severity::error, "a panel without a unit whose query's unit is not known either"},
-        {"dashboards/unit-mismatch", Severity::warning, "a unit that does not fit the catalog unit of the query"},
-        {"dashboards/rate-interval", Severity::warning, "rate/irate/increase over a window other than $__rate_interval"},
-        {"dashboards/counter-raw", Severity::warning, "a counter shown raw instead of through rate() or increase()"},
-        {"dashboards/variable-filter", Severity::warning, "a selector that ignores the dashboard's $job or $instance"},
-        {"dashboards/unknown-variable", Severity::error, "a $variable the dashboard does not define"},
-        {"dashboards/legend-label", Severity::warning, "a legend {{label}} that the query's result does not have"},
-    };
-    std::sort(v.begin(), v.end(), [](const lint::CheckInfo& a, const lint::CheckInfo& b) { return a.id < b.id; });
-    return v;
-  }();
+  static const std::vector<lint::CheckInfo> all = core::checks_in(core::CheckSection::dashboards);
   return all;
 }
 
@@ -83,16 +59,9 @@ bool unit_fits(const std::string& catalog_unit, const std::string& id) {
   return it == fits.end() || it->second.count(id) > 0;
 }
 
-const lint::CheckInfo* find_check(std::string_view id) {
-  for (const auto& c : checks())
-    if (c.id == id) return &c;
-  return lint::find_check(id);
-}
-
-void emit(std::vector<core::Diagnostic>& out, const char* check, core::Span at, std::string msg,
+void emit(std::vector<core::Diagnostic>& out, core::CheckId check, core::Span at, std::string msg,
           std::string suggestion = {}) {
-  const lint::CheckInfo* info = find_check(check);
-  out.push_back({info ? info->severity : Severity::warning, std::move(at), check, std::move(msg), std::move(suggestion)});
+  out.push_back(core::make_diagnostic(check, std::move(at), std::move(msg), std::move(suggestion)));
 }
 
 const VectorSelector* selector_of(const Expr* e) {
@@ -114,7 +83,7 @@ public:
   }
 
 private:
-  void emit(const char* check, PosRange range, std::string msg, std::string suggestion) override {
+  void emit(core::CheckId check, PosRange range, std::string msg, std::string suggestion) override {
     dashboards::emit(out_, check, span(range), std::move(msg), std::move(suggestion));
   }
   const Text& expr_;

@@ -10,7 +10,8 @@
 
 namespace nsmon::dashboards {
 
-/// The checks gen-dashboards adds to lint-rules' expression checks, sorted by id.
+/// The checks gen-dashboards adds to lint-rules' expression checks (the dashboards section of
+/// core::kChecks), sorted by id.
 const std::vector<lint::CheckInfo>& checks();
 
 /// Whether `id` is one of Grafana's unit ids (the list of Grafana's unit schema, embedded).

@@ -55,8 +55,8 @@ public:
     auto v = r_.number(n, what);
     if (!v) return std::nullopt;
     if (*v != std::floor(*v) || *v < lo || *v > hi) {
-      r_.error(n, "yaml/type", std::string(what) + " must be a whole number from " + std::to_string(lo) + " to " +
-                                   std::to_string(hi));
+      r_.report(n, "yaml/type", std::string(what) + " must be a whole number from " + std::to_string(lo) + " to " +
+                                    std::to_string(hi));
       return std::nullopt;
     }
     return static_cast<int>(*v);
@@ -67,29 +67,29 @@ public:
     const auto& types = panel_types();
     if (std::find(types.begin(), types.end(), out.value) != types.end()) return;
     if (out.value == "graph" || out.value == "singlestat") {
-      r_.error(n, "dashboards/panel-type",
-               "panel type '" + out.value + "' was removed from Grafana (deprecated since 7, gone in 11)",
-               out.value == "graph" ? "use timeseries" : "use stat");
+      r_.report(n, "dashboards/panel-type",
+                "panel type '" + out.value + "' was removed from Grafana (deprecated since 7, gone in 11)",
+                out.value == "graph" ? "use timeseries" : "use stat");
     } else if (out.value == "row") {
-      r_.error(n, "dashboards/panel-type", "rows are written as `rows:`, not as a panel type");
+      r_.report(n, "dashboards/panel-type", "rows are written as `rows:`, not as a panel type");
     } else {
       std::string hint = util::did_you_mean(out.value, types);
-      r_.error(n, "dashboards/panel-type",
-               "unknown panel type '" + out.value + "' (types: " + util::join(types, ", ") + ")",
-               hint.empty() ? "" : "did you mean '" + hint + "'?");
+      r_.report(n, "dashboards/panel-type",
+                "unknown panel type '" + out.value + "' (types: " + util::join(types, ", ") + ")",
+                hint.empty() ? "" : "did you mean '" + hint + "'?");
     }
     out.value.clear();
   }
 
   void queries(const Node& n, Panel& p) {
     if (!n.IsSequence() || n.size() == 0) {
-      r_.error(n, "yaml/type", "queries must be a list of {expr, legend} mappings");
+      r_.report(n, "yaml/type", "queries must be a list of {expr, legend} mappings");
       return;
     }
     for (const auto& item : n) {
       if (!r_.check_mapping(item, {"expr", "legend", "instant"}, "a query")) continue;
       Query q;
-      if (!item["expr"]) r_.error(item, "dashboards/missing-field", "a query needs expr");
+      if (!item["expr"]) r_.report(item, "dashboards/missing-field", "a query needs expr");
       else text(item["expr"], "expr", q.expr, true);
       if (item["legend"]) text(item["legend"], "legend", q.legend, true);
       if (item["instant"])
@@ -100,7 +100,7 @@ public:
 
   void thresholds(const Node& n, Panel& p) {
     if (!n.IsSequence()) {
-      r_.error(n, "yaml/type", "thresholds must be a list of {value, color} mappings");
+      r_.report(n, "yaml/type", "thresholds must be a list of {value, color} mappings");
       return;
     }
     bool first = true;
@@ -109,17 +109,17 @@ public:
       first = false;
       if (!r_.check_mapping(item, {"value", "color"}, "a threshold")) continue;
       auto c = item["color"] ? r_.string(item["color"], "color") : std::nullopt;
-      if (!item["color"]) r_.error(item, "dashboards/missing-field", "a threshold needs a color");
+      if (!item["color"]) r_.report(item, "dashboards/missing-field", "a threshold needs a color");
       // The first step may leave out its value: the colour below every other step.
       if (!item["value"] && c && is_first) {
         p.base_color = *c;
         continue;
       }
       auto v = item["value"] ? r_.number(item["value"], "value") : std::nullopt;
-      if (!item["value"]) r_.error(item, "dashboards/missing-field", "a threshold needs a value (only the first may leave it out)");
+      if (!item["value"]) r_.report(item, "dashboards/missing-field", "a threshold needs a value (only the first may leave it out)");
       if (!v || !c) continue;
       if (!p.thresholds.empty() && *v <= p.thresholds.back().value)
-        r_.error(item["value"], "dashboards/thresholds", "thresholds must be in increasing order of value");
+        r_.report(item["value"], "dashboards/thresholds", "thresholds must be in increasing order of value");
       p.thresholds.push_back({*v, *c});
     }
   }
@@ -132,7 +132,7 @@ public:
     if (!r_.check_mapping(n, fields, "a panel")) return;
     p.span = r_.span(n);
     for (const char* required : {"type", "title", "queries"})
-      if (!n[required]) r_.error(n, "dashboards/missing-field", std::string("a panel needs ") + required);
+      if (!n[required]) r_.report(n, "dashboards/missing-field", std::string("a panel needs ") + required);
     if (n["type"]) panel_type(n["type"], p.type);
     if (n["title"]) text(n["title"], "title", p.title);
     if (n["description"]) text(n["description"], "description", p.description);
@@ -147,14 +147,14 @@ public:
     if (n["stack"]) {
       auto s = r_.string(n["stack"], "stack");
       if (s && *s != "none" && *s != "normal" && *s != "percent")
-        r_.error(n["stack"], "yaml/type", "stack must be none, normal or percent");
+        r_.report(n["stack"], "yaml/type", "stack must be none, normal or percent");
       else if (s && *s != "none") p.stack = *s;
     }
     if (n["reduce"]) {
       static const std::vector<std::string> reducers = {"lastNotNull", "last", "mean", "max", "min", "sum", "count"};
       auto s = r_.string(n["reduce"], "reduce");
       if (s && std::find(reducers.begin(), reducers.end(), *s) == reducers.end())
-        r_.error(n["reduce"], "yaml/type", "reduce must be one of " + util::join(reducers, ", "));
+        r_.report(n["reduce"], "yaml/type", "reduce must be one of " + util::join(reducers, ", "));
       else if (s) p.reduce = *s;
     }
     if (n["queries"]) queries(n["queries"], p);
@@ -170,13 +170,13 @@ public:
   void row(const Node& n, const Library& library, Template& t) {
     if (!r_.check_mapping(n, {"title", "collapsed", "panels"}, "a row")) return;
     Row row;
-    if (!n["title"]) r_.error(n, "dashboards/missing-field", "a row needs a title");
+    if (!n["title"]) r_.report(n, "dashboards/missing-field", "a row needs a title");
     else text(n["title"], "title", row.title);
     if (n["collapsed"])
       if (auto b = r_.boolean(n["collapsed"], "collapsed")) row.collapsed = *b;
     Node panels = n["panels"];
     if (!panels || !panels.IsSequence() || panels.size() == 0) {
-      r_.error(panels ? panels : n, "dashboards/missing-field", "a row needs a list of panels");
+      r_.report(panels ? panels : n, "dashboards/missing-field", "a row needs a list of panels");
       return;
     }
     for (const auto& item : panels) {
@@ -200,9 +200,9 @@ public:
       std::vector<std::string> names;
       for (const auto& [k, v] : library) names.push_back(k);
       std::string hint = util::did_you_mean(*name, names);
-      r_.error(n["use"], "dashboards/unknown-panel",
-               "no shared panel '" + *name + "' (templates/panels/" + *name + ".yml)",
-               hint.empty() ? "" : "did you mean '" + hint + "'?");
+      r_.report(n["use"], "dashboards/unknown-panel",
+                "no shared panel '" + *name + "' (templates/panels/" + *name + ".yml)",
+                hint.empty() ? "" : "did you mean '" + hint + "'?");
       return;
     }
     Panel p = it->second;
@@ -219,10 +219,10 @@ public:
       static const std::vector<std::string> builtin = {"datasource", "instance", "job", "model"};
       if (std::find(builtin.begin(), builtin.end(), v.name.value) == builtin.end()) {
         std::string hint = util::did_you_mean(v.name.value, builtin);
-        r_.error(n, "dashboards/variable",
-                 "'" + v.name.value + "' is no built-in variable (" + util::join(builtin, ", ") +
-                     "); define it as {name, query}",
-                 hint.empty() ? "" : "did you mean '" + hint + "'?");
+        r_.report(n, "dashboards/variable",
+                  "'" + v.name.value + "' is no built-in variable (" + util::join(builtin, ", ") +
+                      "); define it as {name, query}",
+                  hint.empty() ? "" : "did you mean '" + hint + "'?");
         return;
       }
       v.type = v.name.value == "datasource" ? "datasource" : "query";
@@ -231,14 +231,14 @@ public:
     }
     if (!r_.check_mapping(n, {"name", "type", "label", "query", "multi", "include_all"}, "a variable")) return;
     if (!n["name"] || !n["query"]) {
-      r_.error(n, "dashboards/missing-field", "a variable needs name and query");
+      r_.report(n, "dashboards/missing-field", "a variable needs name and query");
       return;
     }
     if (!text(n["name"], "name", v.name)) return;
     if (v.name.value.empty() || std::isdigit(static_cast<unsigned char>(v.name.value[0])) ||
         !std::all_of(v.name.value.begin(), v.name.value.end(),
                      [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; })) {
-      r_.error(n["name"], "dashboards/variable", "variable name '" + v.name.value + "' is not [A-Za-z_][A-Za-z0-9_]*");
+      r_.report(n["name"], "dashboards/variable", "variable name '" + v.name.value + "' is not [A-Za-z_][A-Za-z0-9_]*");
       return;
     }
     text(n["query"], "query", v.query, true);
@@ -247,7 +247,7 @@ public:
     if (n["type"]) {
       auto s = r_.string(n["type"], "type");
       if (s && *s != "query" && *s != "custom" && *s != "interval")
-        r_.error(n["type"], "dashboards/variable", "variable type must be query, custom or interval");
+        r_.report(n["type"], "dashboards/variable", "variable type must be query, custom or interval");
       else if (s) v.type = *s;
     }
     if (n["multi"])
@@ -262,10 +262,10 @@ public:
                                                     "refresh", "time", "variables",   "rows"};
     if (!r_.check_mapping(root, fields, "a dashboard template")) return;
     for (const char* required : {"uid", "title", "rows"})
-      if (!root[required]) r_.error(root, "dashboards/missing-field", std::string("a dashboard needs ") + required);
+      if (!root[required]) r_.report(root, "dashboards/missing-field", std::string("a dashboard needs ") + required);
     if (root["uid"] && text(root["uid"], "uid", t.uid) && !valid_uid(t.uid.value)) {
-      r_.error(root["uid"], "dashboards/uid",
-               "uid '" + t.uid.value + "' is not 1 to 40 letters, digits, '-' or '_' (it names the output file)");
+      r_.report(root["uid"], "dashboards/uid",
+                "uid '" + t.uid.value + "' is not 1 to 40 letters, digits, '-' or '_' (it names the output file)");
       t.uid.value.clear();
     }
     if (root["title"]) text(root["title"], "title", t.title);
@@ -282,12 +282,12 @@ public:
     }
     t.variables_span = r_.span(root["variables"] ? root["variables"] : root);
     if (Node vars = root["variables"]) {
-      if (!vars.IsSequence()) r_.error(vars, "yaml/type", "variables must be a list");
+      if (!vars.IsSequence()) r_.report(vars, "yaml/type", "variables must be a list");
       else
         for (const auto& v : vars) variable(v, t);
     }
     if (Node rows = root["rows"]) {
-      if (!rows.IsSequence() || rows.size() == 0) r_.error(rows, "yaml/type", "rows must be a list of rows");
+      if (!rows.IsSequence() || rows.size() == 0) r_.report(rows, "yaml/type", "rows must be a list of rows");
       else
         for (const auto& r : rows) row(r, library, t);
     }

@@ -16,7 +16,6 @@
 namespace nsmon::lint {
 
 using namespace promql;
-using core::Severity;
 
 struct ParsedRule {
   const rules::RuleFile* file;
@@ -59,14 +58,13 @@ public:
   }
 
 private:
-  void emit_at(const char* check, const core::Span& at, std::string msg, std::string suggestion = {}) {
-    const CheckInfo* info = find_check(check);
-    core::Diagnostic d{info ? info->severity : Severity::warning, at, check, std::move(msg), std::move(suggestion)};
+  void emit_at(core::CheckId check, const core::Span& at, std::string msg, std::string suggestion = {}) {
+    core::Diagnostic d = core::make_diagnostic(check, at, std::move(msg), std::move(suggestion));
     d.rule = r_.name.value;
     d.group = pr_.group->name.value;
     out_.push_back(std::move(d));
   }
-  void emit(const char* check, PosRange range, std::string msg, std::string suggestion) override {
+  void emit(core::CheckId check, PosRange range, std::string msg, std::string suggestion) override {
     emit_at(check, expr_span(r_, range), std::move(msg), std::move(suggestion));
   }
 
@@ -171,7 +169,7 @@ void Analysis::run() {
   });
   for (const auto& pr : parsed)
     for (const auto& e : pr.parsed->errors()) {
-      core::Diagnostic d{Severity::error, expr_span(*pr.rule, e.range), "promql/syntax", e.message, {}};
+      core::Diagnostic d = core::make_diagnostic("promql/syntax", expr_span(*pr.rule, e.range), e.message);
       d.rule = pr.rule->name.value;
       d.group = pr.group->name.value;
       out_.push_back(std::move(d));
@@ -227,8 +225,8 @@ void Analysis::policy(const std::vector<ParsedRule>& parsed) {
   for (const auto& pr : parsed) {
     const auto& r = *pr.rule;
     if (!r.is_alert() || r.name.value.empty()) continue;
-    auto emit = [&](const char* check, const core::Span& at, std::string msg, std::string sugg) {
-      core::Diagnostic d{find_check(check)->severity, at, check, std::move(msg), std::move(sugg)};
+    auto emit = [&](core::CheckId check, const core::Span& at, std::string msg, std::string sugg) {
+      core::Diagnostic d = core::make_diagnostic(check, at, std::move(msg), std::move(sugg));
       d.rule = r.name.value;
       d.group = pr.group->name.value;
       out_.push_back(std::move(d));
@@ -263,10 +261,11 @@ void Analysis::config(const rules::Config* cfg) {
   for (const auto& f : input_.rule_files)
     for (const auto& g : f.groups)
       if (g.interval && g.interval->ms > 5 * 60 * 1000) {
-        core::Diagnostic d{find_check("alerts/group-interval")->severity, g.interval->span, "alerts/group-interval",
-                           "group " + g.name.value + " is evaluated every " + util::format_duration(g.interval->ms) +
-                               ": alerts are sent late, and Alertmanager resolves them between evaluations",
-                           "evaluate alerting groups every 5m or less"};
+        core::Diagnostic d = core::make_diagnostic(
+            "alerts/group-interval", g.interval->span,
+            "group " + g.name.value + " is evaluated every " + util::format_duration(g.interval->ms) +
+                ": alerts are sent late, and Alertmanager resolves them between evaluations",
+            "evaluate alerting groups every 5m or less");
         d.group = g.name.value;
         out_.push_back(std::move(d));
       }
@@ -276,9 +275,10 @@ void Analysis::config(const rules::Config* cfg) {
     for (const auto& g : f.groups)
       for (const auto& r : g.rules) alerts = alerts || r.is_alert();
   if (alerts && cfg->alertmanager_targets.empty() && !cfg->alertmanager_discovery)
-    out_.push_back({Severity::warning, cfg->alerting_span, "config/no-alertmanager",
-                    "alerting rules are loaded but no Alertmanager is configured: alerts fire and go nowhere",
-                    "add alerting.alertmanagers[].static_configs[].targets, e.g. ['localhost:9093']"});
+    out_.push_back(core::make_diagnostic(
+        "config/no-alertmanager", cfg->alerting_span,
+        "alerting rules are loaded but no Alertmanager is configured: alerts fire and go nowhere",
+        "add alerting.alertmanagers[].static_configs[].targets, e.g. ['localhost:9093']"));
 }
 
 } // namespace nsmon::lint

@@ -33,7 +33,7 @@ public:
   }
 
 private:
-  void emit(const char* check, PosRange range, std::string msg, std::string suggestion = {}) {
+  void emit(core::CheckId check, PosRange range, std::string msg, std::string suggestion = {}) {
     self_.emit(check, range, std::move(msg), std::move(suggestion));
   }
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "nsmon/catalog/catalog.hpp"
+#include "nsmon/core/checks.hpp"
 #include "nsmon/lint/infer.hpp"
 #include "nsmon/promql/ast.hpp"
 #include "nsmon/rules/config.hpp"
@@ -26,8 +27,8 @@ public:
   void check(const promql::Expr& root);
 
 protected:
-  /// A finding at bytes `range` of the expression; the check id's severity comes from checks().
-  virtual void emit(const char* check, promql::PosRange range, std::string message, std::string suggestion) = 0;
+  /// A finding at bytes `range` of the expression, at the check's default severity.
+  virtual void emit(core::CheckId check, promql::PosRange range, std::string message, std::string suggestion) = 0;
 
   Inference& inf_;
   bool in_alert_ = false;    ///< the expression is an alert's (topk/bottomk flap)

@@ -3,22 +3,87 @@
 #include <algorithm>
 
 #include "nsmon/lint/analysis.hpp"
+#include "nsmon/lint/expr_checks.hpp"
+#include "nsmon/lint/infer.hpp"
 
 namespace nsmon::lint {
+
+namespace {
+
+// Sorts, and keeps one finding per place and check: several paths can reach the same conclusion.
+void sort_unique(std::vector<core::Diagnostic>& diags) {
+  core::sort_diagnostics(diags);
+  diags.erase(std::unique(diags.begin(), diags.end(),
+                          [](const core::Diagnostic& a, const core::Diagnostic& b) {
+                            return a.span.file == b.span.file && a.span.line == b.span.line &&
+                                   a.span.col == b.span.col && a.check == b.check && a.message == b.message;
+                          }),
+              diags.end());
+}
+
+// Where bytes `range` of an expression are in its source text.
+core::Span span_in(const core::SourceFile& src, promql::PosRange range) {
+  std::size_t last = std::max<std::size_t>(src.text().size(), 1) - 1;
+  std::size_t b = std::min(range.start, last);
+  std::size_t e = std::min(std::max(range.end, range.start + 1) - 1, last);
+  core::LineCol from = src.line_col(b), to = src.line_col(e);
+  return {src.path(), from.line, from.col, to.line == from.line ? to.col - from.col + 1 : 1};
+}
+
+// The checks that make sense for an expression on its own: a recording rule may be defined on
+// the server, and alerts/* and config/* need a rule or a config.
+bool applies_alone(std::string_view id) {
+  return id.starts_with("promql/") || id.starts_with("catalog/") || id.starts_with("units/") ||
+         id == core::CheckId("labels/impossible-match");
+}
+
+// lint-rules' expression checks on one expression, positioned in its source text.
+class StandaloneChecks : public ExprChecks {
+public:
+  StandaloneChecks(const core::SourceFile& src, const catalog::Catalog& cat, Inference& inf,
+                   const std::vector<std::string>& names, std::vector<core::Diagnostic>& out)
+      : ExprChecks(cat, inf, nullptr, names), src_(src), out_(out) {}
+
+private:
+  void emit(core::CheckId check, promql::PosRange range, std::string message, std::string suggestion) override {
+    out_.push_back(core::make_diagnostic(check, span_in(src_, range), std::move(message), std::move(suggestion)));
+  }
+
+  const core::SourceFile& src_;
+  std::vector<core::Diagnostic>& out_;
+};
+
+} // namespace
 
 std::vector<core::Diagnostic> run(const Input& input, const Options& options) {
   std::vector<core::Diagnostic> out;
   Analysis analysis(input, options, out);
   analysis.run();
   apply_policy(out, input.rule_files, options.policy);
-  core::sort_diagnostics(out);
-  // One finding per place and check: several paths can reach the same conclusion.
-  out.erase(std::unique(out.begin(), out.end(),
-                        [](const core::Diagnostic& a, const core::Diagnostic& b) {
-                          return a.span.file == b.span.file && a.span.line == b.span.line &&
-                                 a.span.col == b.span.col && a.check == b.check && a.message == b.message;
-                        }),
-            out.end());
+  sort_unique(out);
+  return out;
+}
+
+std::vector<core::Diagnostic> check_expression(const core::SourceFile& src, const catalog::Catalog& catalog,
+                                               const promql::ParseOptions& parse) {
+  std::vector<core::Diagnostic> out;
+  promql::ParseResult parsed = promql::parse(src.text(), parse);
+  for (const auto& e : parsed.errors())
+    out.push_back(core::make_diagnostic("promql/syntax", span_in(src, e.range), e.message));
+  if (parsed.ok()) {
+    // As lint-rules checks a rule's expression, without recording rules and without a config.
+    const std::map<std::string, RecordedMetric> recorded;
+    const std::vector<std::string> names = catalog.all_series_names();
+    Inference inf(catalog, nullptr, recorded);
+    inf.run(*parsed.expr());
+    StandaloneChecks(src, catalog, inf, names, out).check(*parsed.expr());
+  }
+  std::erase_if(out, [](const core::Diagnostic& d) { return !applies_alone(d.check); });
+  sort_unique(out);
+  // The catalog may be older or newer than the server's metrics: what it says is a warning.
+  for (auto& d : out)
+    if (d.severity == core::Severity::error && d.check != core::CheckId("promql/syntax"))
+      d.severity = core::Severity::warning;
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "nsmon/catalog/catalog.hpp"
+#include "nsmon/core/checks.hpp"
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/promql/parser.hpp"
 #include "nsmon/rules/config.hpp"
@@ -24,14 +25,12 @@ struct Policy {
 };
 
 /// A check: its stable id, default severity and a one-line description (--list-checks).
-struct CheckInfo {
-  std::string_view id;
-  core::Severity severity;
-  std::string_view summary;
-};
+using CheckInfo = core::CheckInfo;
 
-/// Every check id nsmon can report (loader checks included), sorted by id.
+/// The checks of lint-rules and lint-metrics (loader checks included), sorted by id: the lint
+/// section of core::kChecks, which --list-checks, SARIF, policy files and completions show.
 const std::vector<CheckInfo>& checks();
+/// The check of checks() with this id, or nullptr.
 const CheckInfo* find_check(std::string_view id);
 
 struct Input {
@@ -48,6 +47,13 @@ struct Options {
 /// Runs every check on the rule files (and the config, if given). No I/O. The result is sorted,
 /// and findings silenced by `# nsmon disable` comments or the policy are removed.
 std::vector<core::Diagnostic> run(const Input& input, const Options& options);
+
+/// The checks of lint-rules that apply to one PromQL expression on its own (promql/*, catalog/*,
+/// units/*, labels/impossible-match), positioned in `src`, whose text is the expression; for
+/// `query`'s pre-flight. The catalog may lag behind the server, so errors become warnings; an
+/// expression that does not parse gives its promql/syntax errors, as errors. Sorted, no I/O.
+std::vector<core::Diagnostic> check_expression(const core::SourceFile& src, const catalog::Catalog& catalog,
+                                               const promql::ParseOptions& parse);
 
 /// Removes findings silenced by `# nsmon disable` comments (file or rule) or by the policy, and
 /// applies the policy's severity overrides. Used on loader findings too.

@@ -17,7 +17,6 @@ namespace nsmon::lint {
 
 namespace {
 
-using core::Severity;
 using EType = expfmt::MetricType;
 using CType = catalog::MetricType;
 
@@ -96,7 +95,7 @@ public:
   void close(const expfmt::ParseSummary& sum) {
     finish_family();
     for (const auto& e : sum.errors)
-      add(Severity::error, "metrics/syntax", e.line, e.column, 0, kNoOffset, e.message);
+      add("metrics/syntax", e.line, e.column, 0, kNoOffset, e.message);
   }
 
   /// Takes over what a checker of a later part of the same input found. A family in both parts
@@ -114,7 +113,7 @@ public:
         first_line_.emplace(name, line);
         continue;
       }
-      add(Severity::error, "metrics/syntax", line, 1, 0, kNoOffset,
+      add("metrics/syntax", line, 1, 0, kNoOffset,
           "metric family \"" + name + "\" already appeared at line " + std::to_string(it->second) +
               "; a family's lines must be contiguous");
       auto next = std::upper_bound(starts.begin(), starts.end(), line);
@@ -122,9 +121,9 @@ public:
     }
     for (std::size_t i = 0; i < later.diags_.size(); ++i) {
       const auto& d = later.diags_[i];
-      bool gone = d.check != "metrics/syntax" && std::any_of(dropped.begin(), dropped.end(), [&](const auto& r) {
-                    return d.span.line >= r.first && d.span.line < r.second;
-                  });
+      bool gone = d.check != core::CheckId("metrics/syntax") &&
+                  std::any_of(dropped.begin(), dropped.end(),
+                              [&](const auto& r) { return d.span.line >= r.first && d.span.line < r.second; });
       if (gone) continue;
       diags_.push_back(std::move(later.diags_[i]));
       offsets_.push_back(later.offsets_[i]);
@@ -146,7 +145,7 @@ public:
     if (cat_)
       for (const auto& m : cat_->metrics)
         if (!seen_.count(&m))
-          add(Severity::error, "metrics/missing-metric", 0, 0, 0, kNoOffset,
+          add("metrics/missing-metric", 0, 0, 0, kNoOffset,
               m.name + " (" + catalog::to_string(m.type) + ", " + m.stage + ") is in the catalog but not in the exposition");
     fix_columns();
     core::sort_diagnostics(diags_);
@@ -184,20 +183,14 @@ private:
     return kNoOffset;
   }
 
-  void add(Severity sev, std::string_view check, int line, int col, int len, std::size_t offset, std::string message,
+  void add(core::CheckId check, int line, int col, int len, std::size_t offset, std::string message,
            std::string suggestion = {}) {
-    core::Diagnostic d;
-    d.severity = sev;
-    d.span = core::Span{file_, line, col, len};
-    d.check = std::string(check);
-    d.message = std::move(message);
-    d.suggestion = std::move(suggestion);
-    diags_.push_back(std::move(d));
+    diags_.push_back(core::make_diagnostic(check, {file_, line, col, len}, std::move(message), std::move(suggestion)));
     offsets_.push_back(offset);
   }
 
-  void family_finding(Severity sev, std::string_view check, std::string message, std::string suggestion = {}) {
-    add(sev, check, fam_.line, 1, static_cast<int>(fam_.name.size()), fam_.offset, std::move(message),
+  void family_finding(core::CheckId check, std::string message, std::string suggestion = {}) {
+    add(check, fam_.line, 1, static_cast<int>(fam_.name.size()), fam_.offset, std::move(message),
         std::move(suggestion));
   }
 
@@ -217,8 +210,8 @@ private:
       std::vector<NamingProblem> problems;
       label_naming_problems(l.name, type, problems);
       for (auto& p : problems)
-        if (first_time(std::string(p.check) + '\0' + p.message))
-          add(Severity::warning, p.check, s.line, 1, static_cast<int>(l.name.size()), offset_of(l.name),
+        if (first_time(std::string(p.check.id()) + '\0' + p.message))
+          add(p.check, s.line, 1, static_cast<int>(l.name.size()), offset_of(l.name),
               name + ": " + p.message);
     }
   }
@@ -238,7 +231,7 @@ private:
       if (ref->suffix == "_created" && !om_) {
         fam_.role = Role::created;
         if (f.type != EType::gauge && f.type != EType::unknown)
-          family_finding(Severity::error, "metrics/type",
+          family_finding("metrics/type",
                          name + " is a " + expfmt::to_string(f.type) + " here; a _created series is a gauge");
         return;
       }
@@ -247,7 +240,7 @@ private:
       bool info_text = !om_ && m.type == CType::info;
       if (!ref->suffix.empty() && !(info_text && ref->suffix == "_info")) {
         // A series name used as a family: samples without # TYPE, or the wrong TYPE line.
-        family_finding(Severity::error, "metrics/type",
+        family_finding("metrics/type",
                        name + " is exposed as a family of its own (" + expfmt::to_string(f.type) + "); it is a " +
                            ref->suffix + " series of the " + catalog::to_string(m.type) + " " + m.name,
                        "expose " + m.name + " with # TYPE " + m.name + " " + catalog::to_string(m.type));
@@ -255,15 +248,15 @@ private:
         return;
       }
       if (!type_matches(m.type, f.type, om_))
-        family_finding(Severity::error, "metrics/type",
+        family_finding("metrics/type",
                        name + " is a " + (f.has_type ? expfmt::to_string(f.type) : "untyped metric") +
                            " here; the catalog says " + catalog::to_string(m.type),
                        "# TYPE " + name + " " + (m.type == CType::info && !om_ ? "gauge" : catalog::to_string(m.type)));
       if (f.has_help && f.help != m.help)
-        family_finding(Severity::info, "metrics/help",
+        family_finding("metrics/help",
                        name + ": HELP differs from the catalog's \"" + m.help + "\"");
       if (!f.unit.empty() && f.unit != m.unit && m.unit != "none" && m.unit != "count")
-        family_finding(Severity::warning, "metrics/unit",
+        family_finding("metrics/unit",
                        name + " has # UNIT " + std::string(f.unit) + "; the catalog's unit is " + m.unit);
       return;
     }
@@ -278,13 +271,13 @@ private:
       if (const catalog::Metric* m = cat_->renamed_to(old)) {
         seen_.insert(m);
         if (!util::ends_with(name, "_created"))
-          family_finding(Severity::error, "metrics/renamed-metric", name + " was renamed to " + m->name,
+          family_finding("metrics/renamed-metric", name + " was renamed to " + m->name,
                          "export " + m->name);
         return;
       }
     if (util::ends_with(name, "_created") && (cat_->find(base) || cat_->find(base + "_total"))) return;
     std::string hint = util::did_you_mean(name, names_);
-    family_finding(Severity::error, "metrics/unknown-metric", "metric " + name + " is not in the catalog",
+    family_finding("metrics/unknown-metric", "metric " + name + " is not in the catalog",
                    hint.empty() ? "" : "did you mean " + hint + "?");
   }
 
@@ -297,7 +290,7 @@ private:
     if (m.type == CType::summary) wire.push_back(m.name);
     if (std::find(wire.begin(), wire.end(), series_name) == wire.end()) {
       if (first_time("series\0" + series_name))
-        add(Severity::error, "metrics/series-name", s.line, 1, static_cast<int>(s.name.size()), offset_of(s.name),
+        add("metrics/series-name", s.line, 1, static_cast<int>(s.name.size()), offset_of(s.name),
             std::string(s.name) + " is not a series of the " + catalog::to_string(m.type) + " " + m.name,
             "its series: " + util::join(wire, ", "));
       return;
@@ -320,7 +313,7 @@ private:
         std::vector<std::string> known;
         for (const auto& k : m.labels) known.push_back(k.name);
         std::string hint = util::did_you_mean(l.name, known);
-        add(Severity::warning, "metrics/unknown-label", s.line, 1, static_cast<int>(l.name.size()), offset_of(l.name),
+        add("metrics/unknown-label", s.line, 1, static_cast<int>(l.name.size()), offset_of(l.name),
             m.name + " has no label " + std::string(l.name) +
                 (known.empty() ? " (it has no labels)" : " (labels: " + util::join(known, ", ") + ")"),
             hint.empty() ? "" : "did you mean " + hint + "?");
@@ -330,7 +323,7 @@ private:
           std::find(spec->values.begin(), spec->values.end(), l.value) == spec->values.end() &&
           first_time("value\0" + std::string(l.name) + '\0' + std::string(l.value))) {
         std::size_t at = offset_of(l.value);
-        add(Severity::warning, "metrics/unknown-label-value", s.line, 1,
+        add("metrics/unknown-label-value", s.line, 1,
             static_cast<int>(at == kNoOffset ? l.name.size() : l.value.size()), at == kNoOffset ? offset_of(l.name) : at,
             "label " + spec->name + " of " + m.name + " never has the value \"" + std::string(l.value) +
                 "\" (values: " + util::join(spec->values, ", ") + ")");
@@ -339,7 +332,7 @@ private:
     for (const auto& spec : m.labels) {
       bool present = std::any_of(s.labels.begin(), s.labels.end(), [&](const auto& l) { return l.name == spec.name; });
       if (!present && first_time("missing\0" + spec.name))
-        add(Severity::warning, "metrics/missing-label", s.line, 1, static_cast<int>(s.name.size()), offset_of(s.name),
+        add("metrics/missing-label", s.line, 1, static_cast<int>(s.name.size()), offset_of(s.name),
             std::string(s.name) + " has no label " + spec.name + ", which the catalog gives " + m.name);
     }
   }
@@ -369,7 +362,7 @@ private:
       auto [name, type] = text_view(fam_.name, fam_.type, om_);
       std::vector<NamingProblem> problems;
       naming_problems(name, type, fam_.has_help, problems);
-      for (auto& p : problems) family_finding(Severity::warning, p.check, name + ": " + p.message);
+      for (auto& p : problems) family_finding(p.check, name + ": " + p.message);
     }
     if (!fam_.metric) return;
     const catalog::Metric& m = *fam_.metric;
@@ -385,7 +378,7 @@ private:
     for (const auto& n : need)
       if (!fam_.suffixes.count(n)) missing.push_back(m.name + n);
     if (!missing.empty())
-      family_finding(Severity::error, "metrics/missing-series",
+      family_finding("metrics/missing-series",
                      m.name + " has samples but no " + util::join(missing, ", ") + " series");
     if (m.type != CType::histogram) return;
     std::vector<double> want = m.buckets;
@@ -394,7 +387,7 @@ private:
       std::sort(b.bounds.begin(), b.bounds.end());
       if (b.bounds == want) continue;
       const std::string& labels = key;
-      add(Severity::error, "metrics/buckets", b.line, 1, static_cast<int>(m.name.size()) + 7, b.offset,
+      add("metrics/buckets", b.line, 1, static_cast<int>(m.name.size()) + 7, b.offset,
           m.name + (labels.empty() ? "" : "{" + labels + "}") + " has the buckets " + bounds_text(b.bounds) +
               "; the catalog says " + bounds_text(want));
       break; // one series tells the story; the others are usually the same

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "nsmon/catalog/catalog.hpp"
+#include "nsmon/core/checks.hpp"
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/expfmt/parser.hpp"
 
@@ -16,7 +17,7 @@ namespace nsmon::lint {
 
 /// One promlint problem: the metrics/* check id and promtool's own wording.
 struct NamingProblem {
-  std::string_view check;
+  core::CheckId check;
   std::string message;
 };
 

@@ -65,7 +65,7 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-void add(std::vector<NamingProblem>& out, std::string_view check, std::string message) {
+void add(std::vector<NamingProblem>& out, core::CheckId check, std::string message) {
   for (const auto& p : out)
     if (p.message == message) return;
   out.push_back({check, std::move(message)});

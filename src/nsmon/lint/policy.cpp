@@ -26,13 +26,13 @@ public:
     if (auto n = r["severity_label"]) {
       if (auto s = y_.string(n, "severity_label")) {
         if (rules::is_legacy_label_name(*s)) p.severity_label = *s;
-        else y_.error(n, "policy-file/value", "severity_label '" + *s + "' is not a valid label name");
+        else y_.report(n, "policy-file/value", "severity_label '" + *s + "' is not a valid label name");
       }
     }
     if (auto n = r["severity_values"]) p.severity_values = names(n, "severity_values", false);
     if (auto n = r["required_annotations"]) p.required_annotations = names(n, "required_annotations", true);
     if (auto n = r["disable"]) {
-      if (!n.IsNull() && !n.IsSequence()) y_.error(n, "yaml/type", "disable must be a list of check ids");
+      if (!n.IsNull() && !n.IsSequence()) y_.report(n, "yaml/type", "disable must be a list of check ids");
       else
         for (const auto& item : n)
           if (known_check(item)) p.disabled.insert(item.Scalar());
@@ -47,14 +47,14 @@ private:
     std::vector<std::string> out;
     if (n.IsNull()) return out;
     if (!n.IsSequence()) {
-      y_.error(n, "yaml/type", std::string(what) + " must be a list of strings");
+      y_.report(n, "yaml/type", std::string(what) + " must be a list of strings");
       return out;
     }
     for (const auto& item : n) {
       auto s = y_.string(item, std::string(what) + " entries");
       if (!s) continue;
       if (label_names && !rules::is_legacy_label_name(*s))
-        y_.error(item, "policy-file/value", "'" + *s + "' is not a valid annotation name");
+        y_.report(item, "policy-file/value", "'" + *s + "' is not a valid annotation name");
       else out.push_back(*s);
     }
     return out;
@@ -68,22 +68,22 @@ private:
     std::vector<std::string> ids;
     for (const auto& c : checks()) ids.emplace_back(c.id);
     std::string hint = util::did_you_mean(*id, ids);
-    y_.error(n, "policy-file/unknown-check", "unknown check '" + *id + "'",
-             hint.empty() ? "'nsmon lint-rules --list-checks' lists the check ids" : "did you mean '" + hint + "'?");
+    y_.report(n, "policy-file/unknown-check", "unknown check '" + *id + "'",
+              hint.empty() ? "'nsmon lint-rules --list-checks' lists the check ids" : "did you mean '" + hint + "'?");
     return false;
   }
 
   void severities(const yaml::Node& n, Policy& p) {
     if (n.IsNull()) return;
     if (!n.IsMap()) {
-      y_.error(n, "yaml/type", "severity must be a mapping of check ids to error, warning, info or off");
+      y_.report(n, "yaml/type", "severity must be a mapping of check ids to error, warning, info or off");
       return;
     }
     std::set<std::string> seen;
     for (auto it = n.begin(); it != n.end(); ++it) {
       if (!known_check(it->first)) continue;
       if (!seen.insert(it->first.Scalar()).second) {
-        y_.error(it->first, "yaml/duplicate-key", "duplicate key '" + it->first.Scalar() + "' in severity");
+        y_.report(it->first, "yaml/duplicate-key", "duplicate key '" + it->first.Scalar() + "' in severity");
         continue;
       }
       auto level = y_.string(it->second, "a severity");
@@ -95,9 +95,9 @@ private:
       else if (*level == "info") p.severity_override[id] = core::Severity::info;
       else {
         std::string hint = util::did_you_mean(*level, {"error", "warning", "info", "off"});
-        y_.error(it->second, "policy-file/value",
-                 "severity of " + id + " must be error, warning, info or off, not '" + *level + "'",
-                 hint.empty() ? "" : "did you mean '" + hint + "'?");
+        y_.report(it->second, "policy-file/value",
+                  "severity of " + id + " must be error, warning, info or off, not '" + *level + "'",
+                  hint.empty() ? "" : "did you mean '" + hint + "'?");
       }
     }
   }

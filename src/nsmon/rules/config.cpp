@@ -71,21 +71,21 @@ public:
     }
     if (auto a = (*root)["alerting"]; a && !a.IsNull()) alerting(a, cfg);
     if (auto r = (*root)["rule_files"]; r && !r.IsNull()) {
-      if (!r.IsSequence()) y_.error(r, "yaml/type", "rule_files must be a list of file names or globs");
+      if (!r.IsSequence()) y_.report(r, "yaml/type", "rule_files must be a list of file names or globs");
       else
         for (const auto& f : r)
           if (f.IsScalar()) cfg.rule_files.push_back(text(f));
-          else y_.error(f, "yaml/type", "rule_files entries must be strings");
+          else y_.report(f, "yaml/type", "rule_files entries must be strings");
     }
     if (auto s = (*root)["scrape_configs"]; s && !s.IsNull()) {
-      if (!s.IsSequence()) y_.error(s, "yaml/type", "scrape_configs must be a list");
+      if (!s.IsSequence()) y_.report(s, "yaml/type", "scrape_configs must be a list");
       else
         for (const auto& j : s) job(j, cfg);
     }
     for (const char* k : {"storage", "tracing", "runtime", "otlp"})
-      if (auto n = (*root)[k]; n && !n.IsNull() && !n.IsMap()) y_.error(n, "yaml/type", std::string(k) + " must be a mapping");
+      if (auto n = (*root)[k]; n && !n.IsNull() && !n.IsMap()) y_.report(n, "yaml/type", std::string(k) + " must be a mapping");
     for (const char* k : {"remote_write", "remote_read", "scrape_config_files"})
-      if (auto n = (*root)[k]; n && !n.IsNull() && !n.IsSequence()) y_.error(n, "yaml/type", std::string(k) + " must be a list");
+      if (auto n = (*root)[k]; n && !n.IsNull() && !n.IsSequence()) y_.report(n, "yaml/type", std::string(k) + " must be a list");
     return cfg;
   }
 
@@ -97,17 +97,17 @@ private:
     if (!n || n.IsNull()) return std::nullopt;
     if (n.IsScalar())
       if (auto ms = util::parse_duration(n.Scalar())) return ms;
-    y_.error(n, "config/duration", std::string("not a valid duration string for ") + key + ": \"" +
-                                       (n.IsScalar() ? n.Scalar() : std::string("?")) + "\"");
+    y_.report(n, "config/duration", std::string("not a valid duration string for ") + key + ": \"" +
+                                        (n.IsScalar() ? n.Scalar() : std::string("?")) + "\"");
     return std::nullopt;
   }
 
   void check_timeout(const yaml::Node& at, std::int64_t interval, std::int64_t timeout, const std::string& where) {
     if (timeout > interval) {
       auto n = at["scrape_timeout"] ? at["scrape_timeout"] : at;
-      y_.error(n, "config/scrape-timeout",
-               "scrape timeout " + util::format_duration(timeout) + " is greater than the scrape interval " +
-                   util::format_duration(interval) + " (" + where + "); Prometheus refuses to load this");
+      y_.report(n, "config/scrape-timeout",
+                "scrape timeout " + util::format_duration(timeout) + " is greater than the scrape interval " +
+                    util::format_duration(interval) + " (" + where + "); Prometheus refuses to load this");
     }
   }
 
@@ -115,19 +115,19 @@ private:
     std::vector<KeyValue> out;
     if (!n || n.IsNull()) return out;
     if (!n.IsMap()) {
-      y_.error(n, "yaml/type", what + " must be a mapping of label names to values");
+      y_.report(n, "yaml/type", what + " must be a mapping of label names to values");
       return out;
     }
     std::set<std::string> seen;
     for (auto it = n.begin(); it != n.end(); ++it) {
       if (!it->first.IsScalar() || !it->second.IsScalar()) {
-        y_.error(it->first, "yaml/type", what + " entries must be name: string");
+        y_.report(it->first, "yaml/type", what + " entries must be name: string");
         continue;
       }
       KeyValue kv{text(it->first), text(it->second)};
-      if (!seen.insert(kv.key.value).second) y_.error(it->first, "yaml/duplicate-key", "duplicate label '" + kv.key.value + "' in " + what);
+      if (!seen.insert(kv.key.value).second) y_.report(it->first, "yaml/duplicate-key", "duplicate label '" + kv.key.value + "' in " + what);
       else if (!is_legacy_label_name(kv.key.value) || util::starts_with(kv.key.value, "__"))
-        y_.error(it->first, "config/label-name", "\"" + kv.key.value + "\" is not a valid label name");
+        y_.report(it->first, "config/label-name", "\"" + kv.key.value + "\" is not a valid label name");
       out.push_back(std::move(kv));
     }
     return out;
@@ -136,7 +136,7 @@ private:
   void relabels(const yaml::Node& n, const std::string& what) {
     if (!n || n.IsNull()) return;
     if (!n.IsSequence()) {
-      y_.error(n, "yaml/type", what + " must be a list");
+      y_.report(n, "yaml/type", what + " must be a list");
       return;
     }
     for (const auto& r : n) y_.check_mapping(r, kRelabel, "a relabel config");
@@ -146,19 +146,19 @@ private:
     std::vector<Text> out;
     if (!n || n.IsNull()) return out;
     if (!n.IsSequence()) {
-      y_.error(n, "yaml/type", "static_configs must be a list");
+      y_.report(n, "yaml/type", "static_configs must be a list");
       return out;
     }
     for (const auto& sc : n) {
       if (!y_.check_mapping(sc, kStatic, "a static config")) continue;
       if (auto t = sc["targets"]; t && !t.IsNull()) {
         if (!t.IsSequence()) {
-          y_.error(t, "yaml/type", "targets must be a list of host:port");
+          y_.report(t, "yaml/type", "targets must be a list of host:port");
           continue;
         }
         for (const auto& target : t) {
           if (!target.IsScalar()) {
-            y_.error(target, "yaml/type", "a target must be a host:port string");
+            y_.report(target, "yaml/type", "a target must be a host:port string");
             continue;
           }
           check_target(target);
@@ -174,12 +174,17 @@ private:
   void check_target(const yaml::Node& t) {
     const std::string& s = t.Scalar();
     if (s.find("://") != std::string::npos || s.find('/') != std::string::npos)
-      y_.error(t, "config/target", "\"" + s + "\" is not a valid target: use host:port (the scheme and path are set by "
-                                              "'scheme' and 'metrics_path')");
-    else if (s.empty()) y_.error(t, "config/target", "empty target");
-    else if (s.rfind(':') == std::string::npos || (s.front() == '[' && s.back() == ']'))
-      y_.warning(t, "config/target", "target \"" + s + "\" has no port; Prometheus will use the scheme's default (80/443)",
-                 "write it as host:port");
+      y_.report(t, "config/target",
+                "\"" + s + "\" is not a valid target: use host:port (the scheme and path are set by 'scheme' and "
+                "'metrics_path')");
+    else if (s.empty()) y_.report(t, "config/target", "empty target");
+    else if (s.rfind(':') == std::string::npos || (s.front() == '[' && s.back() == ']')) {
+      // Prometheus accepts a target without a port: the milder variant, a warning.
+      auto& d = y_.report(t, "config/target",
+                          "target \"" + s + "\" has no port; Prometheus will use the scheme's default (80/443)",
+                          "write it as host:port");
+      d.severity = core::Severity::warning;
+    }
   }
 
   void alerting(const yaml::Node& a, Config& cfg) {
@@ -190,12 +195,12 @@ private:
     auto ams = a["alertmanagers"];
     if (!ams || ams.IsNull()) return;
     if (!ams.IsSequence()) {
-      y_.error(ams, "yaml/type", "alertmanagers must be a list");
+      y_.report(ams, "yaml/type", "alertmanagers must be a list");
       return;
     }
     for (const auto& am : ams) {
       if (!am.IsMap()) {
-        y_.error(am, "yaml/type", "an Alertmanager config must be a mapping");
+        y_.report(am, "yaml/type", "an Alertmanager config must be a mapping");
         continue;
       }
       std::vector<std::string> allowed = plus(kAlertmanager, kHttpClient);
@@ -213,7 +218,7 @@ private:
 
   void job(const yaml::Node& j, Config& cfg) {
     if (!j.IsMap()) {
-      y_.error(j, "yaml/type", "a scrape config must be a mapping");
+      y_.report(j, "yaml/type", "a scrape config must be a mapping");
       return;
     }
     ScrapeJob job;
@@ -227,7 +232,7 @@ private:
     if (!y_.check_mapping(j, allowed, "a scrape config")) return;
     if (auto n = j["job_name"]; n && n.IsScalar() && !n.Scalar().empty()) job.name = text(n);
     else {
-      y_.error(n ? n : j, "config/missing-field", "job_name is empty");
+      y_.report(n ? n : j, "config/missing-field", "job_name is empty");
       job.name.span = job.span;
     }
     job.interval_ms = duration(j, "scrape_interval").value_or(cfg.scrape_interval_ms);
@@ -239,14 +244,14 @@ private:
     job.targets = static_targets(j["static_configs"], &job.labels);
     for (const auto& other : cfg.jobs)
       if (!job.name.value.empty() && other.name.value == job.name.value)
-        add_error(job.name.span, "config/duplicate-job",
-                  "found multiple scrape configs with job name \"" + job.name.value + "\" (first at line " +
-                      std::to_string(other.name.span.line) + ")");
+        add(job.name.span, "config/duplicate-job",
+            "found multiple scrape configs with job name \"" + job.name.value + "\" (first at line " +
+                std::to_string(other.name.span.line) + ")");
     cfg.jobs.push_back(std::move(job));
   }
 
-  void add_error(core::Span at, std::string check, std::string msg) {
-    diags_.push_back({core::Severity::error, std::move(at), std::move(check), std::move(msg), {}});
+  void add(core::Span at, core::CheckId check, std::string msg) {
+    diags_.push_back(core::make_diagnostic(check, std::move(at), std::move(msg)));
   }
 
   core::YamlReader y_;
@@ -272,8 +277,8 @@ std::vector<std::string> resolve_rule_files(const Config& cfg, std::vector<core:
       std::error_code ec;
       if (fs::is_regular_file(pattern, ec)) out.push_back(pattern);
       else
-        diags.push_back({core::Severity::error, rf.span, "config/rule-file",
-                         "rule file \"" + rf.value + "\" does not exist (looked for " + pattern + ")", {}});
+        diags.push_back(core::make_diagnostic(
+            "config/rule-file", rf.span, "rule file \"" + rf.value + "\" does not exist (looked for " + pattern + ")"));
       continue;
     }
     glob_t g{};
@@ -282,9 +287,12 @@ std::vector<std::string> resolve_rule_files(const Config& cfg, std::vector<core:
     if (rc == 0)
       for (std::size_t i = 0; i < g.gl_pathc; ++i) out.emplace_back(g.gl_pathv[i]);
     ::globfree(&g);
-    if (out.size() == before)
-      diags.push_back({core::Severity::warning, rf.span, "config/rule-file",
-                       "rule_files pattern \"" + rf.value + "\" matches no file", {}});
+    if (out.size() == before) { // not an error for Prometheus: the milder variant, a warning
+      auto d =
+          core::make_diagnostic("config/rule-file", rf.span, "rule_files pattern \"" + rf.value + "\" matches no file");
+      d.severity = core::Severity::warning;
+      diags.push_back(std::move(d));
+    }
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());

@@ -66,7 +66,7 @@ public:
     auto groups = (*root)["groups"];
     if (!groups || groups.IsNull()) return file;
     if (!groups.IsSequence()) {
-      y_.error(groups, "yaml/type", "'groups' must be a list of rule groups");
+      y_.report(groups, "yaml/type", "'groups' must be a list of rule groups");
       return file;
     }
     std::map<std::string, core::Span> seen;
@@ -74,7 +74,7 @@ public:
       auto group = read_group(g);
       if (!group) continue;
       if (auto it = seen.find(group->name.value); it != seen.end() && !group->name.value.empty())
-        add(core::Severity::error, group->name.span, "rules/duplicate-group",
+        add(group->name.span, "rules/duplicate-group",
             "groupname: \"" + group->name.value + "\" is repeated in the same file (first at line " +
                 std::to_string(it->second.line) + ")",
             group->name.value);
@@ -88,12 +88,14 @@ public:
   }
 
 private:
-  void add(core::Severity sev, core::Span span, std::string check, std::string msg, std::string group = {},
-           std::string rule = {}, std::string suggestion = {}) {
-    core::Diagnostic d{sev, std::move(span), std::move(check), std::move(msg), std::move(suggestion)};
+  // A finding at the check's default severity; the result (valid until the next finding) lets a
+  // milder variant lower it.
+  core::Diagnostic& add(core::Span span, core::CheckId check, std::string msg, std::string group = {},
+                        std::string rule = {}) {
+    core::Diagnostic& d = diags_.emplace_back(core::make_diagnostic(check, std::move(span), std::move(msg)));
     d.group = std::move(group);
     d.rule = std::move(rule);
-    diags_.push_back(std::move(d));
+    return d;
   }
 
   Text text(const yaml::Node& n) { return make_text(y_, n); }
@@ -103,7 +105,7 @@ private:
     auto n = parent[key];
     if (!n) return std::nullopt;
     if (!n.IsScalar()) {
-      add(core::Severity::error, y_.span(n), "yaml/type", std::string("field '") + key + "' must be a string", group,
+      add(y_.span(n), "yaml/type", std::string("field '") + key + "' must be a string", group,
           rule);
       return std::nullopt;
     }
@@ -116,7 +118,7 @@ private:
     if (!t) return std::nullopt;
     auto ms = util::parse_duration(t->value);
     if (!ms) {
-      add(core::Severity::error, t->span, "rules/duration",
+      add(t->span, "rules/duration",
           "not a valid duration string: \"" + t->value + "\" (use e.g. 30s, 5m, 1h30m)", group, rule);
       return std::nullopt;
     }
@@ -129,19 +131,19 @@ private:
     auto n = parent[key];
     if (!n || n.IsNull()) return out;
     if (!n.IsMap()) {
-      add(core::Severity::error, y_.span(n), "yaml/type", std::string("'") + key + "' must be a mapping", group, rule);
+      add(y_.span(n), "yaml/type", std::string("'") + key + "' must be a mapping", group, rule);
       return out;
     }
     std::set<std::string> seen;
     for (auto it = n.begin(); it != n.end(); ++it) {
       if (!it->first.IsScalar() || !it->second.IsScalar()) {
-        add(core::Severity::error, y_.span(it->second.IsScalar() ? it->first : it->second), "yaml/type",
+        add(y_.span(it->second.IsScalar() ? it->first : it->second), "yaml/type",
             std::string("entries of '") + key + "' must be name: string", group, rule);
         continue;
       }
       KeyValue kv{text(it->first), text(it->second)};
       if (!seen.insert(kv.key.value).second) {
-        add(core::Severity::error, kv.key.span, "yaml/duplicate-key",
+        add(kv.key.span, "yaml/duplicate-key",
             std::string("duplicate key '") + kv.key.value + "' in " + key, group, rule);
         continue;
       }
@@ -156,13 +158,16 @@ private:
       const auto& k = kv.key.value;
       std::string what = annotations ? "annotation" : "label";
       if (k.empty() || !valid_utf8(k) || (!annotations && k == "__name__"))
-        add(core::Severity::error, kv.key.span, "rules/label-name", "invalid " + what + " name: " + k, group, rule);
-      else if (!is_legacy_label_name(k))
-        add(core::Severity::warning, kv.key.span, "rules/label-name",
-            "'" + k + "' is not a valid " + what + " name before Prometheus 3.0 (only letters, digits and _)", group,
-            rule);
+        add(kv.key.span, "rules/label-name", "invalid " + what + " name: " + k, group, rule);
+      else if (!is_legacy_label_name(k)) {
+        // Valid since Prometheus 3.0: the milder variant, a warning.
+        auto& d = add(kv.key.span, "rules/label-name",
+                      "'" + k + "' is not a valid " + what + " name before Prometheus 3.0 (only letters, digits and _)",
+                      group, rule);
+        d.severity = core::Severity::warning;
+      }
       if (!valid_utf8(kv.value.value))
-        add(core::Severity::error, kv.value.span, "rules/label-value", "invalid " + what + " value: not UTF-8", group,
+        add(kv.value.span, "rules/label-value", "invalid " + what + " value: not UTF-8", group,
             rule);
     }
   }
@@ -175,7 +180,7 @@ private:
     if (auto name = string_field(n, "name", "", "")) g.name = *name;
     if (g.name.value.empty()) {
       g.name.span = g.span;
-      add(core::Severity::error, g.span, "rules/missing-field", "Groupname must not be empty");
+      add(g.span, "rules/missing-field", "Groupname must not be empty");
     }
     const std::string& gname = g.name.value;
     g.interval = duration_field(n, "interval", gname, "");
@@ -183,14 +188,14 @@ private:
     if (auto l = n["limit"]) {
       auto v = y_.number(l, "limit");
       if (v && (*v < 0 || *v != static_cast<double>(static_cast<std::int64_t>(*v))))
-        add(core::Severity::error, y_.span(l), "yaml/type", "limit must be a non-negative integer", gname);
+        add(y_.span(l), "yaml/type", "limit must be a non-negative integer", gname);
       else if (v) g.limit = static_cast<std::int64_t>(*v);
     }
     g.labels = pairs(n, "labels", gname, "");
     check_label_names(g.labels, false, gname, "");
     auto rules = n["rules"];
     if (rules && !rules.IsNull()) {
-      if (!rules.IsSequence()) add(core::Severity::error, y_.span(rules), "yaml/type", "'rules' must be a list", gname);
+      if (!rules.IsSequence()) add(y_.span(rules), "yaml/type", "'rules' must be a list", gname);
       else
         for (const auto& r : rules) {
           std::size_t before = diags_.size();
@@ -218,10 +223,10 @@ private:
     auto record = string_field(n, "record", group, "");
     bool has_alert = alert && !alert->value.empty(), has_record = record && !record->value.empty();
     if (has_alert && has_record) {
-      add(core::Severity::error, record->span, "rules/alert-xor-record", "only one of 'record' and 'alert' must be set",
+      add(record->span, "rules/alert-xor-record", "only one of 'record' and 'alert' must be set",
           group, alert->value);
     } else if (!has_alert && !has_record) {
-      add(core::Severity::error, r.span, "rules/alert-xor-record", "one of 'record' or 'alert' must be set", group);
+      add(r.span, "rules/alert-xor-record", "one of 'record' or 'alert' must be set", group);
     }
     r.kind = has_record && !has_alert ? Rule::Kind::record : Rule::Kind::alert;
     if (has_alert) r.name = *alert;
@@ -232,7 +237,7 @@ private:
     if (auto e = string_field(n, "expr", group, name)) r.expr = *e;
     if (util::trim(r.expr.value).empty()) {
       if (!n["expr"]) r.expr.span = r.span;
-      add(core::Severity::error, r.expr.span, "rules/missing-field", "field 'expr' must be set in rule", group, name);
+      add(r.expr.span, "rules/missing-field", "field 'expr' must be set in rule", group, name);
     }
     r.for_ = duration_field(n, "for", group, name);
     r.keep_firing_for = duration_field(n, "keep_firing_for", group, name);
@@ -247,22 +252,25 @@ private:
     }
     if (r.kind == Rule::Kind::record) {
       if (n["annotations"])
-        add(core::Severity::error, y_.key_span(n, "annotations"), "rules/record-fields",
+        add(y_.key_span(n, "annotations"), "rules/record-fields",
             "invalid field 'annotations' in recording rule", group, name);
       if (n["for"])
-        add(core::Severity::error, y_.key_span(n, "for"), "rules/record-fields", "invalid field 'for' in recording rule",
+        add(y_.key_span(n, "for"), "rules/record-fields", "invalid field 'for' in recording rule",
             group, name);
       if (n["keep_firing_for"])
-        add(core::Severity::error, y_.key_span(n, "keep_firing_for"), "rules/record-fields",
+        add(y_.key_span(n, "keep_firing_for"), "rules/record-fields",
             "invalid field 'keep_firing_for' in recording rule", group, name);
       if (name.find('{') != std::string::npos || name.find('}') != std::string::npos)
-        add(core::Severity::error, r.name.span, "rules/record-name",
+        add(r.name.span, "rules/record-name",
             "braces present in the recording rule name; should it be in expr?: " + name, group, name);
       else if (!valid_utf8(name))
-        add(core::Severity::error, r.name.span, "rules/record-name", "invalid recording rule name: " + name, group, name);
-      else if (!is_legacy_metric_name(name))
-        add(core::Severity::warning, r.name.span, "rules/record-name",
-            "'" + name + "' is not a valid metric name before Prometheus 3.0", group, name);
+        add(r.name.span, "rules/record-name", "invalid recording rule name: " + name, group, name);
+      else if (!is_legacy_metric_name(name)) {
+        // Valid since Prometheus 3.0: the milder variant, a warning.
+        auto& d = add(r.name.span, "rules/record-name",
+                      "'" + name + "' is not a valid metric name before Prometheus 3.0", group, name);
+        d.severity = core::Severity::warning;
+      }
     }
     return r;
   }
@@ -278,7 +286,7 @@ private:
           auto lc = y_.source().line_col(kv.value.file_offset(e.offset));
           at = {at.file, lc.line, lc.col, 2};
         }
-        add(core::Severity::error, at, "rules/template",
+        add(at, "rules/template",
             std::string(what) + " \"" + kv.key.value + "\": template: " + e.message, group, rule);
       }
     }
@@ -371,7 +379,7 @@ private:
         for (const auto& [k, v] : labels) key += '\0' + k + '\0' + v;
         auto [it, inserted] = seen.emplace(key, &r);
         if (!inserted)
-          add(core::Severity::warning, r.name.span, "rules/duplicate-rule",
+          add(r.name.span, "rules/duplicate-rule",
               std::string(r.is_alert() ? "alert" : "recording rule") + " '" + r.name.value +
                   "' is defined twice with the same labels (first at line " + std::to_string(it->second->span.line) +
                   ")",

@@ -1,0 +1,205 @@
+#pragma once
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "nsmon/core/diagnostic.hpp"
+
+// Every check id nsmon can report, in one table that the emit sites, --list-checks, SARIF, policy
+// files and shell completions all read. An emit site names its check as CheckId("family/name"),
+// which compiles only for an id of the table, and takes the default severity from the table.
+
+namespace nsmon::core {
+
+/// Which list shows a check.
+enum class CheckSection {
+  lint,        ///< lint-rules and lint-metrics: --list-checks, SARIF rules, policy files, completions
+  dashboards,  ///< gen-dashboards' template checks
+  nsmon_files, ///< nsmon's own inputs (catalog, config file, policy file): listed nowhere, not configurable
+};
+
+/// A check: its stable id, default severity, a one-line summary (--list-checks) and its list.
+struct CheckInfo {
+  std::string_view id;
+  Severity severity;
+  std::string_view summary;
+  CheckSection section;
+};
+
+/// The table, sorted by id (the order of --list-checks).
+inline constexpr auto kChecks = [] {
+  using enum Severity;
+  using enum CheckSection;
+  return std::to_array<CheckInfo>({
+      {"alerts/absent-without-for", warning, "absent() without for: fires on every restart or scrape gap", lint},
+      {"alerts/for-too-short", warning, "for shorter than the evaluation interval", lint},
+      {"alerts/group-interval", warning, "a group interval over 5m (alerts are sent late, Alertmanager resolves them)", lint},
+      {"alerts/no-comparison", warning, "an alert without a comparison fires whenever the series exists", lint},
+      {"alerts/topk", warning, "topk/bottomk in an alert: the set of series flaps", lint},
+      {"alerts/value-in-labels", warning, "$value in alert labels creates a new alert on every change", lint},
+      {"catalog/bad-suffix", error, "_bucket/_sum/_count on a metric that has no such series", lint},
+      {"catalog/buckets", error, "histogram buckets that are missing, not increasing, or on a metric that is no histogram", nsmon_files},
+      {"catalog/duplicate", error, "a metric defined twice, or a renamed_from that is a current metric name", nsmon_files},
+      {"catalog/histogram-base-name", error, "a histogram or summary name used as a series", lint},
+      {"catalog/label", error, "a label name that is invalid or reserved, or an empty fixed value set", nsmon_files},
+      {"catalog/missing-field", error, "a catalog entry without a required field", nsmon_files},
+      {"catalog/name", error, "a metric name that is invalid, or a counter's without its _total suffix", nsmon_files},
+      {"catalog/renamed-metric", error, "a metric that was renamed", lint},
+      {"catalog/stage", error, "a stage the catalog does not know", nsmon_files},
+      {"catalog/structure", error, "a catalog that is not a mapping with a 'metrics' list", nsmon_files},
+      {"catalog/type", error, "a metric type other than counter, gauge, histogram, summary, info", nsmon_files},
+      {"catalog/unit", error, "a unit the catalog does not know", nsmon_files},
+      {"catalog/unknown-label", warning, "a label the metric does not have", lint},
+      {"catalog/unknown-label-value", warning, "a value outside the label's fixed set", lint},
+      {"catalog/unknown-metric", error, "a metric the catalog does not define", lint},
+      {"catalog/version", error, "a catalog_version this nsmon does not read", nsmon_files},
+      {"config/duplicate-job", error, "two scrape configs with the same job name", lint},
+      {"config/duration", error, "a duration Prometheus cannot parse", lint},
+      {"config/inline-secret", error, "a secret written in nsmon's config file instead of in a file it names", nsmon_files},
+      {"config/label-name", error, "an invalid label name", lint},
+      {"config/missing-field", error, "a required field is missing", lint},
+      {"config/no-alertmanager", warning, "alerting rules are loaded but no Alertmanager is configured", lint},
+      {"config/rate-window", warning, "a rate window shorter than twice the scrape interval", lint},
+      {"config/rule-file", error, "a rule file that does not exist", lint},
+      {"config/scrape-timeout", error, "scrape_timeout greater than scrape_interval", lint},
+      {"config/target", error, "a static target that is not host:port", lint},
+      {"config/value", error, "a value in nsmon's config file that its setting does not accept", nsmon_files},
+      {"dashboards/counter-raw", warning, "a counter shown raw instead of through rate() or increase()", dashboards},
+      {"dashboards/datasource-variable", error, "the dashboard has no `datasource` variable (type prometheus)", dashboards},
+      {"dashboards/job-instance-variables", warning, "the dashboard has no job or instance variable", dashboards},
+      {"dashboards/legend-label", warning, "a legend {{label}} that the query's result does not have", dashboards},
+      {"dashboards/missing-field", error, "a required template field is missing (uid, title, type, queries, ...)", dashboards},
+      {"dashboards/panel-datasource", error, "a panel whose data source is not ${datasource}", dashboards},
+      {"dashboards/panel-type", error, "a panel type other than timeseries, stat, gauge, bargauge, table, heatmap", dashboards},
+      {"dashboards/rate-interval", warning, "rate/irate/increase over a window other than $__rate_interval", dashboards},
+      {"dashboards/thresholds", error, "thresholds not in increasing order", dashboards},
+      {"dashboards/title-description", error, "a panel without a title or a description", dashboards},
+      {"dashboards/uid", error, "a uid that is not 1-40 of [A-Za-z0-9_-], or used by two templates", dashboards},
+      {"dashboards/unit", error, "a panel without a unit whose query's unit is not known either", dashboards},
+      {"dashboards/unit-mismatch", warning, "a unit that does not fit the catalog unit of the query", dashboards},
+      {"dashboards/unknown-panel", error, "`use:` of a shared panel that templates/panels/ does not have", dashboards},
+      {"dashboards/unknown-unit", error, "a unit that is neither a Grafana unit id nor a catalog unit", dashboards},
+      {"dashboards/unknown-variable", error, "a $variable the dashboard does not define", dashboards},
+      {"dashboards/variable", error, "a template variable that is malformed or defined twice", dashboards},
+      {"dashboards/variable-filter", warning, "a selector that ignores the dashboard's $job or $instance", dashboards},
+      {"labels/high-cardinality", warning, "an alert keeps a high-cardinality label (image_id, epoch)", lint},
+      {"labels/impossible-match", warning, "vector matching between label sets that can never match", lint},
+      {"labels/template-label-lost", warning, "a $labels.x in labels/annotations that the expression drops", lint},
+      {"metrics/base-unit", warning, "promtool: a non-base unit in the name (milliseconds, kilobytes, ...)", lint},
+      {"metrics/buckets", error, "histogram bucket bounds that differ from the catalog's", lint},
+      {"metrics/camel-case", warning, "promtool: camelCase metric or label names", lint},
+      {"metrics/colon", warning, "promtool: ':' in an exported name (reserved for recording rules)", lint},
+      {"metrics/counter-total", warning, "promtool: a counter without the _total suffix", lint},
+      {"metrics/help", info, "a # HELP text other than the catalog's", lint},
+      {"metrics/missing-label", warning, "a sample without a label the catalog gives the metric", lint},
+      {"metrics/missing-metric", error, "a catalog metric the exposition lacks", lint},
+      {"metrics/missing-series", error, "a histogram or summary without its _bucket, _count or _sum series", lint},
+      {"metrics/no-help", warning, "promtool: a metric without # HELP", lint},
+      {"metrics/non-counter-total", warning, "promtool: _total on something that is not a counter", lint},
+      {"metrics/renamed-metric", error, "a metric exported under its old name", lint},
+      {"metrics/reserved-label", warning, "promtool: le outside histograms, quantile outside summaries", lint},
+      {"metrics/reserved-suffix", warning, "promtool: _bucket, _count or _sum on a gauge or counter", lint},
+      {"metrics/series-name", error, "a sample name that is not one of the metric's series", lint},
+      {"metrics/syntax", error, "the exposition does not parse (text format 0.0.4 or OpenMetrics 1.0)", lint},
+      {"metrics/type", error, "a # TYPE other than the catalog's", lint},
+      {"metrics/type-in-name", warning, "promtool: the metric type in the name (_gauge, _counter, ...)", lint},
+      {"metrics/unit", warning, "an OpenMetrics # UNIT other than the catalog's unit", lint},
+      {"metrics/unit-abbreviation", warning, "promtool: abbreviated units in the name (_ms, _sec, _mb, ...)", lint},
+      {"metrics/unknown-label", warning, "a label the catalog does not give the metric", lint},
+      {"metrics/unknown-label-value", warning, "a value outside the label's fixed set", lint},
+      {"metrics/unknown-metric", error, "a metric family the catalog does not define", lint},
+      {"policy-file/unknown-check", error, "a policy file that names a check nsmon does not have", nsmon_files},
+      {"policy-file/value", error, "a policy file value of the wrong kind (severity, annotation name)", nsmon_files},
+      {"policy/annotations", warning, "alerts carry the required annotations (summary, description)", lint},
+      {"policy/severity", warning, "alerts carry a severity label from the allowed set", lint},
+      {"promql/counter-raw", warning, "a counter compared or shown raw instead of through rate()", lint},
+      {"promql/histogram-quantile-le", warning, "histogram_quantile input aggregated without le", lint},
+      {"promql/histogram-quantile-rate", warning, "histogram_quantile over _bucket without rate()", lint},
+      {"promql/histogram-quantile-series", warning, "histogram_quantile over a series that is not a _bucket", lint},
+      {"promql/literal-regex", info, "a regex matcher without special characters; use = or !=", lint},
+      {"promql/quantile-range", warning, "a quantile outside 0..1 (95 instead of 0.95)", lint},
+      {"promql/rate-on-gauge", warning, "rate/irate/increase over a gauge", lint},
+      {"promql/regex-anchors", info, "redundant ^ or $ in a regex matcher (matchers are anchored)", lint},
+      {"promql/sum-then-rate", warning, "rate() of an aggregation: counter resets are lost", lint},
+      {"promql/syntax", error, "the expression does not parse or type-check", lint},
+      {"rules/alert-xor-record", error, "a rule must have exactly one of alert and record", lint},
+      {"rules/duplicate-group", error, "two groups with the same name in a file", lint},
+      {"rules/duplicate-rule", warning, "the same rule name with the same labels twice", lint},
+      {"rules/duration", error, "a duration Prometheus cannot parse", lint},
+      {"rules/label-name", error, "an invalid label or annotation name", lint},
+      {"rules/label-value", error, "a label value that is not UTF-8", lint},
+      {"rules/missing-field", error, "a required field is missing (group name, expr)", lint},
+      {"rules/record-fields", error, "for, keep_firing_for or annotations on a recording rule", lint},
+      {"rules/record-name", error, "a recording rule name that is not a metric name", lint},
+      {"rules/record-naming", info, "recording rule names should follow level:metric:operations", lint},
+      {"rules/template", error, "Go template syntax errors in labels and annotations", lint},
+      {"rules/undefined-recording-rule", error, "a reference to a recording rule that is defined nowhere", lint},
+      {"units/bytes-vs-megabytes", warning, "a _bytes metric compared with a megabyte-sized number", lint},
+      {"units/out-of-range", warning, "a comparison with a value the metric can never reach", lint},
+      {"units/percent-as-ratio", warning, "a percent (0-100) metric compared with a ratio (0-1)", lint},
+      {"yaml/ambiguous-boolean", warning, "an unquoted yes/no/on/off that YAML 1.1 tools read as a boolean", lint},
+      {"yaml/duplicate-key", error, "the same key twice in a mapping", lint},
+      {"yaml/syntax", error, "the file is not valid YAML", lint},
+      {"yaml/type", error, "a value of the wrong type (list, mapping, string, number)", lint},
+      {"yaml/unknown-field", error, "a field Prometheus does not know (often a misspelling)", lint},
+  });
+}();
+
+namespace detail {
+
+constexpr bool sorted_and_unique() {
+  for (std::size_t i = 1; i < kChecks.size(); ++i)
+    if (!(kChecks[i - 1].id < kChecks[i].id)) return false;
+  return true;
+}
+static_assert(sorted_and_unique(), "kChecks: keep the rows sorted by id, each id once");
+
+// Not constexpr: a CheckId naming an id that is not in kChecks fails to compile with
+// "call to non-'constexpr' function ... unknown_check_id".
+inline void unknown_check_id() {}
+
+consteval std::size_t check_index(std::string_view id) {
+  for (std::size_t i = 0; i < kChecks.size(); ++i)
+    if (kChecks[i].id == id) return i;
+  unknown_check_id();
+  return 0;
+}
+
+} // namespace detail
+
+/// A check id checked against kChecks at compile time: CheckId("promql/rate-on-gauge").
+class CheckId {
+public:
+  /// Implicit, so that an emit site writes the id as a literal; compiles only for an id of kChecks.
+  consteval CheckId(const char* id) : index_(detail::check_index(id)) {}
+
+  /// The check's row in kChecks.
+  constexpr const CheckInfo& info() const { return kChecks[index_]; }
+  constexpr std::string_view id() const { return info().id; }
+  /// The default severity, before a policy file changes it.
+  constexpr Severity severity() const { return info().severity; }
+
+  /// Compares with an id held as a string (core::Diagnostic::check).
+  friend constexpr bool operator==(CheckId c, std::string_view id) { return c.id() == id; }
+
+private:
+  std::size_t index_;
+};
+
+/// A finding of `check` at the check's default severity.
+inline Diagnostic make_diagnostic(CheckId check, Span at, std::string message, std::string suggestion = {}) {
+  return {check.severity(), std::move(at), std::string(check.id()), std::move(message), std::move(suggestion)};
+}
+
+/// The checks of one section, sorted by id.
+inline std::vector<CheckInfo> checks_in(CheckSection section) {
+  std::vector<CheckInfo> out;
+  for (const auto& c : kChecks)
+    if (c.section == section) out.push_back(c);
+  return out;
+}
+
+} // namespace nsmon::core
