@@ -10,6 +10,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev catch2 libcurl4-openssl-dev libre2-dev libvalijson-dev
   prometheus victoria-metrics prometheus-node-exporter python3-prometheus-client python3-yaml
   curl tmux procps help2man dpkg-dev file openssl
+  clang-format clang-tidy
 )
 missing=()
 for p in "${packages[@]}"; do
