@@ -378,7 +378,7 @@ complete -c nsmon -n '__nsmon_at ""' -a 'config' -d 'Show nsmon'\''s settings (c
 complete -c nsmon -n '__nsmon_at ""' -a 'completion' -d 'Print the shell completion script for bash, zsh or fish'
 complete -c nsmon -n '__nsmon_under ""' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under ""' -l version -x -d 'Display program version information and exit'
-complete -c nsmon -n '__nsmon_under ""' -l catalog -r -F -d 'Metric catalog to use instead of the built-in one'
+complete -c nsmon -n '__nsmon_under ""' -l catalog -r -F -d 'Metric catalog to use instead of the built-in one; '\''none'\'' for rules about other exporters only'
 complete -c nsmon -n '__nsmon_under ""' -l color -x -a 'auto always never' -d 'Colour output: auto (default, honours NO_COLOR), always, never'
 complete -c nsmon -n '__nsmon_at "query"' -a 'series' -d 'Series matching --match selectors'
 complete -c nsmon -n '__nsmon_at "query"' -a 'labels' -d 'Label names'

@@ -50,9 +50,10 @@ run lint-rules "$TMP/missing.yml"
 expect_rc 2
 expect_err "nsmon: error: cannot read $TMP/missing.yml: No such file or directory"
 [ -z "$out" ] || fail "printed a report for a missing file: $out"
-run lint-rules "$TMP"
+mkdir "$TMP/empty-dir"
+run lint-rules "$TMP/empty-dir"
 expect_rc 2
-expect_err "is a directory"
+expect_err "nsmon: error: no *.yml or *.yaml files in the directory $TMP/empty-dir"
 run lint-rules --config "$TMP/missing-prometheus.yml"
 expect_rc 2
 expect_err "cannot read $TMP/missing-prometheus.yml"

@@ -136,3 +136,55 @@ TEST_CASE("hostile rule files give errors, not crashes", "[rules]") {
   load(nul); // must not crash
   CHECK(!load("{{{{").diags.empty());
 }
+
+TEST_CASE("document_ranges: documents with content, split at --- and ... lines", "[rules]") {
+  using R = std::vector<std::pair<std::size_t, std::size_t>>;
+  CHECK(rules::document_ranges("").empty());
+  CHECK(rules::document_ranges("# only a comment\n---\n# and another\n").empty());
+  CHECK(rules::document_ranges("a: 1\n") == R{{0, 5}});
+  CHECK(rules::document_ranges("---\na: 1\n") == R{{0, 9}});
+  //                             0123 4567 89012 3456 789
+  CHECK(rules::document_ranges("a: 1\n---\nb: 2\n...\n--- {c: 3}\n") == R{{0, 5}, {5, 14}, {18, 29}});
+  // "---" inside a line, or followed by other text, is no marker.
+  CHECK(rules::document_ranges("a: |\n  x --- y\n----\n").size() == 1);
+  CHECK(rules::document_ranges("a: 1\r\n---\r\nb: 2\r\n").size() == 2);
+}
+
+TEST_CASE("PrometheusRule manifests: spec.groups, positions in the file, other kinds skipped", "[rules]") {
+  const std::string manifest = R"(apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata:
+  name: detector
+  labels: {release: prometheus}
+spec:
+  groups:
+    - name: g
+      rules:
+        - alert: Down
+          expr: up == 0
+          for: 5 minutes
+)";
+  auto l = load(manifest);
+  REQUIRE(l.file.groups.size() == 1);
+  CHECK(l.file.groups[0].rules.at(0).name.value == "Down");
+  CHECK(l.file.groups[0].rules[0].expr.span.line == 11);
+  CHECK(where(l) == V{"12:16 error rules/duration"});
+
+  // Several documents: a Service is skipped; each PrometheusRule is read alone, so the same group
+  // name in two manifests is no duplicate; findings point into the file.
+  const std::string stream = "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: 80}]}\n---\n" +
+                             manifest + "---\n" + manifest;
+  auto m = load(stream);
+  CHECK(m.file.groups.size() == 2);
+  CHECK(where(m) == V{"17:16 error rules/duration", "30:16 error rules/duration"});
+
+  // A manifest's own fields are checked like a rule file's.
+  auto bad = load("apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nspec:\n  group: []\n");
+  CHECK(where(bad) == V{"4:3 error yaml/unknown-field"});
+  auto api = load("apiVersion: v1\nkind: PrometheusRule\nspec: {groups: []}\n");
+  CHECK(where(api) == V{"1:13 error rules/missing-field"});
+  // A plain rule file of several documents: every document is read.
+  auto two = load("groups: [{name: a, rules: []}]\n---\ngroups: [{name: b, rules: []}]\n");
+  CHECK(two.file.groups.size() == 2);
+  CHECK(two.diags.empty());
+}

@@ -115,4 +115,18 @@ const Catalog& embedded() {
   return cat;
 }
 
+const Catalog& none() {
+  static const Catalog cat = [] {
+    // Prometheus's own series (up, ALERTS, scrape_*) and the target labels stay: they are the
+    // same for every application.
+    Catalog c = embedded();
+    c.path = "none";
+    c.metrics.clear();
+    c.external_prefixes = {""};
+    c.reindex();
+    return c;
+  }();
+  return cat;
+}
+
 } // namespace nsmon::catalog

@@ -90,6 +90,8 @@ Catalog load(const core::SourceFile& src, std::vector<core::Diagnostic>& diags);
 
 /// The catalog compiled into the binary (rules/catalog.yml at build time).
 const Catalog& embedded();
+/// `--catalog none`: no metric of its own, every name external (structure and semantic checks only).
+const Catalog& none();
 /// The embedded catalog's text.
 std::string_view embedded_text();
 

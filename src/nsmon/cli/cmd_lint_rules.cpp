@@ -1,4 +1,5 @@
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <iterator>
@@ -57,6 +58,28 @@ class InputReader {
 public:
   explicit InputReader(Loaded& out) : out_(out) {}
 
+  // A directory stands for its *.yml and *.yaml files, recursively (hidden ones left out), in
+  // name order so that the output does not depend on the file system.
+  void rule_path(const std::string& path) {
+    std::error_code ec;
+    if (path == "-" || !fs::is_directory(path, ec)) return rule_file(path);
+    std::vector<std::string> files;
+    fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      if (!name.empty() && name[0] == '.') {
+        if (it->is_directory(ec)) it.disable_recursion_pending();
+        continue;
+      }
+      const auto ext = it->path().extension();
+      if ((ext == ".yml" || ext == ".yaml") && it->is_regular_file(ec)) files.push_back(it->path().string());
+    }
+    if (ec) throw Error("cannot read " + path + ": " + ec.message());
+    if (files.empty()) throw UsageError("no *.yml or *.yaml files in the directory " + path);
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) rule_file(f);
+  }
+
   void rule_file(const std::string& path) {
     // A file named on the command line and in rule_files (under another spelling) is linted once.
     if (path != "-" && !seen_.insert(identity(path)).second) return;
@@ -95,7 +118,7 @@ void read_inputs(const LintOptions& o, Loaded& loaded) {
                        kDefaultConfig + " in the current directory)");
     config = kDefaultConfig;
   }
-  for (const auto& f : o.files) reader.rule_file(f);
+  for (const auto& f : o.files) reader.rule_path(f);
   if (!config.empty()) reader.config(config);
 }
 
@@ -113,6 +136,13 @@ int run_lint(const LintOptions& o, const Context& ctx) {
     return kOk;
   }
   options.catalog = &ctx.catalog();
+  // The policy's other exporters join the catalog's external namespaces.
+  catalog::Catalog extended;
+  if (!options.policy.external_prefixes.empty()) {
+    extended = *options.catalog;
+    for (const auto& p : options.policy.external_prefixes) extended.external_prefixes.push_back(p);
+    options.catalog = &extended;
+  }
 
   Loaded loaded;
   read_inputs(o, loaded);
@@ -129,7 +159,9 @@ int run_lint(const LintOptions& o, const Context& ctx) {
 }
 
 constexpr const char* kHelp = R"(Inputs:
-  FILES are Prometheus rule files ('-' reads standard input). With --config, prometheus.yml is
+  FILES are Prometheus rule files or PrometheusRule manifests (monitoring.coreos.com/v1,
+  spec.groups; a file may hold several YAML documents, other Kubernetes objects are skipped), or
+  directories (their *.yml and *.yaml files, recursively); '-' reads standard input. With --config, prometheus.yml is
   checked too and the rule files its rule_files name (globs, relative to the config) are linted;
   a file named both ways is linted once. With neither, lints rules/prometheus.yml and its rule
   files, if the current directory has one. The global options --catalog FILE (the metric catalog
@@ -152,6 +184,14 @@ Silencing checks:
                     required_annotations: [summary, description]
                     disable: [promql/regex-anchors]
                     severity: {rules/record-naming: off, units/out-of-range: error}
+                    external: [kube_, apiserver_, node_]   # other exporters' metrics, unchecked
+
+Rules about other exporters:
+  A rules repository that also has kube-state-metrics or node rules: name their prefixes in the
+  policy's `external:` list (their metrics are then used unchecked, as the catalog's own external
+  namespaces), or give --catalog none to lint structure and PromQL semantics with no catalog at
+  all (Prometheus's own series such as up and ALERTS are still known; counters are recognised by
+  their _total, _count, _sum and _bucket names).
 
 Examples:
   nsmon lint-rules rules/alert_rules.yml
@@ -166,7 +206,7 @@ unreadable input (a rule file that is not valid YAML is a finding, not an error)
 
 Run define_lint_rules(CLI::App& cmd) {
   auto o = std::make_shared<LintOptions>();
-  cmd.add_option("FILES", o->files, "Prometheus rule files to lint");
+  cmd.add_option("FILES", o->files, "Prometheus rule files, PrometheusRule manifests or directories of them");
   cmd.add_option("--config", o->config, "A prometheus.yml to lint, with the rule files it names")->option_text("FILE");
   cmd.add_option("--policy", o->policy, "Team policy: severity label and values, required annotations, "
                                         "disabled checks, severity overrides (YAML)")

@@ -46,6 +46,7 @@ const catalog::Catalog& load_catalog() {
   static std::unique_ptr<catalog::Catalog> loaded;
   const std::string& path = global_options().catalog_path;
   if (path.empty()) return catalog::embedded();
+  if (path == "none") return catalog::none();
   if (loaded) return *loaded;
   core::SourceSet sources;
   const auto& src = sources.add(path, util::read_file(path));

@@ -27,7 +27,7 @@ GlobalOptions& global_options();
 /// "nsmon: error: MESSAGE" on stderr: the one way nsmon reports a failure in words.
 void print_error(std::string_view message);
 
-/// The catalog selected by --catalog (or the embedded one). A broken catalog file is reported
+/// The catalog selected by --catalog (or the embedded one; "none": catalog::none()). A broken catalog file is reported
 /// with positions on stderr and throws UsageError (exit 2).
 const catalog::Catalog& load_catalog();
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <set>
 #include <stdexcept>
@@ -100,7 +101,7 @@ std::optional<std::int64_t> duration_ms(std::string_view value) {
   // A plain number is seconds, as every duration flag of nsmon takes them.
   std::optional<double> seconds = util::parse_seconds(value);
   if (!seconds || !(*seconds > 0) || *seconds > 1e9) return std::nullopt;
-  return static_cast<std::int64_t>(*seconds * 1000 + 0.5);
+  return std::llround(*seconds * 1000);
 }
 
 std::string check_value(const Key& key, std::string_view value) {

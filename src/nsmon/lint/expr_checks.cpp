@@ -351,7 +351,7 @@ private:
     if (!e || e->kind != NodeKind::vector_selector) return;
     const Shape& s = inf_.at(e);
     SeriesInfo info = inf_.series(e->as<VectorSelector>());
-    if (s.kind == ValueKind::counter && info.origin == SeriesInfo::Origin::catalog)
+    if (s.kind == ValueKind::counter && (info.origin == SeriesInfo::Origin::catalog || info.origin == SeriesInfo::Origin::external))
       emit("promql/counter-raw", b.range,
            info.name + " is a counter: its raw value only grows, so this comparison depends on when the process "
                        "started",

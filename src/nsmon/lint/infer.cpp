@@ -74,6 +74,13 @@ Shape Inference::leaf(const VectorSelector& vs) const {
     s.filters = false;
     return s;
   }
+  if (info.origin == SeriesInfo::Origin::external) {
+    // Another exporter's metric: its labels are unknown, its counters known by their names
+    // (Prometheus's naming rules); nothing is assumed a gauge.
+    for (std::string_view suffix : {"_total", "_count", "_sum", "_bucket"})
+      if (util::ends_with(info.name, suffix)) s.kind = ValueKind::counter;
+    return s;
+  }
   if (info.origin != SeriesInfo::Origin::catalog) return s; // unknown: nothing known
   const auto& m = *info.metric;
   s.labels = scraped_labels(m, info.suffix);

@@ -22,6 +22,9 @@ struct Policy {
   std::vector<std::string> required_annotations = {"summary", "description"};
   std::set<std::string> disabled;                       ///< check ids turned off
   std::map<std::string, core::Severity> severity_override; ///< check id -> severity
+  /// Metric name prefixes of other exporters (kube_, node_, apiserver_): used unchecked, as the
+  /// catalog's external_prefixes.
+  std::vector<std::string> external_prefixes;
 };
 
 /// A check: its stable id, default severity and a one-line description (--list-checks).

@@ -289,7 +289,7 @@ private:
     // A summary's quantile series carry its base name (prometheus_client exports none).
     if (m.type == CType::summary) wire.push_back(m.name);
     if (std::find(wire.begin(), wire.end(), series_name) == wire.end()) {
-      if (first_time("series\0" + series_name))
+      if (first_time(std::string("series") + '\0' + series_name))
         add("metrics/series-name", s.line, 1, static_cast<int>(s.name.size()), offset_of(s.name),
             std::string(s.name) + " is not a series of the " + catalog::to_string(m.type) + " " + m.name,
             "its series: " + util::join(wire, ", "));
@@ -308,7 +308,7 @@ private:
       if (!spec) {
         bool target = std::find(cat_->target_labels.begin(), cat_->target_labels.end(), l.name) != cat_->target_labels.end();
         if (m.open_labels || target) continue;
-        std::string key = "label\0" + std::string(l.name);
+        std::string key = std::string("label") + '\0' + std::string(l.name);
         if (!first_time(key)) continue;
         std::vector<std::string> known;
         for (const auto& k : m.labels) known.push_back(k.name);
@@ -321,7 +321,7 @@ private:
       }
       if (!spec->values.empty() &&
           std::find(spec->values.begin(), spec->values.end(), l.value) == spec->values.end() &&
-          first_time("value\0" + std::string(l.name) + '\0' + std::string(l.value))) {
+          first_time(std::string("value") + '\0' + std::string(l.name) + '\0' + std::string(l.value))) {
         std::size_t at = offset_of(l.value);
         add("metrics/unknown-label-value", s.line, 1,
             static_cast<int>(at == kNoOffset ? l.name.size() : l.value.size()), at == kNoOffset ? offset_of(l.name) : at,
@@ -331,7 +331,7 @@ private:
     }
     for (const auto& spec : m.labels) {
       bool present = std::any_of(s.labels.begin(), s.labels.end(), [&](const auto& l) { return l.name == spec.name; });
-      if (!present && first_time("missing\0" + spec.name))
+      if (!present && first_time(std::string("missing") + '\0' + spec.name))
         add("metrics/missing-label", s.line, 1, static_cast<int>(s.name.size()), offset_of(s.name),
             std::string(s.name) + " has no label " + spec.name + ", which the catalog gives " + m.name);
     }

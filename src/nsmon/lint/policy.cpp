@@ -19,7 +19,7 @@ public:
     auto root = y_.parse();
     if (!root || root->IsNull()) return p; // an empty policy keeps every default
     if (!y_.check_mapping(*root,
-                          {"severity_label", "severity_values", "required_annotations", "disable", "severity"},
+                          {"severity_label", "severity_values", "required_annotations", "disable", "severity", "external"},
                           "a policy file"))
       return p;
     const yaml::Node& r = *root;
@@ -38,6 +38,7 @@ public:
           if (known_check(item)) p.disabled.insert(item.Scalar());
     }
     if (auto n = r["severity"]) severities(n, p);
+    if (auto n = r["external"]) p.external_prefixes = names(n, "external", false);
     return p;
   }
 

@@ -62,8 +62,9 @@ public:
     file.source = &y_.source();
     auto root = y_.parse();
     if (!root || root->IsNull()) return file; // an empty file has no groups, like promtool
-    if (!y_.check_mapping(*root, {"groups"}, "a rule file")) return file;
-    auto groups = (*root)["groups"];
+    std::optional<yaml::Node> holder = groups_holder(*root);
+    if (!holder) return file;
+    auto groups = (*holder)["groups"];
     if (!groups || groups.IsNull()) return file;
     if (!groups.IsSequence()) {
       y_.report(groups, "yaml/type", "'groups' must be a list of rule groups");
@@ -88,6 +89,27 @@ public:
   }
 
 private:
+  // The mapping that holds `groups`: the root of a rule file, or the spec of a PrometheusRule
+  // manifest (monitoring.coreos.com/v1, as the Prometheus Operator reads it). Other Kubernetes
+  // objects (a file of several documents often has Services and ConfigMaps too) hold no rules.
+  std::optional<yaml::Node> groups_holder(const yaml::Node& root) {
+    bool manifest = root.IsMap() && (root["apiVersion"] || root["kind"]);
+    if (!manifest) {
+      if (!y_.check_mapping(root, {"groups"}, "a rule file")) return std::nullopt;
+      return root;
+    }
+    auto kind = root["kind"];
+    if (!kind || !kind.IsScalar() || kind.Scalar() != "PrometheusRule") return std::nullopt;
+    if (!y_.check_mapping(root, {"apiVersion", "kind", "metadata", "spec"}, "a PrometheusRule")) return std::nullopt;
+    auto api = root["apiVersion"];
+    if (!api || !api.IsScalar() || !util::starts_with(api.Scalar(), "monitoring.coreos.com/"))
+      y_.report(api ? api : kind, "rules/missing-field", "a PrometheusRule's apiVersion is monitoring.coreos.com/v1");
+    auto spec = root["spec"];
+    if (!spec || spec.IsNull()) return std::nullopt;
+    if (!y_.check_mapping(spec, {"groups"}, "a PrometheusRule's spec")) return std::nullopt;
+    return spec;
+  }
+
   // A finding at the check's default severity; the result (valid until the next finding) lets a
   // milder variant lower it.
   core::Diagnostic& add(core::Span span, core::CheckId check, std::string msg, std::string group = {},
@@ -393,8 +415,51 @@ private:
 
 } // namespace
 
+std::vector<std::pair<std::size_t, std::size_t>> document_ranges(std::string_view text) {
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  std::size_t begin = 0;
+  bool content = false;
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t eol = std::min(text.find('\n', at), text.size());
+    std::string_view line = text.substr(at, eol - at);
+    bool marker = (line.substr(0, 3) == "---" || line.substr(0, 3) == "...") &&
+                  (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
+    if (marker) {
+      if (content) out.emplace_back(begin, at);
+      content = false;
+      begin = line[0] == '-' ? at : eol; // "---" belongs to the document it starts, "..." to none
+      if (line[0] == '-') {
+        std::string_view rest = util::trim(line.substr(3));
+        content = !rest.empty() && rest[0] != '#'; // "--- {groups: []}"
+      }
+    } else {
+      std::string_view t = util::trim(line);
+      if (!t.empty() && t[0] != '#' && t[0] != '%') content = true;
+    }
+    at = eol + 1;
+  }
+  if (content) out.emplace_back(begin, text.size());
+  return out;
+}
+
 RuleFile load_rule_file(const core::SourceFile& src, std::vector<core::Diagnostic>& diags) {
-  return Loader(src, diags).run();
+  auto docs = document_ranges(src.text());
+  if (docs.size() <= 1) return Loader(src, diags).run();
+  // Several documents (kubectl-style files of manifests): each is read alone from a copy of the
+  // file in which the others are blanked out, so that every position is the file's own.
+  RuleFile file;
+  file.path = src.path();
+  file.source = &src;
+  for (const auto& [begin, end] : docs) {
+    std::string masked(src.text());
+    for (std::size_t i = 0; i < masked.size(); ++i)
+      if ((i < begin || i >= end) && masked[i] != '\n' && masked[i] != '\r') masked[i] = ' ';
+    core::SourceFile doc(src.path(), std::move(masked));
+    RuleFile part = Loader(doc, diags).run();
+    for (auto& g : part.groups) file.groups.push_back(std::move(g));
+    file.disabled.insert(part.disabled.begin(), part.disabled.end());
+  }
+  return file;
 }
 
 } // namespace nsmon::rules
