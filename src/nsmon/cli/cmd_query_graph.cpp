@@ -8,7 +8,7 @@
 #include "nsmon/cli/cmd_query.hpp"
 #include "nsmon/promql/go_compat.hpp"
 #include "nsmon/util/table.hpp"
-#include "nsmon/watch/format.hpp"
+#include "nsmon/util/humanize.hpp"
 
 namespace nsmon::cli::query {
 
@@ -154,7 +154,7 @@ std::string render_graph(const std::vector<promapi::Series>& series, double star
     // The legend fits the terminal too: a long name is cut, its last value stays.
     std::string tail = "  last " + last;
     std::size_t room = static_cast<std::size_t>(std::max(8, width - 4 - static_cast<int>(util::display_width(tail))));
-    out += "  " + mark + " " + watch::fmt::fit(series_name(series[i]), room) + tail + "\n";
+    out += "  " + mark + " " + util::fmt::fit(series_name(series[i]), room) + tail + "\n";
   }
   if (series.size() > 8) out += "  … and " + std::to_string(series.size() - 8) + " more series\n";
   return out;

@@ -9,11 +9,11 @@
 #include "nsmon/core/error.hpp"
 #include "nsmon/util/strings.hpp"
 #include "nsmon/util/table.hpp"
-#include "nsmon/watch/format.hpp"
+#include "nsmon/util/humanize.hpp"
 
 namespace nsmon::cli::query {
 
-namespace fmt = watch::fmt;
+namespace fmt = util::fmt;
 
 namespace {
 
