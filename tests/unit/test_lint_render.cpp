@@ -86,7 +86,7 @@ TEST_CASE("text: compiler-style findings, then the summary", "[lint][render]") {
                   "          expr: up == 0\n"
                   "                ^~\n"
                   "  help: use 5m\n") != std::string::npos);
-  CHECK(text.find("\033") == std::string::npos);
+  CHECK(text.find('\033') == std::string::npos);
   CHECK(text.substr(text.size() - 47) == "1 error, 1 warning, 1 info in 2 files (1 rule)\n");
   CHECK(lint::render_text(r, sources, true).find("\033[") != std::string::npos);
   lint::Report clean;
