@@ -25,7 +25,8 @@ import json, sys
 s, truth = json.loads(sys.argv[1]), json.load(open(sys.argv[2]))
 assert s["exit_code"] == 3 and s["result"] == 3 and s["ended"] == "exited with status 3", s
 assert truth["exit_reason"] == "crash" and truth["images"]["processed"] == 10, truth["images"]
-assert s["training"]["epochs"] == 3, s["training"]
+# The last scrape before the crash may lag the truth (epoch 2 still), never lead it.
+assert 2 <= s["training"]["epochs"] <= 3, s["training"]
 # The last scrape before the crash may be a little behind the truth, never ahead of it.
 assert 0 <= s["inference"]["images"] <= 10, s["inference"]
 PY

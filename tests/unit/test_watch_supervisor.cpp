@@ -98,6 +98,20 @@ TEST_CASE("a very long line comes in 64 KiB pieces", "[watch][supervisor]") {
   CHECK(total == 200000);
 }
 
+TEST_CASE("a line that grows past 64 KiB in the read that ends it is cut too", "[watch][supervisor]") {
+  // 60,000 bytes are read first (a partial line under the limit); the newline comes with the next
+  // 10,000, in one read.
+  Supervisor sup(sh("head -c 60000 /dev/zero | tr '\\0' x; sleep 0.3; head -c 10000 /dev/zero | tr '\\0' y; echo"));
+  Lines l = run_to_end(sup);
+  std::size_t total = 0;
+  for (const auto& s : l.out) {
+    CHECK(s.size() <= 64 * 1024);
+    total += s.size();
+  }
+  CHECK(total == 70000);
+  CHECK(l.out.size() == 2);
+}
+
 TEST_CASE("a forwarded SIGINT reaches the command, whose status is passed on", "[watch][supervisor]") {
   Supervisor sup(sh("trap 'echo got INT; exit 5' INT; echo ready; while :; do sleep 0.05; done"));
   std::vector<std::string> out;

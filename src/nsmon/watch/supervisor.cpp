@@ -72,6 +72,8 @@ void Supervisor::read(Stream s, const LineFn& line) {
       std::size_t nl = p.partial.find('\n', from);
       if (nl == std::string::npos) break;
       std::size_t end = nl > from && p.partial[nl - 1] == '\r' ? nl - 1 : nl;
+      // A long line ends in the same read that made it long: it comes in kMaxLine pieces too.
+      for (; end - from > kMaxLine; from += kMaxLine) line(s, std::string_view(p.partial).substr(from, kMaxLine));
       line(s, std::string_view(p.partial).substr(from, end - from));
       from = nl + 1;
     }
