@@ -101,6 +101,14 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
       {"percent as ratio", alert("cpu_usage_percent > 0.9"), V{"units/percent-as-ratio"}},
       {"percent as percent", alert("cpu_usage_percent > 90"), V{}},
       {"ratio out of range", alert("max by (model) (validation_map) > 1.5"), V{"units/out-of-range"}},
+      {"ratio always below 30", alert("max by (model) (validation_map) < 30"), V{"units/out-of-range"}},
+      {"ratio, number on the left", alert("30 > max by (model) (validation_map)"), V{"units/out-of-range"}},
+      {"ratio never above 1", alert("max by (model) (validation_map) > 1"), V{"units/out-of-range"}},
+      {"ratio at most 1 always (bool)", alert("max by (model) (validation_map) <= bool 1"), V{"alerts/no-comparison", "units/out-of-range"}},
+      {"percent never negative", alert("cpu_usage_percent >= 0"), V{"units/out-of-range"}},
+      {"ratio inside its range", alert("max by (model) (validation_map) < 0.5"), V{}},
+      {"ratio equal to its top", alert("max by (model) (validation_map) >= 1"), V{}},
+      {"percent inside its range", alert("cpu_usage_percent > 90"), V{}},
       {"ratio in range", alert("min by (model) (validation_map) < 0.3"), V{}},
       {"no comparison", alert("sum(rate(errors_total[5m]))"), V{"alerts/no-comparison"}},
       {"a Watchdog alert fires on purpose", alert("vector(1)"), V{}},
@@ -112,6 +120,8 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
       {"for shorter than the interval", alert("cpu_usage_percent > 90", "    for: 10s\n"), V{"alerts/for-too-short"}},
       {"for of one interval", alert("cpu_usage_percent > 90", "    for: 30s\n"), V{}},
       {"topk in an alert", alert("topk(3, rate(errors_total[5m])) > 1"), V{"alerts/topk"}},
+      {"topk by (x) (1, ...): one series per group", alert("topk by (error_type) (1, rate(errors_total[5m])) > 1"), V{}},
+      {"topk(1, ...) without grouping still flaps", alert("topk(1, rate(errors_total[5m])) > 1"), V{"alerts/topk"}},
       {"ambiguous boolean", "  - alert: A\n    expr: 'cpu_usage_percent > 90'\n    labels: {severity: warning, page: no}\n"
                             "    annotations: {summary: s, description: d}\n", V{"yaml/ambiguous-boolean"}},
       {"quoted no", "  - alert: A\n    expr: 'cpu_usage_percent > 90'\n    labels: {severity: warning, page: \"no\"}\n"

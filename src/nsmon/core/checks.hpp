@@ -138,7 +138,7 @@ inline constexpr auto kChecks = [] {
       {"rules/template", error, "Go template syntax errors in labels and annotations", lint},
       {"rules/undefined-recording-rule", error, "a reference to a recording rule that is defined nowhere", lint},
       {"units/bytes-vs-megabytes", warning, "a _bytes metric compared with a megabyte-sized number", lint},
-      {"units/out-of-range", warning, "a comparison with a value the metric can never reach", lint},
+      {"units/out-of-range", warning, "a ratio or percentage compared so that it is never or always true", lint},
       {"units/percent-as-ratio", warning, "a percent (0-100) metric compared with a ratio (0-1)", lint},
       {"yaml/ambiguous-boolean", warning, "an unquoted yes/no/on/off that YAML 1.1 tools read as a boolean", lint},
       {"yaml/duplicate-key", error, "the same key twice in a mapping", lint},

@@ -329,20 +329,26 @@ private:
       emit("units/percent-as-ratio", b.range,
            "a percentage (0-100) compared with " + what + ", which looks like a ratio (0-1)",
            "write " + util::format_number(v * 100) + " for " + what);
-    else if ((s.unit == "ratio" && (v > 1 || v < 0)) || (s.unit == "percent" && (v > 100 || v < 0))) {
-      bool side_left = side == b.lhs;
-      BinaryOp op = b.op;
-      double hi = s.unit == "ratio" ? 1 : 100;
-      bool never = (side_left && (op == BinaryOp::gtr || op == BinaryOp::gte) && v >= hi) ||
-                   (side_left && (op == BinaryOp::lss || op == BinaryOp::lte) && v <= 0) ||
-                   (!side_left && (op == BinaryOp::lss || op == BinaryOp::lte) && v >= hi) ||
-                   (!side_left && (op == BinaryOp::gtr || op == BinaryOp::gte) && v <= 0) ||
-                   (op == BinaryOp::eql && (v > hi || v < 0));
-      if (never)
-        emit("units/out-of-range", b.range,
-             "a " + s.unit + " is between 0 and " + util::format_number(hi) + "; this comparison with " + what +
-                 " can never be true");
-    }
+    else if (s.unit == "ratio" || s.unit == "percent") bounded(b, side, v, s.unit == "ratio" ? 1 : 100, s.unit, what);
+  }
+
+  // A metric bounded to [0, hi] compared with a number: a comparison that holds for every value
+  // (the alert fires whenever the series exists) or for none (it can never fire).
+  void bounded(const BinaryExpr& b, const Expr* side, double v, double hi, const std::string& unit,
+               const std::string& what) {
+    BinaryOp op = b.op;
+    if (side != b.lhs) // v OP m is m OP' v
+      op = op == BinaryOp::lss ? BinaryOp::gtr : op == BinaryOp::gtr ? BinaryOp::lss
+         : op == BinaryOp::lte ? BinaryOp::gte : op == BinaryOp::gte ? BinaryOp::lte : op;
+    bool outside = v < 0 || v > hi;
+    bool never = (op == BinaryOp::gtr && v >= hi) || (op == BinaryOp::gte && v > hi) ||
+                 (op == BinaryOp::lss && v <= 0) || (op == BinaryOp::lte && v < 0) || (op == BinaryOp::eql && outside);
+    bool always = (op == BinaryOp::gtr && v < 0) || (op == BinaryOp::gte && v <= 0) ||
+                  (op == BinaryOp::lss && v > hi) || (op == BinaryOp::lte && v >= hi) || (op == BinaryOp::neq && outside);
+    if (!never && !always) return;
+    emit("units/out-of-range", b.range,
+         "a " + unit + " is between 0 and " + util::format_number(hi) + "; this comparison with " + what +
+             (never ? " can never be true" : " is always true"));
   }
 
   void counter_raw(const BinaryExpr& b, const Expr* side) {
@@ -360,7 +366,9 @@ private:
 
   void aggregate(const AggregateExpr& a) {
     if (a.op == AggregateOp::quantile && a.param) quantile_range(a.param, "quantile");
-    if (self_.in_alert_ && (a.op == AggregateOp::topk || a.op == AggregateOp::bottomk))
+    // topk by (x) (1, ...) keeps one series per group: the standard idiom, stable, not a top set.
+    const bool one_per_group = (!a.grouping.empty() || a.without) && a.param && literal(a.param) == 1.0;
+    if (self_.in_alert_ && (a.op == AggregateOp::topk || a.op == AggregateOp::bottomk) && !one_per_group)
       emit("alerts/topk", a.range,
            std::string(to_string(a.op)) + " in an alert: which series are in the top set changes between "
                                           "evaluations, so the alert flaps");
