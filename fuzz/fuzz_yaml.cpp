@@ -75,8 +75,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     y_mark = e.mark;
     y_msg = e.msg;
   }
+  // yaml-cpp keeps a merge key `<<` as an ordinary key; nsmon resolves it as Go's yaml.v3 does
+  // (difference 7 of test_core_yaml_differential.cpp): trees with one are not comparable here.
+  const bool merges = text.find("<<") != std::string::npos;
   if (y_ok && doc) {
-    std::string d = nsmon::yaml_compare::Comparer().compare(y, doc.root());
+    std::string d = merges ? "" : nsmon::yaml_compare::Comparer().compare(y, doc.root());
     if (!d.empty()) finding("trees differ at " + d);
   } else if (y_ok) {
     if (!nsmon::yaml_compare::deliberate_error(doc.error()->message))

@@ -16,9 +16,11 @@
 //  5. A quoted scalar cut off by the end of the input is an error; yaml-cpp reads "a: \"x\n" as
 //     "x ".
 //  6. Nesting: yaml-cpp gives up at 500 levels, nsmon at 1000 (yaml::kMaxDepth).
-//  7. After a UTF-8 byte order mark, positions stay offsets into the file; yaml-cpp counts from
-//     after the mark (columns on the first line were 3 short).
+//  7. Merge keys (`<<: *a`, `<<: [*a, *b]`) are resolved as Go's yaml.v3 resolves them, which is
+//     how Prometheus reads rule files; yaml-cpp keeps `<<` as an ordinary key.
 //  8. Error messages are nsmon's; where yaml-cpp's were clear they are kept word for word.
+//  9. A word at the indentation of a block map's keys at the end of the input ("a: 1\nb") is
+//     refused, as yaml.v3 refuses it; yaml-cpp reads b: null.
 #ifdef NSMON_YAML_DIFFERENTIAL
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -34,7 +36,7 @@ using namespace nsmon;
 
 namespace {
 
-enum class Expect { same, both_fail, ours_fails, value_differs };
+enum class Expect { same, both_fail, ours_fails, value_differs, merged };
 
 struct Case {
   const char* name;
@@ -129,7 +131,7 @@ const std::vector<Case>& cases() {
       {"windows line ends", "a: 1\r\nb:\r\n  - x\r\n  - y\r\nc: |\r\n  text\r\n  more\r\n"},
       {"lone carriage return", "a: b\rc\n"},
       {"tabs as separation", "a:\tb\nc: d\t# comment\n"},
-      {"merge key is a plain key", "base: &b {x: 1}\nderived:\n  <<: *b\n  y: 2\n"},
+      {"merge key resolved (difference 7)", "base: &b {x: 1}\nderived:\n  <<: *b\n  y: 2\n", Expect::merged},
       // Flow collections.
       {"flow map", "{a: 1, b: [x, y, {c: d}], e: , f}\n"},
       {"flow seq", "[a, b, c]\n"},
@@ -277,6 +279,16 @@ TEST_CASE("YAML differential: tricky documents", "[yaml][differential]") {
       REQUIRE(!o.ours);
       CHECK(yaml_compare::deliberate_error(o.ours.error()->message));
       break;
+    case Expect::merged: {
+      // yaml-cpp has derived: {<<: {x: 1}, y: 2}; nsmon, like yaml.v3, derived: {y: 2, x: 1}.
+      REQUIRE(o.y_ok);
+      REQUIRE(o.ours);
+      CHECK(o.y["derived"]["<<"]["x"].as<std::string>() == "1");
+      CHECK(!o.ours.root()["derived"]["<<"]);
+      CHECK(o.ours.root()["derived"]["x"].Scalar() == "1");
+      CHECK(o.ours.root()["derived"]["y"].Scalar() == "2");
+      break;
+    }
     case Expect::value_differs:
       // Same tree once yaml-cpp's stray bytes are read as the code points they stand for.
       REQUIRE(o.y_ok);

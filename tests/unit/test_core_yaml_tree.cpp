@@ -170,7 +170,7 @@ TEST_CASE("yaml::parse builds the tree of every construct", "[yaml]") {
       {"labels: {\n  severity: critical,\n  team: core\n}\n", "{'labels': {'severity': 'critical', 'team': 'core'}}"},
       {"a: ~\nb: null\nc: 'null'\nd:\n", "{'a': ~, 'b': ~, 'c': 'null', 'd': ~}"},
       {"- &a x\n- *a\n- &m {k: v}\n- *m\n", "['x', 'x', {'k': 'v'}, {'k': 'v'}]"},
-      {"base: &b {x: 1}\nd:\n  <<: *b\n", "{'base': {'x': '1'}, 'd': {'<<': {'x': '1'}}}"},
+      {"base: &b {x: 1}\nd:\n  <<: *b\n", "{'base': {'x': '1'}, 'd': {'x': '1'}}"}, // merge keys resolved (yaml.v3)
       {"t: !!str 123\nn: !!null ~\n", "{'t': '123', 'n': '~'}"},
       {"? a\n: b\n", "{'a': 'b'}"},
       {"a: 1\n---\nb: 2\n", "{'a': '1'}"},
@@ -336,4 +336,33 @@ TEST_CASE("yaml::Document copies share their nodes", "[yaml]") {
   CHECK(kept.size() == 2);
   CHECK(copy.root()["a"].is(kept));
   CHECK(copy.value_offsets(kept.at(1)) == std::vector<std::size_t>{7});
+}
+
+TEST_CASE("yaml::parse resolves merge keys as Go's yaml.v3 does", "[yaml]") {
+  // One map: its entries join, explicit keys win wherever they stand.
+  CHECK(tree("p: &p {severity: page, team: a}\nq: {<<: *p, component: x}\n") ==
+        "{'p': {'severity': 'page', 'team': 'a'}, 'q': {'component': 'x', 'severity': 'page', 'team': 'a'}}");
+  CHECK(tree("p: &p {a: 1, b: 2}\nq: {b: 3, <<: *p}\n") == "{'p': {'a': '1', 'b': '2'}, 'q': {'b': '3', 'a': '1'}}");
+  // A list of maps: earlier maps win over later ones.
+  CHECK(tree("x: &x {a: 1}\ny: &y {a: 2, b: 2}\nz:\n  <<: [*x, *y]\n") ==
+        "{'x': {'a': '1'}, 'y': {'a': '2', 'b': '2'}, 'z': {'a': '1', 'b': '2'}}");
+  // Merged entries keep the anchor's positions.
+  auto doc = yaml::parse("p: &p\n  severity: page\nq:\n  <<: *p\n  c: x\n");
+  REQUIRE(doc);
+  CHECK(where(doc.root()["q"]["severity"]) == "1:12");
+  // A quoted "<<" is an ordinary key; a merge of a scalar is an error.
+  CHECK(tree("q: {\"<<\": 1}\n") == "{'q': {'<<': '1'}}");
+  CHECK(error_of("a: &a 1\nq: {<<: *a}\n") == "1:4 map merge requires map or sequence of maps as the value");
+  CHECK(error_of("a: &a 1\nq:\n  <<: [*a]\n") == "2:2 map merge requires map or sequence of maps as the value");
+}
+
+TEST_CASE("yaml::parse: a byte order mark, and a key without ':'", "[yaml]") {
+  auto doc = yaml::parse("\xEF\xBB\xBFgroups:\n  - name: g\n");
+  REQUIRE(doc);
+  CHECK(where(doc.root()["groups"]) == "1:2");
+  CHECK(where(doc.root().begin()->first) == "0:0"); // columns of line 1 do not count the BOM
+  CHECK(error_of("a: 1\nb\n") == "1:0 could not find expected ':'");
+  CHECK(error_of("groups:\n  - name: g\n    rules: []\nb\n") == "3:0 could not find expected ':'");
+  CHECK(tree("a:\n  b\n") == "{'a': 'b'}"); // more indented: the value of a
+  CHECK(tree("b\n") == "'b'");             // a document that is one word
 }

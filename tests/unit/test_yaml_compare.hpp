@@ -109,7 +109,7 @@ inline bool encoding_error(std::string_view message) {
 inline bool deliberate_error(std::string_view message) {
   for (std::string_view m :
        {"unexpected content after the end of the document", "refers to a node that contains it", "nesting is too deep",
-        "missing closing quote"})
+        "missing closing quote", "could not find expected ':'", "map merge requires"})
     if (message.find(m) != std::string_view::npos) return true;
   return encoding_error(message);
 }

@@ -151,6 +151,14 @@ void Scanner::start_stream() {
 }
 
 void Scanner::end_stream() {
+  // A plain word at the indentation of a block map's keys must be a key: "a: 1\nb" is refused
+  // as Go's yaml (libyaml) refuses it, not read as b: null.
+  if (!simple_keys_.empty() && in_block()) {
+    const SimpleKey& k = simple_keys_.back();
+    const Indent& current = indents_[indent_stack_.back()];
+    if (k.flow_level == 0 && k.indent < 0 && current.type == Indent::Type::map && k.mark.column == current.column)
+      fail(k.mark, "could not find expected ':'");
+  }
   if (in_.column() > 0) in_.reset_column();
   pop_all_indents();
   simple_keys_.clear();

@@ -162,7 +162,8 @@ ScalarParams params_for(ScalarStyle style, const ScanSpec& spec);
 
 class Scanner {
 public:
-  Scanner(const char* data, std::size_t size, std::size_t start) : in_(data, size, start, 0, static_cast<int>(start)) {}
+  /// Scans from byte `start` (after a byte order mark), which is column 0 of line 0.
+  Scanner(const char* data, std::size_t size, std::size_t start) : in_(data, size, start, 0, 0) {}
 
   // The parser asks for the next token several times per token: answer from `front_` when the
   // front token is known, and scan only when it is not.

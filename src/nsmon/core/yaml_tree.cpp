@@ -286,9 +286,54 @@ private:
     frames_.push_back({kind, 0, {}, n, children_.size()});
   }
 
+  static bool is_merge_key(const NodeData* k) {
+    return k->type == NodeType::Scalar && k->style == ScalarStyle::plain && k->value == "<<" &&
+           (!k->tag || k->tag == &kPlainTag || *k->tag == "tag:yaml.org,2002:merge");
+  }
+
+  // Merge keys, as Go's yaml.v3 resolves them: `<<: *a` or `<<: [*a, *b]` adds the entries of
+  // those maps that the map does not have itself (explicit keys win; earlier maps in the list win
+  // over later ones). The merged entries are the anchored nodes, so their positions are the
+  // anchor's text.
+  void resolve_merges(std::size_t first) {
+    std::vector<const NodeData*> merges;
+    std::vector<const NodeData*> own;
+    for (std::size_t i = first; i + 1 < children_.size(); i += 2) {
+      if (is_merge_key(children_[i])) {
+        const NodeData* v = children_[i + 1];
+        if (v->type == NodeType::Map) merges.push_back(v);
+        else if (v->type == NodeType::Sequence) {
+          for (std::uint32_t j = 0; j < v->count; ++j) {
+            if (v->items[j]->type != NodeType::Map)
+              fail(children_[i]->mark, "map merge requires map or sequence of maps as the value");
+            merges.push_back(v->items[j]);
+          }
+        } else fail(children_[i]->mark, "map merge requires map or sequence of maps as the value");
+        continue;
+      }
+      own.push_back(children_[i]);
+      own.push_back(children_[i + 1]);
+    }
+    if (merges.empty()) return;
+    auto has = [&](const NodeData* key) {
+      for (std::size_t i = 0; i < own.size(); i += 2)
+        if (own[i]->type == NodeType::Scalar && key->type == NodeType::Scalar && own[i]->value == key->value) return true;
+      return false;
+    };
+    for (const NodeData* m : merges)
+      for (std::uint32_t j = 0; j < m->count; ++j)
+        if (!has(m->items[2 * j])) {
+          own.push_back(m->items[2 * j]);
+          own.push_back(m->items[2 * j + 1]);
+        }
+    children_.resize(first);
+    children_.insert(children_.end(), own.begin(), own.end());
+  }
+
   void close() {
     Frame f = frames_.back();
     frames_.pop_back();
+    if (f.node->type == NodeType::Map) resolve_merges(f.first_child);
     std::size_t n = children_.size() - f.first_child;
     f.node->items = st_.store_items(children_.data() + f.first_child, n);
     f.node->count = static_cast<std::uint32_t>(f.node->type == NodeType::Map ? n / 2 : n);
@@ -584,8 +629,8 @@ Document parse(std::string_view text) {
   auto storage = std::make_shared<detail::Storage>(text);
   try {
     detail::check_text(text);
-    // A UTF-8 byte order mark is not content (yaml-cpp drops it too, but then counts positions
-    // from after it; here they stay offsets into the text).
+    // A UTF-8 byte order mark is not content: columns of the first line count from after it (as
+    // Go's yaml does); byte offsets stay offsets into the text.
     std::size_t start = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
     detail::Scanner scanner(storage->text.data(), storage->size, start);
     detail::Parser parser(*storage, scanner);
