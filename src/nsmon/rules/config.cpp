@@ -6,6 +6,7 @@
 #include <map>
 
 #include "nsmon/core/yaml.hpp"
+#include "nsmon/rules/config_validate.hpp"
 #include "nsmon/util/duration.hpp"
 #include "nsmon/util/strings.hpp"
 
@@ -47,11 +48,12 @@ std::vector<std::string> plus(std::vector<std::string> a, const std::vector<std:
   return a;
 }
 
-bool is_sd_key(const std::string& k) { return util::ends_with(k, "_sd_configs"); }
+bool is_sd_key(const std::string& k) { return detail::ConfigValidator::known_sd_key(k); }
 
 class ConfigLoader {
 public:
-  ConfigLoader(const core::SourceFile& src, std::vector<core::Diagnostic>& diags) : y_(src, diags), diags_(diags) {}
+  ConfigLoader(const core::SourceFile& src, std::vector<core::Diagnostic>& diags)
+      : y_(src, diags), v_(y_), diags_(diags) {}
 
   Config run() {
     Config cfg;
@@ -68,6 +70,8 @@ public:
       if (auto d = duration(g, "evaluation_interval")) cfg.evaluation_interval_ms = *d;
       check_timeout(g, cfg.scrape_interval_ms, cfg.scrape_timeout_ms, "global");
       cfg.external_labels = labels(g["external_labels"], "external_labels");
+      global_ = g;
+      v_.global(g);
     }
     if (auto a = (*root)["alerting"]; a && !a.IsNull()) alerting(a, cfg);
     if (auto r = (*root)["rule_files"]; r && !r.IsNull()) {
@@ -76,6 +80,7 @@ public:
         for (const auto& f : r)
           if (f.IsScalar()) cfg.rule_files.push_back(text(f));
           else y_.report(f, "yaml/type", "rule_files entries must be strings");
+      v_.file_patterns(r, "rule file");
     }
     if (auto s = (*root)["scrape_configs"]; s && !s.IsNull()) {
       if (!s.IsSequence()) y_.report(s, "yaml/type", "scrape_configs must be a list");
@@ -86,6 +91,12 @@ public:
       if (auto n = (*root)[k]; n && !n.IsNull() && !n.IsMap()) y_.report(n, "yaml/type", std::string(k) + " must be a mapping");
     for (const char* k : {"remote_write", "remote_read", "scrape_config_files"})
       if (auto n = (*root)[k]; n && !n.IsNull() && !n.IsSequence()) y_.report(n, "yaml/type", std::string(k) + " must be a list");
+    v_.file_patterns((*root)["scrape_config_files"], "scrape config file");
+    v_.remote_write((*root)["remote_write"]);
+    v_.remote_read((*root)["remote_read"]);
+    v_.storage((*root)["storage"]);
+    v_.tracing((*root)["tracing"]);
+    v_.otlp((*root)["otlp"]);
     return cfg;
   }
 
@@ -133,13 +144,15 @@ private:
     return out;
   }
 
-  void relabels(const yaml::Node& n, const std::string& what) {
+  void relabels(const yaml::Node& n, const std::string& what, const std::string& empty_message) {
     if (!n || n.IsNull()) return;
     if (!n.IsSequence()) {
       y_.report(n, "yaml/type", what + " must be a list");
       return;
     }
-    for (const auto& r : n) y_.check_mapping(r, kRelabel, "a relabel config");
+    for (const auto& r : n)
+      if (!r.IsNull()) y_.check_mapping(r, kRelabel, "a relabel config");
+    v_.relabels(n, empty_message);
   }
 
   std::vector<Text> static_targets(const yaml::Node& n, std::vector<KeyValue>* labels_out) {
@@ -150,6 +163,10 @@ private:
       return out;
     }
     for (const auto& sc : n) {
+      if (sc.IsNull()) {
+        detail::report(y_, sc, "config/empty-section", "empty or null section in static_configs");
+        continue;
+      }
       if (!y_.check_mapping(sc, kStatic, "a static config")) continue;
       if (auto t = sc["targets"]; t && !t.IsNull()) {
         if (!t.IsSequence()) {
@@ -191,7 +208,7 @@ private:
     cfg.alerting_span = y_.key_span(a, "alertmanagers");
     if (cfg.alerting_span.line == 0) cfg.alerting_span = y_.span(a);
     if (!y_.check_mapping(a, kAlerting, "alerting")) return;
-    relabels(a["alert_relabel_configs"], "alert_relabel_configs");
+    relabels(a["alert_relabel_configs"], "alert_relabel_configs", "empty or null alert relabeling rule");
     auto ams = a["alertmanagers"];
     if (!ams || ams.IsNull()) return;
     if (!ams.IsSequence()) {
@@ -210,13 +227,19 @@ private:
           cfg.alertmanager_discovery = true;
         }
       if (!y_.check_mapping(am, allowed, "an Alertmanager config")) continue;
-      relabels(am["relabel_configs"], "relabel_configs");
+      relabels(am["relabel_configs"], "relabel_configs", "empty or null Alertmanager target relabeling rule");
+      v_.http_client(am);
+      v_.service_discovery(am);
       auto targets = static_targets(am["static_configs"], nullptr);
       cfg.alertmanager_targets.insert(cfg.alertmanager_targets.end(), targets.begin(), targets.end());
     }
   }
 
   void job(const yaml::Node& j, Config& cfg) {
+    if (j.IsNull()) {
+      detail::report(y_, j, "config/empty-section", "empty or null scrape config section");
+      return;
+    }
     if (!j.IsMap()) {
       y_.report(j, "yaml/type", "a scrape config must be a mapping");
       return;
@@ -239,8 +262,11 @@ private:
     auto timeout = duration(j, "scrape_timeout");
     job.timeout_ms = timeout ? *timeout : std::min(cfg.scrape_timeout_ms, job.interval_ms);
     check_timeout(j, job.interval_ms, job.timeout_ms, "job " + job.name.value);
-    relabels(j["relabel_configs"], "relabel_configs");
-    relabels(j["metric_relabel_configs"], "metric_relabel_configs");
+    relabels(j["relabel_configs"], "relabel_configs", "empty or null target relabeling rule");
+    relabels(j["metric_relabel_configs"], "metric_relabel_configs", "empty or null metric relabeling rule");
+    v_.http_client(j);
+    v_.service_discovery(j);
+    v_.scrape_fields(j, global_);
     job.targets = static_targets(j["static_configs"], &job.labels);
     for (const auto& other : cfg.jobs)
       if (!job.name.value.empty() && other.name.value == job.name.value)
@@ -255,6 +281,8 @@ private:
   }
 
   core::YamlReader y_;
+  detail::ConfigValidator v_;
+  yaml::Node global_;
   std::vector<core::Diagnostic>& diags_;
 };
 
