@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <unistd.h>
 
 #include "nsmon/rules/config.hpp"
 #include "nsmon/util/files.hpp"
@@ -156,4 +157,22 @@ TEST_CASE("prometheus.yml semantic checks (relabel, HTTP client, SD, remote, sto
     auto l = load(c.yaml);
     CHECK(where(l.diags) == c.want);
   }
+}
+
+TEST_CASE("scrape_config_files: imported jobs join the config's, positioned in their file", "[config]") {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("nsmon-scrape-files-" + std::to_string(::getpid()));
+  fs::create_directories(dir / "jobs");
+  std::ofstream(dir / "jobs" / "a.yml") << "scrape_configs:\n  - job_name: a\n    scrape_timeout: 2m\n";
+  std::ofstream(dir / "jobs" / "b.yml") << "scrape_configs:\n  - job_name: main\n";
+  std::string main = (dir / "prometheus.yml").string();
+  auto l = load("scrape_config_files: ['jobs/*.yml', jobs/a.yml]\nscrape_configs:\n  - job_name: main\n", main);
+  V got;
+  for (const auto& d : l.diags)
+    got.push_back(fs::path(d.span.file).filename().string() + ":" + std::to_string(d.span.line) + " " + d.check);
+  // a.yml's timeout is over the global interval (1m); b.yml repeats job "main"; a.yml is read twice.
+  CHECK(got == V{"a.yml:3 config/scrape-timeout", "b.yml:2 config/duplicate-job", "prometheus.yml:1 config/duplicate-job"});
+  REQUIRE(l.cfg.jobs.size() == 3);
+  CHECK(l.cfg.jobs[1].name.value == "a");
+  fs::remove_all(dir);
 }

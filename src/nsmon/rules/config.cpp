@@ -4,10 +4,12 @@
 #include <filesystem>
 #include <glob.h>
 #include <map>
+#include <set>
 
 #include "nsmon/core/yaml.hpp"
 #include "nsmon/rules/config_validate.hpp"
 #include "nsmon/util/duration.hpp"
+#include "nsmon/util/files.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::rules {
@@ -92,6 +94,7 @@ public:
     for (const char* k : {"remote_write", "remote_read", "scrape_config_files"})
       if (auto n = (*root)[k]; n && !n.IsNull() && !n.IsSequence()) y_.report(n, "yaml/type", std::string(k) + " must be a list");
     v_.file_patterns((*root)["scrape_config_files"], "scrape config file");
+    imported_jobs((*root)["scrape_config_files"], cfg);
     v_.remote_write((*root)["remote_write"]);
     v_.remote_read((*root)["remote_read"]);
     v_.storage((*root)["storage"]);
@@ -271,9 +274,53 @@ private:
     for (const auto& other : cfg.jobs)
       if (!job.name.value.empty() && other.name.value == job.name.value)
         add(job.name.span, "config/duplicate-job",
-            "found multiple scrape configs with job name \"" + job.name.value + "\" (first at line " +
+            "found multiple scrape configs with job name \"" + job.name.value + "\" (first at " +
+                (other.name.span.file == job.name.span.file ? "line " : other.name.span.file + ":") +
                 std::to_string(other.name.span.line) + ")");
     cfg.jobs.push_back(std::move(job));
+  }
+
+  // scrape_config_files: each file a glob matches (globs in the file name only, relative to this
+  // config) holds scrape_configs only; its jobs join this config's, positioned in that file.
+  void imported_jobs(const yaml::Node& list, Config& cfg) {
+    namespace fs = std::filesystem;
+    if (!list || !list.IsSequence()) return;
+    fs::path base = fs::path(cfg.path).parent_path();
+    for (const auto& f : list) {
+      if (!f.IsScalar() || f.Scalar().empty()) continue;
+      fs::path p(f.Scalar());
+      std::string pattern = (p.is_absolute() ? p : base / p).lexically_normal().string();
+      std::vector<std::string> matched;
+      glob_t g{};
+      if (::glob(pattern.c_str(), 0, nullptr, &g) == 0)
+        for (std::size_t i = 0; i < g.gl_pathc; ++i) matched.emplace_back(g.gl_pathv[i]);
+      ::globfree(&g);
+      for (const auto& m : matched) {
+        std::error_code ec;
+        if (!fs::is_regular_file(m, ec)) continue;
+        // A file read twice defines its jobs twice: say so where the second import is.
+        auto canonical = fs::weakly_canonical(m, ec).string();
+        if (!imported_.insert(ec ? m : canonical).second) {
+          y_.report(f, "config/duplicate-job",
+                    "\"" + m + "\" is imported a second time: found multiple scrape configs with the job names it defines");
+          continue;
+        }
+        core::SourceFile src(m, util::read_file(m));
+        ConfigLoader(src, diags_).import_into(cfg, global_);
+      }
+    }
+  }
+
+  void import_into(Config& cfg, const yaml::Node& global) {
+    auto root = y_.parse();
+    if (!root || root->IsNull()) return;
+    if (!y_.check_mapping(*root, {"scrape_configs"}, "a scrape config file")) return;
+    global_ = global;
+    auto s = (*root)["scrape_configs"];
+    if (!s || s.IsNull()) return;
+    if (!s.IsSequence()) y_.report(s, "yaml/type", "scrape_configs must be a list");
+    else
+      for (const auto& j : s) job(j, cfg);
   }
 
   void add(core::Span at, core::CheckId check, std::string msg) {
@@ -283,6 +330,7 @@ private:
   core::YamlReader y_;
   detail::ConfigValidator v_;
   yaml::Node global_;
+  std::set<std::string> imported_; ///< scrape_config_files read so far
   std::vector<core::Diagnostic>& diags_;
 };
 
