@@ -3,11 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
-#include <regex>
+#include <re2/re2.h>
 #include <set>
 #include <string_view>
-
-#include <re2/re2.h>
 
 #include "nsmon/util/duration.hpp"
 #include "nsmon/util/strings.hpp"
@@ -185,9 +183,26 @@ std::string http_url_problem(const std::string& u) {
 }
 
 // Units of Prometheus's byte sizes (alecthomas/units Base2Bytes): 512MB, 1GiB, 1GB512MB.
+// Hand-written: std::regex recurses per character, and a hostile value must not exhaust the stack.
 bool is_byte_size(const std::string& s) {
-  static const std::regex re("^([0-9]+(\\.[0-9]+)?([KMGTPE]i?)?B)+$");
-  return std::regex_match(s, re);
+  std::size_t i = 0;
+  auto digits = [&] {
+    std::size_t from = i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+    return i > from;
+  };
+  if (s.empty()) return false;
+  while (i < s.size()) {
+    if (!digits()) return false;
+    if (i < s.size() && s[i] == '.' && (++i, !digits())) return false;
+    if (i < s.size() && std::string_view("KMGTPE").find(s[i]) != std::string_view::npos) {
+      ++i;
+      if (i < s.size() && s[i] == 'i') ++i;
+    }
+    if (i >= s.size() || s[i] != 'B') return false;
+    ++i;
+  }
+  return true;
 }
 
 // A glob only in the last path element (config.go's patRulePath).
@@ -265,7 +280,8 @@ void apply(core::YamlReader& y, const yaml::Node& m, const std::vector<Rule>& ru
       if (auto n = get(m, r.a.front()); set(n) && n.IsScalar() && !contains(r.b, n.Scalar())) {
         auto hole = msg.find("{}");
         std::string quoted = "\"" + n.Scalar() + "\"";
-        report(y, n, "config/invalid-value", hole == std::string::npos ? msg + " " + quoted : msg.replace(hole, 2, quoted));
+        report(y, n, "config/invalid-value",
+               hole == std::string::npos ? msg + " " + quoted : msg.replace(hole, 2, quoted));
       }
       break;
     case Kind::http_url:
@@ -278,33 +294,44 @@ void apply(core::YamlReader& y, const yaml::Node& m, const std::vector<Rule>& ru
 
 // Kubernetes SD: role, the api_server/kubeconfig_file/own_namespace conflicts, selectors per role.
 void kubernetes(core::YamlReader& y, const yaml::Node& m) {
-  static const std::vector<std::string_view> roles = {"endpoints", "endpointslice", "service", "pod", "node", "ingress"};
+  static const std::vector<std::string_view> roles = {"endpoints", "endpointslice", "service",
+                                                      "pod",       "node",          "ingress"};
   static const std::map<std::string, std::vector<std::string_view>> selector_roles = {
-      {"endpoints", {"pod", "service", "endpoints"}}, {"endpointslice", {"pod", "service", "endpointslice"}},
-      {"ingress", {"ingress"}},                         {"node", {"node"}},
-      {"pod", {"pod", "node"}},                         {"service", {"service"}}};
+      {"endpoints", {"pod", "service", "endpoints"}},
+      {"endpointslice", {"pod", "service", "endpointslice"}},
+      {"ingress", {"ingress"}},
+      {"node", {"node"}},
+      {"pod", {"pod", "node"}},
+      {"service", {"service"}}};
   auto role = get(m, "role");
-  if (!set(role)) report(y, role ? role : m, "config/missing-field", "role missing (one of: pod, service, endpoints, endpointslice, node, ingress)");
+  if (!set(role))
+    report(y, role ? role : m, "config/missing-field",
+           "role missing (one of: pod, service, endpoints, endpointslice, node, ingress)");
   else if (!role.IsScalar() || !contains(roles, role.Scalar()))
-    report(y, role, "config/invalid-value", "unknown Kubernetes SD role \"" + (role.IsScalar() ? role.Scalar() : "") + "\"");
+    report(y, role, "config/invalid-value",
+           "unknown Kubernetes SD role \"" + (role.IsScalar() ? role.Scalar() : "") + "\"");
   bool custom_http = std::any_of(kCustomHttpClient.begin(), kCustomHttpClient.end(), [&](auto f) { return set(m, f); });
   yaml::Node http_at;
   for (auto f : kCustomHttpClient)
     if (set(m, f) && !http_at) http_at = get(m, f);
   if (set(m, "api_server") && set(m, "kubeconfig_file"))
-    report(y, get(m, "kubeconfig_file"), "config/conflict", "cannot use 'kubeconfig_file' and 'api_server' simultaneously");
+    report(y, get(m, "kubeconfig_file"), "config/conflict",
+           "cannot use 'kubeconfig_file' and 'api_server' simultaneously");
   else if (set(m, "kubeconfig_file") && custom_http)
-    report(y, http_at, "config/conflict", "cannot use a custom HTTP client configuration together with 'kubeconfig_file'");
+    report(y, http_at, "config/conflict",
+           "cannot use a custom HTTP client configuration together with 'kubeconfig_file'");
   else if (!set(m, "api_server") && !set(m, "kubeconfig_file") && custom_http)
     report(y, http_at, "config/missing-field",
-             "to use custom HTTP client configuration please provide the 'api_server' URL explicitly");
+           "to use custom HTTP client configuration please provide the 'api_server' URL explicitly");
   if (auto ns = get(m, "namespaces"); set(ns)) {
     y.check_mapping(ns, {"own_namespace", "names"}, "namespaces");
     if (set(ns, "own_namespace")) {
       if (set(m, "kubeconfig_file"))
-        report(y, get(ns, "own_namespace"), "config/conflict", "cannot use 'kubeconfig_file' and 'namespaces.own_namespace' simultaneously");
+        report(y, get(ns, "own_namespace"), "config/conflict",
+               "cannot use 'kubeconfig_file' and 'namespaces.own_namespace' simultaneously");
       else if (set(m, "api_server"))
-        report(y, get(ns, "own_namespace"), "config/conflict", "cannot use 'api_server' and 'namespaces.own_namespace' simultaneously");
+        report(y, get(ns, "own_namespace"), "config/conflict",
+               "cannot use 'api_server' and 'namespaces.own_namespace' simultaneously");
     }
   }
   auto sels = get(m, "selectors");
@@ -315,7 +342,8 @@ void kubernetes(core::YamlReader& y, const yaml::Node& m) {
     if (!y.check_mapping(s, {"role", "label", "field"}, "a selector")) continue;
     auto r = get(s, "role");
     if (!r || !r.IsScalar()) continue;
-    if (!seen.insert(r.Scalar()).second) report(y, r, "config/invalid-value", "duplicated selector role: " + r.Scalar());
+    if (!seen.insert(r.Scalar()).second)
+      report(y, r, "config/invalid-value", "duplicated selector role: " + r.Scalar());
     else if (allowed != selector_roles.end() && !contains(allowed->second, r.Scalar())) {
       std::string list;
       for (auto a : allowed->second) list += (list.empty() ? "" : ", ") + std::string(a);
@@ -328,7 +356,8 @@ void kubernetes(core::YamlReader& y, const yaml::Node& m) {
         std::string term(rest.substr(0, comma));
         rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
         if (term.find('=') == std::string::npos) {
-          report(y, f, "config/invalid-value", "invalid selector: '" + f.Scalar() + "'; can't understand '" + term + "'");
+          report(y, f, "config/invalid-value",
+                 "invalid selector: '" + f.Scalar() + "'; can't understand '" + term + "'");
           break;
         }
       }
@@ -338,10 +367,10 @@ void kubernetes(core::YamlReader& y, const yaml::Node& m) {
 void ec2(core::YamlReader& y, const yaml::Node& m) {
   auto filters = get(m, "filters");
   if (!filters || !filters.IsSequence()) return;
-  for (const auto& f : filters)
+  for (const yaml::Node& f : filters)
     if (f.IsMap() && !set(f, "values"))
-      report(y, get(f, "values") ? get(f, "values") : yaml::Node(f), "config/missing-field",
-               "EC2 SD configuration filter values cannot be empty");
+      report(y, get(f, "values") ? get(f, "values") : f, "config/missing-field",
+             "EC2 SD configuration filter values cannot be empty");
 }
 
 void azure(core::YamlReader& y, const yaml::Node& m) {
@@ -349,7 +378,8 @@ void azure(core::YamlReader& y, const yaml::Node& m) {
   if (!method.empty() && method != "OAuth") return;
   for (const char* f : {"tenant_id", "client_id", "client_secret"})
     if (!set(m, f))
-      report(y, get(m, f) ? get(m, f) : m, "config/missing-field", std::string("azure SD configuration requires a ") + f);
+      report(y, get(m, f) ? get(m, f) : m, "config/missing-field",
+             std::string("azure SD configuration requires a ") + f);
 }
 
 void stackit(core::YamlReader& y, const yaml::Node& m) {
@@ -395,7 +425,7 @@ void ConfigValidator::service_discovery(const yaml::Node& m) {
 
 void ConfigValidator::relabels(const yaml::Node& list, const std::string& empty_message) {
   if (!list || list.IsNull() || !list.IsSequence()) return;
-  for (const auto& r : list) {
+  for (const yaml::Node& r : list) {
     if (r.IsNull()) {
       report(y_, r, "config/empty-section", empty_message);
       continue;
@@ -417,7 +447,7 @@ void ConfigValidator::relabels(const yaml::Node& list, const std::string& empty_
       RE2 compiled("^(?:" + re.Scalar() + ")$", opts);
       if (!compiled.ok()) report(y_, re, "config/relabel", "error parsing regexp: " + compiled.error());
     }
-    auto at = [&](const char* field) { return get(r, field) ? get(r, field) : (action_node ? action_node : yaml::Node(r)); };
+    auto at = [&](const char* field) { return get(r, field) ? get(r, field) : (action_node ? action_node : r); };
     std::string modulus = value(r, "modulus");
     if (action == "hashmod" && (modulus.empty() || modulus == "0")) {
       report(y_, at("modulus"), "config/relabel", "relabel configuration for hashmod requires non-zero modulus");
@@ -426,7 +456,7 @@ void ConfigValidator::relabels(const yaml::Node& list, const std::string& empty_
     bool needs_target = contains({"replace", "hashmod", "lowercase", "uppercase", "keepequal", "dropequal"}, action);
     if (needs_target && !set(r, "target_label")) {
       report(y_, at("action"), "config/relabel",
-                "relabel configuration for " + action + " action requires 'target_label' value");
+             "relabel configuration for " + action + " action requires 'target_label' value");
       continue;
     }
     bool replacement = get(r, "replacement") && value(r, "replacement") != "$1";
@@ -440,7 +470,7 @@ void ConfigValidator::relabels(const yaml::Node& list, const std::string& empty_
     if ((action == "keepequal" || action == "dropequal") &&
         ((get(r, "regex") && value(r, "regex") != "(.*)") || mod || separator || replacement)) {
       report(y_, at("action"), "config/relabel",
-                action + " action requires only 'source_labels' and `target_label`, and no other fields");
+             action + " action requires only 'source_labels' and `target_label`, and no other fields");
       continue;
     }
     if ((action == "labeldrop" || action == "labelkeep") &&
@@ -468,9 +498,9 @@ void ConfigValidator::scrape_fields(const yaml::Node& job, const yaml::Node& glo
       if (!v.IsScalar()) continue;
       if (!contains(kScrapeProtocols, v.Scalar()))
         report(y_, v, "config/invalid-value",
-                  "unknown scrape protocol " + v.Scalar() +
-                      ", supported: [OpenMetricsText0.0.1 OpenMetricsText1.0.0 PrometheusProto PrometheusText0.0.4 "
-                      "PrometheusText1.0.0]");
+               "unknown scrape protocol " + v.Scalar() +
+                   ", supported: [OpenMetricsText0.0.1 OpenMetricsText1.0.0 PrometheusProto PrometheusText0.0.4 "
+                   "PrometheusText1.0.0]");
       else if (!seen.insert(v.Scalar()).second)
         report(y_, v, "config/invalid-value", "duplicated protocol in scrape_protocols: " + v.Scalar());
     }
@@ -499,9 +529,9 @@ void check_headers(core::YamlReader& y, const yaml::Node& h, bool tracing) {
     std::string name = lower(it->first.Scalar());
     if (name == "authorization")
       report(y, it->first, "config/invalid-value",
-               tracing ? "authorization header configuration is not yet supported"
-                       : "authorization header must be changed via the basic_auth, authorization, oauth2, sigv4, "
-                         "azuread or google_iam parameter");
+             tracing ? "authorization header configuration is not yet supported"
+                     : "authorization header must be changed via the basic_auth, authorization, oauth2, sigv4, "
+                       "azuread or google_iam parameter");
     else if (contains(kReservedHeaders, name))
       report(y, it->first, "config/invalid-value", name + " is a reserved header. It must not be changed");
   }
@@ -511,21 +541,24 @@ void check_headers(core::YamlReader& y, const yaml::Node& h, bool tracing) {
 void ConfigValidator::remote_write(const yaml::Node& list) {
   if (!list || !list.IsSequence()) return;
   std::map<std::string, int> names;
-  for (const auto& rw : list) {
+  for (const yaml::Node& rw : list) {
     if (!rw.IsMap()) {
       if (rw.IsNull()) report(y_, rw, "config/empty-section", "empty or null remote write config section");
       continue;
     }
-    if (!set(rw, "url")) report(y_, get(rw, "url") ? get(rw, "url") : yaml::Node(rw), "config/missing-field", "url for remote_write is empty");
+    if (!set(rw, "url"))
+      report(y_, get(rw, "url") ? get(rw, "url") : rw, "config/missing-field", "url for remote_write is empty");
     if (auto n = get(rw, "name"); set(n) && n.IsScalar() && !names.emplace(n.Scalar(), n.Mark().line + 1).second)
-      report(y_, n, "config/duplicate-name", "found multiple remote write configs with job name \"" + n.Scalar() +
-                                                 "\" (first at line " + std::to_string(names[n.Scalar()]) + ")");
+      report(y_, n, "config/duplicate-name",
+             "found multiple remote write configs with job name \"" + n.Scalar() + "\" (first at line " +
+                 std::to_string(names[n.Scalar()]) + ")");
     check_headers(y_, get(rw, "headers"), false);
     static const std::vector<Rule> rules = {
         {Kind::one_of,
          {"protobuf_message"},
          {"prometheus.WriteRequest", "io.prometheus.write.v2.Request"},
-         "invalid protobuf_message value: unknown type for remote write protobuf message {}, supported: prometheus.WriteRequest, io.prometheus.write.v2.Request"},
+         "invalid protobuf_message value: unknown type for remote write protobuf message {}, supported: "
+         "prometheus.WriteRequest, io.prometheus.write.v2.Request"},
     };
     apply(y_, rw, rules);
     if (auto q = get(rw, "queue_config"); q && q.IsMap()) {
@@ -535,11 +568,15 @@ void ConfigValidator::remote_write(const yaml::Node& list) {
       auto num = [&](const char* f, long long dflt) {
         auto n = get(q, f);
         if (!n || !n.IsScalar()) return dflt;
-        try { return std::stoll(n.Scalar()); } catch (...) { return dflt; }
+        try {
+          return std::stoll(n.Scalar());
+        } catch (...) {
+          return dflt;
+        }
       };
       if (num("min_shards", 1) > num("max_shards", 50) && num("max_shards", 50) > 0)
         report(y_, get(q, "min_shards") ? get(q, "min_shards") : q, "config/invalid-value",
-                  "remote write queue min_shards must not be greater than max_shards");
+               "remote write queue min_shards must not be greater than max_shards");
       auto dur = [&](const char* f, std::int64_t dflt) {
         auto n = get(q, f);
         if (!n || !n.IsScalar()) return dflt;
@@ -547,7 +584,7 @@ void ConfigValidator::remote_write(const yaml::Node& list) {
       };
       if (dur("max_backoff", 5000) < dur("min_backoff", 30))
         report(y_, get(q, "max_backoff") ? get(q, "max_backoff") : q, "config/invalid-value",
-                  "remote write queue max_backoff must not be less than min_backoff");
+               "remote write queue max_backoff must not be less than min_backoff");
     }
     relabels(get(rw, "write_relabel_configs"), "empty or null relabeling rule in remote write config");
     http_client(rw);
@@ -557,15 +594,17 @@ void ConfigValidator::remote_write(const yaml::Node& list) {
 void ConfigValidator::remote_read(const yaml::Node& list) {
   if (!list || !list.IsSequence()) return;
   std::map<std::string, int> names;
-  for (const auto& rr : list) {
+  for (const yaml::Node& rr : list) {
     if (!rr.IsMap()) {
       if (rr.IsNull()) report(y_, rr, "config/empty-section", "empty or null remote read config section");
       continue;
     }
-    if (!set(rr, "url")) report(y_, get(rr, "url") ? get(rr, "url") : yaml::Node(rr), "config/missing-field", "url for remote_read is empty");
+    if (!set(rr, "url"))
+      report(y_, get(rr, "url") ? get(rr, "url") : rr, "config/missing-field", "url for remote_read is empty");
     if (auto n = get(rr, "name"); set(n) && n.IsScalar() && !names.emplace(n.Scalar(), n.Mark().line + 1).second)
-      report(y_, n, "config/duplicate-name", "found multiple remote read configs with job name \"" + n.Scalar() +
-                                                 "\" (first at line " + std::to_string(names[n.Scalar()]) + ")");
+      report(y_, n, "config/duplicate-name",
+             "found multiple remote read configs with job name \"" + n.Scalar() + "\" (first at line " +
+                 std::to_string(names[n.Scalar()]) + ")");
     check_headers(y_, get(rr, "headers"), false);
     http_client(rr);
   }
@@ -578,8 +617,10 @@ void ConfigValidator::storage(const yaml::Node& s) {
     if (auto n = get(tsdb, f); set(n) && n.IsScalar() && !util::parse_duration(n.Scalar()))
       report(y_, n, "config/duration", "not a valid duration string: \"" + n.Scalar() + "\"");
   if (auto n = get(tsdb, "retention.size"); set(n) && n.IsScalar() && !is_byte_size(n.Scalar()))
-    report(y_, n, "config/invalid-value", "'storage.tsdb.retention.size' must be a size greater than or equal to 0 "
-                                         "(100MB, 1GiB...), got \"" + n.Scalar() + "\"");
+    report(y_, n, "config/invalid-value",
+           "'storage.tsdb.retention.size' must be a size greater than or equal to 0 "
+           "(100MB, 1GiB...), got \"" +
+               n.Scalar() + "\"");
   if (auto n = get(tsdb, "retention.percentage"); set(n) && n.IsScalar()) {
     char* end = nullptr;
     double v = std::strtod(n.Scalar().c_str(), &end);
@@ -588,8 +629,9 @@ void ConfigValidator::storage(const yaml::Node& s) {
   }
   if (auto n = get(tsdb, "chunk_encoding.floats"); n && n.IsScalar() && n.Scalar() != "xor" && n.Scalar() != "xor2")
     report(y_, n, "config/invalid-value",
-              "'storage.tsdb.chunk_encoding.floats' must be 'xor' or 'xor2', or the field must be omitted entirely, "
-              "got \"" + n.Scalar() + "\"");
+           "'storage.tsdb.chunk_encoding.floats' must be 'xor' or 'xor2', or the field must be omitted entirely, "
+           "got \"" +
+               n.Scalar() + "\"");
 }
 
 void ConfigValidator::tracing(const yaml::Node& t) {
@@ -616,7 +658,7 @@ void ConfigValidator::otlp(const yaml::Node& o) {
   apply(y_, o, rules);
   if (set(o, "ignore_resource_attributes") && !set(o, "promote_all_resource_attributes"))
     report(y_, get(o, "ignore_resource_attributes"), "config/conflict",
-              "'ignore_resource_attributes' cannot be configured unless 'promote_all_resource_attributes' is true");
+           "'ignore_resource_attributes' cannot be configured unless 'promote_all_resource_attributes' is true");
   for (const char* f : {"promote_resource_attributes", "ignore_resource_attributes"}) {
     auto list = get(o, f);
     if (!list || !list.IsSequence()) continue;
@@ -625,7 +667,9 @@ void ConfigValidator::otlp(const yaml::Node& o) {
       if (!a.IsScalar()) continue;
       std::string v(util::trim(a.Scalar()));
       std::string kind = f[0] == 'p' ? "promoted" : "ignored";
-      if (v.empty()) report(y_, a, "config/invalid-value", std::string("invalid '") + f + "': empty " + kind + " OTel resource attribute");
+      if (v.empty())
+        report(y_, a, "config/invalid-value",
+               std::string("invalid '") + f + "': empty " + kind + " OTel resource attribute");
       else if (!seen.insert(v).second)
         report(y_, a, "config/invalid-value",
                std::string("invalid '") + f + "': duplicated " + kind + " OTel resource attribute \"" + v + "\"");
@@ -638,7 +682,7 @@ void ConfigValidator::file_patterns(const yaml::Node& list, const std::string& w
   for (const auto& f : list)
     if (f.IsScalar() && !is_file_pattern(f.Scalar()))
       report(y_, f, "config/invalid-value",
-                "invalid " + what + " path \"" + f.Scalar() + "\" (a glob is allowed only in the file name)");
+             "invalid " + what + " path \"" + f.Scalar() + "\" (a glob is allowed only in the file name)");
 }
 
 } // namespace nsmon::rules::detail
