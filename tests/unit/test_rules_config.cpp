@@ -149,6 +149,10 @@ TEST_CASE("prometheus.yml semantic checks (relabel, HTTP client, SD, remote, sto
     {"global: escaping allow-utf-8 under legacy", "global:\n  metric_name_validation_scheme: legacy\n  metric_name_escaping_scheme: allow-utf-8\n", {"3:32 error config/conflict"}},
     {"scrape: body_size_limit needs a unit", "scrape_configs:\n  - {job_name: a, body_size_limit: 100}\n", {"2:36 error config/invalid-value"}},
     {"rule_files: glob in a directory", "rule_files: ['a/*.yml', 'a/*/b.yml']\n", {"1:25 error config/invalid-value"}},
+    {"fields: misspelt below the top level", "remote_write:\n  - url: http://a\n    queue_config: {max_shard: 3}\n    tls_config: {insecure_skip_verfy: true}\nstorage:\n  tsdb:\n    retention: {tim: 1d}\n",
+     {"3:20 error yaml/unknown-field", "4:18 error yaml/unknown-field", "7:17 error yaml/unknown-field"}},
+    {"http: authorization type basic, TLS version", "scrape_configs:\n  - job_name: a\n    authorization: {type: Basic, credentials: x}\n    tls_config: {min_version: TLS14}\n",
+     {"3:27 error config/invalid-value", "4:31 error config/invalid-value"}},
     {"tracing: endpoint required", "tracing:\n  sampling_fraction: 1\n", {"2:3 error config/missing-field"}},
   };
   // clang-format on

@@ -150,6 +150,44 @@ const std::vector<SdKind> kSdKinds = {
   }},
 };
 
+// The fields of the sections below the top level (config.go's and common/config's yaml tags): a
+// misspelt field there is an error for Prometheus as anywhere else.
+using Names = std::vector<std::string>;
+const Names kHttpClientFields = {"basic_auth", "authorization", "oauth2", "bearer_token", "bearer_token_file",
+                                 "tls_config", "follow_redirects", "enable_http2", "proxy_url", "no_proxy",
+                                 "proxy_from_environment", "proxy_connect_header", "http_headers"};
+const Names kBasicAuth = {"username", "username_file", "username_ref", "password", "password_file", "password_ref"};
+const Names kAuthorization = {"type", "credentials", "credentials_file", "credentials_ref"};
+const Names kOAuth2 = {"client_id", "client_secret", "client_secret_file", "client_secret_ref",
+                       "client_certificate_key_id", "client_certificate_key", "client_certificate_key_file",
+                       "client_certificate_key_ref", "grant_type", "signature_algorithm", "iss", "audience", "claims",
+                       "scopes", "token_url", "endpoint_params", "tls_config", "proxy_url", "no_proxy",
+                       "proxy_from_environment", "proxy_connect_header"};
+const Names kTls = {"ca",      "cert",   "key",         "ca_file",              "cert_file",   "key_file",
+                    "ca_ref",  "cert_ref", "key_ref",   "server_name",          "insecure_skip_verify",
+                    "min_version", "max_version"};
+const Names kRemoteWrite = {"url", "remote_timeout", "headers", "write_relabel_configs", "name", "send_exemplars",
+                            "send_native_histograms", "round_robin_dns", "protobuf_message", "failed_request_logging",
+                            "queue_config", "metadata_config", "sigv4", "azuread", "google_iam"};
+const Names kRemoteRead = {"url",  "remote_timeout", "chunked_read_limit", "headers", "read_recent",
+                           "name", "required_matchers", "filter_external_labels"};
+const Names kQueue = {"capacity", "max_shards", "min_shards", "max_samples_per_send", "batch_send_deadline",
+                      "min_backoff", "max_backoff", "retry_on_http_429", "sample_age_limit"};
+const Names kMetadata = {"send", "send_interval", "max_samples_per_send"};
+const Names kTracing = {"client_type", "endpoint", "sampling_fraction", "insecure", "tls_config", "headers",
+                        "compression", "timeout"};
+const Names kStorage = {"tsdb", "exemplars"};
+const Names kTsdb = {"out_of_order_time_window", "stale_series_compaction_threshold", "chunk_encoding", "retention"};
+const Names kOtlp = {"promote_all_resource_attributes", "promote_resource_attributes", "ignore_resource_attributes",
+                     "translation_strategy", "keep_identifying_resource_attributes", "convert_histograms_to_nhcb",
+                     "promote_scope_metadata", "label_name_underscore_sanitization",
+                     "label_name_preserve_multiple_underscores"};
+
+Names plus(Names a, const Names& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
 const std::vector<std::string_view> kRelabelActions = {"replace", "keep", "drop", "keepequal", "dropequal", "hashmod",
                                                        "labelmap", "labeldrop", "labelkeep", "lowercase", "uppercase"};
 const std::vector<std::string_view> kScrapeProtocols = {"OpenMetricsText0.0.1", "OpenMetricsText1.0.0", "PrometheusProto",
@@ -390,8 +428,29 @@ void stackit(core::YamlReader& y, const yaml::Node& m) {
 
 } // namespace
 
+void ConfigValidator::fields(const yaml::Node& m, std::string_view path, const std::vector<std::string>& allowed) {
+  if (auto n = get(m, path); set(n)) y_.check_mapping(n, allowed, path);
+}
+
+void ConfigValidator::tls(const yaml::Node& m, std::string_view path) {
+  fields(m, path, kTls);
+  static const std::vector<Rule> rules = {
+      {Kind::one_of, {"min_version"}, {"TLS10", "TLS11", "TLS12", "TLS13"}, "unknown TLS version:"},
+      {Kind::one_of, {"max_version"}, {"TLS10", "TLS11", "TLS12", "TLS13"}, "unknown TLS version:"},
+  };
+  if (auto n = get(m, path); n && n.IsMap()) apply(y_, n, rules);
+}
+
 void ConfigValidator::http_client(const yaml::Node& m) {
-  if (m && m.IsMap()) apply(y_, m, kHttpClientRules);
+  if (!m || !m.IsMap()) return;
+  apply(y_, m, kHttpClientRules);
+  fields(m, "basic_auth", kBasicAuth);
+  fields(m, "authorization", kAuthorization);
+  fields(m, "oauth2", kOAuth2);
+  tls(m, "tls_config");
+  tls(m, "oauth2.tls_config");
+  if (auto t = get(m, "authorization.type"); t && t.IsScalar() && lower(t.Scalar()) == "basic")
+    report(y_, t, "config/invalid-value", "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
 }
 
 void ConfigValidator::service_discovery(const yaml::Node& m) {
@@ -546,6 +605,9 @@ void ConfigValidator::remote_write(const yaml::Node& list) {
       if (rw.IsNull()) report(y_, rw, "config/empty-section", "empty or null remote write config section");
       continue;
     }
+    y_.check_mapping(rw, plus(kRemoteWrite, kHttpClientFields), "a remote write config");
+    fields(rw, "queue_config", kQueue);
+    fields(rw, "metadata_config", kMetadata);
     if (!set(rw, "url"))
       report(y_, get(rw, "url") ? get(rw, "url") : rw, "config/missing-field", "url for remote_write is empty");
     if (auto n = get(rw, "name"); set(n) && n.IsScalar() && !names.emplace(n.Scalar(), n.Mark().line + 1).second)
@@ -599,6 +661,7 @@ void ConfigValidator::remote_read(const yaml::Node& list) {
       if (rr.IsNull()) report(y_, rr, "config/empty-section", "empty or null remote read config section");
       continue;
     }
+    y_.check_mapping(rr, plus(kRemoteRead, kHttpClientFields), "a remote read config");
     if (!set(rr, "url"))
       report(y_, get(rr, "url") ? get(rr, "url") : rr, "config/missing-field", "url for remote_read is empty");
     if (auto n = get(rr, "name"); set(n) && n.IsScalar() && !names.emplace(n.Scalar(), n.Mark().line + 1).second)
@@ -611,6 +674,12 @@ void ConfigValidator::remote_read(const yaml::Node& list) {
 }
 
 void ConfigValidator::storage(const yaml::Node& s) {
+  if (!s || !s.IsMap()) return;
+  y_.check_mapping(s, kStorage, "storage");
+  fields(s, "exemplars", {"max_exemplars"});
+  fields(s, "tsdb", kTsdb);
+  fields(s, "tsdb.retention", {"time", "size", "percentage"});
+  fields(s, "tsdb.chunk_encoding", {"floats"});
   auto tsdb = get(s, "tsdb");
   if (!tsdb || !tsdb.IsMap()) return;
   for (const char* f : {"retention.time", "out_of_order_time_window"})
@@ -636,6 +705,10 @@ void ConfigValidator::storage(const yaml::Node& s) {
 
 void ConfigValidator::tracing(const yaml::Node& t) {
   if (!t || !t.IsMap()) return;
+  y_.check_mapping(t, kTracing, "tracing");
+  tls(t, "tls_config");
+  if (auto c = get(t, "client_type"); set(c) && c.IsScalar() && c.Scalar() != "grpc" && c.Scalar() != "http")
+    report(y_, c, "config/invalid-value", "invalid tracing client_type \"" + c.Scalar() + "\" (grpc or http)");
   if (!set(t, "endpoint")) report(y_, t, "config/missing-field", "tracing endpoint must be set");
   if (auto c = get(t, "compression"); set(c) && c.IsScalar() && c.Scalar() != "gzip")
     report(y_, c, "config/invalid-value", "invalid compression type " + c.Scalar() + " provided, valid options: gzip");
@@ -644,6 +717,7 @@ void ConfigValidator::tracing(const yaml::Node& t) {
 
 void ConfigValidator::otlp(const yaml::Node& o) {
   if (!o || !o.IsMap()) return;
+  y_.check_mapping(o, kOtlp, "otlp");
   static const std::vector<Rule> rules = {
       {Kind::one_of,
        {"translation_strategy"},

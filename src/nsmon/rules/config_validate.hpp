@@ -1,5 +1,6 @@
 #pragma once
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "nsmon/core/yaml.hpp"
@@ -41,6 +42,11 @@ public:
   static bool known_sd_key(const std::string& key);
 
 private:
+  /// The mapping at `path` of `m`, when set, has only `allowed` fields.
+  void fields(const yaml::Node& m, std::string_view path, const std::vector<std::string>& allowed);
+  /// A tls_config at `path` of `m`: its fields and TLS versions.
+  void tls(const yaml::Node& m, std::string_view path);
+
   core::YamlReader& y_;
 };
 
