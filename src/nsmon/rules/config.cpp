@@ -231,8 +231,7 @@ private:
         }
       if (!y_.check_mapping(am, allowed, "an Alertmanager config")) continue;
       relabels(am["relabel_configs"], "relabel_configs", "empty or null Alertmanager target relabeling rule");
-      v_.http_client(am);
-      v_.service_discovery(am);
+      v_.alertmanager(am);
       auto targets = static_targets(am["static_configs"], nullptr);
       cfg.alertmanager_targets.insert(cfg.alertmanager_targets.end(), targets.begin(), targets.end());
     }

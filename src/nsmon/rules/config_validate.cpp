@@ -188,16 +188,78 @@ Names plus(Names a, const Names& b) {
   return a;
 }
 
-const std::vector<std::string_view> kRelabelActions = {"replace", "keep", "drop", "keepequal", "dropequal", "hashmod",
-                                                       "labelmap", "labeldrop", "labelkeep", "lowercase", "uppercase"};
-const std::vector<std::string_view> kScrapeProtocols = {"OpenMetricsText0.0.1", "OpenMetricsText1.0.0", "PrometheusProto",
-                                                        "PrometheusText0.0.4", "PrometheusText1.0.0"};
+// The fields of each service discovery kind (discovery/*'s SDConfig yaml tags); `http`: the HTTP
+// client's fields are inlined too.
+struct SdFields {
+  std::string_view name;
+  bool http;
+  Names fields;
+};
+// clang-format off
+const std::vector<SdFields> kSdFields = {
+    {"aws", true, {"role", "region", "endpoint", "access_key", "secret_key", "profile", "role_arn", "external_id", "refresh_interval", "port", "filters", "clusters"}},
+    {"ec2", true, {"endpoint", "region", "access_key", "secret_key", "profile", "role_arn", "external_id", "refresh_interval", "port", "filters"}},
+    {"ecs", true, {"region", "endpoint", "access_key", "secret_key", "profile", "role_arn", "external_id", "clusters", "port", "refresh_interval", "request_concurrency"}},
+    {"elasticache", true, {"region", "endpoint", "access_key", "secret_key", "profile", "role_arn", "external_id", "clusters", "port", "refresh_interval", "request_concurrency"}},
+    {"lightsail", true, {"endpoint", "region", "access_key", "secret_key", "profile", "role_arn", "external_id", "refresh_interval", "port"}},
+    {"msk", true, {"region", "endpoint", "access_key", "secret_key", "profile", "role_arn", "external_id", "clusters", "port", "refresh_interval", "request_concurrency"}},
+    {"rds", true, {"region", "endpoint", "access_key", "secret_key", "profile", "role_arn", "external_id", "clusters", "port", "refresh_interval", "filters", "request_concurrency"}},
+    {"azure", true, {"environment", "port", "subscription_id", "tenant_id", "client_id", "client_secret", "refresh_interval", "authentication_method", "resource_group"}},
+    {"consul", true, {"server", "path_prefix", "token", "datacenter", "namespace", "partition", "tag_separator", "scheme", "username", "password", "allow_stale", "refresh_interval", "services", "tags", "node_meta", "filter", "health_filter"}},
+    {"digitalocean", true, {"refresh_interval", "port", "role"}},
+    {"dns", false, {"names", "refresh_interval", "type", "port"}},
+    {"eureka", true, {"server", "refresh_interval"}},
+    {"file", false, {"files", "refresh_interval"}},
+    {"gce", false, {"project", "zone", "filter", "refresh_interval", "port", "tag_separator"}},
+    {"hetzner", true, {"refresh_interval", "port", "role", "label_selector"}},
+    {"http", true, {"refresh_interval", "url"}},
+    {"ionos", true, {"datacenter_id", "refresh_interval", "port"}},
+    {"kubernetes", true, {"api_server", "role", "kubeconfig_file", "namespaces", "selectors", "attach_metadata"}},
+    {"kuma", true, {"refresh_interval", "fetch_timeout", "server", "client_id"}},
+    {"linode", true, {"refresh_interval", "port", "tag_separator", "region"}},
+    {"marathon", true, {"servers", "refresh_interval", "auth_token", "auth_token_file"}},
+    {"docker", true, {"host", "port", "filters", "host_networking_host", "refresh_interval", "match_first_network"}},
+    {"dockerswarm", true, {"host", "role", "port", "filters", "refresh_interval"}},
+    {"nomad", true, {"allow_stale", "namespace", "refresh_interval", "region", "server", "tag_separator"}},
+    {"oci", true, {"auth", "tenancy", "user", "fingerprint", "key_file", "key_passphrase", "key_passphrase_file", "region", "compartments", "port", "refresh_interval"}},
+    {"openstack", false, {"identity_endpoint", "username", "userid", "password", "project_name", "project_id", "domain_name", "domain_id", "application_credential_name", "application_credential_id", "application_credential_secret", "role", "region", "refresh_interval", "port", "all_tenants", "tls_config", "availability"}},
+    {"outscale", true, {"endpoint", "region", "access_key", "secret_key", "secret_key_file", "refresh_interval", "port"}},
+    {"ovhcloud", false, {"endpoint", "application_key", "application_secret", "consumer_key", "refresh_interval", "service"}},
+    {"puppetdb", true, {"refresh_interval", "url", "query", "include_parameters", "port"}},
+    {"scaleway", true, {"project_id", "api_url", "zone", "access_key", "secret_key", "secret_key_file", "name_filter", "tags_filter", "refresh_interval", "port", "role"}},
+    {"stackit", true, {"project", "refresh_interval", "port", "region", "endpoint", "service_account_key", "private_key", "service_account_key_path", "private_key_path", "credentials_file_path"}},
+    {"triton", false, {"account", "role", "dns_suffix", "endpoint", "groups", "port", "refresh_interval", "tls_config", "version"}},
+    {"uyuni", true, {"server", "username", "password", "entitlement", "separator", "refresh_interval"}},
+    {"vultr", true, {"refresh_interval", "port"}},
+    {"serverset", false, {"servers", "paths", "timeout"}},
+    {"nerve", false, {"servers", "paths", "timeout"}},
+};
+// clang-format on
+
+const std::vector<std::string_view> kRelabelActions = {"replace",   "keep",      "drop",     "keepequal",
+                                                       "dropequal", "hashmod",   "labelmap", "labeldrop",
+                                                       "labelkeep", "lowercase", "uppercase"};
+const std::vector<std::string_view> kScrapeProtocols = {
+    "OpenMetricsText0.0.1", "OpenMetricsText1.0.0", "PrometheusProto", "PrometheusText0.0.4", "PrometheusText1.0.0"};
 // Headers remote write/read and tracing set themselves (config.go's reservedHeaders).
-const std::vector<std::string_view> kReservedHeaders = {
-    "authorization", "host", "content-encoding", "content-length", "content-type", "user-agent", "connection",
-    "keep-alive", "proxy-authenticate", "proxy-authorization", "www-authenticate", "accept-encoding",
-    "x-prometheus-remote-write-version", "x-prometheus-remote-read-version", "x-prometheus-scrape-timeout-seconds",
-    "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"};
+const std::vector<std::string_view> kReservedHeaders = {"authorization",
+                                                        "host",
+                                                        "content-encoding",
+                                                        "content-length",
+                                                        "content-type",
+                                                        "user-agent",
+                                                        "connection",
+                                                        "keep-alive",
+                                                        "proxy-authenticate",
+                                                        "proxy-authorization",
+                                                        "www-authenticate",
+                                                        "accept-encoding",
+                                                        "x-prometheus-remote-write-version",
+                                                        "x-prometheus-remote-read-version",
+                                                        "x-prometheus-scrape-timeout-seconds",
+                                                        "x-amz-date",
+                                                        "x-amz-security-token",
+                                                        "x-amz-content-sha256"};
 // clang-format on
 
 bool contains(const std::vector<std::string_view>& v, std::string_view s) {
@@ -441,6 +503,16 @@ void ConfigValidator::tls(const yaml::Node& m, std::string_view path) {
   if (auto n = get(m, path); n && n.IsMap()) apply(y_, n, rules);
 }
 
+void ConfigValidator::alertmanager(const yaml::Node& am) {
+  static const std::vector<Rule> rules = {
+      {Kind::one_of, {"api_version"}, {"v2"}, "expected Alertmanager api version to be one of [v2] but got {}"},
+      {Kind::one_of, {"scheme"}, {"http", "https"}, "unknown Alertmanager scheme {} (http or https)"},
+  };
+  if (am && am.IsMap()) apply(y_, am, rules);
+  http_client(am);
+  service_discovery(am);
+}
+
 void ConfigValidator::http_client(const yaml::Node& m) {
   if (!m || !m.IsMap()) return;
   apply(y_, m, kHttpClientRules);
@@ -470,6 +542,9 @@ void ConfigValidator::service_discovery(const yaml::Node& m) {
         if (!sd.IsNull()) report(y_, sd, "yaml/type", "a " + name + " SD config must be a mapping");
         continue;
       }
+      auto f = std::find_if(kSdFields.begin(), kSdFields.end(), [&](const SdFields& k) { return k.name == name; });
+      if (f != kSdFields.end())
+        y_.check_mapping(sd, f->http ? plus(f->fields, kHttpClientFields) : f->fields, "a " + name + " SD config");
       http_client(sd);
       apply(y_, sd, kind->rules);
       if (name == "kubernetes") kubernetes(y_, sd);

@@ -25,6 +25,8 @@ public:
   void relabels(const yaml::Node& list, const std::string& empty_message);
   /// The HTTP client fields inlined in `m` (a scrape job, an SD config, a remote endpoint...).
   void http_client(const yaml::Node& m);
+  /// An entry of alerting.alertmanagers: API version, scheme, HTTP client, service discovery.
+  void alertmanager(const yaml::Node& am);
   /// Every `*_sd_configs` key of `m`: known kinds only, each entry's required fields and conflicts.
   void service_discovery(const yaml::Node& m);
   /// The fields of a scrape config that the typed model does not read.
