@@ -147,7 +147,7 @@ private:
     return out;
   }
 
-  void relabels(const yaml::Node& n, const std::string& what, const std::string& empty_message) {
+  void relabels(const yaml::Node& n, const std::string& what, const std::string& empty_message, bool legacy = false) {
     if (!n || n.IsNull()) return;
     if (!n.IsSequence()) {
       y_.report(n, "yaml/type", what + " must be a list");
@@ -155,7 +155,7 @@ private:
     }
     for (const auto& r : n)
       if (!r.IsNull()) y_.check_mapping(r, kRelabel, "a relabel config");
-    v_.relabels(n, empty_message);
+    v_.relabels(n, empty_message, legacy);
   }
 
   std::vector<Text> static_targets(const yaml::Node& n, std::vector<KeyValue>* labels_out) {
@@ -264,8 +264,9 @@ private:
     auto timeout = duration(j, "scrape_timeout");
     job.timeout_ms = timeout ? *timeout : std::min(cfg.scrape_timeout_ms, job.interval_ms);
     check_timeout(j, job.interval_ms, job.timeout_ms, "job " + job.name.value);
-    relabels(j["relabel_configs"], "relabel_configs", "empty or null target relabeling rule");
-    relabels(j["metric_relabel_configs"], "metric_relabel_configs", "empty or null metric relabeling rule");
+    bool legacy = detail::ConfigValidator::legacy_names(j, global_);
+    relabels(j["relabel_configs"], "relabel_configs", "empty or null target relabeling rule", legacy);
+    relabels(j["metric_relabel_configs"], "metric_relabel_configs", "empty or null metric relabeling rule", legacy);
     v_.http_client(j);
     v_.service_discovery(j);
     v_.scrape_fields(j, global_);

@@ -557,7 +557,47 @@ void ConfigValidator::service_discovery(const yaml::Node& m) {
   }
 }
 
-void ConfigValidator::relabels(const yaml::Node& list, const std::string& empty_message) {
+namespace {
+bool valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    int n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
+    if (n < 0 || i + static_cast<std::size_t>(n) >= s.size() + (n == 0 ? 1 : 0)) return false;
+    for (int k = 1; k <= n; ++k)
+      if ((static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) >> 6) != 0x2) return false;
+    i += static_cast<std::size_t>(n) + 1;
+  }
+  return true;
+}
+
+bool word(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// A label name, or a template of one ($1, ${name}) where the action allows it, under the
+// validation scheme: legacy ([a-zA-Z_][a-zA-Z0-9_]*, relabel.go's relabelTarget for templates) or
+// UTF-8 (any non-empty UTF-8 string).
+bool valid_target(const std::string& s, bool legacy, bool templated) {
+  if (!legacy) return !s.empty() && valid_utf8(s);
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  for (std::size_t i = 0; i < s.size();) {
+    if (s[i] != '$') {
+      if (!word(s[i])) return false;
+      ++i;
+      continue;
+    }
+    if (!templated) return false;
+    std::size_t j = i + 1;
+    bool braced = j < s.size() && s[j] == '{';
+    if (braced) ++j;
+    std::size_t from = j;
+    while (j < s.size() && word(s[j])) ++j;
+    if (j == from || (braced && (j >= s.size() || s[j++] != '}'))) return false;
+    i = j;
+  }
+  return true;
+}
+} // namespace
+
+void ConfigValidator::relabels(const yaml::Node& list, const std::string& empty_message, bool legacy) {
   if (!list || list.IsNull() || !list.IsSequence()) return;
   for (const yaml::Node& r : list) {
     if (r.IsNull()) {
@@ -593,6 +633,16 @@ void ConfigValidator::relabels(const yaml::Node& list, const std::string& empty_
              "relabel configuration for " + action + " action requires 'target_label' value");
       continue;
     }
+    if (auto t = get(r, "target_label");
+        needs_target && t.IsScalar() && !valid_target(t.Scalar(), legacy, action == "replace")) {
+      report(y_, t, "config/relabel", "\"" + t.Scalar() + "\" is invalid 'target_label' for " + action + " action");
+      continue;
+    }
+    if (auto t = get(r, "replacement");
+        action == "labelmap" && t && t.IsScalar() && !valid_target(t.Scalar(), legacy, true)) {
+      report(y_, t, "config/relabel", "\"" + t.Scalar() + "\" is invalid 'replacement' for labelmap action");
+      continue;
+    }
     bool replacement = get(r, "replacement") && value(r, "replacement") != "$1";
     if (contains({"lowercase", "uppercase", "keepequal", "dropequal"}, action) && replacement &&
         (action == "lowercase" || action == "uppercase")) {
@@ -611,6 +661,11 @@ void ConfigValidator::relabels(const yaml::Node& list, const std::string& empty_
         (get(r, "source_labels") || set(r, "target_label") || mod || separator || replacement))
       report(y_, at("action"), "config/relabel", action + " action requires only 'regex', and no other fields");
   }
+}
+
+bool ConfigValidator::legacy_names(const yaml::Node& job, const yaml::Node& global) {
+  std::string scheme = value(job, "metric_name_validation_scheme");
+  return (scheme.empty() ? value(global, "metric_name_validation_scheme") : scheme) == "legacy";
 }
 
 void ConfigValidator::global(const yaml::Node& g) {

@@ -21,8 +21,11 @@ public:
   explicit ConfigValidator(core::YamlReader& y) : y_(y) {}
 
   /// relabel_configs, metric_relabel_configs, alert_relabel_configs, write_relabel_configs: a list
-  /// of relabel rules; `empty_message` is Prometheus's words for a null entry.
-  void relabels(const yaml::Node& list, const std::string& empty_message);
+  /// of relabel rules; `empty_message` is Prometheus's words for a null entry; `legacy`: label
+  /// names under the legacy validation scheme (else UTF-8, Prometheus 3's default).
+  void relabels(const yaml::Node& list, const std::string& empty_message, bool legacy = false);
+  /// True when a scrape job's label names are validated the legacy way (its scheme, else global's).
+  static bool legacy_names(const yaml::Node& job, const yaml::Node& global);
   /// The HTTP client fields inlined in `m` (a scrape job, an SD config, a remote endpoint...).
   void http_client(const yaml::Node& m);
   /// An entry of alerting.alertmanagers: API version, scheme, HTTP client, service discovery.
