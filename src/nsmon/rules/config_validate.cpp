@@ -551,8 +551,6 @@ void ConfigValidator::service_discovery(const yaml::Node& m) {
       else if (name == "ec2") ec2(y_, sd);
       else if (name == "azure") azure(y_, sd);
       else if (name == "stackit") stackit(y_, sd);
-      else if (name == "http" || name == "puppetdb") { // URL problems in Prometheus's words
-      }
     }
   }
 }
