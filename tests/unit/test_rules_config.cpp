@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <unistd.h>
 
 #include "nsmon/rules/config.hpp"
 #include "nsmon/util/files.hpp"
@@ -103,4 +104,85 @@ TEST_CASE("config checks Prometheus would refuse or that misbehave", "[config]")
     CHECK(!load("\x01\x02\xff: [").diags.empty());
     CHECK(!load("- a\n- b\n").diags.empty());
   }
+}
+
+// Prometheus's loader rules, one row each: a config and the findings (line:col severity check),
+// bad cases and the tricky clean ones next to them.
+TEST_CASE("prometheus.yml semantic checks (relabel, HTTP client, SD, remote, storage, otlp)", "[config]") {
+  struct Case {
+    const char* name;
+    const char* yaml;
+    V want;
+  };
+  // clang-format off
+  const std::vector<Case> cases = {
+    {"relabel: regex compiled by RE2", "scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - regex: abc(def\n        action: keep\n",
+     {"4:16 error config/relabel"}},
+    {"relabel: RE2 syntax accepted", "scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - regex: '(?i)foo|\\pL+'\n        action: drop\n", {}},
+    {"relabel: default action replace needs target_label", "scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - source_labels: [x]\n", {"4:9 error config/relabel"}},
+    {"relabel: hashmod without modulus", "scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - {source_labels: [x], target_label: y, action: hashmod}\n", {"4:55 error config/relabel"}},
+    {"relabel: labeldrop with a field", "scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - {regex: x, separator: ',', action: labeldrop}\n", {"4:44 error config/relabel"}},
+    {"relabel: labeldrop with the defaults written out", "scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - {regex: x, separator: ';', replacement: $1, action: LabelDrop}\n", {}},
+    {"relabel: keepequal with a regex", "scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - {source_labels: [a], target_label: b, regex: x, action: keepequal}\n", {"4:65 error config/relabel"}},
+    {"relabel: lowercase with a replacement", "scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - {source_labels: [a], target_label: b, replacement: c, action: lowercase}\n", {"4:60 error config/relabel"}},
+    {"relabel: target_label under the legacy scheme", "global:\n  metric_name_validation_scheme: legacy\nscrape_configs:\n  - job_name: a\n    relabel_configs:\n      - {source_labels: [a], target_label: 'a.b'}\n      - {source_labels: [a], target_label: 'x_${1}_$2'}\n      - {source_labels: [a], target_label: '$1', action: hashmod, modulus: 2}\n      - {regex: 'k8s_(.+)', replacement: 'k8s.$1', action: labelmap}\n",
+     {"6:44 error config/relabel", "8:44 error config/relabel", "9:42 error config/relabel"}},
+    {"relabel: UTF-8 names by default (Prometheus 3)", "scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - {source_labels: [a], target_label: 'a.b'}\n      - {regex: 'k8s_(.+)', replacement: 'k8s.$1', action: labelmap}\n", {}},
+    {"relabel: action null", "scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - action:\n", {"4:9 error config/relabel"}},
+    {"relabel: empty entry, at its dash", "scrape_configs:\n  - job_name: a\n    metric_relabel_configs:\n      -\n", {"4:7 error config/empty-section"}},
+    {"http: bearer_token and bearer_token_file", "scrape_configs:\n  - job_name: a\n    bearer_token: x\n    bearer_token_file: f\n", {"4:24 error config/conflict"}},
+    {"http: basic_auth and authorization", "scrape_configs:\n  - job_name: a\n    authorization: {credentials: x}\n    basic_auth: {username: u}\n", {"4:17 error config/conflict"}},
+    {"http: oauth2 needs token_url", "scrape_configs:\n  - job_name: a\n    oauth2: {client_id: x}\n", {"3:13 error config/missing-field"}},
+    {"http: tls cert without key", "scrape_configs:\n  - job_name: a\n    tls_config: {cert_file: c}\n", {"3:29 error config/missing-field"}},
+    {"http: false proxy_from_environment is not set", "scrape_configs:\n  - job_name: a\n    proxy_url: http://p:3128\n    proxy_from_environment: false\n", {}},
+    {"sd: unknown kind", "scrape_configs:\n  - job_name: a\n    consult_sd_configs: []\n", {"3:5 error yaml/unknown-field"}},
+    {"sd: kubernetes role", "scrape_configs:\n  - job_name: a\n    kubernetes_sd_configs:\n      - role: vacation\n", {"4:15 error config/invalid-value"}},
+    {"sd: kubernetes custom HTTP client without api_server", "scrape_configs:\n  - job_name: a\n    kubernetes_sd_configs:\n      - role: pod\n        tls_config: {insecure_skip_verify: true}\n", {"5:21 error config/missing-field"}},
+    {"sd: kubernetes follow_redirects is no custom client", "scrape_configs:\n  - job_name: a\n    kubernetes_sd_configs:\n      - role: pod\n        follow_redirects: false\n", {}},
+    {"sd: outscale needs one secret", "scrape_configs:\n  - job_name: a\n    outscale_sd_configs:\n      - region: eu\n", {"4:9 error config/missing-field"}},
+    {"sd: azure OAuth needs client_id", "scrape_configs:\n  - job_name: a\n    azure_sd_configs:\n      - {subscription_id: s, tenant_id: t, client_secret: c}\n", {"4:9 error config/missing-field"}},
+    {"sd: azure ManagedIdentity needs no secret", "scrape_configs:\n  - job_name: a\n    azure_sd_configs:\n      - {subscription_id: s, authentication_method: ManagedIdentity}\n", {}},
+    {"sd: misspelt field", "scrape_configs:\n  - job_name: a\n    file_sd_configs:\n      - file: [a.json]\n", {"4:9 error yaml/unknown-field"}},
+    {"sd: HTTP client fields inlined where Prometheus inlines them", "scrape_configs:\n  - job_name: a\n    consul_sd_configs:\n      - {server: c:8500, basic_auth: {username: u}}\n    dns_sd_configs:\n      - {names: [a], basic_auth: {username: u}}\n", {"6:22 error yaml/unknown-field"}},
+    {"alerting: api v1 is gone", "alerting:\n  alertmanagers:\n    - api_version: v1\n      static_configs: [{targets: ['am:9093']}]\n", {"3:20 error config/invalid-value"}},
+    {"sd: http url scheme", "scrape_configs:\n  - job_name: a\n    http_sd_configs:\n      - url: ftp://x\n", {"4:14 error config/invalid-value"}},
+    {"remote_write: url, queue bounds", "remote_write:\n  - url:\n  - url: http://a\n    queue_config: {min_shards: 100, max_shards: 10}\n", {"2:5 error config/missing-field", "4:32 error config/invalid-value"}},
+    {"remote_write: duplicate names", "remote_write:\n  - {url: http://a, name: q}\n  - {url: http://b, name: q}\n", {"3:27 error config/duplicate-name"}},
+    {"remote_write: reserved header, any case", "remote_write:\n  - url: http://a\n    headers: {Content-Type: x}\n", {"3:15 error config/invalid-value"}},
+    {"remote_read: custom header", "remote_read:\n  - url: http://a\n    headers: {X-Scope-OrgID: t}\n", {}},
+    {"storage: sizes and percentages", "storage:\n  tsdb:\n    retention: {size: 1GiB512MB, percentage: 100.5}\n", {"3:46 error config/invalid-value"}},
+    {"otlp: promote_all with a list", "otlp:\n  promote_all_resource_attributes: true\n  promote_resource_attributes: [a]\n", {"3:32 error config/conflict"}},
+    {"global: escaping allow-utf-8 under legacy", "global:\n  metric_name_validation_scheme: legacy\n  metric_name_escaping_scheme: allow-utf-8\n", {"3:32 error config/conflict"}},
+    {"scrape: body_size_limit needs a unit", "scrape_configs:\n  - {job_name: a, body_size_limit: 100}\n", {"2:36 error config/invalid-value"}},
+    {"rule_files: glob in a directory", "rule_files: ['a/*.yml', 'a/*/b.yml']\n", {"1:25 error config/invalid-value"}},
+    {"fields: misspelt below the top level", "remote_write:\n  - url: http://a\n    queue_config: {max_shard: 3}\n    tls_config: {insecure_skip_verfy: true}\nstorage:\n  tsdb:\n    retention: {tim: 1d}\n",
+     {"3:20 error yaml/unknown-field", "4:18 error yaml/unknown-field", "7:17 error yaml/unknown-field"}},
+    {"http: authorization type basic, TLS version", "scrape_configs:\n  - job_name: a\n    authorization: {type: Basic, credentials: x}\n    tls_config: {min_version: TLS14}\n",
+     {"3:27 error config/invalid-value", "4:31 error config/invalid-value"}},
+    {"tracing: endpoint required", "tracing:\n  sampling_fraction: 1\n", {"2:3 error config/missing-field"}},
+  };
+  // clang-format on
+  for (const auto& c : cases) {
+    INFO(c.name << "\n" << c.yaml);
+    auto l = load(c.yaml);
+    CHECK(where(l.diags) == c.want);
+  }
+}
+
+TEST_CASE("scrape_config_files: imported jobs join the config's, positioned in their file", "[config]") {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("nsmon-scrape-files-" + std::to_string(::getpid()));
+  fs::create_directories(dir / "jobs");
+  std::ofstream(dir / "jobs" / "a.yml") << "scrape_configs:\n  - job_name: a\n    scrape_timeout: 2m\n";
+  std::ofstream(dir / "jobs" / "b.yml") << "scrape_configs:\n  - job_name: main\n";
+  std::string main = (dir / "prometheus.yml").string();
+  auto l = load("scrape_config_files: ['jobs/*.yml', jobs/a.yml]\nscrape_configs:\n  - job_name: main\n", main);
+  V got;
+  for (const auto& d : l.diags)
+    got.push_back(fs::path(d.span.file).filename().string() + ":" + std::to_string(d.span.line) + " " + d.check);
+  // a.yml's timeout is over the global interval (1m); b.yml repeats job "main"; a.yml is read twice.
+  CHECK(got == V{"a.yml:3 config/scrape-timeout", "b.yml:2 config/duplicate-job", "prometheus.yml:1 config/duplicate-job"});
+  REQUIRE(l.cfg.jobs.size() == 3);
+  CHECK(l.cfg.jobs[1].name.value == "a");
+  fs::remove_all(dir);
 }

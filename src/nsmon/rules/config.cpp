@@ -4,9 +4,12 @@
 #include <filesystem>
 #include <glob.h>
 #include <map>
+#include <set>
 
 #include "nsmon/core/yaml.hpp"
+#include "nsmon/rules/config_validate.hpp"
 #include "nsmon/util/duration.hpp"
+#include "nsmon/util/files.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::rules {
@@ -47,11 +50,12 @@ std::vector<std::string> plus(std::vector<std::string> a, const std::vector<std:
   return a;
 }
 
-bool is_sd_key(const std::string& k) { return util::ends_with(k, "_sd_configs"); }
+bool is_sd_key(const std::string& k) { return detail::ConfigValidator::known_sd_key(k); }
 
 class ConfigLoader {
 public:
-  ConfigLoader(const core::SourceFile& src, std::vector<core::Diagnostic>& diags) : y_(src, diags), diags_(diags) {}
+  ConfigLoader(const core::SourceFile& src, std::vector<core::Diagnostic>& diags)
+      : y_(src, diags), v_(y_), diags_(diags) {}
 
   Config run() {
     Config cfg;
@@ -68,6 +72,8 @@ public:
       if (auto d = duration(g, "evaluation_interval")) cfg.evaluation_interval_ms = *d;
       check_timeout(g, cfg.scrape_interval_ms, cfg.scrape_timeout_ms, "global");
       cfg.external_labels = labels(g["external_labels"], "external_labels");
+      global_ = g;
+      v_.global(g);
     }
     if (auto a = (*root)["alerting"]; a && !a.IsNull()) alerting(a, cfg);
     if (auto r = (*root)["rule_files"]; r && !r.IsNull()) {
@@ -76,6 +82,7 @@ public:
         for (const auto& f : r)
           if (f.IsScalar()) cfg.rule_files.push_back(text(f));
           else y_.report(f, "yaml/type", "rule_files entries must be strings");
+      v_.file_patterns(r, "rule file");
     }
     if (auto s = (*root)["scrape_configs"]; s && !s.IsNull()) {
       if (!s.IsSequence()) y_.report(s, "yaml/type", "scrape_configs must be a list");
@@ -86,6 +93,13 @@ public:
       if (auto n = (*root)[k]; n && !n.IsNull() && !n.IsMap()) y_.report(n, "yaml/type", std::string(k) + " must be a mapping");
     for (const char* k : {"remote_write", "remote_read", "scrape_config_files"})
       if (auto n = (*root)[k]; n && !n.IsNull() && !n.IsSequence()) y_.report(n, "yaml/type", std::string(k) + " must be a list");
+    v_.file_patterns((*root)["scrape_config_files"], "scrape config file");
+    imported_jobs((*root)["scrape_config_files"], cfg);
+    v_.remote_write((*root)["remote_write"]);
+    v_.remote_read((*root)["remote_read"]);
+    v_.storage((*root)["storage"]);
+    v_.tracing((*root)["tracing"]);
+    v_.otlp((*root)["otlp"]);
     return cfg;
   }
 
@@ -133,13 +147,15 @@ private:
     return out;
   }
 
-  void relabels(const yaml::Node& n, const std::string& what) {
+  void relabels(const yaml::Node& n, const std::string& what, const std::string& empty_message, bool legacy = false) {
     if (!n || n.IsNull()) return;
     if (!n.IsSequence()) {
       y_.report(n, "yaml/type", what + " must be a list");
       return;
     }
-    for (const auto& r : n) y_.check_mapping(r, kRelabel, "a relabel config");
+    for (const auto& r : n)
+      if (!r.IsNull()) y_.check_mapping(r, kRelabel, "a relabel config");
+    v_.relabels(n, empty_message, legacy);
   }
 
   std::vector<Text> static_targets(const yaml::Node& n, std::vector<KeyValue>* labels_out) {
@@ -150,6 +166,10 @@ private:
       return out;
     }
     for (const auto& sc : n) {
+      if (sc.IsNull()) {
+        detail::report(y_, sc, "config/empty-section", "empty or null section in static_configs");
+        continue;
+      }
       if (!y_.check_mapping(sc, kStatic, "a static config")) continue;
       if (auto t = sc["targets"]; t && !t.IsNull()) {
         if (!t.IsSequence()) {
@@ -191,7 +211,7 @@ private:
     cfg.alerting_span = y_.key_span(a, "alertmanagers");
     if (cfg.alerting_span.line == 0) cfg.alerting_span = y_.span(a);
     if (!y_.check_mapping(a, kAlerting, "alerting")) return;
-    relabels(a["alert_relabel_configs"], "alert_relabel_configs");
+    relabels(a["alert_relabel_configs"], "alert_relabel_configs", "empty or null alert relabeling rule");
     auto ams = a["alertmanagers"];
     if (!ams || ams.IsNull()) return;
     if (!ams.IsSequence()) {
@@ -210,13 +230,18 @@ private:
           cfg.alertmanager_discovery = true;
         }
       if (!y_.check_mapping(am, allowed, "an Alertmanager config")) continue;
-      relabels(am["relabel_configs"], "relabel_configs");
+      relabels(am["relabel_configs"], "relabel_configs", "empty or null Alertmanager target relabeling rule");
+      v_.alertmanager(am);
       auto targets = static_targets(am["static_configs"], nullptr);
       cfg.alertmanager_targets.insert(cfg.alertmanager_targets.end(), targets.begin(), targets.end());
     }
   }
 
   void job(const yaml::Node& j, Config& cfg) {
+    if (j.IsNull()) {
+      detail::report(y_, j, "config/empty-section", "empty or null scrape config section");
+      return;
+    }
     if (!j.IsMap()) {
       y_.report(j, "yaml/type", "a scrape config must be a mapping");
       return;
@@ -239,15 +264,63 @@ private:
     auto timeout = duration(j, "scrape_timeout");
     job.timeout_ms = timeout ? *timeout : std::min(cfg.scrape_timeout_ms, job.interval_ms);
     check_timeout(j, job.interval_ms, job.timeout_ms, "job " + job.name.value);
-    relabels(j["relabel_configs"], "relabel_configs");
-    relabels(j["metric_relabel_configs"], "metric_relabel_configs");
+    bool legacy = detail::ConfigValidator::legacy_names(j, global_);
+    relabels(j["relabel_configs"], "relabel_configs", "empty or null target relabeling rule", legacy);
+    relabels(j["metric_relabel_configs"], "metric_relabel_configs", "empty or null metric relabeling rule", legacy);
+    v_.http_client(j);
+    v_.service_discovery(j);
+    v_.scrape_fields(j, global_);
     job.targets = static_targets(j["static_configs"], &job.labels);
     for (const auto& other : cfg.jobs)
       if (!job.name.value.empty() && other.name.value == job.name.value)
         add(job.name.span, "config/duplicate-job",
-            "found multiple scrape configs with job name \"" + job.name.value + "\" (first at line " +
+            "found multiple scrape configs with job name \"" + job.name.value + "\" (first at " +
+                (other.name.span.file == job.name.span.file ? "line " : other.name.span.file + ":") +
                 std::to_string(other.name.span.line) + ")");
     cfg.jobs.push_back(std::move(job));
+  }
+
+  // scrape_config_files: each file a glob matches (globs in the file name only, relative to this
+  // config) holds scrape_configs only; its jobs join this config's, positioned in that file.
+  void imported_jobs(const yaml::Node& list, Config& cfg) {
+    namespace fs = std::filesystem;
+    if (!list || !list.IsSequence()) return;
+    fs::path base = fs::path(cfg.path).parent_path();
+    for (const auto& f : list) {
+      if (!f.IsScalar() || f.Scalar().empty()) continue;
+      fs::path p(f.Scalar());
+      std::string pattern = (p.is_absolute() ? p : base / p).lexically_normal().string();
+      std::vector<std::string> matched;
+      glob_t g{};
+      if (::glob(pattern.c_str(), 0, nullptr, &g) == 0)
+        for (std::size_t i = 0; i < g.gl_pathc; ++i) matched.emplace_back(g.gl_pathv[i]);
+      ::globfree(&g);
+      for (const auto& m : matched) {
+        std::error_code ec;
+        if (!fs::is_regular_file(m, ec)) continue;
+        // A file read twice defines its jobs twice: say so where the second import is.
+        auto canonical = fs::weakly_canonical(m, ec).string();
+        if (!imported_.insert(ec ? m : canonical).second) {
+          y_.report(f, "config/duplicate-job",
+                    "\"" + m + "\" is imported a second time: found multiple scrape configs with the job names it defines");
+          continue;
+        }
+        core::SourceFile src(m, util::read_file(m));
+        ConfigLoader(src, diags_).import_into(cfg, global_);
+      }
+    }
+  }
+
+  void import_into(Config& cfg, const yaml::Node& global) {
+    auto root = y_.parse();
+    if (!root || root->IsNull()) return;
+    if (!y_.check_mapping(*root, {"scrape_configs"}, "a scrape config file")) return;
+    global_ = global;
+    auto s = (*root)["scrape_configs"];
+    if (!s || s.IsNull()) return;
+    if (!s.IsSequence()) y_.report(s, "yaml/type", "scrape_configs must be a list");
+    else
+      for (const auto& j : s) job(j, cfg);
   }
 
   void add(core::Span at, core::CheckId check, std::string msg) {
@@ -255,6 +328,9 @@ private:
   }
 
   core::YamlReader y_;
+  detail::ConfigValidator v_;
+  yaml::Node global_;
+  std::set<std::string> imported_; ///< scrape_config_files read so far
   std::vector<core::Diagnostic>& diags_;
 };
 

@@ -1,0 +1,890 @@
+#include "nsmon/rules/config_validate.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <re2/re2.h>
+#include <set>
+#include <string_view>
+
+#include "nsmon/util/duration.hpp"
+#include "nsmon/util/strings.hpp"
+
+namespace nsmon::rules::detail {
+
+namespace {
+
+using Fields = std::vector<std::string_view>;
+
+// The value at a dotted path ("basic_auth.username") of a mapping, or an undefined node.
+yaml::Node get(const yaml::Node& m, std::string_view path) {
+  yaml::Node n = m;
+  while (n && n.IsMap()) {
+    auto dot = path.find('.');
+    n = n[path.substr(0, dot)];
+    if (dot == std::string_view::npos) return n;
+    path.remove_prefix(dot + 1);
+  }
+  return {};
+}
+
+// Set as Go sees it after unmarshalling: not null, not "", not false, not an empty list or map.
+bool set(const yaml::Node& n) {
+  if (!n || n.IsNull()) return false;
+  if (n.IsScalar()) return !n.Scalar().empty() && n.Scalar() != "false";
+  return n.size() > 0;
+}
+bool set(const yaml::Node& m, std::string_view path) { return set(get(m, path)); }
+std::string value(const yaml::Node& m, std::string_view path) {
+  auto n = get(m, path);
+  return n && n.IsScalar() ? n.Scalar() : std::string();
+}
+
+// One row of the declarative rules: what Prometheus's Validate/UnmarshalYAML functions check.
+enum class Kind {
+  at_most_one, ///< at most one of `a` set
+  conflict,    ///< not any of `a` together with any of `b`
+  required,    ///< one of `a` set
+  exactly_one, ///< one of `a` set (message: "one of ..."), and at most one ("at most one of ...")
+  one_of,      ///< the value of a[0], when set, is one of `b`; the value quoted replaces "{}" (else is appended)
+  http_url,    ///< a[0], when set, is an http(s) URL with a host
+};
+struct Rule {
+  Kind kind;
+  Fields a;
+  Fields b;
+  std::string_view message;
+  std::string_view when = {}; ///< the rule applies only when this field is set
+};
+
+// clang-format off
+const std::vector<Rule> kHttpClientRules = {
+  {Kind::at_most_one, {"bearer_token", "bearer_token_file"}, {}, "at most one of bearer_token & bearer_token_file must be configured"},
+  {Kind::conflict, {"basic_auth", "oauth2"}, {"bearer_token", "bearer_token_file"}, "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured"},
+  {Kind::at_most_one, {"basic_auth.username", "basic_auth.username_file"}, {}, "at most one of basic_auth username & username_file must be configured"},
+  {Kind::at_most_one, {"basic_auth.password", "basic_auth.password_file"}, {}, "at most one of basic_auth password & password_file must be configured"},
+  {Kind::conflict, {"authorization"}, {"bearer_token", "bearer_token_file"}, "authorization is not compatible with bearer_token & bearer_token_file"},
+  {Kind::at_most_one, {"authorization.credentials", "authorization.credentials_file"}, {}, "at most one of authorization credentials & credentials_file must be configured"},
+  {Kind::conflict, {"basic_auth", "oauth2"}, {"authorization"}, "at most one of basic_auth, oauth2 & authorization must be configured"},
+  {Kind::at_most_one, {"basic_auth", "oauth2"}, {}, "at most one of basic_auth, oauth2 & authorization must be configured"},
+  {Kind::required, {"oauth2.client_id"}, {}, "oauth2 client_id must be configured", "oauth2"},
+  {Kind::required, {"oauth2.token_url"}, {}, "oauth2 token_url must be configured", "oauth2"},
+  {Kind::at_most_one, {"oauth2.client_secret", "oauth2.client_secret_file"}, {}, "at most one of oauth2 client_secret & client_secret_file must be configured"},
+  {Kind::at_most_one, {"tls_config.ca", "tls_config.ca_file"}, {}, "at most one of ca & ca_file must be configured"},
+  {Kind::at_most_one, {"tls_config.cert", "tls_config.cert_file"}, {}, "at most one of cert & cert_file must be configured"},
+  {Kind::at_most_one, {"tls_config.key", "tls_config.key_file"}, {}, "at most one of key and key_file must be configured"},
+  {Kind::required, {"tls_config.key", "tls_config.key_file"}, {}, "exactly one of key or key_file must be configured when a client certificate is configured", "tls_config.cert"},
+  {Kind::required, {"tls_config.key", "tls_config.key_file"}, {}, "exactly one of key or key_file must be configured when a client certificate is configured", "tls_config.cert_file"},
+  {Kind::required, {"tls_config.cert", "tls_config.cert_file"}, {}, "exactly one of cert or cert_file must be configured when a client key is configured", "tls_config.key"},
+  {Kind::required, {"tls_config.cert", "tls_config.cert_file"}, {}, "exactly one of cert or cert_file must be configured when a client key is configured", "tls_config.key_file"},
+  {Kind::conflict, {"proxy_from_environment"}, {"proxy_url"}, "if proxy_from_environment is configured, proxy_url must not be configured"},
+  {Kind::required, {"proxy_url"}, {}, "if no_proxy is configured, proxy_url must also be configured", "no_proxy"},
+  {Kind::required, {"proxy_url", "proxy_from_environment"}, {}, "if proxy_connect_header is configured, proxy_url or proxy_from_environment must also be configured", "proxy_connect_header"},
+};
+
+// The fields of the HTTP client that are not its defaults (Kubernetes SD compares with them).
+const Fields kCustomHttpClient = {"basic_auth", "authorization", "oauth2", "bearer_token", "bearer_token_file",
+                                  "tls_config", "proxy_url", "no_proxy", "proxy_from_environment",
+                                  "proxy_connect_header", "http_headers"};
+
+// Every service discovery kind of Prometheus 3 (discovery/*: the key is <name>_sd_configs), with
+// the rules of its UnmarshalYAML. Kinds without rows are only checked for their HTTP client.
+struct SdKind {
+  std::string_view name;
+  std::vector<Rule> rules;
+};
+const std::vector<SdKind> kSdKinds = {
+  {"aws", {}}, {"consul", {}}, {"digitalocean", {}}, {"dns", {}}, {"docker", {}}, {"dockerswarm", {}},
+  {"ecs", {}}, {"elasticache", {}}, {"file", {}}, {"gce", {}}, {"kuma", {}}, {"lightsail", {}},
+  {"linode", {}}, {"msk", {}}, {"nerve", {}}, {"nomad", {}}, {"rds", {}}, {"serverset", {}},
+  {"triton", {}}, {"vultr", {}}, {"kubernetes", {}}, {"ec2", {}},
+  {"azure", {
+    {Kind::one_of, {"authentication_method"}, {"OAuth", "ManagedIdentity", "SDK", "WorkloadIdentity"}, "unknown authentication_type {}. Supported types are \"OAuth\", \"ManagedIdentity\", \"SDK\" or \"WorkloadIdentity\""},
+    {Kind::required, {"subscription_id"}, {}, "azure SD configuration requires a subscription_id"},
+  }},
+  {"eureka", {
+    {Kind::required, {"server"}, {}, "empty or null eureka server"},
+    {Kind::http_url, {"server"}, {}, "invalid eureka server URL"},
+  }},
+  {"hetzner", {{Kind::one_of, {"role"}, {"robot", "hcloud"}, "unknown role"}, {Kind::required, {"role"}, {}, "role missing (one of: robot, hcloud)"}}},
+  {"http", {{Kind::required, {"url"}, {}, "URL is missing"}, {Kind::http_url, {"url"}, {}, "invalid URL"}}},
+  {"ionos", {{Kind::required, {"datacenter_id"}, {}, "datacenter id can't be empty"}}},
+  {"marathon", {
+    {Kind::required, {"servers"}, {}, "marathon_sd: must contain at least one Marathon server"},
+    {Kind::at_most_one, {"auth_token", "auth_token_file"}, {}, "marathon_sd: at most one of auth_token & auth_token_file must be configured"},
+    {Kind::conflict, {"basic_auth"}, {"auth_token", "auth_token_file"}, "marathon_sd: at most one of basic_auth, auth_token & auth_token_file must be configured"},
+    {Kind::conflict, {"bearer_token", "bearer_token_file"}, {"auth_token", "auth_token_file"}, "marathon_sd: at most one of bearer_token, bearer_token_file, auth_token & auth_token_file must be configured"},
+    {Kind::conflict, {"authorization"}, {"auth_token", "auth_token_file"}, "marathon_sd: at most one of auth_token, auth_token_file & authorization must be configured"},
+  }},
+  {"oci", {{Kind::one_of, {"auth"}, {"api_key", "instance_principal"}, "oci_sd: unknown auth method {}, expected \"api_key\" or \"instance_principal\""}}},
+  {"openstack", {
+    {Kind::one_of, {"role"}, {"hypervisor", "instance", "loadbalancer"}, "unknown OpenStack SD role"},
+    {Kind::required, {"role"}, {}, "role missing (one of: instance, hypervisor, loadbalancer)"},
+    {Kind::one_of, {"availability"}, {"public", "admin", "internal"}, "unknown availability {}, must be one of admin, internal or public"},
+  }},
+  {"outscale", {
+    {Kind::required, {"region"}, {}, "outscale SD configuration requires a region"},
+    {Kind::exactly_one, {"secret_key", "secret_key_file"}, {}, "secret_key & secret_key_file must be configured"},
+  }},
+  {"ovhcloud", {
+    {Kind::required, {"application_key"}, {}, "application key can not be empty"},
+    {Kind::required, {"application_secret"}, {}, "application secret can not be empty"},
+    {Kind::required, {"consumer_key"}, {}, "consumer key can not be empty"},
+    {Kind::one_of, {"service"}, {"vps", "dedicated_server"}, "unknown service:"},
+  }},
+  {"puppetdb", {
+    {Kind::required, {"url"}, {}, "URL is missing"},
+    {Kind::http_url, {"url"}, {}, "invalid URL"},
+    {Kind::required, {"query"}, {}, "query missing"},
+  }},
+  {"scaleway", {
+    {Kind::one_of, {"role"}, {"instance", "baremetal"}, "unknown role"},
+    {Kind::required, {"role"}, {}, "role missing (one of: instance, baremetal)"},
+    {Kind::required, {"project_id"}, {}, "project_id is mandatory"},
+    {Kind::required, {"access_key"}, {}, "access_key is mandatory"},
+    {Kind::exactly_one, {"secret_key", "secret_key_file"}, {}, "secret_key & secret_key_file must be configured"},
+  }},
+  {"stackit", {}},
+  {"uyuni", {
+    {Kind::required, {"server"}, {}, "Uyuni SD configuration requires server host"},
+  }},
+};
+
+// The fields of the sections below the top level (config.go's and common/config's yaml tags): a
+// misspelt field there is an error for Prometheus as anywhere else.
+using Names = std::vector<std::string>;
+const Names kHttpClientFields = {"basic_auth", "authorization", "oauth2", "bearer_token", "bearer_token_file",
+                                 "tls_config", "follow_redirects", "enable_http2", "proxy_url", "no_proxy",
+                                 "proxy_from_environment", "proxy_connect_header", "http_headers"};
+const Names kBasicAuth = {"username", "username_file", "username_ref", "password", "password_file", "password_ref"};
+const Names kAuthorization = {"type", "credentials", "credentials_file", "credentials_ref"};
+const Names kOAuth2 = {"client_id", "client_secret", "client_secret_file", "client_secret_ref",
+                       "client_certificate_key_id", "client_certificate_key", "client_certificate_key_file",
+                       "client_certificate_key_ref", "grant_type", "signature_algorithm", "iss", "audience", "claims",
+                       "scopes", "token_url", "endpoint_params", "tls_config", "proxy_url", "no_proxy",
+                       "proxy_from_environment", "proxy_connect_header"};
+const Names kTls = {"ca",      "cert",   "key",         "ca_file",              "cert_file",   "key_file",
+                    "ca_ref",  "cert_ref", "key_ref",   "server_name",          "insecure_skip_verify",
+                    "min_version", "max_version"};
+const Names kRemoteWrite = {"url", "remote_timeout", "headers", "write_relabel_configs", "name", "send_exemplars",
+                            "send_native_histograms", "round_robin_dns", "protobuf_message", "failed_request_logging",
+                            "queue_config", "metadata_config", "sigv4", "azuread", "google_iam"};
+const Names kRemoteRead = {"url",  "remote_timeout", "chunked_read_limit", "headers", "read_recent",
+                           "name", "required_matchers", "filter_external_labels"};
+const Names kQueue = {"capacity", "max_shards", "min_shards", "max_samples_per_send", "batch_send_deadline",
+                      "min_backoff", "max_backoff", "retry_on_http_429", "sample_age_limit"};
+const Names kMetadata = {"send", "send_interval", "max_samples_per_send"};
+const Names kTracing = {"client_type", "endpoint", "sampling_fraction", "insecure", "tls_config", "headers",
+                        "compression", "timeout"};
+const Names kStorage = {"tsdb", "exemplars"};
+const Names kTsdb = {"out_of_order_time_window", "stale_series_compaction_threshold", "chunk_encoding", "retention"};
+const Names kOtlp = {"promote_all_resource_attributes", "promote_resource_attributes", "ignore_resource_attributes",
+                     "translation_strategy", "keep_identifying_resource_attributes", "convert_histograms_to_nhcb",
+                     "promote_scope_metadata", "label_name_underscore_sanitization",
+                     "label_name_preserve_multiple_underscores"};
+
+Names plus(Names a, const Names& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+// The fields of each service discovery kind (discovery/*'s SDConfig yaml tags); `http`: the HTTP
+// client's fields are inlined too.
+struct SdFields {
+  std::string_view name;
+  bool http;
+  Names fields;
+};
+// clang-format off
+const std::vector<SdFields> kSdFields = {
+    {"aws", true, {"role", "region", "endpoint", "access_key", "secret_key", "profile", "role_arn", "external_id", "refresh_interval", "port", "filters", "clusters"}},
+    {"ec2", true, {"endpoint", "region", "access_key", "secret_key", "profile", "role_arn", "external_id", "refresh_interval", "port", "filters"}},
+    {"ecs", true, {"region", "endpoint", "access_key", "secret_key", "profile", "role_arn", "external_id", "clusters", "port", "refresh_interval", "request_concurrency"}},
+    {"elasticache", true, {"region", "endpoint", "access_key", "secret_key", "profile", "role_arn", "external_id", "clusters", "port", "refresh_interval", "request_concurrency"}},
+    {"lightsail", true, {"endpoint", "region", "access_key", "secret_key", "profile", "role_arn", "external_id", "refresh_interval", "port"}},
+    {"msk", true, {"region", "endpoint", "access_key", "secret_key", "profile", "role_arn", "external_id", "clusters", "port", "refresh_interval", "request_concurrency"}},
+    {"rds", true, {"region", "endpoint", "access_key", "secret_key", "profile", "role_arn", "external_id", "clusters", "port", "refresh_interval", "filters", "request_concurrency"}},
+    {"azure", true, {"environment", "port", "subscription_id", "tenant_id", "client_id", "client_secret", "refresh_interval", "authentication_method", "resource_group"}},
+    {"consul", true, {"server", "path_prefix", "token", "datacenter", "namespace", "partition", "tag_separator", "scheme", "username", "password", "allow_stale", "refresh_interval", "services", "tags", "node_meta", "filter", "health_filter"}},
+    {"digitalocean", true, {"refresh_interval", "port", "role"}},
+    {"dns", false, {"names", "refresh_interval", "type", "port"}},
+    {"eureka", true, {"server", "refresh_interval"}},
+    {"file", false, {"files", "refresh_interval"}},
+    {"gce", false, {"project", "zone", "filter", "refresh_interval", "port", "tag_separator"}},
+    {"hetzner", true, {"refresh_interval", "port", "role", "label_selector"}},
+    {"http", true, {"refresh_interval", "url"}},
+    {"ionos", true, {"datacenter_id", "refresh_interval", "port"}},
+    {"kubernetes", true, {"api_server", "role", "kubeconfig_file", "namespaces", "selectors", "attach_metadata"}},
+    {"kuma", true, {"refresh_interval", "fetch_timeout", "server", "client_id"}},
+    {"linode", true, {"refresh_interval", "port", "tag_separator", "region"}},
+    {"marathon", true, {"servers", "refresh_interval", "auth_token", "auth_token_file"}},
+    {"docker", true, {"host", "port", "filters", "host_networking_host", "refresh_interval", "match_first_network"}},
+    {"dockerswarm", true, {"host", "role", "port", "filters", "refresh_interval"}},
+    {"nomad", true, {"allow_stale", "namespace", "refresh_interval", "region", "server", "tag_separator"}},
+    {"oci", true, {"auth", "tenancy", "user", "fingerprint", "key_file", "key_passphrase", "key_passphrase_file", "region", "compartments", "port", "refresh_interval"}},
+    {"openstack", false, {"identity_endpoint", "username", "userid", "password", "project_name", "project_id", "domain_name", "domain_id", "application_credential_name", "application_credential_id", "application_credential_secret", "role", "region", "refresh_interval", "port", "all_tenants", "tls_config", "availability"}},
+    {"outscale", true, {"endpoint", "region", "access_key", "secret_key", "secret_key_file", "refresh_interval", "port"}},
+    {"ovhcloud", false, {"endpoint", "application_key", "application_secret", "consumer_key", "refresh_interval", "service"}},
+    {"puppetdb", true, {"refresh_interval", "url", "query", "include_parameters", "port"}},
+    {"scaleway", true, {"project_id", "api_url", "zone", "access_key", "secret_key", "secret_key_file", "name_filter", "tags_filter", "refresh_interval", "port", "role"}},
+    {"stackit", true, {"project", "refresh_interval", "port", "region", "endpoint", "service_account_key", "private_key", "service_account_key_path", "private_key_path", "credentials_file_path"}},
+    {"triton", false, {"account", "role", "dns_suffix", "endpoint", "groups", "port", "refresh_interval", "tls_config", "version"}},
+    {"uyuni", true, {"server", "username", "password", "entitlement", "separator", "refresh_interval"}},
+    {"vultr", true, {"refresh_interval", "port"}},
+    {"serverset", false, {"servers", "paths", "timeout"}},
+    {"nerve", false, {"servers", "paths", "timeout"}},
+};
+// clang-format on
+
+const std::vector<std::string_view> kRelabelActions = {"replace",   "keep",      "drop",     "keepequal",
+                                                       "dropequal", "hashmod",   "labelmap", "labeldrop",
+                                                       "labelkeep", "lowercase", "uppercase"};
+const std::vector<std::string_view> kScrapeProtocols = {
+    "OpenMetricsText0.0.1", "OpenMetricsText1.0.0", "PrometheusProto", "PrometheusText0.0.4", "PrometheusText1.0.0"};
+// Headers remote write/read and tracing set themselves (config.go's reservedHeaders).
+const std::vector<std::string_view> kReservedHeaders = {"authorization",
+                                                        "host",
+                                                        "content-encoding",
+                                                        "content-length",
+                                                        "content-type",
+                                                        "user-agent",
+                                                        "connection",
+                                                        "keep-alive",
+                                                        "proxy-authenticate",
+                                                        "proxy-authorization",
+                                                        "www-authenticate",
+                                                        "accept-encoding",
+                                                        "x-prometheus-remote-write-version",
+                                                        "x-prometheus-remote-read-version",
+                                                        "x-prometheus-scrape-timeout-seconds",
+                                                        "x-amz-date",
+                                                        "x-amz-security-token",
+                                                        "x-amz-content-sha256"};
+// clang-format on
+
+bool contains(const std::vector<std::string_view>& v, std::string_view s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// An http(s) URL with a host, as Prometheus's SD configs require (url.Parse, then scheme and host).
+std::string http_url_problem(const std::string& u) {
+  auto sep = u.find("://");
+  if (sep == std::string::npos) return "URL scheme must be 'http' or 'https'";
+  std::string scheme = lower(u.substr(0, sep));
+  if (scheme != "http" && scheme != "https") return "URL scheme must be 'http' or 'https'";
+  std::string rest = u.substr(sep + 3);
+  if (rest.empty() || rest[0] == '/' || rest[0] == '?' || rest[0] == '#') return "host is missing in URL";
+  return {};
+}
+
+// Units of Prometheus's byte sizes (alecthomas/units Base2Bytes): 512MB, 1GiB, 1GB512MB.
+// Hand-written: std::regex recurses per character, and a hostile value must not exhaust the stack.
+bool is_byte_size(const std::string& s) {
+  std::size_t i = 0;
+  auto digits = [&] {
+    std::size_t from = i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+    return i > from;
+  };
+  if (s.empty()) return false;
+  while (i < s.size()) {
+    if (!digits()) return false;
+    if (i < s.size() && s[i] == '.' && (++i, !digits())) return false;
+    if (i < s.size() && std::string_view("KMGTPE").find(s[i]) != std::string_view::npos) {
+      ++i;
+      if (i < s.size() && s[i] == 'i') ++i;
+    }
+    if (i >= s.size() || s[i] != 'B') return false;
+    ++i;
+  }
+  return true;
+}
+
+// A glob only in the last path element (config.go's patRulePath).
+bool is_file_pattern(const std::string& s) {
+  auto star = s.find('*');
+  return star == std::string::npos || s.find('/', star) == std::string::npos;
+}
+
+} // namespace
+
+core::Diagnostic& report(core::YamlReader& y, const yaml::Node& at, core::CheckId check, std::string message) {
+  auto& d = y.report(at, check, std::move(message));
+  const std::string& text = y.source().text();
+  if (!at.IsNull() || at.Mark().is_null()) return d;
+  // Back to the ':' or '-' before the null, then to the first character of that line.
+  auto pos = std::min(static_cast<std::size_t>(at.Mark().pos), text.size());
+  while (pos > 0 && std::isspace(static_cast<unsigned char>(text[pos - 1]))) --pos;
+  if (pos == 0) return d;
+  auto start = text.rfind('\n', pos - 1);
+  start = start == std::string::npos ? 0 : start + 1;
+  while (start < pos && (text[start] == ' ' || text[start] == '\t')) ++start;
+  // "- key:": the key, not the dash.
+  while (start + 2 < pos && text[start] == '-' && text[start + 1] == ' ')
+    for (start += 2; start < pos && text[start] == ' ';) ++start;
+  auto lc = y.source().line_col(start);
+  d.span.line = lc.line;
+  d.span.col = lc.col;
+  d.span.len = static_cast<int>(pos - start);
+  return d;
+}
+
+bool ConfigValidator::known_sd_key(const std::string& key) {
+  if (!util::ends_with(key, "_sd_configs")) return false;
+  std::string_view name(key.data(), key.size() - std::string_view("_sd_configs").size());
+  return std::any_of(kSdKinds.begin(), kSdKinds.end(), [&](const SdKind& k) { return k.name == name; });
+}
+
+namespace {
+
+// Applies rule rows to the mapping `m`, reporting at the field that breaks them.
+void apply(core::YamlReader& y, const yaml::Node& m, const std::vector<Rule>& rules) {
+  auto last_set = [&](const Fields& fields) {
+    yaml::Node at;
+    for (auto f : fields)
+      if (auto n = get(m, f); set(n) && (!at || n.Mark().line > at.Mark().line)) at = n;
+    return at;
+  };
+  auto count = [&](const Fields& fields) {
+    return std::count_if(fields.begin(), fields.end(), [&](std::string_view f) { return set(m, f); });
+  };
+  for (const auto& r : rules) {
+    if (!r.when.empty() && !set(m, r.when)) continue;
+    std::string msg(r.message);
+    switch (r.kind) {
+    case Kind::at_most_one:
+      if (count(r.a) > 1) report(y, last_set(r.a), "config/conflict", msg);
+      break;
+    case Kind::conflict:
+      if (count(r.a) > 0 && count(r.b) > 0) {
+        auto a = last_set(r.a), b = last_set(r.b);
+        report(y, a.Mark().line > b.Mark().line ? a : b, "config/conflict", msg);
+      }
+      break;
+    case Kind::required:
+      if (count(r.a) == 0) {
+        auto n = get(m, r.a.front());
+        report(y, n ? n : (r.when.empty() ? m : get(m, r.when)), "config/missing-field", msg);
+      }
+      break;
+    case Kind::exactly_one:
+      if (count(r.a) == 0) report(y, m, "config/missing-field", "one of " + msg);
+      else if (count(r.a) > 1) report(y, last_set(r.a), "config/conflict", "at most one of " + msg);
+      break;
+    case Kind::one_of:
+      if (auto n = get(m, r.a.front()); set(n) && n.IsScalar() && !contains(r.b, n.Scalar())) {
+        auto hole = msg.find("{}");
+        std::string quoted = "\"" + n.Scalar() + "\"";
+        report(y, n, "config/invalid-value",
+               hole == std::string::npos ? msg + " " + quoted : msg.replace(hole, 2, quoted));
+      }
+      break;
+    case Kind::http_url:
+      if (auto n = get(m, r.a.front()); set(n) && n.IsScalar())
+        if (auto p = http_url_problem(n.Scalar()); !p.empty()) report(y, n, "config/invalid-value", msg + ": " + p);
+      break;
+    }
+  }
+}
+
+// Kubernetes SD: role, the api_server/kubeconfig_file/own_namespace conflicts, selectors per role.
+void kubernetes(core::YamlReader& y, const yaml::Node& m) {
+  static const std::vector<std::string_view> roles = {"endpoints", "endpointslice", "service",
+                                                      "pod",       "node",          "ingress"};
+  static const std::map<std::string, std::vector<std::string_view>> selector_roles = {
+      {"endpoints", {"pod", "service", "endpoints"}},
+      {"endpointslice", {"pod", "service", "endpointslice"}},
+      {"ingress", {"ingress"}},
+      {"node", {"node"}},
+      {"pod", {"pod", "node"}},
+      {"service", {"service"}}};
+  auto role = get(m, "role");
+  if (!set(role))
+    report(y, role ? role : m, "config/missing-field",
+           "role missing (one of: pod, service, endpoints, endpointslice, node, ingress)");
+  else if (!role.IsScalar() || !contains(roles, role.Scalar()))
+    report(y, role, "config/invalid-value",
+           "unknown Kubernetes SD role \"" + (role.IsScalar() ? role.Scalar() : "") + "\"");
+  bool custom_http = std::any_of(kCustomHttpClient.begin(), kCustomHttpClient.end(), [&](auto f) { return set(m, f); });
+  yaml::Node http_at;
+  for (auto f : kCustomHttpClient)
+    if (set(m, f) && !http_at) http_at = get(m, f);
+  if (set(m, "api_server") && set(m, "kubeconfig_file"))
+    report(y, get(m, "kubeconfig_file"), "config/conflict",
+           "cannot use 'kubeconfig_file' and 'api_server' simultaneously");
+  else if (set(m, "kubeconfig_file") && custom_http)
+    report(y, http_at, "config/conflict",
+           "cannot use a custom HTTP client configuration together with 'kubeconfig_file'");
+  else if (!set(m, "api_server") && !set(m, "kubeconfig_file") && custom_http)
+    report(y, http_at, "config/missing-field",
+           "to use custom HTTP client configuration please provide the 'api_server' URL explicitly");
+  if (auto ns = get(m, "namespaces"); set(ns)) {
+    y.check_mapping(ns, {"own_namespace", "names"}, "namespaces");
+    if (set(ns, "own_namespace")) {
+      if (set(m, "kubeconfig_file"))
+        report(y, get(ns, "own_namespace"), "config/conflict",
+               "cannot use 'kubeconfig_file' and 'namespaces.own_namespace' simultaneously");
+      else if (set(m, "api_server"))
+        report(y, get(ns, "own_namespace"), "config/conflict",
+               "cannot use 'api_server' and 'namespaces.own_namespace' simultaneously");
+    }
+  }
+  auto sels = get(m, "selectors");
+  if (!set(sels) || !sels.IsSequence() || !role.IsScalar()) return;
+  std::set<std::string> seen;
+  auto allowed = selector_roles.find(role.Scalar());
+  for (const auto& s : sels) {
+    if (!y.check_mapping(s, {"role", "label", "field"}, "a selector")) continue;
+    auto r = get(s, "role");
+    if (!r || !r.IsScalar()) continue;
+    if (!seen.insert(r.Scalar()).second)
+      report(y, r, "config/invalid-value", "duplicated selector role: " + r.Scalar());
+    else if (allowed != selector_roles.end() && !contains(allowed->second, r.Scalar())) {
+      std::string list;
+      for (auto a : allowed->second) list += (list.empty() ? "" : ", ") + std::string(a);
+      report(y, r, "config/invalid-value", role.Scalar() + " role supports only " + list + " selectors");
+    }
+    // A field selector is terms key=value, key==value or key!=value separated by commas.
+    if (auto f = get(s, "field"); set(f) && f.IsScalar())
+      for (std::string_view rest = f.Scalar(); !rest.empty();) {
+        auto comma = rest.find(',');
+        std::string term(rest.substr(0, comma));
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+        if (term.find('=') == std::string::npos) {
+          report(y, f, "config/invalid-value",
+                 "invalid selector: '" + f.Scalar() + "'; can't understand '" + term + "'");
+          break;
+        }
+      }
+  }
+}
+
+void ec2(core::YamlReader& y, const yaml::Node& m) {
+  auto filters = get(m, "filters");
+  if (!filters || !filters.IsSequence()) return;
+  for (const yaml::Node& f : filters)
+    if (f.IsMap() && !set(f, "values"))
+      report(y, get(f, "values") ? get(f, "values") : f, "config/missing-field",
+             "EC2 SD configuration filter values cannot be empty");
+}
+
+void azure(core::YamlReader& y, const yaml::Node& m) {
+  std::string method = value(m, "authentication_method");
+  if (!method.empty() && method != "OAuth") return;
+  for (const char* f : {"tenant_id", "client_id", "client_secret"})
+    if (!set(m, f))
+      report(y, get(m, f) ? get(m, f) : m, "config/missing-field",
+             std::string("azure SD configuration requires a ") + f);
+}
+
+void stackit(core::YamlReader& y, const yaml::Node& m) {
+  auto e = get(m, "endpoint");
+  if (set(e) && e.IsScalar() && e.Scalar().front() == ':')
+    report(y, e, "config/invalid-value", "invalid endpoint \"" + e.Scalar() + "\": missing protocol scheme");
+}
+
+} // namespace
+
+void ConfigValidator::fields(const yaml::Node& m, std::string_view path, const std::vector<std::string>& allowed) {
+  if (auto n = get(m, path); set(n)) y_.check_mapping(n, allowed, path);
+}
+
+void ConfigValidator::tls(const yaml::Node& m, std::string_view path) {
+  fields(m, path, kTls);
+  static const std::vector<Rule> rules = {
+      {Kind::one_of, {"min_version"}, {"TLS10", "TLS11", "TLS12", "TLS13"}, "unknown TLS version:"},
+      {Kind::one_of, {"max_version"}, {"TLS10", "TLS11", "TLS12", "TLS13"}, "unknown TLS version:"},
+  };
+  if (auto n = get(m, path); n && n.IsMap()) apply(y_, n, rules);
+}
+
+void ConfigValidator::alertmanager(const yaml::Node& am) {
+  static const std::vector<Rule> rules = {
+      {Kind::one_of, {"api_version"}, {"v2"}, "expected Alertmanager api version to be one of [v2] but got {}"},
+      {Kind::one_of, {"scheme"}, {"http", "https"}, "unknown Alertmanager scheme {} (http or https)"},
+  };
+  if (am && am.IsMap()) apply(y_, am, rules);
+  http_client(am);
+  service_discovery(am);
+}
+
+void ConfigValidator::http_client(const yaml::Node& m) {
+  if (!m || !m.IsMap()) return;
+  apply(y_, m, kHttpClientRules);
+  fields(m, "basic_auth", kBasicAuth);
+  fields(m, "authorization", kAuthorization);
+  fields(m, "oauth2", kOAuth2);
+  tls(m, "tls_config");
+  tls(m, "oauth2.tls_config");
+  if (auto t = get(m, "authorization.type"); t && t.IsScalar() && lower(t.Scalar()) == "basic")
+    report(y_, t, "config/invalid-value", "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
+}
+
+void ConfigValidator::service_discovery(const yaml::Node& m) {
+  for (auto it = m.begin(); it != m.end(); ++it) {
+    if (!it->first.IsScalar() || !known_sd_key(it->first.Scalar())) continue;
+    const std::string& key = it->first.Scalar();
+    std::string name = key.substr(0, key.size() - std::string_view("_sd_configs").size());
+    const yaml::Node& list = it->second;
+    if (!list || list.IsNull()) continue;
+    if (!list.IsSequence()) {
+      report(y_, list, "yaml/type", key + " must be a list");
+      continue;
+    }
+    auto kind = std::find_if(kSdKinds.begin(), kSdKinds.end(), [&](const SdKind& k) { return k.name == name; });
+    for (const auto& sd : list) {
+      if (!sd.IsMap()) {
+        if (!sd.IsNull()) report(y_, sd, "yaml/type", "a " + name + " SD config must be a mapping");
+        continue;
+      }
+      auto f = std::find_if(kSdFields.begin(), kSdFields.end(), [&](const SdFields& k) { return k.name == name; });
+      if (f != kSdFields.end())
+        y_.check_mapping(sd, f->http ? plus(f->fields, kHttpClientFields) : f->fields, "a " + name + " SD config");
+      http_client(sd);
+      apply(y_, sd, kind->rules);
+      if (name == "kubernetes") kubernetes(y_, sd);
+      else if (name == "ec2") ec2(y_, sd);
+      else if (name == "azure") azure(y_, sd);
+      else if (name == "stackit") stackit(y_, sd);
+    }
+  }
+}
+
+namespace {
+bool valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    int n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
+    if (n < 0 || i + static_cast<std::size_t>(n) >= s.size() + (n == 0 ? 1 : 0)) return false;
+    for (int k = 1; k <= n; ++k)
+      if ((static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) >> 6) != 0x2) return false;
+    i += static_cast<std::size_t>(n) + 1;
+  }
+  return true;
+}
+
+bool word(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// A label name, or a template of one ($1, ${name}) where the action allows it, under the
+// validation scheme: legacy ([a-zA-Z_][a-zA-Z0-9_]*, relabel.go's relabelTarget for templates) or
+// UTF-8 (any non-empty UTF-8 string).
+bool valid_target(const std::string& s, bool legacy, bool templated) {
+  if (!legacy) return !s.empty() && valid_utf8(s);
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  for (std::size_t i = 0; i < s.size();) {
+    if (s[i] != '$') {
+      if (!word(s[i])) return false;
+      ++i;
+      continue;
+    }
+    if (!templated) return false;
+    std::size_t j = i + 1;
+    bool braced = j < s.size() && s[j] == '{';
+    if (braced) ++j;
+    std::size_t from = j;
+    while (j < s.size() && word(s[j])) ++j;
+    if (j == from || (braced && (j >= s.size() || s[j++] != '}'))) return false;
+    i = j;
+  }
+  return true;
+}
+} // namespace
+
+void ConfigValidator::relabels(const yaml::Node& list, const std::string& empty_message, bool legacy) {
+  if (!list || list.IsNull() || !list.IsSequence()) return;
+  for (const yaml::Node& r : list) {
+    if (r.IsNull()) {
+      report(y_, r, "config/empty-section", empty_message);
+      continue;
+    }
+    if (!r.IsMap()) continue;
+    auto action_node = get(r, "action");
+    std::string action = action_node ? lower(value(r, "action")) : "replace";
+    if (action.empty()) {
+      report(y_, action_node, "config/relabel", "relabel action cannot be empty");
+      continue;
+    }
+    if (!contains(kRelabelActions, action)) {
+      report(y_, action_node, "config/relabel", "unknown relabel action \"" + value(r, "action") + "\"");
+      continue;
+    }
+    if (auto re = get(r, "regex"); set(re) && re.IsScalar()) {
+      RE2::Options opts;
+      opts.set_log_errors(false);
+      RE2 compiled("^(?:" + re.Scalar() + ")$", opts);
+      if (!compiled.ok()) report(y_, re, "config/relabel", "error parsing regexp: " + compiled.error());
+    }
+    auto at = [&](const char* field) { return get(r, field) ? get(r, field) : (action_node ? action_node : r); };
+    std::string modulus = value(r, "modulus");
+    if (action == "hashmod" && (modulus.empty() || modulus == "0")) {
+      report(y_, at("modulus"), "config/relabel", "relabel configuration for hashmod requires non-zero modulus");
+      continue;
+    }
+    bool needs_target = contains({"replace", "hashmod", "lowercase", "uppercase", "keepequal", "dropequal"}, action);
+    if (needs_target && !set(r, "target_label")) {
+      report(y_, at("action"), "config/relabel",
+             "relabel configuration for " + action + " action requires 'target_label' value");
+      continue;
+    }
+    if (auto t = get(r, "target_label");
+        needs_target && t.IsScalar() && !valid_target(t.Scalar(), legacy, action == "replace")) {
+      report(y_, t, "config/relabel", "\"" + t.Scalar() + "\" is invalid 'target_label' for " + action + " action");
+      continue;
+    }
+    if (auto t = get(r, "replacement");
+        action == "labelmap" && t && t.IsScalar() && !valid_target(t.Scalar(), legacy, true)) {
+      report(y_, t, "config/relabel", "\"" + t.Scalar() + "\" is invalid 'replacement' for labelmap action");
+      continue;
+    }
+    bool replacement = get(r, "replacement") && value(r, "replacement") != "$1";
+    if (contains({"lowercase", "uppercase", "keepequal", "dropequal"}, action) && replacement &&
+        (action == "lowercase" || action == "uppercase")) {
+      report(y_, get(r, "replacement"), "config/relabel", "'replacement' can not be set for " + action + " action");
+      continue;
+    }
+    bool separator = get(r, "separator") && value(r, "separator") != ";";
+    bool mod = !modulus.empty() && modulus != "0";
+    if ((action == "keepequal" || action == "dropequal") &&
+        ((get(r, "regex") && value(r, "regex") != "(.*)") || mod || separator || replacement)) {
+      report(y_, at("action"), "config/relabel",
+             action + " action requires only 'source_labels' and `target_label`, and no other fields");
+      continue;
+    }
+    if ((action == "labeldrop" || action == "labelkeep") &&
+        (get(r, "source_labels") || set(r, "target_label") || mod || separator || replacement))
+      report(y_, at("action"), "config/relabel", action + " action requires only 'regex', and no other fields");
+  }
+}
+
+bool ConfigValidator::legacy_names(const yaml::Node& job, const yaml::Node& global) {
+  std::string scheme = value(job, "metric_name_validation_scheme");
+  return (scheme.empty() ? value(global, "metric_name_validation_scheme") : scheme) == "legacy";
+}
+
+void ConfigValidator::global(const yaml::Node& g) {
+  static const std::vector<Rule> rules = {
+      {Kind::one_of, {"metric_name_validation_scheme"}, {"utf8", "legacy"}, "unrecognized ValidationScheme:"},
+      {Kind::one_of,
+       {"metric_name_escaping_scheme"},
+       {"allow-utf-8", "underscores", "dots", "values"},
+       "unrecognized name escaping scheme:"},
+  };
+  apply(y_, g, rules);
+  scrape_fields(g, {});
+}
+
+void ConfigValidator::scrape_fields(const yaml::Node& job, const yaml::Node& global) {
+  if (auto p = get(job, "scrape_protocols"); set(p) && p.IsSequence()) {
+    std::set<std::string> seen;
+    for (const auto& v : p) {
+      if (!v.IsScalar()) continue;
+      if (!contains(kScrapeProtocols, v.Scalar()))
+        report(y_, v, "config/invalid-value",
+               "unknown scrape protocol " + v.Scalar() +
+                   ", supported: [OpenMetricsText0.0.1 OpenMetricsText1.0.0 PrometheusProto PrometheusText0.0.4 "
+                   "PrometheusText1.0.0]");
+      else if (!seen.insert(v.Scalar()).second)
+        report(y_, v, "config/invalid-value", "duplicated protocol in scrape_protocols: " + v.Scalar());
+    }
+  }
+  if (auto f = get(job, "fallback_scrape_protocol"); set(f)) {
+    if (!f.IsScalar()) report(y_, f, "yaml/type", "fallback_scrape_protocol must be a string");
+    else if (!contains(kScrapeProtocols, f.Scalar()))
+      report(y_, f, "config/invalid-value", "invalid fallback_scrape_protocol: unknown scrape protocol " + f.Scalar());
+  }
+  if (auto b = get(job, "body_size_limit"); set(b) && b.IsScalar() && !is_byte_size(b.Scalar()))
+    report(y_, b, "config/invalid-value", "units: unknown unit in " + b.Scalar() + " (write it as 100MB, 1GiB...)");
+  // An escaping scheme that keeps UTF-8 names needs UTF-8 validation (the job's, else the global one).
+  auto scheme = get(job, "metric_name_validation_scheme");
+  if (!set(scheme)) scheme = get(global, "metric_name_validation_scheme");
+  auto escaping = get(job, "metric_name_escaping_scheme");
+  if (set(scheme) && scheme.IsScalar() && scheme.Scalar() == "legacy" && set(escaping) && escaping.IsScalar() &&
+      escaping.Scalar() == "allow-utf-8")
+    report(y_, escaping, "config/conflict", "utf8 metric names requested but validation scheme is not set to UTF8");
+}
+
+namespace {
+void check_headers(core::YamlReader& y, const yaml::Node& h, bool tracing) {
+  if (!h || !h.IsMap()) return;
+  for (auto it = h.begin(); it != h.end(); ++it) {
+    if (!it->first.IsScalar()) continue;
+    std::string name = lower(it->first.Scalar());
+    if (name == "authorization")
+      report(y, it->first, "config/invalid-value",
+             tracing ? "authorization header configuration is not yet supported"
+                     : "authorization header must be changed via the basic_auth, authorization, oauth2, sigv4, "
+                       "azuread or google_iam parameter");
+    else if (contains(kReservedHeaders, name))
+      report(y, it->first, "config/invalid-value", name + " is a reserved header. It must not be changed");
+  }
+}
+} // namespace
+
+void ConfigValidator::remote_write(const yaml::Node& list) {
+  if (!list || !list.IsSequence()) return;
+  std::map<std::string, int> names;
+  for (const yaml::Node& rw : list) {
+    if (!rw.IsMap()) {
+      if (rw.IsNull()) report(y_, rw, "config/empty-section", "empty or null remote write config section");
+      continue;
+    }
+    y_.check_mapping(rw, plus(kRemoteWrite, kHttpClientFields), "a remote write config");
+    fields(rw, "queue_config", kQueue);
+    fields(rw, "metadata_config", kMetadata);
+    if (!set(rw, "url"))
+      report(y_, get(rw, "url") ? get(rw, "url") : rw, "config/missing-field", "url for remote_write is empty");
+    if (auto n = get(rw, "name"); set(n) && n.IsScalar() && !names.emplace(n.Scalar(), n.Mark().line + 1).second)
+      report(y_, n, "config/duplicate-name",
+             "found multiple remote write configs with job name \"" + n.Scalar() + "\" (first at line " +
+                 std::to_string(names[n.Scalar()]) + ")");
+    check_headers(y_, get(rw, "headers"), false);
+    static const std::vector<Rule> rules = {
+        {Kind::one_of,
+         {"protobuf_message"},
+         {"prometheus.WriteRequest", "io.prometheus.write.v2.Request"},
+         "invalid protobuf_message value: unknown type for remote write protobuf message {}, supported: "
+         "prometheus.WriteRequest, io.prometheus.write.v2.Request"},
+    };
+    apply(y_, rw, rules);
+    if (auto q = get(rw, "queue_config"); q && q.IsMap()) {
+      for (const char* f : {"capacity", "max_shards", "min_shards", "max_samples_per_send"})
+        if (auto n = get(q, f); n && n.IsScalar() && (n.Scalar() == "0" || util::starts_with(n.Scalar(), "-")))
+          report(y_, n, "config/invalid-value", std::string("remote write queue ") + f + " must be positive");
+      auto num = [&](const char* f, long long dflt) {
+        auto n = get(q, f);
+        if (!n || !n.IsScalar()) return dflt;
+        try {
+          return std::stoll(n.Scalar());
+        } catch (...) {
+          return dflt;
+        }
+      };
+      if (num("min_shards", 1) > num("max_shards", 50) && num("max_shards", 50) > 0)
+        report(y_, get(q, "min_shards") ? get(q, "min_shards") : q, "config/invalid-value",
+               "remote write queue min_shards must not be greater than max_shards");
+      auto dur = [&](const char* f, std::int64_t dflt) {
+        auto n = get(q, f);
+        if (!n || !n.IsScalar()) return dflt;
+        return util::parse_duration(n.Scalar()).value_or(dflt);
+      };
+      if (dur("max_backoff", 5000) < dur("min_backoff", 30))
+        report(y_, get(q, "max_backoff") ? get(q, "max_backoff") : q, "config/invalid-value",
+               "remote write queue max_backoff must not be less than min_backoff");
+    }
+    relabels(get(rw, "write_relabel_configs"), "empty or null relabeling rule in remote write config");
+    http_client(rw);
+  }
+}
+
+void ConfigValidator::remote_read(const yaml::Node& list) {
+  if (!list || !list.IsSequence()) return;
+  std::map<std::string, int> names;
+  for (const yaml::Node& rr : list) {
+    if (!rr.IsMap()) {
+      if (rr.IsNull()) report(y_, rr, "config/empty-section", "empty or null remote read config section");
+      continue;
+    }
+    y_.check_mapping(rr, plus(kRemoteRead, kHttpClientFields), "a remote read config");
+    if (!set(rr, "url"))
+      report(y_, get(rr, "url") ? get(rr, "url") : rr, "config/missing-field", "url for remote_read is empty");
+    if (auto n = get(rr, "name"); set(n) && n.IsScalar() && !names.emplace(n.Scalar(), n.Mark().line + 1).second)
+      report(y_, n, "config/duplicate-name",
+             "found multiple remote read configs with job name \"" + n.Scalar() + "\" (first at line " +
+                 std::to_string(names[n.Scalar()]) + ")");
+    check_headers(y_, get(rr, "headers"), false);
+    http_client(rr);
+  }
+}
+
+void ConfigValidator::storage(const yaml::Node& s) {
+  if (!s || !s.IsMap()) return;
+  y_.check_mapping(s, kStorage, "storage");
+  fields(s, "exemplars", {"max_exemplars"});
+  fields(s, "tsdb", kTsdb);
+  fields(s, "tsdb.retention", {"time", "size", "percentage"});
+  fields(s, "tsdb.chunk_encoding", {"floats"});
+  auto tsdb = get(s, "tsdb");
+  if (!tsdb || !tsdb.IsMap()) return;
+  for (const char* f : {"retention.time", "out_of_order_time_window"})
+    if (auto n = get(tsdb, f); set(n) && n.IsScalar() && !util::parse_duration(n.Scalar()))
+      report(y_, n, "config/duration", "not a valid duration string: \"" + n.Scalar() + "\"");
+  if (auto n = get(tsdb, "retention.size"); set(n) && n.IsScalar() && !is_byte_size(n.Scalar()))
+    report(y_, n, "config/invalid-value",
+           "'storage.tsdb.retention.size' must be a size greater than or equal to 0 "
+           "(100MB, 1GiB...), got \"" +
+               n.Scalar() + "\"");
+  if (auto n = get(tsdb, "retention.percentage"); set(n) && n.IsScalar()) {
+    char* end = nullptr;
+    double v = std::strtod(n.Scalar().c_str(), &end);
+    if (*end != '\0' || v < 0 || v > 100)
+      report(y_, n, "config/invalid-value", "'storage.tsdb.retention.percentage' must be in the range [0, 100]");
+  }
+  if (auto n = get(tsdb, "chunk_encoding.floats"); n && n.IsScalar() && n.Scalar() != "xor" && n.Scalar() != "xor2")
+    report(y_, n, "config/invalid-value",
+           "'storage.tsdb.chunk_encoding.floats' must be 'xor' or 'xor2', or the field must be omitted entirely, "
+           "got \"" +
+               n.Scalar() + "\"");
+}
+
+void ConfigValidator::tracing(const yaml::Node& t) {
+  if (!t || !t.IsMap()) return;
+  y_.check_mapping(t, kTracing, "tracing");
+  tls(t, "tls_config");
+  if (auto c = get(t, "client_type"); set(c) && c.IsScalar() && c.Scalar() != "grpc" && c.Scalar() != "http")
+    report(y_, c, "config/invalid-value", "invalid tracing client_type \"" + c.Scalar() + "\" (grpc or http)");
+  if (!set(t, "endpoint")) report(y_, t, "config/missing-field", "tracing endpoint must be set");
+  if (auto c = get(t, "compression"); set(c) && c.IsScalar() && c.Scalar() != "gzip")
+    report(y_, c, "config/invalid-value", "invalid compression type " + c.Scalar() + " provided, valid options: gzip");
+  check_headers(y_, get(t, "headers"), true);
+}
+
+void ConfigValidator::otlp(const yaml::Node& o) {
+  if (!o || !o.IsMap()) return;
+  y_.check_mapping(o, kOtlp, "otlp");
+  static const std::vector<Rule> rules = {
+      {Kind::one_of,
+       {"translation_strategy"},
+       {"UnderscoreEscapingWithSuffixes", "UnderscoreEscapingWithoutSuffixes", "NoUTF8EscapingWithSuffixes",
+        "NoTranslation"},
+       "unsupported OTLP translation strategy"},
+      {Kind::conflict,
+       {"promote_all_resource_attributes"},
+       {"promote_resource_attributes"},
+       "'promote_all_resource_attributes' and 'promote_resource_attributes' cannot be configured simultaneously"},
+  };
+  apply(y_, o, rules);
+  if (set(o, "ignore_resource_attributes") && !set(o, "promote_all_resource_attributes"))
+    report(y_, get(o, "ignore_resource_attributes"), "config/conflict",
+           "'ignore_resource_attributes' cannot be configured unless 'promote_all_resource_attributes' is true");
+  for (const char* f : {"promote_resource_attributes", "ignore_resource_attributes"}) {
+    auto list = get(o, f);
+    if (!list || !list.IsSequence()) continue;
+    std::set<std::string> seen;
+    for (const auto& a : list) {
+      if (!a.IsScalar()) continue;
+      std::string v(util::trim(a.Scalar()));
+      std::string kind = f[0] == 'p' ? "promoted" : "ignored";
+      if (v.empty())
+        report(y_, a, "config/invalid-value",
+               std::string("invalid '") + f + "': empty " + kind + " OTel resource attribute");
+      else if (!seen.insert(v).second)
+        report(y_, a, "config/invalid-value",
+               std::string("invalid '") + f + "': duplicated " + kind + " OTel resource attribute \"" + v + "\"");
+    }
+  }
+}
+
+void ConfigValidator::file_patterns(const yaml::Node& list, const std::string& what) {
+  if (!list || !list.IsSequence()) return;
+  for (const auto& f : list)
+    if (f.IsScalar() && !is_file_pattern(f.Scalar()))
+      report(y_, f, "config/invalid-value",
+             "invalid " + what + " path \"" + f.Scalar() + "\" (a glob is allowed only in the file name)");
+}
+
+} // namespace nsmon::rules::detail

@@ -1,0 +1,58 @@
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nsmon/core/yaml.hpp"
+
+// The semantic checks of Prometheus's config loader (config/config.go, model/relabel, discovery/*,
+// common/config's HTTP client), apart from the typed model that config.cpp builds. Internal to
+// rules/: config.cpp calls these on the sections it reads.
+
+namespace nsmon::rules::detail {
+
+/// y.report(), but a null value (`key:` or `-` with nothing after it) is reported at its key or
+/// dash: the parser's mark of a null is where the next token starts, often the next line.
+core::Diagnostic& report(core::YamlReader& y, const yaml::Node& at, core::CheckId check, std::string message);
+
+/// Checks of prometheus.yml's sections, reporting through the loader's YamlReader.
+class ConfigValidator {
+public:
+  explicit ConfigValidator(core::YamlReader& y) : y_(y) {}
+
+  /// relabel_configs, metric_relabel_configs, alert_relabel_configs, write_relabel_configs: a list
+  /// of relabel rules; `empty_message` is Prometheus's words for a null entry; `legacy`: label
+  /// names under the legacy validation scheme (else UTF-8, Prometheus 3's default).
+  void relabels(const yaml::Node& list, const std::string& empty_message, bool legacy = false);
+  /// True when a scrape job's label names are validated the legacy way (its scheme, else global's).
+  static bool legacy_names(const yaml::Node& job, const yaml::Node& global);
+  /// The HTTP client fields inlined in `m` (a scrape job, an SD config, a remote endpoint...).
+  void http_client(const yaml::Node& m);
+  /// An entry of alerting.alertmanagers: API version, scheme, HTTP client, service discovery.
+  void alertmanager(const yaml::Node& am);
+  /// Every `*_sd_configs` key of `m`: known kinds only, each entry's required fields and conflicts.
+  void service_discovery(const yaml::Node& m);
+  /// The fields of a scrape config that the typed model does not read.
+  void scrape_fields(const yaml::Node& job, const yaml::Node& global);
+  void global(const yaml::Node& g);
+  void remote_write(const yaml::Node& list);
+  void remote_read(const yaml::Node& list);
+  void storage(const yaml::Node& s);
+  void tracing(const yaml::Node& t);
+  void otlp(const yaml::Node& o);
+  /// rule_files or scrape_config_files: globs only in the last path element.
+  void file_patterns(const yaml::Node& list, const std::string& what);
+
+  /// True for the `*_sd_configs` keys Prometheus knows.
+  static bool known_sd_key(const std::string& key);
+
+private:
+  /// The mapping at `path` of `m`, when set, has only `allowed` fields.
+  void fields(const yaml::Node& m, std::string_view path, const std::vector<std::string>& allowed);
+  /// A tls_config at `path` of `m`: its fields and TLS versions.
+  void tls(const yaml::Node& m, std::string_view path);
+
+  core::YamlReader& y_;
+};
+
+} // namespace nsmon::rules::detail
