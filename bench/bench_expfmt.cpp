@@ -20,9 +20,7 @@ namespace {
 using namespace nsmon::expfmt;
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 /// A scrape shaped like a busy detector fleet: per-camera histograms (12 buckets + _sum + _count),
 /// per-camera counters and gauges, HELP and TYPE for every family. Stops at `target` series.
@@ -47,17 +45,17 @@ std::string generate(std::size_t target) {
     out += "# HELP " + name + " Time spent in a pipeline stage, per camera and model.\n";
     out += "# TYPE " + name + " histogram\n";
     for (std::size_t cam = 0; cam < 2000 && series < hist_target; ++cam) {
-      const std::string labels = "camera=\"" + camera(cam) + "\",model=\"" + models[cam % 4] + "\",stage=\"" +
-                                 stages[fam % 5] + "\"";
+      const std::string labels =
+          "camera=\"" + camera(cam) + "\",model=\"" + models[cam % 4] + "\",stage=\"" + stages[fam % 5] + "\"";
       std::size_t count = 0;
       for (double le : bounds) {
         count += (cam * 7 + static_cast<std::size_t>(le * 1000)) % 97;
         std::snprintf(buf, sizeof buf, "%s_bucket{%s,le=\"%g\"} %zu\n", name.c_str(), labels.c_str(), le, count);
         out += buf;
       }
-      std::snprintf(buf, sizeof buf, "%s_bucket{%s,le=\"+Inf\"} %zu\n%s_sum{%s} %.6f\n%s_count{%s} %zu\n",
-                    name.c_str(), labels.c_str(), count, name.c_str(), labels.c_str(), count * 0.0173,
-                    name.c_str(), labels.c_str(), count);
+      std::snprintf(buf, sizeof buf, "%s_bucket{%s,le=\"+Inf\"} %zu\n%s_sum{%s} %.6f\n%s_count{%s} %zu\n", name.c_str(),
+                    labels.c_str(), count, name.c_str(), labels.c_str(), count * 0.0173, name.c_str(), labels.c_str(),
+                    count);
       out += buf;
       series += 14;
     }
@@ -71,8 +69,7 @@ std::string generate(std::size_t target) {
     for (std::size_t cam = 0; cam < 3000 && series < target && (!counter || series < counter_target); ++cam) {
       std::snprintf(buf, sizeof buf, "%s{camera=\"%s\",model=\"%s\",%s=\"%s\"} %s%zu\n", name.c_str(),
                     camera(cam).c_str(), models[cam % 4], counter ? "outcome" : "stage",
-                    counter ? (cam % 3 ? "ok" : "dropped") : stages[cam % 5], counter ? "" : "0.",
-                    cam * 7919 % 100000);
+                    counter ? (cam % 3 ? "ok" : "dropped") : stages[cam % 5], counter ? "" : "0.", cam * 7919 % 100000);
       out += buf;
       ++series;
     }
@@ -98,14 +95,10 @@ int main(int argc, char** argv) {
   std::string keep;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--series" && i + 1 < argc)
-      target = std::strtoul(argv[++i], nullptr, 10);
-    else if (a == "--runs" && i + 1 < argc)
-      runs = std::max(1, std::atoi(argv[++i]));
-    else if (a == "--no-promtool")
-      promtool = false;
-    else if (a == "--keep" && i + 1 < argc)
-      keep = argv[++i];
+    if (a == "--series" && i + 1 < argc) target = std::strtoul(argv[++i], nullptr, 10);
+    else if (a == "--runs" && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
+    else if (a == "--no-promtool") promtool = false;
+    else if (a == "--keep" && i + 1 < argc) keep = argv[++i];
     else {
       std::fprintf(stderr, "usage: bench_expfmt [--series N] [--runs N] [--no-promtool] [--keep FILE]\n");
       return 2;

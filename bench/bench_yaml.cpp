@@ -26,7 +26,8 @@ using Clock = std::chrono::steady_clock;
 // The expressions of bench/gen_rules.py; {i} is the alert number, {t} a digit.
 const char* const kExprs[] = {
     "histogram_quantile(0.95, sum by (le, model) (rate(inference_time_seconds_bucket{model=\"m{i}\"}[5m]))) > {t}",
-    "sum by (stage) (rate(errors_total{stage=\"s{i}\"}[5m])) / sum by (stage) " // NOLINT(bugprone-suspicious-missing-comma): one expression
+    "sum by (stage) (rate(errors_total{stage=\"s{i}\"}[5m])) / sum by (stage) " // NOLINT(bugprone-suspicious-missing-comma):
+                                                                                // one expression
     "(rate(images_processed_total{stage=\"s{i}\"}[5m])) > 0.{t}",
     "min by (model) (training_loss{model=\"m{i}\"}) > {t}",
     "max by (instance) (cpu_usage_percent{instance=\"host{i}:8000\"}) > 9{t}",
@@ -35,7 +36,8 @@ const char* const kExprs[] = {
 };
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
+  for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size()))
+    s.replace(p, from.size(), to);
   return s;
 }
 

@@ -29,7 +29,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   for (const auto& k : config::keys()) {
     const config::Value& v = s.get(k.name);
-    if (v.origin == config::Origin::config_file && k.kind != config::Kind::path && !config::check_value(k, v.value).empty())
+    if (v.origin == config::Origin::config_file && k.kind != config::Kind::path &&
+        !config::check_value(k, v.value).empty())
       std::abort();
     (void)s.shown(k.name);
   }

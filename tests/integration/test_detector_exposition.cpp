@@ -21,8 +21,7 @@ namespace {
 std::pair<std::string, expfmt::MetricType> expected_family(const catalog::Metric& m, expfmt::Format f) {
   bool om = f == expfmt::Format::openmetrics;
   switch (m.type) {
-  case MetricType::counter:
-    return {om ? m.name.substr(0, m.name.size() - 6) : m.name, expfmt::MetricType::counter};
+  case MetricType::counter: return {om ? m.name.substr(0, m.name.size() - 6) : m.name, expfmt::MetricType::counter};
   case MetricType::info:
     return {om ? m.name : m.name + "_info", om ? expfmt::MetricType::info : expfmt::MetricType::gauge};
   case MetricType::histogram: return {m.name, expfmt::MetricType::histogram};

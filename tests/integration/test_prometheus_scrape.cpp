@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
-#include <csignal>
 #include <cerrno>
+#include <csignal>
 
 #include "../support/harness.hpp"
 
@@ -32,8 +32,8 @@ TEST_CASE("real Prometheus scrapes the simulated detector", "[integration][prome
                          std::chrono::seconds(20));
     CHECK(up);
     // A catalog series, queried over HTTP: the planned epoch count the detector was given.
-    bool planned = wait_until([&] { return first_value(prom.query("training_epochs_planned")) == "3"; },
-                              std::chrono::seconds(20));
+    bool planned =
+        wait_until([&] { return first_value(prom.query("training_epochs_planned")) == "3"; }, std::chrono::seconds(20));
     CHECK(planned);
     auto hist = prom.query("count(inference_time_seconds_bucket)");
     CHECK(hist.value("status", "") == "success");

@@ -116,8 +116,9 @@ TEST_CASE("the same queries give the same answers on Prometheus and VictoriaMetr
   Api p(prom.url()), v(vm.url() + "/prometheus");
 
   // The run is over on both once every image is counted; from then on the data stays the same.
-  REQUIRE(wait_until([&] { return p.scalar("sum(images_processed_total)") == 30 && v.scalar("sum(images_processed_total)") == 30; },
-                     std::chrono::seconds(60)));
+  REQUIRE(wait_until(
+      [&] { return p.scalar("sum(images_processed_total)") == 30 && v.scalar("sum(images_processed_total)") == 30; },
+      std::chrono::seconds(60)));
   std::this_thread::sleep_for(std::chrono::seconds(5)); // the ranges below hold only final data
   const double t = std::floor(promapi::now_seconds()) - 1;
 
@@ -132,7 +133,8 @@ TEST_CASE("the same queries give the same answers on Prometheus and VictoriaMetr
     REQUIRE_FALSE(a.series.empty());
     same(a, b, "instant " + expr);
   }
-  for (const std::string expr : {"sum(images_processed_total)", "images_processed_total", "inference_time_seconds_sum"}) {
+  for (const std::string expr :
+       {"sum(images_processed_total)", "images_processed_total", "inference_time_seconds_sum"}) {
     Result a = p.call(promapi::range_query(expr, t - 2, t, 1)), b = v.call(promapi::range_query(expr, t - 2, t, 1));
     CHECK(a.result_type == "matrix");
     CHECK(b.result_type == "matrix");
@@ -179,7 +181,8 @@ TEST_CASE("a server-side error is an answer, not an exception", "[integration][q
   auto client = http::make_curl_client();
   http::FormSender sender(*client);
   http::Request base;
-  promapi::Answer a = promapi::perform(sender, *client, prom.url(), promapi::instant_query("sum(", std::nullopt), base, {});
+  promapi::Answer a =
+      promapi::perform(sender, *client, prom.url(), promapi::instant_query("sum(", std::nullopt), base, {});
   CHECK(a.http_status == 400);
   CHECK(a.reply.status == "error");
   CHECK(a.reply.error_type == "bad_data");

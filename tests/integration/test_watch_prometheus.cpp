@@ -52,8 +52,12 @@ TEST_CASE("quantiles equal Prometheus's histogram_quantile on the same data", "[
   auto client = std::shared_ptr<http::Client>(http::make_curl_client());
   auto endpoint = watch::endpoint_source(client, det.metrics_url(), 5);
   // The run is over when all images are counted; then Prometheus must have scraped that state.
-  REQUIRE(wait_until([&] { auto f = figures_from(*endpoint).inference.images; return f && *f == 80; },
-                     std::chrono::seconds(60)));
+  REQUIRE(wait_until(
+      [&] {
+        auto f = figures_from(*endpoint).inference.images;
+        return f && *f == 80;
+      },
+      std::chrono::seconds(60)));
   REQUIRE(wait_until([&] { return first_value(prom.query("sum(images_processed_total)")) == 80.0; },
                      std::chrono::seconds(30)));
 
@@ -76,7 +80,8 @@ TEST_CASE("quantiles equal Prometheus's histogram_quantile on the same data", "[
     for (const auto& s : r.snapshot.find("inference_time_seconds_bucket"))
       if (*s.label("use_sahi") == sahi) buckets.push_back({*expfmt::parse_value(*s.label("le")), s.value});
     for (double q : {0.1, 0.5, 0.9, 0.99}) {
-      std::string expr = "histogram_quantile(" + std::to_string(q) + ", inference_time_seconds_bucket{use_sahi=\"" + sahi + "\"})";
+      std::string expr =
+          "histogram_quantile(" + std::to_string(q) + ", inference_time_seconds_bucket{use_sahi=\"" + sahi + "\"})";
       INFO(expr);
       auto theirs = first_value(prom.query(expr));
       REQUIRE(theirs);

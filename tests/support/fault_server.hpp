@@ -2,11 +2,11 @@
 // tests/support/fault_server.py run for one test: a misbehaving HTTP server on a free loopback
 // port (modes in the script's docstring). Header-only, so unit and integration tests can use it.
 #include <arpa/inet.h>
+#include <cstdlib>
+#include <memory>
 #include <netinet/in.h>
 #include <nlohmann/json.hpp>
 #include <poll.h>
-#include <cstdlib>
-#include <memory>
 #include <stdexcept>
 #include <string>
 #include <strings.h>
@@ -24,7 +24,8 @@ public:
   /// `args`: extra options of the script, e.g. {"--tls-cert", c, "--tls-key", k}.
   explicit FaultServer(std::vector<std::string> args = {}) {
     util::SpawnOptions o;
-    o.argv = {"/usr/bin/python3", std::string(NSMON_SOURCE_DIR) + "/tests/support/fault_server.py", "--max-life", "120"};
+    o.argv = {"/usr/bin/python3", std::string(NSMON_SOURCE_DIR) + "/tests/support/fault_server.py", "--max-life",
+              "120"};
     o.argv.insert(o.argv.end(), args.begin(), args.end());
     o.die_with_parent = true;
     o.capture_stdout = true;
@@ -65,7 +66,8 @@ private:
 inline std::string recorded_header(const nlohmann::json& request, const std::string& name) {
   for (const auto& kv : request.at("headers")) {
     std::string k = kv.at(0).get<std::string>();
-    if (k.size() == name.size() && ::strncasecmp(k.c_str(), name.c_str(), k.size()) == 0) return kv.at(1).get<std::string>();
+    if (k.size() == name.size() && ::strncasecmp(k.c_str(), name.c_str(), k.size()) == 0)
+      return kv.at(1).get<std::string>();
   }
   return "";
 }

@@ -79,8 +79,8 @@ TEST_CASE("embedded catalog: the seeds' metrics with base units and recorded ren
     CHECK(!m.unit.empty());
     CHECK(!m.source.empty());
   }
-  CHECK(stages == std::set<std::string>{"training", "inference", "symbolic", "knowledge_graph", "system", "errors",
-                                        "app"});
+  CHECK(stages ==
+        std::set<std::string>{"training", "inference", "symbolic", "knowledge_graph", "system", "errors", "app"});
   for (const char* n : {"up", "scrape_duration_seconds", "scrape_samples_scraped", "ALERTS", "ALERTS_FOR_STATE"})
     CHECK(cat.find(n));
   CHECK(cat.target_labels == std::vector<std::string>{"job", "instance"});

@@ -14,7 +14,8 @@ using namespace nsmon;
 namespace {
 
 // What finish() writes on stdout, and its exit code.
-std::pair<std::string, int> finished(const lint::Report& r, const core::SourceSet& sources, const cli::ReportOptions& o) {
+std::pair<std::string, int> finished(const lint::Report& r, const core::SourceSet& sources,
+                                     const cli::ReportOptions& o) {
   std::ostringstream out;
   auto* old = std::cout.rdbuf(out.rdbuf());
   int rc = cli::finish(r, sources, o);
@@ -59,7 +60,8 @@ TEST_CASE("finish: the format asked for, the exit code by --fail-on", "[cli]") {
   CHECK(doc["findings"][0]["check"] == "promql/rate-on-gauge");
 
   o.format = "github";
-  CHECK(finished(sample(), sources, o).first.find("::warning file=a.yml,line=1,col=1,title=promql/rate-on-gauge::") == 0);
+  CHECK(finished(sample(), sources, o).first.find("::warning file=a.yml,line=1,col=1,title=promql/rate-on-gauge::") ==
+        0);
   o.format = "sarif";
   CHECK(nlohmann::json::parse(finished(sample(), sources, o).first)["version"] == "2.1.0");
   // quiet text (promql check): nothing on stdout, the findings go to stderr.
@@ -82,7 +84,8 @@ TEST_CASE("report_options: flags first, then the format.lint setting", "[cli]") 
   CHECK_FALSE(o.format_given);
   CHECK(o.fail_on == "warning");
 
-  app.parse(std::vector<std::string>{"error", "--fail-on", "json", "--format", "lint-rules"}); // CLI11 takes it reversed
+  app.parse(
+      std::vector<std::string>{"error", "--fail-on", "json", "--format", "lint-rules"}); // CLI11 takes it reversed
   o = cli::report_options(*cmd, s, true);
   CHECK(o.format == "json");
   CHECK(o.format_given);

@@ -108,8 +108,8 @@ TEST_CASE("config: unknown keys are positioned errors with a suggestion", "[conf
 
 TEST_CASE("config: bad values are positioned errors that name the key", "[config]") {
   auto l = load("timeout: 3O\ncolor: blue\nformat:\n  lint: xml\nserver: localhost:9090\nbearer_token_file: \"\"\n");
-  CHECK(where(l) == V{"1:10 config/value", "2:8 config/value", "4:9 config/value", "5:9 config/value",
-                      "6:20 config/value"});
+  CHECK(where(l) ==
+        V{"1:10 config/value", "2:8 config/value", "4:9 config/value", "5:9 config/value", "6:20 config/value"});
   CHECK(l.diags[0].message == "timeout must be a duration such as 30s or 1m30s, not '3O'");
   CHECK(l.diags[1].message == "color must be one of auto, always, never, not 'blue'");
   CHECK(l.diags[2].message == "format.lint must be one of text, json, github, sarif, not 'xml'");
@@ -230,8 +230,7 @@ TEST_CASE("config: durations are Prometheus durations or seconds", "[config]") {
 }
 
 TEST_CASE("config: where the file is", "[config]") {
-  CHECK(config::default_path(env({{"XDG_CONFIG_HOME", "/x/cfg"}, {"HOME", "/home/u"}})) ==
-        "/x/cfg/nsmon/config.yml");
+  CHECK(config::default_path(env({{"XDG_CONFIG_HOME", "/x/cfg"}, {"HOME", "/home/u"}})) == "/x/cfg/nsmon/config.yml");
   // A relative XDG_CONFIG_HOME is ignored, as the XDG base directory spec says.
   CHECK(config::default_path(env({{"XDG_CONFIG_HOME", "cfg"}, {"HOME", "/home/u"}})) ==
         "/home/u/.config/nsmon/config.yml");

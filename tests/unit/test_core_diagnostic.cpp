@@ -9,10 +9,9 @@ TEST_CASE("compiler-style rendering with the source line and a caret", "[diagnos
   core::SourceSet sources;
   sources.add("rules.yml", "groups:\n  - name: a\n    expr: rate(x[5m])\n");
   core::Diagnostic d{core::Severity::warning, {"rules.yml", 3, 11, 4}, "promql/rate-on-gauge", "rate() on a gauge", ""};
-  CHECK(core::render_text(d, sources, false) ==
-        "rules.yml:3:11: warning: rate() on a gauge [promql/rate-on-gauge]\n"
-        "      expr: rate(x[5m])\n"
-        "            ^~~~\n");
+  CHECK(core::render_text(d, sources, false) == "rules.yml:3:11: warning: rate() on a gauge [promql/rate-on-gauge]\n"
+                                                "      expr: rate(x[5m])\n"
+                                                "            ^~~~\n");
   d.suggestion = "use deriv()";
   CHECK(core::render_text(d, sources, false).find("  help: use deriv()\n") != std::string::npos);
   CHECK(core::render_text(d, sources, true).find("\033[") != std::string::npos);

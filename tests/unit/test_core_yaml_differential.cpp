@@ -103,10 +103,12 @@ std::string generated_rules(int alerts) {
     else s += "        expr: up{job=\"svc" + n + "\"} == 0\n";
     s += "        for: 5m\n        labels:\n          severity: " + std::string(i % 2 ? "warning" : "critical") +
          "\n          team: \"team-" + std::to_string(i % 7) + "\"\n";
-    s += "        annotations:\n          summary: \"Error rate of {{ $labels.job }} is {{ $value | humanizePercentage }}\"\n";
+    s += "        annotations:\n          summary: \"Error rate of {{ $labels.job }} is {{ $value | humanizePercentage "
+         "}}\"\n";
     s += "          description: >-\n            The service svc" + n +
          " returns errors\n            for more than five minutes.\n";
-    if (i % 10 == 0) s += "          runbook_url: https://runbooks.example.com/alerts#high-error-rate  # see the wiki\n";
+    if (i % 10 == 0)
+      s += "          runbook_url: https://runbooks.example.com/alerts#high-error-rate  # see the wiki\n";
   }
   return s;
 }

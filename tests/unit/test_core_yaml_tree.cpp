@@ -225,15 +225,15 @@ TEST_CASE("yaml::Document::value_offsets maps every value byte to the text", "[y
   CHECK(at("v: \"\\u00e9x\"\n", 2) == 10); // x
   CHECK(at("v: 'it''s'\n", 2) == 6);       // '' maps to its first quote
   CHECK(at("v: 'it''s'\n", 3) == 8);
-  CHECK(at("v: |\n  sum(\n    x)\n", 7) == 16);         // x, indented in a literal block
-  CHECK(at("v: |\n  sum(\n    x)\n", 4) == 11);         // the kept line break
-  CHECK(at("v: >\n  rate(x)\n  > 1\n", 7) == 14);       // the folded break became a space
-  CHECK(at("v: >\n  rate(x)\n  > 1\n", 8) == 17);       // '>' on the next line
-  CHECK(at("v: rate(x)\n  > 1\n", 7) == 10);            // plain scalars fold the same way
+  CHECK(at("v: |\n  sum(\n    x)\n", 7) == 16);   // x, indented in a literal block
+  CHECK(at("v: |\n  sum(\n    x)\n", 4) == 11);   // the kept line break
+  CHECK(at("v: >\n  rate(x)\n  > 1\n", 7) == 14); // the folded break became a space
+  CHECK(at("v: >\n  rate(x)\n  > 1\n", 8) == 17); // '>' on the next line
+  CHECK(at("v: rate(x)\n  > 1\n", 7) == 10);      // plain scalars fold the same way
   CHECK(at("v: rate(x)\n  > 1\n", 8) == 13);
-  CHECK(at("v: \"one \\\n  two\"\n", 4) == 12);         // after an escaped line break
-  CHECK(at("v: |\r\n  a\r\n  b\r\n", 2) == 13);         // CRLF line ends
-  CHECK(at("\xEF\xBB\xBFv: abc\n", 1) == 7);            // a byte order mark stays in the offsets
+  CHECK(at("v: \"one \\\n  two\"\n", 4) == 12); // after an escaped line break
+  CHECK(at("v: |\r\n  a\r\n  b\r\n", 2) == 13); // CRLF line ends
+  CHECK(at("\xEF\xBB\xBFv: abc\n", 1) == 7);    // a byte order mark stays in the offsets
   // Non-scalars and empty scalars have no offsets.
   auto doc = yaml::parse("v: [a]\nw: ''\n");
   CHECK(doc.value_offsets(doc.root()["v"]).empty());
@@ -263,18 +263,18 @@ TEST_CASE("yaml::parse reports errors with positions", "[yaml]") {
   CHECK(error_of("a: \"\\q\"\n") == "0:6 unknown escape character: q");
   CHECK(error_of("a: *nope\n") == "0:3 the referenced anchor is not defined");
   // Text that is not UTF-8 YAML.
-  CHECK(error_of(std::string("a: b\nc: d\0e\n", 12)) == "1:4 NUL byte: this is not UTF-8 text (a binary file, or UTF-16?)");
+  CHECK(error_of(std::string("a: b\nc: d\0e\n", 12)) ==
+        "1:4 NUL byte: this is not UTF-8 text (a binary file, or UTF-16?)");
   CHECK(error_of(std::string("a: \x01\n")) == "0:3 control character 0x01 is not allowed in YAML");
   CHECK(error_of("a: \xFF\n") == "0:3 byte 0xFF is not valid UTF-8");
   CHECK(error_of("a: \xC3(\n") == "0:3 byte 0xC3 starts an invalid UTF-8 sequence");
-  CHECK(error_of("a: \xC0\xAF\n") == "0:3 byte 0xC0 starts an invalid UTF-8 sequence"); // overlong
+  CHECK(error_of("a: \xC0\xAF\n") == "0:3 byte 0xC0 starts an invalid UTF-8 sequence");     // overlong
   CHECK(error_of("a: \xED\xA0\x80\n") == "0:3 byte 0xED starts an invalid UTF-8 sequence"); // surrogate
   CHECK(error_of("a: \xC2\x80\n") == "0:3 character U+80 is not allowed in YAML");
   CHECK(error_of("a: \xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xC2\x85\n") == "ok");
   // What yaml-cpp let pass.
   CHECK(error_of("- a\nb: 1\n") == "1:0 unexpected content after the end of the document (wrong indentation?)");
-  CHECK(error_of("a: \"unterminated\n") ==
-        "1:0 missing closing quote (the input ends inside a quoted scalar)");
+  CHECK(error_of("a: \"unterminated\n") == "1:0 missing closing quote (the input ends inside a quoted scalar)");
   CHECK(error_of("&a [*a]\n") == "0:4 alias *a refers to a node that contains it");
   CHECK(error_of("a: &a {b: [*a]}\n") == "0:11 alias *a refers to a node that contains it");
   CHECK(error_of("a: 1\n...\nanything: [\n") == "ok"); // a second document is not read
@@ -364,5 +364,5 @@ TEST_CASE("yaml::parse: a byte order mark, and a key without ':'", "[yaml]") {
   CHECK(error_of("a: 1\nb\n") == "1:0 could not find expected ':'");
   CHECK(error_of("groups:\n  - name: g\n    rules: []\nb\n") == "3:0 could not find expected ':'");
   CHECK(tree("a:\n  b\n") == "{'a': 'b'}"); // more indented: the value of a
-  CHECK(tree("b\n") == "'b'");             // a document that is one word
+  CHECK(tree("b\n") == "'b'");              // a document that is one word
 }

@@ -3,13 +3,13 @@
 // config, as ../shared/grafana-schema/validate.py does), the layout fills the 24-column grid with
 // no overlaps and no gaps, and grafana/dashboard-linter's rules hold on the JSON itself.
 #include <algorithm>
-#include <cctype>
 #include <catch2/catch.hpp>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
@@ -76,7 +76,9 @@ struct SchemaValidator {
   }
 };
 
-json load_schema(const std::string& name) { return json::parse(slurp(kSource / "tests/data/grafana-schema" / (name + ".jsonschema.json"))); }
+json load_schema(const std::string& name) {
+  return json::parse(slurp(kSource / "tests/data/grafana-schema" / (name + ".jsonschema.json")));
+}
 
 // A validator for one definition of a panel schema file, its other definitions still reachable.
 std::unique_ptr<SchemaValidator> definition(const std::string& file, const std::string& name) {
@@ -125,8 +127,8 @@ std::string schema_errors(json d) {
     std::string type = p.value("type", "");
     if (auto it = v.options.find(type); it != v.options.end() && it->second && p.contains("options"))
       out += it->second->errors(p["options"], path + "/options");
-    if (auto it = v.field_config.find(type); it != v.field_config.end() && it->second &&
-                                             p.contains("fieldConfig") && p["fieldConfig"]["defaults"].contains("custom"))
+    if (auto it = v.field_config.find(type); it != v.field_config.end() && it->second && p.contains("fieldConfig") &&
+                                             p["fieldConfig"]["defaults"].contains("custom"))
       out += it->second->errors(p["fieldConfig"]["defaults"]["custom"], path + "/fieldConfig/defaults/custom");
     if (p.contains("targets"))
       for (std::size_t k = 0; k < p["targets"].size(); ++k)

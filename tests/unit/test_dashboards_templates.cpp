@@ -59,7 +59,8 @@ rows:
         title: CPU
         description: CPU usage.
 )";
-const std::string kQuery = "        queries:\n          - expr: cpu_usage_percent{job=~\"$job\", instance=~\"$instance\"}\n";
+const std::string kQuery =
+    "        queries:\n          - expr: cpu_usage_percent{job=~\"$job\", instance=~\"$instance\"}\n";
 
 std::string with_query(const std::string& expr, const std::string& extra = "") {
   return kHead + extra + "        queries:\n          - expr: " + expr + "\n";
@@ -125,8 +126,9 @@ TEST_CASE("bad PromQL is positioned inside the YAML scalar, through Grafana vari
   CHECK(r->diags[0].check == "promql/syntax");
   CHECK(r->diags[0].span.line == 11);
   // A folded block scalar: the error is on the second line of the expression.
-  auto folded = run(kHead + "        queries:\n          - expr: >-\n              sum(rate(errors_total[$__rate_interval]))\n"
-                            "              / sum(rate(errors_total{job=~\"$job\"}[$__rate_interval])) by\n");
+  auto folded =
+      run(kHead + "        queries:\n          - expr: >-\n              sum(rate(errors_total[$__rate_interval]))\n"
+                  "              / sum(rate(errors_total{job=~\"$job\"}[$__rate_interval])) by\n");
   INFO(dump(folded->diags));
   CHECK(std::any_of(folded->diags.begin(), folded->diags.end(),
                     [](const core::Diagnostic& d) { return d.check == "promql/syntax" && d.span.line == 13; }));
@@ -141,8 +143,8 @@ TEST_CASE("lint-rules' catalog checks run on panel queries") {
   CHECK(has(*label, "catalog/unknown-label", 11, 73));
   auto gauge = run(with_query("rate(cpu_usage_percent{job=~\"$job\", instance=~\"$instance\"}[$__rate_interval])"));
   CHECK(has(*gauge, "promql/rate-on-gauge", 11, 19));
-  auto hq = run(with_query(
-      "histogram_quantile(0.95, inference_time_seconds_bucket{job=~\"$job\", instance=~\"$instance\"})"));
+  auto hq = run(
+      with_query("histogram_quantile(0.95, inference_time_seconds_bucket{job=~\"$job\", instance=~\"$instance\"})"));
   INFO(dump(hq->diags));
   CHECK(has(*hq, "promql/histogram-quantile-rate", 11, 19));
 }
@@ -159,9 +161,11 @@ TEST_CASE("dashboard-linter: datasource variable, job and instance variables") {
 }
 
 TEST_CASE("dashboard-linter: panel datasource must be ${datasource}") {
-  auto r = run(with_query("cpu_usage_percent{job=~\"$job\", instance=~\"$instance\"}", "        datasource: Prometheus\n"));
+  auto r =
+      run(with_query("cpu_usage_percent{job=~\"$job\", instance=~\"$instance\"}", "        datasource: Prometheus\n"));
   CHECK(has(*r, "dashboards/panel-datasource", 10, 21));
-  auto ok = run(with_query("cpu_usage_percent{job=~\"$job\", instance=~\"$instance\"}", "        datasource: ${datasource}\n"));
+  auto ok = run(
+      with_query("cpu_usage_percent{job=~\"$job\", instance=~\"$instance\"}", "        datasource: ${datasource}\n"));
   CHECK(ok->diags.empty());
 }
 
@@ -173,7 +177,8 @@ TEST_CASE("dashboard-linter: title and description") {
 }
 
 TEST_CASE("dashboard-linter: units (unknown, missing, not fitting the catalog)") {
-  auto unknown = run(with_query("cpu_usage_percent{job=~\"$job\", instance=~\"$instance\"}", "        unit: percents\n"));
+  auto unknown =
+      run(with_query("cpu_usage_percent{job=~\"$job\", instance=~\"$instance\"}", "        unit: percents\n"));
   REQUIRE(has(*unknown, "dashboards/unknown-unit", 10, 15));
   auto missing = run(with_query("cpu_usage_percent{job=~\"$job\", instance=~\"$instance\"} * 2"));
   CHECK(has(*missing, "dashboards/unit", 8, 16));
@@ -184,8 +189,9 @@ TEST_CASE("dashboard-linter: units (unknown, missing, not fitting the catalog)")
   INFO(dump(ratio->diags));
   CHECK(ratio->diags.empty());
   CHECK(ratio->t.rows[0].panels[0].grafana_unit == "percentunit");
-  auto inferred = run(with_query("histogram_quantile(0.9, sum by (le) (rate(inference_time_seconds_bucket{job=~\"$job\", "
-                                 "instance=~\"$instance\"}[$__rate_interval])))"));
+  auto inferred =
+      run(with_query("histogram_quantile(0.9, sum by (le) (rate(inference_time_seconds_bucket{job=~\"$job\", "
+                     "instance=~\"$instance\"}[$__rate_interval])))"));
   CHECK(inferred->diags.empty());
   CHECK(inferred->t.rows[0].panels[0].grafana_unit == "s");
   auto bps = run(with_query("rate(disk_read_bytes_total{job=~\"$job\", instance=~\"$instance\"}[$__rate_interval])"));
@@ -215,16 +221,19 @@ TEST_CASE("dashboard-linter: selectors follow $job and $instance") {
 }
 
 TEST_CASE("legend labels must be labels the query keeps") {
-  auto r = run(kHead + "        queries:\n          - expr: sum by (error_type) (rate(errors_total{job=~\"$job\", "
-                       "instance=~\"$instance\"}[$__rate_interval]))\n            legend: \"{{error_type}} at {{stage}}\"\n");
+  auto r = run(kHead +
+               "        queries:\n          - expr: sum by (error_type) (rate(errors_total{job=~\"$job\", "
+               "instance=~\"$instance\"}[$__rate_interval]))\n            legend: \"{{error_type}} at {{stage}}\"\n");
   INFO(dump(r->diags));
   REQUIRE(r->diags.size() == 1);
   CHECK(has(*r, "dashboards/legend-label", 12, 42));
 }
 
 TEST_CASE("shared panels through use:, with their own positions") {
-  const std::string shared = "type: stat\ntitle: Uptime\ndescription: Uptime.\nqueries:\n  - expr: app_uptime_seconds{job=~\"$job\"}\n";
-  std::string text = kHead.substr(0, kHead.find("      - type:")) + "      - use: uptime\n        width: 8\n      - use: uptim\n";
+  const std::string shared =
+      "type: stat\ntitle: Uptime\ndescription: Uptime.\nqueries:\n  - expr: app_uptime_seconds{job=~\"$job\"}\n";
+  std::string text =
+      kHead.substr(0, kHead.find("      - type:")) + "      - use: uptime\n        width: 8\n      - use: uptim\n";
   auto r = run(text, {{"uptime", shared}});
   INFO(dump(r->diags));
   CHECK(has(*r, "dashboards/unknown-panel", 9, 14));

@@ -1,12 +1,12 @@
 // The parser reuses work between consecutive samples (labels whose raw text repeats, the metric
 // name, the duplicate-name check). These tests check that a line parses the same way in a long
 // exposition as it does alone, and that duplicate series are exactly the naive ones.
-#include "test_expfmt_support.hpp"
-
 #include <algorithm>
 #include <map>
 #include <random>
 #include <set>
+
+#include "test_expfmt_support.hpp"
 
 using namespace expfmt_test;
 
@@ -67,8 +67,9 @@ TEST_CASE("expfmt consistency: a line parses the same in context as alone") {
     for (int i = 0; i < 3000; ++i) {
       lines.push_back(random_line(rng, f == Format::text));
       // Repeat lines with small edits so that label prefixes are shared often.
-      if (i > 0 && rng() % 3 == 0) lines.back() = lines[lines.size() - 2].substr(0, lines[lines.size() - 2].size() / 2) +
-                                                  lines.back().substr(lines.back().size() / 2);
+      if (i > 0 && rng() % 3 == 0)
+        lines.back() = lines[lines.size() - 2].substr(0, lines[lines.size() - 2].size() / 2) +
+                       lines.back().substr(lines.back().size() / 2);
       input += lines.back();
     }
     if (f == Format::openmetrics) input += "# EOF\n";
@@ -115,7 +116,8 @@ TEST_CASE("expfmt consistency: a line parses the same in context as alone") {
 TEST_CASE("expfmt consistency: reused labels after a line with an error") {
   // The second line shares its label text with a line whose value was bad; its duplicate label
   // names must still be found, and the third line is checked against the second.
-  const std::string input = "x{a=\"1\",a=\"2\"} bad\nx{a=\"1\",a=\"2\"} 1\nx{a=\"1\",b=\"2\"} 1\nx{a=\"1\",b=\"2\"} 2\n";
+  const std::string input =
+      "x{a=\"1\",a=\"2\"} bad\nx{a=\"1\",a=\"2\"} 1\nx{a=\"1\",b=\"2\"} 1\nx{a=\"1\",b=\"2\"} 2\n";
   Recorder r;
   const auto sum = parse(input, Format::text, r);
   REQUIRE(sum.errors.size() == 3);
@@ -132,6 +134,6 @@ TEST_CASE("expfmt consistency: escaped values are decoded afresh on every line")
   const std::string input = "x{a=\"q\\\"1\",b=\"1\"} 1\nx{a=\"q\\\"1\",b=\"2\"} 1\nx{a=\"q\\\"1\",b=\"3\"} 1\n";
   Recorder r;
   CHECK(parse(input, Format::text, r).ok());
-  CHECK(r.events == std::vector<std::string>{"F x ?", "S x/ x{a=\"q\\\"1\",b=\"1\"} 1", "S x/ x{a=\"q\\\"1\",b=\"2\"} 1",
-                                             "S x/ x{a=\"q\\\"1\",b=\"3\"} 1"});
+  CHECK(r.events == std::vector<std::string>{"F x ?", "S x/ x{a=\"q\\\"1\",b=\"1\"} 1",
+                                             "S x/ x{a=\"q\\\"1\",b=\"2\"} 1", "S x/ x{a=\"q\\\"1\",b=\"3\"} 1"});
 }

@@ -2,7 +2,6 @@
 // prometheus_client app): each parses without errors, and the families, types and sample counts
 // agree with a naive line count of the same file.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -114,11 +113,10 @@ TEST_CASE("expfmt corpus: prometheus_client text format") {
   std::vector<std::string> got;
   for (const auto& f : e.families)
     got.push_back(f.name + " " + to_string(f.type) + " " + std::to_string(f.samples.size()));
-  CHECK(got == std::vector<std::string>{"images_processed_total counter 3", "images_processed_created gauge 3",
-                                        "queue_depth gauge 1", "inference_seconds histogram 18",
-                                        "inference_seconds_created gauge 2", "frame_bytes summary 2",
-                                        "frame_bytes_created gauge 1", "detector_build_info gauge 1",
-                                        "pipeline_state gauge 3"});
+  CHECK(got == std::vector<std::string>{
+                   "images_processed_total counter 3", "images_processed_created gauge 3", "queue_depth gauge 1",
+                   "inference_seconds histogram 18", "inference_seconds_created gauge 2", "frame_bytes summary 2",
+                   "frame_bytes_created gauge 1", "detector_build_info gauge 1", "pipeline_state gauge 3"});
   const Family* q = e.find("queue_depth");
   REQUIRE(q);
   CHECK(q->help == "Frames waiting.\nSecond line with a backslash \\.");

@@ -33,7 +33,8 @@ TEST_CASE("expfmt hostile: 10 MB single lines") {
     struct H : Handler {
       bool ok = false;
       void on_sample(const SampleView& s) override {
-        ok = s.labels[0].value.size() == value_len && s.labels[0].value.find_first_not_of('\n') == std::string_view::npos;
+        ok = s.labels[0].value.size() == value_len &&
+             s.labels[0].value.find_first_not_of('\n') == std::string_view::npos;
       }
       std::size_t value_len = 0;
     } h;

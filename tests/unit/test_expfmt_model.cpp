@@ -1,6 +1,5 @@
 // The owning model (parse_all), content-type detection and number parsing.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <limits>
 
@@ -25,10 +24,21 @@ TEST_CASE("expfmt: parse_value") {
     const char* in;
     double want;
   };
-  const Row ok[] = {{"0", 0},     {"1", 1},         {"-1", -1},     {"+1", 1},     {"1.5", 1.5},
-                    {".5", 0.5},  {"5.", 5},        {"1e3", 1000},  {"1E3", 1000}, {"1e+3", 1000},
-                    {"1e-3", 1e-3}, {"-0.0", -0.0}, {"1.7976931348623157e308", 1.7976931348623157e308},
-                    {"4.9e-324", 4.9e-324}, {"1e-400", 0}};
+  const Row ok[] = {{"0", 0},
+                    {"1", 1},
+                    {"-1", -1},
+                    {"+1", 1},
+                    {"1.5", 1.5},
+                    {".5", 0.5},
+                    {"5.", 5},
+                    {"1e3", 1000},
+                    {"1E3", 1000},
+                    {"1e+3", 1000},
+                    {"1e-3", 1e-3},
+                    {"-0.0", -0.0},
+                    {"1.7976931348623157e308", 1.7976931348623157e308},
+                    {"4.9e-324", 4.9e-324},
+                    {"1e-400", 0}};
   for (const auto& r : ok) {
     INFO(r.in);
     const auto v = parse_value(r.in);
@@ -44,8 +54,8 @@ TEST_CASE("expfmt: parse_value") {
   CHECK(*parse_value("-INFINITY") == -inf);
   CHECK(std::isnan(*parse_value("NaN")));
   CHECK(std::isnan(*parse_value("nan")));
-  for (const char* bad : {"", "+", "-", ".", "e3", "1e", "1e+", "1.2.3", "0x10", "0x1p3", "1_000", "+NaN",
-                          "-nan", "nan(1)", "infx", "In", "1 ", " 1", "1,5", "1e400", "-1e400", "١"}) {
+  for (const char* bad : {"",     "+",    "-",      ".",    "e3", "1e", "1e+", "1.2.3", "0x10",  "0x1p3",  "1_000",
+                          "+NaN", "-nan", "nan(1)", "infx", "In", "1 ", " 1",  "1,5",   "1e400", "-1e400", "١"}) {
     INFO(bad);
     CHECK_FALSE(parse_value(bad));
   }

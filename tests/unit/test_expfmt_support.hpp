@@ -2,7 +2,6 @@
 // Shared by the test_expfmt_*.cpp files: prints parse events in a compact, diffable form, the
 // way Prometheus's parse tests print the AST.
 #include <catch2/catch.hpp>
-
 #include <charconv>
 #include <cmath>
 #include <string>
@@ -25,12 +24,9 @@ inline std::string num(double v) {
 inline std::string quote(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
-    if (c == '\n')
-      out += "\\n";
-    else if (c == '"' || c == '\\')
-      out += '\\', out += c;
-    else
-      out += c;
+    if (c == '\n') out += "\\n";
+    else if (c == '"' || c == '\\') out += '\\', out += c;
+    else out += c;
   }
   return out + "\"";
 }
@@ -93,11 +89,12 @@ inline void check_case(const Case& c, Format f) {
   Recorder r;
   const ParseSummary sum = parse(c.input, f, r);
   const auto errs = errors_of(sum);
-  INFO("errors:\n" << [&] {
-    std::string s;
-    for (const auto& e : errs) s += "  " + e + "\n";
-    return s;
-  }());
+  INFO("errors:\n"
+       << [&] {
+            std::string s;
+            for (const auto& e : errs) s += "  " + e + "\n";
+            return s;
+          }());
   CHECK(r.events == c.events);
   REQUIRE(sum.errors.size() == c.errors.size());
   for (std::size_t i = 0; i < c.errors.size(); ++i) {

@@ -1,7 +1,7 @@
 // The libcurl client against tests/support/fault_server.py: every failure's kind and sentence,
 // retries, redirects, credentials, the POST-to-GET fallback, TLS and the masked trace.
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -77,7 +77,8 @@ TEST_CASE("http client: a refused connection is retried for reads, then one sent
   CHECK(e.failure == Failure::connect);
   CHECK(std::string(e.what()) == "cannot connect to " + url + ": connection refused (3 attempts)");
   CHECK(ms_since(t0) >= 300); // 100 ms + 200 ms of backoff
-  CHECK(std::count_if(trace.begin(), trace.end(), [](const std::string& l) { return contains(l, "retrying in"); }) == 2);
+  CHECK(std::count_if(trace.begin(), trace.end(), [](const std::string& l) { return contains(l, "retrying in"); }) ==
+        2);
 
   // A POST that is not marked idempotent is sent once.
   Request post = get(url);
@@ -134,7 +135,8 @@ TEST_CASE("http client: a connection that is never accepted hits the connect tim
     FAIL("answered " << resp.status);
   } catch (const TransportError& e) {
     if (e.failure == Failure::connect_timeout) {
-      CHECK(std::string(e.what()) == "cannot connect to " + url + ": no connection within the connect timeout of 300 ms");
+      CHECK(std::string(e.what()) ==
+            "cannot connect to " + url + ": no connection within the connect timeout of 300 ms");
     } else {
       // Some kernels (gVisor) accept into the queue anyway: then the total timeout is what ends it.
       WARN("the kernel did not drop the connection attempt: " << e.what());
@@ -213,8 +215,8 @@ TEST_CASE("http client: a body over max_bytes, kept or streamed") {
   r.max_bytes = 10000;
   TransportError e = failure(*c, r);
   CHECK(e.failure == Failure::too_large);
-  CHECK(std::string(e.what()) == "the answer from " + s.url("huge,bytes=200000/api/v1/query") +
-                                     " is larger than the limit of 10000 bytes");
+  CHECK(std::string(e.what()) ==
+        "the answer from " + s.url("huge,bytes=200000/api/v1/query") + " is larger than the limit of 10000 bytes");
   std::size_t streamed = 0;
   r.on_body = [&](std::string_view chunk) {
     streamed += chunk.size();
@@ -405,8 +407,8 @@ TEST_CASE("http client: URL credentials never reach a message or the trace") {
   o.trace = [&](const std::string& line) { trace.push_back(line); };
   std::string url = "http://admin:hunter2-secret@127.0.0.1:" + std::to_string(port) + "/api/v1/query?password=p4ss-x";
   TransportError e = failure(*make_curl_client(o), get(url));
-  CHECK(std::string(e.what()) == "cannot connect to http://***@127.0.0.1:" + std::to_string(port) +
-                                     "/api/v1/query: connection refused");
+  CHECK(std::string(e.what()) ==
+        "cannot connect to http://***@127.0.0.1:" + std::to_string(port) + "/api/v1/query: connection refused");
   for (const auto& l : trace) {
     CHECK_FALSE(contains(l, "hunter2"));
     CHECK_FALSE(contains(l, "p4ss-x"));
@@ -423,8 +425,10 @@ TEST_CASE("http client: TLS with a CA file, without one, and skipping verificati
   REQUIRE(::mkdtemp(tmpl));
   std::string dir = tmpl;
   std::string cert = dir + "/cert.pem", key = dir + "/key.pem";
-  std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=127.0.0.1"
-                    " -addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert + " >/dev/null 2>&1";
+  std::string cmd =
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=127.0.0.1"
+      " -addext subjectAltName=IP:127.0.0.1 -keyout " +
+      key + " -out " + cert + " >/dev/null 2>&1";
   REQUIRE(std::system(cmd.c_str()) == 0);
   {
     FaultServer s({"--tls-cert", cert, "--tls-key", key});

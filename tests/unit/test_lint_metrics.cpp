@@ -52,7 +52,8 @@ TEST_CASE("promlint's naming rules, word for word", "[lint][metrics]") {
         std::set<std::string>{"metrics/reserved-suffix: non-histogram metrics should not have \"_bucket\" suffix"});
   CHECK(naming("queue_gauge_size", MetricType::gauge) ==
         std::set<std::string>{"metrics/type-in-name: metric name should not include type 'gauge'"});
-  CHECK(naming("a:b", MetricType::gauge) == std::set<std::string>{"metrics/colon: metric names should not contain ':'"});
+  CHECK(naming("a:b", MetricType::gauge) ==
+        std::set<std::string>{"metrics/colon: metric names should not contain ':'"});
   CHECK(naming("httpRequests", MetricType::gauge) ==
         std::set<std::string>{"metrics/camel-case: metric names should be written in 'snake_case' not 'camelCase'"});
   CHECK(naming("build_SEC", MetricType::gauge) ==
@@ -85,9 +86,10 @@ TEST_CASE("label rules: le outside histograms, quantile outside summaries, camel
 }
 
 TEST_CASE("every metrics/* id a finding can carry is in the checks table", "[lint][metrics]") {
-  std::string bad = "# TYPE learning_rate counter\nlearning_rate 1\n# TYPE training_los gauge\ntraining_los 1\n"
-                    "# HELP gpu_memory_allocated_mb x\n# TYPE gpu_memory_allocated_mb gauge\ngpu_memory_allocated_mb 1\n"
-                    "cpu_usage_percent{core=\"1\"} 3\nx{ 1\n";
+  std::string bad =
+      "# TYPE learning_rate counter\nlearning_rate 1\n# TYPE training_los gauge\ntraining_los 1\n"
+      "# HELP gpu_memory_allocated_mb x\n# TYPE gpu_memory_allocated_mb gauge\ngpu_memory_allocated_mb 1\n"
+      "cpu_usage_percent{core=\"1\"} 3\nx{ 1\n";
   for (const auto& d : check(bad)) {
     INFO(d.check);
     CHECK(lint::find_check(d.check) != nullptr);
@@ -96,7 +98,8 @@ TEST_CASE("every metrics/* id a finding can carry is in the checks table", "[lin
 
 TEST_CASE("catalog checks on small scrapes", "[lint][metrics]") {
   SECTION("a family with the catalog's name but another TYPE") {
-    auto d = check("# HELP learning_rate Current learning rate\n# TYPE learning_rate counter\nlearning_rate{model=\"m\"} 1\n");
+    auto d = check(
+        "# HELP learning_rate Current learning rate\n# TYPE learning_rate counter\nlearning_rate{model=\"m\"} 1\n");
     CHECK(has(d, "metrics/type", "learning_rate is a counter here; the catalog says gauge"));
     CHECK(has(d, "metrics/missing-metric", "training_loss"));
   }
@@ -129,17 +132,19 @@ TEST_CASE("catalog checks on small scrapes", "[lint][metrics]") {
     CHECK(has(d, "metrics/missing-series", "sahi_slices_per_image_sum"));
   }
   SECTION("text-format _created gauges and x_info belong to their metric") {
-    auto d = check("# HELP errors_total e\n# TYPE errors_total counter\nerrors_total{error_type=\"E\",stage=\"s\"} 1\n"
-                   "# HELP errors_created e\n# TYPE errors_created gauge\nerrors_created{error_type=\"E\",stage=\"s\"} 1\n"
-                   "# HELP app_info_info Application information\n# TYPE app_info_info gauge\n"
-                   "app_info_info{app_name=\"a\",model=\"m\",python_version=\"3\",version=\"1\"} 1\n");
+    auto d =
+        check("# HELP errors_total e\n# TYPE errors_total counter\nerrors_total{error_type=\"E\",stage=\"s\"} 1\n"
+              "# HELP errors_created e\n# TYPE errors_created gauge\nerrors_created{error_type=\"E\",stage=\"s\"} 1\n"
+              "# HELP app_info_info Application information\n# TYPE app_info_info gauge\n"
+              "app_info_info{app_name=\"a\",model=\"m\",python_version=\"3\",version=\"1\"} 1\n");
     CHECK_FALSE(has(d, "metrics/unknown-metric"));
     CHECK_FALSE(has(d, "metrics/type"));
     CHECK_FALSE(has(d, "metrics/missing-metric", "errors_total"));
     CHECK_FALSE(has(d, "metrics/missing-metric", "app_info"));
   }
   SECTION("external namespaces get the naming rules only") {
-    auto d = check("# HELP process_cpu_seconds_total c\n# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total 1\n");
+    auto d = check(
+        "# HELP process_cpu_seconds_total c\n# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total 1\n");
     CHECK_FALSE(has(d, "metrics/unknown-metric"));
   }
 }
@@ -160,11 +165,12 @@ TEST_CASE("a large scrape parsed in two halves gives the findings of one pass", 
   for (int f = 0; f < 40; ++f) {
     std::string name = "fam" + std::to_string(f) + (f % 3 ? "_total" : "_ms");
     text += "# HELP " + name + " h\n# TYPE " + name + (f % 2 ? " counter\n" : " gauge\n");
-    for (int i = 0; i < 300; ++i) text += name + "{cam=\"c" + std::to_string(i) + "\",camelCase=\"x\"} " + std::to_string(i) + "\n";
+    for (int i = 0; i < 300; ++i)
+      text += name + "{cam=\"c" + std::to_string(i) + "\",camelCase=\"x\"} " + std::to_string(i) + "\n";
   }
-  text += "fam1_total{cam=\"c1\",camelCase=\"x\"} 4\n";     // a family reopened in the second half
-  text.insert(text.size() / 4, "broken{ 1\n");            // a parse error in the first half
-  text += "also_broken 1 2 3\n";                            // and one in the second
+  text += "fam1_total{cam=\"c1\",camelCase=\"x\"} 4\n"; // a family reopened in the second half
+  text.insert(text.size() / 4, "broken{ 1\n");          // a parse error in the first half
+  text += "also_broken 1 2 3\n";                        // and one in the second
   lint::MetricsOptions o;
   o.parallel_above = static_cast<std::size_t>(-1);
   auto whole = lint::check_metrics(text, expfmt::Format::text, "f", o);
@@ -172,7 +178,8 @@ TEST_CASE("a large scrape parsed in two halves gives the findings of one pass", 
   auto halves = lint::check_metrics(text, expfmt::Format::text, "f", o);
   auto list = [](const std::vector<core::Diagnostic>& v) {
     std::string out;
-    for (const auto& d : v) out += std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + d.check + " " + d.message + "\n";
+    for (const auto& d : v)
+      out += std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + d.check + " " + d.message + "\n";
     return out;
   };
   INFO("whole:\n" << list(whole) << "halves:\n" << list(halves));

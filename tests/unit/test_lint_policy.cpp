@@ -74,8 +74,8 @@ TEST_CASE("policy errors are positioned, with did-you-mean", "[lint][policy]") {
   SECTION("unknown check ids in disable and severity") {
     auto l = load("disable: [promql/rate-on-gauge, promql/rate-on-guage, no/such-thing]\n"
                   "severity:\n  unit/out-of-range: error\n");
-    REQUIRE(where(l) == V{"1:33 policy-file/unknown-check", "1:55 policy-file/unknown-check",
-                          "3:3 policy-file/unknown-check"});
+    REQUIRE(where(l) ==
+            V{"1:33 policy-file/unknown-check", "1:55 policy-file/unknown-check", "3:3 policy-file/unknown-check"});
     CHECK(l.diags[0].message == "unknown check 'promql/rate-on-guage'");
     CHECK(l.diags[0].suggestion == "did you mean 'promql/rate-on-gauge'?");
     CHECK(l.diags[1].suggestion.find("--list-checks") != std::string::npos);

@@ -105,7 +105,7 @@ TEST_CASE("json: fixed keys in a fixed order, null when absent", "[lint][render]
   for (const auto& [k, v] : doc.items()) top.push_back(k);
   CHECK(top == std::vector<std::string>{"findings", "summary"});
   REQUIRE(doc["findings"].size() == 3);
-  const std::vector<std::string> keys = {"file",  "line",  "column", "severity",  "check",
+  const std::vector<std::string> keys = {"file",    "line", "column", "severity",  "check",
                                          "message", "rule", "group",  "suggestion"};
   for (const auto& f : doc["findings"]) {
     std::vector<std::string> got;

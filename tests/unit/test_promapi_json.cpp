@@ -7,9 +7,9 @@
 #include "nsmon/promapi/json_stream.hpp"
 #include "nsmon/promapi/reader.hpp"
 
+using nlohmann::json;
 using nsmon::promapi::DecodeError;
 using nsmon::promapi::JsonTokenizer;
-using nlohmann::json;
 
 namespace {
 
@@ -108,12 +108,58 @@ const std::vector<std::string> kValid = {
 };
 
 const std::vector<std::string> kInvalid = {
-    "", " ", "{", "[1,]", "[,1]", "{\"a\"}", "{\"a\":}", "{,}", "{\"a\":1,}", "[1 2]", "01", "1.", ".5", "1e",
-    "1e+", "-", "+1", "tru", "nul", "True", "[1]]", "{}}", "{} {}", "\"abc", "\"\\x\"", "\"\\u12G4\"",
-    "\"\\uD800\"", "\"\\uDC00\"", "\"\\uD800\\u0041\"", "\"\x01\"", "\"\xC0\xAF\"", "\"\xE0\x80\xAF\"",
-    "\"\xED\xA0\x80\"", "\"\xF4\x90\x80\x80\"", "\"\xFF\"", "\"\xC3\"", "[\"a\" : 1]", "{1:2}", "NaN", "[Infinity]", "1e999", "[-1E400]",
-    "[01,\"a\"]", "[1.,\"a\"]", "[-,\"a\"]", "[1,\"a\x01\"]", "[1,\"a\"", "[1,\"a\"]]", "[1,\"a\",]", "[1,\"\xC3\"]",
-    "[1,\"a]", "[[1,\"a\"],]",
+    "",
+    " ",
+    "{",
+    "[1,]",
+    "[,1]",
+    "{\"a\"}",
+    "{\"a\":}",
+    "{,}",
+    "{\"a\":1,}",
+    "[1 2]",
+    "01",
+    "1.",
+    ".5",
+    "1e",
+    "1e+",
+    "-",
+    "+1",
+    "tru",
+    "nul",
+    "True",
+    "[1]]",
+    "{}}",
+    "{} {}",
+    "\"abc",
+    "\"\\x\"",
+    "\"\\u12G4\"",
+    "\"\\uD800\"",
+    "\"\\uDC00\"",
+    "\"\\uD800\\u0041\"",
+    "\"\x01\"",
+    "\"\xC0\xAF\"",
+    "\"\xE0\x80\xAF\"",
+    "\"\xED\xA0\x80\"",
+    "\"\xF4\x90\x80\x80\"",
+    "\"\xFF\"",
+    "\"\xC3\"",
+    "[\"a\" : 1]",
+    "{1:2}",
+    "NaN",
+    "[Infinity]",
+    "1e999",
+    "[-1E400]",
+    "[01,\"a\"]",
+    "[1.,\"a\"]",
+    "[-,\"a\"]",
+    "[1,\"a\x01\"]",
+    "[1,\"a\"",
+    "[1,\"a\"]]",
+    "[1,\"a\",]",
+    "[1,\"\xC3\"]",
+    "[1,\"a]",
+    "[[1,\"a\"],]",
 };
 
 // The raw bytes of the value of "data", with the text fed in two pieces split at `cut`.
@@ -223,7 +269,8 @@ TEST_CASE("JSON tokenizer: hostile input fails cleanly", "[promapi]") {
 }
 
 TEST_CASE("JSON tokenizer: capturing a value passes its bytes on verbatim", "[promapi]") {
-  const std::string text = R"({"status":"success","data" :  {"resultType":"matrix", "result":[1, "x", -2.5e3]} ,"n":7})";
+  const std::string text =
+      R"({"status":"success","data" :  {"resultType":"matrix", "result":[1, "x", -2.5e3]} ,"n":7})";
   for (std::size_t cut = 0; cut <= text.size(); ++cut) {
     INFO("split at " << cut);
     REQUIRE(capture_data(text, cut) == R"({"resultType":"matrix", "result":[1, "x", -2.5e3]})");

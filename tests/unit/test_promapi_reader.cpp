@@ -89,8 +89,10 @@ TEST_CASE("reader: a matrix answer, series by series", "[promapi]") {
   json doc = {{"status", "success"}, {"data", {{"resultType", "matrix"}, {"result", json::array()}}}};
   for (int s = 0; s < 4; ++s) {
     json el = {{"metric",
-                {{"__name__", "inference_time_seconds_bucket"}, {"le", s == 3 ? "+Inf" : std::to_string(s)},
-                 {"job", "neuro\"symbolic\\app\n"}, {"zone", "é😀"}}},
+                {{"__name__", "inference_time_seconds_bucket"},
+                 {"le", s == 3 ? "+Inf" : std::to_string(s)},
+                 {"job", "neuro\"symbolic\\app\n"},
+                 {"zone", "é😀"}}},
                {"values", json::array()}};
     for (int k = 0; k < 5; ++k)
       el["values"].push_back({1714564800.125 + k * 15, k == 2 ? "NaN" : k == 3 ? "+Inf" : std::to_string(k * 0.25)});
@@ -113,13 +115,15 @@ TEST_CASE("reader: vector, scalar and string answers", "[promapi]") {
   // VictoriaMetrics adds fields of its own; they are skipped.
   check_same(R"({"status":"success","isPartial":false,"data":{"resultType":"vector","result":[{"metric":{"a":"b"},)"
              R"("value":[1,"2"],"extra":{"x":[1,{"y":null}]}}],"stats":{"seriesFetched":"1"}}})");
-  Read r = read(R"({"status":"success","data":{"resultType":"vector","result":[]},"infos":["i1"],"warnings":["w1","w2"]})", 5);
+  Read r = read(
+      R"({"status":"success","data":{"resultType":"vector","result":[]},"infos":["i1"],"warnings":["w1","w2"]})", 5);
   CHECK(r.reply.infos == std::vector<std::string>{"i1"});
   CHECK(r.reply.warnings == std::vector<std::string>{"w1", "w2"});
 }
 
 TEST_CASE("reader: error answers and other endpoints' data", "[promapi]") {
-  Read r = read(R"({"status":"error","errorType":"bad_data","error":"invalid parameter \"query\": 1:5: parse error"})", 17);
+  Read r =
+      read(R"({"status":"error","errorType":"bad_data","error":"invalid parameter \"query\": 1:5: parse error"})", 17);
   CHECK(r.reply.status == "error");
   CHECK(r.reply.error_type == "bad_data");
   CHECK(r.reply.error == "invalid parameter \"query\": 1:5: parse error");
@@ -127,7 +131,9 @@ TEST_CASE("reader: error answers and other endpoints' data", "[promapi]") {
   r = read(R"({"status":"success","data":["__name__","job","le"]})", 30);
   CHECK(r.data == R"(["__name__","job","le"])");
   CHECK(r.series.empty());
-  r = read(R"({"status":"success","data":{"activeTargets":[{"labels":{"job":"x"},"health":"up"}],"droppedTargets":[]}})", 40);
+  r = read(
+      R"({"status":"success","data":{"activeTargets":[{"labels":{"job":"x"},"health":"up"}],"droppedTargets":[]}})",
+      40);
   CHECK(json::parse(r.data)["activeTargets"][0]["health"] == "up");
 }
 
@@ -139,10 +145,10 @@ TEST_CASE("reader: answers that are not the API's are errors", "[promapi]") {
         "not a Prometheus API answer: a sample is not [time, value]");
   CHECK(error_text(R"({"status":"success","data":{"result":[{"metric":{},"value":["1","2"]}]}})") ==
         "not a Prometheus API answer: a sample's time is not a number");
-  CHECK(error_text(R"({"status":"success","data":{"result":[{"metric":{},"value":[1e999,"2"]}]}})").find(
-            "the number 1e999 is out of range") != std::string::npos);
-  CHECK(error_text(R"({"status":"success","data":{"result":[{"metric":{},"value":[1,"2"]})").find(
-            "the input ends in the middle of an array") != std::string::npos);
+  CHECK(error_text(R"({"status":"success","data":{"result":[{"metric":{},"value":[1e999,"2"]}]}})")
+            .find("the number 1e999 is out of range") != std::string::npos);
+  CHECK(error_text(R"({"status":"success","data":{"result":[{"metric":{},"value":[1,"2"]})")
+            .find("the input ends in the middle of an array") != std::string::npos);
   CHECK(error_text(R"({"status":"success","data":[1],"data":[2]})") ==
         "not a Prometheus API answer: \"data\" appears twice");
   CHECK(error_text("<html><body>502 Bad Gateway</body></html>") ==
@@ -170,8 +176,16 @@ TEST_CASE("reader: without on_series the answer is still checked and data passed
 
 TEST_CASE("reader: sample times are the doubles strtod reads", "[promapi]") {
   std::mt19937_64 rng(7);
-  std::vector<std::string> times = {"0", "0.1", "1714564800", "1714564800.125", "999999999999999", "99999999999999.9",
-                                    "1000000000000000", "0.000000000000001", "1714564800.1234567", "-1714564800.5"};
+  std::vector<std::string> times = {"0",
+                                    "0.1",
+                                    "1714564800",
+                                    "1714564800.125",
+                                    "999999999999999",
+                                    "99999999999999.9",
+                                    "1000000000000000",
+                                    "0.000000000000001",
+                                    "1714564800.1234567",
+                                    "-1714564800.5"};
   for (int i = 0; i < 2000; ++i) {
     std::string t = std::to_string(rng() % 10000000000000000ULL);
     t.insert(rng() % t.size() + 1, ".");

@@ -33,7 +33,7 @@ using V = std::vector<std::string>;
 TEST_CASE("promql lexer: operators and punctuation", "[promql][lexer]") {
   CHECK(lex("a+b") == V{"identifier \"a\"", "<op:+>", "identifier \"b\""});
   CHECK(lex("== != <= >= < > =~ !~") == V{"<op:==>", "<op:!=>", "<op:<=>", "<op:>=>", "<op:<>", "<op:>>",
-                                         "error@16:unexpected character after '=': '~'"});
+                                          "error@16:unexpected character after '=': '~'"});
   CHECK(lex("a </ b >/ c") == V{"identifier \"a\"", "<op:</>", "identifier \"b\"", "<op:>/>", "identifier \"c\""});
   CHECK(lex("( ) , @ ^ % / *") == V{"\"(\"", "\")\"", "\",\"", "<op:@>", "<op:^>", "<op:%>", "<op:/>", "<op:*>"});
   CHECK(lex("a!b") == V{"identifier \"a\"", "error@1:unexpected character after '!': 'b'"});
@@ -64,9 +64,9 @@ TEST_CASE("promql lexer: inside braces keywords are identifiers", "[promql][lexe
 }
 
 TEST_CASE("promql lexer: numbers", "[promql][lexer]") {
-  CHECK(lex("1 .5 5. 1e3 1E-3 0x1F 1_000 0x_1f") ==
-        V{"number \"1\"", "number \".5\"", "number \"5.\"", "number \"1e3\"", "number \"1E-3\"", "number \"0x1F\"",
-          "number \"1_000\"", "number \"0x_1f\""});
+  CHECK(lex("1 .5 5. 1e3 1E-3 0x1F 1_000 0x_1f") == V{"number \"1\"", "number \".5\"", "number \"5.\"",
+                                                      "number \"1e3\"", "number \"1E-3\"", "number \"0x1F\"",
+                                                      "number \"1_000\"", "number \"0x_1f\""});
   CHECK(lex("1__0") == V{"error@0:bad number or duration syntax: \"1__\""});
   CHECK(lex("1e") == V{"error@0:bad number or duration syntax: \"1e\""});
   CHECK(lex("1.2.3") == V{"error@0:bad number or duration syntax: \"1.2.\""});
@@ -88,9 +88,11 @@ TEST_CASE("promql lexer: brackets hold duration expressions", "[promql][lexer]")
   CHECK(lex("a[5m:1m]") == V{"identifier \"a\"", "\"[\"", "duration \"5m\"", "\":\"", "duration \"1m\"", "\"]\""});
   CHECK(lex("a[ step() * 2 ]") ==
         V{"identifier \"a\"", "\"[\"", "\"step\"", "\"(\"", "\")\"", "<op:*>", "number \"2\"", "\"]\""});
-  CHECK(lex("a[5m x]") == V{"identifier \"a\"", "\"[\"", "duration \"5m\"", "error@5:unexpected character: 'x', expected ':'"});
+  CHECK(lex("a[5m x]") ==
+        V{"identifier \"a\"", "\"[\"", "duration \"5m\"", "error@5:unexpected character: 'x', expected ':'"});
   CHECK(lex("a[x]") == V{"identifier \"a\"", "\"[\"", "error@2:unexpected character in duration expression: 'x'"});
-  CHECK(lex("a[:5m]") == V{"identifier \"a\"", "\"[\"", "error@3:unexpected colon before duration in duration expression"});
+  CHECK(lex("a[:5m]") ==
+        V{"identifier \"a\"", "\"[\"", "error@3:unexpected colon before duration in duration expression"});
   CHECK(lex("a[5m::]") == V{"identifier \"a\"", "\"[\"", "duration \"5m\"", "\":\"", "error@5:unexpected colon ':'"});
   CHECK(lex("a[[") == V{"identifier \"a\"", "\"[\"", "error@2:unexpected character in duration expression: '['"});
   CHECK(lex("a[5m][") == V{"identifier \"a\"", "\"[\"", "duration \"5m\"", "\"]\"", "\"[\"",
@@ -161,7 +163,7 @@ TEST_CASE("promql go compat: durations as model.ParseDuration reads and prints t
   CHECK(ms("5mm") == "unknown unit \"mm\" in duration \"5mm\"");
   CHECK(ms("300y") == "duration out of range");
   CHECK(go::format_duration_ms(5400000) == "1h30m");
-  CHECK(go::format_duration_ms(90 * 86400000LL) == "90d");         // not 12w6d
+  CHECK(go::format_duration_ms(90 * 86400000LL) == "90d"); // not 12w6d
   CHECK(go::format_duration_ms(14 * 86400000LL) == "2w");
   CHECK(go::format_duration_ms(365 * 86400000LL) == "1y");
   CHECK(go::format_duration_ms(366 * 86400000LL) == "366d");

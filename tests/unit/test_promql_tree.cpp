@@ -225,7 +225,8 @@ TEST_CASE("promql tree: JSON dump", "[promql][json]") {
   // One-line form and fixed key order.
   ParseResult one = parse("1");
   std::string compact = to_json(parsed(one), 0);
-  CHECK(compact == "{\"node\":\"NumberLiteral\",\"type\":\"scalar\",\"start\":0,\"end\":1,\"value\":1,\"duration\":false}");
+  CHECK(compact ==
+        "{\"node\":\"NumberLiteral\",\"type\":\"scalar\",\"start\":0,\"end\":1,\"value\":1,\"duration\":false}");
 }
 
 TEST_CASE("promql tree: text tree", "[promql][json]") {
@@ -250,8 +251,8 @@ TEST_CASE("promql functions: table as in Prometheus 3.x", "[promql][functions]")
   CHECK(find_function("round")->variadic == 1);
   CHECK(find_function("histogram_quantiles")->variadic == 9);
   CHECK(find_function("scalar")->return_type == ValueType::scalar);
-  for (const char* name : {"info", "sort_by_label", "double_exponential_smoothing", "mad_over_time", "step",
-                           "start", "end", "range", "max_of", "min_of", "ts_of_max_over_time", "start_timestamp"})
+  for (const char* name : {"info", "sort_by_label", "double_exponential_smoothing", "mad_over_time", "step", "start",
+                           "end", "range", "max_of", "min_of", "ts_of_max_over_time", "start_timestamp"})
     CHECK(find_function(name)->experimental);
   CHECK_FALSE(find_function("first_over_time")->experimental);
 }

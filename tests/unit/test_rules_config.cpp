@@ -73,7 +73,8 @@ TEST_CASE("config checks Prometheus would refuse or that misbehave", "[config]")
   SECTION("duplicate job names, targets with a scheme or without a port") {
     auto l = load("scrape_configs:\n- job_name: a\n  static_configs: [{targets: ['http://h:1/metrics', 'h']}]\n"
                   "- job_name: a\n  static_configs: [{targets: ['h:2']}]\n");
-    CHECK(where(l.diags) == V{"3:31 error config/target", "3:53 warning config/target", "4:13 error config/duplicate-job"});
+    CHECK(where(l.diags) ==
+          V{"3:31 error config/target", "3:53 warning config/target", "4:13 error config/duplicate-job"});
   }
   SECTION("unknown fields with suggestions; service discovery and HTTP client fields are known") {
     auto l = load("global: {scrape_intervall: 1m}\nscrape_configs:\n- job_name: a\n  metric_path: /m\n"
@@ -181,7 +182,8 @@ TEST_CASE("scrape_config_files: imported jobs join the config's, positioned in t
   for (const auto& d : l.diags)
     got.push_back(fs::path(d.span.file).filename().string() + ":" + std::to_string(d.span.line) + " " + d.check);
   // a.yml's timeout is over the global interval (1m); b.yml repeats job "main"; a.yml is read twice.
-  CHECK(got == V{"a.yml:3 config/scrape-timeout", "b.yml:2 config/duplicate-job", "prometheus.yml:1 config/duplicate-job"});
+  CHECK(got ==
+        V{"a.yml:3 config/scrape-timeout", "b.yml:2 config/duplicate-job", "prometheus.yml:1 config/duplicate-job"});
   REQUIRE(l.cfg.jobs.size() == 3);
   CHECK(l.cfg.jobs[1].name.value == "a");
   fs::remove_all(dir);

@@ -74,14 +74,14 @@ TEST_CASE("structure: promtool's checks, positioned", "[rules]") {
   SECTION("recording rule constraints") {
     auto l = load("groups:\n- name: g\n  rules:\n  - record: job:up:sum{x}\n    expr: sum(up)\n    for: 1m\n"
                   "    annotations: {a: b}\n");
-    CHECK(where(l) == V{"4:13 error rules/record-name", "6:5 error rules/record-fields",
-                        "7:5 error rules/record-fields"});
+    CHECK(where(l) ==
+          V{"4:13 error rules/record-name", "6:5 error rules/record-fields", "7:5 error rules/record-fields"});
   }
   SECTION("duplicate groups, rules and keys") {
     auto l = load("groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up\n  - alert: A\n    expr: up == 0\n"
                   "- name: g\n  rules:\n  - alert: B\n    expr: up\n    labels: {a: x, a: y}\n");
-    CHECK(where(l) == V{"6:12 warning rules/duplicate-rule", "8:9 error rules/duplicate-group",
-                        "12:20 error yaml/duplicate-key"});
+    CHECK(where(l) ==
+          V{"6:12 warning rules/duplicate-rule", "8:9 error rules/duplicate-group", "12:20 error yaml/duplicate-key"});
   }
   SECTION("same alert name with different labels is not a duplicate") {
     auto l = load("groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up\n    labels: {severity: warning}\n"

@@ -10,7 +10,8 @@ TEST_CASE("redact_url masks userinfo and secret query parameters", "[util]") {
   CHECK(util::redact_url("https://admin:hunter22@prom.example/prometheus") == "https://***@prom.example/prometheus");
   CHECK(util::redact_url("https://token@prom.example") == "https://***@prom.example");
   CHECK(util::redact_url("http://h/q?query=up&password=hunter22&time=1") == "http://h/q?query=up&password=***&time=1");
-  CHECK(util::redact_url("http://h/q?access_token=abc&API_KEY=def#frag") == "http://h/q?access_token=***&API_KEY=***#frag");
+  CHECK(util::redact_url("http://h/q?access_token=abc&API_KEY=def#frag") ==
+        "http://h/q?access_token=***&API_KEY=***#frag");
   CHECK(util::redact_url("http://h/q?query=a%40b&x") == "http://h/q?query=a%40b&x");
   // An @ in the path or query is no userinfo.
   CHECK(util::redact_url("http://h/a@b?c=d@e") == "http://h/a@b?c=d@e");

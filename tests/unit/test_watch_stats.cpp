@@ -64,8 +64,9 @@ TEST_CASE("training: epochs from the epoch label, trends, best values, mean epoc
   Model m;
   std::string base = "training_epochs_planned{model=\"m\"} 4\n";
   m.add(snap(base, 0s));
-  m.add(snap(base + "training_loss{epoch=\"1\",model=\"m\"} 2.5\nvalidation_map{iou_threshold=\"0.5\",model=\"m\"} 0.1\n"
-                    "training_duration_seconds_sum{model=\"m\"} 100\ntraining_duration_seconds_count{model=\"m\"} 1\n",
+  m.add(snap(base +
+                 "training_loss{epoch=\"1\",model=\"m\"} 2.5\nvalidation_map{iou_threshold=\"0.5\",model=\"m\"} 0.1\n"
+                 "training_duration_seconds_sum{model=\"m\"} 100\ntraining_duration_seconds_count{model=\"m\"} 1\n",
              2s));
   m.add(snap(base + "training_loss{epoch=\"1\",model=\"m\"} 2.5\ntraining_loss{epoch=\"2\",model=\"m\"} 1.25\n"
                     "validation_map{iou_threshold=\"0.5\",model=\"m\"} 0.6\nlearning_rate{model=\"m\"} 0.005\n"
@@ -115,7 +116,8 @@ TEST_CASE("latency: windowed quantiles from bucket deltas, lifetime from the tot
   m.add(snap(latency("true", {0, 0, 2, 8, 9, 10, 10, 10, 12}) + latency("false", {0, 1, 4, 5, 5, 5, 5, 5, 5}), 4s));
   Figures f = m.figures();
   // Lifetime: sum by (le) of the cumulative counts.
-  std::vector<Bucket> total = {{0.01, 0}, {0.05, 1}, {0.1, 6}, {0.5, 13}, {1, 14}, {2, 15}, {5, 15}, {10, 15}, {INFINITY, 17}};
+  std::vector<Bucket> total = {{0.01, 0}, {0.05, 1}, {0.1, 6}, {0.5, 13},     {1, 14},
+                               {2, 15},   {5, 15},   {10, 15}, {INFINITY, 17}};
   CHECK(*f.inference.latency_total.p50.value == bucket_quantile(0.5, total));
   CHECK(*f.inference.latency_total.p95.value == 10);
   CHECK(f.inference.latency_total.p95.capped);

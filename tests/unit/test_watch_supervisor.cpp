@@ -62,7 +62,9 @@ private:
 
 class RecordingSink final : public Sink {
 public:
-  void child_line(Stream s, std::string_view line) override { lines.push_back((s == Stream::err ? "E:" : "O:") + std::string(line)); }
+  void child_line(Stream s, std::string_view line) override {
+    lines.push_back((s == Stream::err ? "E:" : "O:") + std::string(line));
+  }
   void notice(std::string_view m) override { notices.emplace_back(m); }
   void scraped(const Figures& f, const ScrapeStatus& s) override {
     ++scrapes;

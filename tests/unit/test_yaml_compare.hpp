@@ -51,16 +51,15 @@ public:
     if (y.Tag() != o.Tag()) return path + ": tag '" + y.Tag() + "' vs '" + o.Tag() + "'";
     switch (y.Type()) {
     case YAML::NodeType::Undefined: return path + ": yaml-cpp node undefined";
-    case YAML::NodeType::Null:
-      return o.IsNull() ? "" : path + ": null vs " + kind(o);
+    case YAML::NodeType::Null: return o.IsNull() ? "" : path + ": null vs " + kind(o);
     case YAML::NodeType::Scalar:
       if (!o.IsScalar()) return path + ": scalar vs " + kind(o);
-      if (normalize(y.Scalar()) != o.Scalar())
-        return path + ": value '" + y.Scalar() + "' vs '" + o.Scalar() + "'";
+      if (normalize(y.Scalar()) != o.Scalar()) return path + ": value '" + y.Scalar() + "' vs '" + o.Scalar() + "'";
       return "";
     case YAML::NodeType::Sequence: {
       if (!o.IsSequence()) return path + ": sequence vs " + kind(o);
-      if (y.size() != o.size()) return path + ": " + std::to_string(y.size()) + " vs " + std::to_string(o.size()) + " items";
+      if (y.size() != o.size())
+        return path + ": " + std::to_string(y.size()) + " vs " + std::to_string(o.size()) + " items";
       std::size_t i = 0;
       auto oi = o.begin();
       for (auto yi = y.begin(); yi != y.end(); ++yi, ++oi, ++i)
@@ -69,7 +68,8 @@ public:
     }
     case YAML::NodeType::Map: {
       if (!o.IsMap()) return path + ": map vs " + kind(o);
-      if (y.size() != o.size()) return path + ": " + std::to_string(y.size()) + " vs " + std::to_string(o.size()) + " entries";
+      if (y.size() != o.size())
+        return path + ": " + std::to_string(y.size()) + " vs " + std::to_string(o.size()) + " entries";
       std::size_t i = 0;
       auto oi = o.begin();
       for (auto yi = y.begin(); yi != y.end(); ++yi, ++oi, ++i) {
@@ -99,8 +99,8 @@ private:
 
 /// Errors for text that is not UTF-8 YAML text (yaml-cpp reads any bytes).
 inline bool encoding_error(std::string_view message) {
-  for (std::string_view m : {"NUL byte", "control character", "not valid UTF-8", "invalid UTF-8 sequence",
-                             "is not allowed in YAML"})
+  for (std::string_view m :
+       {"NUL byte", "control character", "not valid UTF-8", "invalid UTF-8 sequence", "is not allowed in YAML"})
     if (message.find(m) != std::string_view::npos) return true;
   return false;
 }

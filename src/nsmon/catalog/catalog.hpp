@@ -1,8 +1,8 @@
 #pragma once
 #include <optional>
-#include <unordered_map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "nsmon/core/diagnostic.hpp"

@@ -19,7 +19,8 @@ bool valid_metric_name(std::string_view s) {
   if (s.empty()) return false;
   for (std::size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || (i > 0 && c >= '0' && c <= '9');
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || (i > 0 && c >= '0' && c <= '9');
     if (!ok) return false;
   }
   return true;
@@ -75,8 +76,9 @@ private:
   }
 
   std::optional<Metric> metric(const yaml::Node& n, bool prometheus) {
-    if (!y_.check_mapping(n, {"name", "type", "help", "unit", "stage", "source", "labels", "buckets", "renamed_from",
-                              "extension", "open_labels"},
+    if (!y_.check_mapping(n,
+                          {"name", "type", "help", "unit", "stage", "source", "labels", "buckets", "renamed_from",
+                           "extension", "open_labels"},
                           "a metric"))
       return std::nullopt;
     Metric m;
@@ -89,8 +91,10 @@ private:
     std::string what = "metric " + m.name;
     if (auto t = required(n, "type", what)) {
       if (auto mt = parse_metric_type(*t)) m.type = *mt;
-      else y_.report(n["type"], "catalog/type", "unknown metric type '" + *t + "' (counter, gauge, histogram, summary, info)",
-                     suggestion(*t, {"counter", "gauge", "histogram", "summary", "info"}));
+      else
+        y_.report(n["type"], "catalog/type",
+                  "unknown metric type '" + *t + "' (counter, gauge, histogram, summary, info)",
+                  suggestion(*t, {"counter", "gauge", "histogram", "summary", "info"}));
     }
     if (auto h = required(n, "help", what)) m.help = *h;
     if (prometheus) {
@@ -130,7 +134,8 @@ private:
         y_.report(it->first, "yaml/duplicate-key", "label '" + l.name + "' is listed twice");
       if (!valid_label_name(l.name))
         y_.report(it->first, "catalog/label", "'" + l.name + "' is not a valid label name");
-      if ((m.type == MetricType::histogram && l.name == "le") || (m.type == MetricType::summary && l.name == "quantile"))
+      if ((m.type == MetricType::histogram && l.name == "le") ||
+          (m.type == MetricType::summary && l.name == "quantile"))
         y_.report(it->first, "catalog/label", "label '" + l.name + "' is reserved for " + to_string(m.type) + "s");
       yaml::Node spec = it->second; // a copy: the iterator hands out a temporary
       if (spec.IsNull()) {
@@ -192,8 +197,7 @@ private:
     std::set<std::string> names;
     for (const auto* list : {&cat.metrics, &cat.prometheus_series})
       for (const auto& m : *list)
-        if (!names.insert(m.name).second)
-          diag(m.span, "catalog/duplicate", "metric '" + m.name + "' is defined twice");
+        if (!names.insert(m.name).second) diag(m.span, "catalog/duplicate", "metric '" + m.name + "' is defined twice");
     for (const auto& m : cat.metrics)
       for (const auto& r : m.renamed_from)
         if (names.count(r)) diag(m.span, "catalog/duplicate", "renamed_from '" + r + "' is also a current metric name");
@@ -209,8 +213,6 @@ private:
 
 } // namespace
 
-Catalog load(const core::SourceFile& src, std::vector<core::Diagnostic>& diags) {
-  return Loader(src, diags).run();
-}
+Catalog load(const core::SourceFile& src, std::vector<core::Diagnostic>& diags) { return Loader(src, diags).run(); }
 
 } // namespace nsmon::catalog

@@ -5,8 +5,8 @@
 #include "nsmon/catalog/catalog.hpp"
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
-#include "nsmon/core/exit_codes.hpp"
 #include "nsmon/core/error.hpp"
+#include "nsmon/core/exit_codes.hpp"
 #include "nsmon/util/strings.hpp"
 #include "nsmon/util/table.hpp"
 
@@ -42,8 +42,9 @@ json to_json(const Metric& m) {
     jl["help"] = l.help.empty() ? json(nullptr) : json(l.help);
     labels.push_back(jl);
   }
-  json j = {{"name", m.name},   {"type", catalog::to_string(m.type)}, {"unit", m.unit},
-            {"stage", m.stage}, {"help", m.help},                    {"labels", labels}};
+  json j = {{"name", m.name}, {"type", catalog::to_string(m.type)},
+            {"unit", m.unit}, {"stage", m.stage},
+            {"help", m.help}, {"labels", labels}};
   j["buckets"] = m.type == catalog::MetricType::histogram ? json(m.buckets) : json(nullptr);
   j["series"] = catalog::Catalog::wire_names(m);
   j["renamed_from"] = m.renamed_from;
@@ -147,12 +148,16 @@ Run define_catalog(CLI::App& cmd) {
                    "Only metrics of this stage: training, inference, symbolic, knowledge_graph, system, errors, app, "
                    "prometheus");
   list->add_flag("--prometheus", lo->prometheus, "Also list the series Prometheus itself adds (up, ALERTS, ...)");
-  list->add_option("--format", lo->format, "Output format")->check(CLI::IsMember({"table", "json"}))->default_str("table");
+  list->add_option("--format", lo->format, "Output format")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->default_str("table");
 
   auto so = std::make_shared<ShowOptions>();
   auto* show = cmd.add_subcommand("show", "Show one metric: type, unit, labels, series on the wire, help, seed origin");
   show->add_option("NAME", so->name, "Metric name, a series name (h_bucket) or an old name")->required();
-  show->add_option("--format", so->format, "Output format")->check(CLI::IsMember({"text", "json"}))->default_str("text");
+  show->add_option("--format", so->format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->default_str("text");
 
   return [list, lo, so](const Context&) { return list->parsed() ? run_list(*lo) : run_show(*so); };
 }

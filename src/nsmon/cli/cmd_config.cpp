@@ -6,8 +6,8 @@
 
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
-#include "nsmon/core/exit_codes.hpp"
 #include "nsmon/cli/settings.hpp"
+#include "nsmon/core/exit_codes.hpp"
 #include "nsmon/util/table.hpp"
 
 namespace nsmon::cli {

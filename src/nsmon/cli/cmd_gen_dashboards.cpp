@@ -8,8 +8,8 @@
 
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
-#include "nsmon/core/exit_codes.hpp"
 #include "nsmon/core/error.hpp"
+#include "nsmon/core/exit_codes.hpp"
 #include "nsmon/dashboards/checks.hpp"
 #include "nsmon/dashboards/loader.hpp"
 #include "nsmon/dashboards/render.hpp"
@@ -127,7 +127,9 @@ std::string provisioning_datasource(const GenDashboardsOptions& o) {
          "    type: prometheus\n"
          "    uid: prometheus\n"
          "    access: proxy\n"
-         "    url: " + o.prometheus_url + "\n"
+         "    url: " +
+         o.prometheus_url +
+         "\n"
          "    isDefault: true\n"
          "    jsonData:\n"
          "      timeInterval: 15s # the scrape interval: $__rate_interval is at least four of it\n";
@@ -145,11 +147,14 @@ std::string provisioning_dashboards(const std::string& out_dir) {
          "    allowUiUpdates: false\n"
          "    updateIntervalSeconds: 30\n"
          "    options:\n"
-         "      path: " + out_dir + "\n"
+         "      path: " +
+         out_dir +
+         "\n"
          "      foldersFromFilesStructure: false\n";
 }
 
-int check_out_dir(const GenDashboardsOptions& o, const std::map<std::string, std::string>& files, std::ostream& status) {
+int check_out_dir(const GenDashboardsOptions& o, const std::map<std::string, std::string>& files,
+                  std::ostream& status) {
   fs::path out(o.out);
   std::vector<std::string> problems;
   for (const auto& [name, text] : files) {
@@ -170,8 +175,9 @@ int check_out_dir(const GenDashboardsOptions& o, const std::map<std::string, std
   std::sort(problems.begin(), problems.end());
   for (const auto& p : problems) status << p << "\n";
   if (problems.empty()) {
-    status << o.out << " is up to date (" << lint::plural(static_cast<long long>(files.size()), "dashboard", "dashboards")
-        << " from " << o.templates << ")\n";
+    status << o.out << " is up to date ("
+           << lint::plural(static_cast<long long>(files.size()), "dashboard", "dashboards") << " from " << o.templates
+           << ")\n";
     return kOk;
   }
   status << o.out << " is not what " << o.templates << " gives: run nsmon gen-dashboards\n";
@@ -183,8 +189,8 @@ int run_gen_dashboards(const GenDashboardsOptions& o, const Context& ctx) {
   load(o, ctx.catalog(), loaded);
   lint::Report report;
   report.findings = std::move(loaded.diags);
-  report.scope = o.templates + " (" +
-                 lint::plural(static_cast<long long>(loaded.templates.size()), "template", "templates") + ")";
+  report.scope =
+      o.templates + " (" + lint::plural(static_cast<long long>(loaded.templates.size()), "template", "templates") + ")";
   report.facts = {{"templates", static_cast<long long>(loaded.templates.size())}};
   // The report first, on stdout; what was written goes after it (to stderr when stdout is a
   // machine format, so that it stays one JSON or SARIF document).
@@ -214,17 +220,16 @@ int run_gen_dashboards(const GenDashboardsOptions& o, const Context& ctx) {
     changed.emplace_back(path.string(), text);
   }
   util::write_files_atomic(changed);
-  status << "wrote " << lint::plural(static_cast<long long>(files.size()), "dashboard", "dashboards") << " to "
-         << o.out << " (" << changed.size() << " changed)\n";
+  status << "wrote " << lint::plural(static_cast<long long>(files.size()), "dashboard", "dashboards") << " to " << o.out
+         << " (" << changed.size() << " changed)\n";
   if (!o.provisioning.empty()) {
     fs::path prov(o.provisioning);
     fs::create_directories(prov / "datasources", ec);
     fs::create_directories(prov / "dashboards", ec);
     if (ec) throw Error("cannot create " + o.provisioning + ": " + ec.message());
-    util::write_files_atomic(
-        {{(prov / "datasources" / "nsmon.yml").string(), provisioning_datasource(o)},
-         {(prov / "dashboards" / "nsmon.yml").string(),
-          provisioning_dashboards(fs::absolute(out).lexically_normal().string())}});
+    util::write_files_atomic({{(prov / "datasources" / "nsmon.yml").string(), provisioning_datasource(o)},
+                              {(prov / "dashboards" / "nsmon.yml").string(),
+                               provisioning_dashboards(fs::absolute(out).lexically_normal().string())}});
     status << "wrote Grafana provisioning to " << o.provisioning << " (datasources/nsmon.yml, dashboards/nsmon.yml)\n";
   }
   return kOk;

@@ -62,8 +62,7 @@ Input read_input(const LintMetricsOptions& o) {
     } catch (const http::TransportError& e) {
       throw Error(e.what()); // one sentence naming the URL (http::TransportError)
     }
-    if (resp.status != 200)
-      throw Error(in.name + " answered HTTP " + std::to_string(resp.status) + " instead of 200");
+    if (resp.status != 200) throw Error(in.name + " answered HTTP " + std::to_string(resp.status) + " instead of 200");
     in.text = util::InputText::of(std::move(resp.body));
     // The server's answer decides (a text-only exporter answers text to an OpenMetrics request).
     in.format = expfmt::format_from_content_type(resp.content_type);
@@ -91,7 +90,8 @@ int run_lint_metrics(const LintMetricsOptions& o, const Context& ctx) {
   if (o.list_checks) {
     const std::string format = ctx.report.format_given ? ctx.report.format : "text";
     if (format != "text" && format != "json") throw UsageError("--list-checks prints text or json, not " + format);
-    std::cout << (format == "json" ? lint::render_checks_json({}, "metrics/") : lint::render_checks_table({}, "metrics/"));
+    std::cout << (format == "json" ? lint::render_checks_json({}, "metrics/")
+                                   : lint::render_checks_table({}, "metrics/"));
     return kOk;
   }
   std::set<std::string> disabled;

@@ -208,8 +208,9 @@ Run define_lint_rules(CLI::App& cmd) {
   auto o = std::make_shared<LintOptions>();
   cmd.add_option("FILES", o->files, "Prometheus rule files, PrometheusRule manifests or directories of them");
   cmd.add_option("--config", o->config, "A prometheus.yml to lint, with the rule files it names")->option_text("FILE");
-  cmd.add_option("--policy", o->policy, "Team policy: severity label and values, required annotations, "
-                                        "disabled checks, severity overrides (YAML)")
+  cmd.add_option("--policy", o->policy,
+                 "Team policy: severity label and values, required annotations, "
+                 "disabled checks, severity overrides (YAML)")
       ->option_text("FILE");
   add_report_options(cmd);
   cmd.add_flag("--list-checks", o->list_checks, "List every check with its severity and summary, then exit");

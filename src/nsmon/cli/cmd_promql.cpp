@@ -104,7 +104,8 @@ int run_ast(const PromqlOptions& o) {
 }
 
 void add_common(CLI::App* cmd, const std::shared_ptr<PromqlOptions>& o) {
-  cmd->add_option("EXPR", o->expr, "The PromQL expression (default: all of standard input); put -- before one that starts with '-'")
+  cmd->add_option("EXPR", o->expr,
+                  "The PromQL expression (default: all of standard input); put -- before one that starts with '-'")
       ->each([o](const std::string&) { o->expr_given = true; });
   add_feature_option(*cmd, o->features);
 }

@@ -2,6 +2,8 @@
 // the answer series by series (promapi::ReplyReader) into the chosen output; the other verbs
 // (series, labels, label-values, targets, rules, alerts, metadata, buildinfo) are small answers
 // read whole.
+#include "nsmon/cli/cmd_query.hpp"
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <charconv>
@@ -10,7 +12,6 @@
 #include <iostream>
 #include <map>
 
-#include "nsmon/cli/cmd_query.hpp"
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
 #include "nsmon/config/settings.hpp"
@@ -89,7 +90,9 @@ void add_connection_options(CLI::App* c, QueryOptions& o) {
       ->allow_extra_args(false)
       ->group(g);
   c->add_option("--tenant", o.tenant, "Tenant ID sent as X-Scope-OrgID (Mimir, Cortex)")->group(g);
-  c->add_option("--ca-file", o.ca_file, "CA bundle that verifies the server's certificate")->option_text("FILE")->group(g);
+  c->add_option("--ca-file", o.ca_file, "CA bundle that verifies the server's certificate")
+      ->option_text("FILE")
+      ->group(g);
   c->add_option("--cert", o.cert_file, "Client certificate (PEM)")->option_text("FILE")->group(g);
   c->add_option("--key", o.key_file, "Client certificate's key (PEM)")->option_text("FILE")->group(g);
   c->add_flag("--insecure-skip-verify", o.insecure_skip_verify, "Do not verify the server's certificate")->group(g);
@@ -103,7 +106,8 @@ void add_format_option(CLI::App* c, QueryOptions& o) {
 }
 
 void add_range_options(CLI::App* c, QueryOptions& o) {
-  c->add_option("--start", o.start, "Start time: RFC 3339, Unix seconds, or relative (now-1h, -15m)")->option_text("TIME");
+  c->add_option("--start", o.start, "Start time: RFC 3339, Unix seconds, or relative (now-1h, -15m)")
+      ->option_text("TIME");
   c->add_option("--end", o.end, "End time (default: now when --start or --since is given)")->option_text("TIME");
 }
 
@@ -118,7 +122,8 @@ struct Session {
 
 long duration_ms(const std::string& text, const char* flag) {
   auto ms = config::duration_ms(text);
-  if (!ms) throw UsageError(std::string(flag) + " wants a duration such as 30s, 1m or 10 (seconds), not '" + text + "'");
+  if (!ms)
+    throw UsageError(std::string(flag) + " wants a duration such as 30s, 1m or 10 (seconds), not '" + text + "'");
   return static_cast<long>(*ms);
 }
 
@@ -192,8 +197,9 @@ std::optional<double> time_flag(const std::string& text, const char* flag, doubl
   if (text.empty()) return std::nullopt;
   auto t = promapi::parse_time(text, now);
   if (!t)
-    throw UsageError(std::string(flag) + " wants RFC 3339 (2024-05-01T12:00:00Z), Unix seconds or a relative time "
-                                         "(now-1h, -15m), not '" +
+    throw UsageError(std::string(flag) +
+                     " wants RFC 3339 (2024-05-01T12:00:00Z), Unix seconds or a relative time "
+                     "(now-1h, -15m), not '" +
                      text + "'");
   return t;
 }
@@ -291,7 +297,8 @@ int run_query(const QueryOptions& o) {
   if (range && !o.time.empty()) throw UsageError("--time is for instant queries; use --start/--end for a range");
   if (!o.start.empty() && !o.since.empty()) throw UsageError("give --start or --since, not both");
   if (o.graph && !range) throw UsageError("--graph draws a range query: give --since or --start");
-  if (o.graph && !o.format.empty() && o.format != "table") throw UsageError("--graph is a terminal chart; it takes no --format");
+  if (o.graph && !o.format.empty() && o.format != "table")
+    throw UsageError("--graph is a terminal chart; it takes no --format");
 
   promapi::Call call;
   double start = 0, end = 0, step = 0;
@@ -328,12 +335,13 @@ int run_query(const QueryOptions& o) {
   if (format == "json") ro.data_sink = [&](std::string_view b) { out.write(b); };
   if (format == "csv") write_csv_header(out);
   // --format json passes data on as it is: the series are only read for --check.
-  if (format != "json" || check.check) ro.on_series = [&](const promapi::Series& s) {
-    check.see(s);
-    if (format == "csv") write_csv(out, s);
-    else if (format == "jsonl") write_jsonl(out, s);
-    else if (format == "table") kept.push_back(s);
-  };
+  if (format != "json" || check.check)
+    ro.on_series = [&](const promapi::Series& s) {
+      check.see(s);
+      if (format == "csv") write_csv(out, s);
+      else if (format == "jsonl") write_jsonl(out, s);
+      else if (format == "table") kept.push_back(s);
+    };
   auto answer = call_server(session, call, ro);
   if (!answer) {
     out.flush();
@@ -414,7 +422,8 @@ void take_settings(const config::Settings& s, QueryOptions& o) {
   o.bearer_token_file = s.get("bearer_token_file").value;
   o.username = s.get("basic_auth.username").value;
   o.password_file = s.get("basic_auth.password_file").value;
-  if (o.password_env.empty() && !s.get("basic_auth.password").value.empty()) o.password_env = "NSMON_BASIC_AUTH_PASSWORD";
+  if (o.password_env.empty() && !s.get("basic_auth.password").value.empty())
+    o.password_env = "NSMON_BASIC_AUTH_PASSWORD";
   o.tenant = s.get("tenant").value;
   o.timeout = s.get("timeout").value;
   o.format = s.get("format.query").value;
@@ -466,14 +475,17 @@ Run define_query(CLI::App& cmd) {
     auto* c = q->add_subcommand(v.name, v.help);
     std::string name = v.name;
     if (name == "series" || name == "labels" || name == "label-values") {
-      c->add_option("--match", o->matches, "Series selector (repeatable)")->option_text("SELECTOR")->allow_extra_args(false);
+      c->add_option("--match", o->matches, "Series selector (repeatable)")
+          ->option_text("SELECTOR")
+          ->allow_extra_args(false);
       add_range_options(c, *o);
     }
     if (name == "label-values") c->add_option("NAME", o->label_name, "Label name")->required();
     if (name == "metadata") c->add_option("METRIC", o->metric, "Only this metric");
     if (name == "targets")
       c->add_option("--state", o->state, "active, dropped or any")->check(CLI::IsMember({"active", "dropped", "any"}));
-    if (name == "rules") c->add_option("--type", o->rule_type, "alert or record")->check(CLI::IsMember({"alert", "record"}));
+    if (name == "rules")
+      c->add_option("--type", o->rule_type, "alert or record")->check(CLI::IsMember({"alert", "record"}));
     add_format_option(c, *o);
     add_connection_options(c, *o);
   }

@@ -64,8 +64,7 @@ std::string csv_field(const std::string& s);
 
 /// One row per series: a column per label (sorted, __name__ first as NAME), then the value
 /// (instant) or LAST, MIN, MAX, SAMPLES (range), humanized.
-Table series_table(const std::vector<promapi::Series>& series, bool range, const catalog::Catalog& cat,
-                   Unit fallback);
+Table series_table(const std::vector<promapi::Series>& series, bool range, const catalog::Catalog& cat, Unit fallback);
 
 /// The verbs' answers (series, labels, label-values, targets, rules, alerts, metadata,
 /// buildinfo) as a table, and as jsonl items.

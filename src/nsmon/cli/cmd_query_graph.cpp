@@ -7,8 +7,8 @@
 
 #include "nsmon/cli/cmd_query.hpp"
 #include "nsmon/promql/go_compat.hpp"
-#include "nsmon/util/table.hpp"
 #include "nsmon/util/humanize.hpp"
+#include "nsmon/util/table.hpp"
 
 namespace nsmon::cli::query {
 
@@ -74,7 +74,8 @@ std::string render_graph(const std::vector<promapi::Series>& series, double star
   const int legend = static_cast<int>(std::min<std::size_t>(series.size(), 8)) + (series.size() > 8 ? 1 : 0);
   const int rows = std::clamp(height - legend - 3, 4, 40);
   std::string top = humanize(hi, unit), mid = humanize((lo + hi) / 2, unit), bottom = humanize(lo, unit);
-  const std::size_t axis_w = std::max({util::display_width(top), util::display_width(mid), util::display_width(bottom)});
+  const std::size_t axis_w =
+      std::max({util::display_width(top), util::display_width(mid), util::display_width(bottom)});
   const int cols = std::max(10, width - static_cast<int>(axis_w) - 2);
   const int px_w = cols * 2, px_h = rows * 4;
 
@@ -145,8 +146,10 @@ std::string render_graph(const std::vector<promapi::Series>& series, double star
   axis += l;
   int mid_at = static_cast<int>(axis_w) + 2 + cols / 2 - static_cast<int>(m.size()) / 2;
   int end_at = static_cast<int>(axis_w) + 2 + cols - static_cast<int>(r.size());
-  if (mid_at > static_cast<int>(axis.size()) + 1) axis += std::string(static_cast<std::size_t>(mid_at) - axis.size(), ' ') + m;
-  if (end_at > static_cast<int>(axis.size()) + 1) axis += std::string(static_cast<std::size_t>(end_at) - axis.size(), ' ') + r;
+  if (mid_at > static_cast<int>(axis.size()) + 1)
+    axis += std::string(static_cast<std::size_t>(mid_at) - axis.size(), ' ') + m;
+  if (end_at > static_cast<int>(axis.size()) + 1)
+    axis += std::string(static_cast<std::size_t>(end_at) - axis.size(), ' ') + r;
   out += axis + "\n";
   for (std::size_t i = 0; i < series.size() && i < 8; ++i) {
     std::string mark = color ? std::string("\x1b[") + kColors[i % kColorCount] + "m⣿\x1b[0m" : "⣿";

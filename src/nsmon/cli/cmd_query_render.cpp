@@ -7,9 +7,9 @@
 
 #include "nsmon/cli/cmd_query.hpp"
 #include "nsmon/core/error.hpp"
+#include "nsmon/util/humanize.hpp"
 #include "nsmon/util/strings.hpp"
 #include "nsmon/util/table.hpp"
-#include "nsmon/util/humanize.hpp"
 
 namespace nsmon::cli::query {
 
@@ -78,7 +78,8 @@ std::string labels_text(const nlohmann::json& labels, const std::set<std::string
   std::vector<std::string> parts;
   if (labels.is_object())
     for (const auto& [k, v] : labels.items())
-      if (!skip.count(k)) parts.push_back(k + "=" + (v.is_string() ? quote_label_value(v.get<std::string>()) : as_text(v)));
+      if (!skip.count(k))
+        parts.push_back(k + "=" + (v.is_string() ? quote_label_value(v.get<std::string>()) : as_text(v)));
   return util::join(parts, ", ");
 }
 
@@ -224,8 +225,8 @@ void write_csv(Out& out, const promapi::Series& s) {
 void write_jsonl(Out& out, const promapi::Series& s) {
   nlohmann::json metric = nlohmann::json::object();
   for (const auto& [k, v] : s.labels) metric[k] = v;
-  const std::string prefix = "{\"metric\":" + metric.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
-                             ",\"timestamp\":";
+  const std::string prefix =
+      "{\"metric\":" + metric.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + ",\"timestamp\":";
   std::string& b = out.buffer();
   for (const auto& p : s.samples) {
     b += prefix;
@@ -269,8 +270,7 @@ std::string render(const Table& t, const std::string& format) {
   return util::render_table(rows);
 }
 
-Table series_table(const std::vector<promapi::Series>& series, bool range, const catalog::Catalog& cat,
-                   Unit fallback) {
+Table series_table(const std::vector<promapi::Series>& series, bool range, const catalog::Catalog& cat, Unit fallback) {
   std::set<std::string> names;
   bool has_name = false;
   for (const auto& s : series)
@@ -339,8 +339,8 @@ Table verb_table(const std::string& verb, const nlohmann::json& data, const std:
     t.header = {"GROUP", "NAME", "TYPE", "STATE", "HEALTH", "QUERY"};
     for (const auto& g : array_at(data, "groups"))
       for (const auto& r : array_at(g, "rules"))
-        t.rows.push_back({text(g, "name"), text(r, "name"), text(r, "type"), text(r, "state"), text(r, "health"),
-                          text(r, "query")});
+        t.rows.push_back(
+            {text(g, "name"), text(r, "name"), text(r, "type"), text(r, "state"), text(r, "health"), text(r, "query")});
   } else if (verb == "alerts") {
     t.header = {"ALERT", "STATE", "ACTIVE SINCE", "VALUE", "LABELS"};
     for (const auto& a : array_at(data, "alerts")) {

@@ -52,9 +52,9 @@ int run_watch(const WatchOptions& o, const Context& ctx) {
 
   auto client = std::shared_ptr<http::Client>(http::make_curl_client());
   const double timeout = o.timeout > 0 ? o.timeout : std::clamp(o.interval, 1.0, 10.0);
-  std::unique_ptr<watch::Source> source =
-      o.prometheus.empty() ? watch::endpoint_source(client, o.metrics_url, timeout)
-                           : watch::prometheus_source(client, o.prometheus, o.selector, timeout);
+  std::unique_ptr<watch::Source> source = o.prometheus.empty()
+                                              ? watch::endpoint_source(client, o.metrics_url, timeout)
+                                              : watch::prometheus_source(client, o.prometheus, o.selector, timeout);
 
   watch::SessionOptions so;
   so.command = o.command;
@@ -142,11 +142,13 @@ Run define_watch(CLI::App& cmd) {
   cmd.add_option("--every", o->every, "Plain and jsonl output: a line per interval or per epoch")
       ->check(CLI::IsMember({"interval", "epoch"}))
       ->default_str("interval");
-  add_duration_option(cmd, "--grace", o->grace, "Time the command has after a forwarded signal before SIGTERM (default 10s)");
+  add_duration_option(cmd, "--grace", o->grace,
+                      "Time the command has after a forwarded signal before SIGTERM (default 10s)");
   add_duration_option(cmd, "--kill-after", o->kill_after, "Time between SIGTERM and SIGKILL (default 3s)");
   add_duration_option(cmd, "--timeout", o->timeout, "Time a scrape may take (default: the interval, 1s to 10s)")
       ->check(CLI::PositiveNumber);
-  add_duration_option(cmd, "--rate-window", o->rate_window, "Time images/s and the latency quantiles cover (default 10s)")
+  add_duration_option(cmd, "--rate-window", o->rate_window,
+                      "Time images/s and the latency quantiles cover (default 10s)")
       ->check(CLI::PositiveNumber);
   add_duration_option(cmd, "--duration", o->duration, "Stop after this long (the command gets SIGTERM)")
       ->check(CLI::PositiveNumber);

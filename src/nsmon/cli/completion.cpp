@@ -20,14 +20,13 @@ struct Known {
 };
 constexpr Known kKnown[] = {
     {"catalog show", "NAME", "metric"}, {"query label-values", "NAME", "none"}, {"query", "*", "metric"},
-    {"promql", "EXPR", "metric"},
-    {"lint-metrics", "INPUT", "file"},  {"watch", "COMMAND", "command"},
+    {"promql", "EXPR", "metric"},       {"lint-metrics", "INPUT", "file"},      {"watch", "COMMAND", "command"},
 };
 
 // Value kinds named by an option's text (->option_text("FILE")) or a positional's name.
 const std::map<std::string, std::string>& kinds_by_text() {
-  static const std::map<std::string, std::string> m = {{"FILE", "file"},     {"FILES", "file"},   {"PATH", "file"},
-                                                       {"DIR", "dir"},       {"METRIC", "metric"}, {"CHECK", "check"},
+  static const std::map<std::string, std::string> m = {{"FILE", "file"},      {"FILES", "file"},    {"PATH", "file"},
+                                                       {"DIR", "dir"},        {"METRIC", "metric"}, {"CHECK", "check"},
                                                        {"COMMAND", "command"}};
   return m;
 }
@@ -310,8 +309,7 @@ std::string zsh(const std::vector<CommandSpec>& cs, const std::vector<std::strin
   o << "_nsmon_value() {\n  case \"$1|$2\" in\n";
   for (const auto& c : cs)
     for (const auto& opt : c.options)
-      if (opt.takes_value)
-        o << "    (" << patterns(c.path, opt) << ") " << zsh_fill(opt.value, opt.help) << " ;;\n";
+      if (opt.takes_value) o << "    (" << patterns(c.path, opt) << ") " << zsh_fill(opt.value, opt.help) << " ;;\n";
   o << "    (*) return 1 ;;\n  esac\n  return 0\n}\n\n";
 
   o << "_nsmon_positional() {\n  case $1 in\n";
@@ -394,7 +392,8 @@ std::string fish(const std::vector<CommandSpec>& cs, const std::vector<std::stri
 
   o << "function __nsmon_subcommands\n  switch $argv[1]\n";
   for (const auto& c : cs)
-    if (!c.subcommands.empty()) o << "    case " << sq(c.path) << "\n      printf '%s\\n' " << util::join(sub_names(c), " ") << "\n";
+    if (!c.subcommands.empty())
+      o << "    case " << sq(c.path) << "\n      printf '%s\\n' " << util::join(sub_names(c), " ") << "\n";
   o << "  end\nend\n\n";
 
   o << "function __nsmon_takes_value\n  switch \"$argv[1]|$argv[2]\"\n";
@@ -456,7 +455,8 @@ complete -c nsmon -f
 )SH";
   for (const auto& c : cs) {
     for (const auto& [name, help] : c.subcommands)
-      o << "complete -c nsmon -n " << sq("__nsmon_at \"" + c.path + "\"") << " -a " << sq(name) << " -d " << sq(help) << "\n";
+      o << "complete -c nsmon -n " << sq("__nsmon_at \"" + c.path + "\"") << " -a " << sq(name) << " -d " << sq(help)
+        << "\n";
     for (const auto& opt : c.options) {
       o << "complete -c nsmon -n " << sq("__nsmon_under \"" + c.path + "\"");
       for (const auto& n : opt.names) o << (util::starts_with(n, "--") ? " -l " + n.substr(2) : " -s " + n.substr(1));

@@ -10,7 +10,7 @@ namespace nsmon::cli {
 
 /// What a value (of an option or a positional argument) can be, for shell completion.
 struct ValueSpec {
-  std::string kind; ///< "" or "none": nothing known; "words", "file", "dir", "metric", "check", "command"
+  std::string kind;               ///< "" or "none": nothing known; "words", "file", "dir", "metric", "check", "command"
   std::vector<std::string> words; ///< kind "words": the allowed values
 };
 

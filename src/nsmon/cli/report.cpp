@@ -27,7 +27,8 @@ void add_report_options(CLI::App& cmd) {
       ->check(CLI::IsMember(formats))
       ->option_text("FORMAT");
   cmd.add_option("--fail-on")
-      ->description("Exit 1 when a finding is at least this severe: " + util::join(kFailOn, ", ") + " (default warning)")
+      ->description("Exit 1 when a finding is at least this severe: " + util::join(kFailOn, ", ") +
+                    " (default warning)")
       ->check(CLI::IsMember(kFailOn))
       ->option_text("SEVERITY");
 }

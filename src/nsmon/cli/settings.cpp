@@ -72,7 +72,8 @@ config::Settings settings_for(const CLI::App& cmd) {
   config::Settings s = settings();
   for (const auto& key : config::keys()) {
     bool mine = false;
-    for (const CLI::App* a = &cmd; a && a->get_parent(); a = a->get_parent()) mine = mine || belongs(key, a->get_name());
+    for (const CLI::App* a = &cmd; a && a->get_parent(); a = a->get_parent())
+      mine = mine || belongs(key, a->get_name());
     if (!mine) continue;
     // The subcommand checks its own flags' values, with its own messages.
     if (auto v = given(cmd, key.flag)) s.set(key.name, {*v, config::Origin::flag, key.flag});

@@ -27,25 +27,80 @@ const char* to_string(Origin o) {
 
 const std::vector<Key>& keys() {
   static const std::vector<Key> all = {
-      {"server", "NSMON_PROMETHEUS_URL", "--server", "query", "http://localhost:9090", Kind::url, {},
+      {"server",
+       "NSMON_PROMETHEUS_URL",
+       "--server",
+       "query",
+       "http://localhost:9090",
+       Kind::url,
+       {},
        "Prometheus (or compatible) base URL; a path prefix is kept"},
-      {"bearer_token_file", "NSMON_BEARER_TOKEN_FILE", "--bearer-token-file", "query", "", Kind::path, {},
+      {"bearer_token_file",
+       "NSMON_BEARER_TOKEN_FILE",
+       "--bearer-token-file",
+       "query",
+       "",
+       Kind::path,
+       {},
        "file holding the bearer token"},
-      {"basic_auth.username", "NSMON_BASIC_AUTH_USERNAME", "--username", "query", "", Kind::text, {},
+      {"basic_auth.username",
+       "NSMON_BASIC_AUTH_USERNAME",
+       "--username",
+       "query",
+       "",
+       Kind::text,
+       {},
        "basic auth user name"},
-      {"basic_auth.password_file", "NSMON_BASIC_AUTH_PASSWORD_FILE", "--password-file", "query", "", Kind::path, {},
+      {"basic_auth.password_file",
+       "NSMON_BASIC_AUTH_PASSWORD_FILE",
+       "--password-file",
+       "query",
+       "",
+       Kind::path,
+       {},
        "file holding the basic auth password"},
-      {"basic_auth.password", "NSMON_BASIC_AUTH_PASSWORD", "", "", "", Kind::secret, {},
+      {"basic_auth.password",
+       "NSMON_BASIC_AUTH_PASSWORD",
+       "",
+       "",
+       "",
+       Kind::secret,
+       {},
        "basic auth password (environment only; never in the config file)"},
       {"tenant", "NSMON_TENANT", "--tenant", "query", "", Kind::text, {}, "tenant id sent as X-Scope-OrgID"},
       {"timeout", "NSMON_TIMEOUT", "--timeout", "query", "30s", Kind::duration, {}, "request timeout"},
-      {"format.query", "NSMON_QUERY_FORMAT", "--format", "query", "", Kind::choice, {"table", "json", "jsonl", "csv"},
+      {"format.query",
+       "NSMON_QUERY_FORMAT",
+       "--format",
+       "query",
+       "",
+       Kind::choice,
+       {"table", "json", "jsonl", "csv"},
        "default output format of query"},
-      {"format.lint", "NSMON_LINT_FORMAT", "--format", "lint", "text", Kind::choice, {"text", "json", "github", "sarif"},
+      {"format.lint",
+       "NSMON_LINT_FORMAT",
+       "--format",
+       "lint",
+       "text",
+       Kind::choice,
+       {"text", "json", "github", "sarif"},
        "default output format of lint-rules and lint-metrics"},
-      {"color", "NSMON_COLOR", "--color", "", "auto", Kind::choice, {"auto", "always", "never"},
+      {"color",
+       "NSMON_COLOR",
+       "--color",
+       "",
+       "auto",
+       Kind::choice,
+       {"auto", "always", "never"},
        "colour: auto (a terminal, NO_COLOR honoured), always, never"},
-      {"catalog", "NSMON_CATALOG", "--catalog", "", "", Kind::path, {}, "metric catalog file (default: the built-in one)"},
+      {"catalog",
+       "NSMON_CATALOG",
+       "--catalog",
+       "",
+       "",
+       Kind::path,
+       {},
+       "metric catalog file (default: the built-in one)"},
   };
   return all;
 }
@@ -88,7 +143,6 @@ Settings::Settings() {
 const Value& Settings::get(std::string_view name) const { return values_[index_of(name)]; }
 
 void Settings::set(std::string_view name, Value value) { values_[index_of(name)] = std::move(value); }
-
 
 std::string Settings::shown(std::string_view name) const {
   const Key& key = keys()[index_of(name)];
@@ -145,9 +199,9 @@ struct InlineSecret {
   const char* use;
 };
 constexpr InlineSecret kInlineSecrets[] = {
-    {"", "bearer_token", "bearer_token_file"},        {"", "token", "bearer_token_file"},
-    {"", "authorization", "bearer_token_file"},       {"", "credentials", "bearer_token_file"},
-    {"", "password", "basic_auth.password_file"},     {"basic_auth", "password", "basic_auth.password_file"},
+    {"", "bearer_token", "bearer_token_file"},    {"", "token", "bearer_token_file"},
+    {"", "authorization", "bearer_token_file"},   {"", "credentials", "bearer_token_file"},
+    {"", "password", "basic_auth.password_file"}, {"basic_auth", "password", "basic_auth.password_file"},
 };
 
 class Loader {
@@ -223,8 +277,8 @@ private:
     }
     std::string value = key.kind == Kind::path ? resolve_path(*text) : *text;
     core::Span at = y_.span(key_node);
-    into_.set(key.name, {value, Origin::config_file,
-                         src_.path() + ":" + std::to_string(at.line) + ":" + std::to_string(at.col)});
+    into_.set(key.name,
+              {value, Origin::config_file, src_.path() + ":" + std::to_string(at.line) + ":" + std::to_string(at.col)});
   }
 
   // A path in the config file is relative to the file's directory; `~/` is the home directory.
@@ -268,8 +322,8 @@ private:
 
 } // namespace
 
-void load_file(const core::SourceFile& src, std::string_view home, Settings& into,
-               std::vector<core::Diagnostic>& diags, Ranges* hidden) {
+void load_file(const core::SourceFile& src, std::string_view home, Settings& into, std::vector<core::Diagnostic>& diags,
+               Ranges* hidden) {
   Loader(src, home, into, diags, hidden).run();
 }
 

@@ -73,8 +73,8 @@ using Ranges = std::vector<std::pair<std::size_t, std::size_t>>;
 /// Reads a config file into `into` (origin config_file). Unknown keys, inline secrets and bad
 /// values are positioned errors; relative paths are taken from the file's directory and a
 /// leading `~/` from `home`. `hidden` receives the ranges to mask before a line is quoted.
-void load_file(const core::SourceFile& src, std::string_view home, Settings& into,
-               std::vector<core::Diagnostic>& diags, Ranges* hidden = nullptr);
+void load_file(const core::SourceFile& src, std::string_view home, Settings& into, std::vector<core::Diagnostic>& diags,
+               Ranges* hidden = nullptr);
 
 /// The text with every byte of `ranges` but line breaks replaced by '*' (positions unchanged).
 std::string mask(std::string text, const Ranges& ranges);

@@ -21,7 +21,7 @@ struct Span {
 struct Diagnostic {
   Severity severity = Severity::error;
   Span span;
-  std::string check;      ///< stable id, e.g. "yaml/syntax", "promql/rate-on-gauge"
+  std::string check; ///< stable id, e.g. "yaml/syntax", "promql/rate-on-gauge"
   std::string message;
   std::string suggestion; ///< empty when there is none
   std::string rule;       ///< alert or record name the finding is about, if any

@@ -5,13 +5,13 @@ namespace nsmon {
 /// Process exit codes shared by every subcommand (documented in --help and README). cli/ picks
 /// them; watch/ also reports a run's result with them.
 enum ExitCode : int {
-  kOk = 0,            ///< success, nothing to report
-  kFindings = 1,      ///< findings at or above --fail-on, a failed --check, a server-side error
-  kUsage = 2,         ///< bad usage or unreadable input
-  kUnreachable = 3,   ///< could not reach or understand a server (query, attached watch)
-  kCannotRun = 127,   ///< watch: the command cannot be started (a shell's "command not found")
-  kSignalBase = 128,  ///< watch: 128 + the signal that ended the command or nsmon
-  kInterrupted = 130  ///< interrupted by SIGINT
+  kOk = 0,           ///< success, nothing to report
+  kFindings = 1,     ///< findings at or above --fail-on, a failed --check, a server-side error
+  kUsage = 2,        ///< bad usage or unreadable input
+  kUnreachable = 3,  ///< could not reach or understand a server (query, attached watch)
+  kCannotRun = 127,  ///< watch: the command cannot be started (a shell's "command not found")
+  kSignalBase = 128, ///< watch: 128 + the signal that ended the command or nsmon
+  kInterrupted = 130 ///< interrupted by SIGINT
 };
 
 inline constexpr const char* kExitCodeHelp =

@@ -20,7 +20,8 @@ LineCol SourceFile::line_col(std::size_t offset) const {
 std::size_t SourceFile::offset(int line, int col) const {
   if (line < 1) return 0;
   if (line > line_count()) return text_.size();
-  return std::min(text_.size(), starts_[static_cast<std::size_t>(line - 1)] + static_cast<std::size_t>(std::max(col, 1) - 1));
+  return std::min(text_.size(),
+                  starts_[static_cast<std::size_t>(line - 1)] + static_cast<std::size_t>(std::max(col, 1) - 1));
 }
 
 std::string_view SourceFile::line(int n) const {

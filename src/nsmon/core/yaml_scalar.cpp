@@ -65,7 +65,10 @@ std::string hex_escape(Stream& in, int digits) {
   bool ok = true;
   for (int i = 0; i < digits; ++i) {
     char c = in.get();
-    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    int d = c >= '0' && c <= '9'   ? c - '0'
+            : c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                   : -1;
     if (d < 0) ok = false;
     cp = cp * 16 + static_cast<unsigned long>(std::max(d, 0));
   }

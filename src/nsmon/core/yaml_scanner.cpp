@@ -1,9 +1,9 @@
 // The YAML scanner: yaml-cpp 0.7's scanner.cpp, scantoken.cpp, simplekey.cpp and scantag.cpp,
 // rule for rule, over a flat buffer. Comments name the yaml-cpp function each part mirrors
 // where that helps to compare them.
-#include <cstring>
-
 #include "nsmon/core/yaml_scanner.hpp"
+
+#include <cstring>
 
 namespace nsmon::yaml::detail {
 
@@ -109,8 +109,22 @@ bool Scanner::plain_scalar_start() const {
   char c = in_.peek();
   if (in_.blank_or_break()) return false;
   switch (c) {
-  case ',': case '[': case ']': case '{': case '}': case '#': case '&': case '*': case '!':
-  case '|': case '>': case '\'': case '"': case '%': case '@': case '`': return false;
+  case ',':
+  case '[':
+  case ']':
+  case '{':
+  case '}':
+  case '#':
+  case '&':
+  case '*':
+  case '!':
+  case '|':
+  case '>':
+  case '\'':
+  case '"':
+  case '%':
+  case '@':
+  case '`': return false;
   default: break;
   }
   if (in_flow() && c == '?') return false;
@@ -393,8 +407,8 @@ void Scanner::scan_anchor_or_alias() {
   std::string name(in_.data() + start, in_.pos() - start);
   if (name.empty()) fail(in_.mark(), alias ? "alias not found after *" : "anchor not found after &");
   if (in_.more() && !in_.blank_or_break() && std::strchr("?:,]}%@`", in_.peek()) == nullptr)
-    fail(in_.mark(), alias ? "illegal character found while scanning alias"
-                           : "illegal character found while scanning anchor");
+    fail(in_.mark(),
+         alias ? "illegal character found while scanning alias" : "illegal character found while scanning anchor");
   std::int64_t seq = push_token(alias ? TokenType::alias : TokenType::anchor, mark);
   token(seq).value = std::move(name);
 }
@@ -518,8 +532,8 @@ void Scanner::scan_block_scalar() {
   auto chomp_char = [](char c) { return c == '+' || c == '-'; };
   auto digit = [](char c) { return c >= '0' && c <= '9'; };
   int n = (chomp_char(in_.peek()) && digit(in_.peek(1))) || (digit(in_.peek()) && chomp_char(in_.peek(1))) ? 2
-          : chomp_char(in_.peek()) || digit(in_.peek())                                                  ? 1
-                                                                                                          : 0;
+          : chomp_char(in_.peek()) || digit(in_.peek())                                                    ? 1
+                                                                                                           : 0;
   for (int i = 0; i < n; ++i) {
     char c = in_.get();
     if (c == '+') spec.chomp = static_cast<std::uint8_t>(Chomp::keep);

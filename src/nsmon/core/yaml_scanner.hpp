@@ -258,7 +258,7 @@ private:
   bool simple_key_allowed_ = false;
   bool can_be_json_flow_ = false;
   std::vector<SimpleKey> simple_keys_;
-  std::vector<Indent> indents_;          ///< every marker still referred to
+  std::vector<Indent> indents_;           ///< every marker still referred to
   std::vector<std::size_t> indent_stack_; ///< indices into indents_
   std::vector<Flow> flows_;
   std::string scratch_; ///< scalars are built here, then copied once at their final size

@@ -1,6 +1,8 @@
 // The YAML parser: yaml-cpp 0.7's SingleDocParser and NodeBuilder, with an explicit stack instead
 // of recursion (deep nesting in hostile input cannot overflow the C++ stack), building the tree
 // straight into an arena.
+#include "nsmon/core/yaml_tree.hpp"
+
 #include <cstring>
 #include <limits>
 #include <map>
@@ -9,7 +11,6 @@
 #include <unordered_set>
 
 #include "nsmon/core/yaml_scanner.hpp"
-#include "nsmon/core/yaml_tree.hpp"
 
 namespace nsmon::yaml {
 
@@ -38,8 +39,8 @@ public:
   Storage& operator=(const Storage&) = delete;
   ~Storage() {
     for (std::size_t b = 0; b < node_blocks_.size(); ++b) {
-      std::size_t used = b + 1 == node_blocks_.size() ? kNodeBlock - static_cast<std::size_t>(node_end_ - node_next_)
-                                                      : kNodeBlock;
+      std::size_t used =
+          b + 1 == node_blocks_.size() ? kNodeBlock - static_cast<std::size_t>(node_end_ - node_next_) : kNodeBlock;
       std::destroy_n(node_blocks_[b], used);
       std::allocator<NodeData>().deallocate(node_blocks_[b], kNodeBlock);
     }
@@ -275,9 +276,7 @@ private:
     else children_.push_back(n);
   }
 
-  void add_null(const yaml::Mark& mark, const std::string& anchor = {}) {
-    add(new_node(NodeType::Null, mark, anchor));
-  }
+  void add_null(const yaml::Mark& mark, const std::string& anchor = {}) { add(new_node(NodeType::Null, mark, anchor)); }
 
   void open(Kind kind, NodeType type, const yaml::Mark& mark, const std::string* tag, const std::string& anchor) {
     NodeData* n = new_node(type, mark, anchor);
@@ -317,7 +316,8 @@ private:
     if (merges.empty()) return;
     auto has = [&](const NodeData* key) {
       for (std::size_t i = 0; i < own.size(); i += 2)
-        if (own[i]->type == NodeType::Scalar && key->type == NodeType::Scalar && own[i]->value == key->value) return true;
+        if (own[i]->type == NodeType::Scalar && key->type == NodeType::Scalar && own[i]->value == key->value)
+          return true;
       return false;
     };
     for (const NodeData* m : merges)

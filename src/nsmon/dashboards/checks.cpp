@@ -37,8 +37,8 @@ bool is_grafana_unit(std::string_view id) {
 
 std::string grafana_unit(std::string_view u) {
   static const std::map<std::string, std::string, std::less<>> map = {
-      {"seconds", "s"}, {"bytes", "bytes"}, {"percent", "percent"}, {"ratio", "percentunit"}, {"count", "short"},
-      {"none", "none"}, {"bytes/s", "Bps"},  {"count/s", "cps"}};
+      {"seconds", "s"},   {"bytes", "bytes"}, {"percent", "percent"}, {"ratio", "percentunit"},
+      {"count", "short"}, {"none", "none"},   {"bytes/s", "Bps"},     {"count/s", "cps"}};
   auto it = map.find(u);
   return it == map.end() ? "" : it->second;
 }
@@ -114,8 +114,7 @@ private:
     at.file = t_.path;
     if (!has_variable("datasource"))
       emit(out_, "dashboards/datasource-variable", at,
-           "the dashboard has no datasource variable: panels cannot use ${datasource}",
-           "add datasource to variables");
+           "the dashboard has no datasource variable: panels cannot use ${datasource}", "add datasource to variables");
     for (const char* v : {"job", "instance"})
       if (!has_variable(v))
         emit(out_, "dashboards/job-instance-variables", at, std::string("the dashboard has no ") + v + " variable",
@@ -194,7 +193,8 @@ private:
              "the query shows a raw counter, which only grows; its value depends on when the process started",
              "wrap it in rate(...[$__rate_interval]) or increase(...[$__range])");
       legend(q, parsed.shape);
-      if (unit.empty()) unit = p.type.value == "heatmap" ? bucket_unit(*root, *parsed.inf) : query_unit(*root, *parsed.inf);
+      if (unit.empty())
+        unit = p.type.value == "heatmap" ? bucket_unit(*root, *parsed.inf) : query_unit(*root, *parsed.inf);
     }
     // A query with findings of its own gives no unit; saying so as well would only be noise.
     resolve_unit(p, unit, out_.size() > before);
@@ -303,8 +303,9 @@ private:
       std::vector<std::string> known = {"s", "bytes", "percent", "percentunit", "short", "none", "Bps", "cps"};
       std::string hint = util::did_you_mean(p.unit.value, known);
       emit(out_, "dashboards/unknown-unit", p.unit.span,
-           "unknown unit '" + p.unit.value + "': neither a Grafana unit id nor a catalog unit (seconds, bytes, "
-           "percent, ratio, count, none)",
+           "unknown unit '" + p.unit.value +
+               "': neither a Grafana unit id nor a catalog unit (seconds, bytes, "
+               "percent, ratio, count, none)",
            hint.empty() ? "" : "did you mean '" + hint + "'?");
       return;
     }

@@ -55,8 +55,8 @@ public:
     auto v = r_.number(n, what);
     if (!v) return std::nullopt;
     if (*v != std::floor(*v) || *v < lo || *v > hi) {
-      r_.report(n, "yaml/type", std::string(what) + " must be a whole number from " + std::to_string(lo) + " to " +
-                                    std::to_string(hi));
+      r_.report(n, "yaml/type",
+                std::string(what) + " must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
       return std::nullopt;
     }
     return static_cast<int>(*v);
@@ -116,7 +116,8 @@ public:
         continue;
       }
       auto v = item["value"] ? r_.number(item["value"], "value") : std::nullopt;
-      if (!item["value"]) r_.report(item, "dashboards/missing-field", "a threshold needs a value (only the first may leave it out)");
+      if (!item["value"])
+        r_.report(item, "dashboards/missing-field", "a threshold needs a value (only the first may leave it out)");
       if (!v || !c) continue;
       if (!p.thresholds.empty() && *v <= p.thresholds.back().value)
         r_.report(item["value"], "dashboards/thresholds", "thresholds must be in increasing order of value");
@@ -126,9 +127,9 @@ public:
 
   // The fields of a panel; `use` entries only carry placement (width, height).
   void panel(const Node& n, Panel& p) {
-    static const std::vector<std::string> fields = {"type",   "title",  "description", "unit",  "datasource",
-                                                    "decimals", "min",  "max",         "thresholds", "width",
-                                                    "height", "stack",  "reduce",      "queries"};
+    static const std::vector<std::string> fields = {"type",     "title", "description", "unit",       "datasource",
+                                                    "decimals", "min",   "max",         "thresholds", "width",
+                                                    "height",   "stack", "reduce",      "queries"};
     if (!r_.check_mapping(n, fields, "a panel")) return;
     p.span = r_.span(n);
     for (const char* required : {"type", "title", "queries"})
@@ -258,8 +259,8 @@ public:
   }
 
   void dashboard(const Node& root, const Library& library, Template& t) {
-    static const std::vector<std::string> fields = {"uid",  "title",     "description", "tags",
-                                                    "refresh", "time", "variables",   "rows"};
+    static const std::vector<std::string> fields = {"uid",     "title", "description", "tags",
+                                                    "refresh", "time",  "variables",   "rows"};
     if (!r_.check_mapping(root, fields, "a dashboard template")) return;
     for (const char* required : {"uid", "title", "rows"})
       if (!root[required]) r_.report(root, "dashboards/missing-field", std::string("a dashboard needs ") + required);

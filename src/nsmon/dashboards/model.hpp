@@ -37,17 +37,17 @@ struct Panel {
   Text type;
   Text title;
   Text description;
-  Text unit;                ///< as written: a Grafana unit id or a catalog unit; empty: inferred
-  Text datasource;          ///< only when the template overrides it (checked: must be ${datasource})
+  Text unit;       ///< as written: a Grafana unit id or a catalog unit; empty: inferred
+  Text datasource; ///< only when the template overrides it (checked: must be ${datasource})
   std::optional<double> decimals, min, max;
-  std::string base_color = "green";  ///< the colour below the first threshold
-  std::vector<Threshold> thresholds; ///< in increasing order of value
-  int width = 0, height = 0;         ///< 0: the type's default
-  std::string stack;                 ///< timeseries: "" or "normal" or "percent"
+  std::string base_color = "green";   ///< the colour below the first threshold
+  std::vector<Threshold> thresholds;  ///< in increasing order of value
+  int width = 0, height = 0;          ///< 0: the type's default
+  std::string stack;                  ///< timeseries: "" or "normal" or "percent"
   std::string reduce = "lastNotNull"; ///< stat, gauge, bargauge: the reducer
   std::vector<Query> queries;
-  core::Span span;   ///< the panel's mapping (or its `use:` entry)
-  std::string used;  ///< the library panel's name, when it came through `use:`
+  core::Span span;          ///< the panel's mapping (or its `use:` entry)
+  std::string used;         ///< the library panel's name, when it came through `use:`
   std::string grafana_unit; ///< the unit id written to the JSON, set by check()
 };
 
@@ -62,7 +62,7 @@ struct Variable {
   Text name;
   std::string type = "query"; ///< datasource, query, custom, interval
   std::string label;
-  Text query;                 ///< label_values(...) for query variables; values for custom
+  Text query; ///< label_values(...) for query variables; values for custom
   bool multi = true;
   bool include_all = true;
 };

@@ -81,25 +81,47 @@ json options(const Panel& p) {
   const std::string& type = p.type.value;
   if (type == "timeseries") return {{"legend", legend(true)}, {"tooltip", {{"mode", "multi"}, {"sort", "desc"}}}};
   if (type == "stat")
-    return {{"colorMode", "value"},  {"graphMode", "area"},          {"justifyMode", "auto"},
-            {"orientation", "auto"}, {"percentChangeColorMode", "standard"}, {"reduceOptions", reduce(p)},
-            {"showPercentChange", false}, {"textMode", "auto"},      {"wideLayout", true}};
+    return {{"colorMode", "value"},
+            {"graphMode", "area"},
+            {"justifyMode", "auto"},
+            {"orientation", "auto"},
+            {"percentChangeColorMode", "standard"},
+            {"reduceOptions", reduce(p)},
+            {"showPercentChange", false},
+            {"textMode", "auto"},
+            {"wideLayout", true}};
   if (type == "gauge")
-    return {{"minVizHeight", 75},       {"minVizWidth", 75},           {"orientation", "auto"},
-            {"reduceOptions", reduce(p)}, {"showThresholdLabels", false}, {"showThresholdMarkers", true},
+    return {{"minVizHeight", 75},
+            {"minVizWidth", 75},
+            {"orientation", "auto"},
+            {"reduceOptions", reduce(p)},
+            {"showThresholdLabels", false},
+            {"showThresholdMarkers", true},
             {"sizing", "auto"}};
   if (type == "bargauge")
-    return {{"displayMode", "gradient"}, {"legend", legend(false)},   {"maxVizHeight", 300},
-            {"minVizHeight", 16},        {"minVizWidth", 8},          {"namePlacement", "auto"},
-            {"orientation", "horizontal"}, {"reduceOptions", reduce(p)}, {"showUnfilled", true},
-            {"sizing", "auto"},          {"valueMode", "color"}};
+    return {{"displayMode", "gradient"},
+            {"legend", legend(false)},
+            {"maxVizHeight", 300},
+            {"minVizHeight", 16},
+            {"minVizWidth", 8},
+            {"namePlacement", "auto"},
+            {"orientation", "horizontal"},
+            {"reduceOptions", reduce(p)},
+            {"showUnfilled", true},
+            {"sizing", "auto"},
+            {"valueMode", "color"}};
   if (type == "table") return {{"cellHeight", "sm"}, {"frameIndex", 0}, {"showHeader", true}};
   // heatmap: Prometheus buckets as they are (no calculation), bucket bounds on the y axis.
   return {{"calculate", false},
           {"cellGap", 1},
           {"color",
-           {{"exponent", 0.5}, {"fill", "dark-orange"}, {"mode", "scheme"}, {"reverse", false},
-            {"scale", "exponential"}, {"scheme", "Oranges"}, {"steps", 64}}},
+           {{"exponent", 0.5},
+            {"fill", "dark-orange"},
+            {"mode", "scheme"},
+            {"reverse", false},
+            {"scale", "exponential"},
+            {"scheme", "Oranges"},
+            {"steps", 64}}},
           {"exemplars", {{"color", "rgba(255,0,255,0.7)"}}},
           {"filterValues", {{"le", 1e-9}}},
           {"legend", {{"show", true}}},
@@ -113,9 +135,16 @@ json custom(const Panel& p) {
   const std::string& type = p.type.value;
   json hide = {{"legend", false}, {"tooltip", false}, {"viz", false}};
   if (type == "timeseries")
-    return {{"axisPlacement", "auto"}, {"drawStyle", "line"}, {"fillOpacity", p.stack.empty() ? 10 : 30},
-            {"gradientMode", "none"}, {"hideFrom", hide}, {"lineInterpolation", "linear"},
-            {"lineWidth", 1}, {"pointSize", 4}, {"showPoints", "never"}, {"spanNulls", false},
+    return {{"axisPlacement", "auto"},
+            {"drawStyle", "line"},
+            {"fillOpacity", p.stack.empty() ? 10 : 30},
+            {"gradientMode", "none"},
+            {"hideFrom", hide},
+            {"lineInterpolation", "linear"},
+            {"lineWidth", 1},
+            {"pointSize", 4},
+            {"showPoints", "never"},
+            {"spanNulls", false},
             {"stacking", {{"group", "A"}, {"mode", p.stack.empty() ? "none" : p.stack}}},
             {"thresholdsStyle", {{"mode", "off"}}}};
   if (type == "table") return {{"align", "auto"}, {"cellOptions", {{"type", "auto"}}}, {"inspect", false}};
@@ -138,7 +167,9 @@ json field_config(const Panel& p) {
   return {{"defaults", defaults}, {"overrides", json::array()}};
 }
 
-std::string ref_id(std::size_t i) { return i < 26 ? std::string(1, static_cast<char>('A' + i)) : "Q" + std::to_string(i); }
+std::string ref_id(std::size_t i) {
+  return i < 26 ? std::string(1, static_cast<char>('A' + i)) : "Q" + std::to_string(i);
+}
 
 json targets(const Panel& p) {
   json out = json::array();
@@ -179,9 +210,15 @@ json panel(const Panel& p, int id, const GridPos& g) {
 json variable(const Variable& v, bool importable) {
   const std::string& name = v.name.value;
   if (v.type == "datasource") {
-    json d = {{"hide", 0},      {"includeAll", false}, {"label", v.label.empty() ? "Data source" : v.label},
-              {"multi", false}, {"name", name},        {"options", json::array()},
-              {"query", "prometheus"}, {"refresh", 1}, {"regex", ""},
+    json d = {{"hide", 0},
+              {"includeAll", false},
+              {"label", v.label.empty() ? "Data source" : v.label},
+              {"multi", false},
+              {"name", name},
+              {"options", json::array()},
+              {"query", "prometheus"},
+              {"refresh", 1},
+              {"regex", ""},
               {"type", "datasource"}};
     if (importable) d["current"] = {{"selected", false}, {"text", "${DS_PROMETHEUS}"}, {"value", "${DS_PROMETHEUS}"}};
     return d;
@@ -212,8 +249,9 @@ json required_plugins(const Template& t) {
   static const std::map<std::string, std::string> names = {{"bargauge", "Bar gauge"}, {"gauge", "Gauge"},
                                                            {"heatmap", "Heatmap"},    {"stat", "Stat"},
                                                            {"table", "Table"},        {"timeseries", "Time series"}};
-  json out = json::array({{{"id", "grafana"}, {"name", "Grafana"}, {"type", "grafana"}, {"version", kGrafanaVersion}},
-                          {{"id", "prometheus"}, {"name", "Prometheus"}, {"type", "datasource"}, {"version", "1.0.0"}}});
+  json out =
+      json::array({{{"id", "grafana"}, {"name", "Grafana"}, {"type", "grafana"}, {"version", kGrafanaVersion}},
+                   {{"id", "prometheus"}, {"name", "Prometheus"}, {"type", "datasource"}, {"version", "1.0.0"}}});
   std::set<std::string> types;
   for (const auto& row : t.rows)
     for (const auto& p : row.panels) types.insert(p.type.value);
@@ -232,8 +270,11 @@ std::string render(const Template& t, const RenderOptions& o) {
   for (std::size_t r = 0; r < t.rows.size(); ++r) {
     const Row& row = t.rows[r];
     json children = json::array();
-    json bar = {{"collapsed", row.collapsed}, {"gridPos", grid(lay.rows[r])}, {"id", ++id},
-                {"title", row.title.value},   {"type", "row"}};
+    json bar = {{"collapsed", row.collapsed},
+                {"gridPos", grid(lay.rows[r])},
+                {"id", ++id},
+                {"title", row.title.value},
+                {"type", "row"}};
     std::size_t at = panels.size();
     panels.push_back(nullptr);
     for (std::size_t i = 0; i < row.panels.size(); ++i) {
@@ -245,32 +286,31 @@ std::string render(const Template& t, const RenderOptions& o) {
   }
   json vars = json::array();
   for (const auto& v : t.variables) vars.push_back(variable(v, o.importable));
-  json d = {
-      {"annotations",
-       {{"list",
-         {{{"builtIn", 1},
-           {"datasource", {{"type", "grafana"}, {"uid", "-- Grafana --"}}},
-           {"enable", true},
-           {"hide", true},
-           {"iconColor", "rgba(0, 211, 255, 1)"},
-           {"name", "Annotations & Alerts"},
-           {"type", "dashboard"}}}}}},
-      {"description", t.description.value},
-      {"editable", false}, // generated: edits belong in templates/, the UI would lose them
-      {"fiscalYearStartMonth", 0},
-      {"graphTooltip", 1},
-      {"links", json::array()},
-      {"panels", panels},
-      {"refresh", t.refresh},
-      {"schemaVersion", kSchemaVersion},
-      {"tags", t.tags},
-      {"templating", {{"list", vars}}},
-      {"time", {{"from", t.time_from}, {"to", t.time_to}}},
-      {"timepicker", json::object()},
-      {"timezone", "browser"},
-      {"title", t.title.value},
-      {"uid", t.uid.value},
-      {"version", 1}};
+  json d = {{"annotations",
+             {{"list",
+               {{{"builtIn", 1},
+                 {"datasource", {{"type", "grafana"}, {"uid", "-- Grafana --"}}},
+                 {"enable", true},
+                 {"hide", true},
+                 {"iconColor", "rgba(0, 211, 255, 1)"},
+                 {"name", "Annotations & Alerts"},
+                 {"type", "dashboard"}}}}}},
+            {"description", t.description.value},
+            {"editable", false}, // generated: edits belong in templates/, the UI would lose them
+            {"fiscalYearStartMonth", 0},
+            {"graphTooltip", 1},
+            {"links", json::array()},
+            {"panels", panels},
+            {"refresh", t.refresh},
+            {"schemaVersion", kSchemaVersion},
+            {"tags", t.tags},
+            {"templating", {{"list", vars}}},
+            {"time", {{"from", t.time_from}, {"to", t.time_to}}},
+            {"timepicker", json::object()},
+            {"timezone", "browser"},
+            {"title", t.title.value},
+            {"uid", t.uid.value},
+            {"version", 1}};
   if (o.importable) {
     d["__inputs"] = json::array({{{"description", "Prometheus scraping the detector"},
                                   {"label", "Prometheus"},

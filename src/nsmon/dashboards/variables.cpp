@@ -12,9 +12,10 @@ bool name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c
 } // namespace
 
 bool is_global_variable(std::string_view name) {
-  static const std::vector<std::string_view> globals = {
-      "__interval", "__interval_ms", "__rate_interval", "__rate_interval_ms", "__range", "__range_s",
-      "__range_ms", "__from",        "__to",            "__dashboard",        "__org",   "__user"};
+  static const std::vector<std::string_view> globals = {"__interval",         "__interval_ms", "__rate_interval",
+                                                        "__rate_interval_ms", "__range",       "__range_s",
+                                                        "__range_ms",         "__from",        "__to",
+                                                        "__dashboard",        "__org",         "__user"};
   return std::find(globals.begin(), globals.end(), name) != globals.end();
 }
 
@@ -91,7 +92,7 @@ Substituted substitute_variables(std::string_view q) {
     }
     ref.in_string = quote != 0;
     ref.in_range = !quote && brackets > 0;
-    std::string_view replacement = ref.in_string ? q.substr(ref.begin, ref.end - ref.begin)
+    std::string_view replacement = ref.in_string  ? q.substr(ref.begin, ref.end - ref.begin)
                                    : ref.in_range ? std::string_view("5m")
                                                   : std::string_view("1");
     copy(replacement, ref.begin, ref.end);

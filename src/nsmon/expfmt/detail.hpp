@@ -84,11 +84,11 @@ private:
   const char* prev_le_ = nullptr;   // and the end of its line
   std::uint64_t labels_hash_ = 0;   // sum of label hashes of the current sample
   int le_index_ = -1, quantile_index_ = -1;
-  bool names_same_ = false;         // label names equal to the last checked sample's
-  bool prev_names_valid_ = false;   // labels_ names passed check_label_names
-  std::string_view last_name_;     // last sample name resolved in the current family
+  bool names_same_ = false;       // label names equal to the last checked sample's
+  bool prev_names_valid_ = false; // labels_ names passed check_label_names
+  std::string_view last_name_;    // last sample name resolved in the current family
   std::string_view last_suffix_;
-  double bound_ = 0;       // parsed le / quantile of the current sample (check_sample)
+  double bound_ = 0; // parsed le / quantile of the current sample (check_sample)
   bool has_bound_ = false;
 
   Family fam_;

@@ -81,11 +81,10 @@ constexpr TypeName text_types[] = {{"counter", MetricType::counter},
                                    {"histogram", MetricType::histogram},
                                    {"summary", MetricType::summary},
                                    {"untyped", MetricType::unknown}};
-constexpr TypeName om_types[] = {
-    {"counter", MetricType::counter},     {"gauge", MetricType::gauge},
-    {"histogram", MetricType::histogram}, {"gaugehistogram", MetricType::gaugehistogram},
-    {"summary", MetricType::summary},     {"info", MetricType::info},
-    {"stateset", MetricType::stateset},   {"unknown", MetricType::unknown}};
+constexpr TypeName om_types[] = {{"counter", MetricType::counter},     {"gauge", MetricType::gauge},
+                                 {"histogram", MetricType::histogram}, {"gaugehistogram", MetricType::gaugehistogram},
+                                 {"summary", MetricType::summary},     {"info", MetricType::info},
+                                 {"stateset", MetricType::stateset},   {"unknown", MetricType::unknown}};
 
 } // namespace
 
@@ -107,7 +106,6 @@ std::span<const std::string_view> suffixes(MetricType t, bool om) {
   default: return plain;
   }
 }
-
 
 bool Parser::fail(const char* at, std::string message) {
   if (sum_.errors.size() >= opt_.max_errors) {
@@ -169,10 +167,8 @@ void Parser::parse_line() {
     fail(p, "leading whitespace (not allowed in OpenMetrics)");
     return;
   }
-  if (*p == '#')
-    parse_comment(p);
-  else
-    parse_sample(p);
+  if (*p == '#') parse_comment(p);
+  else parse_sample(p);
 }
 
 void Parser::parse_comment(const char* p) {
@@ -250,15 +246,15 @@ void Parser::parse_metadata(const char* p, std::string_view keyword) {
       std::string tmp;
       const auto bad = scan::unescape(text, om_ ? scan::Escapes::om_help : scan::Escapes::text_help, tmp);
       if (bad != std::string_view::npos) {
-        fail(text_at + bad, "invalid escape sequence in HELP text (allowed: \\\\ \\n" +
-                                std::string(om_ ? " \\\")" : ")"));
+        fail(text_at + bad,
+             "invalid escape sequence in HELP text (allowed: \\\\ \\n" + std::string(om_ ? " \\\")" : ")"));
         return;
       }
     }
   } else { // UNIT
-    if (!text.empty() && !(scan::is_metric_name(text) && name.size() > text.size() + 1 &&
-                           name.substr(name.size() - text.size()) == text &&
-                           name[name.size() - text.size() - 1] == '_')) {
+    if (!text.empty() &&
+        !(scan::is_metric_name(text) && name.size() > text.size() + 1 &&
+          name.substr(name.size() - text.size()) == text && name[name.size() - text.size() - 1] == '_')) {
       fail(text_at, "unit " + excerpt(text) + " is not a suffix of metric name " + excerpt(name));
       return;
     }
@@ -272,8 +268,8 @@ void Parser::parse_metadata(const char* p, std::string_view keyword) {
   }
   auto once = [&](bool& has, int& at_line) {
     if (has) {
-      fail(ls_, "second " + std::string(kind) + " for " + excerpt(name) + " (first at line " +
-                    std::to_string(at_line) + ")");
+      fail(ls_, "second " + std::string(kind) + " for " + excerpt(name) + " (first at line " + std::to_string(at_line) +
+                    ")");
       return false;
     }
     has = true;
@@ -339,4 +335,3 @@ ParseSummary parse(std::string_view text, Format format, Handler& handler, const
 }
 
 } // namespace nsmon::expfmt
-

@@ -66,7 +66,7 @@ struct FamilyView {
   std::string_view unit; ///< OpenMetrics # UNIT; empty otherwise
   bool has_type = false; ///< false for samples that arrived without # TYPE
   bool has_help = false;
-  int line = 0;          ///< first line of the family
+  int line = 0; ///< first line of the family
 };
 
 struct SampleView {
@@ -96,11 +96,11 @@ struct Options {
 
 struct ParseSummary {
   std::vector<Error> errors;
-  bool saw_eof = false;         ///< OpenMetrics "# EOF" seen
-  bool stopped_early = false;   ///< max_errors reached; the rest of the input was not read
+  bool saw_eof = false;       ///< OpenMetrics "# EOF" seen
+  bool stopped_early = false; ///< max_errors reached; the rest of the input was not read
   std::size_t lines = 0;
-  std::size_t families = 0;     ///< families announced
-  std::size_t samples = 0;      ///< samples handed out (lines with errors are not)
+  std::size_t families = 0; ///< families announced
+  std::size_t samples = 0;  ///< samples handed out (lines with errors are not)
   bool ok() const { return errors.empty(); }
 };
 

@@ -79,8 +79,7 @@ void Parser::parse_sample(const char* p) {
   const bool same_name = last > 0 && static_cast<std::size_t>(le_ - p) > last &&
                          std::memcmp(p, last_name_.data(), last) == 0 &&
                          !is(static_cast<unsigned char>(p[last]), scan::metric_rest);
-  if (same_name)
-    p += last;
+  if (same_name) p += last;
   else
     while (p < le_ && is(static_cast<unsigned char>(*p), scan::metric_rest)) ++p;
   const std::string_view name(name_at, static_cast<std::size_t>(p - name_at));
@@ -140,8 +139,7 @@ void Parser::parse_sample(const char* p) {
         const char* ts_at = q;
         while (q < le_ && *q != ' ') ++q;
         std::int64_t ms = 0;
-        if (!parse_om_timestamp(ts_at, std::string_view(ts_at, static_cast<std::size_t>(q - ts_at)), ms))
-          return;
+        if (!parse_om_timestamp(ts_at, std::string_view(ts_at, static_cast<std::size_t>(q - ts_at)), ms)) return;
         s.timestamp_ms = ms;
         if (q < le_) {
           if (q + 1 < le_ && q[1] == '#') {
@@ -206,8 +204,7 @@ void Parser::parse_sample(const char* p) {
       const char* ets_at = ++q;
       while (q < le_ && *q != ' ') ++q;
       std::int64_t ms = 0;
-      if (!parse_om_timestamp(ets_at, std::string_view(ets_at, static_cast<std::size_t>(q - ets_at)), ms))
-        return;
+      if (!parse_om_timestamp(ets_at, std::string_view(ets_at, static_cast<std::size_t>(q - ets_at)), ms)) return;
       exemplar_.timestamp_ms = ms;
       if (q < le_) {
         fail(q, "unexpected text after the exemplar timestamp");
@@ -251,7 +248,8 @@ const char* Parser::parse_labels(const char* p, std::vector<LabelView>& out, boo
     // Labels whose raw text repeats the previous label set byte for byte (the usual case for
     // histogram buckets and _sum/_count) parse to the same views and hashes: reuse them.
     if (prev_open_) {
-      const std::size_t avail = std::min(static_cast<std::size_t>(le_ - open), static_cast<std::size_t>(prev_le_ - prev_open_));
+      const std::size_t avail =
+          std::min(static_cast<std::size_t>(le_ - open), static_cast<std::size_t>(prev_le_ - prev_open_));
       const std::size_t m = common_prefix(open, prev_open_, avail);
       const std::ptrdiff_t shift = open - prev_open_; // same input buffer: re-point into this line
       while (n < prev_.size() && !prev_[n].escaped && prev_[n].end <= m) {
@@ -334,8 +332,8 @@ const char* Parser::parse_labels(const char* p, std::vector<LabelView>& out, boo
         const std::size_t before = scratch_.size();
         const auto bad = scan::unescape(raw_value, scan::Escapes::label_value, scratch_);
         if (bad != std::string_view::npos)
-          return failed(vstart + bad, "invalid escape sequence in value of label " + excerpt(lname) +
-                                          " (allowed: \\\\ \\\" \\n)");
+          return failed(vstart + bad,
+                        "invalid escape sequence in value of label " + excerpt(lname) + " (allowed: \\\\ \\\" \\n)");
         value = std::string_view(scratch_.data() + before, scratch_.size() - before);
       }
       if (n >= opt_.max_labels)
@@ -349,10 +347,8 @@ const char* Parser::parse_labels(const char* p, std::vector<LabelView>& out, boo
         prev_.push_back(PrevLabel{static_cast<std::size_t>(p - open), h, escaped, kind});
         same_names = same_names && n < old_size && out[n].name == lname;
       }
-      if (n < out.size())
-        out[n] = LabelView{lname, value};
-      else
-        out.push_back(LabelView{lname, value});
+      if (n < out.size()) out[n] = LabelView{lname, value};
+      else out.push_back(LabelView{lname, value});
       ++n;
     }
     resumed = false;
@@ -419,8 +415,8 @@ bool Parser::resolve_family(std::string_view name, std::string_view& suffix) {
     if (sfx.empty()) {
       std::string expected;
       for (const auto& a : owned) expected += (expected.empty() ? "" : ", ") + std::string(name) + std::string(a);
-      return fail(name.data(), "sample " + excerpt(name) + " does not belong to " + to_string(fam_.type) +
-                                   " family " + excerpt(fam_.name) + " (expected " + expected + ")");
+      return fail(name.data(), "sample " + excerpt(name) + " does not belong to " + to_string(fam_.type) + " family " +
+                                   excerpt(fam_.name) + " (expected " + expected + ")");
     }
   }
   suffix = {};
@@ -430,8 +426,7 @@ bool Parser::resolve_family(std::string_view name, std::string_view& suffix) {
 std::uint64_t Parser::hash_label(std::string_view lname, std::string_view raw, std::string_view raw_value) {
   // Escapes have one spelling in both formats, so equal label pairs have equal raw text
   // `name="value`; only text-format blanks around '=' need the canonical form built.
-  if (raw.size() == lname.size() + 2 + raw_value.size())
-    return scan::mix(scan::hash_step(0x27d4eb2f165667c5ULL, raw));
+  if (raw.size() == lname.size() + 2 + raw_value.size()) return scan::mix(scan::hash_step(0x27d4eb2f165667c5ULL, raw));
   std::string canon;
   canon.append(lname).append("=\"").append(raw_value);
   return scan::mix(scan::hash_step(0x27d4eb2f165667c5ULL, canon));
@@ -439,9 +434,7 @@ std::uint64_t Parser::hash_label(std::string_view lname, std::string_view raw, s
 
 bool Parser::check_sample(const SampleView& s) {
   // Label values may live in scratch space; point errors at the sample then.
-  auto at = [&](std::string_view v) {
-    return v.data() >= ls_ && v.data() <= le_ ? v.data() : s.name.data();
-  };
+  auto at = [&](std::string_view v) { return v.data() >= ls_ && v.data() <= le_ ? v.data() : s.name.data(); };
   const bool hist = s.type == MetricType::histogram || s.type == MetricType::gaugehistogram;
   has_bound_ = false;
   auto float_label = [&](std::string_view lname, const char* kind) {
@@ -450,15 +443,14 @@ bool Parser::check_sample(const SampleView& s) {
     if (!l) return fail(s.name.data(), std::string(kind) + " sample without a \"" + std::string(lname) + "\" label");
     const auto v = parse_value(l->value);
     if (!v)
-      return fail(at(l->value), "invalid \"" + std::string(lname) + "\" value " + excerpt(l->value) +
-                                    " (expected a float)");
+      return fail(at(l->value),
+                  "invalid \"" + std::string(lname) + "\" value " + excerpt(l->value) + " (expected a float)");
     bound_ = *v;
     has_bound_ = true;
     return true;
   };
   if (hist && s.suffix == "_bucket" && !float_label("le", "histogram bucket")) return false;
-  if (s.type == MetricType::summary && s.suffix.empty() && !float_label("quantile", "summary quantile"))
-    return false;
+  if (s.type == MetricType::summary && s.suffix.empty() && !float_label("quantile", "summary quantile")) return false;
   if (!om_) return true;
   if (s.type == MetricType::stateset) {
     if (!find_label(s.labels, s.family))
@@ -496,8 +488,8 @@ bool Parser::check_duplicate(const SampleView& s) {
   }
   const std::uint64_t h = scan::mix(scan::hash_step(acc, s.name));
   if (const int prev = series_.insert(h, line_))
-    return fail(s.name.data(), "duplicate series " + excerpt(s.name) + " (same name and labels as line " +
-                                   std::to_string(prev) + ")");
+    return fail(s.name.data(),
+                "duplicate series " + excerpt(s.name) + " (same name and labels as line " + std::to_string(prev) + ")");
   return true;
 }
 

@@ -82,14 +82,10 @@ std::size_t unescape(std::string_view s, Escapes kind, std::string& out) {
     out.append(s.substr(i, bs - i));
     if (bs + 1 >= s.size()) return bs;
     const char e = s[bs + 1];
-    if (e == '\\')
-      out.push_back('\\');
-    else if (e == 'n')
-      out.push_back('\n');
-    else if (e == '"' && kind != Escapes::text_help)
-      out.push_back('"');
-    else
-      return bs;
+    if (e == '\\') out.push_back('\\');
+    else if (e == 'n') out.push_back('\n');
+    else if (e == '"' && kind != Escapes::text_help) out.push_back('"');
+    else return bs;
     i = bs + 2;
   }
   return std::string_view::npos;
@@ -167,7 +163,8 @@ std::optional<double> parse_value(std::string_view s) {
   // Check the grammar ourselves: from_chars also takes "nan(...)", hex digits and the like.
   std::size_t j = i, mantissa_digits = 0, frac_digits = 0;
   std::uint64_t mantissa = 0;
-  for (; j < s.size() && digit(s[j]); ++j, ++mantissa_digits) mantissa = mantissa * 10 + static_cast<unsigned>(s[j] - '0');
+  for (; j < s.size() && digit(s[j]); ++j, ++mantissa_digits)
+    mantissa = mantissa * 10 + static_cast<unsigned>(s[j] - '0');
   if (j < s.size() && s[j] == '.') {
     ++j;
     for (; j < s.size() && digit(s[j]); ++j, ++mantissa_digits, ++frac_digits)
@@ -177,7 +174,8 @@ std::optional<double> parse_value(std::string_view s) {
   if (j == s.size() && mantissa_digits <= 15) {
     // Fast path (Clinger): an exact integer below 2^53 divided by an exact power of ten is
     // correctly rounded. Covers nearly every value a client library writes.
-    static constexpr double pow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    static constexpr double pow10[] = {1,   1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                       1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
     const double v = static_cast<double>(mantissa) / pow10[frac_digits];
     return neg ? -v : v;
   }

@@ -59,18 +59,18 @@ struct TransportError : Error {
 
 /// Session-wide connection settings (the `nsmon query` connection flags).
 struct ClientOptions {
-  int retries = 2;                  ///< extra attempts for idempotent requests (connection errors, 502/503/504)
-  long retry_backoff_ms = 250;      ///< first pause; doubled each time, at most 4 s; Retry-After honoured up to 4 s
-  int max_redirects = 5;            ///< 0: redirects are not followed (the 3xx is the Response)
-  std::string bearer_token_file;    ///< "Authorization: Bearer <file contents, trimmed>"
-  std::string username;             ///< basic auth (with password_file or password_env)
-  std::string password_file;        ///< basic auth password: file contents, trimmed
-  std::string password_env;         ///< basic auth password: the NAME of an environment variable
-  Headers headers;                  ///< extra headers sent with every request
-  std::string tenant;               ///< X-Scope-OrgID (Mimir, Cortex, Loki, VictoriaMetrics' vmauth)
-  std::string ca_file;              ///< PEM bundle that verifies the server
-  std::string cert_file, key_file;  ///< client certificate (mTLS)
-  bool insecure_skip_verify = false;///< do not verify the server's certificate
+  int retries = 2;                   ///< extra attempts for idempotent requests (connection errors, 502/503/504)
+  long retry_backoff_ms = 250;       ///< first pause; doubled each time, at most 4 s; Retry-After honoured up to 4 s
+  int max_redirects = 5;             ///< 0: redirects are not followed (the 3xx is the Response)
+  std::string bearer_token_file;     ///< "Authorization: Bearer <file contents, trimmed>"
+  std::string username;              ///< basic auth (with password_file or password_env)
+  std::string password_file;         ///< basic auth password: file contents, trimmed
+  std::string password_env;          ///< basic auth password: the NAME of an environment variable
+  Headers headers;                   ///< extra headers sent with every request
+  std::string tenant;                ///< X-Scope-OrgID (Mimir, Cortex, Loki, VictoriaMetrics' vmauth)
+  std::string ca_file;               ///< PEM bundle that verifies the server
+  std::string cert_file, key_file;   ///< client certificate (mTLS)
+  bool insecure_skip_verify = false; ///< do not verify the server's certificate
   /// --verbose: called with one line at a time ("> GET url", "> Header: v", "< HTTP/1.1 200 OK",
   /// "* 200 in 12 ms, 4,096 bytes", retries, redirects). Secrets are masked before the call.
   std::function<void(const std::string&)> trace;

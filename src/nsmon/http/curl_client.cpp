@@ -77,7 +77,8 @@ std::string host_of(const std::string& url) {
   std::string host;
   if (CURLU* u = curl_url()) {
     char* h = nullptr;
-    if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK && curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK)
+    if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK)
       host = h;
     curl_free(h);
     curl_url_cleanup(u);
@@ -185,7 +186,8 @@ void CurlClient::load_credentials() {
   }
   if (!basic) return;
   if (o_.username.empty()) throw UsageError("a basic auth password needs a username");
-  if (o_.username.find_first_of(":\r\n") != std::string::npos) throw UsageError("a basic auth username cannot hold ':' or line breaks");
+  if (o_.username.find_first_of(":\r\n") != std::string::npos)
+    throw UsageError("a basic auth username cannot hold ':' or line breaks");
   if (o_.password_file.empty() == o_.password_env.empty())
     throw UsageError("basic auth needs the password from a file or from an environment variable (one of them)");
   std::string password;
@@ -193,7 +195,8 @@ void CurlClient::load_credentials() {
     password = read_secret_file(o_.password_file, "password file");
   } else {
     const char* v = std::getenv(o_.password_env.c_str());
-    if (!v || !*v) throw Error("the environment variable " + o_.password_env + " (basic auth password) is not set or empty");
+    if (!v || !*v)
+      throw Error("the environment variable " + o_.password_env + " (basic auth password) is not set or empty");
     password = v;
   }
   std::string encoded = base64(o_.username + ":" + password);
@@ -353,7 +356,8 @@ std::string CurlClient::failure_message(Failure f, const Outcome& out, const std
     if (out.rc == CURLE_GOT_NOTHING) return u + " closed the connection without answering";
     if (out.rc == CURLE_SEND_ERROR) return "the connection to " + u + " broke while sending the request: " + detail;
     if (out.rc == CURLE_RECV_ERROR)
-      return "the connection to " + u + " broke after " + std::to_string(out.downloaded) + " bytes of the answer: " + detail;
+      return "the connection to " + u + " broke after " + std::to_string(out.downloaded) +
+             " bytes of the answer: " + detail;
     return "the answer from " + u + " was cut short: the connection closed after " + std::to_string(out.downloaded) +
            (out.content_length >= 0 ? " of " + std::to_string(out.content_length) : std::string()) + " bytes";
   case Failure::too_large:
@@ -371,7 +375,8 @@ bool CurlClient::pause(int attempt, const std::string& retry_after, const Reques
                        const std::string& why) const {
   long wait = o_.retry_backoff_ms;
   for (int i = 1; i < attempt && wait < kMaxPauseMs; ++i) wait *= 2;
-  if (!retry_after.empty() && retry_after.find_first_not_of("0123456789") == std::string::npos && retry_after.size() < 6)
+  if (!retry_after.empty() && retry_after.find_first_not_of("0123456789") == std::string::npos &&
+      retry_after.size() < 6)
     wait = std::stol(retry_after) * 1000;
   wait = std::min(wait, kMaxPauseMs);
   // A retry that could not finish in the total timeout is not worth starting.
@@ -422,10 +427,12 @@ Response CurlClient::send(const Request& req) {
       throw TransportError(f, msg);
     }
     const long status = out.resp.status;
-    trace("* " + status_text(status) + ", " + std::to_string(out.t.received) + " bytes in " + duration_text(ms_since(t0)));
+    trace("* " + status_text(status) + ", " + std::to_string(out.t.received) + " bytes in " +
+          duration_text(ms_since(t0)));
     if (is_redirect(status) && !out.redirect_url.empty() && o_.max_redirects > 0) {
       if (++redirects > o_.max_redirects)
-        throw TransportError(Failure::redirects, failure_message(Failure::redirects, out, url, connect_ms, req.timeout_ms));
+        throw TransportError(Failure::redirects,
+                             failure_message(Failure::redirects, out, url, connect_ms, req.timeout_ms));
       if (status == 303 && method != "GET" && method != "HEAD") {
         method = "GET";
         hop.body.clear();

@@ -24,8 +24,9 @@ Response FakeClient::send(const Request& req) {
   for (std::size_t at = 0; at < reply.body.size(); at += chunk_) {
     std::string_view piece = std::string_view(reply.body).substr(at, chunk_);
     if (req.max_bytes && at + piece.size() > req.max_bytes)
-      throw TransportError(Failure::too_large, "the answer from " + util::redact_url(req.url) + " is larger than the limit of " +
-                                                   std::to_string(req.max_bytes) + " bytes");
+      throw TransportError(Failure::too_large, "the answer from " + util::redact_url(req.url) +
+                                                   " is larger than the limit of " + std::to_string(req.max_bytes) +
+                                                   " bytes");
     if (!stream) {
       resp.body.append(piece);
     } else if (!req.on_body(piece)) {

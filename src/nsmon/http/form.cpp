@@ -33,7 +33,9 @@ std::string form_encode(const Headers& params) {
 std::pair<std::string, std::string> parse_header(std::string_view kv) {
   auto colon = kv.find(':');
   std::string_view name = colon == std::string_view::npos ? std::string_view{} : util::trim(kv.substr(0, colon));
-  auto token = [](unsigned char c) { return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos; };
+  auto token = [](unsigned char c) {
+    return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+  };
   bool ok = !name.empty();
   for (unsigned char c : name) ok = ok && token(c);
   std::string_view value = ok ? util::trim(kv.substr(colon + 1)) : std::string_view{};

@@ -38,14 +38,16 @@ std::string origin(std::string_view url) {
   std::string h = util::ascii_lower(host);
   auto bracket = h.rfind(']'); // IPv6 literal: [::1]:9090
   auto colon = h.rfind(':');
-  if (colon == std::string::npos || (bracket != std::string::npos && colon < bracket)) h += scheme == "https" ? ":443" : ":80";
+  if (colon == std::string::npos || (bracket != std::string::npos && colon < bracket))
+    h += scheme == "https" ? ":443" : ":80";
   return scheme + "://" + h;
 }
 
 std::string mask_secrets(std::string text, const std::vector<std::string>& secrets) {
   for (const auto& s : secrets) {
     if (s.size() < 4) continue;
-    for (auto pos = text.find(s); pos != std::string::npos; pos = text.find(s, pos + 3)) text.replace(pos, s.size(), "***");
+    for (auto pos = text.find(s); pos != std::string::npos; pos = text.find(s, pos + 3))
+      text.replace(pos, s.size(), "***");
   }
   return text;
 }
@@ -53,13 +55,30 @@ std::string mask_secrets(std::string text, const std::vector<std::string>& secre
 } // namespace detail
 
 std::string status_text(long status) {
-  static const std::pair<long, const char*> reasons[] = {
-      {200, "OK"}, {204, "No Content"}, {301, "Moved Permanently"}, {302, "Found"}, {303, "See Other"},
-      {304, "Not Modified"}, {307, "Temporary Redirect"}, {308, "Permanent Redirect"}, {400, "Bad Request"},
-      {401, "Unauthorized"}, {403, "Forbidden"}, {404, "Not Found"}, {405, "Method Not Allowed"},
-      {406, "Not Acceptable"}, {408, "Request Timeout"}, {413, "Payload Too Large"}, {414, "URI Too Long"},
-      {422, "Unprocessable Entity"}, {429, "Too Many Requests"}, {500, "Internal Server Error"},
-      {501, "Not Implemented"}, {502, "Bad Gateway"}, {503, "Service Unavailable"}, {504, "Gateway Timeout"}};
+  static const std::pair<long, const char*> reasons[] = {{200, "OK"},
+                                                         {204, "No Content"},
+                                                         {301, "Moved Permanently"},
+                                                         {302, "Found"},
+                                                         {303, "See Other"},
+                                                         {304, "Not Modified"},
+                                                         {307, "Temporary Redirect"},
+                                                         {308, "Permanent Redirect"},
+                                                         {400, "Bad Request"},
+                                                         {401, "Unauthorized"},
+                                                         {403, "Forbidden"},
+                                                         {404, "Not Found"},
+                                                         {405, "Method Not Allowed"},
+                                                         {406, "Not Acceptable"},
+                                                         {408, "Request Timeout"},
+                                                         {413, "Payload Too Large"},
+                                                         {414, "URI Too Long"},
+                                                         {422, "Unprocessable Entity"},
+                                                         {429, "Too Many Requests"},
+                                                         {500, "Internal Server Error"},
+                                                         {501, "Not Implemented"},
+                                                         {502, "Bad Gateway"},
+                                                         {503, "Service Unavailable"},
+                                                         {504, "Gateway Timeout"}};
   for (const auto& [code, reason] : reasons)
     if (code == status) return std::to_string(status) + " " + reason;
   return std::to_string(status);

@@ -75,21 +75,22 @@ private:
     bool watchdog = top->kind == NodeKind::call && top->as<Call>().name == "vector";
     if (!shape.filters && !watchdog)
       emit_at("alerts/no-comparison", r_.expr.span,
-           "alert " + r_.name.value + " has no condition: it fires for every series the expression returns",
-           "add a comparison, e.g. `> 0.9`");
+              "alert " + r_.name.value + " has no condition: it fires for every series the expression returns",
+              "add a comparison, e.g. `> 0.9`");
     if (uses_absent_ && (!r_.for_ || r_.for_->ms == 0))
       emit_at("alerts/absent-without-for", r_.name.span,
-           "absent() without 'for': a restart or a single missed scrape fires the alert", "add for: 5m or more");
+              "absent() without 'for': a restart or a single missed scrape fires the alert", "add for: 5m or more");
     std::int64_t interval = pr_.group->interval ? pr_.group->interval->ms : cfg_ ? cfg_->evaluation_interval_ms : 0;
     if (r_.for_ && r_.for_->ms > 0 && interval && r_.for_->ms < interval)
       emit_at("alerts/for-too-short", r_.for_->span,
-           "for: " + util::format_duration(r_.for_->ms) + " is shorter than the evaluation interval " +
-               util::format_duration(interval) + ", so it waits a whole interval anyway",
-           "use for: " + util::format_duration(interval) + " or more");
+              "for: " + util::format_duration(r_.for_->ms) + " is shorter than the evaluation interval " +
+                  util::format_duration(interval) + ", so it waits a whole interval anyway",
+              "use for: " + util::format_duration(interval) + " or more");
     for (const auto& hc : high_cardinality(shape))
       emit_at("labels/high-cardinality", r_.expr.span,
-           "the alert keeps the high-cardinality label " + hc + ": one alert per value, and they never resolve together",
-           "aggregate it away, e.g. max without (" + hc + ") (...)");
+              "the alert keeps the high-cardinality label " + hc +
+                  ": one alert per value, and they never resolve together",
+              "aggregate it away, e.g. max without (" + hc + ") (...)");
     templates(shape);
   }
 
@@ -97,8 +98,7 @@ private:
     std::vector<std::string> out;
     for (const auto& m : opt_.catalog->metrics)
       for (const auto& l : m.labels)
-        if (l.high_cardinality && shape.labels.count(l.name) &&
-            std::find(out.begin(), out.end(), l.name) == out.end())
+        if (l.high_cardinality && shape.labels.count(l.name) && std::find(out.begin(), out.end(), l.name) == out.end())
           out.push_back(l.name);
     return out;
   }
@@ -120,21 +120,21 @@ private:
         for (const auto& ref : info.label_refs)
           if (!available.count(ref.name))
             emit_at("labels/template-label-lost", at(ref.offset, ref.length),
-                 std::string(is_label ? "label" : "annotation") + " \"" + kv.key.value + "\" uses $labels." +
-                     ref.name + ", but the expression's result has no " + ref.name + " label (it has: " +
-                     util::join(std::vector<std::string>(available.begin(), available.end()), ", ") + ")",
-                 "keep it in the aggregation, e.g. sum by (" + ref.name + ", ...)");
+                    std::string(is_label ? "label" : "annotation") + " \"" + kv.key.value + "\" uses $labels." +
+                        ref.name + ", but the expression's result has no " + ref.name + " label (it has: " +
+                        util::join(std::vector<std::string>(available.begin(), available.end()), ", ") + ")",
+                    "keep it in the aggregation, e.g. sum by (" + ref.name + ", ...)");
       if (is_label && !info.value_refs.empty())
         emit_at("alerts/value-in-labels", at(info.value_refs[0], 6),
-             "label \"" + kv.key.value + "\" uses $value: every change of the value makes a new alert",
-             "move it to an annotation");
+                "label \"" + kv.key.value + "\" uses $value: every change of the value makes a new alert",
+                "move it to an annotation");
       if (kv.value.plain && !info.has_actions) {
-        static const std::set<std::string> ambiguous = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "YES", "NO",
-                                                        "On",  "Off", "ON", "OFF"};
+        static const std::set<std::string> ambiguous = {"yes", "no",  "on", "off", "y",   "n",  "Yes",
+                                                        "No",  "YES", "NO", "On",  "Off", "ON", "OFF"};
         if (ambiguous.count(kv.value.value))
           emit_at("yaml/ambiguous-boolean", kv.value.span,
-               "unquoted " + kv.value.value + " is read as a boolean by YAML 1.1 tools (and older Prometheus)",
-               "quote it: \"" + kv.value.value + "\"");
+                  "unquoted " + kv.value.value + " is read as a boolean by YAML 1.1 tools (and older Prometheus)",
+                  "quote it: \"" + kv.value.value + "\"");
       }
     };
     for (const auto& kv : r_.labels) check(kv, true);
@@ -145,7 +145,7 @@ private:
     const std::string& n = r_.name.value;
     if (std::count(n.begin(), n.end(), ':') < 2)
       emit_at("rules/record-naming", r_.name.span,
-           "recording rule " + n + " does not follow level:metric:operations (e.g. job:errors:rate5m)");
+              "recording rule " + n + " does not follow level:metric:operations (e.g. job:errors:rate5m)");
   }
 
   const ParsedRule& pr_;
@@ -237,11 +237,10 @@ void Analysis::policy(const std::vector<ParsedRule>& parsed) {
         if (kv.key.value == p.severity_label) sev = &kv;
       if (!sev)
         emit("policy/severity", r.name.span, "alert " + r.name.value + " has no " + p.severity_label + " label",
-             "add labels: {" + p.severity_label + ": " + (p.severity_values.empty() ? "warning" : p.severity_values[0]) +
-                 "}");
-      else if (!p.severity_values.empty() &&
-               std::find(p.severity_values.begin(), p.severity_values.end(), sev->value.value) ==
-                   p.severity_values.end()) {
+             "add labels: {" + p.severity_label + ": " +
+                 (p.severity_values.empty() ? "warning" : p.severity_values[0]) + "}");
+      else if (!p.severity_values.empty() && std::find(p.severity_values.begin(), p.severity_values.end(),
+                                                       sev->value.value) == p.severity_values.end()) {
         std::string hint = util::did_you_mean(sev->value.value, p.severity_values);
         emit("policy/severity", sev->value.span,
              p.severity_label + " \"" + sev->value.value + "\" is not one of " + util::join(p.severity_values, ", "),
@@ -249,8 +248,9 @@ void Analysis::policy(const std::vector<ParsedRule>& parsed) {
       }
     }
     for (const auto& want : p.required_annotations) {
-      bool has = std::any_of(r.annotations.begin(), r.annotations.end(),
-                             [&](const rules::KeyValue& kv) { return kv.key.value == want && !kv.value.value.empty(); });
+      bool has = std::any_of(r.annotations.begin(), r.annotations.end(), [&](const rules::KeyValue& kv) {
+        return kv.key.value == want && !kv.value.value.empty();
+      });
       if (!has)
         emit("policy/annotations", r.name.span, "alert " + r.name.value + " has no " + want + " annotation", "");
     }
@@ -275,10 +275,10 @@ void Analysis::config(const rules::Config* cfg) {
     for (const auto& g : f.groups)
       for (const auto& r : g.rules) alerts = alerts || r.is_alert();
   if (alerts && cfg->alertmanager_targets.empty() && !cfg->alertmanager_discovery)
-    out_.push_back(core::make_diagnostic(
-        "config/no-alertmanager", cfg->alerting_span,
-        "alerting rules are loaded but no Alertmanager is configured: alerts fire and go nowhere",
-        "add alerting.alertmanagers[].static_configs[].targets, e.g. ['localhost:9093']"));
+    out_.push_back(
+        core::make_diagnostic("config/no-alertmanager", cfg->alerting_span,
+                              "alerting rules are loaded but no Alertmanager is configured: alerts fire and go nowhere",
+                              "add alerting.alertmanagers[].static_configs[].targets, e.g. ['localhost:9093']"));
 }
 
 } // namespace nsmon::lint

@@ -11,7 +11,8 @@ const std::vector<CheckInfo>& checks() {
 
 const CheckInfo* find_check(std::string_view id) {
   const auto& all = checks();
-  auto it = std::lower_bound(all.begin(), all.end(), id, [](const CheckInfo& c, std::string_view v) { return c.id < v; });
+  auto it =
+      std::lower_bound(all.begin(), all.end(), id, [](const CheckInfo& c, std::string_view v) { return c.id < v; });
   return it != all.end() && it->id == id ? &*it : nullptr;
 }
 

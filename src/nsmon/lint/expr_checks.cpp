@@ -49,7 +49,7 @@ private:
              std::string(catalog::to_string(s.metric->type)) + " " + s.name +
                  " is not a series; Prometheus stores it as " + util::join(wire, ", "),
              s.metric->type == catalog::MetricType::histogram ? "use " + s.name + "_bucket with rate() and le"
-                                                               : "use " + wire.front());
+                                                              : "use " + wire.front());
         return;
       }
       labels(vs, *s.metric, s.suffix);
@@ -115,8 +115,8 @@ private:
           std::find(l->values.begin(), l->values.end(), mt.value) == l->values.end()) {
         std::string hint = util::did_you_mean(mt.value, l->values);
         emit("catalog/unknown-label-value", mt.range,
-             "label " + mt.name + " of " + m.name + " never has the value \"" + mt.value + "\" (values: " +
-                 util::join(l->values, ", ") + ")",
+             "label " + mt.name + " of " + m.name + " never has the value \"" + mt.value +
+                 "\" (values: " + util::join(l->values, ", ") + ")",
              hint.empty() ? "" : "did you mean \"" + hint + "\"?");
       }
     }
@@ -148,7 +148,8 @@ private:
     if (mt.op != MatchOp::regex && mt.op != MatchOp::not_regex) return;
     const std::string& v = mt.value;
     if (!v.empty() && (v.front() == '^' || (v.back() == '$' && (v.size() < 2 || v[v.size() - 2] != '\\'))))
-      emit("promql/regex-anchors", mt.range, "regex matchers are fully anchored; the ^ or $ in \"" + v + "\" is redundant");
+      emit("promql/regex-anchors", mt.range,
+           "regex matchers are fully anchored; the ^ or $ in \"" + v + "\" is redundant");
     else if (!v.empty() && v.find_first_of(".*+?()[]{}|\\^$") == std::string::npos)
       emit("promql/literal-regex", mt.range, "\"" + v + "\" has no regex characters",
            std::string("use ") + (mt.op == MatchOp::regex ? "=" : "!=") + " instead of " +
@@ -297,7 +298,8 @@ private:
     std::set_difference(rs.begin(), rs.end(), ls.begin(), ls.end(), std::back_inserter(only_r));
     std::string why;
     if (!only_l.empty()) why += "only the left side has " + util::join(only_l, ", ");
-    if (!only_r.empty()) why += std::string(why.empty() ? "" : "; ") + "only the right side has " + util::join(only_r, ", ");
+    if (!only_r.empty())
+      why += std::string(why.empty() ? "" : "; ") + "only the right side has " + util::join(only_r, ", ");
     std::vector<std::string> common;
     std::set_intersection(ls.begin(), ls.end(), rs.begin(), rs.end(), std::back_inserter(common));
     emit("labels/impossible-match", b.range,
@@ -338,13 +340,17 @@ private:
                const std::string& what) {
     BinaryOp op = b.op;
     if (side != b.lhs) // v OP m is m OP' v
-      op = op == BinaryOp::lss ? BinaryOp::gtr : op == BinaryOp::gtr ? BinaryOp::lss
-         : op == BinaryOp::lte ? BinaryOp::gte : op == BinaryOp::gte ? BinaryOp::lte : op;
+      op = op == BinaryOp::lss   ? BinaryOp::gtr
+           : op == BinaryOp::gtr ? BinaryOp::lss
+           : op == BinaryOp::lte ? BinaryOp::gte
+           : op == BinaryOp::gte ? BinaryOp::lte
+                                 : op;
     bool outside = v < 0 || v > hi;
     bool never = (op == BinaryOp::gtr && v >= hi) || (op == BinaryOp::gte && v > hi) ||
                  (op == BinaryOp::lss && v <= 0) || (op == BinaryOp::lte && v < 0) || (op == BinaryOp::eql && outside);
     bool always = (op == BinaryOp::gtr && v < 0) || (op == BinaryOp::gte && v <= 0) ||
-                  (op == BinaryOp::lss && v > hi) || (op == BinaryOp::lte && v >= hi) || (op == BinaryOp::neq && outside);
+                  (op == BinaryOp::lss && v > hi) || (op == BinaryOp::lte && v >= hi) ||
+                  (op == BinaryOp::neq && outside);
     if (!never && !always) return;
     emit("units/out-of-range", b.range,
          "a " + unit + " is between 0 and " + util::format_number(hi) + "; this comparison with " + what +
@@ -357,7 +363,8 @@ private:
     if (!e || e->kind != NodeKind::vector_selector) return;
     const Shape& s = inf_.at(e);
     SeriesInfo info = inf_.series(e->as<VectorSelector>());
-    if (s.kind == ValueKind::counter && (info.origin == SeriesInfo::Origin::catalog || info.origin == SeriesInfo::Origin::external))
+    if (s.kind == ValueKind::counter &&
+        (info.origin == SeriesInfo::Origin::catalog || info.origin == SeriesInfo::Origin::external))
       emit("promql/counter-raw", b.range,
            info.name + " is a counter: its raw value only grows, so this comparison depends on when the process "
                        "started",

@@ -19,10 +19,11 @@ bool is_rate_function(std::string_view n) { return n == "rate" || n == "irate" |
 namespace {
 // Functions whose result keeps the input's labels (minus the metric name) and unit.
 bool keeps_unit(std::string_view n) {
-  static const std::set<std::string_view> s = {"abs", "ceil", "floor", "round", "clamp", "clamp_min", "clamp_max",
-                                               "avg_over_time", "min_over_time", "max_over_time", "last_over_time",
-                                               "quantile_over_time", "sort", "sort_desc", "sort_by_label",
-                                               "sort_by_label_desc", "mad_over_time"};
+  static const std::set<std::string_view> s = {"abs",           "ceil",          "floor",          "round",
+                                               "clamp",         "clamp_min",     "clamp_max",      "avg_over_time",
+                                               "min_over_time", "max_over_time", "last_over_time", "quantile_over_time",
+                                               "sort",          "sort_desc",     "sort_by_label",  "sort_by_label_desc",
+                                               "mad_over_time"};
   return s.count(n) > 0;
 }
 } // namespace

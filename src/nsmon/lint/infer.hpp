@@ -19,9 +19,9 @@ struct Shape {
   bool labels_known = false;    ///< `labels` is the complete label set of every result series
   std::set<std::string> labels; ///< labels the result series carry (all of them if labels_known)
   ValueKind kind = ValueKind::unknown;
-  std::string unit;             ///< the catalog unit while it survives (seconds, bytes, percent, ratio)
-  bool filters = false;         ///< may return fewer series than its input (comparison, absent, ...)
-  bool aggregated = false;      ///< the values are an aggregation across series
+  std::string unit;        ///< the catalog unit while it survives (seconds, bytes, percent, ratio)
+  bool filters = false;    ///< may return fewer series than its input (comparison, absent, ...)
+  bool aggregated = false; ///< the values are an aggregation across series
 };
 
 /// A recording rule, as a metric other rules can use.

@@ -20,7 +20,7 @@ struct Policy {
   std::string severity_label = "severity";
   std::vector<std::string> severity_values = {"critical", "warning", "info"};
   std::vector<std::string> required_annotations = {"summary", "description"};
-  std::set<std::string> disabled;                       ///< check ids turned off
+  std::set<std::string> disabled;                          ///< check ids turned off
   std::map<std::string, core::Severity> severity_override; ///< check id -> severity
   /// Metric name prefixes of other exporters (kube_, node_, apiserver_): used unchecked, as the
   /// catalog's external_prefixes.

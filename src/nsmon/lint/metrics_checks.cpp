@@ -1,6 +1,8 @@
 // lint-metrics: one exposition against the catalog (families, types, labels, values, buckets,
 // series) and promtool's naming rules (metrics_naming.cpp). One streaming pass over the input:
 // per-sample work is a label scan, and everything about the catalog is decided once per family.
+#include "nsmon/lint/metrics_checks.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -10,7 +12,6 @@
 #include <thread>
 #include <unordered_map>
 
-#include "nsmon/lint/metrics_checks.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::lint {
@@ -94,8 +95,7 @@ public:
   /// After parsing: the last family and the parser's errors.
   void close(const expfmt::ParseSummary& sum) {
     finish_family();
-    for (const auto& e : sum.errors)
-      add("metrics/syntax", e.line, e.column, 0, kNoOffset, e.message);
+    for (const auto& e : sum.errors) add("metrics/syntax", e.line, e.column, 0, kNoOffset, e.message);
   }
 
   /// Takes over what a checker of a later part of the same input found. A family in both parts
@@ -146,7 +146,8 @@ public:
       for (const auto& m : cat_->metrics)
         if (!seen_.count(&m))
           add("metrics/missing-metric", 0, 0, 0, kNoOffset,
-              m.name + " (" + catalog::to_string(m.type) + ", " + m.stage + ") is in the catalog but not in the exposition");
+              m.name + " (" + catalog::to_string(m.type) + ", " + m.stage +
+                  ") is in the catalog but not in the exposition");
     fix_columns();
     core::sort_diagnostics(diags_);
     return std::move(diags_);
@@ -171,9 +172,9 @@ private:
     bool has_help = false;
     Role role = Role::unknown;
     const catalog::Metric* metric = nullptr;
-    std::set<std::string> reported;   // dedup keys of sample-level findings
-    std::set<std::string> suffixes;   // sample suffixes seen
-    std::map<std::string, Bucketed> buckets; // series (labels without le) -> its bounds
+    std::set<std::string> reported;            // dedup keys of sample-level findings
+    std::set<std::string> suffixes;            // sample suffixes seen
+    std::map<std::string, Bucketed> buckets;   // series (labels without le) -> its bounds
     std::vector<std::string_view> last_labels; // label names of the previous sample (naming rules)
   };
 
@@ -211,8 +212,7 @@ private:
       label_naming_problems(l.name, type, problems);
       for (auto& p : problems)
         if (first_time(std::string(p.check.id()) + '\0' + p.message))
-          add(p.check, s.line, 1, static_cast<int>(l.name.size()), offset_of(l.name),
-              name + ": " + p.message);
+          add(p.check, s.line, 1, static_cast<int>(l.name.size()), offset_of(l.name), name + ": " + p.message);
     }
   }
 
@@ -224,7 +224,8 @@ private:
       return;
     }
     std::optional<catalog::SeriesRef> ref = cat_->resolve(name);
-    if ((!ref || (om_ && f.type == EType::counter)) && cat_->resolve(name + "_total")) ref = cat_->resolve(name + "_total");
+    if ((!ref || (om_ && f.type == EType::counter)) && cat_->resolve(name + "_total"))
+      ref = cat_->resolve(name + "_total");
     if (ref) {
       const catalog::Metric& m = *ref->metric;
       seen_.insert(&m);
@@ -253,8 +254,7 @@ private:
                            " here; the catalog says " + catalog::to_string(m.type),
                        "# TYPE " + name + " " + (m.type == CType::info && !om_ ? "gauge" : catalog::to_string(m.type)));
       if (f.has_help && f.help != m.help)
-        family_finding("metrics/help",
-                       name + ": HELP differs from the catalog's \"" + m.help + "\"");
+        family_finding("metrics/help", name + ": HELP differs from the catalog's \"" + m.help + "\"");
       if (!f.unit.empty() && f.unit != m.unit && m.unit != "none" && m.unit != "count")
         family_finding("metrics/unit",
                        name + " has # UNIT " + std::string(f.unit) + "; the catalog's unit is " + m.unit);
@@ -271,8 +271,7 @@ private:
       if (const catalog::Metric* m = cat_->renamed_to(old)) {
         seen_.insert(m);
         if (!util::ends_with(name, "_created"))
-          family_finding("metrics/renamed-metric", name + " was renamed to " + m->name,
-                         "export " + m->name);
+          family_finding("metrics/renamed-metric", name + " was renamed to " + m->name, "export " + m->name);
         return;
       }
     if (util::ends_with(name, "_created") && (cat_->find(base) || cat_->find(base + "_total"))) return;
@@ -306,7 +305,8 @@ private:
       if ((bucket && l.name == "le") || (quantile && l.name == "quantile")) continue;
       const catalog::Label* spec = m.label(l.name);
       if (!spec) {
-        bool target = std::find(cat_->target_labels.begin(), cat_->target_labels.end(), l.name) != cat_->target_labels.end();
+        bool target =
+            std::find(cat_->target_labels.begin(), cat_->target_labels.end(), l.name) != cat_->target_labels.end();
         if (m.open_labels || target) continue;
         std::string key = std::string("label") + '\0' + std::string(l.name);
         if (!first_time(key)) continue;
@@ -319,12 +319,12 @@ private:
             hint.empty() ? "" : "did you mean " + hint + "?");
         continue;
       }
-      if (!spec->values.empty() &&
-          std::find(spec->values.begin(), spec->values.end(), l.value) == spec->values.end() &&
+      if (!spec->values.empty() && std::find(spec->values.begin(), spec->values.end(), l.value) == spec->values.end() &&
           first_time(std::string("value") + '\0' + std::string(l.name) + '\0' + std::string(l.value))) {
         std::size_t at = offset_of(l.value);
         add("metrics/unknown-label-value", s.line, 1,
-            static_cast<int>(at == kNoOffset ? l.name.size() : l.value.size()), at == kNoOffset ? offset_of(l.name) : at,
+            static_cast<int>(at == kNoOffset ? l.name.size() : l.value.size()),
+            at == kNoOffset ? offset_of(l.name) : at,
             "label " + spec->name + " of " + m.name + " never has the value \"" + std::string(l.value) +
                 "\" (values: " + util::join(spec->values, ", ") + ")");
       }
@@ -378,8 +378,7 @@ private:
     for (const auto& n : need)
       if (!fam_.suffixes.count(n)) missing.push_back(m.name + n);
     if (!missing.empty())
-      family_finding("metrics/missing-series",
-                     m.name + " has samples but no " + util::join(missing, ", ") + " series");
+      family_finding("metrics/missing-series", m.name + " has samples but no " + util::join(missing, ", ") + " series");
     if (m.type != CType::histogram) return;
     std::vector<double> want = m.buckets;
     want.push_back(INFINITY);
@@ -410,7 +409,8 @@ private:
       std::size_t start = offsets_[i];
       while (start > 0 && text_[start - 1] != '\n') --start;
       diags_[i].span.col = static_cast<int>(offsets_[i] - start) + 1;
-      if (!text_of.count(line)) text_of[line] = text_.substr(start, std::min(text_.find('\n', start), text_.size()) - start);
+      if (!text_of.count(line))
+        text_of[line] = text_.substr(start, std::min(text_.find('\n', start), text_.size()) - start);
     }
     std::sort(unknown.begin(), unknown.end());
     unknown.erase(std::unique(unknown.begin(), unknown.end()), unknown.end());
@@ -437,7 +437,7 @@ private:
   Family fam_;
   std::size_t families_ = 0, series_ = 0;
   std::vector<core::Diagnostic> diags_;
-  std::vector<std::size_t> offsets_; // parallel to diags_
+  std::vector<std::size_t> offsets_;                // parallel to diags_
   std::unordered_map<std::string, int> first_line_; // family -> its first line
   std::string quoted_;
 };
@@ -472,7 +472,8 @@ std::vector<core::Diagnostic> check_metrics(std::string_view text, expfmt::Forma
     sum.errors.insert(sum.errors.end(), later_sum.errors.begin(), later_sum.errors.end());
   }
   auto diags = checker.finish();
-  if (summary) *summary = MetricsSummary{checker.families(), checker.series(), sum.errors.size(), checker.take_quoted()};
+  if (summary)
+    *summary = MetricsSummary{checker.families(), checker.series(), sum.errors.size(), checker.take_quoted()};
   return diags;
 }
 

@@ -18,24 +18,23 @@ struct Unit {
 
 // promlint's `units`: base units map to themselves.
 constexpr std::array<Unit, 24> kUnits = {{
-    {"amperes", "amperes"}, {"bytes", "bytes"},     {"celsius", "celsius"},   {"grams", "grams"},
-    {"joules", "joules"},   {"kelvin", "kelvin"},   {"meters", "meters"},     {"metres", "metres"},
-    {"seconds", "seconds"}, {"volts", "volts"},     {"minutes", "seconds"},   {"hours", "seconds"},
-    {"days", "seconds"},    {"weeks", "seconds"},   {"kelvins", "kelvin"},    {"fahrenheit", "celsius"},
-    {"rankine", "celsius"}, {"inches", "meters"},   {"yards", "meters"},      {"miles", "meters"},
-    {"bits", "bytes"},      {"calories", "joules"}, {"pounds", "grams"},      {"ounces", "grams"},
+    {"amperes", "amperes"}, {"bytes", "bytes"},     {"celsius", "celsius"}, {"grams", "grams"},
+    {"joules", "joules"},   {"kelvin", "kelvin"},   {"meters", "meters"},   {"metres", "metres"},
+    {"seconds", "seconds"}, {"volts", "volts"},     {"minutes", "seconds"}, {"hours", "seconds"},
+    {"days", "seconds"},    {"weeks", "seconds"},   {"kelvins", "kelvin"},  {"fahrenheit", "celsius"},
+    {"rankine", "celsius"}, {"inches", "meters"},   {"yards", "meters"},    {"miles", "meters"},
+    {"bits", "bytes"},      {"calories", "joules"}, {"pounds", "grams"},    {"ounces", "grams"},
 }};
 
-constexpr std::array<std::string_view, 18> kPrefixes = {"pico", "nano", "micro", "milli", "centi", "deci",
+constexpr std::array<std::string_view, 18> kPrefixes = {"pico", "nano",  "micro", "milli", "centi", "deci",
                                                         "deca", "hecto", "kilo",  "kibi",  "mega",  "mibi",
-                                                        "giga", "gibi", "tera",  "tebi",  "peta",  "pebi"};
+                                                        "giga", "gibi",  "tera",  "tebi",  "peta",  "pebi"};
 
-constexpr std::array<std::string_view, 14> kAbbreviations = {"s",  "ms", "us", "ns", "sec", "b",  "kb",
-                                                             "mb", "gb", "tb", "pb", "m",   "h",  "d"};
+constexpr std::array<std::string_view, 14> kAbbreviations = {"s",  "ms", "us", "ns", "sec", "b", "kb",
+                                                             "mb", "gb", "tb", "pb", "m",   "h", "d"};
 
 // The metric types promlint looks for in names (client_model's MetricType names but UNTYPED).
-constexpr std::array<std::string_view, 5> kTypeWords = {"counter", "gauge", "summary", "histogram",
-                                                        "gauge_histogram"};
+constexpr std::array<std::string_view, 5> kTypeWords = {"counter", "gauge", "summary", "histogram", "gauge_histogram"};
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;

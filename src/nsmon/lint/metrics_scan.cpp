@@ -16,8 +16,8 @@ std::size_t count_newlines(const char* p, std::size_t n) {
     for (int k = 0; k < 255 && i + 8 <= n; ++k, i += 8) {
       std::uint64_t w;
       std::memcpy(&w, p + i, 8);
-      const std::uint64_t t = w ^ nl;                    // 0x00 where the byte is '\n'
-      const std::uint64_t y = ((t & low7) + low7) | t;   // high bit set where it is not
+      const std::uint64_t t = w ^ nl;                  // 0x00 where the byte is '\n'
+      const std::uint64_t y = ((t & low7) + low7) | t; // high bit set where it is not
       lanes += (~y & ~low7) >> 7;
     }
     total += (lanes * ones) >> 56;

@@ -18,9 +18,9 @@ public:
     Policy p;
     auto root = y_.parse();
     if (!root || root->IsNull()) return p; // an empty policy keeps every default
-    if (!y_.check_mapping(*root,
-                          {"severity_label", "severity_values", "required_annotations", "disable", "severity", "external"},
-                          "a policy file"))
+    if (!y_.check_mapping(
+            *root, {"severity_label", "severity_values", "required_annotations", "disable", "severity", "external"},
+            "a policy file"))
       return p;
     const yaml::Node& r = *root;
     if (auto n = r["severity_label"]) {

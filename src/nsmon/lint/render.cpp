@@ -161,8 +161,7 @@ std::string render_sarif(const Report& report, const core::SourceSet& sources) {
   for (const auto& d : report.findings) {
     json r;
     r["ruleId"] = d.check;
-    if (const CheckInfo* c = find_check(d.check))
-      r["ruleIndex"] = static_cast<std::size_t>(c - checks().data());
+    if (const CheckInfo* c = find_check(d.check)) r["ruleIndex"] = static_cast<std::size_t>(c - checks().data());
     r["level"] = sarif_level(d.severity);
     r["message"] = {{"text", message_with_help(d)}};
     json physical = {{"artifactLocation", {{"uri", to_uri(d.span.file)}}}};
@@ -178,11 +177,12 @@ std::string render_sarif(const Report& report, const core::SourceSet& sources) {
     results.push_back(std::move(r));
   }
   json driver = {{"name", "nsmon"}, {"version", NSMON_VERSION}, {"rules", std::move(rules)}};
-  json run = {{"tool", {{"driver", std::move(driver)}}}, {"columnKind", "unicodeCodePoints"},
-              {"results", std::move(results)}};
-  json doc = {{"$schema", "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemata/sarif-schema-2.1.0.json"},
-              {"version", "2.1.0"},
-              {"runs", json::array({std::move(run)})}};
+  json run = {
+      {"tool", {{"driver", std::move(driver)}}}, {"columnKind", "unicodeCodePoints"}, {"results", std::move(results)}};
+  json doc = {
+      {"$schema", "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemata/sarif-schema-2.1.0.json"},
+      {"version", "2.1.0"},
+      {"runs", json::array({std::move(run)})}};
   return doc.dump(2) + "\n";
 }
 

@@ -36,9 +36,10 @@ Call instant_query(const std::string& expr, std::optional<double> time) {
 }
 
 Call range_query(const std::string& expr, double start, double end, double step) {
-  return {"query_range",
-          {{"query", expr}, {"start", format_time(start)}, {"end", format_time(end)}, {"step", util::format_number(step)}},
-          true};
+  return {
+      "query_range",
+      {{"query", expr}, {"start", format_time(start)}, {"end", format_time(end)}, {"step", util::format_number(step)}},
+      true};
 }
 
 Call series(const std::vector<std::string>& matchers, std::optional<double> start, std::optional<double> end) {

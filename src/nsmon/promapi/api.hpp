@@ -17,9 +17,9 @@ using Params = http::Headers;
 
 /// One API call: a path under /api/v1/ and its parameters.
 struct Call {
-  std::string path;     ///< "query", "query_range", "series", "label/job/values", ...
+  std::string path; ///< "query", "query_range", "series", "label/job/values", ...
   Params params;
-  bool form = false;    ///< POST the parameters as a form (GET on 405/501); else GET
+  bool form = false; ///< POST the parameters as a form (GET on 405/501); else GET
 };
 
 Call instant_query(const std::string& expr, std::optional<double> time);

@@ -41,8 +41,14 @@ void JsonTokenizer::feed(std::string_view s) {
   while (i < n) {
     switch (state_) {
     case State::string: i = scan_string(s, i); continue;
-    case State::escape: escape_char(s[i], offset_ + i); ++i; continue;
-    case State::unicode: unicode_digit(s[i], offset_ + i); ++i; continue;
+    case State::escape:
+      escape_char(s[i], offset_ + i);
+      ++i;
+      continue;
+    case State::unicode:
+      unicode_digit(s[i], offset_ + i);
+      ++i;
+      continue;
     case State::number:
       i = scan_number(s, i);
       if (state_ == State::number) continue;
@@ -99,7 +105,8 @@ void JsonTokenizer::feed(std::string_view s) {
       else if (c == '}' || c == ']') {
         close(c, at);
         value_done(s, i + 1);
-      } else fail(std::string("expected ',' or '") + (stack_.back() == '{' ? '}' : ']') + "', found " + describe(c), at);
+      } else
+        fail(std::string("expected ',' or '") + (stack_.back() == '{' ? '}' : ']') + "', found " + describe(c), at);
       ++i;
       break;
     case State::done: fail("unexpected " + describe(c) + " after the end of the JSON value", at);
@@ -120,9 +127,9 @@ void JsonTokenizer::finish() {
   if (offset_ == 0) fail("the input is empty", 0);
   fail("the input ends in the middle of " +
            std::string(state_ == State::string || state_ == State::escape || state_ == State::unicode ? "a string"
-                       : stack_.empty()                                                         ? "a value"
-                       : stack_.back() == '{'                                                   ? "an object"
-                                                                                                : "an array"),
+                       : stack_.empty()                                                               ? "a value"
+                       : stack_.back() == '{'                                                         ? "an object"
+                                                                                                      : "an array"),
        offset_);
 }
 
@@ -223,7 +230,8 @@ std::size_t JsonTokenizer::scan_string(std::string_view s, std::size_t i) {
     buf_.append(s.data() + from, to - from);
     fresh_ = false;
   };
-  if (want_low_ && i < n && s[i] != '\\') fail("a high surrogate \\u escape must be followed by a low one", offset_ + i);
+  if (want_low_ && i < n && s[i] != '\\')
+    fail("a high surrogate \\u escape must be followed by a low one", offset_ + i);
   for (; i < n; ++i) {
     // Fast path: plain ASCII characters.
     while (i < n && !utf8_need_) {
@@ -349,7 +357,9 @@ std::size_t JsonTokenizer::scan_number(std::string_view s, std::size_t i) {
     case 1: next = c == '0' ? 2 : is_digit(c) ? 3 : -1; break;
     case 2: next = c == '.' ? 4 : (c == 'e' || c == 'E') ? 6 : -2; break;
     case 3:
-    case 5: next = is_digit(c) ? num_state_ : (c == '.' && num_state_ == 3) ? 4 : (c == 'e' || c == 'E') ? 6 : -2; break;
+    case 5:
+      next = is_digit(c) ? num_state_ : (c == '.' && num_state_ == 3) ? 4 : (c == 'e' || c == 'E') ? 6 : -2;
+      break;
     case 4: next = is_digit(c) ? 5 : -1; break;
     case 6: next = (c == '+' || c == '-') ? 7 : is_digit(c) ? 8 : -1; break;
     case 7: next = is_digit(c) ? 8 : -1; break;

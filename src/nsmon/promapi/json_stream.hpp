@@ -46,7 +46,7 @@ public:
 };
 
 struct JsonLimits {
-  std::size_t max_depth = 256;              ///< nested arrays and objects
+  std::size_t max_depth = 256;               ///< nested arrays and objects
   std::size_t max_string = 64 * 1024 * 1024; ///< bytes of one decoded string or number
 };
 
@@ -101,7 +101,7 @@ private:
   std::vector<char> stack_; ///< '{' or '[' per open container
   std::string buf_;         ///< the current string or number
   bool is_key_ = false;
-  bool fresh_ = false; ///< the current token started in the chunk being fed (not copied yet)
+  bool fresh_ = false;     ///< the current token started in the chunk being fed (not copied yet)
   std::size_t offset_ = 0; ///< of the chunk being fed
   // UTF-8 within a string: continuation bytes still expected and the range of the next one.
   int utf8_need_ = 0;

@@ -16,8 +16,8 @@
 namespace nsmon::promapi {
 
 struct Sample {
-  double t = 0;       ///< Unix seconds
-  std::string value;  ///< as the server wrote it ("0.5", "NaN", "+Inf")
+  double t = 0;           ///< Unix seconds
+  std::string value;      ///< as the server wrote it ("0.5", "NaN", "+Inf")
   bool histogram = false; ///< a native histogram; value is its count
 };
 

@@ -69,9 +69,7 @@ bool is_comparison(BinaryOp op) {
          op == BinaryOp::gte || op == BinaryOp::lte;
 }
 
-bool is_set_operator(BinaryOp op) {
-  return op == BinaryOp::land || op == BinaryOp::lor || op == BinaryOp::lunless;
-}
+bool is_set_operator(BinaryOp op) { return op == BinaryOp::land || op == BinaryOp::lor || op == BinaryOp::lunless; }
 
 const char* to_string(AggregateOp op) {
   switch (op) {
@@ -152,7 +150,8 @@ void* Arena::allocate(std::size_t size, std::size_t align) {
   std::size_t offset = (used_ + align - 1) & ~(align - 1);
   if (blocks_.empty() || offset + size > capacity_) {
     // Blocks grow from 4 KiB to 1 MiB, so small expressions stay cheap and big ones need few.
-    capacity_ = std::max<std::size_t>(size, std::min<std::size_t>(4096u << std::min<std::size_t>(blocks_.size(), 8), 1u << 20));
+    capacity_ =
+        std::max<std::size_t>(size, std::min<std::size_t>(4096u << std::min<std::size_t>(blocks_.size(), 8), 1u << 20));
     blocks_.push_back(std::make_unique<std::byte[]>(capacity_));
     offset = 0;
   }

@@ -40,18 +40,44 @@ enum class NodeKind : std::uint8_t {
 const char* to_string(NodeKind k);
 
 enum class BinaryOp : std::uint8_t {
-  add, sub, mul, div, mod, pow, atan2,
-  eql, neq, gtr, lss, gte, lte,
-  trim_upper, trim_lower,
-  land, lor, lunless,
+  add,
+  sub,
+  mul,
+  div,
+  mod,
+  pow,
+  atan2,
+  eql,
+  neq,
+  gtr,
+  lss,
+  gte,
+  lte,
+  trim_upper,
+  trim_lower,
+  land,
+  lor,
+  lunless,
 };
 const char* to_string(BinaryOp op);
 bool is_comparison(BinaryOp op);
 bool is_set_operator(BinaryOp op);
 
 enum class AggregateOp : std::uint8_t {
-  sum, avg, count, min, max, group, stddev, stdvar,
-  topk, bottomk, count_values, quantile, limitk, limit_ratio,
+  sum,
+  avg,
+  count,
+  min,
+  max,
+  group,
+  stddev,
+  stdvar,
+  topk,
+  bottomk,
+  count_values,
+  quantile,
+  limitk,
+  limit_ratio,
 };
 const char* to_string(AggregateOp op);
 /// topk, bottomk, count_values, quantile, limitk, limit_ratio take a parameter.
@@ -115,10 +141,10 @@ struct Matcher {
 
 /// offset and @ modifiers, shared by vector selectors and subqueries.
 struct TimeModifiers {
-  std::int64_t offset_ns = 0;           ///< signed; 0 when none
-  DurationExpr* offset_expr = nullptr;  ///< set instead of offset_ns for duration expressions
+  std::int64_t offset_ns = 0;          ///< signed; 0 when none
+  DurationExpr* offset_expr = nullptr; ///< set instead of offset_ns for duration expressions
   AtKind at = AtKind::none;
-  std::int64_t at_ms = 0;               ///< for AtKind::timestamp, milliseconds since the epoch
+  std::int64_t at_ms = 0; ///< for AtKind::timestamp, milliseconds since the epoch
 };
 
 struct VectorSelector final : Expr {
@@ -133,7 +159,7 @@ struct VectorSelector final : Expr {
 
 struct MatrixSelector final : Expr {
   MatrixSelector() : Expr(NodeKind::matrix_selector) { type = ValueType::matrix; }
-  Expr* selector = nullptr;             ///< a VectorSelector
+  Expr* selector = nullptr; ///< a VectorSelector
   std::int64_t range_ns = 0;
   DurationExpr* range_expr = nullptr;
 };
@@ -162,12 +188,12 @@ struct UnaryExpr final : Expr {
 /// Vector matching of a binary operation between two instant vectors.
 struct VectorMatching {
   Cardinality card = Cardinality::one_to_one;
-  bool on = false;                       ///< on(...) rather than ignoring(...)
-  std::vector<std::string> labels;       ///< the on/ignoring labels
-  std::vector<std::string> include;      ///< group_left/group_right labels
-  std::optional<double> fill_lhs;        ///< fill()/fill_left() value (experimental)
-  std::optional<double> fill_rhs;        ///< fill()/fill_right() value (experimental)
-  bool written = false;                  ///< on/ignoring/group_*/fill appeared in the input
+  bool on = false;                  ///< on(...) rather than ignoring(...)
+  std::vector<std::string> labels;  ///< the on/ignoring labels
+  std::vector<std::string> include; ///< group_left/group_right labels
+  std::optional<double> fill_lhs;   ///< fill()/fill_left() value (experimental)
+  std::optional<double> fill_rhs;   ///< fill()/fill_right() value (experimental)
+  bool written = false;             ///< on/ignoring/group_*/fill appeared in the input
 };
 
 struct BinaryExpr final : Expr {

@@ -50,8 +50,8 @@ private:
 
   void expect(const Expr* e, ValueType got, ValueType want, const char* context) {
     if (got != want)
-      error(e->range, std::string("expected type ") + documented_name(want) + " in " + context + ", got " +
-                          documented_name(got));
+      error(e->range,
+            std::string("expected type ") + documented_name(want) + " in " + context + ", got " + documented_name(got));
   }
 
   void step();
@@ -93,7 +93,8 @@ void Checker::step() {
   case NodeKind::subquery:
     if (f.stage++ == 0) return visit(n->as<SubqueryExpr>().expr);
     if (result_ != ValueType::vector)
-      error(n->range, std::string("subquery is only allowed on instant vector, got ") + to_string(result_) + " instead");
+      error(n->range,
+            std::string("subquery is only allowed on instant vector, got ") + to_string(result_) + " instead");
     finish(f);
     return;
   case NodeKind::aggregate: {
@@ -116,9 +117,7 @@ void Checker::step() {
     auto& b = n->as<BinaryExpr>();
     switch (f.stage++) {
     case 0: return visit(b.lhs);
-    case 1:
-      f.lhs = result_;
-      return visit(b.rhs);
+    case 1: f.lhs = result_; return visit(b.rhs);
     default: check_binary(b, f.lhs, result_); break;
     }
     finish(f);
@@ -144,7 +143,8 @@ void Checker::check_binary(BinaryExpr& b, ValueType lt, ValueType rt) {
   if (is_set_operator(b.op) && vm.card == Cardinality::one_to_one) vm.card = Cardinality::many_to_many;
   for (const auto& l1 : vm.labels)
     for (const auto& l2 : vm.include)
-      if (l1 == l2 && vm.on) error(op_range(b), "label " + go::quote(l1) + " must not occur in ON and GROUP clause at once");
+      if (l1 == l2 && vm.on)
+        error(op_range(b), "label " + go::quote(l1) + " must not occur in ON and GROUP clause at once");
   if (lt != ValueType::scalar && lt != ValueType::vector)
     error(b.lhs->range, "binary expression must contain only scalar and instant vector types");
   if (rt != ValueType::scalar && rt != ValueType::vector)

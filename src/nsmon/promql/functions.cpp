@@ -11,8 +11,8 @@ constexpr ValueType V = ValueType::vector;
 constexpr ValueType M = ValueType::matrix;
 constexpr ValueType Str = ValueType::string;
 
-constexpr Function fn(std::string_view name, std::initializer_list<ValueType> args, ValueType ret = V,
-                      int variadic = 0, bool experimental = false) {
+constexpr Function fn(std::string_view name, std::initializer_list<ValueType> args, ValueType ret = V, int variadic = 0,
+                      bool experimental = false) {
   Function f;
   f.name = name;
   for (ValueType t : args) f.arg_buffer[f.arg_count++] = t;

@@ -14,9 +14,7 @@ Rune decode_rune(std::string_view s) {
   if (s.empty()) return {kRuneError, 0};
   auto b0 = static_cast<unsigned char>(s[0]);
   if (b0 < 0x80) return {b0, 1};
-  auto cont = [&](std::size_t i) {
-    return i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80;
-  };
+  auto cont = [&](std::size_t i) { return i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80; };
   auto at = [&](std::size_t i) { return static_cast<char32_t>(static_cast<unsigned char>(s[i]) & 0x3F); };
   if (b0 >= 0xC2 && b0 <= 0xDF) {
     if (!cont(1)) return {kRuneError, 1};
@@ -72,11 +70,10 @@ bool is_print(char32_t r) {
   // Space separators other than ' ', format characters and other code points Go does not consider
   // printable.
   static constexpr std::array<std::pair<char32_t, char32_t>, 22> not_printable = {{
-      {0x00A0, 0x00A0}, {0x1680, 0x1680}, {0x2000, 0x200A}, {0x202F, 0x202F}, {0x205F, 0x205F}, {0x3000, 0x3000},
-      {0x0378, 0x0379}, {0x0600, 0x0605}, {0x061C, 0x061C}, {0x06DD, 0x06DD}, {0x180E, 0x180E},
-      {0x200B, 0x200F}, {0x2028, 0x202E}, {0x2060, 0x206F}, {0xD800, 0xDFFF}, {0xE000, 0xF8FF},
-      {0xFDD0, 0xFDEF}, {0xFEFF, 0xFEFF}, {0xFFF0, 0xFFFB}, {0xFFFE, 0xFFFF}, {0xE0000, 0xE0FFF},
-      {0xF0000, 0x10FFFF},
+      {0x00A0, 0x00A0}, {0x1680, 0x1680}, {0x2000, 0x200A},   {0x202F, 0x202F},    {0x205F, 0x205F}, {0x3000, 0x3000},
+      {0x0378, 0x0379}, {0x0600, 0x0605}, {0x061C, 0x061C},   {0x06DD, 0x06DD},    {0x180E, 0x180E}, {0x200B, 0x200F},
+      {0x2028, 0x202E}, {0x2060, 0x206F}, {0xD800, 0xDFFF},   {0xE000, 0xF8FF},    {0xFDD0, 0xFDEF}, {0xFEFF, 0xFEFF},
+      {0xFFF0, 0xFFFB}, {0xFFFE, 0xFFFF}, {0xE0000, 0xE0FFF}, {0xF0000, 0x10FFFF},
   }};
   for (auto [lo, hi] : not_printable)
     if (r >= lo && r <= hi) return false;
@@ -370,7 +367,14 @@ std::optional<std::string> unquote(std::string_view s) {
       }
       break;
     }
-    case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
+    case '0':
+    case '1':
+    case '2':
+    case '3':
+    case '4':
+    case '5':
+    case '6':
+    case '7': {
       if (s.size() < 2) return std::nullopt;
       std::uint32_t v = static_cast<std::uint32_t>(e - '0');
       for (int j = 0; j < 2; ++j) {

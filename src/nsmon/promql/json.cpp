@@ -18,7 +18,9 @@ namespace nsmon::promql {
 
 namespace {
 
-std::string str(std::string_view s) { return nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+std::string str(std::string_view s) {
+  return nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 // Shortest round-trip form ("1", "0.5", "1e+21"); JSON has no NaN or infinities, so those are strings.
 std::string num(double v) {
@@ -223,7 +225,10 @@ std::string to_text_tree(const Expr& root) {
     case NodeKind::subquery: {
       const auto& s = e.as<SubqueryExpr>();
       out += " [" + (s.range_expr ? print(*s.range_expr) : format_duration(s.range_ns)) + ":" +
-             (s.step_expr ? print(*s.step_expr) : s.step_ns ? format_duration(s.step_ns) : "") + "]";
+             (s.step_expr ? print(*s.step_expr)
+              : s.step_ns ? format_duration(s.step_ns)
+                          : "") +
+             "]";
       break;
     }
     case NodeKind::unary: out += e.as<UnaryExpr>().op == UnaryOp::minus ? " -" : " +"; break;

@@ -427,10 +427,22 @@ Token Lexer::lex_string(char quote) {
       int n = 0;
       unsigned long base = 0, max = 0;
       switch (ch) {
-      case 'a': case 'b': case 'f': case 'n': case 'r': case 't': case 'v': case '\\': continue;
-      case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7':
-        n = 3, base = 8, max = 255;
-        break;
+      case 'a':
+      case 'b':
+      case 'f':
+      case 'n':
+      case 'r':
+      case 't':
+      case 'v':
+      case '\\': continue;
+      case '0':
+      case '1':
+      case '2':
+      case '3':
+      case '4':
+      case '5':
+      case '6':
+      case '7': n = 3, base = 8, max = 255; break;
       case 'x': ch = next_rune(), n = 2, base = 16, max = 255; break;
       case 'u': ch = next_rune(), n = 4, base = 16, max = 0x10FFFF; break;
       case 'U': ch = next_rune(), n = 8, base = 16, max = 0x10FFFF; break;

@@ -12,9 +12,7 @@ namespace nsmon::promql::detail {
 namespace {
 
 // Durations are int64 nanoseconds: literals beyond ±2^63 ns (about 292 years) do not fit.
-bool duration_out_of_range(double seconds) {
-  return seconds > 9223372036.854775808 || seconds < -9223372036.854775808;
-}
+bool duration_out_of_range(double seconds) { return seconds > 9223372036.854775808 || seconds < -9223372036.854775808; }
 
 BinaryOp binary_op(TokenKind k) {
   switch (k) {
@@ -276,7 +274,7 @@ void ParserImpl::set_at(Expr* e, AtKind kind, double ts, std::size_t end) {
     // timestamp.FromFloatSeconds; Go turns out-of-range conversions into INT64_MIN on amd64.
     double ms = std::round(ts * 1000);
     mods->at_ms = ms < 9223372036854775808.0 && ms >= -9223372036854775808.0 ? static_cast<std::int64_t>(ms)
-                                                                               : std::numeric_limits<std::int64_t>::min();
+                                                                             : std::numeric_limits<std::int64_t>::min();
   }
   e->range.end = end;
 }

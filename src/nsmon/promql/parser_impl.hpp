@@ -74,10 +74,10 @@ private:
   Arena& arena_;
   std::vector<ParseError>& errors_;
   Lexer lexer_;
-  Token last_{};            ///< the most recently read token (Prometheus's lval)
+  Token last_{}; ///< the most recently read token (Prometheus's lval)
   bool started_ = false;
   bool eof_sent_ = false;
-  bool stop_ = false;       ///< a syntax or lexical error was reported: stop parsing
+  bool stop_ = false; ///< a syntax or lexical error was reported: stop parsing
   Expr* result_ = nullptr;
   std::vector<short> states_;
   std::vector<Value> values_;

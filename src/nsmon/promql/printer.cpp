@@ -75,8 +75,8 @@ std::string format_modifiers(const TimeModifiers& m, bool anchored, bool smoothe
   std::string ext = anchored ? " anchored" : smoothed ? " smoothed" : "";
   std::string offset;
   if (m.offset_expr) {
-    offset = " offset " + (offset_needs_parens(*m.offset_expr) ? "(" + print(*m.offset_expr) + ")"
-                                                                 : print(*m.offset_expr));
+    offset =
+        " offset " + (offset_needs_parens(*m.offset_expr) ? "(" + print(*m.offset_expr) + ")" : print(*m.offset_expr));
   } else if (m.offset_ns > 0) {
     offset = " offset " + format_duration(m.offset_ns);
   } else if (m.offset_ns < 0) {
@@ -106,9 +106,7 @@ std::string format_vector_matching(const BinaryExpr& b) {
   return out;
 }
 
-std::string range_text(std::int64_t ns, const DurationExpr* expr) {
-  return expr ? print(*expr) : format_duration(ns);
-}
+std::string range_text(std::int64_t ns, const DurationExpr* expr) { return expr ? print(*expr) : format_duration(ns); }
 
 struct Piece {
   const Expr* node = nullptr;

@@ -1,7 +1,6 @@
 // Label matcher regexes. Prometheus compiles them with Go's regexp package; RE2 implements the same
 // syntax, except for the few spots below where Go and this RE2 disagree.
 #include <re2/re2.h>
-
 #include <unordered_map>
 
 #include "nsmon/promql/parser_impl.hpp"
@@ -11,9 +10,7 @@ namespace nsmon::promql::detail {
 namespace {
 
 // Prometheus skips regex parsing for plain literals and alternations of literals ("a|b|c").
-bool is_literal_alternation(std::string_view p) {
-  return p.find_first_of("\\.+*?()[]{}^$") == std::string_view::npos;
-}
+bool is_literal_alternation(std::string_view p) { return p.find_first_of("\\.+*?()[]{}^$") == std::string_view::npos; }
 
 // Go accepts (?<name>re) (since Go 1.22); this RE2 only knows (?P<name>re). Go rejects \C, which
 // RE2 accepts as "any byte".

@@ -24,7 +24,7 @@ enum class TokenKind : std::uint8_t {
   right_bracket,
   comma,
   colon,
-  eql,  // =
+  eql, // =
   // Operators.
   add,
   sub,

@@ -16,33 +16,72 @@ namespace nsmon::rules {
 
 namespace {
 
-const std::vector<std::string> kTopLevel = {"global",       "runtime",        "alerting",     "rule_files",
-                                            "scrape_config_files", "scrape_configs", "storage", "tracing",
-                                            "remote_write", "remote_read",    "otlp"};
-const std::vector<std::string> kGlobal = {
-    "scrape_interval", "scrape_timeout", "scrape_protocols", "evaluation_interval", "rule_query_offset",
-    "query_log_file", "scrape_failure_log_file", "external_labels", "body_size_limit", "sample_limit",
-    "target_limit", "label_limit", "label_name_length_limit", "label_value_length_limit", "keep_dropped_targets",
-    "metric_name_validation_scheme", "metric_name_escaping_scheme", "scrape_native_histograms",
-    "convert_classic_histograms_to_nhcb", "always_scrape_classic_histograms", "extra_scrape_metrics"};
+const std::vector<std::string> kTopLevel = {
+    "global",  "runtime",      "alerting",    "rule_files", "scrape_config_files", "scrape_configs", "storage",
+    "tracing", "remote_write", "remote_read", "otlp"};
+const std::vector<std::string> kGlobal = {"scrape_interval",
+                                          "scrape_timeout",
+                                          "scrape_protocols",
+                                          "evaluation_interval",
+                                          "rule_query_offset",
+                                          "query_log_file",
+                                          "scrape_failure_log_file",
+                                          "external_labels",
+                                          "body_size_limit",
+                                          "sample_limit",
+                                          "target_limit",
+                                          "label_limit",
+                                          "label_name_length_limit",
+                                          "label_value_length_limit",
+                                          "keep_dropped_targets",
+                                          "metric_name_validation_scheme",
+                                          "metric_name_escaping_scheme",
+                                          "scrape_native_histograms",
+                                          "convert_classic_histograms_to_nhcb",
+                                          "always_scrape_classic_histograms",
+                                          "extra_scrape_metrics"};
 // Fields of Prometheus's HTTP client configuration, inlined in scrape and Alertmanager configs.
 const std::vector<std::string> kHttpClient = {
-    "basic_auth", "authorization", "oauth2", "bearer_token", "bearer_token_file", "tls_config", "proxy_url",
-    "no_proxy", "proxy_from_environment", "proxy_connect_header", "follow_redirects", "enable_http2", "http_headers"};
-const std::vector<std::string> kScrape = {
-    "job_name", "honor_labels", "honor_timestamps", "track_timestamps_staleness", "params", "scrape_interval",
-    "scrape_timeout", "scrape_protocols", "fallback_scrape_protocol", "scrape_native_histograms",
-    "always_scrape_classic_histograms", "convert_classic_histograms_to_nhcb", "scrape_failure_log_file",
-    "metrics_path", "scheme", "enable_compression", "body_size_limit", "sample_limit", "target_limit", "label_limit",
-    "label_name_length_limit", "label_value_length_limit", "native_histogram_bucket_limit",
-    "native_histogram_min_bucket_factor", "keep_dropped_targets", "metric_name_validation_scheme",
-    "metric_name_escaping_scheme", "extra_scrape_metrics", "relabel_configs", "metric_relabel_configs",
-    "static_configs"};
+    "basic_auth",       "authorization", "oauth2",      "bearer_token",           "bearer_token_file",
+    "tls_config",       "proxy_url",     "no_proxy",    "proxy_from_environment", "proxy_connect_header",
+    "follow_redirects", "enable_http2",  "http_headers"};
+const std::vector<std::string> kScrape = {"job_name",
+                                          "honor_labels",
+                                          "honor_timestamps",
+                                          "track_timestamps_staleness",
+                                          "params",
+                                          "scrape_interval",
+                                          "scrape_timeout",
+                                          "scrape_protocols",
+                                          "fallback_scrape_protocol",
+                                          "scrape_native_histograms",
+                                          "always_scrape_classic_histograms",
+                                          "convert_classic_histograms_to_nhcb",
+                                          "scrape_failure_log_file",
+                                          "metrics_path",
+                                          "scheme",
+                                          "enable_compression",
+                                          "body_size_limit",
+                                          "sample_limit",
+                                          "target_limit",
+                                          "label_limit",
+                                          "label_name_length_limit",
+                                          "label_value_length_limit",
+                                          "native_histogram_bucket_limit",
+                                          "native_histogram_min_bucket_factor",
+                                          "keep_dropped_targets",
+                                          "metric_name_validation_scheme",
+                                          "metric_name_escaping_scheme",
+                                          "extra_scrape_metrics",
+                                          "relabel_configs",
+                                          "metric_relabel_configs",
+                                          "static_configs"};
 const std::vector<std::string> kAlerting = {"alert_relabel_configs", "alertmanagers"};
-const std::vector<std::string> kAlertmanager = {"sigv4", "scheme", "path_prefix", "timeout", "api_version",
-                                                "relabel_configs", "alert_relabel_configs", "static_configs"};
+const std::vector<std::string> kAlertmanager = {
+    "sigv4",       "scheme",          "path_prefix",           "timeout",
+    "api_version", "relabel_configs", "alert_relabel_configs", "static_configs"};
 const std::vector<std::string> kStatic = {"targets", "labels"};
-const std::vector<std::string> kRelabel = {"source_labels", "separator", "target_label", "regex",
+const std::vector<std::string> kRelabel = {"source_labels", "separator",   "target_label", "regex",
                                            "modulus",       "replacement", "action"};
 
 std::vector<std::string> plus(std::vector<std::string> a, const std::vector<std::string>& b) {
@@ -90,9 +129,11 @@ public:
         for (const auto& j : s) job(j, cfg);
     }
     for (const char* k : {"storage", "tracing", "runtime", "otlp"})
-      if (auto n = (*root)[k]; n && !n.IsNull() && !n.IsMap()) y_.report(n, "yaml/type", std::string(k) + " must be a mapping");
+      if (auto n = (*root)[k]; n && !n.IsNull() && !n.IsMap())
+        y_.report(n, "yaml/type", std::string(k) + " must be a mapping");
     for (const char* k : {"remote_write", "remote_read", "scrape_config_files"})
-      if (auto n = (*root)[k]; n && !n.IsNull() && !n.IsSequence()) y_.report(n, "yaml/type", std::string(k) + " must be a list");
+      if (auto n = (*root)[k]; n && !n.IsNull() && !n.IsSequence())
+        y_.report(n, "yaml/type", std::string(k) + " must be a list");
     v_.file_patterns((*root)["scrape_config_files"], "scrape config file");
     imported_jobs((*root)["scrape_config_files"], cfg);
     v_.remote_write((*root)["remote_write"]);
@@ -111,8 +152,9 @@ private:
     if (!n || n.IsNull()) return std::nullopt;
     if (n.IsScalar())
       if (auto ms = util::parse_duration(n.Scalar())) return ms;
-    y_.report(n, "config/duration", std::string("not a valid duration string for ") + key + ": \"" +
-                                        (n.IsScalar() ? n.Scalar() : std::string("?")) + "\"");
+    y_.report(n, "config/duration",
+              std::string("not a valid duration string for ") + key + ": \"" +
+                  (n.IsScalar() ? n.Scalar() : std::string("?")) + "\"");
     return std::nullopt;
   }
 
@@ -139,7 +181,8 @@ private:
         continue;
       }
       KeyValue kv{text(it->first), text(it->second)};
-      if (!seen.insert(kv.key.value).second) y_.report(it->first, "yaml/duplicate-key", "duplicate label '" + kv.key.value + "' in " + what);
+      if (!seen.insert(kv.key.value).second)
+        y_.report(it->first, "yaml/duplicate-key", "duplicate label '" + kv.key.value + "' in " + what);
       else if (!is_legacy_label_name(kv.key.value) || util::starts_with(kv.key.value, "__"))
         y_.report(it->first, "config/label-name", "\"" + kv.key.value + "\" is not a valid label name");
       out.push_back(std::move(kv));
@@ -195,8 +238,9 @@ private:
     const std::string& s = t.Scalar();
     if (s.find("://") != std::string::npos || s.find('/') != std::string::npos)
       y_.report(t, "config/target",
-                "\"" + s + "\" is not a valid target: use host:port (the scheme and path are set by 'scheme' and "
-                "'metrics_path')");
+                "\"" + s +
+                    "\" is not a valid target: use host:port (the scheme and path are set by 'scheme' and "
+                    "'metrics_path')");
     else if (s.empty()) y_.report(t, "config/target", "empty target");
     else if (s.rfind(':') == std::string::npos || (s.front() == '[' && s.back() == ']')) {
       // Prometheus accepts a target without a port: the milder variant, a warning.
@@ -302,7 +346,8 @@ private:
         auto canonical = fs::weakly_canonical(m, ec).string();
         if (!imported_.insert(ec ? m : canonical).second) {
           y_.report(f, "config/duplicate-job",
-                    "\"" + m + "\" is imported a second time: found multiple scrape configs with the job names it defines");
+                    "\"" + m +
+                        "\" is imported a second time: found multiple scrape configs with the job names it defines");
           continue;
         }
         core::SourceFile src(m, util::read_file(m));

@@ -20,7 +20,9 @@ bool is_legacy_metric_name(std::string_view s) {
   return true;
 }
 
-bool is_legacy_label_name(std::string_view s) { return is_legacy_metric_name(s) && s.find(':') == std::string_view::npos; }
+bool is_legacy_label_name(std::string_view s) {
+  return is_legacy_metric_name(s) && s.find(':') == std::string_view::npos;
+}
 
 Text make_text(const core::YamlReader& y, const yaml::Node& n) {
   Text t;
@@ -127,8 +129,7 @@ private:
     auto n = parent[key];
     if (!n) return std::nullopt;
     if (!n.IsScalar()) {
-      add(y_.span(n), "yaml/type", std::string("field '") + key + "' must be a string", group,
-          rule);
+      add(y_.span(n), "yaml/type", std::string("field '") + key + "' must be a string", group, rule);
       return std::nullopt;
     }
     return text(n);
@@ -140,8 +141,8 @@ private:
     if (!t) return std::nullopt;
     auto ms = util::parse_duration(t->value);
     if (!ms) {
-      add(t->span, "rules/duration",
-          "not a valid duration string: \"" + t->value + "\" (use e.g. 30s, 5m, 1h30m)", group, rule);
+      add(t->span, "rules/duration", "not a valid duration string: \"" + t->value + "\" (use e.g. 30s, 5m, 1h30m)",
+          group, rule);
       return std::nullopt;
     }
     return Duration{*ms, t->span};
@@ -165,8 +166,8 @@ private:
       }
       KeyValue kv{text(it->first), text(it->second)};
       if (!seen.insert(kv.key.value).second) {
-        add(kv.key.span, "yaml/duplicate-key",
-            std::string("duplicate key '") + kv.key.value + "' in " + key, group, rule);
+        add(kv.key.span, "yaml/duplicate-key", std::string("duplicate key '") + kv.key.value + "' in " + key, group,
+            rule);
         continue;
       }
       out.push_back(std::move(kv));
@@ -189,8 +190,7 @@ private:
         d.severity = core::Severity::warning;
       }
       if (!valid_utf8(kv.value.value))
-        add(kv.value.span, "rules/label-value", "invalid " + what + " value: not UTF-8", group,
-            rule);
+        add(kv.value.span, "rules/label-value", "invalid " + what + " value: not UTF-8", group, rule);
     }
   }
 
@@ -245,8 +245,7 @@ private:
     auto record = string_field(n, "record", group, "");
     bool has_alert = alert && !alert->value.empty(), has_record = record && !record->value.empty();
     if (has_alert && has_record) {
-      add(record->span, "rules/alert-xor-record", "only one of 'record' and 'alert' must be set",
-          group, alert->value);
+      add(record->span, "rules/alert-xor-record", "only one of 'record' and 'alert' must be set", group, alert->value);
     } else if (!has_alert && !has_record) {
       add(r.span, "rules/alert-xor-record", "one of 'record' or 'alert' must be set", group);
     }
@@ -274,11 +273,10 @@ private:
     }
     if (r.kind == Rule::Kind::record) {
       if (n["annotations"])
-        add(y_.key_span(n, "annotations"), "rules/record-fields",
-            "invalid field 'annotations' in recording rule", group, name);
-      if (n["for"])
-        add(y_.key_span(n, "for"), "rules/record-fields", "invalid field 'for' in recording rule",
+        add(y_.key_span(n, "annotations"), "rules/record-fields", "invalid field 'annotations' in recording rule",
             group, name);
+      if (n["for"])
+        add(y_.key_span(n, "for"), "rules/record-fields", "invalid field 'for' in recording rule", group, name);
       if (n["keep_firing_for"])
         add(y_.key_span(n, "keep_firing_for"), "rules/record-fields",
             "invalid field 'keep_firing_for' in recording rule", group, name);
@@ -308,8 +306,7 @@ private:
           auto lc = y_.source().line_col(kv.value.file_offset(e.offset));
           at = {at.file, lc.line, lc.col, 2};
         }
-        add(at, "rules/template",
-            std::string(what) + " \"" + kv.key.value + "\": template: " + e.message, group, rule);
+        add(at, "rules/template", std::string(what) + " \"" + kv.key.value + "\": template: " + e.message, group, rule);
       }
     }
   }

@@ -50,8 +50,8 @@ struct Rule {
   std::optional<Duration> keep_firing_for;
   std::vector<KeyValue> labels;
   std::vector<KeyValue> annotations;
-  core::Span span;              ///< the rule's list item
-  int last_line = 0;            ///< last line of the rule in the file
+  core::Span span;                ///< the rule's list item
+  int last_line = 0;              ///< last line of the rule in the file
   std::set<std::string> disabled; ///< check ids silenced by `# nsmon disable` comments
   bool is_alert() const { return kind == Kind::alert; }
 };

@@ -19,9 +19,7 @@ constexpr std::array kFunctions = {
     "humanizeDuration", "humanizePercentage", "humanizeTimestamp", "toTime", "toDuration", "now", "pathPrefix",
     "externalURL", "parseDuration"};
 
-bool is_function(std::string_view s) {
-  return std::find(kFunctions.begin(), kFunctions.end(), s) != kFunctions.end();
-}
+bool is_function(std::string_view s) { return std::find(kFunctions.begin(), kFunctions.end(), s) != kFunctions.end(); }
 
 bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
@@ -44,7 +42,8 @@ public:
       if (open == std::string_view::npos) break;
       info_.has_actions = true;
       std::size_t start = open + 2;
-      if (start < text_.size() && text_[start] == '-' && start + 1 < text_.size() && std::isspace(static_cast<unsigned char>(text_[start + 1])))
+      if (start < text_.size() && text_[start] == '-' && start + 1 < text_.size() &&
+          std::isspace(static_cast<unsigned char>(text_[start + 1])))
         ++start;
       // A comment action {{/* ... */}} may contain "}}".
       std::size_t body = start;
@@ -65,7 +64,8 @@ public:
         break;
       }
       std::size_t end = close;
-      if (end > start && text_[end - 1] == '-' && end - 1 > start && std::isspace(static_cast<unsigned char>(text_[end - 2])))
+      if (end > start && text_[end - 1] == '-' && end - 1 > start &&
+          std::isspace(static_cast<unsigned char>(text_[end - 2])))
         --end;
       action(start, end);
       pos = close + 2;
@@ -139,7 +139,8 @@ private:
         ++i;
         while (i < end && (ident_char(text_[i]) || text_[i] == '.')) ++i;
         kind = Tok::field;
-      } else if (std::isdigit(static_cast<unsigned char>(c)) || ((c == '-' || c == '+') && i + 1 < end && std::isdigit(static_cast<unsigned char>(text_[i + 1])))) {
+      } else if (std::isdigit(static_cast<unsigned char>(c)) ||
+                 ((c == '-' || c == '+') && i + 1 < end && std::isdigit(static_cast<unsigned char>(text_[i + 1])))) {
         ++i;
         while (i < end && (std::isalnum(static_cast<unsigned char>(text_[i])) || text_[i] == '.' || text_[i] == '_' ||
                            ((text_[i] == '-' || text_[i] == '+') && (text_[i - 1] == 'e' || text_[i - 1] == 'E'))))
@@ -153,8 +154,12 @@ private:
         kind = Tok::declare;
       } else {
         ++i;
-        kind = c == '|' ? Tok::pipe : c == '(' ? Tok::lparen : c == ')' ? Tok::rparen : c == '=' ? Tok::assign
-             : c == ',' ? Tok::comma : Tok::other;
+        kind = c == '|'   ? Tok::pipe
+               : c == '(' ? Tok::lparen
+               : c == ')' ? Tok::rparen
+               : c == '=' ? Tok::assign
+               : c == ',' ? Tok::comma
+                          : Tok::other;
         if (kind == Tok::other) {
           fail(s, std::string("unexpected \"") + c + "\" in command");
           return false;
@@ -186,13 +191,14 @@ private:
         return;
       }
       if (kw == "else") {
-        if (blocks_.empty() || (blocks_.back().keyword != "if" && blocks_.back().keyword != "range" &&
-                                blocks_.back().keyword != "with")) {
+        if (blocks_.empty() ||
+            (blocks_.back().keyword != "if" && blocks_.back().keyword != "range" && blocks_.back().keyword != "with")) {
           fail(head.offset, "unexpected {{else}}");
           return;
         }
         first = 1;
-        if (toks.size() > 1 && toks[1].kind == Tok::ident && (toks[1].text == "if" || toks[1].text == "with")) first = 2;
+        if (toks.size() > 1 && toks[1].kind == Tok::ident && (toks[1].text == "if" || toks[1].text == "with"))
+          first = 2;
         if (first == 1 && toks.size() > 1) {
           fail(toks[1].offset, "unexpected \"" + std::string(toks[1].text) + "\" in else");
           return;
@@ -209,7 +215,8 @@ private:
         blocks_.push_back({std::string(kw), head.offset, variables_.size()});
         return;
       } else if (kw == "break" || kw == "continue") {
-        bool in_range = std::any_of(blocks_.begin(), blocks_.end(), [](const Block& b) { return b.keyword == "range"; });
+        bool in_range =
+            std::any_of(blocks_.begin(), blocks_.end(), [](const Block& b) { return b.keyword == "range"; });
         if (!in_range) fail(head.offset, "{{" + std::string(kw) + "}} outside {{range}}");
         return;
       } else if (kw == "template") {
@@ -269,9 +276,7 @@ private:
         continue;
       case Tok::declare:
       case Tok::assign:
-      case Tok::comma:
-        fail(t.offset, "unexpected \"" + std::string(t.text) + "\" in command");
-        return;
+      case Tok::comma: fail(t.offset, "unexpected \"" + std::string(t.text) + "\" in command"); return;
       case Tok::ident:
         if (t.text == "true" || t.text == "false" || t.text == "nil") break;
         if (!is_function(t.text)) {

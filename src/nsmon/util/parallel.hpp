@@ -13,7 +13,8 @@ inline constexpr unsigned kMaxWorkers = 8;
 /// (the calling thread is worker 0). Small inputs run on the calling thread alone.
 template <class Fn> void parallel_chunks(std::size_t n, std::size_t min_per_worker, Fn&& fn) {
   unsigned hw = std::max(1u, std::thread::hardware_concurrency());
-  auto workers = static_cast<unsigned>(std::min<std::size_t>(std::min(hw, kMaxWorkers), std::max<std::size_t>(1, n / std::max<std::size_t>(min_per_worker, 1))));
+  auto workers = static_cast<unsigned>(std::min<std::size_t>(
+      std::min(hw, kMaxWorkers), std::max<std::size_t>(1, n / std::max<std::size_t>(min_per_worker, 1))));
   std::size_t chunk = (n + workers - 1) / std::max(workers, 1u);
   std::vector<std::thread> threads;
   for (unsigned w = 1; w < workers; ++w) {

@@ -9,8 +9,8 @@
 #include <sys/wait.h>
 #include <thread>
 #include <tuple>
-#include <utility>
 #include <unistd.h>
+#include <utility>
 
 #include "nsmon/core/error.hpp"
 
@@ -19,8 +19,7 @@ namespace nsmon::util {
 namespace {
 
 // Runs in the forked child: only async-signal-safe calls until exec.
-[[noreturn]] void exec_child(const SpawnOptions& o, char* const* argv, char* const* envp, pid_t parent,
-                             int err_fd) {
+[[noreturn]] void exec_child(const SpawnOptions& o, char* const* argv, char* const* envp, pid_t parent, int err_fd) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);

@@ -6,15 +6,15 @@
 namespace nsmon::util {
 
 struct SpawnOptions {
-  std::vector<std::string> argv;           ///< argv[0] is looked up in PATH; no shell
-  int stdin_fd = -1;                        ///< -1: /dev/null
-  int stdout_fd = -1;                       ///< -1: inherit
-  int stderr_fd = -1;                       ///< -1: inherit
-  bool new_process_group = true;            ///< the child leads its own group, so the group can be signalled
-  bool die_with_parent = false;             ///< Linux: SIGKILL the child if this process dies (test helpers)
-  std::vector<std::string> extra_env;       ///< "K=V" entries added to the environment
-  bool capture_stdout = false;              ///< stdout goes to a pipe: read it from Child::stdout_pipe()
-  bool capture_stderr = false;              ///< stderr goes to a pipe: read it from Child::stderr_pipe()
+  std::vector<std::string> argv;      ///< argv[0] is looked up in PATH; no shell
+  int stdin_fd = -1;                  ///< -1: /dev/null
+  int stdout_fd = -1;                 ///< -1: inherit
+  int stderr_fd = -1;                 ///< -1: inherit
+  bool new_process_group = true;      ///< the child leads its own group, so the group can be signalled
+  bool die_with_parent = false;       ///< Linux: SIGKILL the child if this process dies (test helpers)
+  std::vector<std::string> extra_env; ///< "K=V" entries added to the environment
+  bool capture_stdout = false;        ///< stdout goes to a pipe: read it from Child::stdout_pipe()
+  bool capture_stderr = false;        ///< stderr goes to a pipe: read it from Child::stderr_pipe()
 };
 
 /// A child process started with fork/exec. Signal mask and dispositions are reset before exec.

@@ -19,8 +19,8 @@ std::pair<std::size_t, std::size_t> url_authority(std::string_view url) {
 }
 
 bool is_secret_name(std::string_view name) {
-  static const char* const words[] = {"auth", "cookie", "token", "secret", "passw", "pwd", "key", "session",
-                                      "signature", "credential"};
+  static const char* const words[] = {"auth", "cookie", "token",   "secret",    "passw",
+                                      "pwd",  "key",    "session", "signature", "credential"};
   std::string n = ascii_lower(name);
   return std::any_of(std::begin(words), std::end(words), [&](const char* w) { return n.find(w) != std::string::npos; });
 }
@@ -52,8 +52,7 @@ std::string redact_url(std::string_view url) {
     auto eq = param.find('=');
     if (eq != std::string_view::npos && is_secret_name(param.substr(0, eq)))
       out += std::string(param.substr(0, eq + 1)) + "***";
-    else
-      out += param;
+    else out += param;
     if (amp == std::string_view::npos) break;
     query.remove_prefix(amp + 1);
   }

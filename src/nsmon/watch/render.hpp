@@ -26,7 +26,7 @@ struct BlockStyle {
   std::size_t width = 80;  ///< cells per line
   std::size_t height = 10; ///< at most this many lines
   bool color = false;
-  std::string title;       ///< the command (or target) shown in the header
+  std::string title; ///< the command (or target) shown in the header
 };
 
 /// The live status block: a header line, then Training / Inference / Latency / Symbolic / System /

@@ -82,12 +82,10 @@ json figures(const Figures& f) {
                     {"latency", quantiles(in.latency, f.rate_window_seconds)},
                     {"latency_total", quantiles(in.latency_total, std::nullopt)},
                     {"eta_seconds", num(in.eta_seconds)}};
-  o["symbolic"] = {{"nms_seconds_mean", num(f.nms.mean_seconds)},
-                   {"nms_count", f.nms.count},
-                   {"prolog_seconds_mean", num(f.prolog.mean_seconds)},
-                   {"prolog_count", f.prolog.count},
-                   {"detections_before_nms", num(f.detections_before_nms)},
-                   {"detections_after_nms", num(f.detections_after_nms)}};
+  o["symbolic"] = {
+      {"nms_seconds_mean", num(f.nms.mean_seconds)},           {"nms_count", f.nms.count},
+      {"prolog_seconds_mean", num(f.prolog.mean_seconds)},     {"prolog_count", f.prolog.count},
+      {"detections_before_nms", num(f.detections_before_nms)}, {"detections_after_nms", num(f.detections_after_nms)}};
   o["knowledge_graph"] = {{"construction_seconds_mean", num(f.graph.mean_seconds)},
                           {"constructions", f.graph.count},
                           {"nodes", num(f.graph_nodes)},
@@ -128,12 +126,9 @@ std::string summary_json(const RunSummary& r) {
             {"wall_seconds", r.wall_seconds},
             {"last_scrape_age_seconds", num(r.last_ok_age)},
             {"scrape", scrape(r.status)}};
-  o["training"] = {{"epochs", num(f.training.epoch)},
-                   {"epochs_planned", num(f.training.epochs_planned)},
-                   {"final_loss", num(f.training.loss)},
-                   {"best_loss", num(f.training.best_loss)},
-                   {"final_map", num(f.training.map)},
-                   {"best_map", num(f.training.best_map)}};
+  o["training"] = {{"epochs", num(f.training.epoch)},    {"epochs_planned", num(f.training.epochs_planned)},
+                   {"final_loss", num(f.training.loss)}, {"best_loss", num(f.training.best_loss)},
+                   {"final_map", num(f.training.map)},   {"best_map", num(f.training.best_map)}};
   o["inference"] = {{"images", num(f.inference.images)},
                     {"success", num(f.inference.success)},
                     {"failed", num(f.inference.failed)},

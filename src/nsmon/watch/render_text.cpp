@@ -61,7 +61,8 @@ std::string waiting_text(const ScrapeStatus& s) {
 
 std::string plain_line(const Figures& f, const ScrapeStatus& s) {
   std::string head = elapsed(s.elapsed) + " ";
-  if (s.state == ScrapeStatus::State::waiting || s.state == ScrapeStatus::State::starting) return head + waiting_text(s);
+  if (s.state == ScrapeStatus::State::waiting || s.state == ScrapeStatus::State::starting)
+    return head + waiting_text(s);
   if (!s.ever_ok) return head + "no metrics from " + s.target + ": " + s.error;
 
   const Training& t = f.training;
@@ -182,11 +183,16 @@ std::vector<std::string> status_block(const Figures& f, const ScrapeStatus& s, c
   case ScrapeStatus::State::starting:
   case ScrapeStatus::State::waiting: state = p(waiting_text(s), "33"); break;
   case ScrapeStatus::State::ok:
-    state = "scrape ok (" + fmt::count(static_cast<double>(s.series)) + " series, " + fmt::latency(s.scrape_seconds) + ")";
+    state =
+        "scrape ok (" + fmt::count(static_cast<double>(s.series)) + " series, " + fmt::latency(s.scrape_seconds) + ")";
     break;
   case ScrapeStatus::State::failed: state = p("scrape failed: " + s.error, "31"); break;
   }
-  lines.push_back(BlockLine(0, "").add(p("nsmon watch", "1;36"), 0).add(st.title, 0).add(fmt::duration(s.elapsed), 0).add(state, 0));
+  lines.push_back(BlockLine(0, "")
+                      .add(p("nsmon watch", "1;36"), 0)
+                      .add(st.title, 0)
+                      .add(fmt::duration(s.elapsed), 0)
+                      .add(state, 0));
 
   const Training& t = f.training;
   if (t.epoch || t.loss || t.map) {
@@ -202,7 +208,10 @@ std::vector<std::string> status_block(const Figures& f, const ScrapeStatus& s, c
       l.add(p(fmt::sparkline(t.loss_history, 12), "36"), 4);
       if (t.best_loss) l.add("best " + fmt::fixed(*t.best_loss, 4), 3);
     }
-    if (t.map) l.add("mAP " + fmt::fixed(*t.map, 4) + (t.map_trend ? " " + p.good_bad(fmt::arrow(t.map_trend), t.map_trend > 0) : ""), 1);
+    if (t.map)
+      l.add("mAP " + fmt::fixed(*t.map, 4) +
+                (t.map_trend ? " " + p.good_bad(fmt::arrow(t.map_trend), t.map_trend > 0) : ""),
+            1);
     if (t.learning_rate) l.add("lr " + fmt::fixed(*t.learning_rate, 6), 3);
     if (t.epoch_seconds) l.add(fmt::duration(*t.epoch_seconds) + "/epoch", 2);
     if (t.eta_seconds) l.add("ETA " + fmt::duration(*t.eta_seconds), 1);
@@ -225,7 +234,9 @@ std::vector<std::string> status_block(const Figures& f, const ScrapeStatus& s, c
     lines.push_back(std::move(l));
     if (auto [lat, all] = latency_to_show(in); lat) {
       BlockLine ll(3, p.label("Latency   "));
-      ll.add("p50 " + fmt::latency(lat->p50), 0).add("p95 " + fmt::latency(lat->p95), 0).add("p99 " + fmt::latency(lat->p99), 1);
+      ll.add("p50 " + fmt::latency(lat->p50), 0)
+          .add("p95 " + fmt::latency(lat->p95), 0)
+          .add("p99 " + fmt::latency(lat->p99), 1);
       ll.add(p(all ? "since start" : "last " + fmt::duration(f.rate_window_seconds), "2"), 3);
       lines.push_back(std::move(ll));
     }
@@ -247,7 +258,8 @@ std::vector<std::string> status_block(const Figures& f, const ScrapeStatus& s, c
   {
     const System& y = f.system;
     BlockLine l(4, p.label("System    "));
-    if (y.cpu_percent) l.add("CPU " + bar_with(*y.cpu_percent / 100, bw, p) + " " + fmt::fixed(*y.cpu_percent, 0) + "%", 0);
+    if (y.cpu_percent)
+      l.add("CPU " + bar_with(*y.cpu_percent / 100, bw, p) + " " + fmt::fixed(*y.cpu_percent, 0) + "%", 0);
     if (y.memory_used_bytes) {
       std::string m = "RAM " + fmt::bytes(*y.memory_used_bytes);
       if (y.memory_available_bytes) {
@@ -258,7 +270,9 @@ std::vector<std::string> status_block(const Figures& f, const ScrapeStatus& s, c
       l.add(m, 1);
     }
     if (y.gpu_utilization_percent)
-      l.add("GPU " + bar_with(*y.gpu_utilization_percent / 100, bw, p) + " " + fmt::fixed(*y.gpu_utilization_percent, 0) + "%", 0);
+      l.add("GPU " + bar_with(*y.gpu_utilization_percent / 100, bw, p) + " " +
+                fmt::fixed(*y.gpu_utilization_percent, 0) + "%",
+            0);
     if (y.gpu_memory_allocated_bytes) {
       std::string g = "GPU mem " + fmt::bytes(*y.gpu_memory_allocated_bytes);
       if (y.gpu_memory_reserved_bytes && *y.gpu_memory_reserved_bytes > 0)
@@ -278,9 +292,8 @@ std::vector<std::string> status_block(const Figures& f, const ScrapeStatus& s, c
 
   // Fit the height: drop the least important lines first, keep the order.
   while (lines.size() > st.height && !lines.empty()) {
-    auto worst = std::max_element(lines.begin(), lines.end(), [](const BlockLine& a, const BlockLine& b) {
-      return a.priority() < b.priority();
-    });
+    auto worst = std::max_element(lines.begin(), lines.end(),
+                                  [](const BlockLine& a, const BlockLine& b) { return a.priority() < b.priority(); });
     lines.erase(worst);
   }
   std::vector<std::string> out;
@@ -297,7 +310,8 @@ std::string summary_text(const RunSummary& r, bool color) {
     for (const auto& a : r.command) who += (who.empty() ? "" : " ") + a;
     who = fmt::fit(who, 60);
   }
-  std::string out = p("nsmon watch", "1;36") + ": " + who + " " + r.ended + " after " + fmt::duration(r.wall_seconds) + "\n";
+  std::string out =
+      p("nsmon watch", "1;36") + ": " + who + " " + r.ended + " after " + fmt::duration(r.wall_seconds) + "\n";
   if (r.never_served)
     out += "  " + p("the command ended before it served any metrics at " + r.status.target, "31") +
            (r.status.error.empty() ? "" : " (" + r.status.error + ")") + "\n";
@@ -309,9 +323,11 @@ std::string summary_text(const RunSummary& r, bool color) {
   std::vector<std::string> train;
   if (t.epoch) train.push_back(epoch_text(t) + " epochs");
   if (t.loss)
-    train.push_back("final loss " + fmt::fixed(*t.loss, 4) + (t.best_loss ? " (best " + fmt::fixed(*t.best_loss, 4) + ")" : ""));
+    train.push_back("final loss " + fmt::fixed(*t.loss, 4) +
+                    (t.best_loss ? " (best " + fmt::fixed(*t.best_loss, 4) + ")" : ""));
   if (t.map)
-    train.push_back("final mAP " + fmt::fixed(*t.map, 4) + (t.best_map ? " (best " + fmt::fixed(*t.best_map, 4) + ")" : ""));
+    train.push_back("final mAP " + fmt::fixed(*t.map, 4) +
+                    (t.best_map ? " (best " + fmt::fixed(*t.best_map, 4) + ")" : ""));
   if (t.epoch_seconds) train.push_back("mean epoch " + fmt::duration(*t.epoch_seconds));
   row("training   ", train);
 
@@ -334,11 +350,11 @@ std::string summary_text(const RunSummary& r, bool color) {
     if (!f.errors.by_type.empty()) e += " (" + errors_text(f.errors, ", ") + ")";
     row("errors     ", {e});
   }
-  row("scrapes    ", {std::to_string(r.status.scrapes) + " of " + r.status.target + ", " +
-                          std::to_string(r.status.failures) + " failed" +
-                          (r.last_ok_age ? "; figures as of the last good one, " + fmt::duration(*r.last_ok_age) +
-                                               " before the end"
-                                         : "")});
+  row("scrapes    ",
+      {std::to_string(r.status.scrapes) + " of " + r.status.target + ", " + std::to_string(r.status.failures) +
+       " failed" +
+       (r.last_ok_age ? "; figures as of the last good one, " + fmt::duration(*r.last_ok_age) + " before the end"
+                      : "")});
   if (r.exit_code) row("exit status", {" " + std::to_string(*r.exit_code)});
   return out;
 }

@@ -20,13 +20,13 @@ namespace nsmon::watch {
 struct ScrapeStatus {
   enum class State { starting, waiting, ok, failed };
   State state = State::starting;
-  std::string target;        ///< the URL (or Prometheus) being read
-  std::string error;         ///< the last failure
-  int scrapes = 0;           ///< attempts
+  std::string target; ///< the URL (or Prometheus) being read
+  std::string error;  ///< the last failure
+  int scrapes = 0;    ///< attempts
   int failures = 0;
   int consecutive_failures = 0;
   bool ever_ok = false;
-  std::size_t series = 0;    ///< in the last good scrape
+  std::size_t series = 0; ///< in the last good scrape
   std::size_t bytes = 0;
   double scrape_seconds = 0; ///< duration of the last fetch
   double elapsed = 0;        ///< wall seconds since the session started
@@ -39,12 +39,12 @@ struct RunSummary {
   bool have_figures = false;
   ScrapeStatus status;
   double wall_seconds = 0;
-  std::vector<std::string> command; ///< empty when attached
-  std::optional<int> exit_code;     ///< the command's (shell style: 128 + signal)
-  std::string ended;                ///< how it ended, in words
-  bool never_served = false;        ///< the command ended before any scrape succeeded
+  std::vector<std::string> command;  ///< empty when attached
+  std::optional<int> exit_code;      ///< the command's (shell style: 128 + signal)
+  std::string ended;                 ///< how it ended, in words
+  bool never_served = false;         ///< the command ended before any scrape succeeded
   std::optional<double> last_ok_age; ///< seconds from the last good scrape to the end
-  int result = 0;                   ///< nsmon's exit status
+  int result = 0;                    ///< nsmon's exit status
 };
 
 class Sink {
@@ -68,11 +68,11 @@ public:
 };
 
 struct SessionOptions {
-  std::vector<std::string> command;           ///< empty: attach to a running detector
+  std::vector<std::string> command; ///< empty: attach to a running detector
   std::chrono::milliseconds interval{2000};
   std::chrono::milliseconds grace{10000};
   std::chrono::milliseconds kill_after{3000};
-  std::optional<double> duration;             ///< stop after this many seconds
+  std::optional<double> duration; ///< stop after this many seconds
   std::optional<double> planned_images;
   double rate_window = 10;
   int gone_after = 3; ///< attached: stop after this many failed scrapes in a row once it had answered

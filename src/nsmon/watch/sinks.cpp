@@ -28,7 +28,8 @@ bool write_all(int fd, std::string_view s) {
 /// (or per epoch), the summary; no escape codes.
 class PlainSink : public Sink {
 public:
-  PlainSink(std::string prefix, bool per_epoch, bool color) : prefix_(std::move(prefix)), per_epoch_(per_epoch), color_(color) {}
+  PlainSink(std::string prefix, bool per_epoch, bool color)
+      : prefix_(std::move(prefix)), per_epoch_(per_epoch), color_(color) {}
 
   void child_line(Stream s, std::string_view line) override {
     put(s == Stream::out ? 1 : 2, prefix_ + fmt::sanitize(line, false) + "\n");
@@ -66,9 +67,7 @@ private:
 class JsonlSink final : public Sink {
 public:
   JsonlSink(std::string prefix, bool per_epoch) : prefix_(std::move(prefix)), per_epoch_(per_epoch) {}
-  void child_line(Stream, std::string_view line) override {
-    put(2, prefix_ + fmt::sanitize(line, false) + "\n");
-  }
+  void child_line(Stream, std::string_view line) override { put(2, prefix_ + fmt::sanitize(line, false) + "\n"); }
   void notice(std::string_view message) override { put(2, "nsmon: " + std::string(message) + "\n"); }
   void scraped(const Figures& f, const ScrapeStatus& s) override {
     if (per_epoch_) {
@@ -108,7 +107,8 @@ public:
     put(screen_.output(text));
   }
   void notice(std::string_view message) override {
-    put(screen_.output(color_ ? "\033[33mnsmon: " + std::string(message) + "\033[0m" : "nsmon: " + std::string(message)));
+    put(screen_.output(color_ ? "\033[33mnsmon: " + std::string(message) + "\033[0m"
+                              : "nsmon: " + std::string(message)));
   }
   void scraped(const Figures& f, const ScrapeStatus& s) override {
     figures_ = f;

@@ -28,7 +28,7 @@ struct Series {
 
 /// The samples of one scrape, by sample name ("images_processed_total", "x_bucket", ...).
 struct Snapshot {
-  Clock::time_point at{};  ///< when the scrape finished
+  Clock::time_point at{}; ///< when the scrape finished
   std::unordered_map<std::string, std::vector<Series>> samples;
   std::size_t series_total = 0; ///< every sample of the scrape, kept or not
 

@@ -55,13 +55,14 @@ public:
     ScrapeResult r;
     const auto t0 = Clock::now();
     http::Request req = request(url_, timeout_);
-    req.headers.push_back({"Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"});
+    req.headers.push_back(
+        {"Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"});
     auto resp = send(*client_, req, r);
     r.seconds = since(t0);
     if (!resp) return r;
     r.bytes = resp->body.size();
-    ParseOutcome p = parse_snapshot(resp->body, expfmt::format_from_content_type(resp->content_type), wanted_names(),
-                                    r.snapshot);
+    ParseOutcome p =
+        parse_snapshot(resp->body, expfmt::format_from_content_type(resp->content_type), wanted_names(), r.snapshot);
     r.snapshot.at = Clock::now();
     if (p.errors > 0) {
       r.error = "malformed scrape: " + std::to_string(p.errors) + (p.errors == 1 ? " error" : " errors") +
@@ -167,7 +168,8 @@ bool snapshot_from_query(std::string_view body, Snapshot& out, std::string& erro
   for (const auto& item : *result) {
     const nlohmann::json* metric = member(item, "metric");
     const nlohmann::json* value = member(item, "value");
-    if (!metric || !metric->is_object() || !value || !value->is_array() || value->size() != 2 || !(*value)[1].is_string())
+    if (!metric || !metric->is_object() || !value || !value->is_array() || value->size() != 2 ||
+        !(*value)[1].is_string())
       continue;
     Series s;
     std::string name;

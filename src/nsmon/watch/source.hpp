@@ -22,7 +22,7 @@ struct ScrapeResult {
   std::string error;        ///< why it failed, for the screen ("HTTP 500", "malformed: 2 errors, first ...")
   Snapshot snapshot;        ///< valid when ok
   std::size_t bytes = 0;
-  double seconds = 0;       ///< how long the fetch took
+  double seconds = 0; ///< how long the fetch took
 };
 
 class Source {

@@ -9,17 +9,38 @@
 namespace nsmon::watch {
 
 const std::unordered_set<std::string_view>& wanted_names() {
-  static const std::unordered_set<std::string_view> names = {
-      "training_loss", "validation_map", "learning_rate", "training_epochs_planned",
-      "training_duration_seconds_sum", "training_duration_seconds_count",
-      "inference_time_seconds_bucket", "inference_time_seconds_sum", "inference_time_seconds_count",
-      "images_processed_total", "detections_per_image_sum", "detections_per_image_count",
-      "nms_filtering_seconds_sum", "nms_filtering_seconds_count", "prolog_query_seconds_sum",
-      "prolog_query_seconds_count", "graph_construction_seconds_sum", "graph_construction_seconds_count",
-      "detections_before_nms", "detections_after_nms", "graph_nodes_count", "graph_edges_count",
-      "gpu_memory_allocated_bytes", "gpu_memory_reserved_bytes", "gpu_utilization_percent", "cpu_usage_percent",
-      "memory_usage_bytes", "memory_available_bytes", "errors_total", "failed_prolog_queries_total",
-      "app_uptime_seconds", "app_info_info"};
+  static const std::unordered_set<std::string_view> names = {"training_loss",
+                                                             "validation_map",
+                                                             "learning_rate",
+                                                             "training_epochs_planned",
+                                                             "training_duration_seconds_sum",
+                                                             "training_duration_seconds_count",
+                                                             "inference_time_seconds_bucket",
+                                                             "inference_time_seconds_sum",
+                                                             "inference_time_seconds_count",
+                                                             "images_processed_total",
+                                                             "detections_per_image_sum",
+                                                             "detections_per_image_count",
+                                                             "nms_filtering_seconds_sum",
+                                                             "nms_filtering_seconds_count",
+                                                             "prolog_query_seconds_sum",
+                                                             "prolog_query_seconds_count",
+                                                             "graph_construction_seconds_sum",
+                                                             "graph_construction_seconds_count",
+                                                             "detections_before_nms",
+                                                             "detections_after_nms",
+                                                             "graph_nodes_count",
+                                                             "graph_edges_count",
+                                                             "gpu_memory_allocated_bytes",
+                                                             "gpu_memory_reserved_bytes",
+                                                             "gpu_utilization_percent",
+                                                             "cpu_usage_percent",
+                                                             "memory_usage_bytes",
+                                                             "memory_available_bytes",
+                                                             "errors_total",
+                                                             "failed_prolog_queries_total",
+                                                             "app_uptime_seconds",
+                                                             "app_info_info"};
   return names;
 }
 
@@ -259,8 +280,8 @@ Figures Model::figures() const {
     // its first scrape to an epoch end otherwise; else the detector's own epoch durations.
     std::optional<double> per_epoch = t.epoch_seconds;
     if (first_epoch_at_ && last_epoch_at_ && last_epoch_ > first_epoch_seen_)
-      per_epoch = std::chrono::duration<double>(*last_epoch_at_ - *first_epoch_at_).count() /
-                  (last_epoch_ - first_epoch_seen_);
+      per_epoch =
+          std::chrono::duration<double>(*last_epoch_at_ - *first_epoch_at_).count() / (last_epoch_ - first_epoch_seen_);
     else if (last_epoch_at_ && last_epoch_ > first_epoch_)
       per_epoch = std::chrono::duration<double>(*last_epoch_at_ - first_at_).count() / (last_epoch_ - first_epoch_);
     if (per_epoch) {

@@ -31,34 +31,34 @@ struct Latency {
 };
 
 struct Training {
-  std::optional<int> epoch;               ///< completed epochs
+  std::optional<int> epoch; ///< completed epochs
   std::optional<int> epochs_planned;
-  std::optional<double> loss;             ///< of the latest epoch
-  int loss_trend = 0;                     ///< -1 lower than the epoch before (improving), +1 higher
-  std::vector<double> loss_history;       ///< by epoch
+  std::optional<double> loss;       ///< of the latest epoch
+  int loss_trend = 0;               ///< -1 lower than the epoch before (improving), +1 higher
+  std::vector<double> loss_history; ///< by epoch
   std::optional<double> best_loss;
-  std::optional<double> map;              ///< validation mAP now
-  int map_trend = 0;                      ///< +1 higher than before (improving), -1 lower
-  std::optional<double> best_map;         ///< highest mAP seen
-  std::vector<double> map_history;        ///< each value seen, in order
+  std::optional<double> map;       ///< validation mAP now
+  int map_trend = 0;               ///< +1 higher than before (improving), -1 lower
+  std::optional<double> best_map;  ///< highest mAP seen
+  std::vector<double> map_history; ///< each value seen, in order
   std::optional<double> learning_rate;
-  std::optional<double> epoch_seconds;    ///< mean of training_duration_seconds (the detector's clock)
-  std::optional<double> eta_seconds;      ///< wall seconds until the last planned epoch
+  std::optional<double> epoch_seconds; ///< mean of training_duration_seconds (the detector's clock)
+  std::optional<double> eta_seconds;   ///< wall seconds until the last planned epoch
 };
 
 struct Inference {
-  std::optional<double> images;           ///< processed (success + failed)
+  std::optional<double> images; ///< processed (success + failed)
   std::optional<double> success;
   std::optional<double> failed;
-  std::optional<double> planned;          ///< --total-images
-  std::optional<double> images_per_second; ///< over the rate window, wall clock
+  std::optional<double> planned;                   ///< --total-images
+  std::optional<double> images_per_second;         ///< over the rate window, wall clock
   std::optional<double> overall_images_per_second; ///< from the first image seen to the last
-  std::optional<double> success_rate;     ///< 0..1, since start
-  std::optional<double> detections;       ///< detections_per_image_sum
+  std::optional<double> success_rate;              ///< 0..1, since start
+  std::optional<double> detections;                ///< detections_per_image_sum
   std::optional<double> detections_per_image;
-  Latency latency;                        ///< inference_time_seconds over the rate window
-  Latency latency_total;                  ///< since start: histogram_quantile(q, sum by (le) (..._bucket))
-  std::optional<double> eta_seconds;      ///< with --total-images
+  Latency latency;                   ///< inference_time_seconds over the rate window
+  Latency latency_total;             ///< since start: histogram_quantile(q, sum by (le) (..._bucket))
+  std::optional<double> eta_seconds; ///< with --total-images
 };
 
 /// Mean duration of a pipeline step since start (histogram _sum / _count).

@@ -68,8 +68,8 @@ private:
   SupervisorOptions opt_;
   std::unique_ptr<util::Child> child_;
   Pipe out_, err_;
-  int forwarded_ = 0;   // signals forwarded
-  int stage_ = 0;       // 0 none, 1 SIGTERM sent, 2 SIGKILL sent
+  int forwarded_ = 0; // signals forwarded
+  int stage_ = 0;     // 0 none, 1 SIGTERM sent, 2 SIGKILL sent
   std::optional<Clock::time_point> grace_deadline_, kill_deadline_;
 };
 
