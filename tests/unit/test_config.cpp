@@ -93,6 +93,7 @@ TEST_CASE("config: basic auth is a user name and a password file, and ~ is the h
   auto l = load("basic_auth:\n  username: alice\n  password_file: ~/pw.txt\ncatalog: ../cat.yml\n");
   REQUIRE(l.diags.empty());
   CHECK(l.settings.get("catalog").value == "/home/u/.config/cat.yml");
+  CHECK(load("catalog: none\n").settings.get("catalog").value == "none"); // no catalog, not a file
   CHECK(l.settings.get("basic_auth.username").value == "alice");
   CHECK(l.settings.get("basic_auth.password_file").value == "/home/u/pw.txt");
   CHECK(l.settings.get("basic_auth.password_file").where == "/home/u/.config/nsmon/config.yml:3:3");

@@ -100,7 +100,7 @@ const std::vector<Key>& keys() {
        "",
        Kind::path,
        {},
-       "metric catalog file (default: the built-in one)"},
+       "metric catalog file (default: the built-in one; none: no catalog)"},
   };
   return all;
 }
@@ -275,7 +275,9 @@ private:
       y_.report(n, "config/value", problem);
       return;
     }
-    std::string value = key.kind == Kind::path ? resolve_path(*text) : *text;
+    // `catalog: none` is no file (nsmon lint-rules on other exporters' rules, README).
+    bool word = std::string_view(key.name) == "catalog" && *text == "none";
+    std::string value = key.kind == Kind::path && !word ? resolve_path(*text) : *text;
     core::Span at = y_.span(key_node);
     into_.set(key.name,
               {value, Origin::config_file, src_.path() + ":" + std::to_string(at.line) + ":" + std::to_string(at.col)});
