@@ -14,6 +14,7 @@ expect_rc 2
 expect_err "--interval: '1x' is not a duration (500ms, 2s, 1m30s) or a number of seconds"
 run watch --grace -1
 expect_rc 2
+expect_err "--grace: '-1' is not a duration"
 run watch --interval 10ms --duration 1
 expect_rc 2
 expect_err "--interval must be at least 50ms"

@@ -99,7 +99,7 @@ const std::vector<Key>& keys() {
        "",
        "",
        Kind::path,
-       {},
+       {"none"},
        "metric catalog file (default: the built-in one; none: no catalog)"},
   };
   return all;
@@ -275,8 +275,8 @@ private:
       y_.report(n, "config/value", problem);
       return;
     }
-    // `catalog: none` is no file (nsmon lint-rules on other exporters' rules, README).
-    bool word = std::string_view(key.name) == "catalog" && *text == "none";
+    // A path setting's words (catalog: none) are no file names to resolve.
+    bool word = std::find(key.choices.begin(), key.choices.end(), *text) != key.choices.end();
     std::string value = key.kind == Kind::path && !word ? resolve_path(*text) : *text;
     core::Span at = y_.span(key_node);
     into_.set(key.name,

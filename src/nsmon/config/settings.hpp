@@ -31,7 +31,7 @@ struct Key {
   const char* command;  ///< the subcommand whose flag it is ("" for global flags)
   const char* fallback; ///< the default ("" means: the command decides)
   Kind kind;
-  std::vector<std::string> choices; ///< Kind::choice: the values allowed
+  std::vector<std::string> choices; ///< Kind::choice: the values allowed; Kind::path: words that are no path
   const char* help;
 };
 /// Every setting, in the order `config show` lists them.
