@@ -85,8 +85,17 @@ TEST_CASE("config checks Prometheus would refuse or that misbehave", "[config]")
     CHECK(l.cfg.jobs[0].has_service_discovery);
   }
   SECTION("bad durations and labels") {
-    auto l = load("global: {scrape_interval: 15, external_labels: {'bad-name': x}}\n");
-    CHECK(where(l.diags) == V{"1:27 error config/duration", "1:49 error config/label-name"});
+    // External label names follow the global validation scheme: legacy here.
+    auto l = load(
+        "global: {scrape_interval: 15, metric_name_validation_scheme: legacy, external_labels: {'bad-name': x}}\n");
+    CHECK(where(l.diags) == V{"1:27 error config/duration", "1:88 error config/label-name"});
+    // Prometheus 3 validates UTF-8 names by default: dots, dashes and a leading __ are names; target
+    // labels are always read that way (targetgroup uses common/model's scheme).
+    auto utf8 = load("global: {external_labels: {'service.name': x, __tenant: y}}\n"
+                     "scrape_configs:\n- job_name: a\n  metric_name_validation_scheme: legacy\n"
+                     "  static_configs: [{targets: ['a:1'], labels: {'k8s.ns': x, __param_x: y}}]\n");
+    CHECK(where(utf8.diags).empty());
+    CHECK(where(load("global: {external_labels: {'': x}}\n").diags) == V{"1:28 error config/label-name"});
   }
   SECTION("missing rule files and globs that match nothing") {
     auto dir = std::filesystem::temp_directory_path() / "nsmon-config-test";
@@ -161,6 +170,22 @@ TEST_CASE("prometheus.yml semantic checks (relabel, HTTP client, SD, remote, sto
     {"http: authorization type basic, TLS version", "scrape_configs:\n  - job_name: a\n    authorization: {type: Basic, credentials: x}\n    tls_config: {min_version: TLS14}\n",
      {"3:27 error config/invalid-value", "4:31 error config/invalid-value"}},
     {"tracing: endpoint required", "tracing:\n  sampling_fraction: 1\n", {"2:3 error config/missing-field"}},
+    {"scrape_protocols: an empty list is refused, null is the default", "global:\n  scrape_protocols: []\nscrape_configs:\n  - {job_name: a, scrape_protocols: }\n", {"2:21 error config/invalid-value"}},
+    {"scrape: validation and escaping schemes of a job", "scrape_configs:\n  - job_name: a\n    metric_name_validation_scheme: Legacy\n    metric_name_escaping_scheme: dashes\n",
+     {"3:36 error config/invalid-value", "4:34 error config/invalid-value"}},
+    {"scrape: a legacy job escapes with underscores unless told", "global: {metric_name_escaping_scheme: dots}\nscrape_configs:\n  - {job_name: a, metric_name_validation_scheme: legacy}\n", {}},
+    {"otlp: keeping UTF-8 names needs UTF-8 validation", "global: {metric_name_validation_scheme: legacy}\notlp: {translation_strategy: NoTranslation}\n", {"2:30 error config/conflict"}},
+    {"otlp: escaping strategies are fine under legacy", "global: {metric_name_validation_scheme: legacy}\notlp: {translation_strategy: UnderscoreEscapingWithSuffixes}\n", {}},
+    {"remote_write: one way to authenticate", "remote_write:\n  - url: http://a\n    basic_auth: {username: u}\n    sigv4: {region: eu}\n", {"4:12 error config/conflict"}},
+    {"remote_write: azuread cloud and methods", "remote_write:\n  - url: http://a\n    azuread: {cloud: AzureMoon, sdk: {}, managed_identity: {}}\n  - url: http://b\n    azuread: {}\n",
+     {"3:22 error config/invalid-value", "3:38 error config/conflict", "5:14 error config/missing-field"}},
+    {"remote_write: azuread OAuth fields and UUIDs", "remote_write:\n  - url: http://a\n    azuread:\n      oauth: {client_id: not-a-uuid, tenant_id: t}\n",
+     {"4:14 error config/missing-field", "4:26 error config/invalid-value"}},
+    {"remote_write: azuread UUIDs in every form Go's uuid parses", "remote_write:\n  - url: http://a\n    azuread: {workload_identity: {client_id: '{6ba7b810-9dad-11d1-80b4-00c04fd430c8}', tenant_id: 6ba7b8109dad11d180b400c04fd430c8}}\n  - url: http://b\n    azuread: {managed_identity: {client_id: 'urn:uuid:6ba7b810-9dad-11d1-80b4-00c04fd430c8'}, scope: 'https://x/.default'}\n", {}},
+    {"alerting: sigv4 with basic_auth, null alert relabel rule", "alerting:\n  alertmanagers:\n    - basic_auth: {username: u}\n      sigv4: {region: eu}\n      alert_relabel_configs:\n        -\n      static_configs: [{targets: ['am:9093']}]\n",
+     {"4:14 error config/conflict", "6:9 error config/empty-section"}},
+    {"runtime: gogc only", "runtime:\n  gogc: 50\n  gomaxprocs: 2\n", {"3:3 error yaml/unknown-field"}},
+    {"tracing: no Authorization header", "tracing:\n  endpoint: otel:4317\n  headers: {authorization: x}\n", {"3:13 error config/invalid-value"}},
   };
   // clang-format on
   for (const auto& c : cases) {

@@ -35,6 +35,11 @@ bool set(const yaml::Node& n) {
   return n.size() > 0;
 }
 bool set(const yaml::Node& m, std::string_view path) { return set(get(m, path)); }
+// Given at all, as Go sees a pointer to a section: `oauth: {}` is given, `oauth:` (null) is not.
+bool present(const yaml::Node& m, std::string_view path) {
+  auto n = get(m, path);
+  return n && !n.IsNull();
+}
 std::string value(const yaml::Node& m, std::string_view path) {
   auto n = get(m, path);
   return n && n.IsScalar() ? n.Scalar() : std::string();
@@ -510,6 +515,10 @@ void ConfigValidator::alertmanager(const yaml::Node& am) {
   };
   if (am && am.IsMap()) apply(y_, am, rules);
   http_client(am);
+  if (am && am.IsMap() && present(am, "sigv4") &&
+      (present(am, "basic_auth") || present(am, "authorization") || present(am, "oauth2")))
+    report(y_, get(am, "sigv4"), "config/conflict",
+           "at most one of basic_auth, authorization, oauth2, & sigv4 must be configured");
   service_discovery(am);
 }
 
@@ -595,6 +604,8 @@ bool valid_target(const std::string& s, bool legacy, bool templated) {
 }
 } // namespace
 
+bool valid_label_name(std::string_view s, bool legacy) { return valid_target(std::string(s), legacy, false); }
+
 void ConfigValidator::relabels(const yaml::Node& list, const std::string& empty_message, bool legacy) {
   if (!list || list.IsNull() || !list.IsSequence()) return;
   for (const yaml::Node& r : list) {
@@ -666,28 +677,33 @@ bool ConfigValidator::legacy_names(const yaml::Node& job, const yaml::Node& glob
   return (scheme.empty() ? value(global, "metric_name_validation_scheme") : scheme) == "legacy";
 }
 
-void ConfigValidator::global(const yaml::Node& g) {
-  static const std::vector<Rule> rules = {
-      {Kind::one_of, {"metric_name_validation_scheme"}, {"utf8", "legacy"}, "unrecognized ValidationScheme:"},
+void ConfigValidator::global(const yaml::Node& g) { scrape_fields(g, {}, true); }
+
+void ConfigValidator::scrape_fields(const yaml::Node& job, const yaml::Node& global, bool is_global) {
+  // The validation scheme is read by common/model (same words everywhere); the escaping scheme is
+  // checked by config.go, which says where.
+  const std::string escaping_message =
+      std::string("unknown ") + (is_global ? "global" : "scrape config") +
+      " name escaping method specified, must be one of 'allow-utf-8', 'underscores', 'dots', or 'values', got {}";
+  const std::vector<Rule> rules = {
+      {Kind::one_of, {"metric_name_validation_scheme"}, {"utf8", "legacy"}, "unrecognized ValidationScheme: {}"},
       {Kind::one_of,
        {"metric_name_escaping_scheme"},
        {"allow-utf-8", "underscores", "dots", "values"},
-       "unrecognized name escaping scheme:"},
+       escaping_message},
   };
-  apply(y_, g, rules);
-  scrape_fields(g, {});
-}
-
-void ConfigValidator::scrape_fields(const yaml::Node& job, const yaml::Node& global) {
+  apply(y_, job, rules);
+  // `scrape_protocols: []` is not the default (null) but an empty list, which Prometheus refuses.
+  if (auto p = get(job, "scrape_protocols"); p && p.IsSequence() && p.size() == 0)
+    report(y_, p, "config/invalid-value", "scrape_protocols cannot be empty");
+  const std::string protocols =
+      "[OpenMetricsText0.0.1 OpenMetricsText1.0.0 PrometheusProto PrometheusText0.0.4 PrometheusText1.0.0]";
   if (auto p = get(job, "scrape_protocols"); set(p) && p.IsSequence()) {
     std::set<std::string> seen;
     for (const auto& v : p) {
       if (!v.IsScalar()) continue;
       if (!contains(kScrapeProtocols, v.Scalar()))
-        report(y_, v, "config/invalid-value",
-               "unknown scrape protocol " + v.Scalar() +
-                   ", supported: [OpenMetricsText0.0.1 OpenMetricsText1.0.0 PrometheusProto PrometheusText0.0.4 "
-                   "PrometheusText1.0.0]");
+        report(y_, v, "config/invalid-value", "unknown scrape protocol " + v.Scalar() + ", supported: " + protocols);
       else if (!seen.insert(v.Scalar()).second)
         report(y_, v, "config/invalid-value", "duplicated protocol in scrape_protocols: " + v.Scalar());
     }
@@ -695,7 +711,8 @@ void ConfigValidator::scrape_fields(const yaml::Node& job, const yaml::Node& glo
   if (auto f = get(job, "fallback_scrape_protocol"); set(f)) {
     if (!f.IsScalar()) report(y_, f, "yaml/type", "fallback_scrape_protocol must be a string");
     else if (!contains(kScrapeProtocols, f.Scalar()))
-      report(y_, f, "config/invalid-value", "invalid fallback_scrape_protocol: unknown scrape protocol " + f.Scalar());
+      report(y_, f, "config/invalid-value",
+             "invalid fallback_scrape_protocol: unknown scrape protocol " + f.Scalar() + ", supported: " + protocols);
   }
   if (auto b = get(job, "body_size_limit"); set(b) && b.IsScalar() && !is_byte_size(b.Scalar()))
     report(y_, b, "config/invalid-value", "units: unknown unit in " + b.Scalar() + " (write it as 100MB, 1GiB...)");
@@ -716,7 +733,7 @@ void check_headers(core::YamlReader& y, const yaml::Node& h, bool tracing) {
     std::string name = lower(it->first.Scalar());
     if (name == "authorization")
       report(y, it->first, "config/invalid-value",
-             tracing ? "authorization header configuration is not yet supported"
+             tracing ? "custom authorization header configuration is not yet supported"
                      : "authorization header must be changed via the basic_auth, authorization, oauth2, sigv4, "
                        "azuread or google_iam parameter");
     else if (contains(kReservedHeaders, name))
@@ -778,7 +795,100 @@ void ConfigValidator::remote_write(const yaml::Node& list) {
     }
     relabels(get(rw, "write_relabel_configs"), "empty or null relabeling rule in remote write config");
     http_client(rw);
+    // One way to authenticate (config.go's validateAuthConfigs); the HTTP client's own pairs are
+    // reported above, so only a conflict that involves sigv4, azuread or google_iam is new here.
+    std::string configured;
+    yaml::Node last;
+    bool cloud = false;
+    for (std::string_view f : {"basic_auth", "authorization", "oauth2", "sigv4", "azuread", "google_iam"})
+      if (present(rw, f)) {
+        configured += (configured.empty() ? "" : " ") + std::string(f);
+        if (auto n = get(rw, f); !last || n.Mark().line >= last.Mark().line) last = n;
+        cloud = cloud || f == "sigv4" || f == "azuread" || f == "google_iam";
+      }
+    if (cloud && configured.find(' ') != std::string::npos)
+      report(y_, last, "config/conflict",
+             "at most one of basic_auth, authorization, oauth2, sigv4, azuread or google_iam must be configured. "
+             "Currently configured: [" +
+                 configured + "]");
+    fields(rw, "google_iam", {"credentials_file"});
+    azuread(get(rw, "azuread"));
   }
+}
+
+namespace {
+// google/uuid's Parse: 36 characters with dashes, optionally in {} or after urn:uuid:, or 32 hex digits.
+bool is_uuid(std::string_view s) {
+  if (s.size() == 38 && s.front() == '{' && s.back() == '}') s = s.substr(1, 36);
+  else if (s.size() == 45 && util::starts_with(s, "urn:uuid:")) s.remove_prefix(9);
+  auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
+  if (s.size() == 32) return std::all_of(s.begin(), s.end(), hex);
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if ((i == 8 || i == 13 || i == 18 || i == 23) ? s[i] != '-' : !hex(s[i])) return false;
+  return true;
+}
+
+// The ways azuread authenticates: each one's fields, those it requires and those that are UUIDs.
+struct AzureMethod {
+  std::string_view key;
+  std::string_view label; ///< as Prometheus's messages name it
+  Names fields;
+  Fields required;
+  Fields uuids;
+};
+// clang-format off
+const std::vector<AzureMethod> kAzureMethods = {
+  {"managed_identity", "Managed Identity", {"client_id"}, {}, {"client_id"}},
+  {"workload_identity", "Workload Identity", {"client_id", "tenant_id", "token_file_path"}, {"client_id", "tenant_id"}, {"client_id", "tenant_id"}},
+  {"oauth", "OAuth", {"client_id", "client_secret", "tenant_id"}, {"client_id", "client_secret", "tenant_id"}, {"client_id"}},
+  {"sdk", "SDK", {"tenant_id"}, {}, {}},
+  {"certificate", "Certificate", {"client_id", "tenant_id", "certificate_path", "certificate_key_path", "certificate_password", "send_certificate_chain"}, {"client_id", "tenant_id", "certificate_path"}, {"client_id"}},
+};
+// clang-format on
+} // namespace
+
+void ConfigValidator::azuread(const yaml::Node& a) {
+  if (!a || !a.IsMap()) return;
+  Names keys = {"cloud", "scope"};
+  for (const auto& m : kAzureMethods) keys.emplace_back(m.key);
+  if (!y_.check_mapping(a, keys, "azuread")) return;
+  static const std::vector<Rule> rules = {
+      {Kind::one_of,
+       {"cloud"},
+       {"AzurePublic", "AzureChina", "AzureGovernment"},
+       "must provide a cloud in the Azure AD config (AzurePublic, AzureChina or AzureGovernment), got {}"},
+  };
+  apply(y_, a, rules);
+  const AzureMethod* method = nullptr;
+  int methods = 0;
+  for (const auto& m : kAzureMethods)
+    if (present(a, m.key) && ++methods > 1)
+      report(y_, get(a, m.key), "config/conflict",
+             "cannot provide multiple authentication methods in the Azure AD config");
+    else if (present(a, m.key)) method = &m;
+  if (methods == 0)
+    report(y_, a, "config/missing-field",
+           "must provide an Azure Managed Identity, Azure Workload Identity, Azure OAuth, Azure Certificate or Azure "
+           "SDK in the Azure AD config");
+  if (method && methods == 1) {
+    auto m = get(a, method->key);
+    fields(a, method->key, method->fields);
+    std::string name = "Azure " + std::string(method->label) + " ";
+    for (auto f : method->required)
+      if (!set(m, f))
+        report(y_, get(m, f) ? get(m, f) : m, "config/missing-field",
+               "must provide an " + name + std::string(f) + " in the Azure AD config");
+    for (auto f : method->uuids)
+      if (auto n = get(m, f); set(n) && n.IsScalar() && !is_uuid(n.Scalar()))
+        report(y_, n, "config/invalid-value", "the provided " + name + std::string(f) + " is invalid");
+  }
+  // The scope: word characters, spaces, ':', '/', '.', '-'.
+  if (auto s = get(a, "scope");
+      set(s) && s.IsScalar() && !std::all_of(s.Scalar().begin(), s.Scalar().end(), [](char c) {
+        return word(c) || std::string_view(" \t\n\f\r:/.-").find(c) != std::string_view::npos;
+      }))
+    report(y_, s, "config/invalid-value", "the provided scope contains invalid characters");
 }
 
 void ConfigValidator::remote_read(const yaml::Node& list) {
@@ -843,9 +953,15 @@ void ConfigValidator::tracing(const yaml::Node& t) {
   check_headers(y_, get(t, "headers"), true);
 }
 
-void ConfigValidator::otlp(const yaml::Node& o) {
+void ConfigValidator::otlp(const yaml::Node& o, const yaml::Node& global) {
   if (!o || !o.IsMap()) return;
   y_.check_mapping(o, kOtlp, "otlp");
+  // Strategies that keep UTF-8 names need UTF-8 validation (config.go's Load).
+  if (auto t = get(o, "translation_strategy");
+      t && t.IsScalar() && (t.Scalar() == "NoUTF8EscapingWithSuffixes" || t.Scalar() == "NoTranslation") &&
+      value(global, "metric_name_validation_scheme") == "legacy")
+    report(y_, t, "config/conflict",
+           "OTLP translation strategy \"" + t.Scalar() + "\" is not allowed when UTF8 is disabled");
   static const std::vector<Rule> rules = {
       {Kind::one_of,
        {"translation_strategy"},
@@ -877,6 +993,10 @@ void ConfigValidator::otlp(const yaml::Node& o) {
                std::string("invalid '") + f + "': duplicated " + kind + " OTel resource attribute \"" + v + "\"");
     }
   }
+}
+
+void ConfigValidator::runtime(const yaml::Node& r) {
+  if (r && r.IsMap()) y_.check_mapping(r, {"gogc"}, "runtime");
 }
 
 void ConfigValidator::file_patterns(const yaml::Node& list, const std::string& what) {
