@@ -152,7 +152,7 @@ TEST_CASE("prometheus.yml semantic checks (relabel, HTTP client, SD, remote, sto
     {"sd: outscale needs one secret", "scrape_configs:\n  - job_name: a\n    outscale_sd_configs:\n      - region: eu\n", {"4:9 error config/missing-field"}},
     {"sd: azure OAuth needs client_id", "scrape_configs:\n  - job_name: a\n    azure_sd_configs:\n      - {subscription_id: s, tenant_id: t, client_secret: c}\n", {"4:9 error config/missing-field"}},
     {"sd: azure ManagedIdentity needs no secret", "scrape_configs:\n  - job_name: a\n    azure_sd_configs:\n      - {subscription_id: s, authentication_method: ManagedIdentity}\n", {}},
-    {"sd: misspelt field", "scrape_configs:\n  - job_name: a\n    file_sd_configs:\n      - file: [a.json]\n", {"4:9 error yaml/unknown-field"}},
+    {"sd: misspelt field", "scrape_configs:\n  - job_name: a\n    file_sd_configs:\n      - file: [a.json]\n", {"4:9 error config/missing-field", "4:9 error yaml/unknown-field"}},
     {"sd: HTTP client fields inlined where Prometheus inlines them", "scrape_configs:\n  - job_name: a\n    consul_sd_configs:\n      - {server: c:8500, basic_auth: {username: u}}\n    dns_sd_configs:\n      - {names: [a], basic_auth: {username: u}}\n", {"6:22 error yaml/unknown-field"}},
     {"alerting: api v1 is gone", "alerting:\n  alertmanagers:\n    - api_version: v1\n      static_configs: [{targets: ['am:9093']}]\n", {"3:20 error config/invalid-value"}},
     {"sd: http url scheme", "scrape_configs:\n  - job_name: a\n    http_sd_configs:\n      - url: ftp://x\n", {"4:14 error config/invalid-value"}},
@@ -185,6 +185,11 @@ TEST_CASE("prometheus.yml semantic checks (relabel, HTTP client, SD, remote, sto
     {"alerting: sigv4 with basic_auth, null alert relabel rule", "alerting:\n  alertmanagers:\n    - basic_auth: {username: u}\n      sigv4: {region: eu}\n      alert_relabel_configs:\n        -\n      static_configs: [{targets: ['am:9093']}]\n",
      {"4:14 error config/conflict", "6:9 error config/empty-section"}},
     {"runtime: gogc only", "runtime:\n  gogc: 50\n  gomaxprocs: 2\n", {"3:3 error yaml/unknown-field"}},
+    {"sd: each kind's required fields, values and conflicts (defaults kept: consul's server, DNS's SRV, STACKIT's region)", "scrape_configs:\n  - job_name: a\n    aws_sd_configs:\n      - region: eu\n      - {role: ec3}\n    consul_sd_configs:\n      - {server: \"\"}\n      - {services: [a]}\n      - {token: t, oauth2: {client_id: c, token_url: \"http://t\"}}\n    dns_sd_configs:\n      - {names: [a], type: a}\n      - {names: [a], type: TXT}\n      - {names: [_x._tcp], type: srv}\n    file_sd_configs:\n      - files: [a/*.json, \"a/*/b.yml\", b.txt, c.YAML]\n    gce_sd_configs:\n      - {zone: z}\n    dockerswarm_sd_configs:\n      - {host: \"unix:///var/run/docker.sock\", role: pods}\n    triton_sd_configs:\n      - {account: a, dns_suffix: d, endpoint: e, role: vm}\n    serverset_sd_configs:\n      - {servers: [zk], paths: [a/b, /c]}\n    kuma_sd_configs:\n      - {server: \"localhost:5676\"}\n      - {server: \"http://kuma:5676\"}\n    stackit_sd_configs:\n      - {project: p, region: \"\"}\n      - {project: p}\n",
+     {"4:9 error config/missing-field", "5:16 error config/invalid-value", "7:18 error config/missing-field", "9:28 error config/conflict",
+      "11:28 error config/missing-field", "12:28 error config/invalid-value", "15:27 error config/invalid-value", "15:40 error config/invalid-value",
+      "17:9 error config/missing-field", "19:53 error config/invalid-value", "21:56 error config/invalid-value", "23:33 error config/invalid-value",
+      "25:18 error config/invalid-value", "28:30 error config/missing-field"}},
     {"tracing: no Authorization header", "tracing:\n  endpoint: otel:4317\n  headers: {authorization: x}\n", {"3:13 error config/invalid-value"}},
   };
   // clang-format on

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <memory>
 #include <re2/re2.h>
 #include <set>
 #include <string_view>
@@ -53,6 +54,8 @@ enum class Kind {
   exactly_one, ///< one of `a` set (message: "one of ..."), and at most one ("at most one of ...")
   one_of,      ///< the value of a[0], when set, is one of `b`; the value quoted replaces "{}" (else is appended)
   http_url,    ///< a[0], when set, is an http(s) URL with a host
+  not_empty,   ///< a[0], when given (it has a default otherwise), is not empty: `server: ""` or `server:`
+  each_match,  ///< each entry of the list a[0] matches the RE2 pattern b[0]; the entry replaces "{}"
 };
 struct Rule {
   Kind kind;
@@ -99,21 +102,48 @@ struct SdKind {
   std::vector<Rule> rules;
 };
 const std::vector<SdKind> kSdKinds = {
-  {"aws", {}}, {"consul", {}}, {"digitalocean", {}}, {"dns", {}}, {"docker", {}}, {"dockerswarm", {}},
-  {"ecs", {}}, {"elasticache", {}}, {"file", {}}, {"gce", {}}, {"kuma", {}}, {"lightsail", {}},
-  {"linode", {}}, {"msk", {}}, {"nerve", {}}, {"nomad", {}}, {"rds", {}}, {"serverset", {}},
-  {"triton", {}}, {"vultr", {}}, {"kubernetes", {}}, {"ec2", {}},
+  {"ecs", {}}, {"elasticache", {}}, {"lightsail", {}}, {"linode", {}}, {"msk", {}}, {"rds", {}}, {"vultr", {}},
+  {"kubernetes", {}}, {"ec2", {}},
+  {"aws", {
+    {Kind::required, {"role"}, {}, "unknown AWS SD role \"\" (one of: ec2, ecs, elasticache, lightsail, msk, rds)"},
+    {Kind::one_of, {"role"}, {"ec2", "ecs", "elasticache", "lightsail", "msk", "rds"}, "unknown AWS SD role {}"},
+  }},
   {"azure", {
     {Kind::one_of, {"authentication_method"}, {"OAuth", "ManagedIdentity", "SDK", "WorkloadIdentity"}, "unknown authentication_type {}. Supported types are \"OAuth\", \"ManagedIdentity\", \"SDK\" or \"WorkloadIdentity\""},
     {Kind::required, {"subscription_id"}, {}, "azure SD configuration requires a subscription_id"},
   }},
+  {"consul", {
+    {Kind::not_empty, {"server"}, {}, "consul SD configuration requires a server address"},
+    {Kind::conflict, {"username", "password"}, {"basic_auth"}, "at most one of consul SD configuration username and password and basic auth can be configured"},
+    {Kind::conflict, {"token"}, {"authorization", "oauth2"}, "at most one of consul SD token, authorization, or oauth2 can be configured"},
+  }},
+  {"digitalocean", {
+    {Kind::not_empty, {"role"}, {}, "role missing (one of: droplets, databases)"},
+    {Kind::one_of, {"role"}, {"droplets", "databases"}, "unknown DigitalOcean SD role {}"},
+  }},
+  {"dns", {{Kind::required, {"names"}, {}, "DNS-SD config must contain at least one SRV record name"}}},
+  {"docker", {{Kind::required, {"host"}, {}, "host missing"}}},
+  {"dockerswarm", {
+    {Kind::required, {"host"}, {}, "host missing"},
+    {Kind::required, {"role"}, {}, "role missing (one of: tasks, services, nodes)"},
+    {Kind::one_of, {"role"}, {"tasks", "services", "nodes"}, "invalid role {}, expected tasks, services, or nodes"},
+  }},
   {"eureka", {
-    {Kind::required, {"server"}, {}, "empty or null eureka server"},
-    {Kind::http_url, {"server"}, {}, "invalid eureka server URL"},
+    {Kind::required, {"server"}, {}, "eureka_sd: empty or null eureka server"},
+    {Kind::http_url, {"server"}, {}, "eureka_sd: invalid eureka server URL"},
+  }},
+  {"file", {
+    {Kind::required, {"files"}, {}, "file service discovery config must contain at least one path name"},
+    {Kind::each_match, {"files"}, {R"(^[^*]*(\*[^/]*)?\.(json|yml|yaml|JSON|YML|YAML)$)"}, "path name {} is not valid for file discovery (*.json, *.yml or *.yaml, a * only in the file name)"},
+  }},
+  {"gce", {
+    {Kind::required, {"project"}, {}, "GCE SD configuration requires a project"},
+    {Kind::required, {"zone"}, {}, "GCE SD configuration requires a zone"},
   }},
   {"hetzner", {{Kind::one_of, {"role"}, {"robot", "hcloud"}, "unknown role"}, {Kind::required, {"role"}, {}, "role missing (one of: robot, hcloud)"}}},
   {"http", {{Kind::required, {"url"}, {}, "URL is missing"}, {Kind::http_url, {"url"}, {}, "invalid URL"}}},
   {"ionos", {{Kind::required, {"datacenter_id"}, {}, "datacenter id can't be empty"}}},
+  {"kuma", {{Kind::required, {"server"}, {}, "kuma SD server must not be empty"}}},
   {"marathon", {
     {Kind::required, {"servers"}, {}, "marathon_sd: must contain at least one Marathon server"},
     {Kind::at_most_one, {"auth_token", "auth_token_file"}, {}, "marathon_sd: at most one of auth_token & auth_token_file must be configured"},
@@ -121,17 +151,25 @@ const std::vector<SdKind> kSdKinds = {
     {Kind::conflict, {"bearer_token", "bearer_token_file"}, {"auth_token", "auth_token_file"}, "marathon_sd: at most one of bearer_token, bearer_token_file, auth_token & auth_token_file must be configured"},
     {Kind::conflict, {"authorization"}, {"auth_token", "auth_token_file"}, "marathon_sd: at most one of auth_token, auth_token_file & authorization must be configured"},
   }},
+  {"nerve", {
+    {Kind::required, {"servers"}, {}, "nerve SD config must contain at least one Zookeeper server"},
+    {Kind::required, {"paths"}, {}, "nerve SD config must contain at least one path"},
+    {Kind::each_match, {"paths"}, {"^/"}, "nerve SD config paths must begin with '/': {}"},
+  }},
+  {"nomad", {{Kind::not_empty, {"server"}, {}, "nomad SD configuration requires a server address"}}},
   {"oci", {{Kind::one_of, {"auth"}, {"api_key", "instance_principal"}, "oci_sd: unknown auth method {}, expected \"api_key\" or \"instance_principal\""}}},
   {"openstack", {
     {Kind::one_of, {"role"}, {"hypervisor", "instance", "loadbalancer"}, "unknown OpenStack SD role"},
-    {Kind::required, {"role"}, {}, "role missing (one of: instance, hypervisor, loadbalancer)"},
     {Kind::one_of, {"availability"}, {"public", "admin", "internal"}, "unknown availability {}, must be one of admin, internal or public"},
+    {Kind::required, {"role"}, {}, "role missing (one of: instance, hypervisor, loadbalancer)"},
+    {Kind::required, {"region"}, {}, "openstack SD configuration requires a region"},
   }},
   {"outscale", {
     {Kind::required, {"region"}, {}, "outscale SD configuration requires a region"},
     {Kind::exactly_one, {"secret_key", "secret_key_file"}, {}, "secret_key & secret_key_file must be configured"},
   }},
   {"ovhcloud", {
+    {Kind::not_empty, {"endpoint"}, {}, "endpoint can not be empty"},
     {Kind::required, {"application_key"}, {}, "application key can not be empty"},
     {Kind::required, {"application_secret"}, {}, "application secret can not be empty"},
     {Kind::required, {"consumer_key"}, {}, "consumer key can not be empty"},
@@ -149,9 +187,23 @@ const std::vector<SdKind> kSdKinds = {
     {Kind::required, {"access_key"}, {}, "access_key is mandatory"},
     {Kind::exactly_one, {"secret_key", "secret_key_file"}, {}, "secret_key & secret_key_file must be configured"},
   }},
+  {"serverset", {
+    {Kind::required, {"servers"}, {}, "serverset SD config must contain at least one Zookeeper server"},
+    {Kind::required, {"paths"}, {}, "serverset SD config must contain at least one path"},
+    {Kind::each_match, {"paths"}, {"^/"}, "serverset SD config paths must begin with '/': {}"},
+  }},
   {"stackit", {}},
+  {"triton", {
+    {Kind::not_empty, {"role"}, {}, "triton SD configuration requires role to be 'container' or 'cn'"},
+    {Kind::one_of, {"role"}, {"container", "cn"}, "triton SD configuration requires role to be 'container' or 'cn', got {}"},
+    {Kind::required, {"account"}, {}, "triton SD configuration requires an account"},
+    {Kind::required, {"dns_suffix"}, {}, "triton SD configuration requires a dns_suffix"},
+    {Kind::required, {"endpoint"}, {}, "triton SD configuration requires an endpoint"},
+  }},
   {"uyuni", {
     {Kind::required, {"server"}, {}, "Uyuni SD configuration requires server host"},
+    {Kind::required, {"username"}, {}, "Uyuni SD configuration requires a username"},
+    {Kind::required, {"password"}, {}, "Uyuni SD configuration requires a password"},
   }},
 };
 
@@ -347,6 +399,19 @@ bool ConfigValidator::known_sd_key(const std::string& key) {
 
 namespace {
 
+// The RE2 pattern of an each_match row, compiled once (all of them, on first use: a static is
+// initialised once even with threads).
+const RE2& pattern(std::string_view p) {
+  static const auto compiled = [] {
+    std::map<std::string, std::unique_ptr<RE2>, std::less<>> out;
+    for (const auto& kind : kSdKinds)
+      for (const auto& r : kind.rules)
+        if (r.kind == Kind::each_match) out.emplace(std::string(r.b.front()), std::make_unique<RE2>(r.b.front()));
+    return out;
+  }();
+  return *compiled.find(p)->second;
+}
+
 // Applies rule rows to the mapping `m`, reporting at the field that breaks them.
 void apply(core::YamlReader& y, const yaml::Node& m, const std::vector<Rule>& rules) {
   auto last_set = [&](const Fields& fields) {
@@ -392,6 +457,17 @@ void apply(core::YamlReader& y, const yaml::Node& m, const std::vector<Rule>& ru
     case Kind::http_url:
       if (auto n = get(m, r.a.front()); set(n) && n.IsScalar())
         if (auto p = http_url_problem(n.Scalar()); !p.empty()) report(y, n, "config/invalid-value", msg + ": " + p);
+      break;
+    case Kind::not_empty:
+      if (auto n = get(m, r.a.front()); n && !set(n)) report(y, n, "config/missing-field", msg);
+      break;
+    case Kind::each_match:
+      if (auto list = get(m, r.a.front()); list && list.IsSequence())
+        for (const auto& e : list)
+          if (e.IsScalar() && !RE2::PartialMatch(e.Scalar(), pattern(r.b.front()))) {
+            std::string text = msg;
+            report(y, e, "config/invalid-value", text.replace(text.find("{}"), 2, "\"" + e.Scalar() + "\""));
+          }
       break;
     }
   }
@@ -487,10 +563,35 @@ void azure(core::YamlReader& y, const yaml::Node& m) {
              std::string("azure SD configuration requires a ") + f);
 }
 
+// DNS SD: the record type (any case) and the port that all but SRV need.
+void dns(core::YamlReader& y, const yaml::Node& m) {
+  auto t = get(m, "type");
+  std::string type = set(t) && t.IsScalar() ? t.Scalar() : "SRV";
+  for (char& c : type) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (!contains({"SRV", "A", "AAAA", "MX", "NS"}, type))
+    report(y, t, "config/invalid-value", "invalid DNS-SD records type " + t.Scalar());
+  else if (type != "SRV" && !set(m, "port"))
+    report(y, get(m, "port") ? get(m, "port") : t, "config/missing-field",
+           "a port is required in DNS-SD configs for all record types except SRV");
+}
+
+// Kuma SD: the server is a URL with a scheme and a host.
+void kuma(core::YamlReader& y, const yaml::Node& m) {
+  auto s = get(m, "server");
+  if (!set(s) || !s.IsScalar()) return;
+  auto sep = s.Scalar().find("://");
+  if (sep == std::string::npos || sep == 0 || sep + 3 >= s.Scalar().size() || s.Scalar()[sep + 3] == '/')
+    report(y, s, "config/invalid-value", "kuma SD server must not be empty and have a scheme: " + s.Scalar());
+}
+
+// STACKIT SD: an endpoint or a region (eu01 unless given empty).
 void stackit(core::YamlReader& y, const yaml::Node& m) {
+  if (auto r = get(m, "region"); r && !set(r) && !set(m, "endpoint"))
+    report(y, r, "config/missing-field", "stackit_sd: endpoint and region missing");
   auto e = get(m, "endpoint");
   if (set(e) && e.IsScalar() && e.Scalar().front() == ':')
-    report(y, e, "config/invalid-value", "invalid endpoint \"" + e.Scalar() + "\": missing protocol scheme");
+    report(y, e, "config/invalid-value",
+           "stackit_sd: invalid endpoint \"" + e.Scalar() + "\": missing protocol scheme");
 }
 
 } // namespace
@@ -560,6 +661,8 @@ void ConfigValidator::service_discovery(const yaml::Node& m) {
       else if (name == "ec2") ec2(y_, sd);
       else if (name == "azure") azure(y_, sd);
       else if (name == "stackit") stackit(y_, sd);
+      else if (name == "dns") dns(y_, sd);
+      else if (name == "kuma") kuma(y_, sd);
     }
   }
 }
