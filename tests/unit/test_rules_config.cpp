@@ -190,6 +190,10 @@ TEST_CASE("prometheus.yml semantic checks (relabel, HTTP client, SD, remote, sto
       "11:28 error config/missing-field", "12:28 error config/invalid-value", "15:27 error config/invalid-value", "15:40 error config/invalid-value",
       "17:9 error config/missing-field", "19:53 error config/invalid-value", "21:56 error config/invalid-value", "23:33 error config/invalid-value",
       "25:18 error config/invalid-value", "28:30 error config/missing-field"}},
+    {"http: TLS *_ref and client cert/key pairs", "scrape_configs:\n  - job_name: a\n    tls_config: {ca: x, ca_ref: y, key_ref: k}\n", {"3:33 error config/conflict", "3:45 error config/missing-field"}},
+    {"http: OAuth2 JWT bearer: certificate key and algorithm, not a secret", "scrape_configs:\n  - job_name: a\n    oauth2:\n      client_id: c\n      token_url: https://t\n      grant_type: urn:ietf:params:oauth:grant-type:jwt-bearer\n      client_secret: s\n      client_secret_file: f\n      signature_algorithm: HS256\n",
+     {"9:28 error config/invalid-value"}},
+    {"relabel: source_labels are label names", "scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - {source_labels: ['', 'k8s.pod'], action: keep}\n", {"4:26 error config/label-name"}},
     {"tracing: no Authorization header", "tracing:\n  endpoint: otel:4317\n  headers: {authorization: x}\n", {"3:13 error config/invalid-value"}},
   };
   // clang-format on

@@ -69,22 +69,14 @@ struct Rule {
 const std::vector<Rule> kHttpClientRules = {
   {Kind::at_most_one, {"bearer_token", "bearer_token_file"}, {}, "at most one of bearer_token & bearer_token_file must be configured"},
   {Kind::conflict, {"basic_auth", "oauth2"}, {"bearer_token", "bearer_token_file"}, "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured"},
-  {Kind::at_most_one, {"basic_auth.username", "basic_auth.username_file"}, {}, "at most one of basic_auth username & username_file must be configured"},
-  {Kind::at_most_one, {"basic_auth.password", "basic_auth.password_file"}, {}, "at most one of basic_auth password & password_file must be configured"},
+  {Kind::at_most_one, {"basic_auth.username", "basic_auth.username_file", "basic_auth.username_ref"}, {}, "at most one of basic_auth username, username_file & username_ref must be configured"},
+  {Kind::at_most_one, {"basic_auth.password", "basic_auth.password_file", "basic_auth.password_ref"}, {}, "at most one of basic_auth password, password_file & password_ref must be configured"},
   {Kind::conflict, {"authorization"}, {"bearer_token", "bearer_token_file"}, "authorization is not compatible with bearer_token & bearer_token_file"},
-  {Kind::at_most_one, {"authorization.credentials", "authorization.credentials_file"}, {}, "at most one of authorization credentials & credentials_file must be configured"},
+  {Kind::at_most_one, {"authorization.credentials", "authorization.credentials_file", "authorization.credentials_ref"}, {}, "at most one of authorization credentials & credentials_file must be configured"},
   {Kind::conflict, {"basic_auth", "oauth2"}, {"authorization"}, "at most one of basic_auth, oauth2 & authorization must be configured"},
   {Kind::at_most_one, {"basic_auth", "oauth2"}, {}, "at most one of basic_auth, oauth2 & authorization must be configured"},
   {Kind::required, {"oauth2.client_id"}, {}, "oauth2 client_id must be configured", "oauth2"},
   {Kind::required, {"oauth2.token_url"}, {}, "oauth2 token_url must be configured", "oauth2"},
-  {Kind::at_most_one, {"oauth2.client_secret", "oauth2.client_secret_file"}, {}, "at most one of oauth2 client_secret & client_secret_file must be configured"},
-  {Kind::at_most_one, {"tls_config.ca", "tls_config.ca_file"}, {}, "at most one of ca & ca_file must be configured"},
-  {Kind::at_most_one, {"tls_config.cert", "tls_config.cert_file"}, {}, "at most one of cert & cert_file must be configured"},
-  {Kind::at_most_one, {"tls_config.key", "tls_config.key_file"}, {}, "at most one of key and key_file must be configured"},
-  {Kind::required, {"tls_config.key", "tls_config.key_file"}, {}, "exactly one of key or key_file must be configured when a client certificate is configured", "tls_config.cert"},
-  {Kind::required, {"tls_config.key", "tls_config.key_file"}, {}, "exactly one of key or key_file must be configured when a client certificate is configured", "tls_config.cert_file"},
-  {Kind::required, {"tls_config.cert", "tls_config.cert_file"}, {}, "exactly one of cert or cert_file must be configured when a client key is configured", "tls_config.key"},
-  {Kind::required, {"tls_config.cert", "tls_config.cert_file"}, {}, "exactly one of cert or cert_file must be configured when a client key is configured", "tls_config.key_file"},
   {Kind::conflict, {"proxy_from_environment"}, {"proxy_url"}, "if proxy_from_environment is configured, proxy_url must not be configured"},
   {Kind::required, {"proxy_url"}, {}, "if no_proxy is configured, proxy_url must also be configured", "no_proxy"},
   {Kind::required, {"proxy_url", "proxy_from_environment"}, {}, "if proxy_connect_header is configured, proxy_url or proxy_from_environment must also be configured", "proxy_connect_header"},
@@ -417,7 +409,7 @@ void apply(core::YamlReader& y, const yaml::Node& m, const std::vector<Rule>& ru
   auto last_set = [&](const Fields& fields) {
     yaml::Node at;
     for (auto f : fields)
-      if (auto n = get(m, f); set(n) && (!at || n.Mark().line > at.Mark().line)) at = n;
+      if (auto n = get(m, f); set(n) && (!at || n.Mark().pos > at.Mark().pos)) at = n;
     return at;
   };
   auto count = [&](const Fields& fields) {
@@ -433,7 +425,7 @@ void apply(core::YamlReader& y, const yaml::Node& m, const std::vector<Rule>& ru
     case Kind::conflict:
       if (count(r.a) > 0 && count(r.b) > 0) {
         auto a = last_set(r.a), b = last_set(r.b);
-        report(y, a.Mark().line > b.Mark().line ? a : b, "config/conflict", msg);
+        report(y, a.Mark().pos > b.Mark().pos ? a : b, "config/conflict", msg);
       }
       break;
     case Kind::required:
@@ -602,11 +594,32 @@ void ConfigValidator::fields(const yaml::Node& m, std::string_view path, const s
 
 void ConfigValidator::tls(const yaml::Node& m, std::string_view path) {
   fields(m, path, kTls);
+  // clang-format off
   static const std::vector<Rule> rules = {
-      {Kind::one_of, {"min_version"}, {"TLS10", "TLS11", "TLS12", "TLS13"}, "unknown TLS version:"},
-      {Kind::one_of, {"max_version"}, {"TLS10", "TLS11", "TLS12", "TLS13"}, "unknown TLS version:"},
+    {Kind::one_of, {"min_version"}, {"TLS10", "TLS11", "TLS12", "TLS13"}, "unknown TLS version:"},
+    {Kind::one_of, {"max_version"}, {"TLS10", "TLS11", "TLS12", "TLS13"}, "unknown TLS version:"},
+    {Kind::at_most_one, {"ca", "ca_file", "ca_ref"}, {}, "at most one of ca, ca_file & ca_ref must be configured"},
+    {Kind::at_most_one, {"cert", "cert_file", "cert_ref"}, {}, "at most one of cert, cert_file & cert_ref must be configured"},
+    {Kind::at_most_one, {"key", "key_file", "key_ref"}, {}, "at most one of key and key_file must be configured"},
   };
-  if (auto n = get(m, path); n && n.IsMap()) apply(y_, n, rules);
+  // clang-format on
+  auto n = get(m, path);
+  if (!n || !n.IsMap()) return;
+  apply(y_, n, rules);
+  // A client certificate and its key come together (common/config's usingClientCert/Key).
+  auto any = [&](std::initializer_list<std::string_view> fs) {
+    yaml::Node at;
+    for (auto f : fs)
+      if (set(n, f) && !at) at = get(n, f);
+    return at;
+  };
+  auto cert = any({"cert", "cert_file", "cert_ref"}), key = any({"key", "key_file", "key_ref"});
+  if (cert && !key)
+    report(y_, cert, "config/missing-field",
+           "exactly one of key or key_file must be configured when a client certificate is configured");
+  else if (key && !cert)
+    report(y_, key, "config/missing-field",
+           "exactly one of cert or cert_file must be configured when a client key is configured");
 }
 
 void ConfigValidator::alertmanager(const yaml::Node& am) {
@@ -631,6 +644,21 @@ void ConfigValidator::http_client(const yaml::Node& m) {
   fields(m, "oauth2", kOAuth2);
   tls(m, "tls_config");
   tls(m, "oauth2.tls_config");
+  // OAuth2's credentials depend on the grant type: a client certificate key for JWT bearer, a
+  // client secret otherwise.
+  if (auto o = get(m, "oauth2"); o && o.IsMap()) {
+    bool jwt = value(o, "grant_type") == "urn:ietf:params:oauth:grant-type:jwt-bearer";
+    // clang-format off
+    static const std::vector<Rule> jwt_rules = {
+      {Kind::at_most_one, {"client_certificate_key", "client_certificate_key_file", "client_certificate_key_ref"}, {}, "at most one of oauth2 client_certificate_key, client_certificate_key_file & client_certificate_key_ref must be configured using grant-type=urn:ietf:params:oauth:grant-type:jwt-bearer"},
+      {Kind::one_of, {"signature_algorithm"}, {"RS256", "RS384", "RS512"}, "valid signature algorithms are RS256, RS384 and RS512, got {}"},
+    };
+    static const std::vector<Rule> secret_rules = {
+      {Kind::at_most_one, {"client_secret", "client_secret_file", "client_secret_ref"}, {}, "at most one of oauth2 client_secret, client_secret_file & client_secret_ref must be configured using grant-type=client_credentials"},
+    };
+    // clang-format on
+    apply(y_, o, jwt ? jwt_rules : secret_rules);
+  }
   if (auto t = get(m, "authorization.type"); t && t.IsScalar() && lower(t.Scalar()) == "basic")
     report(y_, t, "config/invalid-value", "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
 }
@@ -717,6 +745,11 @@ void ConfigValidator::relabels(const yaml::Node& list, const std::string& empty_
       continue;
     }
     if (!r.IsMap()) continue;
+    // source_labels are read as label names (common/model: UTF-8 in Prometheus 3), whatever the action.
+    if (auto sl = get(r, "source_labels"); sl && sl.IsSequence())
+      for (const auto& l : sl)
+        if (l.IsScalar() && !valid_label_name(l.Scalar(), false))
+          report(y_, l, "config/label-name", "\"" + l.Scalar() + "\" is not a valid label name");
     auto action_node = get(r, "action");
     std::string action = action_node ? lower(value(r, "action")) : "replace";
     if (action.empty()) {
