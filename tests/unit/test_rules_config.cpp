@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -221,4 +222,45 @@ TEST_CASE("scrape_config_files: imported jobs join the config's, positioned in t
   REQUIRE(l.cfg.jobs.size() == 3);
   CHECK(l.cfg.jobs[1].name.value == "a");
   fs::remove_all(dir);
+}
+
+// Hostile input: every corpus file cut, with a line dropped or doubled, and with a byte swapped for
+// one of YAML's indicators, must load without a crash and with findings inside the text (the
+// prometheus.yml loader has no fuzz target of its own: fuzz_config reads nsmon's config file).
+TEST_CASE("prometheus.yml loader on mutated corpus files", "[config]") {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(fs::path(NSMON_SOURCE_DIR) / "tests/data/prometheus-config"))
+    if (e.path().extension() == ".yml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() > 200);
+  const std::string indicators = ":-[]{}&*!|>'\"%@`#,? \t\n";
+  std::size_t runs = 0;
+  for (const auto& f : files) {
+    const std::string text = util::read_file(f.string());
+    std::vector<std::string> variants;
+    for (std::size_t cut = 1; cut < 8; ++cut) variants.push_back(text.substr(0, text.size() * cut / 8));
+    std::size_t line_start = 0;
+    for (int n = 0; line_start < text.size(); ++n) {
+      auto end = text.find('\n', line_start);
+      end = end == std::string::npos ? text.size() : end + 1;
+      if (n % 3 == 0) variants.push_back(text.substr(0, line_start) + text.substr(end));
+      if (n % 3 == 1) variants.push_back(text.substr(0, end) + text.substr(line_start));
+      line_start = end;
+    }
+    for (std::size_t i = 0; i < 16 && !text.empty(); ++i) {
+      std::string v = text;
+      v[(i * 7919) % v.size()] = indicators[i % indicators.size()];
+      variants.push_back(std::move(v));
+    }
+    for (const auto& v : variants) {
+      INFO(f.filename().string() << " variant:\n" << v);
+      auto l = load(v, f.filename().string());
+      core::SourceFile src(f.filename().string(), v);
+      for (const auto& d : l.diags)
+        if (d.span.file == f.filename().string()) CHECK((d.span.line >= 0 && d.span.line <= src.line_count() + 1));
+      ++runs;
+    }
+  }
+  CHECK(runs > 5000);
 }
