@@ -195,6 +195,8 @@ TEST_CASE("prometheus.yml semantic checks (relabel, HTTP client, SD, remote, sto
     {"http: OAuth2 JWT bearer: certificate key and algorithm, not a secret", "scrape_configs:\n  - job_name: a\n    oauth2:\n      client_id: c\n      token_url: https://t\n      grant_type: urn:ietf:params:oauth:grant-type:jwt-bearer\n      client_secret: s\n      client_secret_file: f\n      signature_algorithm: HS256\n",
      {"9:28 error config/invalid-value"}},
     {"relabel: source_labels are label names", "scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - {source_labels: ['', 'k8s.pod'], action: keep}\n", {"4:26 error config/label-name"}},
+    {"http: http_headers, reserved in any case", "scrape_configs:\n  - job_name: a\n    http_headers:\n      x-amz-date: {values: [x]}\n      X-Tenant: {values: [t], file: [f]}\n",
+     {"4:7 error config/invalid-value", "5:31 error yaml/unknown-field"}},
     {"tracing: no Authorization header", "tracing:\n  endpoint: otel:4317\n  headers: {authorization: x}\n", {"3:13 error config/invalid-value"}},
   };
   // clang-format on

@@ -320,6 +320,17 @@ std::string lower(std::string s) {
   return s;
 }
 
+// Go's http.CanonicalHeaderKey: each dash-separated word capitalised (x-amz-date -> X-Amz-Date).
+std::string canonical_header(std::string s) {
+  bool upper = true;
+  for (char& c : s) {
+    c = static_cast<char>(upper ? std::toupper(static_cast<unsigned char>(c))
+                                : std::tolower(static_cast<unsigned char>(c)));
+    upper = c == '-';
+  }
+  return s;
+}
+
 // An http(s) URL with a host, as Prometheus's SD configs require (url.Parse, then scheme and host).
 std::string http_url_problem(const std::string& u) {
   auto sep = u.find("://");
@@ -659,6 +670,16 @@ void ConfigValidator::http_client(const yaml::Node& m) {
     // clang-format on
     apply(y_, o, jwt ? jwt_rules : secret_rules);
   }
+  // http_headers: name -> {values, secrets, files}; the headers the client sets itself are refused
+  // (common/config's ReservedHeaders, compared in canonical form, i.e. any case).
+  if (auto h = get(m, "http_headers"); h && h.IsMap())
+    for (auto it = h.begin(); it != h.end(); ++it) {
+      if (!it->first.IsScalar()) continue;
+      if (contains(kReservedHeaders, lower(it->first.Scalar())))
+        report(y_, it->first, "config/invalid-value",
+               "setting header \"" + canonical_header(it->first.Scalar()) + "\" is not allowed");
+      if (it->second.IsMap()) y_.check_mapping(it->second, {"values", "secrets", "files"}, "an HTTP header");
+    }
   if (auto t = get(m, "authorization.type"); t && t.IsScalar() && lower(t.Scalar()) == "basic")
     report(y_, t, "config/invalid-value", "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
 }
