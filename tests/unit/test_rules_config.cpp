@@ -197,6 +197,8 @@ TEST_CASE("prometheus.yml semantic checks (relabel, HTTP client, SD, remote, sto
     {"relabel: source_labels are label names", "scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - {source_labels: ['', 'k8s.pod'], action: keep}\n", {"4:26 error config/label-name"}},
     {"http: http_headers, reserved in any case", "scrape_configs:\n  - job_name: a\n    http_headers:\n      x-amz-date: {values: [x]}\n      X-Tenant: {values: [t], file: [f]}\n",
      {"4:7 error config/invalid-value", "5:31 error yaml/unknown-field"}},
+    {"targets: URLs are fine when relabel_configs rewrite the address (blackbox exporter)", "scrape_configs:\n  - job_name: blackbox\n    metrics_path: /probe\n    relabel_configs:\n      - {source_labels: [__address__], target_label: __param_target}\n      - {target_label: __address__, replacement: 'blackbox:9115'}\n    static_configs:\n      - targets: ['https://example.com/health', example.org]\n", {}},
+    {"targets: a URL without relabel_configs", "scrape_configs:\n  - job_name: a\n    static_configs:\n      - targets: ['https://example.com/health']\n", {"4:19 error config/target"}},
     {"tracing: no Authorization header", "tracing:\n  endpoint: otel:4317\n  headers: {authorization: x}\n", {"3:13 error config/invalid-value"}},
   };
   // clang-format on

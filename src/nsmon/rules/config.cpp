@@ -208,7 +208,9 @@ private:
     v_.relabels(n, empty_message, legacy);
   }
 
-  std::vector<Text> static_targets(const yaml::Node& n, std::vector<KeyValue>* labels_out) {
+  // `relabeled`: the job has relabel_configs, which may rewrite __address__ (a blackbox exporter's
+  // URLs as targets); Prometheus checks the addresses only without them (checkStaticTargets).
+  std::vector<Text> static_targets(const yaml::Node& n, std::vector<KeyValue>* labels_out, bool relabeled) {
     std::vector<Text> out;
     if (!n || n.IsNull()) return out;
     if (!n.IsSequence()) {
@@ -231,7 +233,7 @@ private:
             y_.report(target, "yaml/type", "a target must be a host:port string");
             continue;
           }
-          check_target(target);
+          if (!relabeled) check_target(target);
           out.push_back(text(target));
         }
       }
@@ -240,6 +242,11 @@ private:
       if (labels_out) labels_out->insert(labels_out->end(), l.begin(), l.end());
     }
     return out;
+  }
+
+  static bool has_relabels(const yaml::Node& m) {
+    auto r = m["relabel_configs"];
+    return r && r.IsSequence() && r.size() > 0;
   }
 
   void check_target(const yaml::Node& t) {
@@ -286,7 +293,7 @@ private:
       relabels(am["alert_relabel_configs"], "alert_relabel_configs",
                "empty or null Alertmanager alert relabeling rule");
       v_.alertmanager(am);
-      auto targets = static_targets(am["static_configs"], nullptr);
+      auto targets = static_targets(am["static_configs"], nullptr, has_relabels(am));
       cfg.alertmanager_targets.insert(cfg.alertmanager_targets.end(), targets.begin(), targets.end());
     }
   }
@@ -319,12 +326,13 @@ private:
     job.timeout_ms = timeout ? *timeout : std::min(cfg.scrape_timeout_ms, job.interval_ms);
     check_timeout(j, job.interval_ms, job.timeout_ms, job.name.value);
     bool legacy = detail::ConfigValidator::legacy_names(j, global_);
-    relabels(j["relabel_configs"], "relabel_configs", "empty or null target relabeling rule", legacy);
-    relabels(j["metric_relabel_configs"], "metric_relabel_configs", "empty or null metric relabeling rule", legacy);
+    relabels(j["relabel_configs"], "relabel_configs", "empty or null target relabeling rule in scrape config", legacy);
+    relabels(j["metric_relabel_configs"], "metric_relabel_configs",
+             "empty or null metric relabeling rule in scrape config", legacy);
     v_.http_client(j);
     v_.service_discovery(j);
     v_.scrape_fields(j, global_);
-    job.targets = static_targets(j["static_configs"], &job.labels);
+    job.targets = static_targets(j["static_configs"], &job.labels, has_relabels(j));
     for (const auto& other : cfg.jobs)
       if (!job.name.value.empty() && other.name.value == job.name.value)
         add(job.name.span, "config/duplicate-job",

@@ -1103,7 +1103,8 @@ void ConfigValidator::tracing(const yaml::Node& t) {
   y_.check_mapping(t, kTracing, "tracing");
   tls(t, "tls_config");
   if (auto c = get(t, "client_type"); set(c) && c.IsScalar() && c.Scalar() != "grpc" && c.Scalar() != "http")
-    report(y_, c, "config/invalid-value", "invalid tracing client_type \"" + c.Scalar() + "\" (grpc or http)");
+    report(y_, c, "config/invalid-value",
+           "expected tracing client type to be http or grpc, but got \"" + c.Scalar() + "\"");
   if (!set(t, "endpoint")) report(y_, t, "config/missing-field", "tracing endpoint must be set");
   if (auto c = get(t, "compression"); set(c) && c.IsScalar() && c.Scalar() != "gzip")
     report(y_, c, "config/invalid-value", "invalid compression type " + c.Scalar() + " provided, valid options: gzip");
