@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # prometheus.yml validation measured on Prometheus's own config corpus (tests/data/prometheus-config,
-# from prometheus/prometheus config/testdata): every *.good.yml must load with no error, every
+# from prometheus/prometheus config/testdata, and its documentation's example configs in examples/):
+# every *.good.yml and example must load with no error, every
 # *.bad.yml must give at least one. expected.tsv (reviewed by hand) gives, for each bad file, the
 # place (line:col, or file:line:col in a file it imports through scrape_config_files), the check
 # and the words of its error ("=": Prometheus's own error, the last column), or "-" for a known miss
@@ -34,7 +35,7 @@ while IFS=$'\t' read -r file place check w perr; do
 done <expected.tsv
 
 good=0 good_clean=0 bad=0 flagged=0 placed=0 status=0
-for f in *.good.yml scrape_configs/*.good.yml; do
+for f in *.good.yml scrape_configs/*.good.yml examples/*.yml; do
   good=$((good + 1))
   e=$(errors "$f")
   if [ -z "$e" ]; then good_clean=$((good_clean + 1)); else
