@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -85,8 +86,17 @@ TEST_CASE("config checks Prometheus would refuse or that misbehave", "[config]")
     CHECK(l.cfg.jobs[0].has_service_discovery);
   }
   SECTION("bad durations and labels") {
-    auto l = load("global: {scrape_interval: 15, external_labels: {'bad-name': x}}\n");
-    CHECK(where(l.diags) == V{"1:27 error config/duration", "1:49 error config/label-name"});
+    // External label names follow the global validation scheme: legacy here.
+    auto l = load(
+        "global: {scrape_interval: 15, metric_name_validation_scheme: legacy, external_labels: {'bad-name': x}}\n");
+    CHECK(where(l.diags) == V{"1:27 error config/duration", "1:88 error config/label-name"});
+    // Prometheus 3 validates UTF-8 names by default: dots, dashes and a leading __ are names; target
+    // labels are always read that way (targetgroup uses common/model's scheme).
+    auto utf8 = load("global: {external_labels: {'service.name': x, __tenant: y}}\n"
+                     "scrape_configs:\n- job_name: a\n  metric_name_validation_scheme: legacy\n"
+                     "  static_configs: [{targets: ['a:1'], labels: {'k8s.ns': x, __param_x: y}}]\n");
+    CHECK(where(utf8.diags).empty());
+    CHECK(where(load("global: {external_labels: {'': x}}\n").diags) == V{"1:28 error config/label-name"});
   }
   SECTION("missing rule files and globs that match nothing") {
     auto dir = std::filesystem::temp_directory_path() / "nsmon-config-test";
@@ -143,7 +153,7 @@ TEST_CASE("prometheus.yml semantic checks (relabel, HTTP client, SD, remote, sto
     {"sd: outscale needs one secret", "scrape_configs:\n  - job_name: a\n    outscale_sd_configs:\n      - region: eu\n", {"4:9 error config/missing-field"}},
     {"sd: azure OAuth needs client_id", "scrape_configs:\n  - job_name: a\n    azure_sd_configs:\n      - {subscription_id: s, tenant_id: t, client_secret: c}\n", {"4:9 error config/missing-field"}},
     {"sd: azure ManagedIdentity needs no secret", "scrape_configs:\n  - job_name: a\n    azure_sd_configs:\n      - {subscription_id: s, authentication_method: ManagedIdentity}\n", {}},
-    {"sd: misspelt field", "scrape_configs:\n  - job_name: a\n    file_sd_configs:\n      - file: [a.json]\n", {"4:9 error yaml/unknown-field"}},
+    {"sd: misspelt field", "scrape_configs:\n  - job_name: a\n    file_sd_configs:\n      - file: [a.json]\n", {"4:9 error config/missing-field", "4:9 error yaml/unknown-field"}},
     {"sd: HTTP client fields inlined where Prometheus inlines them", "scrape_configs:\n  - job_name: a\n    consul_sd_configs:\n      - {server: c:8500, basic_auth: {username: u}}\n    dns_sd_configs:\n      - {names: [a], basic_auth: {username: u}}\n", {"6:22 error yaml/unknown-field"}},
     {"alerting: api v1 is gone", "alerting:\n  alertmanagers:\n    - api_version: v1\n      static_configs: [{targets: ['am:9093']}]\n", {"3:20 error config/invalid-value"}},
     {"sd: http url scheme", "scrape_configs:\n  - job_name: a\n    http_sd_configs:\n      - url: ftp://x\n", {"4:14 error config/invalid-value"}},
@@ -161,6 +171,35 @@ TEST_CASE("prometheus.yml semantic checks (relabel, HTTP client, SD, remote, sto
     {"http: authorization type basic, TLS version", "scrape_configs:\n  - job_name: a\n    authorization: {type: Basic, credentials: x}\n    tls_config: {min_version: TLS14}\n",
      {"3:27 error config/invalid-value", "4:31 error config/invalid-value"}},
     {"tracing: endpoint required", "tracing:\n  sampling_fraction: 1\n", {"2:3 error config/missing-field"}},
+    {"scrape_protocols: an empty list is refused, null is the default", "global:\n  scrape_protocols: []\nscrape_configs:\n  - {job_name: a, scrape_protocols: }\n", {"2:21 error config/invalid-value"}},
+    {"scrape: validation and escaping schemes of a job", "scrape_configs:\n  - job_name: a\n    metric_name_validation_scheme: Legacy\n    metric_name_escaping_scheme: dashes\n",
+     {"3:36 error config/invalid-value", "4:34 error config/invalid-value"}},
+    {"scrape: a legacy job escapes with underscores unless told", "global: {metric_name_escaping_scheme: dots}\nscrape_configs:\n  - {job_name: a, metric_name_validation_scheme: legacy}\n", {}},
+    {"otlp: keeping UTF-8 names needs UTF-8 validation", "global: {metric_name_validation_scheme: legacy}\notlp: {translation_strategy: NoTranslation}\n", {"2:30 error config/conflict"}},
+    {"otlp: escaping strategies are fine under legacy", "global: {metric_name_validation_scheme: legacy}\notlp: {translation_strategy: UnderscoreEscapingWithSuffixes}\n", {}},
+    {"remote_write: one way to authenticate", "remote_write:\n  - url: http://a\n    basic_auth: {username: u}\n    sigv4: {region: eu}\n", {"4:12 error config/conflict"}},
+    {"remote_write: azuread cloud and methods", "remote_write:\n  - url: http://a\n    azuread: {cloud: AzureMoon, sdk: {}, managed_identity: {}}\n  - url: http://b\n    azuread: {}\n",
+     {"3:22 error config/invalid-value", "3:38 error config/conflict", "5:14 error config/missing-field"}},
+    {"remote_write: azuread OAuth fields and UUIDs", "remote_write:\n  - url: http://a\n    azuread:\n      oauth: {client_id: not-a-uuid, tenant_id: t}\n",
+     {"4:14 error config/missing-field", "4:26 error config/invalid-value"}},
+    {"remote_write: azuread UUIDs in every form Go's uuid parses", "remote_write:\n  - url: http://a\n    azuread: {workload_identity: {client_id: '{6ba7b810-9dad-11d1-80b4-00c04fd430c8}', tenant_id: 6ba7b8109dad11d180b400c04fd430c8}}\n  - url: http://b\n    azuread: {managed_identity: {client_id: 'urn:uuid:6ba7b810-9dad-11d1-80b4-00c04fd430c8'}, scope: 'https://x/.default'}\n", {}},
+    {"alerting: sigv4 with basic_auth, null alert relabel rule", "alerting:\n  alertmanagers:\n    - basic_auth: {username: u}\n      sigv4: {region: eu}\n      alert_relabel_configs:\n        -\n      static_configs: [{targets: ['am:9093']}]\n",
+     {"4:14 error config/conflict", "6:9 error config/empty-section"}},
+    {"runtime: gogc only", "runtime:\n  gogc: 50\n  gomaxprocs: 2\n", {"3:3 error yaml/unknown-field"}},
+    {"sd: each kind's required fields, values and conflicts (defaults kept: consul's server, DNS's SRV, STACKIT's region)", "scrape_configs:\n  - job_name: a\n    aws_sd_configs:\n      - region: eu\n      - {role: ec3}\n    consul_sd_configs:\n      - {server: \"\"}\n      - {services: [a]}\n      - {token: t, oauth2: {client_id: c, token_url: \"http://t\"}}\n    dns_sd_configs:\n      - {names: [a], type: a}\n      - {names: [a], type: TXT}\n      - {names: [_x._tcp], type: srv}\n    file_sd_configs:\n      - files: [a/*.json, \"a/*/b.yml\", b.txt, c.YAML]\n    gce_sd_configs:\n      - {zone: z}\n    dockerswarm_sd_configs:\n      - {host: \"unix:///var/run/docker.sock\", role: pods}\n    triton_sd_configs:\n      - {account: a, dns_suffix: d, endpoint: e, role: vm}\n    serverset_sd_configs:\n      - {servers: [zk], paths: [a/b, /c]}\n    kuma_sd_configs:\n      - {server: \"localhost:5676\"}\n      - {server: \"http://kuma:5676\"}\n    stackit_sd_configs:\n      - {project: p, region: \"\"}\n      - {project: p}\n",
+     {"4:9 error config/missing-field", "5:16 error config/invalid-value", "7:18 error config/missing-field", "9:28 error config/conflict",
+      "11:28 error config/missing-field", "12:28 error config/invalid-value", "15:27 error config/invalid-value", "15:40 error config/invalid-value",
+      "17:9 error config/missing-field", "19:53 error config/invalid-value", "21:56 error config/invalid-value", "23:33 error config/invalid-value",
+      "25:18 error config/invalid-value", "28:30 error config/missing-field"}},
+    {"http: TLS *_ref and client cert/key pairs", "scrape_configs:\n  - job_name: a\n    tls_config: {ca: x, ca_ref: y, key_ref: k}\n", {"3:33 error config/conflict", "3:45 error config/missing-field"}},
+    {"http: OAuth2 JWT bearer: certificate key and algorithm, not a secret", "scrape_configs:\n  - job_name: a\n    oauth2:\n      client_id: c\n      token_url: https://t\n      grant_type: urn:ietf:params:oauth:grant-type:jwt-bearer\n      client_secret: s\n      client_secret_file: f\n      signature_algorithm: HS256\n",
+     {"9:28 error config/invalid-value"}},
+    {"relabel: source_labels are label names", "scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - {source_labels: ['', 'k8s.pod'], action: keep}\n", {"4:26 error config/label-name"}},
+    {"http: http_headers, reserved in any case", "scrape_configs:\n  - job_name: a\n    http_headers:\n      x-amz-date: {values: [x]}\n      X-Tenant: {values: [t], file: [f]}\n",
+     {"4:7 error config/invalid-value", "5:31 error yaml/unknown-field"}},
+    {"targets: URLs are fine when relabel_configs rewrite the address (blackbox exporter)", "scrape_configs:\n  - job_name: blackbox\n    metrics_path: /probe\n    relabel_configs:\n      - {source_labels: [__address__], target_label: __param_target}\n      - {target_label: __address__, replacement: 'blackbox:9115'}\n    static_configs:\n      - targets: ['https://example.com/health', example.org]\n", {}},
+    {"targets: a URL without relabel_configs", "scrape_configs:\n  - job_name: a\n    static_configs:\n      - targets: ['https://example.com/health']\n", {"4:19 error config/target"}},
+    {"tracing: no Authorization header", "tracing:\n  endpoint: otel:4317\n  headers: {authorization: x}\n", {"3:13 error config/invalid-value"}},
   };
   // clang-format on
   for (const auto& c : cases) {
@@ -187,4 +226,45 @@ TEST_CASE("scrape_config_files: imported jobs join the config's, positioned in t
   REQUIRE(l.cfg.jobs.size() == 3);
   CHECK(l.cfg.jobs[1].name.value == "a");
   fs::remove_all(dir);
+}
+
+// Hostile input: every corpus file cut, with a line dropped or doubled, and with a byte swapped for
+// one of YAML's indicators, must load without a crash and with findings inside the text (the
+// prometheus.yml loader has no fuzz target of its own: fuzz_config reads nsmon's config file).
+TEST_CASE("prometheus.yml loader on mutated corpus files", "[config]") {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(fs::path(NSMON_SOURCE_DIR) / "tests/data/prometheus-config"))
+    if (e.path().extension() == ".yml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() > 200);
+  const std::string indicators = ":-[]{}&*!|>'\"%@`#,? \t\n";
+  std::size_t runs = 0;
+  for (const auto& f : files) {
+    const std::string text = util::read_file(f.string());
+    std::vector<std::string> variants;
+    for (std::size_t cut = 1; cut < 8; ++cut) variants.push_back(text.substr(0, text.size() * cut / 8));
+    std::size_t line_start = 0;
+    for (int n = 0; line_start < text.size(); ++n) {
+      auto end = text.find('\n', line_start);
+      end = end == std::string::npos ? text.size() : end + 1;
+      if (n % 3 == 0) variants.push_back(text.substr(0, line_start) + text.substr(end));
+      if (n % 3 == 1) variants.push_back(text.substr(0, end) + text.substr(line_start));
+      line_start = end;
+    }
+    for (std::size_t i = 0; i < 16 && !text.empty(); ++i) {
+      std::string v = text;
+      v[(i * 7919) % v.size()] = indicators[i % indicators.size()];
+      variants.push_back(std::move(v));
+    }
+    for (const auto& v : variants) {
+      INFO(f.filename().string() << " variant:\n" << v);
+      auto l = load(v, f.filename().string());
+      core::SourceFile src(f.filename().string(), v);
+      for (const auto& d : l.diags)
+        if (d.span.file == f.filename().string()) CHECK((d.span.line >= 0 && d.span.line <= src.line_count() + 1));
+      ++runs;
+    }
+  }
+  CHECK(runs > 5000);
 }

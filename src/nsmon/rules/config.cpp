@@ -109,8 +109,10 @@ public:
       else if (!g["scrape_timeout"] && cfg.scrape_interval_ms < cfg.scrape_timeout_ms)
         cfg.scrape_timeout_ms = cfg.scrape_interval_ms; // Prometheus lowers the default timeout
       if (auto d = duration(g, "evaluation_interval")) cfg.evaluation_interval_ms = *d;
-      check_timeout(g, cfg.scrape_interval_ms, cfg.scrape_timeout_ms, "global");
-      cfg.external_labels = labels(g["external_labels"], "external_labels");
+      check_timeout(g, cfg.scrape_interval_ms, cfg.scrape_timeout_ms, "");
+      // External label names follow the global validation scheme (UTF-8 unless legacy).
+      cfg.external_labels =
+          labels(g["external_labels"], "external_labels", detail::ConfigValidator::legacy_names(yaml::Node(), g));
       global_ = g;
       v_.global(g);
     }
@@ -140,7 +142,8 @@ public:
     v_.remote_read((*root)["remote_read"]);
     v_.storage((*root)["storage"]);
     v_.tracing((*root)["tracing"]);
-    v_.otlp((*root)["otlp"]);
+    v_.otlp((*root)["otlp"], (*root)["global"]);
+    v_.runtime((*root)["runtime"]);
     return cfg;
   }
 
@@ -158,16 +161,20 @@ private:
     return std::nullopt;
   }
 
-  void check_timeout(const yaml::Node& at, std::int64_t interval, std::int64_t timeout, const std::string& where) {
+  // Prometheus's words: "global scrape timeout greater than scrape interval", "scrape timeout greater
+  // than scrape interval for scrape config with job name ..."; `job` is empty for global.
+  void check_timeout(const yaml::Node& at, std::int64_t interval, std::int64_t timeout, const std::string& job) {
     if (timeout > interval) {
       auto n = at["scrape_timeout"] ? at["scrape_timeout"] : at;
       y_.report(n, "config/scrape-timeout",
-                "scrape timeout " + util::format_duration(timeout) + " is greater than the scrape interval " +
-                    util::format_duration(interval) + " (" + where + "); Prometheus refuses to load this");
+                std::string(job.empty() ? "global " : "") + "scrape timeout " + util::format_duration(timeout) +
+                    " greater than scrape interval " + util::format_duration(interval) +
+                    (job.empty() ? "" : " for scrape config with job name \"" + job + "\"") +
+                    ": Prometheus refuses to load this");
     }
   }
 
-  std::vector<KeyValue> labels(const yaml::Node& n, const std::string& what) {
+  std::vector<KeyValue> labels(const yaml::Node& n, const std::string& what, bool legacy) {
     std::vector<KeyValue> out;
     if (!n || n.IsNull()) return out;
     if (!n.IsMap()) {
@@ -183,7 +190,7 @@ private:
       KeyValue kv{text(it->first), text(it->second)};
       if (!seen.insert(kv.key.value).second)
         y_.report(it->first, "yaml/duplicate-key", "duplicate label '" + kv.key.value + "' in " + what);
-      else if (!is_legacy_label_name(kv.key.value) || util::starts_with(kv.key.value, "__"))
+      else if (!detail::valid_label_name(kv.key.value, legacy))
         y_.report(it->first, "config/label-name", "\"" + kv.key.value + "\" is not a valid label name");
       out.push_back(std::move(kv));
     }
@@ -201,7 +208,9 @@ private:
     v_.relabels(n, empty_message, legacy);
   }
 
-  std::vector<Text> static_targets(const yaml::Node& n, std::vector<KeyValue>* labels_out) {
+  // `relabeled`: the job has relabel_configs, which may rewrite __address__ (a blackbox exporter's
+  // URLs as targets); Prometheus checks the addresses only without them (checkStaticTargets).
+  std::vector<Text> static_targets(const yaml::Node& n, std::vector<KeyValue>* labels_out, bool relabeled) {
     std::vector<Text> out;
     if (!n || n.IsNull()) return out;
     if (!n.IsSequence()) {
@@ -224,14 +233,20 @@ private:
             y_.report(target, "yaml/type", "a target must be a host:port string");
             continue;
           }
-          check_target(target);
+          if (!relabeled) check_target(target);
           out.push_back(text(target));
         }
       }
-      auto l = labels(sc["labels"], "target labels");
+      // Target groups read label names with common/model's scheme, UTF-8 in Prometheus 3.
+      auto l = labels(sc["labels"], "target labels", false);
       if (labels_out) labels_out->insert(labels_out->end(), l.begin(), l.end());
     }
     return out;
+  }
+
+  static bool has_relabels(const yaml::Node& m) {
+    auto r = m["relabel_configs"];
+    return r && r.IsSequence() && r.size() > 0;
   }
 
   void check_target(const yaml::Node& t) {
@@ -239,7 +254,7 @@ private:
     if (s.find("://") != std::string::npos || s.find('/') != std::string::npos)
       y_.report(t, "config/target",
                 "\"" + s +
-                    "\" is not a valid target: use host:port (the scheme and path are set by 'scheme' and "
+                    "\" is not a valid hostname: a target is host:port (the scheme and path are set by 'scheme' and "
                     "'metrics_path')");
     else if (s.empty()) y_.report(t, "config/target", "empty target");
     else if (s.rfind(':') == std::string::npos || (s.front() == '[' && s.back() == ']')) {
@@ -275,8 +290,10 @@ private:
         }
       if (!y_.check_mapping(am, allowed, "an Alertmanager config")) continue;
       relabels(am["relabel_configs"], "relabel_configs", "empty or null Alertmanager target relabeling rule");
+      relabels(am["alert_relabel_configs"], "alert_relabel_configs",
+               "empty or null Alertmanager alert relabeling rule");
       v_.alertmanager(am);
-      auto targets = static_targets(am["static_configs"], nullptr);
+      auto targets = static_targets(am["static_configs"], nullptr, has_relabels(am));
       cfg.alertmanager_targets.insert(cfg.alertmanager_targets.end(), targets.begin(), targets.end());
     }
   }
@@ -307,14 +324,15 @@ private:
     job.interval_ms = duration(j, "scrape_interval").value_or(cfg.scrape_interval_ms);
     auto timeout = duration(j, "scrape_timeout");
     job.timeout_ms = timeout ? *timeout : std::min(cfg.scrape_timeout_ms, job.interval_ms);
-    check_timeout(j, job.interval_ms, job.timeout_ms, "job " + job.name.value);
+    check_timeout(j, job.interval_ms, job.timeout_ms, job.name.value);
     bool legacy = detail::ConfigValidator::legacy_names(j, global_);
-    relabels(j["relabel_configs"], "relabel_configs", "empty or null target relabeling rule", legacy);
-    relabels(j["metric_relabel_configs"], "metric_relabel_configs", "empty or null metric relabeling rule", legacy);
+    relabels(j["relabel_configs"], "relabel_configs", "empty or null target relabeling rule in scrape config", legacy);
+    relabels(j["metric_relabel_configs"], "metric_relabel_configs",
+             "empty or null metric relabeling rule in scrape config", legacy);
     v_.http_client(j);
     v_.service_discovery(j);
     v_.scrape_fields(j, global_);
-    job.targets = static_targets(j["static_configs"], &job.labels);
+    job.targets = static_targets(j["static_configs"], &job.labels, has_relabels(j));
     for (const auto& other : cfg.jobs)
       if (!job.name.value.empty() && other.name.value == job.name.value)
         add(job.name.span, "config/duplicate-job",

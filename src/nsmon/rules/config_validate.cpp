@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <memory>
 #include <re2/re2.h>
 #include <set>
 #include <string_view>
@@ -35,6 +36,11 @@ bool set(const yaml::Node& n) {
   return n.size() > 0;
 }
 bool set(const yaml::Node& m, std::string_view path) { return set(get(m, path)); }
+// Given at all, as Go sees a pointer to a section: `oauth: {}` is given, `oauth:` (null) is not.
+bool present(const yaml::Node& m, std::string_view path) {
+  auto n = get(m, path);
+  return n && !n.IsNull();
+}
 std::string value(const yaml::Node& m, std::string_view path) {
   auto n = get(m, path);
   return n && n.IsScalar() ? n.Scalar() : std::string();
@@ -48,6 +54,8 @@ enum class Kind {
   exactly_one, ///< one of `a` set (message: "one of ..."), and at most one ("at most one of ...")
   one_of,      ///< the value of a[0], when set, is one of `b`; the value quoted replaces "{}" (else is appended)
   http_url,    ///< a[0], when set, is an http(s) URL with a host
+  not_empty,   ///< a[0], when given (it has a default otherwise), is not empty: `server: ""` or `server:`
+  each_match,  ///< each entry of the list a[0] matches the RE2 pattern b[0]; the entry replaces "{}"
 };
 struct Rule {
   Kind kind;
@@ -61,22 +69,14 @@ struct Rule {
 const std::vector<Rule> kHttpClientRules = {
   {Kind::at_most_one, {"bearer_token", "bearer_token_file"}, {}, "at most one of bearer_token & bearer_token_file must be configured"},
   {Kind::conflict, {"basic_auth", "oauth2"}, {"bearer_token", "bearer_token_file"}, "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured"},
-  {Kind::at_most_one, {"basic_auth.username", "basic_auth.username_file"}, {}, "at most one of basic_auth username & username_file must be configured"},
-  {Kind::at_most_one, {"basic_auth.password", "basic_auth.password_file"}, {}, "at most one of basic_auth password & password_file must be configured"},
+  {Kind::at_most_one, {"basic_auth.username", "basic_auth.username_file", "basic_auth.username_ref"}, {}, "at most one of basic_auth username, username_file & username_ref must be configured"},
+  {Kind::at_most_one, {"basic_auth.password", "basic_auth.password_file", "basic_auth.password_ref"}, {}, "at most one of basic_auth password, password_file & password_ref must be configured"},
   {Kind::conflict, {"authorization"}, {"bearer_token", "bearer_token_file"}, "authorization is not compatible with bearer_token & bearer_token_file"},
-  {Kind::at_most_one, {"authorization.credentials", "authorization.credentials_file"}, {}, "at most one of authorization credentials & credentials_file must be configured"},
+  {Kind::at_most_one, {"authorization.credentials", "authorization.credentials_file", "authorization.credentials_ref"}, {}, "at most one of authorization credentials & credentials_file must be configured"},
   {Kind::conflict, {"basic_auth", "oauth2"}, {"authorization"}, "at most one of basic_auth, oauth2 & authorization must be configured"},
   {Kind::at_most_one, {"basic_auth", "oauth2"}, {}, "at most one of basic_auth, oauth2 & authorization must be configured"},
   {Kind::required, {"oauth2.client_id"}, {}, "oauth2 client_id must be configured", "oauth2"},
   {Kind::required, {"oauth2.token_url"}, {}, "oauth2 token_url must be configured", "oauth2"},
-  {Kind::at_most_one, {"oauth2.client_secret", "oauth2.client_secret_file"}, {}, "at most one of oauth2 client_secret & client_secret_file must be configured"},
-  {Kind::at_most_one, {"tls_config.ca", "tls_config.ca_file"}, {}, "at most one of ca & ca_file must be configured"},
-  {Kind::at_most_one, {"tls_config.cert", "tls_config.cert_file"}, {}, "at most one of cert & cert_file must be configured"},
-  {Kind::at_most_one, {"tls_config.key", "tls_config.key_file"}, {}, "at most one of key and key_file must be configured"},
-  {Kind::required, {"tls_config.key", "tls_config.key_file"}, {}, "exactly one of key or key_file must be configured when a client certificate is configured", "tls_config.cert"},
-  {Kind::required, {"tls_config.key", "tls_config.key_file"}, {}, "exactly one of key or key_file must be configured when a client certificate is configured", "tls_config.cert_file"},
-  {Kind::required, {"tls_config.cert", "tls_config.cert_file"}, {}, "exactly one of cert or cert_file must be configured when a client key is configured", "tls_config.key"},
-  {Kind::required, {"tls_config.cert", "tls_config.cert_file"}, {}, "exactly one of cert or cert_file must be configured when a client key is configured", "tls_config.key_file"},
   {Kind::conflict, {"proxy_from_environment"}, {"proxy_url"}, "if proxy_from_environment is configured, proxy_url must not be configured"},
   {Kind::required, {"proxy_url"}, {}, "if no_proxy is configured, proxy_url must also be configured", "no_proxy"},
   {Kind::required, {"proxy_url", "proxy_from_environment"}, {}, "if proxy_connect_header is configured, proxy_url or proxy_from_environment must also be configured", "proxy_connect_header"},
@@ -94,21 +94,48 @@ struct SdKind {
   std::vector<Rule> rules;
 };
 const std::vector<SdKind> kSdKinds = {
-  {"aws", {}}, {"consul", {}}, {"digitalocean", {}}, {"dns", {}}, {"docker", {}}, {"dockerswarm", {}},
-  {"ecs", {}}, {"elasticache", {}}, {"file", {}}, {"gce", {}}, {"kuma", {}}, {"lightsail", {}},
-  {"linode", {}}, {"msk", {}}, {"nerve", {}}, {"nomad", {}}, {"rds", {}}, {"serverset", {}},
-  {"triton", {}}, {"vultr", {}}, {"kubernetes", {}}, {"ec2", {}},
+  {"ecs", {}}, {"elasticache", {}}, {"lightsail", {}}, {"linode", {}}, {"msk", {}}, {"rds", {}}, {"vultr", {}},
+  {"kubernetes", {}}, {"ec2", {}},
+  {"aws", {
+    {Kind::required, {"role"}, {}, "unknown AWS SD role \"\" (one of: ec2, ecs, elasticache, lightsail, msk, rds)"},
+    {Kind::one_of, {"role"}, {"ec2", "ecs", "elasticache", "lightsail", "msk", "rds"}, "unknown AWS SD role {}"},
+  }},
   {"azure", {
     {Kind::one_of, {"authentication_method"}, {"OAuth", "ManagedIdentity", "SDK", "WorkloadIdentity"}, "unknown authentication_type {}. Supported types are \"OAuth\", \"ManagedIdentity\", \"SDK\" or \"WorkloadIdentity\""},
     {Kind::required, {"subscription_id"}, {}, "azure SD configuration requires a subscription_id"},
   }},
+  {"consul", {
+    {Kind::not_empty, {"server"}, {}, "consul SD configuration requires a server address"},
+    {Kind::conflict, {"username", "password"}, {"basic_auth"}, "at most one of consul SD configuration username and password and basic auth can be configured"},
+    {Kind::conflict, {"token"}, {"authorization", "oauth2"}, "at most one of consul SD token, authorization, or oauth2 can be configured"},
+  }},
+  {"digitalocean", {
+    {Kind::not_empty, {"role"}, {}, "role missing (one of: droplets, databases)"},
+    {Kind::one_of, {"role"}, {"droplets", "databases"}, "unknown DigitalOcean SD role {}"},
+  }},
+  {"dns", {{Kind::required, {"names"}, {}, "DNS-SD config must contain at least one SRV record name"}}},
+  {"docker", {{Kind::required, {"host"}, {}, "host missing"}}},
+  {"dockerswarm", {
+    {Kind::required, {"host"}, {}, "host missing"},
+    {Kind::required, {"role"}, {}, "role missing (one of: tasks, services, nodes)"},
+    {Kind::one_of, {"role"}, {"tasks", "services", "nodes"}, "invalid role {}, expected tasks, services, or nodes"},
+  }},
   {"eureka", {
-    {Kind::required, {"server"}, {}, "empty or null eureka server"},
-    {Kind::http_url, {"server"}, {}, "invalid eureka server URL"},
+    {Kind::required, {"server"}, {}, "eureka_sd: empty or null eureka server"},
+    {Kind::http_url, {"server"}, {}, "eureka_sd: invalid eureka server URL"},
+  }},
+  {"file", {
+    {Kind::required, {"files"}, {}, "file service discovery config must contain at least one path name"},
+    {Kind::each_match, {"files"}, {R"(^[^*]*(\*[^/]*)?\.(json|yml|yaml|JSON|YML|YAML)$)"}, "path name {} is not valid for file discovery (*.json, *.yml or *.yaml, a * only in the file name)"},
+  }},
+  {"gce", {
+    {Kind::required, {"project"}, {}, "GCE SD configuration requires a project"},
+    {Kind::required, {"zone"}, {}, "GCE SD configuration requires a zone"},
   }},
   {"hetzner", {{Kind::one_of, {"role"}, {"robot", "hcloud"}, "unknown role"}, {Kind::required, {"role"}, {}, "role missing (one of: robot, hcloud)"}}},
   {"http", {{Kind::required, {"url"}, {}, "URL is missing"}, {Kind::http_url, {"url"}, {}, "invalid URL"}}},
   {"ionos", {{Kind::required, {"datacenter_id"}, {}, "datacenter id can't be empty"}}},
+  {"kuma", {{Kind::required, {"server"}, {}, "kuma SD server must not be empty"}}},
   {"marathon", {
     {Kind::required, {"servers"}, {}, "marathon_sd: must contain at least one Marathon server"},
     {Kind::at_most_one, {"auth_token", "auth_token_file"}, {}, "marathon_sd: at most one of auth_token & auth_token_file must be configured"},
@@ -116,17 +143,25 @@ const std::vector<SdKind> kSdKinds = {
     {Kind::conflict, {"bearer_token", "bearer_token_file"}, {"auth_token", "auth_token_file"}, "marathon_sd: at most one of bearer_token, bearer_token_file, auth_token & auth_token_file must be configured"},
     {Kind::conflict, {"authorization"}, {"auth_token", "auth_token_file"}, "marathon_sd: at most one of auth_token, auth_token_file & authorization must be configured"},
   }},
+  {"nerve", {
+    {Kind::required, {"servers"}, {}, "nerve SD config must contain at least one Zookeeper server"},
+    {Kind::required, {"paths"}, {}, "nerve SD config must contain at least one path"},
+    {Kind::each_match, {"paths"}, {"^/"}, "nerve SD config paths must begin with '/': {}"},
+  }},
+  {"nomad", {{Kind::not_empty, {"server"}, {}, "nomad SD configuration requires a server address"}}},
   {"oci", {{Kind::one_of, {"auth"}, {"api_key", "instance_principal"}, "oci_sd: unknown auth method {}, expected \"api_key\" or \"instance_principal\""}}},
   {"openstack", {
     {Kind::one_of, {"role"}, {"hypervisor", "instance", "loadbalancer"}, "unknown OpenStack SD role"},
-    {Kind::required, {"role"}, {}, "role missing (one of: instance, hypervisor, loadbalancer)"},
     {Kind::one_of, {"availability"}, {"public", "admin", "internal"}, "unknown availability {}, must be one of admin, internal or public"},
+    {Kind::required, {"role"}, {}, "role missing (one of: instance, hypervisor, loadbalancer)"},
+    {Kind::required, {"region"}, {}, "openstack SD configuration requires a region"},
   }},
   {"outscale", {
     {Kind::required, {"region"}, {}, "outscale SD configuration requires a region"},
     {Kind::exactly_one, {"secret_key", "secret_key_file"}, {}, "secret_key & secret_key_file must be configured"},
   }},
   {"ovhcloud", {
+    {Kind::not_empty, {"endpoint"}, {}, "endpoint can not be empty"},
     {Kind::required, {"application_key"}, {}, "application key can not be empty"},
     {Kind::required, {"application_secret"}, {}, "application secret can not be empty"},
     {Kind::required, {"consumer_key"}, {}, "consumer key can not be empty"},
@@ -144,9 +179,23 @@ const std::vector<SdKind> kSdKinds = {
     {Kind::required, {"access_key"}, {}, "access_key is mandatory"},
     {Kind::exactly_one, {"secret_key", "secret_key_file"}, {}, "secret_key & secret_key_file must be configured"},
   }},
+  {"serverset", {
+    {Kind::required, {"servers"}, {}, "serverset SD config must contain at least one Zookeeper server"},
+    {Kind::required, {"paths"}, {}, "serverset SD config must contain at least one path"},
+    {Kind::each_match, {"paths"}, {"^/"}, "serverset SD config paths must begin with '/': {}"},
+  }},
   {"stackit", {}},
+  {"triton", {
+    {Kind::not_empty, {"role"}, {}, "triton SD configuration requires role to be 'container' or 'cn'"},
+    {Kind::one_of, {"role"}, {"container", "cn"}, "triton SD configuration requires role to be 'container' or 'cn', got {}"},
+    {Kind::required, {"account"}, {}, "triton SD configuration requires an account"},
+    {Kind::required, {"dns_suffix"}, {}, "triton SD configuration requires a dns_suffix"},
+    {Kind::required, {"endpoint"}, {}, "triton SD configuration requires an endpoint"},
+  }},
   {"uyuni", {
     {Kind::required, {"server"}, {}, "Uyuni SD configuration requires server host"},
+    {Kind::required, {"username"}, {}, "Uyuni SD configuration requires a username"},
+    {Kind::required, {"password"}, {}, "Uyuni SD configuration requires a password"},
   }},
 };
 
@@ -271,6 +320,17 @@ std::string lower(std::string s) {
   return s;
 }
 
+// Go's http.CanonicalHeaderKey: each dash-separated word capitalised (x-amz-date -> X-Amz-Date).
+std::string canonical_header(std::string s) {
+  bool upper = true;
+  for (char& c : s) {
+    c = static_cast<char>(upper ? std::toupper(static_cast<unsigned char>(c))
+                                : std::tolower(static_cast<unsigned char>(c)));
+    upper = c == '-';
+  }
+  return s;
+}
+
 // An http(s) URL with a host, as Prometheus's SD configs require (url.Parse, then scheme and host).
 std::string http_url_problem(const std::string& u) {
   auto sep = u.find("://");
@@ -342,12 +402,25 @@ bool ConfigValidator::known_sd_key(const std::string& key) {
 
 namespace {
 
+// The RE2 pattern of an each_match row, compiled once (all of them, on first use: a static is
+// initialised once even with threads).
+const RE2& pattern(std::string_view p) {
+  static const auto compiled = [] {
+    std::map<std::string, std::unique_ptr<RE2>, std::less<>> out;
+    for (const auto& kind : kSdKinds)
+      for (const auto& r : kind.rules)
+        if (r.kind == Kind::each_match) out.emplace(std::string(r.b.front()), std::make_unique<RE2>(r.b.front()));
+    return out;
+  }();
+  return *compiled.find(p)->second;
+}
+
 // Applies rule rows to the mapping `m`, reporting at the field that breaks them.
 void apply(core::YamlReader& y, const yaml::Node& m, const std::vector<Rule>& rules) {
   auto last_set = [&](const Fields& fields) {
     yaml::Node at;
     for (auto f : fields)
-      if (auto n = get(m, f); set(n) && (!at || n.Mark().line > at.Mark().line)) at = n;
+      if (auto n = get(m, f); set(n) && (!at || n.Mark().pos > at.Mark().pos)) at = n;
     return at;
   };
   auto count = [&](const Fields& fields) {
@@ -363,7 +436,7 @@ void apply(core::YamlReader& y, const yaml::Node& m, const std::vector<Rule>& ru
     case Kind::conflict:
       if (count(r.a) > 0 && count(r.b) > 0) {
         auto a = last_set(r.a), b = last_set(r.b);
-        report(y, a.Mark().line > b.Mark().line ? a : b, "config/conflict", msg);
+        report(y, a.Mark().pos > b.Mark().pos ? a : b, "config/conflict", msg);
       }
       break;
     case Kind::required:
@@ -387,6 +460,17 @@ void apply(core::YamlReader& y, const yaml::Node& m, const std::vector<Rule>& ru
     case Kind::http_url:
       if (auto n = get(m, r.a.front()); set(n) && n.IsScalar())
         if (auto p = http_url_problem(n.Scalar()); !p.empty()) report(y, n, "config/invalid-value", msg + ": " + p);
+      break;
+    case Kind::not_empty:
+      if (auto n = get(m, r.a.front()); n && !set(n)) report(y, n, "config/missing-field", msg);
+      break;
+    case Kind::each_match:
+      if (auto list = get(m, r.a.front()); list && list.IsSequence())
+        for (const auto& e : list)
+          if (e.IsScalar() && !RE2::PartialMatch(e.Scalar(), pattern(r.b.front()))) {
+            std::string text = msg;
+            report(y, e, "config/invalid-value", text.replace(text.find("{}"), 2, "\"" + e.Scalar() + "\""));
+          }
       break;
     }
   }
@@ -482,10 +566,35 @@ void azure(core::YamlReader& y, const yaml::Node& m) {
              std::string("azure SD configuration requires a ") + f);
 }
 
+// DNS SD: the record type (any case) and the port that all but SRV need.
+void dns(core::YamlReader& y, const yaml::Node& m) {
+  auto t = get(m, "type");
+  std::string type = set(t) && t.IsScalar() ? t.Scalar() : "SRV";
+  for (char& c : type) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (!contains({"SRV", "A", "AAAA", "MX", "NS"}, type))
+    report(y, t, "config/invalid-value", "invalid DNS-SD records type " + t.Scalar());
+  else if (type != "SRV" && !set(m, "port"))
+    report(y, get(m, "port") ? get(m, "port") : t, "config/missing-field",
+           "a port is required in DNS-SD configs for all record types except SRV");
+}
+
+// Kuma SD: the server is a URL with a scheme and a host.
+void kuma(core::YamlReader& y, const yaml::Node& m) {
+  auto s = get(m, "server");
+  if (!set(s) || !s.IsScalar()) return;
+  auto sep = s.Scalar().find("://");
+  if (sep == std::string::npos || sep == 0 || sep + 3 >= s.Scalar().size() || s.Scalar()[sep + 3] == '/')
+    report(y, s, "config/invalid-value", "kuma SD server must not be empty and have a scheme: " + s.Scalar());
+}
+
+// STACKIT SD: an endpoint or a region (eu01 unless given empty).
 void stackit(core::YamlReader& y, const yaml::Node& m) {
+  if (auto r = get(m, "region"); r && !set(r) && !set(m, "endpoint"))
+    report(y, r, "config/missing-field", "stackit_sd: endpoint and region missing");
   auto e = get(m, "endpoint");
   if (set(e) && e.IsScalar() && e.Scalar().front() == ':')
-    report(y, e, "config/invalid-value", "invalid endpoint \"" + e.Scalar() + "\": missing protocol scheme");
+    report(y, e, "config/invalid-value",
+           "stackit_sd: invalid endpoint \"" + e.Scalar() + "\": missing protocol scheme");
 }
 
 } // namespace
@@ -496,11 +605,32 @@ void ConfigValidator::fields(const yaml::Node& m, std::string_view path, const s
 
 void ConfigValidator::tls(const yaml::Node& m, std::string_view path) {
   fields(m, path, kTls);
+  // clang-format off
   static const std::vector<Rule> rules = {
-      {Kind::one_of, {"min_version"}, {"TLS10", "TLS11", "TLS12", "TLS13"}, "unknown TLS version:"},
-      {Kind::one_of, {"max_version"}, {"TLS10", "TLS11", "TLS12", "TLS13"}, "unknown TLS version:"},
+    {Kind::one_of, {"min_version"}, {"TLS10", "TLS11", "TLS12", "TLS13"}, "unknown TLS version:"},
+    {Kind::one_of, {"max_version"}, {"TLS10", "TLS11", "TLS12", "TLS13"}, "unknown TLS version:"},
+    {Kind::at_most_one, {"ca", "ca_file", "ca_ref"}, {}, "at most one of ca, ca_file & ca_ref must be configured"},
+    {Kind::at_most_one, {"cert", "cert_file", "cert_ref"}, {}, "at most one of cert, cert_file & cert_ref must be configured"},
+    {Kind::at_most_one, {"key", "key_file", "key_ref"}, {}, "at most one of key and key_file must be configured"},
   };
-  if (auto n = get(m, path); n && n.IsMap()) apply(y_, n, rules);
+  // clang-format on
+  auto n = get(m, path);
+  if (!n || !n.IsMap()) return;
+  apply(y_, n, rules);
+  // A client certificate and its key come together (common/config's usingClientCert/Key).
+  auto any = [&](std::initializer_list<std::string_view> fs) {
+    yaml::Node at;
+    for (auto f : fs)
+      if (set(n, f) && !at) at = get(n, f);
+    return at;
+  };
+  auto cert = any({"cert", "cert_file", "cert_ref"}), key = any({"key", "key_file", "key_ref"});
+  if (cert && !key)
+    report(y_, cert, "config/missing-field",
+           "exactly one of key or key_file must be configured when a client certificate is configured");
+  else if (key && !cert)
+    report(y_, key, "config/missing-field",
+           "exactly one of cert or cert_file must be configured when a client key is configured");
 }
 
 void ConfigValidator::alertmanager(const yaml::Node& am) {
@@ -510,6 +640,10 @@ void ConfigValidator::alertmanager(const yaml::Node& am) {
   };
   if (am && am.IsMap()) apply(y_, am, rules);
   http_client(am);
+  if (am && am.IsMap() && present(am, "sigv4") &&
+      (present(am, "basic_auth") || present(am, "authorization") || present(am, "oauth2")))
+    report(y_, get(am, "sigv4"), "config/conflict",
+           "at most one of basic_auth, authorization, oauth2, & sigv4 must be configured");
   service_discovery(am);
 }
 
@@ -521,6 +655,31 @@ void ConfigValidator::http_client(const yaml::Node& m) {
   fields(m, "oauth2", kOAuth2);
   tls(m, "tls_config");
   tls(m, "oauth2.tls_config");
+  // OAuth2's credentials depend on the grant type: a client certificate key for JWT bearer, a
+  // client secret otherwise.
+  if (auto o = get(m, "oauth2"); o && o.IsMap()) {
+    bool jwt = value(o, "grant_type") == "urn:ietf:params:oauth:grant-type:jwt-bearer";
+    // clang-format off
+    static const std::vector<Rule> jwt_rules = {
+      {Kind::at_most_one, {"client_certificate_key", "client_certificate_key_file", "client_certificate_key_ref"}, {}, "at most one of oauth2 client_certificate_key, client_certificate_key_file & client_certificate_key_ref must be configured using grant-type=urn:ietf:params:oauth:grant-type:jwt-bearer"},
+      {Kind::one_of, {"signature_algorithm"}, {"RS256", "RS384", "RS512"}, "valid signature algorithms are RS256, RS384 and RS512, got {}"},
+    };
+    static const std::vector<Rule> secret_rules = {
+      {Kind::at_most_one, {"client_secret", "client_secret_file", "client_secret_ref"}, {}, "at most one of oauth2 client_secret, client_secret_file & client_secret_ref must be configured using grant-type=client_credentials"},
+    };
+    // clang-format on
+    apply(y_, o, jwt ? jwt_rules : secret_rules);
+  }
+  // http_headers: name -> {values, secrets, files}; the headers the client sets itself are refused
+  // (common/config's ReservedHeaders, compared in canonical form, i.e. any case).
+  if (auto h = get(m, "http_headers"); h && h.IsMap())
+    for (auto it = h.begin(); it != h.end(); ++it) {
+      if (!it->first.IsScalar()) continue;
+      if (contains(kReservedHeaders, lower(it->first.Scalar())))
+        report(y_, it->first, "config/invalid-value",
+               "setting header \"" + canonical_header(it->first.Scalar()) + "\" is not allowed");
+      if (it->second.IsMap()) y_.check_mapping(it->second, {"values", "secrets", "files"}, "an HTTP header");
+    }
   if (auto t = get(m, "authorization.type"); t && t.IsScalar() && lower(t.Scalar()) == "basic")
     report(y_, t, "config/invalid-value", "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
 }
@@ -551,6 +710,8 @@ void ConfigValidator::service_discovery(const yaml::Node& m) {
       else if (name == "ec2") ec2(y_, sd);
       else if (name == "azure") azure(y_, sd);
       else if (name == "stackit") stackit(y_, sd);
+      else if (name == "dns") dns(y_, sd);
+      else if (name == "kuma") kuma(y_, sd);
     }
   }
 }
@@ -595,6 +756,8 @@ bool valid_target(const std::string& s, bool legacy, bool templated) {
 }
 } // namespace
 
+bool valid_label_name(std::string_view s, bool legacy) { return valid_target(std::string(s), legacy, false); }
+
 void ConfigValidator::relabels(const yaml::Node& list, const std::string& empty_message, bool legacy) {
   if (!list || list.IsNull() || !list.IsSequence()) return;
   for (const yaml::Node& r : list) {
@@ -603,6 +766,11 @@ void ConfigValidator::relabels(const yaml::Node& list, const std::string& empty_
       continue;
     }
     if (!r.IsMap()) continue;
+    // source_labels are read as label names (common/model: UTF-8 in Prometheus 3), whatever the action.
+    if (auto sl = get(r, "source_labels"); sl && sl.IsSequence())
+      for (const auto& l : sl)
+        if (l.IsScalar() && !valid_label_name(l.Scalar(), false))
+          report(y_, l, "config/label-name", "\"" + l.Scalar() + "\" is not a valid label name");
     auto action_node = get(r, "action");
     std::string action = action_node ? lower(value(r, "action")) : "replace";
     if (action.empty()) {
@@ -666,28 +834,33 @@ bool ConfigValidator::legacy_names(const yaml::Node& job, const yaml::Node& glob
   return (scheme.empty() ? value(global, "metric_name_validation_scheme") : scheme) == "legacy";
 }
 
-void ConfigValidator::global(const yaml::Node& g) {
-  static const std::vector<Rule> rules = {
-      {Kind::one_of, {"metric_name_validation_scheme"}, {"utf8", "legacy"}, "unrecognized ValidationScheme:"},
+void ConfigValidator::global(const yaml::Node& g) { scrape_fields(g, {}, true); }
+
+void ConfigValidator::scrape_fields(const yaml::Node& job, const yaml::Node& global, bool is_global) {
+  // The validation scheme is read by common/model (same words everywhere); the escaping scheme is
+  // checked by config.go, which says where.
+  const std::string escaping_message =
+      std::string("unknown ") + (is_global ? "global" : "scrape config") +
+      " name escaping method specified, must be one of 'allow-utf-8', 'underscores', 'dots', or 'values', got {}";
+  const std::vector<Rule> rules = {
+      {Kind::one_of, {"metric_name_validation_scheme"}, {"utf8", "legacy"}, "unrecognized ValidationScheme: {}"},
       {Kind::one_of,
        {"metric_name_escaping_scheme"},
        {"allow-utf-8", "underscores", "dots", "values"},
-       "unrecognized name escaping scheme:"},
+       escaping_message},
   };
-  apply(y_, g, rules);
-  scrape_fields(g, {});
-}
-
-void ConfigValidator::scrape_fields(const yaml::Node& job, const yaml::Node& global) {
+  apply(y_, job, rules);
+  // `scrape_protocols: []` is not the default (null) but an empty list, which Prometheus refuses.
+  if (auto p = get(job, "scrape_protocols"); p && p.IsSequence() && p.size() == 0)
+    report(y_, p, "config/invalid-value", "scrape_protocols cannot be empty");
+  const std::string protocols =
+      "[OpenMetricsText0.0.1 OpenMetricsText1.0.0 PrometheusProto PrometheusText0.0.4 PrometheusText1.0.0]";
   if (auto p = get(job, "scrape_protocols"); set(p) && p.IsSequence()) {
     std::set<std::string> seen;
     for (const auto& v : p) {
       if (!v.IsScalar()) continue;
       if (!contains(kScrapeProtocols, v.Scalar()))
-        report(y_, v, "config/invalid-value",
-               "unknown scrape protocol " + v.Scalar() +
-                   ", supported: [OpenMetricsText0.0.1 OpenMetricsText1.0.0 PrometheusProto PrometheusText0.0.4 "
-                   "PrometheusText1.0.0]");
+        report(y_, v, "config/invalid-value", "unknown scrape protocol " + v.Scalar() + ", supported: " + protocols);
       else if (!seen.insert(v.Scalar()).second)
         report(y_, v, "config/invalid-value", "duplicated protocol in scrape_protocols: " + v.Scalar());
     }
@@ -695,7 +868,8 @@ void ConfigValidator::scrape_fields(const yaml::Node& job, const yaml::Node& glo
   if (auto f = get(job, "fallback_scrape_protocol"); set(f)) {
     if (!f.IsScalar()) report(y_, f, "yaml/type", "fallback_scrape_protocol must be a string");
     else if (!contains(kScrapeProtocols, f.Scalar()))
-      report(y_, f, "config/invalid-value", "invalid fallback_scrape_protocol: unknown scrape protocol " + f.Scalar());
+      report(y_, f, "config/invalid-value",
+             "invalid fallback_scrape_protocol: unknown scrape protocol " + f.Scalar() + ", supported: " + protocols);
   }
   if (auto b = get(job, "body_size_limit"); set(b) && b.IsScalar() && !is_byte_size(b.Scalar()))
     report(y_, b, "config/invalid-value", "units: unknown unit in " + b.Scalar() + " (write it as 100MB, 1GiB...)");
@@ -716,7 +890,7 @@ void check_headers(core::YamlReader& y, const yaml::Node& h, bool tracing) {
     std::string name = lower(it->first.Scalar());
     if (name == "authorization")
       report(y, it->first, "config/invalid-value",
-             tracing ? "authorization header configuration is not yet supported"
+             tracing ? "custom authorization header configuration is not yet supported"
                      : "authorization header must be changed via the basic_auth, authorization, oauth2, sigv4, "
                        "azuread or google_iam parameter");
     else if (contains(kReservedHeaders, name))
@@ -778,7 +952,100 @@ void ConfigValidator::remote_write(const yaml::Node& list) {
     }
     relabels(get(rw, "write_relabel_configs"), "empty or null relabeling rule in remote write config");
     http_client(rw);
+    // One way to authenticate (config.go's validateAuthConfigs); the HTTP client's own pairs are
+    // reported above, so only a conflict that involves sigv4, azuread or google_iam is new here.
+    std::string configured;
+    yaml::Node last;
+    bool cloud = false;
+    for (std::string_view f : {"basic_auth", "authorization", "oauth2", "sigv4", "azuread", "google_iam"})
+      if (present(rw, f)) {
+        configured += (configured.empty() ? "" : " ") + std::string(f);
+        if (auto n = get(rw, f); !last || n.Mark().line >= last.Mark().line) last = n;
+        cloud = cloud || f == "sigv4" || f == "azuread" || f == "google_iam";
+      }
+    if (cloud && configured.find(' ') != std::string::npos)
+      report(y_, last, "config/conflict",
+             "at most one of basic_auth, authorization, oauth2, sigv4, azuread or google_iam must be configured. "
+             "Currently configured: [" +
+                 configured + "]");
+    fields(rw, "google_iam", {"credentials_file"});
+    azuread(get(rw, "azuread"));
   }
+}
+
+namespace {
+// google/uuid's Parse: 36 characters with dashes, optionally in {} or after urn:uuid:, or 32 hex digits.
+bool is_uuid(std::string_view s) {
+  if (s.size() == 38 && s.front() == '{' && s.back() == '}') s = s.substr(1, 36);
+  else if (s.size() == 45 && util::starts_with(s, "urn:uuid:")) s.remove_prefix(9);
+  auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
+  if (s.size() == 32) return std::all_of(s.begin(), s.end(), hex);
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if ((i == 8 || i == 13 || i == 18 || i == 23) ? s[i] != '-' : !hex(s[i])) return false;
+  return true;
+}
+
+// The ways azuread authenticates: each one's fields, those it requires and those that are UUIDs.
+struct AzureMethod {
+  std::string_view key;
+  std::string_view label; ///< as Prometheus's messages name it
+  Names fields;
+  Fields required;
+  Fields uuids;
+};
+// clang-format off
+const std::vector<AzureMethod> kAzureMethods = {
+  {"managed_identity", "Managed Identity", {"client_id"}, {}, {"client_id"}},
+  {"workload_identity", "Workload Identity", {"client_id", "tenant_id", "token_file_path"}, {"client_id", "tenant_id"}, {"client_id", "tenant_id"}},
+  {"oauth", "OAuth", {"client_id", "client_secret", "tenant_id"}, {"client_id", "client_secret", "tenant_id"}, {"client_id"}},
+  {"sdk", "SDK", {"tenant_id"}, {}, {}},
+  {"certificate", "Certificate", {"client_id", "tenant_id", "certificate_path", "certificate_key_path", "certificate_password", "send_certificate_chain"}, {"client_id", "tenant_id", "certificate_path"}, {"client_id"}},
+};
+// clang-format on
+} // namespace
+
+void ConfigValidator::azuread(const yaml::Node& a) {
+  if (!a || !a.IsMap()) return;
+  Names keys = {"cloud", "scope"};
+  for (const auto& m : kAzureMethods) keys.emplace_back(m.key);
+  if (!y_.check_mapping(a, keys, "azuread")) return;
+  static const std::vector<Rule> rules = {
+      {Kind::one_of,
+       {"cloud"},
+       {"AzurePublic", "AzureChina", "AzureGovernment"},
+       "must provide a cloud in the Azure AD config (AzurePublic, AzureChina or AzureGovernment), got {}"},
+  };
+  apply(y_, a, rules);
+  const AzureMethod* method = nullptr;
+  int methods = 0;
+  for (const auto& m : kAzureMethods)
+    if (present(a, m.key) && ++methods > 1)
+      report(y_, get(a, m.key), "config/conflict",
+             "cannot provide multiple authentication methods in the Azure AD config");
+    else if (present(a, m.key)) method = &m;
+  if (methods == 0)
+    report(y_, a, "config/missing-field",
+           "must provide an Azure Managed Identity, Azure Workload Identity, Azure OAuth, Azure Certificate or Azure "
+           "SDK in the Azure AD config");
+  if (method && methods == 1) {
+    auto m = get(a, method->key);
+    fields(a, method->key, method->fields);
+    std::string name = "Azure " + std::string(method->label) + " ";
+    for (auto f : method->required)
+      if (!set(m, f))
+        report(y_, get(m, f) ? get(m, f) : m, "config/missing-field",
+               "must provide an " + name + std::string(f) + " in the Azure AD config");
+    for (auto f : method->uuids)
+      if (auto n = get(m, f); set(n) && n.IsScalar() && !is_uuid(n.Scalar()))
+        report(y_, n, "config/invalid-value", "the provided " + name + std::string(f) + " is invalid");
+  }
+  // The scope: word characters, spaces, ':', '/', '.', '-'.
+  if (auto s = get(a, "scope");
+      set(s) && s.IsScalar() && !std::all_of(s.Scalar().begin(), s.Scalar().end(), [](char c) {
+        return word(c) || std::string_view(" \t\n\f\r:/.-").find(c) != std::string_view::npos;
+      }))
+    report(y_, s, "config/invalid-value", "the provided scope contains invalid characters");
 }
 
 void ConfigValidator::remote_read(const yaml::Node& list) {
@@ -836,16 +1103,23 @@ void ConfigValidator::tracing(const yaml::Node& t) {
   y_.check_mapping(t, kTracing, "tracing");
   tls(t, "tls_config");
   if (auto c = get(t, "client_type"); set(c) && c.IsScalar() && c.Scalar() != "grpc" && c.Scalar() != "http")
-    report(y_, c, "config/invalid-value", "invalid tracing client_type \"" + c.Scalar() + "\" (grpc or http)");
+    report(y_, c, "config/invalid-value",
+           "expected tracing client type to be http or grpc, but got \"" + c.Scalar() + "\"");
   if (!set(t, "endpoint")) report(y_, t, "config/missing-field", "tracing endpoint must be set");
   if (auto c = get(t, "compression"); set(c) && c.IsScalar() && c.Scalar() != "gzip")
     report(y_, c, "config/invalid-value", "invalid compression type " + c.Scalar() + " provided, valid options: gzip");
   check_headers(y_, get(t, "headers"), true);
 }
 
-void ConfigValidator::otlp(const yaml::Node& o) {
+void ConfigValidator::otlp(const yaml::Node& o, const yaml::Node& global) {
   if (!o || !o.IsMap()) return;
   y_.check_mapping(o, kOtlp, "otlp");
+  // Strategies that keep UTF-8 names need UTF-8 validation (config.go's Load).
+  if (auto t = get(o, "translation_strategy");
+      t && t.IsScalar() && (t.Scalar() == "NoUTF8EscapingWithSuffixes" || t.Scalar() == "NoTranslation") &&
+      value(global, "metric_name_validation_scheme") == "legacy")
+    report(y_, t, "config/conflict",
+           "OTLP translation strategy \"" + t.Scalar() + "\" is not allowed when UTF8 is disabled");
   static const std::vector<Rule> rules = {
       {Kind::one_of,
        {"translation_strategy"},
@@ -877,6 +1151,10 @@ void ConfigValidator::otlp(const yaml::Node& o) {
                std::string("invalid '") + f + "': duplicated " + kind + " OTel resource attribute \"" + v + "\"");
     }
   }
+}
+
+void ConfigValidator::runtime(const yaml::Node& r) {
+  if (r && r.IsMap()) y_.check_mapping(r, {"gogc"}, "runtime");
 }
 
 void ConfigValidator::file_patterns(const yaml::Node& list, const std::string& what) {

@@ -15,6 +15,10 @@ namespace nsmon::rules::detail {
 /// dash: the parser's mark of a null is where the next token starts, often the next line.
 core::Diagnostic& report(core::YamlReader& y, const yaml::Node& at, core::CheckId check, std::string message);
 
+/// A label name under a validation scheme: legacy ([a-zA-Z_][a-zA-Z0-9_]*) or UTF-8 (any non-empty
+/// valid UTF-8, Prometheus 3's default).
+bool valid_label_name(std::string_view s, bool legacy);
+
 /// Checks of prometheus.yml's sections, reporting through the loader's YamlReader.
 class ConfigValidator {
 public:
@@ -32,16 +36,22 @@ public:
   void alertmanager(const yaml::Node& am);
   /// Every `*_sd_configs` key of `m`: known kinds only, each entry's required fields and conflicts.
   void service_discovery(const yaml::Node& m);
-  /// The fields of a scrape config that the typed model does not read.
-  void scrape_fields(const yaml::Node& job, const yaml::Node& global);
+  /// The fields of a scrape config that the typed model does not read (`is_global`: the same
+  /// fields in global, where some words differ).
+  void scrape_fields(const yaml::Node& job, const yaml::Node& global, bool is_global = false);
   void global(const yaml::Node& g);
   void remote_write(const yaml::Node& list);
   void remote_read(const yaml::Node& list);
   void storage(const yaml::Node& s);
   void tracing(const yaml::Node& t);
-  void otlp(const yaml::Node& o);
+  /// otlp; `global`: its translation strategy must keep UTF-8 names only under UTF-8 validation.
+  void otlp(const yaml::Node& o, const yaml::Node& global);
+  void runtime(const yaml::Node& r);
   /// rule_files or scrape_config_files: globs only in the last path element.
   void file_patterns(const yaml::Node& list, const std::string& what);
+
+  /// A remote write endpoint's azuread section (storage/remote/azuread's Validate).
+  void azuread(const yaml::Node& a);
 
   /// True for the `*_sd_configs` keys Prometheus knows.
   static bool known_sd_key(const std::string& key);
