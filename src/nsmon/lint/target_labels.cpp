@@ -122,10 +122,10 @@ TargetLabels::TargetLabels(const catalog::Catalog& cat, const rules::Config* cfg
     f.open = sj.has_service_discovery; // file_sd, http_sd, ...: any label; the others, __meta_*
     for (const auto& r : sj.relabel_configs) {
       f.apply(r, "job " + j.name + "'s relabel_configs");
-      bool writes_job =
-          r.target_label == "job" || r.target_label.find('$') != std::string::npos ||
-          (r.action == "labelmap" && (r.replacement == "job" || r.replacement.find('$') != std::string::npos));
-      if (writes_job) j.name_kept = false;
+      // Only a rule that names job rewrites it: a labelmap of pod labels or a ${1} target could in
+      // theory produce "job" too, but taking over Prometheus's own job label that way would break
+      // every job="..." selector of the setup, so job="x" still selects job_name x there.
+      if (r.target_label == "job" || (r.action == "labelmap" && r.replacement == "job")) j.name_kept = false;
     }
     // After relabelling: __* labels go, and instance defaults to the address.
     for (auto it = f.named.begin(); it != f.named.end();) it = internal(it->first) ? f.named.erase(it) : std::next(it);
