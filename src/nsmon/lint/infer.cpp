@@ -106,10 +106,10 @@ Shape Inference::leaf(const VectorSelector& vs) const {
       for (const auto& f : per_job)
         if (f.presence(name) != Presence::present) s.maybe.insert(name);
     for (const auto& f : per_job)
-      for (const auto& [name, why] : f.dropped)
+      for (const auto& drop : f.dropped)
         if (std::all_of(per_job.begin(), per_job.end(),
-                        [&](const LabelFacts& g) { return g.presence(name) == Presence::absent; }))
-          s.dropped.emplace(name, why);
+                        [&](const LabelFacts& g) { return g.presence(drop.first) == Presence::absent; }))
+          s.dropped.insert(drop);
     s.labels_known = !open && !m.open_labels;
     s.targets_open = open && !m.open_labels;
   }
