@@ -17,11 +17,60 @@ scrape_configs:
     static_configs: [{targets: ['localhost:8000'], labels: {app: neurosymbolic}}]
 )";
 
+// Target labels from static_configs and relabelling, drops in both relabel lists, and
+// external labels: a closed label model (no service discovery).
+const char* kRelabelConfig = R"(global:
+  scrape_interval: 15s
+  evaluation_interval: 15s
+  external_labels: {region: eu}
+alerting:
+  alertmanagers: [{static_configs: [{targets: ['localhost:9093']}]}]
+scrape_configs:
+  - job_name: neurosymbolic-app
+    static_configs:
+      - targets: ['localhost:8000']
+        labels: {cluster: eu1, team: ml, tier: gpu}
+      - targets: ['localhost:8001']
+        labels: {cluster: eu1, team: ml}
+    relabel_configs:
+      - {source_labels: [__address__], regex: '([^:]+):.*', target_label: host}
+      - {action: labeldrop, regex: team}
+    metric_relabel_configs:
+      - {action: labeldrop, regex: iou_threshold}
+  - job_name: node
+    static_configs: [{targets: ['localhost:9100'], labels: {cluster: eu1}}]
+)";
+
+// Kubernetes service discovery: target labels from labelmap and relabelling, so the label set
+// is open, apart from what a labeldrop names.
+const char* kKubeConfig = R"(global: {scrape_interval: 15s, evaluation_interval: 15s}
+alerting:
+  alertmanagers: [{static_configs: [{targets: ['localhost:9093']}]}]
+scrape_configs:
+  - job_name: kubernetes-pods
+    kubernetes_sd_configs: [{role: pod}]
+    relabel_configs:
+      - {action: labelmap, regex: __meta_kubernetes_pod_label_(.+)}
+      - {source_labels: [__meta_kubernetes_namespace], target_label: namespace}
+      - {action: labeldrop, regex: pod_template_hash|controller_revision_hash}
+)";
+
+// honor_labels: the scraped series keep the labels of their exposition (federation, Pushgateway).
+const char* kFederateConfig = R"(global: {scrape_interval: 15s, evaluation_interval: 15s}
+alerting:
+  alertmanagers: [{static_configs: [{targets: ['localhost:9093']}]}]
+scrape_configs:
+  - job_name: federate
+    honor_labels: true
+    static_configs: [{targets: ['prometheus-eu:9090']}]
+)";
+
 struct Case {
   const char* name;
   std::string rules;                 ///< the body of one group's rule list
   std::vector<std::string> expected; ///< check ids reported (sorted as reported)
   bool with_config = false;
+  const char* config = kConfig; ///< the config, when with_config
 };
 
 // An alert with the policy's labels and annotations, so only the check under test speaks.
@@ -32,9 +81,9 @@ std::string alert(const std::string& expr, const std::string& extra = "",
 }
 
 std::vector<std::string> run(const std::string& rules_body, bool with_config,
-                             std::vector<core::Diagnostic>* all = nullptr) {
+                             std::vector<core::Diagnostic>* all = nullptr, const char* config = kConfig) {
   core::SourceFile rules_src("r.yml", "groups:\n- name: g\n  interval: 30s\n  rules:\n" + rules_body);
-  core::SourceFile cfg_src("p.yml", kConfig);
+  core::SourceFile cfg_src("p.yml", config);
   std::vector<core::Diagnostic> diags;
   lint::Input in;
   in.rule_files.push_back(rules::load_rule_file(rules_src, diags));
@@ -63,7 +112,12 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
       {"histogram base name", alert("inference_time_seconds > 1"), V{"catalog/histogram-base-name"}},
       {"histogram count is a series", alert("rate(inference_time_seconds_count[5m]) > 0"), V{}},
       {"bad suffix", alert("training_loss_bucket > 1"), V{"catalog/bad-suffix"}},
-      {"unknown label", alert("rate(images_processed_total{statuss=\"failed\"}[5m]) > 0"), V{"catalog/unknown-label"}},
+      {"unknown label (the config lists every target label)",
+       alert("rate(images_processed_total{statuss=\"failed\"}[5m]) > 0"), V{"catalog/unknown-label"}, true},
+      {"no config: any other label may be a target label", alert("rate(images_processed_total{statuss=\"x\"}[5m]) > 0"),
+       V{}},
+      {"no config: another metric's label is no target label", alert("rate(errors_total{status=\"failed\"}[5m]) > 0"),
+       V{"catalog/unknown-label"}},
       {"target labels are known", alert("rate(images_processed_total{job=\"a\",instance=~\".+\"}[5m]) > 0"), V{}},
       {"static target labels from the config", alert("rate(images_processed_total{app=\"neurosymbolic\"}[5m]) > 0"),
        V{}, true},
@@ -71,7 +125,52 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
        V{"catalog/unknown-label-value"}},
       {"regex value is not checked against the set", alert("rate(images_processed_total{status=~\"fail.*\"}[5m]) > 0"),
        V{}},
-      {"unknown grouping label", alert("sum by (stge) (rate(errors_total[5m])) > 1"), V{"catalog/unknown-label"}},
+      {"unknown grouping label", alert("sum by (stge) (rate(errors_total[5m])) > 1"), V{"catalog/unknown-label"}, true},
+      {"no config: grouping by a target label", alert("count by (cluster) (up) < 3"), V{}},
+      {"no config: grouping by another metric's label", alert("sum by (status) (rate(errors_total[5m])) > 1"),
+       V{"catalog/unknown-label"}},
+      {"no config: a target label in a template",
+       alert("rate(errors_total[5m]) > 1", "", "summary: s, description: '{{ $labels.cluster }}'"), V{}},
+      // Target labels from the config: static labels (on some targets only), relabelling, drops.
+      {"a static label", alert("count by (cluster) (up) < 3"), V{}, true, kRelabelConfig},
+      {"a static label of some targets", alert("up{tier=\"gpu\"} == 0"), V{}, true, kRelabelConfig},
+      {"a label set by relabel_configs", alert("up{host=\"localhost\"} == 0"), V{}, true, kRelabelConfig},
+      {"a label no job sets", alert("up{zone=\"a\"} == 0"), V{"catalog/unknown-label"}, true, kRelabelConfig},
+      {"a label the config drops", alert("sum by (team) (up) < 1"), V{"labels/dropped-by-config"}, true,
+       kRelabelConfig},
+      {"a dropped label in a matcher", alert("up{team=\"ml\"} == 0"), V{"labels/dropped-by-config"}, true,
+       kRelabelConfig},
+      {"a dropped label in a template",
+       alert("up == 0", "", "summary: s, description: '{{ $labels.team }} {{ $labels.host }}'"),
+       V{"labels/dropped-by-config"}, true, kRelabelConfig},
+      {"a label no job sets, in a template", alert("up == 0", "", "summary: s, description: '{{ $labels.zone }}'"),
+       V{"labels/template-label-lost"}, true, kRelabelConfig},
+      {"metric_relabel_configs drop",
+       alert("max by (model, iou_threshold) (validation_map{job=\"neurosymbolic-app\"}) < 0.5"),
+       V{"labels/dropped-by-config"}, true, kRelabelConfig},
+      {"metric_relabel_configs drops nothing from up", alert("up{job=\"neurosymbolic-app\", instance=\"x\"} == 0"), V{},
+       true, kRelabelConfig},
+      {"another job keeps the metric's label", alert("max by (model, iou_threshold) (validation_map) < 0.5"), V{}, true,
+       kRelabelConfig},
+      {"a label on some targets only proves no impossible match",
+       alert("sum by (cluster, tier) (up) / on (cluster, tier) group_left sum by (cluster) (up) > 1"), V{}, true,
+       kRelabelConfig},
+      {"external label", alert("up == 0", "", "summary: s, description: '{{ $externalLabels.region }}'"), V{}, true,
+       kRelabelConfig},
+      {"external label not set", alert("up == 0", "", "summary: s, description: '{{ $externalLabels.cluster }}'"),
+       V{"labels/unknown-external-label"}, true, kRelabelConfig},
+      {"no config: external labels unknown",
+       alert("up == 0", "", "summary: s, description: '{{ $externalLabels.cluster }}'"), V{}},
+      {"service discovery and labelmap: open", alert("sum by (namespace, app_kubernetes_io_name) (up) == 0"), V{}, true,
+       kKubeConfig},
+      {"labeldrop of a name after labelmap", alert("sum by (pod_template_hash) (up) > 1"),
+       V{"labels/dropped-by-config"}, true, kKubeConfig},
+      {"honor_labels: the exposition's labels", alert("rate(errors_total{cluster=\"eu\"}[5m]) > 0"), V{}, true,
+       kFederateConfig},
+      {"honor_labels: up has the target's labels only", alert("up{cluster=\"eu\"} == 0"), V{"catalog/unknown-label"},
+       true, kFederateConfig},
+      {"open target labels are never catalog label names", alert("rate(errors_total{status=\"x\"}[5m]) > 0"),
+       V{"catalog/unknown-label"}, true, kKubeConfig},
       {"undefined recording rule", alert("job:errors:rate5m > 1"), V{"rules/undefined-recording-rule"}},
       {"recording rule defined later",
        alert("job:errors:rate5m > 1") +
@@ -128,6 +227,14 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
       {"ratio at most 1 always (bool)", alert("max by (model) (validation_map) <= bool 1"),
        V{"alerts/no-comparison", "units/out-of-range"}},
       {"percent never negative", alert("cpu_usage_percent >= 0"), V{"units/out-of-range"}},
+      {"percent at most 100 always", alert("cpu_usage_percent <= 100"), V{"units/out-of-range"}},
+      {"percent equal to 150 never", alert("cpu_usage_percent == 150"), V{"units/out-of-range"}},
+      {"ratio unequal to 2 always", alert("max by (model) (validation_map) != 2"), V{"units/out-of-range"}},
+      {"ratio equal to a value in range", alert("max by (model) (validation_map) == 0.5"), V{}},
+      {"number on the left, always (bool)", alert("(30 >= bool max by (model) (validation_map)) == 1"),
+       V{"units/out-of-range"}},
+      {"number on the left, never", alert("-1 >= max by (model) (validation_map)"), V{"units/out-of-range"}},
+      {"number on the left, in range", alert("0.2 > max by (model) (validation_map)"), V{}},
       {"ratio inside its range", alert("max by (model) (validation_map) < 0.5"), V{}},
       {"ratio equal to its top", alert("max by (model) (validation_map) >= 1"), V{}},
       {"percent inside its range", alert("cpu_usage_percent > 90"), V{}},
@@ -146,6 +253,10 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
       {"topk in an alert", alert("topk(3, rate(errors_total[5m])) > 1"), V{"alerts/topk"}},
       {"topk by (x) (1, ...): one series per group", alert("topk by (error_type) (1, rate(errors_total[5m])) > 1"),
        V{}},
+      {"bottomk without (...) (1, ...): one series per group",
+       alert("bottomk without (instance) (1, rate(errors_total[5m])) > 1"), V{}},
+      {"topk by (x) (2, ...) is a top set", alert("topk by (error_type) (2, rate(errors_total[5m])) > 1"),
+       V{"alerts/topk"}},
       {"topk(1, ...) without grouping still flaps", alert("topk(1, rate(errors_total[5m])) > 1"), V{"alerts/topk"}},
       {"ambiguous boolean",
        "  - alert: A\n    expr: 'cpu_usage_percent > 90'\n    labels: {severity: warning, page: no}\n"
@@ -178,7 +289,7 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
   };
   for (const auto& c : cases) {
     INFO(c.name << "\n" << c.rules);
-    CHECK(run(c.rules, c.with_config) == c.expected);
+    CHECK(run(c.rules, c.with_config, nullptr, c.config) == c.expected);
   }
 }
 

@@ -116,14 +116,31 @@ private:
         if (kv.value.value.empty()) return kv.value.span;
         return core::Span{kv.value.span.file, 0, static_cast<int>(kv.value.file_offset(off)), static_cast<int>(len)};
       };
-      if (shape.labels_known)
-        for (const auto& ref : info.label_refs)
-          if (!available.count(ref.name))
-            emit_at("labels/template-label-lost", at(ref.offset, ref.length),
-                    std::string(is_label ? "label" : "annotation") + " \"" + kv.key.value + "\" uses $labels." +
-                        ref.name + ", but the expression's result has no " + ref.name + " label (it has: " +
-                        util::join(std::vector<std::string>(available.begin(), available.end()), ", ") + ")",
-                    "keep it in the aggregation, e.g. sum by (" + ref.name + ", ...)");
+      for (const auto& ref : info.label_refs) {
+        if (available.count(ref.name) || !inf_.absent(shape, ref.name)) continue;
+        if (auto d = shape.dropped.find(ref.name); d != shape.dropped.end())
+          emit_at("labels/dropped-by-config", at(ref.offset, ref.length),
+                  std::string(is_label ? "label" : "annotation") + " \"" + kv.key.value + "\" uses $labels." +
+                      ref.name + ", but the config drops " + ref.name +
+                      " from every series the expression reads: " + d->second,
+                  "use a label the series keep, or stop dropping " + ref.name);
+        else
+          emit_at("labels/template-label-lost", at(ref.offset, ref.length),
+                  std::string(is_label ? "label" : "annotation") + " \"" + kv.key.value + "\" uses $labels." +
+                      ref.name + ", but the expression's result has no " + ref.name + " label (it has: " +
+                      util::join(std::vector<std::string>(available.begin(), available.end()), ", ") + ")",
+                  "keep it in the aggregation, e.g. sum by (" + ref.name + ", ...)");
+      }
+      // $externalLabels.x: global.external_labels of the config (unknown without one).
+      if (cfg_)
+        for (const auto& ref : info.external_label_refs)
+          if (std::none_of(cfg_->external_labels.begin(), cfg_->external_labels.end(),
+                           [&](const rules::KeyValue& e) { return e.key.value == ref.name; }))
+            emit_at("labels/unknown-external-label", at(ref.offset, ref.length),
+                    std::string(is_label ? "label" : "annotation") + " \"" + kv.key.value + "\" uses $externalLabels." +
+                        ref.name + ", but global.external_labels has no " + ref.name + " (it has: " + external_names() +
+                        "): it expands to nothing",
+                    "add " + ref.name + " to global.external_labels, or use one it has");
       if (is_label && !info.value_refs.empty())
         emit_at("alerts/value-in-labels", at(info.value_refs[0], 6),
                 "label \"" + kv.key.value + "\" uses $value: every change of the value makes a new alert",
@@ -139,6 +156,12 @@ private:
     };
     for (const auto& kv : r_.labels) check(kv, true);
     for (const auto& kv : r_.annotations) check(kv, false);
+  }
+
+  std::string external_names() const {
+    std::vector<std::string> names;
+    for (const auto& e : cfg_->external_labels) names.push_back(e.key.value);
+    return names.empty() ? "none" : util::join(names, ", ");
   }
 
   void recording_name() {
@@ -157,6 +180,7 @@ private:
 
 void Analysis::run() {
   const rules::Config* cfg = input_.config ? &*input_.config : nullptr;
+  const TargetLabels targets(*options_.catalog, cfg); // once: every rule's inference reads it
   std::vector<ParsedRule> parsed;
   for (const auto& f : input_.rule_files)
     for (const auto& g : f.groups)
@@ -182,11 +206,15 @@ void Analysis::run() {
   for (int pass = 0; pass < 2; ++pass)
     for (const auto& pr : parsed) {
       if (pr.rule->is_alert()) continue;
-      Inference inf(*options_.catalog, cfg, recorded);
+      Inference inf(*options_.catalog, &targets, recorded);
       RecordedMetric rm{pr.rule->name.value, inf.run(*pr.parsed->expr()), pr.rule->name.span};
       rm.shape.labels.insert("__name__");
-      for (const auto& kv : pr.group->labels) rm.shape.labels.insert(kv.key.value);
-      for (const auto& kv : pr.rule->labels) rm.shape.labels.insert(kv.key.value);
+      for (const auto* list : {&pr.group->labels, &pr.rule->labels})
+        for (const auto& kv : *list) {
+          rm.shape.labels.insert(kv.key.value);
+          rm.shape.maybe.erase(kv.key.value);
+          rm.shape.dropped.erase(kv.key.value);
+        }
       rm.shape.filters = false;
       recorded[rm.name] = rm;
     }
@@ -198,7 +226,7 @@ void Analysis::run() {
   std::vector<std::vector<core::Diagnostic>> found(util::kMaxWorkers);
   util::parallel_chunks(parsed.size(), 256, [&](std::size_t b, std::size_t e, unsigned w) {
     for (std::size_t i = b; i < e; ++i) {
-      Inference inf(*options_.catalog, cfg, recorded);
+      Inference inf(*options_.catalog, &targets, recorded);
       RuleChecks(parsed[i], options_, inf, cfg, names, found[w]).run();
     }
   });

@@ -95,16 +95,21 @@ private:
 
   void labels(const VectorSelector& vs, const catalog::Metric& m, const std::string& suffix) {
     if (m.open_labels) return;
-    std::set<std::string> allowed = inf_.scraped_labels(m, suffix);
-    allowed.insert("__name__");
-    if (cfg_)
-      for (const auto& job : cfg_->jobs)
-        for (const auto& kv : job.labels) allowed.insert(kv.key.value);
-    std::vector<std::string> candidates(allowed.begin(), allowed.end());
+    // Only a label proved absent is a finding: with no config, or with service discovery, the
+    // targets may carry labels nobody listed.
+    const Shape& shape = inf_.at(&vs);
+    std::vector<std::string> candidates(shape.labels.begin(), shape.labels.end());
     for (const auto& mt : vs.matchers) {
-      if (!allowed.count(mt.name)) {
+      if (mt.name != "__name__" && inf_.absent(shape, mt.name)) {
+        PosRange at{mt.range.start, mt.range.start + mt.name.size()};
+        if (auto d = shape.dropped.find(mt.name); d != shape.dropped.end()) {
+          emit("labels/dropped-by-config", at,
+               m.name + " has no label " + mt.name + " once scraped: the config drops it: " + d->second,
+               "match on a label the series keep, or stop dropping " + mt.name);
+          continue;
+        }
         std::string hint = util::did_you_mean(mt.name, candidates);
-        emit("catalog/unknown-label", PosRange{mt.range.start, mt.range.start + mt.name.size()},
+        emit("catalog/unknown-label", at,
              m.name + " has no label " + mt.name + " (labels: " + util::join(candidates, ", ") + ")",
              hint.empty() ? "" : "did you mean " + hint + "?");
         continue;
@@ -281,21 +286,25 @@ private:
   void matching(const BinaryExpr& b, const VectorMatching& vm) {
     const Shape& l = inf_.at(b.lhs);
     const Shape& r = inf_.at(b.rhs);
-    if (!l.labels_known || !r.labels_known) return;
-    auto sig = [&](const Shape& s) {
-      std::set<std::string> out;
-      for (const auto& x : s.labels) {
-        if (x == "__name__") continue;
-        bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
-        if (vm.on ? listed : !listed) out.insert(x);
-      }
+    // A label every series of one side carries and that no series of the other can carry puts
+    // the two sides' signatures apart for good; a label one side only may carry proves nothing.
+    auto matched = [&](const std::string& x) {
+      bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
+      return x != "__name__" && (vm.on ? listed : !listed);
+    };
+    auto apart = [&](const Shape& a, const Shape& other) {
+      std::vector<std::string> out;
+      for (const auto& x : a.labels)
+        if (matched(x) && !a.maybe.count(x) && inf_.absent(other, x)) out.push_back(x);
       return out;
     };
-    std::set<std::string> ls = sig(l), rs = sig(r);
-    if (ls == rs) return;
-    std::vector<std::string> only_l, only_r;
-    std::set_difference(ls.begin(), ls.end(), rs.begin(), rs.end(), std::back_inserter(only_l));
-    std::set_difference(rs.begin(), rs.end(), ls.begin(), ls.end(), std::back_inserter(only_r));
+    std::vector<std::string> only_l = apart(l, r), only_r = apart(r, l);
+    if (only_l.empty() && only_r.empty()) return;
+    std::set<std::string> ls, rs;
+    for (const auto& x : l.labels)
+      if (matched(x)) ls.insert(x);
+    for (const auto& x : r.labels)
+      if (matched(x)) rs.insert(x);
     std::string why;
     if (!only_l.empty()) why += "only the left side has " + util::join(only_l, ", ");
     if (!only_r.empty())
@@ -380,10 +389,16 @@ private:
            std::string(to_string(a.op)) + " in an alert: which series are in the top set changes between "
                                           "evaluations, so the alert flaps");
     const Shape& in = inf_.at(a.expr);
-    if (!in.labels_known || a.grouping.empty()) return;
     std::vector<std::string> known(in.labels.begin(), in.labels.end());
     for (const auto& g : a.grouping)
-      if (!in.labels.count(g)) {
+      if (inf_.absent(in, g)) {
+        if (auto d = in.dropped.find(g); d != in.dropped.end()) {
+          emit("labels/dropped-by-config", a.range,
+               std::string(a.without ? "without" : "by") + " (" + g + "): the aggregated series have no label " + g +
+                   ", the config drops it: " + d->second,
+               "aggregate by a label the series keep, or stop dropping " + g);
+          continue;
+        }
         std::string hint = util::did_you_mean(g, known);
         emit("catalog/unknown-label", a.range,
              std::string(a.without ? "without" : "by") + " (" + g + "): the aggregated series have no label " + g,

@@ -84,22 +84,35 @@ Shape Inference::leaf(const VectorSelector& vs) const {
   }
   if (info.origin != SeriesInfo::Origin::catalog) return s; // unknown: nothing known
   const auto& m = *info.metric;
-  s.labels = scraped_labels(m, info.suffix);
-  // Static target labels of the scrape jobs (app, component, ...) may be on any scraped series;
-  // when a config is given, the label set is only complete if every job adds the same ones.
-  bool jobs_agree = true;
-  if (config_ && !m.prometheus) {
-    std::set<std::string> first;
-    bool have_first = false;
-    for (const auto& job : config_->jobs) {
-      std::set<std::string> mine;
-      for (const auto& kv : job.labels) mine.insert(kv.key.value);
-      if (!have_first) first = mine, have_first = true;
-      else if (mine != first) jobs_agree = false;
+  if (m.prometheus && m.name.rfind("ALERTS", 0) == 0) {
+    s.labels = scraped_labels(m, info.suffix); // the rules' labels, no target labels
+    s.labels_known = !m.open_labels;
+  } else {
+    // The series of every job that may have scraped it: a label on all of them is certain, on
+    // some a maybe, on none absent (dropped, when a relabel rule removed it).
+    std::set<std::string> own;
+    for (const auto& l : m.labels) own.insert(l.name);
+    if (info.suffix == "_bucket") own.insert("le");
+    std::vector<LabelFacts> per_job;
+    for (const auto* j : targets_->jobs_for(vs))
+      per_job.push_back(m.prometheus ? j->targets : targets_->scraped(*j, own));
+    bool open = false;
+    for (const auto& f : per_job) {
+      open = open || f.open;
+      for (const auto& [name, p] : f.named)
+        if (p != Presence::absent && name.rfind("__", 0) != 0) s.labels.insert(name);
     }
-    s.labels.insert(first.begin(), first.end());
+    for (const auto& name : s.labels)
+      for (const auto& f : per_job)
+        if (f.presence(name) != Presence::present) s.maybe.insert(name);
+    for (const auto& f : per_job)
+      for (const auto& drop : f.dropped)
+        if (std::all_of(per_job.begin(), per_job.end(),
+                        [&](const LabelFacts& g) { return g.presence(drop.first) == Presence::absent; }))
+          s.dropped.insert(drop);
+    s.labels_known = !open && !m.open_labels;
+    s.targets_open = open && !m.open_labels;
   }
-  s.labels_known = !m.open_labels && jobs_agree;
   s.labels.insert("__name__");
   bool counter_series = m.type == catalog::MetricType::counter ? info.suffix != "_created"
                         : (m.type == catalog::MetricType::histogram || m.type == catalog::MetricType::summary)
@@ -138,16 +151,22 @@ Shape Inference::call(const Call& c) const {
   if (!arg0) return s;
   s.labels = arg0->labels;
   s.labels_known = arg0->labels_known;
+  s.maybe = arg0->maybe;
+  s.targets_open = arg0->targets_open;
+  s.dropped = arg0->dropped;
   s.labels.erase("__name__");
   s.aggregated = arg0->aggregated;
   if (n == "label_replace" || n == "label_join") {
     const Expr* dst = c.args.size() > 1 ? unparen(c.args[1]) : nullptr;
-    if (dst && dst->kind == NodeKind::string_literal) s.labels.insert(dst->as<StringLiteral>().value);
-    else s.labels_known = false;
+    if (dst && dst->kind == NodeKind::string_literal) {
+      s.labels.insert(dst->as<StringLiteral>().value);
+      s.dropped.erase(dst->as<StringLiteral>().value);
+    } else s.labels_known = s.targets_open = false, s.dropped.clear();
   } else if (n == "histogram_quantile" || n == "histogram_fraction") {
     s.labels.erase("le");
   } else if (n == "info") {
-    s.labels_known = false; // adds the info metric's labels
+    s.labels_known = s.targets_open = false; // adds the info metric's labels
+    s.dropped.clear();
   } else if (n == "sort" || n == "sort_desc" || n == "sort_by_label" || n == "sort_by_label_desc" ||
              n == "last_over_time" || n == "timestamp") {
     s.labels.insert("__name__");
@@ -171,9 +190,15 @@ Shape Inference::binary(const BinaryExpr& b) const {
   else if (lv && rv) {
     const VectorMatching* vm = b.matching();
     if (b.op == BinaryOp::lor) {
+      // Series of either side: certain on both is certain, on one a maybe.
       s.labels = l.labels;
       s.labels.insert(r.labels.begin(), r.labels.end());
-      s.labels_known = l.labels_known && r.labels_known && l.labels == r.labels;
+      for (const auto& x : s.labels)
+        if (!l.labels.count(x) || !r.labels.count(x) || l.maybe.count(x) || r.maybe.count(x)) s.maybe.insert(x);
+      s.labels_known = l.labels_known && r.labels_known;
+      s.targets_open = !s.labels_known && (l.labels_known || l.targets_open) && (r.labels_known || r.targets_open);
+      for (const auto& [x, why] : l.dropped)
+        if (r.dropped.count(x)) s.dropped.emplace(x, why);
       s.filters = l.filters && r.filters;
       return s;
     }
@@ -182,7 +207,13 @@ Shape Inference::binary(const BinaryExpr& b) const {
     s.filters = l.filters || r.filters || b.op == BinaryOp::land || b.op == BinaryOp::lunless;
     if (vm && (vm->card == Cardinality::many_to_one || vm->card == Cardinality::one_to_many)) {
       const Shape& other = vm->card == Cardinality::many_to_one ? r : l;
-      for (const auto& inc : vm->include) s.labels.insert(inc);
+      // group_left(x) copies x from the other side, or removes it when that side has none.
+      for (const auto& inc : vm->include) {
+        s.labels.insert(inc);
+        s.dropped.erase(inc);
+        if (!other.labels.count(inc) || other.maybe.count(inc)) s.maybe.insert(inc);
+        else s.maybe.erase(inc);
+      }
       s.labels_known = s.labels_known && (vm->include.empty() || other.labels_known);
     } else if (vm && vm->card == Cardinality::one_to_one && !is_set_operator(b.op) && !comparison) {
       // Arithmetic one-to-one: on(...) keeps only those labels, ignoring(...) drops them.
@@ -193,7 +224,7 @@ Shape Inference::binary(const BinaryExpr& b) const {
           if (keep.count(x)) kept.insert(x);
         s.labels = kept;
       } else {
-        for (const auto& x : vm->labels) s.labels.erase(x);
+        for (const auto& x : vm->labels) s.labels.erase(x), s.maybe.erase(x);
       }
     }
   } else {
@@ -207,6 +238,7 @@ Shape Inference::binary(const BinaryExpr& b) const {
     s.unit.clear();
     // Scaling by a number keeps counter-ness out of the picture but a unit is no longer reliable.
   }
+  for (auto it = s.maybe.begin(); it != s.maybe.end();) it = s.labels.count(*it) ? std::next(it) : s.maybe.erase(it);
   return s;
 }
 
@@ -228,13 +260,24 @@ Shape Inference::aggregate(const AggregateExpr& a) const {
     s.labels.erase("__name__");
   } else {
     s.labels_known = true;
-    for (const auto& g : a.grouping)
-      if (!in.labels_known || in.labels.count(g)) s.labels.insert(g);
+    for (const auto& g : a.grouping) {
+      if (absent(in, g)) continue;
+      s.labels.insert(g);
+      if (!in.labels.count(g) || in.maybe.count(g)) s.maybe.insert(g); // by (x) of series without x: no x
+    }
   }
+  // The input's series had no such label: neither has the result (the config's doing).
+  s.maybe.insert(in.maybe.begin(), in.maybe.end());
+  for (auto it = s.maybe.begin(); it != s.maybe.end();) it = s.labels.count(*it) ? std::next(it) : s.maybe.erase(it);
+  s.dropped = in.dropped;
+  if (a.without) s.targets_open = in.targets_open;
   if (a.op == AggregateOp::count_values) {
     const Expr* label = unparen(a.param);
-    if (label && label->kind == NodeKind::string_literal) s.labels.insert(label->as<StringLiteral>().value);
-    else s.labels_known = false;
+    if (label && label->kind == NodeKind::string_literal) {
+      s.labels.insert(label->as<StringLiteral>().value);
+      s.maybe.erase(label->as<StringLiteral>().value);
+      s.dropped.erase(label->as<StringLiteral>().value);
+    } else s.labels_known = s.targets_open = false;
   }
   // sum of counters is still a counter (the classic sum-then-rate trap); min/max/avg keep units.
   if (a.op == AggregateOp::sum) s.kind = in.kind;
@@ -278,6 +321,11 @@ Shape Inference::run(const Expr& root) {
   });
   for (auto it = order.rbegin(); it != order.rend(); ++it) shapes_[*it] = node(**it);
   return at(&root);
+}
+
+bool Inference::absent(const Shape& s, const std::string& label) const {
+  if (s.labels.count(label)) return false;
+  return s.labels_known || s.dropped.count(label) || (s.targets_open && targets_->in_vocabulary(label));
 }
 
 const Shape& Inference::at(const Expr* e) const {

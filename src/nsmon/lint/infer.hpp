@@ -1,11 +1,13 @@
 #pragma once
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "nsmon/catalog/catalog.hpp"
+#include "nsmon/lint/target_labels.hpp"
 #include "nsmon/promql/ast.hpp"
 #include "nsmon/rules/config.hpp"
 
@@ -14,10 +16,16 @@ namespace nsmon::lint {
 /// Whether values behave like a counter (only go up) or not.
 enum class ValueKind { unknown, counter, gauge };
 
-/// What the linter knows about the result of an expression node.
+/// What the linter knows about the result of an expression node. A label is "proved absent"
+/// (Inference::absent) or not known to be; only the former is a finding.
 struct Shape {
-  bool labels_known = false;    ///< `labels` is the complete label set of every result series
-  std::set<std::string> labels; ///< labels the result series carry (all of them if labels_known)
+  bool labels_known = false;    ///< no result series carries a label outside `labels`
+  std::set<std::string> labels; ///< labels result series may carry (all of them if labels_known)
+  std::set<std::string> maybe;  ///< those of `labels` that some result series may lack
+  /// Beyond `labels`, only target labels that the config does not name (no config, service
+  /// discovery, labelmap) may appear: never one of the catalog's own label names.
+  bool targets_open = false;
+  std::map<std::string, std::string> dropped; ///< labels the config removes from every series, and where
   ValueKind kind = ValueKind::unknown;
   std::string unit;        ///< the catalog unit while it survives (seconds, bytes, percent, ratio)
   bool filters = false;    ///< may return fewer series than its input (comparison, absent, ...)
@@ -44,9 +52,15 @@ struct SeriesInfo {
 /// Infers label sets, counter-ness and units bottom-up, without recursion.
 class Inference {
 public:
-  Inference(const catalog::Catalog& cat, const rules::Config* config,
+  /// `targets`: the config's target labels, built once per run; nullptr: no config.
+  Inference(const catalog::Catalog& cat, const TargetLabels* targets,
             const std::map<std::string, RecordedMetric>& recorded)
-      : cat_(cat), config_(config), recorded_(recorded) {}
+      : cat_(cat), targets_(targets), recorded_(recorded) {
+    if (!targets_) {
+      own_targets_ = std::make_unique<TargetLabels>(cat, nullptr);
+      targets_ = own_targets_.get();
+    }
+  }
 
   /// The metric name a selector selects (its name, or an equality __name__ matcher).
   static std::string selector_name(const promql::VectorSelector& vs);
@@ -57,6 +71,9 @@ public:
   /// Computes shapes for every node of the tree; returns the root's.
   Shape run(const promql::Expr& root);
   const Shape& at(const promql::Expr* e) const;
+  /// Whether no series of `s` can carry `label` (a closed label set without it, a label the
+  /// config drops, or a catalog label name where only unknown target labels may be added).
+  bool absent(const Shape& s, const std::string& label) const;
 
 private:
   Shape leaf(const promql::VectorSelector& vs) const;
@@ -66,7 +83,8 @@ private:
   Shape aggregate(const promql::AggregateExpr& a) const;
 
   const catalog::Catalog& cat_;
-  const rules::Config* config_;
+  const TargetLabels* targets_;
+  std::unique_ptr<TargetLabels> own_targets_;
   const std::map<std::string, RecordedMetric>& recorded_;
   std::unordered_map<const promql::Expr*, Shape> shapes_;
 };

@@ -1,9 +1,12 @@
 #include "nsmon/rules/config.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <glob.h>
 #include <map>
+#include <memory>
+#include <re2/re2.h>
 #include <set>
 
 #include "nsmon/core/yaml.hpp"
@@ -208,6 +211,34 @@ private:
     v_.relabels(n, empty_message, legacy);
   }
 
+  // The relabel rules as the lint model needs them (the validator reports what is wrong with them).
+  std::vector<RelabelRule> relabel_rules(const yaml::Node& list) {
+    std::vector<RelabelRule> out;
+    if (!list || !list.IsSequence()) return out;
+    for (const auto& n : list) {
+      if (!n.IsMap()) continue;
+      RelabelRule r;
+      r.span = y_.span(n);
+      auto scalar = [&](const char* key, std::string& into) {
+        if (auto v = n[key]; v && v.IsScalar()) into = v.Scalar();
+      };
+      scalar("action", r.action);
+      for (char& c : r.action) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      scalar("regex", r.regex);
+      scalar("target_label", r.target_label);
+      scalar("replacement", r.replacement);
+      if (auto v = n["source_labels"]; v && v.IsSequence())
+        for (const auto& l : v)
+          if (l.IsScalar()) r.source_labels.push_back(l.Scalar());
+      RE2::Options opts;
+      opts.set_log_errors(false);
+      auto re = std::make_shared<const RE2>("^(?:" + r.regex + ")$", opts);
+      r.matches = [re](std::string_view s) { return re->ok() && RE2::FullMatch(s, *re); };
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
   // `relabeled`: the job has relabel_configs, which may rewrite __address__ (a blackbox exporter's
   // URLs as targets); Prometheus checks the addresses only without them (checkStaticTargets).
   std::vector<Text> static_targets(const yaml::Node& n, std::vector<KeyValue>* labels_out, bool relabeled) {
@@ -333,6 +364,11 @@ private:
     v_.service_discovery(j);
     v_.scrape_fields(j, global_);
     job.targets = static_targets(j["static_configs"], &job.labels, has_relabels(j));
+    if (auto h = j["honor_labels"]; h && h.IsScalar()) job.honor_labels = h.Scalar() == "true";
+    if (auto sc = j["static_configs"]; sc && sc.IsSequence())
+      for (const auto& g : sc) job.static_configs += g.IsMap() ? 1 : 0;
+    job.relabel_configs = relabel_rules(j["relabel_configs"]);
+    job.metric_relabel_configs = relabel_rules(j["metric_relabel_configs"]);
     for (const auto& other : cfg.jobs)
       if (!job.name.value.empty() && other.name.value == job.name.value)
         add(job.name.span, "config/duplicate-job",

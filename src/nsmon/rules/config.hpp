@@ -1,11 +1,25 @@
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "nsmon/rules/rule_file.hpp"
 
 namespace nsmon::rules {
+
+/// One entry of relabel_configs or metric_relabel_configs, Prometheus's defaults filled in.
+struct RelabelRule {
+  std::string action = "replace"; ///< lower case
+  std::vector<std::string> source_labels;
+  std::string regex = "(.*)";
+  std::string target_label;
+  std::string replacement = "$1";
+  core::Span span; ///< the entry
+  /// Whether a label name matches `regex`, anchored (RE2, as Prometheus); false for a bad regex.
+  std::function<bool(std::string_view)> matches;
+};
 
 /// One scrape job of prometheus.yml, with its effective intervals.
 struct ScrapeJob {
@@ -16,6 +30,10 @@ struct ScrapeJob {
   std::vector<KeyValue> labels; ///< static_configs labels (become target labels)
   bool has_service_discovery = false;
   core::Span span;
+  bool honor_labels = false;
+  std::size_t static_configs = 0;                  ///< entries of static_configs (`labels` counts them)
+  std::vector<RelabelRule> relabel_configs;        ///< on the targets' labels
+  std::vector<RelabelRule> metric_relabel_configs; ///< on every scraped series
 };
 
 /// The parts of prometheus.yml that lint-rules uses, with positions.

@@ -319,6 +319,12 @@ private:
       std::string_view rest = t.text.substr(name.size() + 1);
       add_label_ref(rest.substr(0, rest.find('.')), t.offset + name.size() + 1);
     }
+    if (name == "$externalLabels" && t.text.size() > name.size() + 1) {
+      std::string_view rest = t.text.substr(name.size() + 1);
+      rest = rest.substr(0, rest.find('.'));
+      if (!rest.empty())
+        info_.external_label_refs.push_back({std::string(rest), t.offset + name.size() + 1, rest.size()});
+    }
   }
 
   void field(const Token& t) {

@@ -24,6 +24,7 @@ struct TemplateInfo {
   std::vector<LabelRef> label_refs;
   std::vector<std::size_t> value_refs; ///< offsets of $value / .Value
   bool has_actions = false;
+  std::vector<LabelRef> external_label_refs; ///< `$externalLabels.x`
 };
 
 /// Checks Go text/template syntax as Prometheus uses it for alert labels and annotations:
