@@ -10,7 +10,18 @@ namespace nsmon::core {
 
 std::optional<yaml::Node> YamlReader::parse() {
   doc_ = yaml::parse(src_.text());
-  if (doc_) return doc_.root();
+  first_report_ = out_.size();
+  if (doc_) {
+    // Go's yaml refuses a key written twice in any map it decodes (rule files and prometheus.yml
+    // alike): reported here once for the whole tree; a loader's own report of the same key is
+    // folded into this one (see report()).
+    for (const auto& d : doc_.duplicates()) {
+      std::string name = d.key.IsScalar() ? "'" + d.key.Scalar() + "'" : "null";
+      report(d.key, "yaml/duplicate-key",
+             "duplicate key " + name + " (already defined at line " + std::to_string(d.first.Mark().line + 1) + ")");
+    }
+    return doc_.root();
+  }
   const yaml::Error& e = *doc_.error();
   out_.push_back(make_diagnostic("yaml/syntax", {src_.path(), e.line + 1, e.column + 1, 1}, "YAML: " + e.message));
   return std::nullopt;
@@ -34,6 +45,13 @@ Span YamlReader::key_span(const yaml::Node& map, const std::string& key) const {
 }
 
 Diagnostic& YamlReader::report(const yaml::Node& at, CheckId check, std::string message, std::string suggestion) {
+  if (check == std::string_view("yaml/duplicate-key")) {
+    Span where = span(at);
+    for (std::size_t i = first_report_; i < out_.size(); ++i)
+      if (check == out_[i].check && out_[i].span.line == where.line && out_[i].span.col == where.col &&
+          out_[i].span.file == where.file)
+        return out_[i];
+  }
   return out_.emplace_back(make_diagnostic(check, span(at), std::move(message), std::move(suggestion)));
 }
 

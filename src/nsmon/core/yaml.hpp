@@ -25,7 +25,8 @@ public:
   /// Span of the key `key` of a mapping (where to point for "this field is not allowed").
   Span key_span(const yaml::Node& map, const std::string& key) const;
 
-  /// Reports a finding of `check` at `at`, at the check's default severity. The result (valid
+  /// Reports a finding of `check` at `at`, at the check's default severity. A duplicate key that
+  /// parse() already reported is not reported twice (the earlier finding is returned). The result (valid
   /// until the next finding) lets a milder variant of a check lower its severity.
   Diagnostic& report(const yaml::Node& at, CheckId check, std::string message, std::string suggestion = {});
 
@@ -56,6 +57,7 @@ private:
   const SourceFile& src_;
   std::vector<Diagnostic>& out_;
   yaml::Document doc_;
+  std::size_t first_report_ = 0; ///< out_'s size when parse() began: the findings of this reader
 };
 
 } // namespace nsmon::core

@@ -294,7 +294,12 @@ private:
   // those maps that the map does not have itself (explicit keys win; earlier maps in the list win
   // over later ones). The merged entries are the anchored nodes, so their positions are the
   // anchor's text.
+  //
+  // Before that, the checks yaml.v3's decoder makes on the map as written (merged entries
+  // excluded): a key that is a map or a list is refused (no Go map key or struct field can be
+  // one), and a scalar key written twice is recorded in duplicates_ (the reader reports each).
   void resolve_merges(std::size_t first) {
+    check_keys(first);
     std::vector<const NodeData*> merges;
     std::vector<const NodeData*> own;
     for (std::size_t i = first; i + 1 < children_.size(); i += 2) {
@@ -328,6 +333,43 @@ private:
         }
     children_.resize(first);
     children_.insert(children_.end(), own.begin(), own.end());
+  }
+
+  void check_keys(std::size_t first) {
+    std::size_t n = (children_.size() - first) / 2;
+    auto same = [](const NodeData* a, const NodeData* b) {
+      return a->type == b->type && (a->type == NodeType::Null || a->value == b->value);
+    };
+    auto check_type = [](const NodeData* k) {
+      if (k->type == NodeType::Map || k->type == NodeType::Sequence)
+        fail(k->mark, std::string("a ") + (k->type == NodeType::Map ? "map" : "list") + " cannot be a key");
+    };
+    if (n <= 16) {
+      for (std::size_t i = 0; i < n; ++i) {
+        const NodeData* k = children_[first + 2 * i];
+        check_type(k);
+        for (std::size_t j = 0; j < i; ++j)
+          if (same(children_[first + 2 * j], k)) {
+            duplicates_.push_back({k, children_[first + 2 * j]});
+            break;
+          }
+      }
+      return;
+    }
+    // Large maps: a hash of the keys seen, so that hostile input stays linear.
+    std::unordered_map<std::string_view, const NodeData*> seen;
+    const NodeData* null_key = nullptr;
+    for (std::size_t i = 0; i < n; ++i) {
+      const NodeData* k = children_[first + 2 * i];
+      check_type(k);
+      if (k->type == NodeType::Null) {
+        if (null_key) duplicates_.push_back({k, null_key});
+        else null_key = k;
+        continue;
+      }
+      auto [it, added] = seen.emplace(k->value, k);
+      if (!added) duplicates_.push_back({k, it->second});
+    }
   }
 
   void close() {
@@ -564,6 +606,10 @@ private:
   std::unordered_map<std::string, NodeData*> anchors_;
   std::map<std::string, std::string> tag_handles_;
   bool version_seen_ = false;
+
+public:
+  /// Keys written twice in a map: (the second, the first), in the order the maps closed.
+  std::vector<std::pair<const NodeData*, const NodeData*>> duplicates_;
 };
 
 } // namespace
@@ -641,6 +687,7 @@ Document parse(std::string_view text) {
       root = &empty_root;
     }
     doc.root_ = Node(root);
+    for (const auto& [dup, first] : parser.duplicates_) doc.duplicates_.push_back({Node(dup), Node(first)});
   } catch (const detail::Failure& f) {
     doc.error_ = Error{std::max(f.mark.line, 0), std::max(f.mark.column, 0),
                        static_cast<std::size_t>(std::max(f.mark.pos, 0)), f.message};

@@ -192,11 +192,22 @@ public:
   /// nodes and for nodes of another document.
   std::vector<std::size_t> value_offsets(const Node& scalar) const;
 
+  /// A key written twice in one map, as yaml.v3 refuses it ("mapping key already defined"):
+  /// not a syntax error (the tree is complete), so that readers report each one where it is.
+  /// Keys that a merge (`<<`) brings in are not duplicates.
+  struct Duplicate {
+    Node key;   ///< the second occurrence
+    Node first; ///< the first one
+  };
+  /// Every duplicate key of the document, in the order their maps end.
+  const std::vector<Duplicate>& duplicates() const { return duplicates_; }
+
 private:
   friend Document parse(std::string_view text);
   std::shared_ptr<const detail::Storage> storage_;
   Node root_;
   std::optional<Error> error_;
+  std::vector<Duplicate> duplicates_;
 };
 
 /// Parses the first document of `text` (a second one is ignored, as yaml-cpp's Load does).
