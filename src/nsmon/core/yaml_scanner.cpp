@@ -403,12 +403,17 @@ void Scanner::scan_anchor_or_alias() {
   yaml::Mark mark = in_.mark();
   bool alias = in_.get() == '*';
   std::size_t start = in_.pos();
-  while (in_.more() && !in_.blank_or_break() && std::strchr("[]{},", in_.peek()) == nullptr) in_.skip_inline(1);
+  // Names as Go's yaml reads them: letters, digits, '_' and '-' (so "&a:b" is the anchor "a"
+  // before the text ":b").
+  auto name_char = [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '-';
+  };
+  while (in_.more() && name_char(in_.peek())) in_.skip_inline(1);
   std::string name(in_.data() + start, in_.pos() - start);
-  if (name.empty()) fail(in_.mark(), alias ? "alias not found after *" : "anchor not found after &");
-  if (in_.more() && !in_.blank_or_break() && std::strchr("?:,]}%@`", in_.peek()) == nullptr)
-    fail(in_.mark(),
-         alias ? "illegal character found while scanning alias" : "illegal character found while scanning anchor");
+  if (name.empty() || (in_.more() && !in_.blank_or_break() && std::strchr("?:,]}%@`", in_.peek()) == nullptr))
+    fail(in_.mark(), std::string(alias ? "alias" : "anchor") +
+                         " names are made of letters, digits, '_' and '-' (did not find expected alphabetic or "
+                         "numeric character)");
   std::int64_t seq = push_token(alias ? TokenType::alias : TokenType::anchor, mark);
   token(seq).value = std::move(name);
 }

@@ -225,20 +225,24 @@ private:
       read = true;
       const Token& t = sc_.peek();
       if (t.value == "YAML") {
-        if (t.params.size() != 1) fail(t.mark, "YAML directives must have exactly one argument");
         if (version_seen_) fail(t.mark, "repeated YAML directive");
-        const std::string& v = t.params[0];
+        // As Go's yaml reads it: digits '.' digits (a comment may follow at once), and only 1.1.
+        const std::string v = t.params.empty() ? std::string() : t.params[0];
         std::size_t i = 0;
         int major = 0, minor = 0;
-        bool ok = read_int(v, i, major) && i < v.size();
+        bool ok = !v.empty() && v[0] >= '0' && v[0] <= '9' && read_int(v, i, major) && i < v.size() && v[i] == '.';
         ++i;
-        ok = ok && read_int(v, i, minor) && i == v.size();
+        ok = ok && i < v.size() && v[i] >= '0' && v[i] <= '9' && read_int(v, i, minor) &&
+             (i == v.size() || v[i] == '#') && (t.params.size() == 1 || t.params[1][0] == '#');
         if (!ok) fail(t.mark, "bad YAML version: " + v);
-        if (major > 1) fail(t.mark, "YAML major version too large");
+        if (major != 1 || minor != 1)
+          fail(t.mark, "YAML version " + v + " is not supported (Go's yaml reads %YAML 1.1 only)");
         version_seen_ = true;
       } else if (t.value == "TAG") {
         if (t.params.size() != 2) fail(t.mark, "TAG directives must have exactly two arguments");
         if (!tag_handles_.emplace(t.params[0], t.params[1]).second) fail(t.mark, "repeated TAG directive");
+      } else {
+        fail(t.mark, "unknown directive %" + t.value + " (only %YAML and %TAG exist)");
       }
       sc_.pop();
     }
@@ -532,6 +536,8 @@ private:
         sc_.pop();
         return close();
       }
+      // "[a, , b]" or "[, a]": an entry with nothing in it (Go's yaml refuses it).
+      if (sc_.peek().type == TokenType::flow_entry) fail(sc_.peek().mark, "did not find expected node content");
       f.state = 1;
       return handle_node();
     }
@@ -576,6 +582,7 @@ private:
         sc_.pop();
         return close();
       }
+      if (t.type == TokenType::flow_entry) fail(t.mark, "did not find expected node content");
       f.state = 1;
       if (t.type == TokenType::key) {
         sc_.pop();
