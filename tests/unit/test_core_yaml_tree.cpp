@@ -399,6 +399,11 @@ TEST_CASE("yaml::parse: what Go's yaml.v3 refuses (duplicate keys, names, direct
   CHECK(error_of("{a: 1, , b: 2}\n") == "0:7 did not find expected node content");
   CHECK(tree("[a, b, ]\n") == "['a', 'b']");
   CHECK(error_of("a: \"\\/\"\n") == "0:6 unknown escape character: /");
+  // A value with no key.
+  CHECK(error_of(": a\n") == "0:0 did not find expected key");
+  CHECK(error_of("a: 1\n: b\n") == "1:0 did not find expected key");
+  CHECK(error_of("- [: a]\n") == "0:3 did not find expected node content");
+  CHECK(error_of("{a: 1, : b}\n") == "0:7 did not find expected node content");
   // CRLF line ends: positions as with LF.
   auto crlf = yaml::parse("a: 1\r\nb:\r\n  c: x\r\n");
   REQUIRE(crlf);

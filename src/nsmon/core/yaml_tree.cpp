@@ -396,13 +396,8 @@ private:
     if (sc_.empty()) return add_null(sc_.mark());
 
     yaml::Mark mark = sc_.peek().mark;
-    if (sc_.peek().type == TokenType::value) {
-      // ": v" with no key: a map of one entry with a null key.
-      open(Kind::compact_map_no_key, NodeType::Map, mark, &kPlainTag, {});
-      add_null(sc_.peek().mark);
-      sc_.pop();
-      return; // step() reads the value
-    }
+    // ": v" with no key where a node should start ("[: v]"): Go's yaml refuses it.
+    if (sc_.peek().type == TokenType::value) fail(mark, "did not find expected node content");
     if (sc_.peek().type == TokenType::alias) {
       const std::string& name = sc_.peek().value;
       auto it = anchors_.find(name);
@@ -557,13 +552,12 @@ private:
         sc_.pop();
         return close();
       }
+      // A value with no key (": v" at the key's indentation): Go's yaml refuses it.
+      if (t.type != TokenType::key) fail(t.mark, "did not find expected key");
       f.mark = t.mark;
       f.state = 1;
-      if (t.type == TokenType::key) {
-        sc_.pop();
-        return handle_node();
-      }
-      return add_null(f.mark);
+      sc_.pop();
+      return handle_node();
     }
     f.state = 0;
     if (!sc_.empty() && sc_.peek().type == TokenType::value) {
@@ -582,7 +576,8 @@ private:
         sc_.pop();
         return close();
       }
-      if (t.type == TokenType::flow_entry) fail(t.mark, "did not find expected node content");
+      if (t.type == TokenType::flow_entry || t.type == TokenType::value)
+        fail(t.mark, "did not find expected node content");
       f.state = 1;
       if (t.type == TokenType::key) {
         sc_.pop();

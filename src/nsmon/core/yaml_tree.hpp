@@ -1,7 +1,11 @@
 #pragma once
 // A YAML parser for configuration files that builds a tree of nodes with their positions.
 //
-// It follows yaml-cpp 0.7 token for token (the same simple-key and indentation rules, the same
+// What it accepts and refuses follows Go's yaml.v3, the library Prometheus reads rule files with
+// (merge keys resolved, duplicate keys recorded, yaml.v3's directive, anchor and flow-entry
+// rules); tests/yaml_oracle checks it against yaml.v3 itself, differences listed there.
+// It began as a port of yaml-cpp 0.7:
+// token for token (the same simple-key and indentation rules, the same
 // marks for every node, the same scalar values), so that findings keep the line:column they had
 // when nsmon used yaml-cpp; it is about 20 times faster because it scans a flat buffer and keeps
 // the nodes in an arena. It is stricter than yaml-cpp where yaml-cpp silently accepts broken
