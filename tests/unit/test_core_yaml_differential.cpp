@@ -22,8 +22,8 @@
 // 10. What Go's yaml.v3 refuses and yaml-cpp reads is refused (tests/yaml_oracle compares nsmon
 //     with yaml.v3 itself, on the YAML test suite too, which is why this test skips
 //     tests/data/yaml-test-suite): %YAML other than 1.1 and unknown directives, anchor names
-//     outside [0-9A-Za-z_-], empty flow entries, "\/", a value with no key, a map or list as a
-//     key; duplicate keys are recorded (Document::duplicates) and reported by YamlReader.
+//     outside [0-9A-Za-z_-], empty flow entries, "\/", a value with no key, a tab where a simple
+//     key may start, a map or list as a key; duplicate keys are recorded (Document::duplicates) and reported by YamlReader.
 //  9. A word at the indentation of a block map's keys at the end of the input ("a: 1\nb") is
 //     refused, as yaml.v3 refuses it; yaml-cpp reads b: null.
 #ifdef NSMON_YAML_DIFFERENTIAL
@@ -280,7 +280,8 @@ TEST_CASE("YAML differential: tricky documents", "[yaml][differential]") {
     case Expect::both_fail:
       CHECK(!o.y_ok);
       CHECK(!o.ours);
-      CHECK(agreement(c.text) == "");
+      // Where nsmon refuses as yaml.v3 does (difference 10), the place may differ from yaml-cpp's.
+      if (!o.ours && !yaml_compare::deliberate_error(o.ours.error()->message)) CHECK(agreement(c.text) == "");
       break;
     case Expect::ours_fails:
       CHECK(o.y_ok);

@@ -404,6 +404,12 @@ TEST_CASE("yaml::parse: what Go's yaml.v3 refuses (duplicate keys, names, direct
   CHECK(error_of("a: 1\n: b\n") == "1:0 did not find expected key");
   CHECK(error_of("- [: a]\n") == "0:3 did not find expected node content");
   CHECK(error_of("{a: 1, : b}\n") == "0:7 did not find expected node content");
+  // Tabs separate where no simple key may start, as in Go's yaml; elsewhere they are refused.
+  CHECK(tree("a:\tb\n") == "{'a': 'b'}");
+  CHECK(tree("a: 1\t# c\n") == "{'a': '1'}");
+  CHECK(tree("k: [a,\n\tb]\n") == "{'k': ['a', 'b']}");
+  CHECK(error_of("- \tb\n") == "0:2 found a tab character where an indentation space is expected");
+  CHECK(error_of("a:\n\t- b\n") == "1:0 found a tab character where an indentation space is expected");
   // CRLF line ends: positions as with LF.
   auto crlf = yaml::parse("a: 1\r\nb:\r\n  c: x\r\n");
   REQUIRE(crlf);

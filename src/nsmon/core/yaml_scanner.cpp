@@ -135,11 +135,12 @@ bool Scanner::plain_scalar_start() const {
 
 void Scanner::scan_to_next_token() {
   while (true) {
-    while (in_.blank()) {
-      // A tab can be separation but not indentation: no simple key after it on this line.
-      if (in_block() && in_.peek() == '\t') simple_key_allowed_ = false;
-      in_.skip_inline(1);
-    }
+    // A tab separates, as in Go's yaml: in flow context, or in block context where no simple
+    // key may start (not at the start of a line, not after '-', '?' or ':' of a complex value).
+    while (in_.peek() == ' ' || (in_.peek() == '\t' && (in_flow() || !simple_key_allowed_))) in_.skip_inline(1);
+    if (in_.peek() == '\t' && !in_.brk(1) && in_.peek(1) != '#' && in_.more())
+      fail(in_.mark(), "found a tab character where an indentation space is expected");
+    while (in_.blank()) in_.skip_inline(1); // a tab before the end of the line or a comment
     if (in_.peek() == '#') {
       const char* p = in_.data() + in_.pos();
       const char* nl = static_cast<const char*>(std::memchr(p, '\n', in_.size() - in_.pos()));
