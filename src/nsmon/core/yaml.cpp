@@ -10,15 +10,18 @@ namespace nsmon::core {
 
 std::optional<yaml::Node> YamlReader::parse() {
   doc_ = yaml::parse(src_.text());
-  first_report_ = out_.size();
+  duplicate_at_.clear();
   if (doc_) {
     // Go's yaml refuses a key written twice in any map it decodes (rule files and prometheus.yml
     // alike): reported here once for the whole tree; a loader's own report of the same key is
     // folded into this one (see report()).
     for (const auto& d : doc_.duplicates()) {
       std::string name = d.key.IsScalar() ? "'" + d.key.Scalar() + "'" : "null";
-      report(d.key, "yaml/duplicate-key",
-             "duplicate key " + name + " (already defined at line " + std::to_string(d.first.Mark().line + 1) + ")");
+      Span at = span(d.key);
+      duplicate_at_.emplace(std::pair{at.line, at.col}, out_.size());
+      out_.push_back(make_diagnostic("yaml/duplicate-key", at,
+                                     "duplicate key " + name + " (already defined at line " +
+                                         std::to_string(d.first.Mark().line + 1) + ")"));
     }
     return doc_.root();
   }
@@ -45,12 +48,15 @@ Span YamlReader::key_span(const yaml::Node& map, const std::string& key) const {
 }
 
 Diagnostic& YamlReader::report(const yaml::Node& at, CheckId check, std::string message, std::string suggestion) {
-  if (check == std::string_view("yaml/duplicate-key")) {
+  if (check == std::string_view("yaml/duplicate-key") && !duplicate_at_.empty()) {
     Span where = span(at);
-    for (std::size_t i = first_report_; i < out_.size(); ++i)
-      if (check == out_[i].check && out_[i].span.line == where.line && out_[i].span.col == where.col &&
-          out_[i].span.file == where.file)
-        return out_[i];
+    auto it = duplicate_at_.find({where.line, where.col});
+    // parse() reported this key already (unless the findings were moved since: then report it).
+    if (it != duplicate_at_.end() && it->second < out_.size()) {
+      Diagnostic& d = out_[it->second];
+      if (check == d.check && d.span.line == where.line && d.span.col == where.col && d.span.file == where.file)
+        return d;
+    }
   }
   return out_.emplace_back(make_diagnostic(check, span(at), std::move(message), std::move(suggestion)));
 }

@@ -1,7 +1,9 @@
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "nsmon/core/checks.hpp"
@@ -57,7 +59,8 @@ private:
   const SourceFile& src_;
   std::vector<Diagnostic>& out_;
   yaml::Document doc_;
-  std::size_t first_report_ = 0; ///< out_'s size when parse() began: the findings of this reader
+  /// Line and column of each duplicate key parse() reported, and the index of its finding in out_.
+  std::map<std::pair<int, int>, std::size_t> duplicate_at_;
 };
 
 } // namespace nsmon::core
