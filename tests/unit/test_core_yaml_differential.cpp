@@ -23,7 +23,8 @@
 //     with yaml.v3 itself, on the YAML test suite too, which is why this test skips
 //     tests/data/yaml-test-suite): %YAML other than 1.1 and unknown directives, anchor names
 //     outside [0-9A-Za-z_-], empty flow entries, "\/", a value with no key, a tab where a simple
-//     key may start, a map or list as a key; duplicate keys are recorded (Document::duplicates) and reported by YamlReader.
+//     key may start, a map or list as a key; duplicate keys are recorded (Document::duplicates)
+//     and reported by YamlReader.
 //  9. A word at the indentation of a block map's keys at the end of the input ("a: 1\nb") is
 //     refused, as yaml.v3 refuses it; yaml-cpp reads b: null.
 #ifdef NSMON_YAML_DIFFERENTIAL
