@@ -60,3 +60,20 @@ TEST_CASE("Prometheus durations", "[duration]") {
   CHECK(util::format_duration(0) == "0s");
   CHECK(util::format_duration(500) == "500ms");
 }
+
+TEST_CASE("YamlReader reports every duplicate key once, where it is", "[yaml]") {
+  core::SourceFile src("f.yml", "a: 1\nb: {x: 1, x: 2}\na: 3\n");
+  std::vector<core::Diagnostic> diags;
+  core::YamlReader y(src, diags);
+  auto root = y.parse();
+  REQUIRE(root);
+  REQUIRE(diags.size() == 2);
+  CHECK(diags[0].check == "yaml/duplicate-key");
+  CHECK(diags[0].span.line == 2);
+  CHECK(diags[0].span.col == 11);
+  CHECK(diags[0].message == "duplicate key 'x' (already defined at line 2)");
+  CHECK(diags[1].span.line == 3);
+  // A loader's own report of the same key is folded into the first one.
+  y.check_mapping(*root, {"a", "b"}, "the file");
+  CHECK(diags.size() == 2);
+}

@@ -19,6 +19,12 @@
 //  7. Merge keys (`<<: *a`, `<<: [*a, *b]`) are resolved as Go's yaml.v3 resolves them, which is
 //     how Prometheus reads rule files; yaml-cpp keeps `<<` as an ordinary key.
 //  8. Error messages are nsmon's; where yaml-cpp's were clear they are kept word for word.
+// 10. What Go's yaml.v3 refuses and yaml-cpp reads is refused (tests/yaml_oracle compares nsmon
+//     with yaml.v3 itself, on the YAML test suite too, which is why this test skips
+//     tests/data/yaml-test-suite): %YAML other than 1.1 and unknown directives, anchor names
+//     outside [0-9A-Za-z_-], empty flow entries, "\/", a value with no key, a tab where a simple
+//     key may start, a map or list as a key; duplicate keys are recorded (Document::duplicates)
+//     and reported by YamlReader.
 //  9. A word at the indentation of a block map's keys at the end of the input ("a: 1\nb") is
 //     refused, as yaml.v3 refuses it; yaml-cpp reads b: null.
 #ifdef NSMON_YAML_DIFFERENTIAL
@@ -139,7 +145,7 @@ const std::vector<Case>& cases() {
       {"flow seq", "[a, b, c]\n"},
       {"trailing commas", "[a, b, ]\n---\n"},
       {"trailing comma in map", "{a: 1, }\n"},
-      {"empty entry", "[a, , b]\n"},
+      {"empty entry", "[a, , b]\n", Expect::ours_fails}, // difference 10
       {"multi-line flow", "labels: {\n  severity: critical,\n  team: core\n}\nlist: [\n  a,\n  b\n]\n"},
       {"nested flow", "[[a, [b, [c]]], {x: {y: {z: []}}}]\n"},
       {"flow pair in seq", "[a: 1, b]\n"},
@@ -157,7 +163,7 @@ const std::vector<Case>& cases() {
       // Quoted scalars.
       {"single quoted", "s: 'it''s\n  folded\n\n  here'\n"},
       {"double quoted escapes",
-       "d: \"\\x41 \\u00e9 \\U0001F600 \\t \\n \\\\ \\\" \\/ \\L \\P \\e \\0 \\a \\b \\v \\f \\r \\  end\"\n"},
+       "d: \"\\x41 \\u00e9 \\U0001F600 \\t \\n \\\\ \\\" \\L \\P \\e \\0 \\a \\b \\v \\f \\r \\  end\"\n"},
       {"escapes \\N and \\_", "d: \"\\N \\_\"\n", Expect::value_differs},
       {"escaped line break", "d: \"line one \\\n  continued\"\n"},
       {"double quoted folding", "d: \"a\n  b\n\n  c  \n  d\"\n"},
@@ -189,7 +195,8 @@ const std::vector<Case>& cases() {
       {"document end", "a: 1\n...\n"},
       {"second document ignored", "a: 1\n---\nb: 2\n"},
       {"document marker only", "---\n"},
-      {"directives", "%YAML 1.2\n---\na: 1\n"},
+      {"directives", "%YAML 1.1\n---\na: 1\n"},
+      {"YAML 1.2 directive", "%YAML 1.2\n---\na: 1\n", Expect::ours_fails}, // difference 10
       {"tag directive", "%TAG !e! tag:example.com,2000:\n---\nx: !e!foo bar\n"},
       {"document start with scalar", "--- text\n"},
       // Anchors, aliases and tags.
@@ -225,7 +232,7 @@ const std::vector<Case>& cases() {
       {"text after block indicator", "a: | x\n  y\n", Expect::both_fail},
       {"reserved indicator", "a: @b\n", Expect::both_fail},
       {"bad YAML version", "%YAML 2.0\n---\na: 1\n", Expect::both_fail},
-      {"repeated YAML directive", "%YAML 1.2\n%YAML 1.2\n---\na: 1\n", Expect::both_fail},
+      {"repeated YAML directive", "%YAML 1.1\n%YAML 1.1\n---\na: 1\n", Expect::both_fail},
       {"bad anchor character", "a: &x[ 1\n", Expect::both_fail},
       // nsmon's deliberate errors (see the top of this file).
       {"content after a sequence", "- a\nb: 1\n", Expect::ours_fails},
@@ -245,7 +252,7 @@ TEST_CASE("YAML differential: every YAML file of the repository", "[yaml][differ
   int files = 0;
   for (auto it = fs::recursive_directory_iterator(NSMON_SOURCE_DIR); it != fs::recursive_directory_iterator(); ++it) {
     std::string name = it->path().filename().string();
-    if (it->is_directory() && (name.rfind("build", 0) == 0 || name == ".git")) {
+    if (it->is_directory() && (name.rfind("build", 0) == 0 || name == ".git" || name == "yaml-test-suite")) {
       it.disable_recursion_pending();
       continue;
     }
@@ -274,7 +281,8 @@ TEST_CASE("YAML differential: tricky documents", "[yaml][differential]") {
     case Expect::both_fail:
       CHECK(!o.y_ok);
       CHECK(!o.ours);
-      CHECK(agreement(c.text) == "");
+      // Where nsmon refuses as yaml.v3 does (difference 10), the place may differ from yaml-cpp's.
+      if (!o.ours && !yaml_compare::deliberate_error(o.ours.error()->message)) CHECK(agreement(c.text) == "");
       break;
     case Expect::ours_fails:
       CHECK(o.y_ok);

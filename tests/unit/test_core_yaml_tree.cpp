@@ -174,7 +174,9 @@ TEST_CASE("yaml::parse builds the tree of every construct", "[yaml]") {
       {"t: !!str 123\nn: !!null ~\n", "{'t': '123', 'n': '~'}"},
       {"? a\n: b\n", "{'a': 'b'}"},
       {"a: 1\n---\nb: 2\n", "{'a': '1'}"},
-      {"%YAML 1.2\n---\na: 1\n...\n", "{'a': '1'}"},
+      {"%YAML 1.1\n---\na: 1\n...\n", "{'a': '1'}"},
+      {"%YAML 1.2\n---\na: 1\n", "error: YAML version 1.2 is not supported (Go's yaml reads %YAML 1.1 only)"},
+      {"%FOO bar\n---\na: 1\n", "error: unknown directive %FOO (only %YAML and %TAG exist)"},
       {"a: 1\r\nb: 2\r\n", "{'a': '1', 'b': '2'}"},
   };
   for (const auto& c : cases) {
@@ -191,8 +193,8 @@ TEST_CASE("yaml::parse decodes scalars", "[yaml]") {
   // Single quotes: '' is a quote; lines fold.
   CHECK(value("v: 'it''s\n  folded\n\n  here'\n") == "it's folded\nhere");
   // Double quotes: every escape, and escaped line breaks.
-  CHECK(value("v: \"\\x41\\u00e9\\U0001F600\\t\\n\\\\\\\"\\/\\e\\a\\b\\v\\f\\r\\ \\L\\P\"\n") ==
-        "A\xC3\xA9\xF0\x9F\x98\x80\t\n\\\"/\x1B\x07\x08\x0B\x0C\x0D \xE2\x80\xA8\xE2\x80\xA9");
+  CHECK(value("v: \"\\x41\\u00e9\\U0001F600\\t\\n\\\\\\\"\\e\\a\\b\\v\\f\\r\\ \\L\\P\"\n") ==
+        "A\xC3\xA9\xF0\x9F\x98\x80\t\n\\\"\x1B\x07\x08\x0B\x0C\x0D \xE2\x80\xA8\xE2\x80\xA9");
   CHECK(value("v: \"\\N\\_\"\n") == "\xC2\x85\xC2\xA0");
   CHECK(value("v: \"a\\0b\"\n") == std::string("a\0b", 3));
   CHECK(value("v: \"one \\\n  two\"\n") == "one two");
@@ -365,4 +367,51 @@ TEST_CASE("yaml::parse: a byte order mark, and a key without ':'", "[yaml]") {
   CHECK(error_of("groups:\n  - name: g\n    rules: []\nb\n") == "3:0 could not find expected ':'");
   CHECK(tree("a:\n  b\n") == "{'a': 'b'}"); // more indented: the value of a
   CHECK(tree("b\n") == "'b'");              // a document that is one word
+}
+
+TEST_CASE("yaml::parse: what Go's yaml.v3 refuses (duplicate keys, names, directives, empty entries)", "[yaml]") {
+  // A key written twice is recorded (the tree stays whole), with both positions; keys that a
+  // merge brings in are not duplicates.
+  auto doc = yaml::parse("a: 1\nb:\n  c: 1\n  c: 2\na: 3\n");
+  REQUIRE(doc);
+  REQUIRE(doc.duplicates().size() == 2);
+  CHECK(where(doc.duplicates()[0].key) == "3:2"); // the inner map ends first
+  CHECK(where(doc.duplicates()[0].first) == "2:2");
+  CHECK(where(doc.duplicates()[1].key) == "4:0");
+  CHECK(yaml::parse("p: &p {a: 1}\nq: {<<: *p, a: 2}\n").duplicates().empty());
+  CHECK(yaml::parse("p: &p {a: 1}\nq: {<<: *p, <<: *p}\n").duplicates().size() == 1);
+  CHECK(yaml::parse("{1: a, '1': b}\n").duplicates().size() == 1); // the same text, as yaml.v3 compares
+  // A large map is checked by hash (hostile input stays linear).
+  std::string big;
+  for (int i = 0; i < 1000; ++i) big += "k" + std::to_string(i) + ": v\n";
+  CHECK(yaml::parse(big).duplicates().empty());
+  CHECK(yaml::parse(big + "k7: again\n").duplicates().size() == 1);
+  // Keys that are maps or lists: no Go map or struct can hold them.
+  CHECK(error_of("? [a]\n: b\n") == "0:2 a list cannot be a key");
+  CHECK(error_of("{{a: 1}: b}\n") == "0:1 a map cannot be a key");
+  // Anchor names: letters, digits, '_' and '-'; "&a:b" is the anchor a before ":b".
+  CHECK(tree("a: &x:y 1\n") == "{'a': ':y 1'}");
+  CHECK(error_of("a: &\xC3\xA9 1\n").find("did not find expected alphabetic or numeric character") !=
+        std::string::npos);
+  // Empty entries of flow collections; "\/" (YAML 1.2 only).
+  CHECK(error_of("[a, , b]\n") == "0:4 did not find expected node content");
+  CHECK(error_of("[, a]\n") == "0:1 did not find expected node content");
+  CHECK(error_of("{a: 1, , b: 2}\n") == "0:7 did not find expected node content");
+  CHECK(tree("[a, b, ]\n") == "['a', 'b']");
+  CHECK(error_of("a: \"\\/\"\n") == "0:6 unknown escape character: /");
+  // A value with no key.
+  CHECK(error_of(": a\n") == "0:0 did not find expected key");
+  CHECK(error_of("a: 1\n: b\n") == "1:0 did not find expected key");
+  CHECK(error_of("- [: a]\n") == "0:3 did not find expected node content");
+  CHECK(error_of("{a: 1, : b}\n") == "0:7 did not find expected node content");
+  // Tabs separate where no simple key may start, as in Go's yaml; elsewhere they are refused.
+  CHECK(tree("a:\tb\n") == "{'a': 'b'}");
+  CHECK(tree("a: 1\t# c\n") == "{'a': '1'}");
+  CHECK(tree("k: [a,\n\tb]\n") == "{'k': ['a', 'b']}");
+  CHECK(error_of("- \tb\n") == "0:2 found a tab character where an indentation space is expected");
+  CHECK(error_of("a:\n\t- b\n") == "1:0 found a tab character where an indentation space is expected");
+  // CRLF line ends: positions as with LF.
+  auto crlf = yaml::parse("a: 1\r\nb:\r\n  c: x\r\n");
+  REQUIRE(crlf);
+  CHECK(where(crlf.root()["b"]["c"]) == "2:5");
 }

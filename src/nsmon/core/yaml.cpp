@@ -10,7 +10,21 @@ namespace nsmon::core {
 
 std::optional<yaml::Node> YamlReader::parse() {
   doc_ = yaml::parse(src_.text());
-  if (doc_) return doc_.root();
+  duplicate_at_.clear();
+  if (doc_) {
+    // Go's yaml refuses a key written twice in any map it decodes (rule files and prometheus.yml
+    // alike): reported here once for the whole tree; a loader's own report of the same key is
+    // folded into this one (see report()).
+    for (const auto& d : doc_.duplicates()) {
+      std::string name = d.key.IsScalar() ? "'" + d.key.Scalar() + "'" : "null";
+      Span at = span(d.key);
+      duplicate_at_.emplace(std::pair{at.line, at.col}, out_.size());
+      out_.push_back(make_diagnostic("yaml/duplicate-key", at,
+                                     "duplicate key " + name + " (already defined at line " +
+                                         std::to_string(d.first.Mark().line + 1) + ")"));
+    }
+    return doc_.root();
+  }
   const yaml::Error& e = *doc_.error();
   out_.push_back(make_diagnostic("yaml/syntax", {src_.path(), e.line + 1, e.column + 1, 1}, "YAML: " + e.message));
   return std::nullopt;
@@ -34,6 +48,16 @@ Span YamlReader::key_span(const yaml::Node& map, const std::string& key) const {
 }
 
 Diagnostic& YamlReader::report(const yaml::Node& at, CheckId check, std::string message, std::string suggestion) {
+  if (check == std::string_view("yaml/duplicate-key") && !duplicate_at_.empty()) {
+    Span where = span(at);
+    auto it = duplicate_at_.find({where.line, where.col});
+    // parse() reported this key already (unless the findings were moved since: then report it).
+    if (it != duplicate_at_.end() && it->second < out_.size()) {
+      Diagnostic& d = out_[it->second];
+      if (check == d.check && d.span.line == where.line && d.span.col == where.col && d.span.file == where.file)
+        return d;
+    }
+  }
   return out_.emplace_back(make_diagnostic(check, span(at), std::move(message), std::move(suggestion)));
 }
 

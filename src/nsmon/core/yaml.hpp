@@ -1,7 +1,9 @@
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "nsmon/core/checks.hpp"
@@ -25,7 +27,8 @@ public:
   /// Span of the key `key` of a mapping (where to point for "this field is not allowed").
   Span key_span(const yaml::Node& map, const std::string& key) const;
 
-  /// Reports a finding of `check` at `at`, at the check's default severity. The result (valid
+  /// Reports a finding of `check` at `at`, at the check's default severity. A duplicate key that
+  /// parse() already reported is not reported twice (the earlier finding is returned). The result (valid
   /// until the next finding) lets a milder variant of a check lower its severity.
   Diagnostic& report(const yaml::Node& at, CheckId check, std::string message, std::string suggestion = {});
 
@@ -56,6 +59,8 @@ private:
   const SourceFile& src_;
   std::vector<Diagnostic>& out_;
   yaml::Document doc_;
+  /// Line and column of each duplicate key parse() reported, and the index of its finding in out_.
+  std::map<std::pair<int, int>, std::size_t> duplicate_at_;
 };
 
 } // namespace nsmon::core

@@ -99,7 +99,7 @@ std::string escape(Stream& in) {
   case '"': return "\"";
   case '\'': return "'";
   case '\\': return "\\";
-  case '/': return "/";
+  // No "\/": YAML 1.2 has it, Go's yaml (YAML 1.1's escapes) refuses it.
   case 'N': return "\xC2\x85";
   case '_': return "\xC2\xA0";
   case 'L': return "\xE2\x80\xA8";

@@ -135,11 +135,12 @@ bool Scanner::plain_scalar_start() const {
 
 void Scanner::scan_to_next_token() {
   while (true) {
-    while (in_.blank()) {
-      // A tab can be separation but not indentation: no simple key after it on this line.
-      if (in_block() && in_.peek() == '\t') simple_key_allowed_ = false;
-      in_.skip_inline(1);
-    }
+    // A tab separates, as in Go's yaml: in flow context, or in block context where no simple
+    // key may start (not at the start of a line, not after '-', '?' or ':' of a complex value).
+    while (in_.peek() == ' ' || (in_.peek() == '\t' && (in_flow() || !simple_key_allowed_))) in_.skip_inline(1);
+    if (in_.peek() == '\t' && !in_.brk(1) && in_.peek(1) != '#' && in_.more())
+      fail(in_.mark(), "found a tab character where an indentation space is expected");
+    while (in_.blank()) in_.skip_inline(1); // a tab before the end of the line or a comment
     if (in_.peek() == '#') {
       const char* p = in_.data() + in_.pos();
       const char* nl = static_cast<const char*>(std::memchr(p, '\n', in_.size() - in_.pos()));
@@ -403,12 +404,17 @@ void Scanner::scan_anchor_or_alias() {
   yaml::Mark mark = in_.mark();
   bool alias = in_.get() == '*';
   std::size_t start = in_.pos();
-  while (in_.more() && !in_.blank_or_break() && std::strchr("[]{},", in_.peek()) == nullptr) in_.skip_inline(1);
+  // Names as Go's yaml reads them: letters, digits, '_' and '-' (so "&a:b" is the anchor "a"
+  // before the text ":b").
+  auto name_char = [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '-';
+  };
+  while (in_.more() && name_char(in_.peek())) in_.skip_inline(1);
   std::string name(in_.data() + start, in_.pos() - start);
-  if (name.empty()) fail(in_.mark(), alias ? "alias not found after *" : "anchor not found after &");
-  if (in_.more() && !in_.blank_or_break() && std::strchr("?:,]}%@`", in_.peek()) == nullptr)
-    fail(in_.mark(),
-         alias ? "illegal character found while scanning alias" : "illegal character found while scanning anchor");
+  if (name.empty() || (in_.more() && !in_.blank_or_break() && std::strchr("?:,]}%@`", in_.peek()) == nullptr))
+    fail(in_.mark(), std::string(alias ? "alias" : "anchor") +
+                         " names are made of letters, digits, '_' and '-' (did not find expected alphabetic or "
+                         "numeric character)");
   std::int64_t seq = push_token(alias ? TokenType::alias : TokenType::anchor, mark);
   token(seq).value = std::move(name);
 }

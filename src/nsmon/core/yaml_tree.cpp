@@ -225,20 +225,24 @@ private:
       read = true;
       const Token& t = sc_.peek();
       if (t.value == "YAML") {
-        if (t.params.size() != 1) fail(t.mark, "YAML directives must have exactly one argument");
         if (version_seen_) fail(t.mark, "repeated YAML directive");
-        const std::string& v = t.params[0];
+        // As Go's yaml reads it: digits '.' digits (a comment may follow at once), and only 1.1.
+        const std::string v = t.params.empty() ? std::string() : t.params[0];
         std::size_t i = 0;
         int major = 0, minor = 0;
-        bool ok = read_int(v, i, major) && i < v.size();
+        bool ok = !v.empty() && v[0] >= '0' && v[0] <= '9' && read_int(v, i, major) && i < v.size() && v[i] == '.';
         ++i;
-        ok = ok && read_int(v, i, minor) && i == v.size();
+        ok = ok && i < v.size() && v[i] >= '0' && v[i] <= '9' && read_int(v, i, minor) &&
+             (i == v.size() || v[i] == '#') && (t.params.size() == 1 || t.params[1][0] == '#');
         if (!ok) fail(t.mark, "bad YAML version: " + v);
-        if (major > 1) fail(t.mark, "YAML major version too large");
+        if (major != 1 || minor != 1)
+          fail(t.mark, "YAML version " + v + " is not supported (Go's yaml reads %YAML 1.1 only)");
         version_seen_ = true;
       } else if (t.value == "TAG") {
         if (t.params.size() != 2) fail(t.mark, "TAG directives must have exactly two arguments");
         if (!tag_handles_.emplace(t.params[0], t.params[1]).second) fail(t.mark, "repeated TAG directive");
+      } else {
+        fail(t.mark, "unknown directive %" + t.value + " (only %YAML and %TAG exist)");
       }
       sc_.pop();
     }
@@ -294,7 +298,12 @@ private:
   // those maps that the map does not have itself (explicit keys win; earlier maps in the list win
   // over later ones). The merged entries are the anchored nodes, so their positions are the
   // anchor's text.
+  //
+  // Before that, the checks yaml.v3's decoder makes on the map as written (merged entries
+  // excluded): a key that is a map or a list is refused (no Go map key or struct field can be
+  // one), and a scalar key written twice is recorded in duplicates_ (the reader reports each).
   void resolve_merges(std::size_t first) {
+    check_keys(first);
     std::vector<const NodeData*> merges;
     std::vector<const NodeData*> own;
     for (std::size_t i = first; i + 1 < children_.size(); i += 2) {
@@ -330,6 +339,43 @@ private:
     children_.insert(children_.end(), own.begin(), own.end());
   }
 
+  void check_keys(std::size_t first) {
+    std::size_t n = (children_.size() - first) / 2;
+    auto same = [](const NodeData* a, const NodeData* b) {
+      return a->type == b->type && (a->type == NodeType::Null || a->value == b->value);
+    };
+    auto check_type = [](const NodeData* k) {
+      if (k->type == NodeType::Map || k->type == NodeType::Sequence)
+        fail(k->mark, std::string("a ") + (k->type == NodeType::Map ? "map" : "list") + " cannot be a key");
+    };
+    if (n <= 16) {
+      for (std::size_t i = 0; i < n; ++i) {
+        const NodeData* k = children_[first + 2 * i];
+        check_type(k);
+        for (std::size_t j = 0; j < i; ++j)
+          if (same(children_[first + 2 * j], k)) {
+            duplicates_.push_back({k, children_[first + 2 * j]});
+            break;
+          }
+      }
+      return;
+    }
+    // Large maps: a hash of the keys seen, so that hostile input stays linear.
+    std::unordered_map<std::string_view, const NodeData*> seen;
+    const NodeData* null_key = nullptr;
+    for (std::size_t i = 0; i < n; ++i) {
+      const NodeData* k = children_[first + 2 * i];
+      check_type(k);
+      if (k->type == NodeType::Null) {
+        if (null_key) duplicates_.push_back({k, null_key});
+        else null_key = k;
+        continue;
+      }
+      auto [it, added] = seen.emplace(k->value, k);
+      if (!added) duplicates_.push_back({k, it->second});
+    }
+  }
+
   void close() {
     Frame f = frames_.back();
     frames_.pop_back();
@@ -350,13 +396,8 @@ private:
     if (sc_.empty()) return add_null(sc_.mark());
 
     yaml::Mark mark = sc_.peek().mark;
-    if (sc_.peek().type == TokenType::value) {
-      // ": v" with no key: a map of one entry with a null key.
-      open(Kind::compact_map_no_key, NodeType::Map, mark, &kPlainTag, {});
-      add_null(sc_.peek().mark);
-      sc_.pop();
-      return; // step() reads the value
-    }
+    // ": v" with no key where a node should start ("[: v]"): Go's yaml refuses it.
+    if (sc_.peek().type == TokenType::value) fail(mark, "did not find expected node content");
     if (sc_.peek().type == TokenType::alias) {
       const std::string& name = sc_.peek().value;
       auto it = anchors_.find(name);
@@ -490,6 +531,8 @@ private:
         sc_.pop();
         return close();
       }
+      // "[a, , b]" or "[, a]": an entry with nothing in it (Go's yaml refuses it).
+      if (sc_.peek().type == TokenType::flow_entry) fail(sc_.peek().mark, "did not find expected node content");
       f.state = 1;
       return handle_node();
     }
@@ -509,13 +552,12 @@ private:
         sc_.pop();
         return close();
       }
+      // A value with no key (": v" at the key's indentation): Go's yaml refuses it.
+      if (t.type != TokenType::key) fail(t.mark, "did not find expected key");
       f.mark = t.mark;
       f.state = 1;
-      if (t.type == TokenType::key) {
-        sc_.pop();
-        return handle_node();
-      }
-      return add_null(f.mark);
+      sc_.pop();
+      return handle_node();
     }
     f.state = 0;
     if (!sc_.empty() && sc_.peek().type == TokenType::value) {
@@ -534,6 +576,8 @@ private:
         sc_.pop();
         return close();
       }
+      if (t.type == TokenType::flow_entry || t.type == TokenType::value)
+        fail(t.mark, "did not find expected node content");
       f.state = 1;
       if (t.type == TokenType::key) {
         sc_.pop();
@@ -564,6 +608,10 @@ private:
   std::unordered_map<std::string, NodeData*> anchors_;
   std::map<std::string, std::string> tag_handles_;
   bool version_seen_ = false;
+
+public:
+  /// Keys written twice in a map: (the second, the first), in the order the maps closed.
+  std::vector<std::pair<const NodeData*, const NodeData*>> duplicates_;
 };
 
 } // namespace
@@ -641,6 +689,7 @@ Document parse(std::string_view text) {
       root = &empty_root;
     }
     doc.root_ = Node(root);
+    for (const auto& [dup, first] : parser.duplicates_) doc.duplicates_.push_back({Node(dup), Node(first)});
   } catch (const detail::Failure& f) {
     doc.error_ = Error{std::max(f.mark.line, 0), std::max(f.mark.column, 0),
                        static_cast<std::size_t>(std::max(f.mark.pos, 0)), f.message};

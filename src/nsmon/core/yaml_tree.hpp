@@ -1,7 +1,11 @@
 #pragma once
 // A YAML parser for configuration files that builds a tree of nodes with their positions.
 //
-// It follows yaml-cpp 0.7 token for token (the same simple-key and indentation rules, the same
+// What it accepts and refuses follows Go's yaml.v3, the library Prometheus reads rule files with
+// (merge keys resolved, duplicate keys recorded, yaml.v3's directive, anchor and flow-entry
+// rules); tests/yaml_oracle checks it against yaml.v3 itself, differences listed there.
+// It began as a port of yaml-cpp 0.7:
+// token for token (the same simple-key and indentation rules, the same
 // marks for every node, the same scalar values), so that findings keep the line:column they had
 // when nsmon used yaml-cpp; it is about 20 times faster because it scans a flat buffer and keeps
 // the nodes in an arena. It is stricter than yaml-cpp where yaml-cpp silently accepts broken
@@ -192,11 +196,22 @@ public:
   /// nodes and for nodes of another document.
   std::vector<std::size_t> value_offsets(const Node& scalar) const;
 
+  /// A key written twice in one map, as yaml.v3 refuses it ("mapping key already defined"):
+  /// not a syntax error (the tree is complete), so that readers report each one where it is.
+  /// Keys that a merge (`<<`) brings in are not duplicates.
+  struct Duplicate {
+    Node key;   ///< the second occurrence
+    Node first; ///< the first one
+  };
+  /// Every duplicate key of the document, in the order their maps end.
+  const std::vector<Duplicate>& duplicates() const { return duplicates_; }
+
 private:
   friend Document parse(std::string_view text);
   std::shared_ptr<const detail::Storage> storage_;
   Node root_;
   std::optional<Error> error_;
+  std::vector<Duplicate> duplicates_;
 };
 
 /// Parses the first document of `text` (a second one is ignored, as yaml-cpp's Load does).

@@ -165,11 +165,8 @@ private:
         continue;
       }
       KeyValue kv{text(it->first), text(it->second)};
-      if (!seen.insert(kv.key.value).second) {
-        add(kv.key.span, "yaml/duplicate-key", std::string("duplicate key '") + kv.key.value + "' in " + key, group,
-            rule);
-        continue;
-      }
+      // A key written twice: YamlReader::parse reported it (as for every map); the first wins.
+      if (!seen.insert(kv.key.value).second) continue;
       out.push_back(std::move(kv));
     }
     return out;
