@@ -45,16 +45,16 @@ TEST_CASE("alertmanager matchers: Alertmanager's classic syntax", "[alertmanager
       {"severity = critical", 1, "critical"},
       {"{a=\"1\", b=~\"x|y\"}", 2, "1"},
       {"team!~\"ops.*\"", 1, "ops.*"},
-      {"a!=\"x,y\"", 1, "x,y"},           // comma inside quotes
+      {"a!=\"x,y\"", 1, "x,y"}, // comma inside quotes
       {"a=\"say \\\"hi\\\"\"", 1, "say \"hi\""},
       {"a=\"\"", 1, ""},
-      {"a:b=c", 1, "c"},                  // the classic parser allows colons
-      {"1a=b", 0, ""},                    // a name starts with a letter or _
-      {"severity", 0, ""},                // no operator
-      {"a==b", 0, ""},                    // the value may not start with an unescaped quote... but = is a value
+      {"a:b=c", 1, "c"},   // the classic parser allows colons
+      {"1a=b", 0, ""},     // a name starts with a letter or _
+      {"severity", 0, ""}, // no operator
+      {"a==b", 0, ""},     // the value may not start with an unescaped quote... but = is a value
       {"a=\"unterminated", 0, ""},
-      {"a=x\"y", 0, ""},                  // an unescaped quote inside
-      {"a=~\"(unclosed\"", 0, ""},        // RE2 cannot compile it
+      {"a=x\"y", 0, ""},           // an unescaped quote inside
+      {"a=~\"(unclosed\"", 0, ""}, // RE2 cannot compile it
       {"a=~\"x{2,1}\"", 0, ""},
   };
   for (const auto& c : cases) {
@@ -134,8 +134,8 @@ TEST_CASE("alertmanager.yml: structure and checks, positioned", "[alertmanager]"
 }
 
 TEST_CASE("alertmanager.yml: secrets never appear in messages", "[alertmanager]") {
-  auto l = load("global:\n  slack_api_url: 'hooks.slack.com/services/T0/B0/s3cr3t'\n  smtp_auth_password: hunter2\n" + kHead +
-                "    webhook_configs:\n      - url: 'https://user:pa55@hook.example/x?token=t0k3n'\n");
+  auto l = load("global:\n  slack_api_url: 'hooks.slack.com/services/T0/B0/s3cr3t'\n  smtp_auth_password: hunter2\n" +
+                kHead + "    webhook_configs:\n      - url: 'https://user:pa55@hook.example/x?token=t0k3n'\n");
   REQUIRE(!l.diags.empty());
   for (const auto& d : l.diags) {
     INFO(d.message);
@@ -148,16 +148,18 @@ TEST_CASE("alertmanager.yml: secrets never appear in messages", "[alertmanager]"
 TEST_CASE("alertmanager.yml: the seeds' two configs", "[alertmanager]") {
   auto path = std::string(NSMON_SOURCE_DIR) + "/tests/data/seed/alertmanager.yml";
   auto integration = load(util::read_file(path), path);
-  CHECK(where(integration.diags) == V{"12:7 warning alertmanager/deprecated-match", "17:7 warning alertmanager/deprecated-match",
-                                      "28:24 warning alertmanager/inline-secret", "32:22 warning alertmanager/inline-secret"});
+  CHECK(where(integration.diags) ==
+        V{"12:7 warning alertmanager/deprecated-match", "17:7 warning alertmanager/deprecated-match",
+          "28:24 warning alertmanager/inline-secret", "32:22 warning alertmanager/inline-secret"});
   REQUIRE(integration.cfg.route);
   CHECK(integration.cfg.route->routes.size() == 2);
   CHECK(integration.cfg.receivers.size() == 2);
 
   path = std::string(NSMON_SOURCE_DIR) + "/tests/data/seed/alertmanager-octollm.yml";
   auto octollm = load(util::read_file(path), path);
-  CHECK(where(octollm.diags) == V{"4:18 warning alertmanager/inline-secret", "4:18 error alertmanager/url",
-                                  "16:7 warning alertmanager/deprecated-match", "22:7 warning alertmanager/deprecated-match",
-                                  "33:24 warning alertmanager/inline-secret", "44:22 warning alertmanager/inline-secret",
-                                  "48:5 warning alertmanager/deprecated-match", "50:5 warning alertmanager/deprecated-match"});
+  CHECK(where(octollm.diags) ==
+        V{"4:18 warning alertmanager/inline-secret", "4:18 error alertmanager/url",
+          "16:7 warning alertmanager/deprecated-match", "22:7 warning alertmanager/deprecated-match",
+          "33:24 warning alertmanager/inline-secret", "44:22 warning alertmanager/inline-secret",
+          "48:5 warning alertmanager/deprecated-match", "50:5 warning alertmanager/deprecated-match"});
 }

@@ -1,10 +1,11 @@
 // The checks that need the whole file: names defined and used across receivers, routes and time
 // intervals (Alertmanager's checkReceiver and checkTimeInterval), and receivers no route reaches.
+#include "nsmon/core/checks.hpp"
+
 #include <algorithm>
 #include <set>
 
 #include "nsmon/alertmanager/config.hpp"
-#include "nsmon/core/checks.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::alertmanager {
@@ -40,8 +41,8 @@ std::vector<std::string> unique_names(const std::vector<const Text*>& names, con
   std::vector<std::string> out;
   for (const Text* n : names) {
     if (std::find(out.begin(), out.end(), n->value) != out.end())
-      diags.push_back(core::make_diagnostic("alertmanager/duplicate-name", n->span,
-                                            what + " \"" + n->value + "\" is not unique"));
+      diags.push_back(
+          core::make_diagnostic("alertmanager/duplicate-name", n->span, what + " \"" + n->value + "\" is not unique"));
     else out.push_back(n->value);
   }
   return out;

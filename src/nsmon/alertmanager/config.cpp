@@ -13,11 +13,11 @@ namespace {
 
 using Fields = std::vector<std::string>;
 
+// clang-format off
 // Field names as Alertmanager 0.25 and later spell them (config/config.go, config/notifiers.go).
-const Fields kTop = {"global",    "route",          "inhibit_rules", "receivers", "templates", "mute_time_intervals",
-                     "time_intervals", "tracing"};
-const Fields kGlobal = {
-    "resolve_timeout", "http_config", "jira_api_url", "smtp_from", "smtp_hello", "smtp_smarthost",
+const Fields kTop = {"global", "route", "inhibit_rules", "receivers", "templates", "mute_time_intervals",
+    "time_intervals", "tracing"};
+const Fields kGlobal = {"resolve_timeout", "http_config", "jira_api_url", "smtp_from", "smtp_hello", "smtp_smarthost",
     "smtp_auth_username", "smtp_auth_password", "smtp_auth_password_file", "smtp_auth_secret",
     "smtp_auth_secret_file", "smtp_auth_identity", "smtp_require_tls", "smtp_tls_config", "smtp_force_implicit_tls",
     "slack_api_url", "slack_api_url_file", "slack_app_token", "slack_app_token_file", "slack_app_url",
@@ -26,39 +26,37 @@ const Fields kGlobal = {
     "victorops_api_key_file", "telegram_api_url", "telegram_bot_token", "telegram_bot_token_file", "webex_api_url",
     "rocketchat_api_url", "rocketchat_token", "rocketchat_token_file", "rocketchat_token_id",
     "rocketchat_token_id_file", "mattermost_webhook_url", "mattermost_webhook_url_file"};
-const Fields kGlobalUrls = {"jira_api_url",     "slack_api_url",    "slack_app_url",  "pagerduty_url",
-                            "opsgenie_api_url", "wechat_api_url",   "victorops_api_url", "telegram_api_url",
-                            "webex_api_url",    "rocketchat_api_url", "mattermost_webhook_url"};
+const Fields kGlobalUrls = {"jira_api_url", "slack_api_url", "slack_app_url", "pagerduty_url", "opsgenie_api_url",
+    "wechat_api_url", "victorops_api_url", "telegram_api_url", "webex_api_url", "rocketchat_api_url",
+    "mattermost_webhook_url"};
 // Secrets that also have a *_file field.
-const Fields kGlobalSecrets = {"smtp_auth_password", "smtp_auth_secret",  "slack_api_url",      "slack_app_token",
-                               "opsgenie_api_key",   "wechat_api_secret", "victorops_api_key",  "telegram_bot_token",
-                               "rocketchat_token",   "rocketchat_token_id", "mattermost_webhook_url"};
-const Fields kRoute = {"receiver",       "group_by",   "match",          "match_re",
-                       "matchers",       "mute_time_intervals", "active_time_intervals", "continue",
-                       "routes",         "group_wait", "group_interval", "repeat_interval"};
-const Fields kInhibit = {"source_match", "source_match_re", "source_matchers", "target_match",
-                         "target_match_re", "target_matchers", "equal"};
+const Fields kGlobalSecrets = {"smtp_auth_password", "smtp_auth_secret", "slack_api_url", "slack_app_token",
+    "opsgenie_api_key", "wechat_api_secret", "victorops_api_key", "telegram_bot_token", "rocketchat_token",
+    "rocketchat_token_id", "mattermost_webhook_url"};
+const Fields kRoute = {"receiver", "group_by", "match", "match_re", "matchers", "mute_time_intervals",
+    "active_time_intervals", "continue", "routes", "group_wait", "group_interval", "repeat_interval"};
+const Fields kInhibit = {"source_match", "source_match_re", "source_matchers", "target_match", "target_match_re",
+    "target_matchers", "equal"};
 const Fields kTimeInterval = {"name", "time_intervals"};
 const Fields kInterval = {"times", "weekdays", "days_of_month", "months", "years", "location"};
-const Fields kKinds = {"discord_configs",   "email_configs",   "incidentio_configs", "pagerduty_configs",
-                       "slack_configs",     "webhook_configs", "opsgenie_configs",   "wechat_configs",
-                       "pushover_configs",  "victorops_configs", "sns_configs",      "telegram_configs",
-                       "webex_configs",     "msteams_configs", "msteamsv2_configs",  "jira_configs",
-                       "rocketchat_configs", "mattermost_configs"};
+const Fields kKinds = {"discord_configs", "email_configs", "incidentio_configs", "pagerduty_configs", "slack_configs",
+    "webhook_configs", "opsgenie_configs", "wechat_configs", "pushover_configs", "victorops_configs", "sns_configs",
+    "telegram_configs", "webex_configs", "msteams_configs", "msteamsv2_configs", "jira_configs", "rocketchat_configs",
+    "mattermost_configs"};
 
 // The notifier kinds of this slice, with their fields; the others are read as lists of mappings.
 const Fields kWebhook = {"send_resolved", "http_config", "url", "url_file", "max_alerts", "timeout"};
 const Fields kSlack = {"send_resolved", "http_config", "api_url", "api_url_file", "app_token", "app_token_file",
-                       "app_url", "channel", "username", "color", "title", "title_link", "pretext", "text",
-                       "message_text", "fields", "short_fields", "footer", "fallback", "callback_id", "icon_emoji",
-                       "icon_url", "image_url", "thumb_url", "link_names", "mrkdwn_in", "actions", "update_message",
-                       "timeout"};
+    "app_url", "channel", "username", "color", "title", "title_link", "pretext", "text", "message_text", "fields",
+    "short_fields", "footer", "fallback", "callback_id", "icon_emoji", "icon_url", "image_url", "thumb_url",
+    "link_names", "mrkdwn_in", "actions", "update_message", "timeout"};
 const Fields kEmail = {"send_resolved", "to", "from", "hello", "smarthost", "auth_username", "auth_password",
-                       "auth_password_file", "auth_secret", "auth_secret_file", "auth_identity", "headers", "html",
-                       "text", "require_tls", "tls_config", "force_implicit_tls", "threading"};
+    "auth_password_file", "auth_secret", "auth_secret_file", "auth_identity", "headers", "html", "text",
+    "require_tls", "tls_config", "force_implicit_tls", "threading"};
 const Fields kPagerduty = {"send_resolved", "http_config", "service_key", "service_key_file", "routing_key",
-                           "routing_key_file", "url", "client", "client_url", "description", "details", "images",
-                           "links", "source", "severity", "class", "component", "group", "timeout"};
+    "routing_key_file", "url", "client", "client_url", "description", "details", "images", "links", "source",
+    "severity", "class", "component", "group", "timeout"};
+// clang-format on
 
 // The key node of `key` in a mapping (where to point about the key itself), or the mapping.
 yaml::Node key_node(const yaml::Node& map, const std::string& key) {
@@ -157,16 +155,14 @@ private:
     std::string lower = util::ascii_lower(scheme);
     if (lower != "http" && lower != "https") {
       y_.report(n, "alertmanager/url",
-                shown + ": unsupported scheme \"" + scheme +
-                    "\" for URL; Alertmanager refuses to load this",
+                shown + ": unsupported scheme \"" + scheme + "\" for URL; Alertmanager refuses to load this",
                 "an http:// or https:// URL");
       return;
     }
     auto [begin, end] = util::url_authority(u);
     std::string_view authority = std::string_view(u).substr(begin, end - begin);
     if (auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
-    if (authority.empty() || authority[0] == ':')
-      y_.report(n, "alertmanager/url", shown + ": missing host for URL");
+    if (authority.empty() || authority[0] == ':') y_.report(n, "alertmanager/url", shown + ": missing host for URL");
   }
 
   // A secret that also has a *_file field: both is an error (Alertmanager refuses most such pairs;
@@ -179,9 +175,10 @@ private:
     hide(inline_node);
     if (present(file_node)) {
       y_.report(inline_node, "alertmanager/secret-conflict",
-                refused ? "at most one of " + key + " & " + key + "_file must be configured (" + std::string(where) + ")"
-                        : key + " and " + key + "_file are both given (" + std::string(where) +
-                              "): Alertmanager loads this but uses only one of them",
+                refused
+                    ? "at most one of " + key + " & " + key + "_file must be configured (" + std::string(where) + ")"
+                    : key + " and " + key + "_file are both given (" + std::string(where) +
+                          "): Alertmanager loads this but uses only one of them",
                 "keep " + key + "_file and remove " + key);
       return;
     }
@@ -246,7 +243,9 @@ private:
     if (!lines) return;
     for (std::size_t i = 0; i < lines->size(); ++i) {
       auto parsed = parse_matchers((*lines)[i]);
-      if (!parsed.error.empty()) y_.report(ms.at(i), "alertmanager/matcher", parsed.error, "name=\"value\", name=~\"regex\", name!=\"value\" or name!~\"regex\"");
+      if (!parsed.error.empty())
+        y_.report(ms.at(i), "alertmanager/matcher", parsed.error,
+                  "name=\"value\", name=~\"regex\", name!=\"value\" or name!~\"regex\"");
       if (out) out->push_back({(*lines)[i], y_.span(ms.at(i))});
     }
   }
@@ -262,10 +261,12 @@ private:
       const auto& l = r.group_by[i];
       if (l.value == "...") all = true;
       else if (!is_label_name(l.value))
-        y_.report(n["group_by"].at(i), "alertmanager/invalid-value", "invalid label name \"" + l.value + "\" in group_by list");
+        y_.report(n["group_by"].at(i), "alertmanager/invalid-value",
+                  "invalid label name \"" + l.value + "\" in group_by list");
       for (std::size_t j = 0; j < i; ++j)
         if (r.group_by[j].value == l.value)
-          y_.report(n["group_by"].at(i), "alertmanager/invalid-value", "duplicated label \"" + l.value + "\" in group_by");
+          y_.report(n["group_by"].at(i), "alertmanager/invalid-value",
+                    "duplicated label \"" + l.value + "\" in group_by");
     }
     if (all && r.group_by.size() > 1)
       y_.report(n["group_by"], "alertmanager/invalid-value",
@@ -273,8 +274,10 @@ private:
     r.group_wait_ms = duration(n, "group_wait");
     r.group_interval_ms = duration(n, "group_interval");
     r.repeat_interval_ms = duration(n, "repeat_interval");
-    if (r.group_interval_ms == 0) y_.report(n["group_interval"], "alertmanager/duration", "group_interval cannot be zero");
-    if (r.repeat_interval_ms == 0) y_.report(n["repeat_interval"], "alertmanager/duration", "repeat_interval cannot be zero");
+    if (r.group_interval_ms == 0)
+      y_.report(n["group_interval"], "alertmanager/duration", "group_interval cannot be zero");
+    if (r.repeat_interval_ms == 0)
+      y_.report(n["repeat_interval"], "alertmanager/duration", "repeat_interval cannot be zero");
     matchers(n, "", &r.matchers, &r.has_match);
     if (auto c = n["continue"]; c && !c.IsNull()) r.continue_ = y_.boolean(c, "continue").value_or(false);
     r.mute_time_intervals = texts(n, "mute_time_intervals");
@@ -289,11 +292,15 @@ private:
     if (!r.receiver || r.receiver->value.empty())
       y_.report(key_node(n, "receiver"), "alertmanager/missing-field", "root route must specify a default receiver");
     if (!r.matchers.empty() || r.has_match)
-      y_.report(n["matchers"] ? n["matchers"] : n["match"] ? n["match"] : n["match_re"], "alertmanager/invalid-value",
-                "root route must not have any matchers", "the root route catches every alert; match in a child route");
+      y_.report(n["matchers"] ? n["matchers"]
+                : n["match"]  ? n["match"]
+                              : n["match_re"],
+                "alertmanager/invalid-value", "root route must not have any matchers",
+                "the root route catches every alert; match in a child route");
     if (r.continue_) y_.report(n["continue"], "alertmanager/invalid-value", "cannot have continue in root route");
     if (!r.mute_time_intervals.empty())
-      y_.report(n["mute_time_intervals"], "alertmanager/invalid-value", "root route must not have any mute time intervals");
+      y_.report(n["mute_time_intervals"], "alertmanager/invalid-value",
+                "root route must not have any mute time intervals");
     if (!r.active_time_intervals.empty())
       y_.report(n["active_time_intervals"], "alertmanager/invalid-value",
                 "root route must not have any active time intervals");
@@ -346,7 +353,8 @@ private:
       secret(c, "api_url", where);
       secret(c, "app_token", where);
     } else if (kind == "email_configs") {
-      if (!present(c["to"])) y_.report(c, "alertmanager/missing-field", "missing to address in email config (" + where + ")");
+      if (!present(c["to"]))
+        y_.report(c, "alertmanager/missing-field", "missing to address in email config (" + where + ")");
       if (!present(c["smarthost"]) && !cfg.global_smtp_smarthost)
         y_.report(c, "alertmanager/missing-field", "no global SMTP smarthost set (" + where + ")");
       if (!present(c["from"]) && !cfg.global_smtp_from)
@@ -356,7 +364,8 @@ private:
     } else if (kind == "pagerduty_configs") {
       if (!present(c["routing_key"]) && !present(c["routing_key_file"]) && !present(c["service_key"]) &&
           !present(c["service_key_file"]))
-        y_.report(c, "alertmanager/missing-field", "missing service or routing key in PagerDuty config (" + where + ")");
+        y_.report(c, "alertmanager/missing-field",
+                  "missing service or routing key in PagerDuty config (" + where + ")");
       url(c, "url", false);
       secret(c, "routing_key", where);
       secret(c, "service_key", where);

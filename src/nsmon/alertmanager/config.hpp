@@ -20,12 +20,12 @@ struct Text {
 
 /// A node of the routing tree.
 struct Route {
-  core::Span span;                        ///< the route's mapping
-  std::optional<Text> receiver;           ///< empty: inherited from the parent
+  core::Span span;              ///< the route's mapping
+  std::optional<Text> receiver; ///< empty: inherited from the parent
   std::vector<Text> group_by;
   std::optional<std::int64_t> group_wait_ms, group_interval_ms, repeat_interval_ms;
-  std::vector<Text> matchers;             ///< the `matchers:` entries as written
-  bool has_match = false;                 ///< deprecated match or match_re given
+  std::vector<Text> matchers; ///< the `matchers:` entries as written
+  bool has_match = false;     ///< deprecated match or match_re given
   bool continue_ = false;
   std::vector<Text> mute_time_intervals, active_time_intervals;
   std::vector<Route> routes;
@@ -44,7 +44,7 @@ struct InhibitRule {
 
 struct Config {
   std::string path;
-  bool loaded = false;        ///< the file parsed as YAML (check() has something to say)
+  bool loaded = false; ///< the file parsed as YAML (check() has something to say)
   std::optional<std::int64_t> resolve_timeout_ms;
   std::optional<Route> route; ///< absent: Alertmanager refuses the file ("no route provided")
   bool route_given = false;   ///< a non-null route: key (a broken one is reported by the loader)
@@ -53,7 +53,7 @@ struct Config {
   std::vector<InhibitRule> inhibit_rules;
   std::vector<Text> time_intervals; ///< names of time_intervals and mute_time_intervals
   std::vector<Text> templates;
-  bool global_slack_url = false;    ///< global slack_api_url or slack_api_url_file set
+  bool global_slack_url = false; ///< global slack_api_url or slack_api_url_file set
   bool global_smtp_smarthost = false, global_smtp_from = false;
   /// Byte ranges [begin, end) of the file that hold inline secrets: mask them before quoting lines.
   std::vector<std::pair<std::size_t, std::size_t>> secrets;

@@ -87,7 +87,8 @@ int main(int argc, char** argv) {
   app.fallthrough();
   app.footer(std::string("\n") + kExitCodeHelp + "\nRun 'nsmon SUBCOMMAND --help' for a subcommand's options.");
   auto& g = global_options();
-  app.add_option("--catalog", g.catalog_path, "Metric catalog to use instead of the built-in one; 'none' for rules about other exporters only")
+  app.add_option("--catalog", g.catalog_path,
+                 "Metric catalog to use instead of the built-in one; 'none' for rules about other exporters only")
       ->option_text("FILE");
   app.add_option("--color", g.color, "Colour output: auto (default, honours NO_COLOR), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}))

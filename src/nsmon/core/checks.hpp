@@ -34,13 +34,13 @@ inline constexpr auto kChecks = [] {
   using enum Severity;
   using enum CheckSection;
   return std::to_array<CheckInfo>({
-      {"alertmanager/deprecated-match", warning, "match, match_re, source_match or target_match: deprecated, use matchers", lint},
-      {"alertmanager/duplicate-name", error, "two receivers or two time intervals with the same name", lint},
-      {"alertmanager/duration", error, "a duration Alertmanager cannot parse, or a zero group or repeat interval", lint},
-      {"alertmanager/inline-secret", warning, "a secret written inline where Alertmanager offers a *_file field", lint},
-      {"alertmanager/invalid-value", error, "a value Alertmanager refuses (group_by label, continue or matchers on the root route)", lint},
-      {"alertmanager/matcher", error, "a matcher that does not parse, or a regex that RE2 cannot compile", lint},
-      {"alertmanager/missing-field", error, "a required field is missing (root receiver, receiver name, webhook url, ...)", lint},
+      {"alertmanager/deprecated-match", warning, "the deprecated match/match_re/source_match/target_match", lint},
+      {"alertmanager/duplicate-name", error, "two receivers or time intervals with the same name", lint},
+      {"alertmanager/duration", error, "a duration Alertmanager cannot parse, or a zero interval", lint},
+      {"alertmanager/inline-secret", warning, "a secret written inline where a *_file field exists", lint},
+      {"alertmanager/invalid-value", error, "a value Alertmanager refuses (group_by, the root route's)", lint},
+      {"alertmanager/matcher", error, "a matcher that does not parse, or a regex RE2 cannot compile", lint},
+      {"alertmanager/missing-field", error, "a required field is missing (root receiver, webhook url, ...)", lint},
       {"alertmanager/secret-conflict", error, "a secret given both inline and in its *_file field", lint},
       {"alertmanager/undefined-receiver", error, "a route names a receiver that is not defined", lint},
       {"alertmanager/undefined-time-interval", error, "a route names a time interval that is not defined", lint},
