@@ -18,7 +18,7 @@ std::string_view trim(std::string_view s) {
 
 // One matcher: name, operator, value (quoted with escapes \n \" \\, or bare).
 std::string parse_one(std::string_view s, std::vector<Matcher>& out) {
-  const std::string bad = "bad matcher format: " + std::string(s);
+  std::string bad = "bad matcher format: " + std::string(s);
   s = trim(s);
   std::size_t i = 0;
   if (i >= s.size() || !name_start(s[i])) return bad;
