@@ -124,6 +124,8 @@ TEST_CASE("alertmanager.yml: structure and checks, positioned", "[alertmanager]"
     {"receiver without a name", kHead + "  - webhook_configs: [{url_file: /f}]\n", {"5:5 error alertmanager/missing-field"}},
     {"inhibit rules: deprecated and matchers", kHead + "inhibit_rules:\n  - source_match: {severity: critical}\n    target_matchers: ['severity=\"warning\"', 'x=~\"[\"']\n    equal: [alertname]\n",
      {"6:5 warning alertmanager/deprecated-match", "7:45 error alertmanager/matcher"}},
+    {"inhibit rules: equal takes label names", kHead + "inhibit_rules:\n  - source_matchers: [a=b]\n    target_matchers: [a=c]\n    equal: [instance, 'a-b']\n",
+     {"8:23 error alertmanager/invalid-value"}},
   };
   // clang-format on
   for (const auto& c : cases) {

@@ -379,6 +379,10 @@ private:
     matchers(n, "source_", nullptr, nullptr);
     matchers(n, "target_", nullptr, nullptr);
     r.equal = texts(n, "equal");
+    for (std::size_t i = 0; i < r.equal.size(); ++i)
+      if (!is_label_name(r.equal[i].value))
+        y_.report(n["equal"].at(i), "alertmanager/invalid-value",
+                  "\"" + r.equal[i].value + "\" is not a valid label name (in equal)");
     cfg.inhibit_rules.push_back(std::move(r));
   }
 

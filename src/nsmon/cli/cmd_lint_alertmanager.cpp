@@ -31,13 +31,7 @@ int count_routes(const alertmanager::Route& r) {
 }
 
 int run_lint_alertmanager(const LintAlertmanagerOptions& o, const Context& ctx) {
-  if (o.list_checks) {
-    const std::string format = ctx.report.format_given ? ctx.report.format : "text";
-    if (format != "text" && format != "json") throw UsageError("--list-checks prints text or json, not " + format);
-    std::cout << (format == "json" ? lint::render_checks_json({}, "alertmanager/")
-                                   : lint::render_checks_table({}, "alertmanager/"));
-    return kOk;
-  }
+  if (o.list_checks) return list_checks(ctx.report, "alertmanager/");
   std::string path = o.file;
   if (path.empty()) {
     std::error_code ec;
