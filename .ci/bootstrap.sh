@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(
   g++ cmake ninja-build pkg-config git golang-go golang-gopkg-yaml.v3-dev golang-gopkg-yaml.v2-dev
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev catch2 libcurl4-openssl-dev libre2-dev libvalijson-dev
-  prometheus victoria-metrics prometheus-node-exporter python3-prometheus-client python3-yaml
+  prometheus victoria-metrics prometheus-node-exporter prometheus-alertmanager python3-prometheus-client python3-yaml
   curl tmux procps help2man dpkg-dev file openssl
   clang-format clang-tidy
 )
@@ -22,7 +22,7 @@ if ((${#missing[@]})); then
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   export DEBIAN_FRONTEND=noninteractive
   "${sudo_cmd[@]}" apt-get update -qq
-  # Package scripts must not start the distribution's own prometheus/node-exporter services.
+  # Package scripts must not start the distribution's own prometheus/node-exporter/alertmanager services.
   own_policy=0
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     "${sudo_cmd[@]}" sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d'

@@ -6,13 +6,13 @@ function __nsmon_metrics
 end
 
 function __nsmon_checks
-  printf '%s\n' alerts/absent-without-for alerts/for-too-short alerts/group-interval alerts/no-comparison alerts/topk alerts/value-in-labels catalog/bad-suffix catalog/histogram-base-name catalog/renamed-metric catalog/unknown-label catalog/unknown-label-value catalog/unknown-metric config/conflict config/duplicate-job config/duplicate-name config/duration config/empty-section config/invalid-value config/label-name config/missing-field config/no-alertmanager config/rate-window config/relabel config/rule-file config/scrape-timeout config/target labels/dropped-by-config labels/high-cardinality labels/impossible-match labels/template-label-lost labels/unknown-external-label metrics/base-unit metrics/buckets metrics/camel-case metrics/colon metrics/counter-total metrics/help metrics/missing-label metrics/missing-metric metrics/missing-series metrics/no-help metrics/non-counter-total metrics/renamed-metric metrics/reserved-label metrics/reserved-suffix metrics/series-name metrics/syntax metrics/type metrics/type-in-name metrics/unit metrics/unit-abbreviation metrics/unknown-label metrics/unknown-label-value metrics/unknown-metric policy/annotations policy/severity promql/counter-raw promql/histogram-quantile-le promql/histogram-quantile-rate promql/histogram-quantile-series promql/literal-regex promql/quantile-range promql/rate-on-gauge promql/regex-anchors promql/sum-then-rate promql/syntax rules/alert-xor-record rules/duplicate-group rules/duplicate-rule rules/duration rules/label-name rules/label-value rules/missing-field rules/record-fields rules/record-name rules/record-naming rules/template rules/undefined-recording-rule units/bytes-vs-megabytes units/out-of-range units/percent-as-ratio yaml/ambiguous-boolean yaml/duplicate-key yaml/syntax yaml/type yaml/unknown-field
+  printf '%s\n' alertmanager/deprecated-match alertmanager/duplicate-name alertmanager/duration alertmanager/inline-secret alertmanager/invalid-value alertmanager/matcher alertmanager/missing-field alertmanager/secret-conflict alertmanager/undefined-receiver alertmanager/undefined-time-interval alertmanager/unused-receiver alertmanager/url alerts/absent-without-for alerts/for-too-short alerts/group-interval alerts/no-comparison alerts/topk alerts/value-in-labels catalog/bad-suffix catalog/histogram-base-name catalog/renamed-metric catalog/unknown-label catalog/unknown-label-value catalog/unknown-metric config/conflict config/duplicate-job config/duplicate-name config/duration config/empty-section config/invalid-value config/label-name config/missing-field config/no-alertmanager config/rate-window config/relabel config/rule-file config/scrape-timeout config/target labels/dropped-by-config labels/high-cardinality labels/impossible-match labels/template-label-lost labels/unknown-external-label metrics/base-unit metrics/buckets metrics/camel-case metrics/colon metrics/counter-total metrics/help metrics/missing-label metrics/missing-metric metrics/missing-series metrics/no-help metrics/non-counter-total metrics/renamed-metric metrics/reserved-label metrics/reserved-suffix metrics/series-name metrics/syntax metrics/type metrics/type-in-name metrics/unit metrics/unit-abbreviation metrics/unknown-label metrics/unknown-label-value metrics/unknown-metric policy/annotations policy/severity promql/counter-raw promql/histogram-quantile-le promql/histogram-quantile-rate promql/histogram-quantile-series promql/literal-regex promql/quantile-range promql/rate-on-gauge promql/regex-anchors promql/sum-then-rate promql/syntax rules/alert-xor-record rules/duplicate-group rules/duplicate-rule rules/duration rules/label-name rules/label-value rules/missing-field rules/record-fields rules/record-name rules/record-naming rules/template rules/undefined-recording-rule units/bytes-vs-megabytes units/out-of-range units/percent-as-ratio yaml/ambiguous-boolean yaml/duplicate-key yaml/syntax yaml/type yaml/unknown-field
 end
 
 function __nsmon_subcommands
   switch $argv[1]
     case ''
-      printf '%s\n' query lint-rules lint-metrics gen-dashboards watch catalog promql config completion
+      printf '%s\n' query lint-rules lint-metrics lint-alertmanager gen-dashboards watch catalog promql config completion
     case 'query'
       printf '%s\n' series labels label-values targets rules alerts metadata buildinfo
     case 'catalog'
@@ -258,6 +258,11 @@ function __nsmon_takes_value
         'lint-metrics|--no-naming' \
         'lint-metrics|--timeout' \
         'lint-metrics|--list-checks' \
+        'lint-alertmanager|--help' \
+        'lint-alertmanager|-h' \
+        'lint-alertmanager|--format' \
+        'lint-alertmanager|--fail-on' \
+        'lint-alertmanager|--list-checks' \
         'gen-dashboards|--help' \
         'gen-dashboards|-h' \
         'gen-dashboards|--templates' \
@@ -370,6 +375,7 @@ complete -c nsmon -f
 complete -c nsmon -n '__nsmon_at ""' -a 'query' -d 'Query Prometheus or a compatible backend (instant, range, series, alerts, ...)'
 complete -c nsmon -n '__nsmon_at ""' -a 'lint-rules' -d 'Check alert/recording rules and prometheus.yml against the metric catalog, offline'
 complete -c nsmon -n '__nsmon_at ""' -a 'lint-metrics' -d 'Check one scrape (file or URL) against the metric catalog and promtool'\''s naming rules'
+complete -c nsmon -n '__nsmon_at ""' -a 'lint-alertmanager' -d 'Check an alertmanager.yml: structure as Alertmanager loads it, receivers, matchers, secrets'
 complete -c nsmon -n '__nsmon_at ""' -a 'gen-dashboards' -d 'Render Grafana dashboards from templates/ into dashboards/'
 complete -c nsmon -n '__nsmon_at ""' -a 'watch' -d 'Run the detector and show live training and inference stats'
 complete -c nsmon -n '__nsmon_at ""' -a 'catalog' -d 'Show the metric catalog: every metric, its type, unit, labels and origin'
@@ -591,6 +597,11 @@ complete -c nsmon -n '__nsmon_under "lint-metrics"' -l no-naming -x -d 'Only syn
 complete -c nsmon -n '__nsmon_under "lint-metrics"' -l timeout -x -d 'Time a URL may take to answer (default 10s); a duration (500ms, 2m, 1h30m) or seconds'
 complete -c nsmon -n '__nsmon_under "lint-metrics"' -l list-checks -x -d 'List the metrics/* checks with their severity, then exit'
 complete -c nsmon -n '__nsmon_at "lint-metrics"' -r -F
+complete -c nsmon -n '__nsmon_under "lint-alertmanager"' -l help -s h -x -d 'Print this help message and exit'
+complete -c nsmon -n '__nsmon_under "lint-alertmanager"' -l format -x -a 'text json github sarif' -d 'Output format: text, json, github, sarif (default: the format.lint setting, text)'
+complete -c nsmon -n '__nsmon_under "lint-alertmanager"' -l fail-on -x -a 'error warning info never' -d 'Exit 1 when a finding is at least this severe: error, warning, info, never (default warning)'
+complete -c nsmon -n '__nsmon_under "lint-alertmanager"' -l list-checks -x -d 'List the alertmanager/* checks with their severity, then exit'
+complete -c nsmon -n '__nsmon_at "lint-alertmanager"' -r -F
 complete -c nsmon -n '__nsmon_under "gen-dashboards"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "gen-dashboards"' -l templates -x -a '(__fish_complete_directories)' -d 'Template directory (default: templates)'
 complete -c nsmon -n '__nsmon_under "gen-dashboards"' -l out -x -a '(__fish_complete_directories)' -d 'Output directory for <uid>.json (default: dashboards)'

@@ -17,6 +17,7 @@ namespace nsmon::cli {
 Run define_query(CLI::App& cmd);
 Run define_lint_rules(CLI::App& cmd);
 Run define_lint_metrics(CLI::App& cmd);
+Run define_lint_alertmanager(CLI::App& cmd);
 Run define_gen_dashboards(CLI::App& cmd);
 Run define_watch(CLI::App& cmd);
 Run define_catalog(CLI::App& cmd);
@@ -33,6 +34,8 @@ const Command kCommands[] = {
      define_lint_rules},
     {"lint-metrics", "Check one scrape (file or URL) against the metric catalog and promtool's naming rules",
      define_lint_metrics},
+    {"lint-alertmanager", "Check an alertmanager.yml: structure as Alertmanager loads it, receivers, matchers, secrets",
+     define_lint_alertmanager},
     {"gen-dashboards", "Render Grafana dashboards from templates/ into dashboards/", define_gen_dashboards},
     {"watch", "Run the detector and show live training and inference stats", define_watch},
     {"catalog", "Show the metric catalog: every metric, its type, unit, labels and origin", define_catalog},

@@ -87,13 +87,7 @@ void describe_input(lint::Report& report, const Input& in, const lint::MetricsSu
 }
 
 int run_lint_metrics(const LintMetricsOptions& o, const Context& ctx) {
-  if (o.list_checks) {
-    const std::string format = ctx.report.format_given ? ctx.report.format : "text";
-    if (format != "text" && format != "json") throw UsageError("--list-checks prints text or json, not " + format);
-    std::cout << (format == "json" ? lint::render_checks_json({}, "metrics/")
-                                   : lint::render_checks_table({}, "metrics/"));
-    return kOk;
-  }
+  if (o.list_checks) return list_checks(ctx.report, "metrics/");
   std::set<std::string> disabled;
   for (const auto& name : util::split_lists(o.disable)) {
     if (!util::starts_with(name, "metrics/") || !lint::find_check(name))

@@ -123,18 +123,10 @@ void read_inputs(const LintOptions& o, Loaded& loaded) {
 }
 
 int run_lint(const LintOptions& o, const Context& ctx) {
-  // Usage first: nothing is read before the command line is known to make sense.
-  const std::string list_format = ctx.report.format_given ? ctx.report.format : "text";
-  if (o.list_checks && list_format != "text" && list_format != "json")
-    throw UsageError("--list-checks prints text or json, not " + list_format);
   lint::Options options;
   options.parse = parse_features(o.features);
   options.policy = read_policy(o.policy);
-  if (o.list_checks) {
-    std::cout << (list_format == "json" ? lint::render_checks_json(options.policy)
-                                        : lint::render_checks_table(options.policy));
-    return kOk;
-  }
+  if (o.list_checks) return list_checks(ctx.report, "", options.policy);
   options.catalog = &ctx.catalog();
   // The policy's other exporters join the catalog's external namespaces.
   catalog::Catalog extended;

@@ -53,6 +53,14 @@ bool fails(const std::vector<core::Diagnostic>& findings, const std::string& fai
   return std::any_of(findings.begin(), findings.end(), [&](const auto& d) { return d.severity >= threshold; });
 }
 
+int list_checks(const ReportOptions& o, std::string_view prefix, const lint::Policy& policy) {
+  const std::string format = o.format_given ? o.format : "text";
+  if (format != "text" && format != "json") throw UsageError("--list-checks prints text or json, not " + format);
+  std::cout << (format == "json" ? lint::render_checks_json(policy, prefix)
+                                 : lint::render_checks_table(policy, prefix));
+  return kOk;
+}
+
 int finish(const lint::Report& report, const core::SourceSet& sources, const ReportOptions& o) {
   if (o.format == "json") std::cout << lint::render_json(report);
   else if (o.format == "github") std::cout << lint::render_github(report);

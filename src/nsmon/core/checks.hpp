@@ -34,6 +34,18 @@ inline constexpr auto kChecks = [] {
   using enum Severity;
   using enum CheckSection;
   return std::to_array<CheckInfo>({
+      {"alertmanager/deprecated-match", warning, "the deprecated match/match_re/source_match/target_match", lint},
+      {"alertmanager/duplicate-name", error, "two receivers or time intervals with the same name", lint},
+      {"alertmanager/duration", error, "a duration Alertmanager cannot parse, or a zero interval", lint},
+      {"alertmanager/inline-secret", warning, "a secret written inline where a *_file field exists", lint},
+      {"alertmanager/invalid-value", error, "a value Alertmanager refuses (group_by, the root route's)", lint},
+      {"alertmanager/matcher", error, "a matcher that does not parse, or a regex RE2 cannot compile", lint},
+      {"alertmanager/missing-field", error, "a required field is missing (root receiver, webhook url, ...)", lint},
+      {"alertmanager/secret-conflict", error, "a secret given both inline and in its *_file field", lint},
+      {"alertmanager/undefined-receiver", error, "a route names a receiver that is not defined", lint},
+      {"alertmanager/undefined-time-interval", error, "a route names a time interval that is not defined", lint},
+      {"alertmanager/unused-receiver", warning, "a receiver that no route uses", lint},
+      {"alertmanager/url", error, "a URL that is not http or https with a host", lint},
       {"alerts/absent-without-for", warning, "absent() without for: fires on every restart or scrape gap", lint},
       {"alerts/for-too-short", warning, "for shorter than the evaluation interval", lint},
       {"alerts/group-interval", warning, "a group interval over 5m (alerts are sent late, Alertmanager resolves them)",

@@ -1,0 +1,412 @@
+#include "nsmon/alertmanager/config.hpp"
+
+#include <string_view>
+
+#include "nsmon/alertmanager/matchers.hpp"
+#include "nsmon/core/yaml.hpp"
+#include "nsmon/util/duration.hpp"
+#include "nsmon/util/url.hpp"
+
+namespace nsmon::alertmanager {
+
+namespace {
+
+using Fields = std::vector<std::string>;
+
+// clang-format off
+// Field names as Alertmanager 0.25 and later spell them (config/config.go, config/notifiers.go).
+const Fields kTop = {"global", "route", "inhibit_rules", "receivers", "templates", "mute_time_intervals",
+    "time_intervals", "tracing"};
+const Fields kGlobal = {"resolve_timeout", "http_config", "jira_api_url", "smtp_from", "smtp_hello", "smtp_smarthost",
+    "smtp_auth_username", "smtp_auth_password", "smtp_auth_password_file", "smtp_auth_secret",
+    "smtp_auth_secret_file", "smtp_auth_identity", "smtp_require_tls", "smtp_tls_config", "smtp_force_implicit_tls",
+    "slack_api_url", "slack_api_url_file", "slack_app_token", "slack_app_token_file", "slack_app_url",
+    "pagerduty_url", "opsgenie_api_url", "opsgenie_api_key", "opsgenie_api_key_file", "wechat_api_url",
+    "wechat_api_secret", "wechat_api_secret_file", "wechat_api_corp_id", "victorops_api_url", "victorops_api_key",
+    "victorops_api_key_file", "telegram_api_url", "telegram_bot_token", "telegram_bot_token_file", "webex_api_url",
+    "rocketchat_api_url", "rocketchat_token", "rocketchat_token_file", "rocketchat_token_id",
+    "rocketchat_token_id_file", "mattermost_webhook_url", "mattermost_webhook_url_file"};
+const Fields kGlobalUrls = {"jira_api_url", "slack_api_url", "slack_app_url", "pagerduty_url", "opsgenie_api_url",
+    "wechat_api_url", "victorops_api_url", "telegram_api_url", "webex_api_url", "rocketchat_api_url",
+    "mattermost_webhook_url"};
+// Secrets that also have a *_file field.
+const Fields kGlobalSecrets = {"smtp_auth_password", "smtp_auth_secret", "slack_api_url", "slack_app_token",
+    "opsgenie_api_key", "wechat_api_secret", "victorops_api_key", "telegram_bot_token", "rocketchat_token",
+    "rocketchat_token_id", "mattermost_webhook_url"};
+const Fields kRoute = {"receiver", "group_by", "match", "match_re", "matchers", "mute_time_intervals",
+    "active_time_intervals", "continue", "routes", "group_wait", "group_interval", "repeat_interval"};
+const Fields kInhibit = {"source_match", "source_match_re", "source_matchers", "target_match", "target_match_re",
+    "target_matchers", "equal"};
+const Fields kTimeInterval = {"name", "time_intervals"};
+const Fields kInterval = {"times", "weekdays", "days_of_month", "months", "years", "location"};
+const Fields kKinds = {"discord_configs", "email_configs", "incidentio_configs", "pagerduty_configs", "slack_configs",
+    "webhook_configs", "opsgenie_configs", "wechat_configs", "pushover_configs", "victorops_configs", "sns_configs",
+    "telegram_configs", "webex_configs", "msteams_configs", "msteamsv2_configs", "jira_configs", "rocketchat_configs",
+    "mattermost_configs"};
+
+// The notifier kinds of this slice, with their fields; the others are read as lists of mappings.
+const Fields kWebhook = {"send_resolved", "http_config", "url", "url_file", "max_alerts", "timeout"};
+const Fields kSlack = {"send_resolved", "http_config", "api_url", "api_url_file", "app_token", "app_token_file",
+    "app_url", "channel", "username", "color", "title", "title_link", "pretext", "text", "message_text", "fields",
+    "short_fields", "footer", "fallback", "callback_id", "icon_emoji", "icon_url", "image_url", "thumb_url",
+    "link_names", "mrkdwn_in", "actions", "update_message", "timeout"};
+const Fields kEmail = {"send_resolved", "to", "from", "hello", "smarthost", "auth_username", "auth_password",
+    "auth_password_file", "auth_secret", "auth_secret_file", "auth_identity", "headers", "html", "text",
+    "require_tls", "tls_config", "force_implicit_tls", "threading"};
+const Fields kPagerduty = {"send_resolved", "http_config", "service_key", "service_key_file", "routing_key",
+    "routing_key_file", "url", "client", "client_url", "description", "details", "images", "links", "source",
+    "severity", "class", "component", "group", "timeout"};
+// clang-format on
+
+// The key node of `key` in a mapping (where to point about the key itself), or the mapping.
+yaml::Node key_node(const yaml::Node& map, const std::string& key) {
+  for (const auto& e : map)
+    if (e.first.IsScalar() && e.first.Scalar() == key) return e.first;
+  return map;
+}
+
+bool present(const yaml::Node& n) { return n && !n.IsNull() && !(n.IsScalar() && n.Scalar().empty()); }
+
+class Loader {
+public:
+  Loader(const core::SourceFile& src, std::vector<core::Diagnostic>& diags, Config& cfg) : y_(src, diags), cfg_(cfg) {}
+
+  void run() {
+    Config& cfg = cfg_;
+    cfg.path = y_.source().path();
+    cfg.route_key = {cfg.path, 1, 1, 0};
+    auto root = y_.parse();
+    if (!root) return;
+    if (root->IsNull()) {
+      cfg.loaded = true;
+      return;
+    }
+    if (!y_.check_mapping(*root, kTop, "the configuration")) return;
+    if (auto g = (*root)["global"]; g && !g.IsNull()) global(g, cfg);
+    cfg.loaded = true;
+    if (auto r = (*root)["route"]; r && !r.IsNull()) {
+      cfg.route_key = y_.key_span(*root, "route");
+      cfg.route_given = true;
+      if (auto rt = route(r)) {
+        root_route(r, *rt);
+        cfg.route = std::move(*rt);
+      }
+    }
+    for (const auto& r : list((*root)["receivers"], "receivers")) receiver(r, cfg);
+    for (const auto& i : list((*root)["inhibit_rules"], "inhibit_rules")) inhibit_rule(i, cfg);
+    for (const char* key : {"time_intervals", "mute_time_intervals"})
+      for (const auto& t : list((*root)[key], key)) time_interval(t, cfg);
+    if (auto t = (*root)["templates"]; t && !t.IsNull())
+      if (auto names = y_.strings(t, "templates"))
+        for (std::size_t i = 0; i < names->size(); ++i) cfg.templates.push_back({(*names)[i], y_.span(t.at(i))});
+  }
+
+private:
+  std::vector<yaml::Node> list(const yaml::Node& n, const std::string& what) {
+    std::vector<yaml::Node> out;
+    if (!n || n.IsNull()) return out;
+    if (!n.IsSequence()) {
+      y_.report(n, "yaml/type", what + " must be a list");
+      return out;
+    }
+    for (const auto& e : n) out.push_back(e);
+    return out;
+  }
+
+  std::optional<Text> text(const yaml::Node& parent, const char* key, std::string_view what) {
+    auto n = parent[key];
+    if (!n || n.IsNull()) return std::nullopt;
+    auto s = y_.string(n, what);
+    if (!s) return std::nullopt;
+    return Text{*s, y_.span(n)};
+  }
+
+  std::vector<Text> texts(const yaml::Node& parent, const char* key) {
+    std::vector<Text> out;
+    auto n = parent[key];
+    if (!n || n.IsNull()) return out;
+    if (auto v = y_.strings(n, key))
+      for (std::size_t i = 0; i < v->size(); ++i) out.push_back({(*v)[i], y_.span(n.at(i))});
+    return out;
+  }
+
+  std::optional<std::int64_t> duration(const yaml::Node& parent, const char* key) {
+    auto n = parent[key];
+    if (!n || n.IsNull()) return std::nullopt;
+    if (n.IsScalar())
+      if (auto ms = util::parse_duration(n.Scalar())) return ms;
+    y_.report(n, "alertmanager/duration",
+              std::string("not a valid duration for ") + key + ": \"" + (n.IsScalar() ? n.Scalar() : "?") + "\"",
+              "a duration such as 30s, 5m, 4h or 1h30m");
+    return std::nullopt;
+  }
+
+  // A URL Alertmanager parses with its parseURL: http or https, and a host. Messages show it
+  // through redact_url, since these URLs often carry a token.
+  // A URL that is itself a secret (a Slack or webhook URL holds its token in the path) is not shown.
+  void url(const yaml::Node& parent, const char* key, bool secret) {
+    auto n = parent[key];
+    if (!n || n.IsNull() || !n.IsScalar() || n.Scalar().empty() || n.Scalar() == "<secret>") return;
+    const std::string& u = n.Scalar();
+    const std::string shown = std::string(key) + (secret ? "" : " \"" + util::redact_url(u) + "\"");
+    std::size_t colon = u.find(':');
+    std::string scheme;
+    if (colon != std::string::npos && colon > 0 && u.find_first_of("/?#") > colon) scheme = u.substr(0, colon);
+    std::string lower = util::ascii_lower(scheme);
+    if (lower != "http" && lower != "https") {
+      y_.report(n, "alertmanager/url",
+                shown + ": unsupported scheme \"" + scheme + "\" for URL; Alertmanager refuses to load this",
+                "an http:// or https:// URL");
+      return;
+    }
+    auto [begin, end] = util::url_authority(u);
+    std::string_view authority = std::string_view(u).substr(begin, end - begin);
+    if (auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+    if (authority.empty() || authority[0] == ':') y_.report(n, "alertmanager/url", shown + ": missing host for URL");
+  }
+
+  // A secret that also has a *_file field: both is an error (Alertmanager refuses most such pairs;
+  // where it does not, `refused` false, it silently ignores one of them), inline a warning. Values
+  // never appear in messages.
+  void secret(const yaml::Node& parent, const std::string& key, std::string_view where, bool refused = true) {
+    auto inline_node = parent[key];
+    auto file_node = parent[key + "_file"];
+    if (!present(inline_node)) return;
+    hide(inline_node);
+    if (present(file_node)) {
+      y_.report(inline_node, "alertmanager/secret-conflict",
+                refused
+                    ? "at most one of " + key + " & " + key + "_file must be configured (" + std::string(where) + ")"
+                    : key + " and " + key + "_file are both given (" + std::string(where) +
+                          "): Alertmanager loads this but uses only one of them",
+                "keep " + key + "_file and remove " + key);
+      return;
+    }
+    if (inline_node.IsScalar() && inline_node.Scalar() == "<secret>") return;
+    y_.report(inline_node, "alertmanager/inline-secret",
+              key + " is written inline in " + std::string(where) + ": whoever reads this file has it",
+              "put it in a file only Alertmanager can read and give " + key + "_file");
+  }
+
+  // The bytes of a secret's value, masked wherever the file's lines are quoted.
+  void hide(const yaml::Node& n) {
+    if (!n.IsScalar()) return;
+    for (std::size_t o : y_.value_offsets(n)) cfg_.secrets.emplace_back(o, o + 1);
+  }
+
+  void global(const yaml::Node& g, Config& cfg) {
+    if (!y_.check_mapping(g, kGlobal, "global")) return;
+    cfg.resolve_timeout_ms = duration(g, "resolve_timeout");
+    for (const auto& k : kGlobalUrls) url(g, k.c_str(), k == "slack_api_url" || k == "mattermost_webhook_url");
+    for (const auto& k : kGlobalSecrets) secret(g, k, "global");
+    cfg.global_slack_url = present(g["slack_api_url"]) || present(g["slack_api_url_file"]);
+    cfg.global_smtp_smarthost = present(g["smtp_smarthost"]);
+    cfg.global_smtp_from = present(g["smtp_from"]);
+  }
+
+  // match:/match_re: (deprecated) and matchers: of a route or an inhibit rule's side.
+  void matchers(const yaml::Node& parent, const std::string& prefix, std::vector<Text>* out, bool* has_match) {
+    for (const char* kind : {"match", "match_re"}) {
+      std::string key = prefix + kind;
+      auto m = parent[key];
+      if (!m || m.IsNull()) continue;
+      if (!m.IsMap()) {
+        y_.report(m, "yaml/type", key + " must be a mapping of label names to values");
+        continue;
+      }
+      if (has_match) *has_match = true;
+      std::string replacement;
+      for (const auto& e : m)
+        if (e.first.IsScalar() && e.second.IsScalar())
+          replacement += std::string(replacement.empty() ? "" : ", ") + "'" + e.first.Scalar() +
+                         (std::string_view(kind) == "match" ? "=" : "=~") + "\"" + e.second.Scalar() + "\"'";
+      y_.report(key_node(parent, key), "alertmanager/deprecated-match",
+                key + " is deprecated (Alertmanager 0.22); " + prefix + "matchers replaces it",
+                prefix + "matchers: [" + replacement + "]");
+      for (const auto& e : m) {
+        const yaml::Node& k = e.first;
+        const yaml::Node& v = e.second;
+        auto name = y_.string(k, key + " label names");
+        auto value = y_.string(v, key + " values");
+        if (!name || !value) continue;
+        if (!is_label_name(*name))
+          y_.report(k, "alertmanager/invalid-value", "invalid label name \"" + *name + "\" in " + key);
+        if (std::string_view(kind) == "match_re")
+          if (auto err = regex_error(*value); !err.empty())
+            y_.report(v, "alertmanager/matcher", "invalid regex \"" + *value + "\" in " + key + ": " + err);
+      }
+    }
+    std::string key = prefix + "matchers";
+    auto ms = parent[key];
+    if (!ms || ms.IsNull()) return;
+    auto lines = y_.strings(ms, key);
+    if (!lines) return;
+    for (std::size_t i = 0; i < lines->size(); ++i) {
+      auto parsed = parse_matchers((*lines)[i]);
+      if (!parsed.error.empty())
+        y_.report(ms.at(i), "alertmanager/matcher", parsed.error,
+                  "name=\"value\", name=~\"regex\", name!=\"value\" or name!~\"regex\"");
+      if (out) out->push_back({(*lines)[i], y_.span(ms.at(i))});
+    }
+  }
+
+  std::optional<Route> route(const yaml::Node& n) {
+    if (!y_.check_mapping(n, kRoute, "a route")) return std::nullopt;
+    Route r;
+    r.span = y_.span(n);
+    r.receiver = text(n, "receiver", "receiver");
+    r.group_by = texts(n, "group_by");
+    bool all = false;
+    for (std::size_t i = 0; i < r.group_by.size(); ++i) {
+      const auto& l = r.group_by[i];
+      if (l.value == "...") all = true;
+      else if (!is_label_name(l.value))
+        y_.report(n["group_by"].at(i), "alertmanager/invalid-value",
+                  "invalid label name \"" + l.value + "\" in group_by list");
+      for (std::size_t j = 0; j < i; ++j)
+        if (r.group_by[j].value == l.value)
+          y_.report(n["group_by"].at(i), "alertmanager/invalid-value",
+                    "duplicated label \"" + l.value + "\" in group_by");
+    }
+    if (all && r.group_by.size() > 1)
+      y_.report(n["group_by"], "alertmanager/invalid-value",
+                "cannot have wildcard group_by (`...`) and other labels at the same time");
+    r.group_wait_ms = duration(n, "group_wait");
+    r.group_interval_ms = duration(n, "group_interval");
+    r.repeat_interval_ms = duration(n, "repeat_interval");
+    if (r.group_interval_ms == 0)
+      y_.report(n["group_interval"], "alertmanager/duration", "group_interval cannot be zero");
+    if (r.repeat_interval_ms == 0)
+      y_.report(n["repeat_interval"], "alertmanager/duration", "repeat_interval cannot be zero");
+    matchers(n, "", &r.matchers, &r.has_match);
+    if (auto c = n["continue"]; c && !c.IsNull()) r.continue_ = y_.boolean(c, "continue").value_or(false);
+    r.mute_time_intervals = texts(n, "mute_time_intervals");
+    r.active_time_intervals = texts(n, "active_time_intervals");
+    for (const auto& child : list(n["routes"], "routes"))
+      if (auto c = route(child)) r.routes.push_back(std::move(*c));
+    return r;
+  }
+
+  // What Alertmanager refuses on the root route only.
+  void root_route(const yaml::Node& n, const Route& r) {
+    if (!r.receiver || r.receiver->value.empty())
+      y_.report(key_node(n, "receiver"), "alertmanager/missing-field", "root route must specify a default receiver");
+    if (!r.matchers.empty() || r.has_match)
+      y_.report(n["matchers"] ? n["matchers"]
+                : n["match"]  ? n["match"]
+                              : n["match_re"],
+                "alertmanager/invalid-value", "root route must not have any matchers",
+                "the root route catches every alert; match in a child route");
+    if (r.continue_) y_.report(n["continue"], "alertmanager/invalid-value", "cannot have continue in root route");
+    if (!r.mute_time_intervals.empty())
+      y_.report(n["mute_time_intervals"], "alertmanager/invalid-value",
+                "root route must not have any mute time intervals");
+    if (!r.active_time_intervals.empty())
+      y_.report(n["active_time_intervals"], "alertmanager/invalid-value",
+                "root route must not have any active time intervals");
+  }
+
+  void receiver(const yaml::Node& n, Config& cfg) {
+    Fields allowed = kKinds;
+    allowed.insert(allowed.begin(), "name");
+    if (!y_.check_mapping(n, allowed, "a receiver")) return;
+    Receiver r;
+    if (auto name = text(n, "name", "a receiver's name"); name && !name->value.empty()) r.name = *name;
+    else {
+      y_.report(n, "alertmanager/missing-field", "missing name in receiver");
+      return;
+    }
+    for (const auto& kind : kKinds)
+      for (const auto& c : list(n[kind], kind)) {
+        r.kinds.push_back(kind);
+        notifier(kind, c, cfg, r.name.value);
+      }
+    cfg.receivers.push_back(std::move(r));
+  }
+
+  void notifier(const std::string& kind, const yaml::Node& c, const Config& cfg, const std::string& receiver) {
+    const std::string where = kind + " of receiver \"" + receiver + "\"";
+    const Fields* fields = kind == "webhook_configs"     ? &kWebhook
+                           : kind == "slack_configs"     ? &kSlack
+                           : kind == "email_configs"     ? &kEmail
+                           : kind == "pagerduty_configs" ? &kPagerduty
+                                                         : nullptr;
+    if (!fields) {
+      if (!c.IsMap()) y_.report(c, "yaml/type", "an entry of " + kind + " must be a mapping");
+      return;
+    }
+    if (!y_.check_mapping(c, *fields, "an entry of " + kind)) return;
+    if (auto h = c["http_config"]; h && !h.IsNull() && !h.IsMap())
+      y_.report(h, "yaml/type", "http_config must be a mapping");
+    if (kind == "webhook_configs") {
+      if (!present(c["url"]) && !present(c["url_file"]))
+        y_.report(c, "alertmanager/missing-field", "one of url or url_file must be configured (" + where + ")");
+      url(c, "url", true);
+      secret(c, "url", where);
+    } else if (kind == "slack_configs") {
+      if (!present(c["api_url"]) && !present(c["api_url_file"]) && !present(c["app_token"]) &&
+          !present(c["app_token_file"]) && !cfg.global_slack_url)
+        y_.report(c, "alertmanager/missing-field",
+                  "no global Slack API URL set either inline or in a file (" + where + ")",
+                  "give api_url_file here or slack_api_url_file under global");
+      url(c, "api_url", true);
+      secret(c, "api_url", where);
+      secret(c, "app_token", where);
+    } else if (kind == "email_configs") {
+      if (!present(c["to"]))
+        y_.report(c, "alertmanager/missing-field", "missing to address in email config (" + where + ")");
+      if (!present(c["smarthost"]) && !cfg.global_smtp_smarthost)
+        y_.report(c, "alertmanager/missing-field", "no global SMTP smarthost set (" + where + ")");
+      if (!present(c["from"]) && !cfg.global_smtp_from)
+        y_.report(c, "alertmanager/missing-field", "no global SMTP from set (" + where + ")");
+      secret(c, "auth_password", where, false);
+      secret(c, "auth_secret", where, false);
+    } else if (kind == "pagerduty_configs") {
+      if (!present(c["routing_key"]) && !present(c["routing_key_file"]) && !present(c["service_key"]) &&
+          !present(c["service_key_file"]))
+        y_.report(c, "alertmanager/missing-field",
+                  "missing service or routing key in PagerDuty config (" + where + ")");
+      url(c, "url", false);
+      secret(c, "routing_key", where);
+      secret(c, "service_key", where);
+    }
+  }
+
+  void inhibit_rule(const yaml::Node& n, Config& cfg) {
+    if (!y_.check_mapping(n, kInhibit, "an inhibit rule")) return;
+    InhibitRule r;
+    r.span = y_.span(n);
+    matchers(n, "source_", nullptr, nullptr);
+    matchers(n, "target_", nullptr, nullptr);
+    r.equal = texts(n, "equal");
+    for (std::size_t i = 0; i < r.equal.size(); ++i)
+      if (!is_label_name(r.equal[i].value))
+        y_.report(n["equal"].at(i), "alertmanager/invalid-value",
+                  "\"" + r.equal[i].value + "\" is not a valid label name (in equal)");
+    cfg.inhibit_rules.push_back(std::move(r));
+  }
+
+  void time_interval(const yaml::Node& n, Config& cfg) {
+    if (!y_.check_mapping(n, kTimeInterval, "a time interval")) return;
+    auto name = text(n, "name", "a time interval's name");
+    if (!name || name->value.empty()) {
+      y_.report(n, "alertmanager/missing-field", "missing name in time interval");
+      return;
+    }
+    for (const auto& i : list(n["time_intervals"], "time_intervals")) y_.check_mapping(i, kInterval, "a time interval");
+    cfg.time_intervals.push_back(*name);
+  }
+
+  core::YamlReader y_;
+  Config& cfg_;
+};
+
+} // namespace
+
+Config load_config(const core::SourceFile& src, std::vector<core::Diagnostic>& diags) {
+  Config cfg;
+  Loader(src, diags, cfg).run();
+  return cfg;
+}
+
+} // namespace nsmon::alertmanager

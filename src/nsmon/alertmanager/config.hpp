@@ -1,0 +1,69 @@
+#pragma once
+// alertmanager.yml → a typed model with positions, read strictly as Alertmanager reads it
+// (yaml.UnmarshalStrict: unknown fields refused). The loader reports what one field or one
+// section can tell (types, durations, URLs, matchers, secrets); check() what needs the whole file.
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "nsmon/core/diagnostic.hpp"
+#include "nsmon/core/source.hpp"
+
+namespace nsmon::alertmanager {
+
+/// A string of the file and where it is.
+struct Text {
+  std::string value;
+  core::Span span;
+};
+
+/// A node of the routing tree.
+struct Route {
+  core::Span span;              ///< the route's mapping
+  std::optional<Text> receiver; ///< empty: inherited from the parent
+  std::vector<Text> group_by;
+  std::optional<std::int64_t> group_wait_ms, group_interval_ms, repeat_interval_ms;
+  std::vector<Text> matchers; ///< the `matchers:` entries as written
+  bool has_match = false;     ///< deprecated match or match_re given
+  bool continue_ = false;
+  std::vector<Text> mute_time_intervals, active_time_intervals;
+  std::vector<Route> routes;
+};
+
+/// A receiver: its name and how many notifier configs of each kind it has.
+struct Receiver {
+  Text name;
+  std::vector<std::string> kinds; ///< "email_configs", ... one entry per config
+};
+
+struct InhibitRule {
+  core::Span span;
+  std::vector<Text> equal;
+};
+
+struct Config {
+  std::string path;
+  bool loaded = false; ///< the file parsed as YAML (check() has something to say)
+  std::optional<std::int64_t> resolve_timeout_ms;
+  std::optional<Route> route; ///< absent: Alertmanager refuses the file ("no route provided")
+  bool route_given = false;   ///< a non-null route: key (a broken one is reported by the loader)
+  core::Span route_key;       ///< where to point about the root route (the file's start if none)
+  std::vector<Receiver> receivers;
+  std::vector<InhibitRule> inhibit_rules;
+  std::vector<Text> time_intervals; ///< names of time_intervals and mute_time_intervals
+  std::vector<Text> templates;
+  bool global_slack_url = false; ///< global slack_api_url or slack_api_url_file set
+  bool global_smtp_smarthost = false, global_smtp_from = false;
+  /// Byte ranges [begin, end) of the file that hold inline secrets: mask them before quoting lines.
+  std::vector<std::pair<std::size_t, std::size_t>> secrets;
+};
+
+/// Reads alertmanager.yml; findings go to `diags`. Never throws for the file's content.
+Config load_config(const core::SourceFile& src, std::vector<core::Diagnostic>& diags);
+
+/// What needs the whole file: receivers undefined, unused or defined twice, the root route's
+/// receiver, time interval references.
+void check(const Config& cfg, std::vector<core::Diagnostic>& diags);
+
+} // namespace nsmon::alertmanager

@@ -1,0 +1,33 @@
+#pragma once
+// Alertmanager's matcher syntax (the classic parser of 0.25, which amtool check-config uses):
+// `name="value"`, `name=~"regex"`, `name!=value`, `name!~"regex"`; a line may hold several,
+// comma-separated, optionally in braces. Regexes are anchored and compiled with RE2.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nsmon::alertmanager {
+
+enum class MatchType { equal, not_equal, regex, not_regex };
+
+struct Matcher {
+  std::string name;
+  MatchType type = MatchType::equal;
+  std::string value;
+};
+
+/// The matchers of one `matchers:` entry, or the reason it does not parse (`error` non-empty).
+struct ParsedMatchers {
+  std::vector<Matcher> matchers;
+  std::string error;
+};
+
+ParsedMatchers parse_matchers(std::string_view line);
+
+/// Empty if `regex` compiles the way Alertmanager compiles it (^(?:regex)$), else RE2's reason.
+std::string regex_error(const std::string& regex);
+
+/// A label name as Alertmanager's classic parser and match: keys take it: [a-zA-Z_][a-zA-Z0-9_]*.
+bool is_label_name(std::string_view s);
+
+} // namespace nsmon::alertmanager

@@ -1,0 +1,94 @@
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <functional>
+#include <iostream>
+
+#include "nsmon/alertmanager/config.hpp"
+#include "nsmon/cli/command.hpp"
+#include "nsmon/cli/common.hpp"
+#include "nsmon/config/settings.hpp"
+#include "nsmon/core/error.hpp"
+#include "nsmon/core/exit_codes.hpp"
+#include "nsmon/lint/render.hpp"
+#include "nsmon/util/files.hpp"
+
+namespace nsmon::cli {
+
+namespace {
+
+struct LintAlertmanagerOptions {
+  std::string file;
+  bool list_checks = false;
+};
+
+/// What lint-alertmanager lints when given no file (relative to the current directory).
+constexpr const char* kDefaultFile = "rules/alertmanager.yml";
+
+int count_routes(const alertmanager::Route& r) {
+  int n = 1;
+  for (const auto& c : r.routes) n += count_routes(c);
+  return n;
+}
+
+int run_lint_alertmanager(const LintAlertmanagerOptions& o, const Context& ctx) {
+  if (o.list_checks) return list_checks(ctx.report, "alertmanager/");
+  std::string path = o.file;
+  if (path.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::exists(kDefaultFile, ec))
+      throw UsageError(std::string("nothing to lint: give an alertmanager.yml (there is no ") + kDefaultFile +
+                       " in the current directory)");
+    path = kDefaultFile;
+  }
+  std::string text = util::read_file(path);
+  const core::SourceFile src(path == "-" ? "<stdin>" : path, text);
+  lint::Report report;
+  const alertmanager::Config cfg = alertmanager::load_config(src, report.findings);
+  alertmanager::check(cfg, report.findings);
+  // Lines are quoted from a copy in which the inline secrets are masked.
+  core::SourceSet sources;
+  sources.add(src.path(), config::mask(std::move(text), cfg.secrets));
+  core::sort_diagnostics(report.findings);
+  const long long receivers = static_cast<long long>(cfg.receivers.size());
+  const long long routes = cfg.route ? count_routes(*cfg.route) : 0;
+  report.scope = src.path() + " (" + lint::plural(receivers, "receiver", "receivers") + ", " +
+                 lint::plural(routes, "route", "routes") + ")";
+  report.facts = {{"input", src.path()}, {"receivers", receivers}, {"routes", routes}};
+  return finish(report, sources, ctx.report);
+}
+
+constexpr const char* kHelp = R"(Input:
+  FILE is an Alertmanager configuration (alertmanager.yml); '-' reads standard input. Without
+  FILE, lints rules/alertmanager.yml if the current directory has one.
+
+What it checks (--list-checks lists the alertmanager/* ids; YAML problems are yaml/*):
+  the file as Alertmanager 0.25+ loads it: unknown fields (with the nearest known one), the route
+  tree (receivers defined, the root route's receiver, durations, group_by, matchers and their
+  regexes, mute/active time intervals defined), receivers (unique names; webhook url, slack
+  api_url, email to/smarthost/from, pagerduty routing_key/service_key), URLs that are not http(s),
+  secrets given both inline and in *_file (error) or inline where a *_file field exists (warning),
+  the deprecated match/match_re/source_match/target_match (warning), receivers no route uses.
+  URLs in messages have their credentials masked; secret values are never printed.
+
+Formats (--format): text, json, github, sarif, as lint-rules.
+
+Examples:
+  nsmon lint-alertmanager rules/alertmanager.yml
+  nsmon lint-alertmanager --format github --fail-on error alertmanager.yml
+  nsmon lint-alertmanager --list-checks
+
+Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage error or
+unreadable input (a file that is not valid YAML is a finding, not an error).)";
+
+} // namespace
+
+Run define_lint_alertmanager(CLI::App& cmd) {
+  auto o = std::make_shared<LintAlertmanagerOptions>();
+  cmd.add_option("FILE", o->file, "The Alertmanager configuration (alertmanager.yml; '-': standard input)");
+  add_report_options(cmd);
+  cmd.add_flag("--list-checks", o->list_checks, "List the alertmanager/* checks with their severity, then exit");
+  cmd.footer(kHelp);
+  return [o](const Context& ctx) { return run_lint_alertmanager(*o, ctx); };
+}
+
+} // namespace nsmon::cli

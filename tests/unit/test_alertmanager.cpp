@@ -1,0 +1,167 @@
+#include <catch2/catch.hpp>
+
+#include "nsmon/alertmanager/config.hpp"
+#include "nsmon/alertmanager/matchers.hpp"
+#include "nsmon/util/files.hpp"
+
+using namespace nsmon;
+
+namespace {
+struct Loaded {
+  alertmanager::Config cfg;
+  std::vector<core::Diagnostic> diags;
+};
+
+Loaded load(const std::string& text, const std::string& path = "alertmanager.yml") {
+  core::SourceFile src(path, text);
+  Loaded l;
+  l.cfg = alertmanager::load_config(src, l.diags);
+  alertmanager::check(l.cfg, l.diags);
+  core::sort_diagnostics(l.diags);
+  return l;
+}
+
+std::vector<std::string> where(const std::vector<core::Diagnostic>& diags) {
+  std::vector<std::string> out;
+  for (const auto& d : diags)
+    out.push_back(std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + core::to_string(d.severity) +
+                  " " + d.check);
+  return out;
+}
+using V = std::vector<std::string>;
+
+// A valid head every case builds on: the root route and its receiver.
+const std::string kHead = "route:\n  receiver: r\nreceivers:\n  - name: r\n";
+} // namespace
+
+TEST_CASE("alertmanager matchers: Alertmanager's classic syntax", "[alertmanager]") {
+  struct Case {
+    const char* line;
+    std::size_t count; // matchers parsed; 0: an error
+    const char* value; // value of the first, when parsed
+  };
+  const Case cases[] = {
+      {"severity=\"critical\"", 1, "critical"},
+      {"severity = critical", 1, "critical"},
+      {"{a=\"1\", b=~\"x|y\"}", 2, "1"},
+      {"team!~\"ops.*\"", 1, "ops.*"},
+      {"a!=\"x,y\"", 1, "x,y"}, // comma inside quotes
+      {"a=\"say \\\"hi\\\"\"", 1, "say \"hi\""},
+      {"a=\"\"", 1, ""},
+      {"a:b=c", 1, "c"},   // the classic parser allows colons
+      {"1a=b", 0, ""},     // a name starts with a letter or _
+      {"severity", 0, ""}, // no operator
+      {"a==b", 0, ""},     // the value may not start with an unescaped quote... but = is a value
+      {"a=\"unterminated", 0, ""},
+      {"a=x\"y", 0, ""},           // an unescaped quote inside
+      {"a=~\"(unclosed\"", 0, ""}, // RE2 cannot compile it
+      {"a=~\"x{2,1}\"", 0, ""},
+  };
+  for (const auto& c : cases) {
+    INFO(c.line);
+    auto p = alertmanager::parse_matchers(c.line);
+    if (c.count == 0) {
+      // "a==b" is a matcher a = "=b" for Alertmanager: it parses.
+      if (std::string(c.line) == "a==b") {
+        CHECK(p.error.empty());
+        continue;
+      }
+      CHECK(!p.error.empty());
+    } else {
+      CHECK(p.error.empty());
+      REQUIRE(p.matchers.size() == c.count);
+      CHECK(p.matchers[0].value == c.value);
+    }
+  }
+}
+
+TEST_CASE("alertmanager.yml: structure and checks, positioned", "[alertmanager]") {
+  struct Case {
+    const char* name;
+    std::string text;
+    V expected;
+  };
+  // clang-format off
+  const Case cases[] = {
+    {"clean minimal", kHead, {}},
+    {"empty file: no route", "", {"1:1 error alertmanager/missing-field"}},
+    {"no route", "receivers:\n  - name: r\n", {"1:1 error alertmanager/missing-field"}},
+    {"unknown top-level field, did you mean", kHead + "inhibit_rule: []\n", {"5:1 error yaml/unknown-field"}},
+    {"root route without receiver", "route:\n  group_by: [a]\nreceivers: []\n", {"2:3 error alertmanager/missing-field"}},
+    {"a receiver no route uses", kHead + "  - name: s\n", {"5:11 warning alertmanager/unused-receiver"}},
+    {"undefined receiver", "route:\n  receiver: r\n  routes:\n    - receiver: nope\nreceivers:\n  - name: r\n", {"4:17 error alertmanager/undefined-receiver"}},
+    {"duplicate receiver names", kHead + "  - name: r\n", {"5:11 error alertmanager/duplicate-name"}},
+    {"bad durations and zero intervals", "route:\n  receiver: r\n  group_wait: 10 s\n  group_interval: 0s\n  repeat_interval: 0\nreceivers:\n  - name: r\n",
+     {"3:15 error alertmanager/duration", "4:19 error alertmanager/duration", "5:20 error alertmanager/duration"}},
+    {"resolve_timeout", "global:\n  resolve_timeout: 5 minutes\n" + kHead, {"2:20 error alertmanager/duration"}},
+    {"route twice", kHead + "route:\n", {"5:1 error yaml/duplicate-key"}},
+    {"child matchers", "route:\n  receiver: r\n  routes:\n    - receiver: r\n      matchers: ['severity=\"critical\"', 'team=~\"(ops\"', 'bad']\n      continue: true\nreceivers:\n  - name: r\n",
+     {"5:41 error alertmanager/matcher", "5:57 error alertmanager/matcher"}},
+    {"root route must not have matchers or continue", "route:\n  receiver: r\n  matchers: [a=b]\n  continue: true\nreceivers:\n  - name: r\n",
+     {"3:13 error alertmanager/invalid-value", "4:13 error alertmanager/invalid-value"}},
+    {"deprecated match and match_re, with a bad regex", "route:\n  receiver: r\n  routes:\n    - receiver: r\n      match: {severity: critical}\n      match_re: {team: '(x'}\nreceivers:\n  - name: r\n",
+     {"5:7 warning alertmanager/deprecated-match", "6:7 warning alertmanager/deprecated-match", "6:24 error alertmanager/matcher"}},
+    {"group_by: duplicate, invalid, wildcard with others", "route:\n  receiver: r\n  group_by: [a, a, 'b-c', '...']\nreceivers:\n  - name: r\n",
+     {"3:13 error alertmanager/invalid-value", "3:17 error alertmanager/invalid-value", "3:20 error alertmanager/invalid-value"}},
+    {"time intervals defined and not", "route:\n  receiver: r\n  routes:\n    - receiver: r\n      mute_time_intervals: [nights, weekend]\nreceivers:\n  - name: r\ntime_intervals:\n  - name: nights\n    time_intervals: [{times: [{start_time: '00:00', end_time: '06:00'}]}]\n",
+     {"5:37 error alertmanager/undefined-time-interval"}},
+    {"duplicate time interval across both lists", kHead + "time_intervals:\n  - name: t\nmute_time_intervals:\n  - name: t\n", {"8:11 error alertmanager/duplicate-name"}},
+    {"global URL without a scheme (the OctoLLM seed)", "global:\n  slack_api_url: 'YOUR_SLACK_WEBHOOK_URL'\n" + kHead,
+     {"2:18 warning alertmanager/inline-secret", "2:18 error alertmanager/url"}},
+    {"global slack URL in a file", "global:\n  slack_api_url_file: /etc/am/slack\n" + kHead, {}},
+    {"both inline and in a file", "global:\n  smtp_auth_password: x\n  smtp_auth_password_file: /f\n" + kHead, {"2:23 error alertmanager/secret-conflict"}},
+    {"webhook: url missing, ftp scheme, no host", kHead + "    webhook_configs:\n      - send_resolved: true\n      - url: ftp://x/y\n      - url_file: /f\n      - url: 'http:///x'\n",
+     {"6:9 error alertmanager/missing-field", "7:14 warning alertmanager/inline-secret", "7:14 error alertmanager/url", "9:14 warning alertmanager/inline-secret", "9:14 error alertmanager/url"}},
+    {"slack: no URL anywhere", kHead + "    slack_configs:\n      - channel: '#a'\n", {"6:9 error alertmanager/missing-field"}},
+    {"slack: api_url_file is fine", kHead + "    slack_configs:\n      - {channel: '#a', api_url_file: /f}\n", {}},
+    {"email: to missing, smarthost and from from global", "global:\n  smtp_smarthost: 'mail:25'\n  smtp_from: am@x\n" + kHead + "    email_configs:\n      - {auth_password: pw, auth_username: u}\n",
+     {"9:9 error alertmanager/missing-field", "9:25 warning alertmanager/inline-secret"}},
+    {"email: no smarthost, no from", kHead + "    email_configs:\n      - to: a@x\n", {"6:9 error alertmanager/missing-field", "6:9 error alertmanager/missing-field"}},
+    {"pagerduty: keys", kHead + "    pagerduty_configs:\n      - {}\n      - {routing_key: k, routing_key_file: /f}\n      - service_key_file: /f\n",
+     {"6:9 error alertmanager/missing-field", "7:23 error alertmanager/secret-conflict"}},
+    {"unknown field in a notifier, did you mean", kHead + "    webhook_configs:\n      - {url_file: /f, send_resolve: true}\n", {"6:24 error yaml/unknown-field"}},
+    {"other notifier kinds are read as mappings", kHead + "    opsgenie_configs:\n      - api_key_file: /f\n", {}},
+    {"receiver without a name", kHead + "  - webhook_configs: [{url_file: /f}]\n", {"5:5 error alertmanager/missing-field"}},
+    {"inhibit rules: deprecated and matchers", kHead + "inhibit_rules:\n  - source_match: {severity: critical}\n    target_matchers: ['severity=\"warning\"', 'x=~\"[\"']\n    equal: [alertname]\n",
+     {"6:5 warning alertmanager/deprecated-match", "7:45 error alertmanager/matcher"}},
+    {"inhibit rules: equal takes label names", kHead + "inhibit_rules:\n  - source_matchers: [a=b]\n    target_matchers: [a=c]\n    equal: [instance, 'a-b']\n",
+     {"8:23 error alertmanager/invalid-value"}},
+  };
+  // clang-format on
+  for (const auto& c : cases) {
+    INFO(c.name << "\n" << c.text);
+    auto l = load(c.text);
+    CHECK(where(l.diags) == c.expected);
+  }
+}
+
+TEST_CASE("alertmanager.yml: secrets never appear in messages", "[alertmanager]") {
+  auto l = load("global:\n  slack_api_url: 'hooks.slack.com/services/T0/B0/s3cr3t'\n  smtp_auth_password: hunter2\n" +
+                kHead + "    webhook_configs:\n      - url: 'https://user:pa55@hook.example/x?token=t0k3n'\n");
+  REQUIRE(!l.diags.empty());
+  for (const auto& d : l.diags) {
+    INFO(d.message);
+    CHECK(d.message.find("hunter2") == std::string::npos);
+    CHECK(d.message.find("pa55") == std::string::npos);
+    CHECK(d.message.find("t0k3n") == std::string::npos);
+  }
+}
+
+TEST_CASE("alertmanager.yml: the seeds' two configs", "[alertmanager]") {
+  auto path = std::string(NSMON_SOURCE_DIR) + "/tests/data/seed/alertmanager.yml";
+  auto integration = load(util::read_file(path), path);
+  CHECK(where(integration.diags) ==
+        V{"12:7 warning alertmanager/deprecated-match", "17:7 warning alertmanager/deprecated-match",
+          "28:24 warning alertmanager/inline-secret", "32:22 warning alertmanager/inline-secret"});
+  REQUIRE(integration.cfg.route);
+  CHECK(integration.cfg.route->routes.size() == 2);
+  CHECK(integration.cfg.receivers.size() == 2);
+
+  path = std::string(NSMON_SOURCE_DIR) + "/tests/data/seed/alertmanager-octollm.yml";
+  auto octollm = load(util::read_file(path), path);
+  CHECK(where(octollm.diags) ==
+        V{"4:18 warning alertmanager/inline-secret", "4:18 error alertmanager/url",
+          "16:7 warning alertmanager/deprecated-match", "22:7 warning alertmanager/deprecated-match",
+          "33:24 warning alertmanager/inline-secret", "44:22 warning alertmanager/inline-secret",
+          "48:5 warning alertmanager/deprecated-match", "50:5 warning alertmanager/deprecated-match"});
+}
