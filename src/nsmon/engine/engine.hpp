@@ -1,0 +1,103 @@
+#pragma once
+// nsmon's PromQL engine: an in-memory series store and the evaluation of a parsed expression
+// (promql::parse) at an instant or over a range, as Prometheus 3.x evaluates it. Used by
+// `nsmon test-rules` (rule unit tests), the promqltest conformance runner and `watch --rules`.
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "nsmon/promql/ast.hpp"
+
+namespace nsmon::engine {
+
+/// A label set sorted by name, `__name__` included when the series has one. No empty values.
+using Labels = std::vector<std::pair<std::string, std::string>>;
+/// The value of `name` in `ls`, or "" when absent.
+const std::string& get(const Labels& ls, std::string_view name);
+/// Prometheus's `{__name__="x", a="b"}` text: `x{a="b"}` (labels.String()).
+std::string to_string(const Labels& ls);
+
+/// Timestamps in milliseconds since the epoch, as Prometheus stores them.
+struct Point {
+  std::int64_t t = 0;
+  double v = 0;
+};
+
+/// Prometheus's staleness marker: a NaN with a special bit pattern (value.StaleNaN), never shown
+/// to a query; a selector ends a series at it.
+double stale_nan();
+bool is_stale_nan(double v);
+
+/// One series and its points in time order.
+struct Series {
+  Labels labels;
+  std::vector<Point> points;
+};
+
+/// The samples the engine reads. Appends must be in time order per series (a point at or before
+/// the series' last one replaces nothing and is refused: returns false).
+class Storage {
+public:
+  bool add(const Labels& labels, std::int64_t t, double v);
+  void clear();
+  /// Drops every point older than `t` (watch's bounded window); returns the points dropped.
+  std::size_t drop_before(std::int64_t t);
+  std::size_t series_count() const { return series_.size(); }
+  std::size_t point_count() const { return points_; }
+  /// Series whose labels satisfy every matcher (the selector's name as a __name__ matcher).
+  std::vector<const Series*> select(const std::vector<promql::Matcher>& matchers) const;
+  const std::map<Labels, Series>& all() const { return series_; }
+
+private:
+  std::map<Labels, Series> series_;
+  std::size_t points_ = 0;
+};
+
+/// One element of an instant vector, or one series of a range vector / range query result.
+struct Sample {
+  Labels labels;
+  double v = 0;
+  std::int64_t t = 0; ///< evaluation time (instant vectors), or 0
+};
+struct Value {
+  promql::ValueType type = promql::ValueType::none;
+  double scalar = 0;           ///< scalar
+  std::int64_t scalar_t = 0;   ///< scalar's timestamp
+  std::string string;          ///< string
+  std::vector<Sample> vector;  ///< instant vector
+  std::vector<Series> matrix;  ///< range vector, or a range query's result
+};
+
+struct Options {
+  std::int64_t lookback_ms = 5 * 60 * 1000; ///< --query.lookback-delta
+  /// Subqueries without a step use this (Prometheus's global evaluation_interval).
+  std::int64_t default_step_ms = 60 * 1000;
+  /// Fails the query when a step would hold more samples than this (0: no limit).
+  std::size_t max_samples = 50'000'000;
+};
+
+/// An evaluation's outcome: a value, or an error in Prometheus's words (e.g. "found duplicate
+/// series for the match group ..."); warnings and infos as Prometheus's annotations.
+struct Result {
+  Value value;
+  std::optional<std::string> error;
+  std::vector<std::string> warnings;
+  std::vector<std::string> infos;
+};
+
+/// Evaluates `expr` at time `t` (an instant query).
+Result instant(const promql::Expr& expr, const Storage& storage, std::int64_t t, const Options& options = {});
+/// Evaluates `expr` at start, start+step, ... end (a range query): a matrix, or a scalar/string
+/// as a one-series matrix as Prometheus returns them.
+Result range(const promql::Expr& expr, const Storage& storage, std::int64_t start, std::int64_t end,
+             std::int64_t step, const Options& options = {});
+
+/// A float as Prometheus prints it in test output and the API (strconv 'g' shortest: 1e+06, NaN,
+/// +Inf, -Inf).
+std::string format_value(double v);
+
+} // namespace nsmon::engine
