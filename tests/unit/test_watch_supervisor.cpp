@@ -4,8 +4,8 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
-#include <unistd.h>
 #include <thread>
+#include <unistd.h>
 
 #include "nsmon/core/error.hpp"
 #include "nsmon/watch/session.hpp"
