@@ -147,6 +147,7 @@ public:
     v_.tracing((*root)["tracing"]);
     v_.otlp((*root)["otlp"], (*root)["global"]);
     v_.runtime((*root)["runtime"]);
+    v_.scalar_types(*root);
     return cfg;
   }
 
@@ -364,7 +365,7 @@ private:
     v_.service_discovery(j);
     v_.scrape_fields(j, global_);
     job.targets = static_targets(j["static_configs"], &job.labels, has_relabels(j));
-    if (auto h = j["honor_labels"]; h && h.IsScalar()) job.honor_labels = h.Scalar() == "true";
+    if (auto h = j["honor_labels"]; h && h.IsScalar()) job.honor_labels = detail::v2_bool(h).value_or(false);
     if (auto sc = j["static_configs"]; sc && sc.IsSequence())
       for (const auto& g : sc) job.static_configs += g.IsMap() ? 1 : 0;
     job.relabel_configs = relabel_rules(j["relabel_configs"]);
@@ -420,6 +421,7 @@ private:
     if (!s.IsSequence()) y_.report(s, "yaml/type", "scrape_configs must be a list");
     else
       for (const auto& j : s) job(j, cfg);
+    v_.scalar_types(*root);
   }
 
   void add(core::Span at, core::CheckId check, std::string msg) {

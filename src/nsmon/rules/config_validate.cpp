@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <re2/re2.h>
@@ -566,6 +567,13 @@ void azure(core::YamlReader& y, const yaml::Node& m) {
              std::string("azure SD configuration requires a ") + f);
 }
 
+// An integer field's value as Go holds it after yaml.v2 decoded it is 0 (unset, 0, 0x0, 0_0...).
+bool zero_int(std::string v) {
+  v.erase(std::remove(v.begin(), v.end(), '_'), v.end());
+  if (v.size() > 2 && v[0] == '0' && v[1] == 'b') return std::strtoll(v.c_str() + 2, nullptr, 2) == 0;
+  return v.empty() || (std::strtod(v.c_str(), nullptr) == 0 && std::strtoll(v.c_str(), nullptr, 0) == 0);
+}
+
 // DNS SD: the record type (any case) and the port that all but SRV need.
 void dns(core::YamlReader& y, const yaml::Node& m) {
   auto t = get(m, "type");
@@ -573,7 +581,7 @@ void dns(core::YamlReader& y, const yaml::Node& m) {
   for (char& c : type) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (!contains({"SRV", "A", "AAAA", "MX", "NS"}, type))
     report(y, t, "config/invalid-value", "invalid DNS-SD records type " + t.Scalar());
-  else if (type != "SRV" && !set(m, "port"))
+  else if (type != "SRV" && zero_int(value(m, "port")))
     report(y, get(m, "port") ? get(m, "port") : t, "config/missing-field",
            "a port is required in DNS-SD configs for all record types except SRV");
 }

@@ -1,4 +1,5 @@
 #pragma once
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,10 @@ core::Diagnostic& report(core::YamlReader& y, const yaml::Node& at, core::CheckI
 /// A label name under a validation scheme: legacy ([a-zA-Z_][a-zA-Z0-9_]*) or UTF-8 (any non-empty
 /// valid UTF-8, Prometheus 3's default).
 bool valid_label_name(std::string_view s, bool legacy);
+
+/// A YAML 1.1 boolean as yaml.v2 reads it (`true`, `yes`, `On`, `n`...), or nullopt for any other
+/// value (a quoted "true" is a string).
+std::optional<bool> v2_bool(const yaml::Node& n);
 
 /// Checks of prometheus.yml's sections, reporting through the loader's YamlReader.
 class ConfigValidator {
@@ -52,6 +57,10 @@ public:
 
   /// A remote write endpoint's azuread section (storage/remote/azuread's Validate).
   void azuread(const yaml::Node& a);
+
+  /// Every typed scalar field under `root` (config_types.cpp): bools and integers as yaml.v2
+  /// decodes them into Prometheus's structs; `"true"` or `maybe` for a bool does not load.
+  void scalar_types(const yaml::Node& root);
 
   /// True for the `*_sd_configs` keys Prometheus knows.
   static bool known_sd_key(const std::string& key);
