@@ -165,3 +165,28 @@ TEST_CASE("alertmanager.yml: the seeds' two configs", "[alertmanager]") {
           "33:24 warning alertmanager/inline-secret", "44:22 warning alertmanager/inline-secret",
           "48:5 warning alertmanager/deprecated-match", "50:5 warning alertmanager/deprecated-match"});
 }
+
+TEST_CASE("alertmanager.yml: typed fields as yaml.v2 decodes them", "[alertmanager]") {
+  auto diags_of = [](const std::string& text) {
+    core::SourceFile src("alertmanager.yml", text);
+    std::vector<core::Diagnostic> diags;
+    auto cfg = alertmanager::load_config(src, diags);
+    alertmanager::check(cfg, diags);
+    return std::pair{cfg, diags};
+  };
+  // continue: yes is a YAML 1.1 boolean: Alertmanager loads it, and the route continues.
+  auto [cfg, diags] = diags_of("route:\n  receiver: a\n  routes:\n    - receiver: a\n      continue: yes\n"
+                               "receivers:\n  - name: a\n");
+  CHECK(diags.empty());
+  REQUIRE(cfg.route);
+  REQUIRE(cfg.route->routes.size() == 1);
+  CHECK(cfg.route->routes[0].continue_);
+  // A quoted "true" is a string.
+  auto quoted = diags_of("route:\n  receiver: a\nreceivers:\n  - name: a\n    webhook_configs:\n"
+                         "      - url_file: /run/secrets/hook\n        send_resolved: \"true\"\n")
+                    .second;
+  REQUIRE(quoted.size() == 1);
+  CHECK(quoted[0].check == "yaml/type");
+  CHECK(quoted[0].message == "cannot unmarshal !!str `true` into bool (send_resolved)");
+  CHECK(quoted[0].span.line == 7);
+}

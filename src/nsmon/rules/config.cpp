@@ -10,6 +10,7 @@
 #include <set>
 
 #include "nsmon/core/yaml.hpp"
+#include "nsmon/core/yaml_v2.hpp"
 #include "nsmon/rules/config_validate.hpp"
 #include "nsmon/util/duration.hpp"
 #include "nsmon/util/files.hpp"
@@ -365,7 +366,7 @@ private:
     v_.service_discovery(j);
     v_.scrape_fields(j, global_);
     job.targets = static_targets(j["static_configs"], &job.labels, has_relabels(j));
-    if (auto h = j["honor_labels"]; h && h.IsScalar()) job.honor_labels = detail::v2_bool(h).value_or(false);
+    if (auto h = j["honor_labels"]; h && h.IsScalar()) job.honor_labels = core::yaml_v2::to_bool(h).value_or(false);
     if (auto sc = j["static_configs"]; sc && sc.IsSequence())
       for (const auto& g : sc) job.static_configs += g.IsMap() ? 1 : 0;
     job.relabel_configs = relabel_rules(j["relabel_configs"]);

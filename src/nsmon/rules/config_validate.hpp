@@ -1,5 +1,4 @@
 #pragma once
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,10 +18,6 @@ core::Diagnostic& report(core::YamlReader& y, const yaml::Node& at, core::CheckI
 /// A label name under a validation scheme: legacy ([a-zA-Z_][a-zA-Z0-9_]*) or UTF-8 (any non-empty
 /// valid UTF-8, Prometheus 3's default).
 bool valid_label_name(std::string_view s, bool legacy);
-
-/// A YAML 1.1 boolean as yaml.v2 reads it (`true`, `yes`, `On`, `n`...), or nullopt for any other
-/// value (a quoted "true" is a string).
-std::optional<bool> v2_bool(const yaml::Node& n);
 
 /// Checks of prometheus.yml's sections, reporting through the loader's YamlReader.
 class ConfigValidator {
