@@ -196,7 +196,9 @@ private:
       if (!seen.insert(kv.key.value).second)
         y_.report(it->first, "yaml/duplicate-key", "duplicate label '" + kv.key.value + "' in " + what);
       else if (!detail::valid_label_name(kv.key.value, legacy))
-        y_.report(it->first, "config/label-name", "\"" + kv.key.value + "\" is not a valid label name");
+        y_.report(it->first, "config/label-name", util::go_quote(kv.key.value) + " is not a valid label name");
+      else if (!util::valid_utf8(kv.value.value))
+        y_.report(it->second, "config/invalid-value", util::go_quote(kv.value.value) + " is not a valid label value");
       out.push_back(std::move(kv));
     }
     return out;
