@@ -8,8 +8,9 @@ _nsmon_checks='alertmanager/deprecated-match alertmanager/duplicate-name alertma
 # _nsmon_subcommands PATH: the subcommands of a command path ("" is nsmon itself).
 _nsmon_subcommands() {
   case "$1" in
-    '') echo 'query lint-rules lint-metrics lint-alertmanager gen-dashboards watch catalog promql config completion' ;;
+    '') echo 'query lint-rules lint-metrics lint-alertmanager routes gen-dashboards watch catalog promql config completion' ;;
     'query') echo 'series labels label-values targets rules alerts metadata buildinfo' ;;
+    'routes') echo 'test show' ;;
     'catalog') echo 'list show' ;;
     'promql') echo 'check fmt ast' ;;
     'config') echo 'show' ;;
@@ -32,6 +33,9 @@ _nsmon_options() {
     'lint-rules') echo '--help -h --config --policy --format --fail-on --list-checks --enable-feature --version --catalog --color' ;;
     'lint-metrics') echo '--help -h --format --fail-on --input-format --disable --no-catalog --no-naming --timeout --list-checks --version --catalog --color' ;;
     'lint-alertmanager') echo '--help -h --format --fail-on --list-checks --version --catalog --color' ;;
+    'routes') echo '--help -h --version --catalog --color' ;;
+    'routes test') echo '--help -h --config --verify-receivers --cases --format --version --catalog --color' ;;
+    'routes show') echo '--help -h --config --version --catalog --color' ;;
     'gen-dashboards') echo '--help -h --templates --out --check --provisioning --prometheus-url --importable --format --fail-on --version --catalog --color' ;;
     'watch') echo '--help -h --metrics-url --prometheus --selector --interval --format --every --grace --kill-after --timeout --rate-window --duration --total-images --prefix --version --catalog --color' ;;
     'catalog') echo '--help -h --version --catalog --color' ;;
@@ -256,6 +260,14 @@ _nsmon_takes_value() {
     'lint-alertmanager|--format' | \
     'lint-alertmanager|--fail-on' | \
     'lint-alertmanager|--list-checks' | \
+    'routes|--help'|'routes|-h' | \
+    'routes test|--help'|'routes test|-h' | \
+    'routes test|--config' | \
+    'routes test|--verify-receivers' | \
+    'routes test|--cases' | \
+    'routes test|--format' | \
+    'routes show|--help'|'routes show|-h' | \
+    'routes show|--config' | \
     'gen-dashboards|--help'|'gen-dashboards|-h' | \
     'gen-dashboards|--templates' | \
     'gen-dashboards|--out' | \
@@ -515,6 +527,14 @@ _nsmon_value() {
     'lint-alertmanager|--format') COMPREPLY=($(compgen -W 'text json github sarif' -- "$cur")) ;;
     'lint-alertmanager|--fail-on') COMPREPLY=($(compgen -W 'error warning info never' -- "$cur")) ;;
     'lint-alertmanager|--list-checks') COMPREPLY=() ;;
+    'routes|--help'|'routes|-h') COMPREPLY=() ;;
+    'routes test|--help'|'routes test|-h') COMPREPLY=() ;;
+    'routes test|--config') COMPREPLY=() ;;
+    'routes test|--verify-receivers') COMPREPLY=() ;;
+    'routes test|--cases') COMPREPLY=() ;;
+    'routes test|--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")) ;;
+    'routes show|--help'|'routes show|-h') COMPREPLY=() ;;
+    'routes show|--config') COMPREPLY=() ;;
     'gen-dashboards|--help'|'gen-dashboards|-h') COMPREPLY=() ;;
     'gen-dashboards|--templates') _nsmon_dirs "$cur" ;;
     'gen-dashboards|--out') _nsmon_dirs "$cur" ;;

@@ -235,7 +235,8 @@ private:
   }
 
   // match:/match_re: (deprecated) and matchers: of a route or an inhibit rule's side.
-  void matchers(const yaml::Node& parent, const std::string& prefix, std::vector<Text>* out, bool* has_match) {
+  void matchers(const yaml::Node& parent, const std::string& prefix, std::vector<Text>* out, bool* has_match,
+                std::vector<Matcher>& all) {
     for (const char* kind : {"match", "match_re"}) {
       std::string key = prefix + kind;
       auto m = parent[key];
@@ -264,6 +265,7 @@ private:
         if (std::string_view(kind) == "match_re")
           if (auto err = regex_error(*value); !err.empty())
             y_.report(v, "alertmanager/matcher", "invalid regex \"" + *value + "\" in " + key + ": " + err);
+        all.push_back({*name, std::string_view(kind) == "match" ? MatchType::equal : MatchType::regex, *value});
       }
     }
     std::string key = prefix + "matchers";
@@ -276,6 +278,7 @@ private:
       if (!parsed.error.empty())
         y_.report(ms.at(i), "alertmanager/matcher", parsed.error,
                   "name=\"value\", name=~\"regex\", name!=\"value\" or name!~\"regex\"");
+      if (parsed.error.empty()) all.insert(all.end(), parsed.matchers.begin(), parsed.matchers.end());
       if (out) out->push_back({(*lines)[i], y_.span(ms.at(i))});
     }
   }
@@ -308,7 +311,7 @@ private:
       y_.report(n["group_interval"], "alertmanager/duration", "group_interval cannot be zero");
     if (r.repeat_interval_ms == 0)
       y_.report(n["repeat_interval"], "alertmanager/duration", "repeat_interval cannot be zero");
-    matchers(n, "", &r.matchers, &r.has_match);
+    matchers(n, "", &r.matchers, &r.has_match, r.match_all);
     if (auto c = n["continue"]) r.continue_ = core::yaml_v2::to_bool(c).value_or(false); // typed by check_scalars
     r.mute_time_intervals = texts(n, "mute_time_intervals");
     r.active_time_intervals = texts(n, "active_time_intervals");
@@ -406,8 +409,8 @@ private:
     if (!y_.check_mapping(n, kInhibit, "an inhibit rule")) return;
     InhibitRule r;
     r.span = y_.span(n);
-    matchers(n, "source_", nullptr, nullptr);
-    matchers(n, "target_", nullptr, nullptr);
+    matchers(n, "source_", nullptr, nullptr, r.source);
+    matchers(n, "target_", nullptr, nullptr, r.target);
     r.equal = texts(n, "equal");
     for (std::size_t i = 0; i < r.equal.size(); ++i)
       if (!is_label_name(r.equal[i].value))
