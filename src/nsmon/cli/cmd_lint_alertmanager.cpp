@@ -6,10 +6,12 @@
 #include "nsmon/alertmanager/config.hpp"
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
+#include "nsmon/cli/rule_inputs.hpp"
 #include "nsmon/config/settings.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/exit_codes.hpp"
 #include "nsmon/lint/render.hpp"
+#include "nsmon/lint/routing_checks.hpp"
 #include "nsmon/util/files.hpp"
 
 namespace nsmon::cli {
@@ -19,6 +21,8 @@ namespace {
 struct LintAlertmanagerOptions {
   std::string file;
   bool list_checks = false;
+  std::vector<std::string> rules; ///< --rules: rule files or directories
+  std::string config;             ///< --config: prometheus.yml (its rule_files)
 };
 
 /// What lint-alertmanager lints when given no file (relative to the current directory).
@@ -45,6 +49,20 @@ int run_lint_alertmanager(const LintAlertmanagerOptions& o, const Context& ctx) 
   lint::Report report;
   const alertmanager::Config cfg = alertmanager::load_config(src, report.findings);
   alertmanager::check(cfg, report.findings);
+  // The rules' alerts, when given: routes they cannot reach, inhibit rules that mute none of them.
+  // Their own problems are lint-rules' business; only what loaded is used.
+  long long alerting_rules = -1;
+  if (!o.rules.empty() || !o.config.empty()) {
+    Loaded rules;
+    InputReader reader(rules);
+    for (const auto& r : o.rules) reader.rule_path(r);
+    if (!o.config.empty()) reader.config(o.config);
+    lint::Options options;
+    options.catalog = &ctx.catalog();
+    auto alerts = lint::alert_labels(rules.input, options, lint::label_names(cfg));
+    alerting_rules = static_cast<long long>(alerts.size());
+    lint::check_routing(cfg, alerts, report.findings);
+  }
   // Lines are quoted from a copy in which the inline secrets are masked.
   core::SourceSet sources;
   sources.add(src.path(), config::mask(std::move(text), cfg.secrets));
@@ -54,6 +72,7 @@ int run_lint_alertmanager(const LintAlertmanagerOptions& o, const Context& ctx) 
   report.scope = src.path() + " (" + lint::plural(receivers, "receiver", "receivers") + ", " +
                  lint::plural(routes, "route", "routes") + ")";
   report.facts = {{"input", src.path()}, {"receivers", receivers}, {"routes", routes}};
+  if (alerting_rules >= 0) report.facts.push_back({"alerting_rules", alerting_rules});
   return finish(report, sources, ctx.report);
 }
 
@@ -68,12 +87,18 @@ What it checks (--list-checks lists the alertmanager/* ids; YAML problems are ya
   api_url, email to/smarthost/from, pagerduty routing_key/service_key), URLs that are not http(s),
   secrets given both inline and in *_file (error) or inline where a *_file field exists (warning),
   the deprecated match/match_re/source_match/target_match (warning), receivers no route uses.
+  With --rules or --config, against the alerts the rules can fire (their alertname and static
+  labels, and the labels their expressions are proved not to carry): routes no alert can reach
+  (alertmanager/unmatched-route: severity="page" when the rules say critical and warning) and
+  inhibit rules that can mute none of them (alertmanager/inhibit-never: equal labels source and
+  target alerts never share). Only what is proved is reported.
   URLs in messages have their credentials masked; secret values are never printed.
 
 Formats (--format): text, json, github, sarif, as lint-rules.
 
 Examples:
   nsmon lint-alertmanager rules/alertmanager.yml
+  nsmon lint-alertmanager --config rules/prometheus.yml rules/alertmanager.yml
   nsmon lint-alertmanager --format github --fail-on error alertmanager.yml
   nsmon lint-alertmanager --list-checks
 
@@ -85,6 +110,11 @@ unreadable input (a file that is not valid YAML is a finding, not an error).)";
 Run define_lint_alertmanager(CLI::App& cmd) {
   auto o = std::make_shared<LintAlertmanagerOptions>();
   cmd.add_option("FILE", o->file, "The Alertmanager configuration (alertmanager.yml; '-': standard input)");
+  cmd.add_option("--rules", o->rules,
+                 "Rule files or directories whose alerts the routing is checked against (repeatable)")
+      ->expected(1)
+      ->allow_extra_args(false);
+  cmd.add_option("--config", o->config, "prometheus.yml: check the routing against the alerts of its rule_files");
   add_report_options(cmd);
   cmd.add_flag("--list-checks", o->list_checks, "List the alertmanager/* checks with their severity, then exit");
   cmd.footer(kHelp);

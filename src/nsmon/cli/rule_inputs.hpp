@@ -1,0 +1,43 @@
+#pragma once
+// Rule files and prometheus.yml read from disk for the commands that take them (lint-rules,
+// lint-alertmanager --rules/--config): directories stand for their YAML files, a file named twice
+// is read once, a config brings its rule_files.
+#include <set>
+#include <string>
+#include <vector>
+
+#include "nsmon/core/diagnostic.hpp"
+#include "nsmon/core/source.hpp"
+#include "nsmon/lint/lint.hpp"
+
+namespace nsmon::cli {
+
+// Everything read from disk: the sources (for quoting lines), the typed model and the loaders'
+// findings. Reading fails only for the environment (unreadable file: nsmon::Error, exit 2).
+struct Loaded {
+  core::SourceSet sources;
+  lint::Input input;
+  std::vector<core::Diagnostic> diags;
+  int files = 0;
+  int rules = 0;
+};
+
+class InputReader {
+public:
+  explicit InputReader(Loaded& out) : out_(out) {}
+
+  /// A rule file, or a directory: its *.yml and *.yaml files, recursively (hidden ones left out),
+  /// in name order.
+  void rule_path(const std::string& path);
+  void rule_file(const std::string& path);
+  /// prometheus.yml and the rule files its rule_files name.
+  void config(const std::string& path);
+
+private:
+  static std::string identity(const std::string& path);
+
+  Loaded& out_;
+  std::set<std::string> seen_;
+};
+
+} // namespace nsmon::cli

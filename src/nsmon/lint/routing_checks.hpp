@@ -1,0 +1,36 @@
+#pragma once
+// alertmanager.yml against the alerts the rules can fire (lint-alertmanager --rules/--config):
+// routes no alert can reach and inhibit rules that can mute nothing. An alert's labels are what
+// the rules say for sure: alertname, the group's and rule's labels (templated values unknown), and
+// the labels the expression's result is proved not to carry; any other label may have any value.
+// Only what is proved is a finding.
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "nsmon/alertmanager/config.hpp"
+#include "nsmon/lint/lint.hpp"
+
+namespace nsmon::lint {
+
+/// What routing can know of the alerts of one alerting rule.
+struct AlertLabels {
+  std::string alertname;
+  core::Span span;                          ///< the rule
+  std::map<std::string, std::string> fixed; ///< alertname, static labels (not templated)
+  std::set<std::string> absent;             ///< of the labels asked about: proved absent
+};
+
+/// The alerting rules' alerts; `names`: the labels the caller will ask about (absent is filled
+/// for those only).
+std::vector<AlertLabels> alert_labels(const Input& input, const Options& options, const std::set<std::string>& names);
+
+/// The label names an Alertmanager configuration reads (matchers of routes and inhibit rules, equal).
+std::set<std::string> label_names(const alertmanager::Config& cfg);
+
+/// alertmanager/unmatched-route and alertmanager/inhibit-never findings.
+void check_routing(const alertmanager::Config& cfg, const std::vector<AlertLabels>& alerts,
+                   std::vector<core::Diagnostic>& out);
+
+} // namespace nsmon::lint
