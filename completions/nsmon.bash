@@ -3,14 +3,15 @@
 # Installed as share/bash-completion/completions/nsmon; or `source` it from ~/.bashrc.
 
 _nsmon_metrics='ALERTS ALERTS_FOR_STATE app_info app_info_info app_uptime_seconds batch_processing_seconds batch_processing_seconds_bucket batch_processing_seconds_count batch_processing_seconds_created batch_processing_seconds_sum confidence_adjustment_delta confidence_adjustment_delta_bucket confidence_adjustment_delta_count confidence_adjustment_delta_created confidence_scores confidence_scores_bucket confidence_scores_count confidence_scores_created confidence_scores_sum cpu_usage_percent detections_after_nms detections_before_nms detections_per_image detections_per_image_bucket detections_per_image_count detections_per_image_created detections_per_image_sum disk_read_bytes_created disk_read_bytes_total disk_write_bytes_created disk_write_bytes_total errors_created errors_total failed_predictions_created failed_predictions_total failed_prolog_queries_created failed_prolog_queries_total gpu_memory_allocated_bytes gpu_memory_reserved_bytes gpu_utilization_percent graph_construction_seconds graph_construction_seconds_bucket graph_construction_seconds_count graph_construction_seconds_created graph_construction_seconds_sum graph_edges_count graph_nodes_count images_processed_created images_processed_total inference_time_seconds inference_time_seconds_bucket inference_time_seconds_count inference_time_seconds_created inference_time_seconds_sum learning_rate map_score map_score_count map_score_created map_score_sum memory_available_bytes memory_usage_bytes nms_filtering_seconds nms_filtering_seconds_bucket nms_filtering_seconds_count nms_filtering_seconds_created nms_filtering_seconds_sum pipeline_stage_duration_seconds pipeline_stage_duration_seconds_bucket pipeline_stage_duration_seconds_count pipeline_stage_duration_seconds_created pipeline_stage_duration_seconds_sum predictions_created predictions_total prolog_query_seconds prolog_query_seconds_bucket prolog_query_seconds_count prolog_query_seconds_created prolog_query_seconds_sum relationships_extracted_created relationships_extracted_total sahi_slices_per_image sahi_slices_per_image_bucket sahi_slices_per_image_count sahi_slices_per_image_created sahi_slices_per_image_sum scrape_duration_seconds scrape_samples_post_metric_relabeling scrape_samples_scraped scrape_series_added training_duration_seconds training_duration_seconds_bucket training_duration_seconds_count training_duration_seconds_created training_duration_seconds_sum training_epochs_planned training_loss up validation_map'
-_nsmon_checks='alertmanager/deprecated-match alertmanager/duplicate-name alertmanager/duration alertmanager/inhibit-never alertmanager/inline-secret alertmanager/invalid-value alertmanager/matcher alertmanager/missing-field alertmanager/secret-conflict alertmanager/undefined-receiver alertmanager/undefined-time-interval alertmanager/unmatched-route alertmanager/unused-receiver alertmanager/url alerts/absent-without-for alerts/for-too-short alerts/group-interval alerts/no-comparison alerts/topk alerts/value-in-labels catalog/bad-suffix catalog/histogram-base-name catalog/renamed-metric catalog/unknown-label catalog/unknown-label-value catalog/unknown-metric config/conflict config/duplicate-job config/duplicate-name config/duration config/empty-section config/invalid-value config/label-name config/missing-field config/no-alertmanager config/rate-window config/relabel config/rule-file config/scrape-timeout config/target labels/dropped-by-config labels/high-cardinality labels/impossible-match labels/template-label-lost labels/unknown-external-label metrics/base-unit metrics/buckets metrics/camel-case metrics/colon metrics/counter-total metrics/help metrics/missing-label metrics/missing-metric metrics/missing-series metrics/no-help metrics/non-counter-total metrics/renamed-metric metrics/reserved-label metrics/reserved-suffix metrics/series-name metrics/syntax metrics/type metrics/type-in-name metrics/unit metrics/unit-abbreviation metrics/unknown-label metrics/unknown-label-value metrics/unknown-metric policy/annotations policy/severity promql/counter-raw promql/histogram-quantile-le promql/histogram-quantile-rate promql/histogram-quantile-series promql/literal-regex promql/quantile-range promql/rate-on-gauge promql/regex-anchors promql/sum-then-rate promql/syntax rules/alert-xor-record rules/duplicate-group rules/duplicate-rule rules/duration rules/label-name rules/label-value rules/missing-field rules/record-fields rules/record-name rules/record-naming rules/template rules/undefined-recording-rule units/bytes-vs-megabytes units/out-of-range units/percent-as-ratio yaml/ambiguous-boolean yaml/duplicate-key yaml/syntax yaml/type yaml/unknown-field'
+_nsmon_checks='alertmanager/deprecated-match alertmanager/duplicate-name alertmanager/duration alertmanager/inhibit-never alertmanager/inline-secret alertmanager/invalid-value alertmanager/matcher alertmanager/missing-field alertmanager/secret-conflict alertmanager/undefined-receiver alertmanager/undefined-time-interval alertmanager/unmatched-route alertmanager/unused-receiver alertmanager/url alerts/absent-without-for alerts/for-too-short alerts/group-interval alerts/no-comparison alerts/topk alerts/value-in-labels catalog/bad-suffix catalog/histogram-base-name catalog/renamed-metric catalog/unknown-label catalog/unknown-label-value catalog/unknown-metric config/conflict config/duplicate-job config/duplicate-name config/duration config/empty-section config/invalid-value config/label-name config/missing-field config/no-alertmanager config/rate-window config/relabel config/rule-file config/scrape-timeout config/target labels/dropped-by-config labels/high-cardinality labels/impossible-match labels/template-label-lost labels/unknown-external-label metrics/base-unit metrics/buckets metrics/camel-case metrics/colon metrics/counter-total metrics/help metrics/missing-label metrics/missing-metric metrics/missing-series metrics/no-help metrics/non-counter-total metrics/renamed-metric metrics/reserved-label metrics/reserved-suffix metrics/series-name metrics/syntax metrics/type metrics/type-in-name metrics/unit metrics/unit-abbreviation metrics/unknown-label metrics/unknown-label-value metrics/unknown-metric policy/annotations policy/severity promql/counter-raw promql/histogram-quantile-le promql/histogram-quantile-rate promql/histogram-quantile-series promql/literal-regex promql/quantile-range promql/rate-on-gauge promql/regex-anchors promql/sum-then-rate promql/syntax rules/alert-xor-record rules/duplicate-group rules/duplicate-rule rules/duration rules/label-name rules/label-value rules/missing-field rules/record-fields rules/record-name rules/record-naming rules/template rules/undefined-recording-rule slo/events slo/label slo/metric slo/objective slo/threshold slo/window units/bytes-vs-megabytes units/out-of-range units/percent-as-ratio yaml/ambiguous-boolean yaml/duplicate-key yaml/syntax yaml/type yaml/unknown-field'
 
 # _nsmon_subcommands PATH: the subcommands of a command path ("" is nsmon itself).
 _nsmon_subcommands() {
   case "$1" in
-    '') echo 'query lint-rules lint-metrics lint-alertmanager routes gen-dashboards watch catalog promql config completion' ;;
+    '') echo 'query lint-rules lint-metrics lint-alertmanager routes slo gen-dashboards watch catalog promql config completion' ;;
     'query') echo 'series labels label-values targets rules alerts metadata buildinfo' ;;
     'routes') echo 'test show' ;;
+    'slo') echo 'generate' ;;
     'catalog') echo 'list show' ;;
     'promql') echo 'check fmt ast' ;;
     'config') echo 'show' ;;
@@ -36,6 +37,8 @@ _nsmon_options() {
     'routes') echo '--help -h --version --catalog --color' ;;
     'routes test') echo '--help -h --config --verify-receivers --cases --format --version --catalog --color' ;;
     'routes show') echo '--help -h --config --version --catalog --color' ;;
+    'slo') echo '--help -h --version --catalog --color' ;;
+    'slo generate') echo '--help -h --out --tests --check --version --catalog --color' ;;
     'gen-dashboards') echo '--help -h --templates --out --check --provisioning --prometheus-url --importable --format --fail-on --version --catalog --color' ;;
     'watch') echo '--help -h --metrics-url --prometheus --selector --interval --format --every --grace --kill-after --timeout --rate-window --duration --total-images --prefix --version --catalog --color' ;;
     'catalog') echo '--help -h --version --catalog --color' ;;
@@ -270,6 +273,11 @@ _nsmon_takes_value() {
     'routes test|--format' | \
     'routes show|--help'|'routes show|-h' | \
     'routes show|--config' | \
+    'slo|--help'|'slo|-h' | \
+    'slo generate|--help'|'slo generate|-h' | \
+    'slo generate|--out' | \
+    'slo generate|--tests' | \
+    'slo generate|--check' | \
     'gen-dashboards|--help'|'gen-dashboards|-h' | \
     'gen-dashboards|--templates' | \
     'gen-dashboards|--out' | \
@@ -539,6 +547,11 @@ _nsmon_value() {
     'routes test|--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")) ;;
     'routes show|--help'|'routes show|-h') COMPREPLY=() ;;
     'routes show|--config') COMPREPLY=() ;;
+    'slo|--help'|'slo|-h') COMPREPLY=() ;;
+    'slo generate|--help'|'slo generate|-h') COMPREPLY=() ;;
+    'slo generate|--out') COMPREPLY=() ;;
+    'slo generate|--tests') COMPREPLY=() ;;
+    'slo generate|--check') COMPREPLY=() ;;
     'gen-dashboards|--help'|'gen-dashboards|-h') COMPREPLY=() ;;
     'gen-dashboards|--templates') _nsmon_dirs "$cur" ;;
     'gen-dashboards|--out') _nsmon_dirs "$cur" ;;

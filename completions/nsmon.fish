@@ -6,17 +6,19 @@ function __nsmon_metrics
 end
 
 function __nsmon_checks
-  printf '%s\n' alertmanager/deprecated-match alertmanager/duplicate-name alertmanager/duration alertmanager/inhibit-never alertmanager/inline-secret alertmanager/invalid-value alertmanager/matcher alertmanager/missing-field alertmanager/secret-conflict alertmanager/undefined-receiver alertmanager/undefined-time-interval alertmanager/unmatched-route alertmanager/unused-receiver alertmanager/url alerts/absent-without-for alerts/for-too-short alerts/group-interval alerts/no-comparison alerts/topk alerts/value-in-labels catalog/bad-suffix catalog/histogram-base-name catalog/renamed-metric catalog/unknown-label catalog/unknown-label-value catalog/unknown-metric config/conflict config/duplicate-job config/duplicate-name config/duration config/empty-section config/invalid-value config/label-name config/missing-field config/no-alertmanager config/rate-window config/relabel config/rule-file config/scrape-timeout config/target labels/dropped-by-config labels/high-cardinality labels/impossible-match labels/template-label-lost labels/unknown-external-label metrics/base-unit metrics/buckets metrics/camel-case metrics/colon metrics/counter-total metrics/help metrics/missing-label metrics/missing-metric metrics/missing-series metrics/no-help metrics/non-counter-total metrics/renamed-metric metrics/reserved-label metrics/reserved-suffix metrics/series-name metrics/syntax metrics/type metrics/type-in-name metrics/unit metrics/unit-abbreviation metrics/unknown-label metrics/unknown-label-value metrics/unknown-metric policy/annotations policy/severity promql/counter-raw promql/histogram-quantile-le promql/histogram-quantile-rate promql/histogram-quantile-series promql/literal-regex promql/quantile-range promql/rate-on-gauge promql/regex-anchors promql/sum-then-rate promql/syntax rules/alert-xor-record rules/duplicate-group rules/duplicate-rule rules/duration rules/label-name rules/label-value rules/missing-field rules/record-fields rules/record-name rules/record-naming rules/template rules/undefined-recording-rule units/bytes-vs-megabytes units/out-of-range units/percent-as-ratio yaml/ambiguous-boolean yaml/duplicate-key yaml/syntax yaml/type yaml/unknown-field
+  printf '%s\n' alertmanager/deprecated-match alertmanager/duplicate-name alertmanager/duration alertmanager/inhibit-never alertmanager/inline-secret alertmanager/invalid-value alertmanager/matcher alertmanager/missing-field alertmanager/secret-conflict alertmanager/undefined-receiver alertmanager/undefined-time-interval alertmanager/unmatched-route alertmanager/unused-receiver alertmanager/url alerts/absent-without-for alerts/for-too-short alerts/group-interval alerts/no-comparison alerts/topk alerts/value-in-labels catalog/bad-suffix catalog/histogram-base-name catalog/renamed-metric catalog/unknown-label catalog/unknown-label-value catalog/unknown-metric config/conflict config/duplicate-job config/duplicate-name config/duration config/empty-section config/invalid-value config/label-name config/missing-field config/no-alertmanager config/rate-window config/relabel config/rule-file config/scrape-timeout config/target labels/dropped-by-config labels/high-cardinality labels/impossible-match labels/template-label-lost labels/unknown-external-label metrics/base-unit metrics/buckets metrics/camel-case metrics/colon metrics/counter-total metrics/help metrics/missing-label metrics/missing-metric metrics/missing-series metrics/no-help metrics/non-counter-total metrics/renamed-metric metrics/reserved-label metrics/reserved-suffix metrics/series-name metrics/syntax metrics/type metrics/type-in-name metrics/unit metrics/unit-abbreviation metrics/unknown-label metrics/unknown-label-value metrics/unknown-metric policy/annotations policy/severity promql/counter-raw promql/histogram-quantile-le promql/histogram-quantile-rate promql/histogram-quantile-series promql/literal-regex promql/quantile-range promql/rate-on-gauge promql/regex-anchors promql/sum-then-rate promql/syntax rules/alert-xor-record rules/duplicate-group rules/duplicate-rule rules/duration rules/label-name rules/label-value rules/missing-field rules/record-fields rules/record-name rules/record-naming rules/template rules/undefined-recording-rule slo/events slo/label slo/metric slo/objective slo/threshold slo/window units/bytes-vs-megabytes units/out-of-range units/percent-as-ratio yaml/ambiguous-boolean yaml/duplicate-key yaml/syntax yaml/type yaml/unknown-field
 end
 
 function __nsmon_subcommands
   switch $argv[1]
     case ''
-      printf '%s\n' query lint-rules lint-metrics lint-alertmanager routes gen-dashboards watch catalog promql config completion
+      printf '%s\n' query lint-rules lint-metrics lint-alertmanager routes slo gen-dashboards watch catalog promql config completion
     case 'query'
       printf '%s\n' series labels label-values targets rules alerts metadata buildinfo
     case 'routes'
       printf '%s\n' test show
+    case 'slo'
+      printf '%s\n' generate
     case 'catalog'
       printf '%s\n' list show
     case 'promql'
@@ -278,6 +280,13 @@ function __nsmon_takes_value
         'routes show|--help' \
         'routes show|-h' \
         'routes show|--config' \
+        'slo|--help' \
+        'slo|-h' \
+        'slo generate|--help' \
+        'slo generate|-h' \
+        'slo generate|--out' \
+        'slo generate|--tests' \
+        'slo generate|--check' \
         'gen-dashboards|--help' \
         'gen-dashboards|-h' \
         'gen-dashboards|--templates' \
@@ -392,6 +401,7 @@ complete -c nsmon -n '__nsmon_at ""' -a 'lint-rules' -d 'Check alert/recording r
 complete -c nsmon -n '__nsmon_at ""' -a 'lint-metrics' -d 'Check one scrape (file or URL) against the metric catalog and promtool'\''s naming rules'
 complete -c nsmon -n '__nsmon_at ""' -a 'lint-alertmanager' -d 'Check an alertmanager.yml: structure as Alertmanager loads it, receivers, matchers, secrets'
 complete -c nsmon -n '__nsmon_at ""' -a 'routes' -d 'Where alerts go in an alertmanager.yml: test label sets or a cases file, show the tree'
+complete -c nsmon -n '__nsmon_at ""' -a 'slo' -d 'SLOs to multi-window, multi-burn-rate rules and the unit tests that prove them'
 complete -c nsmon -n '__nsmon_at ""' -a 'gen-dashboards' -d 'Render Grafana dashboards from templates/ into dashboards/'
 complete -c nsmon -n '__nsmon_at ""' -a 'watch' -d 'Run the detector and show live training and inference stats'
 complete -c nsmon -n '__nsmon_at ""' -a 'catalog' -d 'Show the metric catalog: every metric, its type, unit, labels and origin'
@@ -630,6 +640,12 @@ complete -c nsmon -n '__nsmon_under "routes test"' -l cases -x -d 'Run a YAML fi
 complete -c nsmon -n '__nsmon_under "routes test"' -l format -x -a 'text json' -d 'Output format'
 complete -c nsmon -n '__nsmon_under "routes show"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "routes show"' -l config -x -d 'alertmanager.yml (default: rules/alertmanager.yml)'
+complete -c nsmon -n '__nsmon_at "slo"' -a 'generate' -d 'Recording rules, burn-rate alerts and their unit tests from an SLO spec'
+complete -c nsmon -n '__nsmon_under "slo"' -l help -s h -x -d 'Print this help message and exit'
+complete -c nsmon -n '__nsmon_under "slo generate"' -l help -s h -x -d 'Print this help message and exit'
+complete -c nsmon -n '__nsmon_under "slo generate"' -l out -x -d 'The rule file to write (default: rules/slo_rules.yml)'
+complete -c nsmon -n '__nsmon_under "slo generate"' -l tests -x -d 'Also write unit tests for the rules (promtool'\''s format)'
+complete -c nsmon -n '__nsmon_under "slo generate"' -l check -x -d 'Write nothing; exit 1 if a file differs from what the spec gives'
 complete -c nsmon -n '__nsmon_under "gen-dashboards"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "gen-dashboards"' -l templates -x -a '(__fish_complete_directories)' -d 'Template directory (default: templates)'
 complete -c nsmon -n '__nsmon_under "gen-dashboards"' -l out -x -a '(__fish_complete_directories)' -d 'Output directory for <uid>.json (default: dashboards)'

@@ -1,0 +1,29 @@
+// libFuzzer target: SLO specs (nsmon/v1 and Sloth's prometheus/v1) and what is generated from them.
+// Any input must give findings inside the text; a spec without errors must generate rules and
+// tests without crashing.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "nsmon/catalog/catalog.hpp"
+#include "nsmon/slo/generate.hpp"
+#include "nsmon/slo/spec.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace nsmon;
+  std::string text(reinterpret_cast<const char*>(data), size);
+  core::SourceFile src("slos.yml", text);
+  std::vector<core::Diagnostic> diags;
+  slo::Spec spec = slo::load_spec(src, catalog::embedded(), diags);
+  bool errors = false;
+  for (const auto& d : diags) {
+    if (d.span.line < 0 || d.span.line > src.line_count() + 1) __builtin_trap();
+    errors = errors || d.severity == core::Severity::error;
+  }
+  if (errors) return 0;
+  (void)slo::rules_yaml(spec);
+  std::vector<std::string> skipped;
+  (void)slo::tests_yaml(spec, catalog::embedded(), "rules.yml", skipped);
+  return 0;
+}

@@ -1,0 +1,37 @@
+#pragma once
+// SLOs to Prometheus rules (the SRE workbook's multi-window, multi-burn-rate alerts) and to the
+// promtool/nsmon unit tests that prove them. Deterministic text: the same spec gives the same bytes.
+#include <string>
+#include <vector>
+
+#include "nsmon/slo/spec.hpp"
+
+namespace nsmon::slo {
+
+/// One of the four burn-rate alerts: `budget` of the error budget spent within `long_window`,
+/// confirmed over `short_window`; factor = budget × SLO window / long window (14.4 for 2% in 1h of 30d).
+struct BurnRate {
+  const char* long_window;
+  const char* short_window;
+  double budget;
+  const char* kind; ///< "page" or "ticket"
+};
+const std::vector<BurnRate>& burn_rates();
+double factor(const BurnRate& b, const Slo& s);
+
+/// The rule file: per SLO, the error ratio over 5m, 30m, 1h, 2h, 6h, 1d, 3d and the SLO window,
+/// the traffic over the alerts' long windows (for the guard), the error budget remaining, and the
+/// four burn-rate alerts (labels and annotations that lint-rules' default policy accepts).
+std::string rules_yaml(const Spec& spec);
+
+/// The alert names of one SLO, in burn_rates() order.
+std::vector<std::string> alert_names(const Slo& s);
+
+/// Unit tests for `rule_file` (the path as the tests file will name it): each burn-rate alert
+/// firing at 1.05× its threshold and silent at 0.95×, and the fastest one silent below the traffic
+/// guard. SLOs whose events cannot be simulated from the spec (up, Sloth queries, regex matchers)
+/// get no tests; `skipped` says which and why.
+std::string tests_yaml(const Spec& spec, const catalog::Catalog& cat, const std::string& rule_file,
+                       std::vector<std::string>& skipped);
+
+} // namespace nsmon::slo
