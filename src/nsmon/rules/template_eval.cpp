@@ -43,8 +43,9 @@ private:
   enum class Flow { normal, brk, cont };
 
   [[noreturn]] void fail(std::size_t pos, const std::string& context, const std::string& msg) {
-    std::string ctx = context.size() > 20 ? context.substr(0, 20) + "..." : context;
-    throw ExecError{"template: " + parsed_.location(pos) + ": executing \"" + current_ + "\" at <" + ctx + ">: " + msg};
+    // Go 1.19 quotes the whole node; later versions cut it at 20 bytes.
+    throw ExecError{"template: " + parsed_.location(pos) + ": executing \"" + current_ + "\" at <" + context +
+                    ">: " + msg};
   }
 
   void step(std::size_t pos) {
@@ -157,7 +158,10 @@ private:
       }
       break;
     case Kind::nil: break;
-    default: fail(n.pos, tmpl::to_string(n), "range can't iterate over " + tmpl::sprint_one(v));
+    default:
+      // Go reports it at the last node it evaluated.
+      if (last_) fail(last_->pos, tmpl::to_string(*last_), "range can't iterate over " + tmpl::sprint_one(v));
+      fail(n.pos, tmpl::to_string(n), "range can't iterate over " + tmpl::sprint_one(v));
     }
     if (count == 0) result = walk(n.else_list, dot);
     vars_.resize(mark);
@@ -205,6 +209,7 @@ private:
 
   Value operand(const Arg& a, const Value& dot) {
     Value v;
+    last_ = &a;
     switch (a.kind) {
     case Arg::Kind::dot: return dot;
     case Arg::Kind::nil: fail(a.pos, "nil", "nil is not a command");
@@ -326,6 +331,7 @@ private:
   Value function(const Cmd& c, const Value& dot, const Value* final) {
     const Arg& id = c.args.front();
     const tmpl::Function* fn = tmpl::find_function(id.name);
+    last_ = &id;
     std::size_t given = c.args.size() - 1 + (final ? 1 : 0);
     std::size_t fixed = fn->params.size() - (fn->variadic ? 1 : 0);
     if (fn->variadic ? given < fixed : given != fixed)
@@ -367,6 +373,7 @@ private:
   std::string current_;
   std::size_t steps_ = 0;
   std::size_t depth_ = 0;
+  const Arg* last_ = nullptr; ///< the node Go's state would point at (s.at)
 };
 
 } // namespace

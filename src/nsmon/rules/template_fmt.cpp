@@ -130,8 +130,14 @@ CallResult builtin_index(const std::vector<Value>& args) {
 
 namespace {
 
-std::string bad_verb(char verb, const Value& v) {
+std::string bad_verb(char verb, const Value& v, int prec = -1) {
   if (v.kind == Value::Kind::nil) return std::string("%!") + verb + "(<nil>)";
+  // Go prints the value with the verb's flags still set: a precision pads an int with zeros.
+  if (v.kind == Value::Kind::integer && prec > 0) {
+    char b[64];
+    std::snprintf(b, sizeof b, "%.*lld", prec, static_cast<long long>(v.i));
+    return std::string("%!") + verb + "(int=" + b + ")";
+  }
   return std::string("%!") + verb + "(" + type_name(v) + "=" + sprint_one(v) + ")";
 }
 
@@ -164,6 +170,7 @@ std::string c_format(const Spec& sp, const char* length, char verb, auto value) 
 }
 
 std::string format_one(char verb, const Spec& sp, const Value& v) {
+  if (verb == 'T') return pad(v.kind == Value::Kind::nil ? "<nil>" : type_name(v), sp, false);
   switch (v.kind) {
   case Value::Kind::floating: {
     if (verb == 'v') {
@@ -202,7 +209,7 @@ std::string format_one(char verb, const Spec& sp, const Value& v) {
       return c_format(sp, "ll", verb, static_cast<unsigned long long>(v.i));
     case 'c': return std::string(1, static_cast<char>(v.i));
     case 'q': return "'" + std::string(1, static_cast<char>(v.i)) + "'";
-    default: return bad_verb(verb, v);
+    default: return bad_verb(verb, v, sp.prec);
     }
   case Value::Kind::string:
   case Value::Kind::html: {

@@ -196,7 +196,12 @@ std::string sprint_one(const Value& v) {
   return "";
 }
 
-std::string print_action(const Value& v) { return v.kind == Value::Kind::nil ? "<no value>" : sprint_one(v); }
+std::string print_action(const Value& v) {
+  if (v.kind == Value::Kind::nil) return "<no value>";
+  // text/template prints what a pointer points to.
+  if (v.kind == Value::Kind::sample && v.sample) return sprint_one(v).substr(1);
+  return sprint_one(v);
+}
 
 std::string sprint(const std::vector<Value>& args) {
   std::string out;
@@ -420,9 +425,33 @@ std::string replace_all(const RE2& re, std::string_view text, std::string_view r
   return out;
 }
 
-std::optional<std::string> compile_error(const RE2& re, std::string_view pattern) {
+// Go's regexp/syntax wording of RE2's error codes.
+std::optional<std::string> compile_error(const RE2& re) {
   if (re.ok()) return std::nullopt;
-  return "error parsing regexp: " + re.error() + ": `" + std::string(pattern) + "`";
+  const char* what = "invalid syntax";
+  switch (re.error_code()) {
+  case RE2::ErrorMissingParen: what = "missing closing )"; break;
+  case RE2::ErrorUnexpectedParen: what = "unexpected )"; break;
+  case RE2::ErrorMissingBracket: what = "missing closing ]"; break;
+  case RE2::ErrorBadEscape: what = "invalid escape sequence"; break;
+  case RE2::ErrorRepeatArgument: what = "missing argument to repetition operator"; break;
+  case RE2::ErrorRepeatSize: what = "invalid repeat count"; break;
+  case RE2::ErrorRepeatOp: what = "invalid nested repetition operator"; break;
+  case RE2::ErrorBadCharRange: what = "invalid character class range"; break;
+  case RE2::ErrorBadCharClass: what = "invalid character class"; break;
+  case RE2::ErrorBadPerlOp: what = "invalid or unsupported Perl syntax"; break;
+  case RE2::ErrorBadUTF8: what = "invalid UTF-8"; break;
+  case RE2::ErrorBadNamedCapture: what = "invalid named capture"; break;
+  case RE2::ErrorTrailingBackslash: what = "trailing backslash at end of expression"; break;
+  default: break;
+  }
+  return std::string("error parsing regexp: ") + what + ": `" + re.error_arg() + "`";
+}
+
+// regexp.MustCompile's panic names the pattern in backquotes when it can.
+std::string go_backquote(std::string_view s) {
+  bool ok = std::none_of(s.begin(), s.end(), [](char c) { return c == '`' || (c < ' ' && c != '\t') || c == 0x7f; });
+  return ok ? "`" + std::string(s) + "`" : util::go_quote(s);
 }
 
 bool is_ip(std::string_view h) {
@@ -557,7 +586,8 @@ CallResult call_function(const Function& fn, std::vector<Value>& args, const Env
     RE2::Options o;
     o.set_log_errors(false);
     RE2 re(args[0].s, o);
-    if (auto e = compile_error(re, args[0].s)) return err("regexp: Compile(" + util::go_quote(args[0].s) + "): " + *e);
+    if (auto e = compile_error(re))
+      return err(n == "match" ? *e : "regexp: Compile(" + go_backquote(args[0].s) + "): " + *e);
     if (n == "match") return {Value::boolean(RE2::PartialMatch(args[1].s, re)), std::nullopt};
     return str(replace_all(re, args[2].s, args[1].s));
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 
 #include "nsmon/rules/template_value.hpp"
@@ -29,7 +30,8 @@ enum class Tok {
   ident,
   string,
   number,
-  keyword
+  keyword,
+  other
 };
 
 struct Token {
@@ -347,6 +349,7 @@ private:
         Token v2 = next();
         if (v2.kind != Tok::variable) throw ParseError{v2.pos, "range can only initialize variables"};
         Token op = next();
+        if (op.kind == Tok::comma) throw ParseError{op.pos, "too many declarations in range"};
         if (op.kind != Tok::declare && op.kind != Tok::assign)
           throw ParseError{op.pos, "unexpected " + describe(op) + " in range"};
         p->assign = op.kind == Tok::assign;
@@ -442,10 +445,14 @@ private:
       break;
     default: throw ParseError{t.pos, "unexpected " + describe(t) + " in operand"};
     }
+    bool chained = false;
     while (peek().kind == Tok::field && !peek().space_before) {
       Token f = next();
       if (a.kind != Arg::Kind::field && a.kind != Arg::Kind::variable && a.kind != Arg::Kind::chain)
         throw ParseError{f.pos, "unexpected . after term \"" + to_string(a) + "\""};
+      // Go's chain node, and the field or variable node made of it, sits at the first chained field.
+      if (!chained) a.pos = f.pos;
+      chained = true;
       a.fields.push_back(f.text.substr(1));
     }
     return a;
@@ -456,6 +463,9 @@ private:
     a.name = t.text;
     if (t.text.front() == '\'') {
       std::string s = unquote_token(t);
+      std::size_t cps = 0;
+      for (char ch : s) cps += (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
+      if (cps != 1) throw ParseError{t.pos, "malformed character constant: " + t.text};
       // The code point of the character.
       std::int64_t cp = static_cast<unsigned char>(s[0]);
       if (cp >= 0x80) {
@@ -601,12 +611,7 @@ private:
     if (std::isdigit(static_cast<unsigned char>(c)) || c == '.' ||
         ((c == '-' || c == '+') && i + 1 < src_.size() &&
          (std::isdigit(static_cast<unsigned char>(src_[i + 1])) || src_[i + 1] == '.'))) {
-      std::size_t j = i + 1;
-      while (j < src_.size() &&
-             (is_alnum(src_[j]) || src_[j] == '.' ||
-              ((src_[j] == '-' || src_[j] == '+') && ((src_[j - 1] | 0x20) == 'e' || (src_[j - 1] | 0x20) == 'p'))))
-        ++j;
-      return done(Tok::number, j);
+      return done(Tok::number, scan_number(i));
     }
     if (is_alnum(c)) {
       std::size_t j = i;
@@ -620,8 +625,7 @@ private:
     switch (c) {
     case '(': ++paren_; return done(Tok::left_paren, i + 1);
     case ')':
-      if (paren_ == 0) throw ParseError{i, "unexpected right paren"};
-      --paren_;
+      if (paren_ > 0) --paren_;
       return done(Tok::right_paren, i + 1);
     case '|': return done(Tok::pipe, i + 1);
     case ',': return done(Tok::comma, i + 1);
@@ -631,8 +635,44 @@ private:
       throw ParseError{i, "expected :="};
     default: break;
     }
-    std::string shown = std::isprint(static_cast<unsigned char>(c)) ? std::string(1, c) : "?";
-    throw ParseError{i, "unrecognized character in action: '" + shown + "'"};
+    // Other printable ASCII is a token of its own, which the parser finds unexpected.
+    if (std::isprint(static_cast<unsigned char>(c))) return done(Tok::other, i + 1);
+    char u[16];
+    std::snprintf(u, sizeof u, "U+%04X", static_cast<unsigned char>(c));
+    throw ParseError{i, std::string("unrecognized character in action: ") + u};
+  }
+
+  // Go's scanNumber: sign, base prefix, digits, fraction, exponent, imaginary 'i'; a letter or
+  // digit right after is "bad number syntax".
+  std::size_t scan_number(std::size_t i) const {
+    std::size_t start = i;
+    auto at = [&](std::size_t k) { return k < src_.size() ? src_[k] : '\0'; };
+    if (at(i) == '+' || at(i) == '-') ++i;
+    std::string_view digits = "0123456789_";
+    bool hex = false;
+    if (at(i) == '0' && std::string_view("xXoObB").find(at(i + 1)) != std::string_view::npos && at(i + 1)) {
+      char b = static_cast<char>(at(i + 1) | 0x20);
+      digits = b == 'x' ? "0123456789abcdefABCDEF_" : b == 'o' ? "01234567_" : "01_";
+      hex = b == 'x';
+      i += 2;
+    }
+    auto run = [&](std::string_view set) {
+      while (at(i) && set.find(at(i)) != std::string_view::npos) ++i;
+    };
+    run(digits);
+    if (at(i) == '.') {
+      ++i;
+      run(digits);
+    }
+    if (std::string_view(hex ? "pP" : "eE").find(at(i)) != std::string_view::npos && at(i)) {
+      ++i;
+      if (at(i) == '+' || at(i) == '-') ++i;
+      run("0123456789_");
+    }
+    if (at(i) == 'i') ++i;
+    if (at(i) && (is_alnum(at(i)) || static_cast<unsigned char>(at(i)) >= 0x80))
+      throw ParseError{start, "bad number syntax: \"" + std::string(src_.substr(start, i + 1 - start)) + "\""};
+    return i;
   }
 
   std::string name_;
