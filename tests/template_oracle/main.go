@@ -132,7 +132,11 @@ func toTime(i interface{}) (*time.Time, error) {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return nil, errors.New("value is NaN or Inf")
 	}
-	t := time.UnixMilli(int64(v*1e9) / 1e6).UTC()
+	ns := v * 1e9
+	if ns > math.MaxInt64 || ns < math.MinInt64 {
+		return nil, fmt.Errorf("%v cannot be represented as a nanoseconds timestamp since it overflows int64", v)
+	}
+	t := time.UnixMilli(int64(ns) / 1e6).UTC()
 	return &t, nil
 }
 

@@ -102,6 +102,7 @@ private:
     }
     case Node::Kind::range: return range(n, dot);
     case Node::Kind::template_: {
+      if (!parsed_.templates.count(n.name)) fail(n.pos, tmpl::to_string(n), "template \"" + n.name + "\" not defined");
       Value v = n.pipe ? pipeline(*n.pipe, dot) : Value{};
       call(n.name, v, &n);
       return Flow::normal;
@@ -178,7 +179,9 @@ private:
     for (const std::string& d : p.decl) {
       if (p.assign) {
         auto it = std::find_if(vars_.rbegin(), vars_.rend(), [&](const Var& x) { return x.name == d; });
-        if (it != vars_.rend()) it->value = v;
+        if (it == vars_.rend())
+          fail(last_ ? last_->pos : p.pos, last_ ? tmpl::to_string(*last_) : "", "undefined variable: " + d);
+        it->value = v;
       } else {
         vars_.push_back({d, v});
       }
@@ -191,12 +194,23 @@ private:
     const Arg& first = c.args.front();
     if (first.kind == Arg::Kind::ident) return function(c, dot, final);
     if (final || c.args.size() > 1) {
-      const Arg& extra = final ? first : c.args[1];
-      if (first.kind == Arg::Kind::field || first.kind == Arg::Kind::variable || first.kind == Arg::Kind::chain)
-        fail(extra.pos, tmpl::to_string(first),
-             first.fields.empty() ? "can't give argument to non-function " + tmpl::to_string(first)
-                                  : first.fields.back() + " is not a method but has arguments");
-      fail(c.pos, tmpl::to_string(c), "can't give argument to non-function " + tmpl::to_string(first));
+      // Arguments to something that is not a function: a field chain says which kind of field.
+      std::string ctx = tmpl::to_string(first);
+      if (!first.fields.empty() && first.kind != Arg::Kind::dot) {
+        Value recv = first.kind == Arg::Kind::field      ? dot
+                     : first.kind == Arg::Kind::variable ? lookup_var(first)
+                                                         : pipeline(*first.pipe, dot);
+        for (std::size_t k = 0; k + 1 < first.fields.size(); ++k) recv = field(first, recv, first.fields[k]);
+        const std::string& last = first.fields.back();
+        if (recv.kind == Kind::data || recv.kind == Kind::sample) {
+          field(first, recv, last);
+          fail(first.pos, ctx, last + " has arguments but cannot be invoked as function");
+        }
+        if (recv.kind == Kind::labels || recv.kind == Kind::any_map)
+          fail(first.pos, ctx, last + " is not a method but has arguments");
+        field(first, recv, last);
+      }
+      fail(first.pos, ctx, "can't give argument to non-function " + ctx);
     }
     return operand(first, dot);
   }
@@ -218,7 +232,15 @@ private:
     case Arg::Kind::number: return constant(a);
     case Arg::Kind::field: v = dot; break;
     case Arg::Kind::variable: v = lookup_var(a); break;
-    case Arg::Kind::chain: v = pipeline(*a.pipe, dot); break;
+    case Arg::Kind::chain:
+      v = pipeline(*a.pipe, dot);
+      // Go's field errors after a parenthesized pipeline point at the last node it evaluated.
+      if (last_) {
+        const Arg& at = *last_;
+        for (const std::string& f : a.fields) v = field(at, v, f);
+        return v;
+      }
+      break;
     case Arg::Kind::ident: {
       Cmd c;
       c.pos = a.pos;
@@ -271,6 +293,7 @@ private:
   // An argument for a parameter of type `p`: constants as Go converts them, other values checked.
   Value argument(const Arg& a, Param p, const Value& dot) {
     std::string ctx = tmpl::to_string(a);
+    last_ = &a;
     bool literal = a.kind == Arg::Kind::string || a.kind == Arg::Kind::number || a.kind == Arg::Kind::boolean ||
                    a.kind == Arg::Kind::nil;
     if (literal) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "nsmon/rules/template_value.hpp"
 #include "nsmon/util/strings.hpp"
@@ -87,7 +88,7 @@ CallResult builtin_len(const Value& v) {
   case Value::Kind::labels: return {Value::integer(static_cast<std::int64_t>(v.labels->size())), std::nullopt};
   case Value::Kind::any_map: return {Value::integer(static_cast<std::int64_t>(v.any_map->size())), std::nullopt};
   case Value::Kind::samples: return {Value::integer(static_cast<std::int64_t>(v.samples->size())), std::nullopt};
-  case Value::Kind::nil: return {Value{}, "len of nil pointer"};
+  case Value::Kind::nil: return {Value{}, "reflect: call of reflect.Value.Type on zero Value"};
   default: return {Value{}, "len of type " + type_name(v)};
   }
 }
@@ -146,9 +147,27 @@ struct Spec {
   int width = -1, prec = -1;
 };
 
+std::string utf8(std::int64_t cp) {
+  if (cp < 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+  auto c = static_cast<unsigned long>(cp);
+  std::string out;
+  if (c < 0x80) out += static_cast<char>(c);
+  else if (c < 0x800) out += {static_cast<char>(0xC0 | (c >> 6)), static_cast<char>(0x80 | (c & 0x3F))};
+  else if (c < 0x10000)
+    out += {static_cast<char>(0xE0 | (c >> 12)), static_cast<char>(0x80 | ((c >> 6) & 0x3F)),
+            static_cast<char>(0x80 | (c & 0x3F))};
+  else
+    out += {static_cast<char>(0xF0 | (c >> 18)), static_cast<char>(0x80 | ((c >> 12) & 0x3F)),
+            static_cast<char>(0x80 | ((c >> 6) & 0x3F)), static_cast<char>(0x80 | (c & 0x3F))};
+  return out;
+}
+
+// Pads to the width, counted in runes as Go counts it.
 std::string pad(std::string s, const Spec& sp, bool zero_ok) {
-  if (sp.width < 0 || static_cast<int>(s.size()) >= sp.width) return s;
-  auto n = static_cast<std::size_t>(sp.width) - s.size();
+  std::size_t runes = 0;
+  for (char c : s) runes += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  if (sp.width < 0 || static_cast<int>(runes) >= sp.width) return s;
+  auto n = static_cast<std::size_t>(sp.width) - runes;
   if (sp.flags.find('-') != std::string::npos) return s + std::string(n, ' ');
   if (zero_ok && sp.flags.find('0') != std::string::npos) {
     std::size_t sign = (!s.empty() && (s[0] == '-' || s[0] == '+' || s[0] == ' ')) ? 1 : 0;
@@ -175,9 +194,8 @@ std::string format_one(char verb, const Spec& sp, const Value& v) {
   case Value::Kind::floating: {
     if (verb == 'v') {
       if (sp.prec < 0 && sp.flags.find('#') == std::string::npos) {
-        std::string s = format_float_v(v.f);
-        if (sp.flags.find('+') != std::string::npos && s[0] != '-' && s[0] != '+') s = "+" + s;
-        return pad(s, sp, true);
+        // %+v is Go's "plusV" (field names), not a sign.
+        return pad(format_float_v(v.f), sp, true);
       }
       verb = 'g';
     }
@@ -207,7 +225,19 @@ std::string format_one(char verb, const Spec& sp, const Value& v) {
         return "-" + c_format(s2, "ll", verb, static_cast<unsigned long long>(-v.i));
       }
       return c_format(sp, "ll", verb, static_cast<unsigned long long>(v.i));
-    case 'c': return std::string(1, static_cast<char>(v.i));
+    case 'b': {
+      std::string bits;
+      auto u = static_cast<unsigned long long>(v.i < 0 ? -v.i : v.i);
+      do bits.insert(bits.begin(), static_cast<char>('0' + (u & 1)));
+      while (u >>= 1);
+      return pad(v.i < 0 ? "-" + bits : bits, sp, true);
+    }
+    case 'c': return pad(utf8(v.i), sp, false);
+    case 'U': {
+      char b[32];
+      std::snprintf(b, sizeof b, "U+%04llX", static_cast<unsigned long long>(v.i));
+      return pad(b, sp, false);
+    }
     case 'q': return "'" + std::string(1, static_cast<char>(v.i)) + "'";
     default: return bad_verb(verb, v, sp.prec);
     }
@@ -215,7 +245,13 @@ std::string format_one(char verb, const Spec& sp, const Value& v) {
   case Value::Kind::html: {
     std::string s = v.s;
     if (verb == 'v' || verb == 's') {
-      if (sp.prec >= 0 && static_cast<std::size_t>(sp.prec) < s.size()) s.resize(static_cast<std::size_t>(sp.prec));
+      // The precision counts runes.
+      if (sp.prec >= 0) {
+        std::size_t k = 0;
+        for (int n = 0; k < s.size() && n <= sp.prec; ++k)
+          if ((static_cast<unsigned char>(s[k]) & 0xC0) != 0x80 && n++ == sp.prec) break;
+        s.resize(std::min(k, s.size()));
+      }
       return pad(s, sp, false);
     }
     if (verb == 'q') return pad(util::go_quote(s), sp, false);
@@ -257,26 +293,45 @@ std::string sprintf(std::string_view format, const std::vector<Value>& args) {
     ++i;
     while (i < format.size() && std::string_view("+-# 0").find(format[i]) != std::string_view::npos)
       sp.flags += format[i++];
-    auto number = [&](int& target) {
+    bool noverb = false;
+    // A width or precision: digits (Go gives up past about 1e7: "%!(NOVERB)"), or '*' taking an
+    // int argument ("%!(BADWIDTH)" / "%!(BADPREC)" when it is not one).
+    auto number = [&](int& target, const char* bad) {
       if (i < format.size() && format[i] == '*') {
         ++i;
-        if (argi < args.size() && args[argi].kind == Value::Kind::integer) target = static_cast<int>(args[argi++].i);
-        else if (argi < args.size()) ++argi;
+        if (argi < args.size() && args[argi].kind == Value::Kind::integer && std::llabs(args[argi].i) <= 1000000) {
+          target = static_cast<int>(args[argi++].i);
+          if (target < 0 && bad[6] == 'W') {
+            sp.flags += '-';
+            target = -target;
+          } else if (target < 0) {
+            target = -1;
+          }
+        } else {
+          if (argi < args.size()) ++argi;
+          out += bad;
+          target = -1;
+        }
         return;
       }
       if (i < format.size() && std::isdigit(static_cast<unsigned char>(format[i]))) {
         target = 0;
-        while (i < format.size() && std::isdigit(static_cast<unsigned char>(format[i])) && target < 100000)
+        while (i < format.size() && std::isdigit(static_cast<unsigned char>(format[i]))) {
+          if (target > 1000000) {
+            noverb = true;
+            return;
+          }
           target = target * 10 + (format[i++] - '0');
+        }
       }
     };
-    number(sp.width);
-    if (i < format.size() && format[i] == '.') {
+    number(sp.width, "%!(BADWIDTH)");
+    if (!noverb && i < format.size() && format[i] == '.') {
       ++i;
       sp.prec = 0;
-      number(sp.prec);
+      number(sp.prec, "%!(BADPREC)");
     }
-    if (i >= format.size()) {
+    if (noverb || i >= format.size()) {
       out += "%!(NOVERB)";
       break;
     }

@@ -358,8 +358,8 @@ private:
         pos_ = lex_pos_ = save;
       }
       for (const std::string& d : p->decl) {
-        if (p->assign) use_var(d, v.pos);
-        else vars_.push_back(d);
+        // An assignment to an undeclared variable fails only when it runs (Go 1.19).
+        if (!p->assign) vars_.push_back(d);
       }
     }
     while (true) {
