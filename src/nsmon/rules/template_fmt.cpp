@@ -202,10 +202,9 @@ std::string format_one(char verb, const Spec& sp, const Value& v) {
     if (verb != 'e' && verb != 'E' && verb != 'f' && verb != 'F' && verb != 'g' && verb != 'G')
       return bad_verb(verb, v);
     if (std::isnan(v.f) || std::isinf(v.f)) {
-      std::string s = std::isnan(v.f) ? "NaN"
-                      : v.f > 0       ? (sp.flags.find('+') != std::string::npos ? "+Inf" : "+Inf")
-                                      : "-Inf";
-      if (std::isinf(v.f) && v.f > 0 && sp.flags.find('+') == std::string::npos) s = "+Inf";
+      // Go keeps the sign of an infinity, and a NaN gets one only when asked.
+      bool plus = sp.flags.find('+') != std::string::npos;
+      std::string s = std::isnan(v.f) ? (plus ? "+NaN" : "NaN") : v.f > 0 ? "+Inf" : "-Inf";
       Spec nz = sp;
       nz.flags.erase(std::remove(nz.flags.begin(), nz.flags.end(), '0'), nz.flags.end());
       return pad(s, nz, false);
@@ -220,10 +219,7 @@ std::string format_one(char verb, const Spec& sp, const Value& v) {
     case 'x':
     case 'X':
     case 'o':
-      if (v.i < 0) {
-        Spec s2 = sp;
-        return "-" + c_format(s2, "ll", verb, static_cast<unsigned long long>(-v.i));
-      }
+      if (v.i < 0) return "-" + c_format(sp, "ll", verb, static_cast<unsigned long long>(-v.i));
       return c_format(sp, "ll", verb, static_cast<unsigned long long>(v.i));
     case 'b': {
       std::string bits;

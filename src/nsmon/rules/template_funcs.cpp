@@ -72,10 +72,10 @@ void shortest(double v, std::string& digits, int& dp) {
   dp = std::atoi(std::string(s.substr(e + 1)).c_str()) + 1;
 }
 
-std::string special(double v, bool plus) {
+// NaN and infinities as strconv formats them.
+std::string special(double v) {
   if (std::isnan(v)) return "NaN";
-  if (v > 0) return plus ? "+Inf" : "+Inf";
-  return "-Inf";
+  return v > 0 ? "+Inf" : "-Inf";
 }
 
 // Go time.Time.String() in UTC of a millisecond timestamp: "2006-01-02 15:04:05.999 +0000 UTC".
@@ -129,7 +129,7 @@ std::string format_go_duration(std::int64_t ns) {
 } // namespace
 
 std::string format_float_v(double v) {
-  if (std::isnan(v) || std::isinf(v)) return special(v, true);
+  if (std::isnan(v) || std::isinf(v)) return special(v);
   if (v == 0) return std::signbit(v) ? "-0" : "0";
   std::string d;
   int dp = 0;
@@ -314,7 +314,7 @@ std::optional<double> to_float(const Value& v, std::string& err) {
 }
 
 std::string go_g4(double v) {
-  if (std::isnan(v) || std::isinf(v)) return special(v, true);
+  if (std::isnan(v) || std::isinf(v)) return special(v);
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.4g", v);
   return buf;
