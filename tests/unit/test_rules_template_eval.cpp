@@ -102,4 +102,12 @@ TEST_CASE("hostile templates end with an error, not a crash", "[rules][template_
   CHECK(expand("{{ define \"r\" }}x{{ template \"r\" }}{{ template \"r\" }}{{ end }}{{ template \"r\" }}")
             .find("error executing template") != std::string::npos);
   CHECK(expand("{{ \"unterminated }}").find("unterminated quoted string") != std::string::npos);
+  // Blocks nested inside a recursive template: the depth limit counts both.
+  std::string rec = "{{ define \"r\" }}";
+  for (int i = 0; i < 199; ++i) rec += "{{ if 1 }}";
+  rec += "{{ template \"r\" }}";
+  for (int i = 0; i < 199; ++i) rec += "{{ end }}";
+  rec += "{{ end }}{{ template \"r\" }}";
+  CHECK(expand(rec).find("exceeded maximum template depth (1000)") != std::string::npos);
+  CHECK(expand("{{ printf \"%9999999d\" 1 }}").find("template output larger than") != std::string::npos);
 }

@@ -72,7 +72,24 @@ private:
     vars_.swap(saved);
   }
 
+  // Blocks, parenthesized pipelines and template calls nest the executor's frames: together they
+  // count against the depth limit, so the stack stays bounded whatever the template.
+  struct Deeper {
+    Executor& e;
+    Deeper(Executor& ex, std::size_t pos) : e(ex) {
+      if (++e.depth_ > e.limits_.max_call_depth) {
+        --e.depth_;
+        e.fail(pos, "", "exceeded maximum template depth (" + std::to_string(e.limits_.max_call_depth) + ")");
+      }
+    }
+    ~Deeper() { --e.depth_; }
+    Deeper(const Deeper&) = delete;
+    Deeper& operator=(const Deeper&) = delete;
+  };
+
   Flow walk(const std::vector<Node>& list, const Value& dot) {
+    if (list.empty()) return Flow::normal;
+    Deeper guard(*this, list.front().pos);
     for (const Node& n : list) {
       Flow f = walk_node(n, dot);
       if (f != Flow::normal) return f;
@@ -232,8 +249,10 @@ private:
     case Arg::Kind::number: return constant(a);
     case Arg::Kind::field: v = dot; break;
     case Arg::Kind::variable: v = lookup_var(a); break;
-    case Arg::Kind::chain:
+    case Arg::Kind::chain: {
+      Deeper guard(*this, a.pos);
       v = pipeline(*a.pipe, dot);
+    }
       // Go's field errors after a parenthesized pipeline point at the last node it evaluated.
       if (last_) {
         const Arg& at = *last_;
