@@ -115,17 +115,40 @@ run_tests() {
   return "$status"
 }
 
-n=0 killed=0 survived=0 invalid=0 broken=0
-results=()
+# The selected rows, read once: row number, then the fields.
+sel_row=() sel_file=() sel_line=() sel_new=() sel_ctest=() sel_spec=() sel_why=() sel_extra=()
 row=0
 while IFS=$'\t' read -r file line replacement ctest_re spec why extra || [[ -n ${file:-} ]]; do
   row=$((row + 1))
   [[ -z $file || $file == \#* ]] && continue
-  if [[ -n $only && ! ( $file =~ $only || $why =~ $only ) ]]; then continue; fi
+  if [[ -n $only && ! ( $file =~ $only || ${why:-} =~ $only ) ]]; then continue; fi
+  sel_row+=("$row") sel_file+=("$file") sel_line+=("$line") sel_new+=("$replacement")
+  sel_ctest+=("${ctest_re:--}") sel_spec+=("${spec:--}") sel_why+=("${why:-}") sel_extra+=("${extra:-}")
+done <"$table"
+((${#sel_row[@]})) || { echo "run.sh: no row selected" >&2; exit 2; }
+
+# Baseline: every test a selected row names must pass on the unmutated tree, or a "kill" would
+# mean nothing.
+all_ctest="" all_spec=""
+for i in "${!sel_row[@]}"; do
+  [[ ${sel_ctest[i]} != - ]] && all_ctest+="${all_ctest:+|}(${sel_ctest[i]})"
+  [[ ${sel_spec[i]} != - ]] && all_spec+="${all_spec:+,}${sel_spec[i]}"
+done
+if ! run_tests "${all_ctest:--}" "${all_spec:--}" "$log/baseline.txt"; then
+  echo "run.sh: the named tests do not all pass without a mutation, see $log/baseline.txt" >&2
+  grep -E "Failed|FAILED|\*\*\*" "$log/baseline.txt" | head -20 >&2
+  keep=1; exit 2
+fi
+echo "baseline: the named tests pass ($(($(date +%s) - start)) s)"
+
+n=0 killed=0 survived=0 invalid=0 broken=0
+for i in "${!sel_row[@]}"; do
+  row=${sel_row[i]} file=${sel_file[i]} line=${sel_line[i]} replacement=${sel_new[i]}
+  ctest_re=${sel_ctest[i]} spec=${sel_spec[i]} why=${sel_why[i]} extra=${sel_extra[i]}
   n=$((n + 1))
   out="$log/$row.txt"
   verdict=""
-  if [[ -z ${why:-} || -n ${extra:-} || ( ${ctest_re:--} == - && ${spec:--} == - ) || ! -f $tree/$file ]]; then
+  if [[ -z $why || -n $extra || ( $ctest_re == - && $spec == - ) || ! -f $tree/$file ]]; then
     verdict=broken
   elif [[ $(apply "$file" "$line" "$replacement") != 1 ]]; then
     verdict=broken
@@ -153,9 +176,8 @@ while IFS=$'\t' read -r file line replacement ctest_re spec why extra || [[ -n $
     invalid) invalid=$((invalid + 1)) ;;
     broken) broken=$((broken + 1)) ;;
   esac
-  printf '%-8s %3d  %-36s %s\n' "$verdict" "$row" "${file#src/nsmon/}" "$why"
-  results+=("$verdict")
-done <"$table"
+  printf '%-8s %3d  %-28s %s\n' "$verdict" "$row" "${file#src/nsmon/}" "$why"
+done
 
 echo
 echo "$n mutations: $killed killed, $survived survived, $invalid invalid$( ((broken)) && echo ", $broken broken rows") ($(($(date +%s) - start)) s)"
