@@ -131,8 +131,9 @@ done <"$table"
 # mean nothing.
 all_ctest="" all_spec=""
 for i in "${!sel_row[@]}"; do
-  [[ ${sel_ctest[i]} != - ]] && all_ctest+="${all_ctest:+|}(${sel_ctest[i]})"
-  [[ ${sel_spec[i]} != - ]] && all_spec+="${all_spec:+,}${sel_spec[i]}"
+  # CMake's regexes take few groups: plain alternatives, each once.
+  if [[ ${sel_ctest[i]} != - && "|$all_ctest|" != *"|${sel_ctest[i]}|"* ]]; then all_ctest+="${all_ctest:+|}${sel_ctest[i]}"; fi
+  if [[ ${sel_spec[i]} != - && ",$all_spec," != *",${sel_spec[i]},"* ]]; then all_spec+="${all_spec:+,}${sel_spec[i]}"; fi
 done
 if ! run_tests "${all_ctest:--}" "${all_spec:--}" "$log/baseline.txt"; then
   echo "run.sh: the named tests do not all pass without a mutation, see $log/baseline.txt" >&2
