@@ -101,15 +101,16 @@ EOF
 
 # run_tests CTEST CATCH LOG: 0 when every named test passed, 1 when one failed, 3 when none ran.
 run_tests() {
-  local ctest_re=$1 spec=$2 out=$3 status=0
+  local ctest_re=$1 spec=$2 out=$3 limit=${4:-$timeout} status=0
   if [[ $ctest_re != - ]]; then
-    ctest --test-dir "$tree/build" -R "$ctest_re" -LE '^unit$' --timeout "$timeout" -j"$jobs" >"$out" 2>&1 || status=1
+    ctest --test-dir "$tree/build" -R "$ctest_re" -LE '^unit$' --timeout "$timeout" -j"$jobs" >"$out" 2>&1 ||
+      { status=1; echo "run.sh: ctest exited $?" >>"$out"; }
     grep -q "No tests were found" "$out" && return 3
   fi
   if [[ $spec != - ]]; then
     local bin="$tree/build/tests/nsmon_unit_tests"
     # Catch2 exits 2 ("No test cases matched") with nothing run: a broken row, not a kill.
-    timeout "$timeout" "$bin" "$spec" >>"$out" 2>&1 || status=1
+    timeout "$limit" "$bin" "$spec" >>"$out" 2>&1 || { status=1; echo "run.sh: nsmon_unit_tests exited $?" >>"$out"; }
     grep -q "No test cases matched" "$out" && return 3
   fi
   return "$status"
@@ -135,9 +136,9 @@ for i in "${!sel_row[@]}"; do
   if [[ ${sel_ctest[i]} != - && "|$all_ctest|" != *"|${sel_ctest[i]}|"* ]]; then all_ctest+="${all_ctest:+|}${sel_ctest[i]}"; fi
   if [[ ${sel_spec[i]} != - && ",$all_spec," != *",${sel_spec[i]},"* ]]; then all_spec+="${all_spec:+,}${sel_spec[i]}"; fi
 done
-if ! run_tests "${all_ctest:--}" "${all_spec:--}" "$log/baseline.txt"; then
+if ! run_tests "${all_ctest:--}" "${all_spec:--}" "$log/baseline.txt" $((timeout * 5)); then
   echo "run.sh: the named tests do not all pass without a mutation, see $log/baseline.txt" >&2
-  grep -E "Failed|FAILED|\*\*\*" "$log/baseline.txt" | head -20 >&2
+  grep -E "Failed|FAILED|\*\*\*|run.sh:" "$log/baseline.txt" | head -20 >&2
   keep=1; exit 2
 fi
 echo "baseline: the named tests pass ($(($(date +%s) - start)) s)"
