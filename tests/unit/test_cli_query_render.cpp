@@ -76,3 +76,28 @@ TEST_CASE("query output: a range query's table has LAST, MIN, MAX and SAMPLES pe
   CHECK(t.header == std::vector<std::string>{"NAME", "model", "VALUE"});
   CHECK(t.rows[0] == std::vector<std::string>{"training_loss", "yolo", "0.5"});
 }
+
+TEST_CASE("query output: infinities, csv quoting, label escaping, --check's operators", "[query]") {
+  using namespace nsmon::cli::query;
+  CHECK(humanize(-HUGE_VAL, Unit::none) == "-Inf");
+  CHECK(humanize(HUGE_VAL, Unit::seconds) == "+Inf");
+  // RFC 4180: a field with a comma, a quote or a line break is quoted, quotes doubled.
+  CHECK(csv_field("plain") == "plain");
+  CHECK(csv_field("a,b") == "\"a,b\"");
+  CHECK(csv_field("two\nlines") == "\"two\nlines\"");
+  CHECK(csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
+  // A series in PromQL selector syntax: quotes, backslashes and newlines escaped.
+  nsmon::promapi::Series s;
+  s.labels = {{"__name__", "up"}, {"path", "C:\\tmp \"x\"\ny"}};
+  CHECK(series_name(s) == "up{path=\"C:\\\\tmp \\\"x\\\"\\ny\"}");
+  // --check: each operator at, below and above its bound.
+  auto holds = [](const char* check, double v) { return parse_check(check).holds(v); };
+  CHECK(holds("<= 1", 1));
+  CHECK_FALSE(holds("<= 1", 1.5));
+  CHECK_FALSE(holds("< 1", 1));
+  CHECK(holds(">= 1", 1));
+  CHECK_FALSE(holds("> 1", 1));
+  CHECK(holds("== 1", 1));
+  CHECK(holds("!= 1", 2));
+  CHECK_FALSE(holds("!= 1", 1));
+}

@@ -269,6 +269,11 @@ TEST_CASE("yaml::parse reports errors with positions", "[yaml]") {
   CHECK(error_of("labels: {severity: critical\nannotations:\n  x: y\n") == "1:11 end of map flow not found");
   CHECK(error_of("a: b\n c: d\n") == "1:2 illegal map value");
   CHECK(error_of("a: \"\\q\"\n") == "0:6 unknown escape character: q");
+  // \u and \U escapes name a Unicode scalar value: no surrogate half, nothing above U+10FFFF (as Go's yaml).
+  CHECK(error_of("a: \"\\uD800\"\n") == "0:10 invalid unicode code point in escape");
+  CHECK(error_of("a: \"\\uDFFF\"\n") == "0:10 invalid unicode code point in escape");
+  CHECK(error_of("a: \"\\U00110000\"\n") == "0:14 invalid unicode code point in escape");
+  CHECK(error_of("a: \"\\uD7FF \\uE000 \\U0010FFFF\"\n") == "ok");
   CHECK(error_of("a: *nope\n") == "0:3 the referenced anchor is not defined");
   // Text that is not UTF-8 YAML.
   CHECK(error_of(std::string("a: b\nc: d\0e\n", 12)) ==

@@ -241,6 +241,7 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
       {"ratio in range", alert("min by (model) (validation_map) < 0.3"), V{}},
       {"no comparison", alert("sum(rate(errors_total[5m]))"), V{"alerts/no-comparison"}},
       {"a Watchdog alert fires on purpose", alert("vector(1)"), V{}},
+      {"a Watchdog alert in parentheses", alert("(vector(1))"), V{}},
       {"absent is a condition", alert("absent(up{job=\"neurosymbolic-app\"})", "    for: 5m\n"), V{}},
       {"value in labels",
        "  - alert: A\n    expr: 'cpu_usage_percent > 90'\n    labels: {severity: warning, v: '{{ $value }}'}\n"
@@ -248,6 +249,8 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
        V{"alerts/value-in-labels"}},
       {"value in annotations", alert("cpu_usage_percent > 90", "", "summary: s, description: '{{ $value }}'"), V{}},
       {"absent without for", alert("absent(up{job=\"neurosymbolic-app\"})"), V{"alerts/absent-without-for"}},
+      {"absent with for: 0s is without for", alert("absent(up{job=\"neurosymbolic-app\"})", "    for: 0s\n"),
+       V{"alerts/absent-without-for"}},
       {"for shorter than the interval", alert("cpu_usage_percent > 90", "    for: 10s\n"), V{"alerts/for-too-short"}},
       {"for of one interval", alert("cpu_usage_percent > 90", "    for: 30s\n"), V{}},
       {"topk in an alert", alert("topk(3, rate(errors_total[5m])) > 1"), V{"alerts/topk"}},

@@ -142,6 +142,31 @@ TEST_CASE("catalog checks on small scrapes", "[lint][metrics]") {
     CHECK_FALSE(has(d, "metrics/missing-metric", "errors_total"));
     CHECK_FALSE(has(d, "metrics/missing-metric", "app_info"));
   }
+  SECTION("HELP, UNIT and TYPE are compared only when the scrape has them") {
+    // No HELP line: metrics/no-help from the naming rules, not a HELP that differs from the catalog.
+    auto d = check("# TYPE learning_rate gauge\nlearning_rate{model=\"m\"} 1\n");
+    CHECK(has(d, "metrics/no-help"));
+    CHECK_FALSE(has(d, "metrics/help"));
+    CHECK(has(check("# HELP learning_rate other words\n# TYPE learning_rate gauge\nlearning_rate{model=\"m\"} 1\n"),
+              "metrics/help", "HELP differs"));
+    // The catalog's unit "count" is no unit: any # UNIT goes; a real unit must match.
+    std::string counted = "# TYPE detections_per_image histogram\n# UNIT detections_per_image image\n"
+                          "detections_per_image_bucket{le=\"+Inf\"} 1\ndetections_per_image_count 1\n"
+                          "detections_per_image_sum 1\n# EOF\n";
+    CHECK_FALSE(has(check(counted, true, expfmt::Format::openmetrics), "metrics/unit"));
+    std::string bytes =
+        "# TYPE memory_usage_bytes gauge\n# UNIT memory_usage_bytes usage_bytes\nmemory_usage_bytes 1\n# EOF\n";
+    CHECK(has(check(bytes, true, expfmt::Format::openmetrics), "metrics/unit", "the catalog's unit is bytes"));
+    // A text-format _created series without # TYPE is untyped, which a gauge may be.
+    auto created =
+        check("# HELP errors_total e\n# TYPE errors_total counter\nerrors_total{error_type=\"E\",stage=\"s\"} 1\n"
+              "errors_created{error_type=\"E\",stage=\"s\"} 1\n");
+    CHECK_FALSE(has(created, "metrics/type"));
+    auto created_counter = check("# HELP errors_total e\n# TYPE errors_total counter\n"
+                                 "errors_total{error_type=\"E\",stage=\"s\"} 1\n"
+                                 "# TYPE errors_created counter\nerrors_created{error_type=\"E\",stage=\"s\"} 1\n");
+    CHECK(has(created_counter, "metrics/type", "a _created series is a gauge"));
+  }
   SECTION("external namespaces get the naming rules only") {
     auto d = check(
         "# HELP process_cpu_seconds_total c\n# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total 1\n");

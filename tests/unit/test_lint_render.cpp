@@ -124,6 +124,16 @@ TEST_CASE("json: fixed keys in a fixed order, null when absent", "[lint][render]
   CHECK(doc["summary"] == json::parse(R"({"errors": 1, "warnings": 1, "info": 1, "files": 2, "rules": 1})"));
 }
 
+TEST_CASE("json and github: a finding on a line without a column is at column 1", "[lint][render]") {
+  // A whole-line finding (column 0): the line is known, so the column is 1, never 0, in both formats.
+  lint::Report r;
+  r.findings = {core::Diagnostic{core::Severity::warning, {"rules.yml", 3, 0, 0}, "yaml/unknown-field", "m", ""}};
+  json doc = json::parse(lint::render_json(r));
+  CHECK(doc["findings"][0]["line"] == 3);
+  CHECK(doc["findings"][0]["column"] == 1);
+  CHECK(lint::render_github(r).find("::warning file=rules.yml,line=3,col=1,title=yaml/unknown-field::m\n") == 0);
+}
+
 TEST_CASE("github: workflow commands with GitHub's escaping", "[lint][render]") {
   CHECK(lint::github_escape_data("a%b\r\nc: d, e") == "a%25b%0D%0Ac: d, e");
   CHECK(lint::github_escape_property("a%b\r\nc: d, e") == "a%25b%0D%0Ac%3A d%2C e");

@@ -157,6 +157,7 @@ TEST_CASE("prometheus.yml semantic checks (relabel, HTTP client, SD, remote, sto
     {"sd: HTTP client fields inlined where Prometheus inlines them", "scrape_configs:\n  - job_name: a\n    consul_sd_configs:\n      - {server: c:8500, basic_auth: {username: u}}\n    dns_sd_configs:\n      - {names: [a], basic_auth: {username: u}}\n", {"6:22 error yaml/unknown-field"}},
     {"alerting: api v1 is gone", "alerting:\n  alertmanagers:\n    - api_version: v1\n      static_configs: [{targets: ['am:9093']}]\n", {"3:20 error config/invalid-value"}},
     {"sd: http url scheme", "scrape_configs:\n  - job_name: a\n    http_sd_configs:\n      - url: ftp://x\n", {"4:14 error config/invalid-value"}},
+    {"sd: https is an http url, a url needs a host", "scrape_configs:\n  - job_name: a\n    http_sd_configs:\n      - url: https://x/sd\n      - url: http:///sd\n", {"5:14 error config/invalid-value"}},
     {"remote_write: url, queue bounds", "remote_write:\n  - url:\n  - url: http://a\n    queue_config: {min_shards: 100, max_shards: 10}\n", {"2:5 error config/missing-field", "4:32 error config/invalid-value"}},
     {"remote_write: duplicate names", "remote_write:\n  - {url: http://a, name: q}\n  - {url: http://b, name: q}\n", {"3:27 error config/duplicate-name"}},
     {"remote_write: reserved header, any case", "remote_write:\n  - url: http://a\n    headers: {Content-Type: x}\n", {"3:15 error config/invalid-value"}},

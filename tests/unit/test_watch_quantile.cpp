@@ -79,3 +79,18 @@ TEST_CASE("the top bucket caps a quantile: shown as >10 s", "[watch][quantile]")
   CHECK_FALSE(quantile_capped(0.5, b));
   CHECK_FALSE(quantile_capped(0.95, {{1, 0}, {kInf, 0}}));
 }
+
+TEST_CASE("histogram_quantile: a rank equal to a bucket's count stops at that bucket", "[watch][quantile]") {
+  // sort.Search for count >= rank: with rank 5 the first bucket (count 5) is the answer, 1, even
+  // though the next bucket has no observation of its own (count 5 again) and would answer 2.
+  const std::vector<Bucket> b = {{1, 5}, {2, 5}, {3, 10}, {kInf, 10}};
+  CHECK(bucket_quantile(0.5, b) == 1);
+  CHECK(bucket_quantile(0.25, b) == Approx(0.5).epsilon(1e-12));
+}
+
+TEST_CASE("histogram_quantile: a first bucket bounded at 0 answers 0", "[watch][quantile]") {
+  // q = 0 with an empty le="0" bucket: its bound, not an interpolation over no observation (0/0).
+  const std::vector<Bucket> b = {{0, 0}, {1, 4}, {kInf, 4}};
+  CHECK(bucket_quantile(0, b) == 0);
+  CHECK(bucket_quantile(0.5, b) == Approx(0.5).epsilon(1e-12));
+}

@@ -220,6 +220,38 @@ TEST_CASE("session attached: --duration ends it, 3 when the endpoint never answe
   CHECK(run_session(o, std::make_unique<FakeSource>(false), down) == 3);
 }
 
+namespace {
+
+// A source that sends `sig` to nsmon itself on its second scrape: the session's handlers are set by
+// then (the loop is turning), so no sleep decides when the signal comes.
+class SignallingSource final : public Source {
+public:
+  explicit SignallingSource(int sig) : sig_(sig) {}
+  ScrapeResult fetch() override {
+    if (++fetches_ == 2) ::kill(::getpid(), sig_);
+    return up_.fetch();
+  }
+  std::string describe() const override { return up_.describe(); }
+
+private:
+  int sig_;
+  int fetches_ = 0;
+  FakeSource up_{true};
+};
+
+} // namespace
+
+TEST_CASE("session attached: a signal to nsmon ends it with 128 + the signal", "[watch][session]") {
+  SessionOptions o;
+  o.interval = 50ms;
+  o.duration = 30; // a fallback end; the signal comes long before
+  for (int sig : {SIGINT, SIGTERM}) {
+    RecordingSink sink;
+    CHECK(run_session(o, std::make_unique<SignallingSource>(sig), sink) == 128 + sig);
+    CHECK(sink.summary.ended == std::string("interrupted by ") + (sig == SIGINT ? "SIGINT" : "SIGTERM"));
+  }
+}
+
 TEST_CASE("session: a command that writes without pause does not starve the loop", "[watch][session]") {
   RecordingSink sink;
   SessionOptions o;
