@@ -237,8 +237,19 @@ private:
         continue;
       }
       if (e->kind == NodeKind::binary) {
-        stack.push_back(e->as<BinaryExpr>().lhs);
-        stack.push_back(e->as<BinaryExpr>().rhs);
+        // Only the side whose labels the result keeps holds the buckets: the left one of a
+        // one-to-one, group_left or and/unless match, the right one of group_right, the vector
+        // of a vector/scalar pair, both of or. The other side's aggregation (a join's
+        // `max by (instance, node) (info)`) needs no le.
+        const auto& b = e->as<BinaryExpr>();
+        const VectorMatching* vm = b.matching();
+        bool left = b.lhs->type != ValueType::scalar, right = b.rhs->type != ValueType::scalar;
+        if (vm && b.op != BinaryOp::lor) {
+          left = vm->card != Cardinality::one_to_many;
+          right = !left;
+        }
+        if (left) stack.push_back(b.lhs);
+        if (right) stack.push_back(b.rhs);
         continue;
       }
       if (e->kind == NodeKind::vector_selector) bucket(e->as<VectorSelector>(), rate_seen, aggregated, c);
@@ -372,6 +383,12 @@ private:
     if (!e || e->kind != NodeKind::vector_selector) return;
     const Shape& s = inf_.at(e);
     SeriesInfo info = inf_.series(e->as<VectorSelector>());
+    // Another exporter's metric is a counter by its name only, and exporters name gauges _total
+    // too (cadvisor's container_fs_inodes_total, minio_cluster_drive_offline_total): compared
+    // with 0 it is as often such a gauge, or the guard of a division by it, as an "ever
+    // happened" counter, so only another threshold is reported.
+    const Expr* other = side == b.lhs ? b.rhs : b.lhs;
+    if (info.origin == SeriesInfo::Origin::external && literal(other) == 0.0) return;
     if (s.kind == ValueKind::counter &&
         (info.origin == SeriesInfo::Origin::catalog || info.origin == SeriesInfo::Origin::external))
       emit("promql/counter-raw", b.range,

@@ -26,6 +26,21 @@ bool keeps_unit(std::string_view n) {
                                                "mad_over_time"};
   return s.count(n) > 0;
 }
+
+// Whether another exporter's metric is a counter by its name: _total and _bucket always; _count
+// and _sum only as a histogram's or summary's series, whose base name ends in its unit
+// (request_duration_seconds_count). Exporters name gauges that count things _count
+// (pg_stat_activity_count, memberlist_client_cluster_members_count) and CloudWatch's Sum
+// statistic _sum (aws_lambda_invocations_sum): those are not assumed counters.
+bool external_counter_name(std::string_view name) {
+  if (util::ends_with(name, "_total") || util::ends_with(name, "_bucket")) return true;
+  if (!util::ends_with(name, "_count") && !util::ends_with(name, "_sum")) return false;
+  std::string_view base = name.substr(0, name.rfind('_'));
+  for (std::string_view unit :
+       {"_seconds", "_bytes", "_meters", "_grams", "_joules", "_volts", "_amperes", "_celsius", "_ratio"})
+    if (util::ends_with(base, unit)) return true;
+  return false;
+}
 } // namespace
 
 std::string Inference::selector_name(const VectorSelector& vs) {
@@ -78,8 +93,7 @@ Shape Inference::leaf(const VectorSelector& vs) const {
   if (info.origin == SeriesInfo::Origin::external) {
     // Another exporter's metric: its labels are unknown, its counters known by their names
     // (Prometheus's naming rules); nothing is assumed a gauge.
-    for (std::string_view suffix : {"_total", "_count", "_sum", "_bucket"})
-      if (util::ends_with(info.name, suffix)) s.kind = ValueKind::counter;
+    if (external_counter_name(info.name)) s.kind = ValueKind::counter;
     return s;
   }
   if (info.origin != SeriesInfo::Origin::catalog) return s; // unknown: nothing known
