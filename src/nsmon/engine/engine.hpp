@@ -65,11 +65,11 @@ struct Sample {
 };
 struct Value {
   promql::ValueType type = promql::ValueType::none;
-  double scalar = 0;           ///< scalar
-  std::int64_t scalar_t = 0;   ///< scalar's timestamp
-  std::string string;          ///< string
-  std::vector<Sample> vector;  ///< instant vector
-  std::vector<Series> matrix;  ///< range vector, or a range query's result
+  double scalar = 0;          ///< scalar
+  std::int64_t scalar_t = 0;  ///< scalar's timestamp
+  std::string string;         ///< string
+  std::vector<Sample> vector; ///< instant vector
+  std::vector<Series> matrix; ///< range vector, or a range query's result
 };
 
 struct Options {
@@ -93,8 +93,8 @@ struct Result {
 Result instant(const promql::Expr& expr, const Storage& storage, std::int64_t t, const Options& options = {});
 /// Evaluates `expr` at start, start+step, ... end (a range query): a matrix, or a scalar/string
 /// as a one-series matrix as Prometheus returns them.
-Result range(const promql::Expr& expr, const Storage& storage, std::int64_t start, std::int64_t end,
-             std::int64_t step, const Options& options = {});
+Result range(const promql::Expr& expr, const Storage& storage, std::int64_t start, std::int64_t end, std::int64_t step,
+             const Options& options = {});
 
 /// A float as Prometheus prints it in test output and the API (strconv 'g' shortest: 1e+06, NaN,
 /// +Inf, -Inf).
