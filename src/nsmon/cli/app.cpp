@@ -18,6 +18,7 @@ Run define_query(CLI::App& cmd);
 Run define_lint_rules(CLI::App& cmd);
 Run define_lint_metrics(CLI::App& cmd);
 Run define_lint_alertmanager(CLI::App& cmd);
+Run define_test_rules(CLI::App& cmd);
 Run define_gen_dashboards(CLI::App& cmd);
 Run define_watch(CLI::App& cmd);
 Run define_catalog(CLI::App& cmd);
@@ -36,6 +37,7 @@ const Command kCommands[] = {
      define_lint_metrics},
     {"lint-alertmanager", "Check an alertmanager.yml: structure as Alertmanager loads it, receivers, matchers, secrets",
      define_lint_alertmanager},
+    {"test-rules", "Run rule unit tests (promtool test rules' format) on nsmon's PromQL engine", define_test_rules},
     {"gen-dashboards", "Render Grafana dashboards from templates/ into dashboards/", define_gen_dashboards},
     {"watch", "Run the detector and show live training and inference stats", define_watch},
     {"catalog", "Show the metric catalog: every metric, its type, unit, labels and origin", define_catalog},

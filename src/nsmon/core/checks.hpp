@@ -167,7 +167,7 @@ inline constexpr auto kChecks = [] {
       {"rules/undefined-recording-rule", error, "a reference to a recording rule that is defined nowhere", lint},
       {"ruletest/failed", error, "a rule unit test whose alerts or samples differ from the expected ones", nsmon_files},
       {"ruletest/invalid", error, "a rule unit test that cannot run (input series, expression, labels)", nsmon_files},
-      {"ruletest/uncovered", warning, "an alerting or recording rule that no unit test exercises", nsmon_files},
+      {"ruletest/uncovered", info, "an alerting or recording rule that no unit test exercises", nsmon_files},
       {"units/bytes-vs-megabytes", warning, "a _bytes metric compared with a megabyte-sized number", lint},
       {"units/out-of-range", warning, "a ratio or percentage compared so that it is never or always true", lint},
       {"units/percent-as-ratio", warning, "a percent (0-100) metric compared with a ratio (0-1)", lint},

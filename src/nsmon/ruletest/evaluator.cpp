@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
+#include <optional>
 #include <set>
 
 #include "nsmon/core/checks.hpp"
@@ -30,6 +32,48 @@ void set_label(Labels& ls, const std::string& name, std::string value) {
 void del_label(Labels& ls, const std::string& name) { set_label(ls, name, ""); }
 
 bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+std::string g4(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
+}
+
+// Prometheus's humanize, humanize1024 and humanizePercentage (template/template.go).
+std::optional<std::string> humanize_fn(const std::string& fn, double v) {
+  if (fn == "humanizePercentage") return g4(v * 100) + "%";
+  if (fn == "humanize1024") {
+    if (std::fabs(v) <= 1 || !std::isfinite(v)) return g4(v);
+    std::string prefix;
+    for (const char* p : {"ki", "Mi", "Gi", "Ti", "Pi", "Ei", "Zi", "Yi"}) {
+      if (std::fabs(v) < 1024) break;
+      prefix = p;
+      v /= 1024;
+    }
+    return g4(v) + prefix;
+  }
+  if (fn == "humanize") {
+    if (v == 0 || !std::isfinite(v)) return g4(v);
+    std::string prefix;
+    if (std::fabs(v) >= 1) {
+      for (const char* p : {"k", "M", "G", "T", "P", "E", "Z", "Y"}) {
+        if (std::fabs(v) < 1000) break;
+        prefix = p;
+        v /= 1000;
+      }
+    } else {
+      for (const char* p : {"m", "u", "n", "p", "f", "a", "z", "y"}) {
+        if (std::fabs(v) >= 1) break;
+        prefix = p;
+        v *= 1000;
+      }
+    }
+    return g4(v) + prefix;
+  }
+  return std::nullopt;
+}
 
 } // namespace
 
@@ -105,8 +149,13 @@ std::string expand_simple(const std::string& text, const TemplateData& data) {
       return true;
     };
     std::string v;
-    if (field("$labels.", data.labels, v) || field(".Labels.", data.labels, v) ||
-        field("$externalLabels.", data.external_labels, v) || field(".ExternalLabels.", data.external_labels, v))
+    // `$value | f` and `f $value` for the humanize functions.
+    std::string fn;
+    if (auto bar = a.find(" | "); bar != std::string::npos && a.substr(0, bar) == "$value") fn = a.substr(bar + 3);
+    else if (auto sp = a.find(" $value"); sp != std::string::npos && sp + 7 == a.size()) fn = a.substr(0, sp);
+    if (auto h = fn.empty() ? std::nullopt : humanize_fn(fn, data.value)) out += *h;
+    else if (field("$labels.", data.labels, v) || field(".Labels.", data.labels, v) ||
+             field("$externalLabels.", data.external_labels, v) || field(".ExternalLabels.", data.external_labels, v))
       out += v;
     else if (a == "$value" || a == ".Value") out += engine::format_value(data.value);
     else if (a == "$externalURL" || a == ".ExternalURL") out += data.external_url;
