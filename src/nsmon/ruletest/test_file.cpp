@@ -109,9 +109,10 @@ public:
       f.fuzzy_compare = b.value_or(false);
     }
     if (auto tests = (*root)["tests"]; tests && !tests.IsNull()) {
-      if (!tests.IsSequence()) y_.report(tests, "yaml/type", "tests must be a list of test groups");
       int i = 0;
-      for (const auto& t : tests) f.tests.push_back(test_group(t, i++));
+      if (!tests.IsSequence()) y_.report(tests, "yaml/type", "tests must be a list of test groups");
+      else
+        for (const auto& t : tests) f.tests.push_back(test_group(t, i++));
     }
     return f;
   }
