@@ -1,9 +1,11 @@
 // STAND-IN for the engine (see CMakeLists.txt): just enough of engine.hpp and notation.hpp for
 // test-rules to be built and tested before the real engine is merged. Removed at that merge.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "nsmon/engine/engine.hpp"
@@ -81,11 +83,19 @@ std::vector<const Series*> Storage::select(const std::vector<promql::Matcher>& m
 std::string format_value(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  char buf[40];
-  for (int p = 1; p <= 17; ++p) {
-    std::snprintf(buf, sizeof buf, "%.*g", p, v);
+  // Go's strconv 'g' with the shortest digits: exponent form below 1e-4 and from 1e+06.
+  char buf[64];
+  int p = 1;
+  for (; p <= 17; ++p) {
+    std::snprintf(buf, sizeof buf, "%.*e", p - 1, v);
     if (std::strtod(buf, nullptr) == v) break;
   }
+  int exp = std::atoi(std::strchr(buf, 'e') + 1);
+  if (exp < -4 || exp >= 6) {
+    std::snprintf(buf, sizeof buf, "%.*e", p - 1, v);
+    return buf;
+  }
+  std::snprintf(buf, sizeof buf, "%.*f", std::max(p - 1 - exp, 0), v);
   return buf;
 }
 
@@ -203,6 +213,11 @@ ValuesResult parse_values(std::string_view text) {
     const char* b = text.data() + p;
     std::string tmp(text.substr(p));
     char* end = nullptr;
+    std::size_t n = 0;
+    while (n < tmp.size() && (std::isdigit(static_cast<unsigned char>(tmp[n])) || tmp[n] == '.' || tmp[n] == 'e' ||
+                              ((tmp[n] == '-' || tmp[n] == '+') && (n == 0 || tmp[n - 1] == 'e'))))
+      ++n;
+    tmp.resize(n); // no hex floats: "0x5" is 0 repeated
     out = std::strtod(tmp.c_str(), &end);
     if (end == tmp.c_str()) return false;
     p += static_cast<std::size_t>(end - tmp.c_str());
