@@ -240,6 +240,10 @@ ValuesResult parse_values(std::string_view text) {
       long n = 0;
       if (i < text.size() && text[i] == 'x') n = std::strtol(std::string(text.substr(i + 1)).c_str(), nullptr, 10);
       while (i < text.size() && text[i] != ' ') ++i;
+      if (n < 0 || n > 1'000'000) {
+        r.error = NotationError{start, "too many values"};
+        return r;
+      }
       for (long k = 0; k < std::max(1L, n); ++k) r.values.emplace_back(std::nullopt);
       continue;
     }
@@ -267,6 +271,10 @@ ValuesResult parse_values(std::string_view text) {
       double n = 0;
       if (!num(i, n)) {
         r.error = NotationError{start, "invalid repetition"};
+        return r;
+      }
+      if (!(n >= 0 && n + static_cast<double>(r.values.size()) < 1e6)) {
+        r.error = NotationError{start, "too many values"};
         return r;
       }
       for (long k = 0; k <= static_cast<long>(n); ++k) r.values.emplace_back(a + b * static_cast<double>(k));
