@@ -1,7 +1,8 @@
 // The conformance runner: Prometheus's own engine test scripts (tests/data/promqltest/*.test, from
 // promql/promqltest/testdata) run on nsmon's engine, compared as promqltest's test.go compares
 // (relative tolerance 1e-6, NaN equals NaN, stale markers only equal stale markers, order only
-// when asked, instant queries re-checked in range mode at the middle step).
+// when asked, instant queries re-checked in range mode at the middle step and re-run with `@` on
+// their selectors at other times).
 //
 //   promqltest_runner [--dir DIR] [--file NAME]... [--write-results FILE] [--floor FILE] [-v]
 //
@@ -25,6 +26,7 @@
 
 #include "nsmon/engine/engine.hpp"
 #include "nsmon/promql/parser.hpp"
+#include "nsmon/promql/printer.hpp"
 #include "script.hpp"
 
 namespace fs = std::filesystem;
@@ -205,13 +207,12 @@ std::string check_result(const EvalCmd& ev, const engine::Result& r) {
 
 const std::regex kQueryContextFuncs(R"((start|end|range|step)\(\))");
 
-std::string run_eval(const EvalCmd& ev, const promql::Expr& expr, const engine::Storage& st) {
-  if (ev.is_range) return check_result(ev, engine::range(expr, st, ev.start, ev.end, ev.step));
-  std::int64_t t = ev.end;
+// runInstantQuery: one instant query at `t`, then the same in range mode read at the middle step.
+std::string run_instant(const EvalCmd& ev, const std::string& text, const promql::Expr& expr, const engine::Storage& st,
+                        std::int64_t t) {
   engine::Result r = engine::instant(expr, st, t);
   if (auto e = check_result(ev, r); !e.empty()) return e;
-  if (r.error || ev.exclude_from_range || std::regex_search(ev.expr, kQueryContextFuncs)) return "";
-  // The same query in range mode, read at the middle step.
+  if (r.error || ev.exclude_from_range || std::regex_search(text, kQueryContextFuncs)) return "";
   engine::Result rr = engine::range(expr, st, t - 60'000, t + 60'000, 60'000);
   if (rr.error) return "error evaluating query in range mode: " + *rr.error;
   if (ev.is_ordered()) return "";
@@ -231,6 +232,51 @@ std::string run_eval(const EvalCmd& ev, const promql::Expr& expr, const engine::
     vec = sc;
   }
   if (auto e = compare(ev, vec, true); !e.empty()) return "range mode: " + e;
+  return "";
+}
+
+// atModifierTestCases: the expression with `@ t` on every selector and subquery that is not inside
+// a subquery, printed; nullopt when it calls a function whose result depends on the evaluation
+// time (AtModifierUnsafeFunctions).
+std::optional<std::string> with_at(const std::string& text, const promql::ParseOptions& opts, std::int64_t t) {
+  static const std::set<std::string> unsafe = {
+      "days_in_month", "day_of_month",   "day_of_week", "day_of_year", "end",  "hour", "minute",   "month",
+      "year",          "predict_linear", "range",       "start",       "step", "time", "timestamp"};
+  auto r = promql::parse(text, opts);
+  if (!r.ok()) return std::nullopt;
+  bool step_variant = false;
+  auto set_at = [&](const promql::TimeModifiers& m) {
+    auto& mm = const_cast<promql::TimeModifiers&>(m); // the tree is this function's own parse
+    if (mm.at != promql::AtKind::timestamp) mm.at = promql::AtKind::timestamp, mm.at_ms = t;
+  };
+  promql::walk(*r.expr(), [&](const promql::Expr& n, std::span<const promql::Expr* const> path) {
+    for (const auto* p : path)
+      if (p->kind == promql::NodeKind::subquery) return true;
+    if (n.kind == promql::NodeKind::vector_selector) set_at(n.as<promql::VectorSelector>().modifiers);
+    if (n.kind == promql::NodeKind::matrix_selector)
+      set_at(n.as<promql::MatrixSelector>().selector->as<promql::VectorSelector>().modifiers);
+    if (n.kind == promql::NodeKind::subquery) set_at(n.as<promql::SubqueryExpr>().modifiers);
+    if (n.kind == promql::NodeKind::call && unsafe.count(n.as<promql::Call>().name)) step_variant = true;
+    return true;
+  });
+  if (step_variant) return std::nullopt;
+  return promql::print(*r.expr());
+}
+
+std::string run_eval(const EvalCmd& ev, const promql::Expr& expr, const promql::ParseOptions& opts,
+                     const engine::Storage& st) {
+  if (ev.is_range) return check_result(ev, engine::range(expr, st, ev.start, ev.end, ev.step));
+  const std::int64_t t = ev.end;
+  if (auto e = run_instant(ev, ev.expr, expr, st, t); !e.empty()) return e;
+  auto text = with_at(ev.expr, opts, t);
+  if (!text) return "";
+  std::vector<std::int64_t> times = {-10 * t, 0, t / 5, t, 10 * t};
+  if (t == 0) times = {-1000, 0, 1000};
+  auto parsed = promql::parse(*text, opts);
+  if (!parsed.ok()) return "the expression with @ modifiers does not parse: " + *text + ": " + parsed.error_string();
+  for (std::int64_t at : times)
+    if (auto e = run_instant(ev, *text, *parsed.expr(), st, at); !e.empty())
+      return "with @ modifiers (" + *text + ") at " + std::to_string(at) + "ms: " + e;
   return "";
 }
 
@@ -304,7 +350,7 @@ FileStats run_file(const fs::path& path, bool verbose) {
       continue;
     }
     std::string why =
-        parsed.ok() ? run_eval(ev, *parsed.expr(), st) : "nsmon's parser refuses it: " + parsed.error_string();
+        parsed.ok() ? run_eval(ev, *parsed.expr(), opts, st) : "nsmon's parser refuses it: " + parsed.error_string();
     if (why.empty()) {
       ++fsx.passed;
       continue;
