@@ -22,6 +22,8 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <vector>
 
 #include "nsmon/engine/engine.hpp"
@@ -357,7 +359,7 @@ FileStats run_file(const fs::path& path, bool verbose) {
     }
     ++fsx.failed;
     std::printf("%s:%d: FAIL %s\n    %s\n", fsx.name.c_str(), ev.line, ev.expr.c_str(), why.c_str());
-    if (parsed.ok() && verbose) {
+    if (parsed.ok()) {
       engine::Result r = ev.is_range ? engine::range(*parsed.expr(), st, ev.start, ev.end, ev.step)
                                      : engine::instant(*parsed.expr(), st, ev.end);
       std::printf("    expected: %s\n    got: %s\n", show_expected(ev).c_str(),
@@ -367,6 +369,60 @@ FileStats run_file(const fs::path& path, bool verbose) {
   // Evals after a script error never ran: they count as failed.
   fsx.failed = fsx.total - fsx.passed - fsx.skipped;
   return fsx;
+}
+
+// run_file in a child process, so that a crash or a hang of the engine costs one file, not the run:
+// the child sends its figures back through a pipe; a child that dies counts its file as failed.
+FileStats run_file_isolated(const fs::path& path, bool verbose) {
+  std::fflush(stdout);
+  int fds[2];
+  if (pipe(fds) != 0) return run_file(path, verbose);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    alarm(300);
+    FileStats f = run_file(path, verbose);
+    std::string out = std::to_string(f.total) + " " + std::to_string(f.passed) + " " + std::to_string(f.failed) + " " +
+                      std::to_string(f.skipped) + " " + std::to_string(f.native_histograms) + "\n";
+    for (const auto& [r, n] : f.skip_reasons) out += std::to_string(n) + " " + r + "\n";
+    std::fflush(stdout);
+    std::size_t off = 0;
+    while (off < out.size()) {
+      ssize_t w = write(fds[1], out.data() + off, out.size() - off);
+      if (w <= 0) break;
+      off += static_cast<std::size_t>(w);
+    }
+    _exit(0);
+  }
+  close(fds[1]);
+  std::string data;
+  char buf[4096];
+  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) data.append(buf, static_cast<std::size_t>(n));
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  FileStats f;
+  f.name = path.filename().string();
+  std::istringstream in(data);
+  if (in >> f.total >> f.passed >> f.failed >> f.skipped >> f.native_histograms) {
+    int n = 0;
+    std::string reason;
+    while (in >> n && std::getline(in >> std::ws, reason)) f.skip_reasons[reason] = n;
+    return f;
+  }
+  // The child died: every eval of the file that did not pass is a failure.
+  Script script = parse_script([&] {
+    std::ifstream fin(path);
+    std::stringstream ss;
+    ss << fin.rdbuf();
+    return ss.str();
+  }());
+  for (const auto& c : script.commands) f.total += std::holds_alternative<EvalCmd>(c);
+  f.native_histograms = script.native_histograms;
+  f.failed = f.total;
+  f.error = WIFSIGNALED(status) ? "the runner died on signal " + std::to_string(WTERMSIG(status)) : "the runner died";
+  std::printf("%s: FAIL %s; its %d eval statements count as failed\n", f.name.c_str(), f.error.c_str(), f.total);
+  return f;
 }
 
 std::string pct(int num, int den) {
@@ -439,7 +495,7 @@ int main(int argc, char** argv) {
       paths.push_back(e.path());
   std::sort(paths.begin(), paths.end());
   std::vector<FileStats> files;
-  for (const auto& p : paths) files.push_back(run_file(p, verbose));
+  for (const auto& p : paths) files.push_back(run_file_isolated(p, verbose));
   Rates rates;
   std::string summary = table(files, rates);
   std::printf("\n%s", summary.c_str());
