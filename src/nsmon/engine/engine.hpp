@@ -18,7 +18,8 @@ namespace nsmon::engine {
 using Labels = std::vector<std::pair<std::string, std::string>>;
 /// The value of `name` in `ls`, or "" when absent.
 const std::string& get(const Labels& ls, std::string_view name);
-/// Prometheus's `{__name__="x", a="b"}` text: `x{a="b"}` (labels.String()).
+/// Prometheus's labels.String(): `{__name__="x", a="b"}` (names that are not legacy label names
+/// and every value quoted as Go's %q).
 std::string to_string(const Labels& ls);
 
 /// Timestamps in milliseconds since the epoch, as Prometheus stores them.
@@ -54,6 +55,8 @@ public:
 
 private:
   std::map<Labels, Series> series_;
+  /// Series by metric name, each list in label order (the common selector names its metric).
+  std::map<std::string, std::vector<const Series*>, std::less<>> by_name_;
   std::size_t points_ = 0;
 };
 
@@ -65,11 +68,11 @@ struct Sample {
 };
 struct Value {
   promql::ValueType type = promql::ValueType::none;
-  double scalar = 0;           ///< scalar
-  std::int64_t scalar_t = 0;   ///< scalar's timestamp
-  std::string string;          ///< string
-  std::vector<Sample> vector;  ///< instant vector
-  std::vector<Series> matrix;  ///< range vector, or a range query's result
+  double scalar = 0;          ///< scalar
+  std::int64_t scalar_t = 0;  ///< scalar's timestamp
+  std::string string;         ///< string
+  std::vector<Sample> vector; ///< instant vector
+  std::vector<Series> matrix; ///< range vector, or a range query's result
 };
 
 struct Options {
@@ -93,8 +96,8 @@ struct Result {
 Result instant(const promql::Expr& expr, const Storage& storage, std::int64_t t, const Options& options = {});
 /// Evaluates `expr` at start, start+step, ... end (a range query): a matrix, or a scalar/string
 /// as a one-series matrix as Prometheus returns them.
-Result range(const promql::Expr& expr, const Storage& storage, std::int64_t start, std::int64_t end,
-             std::int64_t step, const Options& options = {});
+Result range(const promql::Expr& expr, const Storage& storage, std::int64_t start, std::int64_t end, std::int64_t step,
+             const Options& options = {});
 
 /// A float as Prometheus prints it in test output and the API (strconv 'g' shortest: 1e+06, NaN,
 /// +Inf, -Inf).
