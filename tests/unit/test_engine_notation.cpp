@@ -105,7 +105,10 @@ TEST_CASE("stale is Prometheus's StaleNaN bit pattern, also when repeated", "[no
   auto r = parse_values("stale stale");
   REQUIRE(!r.error);
   REQUIRE(r.values.size() == 2);
-  for (const auto& v : r.values) CHECK(std::bit_cast<std::uint64_t>(*v) == 0x7ff0000000000002ULL);
+  for (const auto& v : r.values) {
+    CHECK(std::bit_cast<std::uint64_t>(*v) == 0x7ff0000000000002ULL);
+    CHECK(is_stale_nan(*v));
+  }
 }
 
 TEST_CASE("value errors in Prometheus's words with a byte offset", "[notation]") {

@@ -1,7 +1,6 @@
 #include "nsmon/engine/notation.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <cstdint>
 #include <utility>
 
@@ -13,10 +12,6 @@ namespace nsmon::engine {
 namespace {
 
 namespace go = promql::go;
-
-// Prometheus's value.StaleNaN, the bits stale_nan() returns (spelled here so that the notation
-// needs nothing of the evaluator).
-constexpr std::uint64_t kStaleNaN = 0x7ff0000000000002;
 
 bool is_space(char32_t r) { return r == ' ' || r == '\t' || r == '\n' || r == '\r'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -301,7 +296,7 @@ private:
       value = number(t); // Inf, NaN
     } else if (t.kind == Kind::word && word_kind(t) == promql::TokenKind::identifier) {
       if (in_.substr(t.pos, t.len) != "stale") return unexpected(t, "in series values", "number or \"stale\"");
-      value = std::bit_cast<double>(kStaleNaN);
+      value = stale_nan();
     } else {
       return unexpected(t, "");
     }
