@@ -1,10 +1,11 @@
 // Throughput of the exposition parser on a generated scrape the size of a big node: 200,000
 // series, ~22 MB, histograms with labels, counters and gauges. Prints MB/s and series/s for the
-// streaming parser and the owning model, and, when promtool is on PATH, times
-// `promtool check metrics` on the same file in the same run.
+// streaming parser and the owning model, in process (no process start, no file read): not
+// comparable with a whole promtool process, so no ratio here; bench_lint_metrics.sh compares
+// nsmon lint-metrics and promtool check metrics process with process on this scrape (--keep).
 //
 //   cmake --preset release && cmake --build build/release --target bench_expfmt
-//   build/release/bench/bench_expfmt [--series N] [--runs N] [--no-promtool] [--keep FILE]
+//   build/release/bench/bench_expfmt [--series N] [--runs N] [--keep FILE]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -91,16 +92,14 @@ struct Counting final : Handler {
 int main(int argc, char** argv) {
   std::size_t target = 200'000;
   int runs = 10;
-  bool promtool = true;
   std::string keep;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--series" && i + 1 < argc) target = std::strtoul(argv[++i], nullptr, 10);
     else if (a == "--runs" && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
-    else if (a == "--no-promtool") promtool = false;
     else if (a == "--keep" && i + 1 < argc) keep = argv[++i];
     else {
-      std::fprintf(stderr, "usage: bench_expfmt [--series N] [--runs N] [--no-promtool] [--keep FILE]\n");
+      std::fprintf(stderr, "usage: bench_expfmt [--series N] [--runs N] [--keep FILE]\n");
       return 2;
     }
   }
@@ -154,26 +153,6 @@ int main(int argc, char** argv) {
                 static_cast<double>(small.size()) / 1e6, best_small * 1e3, best_small * 100);
   }
 
-  const std::string path = keep.empty() ? "/tmp/nsmon_bench_expfmt.prom" : keep;
-  if (promtool || !keep.empty()) {
-    std::ofstream(path, std::ios::binary) << text;
-  }
-  if (promtool && std::system("command -v promtool >/dev/null 2>&1") == 0) {
-    double best_promtool = 1e9;
-    const int promtool_runs = 3;
-    const std::string cmd = "promtool check metrics < " + path + " >/dev/null 2>&1";
-    for (int r = 0; r < promtool_runs; ++r) {
-      const auto t0 = Clock::now();
-      const int rc = std::system(cmd.c_str());
-      best_promtool = std::min(best_promtool, seconds_since(t0));
-      (void)rc; // lint findings make promtool exit non-zero; only the time matters here
-    }
-    std::printf("promtool check metrics:    best of %d: %7.1f ms\n", promtool_runs, best_promtool * 1e3);
-    std::printf("ratio promtool / nsmon parse: %.0fx (parse_all: %.0fx)\n", best_promtool / best,
-                best_promtool / best_model);
-  } else if (promtool) {
-    std::printf("promtool not on PATH: no comparison\n");
-  }
-  if (keep.empty() && promtool) std::remove(path.c_str());
+  if (!keep.empty()) std::ofstream(keep, std::ios::binary) << text;
   return 0;
 }

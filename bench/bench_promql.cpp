@@ -1,15 +1,15 @@
 // Throughput of the PromQL front end (lex, parse, type check) on realistic rule expressions:
 // the alerting and recording rules of this project and typical Kubernetes/node mixins. Prints
-// MB/s and expressions/s for parse alone and for parse + print, and, when promtool is
-// installed, times `promtool check rules` on a rules file with the same expressions.
+// MB/s and expressions/s for parse alone and for parse + print, in process. No peer ratio here:
+// a whole promtool process is not comparable with a function call; bench_lint_rules.sh compares
+// nsmon lint-rules and promtool check rules process with process.
 //
 //   cmake --preset release && cmake --build build/release --target bench_promql
-//   build/release/bench/bench_promql [--seconds S] [--no-promtool]
+//   build/release/bench/bench_promql [--seconds S]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -55,25 +55,14 @@ const std::vector<std::string> kRules = {
     R"(sum by (le) (rate(detector_symbolic_reasoning_seconds_bucket{rule_set=~"traffic|safety"}[5m] @ end())))",
 };
 
-std::string yaml_quote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
   double budget = 3.0;
-  bool promtool = true;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--seconds") && i + 1 < argc) budget = std::atof(argv[++i]);
-    else if (!std::strcmp(argv[i], "--no-promtool")) promtool = false;
     else {
-      std::fprintf(stderr, "usage: bench_promql [--seconds S] [--no-promtool]\n");
+      std::fprintf(stderr, "usage: bench_promql [--seconds S]\n");
       return 2;
     }
   }
@@ -107,42 +96,5 @@ int main(int argc, char** argv) {
     if (sink == 0) std::puts("");
   }
 
-  if (!promtool) return 0;
-  const char* tool = "/usr/bin/promtool";
-  if (std::FILE* f = std::fopen(tool, "r")) {
-    std::fclose(f);
-  } else {
-    std::puts("promtool not installed: no peer comparison");
-    return 0;
-  }
-  // The peer: promtool check rules on the same expressions, 20,000 rules in one file. It also
-  // reads YAML and starts a Go process, so the ratio flatters it only slightly for large files.
-  const std::size_t copies = 20000 / kRules.size();
-  const std::string path = "/tmp/nsmon-bench-promql-rules.yml";
-  {
-    std::ofstream out(path);
-    out << "groups:\n- name: bench\n  rules:\n";
-    std::size_t n = 0;
-    for (std::size_t c = 0; c < copies; ++c)
-      for (const auto& r : kRules) out << "  - record: bench:rule" << n++ << "\n    expr: " << yaml_quote(r) << "\n";
-  }
-  auto t0 = Clock::now();
-  int rc = std::system(("/usr/bin/promtool check rules " + path + " > /dev/null 2>&1").c_str());
-  double secs = seconds_since(t0);
-  std::remove(path.c_str());
-  if (rc != 0) {
-    std::printf("promtool check rules failed (status %d): no peer comparison\n", rc);
-    return 0;
-  }
-  double n = static_cast<double>(copies * kRules.size());
-  auto t1 = Clock::now();
-  std::size_t sink = 0;
-  for (std::size_t c = 0; c < copies; ++c)
-    for (const auto& r : kRules) sink += nsmon::promql::parse(r).expr()->range.end;
-  double ours = seconds_since(t1);
-  std::printf("promtool check rules: %zu rules in %.2f s (%.0f expressions/s, whole process)\n",
-              static_cast<std::size_t>(n), secs, n / secs);
-  std::printf("nsmon parse+check:    %zu rules in %.3f s -> %.1fx promtool\n", static_cast<std::size_t>(n) + sink * 0,
-              ours, secs / ours);
   return 0;
 }

@@ -19,7 +19,7 @@ bench_setup watch
 
 # The endpoint: a static file served over HTTP on a loopback port.
 mkdir -p "$work/www"
-"$gen" --series 9757 --runs 1 --no-promtool --keep "$work/generated.prom" >/dev/null
+"$gen" --series 9757 --runs 1 --keep "$work/generated.prom" >/dev/null
 cat tests/golden/metrics/detector_text/input.txt "$work/generated.prom" >"$work/www/metrics"
 series=$(grep -vc '^#' "$work/www/metrics")
 port=$(free_port)

@@ -8,8 +8,9 @@ _nsmon_checks='alertmanager/deprecated-match alertmanager/duplicate-name alertma
 # _nsmon_subcommands PATH: the subcommands of a command path ("" is nsmon itself).
 _nsmon_subcommands() {
   case "$1" in
-    '') echo 'query lint-rules lint-metrics lint-alertmanager test-rules gen-dashboards watch catalog promql config completion' ;;
+    '') echo 'query lint-rules lint-metrics lint-alertmanager test-rules routes gen-dashboards watch catalog promql config completion' ;;
     'query') echo 'series labels label-values targets rules alerts metadata buildinfo' ;;
+    'routes') echo 'test show' ;;
     'catalog') echo 'list show' ;;
     'promql') echo 'check fmt ast' ;;
     'config') echo 'show' ;;
@@ -33,6 +34,9 @@ _nsmon_options() {
     'lint-metrics') echo '--help -h --format --fail-on --input-format --disable --no-catalog --no-naming --timeout --list-checks --version --catalog --color' ;;
     'lint-alertmanager') echo '--help -h --format --fail-on --list-checks --version --catalog --color' ;;
     'test-rules') echo '--help -h --format --fail-on --run --junit --coverage --coverage-min --max-samples --enable-feature --version --catalog --color' ;;
+    'routes') echo '--help -h --version --catalog --color' ;;
+    'routes test') echo '--help -h --config --verify-receivers --cases --format --version --catalog --color' ;;
+    'routes show') echo '--help -h --config --version --catalog --color' ;;
     'gen-dashboards') echo '--help -h --templates --out --check --provisioning --prometheus-url --importable --format --fail-on --version --catalog --color' ;;
     'watch') echo '--help -h --metrics-url --prometheus --selector --interval --format --every --grace --kill-after --timeout --rate-window --duration --total-images --prefix --version --catalog --color' ;;
     'catalog') echo '--help -h --version --catalog --color' ;;
@@ -266,6 +270,14 @@ _nsmon_takes_value() {
     'test-rules|--coverage-min' | \
     'test-rules|--max-samples' | \
     'test-rules|--enable-feature' | \
+    'routes|--help'|'routes|-h' | \
+    'routes test|--help'|'routes test|-h' | \
+    'routes test|--config' | \
+    'routes test|--verify-receivers' | \
+    'routes test|--cases' | \
+    'routes test|--format' | \
+    'routes show|--help'|'routes show|-h' | \
+    'routes show|--config' | \
     'gen-dashboards|--help'|'gen-dashboards|-h' | \
     'gen-dashboards|--templates' | \
     'gen-dashboards|--out' | \
@@ -534,6 +546,14 @@ _nsmon_value() {
     'test-rules|--coverage-min') COMPREPLY=() ;;
     'test-rules|--max-samples') COMPREPLY=() ;;
     'test-rules|--enable-feature') COMPREPLY=() ;;
+    'routes|--help'|'routes|-h') COMPREPLY=() ;;
+    'routes test|--help'|'routes test|-h') COMPREPLY=() ;;
+    'routes test|--config') COMPREPLY=() ;;
+    'routes test|--verify-receivers') COMPREPLY=() ;;
+    'routes test|--cases') COMPREPLY=() ;;
+    'routes test|--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")) ;;
+    'routes show|--help'|'routes show|-h') COMPREPLY=() ;;
+    'routes show|--config') COMPREPLY=() ;;
     'gen-dashboards|--help'|'gen-dashboards|-h') COMPREPLY=() ;;
     'gen-dashboards|--templates') _nsmon_dirs "$cur" ;;
     'gen-dashboards|--out') _nsmon_dirs "$cur" ;;

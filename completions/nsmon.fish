@@ -12,9 +12,11 @@ end
 function __nsmon_subcommands
   switch $argv[1]
     case ''
-      printf '%s\n' query lint-rules lint-metrics lint-alertmanager test-rules gen-dashboards watch catalog promql config completion
+      printf '%s\n' query lint-rules lint-metrics lint-alertmanager test-rules routes gen-dashboards watch catalog promql config completion
     case 'query'
       printf '%s\n' series labels label-values targets rules alerts metadata buildinfo
+    case 'routes'
+      printf '%s\n' test show
     case 'catalog'
       printf '%s\n' list show
     case 'promql'
@@ -273,6 +275,17 @@ function __nsmon_takes_value
         'test-rules|--coverage-min' \
         'test-rules|--max-samples' \
         'test-rules|--enable-feature' \
+        'routes|--help' \
+        'routes|-h' \
+        'routes test|--help' \
+        'routes test|-h' \
+        'routes test|--config' \
+        'routes test|--verify-receivers' \
+        'routes test|--cases' \
+        'routes test|--format' \
+        'routes show|--help' \
+        'routes show|-h' \
+        'routes show|--config' \
         'gen-dashboards|--help' \
         'gen-dashboards|-h' \
         'gen-dashboards|--templates' \
@@ -387,6 +400,7 @@ complete -c nsmon -n '__nsmon_at ""' -a 'lint-rules' -d 'Check alert/recording r
 complete -c nsmon -n '__nsmon_at ""' -a 'lint-metrics' -d 'Check one scrape (file or URL) against the metric catalog and promtool'\''s naming rules'
 complete -c nsmon -n '__nsmon_at ""' -a 'lint-alertmanager' -d 'Check an alertmanager.yml: structure as Alertmanager loads it, receivers, matchers, secrets'
 complete -c nsmon -n '__nsmon_at ""' -a 'test-rules' -d 'Run rule unit tests (promtool test rules'\'' format) on nsmon'\''s PromQL engine'
+complete -c nsmon -n '__nsmon_at ""' -a 'routes' -d 'Where alerts go in an alertmanager.yml: test label sets or a cases file, show the tree'
 complete -c nsmon -n '__nsmon_at ""' -a 'gen-dashboards' -d 'Render Grafana dashboards from templates/ into dashboards/'
 complete -c nsmon -n '__nsmon_at ""' -a 'watch' -d 'Run the detector and show live training and inference stats'
 complete -c nsmon -n '__nsmon_at ""' -a 'catalog' -d 'Show the metric catalog: every metric, its type, unit, labels and origin'
@@ -623,6 +637,16 @@ complete -c nsmon -n '__nsmon_under "test-rules"' -l coverage-min -x -d 'Fail wh
 complete -c nsmon -n '__nsmon_under "test-rules"' -l max-samples -x -d 'Fail a query that would hold more than N samples at once (default 10000, promtool'\''s; 0: no limit)'
 complete -c nsmon -n '__nsmon_under "test-rules"' -l enable-feature -x -d 'Enable a Prometheus feature flag for PromQL: promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers (comma-separated, repeatable)'
 complete -c nsmon -n '__nsmon_at "test-rules"' -r -F
+complete -c nsmon -n '__nsmon_at "routes"' -a 'test' -d 'The receivers an alert with these labels reaches (as amtool config routes test)'
+complete -c nsmon -n '__nsmon_at "routes"' -a 'show' -d 'The routing tree, each route with its matchers and receiver'
+complete -c nsmon -n '__nsmon_under "routes"' -l help -s h -x -d 'Print this help message and exit'
+complete -c nsmon -n '__nsmon_under "routes test"' -l help -s h -x -d 'Print this help message and exit'
+complete -c nsmon -n '__nsmon_under "routes test"' -l config -x -d 'alertmanager.yml (default: rules/alertmanager.yml)'
+complete -c nsmon -n '__nsmon_under "routes test"' -l verify-receivers -x -d 'Exit 1 unless these are the receivers (comma-separated, in order)'
+complete -c nsmon -n '__nsmon_under "routes test"' -l cases -x -d 'Run a YAML file of cases: labels, expected receivers, inhibition'
+complete -c nsmon -n '__nsmon_under "routes test"' -l format -x -a 'text json' -d 'Output format'
+complete -c nsmon -n '__nsmon_under "routes show"' -l help -s h -x -d 'Print this help message and exit'
+complete -c nsmon -n '__nsmon_under "routes show"' -l config -x -d 'alertmanager.yml (default: rules/alertmanager.yml)'
 complete -c nsmon -n '__nsmon_under "gen-dashboards"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "gen-dashboards"' -l templates -x -a '(__fish_complete_directories)' -d 'Template directory (default: templates)'
 complete -c nsmon -n '__nsmon_under "gen-dashboards"' -l out -x -a '(__fish_complete_directories)' -d 'Output directory for <uid>.json (default: dashboards)'

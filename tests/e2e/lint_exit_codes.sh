@@ -34,6 +34,17 @@ run lint-rules --fail-on error "$TMP/error.yml"
 expect_rc 1
 run lint-rules --fail-on info "$TMP/clean.yml"
 expect_rc 0
+# Info findings only (promql/regex-anchors): below the default (warning), at --fail-on info.
+sed 's/up{job="neurosymbolic-app"}/up{job=~"^neurosymbolic-app$"}/' "$TMP/clean.yml" >"$TMP/info.yml"
+run lint-rules "$TMP/info.yml"
+expect_rc 0
+expect_out "0 errors, 0 warnings, 1 info in 1 file (1 rule)"
+run lint-rules --fail-on info "$TMP/info.yml"
+expect_rc 1
+run lint-rules --fail-on info "$TMP/warn.yml"
+expect_rc 1
+run lint-rules --fail-on warning "$TMP/warn.yml"
+expect_rc 1
 
 # Not YAML at all: a positioned finding, not an error of nsmon.
 printf 'groups: [\n  - {name: x\n' >"$TMP/broken.yml"
@@ -41,9 +52,11 @@ run lint-rules "$TMP/broken.yml"
 expect_rc 1
 expect_out "$TMP/broken.yml:"
 expect_out "[yaml/syntax]"
-head -c 5000 /dev/urandom >"$TMP/junk.yml"
+# Bytes that are not text (the same every run): a positioned finding, exit 1.
+/usr/bin/python3 -c 'import random,sys; r=random.Random(19); sys.stdout.buffer.write(bytes(r.randrange(256) for _ in range(5000)))' >"$TMP/junk.yml"
 run lint-rules "$TMP/junk.yml"
-[ "$rc" -eq 0 ] || [ "$rc" -eq 1 ] || fail "random bytes: exit $rc; $err"
+expect_rc 1
+expect_out "$TMP/junk.yml:1:"
 
 # Unreadable input and usage errors: exit 2 with nsmon: error.
 run lint-rules "$TMP/missing.yml"

@@ -30,3 +30,20 @@ no_crash "NUL bytes"
 head -c 700 "$SRC/rules/alert_rules.yml" >"$TMP/truncated.yml"
 run lint-rules "$TMP/truncated.yml"
 no_crash "truncated file"
+
+# !!binary scalars decode to any bytes (here 0xff, not UTF-8) in keys, label names and values:
+# every format stays valid UTF-8 and valid JSON, the bytes shown escaped.
+printf 'groups:\n- name: g\n  !!binary "/w==": 1\n  rules:\n  - alert: A\n    expr: up == 0\n    labels:\n      !!binary "/w==": x\n      b: !!binary "/w=="\n' >"$TMP/binary.yml"
+for format in text json github sarif; do
+  run lint-rules --catalog none --format "$format" "$TMP/binary.yml"
+  no_crash "!!binary bytes, --format $format"
+  expect_rc 1
+  /usr/bin/python3 -c 'import sys; sys.stdin.buffer.read().decode("utf-8")' <"$TMP/out" || fail "--format $format: not UTF-8"
+done
+run lint-rules --catalog none --format text "$TMP/binary.yml"
+expect_out 'unknown field "\xff" in a rule group'
+expect_out 'invalid label name: "\xff"'
+for format in json sarif; do
+  run lint-rules --catalog none --format "$format" "$TMP/binary.yml"
+  /usr/bin/python3 -m json.tool <"$TMP/out" >/dev/null || fail "--format $format: not JSON"
+done

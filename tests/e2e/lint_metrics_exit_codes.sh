@@ -17,7 +17,11 @@ expect_rc 0
 run lint-metrics - <"$G/planted_bugs/input.txt"
 expect_rc 1
 expect_out "in <stdin> (67 families"
-cat "$G/planted_bugs/input.txt" | "$NSMON" lint-metrics - --format json >"$TMP/pipe.json" || true
+set +e
+"$NSMON" lint-metrics - --format json <"$G/planted_bugs/input.txt" >"$TMP/pipe.json"
+rc=$?
+set -e
+expect_rc 1
 /usr/bin/python3 - "$TMP/pipe.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -27,8 +31,10 @@ for f in d["findings"]:
 PY
 
 run lint-metrics "$G/planted_bugs/input.txt" --format github
+expect_rc 1
 expect_out "::error file=$G/planted_bugs/input.txt,line=58,col=8,title=metrics/type::learning_rate is a counter here"
 run lint-metrics "$G/planted_bugs/input.txt" --format sarif
+expect_rc 1
 /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); r=d["runs"][0]; assert any(x["id"]=="metrics/buckets" for x in r["tool"]["driver"]["rules"]); assert len(r["results"])==17' <<<"$out" ||
   fail "sarif: $out"
 

@@ -55,8 +55,13 @@ port=$(free_port)
 /usr/bin/python3 "$SRC/examples/detector/detector.py" --port "$port" --epochs 2 --images 10 --speed 300 \
   --linger 30 --quiet --truth "$TMP/attached.json" >/dev/null 2>&1 &
 det=$!
-for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$port/metrics" 2>/dev/null && break; sleep 0.1; done
-sleep 2
+# Ready when its metrics count all 10 images (not after a guessed sleep).
+images_done() {
+  curl -fsS "http://127.0.0.1:$1/metrics" 2>/dev/null |
+    awk '/^images_processed_total[{ ]/ { n += $NF } END { exit !(n == 10) }'
+}
+for _ in $(seq 1 300); do images_done "$port" && break; sleep 0.1; done
+images_done "$port" || fail "the attached detector never counted its 10 images"
 run watch --format jsonl --interval 0.2 --duration 1 --metrics-url "http://127.0.0.1:$port/metrics"
 expect_rc 0
 grep -q '"ended":"--duration is over"' <<<"$out" || fail "attach: $out"
@@ -76,8 +81,19 @@ port=$(free_port)
 (cd "$TMP/www" && exec /usr/bin/python3 -m http.server "$port" --bind 127.0.0.1 >/dev/null 2>&1) &
 server=$!
 for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$port/metrics" 2>/dev/null && break; sleep 0.1; done
-(sleep 1.2; printf '# TYPE cpu_usage_percent gauge\ncpu_usage_percent 12\n' >"$TMP/www/good" && mv "$TMP/www/good" "$TMP/www/metrics") &
-run watch --format plain --interval 0.3 --duration 2.5 --metrics-url "http://127.0.0.1:$port/metrics"
+# The endpoint is fixed once watch has shown the malformed scrape (not after a guessed delay);
+# --duration leaves ample time for a good scrape after that.
+"$NSMON" watch --format plain --interval 0.3 --duration 5 --metrics-url "http://127.0.0.1:$port/metrics" \
+  >"$TMP/out" 2>"$TMP/err" &
+watcher=$!
+for _ in $(seq 1 300); do grep -q "malformed scrape" "$TMP/out" && break; sleep 0.05; done
+printf '# TYPE cpu_usage_percent gauge\ncpu_usage_percent 12\n' >"$TMP/www/good" && mv "$TMP/www/good" "$TMP/www/metrics"
+set +e
+wait "$watcher"
+rc=$?
+set -e
+out=$(cat "$TMP/out")
+err=$(cat "$TMP/err")
 expect_rc 0
 expect_out "no metrics from http://127.0.0.1:$port/metrics: malformed scrape: 1 error (first at 2:20: expected label name"
 expect_out "cpu 12%"

@@ -20,8 +20,12 @@ for name in "${CASE_NAMES[@]}"; do
   check "$name" "$dir/expected.txt" "$TMP/expected.txt"
   set +e
   "$NSMON" lint-metrics --format json "${args[@]}" >"$TMP/expected.json" 2>"$TMP/err"
+  json_rc=$?
   set -e
   [ -s "$TMP/err" ] && echo "$name: stderr of --format json: $(cat "$TMP/err")" >&2
+  # The format changes the output, never the exit status.
+  text_rc=$(tail -n 1 "$dir/expected.txt")
+  [ "(exit $json_rc)" = "$text_rc" ] || { echo "$name: --format json exits $json_rc, text $text_rc" >&2; exit 1; }
   check "$name" "$dir/expected.json" "$TMP/expected.json"
 done
 

@@ -6,12 +6,17 @@ whether it is valid: promtool by `promtool check rules` on a rules file with one
 per expression, nsmon by `nsmon promql check --each-line`. Any disagreement on accept/reject fails
 the test, unless it is a documented deliberate difference: Debian's promtool is Prometheus 2.42,
 nsmon follows Prometheus 3.x, and known_differences.txt lists the syntax that changed (with the
-reason). Error messages are compared too and reported, but only accept/reject must agree.
+reason). An expression is excused only when known_expressions.tsv names it exactly, under a key
+whose patterns match it and the rejecting side's message; a listed expression that no longer
+disagrees fails the test too, so the list stays exact. --write-known rewrites the list from the
+current run (disagreements that match a key's patterns), for review with git diff.
+Error messages are compared too and reported, but only accept/reject must agree.
 
 Exit status: 0 agreement, 1 disagreement, 77 promtool missing (CTest skips).
 """
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -124,9 +129,34 @@ def load_known(path):
             line = line.rstrip("\n")
             if not line or line.startswith("#"):
                 continue
-            verdict, expr_pattern, msg_pattern, reason = line.split("\t", 3)
-            known.append((verdict, re.compile(expr_pattern), re.compile(msg_pattern), reason))
+            key, verdict, expr_pattern, msg_pattern, reason = line.split("\t", 4)
+            known.append((key, verdict, re.compile(expr_pattern), re.compile(msg_pattern), reason))
     return known
+
+
+KNOWN_EXPRS = os.path.join(HERE, "known_expressions.tsv")
+
+
+def load_known_exprs(path):
+    """known_expressions.tsv: KEY<TAB>expression as a JSON string, one per line."""
+    listed = {}
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if line.strip() and not line.startswith("#"):
+                    key, _, expr = line.rstrip("\n").partition("\t")
+                    listed[json.loads(expr)] = key
+    return listed
+
+
+def write_known_exprs(path, excused):
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        f.write("# Expressions on which promtool 2.42 and nsmon (Prometheus 3.x) disagree on purpose, each\n"
+                "# under its key in known_differences.txt. Written by differential.py --write-known;\n"
+                "# review every added line.\n")
+        for expr, key in sorted(excused.items(), key=lambda x: (x[1], x[0])):
+            f.write(f"{key}\t{json.dumps(expr, ensure_ascii=False)}\n")
+    os.replace(path + ".tmp", path)
 
 
 def main():
@@ -137,6 +167,7 @@ def main():
     ap.add_argument("--seed", type=int, default=20261121)
     ap.add_argument("--show", type=int, default=30, help="disagreements to print")
     ap.add_argument("--messages", action="store_true", help="also list differing error messages")
+    ap.add_argument("--write-known", action="store_true", help="rewrite known_expressions.tsv from this run")
     ap.add_argument("corpus", nargs="*")
     args = ap.parse_args()
     if not os.access(args.promtool, os.X_OK):
@@ -151,6 +182,7 @@ def main():
     exprs += generate.generate(args.generated, args.seed)
     exprs = [e for e in dict.fromkeys(exprs) if e and usable(e)]
     known = load_known(os.path.join(HERE, "known_differences.txt"))
+    listed = load_known_exprs(KNOWN_EXPRS)
 
     with tempfile.TemporaryDirectory() as tmp:
         theirs = promtool_verdicts(args.promtool, exprs, tmp)
@@ -159,6 +191,7 @@ def main():
     agree = documented = 0
     same_message = both_rejected = 0
     unexplained = []
+    excused = {}
     reasons = {}
     msg_diffs = []
     for e, t, o in zip(exprs, theirs, ours):
@@ -173,12 +206,18 @@ def main():
             continue
         verdict = "3.x-accepts" if o is None else "3.x-rejects"
         msg = t if o is None else o
-        reason = next((r for v, ep, mp, r in known if v == verdict and ep.search(e) and mp.search(msg)), None)
-        if reason:
+        matching = {k: r for k, v, ep, mp, r in known if v == verdict and ep.search(e) and mp.search(msg)}
+        key = listed.get(e) if not args.write_known else next(iter(matching), None)
+        if key in matching:
             documented += 1
-            reasons[reason] = reasons.get(reason, 0) + 1
+            excused[e] = key
+            reasons[matching[key]] = reasons.get(matching[key], 0) + 1
         else:
             unexplained.append((e, t, o))
+    stale = sorted(e for e in listed if e in set(exprs) and e not in excused) if not args.write_known else []
+    if args.write_known:
+        write_known_exprs(KNOWN_EXPRS, excused)
+        print(f"wrote {len(excused)} expressions to {KNOWN_EXPRS}")
 
     n = len(exprs)
     print(f"{n} expressions: {agree} agree on accept/reject, {documented} documented 3.x differences, "
@@ -192,8 +231,10 @@ def main():
             print(f"  message differs: {e!r}\n    promtool: {t}\n    nsmon:    {o}")
     for e, t, o in unexplained[: args.show]:
         print(f"DISAGREE: {e!r}\n    promtool: {t or 'valid'}\n    nsmon:    {o or 'valid'}")
-    if unexplained:
-        print(f"FAILED: {len(unexplained)} unexplained disagreements")
+    for e in stale[: args.show]:
+        print(f"LISTED BUT NOT A DIFFERENCE ANY MORE: {e!r} (known_expressions.tsv: {listed[e]})")
+    if unexplained or stale:
+        print(f"FAILED: {len(unexplained)} unexplained disagreements, {len(stale)} stale listed expressions")
         return 1
     print("OK: nsmon and promtool agree wherever 2.42's syntax is 3.x's")
     return 0

@@ -2,6 +2,7 @@
 
 #include "nsmon/alertmanager/config.hpp"
 #include "nsmon/alertmanager/matchers.hpp"
+#include "nsmon/alertmanager/routing.hpp"
 #include "nsmon/util/files.hpp"
 
 using namespace nsmon;
@@ -164,4 +165,76 @@ TEST_CASE("alertmanager.yml: the seeds' two configs", "[alertmanager]") {
           "16:7 warning alertmanager/deprecated-match", "22:7 warning alertmanager/deprecated-match",
           "33:24 warning alertmanager/inline-secret", "44:22 warning alertmanager/inline-secret",
           "48:5 warning alertmanager/deprecated-match", "50:5 warning alertmanager/deprecated-match"});
+}
+
+TEST_CASE("alertmanager.yml: typed fields as yaml.v2 decodes them", "[alertmanager]") {
+  auto diags_of = [](const std::string& text) {
+    core::SourceFile src("alertmanager.yml", text);
+    std::vector<core::Diagnostic> diags;
+    auto cfg = alertmanager::load_config(src, diags);
+    alertmanager::check(cfg, diags);
+    return std::pair{cfg, diags};
+  };
+  // continue: yes is a YAML 1.1 boolean: Alertmanager loads it, and the route continues.
+  auto [cfg, diags] = diags_of("route:\n  receiver: a\n  routes:\n    - receiver: a\n      continue: yes\n"
+                               "receivers:\n  - name: a\n");
+  CHECK(diags.empty());
+  REQUIRE(cfg.route);
+  REQUIRE(cfg.route->routes.size() == 1);
+  CHECK(cfg.route->routes[0].continue_);
+  // A quoted "true" is a string.
+  auto quoted = diags_of("route:\n  receiver: a\nreceivers:\n  - name: a\n    webhook_configs:\n"
+                         "      - url_file: /run/secrets/hook\n        send_resolved: \"true\"\n")
+                    .second;
+  REQUIRE(quoted.size() == 1);
+  CHECK(quoted[0].check == "yaml/type");
+  CHECK(quoted[0].message == "cannot unmarshal !!str `true` into bool (send_resolved)");
+  CHECK(quoted[0].span.line == 7);
+}
+
+TEST_CASE("routing: Alertmanager's tree walk and inhibition", "[alertmanager][routing]") {
+  core::SourceFile src("am.yml", R"(route:
+  receiver: root
+  routes:
+    - receiver: a
+      matchers: ['x="1"']
+      continue: true
+    - matchers: ['y=~"b|c"']
+      routes:
+        - receiver: deep
+          match: {z: "1"}
+    - receiver: last
+      matchers: ['w!~".+"', 'x!="2"']
+inhibit_rules:
+  - source_matchers: ['s="crit"']
+    target_matchers: ['s="warn"']
+    equal: [i]
+  - source_matchers: ['k="v"']
+    target_matchers: ['k="v"']
+receivers: [{name: root}, {name: a}, {name: deep}, {name: last}]
+)");
+  std::vector<core::Diagnostic> diags;
+  auto cfg = alertmanager::load_config(src, diags);
+  REQUIRE(cfg.route);
+  auto receivers = [&](alertmanager::LabelSet ls) {
+    std::vector<std::string> out;
+    for (const auto& m : alertmanager::route_alert(*cfg.route, ls)) out.push_back(m.receiver);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  CHECK(receivers({{"x", "1"}, {"w", "q"}}) == V{"a"});    // continue, then nothing else matches
+  CHECK(receivers({{"x", "1"}}) == V{"a", "last"});        // absent w matches !~".+"
+  CHECK(receivers({{"y", "b"}, {"z", "1"}}) == V{"deep"}); // nested; the first match without continue stops
+  CHECK(receivers({{"y", "bc"}}) == V{"last"});            // anchored: "bc" is neither b nor c
+  CHECK(receivers({{"y", "c"}, {"w", "x"}}) == V{"root"}); // y matched, no child did: the route inherits root
+  CHECK(receivers({{"w", "x"}}) == V{"root"});             // nothing matched: the root route
+  auto m = alertmanager::route_alert(*cfg.route, {{"y", "b"}, {"z", "1"}, {"w", "1"}});
+  REQUIRE(m.size() == 1);
+  CHECK(m[0].path == std::vector<std::size_t>{1, 0});
+  // Inhibition: equal labels, absent ones equal too; an alert matching both sides never mutes itself.
+  alertmanager::LabelSet warn{{"s", "warn"}, {"i", "a"}};
+  CHECK(alertmanager::inhibited_by(cfg, warn, {{{"s", "crit"}, {"i", "a"}}}) == std::vector<std::size_t>{0});
+  CHECK(alertmanager::inhibited_by(cfg, warn, {{{"s", "crit"}, {"i", "b"}}}).empty());
+  CHECK(alertmanager::inhibited_by(cfg, {{"s", "warn"}}, {{{"s", "crit"}}}) == std::vector<std::size_t>{0});
+  CHECK(alertmanager::inhibited_by(cfg, {{"k", "v"}}, {{{"k", "v"}}}).empty());
 }

@@ -53,3 +53,26 @@ TEST_CASE("query output: sample times as format_number writes them", "[query]") 
   append_time(s, 1700000000);
   CHECK(s == "1.7e+09"); // to_chars's shortest form, as before
 }
+
+TEST_CASE("query output: a range query's table has LAST, MIN, MAX and SAMPLES per series", "[query]") {
+  using nsmon::cli::query::series_table;
+  using nsmon::cli::query::Unit;
+  using nsmon::promapi::Series;
+  Series a, b, empty;
+  a.labels = {{"__name__", "training_loss"}, {"model", "yolo"}};
+  a.samples = {{1, "0.9"}, {2, "0.2"}, {3, "NaN"}, {4, "0.5"}};
+  b.labels = {{"__name__", "training_loss"}, {"model", "sahi"}, {"run", "7"}};
+  b.samples = {{1, "3"}};
+  empty.labels = {{"model", "none"}};
+  auto t = series_table({a, b, empty}, true, nsmon::catalog::Catalog{}, Unit::none);
+  CHECK(t.header == std::vector<std::string>{"NAME", "model", "run", "LAST", "MIN", "MAX", "SAMPLES"});
+  REQUIRE(t.rows.size() == 3);
+  // The last sample is shown as written; NaN counts as a sample but not for MIN/MAX.
+  CHECK(t.rows[0] == std::vector<std::string>{"training_loss", "yolo", "", "0.5", "0.2", "0.9", "4"});
+  CHECK(t.rows[1] == std::vector<std::string>{"training_loss", "sahi", "7", "3", "3", "3", "1"});
+  CHECK(t.rows[2] == std::vector<std::string>{"", "none", "", "", "", "", "0"});
+  // An instant query: one VALUE column instead.
+  t = series_table({a}, false, nsmon::catalog::Catalog{}, Unit::none);
+  CHECK(t.header == std::vector<std::string>{"NAME", "model", "VALUE"});
+  CHECK(t.rows[0] == std::vector<std::string>{"training_loss", "yolo", "0.5"});
+}

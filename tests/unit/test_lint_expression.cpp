@@ -81,3 +81,27 @@ TEST_CASE("check_expression: a syntax error stays an error", "[lint][expression]
   CHECK(d[0].severity == core::Severity::error);
   CHECK(d[0].span.line == 1);
 }
+
+TEST_CASE("check_expression: quantiles outside [0, 1], both functions, both sides", "[lint][expression]") {
+  auto only = [](const std::vector<core::Diagnostic>& d) {
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].check == "promql/quantile-range");
+    return d[0];
+  };
+  auto d = only(check("histogram_quantile(-0.5, sum by (le) (rate(inference_time_seconds_bucket[5m])))"));
+  CHECK(d.message == "histogram_quantile takes a quantile between 0 and 1; -0.5 gives -Inf for every series");
+  CHECK(d.suggestion.empty());
+  CHECK(d.span.col == 20);
+  CHECK(d.span.len == 4);
+  d = only(check("quantile_over_time(95, training_loss[1h])"));
+  CHECK(d.message == "quantile_over_time takes a quantile between 0 and 1; 95 gives +Inf for every series");
+  CHECK(d.suggestion == "write 0.95");
+  d = only(check("quantile_over_time(-1, training_loss[1h])"));
+  CHECK(d.message == "quantile_over_time takes a quantile between 0 and 1; -1 gives -Inf for every series");
+  d = only(check("quantile_over_time(150, training_loss[1h])"));
+  CHECK(d.suggestion.empty()); // not a percentage
+  // The bounds themselves are quantiles.
+  CHECK(check("quantile_over_time(0, training_loss[1h])").empty());
+  CHECK(check("quantile_over_time(1, training_loss[1h])").empty());
+  CHECK(check("histogram_quantile(1, sum by (le) (rate(inference_time_seconds_bucket[5m])))").empty());
+}

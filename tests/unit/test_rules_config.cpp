@@ -268,3 +268,51 @@ TEST_CASE("prometheus.yml loader on mutated corpus files", "[config]") {
   }
   CHECK(runs > 5000);
 }
+
+TEST_CASE("typed scalar fields as yaml.v2 decodes them", "[config]") {
+  auto job = [](const std::string& field) {
+    return load("scrape_configs:\n  - job_name: a\n    " + field + "\n    static_configs:\n      - targets: [h:1]\n");
+  };
+  // YAML 1.1 booleans load, and honor_labels is read as Prometheus reads it.
+  for (const char* yes : {"true", "yes", "Yes", "On", "y", "TRUE"}) {
+    auto l = job(std::string("honor_labels: ") + yes);
+    CHECK(l.diags.empty());
+    REQUIRE(l.cfg.jobs.size() == 1);
+    CHECK(l.cfg.jobs[0].honor_labels);
+  }
+  for (const char* no : {"false", "no", "Off", "n"}) {
+    auto l = job(std::string("honor_labels: ") + no);
+    CHECK(l.diags.empty());
+    CHECK_FALSE(l.cfg.jobs.at(0).honor_labels);
+  }
+  // A quoted "true" is a string; so is any other word; a number is not a bool.
+  auto l = job("honor_labels: \"true\"");
+  REQUIRE(l.diags.size() == 1);
+  CHECK(l.diags[0].check == "yaml/type");
+  CHECK(l.diags[0].message == "cannot unmarshal !!str `true` into bool (honor_labels)");
+  CHECK(where(l.diags) == V{"3:19 error yaml/type"});
+  CHECK_FALSE(l.cfg.jobs.at(0).honor_labels);
+  CHECK(job("honor_labels: maybe").diags.size() == 1);
+  CHECK(job("enable_http2: 1").diags.at(0).message == "cannot unmarshal !!int `1` into bool (enable_http2)");
+  // Integers in every form yaml.v2 reads; floats truncated; not negative into unsigned, not .inf.
+  for (const char* ok : {"100", "0x10", "1_000", "0755", "+3", "1.5", "1e3", "09", "0b101", "~"})
+    CHECK(job(std::string("sample_limit: ") + ok).diags.empty());
+  CHECK(job("sample_limit: -1").diags.at(0).message == "cannot unmarshal !!int `-1` into uint (sample_limit)");
+  CHECK(job("sample_limit: .inf").diags.at(0).message == "cannot unmarshal !!float `.inf` into uint (sample_limit)");
+  CHECK(job("sample_limit: \"5\"").diags.at(0).message == "cannot unmarshal !!str `5` into uint (sample_limit)");
+  CHECK(job("sample_limit: [1]").diags.at(0).message == "cannot unmarshal !!seq into uint (sample_limit)");
+  // A label or header named like a field is the user's name, not a typed field.
+  CHECK(load("scrape_configs:\n  - job_name: a\n    static_configs:\n      - targets: [h:1]\n        labels: "
+             "{honor_labels: maybe, sample_limit: lots}\n")
+            .diags.empty());
+  // DNS SD: a port of 0, in any form, is no port.
+  auto dns = [](const std::string& port) {
+    return load("scrape_configs:\n  - job_name: a\n    dns_sd_configs:\n      - names: [x.example]\n        type: A\n"
+                "        port: " +
+                port + "\n");
+  };
+  CHECK(dns("0").diags.at(0).message == "a port is required in DNS-SD configs for all record types except SRV");
+  CHECK(dns("0x0").diags.size() == 1);
+  CHECK(dns("0b101").diags.empty());
+  CHECK(dns("9100").diags.empty());
+}

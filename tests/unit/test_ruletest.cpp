@@ -263,18 +263,30 @@ TEST_CASE("rule errors: duplicate label sets after the rule's labels, limit", "[
   CHECK(errors[0].message == "vector contains metrics with the same labelset after applying rule labels");
 }
 
-TEST_CASE("template expansion: the simple forms and the humanize functions", "[ruletest]") {
-  Labels ls{{"__name__", "m"}, {"host", "a"}}, ext{{"cluster", "eu"}};
-  std::string url = "http://x";
-  ruletest::TemplateData d{ls, 5e8, ext, url, 0};
-  CHECK(ruletest::expand_simple("{{ $labels.host }}/{{.Labels.host}} {{ $value }} {{ $externalLabels.cluster }}", d) ==
-        "a/a 5e+08 eu");
-  CHECK(ruletest::expand_simple("{{ $value | humanize1024 }}B", d) == "476.8MiB");
-  CHECK(ruletest::expand_simple("{{ humanize $value }}", d) == "500M");
-  ruletest::TemplateData r{ls, 0.98, ext, url, 0};
-  CHECK(ruletest::expand_simple("{{ $value | humanizePercentage }}", r) == "98%");
-  CHECK(ruletest::expand_simple("plain", r) == "plain");
-  CHECK(ruletest::expand_simple("{{ $labels.missing }}", r).empty());
+TEST_CASE("alert templates: Go templates with $labels, $value, $externalLabels and query", "[ruletest]") {
+  auto g = groups(R"(groups:
+  - name: g
+    rules:
+      - alert: Low
+        expr: mem < 1e9
+        labels: {team: "{{ $externalLabels.team }}"}
+        annotations:
+          a: "{{ $value | humanize1024 }}B on {{ $labels.host }}"
+          b: "{{ with query \"count(mem)\" }}{{ . | first | value }}{{ end }} hosts"
+          c: "{{ $labels.host | title }} {{ $externalURL }}"
+)");
+  engine::Storage st;
+  ruletest::EvalSettings settings;
+  settings.external_labels = {{"team", "infra"}};
+  settings.external_url = "http://prom";
+  ruletest::GroupEvaluator ev(g->groups, st, settings);
+  REQUIRE(st.add({{"__name__", "mem"}, {"host", "web"}}, 0, 5e8));
+  REQUIRE(st.add({{"__name__", "mem"}, {"host", "db"}}, 0, 8e9));
+  REQUIRE(ev.eval_at(0).empty());
+  auto a = ev.alerts("Low");
+  REQUIRE(a.size() == 1);
+  CHECK(a[0].labels == Labels{{"alertname", "Low"}, {"host", "web"}, {"team", "infra"}});
+  CHECK(a[0].annotations == Labels{{"a", "476.8MiB on web"}, {"b", "2 hosts"}, {"c", "Web http://prom"}});
 }
 
 namespace {

@@ -3,7 +3,9 @@
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <thread>
+#include <unistd.h>
 
 #include "nsmon/core/error.hpp"
 #include "nsmon/watch/session.hpp"
@@ -32,6 +34,18 @@ Lines run_to_end(Supervisor& sup, std::chrono::milliseconds limit = 10s) {
     std::this_thread::sleep_for(10ms);
   }
   return l;
+}
+
+// Reads the command's output until it printed "ready" (its signal traps are set by then): a test
+// that signals the command waits for this instead of sleeping.
+bool wait_ready(Supervisor& sup, std::chrono::milliseconds limit = 10s) {
+  bool ready = false;
+  auto line = [&](Stream, std::string_view t) { ready = ready || t == "ready"; };
+  for (auto deadline = Clock::now() + limit; !ready && Clock::now() < deadline;) {
+    sup.read(Stream::out, line);
+    if (!ready) std::this_thread::sleep_for(10ms);
+  }
+  return ready;
 }
 
 SupervisorOptions sh(const std::string& script, std::chrono::milliseconds grace = 10s,
@@ -116,13 +130,7 @@ TEST_CASE("a line that grows past 64 KiB in the read that ends it is cut too", "
 
 TEST_CASE("a forwarded SIGINT reaches the command, whose status is passed on", "[watch][supervisor]") {
   Supervisor sup(sh("trap 'echo got INT; exit 5' INT; echo ready; while :; do sleep 0.05; done"));
-  std::vector<std::string> out;
-  auto line = [&](Stream, std::string_view t) { out.emplace_back(t); };
-  for (int i = 0; i < 200 && out.empty(); ++i) {
-    sup.read(Stream::out, line);
-    std::this_thread::sleep_for(10ms);
-  }
-  REQUIRE(out == std::vector<std::string>{"ready"});
+  REQUIRE(wait_ready(sup));
   CHECK(sup.on_signal(SIGINT, Clock::now()).find("forwarded SIGINT") == 0);
   Lines l = run_to_end(sup);
   CHECK(l.out == std::vector<std::string>{"got INT"});
@@ -132,7 +140,7 @@ TEST_CASE("a forwarded SIGINT reaches the command, whose status is passed on", "
 TEST_CASE("a command ignoring signals is terminated after the grace period, then killed", "[watch][supervisor]") {
   auto start = Clock::now();
   Supervisor sup(sh("trap '' INT TERM; echo ready; while :; do sleep 0.05; done", 300ms, 300ms));
-  std::this_thread::sleep_for(200ms);
+  REQUIRE(wait_ready(sup));
   sup.on_signal(SIGINT, Clock::now());
   run_to_end(sup);
   CHECK(sup.exit_code() == 128 + SIGKILL);
@@ -141,8 +149,8 @@ TEST_CASE("a command ignoring signals is terminated after the grace period, then
 }
 
 TEST_CASE("a second Ctrl-C escalates at once", "[watch][supervisor]") {
-  Supervisor sup(sh("trap '' INT; while :; do sleep 0.05; done", 60s, 60s));
-  std::this_thread::sleep_for(100ms);
+  Supervisor sup(sh("trap '' INT; echo ready; while :; do sleep 0.05; done", 60s, 60s));
+  REQUIRE(wait_ready(sup));
   sup.on_signal(SIGINT, Clock::now());
   CHECK(sup.on_signal(SIGINT, Clock::now()).find("sent SIGTERM") == 0);
   run_to_end(sup);
@@ -181,14 +189,19 @@ TEST_CASE("session: the command's status, its output, and a clear word when it s
 TEST_CASE("session: Ctrl-C to nsmon reaches the command", "[watch][session]") {
   RecordingSink sink;
   SessionOptions o;
-  o.command = {"/bin/sh", "-c", "trap 'echo interrupted; exit 130' INT; while :; do sleep 0.05; done"};
+  // The command marks a file once its trap is set; Ctrl-C comes after that, not after a guess.
+  std::string ready = "/tmp/nsmon-test-ready." + std::to_string(::getpid());
+  std::remove(ready.c_str());
+  o.command = {"/bin/sh", "-c",
+               "trap 'echo interrupted; exit 130' INT; : >" + ready + "; while :; do sleep 0.05; done"};
   o.interval = 100ms;
-  std::thread ctrl_c([] {
-    std::this_thread::sleep_for(500ms);
+  std::thread ctrl_c([&ready] {
+    for (int i = 0; i < 1000 && ::access(ready.c_str(), F_OK) != 0; ++i) std::this_thread::sleep_for(10ms);
     ::kill(::getpid(), SIGINT); // the session's handler takes it; the test process lives on
   });
   int rc = run_session(o, std::make_unique<FakeSource>(true), sink);
   ctrl_c.join();
+  std::remove(ready.c_str());
   CHECK(rc == 130);
   CHECK(sink.lines == std::vector<std::string>{"O:interrupted"});
   REQUIRE_FALSE(sink.notices.empty());

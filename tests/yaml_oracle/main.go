@@ -10,6 +10,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/base64"
 	"fmt"
 	"os"
 	"sort"
@@ -98,6 +99,17 @@ func mapping(n *yaml.Node, out *[]entry, merged map[string]bool) {
 	}
 }
 
+// text: a scalar's value as a decoder hands it over: a !!binary scalar's bytes (Unmarshal into
+// interface{} decodes them; the invalid ones were refused there already), else its text.
+func text(n *yaml.Node) string {
+	if n.ShortTag() == "!!binary" {
+		if b, err := base64.StdEncoding.DecodeString(n.Value); err == nil {
+			return string(b)
+		}
+	}
+	return n.Value
+}
+
 // key: how a map key is named in the dump: a scalar's text, "<...>" around the dump of anything
 // else (null included).
 func key(n *yaml.Node) string {
@@ -105,7 +117,7 @@ func key(n *yaml.Node) string {
 		return key(n.Alias)
 	}
 	if n.Kind == yaml.ScalarNode && n.ShortTag() != "!!null" {
-		return n.Value
+		return text(n)
 	}
 	return "<" + dump(n) + ">"
 }
@@ -126,7 +138,7 @@ func dump(n *yaml.Node) string {
 		if n.ShortTag() == "!!null" {
 			return "null"
 		}
-		return quote(n.Value)
+		return quote(text(n))
 	case yaml.SequenceNode:
 		items := make([]string, len(n.Content))
 		for i, c := range n.Content {

@@ -1,9 +1,11 @@
 #include "nsmon/alertmanager/config.hpp"
 
+#include <array>
 #include <string_view>
 
 #include "nsmon/alertmanager/matchers.hpp"
 #include "nsmon/core/yaml.hpp"
+#include "nsmon/core/yaml_v2.hpp"
 #include "nsmon/util/duration.hpp"
 #include "nsmon/util/url.hpp"
 
@@ -65,6 +67,33 @@ yaml::Node key_node(const yaml::Node& map, const std::string& key) {
   return map;
 }
 
+// Fields with one scalar type wherever they appear in alertmanager.yml (Go's yaml.v2 decodes
+// them into Alertmanager's structs: `continue: yes` loads, `send_resolved: "true"` does not).
+// clang-format off
+constexpr std::array kTypedFields = {
+  core::yaml_v2::Field{"chat_id", core::yaml_v2::Type::int64},
+  core::yaml_v2::Field{"continue", core::yaml_v2::Type::boolean},
+  core::yaml_v2::Field{"disable_notifications", core::yaml_v2::Type::boolean},
+  core::yaml_v2::Field{"enable_http2", core::yaml_v2::Type::boolean},
+  core::yaml_v2::Field{"follow_redirects", core::yaml_v2::Type::boolean},
+  core::yaml_v2::Field{"html", core::yaml_v2::Type::boolean},
+  core::yaml_v2::Field{"insecure_skip_verify", core::yaml_v2::Type::boolean},
+  core::yaml_v2::Field{"link_names", core::yaml_v2::Type::boolean},
+  core::yaml_v2::Field{"max_alerts", core::yaml_v2::Type::uint64},
+  core::yaml_v2::Field{"message_thread_id", core::yaml_v2::Type::int_},
+  core::yaml_v2::Field{"proxy_from_environment", core::yaml_v2::Type::boolean},
+  core::yaml_v2::Field{"require_tls", core::yaml_v2::Type::boolean},
+  core::yaml_v2::Field{"send_resolved", core::yaml_v2::Type::boolean},
+  core::yaml_v2::Field{"short", core::yaml_v2::Type::boolean},
+  core::yaml_v2::Field{"short_fields", core::yaml_v2::Type::boolean},
+  core::yaml_v2::Field{"smtp_require_tls", core::yaml_v2::Type::boolean},
+  core::yaml_v2::Field{"update_alerts", core::yaml_v2::Type::boolean},
+};
+// clang-format on
+// Maps whose keys the user names (HTTP headers, PagerDuty details...): not typed fields.
+constexpr std::array<std::string_view, 5> kFreeForm = {"headers", "details", "http_headers", "proxy_connect_header",
+                                                       "custom_fields"};
+
 bool present(const yaml::Node& n) { return n && !n.IsNull() && !(n.IsScalar() && n.Scalar().empty()); }
 
 class Loader {
@@ -82,6 +111,7 @@ public:
       return;
     }
     if (!y_.check_mapping(*root, kTop, "the configuration")) return;
+    core::yaml_v2::check_scalars(y_, *root, kTypedFields, kFreeForm);
     if (auto g = (*root)["global"]; g && !g.IsNull()) global(g, cfg);
     cfg.loaded = true;
     if (auto r = (*root)["route"]; r && !r.IsNull()) {
@@ -205,7 +235,8 @@ private:
   }
 
   // match:/match_re: (deprecated) and matchers: of a route or an inhibit rule's side.
-  void matchers(const yaml::Node& parent, const std::string& prefix, std::vector<Text>* out, bool* has_match) {
+  void matchers(const yaml::Node& parent, const std::string& prefix, std::vector<Text>* out, bool* has_match,
+                std::vector<Matcher>& all) {
     for (const char* kind : {"match", "match_re"}) {
       std::string key = prefix + kind;
       auto m = parent[key];
@@ -234,6 +265,7 @@ private:
         if (std::string_view(kind) == "match_re")
           if (auto err = regex_error(*value); !err.empty())
             y_.report(v, "alertmanager/matcher", "invalid regex \"" + *value + "\" in " + key + ": " + err);
+        all.push_back({*name, std::string_view(kind) == "match" ? MatchType::equal : MatchType::regex, *value});
       }
     }
     std::string key = prefix + "matchers";
@@ -246,6 +278,7 @@ private:
       if (!parsed.error.empty())
         y_.report(ms.at(i), "alertmanager/matcher", parsed.error,
                   "name=\"value\", name=~\"regex\", name!=\"value\" or name!~\"regex\"");
+      if (parsed.error.empty()) all.insert(all.end(), parsed.matchers.begin(), parsed.matchers.end());
       if (out) out->push_back({(*lines)[i], y_.span(ms.at(i))});
     }
   }
@@ -278,8 +311,8 @@ private:
       y_.report(n["group_interval"], "alertmanager/duration", "group_interval cannot be zero");
     if (r.repeat_interval_ms == 0)
       y_.report(n["repeat_interval"], "alertmanager/duration", "repeat_interval cannot be zero");
-    matchers(n, "", &r.matchers, &r.has_match);
-    if (auto c = n["continue"]; c && !c.IsNull()) r.continue_ = y_.boolean(c, "continue").value_or(false);
+    matchers(n, "", &r.matchers, &r.has_match, r.match_all);
+    if (auto c = n["continue"]) r.continue_ = core::yaml_v2::to_bool(c).value_or(false); // typed by check_scalars
     r.mute_time_intervals = texts(n, "mute_time_intervals");
     r.active_time_intervals = texts(n, "active_time_intervals");
     for (const auto& child : list(n["routes"], "routes"))
@@ -376,8 +409,8 @@ private:
     if (!y_.check_mapping(n, kInhibit, "an inhibit rule")) return;
     InhibitRule r;
     r.span = y_.span(n);
-    matchers(n, "source_", nullptr, nullptr);
-    matchers(n, "target_", nullptr, nullptr);
+    matchers(n, "source_", nullptr, nullptr, r.source);
+    matchers(n, "target_", nullptr, nullptr, r.target);
     r.equal = texts(n, "equal");
     for (std::size_t i = 0; i < r.equal.size(); ++i)
       if (!is_label_name(r.equal[i].value))

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "nsmon/alertmanager/matchers.hpp"
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/source.hpp"
 
@@ -26,6 +27,8 @@ struct Route {
   std::optional<std::int64_t> group_wait_ms, group_interval_ms, repeat_interval_ms;
   std::vector<Text> matchers; ///< the `matchers:` entries as written
   bool has_match = false;     ///< deprecated match or match_re given
+  /// Every matcher of match, match_re and matchers (what routing applies; all must hold).
+  std::vector<Matcher> match_all;
   bool continue_ = false;
   std::vector<Text> mute_time_intervals, active_time_intervals;
   std::vector<Route> routes;
@@ -39,6 +42,7 @@ struct Receiver {
 
 struct InhibitRule {
   core::Span span;
+  std::vector<Matcher> source, target; ///< source_match/_re/matchers and target_...
   std::vector<Text> equal;
 };
 

@@ -72,7 +72,7 @@ int run_list(const ListOptions& o) {
   if (o.format == "json") {
     json arr = json::array();
     for (const auto* m : shown) arr.push_back(to_json(*m));
-    std::cout << arr.dump(2) << "\n";
+    std::cout << arr.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return kOk;
   }
   std::vector<std::vector<std::string>> rows = {{"NAME", "TYPE", "UNIT", "STAGE", "LABELS"}};
@@ -104,7 +104,7 @@ int run_show(const ShowOptions& o) {
     return kFindings;
   }
   if (o.format == "json") {
-    std::cout << to_json(*m).dump(2) << "\n";
+    std::cout << to_json(*m).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return kOk;
   }
   if (!note.empty()) std::cout << "(" << note << ")\n";

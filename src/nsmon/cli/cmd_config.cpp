@@ -44,7 +44,7 @@ int run_show(const ShowOptions& o) {
                       {"env", k.env}};
     }
     out["settings"] = list;
-    std::cout << out.dump(2) << "\n";
+    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return kOk;
   }
   std::cout << "config file: " << (path.empty() ? "(none: neither XDG_CONFIG_HOME nor HOME is set)" : path)

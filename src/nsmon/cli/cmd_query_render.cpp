@@ -237,7 +237,7 @@ void write_jsonl(Out& out, const promapi::Series& s) {
       b += p.value;
       b += '"';
     } else {
-      b += nlohmann::json(p.value).dump();
+      b += nlohmann::json(p.value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
     b += "}\n";
     if (b.size() >= 1 << 16) out.flush();

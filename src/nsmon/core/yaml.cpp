@@ -73,15 +73,17 @@ bool YamlReader::check_mapping(const yaml::Node& n, const std::vector<std::strin
       continue;
     }
     std::string key = it->first.Scalar();
+    // A !!binary key may hold any bytes: shown escaped, as Go's %q would.
+    std::string shown = util::valid_utf8(key) ? "'" + key + "'" : util::go_quote(key);
     if (!seen.insert(key).second) {
-      report(it->first, "yaml/duplicate-key", "duplicate key '" + key + "' in " + std::string(what));
+      report(it->first, "yaml/duplicate-key", "duplicate key " + shown + " in " + std::string(what));
       continue;
     }
     bool known = false;
     for (const auto& a : allowed) known = known || a == key;
     if (!known) {
       std::string hint = util::did_you_mean(key, allowed);
-      report(it->first, "yaml/unknown-field", "unknown field '" + key + "' in " + std::string(what),
+      report(it->first, "yaml/unknown-field", "unknown field " + shown + " in " + std::string(what),
              hint.empty() ? "" : "did you mean '" + hint + "'?");
     }
   }

@@ -98,6 +98,37 @@ private:
 namespace {
 
 // yaml-cpp's IsNullString: "", ~, null, Null, NULL (checked per plain scalar, so without strcmp).
+// Go's base64.StdEncoding.DecodeString in place: padded, line breaks ignored; false on bad data.
+bool decode_base64(std::string& s) {
+  std::string out;
+  std::uint32_t acc = 0;
+  int bits = 0, pad = 0, chars = 0;
+  for (char c : s) {
+    if (c == '\n' || c == '\r') continue;
+    int v = c >= 'A' && c <= 'Z'   ? c - 'A'
+            : c >= 'a' && c <= 'z' ? c - 'a' + 26
+            : c >= '0' && c <= '9' ? c - '0' + 52
+            : c == '+'             ? 62
+            : c == '/'             ? 63
+                                   : -1;
+    ++chars;
+    if (c == '=') {
+      ++pad;
+      continue;
+    }
+    if (v < 0 || pad > 0) return false;
+    acc = (acc << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xff);
+    }
+  }
+  if (chars % 4 != 0 || pad > 2 || (pad > 0 && (chars - pad) % 4 + pad != 4)) return false;
+  s = std::move(out);
+  return true;
+}
+
 bool is_null_string(const std::string& s) {
   switch (s.size()) {
   case 0: return true;
@@ -428,6 +459,9 @@ private:
       NodeData* n = new_node(NodeType::Scalar, mark, anchor);
       n->tag = tag;
       n->value = std::move(t.value);
+      // Go's yaml decodes a !!binary scalar's base64 (what a loader sees is the bytes).
+      if (*tag == "tag:yaml.org,2002:binary" && !decode_base64(n->value))
+        fail(mark, "!!binary value contains invalid base64 data");
       n->style = t.style;
       n->scan = t.scan;
       sc_.pop();

@@ -320,7 +320,7 @@ std::string render(const Template& t, const RenderOptions& o) {
                                   {"type", "datasource"}}});
     d["__requires"] = required_plugins(t);
   }
-  return d.dump(2) + "\n";
+  return d.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 } // namespace nsmon::dashboards

@@ -112,7 +112,7 @@ std::string render_json(const Report& report) {
   json summary = {{"errors", c.errors}, {"warnings", c.warnings}, {"info", c.infos}};
   for (const auto& f : report.facts) std::visit([&](const auto& v) { summary[f.key] = v; }, f.value);
   json doc = {{"findings", std::move(findings)}, {"summary", std::move(summary)}};
-  return doc.dump(2) + "\n";
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string github_escape_data(std::string_view s) {
@@ -183,7 +183,7 @@ std::string render_sarif(const Report& report, const core::SourceSet& sources) {
       {"$schema", "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemata/sarif-schema-2.1.0.json"},
       {"version", "2.1.0"},
       {"runs", json::array({std::move(run)})}};
-  return doc.dump(2) + "\n";
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string render_checks_table(const Policy& policy, std::string_view prefix) {
@@ -199,7 +199,7 @@ std::string render_checks_json(const Policy& policy, std::string_view prefix) {
   for (const auto& c : checks())
     if (c.id.substr(0, prefix.size()) == prefix)
       arr.push_back({{"id", c.id}, {"severity", effective_severity(c, policy)}, {"summary", c.summary}});
-  return arr.dump(2) + "\n";
+  return arr.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 } // namespace nsmon::lint

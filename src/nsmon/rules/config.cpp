@@ -10,6 +10,7 @@
 #include <set>
 
 #include "nsmon/core/yaml.hpp"
+#include "nsmon/core/yaml_v2.hpp"
 #include "nsmon/rules/config_validate.hpp"
 #include "nsmon/util/duration.hpp"
 #include "nsmon/util/files.hpp"
@@ -147,6 +148,7 @@ public:
     v_.tracing((*root)["tracing"]);
     v_.otlp((*root)["otlp"], (*root)["global"]);
     v_.runtime((*root)["runtime"]);
+    v_.scalar_types(*root);
     return cfg;
   }
 
@@ -194,7 +196,9 @@ private:
       if (!seen.insert(kv.key.value).second)
         y_.report(it->first, "yaml/duplicate-key", "duplicate label '" + kv.key.value + "' in " + what);
       else if (!detail::valid_label_name(kv.key.value, legacy))
-        y_.report(it->first, "config/label-name", "\"" + kv.key.value + "\" is not a valid label name");
+        y_.report(it->first, "config/label-name", util::go_quote(kv.key.value) + " is not a valid label name");
+      else if (!util::valid_utf8(kv.value.value))
+        y_.report(it->second, "config/invalid-value", util::go_quote(kv.value.value) + " is not a valid label value");
       out.push_back(std::move(kv));
     }
     return out;
@@ -364,7 +368,7 @@ private:
     v_.service_discovery(j);
     v_.scrape_fields(j, global_);
     job.targets = static_targets(j["static_configs"], &job.labels, has_relabels(j));
-    if (auto h = j["honor_labels"]; h && h.IsScalar()) job.honor_labels = h.Scalar() == "true";
+    if (auto h = j["honor_labels"]; h && h.IsScalar()) job.honor_labels = core::yaml_v2::to_bool(h).value_or(false);
     if (auto sc = j["static_configs"]; sc && sc.IsSequence())
       for (const auto& g : sc) job.static_configs += g.IsMap() ? 1 : 0;
     job.relabel_configs = relabel_rules(j["relabel_configs"]);
@@ -420,6 +424,7 @@ private:
     if (!s.IsSequence()) y_.report(s, "yaml/type", "scrape_configs must be a list");
     else
       for (const auto& j : s) job(j, cfg);
+    v_.scalar_types(*root);
   }
 
   void add(core::Span at, core::CheckId check, std::string msg) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <re2/re2.h>
@@ -566,6 +567,13 @@ void azure(core::YamlReader& y, const yaml::Node& m) {
              std::string("azure SD configuration requires a ") + f);
 }
 
+// An integer field's value as Go holds it after yaml.v2 decoded it is 0 (unset, 0, 0x0, 0_0...).
+bool zero_int(std::string v) {
+  v.erase(std::remove(v.begin(), v.end(), '_'), v.end());
+  if (v.size() > 2 && v[0] == '0' && v[1] == 'b') return std::strtoll(v.c_str() + 2, nullptr, 2) == 0;
+  return v.empty() || (std::strtod(v.c_str(), nullptr) == 0 && std::strtoll(v.c_str(), nullptr, 0) == 0);
+}
+
 // DNS SD: the record type (any case) and the port that all but SRV need.
 void dns(core::YamlReader& y, const yaml::Node& m) {
   auto t = get(m, "type");
@@ -573,7 +581,7 @@ void dns(core::YamlReader& y, const yaml::Node& m) {
   for (char& c : type) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (!contains({"SRV", "A", "AAAA", "MX", "NS"}, type))
     report(y, t, "config/invalid-value", "invalid DNS-SD records type " + t.Scalar());
-  else if (type != "SRV" && !set(m, "port"))
+  else if (type != "SRV" && zero_int(value(m, "port")))
     report(y, get(m, "port") ? get(m, "port") : t, "config/missing-field",
            "a port is required in DNS-SD configs for all record types except SRV");
 }
@@ -717,25 +725,13 @@ void ConfigValidator::service_discovery(const yaml::Node& m) {
 }
 
 namespace {
-bool valid_utf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    auto c = static_cast<unsigned char>(s[i]);
-    int n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
-    if (n < 0 || i + static_cast<std::size_t>(n) >= s.size() + (n == 0 ? 1 : 0)) return false;
-    for (int k = 1; k <= n; ++k)
-      if ((static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) >> 6) != 0x2) return false;
-    i += static_cast<std::size_t>(n) + 1;
-  }
-  return true;
-}
-
 bool word(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
 // A label name, or a template of one ($1, ${name}) where the action allows it, under the
 // validation scheme: legacy ([a-zA-Z_][a-zA-Z0-9_]*, relabel.go's relabelTarget for templates) or
 // UTF-8 (any non-empty UTF-8 string).
 bool valid_target(const std::string& s, bool legacy, bool templated) {
-  if (!legacy) return !s.empty() && valid_utf8(s);
+  if (!legacy) return !s.empty() && util::valid_utf8(s);
   if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
   for (std::size_t i = 0; i < s.size();) {
     if (s[i] != '$') {
@@ -770,7 +766,7 @@ void ConfigValidator::relabels(const yaml::Node& list, const std::string& empty_
     if (auto sl = get(r, "source_labels"); sl && sl.IsSequence())
       for (const auto& l : sl)
         if (l.IsScalar() && !valid_label_name(l.Scalar(), false))
-          report(y_, l, "config/label-name", "\"" + l.Scalar() + "\" is not a valid label name");
+          report(y_, l, "config/label-name", util::go_quote(l.Scalar()) + " is not a valid label name");
     auto action_node = get(r, "action");
     std::string action = action_node ? lower(value(r, "action")) : "replace";
     if (action.empty()) {

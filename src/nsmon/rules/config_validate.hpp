@@ -53,6 +53,10 @@ public:
   /// A remote write endpoint's azuread section (storage/remote/azuread's Validate).
   void azuread(const yaml::Node& a);
 
+  /// Every typed scalar field under `root` (config_types.cpp): bools and integers as yaml.v2
+  /// decodes them into Prometheus's structs; `"true"` or `maybe` for a bool does not load.
+  void scalar_types(const yaml::Node& root);
+
   /// True for the `*_sd_configs` keys Prometheus knows.
   static bool known_sd_key(const std::string& key);
 

@@ -42,18 +42,6 @@ Text make_text(const core::YamlReader& y, const yaml::Node& n) {
 
 namespace {
 
-bool valid_utf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    for (std::size_t k = 1; k < n; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    i += n;
-  }
-  return true;
-}
-
 class Loader {
 public:
   Loader(const core::SourceFile& src, std::vector<core::Diagnostic>& diags) : y_(src, diags), diags_(diags) {}
@@ -177,8 +165,8 @@ private:
     for (const auto& kv : kvs) {
       const auto& k = kv.key.value;
       std::string what = annotations ? "annotation" : "label";
-      if (k.empty() || !valid_utf8(k) || (!annotations && k == "__name__"))
-        add(kv.key.span, "rules/label-name", "invalid " + what + " name: " + k, group, rule);
+      if (k.empty() || !util::valid_utf8(k) || (!annotations && k == "__name__"))
+        add(kv.key.span, "rules/label-name", "invalid " + what + " name: " + util::go_quote(k), group, rule);
       else if (!is_legacy_label_name(k)) {
         // Valid since Prometheus 3.0: the milder variant, a warning.
         auto& d = add(kv.key.span, "rules/label-name",
@@ -186,7 +174,7 @@ private:
                       group, rule);
         d.severity = core::Severity::warning;
       }
-      if (!valid_utf8(kv.value.value))
+      if (!util::valid_utf8(kv.value.value))
         add(kv.value.span, "rules/label-value", "invalid " + what + " value: not UTF-8", group, rule);
     }
   }
@@ -280,8 +268,8 @@ private:
       if (name.find('{') != std::string::npos || name.find('}') != std::string::npos)
         add(r.name.span, "rules/record-name",
             "braces present in the recording rule name; should it be in expr?: " + name, group, name);
-      else if (!valid_utf8(name))
-        add(r.name.span, "rules/record-name", "invalid recording rule name: " + name, group, name);
+      else if (!util::valid_utf8(name))
+        add(r.name.span, "rules/record-name", "invalid recording rule name: " + util::go_quote(name), group, name);
       else if (!is_legacy_metric_name(name)) {
         // Valid since Prometheus 3.0: the milder variant, a warning.
         auto& d = add(r.name.span, "rules/record-name",

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "nsmon/core/checks.hpp"
+#include "nsmon/rules/template_eval.hpp"
 #include "nsmon/util/duration.hpp"
 
 namespace nsmon::ruletest {
@@ -32,48 +33,6 @@ void set_label(Labels& ls, const std::string& name, std::string value) {
 void del_label(Labels& ls, const std::string& name) { set_label(ls, name, ""); }
 
 bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
-
-std::string g4(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
-  return buf;
-}
-
-// Prometheus's humanize, humanize1024 and humanizePercentage (template/template.go).
-std::optional<std::string> humanize_fn(const std::string& fn, double v) {
-  if (fn == "humanizePercentage") return g4(v * 100) + "%";
-  if (fn == "humanize1024") {
-    if (std::fabs(v) <= 1 || !std::isfinite(v)) return g4(v);
-    std::string prefix;
-    for (const char* p : {"ki", "Mi", "Gi", "Ti", "Pi", "Ei", "Zi", "Yi"}) {
-      if (std::fabs(v) < 1024) break;
-      prefix = p;
-      v /= 1024;
-    }
-    return g4(v) + prefix;
-  }
-  if (fn == "humanize") {
-    if (v == 0 || !std::isfinite(v)) return g4(v);
-    std::string prefix;
-    if (std::fabs(v) >= 1) {
-      for (const char* p : {"k", "M", "G", "T", "P", "E", "Z", "Y"}) {
-        if (std::fabs(v) < 1000) break;
-        prefix = p;
-        v /= 1000;
-      }
-    } else {
-      for (const char* p : {"m", "u", "n", "p", "f", "a", "z", "y"}) {
-        if (std::fabs(v) >= 1) break;
-        prefix = p;
-        v *= 1000;
-      }
-    }
-    return g4(v) + prefix;
-  }
-  return std::nullopt;
-}
 
 } // namespace
 
@@ -123,49 +82,32 @@ std::vector<EvalGroup> compile_groups(const std::vector<rules::RuleFile>& files,
   return out;
 }
 
-std::string expand_simple(const std::string& text, const TemplateData& data) {
-  std::string out;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    std::size_t open = text.find("{{", i);
-    if (open == std::string::npos) {
-      out.append(text, i);
-      break;
+std::string GroupEvaluator::expand(const std::string& text, const TemplateData& data) const {
+  if (settings_.expand) return settings_.expand(text, data);
+  if (text.find("{{") == std::string::npos) return text; // most values: no template at all
+  rules::TemplateData td;
+  td.labels = data.labels;
+  td.value = data.value;
+  td.external_labels = data.external_labels;
+  td.external_url = data.external_url;
+  td.timestamp = static_cast<double>(data.t) / 1000.0;
+  // The `query` function: an instant query on the same storage at the evaluation time.
+  rules::QueryFn query = [this, t = data.t](std::string_view expr) {
+    rules::QueryAnswer answer;
+    promql::ParseResult parsed = promql::parse(expr);
+    if (!parsed.ok()) {
+      answer.error = parsed.error_string();
+      return answer;
     }
-    std::size_t close = text.find("}}", open + 2);
-    if (close == std::string::npos) return "<error expanding template: unclosed action>";
-    std::string action = text.substr(open + 2, close - open - 2);
-    bool trim_left = !action.empty() && action[0] == '-' && action.size() > 1 && action[1] == ' ';
-    bool trim_right = action.size() > 1 && action.back() == '-' && action[action.size() - 2] == ' ';
-    std::string a = action.substr(trim_left ? 1 : 0, action.size() - (trim_left ? 1 : 0) - (trim_right ? 1 : 0));
-    a.erase(0, a.find_first_not_of(" \t\n"));
-    a.erase(a.find_last_not_of(" \t\n") + 1);
-    std::string lit = text.substr(i, open - i);
-    if (trim_left) lit.erase(lit.find_last_not_of(" \t\r\n") + 1);
-    out += lit;
-    auto field = [&](const std::string& prefix, const Labels& ls, std::string& v) {
-      if (a.rfind(prefix, 0) != 0) return false;
-      v = engine::get(ls, a.substr(prefix.size()));
-      return true;
-    };
-    std::string v;
-    // `$value | f` and `f $value` for the humanize functions.
-    std::string fn;
-    if (auto bar = a.find(" | "); bar != std::string::npos && a.substr(0, bar) == "$value") fn = a.substr(bar + 3);
-    else if (auto sp = a.find(" $value"); sp != std::string::npos && sp + 7 == a.size()) fn = a.substr(0, sp);
-    if (auto h = fn.empty() ? std::nullopt : humanize_fn(fn, data.value)) out += *h;
-    else if (field("$labels.", data.labels, v) || field(".Labels.", data.labels, v) ||
-             field("$externalLabels.", data.external_labels, v) || field(".ExternalLabels.", data.external_labels, v))
-      out += v;
-    else if (a == "$value" || a == ".Value") out += engine::format_value(data.value);
-    else if (a == "$externalURL" || a == ".ExternalURL") out += data.external_url;
-    else return "<error expanding template: nsmon: unsupported template action {{" + action + "}}>";
-    i = close + 2;
-    if (trim_right)
-      i = text.find_first_not_of(" \t\r\n", i) == std::string::npos ? text.size()
-                                                                    : text.find_first_not_of(" \t\r\n", i);
-  }
-  return out;
+    engine::Result r = engine::instant(*parsed.expr(), storage_, t, settings_.query);
+    if (r.error) answer.error = *r.error;
+    else if (r.value.type == promql::ValueType::vector)
+      for (auto& s : r.value.vector) answer.samples.push_back({std::move(s.labels), s.v});
+    else if (r.value.type == promql::ValueType::scalar) answer.samples.push_back({{}, r.value.scalar});
+    else answer.error = "rule result is not a vector or scalar";
+    return answer;
+  };
+  return rules::expand_alert_template(data.alertname, text, td, query).text;
 }
 
 GroupEvaluator::GroupEvaluator(const std::vector<EvalGroup>& groups, engine::Storage& storage, EvalSettings settings)
@@ -281,16 +223,16 @@ std::vector<engine::Sample> GroupEvaluator::eval_alert(const EvalGroup& g, const
   // alertname; annotations expanded.
   std::map<Labels, Alert> current;
   for (const auto& s : in) {
-    TemplateData data{s.labels, s.v, settings_.external_labels, settings_.external_url, t};
+    TemplateData data{rule.name.value, s.labels, s.v, settings_.external_labels, settings_.external_url, t};
     Alert a;
     a.rule = rule.name.value;
     a.group = g.name;
     a.labels = s.labels;
     del_label(a.labels, "__name__");
-    for (const auto& kv : rule.labels) set_label(a.labels, kv.key.value, settings_.expand(kv.value.value, data));
+    for (const auto& kv : rule.labels) set_label(a.labels, kv.key.value, expand(kv.value.value, data));
     set_label(a.labels, "alertname", rule.name.value);
     for (const auto& kv : rule.annotations) {
-      std::string v = settings_.expand(kv.value.value, data);
+      std::string v = expand(kv.value.value, data);
       a.annotations.emplace_back(kv.key.value, std::move(v));
     }
     std::sort(a.annotations.begin(), a.annotations.end());

@@ -43,18 +43,17 @@ std::vector<EvalGroup> compile_groups(const std::vector<rules::RuleFile>& files,
 
 /// What a label or annotation template sees (Prometheus's AlertTemplateData).
 struct TemplateData {
-  const Labels& labels; ///< the alert's series labels (no __name__)
+  const std::string& alertname;
+  const Labels& labels; ///< the series' labels
   double value;
   const Labels& external_labels;
   const std::string& external_url;
   std::int64_t t; ///< evaluation time (ms)
 };
 /// Expands one label or annotation template; errors are returned as Prometheus writes them into
-/// the value ("<error expanding template: ...>").
+/// the value ("<error expanding template: ...>"). Empty: Prometheus's Go templates
+/// (rules::expand_alert_template), `query` evaluated on the evaluator's storage.
 using Expander = std::function<std::string(const std::string& text, const TemplateData& data)>;
-/// The built-in expander: text without "{{" as it is, and the simple forms {{ $labels.x }},
-/// {{ .Labels.x }}, {{ $value }}, {{ .Value }}, {{ $externalLabels.x }}, {{ $externalURL }}.
-std::string expand_simple(const std::string& text, const TemplateData& data);
 
 enum class AlertState { inactive, pending, firing };
 const char* to_string(AlertState s);
@@ -85,7 +84,7 @@ struct EvalSettings {
   Labels external_labels;
   std::string external_url;
   engine::Options query;
-  Expander expand = expand_simple;
+  Expander expand;
 };
 
 class GroupEvaluator {
@@ -115,6 +114,7 @@ private:
   std::vector<engine::Sample> eval_alert(const EvalGroup& g, const EvalRule& r, RuleState& st, std::int64_t t,
                                          const std::vector<engine::Sample>& in, std::string& error);
   bool append(const Labels& ls, std::int64_t t, double v);
+  std::string expand(const std::string& text, const TemplateData& data) const;
 
   const std::vector<EvalGroup>& groups_;
   engine::Storage& storage_;

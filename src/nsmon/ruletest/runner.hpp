@@ -25,7 +25,7 @@ struct RunOptions {
   std::size_t max_samples = 10'000;
   /// Which tests run, by name (promtool's --run); null: all.
   std::function<bool(const std::string& name)> select;
-  Expander expand = expand_simple;
+  Expander expand; ///< empty: Prometheus's templates
 };
 
 /// A test file with everything it needs, checked before anything is evaluated: its rule files

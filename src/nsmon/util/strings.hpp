@@ -20,6 +20,14 @@ std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t ca
 /// The candidate closest to `name` if it is close enough to be a likely typo, else "".
 std::string did_you_mean(std::string_view name, const std::vector<std::string>& candidates);
 
+/// Valid UTF-8 as Go's utf8.ValidString: no overlong forms, surrogates or code points past U+10FFFF.
+bool valid_utf8(std::string_view s);
+
+/// `s` in double quotes as Go's %q prints a string: `"` and `\` escaped, control characters and
+/// bytes that are not UTF-8 as escapes (`"\xff"`), other UTF-8 kept, so a message never carries
+/// invalid UTF-8.
+std::string go_quote(std::string_view s);
+
 /// Formats a number the way Prometheus prints sample values (shortest round-trip form).
 std::string format_number(double v);
 

@@ -1,0 +1,230 @@
+// nsmon routes test / routes show: where alerts go in an alertmanager.yml (alertmanager/routing).
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "nsmon/alertmanager/cases.hpp"
+#include "nsmon/alertmanager/config.hpp"
+#include "nsmon/alertmanager/routing.hpp"
+#include "nsmon/cli/command.hpp"
+#include "nsmon/cli/common.hpp"
+#include "nsmon/config/settings.hpp"
+#include "nsmon/core/error.hpp"
+#include "nsmon/core/exit_codes.hpp"
+#include "nsmon/util/files.hpp"
+#include "nsmon/util/strings.hpp"
+
+namespace nsmon::cli {
+
+namespace {
+
+struct RoutesOptions {
+  std::string config;
+  std::vector<std::string> labels; ///< name=value
+  std::string verify;              ///< --verify-receivers (comma-separated)
+  std::string cases;               ///< --cases FILE
+  std::string format = "text";
+};
+
+constexpr const char* kDefaultConfig = "rules/alertmanager.yml";
+
+// The configuration, loaded: errors are positioned and stop the command (exit 2), as a file
+// Alertmanager would refuse has no routing to test.
+struct Loaded {
+  std::string text;
+  core::SourceFile src;
+  alertmanager::Config cfg;
+};
+
+Loaded load(const std::string& given) {
+  std::string path = given;
+  if (path.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::exists(kDefaultConfig, ec))
+      throw UsageError(std::string("no configuration: give --config alertmanager.yml (there is no ") + kDefaultConfig +
+                       " in the current directory)");
+    path = kDefaultConfig;
+  }
+  std::string text = util::read_file(path);
+  core::SourceFile src(path == "-" ? "<stdin>" : path, text);
+  std::vector<core::Diagnostic> diags;
+  alertmanager::Config cfg = alertmanager::load_config(src, diags);
+  alertmanager::check(cfg, diags);
+  // Only what stops Alertmanager from loading the file matters here (lint-alertmanager says the rest).
+  std::erase_if(diags, [](const core::Diagnostic& d) { return d.severity != core::Severity::error; });
+  core::SourceSet sources;
+  sources.add(src.path(), config::mask(text, cfg.secrets));
+  check_loaded(std::move(diags), sources, "Alertmanager configuration", src.path(), core::Severity::error);
+  if (!cfg.route) throw UsageError(src.path() + ": no route provided");
+  return {std::move(text), std::move(src), std::move(cfg)};
+}
+
+// name=value (the value may be quoted), as amtool's label arguments.
+alertmanager::LabelSet parse_labels(const std::vector<std::string>& args) {
+  alertmanager::LabelSet out;
+  for (const auto& a : args) {
+    auto eq = a.find('=');
+    if (eq == std::string::npos || eq == 0) throw UsageError("'" + a + "' is not name=value");
+    std::string name = a.substr(0, eq), value = a.substr(eq + 1);
+    if (!alertmanager::is_label_name(name)) throw UsageError("'" + name + "' is not a valid label name");
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front())
+      value = value.substr(1, value.size() - 2);
+    out[name] = value;
+  }
+  return out;
+}
+
+std::vector<std::string> receivers_of(const alertmanager::Config& cfg, const alertmanager::LabelSet& labels) {
+  std::vector<std::string> out;
+  for (const auto& m : alertmanager::route_alert(*cfg.route, labels)) out.push_back(m.receiver);
+  return out;
+}
+
+int run_cases(const RoutesOptions& o, const Loaded& l) {
+  std::string text = util::read_file(o.cases);
+  core::SourceFile src(o.cases, text);
+  std::vector<core::Diagnostic> diags;
+  auto cases = alertmanager::load_cases(src, diags);
+  core::SourceSet sources;
+  sources.add(src.path(), text);
+  check_loaded(std::move(diags), sources, "cases file", src.path(), core::Severity::error);
+  int failed = 0;
+  nlohmann::json results = nlohmann::json::array();
+  for (const auto& c : cases) {
+    auto r = alertmanager::run_case(l.cfg, c);
+    failed += r.failures.empty() ? 0 : 1;
+    if (o.format == "json") {
+      nlohmann::json inhibited = nlohmann::json::array();
+      for (auto i : r.inhibited_by) inhibited.push_back(l.cfg.inhibit_rules[i].span.line);
+      results.push_back({{"name", c.name},
+                         {"file", src.path()},
+                         {"line", c.span.line},
+                         {"passed", r.failures.empty()},
+                         {"receivers", r.receivers},
+                         {"inhibited_by_rule_at_line", inhibited},
+                         {"failures", r.failures}});
+      continue;
+    }
+    if (r.failures.empty()) std::cout << "PASS  " << c.name << "\n";
+    else {
+      std::cout << "FAIL  " << c.name << " (" << src.path() << ":" << c.span.line << ")\n";
+      for (const auto& f : r.failures) std::cout << "      " << f << "\n";
+    }
+  }
+  if (o.format == "json")
+    std::cout << nlohmann::json{{"cases", results},
+                                {"summary",
+                                 {{"cases", cases.size()},
+                                  {"passed", cases.size() - static_cast<std::size_t>(failed)},
+                                  {"failed", failed}}}}
+                     .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
+  else
+    std::cout << cases.size() << " cases: " << cases.size() - static_cast<std::size_t>(failed) << " passed, " << failed
+              << " failed\n";
+  return failed > 0 ? kFindings : kOk;
+}
+
+int run_test(const RoutesOptions& o) {
+  Loaded l = load(o.config);
+  if (!o.cases.empty()) {
+    if (!o.labels.empty()) throw UsageError("give either --cases FILE or labels, not both");
+    return run_cases(o, l);
+  }
+  auto labels = parse_labels(o.labels);
+  auto receivers = receivers_of(l.cfg, labels);
+  if (o.format == "json") {
+    nlohmann::json routes = nlohmann::json::array();
+    for (const auto& m : alertmanager::route_alert(*l.cfg.route, labels)) {
+      nlohmann::json matchers = nlohmann::json::array();
+      for (const auto& x : m.route->match_all) matchers.push_back(alertmanager::to_string(x));
+      routes.push_back({{"receiver", m.receiver}, {"line", m.route->span.line}, {"matchers", matchers}});
+    }
+    std::cout << nlohmann::json{{"labels", labels}, {"receivers", receivers}, {"routes", routes}}.dump(
+                     2, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
+  } else {
+    std::cout << util::join(receivers, ",") << "\n";
+  }
+  if (!o.verify.empty()) {
+    auto expected = util::split_lists({o.verify});
+    if (expected != receivers) {
+      std::cerr << "nsmon: receivers differ: expected " << util::join(expected, ",") << ", got "
+                << util::join(receivers, ",") << "\n";
+      return kFindings;
+    }
+  }
+  return kOk;
+}
+
+void print_tree(const alertmanager::Route& r, const std::string& receiver, const std::string& indent, bool last,
+                bool root) {
+  const std::string& mine = r.receiver && !r.receiver->value.empty() ? r.receiver->value : receiver;
+  std::string line = root ? "default-route" : "{";
+  if (!root) {
+    for (std::size_t i = 0; i < r.match_all.size(); ++i)
+      line += (i ? ", " : "") + alertmanager::to_string(r.match_all[i]);
+    line += "}";
+  }
+  if (r.continue_) line += "  continue: true";
+  line += "  receiver: " + mine;
+  std::cout << indent << (root ? "" : (last ? "└── " : "├── ")) << line << "\n";
+  std::string next = root ? "" : indent + (last ? "    " : "│   ");
+  for (std::size_t i = 0; i < r.routes.size(); ++i)
+    print_tree(r.routes[i], mine, next, i + 1 == r.routes.size(), false);
+}
+
+int run_show(const RoutesOptions& o) {
+  Loaded l = load(o.config);
+  print_tree(*l.cfg.route, "", "", true, true);
+  return kOk;
+}
+
+constexpr const char* kTestHelp = R"(Routing:
+  As Alertmanager routes: the root route takes every alert; each route's children are tried in
+  order, the first that matches ends the search unless it has continue: true, and a route none of
+  whose children match is where the alert goes. A route without a receiver uses its parent's.
+  Matchers of matchers:, match: and match_re: all apply; regexes are anchored; a label the alert
+  lacks matches as the empty value. The output is amtool's: the receivers, comma-separated, in
+  tree order.
+
+Cases (--cases FILE):
+  cases:
+    - name: a critical ML alert pages the team
+      labels: {alertname: TrainingDiverged, severity: critical, team: ml}
+      receivers: [pager, ml-team]
+    - labels: {alertname: HighLatency, severity: warning, instance: a}
+      firing: [{alertname: HighLatency, severity: critical, instance: a}]
+      inhibited: true
+  'firing' lists the alerts firing at the same time, for the inhibit rules.
+
+Examples:
+  nsmon routes test --config alertmanager.yml severity=critical team=ml
+  nsmon routes test --config alertmanager.yml --verify-receivers pager,ml-team severity=critical team=ml
+  nsmon routes test --config alertmanager.yml --cases routing_cases.yml
+  nsmon routes show --config alertmanager.yml
+
+Exit codes: 0 the receivers (or every case) are as expected, 1 they differ, 2 usage error or a
+configuration or cases file that does not load (its errors are shown with their positions).)";
+
+} // namespace
+
+Run define_routes(CLI::App& cmd) {
+  cmd.require_subcommand(1);
+  auto o = std::make_shared<RoutesOptions>();
+  auto* test =
+      cmd.add_subcommand("test", "The receivers an alert with these labels reaches (as amtool config routes test)");
+  test->add_option("LABELS", o->labels, "The alert's labels, name=value ...");
+  test->add_option("--config", o->config, "alertmanager.yml (default: rules/alertmanager.yml)");
+  test->add_option("--verify-receivers", o->verify,
+                   "Exit 1 unless these are the receivers (comma-separated, in order)");
+  test->add_option("--cases", o->cases, "Run a YAML file of cases: labels, expected receivers, inhibition");
+  test->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json"}))->default_str("text");
+  test->footer(kTestHelp);
+  auto* show = cmd.add_subcommand("show", "The routing tree, each route with its matchers and receiver");
+  show->add_option("--config", o->config, "alertmanager.yml (default: rules/alertmanager.yml)");
+  return [o, test](const Context&) { return test->parsed() ? run_test(*o) : run_show(*o); };
+}
+
+} // namespace nsmon::cli

@@ -1,0 +1,35 @@
+#pragma once
+// Scalars as Go's yaml.v2 decodes them into typed struct fields: prometheus.yml and
+// alertmanager.yml are read with it. YAML 1.1 booleans (`yes`, `On`, `n`) and integers (`0x10`,
+// `1_000`, octal `0755`) load; a quoted "true" or `maybe` for a bool does not ("cannot unmarshal
+// !!str `maybe` into bool"); a float goes into an integer field truncated, but not .inf/.nan and
+// not a negative number into an unsigned one.
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "nsmon/core/yaml.hpp"
+
+namespace nsmon::core::yaml_v2 {
+
+enum class Type : std::uint8_t { boolean, int_, int64, uint, uint64 };
+
+struct Field {
+  std::string_view name;
+  Type type;
+};
+
+/// The tag yaml.v2 resolves a node to, as its errors name it: !!null, !!bool, !!int, !!float,
+/// !!str (quoted scalars too), !!map, !!seq.
+std::string_view tag(const yaml::Node& n);
+
+/// A YAML 1.1 boolean, or nullopt for any other value.
+std::optional<bool> to_bool(const yaml::Node& n);
+
+/// Walks `root` (iteratively, any depth) and reports, as yaml/type, each field named in `fields`
+/// whose value does not decode into its type. Mappings under a key of `free_form` (labels,
+/// headers: names chosen by the user) are not walked.
+void check_scalars(YamlReader& y, const yaml::Node& root, std::span<const Field> fields,
+                   std::span<const std::string_view> free_form);
+
+} // namespace nsmon::core::yaml_v2

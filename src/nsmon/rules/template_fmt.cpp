@@ -1,0 +1,303 @@
+// Go's builtins that are about values rather than Prometheus: comparisons, index, len, and
+// fmt.Sprintf's verbs.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "nsmon/rules/template_value.hpp"
+#include "nsmon/util/strings.hpp"
+
+namespace nsmon::rules::tmpl {
+
+namespace {
+
+enum class Basic { invalid, boolean, integer, floating, string, other };
+
+Basic basic(const Value& v) {
+  switch (v.kind) {
+  case Value::Kind::boolean: return Basic::boolean;
+  case Value::Kind::integer: return Basic::integer;
+  case Value::Kind::floating: return Basic::floating;
+  case Value::Kind::string: return Basic::string;
+  case Value::Kind::nil: return Basic::invalid;
+  default: return Basic::other;
+  }
+}
+
+} // namespace
+
+CallResult compare(std::string_view name, const std::vector<Value>& args) {
+  auto err = [](const char* e) { return CallResult{Value{}, std::string(e)}; };
+  auto ok = [](bool b) { return CallResult{Value::boolean(b), std::nullopt}; };
+  const Value& a = args[0];
+  if (name == "eq" || name == "ne") {
+    if (args.size() < 2) return err("missing argument for comparison");
+    Basic ka = basic(a);
+    for (std::size_t i = 1; i < args.size(); ++i) {
+      const Value& b = args[i];
+      Basic kb = basic(b);
+      bool truth = false;
+      if (ka != kb) {
+        if (ka != Basic::invalid && kb != Basic::invalid) return err("incompatible types for comparison");
+      } else {
+        switch (ka) {
+        case Basic::boolean: truth = a.b == b.b; break;
+        case Basic::integer: truth = a.i == b.i; break;
+        case Basic::floating: truth = a.f == b.f; break;
+        case Basic::string: truth = a.s == b.s; break;
+        case Basic::invalid: truth = true; break;
+        case Basic::other:
+          if (a.kind != b.kind || a.kind == Value::Kind::labels || a.kind == Value::Kind::any_map ||
+              a.kind == Value::Kind::samples)
+            return err("invalid type for comparison");
+          truth = a.sample == b.sample && a.i == b.i;
+          break;
+        }
+      }
+      if (name == "ne") return ok(!truth);
+      if (truth) return ok(true);
+    }
+    return ok(false);
+  }
+  const Value& b = args[1];
+  Basic ka = basic(a), kb = basic(b);
+  if (ka == Basic::invalid || ka == Basic::other || ka == Basic::boolean || kb == Basic::invalid ||
+      kb == Basic::other || kb == Basic::boolean)
+    return err(ka != kb && ka != Basic::boolean && kb != Basic::boolean && ka != Basic::other && kb != Basic::other &&
+                       ka != Basic::invalid && kb != Basic::invalid
+                   ? "incompatible types for comparison"
+                   : "invalid type for comparison");
+  if (ka != kb) return err("incompatible types for comparison");
+  bool less = false, equal = false;
+  switch (ka) {
+  case Basic::integer: less = a.i < b.i, equal = a.i == b.i; break;
+  case Basic::floating: less = a.f < b.f, equal = a.f == b.f; break;
+  default: less = a.s < b.s, equal = a.s == b.s; break;
+  }
+  if (name == "lt") return ok(less);
+  if (name == "le") return ok(less || equal);
+  if (name == "gt") return ok(!less && !equal);
+  return ok(!less);
+}
+
+CallResult builtin_len(const Value& v) {
+  switch (v.kind) {
+  case Value::Kind::string:
+  case Value::Kind::html: return {Value::integer(static_cast<std::int64_t>(v.s.size())), std::nullopt};
+  case Value::Kind::labels: return {Value::integer(static_cast<std::int64_t>(v.labels->size())), std::nullopt};
+  case Value::Kind::any_map: return {Value::integer(static_cast<std::int64_t>(v.any_map->size())), std::nullopt};
+  case Value::Kind::samples: return {Value::integer(static_cast<std::int64_t>(v.samples->size())), std::nullopt};
+  case Value::Kind::nil: return {Value{}, "len of nil pointer"};
+  default: return {Value{}, "len of type " + type_name(v)};
+  }
+}
+
+CallResult builtin_index(const std::vector<Value>& args) {
+  Value item = args[0];
+  if (item.kind == Value::Kind::nil) return {Value{}, "index of untyped nil"};
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const Value& key = args[i];
+    if (item.kind == Value::Kind::labels || item.kind == Value::Kind::any_map) {
+      if (key.kind != Value::Kind::string) return {Value{}, "value has type " + type_name(key) + "; should be string"};
+      Value next = item.kind == Value::Kind::labels ? Value::string("") : Value{};
+      if (item.kind == Value::Kind::labels) {
+        for (const auto& [k, v] : *item.labels)
+          if (k == key.s) next = Value::string(v);
+      } else {
+        for (const auto& [k, v] : *item.any_map)
+          if (k == key.s) next = v;
+      }
+      item = next;
+    } else if (item.kind == Value::Kind::samples || item.kind == Value::Kind::string) {
+      if (key.kind != Value::Kind::integer) return {Value{}, "cannot index slice/array with type " + type_name(key)};
+      std::size_t n = item.kind == Value::Kind::string ? item.s.size() : item.samples->size();
+      if (key.i < 0 || static_cast<std::size_t>(key.i) >= n)
+        return {Value{}, "index out of range: " + std::to_string(key.i)};
+      if (item.kind == Value::Kind::string) {
+        item = Value::integer(static_cast<unsigned char>(item.s[static_cast<std::size_t>(key.i)]));
+      } else {
+        Value s;
+        s.kind = Value::Kind::sample;
+        s.sample = (*item.samples)[static_cast<std::size_t>(key.i)];
+        item = s;
+      }
+    } else {
+      return {Value{}, "can't index item of type " + type_name(item)};
+    }
+  }
+  return {item, std::nullopt};
+}
+
+namespace {
+
+std::string bad_verb(char verb, const Value& v, int prec = -1) {
+  if (v.kind == Value::Kind::nil) return std::string("%!") + verb + "(<nil>)";
+  // Go prints the value with the verb's flags still set: a precision pads an int with zeros.
+  if (v.kind == Value::Kind::integer && prec > 0) {
+    char b[64];
+    std::snprintf(b, sizeof b, "%.*lld", prec, static_cast<long long>(v.i));
+    return std::string("%!") + verb + "(int=" + b + ")";
+  }
+  return std::string("%!") + verb + "(" + type_name(v) + "=" + sprint_one(v) + ")";
+}
+
+struct Spec {
+  std::string flags;
+  int width = -1, prec = -1;
+};
+
+std::string pad(std::string s, const Spec& sp, bool zero_ok) {
+  if (sp.width < 0 || static_cast<int>(s.size()) >= sp.width) return s;
+  auto n = static_cast<std::size_t>(sp.width) - s.size();
+  if (sp.flags.find('-') != std::string::npos) return s + std::string(n, ' ');
+  if (zero_ok && sp.flags.find('0') != std::string::npos) {
+    std::size_t sign = (!s.empty() && (s[0] == '-' || s[0] == '+' || s[0] == ' ')) ? 1 : 0;
+    return s.insert(sign, std::string(n, '0'));
+  }
+  return std::string(n, ' ') + s;
+}
+
+std::string c_format(const Spec& sp, const char* length, char verb, auto value) {
+  std::string f = "%" + sp.flags;
+  if (sp.width >= 0) f += std::to_string(sp.width);
+  if (sp.prec >= 0) f += "." + std::to_string(sp.prec);
+  f += length;
+  f += verb;
+  int n = std::snprintf(nullptr, 0, f.c_str(), value);
+  std::string out(static_cast<std::size_t>(n < 0 ? 0 : n), '\0');
+  std::snprintf(out.data(), out.size() + 1, f.c_str(), value);
+  return out;
+}
+
+std::string format_one(char verb, const Spec& sp, const Value& v) {
+  if (verb == 'T') return pad(v.kind == Value::Kind::nil ? "<nil>" : type_name(v), sp, false);
+  switch (v.kind) {
+  case Value::Kind::floating: {
+    if (verb == 'v') {
+      if (sp.prec < 0 && sp.flags.find('#') == std::string::npos) {
+        std::string s = format_float_v(v.f);
+        if (sp.flags.find('+') != std::string::npos && s[0] != '-' && s[0] != '+') s = "+" + s;
+        return pad(s, sp, true);
+      }
+      verb = 'g';
+    }
+    if (verb != 'e' && verb != 'E' && verb != 'f' && verb != 'F' && verb != 'g' && verb != 'G')
+      return bad_verb(verb, v);
+    if (std::isnan(v.f) || std::isinf(v.f)) {
+      std::string s = std::isnan(v.f) ? "NaN"
+                      : v.f > 0       ? (sp.flags.find('+') != std::string::npos ? "+Inf" : "+Inf")
+                                      : "-Inf";
+      if (std::isinf(v.f) && v.f > 0 && sp.flags.find('+') == std::string::npos) s = "+Inf";
+      Spec nz = sp;
+      nz.flags.erase(std::remove(nz.flags.begin(), nz.flags.end(), '0'), nz.flags.end());
+      return pad(s, nz, false);
+    }
+    if (verb == 'F') verb = 'f';
+    return c_format(sp, "", verb, v.f);
+  }
+  case Value::Kind::integer:
+    switch (verb) {
+    case 'v':
+    case 'd': return c_format(sp, "ll", 'd', static_cast<long long>(v.i));
+    case 'x':
+    case 'X':
+    case 'o':
+      if (v.i < 0) {
+        Spec s2 = sp;
+        return "-" + c_format(s2, "ll", verb, static_cast<unsigned long long>(-v.i));
+      }
+      return c_format(sp, "ll", verb, static_cast<unsigned long long>(v.i));
+    case 'c': return std::string(1, static_cast<char>(v.i));
+    case 'q': return "'" + std::string(1, static_cast<char>(v.i)) + "'";
+    default: return bad_verb(verb, v, sp.prec);
+    }
+  case Value::Kind::string:
+  case Value::Kind::html: {
+    std::string s = v.s;
+    if (verb == 'v' || verb == 's') {
+      if (sp.prec >= 0 && static_cast<std::size_t>(sp.prec) < s.size()) s.resize(static_cast<std::size_t>(sp.prec));
+      return pad(s, sp, false);
+    }
+    if (verb == 'q') return pad(util::go_quote(s), sp, false);
+    if (verb == 'x' || verb == 'X') {
+      std::string out;
+      char b[4];
+      for (char c : s) {
+        std::snprintf(b, sizeof b, verb == 'x' ? "%02x" : "%02X", static_cast<unsigned char>(c));
+        out += b;
+      }
+      return pad(out, sp, false);
+    }
+    return bad_verb(verb, v);
+  }
+  case Value::Kind::boolean:
+    if (verb == 'v' || verb == 't') return pad(v.b ? "true" : "false", sp, false);
+    return bad_verb(verb, v);
+  case Value::Kind::nil:
+    if (verb == 'v') return pad("<nil>", sp, false);
+    return bad_verb(verb, v);
+  default:
+    if (verb == 'v' || verb == 's') return pad(sprint_one(v), sp, false);
+    return bad_verb(verb, v);
+  }
+}
+
+} // namespace
+
+std::string sprintf(std::string_view format, const std::vector<Value>& args) {
+  std::string out;
+  std::size_t argi = 0;
+  for (std::size_t i = 0; i < format.size(); ++i) {
+    char c = format[i];
+    if (c != '%') {
+      out += c;
+      continue;
+    }
+    Spec sp;
+    ++i;
+    while (i < format.size() && std::string_view("+-# 0").find(format[i]) != std::string_view::npos)
+      sp.flags += format[i++];
+    auto number = [&](int& target) {
+      if (i < format.size() && format[i] == '*') {
+        ++i;
+        if (argi < args.size() && args[argi].kind == Value::Kind::integer) target = static_cast<int>(args[argi++].i);
+        else if (argi < args.size()) ++argi;
+        return;
+      }
+      if (i < format.size() && std::isdigit(static_cast<unsigned char>(format[i]))) {
+        target = 0;
+        while (i < format.size() && std::isdigit(static_cast<unsigned char>(format[i])) && target < 100000)
+          target = target * 10 + (format[i++] - '0');
+      }
+    };
+    number(sp.width);
+    if (i < format.size() && format[i] == '.') {
+      ++i;
+      sp.prec = 0;
+      number(sp.prec);
+    }
+    if (i >= format.size()) {
+      out += "%!(NOVERB)";
+      break;
+    }
+    char verb = format[i];
+    if (verb == '%') {
+      out += '%';
+      continue;
+    }
+    if (argi >= args.size()) {
+      out += std::string("%!") + verb + "(MISSING)";
+      continue;
+    }
+    out += format_one(verb, sp, args[argi++]);
+  }
+  if (argi < args.size()) {
+    out += "%!(EXTRA ";
+    for (std::size_t k = argi; k < args.size(); ++k)
+      out += (k > argi ? ", " : "") + type_name(args[k]) + "=" + sprint_one(args[k]);
+    out += ")";
+  }
+  return out;
+}
+
+} // namespace nsmon::rules::tmpl

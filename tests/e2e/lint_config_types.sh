@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# prometheus.yml's typed scalar fields as yaml.v2 decodes them, differential against promtool
+# check config --syntax-only (2.42): 10 fields (bools and integers, signed and unsigned, in a job,
+# a tls_config, a relabel rule, an SD config, remote write/read) times 24 values (YAML 1.1
+# booleans, quoted strings, hex/octal/binary/underscored integers, floats, .inf, lists, maps,
+# null). Both must load or refuse each file alike.
+source "$(dirname "$0")/lib.sh"
+command -v promtool >/dev/null || { echo "promtool not installed: skipped"; exit 77; }
+mkdir "$TMP/cases"
+/usr/bin/python3 - "$TMP/cases" <<'EOF_PY'
+import sys
+out = sys.argv[1]
+fields = {
+    "honor_labels": ("job", "honor_labels: {}"),
+    "sample_limit": ("job", "sample_limit: {}"),
+    "label_limit": ("job", "label_limit: {}"),
+    "enable_http2": ("job", "enable_http2: {}"),
+    "follow_redirects": ("job", "follow_redirects: {}"),
+    "insecure_skip_verify": ("job", "tls_config:\n      insecure_skip_verify: {}"),
+    "modulus": ("job", "relabel_configs:\n      - source_labels: [a]\n        action: hashmod\n"
+                       "        target_label: b\n        modulus: {}"),
+    "port": ("job", "dns_sd_configs:\n      - names: [x.example]\n        type: A\n        port: {}"),
+    "send_exemplars": ("rw", "send_exemplars: {}"),
+    "read_recent": ("rr", "read_recent: {}"),
+}
+values = ["true", "yes", "On", "n", "OFF", '"true"', "'yes'", "maybe", "1", "0", "0x10", "1_000", "0755", "-1",
+          "+3", "1.5", "1e3", '"5"', "[]", "{}", "~", ".inf", "0b101", "09"]
+i = 0
+for f, (where, line) in fields.items():
+    for v in values:
+        body = "scrape_configs:\n  - job_name: a\n    static_configs:\n      - targets: ['localhost:9090']\n"
+        l = line.format(v)
+        if where == "job":
+            body += "    " + l + "\n"
+        elif where == "rw":
+            body += "remote_write:\n  - url: http://localhost:9090/w\n    " + l + "\n"
+        else:
+            body += "remote_read:\n  - url: http://localhost:9090/r\n    " + l + "\n"
+        open(f"{out}/{i:03d}_{f}.yml", "w").write(body)
+        i += 1
+EOF_PY
+n=0 agree=0 refused=0
+for f in "$TMP"/cases/*.yml; do
+  n=$((n + 1))
+  p=loads
+  promtool check config --syntax-only "$f" >"$TMP/p.out" 2>&1 || p=refuses
+  run lint-rules --config "$f" --catalog none --format text
+  s=loads
+  grep -q ': error:' <<<"$out" && s=refuses
+  if [ "$p" = "$s" ]; then
+    agree=$((agree + 1))
+    [ "$p" = refuses ] && refused=$((refused + 1))
+  else
+    echo "DISAGREE ${f##*/}: promtool $p, nsmon $s: $(grep -m1 'line' "$TMP/p.out") / $(grep -m1 error: <<<"$out")" >&2
+  fi
+done
+echo "$n files: both load or both refuse $agree ($refused refused by both)"
+[ "$agree" -eq "$n" ] || fail "$((n - agree)) disagreements with promtool"
+[ "$refused" -ge 50 ] || fail "too few refused cases: the comparison proves little"
