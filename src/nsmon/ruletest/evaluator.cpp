@@ -1,6 +1,7 @@
 #include "nsmon/ruletest/evaluator.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -222,20 +223,35 @@ std::vector<engine::Sample> GroupEvaluator::eval_alert(const EvalGroup& g, const
   // The alerts of this evaluation: the series' labels (no __name__), the rule's labels expanded,
   // alertname; annotations expanded.
   std::map<Labels, Alert> current;
+  // Templates are parsed and run for each alert at each evaluation (as Prometheus does); a rule
+  // whose templates do not call `query` reuses the previous evaluation's text for the same series
+  // and value.
+  bool cacheable = !settings_.expand;
+  for (const auto* kvs : {&rule.labels, &rule.annotations})
+    for (const auto& kv : *kvs) cacheable = cacheable && kv.value.value.find("query") == std::string::npos;
+  decltype(st.expanded) expanded;
   for (const auto& s : in) {
-    TemplateData data{rule.name.value, s.labels, s.v, settings_.external_labels, settings_.external_url, t};
     Alert a;
     a.rule = rule.name.value;
     a.group = g.name;
-    a.labels = s.labels;
-    del_label(a.labels, "__name__");
-    for (const auto& kv : rule.labels) set_label(a.labels, kv.key.value, expand(kv.value.value, data));
-    set_label(a.labels, "alertname", rule.name.value);
-    for (const auto& kv : rule.annotations) {
-      std::string v = expand(kv.value.value, data);
-      a.annotations.emplace_back(kv.key.value, std::move(v));
+    auto key = std::make_pair(s.labels, std::bit_cast<std::uint64_t>(s.v));
+    auto hit = cacheable ? st.expanded.find(key) : st.expanded.end();
+    if (hit != st.expanded.end()) {
+      a.labels = hit->second.first;
+      a.annotations = hit->second.second;
+    } else {
+      TemplateData data{rule.name.value, s.labels, s.v, settings_.external_labels, settings_.external_url, t};
+      a.labels = s.labels;
+      del_label(a.labels, "__name__");
+      for (const auto& kv : rule.labels) set_label(a.labels, kv.key.value, expand(kv.value.value, data));
+      set_label(a.labels, "alertname", rule.name.value);
+      for (const auto& kv : rule.annotations) {
+        std::string v = expand(kv.value.value, data);
+        a.annotations.emplace_back(kv.key.value, std::move(v));
+      }
+      std::sort(a.annotations.begin(), a.annotations.end());
     }
-    std::sort(a.annotations.begin(), a.annotations.end());
+    if (cacheable) expanded.emplace(std::move(key), std::make_pair(a.labels, a.annotations));
     a.value = s.v;
     a.active_at = t;
     a.state = AlertState::pending;
@@ -244,6 +260,7 @@ std::vector<engine::Sample> GroupEvaluator::eval_alert(const EvalGroup& g, const
       return {};
     }
   }
+  st.expanded = std::move(expanded);
   for (auto& [ls, a] : current) {
     auto it = st.active.find(ls);
     if (it != st.active.end() && it->second.state != AlertState::inactive) {

@@ -108,6 +108,9 @@ private:
   struct RuleState {
     std::map<Labels, Alert> active; ///< alerting rules: by labels
     std::vector<Labels> previous;   ///< the series written at the previous evaluation
+    /// The expanded labels and annotations of the previous evaluation by (series, value bits):
+    /// a template without `query` gives the same text for the same series and value.
+    std::map<std::pair<Labels, std::uint64_t>, std::pair<Labels, Labels>> expanded;
   };
   std::vector<engine::Sample> eval_rule(const EvalGroup& g, const EvalRule& r, RuleState& st, std::int64_t t,
                                         std::string& error);
