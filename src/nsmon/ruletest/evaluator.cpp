@@ -33,7 +33,7 @@ void set_label(Labels& ls, const std::string& name, std::string value) {
 
 void del_label(Labels& ls, const std::string& name) { set_label(ls, name, ""); }
 
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+bool same_bits(double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); }
 
 } // namespace
 

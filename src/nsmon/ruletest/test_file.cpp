@@ -18,7 +18,7 @@ namespace {
 std::optional<double> yaml_float(const yaml::Node& n) {
   if (n.IsNull()) return 0.0;
   if (!n.IsScalar() || n.Tag() != "?") return std::nullopt;
-  std::string s = n.Scalar();
+  const std::string& s = n.Scalar();
   for (const char* inf : {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"})
     if (s == inf) return std::numeric_limits<double>::infinity();
   for (const char* inf : {"-.inf", "-.Inf", "-.INF"})
