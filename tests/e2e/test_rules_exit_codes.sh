@@ -65,3 +65,36 @@ expect_out "coverage 0.0% (0/3 rules)"
 run test-rules --coverage-min 50 empty_test.yml
 expect_rc 1
 expect_out "coverage 0.0% is below --coverage-min 50"
+
+# The sample limit: promtool's 10,000 by default, --max-samples N otherwise.
+cat > samples_test.yml <<'YAML'
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+      - series: m
+        values: '1x100'
+    promql_expr_test:
+      - expr: count_over_time(m[1h])
+        eval_time: 90m
+        exp_samples:
+          - value: 60
+YAML
+run test-rules samples_test.yml
+expect_rc 0
+run test-rules --max-samples 10 samples_test.yml
+expect_rc 1
+expect_out "err: query processing would load too many samples into memory in query execution"
+
+# An invalid rule file: its PromQL error at its place, nothing runs.
+cat > bad_rules.yml <<'YAML'
+groups:
+  - name: g
+    rules:
+      - record: r
+        expr: 'up +'
+YAML
+printf 'rule_files: [bad_rules.yml]\ntests:\n  - input_series: []\n' >bad_test.yml
+run test-rules bad_test.yml
+expect_rc 2
+expect_err "bad_rules.yml:5:19: error: unexpected end of input [promql/syntax]"
