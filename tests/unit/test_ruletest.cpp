@@ -1,6 +1,6 @@
 // test-rules: the unit-test file loader, the rule group evaluator (alert states, recording rules,
 // ALERTS, staleness) and the runner's comparisons. The expressions are selectors, numbers and
-// comparisons only, so that these tests hold for any engine that implements engine.hpp.
+// comparisons mostly (timestamp() once), so that they test this code rather than the engine.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
@@ -447,4 +447,25 @@ tests:
   CHECK(got == std::vector<std::string>{"promql/syntax error", "ruletest/invalid error", "ruletest/invalid error",
                                         "ruletest/invalid warning"});
   CHECK(r->results.empty());
+}
+
+TEST_CASE("runner: start_timestamp moves the samples and the evaluation times", "[ruletest]") {
+  auto r = run_files(R"(tests:
+  - interval: 1m
+    start_timestamp: 1000
+    input_series:
+      - series: m
+        values: 1 2 3
+    promql_expr_test:
+      - expr: timestamp(m)
+        eval_time: 1m
+        exp_samples: [{value: 1060}]
+      - expr: m
+        eval_time: 2m
+        exp_samples: [{labels: m, value: 3}]
+)",
+                     kRules);
+  REQUIRE(r->diags.empty());
+  REQUIRE(r->results.size() == 1);
+  CHECK(r->results[0].failures.empty());
 }
