@@ -2,13 +2,14 @@
 # Differential: `nsmon test-rules` and promtool 2.42's `promtool test rules` give the same verdict
 # (pass: exit 0; fail: promtool 1, nsmon 1 or 2) on every test file of a corpus: nsmon's own
 # (tests/data/ruletest/corpus), Prometheus's (tests/data/ruletest/prometheus, Apache-2.0) and
-# generated ones (tests/data/ruletest/generate.py, fixed seed). A file where they differ must be
+# generated ones (tests/data/ruletest/generate.py, fixed seed; RULETEST_GENERATED=N files, default
+# 60). A file where they differ must be
 # listed in tests/data/ruletest/known_differences.tsv with the same verdicts (3.x semantics, or
 # what 2.42 does not know); a listed file where they agree is shown, not failed.
 source "$(dirname "$0")/lib.sh"
 command -v promtool >/dev/null || { echo "promtool is not installed"; exit 77; }
 DATA=$SRC/tests/data/ruletest
-python3 "$DATA/generate.py" "$TMP/gen" "${NSMON_GENERATED:-60}" 14
+python3 "$DATA/generate.py" "$TMP/gen" "${RULETEST_GENERATED:-60}" 14
 files=()
 for f in "$DATA"/corpus/*_test.yml "$DATA"/prometheus/*.yml "$TMP"/gen/*_test.yml; do
   grep -q '^tests:' "$f" && files+=("$f")
