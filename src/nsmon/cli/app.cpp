@@ -18,6 +18,7 @@ Run define_query(CLI::App& cmd);
 Run define_lint_rules(CLI::App& cmd);
 Run define_lint_metrics(CLI::App& cmd);
 Run define_lint_alertmanager(CLI::App& cmd);
+Run define_test_rules(CLI::App& cmd);
 Run define_routes(CLI::App& cmd);
 Run define_slo(CLI::App& cmd);
 Run define_gen_dashboards(CLI::App& cmd);
@@ -38,6 +39,7 @@ const Command kCommands[] = {
      define_lint_metrics},
     {"lint-alertmanager", "Check an alertmanager.yml: structure as Alertmanager loads it, receivers, matchers, secrets",
      define_lint_alertmanager},
+    {"test-rules", "Run rule unit tests (promtool test rules' format) on nsmon's PromQL engine", define_test_rules},
     {"routes", "Where alerts go in an alertmanager.yml: test label sets or a cases file, show the tree", define_routes},
     {"slo", "SLOs to multi-window, multi-burn-rate rules and the unit tests that prove them", define_slo},
     {"gen-dashboards", "Render Grafana dashboards from templates/ into dashboards/", define_gen_dashboards},

@@ -18,7 +18,8 @@ namespace nsmon::engine {
 using Labels = std::vector<std::pair<std::string, std::string>>;
 /// The value of `name` in `ls`, or "" when absent.
 const std::string& get(const Labels& ls, std::string_view name);
-/// Prometheus's `{__name__="x", a="b"}` text: `x{a="b"}` (labels.String()).
+/// Prometheus's labels.String(): `{__name__="x", a="b"}` (names that are not legacy label names
+/// and every value quoted as Go's %q).
 std::string to_string(const Labels& ls);
 
 /// Timestamps in milliseconds since the epoch, as Prometheus stores them.
@@ -54,6 +55,8 @@ public:
 
 private:
   std::map<Labels, Series> series_;
+  /// Series by metric name, each list in label order (the common selector names its metric).
+  std::map<std::string, std::vector<const Series*>, std::less<>> by_name_;
   std::size_t points_ = 0;
 };
 

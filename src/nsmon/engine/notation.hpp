@@ -2,6 +2,12 @@
 // The series notation shared by promqltest's `load` and promtool's `input_series`: a series
 // description (`metric{a="b"}`, Prometheus's ParseSeriesDesc) and its values in the expanding
 // notation (`1 2 _ stale 3+2x4 10-1x3 5x2 _x3`), one value per step.
+//
+// The grammar and the messages are Prometheus's (promql/parser: the series description rules of
+// generated_parser.y and lexValueSequence in lex.go), including its quirks: numbers in values are
+// never hexadecimal (`0x3` is four zeros), `010` is octal, `axn` gives n+1 values but `_xn` gives n,
+// `a+bxn` adds b n times (floating-point accumulation), `Inf`/`NaN` are numbers, durations are not.
+// Native histogram values (`{{schema:0 sum:1 ...}}`) are refused: nsmon has no native histograms.
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -16,20 +22,37 @@ namespace nsmon::engine {
 struct NotationError {
   std::size_t offset = 0;
   std::string message;
+  bool native_histogram = false; ///< the text holds `{{...}}` histogram values (not supported)
 };
+
+/// More values than this in one series is an error (Prometheus has no limit; a typo such as
+/// `1x99999999999` would otherwise exhaust memory).
+inline constexpr std::size_t kMaxSeriesValues = 5'000'000;
 
 /// One value per step: nullopt for `_` (no sample at that step); stale_nan() for `stale`.
 struct ValuesResult {
   std::vector<std::optional<double>> values;
   std::optional<NotationError> error;
 };
-ValuesResult parse_values(std::string_view text);
+/// The values alone (promtool's `values:` field), as they read after a series description and a
+/// space; offsets are into `text`.
+ValuesResult parse_values(std::string_view text, std::size_t max_values = kMaxSeriesValues);
 
 struct SeriesResult {
   Labels labels;
   std::optional<NotationError> error;
 };
-/// `metric{a="b"}`, `{__name__="metric"}`, UTF-8 quoted names as in PromQL.
+/// `metric{a="b"}`, `{__name__="metric"}`, UTF-8 quoted names as in PromQL; nothing may follow
+/// but spaces.
 SeriesResult parse_series(std::string_view text);
+
+/// A whole line, description then values (`metric{a="b"} 1+1x3 _ stale`): promqltest's `load`
+/// lines and expected results, and promtool's `series + " " + values`.
+struct SeriesDescResult {
+  Labels labels;
+  std::vector<std::optional<double>> values;
+  std::optional<NotationError> error;
+};
+SeriesDescResult parse_series_desc(std::string_view line, std::size_t max_values = kMaxSeriesValues);
 
 } // namespace nsmon::engine

@@ -1,5 +1,7 @@
 // Label matcher regexes. Prometheus compiles them with Go's regexp package; RE2 implements the same
 // syntax, except for the few spots below where Go and this RE2 disagree.
+#include "nsmon/promql/regex.hpp"
+
 #include <re2/re2.h>
 #include <unordered_map>
 
@@ -130,3 +132,12 @@ bool matches_empty(const Matcher& m) {
 }
 
 } // namespace nsmon::promql::detail
+
+namespace nsmon::promql {
+
+std::string to_re2_pattern(std::string_view go_pattern) {
+  bool any_byte = false;
+  return detail::to_re2_syntax(go_pattern, any_byte);
+}
+
+} // namespace nsmon::promql

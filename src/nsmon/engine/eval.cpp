@@ -1,0 +1,422 @@
+// Evaluation of a parsed expression at one instant: literals, selectors (lookback, staleness,
+// offset, @), matrix selectors, subqueries; instant() and range(). Operators, aggregations and
+// functions live in their own files.
+#include "nsmon/engine/eval.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <span>
+
+#include "nsmon/engine/engine.hpp"
+#include "nsmon/promql/functions.hpp"
+
+namespace nsmon::engine {
+
+namespace detail {
+
+using namespace promql;
+
+void fail(std::string message) { throw EvalError{std::move(message)}; }
+
+void Context::charge(std::size_t n) {
+  budget_used += n;
+  if (options.max_samples != 0 && budget_used > options.max_samples)
+    fail("query processing would load too many samples into memory in query execution");
+}
+
+void Context::warn(std::string message) {
+  if (std::find(warnings.begin(), warnings.end(), message) == warnings.end()) warnings.push_back(std::move(message));
+}
+
+void Context::info(std::string message) {
+  if (std::find(infos.begin(), infos.end(), message) == infos.end()) infos.push_back(std::move(message));
+}
+
+void drop_name(Labels& ls) {
+  std::erase_if(ls, [](const auto& l) { return l.first == "__name__"; });
+}
+
+void set_label(Labels& ls, const std::string& name, const std::string& value) {
+  auto it =
+      std::lower_bound(ls.begin(), ls.end(), name, [](const auto& l, const std::string& n) { return l.first < n; });
+  if (it != ls.end() && it->first == name) {
+    if (value.empty()) ls.erase(it);
+    else it->second = value;
+  } else if (!value.empty()) {
+    ls.insert(it, {name, value});
+  }
+}
+
+void check_unique(const std::vector<Sample>& v) {
+  if (v.size() < 2) return;
+  std::vector<const Labels*> ls;
+  ls.reserve(v.size());
+  for (const auto& s : v) ls.push_back(&s.labels);
+  std::sort(ls.begin(), ls.end(), [](const Labels* a, const Labels* b) { return *a < *b; });
+  for (std::size_t i = 1; i < ls.size(); ++i)
+    if (*ls[i] == *ls[i - 1]) fail("vector cannot contain metrics with the same labelset");
+}
+
+Value make_vector(std::vector<Sample> v) {
+  Value out;
+  out.type = ValueType::vector;
+  out.vector = std::move(v);
+  return out;
+}
+
+Value make_scalar(double v, std::int64_t t) {
+  Value out;
+  out.type = ValueType::scalar;
+  out.scalar = v;
+  out.scalar_t = t;
+  return out;
+}
+
+std::optional<double> parse_go_float(std::string_view s) {
+  if (s.empty()) return std::nullopt;
+  std::string text(s);
+  // Go accepts underscores only between digits of a base-prefixed number; strtod none of them.
+  // Go refuses leading spaces, which strtod skips.
+  if (std::isspace(static_cast<unsigned char>(text.front()))) return std::nullopt;
+  std::string lower;
+  for (char c : text) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string_view body = lower;
+  if (!body.empty() && (body.front() == '+' || body.front() == '-')) body.remove_prefix(1);
+  if (body == "inf" || body == "infinity") return lower.front() == '-' ? -HUGE_VAL : HUGE_VAL;
+  if (body == "nan") return std::nan("");
+  if (body.starts_with("in") || body.starts_with("na")) return std::nullopt;
+  errno = 0;
+  char* end = nullptr;
+  double v = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size()) return std::nullopt;
+  if (errno == ERANGE && std::isfinite(v) == false) return v; // Go returns ±Inf with an error
+  return v;
+}
+
+double kahan_inc(double inc, double sum, double& c) {
+  double t = sum + inc;
+  if (std::isinf(t)) c = 0;
+  else if (std::abs(sum) >= std::abs(inc)) c += (sum - t) + inc;
+  else c += (inc - t) + sum;
+  return t;
+}
+
+double quantile(double q, std::vector<double>& values) {
+  if (values.empty() || std::isnan(q)) return std::nan("");
+  if (q < 0) return -HUGE_VAL;
+  if (q > 1) return HUGE_VAL;
+  // Go's sort puts NaN first (Less: a < b || isNaN(a) && !isNaN(b)).
+  std::sort(values.begin(), values.end(),
+            [](double a, double b) { return a < b || (std::isnan(a) && !std::isnan(b)); });
+  double n = static_cast<double>(values.size());
+  double rank = q * (n - 1);
+  double lower = std::max(0.0, std::floor(rank));
+  double upper = std::min(n - 1, lower + 1);
+  double weight = rank - std::floor(rank);
+  return values[static_cast<std::size_t>(lower)] * (1 - weight) + values[static_cast<std::size_t>(upper)] * weight;
+}
+
+namespace {
+
+std::int64_t ns_to_ms(std::int64_t ns) { return ns / 1'000'000; }
+
+std::int64_t seconds_to_ms(double s) {
+  double ms = std::round(s * 1000);
+  if (!(ms > -9.2e18 && ms < 9.2e18)) fail("duration out of range");
+  return static_cast<std::int64_t>(ms);
+}
+
+std::int64_t offset_ms(const Context& ctx, const TimeModifiers& m) {
+  if (m.offset_expr) return seconds_to_ms(duration_seconds(ctx, *m.offset_expr));
+  return ns_to_ms(m.offset_ns);
+}
+
+// The time a selector or subquery reads at: its @ time (or t), minus its offset.
+std::int64_t reference_time(const Context& ctx, const TimeModifiers& m, std::int64_t t) {
+  std::int64_t base = t;
+  switch (m.at) {
+  case AtKind::none: break;
+  case AtKind::timestamp: base = m.at_ms; break;
+  case AtKind::start: base = ctx.start; break;
+  case AtKind::end: base = ctx.end; break;
+  }
+  return base - offset_ms(ctx, m);
+}
+
+std::vector<Matcher> all_matchers(const VectorSelector& vs) {
+  std::vector<Matcher> ms;
+  ms.reserve(vs.matchers.size() + 1);
+  if (!vs.name.empty()) ms.push_back({"__name__", MatchOp::equal, vs.name, {}});
+  ms.insert(ms.end(), vs.matchers.begin(), vs.matchers.end());
+  return ms;
+}
+
+void refuse_extended(const VectorSelector& vs) {
+  if (vs.anchored || vs.smoothed) fail("the anchored and smoothed modifiers are not supported by nsmon's engine");
+}
+
+Window select_range(Context& ctx, const MatrixSelector& ms, std::int64_t t) {
+  const auto& vs = ms.selector->as<VectorSelector>();
+  refuse_extended(vs);
+  Window w;
+  w.end = reference_time(ctx, vs.modifiers, t);
+  w.range = ms.range_expr ? seconds_to_ms(duration_seconds(ctx, *ms.range_expr)) : ns_to_ms(ms.range_ns);
+  std::int64_t from = w.end - w.range; // left-open: (from, end]
+  for (const Series* s : ctx.storage.select(all_matchers(vs))) {
+    auto lo = std::upper_bound(s->points.begin(), s->points.end(), from,
+                               [](std::int64_t x, const Point& p) { return x < p.t; });
+    auto hi = std::upper_bound(lo, s->points.end(), w.end, [](std::int64_t x, const Point& p) { return x < p.t; });
+    Series out;
+    for (auto it = lo; it != hi; ++it)
+      if (!is_stale_nan(it->v)) out.points.push_back(*it);
+    if (out.points.empty()) continue;
+    ctx.charge(out.points.size());
+    out.labels = s->labels;
+    w.series.push_back(std::move(out));
+  }
+  return w;
+}
+
+Window eval_subquery(Context& ctx, const SubqueryExpr& sq, std::int64_t t) {
+  Window w;
+  w.end = reference_time(ctx, sq.modifiers, t);
+  w.range = sq.range_expr ? seconds_to_ms(duration_seconds(ctx, *sq.range_expr)) : ns_to_ms(sq.range_ns);
+  std::int64_t step = ctx.options.default_step_ms;
+  if (sq.step_expr) step = seconds_to_ms(duration_seconds(ctx, *sq.step_expr));
+  else if (sq.step_ns != 0) step = ns_to_ms(sq.step_ns);
+  if (step <= 0) fail("zero or negative subquery step");
+  // The first step after (end - range) that is a multiple of the step (Go's truncating division).
+  std::int64_t from = w.end - w.range;
+  std::int64_t first = step * (from / step);
+  if (first <= from) first += step;
+  if (first > w.end) return w;
+  std::int64_t steps = (w.end - first) / step + 1;
+  ctx.charge(static_cast<std::size_t>(steps));
+  std::map<Labels, std::size_t> index;
+  for (std::int64_t ts = first; ts <= w.end; ts += step) {
+    Value v = evaluate(ctx, *sq.expr, ts);
+    if (v.type == ValueType::scalar) {
+      v.type = ValueType::vector;
+      v.vector.push_back({{}, v.scalar, ts});
+    }
+    ctx.charge(v.vector.size());
+    for (auto& s : v.vector) {
+      auto [it, inserted] = index.try_emplace(s.labels, w.series.size());
+      if (inserted) w.series.push_back({std::move(s.labels), {}});
+      w.series[it->second].points.push_back({ts, s.v});
+    }
+  }
+  return w;
+}
+
+const Expr& unwrap_parens(const Expr& e) {
+  const Expr* p = &e;
+  while (p->kind == NodeKind::paren) p = p->as<ParenExpr>().expr;
+  return *p;
+}
+
+} // namespace
+
+double duration_seconds(const Context& ctx, const Expr& e) {
+  if (e.kind == NodeKind::number_literal) return e.as<NumberLiteral>().value;
+  if (e.kind == NodeKind::paren) return duration_seconds(ctx, *e.as<ParenExpr>().expr);
+  if (e.kind != NodeKind::duration) fail("unexpected node in a duration expression");
+  const auto& d = e.as<DurationExpr>();
+  auto arg = [&](const Expr* x) { return x ? duration_seconds(ctx, *x) : 0.0; };
+  switch (d.op) {
+  case DurationOp::step: return static_cast<double>(ctx.step) / 1000;
+  case DurationOp::range: return static_cast<double>(ctx.end - ctx.start) / 1000;
+  case DurationOp::add: return d.lhs ? arg(d.lhs) + arg(d.rhs) : arg(d.rhs);
+  case DurationOp::sub: return d.lhs ? arg(d.lhs) - arg(d.rhs) : -arg(d.rhs);
+  case DurationOp::mul: return arg(d.lhs) * arg(d.rhs);
+  case DurationOp::div: return arg(d.lhs) / arg(d.rhs);
+  case DurationOp::mod: return std::fmod(arg(d.lhs), arg(d.rhs));
+  case DurationOp::pow: return std::pow(arg(d.lhs), arg(d.rhs));
+  case DurationOp::min_of: return std::min(arg(d.lhs), arg(d.rhs));
+  case DurationOp::max_of: return std::max(arg(d.lhs), arg(d.rhs));
+  }
+  return 0;
+}
+
+std::vector<Sample> select_instant(Context& ctx, const VectorSelector& vs, std::int64_t t) {
+  refuse_extended(vs);
+  std::int64_t ref = reference_time(ctx, vs.modifiers, t);
+  std::int64_t from = ref - ctx.options.lookback_ms; // left-open: (from, ref]
+  std::vector<Sample> out;
+  for (const Series* s : ctx.storage.select(all_matchers(vs))) {
+    auto it = std::upper_bound(s->points.begin(), s->points.end(), ref,
+                               [](std::int64_t x, const Point& p) { return x < p.t; });
+    if (it == s->points.begin()) continue;
+    --it;
+    if (it->t <= from || is_stale_nan(it->v)) continue;
+    out.push_back({s->labels, it->v, it->t});
+  }
+  ctx.charge(out.size());
+  return out;
+}
+
+Window evaluate_window(Context& ctx, const Expr& e, std::int64_t t) {
+  const Expr& x = unwrap_parens(e);
+  if (x.kind == NodeKind::matrix_selector) return select_range(ctx, x.as<MatrixSelector>(), t);
+  if (x.kind == NodeKind::subquery) return eval_subquery(ctx, x.as<SubqueryExpr>(), t);
+  fail("expected a range vector");
+}
+
+Value evaluate(Context& ctx, const Expr& e, std::int64_t t) {
+  switch (e.kind) {
+  case NodeKind::number_literal: return make_scalar(e.as<NumberLiteral>().value, t);
+  case NodeKind::duration: return make_scalar(duration_seconds(ctx, e), t);
+  case NodeKind::string_literal: {
+    Value v;
+    v.type = ValueType::string;
+    v.string = e.as<StringLiteral>().value;
+    v.scalar_t = t;
+    return v;
+  }
+  case NodeKind::paren: return evaluate(ctx, *e.as<ParenExpr>().expr, t);
+  case NodeKind::unary: {
+    const auto& u = e.as<UnaryExpr>();
+    Value v = evaluate(ctx, *u.expr, t);
+    if (u.op == UnaryOp::plus) return v;
+    if (v.type == ValueType::scalar) {
+      v.scalar = -v.scalar;
+      return v;
+    }
+    for (auto& s : v.vector) {
+      s.v = -s.v;
+      drop_name(s.labels);
+    }
+    check_unique(v.vector);
+    return v;
+  }
+  case NodeKind::vector_selector: {
+    auto v = select_instant(ctx, e.as<VectorSelector>(), t);
+    for (auto& s : v) s.t = t;
+    return make_vector(std::move(v));
+  }
+  case NodeKind::matrix_selector:
+  case NodeKind::subquery: {
+    Value v;
+    v.type = ValueType::matrix;
+    v.matrix = evaluate_window(ctx, e, t).series;
+    return v;
+  }
+  case NodeKind::binary: {
+    const auto& b = e.as<BinaryExpr>();
+    Value lhs = evaluate(ctx, *b.lhs, t);
+    Value rhs = evaluate(ctx, *b.rhs, t);
+    return eval_binary(ctx, b, std::move(lhs), std::move(rhs));
+  }
+  case NodeKind::aggregate: return eval_aggregate(ctx, e.as<AggregateExpr>(), t);
+  case NodeKind::call: return eval_call(ctx, e.as<Call>(), t);
+  }
+  fail("unexpected expression");
+}
+
+// Deeper trees are refused before evaluation (the evaluator recurses once per level).
+constexpr std::size_t kMaxDepth = 1000;
+
+std::optional<std::string> too_deep(const Expr& root) {
+  std::size_t deepest = 0;
+  walk(root, [&](const Expr&, std::span<const Expr* const> path) {
+    deepest = std::max(deepest, path.size());
+    return deepest <= kMaxDepth;
+  });
+  if (deepest > kMaxDepth) return "expression nested deeper than " + std::to_string(kMaxDepth) + " levels";
+  return std::nullopt;
+}
+
+// Vectors keep the order of sort(), sort_desc(), sort_by_label*() and topk/bottomk; the rest
+// are returned sorted by labels, as Prometheus's storage order makes them in practice.
+bool keeps_order(const Expr& e) {
+  const Expr& x = unwrap_parens(e);
+  if (x.kind == NodeKind::call) {
+    const auto& name = x.as<Call>().name;
+    return name == "sort" || name == "sort_desc" || name == "sort_by_label" || name == "sort_by_label_desc";
+  }
+  if (x.kind == NodeKind::aggregate) {
+    auto op = x.as<AggregateExpr>().op;
+    return op == AggregateOp::topk || op == AggregateOp::bottomk;
+  }
+  return false;
+}
+
+void sort_by_labels(std::vector<Series>& m) {
+  std::sort(m.begin(), m.end(), [](const Series& a, const Series& b) { return a.labels < b.labels; });
+}
+
+} // namespace detail
+
+Result instant(const promql::Expr& expr, const Storage& storage, std::int64_t t, const Options& options) {
+  Result r;
+  if (auto deep = detail::too_deep(expr)) {
+    r.error = *deep;
+    return r;
+  }
+  detail::Context ctx{storage, options, t, t, 0};
+  try {
+    r.value = detail::evaluate(ctx, expr, t);
+    if (r.value.type == promql::ValueType::vector && !detail::keeps_order(expr))
+      std::sort(r.value.vector.begin(), r.value.vector.end(),
+                [](const Sample& a, const Sample& b) { return a.labels < b.labels; });
+    if (r.value.type == promql::ValueType::matrix) detail::sort_by_labels(r.value.matrix);
+  } catch (const detail::EvalError& e) {
+    r.value = {};
+    r.error = e.message;
+  }
+  r.warnings = std::move(ctx.warnings);
+  r.infos = std::move(ctx.infos);
+  return r;
+}
+
+Result range(const promql::Expr& expr, const Storage& storage, std::int64_t start, std::int64_t end, std::int64_t step,
+             const Options& options) {
+  Result r;
+  if (expr.type != promql::ValueType::scalar && expr.type != promql::ValueType::vector) {
+    r.error = std::string("invalid expression type \"") + promql::documented_name(expr.type) +
+              "\" for range query, must be Scalar or instant Vector";
+    return r;
+  }
+  if (step <= 0) {
+    r.error = "zero or negative query resolution step widths are not accepted";
+    return r;
+  }
+  if (end < start) {
+    r.error = "end timestamp must not be before start time";
+    return r;
+  }
+  if (auto deep = detail::too_deep(expr)) {
+    r.error = *deep;
+    return r;
+  }
+  detail::Context ctx{storage, options, start, end, step};
+  try {
+    std::map<Labels, std::size_t> index;
+    std::vector<Series> out;
+    for (std::int64_t t = start; t <= end; t += step) {
+      ctx.charge(1);
+      Value v = detail::evaluate(ctx, expr, t);
+      if (v.type == promql::ValueType::scalar) v.vector.push_back({{}, v.scalar, t});
+      for (auto& s : v.vector) {
+        auto [it, inserted] = index.try_emplace(s.labels, out.size());
+        if (inserted) out.push_back({std::move(s.labels), {}});
+        out[it->second].points.push_back({t, s.v});
+      }
+      if (end - t < step) break;
+    }
+    detail::sort_by_labels(out);
+    r.value.type = promql::ValueType::matrix;
+    r.value.matrix = std::move(out);
+  } catch (const detail::EvalError& e) {
+    r.value = {};
+    r.error = e.message;
+  }
+  r.warnings = std::move(ctx.warnings);
+  r.infos = std::move(ctx.infos);
+  return r;
+}
+
+} // namespace nsmon::engine

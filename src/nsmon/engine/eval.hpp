@@ -1,0 +1,74 @@
+#pragma once
+// The evaluator's internals, shared by eval.cpp (selectors, subqueries, dispatch), binary.cpp,
+// aggregate.cpp, functions.cpp and over_time.cpp. Not part of the engine's API.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "nsmon/engine/engine.hpp"
+#include "nsmon/promql/ast.hpp"
+
+namespace nsmon::engine::detail {
+
+/// An evaluation error in Prometheus's words. Thrown inside the evaluator only and caught by
+/// instant()/range(), which return it as Result::error (no exception leaves the engine).
+struct EvalError {
+  std::string message;
+};
+[[noreturn]] void fail(std::string message);
+
+/// One query's state: the store, the options, the query's start and end (for `@ start()` and
+/// `@ end()`), its step, the work budget and the annotations collected so far.
+struct Context {
+  const Storage& storage;
+  Options options;
+  std::int64_t start = 0;
+  std::int64_t end = 0;
+  std::int64_t step = 0;
+  std::size_t budget_used = 0; ///< samples loaded plus evaluation steps, against max_samples
+  std::vector<std::string> warnings;
+  std::vector<std::string> infos;
+
+  /// Charges `n` samples (or steps) to the budget; fails past Options::max_samples.
+  void charge(std::size_t n);
+  void warn(std::string message);
+  void info(std::string message);
+};
+
+/// A range vector argument with its window: the series (points in (end - range, end]), the
+/// window's end (evaluation time after @ and offset) and its length.
+struct Window {
+  std::vector<Series> series;
+  std::int64_t end = 0;
+  std::int64_t range = 0;
+};
+
+Value evaluate(Context& ctx, const promql::Expr& e, std::int64_t t);
+/// A matrix selector or subquery evaluated at t, with its window.
+Window evaluate_window(Context& ctx, const promql::Expr& e, std::int64_t t);
+/// The samples a vector selector picks at t, with the samples' own timestamps in Sample::t.
+std::vector<Sample> select_instant(Context& ctx, const promql::VectorSelector& vs, std::int64_t t);
+/// A duration expression's value in seconds.
+double duration_seconds(const Context& ctx, const promql::Expr& e);
+
+Value eval_binary(Context& ctx, const promql::BinaryExpr& e, Value lhs, Value rhs);
+Value eval_aggregate(Context& ctx, const promql::AggregateExpr& e, std::int64_t t);
+Value eval_call(Context& ctx, const promql::Call& e, std::int64_t t);
+/// Calls whose argument is a range vector (rate, *_over_time, ...).
+Value eval_range_call(Context& ctx, const promql::Call& e, std::int64_t t);
+
+// Helpers shared by the files above.
+void drop_name(Labels& ls);
+void set_label(Labels& ls, const std::string& name, const std::string& value); ///< "" deletes
+/// Fails with "vector cannot contain metrics with the same labelset" on a duplicate.
+void check_unique(const std::vector<Sample>& v);
+Value make_vector(std::vector<Sample> v);
+Value make_scalar(double v, std::int64_t t);
+/// Go's strconv.ParseFloat for label values (le, quantile), nullopt when Go would fail.
+std::optional<double> parse_go_float(std::string_view s);
+/// Kahan-Neumaier step as Prometheus's kahansum.Inc: returns the new sum, updates c.
+double kahan_inc(double inc, double sum, double& c);
+/// Prometheus's quantile() over values (sorted in place).
+double quantile(double q, std::vector<double>& values);
+
+} // namespace nsmon::engine::detail

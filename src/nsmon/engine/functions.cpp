@@ -1,0 +1,566 @@
+// Functions over instant vectors and scalars: math, clamp/round, time and date, vector/scalar,
+// absent, sorting, label_replace/label_join and histogram_quantile/histogram_fraction on classic
+// buckets. Range-vector functions are in over_time.cpp. Native histograms are not stored, so the
+// native-only functions (histogram_count, histogram_sum, ...) return nothing.
+#include "nsmon/promql/functions.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <numbers>
+#include <re2/re2.h>
+
+#include "nsmon/engine/eval.hpp"
+#include "nsmon/promql/go_compat.hpp"
+#include "nsmon/promql/regex.hpp"
+
+namespace nsmon::engine::detail {
+
+using namespace promql;
+
+namespace {
+
+// Go's math.Min and math.Max: NaN wins, and -0 is below +0.
+double go_min(double a, double b) {
+  if (std::isnan(a) || std::isnan(b)) return std::nan("");
+  if (a == 0 && b == 0) return std::signbit(a) ? a : b;
+  return a < b ? a : b;
+}
+double go_max(double a, double b) {
+  if (std::isnan(a) || std::isnan(b)) return std::nan("");
+  if (a == 0 && b == 0) return std::signbit(a) ? b : a;
+  return a > b ? a : b;
+}
+
+const Expr& unwrap(const Expr* e) {
+  while (e->kind == NodeKind::paren) e = e->as<ParenExpr>().expr;
+  return *e;
+}
+
+const std::string& string_arg(const Call& e, std::size_t i) { return unwrap(e.args[i]).as<StringLiteral>().value; }
+
+std::vector<Sample> map_values(std::vector<Sample> v, const std::function<double(double)>& f) {
+  for (auto& s : v) {
+    s.v = f(s.v);
+    drop_name(s.labels);
+  }
+  check_unique(v);
+  return v;
+}
+
+// ---- dates (UTC, proleptic Gregorian, as Go's time package) ----
+struct Civil {
+  std::int64_t year;
+  int month, day, hour, minute, weekday, yday;
+};
+
+Civil civil_from_seconds(std::int64_t secs) {
+  std::int64_t days = secs / 86400, rem = secs % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    --days;
+  }
+  Civil c{};
+  c.hour = static_cast<int>(rem / 3600);
+  c.minute = static_cast<int>(rem % 3600 / 60);
+  c.weekday = static_cast<int>(((days % 7) + 7 + 4) % 7); // 1970-01-01 was a Thursday
+  // Howard Hinnant's civil_from_days.
+  std::int64_t z = days + 719468;
+  std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  std::int64_t doe = z - era * 146097;
+  std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  std::int64_t y = yoe + era * 400;
+  std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  std::int64_t mp = (5 * doy + 2) / 153;
+  c.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  c.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  c.year = c.month <= 2 ? y + 1 : y;
+  bool leap = (c.year % 4 == 0 && c.year % 100 != 0) || c.year % 400 == 0;
+  static const int before[] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+  c.yday = before[c.month - 1] + c.day + (leap && c.month > 2 ? 1 : 0);
+  return c;
+}
+
+double days_in_month(const Civil& c) {
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (c.year % 4 == 0 && c.year % 100 != 0) || c.year % 400 == 0;
+  return c.month == 2 && leap ? 29 : days[c.month - 1];
+}
+
+// Go's int64(f) on amd64: out of range and NaN give INT64_MIN.
+std::int64_t go_int64(double f) {
+  if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0)) return INT64_MIN;
+  return static_cast<std::int64_t>(f);
+}
+
+std::optional<std::function<double(const Civil&)>> date_function(std::string_view name) {
+  if (name == "day_of_month") return [](const Civil& c) { return double(c.day); };
+  if (name == "day_of_week") return [](const Civil& c) { return double(c.weekday); };
+  if (name == "day_of_year") return [](const Civil& c) { return double(c.yday); };
+  if (name == "days_in_month") return [](const Civil& c) { return days_in_month(c); };
+  if (name == "hour") return [](const Civil& c) { return double(c.hour); };
+  if (name == "minute") return [](const Civil& c) { return double(c.minute); };
+  if (name == "month") return [](const Civil& c) { return double(c.month); };
+  if (name == "year") return [](const Civil& c) { return double(c.year); };
+  return std::nullopt;
+}
+
+std::optional<double (*)(double)> math_function(std::string_view n) {
+  static const std::map<std::string_view, double (*)(double)> table = {
+      {"abs", [](double v) { return std::abs(v); }},
+      {"ceil", [](double v) { return std::ceil(v); }},
+      {"floor", [](double v) { return std::floor(v); }},
+      {"exp", [](double v) { return std::exp(v); }},
+      {"sqrt", [](double v) { return std::sqrt(v); }},
+      {"ln", [](double v) { return std::log(v); }},
+      {"log2", [](double v) { return std::log2(v); }},
+      {"log10", [](double v) { return std::log10(v); }},
+      {"sin", [](double v) { return std::sin(v); }},
+      {"cos", [](double v) { return std::cos(v); }},
+      {"tan", [](double v) { return std::tan(v); }},
+      {"asin", [](double v) { return std::asin(v); }},
+      {"acos", [](double v) { return std::acos(v); }},
+      {"atan", [](double v) { return std::atan(v); }},
+      {"sinh", [](double v) { return std::sinh(v); }},
+      {"cosh", [](double v) { return std::cosh(v); }},
+      {"tanh", [](double v) { return std::tanh(v); }},
+      {"asinh", [](double v) { return std::asinh(v); }},
+      {"acosh", [](double v) { return std::acosh(v); }},
+      {"atanh", [](double v) { return std::atanh(v); }},
+      {"rad", [](double v) { return v * std::numbers::pi / 180; }},
+      {"deg", [](double v) { return v * 180 / std::numbers::pi; }},
+      {"sgn", [](double v) { return v < 0   ? -1.0
+                                    : v > 0 ? 1.0
+                                            : v; }},
+  };
+  auto it = table.find(n);
+  if (it == table.end()) return std::nullopt;
+  return it->second;
+}
+
+// ---- label_replace / label_join ----
+bool valid_label_name(const std::string& n) { return !n.empty() && go::valid_utf8(n); }
+
+// Go's Regexp.ExpandString: $1, ${1}, $name, ${name}, $$.
+std::string expand(const std::string& tmpl, const RE2& re, const std::vector<re2::StringPiece>& groups) {
+  std::string out;
+  const auto& named = re.NamedCapturingGroups();
+  for (std::size_t i = 0; i < tmpl.size(); ++i) {
+    if (tmpl[i] != '$' || i + 1 >= tmpl.size()) {
+      out += tmpl[i];
+      continue;
+    }
+    if (tmpl[i + 1] == '$') {
+      out += '$';
+      ++i;
+      continue;
+    }
+    std::string name;
+    std::size_t j = i + 1;
+    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+    if (tmpl[j] == '{') {
+      std::size_t close = tmpl.find('}', j);
+      if (close == std::string::npos) {
+        out += tmpl[i];
+        continue;
+      }
+      name = tmpl.substr(j + 1, close - j - 1);
+      bool ok = !name.empty() && std::all_of(name.begin(), name.end(), word);
+      if (!ok) {
+        out += tmpl[i];
+        continue;
+      }
+      j = close + 1;
+    } else {
+      while (j < tmpl.size() && word(tmpl[j])) name += tmpl[j++];
+      if (name.empty()) {
+        out += tmpl[i];
+        continue;
+      }
+    }
+    int index = -1;
+    if (std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      index = name.size() > 9 ? -1 : std::stoi(name);
+    } else if (auto it = named.find(name); it != named.end()) {
+      index = it->second;
+    }
+    if (index >= 0 && static_cast<std::size_t>(index) < groups.size() && groups[index].data())
+      out.append(groups[index].data(), groups[index].size());
+    i = j - 1;
+  }
+  return out;
+}
+
+Value label_replace(Context& ctx, const Call& e, std::int64_t t) {
+  const auto& dst = string_arg(e, 1);
+  const auto& repl = string_arg(e, 2);
+  const auto& src = string_arg(e, 3);
+  const auto& pattern = string_arg(e, 4);
+  RE2::Options o;
+  o.set_log_errors(false);
+  o.set_dot_nl(true);
+  RE2 re(to_re2_pattern(pattern), o);
+  if (!re.ok()) fail("invalid regular expression in label_replace(): " + pattern);
+  if (!valid_label_name(dst)) fail("invalid destination label name in label_replace(): " + dst);
+  std::vector<Sample> v = evaluate(ctx, *e.args[0], t).vector;
+  std::vector<re2::StringPiece> groups(static_cast<std::size_t>(re.NumberOfCapturingGroups()) + 1);
+  for (auto& s : v) {
+    const std::string& value = get(s.labels, src);
+    if (!re.Match(value, 0, value.size(), RE2::ANCHOR_BOTH, groups.data(), static_cast<int>(groups.size()))) continue;
+    set_label(s.labels, dst, expand(repl, re, groups));
+  }
+  check_unique(v);
+  return make_vector(std::move(v));
+}
+
+Value label_join(Context& ctx, const Call& e, std::int64_t t) {
+  const auto& dst = string_arg(e, 1);
+  const auto& sep = string_arg(e, 2);
+  std::vector<std::string> srcs;
+  for (std::size_t i = 3; i < e.args.size(); ++i) {
+    const auto& src = string_arg(e, i);
+    if (!valid_label_name(src)) fail("invalid source label name in label_join(): " + src);
+    srcs.push_back(src);
+  }
+  if (!valid_label_name(dst)) fail("invalid destination label name in label_join(): " + dst);
+  std::vector<Sample> v = evaluate(ctx, *e.args[0], t).vector;
+  for (auto& s : v) {
+    std::string joined;
+    for (std::size_t i = 0; i < srcs.size(); ++i) {
+      if (i > 0) joined += sep;
+      joined += get(s.labels, srcs[i]);
+    }
+    set_label(s.labels, dst, joined);
+  }
+  check_unique(v);
+  return make_vector(std::move(v));
+}
+
+// ---- absent ----
+Labels absent_labels(const Expr& arg) {
+  const Expr* x = &arg;
+  if (x->kind == NodeKind::matrix_selector) x = x->as<MatrixSelector>().selector;
+  if (x->kind != NodeKind::vector_selector) return {};
+  Labels out;
+  std::vector<std::string> has;
+  for (const auto& m : x->as<VectorSelector>().matchers) {
+    if (m.name == "__name__") continue;
+    bool seen = std::find(has.begin(), has.end(), m.name) != has.end();
+    if (m.op == MatchOp::equal && !seen) {
+      set_label(out, m.name, m.value);
+      has.push_back(m.name);
+    } else {
+      set_label(out, m.name, "");
+    }
+  }
+  return out;
+}
+
+// ---- sorting ----
+// Prometheus's natsort.Compare: digit runs compare as numbers, the rest byte by byte.
+bool natural_less(const std::string& a, const std::string& b) {
+  std::size_t i = 0, j = 0;
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  while (i < a.size() && j < b.size()) {
+    if (digit(a[i]) && digit(b[j])) {
+      std::size_t si = i, sj = j;
+      while (si < a.size() && a[si] == '0') ++si;
+      while (sj < b.size() && b[sj] == '0') ++sj;
+      std::size_t ei = si, ej = sj;
+      while (ei < a.size() && digit(a[ei])) ++ei;
+      while (ej < b.size() && digit(b[ej])) ++ej;
+      if (ei - si != ej - sj) return ei - si < ej - sj;
+      int c = a.compare(si, ei - si, b, sj, ej - sj);
+      if (c != 0) return c < 0;
+      i = ei;
+      j = ej;
+      continue;
+    }
+    if (a[i] != b[j]) return a[i] < b[j];
+    ++i;
+    ++j;
+  }
+  return a.size() - i < b.size() - j;
+}
+
+std::vector<Sample> sort_by_label(std::vector<Sample> v, const Call& e, bool desc) {
+  std::vector<std::string> names;
+  for (std::size_t i = 1; i < e.args.size(); ++i) names.push_back(string_arg(e, i));
+  std::stable_sort(v.begin(), v.end(), [&](const Sample& a, const Sample& b) {
+    for (const auto& n : names) {
+      const auto& x = get(a.labels, n);
+      const auto& y = get(b.labels, n);
+      if (x == y) continue;
+      return desc ? natural_less(y, x) : natural_less(x, y);
+    }
+    return desc ? b.labels < a.labels : a.labels < b.labels;
+  });
+  return v;
+}
+
+// ---- classic histograms ----
+struct Bucket {
+  double upper;
+  double count;
+};
+
+bool almost_equal(double a, double b, double epsilon) {
+  constexpr double min_normal = 2.2250738585072014e-308;
+  if (std::isnan(a) && std::isnan(b)) return true;
+  if (a == b) return true;
+  double abs_sum = std::abs(a) + std::abs(b);
+  double diff = std::abs(a - b);
+  if (a == 0 || b == 0 || abs_sum < min_normal) return diff < epsilon * min_normal;
+  return diff / std::min(abs_sum, std::numeric_limits<double>::max()) < epsilon;
+}
+
+// Sorts, merges equal bounds; false when the highest bound is not +Inf.
+bool prepare(std::vector<Bucket>& b) {
+  std::stable_sort(b.begin(), b.end(), [](const Bucket& x, const Bucket& y) { return x.upper < y.upper; });
+  if (!(std::isinf(b.back().upper) && b.back().upper > 0)) return false;
+  std::vector<Bucket> merged{b.front()};
+  for (std::size_t i = 1; i < b.size(); ++i) {
+    if (b[i].upper == merged.back().upper) merged.back().count += b[i].count;
+    else merged.push_back(b[i]);
+  }
+  b = std::move(merged);
+  return true;
+}
+
+double bucket_quantile(double q, std::vector<Bucket> b, bool& forced) {
+  if (std::isnan(q)) return std::nan("");
+  if (q < 0) return -HUGE_VAL;
+  if (q > 1) return HUGE_VAL;
+  if (!prepare(b)) return std::nan("");
+  double prev = b[0].count;
+  for (std::size_t i = 1; i < b.size(); ++i) {
+    double cur = b[i].count;
+    if (cur == prev) continue;
+    if (almost_equal(prev, cur, 1e-12)) {
+      b[i].count = prev;
+      continue;
+    }
+    if (cur < prev) {
+      b[i].count = prev;
+      forced = true;
+      continue;
+    }
+    prev = cur;
+  }
+  if (b.size() < 2) return std::nan("");
+  double observations = b.back().count;
+  if (observations == 0) return std::nan("");
+  double rank = q * observations;
+  std::size_t n = b.size() - 1, idx = n;
+  for (std::size_t i = 0; i < n; ++i)
+    if (b[i].count >= rank) {
+      idx = i;
+      break;
+    }
+  if (idx == n) return b[n - 1].upper;
+  if (idx == 0 && b[0].upper <= 0) return b[0].upper;
+  double start = 0, end = b[idx].upper, count = b[idx].count;
+  if (idx > 0) {
+    start = b[idx - 1].upper;
+    count -= b[idx - 1].count;
+    rank -= b[idx - 1].count;
+  }
+  return start + (end - start) * (rank / count);
+}
+
+double bucket_fraction(double lower, double upper, std::vector<Bucket> b) {
+  if (!prepare(b)) return std::nan("");
+  double count = b.back().count;
+  if (count == 0 || std::isnan(lower) || std::isnan(upper)) return std::nan("");
+  if (lower >= upper) return 0;
+  double rank = 0, lower_rank = 0, upper_rank = 0;
+  bool lower_set = false, upper_set = false;
+  double lower_bound = b[0].upper <= 0 ? -HUGE_VAL : 0.0;
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    if (i > 0) lower_bound = b[i - 1].upper;
+    double upper_bound = b[i].upper;
+    auto interpolate = [&](double v) {
+      if (std::isinf(lower_bound) && lower_bound < 0) return b[i].count;
+      return rank + (b[i].count - rank) * (v - lower_bound) / (upper_bound - lower_bound);
+    };
+    if (!lower_set && lower_bound >= lower) {
+      lower_rank = rank;
+      lower_set = true;
+    }
+    if (!upper_set && lower_bound >= upper) {
+      upper_rank = rank;
+      upper_set = true;
+    }
+    if (lower_set && upper_set) break;
+    if (!lower_set && lower_bound < lower && upper_bound > lower) {
+      lower_rank = interpolate(lower);
+      lower_set = true;
+    }
+    if (!upper_set && lower_bound < upper && upper_bound > upper) {
+      upper_rank = interpolate(upper);
+      upper_set = true;
+    }
+    if (lower_set && upper_set) break;
+    rank = b[i].count;
+  }
+  if (!lower_set || lower_rank > count) lower_rank = count;
+  if (!upper_set || upper_rank > count) upper_rank = count;
+  return (upper_rank - lower_rank) / count;
+}
+
+// Buckets grouped by their labels without `le`; output labels also without __name__.
+std::vector<std::pair<Labels, std::vector<Bucket>>> bucket_groups(Context& ctx, const std::vector<Sample>& in) {
+  std::map<Labels, std::size_t> index;
+  std::vector<std::pair<Labels, std::vector<Bucket>>> groups;
+  for (const auto& s : in) {
+    auto upper = parse_go_float(get(s.labels, "le"));
+    if (!upper) {
+      ctx.warn("PromQL warning: bucket label \"le\" is missing or has a malformed value of " +
+               go::quote(get(s.labels, "le")));
+      continue;
+    }
+    Labels key = s.labels;
+    set_label(key, "le", "");
+    auto [it, inserted] = index.try_emplace(key, groups.size());
+    if (inserted) {
+      drop_name(key);
+      groups.push_back({std::move(key), {}});
+    }
+    groups[it->second].second.push_back({*upper, s.v});
+  }
+  return groups;
+}
+
+Value histogram_quantile(Context& ctx, double q, const std::vector<Sample>& in, std::int64_t t) {
+  if (std::isnan(q) || q < 0 || q > 1)
+    ctx.warn("PromQL warning: quantile value should be between 0 and 1, got " + go::format_float_v(q));
+  std::vector<Sample> out;
+  for (auto& [labels, buckets] : bucket_groups(ctx, in)) {
+    bool forced = false;
+    double v = bucket_quantile(q, std::move(buckets), forced);
+    if (forced)
+      ctx.info("PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see "
+               "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)");
+    out.push_back({std::move(labels), v, t});
+  }
+  check_unique(out);
+  return make_vector(std::move(out));
+}
+
+Value histogram_fraction(Context& ctx, double lower, double upper, const std::vector<Sample>& in, std::int64_t t) {
+  std::vector<Sample> out;
+  for (auto& [labels, buckets] : bucket_groups(ctx, in))
+    out.push_back({std::move(labels), bucket_fraction(lower, upper, std::move(buckets)), t});
+  check_unique(out);
+  return make_vector(std::move(out));
+}
+
+bool has_range_argument(const Call& e) {
+  for (const Expr* a : e.args)
+    if (a->type == ValueType::matrix) return true;
+  return false;
+}
+
+double scalar_arg(Context& ctx, const Call& e, std::size_t i, std::int64_t t) {
+  return evaluate(ctx, *e.args[i], t).scalar;
+}
+
+} // namespace
+
+Value eval_call(Context& ctx, const Call& e, std::int64_t t) {
+  const std::string& name = e.name;
+  if (has_range_argument(e)) return eval_range_call(ctx, e, t);
+  if (name == "label_replace") return label_replace(ctx, e, t);
+  if (name == "label_join") return label_join(ctx, e, t);
+  if (name == "timestamp") {
+    std::vector<Sample> v;
+    if (const Expr& arg = unwrap(e.args[0]); arg.kind == NodeKind::vector_selector) {
+      v = select_instant(ctx, arg.as<VectorSelector>(), t); // the samples' own times
+    } else {
+      v = evaluate(ctx, *e.args[0], t).vector;
+    }
+    for (auto& s : v) {
+      s.v = static_cast<double>(s.t) / 1000;
+      s.t = t;
+      drop_name(s.labels);
+    }
+    check_unique(v);
+    return make_vector(std::move(v));
+  }
+  if (name == "time") return make_scalar(static_cast<double>(t) / 1000, t);
+  if (name == "pi") return make_scalar(std::numbers::pi, t);
+  if (name == "start") return make_scalar(static_cast<double>(ctx.start) / 1000, t);
+  if (name == "end") return make_scalar(static_cast<double>(ctx.end) / 1000, t);
+  if (name == "step") return make_scalar(static_cast<double>(ctx.step) / 1000, t);
+  if (name == "range") return make_scalar(static_cast<double>(ctx.end - ctx.start) / 1000, t);
+  if (name == "min_of" || name == "max_of") {
+    double a = scalar_arg(ctx, e, 0, t), b = scalar_arg(ctx, e, 1, t);
+    return make_scalar(name == "min_of" ? go_min(a, b) : go_max(a, b), t);
+  }
+  if (name == "vector") return make_vector({{{}, scalar_arg(ctx, e, 0, t), t}});
+  if (name == "scalar") {
+    auto v = evaluate(ctx, *e.args[0], t).vector;
+    return make_scalar(v.size() == 1 ? v[0].v : std::nan(""), t);
+  }
+  if (auto date = date_function(name)) {
+    std::vector<Sample> v;
+    if (e.args.empty()) v.push_back({{}, std::floor(static_cast<double>(t / 1000)), t});
+    else v = evaluate(ctx, *e.args[0], t).vector;
+    return make_vector(map_values(std::move(v), [&](double f) { return (*date)(civil_from_seconds(go_int64(f))); }));
+  }
+  if (auto f = math_function(name)) return make_vector(map_values(evaluate(ctx, *e.args[0], t).vector, *f));
+  if (name == "round") {
+    double to = e.args.size() > 1 ? scalar_arg(ctx, e, 1, t) : 1;
+    double inverse = 1.0 / to;
+    return make_vector(map_values(evaluate(ctx, *e.args[0], t).vector,
+                                  [&](double v) { return std::floor(v * inverse + 0.5) / inverse; }));
+  }
+  if (name == "clamp" || name == "clamp_min" || name == "clamp_max") {
+    auto v = evaluate(ctx, *e.args[0], t).vector;
+    double lo = -HUGE_VAL, hi = HUGE_VAL;
+    if (name == "clamp") {
+      lo = scalar_arg(ctx, e, 1, t);
+      hi = scalar_arg(ctx, e, 2, t);
+    } else if (name == "clamp_min") {
+      lo = scalar_arg(ctx, e, 1, t);
+    } else {
+      hi = scalar_arg(ctx, e, 1, t);
+    }
+    if (hi < lo) return make_vector({});
+    return make_vector(map_values(std::move(v), [&](double x) { return go_max(lo, go_min(hi, x)); }));
+  }
+  if (name == "absent") {
+    auto v = evaluate(ctx, *e.args[0], t).vector;
+    if (!v.empty()) return make_vector({});
+    return make_vector({{absent_labels(*e.args[0]), 1, t}});
+  }
+  if (name == "sort" || name == "sort_desc") {
+    auto v = evaluate(ctx, *e.args[0], t).vector;
+    bool desc = name == "sort_desc";
+    // NaN last either way.
+    std::stable_sort(v.begin(), v.end(), [&](const Sample& a, const Sample& b) {
+      if (std::isnan(a.v) || std::isnan(b.v)) return !std::isnan(a.v) && std::isnan(b.v);
+      return desc ? a.v > b.v : a.v < b.v;
+    });
+    return make_vector(std::move(v));
+  }
+  if (name == "sort_by_label" || name == "sort_by_label_desc")
+    return make_vector(sort_by_label(evaluate(ctx, *e.args[0], t).vector, e, name == "sort_by_label_desc"));
+  if (name == "histogram_quantile") {
+    double q = scalar_arg(ctx, e, 0, t);
+    return histogram_quantile(ctx, q, evaluate(ctx, *e.args[1], t).vector, t);
+  }
+  if (name == "histogram_fraction") {
+    double lo = scalar_arg(ctx, e, 0, t), hi = scalar_arg(ctx, e, 1, t);
+    return histogram_fraction(ctx, lo, hi, evaluate(ctx, *e.args[2], t).vector, t);
+  }
+  if (name == "histogram_count" || name == "histogram_sum" || name == "histogram_avg" || name == "histogram_stddev" ||
+      name == "histogram_stdvar" || name == "start_timestamp") {
+    evaluate(ctx, *e.args[0], t); // native histograms only: floats give nothing
+    return make_vector({});
+  }
+  fail("function \"" + name + "\" is not supported by nsmon's engine");
+}
+
+} // namespace nsmon::engine::detail

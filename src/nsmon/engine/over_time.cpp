@@ -1,0 +1,275 @@
+// Functions over a range vector (a matrix selector or a subquery): rate, increase and delta
+// with Prometheus's extrapolation, irate/idelta, changes, resets, deriv, predict_linear,
+// double_exponential_smoothing and the *_over_time family; absent_over_time.
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <span>
+
+#include "nsmon/engine/eval.hpp"
+#include "nsmon/promql/go_compat.hpp"
+
+namespace nsmon::engine::detail {
+
+using namespace promql;
+
+namespace {
+
+using Points = std::span<const Point>;
+
+// rate() (counter, per second), increase() (counter) and delta() (gauge).
+std::optional<double> extrapolated_rate(Points p, const Window& w, bool counter, bool per_second) {
+  if (p.size() < 2) return std::nullopt;
+  double result = p.back().v - p.front().v;
+  if (counter)
+    for (std::size_t i = 1; i < p.size(); ++i)
+      if (p[i].v < p[i - 1].v) result += p[i - 1].v;
+  double range_start = static_cast<double>(w.end - w.range), range_end = static_cast<double>(w.end);
+  double to_start = (static_cast<double>(p.front().t) - range_start) / 1000;
+  double to_end = (range_end - static_cast<double>(p.back().t)) / 1000;
+  double sampled = static_cast<double>(p.back().t - p.front().t) / 1000;
+  double average = sampled / static_cast<double>(p.size() - 1);
+  double threshold = average * 1.1;
+  if (to_start >= threshold) to_start = average / 2;
+  if (counter) {
+    // A counter does not go below zero: extrapolate no further than where it would reach zero.
+    double to_zero = to_start;
+    if (result > 0 && p.front().v >= 0) to_zero = sampled * (p.front().v / result);
+    if (to_zero < to_start) to_start = to_zero;
+  }
+  if (to_end >= threshold) to_end = average / 2;
+  double factor = sampled != 0 ? (sampled + to_start + to_end) / sampled : 1.0;
+  if (per_second) factor /= static_cast<double>(w.range) / 1000;
+  return result * factor;
+}
+
+std::optional<double> instant_value(Points p, bool per_second) {
+  if (p.size() < 2) return std::nullopt;
+  const Point& a = p[p.size() - 2];
+  const Point& b = p.back();
+  std::int64_t interval = b.t - a.t;
+  if (interval == 0) return std::nullopt;
+  double v = b.v;
+  if (!per_second || !(b.v < a.v)) v = b.v - a.v;
+  if (per_second) v /= static_cast<double>(interval) / 1000;
+  return v;
+}
+
+std::pair<double, double> linear_regression(Points p, std::int64_t intercept_time) {
+  double n = 0, sx = 0, cx = 0, sy = 0, cy = 0, sxy = 0, cxy = 0, sx2 = 0, cx2 = 0;
+  double init = p[0].v;
+  bool constant = true;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (constant && i > 0 && p[i].v != init) constant = false;
+    n += 1;
+    double x = static_cast<double>(p[i].t - intercept_time) / 1e3;
+    sx = kahan_inc(x, sx, cx);
+    sy = kahan_inc(p[i].v, sy, cy);
+    sxy = kahan_inc(x * p[i].v, sxy, cxy);
+    sx2 = kahan_inc(x * x, sx2, cx2);
+  }
+  if (constant) {
+    if (std::isinf(init)) return {std::nan(""), std::nan("")};
+    return {0, init};
+  }
+  sx += cx;
+  sy += cy;
+  sxy += cxy;
+  sx2 += cx2;
+  double cov = sxy - sx * sy / n;
+  double var = sx2 - sx * sx / n;
+  double slope = cov / var;
+  return {slope, sy / n - slope * sx / n};
+}
+
+double smoothing(Points p, double sf, double tf) {
+  double s0 = 0, s1 = p[0].v, b = p[1].v - p[0].v;
+  for (std::size_t i = 1; i < p.size(); ++i) {
+    double x = sf * p[i].v;
+    if (i - 1 != 0) b = tf * (s1 - s0) + (1 - tf) * b; // the trend at i-1 (the raw trend at 0)
+    double y = (1 - sf) * (s1 + b);
+    s0 = s1;
+    s1 = x + y;
+  }
+  return s1;
+}
+
+double avg(Points p) {
+  double sum = p[0].v, count = 1, mean = 0, c = 0;
+  bool incremental = false;
+  for (std::size_t i = 1; i < p.size(); ++i) {
+    count = static_cast<double>(i + 1);
+    if (!incremental) {
+      double nc = c;
+      double ns = kahan_inc(p[i].v, sum, nc);
+      if (!std::isinf(ns)) {
+        sum = ns;
+        c = nc;
+        continue;
+      }
+      incremental = true;
+      mean = sum / (count - 1);
+      c /= count - 1;
+    }
+    double q = (count - 1) / count;
+    double qc = q * c;
+    mean = kahan_inc(p[i].v / count, q * mean, qc);
+    c = qc;
+  }
+  return incremental ? mean + c : sum / count + c / count;
+}
+
+double sum(Points p) {
+  double s = 0, c = 0;
+  for (const auto& x : p) s = kahan_inc(x.v, s, c);
+  return std::isinf(s) ? s : s + c;
+}
+
+double variance(Points p) {
+  double count = 0, mean = 0, cmean = 0, aux = 0, caux = 0;
+  for (const auto& x : p) {
+    count += 1;
+    double delta = x.v - (mean + cmean);
+    mean = kahan_inc(delta / count, mean, cmean);
+    aux = kahan_inc(delta * (x.v - (mean + cmean)), aux, caux);
+  }
+  return (aux + caux) / count;
+}
+
+// max_over_time/min_over_time and their ts_of_ twins: the first extreme wins; NaN loses.
+Point extreme(Points p, bool max) {
+  Point best = p[0];
+  for (const auto& x : p) {
+    bool better = max ? x.v > best.v : x.v < best.v;
+    if (better || std::isnan(best.v)) best = x;
+  }
+  return best;
+}
+
+std::vector<double> values_of(Points p) {
+  std::vector<double> v;
+  v.reserve(p.size());
+  for (const auto& x : p) v.push_back(x.v);
+  return v;
+}
+
+bool ends_like_counter(const std::string& n) {
+  auto ends = [&](std::string_view s) {
+    return n.size() >= s.size() && n.compare(n.size() - s.size(), s.size(), s) == 0;
+  };
+  return ends("_total") || ends("_sum") || ends("_count") || ends("_bucket");
+}
+
+Labels absent_over_time_labels(const Expr& arg) {
+  const Expr* x = &arg;
+  while (x->kind == NodeKind::paren) x = x->as<ParenExpr>().expr;
+  if (x->kind != NodeKind::matrix_selector) return {};
+  Labels out;
+  std::vector<std::string> has;
+  for (const auto& m : x->as<MatrixSelector>().selector->as<VectorSelector>().matchers) {
+    if (m.name == "__name__") continue;
+    bool seen = std::find(has.begin(), has.end(), m.name) != has.end();
+    if (m.op == MatchOp::equal && !seen) {
+      set_label(out, m.name, m.value);
+      has.push_back(m.name);
+    } else {
+      set_label(out, m.name, "");
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+Value eval_range_call(Context& ctx, const Call& e, std::int64_t t) {
+  const std::string& name = e.name;
+  std::size_t matrix_index = 0;
+  for (std::size_t i = 0; i < e.args.size(); ++i)
+    if (e.args[i]->type == ValueType::matrix) matrix_index = i;
+  std::vector<double> scalars;
+  for (std::size_t i = 0; i < e.args.size(); ++i)
+    if (i != matrix_index) scalars.push_back(evaluate(ctx, *e.args[i], t).scalar);
+  Window w = evaluate_window(ctx, *e.args[matrix_index], t);
+
+  if (name == "absent_over_time") {
+    if (!w.series.empty()) return make_vector({});
+    return make_vector({{absent_over_time_labels(*e.args[matrix_index]), 1, t}});
+  }
+  if (name == "quantile_over_time" && (std::isnan(scalars[0]) || scalars[0] < 0 || scalars[0] > 1) && !w.series.empty())
+    ctx.warn("PromQL warning: quantile value should be between 0 and 1, got " + go::format_float_v(scalars[0]));
+  if (name == "double_exponential_smoothing" && !w.series.empty()) {
+    double sf = scalars[0], tf = scalars[1];
+    if (sf <= 0 || sf >= 1) fail("invalid smoothing factor. Expected: 0 < sf < 1, got: " + go::format_float6(sf));
+    if (tf <= 0 || tf >= 1) fail("invalid trend factor. Expected: 0 < tf < 1, got: " + go::format_float6(tf));
+  }
+
+  bool keep_name = name == "last_over_time" || name == "first_over_time";
+  std::vector<Sample> out;
+  for (auto& s : w.series) {
+    Points p = s.points;
+    std::optional<double> v;
+    if (name == "rate") v = extrapolated_rate(p, w, true, true);
+    else if (name == "increase") v = extrapolated_rate(p, w, true, false);
+    else if (name == "delta") v = extrapolated_rate(p, w, false, false);
+    else if (name == "irate") v = instant_value(p, true);
+    else if (name == "idelta") v = instant_value(p, false);
+    else if (name == "changes" || name == "resets") {
+      double n = 0;
+      for (std::size_t i = 1; i < p.size(); ++i) {
+        double a = p[i - 1].v, b = p[i].v;
+        if (name == "resets" ? b < a : (b != a && !(std::isnan(a) && std::isnan(b)))) n += 1;
+      }
+      v = n;
+    } else if (name == "deriv") {
+      if (p.size() >= 2) v = linear_regression(p, p[0].t).first;
+    } else if (name == "predict_linear") {
+      if (p.size() >= 2) {
+        auto [slope, intercept] = linear_regression(p, t);
+        v = slope * scalars[0] + intercept;
+      }
+    } else if (name == "double_exponential_smoothing") {
+      if (p.size() >= 2) v = smoothing(p, scalars[0], scalars[1]);
+    } else if (name == "avg_over_time") v = avg(p);
+    else if (name == "sum_over_time") v = sum(p);
+    else if (name == "count_over_time") v = static_cast<double>(p.size());
+    else if (name == "present_over_time") v = 1;
+    else if (name == "last_over_time") v = p.back().v;
+    else if (name == "first_over_time") v = p.front().v;
+    else if (name == "ts_of_last_over_time") v = static_cast<double>(p.back().t) / 1000;
+    else if (name == "ts_of_first_over_time") v = static_cast<double>(p.front().t) / 1000;
+    else if (name == "max_over_time") v = extreme(p, true).v;
+    else if (name == "min_over_time") v = extreme(p, false).v;
+    else if (name == "ts_of_max_over_time") v = static_cast<double>(extreme(p, true).t) / 1000;
+    else if (name == "ts_of_min_over_time") v = static_cast<double>(extreme(p, false).t) / 1000;
+    else if (name == "stdvar_over_time") v = variance(p);
+    else if (name == "stddev_over_time") v = std::sqrt(variance(p));
+    else if (name == "quantile_over_time") {
+      auto values = values_of(p);
+      v = quantile(scalars[0], values);
+    } else if (name == "mad_over_time") {
+      auto values = values_of(p);
+      if (std::any_of(values.begin(), values.end(), [](double x) { return std::isnan(x); })) {
+        v = std::nan("");
+      } else {
+        double median = quantile(0.5, values);
+        for (auto& x : values) x = std::abs(x - median);
+        v = quantile(0.5, values);
+      }
+    } else {
+      fail("function \"" + name + "\" is not supported by nsmon's engine");
+    }
+    if (!v) continue;
+    if ((name == "rate" || name == "increase")) {
+      const std::string& metric = get(s.labels, "__name__");
+      if (!metric.empty() && !ends_like_counter(metric))
+        ctx.info("PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: " +
+                 go::quote(metric));
+    }
+    if (!keep_name) drop_name(s.labels);
+    out.push_back({std::move(s.labels), *v, t});
+  }
+  check_unique(out);
+  return make_vector(std::move(out));
+}
+
+} // namespace nsmon::engine::detail

@@ -1,0 +1,148 @@
+// The in-memory series store, label helpers and the float format of Prometheus's output.
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <memory>
+#include <re2/re2.h>
+#include <unordered_map>
+
+#include "nsmon/engine/engine.hpp"
+#include "nsmon/engine/eval.hpp"
+#include "nsmon/promql/go_compat.hpp"
+#include "nsmon/promql/regex.hpp"
+
+namespace nsmon::engine {
+
+namespace {
+
+constexpr std::uint64_t kStaleNaNBits = 0x7ff0000000000002ULL; // Prometheus's value.StaleNaN
+
+bool legacy_label_name(std::string_view n) {
+  if (n.empty()) return false;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    char c = n[i];
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (i > 0 && c >= '0' && c <= '9');
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Compiled matcher regexes, per thread (rule files repeat the same few), bounded.
+const RE2* compiled(const std::string& pattern) {
+  thread_local std::unordered_map<std::string, std::unique_ptr<RE2>> cache;
+  auto it = cache.find(pattern);
+  if (it != cache.end()) return it->second.get();
+  if (cache.size() >= 4096) cache.clear();
+  RE2::Options o;
+  o.set_log_errors(false);
+  o.set_dot_nl(true);
+  o.set_max_mem(64 << 20);
+  auto re = std::make_unique<RE2>(promql::to_re2_pattern(pattern), o);
+  return cache.emplace(pattern, std::move(re)).first->second.get();
+}
+
+bool matches(const promql::Matcher& m, const std::string& value) {
+  switch (m.op) {
+  case promql::MatchOp::equal: return value == m.value;
+  case promql::MatchOp::not_equal: return value != m.value;
+  case promql::MatchOp::regex:
+  case promql::MatchOp::not_regex: {
+    const RE2* re = compiled(m.value);
+    bool hit = re->ok() && RE2::FullMatch(value, *re);
+    return m.op == promql::MatchOp::regex ? hit : !hit;
+  }
+  }
+  return false;
+}
+
+bool matches_all(const Labels& ls, const std::vector<promql::Matcher>& ms) {
+  for (const auto& m : ms)
+    if (!matches(m, get(ls, m.name))) return false;
+  return true;
+}
+
+} // namespace
+
+const std::string& get(const Labels& ls, std::string_view name) {
+  static const std::string empty;
+  for (const auto& [n, v] : ls)
+    if (n == name) return v;
+  return empty;
+}
+
+std::string to_string(const Labels& ls) {
+  std::string out = "{";
+  bool first = true;
+  for (const auto& [n, v] : ls) {
+    if (!first) out += ", ";
+    first = false;
+    out += legacy_label_name(n) ? n : promql::go::quote(n);
+    out += '=';
+    out += promql::go::quote(v);
+  }
+  out += '}';
+  return out;
+}
+
+double stale_nan() { return std::bit_cast<double>(kStaleNaNBits); }
+bool is_stale_nan(double v) { return std::bit_cast<std::uint64_t>(v) == kStaleNaNBits; }
+
+bool Storage::add(const Labels& given, std::int64_t t, double v) {
+  Labels sorted;
+  if (!std::is_sorted(given.begin(), given.end())) {
+    sorted = given;
+    std::sort(sorted.begin(), sorted.end());
+  }
+  const Labels& labels = sorted.empty() ? given : sorted;
+  auto [it, inserted] = series_.try_emplace(labels);
+  Series& s = it->second;
+  if (inserted) {
+    s.labels = labels;
+    auto& list = by_name_[get(labels, "__name__")];
+    auto pos = std::lower_bound(list.begin(), list.end(), &s,
+                                [](const Series* a, const Series* b) { return a->labels < b->labels; });
+    list.insert(pos, &s);
+  }
+  if (!s.points.empty() && s.points.back().t >= t) return false;
+  s.points.push_back({t, v});
+  ++points_;
+  return true;
+}
+
+void Storage::clear() {
+  series_.clear();
+  by_name_.clear();
+  points_ = 0;
+}
+
+std::size_t Storage::drop_before(std::int64_t t) {
+  std::size_t dropped = 0;
+  for (auto& [ls, s] : series_) {
+    auto end =
+        std::lower_bound(s.points.begin(), s.points.end(), t, [](const Point& p, std::int64_t x) { return p.t < x; });
+    dropped += static_cast<std::size_t>(end - s.points.begin());
+    s.points.erase(s.points.begin(), end);
+  }
+  points_ -= dropped;
+  return dropped;
+}
+
+std::vector<const Series*> Storage::select(const std::vector<promql::Matcher>& matchers) const {
+  std::vector<const Series*> out;
+  for (const auto& m : matchers) {
+    if (m.name == "__name__" && m.op == promql::MatchOp::equal) {
+      auto it = by_name_.find(m.value);
+      if (it == by_name_.end()) return out;
+      for (const Series* s : it->second)
+        if (matches_all(s->labels, matchers)) out.push_back(s);
+      return out;
+    }
+  }
+  for (const auto& [ls, s] : series_)
+    if (matches_all(ls, matchers)) out.push_back(&s);
+  return out;
+}
+
+std::string format_value(double v) { return promql::go::format_float_v(v); }
+
+} // namespace nsmon::engine

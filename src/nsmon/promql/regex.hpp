@@ -1,0 +1,12 @@
+#pragma once
+// Label matcher regexes as Prometheus reads them (Go's regexp), for the code that must run them.
+#include <string>
+#include <string_view>
+
+namespace nsmon::promql {
+
+/// The RE2 spelling of a Go regexp (`(?<name>re)` becomes `(?P<name>re)`); Prometheus anchors
+/// matchers, so callers match the whole value (RE2::FullMatch).
+std::string to_re2_pattern(std::string_view go_pattern);
+
+} // namespace nsmon::promql

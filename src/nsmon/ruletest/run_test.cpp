@@ -1,0 +1,234 @@
+// One test of a prepared file: the evaluation loop of promtool's testGroup.test and its two
+// comparisons, with failures as a diff of expected and got.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <set>
+
+#include "nsmon/core/checks.hpp"
+#include "nsmon/ruletest/runner.hpp"
+#include "nsmon/util/duration.hpp"
+
+namespace nsmon::ruletest {
+
+namespace {
+
+std::string labels_text(const Labels& ls) {
+  std::string out = "{";
+  for (const auto& [k, v] : ls) {
+    if (out.size() > 1) out += ", ";
+    out += k + "=\"" + v + "\"";
+  }
+  return out + "}";
+}
+
+bool subset(const Labels& small, const Labels& big) {
+  return std::includes(big.begin(), big.end(), small.begin(), small.end());
+}
+
+Labels to_labels(const std::vector<KeyValue>& kvs) {
+  Labels out;
+  for (const auto& kv : kvs) out.emplace_back(kv.key.value, kv.value.value);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// promtool's comparison of two floats: equal, or (fuzzy_compare) one step apart. NaN never
+// equals anything, as in Go.
+bool same_value(double exp, double got, bool fuzzy) {
+  if (exp == got) return true;
+  return fuzzy && (std::nextafter(exp, -INFINITY) == got || std::nextafter(exp, INFINITY) == got);
+}
+
+struct Diff {
+  bool same = true;
+  std::string text;
+};
+
+/// Expected and got as one list of lines: " " both, "-" expected only, "+" got only. `match`
+/// says whether an expected item is satisfied by a got item; each got item serves one expected.
+template <class T, class Match, class Show>
+Diff diff(const std::vector<T>& exp, const std::vector<T>& got, Match match, Show show) {
+  std::vector<bool> used(got.size(), false);
+  Diff d;
+  std::string& out = d.text;
+  for (const auto& e : exp) {
+    std::size_t k = 0;
+    while (k < got.size() && (used[k] || !match(e, got[k]))) ++k;
+    if (k < got.size()) {
+      used[k] = true;
+      out += "      " + show(got[k]) + "\n";
+    } else {
+      out += "    - " + show(e) + "\n";
+      d.same = false;
+    }
+  }
+  for (std::size_t k = 0; k < got.size(); ++k)
+    if (!used[k]) {
+      out += "    + " + show(got[k]) + "\n";
+      d.same = false;
+    }
+  return d;
+}
+
+struct AlertView {
+  Labels labels;
+  Labels annotations;
+  bool operator<(const AlertView& o) const {
+    return labels != o.labels ? labels < o.labels : annotations < o.annotations;
+  }
+};
+
+std::string show_alert(const AlertView& a) {
+  std::string s = labels_text(a.labels);
+  for (const auto& [k, v] : a.annotations) s += "\n          " + k + ": " + v;
+  return s;
+}
+
+struct SampleView {
+  Labels labels;
+  double value = 0;
+};
+
+std::string show_sample(const SampleView& s) { return labels_text(s.labels) + " " + engine::format_value(s.value); }
+
+std::string plural(std::size_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+} // namespace
+
+TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  const TestGroup& tg = pf.file.tests[index];
+  const PreparedFile::Test& pt = pf.tests[index];
+  TestResult res;
+  res.file = &pf;
+  res.test = index;
+  if (options.select && !options.select(tg.name)) {
+    res.skipped = true;
+    return res;
+  }
+  auto fail = [&](const core::Span& at, std::string msg) {
+    core::Diagnostic d = core::make_diagnostic("ruletest/failed", at, "test '" + tg.display_name() + "': " + msg);
+    d.group = tg.display_name();
+    res.failures.push_back(std::move(d));
+  };
+
+  // Prometheus 3.x: a test without interval uses evaluation_interval (2.x: 1m).
+  const std::int64_t interval = tg.interval_ms.value_or(pf.file.evaluation_interval_ms);
+  const std::int64_t step = pf.file.evaluation_interval_ms;
+  const std::int64_t start = tg.start_ms.value_or(0);
+  std::int64_t max_eval = 0;
+  for (const auto& a : tg.alert_tests) max_eval = std::max(max_eval, a.eval_time_ms);
+  for (const auto& x : tg.expr_tests) max_eval = std::max(max_eval, x.eval_time_ms);
+
+  engine::Storage storage;
+  EvalSettings settings;
+  settings.external_labels = to_labels(tg.external_labels);
+  settings.external_url = tg.external_url;
+  settings.query.default_step_ms = step;
+  settings.query.max_samples = options.max_samples;
+  settings.expand = options.expand;
+  GroupEvaluator ev(pf.groups, storage, settings);
+
+  // The alert tests by eval_time, checked at the evaluation step that covers it.
+  std::vector<const AlertTest*> alert_tests;
+  for (const auto& a : tg.alert_tests) alert_tests.push_back(&a);
+  std::stable_sort(alert_tests.begin(), alert_tests.end(),
+                   [](const AlertTest* a, const AlertTest* b) { return a->eval_time_ms < b->eval_time_ms; });
+  std::size_t next_alert = 0;
+  std::vector<std::size_t> cursor(pt.series.size(), 0);
+  bool aborted = false;
+
+  for (std::int64_t ts = start; ts <= start + max_eval; ts += step) {
+    // Input samples up to ts (promtool's lazy loader): what a rule writes at ts may then not
+    // clash with an input sample of a later time.
+    for (std::size_t s = 0; s < pt.series.size(); ++s) {
+      const auto& vals = pt.series[s].values;
+      std::size_t& i = cursor[s];
+      for (; i < vals.size() && start + static_cast<std::int64_t>(i) * interval <= ts; ++i)
+        if (vals[i]) storage.add(pt.series[s].labels, start + static_cast<std::int64_t>(i) * interval, *vals[i]);
+    }
+    auto errors = ev.eval_at(ts);
+    if (!errors.empty()) {
+      for (const auto& e : errors)
+        fail(tg.span, "rule: " + e.rule + ", time: " + util::format_duration(ts - start) + ", err: " + e.message);
+      aborted = true; // promtool stops the test at the first evaluation with errors
+      break;
+    }
+    for (; next_alert < alert_tests.size() && alert_tests[next_alert]->eval_time_ms < ts - start + step; ++next_alert) {
+      const AlertTest& at = *alert_tests[next_alert];
+      std::vector<AlertView> got, exp;
+      for (const auto& a : ev.alerts(at.alertname.value))
+        if (a.state == AlertState::firing) got.push_back({a.labels, a.annotations});
+      for (const auto& e : at.exp_alerts) {
+        Labels ls = to_labels(e.labels);
+        std::erase_if(ls, [](const auto& l) { return l.first == "alertname"; });
+        ls.emplace_back("alertname", at.alertname.value);
+        std::sort(ls.begin(), ls.end());
+        exp.push_back({std::move(ls), to_labels(e.annotations)});
+      }
+      std::sort(got.begin(), got.end());
+      std::sort(exp.begin(), exp.end());
+      // Exact (promtool) or, with `nsmon: {partial: true}`, expected labels and annotations as
+      // subsets of an alert's.
+      const bool partial = tg.nsmon.partial;
+      Diff d = diff(
+          exp, got,
+          [partial](const AlertView& e, const AlertView& g) {
+            return partial ? subset(e.labels, g.labels) && subset(e.annotations, g.annotations)
+                           : e.labels == g.labels && e.annotations == g.annotations;
+          },
+          show_alert);
+      if (!d.same)
+        fail(at.span, "alertname: " + at.alertname.value + ", time: " + util::format_duration(at.eval_time_ms) +
+                          ": expected " + plural(exp.size(), "firing alert", "firing alerts") + ", got " +
+                          std::to_string(got.size()) + " (- expected only, + got only)\n" + d.text);
+    }
+  }
+
+  // The PromQL expressions, on what was loaded and written up to the last evaluation.
+  if (!aborted) {
+    for (std::size_t k = 0; k < tg.expr_tests.size(); ++k) {
+      const ExprTest& x = tg.expr_tests[k];
+      const std::string where = "expr: \"" + x.expr.value + "\", time: " + util::format_duration(x.eval_time_ms);
+      engine::Options q;
+      q.default_step_ms = step;
+      q.max_samples = options.max_samples;
+      engine::Result r = engine::instant(*pt.exprs[k]->expr(), storage, start + x.eval_time_ms, q);
+      std::vector<SampleView> got, exp;
+      if (r.error) {
+        fail(x.span, where + ", err: " + *r.error);
+        continue;
+      }
+      if (r.value.type == promql::ValueType::vector)
+        for (auto& s : r.value.vector) got.push_back({std::move(s.labels), s.v});
+      else if (r.value.type == promql::ValueType::scalar) got.push_back({{}, r.value.scalar});
+      else {
+        fail(x.span, where + ", err: rule result is not a vector or scalar");
+        continue;
+      }
+      for (std::size_t i = 0; i < x.exp_samples.size(); ++i)
+        exp.push_back({pt.exp_labels[k][i], x.exp_samples[i].value});
+      auto by_labels = [](const SampleView& a, const SampleView& b) { return a.labels < b.labels; };
+      std::stable_sort(got.begin(), got.end(), by_labels);
+      std::stable_sort(exp.begin(), exp.end(), by_labels);
+      const bool fuzzy = pf.file.fuzzy_compare, partial = tg.nsmon.partial;
+      Diff d = diff(
+          exp, got,
+          [fuzzy, partial](const SampleView& e, const SampleView& g) {
+            return (partial ? subset(e.labels, g.labels) : e.labels == g.labels) && same_value(e.value, g.value, fuzzy);
+          },
+          show_sample);
+      if (!d.same)
+        fail(x.span, where + ": expected " + plural(exp.size(), "sample", "samples") + ", got " +
+                         std::to_string(got.size()) + " (- expected only, + got only)\n" + d.text);
+    }
+  }
+  res.produced = ev.produced();
+  res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return res;
+}
+
+} // namespace nsmon::ruletest

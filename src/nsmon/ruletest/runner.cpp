@@ -1,0 +1,130 @@
+#include "nsmon/ruletest/runner.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <glob.h>
+#include <map>
+#include <set>
+
+#include "nsmon/core/checks.hpp"
+#include "nsmon/core/error.hpp"
+#include "nsmon/engine/notation.hpp"
+#include "nsmon/util/duration.hpp"
+#include "nsmon/util/files.hpp"
+
+namespace nsmon::ruletest {
+
+namespace {
+
+core::Span span_in(const core::SourceFile& src, const Text& t, std::size_t begin, std::size_t end) {
+  if (t.value.empty()) return t.span;
+  auto lc = src.line_col(t.file_offset(begin));
+  return {src.path(), lc.line, lc.col, static_cast<int>(std::max<std::size_t>(1, end - begin))};
+}
+
+// promtool's filepath.Glob over each pattern, relative to the test file's directory.
+std::vector<std::string> glob_rule_files(const TestFile& f, std::vector<core::Diagnostic>& diags) {
+  std::vector<std::string> out;
+  const std::filesystem::path dir = std::filesystem::path(f.path).parent_path();
+  for (const auto& pattern : f.rule_files) {
+    std::string p = pattern.value;
+    if (!p.empty() && p[0] != '/') p = (dir / p).lexically_normal().string();
+    glob_t g{};
+    int rc = ::glob(p.c_str(), 0, nullptr, &g);
+    if (rc == 0)
+      for (std::size_t i = 0; i < g.gl_pathc; ++i) out.emplace_back(g.gl_pathv[i]);
+    ::globfree(&g);
+    if (rc != 0) {
+      // promtool warns and goes on; a test file whose rules are missing would then fail its
+      // alert tests for the wrong reason, so nsmon says so where the pattern is.
+      auto d = core::make_diagnostic("ruletest/invalid", pattern.span, "no file matches the pattern " + p);
+      d.severity = core::Severity::warning;
+      diags.push_back(std::move(d));
+    }
+  }
+  return out;
+}
+
+std::string series_error(const engine::NotationError& e) { return e.message; }
+
+} // namespace
+
+std::unique_ptr<PreparedFile> prepare(const core::SourceFile& src, const RunOptions& options, core::SourceSet& sources,
+                                      std::vector<core::Diagnostic>& diags) {
+  auto p = std::make_unique<PreparedFile>();
+  p->file = load_test_file(src, diags);
+  p->rule_paths = glob_rule_files(p->file, diags);
+  for (const auto& path : p->rule_paths) {
+    const core::SourceFile* rsrc = sources.find(path);
+    if (!rsrc) rsrc = &sources.add(path, util::read_file(path));
+    std::vector<core::Diagnostic> found;
+    p->rule_files.push_back(rules::load_rule_file(*rsrc, found));
+    // Only what Prometheus refuses stops the tests (lint's milder findings are not its business).
+    for (auto& d : found)
+      if (d.severity == core::Severity::error) diags.push_back(std::move(d));
+  }
+  p->groups = compile_groups(p->rule_files, p->file.evaluation_interval_ms, options.parse, diags);
+  // group_eval_order: the groups it names in its order; the others keep their place, as if named
+  // first (promtool's orderedGroups gives them the index 0).
+  std::map<std::string, std::size_t> order;
+  for (std::size_t i = 0; i < p->file.group_eval_order.size(); ++i) order.emplace(p->file.group_eval_order[i].value, i);
+  std::stable_sort(p->groups.begin(), p->groups.end(), [&](const EvalGroup& a, const EvalGroup& b) {
+    auto ia = order.find(a.name), ib = order.find(b.name);
+    return (ia == order.end() ? 0 : ia->second) < (ib == order.end() ? 0 : ib->second);
+  });
+
+  for (const auto& t : p->file.tests) {
+    PreparedFile::Test pt;
+    std::map<Labels, std::size_t> seen;
+    for (const auto& s : t.input_series) {
+      auto sr = engine::parse_series(s.series.value);
+      if (sr.error) {
+        diags.push_back(core::make_diagnostic("ruletest/invalid",
+                                              span_in(src, s.series, sr.error->offset, sr.error->offset + 1),
+                                              "invalid series '" + s.series.value + "': " + series_error(*sr.error)));
+        continue;
+      }
+      auto vr = engine::parse_values(s.values.value);
+      if (vr.error) {
+        diags.push_back(core::make_diagnostic("ruletest/invalid",
+                                              span_in(src, s.values, vr.error->offset, vr.error->offset + 1),
+                                              "invalid values '" + s.values.value + "': " + vr.error->message));
+        continue;
+      }
+      // The same series twice: the later one replaces the earlier (promtool's load command).
+      if (auto it = seen.find(sr.labels); it != seen.end()) pt.series[it->second].values = std::move(vr.values);
+      else {
+        seen.emplace(sr.labels, pt.series.size());
+        pt.series.push_back({std::move(sr.labels), std::move(vr.values)});
+      }
+    }
+    for (const auto& x : t.expr_tests) {
+      auto parsed = std::make_shared<promql::ParseResult>(promql::parse(x.expr.value, options.parse));
+      for (const auto& e : parsed->errors())
+        diags.push_back(
+            core::make_diagnostic("promql/syntax", span_in(src, x.expr, e.range.start, e.range.end), e.message));
+      pt.exprs.push_back(std::move(parsed));
+      std::vector<Labels> labels;
+      for (const auto& s : x.exp_samples) {
+        std::string_view text = s.labels.value;
+        if (text.find_first_not_of(" \t\n") == std::string_view::npos) {
+          labels.emplace_back();
+          continue;
+        }
+        auto sr = engine::parse_series(text);
+        if (sr.error)
+          diags.push_back(core::make_diagnostic("ruletest/invalid",
+                                                span_in(src, s.labels, sr.error->offset, sr.error->offset + 1),
+                                                "invalid labels '" + s.labels.value + "': " + sr.error->message));
+        labels.push_back(std::move(sr.labels));
+      }
+      pt.exp_labels.push_back(std::move(labels));
+    }
+    p->tests.push_back(std::move(pt));
+  }
+  return p;
+}
+
+} // namespace nsmon::ruletest

@@ -1,0 +1,71 @@
+#pragma once
+// Runs promtool's rule unit tests: each test's input series loaded into a Storage as the
+// evaluation goes (promtool's lazy loader), the rule groups evaluated at every
+// evaluation_interval from the test's start to its last eval_time, the alerts checked at their
+// eval_time and the PromQL expressions at the end, compared as promtool compares them.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nsmon/core/diagnostic.hpp"
+#include "nsmon/core/source.hpp"
+#include "nsmon/engine/engine.hpp"
+#include "nsmon/promql/parser.hpp"
+#include "nsmon/ruletest/evaluator.hpp"
+#include "nsmon/ruletest/test_file.hpp"
+
+namespace nsmon::ruletest {
+
+struct RunOptions {
+  promql::ParseOptions parse;
+  /// Samples one query may hold (promtool's test engine: 10000); 0: no limit.
+  std::size_t max_samples = 10'000;
+  /// Which tests run, by name (promtool's --run); null: all.
+  std::function<bool(const std::string& name)> select;
+  Expander expand; ///< empty: Prometheus's templates
+};
+
+/// A test file with everything it needs, checked before anything is evaluated: its rule files
+/// (globbed relative to it, loaded and parsed), the groups in evaluation order, and per test the
+/// parsed input series, expressions and expected labels.
+struct PreparedFile {
+  TestFile file;
+  std::vector<std::string> rule_paths;
+  std::vector<rules::RuleFile> rule_files;
+  std::vector<EvalGroup> groups;
+  struct Series {
+    Labels labels;
+    std::vector<std::optional<double>> values;
+  };
+  struct Test {
+    std::vector<Series> series; ///< input_series, a series given twice: the last one
+    std::vector<std::shared_ptr<const promql::ParseResult>> exprs;
+    std::vector<std::vector<Labels>> exp_labels; ///< per promql_expr_test, per exp_sample
+  };
+  std::vector<Test> tests;
+};
+
+/// Loads `src` and the rule files it names (their text added to `sources`); every problem is a
+/// positioned error in `diags`. Reads files: the rule files, globbed relative to `src`'s path.
+std::unique_ptr<PreparedFile> prepare(const core::SourceFile& src, const RunOptions& options, core::SourceSet& sources,
+                                      std::vector<core::Diagnostic>& diags);
+
+struct TestResult {
+  const PreparedFile* file = nullptr;
+  std::size_t test = 0;
+  bool skipped = false; ///< not selected by --run
+  /// One finding per failed check (ruletest/failed), at the check's item in the test file.
+  std::vector<core::Diagnostic> failures;
+  /// Per group, per rule: whether it produced a sample or an alert.
+  std::vector<std::vector<bool>> produced;
+  double seconds = 0;
+  bool passed() const { return !skipped && failures.empty(); }
+};
+
+/// Runs test `index` of `file`.
+TestResult run_test(const PreparedFile& file, std::size_t index, const RunOptions& options);
+
+} // namespace nsmon::ruletest

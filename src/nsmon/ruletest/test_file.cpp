@@ -1,0 +1,303 @@
+#include "nsmon/ruletest/test_file.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <ctime>
+#include <limits>
+#include <set>
+
+#include "nsmon/core/yaml.hpp"
+#include "nsmon/util/duration.hpp"
+
+namespace nsmon::ruletest {
+
+namespace {
+
+// Go's yaml.v2 reads a float64 from a plain scalar only: decimal or exponent forms, YAML 1.1's
+// .inf/.nan spellings, integers (0x... too); a quoted "1" is a type error, null is 0.
+std::optional<double> yaml_float(const yaml::Node& n) {
+  if (n.IsNull()) return 0.0;
+  if (!n.IsScalar() || n.Tag() != "?") return std::nullopt;
+  const std::string& s = n.Scalar();
+  for (const char* inf : {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"})
+    if (s == inf) return std::numeric_limits<double>::infinity();
+  for (const char* inf : {"-.inf", "-.Inf", "-.INF"})
+    if (s == inf) return -std::numeric_limits<double>::infinity();
+  if (s == ".nan" || s == ".NaN" || s == ".NAN") return std::numeric_limits<double>::quiet_NaN();
+  std::string_view body = s;
+  bool neg = !body.empty() && body[0] == '-';
+  if (!body.empty() && (body[0] == '-' || body[0] == '+')) body.remove_prefix(1);
+  if (body.size() > 2 && body[0] == '0' && (body[1] == 'x' || body[1] == 'X')) {
+    long long v = 0;
+    auto r = std::from_chars(body.data() + 2, body.data() + body.size(), v, 16);
+    if (r.ec != std::errc() || r.ptr != body.data() + body.size()) return std::nullopt;
+    return neg ? -static_cast<double>(v) : static_cast<double>(v);
+  }
+  // Digits, one dot, an exponent: no "inf", "nan" or hex floats (from_chars would take them).
+  for (char c : body)
+    if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-')) return std::nullopt;
+  double v = 0;
+  auto r = std::from_chars(body.data(), body.data() + body.size(), v);
+  if (r.ec != std::errc() || r.ptr != body.data() + body.size()) return std::nullopt;
+  return neg ? -v : v;
+}
+
+std::optional<bool> yaml_bool(const yaml::Node& n) {
+  if (n.IsNull()) return false;
+  if (!n.IsScalar() || n.Tag() != "?") return std::nullopt;
+  static const std::set<std::string> yes{"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"};
+  static const std::set<std::string> no{"n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"};
+  if (yes.count(n.Scalar())) return true;
+  if (no.count(n.Scalar())) return false;
+  return std::nullopt;
+}
+
+// RFC 3339 ("2021-01-01T00:00:00Z", "...+02:00", fractions) or Unix seconds, as promtool's
+// parseTime reads start_timestamp; milliseconds since the epoch.
+std::optional<std::int64_t> parse_time(const std::string& s) {
+  double secs = 0;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), secs);
+  if (r.ec == std::errc() && r.ptr == s.data() + s.size() && std::isfinite(secs))
+    return static_cast<std::int64_t>(std::llround(secs * 1000));
+  std::tm tm{};
+  int consumed = 0;
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+                  &tm.tm_sec, &consumed) != 6 ||
+      consumed != 19)
+    return std::nullopt;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  std::int64_t ms = static_cast<std::int64_t>(timegm(&tm)) * 1000;
+  std::size_t i = 19;
+  if (i < s.size() && s[i] == '.') {
+    double scale = 100;
+    for (++i; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, scale /= 10)
+      ms += static_cast<int>((s[i] - '0') * scale);
+  }
+  if (i < s.size() && (s[i] == 'Z' || s[i] == 'z')) return i + 1 == s.size() ? std::optional(ms) : std::nullopt;
+  int hh = 0, mm = 0;
+  if (i + 6 == s.size() && (s[i] == '+' || s[i] == '-') && std::sscanf(s.c_str() + i + 1, "%2d:%2d", &hh, &mm) == 2) {
+    std::int64_t off = (hh * 60 + mm) * 60'000LL;
+    return s[i] == '+' ? ms - off : ms + off;
+  }
+  return std::nullopt;
+}
+
+class Loader {
+public:
+  Loader(const core::SourceFile& src, std::vector<core::Diagnostic>& diags) : y_(src, diags), out_(diags) {}
+
+  TestFile run() {
+    TestFile f;
+    f.path = y_.source().path();
+    auto root = y_.parse();
+    if (!root || root->IsNull()) return f;
+    if (!y_.check_mapping(*root, {"rule_files", "evaluation_interval", "group_eval_order", "tests", "fuzzy_compare"},
+                          "a rule test file"))
+      return f;
+    f.rule_files = texts((*root)["rule_files"], "rule_files");
+    if (auto n = (*root)["evaluation_interval"]) {
+      if (auto d = duration(n, "evaluation_interval"); d && *d > 0) f.evaluation_interval_ms = *d;
+    }
+    f.group_eval_order = texts((*root)["group_eval_order"], "group_eval_order");
+    std::set<std::string> order;
+    for (const auto& g : f.group_eval_order)
+      if (!order.insert(g.value).second) error(g.span, "group name repeated in evaluation order: " + g.value);
+    if (auto n = (*root)["fuzzy_compare"]) {
+      auto b = yaml_bool(n);
+      if (!b) y_.report(n, "yaml/type", "fuzzy_compare must be true or false");
+      f.fuzzy_compare = b.value_or(false);
+    }
+    if (auto tests = (*root)["tests"]; tests && !tests.IsNull()) {
+      int i = 0;
+      if (!tests.IsSequence()) y_.report(tests, "yaml/type", "tests must be a list of test groups");
+      else
+        for (const auto& t : tests) f.tests.push_back(test_group(t, i++));
+    }
+    return f;
+  }
+
+private:
+  void error(const core::Span& at, std::string msg) {
+    // Positioned like every loader finding; the check says it is about the test file's content.
+    out_.push_back(core::make_diagnostic("ruletest/invalid", at, std::move(msg)));
+  }
+
+  Text text(const yaml::Node& n) {
+    if (n.IsNull()) {
+      Text t;
+      t.span = y_.span(n);
+      return t;
+    }
+    return rules::make_text(y_, n);
+  }
+
+  std::optional<Text> string(const yaml::Node& parent, const char* key, const char* what) {
+    auto n = parent[key];
+    if (!n) return std::nullopt;
+    if (!n.IsScalar() && !n.IsNull()) {
+      y_.report(n, "yaml/type", std::string(what) + " must be a string");
+      return std::nullopt;
+    }
+    return text(n);
+  }
+
+  std::optional<std::int64_t> duration(const yaml::Node& n, const char* what) {
+    if (!n.IsScalar()) {
+      y_.report(n, "yaml/type", std::string(what) + " must be a duration");
+      return std::nullopt;
+    }
+    auto ms = util::parse_duration(n.Scalar());
+    if (!ms) y_.report(n, "rules/duration", "not a valid duration string: \"" + n.Scalar() + "\" (use e.g. 30s, 5m)");
+    return ms;
+  }
+
+  std::vector<Text> texts(const yaml::Node& n, const char* what) {
+    std::vector<Text> out;
+    if (!n || n.IsNull()) return out;
+    if (!n.IsSequence()) {
+      y_.report(n, "yaml/type", std::string(what) + " must be a list of strings");
+      return out;
+    }
+    for (const auto& item : n) {
+      if (!item.IsScalar()) y_.report(item, "yaml/type", std::string("entries of ") + what + " must be strings");
+      else out.push_back(text(item));
+    }
+    return out;
+  }
+
+  std::vector<KeyValue> pairs(const yaml::Node& n, const char* what) {
+    std::vector<KeyValue> out;
+    if (!n || n.IsNull()) return out;
+    if (!n.IsMap()) {
+      y_.report(n, "yaml/type", std::string(what) + " must be a mapping of names to strings");
+      return out;
+    }
+    std::set<std::string> seen;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      if (!it->first.IsScalar() || !(it->second.IsScalar() || it->second.IsNull())) {
+        y_.report(it->second.IsScalar() ? it->first : it->second, "yaml/type",
+                  std::string("entries of ") + what + " must be name: string");
+        continue;
+      }
+      KeyValue kv{text(it->first), text(it->second), {}};
+      if (seen.insert(kv.key.value).second) out.push_back(std::move(kv));
+    }
+    return out;
+  }
+
+  std::optional<std::int64_t> eval_time(const yaml::Node& parent, Text& written) {
+    auto n = parent["eval_time"];
+    if (!n || n.IsNull()) {
+      written.value = "0s";
+      return 0;
+    }
+    written = text(n);
+    return duration(n, "eval_time");
+  }
+
+  TestGroup test_group(const yaml::Node& n, int index) {
+    TestGroup g;
+    g.index = index;
+    g.span = y_.span(n);
+    if (n.IsNull()) return g; // `- {}` and a bare `-` are empty tests
+    if (!y_.check_mapping(n,
+                          {"interval", "input_series", "alert_rule_test", "promql_expr_test", "external_labels",
+                           "external_url", "name", "start_timestamp", "nsmon"},
+                          "a test group"))
+      return g;
+    if (auto name = string(n, "name", "name")) g.name = name->value;
+    if (auto iv = n["interval"]; iv && !iv.IsNull()) {
+      auto d = duration(iv, "interval");
+      if (d && *d > 0) g.interval_ms = d;
+    }
+    if (auto st = n["start_timestamp"]; st && !st.IsNull()) {
+      g.start_ms = st.IsScalar() ? parse_time(st.Scalar()) : std::nullopt;
+      if (!g.start_ms)
+        y_.report(st, "yaml/type", "start_timestamp must be Unix seconds or an RFC 3339 time (2021-01-01T00:00:00Z)");
+    }
+    if (auto url = string(n, "external_url", "external_url")) g.external_url = url->value;
+    g.external_labels = pairs(n["external_labels"], "external_labels");
+    extensions(n["nsmon"], g.nsmon);
+    for (const auto& item : list(n["input_series"], "input_series")) {
+      if (!y_.check_mapping(item, {"series", "values"}, "an input series")) continue;
+      InputSeries s;
+      s.span = y_.span(item);
+      if (auto t = string(item, "series", "series")) s.series = *t;
+      if (auto t = string(item, "values", "values")) s.values = *t;
+      g.input_series.push_back(std::move(s));
+    }
+    for (const auto& item : list(n["alert_rule_test"], "alert_rule_test")) {
+      if (!y_.check_mapping(item, {"eval_time", "alertname", "exp_alerts"}, "an alert rule test")) continue;
+      AlertTest a;
+      a.span = y_.span(item);
+      a.eval_time_ms = eval_time(item, a.eval_time).value_or(0);
+      if (auto t = string(item, "alertname", "alertname")) a.alertname = *t;
+      if (a.alertname.value.empty())
+        error(a.span, "an item under alert_rule_test misses required attribute alertname at eval_time " +
+                          util::format_duration(a.eval_time_ms) +
+                          (g.name.empty() ? std::string() : " (in TestGroup " + g.name + ")"));
+      for (const auto& e : list(item["exp_alerts"], "exp_alerts")) {
+        if (!y_.check_mapping(e, {"exp_labels", "exp_annotations"}, "an expected alert")) continue;
+        a.exp_alerts.push_back(
+            {pairs(e["exp_labels"], "exp_labels"), pairs(e["exp_annotations"], "exp_annotations"), y_.span(e)});
+      }
+      g.alert_tests.push_back(std::move(a));
+    }
+    for (const auto& item : list(n["promql_expr_test"], "promql_expr_test")) {
+      if (!y_.check_mapping(item, {"expr", "eval_time", "exp_samples"}, "a PromQL expression test")) continue;
+      ExprTest x;
+      x.span = y_.span(item);
+      if (auto t = string(item, "expr", "expr")) x.expr = *t;
+      x.eval_time_ms = eval_time(item, x.eval_time).value_or(0);
+      for (const auto& s : list(item["exp_samples"], "exp_samples")) {
+        if (!y_.check_mapping(s, {"labels", "value", "histogram"}, "an expected sample")) continue;
+        ExpSample e;
+        e.span = y_.span(s);
+        if (auto t = string(s, "labels", "labels")) e.labels = *t;
+        if (auto v = s["value"]) {
+          auto d = yaml_float(v);
+          if (!d) y_.report(v, "yaml/type", "value must be a number (1, 0.5, 1e3, .inf, .nan)");
+          e.value = d.value_or(0);
+        }
+        if (auto h = s["histogram"]; h && !(h.IsScalar() && h.Scalar().empty()) && !h.IsNull())
+          y_.report(h, "ruletest/invalid", "native histogram samples are not supported by nsmon test-rules yet");
+        x.exp_samples.push_back(std::move(e));
+      }
+      g.expr_tests.push_back(std::move(x));
+    }
+    return g;
+  }
+
+  void extensions(const yaml::Node& n, Extensions& ext) {
+    if (!n || n.IsNull()) return;
+    if (!y_.check_mapping(n, {"partial"}, "nsmon's test extensions")) return;
+    if (auto p = n["partial"]) {
+      auto b = yaml_bool(p);
+      if (!b) y_.report(p, "yaml/type", "partial must be true or false");
+      ext.partial = b.value_or(false);
+    }
+  }
+
+  std::vector<yaml::Node> list(const yaml::Node& n, const char* what) {
+    std::vector<yaml::Node> out;
+    if (!n || n.IsNull()) return out;
+    if (!n.IsSequence()) {
+      y_.report(n, "yaml/type", std::string(what) + " must be a list");
+      return out;
+    }
+    for (const auto& item : n) out.push_back(item);
+    return out;
+  }
+
+  core::YamlReader y_;
+  std::vector<core::Diagnostic>& out_;
+};
+
+} // namespace
+
+TestFile load_test_file(const core::SourceFile& src, std::vector<core::Diagnostic>& diags) {
+  return Loader(src, diags).run();
+}
+
+} // namespace nsmon::ruletest

@@ -1,0 +1,92 @@
+#pragma once
+// promtool's rule unit-test file (`promtool test rules`, docs/configuration/unit_testing_rules.md)
+// as a typed model with the position of every node. Read as promtool reads it (yaml.v2 strict:
+// unknown fields refused), plus one nsmon extension, the `nsmon:` key of a test (README).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nsmon/core/diagnostic.hpp"
+#include "nsmon/core/source.hpp"
+#include "nsmon/rules/rule_file.hpp"
+
+namespace nsmon::ruletest {
+
+using rules::KeyValue;
+using rules::Text;
+
+/// `- series: 'up{job="x"}'` / `values: '1+1x10'`.
+struct InputSeries {
+  Text series;
+  Text values;
+  core::Span span;
+};
+
+/// One expected alert: labels (alertname excluded) and annotations.
+struct ExpAlert {
+  std::vector<KeyValue> labels;
+  std::vector<KeyValue> annotations;
+  core::Span span;
+};
+
+struct AlertTest {
+  std::int64_t eval_time_ms = 0;
+  Text eval_time; ///< as written (for messages): "10m"
+  Text alertname;
+  std::vector<ExpAlert> exp_alerts;
+  core::Span span;
+};
+
+struct ExpSample {
+  Text labels; ///< a series description: `metric{a="b"}`, '{a="b"}' or "" for no labels
+  double value = 0;
+  core::Span span;
+};
+
+struct ExprTest {
+  Text expr;
+  std::int64_t eval_time_ms = 0;
+  Text eval_time;
+  std::vector<ExpSample> exp_samples;
+  core::Span span;
+};
+
+/// nsmon's extension of a test, under `nsmon:` (a key promtool refuses, so a plain promtool file
+/// never turns it on).
+struct Extensions {
+  /// `partial: true`: exp_labels, exp_annotations and exp_samples' labels are subsets of what the
+  /// alert or sample has (alertname and the value are still compared in full).
+  bool partial = false;
+};
+
+/// One entry of `tests:` (promtool's testGroup).
+struct TestGroup {
+  std::string name; ///< `name:`, or "" (reported as unnamed#<index>)
+  std::optional<std::int64_t> interval_ms;
+  std::optional<std::int64_t> start_ms; ///< start_timestamp (Prometheus 3.x), ms since the epoch
+  std::vector<InputSeries> input_series;
+  std::vector<AlertTest> alert_tests;
+  std::vector<ExprTest> expr_tests;
+  std::vector<KeyValue> external_labels;
+  std::string external_url;
+  Extensions nsmon;
+  core::Span span;
+  int index = 0; ///< position in tests:
+  /// The name reports use: `name`, or promtool's "unnamed#<index>".
+  std::string display_name() const { return name.empty() ? "unnamed#" + std::to_string(index) : name; }
+};
+
+struct TestFile {
+  std::string path;
+  std::vector<Text> rule_files; ///< patterns as written (globs, relative to the test file)
+  std::int64_t evaluation_interval_ms = 60'000;
+  std::vector<Text> group_eval_order;
+  bool fuzzy_compare = false;
+  std::vector<TestGroup> tests;
+};
+
+/// Reads a unit-test file; findings (all errors) are appended to `diags`.
+TestFile load_test_file(const core::SourceFile& src, std::vector<core::Diagnostic>& diags);
+
+} // namespace nsmon::ruletest

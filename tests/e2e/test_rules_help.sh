@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# test-rules --help: its flags and the footer (inputs, the nsmon extension, examples, exit codes).
+source "$(dirname "$0")/lib.sh"
+run test-rules --help
+expect_rc 0
+for flag in --run --junit --coverage --coverage-min --max-samples --format --enable-feature; do expect_out "$flag"; done
+expect_out "nsmon: {partial: true}"
+expect_out "Examples:"
+expect_out "Exit codes: 0 every test passed, 1 a test failed"
+run test-rules
+expect_rc 2

@@ -1,0 +1,225 @@
+// The series notation of promqltest `load` lines and promtool `input_series`: values as
+// Prometheus's ParseSeriesDesc expands them, and its errors in its words at their byte offsets
+// (the promtool 2.42 messages below were checked against `promtool test rules`; offsets are
+// 0-based in the text given, promtool prints them 1-based in `series + " " + values`).
+#include <bit>
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "nsmon/engine/notation.hpp"
+
+using namespace nsmon::engine;
+
+namespace {
+
+// The values as text: "_" for no sample, "stale" for the marker, numbers with %g.
+std::string show(const std::vector<std::optional<double>>& vs) {
+  std::string out;
+  for (const auto& v : vs) {
+    if (!out.empty()) out += ' ';
+    if (!v) {
+      out += '_';
+    } else if (std::bit_cast<std::uint64_t>(*v) == 0x7ff0000000000002ULL) {
+      out += "stale";
+    } else {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%g", *v);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+std::string values(std::string_view text) {
+  auto r = parse_values(text);
+  if (r.error) return "error@" + std::to_string(r.error->offset) + ": " + r.error->message;
+  return show(r.values);
+}
+
+// Labels as `{a="b", c="d"}` without needing the engine's to_string (built separately).
+std::string to_string_for_test(const Labels& ls) {
+  std::string out = "{";
+  for (const auto& [n, v] : ls) {
+    if (out.size() > 1) out += ", ";
+    out += n + "=\"" + v + "\"";
+  }
+  return out + "}";
+}
+
+std::string desc(std::string_view line) {
+  auto r = parse_series_desc(line);
+  if (r.error) return "error@" + std::to_string(r.error->offset) + ": " + r.error->message;
+  return to_string_for_test(r.labels) + " " + show(r.values);
+}
+
+} // namespace
+
+TEST_CASE("values expand as Prometheus expands them", "[notation]") {
+  struct Case {
+    const char* in;
+    const char* want;
+  };
+  // clang-format off
+  const Case cases[] = {
+      {"1 2 3", "1 2 3"},
+      {"", ""},
+      {"   ", ""},
+      {"1+2x3", "1 3 5 7"},            // n+1 values
+      {"10-1x3", "10 9 8 7"},
+      {"5x2", "5 5 5"},
+      {"_x3", "_ _ _"},                // n blanks, not n+1
+      {"_ 1 _", "_ 1 _"},
+      {"stale", "stale"},
+      {"1 stale 2", "1 stale 2"},
+      {"-1 +2 -3x1", "-1 2 -3 -3"},
+      {"-1-2x2", "-1 -3 -5"},
+      {"1+0x0", "1"},
+      {"Inf -Inf NaN inf nan", "inf -inf nan inf nan"},
+      {"1e3 1.5E-3 .5 5.", "1000 0.0015 0.5 5"},
+      {"1_000 010 08", "1000 8 8"},    // ParseInt base 0: octal; 08 falls back to ParseFloat
+      {"0x3", "0 0 0 0"},              // never hexadecimal in a series: 0, x, 3
+      {"1\t2\n3", "1 2 3"},
+      {"0.1+0.1x2", "0.1 0.2 0.3"},
+  };
+  // clang-format on
+  for (const auto& c : cases) {
+    INFO(c.in);
+    CHECK(values(c.in) == c.want);
+  }
+}
+
+TEST_CASE("a+bxn accumulates like Prometheus (repeated addition, not a+i*b)", "[notation]") {
+  auto r = parse_values("0.1+0.1x9");
+  REQUIRE(!r.error);
+  REQUIRE(r.values.size() == 10);
+  double acc = 0.1;
+  for (int i = 0; i < 9; ++i) acc += 0.1;
+  CHECK(*r.values.back() == acc); // 0.9999999999999999, where 0.1+9*0.1 is 1
+}
+
+TEST_CASE("stale is Prometheus's StaleNaN bit pattern, also when repeated", "[notation]") {
+  auto r = parse_values("stale stale");
+  REQUIRE(!r.error);
+  REQUIRE(r.values.size() == 2);
+  for (const auto& v : r.values) {
+    CHECK(std::bit_cast<std::uint64_t>(*v) == 0x7ff0000000000002ULL);
+    CHECK(is_stale_nan(*v));
+  }
+}
+
+TEST_CASE("value errors in Prometheus's words with a byte offset", "[notation]") {
+  struct Case {
+    const char* in;
+    const char* want;
+  };
+  // clang-format off
+  const Case cases[] = {
+      {"1 2 x", "error@4: unexpected \"x\""},
+      {"1x", "error@2: unexpected end of input in series values"},
+      {"1+x3", "error@2: unexpected \"x\" in series values"},
+      {"foo", "error@0: unexpected identifier \"foo\" in series values, expected number or \"stale\""},
+      {"Infinity", "error@0: unexpected identifier \"Infinity\" in series values, expected number or \"stale\""},
+      {"1m", "error@0: bad number syntax: \"1\""},
+      {"1x3.5", "error@2: invalid repetition in series values: strconv.ParseUint: parsing \"3.5\": invalid syntax"},
+      {"1x99999999999999999999", "error@2: invalid repetition in series values: strconv.ParseUint: parsing \"99999999999999999999\": value out of range"},
+      {"1e", "error@0: bad number syntax: \"1e\""},
+      {"1..2", "error@0: bad number syntax: \"1..\""},
+      {"1,2", "error@1: unexpected character in series sequence: ','"},
+      {"+-1", "error@1: unexpected <op:-> in series values"},
+      {"1+2", "error@3: unexpected end of input in series values"},
+      {"1x-3", "error@2: unexpected <op:-> in series values"},
+      {"1e999", "error@0: error parsing number: strconv.ParseFloat: parsing \"1e999\": value out of range"},
+      {"on", "error@0: unexpected <on>"},
+      {"1 sum", "error@2: unexpected <aggr:sum>"},
+      {"stalex3", "error@0: unexpected identifier \"stalex3\" in series values, expected number or \"stale\""},
+      {"1 \xff", "error@2: unexpected character in series sequence: '\xef\xbf\xbd'"},
+  };
+  // clang-format on
+  for (const auto& c : cases) {
+    INFO(c.in);
+    CHECK(values(c.in) == c.want);
+  }
+}
+
+TEST_CASE("native histogram values are refused and marked as such", "[notation]") {
+  auto r = parse_values("1 {{schema:0 sum:1 count:1}}");
+  REQUIRE(r.error);
+  CHECK(r.error->native_histogram);
+  CHECK(r.error->offset == 2);
+  auto plain = parse_values("1 x");
+  REQUIRE(plain.error);
+  CHECK_FALSE(plain.error->native_histogram);
+}
+
+TEST_CASE("too many values is an error, not an exhausted memory", "[notation]") {
+  auto r = parse_values("1x99999999999");
+  REQUIRE(r.error);
+  CHECK(r.error->message.find("too many values") != std::string::npos);
+  CHECK(parse_values("_x10 1x10", 21).error.has_value() == false);
+  CHECK(parse_values("_x10 1x10", 20).error.has_value());
+}
+
+TEST_CASE("series descriptions: names, label sets, quoted UTF-8 names", "[notation]") {
+  struct Case {
+    const char* in;
+    const char* want;
+  };
+  // clang-format off
+  const Case cases[] = {
+      {"metric 1 2", "{__name__=\"metric\"} 1 2"},
+      {"metric{a=\"b\"} 1", "{__name__=\"metric\", a=\"b\"} 1"},
+      {"metric{b='2',a=\"1\",} 1", "{__name__=\"metric\", a=\"1\", b=\"2\"} 1"},
+      {"{__name__=\"m\", a=`x`} 1", "{__name__=\"m\", a=\"x\"} 1"},
+      {"{\"my.metric\", \"a.b\"=\"c\"} _", "{__name__=\"my.metric\", a.b=\"c\"} _"},
+      {"m{__name__=\"other\"} 1", "{__name__=\"m\"} 1"},
+      {"m{a=\"\"} 1", "{__name__=\"m\"} 1"},
+      {"sum{by=\"on\"} 1", "{__name__=\"sum\", by=\"on\"} 1"},
+      {"a:b:c 1", "{__name__=\"a:b:c\"} 1"},
+      {"{} 1", "{} 1"},
+      {"m", "{__name__=\"m\"} "},
+      {"m{a=\"\\u00e9\"} 1", "{__name__=\"m\", a=\"\xc3\xa9\"} 1"},
+  };
+  // clang-format on
+  for (const auto& c : cases) {
+    INFO(c.in);
+    CHECK(desc(c.in) == c.want);
+  }
+}
+
+TEST_CASE("series description errors in Prometheus's words", "[notation]") {
+  struct Case {
+    const char* in;
+    const char* want;
+  };
+  // clang-format off
+  const Case cases[] = {
+      {"m{a=1} 1", "error@4: unexpected character inside braces: '1'"},
+      {"m{a} 1", "error@3: unexpected \"}\" in label set, expected \"=\""},
+      {"m{a=~\"x\"} 1", "error@3: unexpected <op:=~> in label set, expected \"=\""},
+      {"m{,} 1", "error@2: unexpected \",\" in label set, expected identifier or \"}\""},
+      {"m{a=\"1\" b=\"2\"} 1", "error@8: unexpected identifier \"b\" in label set, expected \",\" or \"}\""},
+      {"m{a=b} 1", "error@4: unexpected identifier \"b\" in label set, expected string"},
+      {"on 1", "error@0: unexpected <on> in series values"},
+      {"m{a=\"1\"", "error@7: unexpected end of input inside braces"},
+      {"m{a=\"1\",a=\"2\"} 1", "error@8: duplicate label name \"a\""},
+      {"m{a=\"1\"}1", "error@8: unexpected number \"1\" in series values"},
+  };
+  // clang-format on
+  for (const auto& c : cases) {
+    INFO(c.in);
+    CHECK(desc(c.in) == c.want);
+  }
+}
+
+TEST_CASE("parse_series takes the description alone", "[notation]") {
+  auto r = parse_series("up{job=\"a\"}");
+  REQUIRE(!r.error);
+  CHECK(r.labels == Labels{{"__name__", "up"}, {"job", "a"}});
+  auto bad = parse_series("up{job=\"a\"} 1");
+  REQUIRE(bad.error);
+  CHECK(bad.error->offset == 12);
+}
