@@ -40,12 +40,12 @@ const Expr& unwrap(const Expr* e) {
 
 const std::string& string_arg(const Call& e, std::size_t i) { return unwrap(e.args[i]).as<StringLiteral>().value; }
 
-std::vector<Sample> map_values(std::vector<Sample> v, const std::function<double(double)>& f) {
+std::vector<Sample> map_values(const Context& ctx, std::vector<Sample> v, const std::function<double(double)>& f) {
   for (auto& s : v) {
     s.v = f(s.v);
-    drop_name(s.labels);
+    drop_name(ctx, s);
   }
-  check_unique(v);
+  check_unique(ctx, v);
   return v;
 }
 
@@ -209,6 +209,7 @@ Value label_replace(Context& ctx, const Call& e, std::int64_t t) {
     const std::string& value = get(s.labels, src);
     if (!re.Match(value, 0, value.size(), RE2::ANCHOR_BOTH, groups.data(), static_cast<int>(groups.size()))) continue;
     set_label(s.labels, dst, expand(repl, re, groups));
+    if (dst == "__name__") s.drop_name = false;
   }
   check_unique(v);
   return make_vector(std::move(v));
@@ -232,6 +233,7 @@ Value label_join(Context& ctx, const Call& e, std::int64_t t) {
       joined += get(s.labels, srcs[i]);
     }
     set_label(s.labels, dst, joined);
+    if (dst == "__name__") s.drop_name = false;
   }
   check_unique(v);
   return make_vector(std::move(v));
@@ -424,7 +426,7 @@ std::vector<std::pair<Labels, std::vector<Bucket>>> bucket_groups(Context& ctx, 
     set_label(key, "le", "");
     auto [it, inserted] = index.try_emplace(key, groups.size());
     if (inserted) {
-      drop_name(key);
+      if (!ctx.delayed()) drop_name(key);
       groups.push_back({std::move(key), {}});
     }
     groups[it->second].second.push_back({*upper, s.v});
@@ -442,17 +444,17 @@ Value histogram_quantile(Context& ctx, double q, const std::vector<Sample>& in, 
     if (forced)
       ctx.info("PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see "
                "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)");
-    out.push_back({std::move(labels), v, t});
+    out.push_back({std::move(labels), v, t, true});
   }
-  check_unique(out);
+  check_unique(ctx, out);
   return make_vector(std::move(out));
 }
 
 Value histogram_fraction(Context& ctx, double lower, double upper, const std::vector<Sample>& in, std::int64_t t) {
   std::vector<Sample> out;
   for (auto& [labels, buckets] : bucket_groups(ctx, in))
-    out.push_back({std::move(labels), bucket_fraction(lower, upper, std::move(buckets)), t});
-  check_unique(out);
+    out.push_back({std::move(labels), bucket_fraction(lower, upper, std::move(buckets)), t, true});
+  check_unique(ctx, out);
   return make_vector(std::move(out));
 }
 
@@ -483,9 +485,9 @@ Value eval_call(Context& ctx, const Call& e, std::int64_t t) {
     for (auto& s : v) {
       s.v = static_cast<double>(s.t) / 1000;
       s.t = t;
-      drop_name(s.labels);
+      drop_name(ctx, s);
     }
-    check_unique(v);
+    check_unique(ctx, v);
     return make_vector(std::move(v));
   }
   if (name == "time") return make_scalar(static_cast<double>(t) / 1000, t);
@@ -507,13 +509,14 @@ Value eval_call(Context& ctx, const Call& e, std::int64_t t) {
     std::vector<Sample> v;
     if (e.args.empty()) v.push_back({{}, std::floor(static_cast<double>(t / 1000)), t});
     else v = evaluate(ctx, *e.args[0], t).vector;
-    return make_vector(map_values(std::move(v), [&](double f) { return (*date)(civil_from_seconds(go_int64(f))); }));
+    return make_vector(
+        map_values(ctx, std::move(v), [&](double f) { return (*date)(civil_from_seconds(go_int64(f))); }));
   }
-  if (auto f = math_function(name)) return make_vector(map_values(evaluate(ctx, *e.args[0], t).vector, *f));
+  if (auto f = math_function(name)) return make_vector(map_values(ctx, evaluate(ctx, *e.args[0], t).vector, *f));
   if (name == "round") {
     double to = e.args.size() > 1 ? scalar_arg(ctx, e, 1, t) : 1;
     double inverse = 1.0 / to;
-    return make_vector(map_values(evaluate(ctx, *e.args[0], t).vector,
+    return make_vector(map_values(ctx, evaluate(ctx, *e.args[0], t).vector,
                                   [&](double v) { return std::floor(v * inverse + 0.5) / inverse; }));
   }
   if (name == "clamp" || name == "clamp_min" || name == "clamp_max") {
@@ -528,7 +531,7 @@ Value eval_call(Context& ctx, const Call& e, std::int64_t t) {
       hi = scalar_arg(ctx, e, 1, t);
     }
     if (hi < lo) return make_vector({});
-    return make_vector(map_values(std::move(v), [&](double x) { return go_max(lo, go_min(hi, x)); }));
+    return make_vector(map_values(ctx, std::move(v), [&](double x) { return go_max(lo, go_min(hi, x)); }));
   }
   if (name == "absent") {
     auto v = evaluate(ctx, *e.args[0], t).vector;
