@@ -35,8 +35,10 @@ void Context::info(std::string message) {
   if (std::find(infos.begin(), infos.end(), message) == infos.end()) infos.push_back(std::move(message));
 }
 
+// The metric name and the metadata labels that go with it (schema.IsMetadataLabel).
 void drop_name(Labels& ls) {
-  std::erase_if(ls, [](const auto& l) { return l.first == "__name__"; });
+  std::erase_if(ls,
+                [](const auto& l) { return l.first == "__name__" || l.first == "__type__" || l.first == "__unit__"; });
 }
 
 void set_label(Labels& ls, const std::string& name, const std::string& value) {
