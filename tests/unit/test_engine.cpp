@@ -336,3 +336,39 @@ TEST_CASE("engine: work is bounded", "[engine]") {
   REQUIRE(d.ok());
   CHECK(engine::instant(*d.expr(), f.storage, 0).error);
 }
+
+TEST_CASE("engine: delayed name removal keeps __name__ until the end of the query", "[engine]") {
+  Fixture f;
+  f.load({{"__name__", "a_total"}, {"env", "1"}}, 60, {0, 60, 120});
+  f.load({{"__name__", "b_total"}, {"env", "1"}}, 60, {0, 60, 120});
+  auto eval = [&](const std::string& expr, bool delayed) {
+    engine::Options o;
+    o.delayed_name_removal = delayed;
+    auto parsed = promql::parse(expr);
+    REQUIRE(parsed.ok());
+    auto r = engine::instant(*parsed.expr(), f.storage, 120 * s, o);
+    if (r.error) return "error: " + *r.error;
+    std::string out;
+    for (const auto& x : r.value.vector) out += engine::to_string(x.labels) + " " + engine::format_value(x.v) + "\n";
+    return out;
+  };
+  const std::string relabel = R"q(label_replace(rate({env="1"}[5m]), "n", "$1", "__name__", "(.+)"))q";
+  // Without the feature rate() drops the names at once: two identical label sets.
+  CHECK(eval(relabel, false) == "error: vector cannot contain metrics with the same labelset");
+  // With it, label_replace still sees them, and the names go at the end. (Each rate: 120 over the
+  // 120s the samples cover, not extrapolated since the counter started at 0, per 300s: 0.4.)
+  CHECK(eval(relabel, true) == "{env=\"1\", n=\"a_total\"} 0.4\n{env=\"1\", n=\"b_total\"} 0.4\n");
+  // sum by (__name__) groups by names that are then dropped: duplicates at the end.
+  CHECK(eval("sum by (__name__) (rate({env=\"1\"}[5m]))", true) ==
+        "error: vector cannot contain metrics with the same labelset");
+  CHECK(eval("sum by (env) (rate({env=\"1\"}[5m]))", true) == "{env=\"1\"} 0.8\n");
+  CHECK(eval("label_replace(-{env=\"1\"}, \"__name__\", \"neg_$1\", \"__name__\", \"(.+)\")", true) ==
+        "{__name__=\"neg_a_total\", env=\"1\"} -120\n{__name__=\"neg_b_total\", env=\"1\"} -120\n");
+}
+
+TEST_CASE("engine: dropping the name drops the type and unit labels too", "[engine]") {
+  Fixture f;
+  f.load({{"__name__", "r_total"}, {"__type__", "counter"}, {"__unit__", "request"}, {"job", "x"}}, 60, {3});
+  CHECK(f.vec("r_total * 2", 0) == "{job=\"x\"} 6\n");
+  CHECK(f.vec("+r_total", 0) == "{__name__=\"r_total\", __type__=\"counter\", __unit__=\"request\", job=\"x\"} 3\n");
+}

@@ -33,6 +33,7 @@ struct Group {
   double kahan = 0;
   double count = 0;
   bool incremental = false;
+  bool drop_name = false;          // delayed name removal: any input marked
   std::vector<double> values;      // quantile
   std::vector<const Sample*> heap; // topk, bottomk, limitk, limit_ratio
 };
@@ -218,7 +219,7 @@ Value select_k(Context& ctx, const AggregateExpr& e, double param, const std::ve
         return top ? a->v > b->v : a->v < b->v;
       });
     }
-    for (const Sample* s : g.heap) out.push_back({s->labels, s->v, t});
+    for (const Sample* s : g.heap) out.push_back({s->labels, s->v, t, s->drop_name});
   }
   return make_vector(std::move(out));
 }
@@ -261,10 +262,12 @@ Value eval_aggregate(Context& ctx, const AggregateExpr& e, std::int64_t t) {
       if (e.op == AggregateOp::stddev || e.op == AggregateOp::stdvar) g.value = std::isfinite(f) ? 0 : std::nan("");
       if (e.op == AggregateOp::group) g.value = 1;
       if (e.op == AggregateOp::quantile) g.values.push_back(f);
+      g.drop_name = s.drop_name;
       groups.push_back(std::move(g));
       continue;
     }
     Group& g = groups[it->second];
+    if (s.drop_name) g.drop_name = true;
     switch (e.op) {
     case AggregateOp::sum: g.value = kahan_inc(f, g.value, g.kahan); break;
     case AggregateOp::avg: {
@@ -319,7 +322,7 @@ Value eval_aggregate(Context& ctx, const AggregateExpr& e, std::int64_t t) {
     case AggregateOp::quantile: v = quantile(param, g.values); break;
     default: break;
     }
-    out.push_back({std::move(g.labels), v, t});
+    out.push_back({std::move(g.labels), v, t, g.drop_name});
   }
   return make_vector(std::move(out));
 }

@@ -35,8 +35,10 @@ void Context::info(std::string message) {
   if (std::find(infos.begin(), infos.end(), message) == infos.end()) infos.push_back(std::move(message));
 }
 
+// The metric name and the metadata labels that go with it (schema.IsMetadataLabel).
 void drop_name(Labels& ls) {
-  std::erase_if(ls, [](const auto& l) { return l.first == "__name__"; });
+  std::erase_if(ls,
+                [](const auto& l) { return l.first == "__name__" || l.first == "__type__" || l.first == "__unit__"; });
 }
 
 void set_label(Labels& ls, const std::string& name, const std::string& value) {
@@ -48,6 +50,23 @@ void set_label(Labels& ls, const std::string& name, const std::string& value) {
   } else if (!value.empty()) {
     ls.insert(it, {name, value});
   }
+}
+
+void drop_name(const Context& ctx, Sample& s) {
+  if (ctx.delayed()) s.drop_name = true;
+  else drop_name(s.labels);
+}
+
+void check_unique(const Context& ctx, const std::vector<Sample>& v) {
+  if (!ctx.delayed()) check_unique(v);
+}
+
+void finish_names(std::vector<Sample>& v) {
+  for (auto& s : v) {
+    if (s.drop_name) drop_name(s.labels);
+    s.drop_name = false;
+  }
+  check_unique(v);
 }
 
 void check_unique(const std::vector<Sample>& v) {
@@ -205,8 +224,12 @@ Window eval_subquery(Context& ctx, const SubqueryExpr& sq, std::int64_t t) {
     ctx.charge(v.vector.size());
     for (auto& s : v.vector) {
       auto [it, inserted] = index.try_emplace(s.labels, w.series.size());
-      if (inserted) w.series.push_back({std::move(s.labels), {}});
+      if (inserted) {
+        w.series.push_back({std::move(s.labels), {}});
+        w.drop_name.push_back(false);
+      }
       w.series[it->second].points.push_back({ts, s.v});
+      if (s.drop_name) w.drop_name[it->second] = true;
     }
   }
   return w;
@@ -287,9 +310,9 @@ Value evaluate(Context& ctx, const Expr& e, std::int64_t t) {
     }
     for (auto& s : v.vector) {
       s.v = -s.v;
-      drop_name(s.labels);
+      drop_name(ctx, s);
     }
-    check_unique(v.vector);
+    check_unique(ctx, v.vector);
     return v;
   }
   case NodeKind::vector_selector: {
@@ -359,6 +382,7 @@ Result instant(const promql::Expr& expr, const Storage& storage, std::int64_t t,
   detail::Context ctx{storage, options, t, t, 0};
   try {
     r.value = detail::evaluate(ctx, expr, t);
+    if (options.delayed_name_removal) detail::finish_names(r.value.vector);
     if (r.value.type == promql::ValueType::vector && !detail::keeps_order(expr))
       std::sort(r.value.vector.begin(), r.value.vector.end(),
                 [](const Sample& a, const Sample& b) { return a.labels < b.labels; });
@@ -398,7 +422,9 @@ Result range(const promql::Expr& expr, const Storage& storage, std::int64_t star
     std::vector<Series> out;
     for (std::int64_t t = start; t <= end; t += step) {
       ctx.charge(1);
+      ctx.budget_used = 0; // the budget is per step, as Prometheus's peak of samples in memory
       Value v = detail::evaluate(ctx, expr, t);
+      if (options.delayed_name_removal) detail::finish_names(v.vector);
       if (v.type == promql::ValueType::scalar) v.vector.push_back({{}, v.scalar, t});
       for (auto& s : v.vector) {
         auto [it, inserted] = index.try_emplace(s.labels, out.size());

@@ -31,6 +31,7 @@ struct Context {
 
   /// Charges `n` samples (or steps) to the budget; fails past Options::max_samples.
   void charge(std::size_t n);
+  bool delayed() const { return options.delayed_name_removal; }
   void warn(std::string message);
   void info(std::string message);
 };
@@ -39,6 +40,7 @@ struct Context {
 /// window's end (evaluation time after @ and offset) and its length.
 struct Window {
   std::vector<Series> series;
+  std::vector<bool> drop_name; ///< per series, from a subquery's samples (delayed name removal)
   std::int64_t end = 0;
   std::int64_t range = 0;
 };
@@ -59,9 +61,15 @@ Value eval_range_call(Context& ctx, const promql::Call& e, std::int64_t t);
 
 // Helpers shared by the files above.
 void drop_name(Labels& ls);
+/// Drops the sample's __name__, or marks it for the end of the query (delayed name removal).
+void drop_name(const Context& ctx, Sample& s);
 void set_label(Labels& ls, const std::string& name, const std::string& value); ///< "" deletes
 /// Fails with "vector cannot contain metrics with the same labelset" on a duplicate.
 void check_unique(const std::vector<Sample>& v);
+/// check_unique, except under delayed name removal (names still tell series apart until the end).
+void check_unique(const Context& ctx, const std::vector<Sample>& v);
+/// The end of a query under delayed name removal: drops the marked names, then check_unique.
+void finish_names(std::vector<Sample>& v);
 Value make_vector(std::vector<Sample> v);
 Value make_scalar(double v, std::int64_t t);
 /// Go's strconv.ParseFloat for label values (le, quantile), nullopt when Go would fail.

@@ -21,12 +21,31 @@ using namespace promql;
 
 namespace {
 
-std::vector<Sample> map_values(std::vector<Sample> v, const std::function<double(double)>& f) {
+// Go's math.Min and math.Max: NaN wins, and -0 is below +0.
+double go_min(double a, double b) {
+  if (std::isnan(a) || std::isnan(b)) return std::nan("");
+  if (a == 0 && b == 0) return std::signbit(a) ? a : b;
+  return a < b ? a : b;
+}
+double go_max(double a, double b) {
+  if (std::isnan(a) || std::isnan(b)) return std::nan("");
+  if (a == 0 && b == 0) return std::signbit(a) ? b : a;
+  return a > b ? a : b;
+}
+
+const Expr& unwrap(const Expr* e) {
+  while (e->kind == NodeKind::paren) e = e->as<ParenExpr>().expr;
+  return *e;
+}
+
+const std::string& string_arg(const Call& e, std::size_t i) { return unwrap(e.args[i]).as<StringLiteral>().value; }
+
+std::vector<Sample> map_values(const Context& ctx, std::vector<Sample> v, const std::function<double(double)>& f) {
   for (auto& s : v) {
     s.v = f(s.v);
-    drop_name(s.labels);
+    drop_name(ctx, s);
   }
-  check_unique(v);
+  check_unique(ctx, v);
   return v;
 }
 
@@ -174,10 +193,10 @@ std::string expand(const std::string& tmpl, const RE2& re, const std::vector<re2
 }
 
 Value label_replace(Context& ctx, const Call& e, std::int64_t t) {
-  const auto& dst = e.args[1]->as<StringLiteral>().value;
-  const auto& repl = e.args[2]->as<StringLiteral>().value;
-  const auto& src = e.args[3]->as<StringLiteral>().value;
-  const auto& pattern = e.args[4]->as<StringLiteral>().value;
+  const auto& dst = string_arg(e, 1);
+  const auto& repl = string_arg(e, 2);
+  const auto& src = string_arg(e, 3);
+  const auto& pattern = string_arg(e, 4);
   RE2::Options o;
   o.set_log_errors(false);
   o.set_dot_nl(true);
@@ -190,17 +209,18 @@ Value label_replace(Context& ctx, const Call& e, std::int64_t t) {
     const std::string& value = get(s.labels, src);
     if (!re.Match(value, 0, value.size(), RE2::ANCHOR_BOTH, groups.data(), static_cast<int>(groups.size()))) continue;
     set_label(s.labels, dst, expand(repl, re, groups));
+    if (dst == "__name__") s.drop_name = false;
   }
   check_unique(v);
   return make_vector(std::move(v));
 }
 
 Value label_join(Context& ctx, const Call& e, std::int64_t t) {
-  const auto& dst = e.args[1]->as<StringLiteral>().value;
-  const auto& sep = e.args[2]->as<StringLiteral>().value;
+  const auto& dst = string_arg(e, 1);
+  const auto& sep = string_arg(e, 2);
   std::vector<std::string> srcs;
   for (std::size_t i = 3; i < e.args.size(); ++i) {
-    const auto& src = e.args[i]->as<StringLiteral>().value;
+    const auto& src = string_arg(e, i);
     if (!valid_label_name(src)) fail("invalid source label name in label_join(): " + src);
     srcs.push_back(src);
   }
@@ -213,6 +233,7 @@ Value label_join(Context& ctx, const Call& e, std::int64_t t) {
       joined += get(s.labels, srcs[i]);
     }
     set_label(s.labels, dst, joined);
+    if (dst == "__name__") s.drop_name = false;
   }
   check_unique(v);
   return make_vector(std::move(v));
@@ -267,7 +288,7 @@ bool natural_less(const std::string& a, const std::string& b) {
 
 std::vector<Sample> sort_by_label(std::vector<Sample> v, const Call& e, bool desc) {
   std::vector<std::string> names;
-  for (std::size_t i = 1; i < e.args.size(); ++i) names.push_back(e.args[i]->as<StringLiteral>().value);
+  for (std::size_t i = 1; i < e.args.size(); ++i) names.push_back(string_arg(e, i));
   std::stable_sort(v.begin(), v.end(), [&](const Sample& a, const Sample& b) {
     for (const auto& n : names) {
       const auto& x = get(a.labels, n);
@@ -405,7 +426,7 @@ std::vector<std::pair<Labels, std::vector<Bucket>>> bucket_groups(Context& ctx, 
     set_label(key, "le", "");
     auto [it, inserted] = index.try_emplace(key, groups.size());
     if (inserted) {
-      drop_name(key);
+      if (!ctx.delayed()) drop_name(key);
       groups.push_back({std::move(key), {}});
     }
     groups[it->second].second.push_back({*upper, s.v});
@@ -423,17 +444,17 @@ Value histogram_quantile(Context& ctx, double q, const std::vector<Sample>& in, 
     if (forced)
       ctx.info("PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see "
                "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)");
-    out.push_back({std::move(labels), v, t});
+    out.push_back({std::move(labels), v, t, true});
   }
-  check_unique(out);
+  check_unique(ctx, out);
   return make_vector(std::move(out));
 }
 
 Value histogram_fraction(Context& ctx, double lower, double upper, const std::vector<Sample>& in, std::int64_t t) {
   std::vector<Sample> out;
   for (auto& [labels, buckets] : bucket_groups(ctx, in))
-    out.push_back({std::move(labels), bucket_fraction(lower, upper, std::move(buckets)), t});
-  check_unique(out);
+    out.push_back({std::move(labels), bucket_fraction(lower, upper, std::move(buckets)), t, true});
+  check_unique(ctx, out);
   return make_vector(std::move(out));
 }
 
@@ -456,17 +477,17 @@ Value eval_call(Context& ctx, const Call& e, std::int64_t t) {
   if (name == "label_join") return label_join(ctx, e, t);
   if (name == "timestamp") {
     std::vector<Sample> v;
-    if (e.args[0]->kind == NodeKind::vector_selector) {
-      v = select_instant(ctx, e.args[0]->as<VectorSelector>(), t); // the samples' own times
+    if (const Expr& arg = unwrap(e.args[0]); arg.kind == NodeKind::vector_selector) {
+      v = select_instant(ctx, arg.as<VectorSelector>(), t); // the samples' own times
     } else {
       v = evaluate(ctx, *e.args[0], t).vector;
     }
     for (auto& s : v) {
       s.v = static_cast<double>(s.t) / 1000;
       s.t = t;
-      drop_name(s.labels);
+      drop_name(ctx, s);
     }
-    check_unique(v);
+    check_unique(ctx, v);
     return make_vector(std::move(v));
   }
   if (name == "time") return make_scalar(static_cast<double>(t) / 1000, t);
@@ -477,7 +498,7 @@ Value eval_call(Context& ctx, const Call& e, std::int64_t t) {
   if (name == "range") return make_scalar(static_cast<double>(ctx.end - ctx.start) / 1000, t);
   if (name == "min_of" || name == "max_of") {
     double a = scalar_arg(ctx, e, 0, t), b = scalar_arg(ctx, e, 1, t);
-    return make_scalar(name == "min_of" ? std::min(a, b) : std::max(a, b), t);
+    return make_scalar(name == "min_of" ? go_min(a, b) : go_max(a, b), t);
   }
   if (name == "vector") return make_vector({{{}, scalar_arg(ctx, e, 0, t), t}});
   if (name == "scalar") {
@@ -488,13 +509,14 @@ Value eval_call(Context& ctx, const Call& e, std::int64_t t) {
     std::vector<Sample> v;
     if (e.args.empty()) v.push_back({{}, std::floor(static_cast<double>(t / 1000)), t});
     else v = evaluate(ctx, *e.args[0], t).vector;
-    return make_vector(map_values(std::move(v), [&](double f) { return (*date)(civil_from_seconds(go_int64(f))); }));
+    return make_vector(
+        map_values(ctx, std::move(v), [&](double f) { return (*date)(civil_from_seconds(go_int64(f))); }));
   }
-  if (auto f = math_function(name)) return make_vector(map_values(evaluate(ctx, *e.args[0], t).vector, *f));
+  if (auto f = math_function(name)) return make_vector(map_values(ctx, evaluate(ctx, *e.args[0], t).vector, *f));
   if (name == "round") {
     double to = e.args.size() > 1 ? scalar_arg(ctx, e, 1, t) : 1;
     double inverse = 1.0 / to;
-    return make_vector(map_values(evaluate(ctx, *e.args[0], t).vector,
+    return make_vector(map_values(ctx, evaluate(ctx, *e.args[0], t).vector,
                                   [&](double v) { return std::floor(v * inverse + 0.5) / inverse; }));
   }
   if (name == "clamp" || name == "clamp_min" || name == "clamp_max") {
@@ -509,7 +531,7 @@ Value eval_call(Context& ctx, const Call& e, std::int64_t t) {
       hi = scalar_arg(ctx, e, 1, t);
     }
     if (hi < lo) return make_vector({});
-    return make_vector(map_values(std::move(v), [&](double x) { return std::max(lo, std::min(hi, x)); }));
+    return make_vector(map_values(ctx, std::move(v), [&](double x) { return go_max(lo, go_min(hi, x)); }));
   }
   if (name == "absent") {
     auto v = evaluate(ctx, *e.args[0], t).vector;

@@ -205,7 +205,9 @@ Value eval_range_call(Context& ctx, const Call& e, std::int64_t t) {
 
   bool keep_name = name == "last_over_time" || name == "first_over_time";
   std::vector<Sample> out;
-  for (auto& s : w.series) {
+  for (std::size_t si = 0; si < w.series.size(); ++si) {
+    Series& s = w.series[si];
+    bool input_drops = si < w.drop_name.size() && w.drop_name[si];
     Points p = s.points;
     std::optional<double> v;
     if (name == "rate") v = extrapolated_rate(p, w, true, true);
@@ -265,10 +267,11 @@ Value eval_range_call(Context& ctx, const Call& e, std::int64_t t) {
         ctx.info("PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: " +
                  go::quote(metric));
     }
-    if (!keep_name) drop_name(s.labels);
-    out.push_back({std::move(s.labels), *v, t});
+    Sample sample{std::move(s.labels), *v, t};
+    if (!keep_name || input_drops) drop_name(ctx, sample);
+    out.push_back(std::move(sample));
   }
-  check_unique(out);
+  check_unique(ctx, out);
   return make_vector(std::move(out));
 }
 

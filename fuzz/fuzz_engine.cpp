@@ -1,0 +1,80 @@
+// libFuzzer target for the PromQL engine: any bytes parsed as an expression (every feature flag
+// on) and, when they parse, evaluated over a small fixed store at an instant and over a short
+// range. Besides crashes and sanitizer reports it checks the engine's promises: a result is a
+// value or an error, never both; the work is bounded (max_samples, and subqueries of absurd step
+// counts are refused by the same budget); a range query answers with a matrix.
+//
+//   cmake --preset fuzz && cmake --build build/fuzz --target fuzz_engine
+//   python3 fuzz/promql_seeds.py /tmp/promql-seeds
+//   build/fuzz/fuzz/fuzz_engine -dict=fuzz/fuzz_promql.dict /tmp/engine-corpus /tmp/promql-seeds
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+#include "nsmon/engine/engine.hpp"
+#include "nsmon/promql/parser.hpp"
+
+namespace {
+
+using namespace nsmon;
+
+void check(bool ok) {
+  if (!ok) std::abort();
+}
+
+const engine::Storage& store() {
+  static const engine::Storage s = [] {
+    engine::Storage st;
+    const engine::Labels series[] = {
+        {{"__name__", "up"}, {"instance", "a"}, {"job", "x"}},
+        {{"__name__", "up"}, {"instance", "b"}, {"job", "x"}},
+        {{"__name__", "req_total"}, {"code", "200"}, {"job", "x"}},
+        {{"__name__", "req_total"}, {"code", "500"}, {"job", "y"}},
+        {{"__name__", "lat_bucket"}, {"le", "0.1"}},
+        {{"__name__", "lat_bucket"}, {"le", "1"}},
+        {{"__name__", "lat_bucket"}, {"le", "+Inf"}},
+        {{"__name__", "g"}},
+    };
+    double k = 1;
+    for (const auto& ls : series) {
+      for (std::int64_t t = 0; t <= 600'000; t += 30'000) {
+        double v = k * static_cast<double>(t / 30'000);
+        if (t == 300'000 && k == 2) v = engine::stale_nan();
+        if (t == 450'000 && k == 8) v = std::nan("");
+        st.add(ls, t, v);
+      }
+      k += 1;
+    }
+    return st;
+  }();
+  return s;
+}
+
+void check_result(const engine::Result& r) {
+  if (r.error) {
+    check(!r.error->empty());
+    check(r.value.type == promql::ValueType::none);
+  }
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::string_view input(reinterpret_cast<const char*>(data), size);
+  promql::ParseOptions all;
+  all.experimental_functions = all.duration_expressions = all.extended_range_selectors = all.binop_fill_modifiers =
+      true;
+  auto parsed = promql::parse(input, all);
+  if (!parsed.ok()) return 0;
+  engine::Options options;
+  options.max_samples = 20'000;
+  check_result(engine::instant(*parsed.expr(), store(), 300'000, options));
+  options.delayed_name_removal = true;
+  check_result(engine::instant(*parsed.expr(), store(), 300'000, options));
+  options.delayed_name_removal = false;
+  auto r = engine::range(*parsed.expr(), store(), 0, 600'000, 60'000, options);
+  check_result(r);
+  if (!r.error) check(r.value.type == promql::ValueType::matrix);
+  return 0;
+}
