@@ -209,10 +209,11 @@ std::string check_result(const EvalCmd& ev, const engine::Result& r) {
 }
 
 // NewTestEngine's options for the built-in tests: 10000 samples at most, lookback 5m, subqueries
-// without a step at 1m.
+// without a step at 1m, delayed name removal on.
 engine::Options test_options() {
   engine::Options o;
   o.max_samples = 10000;
+  o.delayed_name_removal = true;
   return o;
 }
 const engine::Options kOptions = test_options();
