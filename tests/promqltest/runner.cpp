@@ -5,6 +5,7 @@
 // their selectors at other times).
 //
 //   promqltest_runner [--dir DIR] [--file NAME]... [--write-results FILE] [--floor FILE] [-v]
+//   promqltest_runner --expand 'metric{a="b"} 1+1x3 _ stale'   (the notation's expansion)
 //
 // Prints, per file, the eval statements total / passed / failed / skipped (skipped: they touch
 // native histograms or start timestamps, which nsmon does not model — each with its reason), each
@@ -28,6 +29,7 @@
 #include <vector>
 
 #include "nsmon/engine/engine.hpp"
+#include "nsmon/engine/notation.hpp"
 #include "nsmon/promql/parser.hpp"
 #include "nsmon/promql/printer.hpp"
 #include "script.hpp"
@@ -493,6 +495,23 @@ std::string table(const std::vector<FileStats>& files, Rates& rates) {
   return o.str();
 }
 
+// --expand LINE: a series description and its values as the notation reads them, one value a
+// line (`_`, `stale`, or the number as %.17g), or `error@OFFSET: message` (notation_differential.py).
+int expand(const std::string& line) {
+  auto d = engine::parse_series_desc(line);
+  if (d.error) {
+    std::printf("error@%zu: %s\n", d.error->offset, d.error->message.c_str());
+    return 1;
+  }
+  std::printf("%s\n", show_labels(d.labels).c_str());
+  for (const auto& v : d.values) {
+    if (!v) std::printf("_\n");
+    else if (engine::is_stale_nan(*v)) std::printf("stale\n");
+    else std::printf("%.17g\n", *v);
+  }
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -514,6 +533,7 @@ int main(int argc, char** argv) {
     else if (a == "--write-results") write_results = value();
     else if (a == "--floor") floor_file = value();
     else if (a == "-v" || a == "--verbose") verbose = true;
+    else if (a == "--expand") return expand(value());
     else {
       std::fprintf(
           stderr, "usage: promqltest_runner [--dir DIR] [--file NAME]... [--write-results FILE] [--floor FILE] [-v]\n");
