@@ -145,7 +145,7 @@ Value count_values(Context& ctx, const AggregateExpr& e, const std::string& labe
   if (label.empty() || !go::valid_utf8(label)) fail("invalid label name " + go::quote(label));
   std::vector<std::string> grouping = e.grouping;
   if (!e.without) grouping.push_back(label);
-  std::map<Labels, std::size_t> index;
+  LabelsMap<std::size_t> index;
   std::vector<Sample> out;
   for (auto& s : in) {
     set_label(s.labels, label, go::format_float(s.v));
@@ -178,7 +178,7 @@ Value select_k(Context& ctx, const AggregateExpr& e, double param, const std::ve
     if (param >= 9223372036854775807.0) fail("Scalar value " + param_text(param) + " overflows int64");
     k = std::min<std::int64_t>(static_cast<std::int64_t>(param), static_cast<std::int64_t>(in.size()));
   }
-  std::map<Labels, std::size_t> index;
+  LabelsMap<std::size_t> index;
   std::vector<Group> groups;
   for (const auto& s : in) {
     auto [it, inserted] = index.try_emplace(group_labels(s.labels, e, e.grouping), groups.size());
@@ -248,7 +248,7 @@ Value eval_aggregate(Context& ctx, const AggregateExpr& e, std::int64_t t) {
   default: break;
   }
 
-  std::map<Labels, std::size_t> index;
+  LabelsMap<std::size_t> index;
   std::vector<Group> groups;
   for (auto& s : in) {
     double f = s.v;

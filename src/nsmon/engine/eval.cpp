@@ -173,6 +173,12 @@ std::vector<Matcher> all_matchers(const VectorSelector& vs) {
   return ms;
 }
 
+const std::vector<const Series*>& select(Context& ctx, const VectorSelector& vs) {
+  auto it = ctx.selected.find(&vs);
+  if (it == ctx.selected.end()) it = ctx.selected.emplace(&vs, ctx.storage.select(all_matchers(vs))).first;
+  return it->second;
+}
+
 void refuse_extended(const VectorSelector& vs) {
   if (vs.anchored || vs.smoothed) fail("the anchored and smoothed modifiers are not supported by nsmon's engine");
 }
@@ -184,7 +190,7 @@ Window select_range(Context& ctx, const MatrixSelector& ms, std::int64_t t) {
   w.end = reference_time(ctx, vs.modifiers, t);
   w.range = ms.range_expr ? seconds_to_ms(duration_seconds(ctx, *ms.range_expr)) : ns_to_ms(ms.range_ns);
   std::int64_t from = w.end - w.range; // left-open: (from, end]
-  for (const Series* s : ctx.storage.select(all_matchers(vs))) {
+  for (const Series* s : select(ctx, vs)) {
     auto lo = std::upper_bound(s->points.begin(), s->points.end(), from,
                                [](std::int64_t x, const Point& p) { return x < p.t; });
     auto hi = std::upper_bound(lo, s->points.end(), w.end, [](std::int64_t x, const Point& p) { return x < p.t; });
@@ -214,7 +220,7 @@ Window eval_subquery(Context& ctx, const SubqueryExpr& sq, std::int64_t t) {
   if (first > w.end) return w;
   std::int64_t steps = (w.end - first) / step + 1;
   ctx.charge(static_cast<std::size_t>(steps));
-  std::map<Labels, std::size_t> index;
+  LabelsMap<std::size_t> index;
   for (std::int64_t ts = first; ts <= w.end; ts += step) {
     Value v = evaluate(ctx, *sq.expr, ts);
     if (v.type == ValueType::scalar) {
@@ -269,7 +275,7 @@ std::vector<Sample> select_instant(Context& ctx, const VectorSelector& vs, std::
   std::int64_t ref = reference_time(ctx, vs.modifiers, t);
   std::int64_t from = ref - ctx.options.lookback_ms; // left-open: (from, ref]
   std::vector<Sample> out;
-  for (const Series* s : ctx.storage.select(all_matchers(vs))) {
+  for (const Series* s : select(ctx, vs)) {
     auto it = std::upper_bound(s->points.begin(), s->points.end(), ref,
                                [](std::int64_t x, const Point& p) { return x < p.t; });
     if (it == s->points.begin()) continue;
@@ -418,7 +424,7 @@ Result range(const promql::Expr& expr, const Storage& storage, std::int64_t star
   }
   detail::Context ctx{storage, options, start, end, step};
   try {
-    std::map<Labels, std::size_t> index;
+    detail::LabelsMap<std::size_t> index;
     std::vector<Series> out;
     for (std::int64_t t = start; t <= end; t += step) {
       ctx.charge(1);

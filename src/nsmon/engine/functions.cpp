@@ -413,7 +413,7 @@ double bucket_fraction(double lower, double upper, std::vector<Bucket> b) {
 
 // Buckets grouped by their labels without `le`; output labels also without __name__.
 std::vector<std::pair<Labels, std::vector<Bucket>>> bucket_groups(Context& ctx, const std::vector<Sample>& in) {
-  std::map<Labels, std::size_t> index;
+  LabelsMap<std::size_t> index;
   std::vector<std::pair<Labels, std::vector<Bucket>>> groups;
   for (const auto& s : in) {
     auto upper = parse_go_float(get(s.labels, "le"));
