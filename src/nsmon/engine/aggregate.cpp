@@ -166,9 +166,11 @@ Value select_k(Context& ctx, const AggregateExpr& e, double param, const std::ve
     if (param == 0) return make_vector({});
     if (std::isnan(param)) fail("Ratio value is NaN");
     if (param > 1)
-      ctx.warn("PromQL warning: ratio value should be between -1 and 1, got " + param_text(param) + ", capping to 1");
+      ctx.warn("PromQL warning: ratio value should be between -1 and 1, got " + param_text(param) + ", capping to 1",
+               e.param);
     if (param < -1)
-      ctx.warn("PromQL warning: ratio value should be between -1 and 1, got " + param_text(param) + ", capping to -1");
+      ctx.warn("PromQL warning: ratio value should be between -1 and 1, got " + param_text(param) + ", capping to -1",
+               e.param);
     ratio = std::clamp(param, -1.0, 1.0);
   } else {
     if (!(param >= 1)) {
@@ -243,7 +245,7 @@ Value eval_aggregate(Context& ctx, const AggregateExpr& e, std::int64_t t) {
   case AggregateOp::limit_ratio: return select_k(ctx, e, param, in, t);
   case AggregateOp::quantile:
     if (std::isnan(param) || param < 0 || param > 1)
-      ctx.warn("PromQL warning: quantile value should be between 0 and 1, got " + param_text(param));
+      ctx.warn("PromQL warning: quantile value should be between 0 and 1, got " + param_text(param), e.param);
     break;
   default: break;
   }

@@ -12,6 +12,7 @@
 
 #include "nsmon/engine/engine.hpp"
 #include "nsmon/promql/functions.hpp"
+#include "nsmon/promql/parser.hpp"
 
 namespace nsmon::engine {
 
@@ -27,11 +28,21 @@ void Context::charge(std::size_t n) {
     fail("query processing would load too many samples into memory in query execution");
 }
 
-void Context::warn(std::string message) {
+namespace {
+std::string with_position(const Context& ctx, std::string message, const Expr* at) {
+  if (at && !ctx.options.query.empty() && at->range.start <= ctx.options.query.size())
+    message += " (" + position_string(ctx.options.query, at->range.start) + ")";
+  return message;
+}
+} // namespace
+
+void Context::warn(std::string message, const Expr* at) {
+  message = with_position(*this, std::move(message), at);
   if (std::find(warnings.begin(), warnings.end(), message) == warnings.end()) warnings.push_back(std::move(message));
 }
 
-void Context::info(std::string message) {
+void Context::info(std::string message, const Expr* at) {
+  message = with_position(*this, std::move(message), at);
   if (std::find(infos.begin(), infos.end(), message) == infos.end()) infos.push_back(std::move(message));
 }
 

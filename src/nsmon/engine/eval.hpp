@@ -49,8 +49,9 @@ struct Context {
   /// Charges `n` samples (or steps) to the budget; fails past Options::max_samples.
   void charge(std::size_t n);
   bool delayed() const { return options.delayed_name_removal; }
-  void warn(std::string message);
-  void info(std::string message);
+  /// Annotations, deduplicated; `at` gives the " (line:col)" suffix when Options::query is set.
+  void warn(std::string message, const promql::Expr* at = nullptr);
+  void info(std::string message, const promql::Expr* at = nullptr);
 };
 
 /// A range vector argument with its window: the series (points in (end - range, end]), the
