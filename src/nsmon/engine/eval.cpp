@@ -153,6 +153,8 @@ namespace {
 
 std::int64_t ns_to_ms(std::int64_t ns) { return ns / 1'000'000; }
 
+constexpr std::int64_t kMaxSubquerySteps = 31'536'000'000;
+
 std::int64_t seconds_to_ms(double s) {
   double ms = std::round(s * 1000);
   if (!(ms > -9.2e18 && ms < 9.2e18)) fail("duration out of range");
@@ -230,6 +232,8 @@ Window eval_subquery(Context& ctx, const SubqueryExpr& sq, std::int64_t t) {
   if (first <= from) first += step;
   if (first > w.end) return w;
   std::int64_t steps = (w.end - first) / step + 1;
+  // Refused before any work, whatever the budget: more steps than a year at one per millisecond.
+  if (steps > kMaxSubquerySteps) fail("subquery would evaluate " + std::to_string(steps) + " steps, too many");
   ctx.charge(static_cast<std::size_t>(steps));
   LabelsMap<std::size_t> index;
   for (std::int64_t ts = first; ts <= w.end; ts += step) {

@@ -453,6 +453,43 @@ Value histogram_quantile(Context& ctx, const Call& e, double q, const std::vecto
   return make_vector(std::move(out));
 }
 
+// labels.FormatOpenMetricsFloat: %g, with ".0" on integers.
+std::string openmetrics_float(double q) {
+  std::string text = go::format_float_v(q);
+  if (text.find_first_of(".eIN") == std::string::npos) text += ".0";
+  return text;
+}
+
+// histogram_quantiles(v, "label", q...): one series per quantile, the label naming it.
+Value histogram_quantiles(Context& ctx, const Call& e, std::int64_t t) {
+  std::vector<Sample> in = evaluate(ctx, *e.args[0], t).vector;
+  const std::string& label = string_arg(e, 1);
+  std::vector<double> qs;
+  for (std::size_t i = 2; i < e.args.size(); ++i) {
+    double q = evaluate(ctx, *e.args[i], t).scalar;
+    if (std::isnan(q) || q < 0 || q > 1)
+      ctx.warn("PromQL warning: quantile value should be between 0 and 1, got " + go::format_float_v(q), e.args[i]);
+    qs.push_back(q);
+  }
+  auto groups = bucket_groups(ctx, in, e.args[0]);
+  std::vector<Sample> out;
+  for (double q : qs) {
+    for (const auto& [labels, buckets] : groups) {
+      bool forced = false;
+      double v = bucket_quantile(q, buckets, forced);
+      if (forced)
+        ctx.info("PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see "
+                 "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)",
+                 e.args[0]);
+      Labels ls = labels;
+      set_label(ls, label, openmetrics_float(q));
+      out.push_back({std::move(ls), v, t, true});
+    }
+  }
+  check_unique(ctx, out);
+  return make_vector(std::move(out));
+}
+
 Value histogram_fraction(Context& ctx, const Call& e, double lower, double upper, const std::vector<Sample>& in,
                          std::int64_t t) {
   std::vector<Sample> out;
@@ -561,6 +598,7 @@ Value eval_call(Context& ctx, const Call& e, std::int64_t t) {
     double q = scalar_arg(ctx, e, 0, t);
     return histogram_quantile(ctx, e, q, evaluate(ctx, *e.args[1], t).vector, t);
   }
+  if (name == "histogram_quantiles") return histogram_quantiles(ctx, e, t);
   if (name == "histogram_fraction") {
     double lo = scalar_arg(ctx, e, 0, t), hi = scalar_arg(ctx, e, 1, t);
     return histogram_fraction(ctx, e, lo, hi, evaluate(ctx, *e.args[2], t).vector, t);
