@@ -372,3 +372,23 @@ TEST_CASE("engine: dropping the name drops the type and unit labels too", "[engi
   CHECK(f.vec("r_total * 2", 0) == "{job=\"x\"} 6\n");
   CHECK(f.vec("+r_total", 0) == "{__name__=\"r_total\", __type__=\"counter\", __unit__=\"request\", job=\"x\"} 3\n");
 }
+
+TEST_CASE("engine: annotations carry the position of what they are about when the query text is given", "[engine]") {
+  Fixture f;
+  f.load({{"__name__", "g"}}, 60, {1, 2, 3});
+  const std::string q = "sum(rate(g[5m]))";
+  auto parsed = promql::parse(q);
+  engine::Options o;
+  o.query = q;
+  auto r = engine::instant(*parsed.expr(), f.storage, 120 * s, o);
+  REQUIRE(r.infos.size() == 1);
+  CHECK(r.infos[0] ==
+        "PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \"g\" (1:10)");
+  const std::string sq = "sort(g)";
+  auto sorted = promql::parse(sq);
+  o.query = sq;
+  auto rr = engine::range(*sorted.expr(), f.storage, 0, 60 * s, 60 * s, o);
+  REQUIRE(rr.warnings.size() == 1);
+  CHECK(rr.warnings[0] ==
+        "PromQL warning: sort is ineffective for range queries since results are always ordered by labels (1:1)");
+}

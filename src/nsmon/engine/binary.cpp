@@ -53,10 +53,11 @@ Outcome apply(BinaryOp op, double l, double r) {
 
 bool is_trim(BinaryOp op) { return op == BinaryOp::trim_upper || op == BinaryOp::trim_lower; }
 
-void trim_info(Context& ctx, BinaryOp op) {
-  std::string o = to_string(op);
+void trim_info(Context& ctx, const BinaryExpr& e) {
+  std::string o = to_string(e.op);
   ctx.info("PromQL info: incompatible sample types encountered for binary operator \"" + o + "\": float " + o +
-           " float");
+               " float",
+           &e);
 }
 
 bool contains(const std::vector<std::string>& names, const std::string& n) {
@@ -98,7 +99,7 @@ Value vector_scalar(Context& ctx, const BinaryExpr& e, std::vector<Sample> vec, 
   out.reserve(vec.size());
   for (auto& s : vec) {
     if (is_trim(e.op)) {
-      trim_info(ctx, e.op);
+      trim_info(ctx, e);
       continue;
     }
     double l = swap ? scalar : s.v;
@@ -180,7 +181,7 @@ Value vector_vector(Context& ctx, const BinaryExpr& e, const VectorMatching& m, 
     double l = ls.v, r = rs.v;
     if (swapped) std::swap(l, r);
     if (is_trim(e.op)) {
-      trim_info(ctx, e.op);
+      trim_info(ctx, e);
       return;
     }
     Outcome o = apply(e.op, l, r);

@@ -87,6 +87,9 @@ struct Options {
   /// a server and promtool): functions and operators mark __name__ for removal at the end of the
   /// query instead of dropping it at once, so label_replace() and by (__name__) still see it.
   bool delayed_name_removal = false;
+  /// The expression's text, when the caller has it: warnings and infos then end with the
+  /// position of the part they are about, as Prometheus writes them ("... (1:7)").
+  std::string_view query;
 };
 
 /// An evaluation's outcome: a value, or an error in Prometheus's words (e.g. "found duplicate

@@ -12,6 +12,7 @@
 
 #include "nsmon/engine/engine.hpp"
 #include "nsmon/promql/functions.hpp"
+#include "nsmon/promql/parser.hpp"
 
 namespace nsmon::engine {
 
@@ -27,11 +28,21 @@ void Context::charge(std::size_t n) {
     fail("query processing would load too many samples into memory in query execution");
 }
 
-void Context::warn(std::string message) {
+namespace {
+std::string with_position(const Context& ctx, std::string message, const Expr* at) {
+  if (at && !ctx.options.query.empty() && at->range.start <= ctx.options.query.size())
+    message += " (" + position_string(ctx.options.query, at->range.start) + ")";
+  return message;
+}
+} // namespace
+
+void Context::warn(std::string message, const Expr* at) {
+  message = with_position(*this, std::move(message), at);
   if (std::find(warnings.begin(), warnings.end(), message) == warnings.end()) warnings.push_back(std::move(message));
 }
 
-void Context::info(std::string message) {
+void Context::info(std::string message, const Expr* at) {
+  message = with_position(*this, std::move(message), at);
   if (std::find(infos.begin(), infos.end(), message) == infos.end()) infos.push_back(std::move(message));
 }
 
@@ -142,6 +153,8 @@ namespace {
 
 std::int64_t ns_to_ms(std::int64_t ns) { return ns / 1'000'000; }
 
+constexpr std::int64_t kMaxSubquerySteps = 31'536'000'000;
+
 std::int64_t seconds_to_ms(double s) {
   double ms = std::round(s * 1000);
   if (!(ms > -9.2e18 && ms < 9.2e18)) fail("duration out of range");
@@ -173,6 +186,12 @@ std::vector<Matcher> all_matchers(const VectorSelector& vs) {
   return ms;
 }
 
+const std::vector<const Series*>& select(Context& ctx, const VectorSelector& vs) {
+  auto it = ctx.selected.find(&vs);
+  if (it == ctx.selected.end()) it = ctx.selected.emplace(&vs, ctx.storage.select(all_matchers(vs))).first;
+  return it->second;
+}
+
 void refuse_extended(const VectorSelector& vs) {
   if (vs.anchored || vs.smoothed) fail("the anchored and smoothed modifiers are not supported by nsmon's engine");
 }
@@ -184,7 +203,7 @@ Window select_range(Context& ctx, const MatrixSelector& ms, std::int64_t t) {
   w.end = reference_time(ctx, vs.modifiers, t);
   w.range = ms.range_expr ? seconds_to_ms(duration_seconds(ctx, *ms.range_expr)) : ns_to_ms(ms.range_ns);
   std::int64_t from = w.end - w.range; // left-open: (from, end]
-  for (const Series* s : ctx.storage.select(all_matchers(vs))) {
+  for (const Series* s : select(ctx, vs)) {
     auto lo = std::upper_bound(s->points.begin(), s->points.end(), from,
                                [](std::int64_t x, const Point& p) { return x < p.t; });
     auto hi = std::upper_bound(lo, s->points.end(), w.end, [](std::int64_t x, const Point& p) { return x < p.t; });
@@ -213,8 +232,10 @@ Window eval_subquery(Context& ctx, const SubqueryExpr& sq, std::int64_t t) {
   if (first <= from) first += step;
   if (first > w.end) return w;
   std::int64_t steps = (w.end - first) / step + 1;
+  // Refused before any work, whatever the budget: more steps than a year at one per millisecond.
+  if (steps > kMaxSubquerySteps) fail("subquery would evaluate " + std::to_string(steps) + " steps, too many");
   ctx.charge(static_cast<std::size_t>(steps));
-  std::map<Labels, std::size_t> index;
+  LabelsMap<std::size_t> index;
   for (std::int64_t ts = first; ts <= w.end; ts += step) {
     Value v = evaluate(ctx, *sq.expr, ts);
     if (v.type == ValueType::scalar) {
@@ -269,7 +290,7 @@ std::vector<Sample> select_instant(Context& ctx, const VectorSelector& vs, std::
   std::int64_t ref = reference_time(ctx, vs.modifiers, t);
   std::int64_t from = ref - ctx.options.lookback_ms; // left-open: (from, ref]
   std::vector<Sample> out;
-  for (const Series* s : ctx.storage.select(all_matchers(vs))) {
+  for (const Series* s : select(ctx, vs)) {
     auto it = std::upper_bound(s->points.begin(), s->points.end(), ref,
                                [](std::int64_t x, const Point& p) { return x < p.t; });
     if (it == s->points.begin()) continue;
@@ -418,7 +439,7 @@ Result range(const promql::Expr& expr, const Storage& storage, std::int64_t star
   }
   detail::Context ctx{storage, options, start, end, step};
   try {
-    std::map<Labels, std::size_t> index;
+    detail::LabelsMap<std::size_t> index;
     std::vector<Series> out;
     for (std::int64_t t = start; t <= end; t += step) {
       ctx.charge(1);

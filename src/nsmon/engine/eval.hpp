@@ -2,7 +2,9 @@
 // The evaluator's internals, shared by eval.cpp (selectors, subqueries, dispatch), binary.cpp,
 // aggregate.cpp, functions.cpp and over_time.cpp. Not part of the engine's API.
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "nsmon/engine/engine.hpp"
@@ -17,6 +19,19 @@ struct EvalError {
 };
 [[noreturn]] void fail(std::string message);
 
+/// Hash of a label set, for the maps the evaluator keys by labels.
+struct LabelsHash {
+  std::size_t operator()(const Labels& ls) const noexcept {
+    std::size_t h = 14695981039346656037ULL;
+    for (const auto& [n, v] : ls) {
+      h = (h ^ std::hash<std::string>{}(n)) * 1099511628211ULL;
+      h = (h ^ std::hash<std::string>{}(v)) * 1099511628211ULL;
+    }
+    return h;
+  }
+};
+template <class T> using LabelsMap = std::unordered_map<Labels, T, LabelsHash>;
+
 /// One query's state: the store, the options, the query's start and end (for `@ start()` and
 /// `@ end()`), its step, the work budget and the annotations collected so far.
 struct Context {
@@ -28,12 +43,15 @@ struct Context {
   std::size_t budget_used = 0; ///< samples loaded plus evaluation steps, against max_samples
   std::vector<std::string> warnings;
   std::vector<std::string> infos;
+  /// The series each selector matches, looked up once per query.
+  std::unordered_map<const promql::VectorSelector*, std::vector<const Series*>> selected;
 
   /// Charges `n` samples (or steps) to the budget; fails past Options::max_samples.
   void charge(std::size_t n);
   bool delayed() const { return options.delayed_name_removal; }
-  void warn(std::string message);
-  void info(std::string message);
+  /// Annotations, deduplicated; `at` gives the " (line:col)" suffix when Options::query is set.
+  void warn(std::string message, const promql::Expr* at = nullptr);
+  void info(std::string message, const promql::Expr* at = nullptr);
 };
 
 /// A range vector argument with its window: the series (points in (end - range, end]), the

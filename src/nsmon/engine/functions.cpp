@@ -412,14 +412,16 @@ double bucket_fraction(double lower, double upper, std::vector<Bucket> b) {
 }
 
 // Buckets grouped by their labels without `le`; output labels also without __name__.
-std::vector<std::pair<Labels, std::vector<Bucket>>> bucket_groups(Context& ctx, const std::vector<Sample>& in) {
-  std::map<Labels, std::size_t> index;
+std::vector<std::pair<Labels, std::vector<Bucket>>> bucket_groups(Context& ctx, const std::vector<Sample>& in,
+                                                                  const Expr* arg) {
+  LabelsMap<std::size_t> index;
   std::vector<std::pair<Labels, std::vector<Bucket>>> groups;
   for (const auto& s : in) {
     auto upper = parse_go_float(get(s.labels, "le"));
     if (!upper) {
       ctx.warn("PromQL warning: bucket label \"le\" is missing or has a malformed value of " +
-               go::quote(get(s.labels, "le")));
+                   go::quote(get(s.labels, "le")),
+               arg);
       continue;
     }
     Labels key = s.labels;
@@ -434,25 +436,64 @@ std::vector<std::pair<Labels, std::vector<Bucket>>> bucket_groups(Context& ctx, 
   return groups;
 }
 
-Value histogram_quantile(Context& ctx, double q, const std::vector<Sample>& in, std::int64_t t) {
+Value histogram_quantile(Context& ctx, const Call& e, double q, const std::vector<Sample>& in, std::int64_t t) {
   if (std::isnan(q) || q < 0 || q > 1)
-    ctx.warn("PromQL warning: quantile value should be between 0 and 1, got " + go::format_float_v(q));
+    ctx.warn("PromQL warning: quantile value should be between 0 and 1, got " + go::format_float_v(q), e.args[0]);
   std::vector<Sample> out;
-  for (auto& [labels, buckets] : bucket_groups(ctx, in)) {
+  for (auto& [labels, buckets] : bucket_groups(ctx, in, e.args[1])) {
     bool forced = false;
     double v = bucket_quantile(q, std::move(buckets), forced);
     if (forced)
       ctx.info("PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see "
-               "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)");
+               "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)",
+               e.args[1]);
     out.push_back({std::move(labels), v, t, true});
   }
   check_unique(ctx, out);
   return make_vector(std::move(out));
 }
 
-Value histogram_fraction(Context& ctx, double lower, double upper, const std::vector<Sample>& in, std::int64_t t) {
+// labels.FormatOpenMetricsFloat: %g, with ".0" on integers.
+std::string openmetrics_float(double q) {
+  std::string text = go::format_float_v(q);
+  if (text.find_first_of(".eIN") == std::string::npos) text += ".0";
+  return text;
+}
+
+// histogram_quantiles(v, "label", q...): one series per quantile, the label naming it.
+Value histogram_quantiles(Context& ctx, const Call& e, std::int64_t t) {
+  std::vector<Sample> in = evaluate(ctx, *e.args[0], t).vector;
+  const std::string& label = string_arg(e, 1);
+  std::vector<double> qs;
+  for (std::size_t i = 2; i < e.args.size(); ++i) {
+    double q = evaluate(ctx, *e.args[i], t).scalar;
+    if (std::isnan(q) || q < 0 || q > 1)
+      ctx.warn("PromQL warning: quantile value should be between 0 and 1, got " + go::format_float_v(q), e.args[i]);
+    qs.push_back(q);
+  }
+  auto groups = bucket_groups(ctx, in, e.args[0]);
   std::vector<Sample> out;
-  for (auto& [labels, buckets] : bucket_groups(ctx, in))
+  for (double q : qs) {
+    for (const auto& [labels, buckets] : groups) {
+      bool forced = false;
+      double v = bucket_quantile(q, buckets, forced);
+      if (forced)
+        ctx.info("PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see "
+                 "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)",
+                 e.args[0]);
+      Labels ls = labels;
+      set_label(ls, label, openmetrics_float(q));
+      out.push_back({std::move(ls), v, t, true});
+    }
+  }
+  check_unique(ctx, out);
+  return make_vector(std::move(out));
+}
+
+Value histogram_fraction(Context& ctx, const Call& e, double lower, double upper, const std::vector<Sample>& in,
+                         std::int64_t t) {
+  std::vector<Sample> out;
+  for (auto& [labels, buckets] : bucket_groups(ctx, in, e.args[2]))
     out.push_back({std::move(labels), bucket_fraction(lower, upper, std::move(buckets)), t, true});
   check_unique(ctx, out);
   return make_vector(std::move(out));
@@ -538,6 +579,9 @@ Value eval_call(Context& ctx, const Call& e, std::int64_t t) {
     if (!v.empty()) return make_vector({});
     return make_vector({{absent_labels(*e.args[0]), 1, t}});
   }
+  bool sorts = name == "sort" || name == "sort_desc" || name == "sort_by_label" || name == "sort_by_label_desc";
+  if (sorts && ctx.start != ctx.end)
+    ctx.warn("PromQL warning: sort is ineffective for range queries since results are always ordered by labels", &e);
   if (name == "sort" || name == "sort_desc") {
     auto v = evaluate(ctx, *e.args[0], t).vector;
     bool desc = name == "sort_desc";
@@ -552,11 +596,12 @@ Value eval_call(Context& ctx, const Call& e, std::int64_t t) {
     return make_vector(sort_by_label(evaluate(ctx, *e.args[0], t).vector, e, name == "sort_by_label_desc"));
   if (name == "histogram_quantile") {
     double q = scalar_arg(ctx, e, 0, t);
-    return histogram_quantile(ctx, q, evaluate(ctx, *e.args[1], t).vector, t);
+    return histogram_quantile(ctx, e, q, evaluate(ctx, *e.args[1], t).vector, t);
   }
+  if (name == "histogram_quantiles") return histogram_quantiles(ctx, e, t);
   if (name == "histogram_fraction") {
     double lo = scalar_arg(ctx, e, 0, t), hi = scalar_arg(ctx, e, 1, t);
-    return histogram_fraction(ctx, lo, hi, evaluate(ctx, *e.args[2], t).vector, t);
+    return histogram_fraction(ctx, e, lo, hi, evaluate(ctx, *e.args[2], t).vector, t);
   }
   if (name == "histogram_count" || name == "histogram_sum" || name == "histogram_avg" || name == "histogram_stddev" ||
       name == "histogram_stdvar" || name == "start_timestamp") {

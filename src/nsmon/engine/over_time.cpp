@@ -196,7 +196,8 @@ Value eval_range_call(Context& ctx, const Call& e, std::int64_t t) {
     return make_vector({{absent_over_time_labels(*e.args[matrix_index]), 1, t}});
   }
   if (name == "quantile_over_time" && (std::isnan(scalars[0]) || scalars[0] < 0 || scalars[0] > 1) && !w.series.empty())
-    ctx.warn("PromQL warning: quantile value should be between 0 and 1, got " + go::format_float_v(scalars[0]));
+    ctx.warn("PromQL warning: quantile value should be between 0 and 1, got " + go::format_float_v(scalars[0]),
+             e.args[0]);
   if (name == "double_exponential_smoothing" && !w.series.empty()) {
     double sf = scalars[0], tf = scalars[1];
     if (sf <= 0 || sf >= 1) fail("invalid smoothing factor. Expected: 0 < sf < 1, got: " + go::format_float6(sf));
@@ -265,7 +266,8 @@ Value eval_range_call(Context& ctx, const Call& e, std::int64_t t) {
       const std::string& metric = get(s.labels, "__name__");
       if (!metric.empty() && !ends_like_counter(metric))
         ctx.info("PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: " +
-                 go::quote(metric));
+                     go::quote(metric),
+                 e.args[matrix_index]);
     }
     Sample sample{std::move(s.labels), *v, t};
     if (!keep_name || input_drops) drop_name(ctx, sample);
