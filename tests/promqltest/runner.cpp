@@ -211,24 +211,24 @@ std::string check_result(const EvalCmd& ev, const engine::Result& r) {
 }
 
 // NewTestEngine's options for the built-in tests: 10000 samples at most, lookback 5m, subqueries
-// without a step at 1m, delayed name removal on.
-engine::Options test_options() {
+// without a step at 1m, delayed name removal on; the query's text for the annotations' positions.
+engine::Options options(std::string_view text) {
   engine::Options o;
   o.max_samples = 10000;
   o.delayed_name_removal = true;
+  o.query = text;
   return o;
 }
-const engine::Options kOptions = test_options();
 
 const std::regex kQueryContextFuncs(R"((start|end|range|step)\(\))");
 
 // runInstantQuery: one instant query at `t`, then the same in range mode read at the middle step.
 std::string run_instant(const EvalCmd& ev, const std::string& text, const promql::Expr& expr, const engine::Storage& st,
                         std::int64_t t) {
-  engine::Result r = engine::instant(expr, st, t, kOptions);
+  engine::Result r = engine::instant(expr, st, t, options(text));
   if (auto e = check_result(ev, r); !e.empty()) return e;
   if (r.error || ev.exclude_from_range || std::regex_search(text, kQueryContextFuncs)) return "";
-  engine::Result rr = engine::range(expr, st, t - 60'000, t + 60'000, 60'000, kOptions);
+  engine::Result rr = engine::range(expr, st, t - 60'000, t + 60'000, 60'000, options(text));
   if (rr.error) return "error evaluating query in range mode: " + *rr.error;
   if (ev.is_ordered()) return "";
   if (rr.value.type != promql::ValueType::matrix) return "range mode: the engine did not return a matrix";
@@ -280,7 +280,7 @@ std::optional<std::string> with_at(const std::string& text, const promql::ParseO
 
 std::string run_eval(const EvalCmd& ev, const promql::Expr& expr, const promql::ParseOptions& opts,
                      const engine::Storage& st) {
-  if (ev.is_range) return check_result(ev, engine::range(expr, st, ev.start, ev.end, ev.step, kOptions));
+  if (ev.is_range) return check_result(ev, engine::range(expr, st, ev.start, ev.end, ev.step, options(ev.expr)));
   const std::int64_t t = ev.end;
   if (auto e = run_instant(ev, ev.expr, expr, st, t); !e.empty()) return e;
   auto text = with_at(ev.expr, opts, t);
@@ -393,8 +393,8 @@ FileStats run_file(const fs::path& path, bool verbose) {
     ++fsx.failed;
     std::printf("%s:%d: FAIL %s\n    %s\n", fsx.name.c_str(), ev.line, ev.expr.c_str(), why.c_str());
     if (parsed.ok()) {
-      engine::Result r = ev.is_range ? engine::range(*parsed.expr(), st, ev.start, ev.end, ev.step, kOptions)
-                                     : engine::instant(*parsed.expr(), st, ev.end, kOptions);
+      engine::Result r = ev.is_range ? engine::range(*parsed.expr(), st, ev.start, ev.end, ev.step, options(ev.expr))
+                                     : engine::instant(*parsed.expr(), st, ev.end, options(ev.expr));
       std::printf("    expected: %s\n    got: %s\n", show_expected(ev).c_str(),
                   r.error ? ("error: " + *r.error).c_str() : show_value(r.value).c_str());
     }
