@@ -3,7 +3,7 @@
 test whose input series is written in the notation; nsmon expands it (promqltest_runner --expand)
 and the test expects, at every step, the sample that expansion gives (the last value at or before
 the step within the 5m lookback; nothing after a stale marker). promtool passing the test means both
-read the values alike; a case nsmon refuses must be refused by promtool too (its message may differ:
+read the values alike (30 more cases are generated from a fixed seed); a case nsmon refuses must be refused by promtool too (its message may differ:
 2.42's lexer is older). Cases where Prometheus 3.x's lexer reads differently from 2.42's are listed
 in KNOWN with the reason. Exit 0 all agree, 1 a disagreement, 77 promtool missing.
 
@@ -58,6 +58,27 @@ CASES = [
     ("m{a}", "1"),
     ("on", "1"),
 ]
+
+
+
+def generated(n, seed=14):
+    """n value sequences of random items (fixed seed): numbers, a+bxn, a-bxn, axn, _, _xn, stale."""
+    import random
+    rnd = random.Random(seed)
+    num = lambda: rnd.choice(["%d" % rnd.randint(-50, 50), "%.2f" % rnd.uniform(-10, 10), "%de%d" % (rnd.randint(1, 9), rnd.randint(-3, 3))])
+    items = [
+        lambda: num(),
+        lambda: "%s+%sx%d" % (num(), num().lstrip("-"), rnd.randint(0, 6)),
+        lambda: "%s-%sx%d" % (num(), num().lstrip("-"), rnd.randint(0, 6)),
+        lambda: "%sx%d" % (num(), rnd.randint(0, 4)),
+        lambda: "_",
+        lambda: "_x%d" % rnd.randint(0, 4),
+        lambda: "stale",
+    ]
+    return [("m", " ".join(rnd.choice(items)() for _ in range(rnd.randint(1, 6)))) for _ in range(n)]
+
+
+CASES += generated(30)
 
 # Cases where Prometheus 3.x (which nsmon follows) and promtool 2.42 differ, and why.
 KNOWN = {
