@@ -3,8 +3,9 @@
 test whose input series is written in the notation; nsmon expands it (promqltest_runner --expand)
 and the test expects, at every step, the sample that expansion gives (the last value at or before
 the step within the 5m lookback; nothing after a stale marker). promtool passing the test means both
-read the values alike (30 more cases are generated from a fixed seed); a case nsmon refuses must be refused by promtool too (its message may differ:
-2.42's lexer is older). Cases where Prometheus 3.x's lexer reads differently from 2.42's are listed
+read the values alike (promtool compares exactly); 30 more cases are generated from a fixed seed. A
+case nsmon refuses must be refused by promtool too, and the words and column are compared (2.42's
+lexer is older, so they may differ). Cases where Prometheus 3.x's lexer reads differently from 2.42's are listed
 in KNOWN with the reason. Exit 0 all agree, 1 a disagreement, 77 promtool missing.
 
   tests/promqltest/notation_differential.py --runner build/tests/promqltest_runner
