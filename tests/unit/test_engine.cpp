@@ -224,6 +224,16 @@ TEST_CASE("engine: histogram_quantile on classic buckets", "[engine]") {
   CHECK(r.value.vector[0].v == 0.5);
   CHECK(r.infos.size() == 1);
 
+  // histogram_quantiles: one series per quantile, named as OpenMetrics writes floats.
+  CHECK(f.vec("histogram_quantiles(h_bucket, \"q\", 0.5, 1)", 0) ==
+        "{q=\"0.5\"} 0.30000000000000004\n{q=\"1.0\"} 0.5\n");
+  f.load({{"__name__", "h_bucket"}, {"le", "x"}}, 60, {5});
+  auto bad = f.at("histogram_quantile(0.5, h_bucket)", 0);
+  REQUIRE(bad.value.vector.size() == 1);
+  CHECK(bad.value.vector[0].v == Approx(0.3));
+  REQUIRE(bad.warnings.size() == 1);
+  CHECK(bad.warnings[0] == "PromQL warning: bucket label \"le\" is missing or has a malformed value of \"x\"");
+
   Fixture n;
   n.load({{"__name__", "h_bucket"}, {"le", "1"}}, 60, {10});
   CHECK(n.vec("histogram_quantile(0.5, h_bucket)", 0) == "{} NaN\n"); // no +Inf bucket
