@@ -77,6 +77,9 @@ TEST_CASE("engine: the storage refuses out-of-order points and selects by matche
   REQUIRE(sel.size() == 1);
   CHECK(engine::get(sel[0]->labels, "job") == "a");
   CHECK(st.drop_before(11) == 2);
+  // Unsorted names are sorted; an empty value is no label.
+  CHECK(st.add({{"job", "a"}, {"__name__", "up"}, {"x", ""}}, 20, 3));
+  CHECK(st.series_count() == 2);
 }
 
 TEST_CASE("engine: lookback is (t-5m, t], staleness ends a series, offset and @ move the read time", "[engine]") {
