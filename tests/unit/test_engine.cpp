@@ -77,6 +77,9 @@ TEST_CASE("engine: the storage refuses out-of-order points and selects by matche
   REQUIRE(sel.size() == 1);
   CHECK(engine::get(sel[0]->labels, "job") == "a");
   CHECK(st.drop_before(11) == 2);
+  // Unsorted names are sorted; an empty value is no label.
+  CHECK(st.add({{"job", "a"}, {"__name__", "up"}, {"x", ""}}, 20, 3));
+  CHECK(st.series_count() == 2);
 }
 
 TEST_CASE("engine: lookback is (t-5m, t], staleness ends a series, offset and @ move the read time", "[engine]") {
@@ -401,4 +404,30 @@ TEST_CASE("engine: annotations carry the position of what they are about when th
   REQUIRE(rr.warnings.size() == 1);
   CHECK(rr.warnings[0] ==
         "PromQL warning: sort is ineffective for range queries since results are always ordered by labels (1:1)");
+}
+
+TEST_CASE("engine: anchored and smoothed range selectors (experimental)", "[engine]") {
+  Fixture f;
+  f.parse_options.extended_range_selectors = true;
+  f.load({{"__name__", "c_total"}}, 60, {0, 10, 20, 30, 40});
+  // Window (90s, 150s]: anchored starts from the sample at or before 90s (10 at 60s) and ends at
+  // the last one (20 at 120s); no extrapolation.
+  CHECK(f.vec("increase(c_total[1m] anchored)", 150 * s) == "{} 10\n");
+  // Smoothed interpolates at both edges: 15 at 90s, 25 at 150s.
+  CHECK(f.vec("increase(c_total[1m] smoothed)", 150 * s) == "{} 10\n");
+  CHECK(f.vec("rate(c_total[1m] smoothed)", 150 * s) == "{} 0.16666666666666666\n");
+  CHECK(f.vec("c_total smoothed", 90 * s) == "{__name__=\"c_total\"} 15\n");
+  CHECK(f.vec("changes(c_total[1m] anchored)", 150 * s) == "{} 1\n");
+  CHECK(f.vec("max_over_time(c_total[1m] anchored)", 150 * s) ==
+        "error: anchored modifier can only be used with: changes, delta, increase, rate, resets - not with "
+        "max_over_time");
+  auto r = f.at("c_total[1m] anchored", 150 * s);
+  REQUIRE(r.value.matrix.size() == 1);
+  const auto& p = r.value.matrix[0].points;
+  REQUIRE(p.size() == 3); // the start (90s, picked from 60s), 120s, the end (150s, picked from 120s)
+  CHECK(p[0].t == 90 * s);
+  CHECK(p[0].v == 10);
+  CHECK(p[1].v == 20);
+  CHECK(p[2].t == 150 * s);
+  CHECK(p[2].v == 20);
 }

@@ -43,6 +43,7 @@ struct Series {
 /// the series' last one replaces nothing and is refused: returns false).
 class Storage {
 public:
+  /// `labels` need not be sorted; labels with an empty value are dropped, as Prometheus does.
   bool add(const Labels& labels, std::int64_t t, double v);
   void clear();
   /// Drops every point older than `t` (watch's bounded window); returns the points dropped.

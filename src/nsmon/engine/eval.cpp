@@ -192,21 +192,21 @@ const std::vector<const Series*>& select(Context& ctx, const VectorSelector& vs)
   return it->second;
 }
 
-void refuse_extended(const VectorSelector& vs) {
-  if (vs.anchored || vs.smoothed) fail("the anchored and smoothed modifiers are not supported by nsmon's engine");
-}
-
 Window select_range(Context& ctx, const MatrixSelector& ms, std::int64_t t) {
   const auto& vs = ms.selector->as<VectorSelector>();
-  refuse_extended(vs);
   Window w;
   w.end = reference_time(ctx, vs.modifiers, t);
   w.range = ms.range_expr ? seconds_to_ms(duration_seconds(ctx, *ms.range_expr)) : ns_to_ms(ms.range_ns);
-  std::int64_t from = w.end - w.range; // left-open: (from, end]
+  w.anchored = vs.anchored;
+  w.smoothed = vs.smoothed;
+  std::int64_t from = w.end - w.range; // left-open: (from, to]
+  std::int64_t to = w.end;
+  if (vs.anchored || vs.smoothed) from -= ctx.options.lookback_ms;
+  if (vs.smoothed) to += ctx.options.lookback_ms;
   for (const Series* s : select(ctx, vs)) {
     auto lo = std::upper_bound(s->points.begin(), s->points.end(), from,
                                [](std::int64_t x, const Point& p) { return x < p.t; });
-    auto hi = std::upper_bound(lo, s->points.end(), w.end, [](std::int64_t x, const Point& p) { return x < p.t; });
+    auto hi = std::upper_bound(lo, s->points.end(), to, [](std::int64_t x, const Point& p) { return x < p.t; });
     Series out;
     for (auto it = lo; it != hi; ++it)
       if (!is_stale_nan(it->v)) out.points.push_back(*it);
@@ -285,9 +285,77 @@ double duration_seconds(const Context& ctx, const Expr& e) {
   return 0;
 }
 
+namespace {
+
+// A smoothed selector: the value at ref interpolated between the samples around it (within the
+// lookback either side), or the last one when none follows.
+std::vector<Sample> select_smoothed(Context& ctx, const VectorSelector& vs, std::int64_t ref) {
+  std::int64_t lb = ctx.options.lookback_ms;
+  std::vector<Sample> out;
+  for (const Series* s : select(ctx, vs)) {
+    std::vector<Point> p;
+    auto lo = std::upper_bound(s->points.begin(), s->points.end(), ref - lb,
+                               [](std::int64_t x, const Point& q) { return x < q.t; });
+    for (auto it = lo; it != s->points.end() && it->t <= ref + lb; ++it)
+      if (!is_stale_nan(it->v)) p.push_back(*it);
+    std::size_t i = search(p.size(), [&](std::size_t k) { return p[k].t >= ref; });
+    if (i < p.size() && p[i].t == ref) out.push_back({s->labels, p[i].v, ref});
+    else if (i > 0 && i < p.size()) out.push_back({s->labels, interpolate(p[i - 1], p[i], ref, false), ref});
+    else if (i > 0) out.push_back({s->labels, p[i - 1].v, ref});
+  }
+  ctx.charge(out.size());
+  return out;
+}
+
+// A matrix selector with anchored/smoothed, evaluated as a range vector: the window's points
+// with the edges picked or interpolated at its start and end (Prometheus's extendFloats).
+void extend_window(Window& w) {
+  std::int64_t start = w.end - w.range;
+  std::vector<Series> out;
+  for (auto& s : w.series) {
+    const auto& f = s.points;
+    std::size_t last = f.size() - 1;
+    std::size_t first = search(last, [&](std::size_t i) { return f[i].t > start; });
+    first = first > 0 ? first - 1 : 0;
+    if (w.smoothed) last = search(last, [&](std::size_t i) { return f[i].t >= w.end; });
+    if (f[last].t <= start) continue;
+    double left = pick_left(f, first, start, w.smoothed, false);
+    double right = pick_right(f, last, w.end, w.smoothed, false);
+    if (f[first].t <= start) ++first;
+    std::vector<Point> points{{start, left}};
+    if (f[last].t >= w.end) {
+      if (last == 0) last = SIZE_MAX;
+      else --last;
+    }
+    for (std::size_t i = first; last != SIZE_MAX && i <= last; ++i) points.push_back(f[i]);
+    points.push_back({w.end, right});
+    out.push_back({std::move(s.labels), std::move(points)});
+  }
+  w.series = std::move(out);
+}
+
+} // namespace
+
+double interpolate(const Point& a, const Point& b, std::int64_t t, bool counter) {
+  double y1 = a.v, y2 = b.v;
+  if (counter && y2 < y1) y1 = 0;
+  return y1 + (y2 - y1) * static_cast<double>(t - a.t) / static_cast<double>(b.t - a.t);
+}
+
+double pick_left(std::span<const Point> p, std::size_t first, std::int64_t start, bool smoothed, bool counter) {
+  if (smoothed && p[first].t < start && first + 1 < p.size())
+    return interpolate(p[first], p[first + 1], start, counter);
+  return p[first].v;
+}
+
+double pick_right(std::span<const Point> p, std::size_t last, std::int64_t end, bool smoothed, bool counter) {
+  if (smoothed && last > 0 && p[last].t > end) return interpolate(p[last - 1], p[last], end, counter);
+  return p[last].v;
+}
+
 std::vector<Sample> select_instant(Context& ctx, const VectorSelector& vs, std::int64_t t) {
-  refuse_extended(vs);
   std::int64_t ref = reference_time(ctx, vs.modifiers, t);
+  if (vs.smoothed) return select_smoothed(ctx, vs, ref);
   std::int64_t from = ref - ctx.options.lookback_ms; // left-open: (from, ref]
   std::vector<Sample> out;
   for (const Series* s : select(ctx, vs)) {
@@ -345,7 +413,9 @@ Value evaluate(Context& ctx, const Expr& e, std::int64_t t) {
   case NodeKind::subquery: {
     Value v;
     v.type = ValueType::matrix;
-    v.matrix = evaluate_window(ctx, e, t).series;
+    Window w = evaluate_window(ctx, e, t);
+    if (w.anchored || w.smoothed) extend_window(w);
+    v.matrix = std::move(w.series);
     return v;
   }
   case NodeKind::binary: {

@@ -3,6 +3,7 @@
 // aggregate.cpp, functions.cpp and over_time.cpp. Not part of the engine's API.
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -61,7 +62,27 @@ struct Window {
   std::vector<bool> drop_name; ///< per series, from a subquery's samples (delayed name removal)
   std::int64_t end = 0;
   std::int64_t range = 0;
+  /// The anchored/smoothed modifiers (experimental): `series` then holds the raw points from
+  /// (end - range - lookback, end] (smoothed: to end + lookback) for the functions to use.
+  bool anchored = false;
+  bool smoothed = false;
 };
+
+/// Linear interpolation at t between two points (a counter restarting from 0 after a reset).
+double interpolate(const Point& a, const Point& b, std::int64_t t, bool counter);
+/// The value at the left/right edge of an anchored or smoothed window.
+double pick_left(std::span<const Point> p, std::size_t first, std::int64_t start, bool smoothed, bool counter);
+double pick_right(std::span<const Point> p, std::size_t last, std::int64_t end, bool smoothed, bool counter);
+/// The first index in [0, n) where pred holds, else n (Go's sort.Search).
+template <class Pred> std::size_t search(std::size_t n, Pred pred) {
+  std::size_t lo = 0, hi = n;
+  while (lo < hi) {
+    std::size_t mid = lo + (hi - lo) / 2;
+    if (!pred(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 Value evaluate(Context& ctx, const promql::Expr& e, std::int64_t t);
 /// A matrix selector or subquery evaluated at t, with its window.

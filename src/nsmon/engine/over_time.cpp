@@ -43,6 +43,36 @@ std::optional<double> extrapolated_rate(Points p, const Window& w, bool counter,
   return result * factor;
 }
 
+// rate/increase/delta over an anchored or smoothed window: from the value at the window's start
+// (the sample at or before it, or interpolated) to the value at its end, no extrapolation.
+std::optional<double> extended_rate(Points f, const Window& w, bool counter, bool per_second) {
+  if (f.empty()) return std::nullopt;
+  std::int64_t start = w.end - w.range;
+  std::size_t last = f.size() - 1;
+  std::size_t first = search(last, [&](std::size_t i) { return f[i].t > start; });
+  first = first > 0 ? first - 1 : 0;
+  if (w.smoothed) last = search(last, [&](std::size_t i) { return f[i].t >= w.end; });
+  if (f[last].t <= start) return std::nullopt;
+  if (w.smoothed && f[first].t > w.end) return std::nullopt;
+  double left = pick_left(f, first, start, w.smoothed, counter);
+  double right = pick_right(f, last, w.end, w.smoothed, counter);
+  double result = right - left;
+  if (counter) {
+    std::size_t lo = first, hi = last + 1; // the samples strictly inside the window
+    if (f[first].t <= start) ++lo;
+    if (f[last].t >= w.end) --hi;
+    double prev = left, correction = 0;
+    for (std::size_t i = lo; i < hi; ++i) {
+      if (f[i].v < prev) correction += prev;
+      prev = f[i].v;
+    }
+    if (right < prev) correction += prev;
+    result += correction;
+  }
+  if (per_second) result /= static_cast<double>(w.range) / 1000;
+  return result;
+}
+
 std::optional<double> instant_value(Points p, bool per_second) {
   if (p.size() < 2) return std::nullopt;
   const Point& a = p[p.size() - 2];
@@ -204,6 +234,11 @@ Value eval_range_call(Context& ctx, const Call& e, std::int64_t t) {
     if (tf <= 0 || tf >= 1) fail("invalid trend factor. Expected: 0 < tf < 1, got: " + go::format_float6(tf));
   }
 
+  if (w.anchored && name != "rate" && name != "increase" && name != "delta" && name != "resets" && name != "changes")
+    fail("anchored modifier can only be used with: changes, delta, increase, rate, resets - not with " + name);
+  if (w.smoothed && name != "rate" && name != "increase" && name != "delta")
+    fail("smoothed modifier can only be used with: delta, increase, rate - not with " + name);
+
   bool keep_name = name == "last_over_time" || name == "first_over_time";
   std::vector<Sample> out;
   for (std::size_t si = 0; si < w.series.size(); ++si) {
@@ -211,7 +246,16 @@ Value eval_range_call(Context& ctx, const Call& e, std::int64_t t) {
     bool input_drops = si < w.drop_name.size() && w.drop_name[si];
     Points p = s.points;
     std::optional<double> v;
-    if (name == "rate") v = extrapolated_rate(p, w, true, true);
+    if (w.anchored) {
+      // Changes and resets count from the last sample at or before the start (the anchor).
+      std::int64_t start = w.end - w.range;
+      std::size_t after = search(p.size(), [&](std::size_t i) { return p[i].t > start; });
+      if (after >= p.size()) continue;
+      if (name == "changes" || name == "resets") p = p.subspan(after > 0 ? after - 1 : 0);
+    }
+    bool extended = (w.anchored || w.smoothed) && (name == "rate" || name == "increase" || name == "delta");
+    if (extended) v = extended_rate(p, w, name != "delta", name == "rate");
+    else if (name == "rate") v = extrapolated_rate(p, w, true, true);
     else if (name == "increase") v = extrapolated_rate(p, w, true, false);
     else if (name == "delta") v = extrapolated_rate(p, w, false, false);
     else if (name == "irate") v = instant_value(p, true);
