@@ -10,7 +10,7 @@
 // Prints, per file, the eval statements total / passed / failed / skipped (skipped: they touch
 // native histograms or start timestamps, which nsmon does not model — each with its reason), each
 // failure as file:line, the expression, expected and got, then the summary table; skipped also:
-// the experimental features the engine does not have (anchored/smoothed selectors, info()). --floor FILE
+// the experimental feature the engine does not have (info()). --floor FILE
 // fails (exit 1) when a pass rate falls below the floors kept in FILE.
 #include <algorithm>
 #include <cmath>
@@ -300,10 +300,6 @@ std::string run_eval(const EvalCmd& ev, const promql::Expr& expr, const promql::
 std::string unsupported_feature(const promql::Expr& expr) {
   std::string reason;
   promql::walk(expr, [&](const promql::Expr& n, std::span<const promql::Expr* const>) {
-    if (n.kind == promql::NodeKind::vector_selector) {
-      const auto& vs = n.as<promql::VectorSelector>();
-      if (vs.anchored || vs.smoothed) reason = "feature: anchored/smoothed range selectors (experimental)";
-    }
     if (n.kind == promql::NodeKind::call && n.as<promql::Call>().name == "info")
       reason = "feature: info() (experimental)";
     return reason.empty();
@@ -557,7 +553,7 @@ int main(int argc, char** argv) {
         << "Prometheus's engine test scripts (this directory, see README.md) run by `tests/promqltest/runner.cpp`\n"
         << "(`build/tests/promqltest_runner --write-results tests/data/promqltest/RESULTS.md`). Skipped: eval\n"
         << "statements that read native histograms or start timestamps, which nsmon's engine does not model,\n"
-        << "and those using the experimental anchored/smoothed selectors or info(), which it does not have.\n\n"
+        << "and those using the experimental info(), which it does not have.\n\n"
         << summary;
   }
   if (floor_file.empty()) return 0;
