@@ -429,7 +429,7 @@ std::vector<std::pair<Labels, std::vector<Bucket>>> bucket_groups(Context& ctx, 
     auto [it, inserted] = index.try_emplace(key, groups.size());
     if (inserted) {
       if (!ctx.delayed()) drop_name(key);
-      groups.push_back({std::move(key), {}});
+      groups.emplace_back(std::move(key), std::vector<Bucket>{});
     }
     groups[it->second].second.push_back({*upper, s.v});
   }
