@@ -354,6 +354,16 @@ TEST_CASE("engine: work is bounded", "[engine]") {
   auto d = promql::parse(deep);
   REQUIRE(d.ok());
   CHECK(engine::instant(*d.expr(), f.storage, 0).error);
+  promql::ParseOptions durations;
+  durations.duration_expressions = true;
+  std::string sum;
+  for (int i = 0; i < 5000; ++i) sum += "(1s+";
+  sum += "1s" + std::string(5000, ')');
+  auto dd = promql::parse("m offset " + sum, durations);
+  REQUIRE(dd.ok());
+  auto dr = engine::instant(*dd.expr(), f.storage, 0);
+  REQUIRE(dr.error);
+  CHECK(*dr.error == "duration expression nested deeper than 1000 levels");
 }
 
 TEST_CASE("engine: delayed name removal keeps __name__ until the end of the query", "[engine]") {

@@ -277,12 +277,13 @@ const Expr& unwrap_parens(const Expr& e) {
 
 } // namespace
 
-double duration_seconds(const Context& ctx, const Expr& e) {
+double duration_seconds(const Context& ctx, const Expr& e, int depth) {
+  if (depth > 1000) fail("duration expression nested deeper than 1000 levels");
   if (e.kind == NodeKind::number_literal) return e.as<NumberLiteral>().value;
-  if (e.kind == NodeKind::paren) return duration_seconds(ctx, *e.as<ParenExpr>().expr);
+  if (e.kind == NodeKind::paren) return duration_seconds(ctx, *e.as<ParenExpr>().expr, depth + 1);
   if (e.kind != NodeKind::duration) fail("unexpected node in a duration expression");
   const auto& d = e.as<DurationExpr>();
-  auto arg = [&](const Expr* x) { return x ? duration_seconds(ctx, *x) : 0.0; };
+  auto arg = [&](const Expr* x) { return x ? duration_seconds(ctx, *x, depth + 1) : 0.0; };
   switch (d.op) {
   case DurationOp::step: return static_cast<double>(ctx.step) / 1000;
   case DurationOp::range: return (static_cast<double>(ctx.end) - static_cast<double>(ctx.start)) / 1000;
