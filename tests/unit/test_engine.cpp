@@ -18,7 +18,7 @@ struct Fixture {
   engine::Storage storage;
   promql::ParseOptions parse_options;
 
-  Fixture() { parse_options.experimental_functions = true; }
+  Fixture() { parse_options.experimental_functions = parse_options.extended_range_selectors = true; }
 
   // Values every `step` seconds from t=0; NaN entries are skipped.
   void load(const Labels& ls, std::int64_t step, std::initializer_list<double> values) {
@@ -343,11 +343,27 @@ TEST_CASE("engine: work is bounded", "[engine]") {
   auto r = engine::instant(*parsed.expr(), f.storage, 0, o);
   REQUIRE(r.error);
   CHECK(*r.error == "query processing would load too many samples into memory in query execution");
+  // Extreme times (the parser reads @ 1e17 as the lowest int64, as Go converts it) are clamped,
+  // not overflowed: nothing is there.
+  CHECK(f.vec("m @ 1e17", 0).empty());
+  CHECK(f.vec("sum_over_time(m[5m] @ 1e17)", 0).empty());
+  CHECK(f.vec("max_over_time(m[10m:1m] @ 1e17 offset 106751d)", 0).empty());
+  CHECK(f.vec("m smoothed @ 1e17", 0).empty());
   std::string deep(5000, '(');
   deep += "1" + std::string(5000, ')');
   auto d = promql::parse(deep);
   REQUIRE(d.ok());
   CHECK(engine::instant(*d.expr(), f.storage, 0).error);
+  promql::ParseOptions durations;
+  durations.duration_expressions = true;
+  std::string sum;
+  for (int i = 0; i < 5000; ++i) sum += "(1s+";
+  sum += "1s" + std::string(5000, ')');
+  auto dd = promql::parse("m offset " + sum, durations);
+  REQUIRE(dd.ok());
+  auto dr = engine::instant(*dd.expr(), f.storage, 0);
+  REQUIRE(dr.error);
+  CHECK(*dr.error == "duration expression nested deeper than 1000 levels");
 }
 
 TEST_CASE("engine: delayed name removal keeps __name__ until the end of the query", "[engine]") {
@@ -408,7 +424,6 @@ TEST_CASE("engine: annotations carry the position of what they are about when th
 
 TEST_CASE("engine: anchored and smoothed range selectors (experimental)", "[engine]") {
   Fixture f;
-  f.parse_options.extended_range_selectors = true;
   f.load({{"__name__", "c_total"}}, 60, {0, 10, 20, 30, 40});
   // Window (90s, 150s]: anchored starts from the sample at or before 90s (10 at 60s) and ends at
   // the last one (20 at 120s); no extrapolation.

@@ -155,6 +155,19 @@ std::int64_t ns_to_ms(std::int64_t ns) { return ns / 1'000'000; }
 
 constexpr std::int64_t kMaxSubquerySteps = 31'536'000'000;
 
+// Times and lengths are kept within ±2^62 ms (146 million years) and ranges within 2^61, so the
+// arithmetic on them cannot overflow whatever @, offset and ranges a query writes.
+constexpr std::int64_t kMaxTime = std::int64_t{1} << 62;
+constexpr std::int64_t kMaxRange = std::int64_t{1} << 61;
+
+// a - b, clamped to ±kMaxTime.
+std::int64_t time_minus(std::int64_t a, std::int64_t b) {
+  std::int64_t r = 0;
+  if (__builtin_sub_overflow(a, b, &r)) r = b > 0 ? INT64_MIN : INT64_MAX;
+  return std::clamp(r, -kMaxTime, kMaxTime);
+}
+std::int64_t clamp_range(std::int64_t r) { return std::clamp<std::int64_t>(r, 0, kMaxRange); }
+
 std::int64_t seconds_to_ms(double s) {
   double ms = std::round(s * 1000);
   if (!(ms > -9.2e18 && ms < 9.2e18)) fail("duration out of range");
@@ -175,7 +188,7 @@ std::int64_t reference_time(const Context& ctx, const TimeModifiers& m, std::int
   case AtKind::start: base = ctx.start; break;
   case AtKind::end: base = ctx.end; break;
   }
-  return base - offset_ms(ctx, m);
+  return time_minus(base, offset_ms(ctx, m));
 }
 
 std::vector<Matcher> all_matchers(const VectorSelector& vs) {
@@ -196,7 +209,7 @@ Window select_range(Context& ctx, const MatrixSelector& ms, std::int64_t t) {
   const auto& vs = ms.selector->as<VectorSelector>();
   Window w;
   w.end = reference_time(ctx, vs.modifiers, t);
-  w.range = ms.range_expr ? seconds_to_ms(duration_seconds(ctx, *ms.range_expr)) : ns_to_ms(ms.range_ns);
+  w.range = clamp_range(ms.range_expr ? seconds_to_ms(duration_seconds(ctx, *ms.range_expr)) : ns_to_ms(ms.range_ns));
   w.anchored = vs.anchored;
   w.smoothed = vs.smoothed;
   std::int64_t from = w.end - w.range; // left-open: (from, to]
@@ -221,7 +234,7 @@ Window select_range(Context& ctx, const MatrixSelector& ms, std::int64_t t) {
 Window eval_subquery(Context& ctx, const SubqueryExpr& sq, std::int64_t t) {
   Window w;
   w.end = reference_time(ctx, sq.modifiers, t);
-  w.range = sq.range_expr ? seconds_to_ms(duration_seconds(ctx, *sq.range_expr)) : ns_to_ms(sq.range_ns);
+  w.range = clamp_range(sq.range_expr ? seconds_to_ms(duration_seconds(ctx, *sq.range_expr)) : ns_to_ms(sq.range_ns));
   std::int64_t step = ctx.options.default_step_ms;
   if (sq.step_expr) step = seconds_to_ms(duration_seconds(ctx, *sq.step_expr));
   else if (sq.step_ns != 0) step = ns_to_ms(sq.step_ns);
@@ -264,15 +277,16 @@ const Expr& unwrap_parens(const Expr& e) {
 
 } // namespace
 
-double duration_seconds(const Context& ctx, const Expr& e) {
+double duration_seconds(const Context& ctx, const Expr& e, int depth) {
+  if (depth > 1000) fail("duration expression nested deeper than 1000 levels");
   if (e.kind == NodeKind::number_literal) return e.as<NumberLiteral>().value;
-  if (e.kind == NodeKind::paren) return duration_seconds(ctx, *e.as<ParenExpr>().expr);
+  if (e.kind == NodeKind::paren) return duration_seconds(ctx, *e.as<ParenExpr>().expr, depth + 1);
   if (e.kind != NodeKind::duration) fail("unexpected node in a duration expression");
   const auto& d = e.as<DurationExpr>();
-  auto arg = [&](const Expr* x) { return x ? duration_seconds(ctx, *x) : 0.0; };
+  auto arg = [&](const Expr* x) { return x ? duration_seconds(ctx, *x, depth + 1) : 0.0; };
   switch (d.op) {
   case DurationOp::step: return static_cast<double>(ctx.step) / 1000;
-  case DurationOp::range: return static_cast<double>(ctx.end - ctx.start) / 1000;
+  case DurationOp::range: return (static_cast<double>(ctx.end) - static_cast<double>(ctx.start)) / 1000;
   case DurationOp::add: return d.lhs ? arg(d.lhs) + arg(d.rhs) : arg(d.rhs);
   case DurationOp::sub: return d.lhs ? arg(d.lhs) - arg(d.rhs) : -arg(d.rhs);
   case DurationOp::mul: return arg(d.lhs) * arg(d.rhs);
@@ -471,6 +485,7 @@ Result instant(const promql::Expr& expr, const Storage& storage, std::int64_t t,
     return r;
   }
   detail::Context ctx{storage, options, t, t, 0};
+  ctx.options.lookback_ms = detail::clamp_range(options.lookback_ms);
   try {
     r.value = detail::evaluate(ctx, expr, t);
     if (options.delayed_name_removal) detail::finish_names(r.value.vector);
@@ -508,6 +523,7 @@ Result range(const promql::Expr& expr, const Storage& storage, std::int64_t star
     return r;
   }
   detail::Context ctx{storage, options, start, end, step};
+  ctx.options.lookback_ms = detail::clamp_range(options.lookback_ms);
   try {
     detail::LabelsMap<std::size_t> index;
     std::vector<Series> out;
@@ -522,7 +538,7 @@ Result range(const promql::Expr& expr, const Storage& storage, std::int64_t star
         if (inserted) out.push_back({std::move(s.labels), {}});
         out[it->second].points.push_back({t, s.v});
       }
-      if (end - t < step) break;
+      if (static_cast<std::uint64_t>(end) - static_cast<std::uint64_t>(t) < static_cast<std::uint64_t>(step)) break;
     }
     detail::sort_by_labels(out);
     r.value.type = promql::ValueType::matrix;

@@ -89,8 +89,9 @@ Value evaluate(Context& ctx, const promql::Expr& e, std::int64_t t);
 Window evaluate_window(Context& ctx, const promql::Expr& e, std::int64_t t);
 /// The samples a vector selector picks at t, with the samples' own timestamps in Sample::t.
 std::vector<Sample> select_instant(Context& ctx, const promql::VectorSelector& vs, std::int64_t t);
-/// A duration expression's value in seconds.
-double duration_seconds(const Context& ctx, const promql::Expr& e);
+/// A duration expression's value in seconds (fails past 1000 levels of nesting: duration
+/// expressions are not children in promql::walk, so the depth check before evaluation misses them).
+double duration_seconds(const Context& ctx, const promql::Expr& e, int depth = 0);
 
 Value eval_binary(Context& ctx, const promql::BinaryExpr& e, Value lhs, Value rhs);
 Value eval_aggregate(Context& ctx, const promql::AggregateExpr& e, std::int64_t t);

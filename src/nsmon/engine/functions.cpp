@@ -536,7 +536,7 @@ Value eval_call(Context& ctx, const Call& e, std::int64_t t) {
   if (name == "start") return make_scalar(static_cast<double>(ctx.start) / 1000, t);
   if (name == "end") return make_scalar(static_cast<double>(ctx.end) / 1000, t);
   if (name == "step") return make_scalar(static_cast<double>(ctx.step) / 1000, t);
-  if (name == "range") return make_scalar(static_cast<double>(ctx.end - ctx.start) / 1000, t);
+  if (name == "range") return make_scalar((static_cast<double>(ctx.end) - static_cast<double>(ctx.start)) / 1000, t);
   if (name == "min_of" || name == "max_of") {
     double a = scalar_arg(ctx, e, 0, t), b = scalar_arg(ctx, e, 1, t);
     return make_scalar(name == "min_of" ? go_min(a, b) : go_max(a, b), t);
