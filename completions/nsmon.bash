@@ -8,7 +8,7 @@ _nsmon_checks='alertmanager/deprecated-match alertmanager/duplicate-name alertma
 # _nsmon_subcommands PATH: the subcommands of a command path ("" is nsmon itself).
 _nsmon_subcommands() {
   case "$1" in
-    '') echo 'query lint-rules lint-metrics lint-alertmanager routes slo gen-dashboards watch catalog promql config completion' ;;
+    '') echo 'query lint-rules lint-metrics lint-alertmanager test-rules routes slo gen-dashboards watch catalog promql config completion' ;;
     'query') echo 'series labels label-values targets rules alerts metadata buildinfo' ;;
     'routes') echo 'test show' ;;
     'slo') echo 'generate' ;;
@@ -34,6 +34,7 @@ _nsmon_options() {
     'lint-rules') echo '--help -h --config --policy --format --fail-on --list-checks --enable-feature --version --catalog --color' ;;
     'lint-metrics') echo '--help -h --format --fail-on --input-format --disable --no-catalog --no-naming --timeout --list-checks --version --catalog --color' ;;
     'lint-alertmanager') echo '--help -h --rules --config --format --fail-on --list-checks --version --catalog --color' ;;
+    'test-rules') echo '--help -h --format --fail-on --run --junit --coverage --coverage-min --max-samples --enable-feature --version --catalog --color' ;;
     'routes') echo '--help -h --version --catalog --color' ;;
     'routes test') echo '--help -h --config --verify-receivers --cases --format --version --catalog --color' ;;
     'routes show') echo '--help -h --config --version --catalog --color' ;;
@@ -265,6 +266,15 @@ _nsmon_takes_value() {
     'lint-alertmanager|--format' | \
     'lint-alertmanager|--fail-on' | \
     'lint-alertmanager|--list-checks' | \
+    'test-rules|--help'|'test-rules|-h' | \
+    'test-rules|--format' | \
+    'test-rules|--fail-on' | \
+    'test-rules|--run' | \
+    'test-rules|--junit' | \
+    'test-rules|--coverage' | \
+    'test-rules|--coverage-min' | \
+    'test-rules|--max-samples' | \
+    'test-rules|--enable-feature' | \
     'routes|--help'|'routes|-h' | \
     'routes test|--help'|'routes test|-h' | \
     'routes test|--config' | \
@@ -539,6 +549,15 @@ _nsmon_value() {
     'lint-alertmanager|--format') COMPREPLY=($(compgen -W 'text json github sarif' -- "$cur")) ;;
     'lint-alertmanager|--fail-on') COMPREPLY=($(compgen -W 'error warning info never' -- "$cur")) ;;
     'lint-alertmanager|--list-checks') COMPREPLY=() ;;
+    'test-rules|--help'|'test-rules|-h') COMPREPLY=() ;;
+    'test-rules|--format') COMPREPLY=($(compgen -W 'text json github sarif' -- "$cur")) ;;
+    'test-rules|--fail-on') COMPREPLY=($(compgen -W 'error warning info never' -- "$cur")) ;;
+    'test-rules|--run') COMPREPLY=() ;;
+    'test-rules|--junit') _nsmon_files "$cur" ;;
+    'test-rules|--coverage') COMPREPLY=() ;;
+    'test-rules|--coverage-min') COMPREPLY=() ;;
+    'test-rules|--max-samples') COMPREPLY=() ;;
+    'test-rules|--enable-feature') COMPREPLY=() ;;
     'routes|--help'|'routes|-h') COMPREPLY=() ;;
     'routes test|--help'|'routes test|-h') COMPREPLY=() ;;
     'routes test|--config') COMPREPLY=() ;;
@@ -611,6 +630,7 @@ _nsmon_positional() {
     'lint-rules') _nsmon_files "$cur" ;;
     'lint-metrics') _nsmon_files "$cur" ;;
     'lint-alertmanager') _nsmon_files "$cur" ;;
+    'test-rules') _nsmon_files "$cur" ;;
     'watch') COMPREPLY=($(compgen -c -- "$cur")) ;;
     'catalog show') COMPREPLY=($(compgen -W "$_nsmon_metrics" -- "$cur")) ;;
     'promql check') COMPREPLY=($(compgen -W "$_nsmon_metrics" -- "$cur")) ;;

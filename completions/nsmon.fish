@@ -12,7 +12,7 @@ end
 function __nsmon_subcommands
   switch $argv[1]
     case ''
-      printf '%s\n' query lint-rules lint-metrics lint-alertmanager routes slo gen-dashboards watch catalog promql config completion
+      printf '%s\n' query lint-rules lint-metrics lint-alertmanager test-rules routes slo gen-dashboards watch catalog promql config completion
     case 'query'
       printf '%s\n' series labels label-values targets rules alerts metadata buildinfo
     case 'routes'
@@ -269,6 +269,16 @@ function __nsmon_takes_value
         'lint-alertmanager|--format' \
         'lint-alertmanager|--fail-on' \
         'lint-alertmanager|--list-checks' \
+        'test-rules|--help' \
+        'test-rules|-h' \
+        'test-rules|--format' \
+        'test-rules|--fail-on' \
+        'test-rules|--run' \
+        'test-rules|--junit' \
+        'test-rules|--coverage' \
+        'test-rules|--coverage-min' \
+        'test-rules|--max-samples' \
+        'test-rules|--enable-feature' \
         'routes|--help' \
         'routes|-h' \
         'routes test|--help' \
@@ -400,6 +410,7 @@ complete -c nsmon -n '__nsmon_at ""' -a 'query' -d 'Query Prometheus or a compat
 complete -c nsmon -n '__nsmon_at ""' -a 'lint-rules' -d 'Check alert/recording rules and prometheus.yml against the metric catalog, offline'
 complete -c nsmon -n '__nsmon_at ""' -a 'lint-metrics' -d 'Check one scrape (file or URL) against the metric catalog and promtool'\''s naming rules'
 complete -c nsmon -n '__nsmon_at ""' -a 'lint-alertmanager' -d 'Check an alertmanager.yml: structure as Alertmanager loads it, receivers, matchers, secrets'
+complete -c nsmon -n '__nsmon_at ""' -a 'test-rules' -d 'Run rule unit tests (promtool test rules'\'' format) on nsmon'\''s PromQL engine'
 complete -c nsmon -n '__nsmon_at ""' -a 'routes' -d 'Where alerts go in an alertmanager.yml: test label sets or a cases file, show the tree'
 complete -c nsmon -n '__nsmon_at ""' -a 'slo' -d 'SLOs to multi-window, multi-burn-rate rules and the unit tests that prove them'
 complete -c nsmon -n '__nsmon_at ""' -a 'gen-dashboards' -d 'Render Grafana dashboards from templates/ into dashboards/'
@@ -630,6 +641,16 @@ complete -c nsmon -n '__nsmon_under "lint-alertmanager"' -l format -x -a 'text j
 complete -c nsmon -n '__nsmon_under "lint-alertmanager"' -l fail-on -x -a 'error warning info never' -d 'Exit 1 when a finding is at least this severe: error, warning, info, never (default warning)'
 complete -c nsmon -n '__nsmon_under "lint-alertmanager"' -l list-checks -x -d 'List the alertmanager/* checks with their severity, then exit'
 complete -c nsmon -n '__nsmon_at "lint-alertmanager"' -r -F
+complete -c nsmon -n '__nsmon_under "test-rules"' -l help -s h -x -d 'Print this help message and exit'
+complete -c nsmon -n '__nsmon_under "test-rules"' -l format -x -a 'text json github sarif' -d 'Output format: text, json, github, sarif (default: the format.lint setting, text)'
+complete -c nsmon -n '__nsmon_under "test-rules"' -l fail-on -x -a 'error warning info never' -d 'Exit 1 when a finding is at least this severe: error, warning, info, never (default warning)'
+complete -c nsmon -n '__nsmon_under "test-rules"' -l run -x -d 'Run only the tests whose name matches REGEX (repeatable: any of them)'
+complete -c nsmon -n '__nsmon_under "test-rules"' -l junit -r -F -d 'Also write the results as JUnit XML to FILE'
+complete -c nsmon -n '__nsmon_under "test-rules"' -l coverage -x -d 'Report the alerting and recording rules no test exercises'
+complete -c nsmon -n '__nsmon_under "test-rules"' -l coverage-min -x -d 'Fail when under PCT percent of the rules are exercised'
+complete -c nsmon -n '__nsmon_under "test-rules"' -l max-samples -x -d 'Fail a query that would hold more than N samples at once (default 10000, promtool'\''s; 0: no limit)'
+complete -c nsmon -n '__nsmon_under "test-rules"' -l enable-feature -x -d 'Enable a Prometheus feature flag for PromQL: promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers (comma-separated, repeatable)'
+complete -c nsmon -n '__nsmon_at "test-rules"' -r -F
 complete -c nsmon -n '__nsmon_at "routes"' -a 'test' -d 'The receivers an alert with these labels reaches (as amtool config routes test)'
 complete -c nsmon -n '__nsmon_at "routes"' -a 'show' -d 'The routing tree, each route with its matchers and receiver'
 complete -c nsmon -n '__nsmon_under "routes"' -l help -s h -x -d 'Print this help message and exit'

@@ -70,6 +70,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   engine::Options options;
   options.max_samples = 20'000;
   check_result(engine::instant(*parsed.expr(), store(), 300'000, options));
+  options.delayed_name_removal = true;
+  check_result(engine::instant(*parsed.expr(), store(), 300'000, options));
+  options.delayed_name_removal = false;
   auto r = engine::range(*parsed.expr(), store(), 0, 600'000, 60'000, options);
   check_result(r);
   if (!r.error) check(r.value.type == promql::ValueType::matrix);

@@ -5,11 +5,12 @@
 // their selectors at other times).
 //
 //   promqltest_runner [--dir DIR] [--file NAME]... [--write-results FILE] [--floor FILE] [-v]
+//   promqltest_runner --expand 'metric{a="b"} 1+1x3 _ stale'   (the notation's expansion)
 //
 // Prints, per file, the eval statements total / passed / failed / skipped (skipped: they touch
 // native histograms or start timestamps, which nsmon does not model — each with its reason), each
 // failure as file:line, the expression, expected and got, then the summary table; skipped also:
-// the experimental features the engine does not have (anchored/smoothed selectors, info()). --floor FILE
+// the experimental feature the engine does not have (info()). --floor FILE
 // fails (exit 1) when a pass rate falls below the floors kept in FILE.
 #include <algorithm>
 #include <cmath>
@@ -28,6 +29,7 @@
 #include <vector>
 
 #include "nsmon/engine/engine.hpp"
+#include "nsmon/engine/notation.hpp"
 #include "nsmon/promql/parser.hpp"
 #include "nsmon/promql/printer.hpp"
 #include "script.hpp"
@@ -209,23 +211,24 @@ std::string check_result(const EvalCmd& ev, const engine::Result& r) {
 }
 
 // NewTestEngine's options for the built-in tests: 10000 samples at most, lookback 5m, subqueries
-// without a step at 1m.
-engine::Options test_options() {
+// without a step at 1m, delayed name removal on; the query's text for the annotations' positions.
+engine::Options options(std::string_view text) {
   engine::Options o;
   o.max_samples = 10000;
+  o.delayed_name_removal = true;
+  o.query = text;
   return o;
 }
-const engine::Options kOptions = test_options();
 
 const std::regex kQueryContextFuncs(R"((start|end|range|step)\(\))");
 
 // runInstantQuery: one instant query at `t`, then the same in range mode read at the middle step.
 std::string run_instant(const EvalCmd& ev, const std::string& text, const promql::Expr& expr, const engine::Storage& st,
                         std::int64_t t) {
-  engine::Result r = engine::instant(expr, st, t, kOptions);
+  engine::Result r = engine::instant(expr, st, t, options(text));
   if (auto e = check_result(ev, r); !e.empty()) return e;
   if (r.error || ev.exclude_from_range || std::regex_search(text, kQueryContextFuncs)) return "";
-  engine::Result rr = engine::range(expr, st, t - 60'000, t + 60'000, 60'000, kOptions);
+  engine::Result rr = engine::range(expr, st, t - 60'000, t + 60'000, 60'000, options(text));
   if (rr.error) return "error evaluating query in range mode: " + *rr.error;
   if (ev.is_ordered()) return "";
   if (rr.value.type != promql::ValueType::matrix) return "range mode: the engine did not return a matrix";
@@ -277,7 +280,7 @@ std::optional<std::string> with_at(const std::string& text, const promql::ParseO
 
 std::string run_eval(const EvalCmd& ev, const promql::Expr& expr, const promql::ParseOptions& opts,
                      const engine::Storage& st) {
-  if (ev.is_range) return check_result(ev, engine::range(expr, st, ev.start, ev.end, ev.step, kOptions));
+  if (ev.is_range) return check_result(ev, engine::range(expr, st, ev.start, ev.end, ev.step, options(ev.expr)));
   const std::int64_t t = ev.end;
   if (auto e = run_instant(ev, ev.expr, expr, st, t); !e.empty()) return e;
   auto text = with_at(ev.expr, opts, t);
@@ -297,10 +300,6 @@ std::string run_eval(const EvalCmd& ev, const promql::Expr& expr, const promql::
 std::string unsupported_feature(const promql::Expr& expr) {
   std::string reason;
   promql::walk(expr, [&](const promql::Expr& n, std::span<const promql::Expr* const>) {
-    if (n.kind == promql::NodeKind::vector_selector) {
-      const auto& vs = n.as<promql::VectorSelector>();
-      if (vs.anchored || vs.smoothed) reason = "feature: anchored/smoothed range selectors (experimental)";
-    }
     if (n.kind == promql::NodeKind::call && n.as<promql::Call>().name == "info")
       reason = "feature: info() (experimental)";
     return reason.empty();
@@ -390,8 +389,8 @@ FileStats run_file(const fs::path& path, bool verbose) {
     ++fsx.failed;
     std::printf("%s:%d: FAIL %s\n    %s\n", fsx.name.c_str(), ev.line, ev.expr.c_str(), why.c_str());
     if (parsed.ok()) {
-      engine::Result r = ev.is_range ? engine::range(*parsed.expr(), st, ev.start, ev.end, ev.step, kOptions)
-                                     : engine::instant(*parsed.expr(), st, ev.end, kOptions);
+      engine::Result r = ev.is_range ? engine::range(*parsed.expr(), st, ev.start, ev.end, ev.step, options(ev.expr))
+                                     : engine::instant(*parsed.expr(), st, ev.end, options(ev.expr));
       std::printf("    expected: %s\n    got: %s\n", show_expected(ev).c_str(),
                   r.error ? ("error: " + *r.error).c_str() : show_value(r.value).c_str());
     }
@@ -492,6 +491,23 @@ std::string table(const std::vector<FileStats>& files, Rates& rates) {
   return o.str();
 }
 
+// --expand LINE: a series description and its values as the notation reads them, one value a
+// line (`_`, `stale`, or the number as %.17g), or `error@OFFSET: message` (notation_differential.py).
+int expand(const std::string& line) {
+  auto d = engine::parse_series_desc(line);
+  if (d.error) {
+    std::printf("error@%zu: %s\n", d.error->offset, d.error->message.c_str());
+    return 1;
+  }
+  std::printf("%s\n", show_labels(d.labels).c_str());
+  for (const auto& v : d.values) {
+    if (!v) std::printf("_\n");
+    else if (engine::is_stale_nan(*v)) std::printf("stale\n");
+    else std::printf("%.17g\n", *v);
+  }
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -513,6 +529,7 @@ int main(int argc, char** argv) {
     else if (a == "--write-results") write_results = value();
     else if (a == "--floor") floor_file = value();
     else if (a == "-v" || a == "--verbose") verbose = true;
+    else if (a == "--expand") return expand(value());
     else {
       std::fprintf(
           stderr, "usage: promqltest_runner [--dir DIR] [--file NAME]... [--write-results FILE] [--floor FILE] [-v]\n");
@@ -536,7 +553,7 @@ int main(int argc, char** argv) {
         << "Prometheus's engine test scripts (this directory, see README.md) run by `tests/promqltest/runner.cpp`\n"
         << "(`build/tests/promqltest_runner --write-results tests/data/promqltest/RESULTS.md`). Skipped: eval\n"
         << "statements that read native histograms or start timestamps, which nsmon's engine does not model,\n"
-        << "and those using the experimental anchored/smoothed selectors or info(), which it does not have.\n\n"
+        << "and those using the experimental info(), which it does not have.\n\n"
         << summary;
   }
   if (floor_file.empty()) return 0;

@@ -18,7 +18,7 @@ struct Fixture {
   engine::Storage storage;
   promql::ParseOptions parse_options;
 
-  Fixture() { parse_options.experimental_functions = true; }
+  Fixture() { parse_options.experimental_functions = parse_options.extended_range_selectors = true; }
 
   // Values every `step` seconds from t=0; NaN entries are skipped.
   void load(const Labels& ls, std::int64_t step, std::initializer_list<double> values) {
@@ -77,6 +77,9 @@ TEST_CASE("engine: the storage refuses out-of-order points and selects by matche
   REQUIRE(sel.size() == 1);
   CHECK(engine::get(sel[0]->labels, "job") == "a");
   CHECK(st.drop_before(11) == 2);
+  // Unsorted names are sorted; an empty value is no label.
+  CHECK(st.add({{"job", "a"}, {"__name__", "up"}, {"x", ""}}, 20, 3));
+  CHECK(st.series_count() == 2);
 }
 
 TEST_CASE("engine: lookback is (t-5m, t], staleness ends a series, offset and @ move the read time", "[engine]") {
@@ -224,6 +227,16 @@ TEST_CASE("engine: histogram_quantile on classic buckets", "[engine]") {
   CHECK(r.value.vector[0].v == 0.5);
   CHECK(r.infos.size() == 1);
 
+  // histogram_quantiles: one series per quantile, named as OpenMetrics writes floats.
+  CHECK(f.vec("histogram_quantiles(h_bucket, \"q\", 0.5, 1)", 0) ==
+        "{q=\"0.5\"} 0.30000000000000004\n{q=\"1.0\"} 0.5\n");
+  f.load({{"__name__", "h_bucket"}, {"le", "x"}}, 60, {5});
+  auto bad = f.at("histogram_quantile(0.5, h_bucket)", 0);
+  REQUIRE(bad.value.vector.size() == 1);
+  CHECK(bad.value.vector[0].v == Approx(0.3));
+  REQUIRE(bad.warnings.size() == 1);
+  CHECK(bad.warnings[0] == "PromQL warning: bucket label \"le\" is missing or has a malformed value of \"x\"");
+
   Fixture n;
   n.load({{"__name__", "h_bucket"}, {"le", "1"}}, 60, {10});
   CHECK(n.vec("histogram_quantile(0.5, h_bucket)", 0) == "{} NaN\n"); // no +Inf bucket
@@ -330,9 +343,106 @@ TEST_CASE("engine: work is bounded", "[engine]") {
   auto r = engine::instant(*parsed.expr(), f.storage, 0, o);
   REQUIRE(r.error);
   CHECK(*r.error == "query processing would load too many samples into memory in query execution");
+  // Extreme times (the parser reads @ 1e17 as the lowest int64, as Go converts it) are clamped,
+  // not overflowed: nothing is there.
+  CHECK(f.vec("m @ 1e17", 0).empty());
+  CHECK(f.vec("sum_over_time(m[5m] @ 1e17)", 0).empty());
+  CHECK(f.vec("max_over_time(m[10m:1m] @ 1e17 offset 106751d)", 0).empty());
+  CHECK(f.vec("m smoothed @ 1e17", 0).empty());
   std::string deep(5000, '(');
   deep += "1" + std::string(5000, ')');
   auto d = promql::parse(deep);
   REQUIRE(d.ok());
   CHECK(engine::instant(*d.expr(), f.storage, 0).error);
+  promql::ParseOptions durations;
+  durations.duration_expressions = true;
+  std::string sum;
+  for (int i = 0; i < 5000; ++i) sum += "(1s+";
+  sum += "1s" + std::string(5000, ')');
+  auto dd = promql::parse("m offset " + sum, durations);
+  REQUIRE(dd.ok());
+  auto dr = engine::instant(*dd.expr(), f.storage, 0);
+  REQUIRE(dr.error);
+  CHECK(*dr.error == "duration expression nested deeper than 1000 levels");
+}
+
+TEST_CASE("engine: delayed name removal keeps __name__ until the end of the query", "[engine]") {
+  Fixture f;
+  f.load({{"__name__", "a_total"}, {"env", "1"}}, 60, {0, 60, 120});
+  f.load({{"__name__", "b_total"}, {"env", "1"}}, 60, {0, 60, 120});
+  auto eval = [&](const std::string& expr, bool delayed) {
+    engine::Options o;
+    o.delayed_name_removal = delayed;
+    auto parsed = promql::parse(expr);
+    REQUIRE(parsed.ok());
+    auto r = engine::instant(*parsed.expr(), f.storage, 120 * s, o);
+    if (r.error) return "error: " + *r.error;
+    std::string out;
+    for (const auto& x : r.value.vector) out += engine::to_string(x.labels) + " " + engine::format_value(x.v) + "\n";
+    return out;
+  };
+  const std::string relabel = R"q(label_replace(rate({env="1"}[5m]), "n", "$1", "__name__", "(.+)"))q";
+  // Without the feature rate() drops the names at once: two identical label sets.
+  CHECK(eval(relabel, false) == "error: vector cannot contain metrics with the same labelset");
+  // With it, label_replace still sees them, and the names go at the end. (Each rate: 120 over the
+  // 120s the samples cover, not extrapolated since the counter started at 0, per 300s: 0.4.)
+  CHECK(eval(relabel, true) == "{env=\"1\", n=\"a_total\"} 0.4\n{env=\"1\", n=\"b_total\"} 0.4\n");
+  // sum by (__name__) groups by names that are then dropped: duplicates at the end.
+  CHECK(eval("sum by (__name__) (rate({env=\"1\"}[5m]))", true) ==
+        "error: vector cannot contain metrics with the same labelset");
+  CHECK(eval("sum by (env) (rate({env=\"1\"}[5m]))", true) == "{env=\"1\"} 0.8\n");
+  CHECK(eval("label_replace(-{env=\"1\"}, \"__name__\", \"neg_$1\", \"__name__\", \"(.+)\")", true) ==
+        "{__name__=\"neg_a_total\", env=\"1\"} -120\n{__name__=\"neg_b_total\", env=\"1\"} -120\n");
+}
+
+TEST_CASE("engine: dropping the name drops the type and unit labels too", "[engine]") {
+  Fixture f;
+  f.load({{"__name__", "r_total"}, {"__type__", "counter"}, {"__unit__", "request"}, {"job", "x"}}, 60, {3});
+  CHECK(f.vec("r_total * 2", 0) == "{job=\"x\"} 6\n");
+  CHECK(f.vec("+r_total", 0) == "{__name__=\"r_total\", __type__=\"counter\", __unit__=\"request\", job=\"x\"} 3\n");
+}
+
+TEST_CASE("engine: annotations carry the position of what they are about when the query text is given", "[engine]") {
+  Fixture f;
+  f.load({{"__name__", "g"}}, 60, {1, 2, 3});
+  const std::string q = "sum(rate(g[5m]))";
+  auto parsed = promql::parse(q);
+  engine::Options o;
+  o.query = q;
+  auto r = engine::instant(*parsed.expr(), f.storage, 120 * s, o);
+  REQUIRE(r.infos.size() == 1);
+  CHECK(r.infos[0] ==
+        "PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \"g\" (1:10)");
+  const std::string sq = "sort(g)";
+  auto sorted = promql::parse(sq);
+  o.query = sq;
+  auto rr = engine::range(*sorted.expr(), f.storage, 0, 60 * s, 60 * s, o);
+  REQUIRE(rr.warnings.size() == 1);
+  CHECK(rr.warnings[0] ==
+        "PromQL warning: sort is ineffective for range queries since results are always ordered by labels (1:1)");
+}
+
+TEST_CASE("engine: anchored and smoothed range selectors (experimental)", "[engine]") {
+  Fixture f;
+  f.load({{"__name__", "c_total"}}, 60, {0, 10, 20, 30, 40});
+  // Window (90s, 150s]: anchored starts from the sample at or before 90s (10 at 60s) and ends at
+  // the last one (20 at 120s); no extrapolation.
+  CHECK(f.vec("increase(c_total[1m] anchored)", 150 * s) == "{} 10\n");
+  // Smoothed interpolates at both edges: 15 at 90s, 25 at 150s.
+  CHECK(f.vec("increase(c_total[1m] smoothed)", 150 * s) == "{} 10\n");
+  CHECK(f.vec("rate(c_total[1m] smoothed)", 150 * s) == "{} 0.16666666666666666\n");
+  CHECK(f.vec("c_total smoothed", 90 * s) == "{__name__=\"c_total\"} 15\n");
+  CHECK(f.vec("changes(c_total[1m] anchored)", 150 * s) == "{} 1\n");
+  CHECK(f.vec("max_over_time(c_total[1m] anchored)", 150 * s) ==
+        "error: anchored modifier can only be used with: changes, delta, increase, rate, resets - not with "
+        "max_over_time");
+  auto r = f.at("c_total[1m] anchored", 150 * s);
+  REQUIRE(r.value.matrix.size() == 1);
+  const auto& p = r.value.matrix[0].points;
+  REQUIRE(p.size() == 3); // the start (90s, picked from 60s), 120s, the end (150s, picked from 120s)
+  CHECK(p[0].t == 90 * s);
+  CHECK(p[0].v == 10);
+  CHECK(p[1].v == 20);
+  CHECK(p[2].t == 150 * s);
+  CHECK(p[2].v == 20);
 }

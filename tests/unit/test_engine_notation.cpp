@@ -126,6 +126,8 @@ TEST_CASE("value errors in Prometheus's words with a byte offset", "[notation]")
       {"1m", "error@0: bad number syntax: \"1\""},
       {"1x3.5", "error@2: invalid repetition in series values: strconv.ParseUint: parsing \"3.5\": invalid syntax"},
       {"1x99999999999999999999", "error@2: invalid repetition in series values: strconv.ParseUint: parsing \"99999999999999999999\": value out of range"},
+      {"1xInf", "error@2: invalid repetition in series values: strconv.ParseUint: parsing \"Inf\": invalid syntax"},
+      {"1xfoo", "error@2: unexpected identifier \"foo\" in series values"},
       {"1e", "error@0: bad number syntax: \"1e\""},
       {"1..2", "error@0: bad number syntax: \"1..\""},
       {"1,2", "error@1: unexpected character in series sequence: ','"},

@@ -33,6 +33,7 @@ struct Group {
   double kahan = 0;
   double count = 0;
   bool incremental = false;
+  bool drop_name = false;          // delayed name removal: any input marked
   std::vector<double> values;      // quantile
   std::vector<const Sample*> heap; // topk, bottomk, limitk, limit_ratio
 };
@@ -144,7 +145,7 @@ Value count_values(Context& ctx, const AggregateExpr& e, const std::string& labe
   if (label.empty() || !go::valid_utf8(label)) fail("invalid label name " + go::quote(label));
   std::vector<std::string> grouping = e.grouping;
   if (!e.without) grouping.push_back(label);
-  std::map<Labels, std::size_t> index;
+  LabelsMap<std::size_t> index;
   std::vector<Sample> out;
   for (auto& s : in) {
     set_label(s.labels, label, go::format_float(s.v));
@@ -165,9 +166,11 @@ Value select_k(Context& ctx, const AggregateExpr& e, double param, const std::ve
     if (param == 0) return make_vector({});
     if (std::isnan(param)) fail("Ratio value is NaN");
     if (param > 1)
-      ctx.warn("PromQL warning: ratio value should be between -1 and 1, got " + param_text(param) + ", capping to 1");
+      ctx.warn("PromQL warning: ratio value should be between -1 and 1, got " + param_text(param) + ", capping to 1",
+               e.param);
     if (param < -1)
-      ctx.warn("PromQL warning: ratio value should be between -1 and 1, got " + param_text(param) + ", capping to -1");
+      ctx.warn("PromQL warning: ratio value should be between -1 and 1, got " + param_text(param) + ", capping to -1",
+               e.param);
     ratio = std::clamp(param, -1.0, 1.0);
   } else {
     if (!(param >= 1)) {
@@ -177,7 +180,7 @@ Value select_k(Context& ctx, const AggregateExpr& e, double param, const std::ve
     if (param >= 9223372036854775807.0) fail("Scalar value " + param_text(param) + " overflows int64");
     k = std::min<std::int64_t>(static_cast<std::int64_t>(param), static_cast<std::int64_t>(in.size()));
   }
-  std::map<Labels, std::size_t> index;
+  LabelsMap<std::size_t> index;
   std::vector<Group> groups;
   for (const auto& s : in) {
     auto [it, inserted] = index.try_emplace(group_labels(s.labels, e, e.grouping), groups.size());
@@ -218,7 +221,7 @@ Value select_k(Context& ctx, const AggregateExpr& e, double param, const std::ve
         return top ? a->v > b->v : a->v < b->v;
       });
     }
-    for (const Sample* s : g.heap) out.push_back({s->labels, s->v, t});
+    for (const Sample* s : g.heap) out.push_back({s->labels, s->v, t, s->drop_name});
   }
   return make_vector(std::move(out));
 }
@@ -242,12 +245,12 @@ Value eval_aggregate(Context& ctx, const AggregateExpr& e, std::int64_t t) {
   case AggregateOp::limit_ratio: return select_k(ctx, e, param, in, t);
   case AggregateOp::quantile:
     if (std::isnan(param) || param < 0 || param > 1)
-      ctx.warn("PromQL warning: quantile value should be between 0 and 1, got " + param_text(param));
+      ctx.warn("PromQL warning: quantile value should be between 0 and 1, got " + param_text(param), e.param);
     break;
   default: break;
   }
 
-  std::map<Labels, std::size_t> index;
+  LabelsMap<std::size_t> index;
   std::vector<Group> groups;
   for (auto& s : in) {
     double f = s.v;
@@ -261,10 +264,12 @@ Value eval_aggregate(Context& ctx, const AggregateExpr& e, std::int64_t t) {
       if (e.op == AggregateOp::stddev || e.op == AggregateOp::stdvar) g.value = std::isfinite(f) ? 0 : std::nan("");
       if (e.op == AggregateOp::group) g.value = 1;
       if (e.op == AggregateOp::quantile) g.values.push_back(f);
+      g.drop_name = s.drop_name;
       groups.push_back(std::move(g));
       continue;
     }
     Group& g = groups[it->second];
+    if (s.drop_name) g.drop_name = true;
     switch (e.op) {
     case AggregateOp::sum: g.value = kahan_inc(f, g.value, g.kahan); break;
     case AggregateOp::avg: {
@@ -319,7 +324,7 @@ Value eval_aggregate(Context& ctx, const AggregateExpr& e, std::int64_t t) {
     case AggregateOp::quantile: v = quantile(param, g.values); break;
     default: break;
     }
-    out.push_back({std::move(g.labels), v, t});
+    out.push_back({std::move(g.labels), v, t, g.drop_name});
   }
   return make_vector(std::move(out));
 }

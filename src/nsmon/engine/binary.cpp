@@ -53,10 +53,11 @@ Outcome apply(BinaryOp op, double l, double r) {
 
 bool is_trim(BinaryOp op) { return op == BinaryOp::trim_upper || op == BinaryOp::trim_lower; }
 
-void trim_info(Context& ctx, BinaryOp op) {
-  std::string o = to_string(op);
+void trim_info(Context& ctx, const BinaryExpr& e) {
+  std::string o = to_string(e.op);
   ctx.info("PromQL info: incompatible sample types encountered for binary operator \"" + o + "\": float " + o +
-           " float");
+               " float",
+           &e);
 }
 
 bool contains(const std::vector<std::string>& names, const std::string& n) {
@@ -98,7 +99,7 @@ Value vector_scalar(Context& ctx, const BinaryExpr& e, std::vector<Sample> vec, 
   out.reserve(vec.size());
   for (auto& s : vec) {
     if (is_trim(e.op)) {
-      trim_info(ctx, e.op);
+      trim_info(ctx, e);
       continue;
     }
     double l = swap ? scalar : s.v;
@@ -111,14 +112,15 @@ Value vector_scalar(Context& ctx, const BinaryExpr& e, std::vector<Sample> vec, 
     }
     if (!o.keep) continue;
     s.v = o.v;
-    if (changes_schema(e.op) || e.return_bool) drop_name(s.labels);
+    if (changes_schema(e.op) || e.return_bool) drop_name(ctx, s);
     out.push_back(std::move(s));
   }
-  check_unique(out);
+  check_unique(ctx, out);
   return make_vector(std::move(out));
 }
 
-Value set_operation(const BinaryExpr& e, const VectorMatching& m, std::vector<Sample> lhs, std::vector<Sample> rhs) {
+Value set_operation(Context& ctx, const BinaryExpr& e, const VectorMatching& m, std::vector<Sample> lhs,
+                    std::vector<Sample> rhs) {
   std::vector<Sample> out;
   if (e.op == BinaryOp::lor) {
     if (lhs.empty()) return make_vector(std::move(rhs));
@@ -135,13 +137,14 @@ Value set_operation(const BinaryExpr& e, const VectorMatching& m, std::vector<Sa
     for (auto& s : lhs)
       if (right.contains(signature(s.labels, m)) == want) out.push_back(std::move(s));
   }
-  check_unique(out);
+  check_unique(ctx, out);
   return make_vector(std::move(out));
 }
 
-Labels result_labels(const Labels& many, const Labels& one, const BinaryExpr& e, const VectorMatching& m) {
+Labels result_labels(const Context& ctx, const Labels& many, const Labels& one, const BinaryExpr& e,
+                     const VectorMatching& m) {
   Labels ls = many;
-  if (e.return_bool || changes_schema(e.op)) drop_name(ls);
+  if ((e.return_bool && !ctx.delayed()) || changes_schema(e.op)) drop_name(ls);
   if (m.card == Cardinality::one_to_one) {
     std::erase_if(ls, [&](const auto& l) { return contains(m.labels, l.first) != m.on; });
   }
@@ -178,12 +181,12 @@ Value vector_vector(Context& ctx, const BinaryExpr& e, const VectorMatching& m, 
     double l = ls.v, r = rs.v;
     if (swapped) std::swap(l, r);
     if (is_trim(e.op)) {
-      trim_info(ctx, e.op);
+      trim_info(ctx, e);
       return;
     }
     Outcome o = apply(e.op, l, r);
     if (e.return_bool) o.v = o.keep ? 1 : 0;
-    Labels metric = result_labels(ls.labels, rs.labels, e, m);
+    Labels metric = result_labels(ctx, ls.labels, rs.labels, e, m);
     if (m.card == Cardinality::one_to_one) {
       if (matched_one_to_one[sig])
         fail("multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
@@ -195,7 +198,7 @@ Value vector_vector(Context& ctx, const BinaryExpr& e, const VectorMatching& m, 
       seen.push_back(metric);
     }
     if (!o.keep && !e.return_bool) return;
-    out.push_back({std::move(metric), o.v, ls.t});
+    out.push_back({std::move(metric), o.v, ls.t, e.return_bool});
   };
   auto fill_sample = [&](const Sample& s, double v) { return Sample{match_labels(s.labels, m), v, s.t}; };
 
@@ -212,7 +215,7 @@ Value vector_vector(Context& ctx, const BinaryExpr& e, const VectorMatching& m, 
       if (!done) combine(fill_sample(rhs[i], *m.fill_lhs), rhs[i], sig);
     }
   }
-  check_unique(out);
+  check_unique(ctx, out);
   return make_vector(std::move(out));
 }
 
@@ -229,7 +232,7 @@ Value eval_binary(Context& ctx, const BinaryExpr& e, Value lhs, Value rhs) {
     fallback.card = is_set_operator(e.op) ? Cardinality::many_to_many : Cardinality::one_to_one;
     m = &fallback;
   }
-  if (is_set_operator(e.op)) return set_operation(e, *m, std::move(lhs.vector), std::move(rhs.vector));
+  if (is_set_operator(e.op)) return set_operation(ctx, e, *m, std::move(lhs.vector), std::move(rhs.vector));
   return vector_vector(ctx, e, *m, std::move(lhs.vector), std::move(rhs.vector));
 }
 

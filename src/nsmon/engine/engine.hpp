@@ -43,6 +43,7 @@ struct Series {
 /// the series' last one replaces nothing and is refused: returns false).
 class Storage {
 public:
+  /// `labels` need not be sorted; labels with an empty value are dropped, as Prometheus does.
   bool add(const Labels& labels, std::int64_t t, double v);
   void clear();
   /// Drops every point older than `t` (watch's bounded window); returns the points dropped.
@@ -65,6 +66,8 @@ struct Sample {
   Labels labels;
   double v = 0;
   std::int64_t t = 0; ///< evaluation time (instant vectors), or 0
+  /// With Options::delayed_name_removal: __name__ is still in `labels` but goes at the end.
+  bool drop_name = false;
 };
 struct Value {
   promql::ValueType type = promql::ValueType::none;
@@ -81,6 +84,13 @@ struct Options {
   std::int64_t default_step_ms = 60 * 1000;
   /// Fails the query when a step would hold more samples than this (0: no limit).
   std::size_t max_samples = 50'000'000;
+  /// --enable-feature=promql-delayed-name-removal (on in Prometheus's promqltest engine, off in
+  /// a server and promtool): functions and operators mark __name__ for removal at the end of the
+  /// query instead of dropping it at once, so label_replace() and by (__name__) still see it.
+  bool delayed_name_removal = false;
+  /// The expression's text, when the caller has it: warnings and infos then end with the
+  /// position of the part they are about, as Prometheus writes them ("... (1:7)").
+  std::string_view query;
 };
 
 /// An evaluation's outcome: a value, or an error in Prometheus's words (e.g. "found duplicate

@@ -12,6 +12,7 @@
 
 #include "nsmon/engine/engine.hpp"
 #include "nsmon/promql/functions.hpp"
+#include "nsmon/promql/parser.hpp"
 
 namespace nsmon::engine {
 
@@ -27,16 +28,28 @@ void Context::charge(std::size_t n) {
     fail("query processing would load too many samples into memory in query execution");
 }
 
-void Context::warn(std::string message) {
+namespace {
+std::string with_position(const Context& ctx, std::string message, const Expr* at) {
+  if (at && !ctx.options.query.empty() && at->range.start <= ctx.options.query.size())
+    message += " (" + position_string(ctx.options.query, at->range.start) + ")";
+  return message;
+}
+} // namespace
+
+void Context::warn(std::string message, const Expr* at) {
+  message = with_position(*this, std::move(message), at);
   if (std::find(warnings.begin(), warnings.end(), message) == warnings.end()) warnings.push_back(std::move(message));
 }
 
-void Context::info(std::string message) {
+void Context::info(std::string message, const Expr* at) {
+  message = with_position(*this, std::move(message), at);
   if (std::find(infos.begin(), infos.end(), message) == infos.end()) infos.push_back(std::move(message));
 }
 
+// The metric name and the metadata labels that go with it (schema.IsMetadataLabel).
 void drop_name(Labels& ls) {
-  std::erase_if(ls, [](const auto& l) { return l.first == "__name__"; });
+  std::erase_if(ls,
+                [](const auto& l) { return l.first == "__name__" || l.first == "__type__" || l.first == "__unit__"; });
 }
 
 void set_label(Labels& ls, const std::string& name, const std::string& value) {
@@ -48,6 +61,23 @@ void set_label(Labels& ls, const std::string& name, const std::string& value) {
   } else if (!value.empty()) {
     ls.insert(it, {name, value});
   }
+}
+
+void drop_name(const Context& ctx, Sample& s) {
+  if (ctx.delayed()) s.drop_name = true;
+  else drop_name(s.labels);
+}
+
+void check_unique(const Context& ctx, const std::vector<Sample>& v) {
+  if (!ctx.delayed()) check_unique(v);
+}
+
+void finish_names(std::vector<Sample>& v) {
+  for (auto& s : v) {
+    if (s.drop_name) drop_name(s.labels);
+    s.drop_name = false;
+  }
+  check_unique(v);
 }
 
 void check_unique(const std::vector<Sample>& v) {
@@ -123,6 +153,21 @@ namespace {
 
 std::int64_t ns_to_ms(std::int64_t ns) { return ns / 1'000'000; }
 
+constexpr std::int64_t kMaxSubquerySteps = 31'536'000'000;
+
+// Times and lengths are kept within ±2^62 ms (146 million years) and ranges within 2^61, so the
+// arithmetic on them cannot overflow whatever @, offset and ranges a query writes.
+constexpr std::int64_t kMaxTime = std::int64_t{1} << 62;
+constexpr std::int64_t kMaxRange = std::int64_t{1} << 61;
+
+// a - b, clamped to ±kMaxTime.
+std::int64_t time_minus(std::int64_t a, std::int64_t b) {
+  std::int64_t r = 0;
+  if (__builtin_sub_overflow(a, b, &r)) r = b > 0 ? INT64_MIN : INT64_MAX;
+  return std::clamp(r, -kMaxTime, kMaxTime);
+}
+std::int64_t clamp_range(std::int64_t r) { return std::clamp<std::int64_t>(r, 0, kMaxRange); }
+
 std::int64_t seconds_to_ms(double s) {
   double ms = std::round(s * 1000);
   if (!(ms > -9.2e18 && ms < 9.2e18)) fail("duration out of range");
@@ -143,7 +188,7 @@ std::int64_t reference_time(const Context& ctx, const TimeModifiers& m, std::int
   case AtKind::start: base = ctx.start; break;
   case AtKind::end: base = ctx.end; break;
   }
-  return base - offset_ms(ctx, m);
+  return time_minus(base, offset_ms(ctx, m));
 }
 
 std::vector<Matcher> all_matchers(const VectorSelector& vs) {
@@ -154,21 +199,27 @@ std::vector<Matcher> all_matchers(const VectorSelector& vs) {
   return ms;
 }
 
-void refuse_extended(const VectorSelector& vs) {
-  if (vs.anchored || vs.smoothed) fail("the anchored and smoothed modifiers are not supported by nsmon's engine");
+const std::vector<const Series*>& select(Context& ctx, const VectorSelector& vs) {
+  auto it = ctx.selected.find(&vs);
+  if (it == ctx.selected.end()) it = ctx.selected.emplace(&vs, ctx.storage.select(all_matchers(vs))).first;
+  return it->second;
 }
 
 Window select_range(Context& ctx, const MatrixSelector& ms, std::int64_t t) {
   const auto& vs = ms.selector->as<VectorSelector>();
-  refuse_extended(vs);
   Window w;
   w.end = reference_time(ctx, vs.modifiers, t);
-  w.range = ms.range_expr ? seconds_to_ms(duration_seconds(ctx, *ms.range_expr)) : ns_to_ms(ms.range_ns);
-  std::int64_t from = w.end - w.range; // left-open: (from, end]
-  for (const Series* s : ctx.storage.select(all_matchers(vs))) {
+  w.range = clamp_range(ms.range_expr ? seconds_to_ms(duration_seconds(ctx, *ms.range_expr)) : ns_to_ms(ms.range_ns));
+  w.anchored = vs.anchored;
+  w.smoothed = vs.smoothed;
+  std::int64_t from = w.end - w.range; // left-open: (from, to]
+  std::int64_t to = w.end;
+  if (vs.anchored || vs.smoothed) from -= ctx.options.lookback_ms;
+  if (vs.smoothed) to += ctx.options.lookback_ms;
+  for (const Series* s : select(ctx, vs)) {
     auto lo = std::upper_bound(s->points.begin(), s->points.end(), from,
                                [](std::int64_t x, const Point& p) { return x < p.t; });
-    auto hi = std::upper_bound(lo, s->points.end(), w.end, [](std::int64_t x, const Point& p) { return x < p.t; });
+    auto hi = std::upper_bound(lo, s->points.end(), to, [](std::int64_t x, const Point& p) { return x < p.t; });
     Series out;
     for (auto it = lo; it != hi; ++it)
       if (!is_stale_nan(it->v)) out.points.push_back(*it);
@@ -183,7 +234,7 @@ Window select_range(Context& ctx, const MatrixSelector& ms, std::int64_t t) {
 Window eval_subquery(Context& ctx, const SubqueryExpr& sq, std::int64_t t) {
   Window w;
   w.end = reference_time(ctx, sq.modifiers, t);
-  w.range = sq.range_expr ? seconds_to_ms(duration_seconds(ctx, *sq.range_expr)) : ns_to_ms(sq.range_ns);
+  w.range = clamp_range(sq.range_expr ? seconds_to_ms(duration_seconds(ctx, *sq.range_expr)) : ns_to_ms(sq.range_ns));
   std::int64_t step = ctx.options.default_step_ms;
   if (sq.step_expr) step = seconds_to_ms(duration_seconds(ctx, *sq.step_expr));
   else if (sq.step_ns != 0) step = ns_to_ms(sq.step_ns);
@@ -194,8 +245,10 @@ Window eval_subquery(Context& ctx, const SubqueryExpr& sq, std::int64_t t) {
   if (first <= from) first += step;
   if (first > w.end) return w;
   std::int64_t steps = (w.end - first) / step + 1;
+  // Refused before any work, whatever the budget: more steps than a year at one per millisecond.
+  if (steps > kMaxSubquerySteps) fail("subquery would evaluate " + std::to_string(steps) + " steps, too many");
   ctx.charge(static_cast<std::size_t>(steps));
-  std::map<Labels, std::size_t> index;
+  LabelsMap<std::size_t> index;
   for (std::int64_t ts = first; ts <= w.end; ts += step) {
     Value v = evaluate(ctx, *sq.expr, ts);
     if (v.type == ValueType::scalar) {
@@ -205,8 +258,12 @@ Window eval_subquery(Context& ctx, const SubqueryExpr& sq, std::int64_t t) {
     ctx.charge(v.vector.size());
     for (auto& s : v.vector) {
       auto [it, inserted] = index.try_emplace(s.labels, w.series.size());
-      if (inserted) w.series.push_back({std::move(s.labels), {}});
+      if (inserted) {
+        w.series.push_back({std::move(s.labels), {}});
+        w.drop_name.push_back(false);
+      }
       w.series[it->second].points.push_back({ts, s.v});
+      if (s.drop_name) w.drop_name[it->second] = true;
     }
   }
   return w;
@@ -220,15 +277,16 @@ const Expr& unwrap_parens(const Expr& e) {
 
 } // namespace
 
-double duration_seconds(const Context& ctx, const Expr& e) {
+double duration_seconds(const Context& ctx, const Expr& e, int depth) {
+  if (depth > 1000) fail("duration expression nested deeper than 1000 levels");
   if (e.kind == NodeKind::number_literal) return e.as<NumberLiteral>().value;
-  if (e.kind == NodeKind::paren) return duration_seconds(ctx, *e.as<ParenExpr>().expr);
+  if (e.kind == NodeKind::paren) return duration_seconds(ctx, *e.as<ParenExpr>().expr, depth + 1);
   if (e.kind != NodeKind::duration) fail("unexpected node in a duration expression");
   const auto& d = e.as<DurationExpr>();
-  auto arg = [&](const Expr* x) { return x ? duration_seconds(ctx, *x) : 0.0; };
+  auto arg = [&](const Expr* x) { return x ? duration_seconds(ctx, *x, depth + 1) : 0.0; };
   switch (d.op) {
   case DurationOp::step: return static_cast<double>(ctx.step) / 1000;
-  case DurationOp::range: return static_cast<double>(ctx.end - ctx.start) / 1000;
+  case DurationOp::range: return (static_cast<double>(ctx.end) - static_cast<double>(ctx.start)) / 1000;
   case DurationOp::add: return d.lhs ? arg(d.lhs) + arg(d.rhs) : arg(d.rhs);
   case DurationOp::sub: return d.lhs ? arg(d.lhs) - arg(d.rhs) : -arg(d.rhs);
   case DurationOp::mul: return arg(d.lhs) * arg(d.rhs);
@@ -241,12 +299,80 @@ double duration_seconds(const Context& ctx, const Expr& e) {
   return 0;
 }
 
+namespace {
+
+// A smoothed selector: the value at ref interpolated between the samples around it (within the
+// lookback either side), or the last one when none follows.
+std::vector<Sample> select_smoothed(Context& ctx, const VectorSelector& vs, std::int64_t ref) {
+  std::int64_t lb = ctx.options.lookback_ms;
+  std::vector<Sample> out;
+  for (const Series* s : select(ctx, vs)) {
+    std::vector<Point> p;
+    auto lo = std::upper_bound(s->points.begin(), s->points.end(), ref - lb,
+                               [](std::int64_t x, const Point& q) { return x < q.t; });
+    for (auto it = lo; it != s->points.end() && it->t <= ref + lb; ++it)
+      if (!is_stale_nan(it->v)) p.push_back(*it);
+    std::size_t i = search(p.size(), [&](std::size_t k) { return p[k].t >= ref; });
+    if (i < p.size() && p[i].t == ref) out.push_back({s->labels, p[i].v, ref});
+    else if (i > 0 && i < p.size()) out.push_back({s->labels, interpolate(p[i - 1], p[i], ref, false), ref});
+    else if (i > 0) out.push_back({s->labels, p[i - 1].v, ref});
+  }
+  ctx.charge(out.size());
+  return out;
+}
+
+// A matrix selector with anchored/smoothed, evaluated as a range vector: the window's points
+// with the edges picked or interpolated at its start and end (Prometheus's extendFloats).
+void extend_window(Window& w) {
+  std::int64_t start = w.end - w.range;
+  std::vector<Series> out;
+  for (auto& s : w.series) {
+    const auto& f = s.points;
+    std::size_t last = f.size() - 1;
+    std::size_t first = search(last, [&](std::size_t i) { return f[i].t > start; });
+    first = first > 0 ? first - 1 : 0;
+    if (w.smoothed) last = search(last, [&](std::size_t i) { return f[i].t >= w.end; });
+    if (f[last].t <= start) continue;
+    double left = pick_left(f, first, start, w.smoothed, false);
+    double right = pick_right(f, last, w.end, w.smoothed, false);
+    if (f[first].t <= start) ++first;
+    std::vector<Point> points{{start, left}};
+    if (f[last].t >= w.end) {
+      if (last == 0) last = SIZE_MAX;
+      else --last;
+    }
+    for (std::size_t i = first; last != SIZE_MAX && i <= last; ++i) points.push_back(f[i]);
+    points.push_back({w.end, right});
+    out.push_back({std::move(s.labels), std::move(points)});
+  }
+  w.series = std::move(out);
+}
+
+} // namespace
+
+double interpolate(const Point& a, const Point& b, std::int64_t t, bool counter) {
+  double y1 = a.v, y2 = b.v;
+  if (counter && y2 < y1) y1 = 0;
+  return y1 + (y2 - y1) * static_cast<double>(t - a.t) / static_cast<double>(b.t - a.t);
+}
+
+double pick_left(std::span<const Point> p, std::size_t first, std::int64_t start, bool smoothed, bool counter) {
+  if (smoothed && p[first].t < start && first + 1 < p.size())
+    return interpolate(p[first], p[first + 1], start, counter);
+  return p[first].v;
+}
+
+double pick_right(std::span<const Point> p, std::size_t last, std::int64_t end, bool smoothed, bool counter) {
+  if (smoothed && last > 0 && p[last].t > end) return interpolate(p[last - 1], p[last], end, counter);
+  return p[last].v;
+}
+
 std::vector<Sample> select_instant(Context& ctx, const VectorSelector& vs, std::int64_t t) {
-  refuse_extended(vs);
   std::int64_t ref = reference_time(ctx, vs.modifiers, t);
+  if (vs.smoothed) return select_smoothed(ctx, vs, ref);
   std::int64_t from = ref - ctx.options.lookback_ms; // left-open: (from, ref]
   std::vector<Sample> out;
-  for (const Series* s : ctx.storage.select(all_matchers(vs))) {
+  for (const Series* s : select(ctx, vs)) {
     auto it = std::upper_bound(s->points.begin(), s->points.end(), ref,
                                [](std::int64_t x, const Point& p) { return x < p.t; });
     if (it == s->points.begin()) continue;
@@ -287,9 +413,9 @@ Value evaluate(Context& ctx, const Expr& e, std::int64_t t) {
     }
     for (auto& s : v.vector) {
       s.v = -s.v;
-      drop_name(s.labels);
+      drop_name(ctx, s);
     }
-    check_unique(v.vector);
+    check_unique(ctx, v.vector);
     return v;
   }
   case NodeKind::vector_selector: {
@@ -301,7 +427,9 @@ Value evaluate(Context& ctx, const Expr& e, std::int64_t t) {
   case NodeKind::subquery: {
     Value v;
     v.type = ValueType::matrix;
-    v.matrix = evaluate_window(ctx, e, t).series;
+    Window w = evaluate_window(ctx, e, t);
+    if (w.anchored || w.smoothed) extend_window(w);
+    v.matrix = std::move(w.series);
     return v;
   }
   case NodeKind::binary: {
@@ -357,8 +485,10 @@ Result instant(const promql::Expr& expr, const Storage& storage, std::int64_t t,
     return r;
   }
   detail::Context ctx{storage, options, t, t, 0};
+  ctx.options.lookback_ms = detail::clamp_range(options.lookback_ms);
   try {
     r.value = detail::evaluate(ctx, expr, t);
+    if (options.delayed_name_removal) detail::finish_names(r.value.vector);
     if (r.value.type == promql::ValueType::vector && !detail::keeps_order(expr))
       std::sort(r.value.vector.begin(), r.value.vector.end(),
                 [](const Sample& a, const Sample& b) { return a.labels < b.labels; });
@@ -393,19 +523,22 @@ Result range(const promql::Expr& expr, const Storage& storage, std::int64_t star
     return r;
   }
   detail::Context ctx{storage, options, start, end, step};
+  ctx.options.lookback_ms = detail::clamp_range(options.lookback_ms);
   try {
-    std::map<Labels, std::size_t> index;
+    detail::LabelsMap<std::size_t> index;
     std::vector<Series> out;
     for (std::int64_t t = start; t <= end; t += step) {
       ctx.charge(1);
+      ctx.budget_used = 0; // the budget is per step, as Prometheus's peak of samples in memory
       Value v = detail::evaluate(ctx, expr, t);
+      if (options.delayed_name_removal) detail::finish_names(v.vector);
       if (v.type == promql::ValueType::scalar) v.vector.push_back({{}, v.scalar, t});
       for (auto& s : v.vector) {
         auto [it, inserted] = index.try_emplace(s.labels, out.size());
         if (inserted) out.push_back({std::move(s.labels), {}});
         out[it->second].points.push_back({t, s.v});
       }
-      if (end - t < step) break;
+      if (static_cast<std::uint64_t>(end) - static_cast<std::uint64_t>(t) < static_cast<std::uint64_t>(step)) break;
     }
     detail::sort_by_labels(out);
     r.value.type = promql::ValueType::matrix;

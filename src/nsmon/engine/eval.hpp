@@ -2,7 +2,10 @@
 // The evaluator's internals, shared by eval.cpp (selectors, subqueries, dispatch), binary.cpp,
 // aggregate.cpp, functions.cpp and over_time.cpp. Not part of the engine's API.
 #include <cstdint>
+#include <functional>
+#include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "nsmon/engine/engine.hpp"
@@ -17,6 +20,19 @@ struct EvalError {
 };
 [[noreturn]] void fail(std::string message);
 
+/// Hash of a label set, for the maps the evaluator keys by labels.
+struct LabelsHash {
+  std::size_t operator()(const Labels& ls) const noexcept {
+    std::size_t h = 14695981039346656037ULL;
+    for (const auto& [n, v] : ls) {
+      h = (h ^ std::hash<std::string>{}(n)) * 1099511628211ULL;
+      h = (h ^ std::hash<std::string>{}(v)) * 1099511628211ULL;
+    }
+    return h;
+  }
+};
+template <class T> using LabelsMap = std::unordered_map<Labels, T, LabelsHash>;
+
 /// One query's state: the store, the options, the query's start and end (for `@ start()` and
 /// `@ end()`), its step, the work budget and the annotations collected so far.
 struct Context {
@@ -28,28 +44,54 @@ struct Context {
   std::size_t budget_used = 0; ///< samples loaded plus evaluation steps, against max_samples
   std::vector<std::string> warnings;
   std::vector<std::string> infos;
+  /// The series each selector matches, looked up once per query.
+  std::unordered_map<const promql::VectorSelector*, std::vector<const Series*>> selected;
 
   /// Charges `n` samples (or steps) to the budget; fails past Options::max_samples.
   void charge(std::size_t n);
-  void warn(std::string message);
-  void info(std::string message);
+  bool delayed() const { return options.delayed_name_removal; }
+  /// Annotations, deduplicated; `at` gives the " (line:col)" suffix when Options::query is set.
+  void warn(std::string message, const promql::Expr* at = nullptr);
+  void info(std::string message, const promql::Expr* at = nullptr);
 };
 
 /// A range vector argument with its window: the series (points in (end - range, end]), the
 /// window's end (evaluation time after @ and offset) and its length.
 struct Window {
   std::vector<Series> series;
+  std::vector<bool> drop_name; ///< per series, from a subquery's samples (delayed name removal)
   std::int64_t end = 0;
   std::int64_t range = 0;
+  /// The anchored/smoothed modifiers (experimental): `series` then holds the raw points from
+  /// (end - range - lookback, end] (smoothed: to end + lookback) for the functions to use.
+  bool anchored = false;
+  bool smoothed = false;
 };
+
+/// Linear interpolation at t between two points (a counter restarting from 0 after a reset).
+double interpolate(const Point& a, const Point& b, std::int64_t t, bool counter);
+/// The value at the left/right edge of an anchored or smoothed window.
+double pick_left(std::span<const Point> p, std::size_t first, std::int64_t start, bool smoothed, bool counter);
+double pick_right(std::span<const Point> p, std::size_t last, std::int64_t end, bool smoothed, bool counter);
+/// The first index in [0, n) where pred holds, else n (Go's sort.Search).
+template <class Pred> std::size_t search(std::size_t n, Pred pred) {
+  std::size_t lo = 0, hi = n;
+  while (lo < hi) {
+    std::size_t mid = lo + (hi - lo) / 2;
+    if (!pred(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 Value evaluate(Context& ctx, const promql::Expr& e, std::int64_t t);
 /// A matrix selector or subquery evaluated at t, with its window.
 Window evaluate_window(Context& ctx, const promql::Expr& e, std::int64_t t);
 /// The samples a vector selector picks at t, with the samples' own timestamps in Sample::t.
 std::vector<Sample> select_instant(Context& ctx, const promql::VectorSelector& vs, std::int64_t t);
-/// A duration expression's value in seconds.
-double duration_seconds(const Context& ctx, const promql::Expr& e);
+/// A duration expression's value in seconds (fails past 1000 levels of nesting: duration
+/// expressions are not children in promql::walk, so the depth check before evaluation misses them).
+double duration_seconds(const Context& ctx, const promql::Expr& e, int depth = 0);
 
 Value eval_binary(Context& ctx, const promql::BinaryExpr& e, Value lhs, Value rhs);
 Value eval_aggregate(Context& ctx, const promql::AggregateExpr& e, std::int64_t t);
@@ -59,9 +101,15 @@ Value eval_range_call(Context& ctx, const promql::Call& e, std::int64_t t);
 
 // Helpers shared by the files above.
 void drop_name(Labels& ls);
+/// Drops the sample's __name__, or marks it for the end of the query (delayed name removal).
+void drop_name(const Context& ctx, Sample& s);
 void set_label(Labels& ls, const std::string& name, const std::string& value); ///< "" deletes
 /// Fails with "vector cannot contain metrics with the same labelset" on a duplicate.
 void check_unique(const std::vector<Sample>& v);
+/// check_unique, except under delayed name removal (names still tell series apart until the end).
+void check_unique(const Context& ctx, const std::vector<Sample>& v);
+/// The end of a query under delayed name removal: drops the marked names, then check_unique.
+void finish_names(std::vector<Sample>& v);
 Value make_vector(std::vector<Sample> v);
 Value make_scalar(double v, std::int64_t t);
 /// Go's strconv.ParseFloat for label values (le, quantile), nullopt when Go would fail.

@@ -40,12 +40,12 @@ const Expr& unwrap(const Expr* e) {
 
 const std::string& string_arg(const Call& e, std::size_t i) { return unwrap(e.args[i]).as<StringLiteral>().value; }
 
-std::vector<Sample> map_values(std::vector<Sample> v, const std::function<double(double)>& f) {
+std::vector<Sample> map_values(const Context& ctx, std::vector<Sample> v, const std::function<double(double)>& f) {
   for (auto& s : v) {
     s.v = f(s.v);
-    drop_name(s.labels);
+    drop_name(ctx, s);
   }
-  check_unique(v);
+  check_unique(ctx, v);
   return v;
 }
 
@@ -209,6 +209,7 @@ Value label_replace(Context& ctx, const Call& e, std::int64_t t) {
     const std::string& value = get(s.labels, src);
     if (!re.Match(value, 0, value.size(), RE2::ANCHOR_BOTH, groups.data(), static_cast<int>(groups.size()))) continue;
     set_label(s.labels, dst, expand(repl, re, groups));
+    if (dst == "__name__") s.drop_name = false;
   }
   check_unique(v);
   return make_vector(std::move(v));
@@ -232,6 +233,7 @@ Value label_join(Context& ctx, const Call& e, std::int64_t t) {
       joined += get(s.labels, srcs[i]);
     }
     set_label(s.labels, dst, joined);
+    if (dst == "__name__") s.drop_name = false;
   }
   check_unique(v);
   return make_vector(std::move(v));
@@ -410,49 +412,90 @@ double bucket_fraction(double lower, double upper, std::vector<Bucket> b) {
 }
 
 // Buckets grouped by their labels without `le`; output labels also without __name__.
-std::vector<std::pair<Labels, std::vector<Bucket>>> bucket_groups(Context& ctx, const std::vector<Sample>& in) {
-  std::map<Labels, std::size_t> index;
+std::vector<std::pair<Labels, std::vector<Bucket>>> bucket_groups(Context& ctx, const std::vector<Sample>& in,
+                                                                  const Expr* arg) {
+  LabelsMap<std::size_t> index;
   std::vector<std::pair<Labels, std::vector<Bucket>>> groups;
   for (const auto& s : in) {
     auto upper = parse_go_float(get(s.labels, "le"));
     if (!upper) {
       ctx.warn("PromQL warning: bucket label \"le\" is missing or has a malformed value of " +
-               go::quote(get(s.labels, "le")));
+                   go::quote(get(s.labels, "le")),
+               arg);
       continue;
     }
     Labels key = s.labels;
     set_label(key, "le", "");
     auto [it, inserted] = index.try_emplace(key, groups.size());
     if (inserted) {
-      drop_name(key);
-      groups.push_back({std::move(key), {}});
+      if (!ctx.delayed()) drop_name(key);
+      groups.emplace_back(std::move(key), std::vector<Bucket>{});
     }
     groups[it->second].second.push_back({*upper, s.v});
   }
   return groups;
 }
 
-Value histogram_quantile(Context& ctx, double q, const std::vector<Sample>& in, std::int64_t t) {
+Value histogram_quantile(Context& ctx, const Call& e, double q, const std::vector<Sample>& in, std::int64_t t) {
   if (std::isnan(q) || q < 0 || q > 1)
-    ctx.warn("PromQL warning: quantile value should be between 0 and 1, got " + go::format_float_v(q));
+    ctx.warn("PromQL warning: quantile value should be between 0 and 1, got " + go::format_float_v(q), e.args[0]);
   std::vector<Sample> out;
-  for (auto& [labels, buckets] : bucket_groups(ctx, in)) {
+  for (auto& [labels, buckets] : bucket_groups(ctx, in, e.args[1])) {
     bool forced = false;
     double v = bucket_quantile(q, std::move(buckets), forced);
     if (forced)
       ctx.info("PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see "
-               "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)");
-    out.push_back({std::move(labels), v, t});
+               "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)",
+               e.args[1]);
+    out.push_back({std::move(labels), v, t, true});
   }
-  check_unique(out);
+  check_unique(ctx, out);
   return make_vector(std::move(out));
 }
 
-Value histogram_fraction(Context& ctx, double lower, double upper, const std::vector<Sample>& in, std::int64_t t) {
+// labels.FormatOpenMetricsFloat: %g, with ".0" on integers.
+std::string openmetrics_float(double q) {
+  std::string text = go::format_float_v(q);
+  if (text.find_first_of(".eIN") == std::string::npos) text += ".0";
+  return text;
+}
+
+// histogram_quantiles(v, "label", q...): one series per quantile, the label naming it.
+Value histogram_quantiles(Context& ctx, const Call& e, std::int64_t t) {
+  std::vector<Sample> in = evaluate(ctx, *e.args[0], t).vector;
+  const std::string& label = string_arg(e, 1);
+  std::vector<double> qs;
+  for (std::size_t i = 2; i < e.args.size(); ++i) {
+    double q = evaluate(ctx, *e.args[i], t).scalar;
+    if (std::isnan(q) || q < 0 || q > 1)
+      ctx.warn("PromQL warning: quantile value should be between 0 and 1, got " + go::format_float_v(q), e.args[i]);
+    qs.push_back(q);
+  }
+  auto groups = bucket_groups(ctx, in, e.args[0]);
   std::vector<Sample> out;
-  for (auto& [labels, buckets] : bucket_groups(ctx, in))
-    out.push_back({std::move(labels), bucket_fraction(lower, upper, std::move(buckets)), t});
-  check_unique(out);
+  for (double q : qs) {
+    for (const auto& [labels, buckets] : groups) {
+      bool forced = false;
+      double v = bucket_quantile(q, buckets, forced);
+      if (forced)
+        ctx.info("PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see "
+                 "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)",
+                 e.args[0]);
+      Labels ls = labels;
+      set_label(ls, label, openmetrics_float(q));
+      out.push_back({std::move(ls), v, t, true});
+    }
+  }
+  check_unique(ctx, out);
+  return make_vector(std::move(out));
+}
+
+Value histogram_fraction(Context& ctx, const Call& e, double lower, double upper, const std::vector<Sample>& in,
+                         std::int64_t t) {
+  std::vector<Sample> out;
+  for (auto& [labels, buckets] : bucket_groups(ctx, in, e.args[2]))
+    out.push_back({std::move(labels), bucket_fraction(lower, upper, std::move(buckets)), t, true});
+  check_unique(ctx, out);
   return make_vector(std::move(out));
 }
 
@@ -483,9 +526,9 @@ Value eval_call(Context& ctx, const Call& e, std::int64_t t) {
     for (auto& s : v) {
       s.v = static_cast<double>(s.t) / 1000;
       s.t = t;
-      drop_name(s.labels);
+      drop_name(ctx, s);
     }
-    check_unique(v);
+    check_unique(ctx, v);
     return make_vector(std::move(v));
   }
   if (name == "time") return make_scalar(static_cast<double>(t) / 1000, t);
@@ -493,7 +536,7 @@ Value eval_call(Context& ctx, const Call& e, std::int64_t t) {
   if (name == "start") return make_scalar(static_cast<double>(ctx.start) / 1000, t);
   if (name == "end") return make_scalar(static_cast<double>(ctx.end) / 1000, t);
   if (name == "step") return make_scalar(static_cast<double>(ctx.step) / 1000, t);
-  if (name == "range") return make_scalar(static_cast<double>(ctx.end - ctx.start) / 1000, t);
+  if (name == "range") return make_scalar((static_cast<double>(ctx.end) - static_cast<double>(ctx.start)) / 1000, t);
   if (name == "min_of" || name == "max_of") {
     double a = scalar_arg(ctx, e, 0, t), b = scalar_arg(ctx, e, 1, t);
     return make_scalar(name == "min_of" ? go_min(a, b) : go_max(a, b), t);
@@ -507,13 +550,14 @@ Value eval_call(Context& ctx, const Call& e, std::int64_t t) {
     std::vector<Sample> v;
     if (e.args.empty()) v.push_back({{}, std::floor(static_cast<double>(t / 1000)), t});
     else v = evaluate(ctx, *e.args[0], t).vector;
-    return make_vector(map_values(std::move(v), [&](double f) { return (*date)(civil_from_seconds(go_int64(f))); }));
+    return make_vector(
+        map_values(ctx, std::move(v), [&](double f) { return (*date)(civil_from_seconds(go_int64(f))); }));
   }
-  if (auto f = math_function(name)) return make_vector(map_values(evaluate(ctx, *e.args[0], t).vector, *f));
+  if (auto f = math_function(name)) return make_vector(map_values(ctx, evaluate(ctx, *e.args[0], t).vector, *f));
   if (name == "round") {
     double to = e.args.size() > 1 ? scalar_arg(ctx, e, 1, t) : 1;
     double inverse = 1.0 / to;
-    return make_vector(map_values(evaluate(ctx, *e.args[0], t).vector,
+    return make_vector(map_values(ctx, evaluate(ctx, *e.args[0], t).vector,
                                   [&](double v) { return std::floor(v * inverse + 0.5) / inverse; }));
   }
   if (name == "clamp" || name == "clamp_min" || name == "clamp_max") {
@@ -528,13 +572,16 @@ Value eval_call(Context& ctx, const Call& e, std::int64_t t) {
       hi = scalar_arg(ctx, e, 1, t);
     }
     if (hi < lo) return make_vector({});
-    return make_vector(map_values(std::move(v), [&](double x) { return go_max(lo, go_min(hi, x)); }));
+    return make_vector(map_values(ctx, std::move(v), [&](double x) { return go_max(lo, go_min(hi, x)); }));
   }
   if (name == "absent") {
     auto v = evaluate(ctx, *e.args[0], t).vector;
     if (!v.empty()) return make_vector({});
     return make_vector({{absent_labels(*e.args[0]), 1, t}});
   }
+  bool sorts = name == "sort" || name == "sort_desc" || name == "sort_by_label" || name == "sort_by_label_desc";
+  if (sorts && ctx.start != ctx.end)
+    ctx.warn("PromQL warning: sort is ineffective for range queries since results are always ordered by labels", &e);
   if (name == "sort" || name == "sort_desc") {
     auto v = evaluate(ctx, *e.args[0], t).vector;
     bool desc = name == "sort_desc";
@@ -549,11 +596,12 @@ Value eval_call(Context& ctx, const Call& e, std::int64_t t) {
     return make_vector(sort_by_label(evaluate(ctx, *e.args[0], t).vector, e, name == "sort_by_label_desc"));
   if (name == "histogram_quantile") {
     double q = scalar_arg(ctx, e, 0, t);
-    return histogram_quantile(ctx, q, evaluate(ctx, *e.args[1], t).vector, t);
+    return histogram_quantile(ctx, e, q, evaluate(ctx, *e.args[1], t).vector, t);
   }
+  if (name == "histogram_quantiles") return histogram_quantiles(ctx, e, t);
   if (name == "histogram_fraction") {
     double lo = scalar_arg(ctx, e, 0, t), hi = scalar_arg(ctx, e, 1, t);
-    return histogram_fraction(ctx, lo, hi, evaluate(ctx, *e.args[2], t).vector, t);
+    return histogram_fraction(ctx, e, lo, hi, evaluate(ctx, *e.args[2], t).vector, t);
   }
   if (name == "histogram_count" || name == "histogram_sum" || name == "histogram_avg" || name == "histogram_stddev" ||
       name == "histogram_stdvar" || name == "start_timestamp") {

@@ -218,7 +218,8 @@ private:
   // uint: the repetition count after `x`.
   std::optional<std::uint64_t> repetitions() {
     Tok t = next();
-    if (t.kind != Kind::number) {
+    const bool inf_nan = t.kind == Kind::word && word_kind(t) == promql::TokenKind::number;
+    if (t.kind != Kind::number && !inf_nan) {
       unexpected(t, "in series values");
       return std::nullopt;
     }

@@ -43,6 +43,36 @@ std::optional<double> extrapolated_rate(Points p, const Window& w, bool counter,
   return result * factor;
 }
 
+// rate/increase/delta over an anchored or smoothed window: from the value at the window's start
+// (the sample at or before it, or interpolated) to the value at its end, no extrapolation.
+std::optional<double> extended_rate(Points f, const Window& w, bool counter, bool per_second) {
+  if (f.empty()) return std::nullopt;
+  std::int64_t start = w.end - w.range;
+  std::size_t last = f.size() - 1;
+  std::size_t first = search(last, [&](std::size_t i) { return f[i].t > start; });
+  first = first > 0 ? first - 1 : 0;
+  if (w.smoothed) last = search(last, [&](std::size_t i) { return f[i].t >= w.end; });
+  if (f[last].t <= start) return std::nullopt;
+  if (w.smoothed && f[first].t > w.end) return std::nullopt;
+  double left = pick_left(f, first, start, w.smoothed, counter);
+  double right = pick_right(f, last, w.end, w.smoothed, counter);
+  double result = right - left;
+  if (counter) {
+    std::size_t lo = first, hi = last + 1; // the samples strictly inside the window
+    if (f[first].t <= start) ++lo;
+    if (f[last].t >= w.end) --hi;
+    double prev = left, correction = 0;
+    for (std::size_t i = lo; i < hi; ++i) {
+      if (f[i].v < prev) correction += prev;
+      prev = f[i].v;
+    }
+    if (right < prev) correction += prev;
+    result += correction;
+  }
+  if (per_second) result /= static_cast<double>(w.range) / 1000;
+  return result;
+}
+
 std::optional<double> instant_value(Points p, bool per_second) {
   if (p.size() < 2) return std::nullopt;
   const Point& a = p[p.size() - 2];
@@ -196,19 +226,36 @@ Value eval_range_call(Context& ctx, const Call& e, std::int64_t t) {
     return make_vector({{absent_over_time_labels(*e.args[matrix_index]), 1, t}});
   }
   if (name == "quantile_over_time" && (std::isnan(scalars[0]) || scalars[0] < 0 || scalars[0] > 1) && !w.series.empty())
-    ctx.warn("PromQL warning: quantile value should be between 0 and 1, got " + go::format_float_v(scalars[0]));
+    ctx.warn("PromQL warning: quantile value should be between 0 and 1, got " + go::format_float_v(scalars[0]),
+             e.args[0]);
   if (name == "double_exponential_smoothing" && !w.series.empty()) {
     double sf = scalars[0], tf = scalars[1];
     if (sf <= 0 || sf >= 1) fail("invalid smoothing factor. Expected: 0 < sf < 1, got: " + go::format_float6(sf));
     if (tf <= 0 || tf >= 1) fail("invalid trend factor. Expected: 0 < tf < 1, got: " + go::format_float6(tf));
   }
 
+  if (w.anchored && name != "rate" && name != "increase" && name != "delta" && name != "resets" && name != "changes")
+    fail("anchored modifier can only be used with: changes, delta, increase, rate, resets - not with " + name);
+  if (w.smoothed && name != "rate" && name != "increase" && name != "delta")
+    fail("smoothed modifier can only be used with: delta, increase, rate - not with " + name);
+
   bool keep_name = name == "last_over_time" || name == "first_over_time";
   std::vector<Sample> out;
-  for (auto& s : w.series) {
+  for (std::size_t si = 0; si < w.series.size(); ++si) {
+    Series& s = w.series[si];
+    bool input_drops = si < w.drop_name.size() && w.drop_name[si];
     Points p = s.points;
     std::optional<double> v;
-    if (name == "rate") v = extrapolated_rate(p, w, true, true);
+    if (w.anchored) {
+      // Changes and resets count from the last sample at or before the start (the anchor).
+      std::int64_t start = w.end - w.range;
+      std::size_t after = search(p.size(), [&](std::size_t i) { return p[i].t > start; });
+      if (after >= p.size()) continue;
+      if (name == "changes" || name == "resets") p = p.subspan(after > 0 ? after - 1 : 0);
+    }
+    bool extended = (w.anchored || w.smoothed) && (name == "rate" || name == "increase" || name == "delta");
+    if (extended) v = extended_rate(p, w, name != "delta", name == "rate");
+    else if (name == "rate") v = extrapolated_rate(p, w, true, true);
     else if (name == "increase") v = extrapolated_rate(p, w, true, false);
     else if (name == "delta") v = extrapolated_rate(p, w, false, false);
     else if (name == "irate") v = instant_value(p, true);
@@ -263,12 +310,14 @@ Value eval_range_call(Context& ctx, const Call& e, std::int64_t t) {
       const std::string& metric = get(s.labels, "__name__");
       if (!metric.empty() && !ends_like_counter(metric))
         ctx.info("PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: " +
-                 go::quote(metric));
+                     go::quote(metric),
+                 e.args[matrix_index]);
     }
-    if (!keep_name) drop_name(s.labels);
-    out.push_back({std::move(s.labels), *v, t});
+    Sample sample{std::move(s.labels), *v, t};
+    if (!keep_name || input_drops) drop_name(ctx, sample);
+    out.push_back(std::move(sample));
   }
-  check_unique(out);
+  check_unique(ctx, out);
   return make_vector(std::move(out));
 }
 

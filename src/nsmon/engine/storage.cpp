@@ -88,12 +88,15 @@ double stale_nan() { return std::bit_cast<double>(kStaleNaNBits); }
 bool is_stale_nan(double v) { return std::bit_cast<std::uint64_t>(v) == kStaleNaNBits; }
 
 bool Storage::add(const Labels& given, std::int64_t t, double v) {
+  // A label with an empty value is no label (Prometheus drops it); names sort.
   Labels sorted;
-  if (!std::is_sorted(given.begin(), given.end())) {
+  bool has_empty = std::any_of(given.begin(), given.end(), [](const auto& l) { return l.second.empty(); });
+  if (has_empty || !std::is_sorted(given.begin(), given.end())) {
     sorted = given;
+    std::erase_if(sorted, [](const auto& l) { return l.second.empty(); });
     std::sort(sorted.begin(), sorted.end());
   }
-  const Labels& labels = sorted.empty() ? given : sorted;
+  const Labels& labels = has_empty || !sorted.empty() ? sorted : given;
   auto [it, inserted] = series_.try_emplace(labels);
   Series& s = it->second;
   if (inserted) {
