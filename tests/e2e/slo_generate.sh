@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # nsmon slo generate: the repository's rules are up to date with rules/slos.yml; generated rules
-# pass nsmon lint-rules and promtool check rules; the generated tests pass promtool test rules,
-# and fail when a burn-rate threshold is off (the tests can tell); spec errors are positioned.
+# pass nsmon lint-rules and promtool check rules; the generated tests pass nsmon test-rules and
+# promtool test rules, and fail under both when a burn-rate threshold is off (the tests can
+# tell); spec errors are positioned.
 source "$(dirname "$0")/lib.sh"
 cd "$SRC"
 run slo generate --check --tests rules/slo_rules_test.yml
@@ -33,6 +34,9 @@ grep -q "^  - 'rules.yml'" "$TMP/tests.yml" || fail "rule_files is not relative 
 cp "$TMP/rules.yml" "$TMP/rules.first"
 run slo generate "$TMP/slos.yml" --out "$TMP/rules.yml" --tests "$TMP/tests.yml"
 cmp -s "$TMP/rules.yml" "$TMP/rules.first" || fail "not deterministic"
+run test-rules "$TMP/tests.yml"
+expect_rc 0
+expect_out "tests: 9 passed, 0 failed"
 if command -v promtool >/dev/null; then
   promtool check rules "$TMP/rules.yml" >/dev/null || fail "promtool refuses the generated rules"
   promtool test rules "$TMP/tests.yml" >"$TMP/p.out" 2>&1 || fail "promtool test rules: $(tail -20 "$TMP/p.out")"
@@ -40,7 +44,12 @@ if command -v promtool >/dev/null; then
   sed -i 's/> (3.36 \* 0.01)/> (3.7 * 0.01)/' "$TMP/rules.yml"
   promtool test rules "$TMP/tests.yml" >"$TMP/p.out" 2>&1 && fail "the tests pass with a wrong threshold"
   grep -q "SuccessSLOBurnRate1h" "$TMP/p.out" || fail "the failure does not name the alert: $(tail -5 "$TMP/p.out")"
+else
+  sed -i 's/> (3.36 \* 0.01)/> (3.7 * 0.01)/' "$TMP/rules.yml"
 fi
+run test-rules "$TMP/tests.yml"
+expect_rc 1
+expect_out "SuccessSLOBurnRate1h"
 
 # Spec errors: positioned, exit 2, nothing written.
 cat >"$TMP/bad.yml" <<'YML'

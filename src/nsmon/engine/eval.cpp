@@ -224,7 +224,11 @@ Window select_range(Context& ctx, const MatrixSelector& ms, std::int64_t t) {
     for (auto it = lo; it != hi; ++it)
       if (!is_stale_nan(it->v)) out.points.push_back(*it);
     if (out.points.empty()) continue;
+    // Prometheus holds one series of a range at a time while a function reads it (evalSeries:
+    // the points are counted, then released before the next series): the peak is the largest
+    // series, not the sum, so a 3d rate over two series is not "too many samples".
     ctx.charge(out.points.size());
+    ctx.budget_used -= out.points.size();
     out.labels = s->labels;
     w.series.push_back(std::move(out));
   }
