@@ -82,7 +82,7 @@ TEST_CASE("check_expression: a syntax error stays an error", "[lint][expression]
   CHECK(d[0].span.line == 1);
 }
 
-TEST_CASE("check_expression: quantiles outside [0, 1], both functions, both sides", "[lint][expression]") {
+TEST_CASE("check_expression: quantiles outside 0..1, both functions, both sides", "[lint][expression]") {
   auto only = [](const std::vector<core::Diagnostic>& d) {
     REQUIRE(d.size() == 1);
     CHECK(d[0].check == "promql/quantile-range");

@@ -154,7 +154,7 @@ TEST_CASE("test file: not a mapping, a list of the wrong type, hostile input", "
   CHECK(load_tests("").diags.empty());
 }
 
-TEST_CASE("alerting rule: pending, firing after `for`, resolved; ALERTS and ALERTS_FOR_STATE", "[ruletest]") {
+TEST_CASE("alerting rule: pending, firing after `for`, resolved, ALERTS and ALERTS_FOR_STATE", "[ruletest]") {
   auto g = groups(R"(groups:
   - name: g
     rules:
@@ -393,7 +393,7 @@ tests:
         "    + {__name__=\"up\", job=\"a\"} 0\n");
 }
 
-TEST_CASE("runner: partial matching only with the nsmon key; fuzzy_compare; --run", "[ruletest]") {
+TEST_CASE("runner: partial matching only with the nsmon key, fuzzy_compare, --run", "[ruletest]") {
   const std::string body = R"(
     interval: 1m
     input_series:
