@@ -93,3 +93,21 @@ rc=$?
 set -e
 expect_rc 1
 expect_out "<stdin>:6:14: error:"
+
+# rules/duplicate-rule: the same record twice is reported unless a label both results keep is
+# fixed by the selectors to values no string shares (kube-prometheus's code=~"2.." / "3..").
+dup() { # dup REGEX1 REGEX2: a file with the record twice, split by code
+  printf 'groups:\n  - name: g\n    rules:\n' >"$TMP/dup.yml"
+  for re in "$1" "$2"; do
+    printf '      - record: code:req:increase1h\n        expr: sum by (code) (increase(req_total{code=~"%s"}[1h]))\n' "$re" >>"$TMP/dup.yml"
+  done
+  run lint-rules --catalog none --fail-on info "$TMP/dup.yml"
+}
+dup '2..' '3..'
+grep -q 'rules/duplicate-rule' <<<"$out" && fail "disjoint code matchers reported as duplicates: $out"
+dup '2..' '2..'
+expect_out "[rules/duplicate-rule]"
+dup '2..' '.*'
+expect_out "[rules/duplicate-rule]"
+dup '2..' '20.|3..'
+expect_out "[rules/duplicate-rule]"

@@ -82,7 +82,8 @@ TEST_CASE("engine: the storage refuses out-of-order points and selects by matche
   CHECK(st.series_count() == 2);
 }
 
-TEST_CASE("engine: lookback is left-open (t-5m to t), staleness ends a series, offset and @ move the read time", "[engine]") {
+TEST_CASE("engine: lookback is left-open (t-5m to t), staleness ends a series, offset and @ move the read time",
+          "[engine]") {
   Fixture f;
   f.load({{"__name__", "m"}}, 60, {1, 2});
   f.load({{"__name__", "gone"}}, 60, {1, engine::stale_nan()});

@@ -79,6 +79,7 @@ int run_lint(const LintOptions& o, const Context& ctx) {
   // The checks, then the loaders' findings under the same `# nsmon disable` comments and policy.
   lint::Report report;
   report.findings = lint::run(loaded.input, options);
+  lint::drop_disjoint_duplicates(loaded.diags, loaded.input, options);
   lint::apply_policy(loaded.diags, loaded.input.rule_files, options.policy);
   report.findings.insert(report.findings.end(), std::make_move_iterator(loaded.diags.begin()),
                          std::make_move_iterator(loaded.diags.end()));

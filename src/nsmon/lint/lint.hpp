@@ -58,6 +58,11 @@ std::vector<core::Diagnostic> run(const Input& input, const Options& options);
 std::vector<core::Diagnostic> check_expression(const core::SourceFile& src, const catalog::Catalog& catalog,
                                                const promql::ParseOptions& parse);
 
+/// Drops the loaders' rules/duplicate-rule findings (same name and labels twice, as promtool says)
+/// whose rules can never write the same series: a label both results keep, fixed by their
+/// selectors to disjoint values (code=~"2.." and code=~"3.." under sum by (code)).
+void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input& input, const Options& options);
+
 /// Removes findings silenced by `# nsmon disable` comments (file or rule) or by the policy, and
 /// applies the policy's severity overrides. Used on loader findings too.
 void apply_policy(std::vector<core::Diagnostic>& diags, const std::vector<rules::RuleFile>& files,
