@@ -1,16 +1,11 @@
 #!/usr/bin/env bash
-# nsmon slo generate: the repository's rules are up to date with rules/slos.yml; generated rules
-# pass nsmon lint-rules and promtool check rules; the generated tests pass nsmon test-rules and
-# promtool test rules, and fail under both when a burn-rate threshold is off (the tests can
-# tell); spec errors are positioned.
+# nsmon slo generate on a scratch spec: generated rules pass promtool check rules; the generated
+# tests pass nsmon test-rules and promtool test rules, and fail under both when a burn-rate
+# threshold is off (the tests can tell); the dashboard template renders through gen-dashboards
+# with the alerts' thresholds; spec errors are positioned. (The repository's own artefacts:
+# e2e.slo_repo_check.)
 source "$(dirname "$0")/lib.sh"
 cd "$SRC"
-run slo generate --check --tests rules/slo_rules_test.yml
-expect_rc 0
-expect_out "up to date: 2 files from rules/slos.yml"
-run lint-rules rules/slo_rules.yml
-expect_rc 0
-expect_out "no problems found in 1 file (64 rules)"
 
 # A one-SLO spec (7d window: factors 3.36, 1.4, 0.7, 0.233), generated into a scratch folder.
 cat >"$TMP/slos.yml" <<'YML'
@@ -25,8 +20,31 @@ slos:
       errors: images_processed_total{status="failed"}
       total: images_processed_total
 YML
-run slo generate "$TMP/slos.yml" --out "$TMP/rules.yml" --tests "$TMP/tests.yml"
+mkdir "$TMP/templates"
+run slo generate "$TMP/slos.yml" --out "$TMP/rules.yml" --tests "$TMP/tests.yml" --dashboard "$TMP/templates/slo.yml"
 expect_rc 0
+expect_out "wrote $TMP/templates/slo.yml"
+grep -q "^rules: \['../rules.yml'\]" "$TMP/templates/slo.yml" || fail "rules: is not relative to the template"
+run gen-dashboards --templates "$TMP/templates" --out "$TMP/dashboards"
+expect_rc 0
+expect_out "wrote 1 dashboard to $TMP/dashboards"
+/usr/bin/python3 - "$TMP/dashboards/nsmon-slo-detector.json" <<'PY' || fail "the SLO dashboard is not as expected"
+import json, sys
+d = json.load(open(sys.argv[1]))
+panels = {p["title"]: p for p in d["panels"][1:] if p["type"] != "row"}
+steps = [s["value"] for s in panels["Burn rate now"]["fieldConfig"]["defaults"]["thresholds"]["steps"]]
+assert steps == [None, 0.233333333333, 0.7, 1.4, 3.36], steps  # the 3d, 1d, 6h and 1h alerts at 7d
+exprs = [t["expr"] for t in panels["Burn rate"]["targets"]]
+assert exprs[2] == 'slo:sli_error:ratio_rate1h{slo="success"} / 0.01', exprs
+assert panels["Error budget remaining"]["targets"][0]["expr"] == 'slo:error_budget:remaining{slo="success"}'
+assert [v["name"] for v in d["templating"]["list"]] == ["datasource"]
+PY
+# The template names its rule file: without it gen-dashboards stops with the template's position.
+mv "$TMP/rules.yml" "$TMP/rules.moved"
+run gen-dashboards --templates "$TMP/templates" --out "$TMP/dashboards"
+expect_rc 2
+expect_err "$TMP/templates/slo.yml:9:9: no rule file $TMP/rules.yml"
+mv "$TMP/rules.moved" "$TMP/rules.yml"
 grep -q "SuccessSLOBurnRate1h" "$TMP/rules.yml" || fail "no 1h alert: $(cat "$TMP/rules.yml")"
 grep -q "> (3.36 \* 0.01)" "$TMP/rules.yml" || fail "the 1h factor is not scaled to 7d"
 grep -q "^  - 'rules.yml'" "$TMP/tests.yml" || fail "rule_files is not relative to the tests file"
