@@ -72,7 +72,7 @@ slos:
   CHECK(tests.find("alertname: DetectorHighErrorRateBurnRate1h") != std::string::npos);
 }
 
-TEST_CASE("slo: tests for up SLIs; queries whose events are not known are said", "[slo]") {
+TEST_CASE("slo: tests for up SLIs, and the queries whose events are not known are named", "[slo]") {
   std::vector<core::Diagnostic> diags;
   auto spec = load(R"(version: "prometheus/v1"
 service: "detector"
