@@ -406,10 +406,10 @@ std::string slo_row(const Slo& s) {
   const std::string w = window_text(s.window_ms);
   const double budget = 1 - s.objective;
   const std::string of = "{slo=\"" + s.name + "\"}";
-  std::string o = "  - title: " +
-                  sq(s.name + ": " + percent(s.objective) + " over " + w +
-                     (s.description.empty() ? "" : " (" + s.description + ")")) +
-                  "\n    panels:\n";
+  std::string o =
+      "  - title: " +
+      sq(s.name + ": " + percent(s.objective) + " over " + w + (s.description.empty() ? "" : ", " + s.description)) +
+      "\n    panels:\n";
   o += panel("stat", "Objective", "The share of good events " + s.name + " promises over " + w + ".",
              "        unit: percentunit\n        decimals: 2\n        queries:\n" +
                  query("slo:objective:ratio" + of, "objective", true));
