@@ -4,7 +4,7 @@ include(GNUInstallDirs)
 
 install(TARGETS nsmon RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES rules/catalog.yml DESTINATION ${CMAKE_INSTALL_DATADIR}/nsmon)
-install(FILES rules/alert_rules.yml rules/prometheus.yml DESTINATION ${CMAKE_INSTALL_DATADIR}/nsmon/rules)
+install(FILES rules/alert_rules.yml rules/prometheus.yml rules/slos.yml rules/slo_rules.yml DESTINATION ${CMAKE_INSTALL_DATADIR}/nsmon/rules) # templates/slo.yml reads rules/slo_rules.yml
 if(EXISTS ${PROJECT_SOURCE_DIR}/templates)
   install(DIRECTORY templates/ DESTINATION ${CMAKE_INSTALL_DATADIR}/nsmon/templates FILES_MATCHING PATTERN "*.yml")
 endif()

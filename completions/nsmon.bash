@@ -39,7 +39,7 @@ _nsmon_options() {
     'routes test') echo '--help -h --config --verify-receivers --cases --format --version --catalog --color' ;;
     'routes show') echo '--help -h --config --version --catalog --color' ;;
     'slo') echo '--help -h --version --catalog --color' ;;
-    'slo generate') echo '--help -h --out --tests --check --version --catalog --color' ;;
+    'slo generate') echo '--help -h --out --tests --dashboard --check --version --catalog --color' ;;
     'gen-dashboards') echo '--help -h --templates --out --check --provisioning --prometheus-url --importable --format --fail-on --version --catalog --color' ;;
     'watch') echo '--help -h --metrics-url --prometheus --selector --interval --format --every --grace --kill-after --timeout --rate-window --duration --total-images --prefix --version --catalog --color' ;;
     'catalog') echo '--help -h --version --catalog --color' ;;
@@ -287,6 +287,7 @@ _nsmon_takes_value() {
     'slo generate|--help'|'slo generate|-h' | \
     'slo generate|--out' | \
     'slo generate|--tests' | \
+    'slo generate|--dashboard' | \
     'slo generate|--check' | \
     'gen-dashboards|--help'|'gen-dashboards|-h' | \
     'gen-dashboards|--templates' | \
@@ -570,6 +571,7 @@ _nsmon_value() {
     'slo generate|--help'|'slo generate|-h') COMPREPLY=() ;;
     'slo generate|--out') COMPREPLY=() ;;
     'slo generate|--tests') COMPREPLY=() ;;
+    'slo generate|--dashboard') COMPREPLY=() ;;
     'slo generate|--check') COMPREPLY=() ;;
     'gen-dashboards|--help'|'gen-dashboards|-h') COMPREPLY=() ;;
     'gen-dashboards|--templates') _nsmon_dirs "$cur" ;;

@@ -296,6 +296,7 @@ function __nsmon_takes_value
         'slo generate|-h' \
         'slo generate|--out' \
         'slo generate|--tests' \
+        'slo generate|--dashboard' \
         'slo generate|--check' \
         'gen-dashboards|--help' \
         'gen-dashboards|-h' \
@@ -666,6 +667,7 @@ complete -c nsmon -n '__nsmon_under "slo"' -l help -s h -x -d 'Print this help m
 complete -c nsmon -n '__nsmon_under "slo generate"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "slo generate"' -l out -x -d 'The rule file to write (default: rules/slo_rules.yml)'
 complete -c nsmon -n '__nsmon_under "slo generate"' -l tests -x -d 'Also write unit tests for the rules (promtool'\''s format)'
+complete -c nsmon -n '__nsmon_under "slo generate"' -l dashboard -x -d 'Also write an error-budget dashboard template for gen-dashboards (templates/slo.yml)'
 complete -c nsmon -n '__nsmon_under "slo generate"' -l check -x -d 'Write nothing; exit 1 if a file differs from what the spec gives'
 complete -c nsmon -n '__nsmon_under "gen-dashboards"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "gen-dashboards"' -l templates -x -a '(__fish_complete_directories)' -d 'Template directory (default: templates)'

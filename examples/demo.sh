@@ -69,7 +69,7 @@ $nsmon lint-rules --config tests/data/seed/prometheus.yml || true
 section "The corrected rules/ are clean"
 $nsmon lint-rules --config rules/prometheus.yml
 
-section "nsmon gen-dashboards: the five Grafana dashboards, rendered and checked against the catalog"
+section "nsmon gen-dashboards: the Grafana dashboards (the seeds' five and the SLOs'), rendered and checked against the catalog and the SLO rules"
 $nsmon gen-dashboards --out "$workdir/dashboards"
 ls "$workdir/dashboards"
 section "...and dashboards/ in the repository is what templates/ gives (the CI check)"

@@ -25,5 +25,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)slo::rules_yaml(spec);
   std::vector<std::string> skipped;
   (void)slo::tests_yaml(spec, catalog::embedded(), "rules.yml", skipped);
+  (void)slo::dashboard_yaml(spec, "rules.yml");
   return 0;
 }

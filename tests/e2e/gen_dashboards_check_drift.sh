@@ -3,7 +3,7 @@
 # writes nothing.
 source "$(dirname "$0")/lib.sh"
 mkdir "$TMP/w" && cd "$TMP/w" # lib.sh keeps its own files in $TMP
-cp -r "$SRC/templates" "$SRC/dashboards" .
+cp -r "$SRC/templates" "$SRC/dashboards" "$SRC/rules" . # rules/: templates/slo.yml reads rules/slo_rules.yml
 python3 - <<'PY'
 import json
 p = "dashboards/nsmon-errors.json"
@@ -26,7 +26,7 @@ after=$(cd dashboards && sha256sum -- * | sha256sum)
 # Regenerating fixes what --check reported, except the stale file, which is left alone.
 run gen-dashboards
 expect_rc 0
-expect_out "wrote 5 dashboards to dashboards (2 changed)"
+expect_out "wrote 6 dashboards to dashboards (2 changed)"
 run gen-dashboards --check
 expect_rc 1
 expect_out "old.json is stale"

@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 mkdir "$TMP/w" && cd "$TMP/w" # lib.sh keeps its own files in $TMP
 run gen-dashboards --templates "$SRC/templates" --out a
 expect_rc 0
-expect_out "wrote 5 dashboards to a (5 changed)"
+expect_out "wrote 6 dashboards to a (6 changed)"
 run gen-dashboards --templates "$SRC/templates" --out b
 diff -r a b || fail "two runs differ"
 cmp -s a/nsmon-training.json "$SRC/dashboards/nsmon-training.json" || fail "differs from the committed dashboard"
@@ -13,5 +13,5 @@ touch -d '2001-01-01' a/nsmon-training.json
 run gen-dashboards --templates "$SRC/templates" --out a
 expect_out "(0 changed)"
 [ "$(stat -c %Y a/nsmon-training.json)" = "$(date -d 2001-01-01 +%s)" ] || fail "an unchanged file was rewritten"
-[ "$(ls a | wc -l)" = 5 ] || fail "unexpected files in the output: $(ls a)"
+[ "$(ls a | wc -l)" = 6 ] || fail "unexpected files in the output: $(ls a)"
 [ "$(ls | sort | tr '\n' ' ')" = "a b " ] || fail "files written outside the output directory: $(ls)"

@@ -4,4 +4,4 @@ source "$(dirname "$0")/lib.sh"
 cd "$SRC"
 run gen-dashboards --check
 expect_rc 0
-expect_out "dashboards is up to date (5 dashboards from templates)"
+expect_out "dashboards is up to date (6 dashboards from templates)"

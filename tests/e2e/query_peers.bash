@@ -1,7 +1,7 @@
 # Sourced by the query_*.sh e2e tests (after lib.sh): starts the simulated detector and a real
 # Prometheus scraping it (with one recording and one always-firing alerting rule) on free loopback
 # ports, waits until Prometheus holds the detector's final state, and stops both on exit.
-# Sets PROM (the server URL) and DET_PORT.
+# EXTRA_RULES: one more rule file for Prometheus to evaluate. Sets PROM (the server URL) and DET_PORT.
 PIDS=()
 stop_peers() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done; rm -rf "$TMP"; }
 trap stop_peers EXIT
@@ -28,7 +28,7 @@ groups:
 YML
   cat >"$TMP/prometheus.yml" <<YML
 global: {scrape_interval: 1s, evaluation_interval: 1s}
-rule_files: ['$TMP/rules.yml']
+rule_files: ['$TMP/rules.yml'${EXTRA_RULES:+, '$EXTRA_RULES'}]
 scrape_configs:
   - job_name: neurosymbolic-app
     static_configs: [{targets: ['127.0.0.1:$DET_PORT']}]

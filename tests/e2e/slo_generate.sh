@@ -1,18 +1,14 @@
 #!/usr/bin/env bash
-# nsmon slo generate: the repository's rules are up to date with rules/slos.yml; generated rules
-# pass nsmon lint-rules and promtool check rules; the generated tests pass nsmon test-rules and
-# promtool test rules, and fail under both when a burn-rate threshold is off (the tests can
-# tell); spec errors are positioned.
+# nsmon slo generate on a scratch spec: generated rules pass promtool check rules; the generated
+# tests pass nsmon test-rules and promtool test rules, and fail under both when a burn-rate
+# threshold is off (the tests can tell); the dashboard template renders through gen-dashboards
+# with the alerts' thresholds; spec errors are positioned. (The repository's own artefacts:
+# e2e.slo_repo_check.)
 source "$(dirname "$0")/lib.sh"
 cd "$SRC"
-run slo generate --check --tests rules/slo_rules_test.yml
-expect_rc 0
-expect_out "up to date: 2 files from rules/slos.yml"
-run lint-rules rules/slo_rules.yml
-expect_rc 0
-expect_out "no problems found in 1 file (64 rules)"
 
-# A one-SLO spec (7d window: factors 3.36, 1.4, 0.7, 0.233), generated into a scratch folder.
+# A two-SLO spec (7d window: factors 3.36, 1.4, 0.7, 0.233), events and up, generated into a
+# scratch folder.
 cat >"$TMP/slos.yml" <<'YML'
 version: nsmon/v1
 service: detector
@@ -24,9 +20,39 @@ slos:
     sli:
       errors: images_processed_total{status="failed"}
       total: images_processed_total
+  - name: scrapes
+    objective: 0.999
+    window: 7d
+    sli:
+      up: {job: neurosymbolic-app}
 YML
-run slo generate "$TMP/slos.yml" --out "$TMP/rules.yml" --tests "$TMP/tests.yml"
+mkdir "$TMP/templates"
+run slo generate "$TMP/slos.yml" --out "$TMP/rules.yml" --tests "$TMP/tests.yml" --dashboard "$TMP/templates/slo.yml"
 expect_rc 0
+expect_out "wrote $TMP/templates/slo.yml"
+grep -q "^rules: \['../rules.yml'\]" "$TMP/templates/slo.yml" || fail "rules: is not relative to the template"
+run gen-dashboards --templates "$TMP/templates" --out "$TMP/dashboards"
+expect_rc 0
+expect_out "wrote 1 dashboard to $TMP/dashboards"
+/usr/bin/python3 - "$TMP/dashboards/nsmon-slo-detector.json" <<'PY' || fail "the SLO dashboard is not as expected"
+import json, sys
+d = json.load(open(sys.argv[1]))
+panels = {}
+for p in d["panels"]:  # the first SLO's row
+    panels.setdefault(p["title"], p)
+steps = [s["value"] for s in panels["Burn rate now"]["fieldConfig"]["defaults"]["thresholds"]["steps"]]
+assert steps == [None, 0.233333333333, 0.7, 1.4, 3.36], steps  # the 3d, 1d, 6h and 1h alerts at 7d
+exprs = [t["expr"] for t in panels["Burn rate"]["targets"]]
+assert exprs[2] == 'slo:sli_error:ratio_rate1h{slo="success"} / 0.01', exprs
+assert panels["Error budget remaining"]["targets"][0]["expr"] == 'slo:error_budget:remaining{slo="success"}'
+assert [v["name"] for v in d["templating"]["list"]] == ["datasource"]
+PY
+# The template names its rule file: without it gen-dashboards stops with the template's position.
+mv "$TMP/rules.yml" "$TMP/rules.moved"
+run gen-dashboards --templates "$TMP/templates" --out "$TMP/dashboards"
+expect_rc 2
+expect_err "$TMP/templates/slo.yml:9:9: no rule file $TMP/rules.yml"
+mv "$TMP/rules.moved" "$TMP/rules.yml"
 grep -q "SuccessSLOBurnRate1h" "$TMP/rules.yml" || fail "no 1h alert: $(cat "$TMP/rules.yml")"
 grep -q "> (3.36 \* 0.01)" "$TMP/rules.yml" || fail "the 1h factor is not scaled to 7d"
 grep -q "^  - 'rules.yml'" "$TMP/tests.yml" || fail "rule_files is not relative to the tests file"
@@ -36,20 +62,23 @@ run slo generate "$TMP/slos.yml" --out "$TMP/rules.yml" --tests "$TMP/tests.yml"
 cmp -s "$TMP/rules.yml" "$TMP/rules.first" || fail "not deterministic"
 run test-rules "$TMP/tests.yml"
 expect_rc 0
-expect_out "tests: 9 passed, 0 failed"
+expect_out "tests: 17 passed, 0 failed"
+[[ "$err" != *"no tests for"* ]] || fail "an SLO has no tests: $err"
 if command -v promtool >/dev/null; then
   promtool check rules "$TMP/rules.yml" >/dev/null || fail "promtool refuses the generated rules"
   promtool test rules "$TMP/tests.yml" >"$TMP/p.out" 2>&1 || fail "promtool test rules: $(tail -20 "$TMP/p.out")"
   # A threshold off by 10%: the tests at 1.05x and 0.95x must notice.
-  sed -i 's/> (3.36 \* 0.01)/> (3.7 * 0.01)/' "$TMP/rules.yml"
+  sed -i 's/> (3.36 \* 0.01)/> (3.7 * 0.01)/; s/> (3.36 \* 0.001)/> (3.7 * 0.001)/' "$TMP/rules.yml"
   promtool test rules "$TMP/tests.yml" >"$TMP/p.out" 2>&1 && fail "the tests pass with a wrong threshold"
   grep -q "SuccessSLOBurnRate1h" "$TMP/p.out" || fail "the failure does not name the alert: $(tail -5 "$TMP/p.out")"
+  grep -q "ScrapesSLOBurnRate1h" "$TMP/p.out" || fail "the failure does not name the up alert: $(tail -5 "$TMP/p.out")"
 else
-  sed -i 's/> (3.36 \* 0.01)/> (3.7 * 0.01)/' "$TMP/rules.yml"
+  sed -i 's/> (3.36 \* 0.01)/> (3.7 * 0.01)/; s/> (3.36 \* 0.001)/> (3.7 * 0.001)/' "$TMP/rules.yml"
 fi
 run test-rules "$TMP/tests.yml"
 expect_rc 1
 expect_out "SuccessSLOBurnRate1h"
+expect_out "ScrapesSLOBurnRate1h"
 
 # Spec errors: positioned, exit 2, nothing written.
 cat >"$TMP/bad.yml" <<'YML'

@@ -20,6 +20,8 @@
 #include "nsmon/dashboards/checks.hpp"
 #include "nsmon/dashboards/loader.hpp"
 #include "nsmon/dashboards/render.hpp"
+#include "nsmon/lint/recorded.hpp"
+#include "nsmon/rules/rule_file.hpp"
 
 using namespace nsmon;
 using nlohmann::json;
@@ -163,7 +165,15 @@ const Rendered& repo(bool importable = false) {
   std::sort(files.begin(), files.end());
   for (const auto& f : files) {
     r.templates.push_back(dashboards::load_template(r.sources.add(f.string(), slurp(f)), lib, r.diags));
-    dashboards::check(r.templates.back(), catalog::embedded(), r.diags);
+    // The recording rules the template reads (the SLO dashboard: rules/slo_rules.yml).
+    std::vector<rules::RuleFile> rule_files;
+    for (const auto& rf : r.templates.back().rules) {
+      fs::path path = f.parent_path() / rf.value;
+      REQUIRE(fs::exists(path));
+      rule_files.push_back(rules::load_rule_file(r.sources.add(path.string(), slurp(path)), r.diags));
+    }
+    dashboards::check(r.templates.back(), catalog::embedded(), lint::recorded_metrics(rule_files, catalog::embedded()),
+                      r.diags);
     dashboards::RenderOptions o;
     o.importable = importable;
     r.dashboards[r.templates.back().uid.value] = json::parse(dashboards::render(r.templates.back(), o));
@@ -173,7 +183,7 @@ const Rendered& repo(bool importable = false) {
 
 } // namespace
 
-TEST_CASE("the repository's templates are clean and give the five dashboards of the seeds") {
+TEST_CASE("the repository's templates are clean and give the five dashboards of the seeds and the SLOs'") {
   const Rendered& r = repo();
   std::string found;
   for (const auto& d : r.diags) found += d.span.file + ":" + std::to_string(d.span.line) + ": " + d.message + "\n";
@@ -183,7 +193,7 @@ TEST_CASE("the repository's templates are clean and give the five dashboards of 
   for (const auto& [uid, d] : r.dashboards) titles.push_back(d["title"]);
   std::sort(titles.begin(), titles.end());
   CHECK(titles == std::vector<std::string>{"Error Dashboard", "Inference Performance", "Pipeline Monitoring",
-                                           "System Resources", "Training Overview"});
+                                           "SLOs of neurosymbolic-app", "System Resources", "Training Overview"});
 }
 
 TEST_CASE("every generated dashboard validates against Grafana's JSON Schema") {
@@ -273,7 +283,18 @@ TEST_CASE("dashboard-linter rules hold on the generated JSON") {
     REQUIRE(vars.count("datasource"));
     CHECK(vars["datasource"]["type"] == "datasource");
     CHECK(vars["datasource"]["query"] == "prometheus");
+    // The SLO dashboard reads only recording rules' aggregates and ALERTS: nothing for $job to select.
+    const bool slo = d["uid"].get<std::string>().rfind("nsmon-slo", 0) == 0;
+    for (const auto& [path, p] : all_panels(d))
+      for (const auto& t : p.value("targets", json::array())) {
+        std::string expr = t["expr"];
+        if (slo) CHECK((expr.find("slo:") != std::string::npos || expr.find("ALERTS{") != std::string::npos));
+      }
     for (const char* name : {"job", "instance"}) {
+      if (slo) {
+        CHECK(!vars.count(name));
+        continue;
+      }
       REQUIRE(vars.count(name));
       CHECK(vars[name]["type"] == "query");
       CHECK(vars[name]["datasource"] == prom);

@@ -13,6 +13,8 @@
 #include "nsmon/dashboards/checks.hpp"
 #include "nsmon/dashboards/loader.hpp"
 #include "nsmon/dashboards/render.hpp"
+#include "nsmon/lint/recorded.hpp"
+#include "nsmon/rules/rule_file.hpp"
 #include "nsmon/util/files.hpp"
 #include "nsmon/util/strings.hpp"
 
@@ -50,6 +52,22 @@ struct Loaded {
   std::vector<core::Diagnostic> diags;
 };
 
+// The series the recording rules of a template's `rules:` files write (paths relative to the
+// template); the files' own problems are reported with the template's.
+std::map<std::string, lint::RecordedMetric> recorded_series(const dashboards::Template& t, const catalog::Catalog& cat,
+                                                            Loaded& out) {
+  std::vector<rules::RuleFile> files;
+  for (const auto& f : t.rules) {
+    fs::path path = fs::path(t.path).parent_path() / f.value;
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec))
+      throw UsageError(f.span.file + ":" + std::to_string(f.span.line) + ":" + std::to_string(f.span.col) +
+                       ": no rule file " + path.lexically_normal().string() + " (rules: are relative to the template)");
+    files.push_back(rules::load_rule_file(out.sources.add(path.string(), util::read_file(path.string())), out.diags));
+  }
+  return lint::recorded_metrics(files, cat);
+}
+
 void load(const GenDashboardsOptions& o, const catalog::Catalog& cat, Loaded& out) {
   fs::path dir(o.templates);
   std::error_code ec;
@@ -67,7 +85,7 @@ void load(const GenDashboardsOptions& o, const catalog::Catalog& cat, Loaded& ou
   }
   if (out.templates.empty()) throw UsageError("no templates (*.yml) in " + o.templates);
   for (auto& t : out.templates) {
-    dashboards::check(t, cat, out.diags);
+    dashboards::check(t, cat, recorded_series(t, cat, out), out.diags);
     if (t.uid.value.empty()) continue;
     auto [it, fresh] = uids.emplace(t.uid.value, &t);
     if (!fresh)

@@ -20,7 +20,8 @@ namespace fs = std::filesystem;
 struct SloOptions {
   std::string spec = "rules/slos.yml";
   std::string out = "rules/slo_rules.yml";
-  std::string tests; ///< --tests FILE
+  std::string tests;     ///< --tests FILE
+  std::string dashboard; ///< --dashboard FILE
   bool check = false;
 };
 
@@ -43,6 +44,7 @@ int run_generate(const SloOptions& o, const Context& ctx) {
   std::vector<std::string> skipped;
   if (!o.tests.empty())
     files.emplace_back(o.tests, slo::tests_yaml(spec, ctx.catalog(), relative_to(o.out, o.tests), skipped));
+  if (!o.dashboard.empty()) files.emplace_back(o.dashboard, slo::dashboard_yaml(spec, relative_to(o.out, o.dashboard)));
   for (const auto& s : skipped) std::cerr << "nsmon: no tests for " << s << "\n";
 
   if (o.check) {
@@ -87,17 +89,25 @@ in the catalog, the latency threshold one of the histogram's bucket bounds, erro
 the total's events.
 
 Rules (per SLO): slo:sli_error:ratio_rate<w> for 5m, 30m, 1h, 2h, 6h, 1d, 3d and the SLO window;
-slo:sli_total:rate<w> for the guard; slo:error_budget:remaining; four alerts: 2% of the budget in
+slo:sli_total:rate<w> for the guard; slo:objective:ratio; slo:error_budget:remaining; four alerts: 2% of the budget in
 1h (and 5m) and 5% in 6h (and 30m) page (severity critical), 10% in 1d (and 2h) and 10% in 3d (and
 6h) open a ticket (severity warning); the factors (14.4, 6, 3, 1 for 30d) scale with the window.
 
 Tests (--tests FILE): each alert firing at 1.05x its threshold and silent at 0.95x, and silent
-below the traffic guard; for nsmon test-rules or promtool test rules.
+below the traffic guard; for nsmon test-rules or promtool test rules. up SLIs are tested with a
+target up 1 - r of the time, Sloth queries of the form sum(rate(selector[{{.window}}])) with
+their selectors' counters; other SLIs are named on stderr.
+
+Dashboard (--dashboard FILE): a gen-dashboards template (templates/slo.yml) on the generated
+rules: per SLO its objective, the SLI over the window, the error budget remaining, the burn rate
+over each window (coloured at the alerts' thresholds) and the alerts firing. Run
+nsmon gen-dashboards to render it into dashboards/.
 
 Examples:
   nsmon slo generate
-  nsmon slo generate rules/slos.yml --out rules/slo_rules.yml --tests rules/slo_rules_test.yml
-  nsmon slo generate --check --tests rules/slo_rules_test.yml     # in CI: exit 1 if stale
+  nsmon slo generate rules/slos.yml --out rules/slo_rules.yml --tests rules/slo_rules_test.yml \
+      --dashboard templates/slo.yml && nsmon gen-dashboards
+  nsmon slo generate --check --tests rules/slo_rules_test.yml --dashboard templates/slo.yml   # CI
 
 Exit codes: 0 written (or up to date), 1 --check found a stale file, 2 a spec that does not load
 (positioned errors) or unwritable output.)";
@@ -111,6 +121,8 @@ Run define_slo(CLI::App& cmd) {
   gen->add_option("SPEC", o->spec, "The SLO spec (default: rules/slos.yml)");
   gen->add_option("--out", o->out, "The rule file to write (default: rules/slo_rules.yml)");
   gen->add_option("--tests", o->tests, "Also write unit tests for the rules (promtool's format)");
+  gen->add_option("--dashboard", o->dashboard,
+                  "Also write an error-budget dashboard template for gen-dashboards (templates/slo.yml)");
   gen->add_flag("--check", o->check, "Write nothing; exit 1 if a file differs from what the spec gives");
   gen->footer(kHelp);
   return [o](const Context& ctx) { return run_generate(*o, ctx); };

@@ -94,13 +94,17 @@ private:
 // Checks of one template.
 class TemplateChecks {
 public:
-  TemplateChecks(Template& t, const catalog::Catalog& cat, std::vector<core::Diagnostic>& out)
-      : t_(t), cat_(cat), out_(out), names_(cat.all_series_names()) {}
+  TemplateChecks(Template& t, const catalog::Catalog& cat, const std::map<std::string, lint::RecordedMetric>& recorded,
+                 std::vector<core::Diagnostic>& out)
+      : t_(t), cat_(cat), out_(out), names_(cat.all_series_names()), recorded_(recorded) {
+    for (const auto& [name, r] : recorded_) names_.push_back(name);
+  }
 
   void run() {
     variables();
     for (auto& row : t_.rows)
       for (auto& p : row.panels) panel(p);
+    job_instance_variables();
   }
 
 private:
@@ -115,12 +119,19 @@ private:
     if (!has_variable("datasource"))
       emit(out_, "dashboards/datasource-variable", at,
            "the dashboard has no datasource variable: panels cannot use ${datasource}", "add datasource to variables");
-    for (const char* v : {"job", "instance"})
-      if (!has_variable(v))
-        emit(out_, "dashboards/job-instance-variables", at, std::string("the dashboard has no ") + v + " variable",
-             std::string("add ") + v + " to variables");
     for (const auto& v : t_.variables)
       if (!v.query.value.empty() && v.type == "query") variable_query(v);
+  }
+
+  // Only a dashboard whose queries read scraped series (which carry job and instance) needs the
+  // variables: one on recording rules' aggregates (the SLO dashboard) has nothing to select.
+  void job_instance_variables() {
+    core::Span at = t_.variables_span.line ? t_.variables_span : t_.uid.span;
+    at.file = t_.path;
+    for (const char* v : {"job", "instance"})
+      if (!has_variable(v) && scraped_.count(v))
+        emit(out_, "dashboards/job-instance-variables", at, std::string("the dashboard has no ") + v + " variable",
+             std::string("add ") + v + " to variables");
   }
 
   // label_values(selector, label): the selector goes through the same checks as a panel query.
@@ -224,6 +235,7 @@ private:
     if (s.origin != lint::SeriesInfo::Origin::catalog) return;
     std::set<std::string> labels = inf.scraped_labels(*s.metric, s.suffix);
     for (const char* v : {"job", "instance"}) {
+      if (labels.count(v)) scraped_.insert(v);
       if (!has_variable(v) || !labels.count(v)) continue;
       bool filtered = std::any_of(vs.matchers.begin(), vs.matchers.end(), [&](const Matcher& m) {
         return m.name == v && (m.value.find(std::string("$") + v) != std::string::npos ||
@@ -321,13 +333,20 @@ private:
   std::vector<core::Diagnostic>& out_;
   std::vector<std::string> names_;
   std::set<std::string> defined_;
-  std::map<std::string, lint::RecordedMetric> recorded_;
+  std::set<std::string> scraped_; ///< job, instance: labels of scraped series the queries read
+  const std::map<std::string, lint::RecordedMetric>& recorded_;
 };
 
 } // namespace
 
+void check(Template& t, const catalog::Catalog& cat, const std::map<std::string, lint::RecordedMetric>& recorded,
+           std::vector<core::Diagnostic>& out) {
+  if (t.parsed) TemplateChecks(t, cat, recorded, out).run();
+}
+
 void check(Template& t, const catalog::Catalog& cat, std::vector<core::Diagnostic>& out) {
-  if (t.parsed) TemplateChecks(t, cat, out).run();
+  static const std::map<std::string, lint::RecordedMetric> none;
+  check(t, cat, none, out);
 }
 
 } // namespace nsmon::dashboards

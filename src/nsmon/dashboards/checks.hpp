@@ -1,4 +1,5 @@
 #pragma once
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -6,6 +7,7 @@
 #include "nsmon/catalog/catalog.hpp"
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/dashboards/model.hpp"
+#include "nsmon/lint/infer.hpp"
 #include "nsmon/lint/lint.hpp"
 
 namespace nsmon::dashboards {
@@ -25,7 +27,10 @@ std::string grafana_unit(std::string_view catalog_unit);
 /// parsed with Grafana's variables substituted and run through lint-rules' expression checks,
 /// legends against the labels the query keeps, units, titles and descriptions, data sources,
 /// variables, $__rate_interval, raw counters. Sets each panel's grafana_unit. Findings are
-/// positioned in the template files.
+/// positioned in the template files. `recorded`: the series of the template's `rules:` files
+/// (lint::recorded_metrics), which its queries may read like catalog metrics.
+void check(Template& t, const catalog::Catalog& cat, const std::map<std::string, lint::RecordedMetric>& recorded,
+           std::vector<core::Diagnostic>& out);
 void check(Template& t, const catalog::Catalog& cat, std::vector<core::Diagnostic>& out);
 
 } // namespace nsmon::dashboards

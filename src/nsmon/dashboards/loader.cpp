@@ -259,8 +259,8 @@ public:
   }
 
   void dashboard(const Node& root, const Library& library, Template& t) {
-    static const std::vector<std::string> fields = {"uid",     "title", "description", "tags",
-                                                    "refresh", "time",  "variables",   "rows"};
+    static const std::vector<std::string> fields = {"uid",  "title",     "description", "tags", "refresh",
+                                                    "time", "variables", "rules",       "rows"};
     if (!r_.check_mapping(root, fields, "a dashboard template")) return;
     for (const char* required : {"uid", "title", "rows"})
       if (!root[required]) r_.report(root, "dashboards/missing-field", std::string("a dashboard needs ") + required);
@@ -286,6 +286,12 @@ public:
       if (!vars.IsSequence()) r_.report(vars, "yaml/type", "variables must be a list");
       else
         for (const auto& v : vars) variable(v, t);
+    }
+    if (Node files = root["rules"]) {
+      if (!files.IsSequence()) r_.report(files, "yaml/type", "rules must be a list of rule files");
+      else
+        for (const auto& f : files)
+          if (Text file; text(f, "rule file", file)) t.rules.push_back(std::move(file));
     }
     if (Node rows = root["rows"]) {
       if (!rows.IsSequence() || rows.size() == 0) r_.report(rows, "yaml/type", "rows must be a list of rows");

@@ -76,6 +76,7 @@ struct Template {
   std::string refresh = "30s";
   std::string time_from = "now-6h", time_to = "now";
   std::vector<Variable> variables;
+  std::vector<Text> rules; ///< rule files whose recorded series the queries read, relative to the template
   std::vector<Row> rows;
   core::Span variables_span; ///< where to point for a missing variable
 };

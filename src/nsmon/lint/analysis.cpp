@@ -8,6 +8,7 @@
 
 #include "nsmon/lint/expr_checks.hpp"
 #include "nsmon/lint/infer.hpp"
+#include "nsmon/lint/recorded.hpp"
 #include "nsmon/rules/template.hpp"
 #include "nsmon/util/duration.hpp"
 #include "nsmon/util/parallel.hpp"
@@ -201,23 +202,11 @@ void Analysis::run() {
   parsed.erase(std::remove_if(parsed.begin(), parsed.end(), [](const ParsedRule& p) { return !p.parsed->ok(); }),
                parsed.end());
 
-  // Recording rules define metrics; two passes so that order in the files does not matter.
-  std::map<std::string, RecordedMetric> recorded;
-  for (int pass = 0; pass < 2; ++pass)
-    for (const auto& pr : parsed) {
-      if (pr.rule->is_alert()) continue;
-      Inference inf(*options_.catalog, &targets, recorded);
-      RecordedMetric rm{pr.rule->name.value, inf.run(*pr.parsed->expr()), pr.rule->name.span};
-      rm.shape.labels.insert("__name__");
-      for (const auto* list : {&pr.group->labels, &pr.rule->labels})
-        for (const auto& kv : *list) {
-          rm.shape.labels.insert(kv.key.value);
-          rm.shape.maybe.erase(kv.key.value);
-          rm.shape.dropped.erase(kv.key.value);
-        }
-      rm.shape.filters = false;
-      recorded[rm.name] = rm;
-    }
+  // Recording rules define metrics (lint/recorded.*).
+  std::vector<RecordingRule> recording;
+  for (const auto& pr : parsed)
+    if (!pr.rule->is_alert()) recording.push_back({pr.group, pr.rule, pr.parsed->expr()});
+  const std::map<std::string, RecordedMetric> recorded = recorded_metrics(recording, *options_.catalog, &targets);
 
   std::vector<std::string> names = options_.catalog->all_series_names();
   for (const auto& [n, rm] : recorded) names.push_back(n);

@@ -1,5 +1,6 @@
 #include "nsmon/slo/generate.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -166,6 +167,8 @@ std::string rules_yaml(const Spec& spec) {
       for (const auto& b : burn_rates())
         o += std::string("      - record: slo:sli_total:rate") + b.long_window +
              "\n        expr: " + sq(total_rate(s, b.long_window)) + "\n        labels: " + labels + "\n";
+    o += "      - record: slo:objective:ratio\n        expr: " + sq("vector(" + num(s.objective) + ")") +
+         "\n        labels: " + labels + "\n";
     o += "      - record: slo:error_budget:remaining\n        expr: " +
          sq("1 - " + sel("slo:sli_error:ratio_rate" + slo_window, s) + " / " + num(budget)) +
          "\n        labels: " + labels + "\n";
@@ -194,11 +197,62 @@ std::string rules_yaml(const Spec& spec) {
 
 namespace {
 
-// The series that make an SLI's error ratio r: what each counts of the events a minute.
+// The series that make an SLI's error ratio r: what each counts of the events a minute, or (up)
+// a gauge at 1 - r.
 struct Series {
   std::string labels; ///< series description
-  enum class Part { errors, good, all } part;
+  enum class Part { errors, good, all, up } part;
 };
+
+std::string series_text(const std::string& name, const std::map<std::string, std::string>& l) {
+  std::string out;
+  for (const auto& [k, v] : l) out += (out.empty() ? "" : ", ") + k + "=\"" + v + "\"";
+  return name + "{" + out + "}";
+}
+
+// The counter a selector counts, or a Sloth query of the form [sum(](rate|increase)(selector[{{.window}}])[)]:
+// its name and label values (equality matchers only, so that a series can be written for it).
+struct Counter {
+  std::string name;
+  std::map<std::string, std::string> labels;
+};
+
+std::optional<Counter> counter_of(const std::string& text, bool query, std::string& why) {
+  auto parsed = promql::parse(query ? replace_window(text, "5m") : text);
+  const promql::Expr* e = parsed.ok() ? parsed.expr() : nullptr;
+  auto unparen = [](const promql::Expr* x) {
+    while (x && x->kind == promql::NodeKind::paren) x = x->as<promql::ParenExpr>().expr;
+    return x;
+  };
+  if (query) {
+    e = unparen(e);
+    if (e && e->kind == promql::NodeKind::aggregate && e->as<promql::AggregateExpr>().op == promql::AggregateOp::sum)
+      e = unparen(e->as<promql::AggregateExpr>().expr);
+    const promql::Call* c = e && e->kind == promql::NodeKind::call ? &e->as<promql::Call>() : nullptr;
+    e = c && (c->name == "rate" || c->name == "increase") && c->args.size() == 1 ? unparen(c->args[0]) : nullptr;
+    e = e && e->kind == promql::NodeKind::matrix_selector ? e->as<promql::MatrixSelector>().selector : nullptr;
+    if (!e) {
+      why = "a query-based SLI whose queries are not sum(rate(selector[{{.window}}])) (the events they count are "
+            "not known)";
+      return std::nullopt;
+    }
+  }
+  if (!e || e->kind != promql::NodeKind::vector_selector) {
+    why = "an SLI whose selector does not parse";
+    return std::nullopt;
+  }
+  const auto& vs = e->as<promql::VectorSelector>();
+  Counter out{vs.name, {}};
+  for (const auto& m : vs.matchers) {
+    if (m.name == "__name__") continue;
+    if (m.op != promql::MatchOp::equal) {
+      why = "a selector with a " + std::string(promql::to_string(m.op)) + " matcher";
+      return std::nullopt;
+    }
+    out.labels[m.name] = m.value;
+  }
+  return out;
+}
 
 std::optional<std::vector<Series>> events_series(const Slo& s, const catalog::Catalog& cat, std::string& why) {
   using P = Series::Part;
@@ -206,41 +260,29 @@ std::optional<std::vector<Series>> events_series(const Slo& s, const catalog::Ca
     return std::vector<Series>{{s.metric + "_bucket{le=\"" + s.le + "\"}", P::good},
                                {s.metric + "_bucket{le=\"+Inf\"}", P::all},
                                {s.metric + "_count", P::all}};
-  if (s.kind != Slo::Kind::events || s.sloth_queries) {
-    why = s.kind == Slo::Kind::up ? "an up SLI (availability is simulated by scrapes, not counters)"
-                                  : "a query-based SLI (the events it counts are not known)";
+  if (s.kind == Slo::Kind::up) { // one target, up on average 1 - r of the time
+    auto labels = s.up_labels;
+    labels.emplace("instance", "slo-test:8000");
+    return std::vector<Series>{{series_text("up", labels), P::up}};
+  }
+  if (s.kind != Slo::Kind::events) {
+    why = "a raw error-ratio query (the events it counts are not known)";
     return std::nullopt;
   }
-  auto e = promql::parse(s.errors), t = promql::parse(s.total);
-  const auto& es = e.expr()->as<promql::VectorSelector>();
-  const auto& ts = t.expr()->as<promql::VectorSelector>();
-  auto labels_of = [&](const promql::VectorSelector& vs, std::map<std::string, std::string>& into) {
-    for (const auto& m : vs.matchers) {
-      if (m.name == "__name__") continue;
-      if (m.op != promql::MatchOp::equal) {
-        why = "a selector with a " + std::string(promql::to_string(m.op)) + " matcher";
-        return false;
-      }
-      into[m.name] = m.value;
-    }
-    return true;
-  };
-  auto text = [](const std::string& name, const std::map<std::string, std::string>& l) {
-    std::string out;
-    for (const auto& [k, v] : l) out += (out.empty() ? "" : ", ") + k + "=\"" + v + "\"";
-    return name + "{" + out + "}";
-  };
-  std::map<std::string, std::string> err, total;
-  if (!labels_of(es, err) || !labels_of(ts, total)) return std::nullopt;
+  auto err = counter_of(s.errors, s.sloth_queries, why);
+  auto total = err ? counter_of(s.total, s.sloth_queries, why) : std::nullopt;
+  if (!err || !total) return std::nullopt;
   // Two counters: the errors, and the total that counts them too.
-  if (es.name != ts.name) return std::vector<Series>{{text(es.name, err), P::errors}, {text(ts.name, total), P::all}};
+  if (err->name != total->name)
+    return std::vector<Series>{{series_text(err->name, err->labels), P::errors},
+                               {series_text(total->name, total->labels), P::all}};
   // One counter: the errors' series, and one with another value of the errors' own label (the
   // catalog's other value, else "ok"), which the total selects too.
-  std::map<std::string, std::string> good = err;
-  for (const auto& [k, v] : err) {
-    if (total.count(k)) continue;
+  std::map<std::string, std::string> good = err->labels;
+  for (const auto& [k, v] : err->labels) {
+    if (total->labels.count(k)) continue;
     std::string other = "ok";
-    if (const auto* metric = cat.find(es.name))
+    if (const auto* metric = cat.find(err->name))
       if (const auto* l = metric->label(k))
         for (const auto& value : l->values)
           if (value != v) {
@@ -249,18 +291,20 @@ std::optional<std::vector<Series>> events_series(const Slo& s, const catalog::Ca
           }
     good[k] = other;
   }
-  return std::vector<Series>{{text(es.name, err), P::errors}, {text(ts.name, good), P::good}};
+  return std::vector<Series>{{series_text(err->name, err->labels), P::errors},
+                             {series_text(total->name, good), P::good}};
 }
 
-// input_series for error ratio r at `per_minute` events over `minutes`.
-std::string inputs(const std::vector<Series>& series, double r, double per_minute, long minutes) {
+// input_series for error ratio r at `per_step` events a sample, `steps` samples.
+std::string inputs(const std::vector<Series>& series, double r, double per_step, long steps) {
   std::string o = "    input_series:\n";
   for (const auto& s : series) {
-    double step = s.part == Series::Part::errors ? r * per_minute
-                  : s.part == Series::Part::good ? (1 - r) * per_minute
-                                                 : per_minute;
-    o += "      - series: " + sq(s.labels) +
-         "\n        values: " + sq("0+" + num(step) + "x" + std::to_string(minutes)) + "\n";
+    using P = Series::Part;
+    std::string values = s.part == P::up ? num(1 - r) + "+0"
+                                         : "0+" + num(s.part == P::errors ? r * per_step
+                                                      : s.part == P::good ? (1 - r) * per_step
+                                                                          : per_step);
+    o += "      - series: " + sq(s.labels) + "\n        values: " + sq(values + "x" + std::to_string(steps)) + "\n";
   }
   return o;
 }
@@ -271,7 +315,9 @@ std::string tests_yaml(const Spec& spec, const catalog::Catalog& cat, const std:
                        std::vector<std::string>& skipped) {
   std::string o = "# Generated by `nsmon slo generate " + spec.path +
                   " --tests`: do not edit, regenerate.\n# Each burn-rate alert fires at 1.05x its threshold, stays "
-                  "silent at 0.95x, and the fastest stays silent below the traffic guard.\n# Run with `nsmon "
+                  "silent at 0.95x, and the fastest stays silent below the traffic guard.\n# An up SLI's target is up "
+                  "1 - r of the time on average (a constant 1 - r: what avg_over_time makes of r of the scrapes "
+                  "failing).\n# Run with `nsmon "
                   "test-rules` or `promtool test rules`.\nrule_files:\n  - " +
                   sq(rule_file) +
                   "\n# Rules are evaluated every 10m: enough for alerts without for:, and 10x cheaper than "
@@ -297,11 +343,16 @@ std::string tests_yaml(const Spec& spec, const catalog::Catalog& cat, const std:
       }
       const long eval_min = ms_of(b.long_window) / 60000 + 10;
       const std::string eval = std::to_string(eval_min) + "m";
+      // Samples six to the short window (at least one a minute): the ratio is the same, the tests
+      // of the 1d and 3d alerts read 20 and 60 times fewer samples than at one a minute.
+      const long step = std::max(1L, static_cast<long>(ms_of(b.short_window) / 60000 / 6));
+      const std::string interval = "\n    interval: " + std::to_string(step) + "m\n";
+      const long samples = eval_min / step + 5;
       AlertText t = alert_text(spec, s, b);
       for (double k : {1.05, 0.95}) {
         o += "  - name: " +
              sq(s.name + " " + names[i] + (k > 1 ? " fires at 1.05x" : " is silent at 0.95x") + " its threshold") +
-             "\n    interval: 1m\n" + inputs(*series, threshold * k, per_minute, eval_min + 5) +
+             interval + inputs(*series, threshold * k, per_minute * step, samples) +
              "    alert_rule_test:\n      - eval_time: " + eval + "\n        alertname: " + names[i] + "\n";
         if (k < 1) {
           o += "        exp_alerts: []\n";
@@ -310,16 +361,113 @@ std::string tests_yaml(const Spec& spec, const catalog::Catalog& cat, const std:
         o += "        exp_alerts:\n          - exp_labels: " + flow(t.labels) + "\n            exp_annotations:\n";
         for (const auto& [key, v] : t.annotations) o += "              " + key + ": " + sq(v) + "\n";
       }
-      if (i == 0 && s.min_events_per_hour > 0) {
+      if (i == 0 && s.min_events_per_hour > 0 && !total_rate(s, "1h").empty()) {
         double low = s.min_events_per_hour / 60 / 4; // a quarter of the guard
         o += "  - name: " +
              sq(s.name + " " + names[i] + " is silent below " + num(s.min_events_per_hour) + " events an hour") +
-             "\n    interval: 1m\n" + inputs(*series, std::min(0.99, threshold * 2), low, eval_min + 5) +
+             interval + inputs(*series, std::min(0.99, threshold * 2), low * step, samples) +
              "    alert_rule_test:\n      - eval_time: " + eval + "\n        alertname: " + names[i] +
              "\n        exp_alerts: []\n";
       }
     }
   }
+  return o;
+}
+
+namespace {
+
+// A panel of the dashboard template: `fields` are the YAML lines after type/title/description.
+std::string panel(const std::string& type, const std::string& title, const std::string& description,
+                  const std::string& fields) {
+  return "      - type: " + type + "\n        title: " + sq(title) + "\n        description: " + sq(description) +
+         "\n" + fields;
+}
+
+std::string query(const std::string& expr, const std::string& legend, bool instant) {
+  return "          - expr: " + sq(expr) + (legend.empty() ? "" : "\n            legend: " + sq(legend)) +
+         (instant ? "\n            instant: true" : "") + "\n";
+}
+
+std::string thresholds(const std::string& base, const std::vector<std::pair<double, std::string>>& steps) {
+  std::string o = "        thresholds:\n          - {color: " + base + "}\n";
+  for (const auto& [v, c] : steps) o += "          - {value: " + num(v) + ", color: " + c + "}\n";
+  return o;
+}
+
+// A uid from the service: [A-Za-z0-9_-], at most 40 (gen-dashboards' rule).
+std::string dashboard_uid(const Spec& spec) {
+  std::string uid = "nsmon-slo";
+  if (!spec.service.empty()) uid += "-";
+  for (char c : spec.service) uid += std::isalnum(static_cast<unsigned char>(c)) || c == '_' ? c : '-';
+  return uid.substr(0, 40);
+}
+
+std::string slo_row(const Slo& s) {
+  const std::string w = window_text(s.window_ms);
+  const double budget = 1 - s.objective;
+  const std::string of = "{slo=\"" + s.name + "\"}";
+  std::string o =
+      "  - title: " +
+      sq(s.name + ": " + percent(s.objective) + " over " + w + (s.description.empty() ? "" : ", " + s.description)) +
+      "\n    panels:\n";
+  o += panel("stat", "Objective", "The share of good events " + s.name + " promises over " + w + ".",
+             "        unit: percentunit\n        decimals: 2\n        queries:\n" +
+                 query("slo:objective:ratio" + of, "objective", true));
+  o += panel("stat", "SLI over " + w,
+             "The share of good events over the last " + w + " (1 - slo:sli_error:ratio_rate" + w +
+                 "); red below the objective.",
+             "        unit: percentunit\n        decimals: 3\n" + thresholds("red", {{s.objective, "green"}}) +
+                 "        queries:\n" + query("1 - slo:sli_error:ratio_rate" + w + of, "SLI", true));
+  o += panel("stat", "Error budget remaining",
+             "The part of the " + w + " error budget (" + percent(budget) +
+                 " of the events) not spent yet; below 0 the SLO is missed.",
+             "        unit: percentunit\n        decimals: 1\n" + thresholds("red", {{0, "orange"}, {0.25, "green"}}) +
+                 "        queries:\n" + query("slo:error_budget:remaining" + of, "remaining", true));
+  o += panel("stat", "Burn-rate alerts firing",
+             "How many of the four burn-rate alerts of " + s.name + " fire now (" + util::join(alert_names(s), ", ") +
+                 ").",
+             "        unit: none\n" + thresholds("green", {{1, "red"}}) + "        queries:\n" +
+                 query("count(ALERTS{alertstate=\"firing\", slo=\"" + s.name + "\"}) or vector(0)", "firing", true));
+  // The alerts' thresholds as burn rates, in increasing order: 3d and 1d open tickets, 6h and 1h page.
+  std::vector<std::pair<double, std::string>> steps;
+  const char* colors[] = {"dark-red", "red", "orange", "yellow"};
+  for (std::size_t i = burn_rates().size(); i-- > 0;) steps.emplace_back(factor(burn_rates()[i], s), colors[i]);
+  std::string factors;
+  for (const auto& b : burn_rates())
+    factors +=
+        std::string(factors.empty() ? "" : ", ") + num(factor(b, s)) + "x over " + b.long_window + " (" + b.kind + ")";
+  std::string now, history;
+  for (const char* win : kWindows) {
+    std::string q = "slo:sli_error:ratio_rate" + std::string(win) + of + " / " + num(budget);
+    now += query(q, win, true);
+    history += query(q, win, false);
+  }
+  const std::string burn = "The error ratio over each window divided by the error budget (" + num(budget) +
+                           "): 1 spends the budget in exactly " + w + ". The alerts fire at " + factors +
+                           ", each confirmed over its short window.";
+  o += panel("bargauge", "Burn rate now", burn,
+             "        unit: none\n        decimals: 2\n        width: 8\n" + thresholds("green", steps) +
+                 "        queries:\n" + now);
+  o += panel("timeseries", "Burn rate", burn, "        unit: none\n        width: 16\n        queries:\n" + history);
+  return o;
+}
+
+} // namespace
+
+std::string dashboard_yaml(const Spec& spec, const std::string& rule_file) {
+  std::string title = "SLOs" + (spec.service.empty() ? "" : " of " + spec.service);
+  std::string o = "# Generated by `nsmon slo generate " + spec.path +
+                  " --dashboard`: do not edit, regenerate.\n# The error budgets of the SLOs, on the series of "
+                  "the recording rules below; nsmon gen-dashboards renders it.\nuid: " +
+                  dashboard_uid(spec) + "\ntitle: " + sq(title) +
+                  "\ndescription: 'Objective, SLI, error budget remaining, burn rate per window and the burn-rate "
+                  "alerts of each SLO (nsmon slo generate).'\ntags: [nsmon, slo]\ntime: {from: now-7d, to: now}\n"
+                  "variables: [datasource]\nrules: [" +
+                  sq(rule_file) + "]\nrows:\n";
+  for (const auto& s : spec.slos) o += slo_row(s);
+  o += "  - title: Alerts\n    panels:\n" +
+       panel("table", "Firing burn-rate alerts", "The SLO alerts firing now, with their labels.",
+             "        queries:\n" + query("ALERTS{alertstate=\"firing\", slo=~\".+\"}", "", true));
   return o;
 }
 

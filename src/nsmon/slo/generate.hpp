@@ -28,10 +28,17 @@ std::string rules_yaml(const Spec& spec);
 std::vector<std::string> alert_names(const Slo& s);
 
 /// Unit tests for `rule_file` (the path as the tests file will name it): each burn-rate alert
-/// firing at 1.05× its threshold and silent at 0.95×, and the fastest one silent below the traffic
-/// guard. SLOs whose events cannot be simulated from the spec (up, Sloth queries, regex matchers)
-/// get no tests; `skipped` says which and why.
+/// firing at 1.05x its threshold and silent at 0.95x, and the fastest one silent below the traffic
+/// guard. Events SLIs get counters (two series, or one per value of the errors' label), latency
+/// SLIs buckets, up SLIs a target up 1 - r of the time, Sloth queries of the form
+/// sum(rate(selector[{{.window}}])) their selectors' counters; other SLIs (raw error ratios, other
+/// queries, regex matchers) get no tests, and `skipped` says which and why.
 std::string tests_yaml(const Spec& spec, const catalog::Catalog& cat, const std::string& rule_file,
                        std::vector<std::string>& skipped);
+
+/// A dashboard template for gen-dashboards (templates/, `rule_file` relative to it): per SLO its
+/// objective, the SLI over the SLO window, the error budget remaining, the burn rate over each
+/// window (now, coloured at the alerts' thresholds, and over time) and the burn-rate alerts firing.
+std::string dashboard_yaml(const Spec& spec, const std::string& rule_file);
 
 } // namespace nsmon::slo
