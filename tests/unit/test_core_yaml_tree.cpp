@@ -1,5 +1,5 @@
 // nsmon's YAML parser on its own: the node API, values of every construct, exact value offsets,
-// positioned errors, hostile input. The comparison with yaml-cpp is test_core_yaml_differential.cpp.
+// positioned errors, hostile input. The comparison with Go's yaml is tests/yaml_oracle.
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -367,6 +367,28 @@ TEST_CASE("yaml::parse resolves merge keys as Go's yaml.v3 does", "[yaml]") {
   CHECK(tree("q: {\"<<\": 1}\n") == "{'q': {'<<': '1'}}");
   CHECK(error_of("a: &a 1\nq: {<<: *a}\n") == "1:4 map merge requires map or sequence of maps as the value");
   CHECK(error_of("a: &a 1\nq:\n  <<: [*a]\n") == "2:2 map merge requires map or sequence of maps as the value");
+}
+
+TEST_CASE("yaml::parse resolves merge keys as Go's yaml.v2 does with Dialect::v2", "[yaml]") {
+  auto v2 = [](const std::string& text) {
+    auto doc = yaml::parse(text, yaml::Dialect::v2);
+    return doc ? render(doc.root()) : doc.error()->message;
+  };
+  // In the order written: a key before the merge loses to the merged value, a key after it wins
+  // (yaml.v3 lets the explicit key win in both places).
+  CHECK(v2("p: &p {a: 1, b: 2}\nq: {b: 3, <<: *p}\n") == "{'p': {'a': '1', 'b': '2'}, 'q': {'b': '2', 'a': '1'}}");
+  CHECK(tree("p: &p {a: 1, b: 2}\nq: {b: 3, <<: *p}\n") == "{'p': {'a': '1', 'b': '2'}, 'q': {'b': '3', 'a': '1'}}");
+  CHECK(v2("p: &p {a: 1, b: 2}\nq: {<<: *p, b: 3}\n") == "{'p': {'a': '1', 'b': '2'}, 'q': {'a': '1', 'b': '3'}}");
+  // A list: earlier maps win over later ones, as in yaml.v3; then a later key wins.
+  CHECK(v2("x: &x {a: 1}\ny: &y {a: 2, b: 2}\nz: {b: 0, <<: [*x, *y], c: 3}\n") ==
+        "{'x': {'a': '1'}, 'y': {'a': '2', 'b': '2'}, 'z': {'b': '2', 'a': '1', 'c': '3'}}");
+  // Merged entries keep the anchor's positions; the winning explicit key keeps its own.
+  auto doc = yaml::parse("p: &p\n  severity: page\n  team: a\nq:\n  team: b\n  <<: *p\n", yaml::Dialect::v2);
+  REQUIRE(doc);
+  CHECK(where(doc.root()["q"]["severity"]) == "1:12");
+  CHECK(where(doc.root()["q"]["team"]) == "2:8");
+  // The same value checks as yaml.v3's.
+  CHECK(v2("a: &a 1\nq: {<<: *a}\n") == "map merge requires map or sequence of maps as the value");
 }
 
 TEST_CASE("yaml::parse: a byte order mark, and a key without ':'", "[yaml]") {

@@ -3,7 +3,12 @@
 // refuses the file (a syntax error or a duplicate key, as Go's yaml.v3 refuses them) or the
 // document's tree — merge keys resolved, as loaders see it — in the canonical JSON that
 // tests/yaml_oracle/main.go prints for yaml.v3.
+// With -v2 first, each file is read as nsmon reads prometheus.yml and alertmanager.yml (yaml.v2's
+// merge order, yaml::Dialect::v2) and printed with yaml.v2's types (core/yaml_v2's resolve), as
+// `yaml_oracle -v2` prints them (tests/yaml_oracle/v2.go).
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -12,6 +17,7 @@
 #include <vector>
 
 #include "nsmon/core/yaml_tree.hpp"
+#include "nsmon/core/yaml_v2.hpp"
 
 namespace {
 
@@ -65,11 +71,52 @@ std::string dump(const Node& n) {
   return "null";
 }
 
-std::string read(const char* path) {
+// A scalar whose explicit tag its text does not fit (`!!int abc`): yaml.v2 refuses the document,
+// and nsmon's loaders report it (core/yaml_v2's check_scalars).
+std::string refused;
+
+// As v2.go's dumpV2: yaml.v2's types; map keys are their text.
+std::string dump_v2(const Node& n) {
+  switch (n.Type()) {
+  case NodeType::Undefined:
+  case NodeType::Null: return "null";
+  case NodeType::Sequence: {
+    std::string out = "[";
+    for (const auto& item : n) out += (out.size() > 1 ? "," : "") + dump_v2(item);
+    return out + "]";
+  }
+  case NodeType::Map: {
+    std::vector<std::string> entries;
+    for (const auto& e : n) entries.push_back(quote(e.first.Scalar()) + ":" + dump_v2(e.second));
+    std::sort(entries.begin(), entries.end());
+    std::string out = "{";
+    for (const auto& e : entries) out += (out.size() > 1 ? "," : "") + e;
+    return out + "}";
+  }
+  case NodeType::Scalar: break;
+  }
+  auto r = nsmon::core::yaml_v2::resolve(n);
+  if (!r.refused_tag.empty() && refused.empty())
+    refused = "error: " + std::to_string(n.Mark().line + 1) + ":" + std::to_string(n.Mark().column + 1) +
+              " cannot decode " + std::string(r.tag) + " as a " + std::string(r.refused_tag);
+  if (r.tag == "!!null") return "null";
+  if (r.tag == "!!bool") return r.boolean ? "true" : "false";
+  if (r.tag == "!!int") return r.is_unsigned ? std::to_string(r.uinteger) : std::to_string(r.integer);
+  if (r.tag == "!!float") {
+    if (std::isnan(r.number)) return ".nan";
+    if (std::isinf(r.number)) return r.number > 0 ? ".inf" : "-.inf";
+    char buf[64];
+    auto res = std::to_chars(buf, buf + sizeof buf, r.number, std::chars_format::scientific);
+    return std::string(buf, res.ptr);
+  }
+  return quote(n.Scalar());
+}
+
+std::string read(const char* path, bool v2) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::string("error: cannot read ") + path;
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto doc = nsmon::yaml::parse(text);
+  auto doc = nsmon::yaml::parse(text, v2 ? nsmon::yaml::Dialect::v2 : nsmon::yaml::Dialect::v3);
   if (!doc) {
     const auto& e = *doc.error();
     return "error: " + std::to_string(e.line + 1) + ":" + std::to_string(e.column + 1) + " " + e.message;
@@ -79,12 +126,16 @@ std::string read(const char* path) {
     return "error: " + std::to_string(d.key.Mark().line + 1) + ":" + std::to_string(d.key.Mark().column + 1) +
            " duplicate key " + key(d.key);
   }
-  return dump(doc.root());
+  if (!v2) return dump(doc.root());
+  refused.clear();
+  std::string tree = dump_v2(doc.root());
+  return refused.empty() ? tree : refused;
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) std::cout << argv[i] << '\t' << read(argv[i]) << '\n';
+  bool v2 = argc > 1 && std::string(argv[1]) == "-v2";
+  for (int i = v2 ? 2 : 1; i < argc; ++i) std::cout << argv[i] << '\t' << read(argv[i], v2) << '\n';
   return 0;
 }

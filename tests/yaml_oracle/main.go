@@ -183,10 +183,16 @@ func read(path string) (result string) {
 	return dump(&n)
 }
 
+// main: yaml_oracle [-v2] FILE...: yaml.v3 as rule files are read, or (-v2) yaml.v2 as
+// prometheus.yml and alertmanager.yml are read (see v2.go).
 func main() {
 	w := bufio.NewWriter(os.Stdout)
 	defer w.Flush()
-	for _, path := range os.Args[1:] {
-		fmt.Fprintf(w, "%s\t%s\n", path, read(path))
+	args, readFile := os.Args[1:], read
+	if len(args) > 0 && args[0] == "-v2" {
+		args, readFile = args[1:], readV2
+	}
+	for _, path := range args {
+		fmt.Fprintf(w, "%s\t%s\n", path, readFile(path))
 	}
 }
