@@ -1,141 +1,19 @@
-// nsmon_yaml_dump: nsmon's side of the YAML differential (tests/yaml_oracle/differential.sh). For
-// each file named on the command line it prints the path, a tab, then "error: ..." if nsmon
-// refuses the file (a syntax error or a duplicate key, as Go's yaml.v3 refuses them) or the
-// document's tree — merge keys resolved, as loaders see it — in the canonical JSON that
-// tests/yaml_oracle/main.go prints for yaml.v3.
-// With -v2 first, each file is read as nsmon reads prometheus.yml and alertmanager.yml (yaml.v2's
-// merge order, yaml::Dialect::v2) and printed with yaml.v2's types (core/yaml_v2's resolve), as
-// `yaml_oracle -v2` prints them (tests/yaml_oracle/v2.go).
-#include <algorithm>
-#include <charconv>
-#include <cmath>
+// nsmon_yaml_differential: nsmon's side of the YAML differential (tests/yaml_oracle/differential.sh).
+// For each file named on the command line it prints the path, a tab, then nsmon's reading of it
+// (yaml_dump.hpp): as yaml.v3 reads rule files, or with -v2 first as yaml.v2 reads prometheus.yml.
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <string>
-#include <utility>
-#include <vector>
 
-#include "nsmon/core/yaml_tree.hpp"
-#include "nsmon/core/yaml_v2.hpp"
-
-namespace {
-
-using nsmon::yaml::Node;
-using nsmon::yaml::NodeType;
-
-// As main.go's quote: '"', '\\' and bytes below 0x20 escaped, every other byte as is.
-std::string quote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      const char* hex = "0123456789abcdef";
-      out += "\\u00";
-      out += hex[u >> 4];
-      out += hex[u & 15];
-    } else {
-      out += c;
-    }
-  }
-  return out + '"';
-}
-
-std::string dump(const Node& n);
-
-// As main.go's key: a scalar's text, "<...>" around the dump of anything else.
-std::string key(const Node& n) { return n.IsScalar() ? n.Scalar() : "<" + dump(n) + ">"; }
-
-std::string dump(const Node& n) {
-  switch (n.Type()) {
-  case NodeType::Undefined:
-  case NodeType::Null: return "null";
-  case NodeType::Scalar: return quote(n.Scalar());
-  case NodeType::Sequence: {
-    std::string out = "[";
-    for (const auto& item : n) out += (out.size() > 1 ? "," : "") + dump(item);
-    return out + "]";
-  }
-  case NodeType::Map: {
-    std::vector<std::pair<std::string, std::string>> entries;
-    for (const auto& e : n) entries.emplace_back(key(e.first), dump(e.second));
-    std::sort(entries.begin(), entries.end());
-    std::string out = "{";
-    for (const auto& [k, v] : entries) out += (out.size() > 1 ? "," : "") + quote(k) + ":" + v;
-    return out + "}";
-  }
-  }
-  return "null";
-}
-
-// A scalar whose explicit tag its text does not fit (`!!int abc`): yaml.v2 refuses the document,
-// and nsmon's loaders report it (core/yaml_v2's check_scalars).
-std::string refused;
-
-// As v2.go's dumpV2: yaml.v2's types; map keys are their text.
-std::string dump_v2(const Node& n) {
-  switch (n.Type()) {
-  case NodeType::Undefined:
-  case NodeType::Null: return "null";
-  case NodeType::Sequence: {
-    std::string out = "[";
-    for (const auto& item : n) out += (out.size() > 1 ? "," : "") + dump_v2(item);
-    return out + "]";
-  }
-  case NodeType::Map: {
-    std::vector<std::string> entries;
-    for (const auto& e : n) entries.push_back(quote(e.first.Scalar()) + ":" + dump_v2(e.second));
-    std::sort(entries.begin(), entries.end());
-    std::string out = "{";
-    for (const auto& e : entries) out += (out.size() > 1 ? "," : "") + e;
-    return out + "}";
-  }
-  case NodeType::Scalar: break;
-  }
-  auto r = nsmon::core::yaml_v2::resolve(n);
-  if (!r.refused_tag.empty() && refused.empty())
-    refused = "error: " + std::to_string(n.Mark().line + 1) + ":" + std::to_string(n.Mark().column + 1) +
-              " cannot decode " + std::string(r.tag) + " as a " + std::string(r.refused_tag);
-  if (r.tag == "!!null") return "null";
-  if (r.tag == "!!bool") return r.boolean ? "true" : "false";
-  if (r.tag == "!!int") return r.is_unsigned ? std::to_string(r.uinteger) : std::to_string(r.integer);
-  if (r.tag == "!!float") {
-    if (std::isnan(r.number)) return ".nan";
-    if (std::isinf(r.number)) return r.number > 0 ? ".inf" : "-.inf";
-    char buf[64];
-    auto res = std::to_chars(buf, buf + sizeof buf, r.number, std::chars_format::scientific);
-    return std::string(buf, res.ptr);
-  }
-  return quote(n.Scalar());
-}
-
-std::string read(const char* path, bool v2) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::string("error: cannot read ") + path;
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto doc = nsmon::yaml::parse(text, v2 ? nsmon::yaml::Dialect::v2 : nsmon::yaml::Dialect::v3);
-  if (!doc) {
-    const auto& e = *doc.error();
-    return "error: " + std::to_string(e.line + 1) + ":" + std::to_string(e.column + 1) + " " + e.message;
-  }
-  if (!doc.duplicates().empty()) {
-    const auto& d = doc.duplicates().front();
-    return "error: " + std::to_string(d.key.Mark().line + 1) + ":" + std::to_string(d.key.Mark().column + 1) +
-           " duplicate key " + key(d.key);
-  }
-  if (!v2) return dump(doc.root());
-  refused.clear();
-  std::string tree = dump_v2(doc.root());
-  return refused.empty() ? tree : refused;
-}
-
-} // namespace
+#include "yaml_dump.hpp"
 
 int main(int argc, char** argv) {
   bool v2 = argc > 1 && std::string(argv[1]) == "-v2";
-  for (int i = v2 ? 2 : 1; i < argc; ++i) std::cout << argv[i] << '\t' << read(argv[i], v2) << '\n';
+  for (int i = v2 ? 2 : 1; i < argc; ++i) {
+    std::ifstream in(argv[i], std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::cout << argv[i] << '\t' << (in ? nsmon_yaml_dump::reading(text, v2) : "error: cannot read") << '\n';
+  }
   return 0;
 }

@@ -140,6 +140,15 @@ func readV2(path string) (result string) {
 	if err != nil {
 		return "error: " + err.Error()
 	}
+	return parseV2(data)
+}
+
+func parseV2(data []byte) (result string) {
+	defer func() {
+		if r := recover(); r != nil {
+			result = "error: panic: " + strings.ReplaceAll(toString(r), "\n", " ")
+		}
+	}()
 	var v value
 	if err := yamlv2.Unmarshal(data, &v); err != nil {
 		return "error: " + strings.ReplaceAll(err.Error(), "\n", " ")
