@@ -10,7 +10,7 @@
 // when nsmon used yaml-cpp; it is about 20 times faster because it scans a flat buffer and keeps
 // the nodes in an arena. It is stricter than yaml-cpp where yaml-cpp silently accepts broken
 // input: bytes that are not UTF-8 text, content after the end of the document, aliases that
-// contain themselves. The differences are listed in tests/unit/test_core_yaml_differential.cpp.
+// contain themselves. Its differences from Go's yaml are listed in tests/yaml_oracle/known_differences*.tsv.
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
