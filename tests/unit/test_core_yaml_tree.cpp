@@ -398,8 +398,14 @@ TEST_CASE("yaml::parse: a byte order mark, and a key without ':'", "[yaml]") {
   CHECK(where(doc.root().begin()->first) == "0:0"); // columns of line 1 do not count the BOM
   CHECK(error_of("a: 1\nb\n") == "1:0 could not find expected ':'");
   CHECK(error_of("groups:\n  - name: g\n    rules: []\nb\n") == "3:0 could not find expected ':'");
-  CHECK(tree("a:\n  b\n") == "{'a': 'b'}"); // more indented: the value of a
-  CHECK(tree("b\n") == "'b'");              // a document that is one word
+  // In a nested map too, at the end of the input, before a comment or before the next key (the
+  // differential fuzz target found the nested case: it was read as b: null).
+  CHECK(error_of("otlp:\n met:\n metatrue\n") == "2:1 could not find expected ':'");
+  CHECK(error_of("o:\n  a: 1\n  b # c\n") == "2:2 could not find expected ':'");
+  CHECK(error_of("o:\n  a: 1\n  b\nc: 1\n") == "2:2 could not find expected ':'");
+  CHECK(tree("a: b\n  c\n") == "{'a': 'b c'}"); // a value over two lines is no key
+  CHECK(tree("a:\n  b\n") == "{'a': 'b'}");     // more indented: the value of a
+  CHECK(tree("b\n") == "'b'");                  // a document that is one word
 }
 
 TEST_CASE("yaml::parse: what Go's yaml.v3 refuses (duplicate keys, names, directives, empty entries)", "[yaml]") {
