@@ -99,6 +99,7 @@ TEST_CASE("yaml_v2::check_scalars reports what yaml.v2 cannot decode into a fiel
   // Names under a free-form key are no fields; a refused tag is refused anywhere.
   CHECK(check("labels: {on: maybe}\n").empty());
   CHECK(check("labels: {x: !!int abc}\n") == "1:13 cannot decode !!str `abc` as a !!int\n");
+  CHECK(check("!!int floats: xor\n") == "1:1 cannot decode !!str `floats` as a !!int\n"); // found by fuzz_yaml
   // A merged value is checked where it is written (the anchor's text).
   CHECK(check("d: &d {n: x}\nj:\n  n: 1\n  <<: *d\n") == "1:11 cannot unmarshal !!str `x` into int (n)\n");
   // An alias bomb is walked once per node, not once per path.

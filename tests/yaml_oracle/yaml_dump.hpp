@@ -90,7 +90,10 @@ inline std::string dump_v2(const Node& n) {
   }
   case NodeType::Map: {
     std::vector<std::string> entries;
-    for (const auto& e : n) entries.push_back(quote(e.first.Scalar()) + ":" + dump_v2(e.second));
+    for (const auto& e : n) {
+      dump_v2(e.first); // a key's explicit tag must fit its text too (`!!int name:` is refused)
+      entries.push_back(quote(e.first.Scalar()) + ":" + dump_v2(e.second));
+    }
     std::sort(entries.begin(), entries.end());
     std::string out = "{";
     for (const auto& e : entries) out += (out.size() > 1 ? "," : "") + e;

@@ -226,6 +226,7 @@ void check_scalars(YamlReader& y, const yaml::Node& root, std::span<const Field>
     if (!n.IsMap()) continue;
     for (auto it = n.begin(); it != n.end(); ++it) {
       if (!it->first.IsScalar()) continue;
+      stack.push_back({it->first, true}); // a key's own tag (`!!int name:`) is checked too
       const std::string& key = it->first.Scalar();
       const yaml::Node& v = it->second;
       bool free = std::find(free_form.begin(), free_form.end(), key) != free_form.end();
