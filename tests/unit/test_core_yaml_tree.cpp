@@ -455,6 +455,13 @@ TEST_CASE("yaml::parse: what Go's yaml.v3 refuses (duplicate keys, names, direct
   CHECK(where(crlf.root()["b"]["c"]) == "2:5");
 }
 
+TEST_CASE("yaml::parse: a tag ends at a blank, a line break or the end (found by fuzz_yaml)", "[yaml]") {
+  CHECK(error_of("otlp:\n  !!str\\U0001F600 x\n") == "1:7 did not find expected whitespace or line break after a tag");
+  CHECK(error_of("a: !!str\"x\"\n") == "0:8 did not find expected whitespace or line break after a tag");
+  CHECK(tree("a: [!!str , b]\n") == "{'a': ['', 'b']}"); // in a flow, ',' ends it too
+  CHECK(tree("a: !!str\nb: !!str x\n") == "{'a': '', 'b': 'x'}");
+}
+
 TEST_CASE("yaml: !!binary scalars are decoded as Go's yaml decodes them", "[yaml]") {
   CHECK(value("v: !!binary aGVsbG8=\n") == "hello");
   CHECK(value("v: !!binary \"/w==\"\n") == "\xff");

@@ -486,6 +486,10 @@ void Scanner::scan_tag() {
       kind = TagKind::named_handle;
     }
   }
+  // As libyaml: a tag ends at a blank, a line break or the end of the input (or ',' in flow
+  // context): "!!str\x" is refused, not read as the tag !!str and the scalar "\x".
+  if (in_.more() && !in_.blank_or_break(0) && !(in_flow() && in_.peek() == ','))
+    fail(in_.mark(), "did not find expected whitespace or line break after a tag");
   std::int64_t seq = push_token(TokenType::tag, mark);
   token(seq).value = std::move(value);
   token(seq).params = std::move(params);
