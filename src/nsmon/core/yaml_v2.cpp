@@ -220,7 +220,7 @@ void check_scalars(YamlReader& y, const yaml::Node& root, std::span<const Field>
       continue;
     }
     if (n.IsSequence()) {
-      for (const auto& e : n) stack.push_back({e, in_free_form});
+      for (std::size_t i = 0; i < n.size(); ++i) stack.push_back({n.at(i), in_free_form});
       continue;
     }
     if (!n.IsMap()) continue;
