@@ -40,6 +40,48 @@ TEST_CASE("positions inside YAML scalars map back to the file", "[yaml]") {
   CHECK(pos_of("expr: \"rate(x[5m])\n  > 1\"\n", 12) == "2:3");
 }
 
+TEST_CASE("positions inside aliased and merged YAML scalars map back to the anchor's text", "[yaml]") {
+  // An alias: the value is the anchored node, its bytes are where the anchor's text is.
+  CHECK(pos_of("e: &e rate(x[5m]) > 1\nexpr: *e\n", 5) == "1:12");
+  CHECK(pos_of("e: &e |\n  sum(\n    rate(x[5m]))\nexpr: *e\n", 12) == "3:10"); // byte 12 is 'x'
+  // A merged entry (yaml.v3's and yaml.v2's merge alike): the anchored map's own text.
+  CHECK(pos_of("base: &b\n  expr: rate(x[5m]) > 1\n<<: *b\n", 5) == "2:14");
+  CHECK(pos_of("a: &a {x: 1}\nb: &b {expr: \"rate(x[5m])\"}\n<<: [*a, *b]\n", 5) == "2:20");
+}
+
+TEST_CASE("findings on aliased and merged content point at the anchor's text", "[yaml]") {
+  for (auto dialect : {yaml::Dialect::v3, yaml::Dialect::v2}) {
+    core::SourceFile src("f.yml", "d: &d\n  severity: 1\nm:\n  <<: *d\n  x: *d\n");
+    std::vector<core::Diagnostic> diags;
+    core::YamlReader y(src, diags);
+    auto root = y.parse(dialect);
+    REQUIRE(root);
+    // The merged value and the value through an alias are the anchored nodes.
+    auto merged = (*root)["m"]["severity"];
+    auto aliased = (*root)["m"]["x"]["severity"];
+    y.report(merged, "yaml/type", "merged");
+    y.report(aliased, "yaml/type", "aliased");
+    y.report((*root)["m"]["x"], "yaml/type", "alias");
+    REQUIRE(diags.size() == 3);
+    CHECK(diags[0].span.line == 2);
+    CHECK(diags[0].span.col == 13);
+    CHECK(diags[1].span.line == 2);
+    CHECK(diags[1].span.col == 13);
+    CHECK(diags[2].span.line == 1); // the anchored map starts at its anchor
+    CHECK(diags[2].span.col == 4);
+  }
+  // A duplicate key inside an anchored map is reported where it is written, once, though the
+  // map is merged elsewhere.
+  core::SourceFile src("f.yml", "d: &d\n  a: 1\n  a: 2\nm:\n  <<: *d\n");
+  std::vector<core::Diagnostic> diags;
+  core::YamlReader y(src, diags);
+  REQUIRE(y.parse(yaml::Dialect::v2));
+  REQUIRE(diags.size() == 1);
+  CHECK(diags[0].check == "yaml/duplicate-key");
+  CHECK(diags[0].span.line == 3);
+  CHECK(diags[0].span.col == 3);
+}
+
 TEST_CASE("Prometheus durations", "[duration]") {
   using util::parse_duration;
   CHECK(parse_duration("5m") == 300000);

@@ -1,5 +1,5 @@
 // nsmon's YAML parser on its own: the node API, values of every construct, exact value offsets,
-// positioned errors, hostile input. The comparison with yaml-cpp is test_core_yaml_differential.cpp.
+// positioned errors, hostile input. The comparison with Go's yaml is tests/yaml_oracle.
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -369,6 +369,28 @@ TEST_CASE("yaml::parse resolves merge keys as Go's yaml.v3 does", "[yaml]") {
   CHECK(error_of("a: &a 1\nq:\n  <<: [*a]\n") == "2:2 map merge requires map or sequence of maps as the value");
 }
 
+TEST_CASE("yaml::parse resolves merge keys as Go's yaml.v2 does with Dialect::v2", "[yaml]") {
+  auto v2 = [](const std::string& text) {
+    auto doc = yaml::parse(text, yaml::Dialect::v2);
+    return doc ? render(doc.root()) : doc.error()->message;
+  };
+  // In the order written: a key before the merge loses to the merged value, a key after it wins
+  // (yaml.v3 lets the explicit key win in both places).
+  CHECK(v2("p: &p {a: 1, b: 2}\nq: {b: 3, <<: *p}\n") == "{'p': {'a': '1', 'b': '2'}, 'q': {'b': '2', 'a': '1'}}");
+  CHECK(tree("p: &p {a: 1, b: 2}\nq: {b: 3, <<: *p}\n") == "{'p': {'a': '1', 'b': '2'}, 'q': {'b': '3', 'a': '1'}}");
+  CHECK(v2("p: &p {a: 1, b: 2}\nq: {<<: *p, b: 3}\n") == "{'p': {'a': '1', 'b': '2'}, 'q': {'a': '1', 'b': '3'}}");
+  // A list: earlier maps win over later ones, as in yaml.v3; then a later key wins.
+  CHECK(v2("x: &x {a: 1}\ny: &y {a: 2, b: 2}\nz: {b: 0, <<: [*x, *y], c: 3}\n") ==
+        "{'x': {'a': '1'}, 'y': {'a': '2', 'b': '2'}, 'z': {'b': '2', 'a': '1', 'c': '3'}}");
+  // Merged entries keep the anchor's positions; the winning explicit key keeps its own.
+  auto doc = yaml::parse("p: &p\n  severity: page\n  team: a\nq:\n  team: b\n  <<: *p\n", yaml::Dialect::v2);
+  REQUIRE(doc);
+  CHECK(where(doc.root()["q"]["severity"]) == "1:12");
+  CHECK(where(doc.root()["q"]["team"]) == "2:8");
+  // The same value checks as yaml.v3's.
+  CHECK(v2("a: &a 1\nq: {<<: *a}\n") == "map merge requires map or sequence of maps as the value");
+}
+
 TEST_CASE("yaml::parse: a byte order mark, and a key without ':'", "[yaml]") {
   auto doc = yaml::parse("\xEF\xBB\xBFgroups:\n  - name: g\n");
   REQUIRE(doc);
@@ -376,8 +398,14 @@ TEST_CASE("yaml::parse: a byte order mark, and a key without ':'", "[yaml]") {
   CHECK(where(doc.root().begin()->first) == "0:0"); // columns of line 1 do not count the BOM
   CHECK(error_of("a: 1\nb\n") == "1:0 could not find expected ':'");
   CHECK(error_of("groups:\n  - name: g\n    rules: []\nb\n") == "3:0 could not find expected ':'");
-  CHECK(tree("a:\n  b\n") == "{'a': 'b'}"); // more indented: the value of a
-  CHECK(tree("b\n") == "'b'");              // a document that is one word
+  // In a nested map too, at the end of the input, before a comment or before the next key (the
+  // differential fuzz target found the nested case: it was read as b: null).
+  CHECK(error_of("otlp:\n met:\n metatrue\n") == "2:1 could not find expected ':'");
+  CHECK(error_of("o:\n  a: 1\n  b # c\n") == "2:2 could not find expected ':'");
+  CHECK(error_of("o:\n  a: 1\n  b\nc: 1\n") == "2:2 could not find expected ':'");
+  CHECK(tree("a: b\n  c\n") == "{'a': 'b c'}"); // a value over two lines is no key
+  CHECK(tree("a:\n  b\n") == "{'a': 'b'}");     // more indented: the value of a
+  CHECK(tree("b\n") == "'b'");                  // a document that is one word
 }
 
 TEST_CASE("yaml::parse: what Go's yaml.v3 refuses (duplicate keys, names, directives, empty entries)", "[yaml]") {
@@ -425,6 +453,13 @@ TEST_CASE("yaml::parse: what Go's yaml.v3 refuses (duplicate keys, names, direct
   auto crlf = yaml::parse("a: 1\r\nb:\r\n  c: x\r\n");
   REQUIRE(crlf);
   CHECK(where(crlf.root()["b"]["c"]) == "2:5");
+}
+
+TEST_CASE("yaml::parse: a tag ends at a blank, a line break or the end (found by fuzz_yaml)", "[yaml]") {
+  CHECK(error_of("otlp:\n  !!str\\U0001F600 x\n") == "1:7 did not find expected whitespace or line break after a tag");
+  CHECK(error_of("a: !!str\"x\"\n") == "0:8 did not find expected whitespace or line break after a tag");
+  CHECK(tree("a: [!!str , b]\n") == "{'a': ['', 'b']}"); // in a flow, ',' ends it too
+  CHECK(tree("a: !!str\nb: !!str x\n") == "{'a': '', 'b': 'x'}");
 }
 
 TEST_CASE("yaml: !!binary scalars are decoded as Go's yaml decodes them", "[yaml]") {

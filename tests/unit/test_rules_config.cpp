@@ -66,6 +66,17 @@ TEST_CASE("config checks Prometheus would refuse or that misbehave", "[config]")
                   "  static_configs: [{targets: ['h:1']}]\n");
     CHECK(where(l.diags) == V{"1:48 error config/scrape-timeout", "5:19 error config/scrape-timeout"});
   }
+  SECTION("merge keys apply in the order written, as yaml.v2 (Prometheus's reader) applies them") {
+    // The merged interval (20s), written after the job's own, is the one Prometheus uses: no
+    // timeout error (promtool 2.42 accepts this file); the job's own timeout, written after, wins.
+    auto l = load("scrape_configs:\n- job_name: x\n  scrape_interval: 10s\n"
+                  "  <<: {scrape_interval: 20s, scrape_timeout: 15s}\n  static_configs: [{targets: ['h:1']}]\n");
+    CHECK(l.diags.empty());
+    CHECK(l.cfg.jobs.at(0).interval_ms == 20000);
+    auto after = load("scrape_configs:\n- job_name: x\n  <<: {scrape_interval: 20s, scrape_timeout: 15s}\n"
+                      "  scrape_interval: 10s\n  static_configs: [{targets: ['h:1']}]\n");
+    CHECK(where(after.diags) == V{"3:46 error config/scrape-timeout"});
+  }
   SECTION("a job's interval below the global timeout lowers the default timeout") {
     auto l = load("scrape_configs:\n- job_name: a\n  scrape_interval: 5s\n  static_configs: [{targets: ['h:1']}]\n");
     CHECK(l.diags.empty());

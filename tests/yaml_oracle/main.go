@@ -12,6 +12,7 @@ import (
 	"bufio"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strings"
@@ -168,6 +169,15 @@ func read(path string) (result string) {
 	if err != nil {
 		return "error: " + err.Error()
 	}
+	return parse(data)
+}
+
+func parse(data []byte) (result string) {
+	defer func() {
+		if r := recover(); r != nil {
+			result = fmt.Sprintf("error: panic: %v", r)
+		}
+	}()
 	// Unmarshal into interface{} decides: it applies the duplicate-key and merge rules.
 	var v interface{}
 	if err := yaml.Unmarshal(data, &v); err != nil {
@@ -183,10 +193,43 @@ func read(path string) (result string) {
 	return dump(&n)
 }
 
+// serve: for the differential fuzz target (fuzz/fuzz_yaml.cpp), requests on stdin, each a line
+// "v3 LENGTH" or "v2 LENGTH" then LENGTH bytes of YAML; one answer line each, as for a file.
+func serve(w *bufio.Writer) {
+	in := bufio.NewReader(os.Stdin)
+	for {
+		var mode string
+		var n int
+		if _, err := fmt.Fscanf(in, "%s %d\n", &mode, &n); err != nil {
+			return
+		}
+		data := make([]byte, n)
+		if _, err := io.ReadFull(in, data); err != nil {
+			return
+		}
+		answer := parse(data)
+		if mode == "v2" {
+			answer = parseV2(data)
+		}
+		fmt.Fprintf(w, "%s\n", answer)
+		w.Flush()
+	}
+}
+
+// main: yaml_oracle [-v2] FILE... | -serve: yaml.v3 as rule files are read, or (-v2) yaml.v2 as
+// prometheus.yml and alertmanager.yml are read (see v2.go).
 func main() {
 	w := bufio.NewWriter(os.Stdout)
 	defer w.Flush()
-	for _, path := range os.Args[1:] {
-		fmt.Fprintf(w, "%s\t%s\n", path, read(path))
+	args, readFile := os.Args[1:], read
+	if len(args) > 0 && args[0] == "-serve" {
+		serve(w)
+		return
+	}
+	if len(args) > 0 && args[0] == "-v2" {
+		args, readFile = args[1:], readV2
+	}
+	for _, path := range args {
+		fmt.Fprintf(w, "%s\t%s\n", path, readFile(path))
 	}
 }

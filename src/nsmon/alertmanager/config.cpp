@@ -104,7 +104,7 @@ public:
     Config& cfg = cfg_;
     cfg.path = y_.source().path();
     cfg.route_key = {cfg.path, 1, 1, 0};
-    auto root = y_.parse();
+    auto root = y_.parse(yaml::Dialect::v2); // read with yaml.v2, as Alertmanager does
     if (!root) return;
     if (root->IsNull()) {
       cfg.loaded = true;

@@ -19,8 +19,9 @@ public:
   YamlReader(const SourceFile& src, std::vector<Diagnostic>& out) : src_(src), out_(out) {}
 
   /// Parses the whole file; a syntax error (or nesting too deep) becomes a diagnostic. The nodes
-  /// stay valid while this reader lives.
-  std::optional<yaml::Node> parse();
+  /// stay valid while this reader lives. `dialect`: yaml::Dialect::v2 for the files Prometheus
+  /// and Alertmanager read with yaml.v2 (prometheus.yml, alertmanager.yml).
+  std::optional<yaml::Node> parse(yaml::Dialect dialect = yaml::Dialect::v3);
 
   /// Span of a node in the file (1-based); the length covers a scalar's text.
   Span span(const yaml::Node& n) const;

@@ -153,6 +153,7 @@ void Scanner::scan_to_next_token() {
     int n = in_.brk();
     if (n == 0) break;
     in_.eat(static_cast<std::size_t>(n));
+    fail_if_required_key_is_lost();
     invalidate_simple_key();
     if (in_block()) simple_key_allowed_ = true;
   }
@@ -165,15 +166,20 @@ void Scanner::start_stream() {
   indent_stack_.push_back(0);
 }
 
+// libyaml's "required" simple key: a plain word at the indentation of a block map's keys (it opened
+// no map of its own) must be a key, its ':' on the same line. "a: 1\nb" and "o:\n  a: 1\n  b\n"
+// are refused as Go's yaml refuses them, not read as b: null. Checked where such a key would be
+// dropped: at a line break, when its map ends, at the end of the input.
+void Scanner::fail_if_required_key_is_lost() {
+  if (simple_keys_.empty() || !in_block() || indent_stack_.empty()) return;
+  const SimpleKey& k = simple_keys_.back();
+  const Indent& current = indents_[indent_stack_.back()];
+  if (k.flow_level == 0 && k.indent < 0 && current.type == Indent::Type::map && k.mark.column == current.column)
+    fail(k.mark, "could not find expected ':'");
+}
+
 void Scanner::end_stream() {
-  // A plain word at the indentation of a block map's keys must be a key: "a: 1\nb" is refused
-  // as Go's yaml (libyaml) refuses it, not read as b: null.
-  if (!simple_keys_.empty() && in_block()) {
-    const SimpleKey& k = simple_keys_.back();
-    const Indent& current = indents_[indent_stack_.back()];
-    if (k.flow_level == 0 && k.indent < 0 && current.type == Indent::Type::map && k.mark.column == current.column)
-      fail(k.mark, "could not find expected ':'");
-  }
+  fail_if_required_key_is_lost();
   if (in_.column() > 0) in_.reset_column();
   pop_all_indents();
   simple_keys_.clear();
@@ -217,6 +223,7 @@ void Scanner::pop_all_indents() {
 }
 
 void Scanner::pop_indent() {
+  fail_if_required_key_is_lost();
   Indent indent = indents_[indent_stack_.back()];
   indent_stack_.pop_back();
   if (indent.status != Indent::Status::valid) {
@@ -479,6 +486,10 @@ void Scanner::scan_tag() {
       kind = TagKind::named_handle;
     }
   }
+  // As libyaml: a tag ends at a blank, a line break or the end of the input (or ',' in flow
+  // context): "!!str\x" is refused, not read as the tag !!str and the scalar "\x".
+  if (in_.more() && !in_.blank_or_break(0) && !(in_flow() && in_.peek() == ','))
+    fail(in_.mark(), "did not find expected whitespace or line break after a tag");
   std::int64_t seq = push_token(TokenType::tag, mark);
   token(seq).value = std::move(value);
   token(seq).params = std::move(params);

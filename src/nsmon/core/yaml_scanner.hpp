@@ -228,6 +228,7 @@ private:
   bool can_insert_simple_key() const;
   void insert_potential_simple_key();
   void invalidate_simple_key();
+  void fail_if_required_key_is_lost();
   bool verify_simple_key();
   void set_key_status(const SimpleKey& key, bool valid);
 

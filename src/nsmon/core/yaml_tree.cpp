@@ -214,7 +214,7 @@ bool read_int(const std::string& s, std::size_t& i, int& out) {
 
 class Parser {
 public:
-  Parser(Storage& storage, Scanner& scanner) : st_(storage), sc_(scanner) {}
+  Parser(Storage& storage, Scanner& scanner, Dialect dialect) : st_(storage), sc_(scanner), dialect_(dialect) {}
 
   /// Directives, then the first document (Parser::HandleNextDocument and HandleDocument).
   const NodeData* parse() {
@@ -354,6 +354,7 @@ private:
       own.push_back(children_[i + 1]);
     }
     if (merges.empty()) return;
+    if (dialect_ == Dialect::v2) return resolve_merges_v2(first);
     auto has = [&](const NodeData* key) {
       for (std::size_t i = 0; i < own.size(); i += 2)
         if (own[i]->type == NodeType::Scalar && key->type == NodeType::Scalar && own[i]->value == key->value)
@@ -368,6 +369,36 @@ private:
         }
     children_.resize(first);
     children_.insert(children_.end(), own.begin(), own.end());
+  }
+
+  // Merge keys as yaml.v2 resolves them (prometheus.yml, alertmanager.yml): entries in the order
+  // written, each `<<` writing its maps' entries where it stands (in `<<: [*a, *b]` the later map
+  // first, so that the earlier wins), and an entry overwriting an earlier one with the same key —
+  // so a key written before the `<<` loses to the merged one. The values are checked already.
+  void resolve_merges_v2(std::size_t first) {
+    std::vector<const NodeData*> out;
+    auto set = [&](const NodeData* k, const NodeData* v) {
+      for (std::size_t i = 0; i < out.size(); i += 2)
+        if (out[i]->type == NodeType::Scalar && k->type == NodeType::Scalar && out[i]->value == k->value) {
+          out[i] = k;
+          out[i + 1] = v;
+          return;
+        }
+      out.push_back(k);
+      out.push_back(v);
+    };
+    auto merge = [&](const NodeData* m) {
+      for (std::uint32_t j = 0; j < m->count; ++j) set(m->items[2 * j], m->items[2 * j + 1]);
+    };
+    for (std::size_t i = first; i + 1 < children_.size(); i += 2) {
+      const NodeData* v = children_[i + 1];
+      if (!is_merge_key(children_[i])) set(children_[i], v);
+      else if (v->type == NodeType::Map) merge(v);
+      else
+        for (std::uint32_t j = v->count; j-- > 0;) merge(v->items[j]);
+    }
+    children_.resize(first);
+    children_.insert(children_.end(), out.begin(), out.end());
   }
 
   void check_keys(std::size_t first) {
@@ -642,6 +673,7 @@ private:
   std::unordered_map<std::string, NodeData*> anchors_;
   std::map<std::string, std::string> tag_handles_;
   bool version_seen_ = false;
+  Dialect dialect_;
 
 public:
   /// Keys written twice in a map: (the second, the first), in the order the maps closed.
@@ -702,7 +734,7 @@ std::vector<std::size_t> Document::value_offsets(const Node& n) const {
   return out;
 }
 
-Document parse(std::string_view text) {
+Document parse(std::string_view text, Dialect dialect) {
   Document doc;
   if (text.size() >= static_cast<std::size_t>(std::numeric_limits<int>::max())) {
     doc.error_ = Error{0, 0, 0, "the file is too large (2 GiB or more)"};
@@ -715,7 +747,7 @@ Document parse(std::string_view text) {
     // Go's yaml does); byte offsets stay offsets into the text.
     std::size_t start = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
     detail::Scanner scanner(storage->text.data(), storage->size, start);
-    detail::Parser parser(*storage, scanner);
+    detail::Parser parser(*storage, scanner, dialect);
     const detail::NodeData* root = parser.parse();
     if (!root) {
       // An empty document is a null node without a position, as yaml-cpp's Node().

@@ -10,7 +10,7 @@
 // when nsmon used yaml-cpp; it is about 20 times faster because it scans a flat buffer and keeps
 // the nodes in an arena. It is stricter than yaml-cpp where yaml-cpp silently accepts broken
 // input: bytes that are not UTF-8 text, content after the end of the document, aliases that
-// contain themselves. The differences are listed in tests/unit/test_core_yaml_differential.cpp.
+// contain themselves. Its differences from Go's yaml are listed in tests/yaml_oracle/known_differences*.tsv.
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -67,7 +67,10 @@ const std::string& empty_string();
 } // namespace detail
 
 class Document;
-Document parse(std::string_view text);
+/// Which Go yaml a document is read as: yaml.v3 (rule files) or yaml.v2 (prometheus.yml,
+/// alertmanager.yml). They differ in how merge keys resolve (see parse).
+enum class Dialect : std::uint8_t { v3, v2 };
+Document parse(std::string_view text, Dialect dialect);
 
 /// A node of a parsed document: a cheap handle (one pointer) into the document's arena, valid
 /// while the Document lives. A default-constructed node, or a missing key, is undefined.
@@ -117,7 +120,7 @@ public:
 
 private:
   friend class Document;
-  friend Document parse(std::string_view text);
+  friend Document parse(std::string_view text, Dialect dialect);
   explicit Node(const detail::NodeData* data) : data_(data) {}
   const detail::NodeData* data_ = nullptr;
 };
@@ -207,7 +210,7 @@ public:
   const std::vector<Duplicate>& duplicates() const { return duplicates_; }
 
 private:
-  friend Document parse(std::string_view text);
+  friend Document parse(std::string_view text, Dialect dialect);
   std::shared_ptr<const detail::Storage> storage_;
   Node root_;
   std::optional<Error> error_;
@@ -216,7 +219,10 @@ private:
 
 /// Parses the first document of `text` (a second one is ignored, as yaml-cpp's Load does).
 /// Texts of 2 GiB or more are refused (positions are ints, as in yaml-cpp).
-Document parse(std::string_view text);
+/// Merge keys: with Dialect::v3 a map's own keys win over merged ones wherever the `<<` stands;
+/// with Dialect::v2 entries apply in the order written, so a key before the `<<` loses to a
+/// merged one and a key after it wins. Everything else is the same for both.
+Document parse(std::string_view text, Dialect dialect = Dialect::v3);
 
 /// Nesting deeper than this many collections is an error ("nesting too deep").
 constexpr int kMaxDepth = 1000;

@@ -4,6 +4,7 @@
 // `1_000`, octal `0755`) load; a quoted "true" or `maybe` for a bool does not ("cannot unmarshal
 // !!str `maybe` into bool"); a float goes into an integer field truncated, but not .inf/.nan and
 // not a negative number into an unsigned one.
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -19,16 +20,31 @@ struct Field {
   Type type;
 };
 
-/// The tag yaml.v2 resolves a node to, as its errors name it: !!null, !!bool, !!int, !!float,
-/// !!str (quoted scalars too), !!map, !!seq.
+/// A node as yaml.v2 resolves it (its resolve.go): the tag, as its errors name it (!!null,
+/// !!bool, !!int, !!float, !!timestamp, !!str for quoted scalars and any other text, !!map,
+/// !!seq) and the value of a boolean or a number.
+struct Resolved {
+  std::string_view tag;
+  bool boolean = false;
+  bool is_unsigned = false; ///< an !!int above INT64_MAX: its value is `uinteger`
+  std::int64_t integer = 0;
+  std::uint64_t uinteger = 0;
+  double number = 0; ///< !!float
+  /// An explicit tag the text does not fit (`!!int abc`): yaml.v2 refuses the document
+  /// ("cannot decode !!str `abc` as a !!int"); `tag` is then what the text resolves to.
+  std::string_view refused_tag;
+};
+Resolved resolve(const yaml::Node& n);
+
+/// resolve(n).tag.
 std::string_view tag(const yaml::Node& n);
 
 /// A YAML 1.1 boolean, or nullopt for any other value.
 std::optional<bool> to_bool(const yaml::Node& n);
 
 /// Walks `root` (iteratively, any depth) and reports, as yaml/type, each field named in `fields`
-/// whose value does not decode into its type. Mappings under a key of `free_form` (labels,
-/// headers: names chosen by the user) are not walked.
+/// whose value does not decode into its type, and each scalar whose explicit tag its text does
+/// not fit. Names under a key of `free_form` (labels, headers: chosen by the user) are not fields.
 void check_scalars(YamlReader& y, const yaml::Node& root, std::span<const Field> fields,
                    std::span<const std::string_view> free_form);
 

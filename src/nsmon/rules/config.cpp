@@ -103,7 +103,7 @@ public:
   Config run() {
     Config cfg;
     cfg.path = y_.source().path();
-    auto root = y_.parse();
+    auto root = y_.parse(yaml::Dialect::v2); // read with yaml.v2, as Prometheus does
     if (!root || root->IsNull()) return cfg;
     if (!y_.check_mapping(*root, kTopLevel, "the configuration")) return cfg;
     cfg.alerting_span = y_.span(*root);
@@ -415,7 +415,7 @@ private:
   }
 
   void import_into(Config& cfg, const yaml::Node& global) {
-    auto root = y_.parse();
+    auto root = y_.parse(yaml::Dialect::v2); // read with yaml.v2, as Prometheus does
     if (!root || root->IsNull()) return;
     if (!y_.check_mapping(*root, {"scrape_configs"}, "a scrape config file")) return;
     global_ = global;
