@@ -107,6 +107,11 @@ TEST_CASE("alertmanager receivers: each kind's required fields, with global stan
        "",
        {"5 alertmanager/secret-conflict: at most one of token & token_file must be configured (pushover_configs of "
         "receiver \"r\")"}},
+      // email's html is a template; pushover's html a boolean.
+      {"    email_configs: [{to: a@corp.internal, html: '{{ template \"email.default.html\" . }}'}]\n",
+       "  smtp_smarthost: 'smtp.corp.internal:25'\n  smtp_from: am@corp.internal\n",
+       {}},
+      {"    pushover_configs: [{user_key_file: /u, token_file: /t, html: 'yes'}]\n", "", {"5 yaml/type"}},
       // Unknown fields of a kind are refused, with the nearest known one.
       {"    victorops_configs: [{api_key_file: /k, routing_key: r, routing: x}]\n", "", {"5 yaml/unknown-field"}},
   };

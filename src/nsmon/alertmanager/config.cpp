@@ -64,7 +64,6 @@ constexpr std::array kTypedFields = {
   core::yaml_v2::Field{"disable_notifications", core::yaml_v2::Type::boolean},
   core::yaml_v2::Field{"enable_http2", core::yaml_v2::Type::boolean},
   core::yaml_v2::Field{"follow_redirects", core::yaml_v2::Type::boolean},
-  core::yaml_v2::Field{"html", core::yaml_v2::Type::boolean},
   core::yaml_v2::Field{"insecure_skip_verify", core::yaml_v2::Type::boolean},
   core::yaml_v2::Field{"link_names", core::yaml_v2::Type::boolean},
   core::yaml_v2::Field{"max_alerts", core::yaml_v2::Type::uint64},
@@ -76,6 +75,11 @@ constexpr std::array kTypedFields = {
   core::yaml_v2::Field{"short_fields", core::yaml_v2::Type::boolean},
   core::yaml_v2::Field{"smtp_require_tls", core::yaml_v2::Type::boolean},
   core::yaml_v2::Field{"update_alerts", core::yaml_v2::Type::boolean},
+};
+// Pushover's html and monospace are booleans; email's html is a template (a string).
+constexpr std::array kPushoverBools = {
+  core::yaml_v2::Field{"html", core::yaml_v2::Type::boolean},
+  core::yaml_v2::Field{"monospace", core::yaml_v2::Type::boolean},
 };
 // clang-format on
 // Maps whose keys the user names (HTTP headers, PagerDuty details...): not typed fields.
@@ -408,6 +412,7 @@ private:
                   "https://slack.com/api/chat.postMessage (" +
                       where + ")");
     }
+    if (key == "pushover_configs") core::yaml_v2::check_scalars(y_, c, kPushoverBools, {});
     if (key == "pushover_configs" && c["html"] && c["monospace"] && core::yaml_v2::to_bool(c["html"]).value_or(false) &&
         core::yaml_v2::to_bool(c["monospace"]).value_or(false))
       y_.report(c["monospace"], "alertmanager/invalid-value",

@@ -113,15 +113,22 @@ constexpr const char* kHelp = R"(Input:
 What it checks (--list-checks lists the alertmanager/* ids; YAML problems are yaml/*):
   the file as Alertmanager 0.25+ loads it: unknown fields (with the nearest known one), the route
   tree (receivers defined, the root route's receiver, durations, group_by, matchers and their
-  regexes, mute/active time intervals defined), receivers (unique names; webhook url, slack
-  api_url, email to/smarthost/from, pagerduty routing_key/service_key), URLs that are not http(s),
-  secrets given both inline and in *_file (error) or inline where a *_file field exists (warning),
-  the deprecated match/match_re/source_match/target_match (warning), receivers no route uses.
+  regexes, mute/active time intervals defined), every receiver kind (unique names; each kind's
+  fields and required fields, with the global fields that stand in for them), http_config as
+  Prometheus's HTTP client (config/* findings: auth conflicts, *_file pairs, oauth2, tls_config),
+  URLs that are not http(s), secrets given both inline and in *_file (error) or inline where a
+  *_file field exists (warning), templates that do not parse (the templates: files, and {{ }} in
+  receivers' fields, with Alertmanager's functions), placeholders (YOUR_..., example.com), the
+  deprecated match/match_re/source_match/target_match (warning), receivers no route uses,
+  repeat_interval shorter than group_interval, continue on the last route of its level, routes
+  an earlier sibling without continue always takes first, inhibit rules that inhibit themselves.
   With --rules or --config, against the alerts the rules can fire (their alertname and static
   labels, and the labels their expressions are proved not to carry): routes no alert can reach
-  (alertmanager/unmatched-route: severity="page" when the rules say critical and warning) and
-  inhibit rules that can mute none of them (alertmanager/inhibit-never: equal labels source and
-  target alerts never share). Only what is proved is reported.
+  (alertmanager/unmatched-route: severity="page" when the rules say critical and warning), routes
+  whose every alert an earlier sibling takes (shadowed-route), severities only the root route's
+  receiver gets (root-only-severity), group_by labels no alert reaching the route has
+  (group-by-absent) and inhibit rules that can mute none of them (alertmanager/inhibit-never:
+  equal labels source and target alerts never share). Only what is proved is reported.
   URLs in messages have their credentials masked; secret values are never printed.
 
 Formats (--format): text, json, github, sarif, as lint-rules.
