@@ -4,7 +4,7 @@
 # tests/data/alertmanager/routing.yml with every receiver turned into a webhook to a local server;
 # the case's firing alerts are posted first, then its alert; the receivers that get each alert
 # must be the ones nsmon predicted, and an alert nsmon says is inhibited must reach none.
-# (Alerts are posted to Alertmanager's API: Prometheus is not in the loop here.)
+# (Alerts are posted to Alertmanager's API here; routes_prometheus.sh has Prometheus in the loop.)
 source "$(dirname "$0")/lib.sh"
 command -v prometheus-alertmanager >/dev/null || { echo "prometheus-alertmanager not installed: skipped"; exit 77; }
 trap 'kill_leftovers; rm -rf "$TMP"' EXIT

@@ -97,7 +97,9 @@ TEST_CASE("alertmanager.yml: structure and checks, positioned", "[alertmanager]"
     {"resolve_timeout", "global:\n  resolve_timeout: 5 minutes\n" + kHead, {"2:20 error alertmanager/duration"}},
     {"route twice", kHead + "route:\n", {"5:1 error yaml/duplicate-key"}},
     {"child matchers", "route:\n  receiver: r\n  routes:\n    - receiver: r\n      matchers: ['severity=\"critical\"', 'team=~\"(ops\"', 'bad']\n      continue: true\nreceivers:\n  - name: r\n",
-     {"5:41 error alertmanager/matcher", "5:57 error alertmanager/matcher"}},
+     // continue on the last route of its level does nothing.
+     {"4:7 warning alertmanager/continue-last-route", "5:41 error alertmanager/matcher",
+      "5:57 error alertmanager/matcher"}},
     {"root route must not have matchers or continue", "route:\n  receiver: r\n  matchers: [a=b]\n  continue: true\nreceivers:\n  - name: r\n",
      {"3:13 error alertmanager/invalid-value", "4:13 error alertmanager/invalid-value"}},
     {"deprecated match and match_re, with a bad regex", "route:\n  receiver: r\n  routes:\n    - receiver: r\n      match: {severity: critical}\n      match_re: {team: '(x'}\nreceivers:\n  - name: r\n",
@@ -112,7 +114,8 @@ TEST_CASE("alertmanager.yml: structure and checks, positioned", "[alertmanager]"
      {"2:13 error alertmanager/undefined-receiver"}},
     {"duplicate time interval across both lists", kHead + "time_intervals:\n  - name: t\nmute_time_intervals:\n  - name: t\n", {"8:11 error alertmanager/duplicate-name"}},
     {"global URL without a scheme (the OctoLLM seed)", "global:\n  slack_api_url: 'YOUR_SLACK_WEBHOOK_URL'\n" + kHead,
-     {"2:18 warning alertmanager/inline-secret", "2:18 error alertmanager/url"}},
+     {"2:18 warning alertmanager/inline-secret", "2:18 warning alertmanager/placeholder",
+      "2:18 error alertmanager/url"}},
     {"global slack URL in a file", "global:\n  slack_api_url_file: /etc/am/slack\n" + kHead, {}},
     {"both inline and in a file", "global:\n  smtp_auth_password: x\n  smtp_auth_password_file: /f\n" + kHead, {"2:23 error alertmanager/secret-conflict"}},
     {"webhook: url missing, ftp scheme, no host", kHead + "    webhook_configs:\n      - send_resolved: true\n      - url: ftp://x/y\n      - url_file: /f\n      - url: 'http:///x'\n",
@@ -157,7 +160,13 @@ TEST_CASE("alertmanager.yml: the seeds' two configs", "[alertmanager]") {
   auto integration = load(util::read_file(path), path);
   CHECK(where(integration.diags) ==
         V{"12:7 warning alertmanager/deprecated-match", "17:7 warning alertmanager/deprecated-match",
-          "28:24 warning alertmanager/inline-secret", "32:22 warning alertmanager/inline-secret"});
+          // alerts@example.com, prometheus@example.com, smtp.example.com:587, the username
+          "24:13 warning alertmanager/placeholder", "25:15 warning alertmanager/placeholder",
+          "26:20 warning alertmanager/placeholder", "27:24 warning alertmanager/placeholder",
+          // auth_password: 'password'
+          "28:24 warning alertmanager/inline-secret", "28:24 warning alertmanager/placeholder",
+          // service_key: 'YOUR_PAGERDUTY_KEY'
+          "32:22 warning alertmanager/inline-secret", "32:22 warning alertmanager/placeholder"});
   REQUIRE(integration.cfg.route);
   CHECK(integration.cfg.route->routes.size() == 2);
   CHECK(integration.cfg.receivers.size() == 2);
@@ -165,9 +174,12 @@ TEST_CASE("alertmanager.yml: the seeds' two configs", "[alertmanager]") {
   path = std::string(NSMON_SOURCE_DIR) + "/tests/data/seed/alertmanager-octollm.yml";
   auto octollm = load(util::read_file(path), path);
   CHECK(where(octollm.diags) ==
-        V{"4:18 warning alertmanager/inline-secret", "4:18 error alertmanager/url",
-          "16:7 warning alertmanager/deprecated-match", "22:7 warning alertmanager/deprecated-match",
-          "33:24 warning alertmanager/inline-secret", "44:22 warning alertmanager/inline-secret",
+        V{"4:18 warning alertmanager/inline-secret", "4:18 warning alertmanager/placeholder",
+          "4:18 error alertmanager/url", "16:7 warning alertmanager/deprecated-match",
+          "22:7 warning alertmanager/deprecated-match", "29:13 warning alertmanager/placeholder",
+          "30:15 warning alertmanager/placeholder", "32:24 warning alertmanager/placeholder",
+          "33:24 warning alertmanager/inline-secret", "33:24 warning alertmanager/placeholder",
+          "44:22 warning alertmanager/inline-secret", "44:22 warning alertmanager/placeholder",
           "48:5 warning alertmanager/deprecated-match", "50:5 warning alertmanager/deprecated-match"});
 }
 
@@ -181,10 +193,10 @@ TEST_CASE("alertmanager.yml: typed fields as yaml.v2 decodes them", "[alertmanag
   };
   // continue: yes is a YAML 1.1 boolean: Alertmanager loads it, and the route continues.
   auto [cfg, diags] = diags_of("route:\n  receiver: a\n  routes:\n    - receiver: a\n      continue: yes\n"
-                               "receivers:\n  - name: a\n");
+                               "    - receiver: a\nreceivers:\n  - name: a\n");
   CHECK(diags.empty());
   REQUIRE(cfg.route);
-  REQUIRE(cfg.route->routes.size() == 1);
+  REQUIRE(cfg.route->routes.size() == 2);
   CHECK(cfg.route->routes[0].continue_);
   // A quoted "true" is a string.
   auto quoted = diags_of("route:\n  receiver: a\nreceivers:\n  - name: a\n    webhook_configs:\n"

@@ -46,7 +46,7 @@ TEST_CASE("routing checks: routes no alert reaches", "[lint][routing]") {
 receivers: [{name: a}]
 )",
                  kRules);
-  REQUIRE(d.size() == 2);
+  REQUIRE(d.size() == 4);
   CHECK(d[0].check == "alertmanager/unmatched-route");
   CHECK(d[0].span.line == 4);
   CHECK(
@@ -56,7 +56,14 @@ receivers: [{name: a}]
   // Group labels count; a child needing another value of the same fixed label is unreachable.
   CHECK(d[1].span.line == 5);
   CHECK(d[1].message.find("team=\"data\"") != std::string::npos);
-  // A templated label (owner) and a label the expression may carry (instance) are not reported.
+  // A templated label (owner) and a label the expression may carry (instance) are not reported as
+  // unmatched; but every alert has team="ml" (a group label), so the route at line 5, which has no
+  // continue, takes them all before the routes at lines 6 and 7.
+  CHECK(d[2].check == "alertmanager/shadowed-route");
+  CHECK(d[2].span.line == 6);
+  CHECK(d[2].message == "this route is never reached: every alert of the rules that can match it (Down, Slow) is "
+                        "caught first by the earlier route at line 5, which has no continue: true");
+  CHECK(d[3].span.line == 7);
 }
 
 TEST_CASE("routing checks: inhibit rules that mute nothing", "[lint][routing]") {

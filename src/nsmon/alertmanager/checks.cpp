@@ -6,6 +6,7 @@
 #include <set>
 
 #include "nsmon/alertmanager/config.hpp"
+#include "nsmon/util/duration.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::alertmanager {
@@ -33,6 +34,31 @@ void walk(const Route& r, const std::vector<std::string>& receivers, const std::
       if (std::find(intervals.begin(), intervals.end(), t.value) == intervals.end())
         diags.push_back(undefined("alertmanager/undefined-time-interval", t, "time interval", intervals));
   for (const auto& c : r.routes) walk(c, receivers, intervals, used, diags);
+}
+
+// Intervals as Alertmanager applies them (a route inherits what it does not set; the defaults are
+// dispatch/route.go's): a notification repeats on a group_interval tick, so a repeat_interval
+// shorter than group_interval is really group_interval. And `continue` on the last of its siblings
+// has no later sibling to continue to.
+void intervals(const Route& r, std::int64_t group_interval, std::int64_t repeat_interval, bool last,
+               std::vector<core::Diagnostic>& diags) {
+  group_interval = r.group_interval_ms.value_or(group_interval);
+  repeat_interval = r.repeat_interval_ms.value_or(repeat_interval);
+  if ((r.group_interval_ms || r.repeat_interval_ms) && repeat_interval > 0 && repeat_interval < group_interval)
+    diags.push_back(core::make_diagnostic(
+        "alertmanager/repeat-interval", r.span,
+        "repeat_interval " + util::format_duration(repeat_interval) + " is shorter than group_interval " +
+            util::format_duration(group_interval) +
+            ": Alertmanager repeats a notification only on a group_interval tick, so it repeats every " +
+            util::format_duration(group_interval),
+        "a repeat_interval of several group_intervals (hours, for most alerts)"));
+  if (last && r.continue_)
+    diags.push_back(core::make_diagnostic("alertmanager/continue-last-route", r.span,
+                                          "continue: true on the last route of its level does nothing: there is no "
+                                          "later sibling to continue to",
+                                          "remove it, or add the route it was meant to continue to after this one"));
+  for (std::size_t i = 0; i < r.routes.size(); ++i)
+    intervals(r.routes[i], group_interval, repeat_interval, i + 1 == r.routes.size(), diags);
 }
 
 // Names defined twice: the second is the error, as Alertmanager reports it.
@@ -65,6 +91,8 @@ void check(const Config& cfg, std::vector<core::Diagnostic>& diags) {
   }
   std::set<std::string> used;
   walk(*cfg.route, receivers, intervals, used, diags);
+  constexpr std::int64_t kGroupInterval = 5 * 60 * 1000, kRepeatInterval = 4 * 3600 * 1000;
+  alertmanager::intervals(*cfg.route, kGroupInterval, kRepeatInterval, false, diags);
   for (const auto& r : cfg.receivers)
     if (!used.count(r.name.value))
       diags.push_back(core::make_diagnostic("alertmanager/unused-receiver", r.name.span,

@@ -1,11 +1,15 @@
 #include "nsmon/alertmanager/config.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
 #include "nsmon/alertmanager/matchers.hpp"
+#include "nsmon/alertmanager/notifiers.hpp"
+#include "nsmon/alertmanager/templates.hpp"
 #include "nsmon/core/yaml.hpp"
 #include "nsmon/core/yaml_v2.hpp"
+#include "nsmon/rules/http_client.hpp"
 #include "nsmon/util/duration.hpp"
 #include "nsmon/util/url.hpp"
 
@@ -41,23 +45,7 @@ const Fields kInhibit = {"source_match", "source_match_re", "source_matchers", "
     "target_matchers", "equal"};
 const Fields kTimeInterval = {"name", "time_intervals"};
 const Fields kInterval = {"times", "weekdays", "days_of_month", "months", "years", "location"};
-const Fields kKinds = {"discord_configs", "email_configs", "incidentio_configs", "pagerduty_configs", "slack_configs",
-    "webhook_configs", "opsgenie_configs", "wechat_configs", "pushover_configs", "victorops_configs", "sns_configs",
-    "telegram_configs", "webex_configs", "msteams_configs", "msteamsv2_configs", "jira_configs", "rocketchat_configs",
-    "mattermost_configs"};
 
-// The notifier kinds of this slice, with their fields; the others are read as lists of mappings.
-const Fields kWebhook = {"send_resolved", "http_config", "url", "url_file", "max_alerts", "timeout"};
-const Fields kSlack = {"send_resolved", "http_config", "api_url", "api_url_file", "app_token", "app_token_file",
-    "app_url", "channel", "username", "color", "title", "title_link", "pretext", "text", "message_text", "fields",
-    "short_fields", "footer", "fallback", "callback_id", "icon_emoji", "icon_url", "image_url", "thumb_url",
-    "link_names", "mrkdwn_in", "actions", "update_message", "timeout"};
-const Fields kEmail = {"send_resolved", "to", "from", "hello", "smarthost", "auth_username", "auth_password",
-    "auth_password_file", "auth_secret", "auth_secret_file", "auth_identity", "headers", "html", "text",
-    "require_tls", "tls_config", "force_implicit_tls", "threading"};
-const Fields kPagerduty = {"send_resolved", "http_config", "service_key", "service_key_file", "routing_key",
-    "routing_key_file", "url", "client", "client_url", "description", "details", "images", "links", "source",
-    "severity", "class", "component", "group", "timeout"};
 // clang-format on
 
 // The key node of `key` in a mapping (where to point about the key itself), or the mapping.
@@ -76,7 +64,6 @@ constexpr std::array kTypedFields = {
   core::yaml_v2::Field{"disable_notifications", core::yaml_v2::Type::boolean},
   core::yaml_v2::Field{"enable_http2", core::yaml_v2::Type::boolean},
   core::yaml_v2::Field{"follow_redirects", core::yaml_v2::Type::boolean},
-  core::yaml_v2::Field{"html", core::yaml_v2::Type::boolean},
   core::yaml_v2::Field{"insecure_skip_verify", core::yaml_v2::Type::boolean},
   core::yaml_v2::Field{"link_names", core::yaml_v2::Type::boolean},
   core::yaml_v2::Field{"max_alerts", core::yaml_v2::Type::uint64},
@@ -89,6 +76,11 @@ constexpr std::array kTypedFields = {
   core::yaml_v2::Field{"smtp_require_tls", core::yaml_v2::Type::boolean},
   core::yaml_v2::Field{"update_alerts", core::yaml_v2::Type::boolean},
 };
+// Pushover's html and monospace are booleans; email's html is a template (a string).
+constexpr std::array kPushoverBools = {
+  core::yaml_v2::Field{"html", core::yaml_v2::Type::boolean},
+  core::yaml_v2::Field{"monospace", core::yaml_v2::Type::boolean},
+};
 // clang-format on
 // Maps whose keys the user names (HTTP headers, PagerDuty details...): not typed fields.
 constexpr std::array<std::string_view, 5> kFreeForm = {"headers", "details", "http_headers", "proxy_connect_header",
@@ -98,7 +90,8 @@ bool present(const yaml::Node& n) { return n && !n.IsNull() && !(n.IsScalar() &&
 
 class Loader {
 public:
-  Loader(const core::SourceFile& src, std::vector<core::Diagnostic>& diags, Config& cfg) : y_(src, diags), cfg_(cfg) {}
+  Loader(const core::SourceFile& src, std::vector<core::Diagnostic>& diags, Config& cfg)
+      : y_(src, diags), cfg_(cfg), diags_(diags) {}
 
   void run() {
     Config& cfg = cfg_;
@@ -229,9 +222,19 @@ private:
     cfg.resolve_timeout_ms = duration(g, "resolve_timeout");
     for (const auto& k : kGlobalUrls) url(g, k.c_str(), k == "slack_api_url" || k == "mattermost_webhook_url");
     for (const auto& k : kGlobalSecrets) secret(g, k, "global");
-    cfg.global_slack_url = present(g["slack_api_url"]) || present(g["slack_api_url_file"]);
-    cfg.global_smtp_smarthost = present(g["smtp_smarthost"]);
-    cfg.global_smtp_from = present(g["smtp_from"]);
+    for (const auto& e : g)
+      if (e.first.IsScalar() && present(e.second)) cfg.global_fields.insert(e.first.Scalar());
+    rules::check_http_client(y_, g["http_config"]);
+    rules::check_tls_config(y_, g, "smtp_tls_config");
+    // Global pairs Alertmanager refuses beyond *_file twins (config.go's Config.UnmarshalYAML).
+    bool app_token = present(g["slack_app_token"]) || present(g["slack_app_token_file"]);
+    bool api_url = present(g["slack_api_url"]) || present(g["slack_api_url_file"]);
+    if (app_token && api_url)
+      y_.report(key_node(g, present(g["slack_app_token"]) ? "slack_app_token" : "slack_app_token_file"),
+                "alertmanager/secret-conflict",
+                "at most one of slack_app_token/slack_app_token_file & slack_api_url/slack_api_url_file must be "
+                "configured");
+    placeholders(g);
   }
 
   // match:/match_re: (deprecated) and matchers: of a route or an inhibit rule's side.
@@ -311,7 +314,10 @@ private:
       y_.report(n["group_interval"], "alertmanager/duration", "group_interval cannot be zero");
     if (r.repeat_interval_ms == 0)
       y_.report(n["repeat_interval"], "alertmanager/duration", "repeat_interval cannot be zero");
+    std::size_t before = diags_.size();
     matchers(n, "", &r.matchers, &r.has_match, r.match_all);
+    for (std::size_t i = before; i < diags_.size(); ++i)
+      r.matchers_ok = r.matchers_ok && diags_[i].severity != core::Severity::error;
     if (auto c = n["continue"]) r.continue_ = core::yaml_v2::to_bool(c).value_or(false); // typed by check_scalars
     r.mute_time_intervals = texts(n, "mute_time_intervals");
     r.active_time_intervals = texts(n, "active_time_intervals");
@@ -340,8 +346,8 @@ private:
   }
 
   void receiver(const yaml::Node& n, Config& cfg) {
-    Fields allowed = kKinds;
-    allowed.insert(allowed.begin(), "name");
+    Fields allowed = {"name"};
+    for (const auto& k : detail::notifier_kinds()) allowed.emplace_back(k.key);
     if (!y_.check_mapping(n, allowed, "a receiver")) return;
     Receiver r;
     if (auto name = text(n, "name", "a receiver's name"); name && !name->value.empty()) r.name = *name;
@@ -349,60 +355,128 @@ private:
       y_.report(n, "alertmanager/missing-field", "missing name in receiver");
       return;
     }
-    for (const auto& kind : kKinds)
-      for (const auto& c : list(n[kind], kind)) {
-        r.kinds.push_back(kind);
+    for (const auto& kind : detail::notifier_kinds())
+      for (const auto& c : list(n[std::string(kind.key)], std::string(kind.key))) {
+        r.kinds.emplace_back(kind.key);
         notifier(kind, c, cfg, r.name.value);
       }
     cfg.receivers.push_back(std::move(r));
   }
 
-  void notifier(const std::string& kind, const yaml::Node& c, const Config& cfg, const std::string& receiver) {
-    const std::string where = kind + " of receiver \"" + receiver + "\"";
-    const Fields* fields = kind == "webhook_configs"     ? &kWebhook
-                           : kind == "slack_configs"     ? &kSlack
-                           : kind == "email_configs"     ? &kEmail
-                           : kind == "pagerduty_configs" ? &kPagerduty
-                                                         : nullptr;
-    if (!fields) {
-      if (!c.IsMap()) y_.report(c, "yaml/type", "an entry of " + kind + " must be a mapping");
+  // One entry of a receiver's *_configs list, by its kind's row.
+  void notifier(const detail::NotifierKind& kind, const yaml::Node& c, const Config& cfg, const std::string& receiver) {
+    const std::string key(kind.key);
+    const std::string where = key + " of receiver \"" + receiver + "\"";
+    const std::string name = key.substr(0, key.size() - std::string_view("_configs").size());
+    if (!c || c.IsNull()) {
+      // Alertmanager refuses a null entry of most kinds; the others are read as an empty config.
+      if (kind.null_refused) y_.report(c, "alertmanager/missing-field", "missing " + name + " config (" + where + ")");
+      else required(kind, yaml::Node(), c, cfg, where);
       return;
     }
-    if (!y_.check_mapping(c, *fields, "an entry of " + kind)) return;
-    if (auto h = c["http_config"]; h && !h.IsNull() && !h.IsMap())
-      y_.report(h, "yaml/type", "http_config must be a mapping");
-    if (kind == "webhook_configs") {
-      if (!present(c["url"]) && !present(c["url_file"]))
-        y_.report(c, "alertmanager/missing-field", "one of url or url_file must be configured (" + where + ")");
-      url(c, "url", true);
-      secret(c, "url", where);
-    } else if (kind == "slack_configs") {
-      if (!present(c["api_url"]) && !present(c["api_url_file"]) && !present(c["app_token"]) &&
-          !present(c["app_token_file"]) && !cfg.global_slack_url)
-        y_.report(c, "alertmanager/missing-field",
-                  "no global Slack API URL set either inline or in a file (" + where + ")",
-                  "give api_url_file here or slack_api_url_file under global");
-      url(c, "api_url", true);
-      secret(c, "api_url", where);
-      secret(c, "app_token", where);
-    } else if (kind == "email_configs") {
-      if (!present(c["to"]))
-        y_.report(c, "alertmanager/missing-field", "missing to address in email config (" + where + ")");
-      if (!present(c["smarthost"]) && !cfg.global_smtp_smarthost)
-        y_.report(c, "alertmanager/missing-field", "no global SMTP smarthost set (" + where + ")");
-      if (!present(c["from"]) && !cfg.global_smtp_from)
-        y_.report(c, "alertmanager/missing-field", "no global SMTP from set (" + where + ")");
-      secret(c, "auth_password", where, false);
-      secret(c, "auth_secret", where, false);
-    } else if (kind == "pagerduty_configs") {
-      if (!present(c["routing_key"]) && !present(c["routing_key_file"]) && !present(c["service_key"]) &&
-          !present(c["service_key_file"]))
-        y_.report(c, "alertmanager/missing-field",
-                  "missing service or routing key in PagerDuty config (" + where + ")");
-      url(c, "url", false);
-      secret(c, "routing_key", where);
-      secret(c, "service_key", where);
+    Fields allowed = kind.fields;
+    allowed.emplace_back("send_resolved");
+    if (kind.http) allowed.emplace_back("http_config");
+    if (!y_.check_mapping(c, allowed, "an entry of " + key)) return;
+    if (kind.http) rules::check_http_client(y_, c["http_config"]);
+    if (auto t = c["tls_config"]; t && !t.IsNull()) rules::check_tls_config(y_, c, "tls_config");
+    required(kind, c, c, cfg, where);
+    for (auto u : kind.urls) url(c, std::string(u).c_str(), false);
+    for (auto u : kind.secret_urls) url(c, std::string(u).c_str(), true);
+    // Email's auth secrets: Alertmanager loads both given and uses one of them.
+    for (auto s : kind.secrets) secret(c, std::string(s), where, key != "email_configs");
+    for (const auto& o : kind.one_of)
+      if (auto v = c[std::string(o.field)];
+          v && v.IsScalar() && v.Scalar().find("{{") == std::string::npos &&
+          std::find(o.values.begin(), o.values.end(), std::string_view(v.Scalar())) == o.values.end())
+        y_.report(v, "alertmanager/invalid-value", std::string(o.message) + " (" + where + ")");
+    for (auto d : kind.durations) duration(c, std::string(d).c_str());
+    if (key == "slack_configs" && (present(c["app_token"]) || present(c["app_token_file"])) &&
+        present(c["http_config"]) && c["http_config"].IsMap() && present(c["http_config"]["authorization"]))
+      y_.report(c["http_config"]["authorization"], "alertmanager/secret-conflict",
+                "http authorization can't be set when using Slack App tokens (" + where + ")");
+    if (key == "slack_configs") {
+      bool api = present(c["api_url"]) || present(c["api_url_file"]);
+      bool token = present(c["app_token"]) || present(c["app_token_file"]);
+      if (api && token)
+        y_.report(key_node(c, "app_token" + std::string(present(c["app_token"]) ? "" : "_file")),
+                  "alertmanager/secret-conflict",
+                  "at most one of api_url/api_url_file & app_token/app_token_file must be configured (" + where + ")");
+      // Updating a message needs the chat.postMessage API (a bot token), not a webhook URL.
+      auto api_url = c["api_url"];
+      if (auto u = c["update_message"];
+          u && core::yaml_v2::to_bool(u).value_or(false) &&
+          !(api_url && api_url.IsScalar() && api_url.Scalar() == "https://slack.com/api/chat.postMessage"))
+        y_.report(u, "alertmanager/invalid-value",
+                  "update_message can only be used with bot tokens. api_url must be set to "
+                  "https://slack.com/api/chat.postMessage (" +
+                      where + ")");
     }
+    if (key == "pushover_configs") core::yaml_v2::check_scalars(y_, c, kPushoverBools, {});
+    if (key == "pushover_configs" && c["html"] && c["monospace"] && core::yaml_v2::to_bool(c["html"]).value_or(false) &&
+        core::yaml_v2::to_bool(c["monospace"]).value_or(false))
+      y_.report(c["monospace"], "alertmanager/invalid-value",
+                "at most one of monospace & html must be configured (" + where + ")");
+    placeholders(c);
+    check_templates(c, where);
+  }
+
+  // The fields a kind needs, in the config or (for some) under global:.
+  void required(const detail::NotifierKind& kind, const yaml::Node& c, const yaml::Node& at, const Config& cfg,
+                const std::string& where) {
+    for (const auto& r : kind.required) {
+      bool ok = false;
+      for (auto f : r.any) {
+        auto dot = f.find('.');
+        yaml::Node n = c ? c[std::string(f.substr(0, dot))] : yaml::Node();
+        if (dot != std::string_view::npos && n && n.IsMap()) n = n[std::string(f.substr(dot + 1))];
+        else if (dot != std::string_view::npos) n = yaml::Node();
+        ok = ok || present(n);
+      }
+      for (auto g : r.global) ok = ok || cfg.global_fields.count(std::string(g));
+      if (!ok) y_.report(at, "alertmanager/missing-field", std::string(r.message) + " (" + where + ")");
+    }
+  }
+
+  // Every scalar of a receiver's config that holds a template ({{ ... }}) must parse as one.
+  void check_templates(const yaml::Node& n, const std::string& where) {
+    if (n.IsScalar()) {
+      if (n.Scalar().find("{{") == std::string::npos) return;
+      if (auto err = template_error(n.Scalar(), "inline"); !err.empty())
+        y_.report(n, "alertmanager/template", err + " (" + where + ")",
+                  "Alertmanager reports this when it sends the notification, not when it loads the file");
+      return;
+    }
+    if (n.IsMap()) {
+      for (const auto& e : n)
+        if (!(e.first.IsScalar() && (e.first.Scalar() == "http_config" || e.first.Scalar() == "tls_config")))
+          check_templates(e.second, where);
+    } else if (n.IsSequence())
+      for (const auto& e : n) check_templates(e, where);
+  }
+
+  // Values that were never filled in: YOUR_..., example.com addresses, <placeholders>.
+  void placeholders(const yaml::Node& n) {
+    if (n.IsScalar()) {
+      if (auto what = placeholder(n.Scalar()); !what.empty())
+        y_.report(n, "alertmanager/placeholder",
+                  "\"" + (is_hidden(n) ? std::string("<secret>") : n.Scalar()) + "\" looks like a placeholder (" +
+                      what + "), not a real value",
+                  "fill in the deployment's value (secrets through the *_file field)");
+      return;
+    }
+    if (n.IsMap()) {
+      for (const auto& e : n) placeholders(e.second);
+    } else if (n.IsSequence())
+      for (const auto& e : n) placeholders(e);
+  }
+
+  bool is_hidden(const yaml::Node& n) const {
+    auto offsets = y_.value_offsets(n);
+    for (const auto& [b, e] : cfg_.secrets)
+      for (std::size_t o : offsets)
+        if (o >= b && o < e) return true;
+    return false;
   }
 
   void inhibit_rule(const yaml::Node& n, Config& cfg) {
@@ -432,6 +506,7 @@ private:
 
   core::YamlReader y_;
   Config& cfg_;
+  const std::vector<core::Diagnostic>& diags_;
 };
 
 } // namespace

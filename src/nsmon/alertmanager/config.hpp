@@ -3,6 +3,7 @@
 // (yaml.UnmarshalStrict: unknown fields refused). The loader reports what one field or one
 // section can tell (types, durations, URLs, matchers, secrets); check() what needs the whole file.
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,6 +28,7 @@ struct Route {
   std::optional<std::int64_t> group_wait_ms, group_interval_ms, repeat_interval_ms;
   std::vector<Text> matchers; ///< the `matchers:` entries as written
   bool has_match = false;     ///< deprecated match or match_re given
+  bool matchers_ok = true;    ///< every matcher parsed (else match_all lacks some)
   /// Every matcher of match, match_re and matchers (what routing applies; all must hold).
   std::vector<Matcher> match_all;
   bool continue_ = false;
@@ -55,10 +57,9 @@ struct Config {
   core::Span route_key;       ///< where to point about the root route (the file's start if none)
   std::vector<Receiver> receivers;
   std::vector<InhibitRule> inhibit_rules;
-  std::vector<Text> time_intervals; ///< names of time_intervals and mute_time_intervals
-  std::vector<Text> templates;
-  bool global_slack_url = false; ///< global slack_api_url or slack_api_url_file set
-  bool global_smtp_smarthost = false, global_smtp_from = false;
+  std::vector<Text> time_intervals;    ///< names of time_intervals and mute_time_intervals
+  std::vector<Text> templates;         ///< the globs of templates: (relative to the file's folder)
+  std::set<std::string> global_fields; ///< the fields of global: that have a value
   /// Byte ranges [begin, end) of the file that hold inline secrets: mask them before quoting lines.
   std::vector<std::pair<std::size_t, std::size_t>> secrets;
 };

@@ -1,9 +1,11 @@
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <functional>
+#include <glob.h>
 #include <iostream>
 
 #include "nsmon/alertmanager/config.hpp"
+#include "nsmon/alertmanager/templates.hpp"
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
 #include "nsmon/cli/rule_inputs.hpp"
@@ -34,6 +36,33 @@ int count_routes(const alertmanager::Route& r) {
   return n;
 }
 
+// The files of `templates:` (globs relative to the configuration's folder, as Alertmanager resolves
+// them); each must parse. A glob that matches nothing is not an error (Alertmanager allows it).
+void check_templates(const alertmanager::Config& cfg, const std::string& path, core::SourceSet& sources,
+                     std::vector<core::Diagnostic>& findings) {
+  const std::filesystem::path dir =
+      path == "-" ? std::filesystem::path(".") : std::filesystem::path(path).parent_path();
+  for (const auto& t : cfg.templates) {
+    std::filesystem::path pattern = t.value;
+    if (pattern.is_relative()) pattern = dir / pattern;
+    glob_t g{};
+    if (::glob(pattern.c_str(), 0, nullptr, &g) == 0)
+      for (std::size_t i = 0; i < g.gl_pathc; ++i) {
+        std::string file = g.gl_pathv[i];
+        std::error_code ec;
+        if (std::filesystem::is_directory(file, ec)) continue;
+        try {
+          const core::SourceFile src(file, util::read_file(file));
+          alertmanager::check_template_file(src, findings);
+          sources.add(file, src.text());
+        } catch (const Error& e) {
+          findings.push_back(core::make_diagnostic("alertmanager/template", t.span, e.what()));
+        }
+      }
+    globfree(&g);
+  }
+}
+
 int run_lint_alertmanager(const LintAlertmanagerOptions& o, const Context& ctx) {
   if (o.list_checks) return list_checks(ctx.report, "alertmanager/");
   std::string path = o.file;
@@ -62,9 +91,10 @@ int run_lint_alertmanager(const LintAlertmanagerOptions& o, const Context& ctx) 
     auto alerts = lint::alert_labels(rules.input, options, lint::label_names(cfg));
     alerting_rules = static_cast<long long>(alerts.size());
     lint::check_routing(cfg, alerts, report.findings);
-  }
+  } else lint::check_routes(cfg, report.findings);
   // Lines are quoted from a copy in which the inline secrets are masked.
   core::SourceSet sources;
+  check_templates(cfg, path, sources, report.findings);
   sources.add(src.path(), config::mask(std::move(text), cfg.secrets));
   core::sort_diagnostics(report.findings);
   const long long receivers = static_cast<long long>(cfg.receivers.size());
@@ -83,15 +113,22 @@ constexpr const char* kHelp = R"(Input:
 What it checks (--list-checks lists the alertmanager/* ids; YAML problems are yaml/*):
   the file as Alertmanager 0.25+ loads it: unknown fields (with the nearest known one), the route
   tree (receivers defined, the root route's receiver, durations, group_by, matchers and their
-  regexes, mute/active time intervals defined), receivers (unique names; webhook url, slack
-  api_url, email to/smarthost/from, pagerduty routing_key/service_key), URLs that are not http(s),
-  secrets given both inline and in *_file (error) or inline where a *_file field exists (warning),
-  the deprecated match/match_re/source_match/target_match (warning), receivers no route uses.
+  regexes, mute/active time intervals defined), every receiver kind (unique names; each kind's
+  fields and required fields, with the global fields that stand in for them), http_config as
+  Prometheus's HTTP client (config/* findings: auth conflicts, *_file pairs, oauth2, tls_config),
+  URLs that are not http(s), secrets given both inline and in *_file (error) or inline where a
+  *_file field exists (warning), templates that do not parse (the templates: files, and {{ }} in
+  receivers' fields, with Alertmanager's functions), placeholders (YOUR_..., example.com), the
+  deprecated match/match_re/source_match/target_match (warning), receivers no route uses,
+  repeat_interval shorter than group_interval, continue on the last route of its level, routes
+  an earlier sibling without continue always takes first, inhibit rules that inhibit themselves.
   With --rules or --config, against the alerts the rules can fire (their alertname and static
   labels, and the labels their expressions are proved not to carry): routes no alert can reach
-  (alertmanager/unmatched-route: severity="page" when the rules say critical and warning) and
-  inhibit rules that can mute none of them (alertmanager/inhibit-never: equal labels source and
-  target alerts never share). Only what is proved is reported.
+  (alertmanager/unmatched-route: severity="page" when the rules say critical and warning), routes
+  whose every alert an earlier sibling takes (shadowed-route), severities only the root route's
+  receiver gets (root-only-severity), group_by labels no alert reaching the route has
+  (group-by-absent) and inhibit rules that can mute none of them (alertmanager/inhibit-never:
+  equal labels source and target alerts never share). Only what is proved is reported.
   URLs in messages have their credentials masked; secret values are never printed.
 
 Formats (--format): text, json, github, sarif, as lint-rules.

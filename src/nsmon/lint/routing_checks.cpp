@@ -34,6 +34,29 @@ bool can_match(const std::vector<alertmanager::Matcher>& ms, const AlertLabels& 
   return true;
 }
 
+// The matcher holds for every alert with what is known of `a` (an unknown label: not proved).
+bool must_match(const alertmanager::Matcher& m, const AlertLabels& a) {
+  State s = state(a, m.name);
+  return s.known && alertmanager::matches({m}, s.value.empty() ? alertmanager::LabelSet{}
+                                                               : alertmanager::LabelSet{{m.name, s.value}});
+}
+
+bool must_match(const std::vector<alertmanager::Matcher>& ms, const AlertLabels& a) {
+  for (const auto& m : ms)
+    if (!must_match(m, a)) return false;
+  return true;
+}
+
+// `a` as it is once it matched `ms`: the labels their `=` matchers name have those values.
+AlertLabels given(AlertLabels a, const std::vector<alertmanager::Matcher>& ms) {
+  for (const auto& m : ms)
+    if (m.type == alertmanager::MatchType::equal && !state(a, m.name).known) {
+      if (m.value.empty()) a.absent.insert(m.name);
+      else a.fixed[m.name] = m.value;
+    }
+  return a;
+}
+
 std::string list(const std::vector<std::string>& names, std::size_t max = 4) {
   std::string out;
   for (std::size_t i = 0; i < names.size() && i < max; ++i) out += (i ? ", " : "") + names[i];
@@ -56,15 +79,71 @@ std::string values_of(const std::vector<AlertLabels>& alerts, const std::string&
   return out.empty() ? "no rule sets it" : "the rules' values: " + list(out, 8);
 }
 
+// A route none of whose alerts gets past an earlier sibling without continue: each alert that can
+// match it matches (for sure) an earlier sibling first. `reaching`: those alerts, given the path.
+void shadowed(const alertmanager::Route& parent, std::size_t i, const std::vector<AlertLabels>& reaching,
+              bool with_rules, std::vector<core::Diagnostic>& out) {
+  const alertmanager::Route* by = nullptr;
+  for (const auto& a : reaching) {
+    const alertmanager::Route* caught = nullptr;
+    for (std::size_t j = 0; j < i && !caught; ++j) {
+      const auto& earlier = parent.routes[j];
+      if (!earlier.continue_ && earlier.matchers_ok && must_match(earlier.match_all, a)) caught = &earlier;
+    }
+    if (!caught) return;
+    if (!by) by = caught;
+  }
+  if (!by) return;
+  std::vector<std::string> names;
+  for (const auto& a : reaching) names.push_back(a.alertname);
+  std::string line = std::to_string(by->span.line);
+  out.push_back(core::make_diagnostic(
+      "alertmanager/shadowed-route", parent.routes[i].span,
+      with_rules ? "this route is never reached: every alert of the rules that can match it (" + list(names) +
+                       ") is caught first by the earlier route at line " + line + ", which has no continue: true"
+                 : "this route is never reached: every alert that matches it matches the earlier route at line " +
+                       line + " first, which has no continue: true",
+      "move it before that route, or give that route continue: true"));
+}
+
+// group_by labels that no alert reaching the route has: they group nothing.
+void group_by_absent(const alertmanager::Route& r, const std::vector<AlertLabels>& reaching,
+                     std::vector<core::Diagnostic>& out) {
+  if (reaching.empty()) return;
+  for (const auto& l : r.group_by) {
+    if (l.value == "...") continue;
+    bool absent = true;
+    for (const auto& a : reaching) {
+      State s = state(a, l.value);
+      absent = absent && s.known && s.value.empty();
+    }
+    if (!absent) continue;
+    std::vector<std::string> names;
+    for (const auto& a : reaching) names.push_back(a.alertname);
+    out.push_back(core::make_diagnostic("alertmanager/group-by-absent", l.span,
+                                        "group_by label \"" + l.value +
+                                            "\" is on none of the alerts that can reach this route (" + list(names) +
+                                            "): it groups nothing",
+                                        "group by labels the alerts carry (alertname, instance, ...)"));
+  }
+}
+
+// The route tree against the alerts: unreachable routes, shadowed routes, group_by labels.
+// `alerts` are the alerts that reach `r` (given its path's `=` matchers).
 void routes(const alertmanager::Route& r, std::vector<alertmanager::Matcher>& path,
-            const std::vector<AlertLabels>& alerts, std::vector<core::Diagnostic>& out) {
-  for (const auto& child : r.routes) {
+            const std::vector<AlertLabels>& alerts, bool with_rules, std::vector<core::Diagnostic>& out) {
+  if (with_rules) group_by_absent(r, alerts, out);
+  for (std::size_t i = 0; i < r.routes.size(); ++i) {
+    const auto& child = r.routes[i];
     std::size_t depth = path.size();
     path.insert(path.end(), child.match_all.begin(), child.match_all.end());
-    bool reachable = false;
-    for (const auto& a : alerts) reachable = reachable || can_match(path, a);
-    if (reachable) routes(child, path, alerts, out);
-    else {
+    std::vector<AlertLabels> reaching;
+    for (const auto& a : alerts)
+      if (can_match(path, a)) reaching.push_back(given(a, child.match_all));
+    if (!reaching.empty()) {
+      shadowed(r, i, reaching, with_rules, out);
+      routes(child, path, reaching, with_rules, out);
+    } else if (with_rules) {
       // Name the matchers that no alert satisfies (given the parents'), with the rules' values.
       std::string why;
       std::vector<alertmanager::Matcher> parents(path.begin(), path.begin() + static_cast<std::ptrdiff_t>(depth));
@@ -86,6 +165,27 @@ void routes(const alertmanager::Route& r, std::vector<alertmanager::Matcher>& pa
   }
 }
 
+// Severities whose alerts no route below the root can take: only the root's receiver gets them.
+void root_only(const alertmanager::Route& root, const std::vector<AlertLabels>& alerts,
+               std::vector<core::Diagnostic>& out) {
+  if (root.routes.empty()) return;
+  std::map<std::string, std::vector<std::string>> by_severity;
+  for (const auto& a : alerts) {
+    auto sev = a.fixed.find("severity");
+    if (sev == a.fixed.end()) continue;
+    bool below = false;
+    for (const auto& c : root.routes) below = below || can_match(c.match_all, a);
+    if (!below) by_severity[sev->second].push_back(a.alertname);
+  }
+  const std::string receiver = root.receiver ? root.receiver->value : "";
+  for (const auto& [sev, names] : by_severity)
+    out.push_back(core::make_diagnostic(
+        "alertmanager/root-only-severity", root.receiver ? root.receiver->span : root.span,
+        "alerts with severity=\"" + sev + "\" (" + list(names) + ") reach only the root route's receiver \"" +
+            receiver + "\": no route below it matches them",
+        "route severity=\"" + sev + "\" explicitly, or check that the default receiver is meant for it"));
+}
+
 void inhibits(const alertmanager::InhibitRule& r, const std::vector<AlertLabels>& alerts,
               std::vector<core::Diagnostic>& out) {
   std::vector<const AlertLabels*> sources, targets;
@@ -97,12 +197,14 @@ void inhibits(const alertmanager::InhibitRule& r, const std::vector<AlertLabels>
     State x = state(s, l), y = state(t, l);
     return !x.known || !y.known || x.value == y.value;
   };
-  std::vector<std::string> blocking;
-  bool any_pair = false;
+  bool any_pair = false, any_equal = false;
   for (const auto* s : sources)
     for (const auto* t : targets) {
       bool ok = true;
       for (const auto& e : r.equal) ok = ok && compatible(*s, *t, e.value);
+      any_equal = any_equal || ok;
+      // Alertmanager never lets an alert that matches both sides mute one that does too.
+      ok = ok && !(must_match(r.source, given(*t, r.target)) && must_match(r.target, given(*s, r.source)));
       any_pair = any_pair || ok;
     }
   if (any_pair) return;
@@ -112,7 +214,11 @@ void inhibits(const alertmanager::InhibitRule& r, const std::vector<AlertLabels>
     return list(result);
   };
   std::string why;
-  if (sources.empty()) why = "no alert of the rules matches its source matchers";
+  if (any_equal)
+    why = "every alert it could mute matches its source matchers too, and the alerts that could mute it match its "
+          "target matchers: Alertmanager never lets alerts that match both sides mute each other (it inhibits "
+          "itself)";
+  else if (sources.empty()) why = "no alert of the rules matches its source matchers";
   else if (targets.empty()) why = "no alert of the rules matches its target matchers";
   else {
     for (const auto& e : r.equal) {
@@ -174,6 +280,7 @@ std::set<std::string> label_names(const alertmanager::Config& cfg) {
     const auto* r = stack.back();
     stack.pop_back();
     for (const auto& m : r->match_all) out.insert(m.name);
+    for (const auto& l : r->group_by) out.insert(l.value);
     for (const auto& c : r->routes) stack.push_back(&c);
   }
   for (const auto& i : cfg.inhibit_rules) {
@@ -189,9 +296,26 @@ void check_routing(const alertmanager::Config& cfg, const std::vector<AlertLabel
   if (alerts.empty()) return;
   if (cfg.route) {
     std::vector<alertmanager::Matcher> path;
-    routes(*cfg.route, path, alerts, out);
+    routes(*cfg.route, path, alerts, true, out);
+    root_only(*cfg.route, alerts, out);
   }
   for (const auto& r : cfg.inhibit_rules) inhibits(r, alerts, out);
+}
+
+void check_routes(const alertmanager::Config& cfg, std::vector<core::Diagnostic>& out) {
+  // One alert of which nothing is known: what is true of it is true of every alert.
+  const std::vector<AlertLabels> any(1);
+  if (cfg.route) {
+    std::vector<alertmanager::Matcher> path;
+    routes(*cfg.route, path, any, false, out);
+  }
+  for (const auto& r : cfg.inhibit_rules)
+    if (must_match(r.source, given({}, r.target)) && must_match(r.target, given({}, r.source)))
+      out.push_back(core::make_diagnostic(
+          "alertmanager/inhibit-never", r.span,
+          "this inhibit rule can mute nothing: its source and target matchers select the same alerts, and "
+          "Alertmanager never lets alerts that match both sides mute each other (it inhibits itself)",
+          "make the target narrower than the source (severity=\"warning\" under severity=\"critical\")"));
 }
 
 } // namespace nsmon::lint

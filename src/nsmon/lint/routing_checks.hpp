@@ -29,8 +29,15 @@ std::vector<AlertLabels> alert_labels(const Input& input, const Options& options
 /// The label names an Alertmanager configuration reads (matchers of routes and inhibit rules, equal).
 std::set<std::string> label_names(const alertmanager::Config& cfg);
 
-/// alertmanager/unmatched-route and alertmanager/inhibit-never findings.
+/// Against the rules' alerts: routes no alert reaches (unmatched-route) or that an earlier sibling
+/// always takes first (shadowed-route), severities only the root route catches
+/// (root-only-severity), group_by labels no alert reaching the route has (group-by-absent),
+/// inhibit rules that can mute none of them (inhibit-never).
 void check_routing(const alertmanager::Config& cfg, const std::vector<AlertLabels>& alerts,
                    std::vector<core::Diagnostic>& out);
+
+/// Without the rules, what holds for every alert: routes shadowed by an earlier sibling whatever
+/// the alert's labels, inhibit rules whose source and target matchers are the same.
+void check_routes(const alertmanager::Config& cfg, std::vector<core::Diagnostic>& out);
 
 } // namespace nsmon::lint

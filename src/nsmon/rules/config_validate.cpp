@@ -9,6 +9,7 @@
 #include <set>
 #include <string_view>
 
+#include "nsmon/rules/http_client.hpp"
 #include "nsmon/util/duration.hpp"
 #include "nsmon/util/strings.hpp"
 
@@ -1162,3 +1163,17 @@ void ConfigValidator::file_patterns(const yaml::Node& list, const std::string& w
 }
 
 } // namespace nsmon::rules::detail
+
+namespace nsmon::rules {
+
+void check_http_client(core::YamlReader& y, const yaml::Node& m) {
+  if (!m || m.IsNull()) return;
+  if (!y.check_mapping(m, detail::kHttpClientFields, "http_config")) return;
+  detail::ConfigValidator(y).http_client(m);
+}
+
+void check_tls_config(core::YamlReader& y, const yaml::Node& parent, std::string_view key) {
+  detail::ConfigValidator(y).tls(parent, key);
+}
+
+} // namespace nsmon::rules

@@ -60,11 +60,12 @@ public:
   /// True for the `*_sd_configs` keys Prometheus knows.
   static bool known_sd_key(const std::string& key);
 
+  /// A tls_config at `path` of `m`: its fields and TLS versions.
+  void tls(const yaml::Node& m, std::string_view path);
+
 private:
   /// The mapping at `path` of `m`, when set, has only `allowed` fields.
   void fields(const yaml::Node& m, std::string_view path, const std::vector<std::string>& allowed);
-  /// A tls_config at `path` of `m`: its fields and TLS versions.
-  void tls(const yaml::Node& m, std::string_view path);
 
   core::YamlReader& y_;
 };

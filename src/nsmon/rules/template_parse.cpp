@@ -121,8 +121,8 @@ std::string unquote(std::string_view q, std::size_t pos) {
 
 class Parser {
 public:
-  Parser(std::string_view name, std::string_view text, std::size_t max_nesting)
-      : name_(name), src_(text), max_nesting_(max_nesting) {}
+  Parser(std::string_view name, std::string_view text, std::size_t max_nesting, KnownFunction known)
+      : name_(name), src_(text), max_nesting_(max_nesting), known_(known) {}
 
   void run(Parsed& out) {
     vars_ = {"$"};
@@ -423,7 +423,8 @@ private:
       use_var(t.text, t.pos);
       break;
     case Tok::ident:
-      if (!find_function(t.text)) throw ParseError{t.pos, "function \"" + t.text + "\" not defined"};
+      if (known_ ? !known_(t.text) : !find_function(t.text))
+        throw ParseError{t.pos, "function \"" + t.text + "\" not defined"};
       a.kind = Arg::Kind::ident;
       a.name = t.text;
       break;
@@ -678,6 +679,7 @@ private:
   std::string name_;
   std::string_view src_;
   std::size_t max_nesting_;
+  KnownFunction known_;
   std::size_t pos_ = 0, lex_pos_ = 0;
   bool trim_right_ = false;
   int paren_ = 0;
@@ -697,12 +699,12 @@ std::string Parsed::location(std::size_t pos) const {
   return name + ":" + std::to_string(line) + ":" + std::to_string(col);
 }
 
-Parsed parse(std::string_view name, std::string_view text, std::size_t max_nesting) {
+Parsed parse(std::string_view name, std::string_view text, std::size_t max_nesting, KnownFunction known) {
   Parsed out;
   out.name = std::string(name);
   out.source = text;
   try {
-    Parser(name, text, max_nesting).run(out);
+    Parser(name, text, max_nesting, known).run(out);
   } catch (const ParseError& e) {
     std::string_view before = text.substr(0, std::min(e.pos, text.size()));
     std::size_t line = 1 + static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));

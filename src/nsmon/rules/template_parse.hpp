@@ -8,7 +8,7 @@
 #include <vector>
 
 // The parse tree of a Go text/template (text/template/parse's nodes, reduced to what execution
-// needs) and its parser. Internal to the evaluator.
+// needs) and its parser: the evaluator's, and alertmanager/'s template checks (with its functions).
 
 namespace nsmon::rules::tmpl {
 
@@ -60,9 +60,13 @@ struct Parsed {
   std::string location(std::size_t pos) const;
 };
 
-/// Parses `text` as Go's text/template does with Prometheus's functions; blocks and parentheses
-/// nested deeper than `max_nesting` are an error.
-Parsed parse(std::string_view name, std::string_view text, std::size_t max_nesting);
+/// Whether a function name is defined (Go's parser refuses a call of an undefined function).
+using KnownFunction = bool (*)(std::string_view);
+
+/// Parses `text` as Go's text/template does with Prometheus's functions (or, given `known`, with
+/// the functions it knows: Alertmanager's); blocks and parentheses nested deeper than
+/// `max_nesting` are an error.
+Parsed parse(std::string_view name, std::string_view text, std::size_t max_nesting, KnownFunction known = nullptr);
 
 /// A node as Go's String() prints it (error contexts: "at <humanize $value>").
 std::string to_string(const Arg& a);

@@ -1,0 +1,24 @@
+#pragma once
+// Alertmanager's Go templates: the files of `templates:` and the {{ ... }} in receivers' fields
+// must parse as Go's text/template parses them with Alertmanager's functions. Alertmanager itself
+// parses the files when it loads the configuration and the inline ones only when it notifies.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nsmon/core/diagnostic.hpp"
+#include "nsmon/core/source.hpp"
+
+namespace nsmon::alertmanager {
+
+/// Empty if `text` parses, else Go's message ("template: NAME:LINE: ...").
+std::string template_error(std::string_view text, std::string_view name);
+
+/// A template file of `templates:`; its parse error (alertmanager/template) at its line.
+void check_template_file(const core::SourceFile& file, std::vector<core::Diagnostic>& diags);
+
+/// Why `value` looks like a placeholder left in a configuration ("YOUR_...", "example.com", ...),
+/// or empty.
+std::string placeholder(std::string_view value);
+
+} // namespace nsmon::alertmanager
