@@ -46,7 +46,8 @@ public:
   /// `labels` need not be sorted; labels with an empty value are dropped, as Prometheus does.
   bool add(const Labels& labels, std::int64_t t, double v);
   void clear();
-  /// Drops every point older than `t` (watch's bounded window); returns the points dropped.
+  /// Drops every point older than `t` and the series left without points (watch's bounded
+  /// window); returns the points dropped.
   std::size_t drop_before(std::int64_t t);
   std::size_t series_count() const { return series_.size(); }
   std::size_t point_count() const { return points_; }

@@ -120,11 +120,23 @@ void Storage::clear() {
 
 std::size_t Storage::drop_before(std::int64_t t) {
   std::size_t dropped = 0;
-  for (auto& [ls, s] : series_) {
+  for (auto it = series_.begin(); it != series_.end();) {
+    Series& s = it->second;
     auto end =
         std::lower_bound(s.points.begin(), s.points.end(), t, [](const Point& p, std::int64_t x) { return p.t < x; });
     dropped += static_cast<std::size_t>(end - s.points.begin());
     s.points.erase(s.points.begin(), end);
+    if (!s.points.empty()) {
+      ++it;
+      continue;
+    }
+    // A series with nothing left goes (a label that changes every scrape must not grow the store).
+    auto name = by_name_.find(get(s.labels, "__name__"));
+    if (name != by_name_.end()) {
+      std::erase(name->second, &s);
+      if (name->second.empty()) by_name_.erase(name);
+    }
+    it = series_.erase(it);
   }
   points_ -= dropped;
   return dropped;
