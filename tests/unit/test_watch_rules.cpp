@@ -273,10 +273,9 @@ TEST_CASE("watch --record: the run as a rule test that the test-rules runner pas
   auto rules = tmp.write("rules.yml", kRules);
   auto loaded = load_rules({rules}, {}, 60'000);
   RuleWatch rw(*loaded, options());
-  // Scrape times jitter around the 5 s interval, as real ones do.
-  std::vector<RuleEvent> events;
+  // Scrapes 1.2 s after the evaluation slots, jittering by a few milliseconds, as real ones do.
   for (int k = 0; k < 20; ++k) {
-    const std::int64_t t = S + 5000 * k + (k % 3) * 7;
+    const std::int64_t t = S + 5000 * k + 1200 + (k % 3) * 7;
     rw.scraped(scrape(spike(k)), expfmt::Format::text, t);
     rw.evaluate(t);
   }
@@ -284,12 +283,14 @@ TEST_CASE("watch --record: the run as a rule test that the test-rules runner pas
   write_record(rw, 5000, path);
   std::ifstream in(path);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  CHECK(text.find("rule_files:\n  - 'rules.yml'\n") != std::string::npos);
+  CHECK(text.find("rule_files:\n  - 'rules.yml'\n") != std::string::npos); // relative to the test
   CHECK(text.find("evaluation_interval: 10s") != std::string::npos);
   CHECK(text.find("series: 'training_loss{instance=\"127.0.0.1:8000\",job=\"nsmon-watch\",model=\"m\"}'\n"
-                  "        values: '1+0x3 8+0x9 1+0x5'") != std::string::npos);
+                  "        values: '_ 1+0x3 8+0x9 1+0x5'") != std::string::npos);
   CHECK(text.find("job:training_loss:max") == std::string::npos); // written by the rules: not input
-  CHECK(text.find("eval_time: 40s\n        alertname: 'LossHigh'\n        exp_alerts:\n          - exp_labels:") !=
+  // Fired at 1'050'000 in the run (the 8 scraped at 1'021'200 was first seen at 1'030'000).
+  CHECK(rw.status().history.at(0).fired_at == 1'050'000);
+  CHECK(text.find("eval_time: 50s\n        alertname: 'LossHigh'\n        exp_alerts:\n          - exp_labels:") !=
         std::string::npos);
 
   core::SourceSet sources;
@@ -305,7 +306,7 @@ TEST_CASE("watch --record: the run as a rule test that the test-rules runner pas
   CHECK(result.produced[0][1]); // LossHigh fired in the replay too
 
   auto om = record_openmetrics(rw);
-  CHECK(om.find("training_loss{instance=\"127.0.0.1:8000\",job=\"nsmon-watch\",model=\"m\"} 8 1020.000\n") !=
+  CHECK(om.find("training_loss{instance=\"127.0.0.1:8000\",job=\"nsmon-watch\",model=\"m\"} 8 1031.200\n") !=
         std::string::npos);
   CHECK(om.find("ALERTS") == std::string::npos);
   CHECK(om.substr(om.size() - 6) == "# EOF\n");

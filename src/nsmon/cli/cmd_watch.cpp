@@ -92,8 +92,9 @@ Rules load_rules(const WatchOptions& o) {
     if (!watch::record_format(f))
       throw UsageError("--record " + f + ": the name must end in .yml or .yaml (a test) or .om or .txt (OpenMetrics)");
   r.loaded = watch::load_rules(o.rules, o.asserts, ms(o.evaluation_interval).count());
-  check_loaded(std::move(r.loaded->diags), r.loaded->sources, o.rules.size() == 1 ? "rule file" : "rules",
-               o.rules.size() == 1 ? o.rules[0] : "", core::Severity::error);
+  const bool one_file = o.rules.size() == 1 && o.asserts.empty();
+  check_loaded(std::move(r.loaded->diags), r.loaded->sources, one_file ? "rule file" : "input",
+               one_file ? o.rules[0] : "of --rules/--assert", core::Severity::error);
   watch::RuleWatchOptions ro;
   ro.default_interval_ms = ms(o.evaluation_interval).count();
   ro.window_ms = ms(o.rules_window).count();
@@ -233,11 +234,16 @@ Run define_watch(CLI::App& cmd) {
       ->option_text("N");
   cmd.add_option("--prefix", o->prefix, "Prefix of the command's lines in plain and jsonl output (default [NAME] )")
       ->option_text("TEXT");
-  cmd.add_option("--rules", o->rules, "Rule files to evaluate on the scraped samples, as Prometheus would")
-      ->option_text("FILE...")
+  // One value per occurrence: a list option would take the `--` before the command as its end.
+  cmd.add_option("--rules", o->rules,
+                 "Rule files to evaluate on the scraped samples, as Prometheus would (repeatable, or a,b)")
+      ->option_text("FILE")
+      ->allow_extra_args(false)
+      ->delimiter(',')
       ->check(CLI::ExistingFile);
   cmd.add_option("--assert", o->asserts, "A PromQL condition that must hold while the run lasts (repeatable)")
-      ->option_text("EXPR");
+      ->option_text("EXPR")
+      ->allow_extra_args(false);
   add_duration_option(cmd, "--evaluation-interval", o->evaluation_interval,
                       "Interval of rule groups without their own (default 1m, as Prometheus)");
   add_duration_option(cmd, "--rules-window", o->rules_window,
@@ -253,7 +259,8 @@ Run define_watch(CLI::App& cmd) {
   cmd.add_flag("--stop-on-alert", o->stop_on_alert,
                "Also stop the command (SIGTERM, then the --grace/--kill-after path) when it fires");
   cmd.add_option("--record", o->record, "Write the kept samples as a rule test (.yml) or OpenMetrics (.om)")
-      ->option_text("FILE");
+      ->option_text("FILE")
+      ->allow_extra_args(false);
   cmd.footer(kHelp);
   return [o](const Context& ctx) { return run_watch(*o, ctx); };
 }

@@ -102,14 +102,15 @@ std::string values_text(const std::vector<std::optional<double>>& vs) {
   return out;
 }
 
-// The value at each step: each scrape on its nearest step (the scrape times jitter around the
-// interval), the last one when two land on the same step.
+// The value at each step: each scrape on the first step at or after it, so that an evaluation
+// on a step sees the scrapes the run's evaluation at that time saw; the last one when two land on
+// the same step.
 std::vector<std::optional<double>> resample(const engine::Series& s, std::int64_t t0, std::int64_t iv,
                                             std::size_t steps) {
   std::vector<std::optional<double>> out(steps);
   for (const auto& p : s.points) {
-    if (p.t < t0 - iv / 2) continue;
-    auto k = static_cast<std::size_t>((p.t - t0 + iv / 2) / iv);
+    if (p.t < t0) continue;
+    auto k = static_cast<std::size_t>((p.t - t0 + iv - 1) / iv);
     if (k < steps) out[k] = p.v;
   }
   return out;
@@ -132,6 +133,10 @@ std::string record_test(const RuleWatch& rw, std::int64_t iv, const std::string&
       t0 = std::min(t0, s->points.front().t);
       t1 = std::max(t1, s->points.back().t);
     }
+  // Time 0 of the test on an evaluation slot of the run (groups evaluate on multiples of their
+  // interval), so that the test's evaluations fall where the run's did.
+  const std::int64_t ei = std::max<std::int64_t>(1, rw.min_interval_ms());
+  if (t0 != INT64_MAX) t0 = t0 / ei * ei;
   std::string out = "# Recorded by nsmon watch --rules: the samples it kept, every " + util::format_duration(iv) +
                     " from the first scrape.\n# Replay with `nsmon test-rules " + path + "` or `promtool test rules " +
                     path + "`.\nrule_files:\n";
@@ -139,16 +144,17 @@ std::string record_test(const RuleWatch& rw, std::int64_t iv, const std::string&
   for (const auto& f : rw.loaded().files) {
     std::error_code ec;
     auto rel = std::filesystem::relative(std::filesystem::absolute(f.path), dir, ec);
-    out += "  - " + yaml_single(ec || rel.empty() ? std::filesystem::absolute(f.path).string() : rel.string()) + "\n";
+    bool up = !rel.empty() && *rel.begin() == "..";
+    out += "  - " + yaml_single(ec || rel.empty() || up ? std::filesystem::absolute(f.path).string() : rel.string()) +
+           "\n";
   }
-  const std::int64_t ei = rw.min_interval_ms();
   out += "evaluation_interval: " + util::format_duration(ei) + "\ntests:\n  - name: recorded run\n";
   out += "    interval: " + util::format_duration(iv) + "\n    input_series:\n";
   if (by_name.empty()) {
     out += "      []\n";
     return out;
   }
-  const auto steps = static_cast<std::size_t>((t1 - t0 + iv / 2) / iv + 1);
+  const auto steps = static_cast<std::size_t>((t1 - t0 + iv - 1) / iv + 1);
   engine::Storage replay; // the series as the test gives them, on times from 0
   for (const auto& [name, list] : by_name)
     for (const auto* s : list) {
@@ -162,9 +168,10 @@ std::string record_test(const RuleWatch& rw, std::int64_t iv, const std::string&
   // The expected alerts: where an alert fired in the run (rounded up to an evaluation), and the
   // end; the rules evaluated on the replayed series as promtool does.
   std::vector<std::int64_t> checks;
-  const std::int64_t end = static_cast<std::int64_t>(steps - 1) * iv / ei * ei;
+  std::int64_t end = (static_cast<std::int64_t>(steps - 1) * iv + ei - 1) / ei * ei;
   for (const auto& a : rw.status().history)
-    if (a.fired_at >= t0) checks.push_back(std::min(end, (a.fired_at - t0 + ei - 1) / ei * ei));
+    if (a.fired_at >= t0) checks.push_back((a.fired_at - t0 + ei - 1) / ei * ei);
+  for (auto c : checks) end = std::max(end, c);
   checks.push_back(end);
   std::sort(checks.begin(), checks.end());
   checks.erase(std::unique(checks.begin(), checks.end()), checks.end());

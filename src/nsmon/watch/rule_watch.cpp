@@ -238,7 +238,7 @@ void RuleWatch::trim(std::int64_t now) {
   storage_.drop_before(now - window_ms_);
   if (store_bytes(storage_) > o_.max_bytes) {
     while (window_ms_ > 2 * 60'000 && store_bytes(storage_) > o_.max_bytes) {
-      window_ms_ = window_ms_ * 3 / 4;
+      window_ms_ = std::max<std::int64_t>(2 * 60'000, window_ms_ * 3 / 4);
       storage_.drop_before(now - window_ms_);
     }
     shrunk_ = true;
