@@ -228,11 +228,11 @@ TEST_CASE("watch rules: the store keeps the window, then less when over the memo
   // 60 s at one scrape per 5 s: 12 or 13 points of each of training_loss and up.
   CHECK(small.storage().point_count() <= 26);
   std::string many;
-  for (int i = 0; i < 2000; ++i) many += "m{i=\"" + std::to_string(i) + "\"} 1\n";
+  for (int i = 0; i < 1000; ++i) many += "m{i=\"" + std::to_string(i) + "\"} 1\n";
   o.window_ms = 3'600'000;
-  o.max_bytes = 4u << 20;
+  o.max_bytes = 1u << 20;
   RuleWatch tight(*loaded, o);
-  for (int k = 0; k < 100; ++k) tight.scraped(many, expfmt::Format::text, S + 5000 * k);
+  for (int k = 0; k < 40; ++k) tight.scraped(many, expfmt::Format::text, S + 5000 * k);
   CHECK(tight.status().window_ms < 3'600'000); // shortened to fit
   CHECK(tight.status().window_ms >= 2 * 60'000);
   auto reach = load_rules({}, {"rate(x[1h] offset 10m) > 0", "max_over_time(y[2h:1m]) > 0"}, 60'000);
