@@ -191,15 +191,42 @@ Figures (each shown only when the detector exports its metrics):
              computed as Prometheus's histogram_quantile (">10 s": above the top bucket)
   symbolic   NMS, Prolog and graph construction times; system: CPU, RAM, GPU; errors by type
 
+Rules (--rules FILE, --assert EXPR):
+  Every sample of each scrape is kept (with job=--job and instance=host:port of --metrics-url, up,
+  and staleness markers for series that went away, as Prometheus stores them) and the rule groups
+  are evaluated on them at their interval (--evaluation-interval for groups without one), on
+  multiples of it, as Prometheus's rule manager does: recording rules written back, alerts pending,
+  firing after `for`, kept by keep_firing_for, resolved; labels and annotations expanded. The
+  store keeps --rules-window (default: what the rules read back — ranges, offsets, subqueries, the
+  5m lookback — at least 15m); older samples are dropped after each scrape, and when the store's
+  estimate passes --rules-memory (default 256 MiB) the window is shortened (a quarter at a time,
+  never under 2m) and the oldest samples go. --assert EXPR must hold on every scrape: it holds when
+  it returns a sample (a scalar: not 0) or when none of the series it selects exists yet. Rule
+  files and assertions are loaded first: one that does not load is an error at file:line:col and
+  nothing is started (exit 2). Transitions are shown: a line each (plain, and above the live block,
+  which has an Alerts line), "type": "alert" / "assert" objects in jsonl, and in the summary which
+  alert fired when and for how long.
+  --fail-on-alert [SEVERITY]  exit 4 when an alert of at least SEVERITY fires (info < warning <
+                              error < critical < page; without SEVERITY: any); a failed --assert
+                              always exits 4
+  --stop-on-alert             also stop the command then (SIGTERM, --grace, --kill-after)
+  --record FILE.yml|FILE.om   at the end, the kept samples as a rule unit test (input_series on
+                              the scrape interval and the alerts they fire: `nsmon test-rules
+                              FILE.yml`, `promtool test rules FILE.yml`) or as OpenMetrics (for
+                              `promtool tsdb create-blocks-from openmetrics FILE.om DIR`)
+
 Examples:
   nsmon watch -- examples/detector/detector.py --epochs 5
+  nsmon watch --rules rules/alert_rules.yml --fail-on-alert critical --stop-on-alert -- ./train.sh
+  nsmon watch --assert 'max(training_loss) < 10' --record incident.yml -- ./train.sh
   nsmon watch --format jsonl --interval 1 -- ./train.sh > stats.jsonl
   nsmon watch --metrics-url http://10.0.0.5:8000/metrics --every epoch
   nsmon watch --prometheus http://localhost:9090 --selector 'job="neurosymbolic-app"'
 
 Exit codes: the command's exit status (128 + signal when it was killed; 127 when it cannot be
 started); attached: 0 at the end (--duration, or the endpoint went away), 3 when the endpoint
-never answered, 128 + signal when interrupted; 2 usage error.)";
+never answered, 128 + signal when interrupted; 4 when an alert at --fail-on-alert fired or an
+--assert failed (whatever the command's status); 2 usage error or a rule file that does not load.)";
 
 } // namespace
 
