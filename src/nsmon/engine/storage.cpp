@@ -97,6 +97,10 @@ bool Storage::add(const Labels& given, std::int64_t t, double v) {
     std::sort(sorted.begin(), sorted.end());
   }
   const Labels& labels = has_empty || !sorted.empty() ? sorted : given;
+  return append(series_for(labels), t, v);
+}
+
+Series& Storage::series_for(const Labels& labels) {
   auto [it, inserted] = series_.try_emplace(labels);
   Series& s = it->second;
   if (inserted) {
@@ -106,6 +110,10 @@ bool Storage::add(const Labels& given, std::int64_t t, double v) {
                                 [](const Series* a, const Series* b) { return a->labels < b->labels; });
     list.insert(pos, &s);
   }
+  return s;
+}
+
+bool Storage::append(Series& s, std::int64_t t, double v) {
   if (!s.points.empty() && s.points.back().t >= t) return false;
   s.points.push_back({t, v});
   ++points_;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
+#include <unordered_set>
 
 #include "nsmon/core/checks.hpp"
 #include "nsmon/util/duration.hpp"
@@ -30,33 +32,6 @@ AlertRecord record_of(const ruletest::Alert& a) {
 }
 
 bool same_alert(const AlertRecord& a, const AlertRecord& b) { return a.name == b.name && a.labels == b.labels; }
-
-// Sorted engine labels of one exposition sample, as Prometheus's scrape stores them: the target's
-// job and instance added, the sample's own job/instance kept as exported_job/exported_instance.
-class Collector final : public expfmt::Handler {
-public:
-  Collector(const std::string& job, const std::string& instance, std::vector<std::pair<engine::Labels, double>>& out)
-      : job_(job), instance_(instance), out_(out) {}
-  void on_sample(const expfmt::SampleView& s) override {
-    engine::Labels ls;
-    ls.reserve(s.labels.size() + 3);
-    ls.emplace_back("__name__", std::string(s.name));
-    for (const auto& l : s.labels) {
-      std::string name(l.name);
-      if (name == "job" || name == "instance") name = "exported_" + name;
-      ls.emplace_back(std::move(name), std::string(l.value));
-    }
-    ls.emplace_back("job", job_);
-    if (!instance_.empty()) ls.emplace_back("instance", instance_);
-    std::sort(ls.begin(), ls.end());
-    out_.emplace_back(std::move(ls), s.value);
-  }
-
-private:
-  const std::string& job_;
-  const std::string& instance_;
-  std::vector<std::pair<engine::Labels, double>>& out_;
-};
 
 std::int64_t ns_to_ms(std::int64_t ns) { return ns / 1'000'000; }
 
@@ -191,28 +166,77 @@ std::int64_t RuleWatch::min_interval_ms() const {
   return iv;
 }
 
-void RuleWatch::add_scraped(engine::Labels ls, std::int64_t t, double v) {
-  if (storage_.add(ls, t, v)) current_.push_back(std::move(ls));
+// Sorted engine labels of one exposition sample, as Prometheus's scrape stores them: the target's
+// job and instance added, the sample's own job/instance kept as exported_job/exported_instance.
+engine::Labels RuleWatch::target_labels(const expfmt::SampleView& s) const {
+  engine::Labels ls;
+  ls.reserve(s.labels.size() + 3);
+  ls.emplace_back("__name__", std::string(s.name));
+  for (const auto& l : s.labels) {
+    std::string name(l.name);
+    if (name == "job" || name == "instance") name = "exported_" + name;
+    ls.emplace_back(std::move(name), std::string(l.value));
+  }
+  ls.emplace_back("job", o_.job);
+  if (!o_.instance.empty()) ls.emplace_back("instance", o_.instance);
+  std::sort(ls.begin(), ls.end());
+  std::erase_if(ls, [](const auto& l) { return l.second.empty(); });
+  return ls;
+}
+
+namespace {
+
+// Each sample to its series through the text that names it in the exposition (a hash lookup);
+// the labels are built once, for a series not seen before.
+class Ingest final : public expfmt::Handler {
+public:
+  explicit Ingest(const std::function<void(const expfmt::SampleView&, const std::string&)>& add) : add_(add) {}
+  void on_sample(const expfmt::SampleView& s) override {
+    key_.assign(s.name);
+    for (const auto& l : s.labels) {
+      key_ += '\xff';
+      key_ += l.name;
+      key_ += '\xfe';
+      key_ += l.value;
+    }
+    add_(s, key_);
+  }
+
+private:
+  const std::function<void(const expfmt::SampleView&, const std::string&)>& add_;
+  std::string key_;
+};
+
+} // namespace
+
+void RuleWatch::add_up(std::int64_t t, double v) {
+  engine::Labels up = {{"__name__", "up"}, {"job", o_.job}};
+  if (!o_.instance.empty()) up.emplace_back("instance", o_.instance);
+  std::sort(up.begin(), up.end());
+  storage_.add(up, t, v);
+}
+
+// The series of the previous scrape that this one (generation_) did not have get a staleness marker.
+void RuleWatch::mark_stale(std::int64_t t) {
+  for (auto& [key, k] : scraped_)
+    if (k.seen + 1 == generation_) storage_.append(*k.series, t, engine::stale_nan());
 }
 
 std::vector<RuleEvent> RuleWatch::scraped(std::string_view body, expfmt::Format format, std::int64_t t) {
-  std::vector<std::pair<engine::Labels, double>> samples;
-  Collector c(o_.job, o_.instance, samples);
+  ++generation_;
+  const std::function<void(const expfmt::SampleView&, const std::string&)> add = [&](const expfmt::SampleView& s,
+                                                                                     const std::string& key) {
+    auto it = scraped_.find(key);
+    if (it == scraped_.end()) it = scraped_.emplace(key, Scraped{&storage_.series_for(target_labels(s)), 0}).first;
+    if (storage_.append(*it->second.series, t, s.value)) it->second.seen = generation_;
+  };
+  Ingest c(add);
   expfmt::Options opt;
   opt.check_duplicates = false;
   opt.max_errors = 100;
   expfmt::parse(body, format, c, opt);
-  current_.clear();
-  current_.reserve(samples.size() + 1);
-  for (auto& [ls, v] : samples) add_scraped(std::move(ls), t, v);
-  engine::Labels up = {{"__name__", "up"}, {"job", o_.job}};
-  if (!o_.instance.empty()) up.emplace_back("instance", o_.instance);
-  std::sort(up.begin(), up.end());
-  storage_.add(up, t, 1);
-  std::sort(current_.begin(), current_.end());
-  for (const auto& prev : previous_)
-    if (!std::binary_search(current_.begin(), current_.end(), prev)) storage_.add(prev, t, engine::stale_nan());
-  previous_.swap(current_);
+  add_up(t, 1);
+  mark_stale(t);
   trim(t);
   std::vector<RuleEvent> events;
   check_asserts(t, events);
@@ -220,12 +244,9 @@ std::vector<RuleEvent> RuleWatch::scraped(std::string_view body, expfmt::Format 
 }
 
 std::vector<RuleEvent> RuleWatch::scrape_failed(std::int64_t t) {
-  engine::Labels up = {{"__name__", "up"}, {"job", o_.job}};
-  if (!o_.instance.empty()) up.emplace_back("instance", o_.instance);
-  std::sort(up.begin(), up.end());
-  storage_.add(up, t, 0);
-  for (const auto& prev : previous_) storage_.add(prev, t, engine::stale_nan());
-  previous_.clear();
+  ++generation_;
+  add_up(t, 0);
+  mark_stale(t);
   trim(t);
   std::vector<RuleEvent> events;
   check_asserts(t, events);
@@ -235,6 +256,7 @@ std::vector<RuleEvent> RuleWatch::scrape_failed(std::int64_t t) {
 // The window first; then, while the estimate is over the memory limit, a shorter window (a
 // quarter less each time, never under two minutes).
 void RuleWatch::trim(std::int64_t now) {
+  const std::size_t before = storage_.series_count();
   storage_.drop_before(now - window_ms_);
   if (store_bytes(storage_) > o_.max_bytes) {
     while (window_ms_ > 2 * 60'000 && store_bytes(storage_) > o_.max_bytes) {
@@ -242,6 +264,12 @@ void RuleWatch::trim(std::int64_t now) {
       storage_.drop_before(now - window_ms_);
     }
     shrunk_ = true;
+  }
+  // Series that went are forgotten (a later sample creates them again).
+  if (storage_.series_count() < before) {
+    std::unordered_set<const engine::Series*> live;
+    for (const auto& [ls, series] : storage_.all()) live.insert(&series);
+    std::erase_if(scraped_, [&](const auto& kv) { return !live.count(kv.second.series); });
   }
   status_.window_ms = window_ms_;
   status_.series = storage_.series_count();

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "nsmon/engine/engine.hpp"
@@ -124,7 +125,9 @@ public:
 
 private:
   void trim(std::int64_t now);
-  void add_scraped(engine::Labels ls, std::int64_t t, double v);
+  engine::Labels target_labels(const expfmt::SampleView& s) const;
+  void add_up(std::int64_t t, double v);
+  void mark_stale(std::int64_t t);
   void check_asserts(std::int64_t t, std::vector<RuleEvent>& events);
   void update_alerts(std::int64_t t, std::vector<RuleEvent>& events);
 
@@ -132,10 +135,16 @@ private:
   RuleWatchOptions o_;
   engine::Storage storage_;
   std::unique_ptr<ruletest::GroupEvaluator> eval_;
-  std::vector<std::int64_t> next_;                 ///< per group: the next slot
-  std::vector<engine::Labels> previous_, current_; ///< scraped series of the last scrape (sorted)
-  std::vector<std::string> written_;               ///< names the rules write (sorted)
-  std::vector<AlertRecord> known_;                 ///< by alert key: the last state seen
+  std::vector<std::int64_t> next_; ///< per group: the next slot
+  struct Scraped {
+    engine::Series* series = nullptr;
+    std::uint64_t seen = 0; ///< the last scrape (generation_) that had it
+  };
+  /// Scraped series by the text that names them in the exposition (name, then label pairs).
+  std::unordered_map<std::string, Scraped> scraped_;
+  std::uint64_t generation_ = 0;     ///< scrapes so far, failed ones included
+  std::vector<std::string> written_; ///< names the rules write (sorted)
+  std::vector<AlertRecord> known_;   ///< by alert key: the last state seen
   std::vector<bool> assert_failed_;
   std::int64_t window_ms_ = 0;
   bool shrunk_ = false;
