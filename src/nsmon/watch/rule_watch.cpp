@@ -258,7 +258,10 @@ std::vector<RuleEvent> RuleWatch::scrape_failed(std::int64_t t) {
 void RuleWatch::trim(std::int64_t now) {
   const std::size_t before = storage_.series_count();
   storage_.drop_before(now - window_ms_);
-  if (store_bytes(storage_) > o_.max_bytes) {
+  // The full estimate walks every series: only once a lower bound (points, a series' node) is
+  // near the limit.
+  const std::size_t lower = storage_.point_count() * sizeof(engine::Point) + storage_.series_count() * 160;
+  if (lower > o_.max_bytes / 4 && store_bytes(storage_) > o_.max_bytes) {
     while (window_ms_ > 2 * 60'000 && store_bytes(storage_) > o_.max_bytes) {
       window_ms_ = std::max<std::int64_t>(2 * 60'000, window_ms_ * 3 / 4);
       storage_.drop_before(now - window_ms_);
