@@ -41,7 +41,7 @@ _nsmon_options() {
     'slo') echo '--help -h --version --catalog --color' ;;
     'slo generate') echo '--help -h --out --tests --dashboard --check --version --catalog --color' ;;
     'gen-dashboards') echo '--help -h --templates --out --check --provisioning --prometheus-url --importable --format --fail-on --version --catalog --color' ;;
-    'watch') echo '--help -h --metrics-url --prometheus --selector --interval --format --every --grace --kill-after --timeout --rate-window --duration --total-images --prefix --version --catalog --color' ;;
+    'watch') echo '--help -h --metrics-url --prometheus --selector --interval --format --every --grace --kill-after --timeout --rate-window --duration --total-images --prefix --rules --assert --evaluation-interval --rules-window --rules-memory --job --fail-on-alert --stop-on-alert --record --version --catalog --color' ;;
     'catalog') echo '--help -h --version --catalog --color' ;;
     'catalog list') echo '--help -h --stage --prometheus --format --version --catalog --color' ;;
     'catalog show') echo '--help -h --format --version --catalog --color' ;;
@@ -312,6 +312,15 @@ _nsmon_takes_value() {
     'watch|--duration' | \
     'watch|--total-images' | \
     'watch|--prefix' | \
+    'watch|--rules' | \
+    'watch|--assert' | \
+    'watch|--evaluation-interval' | \
+    'watch|--rules-window' | \
+    'watch|--rules-memory' | \
+    'watch|--job' | \
+    'watch|--fail-on-alert' | \
+    'watch|--stop-on-alert' | \
+    'watch|--record' | \
     'catalog|--help'|'catalog|-h' | \
     'catalog list|--help'|'catalog list|-h' | \
     'catalog list|--stage' | \
@@ -596,6 +605,15 @@ _nsmon_value() {
     'watch|--duration') COMPREPLY=() ;;
     'watch|--total-images') COMPREPLY=() ;;
     'watch|--prefix') COMPREPLY=() ;;
+    'watch|--rules') _nsmon_files "$cur" ;;
+    'watch|--assert') COMPREPLY=() ;;
+    'watch|--evaluation-interval') COMPREPLY=() ;;
+    'watch|--rules-window') COMPREPLY=() ;;
+    'watch|--rules-memory') COMPREPLY=() ;;
+    'watch|--job') COMPREPLY=() ;;
+    'watch|--fail-on-alert') COMPREPLY=() ;;
+    'watch|--stop-on-alert') COMPREPLY=() ;;
+    'watch|--record') _nsmon_files "$cur" ;;
     'catalog|--help'|'catalog|-h') COMPREPLY=() ;;
     'catalog list|--help'|'catalog list|-h') COMPREPLY=() ;;
     'catalog list|--stage') COMPREPLY=() ;;

@@ -323,6 +323,15 @@ function __nsmon_takes_value
         'watch|--duration' \
         'watch|--total-images' \
         'watch|--prefix' \
+        'watch|--rules' \
+        'watch|--assert' \
+        'watch|--evaluation-interval' \
+        'watch|--rules-window' \
+        'watch|--rules-memory' \
+        'watch|--job' \
+        'watch|--fail-on-alert' \
+        'watch|--stop-on-alert' \
+        'watch|--record' \
         'catalog|--help' \
         'catalog|-h' \
         'catalog list|--help' \
@@ -692,6 +701,15 @@ complete -c nsmon -n '__nsmon_under "watch"' -l rate-window -x -d 'Time images/s
 complete -c nsmon -n '__nsmon_under "watch"' -l duration -x -d 'Stop after this long (the command gets SIGTERM); a duration (500ms, 2m, 1h30m) or seconds'
 complete -c nsmon -n '__nsmon_under "watch"' -l total-images -x -d 'Images the inference run will process (for progress and ETA)'
 complete -c nsmon -n '__nsmon_under "watch"' -l prefix -x -d 'Prefix of the command'\''s lines in plain and jsonl output (default [NAME] )'
+complete -c nsmon -n '__nsmon_under "watch"' -l rules -r -F -d 'Rule files to evaluate on the scraped samples, as Prometheus would (repeatable, or a,b)'
+complete -c nsmon -n '__nsmon_under "watch"' -l assert -x -d 'A PromQL condition that must hold while the run lasts (repeatable)'
+complete -c nsmon -n '__nsmon_under "watch"' -l evaluation-interval -x -d 'Interval of rule groups without their own (default 1m, as Prometheus); a duration (500ms, 2m, 1h30m) or seconds'
+complete -c nsmon -n '__nsmon_under "watch"' -l rules-window -x -d 'Samples kept for the rules (default: what they read back, at least 15m); a duration (500ms, 2m, 1h30m) or seconds'
+complete -c nsmon -n '__nsmon_under "watch"' -l rules-memory -x -d 'Memory the kept samples may take, in MiB (default 256)'
+complete -c nsmon -n '__nsmon_under "watch"' -l job -x -d 'The job label of the scraped samples (default nsmon-watch)'
+complete -c nsmon -n '__nsmon_under "watch"' -l fail-on-alert -x -d 'End with exit code 4 when an alert of at least SEVERITY fires (default: any)'
+complete -c nsmon -n '__nsmon_under "watch"' -l stop-on-alert -x -d 'Also stop the command (SIGTERM, then the --grace/--kill-after path) when it fires'
+complete -c nsmon -n '__nsmon_under "watch"' -l record -r -F -d 'Write the kept samples as a rule test (.yml) or OpenMetrics (.om)'
 complete -c nsmon -n '__nsmon_at "watch"' -x -a '(__fish_complete_command)'
 complete -c nsmon -n '__nsmon_at "catalog"' -a 'list' -d 'List the catalog'\''s metrics'
 complete -c nsmon -n '__nsmon_at "catalog"' -a 'show' -d 'Show one metric: type, unit, labels, series on the wire, help, seed origin'

@@ -57,6 +57,21 @@ section "nsmon query targets, and the loss over the run as a chart"
 $nsmon query targets --format table
 $nsmon query --since 1m --graph 'training_loss' 2>&1 | head -n 30 || true
 
+section "nsmon watch --rules: a run that diverges (--loss-spike 3); the alert fires live and fails the run"
+# examples/watch_rules.yml evaluated on the scraped samples as Prometheus would (2s groups): the
+# critical TrainingDiverging goes pending, fires after its 4s `for`, and --stop-on-alert stops the
+# run; exit 4 (an alert at --fail-on-alert fired). --record keeps the incident as a rule test.
+det2_port=$(free_port)
+rules_status=0
+$nsmon watch --interval 1 --rules examples/watch_rules.yml --fail-on-alert critical --stop-on-alert \
+  --record "$workdir/incident.yml" --metrics-url "http://127.0.0.1:$det2_port/metrics" -- \
+  $py examples/detector/detector.py --port "$det2_port" --epochs 30 --images 0 --loss-spike 3 || rules_status=$?
+echo "nsmon watch --rules exited with $rules_status (4: an alert at --fail-on-alert fired)"
+[ "$rules_status" -eq 4 ] || status=1
+section "...and the incident is a regression test now (nsmon test-rules, promtool test rules)"
+$nsmon test-rules "$workdir/incident.yml" || status=1
+promtool test rules "$workdir/incident.yml" || status=1
+
 section "nsmon lint-metrics: does the detector export what the catalog says? (a saved scrape)"
 $nsmon lint-metrics tests/golden/metrics/detector_text/input.txt --fail-on error
 section "...and a scrape with bugs planted in it"

@@ -1,6 +1,8 @@
 // libFuzzer target for what `nsmon watch` reads from the outside: a scrape (both formats) turned
 // into a snapshot and fed to the stats model twice (the second time as a later scrape, with every
-// value changed), a Prometheus query answer, and the command's output lines; every renderer runs
+// value changed), a Prometheus query answer, the command's output lines, and a scrape kept by
+// watch --rules (twice, a failed scrape between, an assertion checked, the rule events and both
+// --record formats rendered); every renderer runs
 // on the results. Besides crashes and sanitizer reports it checks that rendered lines fit the
 // width they were given and that sanitized output holds no control bytes.
 //
@@ -13,7 +15,9 @@
 #include <string_view>
 
 #include "nsmon/watch/format.hpp"
+#include "nsmon/watch/record.hpp"
 #include "nsmon/watch/render.hpp"
+#include "nsmon/watch/rule_watch.hpp"
 #include "nsmon/watch/source.hpp"
 #include "nsmon/watch/stats.hpp"
 
@@ -51,7 +55,7 @@ void render_all(const Figures& f) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   const std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 3) {
+  switch (data[0] % 4) {
   case 0: { // a scrape, then the same scrape later with other values
     for (auto format : {nsmon::expfmt::Format::text, nsmon::expfmt::Format::openmetrics}) {
       Snapshot first;
@@ -78,7 +82,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     break;
   }
-  default: { // a line the command wrote
+  case 3: { // watch --rules: every sample of the scrape in the store
+    static const auto loaded = load_rules({}, {"count({__name__=~\".+\"}) > 0", "sum(rate(x[1m]))"}, 1000);
+    RuleWatchOptions o;
+    o.start_ms = 1'000'000;
+    o.max_bytes = 1u << 20;
+    RuleWatch rw(*loaded, o);
+    for (auto format : {nsmon::expfmt::Format::text, nsmon::expfmt::Format::openmetrics}) {
+      std::vector<RuleEvent> events = rw.scraped(input, format, rw.status().start_ms + 1000);
+      auto more = rw.scrape_failed(rw.status().start_ms + 2000);
+      events.insert(events.end(), more.begin(), more.end());
+      more = rw.scraped(input, format, rw.status().start_ms + 3000);
+      events.insert(events.end(), more.begin(), more.end());
+      for (const auto& e : events) {
+        (void)rule_event_line(e, o.start_ms);
+        (void)rule_event_json(e);
+      }
+    }
+    (void)record_test(rw, 1000, "fuzz.yml");
+    check(record_openmetrics(rw).ends_with("# EOF\n"));
+    (void)rules_summary_text(rw.status(), true, o.start_ms + 5000);
+    (void)rules_summary_json(rw.status());
+    break;
+  }
+  case 2: { // a line the command wrote
     for (bool color : {false, true}) {
       std::string clean = fmt::sanitize(input, color);
       for (char c : clean) check(static_cast<unsigned char>(c) >= 0x20 || c == '\033');

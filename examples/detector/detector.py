@@ -328,6 +328,8 @@ class Run:
             self.update_system("train", int(r.uniform(40, 160) * MIB), write)
         progress = (epoch - 1) / max(1, epochs - 1)
         loss = round((0.3 + 2.2 * math.exp(-3.5 * progress)) * (1 + r.gauss(0, 0.03)), 4)
+        if self.args.loss_spike and epoch >= self.args.loss_spike:  # a diverging run: x10 per epoch
+            loss = round(loss * 10 ** (epoch - self.args.loss_spike + 1), 4)
         rise = (1 - math.exp(-3.5 * progress)) / (1 - math.exp(-3.5))
         vmap = round(min(1.0, max(0.0, 0.1 + 0.7 * rise + r.gauss(0, 0.015))), 4)
         M["training_loss"].labels(model=model, epoch=str(epoch)).set(loss)
@@ -472,6 +474,8 @@ def parse_args():
     p.add_argument("--crash-at", metavar="WHEN", type=crash_point,
                    help="die mid-run: epoch:K (half-way through epoch K) or image:K "
                         "(on reaching image K, K-1 images done)")
+    p.add_argument("--loss-spike", type=int, metavar="EPOCH",
+                   help="the training diverges from epoch EPOCH on: the loss x10 per epoch (an alert to fire)")
     p.add_argument("--crash-mode", choices=["exit", "signal"], default="exit",
                    help="exit: exit status 3 after 'simulated crash' on stderr; "
                         "signal: kill itself with SIGKILL (default exit)")

@@ -77,9 +77,14 @@ TEST_CASE("engine: the storage refuses out-of-order points and selects by matche
   REQUIRE(sel.size() == 1);
   CHECK(engine::get(sel[0]->labels, "job") == "a");
   CHECK(st.drop_before(11) == 2);
+  CHECK(st.series_count() == 0); // series left without points go
+  CHECK(st.select(ms).empty());
   // Unsorted names are sorted; an empty value is no label.
   CHECK(st.add({{"job", "a"}, {"__name__", "up"}, {"x", ""}}, 20, 3));
+  CHECK(st.add({{"__name__", "up"}, {"job", "b"}}, 20, 1));
   CHECK(st.series_count() == 2);
+  CHECK(st.drop_before(20) == 0);
+  CHECK(st.select(ms).size() == 1);
 }
 
 TEST_CASE("engine: lookback is left-open (t-5m to t), staleness ends a series, offset and @ move the read time",

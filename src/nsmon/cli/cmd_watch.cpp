@@ -2,13 +2,17 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <iostream>
 
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
+#include "nsmon/cli/report.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/exit_codes.hpp"
 #include "nsmon/core/terminal.hpp"
 #include "nsmon/http/client.hpp"
+#include "nsmon/watch/record.hpp"
+#include "nsmon/watch/rule_watch.hpp"
 #include "nsmon/watch/session.hpp"
 #include "nsmon/watch/sinks.hpp"
 
@@ -31,10 +35,75 @@ struct WatchOptions {
   double duration = 0;
   double total_images = 0;
   std::string prefix;
+  std::vector<std::string> rules;
+  std::vector<std::string> asserts;
+  double evaluation_interval = 60;
+  double rules_window = 0;
+  double rules_memory_mib = 256;
+  std::string job = "nsmon-watch";
+  std::string fail_on_alert;
+  CLI::Option* fail_on_alert_opt = nullptr;
+  bool stop_on_alert = false;
+  std::vector<std::string> record;
 };
 
 std::chrono::milliseconds ms(double seconds) {
   return std::chrono::milliseconds(static_cast<long long>(std::llround(seconds * 1000)));
+}
+
+// The instance label Prometheus gives the target: host:port of the URL.
+std::string instance_of(const std::string& url) {
+  std::string s = url;
+  if (auto p = s.find("://"); p != std::string::npos) s = s.substr(p + 3);
+  s = s.substr(0, s.find('/'));
+  if (auto at = s.rfind('@'); at != std::string::npos) s = s.substr(at + 1);
+  if (s.find(':') == std::string::npos || (s.front() == '[' && s.back() == ']'))
+    s += url.rfind("https://", 0) == 0 ? ":443" : ":80";
+  return s;
+}
+
+// --rules/--assert: everything loaded and checked before the command starts (exit 2 otherwise).
+struct Rules {
+  std::unique_ptr<watch::LoadedRules> loaded;
+  std::unique_ptr<watch::RuleWatch> watch;
+};
+Rules load_rules(const WatchOptions& o) {
+  Rules r;
+  const bool wanted = !o.rules.empty() || !o.asserts.empty();
+  const bool fail = o.fail_on_alert_opt && o.fail_on_alert_opt->count() > 0;
+  if (!wanted) {
+    if (fail || o.stop_on_alert || !o.record.empty())
+      throw UsageError("--fail-on-alert, --stop-on-alert and --record go with --rules or --assert");
+    return r;
+  }
+  if (!o.prometheus.empty()) throw UsageError("--rules and --assert read the endpoint itself: not with --prometheus");
+  if (o.evaluation_interval < 1) throw UsageError("--evaluation-interval must be at least 1s");
+  std::optional<int> rank;
+  if (fail || o.stop_on_alert) {
+    rank = 0;
+    if (!o.fail_on_alert.empty() && o.fail_on_alert != "any") {
+      rank = watch::severity_rank(o.fail_on_alert);
+      if (*rank == 0)
+        throw UsageError("--fail-on-alert: unknown severity '" + o.fail_on_alert +
+                         "' (any, info, warning, error, critical, page)");
+    }
+  }
+  for (const auto& f : o.record)
+    if (!watch::record_format(f))
+      throw UsageError("--record " + f + ": the name must end in .yml or .yaml (a test) or .om or .txt (OpenMetrics)");
+  r.loaded = watch::load_rules(o.rules, o.asserts, ms(o.evaluation_interval).count());
+  const bool one_file = o.rules.size() == 1 && o.asserts.empty();
+  check_loaded(std::move(r.loaded->diags), r.loaded->sources, one_file ? "rule file" : "input",
+               one_file ? o.rules[0] : "of --rules/--assert", core::Severity::error);
+  watch::RuleWatchOptions ro;
+  ro.default_interval_ms = ms(o.evaluation_interval).count();
+  ro.window_ms = ms(o.rules_window).count();
+  ro.max_bytes = static_cast<std::size_t>(o.rules_memory_mib * 1024 * 1024);
+  ro.job = o.job;
+  ro.instance = instance_of(o.metrics_url);
+  ro.fail_rank = rank;
+  r.watch = std::make_unique<watch::RuleWatch>(*r.loaded, ro);
+  return r;
 }
 
 int run_watch(const WatchOptions& o, const Context& ctx) {
@@ -43,6 +112,7 @@ int run_watch(const WatchOptions& o, const Context& ctx) {
   if (!o.prometheus.empty() && o.metrics_url != "http://127.0.0.1:8000/metrics")
     throw UsageError("--metrics-url and --prometheus are two ways to read the stats: give one");
   if (!o.selector.empty() && o.prometheus.empty()) throw UsageError("--selector goes with --prometheus");
+  Rules rules = load_rules(o);
   const bool tty = core::is_terminal(1);
   const char* term = std::getenv("TERM");
   const bool dumb = term && std::string(term) == "dumb";
@@ -53,7 +123,7 @@ int run_watch(const WatchOptions& o, const Context& ctx) {
   auto client = std::shared_ptr<http::Client>(http::make_curl_client());
   const double timeout = o.timeout > 0 ? o.timeout : std::clamp(o.interval, 1.0, 10.0);
   std::unique_ptr<watch::Source> source = o.prometheus.empty()
-                                              ? watch::endpoint_source(client, o.metrics_url, timeout)
+                                              ? watch::endpoint_source(client, o.metrics_url, timeout, !!rules.watch)
                                               : watch::prometheus_source(client, o.prometheus, o.selector, timeout);
 
   watch::SessionOptions so;
@@ -64,6 +134,8 @@ int run_watch(const WatchOptions& o, const Context& ctx) {
   so.rate_window = o.rate_window;
   if (o.duration > 0) so.duration = o.duration;
   if (o.total_images > 0) so.planned_images = o.total_images;
+  so.rules = rules.watch.get();
+  so.stop_on_failure = o.stop_on_alert;
 
   const std::string name = o.command.empty() ? source->describe() : watch::command_name(o.command);
   const std::string prefix = o.prefix.empty() ? "[" + name + "] " : o.prefix;
@@ -71,10 +143,15 @@ int run_watch(const WatchOptions& o, const Context& ctx) {
   const bool per_epoch = o.every == "epoch";
   std::unique_ptr<watch::Sink> sink;
   if (format == "jsonl") sink = watch::jsonl_sink(prefix, per_epoch);
-  else if (format == "live") sink = watch::live_sink(name, color);
+  else if (format == "live") sink = watch::live_sink(name, color, !!rules.watch);
   else sink = watch::plain_sink(prefix, per_epoch, color && format != "plain");
   try {
-    return watch::run_session(so, std::move(source), *sink);
+    int result = watch::run_session(so, std::move(source), *sink);
+    for (const auto& f : o.record) {
+      watch::write_record(*rules.watch, so.interval.count(), f);
+      std::cerr << "nsmon: recorded the run's samples in " + f + "\n";
+    }
+    return result;
   } catch (const Error& e) {
     sink.reset(); // the terminal first, then the message
     print_error(e.what());
@@ -114,15 +191,42 @@ Figures (each shown only when the detector exports its metrics):
              computed as Prometheus's histogram_quantile (">10 s": above the top bucket)
   symbolic   NMS, Prolog and graph construction times; system: CPU, RAM, GPU; errors by type
 
+Rules (--rules FILE, --assert EXPR):
+  Every sample of each scrape is kept (with job=--job and instance=host:port of --metrics-url, up,
+  and staleness markers for series that went away, as Prometheus stores them) and the rule groups
+  are evaluated on them at their interval (--evaluation-interval for groups without one), on
+  multiples of it, as Prometheus's rule manager does: recording rules written back, alerts pending,
+  firing after `for`, kept by keep_firing_for, resolved; labels and annotations expanded. The
+  store keeps --rules-window (default: what the rules read back — ranges, offsets, subqueries, the
+  5m lookback — at least 15m); older samples are dropped after each scrape, and when the store's
+  estimate passes --rules-memory (default 256 MiB) the window is shortened (a quarter at a time,
+  never under 2m) and the oldest samples go. --assert EXPR must hold on every scrape: it holds when
+  it returns a sample (a scalar: not 0) or when none of the series it selects exists yet. Rule
+  files and assertions are loaded first: one that does not load is an error at file:line:col and
+  nothing is started (exit 2). Transitions are shown: a line each (plain, and above the live block,
+  which has an Alerts line), "type": "alert" / "assert" objects in jsonl, and in the summary which
+  alert fired when and for how long.
+  --fail-on-alert [SEVERITY]  exit 4 when an alert of at least SEVERITY fires (info < warning <
+                              error < critical < page; without SEVERITY: any); a failed --assert
+                              always exits 4
+  --stop-on-alert             also stop the command then (SIGTERM, --grace, --kill-after)
+  --record FILE.yml|FILE.om   at the end, the kept samples as a rule unit test (input_series on
+                              the scrape interval and the alerts they fire: `nsmon test-rules
+                              FILE.yml`, `promtool test rules FILE.yml`) or as OpenMetrics (for
+                              `promtool tsdb create-blocks-from openmetrics FILE.om DIR`)
+
 Examples:
   nsmon watch -- examples/detector/detector.py --epochs 5
+  nsmon watch --rules rules/alert_rules.yml --fail-on-alert critical --stop-on-alert -- ./train.sh
+  nsmon watch --assert 'max(training_loss) < 10' --record incident.yml -- ./train.sh
   nsmon watch --format jsonl --interval 1 -- ./train.sh > stats.jsonl
   nsmon watch --metrics-url http://10.0.0.5:8000/metrics --every epoch
   nsmon watch --prometheus http://localhost:9090 --selector 'job="neurosymbolic-app"'
 
 Exit codes: the command's exit status (128 + signal when it was killed; 127 when it cannot be
 started); attached: 0 at the end (--duration, or the endpoint went away), 3 when the endpoint
-never answered, 128 + signal when interrupted; 2 usage error.)";
+never answered, 128 + signal when interrupted; 4 when an alert at --fail-on-alert fired or an
+--assert failed (whatever the command's status); 2 usage error or a rule file that does not load.)";
 
 } // namespace
 
@@ -157,6 +261,33 @@ Run define_watch(CLI::App& cmd) {
       ->option_text("N");
   cmd.add_option("--prefix", o->prefix, "Prefix of the command's lines in plain and jsonl output (default [NAME] )")
       ->option_text("TEXT");
+  // One value per occurrence: a list option would take the `--` before the command as its end.
+  cmd.add_option("--rules", o->rules,
+                 "Rule files to evaluate on the scraped samples, as Prometheus would (repeatable, or a,b)")
+      ->option_text("FILE")
+      ->allow_extra_args(false)
+      ->delimiter(',')
+      ->check(CLI::ExistingFile);
+  cmd.add_option("--assert", o->asserts, "A PromQL condition that must hold while the run lasts (repeatable)")
+      ->option_text("EXPR")
+      ->allow_extra_args(false);
+  add_duration_option(cmd, "--evaluation-interval", o->evaluation_interval,
+                      "Interval of rule groups without their own (default 1m, as Prometheus)");
+  add_duration_option(cmd, "--rules-window", o->rules_window,
+                      "Samples kept for the rules (default: what they read back, at least 15m)");
+  cmd.add_option("--rules-memory", o->rules_memory_mib, "Memory the kept samples may take, in MiB (default 256)")
+      ->check(CLI::PositiveNumber)
+      ->option_text("MIB");
+  cmd.add_option("--job", o->job, "The job label of the scraped samples (default nsmon-watch)")->option_text("NAME");
+  o->fail_on_alert_opt = cmd.add_option("--fail-on-alert", o->fail_on_alert,
+                                        "End with exit code 4 when an alert of at least SEVERITY fires (default: any)")
+                             ->expected(0, 1)
+                             ->option_text("[SEVERITY]");
+  cmd.add_flag("--stop-on-alert", o->stop_on_alert,
+               "Also stop the command (SIGTERM, then the --grace/--kill-after path) when it fires");
+  cmd.add_option("--record", o->record, "Write the kept samples as a rule test (.yml) or OpenMetrics (.om)")
+      ->option_text("FILE")
+      ->allow_extra_args(false);
   cmd.footer(kHelp);
   return [o](const Context& ctx) { return run_watch(*o, ctx); };
 }

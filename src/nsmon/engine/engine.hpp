@@ -45,8 +45,15 @@ class Storage {
 public:
   /// `labels` need not be sorted; labels with an empty value are dropped, as Prometheus does.
   bool add(const Labels& labels, std::int64_t t, double v);
+  /// The series of `labels` (sorted, no empty values), created without points if new; it stays
+  /// where it is until drop_before() removes it. With append(): many points to known series
+  /// without a lookup each (watch --rules, every scrape).
+  Series& series_for(const Labels& labels);
+  /// Appends to a series of this storage; false (nothing added) at or before its last point.
+  bool append(Series& series, std::int64_t t, double v);
   void clear();
-  /// Drops every point older than `t` (watch's bounded window); returns the points dropped.
+  /// Drops every point older than `t` and the series left without points (watch's bounded
+  /// window); returns the points dropped.
   std::size_t drop_before(std::int64_t t);
   std::size_t series_count() const { return series_.size(); }
   std::size_t point_count() const { return points_; }

@@ -97,6 +97,10 @@ bool Storage::add(const Labels& given, std::int64_t t, double v) {
     std::sort(sorted.begin(), sorted.end());
   }
   const Labels& labels = has_empty || !sorted.empty() ? sorted : given;
+  return append(series_for(labels), t, v);
+}
+
+Series& Storage::series_for(const Labels& labels) {
   auto [it, inserted] = series_.try_emplace(labels);
   Series& s = it->second;
   if (inserted) {
@@ -106,6 +110,10 @@ bool Storage::add(const Labels& given, std::int64_t t, double v) {
                                 [](const Series* a, const Series* b) { return a->labels < b->labels; });
     list.insert(pos, &s);
   }
+  return s;
+}
+
+bool Storage::append(Series& s, std::int64_t t, double v) {
   if (!s.points.empty() && s.points.back().t >= t) return false;
   s.points.push_back({t, v});
   ++points_;
@@ -120,11 +128,23 @@ void Storage::clear() {
 
 std::size_t Storage::drop_before(std::int64_t t) {
   std::size_t dropped = 0;
-  for (auto& [ls, s] : series_) {
+  for (auto it = series_.begin(); it != series_.end();) {
+    Series& s = it->second;
     auto end =
         std::lower_bound(s.points.begin(), s.points.end(), t, [](const Point& p, std::int64_t x) { return p.t < x; });
     dropped += static_cast<std::size_t>(end - s.points.begin());
     s.points.erase(s.points.begin(), end);
+    if (!s.points.empty()) {
+      ++it;
+      continue;
+    }
+    // A series with nothing left goes (a label that changes every scrape must not grow the store).
+    auto name = by_name_.find(get(s.labels, "__name__"));
+    if (name != by_name_.end()) {
+      std::erase(name->second, &s);
+      if (name->second.empty()) by_name_.erase(name);
+    }
+    it = series_.erase(it);
   }
   points_ -= dropped;
   return dropped;

@@ -1,5 +1,6 @@
 #include "nsmon/watch/format.hpp"
 
+#include <cmath>
 #include <cstdio>
 
 namespace nsmon::watch::fmt {
@@ -14,6 +15,12 @@ std::string latency(const Quantile& q) {
     return std::string(">") + buf + (v >= 1 ? " s" : " ms");
   }
   return latency(*q.value);
+}
+
+std::string elapsed(double s) {
+  std::string d = duration(s);
+  if (s >= 10) d = std::to_string(std::llround(s)) + "s";
+  return "[" + std::string(d.size() < 6 ? 6 - d.size() : 0, ' ') + d + "]";
 }
 
 } // namespace nsmon::watch::fmt

@@ -13,4 +13,7 @@ using namespace util::fmt;
 std::string latency(const Quantile& q);
 using util::fmt::latency;
 
+/// The time since the start that heads plain lines: "[  4.5s]", "[   12s]".
+std::string elapsed(double seconds);
+
 } // namespace nsmon::watch::fmt

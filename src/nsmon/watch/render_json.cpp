@@ -138,6 +138,7 @@ std::string summary_json(const RunSummary& r) {
                     {"detections", num(f.inference.detections)}};
   o["errors"] = figures(f)["errors"];
   o["last"] = r.have_figures ? figures(f) : json(nullptr);
+  o["rules"] = r.rules ? json::parse(rules_summary_json(*r.rules)) : json(nullptr);
   return o.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

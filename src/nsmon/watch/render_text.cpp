@@ -5,6 +5,7 @@
 
 #include "nsmon/watch/format.hpp"
 #include "nsmon/watch/render.hpp"
+#include "nsmon/watch/rule_watch.hpp"
 
 namespace nsmon::watch {
 
@@ -18,12 +19,6 @@ std::string join(const std::vector<std::string>& parts, const std::string& sep) 
     out += p;
   }
   return out;
-}
-
-std::string elapsed(double s) {
-  std::string d = fmt::duration(s);
-  if (s >= 10) d = std::to_string(std::llround(s)) + "s";
-  return "[" + std::string(d.size() < 6 ? 6 - d.size() : 0, ' ') + d + "]";
 }
 
 // The windowed quantiles while images flow; since the start otherwise ("all").
@@ -60,7 +55,7 @@ std::string waiting_text(const ScrapeStatus& s) {
 } // namespace
 
 std::string plain_line(const Figures& f, const ScrapeStatus& s) {
-  std::string head = elapsed(s.elapsed) + " ";
+  std::string head = fmt::elapsed(s.elapsed) + " ";
   if (s.state == ScrapeStatus::State::waiting || s.state == ScrapeStatus::State::starting)
     return head + waiting_text(s);
   if (!s.ever_ok) return head + "no metrics from " + s.target + ": " + s.error;
@@ -283,6 +278,13 @@ std::vector<std::string> status_block(const Figures& f, const ScrapeStatus& s, c
     if (!l.empty()) lines.push_back(std::move(l));
   }
 
+  if (st.rules) {
+    BlockLine l(1, p.label("Alerts    "));
+    std::vector<std::string> parts = alert_parts(*st.rules, st.color, st.now_ms);
+    for (std::size_t i = 0; i < parts.size(); ++i) l.add(parts[i], i == 0 ? 0 : static_cast<int>(i));
+    lines.push_back(std::move(l));
+  }
+
   if (f.errors.total && *f.errors.total > 0) {
     BlockLine l(5, p.label("Errors    "));
     l.add(p(fmt::count(*f.errors.total), "31"), 0);
@@ -356,6 +358,7 @@ std::string summary_text(const RunSummary& r, bool color) {
        (r.last_ok_age ? "; figures as of the last good one, " + fmt::duration(*r.last_ok_age) + " before the end"
                       : "")});
   if (r.exit_code) row("exit status", {" " + std::to_string(*r.exit_code)});
+  if (r.rules) out += rules_summary_text(*r.rules, color, now_ms());
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <poll.h>
 
 #include "nsmon/core/exit_codes.hpp"
+#include "nsmon/watch/rule_watch.hpp"
 #include "nsmon/watch/signals.hpp"
 
 namespace nsmon::watch {
@@ -68,6 +69,9 @@ private:
     if (sup_)
       if (auto d = sup_->next_deadline()) wake = std::min(wake, *d);
     if (o_.duration) wake = std::min(wake, deadline());
+    if (o_.rules)
+      wake =
+          std::min(wake, now + std::chrono::milliseconds(std::max<std::int64_t>(0, o_.rules->next_due() - now_ms())));
     std::vector<pollfd> fds = {{signals_.fd(), POLLIN, 0}, {poller_->fd(), POLLIN, 0}};
     if (sup_)
       for (Stream s : {Stream::out, Stream::err})
@@ -84,6 +88,7 @@ private:
       else stop_signal_ = sig;
     }
     for (auto& r : poller_->take()) scraped(std::move(r));
+    if (o_.rules && now_ms() >= o_.rules->next_due()) rule_events(o_.rules->evaluate(now_ms()), now);
     if (sup_) {
       read_output();
       say(sup_->tick(now));
@@ -112,6 +117,10 @@ private:
       return false;
     }
     if (stop_signal_) return true;
+    if (rules_stop_) {
+      ended_ = "stopped: " + o_.rules->status().failure;
+      return true;
+    }
     if (o_.duration && now >= deadline()) {
       ended_ = "--duration is over";
       return true;
@@ -150,7 +159,21 @@ private:
     }
   }
 
+  // Events for the sink; the first failure of the rules stops the command with --stop-on-alert.
+  void rule_events(const std::vector<RuleEvent>& events, Clock::time_point now) {
+    if (events.empty()) return;
+    sink_.rules(events, o_.rules->status());
+    if (!o_.rules->status().failed || !o_.stop_on_failure || rules_stopped_) return;
+    rules_stopped_ = true;
+    say(o_.rules->status().failure + ": stopping " + (sup_ ? "the command" : "watching") + " (--stop-on-alert)");
+    if (sup_) say(sup_->on_signal(SIGTERM, now));
+    else rules_stop_ = true;
+  }
+
   void scraped(ScrapeResult r) {
+    if (o_.rules && r.started_ms > 0)
+      rule_events(r.ok ? o_.rules->scraped(r.body, r.format, r.started_ms) : o_.rules->scrape_failed(r.started_ms),
+                  Clock::now());
     ++status_.scrapes;
     status_.scrape_seconds = r.seconds;
     status_.bytes = r.bytes;
@@ -197,6 +220,10 @@ private:
                       ? "never got a good scrape from " + status_.target + " (" + status_.error + ")"
                       : "never reached " + status_.target;
     }
+    if (o_.rules) {
+      s.rules = &o_.rules->status();
+      if (s.rules->failed) s.result = kAlertFired;
+    }
     sink_.finish(s);
     return s.result;
   }
@@ -211,7 +238,7 @@ private:
   std::unique_ptr<Supervisor> sup_;
   std::unique_ptr<Poller> poller_;
   int stop_signal_ = 0;
-  bool broken_ = false, duration_over_ = false;
+  bool broken_ = false, duration_over_ = false, rules_stopped_ = false, rules_stop_ = false;
   std::string ended_;
 };
 

@@ -16,6 +16,10 @@
 
 namespace nsmon::watch {
 
+class RuleWatch;
+struct RuleEvent;
+struct RulesStatus;
+
 /// The state of the scraping, as shown next to the figures.
 struct ScrapeStatus {
   enum class State { starting, waiting, ok, failed };
@@ -39,12 +43,13 @@ struct RunSummary {
   bool have_figures = false;
   ScrapeStatus status;
   double wall_seconds = 0;
-  std::vector<std::string> command;  ///< empty when attached
-  std::optional<int> exit_code;      ///< the command's (shell style: 128 + signal)
-  std::string ended;                 ///< how it ended, in words
-  bool never_served = false;         ///< the command ended before any scrape succeeded
-  std::optional<double> last_ok_age; ///< seconds from the last good scrape to the end
-  int result = 0;                    ///< nsmon's exit status
+  std::vector<std::string> command;   ///< empty when attached
+  std::optional<int> exit_code;       ///< the command's (shell style: 128 + signal)
+  std::string ended;                  ///< how it ended, in words
+  bool never_served = false;          ///< the command ended before any scrape succeeded
+  std::optional<double> last_ok_age;  ///< seconds from the last good scrape to the end
+  int result = 0;                     ///< nsmon's exit status
+  const RulesStatus* rules = nullptr; ///< watch --rules: the alerts and assertions of the run
 };
 
 class Sink {
@@ -60,6 +65,12 @@ public:
   virtual void resized() {}
   /// Once a second, for clocks on screen.
   virtual void tick(const ScrapeStatus& status) { (void)status; }
+  /// watch --rules: after an evaluation or a scrape that changed something (alerts' transitions,
+  /// assertions' verdicts, rule errors), with the state now.
+  virtual void rules(const std::vector<RuleEvent>& events, const RulesStatus& status) {
+    (void)events;
+    (void)status;
+  }
   /// The end.
   virtual void finish(const RunSummary& summary) = 0;
   /// True once the output can no longer be written (a closed pipe): the session then stops the
@@ -76,11 +87,16 @@ struct SessionOptions {
   std::optional<double> planned_images;
   double rate_window = 10;
   int gone_after = 3; ///< attached: stop after this many failed scrapes in a row once it had answered
+  /// watch --rules: fed every scrape, evaluated when a group is due; its failure (an alert at
+  /// --fail-on-alert, an assertion) makes the result kAlertFired.
+  RuleWatch* rules = nullptr;
+  bool stop_on_failure = false; ///< --stop-on-alert: the command gets SIGTERM (attached: the run ends)
 };
 
-/// Runs the session to its end and returns nsmon's exit status: the command's (128 + signal when
-/// it was killed), or when attached 0 (duration over or the endpoint gone), 3 (never reached),
-/// 128 + signal (interrupted). Throws nsmon::Error when the command cannot be started.
+/// Runs the session to its end and returns nsmon's exit status: kAlertFired when the rules failed
+/// the run, else the command's (128 + signal when it was killed), or when attached 0 (duration
+/// over or the endpoint gone), 3 (never reached), 128 + signal (interrupted). Throws nsmon::Error when the command
+/// cannot be started.
 int run_session(const SessionOptions& options, std::unique_ptr<Source> source, Sink& sink);
 
 } // namespace nsmon::watch

@@ -7,6 +7,7 @@
 #include "nsmon/core/terminal.hpp"
 #include "nsmon/watch/format.hpp"
 #include "nsmon/watch/render.hpp"
+#include "nsmon/watch/rule_watch.hpp"
 #include "nsmon/watch/terminal.hpp"
 
 namespace nsmon::watch {
@@ -46,6 +47,9 @@ public:
     }
     put(1, plain_line(f, s) + "\n");
   }
+  void rules(const std::vector<RuleEvent>& events, const RulesStatus& status) override {
+    for (const auto& e : events) put(1, rule_event_line(e, status.start_ms) + "\n");
+  }
   void finish(const RunSummary& r) override { put(1, summary_text(r, color_)); }
   bool broken() const override { return broken_; }
 
@@ -76,6 +80,9 @@ public:
     }
     put(1, json_line(f, s) + "\n");
   }
+  void rules(const std::vector<RuleEvent>& events, const RulesStatus&) override {
+    for (const auto& e : events) put(1, rule_event_json(e) + "\n");
+  }
   void finish(const RunSummary& r) override { put(1, summary_json(r) + "\n"); }
   bool broken() const override { return broken_; }
 
@@ -92,9 +99,10 @@ private:
 /// A terminal: the status block pinned at the bottom, the command's output scrolling above it.
 class LiveSink final : public Sink {
 public:
-  LiveSink(std::string title, bool color) : guard_(1), title_(std::move(title)), color_(color) {
+  LiveSink(std::string title, bool color, bool rules)
+      : guard_(1), title_(std::move(title)), color_(color), rows_(kBlockRows + (rules ? 1 : 0)) {
     auto size = core::terminal_size(1).value_or(TermSize{});
-    put(screen_.begin(size, kBlockRows));
+    put(screen_.begin(size, rows_));
     redraw();
   }
   ~LiveSink() override {
@@ -121,7 +129,18 @@ public:
   }
   void resized() override {
     auto size = core::terminal_size(1).value_or(screen_.size());
-    put(screen_.resize(size, kBlockRows, lines(size)));
+    put(screen_.resize(size, rows_, lines(size)));
+  }
+  void rules(const std::vector<RuleEvent>& events, const RulesStatus& status) override {
+    rules_ = &status;
+    // Transitions scroll above the block, as notices do.
+    for (const auto& e : events) {
+      std::string line = "nsmon: " + rule_event_line(e, status.start_ms);
+      bool bad = e.kind == RuleEvent::Kind::firing || e.kind == RuleEvent::Kind::assert_failed ||
+                 e.kind == RuleEvent::Kind::rule_error;
+      put(screen_.output(color_ ? (bad ? "\033[31m" : "\033[33m") + line + "\033[0m" : line));
+    }
+    redraw();
   }
   void finish(const RunSummary& r) override {
     put(screen_.end());
@@ -138,6 +157,8 @@ private:
     st.height = static_cast<std::size_t>(screen_.block_rows());
     st.color = color_;
     st.title = title_;
+    st.rules = rules_;
+    st.now_ms = now_ms();
     return status_block(figures_, status_, st);
   }
   void redraw() { put(screen_.draw(lines(screen_.size()))); }
@@ -150,8 +171,10 @@ private:
   std::string title_;
   bool color_;
   bool broken_ = false;
+  int rows_;
   Figures figures_;
   ScrapeStatus status_;
+  const RulesStatus* rules_ = nullptr;
 };
 
 } // namespace
@@ -174,8 +197,8 @@ std::unique_ptr<Sink> jsonl_sink(std::string prefix, bool per_epoch) {
   return std::make_unique<JsonlSink>(std::move(prefix), per_epoch);
 }
 
-std::unique_ptr<Sink> live_sink(std::string title, bool color) {
-  return std::make_unique<LiveSink>(std::move(title), color);
+std::unique_ptr<Sink> live_sink(std::string title, bool color, bool rules) {
+  return std::make_unique<LiveSink>(std::move(title), color, rules);
 }
 
 } // namespace nsmon::watch

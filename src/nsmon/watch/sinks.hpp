@@ -17,9 +17,10 @@ std::unique_ptr<Sink> plain_sink(std::string prefix, bool per_epoch, bool color)
 /// go to stderr with `prefix`.
 std::unique_ptr<Sink> jsonl_sink(std::string prefix, bool per_epoch);
 
-/// A terminal: the status block titled `title` pinned at the bottom, the command's output
-/// scrolling above it; the terminal is restored when the sink is destroyed.
-std::unique_ptr<Sink> live_sink(std::string title, bool color);
+/// A terminal: the status block titled `title` pinned at the bottom (with an Alerts line when
+/// `rules`), the command's output scrolling above it; the terminal is restored when the sink is
+/// destroyed.
+std::unique_ptr<Sink> live_sink(std::string title, bool color, bool rules = false);
 
 /// What names a command's lines: "detector.py" for `python3 examples/detector/detector.py
 /// --epochs 3` (the script, not the interpreter), "train.sh" for `./train.sh`.

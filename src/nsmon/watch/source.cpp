@@ -21,6 +21,11 @@ constexpr std::size_t kMaxScrapeBytes = 256u << 20;
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
+std::int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 http::Request request(std::string url, double timeout_seconds) {
   http::Request req;
   req.url = std::move(url);
@@ -48,11 +53,12 @@ std::optional<http::Response> send(http::Client& client, const http::Request& re
 
 class EndpointSource final : public Source {
 public:
-  EndpointSource(std::shared_ptr<http::Client> client, std::string url, double timeout)
-      : client_(std::move(client)), url_(std::move(url)), timeout_(timeout) {}
+  EndpointSource(std::shared_ptr<http::Client> client, std::string url, double timeout, bool keep_body)
+      : client_(std::move(client)), url_(std::move(url)), timeout_(timeout), keep_body_(keep_body) {}
 
   ScrapeResult fetch() override {
     ScrapeResult r;
+    r.started_ms = wall_ms();
     const auto t0 = Clock::now();
     http::Request req = request(url_, timeout_);
     req.headers.push_back(
@@ -61,8 +67,8 @@ public:
     r.seconds = since(t0);
     if (!resp) return r;
     r.bytes = resp->body.size();
-    ParseOutcome p =
-        parse_snapshot(resp->body, expfmt::format_from_content_type(resp->content_type), wanted_names(), r.snapshot);
+    r.format = expfmt::format_from_content_type(resp->content_type);
+    ParseOutcome p = parse_snapshot(resp->body, r.format, wanted_names(), r.snapshot);
     r.snapshot.at = Clock::now();
     if (p.errors > 0) {
       r.error = "malformed scrape: " + std::to_string(p.errors) + (p.errors == 1 ? " error" : " errors") +
@@ -71,6 +77,7 @@ public:
       return r;
     }
     r.ok = true;
+    if (keep_body_) r.body = std::move(resp->body);
     return r;
   }
 
@@ -80,6 +87,7 @@ private:
   std::shared_ptr<http::Client> client_;
   std::string url_;
   double timeout_;
+  bool keep_body_;
 };
 
 std::string form_encode(std::string_view s) {
@@ -106,6 +114,7 @@ public:
 
   ScrapeResult fetch() override {
     ScrapeResult r;
+    r.started_ms = wall_ms();
     const auto t0 = Clock::now();
     http::Request req = request(base_ + "/api/v1/query", timeout_);
     req.method = "POST";
@@ -131,8 +140,9 @@ private:
 
 } // namespace
 
-std::unique_ptr<Source> endpoint_source(std::shared_ptr<http::Client> client, std::string url, double timeout) {
-  return std::make_unique<EndpointSource>(std::move(client), std::move(url), timeout);
+std::unique_ptr<Source> endpoint_source(std::shared_ptr<http::Client> client, std::string url, double timeout,
+                                        bool keep_body) {
+  return std::make_unique<EndpointSource>(std::move(client), std::move(url), timeout, keep_body);
 }
 
 std::unique_ptr<Source> prometheus_source(std::shared_ptr<http::Client> client, std::string base_url,

@@ -22,7 +22,10 @@ struct ScrapeResult {
   std::string error;        ///< why it failed, for the screen ("HTTP 500", "malformed: 2 errors, first ...")
   Snapshot snapshot;        ///< valid when ok
   std::size_t bytes = 0;
-  double seconds = 0; ///< how long the fetch took
+  double seconds = 0;          ///< how long the fetch took
+  std::int64_t started_ms = 0; ///< when the fetch started (ms since the epoch): the samples' time
+  std::string body;            ///< the exposition, kept for watch --rules (endpoint_source's keep_body)
+  expfmt::Format format = expfmt::Format::text;
 };
 
 class Source {
@@ -34,8 +37,10 @@ public:
 };
 
 /// Scrapes an exposition endpoint (OpenMetrics preferred, text accepted, like Prometheus).
-/// A malformed scrape is a failed one: half a scrape would look like counter resets.
-std::unique_ptr<Source> endpoint_source(std::shared_ptr<http::Client> client, std::string url, double timeout_seconds);
+/// A malformed scrape is a failed one: half a scrape would look like counter resets. With
+/// `keep_body` a good scrape's exposition is handed over too (watch --rules stores every sample).
+std::unique_ptr<Source> endpoint_source(std::shared_ptr<http::Client> client, std::string url, double timeout_seconds,
+                                        bool keep_body = false);
 
 /// Reads the same samples from a Prometheus server (/api/v1/query for the watched names);
 /// `selector` adds label matchers, e.g. job="neurosymbolic-app".

@@ -1,0 +1,28 @@
+#pragma once
+// watch --record: the samples a `watch --rules` run kept, written so that an incident becomes a
+// regression test: a promtool / `nsmon test-rules` unit-test file (input_series resampled on the
+// scrape interval, the rule files, the alerts the rules give on those series at the times they
+// fired in the run), or OpenMetrics for `promtool tsdb create-blocks-from openmetrics`.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace nsmon::watch {
+
+class RuleWatch;
+
+enum class RecordFormat { test, openmetrics };
+/// By the file name: .yml/.yaml a test, .om/.txt OpenMetrics; nullopt otherwise.
+std::optional<RecordFormat> record_format(const std::string& path);
+
+/// The rule test: series in notation, resampled every `interval_ms` from the first scrape (each
+/// scrape on its nearest step); expected alerts from evaluating the rules on those series as
+/// promtool does (every group at every evaluation_interval, the shortest group interval).
+std::string record_test(const RuleWatch& rw, std::int64_t interval_ms, const std::string& path);
+/// OpenMetrics: every scraped sample with its timestamp, families together, `# EOF`.
+std::string record_openmetrics(const RuleWatch& rw);
+
+/// Writes `path` atomically in the format its name says. Throws nsmon::Error.
+void write_record(const RuleWatch& rw, std::int64_t interval_ms, const std::string& path);
+
+} // namespace nsmon::watch

@@ -1,0 +1,429 @@
+#include "nsmon/watch/rule_watch.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <unordered_set>
+
+#include "nsmon/core/checks.hpp"
+#include "nsmon/util/duration.hpp"
+#include "nsmon/util/files.hpp"
+
+namespace nsmon::watch {
+
+namespace {
+
+constexpr std::int64_t kLookbackMs = 5 * 60 * 1000;
+constexpr std::int64_t kMinWindowMs = 15 * 60 * 1000;
+
+std::string severity_of(const engine::Labels& ls) { return engine::get(ls, "severity"); }
+
+AlertRecord record_of(const ruletest::Alert& a) {
+  AlertRecord r;
+  r.name = a.rule;
+  r.severity = severity_of(a.labels);
+  r.labels = a.labels;
+  r.annotations = a.annotations;
+  r.state = ruletest::to_string(a.state);
+  r.value = a.value;
+  r.active_at = a.active_at;
+  r.fired_at = a.state == ruletest::AlertState::firing ? a.fired_at : -1;
+  return r;
+}
+
+bool same_alert(const AlertRecord& a, const AlertRecord& b) { return a.name == b.name && a.labels == b.labels; }
+
+std::int64_t ns_to_ms(std::int64_t ns) { return ns / 1'000'000; }
+
+std::int64_t expr_reach(const promql::Expr& root) {
+  std::int64_t reach = 0;
+  promql::walk(root, [&](const promql::Expr& node, std::span<const promql::Expr* const> path) {
+    if (node.kind != promql::NodeKind::vector_selector) return true;
+    const auto& vs = node.as<promql::VectorSelector>();
+    std::int64_t r = std::max<std::int64_t>(0, ns_to_ms(vs.modifiers.offset_ns));
+    bool ranged = !path.empty() && path.back()->kind == promql::NodeKind::matrix_selector;
+    r += ranged ? ns_to_ms(path.back()->as<promql::MatrixSelector>().range_ns) : kLookbackMs;
+    for (const promql::Expr* p : path)
+      if (p->kind == promql::NodeKind::subquery) {
+        const auto& sq = p->as<promql::SubqueryExpr>();
+        r += ns_to_ms(sq.range_ns) + std::max<std::int64_t>(0, ns_to_ms(sq.modifiers.offset_ns));
+      }
+    reach = std::max(reach, r);
+    return true;
+  });
+  return reach;
+}
+
+// Bytes the store holds, estimated: points, and per series its labels and the map's node.
+std::size_t store_bytes(const engine::Storage& s) {
+  std::size_t bytes = 0;
+  for (const auto& [ls, series] : s.all()) {
+    bytes += 160 + series.points.capacity() * sizeof(engine::Point);
+    for (const auto& [k, v] : ls) bytes += 2 * (64 + k.size() + v.size()); // the key and the series' copy
+  }
+  return bytes;
+}
+
+} // namespace
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int severity_rank(std::string_view s) {
+  static constexpr std::string_view order[] = {"info", "warning", "error", "critical", "page"};
+  for (std::size_t i = 0; i < std::size(order); ++i)
+    if (s == order[i]) return static_cast<int>(i) + 1;
+  return 0;
+}
+
+const char* to_string(RuleEvent::Kind k) {
+  switch (k) {
+  case RuleEvent::Kind::pending: return "pending";
+  case RuleEvent::Kind::firing: return "firing";
+  case RuleEvent::Kind::resolved: return "resolved";
+  case RuleEvent::Kind::assert_failed: return "assert_failed";
+  case RuleEvent::Kind::assert_holds: return "assert_holds";
+  case RuleEvent::Kind::rule_error: return "rule_error";
+  }
+  return "";
+}
+
+std::unique_ptr<LoadedRules> load_rules(const std::vector<std::string>& paths, const std::vector<std::string>& asserts,
+                                        std::int64_t default_interval_ms) {
+  auto out = std::make_unique<LoadedRules>();
+  for (const auto& path : paths) {
+    const core::SourceFile& src = out->sources.add(path, util::read_file(path));
+    std::vector<core::Diagnostic> found;
+    out->files.push_back(rules::load_rule_file(src, found));
+    // What Prometheus refuses stops the run; lint's milder findings are lint-rules' business.
+    for (auto& d : found)
+      if (d.severity == core::Severity::error) out->diags.push_back(std::move(d));
+  }
+  out->groups = ruletest::compile_groups(out->files, default_interval_ms, {}, out->diags);
+  for (std::size_t i = 0; i < asserts.size(); ++i) {
+    const std::string name = asserts.size() == 1 ? "--assert" : "--assert " + std::to_string(i + 1);
+    const core::SourceFile& src = out->sources.add(name, asserts[i]);
+    auto parsed = std::make_shared<promql::ParseResult>(promql::parse(asserts[i]));
+    for (const auto& e : parsed->errors()) {
+      auto lc = src.line_col(e.range.start);
+      int len = static_cast<int>(std::max<std::size_t>(1, e.range.end - e.range.start));
+      out->diags.push_back(core::make_diagnostic("promql/syntax", {name, lc.line, lc.col, len}, e.message));
+    }
+    if (parsed->ok() && parsed->expr()->type != promql::ValueType::vector &&
+        parsed->expr()->type != promql::ValueType::scalar)
+      out->diags.push_back(core::make_diagnostic("promql/syntax", {name, 1, 1, static_cast<int>(asserts[i].size())},
+                                                 "an assertion must be an instant vector or a scalar"));
+    out->asserts.push_back(std::move(parsed));
+    out->assert_texts.push_back(asserts[i]);
+  }
+  return out;
+}
+
+std::int64_t reach_ms(const LoadedRules& loaded) {
+  std::int64_t reach = kLookbackMs;
+  for (const auto& g : loaded.groups)
+    for (const auto& r : g.rules) reach = std::max(reach, expr_reach(*r.expr->expr()) + g.query_offset_ms);
+  for (const auto& a : loaded.asserts)
+    if (a->ok()) reach = std::max(reach, expr_reach(*a->expr()));
+  return reach;
+}
+
+RuleWatch::RuleWatch(const LoadedRules& loaded, RuleWatchOptions options) : loaded_(loaded), o_(std::move(options)) {
+  ruletest::EvalSettings settings;
+  settings.external_labels = o_.external_labels;
+  settings.query.max_samples = 50'000'000; // Prometheus's --query.max-samples
+  eval_ = std::make_unique<ruletest::GroupEvaluator>(loaded_.groups, storage_, settings);
+  window_ms_ = o_.window_ms > 0 ? o_.window_ms : std::max(kMinWindowMs, reach_ms(loaded_));
+  status_.window_ms = window_ms_;
+  status_.asserts = loaded_.asserts.size();
+  assert_failed_.assign(loaded_.asserts.size(), false);
+  const std::int64_t now = o_.start_ms > 0 ? o_.start_ms : now_ms();
+  status_.start_ms = now;
+  for (const auto& g : loaded_.groups) {
+    // Slots on multiples of the interval, the first one after the start.
+    std::int64_t iv = std::max<std::int64_t>(1, g.interval_ms);
+    next_.push_back((now / iv + 1) * iv);
+    for (const auto& r : g.rules)
+      if (!r.rule->is_alert()) written_.push_back(r.rule->name.value);
+  }
+  written_.push_back("ALERTS");
+  written_.push_back("ALERTS_FOR_STATE");
+  std::sort(written_.begin(), written_.end());
+}
+
+RuleWatch::~RuleWatch() = default;
+
+bool RuleWatch::written_by_rules(const std::string& name) const {
+  return std::binary_search(written_.begin(), written_.end(), name);
+}
+
+std::int64_t RuleWatch::min_interval_ms() const {
+  std::int64_t iv = o_.default_interval_ms;
+  for (std::size_t i = 0; i < loaded_.groups.size(); ++i)
+    iv = i == 0 ? loaded_.groups[i].interval_ms : std::min(iv, loaded_.groups[i].interval_ms);
+  return iv;
+}
+
+// Sorted engine labels of one exposition sample, as Prometheus's scrape stores them: the target's
+// job and instance added, the sample's own job/instance kept as exported_job/exported_instance.
+engine::Labels RuleWatch::target_labels(const expfmt::SampleView& s) const {
+  engine::Labels ls;
+  ls.reserve(s.labels.size() + 3);
+  ls.emplace_back("__name__", std::string(s.name));
+  for (const auto& l : s.labels) {
+    std::string name(l.name);
+    if (name == "job" || name == "instance") name = "exported_" + name;
+    ls.emplace_back(std::move(name), std::string(l.value));
+  }
+  ls.emplace_back("job", o_.job);
+  if (!o_.instance.empty()) ls.emplace_back("instance", o_.instance);
+  std::sort(ls.begin(), ls.end());
+  std::erase_if(ls, [](const auto& l) { return l.second.empty(); });
+  return ls;
+}
+
+namespace {
+
+// Each sample to its series through the text that names it in the exposition (a hash lookup);
+// the labels are built once, for a series not seen before.
+class Ingest final : public expfmt::Handler {
+public:
+  explicit Ingest(const std::function<void(const expfmt::SampleView&, const std::string&)>& add) : add_(add) {}
+  void on_sample(const expfmt::SampleView& s) override {
+    key_.assign(s.name);
+    for (const auto& l : s.labels) {
+      key_ += '\xff';
+      key_ += l.name;
+      key_ += '\xfe';
+      key_ += l.value;
+    }
+    add_(s, key_);
+  }
+
+private:
+  const std::function<void(const expfmt::SampleView&, const std::string&)>& add_;
+  std::string key_;
+};
+
+} // namespace
+
+void RuleWatch::add_up(std::int64_t t, double v) {
+  engine::Labels up = {{"__name__", "up"}, {"job", o_.job}};
+  if (!o_.instance.empty()) up.emplace_back("instance", o_.instance);
+  std::sort(up.begin(), up.end());
+  storage_.add(up, t, v);
+}
+
+// The series of the previous scrape that this one (generation_) did not have get a staleness marker.
+void RuleWatch::mark_stale(std::int64_t t) {
+  for (auto& [key, k] : scraped_)
+    if (k.seen + 1 == generation_) storage_.append(*k.series, t, engine::stale_nan());
+}
+
+std::vector<RuleEvent> RuleWatch::scraped(std::string_view body, expfmt::Format format, std::int64_t t) {
+  ++generation_;
+  const std::function<void(const expfmt::SampleView&, const std::string&)> add = [&](const expfmt::SampleView& s,
+                                                                                     const std::string& key) {
+    auto it = scraped_.find(key);
+    if (it == scraped_.end()) it = scraped_.emplace(key, Scraped{&storage_.series_for(target_labels(s)), 0}).first;
+    if (storage_.append(*it->second.series, t, s.value)) it->second.seen = generation_;
+  };
+  Ingest c(add);
+  expfmt::Options opt;
+  opt.check_duplicates = false;
+  opt.max_errors = 100;
+  expfmt::parse(body, format, c, opt);
+  add_up(t, 1);
+  mark_stale(t);
+  trim(t);
+  std::vector<RuleEvent> events;
+  check_asserts(t, events);
+  return events;
+}
+
+std::vector<RuleEvent> RuleWatch::scrape_failed(std::int64_t t) {
+  ++generation_;
+  add_up(t, 0);
+  mark_stale(t);
+  trim(t);
+  std::vector<RuleEvent> events;
+  check_asserts(t, events);
+  return events;
+}
+
+// The window first; then, while the estimate is over the memory limit, a shorter window (a
+// quarter less each time, never under two minutes).
+void RuleWatch::trim(std::int64_t now) {
+  const std::size_t before = storage_.series_count();
+  storage_.drop_before(now - window_ms_);
+  // The full estimate walks every series: only once a lower bound (points, a series' node) is
+  // near the limit.
+  const std::size_t lower = storage_.point_count() * sizeof(engine::Point) + storage_.series_count() * 160;
+  if (lower > o_.max_bytes / 4 && store_bytes(storage_) > o_.max_bytes) {
+    while (window_ms_ > 2 * 60'000 && store_bytes(storage_) > o_.max_bytes) {
+      window_ms_ = std::max<std::int64_t>(2 * 60'000, window_ms_ * 3 / 4);
+      storage_.drop_before(now - window_ms_);
+    }
+    shrunk_ = true;
+  }
+  // Series that went are forgotten (a later sample creates them again).
+  if (storage_.series_count() < before) {
+    std::unordered_set<const engine::Series*> live;
+    for (const auto& [ls, series] : storage_.all()) live.insert(&series);
+    std::erase_if(scraped_, [&](const auto& kv) { return !live.count(kv.second.series); });
+  }
+  status_.window_ms = window_ms_;
+  status_.series = storage_.series_count();
+  status_.points = storage_.point_count();
+}
+
+std::int64_t RuleWatch::next_due() const {
+  std::int64_t t = INT64_MAX;
+  for (auto n : next_) t = std::min(t, n);
+  return t;
+}
+
+std::vector<RuleEvent> RuleWatch::evaluate(std::int64_t now) {
+  std::vector<RuleEvent> events;
+  for (;;) {
+    // The earliest due slot first, so that groups interleave in time order.
+    std::size_t g = next_.size();
+    for (std::size_t i = 0; i < next_.size(); ++i)
+      if (next_[i] <= now && (g == next_.size() || next_[i] < next_[g])) g = i;
+    if (g == next_.size()) break;
+    const std::int64_t t = next_[g];
+    const std::int64_t iv = std::max<std::int64_t>(1, loaded_.groups[g].interval_ms);
+    // Slots missed (a stopped machine) are skipped, as Prometheus skips them.
+    next_[g] = std::max(t + iv, (now / iv) * iv + (now % iv == 0 ? 0 : iv));
+    if (next_[g] <= t) next_[g] = t + iv;
+    for (auto& e : eval_->eval_group(g, t)) {
+      ++status_.rule_errors;
+      RuleEvent ev;
+      ev.kind = RuleEvent::Kind::rule_error;
+      ev.t = e.t;
+      ev.subject = e.group + "/" + e.rule;
+      ev.message = e.message;
+      events.push_back(std::move(ev));
+    }
+    ++status_.evaluations;
+    update_alerts(t, events);
+  }
+  return events;
+}
+
+void RuleWatch::update_alerts(std::int64_t t, std::vector<RuleEvent>& events) {
+  std::vector<AlertRecord> now;
+  for (const auto& a : eval_->alerts()) now.push_back(record_of(a));
+  auto emit = [&](RuleEvent::Kind k, const AlertRecord& a) {
+    RuleEvent ev;
+    ev.kind = k;
+    ev.t = t;
+    ev.alert = a;
+    events.push_back(std::move(ev));
+  };
+  auto find_history = [&](const AlertRecord& a) -> AlertRecord* {
+    for (auto it = status_.history.rbegin(); it != status_.history.rend(); ++it)
+      if (same_alert(*it, a) && it->resolved_at < 0) return &*it;
+    return nullptr;
+  };
+  for (const auto& a : now) {
+    auto was = std::find_if(known_.begin(), known_.end(), [&](const AlertRecord& k) { return same_alert(k, a); });
+    bool changed = was == known_.end() || was->state != a.state || was->active_at != a.active_at;
+    if (!changed) continue;
+    AlertRecord* h = find_history(a);
+    if (was != known_.end() && was->active_at != a.active_at && h) { // resolved and active again
+      h->resolved_at = t;
+      h = nullptr;
+    }
+    if (!h) {
+      status_.history.push_back(a);
+      h = &status_.history.back();
+    }
+    h->state = a.state;
+    h->value = a.value;
+    h->annotations = a.annotations;
+    h->fired_at = a.fired_at;
+    emit(a.state == "firing" ? RuleEvent::Kind::firing : RuleEvent::Kind::pending, a);
+    if (a.state == "firing" && o_.fail_rank && severity_rank(a.severity) >= *o_.fail_rank && !status_.failed) {
+      status_.failed = true;
+      status_.failure = "alert " + a.name + (a.severity.empty() ? "" : " (" + a.severity + ")") + " fired";
+    }
+  }
+  for (const auto& k : known_) {
+    bool gone = std::none_of(now.begin(), now.end(), [&](const AlertRecord& a) { return same_alert(k, a); });
+    if (!gone) continue;
+    AlertRecord r = k;
+    r.state = "inactive";
+    r.resolved_at = t;
+    if (AlertRecord* h = find_history(k)) {
+      h->state = "inactive";
+      h->resolved_at = t;
+    }
+    emit(RuleEvent::Kind::resolved, r);
+  }
+  known_ = now;
+  // Firing first, then by severity (highest first), name and labels.
+  std::vector<AlertRecord> active = now;
+  std::stable_sort(active.begin(), active.end(), [](const AlertRecord& a, const AlertRecord& b) {
+    if ((a.state == "firing") != (b.state == "firing")) return a.state == "firing";
+    if (severity_rank(a.severity) != severity_rank(b.severity))
+      return severity_rank(a.severity) > severity_rank(b.severity);
+    return std::tie(a.name, a.labels) < std::tie(b.name, b.labels);
+  });
+  status_.active = std::move(active);
+}
+
+// An assertion holds when it returns at least one sample (a scalar: not 0), or when the metrics
+// it selects have no series yet (nothing to check: the command may not export them yet).
+void RuleWatch::check_asserts(std::int64_t t, std::vector<RuleEvent>& events) {
+  for (std::size_t i = 0; i < loaded_.asserts.size(); ++i) {
+    const auto& parsed = *loaded_.asserts[i];
+    if (!parsed.ok()) continue;
+    engine::Options opt;
+    opt.max_samples = 50'000'000;
+    engine::Result r = engine::instant(*parsed.expr(), storage_, t, opt);
+    bool holds = true;
+    std::string message;
+    if (r.error) {
+      holds = false;
+      message = *r.error;
+    } else if (r.value.type == promql::ValueType::scalar) {
+      holds = r.value.scalar != 0;
+      message = "returned " + engine::format_value(r.value.scalar);
+    } else if (r.value.vector.empty()) {
+      bool any_series = false;
+      promql::walk(*parsed.expr(), [&](const promql::Expr& node, std::span<const promql::Expr* const>) {
+        if (node.kind != promql::NodeKind::vector_selector) return true;
+        const auto& vs = node.as<promql::VectorSelector>();
+        std::vector<promql::Matcher> ms = vs.matchers;
+        if (!vs.name.empty()) ms.push_back({"__name__", promql::MatchOp::equal, vs.name, {}});
+        for (const auto* s : storage_.select(ms))
+          if (!s->points.empty()) any_series = true;
+        return true;
+      });
+      holds = !any_series;
+      message = "returned nothing";
+    }
+    if (holds == !assert_failed_[i]) continue; // no change
+    assert_failed_[i] = !holds;
+    RuleEvent ev;
+    ev.kind = holds ? RuleEvent::Kind::assert_holds : RuleEvent::Kind::assert_failed;
+    ev.t = t;
+    ev.subject = loaded_.assert_texts[i];
+    ev.message = message;
+    events.push_back(ev);
+    if (!holds) {
+      if (std::find(status_.failed_asserts.begin(), status_.failed_asserts.end(), ev.subject) ==
+          status_.failed_asserts.end())
+        status_.failed_asserts.push_back(ev.subject);
+      if (!status_.failed) {
+        status_.failed = true;
+        status_.failure = "assertion failed: " + ev.subject;
+      }
+    }
+  }
+}
+
+} // namespace nsmon::watch

@@ -1,0 +1,154 @@
+#pragma once
+// `watch --rules`: the scraped samples kept in a bounded engine::Storage, the rule groups evaluated
+// when they are due as Prometheus's rule manager evaluates them (ruletest::GroupEvaluator:
+// recording rules written back, pending/firing with `for`, keep_firing_for, resolved, templates
+// expanded), the --assert conditions, and what changed, for the sinks.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "nsmon/engine/engine.hpp"
+#include "nsmon/expfmt/parser.hpp"
+#include "nsmon/promql/parser.hpp"
+#include "nsmon/rules/rule_file.hpp"
+#include "nsmon/ruletest/evaluator.hpp"
+
+namespace nsmon::watch {
+
+/// Milliseconds since the epoch (Prometheus's sample and evaluation times).
+std::int64_t now_ms();
+
+/// Severity order for --fail-on-alert: info < warning < error < critical < page; 0 for any other
+/// value (or none).
+int severity_rank(std::string_view severity);
+
+/// One alert instance and what happened to it during the run (the summary's rows and the live
+/// block's alert line).
+struct AlertRecord {
+  std::string name;
+  std::string severity;
+  engine::Labels labels; ///< alertname included
+  engine::Labels annotations;
+  std::string state; ///< "pending", "firing", "inactive" (resolved)
+  double value = 0;
+  std::int64_t active_at = 0; ///< ms
+  std::int64_t fired_at = -1;
+  std::int64_t resolved_at = -1;
+};
+
+/// A transition, an assertion verdict or a rule error, stamped with the evaluation time.
+struct RuleEvent {
+  enum class Kind { pending, firing, resolved, assert_failed, assert_holds, rule_error };
+  Kind kind = Kind::pending;
+  std::int64_t t = 0;  ///< evaluation time (ms)
+  AlertRecord alert;   ///< pending, firing, resolved
+  std::string subject; ///< the assertion's text, or "group/rule" of a rule error
+  std::string message; ///< a rule error's, or what an assertion returned
+};
+const char* to_string(RuleEvent::Kind k);
+
+/// What the sinks show: the alerts now pending or firing, every alert instance seen, assertions.
+struct RulesStatus {
+  std::vector<AlertRecord> active;  ///< pending and firing now, firing first, by severity
+  std::vector<AlertRecord> history; ///< every instance that was pending or firing, in order of activation
+  std::vector<std::string> failed_asserts;
+  std::size_t asserts = 0;
+  std::size_t evaluations = 0; ///< group evaluations
+  std::size_t rule_errors = 0;
+  std::size_t series = 0, points = 0;
+  std::int64_t window_ms = 0; ///< what the store keeps now (less than asked when memory ran short)
+  std::int64_t start_ms = 0;  ///< when the run started (ms)
+  bool failed = false;        ///< an alert at --fail-on-alert or an assertion failed
+  std::string failure;        ///< why, in words
+};
+
+struct RuleWatchOptions {
+  std::int64_t default_interval_ms = 60'000; ///< groups without `interval` (Prometheus's evaluation_interval)
+  std::int64_t window_ms = 0;                ///< 0: what the rules read back, at least 15m
+  std::size_t max_bytes = 256u << 20;        ///< the store's memory estimate
+  std::string job = "nsmon-watch";           ///< target labels added to every scraped sample
+  std::string instance;
+  std::optional<int> fail_rank; ///< fail when an alert of at least this severity rank fires (0: any)
+  engine::Labels external_labels;
+  std::int64_t start_ms = 0; ///< the run's start (ms); 0: now (tests give a fixed time)
+};
+
+/// Everything loaded before the command starts; `diags` holds positioned errors.
+struct LoadedRules {
+  core::SourceSet sources;
+  std::vector<rules::RuleFile> files;
+  std::vector<ruletest::EvalGroup> groups;
+  std::vector<std::shared_ptr<const promql::ParseResult>> asserts;
+  std::vector<std::string> assert_texts;
+  std::vector<core::Diagnostic> diags;
+};
+/// Reads and loads the rule files and parses the assertions (a core::Span in "--assert" for
+/// those). Throws nsmon::Error when a file cannot be read.
+std::unique_ptr<LoadedRules> load_rules(const std::vector<std::string>& paths, const std::vector<std::string>& asserts,
+                                        std::int64_t default_interval_ms);
+
+/// How far back the rules and assertions read (ranges, offsets, subqueries, the 5m lookback).
+std::int64_t reach_ms(const LoadedRules& loaded);
+
+class RuleWatch {
+public:
+  /// `loaded` must outlive the RuleWatch.
+  RuleWatch(const LoadedRules& loaded, RuleWatchOptions options);
+  ~RuleWatch();
+
+  /// A scrape that started at `t`: every sample (with job and instance added, `up` = 1), stale
+  /// markers for the series the previous scrape had and this one has not. Malformed lines are
+  /// skipped (the session has already reported the scrape). The assertions are checked at `t`:
+  /// the verdicts that changed.
+  std::vector<RuleEvent> scraped(std::string_view body, expfmt::Format format, std::int64_t t);
+  /// A failed scrape at `t`: `up` = 0 and every series of the previous scrape stale.
+  std::vector<RuleEvent> scrape_failed(std::int64_t t);
+
+  /// When the next group is due (ms).
+  std::int64_t next_due() const;
+  /// Evaluates the groups due at or before `now`, each at its slot time; the alerts' transitions
+  /// and the rules' errors, in time order.
+  std::vector<RuleEvent> evaluate(std::int64_t now);
+
+  const RulesStatus& status() const { return status_; }
+  /// The store (for --record).
+  const engine::Storage& storage() const { return storage_; }
+  /// Names the rules write (records, ALERTS, ALERTS_FOR_STATE): not scraped, not recorded.
+  bool written_by_rules(const std::string& name) const;
+  const LoadedRules& loaded() const { return loaded_; }
+  /// The interval between two evaluations of the most frequent group.
+  std::int64_t min_interval_ms() const;
+
+private:
+  void trim(std::int64_t now);
+  engine::Labels target_labels(const expfmt::SampleView& s) const;
+  void add_up(std::int64_t t, double v);
+  void mark_stale(std::int64_t t);
+  void check_asserts(std::int64_t t, std::vector<RuleEvent>& events);
+  void update_alerts(std::int64_t t, std::vector<RuleEvent>& events);
+
+  const LoadedRules& loaded_;
+  RuleWatchOptions o_;
+  engine::Storage storage_;
+  std::unique_ptr<ruletest::GroupEvaluator> eval_;
+  std::vector<std::int64_t> next_; ///< per group: the next slot
+  struct Scraped {
+    engine::Series* series = nullptr;
+    std::uint64_t seen = 0; ///< the last scrape (generation_) that had it
+  };
+  /// Scraped series by the text that names them in the exposition (name, then label pairs).
+  std::unordered_map<std::string, Scraped> scraped_;
+  std::uint64_t generation_ = 0;     ///< scrapes so far, failed ones included
+  std::vector<std::string> written_; ///< names the rules write (sorted)
+  std::vector<AlertRecord> known_;   ///< by alert key: the last state seen
+  std::vector<bool> assert_failed_;
+  std::int64_t window_ms_ = 0;
+  bool shrunk_ = false;
+  RulesStatus status_;
+};
+
+} // namespace nsmon::watch
