@@ -2,9 +2,13 @@
 """Reads `perf script` output of nsmon lint-rules (recorded with --call-graph dwarf) on stdin and
 prints the share of CPU samples per phase: each sample goes to the first phase of PHASES that one
 of its frames belongs to (see bench/README.md, "Where lint-rules spends")."""
+import collections
+import re
+import sys
 
-# (phase, pattern on a frame), the first that matches from the innermost frame outwards wins for
-# the narrow phases; the order of this list is the priority.
+
+# (phase, pattern on a frame): a sample belongs to the first phase one of its frames matches, so
+# the order of this list is the priority (teardown and render before what they call).
 PHASES = [
     ("teardown (destructors after the report)", re.compile(r"~Loaded|~Report\b|RuleFile::~RuleFile|~vector<nsmon::rules|__run_exit_handlers|_dl_fini|~ParsedRule|~ParseResult|~Arena|~Storage|Document::~Document|~Diagnostic")),
     ("render (text/json)", re.compile(r"render_text|render_json|render_github|render_sarif|cli::finish|ostream|basic_ostream|_IO_|fwrite|__GI___libc_write")),
