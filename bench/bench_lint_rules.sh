@@ -23,17 +23,17 @@ declare -A cpu mem # "TOOL SIZE" -> the figures, for the growth lines at the end
 # measure NAME RCS PATTERN CMD...: the run (of 3) with the least CPU time: sets t (wall, s),
 # c (user+sys, s) and m (peak RSS, KiB); every run must exit with one of RCS and print PATTERN.
 measure() {
-  local name=$1 rcs=$2 pattern=$3 rc wall user sys mem cpu; shift 3
+  local name=$1 rcs=$2 pattern=$3 rc wall user sys peak used; shift 3
   t="" c="" m=""
   for _ in 1 2 3; do
     rc=0
     /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" >"$work/out" 2>&1 || rc=$?
     expect_run "$name" "$rc" "$rcs" "$pattern" "$work/out"
-    read -r wall user sys mem < <(tail -n 1 "$work/time")
-    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
-    if [ -z "$c" ] || awk "BEGIN{exit !($cpu < $c)}"; then t=$wall c=$cpu m=$mem; fi
+    read -r wall user sys peak < <(tail -n 1 "$work/time")
+    used=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+    if [ -z "$c" ] || awk "BEGIN{exit !($used < $c)}"; then t=$wall c=$used m=$peak; fi
   done
-  cpu[$name $size]=$c mem[$name $size]=$m
+  cpu["$name $size"]=$c mem["$name $size"]=$m
   printf '%-34s wall %7.2f s   cpu %7.2f s   peak %8.1f MiB\n' "$name" "$t" "$c" "$(awk -v m="$m" 'BEGIN{print m/1024}')"
 }
 
@@ -61,12 +61,12 @@ done
 
 # How the cost grows from the smallest to the largest input: CPU time and peak RSS multiply by
 # about the input's factor when the cost is linear.
-read -r small large < <(echo "$sizes" | tr ' ' '\n' | sort -n | sed -n '1p;$p' | tr '\n' ' ')
-large=${large:-$small}
+small=$(printf '%s\n' $sizes | sort -n | head -n 1)
+large=$(printf '%s\n' $sizes | sort -n | tail -n 1)
 if [ "$small" != "$large" ]; then
   printf '\ngrowth from %s to %s rules (%sx the input):\n' "$small" "$large" "$((large / small))"
   for name in "promtool check rules" "nsmon lint-rules (text)" "nsmon lint-rules --format json"; do
-    awk -v l="$name" -v c0="${cpu[$name $small]}" -v c1="${cpu[$name $large]}" -v m0="${mem[$name $small]}" \
-      -v m1="${mem[$name $large]}" 'BEGIN { printf "  %-32s cpu %.1fx, peak memory %.1fx\n", l, c1/c0, m1/m0 }'
+    awk -v l="$name" -v c0="${cpu["$name $small"]}" -v c1="${cpu["$name $large"]}" -v m0="${mem["$name $small"]}" \
+      -v m1="${mem["$name $large"]}" 'BEGIN { printf "  %-32s cpu %.1fx, peak memory %.1fx\n", l, c1/c0, m1/m0 }'
   done
 fi
