@@ -1,36 +1,72 @@
 #!/usr/bin/env bash
-# nsmon lint-rules vs promtool check rules on a generated file of 10,000 alerting rules (~3.4 MB),
-# side by side in the same run: best wall time of 3 runs and peak memory, and the ratios. Both
-# print their text report (nsmon: every finding with its source line; the generated file has
-# thousands of findings, as it keeps $labels.instance where some expressions drop it).
-# Usage: bash bench/bench_lint_rules.sh [NSMON_BINARY]   (default: build/release/nsmon)
+# nsmon lint-rules vs promtool check rules on generated files of alerting rules (bench/gen_rules.py:
+# 10,000 rules, ~3.4 MB, and 100,000 rules, ~34 MB, to show how the cost grows), side by side in
+# the same run, nsmon in --format text and --format json. Both tools print their whole report
+# (nsmon: every finding, with its source line in text; the generated files have about 1.1
+# findings per rule, as they keep $labels.instance where some expressions drop it).
+# For each tool and input: 3 runs, every run's exit status and output checked first (expect_run:
+# promtool must find every rule, nsmon must summarise every rule), then the run with the least CPU
+# time (user + sys; the machine may be shared, CPU time is the steadier figure) is reported with
+# its wall time and peak RSS, and the ratios promtool/nsmon.
+# Usage: bash bench/bench_lint_rules.sh [NSMON_BINARY] [SIZES]
+#   (defaults: build/release/nsmon, "10000 100000")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 nsmon=${1:-build/release/nsmon}
+sizes=${2:-10000 100000}
 [ -x "$nsmon" ] || { echo "build it first: cmake --preset release && cmake --build build/release -j2" >&2; exit 2; }
 command -v promtool >/dev/null || { echo "promtool is not installed (apt-get install prometheus)" >&2; exit 2; }
-work=$(mktemp -d /tmp/nsmon-bench.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-/usr/bin/python3 bench/gen_rules.py 10000 >"$work/rules.yml"
-printf 'input: %s rules, %s bytes\n' 10000 "$(stat -c %s "$work/rules.yml")"
+bench_setup lint-rules
+declare -A cpu mem # "TOOL SIZE" -> the figures, for the growth lines at the end
 
-# measure NAME RCS PATTERN CMD...: best of 3 wall times (s) and the peak RSS (KiB) of that run;
-# every run must exit with one of RCS and print PATTERN (expect_run).
+# measure NAME RCS PATTERN CMD...: the run (of 3) with the least CPU time: sets t (wall, s),
+# c (user+sys, s) and m (peak RSS, KiB); every run must exit with one of RCS and print PATTERN.
 measure() {
-  local name=$1 rcs=$2 pattern=$3 best="" mem="" rc; shift 3
+  local name=$1 rcs=$2 pattern=$3 rc wall user sys peak used; shift 3
+  t="" c="" m=""
   for _ in 1 2 3; do
     rc=0
-    /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/out" 2>&1 || rc=$?
+    /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" >"$work/out" 2>&1 || rc=$?
     expect_run "$name" "$rc" "$rcs" "$pattern" "$work/out"
-    read -r t m < <(tail -n 1 "$work/time")
-    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t mem=$m; fi
+    read -r wall user sys peak < <(tail -n 1 "$work/time")
+    used=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+    if [ -z "$c" ] || awk "BEGIN{exit !($used < $c)}"; then t=$wall c=$used m=$peak; fi
   done
-  printf '%-32s %8.3f s %10d KiB\n' "$name" "$best" "$mem"
-  eval "${name%% *}_t=$best ${name%% *}_m=$mem"
+  cpu["$name $size"]=$c mem["$name $size"]=$m
+  printf '%-34s wall %7.2f s   cpu %7.2f s   peak %8.1f MiB\n' "$name" "$t" "$c" "$(awk -v m="$m" 'BEGIN{print m/1024}')"
 }
-measure "promtool check rules" 0 "SUCCESS: 10000 rules found" promtool check rules "$work/rules.yml"
-measure "nsmon lint-rules (all checks)" "0 1" "[0-9]+ errors?, [0-9]+ warnings?, .* in 1 file \(10000 rules\)" \
-  "$nsmon" lint-rules "$work/rules.yml"
-awk -v pt="$promtool_t" -v nt="$nsmon_t" -v pm="$promtool_m" -v nm="$nsmon_m" \
-  'BEGIN { printf "speed: nsmon is %.1fx faster; memory: %.1fx less (promtool %.0f MiB, nsmon %.0f MiB)\n", pt/nt, pm/nm, pm/1024, nm/1024 }'
+
+# ratio LABEL: promtool's figures (pt pc pm) over the last measure's.
+ratio() {
+  awk -v l="$1" -v pt="$pt" -v pc="$pc" -v pm="$pm" -v t="$t" -v c="$c" -v m="$m" 'BEGIN {
+    # /usr/bin/time counts in hundredths of a second
+    if (t < 0.01) t = 0.01; if (c < 0.01) c = 0.01
+    printf "  %-32s %.1fx less wall, %.1fx less cpu, %.1fx less memory than promtool\n", l, pt/t, pc/c, pm/m }'
+}
+
+for n in $sizes; do
+  size=$n
+  /usr/bin/python3 bench/gen_rules.py "$n" >"$work/rules.yml"
+  printf '\ninput: %s rules, %s bytes\n' "$n" "$(stat -c %s "$work/rules.yml")"
+  measure "promtool check rules" 0 "SUCCESS: $n rules found" promtool check rules "$work/rules.yml"
+  pt=$t pc=$c pm=$m
+  measure "nsmon lint-rules (text)" "0 1" "[0-9]+ errors?, [0-9]+ warnings?, .* in 1 file \($n rules\)" \
+    "$nsmon" lint-rules "$work/rules.yml"
+  ratio "nsmon text:"
+  measure "nsmon lint-rules --format json" "0 1" "\"rules\": $n" \
+    "$nsmon" lint-rules --format json "$work/rules.yml"
+  ratio "nsmon json:"
+done
+
+# How the cost grows from the smallest to the largest input: CPU time and peak RSS multiply by
+# about the input's factor when the cost is linear.
+small=$(printf '%s\n' $sizes | sort -n | head -n 1)
+large=$(printf '%s\n' $sizes | sort -n | tail -n 1)
+if [ "$small" != "$large" ]; then
+  printf '\ngrowth from %s to %s rules (%sx the input):\n' "$small" "$large" "$((large / small))"
+  for name in "promtool check rules" "nsmon lint-rules (text)" "nsmon lint-rules --format json"; do
+    awk -v l="$name" -v c0="${cpu["$name $small"]}" -v c1="${cpu["$name $large"]}" -v m0="${mem["$name $small"]}" \
+      -v m1="${mem["$name $large"]}" 'BEGIN { printf "  %-32s cpu %.1fx, peak memory %.1fx\n", l, c1/c0, m1/m0 }'
+  done
+fi

@@ -124,6 +124,45 @@ TEST_CASE("json: fixed keys in a fixed order, null when absent", "[lint][render]
   CHECK(doc["summary"] == json::parse(R"({"errors": 1, "warnings": 1, "info": 1, "files": 2, "rules": 1})"));
 }
 
+// The document render_json writes as it goes, built as a tree and dumped by nlohmann instead.
+std::string json_by_tree(const lint::Report& r) {
+  auto or_null = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
+  json findings = json::array();
+  for (const auto& d : r.findings)
+    findings.push_back({{"file", d.span.file},
+                        {"line", d.span.line > 0 ? json(d.span.line) : json(nullptr)},
+                        {"column", d.span.line > 0 ? json(std::max(d.span.col, 1)) : json(nullptr)},
+                        {"severity", core::to_string(d.severity)},
+                        {"check", d.check},
+                        {"message", d.message},
+                        {"rule", or_null(d.rule)},
+                        {"group", or_null(d.group)},
+                        {"suggestion", or_null(d.suggestion)}});
+  lint::Counts c = lint::count(r.findings);
+  json summary = {{"errors", c.errors}, {"warnings", c.warnings}, {"info", c.infos}};
+  for (const auto& f : r.facts) std::visit([&](const auto& v) { summary[f.key] = v; }, f.value);
+  json doc = {{"findings", std::move(findings)}, {"summary", std::move(summary)}};
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+TEST_CASE("json: written as it goes, byte for byte what nlohmann's dump of the tree gives", "[lint][render]") {
+  core::SourceSet sources;
+  auto r = sample(sources);
+  CHECK(lint::render_json(r) == json_by_tree(r));
+  // Strings that need escaping or replacing: quotes, backslashes, control bytes, DEL, invalid UTF-8.
+  core::Diagnostic d{core::Severity::warning, {"a \"b\"\\c.yml", 1, 2, 0}, "yaml/syntax", "tab\there\x01 \x7f", ""};
+  d.rule = "bad \xff\xfe utf-8 \xc3";
+  d.group = "é ü";
+  d.suggestion = "line\nbreak";
+  r.findings.push_back(d);
+  r.facts.push_back({"input", std::string("a \"quoted\" string")});
+  CHECK(lint::render_json(r) == json_by_tree(r));
+  lint::Report empty;
+  CHECK(lint::render_json(empty) == json_by_tree(empty));
+  lint::describe_files(empty, 0, 0);
+  CHECK(lint::render_json(empty) == json_by_tree(empty));
+}
+
 TEST_CASE("json and github: a finding on a line without a column is at column 1", "[lint][render]") {
   // A whole-line finding (column 0): the line is known, so the column is 1, never 0, in both formats.
   lint::Report r;

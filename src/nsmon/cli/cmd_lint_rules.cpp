@@ -7,6 +7,7 @@
 
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
+#include "nsmon/cli/lifetime.hpp"
 #include "nsmon/cli/rule_inputs.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/exit_codes.hpp"
@@ -73,19 +74,25 @@ int run_lint(const LintOptions& o, const Context& ctx) {
     options.catalog = &extended;
   }
 
-  Loaded loaded;
+  // Everything read and found lives to the end of the process (keep_until_exit).
+  auto loaded_owner = std::make_unique<Loaded>();
+  Loaded& loaded = *loaded_owner;
   read_inputs(o, loaded);
 
   // The checks, then the loaders' findings under the same `# nsmon disable` comments and policy.
-  lint::Report report;
-  report.findings = lint::run(loaded.input, options);
+  auto report = std::make_unique<lint::Report>();
+  report->findings = lint::run(loaded.input, options);
   lint::drop_disjoint_duplicates(loaded.diags, loaded.input, options);
   lint::apply_policy(loaded.diags, loaded.input.rule_files, options.policy);
-  report.findings.insert(report.findings.end(), std::make_move_iterator(loaded.diags.begin()),
-                         std::make_move_iterator(loaded.diags.end()));
-  core::sort_diagnostics(report.findings);
-  lint::describe_files(report, loaded.files, loaded.rules);
-  return finish(report, loaded.sources, ctx.report);
+  report->findings.reserve(report->findings.size() + loaded.diags.size());
+  report->findings.insert(report->findings.end(), std::make_move_iterator(loaded.diags.begin()),
+                          std::make_move_iterator(loaded.diags.end()));
+  core::sort_diagnostics(report->findings);
+  lint::describe_files(*report, loaded.files, loaded.rules);
+  int rc = finish(*report, loaded.sources, ctx.report);
+  keep_until_exit(std::move(report));
+  keep_until_exit(std::move(loaded_owner));
+  return rc;
 }
 
 constexpr const char* kHelp = R"(Inputs:

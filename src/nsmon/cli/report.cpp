@@ -62,11 +62,11 @@ int list_checks(const ReportOptions& o, std::string_view prefix, const lint::Pol
 }
 
 int finish(const lint::Report& report, const core::SourceSet& sources, const ReportOptions& o) {
-  if (o.format == "json") std::cout << lint::render_json(report);
+  if (o.format == "json") lint::write_json(std::cout, report);
   else if (o.format == "github") std::cout << lint::render_github(report);
   else if (o.format == "sarif") std::cout << lint::render_sarif(report, sources);
   else if (o.quiet_text) print_diagnostics(report.findings, sources);
-  else std::cout << lint::render_text(report, sources, o.color);
+  else lint::write_text(std::cout, report, sources, o.color);
   std::cout.flush();
   return fails(report.findings, o.fail_on) ? kFindings : kOk;
 }

@@ -22,7 +22,8 @@ struct ParsedRule {
   const rules::RuleFile* file;
   const rules::Group* group;
   const rules::Rule* rule;
-  std::unique_ptr<ParseResult> parsed;
+  std::unique_ptr<ParseResult> parsed; ///< recording rules' trees, kept for the checks; alerts: parsed there
+  bool ok = true;                      ///< the expression parsed
 };
 
 namespace {
@@ -187,39 +188,50 @@ void Analysis::run() {
     for (const auto& g : f.groups)
       for (const auto& r : g.rules)
         if (!util::trim(r.expr.value).empty()) parsed.push_back(ParsedRule{&f, &g, &r, nullptr});
-  // Parsing is the costliest step and every expression stands alone: spread it over the cores.
-  util::parallel_chunks(parsed.size(), 256, [&](std::size_t b, std::size_t e, unsigned) {
-    for (std::size_t i = b; i < e; ++i)
-      parsed[i].parsed = std::make_unique<ParseResult>(parse(parsed[i].rule->expr.value, options_.parse));
-  });
-  for (const auto& pr : parsed)
-    for (const auto& e : pr.parsed->errors()) {
+  // Each worker writes its findings into its own list; they are merged in order at the end.
+  std::vector<std::vector<core::Diagnostic>> found(util::kMaxWorkers);
+  // The expression's tree, or its promql/syntax findings (nullptr).
+  auto parse_rule = [&](ParsedRule& pr, std::vector<core::Diagnostic>& out) -> std::unique_ptr<ParseResult> {
+    auto result = std::make_unique<ParseResult>(parse(pr.rule->expr.value, options_.parse));
+    for (const auto& e : result->errors()) {
       core::Diagnostic d = core::make_diagnostic("promql/syntax", expr_span(*pr.rule, e.range), e.message);
       d.rule = pr.rule->name.value;
       d.group = pr.group->name.value;
-      out_.push_back(std::move(d));
+      out.push_back(std::move(d));
     }
-  parsed.erase(std::remove_if(parsed.begin(), parsed.end(), [](const ParsedRule& p) { return !p.parsed->ok(); }),
-               parsed.end());
+    pr.ok = result->ok();
+    return pr.ok ? std::move(result) : nullptr;
+  };
+  // Recording rules define metrics that every other rule may read: their trees first (parsing is
+  // the costliest step and every expression stands alone: spread over the cores), kept.
+  util::parallel_chunks(parsed.size(), 256, [&](std::size_t b, std::size_t e, unsigned w) {
+    for (std::size_t i = b; i < e; ++i)
+      if (!parsed[i].rule->is_alert()) parsed[i].parsed = parse_rule(parsed[i], found[w]);
+  });
 
   // Recording rules define metrics (lint/recorded.*).
   std::vector<RecordingRule> recording;
   for (const auto& pr : parsed)
-    if (!pr.rule->is_alert()) recording.push_back({pr.group, pr.rule, pr.parsed->expr()});
+    if (!pr.rule->is_alert() && pr.ok) recording.push_back({pr.group, pr.rule, pr.parsed->expr()});
   const std::map<std::string, RecordedMetric> recorded = recorded_metrics(recording, *options_.catalog, &targets);
 
   std::vector<std::string> names = options_.catalog->all_series_names();
   for (const auto& [n, rm] : recorded) names.push_back(n);
-  // The rules are independent now that recording rules are known: check them in parallel, each
-  // worker into its own list, merged in order.
-  std::vector<std::vector<core::Diagnostic>> found(util::kMaxWorkers);
+  // The rules are independent now that recording rules are known: checked in parallel. An alert's
+  // tree lives only while its rule is checked (holding every tree at once cost more memory than
+  // the rest of the run), a recording rule's tree is freed after its checks.
   util::parallel_chunks(parsed.size(), 256, [&](std::size_t b, std::size_t e, unsigned w) {
     for (std::size_t i = b; i < e; ++i) {
+      ParsedRule& pr = parsed[i];
+      if (pr.rule->is_alert()) pr.parsed = parse_rule(pr, found[w]);
+      if (!pr.ok) continue;
       Inference inf(*options_.catalog, &targets, recorded);
-      RuleChecks(parsed[i], options_, inf, cfg, names, found[w]).run();
+      RuleChecks(pr, options_, inf, cfg, names, found[w]).run();
+      pr.parsed.reset();
     }
   });
   for (auto& f : found) std::move(f.begin(), f.end(), std::back_inserter(out_));
+  std::erase_if(parsed, [](const ParsedRule& p) { return !p.ok; });
   policy(parsed);
   config(cfg);
 

@@ -1,6 +1,8 @@
 #include "nsmon/lint/render.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "nsmon/util/table.hpp"
 
@@ -9,9 +11,6 @@ namespace nsmon::lint {
 namespace {
 
 using json = nlohmann::ordered_json;
-
-json or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
-json or_null(int n) { return n > 0 ? json(n) : json(nullptr); }
 
 // The message with its suggestion on a second line, for formats that have no field for it.
 std::string message_with_help(const core::Diagnostic& d) {
@@ -87,32 +86,68 @@ std::string summary_line(const Report& report) {
          std::to_string(c.infos) + " info" + where;
 }
 
+void write_text(std::ostream& out, const Report& report, const core::SourceSet& sources, bool color) {
+  for (const auto& d : report.findings) out << core::render_text(d, sources, color);
+  out << summary_line(report) << '\n';
+}
+
 std::string render_text(const Report& report, const core::SourceSet& sources, bool color) {
-  std::string out;
-  for (const auto& d : report.findings) out += core::render_text(d, sources, color);
-  return out + summary_line(report) + "\n";
+  std::ostringstream out;
+  write_text(out, report, sources, color);
+  return std::move(out).str();
+}
+
+void write_json(std::ostream& out, const Report& report) {
+  // Written as it goes, in the layout of nlohmann's dump(2) (which renders the strings, so that
+  // escaping and invalid UTF-8 are handled as everywhere else), without a tree of every finding.
+  auto str = [&](const std::string& s) {
+    bool plain = std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
+    if (plain) out << '"' << s << '"';
+    else out << json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  auto str_or_null = [&](const std::string& s) {
+    if (s.empty()) out << "null";
+    else str(s);
+  };
+  out << "{\n  \"findings\": [";
+  const char* sep = "\n";
+  for (const auto& d : report.findings) {
+    out << sep << "    {\n      \"file\": ";
+    str(d.span.file);
+    out << ",\n      \"line\": ";
+    if (d.span.line > 0) out << d.span.line << ",\n      \"column\": " << std::max(d.span.col, 1);
+    else out << "null,\n      \"column\": null";
+    out << ",\n      \"severity\": \"" << core::to_string(d.severity) << "\",\n      \"check\": ";
+    str(d.check);
+    out << ",\n      \"message\": ";
+    str(d.message);
+    out << ",\n      \"rule\": ";
+    str_or_null(d.rule);
+    out << ",\n      \"group\": ";
+    str_or_null(d.group);
+    out << ",\n      \"suggestion\": ";
+    str_or_null(d.suggestion);
+    out << "\n    }";
+    sep = ",\n";
+  }
+  out << (report.findings.empty() ? "],\n" : "\n  ],\n");
+  Counts c = count(report.findings);
+  out << "  \"summary\": {\n    \"errors\": " << c.errors << ",\n    \"warnings\": " << c.warnings
+      << ",\n    \"info\": " << c.infos;
+  for (const auto& f : report.facts) {
+    out << ",\n    ";
+    str(f.key);
+    out << ": ";
+    if (const auto* n = std::get_if<long long>(&f.value)) out << *n;
+    else str(std::get<std::string>(f.value));
+  }
+  out << "\n  }\n}\n";
 }
 
 std::string render_json(const Report& report) {
-  json findings = json::array();
-  for (const auto& d : report.findings) {
-    json f;
-    f["file"] = d.span.file;
-    f["line"] = or_null(d.span.line);
-    f["column"] = d.span.line > 0 ? json(std::max(d.span.col, 1)) : json(nullptr);
-    f["severity"] = core::to_string(d.severity);
-    f["check"] = d.check;
-    f["message"] = d.message;
-    f["rule"] = or_null(d.rule);
-    f["group"] = or_null(d.group);
-    f["suggestion"] = or_null(d.suggestion);
-    findings.push_back(std::move(f));
-  }
-  Counts c = count(report.findings);
-  json summary = {{"errors", c.errors}, {"warnings", c.warnings}, {"info", c.infos}};
-  for (const auto& f : report.facts) std::visit([&](const auto& v) { summary[f.key] = v; }, f.value);
-  json doc = {{"findings", std::move(findings)}, {"summary", std::move(summary)}};
-  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  std::ostringstream out;
+  write_json(out, report);
+  return std::move(out).str();
 }
 
 std::string github_escape_data(std::string_view s) {

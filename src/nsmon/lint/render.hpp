@@ -1,4 +1,5 @@
 #pragma once
+#include <ostream>
 #include <string>
 #include <variant>
 #include <vector>
@@ -41,13 +42,17 @@ Counts count(const std::vector<core::Diagnostic>& findings);
 /// without " in ..." when the report has no scope.
 std::string summary_line(const Report& report);
 
-/// Compiler-style findings (core::render_text) followed by the summary line.
+/// Compiler-style findings (core::render_text) followed by the summary line; write_text writes
+/// them to `out` one by one (no string of the whole report).
 std::string render_text(const Report& report, const core::SourceSet& sources, bool color);
+void write_text(std::ostream& out, const Report& report, const core::SourceSet& sources, bool color);
 
 /// {"findings": [...], "summary": {...}}: each finding has exactly the keys file, line, column,
 /// severity, check, message, rule, group, suggestion, in that order (null when absent); the
 /// summary has errors, warnings, info, then the report's facts.
 std::string render_json(const Report& report);
+/// render_json's text, written to `out` as it goes (no JSON tree of every finding).
+void write_json(std::ostream& out, const Report& report);
 
 /// GitHub Actions workflow commands (::error file=F,line=L,col=C,title=CHECK::MESSAGE), one per
 /// finding, with GitHub's escaping; info findings become notices. Ends with the summary line.

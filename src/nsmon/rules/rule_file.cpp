@@ -61,6 +61,7 @@ public:
       return file;
     }
     std::map<std::string, core::Span> seen;
+    file.groups.reserve(groups.size());
     for (const auto& g : groups) {
       auto group = read_group(g);
       if (!group) continue;
@@ -145,17 +146,24 @@ private:
       add(y_.span(n), "yaml/type", std::string("'") + key + "' must be a mapping", group, rule);
       return out;
     }
-    std::set<std::string> seen;
+    // A key written twice: YamlReader::parse reported it (as for every map); the first wins. The
+    // usual few entries are compared with those kept; a big map's keys go through a set (of views
+    // into the tree, which outlives this loop).
+    std::set<std::string_view> seen;
+    auto repeated = [&](const std::string& k) {
+      if (n.size() <= 8)
+        return std::any_of(out.begin(), out.end(), [&](const KeyValue& kv) { return kv.key.value == k; });
+      return !seen.insert(k).second;
+    };
+    out.reserve(n.size());
     for (auto it = n.begin(); it != n.end(); ++it) {
       if (!it->first.IsScalar() || !it->second.IsScalar()) {
         add(y_.span(it->second.IsScalar() ? it->first : it->second), "yaml/type",
             std::string("entries of '") + key + "' must be name: string", group, rule);
         continue;
       }
-      KeyValue kv{text(it->first), text(it->second)};
-      // A key written twice: YamlReader::parse reported it (as for every map); the first wins.
-      if (!seen.insert(kv.key.value).second) continue;
-      out.push_back(std::move(kv));
+      if (repeated(it->first.Scalar())) continue;
+      out.push_back(KeyValue{text(it->first), text(it->second)});
     }
     return out;
   }
@@ -184,7 +192,7 @@ private:
       return std::nullopt;
     Group g;
     g.span = y_.span(n);
-    if (auto name = string_field(n, "name", "", "")) g.name = *name;
+    if (auto name = string_field(n, "name", "", "")) g.name = std::move(*name);
     if (g.name.value.empty()) {
       g.name.span = g.span;
       add(g.span, "rules/missing-field", "Groupname must not be empty");
@@ -203,7 +211,8 @@ private:
     auto rules = n["rules"];
     if (rules && !rules.IsNull()) {
       if (!rules.IsSequence()) add(y_.span(rules), "yaml/type", "'rules' must be a list", gname);
-      else
+      else {
+        g.rules.reserve(rules.size());
         for (const auto& r : rules) {
           std::size_t before = diags_.size();
           auto rule = read_rule(r, gname);
@@ -217,6 +226,7 @@ private:
           }
           if (rule) g.rules.push_back(std::move(*rule));
         }
+      }
     }
     return g;
   }
@@ -235,12 +245,12 @@ private:
       add(r.span, "rules/alert-xor-record", "one of 'record' or 'alert' must be set", group);
     }
     r.kind = has_record && !has_alert ? Rule::Kind::record : Rule::Kind::alert;
-    if (has_alert) r.name = *alert;
-    else if (has_record) r.name = *record;
+    if (has_alert) r.name = std::move(*alert);
+    else if (has_record) r.name = std::move(*record);
     else r.name.span = r.span;
     const std::string& name = r.name.value;
 
-    if (auto e = string_field(n, "expr", group, name)) r.expr = *e;
+    if (auto e = string_field(n, "expr", group, name)) r.expr = std::move(*e);
     if (util::trim(r.expr.value).empty()) {
       if (!n["expr"]) r.expr.span = r.span;
       add(r.expr.span, "rules/missing-field", "field 'expr' must be set in rule", group, name);
