@@ -8,28 +8,13 @@
 source "$(dirname "$0")/lib.sh"
 command -v prometheus-alertmanager >/dev/null || { echo "prometheus-alertmanager not installed: skipped"; exit 77; }
 trap 'kill_leftovers; rm -rf "$TMP"' EXIT
-/usr/bin/python3 - "$NSMON" "$SRC/tests/data/alertmanager" "$TMP" <<'EOF_PY'
-import json, os, socket, subprocess, sys, threading, time, urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+PYTHONPATH="$SRC/tests/e2e" /usr/bin/python3 - "$NSMON" "$SRC/tests/data/alertmanager" "$TMP" <<'EOF_PY'
+import json, subprocess, sys, time, urllib.request
+from webhook_sink import free_port, start_webhook_sink
 
 nsmon, data, tmp = sys.argv[1:4]
 
-def free_port():
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
-
-got = []  # (receiver, labels) per notified alert
-lock = threading.Lock()
-class Hook(BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        with lock:
-            for a in body["alerts"]:
-                if a["status"] == "firing":
-                    got.append((self.path.strip("/"), a["labels"]))
-        self.send_response(200); self.end_headers()
-    def log_message(self, *a): pass
-hook = ThreadingHTTPServer(("127.0.0.1", free_port()), Hook)
-threading.Thread(target=hook.serve_forever, daemon=True).start()
+hook, got, lock = start_webhook_sink()  # (receiver, labels) per notified firing alert
 
 # The routing under test, every receiver a webhook to the hook server; one notification per alert.
 src = open(f"{data}/routing.yml").read()

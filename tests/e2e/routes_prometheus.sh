@@ -18,16 +18,13 @@ for c in prometheus prometheus-alertmanager; do
 done
 /usr/bin/python3 -c 'import prometheus_client, yaml' 2>/dev/null || { echo "python3-prometheus-client/yaml missing: skipped"; exit 77; }
 trap 'kill_leftovers; rm -rf "$TMP"' EXIT
-/usr/bin/python3 - "$NSMON" "$SRC" "$TMP" <<'EOF_PY'
-import json, re, socket, subprocess, sys, threading, time, urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+PYTHONPATH="$SRC/tests/e2e" /usr/bin/python3 - "$NSMON" "$SRC" "$TMP" <<'EOF_PY'
+import json, re, subprocess, sys, time, urllib.request
+from webhook_sink import free_port, start_webhook_sink
 import yaml
 
 nsmon, src, tmp = sys.argv[1:4]
 procs = []
-
-def free_port():
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
 
 def get(url):
     with urllib.request.urlopen(url, timeout=5) as r:
@@ -49,18 +46,7 @@ def start(args, log):
     return p
 
 # The webhook server: which receiver (the path) got which alert (its labels).
-got, lock = [], threading.Lock()
-class Hook(BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        with lock:
-            for a in body["alerts"]:
-                if a["status"] == "firing":
-                    got.append((self.path.strip("/"), a["labels"]))
-        self.send_response(200); self.end_headers()
-    def log_message(self, *a): pass
-hook = ThreadingHTTPServer(("127.0.0.1", free_port()), Hook)
-threading.Thread(target=hook.serve_forever, daemon=True).start()
+hook, got, lock = start_webhook_sink()  # (receiver, labels) per notified firing alert
 
 # rules/alertmanager.yml as it is (routes, inhibit rules), its receivers webhooks to the server,
 # notifications without waiting.
