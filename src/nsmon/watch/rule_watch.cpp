@@ -209,11 +209,17 @@ private:
 
 } // namespace
 
-void RuleWatch::add_up(std::int64_t t, double v) {
+// What every scrape ends with, good or failed: `up`, staleness markers, the window, the assertions.
+std::vector<RuleEvent> RuleWatch::end_scrape(std::int64_t t, double up_value) {
   engine::Labels up = {{"__name__", "up"}, {"job", o_.job}};
   if (!o_.instance.empty()) up.emplace_back("instance", o_.instance);
   std::sort(up.begin(), up.end());
-  storage_.add(up, t, v);
+  storage_.add(up, t, up_value);
+  mark_stale(t);
+  trim(t);
+  std::vector<RuleEvent> events;
+  check_asserts(t, events);
+  return events;
 }
 
 // The series of the previous scrape that this one (generation_) did not have get a staleness marker.
@@ -235,22 +241,12 @@ std::vector<RuleEvent> RuleWatch::scraped(std::string_view body, expfmt::Format 
   opt.check_duplicates = false;
   opt.max_errors = 100;
   expfmt::parse(body, format, c, opt);
-  add_up(t, 1);
-  mark_stale(t);
-  trim(t);
-  std::vector<RuleEvent> events;
-  check_asserts(t, events);
-  return events;
+  return end_scrape(t, 1);
 }
 
 std::vector<RuleEvent> RuleWatch::scrape_failed(std::int64_t t) {
   ++generation_;
-  add_up(t, 0);
-  mark_stale(t);
-  trim(t);
-  std::vector<RuleEvent> events;
-  check_asserts(t, events);
-  return events;
+  return end_scrape(t, 0);
 }
 
 // The window first; then, while the estimate is over the memory limit, a shorter window (a

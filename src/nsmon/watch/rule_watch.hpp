@@ -126,7 +126,7 @@ public:
 private:
   void trim(std::int64_t now);
   engine::Labels target_labels(const expfmt::SampleView& s) const;
-  void add_up(std::int64_t t, double v);
+  std::vector<RuleEvent> end_scrape(std::int64_t t, double up_value);
   void mark_stale(std::int64_t t);
   void check_asserts(std::int64_t t, std::vector<RuleEvent>& events);
   void update_alerts(std::int64_t t, std::vector<RuleEvent>& events);
