@@ -31,27 +31,27 @@ pids+=($!)
 for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$port/metrics" 2>/dev/null && break; sleep 0.1; done
 printf 'endpoint: %s series, %s bytes, scraped every second for %s s\n' "$series" "$(stat -c %s "$work/www/metrics")" "$seconds"
 
+# start_prometheus NAME [RULE_FILE]: a Prometheus scraping the endpoint every second (evaluating
+# RULE_FILE if given), on a free loopback port; sets $started to its process id.
+start_prometheus() {
+  local rule_files=""
+  [ -z "${2:-}" ] || rule_files="rule_files: ['$2']"
+  cat >"$work/$1.yml" <<YML
+global: {scrape_interval: 1s, scrape_timeout: 1s}
+$rule_files
+scrape_configs: [{job_name: bench, static_configs: [{targets: ['127.0.0.1:$port']}]}]
+YML
+  prometheus --config.file="$work/$1.yml" --storage.tsdb.path="$work/$1-data" \
+    --web.listen-address="127.0.0.1:$(free_port)" --log.level=warn >"$work/$1.log" 2>&1 &
+  started=$!
+  pids+=($started)
+}
 # The peer: Prometheus scraping the same endpoint every second, for the same time.
-prom_port=$(free_port)
-cat >"$work/prometheus.yml" <<YML
-global: {scrape_interval: 1s, scrape_timeout: 1s}
-scrape_configs: [{job_name: bench, static_configs: [{targets: ['127.0.0.1:$port']}]}]
-YML
-prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/data" \
-  --web.listen-address="127.0.0.1:$prom_port" --log.level=warn >"$work/prometheus.log" 2>&1 &
-prom=$!
-pids+=($prom)
+start_prometheus prometheus
+prom=$started
 # The peer of watch --rules: Prometheus with the application's rules.
-promr_port=$(free_port)
-cat >"$work/prometheus-rules.yml" <<YML
-global: {scrape_interval: 1s, scrape_timeout: 1s}
-rule_files: ['$PWD/rules/alert_rules.yml']
-scrape_configs: [{job_name: bench, static_configs: [{targets: ['127.0.0.1:$port']}]}]
-YML
-prometheus --config.file="$work/prometheus-rules.yml" --storage.tsdb.path="$work/data-rules" \
-  --web.listen-address="127.0.0.1:$promr_port" --log.level=warn >"$work/prometheus-rules.log" 2>&1 &
-promr=$!
-pids+=($promr)
+start_prometheus prometheus-rules "$PWD/rules/alert_rules.yml"
+promr=$started
 
 # cpu_seconds PID: user + system time so far (clock ticks of /proc/PID/stat).
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat"; }
