@@ -69,9 +69,10 @@ private:
     if (sup_)
       if (auto d = sup_->next_deadline()) wake = std::min(wake, *d);
     if (o_.duration) wake = std::min(wake, deadline());
+    // No group due is INT64_MAX: clamped to the turn, or the clock's nanoseconds would overflow.
     if (o_.rules)
-      wake =
-          std::min(wake, now + std::chrono::milliseconds(std::max<std::int64_t>(0, o_.rules->next_due() - now_ms())));
+      wake = std::min(
+          wake, now + std::chrono::milliseconds(std::clamp<std::int64_t>(o_.rules->next_due() - now_ms(), 0, 250)));
     std::vector<pollfd> fds = {{signals_.fd(), POLLIN, 0}, {poller_->fd(), POLLIN, 0}};
     if (sup_)
       for (Stream s : {Stream::out, Stream::err})
