@@ -21,17 +21,34 @@ for _ in range(300):
     labels = [l for l in labels if not l.endswith("=")] or ["alertname=X"]
     print(" ".join(labels))
 EOF_PY
-total=0 agree=0
+# amtool is asked one label set at a time; nsmon gets every label set of a configuration at once
+# as a --cases file whose expected receivers are amtool's answers (one process: the suite runs
+# under ASan in CI, where each start costs), and the first 20 also one at a time, as amtool is
+# called, for the output itself.
+total=0
 for config in "$SRC/tests/data/alertmanager/routing.yml" "$SRC/tests/data/seed/alertmanager.yml"; do
+  echo "cases:" >"$TMP/cases.yml"
+  n=0
   while read -r -a labels; do
-    total=$((total + 1))
+    n=$((n + 1))
     theirs=$(amtool config routes test --config.file="$config" "${labels[@]}" 2>/dev/null)
-    run routes test --config "$config" "${labels[@]}"
-    expect_rc 0
-    if [ "$out" = "$theirs" ]; then agree=$((agree + 1)); else
-      echo "DISAGREE ${config##*/} ${labels[*]}: amtool $theirs, nsmon $out" >&2
+    [ -n "$theirs" ] || fail "amtool answered nothing for ${labels[*]}"
+    # The generated names and values are plain words: single quotes are enough.
+    pairs=()
+    for l in "${labels[@]}"; do pairs+=("'${l%%=*}': '${l#*=}'"); done
+    receivers=$(sed "s/[^,]*/'&'/g; s/,/, /g" <<<"$theirs")
+    printf "  - name: '%s'\n    labels: {%s}\n    receivers: [%s]\n" "${labels[*]}" \
+      "$(IFS=,; echo "${pairs[*]}")" "$receivers" >>"$TMP/cases.yml"
+    if [ "$n" -le 20 ]; then
+      run routes test --config "$config" "${labels[@]}"
+      expect_rc 0
+      [ "$out" = "$theirs" ] || fail "${config##*/} ${labels[*]}: amtool $theirs, nsmon $out"
     fi
   done <"$TMP/labels"
+  total=$((total + n))
+  run routes test --config "$config" --cases "$TMP/cases.yml"
+  [ "$rc" -eq 0 ] || fail "${config##*/}: label sets routed differently from amtool (exit $rc): $(grep -v '^PASS' <<<"$out") $err"
+  expect_out "$n cases: $n passed, 0 failed"
 done
-echo "$total label sets: the same receivers as amtool for $agree"
-[ "$agree" -eq "$total" ] || fail "$((total - agree)) label sets routed differently"
+[ "$total" -eq 600 ] || fail "$total label sets compared, not 600"
+echo "$total label sets: the same receivers as amtool for all"
