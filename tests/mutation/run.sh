@@ -71,6 +71,8 @@ git -C "$top" worktree add --quiet --detach "$tree" HEAD || exit 2
 # The table under test is the caller's (it may be newer than HEAD while rows are written).
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+# ccache caches sources compiled with a precompiled header (cmake/Pch.cmake) only with these.
+export CCACHE_SLOPPINESS=pch_defines,time_macros
 if ! (cd "$tree" && cmake --preset dev "${launcher[@]}" >"$log/configure.txt" 2>&1); then
   echo "run.sh: configure failed, see $log/configure.txt" >&2; keep=1; exit 2
 fi
