@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set-up shared by the Quick start commands: installs the Debian packages nsmon needs (only
-# those missing), then configures and builds the `dev` preset into build/.
-# Usage: bash .ci/bootstrap.sh [extra cmake --build args]
+# those missing), then configures and builds a CMake preset: `dev` into build/ unless
+# NSMON_PRESET names another (CI: asan, into build/asan).
+# Usage: [NSMON_PRESET=asan] bash .ci/bootstrap.sh [extra cmake --build args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,5 +34,6 @@ if ((${#missing[@]})); then
 fi
 
 jobs=$(nproc 2>/dev/null || echo 2)
-cmake --preset dev >/dev/null
-cmake --build build -j"$jobs" "$@"
+preset=${NSMON_PRESET:-dev}
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset" -j"$jobs" "$@"

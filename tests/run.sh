@@ -3,4 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/bootstrap.sh
-ctest --test-dir build --output-on-failure -j"$(nproc 2>/dev/null || echo 2)" "$@"
+# The dev preset builds into build/, the others into build/<preset> (CMakePresets.json).
+preset=${NSMON_PRESET:-dev}
+dir=build
+[ "$preset" = dev ] || dir=build/$preset
+ctest --test-dir "$dir" --output-on-failure -j"$(nproc 2>/dev/null || echo 2)" "$@"
