@@ -428,7 +428,7 @@ private:
   }
 
   void add(core::Span at, core::CheckId check, std::string msg) {
-    diags_.push_back(core::make_diagnostic(check, std::move(at), std::move(msg)));
+    diags_.push_back(core::make_diagnostic(check, at, std::move(msg)));
   }
 
   core::YamlReader y_;

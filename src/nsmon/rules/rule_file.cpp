@@ -110,7 +110,7 @@ private:
   // milder variant lower it.
   core::Diagnostic& add(core::Span span, core::CheckId check, std::string msg, std::string group = {},
                         std::string rule = {}) {
-    core::Diagnostic& d = diags_.emplace_back(core::make_diagnostic(check, std::move(span), std::move(msg)));
+    core::Diagnostic& d = diags_.emplace_back(core::make_diagnostic(check, span, std::move(msg)));
     d.group = std::move(group);
     d.rule = std::move(rule);
     return d;
