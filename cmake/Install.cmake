@@ -43,11 +43,13 @@ set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
-# Depends from the binary's shared libraries (libcurl4, libre2-9, libstdc++6, ...) when
-# dpkg-shlibdeps (dpkg-dev) is there; otherwise Debian 12's names, written out.
+# Depends from the binary's shared libraries (libre2-9, libstdc++6, ...) when dpkg-shlibdeps
+# (dpkg-dev) is there, plus libcurl4, which nsmon loads with dlopen (http/curl_client.cpp), so
+# dpkg-shlibdeps does not see it; otherwise Debian 12's names, written out.
 find_program(DPKG_SHLIBDEPS dpkg-shlibdeps)
 if(DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4")
 else()
   set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6, libcurl4, libre2-9, libstdc++6, libgcc-s1")
 endif()

@@ -43,3 +43,18 @@ TEST_CASE("did you mean", "[strings]") {
   CHECK(util::did_you_mean("training_loss", names).empty());
   CHECK(util::format_number(0.1) == "0.1");
 }
+
+TEST_CASE("FilePath: one stored path per name, compared and ordered as the path", "[core]") {
+  core::FilePath a("rules/a.yml"), a2(std::string("rules/a.yml")), b("rules/b.yml"), none;
+  CHECK(a == a2);
+  CHECK(&a.str() == &a2.str()); // the same stored string, not a copy
+  CHECK(a != b);
+  CHECK(a < b);
+  CHECK_FALSE(b < a);
+  CHECK(none.empty());
+  CHECK(none == core::FilePath(""));
+  core::Span s{a, 1, 2, 3};
+  core::Span copy = s;
+  CHECK(&copy.file.str() == &a.str());
+  CHECK(static_cast<const std::string&>(copy.file) == "rules/a.yml");
+}

@@ -186,7 +186,8 @@ const Rendered& repo(bool importable = false) {
 TEST_CASE("the repository's templates are clean and give the five dashboards of the seeds and the SLOs'") {
   const Rendered& r = repo();
   std::string found;
-  for (const auto& d : r.diags) found += d.span.file + ":" + std::to_string(d.span.line) + ": " + d.message + "\n";
+  for (const auto& d : r.diags)
+    found += d.span.file.str() + ":" + std::to_string(d.span.line) + ": " + d.message + "\n";
   INFO(found);
   CHECK(r.diags.empty());
   std::vector<std::string> titles;

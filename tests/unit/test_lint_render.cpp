@@ -129,7 +129,7 @@ std::string json_by_tree(const lint::Report& r) {
   auto or_null = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
   json findings = json::array();
   for (const auto& d : r.findings)
-    findings.push_back({{"file", d.span.file},
+    findings.push_back({{"file", d.span.file.str()},
                         {"line", d.span.line > 0 ? json(d.span.line) : json(nullptr)},
                         {"column", d.span.line > 0 ? json(std::max(d.span.col, 1)) : json(nullptr)},
                         {"severity", core::to_string(d.severity)},

@@ -231,7 +231,7 @@ TEST_CASE("scrape_config_files: imported jobs join the config's, positioned in t
   auto l = load("scrape_config_files: ['jobs/*.yml', jobs/a.yml]\nscrape_configs:\n  - job_name: main\n", main);
   V got;
   for (const auto& d : l.diags)
-    got.push_back(fs::path(d.span.file).filename().string() + ":" + std::to_string(d.span.line) + " " + d.check);
+    got.push_back(fs::path(d.span.file.str()).filename().string() + ":" + std::to_string(d.span.line) + " " + d.check);
   // a.yml's timeout is over the global interval (1m); b.yml repeats job "main"; a.yml is read twice.
   CHECK(got ==
         V{"a.yml:3 config/scrape-timeout", "b.yml:2 config/duplicate-job", "prometheus.yml:1 config/duplicate-job"});

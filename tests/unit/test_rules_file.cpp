@@ -188,3 +188,16 @@ spec:
   CHECK(two.file.groups.size() == 2);
   CHECK(two.diags.empty());
 }
+
+TEST_CASE("template info is kept only for values with template actions or errors", "[rules]") {
+  auto l = load("groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up == 0\n    labels:\n      severity: page\n"
+                "    annotations:\n      summary: \"{{ $labels.job }} is down\"\n      broken: \"{{ if }}\"\n");
+  const auto& r = l.file.groups.at(0).rules.at(0);
+  CHECK_FALSE(r.labels.at(0).template_info); // plain text: nothing kept
+  CHECK_FALSE(r.labels.at(0).tmpl().has_actions);
+  CHECK(r.labels.at(0).tmpl().label_refs.empty());
+  REQUIRE(r.annotations.at(0).template_info);
+  REQUIRE(r.annotations.at(0).tmpl().label_refs.size() == 1);
+  CHECK(r.annotations.at(0).tmpl().label_refs[0].name == "job");
+  CHECK_FALSE(r.annotations.at(1).tmpl().errors.empty());
+}

@@ -50,7 +50,7 @@ json to_json(const Metric& m) {
   j["renamed_from"] = m.renamed_from;
   j["extension"] = m.extension.empty() ? json(nullptr) : json(m.extension);
   j["source"] = m.source;
-  j["defined_at"] = {{"file", m.span.file}, {"line", m.span.line}};
+  j["defined_at"] = {{"file", m.span.file.str()}, {"line", m.span.line}};
   return j;
 }
 
@@ -133,7 +133,7 @@ int run_show(const ShowOptions& o) {
   if (!m->renamed_from.empty()) std::cout << "  renamed from: " << util::join(m->renamed_from, ", ") << "\n";
   if (!m->extension.empty()) std::cout << "  extension: " << m->extension << "\n";
   if (!m->source.empty()) std::cout << "  source:  " << m->source << "\n";
-  std::cout << "  defined: " << m->span.file << ":" << m->span.line << "\n";
+  std::cout << "  defined: " << m->span.file.str() << ":" << m->span.line << "\n";
   return kOk;
 }
 

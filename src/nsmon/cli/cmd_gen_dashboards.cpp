@@ -61,7 +61,7 @@ std::map<std::string, lint::RecordedMetric> recorded_series(const dashboards::Te
     fs::path path = fs::path(t.path).parent_path() / f.value;
     std::error_code ec;
     if (!fs::is_regular_file(path, ec))
-      throw UsageError(f.span.file + ":" + std::to_string(f.span.line) + ":" + std::to_string(f.span.col) +
+      throw UsageError(f.span.file.str() + ":" + std::to_string(f.span.line) + ":" + std::to_string(f.span.col) +
                        ": no rule file " + path.lexically_normal().string() + " (rules: are relative to the template)");
     files.push_back(rules::load_rule_file(out.sources.add(path.string(), util::read_file(path.string())), out.diags));
   }

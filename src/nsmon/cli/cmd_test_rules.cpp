@@ -65,7 +65,8 @@ std::string render_junit(const std::vector<std::unique_ptr<ruletest::PreparedFil
         cases += ">\n";
         for (const auto& d : r.failures)
           cases += "      <failure message=\"" + xml_escape(d.message.substr(0, d.message.find('\n'))) + "\">" +
-                   xml_escape(d.span.file + ":" + std::to_string(d.span.line) + ": " + d.message) + "</failure>\n";
+                   xml_escape(d.span.file.str() + ":" + std::to_string(d.span.line) + ": " + d.message) +
+                   "</failure>\n";
         cases += "    </testcase>\n";
       } else {
         cases += "/>\n";

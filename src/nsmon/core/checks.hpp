@@ -241,7 +241,7 @@ private:
 
 /// A finding of `check` at the check's default severity.
 inline Diagnostic make_diagnostic(CheckId check, Span at, std::string message, std::string suggestion = {}) {
-  return {check.severity(), std::move(at), std::string(check.id()), std::move(message), std::move(suggestion)};
+  return {check.severity(), at, std::string(check.id()), std::move(message), std::move(suggestion)};
 }
 
 /// The checks of one section, sorted by id.

@@ -2,6 +2,7 @@
 #include <string>
 #include <vector>
 
+#include "nsmon/core/file_path.hpp"
 #include "nsmon/core/source.hpp"
 
 namespace nsmon::core {
@@ -11,7 +12,7 @@ const char* to_string(Severity s);
 
 /// A place in an input file; line and col are 1-based, len is in bytes (0: unknown).
 struct Span {
-  std::string file;
+  FilePath file;
   int line = 0;
   int col = 0;
   int len = 0;

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "nsmon/core/file_path.hpp"
+
 namespace nsmon::core {
 
 /// 1-based line and column (column counts bytes).
@@ -18,7 +20,9 @@ struct LineCol {
 class SourceFile {
 public:
   SourceFile(std::string path, std::string text);
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return path_.str(); }
+  /// The path as spans hold it.
+  const FilePath& file() const { return path_; }
   const std::string& text() const { return text_; }
   /// Position of a byte offset (clamped to the end of the text).
   LineCol line_col(std::size_t offset) const;
@@ -29,7 +33,7 @@ public:
   int line_count() const { return static_cast<int>(starts_.size()); }
 
 private:
-  std::string path_;
+  FilePath path_;
   std::string text_;
   std::vector<std::size_t> starts_;
 };

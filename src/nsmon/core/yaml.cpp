@@ -26,18 +26,18 @@ std::optional<yaml::Node> YamlReader::parse(yaml::Dialect dialect) {
     return doc_.root();
   }
   const yaml::Error& e = *doc_.error();
-  out_.push_back(make_diagnostic("yaml/syntax", {src_.path(), e.line + 1, e.column + 1, 1}, "YAML: " + e.message));
+  out_.push_back(make_diagnostic("yaml/syntax", {src_.file(), e.line + 1, e.column + 1, 1}, "YAML: " + e.message));
   return std::nullopt;
 }
 
 Span YamlReader::span(const yaml::Node& n) const {
   yaml::Mark m = n.Mark();
-  if (m.is_null()) return {src_.path(), 0, 0, 0};
+  if (m.is_null()) return {src_.file(), 0, 0, 0};
   int len = n.IsScalar() ? static_cast<int>(n.Scalar().size()) : 1;
   // A quoted scalar's text starts after its quote; keep the caret on the quote and cover both.
   auto off = static_cast<std::size_t>(m.pos);
   if (n.IsScalar() && off < src_.text().size() && (src_.text()[off] == '"' || src_.text()[off] == '\'')) len += 2;
-  return {src_.path(), m.line + 1, m.column + 1, std::max(len, 1)};
+  return {src_.file(), m.line + 1, m.column + 1, std::max(len, 1)};
 }
 
 Span YamlReader::key_span(const yaml::Node& map, const std::string& key) const {
@@ -140,7 +140,7 @@ Span YamlReader::value_span(const yaml::Node& n, const std::vector<std::size_t>&
   auto lc = src_.line_col(offsets[begin]);
   auto last = src_.line_col(offsets[end - 1]);
   int len = last.line == lc.line ? last.col - lc.col + 1 : static_cast<int>(src_.line(lc.line).size()) - lc.col + 1;
-  return {src_.path(), lc.line, lc.col, std::max(len, 1)};
+  return {src_.file(), lc.line, lc.col, std::max(len, 1)};
 }
 
 } // namespace nsmon::core

@@ -61,7 +61,7 @@ bool unit_fits(const std::string& catalog_unit, const std::string& id) {
 
 void emit(std::vector<core::Diagnostic>& out, core::CheckId check, core::Span at, std::string msg,
           std::string suggestion = {}) {
-  out.push_back(core::make_diagnostic(check, std::move(at), std::move(msg), std::move(suggestion)));
+  out.push_back(core::make_diagnostic(check, at, std::move(msg), std::move(suggestion)));
 }
 
 const VectorSelector* selector_of(const Expr* e) {

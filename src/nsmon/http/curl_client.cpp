@@ -4,9 +4,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <mutex>
 #include <strings.h>
 #include <thread>
+#include <type_traits>
 #include <unistd.h>
 
 #include "nsmon/http/client.hpp"
@@ -18,6 +20,55 @@
 namespace nsmon::http {
 
 namespace {
+
+// libcurl is loaded when it is first used, not at start-up: binding it and its ~35 libraries cost
+// every command ~5 ms of CPU and ~6.5 MiB of memory, and most commands never talk HTTP.
+struct Curl {
+  decltype(&::curl_easy_init) easy_init;
+  decltype(&::curl_easy_cleanup) easy_cleanup;
+  decltype(&::curl_easy_setopt) easy_setopt;
+  decltype(&::curl_easy_getinfo) easy_getinfo;
+  decltype(&::curl_easy_perform) easy_perform;
+  decltype(&::curl_easy_strerror) easy_strerror;
+  decltype(&::curl_slist_append) slist_append;
+  decltype(&::curl_slist_free_all) slist_free_all;
+  decltype(&::curl_url) url;
+  decltype(&::curl_url_set) url_set;
+  decltype(&::curl_url_get) url_get;
+  decltype(&::curl_url_cleanup) url_cleanup;
+  decltype(&::curl_free) free;
+};
+
+const Curl& curl() {
+  static const Curl lib = [] {
+    void* so = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (!so) throw Error(std::string("cannot load libcurl: ") + dlerror());
+    auto sym = [so](auto& fn, const char* name) {
+      void* p = dlsym(so, name);
+      if (!p) throw Error(std::string("libcurl has no ") + name);
+      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(p);
+    };
+    Curl c{};
+    sym(c.easy_init, "curl_easy_init");
+    sym(c.easy_cleanup, "curl_easy_cleanup");
+    sym(c.easy_setopt, "curl_easy_setopt");
+    sym(c.easy_getinfo, "curl_easy_getinfo");
+    sym(c.easy_perform, "curl_easy_perform");
+    sym(c.easy_strerror, "curl_easy_strerror");
+    sym(c.slist_append, "curl_slist_append");
+    sym(c.slist_free_all, "curl_slist_free_all");
+    sym(c.url, "curl_url");
+    sym(c.url_set, "curl_url_set");
+    sym(c.url_get, "curl_url_get");
+    sym(c.url_cleanup, "curl_url_cleanup");
+    sym(c.free, "curl_free");
+    decltype(&::curl_global_init) global_init = nullptr;
+    sym(global_init, "curl_global_init");
+    global_init(CURL_GLOBAL_DEFAULT);
+    return c;
+  }();
+  return lib;
+}
 
 using Clock = std::chrono::steady_clock;
 constexpr long kMaxPauseMs = 4000;
@@ -75,13 +126,13 @@ bool is_redirect(long status) {
 
 std::string host_of(const std::string& url) {
   std::string host;
-  if (CURLU* u = curl_url()) {
+  if (CURLU* u = curl().url()) {
     char* h = nullptr;
-    if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK)
+    if (curl().url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
+        curl().url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK)
       host = h;
-    curl_free(h);
-    curl_url_cleanup(u);
+    curl().free(h);
+    curl().url_cleanup(u);
   }
   return host;
 }
@@ -145,8 +196,7 @@ struct Outcome {
 class CurlClient final : public Client {
 public:
   explicit CurlClient(const ClientOptions& o) : o_(o) {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    curl(); // loads libcurl and initialises it once
     load_credentials();
     for (const auto& [k, v] : o_.headers) parse_header(k + ": " + v); // validates
     if (!o_.tenant.empty()) parse_header("X-Scope-OrgID: " + o_.tenant);
@@ -235,69 +285,69 @@ int CurlClient::on_debug(CURL*, curl_infotype type, char* data, std::size_t size
 
 Outcome CurlClient::perform(const Request& req, const std::string& url, const std::string& method, bool send_secrets,
                             long left_ms, long connect_ms) const {
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> h(curl_easy_init(), curl_easy_cleanup);
+  std::unique_ptr<CURL, decltype(Curl::easy_cleanup)> h(curl().easy_init(), curl().easy_cleanup);
   if (!h) throw TransportError(Failure::protocol, "cannot initialise libcurl");
   Outcome out;
   out.t.req = &req;
   out.t.body = &out.resp.body;
   char errbuf[CURL_ERROR_SIZE] = "";
   CURL* c = h.get();
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, left_ms);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
-  curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 512L * 1024); // large answers arrive in fewer, larger pieces
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &out.t);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &out.t);
-  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(c, CURLOPT_USERAGENT, "nsmon/" NSMON_VERSION);
-  if (!o_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, o_.ca_file.c_str());
-  if (!o_.cert_file.empty()) curl_easy_setopt(c, CURLOPT_SSLCERT, o_.cert_file.c_str());
-  if (!o_.key_file.empty()) curl_easy_setopt(c, CURLOPT_SSLKEY, o_.key_file.c_str());
+  curl().easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl().easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl().easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl().easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  curl().easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+  curl().easy_setopt(c, CURLOPT_TIMEOUT_MS, left_ms);
+  curl().easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
+  curl().easy_setopt(c, CURLOPT_BUFFERSIZE, 512L * 1024); // large answers arrive in fewer, larger pieces
+  curl().easy_setopt(c, CURLOPT_WRITEDATA, &out.t);
+  curl().easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+  curl().easy_setopt(c, CURLOPT_HEADERDATA, &out.t);
+  curl().easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+  curl().easy_setopt(c, CURLOPT_USERAGENT, "nsmon/" NSMON_VERSION);
+  if (!o_.ca_file.empty()) curl().easy_setopt(c, CURLOPT_CAINFO, o_.ca_file.c_str());
+  if (!o_.cert_file.empty()) curl().easy_setopt(c, CURLOPT_SSLCERT, o_.cert_file.c_str());
+  if (!o_.key_file.empty()) curl().easy_setopt(c, CURLOPT_SSLKEY, o_.key_file.c_str());
   if (o_.insecure_skip_verify) {
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+    curl().easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl().easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
   }
   if (method == "POST") {
-    curl_easy_setopt(c, CURLOPT_POST, 1L);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, req.body.c_str());
+    curl().easy_setopt(c, CURLOPT_POST, 1L);
+    curl().easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
+    curl().easy_setopt(c, CURLOPT_POSTFIELDS, req.body.c_str());
   } else if (method == "HEAD") {
-    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    curl().easy_setopt(c, CURLOPT_NOBODY, 1L);
   } else if (method != "GET") {
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
+    curl().easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
   }
   // Credentials (ours and secret-looking headers of the caller) go to the first origin only.
-  curl_slist* headers = curl_slist_append(nullptr, "Expect:"); // no 100-continue round trip
+  curl_slist* headers = curl().slist_append(nullptr, "Expect:"); // no 100-continue round trip
   auto add = [&](const std::string& k, const std::string& v) {
-    if (send_secrets || !util::is_secret_name(k)) headers = curl_slist_append(headers, (k + ": " + v).c_str());
+    if (send_secrets || !util::is_secret_name(k)) headers = curl().slist_append(headers, (k + ": " + v).c_str());
   };
   for (const auto& [k, v] : o_.headers) add(k, v);
   if (!o_.tenant.empty()) add("X-Scope-OrgID", o_.tenant);
   if (!authorization_.empty()) add("Authorization", authorization_);
   for (const auto& [k, v] : req.headers) add(k, v);
-  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> hold(headers, curl_slist_free_all);
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  std::unique_ptr<curl_slist, decltype(Curl::slist_free_all)> hold(headers, curl().slist_free_all);
+  curl().easy_setopt(c, CURLOPT_HTTPHEADER, headers);
   if (o_.trace) {
-    curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
-    curl_easy_setopt(c, CURLOPT_DEBUGDATA, this);
-    curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
+    curl().easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
+    curl().easy_setopt(c, CURLOPT_DEBUGDATA, this);
+    curl().easy_setopt(c, CURLOPT_VERBOSE, 1L);
   }
 
-  out.rc = curl_easy_perform(c);
+  out.rc = curl().easy_perform(c);
   out.error = detail::mask_secrets(errbuf, secrets_);
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out.resp.status);
+  curl().easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out.resp.status);
   char* s = nullptr;
-  if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &s) == CURLE_OK && s) out.resp.content_type = s;
+  if (curl().easy_getinfo(c, CURLINFO_CONTENT_TYPE, &s) == CURLE_OK && s) out.resp.content_type = s;
   s = nullptr;
-  if (curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &s) == CURLE_OK && s) out.redirect_url = s;
-  curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &out.os_errno);
-  curl_easy_getinfo(c, CURLINFO_SIZE_DOWNLOAD_T, &out.downloaded);
-  curl_easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &out.content_length);
+  if (curl().easy_getinfo(c, CURLINFO_REDIRECT_URL, &s) == CURLE_OK && s) out.redirect_url = s;
+  curl().easy_getinfo(c, CURLINFO_OS_ERRNO, &out.os_errno);
+  curl().easy_getinfo(c, CURLINFO_SIZE_DOWNLOAD_T, &out.downloaded);
+  curl().easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &out.content_length);
   out.resp.url = url;
   return out;
 }
@@ -332,7 +382,7 @@ Failure classify(CURLcode rc) {
 std::string CurlClient::failure_message(Failure f, const Outcome& out, const std::string& url, long connect_ms,
                                         long timeout_ms) const {
   const std::string u = detail::message_url(url);
-  const std::string detail = out.error.empty() ? curl_easy_strerror(out.rc) : out.error;
+  const std::string detail = out.error.empty() ? curl().easy_strerror(out.rc) : out.error;
   switch (f) {
   case Failure::dns: return "cannot resolve the host name '" + host_of(url) + "' of " + u;
   case Failure::connect: {

@@ -112,7 +112,7 @@ private:
     for (const auto& kv : pr_.group->labels) available.insert(kv.key.value);
     for (const auto& kv : r_.labels) available.insert(kv.key.value);
     auto check = [&](const rules::KeyValue& kv, bool is_label) {
-      const rules::TemplateInfo& info = kv.tmpl; // checked once, by the loader
+      const rules::TemplateInfo& info = kv.tmpl(); // checked once, by the loader
       if (!info.errors.empty()) return;
       auto at = [&](std::size_t off, std::size_t len) {
         if (kv.value.value.empty()) return kv.value.span;

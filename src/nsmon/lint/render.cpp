@@ -177,7 +177,7 @@ std::string render_github(const Report& report) {
     const char* level = d.severity == core::Severity::error     ? "error"
                         : d.severity == core::Severity::warning ? "warning"
                                                                 : "notice";
-    std::string props = "file=" + github_escape_property(d.span.file);
+    std::string props = "file=" + github_escape_property(d.span.file.str());
     if (d.span.line > 0)
       props += ",line=" + std::to_string(d.span.line) + ",col=" + std::to_string(std::max(d.span.col, 1));
     if (!d.check.empty()) props += ",title=" + github_escape_property(d.check);
@@ -199,7 +199,7 @@ std::string render_sarif(const Report& report, const core::SourceSet& sources) {
     if (const CheckInfo* c = find_check(d.check)) r["ruleIndex"] = static_cast<std::size_t>(c - checks().data());
     r["level"] = sarif_level(d.severity);
     r["message"] = {{"text", message_with_help(d)}};
-    json physical = {{"artifactLocation", {{"uri", to_uri(d.span.file)}}}};
+    json physical = {{"artifactLocation", {{"uri", to_uri(d.span.file.str())}}}};
     if (d.span.line > 0) {
       const core::SourceFile* src = sources.find(d.span.file);
       std::string_view line = src ? src->line(d.span.line) : std::string_view();

@@ -28,7 +28,7 @@ std::optional<std::vector<std::string>> literal_names(std::string re) {
 bool internal(const std::string& name) { return util::starts_with(name, "__"); }
 
 std::string where(const rules::RelabelRule& r, const std::string& list) {
-  return list + " (" + r.action + " at " + r.span.file + ":" + std::to_string(r.span.line) + ":" +
+  return list + " (" + r.action + " at " + r.span.file.str() + ":" + std::to_string(r.span.line) + ":" +
          std::to_string(r.span.col) + ")";
 }
 

@@ -377,7 +377,7 @@ private:
       if (!job.name.value.empty() && other.name.value == job.name.value)
         add(job.name.span, "config/duplicate-job",
             "found multiple scrape configs with job name \"" + job.name.value + "\" (first at " +
-                (other.name.span.file == job.name.span.file ? "line " : other.name.span.file + ":") +
+                (other.name.span.file == job.name.span.file ? "line " : other.name.span.file.str() + ":") +
                 std::to_string(other.name.span.line) + ")");
     cfg.jobs.push_back(std::move(job));
   }
@@ -428,7 +428,7 @@ private:
   }
 
   void add(core::Span at, core::CheckId check, std::string msg) {
-    diags_.push_back(core::make_diagnostic(check, std::move(at), std::move(msg)));
+    diags_.push_back(core::make_diagnostic(check, at, std::move(msg)));
   }
 
   core::YamlReader y_;

@@ -40,6 +40,11 @@ Text make_text(const core::YamlReader& y, const yaml::Node& n) {
   return t;
 }
 
+const TemplateInfo& KeyValue::tmpl() const {
+  static const TemplateInfo none;
+  return template_info ? *template_info : none;
+}
+
 namespace {
 
 class Loader {
@@ -105,7 +110,7 @@ private:
   // milder variant lower it.
   core::Diagnostic& add(core::Span span, core::CheckId check, std::string msg, std::string group = {},
                         std::string rule = {}) {
-    core::Diagnostic& d = diags_.emplace_back(core::make_diagnostic(check, std::move(span), std::move(msg)));
+    core::Diagnostic& d = diags_.emplace_back(core::make_diagnostic(check, span, std::move(msg)));
     d.group = std::move(group);
     d.rule = std::move(rule);
     return d;
@@ -294,8 +299,8 @@ private:
   void check_templates(std::vector<KeyValue>& kvs, const char* what, const std::string& group,
                        const std::string& rule) {
     for (auto& kv : kvs) {
-      kv.tmpl = check_template(kv.value.value);
-      for (const auto& e : kv.tmpl.errors) {
+      TemplateInfo info = check_template(kv.value.value);
+      for (const auto& e : info.errors) {
         core::Span at = kv.value.span;
         if (!kv.value.value.empty()) {
           auto lc = y_.source().line_col(kv.value.file_offset(e.offset));
@@ -303,6 +308,7 @@ private:
         }
         add(at, "rules/template", std::string(what) + " \"" + kv.key.value + "\": template: " + e.message, group, rule);
       }
+      if (info.has_actions || !info.errors.empty()) kv.template_info = std::make_shared<TemplateInfo>(std::move(info));
     }
   }
 

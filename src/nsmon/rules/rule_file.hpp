@@ -1,6 +1,7 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -38,7 +39,11 @@ struct Duration {
 struct KeyValue {
   Text key;
   Text value;
-  TemplateInfo tmpl; ///< the value as a Go template (alerting rules' labels and annotations only)
+  /// The value as a Go template (alerting rules' labels and annotations only), kept only when it
+  /// has actions or errors: most values are plain text.
+  std::shared_ptr<const TemplateInfo> template_info;
+  /// The template's info, empty when none was kept.
+  const TemplateInfo& tmpl() const;
 };
 
 struct Rule {
