@@ -166,16 +166,19 @@ std::int64_t RuleWatch::min_interval_ms() const {
   return iv;
 }
 
-// Sorted engine labels of one exposition sample, as Prometheus's scrape stores them: the target's
-// job and instance added, the sample's own job/instance kept as exported_job/exported_instance.
-engine::Labels RuleWatch::target_labels(const expfmt::SampleView& s) const {
+// Sorted engine labels of one scraped sample (its ScrapedSamples::key), as Prometheus's scrape
+// stores them: the target's job and instance added, the sample's own job/instance kept as
+// exported_job/exported_instance.
+engine::Labels RuleWatch::target_labels(std::string_view key) const {
   engine::Labels ls;
-  ls.reserve(s.labels.size() + 3);
-  ls.emplace_back("__name__", std::string(s.name));
-  for (const auto& l : s.labels) {
-    std::string name(l.name);
+  std::size_t end = key.find('\xff');
+  ls.emplace_back("__name__", std::string(key.substr(0, end)));
+  while (end != std::string_view::npos) {
+    const std::size_t begin = end + 1, eq = key.find('\xfe', begin);
+    end = key.find('\xff', eq); // npos at the last pair: its value runs to the end
+    std::string name(key.substr(begin, eq - begin));
     if (name == "job" || name == "instance") name = "exported_" + name;
-    ls.emplace_back(std::move(name), std::string(l.value));
+    ls.emplace_back(std::move(name), std::string(key.substr(eq + 1, end - eq - 1)));
   }
   ls.emplace_back("job", o_.job);
   if (!o_.instance.empty()) ls.emplace_back("instance", o_.instance);
@@ -183,31 +186,6 @@ engine::Labels RuleWatch::target_labels(const expfmt::SampleView& s) const {
   std::erase_if(ls, [](const auto& l) { return l.second.empty(); });
   return ls;
 }
-
-namespace {
-
-// Each sample to its series through the text that names it in the exposition (a hash lookup);
-// the labels are built once, for a series not seen before.
-class Ingest final : public expfmt::Handler {
-public:
-  explicit Ingest(const std::function<void(const expfmt::SampleView&, const std::string&)>& add) : add_(add) {}
-  void on_sample(const expfmt::SampleView& s) override {
-    key_.assign(s.name);
-    for (const auto& l : s.labels) {
-      key_ += '\xff';
-      key_ += l.name;
-      key_ += '\xfe';
-      key_ += l.value;
-    }
-    add_(s, key_);
-  }
-
-private:
-  const std::function<void(const expfmt::SampleView&, const std::string&)>& add_;
-  std::string key_;
-};
-
-} // namespace
 
 // What every scrape ends with, good or failed: `up`, staleness markers, the window, the assertions.
 std::vector<RuleEvent> RuleWatch::end_scrape(std::int64_t t, double up_value) {
@@ -228,20 +206,25 @@ void RuleWatch::mark_stale(std::int64_t t) {
     if (k.seen + 1 == generation_) storage_.append(*k.series, t, engine::stale_nan());
 }
 
-std::vector<RuleEvent> RuleWatch::scraped(std::string_view body, expfmt::Format format, std::int64_t t) {
+// Each sample finds its series by the text that names it (one hash lookup); the labels are built
+// once, for a series not seen before.
+std::vector<RuleEvent> RuleWatch::scraped(const ScrapedSamples& samples, std::int64_t t) {
   ++generation_;
-  const std::function<void(const expfmt::SampleView&, const std::string&)> add = [&](const expfmt::SampleView& s,
-                                                                                     const std::string& key) {
+  for (std::size_t i = 0; i < samples.entries.size(); ++i) {
+    const std::string_view key = samples.key(i);
     auto it = scraped_.find(key);
-    if (it == scraped_.end()) it = scraped_.emplace(key, Scraped{&storage_.series_for(target_labels(s)), 0}).first;
-    if (storage_.append(*it->second.series, t, s.value)) it->second.seen = generation_;
-  };
-  Ingest c(add);
-  expfmt::Options opt;
-  opt.check_duplicates = false;
-  opt.max_errors = 100;
-  expfmt::parse(body, format, c, opt);
+    if (it == scraped_.end())
+      it = scraped_.emplace(std::string(key), Scraped{&storage_.series_for(target_labels(key)), 0}).first;
+    if (storage_.append(*it->second.series, t, samples.entries[i].value)) it->second.seen = generation_;
+  }
   return end_scrape(t, 1);
+}
+
+std::vector<RuleEvent> RuleWatch::scraped(std::string_view body, expfmt::Format format, std::int64_t t) {
+  Snapshot stats;
+  ScrapedSamples samples;
+  parse_snapshot(body, format, {}, stats, &samples);
+  return scraped(samples, t);
 }
 
 std::vector<RuleEvent> RuleWatch::scrape_failed(std::int64_t t) {

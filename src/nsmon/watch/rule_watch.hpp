@@ -16,6 +16,7 @@
 #include "nsmon/promql/parser.hpp"
 #include "nsmon/rules/rule_file.hpp"
 #include "nsmon/ruletest/evaluator.hpp"
+#include "nsmon/watch/snapshot.hpp"
 
 namespace nsmon::watch {
 
@@ -101,9 +102,10 @@ public:
   ~RuleWatch();
 
   /// A scrape that started at `t`: every sample (with job and instance added, `up` = 1), stale
-  /// markers for the series the previous scrape had and this one has not. Malformed lines are
-  /// skipped (the session has already reported the scrape). The assertions are checked at `t`:
-  /// the verdicts that changed.
+  /// markers for the series the previous scrape had and this one has not. The assertions are
+  /// checked at `t`: the verdicts that changed.
+  std::vector<RuleEvent> scraped(const ScrapedSamples& samples, std::int64_t t);
+  /// The same for an exposition (parse_snapshot's samples); malformed lines are skipped.
   std::vector<RuleEvent> scraped(std::string_view body, expfmt::Format format, std::int64_t t);
   /// A failed scrape at `t`: `up` = 0 and every series of the previous scrape stale.
   std::vector<RuleEvent> scrape_failed(std::int64_t t);
@@ -125,7 +127,7 @@ public:
 
 private:
   void trim(std::int64_t now);
-  engine::Labels target_labels(const expfmt::SampleView& s) const;
+  engine::Labels target_labels(std::string_view key) const;
   std::vector<RuleEvent> end_scrape(std::int64_t t, double up_value);
   void mark_stale(std::int64_t t);
   void check_asserts(std::int64_t t, std::vector<RuleEvent>& events);
@@ -140,8 +142,12 @@ private:
     engine::Series* series = nullptr;
     std::uint64_t seen = 0; ///< the last scrape (generation_) that had it
   };
-  /// Scraped series by the text that names them in the exposition (name, then label pairs).
-  std::unordered_map<std::string, Scraped> scraped_;
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+  };
+  /// Scraped series by the text that names them in the exposition (ScrapedSamples::key).
+  std::unordered_map<std::string, Scraped, KeyHash, std::equal_to<>> scraped_;
   std::uint64_t generation_ = 0;     ///< scrapes so far, failed ones included
   std::vector<std::string> written_; ///< names the rules write (sorted)
   std::vector<AlertRecord> known_;   ///< by alert key: the last state seen
