@@ -187,6 +187,14 @@ engine::Labels RuleWatch::target_labels(std::string_view key) const {
   return ls;
 }
 
+// What every scrape starts with, good or failed: a new generation, counted afresh.
+void RuleWatch::begin_scrape(std::int64_t t) {
+  ++generation_;
+  seen_before_ = seen_;
+  seen_ = kept_ = 0;
+  oldest_ms_ = std::min(oldest_ms_, t);
+}
+
 // What every scrape ends with, good or failed: `up`, staleness markers, the window, the assertions.
 std::vector<RuleEvent> RuleWatch::end_scrape(std::int64_t t, double up_value) {
   engine::Labels up = {{"__name__", "up"}, {"job", o_.job}};
@@ -200,8 +208,10 @@ std::vector<RuleEvent> RuleWatch::end_scrape(std::int64_t t, double up_value) {
   return events;
 }
 
-// The series of the previous scrape that this one (generation_) did not have get a staleness marker.
+// The series of the previous scrape that this one (generation_) did not have get a staleness marker
+// (none, and no walk over every series, when this one had them all).
 void RuleWatch::mark_stale(std::int64_t t) {
+  if (kept_ == seen_before_) return;
   for (auto& [key, k] : scraped_)
     if (k.seen + 1 == generation_) storage_.append(*k.series, t, engine::stale_nan());
 }
@@ -209,13 +219,17 @@ void RuleWatch::mark_stale(std::int64_t t) {
 // Each sample finds its series by the text that names it (one hash lookup); the labels are built
 // once, for a series not seen before.
 std::vector<RuleEvent> RuleWatch::scraped(const ScrapedSamples& samples, std::int64_t t) {
-  ++generation_;
+  begin_scrape(t);
   for (std::size_t i = 0; i < samples.entries.size(); ++i) {
     const std::string_view key = samples.key(i);
     auto it = scraped_.find(key);
     if (it == scraped_.end())
       it = scraped_.emplace(std::string(key), Scraped{&storage_.series_for(target_labels(key)), 0}).first;
-    if (storage_.append(*it->second.series, t, samples.entries[i].value)) it->second.seen = generation_;
+    Scraped& k = it->second;
+    if (!storage_.append(*k.series, t, samples.entries[i].value)) continue;
+    ++seen_;
+    if (k.seen + 1 == generation_) ++kept_;
+    k.seen = generation_;
   }
   return end_scrape(t, 1);
 }
@@ -228,7 +242,7 @@ std::vector<RuleEvent> RuleWatch::scraped(std::string_view body, expfmt::Format 
 }
 
 std::vector<RuleEvent> RuleWatch::scrape_failed(std::int64_t t) {
-  ++generation_;
+  begin_scrape(t);
   return end_scrape(t, 0);
 }
 
@@ -236,7 +250,11 @@ std::vector<RuleEvent> RuleWatch::scrape_failed(std::int64_t t) {
 // quarter less each time, never under two minutes).
 void RuleWatch::trim(std::int64_t now) {
   const std::size_t before = storage_.series_count();
-  storage_.drop_before(now - window_ms_);
+  // The walk over every series only when some point may be older than the window.
+  if (now - window_ms_ > oldest_ms_) {
+    storage_.drop_before(now - window_ms_);
+    oldest_ms_ = now - window_ms_;
+  }
   // The full estimate walks every series: only once a lower bound (points, a series' node) is
   // near the limit.
   const std::size_t lower = storage_.point_count() * sizeof(engine::Point) + storage_.series_count() * 160;
@@ -277,6 +295,8 @@ std::vector<RuleEvent> RuleWatch::evaluate(std::int64_t now) {
     // Slots missed (a stopped machine) are skipped, as Prometheus skips them.
     next_[g] = std::max(t + iv, (now / iv) * iv + (now % iv == 0 ? 0 : iv));
     if (next_[g] <= t) next_[g] = t + iv;
+    // Recording rules and ALERTS are written at the slot less the group's query_offset.
+    oldest_ms_ = std::min(oldest_ms_, t - loaded_.groups[g].query_offset_ms);
     for (auto& e : eval_->eval_group(g, t)) {
       ++status_.rule_errors;
       RuleEvent ev;

@@ -128,6 +128,7 @@ public:
 private:
   void trim(std::int64_t now);
   engine::Labels target_labels(std::string_view key) const;
+  void begin_scrape(std::int64_t t);
   std::vector<RuleEvent> end_scrape(std::int64_t t, double up_value);
   void mark_stale(std::int64_t t);
   void check_asserts(std::int64_t t, std::vector<RuleEvent>& events);
@@ -148,9 +149,13 @@ private:
   };
   /// Scraped series by the text that names them in the exposition (ScrapedSamples::key).
   std::unordered_map<std::string, Scraped, KeyHash, std::equal_to<>> scraped_;
-  std::uint64_t generation_ = 0;     ///< scrapes so far, failed ones included
-  std::vector<std::string> written_; ///< names the rules write (sorted)
-  std::vector<AlertRecord> known_;   ///< by alert key: the last state seen
+  std::uint64_t generation_ = 0;       ///< scrapes so far, failed ones included
+  std::size_t seen_ = 0;               ///< series this scrape (generation_) had
+  std::size_t kept_ = 0;               ///< of those, the ones the previous scrape had too
+  std::size_t seen_before_ = 0;        ///< series the previous scrape had
+  std::int64_t oldest_ms_ = INT64_MAX; ///< no point of the store is older (a lower bound)
+  std::vector<std::string> written_;   ///< names the rules write (sorted)
+  std::vector<AlertRecord> known_;     ///< by alert key: the last state seen
   std::vector<bool> assert_failed_;
   std::int64_t window_ms_ = 0;
   bool shrunk_ = false;
