@@ -225,8 +225,15 @@ std::vector<RuleEvent> RuleWatch::scraped(const ScrapedSamples& samples, std::in
     auto it = scraped_.find(key);
     if (it == scraped_.end())
       it = scraped_.emplace(std::string(key), Scraped{&storage_.series_for(target_labels(key)), 0}).first;
+    // A sample with its own timestamp is stored at that time and never marked stale (Prometheus's
+    // honor_timestamps); one at or before its series' last point is dropped (out of order).
+    const auto& e = samples.entries[i];
     Scraped& k = it->second;
-    if (!storage_.append(*k.series, t, samples.entries[i].value)) continue;
+    if (!storage_.append(*k.series, e.timestamp_ms.value_or(t), e.value)) continue;
+    if (e.timestamp_ms) {
+      oldest_ms_ = std::min(oldest_ms_, *e.timestamp_ms);
+      continue;
+    }
     ++seen_;
     if (k.seen + 1 == generation_) ++kept_;
     k.seen = generation_;

@@ -101,8 +101,9 @@ public:
   RuleWatch(const LoadedRules& loaded, RuleWatchOptions options);
   ~RuleWatch();
 
-  /// A scrape that started at `t`: every sample (with job and instance added, `up` = 1), stale
-  /// markers for the series the previous scrape had and this one has not. The assertions are
+  /// A scrape that started at `t`: every sample (with job and instance added, `up` = 1) at `t`,
+  /// or at its own timestamp when the exposition gives one; stale markers for the series the
+  /// previous scrape had (without a timestamp) and this one has not. The assertions are
   /// checked at `t`: the verdicts that changed.
   std::vector<RuleEvent> scraped(const ScrapedSamples& samples, std::int64_t t);
   /// The same for an exposition (parse_snapshot's samples); malformed lines are skipped.
@@ -149,7 +150,7 @@ private:
   };
   /// Scraped series by the text that names them in the exposition (ScrapedSamples::key).
   std::unordered_map<std::string, Scraped, KeyHash, std::equal_to<>> scraped_;
-  std::uint64_t generation_ = 0;       ///< scrapes so far, failed ones included
+  std::uint64_t generation_ = 1;       ///< 1 + scrapes so far, failed ones included (a seen of 0: never)
   std::size_t seen_ = 0;               ///< series this scrape (generation_) had
   std::size_t kept_ = 0;               ///< of those, the ones the previous scrape had too
   std::size_t seen_before_ = 0;        ///< series the previous scrape had

@@ -33,7 +33,7 @@ public:
         all_->keys += '\xfe';
         all_->keys += l.value;
       }
-      all_->entries.push_back({all_->keys.size(), s.value});
+      all_->entries.push_back({all_->keys.size(), s.value, s.timestamp_ms});
     }
     if (!wanted_.count(s.name)) return;
     Series series;

@@ -2,6 +2,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -45,6 +46,7 @@ struct ScrapedSamples {
   struct Entry {
     std::size_t end = 0; ///< where its name ends in `keys` (it starts where the previous one ends)
     double value = 0;
+    std::optional<std::int64_t> timestamp_ms; ///< the exposition's own timestamp
   };
   std::string keys;
   std::vector<Entry> entries;
