@@ -112,4 +112,36 @@ $snap"
 [ "$(pane crash '#{scroll_region_lower}')" -eq 29 ] || fail "SIGABRT: the scroll region was not reset"
 for _ in $(seq 1 30); do pgrep -f -- "$TMP/crash.truth.json" | grep -qv "^$$\$" || break; sleep 0.1; done
 pgrep -f -- "detector.py .*$TMP/crash.truth.json" >/dev/null && fail "the detector outlived nsmon"
+
+# 4. --rules: the block's Alerts line (below its header, not the transition lines above it) shows
+# TrainingDiverging while it is pending or firing; the alert stops the run (exit 4), the terminal
+# is given back.
+port=$(free_port)
+cat >"$TMP/rules.sh" <<SH
+cd "$SRC"
+export TERM=xterm-256color NO_COLOR=1
+unset CLICOLOR_FORCE
+"$NSMON" watch --interval 0.3 --rules examples/watch_rules.yml --fail-on-alert critical --stop-on-alert \\
+  --metrics-url http://127.0.0.1:$port/metrics -- /usr/bin/python3 examples/detector/detector.py --port $port \\
+  --epochs 40 --images 0 --speed 100 --loss-spike 2 --truth "$TMP/rules.truth.json"
+echo "EXIT=\$?"
+echo AFTER-END
+exec sleep 120
+SH
+t new-session -d -s rules -x 100 -y 30 "bash $TMP/rules.sh"
+found=""
+for _ in $(seq 1 300); do
+  snap=$(screen rules)
+  header_row=$(grep -n "^nsmon watch · detector.py · " <<<"$snap" | cut -d: -f1 | tail -n 1 || true)
+  alerts_row=$(grep -n "^Alerts .*TrainingDiverging" <<<"$snap" | cut -d: -f1 | tail -n 1 || true)
+  if [ -n "$header_row" ] && [ -n "$alerts_row" ] && [ "$alerts_row" -gt "$header_row" ]; then found=1; break; fi
+  sleep 0.1
+done
+[ -n "$found" ] || fail "--rules: no Alerts line with TrainingDiverging in the block:
+$snap"
+wait_for rules "AFTER-END" 30
+snap=$(t capture-pane -p -t rules -S -200)
+grep -q "^EXIT=4$" <<<"$snap" || fail "--rules: no EXIT=4:
+$snap"
+[ "$(pane rules '#{cursor_flag}')" = 1 ] || fail "--rules: the cursor is still hidden"
 echo ok

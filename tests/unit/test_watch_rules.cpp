@@ -172,6 +172,30 @@ TEST_CASE("watch rules: a series gone from the scrape is stale, a failed scrape 
   CHECK(rw.status().failed);
 }
 
+TEST_CASE("watch rules: a sample with its own timestamp is stored at that time and never marked stale",
+          "[watch][watch_rules]") {
+  auto loaded = load_rules({}, {}, 60'000);
+  REQUIRE(loaded->diags.empty());
+  RuleWatch rw(*loaded, options());
+  // `a` says it was taken 30 s before the scrape; `b` has no timestamp.
+  rw.scraped("a 1 " + std::to_string(S - 30'000) + "\nb 2\n", expfmt::Format::text, S);
+  auto eval = [&](const char* q, std::int64_t t) {
+    auto p = promql::parse(q);
+    return engine::instant(*p.expr(), rw.storage(), t).value.vector.size();
+  };
+  CHECK(eval("a", S - 20'000) == 1); // there before the scrape: its own time
+  CHECK(eval("b", S - 20'000) == 0);
+  // Both gone from the next scrape: only `b` gets a staleness marker.
+  rw.scraped("c 3\n", expfmt::Format::text, S + 1000);
+  CHECK(eval("b", S + 1500) == 0);
+  CHECK(eval("a", S + 1500) == 1); // until the 5m lookback from its own time
+  CHECK(eval("a", S - 30'000 + 5 * 60'000 + 1) == 0);
+  // An older timestamp than the series' last point is out of order: dropped.
+  rw.scraped("a 9 " + std::to_string(S - 40'000) + "\n", expfmt::Format::text, S + 2000);
+  REQUIRE(engine::get(rw.storage().all().begin()->first, "__name__") == "a");
+  CHECK(rw.storage().all().begin()->second.points.size() == 1);
+}
+
 TEST_CASE("watch rules: an assertion holds until its metric says otherwise, and again after", "[watch][watch_rules]") {
   TempDir tmp("assert");
   auto loaded = load_rules({}, {"max(training_loss) < 5"}, 60'000);

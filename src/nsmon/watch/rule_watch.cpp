@@ -166,16 +166,19 @@ std::int64_t RuleWatch::min_interval_ms() const {
   return iv;
 }
 
-// Sorted engine labels of one exposition sample, as Prometheus's scrape stores them: the target's
-// job and instance added, the sample's own job/instance kept as exported_job/exported_instance.
-engine::Labels RuleWatch::target_labels(const expfmt::SampleView& s) const {
+// Sorted engine labels of one scraped sample (its ScrapedSamples::key), as Prometheus's scrape
+// stores them: the target's job and instance added, the sample's own job/instance kept as
+// exported_job/exported_instance.
+engine::Labels RuleWatch::target_labels(std::string_view key) const {
   engine::Labels ls;
-  ls.reserve(s.labels.size() + 3);
-  ls.emplace_back("__name__", std::string(s.name));
-  for (const auto& l : s.labels) {
-    std::string name(l.name);
+  std::size_t end = key.find('\xff');
+  ls.emplace_back("__name__", std::string(key.substr(0, end)));
+  while (end != std::string_view::npos) {
+    const std::size_t begin = end + 1, eq = key.find('\xfe', begin);
+    end = key.find('\xff', eq); // npos at the last pair: its value runs to the end
+    std::string name(key.substr(begin, eq - begin));
     if (name == "job" || name == "instance") name = "exported_" + name;
-    ls.emplace_back(std::move(name), std::string(l.value));
+    ls.emplace_back(std::move(name), std::string(key.substr(eq + 1, end - eq - 1)));
   }
   ls.emplace_back("job", o_.job);
   if (!o_.instance.empty()) ls.emplace_back("instance", o_.instance);
@@ -184,30 +187,13 @@ engine::Labels RuleWatch::target_labels(const expfmt::SampleView& s) const {
   return ls;
 }
 
-namespace {
-
-// Each sample to its series through the text that names it in the exposition (a hash lookup);
-// the labels are built once, for a series not seen before.
-class Ingest final : public expfmt::Handler {
-public:
-  explicit Ingest(const std::function<void(const expfmt::SampleView&, const std::string&)>& add) : add_(add) {}
-  void on_sample(const expfmt::SampleView& s) override {
-    key_.assign(s.name);
-    for (const auto& l : s.labels) {
-      key_ += '\xff';
-      key_ += l.name;
-      key_ += '\xfe';
-      key_ += l.value;
-    }
-    add_(s, key_);
-  }
-
-private:
-  const std::function<void(const expfmt::SampleView&, const std::string&)>& add_;
-  std::string key_;
-};
-
-} // namespace
+// What every scrape starts with, good or failed: a new generation, counted afresh.
+void RuleWatch::begin_scrape(std::int64_t t) {
+  ++generation_;
+  seen_before_ = seen_;
+  seen_ = kept_ = 0;
+  oldest_ms_ = std::min(oldest_ms_, t);
+}
 
 // What every scrape ends with, good or failed: `up`, staleness markers, the window, the assertions.
 std::vector<RuleEvent> RuleWatch::end_scrape(std::int64_t t, double up_value) {
@@ -222,30 +208,48 @@ std::vector<RuleEvent> RuleWatch::end_scrape(std::int64_t t, double up_value) {
   return events;
 }
 
-// The series of the previous scrape that this one (generation_) did not have get a staleness marker.
+// The series of the previous scrape that this one (generation_) did not have get a staleness marker
+// (none, and no walk over every series, when this one had them all).
 void RuleWatch::mark_stale(std::int64_t t) {
+  if (kept_ == seen_before_) return;
   for (auto& [key, k] : scraped_)
     if (k.seen + 1 == generation_) storage_.append(*k.series, t, engine::stale_nan());
 }
 
-std::vector<RuleEvent> RuleWatch::scraped(std::string_view body, expfmt::Format format, std::int64_t t) {
-  ++generation_;
-  const std::function<void(const expfmt::SampleView&, const std::string&)> add = [&](const expfmt::SampleView& s,
-                                                                                     const std::string& key) {
+// Each sample finds its series by the text that names it (one hash lookup); the labels are built
+// once, for a series not seen before.
+std::vector<RuleEvent> RuleWatch::scraped(const ScrapedSamples& samples, std::int64_t t) {
+  begin_scrape(t);
+  for (std::size_t i = 0; i < samples.entries.size(); ++i) {
+    const std::string_view key = samples.key(i);
     auto it = scraped_.find(key);
-    if (it == scraped_.end()) it = scraped_.emplace(key, Scraped{&storage_.series_for(target_labels(s)), 0}).first;
-    if (storage_.append(*it->second.series, t, s.value)) it->second.seen = generation_;
-  };
-  Ingest c(add);
-  expfmt::Options opt;
-  opt.check_duplicates = false;
-  opt.max_errors = 100;
-  expfmt::parse(body, format, c, opt);
+    if (it == scraped_.end())
+      it = scraped_.emplace(std::string(key), Scraped{&storage_.series_for(target_labels(key)), 0}).first;
+    // A sample with its own timestamp is stored at that time and never marked stale (Prometheus's
+    // honor_timestamps); one at or before its series' last point is dropped (out of order).
+    const auto& e = samples.entries[i];
+    Scraped& k = it->second;
+    if (!storage_.append(*k.series, e.timestamp_ms.value_or(t), e.value)) continue;
+    if (e.timestamp_ms) {
+      oldest_ms_ = std::min(oldest_ms_, *e.timestamp_ms);
+      continue;
+    }
+    ++seen_;
+    if (k.seen + 1 == generation_) ++kept_;
+    k.seen = generation_;
+  }
   return end_scrape(t, 1);
 }
 
+std::vector<RuleEvent> RuleWatch::scraped(std::string_view body, expfmt::Format format, std::int64_t t) {
+  Snapshot stats;
+  ScrapedSamples samples;
+  parse_snapshot(body, format, {}, stats, &samples);
+  return scraped(samples, t);
+}
+
 std::vector<RuleEvent> RuleWatch::scrape_failed(std::int64_t t) {
-  ++generation_;
+  begin_scrape(t);
   return end_scrape(t, 0);
 }
 
@@ -253,7 +257,11 @@ std::vector<RuleEvent> RuleWatch::scrape_failed(std::int64_t t) {
 // quarter less each time, never under two minutes).
 void RuleWatch::trim(std::int64_t now) {
   const std::size_t before = storage_.series_count();
-  storage_.drop_before(now - window_ms_);
+  // The walk over every series only when some point may be older than the window.
+  if (now - window_ms_ > oldest_ms_) {
+    storage_.drop_before(now - window_ms_);
+    oldest_ms_ = now - window_ms_;
+  }
   // The full estimate walks every series: only once a lower bound (points, a series' node) is
   // near the limit.
   const std::size_t lower = storage_.point_count() * sizeof(engine::Point) + storage_.series_count() * 160;
@@ -294,6 +302,8 @@ std::vector<RuleEvent> RuleWatch::evaluate(std::int64_t now) {
     // Slots missed (a stopped machine) are skipped, as Prometheus skips them.
     next_[g] = std::max(t + iv, (now / iv) * iv + (now % iv == 0 ? 0 : iv));
     if (next_[g] <= t) next_[g] = t + iv;
+    // Recording rules and ALERTS are written at the slot less the group's query_offset.
+    oldest_ms_ = std::min(oldest_ms_, t - loaded_.groups[g].query_offset_ms);
     for (auto& e : eval_->eval_group(g, t)) {
       ++status_.rule_errors;
       RuleEvent ev;

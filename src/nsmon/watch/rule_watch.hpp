@@ -16,6 +16,7 @@
 #include "nsmon/promql/parser.hpp"
 #include "nsmon/rules/rule_file.hpp"
 #include "nsmon/ruletest/evaluator.hpp"
+#include "nsmon/watch/snapshot.hpp"
 
 namespace nsmon::watch {
 
@@ -100,10 +101,12 @@ public:
   RuleWatch(const LoadedRules& loaded, RuleWatchOptions options);
   ~RuleWatch();
 
-  /// A scrape that started at `t`: every sample (with job and instance added, `up` = 1), stale
-  /// markers for the series the previous scrape had and this one has not. Malformed lines are
-  /// skipped (the session has already reported the scrape). The assertions are checked at `t`:
-  /// the verdicts that changed.
+  /// A scrape that started at `t`: every sample (with job and instance added, `up` = 1) at `t`,
+  /// or at its own timestamp when the exposition gives one; stale markers for the series the
+  /// previous scrape had (without a timestamp) and this one has not. The assertions are
+  /// checked at `t`: the verdicts that changed.
+  std::vector<RuleEvent> scraped(const ScrapedSamples& samples, std::int64_t t);
+  /// The same for an exposition (parse_snapshot's samples); malformed lines are skipped.
   std::vector<RuleEvent> scraped(std::string_view body, expfmt::Format format, std::int64_t t);
   /// A failed scrape at `t`: `up` = 0 and every series of the previous scrape stale.
   std::vector<RuleEvent> scrape_failed(std::int64_t t);
@@ -125,7 +128,8 @@ public:
 
 private:
   void trim(std::int64_t now);
-  engine::Labels target_labels(const expfmt::SampleView& s) const;
+  engine::Labels target_labels(std::string_view key) const;
+  void begin_scrape(std::int64_t t);
   std::vector<RuleEvent> end_scrape(std::int64_t t, double up_value);
   void mark_stale(std::int64_t t);
   void check_asserts(std::int64_t t, std::vector<RuleEvent>& events);
@@ -140,11 +144,19 @@ private:
     engine::Series* series = nullptr;
     std::uint64_t seen = 0; ///< the last scrape (generation_) that had it
   };
-  /// Scraped series by the text that names them in the exposition (name, then label pairs).
-  std::unordered_map<std::string, Scraped> scraped_;
-  std::uint64_t generation_ = 0;     ///< scrapes so far, failed ones included
-  std::vector<std::string> written_; ///< names the rules write (sorted)
-  std::vector<AlertRecord> known_;   ///< by alert key: the last state seen
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+  };
+  /// Scraped series by the text that names them in the exposition (ScrapedSamples::key).
+  std::unordered_map<std::string, Scraped, KeyHash, std::equal_to<>> scraped_;
+  std::uint64_t generation_ = 1;       ///< 1 + scrapes so far, failed ones included (a seen of 0: never)
+  std::size_t seen_ = 0;               ///< series this scrape (generation_) had
+  std::size_t kept_ = 0;               ///< of those, the ones the previous scrape had too
+  std::size_t seen_before_ = 0;        ///< series the previous scrape had
+  std::int64_t oldest_ms_ = INT64_MAX; ///< no point of the store is older (a lower bound)
+  std::vector<std::string> written_;   ///< names the rules write (sorted)
+  std::vector<AlertRecord> known_;     ///< by alert key: the last state seen
   std::vector<bool> assert_failed_;
   std::int64_t window_ms_ = 0;
   bool shrunk_ = false;

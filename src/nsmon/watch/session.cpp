@@ -173,7 +173,7 @@ private:
 
   void scraped(ScrapeResult r) {
     if (o_.rules && r.started_ms > 0)
-      rule_events(r.ok ? o_.rules->scraped(r.body, r.format, r.started_ms) : o_.rules->scrape_failed(r.started_ms),
+      rule_events(r.ok ? o_.rules->scraped(r.samples, r.started_ms) : o_.rules->scrape_failed(r.started_ms),
                   Clock::now());
     ++status_.scrapes;
     status_.scrape_seconds = r.seconds;

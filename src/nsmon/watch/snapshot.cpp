@@ -20,10 +20,21 @@ namespace {
 
 class Collector final : public expfmt::Handler {
 public:
-  Collector(const std::unordered_set<std::string_view>& wanted, Snapshot& out) : wanted_(wanted), out_(out) {}
+  Collector(const std::unordered_set<std::string_view>& wanted, Snapshot& out, ScrapedSamples* all)
+      : wanted_(wanted), out_(out), all_(all) {}
 
   void on_sample(const expfmt::SampleView& s) override {
     ++out_.series_total;
+    if (all_) {
+      all_->keys += s.name;
+      for (const auto& l : s.labels) {
+        all_->keys += '\xff';
+        all_->keys += l.name;
+        all_->keys += '\xfe';
+        all_->keys += l.value;
+      }
+      all_->entries.push_back({all_->keys.size(), s.value, s.timestamp_ms});
+    }
     if (!wanted_.count(s.name)) return;
     Series series;
     series.value = s.value;
@@ -39,13 +50,16 @@ public:
 private:
   const std::unordered_set<std::string_view>& wanted_;
   Snapshot& out_;
+  ScrapedSamples* all_;
 };
 
 } // namespace
 
 ParseOutcome parse_snapshot(std::string_view body, expfmt::Format format,
-                            const std::unordered_set<std::string_view>& wanted, Snapshot& out) {
-  Collector c(wanted, out);
+                            const std::unordered_set<std::string_view>& wanted, Snapshot& out, ScrapedSamples* all) {
+  // The names take about as many bytes as the exposition, its comments and values aside.
+  if (all) all->keys.reserve(body.size());
+  Collector c(wanted, out, all);
   expfmt::Options opt;
   opt.max_errors = 100;
   // A watcher reads a live scrape: duplicate series are the exporter's problem, not a reason to

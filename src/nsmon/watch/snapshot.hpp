@@ -1,6 +1,8 @@
 #pragma once
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -37,15 +39,35 @@ struct Snapshot {
   bool has(std::string_view name) const { return !find(name).empty(); }
 };
 
+/// Every sample of one scrape, for watch --rules: each named by its exposition text (the name,
+/// then per label '\xff' name '\xfe' value, unescaped: bytes that valid UTF-8 never holds), all
+/// the names in one buffer.
+struct ScrapedSamples {
+  struct Entry {
+    std::size_t end = 0; ///< where its name ends in `keys` (it starts where the previous one ends)
+    double value = 0;
+    std::optional<std::int64_t> timestamp_ms; ///< the exposition's own timestamp
+  };
+  std::string keys;
+  std::vector<Entry> entries;
+
+  std::string_view key(std::size_t i) const {
+    const std::size_t begin = i == 0 ? 0 : entries[i - 1].end;
+    return std::string_view(keys).substr(begin, entries[i].end - begin);
+  }
+};
+
 /// What parsing a scrape found, beyond the samples.
 struct ParseOutcome {
   std::size_t errors = 0;
   std::string first_error; ///< "line:col: message"
 };
 
-/// Parses an exposition into `out`, keeping only samples whose name is in `wanted`. Lines with
-/// errors are skipped (the rest is kept); never throws for bad input.
+/// Parses an exposition into `out`, keeping only samples whose name is in `wanted`, and, given
+/// `all`, every sample into it as well (one parse for the stats and the rules). Lines with errors
+/// are skipped (the rest is kept); never throws for bad input.
 ParseOutcome parse_snapshot(std::string_view body, expfmt::Format format,
-                            const std::unordered_set<std::string_view>& wanted, Snapshot& out);
+                            const std::unordered_set<std::string_view>& wanted, Snapshot& out,
+                            ScrapedSamples* all = nullptr);
 
 } // namespace nsmon::watch

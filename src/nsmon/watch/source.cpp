@@ -53,8 +53,8 @@ std::optional<http::Response> send(http::Client& client, const http::Request& re
 
 class EndpointSource final : public Source {
 public:
-  EndpointSource(std::shared_ptr<http::Client> client, std::string url, double timeout, bool keep_body)
-      : client_(std::move(client)), url_(std::move(url)), timeout_(timeout), keep_body_(keep_body) {}
+  EndpointSource(std::shared_ptr<http::Client> client, std::string url, double timeout, bool keep_samples)
+      : client_(std::move(client)), url_(std::move(url)), timeout_(timeout), keep_samples_(keep_samples) {}
 
   ScrapeResult fetch() override {
     ScrapeResult r;
@@ -67,17 +67,18 @@ public:
     r.seconds = since(t0);
     if (!resp) return r;
     r.bytes = resp->body.size();
-    r.format = expfmt::format_from_content_type(resp->content_type);
-    ParseOutcome p = parse_snapshot(resp->body, r.format, wanted_names(), r.snapshot);
+    const expfmt::Format format = expfmt::format_from_content_type(resp->content_type);
+    ParseOutcome p =
+        parse_snapshot(resp->body, format, wanted_names(), r.snapshot, keep_samples_ ? &r.samples : nullptr);
     r.snapshot.at = Clock::now();
     if (p.errors > 0) {
       r.error = "malformed scrape: " + std::to_string(p.errors) + (p.errors == 1 ? " error" : " errors") +
                 " (first at " + p.first_error + ")";
       r.snapshot = Snapshot{};
+      r.samples = ScrapedSamples{};
       return r;
     }
     r.ok = true;
-    if (keep_body_) r.body = std::move(resp->body);
     return r;
   }
 
@@ -87,7 +88,7 @@ private:
   std::shared_ptr<http::Client> client_;
   std::string url_;
   double timeout_;
-  bool keep_body_;
+  bool keep_samples_;
 };
 
 std::string form_encode(std::string_view s) {
@@ -141,8 +142,8 @@ private:
 } // namespace
 
 std::unique_ptr<Source> endpoint_source(std::shared_ptr<http::Client> client, std::string url, double timeout,
-                                        bool keep_body) {
-  return std::make_unique<EndpointSource>(std::move(client), std::move(url), timeout, keep_body);
+                                        bool keep_samples) {
+  return std::make_unique<EndpointSource>(std::move(client), std::move(url), timeout, keep_samples);
 }
 
 std::unique_ptr<Source> prometheus_source(std::shared_ptr<http::Client> client, std::string base_url,

@@ -24,8 +24,7 @@ struct ScrapeResult {
   std::size_t bytes = 0;
   double seconds = 0;          ///< how long the fetch took
   std::int64_t started_ms = 0; ///< when the fetch started (ms since the epoch): the samples' time
-  std::string body;            ///< the exposition, kept for watch --rules (endpoint_source's keep_body)
-  expfmt::Format format = expfmt::Format::text;
+  ScrapedSamples samples;      ///< every sample, for watch --rules (endpoint_source's keep_samples)
 };
 
 class Source {
@@ -38,9 +37,10 @@ public:
 
 /// Scrapes an exposition endpoint (OpenMetrics preferred, text accepted, like Prometheus).
 /// A malformed scrape is a failed one: half a scrape would look like counter resets. With
-/// `keep_body` a good scrape's exposition is handed over too (watch --rules stores every sample).
+/// `keep_samples` a good scrape's every sample is handed over too, from the same parse (watch
+/// --rules stores them all).
 std::unique_ptr<Source> endpoint_source(std::shared_ptr<http::Client> client, std::string url, double timeout_seconds,
-                                        bool keep_body = false);
+                                        bool keep_samples = false);
 
 /// Reads the same samples from a Prometheus server (/api/v1/query for the watched names);
 /// `selector` adds label matchers, e.g. job="neurosymbolic-app".
