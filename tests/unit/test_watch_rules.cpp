@@ -1,5 +1,6 @@
 // watch --rules: the scraped samples in the bounded store, the groups evaluated when due, alert
 // transitions, assertions, load errors, and --record's test replayed by the test-rules runner.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -155,7 +156,9 @@ TEST_CASE("watch rules: a series gone from the scrape is stale, a failed scrape 
   TempDir tmp("stale");
   auto loaded = load_rules({}, {"up == 1"}, 60'000);
   REQUIRE(loaded->diags.empty());
-  RuleWatch rw(*loaded, options());
+  auto o = options();
+  o.keep_all = true; // `up == 1` alone selects neither `a` nor `b`
+  RuleWatch rw(*loaded, o);
   rw.scraped("a 1\nb 2\n", expfmt::Format::text, S);
   rw.scraped("a 1\n", expfmt::Format::text, S + 1000);
   auto eval = [&](const char* q, std::int64_t t) {
@@ -176,7 +179,9 @@ TEST_CASE("watch rules: a sample with its own timestamp is stored at that time a
           "[watch][watch_rules]") {
   auto loaded = load_rules({}, {}, 60'000);
   REQUIRE(loaded->diags.empty());
-  RuleWatch rw(*loaded, options());
+  auto o = options();
+  o.keep_all = true; // no rule selects `a` or `b`
+  RuleWatch rw(*loaded, o);
   // `a` says it was taken 30 s before the scrape; `b` has no timestamp.
   rw.scraped("a 1 " + std::to_string(S - 30'000) + "\nb 2\n", expfmt::Format::text, S);
   auto eval = [&](const char* q, std::int64_t t) {
@@ -194,6 +199,39 @@ TEST_CASE("watch rules: a sample with its own timestamp is stored at that time a
   rw.scraped("a 9 " + std::to_string(S - 40'000) + "\n", expfmt::Format::text, S + 2000);
   REQUIRE(engine::get(rw.storage().all().begin()->first, "__name__") == "a");
   CHECK(rw.storage().all().begin()->second.points.size() == 1);
+}
+
+TEST_CASE("watch rules: the store keeps the series of the metric names the rules and assertions select",
+          "[watch][watch_rules]") {
+  TempDir tmp("selected");
+  auto loaded =
+      load_rules({tmp.write("rules.yml", kRules)}, {"rate(images_total[1m]) >= 0", "{__name__=\"gpu\"} < 1"}, 60'000);
+  REQUIRE(loaded->diags.empty());
+  auto names = selected_names(*loaded);
+  REQUIRE(names);
+  CHECK(*names == std::vector<std::string>{"gpu", "images_total", "job:training_loss:max", "training_loss"});
+  const std::string body = "training_loss 1\nimages_total 3\ngpu 0.5\nother{x=\"1\"} 2\nother{x=\"2\"} 2\n";
+  auto stored = [](const RuleWatch& rw) {
+    std::vector<std::string> out;
+    for (const auto& [ls, series] : rw.storage().all()) out.push_back(engine::get(ls, "__name__"));
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  RuleWatch rw(*loaded, options());
+  rw.scraped(body, expfmt::Format::text, S);
+  rw.scraped(body, expfmt::Format::text, S + 1000);
+  CHECK(stored(rw) == std::vector<std::string>{"gpu", "images_total", "training_loss", "up"});
+  // --record keeps everything; so does a selector without a metric name.
+  auto o = options();
+  o.keep_all = true;
+  RuleWatch all(*loaded, o);
+  all.scraped(body, expfmt::Format::text, S);
+  CHECK(stored(all) == std::vector<std::string>{"gpu", "images_total", "other", "other", "training_loss", "up"});
+  auto nameless = load_rules({}, {"count({x=\"1\"}) >= 0"}, 60'000);
+  CHECK_FALSE(selected_names(*nameless));
+  RuleWatch any(*nameless, options());
+  any.scraped(body, expfmt::Format::text, S);
+  CHECK(stored(any).size() == 6);
 }
 
 TEST_CASE("watch rules: an assertion holds until its metric says otherwise, and again after", "[watch][watch_rules]") {
@@ -255,6 +293,7 @@ TEST_CASE("watch rules: the store keeps the window, then less when over the memo
   for (int i = 0; i < 1000; ++i) many += "m{i=\"" + std::to_string(i) + "\"} 1\n";
   o.window_ms = 3'600'000;
   o.max_bytes = 1u << 20;
+  o.keep_all = true; // the rules do not select `m`
   RuleWatch tight(*loaded, o);
   for (int k = 0; k < 40; ++k) tight.scraped(many, expfmt::Format::text, S + 5000 * k);
   CHECK(tight.status().window_ms < 3'600'000); // shortened to fit

@@ -102,6 +102,7 @@ Rules load_rules(const WatchOptions& o) {
   ro.job = o.job;
   ro.instance = instance_of(o.metrics_url);
   ro.fail_rank = rank;
+  ro.keep_all = !o.record.empty();
   r.watch = std::make_unique<watch::RuleWatch>(*r.loaded, ro);
   return r;
 }
@@ -192,9 +193,10 @@ Figures (each shown only when the detector exports its metrics):
   symbolic   NMS, Prolog and graph construction times; system: CPU, RAM, GPU; errors by type
 
 Rules (--rules FILE, --assert EXPR):
-  Every sample of each scrape is kept (with job=--job and instance=host:port of --metrics-url, up,
-  and staleness markers for series that went away, as Prometheus stores them) and the rule groups
-  are evaluated on them at their interval (--evaluation-interval for groups without one), on
+  The samples of the metric names the rules and assertions select are kept (every sample when a
+  selector names no metric, and with --record), with job=--job and instance=host:port of
+  --metrics-url, up, and staleness markers for series that went away, as Prometheus stores them;
+  the rule groups are evaluated on them at their interval (--evaluation-interval for groups without one), on
   multiples of it, as Prometheus's rule manager does: recording rules written back, alerts pending,
   firing after `for`, kept by keep_firing_for, resolved; labels and annotations expanded. The
   store keeps --rules-window (default: what the rules read back — ranges, offsets, subqueries, the

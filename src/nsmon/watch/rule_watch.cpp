@@ -130,7 +130,35 @@ std::int64_t reach_ms(const LoadedRules& loaded) {
   return reach;
 }
 
+std::optional<std::vector<std::string>> selected_names(const LoadedRules& loaded) {
+  std::vector<std::string> names;
+  bool all = false;
+  auto collect = [&](const promql::Expr& root) {
+    promql::walk(root, [&](const promql::Expr& node, std::span<const promql::Expr* const>) {
+      if (node.kind != promql::NodeKind::vector_selector) return true;
+      const auto& v = static_cast<const promql::VectorSelector&>(node);
+      std::string name = v.name;
+      for (const auto& m : v.matchers)
+        if (m.name == "__name__" && m.op == promql::MatchOp::equal) name = m.value;
+      if (name.empty()) all = true;
+      names.push_back(std::move(name));
+      return true;
+    });
+  };
+  for (const auto& g : loaded.groups)
+    for (const auto& r : g.rules) collect(*r.expr->expr());
+  for (const auto& a : loaded.asserts)
+    if (a->ok()) collect(*a->expr());
+  if (all) return std::nullopt;
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
 RuleWatch::RuleWatch(const LoadedRules& loaded, RuleWatchOptions options) : loaded_(loaded), o_(std::move(options)) {
+  // Only what the rules and assertions can read is stored: Prometheus keeps every series for any
+  // query, the store serves these rules alone.
+  if (!o_.keep_all) kept_names_ = selected_names(loaded_);
   ruletest::EvalSettings settings;
   settings.external_labels = o_.external_labels;
   settings.query.max_samples = 50'000'000; // Prometheus's --query.max-samples
@@ -223,8 +251,13 @@ std::vector<RuleEvent> RuleWatch::scraped(const ScrapedSamples& samples, std::in
   for (std::size_t i = 0; i < samples.entries.size(); ++i) {
     const std::string_view key = samples.key(i);
     auto it = scraped_.find(key);
-    if (it == scraped_.end())
-      it = scraped_.emplace(std::string(key), Scraped{&storage_.series_for(target_labels(key)), 0}).first;
+    if (it == scraped_.end()) {
+      const std::string_view name = key.substr(0, key.find('\xff'));
+      const bool keep = !kept_names_ || std::binary_search(kept_names_->begin(), kept_names_->end(), name);
+      it = scraped_.emplace(std::string(key), Scraped{keep ? &storage_.series_for(target_labels(key)) : nullptr, 0})
+               .first;
+    }
+    if (!it->second.series) continue;
     // A sample with its own timestamp is stored at that time and never marked stale (Prometheus's
     // honor_timestamps); one at or before its series' last point is dropped (out of order).
     const auto& e = samples.entries[i];
@@ -276,7 +309,7 @@ void RuleWatch::trim(std::int64_t now) {
   if (storage_.series_count() < before) {
     std::unordered_set<const engine::Series*> live;
     for (const auto& [ls, series] : storage_.all()) live.insert(&series);
-    std::erase_if(scraped_, [&](const auto& kv) { return !live.count(kv.second.series); });
+    std::erase_if(scraped_, [&](const auto& kv) { return kv.second.series && !live.count(kv.second.series); });
   }
   status_.window_ms = window_ms_;
   status_.series = storage_.series_count();

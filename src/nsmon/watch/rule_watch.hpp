@@ -76,6 +76,9 @@ struct RuleWatchOptions {
   std::optional<int> fail_rank; ///< fail when an alert of at least this severity rank fires (0: any)
   engine::Labels external_labels;
   std::int64_t start_ms = 0; ///< the run's start (ms); 0: now (tests give a fixed time)
+  /// Keep every scraped series (--record), not only those of the metric names the rules and
+  /// assertions select.
+  bool keep_all = false;
 };
 
 /// Everything loaded before the command starts; `diags` holds positioned errors.
@@ -94,6 +97,10 @@ std::unique_ptr<LoadedRules> load_rules(const std::vector<std::string>& paths, c
 
 /// How far back the rules and assertions read (ranges, offsets, subqueries, the 5m lookback).
 std::int64_t reach_ms(const LoadedRules& loaded);
+
+/// The metric names the rules and assertions select (sorted, unique); nullopt when a selector
+/// names none (`{job="x"}`, `{__name__=~"..."}`): then every series may be read.
+std::optional<std::vector<std::string>> selected_names(const LoadedRules& loaded);
 
 class RuleWatch {
 public:
@@ -141,8 +148,8 @@ private:
   std::unique_ptr<ruletest::GroupEvaluator> eval_;
   std::vector<std::int64_t> next_; ///< per group: the next slot
   struct Scraped {
-    engine::Series* series = nullptr;
-    std::uint64_t seen = 0; ///< the last scrape (generation_) that had it
+    engine::Series* series = nullptr; ///< null: a series no rule or assertion selects, not kept
+    std::uint64_t seen = 0;           ///< the last scrape (generation_) that had it
   };
   struct KeyHash {
     using is_transparent = void;
@@ -156,7 +163,9 @@ private:
   std::size_t seen_before_ = 0;        ///< series the previous scrape had
   std::int64_t oldest_ms_ = INT64_MAX; ///< no point of the store is older (a lower bound)
   std::vector<std::string> written_;   ///< names the rules write (sorted)
-  std::vector<AlertRecord> known_;     ///< by alert key: the last state seen
+  /// The metric names kept from scrapes (sorted); nullopt: all (keep_all, or a selector without one).
+  std::optional<std::vector<std::string>> kept_names_;
+  std::vector<AlertRecord> known_; ///< by alert key: the last state seen
   std::vector<bool> assert_failed_;
   std::int64_t window_ms_ = 0;
   bool shrunk_ = false;
