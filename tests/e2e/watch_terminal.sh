@@ -128,7 +128,9 @@ echo "EXIT=\$?"
 echo AFTER-END
 exec sleep 120
 SH
-t new-session -d -s rules -x 100 -y 30 "bash $TMP/rules.sh"
+# 160 columns: ValidationMAPLow may be firing at the same time, and the block lists firing alerts
+# first and drops what does not fit the width (at 100 columns, TrainingDiverging pending did not).
+t new-session -d -s rules -x 160 -y 30 "bash $TMP/rules.sh"
 found=""
 for _ in $(seq 1 300); do
   snap=$(screen rules)
