@@ -220,7 +220,7 @@ Unit quantile_unit(const promql::Expr& root, const catalog::Catalog& cat) {
   Unit u = Unit::none;
   promql::walk(*e->as<promql::Call>().args[1], [&](const promql::Expr& n, std::span<const promql::Expr* const>) {
     if (n.kind == promql::NodeKind::vector_selector && u == Unit::none) {
-      auto ref = cat.resolve(lint::Inference::selector_name(n.as<promql::VectorSelector>()));
+      auto ref = cat.resolve(promql::metric_name(n.as<promql::VectorSelector>()));
       if (ref && ref->metric && ref->suffix == "_bucket") u = parse_unit(ref->metric->unit);
     }
     return true;

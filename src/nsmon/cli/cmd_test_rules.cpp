@@ -83,10 +83,8 @@ std::string render_junit(const std::vector<std::unique_ptr<ruletest::PreparedFil
 void selected_names(const promql::Expr& e, std::set<std::string>& out) {
   promql::walk(e, [&](const promql::Expr& n, std::span<const promql::Expr* const>) {
     if (n.kind != promql::NodeKind::vector_selector) return true;
-    const auto& vs = n.as<promql::VectorSelector>();
-    if (!vs.name.empty()) out.insert(vs.name);
-    for (const auto& m : vs.matchers)
-      if (m.name == "__name__" && m.op == promql::MatchOp::equal) out.insert(m.value);
+    std::string name = promql::metric_name(n.as<promql::VectorSelector>());
+    if (!name.empty()) out.insert(std::move(name));
     return true;
   });
 }

@@ -196,9 +196,10 @@ Rules (--rules FILE, --assert EXPR):
   The samples of the metric names the rules and assertions select are kept (every sample when a
   selector names no metric, and with --record), with job=--job and instance=host:port of
   --metrics-url, up, and staleness markers for series that went away, as Prometheus stores them;
-  the rule groups are evaluated on them at their interval (--evaluation-interval for groups without one), on
-  multiples of it, as Prometheus's rule manager does: recording rules written back, alerts pending,
-  firing after `for`, kept by keep_firing_for, resolved; labels and annotations expanded. The
+  the rule groups are evaluated on them at their interval (--evaluation-interval for groups
+  without one), on multiples of it, as Prometheus's rule manager does: recording rules written
+  back, alerts pending, firing after `for`, kept by keep_firing_for, resolved; labels and
+  annotations expanded. The
   store keeps --rules-window (default: what the rules read back — ranges, offsets, subqueries, the
   5m lookback — at least 15m); older samples are dropped after each scrape, and when the store's
   estimate passes --rules-memory (default 256 MiB) the window is shortened (a quarter at a time,

@@ -23,20 +23,18 @@ namespace {
 
 // libcurl is loaded when it is first used, not at start-up: binding it and its ~35 libraries cost
 // every command ~5 ms of CPU and ~6.5 MiB of memory, and most commands never talk HTTP.
+// The libcurl functions nsmon calls: each is member NAME of Curl, loaded as symbol curl_NAME.
+// clang-format off
+#define NSMON_CURL_FUNCTIONS(X) \
+  X(easy_init) X(easy_cleanup) X(easy_setopt) X(easy_getinfo) X(easy_perform) X(easy_strerror) \
+  X(slist_append) X(slist_free_all) X(url) X(url_set) X(url_get) X(url_cleanup) X(free)
+// clang-format on
+
 struct Curl {
-  decltype(&::curl_easy_init) easy_init;
-  decltype(&::curl_easy_cleanup) easy_cleanup;
-  decltype(&::curl_easy_setopt) easy_setopt;
-  decltype(&::curl_easy_getinfo) easy_getinfo;
-  decltype(&::curl_easy_perform) easy_perform;
-  decltype(&::curl_easy_strerror) easy_strerror;
-  decltype(&::curl_slist_append) slist_append;
-  decltype(&::curl_slist_free_all) slist_free_all;
-  decltype(&::curl_url) url;
-  decltype(&::curl_url_set) url_set;
-  decltype(&::curl_url_get) url_get;
-  decltype(&::curl_url_cleanup) url_cleanup;
-  decltype(&::curl_free) free;
+// NOLINTNEXTLINE(bugprone-macro-parentheses): the argument names a member, it cannot be parenthesised
+#define NSMON_CURL_MEMBER(name) decltype(&::curl_##name) name;
+  NSMON_CURL_FUNCTIONS(NSMON_CURL_MEMBER)
+#undef NSMON_CURL_MEMBER
 };
 
 const Curl& curl() {
@@ -49,19 +47,9 @@ const Curl& curl() {
       fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(p);
     };
     Curl c{};
-    sym(c.easy_init, "curl_easy_init");
-    sym(c.easy_cleanup, "curl_easy_cleanup");
-    sym(c.easy_setopt, "curl_easy_setopt");
-    sym(c.easy_getinfo, "curl_easy_getinfo");
-    sym(c.easy_perform, "curl_easy_perform");
-    sym(c.easy_strerror, "curl_easy_strerror");
-    sym(c.slist_append, "curl_slist_append");
-    sym(c.slist_free_all, "curl_slist_free_all");
-    sym(c.url, "curl_url");
-    sym(c.url_set, "curl_url_set");
-    sym(c.url_get, "curl_url_get");
-    sym(c.url_cleanup, "curl_url_cleanup");
-    sym(c.free, "curl_free");
+#define NSMON_CURL_LOAD(name) sym(c.name, "curl_" #name);
+    NSMON_CURL_FUNCTIONS(NSMON_CURL_LOAD)
+#undef NSMON_CURL_LOAD
     decltype(&::curl_global_init) global_init = nullptr;
     sym(global_init, "curl_global_init");
     global_init(CURL_GLOBAL_DEFAULT);

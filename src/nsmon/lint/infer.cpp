@@ -43,16 +43,9 @@ bool external_counter_name(std::string_view name) {
 }
 } // namespace
 
-std::string Inference::selector_name(const VectorSelector& vs) {
-  if (!vs.name.empty()) return vs.name;
-  for (const auto& m : vs.matchers)
-    if (m.name == "__name__" && m.op == MatchOp::equal) return m.value;
-  return {};
-}
-
 SeriesInfo Inference::series(const VectorSelector& vs) const {
   SeriesInfo s;
-  s.name = selector_name(vs);
+  s.name = promql::metric_name(vs);
   if (s.name.empty()) {
     s.origin = SeriesInfo::Origin::none;
     return s;

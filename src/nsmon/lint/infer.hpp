@@ -62,8 +62,6 @@ public:
     }
   }
 
-  /// The metric name a selector selects (its name, or an equality __name__ matcher).
-  static std::string selector_name(const promql::VectorSelector& vs);
   SeriesInfo series(const promql::VectorSelector& vs) const;
   /// Labels every series of a catalog metric carries once scraped (catalog labels, le, target labels).
   std::set<std::string> scraped_labels(const catalog::Metric& m, const std::string& suffix) const;

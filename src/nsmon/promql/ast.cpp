@@ -185,6 +185,13 @@ std::vector<const Expr*> children(const Expr& e) {
   return out;
 }
 
+std::string metric_name(const VectorSelector& vs) {
+  if (!vs.name.empty()) return vs.name;
+  for (const auto& m : vs.matchers)
+    if (m.name == "__name__" && m.op == MatchOp::equal) return m.value;
+  return {};
+}
+
 void walk(const Expr& root, const Visitor& visit) {
   struct Frame {
     const Expr* node;

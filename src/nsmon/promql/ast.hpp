@@ -265,4 +265,8 @@ std::vector<const Expr*> children(const Expr& e);
 using Visitor = std::function<bool(const Expr& node, std::span<const Expr* const> path)>;
 void walk(const Expr& root, const Visitor& visit);
 
+/// The metric name a selector selects: its name, or an equality __name__ matcher; empty when it
+/// pins none (`{job="x"}`, `{__name__=~"a|b"}`).
+std::string metric_name(const VectorSelector& vs);
+
 } // namespace nsmon::promql

@@ -121,34 +121,34 @@ std::unique_ptr<LoadedRules> load_rules(const std::vector<std::string>& paths, c
   return out;
 }
 
+namespace {
+// Every rule's and assertion's expression, with the query offset of its group (0: an assertion).
+void each_expression(const LoadedRules& loaded, const std::function<void(const promql::Expr&, std::int64_t)>& f) {
+  for (const auto& g : loaded.groups)
+    for (const auto& r : g.rules) f(*r.expr->expr(), g.query_offset_ms);
+  for (const auto& a : loaded.asserts)
+    if (a->ok()) f(*a->expr(), 0);
+}
+} // namespace
+
 std::int64_t reach_ms(const LoadedRules& loaded) {
   std::int64_t reach = kLookbackMs;
-  for (const auto& g : loaded.groups)
-    for (const auto& r : g.rules) reach = std::max(reach, expr_reach(*r.expr->expr()) + g.query_offset_ms);
-  for (const auto& a : loaded.asserts)
-    if (a->ok()) reach = std::max(reach, expr_reach(*a->expr()));
+  each_expression(loaded,
+                  [&](const promql::Expr& e, std::int64_t offset) { reach = std::max(reach, expr_reach(e) + offset); });
   return reach;
 }
 
 std::optional<std::vector<std::string>> selected_names(const LoadedRules& loaded) {
   std::vector<std::string> names;
   bool all = false;
-  auto collect = [&](const promql::Expr& root) {
+  each_expression(loaded, [&](const promql::Expr& root, std::int64_t) {
     promql::walk(root, [&](const promql::Expr& node, std::span<const promql::Expr* const>) {
       if (node.kind != promql::NodeKind::vector_selector) return true;
-      const auto& v = static_cast<const promql::VectorSelector&>(node);
-      std::string name = v.name;
-      for (const auto& m : v.matchers)
-        if (m.name == "__name__" && m.op == promql::MatchOp::equal) name = m.value;
-      if (name.empty()) all = true;
-      names.push_back(std::move(name));
+      names.push_back(promql::metric_name(node.as<promql::VectorSelector>()));
+      if (names.back().empty()) all = true;
       return true;
     });
-  };
-  for (const auto& g : loaded.groups)
-    for (const auto& r : g.rules) collect(*r.expr->expr());
-  for (const auto& a : loaded.asserts)
-    if (a->ok()) collect(*a->expr());
+  });
   if (all) return std::nullopt;
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());

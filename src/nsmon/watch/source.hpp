@@ -37,8 +37,8 @@ public:
 
 /// Scrapes an exposition endpoint (OpenMetrics preferred, text accepted, like Prometheus).
 /// A malformed scrape is a failed one: half a scrape would look like counter resets. With
-/// `keep_samples` a good scrape's every sample is handed over too, from the same parse (watch
-/// --rules stores them all).
+/// `keep_samples` a good scrape's every sample is handed over too, from the same parse (for
+/// watch --rules' store).
 std::unique_ptr<Source> endpoint_source(std::shared_ptr<http::Client> client, std::string url, double timeout_seconds,
                                         bool keep_samples = false);
 
