@@ -1,0 +1,17 @@
+#pragma once
+#include <cstddef>
+
+namespace nsmon::util {
+
+/// For a short command that builds a large model of its input (lint-rules): the heap is grown by
+/// `bytes` at once, kept instead of trimmed, and advised to the kernel as transparent huge pages
+/// (2 MiB), as glibc does with GLIBC_TUNABLES=glibc.malloc.hugetlb=1. A process that touches
+/// tens of MiB then takes a page fault per 2 MiB instead of one per 4 KiB: in a virtual machine,
+/// where every fault is a trap to the hypervisor, that was half of lint-rules' time (bench/README).
+/// Memory not touched is not used: the reservation is address space only. Other threads keep
+/// their own arenas, not advised (one shared arena made lint-rules' checking threads wait on its
+/// lock: slower than the faults saved). Does nothing without glibc, under AddressSanitizer (its
+/// own allocator), or where the kernel refuses; never fails.
+void heap_on_huge_pages(std::size_t bytes);
+
+} // namespace nsmon::util
