@@ -27,7 +27,7 @@ std::string error_of(const std::string& text) {
 // Compact rendering of a tree: scalars, [..] for sequences, {k: v} for maps, ~ for null.
 std::string render(const yaml::Node& n) {
   if (n.IsNull()) return "~";
-  if (n.IsScalar()) return "'" + n.Scalar() + "'";
+  if (n.IsScalar()) return "'" + std::string(n.Scalar()) + "'";
   std::string out = n.IsMap() ? "{" : "[";
   bool first = true;
   for (auto it = n.begin(); it != n.end(); ++it) {
@@ -46,7 +46,7 @@ std::string tree(const std::string& text) {
 std::string value(const std::string& text) {
   auto doc = yaml::parse(text);
   REQUIRE(doc);
-  return doc.root()["v"].Scalar();
+  return std::string(doc.root()["v"].Scalar());
 }
 
 // The value offsets of key `v`, checked byte for byte against the text: a byte comes from the
@@ -105,7 +105,7 @@ TEST_CASE("yaml::Node API", "[yaml]") {
   // The first matching key wins; duplicates stay visible to iteration.
   CHECK(root["a"].Scalar() == "1");
   std::vector<std::string> keys;
-  for (auto it = root.begin(); it != root.end(); ++it) keys.push_back(it->first.Scalar());
+  for (auto it = root.begin(); it != root.end(); ++it) keys.push_back(std::string(it->first.Scalar()));
   CHECK(keys == std::vector<std::string>{"a", "b", "c", "a", "d"});
   // A missing key is undefined; a key without value is a defined null.
   CHECK(!root["zz"]);

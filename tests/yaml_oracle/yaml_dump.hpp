@@ -48,14 +48,14 @@ inline std::string quote(const std::string& s) {
 inline std::string dump(const Node& n);
 
 // As main.go's key: a scalar's text, "<...>" around the dump of anything else.
-inline std::string key(const Node& n) { return n.IsScalar() ? n.Scalar() : "<" + dump(n) + ">"; }
+inline std::string key(const Node& n) { return n.IsScalar() ? std::string(n.Scalar()) : "<" + dump(n) + ">"; }
 
 inline std::string dump(const Node& n) {
   if (--budget < 0) return "";
   switch (n.Type()) {
   case NodeType::Undefined:
   case NodeType::Null: return "null";
-  case NodeType::Scalar: return quote(n.Scalar());
+  case NodeType::Scalar: return quote(std::string(n.Scalar()));
   case NodeType::Sequence: {
     std::string out = "[";
     for (const auto& item : n) out += (out.size() > 1 ? "," : "") + dump(item);
@@ -92,7 +92,7 @@ inline std::string dump_v2(const Node& n) {
     std::vector<std::string> entries;
     for (const auto& e : n) {
       dump_v2(e.first); // a key's explicit tag must fit its text too (`!!int name:` is refused)
-      entries.push_back(quote(e.first.Scalar()) + ":" + dump_v2(e.second));
+      entries.push_back(quote(std::string(e.first.Scalar())) + ":" + dump_v2(e.second));
     }
     std::sort(entries.begin(), entries.end());
     std::string out = "{";
@@ -115,7 +115,7 @@ inline std::string dump_v2(const Node& n) {
     auto res = std::to_chars(buf, buf + sizeof buf, r.number, std::chars_format::scientific);
     return std::string(buf, res.ptr);
   }
-  return quote(n.Scalar());
+  return quote(std::string(n.Scalar()));
 }
 
 /// The text read as nsmon reads it (Dialect::v2 if `v2`), printed as described above.

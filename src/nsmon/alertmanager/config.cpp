@@ -159,7 +159,8 @@ private:
     if (n.IsScalar())
       if (auto ms = util::parse_duration(n.Scalar())) return ms;
     y_.report(n, "alertmanager/duration",
-              std::string("not a valid duration for ") + key + ": \"" + (n.IsScalar() ? n.Scalar() : "?") + "\"",
+              std::string("not a valid duration for ") + key + ": \"" + (n.IsScalar() ? std::string(n.Scalar()) : "?") +
+                  "\"",
               "a duration such as 30s, 5m, 4h or 1h30m");
     return std::nullopt;
   }
@@ -170,7 +171,7 @@ private:
   void url(const yaml::Node& parent, const char* key, bool secret) {
     auto n = parent[key];
     if (!n || n.IsNull() || !n.IsScalar() || n.Scalar().empty() || n.Scalar() == "<secret>") return;
-    const std::string& u = n.Scalar();
+    const std::string u(n.Scalar());
     const std::string shown = std::string(key) + (secret ? "" : " \"" + util::redact_url(u) + "\"");
     std::size_t colon = u.find(':');
     std::string scheme;
@@ -223,7 +224,7 @@ private:
     for (const auto& k : kGlobalUrls) url(g, k.c_str(), k == "slack_api_url" || k == "mattermost_webhook_url");
     for (const auto& k : kGlobalSecrets) secret(g, k, "global");
     for (const auto& e : g)
-      if (e.first.IsScalar() && present(e.second)) cfg.global_fields.insert(e.first.Scalar());
+      if (e.first.IsScalar() && present(e.second)) cfg.global_fields.insert(std::string(e.first.Scalar()));
     rules::check_http_client(y_, g["http_config"]);
     rules::check_tls_config(y_, g, "smtp_tls_config");
     // Global pairs Alertmanager refuses beyond *_file twins (config.go's Config.UnmarshalYAML).
@@ -252,8 +253,9 @@ private:
       std::string replacement;
       for (const auto& e : m)
         if (e.first.IsScalar() && e.second.IsScalar())
-          replacement += std::string(replacement.empty() ? "" : ", ") + "'" + e.first.Scalar() +
-                         (std::string_view(kind) == "match" ? "=" : "=~") + "\"" + e.second.Scalar() + "\"'";
+          replacement += std::string(replacement.empty() ? "" : ", ") + "'" + std::string(e.first.Scalar()) +
+                         (std::string_view(kind) == "match" ? "=" : "=~") + "\"" + std::string(e.second.Scalar()) +
+                         "\"'";
       y_.report(key_node(parent, key), "alertmanager/deprecated-match",
                 key + " is deprecated (Alertmanager 0.22); " + prefix + "matchers replaces it",
                 prefix + "matchers: [" + replacement + "]");
@@ -460,8 +462,8 @@ private:
     if (n.IsScalar()) {
       if (auto what = placeholder(n.Scalar()); !what.empty())
         y_.report(n, "alertmanager/placeholder",
-                  "\"" + (is_hidden(n) ? std::string("<secret>") : n.Scalar()) + "\" looks like a placeholder (" +
-                      what + "), not a real value",
+                  "\"" + (is_hidden(n) ? std::string("<secret>") : std::string(n.Scalar())) +
+                      "\" looks like a placeholder (" + what + "), not a real value",
                   "fill in the deployment's value (secrets through the *_file field)");
       return;
     }

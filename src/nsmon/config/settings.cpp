@@ -243,7 +243,7 @@ private:
     std::set<std::string> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
       if (!it->first.IsScalar()) continue;
-      const std::string& name = it->first.Scalar();
+      const std::string name(it->first.Scalar());
       if (!seen.insert(name).second) continue; // reported as a duplicate
       const yaml::Node& value = it->second;
       if (std::find(known.begin(), known.end(), name) == known.end()) {

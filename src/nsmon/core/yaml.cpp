@@ -16,7 +16,7 @@ std::optional<yaml::Node> YamlReader::parse(yaml::Dialect dialect) {
     // alike): reported here once for the whole tree; a loader's own report of the same key is
     // folded into this one (see report()).
     for (const auto& d : doc_.duplicates()) {
-      std::string name = d.key.IsScalar() ? "'" + d.key.Scalar() + "'" : "null";
+      std::string name = d.key.IsScalar() ? "'" + std::string(d.key.Scalar()) + "'" : "null";
       Span at = span(d.key);
       duplicate_at_.emplace(std::pair{at.line, at.col}, out_.size());
       out_.push_back(make_diagnostic("yaml/duplicate-key", at,
@@ -72,7 +72,7 @@ bool YamlReader::check_mapping(const yaml::Node& n, const std::vector<std::strin
       report(it->first, "yaml/type", "keys of " + std::string(what) + " must be plain names");
       continue;
     }
-    std::string key = it->first.Scalar();
+    std::string key(it->first.Scalar());
     // A !!binary key may hold any bytes: shown escaped, as Go's %q would.
     std::string shown = util::valid_utf8(key) ? "'" + key + "'" : util::go_quote(key);
     if (!seen.insert(key).second) {
@@ -91,14 +91,14 @@ bool YamlReader::check_mapping(const yaml::Node& n, const std::vector<std::strin
 }
 
 std::optional<std::string> YamlReader::string(const yaml::Node& n, std::string_view what) {
-  if (n.IsScalar()) return n.Scalar();
+  if (n.IsScalar()) return std::string(n.Scalar());
   report(n, "yaml/type", std::string(what) + " must be a string");
   return std::nullopt;
 }
 
 std::optional<double> YamlReader::number(const yaml::Node& n, std::string_view what) {
   if (n.IsScalar()) {
-    const std::string& s = n.Scalar();
+    const std::string s(n.Scalar());
     double v = 0;
     auto res = std::from_chars(s.data(), s.data() + s.size(), v);
     if (res.ec == std::errc() && res.ptr == s.data() + s.size()) return v;

@@ -74,6 +74,27 @@ public:
     return out;
   }
 
+  /// A scalar's value: its bytes in the text if it stands there verbatim at `at` or just after
+  /// (a quote), else a copy in the arena.
+  const char* store_value(std::string_view v, std::size_t at) {
+    if (v.empty()) return "";
+    for (std::size_t p = at; p <= at + 1; ++p)
+      if (p + v.size() <= size && std::memcmp(text.data() + p, v.data(), v.size()) == 0) return text.data() + p;
+    if (v.size() > kCharBlock / 4) {
+      big_chars_.push_back(std::make_unique<char[]>(v.size()));
+      std::memcpy(big_chars_.back().get(), v.data(), v.size());
+      return big_chars_.back().get();
+    }
+    if (char_blocks_.empty() || char_used_ + v.size() > kCharBlock) {
+      char_blocks_.push_back(std::make_unique<char[]>(kCharBlock));
+      char_used_ = 0;
+    }
+    char* out = char_blocks_.back().get() + char_used_;
+    std::memcpy(out, v.data(), v.size());
+    char_used_ += v.size();
+    return out;
+  }
+
   const std::string* intern_tag(std::string tag) {
     if (tag == kPlainTag) return &kPlainTag;
     if (tag == kNonPlainTag) return &kNonPlainTag;
@@ -86,12 +107,16 @@ public:
 private:
   static constexpr std::size_t kNodeBlock = 512;
   static constexpr std::size_t kItemBlock = 4096;
+  static constexpr std::size_t kCharBlock = 65536;
   std::vector<NodeData*> node_blocks_;
   NodeData* node_next_ = nullptr;
   NodeData* node_end_ = nullptr;
   std::vector<std::unique_ptr<const NodeData*[]>> item_blocks_;
   std::vector<std::unique_ptr<const NodeData*[]>> big_items_;
   std::size_t item_used_ = 0;
+  std::vector<std::unique_ptr<char[]>> char_blocks_;
+  std::vector<std::unique_ptr<char[]>> big_chars_;
+  std::size_t char_used_ = 0;
   std::unordered_set<std::string> tags_; // elements keep their address when the set grows
 };
 
@@ -321,7 +346,7 @@ private:
   }
 
   static bool is_merge_key(const NodeData* k) {
-    return k->type == NodeType::Scalar && k->style == ScalarStyle::plain && k->value == "<<" &&
+    return k->type == NodeType::Scalar && k->style == ScalarStyle::plain && k->value() == "<<" &&
            (!k->tag || k->tag == &kPlainTag || *k->tag == "tag:yaml.org,2002:merge");
   }
 
@@ -357,7 +382,7 @@ private:
     if (dialect_ == Dialect::v2) return resolve_merges_v2(first);
     auto has = [&](const NodeData* key) {
       for (std::size_t i = 0; i < own.size(); i += 2)
-        if (own[i]->type == NodeType::Scalar && key->type == NodeType::Scalar && own[i]->value == key->value)
+        if (own[i]->type == NodeType::Scalar && key->type == NodeType::Scalar && own[i]->value() == key->value())
           return true;
       return false;
     };
@@ -379,7 +404,7 @@ private:
     std::vector<const NodeData*> out;
     auto set = [&](const NodeData* k, const NodeData* v) {
       for (std::size_t i = 0; i < out.size(); i += 2)
-        if (out[i]->type == NodeType::Scalar && k->type == NodeType::Scalar && out[i]->value == k->value) {
+        if (out[i]->type == NodeType::Scalar && k->type == NodeType::Scalar && out[i]->value() == k->value()) {
           out[i] = k;
           out[i + 1] = v;
           return;
@@ -404,7 +429,7 @@ private:
   void check_keys(std::size_t first) {
     std::size_t n = (children_.size() - first) / 2;
     auto same = [](const NodeData* a, const NodeData* b) {
-      return a->type == b->type && (a->type == NodeType::Null || a->value == b->value);
+      return a->type == b->type && (a->type == NodeType::Null || a->value() == b->value());
     };
     auto check_type = [](const NodeData* k) {
       if (k->type == NodeType::Map || k->type == NodeType::Sequence)
@@ -433,7 +458,7 @@ private:
         else null_key = k;
         continue;
       }
-      auto [it, added] = seen.emplace(k->value, k);
+      auto [it, added] = seen.emplace(k->value(), k);
       if (!added) duplicates_.push_back({k, it->second});
     }
   }
@@ -489,10 +514,11 @@ private:
     case TokenType::non_plain_scalar: {
       NodeData* n = new_node(NodeType::Scalar, mark, anchor);
       n->tag = tag;
-      n->value = std::move(t.value);
       // Go's yaml decodes a !!binary scalar's base64 (what a loader sees is the bytes).
-      if (*tag == "tag:yaml.org,2002:binary" && !decode_base64(n->value))
+      if (*tag == "tag:yaml.org,2002:binary" && !decode_base64(t.value))
         fail(mark, "!!binary value contains invalid base64 data");
+      n->chars = st_.store_value(t.value, t.scan.pos);
+      n->count = static_cast<std::uint32_t>(t.value.size());
       n->style = t.style;
       n->scan = t.scan;
       sc_.pop();
@@ -687,7 +713,7 @@ Node Node::operator[](std::string_view key) const {
   if (!IsMap()) return {};
   for (std::uint32_t i = 0; i < data_->count; ++i) {
     const detail::NodeData* k = data_->items[2 * i];
-    if (k->type == NodeType::Scalar && k->value == key) return Node(data_->items[2 * i + 1]);
+    if (k->type == NodeType::Scalar && k->value() == key) return Node(data_->items[2 * i + 1]);
   }
   return {};
 }
@@ -722,7 +748,7 @@ std::vector<std::size_t> Document::value_offsets(const Node& n) const {
   if (d.scan.pos > storage_->size) return out;
   detail::Stream in(storage_->text.data(), storage_->size, d.scan.pos, 0, d.scan.column);
   detail::ScalarParams params = detail::params_for(d.style, d.scan);
-  out.reserve(d.value.size());
+  out.reserve(d.count);
   std::string value;
   try {
     detail::scan_scalar(in, params, value, &out);
@@ -730,7 +756,7 @@ std::vector<std::size_t> Document::value_offsets(const Node& n) const {
     // Not a node of this document: the scan cannot fail on text that parsed.
   }
   // The same scan gives the same value; keep the contract (one offset per byte) regardless.
-  out.resize(d.value.size(), out.empty() ? d.scan.pos : out.back());
+  out.resize(d.count, out.empty() ? d.scan.pos : out.back());
   return out;
 }
 

@@ -49,7 +49,9 @@ struct ScanSpec {
   bool in_flow = false;
 };
 
-/// One node in a document's arena. Maps keep key, value, key, value... in `items`.
+/// One node in a document's arena (56 bytes: a rule file has about 20 per rule). Maps keep key,
+/// value, key, value... in `items`. A scalar's value is `chars`: the bytes in the document's
+/// text where it stands there verbatim (most do), else a copy in the document's arena.
 struct NodeData {
   NodeData() noexcept {} // sets the fields below without zeroing the struct first
   NodeType type = NodeType::Null;
@@ -57,10 +59,15 @@ struct NodeData {
   bool open = false; ///< a collection still being parsed (an alias to it would be a cycle)
   Mark mark;
   const std::string* tag = nullptr;
-  std::string value;
-  const NodeData* const* items = nullptr;
-  std::uint32_t count = 0; ///< items of a sequence, entries of a map
+  union {
+    const char* chars = nullptr;  ///< scalars: the value's bytes
+    const NodeData* const* items; ///< sequences and maps
+  };
+  std::uint32_t count = 0; ///< bytes of a scalar's value, items of a sequence, entries of a map
   ScanSpec scan;
+  std::string_view value() const {
+    return type == NodeType::Scalar ? std::string_view(chars, count) : std::string_view();
+  }
 };
 
 const std::string& empty_string();
@@ -90,10 +97,8 @@ public:
   explicit operator bool() const { return IsDefined(); }
   bool operator!() const { return !IsDefined(); }
 
-  /// The value of a scalar; empty for other nodes.
-  const std::string& Scalar() const {
-    return data_ && data_->type == NodeType::Scalar ? data_->value : detail::empty_string();
-  }
+  /// The value of a scalar; empty for other nodes. A view into the Document, valid while it lives.
+  std::string_view Scalar() const { return data_ ? data_->value() : std::string_view(); }
   /// "?" for plain scalars and untagged collections, "!" for quoted and block scalars, the
   /// resolved tag for tagged nodes ("tag:yaml.org,2002:str" for !!str), "" for null nodes.
   const std::string& Tag() const { return data_ && data_->tag ? *data_->tag : detail::empty_string(); }

@@ -216,7 +216,8 @@ void check_scalars(YamlReader& y, const yaml::Node& root, std::span<const Field>
     if (n.IsScalar()) {
       if (Resolved r = resolve(n); !r.refused_tag.empty())
         y.report(n, "yaml/type",
-                 "cannot decode " + std::string(r.tag) + " `" + n.Scalar() + "` as a " + std::string(r.refused_tag));
+                 "cannot decode " + std::string(r.tag) + " `" + std::string(n.Scalar()) + "` as a " +
+                     std::string(r.refused_tag));
       continue;
     }
     if (n.IsSequence()) {
@@ -227,7 +228,7 @@ void check_scalars(YamlReader& y, const yaml::Node& root, std::span<const Field>
     for (auto it = n.begin(); it != n.end(); ++it) {
       if (!it->first.IsScalar()) continue;
       stack.push_back({it->first, true}); // a key's own tag (`!!int name:`) is checked too
-      const std::string& key = it->first.Scalar();
+      const std::string key(it->first.Scalar());
       const yaml::Node& v = it->second;
       bool free = std::find(free_form.begin(), free_form.end(), key) != free_form.end();
       stack.push_back({v, in_free_form || free});
@@ -240,7 +241,7 @@ void check_scalars(YamlReader& y, const yaml::Node& root, std::span<const Field>
       bool ok =
           f->type == Type::boolean ? r.tag == "!!bool" : fits(r, f->type == Type::uint || f->type == Type::uint64);
       if (ok || r.tag == "!!null") continue;
-      std::string shown = v.IsScalar() ? " `" + v.Scalar() + "`" : "";
+      std::string shown = v.IsScalar() ? " `" + std::string(v.Scalar()) + "`" : "";
       y.report(v, "yaml/type",
                "cannot unmarshal " + std::string(r.tag) + shown + " into " + go_type(f->type) + " (" + key + ")");
     }

@@ -35,7 +35,7 @@ public:
       if (!n.IsNull() && !n.IsSequence()) y_.report(n, "yaml/type", "disable must be a list of check ids");
       else
         for (const auto& item : n)
-          if (known_check(item)) p.disabled.insert(item.Scalar());
+          if (known_check(item)) p.disabled.emplace(item.Scalar());
     }
     if (auto n = r["severity"]) severities(n, p);
     if (auto n = r["external"]) p.external_prefixes = names(n, "external", false);
@@ -83,13 +83,14 @@ private:
     std::set<std::string> seen;
     for (auto it = n.begin(); it != n.end(); ++it) {
       if (!known_check(it->first)) continue;
-      if (!seen.insert(it->first.Scalar()).second) {
-        y_.report(it->first, "yaml/duplicate-key", "duplicate key '" + it->first.Scalar() + "' in severity");
+      if (!seen.emplace(it->first.Scalar()).second) {
+        y_.report(it->first, "yaml/duplicate-key",
+                  "duplicate key '" + std::string(it->first.Scalar()) + "' in severity");
         continue;
       }
       auto level = y_.string(it->second, "a severity");
       if (!level) continue;
-      const std::string& id = it->first.Scalar();
+      const std::string id(it->first.Scalar());
       if (*level == "off") p.disabled.insert(id);
       else if (*level == "error") p.severity_override[id] = core::Severity::error;
       else if (*level == "warning") p.severity_override[id] = core::Severity::warning;

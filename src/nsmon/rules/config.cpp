@@ -162,7 +162,7 @@ private:
       if (auto ms = util::parse_duration(n.Scalar())) return ms;
     y_.report(n, "config/duration",
               std::string("not a valid duration string for ") + key + ": \"" +
-                  (n.IsScalar() ? n.Scalar() : std::string("?")) + "\"");
+                  (n.IsScalar() ? std::string(n.Scalar()) : std::string("?")) + "\"");
     return std::nullopt;
   }
 
@@ -233,7 +233,7 @@ private:
       scalar("replacement", r.replacement);
       if (auto v = n["source_labels"]; v && v.IsSequence())
         for (const auto& l : v)
-          if (l.IsScalar()) r.source_labels.push_back(l.Scalar());
+          if (l.IsScalar()) r.source_labels.push_back(std::string(l.Scalar()));
       RE2::Options opts;
       opts.set_log_errors(false);
       auto re = std::make_shared<const RE2>("^(?:" + r.regex + ")$", opts);
@@ -285,7 +285,7 @@ private:
   }
 
   void check_target(const yaml::Node& t) {
-    const std::string& s = t.Scalar();
+    const std::string s(t.Scalar());
     if (s.find("://") != std::string::npos || s.find('/') != std::string::npos)
       y_.report(t, "config/target",
                 "\"" + s +
@@ -319,8 +319,8 @@ private:
       }
       std::vector<std::string> allowed = plus(kAlertmanager, kHttpClient);
       for (auto it = am.begin(); it != am.end(); ++it)
-        if (it->first.IsScalar() && is_sd_key(it->first.Scalar())) {
-          allowed.push_back(it->first.Scalar());
+        if (it->first.IsScalar() && is_sd_key(std::string(it->first.Scalar()))) {
+          allowed.push_back(std::string(it->first.Scalar()));
           cfg.alertmanager_discovery = true;
         }
       if (!y_.check_mapping(am, allowed, "an Alertmanager config")) continue;
@@ -346,8 +346,8 @@ private:
     job.span = y_.span(j);
     std::vector<std::string> allowed = plus(kScrape, kHttpClient);
     for (auto it = j.begin(); it != j.end(); ++it)
-      if (it->first.IsScalar() && is_sd_key(it->first.Scalar())) {
-        allowed.push_back(it->first.Scalar());
+      if (it->first.IsScalar() && is_sd_key(std::string(it->first.Scalar()))) {
+        allowed.push_back(std::string(it->first.Scalar()));
         job.has_service_discovery = true;
       }
     if (!y_.check_mapping(j, allowed, "a scrape config")) return;

@@ -45,7 +45,7 @@ bool present(const yaml::Node& m, std::string_view path) {
 }
 std::string value(const yaml::Node& m, std::string_view path) {
   auto n = get(m, path);
-  return n && n.IsScalar() ? n.Scalar() : std::string();
+  return n && n.IsScalar() ? std::string(n.Scalar()) : std::string();
 }
 
 // One row of the declarative rules: what Prometheus's Validate/UnmarshalYAML functions check.
@@ -454,14 +454,15 @@ void apply(core::YamlReader& y, const yaml::Node& m, const std::vector<Rule>& ru
     case Kind::one_of:
       if (auto n = get(m, r.a.front()); set(n) && n.IsScalar() && !contains(r.b, n.Scalar())) {
         auto hole = msg.find("{}");
-        std::string quoted = "\"" + n.Scalar() + "\"";
+        std::string quoted = "\"" + std::string(n.Scalar()) + "\"";
         report(y, n, "config/invalid-value",
                hole == std::string::npos ? msg + " " + quoted : msg.replace(hole, 2, quoted));
       }
       break;
     case Kind::http_url:
       if (auto n = get(m, r.a.front()); set(n) && n.IsScalar())
-        if (auto p = http_url_problem(n.Scalar()); !p.empty()) report(y, n, "config/invalid-value", msg + ": " + p);
+        if (auto p = http_url_problem(std::string(n.Scalar())); !p.empty())
+          report(y, n, "config/invalid-value", msg + ": " + p);
       break;
     case Kind::not_empty:
       if (auto n = get(m, r.a.front()); n && !set(n)) report(y, n, "config/missing-field", msg);
@@ -471,7 +472,8 @@ void apply(core::YamlReader& y, const yaml::Node& m, const std::vector<Rule>& ru
         for (const auto& e : list)
           if (e.IsScalar() && !RE2::PartialMatch(e.Scalar(), pattern(r.b.front()))) {
             std::string text = msg;
-            report(y, e, "config/invalid-value", text.replace(text.find("{}"), 2, "\"" + e.Scalar() + "\""));
+            report(y, e, "config/invalid-value",
+                   text.replace(text.find("{}"), 2, "\"" + std::string(e.Scalar()) + "\""));
           }
       break;
     }
@@ -495,7 +497,7 @@ void kubernetes(core::YamlReader& y, const yaml::Node& m) {
            "role missing (one of: pod, service, endpoints, endpointslice, node, ingress)");
   else if (!role.IsScalar() || !contains(roles, role.Scalar()))
     report(y, role, "config/invalid-value",
-           "unknown Kubernetes SD role \"" + (role.IsScalar() ? role.Scalar() : "") + "\"");
+           "unknown Kubernetes SD role \"" + (role.IsScalar() ? std::string(role.Scalar()) : "") + "\"");
   bool custom_http = std::any_of(kCustomHttpClient.begin(), kCustomHttpClient.end(), [&](auto f) { return set(m, f); });
   yaml::Node http_at;
   for (auto f : kCustomHttpClient)
@@ -523,17 +525,17 @@ void kubernetes(core::YamlReader& y, const yaml::Node& m) {
   auto sels = get(m, "selectors");
   if (!set(sels) || !sels.IsSequence() || !role.IsScalar()) return;
   std::set<std::string> seen;
-  auto allowed = selector_roles.find(role.Scalar());
+  auto allowed = selector_roles.find(std::string(role.Scalar()));
   for (const auto& s : sels) {
     if (!y.check_mapping(s, {"role", "label", "field"}, "a selector")) continue;
     auto r = get(s, "role");
     if (!r || !r.IsScalar()) continue;
-    if (!seen.insert(r.Scalar()).second)
-      report(y, r, "config/invalid-value", "duplicated selector role: " + r.Scalar());
-    else if (allowed != selector_roles.end() && !contains(allowed->second, r.Scalar())) {
+    if (!seen.insert(std::string(r.Scalar())).second)
+      report(y, r, "config/invalid-value", "duplicated selector role: " + std::string(r.Scalar()));
+    else if (allowed != selector_roles.end() && !contains(allowed->second, std::string(r.Scalar()))) {
       std::string list;
       for (auto a : allowed->second) list += (list.empty() ? "" : ", ") + std::string(a);
-      report(y, r, "config/invalid-value", role.Scalar() + " role supports only " + list + " selectors");
+      report(y, r, "config/invalid-value", std::string(role.Scalar()) + " role supports only " + list + " selectors");
     }
     // A field selector is terms key=value, key==value or key!=value separated by commas.
     if (auto f = get(s, "field"); set(f) && f.IsScalar())
@@ -543,7 +545,7 @@ void kubernetes(core::YamlReader& y, const yaml::Node& m) {
         rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
         if (term.find('=') == std::string::npos) {
           report(y, f, "config/invalid-value",
-                 "invalid selector: '" + f.Scalar() + "'; can't understand '" + term + "'");
+                 "invalid selector: '" + std::string(f.Scalar()) + "'; can't understand '" + term + "'");
           break;
         }
       }
@@ -578,10 +580,10 @@ bool zero_int(std::string v) {
 // DNS SD: the record type (any case) and the port that all but SRV need.
 void dns(core::YamlReader& y, const yaml::Node& m) {
   auto t = get(m, "type");
-  std::string type = set(t) && t.IsScalar() ? t.Scalar() : "SRV";
+  std::string type = set(t) && t.IsScalar() ? std::string(t.Scalar()) : "SRV";
   for (char& c : type) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (!contains({"SRV", "A", "AAAA", "MX", "NS"}, type))
-    report(y, t, "config/invalid-value", "invalid DNS-SD records type " + t.Scalar());
+    report(y, t, "config/invalid-value", "invalid DNS-SD records type " + std::string(t.Scalar()));
   else if (type != "SRV" && zero_int(value(m, "port")))
     report(y, get(m, "port") ? get(m, "port") : t, "config/missing-field",
            "a port is required in DNS-SD configs for all record types except SRV");
@@ -593,7 +595,8 @@ void kuma(core::YamlReader& y, const yaml::Node& m) {
   if (!set(s) || !s.IsScalar()) return;
   auto sep = s.Scalar().find("://");
   if (sep == std::string::npos || sep == 0 || sep + 3 >= s.Scalar().size() || s.Scalar()[sep + 3] == '/')
-    report(y, s, "config/invalid-value", "kuma SD server must not be empty and have a scheme: " + s.Scalar());
+    report(y, s, "config/invalid-value",
+           "kuma SD server must not be empty and have a scheme: " + std::string(s.Scalar()));
 }
 
 // STACKIT SD: an endpoint or a region (eu01 unless given empty).
@@ -603,7 +606,7 @@ void stackit(core::YamlReader& y, const yaml::Node& m) {
   auto e = get(m, "endpoint");
   if (set(e) && e.IsScalar() && e.Scalar().front() == ':')
     report(y, e, "config/invalid-value",
-           "stackit_sd: invalid endpoint \"" + e.Scalar() + "\": missing protocol scheme");
+           "stackit_sd: invalid endpoint \"" + std::string(e.Scalar()) + "\": missing protocol scheme");
 }
 
 } // namespace
@@ -684,19 +687,19 @@ void ConfigValidator::http_client(const yaml::Node& m) {
   if (auto h = get(m, "http_headers"); h && h.IsMap())
     for (auto it = h.begin(); it != h.end(); ++it) {
       if (!it->first.IsScalar()) continue;
-      if (contains(kReservedHeaders, lower(it->first.Scalar())))
+      if (contains(kReservedHeaders, lower(std::string(it->first.Scalar()))))
         report(y_, it->first, "config/invalid-value",
-               "setting header \"" + canonical_header(it->first.Scalar()) + "\" is not allowed");
+               "setting header \"" + canonical_header(std::string(it->first.Scalar())) + "\" is not allowed");
       if (it->second.IsMap()) y_.check_mapping(it->second, {"values", "secrets", "files"}, "an HTTP header");
     }
-  if (auto t = get(m, "authorization.type"); t && t.IsScalar() && lower(t.Scalar()) == "basic")
+  if (auto t = get(m, "authorization.type"); t && t.IsScalar() && lower(std::string(t.Scalar())) == "basic")
     report(y_, t, "config/invalid-value", "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
 }
 
 void ConfigValidator::service_discovery(const yaml::Node& m) {
   for (auto it = m.begin(); it != m.end(); ++it) {
-    if (!it->first.IsScalar() || !known_sd_key(it->first.Scalar())) continue;
-    const std::string& key = it->first.Scalar();
+    if (!it->first.IsScalar() || !known_sd_key(std::string(it->first.Scalar()))) continue;
+    const std::string key(it->first.Scalar());
     std::string name = key.substr(0, key.size() - std::string_view("_sd_configs").size());
     const yaml::Node& list = it->second;
     if (!list || list.IsNull()) continue;
@@ -781,7 +784,7 @@ void ConfigValidator::relabels(const yaml::Node& list, const std::string& empty_
     if (auto re = get(r, "regex"); set(re) && re.IsScalar()) {
       RE2::Options opts;
       opts.set_log_errors(false);
-      RE2 compiled("^(?:" + re.Scalar() + ")$", opts);
+      RE2 compiled("^(?:" + std::string(re.Scalar()) + ")$", opts);
       if (!compiled.ok()) report(y_, re, "config/relabel", "error parsing regexp: " + compiled.error());
     }
     auto at = [&](const char* field) { return get(r, field) ? get(r, field) : (action_node ? action_node : r); };
@@ -797,13 +800,15 @@ void ConfigValidator::relabels(const yaml::Node& list, const std::string& empty_
       continue;
     }
     if (auto t = get(r, "target_label");
-        needs_target && t.IsScalar() && !valid_target(t.Scalar(), legacy, action == "replace")) {
-      report(y_, t, "config/relabel", "\"" + t.Scalar() + "\" is invalid 'target_label' for " + action + " action");
+        needs_target && t.IsScalar() && !valid_target(std::string(t.Scalar()), legacy, action == "replace")) {
+      report(y_, t, "config/relabel",
+             "\"" + std::string(t.Scalar()) + "\" is invalid 'target_label' for " + action + " action");
       continue;
     }
     if (auto t = get(r, "replacement");
-        action == "labelmap" && t && t.IsScalar() && !valid_target(t.Scalar(), legacy, true)) {
-      report(y_, t, "config/relabel", "\"" + t.Scalar() + "\" is invalid 'replacement' for labelmap action");
+        action == "labelmap" && t && t.IsScalar() && !valid_target(std::string(t.Scalar()), legacy, true)) {
+      report(y_, t, "config/relabel",
+             "\"" + std::string(t.Scalar()) + "\" is invalid 'replacement' for labelmap action");
       continue;
     }
     bool replacement = get(r, "replacement") && value(r, "replacement") != "$1";
@@ -857,19 +862,22 @@ void ConfigValidator::scrape_fields(const yaml::Node& job, const yaml::Node& glo
     for (const auto& v : p) {
       if (!v.IsScalar()) continue;
       if (!contains(kScrapeProtocols, v.Scalar()))
-        report(y_, v, "config/invalid-value", "unknown scrape protocol " + v.Scalar() + ", supported: " + protocols);
-      else if (!seen.insert(v.Scalar()).second)
-        report(y_, v, "config/invalid-value", "duplicated protocol in scrape_protocols: " + v.Scalar());
+        report(y_, v, "config/invalid-value",
+               "unknown scrape protocol " + std::string(v.Scalar()) + ", supported: " + protocols);
+      else if (!seen.insert(std::string(v.Scalar())).second)
+        report(y_, v, "config/invalid-value", "duplicated protocol in scrape_protocols: " + std::string(v.Scalar()));
     }
   }
   if (auto f = get(job, "fallback_scrape_protocol"); set(f)) {
     if (!f.IsScalar()) report(y_, f, "yaml/type", "fallback_scrape_protocol must be a string");
     else if (!contains(kScrapeProtocols, f.Scalar()))
       report(y_, f, "config/invalid-value",
-             "invalid fallback_scrape_protocol: unknown scrape protocol " + f.Scalar() + ", supported: " + protocols);
+             "invalid fallback_scrape_protocol: unknown scrape protocol " + std::string(f.Scalar()) +
+                 ", supported: " + protocols);
   }
-  if (auto b = get(job, "body_size_limit"); set(b) && b.IsScalar() && !is_byte_size(b.Scalar()))
-    report(y_, b, "config/invalid-value", "units: unknown unit in " + b.Scalar() + " (write it as 100MB, 1GiB...)");
+  if (auto b = get(job, "body_size_limit"); set(b) && b.IsScalar() && !is_byte_size(std::string(b.Scalar())))
+    report(y_, b, "config/invalid-value",
+           "units: unknown unit in " + std::string(b.Scalar()) + " (write it as 100MB, 1GiB...)");
   // An escaping scheme that keeps UTF-8 names needs UTF-8 validation (the job's, else the global one).
   auto scheme = get(job, "metric_name_validation_scheme");
   if (!set(scheme)) scheme = get(global, "metric_name_validation_scheme");
@@ -884,7 +892,7 @@ void check_headers(core::YamlReader& y, const yaml::Node& h, bool tracing) {
   if (!h || !h.IsMap()) return;
   for (auto it = h.begin(); it != h.end(); ++it) {
     if (!it->first.IsScalar()) continue;
-    std::string name = lower(it->first.Scalar());
+    std::string name = lower(std::string(it->first.Scalar()));
     if (name == "authorization")
       report(y, it->first, "config/invalid-value",
              tracing ? "custom authorization header configuration is not yet supported"
@@ -911,8 +919,8 @@ void ConfigValidator::remote_write(const yaml::Node& list) {
       report(y_, get(rw, "url") ? get(rw, "url") : rw, "config/missing-field", "url for remote_write is empty");
     if (auto n = get(rw, "name"); set(n) && n.IsScalar() && !names.emplace(n.Scalar(), n.Mark().line + 1).second)
       report(y_, n, "config/duplicate-name",
-             "found multiple remote write configs with job name \"" + n.Scalar() + "\" (first at line " +
-                 std::to_string(names[n.Scalar()]) + ")");
+             "found multiple remote write configs with job name \"" + std::string(n.Scalar()) + "\" (first at line " +
+                 std::to_string(names[std::string(n.Scalar())]) + ")");
     check_headers(y_, get(rw, "headers"), false);
     static const std::vector<Rule> rules = {
         {Kind::one_of,
@@ -930,7 +938,7 @@ void ConfigValidator::remote_write(const yaml::Node& list) {
         auto n = get(q, f);
         if (!n || !n.IsScalar()) return dflt;
         try {
-          return std::stoll(n.Scalar());
+          return std::stoll(std::string(n.Scalar()));
         } catch (...) {
           return dflt;
         }
@@ -1058,8 +1066,8 @@ void ConfigValidator::remote_read(const yaml::Node& list) {
       report(y_, get(rr, "url") ? get(rr, "url") : rr, "config/missing-field", "url for remote_read is empty");
     if (auto n = get(rr, "name"); set(n) && n.IsScalar() && !names.emplace(n.Scalar(), n.Mark().line + 1).second)
       report(y_, n, "config/duplicate-name",
-             "found multiple remote read configs with job name \"" + n.Scalar() + "\" (first at line " +
-                 std::to_string(names[n.Scalar()]) + ")");
+             "found multiple remote read configs with job name \"" + std::string(n.Scalar()) + "\" (first at line " +
+                 std::to_string(names[std::string(n.Scalar())]) + ")");
     check_headers(y_, get(rr, "headers"), false);
     http_client(rr);
   }
@@ -1076,15 +1084,16 @@ void ConfigValidator::storage(const yaml::Node& s) {
   if (!tsdb || !tsdb.IsMap()) return;
   for (const char* f : {"retention.time", "out_of_order_time_window"})
     if (auto n = get(tsdb, f); set(n) && n.IsScalar() && !util::parse_duration(n.Scalar()))
-      report(y_, n, "config/duration", "not a valid duration string: \"" + n.Scalar() + "\"");
-  if (auto n = get(tsdb, "retention.size"); set(n) && n.IsScalar() && !is_byte_size(n.Scalar()))
+      report(y_, n, "config/duration", "not a valid duration string: \"" + std::string(n.Scalar()) + "\"");
+  if (auto n = get(tsdb, "retention.size"); set(n) && n.IsScalar() && !is_byte_size(std::string(n.Scalar())))
     report(y_, n, "config/invalid-value",
            "'storage.tsdb.retention.size' must be a size greater than or equal to 0 "
            "(100MB, 1GiB...), got \"" +
-               n.Scalar() + "\"");
+               std::string(n.Scalar()) + "\"");
   if (auto n = get(tsdb, "retention.percentage"); set(n) && n.IsScalar()) {
+    const std::string text(n.Scalar());
     char* end = nullptr;
-    double v = std::strtod(n.Scalar().c_str(), &end);
+    double v = std::strtod(text.c_str(), &end);
     if (*end != '\0' || v < 0 || v > 100)
       report(y_, n, "config/invalid-value", "'storage.tsdb.retention.percentage' must be in the range [0, 100]");
   }
@@ -1092,7 +1101,7 @@ void ConfigValidator::storage(const yaml::Node& s) {
     report(y_, n, "config/invalid-value",
            "'storage.tsdb.chunk_encoding.floats' must be 'xor' or 'xor2', or the field must be omitted entirely, "
            "got \"" +
-               n.Scalar() + "\"");
+               std::string(n.Scalar()) + "\"");
 }
 
 void ConfigValidator::tracing(const yaml::Node& t) {
@@ -1101,10 +1110,11 @@ void ConfigValidator::tracing(const yaml::Node& t) {
   tls(t, "tls_config");
   if (auto c = get(t, "client_type"); set(c) && c.IsScalar() && c.Scalar() != "grpc" && c.Scalar() != "http")
     report(y_, c, "config/invalid-value",
-           "expected tracing client type to be http or grpc, but got \"" + c.Scalar() + "\"");
+           "expected tracing client type to be http or grpc, but got \"" + std::string(c.Scalar()) + "\"");
   if (!set(t, "endpoint")) report(y_, t, "config/missing-field", "tracing endpoint must be set");
   if (auto c = get(t, "compression"); set(c) && c.IsScalar() && c.Scalar() != "gzip")
-    report(y_, c, "config/invalid-value", "invalid compression type " + c.Scalar() + " provided, valid options: gzip");
+    report(y_, c, "config/invalid-value",
+           "invalid compression type " + std::string(c.Scalar()) + " provided, valid options: gzip");
   check_headers(y_, get(t, "headers"), true);
 }
 
@@ -1116,7 +1126,7 @@ void ConfigValidator::otlp(const yaml::Node& o, const yaml::Node& global) {
       t && t.IsScalar() && (t.Scalar() == "NoUTF8EscapingWithSuffixes" || t.Scalar() == "NoTranslation") &&
       value(global, "metric_name_validation_scheme") == "legacy")
     report(y_, t, "config/conflict",
-           "OTLP translation strategy \"" + t.Scalar() + "\" is not allowed when UTF8 is disabled");
+           "OTLP translation strategy \"" + std::string(t.Scalar()) + "\" is not allowed when UTF8 is disabled");
   static const std::vector<Rule> rules = {
       {Kind::one_of,
        {"translation_strategy"},
@@ -1157,9 +1167,9 @@ void ConfigValidator::runtime(const yaml::Node& r) {
 void ConfigValidator::file_patterns(const yaml::Node& list, const std::string& what) {
   if (!list || !list.IsSequence()) return;
   for (const auto& f : list)
-    if (f.IsScalar() && !is_file_pattern(f.Scalar()))
+    if (f.IsScalar() && !is_file_pattern(std::string(f.Scalar())))
       report(y_, f, "config/invalid-value",
-             "invalid " + what + " path \"" + f.Scalar() + "\" (a glob is allowed only in the file name)");
+             "invalid " + what + " path \"" + std::string(f.Scalar()) + "\" (a glob is allowed only in the file name)");
 }
 
 } // namespace nsmon::rules::detail

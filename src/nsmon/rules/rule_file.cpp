@@ -155,7 +155,7 @@ private:
     // usual few entries are compared with those kept; a big map's keys go through a set (of views
     // into the tree, which outlives this loop).
     std::set<std::string_view> seen;
-    auto repeated = [&](const std::string& k) {
+    auto repeated = [&](std::string_view k) {
       if (n.size() <= 8)
         return std::any_of(out.begin(), out.end(), [&](const KeyValue& kv) { return kv.key.value == k; });
       return !seen.insert(k).second;

@@ -18,7 +18,7 @@ namespace {
 std::optional<double> yaml_float(const yaml::Node& n) {
   if (n.IsNull()) return 0.0;
   if (!n.IsScalar() || n.Tag() != "?") return std::nullopt;
-  const std::string& s = n.Scalar();
+  const std::string s(n.Scalar());
   for (const char* inf : {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"})
     if (s == inf) return std::numeric_limits<double>::infinity();
   for (const char* inf : {"-.inf", "-.Inf", "-.INF"})
@@ -47,8 +47,8 @@ std::optional<bool> yaml_bool(const yaml::Node& n) {
   if (!n.IsScalar() || n.Tag() != "?") return std::nullopt;
   static const std::set<std::string> yes{"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"};
   static const std::set<std::string> no{"n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"};
-  if (yes.count(n.Scalar())) return true;
-  if (no.count(n.Scalar())) return false;
+  if (yes.count(std::string(n.Scalar()))) return true;
+  if (no.count(std::string(n.Scalar()))) return false;
   return std::nullopt;
 }
 
@@ -148,7 +148,9 @@ private:
       return std::nullopt;
     }
     auto ms = util::parse_duration(n.Scalar());
-    if (!ms) y_.report(n, "rules/duration", "not a valid duration string: \"" + n.Scalar() + "\" (use e.g. 30s, 5m)");
+    if (!ms)
+      y_.report(n, "rules/duration",
+                "not a valid duration string: \"" + std::string(n.Scalar()) + "\" (use e.g. 30s, 5m)");
     return ms;
   }
 
@@ -212,7 +214,7 @@ private:
       if (d && *d > 0) g.interval_ms = d;
     }
     if (auto st = n["start_timestamp"]; st && !st.IsNull()) {
-      g.start_ms = st.IsScalar() ? parse_time(st.Scalar()) : std::nullopt;
+      g.start_ms = st.IsScalar() ? parse_time(std::string(st.Scalar())) : std::nullopt;
       if (!g.start_ms)
         y_.report(st, "yaml/type", "start_timestamp must be Unix seconds or an RFC 3339 time (2021-01-01T00:00:00Z)");
     }

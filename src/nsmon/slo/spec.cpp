@@ -74,13 +74,13 @@ private:
       auto ms = w.IsScalar() ? util::parse_duration(w.Scalar()) : std::nullopt;
       if (!ms) y_.report(w, "slo/window", "window must be a duration (30d, 4w)");
       else if (*ms < 24LL * 3600 * 1000 || *ms > 366LL * 24 * 3600 * 1000)
-        y_.report(w, "slo/window", "an SLO window of " + w.Scalar() + " is not sane: between 1d and 1y",
+        y_.report(w, "slo/window", "an SLO window of " + std::string(w.Scalar()) + " is not sane: between 1d and 1y",
                   "30d is the usual one (the burn-rate windows up to 3d need at least 3d to mean anything)");
       else {
         s.window_ms = *ms;
         if (*ms < 3LL * 24 * 3600 * 1000)
-          y_.report(w, "slo/window", "window " + w.Scalar() + " is shorter than the 3d burn-rate window").severity =
-              core::Severity::warning;
+          y_.report(w, "slo/window", "window " + std::string(w.Scalar()) + " is shorter than the 3d burn-rate window")
+              .severity = core::Severity::warning;
       }
     }
     if (auto g = n["min_events_per_hour"]) s.min_events_per_hour = y_.number(g, "min_events_per_hour").value_or(0);
@@ -105,7 +105,7 @@ private:
     if (!(ratio > 0 && ratio < 1)) {
       std::string hint = !sloth_ && *v > 1 && *v < 100 ? "a ratio: write " + util::format_number(*v / 100) : "";
       y_.report(o, "slo/objective",
-                "objective " + o.Scalar() + " is not in (0, " + (sloth_ ? "100" : "1") + ")" +
+                "objective " + std::string(o.Scalar()) + " is not in (0, " + (sloth_ ? "100" : "1") + ")" +
                     (sloth_ ? " percent" : ""),
                 hint);
       return;

@@ -30,10 +30,13 @@ void heap_on_huge_pages(std::size_t bytes) {
     return;
   void* grow = std::malloc(kHuge); // more than the heap's top holds: the break moves `pad` past it
   if (grow == nullptr) return;
-  auto lo = (reinterpret_cast<std::uintptr_t>(grow) + kHuge - 1) & ~(kHuge - 1);
-  auto hi = reinterpret_cast<std::uintptr_t>(sbrk(0)) & ~(kHuge - 1);
+  // From the first 2 MiB boundary in the new block to the last one below the break.
+  auto* lo = static_cast<char*>(grow);
+  lo += (kHuge - reinterpret_cast<std::uintptr_t>(lo) % kHuge) % kHuge;
+  auto* hi = static_cast<char*>(sbrk(0));
+  hi -= reinterpret_cast<std::uintptr_t>(hi) % kHuge;
+  if (hi > lo) madvise(lo, static_cast<std::size_t>(hi - lo), MADV_HUGEPAGE); // advice: failure is harmless
   std::free(grow);
-  if (hi > lo) madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_HUGEPAGE); // advice: failure is harmless
 #else
   (void)bytes;
 #endif
