@@ -35,6 +35,17 @@ prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/data" \
 pids+=($!)
 for _ in $(seq 1 300); do curl -fsS "http://127.0.0.1:$prom_port/-/ready" >/dev/null 2>&1 && break; sleep 0.1; done
 curl -fsS "http://127.0.0.1:$prom_port/-/ready" >/dev/null || fail "Prometheus never became ready: $(cat "$TMP/prometheus.log")"
+# Ready is not scraping: Prometheus's scrape manager applies the configured targets on a 5 s tick,
+# so its first scrape of the port can come seconds after /-/ready. Started before that, the
+# detector's first epochs were seen by watch only, and the first alert went pending on
+# Prometheus's side 3.5 s after watch's (its first scrape 5.5 s after the detector started; seen
+# at ctest -j2). The detector starts once Prometheus has tried the port (health "down":
+# nothing listens there yet), so both scrape it from its first second.
+scraping() {
+  curl -fsS "http://127.0.0.1:$prom_port/api/v1/targets?state=active" 2>/dev/null | grep -q '"health":"down"'
+}
+for _ in $(seq 1 300); do scraping && break; sleep 0.1; done
+scraping || fail "Prometheus never scraped 127.0.0.1:$port: $(cat "$TMP/prometheus.log")"
 
 # watch attached to the detector's port (it waits until the detector answers and ends when it
 # goes away), then the detector: 10 epochs at ~2.5 s each, diverging from epoch 6, 8 s lingering.
