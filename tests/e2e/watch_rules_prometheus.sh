@@ -35,15 +35,27 @@ prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/data" \
 pids+=($!)
 for _ in $(seq 1 300); do curl -fsS "http://127.0.0.1:$prom_port/-/ready" >/dev/null 2>&1 && break; sleep 0.1; done
 curl -fsS "http://127.0.0.1:$prom_port/-/ready" >/dev/null || fail "Prometheus never became ready: $(cat "$TMP/prometheus.log")"
+# Ready is not scraping: Prometheus's scrape manager applies the configured targets on a 5 s tick,
+# so its first scrape of the port can come seconds after /-/ready. Started before that, the
+# detector's first epochs were seen by watch only, and the first alert went pending on
+# Prometheus's side 3.5 s after watch's (its first scrape 5.5 s after the detector started; seen
+# at ctest -j2). The detector starts once Prometheus has tried the port (health "down":
+# nothing listens there yet), so both scrape it from its first second.
+scraping() {
+  curl -fsS "http://127.0.0.1:$prom_port/api/v1/targets?state=active" 2>/dev/null | grep -q '"health":"down"'
+}
+for _ in $(seq 1 300); do scraping && break; sleep 0.1; done
+scraping || fail "Prometheus never scraped 127.0.0.1:$port: $(cat "$TMP/prometheus.log")"
 
 # watch attached to the detector's port (it waits until the detector answers and ends when it
 # goes away), then the detector: 10 epochs at ~2.5 s each, diverging from epoch 6, 8 s lingering.
+linger=8
 "$NSMON" watch --format jsonl --interval 1 --rules "$RULES" --metrics-url "http://127.0.0.1:$port/metrics" \
   --duration 120 >"$TMP/watch.jsonl" 2>"$TMP/watch.err" &
 watch_pid=$!
 pids+=($watch_pid)
 /usr/bin/python3 "$SRC/examples/detector/detector.py" --port "$port" --epochs 10 --images 0 --speed 100 \
-  --loss-spike 6 --linger 8 --quiet --truth "$TMP/truth.json" >/dev/null 2>&1 &
+  --loss-spike 6 --linger "$linger" --quiet --truth "$TMP/truth.json" >/dev/null 2>&1 &
 det=$!
 pids+=($det)
 # While the detector lingers: Prometheus's /api/v1/alerts once both have TrainingDiverging firing.
@@ -56,8 +68,14 @@ for _ in $(seq 1 600); do firing && prom_firing && break; sleep 0.1; done
 firing || fail "watch never had TrainingDiverging firing: $(cat "$TMP/watch.err")"
 prom_firing || fail "Prometheus never had TrainingDiverging firing"
 wait "$det" || fail "the detector failed"
-# What happens once the detector is gone (stale series, watch ending) is not compared.
-cut=$(date +%s.%N)
+# What happens once the detector is gone (stale series, watch ending) is not compared. The cut is
+# the start of its linger plus the linger (its truth file is written when the run completes, just
+# before it sleeps): it stopped serving after that, never before. A clock read here, after the
+# wait, fell after its end by however long the wait took: a "resolved" of TrainingDiverging in
+# that gap (Prometheus's, inferred at its next evaluation; watch's, when it evaluates before
+# ending) was compared, on one side only.
+cut=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["finished_at"] + float(sys.argv[2]))' \
+  "$TMP/truth.json" "$linger") || fail "no end time in the detector's truth file"
 set +e
 wait "$watch_pid"
 rc=$?

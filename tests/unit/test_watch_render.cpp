@@ -3,6 +3,7 @@
 
 #include "nsmon/watch/format.hpp"
 #include "nsmon/watch/render.hpp"
+#include "nsmon/watch/rule_watch.hpp"
 #include "nsmon/watch/terminal.hpp"
 
 using namespace nsmon::watch;
@@ -140,6 +141,90 @@ TEST_CASE("the status block fits the width and drops lines to fit the height", "
   st.width = 200;
   lines = status_block(sample_figures(), ok_status(), st);
   CHECK(lines[0].find('\033') != std::string::npos);
+}
+
+namespace {
+
+// watch --rules' five active alerts, in RuleWatch's order: firing first, then by severity. Each
+// part reads "<name> <state> 10s".
+RulesStatus five_alerts() {
+  RulesStatus r;
+  auto add = [&](const std::string& name, const std::string& severity, const std::string& state) {
+    AlertRecord a;
+    a.name = name;
+    a.severity = severity;
+    a.labels = {{"alertname", name}, {"severity", severity}};
+    a.state = state;
+    a.active_at = 60'000;
+    if (state == "firing") a.fired_at = 60'000;
+    r.active.push_back(a);
+  };
+  add("DiskFull", "critical", "firing");
+  add("LossHigh", "warning", "firing");
+  add("MapLow", "critical", "pending");
+  add("GpuIdle", "info", "pending");
+  add("QueueSlow", "info", "pending");
+  return r;
+}
+
+std::string alerts_line(const RulesStatus& r, std::size_t width, bool color = false) {
+  BlockStyle st;
+  st.width = width;
+  st.color = color;
+  st.rules = &r;
+  st.now_ms = 70'000;
+  for (const auto& l : status_block(Figures{}, ok_status(), st))
+    if (l.find("Alerts") != std::string::npos) return l;
+  FAIL("no Alerts line");
+  return "";
+}
+
+// How many of the five alerts the line shows.
+std::size_t shown(const std::string& line) {
+  std::size_t n = 0;
+  for (const char* name : {"DiskFull", "LossHigh", "MapLow", "GpuIdle", "QueueSlow"})
+    if (line.find(name) != std::string::npos) ++n;
+  return n;
+}
+
+} // namespace
+
+TEST_CASE("the Alerts line counts the alerts it has no room for", "[watch][render]") {
+  const RulesStatus r = five_alerts();
+  // Two fit; the pending critical MapLow does not, and is counted with the other two.
+  std::string l = alerts_line(r, 61);
+  CHECK(l == "Alerts    DiskFull firing 10s · LossHigh firing 10s · +3 more");
+  CHECK(fmt::width(l) <= 61);
+  CHECK(shown(l) + 3 == 5);
+  // One cell less: the two would fit, but not with the marker, which keeps its room.
+  l = alerts_line(r, 60);
+  CHECK(l == "Alerts    DiskFull firing 10s · +4 more");
+  CHECK(shown(l) + 4 == 5);
+  // Narrower than the first alert and the marker: the alert is cut, the marker stays whole.
+  l = alerts_line(r, 30);
+  CHECK(fmt::width(l) == 30);
+  CHECK(l.find("Alerts    DiskF") == 0);
+  const std::string marker = "… · +4 more";
+  REQUIRE(l.size() > marker.size());
+  CHECK(l.substr(l.size() - marker.size()) == marker);
+  // Colours do not count towards the width.
+  l = alerts_line(r, 61, true);
+  CHECK(fmt::width(l) <= 61);
+  CHECK(shown(l) == 2);
+  CHECK(l.find("+3 more") != std::string::npos);
+}
+
+TEST_CASE("the Alerts line shows every alert that fits, without a marker", "[watch][render]") {
+  const RulesStatus r = five_alerts();
+  std::string l = alerts_line(r, 200);
+  CHECK(l == "Alerts    DiskFull firing 10s · LossHigh firing 10s · MapLow pending 10s · GpuIdle pending 10s · "
+             "QueueSlow pending 10s");
+  CHECK(l.find("more") == std::string::npos);
+  // Exactly as wide as the width: still no marker.
+  CHECK(alerts_line(r, fmt::width(l)) == l);
+  RulesStatus quiet;
+  quiet.evaluations = 3;
+  CHECK(alerts_line(quiet, 40) == "Alerts    none firing (3 evaluations)");
 }
 
 TEST_CASE("the live screen: a scroll region above the block, given back at the end", "[watch][render]") {

@@ -2,6 +2,7 @@
 // the summary. Each figure is shown only when the detector exports what it is computed from.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "nsmon/watch/format.hpp"
 #include "nsmon/watch/render.hpp"
@@ -126,12 +127,18 @@ std::string bar_with(double fraction, int width, const Painter& p) {
 namespace {
 
 // One line of the block: a label and parts, each with a priority (0 = always shown); parts of the
-// lowest priority go first when the line is too wide, then the line is cut.
+// lowest priority go first when the line is too wide, then the line is cut. A line that counts
+// what it drops (the Alerts line: nothing may vanish unsaid) ends with "+N more" then, and the
+// room for that marker is kept: parts go until it fits too, and a cut falls before it.
 class BlockLine {
 public:
   BlockLine(int priority, std::string label) : priority_(priority), label_(std::move(label)) {}
   BlockLine& add(std::string text, int prio) {
     if (!text.empty()) parts_.push_back({std::move(text), prio});
+    return *this;
+  }
+  BlockLine& count_dropped(const Painter& p) {
+    marker_ = p;
     return *this;
   }
   bool empty() const { return parts_.empty(); }
@@ -143,7 +150,12 @@ public:
       for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? sep : "") + parts[i].text;
       return out;
     };
-    while (fmt::width(text()) > width) {
+    auto more = [&]() -> std::string {
+      std::size_t dropped = parts_.size() - parts.size();
+      if (!marker_ || dropped == 0) return "";
+      return (parts.empty() ? "" : sep) + (*marker_)("+" + std::to_string(dropped) + " more", "1");
+    };
+    while (fmt::width(text() + more()) > width) {
       // The last of the least important parts.
       std::size_t worst = parts.size();
       for (std::size_t i = 0; i < parts.size(); ++i)
@@ -151,7 +163,10 @@ public:
       if (worst == parts.size()) break;
       parts.erase(parts.begin() + static_cast<std::ptrdiff_t>(worst));
     }
-    return fmt::fit(text(), width);
+    std::string tail = more();
+    std::size_t tail_width = fmt::width(tail);
+    if (tail_width >= width) return fmt::fit(text() + tail, width);
+    return fmt::fit(text(), width - tail_width) + tail;
   }
 
 private:
@@ -162,6 +177,7 @@ private:
   int priority_;
   std::string label_;
   std::vector<Part> parts_;
+  std::optional<Painter> marker_; ///< set: the line ends with "+N more" when parts were dropped
 };
 
 } // namespace
@@ -279,7 +295,10 @@ std::vector<std::string> status_block(const Figures& f, const ScrapeStatus& s, c
   }
 
   if (st.rules) {
+    // Kept in alert_parts' order (failed assertions, firing, by severity), the first always
+    // shown; what does not fit is counted at the end, so a hidden alert is never unsaid.
     BlockLine l(1, p.label("Alerts    "));
+    l.count_dropped(p);
     std::vector<std::string> parts = alert_parts(*st.rules, st.color, st.now_ms);
     for (std::size_t i = 0; i < parts.size(); ++i) l.add(parts[i], i == 0 ? 0 : static_cast<int>(i));
     lines.push_back(std::move(l));
