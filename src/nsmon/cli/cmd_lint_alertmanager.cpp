@@ -54,7 +54,7 @@ void check_templates(const alertmanager::Config& cfg, const std::string& path, c
         try {
           const core::SourceFile src(file, util::read_file(file));
           alertmanager::check_template_file(src, findings);
-          sources.add(file, src.text());
+          sources.add(file, std::string(src.text()));
         } catch (const Error& e) {
           findings.push_back(core::make_diagnostic("alertmanager/template", t.span, e.what()));
         }

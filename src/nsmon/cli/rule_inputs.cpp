@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "nsmon/core/error.hpp"
+#include "nsmon/core/yaml_tree.hpp"
 #include "nsmon/rules/config.hpp"
 #include "nsmon/rules/rule_file.hpp"
 #include "nsmon/util/files.hpp"
@@ -35,7 +36,7 @@ void InputReader::rule_path(const std::string& path) {
 void InputReader::rule_file(const std::string& path) {
   // A file named on the command line and in rule_files (under another spelling) is linted once.
   if (path != "-" && !seen_.insert(identity(path)).second) return;
-  const auto& src = out_.sources.add(path == "-" ? "<stdin>" : path, util::read_file(path));
+  const auto& src = out_.sources.add(path == "-" ? "<stdin>" : path, util::read_file(path, yaml::kInputPadding));
   out_.input.rule_files.push_back(rules::load_rule_file(src, out_.diags));
   ++out_.files;
   for (const auto& g : out_.input.rule_files.back().groups) out_.rules += static_cast<int>(g.rules.size());
@@ -43,7 +44,7 @@ void InputReader::rule_file(const std::string& path) {
 
 void InputReader::config(const std::string& path) {
   seen_.insert(identity(path));
-  const auto& src = out_.sources.add(path, util::read_file(path));
+  const auto& src = out_.sources.add(path, util::read_file(path, yaml::kInputPadding));
   out_.input.config = rules::load_config(src, out_.diags);
   ++out_.files;
   for (const auto& p : rules::resolve_rule_files(*out_.input.config, out_.diags)) rule_file(p);

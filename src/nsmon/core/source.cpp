@@ -2,16 +2,19 @@
 
 #include <algorithm>
 
+#include "nsmon/core/yaml_tree.hpp"
+
 namespace nsmon::core {
 
-SourceFile::SourceFile(std::string path, std::string text) : path_(path), text_(std::move(text)) {
+SourceFile::SourceFile(std::string path, std::string text) : path_(path), text_(std::move(text)), size_(text_.size()) {
   starts_.push_back(0);
-  for (std::size_t i = 0; i < text_.size(); ++i)
-    if (text_[i] == '\n' && i + 1 < text_.size()) starts_.push_back(i + 1);
+  for (std::size_t i = 0; i < size_; ++i)
+    if (text_[i] == '\n' && i + 1 < size_) starts_.push_back(i + 1);
+  text_.append(yaml::kInputPadding, '\0'); // no copy when the reader left room (util::read_file's spare)
 }
 
 LineCol SourceFile::line_col(std::size_t offset) const {
-  offset = std::min(offset, text_.size());
+  offset = std::min(offset, size_);
   auto it = std::upper_bound(starts_.begin(), starts_.end(), offset);
   auto line = static_cast<int>(it - starts_.begin());
   return {line, static_cast<int>(offset - starts_[static_cast<std::size_t>(line - 1)]) + 1};
@@ -19,18 +22,18 @@ LineCol SourceFile::line_col(std::size_t offset) const {
 
 std::size_t SourceFile::offset(int line, int col) const {
   if (line < 1) return 0;
-  if (line > line_count()) return text_.size();
-  return std::min(text_.size(),
-                  starts_[static_cast<std::size_t>(line - 1)] + static_cast<std::size_t>(std::max(col, 1) - 1));
+  if (line > line_count()) return size_;
+  return std::min(size_, starts_[static_cast<std::size_t>(line - 1)] + static_cast<std::size_t>(std::max(col, 1) - 1));
 }
 
 std::string_view SourceFile::line(int n) const {
   if (n < 1 || n > line_count()) return {};
   std::size_t b = starts_[static_cast<std::size_t>(n - 1)];
-  std::size_t e = text_.find('\n', b);
-  if (e == std::string::npos) e = text_.size();
-  if (e > b && text_[e - 1] == '\r') --e;
-  return std::string_view(text_).substr(b, e - b);
+  std::string_view t = text();
+  std::size_t e = t.find('\n', b);
+  if (e == std::string_view::npos) e = size_;
+  if (e > b && t[e - 1] == '\r') --e;
+  return t.substr(b, e - b);
 }
 
 const SourceFile& SourceSet::add(std::string path, std::string text) {

@@ -23,7 +23,9 @@ public:
   const std::string& path() const { return path_.str(); }
   /// The path as spans hold it.
   const FilePath& file() const { return path_; }
-  const std::string& text() const { return text_; }
+  /// The file's text. It is followed in memory by yaml::kInputPadding NUL bytes, so that
+  /// YamlReader parses it in place (yaml::parse_in_place) instead of copying it.
+  std::string_view text() const { return {text_.data(), size_}; }
   /// Position of a byte offset (clamped to the end of the text).
   LineCol line_col(std::size_t offset) const;
   /// Byte offset of a 1-based line and column (clamped).
@@ -34,7 +36,8 @@ public:
 
 private:
   FilePath path_;
-  std::string text_;
+  std::string text_;     ///< the text and the padding
+  std::size_t size_ = 0; ///< of the text
   std::vector<std::size_t> starts_;
 };
 

@@ -9,7 +9,7 @@
 namespace nsmon::core {
 
 std::optional<yaml::Node> YamlReader::parse(yaml::Dialect dialect) {
-  doc_ = yaml::parse(src_.text(), dialect);
+  doc_ = yaml::parse_in_place(src_.text(), dialect);
   duplicate_at_.clear();
   if (doc_) {
     // Go's yaml refuses a key written twice in any map it decodes (rule files and prometheus.yml

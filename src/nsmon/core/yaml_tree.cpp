@@ -29,11 +29,16 @@ const std::string kNonPlainTag = "!";
 /// Owns a document's text and nodes. Nodes are allocated in blocks and never move.
 class Storage {
 public:
+  /// A copy of `input` followed by kPadding NUL bytes.
   explicit Storage(std::string_view input) : size(input.size()) {
-    text.reserve(input.size() + kPadding);
-    text.append(input);
-    text.append(kPadding, '\0');
+    own_.reserve(input.size() + kPadding);
+    own_.append(input);
+    own_.append(kPadding, '\0');
+    text = own_.data();
   }
+  /// `input` itself, which the caller pads and keeps (parse_in_place).
+  struct Borrow {};
+  Storage(std::string_view input, Borrow) : text(input.data()), size(input.size()) {}
 
   Storage(const Storage&) = delete;
   Storage& operator=(const Storage&) = delete;
@@ -79,7 +84,7 @@ public:
   const char* store_value(std::string_view v, std::size_t at) {
     if (v.empty()) return "";
     for (std::size_t p = at; p <= at + 1; ++p)
-      if (p + v.size() <= size && std::memcmp(text.data() + p, v.data(), v.size()) == 0) return text.data() + p;
+      if (p + v.size() <= size && std::memcmp(text + p, v.data(), v.size()) == 0) return text + p;
     if (v.size() > kCharBlock / 4) {
       big_chars_.push_back(std::make_unique<char[]>(v.size()));
       std::memcpy(big_chars_.back().get(), v.data(), v.size());
@@ -101,8 +106,8 @@ public:
     return &*tags_.insert(std::move(tag)).first;
   }
 
-  std::string text; ///< the input followed by kPadding NUL bytes
-  std::size_t size; ///< of the input
+  const char* text = nullptr; ///< the input, followed by kPadding NUL bytes
+  std::size_t size;           ///< of the input
 
 private:
   static constexpr std::size_t kNodeBlock = 512;
@@ -118,6 +123,7 @@ private:
   std::vector<std::unique_ptr<char[]>> big_chars_;
   std::size_t char_used_ = 0;
   std::unordered_set<std::string> tags_; // elements keep their address when the set grows
+  std::string own_;                      ///< the copy of the input, unless it is borrowed
 };
 
 namespace {
@@ -746,7 +752,7 @@ std::vector<std::size_t> Document::value_offsets(const Node& n) const {
   if (!storage_ || !n.IsScalar() || n.Scalar().empty()) return out;
   const detail::NodeData& d = *n.data_;
   if (d.scan.pos > storage_->size) return out;
-  detail::Stream in(storage_->text.data(), storage_->size, d.scan.pos, 0, d.scan.column);
+  detail::Stream in(storage_->text, storage_->size, d.scan.pos, 0, d.scan.column);
   detail::ScalarParams params = detail::params_for(d.style, d.scan);
   out.reserve(d.count);
   std::string value;
@@ -760,34 +766,43 @@ std::vector<std::size_t> Document::value_offsets(const Node& n) const {
   return out;
 }
 
-Document parse(std::string_view text, Dialect dialect) {
+namespace detail {
+Document parse_text(std::string_view text, Dialect dialect, bool borrow) {
   Document doc;
   if (text.size() >= static_cast<std::size_t>(std::numeric_limits<int>::max())) {
     doc.error_ = Error{0, 0, 0, "the file is too large (2 GiB or more)"};
     return doc;
   }
-  auto storage = std::make_shared<detail::Storage>(text);
+  auto storage = borrow ? std::make_shared<Storage>(text, Storage::Borrow{}) : std::make_shared<Storage>(text);
   try {
-    detail::check_text(text);
+    check_text(text);
     // A UTF-8 byte order mark is not content: columns of the first line count from after it (as
     // Go's yaml does); byte offsets stay offsets into the text.
     std::size_t start = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
-    detail::Scanner scanner(storage->text.data(), storage->size, start);
-    detail::Parser parser(*storage, scanner, dialect);
-    const detail::NodeData* root = parser.parse();
+    Scanner scanner(storage->text, storage->size, start);
+    Parser parser(*storage, scanner, dialect);
+    const NodeData* root = parser.parse();
     if (!root) {
       // An empty document is a null node without a position, as yaml-cpp's Node().
-      static const detail::NodeData empty_root;
+      static const NodeData empty_root;
       root = &empty_root;
     }
     doc.root_ = Node(root);
     for (const auto& [dup, first] : parser.duplicates_) doc.duplicates_.push_back({Node(dup), Node(first)});
-  } catch (const detail::Failure& f) {
+  } catch (const Failure& f) {
     doc.error_ = Error{std::max(f.mark.line, 0), std::max(f.mark.column, 0),
                        static_cast<std::size_t>(std::max(f.mark.pos, 0)), f.message};
   }
   doc.storage_ = std::move(storage);
   return doc;
+}
+} // namespace detail
+
+Document parse(std::string_view text, Dialect dialect) { return detail::parse_text(text, dialect, false); }
+
+Document parse_in_place(std::string_view text, Dialect dialect) {
+  static_assert(kInputPadding == detail::kPadding);
+  return detail::parse_text(text, dialect, true);
 }
 
 } // namespace nsmon::yaml

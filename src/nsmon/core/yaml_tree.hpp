@@ -78,6 +78,9 @@ class Document;
 /// alertmanager.yml). They differ in how merge keys resolve (see parse).
 enum class Dialect : std::uint8_t { v3, v2 };
 Document parse(std::string_view text, Dialect dialect);
+namespace detail {
+Document parse_text(std::string_view text, Dialect dialect, bool borrow);
+}
 
 /// A node of a parsed document: a cheap handle (one pointer) into the document's arena, valid
 /// while the Document lives. A default-constructed node, or a missing key, is undefined.
@@ -125,7 +128,7 @@ public:
 
 private:
   friend class Document;
-  friend Document parse(std::string_view text, Dialect dialect);
+  friend Document detail::parse_text(std::string_view text, Dialect dialect, bool borrow);
   explicit Node(const detail::NodeData* data) : data_(data) {}
   const detail::NodeData* data_ = nullptr;
 };
@@ -215,7 +218,7 @@ public:
   const std::vector<Duplicate>& duplicates() const { return duplicates_; }
 
 private:
-  friend Document parse(std::string_view text, Dialect dialect);
+  friend Document detail::parse_text(std::string_view text, Dialect dialect, bool borrow);
   std::shared_ptr<const detail::Storage> storage_;
   Node root_;
   std::optional<Error> error_;
@@ -228,6 +231,15 @@ private:
 /// with Dialect::v2 entries apply in the order written, so a key before the `<<` loses to a
 /// merged one and a key after it wins. Everything else is the same for both.
 Document parse(std::string_view text, Dialect dialect = Dialect::v3);
+
+/// What parse_in_place needs after the text: this many NUL bytes (the scanner looks ahead
+/// without bounds checks).
+constexpr std::size_t kInputPadding = 32;
+
+/// parse() without copying the text: `text` must be followed in memory by kInputPadding NUL
+/// bytes, and must outlive the Document (its scalars are views into it). core::SourceFile keeps
+/// its text so (YamlReader parses that way): a 3.4 MB rule file is not held twice.
+Document parse_in_place(std::string_view text, Dialect dialect = Dialect::v3);
 
 /// Nesting deeper than this many collections is an error ("nesting too deep").
 constexpr int kMaxDepth = 1000;

@@ -377,14 +377,14 @@ bool is_file_pattern(const std::string& s) {
 
 core::Diagnostic& report(core::YamlReader& y, const yaml::Node& at, core::CheckId check, std::string message) {
   auto& d = y.report(at, check, std::move(message));
-  const std::string& text = y.source().text();
+  std::string_view text = y.source().text();
   if (!at.IsNull() || at.Mark().is_null()) return d;
   // Back to the ':' or '-' before the null, then to the first character of that line.
   auto pos = std::min(static_cast<std::size_t>(at.Mark().pos), text.size());
   while (pos > 0 && std::isspace(static_cast<unsigned char>(text[pos - 1]))) --pos;
   if (pos == 0) return d;
   auto start = text.rfind('\n', pos - 1);
-  start = start == std::string::npos ? 0 : start + 1;
+  start = start == std::string_view::npos ? 0 : start + 1;
   while (start < pos && (text[start] == ' ' || text[start] == '\t')) ++start;
   // "- key:": the key, not the dash.
   while (start + 2 < pos && text[start] == '-' && text[start + 1] == ' ')

@@ -20,7 +20,7 @@ std::string os_error(const std::string& what, const std::string& path) {
 }
 } // namespace
 
-std::string read_file(const std::string& path) {
+std::string read_file(const std::string& path, std::size_t spare) {
   if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw Error(os_error("cannot read", path));
@@ -31,7 +31,7 @@ std::string read_file(const std::string& path) {
   }
   std::string out;
   // A regular file is read into one allocation of its size (not grown 64 KiB at a time to twice it).
-  if (S_ISREG(st.st_mode) && st.st_size > 0) out.reserve(static_cast<std::size_t>(st.st_size));
+  if (S_ISREG(st.st_mode) && st.st_size > 0) out.reserve(static_cast<std::size_t>(st.st_size) + spare);
   char buf[1 << 16];
   for (;;) {
     ssize_t n = ::read(fd, buf, sizeof buf);

@@ -9,7 +9,7 @@
 namespace nsmon::util {
 
 /// Reads a whole file ("-" is stdin); throws nsmon::Error with the path and the OS reason.
-std::string read_file(const std::string& path);
+std::string read_file(const std::string& path, std::size_t spare = 0);
 
 /// Writes a file atomically: a temporary file in the same directory, fsync, then rename.
 /// Never leaves a half-written file behind; throws nsmon::Error on failure.
