@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "nsmon/core/diagnostic.hpp"
+#include "nsmon/core/source.hpp"
 #include "nsmon/util/strings.hpp"
 
 using namespace nsmon;
@@ -57,4 +58,18 @@ TEST_CASE("FilePath: one stored path per name, compared and ordered as the path"
   core::Span copy = s;
   CHECK(&copy.file.str() == &a.str());
   CHECK(static_cast<const std::string&>(copy.file) == "rules/a.yml");
+}
+
+TEST_CASE("SourceFile: the text without the parser's padding, lines and positions", "[core]") {
+  core::SourceFile src("f.yml", "a: 1\r\nb: 2\nc");
+  CHECK(src.text() == "a: 1\r\nb: 2\nc");
+  CHECK(src.text().data()[src.text().size()] == '\0'); // the padding parse_in_place reads
+  CHECK(src.line_count() == 3);
+  CHECK(src.line(1) == "a: 1");
+  CHECK(src.line(3) == "c");
+  CHECK(src.line(4).empty());
+  CHECK(src.offset(9, 1) == src.text().size());
+  auto lc = src.line_col(1000);
+  CHECK(lc.line == 3);
+  CHECK(lc.col == 2);
 }

@@ -475,3 +475,33 @@ TEST_CASE("yaml: !!binary scalars are decoded as Go's yaml decodes them", "[yaml
   // Without the tag, the same text is text.
   CHECK(value("v: aGVsbG8=\n") == "aGVsbG8=");
 }
+
+TEST_CASE("yaml: scalars are views into the text where they stand verbatim, copies otherwise", "[yaml]") {
+  // parse_in_place reads the caller's text (followed by kInputPadding NUL bytes), so where a value
+  // points is visible.
+  std::string text = "plain: some value\nquoted: 'it''s'\ndq: \"a\\tb\"\nsq: 'x y'\nfolded: >\n  a\n  b\n";
+  const std::size_t size = text.size();
+  text.append(yaml::kInputPadding, '\0');
+  auto doc = yaml::parse_in_place(std::string_view(text.data(), size));
+  REQUIRE(doc);
+  auto in_text = [&](std::string_view v) { return v.data() >= text.data() && v.data() < text.data() + size; };
+  auto root = doc.root();
+  CHECK(root["plain"].Scalar() == "some value");
+  CHECK(root["plain"].Scalar().data() == text.data() + text.find("some value"));
+  CHECK(root["sq"].Scalar().data() == text.data() + text.find("x y")); // inside its quotes
+  CHECK(in_text(root["plain"].Scalar()));
+  // Escapes and folded lines make values that are not in the text: copies.
+  CHECK(root["quoted"].Scalar() == "it's");
+  CHECK_FALSE(in_text(root["quoted"].Scalar()));
+  CHECK(root["dq"].Scalar() == "a\tb");
+  CHECK_FALSE(in_text(root["dq"].Scalar()));
+  CHECK(root["folded"].Scalar() == "a b\n");
+  // The same tree as parse(), which copies the text.
+  auto copied = yaml::parse(std::string_view(text.data(), size));
+  REQUIRE(copied);
+  for (const char* key : {"plain", "quoted", "dq", "sq", "folded"}) {
+    INFO(key);
+    CHECK(copied.root()[key].Scalar() == root[key].Scalar());
+    CHECK_FALSE(in_text(copied.root()[key].Scalar()));
+  }
+}
