@@ -27,7 +27,7 @@ bool heap_advised() {
 }
 
 // Whether the kernel takes MADV_HUGEPAGE advice ("always [madvise] never" or "[always] ...").
-bool thp_advisable() {
+[[maybe_unused]] bool thp_advisable() {
   std::ifstream f("/sys/kernel/mm/transparent_hugepage/enabled");
   std::string s;
   std::getline(f, s);
