@@ -201,3 +201,59 @@ TEST_CASE("template info is kept only for values with template actions or errors
   CHECK(r.annotations.at(0).tmpl().label_refs[0].name == "job");
   CHECK_FALSE(r.annotations.at(1).tmpl().errors.empty());
 }
+
+TEST_CASE("a file of many rules is read on several threads: its model and findings as one thread reads them",
+          "[rules]") {
+  // 3 groups of 700 rules (rules are read in parallel past 1,024), with findings in the groups'
+  // fields, in rules all over the file and about the whole file (the third group repeats "g1").
+  std::string text;
+  int lines = 0;
+  auto add = [&](const std::string& l) {
+    text += l + "\n";
+    return std::to_string(++lines);
+  };
+  std::vector<std::string> want, want_duplicates; // "line check group rule"
+  add("groups:");
+  std::string g1_line;
+  for (int g = 0; g < 3; ++g) {
+    std::string gname = g == 2 ? "g1" : "g" + std::to_string(g + 1);
+    std::string name_line = add("- name: " + gname);
+    if (g == 0) g1_line = name_line;
+    std::string at = add(std::string("  interval: ") + (g == 1 ? "1x" : "1m"));
+    if (g == 1) want.push_back(at + " rules/duration g2 ");
+    add("  rules:");
+    for (int r = 0; r < 700; ++r) {
+      std::string name = "A" + std::to_string(g) + "_" + std::to_string(r);
+      add("  - alert: " + name);
+      add("    expr: up == 0");
+      if (r % 97 == 5) want.push_back(add("    fro: 5m") + " yaml/unknown-field " + gname + " " + name);
+      if (r % 131 == 7) // reported once, by the parser, before the loader's findings
+        want_duplicates.push_back(add("    labels: {a: x, a: y}") + " yaml/duplicate-key  ");
+      if (r % 151 == 9)
+        want.push_back(add("    annotations: {d: \"{{ $value | humanise }}\"}") + " rules/template " + gname + " " +
+                       name);
+      if (r == 650) want.push_back(add("  - expr: up") + " rules/alert-xor-record " + gname + " ");
+    }
+    if (g == 2) want.push_back(name_line + " rules/duplicate-group g1 ");
+  }
+  core::SourceFile src("big.yml", text);
+  std::vector<core::Diagnostic> diags;
+  auto file = rules::load_rule_file(src, diags);
+  std::vector<std::string> got;
+  for (const auto& d : diags) got.push_back(std::to_string(d.span.line) + " " + d.check + " " + d.group + " " + d.rule);
+  want.insert(want.begin(), want_duplicates.begin(), want_duplicates.end());
+  CHECK(got == want);
+
+  REQUIRE(file.groups.size() == 3);
+  for (int g = 0; g < 3; ++g) {
+    const auto& rs = file.groups[g].rules;
+    REQUIRE(rs.size() == 701); // the rule without alert or record is kept, nameless
+    for (int r = 0; r < 701; ++r)
+      CHECK(rs[r].name.value == (r == 651 ? "" : "A" + std::to_string(g) + "_" + std::to_string(r - (r > 651))));
+    CHECK(rs[0].span.line == file.groups[g].span.line + 3);
+    CHECK(rs[700].last_line > rs[699].last_line);
+  }
+  CHECK_FALSE(file.groups[1].interval);
+  CHECK(file.groups[2].rules[151 + 9].annotations.at(0).tmpl().errors.size() == 1);
+  CHECK(std::to_string(file.groups[0].span.line) == g1_line);
+}

@@ -1,8 +1,11 @@
 // util/memory: the heap of a short, large command advised as transparent huge pages.
 #include <catch2/catch.hpp>
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "nsmon/util/memory.hpp"
@@ -11,17 +14,17 @@ using namespace nsmon;
 
 namespace {
 
-// Whether a mapping named [heap] in /proc/self/smaps has the `hg` (MADV_HUGEPAGE) flag.
-bool heap_advised() {
+// Whether a mapping of /proc/self/smaps named [heap], or holding `p`, has the `hg`
+// (MADV_HUGEPAGE) flag.
+bool advised(const void* p = nullptr) {
   std::ifstream smaps("/proc/self/smaps");
   std::string line;
-  bool in_heap = false;
+  bool in = false;
+  auto at = reinterpret_cast<std::uintptr_t>(p);
   while (std::getline(smaps, line)) {
-    if (line.find(" [heap]") != std::string::npos) in_heap = true;
-    else if (line.rfind("VmFlags:", 0) == 0) {
-      if (in_heap && (line + " ").find(" hg ") != std::string::npos) return true;
-      in_heap = false;
-    }
+    if (std::uintptr_t lo = 0, hi = 0; std::sscanf(line.c_str(), "%lx-%lx ", &lo, &hi) == 2)
+      in = p ? lo <= at && at < hi : line.find(" [heap]") != std::string::npos;
+    else if (line.rfind("VmFlags:", 0) == 0 && in && (line + " ").find(" hg ") != std::string::npos) return true;
   }
   return false;
 }
@@ -39,9 +42,9 @@ bool heap_advised() {
 TEST_CASE("heap_on_huge_pages: the heap is advised as huge pages, and allocation goes on", "[util]") {
   util::heap_on_huge_pages(std::size_t{64} << 20);
 #if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
-  if (thp_advisable()) CHECK(heap_advised());
+  if (thp_advisable()) CHECK(advised());
 #else
-  CHECK_FALSE(heap_advised()); // AddressSanitizer's allocator: nothing done
+  CHECK_FALSE(advised()); // AddressSanitizer's allocator: nothing done
 #endif
   // Blocks of every size still come and go, the large ones from the advised heap.
   std::vector<void*> blocks;
@@ -50,4 +53,20 @@ TEST_CASE("heap_on_huge_pages: the heap is advised as huge pages, and allocation
     CHECK(p != nullptr);
     std::free(p);
   }
+}
+
+TEST_CASE("advise_thread_heap: a thread's malloc arena is advised too, after heap_on_huge_pages", "[util]") {
+  util::heap_on_huge_pages(std::size_t{64} << 20);
+  bool in_advised = false;
+  std::thread([&] {
+    util::advise_thread_heap();
+    void* p = std::malloc(4096); // from this thread's arena
+    in_advised = advised(p);
+    std::free(p);
+  }).join();
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+  if (thp_advisable()) CHECK(in_advised);
+#else
+  CHECK_FALSE(in_advised);
+#endif
 }

@@ -33,3 +33,16 @@ TEST_CASE("did_you_mean: the nearest name when it is a likely typo", "[util]") {
   CHECK(util::did_you_mean("querry", commands) == "query");
   CHECK(util::did_you_mean("completely-different", commands).empty());
 }
+
+TEST_CASE("FirstSeen: true only the first time a string is given, past its first 16 too", "[util]") {
+  std::vector<std::string> keys;
+  for (int i = 0; i < 40; ++i) keys.push_back("key" + std::to_string(i));
+  util::FirstSeen first;
+  for (const auto& k : keys) CHECK(first(k));
+  for (const auto& k : keys) CHECK_FALSE(first(k)); // the first 16 compared, the rest in the set
+  CHECK(first("key40"));
+  util::FirstSeen few;
+  CHECK(few(""));
+  CHECK_FALSE(few(""));
+  CHECK(few("a"));
+}

@@ -48,14 +48,15 @@ Span YamlReader::key_span(const yaml::Node& map, const std::string& key) const {
 }
 
 Diagnostic& YamlReader::report(const yaml::Node& at, CheckId check, std::string message, std::string suggestion) {
-  if (check == std::string_view("yaml/duplicate-key") && !duplicate_at_.empty()) {
+  const YamlReader& parsed = parsed_ ? *parsed_ : *this;
+  if (check == std::string_view("yaml/duplicate-key") && !parsed.duplicate_at_.empty()) {
     Span where = span(at);
-    auto it = duplicate_at_.find({where.line, where.col});
+    auto it = parsed.duplicate_at_.find({where.line, where.col});
     // parse() reported this key already (unless the findings were moved since: then report it).
-    if (it != duplicate_at_.end() && it->second < out_.size()) {
-      Diagnostic& d = out_[it->second];
+    if (it != parsed.duplicate_at_.end() && it->second < parsed.out_.size()) {
+      Diagnostic& d = parsed.out_[it->second];
       if (check == d.check && d.span.line == where.line && d.span.col == where.col && d.span.file == where.file)
-        return d;
+        return parsed_ ? (folded_ = d) : d;
     }
   }
   return out_.emplace_back(make_diagnostic(check, span(at), std::move(message), std::move(suggestion)));
@@ -66,24 +67,22 @@ bool YamlReader::check_mapping(const yaml::Node& n, const std::vector<std::strin
     report(n, "yaml/type", std::string(what) + " must be a mapping");
     return false;
   }
-  std::set<std::string> seen;
+  util::FirstSeen first;
   for (auto it = n.begin(); it != n.end(); ++it) {
     if (!it->first.IsScalar()) {
       report(it->first, "yaml/type", "keys of " + std::string(what) + " must be plain names");
       continue;
     }
-    std::string key(it->first.Scalar());
+    std::string_view key = it->first.Scalar();
     // A !!binary key may hold any bytes: shown escaped, as Go's %q would.
-    std::string shown = util::valid_utf8(key) ? "'" + key + "'" : util::go_quote(key);
-    if (!seen.insert(key).second) {
-      report(it->first, "yaml/duplicate-key", "duplicate key " + shown + " in " + std::string(what));
+    auto shown = [&] { return util::valid_utf8(key) ? "'" + std::string(key) + "'" : util::go_quote(key); };
+    if (!first(key)) {
+      report(it->first, "yaml/duplicate-key", "duplicate key " + shown() + " in " + std::string(what));
       continue;
     }
-    bool known = false;
-    for (const auto& a : allowed) known = known || a == key;
-    if (!known) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       std::string hint = util::did_you_mean(key, allowed);
-      report(it->first, "yaml/unknown-field", "unknown field " + shown + " in " + std::string(what),
+      report(it->first, "yaml/unknown-field", "unknown field " + shown() + " in " + std::string(what),
              hint.empty() ? "" : "did you mean '" + hint + "'?");
     }
   }

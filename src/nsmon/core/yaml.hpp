@@ -17,6 +17,11 @@ namespace nsmon::core {
 class YamlReader {
 public:
   YamlReader(const SourceFile& src, std::vector<Diagnostic>& out) : src_(src), out_(out) {}
+  /// A reader of the document `parsed` parsed, whose findings go to `out`: a loader reads parts
+  /// of one document on several threads with one each (`parsed` and its findings unchanged
+  /// meanwhile). The duplicate keys `parsed` reported are still not reported twice.
+  YamlReader(const YamlReader& parsed, std::vector<Diagnostic>& out)
+      : src_(parsed.src_), out_(out), doc_(parsed.doc_), parsed_(&parsed) {}
 
   /// Parses the whole file; a syntax error (or nesting too deep) becomes a diagnostic. The nodes
   /// stay valid while this reader lives. `dialect`: yaml::Dialect::v2 for the files Prometheus
@@ -29,8 +34,9 @@ public:
   Span key_span(const yaml::Node& map, const std::string& key) const;
 
   /// Reports a finding of `check` at `at`, at the check's default severity. A duplicate key that
-  /// parse() already reported is not reported twice (the earlier finding is returned). The result (valid
-  /// until the next finding) lets a milder variant of a check lower its severity.
+  /// parse() already reported is not reported twice (the earlier finding is returned; by a reader
+  /// made from another, a copy of it). The result (valid until the next finding) lets a milder
+  /// variant of a check lower its severity.
   Diagnostic& report(const yaml::Node& at, CheckId check, std::string message, std::string suggestion = {});
 
   /// Checks that `n` is a mapping whose keys are all in `allowed` and appear once.
@@ -62,6 +68,9 @@ private:
   yaml::Document doc_;
   /// Line and column of each duplicate key parse() reported, and the index of its finding in out_.
   std::map<std::pair<int, int>, std::size_t> duplicate_at_;
+  /// The reader this one was made from (whose duplicate_at_ and findings count), if any.
+  const YamlReader* parsed_ = nullptr;
+  Diagnostic folded_; ///< what report() returns for a duplicate key parsed_ reported
 };
 
 } // namespace nsmon::core

@@ -6,6 +6,7 @@
 #include "nsmon/core/yaml.hpp"
 #include "nsmon/rules/template.hpp"
 #include "nsmon/util/duration.hpp"
+#include "nsmon/util/parallel.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::rules {
@@ -50,6 +51,8 @@ namespace {
 class Loader {
 public:
   Loader(const core::SourceFile& src, std::vector<core::Diagnostic>& diags) : y_(src, diags), diags_(diags) {}
+  /// A loader of parts of the document `parsed` parsed, whose findings go to `diags`.
+  Loader(const core::YamlReader& parsed, std::vector<core::Diagnostic>& diags) : y_(parsed, diags), diags_(diags) {}
 
   RuleFile run() {
     RuleFile file;
@@ -65,18 +68,58 @@ public:
       y_.report(groups, "yaml/type", "'groups' must be a list of rule groups");
       return file;
     }
+    // The groups' own fields first, then their rules on several threads, each rule's findings
+    // apart; then all of it in the order (and with the findings in the order) of one thread.
+    struct GroupRead {
+      std::optional<Group> group;
+      std::vector<core::Diagnostic> diags;
+      std::size_t rules_begin = 0, rules_end = 0; // its rules in `rule_nodes`
+    };
+    std::vector<GroupRead> read(groups.size());
+    std::vector<yaml::Node> rule_nodes;
+    std::vector<const std::string*> rule_group; // the name of each rule's group
+    std::size_t i = 0;
+    for (const auto& g : groups) {
+      GroupRead& r = read[i++];
+      r.rules_begin = rule_nodes.size();
+      r.group = Loader(y_, r.diags).read_group(g, rule_nodes);
+      r.rules_end = rule_nodes.size();
+      rule_group.resize(rule_nodes.size(), r.group ? &r.group->name.value : nullptr);
+    }
+    struct RuleRead {
+      std::optional<Rule> rule;
+      std::vector<core::Diagnostic> diags;
+    };
+    std::vector<RuleRead> rules(rule_nodes.size());
+    util::parallel_chunks(rules.size(), 512, [&](std::size_t b, std::size_t e, unsigned) {
+      std::vector<core::Diagnostic> out;
+      Loader part(y_, out);
+      for (std::size_t k = b; k < e; ++k) {
+        rules[k].rule = part.read_rule_of(rule_nodes[k], *rule_group[k]);
+        rules[k].diags = std::move(out);
+        out.clear();
+      }
+    });
+
     std::map<std::string, core::Span> seen;
     file.groups.reserve(groups.size());
-    for (const auto& g : groups) {
-      auto group = read_group(g);
-      if (!group) continue;
-      if (auto it = seen.find(group->name.value); it != seen.end() && !group->name.value.empty())
-        add(group->name.span, "rules/duplicate-group",
-            "groupname: \"" + group->name.value + "\" is repeated in the same file (first at line " +
+    for (auto& r : read) {
+      diags_.insert(diags_.end(), std::make_move_iterator(r.diags.begin()), std::make_move_iterator(r.diags.end()));
+      if (!r.group) continue;
+      Group& group = *r.group;
+      group.rules.reserve(r.rules_end - r.rules_begin);
+      for (std::size_t k = r.rules_begin; k < r.rules_end; ++k) {
+        auto& d = rules[k].diags;
+        diags_.insert(diags_.end(), std::make_move_iterator(d.begin()), std::make_move_iterator(d.end()));
+        if (rules[k].rule) group.rules.push_back(std::move(*rules[k].rule));
+      }
+      if (auto it = seen.find(group.name.value); it != seen.end() && !group.name.value.empty())
+        add(group.name.span, "rules/duplicate-group",
+            "groupname: \"" + group.name.value + "\" is repeated in the same file (first at line " +
                 std::to_string(it->second.line) + ")",
-            group->name.value);
-      else seen.emplace(group->name.value, group->name.span);
-      file.groups.push_back(std::move(*group));
+            group.name.value);
+      else seen.emplace(group.name.value, group.name.span);
+      file.groups.push_back(std::move(group));
     }
     assign_last_lines(file);
     read_disable_comments(file);
@@ -151,15 +194,8 @@ private:
       add(y_.span(n), "yaml/type", std::string("'") + key + "' must be a mapping", group, rule);
       return out;
     }
-    // A key written twice: YamlReader::parse reported it (as for every map); the first wins. The
-    // usual few entries are compared with those kept; a big map's keys go through a set (of views
-    // into the tree, which outlives this loop).
-    std::set<std::string_view> seen;
-    auto repeated = [&](std::string_view k) {
-      if (n.size() <= 8)
-        return std::any_of(out.begin(), out.end(), [&](const KeyValue& kv) { return kv.key.value == k; });
-      return !seen.insert(k).second;
-    };
+    // A key written twice: YamlReader::parse reported it (as for every map); the first wins.
+    util::FirstSeen first;
     out.reserve(n.size());
     for (auto it = n.begin(); it != n.end(); ++it) {
       if (!it->first.IsScalar() || !it->second.IsScalar()) {
@@ -167,7 +203,7 @@ private:
             std::string("entries of '") + key + "' must be name: string", group, rule);
         continue;
       }
-      if (repeated(it->first.Scalar())) continue;
+      if (!first(it->first.Scalar())) continue;
       out.push_back(KeyValue{text(it->first), text(it->second)});
     }
     return out;
@@ -192,9 +228,10 @@ private:
     }
   }
 
-  std::optional<Group> read_group(const yaml::Node& n) {
-    if (!y_.check_mapping(n, {"name", "interval", "query_offset", "limit", "rules", "labels"}, "a rule group"))
-      return std::nullopt;
+  // A group's own fields; its rules' nodes are appended to `rules`.
+  std::optional<Group> read_group(const yaml::Node& n, std::vector<yaml::Node>& rules_out) {
+    static const std::vector<std::string> kFields = {"name", "interval", "query_offset", "limit", "rules", "labels"};
+    if (!y_.check_mapping(n, kFields, "a rule group")) return std::nullopt;
     Group g;
     g.span = y_.span(n);
     if (auto name = string_field(n, "name", "", "")) g.name = std::move(*name);
@@ -216,29 +253,31 @@ private:
     auto rules = n["rules"];
     if (rules && !rules.IsNull()) {
       if (!rules.IsSequence()) add(y_.span(rules), "yaml/type", "'rules' must be a list", gname);
-      else {
-        g.rules.reserve(rules.size());
-        for (const auto& r : rules) {
-          std::size_t before = diags_.size();
-          auto rule = read_rule(r, gname);
-          // Findings of the generic YAML checks inside the rule belong to it too.
-          std::string rname = rule ? rule->name.value : std::string();
-          if (!rule && r.IsMap() && r["alert"] && r["alert"].IsScalar()) rname = r["alert"].Scalar();
-          if (!rule && r.IsMap() && r["record"] && r["record"].IsScalar()) rname = r["record"].Scalar();
-          for (std::size_t i = before; i < diags_.size(); ++i) {
-            if (diags_[i].group.empty()) diags_[i].group = gname;
-            if (diags_[i].rule.empty()) diags_[i].rule = rname;
-          }
-          if (rule) g.rules.push_back(std::move(*rule));
-        }
-      }
+      else
+        for (const auto& r : rules) rules_out.push_back(r);
     }
     return g;
   }
 
+  // A rule of the group named `group`; the findings of the generic YAML checks inside it belong
+  // to it too.
+  std::optional<Rule> read_rule_of(const yaml::Node& r, const std::string& group) {
+    std::size_t before = diags_.size();
+    auto rule = read_rule(r, group);
+    std::string rname = rule ? rule->name.value : std::string();
+    if (!rule && r.IsMap() && r["alert"] && r["alert"].IsScalar()) rname = r["alert"].Scalar();
+    if (!rule && r.IsMap() && r["record"] && r["record"].IsScalar()) rname = r["record"].Scalar();
+    for (std::size_t i = before; i < diags_.size(); ++i) {
+      if (diags_[i].group.empty()) diags_[i].group = group;
+      if (diags_[i].rule.empty()) diags_[i].rule = rname;
+    }
+    return rule;
+  }
+
   std::optional<Rule> read_rule(const yaml::Node& n, const std::string& group) {
-    if (!y_.check_mapping(n, {"alert", "record", "expr", "for", "keep_firing_for", "labels", "annotations"}, "a rule"))
-      return std::nullopt;
+    static const std::vector<std::string> kFields = {"alert",           "record", "expr",       "for",
+                                                     "keep_firing_for", "labels", "annotations"};
+    if (!y_.check_mapping(n, kFields, "a rule")) return std::nullopt;
     Rule r;
     r.span = y_.span(n);
     auto alert = string_field(n, "alert", group, "");

@@ -1,8 +1,11 @@
 #include "nsmon/util/memory.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <cstdlib>
+#include <mutex>
+#include <vector>
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -18,9 +21,36 @@
 
 namespace nsmon::util {
 
+#ifdef NSMON_GLIBC_HEAP
+namespace {
+
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25 // Linux 6.1
+#endif
+
+constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20; // a transparent huge page
+std::atomic<bool> advised{false};                         // heap_on_huge_pages was called
+
+std::uintptr_t address(const void* p) { return reinterpret_cast<std::uintptr_t>(p); }
+
+// Advises the 2 MiB pages of [lo, hi) (rounded out to whole ones) as huge pages. Those up to
+// `touched` were written before (a page fault gave them small pages, which stay small): they are
+// collapsed into huge ones now (MADV_COLLAPSE, Linux 6.1; older kernels leave them small). Advice
+// only: a failure is harmless.
+void advise(char* lo, char* hi, const char* touched) {
+  lo -= address(lo) % kHuge;
+  hi -= address(hi) % kHuge;
+  if (hi <= lo) return;
+  madvise(lo, static_cast<std::size_t>(hi - lo), MADV_HUGEPAGE);
+  auto end = std::min(hi, lo + ((address(touched) - address(lo)) / kHuge + 1) * kHuge);
+  madvise(lo, static_cast<std::size_t>(end - lo), MADV_COLLAPSE);
+}
+
+} // namespace
+#endif
+
 void heap_on_huge_pages(std::size_t bytes) {
 #ifdef NSMON_GLIBC_HEAP
-  constexpr std::size_t kHuge = std::size_t{2} << 20;
   constexpr int kMmapMax = 32 << 20; // glibc's largest mmap threshold on 64-bit
   const auto pad = static_cast<int>(std::min<std::size_t>(bytes, std::size_t{1} << 30));
   // Blocks below 32 MiB come from the heap (not from mmap, which would not be advised), the heap
@@ -28,17 +58,37 @@ void heap_on_huge_pages(std::size_t bytes) {
   if (mallopt(M_MMAP_THRESHOLD, kMmapMax) == 0 || mallopt(M_TOP_PAD, pad) == 0 ||
       mallopt(M_TRIM_THRESHOLD, pad > INT32_MAX / 2 ? INT32_MAX : 2 * pad) == 0)
     return;
-  void* grow = std::malloc(kHuge); // more than the heap's top holds: the break moves `pad` past it
+  // More than the heap's top holds: the break moves `pad` past it. malloc wrote the block's
+  // header and the new top's, past its end.
+  auto* grow = static_cast<char*>(std::malloc(kHuge));
   if (grow == nullptr) return;
-  // From the first 2 MiB boundary in the new block to the last one below the break.
-  auto* lo = static_cast<char*>(grow);
-  lo += (kHuge - reinterpret_cast<std::uintptr_t>(lo) % kHuge) % kHuge;
-  auto* hi = static_cast<char*>(sbrk(0));
-  hi -= reinterpret_cast<std::uintptr_t>(hi) % kHuge;
-  if (hi > lo) madvise(lo, static_cast<std::size_t>(hi - lo), MADV_HUGEPAGE); // advice: failure is harmless
+  advise(grow, static_cast<char*>(sbrk(0)), grow + kHuge + 64);
   std::free(grow);
+  advised.store(true, std::memory_order_release);
 #else
   (void)bytes;
+#endif
+}
+
+void advise_thread_heap() {
+#ifdef NSMON_GLIBC_HEAP
+  // glibc's HEAP_MAX_SIZE on 64-bit (twice its largest mmap threshold): a thread arena's heaps are
+  // mmap'd at addresses aligned to it, the arena's own state at the start of its first.
+  constexpr std::uintptr_t kHeapMax = std::uintptr_t{64} << 20;
+  if (sizeof(void*) != 8 || !advised.load(std::memory_order_acquire)) return;
+  auto* probe = static_cast<char*>(std::malloc(1));
+  // Below the break: the main arena's heap (advised already), not a thread arena's.
+  if (probe != nullptr && address(probe) >= address(sbrk(0))) {
+    char* heap = probe - address(probe) % kHeapMax;
+    static std::mutex mutex;
+    static std::vector<char*> heaps; // advised already (an arena outlives its thread: it is reused)
+    std::lock_guard lock(mutex);
+    if (std::find(heaps.begin(), heaps.end(), heap) == heaps.end()) {
+      heaps.push_back(heap);
+      advise(heap, heap + kHeapMax, probe + 64);
+    }
+  }
+  std::free(probe);
 #endif
 }
 

@@ -9,9 +9,15 @@ namespace nsmon::util {
 /// tens of MiB then takes a page fault per 2 MiB instead of one per 4 KiB: in a virtual machine,
 /// where every fault is a trap to the hypervisor, that was half of lint-rules' time (bench/README).
 /// Memory not touched is not used: the reservation is address space only. Other threads keep
-/// their own arenas, not advised (one shared arena made lint-rules' checking threads wait on its
-/// lock: slower than the faults saved). Does nothing without glibc, under AddressSanitizer (its
-/// own allocator), or where the kernel refuses; never fails.
+/// their own arenas (one shared arena made lint-rules' checking threads wait on its lock: slower
+/// than the faults saved); see advise_thread_heap. Does nothing without glibc, under
+/// AddressSanitizer (its own allocator), or where the kernel refuses; never fails.
 void heap_on_huge_pages(std::size_t bytes);
+
+/// After heap_on_huge_pages, the heap of the calling thread's malloc arena is advised as huge
+/// pages too (glibc makes a new arena's first heap all usable at once, `bytes` of top pad, in a
+/// 64 MiB reservation aligned to its size; the reservation is advised). parallel_chunks' worker
+/// threads call it first. Otherwise, or on the main thread's arena, does nothing.
+void advise_thread_heap();
 
 } // namespace nsmon::util

@@ -4,13 +4,16 @@
 #include <thread>
 #include <vector>
 
+#include "nsmon/util/memory.hpp"
+
 namespace nsmon::util {
 
 /// The most worker threads parallel_chunks uses: `worker` is always below it.
 inline constexpr unsigned kMaxWorkers = 8;
 
 /// Runs fn(begin, end, worker) over [0, n) split into contiguous chunks, one per worker thread
-/// (the calling thread is worker 0). Small inputs run on the calling thread alone.
+/// (the calling thread is worker 0). Small inputs run on the calling thread alone. A worker's
+/// malloc arena is on huge pages when the process asked for them (advise_thread_heap).
 template <class Fn> void parallel_chunks(std::size_t n, std::size_t min_per_worker, Fn&& fn) {
   unsigned hw = std::max(1u, std::thread::hardware_concurrency());
   auto workers = static_cast<unsigned>(std::min<std::size_t>(
@@ -19,7 +22,10 @@ template <class Fn> void parallel_chunks(std::size_t n, std::size_t min_per_work
   std::vector<std::thread> threads;
   for (unsigned w = 1; w < workers; ++w) {
     std::size_t b = std::min(n, w * chunk), e = std::min(n, b + chunk);
-    threads.emplace_back([&fn, b, e, w] { fn(b, e, w); });
+    threads.emplace_back([&fn, b, e, w] {
+      advise_thread_heap();
+      fn(b, e, w);
+    });
   }
   fn(0, std::min(n, chunk), 0u);
   for (auto& t : threads) t.join();

@@ -78,6 +78,17 @@ std::string did_you_mean(std::string_view name, const std::vector<std::string>& 
   return best_d <= limit && best != name ? best : std::string();
 }
 
+bool FirstSeen::operator()(std::string_view s) {
+  if (count_ < few_.size()) {
+    for (std::size_t i = 0; i < count_; ++i)
+      if (few_[i] == s) return false;
+    few_[count_++] = s;
+    return true;
+  }
+  if (many_.empty()) many_.insert(few_.begin(), few_.end());
+  return many_.insert(s).second;
+}
+
 std::string format_number(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";

@@ -1,4 +1,6 @@
 #pragma once
+#include <array>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +29,19 @@ bool valid_utf8(std::string_view s);
 /// bytes that are not UTF-8 as escapes (`"\xff"`), other UTF-8 kept, so a message never carries
 /// invalid UTF-8.
 std::string go_quote(std::string_view s);
+
+/// Tells whether a string is given for the first time (a mapping's keys): the first 16 are
+/// compared one by one without allocating, more go through a set. The strings must outlive it.
+class FirstSeen {
+public:
+  /// True the first time `s` is given.
+  bool operator()(std::string_view s);
+
+private:
+  std::array<std::string_view, 16> few_;
+  std::size_t count_ = 0;
+  std::set<std::string_view> many_;
+};
 
 /// Formats a number the way Prometheus prints sample values (shortest round-trip form).
 std::string format_number(double v);
