@@ -233,6 +233,7 @@ TEST_CASE("a file of many rules is read on several threads: its model and findin
         want.push_back(add("    annotations: {d: \"{{ $value | humanise }}\"}") + " rules/template " + gname + " " +
                        name);
       if (r == 650) want.push_back(add("  - expr: up") + " rules/alert-xor-record " + gname + " ");
+      if (r == 300) want.push_back(add("  - 5") + " yaml/type " + gname + " "); // no rule: dropped
     }
     if (g == 2) want.push_back(name_line + " rules/duplicate-group g1 ");
   }

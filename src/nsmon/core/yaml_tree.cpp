@@ -366,6 +366,9 @@ private:
   // one), and a scalar key written twice is recorded in duplicates_ (the reader reports each).
   void resolve_merges(std::size_t first) {
     check_keys(first);
+    bool any = false; // most maps have no merge key: nothing to build
+    for (std::size_t i = first; i + 1 < children_.size() && !any; i += 2) any = is_merge_key(children_[i]);
+    if (!any) return;
     std::vector<const NodeData*> merges;
     std::vector<const NodeData*> own;
     for (std::size_t i = first; i + 1 < children_.size(); i += 2) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 #include "nsmon/core/yaml.hpp"
 #include "nsmon/rules/template.hpp"
@@ -86,17 +87,24 @@ public:
       r.rules_end = rule_nodes.size();
       rule_group.resize(rule_nodes.size(), r.group ? &r.group->name.value : nullptr);
     }
-    struct RuleRead {
-      std::optional<Rule> rule;
-      std::vector<core::Diagnostic> diags;
-    };
-    std::vector<RuleRead> rules(rule_nodes.size());
-    util::parallel_chunks(rules.size(), 512, [&](std::size_t b, std::size_t e, unsigned) {
+    // Each rule read into its place in its group; those that are no rule are dropped after.
+    std::vector<Rule*> slot(rule_nodes.size());
+    for (auto& r : read)
+      if (r.group) {
+        r.group->rules.resize(r.rules_end - r.rules_begin);
+        for (std::size_t k = r.rules_begin; k < r.rules_end; ++k) slot[k] = &r.group->rules[k - r.rules_begin];
+      }
+    std::vector<std::vector<core::Diagnostic>> rule_diags(rule_nodes.size());
+    std::vector<char> is_rule(rule_nodes.size());
+    util::parallel_chunks(rule_nodes.size(), 512, [&](std::size_t b, std::size_t e, unsigned) {
       std::vector<core::Diagnostic> out;
       Loader part(y_, out);
       for (std::size_t k = b; k < e; ++k) {
-        rules[k].rule = part.read_rule_of(rule_nodes[k], *rule_group[k]);
-        rules[k].diags = std::move(out);
+        if (auto rule = part.read_rule_of(rule_nodes[k], *rule_group[k])) {
+          *slot[k] = std::move(*rule);
+          is_rule[k] = 1;
+        }
+        rule_diags[k] = std::move(out);
         out.clear();
       }
     });
@@ -107,12 +115,14 @@ public:
       diags_.insert(diags_.end(), std::make_move_iterator(r.diags.begin()), std::make_move_iterator(r.diags.end()));
       if (!r.group) continue;
       Group& group = *r.group;
-      group.rules.reserve(r.rules_end - r.rules_begin);
+      std::size_t kept = 0;
       for (std::size_t k = r.rules_begin; k < r.rules_end; ++k) {
-        auto& d = rules[k].diags;
+        auto& d = rule_diags[k];
         diags_.insert(diags_.end(), std::make_move_iterator(d.begin()), std::make_move_iterator(d.end()));
-        if (rules[k].rule) group.rules.push_back(std::move(*rules[k].rule));
+        if (is_rule[k] && kept++ != k - r.rules_begin)
+          group.rules[kept - 1] = std::move(group.rules[k - r.rules_begin]);
       }
+      group.rules.resize(kept);
       if (auto it = seen.find(group.name.value); it != seen.end() && !group.name.value.empty())
         add(group.name.span, "rules/duplicate-group",
             "groupname: \"" + group.name.value + "\" is repeated in the same file (first at line " +
@@ -371,18 +381,24 @@ private:
 
   void read_disable_comments(RuleFile& file) {
     const auto& src = y_.source();
+    // Comments before the first line of content are about the whole file.
     int first_content = 0;
+    for (int line = 1; line <= src.line_count() && !first_content; ++line) {
+      std::string_view t = util::trim(src.line(line));
+      if (!t.empty() && t[0] != '#') first_content = line;
+    }
     std::vector<Rule*> all;
     for (auto& g : file.groups)
       for (auto& r : g.rules) all.push_back(&r);
-    for (int line = 1; line <= src.line_count(); ++line) {
+    // "# nsmon disable id[, id...]": only the lines with a '#' are looked at (plain string search).
+    std::string_view whole = src.text();
+    for (std::size_t hash_at = whole.find('#'); hash_at != std::string_view::npos;) {
+      int line = src.line_col(hash_at).line;
       std::string_view text = src.line(line);
+      hash_at = whole.find('#', static_cast<std::size_t>(text.data() - whole.data()) + text.size());
       std::string_view t = util::trim(text);
       bool is_comment = !t.empty() && t[0] == '#';
-      if (!first_content && !t.empty() && !is_comment) first_content = line;
-      // "# nsmon disable id[, id...]" (plain string search: this runs on every line).
-      auto hash = text.find('#');
-      auto at = hash == std::string_view::npos ? hash : text.find("nsmon", hash);
+      auto at = text.find("nsmon", text.find('#'));
       if (at == std::string_view::npos) continue;
       std::string_view rest = util::trim(text.substr(at + 5));
       if (rest.substr(0, 7) != "disable" || rest.size() == 7 || (rest[7] != ' ' && rest[7] != '\t')) continue;
@@ -396,7 +412,7 @@ private:
         if (end > pos) ids.insert(list.substr(pos, end - pos));
         pos = end + 1;
       }
-      if (!first_content) {
+      if (!first_content || line < first_content) {
         file.disabled.insert(ids.begin(), ids.end());
         continue;
       }
@@ -426,17 +442,24 @@ private:
   }
 
   void check_duplicate_rules(const RuleFile& file) {
-    // Like promtool: the same name with the same labels (group labels included) twice in a file.
-    std::map<std::string, const Rule*> seen;
+    // Like promtool: the same name with the same labels (group labels included, the rule's win)
+    // twice in a file.
+    std::unordered_map<std::string, const Rule*> seen;
+    std::vector<std::pair<std::string_view, std::string_view>> labels;
     for (const auto& g : file.groups)
       for (const auto& r : g.rules) {
         if (r.name.value.empty()) continue;
-        std::map<std::string, std::string> labels;
-        for (const auto& kv : g.labels) labels[kv.key.value] = kv.value.value;
-        for (const auto& kv : r.labels) labels[kv.key.value] = kv.value.value;
+        labels.clear();
+        for (const auto& kv : r.labels) labels.emplace_back(kv.key.value, kv.value.value);
+        for (const auto& kv : g.labels) labels.emplace_back(kv.key.value, kv.value.value);
+        // Sorted by name, the rule's label first among equals (each list's names are unique).
+        std::stable_sort(labels.begin(), labels.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
         std::string key = r.name.value;
-        for (const auto& [k, v] : labels) key += '\0' + k + '\0' + v;
-        auto [it, inserted] = seen.emplace(key, &r);
+        for (std::size_t i = 0; i < labels.size(); ++i) {
+          if (i > 0 && labels[i].first == labels[i - 1].first) continue;
+          key.append(1, '\0').append(labels[i].first).append(1, '\0').append(labels[i].second);
+        }
+        auto [it, inserted] = seen.try_emplace(std::move(key), &r);
         if (!inserted)
           add(r.name.span, "rules/duplicate-rule",
               std::string(r.is_alert() ? "alert" : "recording rule") + " '" + r.name.value +
