@@ -443,12 +443,15 @@ private:
 
   void check_duplicate_rules(const RuleFile& file) {
     // Like promtool: the same name with the same labels (group labels included, the rule's win)
-    // twice in a file.
+    // twice in a file. Only names given more than once have their labels compared.
+    std::unordered_map<std::string_view, int> names;
+    for (const auto& g : file.groups)
+      for (const auto& r : g.rules) ++names[r.name.value];
     std::unordered_map<std::string, const Rule*> seen;
     std::vector<std::pair<std::string_view, std::string_view>> labels;
     for (const auto& g : file.groups)
       for (const auto& r : g.rules) {
-        if (r.name.value.empty()) continue;
+        if (r.name.value.empty() || names[r.name.value] == 1) continue;
         labels.clear();
         for (const auto& kv : r.labels) labels.emplace_back(kv.key.value, kv.value.value);
         for (const auto& kv : g.labels) labels.emplace_back(kv.key.value, kv.value.value);
@@ -475,16 +478,32 @@ private:
 
 } // namespace
 
+namespace {
+// A "---" or "..." line, which ends a document.
+bool is_marker(std::string_view line) {
+  return (line.substr(0, 3) == "---" || line.substr(0, 3) == "...") &&
+         (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
+}
+
+bool has_marker(std::string_view text) {
+  for (std::string_view m : {"---", "..."})
+    for (std::size_t at = text.find(m); at != std::string_view::npos; at = text.find(m, at + 1)) {
+      std::string_view start = text.substr(at, 4); // all is_marker looks at
+      if ((at == 0 || text[at - 1] == '\n') && is_marker(start.substr(0, start.find('\n')))) return true;
+    }
+  return false;
+}
+} // namespace
+
 std::vector<std::pair<std::size_t, std::size_t>> document_ranges(std::string_view text) {
   std::vector<std::pair<std::size_t, std::size_t>> out;
   std::size_t begin = 0;
   bool content = false;
+  const bool one = !has_marker(text); // then the first line of content says it all
   for (std::size_t at = 0; at < text.size();) {
     std::size_t eol = std::min(text.find('\n', at), text.size());
     std::string_view line = text.substr(at, eol - at);
-    bool marker = (line.substr(0, 3) == "---" || line.substr(0, 3) == "...") &&
-                  (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
-    if (marker) {
+    if (is_marker(line)) {
       if (content) out.emplace_back(begin, at);
       content = false;
       begin = line[0] == '-' ? at : eol; // "---" belongs to the document it starts, "..." to none
@@ -496,6 +515,7 @@ std::vector<std::pair<std::size_t, std::size_t>> document_ranges(std::string_vie
       std::string_view t = util::trim(line);
       if (!t.empty() && t[0] != '#' && t[0] != '%') content = true;
     }
+    if (one && content) break;
     at = eol + 1;
   }
   if (content) out.emplace_back(begin, text.size());
