@@ -94,6 +94,35 @@ TEST_CASE("text: compiler-style findings, then the summary", "[lint][render]") {
   CHECK(lint::render_text(clean, sources, false) == "no problems found in 0 files (0 rules)\n");
 }
 
+TEST_CASE("text: colours around the location, the severity, the caret and help", "[lint][render]") {
+  core::SourceSet sources;
+  auto r = sample(sources);
+  CHECK(lint::render_text(r, sources, true)
+            .find("\033[1mrules.yml:5:15:\033[0m \033[1;31merror:\033[0m bad, really: "
+                  "100% [rules/duration]\n"
+                  "          expr: up == 0\n"
+                  "                \033[1;32m^~\033[0m\n"
+                  "  \033[1mhelp:\033[0m use 5m\n") != std::string::npos);
+}
+
+TEST_CASE("text: many findings are rendered in parallel chunks and written in their order", "[lint][render]") {
+  core::SourceSet sources;
+  std::string text;
+  for (int i = 1; i <= 3000; ++i) text += "  - alert: A" + std::to_string(i) + "\n";
+  sources.add("big.yml", text);
+  lint::Report r;
+  std::string want;
+  for (int i = 1; i <= 3000; ++i) {
+    core::Diagnostic d{
+        core::Severity::warning, {"big.yml", i, 12, 1 + i % 5}, "rules/record-naming", "n" + std::to_string(i), ""};
+    if (i % 7 == 0) d.suggestion = "s" + std::to_string(i);
+    want += core::render_text(d, sources, false);
+    r.findings.push_back(std::move(d));
+  }
+  lint::describe_files(r, 1, 3000);
+  CHECK(lint::render_text(r, sources, false) == want + lint::summary_line(r) + "\n");
+}
+
 TEST_CASE("json: fixed keys in a fixed order, null when absent", "[lint][render]") {
   core::SourceSet sources;
   auto r = sample(sources);

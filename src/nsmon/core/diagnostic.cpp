@@ -31,33 +31,62 @@ std::string printable(std::string_view s) {
 }
 } // namespace
 
-std::string render_text(const Diagnostic& d, const SourceSet& sources, bool color) {
+void append_text(std::string& out, const Diagnostic& d, const SourceSet& sources, bool color) {
   const char* sev_color = d.severity == Severity::error     ? "\033[1;31m"
                           : d.severity == Severity::warning ? "\033[1;35m"
                                                             : "\033[1;36m";
-  auto paint = [&](const std::string& s, const char* code) { return color ? code + s + "\033[0m" : s; };
-  std::string out;
-  std::string where = d.span.file;
-  if (d.span.line > 0) where += ":" + std::to_string(d.span.line) + ":" + std::to_string(std::max(d.span.col, 1));
-  out += paint(where + ":", "\033[1m") + " " + paint(std::string(to_string(d.severity)) + ":", sev_color) + " " +
-         d.message;
-  if (!d.check.empty()) out += " [" + d.check + "]";
-  out += "\n";
+  auto paint_on = [&](const char* code) {
+    if (color) out += code;
+  };
+  auto paint_off = [&] {
+    if (color) out += "\033[0m";
+  };
+  paint_on("\033[1m");
+  out += d.span.file.str();
+  if (d.span.line > 0) {
+    out.append(1, ':').append(std::to_string(d.span.line));
+    out.append(1, ':').append(std::to_string(std::max(d.span.col, 1)));
+  }
+  out += ':';
+  paint_off();
+  out += ' ';
+  paint_on(sev_color);
+  out.append(to_string(d.severity)).append(1, ':');
+  paint_off();
+  out.append(1, ' ').append(d.message);
+  if (!d.check.empty()) out.append(" [").append(d.check).append(1, ']');
+  out += '\n';
   const SourceFile* src = sources.find(d.span.file);
   if (src && d.span.line > 0 && d.span.line <= src->line_count()) {
     std::string_view line = src->line(d.span.line);
     // Long lines are cut around the column so that the caret stays on screen.
     std::size_t col = static_cast<std::size_t>(std::max(d.span.col, 1) - 1);
     std::size_t from = col > 80 ? col - 40 : 0;
-    std::string shown = printable(line.substr(std::min(from, line.size()), 160));
-    out += "  " + (from ? "..." + shown : shown) + "\n";
-    std::string pad(2 + (from ? 3 : 0) + (col - from), ' ');
+    out += from ? "  ..." : "  ";
+    out += printable(line.substr(std::min(from, line.size()), 160));
+    out += '\n';
+    std::size_t pad_at = out.size();
+    out.append(2 + (from ? 3 : 0) + (col - from), ' ');
     for (std::size_t i = from; i < col && i < line.size(); ++i)
-      if (line[i] == '\t') pad[2 + (from ? 3 : 0) + (i - from)] = '\t';
+      if (line[i] == '\t') out[pad_at + 2 + (from ? 3 : 0) + (i - from)] = '\t';
     int len = std::clamp(d.span.len, 1, 120);
-    out += pad + paint("^" + std::string(static_cast<std::size_t>(len - 1), '~'), "\033[1;32m") + "\n";
+    paint_on("\033[1;32m");
+    out.append(1, '^').append(static_cast<std::size_t>(len - 1), '~');
+    paint_off();
+    out += '\n';
   }
-  if (!d.suggestion.empty()) out += "  " + paint("help:", "\033[1m") + " " + d.suggestion + "\n";
+  if (!d.suggestion.empty()) {
+    out += "  ";
+    paint_on("\033[1m");
+    out += "help:";
+    paint_off();
+    out.append(1, ' ').append(d.suggestion).append(1, '\n');
+  }
+}
+
+std::string render_text(const Diagnostic& d, const SourceSet& sources, bool color) {
+  std::string out;
+  append_text(out, d, sources, color);
   return out;
 }
 

@@ -34,5 +34,7 @@ void sort_diagnostics(std::vector<Diagnostic>& diags);
 
 /// Compiler-style rendering: "file:line:col: error: message [check]", the source line and a caret.
 std::string render_text(const Diagnostic& d, const SourceSet& sources, bool color);
+/// The same, appended to `out`.
+void append_text(std::string& out, const Diagnostic& d, const SourceSet& sources, bool color);
 
 } // namespace nsmon::core

@@ -227,12 +227,11 @@ void Analysis::run() {
       if (!pr.ok) continue;
       Inference inf(*options_.catalog, &targets, recorded);
       RuleChecks(pr, options_, inf, cfg, names, found[w]).run();
+      policy(pr, found[w]); // while the rule is in the cache
       pr.parsed.reset();
     }
   });
   for (auto& f : found) std::move(f.begin(), f.end(), std::back_inserter(out_));
-  std::erase_if(parsed, [](const ParsedRule& p) { return !p.ok; });
-  policy(parsed);
   config(cfg);
 
   // Expression findings carry a file offset in `col` (line 0); turn them into line:col now.
@@ -249,40 +248,36 @@ void Analysis::run() {
   }
 }
 
-void Analysis::policy(const std::vector<ParsedRule>& parsed) {
+void Analysis::policy(const ParsedRule& pr, std::vector<core::Diagnostic>& out) const {
   const Policy& p = options_.policy;
-  for (const auto& pr : parsed) {
-    const auto& r = *pr.rule;
-    if (!r.is_alert() || r.name.value.empty()) continue;
-    auto emit = [&](core::CheckId check, const core::Span& at, std::string msg, std::string sugg) {
-      core::Diagnostic d = core::make_diagnostic(check, at, std::move(msg), std::move(sugg));
-      d.rule = r.name.value;
-      d.group = pr.group->name.value;
-      out_.push_back(std::move(d));
-    };
-    if (!p.severity_label.empty()) {
-      const rules::KeyValue* sev = nullptr;
-      for (const auto& kv : r.labels)
-        if (kv.key.value == p.severity_label) sev = &kv;
-      if (!sev)
-        emit("policy/severity", r.name.span, "alert " + r.name.value + " has no " + p.severity_label + " label",
-             "add labels: {" + p.severity_label + ": " +
-                 (p.severity_values.empty() ? "warning" : p.severity_values[0]) + "}");
-      else if (!p.severity_values.empty() && std::find(p.severity_values.begin(), p.severity_values.end(),
-                                                       sev->value.value) == p.severity_values.end()) {
-        std::string hint = util::did_you_mean(sev->value.value, p.severity_values);
-        emit("policy/severity", sev->value.span,
-             p.severity_label + " \"" + sev->value.value + "\" is not one of " + util::join(p.severity_values, ", "),
-             hint.empty() ? "" : "did you mean \"" + hint + "\"?");
-      }
+  const auto& r = *pr.rule;
+  if (!r.is_alert() || r.name.value.empty()) return;
+  auto emit = [&](core::CheckId check, const core::Span& at, std::string msg, std::string sugg) {
+    core::Diagnostic d = core::make_diagnostic(check, at, std::move(msg), std::move(sugg));
+    d.rule = r.name.value;
+    d.group = pr.group->name.value;
+    out.push_back(std::move(d));
+  };
+  if (!p.severity_label.empty()) {
+    const rules::KeyValue* sev = nullptr;
+    for (const auto& kv : r.labels)
+      if (kv.key.value == p.severity_label) sev = &kv;
+    if (!sev)
+      emit("policy/severity", r.name.span, "alert " + r.name.value + " has no " + p.severity_label + " label",
+           "add labels: {" + p.severity_label + ": " + (p.severity_values.empty() ? "warning" : p.severity_values[0]) +
+               "}");
+    else if (!p.severity_values.empty() && std::find(p.severity_values.begin(), p.severity_values.end(),
+                                                     sev->value.value) == p.severity_values.end()) {
+      std::string hint = util::did_you_mean(sev->value.value, p.severity_values);
+      emit("policy/severity", sev->value.span,
+           p.severity_label + " \"" + sev->value.value + "\" is not one of " + util::join(p.severity_values, ", "),
+           hint.empty() ? "" : "did you mean \"" + hint + "\"?");
     }
-    for (const auto& want : p.required_annotations) {
-      bool has = std::any_of(r.annotations.begin(), r.annotations.end(), [&](const rules::KeyValue& kv) {
-        return kv.key.value == want && !kv.value.value.empty();
-      });
-      if (!has)
-        emit("policy/annotations", r.name.span, "alert " + r.name.value + " has no " + want + " annotation", "");
-    }
+  }
+  for (const auto& want : p.required_annotations) {
+    bool has = std::any_of(r.annotations.begin(), r.annotations.end(),
+                           [&](const rules::KeyValue& kv) { return kv.key.value == want && !kv.value.value.empty(); });
+    if (!has) emit("policy/annotations", r.name.span, "alert " + r.name.value + " has no " + want + " annotation", "");
   }
 }
 

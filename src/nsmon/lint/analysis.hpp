@@ -16,7 +16,8 @@ public:
   void run();
 
 private:
-  void policy(const std::vector<ParsedRule>& parsed);
+  /// The team policy's findings about one rule (its severity label and annotations).
+  void policy(const ParsedRule& pr, std::vector<core::Diagnostic>& out) const;
   void config(const rules::Config* cfg);
 
   const Input& input_;

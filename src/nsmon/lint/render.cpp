@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "nsmon/util/parallel.hpp"
 #include "nsmon/util/table.hpp"
 
 namespace nsmon::lint {
@@ -87,7 +88,12 @@ std::string summary_line(const Report& report) {
 }
 
 void write_text(std::ostream& out, const Report& report, const core::SourceSet& sources, bool color) {
-  for (const auto& d : report.findings) out << core::render_text(d, sources, color);
+  // Rendered in contiguous chunks on several threads (worker w has the w-th), written in order.
+  std::vector<std::string> parts(util::kMaxWorkers);
+  util::parallel_chunks(report.findings.size(), 1024, [&](std::size_t b, std::size_t e, unsigned w) {
+    for (std::size_t i = b; i < e; ++i) core::append_text(parts[w], report.findings[i], sources, color);
+  });
+  for (const auto& p : parts) out << p;
   out << summary_line(report) << '\n';
 }
 
