@@ -105,10 +105,15 @@ int main(int argc, char** argv) {
     CLI::App* cmd;
     Run run;
   };
+  std::vector<std::string> args(argv + 1, argv + argc);
+  // Only the subcommand named gets its options (defining all of them was a third of the start-up
+  // time); `completion` gets them all, its scripts list every option.
+  const std::string* word = subcommand_word(args);
+  const bool all = word && *word == "completion";
   std::vector<Defined> defined;
   for (const auto& c : kCommands) {
     CLI::App* sub = app.add_subcommand(c.name, c.help);
-    defined.push_back({&c, sub, c.define(*sub)});
+    if (all || (word && *word == c.name)) defined.push_back({&c, sub, c.define(*sub)});
   }
   // Before any subcommand runs: the config file and NSMON_* under the flags (--color, ...).
   app.parse_complete_callback([&] {
@@ -116,7 +121,6 @@ int main(int argc, char** argv) {
       if (d.cmd->parsed() && d.row->reads_settings) apply_settings(app);
   });
 
-  std::vector<std::string> args(argv + 1, argv + argc);
   try {
     check_subcommand(args);
     std::reverse(args.begin(), args.end()); // CLI11 takes a reversed vector
