@@ -225,27 +225,30 @@ void Analysis::run() {
       ParsedRule& pr = parsed[i];
       if (pr.rule->is_alert()) pr.parsed = parse_rule(pr, found[w]);
       if (!pr.ok) continue;
+      const std::size_t before = found[w].size();
       Inference inf(*options_.catalog, &targets, recorded);
       RuleChecks(pr, options_, inf, cfg, names, found[w]).run();
       policy(pr, found[w]); // while the rule is in the cache
+      for (std::size_t k = before; k < found[w].size(); ++k) locate(found[w][k], *pr.file);
       pr.parsed.reset();
     }
   });
   for (auto& f : found) std::move(f.begin(), f.end(), std::back_inserter(out_));
   config(cfg);
 
-  // Expression findings carry a file offset in `col` (line 0); turn them into line:col now.
-  for (auto& d : out_) {
-    if (d.span.line != 0 || d.span.col == 0) continue;
-    for (const auto& f : input_.rule_files) {
-      if (f.path != d.span.file || !f.source) continue;
-      auto lc = f.source->line_col(static_cast<std::size_t>(d.span.col));
-      auto end = f.source->line_col(static_cast<std::size_t>(d.span.col + std::max(d.span.len, 1) - 1));
-      d.span.line = lc.line;
-      d.span.col = lc.col;
-      d.span.len = end.line == lc.line ? end.col - lc.col + 1 : 1;
-    }
-  }
+  // Expression findings carry a file offset in `col` (line 0); the checking threads turned those
+  // about their rule into line:col, these are the others.
+  for (auto& d : out_)
+    for (const auto& f : input_.rule_files) locate(d, f);
+}
+
+void Analysis::locate(core::Diagnostic& d, const rules::RuleFile& f) {
+  if (d.span.line != 0 || d.span.col == 0 || !f.source || f.path != d.span.file) return;
+  auto lc = f.source->line_col(static_cast<std::size_t>(d.span.col));
+  auto end = f.source->line_col(static_cast<std::size_t>(d.span.col + std::max(d.span.len, 1) - 1));
+  d.span.line = lc.line;
+  d.span.col = lc.col;
+  d.span.len = end.line == lc.line ? end.col - lc.col + 1 : 1;
 }
 
 void Analysis::policy(const ParsedRule& pr, std::vector<core::Diagnostic>& out) const {

@@ -16,6 +16,9 @@ public:
   void run();
 
 private:
+  /// A finding in `f` that carries a file offset in `col` (line 0: an expression's), put at its
+  /// line:col; others are left as they are.
+  static void locate(core::Diagnostic& d, const rules::RuleFile& f);
   /// The team policy's findings about one rule (its severity label and annotations).
   void policy(const ParsedRule& pr, std::vector<core::Diagnostic>& out) const;
   void config(const rules::Config* cfg);
