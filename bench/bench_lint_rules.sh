@@ -4,10 +4,11 @@
 # the same run, nsmon in --format text and --format json. Both tools print their whole report
 # (nsmon: every finding, with its source line in text; the generated files have about 1.1
 # findings per rule, as they keep $labels.instance where some expressions drop it).
-# For each tool and input: 3 runs, every run's exit status and output checked first (expect_run:
-# promtool must find every rule, nsmon must summarise every rule), then the run with the least CPU
-# time (user + sys; the machine may be shared, CPU time is the steadier figure) is reported with
-# its wall time and peak RSS, and the ratios promtool/nsmon.
+# For each tool and input: 5 runs (bench/timed.py: times to the microsecond), every run's exit
+# status and output checked first (expect_run: promtool must find every rule, nsmon must summarise
+# every rule), then the run with the least CPU time (user + sys; the machine may be shared, CPU
+# time is the steadier figure) is reported with its wall time and peak RSS, and the ratios
+# promtool/nsmon.
 # Usage: bash bench/bench_lint_rules.sh [NSMON_BINARY] [SIZES]
 #   (defaults: build/release/nsmon, "10000 100000")
 set -euo pipefail
@@ -20,28 +21,27 @@ command -v promtool >/dev/null || { echo "promtool is not installed (apt-get ins
 bench_setup lint-rules
 declare -A cpu mem # "TOOL SIZE" -> the figures, for the growth lines at the end
 
-# measure NAME RCS PATTERN CMD...: the run (of 3) with the least CPU time: sets t (wall, s),
+# measure NAME RCS PATTERN CMD...: the run (of 5) with the least CPU time: sets t (wall, s),
 # c (user+sys, s) and m (peak RSS, KiB); every run must exit with one of RCS and print PATTERN.
 measure() {
   local name=$1 rcs=$2 pattern=$3 rc wall user sys peak used; shift 3
   t="" c="" m=""
-  for _ in 1 2 3; do
+  for _ in 1 2 3 4 5; do
     rc=0
-    /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" >"$work/out" 2>&1 || rc=$?
+    /usr/bin/python3 bench/timed.py "$work/time" "$@" >"$work/out" 2>&1 || rc=$?
     expect_run "$name" "$rc" "$rcs" "$pattern" "$work/out"
     read -r wall user sys peak < <(tail -n 1 "$work/time")
-    used=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+    used=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.4f", u + s }')
     if [ -z "$c" ] || awk "BEGIN{exit !($used < $c)}"; then t=$wall c=$used m=$peak; fi
   done
   cpu["$name $size"]=$c mem["$name $size"]=$m
-  printf '%-34s wall %7.2f s   cpu %7.2f s   peak %8.1f MiB\n' "$name" "$t" "$c" "$(awk -v m="$m" 'BEGIN{print m/1024}')"
+  printf '%-34s wall %8.3f s   cpu %8.3f s   peak %8.1f MiB\n' "$name" "$t" "$c" "$(awk -v m="$m" 'BEGIN{print m/1024}')"
 }
 
 # ratio LABEL: promtool's figures (pt pc pm) over the last measure's.
 ratio() {
   awk -v l="$1" -v pt="$pt" -v pc="$pc" -v pm="$pm" -v t="$t" -v c="$c" -v m="$m" 'BEGIN {
-    # /usr/bin/time counts in hundredths of a second
-    if (t < 0.01) t = 0.01; if (c < 0.01) c = 0.01
+    if (t < 0.001) t = 0.001; if (c < 0.001) c = 0.001
     printf "  %-32s %.1fx less wall, %.1fx less cpu, %.1fx less memory than promtool\n", l, pt/t, pc/c, pm/m }'
 }
 

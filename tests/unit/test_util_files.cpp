@@ -26,6 +26,23 @@ std::size_t entries(const fs::path& dir) {
 
 } // namespace
 
+TEST_CASE("read_file: the whole file in one string, with room for `spare` bytes after it", "[util]") {
+  TempDir d;
+  std::string big;
+  for (int i = 0; big.size() < 300000; ++i) big += "line " + std::to_string(i) + "\n";
+  util::write_file_atomic((d.path / "big").string(), big);
+  std::string read = util::read_file((d.path / "big").string(), 32);
+  CHECK(read == big);
+  CHECK(read.capacity() >= big.size() + 32);
+  util::write_file_atomic((d.path / "empty").string(), "");
+  CHECK(util::read_file((d.path / "empty").string()).empty());
+  // Not a regular file: no size to go by, read to the end.
+  std::string status = util::read_file("/proc/self/status");
+  CHECK(status.rfind("Name:", 0) == 0);
+  CHECK(status.back() == '\n');
+  CHECK_THROWS_WITH(util::read_file(d.path.string()), Catch::Contains("is a directory"));
+}
+
 TEST_CASE("InputText: a mapped file, text in memory, errors worded like read_file", "[util]") {
   TempDir d;
   util::write_file_atomic((d.path / "a.txt").string(), "hello\n");

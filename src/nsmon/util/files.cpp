@@ -1,5 +1,6 @@
 #include "nsmon/util/files.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -29,12 +30,16 @@ std::string read_file(const std::string& path, std::size_t spare) {
     ::close(fd);
     throw Error("cannot read " + path + ": is a directory");
   }
+  // Straight into the string: a regular file in one read of its size, into one allocation of its
+  // size and `spare` (it may have changed since: read to the end all the same).
   std::string out;
-  // A regular file is read into one allocation of its size (not grown 64 KiB at a time to twice it).
-  if (S_ISREG(st.st_mode) && st.st_size > 0) out.reserve(static_cast<std::size_t>(st.st_size) + spare);
-  char buf[1 << 16];
+  const std::size_t size = S_ISREG(st.st_mode) && st.st_size > 0 ? static_cast<std::size_t>(st.st_size) : 0;
+  out.reserve(size + 1 + spare);
+  out.resize(std::max<std::size_t>(size + 1, 1 << 16)); // +1: the read that finds the end
+  std::size_t used = 0;
   for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (used == out.size()) out.resize(2 * out.size());
+    ssize_t n = ::read(fd, out.data() + used, out.size() - used);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       std::string msg = os_error("cannot read", path);
@@ -42,8 +47,9 @@ std::string read_file(const std::string& path, std::size_t spare) {
       throw Error(msg);
     }
     if (n == 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
+    used += static_cast<std::size_t>(n);
   }
+  out.resize(used);
   ::close(fd);
   return out;
 }

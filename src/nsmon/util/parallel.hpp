@@ -11,11 +11,17 @@ namespace nsmon::util {
 /// The most worker threads parallel_chunks uses: `worker` is always below it.
 inline constexpr unsigned kMaxWorkers = 8;
 
+/// The number of hardware threads, read once (std::thread::hardware_concurrency reads /sys each time).
+inline unsigned hardware_threads() {
+  static const unsigned n = std::max(1u, std::thread::hardware_concurrency());
+  return n;
+}
+
 /// Runs fn(begin, end, worker) over [0, n) split into contiguous chunks, one per worker thread
 /// (the calling thread is worker 0). Small inputs run on the calling thread alone. A worker's
 /// malloc arena is on huge pages when the process asked for them (advise_thread_heap).
 template <class Fn> void parallel_chunks(std::size_t n, std::size_t min_per_worker, Fn&& fn) {
-  unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+  const unsigned hw = hardware_threads();
   auto workers = static_cast<unsigned>(std::min<std::size_t>(
       std::min(hw, kMaxWorkers), std::max<std::size_t>(1, n / std::max<std::size_t>(min_per_worker, 1))));
   std::size_t chunk = (n + workers - 1) / std::max(workers, 1u);
