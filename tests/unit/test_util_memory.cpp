@@ -70,3 +70,26 @@ TEST_CASE("advise_thread_heap: a thread's malloc arena is advised too, after hea
   CHECK_FALSE(in_advised);
 #endif
 }
+
+TEST_CASE("advise_thread_heap: a thread arena's next heap is advised when it is made", "[util]") {
+  util::heap_on_huge_pages(std::size_t{64} << 20);
+  bool in_advised = false;
+  std::thread([&] {
+    util::advise_thread_heap();
+    // Small blocks freed in the first heap: a small probe would be given one of them.
+    std::vector<void*> small;
+    for (int i = 0; i < 8; ++i) small.push_back(std::malloc(16));
+    for (void* p : small) std::free(p);
+    // Past the arena's first 64 MiB heap: glibc makes another (blocks are not touched).
+    std::vector<void*> blocks;
+    for (int i = 0; i < 80; ++i) blocks.push_back(std::malloc(std::size_t{1} << 20));
+    util::advise_thread_heap();
+    in_advised = advised(blocks.back());
+    for (void* p : blocks) std::free(p);
+  }).join();
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+  if (thp_advisable()) CHECK(in_advised);
+#else
+  CHECK_FALSE(in_advised);
+#endif
+}

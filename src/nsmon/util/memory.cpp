@@ -76,7 +76,9 @@ void advise_thread_heap() {
   // mmap'd at addresses aligned to it, the arena's own state at the start of its first.
   constexpr std::uintptr_t kHeapMax = std::uintptr_t{64} << 20;
   if (sizeof(void*) != 8 || !advised.load(std::memory_order_acquire)) return;
-  auto* probe = static_cast<char*>(std::malloc(1));
+  // A block this large comes from the arena's top (free ones are rare): from its newest heap, or
+  // from a new one glibc makes for it.
+  auto* probe = static_cast<char*>(std::malloc(std::size_t{1} << 20));
   // Below the break: the main arena's heap (advised already), not a thread arena's.
   if (probe != nullptr && address(probe) >= address(sbrk(0))) {
     char* heap = probe - address(probe) % kHeapMax;

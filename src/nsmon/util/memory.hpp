@@ -14,10 +14,11 @@ namespace nsmon::util {
 /// AddressSanitizer (its own allocator), or where the kernel refuses; never fails.
 void heap_on_huge_pages(std::size_t bytes);
 
-/// After heap_on_huge_pages, the heap of the calling thread's malloc arena is advised as huge
-/// pages too (glibc makes a new arena's first heap all usable at once, `bytes` of top pad, in a
-/// 64 MiB reservation aligned to its size; the reservation is advised). parallel_chunks' worker
-/// threads call it first. Otherwise, or on the main thread's arena, does nothing.
+/// After heap_on_huge_pages, the newest heap of the calling thread's malloc arena is advised as
+/// huge pages too, once (glibc gives a thread arena heaps of 64 MiB, each reserved at an address
+/// aligned to its size and made usable at once with `bytes` of top pad; the reservation is
+/// advised). parallel_chunks' workers call it between steps, as their arena grows by new heaps.
+/// Otherwise, or on the main thread's arena, does nothing.
 void advise_thread_heap();
 
 } // namespace nsmon::util

@@ -18,22 +18,27 @@ inline unsigned hardware_threads() {
 }
 
 /// Runs fn(begin, end, worker) over [0, n) split into contiguous chunks, one per worker thread
-/// (the calling thread is worker 0). Small inputs run on the calling thread alone. A worker's
-/// malloc arena is on huge pages when the process asked for them (advise_thread_heap).
+/// (the calling thread is worker 0), each given to fn in order in steps of up to 1,024 items.
+/// Small inputs run on the calling thread alone. A worker's malloc arena is on huge pages when the
+/// process asked for them: advise_thread_heap before each step, as the arena grows by new heaps.
 template <class Fn> void parallel_chunks(std::size_t n, std::size_t min_per_worker, Fn&& fn) {
   const unsigned hw = hardware_threads();
   auto workers = static_cast<unsigned>(std::min<std::size_t>(
       std::min(hw, kMaxWorkers), std::max<std::size_t>(1, n / std::max<std::size_t>(min_per_worker, 1))));
   std::size_t chunk = (n + workers - 1) / std::max(workers, 1u);
+  auto run = [&fn](std::size_t b, std::size_t e, unsigned w) {
+    constexpr std::size_t kStep = 1024;
+    for (std::size_t s = b; s < e || s == b; s += kStep) {
+      advise_thread_heap();
+      fn(s, std::min(e, s + kStep), w);
+    }
+  };
   std::vector<std::thread> threads;
   for (unsigned w = 1; w < workers; ++w) {
     std::size_t b = std::min(n, w * chunk), e = std::min(n, b + chunk);
-    threads.emplace_back([&fn, b, e, w] {
-      advise_thread_heap();
-      fn(b, e, w);
-    });
+    threads.emplace_back([&run, b, e, w] { run(b, e, w); });
   }
-  fn(0, std::min(n, chunk), 0u);
+  run(0, std::min(n, chunk), 0u);
   for (auto& t : threads) t.join();
 }
 
