@@ -34,6 +34,12 @@ TEST_CASE("source positions", "[source]") {
   CHECK(f.line_col(4).line == 2);
   CHECK(f.line_col(4).col == 2);
   CHECK(f.offset(4, 2) == 8);
+  // A final newline ends the last line, it starts none; an empty text is one empty line.
+  CHECK(core::SourceFile("f", "a\nb\n").line_count() == 2);
+  CHECK(core::SourceFile("f", "").line_count() == 1);
+  core::SourceFile nl("f", "\n\n\n");
+  CHECK(nl.line_count() == 3);
+  CHECK(nl.line_col(2).line == 3);
 }
 
 TEST_CASE("did you mean", "[strings]") {

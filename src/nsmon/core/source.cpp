@@ -1,15 +1,21 @@
 #include "nsmon/core/source.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "nsmon/core/yaml_tree.hpp"
 
 namespace nsmon::core {
 
 SourceFile::SourceFile(std::string path, std::string text) : path_(path), text_(std::move(text)), size_(text_.size()) {
+  // Line starts found with memchr, into one allocation of their number.
+  const char* t = text_.data();
+  starts_.reserve(static_cast<std::size_t>(std::count(t, t + size_, '\n')) + 1);
   starts_.push_back(0);
-  for (std::size_t i = 0; i < size_; ++i)
-    if (text_[i] == '\n' && i + 1 < size_) starts_.push_back(i + 1);
+  for (const char* nl = t; (nl = static_cast<const char*>(std::memchr(nl, '\n', size_ - (nl - t)))) != nullptr;) {
+    if (static_cast<std::size_t>(++nl - t) < size_) starts_.push_back(static_cast<std::size_t>(nl - t));
+    else break;
+  }
   text_.append(yaml::kInputPadding, '\0'); // no copy when the reader left room (util::read_file's spare)
 }
 
