@@ -77,7 +77,6 @@ class Document;
 /// Which Go yaml a document is read as: yaml.v3 (rule files) or yaml.v2 (prometheus.yml,
 /// alertmanager.yml). They differ in how merge keys resolve (see parse).
 enum class Dialect : std::uint8_t { v3, v2 };
-Document parse(std::string_view text, Dialect dialect);
 namespace detail {
 Document parse_text(std::string_view text, Dialect dialect, bool borrow);
 }
