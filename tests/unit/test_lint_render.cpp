@@ -123,6 +123,29 @@ TEST_CASE("text: many findings are rendered in parallel chunks and written in th
   CHECK(lint::render_text(r, sources, false) == want + lint::summary_line(r) + "\n");
 }
 
+TEST_CASE("json: many findings, rendered in parallel chunks, are the tree nlohmann dumps", "[lint][render]") {
+  lint::Report r;
+  json want = json::array();
+  for (int i = 1; i <= 3000; ++i) {
+    core::Diagnostic d{
+        core::Severity::info, {"big.yml", i, 3, 1}, "rules/record-naming", "m\"" + std::to_string(i), ""};
+    if (i % 5 == 0) d.rule = "r" + std::to_string(i);
+    want.push_back({{"file", "big.yml"},
+                    {"line", i},
+                    {"column", 3},
+                    {"severity", "info"},
+                    {"check", "rules/record-naming"},
+                    {"message", d.message},
+                    {"rule", d.rule.empty() ? json() : json(d.rule)},
+                    {"group", nullptr},
+                    {"suggestion", nullptr}});
+    r.findings.push_back(std::move(d));
+  }
+  json got = json::parse(lint::render_json(r));
+  CHECK(got["findings"] == want);
+  CHECK(lint::render_json(r).rfind("{\n  \"findings\": [\n    {\n      \"file\": \"big.yml\",", 0) == 0);
+}
+
 TEST_CASE("json: fixed keys in a fixed order, null when absent", "[lint][render]") {
   core::SourceSet sources;
   auto r = sample(sources);

@@ -103,49 +103,62 @@ std::string render_text(const Report& report, const core::SourceSet& sources, bo
   return std::move(out).str();
 }
 
+namespace {
+// A JSON string as nlohmann's dump writes it (which renders the ones that need escaping, so that
+// escaping and invalid UTF-8 are handled as everywhere else).
+void json_string(std::ostream& out, const std::string& s) {
+  bool plain = std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
+  if (plain) out << '"' << s << '"';
+  else out << json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void json_string_or_null(std::ostream& out, const std::string& s) {
+  if (s.empty()) out << "null";
+  else json_string(out, s);
+}
+
+void json_finding(std::ostream& out, const core::Diagnostic& d) {
+  out << "    {\n      \"file\": ";
+  json_string(out, d.span.file);
+  out << ",\n      \"line\": ";
+  if (d.span.line > 0) out << d.span.line << ",\n      \"column\": " << std::max(d.span.col, 1);
+  else out << "null,\n      \"column\": null";
+  out << ",\n      \"severity\": \"" << core::to_string(d.severity) << "\",\n      \"check\": ";
+  json_string(out, d.check);
+  out << ",\n      \"message\": ";
+  json_string(out, d.message);
+  out << ",\n      \"rule\": ";
+  json_string_or_null(out, d.rule);
+  out << ",\n      \"group\": ";
+  json_string_or_null(out, d.group);
+  out << ",\n      \"suggestion\": ";
+  json_string_or_null(out, d.suggestion);
+  out << "\n    }";
+}
+} // namespace
+
 void write_json(std::ostream& out, const Report& report) {
-  // Written as it goes, in the layout of nlohmann's dump(2) (which renders the strings, so that
-  // escaping and invalid UTF-8 are handled as everywhere else), without a tree of every finding.
-  auto str = [&](const std::string& s) {
-    bool plain = std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
-    if (plain) out << '"' << s << '"';
-    else out << json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  };
-  auto str_or_null = [&](const std::string& s) {
-    if (s.empty()) out << "null";
-    else str(s);
-  };
+  // Written as it goes, in the layout of nlohmann's dump(2), without a tree of every finding; the
+  // findings rendered in contiguous chunks on several threads (worker w has the w-th), in order.
   out << "{\n  \"findings\": [";
-  const char* sep = "\n";
-  for (const auto& d : report.findings) {
-    out << sep << "    {\n      \"file\": ";
-    str(d.span.file);
-    out << ",\n      \"line\": ";
-    if (d.span.line > 0) out << d.span.line << ",\n      \"column\": " << std::max(d.span.col, 1);
-    else out << "null,\n      \"column\": null";
-    out << ",\n      \"severity\": \"" << core::to_string(d.severity) << "\",\n      \"check\": ";
-    str(d.check);
-    out << ",\n      \"message\": ";
-    str(d.message);
-    out << ",\n      \"rule\": ";
-    str_or_null(d.rule);
-    out << ",\n      \"group\": ";
-    str_or_null(d.group);
-    out << ",\n      \"suggestion\": ";
-    str_or_null(d.suggestion);
-    out << "\n    }";
-    sep = ",\n";
-  }
+  std::vector<std::ostringstream> parts(util::kMaxWorkers);
+  util::parallel_chunks(report.findings.size(), 1024, [&](std::size_t b, std::size_t e, unsigned w) {
+    for (std::size_t i = b; i < e; ++i) {
+      parts[w] << (i == 0 ? "\n" : ",\n");
+      json_finding(parts[w], report.findings[i]);
+    }
+  });
+  for (const auto& p : parts) out << p.view();
   out << (report.findings.empty() ? "],\n" : "\n  ],\n");
   Counts c = count(report.findings);
   out << "  \"summary\": {\n    \"errors\": " << c.errors << ",\n    \"warnings\": " << c.warnings
       << ",\n    \"info\": " << c.infos;
   for (const auto& f : report.facts) {
     out << ",\n    ";
-    str(f.key);
+    json_string(out, f.key);
     out << ": ";
     if (const auto* n = std::get_if<long long>(&f.value)) out << *n;
-    else str(std::get<std::string>(f.value));
+    else json_string(out, std::get<std::string>(f.value));
   }
   out << "\n  }\n}\n";
 }
