@@ -37,15 +37,21 @@ bool advised(const void* p = nullptr) {
   return !s.empty() && s.find("[never]") == std::string::npos;
 }
 
+// Advised where glibc's allocator is used and the kernel takes the advice; never under
+// AddressSanitizer (its own allocator: nothing done).
+void expect_advised(bool is) {
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+  if (thp_advisable()) CHECK(is);
+#else
+  CHECK_FALSE(is);
+#endif
+}
+
 } // namespace
 
 TEST_CASE("heap_on_huge_pages: the heap is advised as huge pages, and allocation goes on", "[util]") {
   util::heap_on_huge_pages(std::size_t{64} << 20);
-#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
-  if (thp_advisable()) CHECK(advised());
-#else
-  CHECK_FALSE(advised()); // AddressSanitizer's allocator: nothing done
-#endif
+  expect_advised(advised());
   // Blocks of every size still come and go, the large ones from the advised heap.
   std::vector<void*> blocks;
   for (std::size_t n = 16; n <= (std::size_t{8} << 20); n *= 4) blocks.push_back(std::malloc(n));
@@ -64,11 +70,7 @@ TEST_CASE("advise_thread_heap: a thread's malloc arena is advised too, after hea
     in_advised = advised(p);
     std::free(p);
   }).join();
-#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
-  if (thp_advisable()) CHECK(in_advised);
-#else
-  CHECK_FALSE(in_advised);
-#endif
+  expect_advised(in_advised);
 }
 
 TEST_CASE("advise_thread_heap: a thread arena's next heap is advised when it is made", "[util]") {
@@ -87,9 +89,5 @@ TEST_CASE("advise_thread_heap: a thread arena's next heap is advised when it is 
     in_advised = advised(blocks.back());
     for (void* p : blocks) std::free(p);
   }).join();
-#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
-  if (thp_advisable()) CHECK(in_advised);
-#else
-  CHECK_FALSE(in_advised);
-#endif
+  expect_advised(in_advised);
 }
