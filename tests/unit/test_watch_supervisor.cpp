@@ -1,5 +1,6 @@
 // The supervisor and the session loop with real children and real signals (ninja's
 // subprocess_test.cc style); the metrics side is a fake Source.
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <csignal>
@@ -84,10 +85,12 @@ public:
     ++scrapes;
     last = f;
     status = s;
+    seen.store(scrapes, std::memory_order_release);
   }
   void finish(const RunSummary& r) override { summary = r; }
   std::vector<std::string> lines, notices;
   int scrapes = 0;
+  std::atomic<int> seen{0}; ///< scrapes, for another thread to wait on
   Figures last;
   ScrapeStatus status;
   RunSummary summary;
@@ -189,14 +192,17 @@ TEST_CASE("session: the command's status, its output, and a clear word when it s
 TEST_CASE("session: Ctrl-C to nsmon reaches the command", "[watch][session]") {
   RecordingSink sink;
   SessionOptions o;
-  // The command marks a file once its trap is set; Ctrl-C comes after that, not after a guess.
+  // The command marks a file once its trap is set, and the session has scraped once; Ctrl-C comes
+  // after both, not after a guess (before the first scrape, there were no figures to check).
   std::string ready = "/tmp/nsmon-test-ready." + std::to_string(::getpid());
   std::remove(ready.c_str());
   o.command = {"/bin/sh", "-c",
                "trap 'echo interrupted; exit 130' INT; : >" + ready + "; while :; do sleep 0.05; done"};
   o.interval = 100ms;
-  std::thread ctrl_c([&ready] {
-    for (int i = 0; i < 1000 && ::access(ready.c_str(), F_OK) != 0; ++i) std::this_thread::sleep_for(10ms);
+  std::thread ctrl_c([&ready, &sink] {
+    for (int i = 0; i < 1000 && (::access(ready.c_str(), F_OK) != 0 || sink.seen.load(std::memory_order_acquire) == 0);
+         ++i)
+      std::this_thread::sleep_for(10ms);
     ::kill(::getpid(), SIGINT); // the session's handler takes it; the test process lives on
   });
   int rc = run_session(o, std::make_unique<FakeSource>(true), sink);
