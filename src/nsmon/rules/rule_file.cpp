@@ -476,9 +476,6 @@ private:
   std::vector<core::Diagnostic>& diags_;
 };
 
-} // namespace
-
-namespace {
 // A "---" or "..." line, which ends a document.
 bool is_marker(std::string_view line) {
   return (line.substr(0, 3) == "---" || line.substr(0, 3) == "...") &&

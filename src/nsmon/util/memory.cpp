@@ -33,17 +33,18 @@ std::atomic<bool> advised{false};                         // heap_on_huge_pages 
 
 std::uintptr_t address(const void* p) { return reinterpret_cast<std::uintptr_t>(p); }
 
-// Advises the 2 MiB pages of [lo, hi) (rounded out to whole ones) as huge pages. Those up to
-// `touched` were written before (a page fault gave them small pages, which stay small): they are
-// collapsed into huge ones now (MADV_COLLAPSE, Linux 6.1; older kernels leave them small). Advice
-// only: a failure is harmless.
+// Advises the whole 2 MiB pages inside [lo, hi) as huge pages. Those below `touched` were written
+// before (a page fault gave them small pages, which stay small): they are collapsed into huge ones
+// now (MADV_COLLAPSE, Linux 6.1; older kernels leave them small). Advice only: failure is harmless.
 void advise(char* lo, char* hi, const char* touched) {
-  lo -= address(lo) % kHuge;
+  lo += (kHuge - address(lo) % kHuge) % kHuge;
   hi -= address(hi) % kHuge;
   if (hi <= lo) return;
   madvise(lo, static_cast<std::size_t>(hi - lo), MADV_HUGEPAGE);
-  auto end = std::min(hi, lo + ((address(touched) - address(lo)) / kHuge + 1) * kHuge);
-  madvise(lo, static_cast<std::size_t>(end - lo), MADV_COLLAPSE);
+  if (touched > lo) {
+    auto end = std::min(hi, lo + ((address(touched) - address(lo) - 1) / kHuge + 1) * kHuge);
+    madvise(lo, static_cast<std::size_t>(end - lo), MADV_COLLAPSE);
+  }
 }
 
 } // namespace
@@ -58,11 +59,11 @@ void heap_on_huge_pages(std::size_t bytes) {
   if (mallopt(M_MMAP_THRESHOLD, kMmapMax) == 0 || mallopt(M_TOP_PAD, pad) == 0 ||
       mallopt(M_TRIM_THRESHOLD, pad > INT32_MAX / 2 ? INT32_MAX : 2 * pad) == 0)
     return;
-  // More than the heap's top holds: the break moves `pad` past it. malloc wrote the block's
-  // header and the new top's, past its end.
+  // More than the heap's top holds: the break moves `pad` past it. From the first 2 MiB boundary
+  // in the new block on (before it, the heap may not be one mapping: nothing to collapse there).
   auto* grow = static_cast<char*>(std::malloc(kHuge));
   if (grow == nullptr) return;
-  advise(grow, static_cast<char*>(sbrk(0)), grow + kHuge + 64);
+  advise(grow, static_cast<char*>(sbrk(0)), nullptr);
   std::free(grow);
   advised.store(true, std::memory_order_release);
 #else

@@ -28,10 +28,12 @@ template <class Fn> void parallel_chunks(std::size_t n, std::size_t min_per_work
   std::size_t chunk = (n + workers - 1) / std::max(workers, 1u);
   auto run = [&fn](std::size_t b, std::size_t e, unsigned w) {
     constexpr std::size_t kStep = 1024;
-    for (std::size_t s = b; s < e || s == b; s += kStep) {
+    std::size_t s = b;
+    do { // an empty range is one empty step
       advise_thread_heap();
       fn(s, std::min(e, s + kStep), w);
-    }
+      s += kStep;
+    } while (s < e);
   };
   std::vector<std::thread> threads;
   for (unsigned w = 1; w < workers; ++w) {
