@@ -10,6 +10,11 @@
 
 #include "nsmon/util/memory.hpp"
 
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+#include <malloc.h>
+#include <unistd.h>
+#endif
+
 using namespace nsmon;
 
 namespace {
@@ -59,6 +64,18 @@ TEST_CASE("heap_on_huge_pages: the heap is advised as huge pages, and allocation
     CHECK(p != nullptr);
     std::free(p);
   }
+}
+
+TEST_CASE("heap_on_huge_pages: what is allocated next starts at a 2 MiB boundary, on huge pages", "[util]") {
+  util::heap_on_huge_pages(std::size_t{64} << 20);
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+  // The main arena's top block ends at the break, `keepcost` long: its first byte for a caller
+  // (past the 16-byte header) is on a boundary, in the advised part of the heap, not in the small
+  // pages below it that were in use before.
+  const auto top = reinterpret_cast<std::uintptr_t>(sbrk(0)) - mallinfo2().keepcost + 16;
+  CHECK(top % (std::uintptr_t{2} << 20) == 0);
+  if (thp_advisable()) CHECK(advised(reinterpret_cast<const void*>(top)));
+#endif
 }
 
 TEST_CASE("advise_thread_heap: a thread's malloc arena is advised too, after heap_on_huge_pages", "[util]") {

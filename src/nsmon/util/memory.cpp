@@ -61,10 +61,20 @@ void heap_on_huge_pages(std::size_t bytes) {
     return;
   // More than the heap's top holds: the break moves `pad` past it. From the first 2 MiB boundary
   // in the new block on (before it, the heap may not be one mapping: nothing to collapse there).
+  // The heap's top wrote its header past the block, in the first advised page: collapsed.
   auto* grow = static_cast<char*>(std::malloc(kHuge));
   if (grow == nullptr) return;
-  advise(grow, static_cast<char*>(sbrk(0)), nullptr);
+  advise(grow, static_cast<char*>(sbrk(0)), grow + kHuge + 2 * sizeof(std::size_t));
+  const std::uintptr_t at = address(grow);
   std::free(grow);
+  // The top starts at `grow` again, in small pages below the boundary: a block that ends at the
+  // boundary (glibc's chunk: its size rounded to 16 with an 8-byte header) is kept, never touched,
+  // so that what comes next is on huge pages. Not when a free block served it instead of the top.
+  const auto gap = (kHuge - at % kHuge) % kHuge;
+  if (gap >= 64) {
+    void* spacer = std::malloc(gap - sizeof(std::size_t));
+    if (address(spacer) != at) std::free(spacer);
+  }
   advised.store(true, std::memory_order_release);
 #else
   (void)bytes;

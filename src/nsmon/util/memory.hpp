@@ -8,7 +8,8 @@ namespace nsmon::util {
 /// (2 MiB), as glibc does with GLIBC_TUNABLES=glibc.malloc.hugetlb=1. A process that touches
 /// tens of MiB then takes a page fault per 2 MiB instead of one per 4 KiB: in a virtual machine,
 /// where every fault is a trap to the hypervisor, that was half of lint-rules' time (bench/README).
-/// Memory not touched is not used: the reservation is address space only. Other threads keep
+/// What is allocated next starts at a 2 MiB boundary (the small pages below it are left to what was
+/// there before). Memory not touched is not used: the reservation is address space only. Other threads keep
 /// their own arenas (one shared arena made lint-rules' checking threads wait on its lock: slower
 /// than the faults saved); see advise_thread_heap. Does nothing without glibc, under
 /// AddressSanitizer (its own allocator), or where the kernel refuses; never fails.
