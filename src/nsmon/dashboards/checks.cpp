@@ -233,7 +233,7 @@ private:
   void filters(const VectorSelector& vs, const lint::Inference& inf, const QueryChecks& pos) {
     lint::SeriesInfo s = inf.series(vs);
     if (s.origin != lint::SeriesInfo::Origin::catalog) return;
-    std::set<std::string> labels = inf.scraped_labels(*s.metric, s.suffix);
+    const lint::LabelSet labels = inf.scraped_labels(*s.metric, s.suffix);
     for (const char* v : {"job", "instance"}) {
       if (labels.count(v)) scraped_.insert(v);
       if (!has_variable(v) || !labels.count(v)) continue;
@@ -249,7 +249,7 @@ private:
 
   void legend(const Query& q, const lint::Shape& shape) {
     if (!shape.labels_known || q.legend.value.empty()) return;
-    std::set<std::string> have = shape.labels;
+    lint::LabelSet have = shape.labels;
     have.erase("__name__");
     for (const auto& ref : legend_labels(q.legend.value)) {
       if (ref.label.empty() || have.count(ref.label)) continue;

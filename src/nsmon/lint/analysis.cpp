@@ -106,7 +106,7 @@ private:
   }
 
   void templates(const Shape& shape) {
-    std::set<std::string> available = shape.labels;
+    LabelSet available = shape.labels;
     available.erase("__name__");
     available.insert("alertname");
     for (const auto& kv : pr_.group->labels) available.insert(kv.key.value);

@@ -66,8 +66,8 @@ SeriesInfo Inference::series(const VectorSelector& vs) const {
   return s;
 }
 
-std::set<std::string> Inference::scraped_labels(const catalog::Metric& m, const std::string& suffix) const {
-  std::set<std::string> out;
+LabelSet Inference::scraped_labels(const catalog::Metric& m, const std::string& suffix) const {
+  LabelSet out;
   for (const auto& l : m.labels) out.insert(l.name);
   if (suffix == "_bucket") out.insert("le");
   if (!m.prometheus || m.name != "ALERTS") out.insert(cat_.target_labels.begin(), cat_.target_labels.end());
@@ -225,8 +225,8 @@ Shape Inference::binary(const BinaryExpr& b) const {
     } else if (vm && vm->card == Cardinality::one_to_one && !is_set_operator(b.op) && !comparison) {
       // Arithmetic one-to-one: on(...) keeps only those labels, ignoring(...) drops them.
       if (vm->on) {
-        std::set<std::string> keep(vm->labels.begin(), vm->labels.end());
-        std::set<std::string> kept;
+        LabelSet keep(vm->labels.begin(), vm->labels.end());
+        LabelSet kept;
         for (const auto& x : s.labels)
           if (keep.count(x)) kept.insert(x);
         s.labels = kept;

@@ -1,8 +1,10 @@
 #pragma once
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -13,6 +15,47 @@
 
 namespace nsmon::lint {
 
+/// A set of label names, sorted, in one vector: what std::set<std::string> gave Shape (count,
+/// insert, erase, sorted iteration) without a node per name. A result has a handful of labels.
+class LabelSet {
+public:
+  using const_iterator = std::vector<std::string>::const_iterator;
+  using value_type = std::string;
+  LabelSet() = default;
+  template <class It> LabelSet(It first, It last) { insert(first, last); }
+  const_iterator begin() const { return names_.begin(); }
+  const_iterator end() const { return names_.end(); }
+  std::size_t size() const { return names_.size(); }
+  bool empty() const { return names_.empty(); }
+  void clear() { names_.clear(); }
+  std::size_t count(std::string_view name) const {
+    auto it = lower(name);
+    return it != names_.end() && *it == name ? 1 : 0;
+  }
+  void insert(std::string_view name) {
+    auto it = lower(name);
+    if (it == names_.end() || *it != name) names_.emplace(it, name);
+  }
+  template <class It> void insert(It first, It last) {
+    for (; first != last; ++first) insert(std::string_view(*first));
+  }
+  std::size_t erase(std::string_view name) {
+    auto it = lower(name);
+    if (it == names_.end() || *it != name) return 0;
+    names_.erase(it);
+    return 1;
+  }
+  const_iterator erase(const_iterator it) { return names_.erase(it); }
+  friend bool operator==(const LabelSet&, const LabelSet&) = default;
+
+private:
+  std::vector<std::string>::iterator lower(std::string_view name) {
+    return std::lower_bound(names_.begin(), names_.end(), name);
+  }
+  const_iterator lower(std::string_view name) const { return std::lower_bound(names_.begin(), names_.end(), name); }
+  std::vector<std::string> names_;
+};
+
 /// Whether values behave like a counter (only go up) or not.
 enum class ValueKind { unknown, counter, gauge };
 
@@ -20,8 +63,8 @@ enum class ValueKind { unknown, counter, gauge };
 /// (Inference::absent) or not known to be; only the former is a finding.
 struct Shape {
   bool labels_known = false;    ///< no result series carries a label outside `labels`
-  std::set<std::string> labels; ///< labels result series may carry (all of them if labels_known)
-  std::set<std::string> maybe;  ///< those of `labels` that some result series may lack
+  LabelSet labels; ///< labels result series may carry (all of them if labels_known)
+  LabelSet maybe;  ///< those of `labels` that some result series may lack
   /// Beyond `labels`, only target labels that the config does not name (no config, service
   /// discovery, labelmap) may appear: never one of the catalog's own label names.
   bool targets_open = false;
@@ -64,7 +107,7 @@ public:
 
   SeriesInfo series(const promql::VectorSelector& vs) const;
   /// Labels every series of a catalog metric carries once scraped (catalog labels, le, target labels).
-  std::set<std::string> scraped_labels(const catalog::Metric& m, const std::string& suffix) const;
+  LabelSet scraped_labels(const catalog::Metric& m, const std::string& suffix) const;
 
   /// Computes shapes for every node of the tree; returns the root's.
   Shape run(const promql::Expr& root);
