@@ -207,6 +207,40 @@ TEST_CASE("promql tree: walk visits every node in order with its path", "[promql
   CHECK(seen == std::vector<std::string>{"BinaryExpr", "AggregateExpr", "UnaryExpr", "VectorSelector"});
 }
 
+TEST_CASE("promql tree: walk gives an aggregation's expression before its parameter, and deep paths whole",
+          "[promql][tree]") {
+  ParseResult r = parse("topk(3, a) or count(b)");
+  std::vector<std::string> seen;
+  walk(parsed(r), [&](const Expr& e, std::span<const Expr* const>) {
+    seen.push_back(to_string(e.kind));
+    return true;
+  });
+  CHECK(seen == std::vector<std::string>{"BinaryExpr", "AggregateExpr", "VectorSelector", "NumberLiteral",
+                                         "AggregateExpr", "VectorSelector"});
+  // Deeper than the stacks' first buffer: every node, each with all its ancestors, root first.
+  std::string deep = "a";
+  for (int i = 0; i < 200; ++i) deep = "(" + deep + " + " + std::to_string(i) + ")";
+  ParseResult d = parse(deep);
+  std::size_t nodes = 0;
+  bool paths_ok = true;
+  walk(parsed(d), [&](const Expr& e, std::span<const Expr* const> path) {
+    ++nodes;
+    paths_ok = paths_ok && (path.empty() ? &e == &parsed(d) : path.front() == &parsed(d));
+    for (std::size_t k = 1; k < path.size(); ++k) {
+      // Each ancestor is a child of the one before it.
+      bool child = false;
+      walk(*path[k - 1], [&](const Expr& c, std::span<const Expr* const> p) {
+        child = child || (&c == path[k] && p.size() == 1);
+        return p.empty();
+      });
+      paths_ok = paths_ok && child;
+    }
+    return true;
+  });
+  CHECK(nodes == 200 * 3 + 1); // a paren, a binary and a number per level, and a
+  CHECK(paths_ok);
+}
+
 TEST_CASE("promql tree: JSON dump", "[promql][json]") {
   ParseResult r = parse("topk by (job) (3, rate(foo{a=\"b\"}[5m] @ 100))");
   auto j = nlohmann::json::parse(to_json(parsed(r)));

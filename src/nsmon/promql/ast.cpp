@@ -1,6 +1,8 @@
 #include "nsmon/promql/ast.hpp"
 
 #include <algorithm>
+#include <array>
+#include <memory_resource>
 
 namespace nsmon::promql {
 
@@ -152,37 +154,11 @@ void* Arena::allocate(std::size_t size, std::size_t align) {
     // Blocks grow from 4 KiB to 1 MiB, so small expressions stay cheap and big ones need few.
     capacity_ =
         std::max<std::size_t>(size, std::min<std::size_t>(4096u << std::min<std::size_t>(blocks_.size(), 8), 1u << 20));
-    blocks_.push_back(std::make_unique<std::byte[]>(capacity_));
+    blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(capacity_)); // every object is constructed in it
     offset = 0;
   }
   used_ = offset + size;
   return blocks_.back().get() + offset;
-}
-
-std::vector<const Expr*> children(const Expr& e) {
-  std::vector<const Expr*> out;
-  auto add = [&](const Expr* c) {
-    if (c) out.push_back(c);
-  };
-  switch (e.kind) {
-  case NodeKind::aggregate:
-    add(e.as<AggregateExpr>().expr);
-    add(e.as<AggregateExpr>().param);
-    break;
-  case NodeKind::binary:
-    add(e.as<BinaryExpr>().lhs);
-    add(e.as<BinaryExpr>().rhs);
-    break;
-  case NodeKind::call:
-    for (const Expr* a : e.as<Call>().args) add(a);
-    break;
-  case NodeKind::subquery: add(e.as<SubqueryExpr>().expr); break;
-  case NodeKind::paren: add(e.as<ParenExpr>().expr); break;
-  case NodeKind::unary: add(e.as<UnaryExpr>().expr); break;
-  case NodeKind::matrix_selector: add(e.as<MatrixSelector>().selector); break;
-  default: break;
-  }
-  return out;
 }
 
 std::string metric_name(const VectorSelector& vs) {
@@ -192,28 +168,65 @@ std::string metric_name(const VectorSelector& vs) {
   return {};
 }
 
+namespace {
+
+// How many child slots a node has, and the i-th of them (null when empty, as an aggregation's
+// missing parameter), in evaluation order (as Prometheus's Children(): an aggregation's
+// expression comes before its parameter; duration expressions are not children).
+std::size_t child_slots(const Expr& e) {
+  switch (e.kind) {
+  case NodeKind::aggregate:
+  case NodeKind::binary: return 2;
+  case NodeKind::call: return e.as<Call>().args.size();
+  case NodeKind::subquery:
+  case NodeKind::paren:
+  case NodeKind::unary:
+  case NodeKind::matrix_selector: return 1;
+  default: return 0;
+  }
+}
+
+const Expr* child_slot(const Expr& e, std::size_t i) {
+  switch (e.kind) {
+  case NodeKind::aggregate: return i == 0 ? e.as<AggregateExpr>().expr : e.as<AggregateExpr>().param;
+  case NodeKind::binary: return i == 0 ? e.as<BinaryExpr>().lhs : e.as<BinaryExpr>().rhs;
+  case NodeKind::call: return e.as<Call>().args[i];
+  case NodeKind::subquery: return e.as<SubqueryExpr>().expr;
+  case NodeKind::paren: return e.as<ParenExpr>().expr;
+  case NodeKind::unary: return e.as<UnaryExpr>().expr;
+  case NodeKind::matrix_selector: return e.as<MatrixSelector>().selector;
+  default: return nullptr;
+  }
+}
+
+} // namespace
+
 void walk(const Expr& root, const Visitor& visit) {
   struct Frame {
     const Expr* node;
-    std::vector<const Expr*> kids;
-    std::size_t next = 0;
+    std::size_t next;
   };
-  std::vector<const Expr*> path;
-  std::vector<Frame> stack;
+  // The stacks start in a buffer here (the linter walks every expression several times; most
+  // are a few levels deep), and go on in the heap for deeper trees.
+  std::array<std::byte, 1024> buffer;
+  std::pmr::monotonic_buffer_resource memory(buffer.data(), buffer.size());
+  std::pmr::vector<const Expr*> path(&memory);
+  std::pmr::vector<Frame> stack(&memory);
+  path.reserve(16);
+  stack.reserve(16);
   if (!visit(root, path)) return;
-  stack.push_back({&root, children(root)});
+  stack.push_back({&root, 0});
   path.push_back(&root);
   while (!stack.empty()) {
     Frame& f = stack.back();
-    if (f.next == f.kids.size()) {
+    if (f.next == child_slots(*f.node)) {
       stack.pop_back();
       path.pop_back();
       continue;
     }
-    const Expr* child = f.kids[f.next++];
-    if (visit(*child, path)) {
-      auto kids = children(*child);
-      stack.push_back({child, std::move(kids)});
+    const Expr* child = child_slot(*f.node, f.next++);
+    if (child && visit(*child, path)) {
+      stack.push_back({child, 0});
       path.push_back(child);
     }
   }

@@ -256,12 +256,10 @@ private:
   std::vector<Destructor> destructors_;
 };
 
-/// Direct children of a node in evaluation order (as Prometheus's Children(): an aggregation's
-/// expression comes before its parameter; duration expressions are not children).
-std::vector<const Expr*> children(const Expr& e);
-
-/// Depth-first pre-order traversal without recursion. `visit` gets each node and the path of
-/// its ancestors (root first); returning false skips the node's children.
+/// Depth-first pre-order traversal without recursion, children in evaluation order (as
+/// Prometheus's Children(): an aggregation's expression before its parameter; duration
+/// expressions are not children). `visit` gets each node and the path of its ancestors (root
+/// first); returning false skips the node's children.
 using Visitor = std::function<bool(const Expr& node, std::span<const Expr* const> path)>;
 void walk(const Expr& root, const Visitor& visit);
 
