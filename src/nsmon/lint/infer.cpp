@@ -97,25 +97,22 @@ Shape Inference::leaf(const VectorSelector& vs) const {
   } else {
     // The series of every job that may have scraped it: a label on all of them is certain, on
     // some a maybe, on none absent (dropped, when a relabel rule removed it).
-    std::set<std::string> own;
-    for (const auto& l : m.labels) own.insert(l.name);
-    if (info.suffix == "_bucket") own.insert("le");
-    std::vector<LabelFacts> per_job;
+    std::vector<const LabelFacts*> per_job;
     for (const auto* j : targets_->jobs_for(vs))
-      per_job.push_back(m.prometheus ? j->targets : targets_->scraped(*j, own));
+      per_job.push_back(m.prometheus ? &j->targets : &targets_->scraped(*j, m, info.suffix == "_bucket"));
     bool open = false;
-    for (const auto& f : per_job) {
-      open = open || f.open;
-      for (const auto& [name, p] : f.named)
+    for (const auto* f : per_job) {
+      open = open || f->open;
+      for (const auto& [name, p] : f->named)
         if (p != Presence::absent && name.rfind("__", 0) != 0) s.labels.insert(name);
     }
     for (const auto& name : s.labels)
-      for (const auto& f : per_job)
-        if (f.presence(name) != Presence::present) s.maybe.insert(name);
-    for (const auto& f : per_job)
-      for (const auto& drop : f.dropped)
+      for (const auto* f : per_job)
+        if (f->presence(name) != Presence::present) s.maybe.insert(name);
+    for (const auto* f : per_job)
+      for (const auto& drop : f->dropped)
         if (std::all_of(per_job.begin(), per_job.end(),
-                        [&](const LabelFacts& g) { return g.presence(drop.first) == Presence::absent; }))
+                        [&](const LabelFacts* g) { return g->presence(drop.first) == Presence::absent; }))
           s.dropped.insert(drop);
     s.labels_known = !open && !m.open_labels;
     s.targets_open = open && !m.open_labels;
@@ -326,7 +323,14 @@ Shape Inference::run(const Expr& root) {
     order.push_back(&n);
     return true;
   });
-  for (auto it = order.rbegin(); it != order.rend(); ++it) shapes_[*it] = node(**it);
+  // The nodes into the index first (sorted by address, merged with earlier runs'), so that a
+  // node's shape finds its children's.
+  const std::size_t base = shapes_.size(), indexed = index_.size();
+  shapes_.resize(base + order.size());
+  for (std::size_t i = 0; i < order.size(); ++i) index_.emplace_back(order[i], base + i);
+  std::sort(index_.begin() + static_cast<std::ptrdiff_t>(indexed), index_.end());
+  std::inplace_merge(index_.begin(), index_.begin() + static_cast<std::ptrdiff_t>(indexed), index_.end());
+  for (std::size_t i = order.size(); i-- > 0;) shapes_[base + i] = node(*order[i]);
   return at(&root);
 }
 
@@ -337,8 +341,10 @@ bool Inference::absent(const Shape& s, const std::string& label) const {
 
 const Shape& Inference::at(const Expr* e) const {
   static const Shape unknown;
-  auto it = shapes_.find(e);
-  return it == shapes_.end() ? unknown : it->second;
+  // The latest run's shape of a node seen twice.
+  auto it = std::upper_bound(index_.begin(), index_.end(), e,
+                             [](const promql::Expr* x, const auto& entry) { return x < entry.first; });
+  return it == index_.begin() || std::prev(it)->first != e ? unknown : shapes_[std::prev(it)->second];
 }
 
 } // namespace nsmon::lint

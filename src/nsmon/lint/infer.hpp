@@ -5,7 +5,6 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "nsmon/catalog/catalog.hpp"
@@ -34,7 +33,12 @@ public:
   }
   void insert(std::string_view name) {
     auto it = lower(name);
-    if (it == names_.end() || *it != name) names_.emplace(it, name);
+    if (it != names_.end() && *it == name) return;
+    if (names_.capacity() == 0) { // one allocation for most sets
+      names_.reserve(8);
+      it = names_.begin();
+    }
+    names_.emplace(it, name);
   }
   template <class It> void insert(It first, It last) {
     for (; first != last; ++first) insert(std::string_view(*first));
@@ -111,6 +115,7 @@ public:
 
   /// Computes shapes for every node of the tree; returns the root's.
   Shape run(const promql::Expr& root);
+  /// The shape of a node of a tree run() saw (nothing known for others); valid until the next run().
   const Shape& at(const promql::Expr* e) const;
   /// Whether no series of `s` can carry `label` (a closed label set without it, a label the
   /// config drops, or a catalog label name where only unknown target labels may be added).
@@ -127,7 +132,8 @@ private:
   const TargetLabels* targets_;
   std::unique_ptr<TargetLabels> own_targets_;
   const std::map<std::string, RecordedMetric>& recorded_;
-  std::unordered_map<const promql::Expr*, Shape> shapes_;
+  std::vector<Shape> shapes_;                                      ///< of the nodes run() saw
+  std::vector<std::pair<const promql::Expr*, std::size_t>> index_; ///< node -> shape, by node
 };
 
 /// `e` with parentheses removed.

@@ -171,4 +171,16 @@ LabelFacts TargetLabels::scraped(const Job& j, const std::set<std::string>& own)
   return f;
 }
 
+const LabelFacts& TargetLabels::scraped(const Job& j, const catalog::Metric& m, bool bucket) const {
+  std::lock_guard lock(memo_mutex_);
+  auto [it, added] = memo_.try_emplace({&j, &m, bucket});
+  if (added) {
+    std::set<std::string> own;
+    for (const auto& l : m.labels) own.insert(l.name);
+    if (bucket) own.insert("le");
+    it->second = scraped(j, own);
+  }
+  return it->second;
+}
+
 } // namespace nsmon::lint

@@ -1,7 +1,9 @@
 #pragma once
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "nsmon/catalog/catalog.hpp"
@@ -54,6 +56,10 @@ public:
   /// clash renames the exposed label exported_<name> unless honor_labels), then
   /// metric_relabel_configs.
   LabelFacts scraped(const Job& j, const std::set<std::string>& own) const;
+  /// scraped() for the series of a catalog metric (own: its labels, and le for a histogram's
+  /// _bucket), computed once per job and metric: every selector of the metric asks. Thread-safe;
+  /// the result lives as long as this object.
+  const LabelFacts& scraped(const Job& j, const catalog::Metric& m, bool bucket) const;
   /// One of the catalog's own label names. No unknown target label has one of these names: it
   /// would rename the application's labels to exported_<name> (or, with honor_labels, be lost).
   bool in_vocabulary(const std::string& name) const { return vocabulary_.count(name) > 0; }
@@ -61,6 +67,8 @@ public:
 private:
   std::vector<Job> jobs_;
   std::set<std::string> vocabulary_;
+  mutable std::mutex memo_mutex_;
+  mutable std::map<std::tuple<const Job*, const catalog::Metric*, bool>, LabelFacts> memo_;
 };
 
 } // namespace nsmon::lint

@@ -1,10 +1,13 @@
-// lint::LabelSet: the sorted label names of an inferred Shape, as std::set<std::string> kept them.
+// lint::Inference: shapes of every node of the trees it ran on, and LabelSet, the sorted label
+// names of a Shape (as std::set<std::string> kept them).
 #include <catch2/catch.hpp>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "nsmon/lint/infer.hpp"
+#include "nsmon/promql/parser.hpp"
 
 using namespace nsmon;
 
@@ -42,4 +45,29 @@ TEST_CASE("LabelSet: erasing while iterating, equality, clear", "[lint]") {
   s.clear();
   CHECK(s.empty());
   CHECK(s.begin() == s.end());
+}
+
+TEST_CASE("Inference: every node of every tree it ran on keeps its shape", "[lint]") {
+  const std::map<std::string, lint::RecordedMetric> recorded;
+  lint::Inference inf(catalog::embedded(), nullptr, recorded);
+  auto a = promql::parse("sum by (stage) (rate(errors_total[5m]))");
+  auto b = promql::parse("training_loss > 1");
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  const promql::Expr* rate = a.expr()->as<promql::AggregateExpr>().expr;
+  lint::Shape sa = inf.run(*a.expr());
+  CHECK(names(sa.labels) == std::vector<std::string>{"stage"});
+  lint::Shape sb = inf.run(*b.expr());
+  CHECK(sb.filters);
+  // After the second run, the first tree's nodes still have theirs; another tree's nodes none.
+  CHECK(inf.at(a.expr()).labels == sa.labels);
+  CHECK(inf.at(rate).labels.count("error_type") == 1);
+  CHECK(inf.at(rate).labels.count("__name__") == 0);
+  CHECK(inf.at(b.expr()).filters);
+  auto c = promql::parse("up");
+  CHECK(inf.at(c.expr()).labels.empty());
+  CHECK_FALSE(inf.at(c.expr()).labels_known);
+  // A tree run twice: the same shapes.
+  CHECK(inf.run(*a.expr()).labels == sa.labels);
+  CHECK(inf.at(rate).labels.count("error_type") == 1);
 }
