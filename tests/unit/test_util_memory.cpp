@@ -10,9 +10,12 @@
 
 #include "nsmon/util/memory.hpp"
 
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
 #include <malloc.h>
-#include <unistd.h>
 #endif
 
 using namespace nsmon;
@@ -66,7 +69,9 @@ TEST_CASE("heap_on_huge_pages: the heap is advised as huge pages, and allocation
   }
 }
 
-TEST_CASE("heap_on_huge_pages: what is allocated next starts at a 2 MiB boundary, on huge pages", "[util]") {
+// Run alone, in a process of its own (the next test starts it): the heap as a command has it
+// when it calls heap_on_huge_pages, not after other tests freed blocks of every size.
+TEST_CASE("heap_on_huge_pages: in a fresh process", "[.fresh-heap]") {
   util::heap_on_huge_pages(std::size_t{64} << 20);
 #if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
   // The main arena's top block ends at the break, `keepcost` long: its first byte for a caller
@@ -76,6 +81,22 @@ TEST_CASE("heap_on_huge_pages: what is allocated next starts at a 2 MiB boundary
   CHECK(top % (std::uintptr_t{2} << 20) == 0);
   if (thp_advisable()) CHECK(advised(reinterpret_cast<const void*>(top)));
 #endif
+}
+
+TEST_CASE("heap_on_huge_pages: what is allocated next starts at a 2 MiB boundary, on huge pages", "[util]") {
+  // This test binary again, running only the test above.
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    execl("/proc/self/exe", "/proc/self/exe", "heap_on_huge_pages: in a fresh process", nullptr);
+    _exit(127);
+  }
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
 }
 
 TEST_CASE("advise_thread_heap: a thread's malloc arena is advised too, after heap_on_huge_pages", "[util]") {

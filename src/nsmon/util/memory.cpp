@@ -69,9 +69,12 @@ void heap_on_huge_pages(std::size_t bytes) {
   std::free(grow);
   // The top starts at `grow` again, in small pages below the boundary: a block that ends at the
   // boundary (glibc's chunk: its size rounded to 16 with an 8-byte header) is kept, never touched,
-  // so that what comes next is on huge pages. Not when a free block served it instead of the top.
-  const auto gap = (kHuge - at % kHuge) % kHuge;
-  if (gap >= 64) {
+  // so that what comes next is on huge pages. At least 1 MiB (to the boundary after, if need be:
+  // address space only), which no small free block can serve instead of the top; if a free block
+  // did, it is given back.
+  auto gap = (kHuge - at % kHuge) % kHuge;
+  if (gap < kHuge / 2) gap += kHuge;
+  {
     void* spacer = std::malloc(gap - sizeof(std::size_t));
     if (address(spacer) != at) std::free(spacer);
   }
