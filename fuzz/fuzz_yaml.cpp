@@ -4,7 +4,8 @@
 // yaml.v3 reads rule files and as yaml.v2 reads prometheus.yml, by nsmon (tests/yaml_oracle/
 // yaml_dump.hpp) and by Go; a different verdict or tree is a finding, except the kinds of
 // difference known and listed in tests/yaml_oracle/known_differences*.tsv (see deliberate()).
-// The corpora's own inputs are compared by CTest yaml_fuzz_differential, file by file.
+// The corpora's own inputs are compared by CTest yaml_fuzz_differential, file by file. Every
+// input is also parsed in parts (yaml_split.hpp) and must give the same Document as whole.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -15,6 +16,7 @@
 
 #include "nsmon/core/yaml_tree.hpp"
 #include "yaml_dump.hpp"
+#include "yaml_same.hpp"
 
 namespace {
 
@@ -120,6 +122,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     long budget = 100000;
     check_node(doc, doc.root(), size, budget);
   }
+  // Parsed in parts, as a large file is (on several threads): the same Document.
+  for (unsigned parts : {2u, 3u})
+    if (auto d = nsmon_yaml_same::difference(
+            doc, nsmon::yaml::detail::parse_text(text, nsmon::yaml::Dialect::v3, false, parts));
+        !d.empty())
+      finding("parsed in " + std::to_string(parts) + " parts, not the same: " + d);
 
   static const char* path = std::getenv("NSMON_YAML_ORACLE");
   if (!path || size > 1 << 16) return 0;

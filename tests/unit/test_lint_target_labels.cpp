@@ -35,8 +35,7 @@ bool same(const lint::LabelFacts& a, const lint::LabelFacts& b) {
 }
 } // namespace
 
-TEST_CASE("TargetLabels: a metric's scraped labels, remembered per job and metric, equal to computing them",
-          "[lint]") {
+TEST_CASE("TargetLabels: a metric's scraped labels, remembered per job and metric, equal to computing them", "[lint]") {
   core::SourceFile src("prometheus.yml", kConfig);
   std::vector<core::Diagnostic> diags;
   const rules::Config cfg = rules::load_config(src, diags);

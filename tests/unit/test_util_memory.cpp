@@ -3,16 +3,15 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <fcntl.h>
 #include <fstream>
 #include <string>
+#include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 #include "nsmon/util/memory.hpp"
-
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
 #include <malloc.h>
@@ -22,20 +21,20 @@ using namespace nsmon;
 
 namespace {
 
-// Whether a mapping of /proc/self/smaps named [heap], or holding `p`, has the `hg`
+// Whether a mapping of /proc/self/smaps named [heap], or holding address `at`, has the `hg`
 // (MADV_HUGEPAGE) flag.
-bool advised(const void* p = nullptr) {
+bool advised_at(std::uintptr_t at) {
   std::ifstream smaps("/proc/self/smaps");
   std::string line;
   bool in = false;
-  auto at = reinterpret_cast<std::uintptr_t>(p);
   while (std::getline(smaps, line)) {
     if (std::uintptr_t lo = 0, hi = 0; std::sscanf(line.c_str(), "%lx-%lx ", &lo, &hi) == 2)
-      in = p ? lo <= at && at < hi : line.find(" [heap]") != std::string::npos;
+      in = at ? lo <= at && at < hi : line.find(" [heap]") != std::string::npos;
     else if (line.rfind("VmFlags:", 0) == 0 && in && (line + " ").find(" hg ") != std::string::npos) return true;
   }
   return false;
 }
+bool advised(const void* p = nullptr) { return advised_at(reinterpret_cast<std::uintptr_t>(p)); }
 
 // Whether the kernel takes MADV_HUGEPAGE advice ("always [madvise] never" or "[always] ...").
 [[maybe_unused]] bool thp_advisable() {
@@ -79,7 +78,7 @@ TEST_CASE("heap_on_huge_pages: in a fresh process", "[.fresh-heap]") {
   // pages below it that were in use before.
   const auto top = reinterpret_cast<std::uintptr_t>(sbrk(0)) - mallinfo2().keepcost + 16;
   CHECK(top % (std::uintptr_t{2} << 20) == 0);
-  if (thp_advisable()) CHECK(advised(reinterpret_cast<const void*>(top)));
+  if (thp_advisable()) CHECK(advised_at(top));
 #endif
 }
 

@@ -162,8 +162,9 @@ ScalarParams params_for(ScalarStyle style, const ScanSpec& spec);
 
 class Scanner {
 public:
-  /// Scans from byte `start` (after a byte order mark), which is column 0 of line 0.
-  Scanner(const char* data, std::size_t size, std::size_t start) : in_(data, size, start, 0, 0) {}
+  /// Scans from byte `start` (after a byte order mark, or where a part of the text begins),
+  /// which is column 0 of line `line`.
+  Scanner(const char* data, std::size_t size, std::size_t start, int line = 0) : in_(data, size, start, line, 0) {}
 
   // The parser asks for the next token several times per token: answer from `front_` when the
   // front token is known, and scan only when it is not.

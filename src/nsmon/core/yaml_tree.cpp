@@ -3,14 +3,19 @@
 // straight into an arena.
 #include "nsmon/core/yaml_tree.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "nsmon/core/yaml_scanner.hpp"
+#include "nsmon/core/yaml_split.hpp"
+#include "nsmon/util/memory.hpp"
+#include "nsmon/util/parallel.hpp"
 
 namespace nsmon::yaml {
 
@@ -55,6 +60,9 @@ public:
     // Nodes live in blocks and never move; each is constructed when it is needed, not when its
     // block is allocated.
     if (node_next_ == node_end_) {
+      // A large text's part parsed on another thread grows that thread's malloc arena by new
+      // heaps: advised as huge pages as they come (see util::advise_thread_heap).
+      if (node_blocks_.size() % 64 == 63) util::advise_thread_heap();
       node_blocks_.push_back(std::allocator<NodeData>().allocate(kNodeBlock));
       node_next_ = node_blocks_.back();
       node_end_ = node_next_ + kNodeBlock;
@@ -100,6 +108,20 @@ public:
     return out;
   }
 
+  /// The nodes of a part of a text, parsed from a copy of that part, placed in the whole text:
+  /// their positions move by `delta` bytes, and the nodes marked at the part's end (the mark
+  /// yaml-cpp gives a missing value is the next token's) get the mark of the whole's next token.
+  void place(std::size_t delta, const yaml::Mark& end, const yaml::Mark& next) {
+    for (std::size_t b = 0; b < node_blocks_.size(); ++b) {
+      NodeData* last = b + 1 == node_blocks_.size() ? node_next_ : node_blocks_[b] + kNodeBlock;
+      for (NodeData* n = node_blocks_[b]; n != last; ++n) {
+        if (n->mark.pos >= 0) n->mark.pos += static_cast<int>(delta);
+        if (n->type == NodeType::Scalar) n->scan.pos += static_cast<std::uint32_t>(delta);
+        if (n->mark.pos == end.pos && n->mark.line == end.line && n->mark.column == end.column) n->mark = next;
+      }
+    }
+  }
+
   const std::string* intern_tag(std::string tag) {
     if (tag == kPlainTag) return &kPlainTag;
     if (tag == kNonPlainTag) return &kNonPlainTag;
@@ -108,6 +130,8 @@ public:
 
   const char* text = nullptr; ///< the input, followed by kPadding NUL bytes
   std::size_t size;           ///< of the input
+  /// The storages of the parts of the text parsed apart (parse_parts), whose nodes are in the tree.
+  std::vector<std::shared_ptr<const Storage>> parts;
 
 private:
   static constexpr std::size_t kNodeBlock = 512;
@@ -487,6 +511,7 @@ private:
   // --- SingleDocParser::HandleNode: adds a leaf, or opens a collection for step() ---
 
   void handle_node() {
+    depth_ = std::max(depth_, frames_.size());
     if (frames_.size() >= static_cast<std::size_t>(kMaxDepth))
       fail(sc_.mark(), "nesting is too deep (more than " + std::to_string(kMaxDepth) + " levels)");
     if (sc_.empty()) return add_null(sc_.mark());
@@ -713,6 +738,12 @@ private:
 public:
   /// Keys written twice in a map: (the second, the first), in the order the maps closed.
   std::vector<std::pair<const NodeData*, const NodeData*>> duplicates_;
+  /// The most collections that were open around a node.
+  std::size_t depth_ = 0;
+  /// After parse(): whether the document ran to the end of the input (no other document follows).
+  bool at_end() { return sc_.empty(); }
+  /// Whether a %TAG directive named tag handles for the document.
+  bool tag_directives() const { return !tag_handles_.empty(); }
 };
 
 } // namespace
@@ -770,18 +801,140 @@ std::vector<std::size_t> Document::value_offsets(const Node& n) const {
 }
 
 namespace detail {
-Document parse_text(std::string_view text, Dialect dialect, bool borrow) {
+namespace {
+
+const std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
+// A tree of a text parsed in parts, with its keys written twice in the order the whole text gives.
+struct Joined {
+  std::shared_ptr<Storage> storage;
+  const NodeData* root = nullptr;
+  std::vector<std::pair<const NodeData*, const NodeData*>> duplicates;
+};
+
+// What one part of the text parsed into.
+struct PartTree {
+  std::shared_ptr<Storage> storage; ///< a copy of the part; the last part is read in place
+  const NodeData* root = nullptr;   ///< null when the part did not parse
+  std::vector<std::pair<const NodeData*, const NodeData*>> duplicates;
+  std::size_t depth = 0;
+};
+
+// Parses part `j` of `plan`: the parts before the last from a copy (followed by NUL bytes, as
+// the scanner needs), the last in place in `whole`, all with the lines of the whole text.
+PartTree parse_part(Storage& whole, const SplitPlan& plan, std::size_t j, Dialect dialect) {
+  PartTree out;
+  const std::size_t begin = plan.parts[j].begin;
+  const bool last = j + 1 == plan.parts.size();
+  const std::size_t end = last ? whole.size : plan.parts[j + 1].begin;
+  const std::string_view part(whole.text + begin, end - begin);
+  try {
+    if (!last) out.storage = std::make_shared<Storage>(part);
+    Storage& st = last ? whole : *out.storage;
+    check_text(part);
+    std::size_t start = (last ? begin : 0) + (begin == 0 && part.substr(0, 3) == kByteOrderMark ? 3 : 0);
+    Scanner scanner(st.text, st.size, start, plan.parts[j].line);
+    Parser parser(st, scanner, dialect);
+    out.root = parser.parse();
+    // Another document after it, or tag handles of its own: the parts read apart would differ.
+    if (!parser.at_end() || parser.tag_directives()) out.root = nullptr;
+    out.duplicates = std::move(parser.duplicates_);
+    out.depth = parser.depth_;
+    // The next part begins with the sequence's "-" at the plan's column.
+    const int next_line = last ? 0 : plan.parts[j + 1].line;
+    if (!last)
+      st.place(begin, {static_cast<int>(end), next_line, 0},
+               {static_cast<int>(end) + plan.column, next_line, plan.column});
+  } catch (...) { // a syntax error, or no memory: the whole text is parsed at once instead
+    out.root = nullptr;
+  }
+  return out;
+}
+
+// The text cut as plan_split guesses, its parts parsed on several threads and joined into the
+// tree that parsing it whole gives; nothing when a part does not parse, or the parts do not join
+// as one sequence (the guess was wrong: a cut inside a quoted scalar, an alias to an anchor of an
+// earlier part, a part less indented than the sequence), or joined they would nest too deep.
+std::optional<Joined> parse_parts(std::string_view text, Dialect dialect, bool borrow, unsigned parts) {
+  const SplitPlan plan = plan_split(text, parts);
+  const std::size_t n = plan.parts.size();
+  if (n < 2) return std::nullopt;
+  auto whole = borrow ? std::make_shared<Storage>(text, Storage::Borrow{}) : std::make_shared<Storage>(text);
+  std::vector<PartTree> read(n);
+  util::parallel_chunks(n, 1, [&](std::size_t b, std::size_t e, unsigned) {
+    for (std::size_t j = b; j < e; ++j) read[j] = parse_part(*whole, plan, j, dialect);
+  });
+  for (const auto& r : read)
+    if (!r.root) return std::nullopt;
+  // The sequence the first part ends in: the last block sequence at the cuts' column on the path
+  // of last entries from its root (a block sequence's mark is its first "-"). The collections
+  // before it on the path are still open where the next part begins.
+  std::vector<const NodeData*> open = {read[0].root};
+  std::size_t at = 0;
+  for (const NodeData* d = open.back(); (d->type == NodeType::Map || d->type == NodeType::Sequence) && d->count > 0;) {
+    d = d->type == NodeType::Map ? d->items[2 * d->count - 1] : d->items[d->count - 1];
+    open.push_back(d);
+  }
+  for (std::size_t k = 0; k < open.size(); ++k)
+    if (open[k]->type == NodeType::Sequence && open[k]->mark.column == plan.column &&
+        whole->text[static_cast<std::size_t>(open[k]->mark.pos)] == '-')
+      at = k + 1;
+  if (at == 0) return std::nullopt;
+  open.resize(at);
+  // The node is this storage's own: it gets the entries of the other parts.
+  auto* seq = const_cast<NodeData*>(open.back());
+  open.pop_back();
+  std::vector<const NodeData*> items(seq->items, seq->items + seq->count);
+  for (std::size_t j = 1; j < n; ++j) {
+    const NodeData* r = read[j].root;
+    if (r->type != NodeType::Sequence || r->mark.pos != static_cast<int>(plan.parts[j].begin + plan.column) ||
+        read[j].depth + open.size() >= static_cast<std::size_t>(kMaxDepth))
+      return std::nullopt;
+    items.insert(items.end(), r->items, r->items + r->count);
+  }
+  seq->items = whole->store_items(items.data(), items.size());
+  seq->count = static_cast<std::uint32_t>(items.size());
+  // Keys written twice in the maps around the sequence: those maps end with the whole text.
+  auto around = [&](const NodeData* key) {
+    for (const NodeData* m : open)
+      if (m->type == NodeType::Map)
+        for (std::uint32_t i = 0; i < m->count; ++i)
+          if (m->items[2 * i] == key) return true;
+    return false;
+  };
+  Joined out;
+  std::vector<std::pair<const NodeData*, const NodeData*>> last;
+  for (const auto& d : read[0].duplicates) (around(d.first) ? last : out.duplicates).push_back(d);
+  for (std::size_t j = 1; j < n; ++j)
+    out.duplicates.insert(out.duplicates.end(), read[j].duplicates.begin(), read[j].duplicates.end());
+  out.duplicates.insert(out.duplicates.end(), last.begin(), last.end());
+  for (std::size_t j = 0; j + 1 < n; ++j) whole->parts.push_back(std::move(read[j].storage));
+  out.storage = std::move(whole);
+  out.root = read[0].root;
+  return out;
+}
+
+} // namespace
+
+Document parse_text(std::string_view text, Dialect dialect, bool borrow, unsigned parts) {
   Document doc;
   if (text.size() >= static_cast<std::size_t>(std::numeric_limits<int>::max())) {
     doc.error_ = Error{0, 0, 0, "the file is too large (2 GiB or more)"};
     return doc;
   }
+  if (parts > 1)
+    if (auto joined = parse_parts(text, dialect, borrow, parts)) {
+      doc.root_ = Node(joined->root);
+      for (const auto& [dup, first] : joined->duplicates) doc.duplicates_.push_back({Node(dup), Node(first)});
+      doc.storage_ = std::move(joined->storage);
+      return doc;
+    }
   auto storage = borrow ? std::make_shared<Storage>(text, Storage::Borrow{}) : std::make_shared<Storage>(text);
   try {
     check_text(text);
     // A UTF-8 byte order mark is not content: columns of the first line count from after it (as
     // Go's yaml does); byte offsets stay offsets into the text.
-    std::size_t start = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+    std::size_t start = text.substr(0, 3) == kByteOrderMark ? 3 : 0;
     Scanner scanner(storage->text, storage->size, start);
     Parser parser(*storage, scanner, dialect);
     const NodeData* root = parser.parse();
@@ -801,11 +954,16 @@ Document parse_text(std::string_view text, Dialect dialect, bool borrow) {
 }
 } // namespace detail
 
-Document parse(std::string_view text, Dialect dialect) { return detail::parse_text(text, dialect, false); }
+Document parse(std::string_view text, Dialect dialect) { return detail::parse_text(text, dialect, false, 1); }
 
 Document parse_in_place(std::string_view text, Dialect dialect) {
   static_assert(kInputPadding == detail::kPadding);
-  return detail::parse_text(text, dialect, true);
+  constexpr std::size_t kPartBytes = 256 << 10; // less is parsed at once sooner than cut
+  return detail::parse_text(
+      text, dialect, true,
+      text.size() >= 2 * kPartBytes
+          ? std::min<unsigned>(util::hardware_threads(), static_cast<unsigned>(text.size() / kPartBytes))
+          : 1);
 }
 
 } // namespace nsmon::yaml

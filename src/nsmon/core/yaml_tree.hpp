@@ -78,8 +78,11 @@ class Document;
 /// alertmanager.yml). They differ in how merge keys resolve (see parse).
 enum class Dialect : std::uint8_t { v3, v2 };
 namespace detail {
-Document parse_text(std::string_view text, Dialect dialect, bool borrow);
-}
+/// parse (borrow false) or parse_in_place (true). With `parts` above 1, a large text that ends in
+/// a long block sequence is parsed in up to that many parts at once (yaml_split.hpp): the same
+/// Document as with 1, which tests compare.
+Document parse_text(std::string_view text, Dialect dialect, bool borrow, unsigned parts);
+} // namespace detail
 
 /// A node of a parsed document: a cheap handle (one pointer) into the document's arena, valid
 /// while the Document lives. A default-constructed node, or a missing key, is undefined.
@@ -127,7 +130,7 @@ public:
 
 private:
   friend class Document;
-  friend Document detail::parse_text(std::string_view text, Dialect dialect, bool borrow);
+  friend Document detail::parse_text(std::string_view text, Dialect dialect, bool borrow, unsigned parts);
   explicit Node(const detail::NodeData* data) : data_(data) {}
   const detail::NodeData* data_ = nullptr;
 };
@@ -217,7 +220,7 @@ public:
   const std::vector<Duplicate>& duplicates() const { return duplicates_; }
 
 private:
-  friend Document detail::parse_text(std::string_view text, Dialect dialect, bool borrow);
+  friend Document detail::parse_text(std::string_view text, Dialect dialect, bool borrow, unsigned parts);
   std::shared_ptr<const detail::Storage> storage_;
   Node root_;
   std::optional<Error> error_;

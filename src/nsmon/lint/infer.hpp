@@ -66,9 +66,9 @@ enum class ValueKind { unknown, counter, gauge };
 /// What the linter knows about the result of an expression node. A label is "proved absent"
 /// (Inference::absent) or not known to be; only the former is a finding.
 struct Shape {
-  bool labels_known = false;    ///< no result series carries a label outside `labels`
-  LabelSet labels; ///< labels result series may carry (all of them if labels_known)
-  LabelSet maybe;  ///< those of `labels` that some result series may lack
+  bool labels_known = false; ///< no result series carries a label outside `labels`
+  LabelSet labels;           ///< labels result series may carry (all of them if labels_known)
+  LabelSet maybe;            ///< those of `labels` that some result series may lack
   /// Beyond `labels`, only target labels that the config does not name (no config, service
   /// discovery, labelmap) may appear: never one of the catalog's own label names.
   bool targets_open = false;
