@@ -3,6 +3,9 @@
 // way; runs of ordinary characters are copied at once instead of character by character.
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstring>
+#include <limits>
 #include <string>
 
 #include "nsmon/core/yaml_scanner.hpp"
@@ -391,6 +394,115 @@ void scan_scalar(Stream& in, ScalarParams& params, std::string& value, std::vect
     if (pos == std::string::npos) out.truncate(0);
     else if (pos < s.size()) out.truncate(pos + 1);
   }
+}
+
+bool decode_base64(std::string& s) {
+  std::string out;
+  std::uint32_t acc = 0;
+  int bits = 0, pad = 0, chars = 0;
+  for (char c : s) {
+    if (c == '\n' || c == '\r') continue;
+    int v = c >= 'A' && c <= 'Z'   ? c - 'A'
+            : c >= 'a' && c <= 'z' ? c - 'a' + 26
+            : c >= '0' && c <= '9' ? c - '0' + 52
+            : c == '+'             ? 62
+            : c == '/'             ? 63
+                                   : -1;
+    ++chars;
+    if (c == '=') {
+      ++pad;
+      continue;
+    }
+    if (v < 0 || pad > 0) return false;
+    acc = (acc << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xff);
+    }
+  }
+  if (chars % 4 != 0 || pad > 2 || (pad > 0 && (chars - pad) % 4 + pad != 4)) return false;
+  s = std::move(out);
+  return true;
+}
+
+bool is_null_string(const std::string& s) { // checked per plain scalar, so without strcmp
+  switch (s.size()) {
+  case 0: return true;
+  case 1: return s[0] == '~';
+  case 4: return s == "null" || s == "Null" || s == "NULL";
+  default: return false;
+  }
+}
+
+void check_text(std::string_view s) {
+  auto bad = [&](std::size_t i, const std::string& what) {
+    int line = 0;
+    std::size_t line_start = 0;
+    for (std::size_t k = 0; k < i; ++k)
+      if (s[k] == '\n') {
+        ++line;
+        line_start = k + 1;
+      }
+    fail({static_cast<int>(i), line, static_cast<int>(i - line_start)}, what);
+  };
+  auto hex = [](unsigned v) {
+    const char* digits = "0123456789ABCDEF";
+    return std::string("0x") + digits[(v >> 4) & 15] + digits[v & 15];
+  };
+  for (std::size_t i = 0; i < s.size();) {
+    // Eight printable ASCII bytes at a time: flags a byte below 0x20 or from 0x7F up (a carry
+    // can only add flags next to a byte that is flagged anyway).
+    if (i + 8 <= s.size()) {
+      std::uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if ((((w - 0x2020202020202020ULL) | w | (w + 0x0101010101010101ULL)) & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7F) {
+      ++i;
+      continue;
+    }
+    if (c == '\t' || c == '\n' || c == '\r') {
+      ++i;
+      continue;
+    }
+    if (c == 0) bad(i, "NUL byte: this is not UTF-8 text (a binary file, or UTF-16?)");
+    if (c < 0x80) bad(i, "control character " + hex(c) + " is not allowed in YAML");
+    std::size_t n = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) bad(i, "byte " + hex(c) + " is not valid UTF-8");
+    unsigned long cp = c & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
+    for (std::size_t k = 1; k < n; ++k) {
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) bad(i, "byte " + hex(c) + " starts an invalid UTF-8 sequence");
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    bool overlong = (n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000);
+    if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+      bad(i, "byte " + hex(c) + " starts an invalid UTF-8 sequence");
+    if ((cp >= 0x80 && cp <= 0x9F && cp != 0x85) || cp == 0xFFFE || cp == 0xFFFF)
+      bad(i, "character U+" + hex(static_cast<unsigned>(cp)).substr(2) + " is not allowed in YAML");
+    i += n;
+  }
+}
+
+bool read_int(const std::string& s, std::size_t& i, int& out) {
+  while (i < s.size() && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r'))) ++i;
+  bool neg = i < s.size() && s[i] == '-';
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+  if (i >= s.size() || s[i] < '0' || s[i] > '9') return false;
+  long long v = 0;
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+    v = v * 10 + (s[i] - '0');
+    if (v > static_cast<long long>(std::numeric_limits<int>::max()) + 1) return false;
+  }
+  v = neg ? -v : v;
+  if (v > std::numeric_limits<int>::max() || v < std::numeric_limits<int>::min()) return false;
+  out = static_cast<int>(v);
+  return true;
 }
 
 } // namespace nsmon::yaml::detail

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "nsmon/core/yaml_tree.hpp"
@@ -156,6 +157,18 @@ void scan_scalar(Stream& in, ScalarParams& params, std::string& value, std::vect
 /// quote): scan it into `value` and return true, or return false without moving the stream.
 bool scan_plain_line(Stream& in, int indent, std::string& value, bool& leading_spaces);
 bool scan_quoted_line(Stream& in, char quote, std::string& value);
+
+/// Go's base64.StdEncoding.DecodeString in place (a !!binary scalar): padded, line breaks
+/// ignored; false on bad data.
+bool decode_base64(std::string& s);
+/// yaml-cpp's IsNullString: "", ~, null, Null, NULL.
+bool is_null_string(const std::string& s);
+/// The text must be UTF-8 made of characters YAML allows (c-printable: no control characters
+/// but tab and line breaks, no C1 controls but NEL, no U+FFFE/U+FFFF); fails at the first other.
+/// yaml-cpp reads any bytes; a NUL or 0x04 byte even ends its input silently.
+void check_text(std::string_view s);
+/// Parses the optional sign and digits of an int at `i` the way `std::istream >> int` does.
+bool read_int(const std::string& s, std::size_t& i, int& out);
 
 /// The parameters a scalar of `style` was scanned with, from its ScanSpec.
 ScalarParams params_for(ScalarStyle style, const ScanSpec& spec);

@@ -1,9 +1,14 @@
 #pragma once
 // Internal to the YAML parser: where a large document may be cut into parts that parse apart
-// (on several threads) and join into the tree of the whole. See parse_text in yaml_tree.cpp.
+// (on several threads), and the parts joined into the tree of the whole (parse_text uses it).
 #include <cstddef>
+#include <memory>
+#include <optional>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include "nsmon/core/yaml_tree.hpp"
 
 namespace nsmon::yaml::detail {
 
@@ -26,5 +31,19 @@ struct SplitPlan {
 /// that the parts join as one sequence, and that the first part's document is the only one and
 /// has no %TAG directive; otherwise it parses the whole text at once.
 SplitPlan plan_split(std::string_view text, unsigned parts);
+
+class Storage;
+
+/// A text parsed in parts and joined: the tree, its storage (which keeps the parts'), and the
+/// keys written twice in the order parsing the whole text gives.
+struct Joined {
+  std::shared_ptr<Storage> storage;
+  const NodeData* root = nullptr;
+  std::vector<std::pair<const NodeData*, const NodeData*>> duplicates;
+};
+
+/// The text cut as plan_split guesses, its parts parsed on several threads and joined into the
+/// tree that parsing it whole gives (parse_text); nothing when the guess was wrong.
+std::optional<Joined> parse_parts(std::string_view text, Dialect dialect, bool borrow, unsigned parts);
 
 } // namespace nsmon::yaml::detail

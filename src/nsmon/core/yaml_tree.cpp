@@ -8,13 +8,11 @@
 #include <limits>
 #include <map>
 #include <memory>
-#include <optional>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "nsmon/core/yaml_scanner.hpp"
 #include "nsmon/core/yaml_split.hpp"
-#include "nsmon/util/memory.hpp"
+#include "nsmon/core/yaml_storage.hpp"
 #include "nsmon/util/parallel.hpp"
 
 namespace nsmon::yaml {
@@ -27,245 +25,6 @@ const std::string& empty_string() {
 }
 
 namespace {
-const std::string kPlainTag = "?";
-const std::string kNonPlainTag = "!";
-} // namespace
-
-/// Owns a document's text and nodes. Nodes are allocated in blocks and never move.
-class Storage {
-public:
-  /// A copy of `input` followed by kPadding NUL bytes.
-  explicit Storage(std::string_view input) : size(input.size()) {
-    own_.reserve(input.size() + kPadding);
-    own_.append(input);
-    own_.append(kPadding, '\0');
-    text = own_.data();
-  }
-  /// `input` itself, which the caller pads and keeps (parse_in_place).
-  struct Borrow {};
-  Storage(std::string_view input, Borrow) : text(input.data()), size(input.size()) {}
-
-  Storage(const Storage&) = delete;
-  Storage& operator=(const Storage&) = delete;
-  ~Storage() {
-    for (std::size_t b = 0; b < node_blocks_.size(); ++b) {
-      std::size_t used =
-          b + 1 == node_blocks_.size() ? kNodeBlock - static_cast<std::size_t>(node_end_ - node_next_) : kNodeBlock;
-      std::destroy_n(node_blocks_[b], used);
-      std::allocator<NodeData>().deallocate(node_blocks_[b], kNodeBlock);
-    }
-  }
-
-  NodeData* new_node() {
-    // Nodes live in blocks and never move; each is constructed when it is needed, not when its
-    // block is allocated.
-    if (node_next_ == node_end_) {
-      // A large text's part parsed on another thread grows that thread's malloc arena by new
-      // heaps: advised as huge pages as they come (see util::advise_thread_heap).
-      if (node_blocks_.size() % 64 == 63) util::advise_thread_heap();
-      node_blocks_.push_back(std::allocator<NodeData>().allocate(kNodeBlock));
-      node_next_ = node_blocks_.back();
-      node_end_ = node_next_ + kNodeBlock;
-    }
-    return std::construct_at(node_next_++);
-  }
-
-  const NodeData* const* store_items(const NodeData* const* items, std::size_t n) {
-    if (n == 0) return nullptr;
-    if (n > kItemBlock / 4) {
-      big_items_.push_back(std::make_unique<const NodeData*[]>(n));
-      std::memcpy(big_items_.back().get(), items, n * sizeof(NodeData*));
-      return big_items_.back().get();
-    }
-    if (item_blocks_.empty() || item_used_ + n > kItemBlock) {
-      item_blocks_.push_back(std::make_unique<const NodeData*[]>(kItemBlock));
-      item_used_ = 0;
-    }
-    const NodeData** out = &item_blocks_.back()[item_used_];
-    std::memcpy(out, items, n * sizeof(NodeData*));
-    item_used_ += n;
-    return out;
-  }
-
-  /// A scalar's value: its bytes in the text if it stands there verbatim at `at` or just after
-  /// (a quote), else a copy in the arena.
-  const char* store_value(std::string_view v, std::size_t at) {
-    if (v.empty()) return "";
-    for (std::size_t p = at; p <= at + 1; ++p)
-      if (p + v.size() <= size && std::memcmp(text + p, v.data(), v.size()) == 0) return text + p;
-    if (v.size() > kCharBlock / 4) {
-      big_chars_.push_back(std::make_unique<char[]>(v.size()));
-      std::memcpy(big_chars_.back().get(), v.data(), v.size());
-      return big_chars_.back().get();
-    }
-    if (char_blocks_.empty() || char_used_ + v.size() > kCharBlock) {
-      char_blocks_.push_back(std::make_unique<char[]>(kCharBlock));
-      char_used_ = 0;
-    }
-    char* out = char_blocks_.back().get() + char_used_;
-    std::memcpy(out, v.data(), v.size());
-    char_used_ += v.size();
-    return out;
-  }
-
-  /// The nodes of a part of a text, parsed from a copy of that part, placed in the whole text:
-  /// their positions move by `delta` bytes, and the nodes marked at the part's end (the mark
-  /// yaml-cpp gives a missing value is the next token's) get the mark of the whole's next token.
-  void place(std::size_t delta, const yaml::Mark& end, const yaml::Mark& next) {
-    for (std::size_t b = 0; b < node_blocks_.size(); ++b) {
-      NodeData* last = b + 1 == node_blocks_.size() ? node_next_ : node_blocks_[b] + kNodeBlock;
-      for (NodeData* n = node_blocks_[b]; n != last; ++n) {
-        if (n->mark.pos >= 0) n->mark.pos += static_cast<int>(delta);
-        if (n->type == NodeType::Scalar) n->scan.pos += static_cast<std::uint32_t>(delta);
-        if (n->mark.pos == end.pos && n->mark.line == end.line && n->mark.column == end.column) n->mark = next;
-      }
-    }
-  }
-
-  const std::string* intern_tag(std::string tag) {
-    if (tag == kPlainTag) return &kPlainTag;
-    if (tag == kNonPlainTag) return &kNonPlainTag;
-    return &*tags_.insert(std::move(tag)).first;
-  }
-
-  const char* text = nullptr; ///< the input, followed by kPadding NUL bytes
-  std::size_t size;           ///< of the input
-  /// The storages of the parts of the text parsed apart (parse_parts), whose nodes are in the tree.
-  std::vector<std::shared_ptr<const Storage>> parts;
-
-private:
-  static constexpr std::size_t kNodeBlock = 512;
-  static constexpr std::size_t kItemBlock = 4096;
-  static constexpr std::size_t kCharBlock = 65536;
-  std::vector<NodeData*> node_blocks_;
-  NodeData* node_next_ = nullptr;
-  NodeData* node_end_ = nullptr;
-  std::vector<std::unique_ptr<const NodeData*[]>> item_blocks_;
-  std::vector<std::unique_ptr<const NodeData*[]>> big_items_;
-  std::size_t item_used_ = 0;
-  std::vector<std::unique_ptr<char[]>> char_blocks_;
-  std::vector<std::unique_ptr<char[]>> big_chars_;
-  std::size_t char_used_ = 0;
-  std::unordered_set<std::string> tags_; // elements keep their address when the set grows
-  std::string own_;                      ///< the copy of the input, unless it is borrowed
-};
-
-namespace {
-
-// yaml-cpp's IsNullString: "", ~, null, Null, NULL (checked per plain scalar, so without strcmp).
-// Go's base64.StdEncoding.DecodeString in place: padded, line breaks ignored; false on bad data.
-bool decode_base64(std::string& s) {
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0, pad = 0, chars = 0;
-  for (char c : s) {
-    if (c == '\n' || c == '\r') continue;
-    int v = c >= 'A' && c <= 'Z'   ? c - 'A'
-            : c >= 'a' && c <= 'z' ? c - 'a' + 26
-            : c >= '0' && c <= '9' ? c - '0' + 52
-            : c == '+'             ? 62
-            : c == '/'             ? 63
-                                   : -1;
-    ++chars;
-    if (c == '=') {
-      ++pad;
-      continue;
-    }
-    if (v < 0 || pad > 0) return false;
-    acc = (acc << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xff);
-    }
-  }
-  if (chars % 4 != 0 || pad > 2 || (pad > 0 && (chars - pad) % 4 + pad != 4)) return false;
-  s = std::move(out);
-  return true;
-}
-
-bool is_null_string(const std::string& s) {
-  switch (s.size()) {
-  case 0: return true;
-  case 1: return s[0] == '~';
-  case 4: return s == "null" || s == "Null" || s == "NULL";
-  default: return false;
-  }
-}
-
-/// The text must be UTF-8 made of characters YAML allows (c-printable: no control characters
-/// but tab and line breaks, no C1 controls but NEL, no U+FFFE/U+FFFF). yaml-cpp reads any
-/// bytes; a NUL or 0x04 byte even ends its input silently.
-void check_text(std::string_view s) {
-  auto bad = [&](std::size_t i, const std::string& what) {
-    int line = 0;
-    std::size_t line_start = 0;
-    for (std::size_t k = 0; k < i; ++k)
-      if (s[k] == '\n') {
-        ++line;
-        line_start = k + 1;
-      }
-    fail({static_cast<int>(i), line, static_cast<int>(i - line_start)}, what);
-  };
-  auto hex = [](unsigned v) {
-    const char* digits = "0123456789ABCDEF";
-    return std::string("0x") + digits[(v >> 4) & 15] + digits[v & 15];
-  };
-  for (std::size_t i = 0; i < s.size();) {
-    // Eight printable ASCII bytes at a time: flags a byte below 0x20 or from 0x7F up (a carry
-    // can only add flags next to a byte that is flagged anyway).
-    if (i + 8 <= s.size()) {
-      std::uint64_t w;
-      std::memcpy(&w, s.data() + i, 8);
-      if ((((w - 0x2020202020202020ULL) | w | (w + 0x0101010101010101ULL)) & 0x8080808080808080ULL) == 0) {
-        i += 8;
-        continue;
-      }
-    }
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x7F) {
-      ++i;
-      continue;
-    }
-    if (c == '\t' || c == '\n' || c == '\r') {
-      ++i;
-      continue;
-    }
-    if (c == 0) bad(i, "NUL byte: this is not UTF-8 text (a binary file, or UTF-16?)");
-    if (c < 0x80) bad(i, "control character " + hex(c) + " is not allowed in YAML");
-    std::size_t n = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (n == 0 || i + n > s.size()) bad(i, "byte " + hex(c) + " is not valid UTF-8");
-    unsigned long cp = c & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
-    for (std::size_t k = 1; k < n; ++k) {
-      auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) bad(i, "byte " + hex(c) + " starts an invalid UTF-8 sequence");
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    bool overlong = (n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000);
-    if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-      bad(i, "byte " + hex(c) + " starts an invalid UTF-8 sequence");
-    if ((cp >= 0x80 && cp <= 0x9F && cp != 0x85) || cp == 0xFFFE || cp == 0xFFFF)
-      bad(i, "character U+" + hex(static_cast<unsigned>(cp)).substr(2) + " is not allowed in YAML");
-    i += n;
-  }
-}
-
-/// Parses the optional sign and digits of an int the way `std::istream >> int` does.
-bool read_int(const std::string& s, std::size_t& i, int& out) {
-  while (i < s.size() && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r'))) ++i;
-  bool neg = i < s.size() && s[i] == '-';
-  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
-  if (i >= s.size() || s[i] < '0' || s[i] > '9') return false;
-  long long v = 0;
-  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
-    v = v * 10 + (s[i] - '0');
-    if (v > static_cast<long long>(std::numeric_limits<int>::max()) + 1) return false;
-  }
-  v = neg ? -v : v;
-  if (v > std::numeric_limits<int>::max() || v < std::numeric_limits<int>::min()) return false;
-  out = static_cast<int>(v);
-  return true;
-}
 
 class Parser {
 public:
@@ -747,6 +506,18 @@ public:
 };
 
 } // namespace
+
+Parsed parse_document(Storage& st, std::size_t start, int line, Dialect dialect) {
+  Scanner scanner(st.text, st.size, start, line);
+  Parser parser(st, scanner, dialect);
+  Parsed out;
+  out.root = parser.parse();
+  out.duplicates = std::move(parser.duplicates_);
+  out.depth = parser.depth_;
+  out.at_end = parser.at_end();
+  out.tag_directives = parser.tag_directives();
+  return out;
+}
 } // namespace detail
 
 Node Node::operator[](std::string_view key) const {
@@ -801,121 +572,6 @@ std::vector<std::size_t> Document::value_offsets(const Node& n) const {
 }
 
 namespace detail {
-namespace {
-
-const std::string_view kByteOrderMark = "\xEF\xBB\xBF";
-
-// A tree of a text parsed in parts, with its keys written twice in the order the whole text gives.
-struct Joined {
-  std::shared_ptr<Storage> storage;
-  const NodeData* root = nullptr;
-  std::vector<std::pair<const NodeData*, const NodeData*>> duplicates;
-};
-
-// What one part of the text parsed into.
-struct PartTree {
-  std::shared_ptr<Storage> storage; ///< a copy of the part; the last part is read in place
-  const NodeData* root = nullptr;   ///< null when the part did not parse
-  std::vector<std::pair<const NodeData*, const NodeData*>> duplicates;
-  std::size_t depth = 0;
-};
-
-// Parses part `j` of `plan`: the parts before the last from a copy (followed by NUL bytes, as
-// the scanner needs), the last in place in `whole`, all with the lines of the whole text.
-PartTree parse_part(Storage& whole, const SplitPlan& plan, std::size_t j, Dialect dialect) {
-  PartTree out;
-  const std::size_t begin = plan.parts[j].begin;
-  const bool last = j + 1 == plan.parts.size();
-  const std::size_t end = last ? whole.size : plan.parts[j + 1].begin;
-  const std::string_view part(whole.text + begin, end - begin);
-  try {
-    if (!last) out.storage = std::make_shared<Storage>(part);
-    Storage& st = last ? whole : *out.storage;
-    check_text(part);
-    std::size_t start = (last ? begin : 0) + (begin == 0 && part.substr(0, 3) == kByteOrderMark ? 3 : 0);
-    Scanner scanner(st.text, st.size, start, plan.parts[j].line);
-    Parser parser(st, scanner, dialect);
-    out.root = parser.parse();
-    // Another document after it, or tag handles of its own: the parts read apart would differ.
-    if (!parser.at_end() || parser.tag_directives()) out.root = nullptr;
-    out.duplicates = std::move(parser.duplicates_);
-    out.depth = parser.depth_;
-    // The next part begins with the sequence's "-" at the plan's column.
-    const int next_line = last ? 0 : plan.parts[j + 1].line;
-    if (!last)
-      st.place(begin, {static_cast<int>(end), next_line, 0},
-               {static_cast<int>(end) + plan.column, next_line, plan.column});
-  } catch (...) { // a syntax error, or no memory: the whole text is parsed at once instead
-    out.root = nullptr;
-  }
-  return out;
-}
-
-// The text cut as plan_split guesses, its parts parsed on several threads and joined into the
-// tree that parsing it whole gives; nothing when a part does not parse, or the parts do not join
-// as one sequence (the guess was wrong: a cut inside a quoted scalar, an alias to an anchor of an
-// earlier part, a part less indented than the sequence), or joined they would nest too deep.
-std::optional<Joined> parse_parts(std::string_view text, Dialect dialect, bool borrow, unsigned parts) {
-  const SplitPlan plan = plan_split(text, parts);
-  const std::size_t n = plan.parts.size();
-  if (n < 2) return std::nullopt;
-  auto whole = borrow ? std::make_shared<Storage>(text, Storage::Borrow{}) : std::make_shared<Storage>(text);
-  std::vector<PartTree> read(n);
-  util::parallel_chunks(n, 1, [&](std::size_t b, std::size_t e, unsigned) {
-    for (std::size_t j = b; j < e; ++j) read[j] = parse_part(*whole, plan, j, dialect);
-  });
-  for (const auto& r : read)
-    if (!r.root) return std::nullopt;
-  // The sequence the first part ends in: the last block sequence at the cuts' column on the path
-  // of last entries from its root (a block sequence's mark is its first "-"). The collections
-  // before it on the path are still open where the next part begins.
-  std::vector<const NodeData*> open = {read[0].root};
-  std::size_t at = 0;
-  for (const NodeData* d = open.back(); (d->type == NodeType::Map || d->type == NodeType::Sequence) && d->count > 0;) {
-    d = d->type == NodeType::Map ? d->items[2 * d->count - 1] : d->items[d->count - 1];
-    open.push_back(d);
-  }
-  for (std::size_t k = 0; k < open.size(); ++k)
-    if (open[k]->type == NodeType::Sequence && open[k]->mark.column == plan.column &&
-        whole->text[static_cast<std::size_t>(open[k]->mark.pos)] == '-')
-      at = k + 1;
-  if (at == 0) return std::nullopt;
-  open.resize(at);
-  // The node is this storage's own: it gets the entries of the other parts.
-  auto* seq = const_cast<NodeData*>(open.back());
-  open.pop_back();
-  std::vector<const NodeData*> items(seq->items, seq->items + seq->count);
-  for (std::size_t j = 1; j < n; ++j) {
-    const NodeData* r = read[j].root;
-    if (r->type != NodeType::Sequence || r->mark.pos != static_cast<int>(plan.parts[j].begin + plan.column) ||
-        read[j].depth + open.size() >= static_cast<std::size_t>(kMaxDepth))
-      return std::nullopt;
-    items.insert(items.end(), r->items, r->items + r->count);
-  }
-  seq->items = whole->store_items(items.data(), items.size());
-  seq->count = static_cast<std::uint32_t>(items.size());
-  // Keys written twice in the maps around the sequence: those maps end with the whole text.
-  auto around = [&](const NodeData* key) {
-    for (const NodeData* m : open)
-      if (m->type == NodeType::Map)
-        for (std::uint32_t i = 0; i < m->count; ++i)
-          if (m->items[2 * i] == key) return true;
-    return false;
-  };
-  Joined out;
-  std::vector<std::pair<const NodeData*, const NodeData*>> last;
-  for (const auto& d : read[0].duplicates) (around(d.first) ? last : out.duplicates).push_back(d);
-  for (std::size_t j = 1; j < n; ++j)
-    out.duplicates.insert(out.duplicates.end(), read[j].duplicates.begin(), read[j].duplicates.end());
-  out.duplicates.insert(out.duplicates.end(), last.begin(), last.end());
-  for (std::size_t j = 0; j + 1 < n; ++j) whole->parts.push_back(std::move(read[j].storage));
-  out.storage = std::move(whole);
-  out.root = read[0].root;
-  return out;
-}
-
-} // namespace
-
 Document parse_text(std::string_view text, Dialect dialect, bool borrow, unsigned parts) {
   Document doc;
   if (text.size() >= static_cast<std::size_t>(std::numeric_limits<int>::max())) {
@@ -934,17 +590,15 @@ Document parse_text(std::string_view text, Dialect dialect, bool borrow, unsigne
     check_text(text);
     // A UTF-8 byte order mark is not content: columns of the first line count from after it (as
     // Go's yaml does); byte offsets stay offsets into the text.
-    std::size_t start = text.substr(0, 3) == kByteOrderMark ? 3 : 0;
-    Scanner scanner(storage->text, storage->size, start);
-    Parser parser(*storage, scanner, dialect);
-    const NodeData* root = parser.parse();
+    Parsed parsed = parse_document(*storage, text.substr(0, 3) == kByteOrderMark ? 3 : 0, 0, dialect);
+    const NodeData* root = parsed.root;
     if (!root) {
       // An empty document is a null node without a position, as yaml-cpp's Node().
       static const NodeData empty_root;
       root = &empty_root;
     }
     doc.root_ = Node(root);
-    for (const auto& [dup, first] : parser.duplicates_) doc.duplicates_.push_back({Node(dup), Node(first)});
+    for (const auto& [dup, first] : parsed.duplicates) doc.duplicates_.push_back({Node(dup), Node(first)});
   } catch (const Failure& f) {
     doc.error_ = Error{std::max(f.mark.line, 0), std::max(f.mark.column, 0),
                        static_cast<std::size_t>(std::max(f.mark.pos, 0)), f.message};
