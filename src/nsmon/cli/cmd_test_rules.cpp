@@ -201,7 +201,7 @@ int run_test_rules(const TestRulesOptions& o, const Context& ctx) {
   for (const auto& f : files)
     for (std::size_t i = 0; i < f->file.tests.size(); ++i) tasks.push_back({f.get(), i});
   std::vector<ruletest::TestResult> results(tasks.size());
-  util::parallel_chunks(tasks.size(), 1, [&](std::size_t b, std::size_t e, unsigned) {
+  util::parallel_steps(tasks.size(), 1, [&](std::size_t b, std::size_t e, std::size_t) {
     for (std::size_t i = b; i < e; ++i) results[i] = ruletest::run_test(*tasks[i].file, tasks[i].test, options);
   });
 

@@ -119,7 +119,7 @@ std::optional<Joined> parse_parts(std::string_view text, Dialect dialect, bool b
   if (n < 2) return std::nullopt;
   auto whole = borrow ? std::make_shared<Storage>(text, Storage::Borrow{}) : std::make_shared<Storage>(text);
   std::vector<PartTree> read(n);
-  util::parallel_chunks(n, 1, [&](std::size_t b, std::size_t e, unsigned) {
+  util::parallel_steps(n, 1, [&](std::size_t b, std::size_t e, std::size_t) {
     for (std::size_t j = b; j < e; ++j) read[j] = parse_part(*whole, plan, j, dialect);
   });
   for (const auto& r : read)

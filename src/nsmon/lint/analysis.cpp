@@ -188,8 +188,10 @@ void Analysis::run() {
     for (const auto& g : f.groups)
       for (const auto& r : g.rules)
         if (!util::trim(r.expr.value).empty()) parsed.push_back(ParsedRule{&f, &g, &r, nullptr});
-  // Each worker writes its findings into its own list; they are merged in order at the end.
-  std::vector<std::vector<core::Diagnostic>> found(util::kMaxWorkers);
+  // The rules are parsed and checked on several threads in steps of kStep rules; each step's
+  // findings go to a list of its own, merged in order at the end.
+  constexpr std::size_t kStep = 128;
+  std::vector<std::vector<core::Diagnostic>> found(util::step_count(parsed.size(), kStep));
   // The expression's tree, or its promql/syntax findings (nullptr).
   auto parse_rule = [&](ParsedRule& pr, std::vector<core::Diagnostic>& out) -> std::unique_ptr<ParseResult> {
     auto result = std::make_unique<ParseResult>(parse(pr.rule->expr.value, options_.parse));
@@ -204,9 +206,9 @@ void Analysis::run() {
   };
   // Recording rules define metrics that every other rule may read: their trees first (parsing is
   // the costliest step and every expression stands alone: spread over the cores), kept.
-  util::parallel_chunks(parsed.size(), 256, [&](std::size_t b, std::size_t e, unsigned w) {
+  util::parallel_steps(parsed.size(), kStep, [&](std::size_t b, std::size_t e, std::size_t k) {
     for (std::size_t i = b; i < e; ++i)
-      if (!parsed[i].rule->is_alert()) parsed[i].parsed = parse_rule(parsed[i], found[w]);
+      if (!parsed[i].rule->is_alert()) parsed[i].parsed = parse_rule(parsed[i], found[k]);
   });
 
   // Recording rules define metrics (lint/recorded.*).
@@ -220,16 +222,16 @@ void Analysis::run() {
   // The rules are independent now that recording rules are known: checked in parallel. An alert's
   // tree lives only while its rule is checked (holding every tree at once cost more memory than
   // the rest of the run), a recording rule's tree is freed after its checks.
-  util::parallel_chunks(parsed.size(), 256, [&](std::size_t b, std::size_t e, unsigned w) {
+  util::parallel_steps(parsed.size(), kStep, [&](std::size_t b, std::size_t e, std::size_t k) {
     for (std::size_t i = b; i < e; ++i) {
       ParsedRule& pr = parsed[i];
-      if (pr.rule->is_alert()) pr.parsed = parse_rule(pr, found[w]);
+      if (pr.rule->is_alert()) pr.parsed = parse_rule(pr, found[k]);
       if (!pr.ok) continue;
-      const std::size_t before = found[w].size();
+      const std::size_t before = found[k].size();
       Inference inf(*options_.catalog, &targets, recorded);
-      RuleChecks(pr, options_, inf, cfg, names, found[w]).run();
-      policy(pr, found[w]); // while the rule is in the cache
-      for (std::size_t k = before; k < found[w].size(); ++k) locate(found[w][k], *pr.file);
+      RuleChecks(pr, options_, inf, cfg, names, found[k]).run();
+      policy(pr, found[k]); // while the rule is in the cache
+      for (std::size_t j = before; j < found[k].size(); ++j) locate(found[k][j], *pr.file);
       pr.parsed.reset();
     }
   });

@@ -88,10 +88,10 @@ std::string summary_line(const Report& report) {
 }
 
 void write_text(std::ostream& out, const Report& report, const core::SourceSet& sources, bool color) {
-  // Rendered in contiguous chunks on several threads (worker w has the w-th), written in order.
-  std::vector<std::string> parts(util::kMaxWorkers);
-  util::parallel_chunks(report.findings.size(), 1024, [&](std::size_t b, std::size_t e, unsigned w) {
-    for (std::size_t i = b; i < e; ++i) core::append_text(parts[w], report.findings[i], sources, color);
+  // Rendered in steps of 1,024 findings on several threads, each step's text apart, written in order.
+  std::vector<std::string> parts(util::step_count(report.findings.size(), 1024));
+  util::parallel_steps(report.findings.size(), 1024, [&](std::size_t b, std::size_t e, std::size_t k) {
+    for (std::size_t i = b; i < e; ++i) core::append_text(parts[k], report.findings[i], sources, color);
   });
   for (const auto& p : parts) out << p;
   out << summary_line(report) << '\n';
@@ -139,13 +139,13 @@ void json_finding(std::ostream& out, const core::Diagnostic& d) {
 
 void write_json(std::ostream& out, const Report& report) {
   // Written as it goes, in the layout of nlohmann's dump(2), without a tree of every finding; the
-  // findings rendered in contiguous chunks on several threads (worker w has the w-th), in order.
+  // findings rendered in steps of 1,024 on several threads, each step's text apart, in order.
   out << "{\n  \"findings\": [";
-  std::vector<std::ostringstream> parts(util::kMaxWorkers);
-  util::parallel_chunks(report.findings.size(), 1024, [&](std::size_t b, std::size_t e, unsigned w) {
+  std::vector<std::ostringstream> parts(util::step_count(report.findings.size(), 1024));
+  util::parallel_steps(report.findings.size(), 1024, [&](std::size_t b, std::size_t e, std::size_t k) {
     for (std::size_t i = b; i < e; ++i) {
-      parts[w] << (i == 0 ? "\n" : ",\n");
-      json_finding(parts[w], report.findings[i]);
+      parts[k] << (i == 0 ? "\n" : ",\n");
+      json_finding(parts[k], report.findings[i]);
     }
   });
   for (const auto& p : parts) out << p.view();

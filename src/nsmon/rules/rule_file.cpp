@@ -96,7 +96,7 @@ public:
       }
     std::vector<std::vector<core::Diagnostic>> rule_diags(rule_nodes.size());
     std::vector<char> is_rule(rule_nodes.size());
-    util::parallel_chunks(rule_nodes.size(), 512, [&](std::size_t b, std::size_t e, unsigned) {
+    util::parallel_steps(rule_nodes.size(), 256, [&](std::size_t b, std::size_t e, std::size_t) {
       std::vector<core::Diagnostic> out;
       Loader part(y_, out);
       for (std::size_t k = b; k < e; ++k) {

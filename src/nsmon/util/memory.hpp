@@ -18,7 +18,7 @@ void heap_on_huge_pages(std::size_t bytes);
 /// After heap_on_huge_pages, the newest heap of the calling thread's malloc arena is advised as
 /// huge pages too, once (glibc gives a thread arena heaps of 64 MiB, each reserved at an address
 /// aligned to its size and made usable at once with `bytes` of top pad; the reservation is
-/// advised). parallel_chunks' workers call it between steps, as their arena grows by new heaps.
+/// advised). parallel_steps' threads call it before each step, as their arena grows by new heaps.
 /// Otherwise, or on the main thread's arena, does nothing.
 void advise_thread_heap();
 

@@ -1,5 +1,6 @@
 #pragma once
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <thread>
 #include <vector>
@@ -8,7 +9,7 @@
 
 namespace nsmon::util {
 
-/// The most worker threads parallel_chunks uses: `worker` is always below it.
+/// The most threads parallel_steps uses.
 inline constexpr unsigned kMaxWorkers = 8;
 
 /// The number of hardware threads, read once (std::thread::hardware_concurrency reads /sys each time).
@@ -17,31 +18,34 @@ inline unsigned hardware_threads() {
   return n;
 }
 
-/// Runs fn(begin, end, worker) over [0, n) split into contiguous chunks, one per worker thread
-/// (the calling thread is worker 0), each given to fn in order in steps of up to 1,024 items.
-/// Small inputs run on the calling thread alone. A worker's malloc arena is on huge pages when the
+/// The number of steps of `size` items (at least 1) that parallel_steps cuts [0, n) into.
+inline std::size_t step_count(std::size_t n, std::size_t size) {
+  size = std::max<std::size_t>(size, 1);
+  return n / size + (n % size != 0);
+}
+
+/// Runs fn(begin, end, step) for each step of `size` items of [0, n) (the last may be shorter;
+/// step k is [k * size, min(n, (k + 1) * size))), on up to hardware_threads() threads, the calling
+/// thread one of them. Each thread takes the next step when it is done with its last, so the
+/// threads end together when items cost unequal time or a core is busy. Results that must come in
+/// order are kept per step (step_count(n, size) of them) and joined after. A single step runs on
+/// the calling thread alone; n = 0 runs none. A thread's malloc arena is on huge pages when the
 /// process asked for them: advise_thread_heap before each step, as the arena grows by new heaps.
-template <class Fn> void parallel_chunks(std::size_t n, std::size_t min_per_worker, Fn&& fn) {
-  const unsigned hw = hardware_threads();
-  auto workers = static_cast<unsigned>(std::min<std::size_t>(
-      std::min(hw, kMaxWorkers), std::max<std::size_t>(1, n / std::max<std::size_t>(min_per_worker, 1))));
-  std::size_t chunk = (n + workers - 1) / std::max(workers, 1u);
-  auto run = [&fn](std::size_t b, std::size_t e, unsigned w) {
-    constexpr std::size_t kStep = 1024;
-    std::size_t s = b;
-    do { // an empty range is one empty step
+template <class Fn> void parallel_steps(std::size_t n, std::size_t size, Fn&& fn) {
+  size = std::max<std::size_t>(size, 1);
+  const std::size_t steps = step_count(n, size);
+  const auto threads = static_cast<unsigned>(std::min<std::size_t>(std::min(hardware_threads(), kMaxWorkers), steps));
+  std::atomic<std::size_t> next{0};
+  auto run = [&] {
+    for (std::size_t k = next++; k < steps; k = next++) {
       advise_thread_heap();
-      fn(s, std::min(e, s + kStep), w);
-      s += kStep;
-    } while (s < e);
+      fn(k * size, std::min(n, (k + 1) * size), k);
+    }
   };
-  std::vector<std::thread> threads;
-  for (unsigned w = 1; w < workers; ++w) {
-    std::size_t b = std::min(n, w * chunk), e = std::min(n, b + chunk);
-    threads.emplace_back([&run, b, e, w] { run(b, e, w); });
-  }
-  run(0, std::min(n, chunk), 0u);
-  for (auto& t : threads) t.join();
+  std::vector<std::thread> others;
+  for (unsigned t = 1; t < threads; ++t) others.emplace_back(run);
+  run();
+  for (auto& t : others) t.join();
 }
 
 } // namespace nsmon::util
