@@ -1,5 +1,6 @@
 // nsmon's YAML parser on its own: the node API, values of every construct, exact value offsets,
 // positioned errors, hostile input. The comparison with Go's yaml is tests/yaml_oracle.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -285,6 +286,20 @@ TEST_CASE("yaml::parse reports errors with positions", "[yaml]") {
   CHECK(error_of("a: \xED\xA0\x80\n") == "0:3 byte 0xED starts an invalid UTF-8 sequence"); // surrogate
   CHECK(error_of("a: \xC2\x80\n") == "0:3 character U+80 is not allowed in YAML");
   CHECK(error_of("a: \xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xC2\x85\n") == "ok");
+  // A bad byte anywhere in a longer text (checked 64 bytes at a time where all are plain): found
+  // where it is, also after multi-byte characters that straddle a block's end.
+  std::string text;
+  for (int i = 0; i < 12; ++i) text += "key" + std::to_string(i) + ": caf\xC3\xA9 \xE2\x82\xAC value\n";
+  REQUIRE(error_of(text) == "ok");
+  for (std::size_t p = 0; p < text.size(); ++p) {
+    if ((static_cast<unsigned char>(text[p]) & 0xC0) == 0x80) continue; // inside a character
+    std::string bad = text;
+    bad[p] = '\x01';
+    std::size_t line_start = bad.rfind('\n', p) == std::string::npos ? 0 : bad.rfind('\n', p) + 1;
+    INFO(p);
+    CHECK(error_of(bad) == std::to_string(std::count(bad.begin(), bad.begin() + static_cast<long>(p), '\n')) + ":" +
+                               std::to_string(p - line_start) + " control character 0x01 is not allowed in YAML");
+  }
   // What yaml-cpp let pass.
   CHECK(error_of("- a\nb: 1\n") == "1:0 unexpected content after the end of the document (wrong indentation?)");
   CHECK(error_of("a: \"unterminated\n") == "1:0 missing closing quote (the input ends inside a quoted scalar)");

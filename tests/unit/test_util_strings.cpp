@@ -1,4 +1,5 @@
 // util/strings and util/duration: the helpers every flag parser uses.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "nsmon/util/duration.hpp"
@@ -45,4 +46,24 @@ TEST_CASE("FirstSeen: true only the first time a string is given, past its first
   CHECK(few(""));
   CHECK_FALSE(few(""));
   CHECK(few("a"));
+}
+
+TEST_CASE("count_byte and valid_utf8 on texts longer than their blocks", "[util]") {
+  std::string s;
+  for (int i = 0; i < 300; ++i) s += static_cast<char>(i % 7 == 0 ? '\n' : 'a' + i % 26);
+  for (std::size_t n = 0; n <= s.size(); ++n) {
+    std::string_view v(s.data(), n);
+    CHECK(util::count_byte(v, '\n') == static_cast<std::size_t>(std::count(v.begin(), v.end(), '\n')));
+  }
+  CHECK(util::count_byte(std::string(200, 'x'), 'x') == 200);
+  // A bad byte at every position of an ASCII text with a character of each length.
+  const std::string good = s.substr(0, 100) + "\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80" + s.substr(0, 100);
+  REQUIRE(util::valid_utf8(good));
+  for (std::size_t p = 0; p < good.size(); ++p) {
+    std::string bad = good;
+    bad[p] = '\xFF';
+    INFO(p);
+    CHECK_FALSE(util::valid_utf8(bad));
+    CHECK(util::valid_utf8(good.substr(0, p)) == ((static_cast<unsigned char>(good[p]) & 0xC0) != 0x80));
+  }
 }

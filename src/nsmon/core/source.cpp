@@ -4,13 +4,14 @@
 #include <cstring>
 
 #include "nsmon/core/yaml_tree.hpp"
+#include "nsmon/util/strings.hpp"
 
 namespace nsmon::core {
 
 SourceFile::SourceFile(std::string path, std::string text) : path_(path), text_(std::move(text)), size_(text_.size()) {
   // Line starts found with memchr, into one allocation of their number.
   const char* t = text_.data();
-  starts_.reserve(static_cast<std::size_t>(std::count(t, t + size_, '\n')) + 1);
+  starts_.reserve(util::count_byte(text_, '\n') + 1);
   starts_.push_back(0);
   for (const char* nl = t; (nl = static_cast<const char*>(std::memchr(nl, '\n', size_ - (nl - t)))) != nullptr;) {
     if (static_cast<std::size_t>(++nl - t) < size_) starts_.push_back(static_cast<std::size_t>(nl - t));

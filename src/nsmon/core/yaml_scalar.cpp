@@ -451,13 +451,16 @@ void check_text(std::string_view s) {
     return std::string("0x") + digits[(v >> 4) & 15] + digits[v & 15];
   };
   for (std::size_t i = 0; i < s.size();) {
-    // Eight printable ASCII bytes at a time: flags a byte below 0x20 or from 0x7F up (a carry
-    // can only add flags next to a byte that is flagged anyway).
-    if (i + 8 <= s.size()) {
-      std::uint64_t w;
-      std::memcpy(&w, s.data() + i, 8);
-      if ((((w - 0x2020202020202020ULL) | w | (w + 0x0101010101010101ULL)) & 0x8080808080808080ULL) == 0) {
-        i += 8;
+    // 64 bytes at a time (the compiler's vector instructions) when all are printable ASCII, tabs
+    // or line breaks; else byte by byte to the end of the block.
+    if (i % 64 == 0 && i + 64 <= s.size()) {
+      unsigned char other = 0;
+      for (std::size_t k = i; k < i + 64; ++k) {
+        auto c = static_cast<unsigned char>(s[k]);
+        other |= static_cast<unsigned char>((c >= 0x7F) | ((c < 0x20) & (c != '\t') & (c != '\n') & (c != '\r')));
+      }
+      if (other == 0) {
+        i += 64;
         continue;
       }
     }

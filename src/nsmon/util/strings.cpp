@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <numeric>
 
 namespace nsmon::util {
@@ -123,11 +125,27 @@ std::size_t utf8_length(std::string_view s) {
 
 bool valid_utf8(std::string_view s) {
   while (!s.empty()) {
+    // ASCII eight bytes at a time.
+    if (std::uint64_t w = 0; s.size() >= 8 && (std::memcpy(&w, s.data(), 8), (w & 0x8080808080808080ULL) == 0)) {
+      s.remove_prefix(8);
+      continue;
+    }
     std::size_t n = utf8_length(s);
     if (n == 0) return false;
     s.remove_prefix(n);
   }
   return true;
+}
+
+std::size_t count_byte(std::string_view s, char c) {
+  std::size_t n = 0, i = 0;
+  for (; i + 64 <= s.size(); i += 64) {
+    unsigned char in_block = 0; // at most 64
+    for (std::size_t k = 0; k < 64; ++k) in_block += s[i + k] == c;
+    n += in_block;
+  }
+  for (; i < s.size(); ++i) n += s[i] == c;
+  return n;
 }
 
 std::string go_quote(std::string_view s) {

@@ -24,6 +24,9 @@ std::string did_you_mean(std::string_view name, const std::vector<std::string>& 
 
 /// Valid UTF-8 as Go's utf8.ValidString: no overlong forms, surrogates or code points past U+10FFFF.
 bool valid_utf8(std::string_view s);
+/// How many times `c` occurs in `s` (64 bytes at a time: the compiler's vector instructions;
+/// std::count is a byte at a time).
+std::size_t count_byte(std::string_view s, char c);
 
 /// `s` in double quotes as Go's %q prints a string: `"` and `\` escaped, control characters and
 /// bytes that are not UTF-8 as escapes (`"\xff"`), other UTF-8 kept, so a message never carries
