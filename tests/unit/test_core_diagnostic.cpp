@@ -1,4 +1,7 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <random>
+#include <tuple>
 
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/source.hpp"
@@ -78,4 +81,27 @@ TEST_CASE("SourceFile: the text without the parser's padding, lines and position
   auto lc = src.line_col(1000);
   CHECK(lc.line == 3);
   CHECK(lc.col == 2);
+}
+
+TEST_CASE("sort_diagnostics: by file, line, column, check and message; equal ones keep their order", "[diagnostic]") {
+  std::mt19937 rng(7);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  std::vector<core::Diagnostic> diags;
+  for (int i = 0; i < 2000; ++i) {
+    core::Diagnostic d{core::Severity::warning,
+                       {pick(2) ? "b.yml" : "a.yml", pick(5), pick(4), 1},
+                       pick(2) ? "promql/x" : "promql/y",
+                       "m" + std::to_string(pick(3)),
+                       ""};
+    d.rule = std::to_string(i); // tells equal ones apart
+    diags.push_back(d);
+  }
+  auto expected = diags;
+  std::stable_sort(expected.begin(), expected.end(), [](const core::Diagnostic& a, const core::Diagnostic& b) {
+    return std::tie(a.span.file, a.span.line, a.span.col, a.check, a.message) <
+           std::tie(b.span.file, b.span.line, b.span.col, b.check, b.message);
+  });
+  core::sort_diagnostics(diags);
+  REQUIRE(diags.size() == expected.size());
+  for (std::size_t i = 0; i < diags.size(); ++i) CHECK(diags[i].rule == expected[i].rule);
 }

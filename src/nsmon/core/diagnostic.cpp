@@ -1,6 +1,7 @@
 #include "nsmon/core/diagnostic.hpp"
 
 #include <algorithm>
+#include <numeric>
 #include <tuple>
 
 namespace nsmon::core {
@@ -15,10 +16,19 @@ const char* to_string(Severity s) {
 }
 
 void sort_diagnostics(std::vector<Diagnostic>& diags) {
-  std::stable_sort(diags.begin(), diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    return std::tie(a.span.file, a.span.line, a.span.col, a.check, a.message) <
-           std::tie(b.span.file, b.span.line, b.span.col, b.check, b.message);
+  // Their indexes sorted (stable: equal ones by index), then each diagnostic moved once: a merge
+  // sort of the diagnostics themselves moved each of them (five strings) log n times.
+  std::vector<std::size_t> order(diags.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+    const Diagnostic &a = diags[x], &b = diags[y];
+    return std::tie(a.span.file, a.span.line, a.span.col, a.check, a.message, x) <
+           std::tie(b.span.file, b.span.line, b.span.col, b.check, b.message, y);
   });
+  std::vector<Diagnostic> sorted;
+  sorted.reserve(diags.size());
+  for (std::size_t i : order) sorted.push_back(std::move(diags[i]));
+  diags = std::move(sorted);
 }
 
 namespace {
