@@ -178,6 +178,10 @@ void ParserImpl::reduce(int rule) {
   const Rule& r = kRules[rule];
   const std::size_t n = static_cast<std::size_t>(r.length);
   const std::size_t base = values_.size() - n;
+  if (n == 1 && r.action == Action::none) { // "expr: vector_selector": the value stays, with its span
+    states_.back() = kGoto[states_[base - 1]][r.lhs];
+    return;
+  }
   Value out = n > 0 ? values_[base] : Value{};
   if (n > 0) {
     out.range = {values_[base].range.start, values_.back().range.end};
