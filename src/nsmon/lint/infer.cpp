@@ -1,6 +1,9 @@
 #include "nsmon/lint/infer.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstddef>
+#include <memory_resource>
 
 #include "nsmon/promql/functions.hpp"
 #include "nsmon/util/strings.hpp"
@@ -317,8 +320,12 @@ Shape Inference::node(const Expr& e) const {
 }
 
 Shape Inference::run(const Expr& root) {
-  // Pre-order, then reversed: every node comes after its children, with no recursion.
-  std::vector<const Expr*> order;
+  // Pre-order, then reversed: every node comes after its children, with no recursion. A rule's
+  // tree has a few dozen nodes: in a buffer of the call.
+  std::array<std::byte, 64 * sizeof(const Expr*)> buffer;
+  std::pmr::monotonic_buffer_resource memory(buffer.data(), buffer.size());
+  std::pmr::vector<const Expr*> order(&memory);
+  order.reserve(buffer.size() / sizeof(const Expr*));
   walk(root, [&](const Expr& n, std::span<const Expr* const>) {
     order.push_back(&n);
     return true;
@@ -327,6 +334,7 @@ Shape Inference::run(const Expr& root) {
   // node's shape finds its children's.
   const std::size_t base = shapes_.size(), indexed = index_.size();
   shapes_.resize(base + order.size());
+  if (index_.capacity() < indexed + order.size()) index_.reserve(std::max(2 * index_.capacity(), indexed + order.size()));
   for (std::size_t i = 0; i < order.size(); ++i) index_.emplace_back(order[i], base + i);
   std::sort(index_.begin() + static_cast<std::ptrdiff_t>(indexed), index_.end());
   std::inplace_merge(index_.begin(), index_.begin() + static_cast<std::ptrdiff_t>(indexed), index_.end());

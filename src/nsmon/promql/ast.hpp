@@ -231,7 +231,7 @@ struct Call final : Expr {
 /// nodes) and destroyed in reverse order of creation.
 class Arena {
 public:
-  Arena() = default;
+  Arena() { destructors_.reserve(32); } // an expression of a rule has a few dozen nodes and lists
   Arena(const Arena&) = delete;
   Arena& operator=(const Arena&) = delete;
   ~Arena();

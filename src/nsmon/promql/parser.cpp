@@ -116,8 +116,8 @@ int ParserImpl::next_terminal() {
 }
 
 Expr* ParserImpl::run() {
-  states_.reserve(64);
-  values_.reserve(64);
+  values_.reserve(kStackDepth);
+  states_.reserve(kStackDepth);
   states_.push_back(0);
   values_.emplace_back();
   int la = -1;

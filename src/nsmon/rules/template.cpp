@@ -171,7 +171,8 @@ private:
   }
 
   void action(std::size_t begin, std::size_t end) {
-    std::vector<Token> toks;
+    std::vector<Token>& toks = tokens_;
+    toks.clear();
     if (!lex(begin, end, toks)) return;
     if (toks.empty()) {
       fail(begin, "missing value for command");
@@ -344,6 +345,7 @@ private:
   TemplateInfo info_;
   std::vector<Block> blocks_;
   std::vector<std::string> variables_;
+  std::vector<Token> tokens_; ///< the current action's, kept for the next
 };
 
 } // namespace
