@@ -334,7 +334,8 @@ Shape Inference::run(const Expr& root) {
   // node's shape finds its children's.
   const std::size_t base = shapes_.size(), indexed = index_.size();
   shapes_.resize(base + order.size());
-  if (index_.capacity() < indexed + order.size()) index_.reserve(std::max(2 * index_.capacity(), indexed + order.size()));
+  if (index_.capacity() < indexed + order.size())
+    index_.reserve(std::max(2 * index_.capacity(), indexed + order.size()));
   for (std::size_t i = 0; i < order.size(); ++i) index_.emplace_back(order[i], base + i);
   std::sort(index_.begin() + static_cast<std::ptrdiff_t>(indexed), index_.end());
   std::inplace_merge(index_.begin(), index_.begin() + static_cast<std::ptrdiff_t>(indexed), index_.end());

@@ -85,7 +85,7 @@ private:
   // The automaton's stacks, in a buffer of the parser (on the caller's stack) for the first 64
   // entries: a 10,000-rule file parses 20,000 expressions.
   static constexpr std::size_t kStackDepth = 64;
-  alignas(Value) std::array<std::byte, kStackDepth * (sizeof(Value) + sizeof(short)) + 64> stack_buffer_;
+  alignas(Value) std::array<std::byte, kStackDepth*(sizeof(Value) + sizeof(short)) + 64> stack_buffer_;
   std::pmr::monotonic_buffer_resource stack_memory_{stack_buffer_.data(), stack_buffer_.size()};
   std::pmr::vector<short> states_{&stack_memory_};
   std::pmr::vector<Value> values_{&stack_memory_};
