@@ -33,13 +33,13 @@ const Label* Metric::label(std::string_view n) const {
 }
 
 const Metric* Catalog::find(std::string_view name) const {
-  auto it = by_series_.find(std::string(name));
+  auto it = by_series_.find(name);
   if (it == by_series_.end() || !it->second.suffix.empty()) return nullptr;
   return &metric_at(it->second);
 }
 
 const Metric* Catalog::renamed_to(std::string_view old_name) const {
-  auto it = by_old_name_.find(std::string(old_name));
+  auto it = by_old_name_.find(old_name);
   return it == by_old_name_.end() ? nullptr : &metrics[it->second];
 }
 
@@ -81,7 +81,7 @@ std::vector<std::string> Catalog::wire_names(const Metric& m) {
 }
 
 std::optional<SeriesRef> Catalog::resolve(std::string_view series) const {
-  auto it = by_series_.find(std::string(series));
+  auto it = by_series_.find(series);
   if (it == by_series_.end()) return std::nullopt;
   return SeriesRef{&metric_at(it->second), it->second.suffix, it->second.exists};
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "nsmon/core/diagnostic.hpp"
+#include "nsmon/util/strings.hpp"
 
 namespace nsmon::catalog {
 
@@ -79,8 +80,8 @@ private:
     std::string suffix;
     bool exists = true;
   };
-  std::unordered_map<std::string, Entry> by_series_;
-  std::unordered_map<std::string, std::size_t> by_old_name_;
+  std::unordered_map<std::string, Entry, util::StringHash, std::equal_to<>> by_series_;
+  std::unordered_map<std::string, std::size_t, util::StringHash, std::equal_to<>> by_old_name_;
   const Metric& metric_at(const Entry& e) const { return (e.prometheus ? prometheus_series : metrics)[e.index]; }
 };
 

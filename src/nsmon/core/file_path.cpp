@@ -4,21 +4,17 @@
 #include <mutex>
 #include <unordered_set>
 
+#include "nsmon/util/strings.hpp"
+
 namespace nsmon::core {
 
 namespace {
-
-/// Hashes a std::string and a view of one alike, so that a path already seen is found by view.
-struct ViewHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
 
 /// Every path seen in this process; a node-based set, so the strings never move. Loaders may
 /// run on several threads, hence the lock.
 const std::string* intern(std::string_view path) {
   static std::mutex mutex;
-  static std::unordered_set<std::string, ViewHash, std::equal_to<>> paths;
+  static std::unordered_set<std::string, util::StringHash, std::equal_to<>> paths; // found by view
   std::lock_guard lock(mutex);
   if (auto it = paths.find(path); it != paths.end()) return &*it;
   return &*paths.emplace(path).first;

@@ -1,5 +1,6 @@
 #pragma once
 #include <array>
+#include <functional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -24,6 +25,12 @@ std::string did_you_mean(std::string_view name, const std::vector<std::string>& 
 
 /// Valid UTF-8 as Go's utf8.ValidString: no overlong forms, surrogates or code points past U+10FFFF.
 bool valid_utf8(std::string_view s);
+/// Hashes a std::string and a view of one alike: with std::equal_to<>, an unordered container of
+/// strings is searched by view without making a string.
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
 /// How many times `c` occurs in `s` (64 bytes at a time: the compiler's vector instructions;
 /// std::count is a byte at a time).
 std::size_t count_byte(std::string_view s, char c);

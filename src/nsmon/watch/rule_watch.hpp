@@ -16,6 +16,7 @@
 #include "nsmon/promql/parser.hpp"
 #include "nsmon/rules/rule_file.hpp"
 #include "nsmon/ruletest/evaluator.hpp"
+#include "nsmon/util/strings.hpp"
 #include "nsmon/watch/snapshot.hpp"
 
 namespace nsmon::watch {
@@ -151,12 +152,8 @@ private:
     engine::Series* series = nullptr; ///< null: a series no rule or assertion selects, not kept
     std::uint64_t seen = 0;           ///< the last scrape (generation_) that had it
   };
-  struct KeyHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
-  };
   /// Scraped series by the text that names them in the exposition (ScrapedSamples::key).
-  std::unordered_map<std::string, Scraped, KeyHash, std::equal_to<>> scraped_;
+  std::unordered_map<std::string, Scraped, util::StringHash, std::equal_to<>> scraped_;
   std::uint64_t generation_ = 1;       ///< 1 + scrapes so far, failed ones included (a seen of 0: never)
   std::size_t seen_ = 0;               ///< series this scrape (generation_) had
   std::size_t kept_ = 0;               ///< of those, the ones the previous scrape had too
