@@ -2,14 +2,13 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <set>
 
 namespace nsmon::rules {
 
 namespace {
 
-constexpr std::array kFunctions = {
+constexpr std::string_view kFunctions[] = {
     // Go text/template builtins
     "and", "call", "html", "index", "slice", "js", "len", "not", "or", "print", "printf", "println", "urlquery", "eq",
     "ge", "gt", "le", "lt", "ne",
@@ -19,9 +18,16 @@ constexpr std::array kFunctions = {
     "humanizeDuration", "humanizePercentage", "humanizeTimestamp", "toTime", "toDuration", "now", "pathPrefix",
     "externalURL", "parseDuration"};
 
-bool is_function(std::string_view s) { return std::find(kFunctions.begin(), kFunctions.end(), s) != kFunctions.end(); }
+bool is_function(std::string_view s) {
+  return std::find(std::begin(kFunctions), std::end(kFunctions), s) != std::end(kFunctions);
+}
 
-bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+// ASCII, as std::isalnum and std::isspace in the "C" locale nsmon runs in (inline: a libc call per character cost
+// more than the rest of the lexer).
+bool ascii_digit(char c) { return c >= '0' && c <= '9'; }
+bool ascii_alnum(char c) { return ascii_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool ident_char(char c) { return ascii_alnum(c) || c == '_'; }
+bool ascii_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
 enum class Tok { ident, variable, field, string, number, pipe, lparen, rparen, declare, assign, comma, other };
 
@@ -42,12 +48,11 @@ public:
       if (open == std::string_view::npos) break;
       info_.has_actions = true;
       std::size_t start = open + 2;
-      if (start < text_.size() && text_[start] == '-' && start + 1 < text_.size() &&
-          std::isspace(static_cast<unsigned char>(text_[start + 1])))
+      if (start < text_.size() && text_[start] == '-' && start + 1 < text_.size() && ascii_space(text_[start + 1]))
         ++start;
       // A comment action {{/* ... */}} may contain "}}".
       std::size_t body = start;
-      while (body < text_.size() && std::isspace(static_cast<unsigned char>(text_[body]))) ++body;
+      while (body < text_.size() && ascii_space(text_[body])) ++body;
       if (text_.substr(body, 2) == "/*") {
         std::size_t end_comment = text_.find("*/", body + 2);
         std::size_t close = end_comment == std::string_view::npos ? end_comment : text_.find("}}", end_comment + 2);
@@ -64,9 +69,7 @@ public:
         break;
       }
       std::size_t end = close;
-      if (end > start && text_[end - 1] == '-' && end - 1 > start &&
-          std::isspace(static_cast<unsigned char>(text_[end - 2])))
-        --end;
+      if (end > start && text_[end - 1] == '-' && end - 1 > start && ascii_space(text_[end - 2])) --end;
       action(start, end);
       pos = close + 2;
     }
@@ -107,7 +110,7 @@ private:
     std::size_t i = begin;
     while (i < end) {
       char c = text_[i];
-      if (std::isspace(static_cast<unsigned char>(c))) {
+      if (ascii_space(c)) {
         ++i;
         continue;
       }
@@ -139,10 +142,9 @@ private:
         ++i;
         while (i < end && (ident_char(text_[i]) || text_[i] == '.')) ++i;
         kind = Tok::field;
-      } else if (std::isdigit(static_cast<unsigned char>(c)) ||
-                 ((c == '-' || c == '+') && i + 1 < end && std::isdigit(static_cast<unsigned char>(text_[i + 1])))) {
+      } else if (ascii_digit(c) || ((c == '-' || c == '+') && i + 1 < end && ascii_digit(text_[i + 1]))) {
         ++i;
-        while (i < end && (std::isalnum(static_cast<unsigned char>(text_[i])) || text_[i] == '.' || text_[i] == '_' ||
+        while (i < end && (ascii_alnum(text_[i]) || text_[i] == '.' || text_[i] == '_' ||
                            ((text_[i] == '-' || text_[i] == '+') && (text_[i - 1] == 'e' || text_[i - 1] == 'E'))))
           ++i;
         kind = Tok::number;
