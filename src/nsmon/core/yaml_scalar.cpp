@@ -175,7 +175,7 @@ const CharTable& special_chars(ScalarEnd end) {
 // differential test and fuzz_yaml compare both parsers on every input); they only skip its
 // folding machinery.
 
-bool scan_plain_line(Stream& in, int indent, std::string& value, bool& leading_spaces) {
+bool scan_plain_line(Stream& in, int indent, std::string_view& value, bool& leading_spaces) {
   const CharTable& special = special_chars(ScalarEnd::plain_block);
   const char* p = in.data() + in.pos();
   std::size_t i = 0, end = 0; // end: after the last character that is not a blank
@@ -199,7 +199,7 @@ bool scan_plain_line(Stream& in, int indent, std::string& value, bool& leading_s
       while (p[i + 1 + k] == ' ') ++k;
       char d = p[i + 1 + k];
       if (static_cast<int>(k) >= indent || d == '\t' || d == '\n' || d == '\r' || d == '#') return false;
-      value.assign(p, end);
+      value = std::string_view(p, end);
       in.skip_inline(i);
       in.eat(); // the line break
       in.skip_inline(k);
@@ -209,13 +209,13 @@ bool scan_plain_line(Stream& in, int indent, std::string& value, bool& leading_s
       return false; // "\r": the general routine
     }
   }
-  value.assign(p, end);
+  value = std::string_view(p, end);
   in.skip_inline(i);
   leading_spaces = false;
   return true;
 }
 
-bool scan_quoted_line(Stream& in, char quote, std::string& value) {
+bool scan_quoted_line(Stream& in, char quote, std::string_view& value) {
   const char* p = in.data() + in.pos();
   std::size_t i = 0;
   while (true) {
@@ -227,7 +227,7 @@ bool scan_quoted_line(Stream& in, char quote, std::string& value) {
     if (c == '\n' || c == '\r' || c == '\0' || (quote == '"' && c == '\\')) return false;
     ++i;
   }
-  value.assign(p, i);
+  value = std::string_view(p, i);
   in.skip_inline(i + 1);
   return true;
 }
@@ -426,7 +426,7 @@ bool decode_base64(std::string& s) {
   return true;
 }
 
-bool is_null_string(const std::string& s) { // checked per plain scalar, so without strcmp
+bool is_null_string(std::string_view s) { // checked per plain scalar, so without strcmp
   switch (s.size()) {
   case 0: return true;
   case 1: return s[0] == '~';

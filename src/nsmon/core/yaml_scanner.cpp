@@ -508,7 +508,7 @@ void Scanner::scan_plain_scalar() {
   Token& t = token(push_token(TokenType::plain_scalar, mark)); // nothing else is pushed meanwhile
   t.scan = spec;
   bool leading_spaces = false;
-  if (spec.in_flow || !scan_plain_line(in_, spec.indent, t.value, leading_spaces)) {
+  if (spec.in_flow || !scan_plain_line(in_, spec.indent, t.verbatim, leading_spaces)) {
     scan_scalar(in_, params, scratch_);
     t.value = scratch_;
     leading_spaces = params.leading_spaces;
@@ -530,7 +530,7 @@ void Scanner::scan_quoted_scalar() {
   Token& t = token(push_token(TokenType::non_plain_scalar, mark));
   t.style = style;
   t.scan = spec;
-  if (!scan_quoted_line(in_, style == ScalarStyle::single_quoted ? '\'' : '"', t.value)) {
+  if (!scan_quoted_line(in_, style == ScalarStyle::single_quoted ? '\'' : '"', t.verbatim)) {
     scan_scalar(in_, params, scratch_);
     t.value = scratch_;
   }

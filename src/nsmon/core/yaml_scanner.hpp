@@ -124,8 +124,11 @@ struct Token {
   TagKind tag_kind = TagKind::non_specific;
   yaml::Mark mark;
   std::string value;               ///< scalar value, anchor or alias name, tag, directive name
+  std::string_view verbatim;       ///< a scalar that stands as it is in the text: those bytes (value unused)
   std::vector<std::string> params; ///< directive parameters; a named tag handle's suffix
   ScanSpec scan;                   ///< scalars: how to scan again (value_offsets)
+  /// A scalar's value.
+  std::string_view scalar() const { return verbatim.data() ? verbatim : std::string_view(value); }
 };
 
 enum class Fold : std::uint8_t { none, block, flow };
@@ -155,14 +158,14 @@ void scan_scalar(Stream& in, ScalarParams& params, std::string& value, std::vect
 /// Fast paths for the most common scalars. A plain scalar in block context that ends on its own
 /// line, and a quoted scalar on one line without escapes (the stream is after the opening
 /// quote): scan it into `value` and return true, or return false without moving the stream.
-bool scan_plain_line(Stream& in, int indent, std::string& value, bool& leading_spaces);
-bool scan_quoted_line(Stream& in, char quote, std::string& value);
+bool scan_plain_line(Stream& in, int indent, std::string_view& value, bool& leading_spaces);
+bool scan_quoted_line(Stream& in, char quote, std::string_view& value);
 
 /// Go's base64.StdEncoding.DecodeString in place (a !!binary scalar): padded, line breaks
 /// ignored; false on bad data.
 bool decode_base64(std::string& s);
 /// yaml-cpp's IsNullString: "", ~, null, Null, NULL.
-bool is_null_string(const std::string& s);
+bool is_null_string(std::string_view s);
 /// The text must be UTF-8 made of characters YAML allows (c-printable: no control characters
 /// but tab and line breaks, no C1 controls but NEL, no U+FFFE/U+FFFF); fails at the first other.
 /// yaml-cpp reads any bytes; a NUL or 0x04 byte even ends its input silently.

@@ -82,7 +82,8 @@ public:
   const char* store_value(std::string_view v, std::size_t at) {
     if (v.empty()) return "";
     for (std::size_t p = at; p <= at + 1; ++p)
-      if (p + v.size() <= size && std::memcmp(text + p, v.data(), v.size()) == 0) return text + p;
+      if (p + v.size() <= size && (v.data() == text + p || std::memcmp(text + p, v.data(), v.size()) == 0))
+        return text + p;
     if (v.size() > kCharBlock / 4) {
       big_chars_.push_back(std::make_unique<char[]>(v.size()));
       std::memcpy(big_chars_.back().get(), v.data(), v.size());

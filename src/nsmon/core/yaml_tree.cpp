@@ -297,7 +297,7 @@ private:
     const std::string* tag = !explicit_tag.empty()                   ? st_.intern_tag(std::move(explicit_tag))
                              : t.type == TokenType::non_plain_scalar ? &kNonPlainTag
                                                                      : &kPlainTag;
-    if (t.type == TokenType::plain_scalar && tag == &kPlainTag && is_null_string(t.value)) {
+    if (t.type == TokenType::plain_scalar && tag == &kPlainTag && is_null_string(t.scalar())) {
       add_null(mark, anchor);
       sc_.pop();
       return;
@@ -308,10 +308,14 @@ private:
       NodeData* n = new_node(NodeType::Scalar, mark, anchor);
       n->tag = tag;
       // Go's yaml decodes a !!binary scalar's base64 (what a loader sees is the bytes).
-      if (*tag == "tag:yaml.org,2002:binary" && !decode_base64(t.value))
-        fail(mark, "!!binary value contains invalid base64 data");
-      n->chars = st_.store_value(t.value, t.scan.pos);
-      n->count = static_cast<std::uint32_t>(t.value.size());
+      if (*tag == "tag:yaml.org,2002:binary") {
+        t.value = std::string(t.scalar());
+        t.verbatim = {};
+        if (!decode_base64(t.value)) fail(mark, "!!binary value contains invalid base64 data");
+      }
+      const std::string_view value = t.scalar();
+      n->chars = st_.store_value(value, t.scan.pos);
+      n->count = static_cast<std::uint32_t>(value.size());
       n->style = t.style;
       n->scan = t.scan;
       sc_.pop();
