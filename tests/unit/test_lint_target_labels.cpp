@@ -30,17 +30,24 @@ std::set<std::string> own(const catalog::Metric& m, bool bucket) {
   return out;
 }
 
+// kConfig's target labels over the embedded catalog.
+struct Fixture {
+  core::SourceFile src{"prometheus.yml", kConfig};
+  std::vector<core::Diagnostic> diags;
+  rules::Config cfg = rules::load_config(src, diags);
+  const catalog::Catalog& cat = catalog::embedded();
+  lint::TargetLabels targets{cat, &cfg};
+};
+
 bool same(const lint::LabelFacts& a, const lint::LabelFacts& b) {
   return a.named == b.named && a.open == b.open && a.dropped == b.dropped;
 }
 } // namespace
 
 TEST_CASE("TargetLabels: a metric's scraped labels, remembered per job and metric, equal to computing them", "[lint]") {
-  core::SourceFile src("prometheus.yml", kConfig);
-  std::vector<core::Diagnostic> diags;
-  const rules::Config cfg = rules::load_config(src, diags);
-  const catalog::Catalog& cat = catalog::embedded();
-  const lint::TargetLabels targets(cat, &cfg);
+  const Fixture fx;
+  const catalog::Catalog& cat = fx.cat;
+  const lint::TargetLabels& targets = fx.targets;
   auto sel = promql::parse("errors_total");
   REQUIRE(sel.ok());
   const auto jobs = targets.jobs_for(sel.expr()->as<promql::VectorSelector>());
@@ -68,4 +75,41 @@ TEST_CASE("TargetLabels: a metric's scraped labels, remembered per job and metri
     threads.emplace_back([&, t] { seen[t] = &targets.scraped(*jobs[1], cat.metrics.back(), t % 2 == 0); });
   for (auto& t : threads) t.join();
   for (std::size_t t = 2; t < seen.size(); ++t) CHECK(seen[t] == seen[t % 2]);
+}
+
+TEST_CASE("TargetLabels: a selector's labels across its jobs, remembered per metric and jobs", "[lint]") {
+  const Fixture fx;
+  const catalog::Catalog& cat = fx.cat;
+  const lint::TargetLabels& targets = fx.targets;
+  auto both = promql::parse("errors_total");
+  auto app_only = promql::parse("errors_total{job=\"app\"}");
+  REQUIRE((both.ok() && app_only.ok()));
+  const auto jobs = targets.jobs_for(both.expr()->as<promql::VectorSelector>());
+  const auto app_jobs = targets.jobs_for(app_only.expr()->as<promql::VectorSelector>());
+  REQUIRE(jobs.size() == 2);
+  REQUIRE(app_jobs.size() == 1);
+  const catalog::Metric* errors = cat.find("errors_total");
+  REQUIRE(errors != nullptr);
+  const auto& across = targets.selected(*errors, false, jobs);
+  const auto& app = targets.selected(*errors, false, app_jobs);
+  // The app job's static label is on its series only: certain there, a maybe across both jobs.
+  CHECK(app.labels.count("model") == 1);
+  CHECK(app.maybe.count("model") == 0);
+  CHECK(across.labels.count("model") == 1);
+  CHECK(across.maybe.count("model") == 1);
+  // __name__ is in every result, never a maybe; the app job's labeldrop is dropped there only
+  // (the other job's series keep the label).
+  for (const auto* s : {&across, &app}) {
+    CHECK(s->labels.count("__name__") == 1);
+    CHECK(s->maybe.count("__name__") == 0);
+  }
+  CHECK(app.dropped.count("stage") == 1);
+  CHECK(across.dropped.count("stage") == 0);
+  // Asked again, from several threads: the same entry.
+  std::vector<const lint::TargetLabels::Selected*> seen(8);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < seen.size(); ++t)
+    threads.emplace_back([&, t] { seen[t] = &targets.selected(*errors, false, t % 2 ? app_jobs : jobs); });
+  for (auto& t : threads) t.join();
+  for (std::size_t t = 0; t < seen.size(); ++t) CHECK(seen[t] == (t % 2 ? &app : &across));
 }

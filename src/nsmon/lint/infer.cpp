@@ -96,31 +96,18 @@ Shape Inference::leaf(const VectorSelector& vs) const {
   const auto& m = *info.metric;
   if (m.prometheus && m.name.rfind("ALERTS", 0) == 0) {
     s.labels = scraped_labels(m, info.suffix); // the rules' labels, no target labels
+    s.labels.insert("__name__");
     s.labels_known = !m.open_labels;
   } else {
     // The series of every job that may have scraped it: a label on all of them is certain, on
     // some a maybe, on none absent (dropped, when a relabel rule removed it).
-    std::vector<const LabelFacts*> per_job;
-    for (const auto* j : targets_->jobs_for(vs))
-      per_job.push_back(m.prometheus ? &j->targets : &targets_->scraped(*j, m, info.suffix == "_bucket"));
-    bool open = false;
-    for (const auto* f : per_job) {
-      open = open || f->open;
-      for (const auto& [name, p] : f->named)
-        if (p != Presence::absent && name.rfind("__", 0) != 0) s.labels.insert(name);
-    }
-    for (const auto& name : s.labels)
-      for (const auto* f : per_job)
-        if (f->presence(name) != Presence::present) s.maybe.insert(name);
-    for (const auto* f : per_job)
-      for (const auto& drop : f->dropped)
-        if (std::all_of(per_job.begin(), per_job.end(),
-                        [&](const LabelFacts* g) { return g->presence(drop.first) == Presence::absent; }))
-          s.dropped.insert(drop);
-    s.labels_known = !open && !m.open_labels;
-    s.targets_open = open && !m.open_labels;
+    const auto& sel = targets_->selected(m, info.suffix == "_bucket", targets_->jobs_for(vs));
+    s.labels = sel.labels;
+    s.maybe = sel.maybe;
+    s.dropped = sel.dropped;
+    s.labels_known = !sel.open && !m.open_labels;
+    s.targets_open = sel.open && !m.open_labels;
   }
-  s.labels.insert("__name__");
   bool counter_series = m.type == catalog::MetricType::counter ? info.suffix != "_created"
                         : (m.type == catalog::MetricType::histogram || m.type == catalog::MetricType::summary)
                             ? (info.suffix == "_bucket" || info.suffix == "_count" || info.suffix == "_sum")

@@ -1,5 +1,6 @@
 #include "nsmon/lint/target_labels.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <optional>
 
@@ -181,6 +182,31 @@ const LabelFacts& TargetLabels::scraped(const Job& j, const catalog::Metric& m, 
     it->second = scraped(j, own);
   }
   return it->second;
+}
+
+const TargetLabels::Selected& TargetLabels::selected(const catalog::Metric& m, bool bucket,
+                                                     const std::vector<const Job*>& jobs) const {
+  std::lock_guard lock(selected_mutex_);
+  auto [it, added] = selected_.try_emplace({&m, bucket, jobs});
+  if (!added) return it->second;
+  Selected& s = it->second;
+  std::vector<const LabelFacts*> per_job;
+  for (const auto* j : jobs) per_job.push_back(m.prometheus ? &j->targets : &scraped(*j, m, bucket));
+  for (const auto* f : per_job) {
+    s.open = s.open || f->open;
+    for (const auto& [name, p] : f->named)
+      if (p != Presence::absent && name.rfind("__", 0) != 0) s.labels.insert(name);
+  }
+  for (const auto& name : s.labels)
+    for (const auto* f : per_job)
+      if (f->presence(name) != Presence::present) s.maybe.insert(name);
+  for (const auto* f : per_job)
+    for (const auto& drop : f->dropped)
+      if (std::all_of(per_job.begin(), per_job.end(),
+                      [&](const LabelFacts* g) { return g->presence(drop.first) == Presence::absent; }))
+        s.dropped.insert(drop);
+  s.labels.insert("__name__");
+  return s;
 }
 
 } // namespace nsmon::lint

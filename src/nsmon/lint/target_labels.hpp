@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "nsmon/catalog/catalog.hpp"
+#include "nsmon/lint/label_set.hpp"
 #include "nsmon/promql/ast.hpp"
 #include "nsmon/rules/config.hpp"
 
@@ -60,6 +61,16 @@ public:
   /// _bucket), computed once per job and metric: every selector of the metric asks. Thread-safe;
   /// the result lives as long as this object.
   const LabelFacts& scraped(const Job& j, const catalog::Metric& m, bool bucket) const;
+  /// What the series of a catalog metric (its buckets, when `bucket`) carry across the jobs that
+  /// may scrape them (jobs_for a selector): `labels` any of them carries, with __name__; `maybe`
+  /// those that some lack; `dropped` those a relabel rule removed from all; `open` whether labels
+  /// not named may appear. Computed once per metric and jobs: thread-safe, lives as long as this.
+  struct Selected {
+    LabelSet labels, maybe;
+    std::map<std::string, std::string> dropped;
+    bool open = false;
+  };
+  const Selected& selected(const catalog::Metric& m, bool bucket, const std::vector<const Job*>& jobs) const;
   /// One of the catalog's own label names. No unknown target label has one of these names: it
   /// would rename the application's labels to exported_<name> (or, with honor_labels, be lost).
   bool in_vocabulary(const std::string& name) const { return vocabulary_.count(name) > 0; }
@@ -69,6 +80,8 @@ private:
   std::set<std::string> vocabulary_;
   mutable std::mutex memo_mutex_;
   mutable std::map<std::tuple<const Job*, const catalog::Metric*, bool>, LabelFacts> memo_;
+  mutable std::mutex selected_mutex_; // taken before memo_mutex_ (selected() calls scraped())
+  mutable std::map<std::tuple<const catalog::Metric*, bool, std::vector<const Job*>>, Selected> selected_;
 };
 
 } // namespace nsmon::lint
