@@ -175,6 +175,7 @@ private:
   void action(std::size_t begin, std::size_t end) {
     std::vector<Token>& toks = tokens_;
     toks.clear();
+    if (toks.capacity() == 0) toks.reserve(16); // one allocation for most templates
     if (!lex(begin, end, toks)) return;
     if (toks.empty()) {
       fail(begin, "missing value for command");
