@@ -1,6 +1,8 @@
 #include "nsmon/promql/lexer.hpp"
 
+#include <algorithm>
 #include <array>
+#include <span>
 #include <utility>
 
 #include "nsmon/promql/go_compat.hpp"
@@ -73,6 +75,12 @@ constexpr std::array<Keyword, 4> kDurationKeywords = {{
     {"max_of", TokenKind::max_of},
     {"min_of", TokenKind::min_of},
 }};
+
+constexpr std::size_t kLongestKeyword = [] {
+  std::size_t n = 0;
+  for (const auto& kw : kKeywords) n = std::max(n, kw.word.size());
+  return n;
+}();
 
 bool keyword_equal(std::string_view word, std::string_view kw) {
   if (word.size() != kw.size()) return false;
@@ -570,14 +578,13 @@ bool Lexer::followed_by_left_paren() const {
 }
 
 Token Lexer::lex_keyword_or_identifier() {
-  for (;;) {
-    long r = next_rune();
-    if (is_alnum(r) || r == ':') continue;
-    backup();
-    break;
-  }
+  // The word's characters are ASCII: scanned as bytes; then the rune after it read and put back
+  // as the rune loop left it.
+  while (pos_ < in_.size() && (is_alnum(static_cast<unsigned char>(in_[pos_])) || in_[pos_] == ':')) ++pos_;
+  next_rune();
+  backup();
   std::string_view word = in_.substr(start_, pos_ - start_);
-  for (const auto& kw : kKeywords) {
+  for (const auto& kw : word.size() <= kLongestKeyword ? std::span(kKeywords) : std::span<const Keyword>()) {
     if (!keyword_equal(word, kw.word)) continue;
     // fill, fill_left and fill_right are keywords only before '(' so that they stay usable as names.
     bool fill = kw.kind == TokenKind::fill || kw.kind == TokenKind::fill_left || kw.kind == TokenKind::fill_right;
