@@ -83,7 +83,7 @@ TEST_CASE("SourceFile: the text without the parser's padding, lines and position
   CHECK(lc.col == 2);
 }
 
-TEST_CASE("sort_diagnostics: by file, line, column, check and message; equal ones keep their order", "[diagnostic]") {
+TEST_CASE("sort_diagnostics: by file, line, column, check and message, equal ones in their order", "[diagnostic]") {
   std::mt19937 rng(7);
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
   std::vector<core::Diagnostic> diags;

@@ -11,7 +11,7 @@
 
 using namespace nsmon;
 
-TEST_CASE("parallel_steps: every item once, step k is [k * size, (k + 1) * size)", "[util]") {
+TEST_CASE("parallel_steps: every item once, step k from k * size to (k + 1) * size", "[util]") {
   for (std::size_t n :
        {std::size_t{0}, std::size_t{1}, std::size_t{255}, std::size_t{256}, std::size_t{1000}, std::size_t{20001}}) {
     INFO(n);
