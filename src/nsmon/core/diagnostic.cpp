@@ -32,12 +32,13 @@ void sort_diagnostics(std::vector<Diagnostic>& diags) {
 }
 
 namespace {
-// Replaces control bytes so that a hostile input line cannot drive the terminal.
-std::string printable(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) out += (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f ? '?' : c;
-  return out;
+// Appends `s` with its control bytes replaced, so that a hostile input line cannot drive the
+// terminal.
+void append_printable(std::string& out, std::string_view s) {
+  const std::size_t at = out.size();
+  out.append(s);
+  for (std::size_t i = at; i < out.size(); ++i)
+    if ((static_cast<unsigned char>(out[i]) < 0x20 && out[i] != '\t') || out[i] == 0x7f) out[i] = '?';
 }
 } // namespace
 
@@ -73,7 +74,7 @@ void append_text(std::string& out, const Diagnostic& d, const SourceSet& sources
     std::size_t col = static_cast<std::size_t>(std::max(d.span.col, 1) - 1);
     std::size_t from = col > 80 ? col - 40 : 0;
     out += from ? "  ..." : "  ";
-    out += printable(line.substr(std::min(from, line.size()), 160));
+    append_printable(out, line.substr(std::min(from, line.size()), 160));
     out += '\n';
     std::size_t pad_at = out.size();
     out.append(2 + (from ? 3 : 0) + (col - from), ' ');
