@@ -308,7 +308,7 @@ Shape Inference::node(const Expr& e) const {
 
 Shape Inference::run(const Expr& root) {
   // Pre-order, then reversed: every node comes after its children, with no recursion. A rule's
-  // tree has a few dozen nodes: in a buffer of the call.
+  // tree has a handful of nodes (~6): in a buffer of the call.
   std::array<std::byte, 64 * sizeof(const Expr*)> buffer;
   std::pmr::monotonic_buffer_resource memory(buffer.data(), buffer.size());
   std::pmr::vector<const Expr*> order(&memory);

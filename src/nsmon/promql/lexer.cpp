@@ -578,11 +578,9 @@ bool Lexer::followed_by_left_paren() const {
 }
 
 Token Lexer::lex_keyword_or_identifier() {
-  // The word's characters are ASCII: scanned as bytes; then the rune after it read and put back
-  // as the rune loop left it.
+  // Scanned as bytes: is_alnum is ASCII only, so a byte past 0x7F ends the word, as the rune
+  // loop did.
   while (pos_ < in_.size() && (is_alnum(static_cast<unsigned char>(in_[pos_])) || in_[pos_] == ':')) ++pos_;
-  next_rune();
-  backup();
   std::string_view word = in_.substr(start_, pos_ - start_);
   for (const auto& kw : word.size() <= kLongestKeyword ? std::span(kKeywords) : std::span<const Keyword>()) {
     if (!keyword_equal(word, kw.word)) continue;

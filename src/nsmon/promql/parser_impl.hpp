@@ -83,7 +83,7 @@ private:
   bool stop_ = false; ///< a syntax or lexical error was reported: stop parsing
   Expr* result_ = nullptr;
   // The automaton's stacks, in a buffer of the parser (on the caller's stack) for the first 64
-  // entries: a 10,000-rule file parses 20,000 expressions.
+  // entries: a file of 10,000 rules parses 10,000 expressions.
   static constexpr std::size_t kStackDepth = 64;
   alignas(Value) std::array<std::byte, kStackDepth*(sizeof(Value) + sizeof(short)) + 64> stack_buffer_;
   std::pmr::monotonic_buffer_resource stack_memory_{stack_buffer_.data(), stack_buffer_.size()};
