@@ -16,6 +16,7 @@
 #include "nsmon/lint/render.hpp"
 #include "nsmon/util/files.hpp"
 #include "nsmon/util/memory.hpp"
+#include "nsmon/util/parallel.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::cli {
@@ -88,6 +89,7 @@ int run_lint(const LintOptions& o, const Context& ctx) {
 
   // The model of the inputs takes about 15 bytes of heap per byte of YAML (bench/README).
   util::heap_on_huge_pages(std::max<std::uintmax_t>(std::uintmax_t{64} << 20, 24 * input_bytes(o)));
+  util::start_workers(); // ready when the YAML parser's threads start, in a few milliseconds
   // Everything read and found lives to the end of the process (keep_until_exit).
   auto loaded_owner = std::make_unique<Loaded>();
   Loaded& loaded = *loaded_owner;

@@ -24,13 +24,28 @@ inline std::size_t step_count(std::size_t n, std::size_t size) {
   return n / size + (n % size != 0);
 }
 
+namespace detail {
+/// Runs call(ctx) on the calling thread and on `extra` of the process's worker threads at once
+/// and returns when every one has returned; false, with nothing run, when the workers are busy
+/// (a call from another thread, or from inside a job).
+bool run_on_workers(unsigned extra, void (*call)(void*), void* ctx);
+} // namespace detail
+
+/// Starts the worker threads parallel_steps uses ahead of time, for a command that knows it will
+/// use them within milliseconds: a new thread, or a parked one, takes up to a few milliseconds to
+/// run on a virtual machine's idle vCPU.
+void start_workers();
+
 /// Runs fn(begin, end, step) for each step of `size` items of [0, n) (the last may be shorter;
 /// step k is [k * size, min(n, (k + 1) * size))), on up to hardware_threads() threads, the calling
 /// thread one of them. Each thread takes the next step when it is done with its last, so the
 /// threads end together when items cost unequal time or a core is busy. Results that must come in
 /// order are kept per step (step_count(n, size) of them) and joined after. A single step runs on
-/// the calling thread alone; n = 0 runs none. A thread's malloc arena is on huge pages when the
-/// process asked for them: advise_thread_heap before each step, as the arena grows by new heaps.
+/// the calling thread alone; n = 0 runs none. The other threads are the process's workers, kept
+/// between calls (they wait for the next call spinning for a few milliseconds, then parked); a
+/// call made while they are busy (nested, or from another thread) starts threads of its own. A
+/// thread's malloc arena is on huge pages when the process asked for them: advise_thread_heap
+/// before each step, as the arena grows by new heaps.
 template <class Fn> void parallel_steps(std::size_t n, std::size_t size, Fn&& fn) {
   size = std::max<std::size_t>(size, 1);
   const std::size_t steps = step_count(n, size);
@@ -42,6 +57,10 @@ template <class Fn> void parallel_steps(std::size_t n, std::size_t size, Fn&& fn
       fn(k * size, std::min(n, (k + 1) * size), k);
     }
   };
+  if (threads <= 1) return run();
+  if (detail::run_on_workers(
+          threads - 1, [](void* r) { (*static_cast<decltype(run)*>(r))(); }, &run))
+    return;
   std::vector<std::thread> others;
   for (unsigned t = 1; t < threads; ++t) others.emplace_back(run);
   run();
