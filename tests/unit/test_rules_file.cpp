@@ -83,6 +83,16 @@ TEST_CASE("structure: promtool's checks, positioned", "[rules]") {
     CHECK(where(l) ==
           V{"6:12 warning rules/duplicate-rule", "8:9 error rules/duplicate-group", "12:20 error yaml/duplicate-key"});
   }
+  SECTION("a name given many times, among others: each repeat with the same labels") {
+    std::string text = "groups:\n- name: g\n  rules:\n  - alert: ''\n    expr: up\n"; // no name: line 4
+    for (int i = 0; i < 40; ++i) // rule i on line 6 + 3i: A, B1, A, B3, ... with A's labels {n: 0}, {n: 1}, {n: 0}, ...
+      text += (i % 2 == 0 ? "  - alert: A\n" : "  - alert: B" + std::to_string(i) + "\n") + "    expr: up\n" +
+              "    labels: {n: '" + std::to_string(i / 2 % 2) + "'}\n";
+    auto l = load(text);
+    std::vector<std::string> want = {"4:5 error rules/alert-xor-record"};
+    for (int i = 4; i < 40; i += 2) want.push_back(std::to_string(6 + 3 * i) + ":12 warning rules/duplicate-rule");
+    CHECK(where(l) == want);
+  }
   SECTION("same alert name with different labels is not a duplicate") {
     auto l = load("groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up\n    labels: {severity: warning}\n"
                   "  - alert: A\n    expr: up\n    labels: {severity: critical}\n");
