@@ -82,6 +82,28 @@ constexpr std::size_t kLongestKeyword = [] {
   return n;
 }();
 
+// The keywords by length: those of n letters are kByLength[kLengthStart[n] .. kLengthStart[n + 1]).
+constexpr auto kByLength = [] {
+  std::array<Keyword, std::size(kKeywords)> out{};
+  std::copy(std::begin(kKeywords), std::end(kKeywords), out.begin());
+  std::sort(out.begin(), out.end(), [](const Keyword& a, const Keyword& b) { return a.word.size() < b.word.size(); });
+  return out;
+}();
+constexpr auto kLengthStart = [] {
+  std::array<std::size_t, kLongestKeyword + 2> out{};
+  for (std::size_t n = 0; n < out.size(); ++n)
+    out[n] = static_cast<std::size_t>(
+        std::find_if(kByLength.begin(), kByLength.end(), [&](const Keyword& k) { return k.word.size() >= n; }) -
+        kByLength.begin());
+  return out;
+}();
+
+// The keywords as long as `word` (none for a longer word than any).
+std::span<const Keyword> keywords_of_length(std::size_t n) {
+  if (n > kLongestKeyword) return {};
+  return std::span(kByLength).subspan(kLengthStart[n], kLengthStart[n + 1] - kLengthStart[n]);
+}
+
 bool keyword_equal(std::string_view word, std::string_view kw) {
   if (word.size() != kw.size()) return false;
   for (std::size_t i = 0; i < word.size(); ++i)
@@ -582,7 +604,7 @@ Token Lexer::lex_keyword_or_identifier() {
   // loop did.
   while (pos_ < in_.size() && (is_alnum(static_cast<unsigned char>(in_[pos_])) || in_[pos_] == ':')) ++pos_;
   std::string_view word = in_.substr(start_, pos_ - start_);
-  for (const auto& kw : word.size() <= kLongestKeyword ? std::span(kKeywords) : std::span<const Keyword>()) {
+  for (const auto& kw : keywords_of_length(word.size())) {
     if (!keyword_equal(word, kw.word)) continue;
     // fill, fill_left and fill_right are keywords only before '(' so that they stay usable as names.
     bool fill = kw.kind == TokenKind::fill || kw.kind == TokenKind::fill_left || kw.kind == TokenKind::fill_right;
