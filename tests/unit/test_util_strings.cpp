@@ -1,6 +1,7 @@
 // util/strings and util/duration: the helpers every flag parser uses.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <set>
 
 #include "nsmon/util/duration.hpp"
 #include "nsmon/util/strings.hpp"
@@ -14,6 +15,16 @@ TEST_CASE("split_lists: comma-separated and repeated flags, trimmed, empty items
   CHECK(util::split_lists({"a"}) == V{"a"});
   CHECK(util::split_lists({"a, b", "c"}) == V{"a", "b", "c"});
   CHECK(util::split_lists({" a ,,b,", ",", "  "}) == V{"a", "b"});
+}
+
+TEST_CASE("join and concat: any range of strings, pieces in order", "[util]") {
+  CHECK(util::join({"a", "b", "c"}, ", ") == "a, b, c");
+  CHECK(util::join(std::vector<std::string>{}, ", ").empty());
+  CHECK(util::join(std::set<std::string>{"z", "", "a"}, "|") == "|a|z"); // an empty first part still gets its separator
+  CHECK(util::join(std::vector<std::string_view>{"x"}, ", ") == "x");
+  CHECK(util::concat({}).empty());
+  const std::string long_piece(100, 'x');
+  CHECK(util::concat({"a ", long_piece, "", " b"}) == "a " + long_piece + " b");
 }
 
 TEST_CASE("parse_seconds: a Prometheus duration or plain seconds", "[util]") {

@@ -118,20 +118,20 @@ private:
         if (kv.value.value.empty()) return kv.value.span;
         return core::Span{kv.value.span.file, 0, static_cast<int>(kv.value.file_offset(off)), static_cast<int>(len)};
       };
+      const std::string_view what = is_label ? "label" : "annotation";
       for (const auto& ref : info.label_refs) {
         if (available.count(ref.name) || !inf_.absent(shape, ref.name)) continue;
         if (auto d = shape.dropped.find(ref.name); d != shape.dropped.end())
           emit_at("labels/dropped-by-config", at(ref.offset, ref.length),
-                  std::string(is_label ? "label" : "annotation") + " \"" + kv.key.value + "\" uses $labels." +
-                      ref.name + ", but the config drops " + ref.name +
-                      " from every series the expression reads: " + d->second,
+                  util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name, ", but the config drops ",
+                                ref.name, " from every series the expression reads: ", d->second}),
                   "use a label the series keep, or stop dropping " + ref.name);
         else
           emit_at("labels/template-label-lost", at(ref.offset, ref.length),
-                  std::string(is_label ? "label" : "annotation") + " \"" + kv.key.value + "\" uses $labels." +
-                      ref.name + ", but the expression's result has no " + ref.name + " label (it has: " +
-                      util::join(std::vector<std::string>(available.begin(), available.end()), ", ") + ")",
-                  "keep it in the aggregation, e.g. sum by (" + ref.name + ", ...)");
+                  util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name,
+                                ", but the expression's result has no ", ref.name,
+                                " label (it has: ", util::join(available, ", "), ")"}),
+                  util::concat({"keep it in the aggregation, e.g. sum by (", ref.name, ", ...)"}));
       }
       // $externalLabels.x: global.external_labels of the config (unknown without one).
       if (cfg_)
@@ -139,18 +139,18 @@ private:
           if (std::none_of(cfg_->external_labels.begin(), cfg_->external_labels.end(),
                            [&](const rules::KeyValue& e) { return e.key.value == ref.name; }))
             emit_at("labels/unknown-external-label", at(ref.offset, ref.length),
-                    std::string(is_label ? "label" : "annotation") + " \"" + kv.key.value + "\" uses $externalLabels." +
-                        ref.name + ", but global.external_labels has no " + ref.name + " (it has: " + external_names() +
-                        "): it expands to nothing",
+                    util::concat({what, " \"", kv.key.value, "\" uses $externalLabels.", ref.name,
+                                  ", but global.external_labels has no ", ref.name, " (it has: ", external_names(),
+                                  "): it expands to nothing"}),
                     "add " + ref.name + " to global.external_labels, or use one it has");
       if (is_label && !info.value_refs.empty())
         emit_at("alerts/value-in-labels", at(info.value_refs[0], 6),
                 "label \"" + kv.key.value + "\" uses $value: every change of the value makes a new alert",
                 "move it to an annotation");
       if (kv.value.plain && !info.has_actions) {
-        static const std::set<std::string> ambiguous = {"yes", "no",  "on", "off", "y",   "n",  "Yes",
-                                                        "No",  "YES", "NO", "On",  "Off", "ON", "OFF"};
-        if (ambiguous.count(kv.value.value))
+        static constexpr std::string_view ambiguous[] = {"yes", "no",  "on", "off", "y",   "n",  "Yes",
+                                                         "No",  "YES", "NO", "On",  "Off", "ON", "OFF"};
+        if (std::find(std::begin(ambiguous), std::end(ambiguous), kv.value.value) != std::end(ambiguous))
           emit_at("yaml/ambiguous-boolean", kv.value.span,
                   "unquoted " + kv.value.value + " is read as a boolean by YAML 1.1 tools (and older Prometheus)",
                   "quote it: \"" + kv.value.value + "\"");

@@ -23,11 +23,15 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 }
 
 std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  return join<std::vector<std::string>>(parts, sep);
+}
+
+std::string concat(std::initializer_list<std::string_view> pieces) {
+  std::size_t size = 0;
+  for (auto p : pieces) size += p.size();
   std::string out;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (i) out += sep;
-    out += parts[i];
-  }
+  out.reserve(size);
+  for (auto p : pieces) out += p;
   return out;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 #include <array>
 #include <functional>
+#include <initializer_list>
 #include <set>
 #include <string>
 #include <string_view>
@@ -11,7 +12,21 @@ namespace nsmon::util {
 std::string_view trim(std::string_view s);
 bool starts_with(std::string_view s, std::string_view prefix);
 bool ends_with(std::string_view s, std::string_view suffix);
-std::string join(const std::vector<std::string>& parts, std::string_view sep);
+/// The parts (any range of strings or views) with `sep` between them.
+template <class Range> std::string join(const Range& parts, std::string_view sep) {
+  std::string out;
+  bool first = true;
+  for (const auto& part : parts) {
+    if (!first) out += sep;
+    first = false;
+    out += part;
+  }
+  return out;
+}
+std::string join(const std::vector<std::string>& parts, std::string_view sep); // join({a, b}, sep) too
+/// The pieces one after the other, in one allocation (a message built with `+` reallocates as it
+/// grows, and makes a temporary per `+`).
+std::string concat(std::initializer_list<std::string_view> pieces);
 
 /// The items of comma-separated lists, trimmed, empty ones skipped: {"a, b", "c"} -> a, b, c
 /// (flags that take lists and may be repeated, like Prometheus's --enable-feature).
