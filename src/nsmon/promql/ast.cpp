@@ -148,17 +148,13 @@ Arena::~Arena() {
   for (auto it = destructors_.rbegin(); it != destructors_.rend(); ++it) it->destroy(it->object);
 }
 
-void* Arena::allocate(std::size_t size, std::size_t align) {
-  std::size_t offset = (used_ + align - 1) & ~(align - 1);
-  if (blocks_.empty() || offset + size > capacity_) {
-    // Blocks grow from 4 KiB to 1 MiB, so small expressions stay cheap and big ones need few.
-    capacity_ =
-        std::max<std::size_t>(size, std::min<std::size_t>(4096u << std::min<std::size_t>(blocks_.size(), 8), 1u << 20));
-    blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(capacity_)); // every object is constructed in it
-    offset = 0;
-  }
-  used_ = offset + size;
-  return blocks_.back().get() + offset;
+void* Arena::allocate_block(std::size_t size) {
+  // Blocks grow from 4 KiB to 1 MiB, so small expressions stay cheap and big ones need few.
+  capacity_ =
+      std::max<std::size_t>(size, std::min<std::size_t>(4096u << std::min<std::size_t>(blocks_.size(), 8), 1u << 20));
+  blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(capacity_)); // every object is constructed in it
+  used_ = size;
+  return blocks_.back().get();
 }
 
 std::string metric_name(const VectorSelector& vs) {

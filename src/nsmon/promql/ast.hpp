@@ -245,7 +245,13 @@ public:
   VectorMatching* make_matching() { return make<VectorMatching>(); }
 
 private:
-  void* allocate(std::size_t size, std::size_t align);
+  void* allocate(std::size_t size, std::size_t align) {
+    const std::size_t offset = (used_ + align - 1) & ~(align - 1);
+    if (offset + size > capacity_) return allocate_block(size);
+    used_ = offset + size;
+    return blocks_.back().get() + offset;
+  }
+  void* allocate_block(std::size_t size); ///< at the start of a new block
   struct Destructor {
     void* object;
     void (*destroy)(void*);

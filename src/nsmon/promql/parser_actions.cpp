@@ -84,13 +84,13 @@ void ParserImpl::unexpected(std::string_view context, std::string_view expected)
   stop_ = true;
 }
 
-const std::string* ParserImpl::unquote_token(const Token& t) {
+std::string ParserImpl::unquote(const Token& t) {
   auto s = go::unquote(t.text(in_));
   if (!s) {
     error({last_.pos, last_.pos + last_.len}, "error unquoting string " + go::quote(t.text(in_)) + ": invalid syntax");
-    return new_string("");
+    return {};
   }
-  return new_string(std::move(*s));
+  return std::move(*s);
 }
 
 double ParserImpl::number_value(const Token& t) {
@@ -118,7 +118,7 @@ Expr* ParserImpl::make_aggregate(const Value& op, const Value& mods, const Value
   auto* ag = node<AggregateExpr>();
   ag->op = aggregate_op(op.tok.kind);
   ag->range = span;
-  if (mods.labels) ag->grouping = *mods.labels;
+  if (mods.labels) ag->grouping = std::move(*mods.labels);
   ag->without = mods.flag;
   const std::vector<Expr*> none;
   const std::vector<Expr*>& args = body.args ? *body.args : none;
@@ -154,7 +154,7 @@ Expr* ParserImpl::make_call(const Value& name, const Value& body, const PosRange
   if (!call->func) error(at, "unknown function with name " + go::quote(call->name));
   if (call->func && call->func->experimental && !opts_.experimental_functions)
     error(at, "function " + go::quote(call->name) + " is not enabled");
-  if (body.args) call->args = *body.args;
+  if (body.args) call->args = std::move(*body.args);
   call->type = call->func ? call->func->return_type : ValueType::none;
   return call;
 }
@@ -308,7 +308,7 @@ Matcher ParserImpl::make_matcher(const Value& name, const Value& op, const Value
   case TokenKind::neq_regex: m.op = MatchOp::not_regex; break;
   default: m.op = MatchOp::equal; break;
   }
-  m.value = *unquote_token(value.tok);
+  m.value = unquote(value.tok);
   m.range = {name.range.start, value.range.end};
   if (m.op == MatchOp::regex || m.op == MatchOp::not_regex) {
     if (auto err = regex_error(m.value)) error(m.range, *err);
@@ -365,14 +365,14 @@ void ParserImpl::act(Action action, Value* v, Value& out) {
     out.mods = arena_.make_matching();
     out.mods->written = true;
     out.mods->on = action == Action::mods_on;
-    if (v[2].labels) out.mods->labels = *v[2].labels;
+    if (v[2].labels) out.mods->labels = std::move(*v[2].labels);
     break;
   case Action::mods_group_left:
   case Action::mods_group_right:
     if (!out.mods) out.mods = arena_.make_matching();
     out.mods->written = true;
     out.mods->card = action == Action::mods_group_left ? Cardinality::many_to_one : Cardinality::one_to_many;
-    if (v[2].labels) out.mods->include = *v[2].labels;
+    if (v[2].labels) out.mods->include = std::move(*v[2].labels);
     break;
   case Action::fill_both:
   case Action::fill_left:
@@ -410,7 +410,7 @@ void ParserImpl::act(Action action, Value* v, Value& out) {
   case Action::err_grouping_list: unexpected("grouping opts", "\",\" or \")\""); break;
   case Action::label_ident: out.str = new_string(text(v[0].tok)); break;
   case Action::label_string: {
-    out.str = unquote_token(v[0].tok);
+    out.str = new_string(unquote(v[0].tok));
     if (out.str->empty() || !go::valid_utf8(*out.str))
       error(v[0].range, "invalid label name for grouping: " + go::quote(*out.str));
     break;
@@ -547,7 +547,7 @@ void ParserImpl::act(Action action, Value* v, Value& out) {
   case Action::braces_comma:
   case Action::braces_empty: {
     auto* vs = node<VectorSelector>();
-    if (action != Action::braces_empty && v[1].matchers) vs->matchers = *v[1].matchers;
+    if (action != Action::braces_empty && v[1].matchers) vs->matchers = std::move(*v[1].matchers);
     vs->range = span;
     out.node = vs;
     break;
@@ -586,12 +586,12 @@ void ParserImpl::act(Action action, Value* v, Value& out) {
   case Action::minus_number: out.num = -v[1].num; break;
   case Action::literal_string: {
     auto* s = node<StringLiteral>();
-    s->value = *unquote_token(v[0].tok);
+    s->value = unquote(v[0].tok);
     s->range = v[0].range;
     out.node = s;
     break;
   }
-  case Action::string_identifier: out.str = unquote_token(v[0].tok); break;
+  case Action::string_identifier: out.str = new_string(unquote(v[0].tok)); break;
 
   // Duration expressions.
   case Action::dur_literal: out.node = duration_literal_checked(v[0].node); break;

@@ -46,7 +46,7 @@ private:
   void error(PosRange r, std::string message);
   void unexpected(std::string_view context, std::string_view expected);
   std::string text(const Token& t) const { return std::string(t.text(in_)); }
-  const std::string* unquote_token(const Token& t);
+  std::string unquote(const Token& t); ///< a string token's value (empty, with an error, if it has none)
   double number_value(const Token& t);
   double duration_value(const Token& t, PosRange where);
   Expr* make_aggregate(const Value& op, const Value& mods, const Value& body, const PosRange& span);
@@ -63,6 +63,7 @@ private:
 
   template <class T> T* node() { return arena_.make<T>(); }
   // Lists and strings built during the parse live in the arena too: one allocation per block.
+  // A list is moved into the node that takes it: each is read by one reduction only.
   std::vector<Expr*>* new_args() { return arena_.make<std::vector<Expr*>>(); }
   std::vector<std::string>* new_labels() { return arena_.make<std::vector<std::string>>(); }
   std::vector<Matcher>* new_matchers() { return arena_.make<std::vector<Matcher>>(); }
