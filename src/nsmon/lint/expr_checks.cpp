@@ -341,6 +341,7 @@ private:
     auto lit = literal(other);
     if (!lit) return;
     const Shape& s = inf_.at(side);
+    if (s.unit != "bytes" && s.unit != "percent" && s.unit != "ratio") return; // the units checked below
     double v = *lit;
     std::string what = util::format_number(v);
     if (s.unit == "bytes" && v >= 1 && v < 1e6)
