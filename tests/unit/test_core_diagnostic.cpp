@@ -45,6 +45,25 @@ TEST_CASE("source positions", "[source]") {
   CHECK(nl.line_col(2).line == 3);
 }
 
+TEST_CASE("source positions: every line break found, across the scan's 16-byte blocks", "[source]") {
+  // Texts of 0 to 70 bytes with a line break at every third byte from `phase`: the lines are
+  // counted and each one starts where the text says.
+  for (std::size_t size = 0; size <= 70; ++size)
+    for (std::size_t phase = 0; phase < 3; ++phase) {
+      std::string text(size, 'x');
+      for (std::size_t i = phase; i < size; i += 3) text[i] = '\n';
+      INFO(size << " " << phase);
+      core::SourceFile f("f", text);
+      std::vector<std::string_view> want;
+      std::string_view rest = text;
+      for (std::size_t nl; (nl = rest.find('\n')) != std::string_view::npos; rest.remove_prefix(nl + 1))
+        want.push_back(rest.substr(0, nl));
+      if (!rest.empty() || want.empty()) want.push_back(rest);
+      REQUIRE(f.line_count() == static_cast<int>(want.size()));
+      for (int l = 1; l <= f.line_count(); ++l) CHECK(f.line(l) == want[static_cast<std::size_t>(l - 1)]);
+    }
+}
+
 TEST_CASE("did you mean", "[strings]") {
   std::vector<std::string> names = {"training_loss", "validation_map", "learning_rate"};
   CHECK(util::did_you_mean("trainig_loss", names) == "training_loss");

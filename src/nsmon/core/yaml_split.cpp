@@ -1,11 +1,11 @@
 #include "nsmon/core/yaml_split.hpp"
 
 #include <algorithm>
-#include <cstring>
 
 #include "nsmon/core/yaml_scanner.hpp"
 #include "nsmon/core/yaml_storage.hpp"
 #include "nsmon/util/parallel.hpp"
+#include "nsmon/util/strings.hpp"
 
 namespace nsmon::yaml::detail {
 
@@ -60,10 +60,8 @@ SplitPlan plan_split(std::string_view text, unsigned parts) {
   int line = 0;
   std::size_t pos = 0;
   for (std::size_t cut : cuts) {
-    for (const char* nl; (nl = static_cast<const char*>(std::memchr(text.data() + pos, '\n', cut - pos)));) {
-      ++line;
-      pos = static_cast<std::size_t>(nl - text.data()) + 1;
-    }
+    line += static_cast<int>(util::count_byte(text.substr(pos, cut - pos), '\n'));
+    pos = cut;
     plan.parts.push_back(Part{cut, line});
   }
   return plan;
