@@ -60,22 +60,22 @@ void heap_on_huge_pages(std::size_t bytes) {
       mallopt(M_TRIM_THRESHOLD, pad > INT32_MAX / 2 ? INT32_MAX : 2 * pad) == 0)
     return;
   // More than the heap's top holds: the break moves `pad` past it. From the first 2 MiB boundary
-  // in the new block on (before it, the heap may not be one mapping: nothing to collapse there).
-  // The heap's top wrote its header past the block, in the first advised page: collapsed.
+  // in the new block on (before it, the heap may not be one mapping).
   auto* grow = static_cast<char*>(std::malloc(kHuge));
   if (grow == nullptr) return;
-  advise(grow, static_cast<char*>(sbrk(0)), grow + kHuge + 2 * sizeof(std::size_t));
+  advise(grow, static_cast<char*>(sbrk(0)), grow); // nothing advised was touched: no collapse
   const std::uintptr_t at = address(grow);
   std::free(grow);
-  // The top starts at `grow` again, in small pages below the boundary: a block that ends at the
-  // boundary (glibc's chunk: its size rounded to 16 with an 8-byte header) is kept, never touched,
-  // so that what comes next is on huge pages. At least 1 MiB (to the boundary after, if need be:
-  // address space only), which no small free block can serve instead of the top; if a free block
-  // did, it is given back.
-  auto gap = (kHuge - at % kHuge) % kHuge;
-  if (gap < kHuge / 2) gap += kHuge;
+  // The top starts at `grow` again. The heap's top wrote its header past the block: that page
+  // stays small, and so does the rest of its 2 MiB (a fault there gets a small page once one is
+  // mapped). Collapsing that page took 0.7 to 6 ms on this VM; instead, a block that ends at the
+  // first boundary past the header (glibc's chunk: its size rounded to 16 with an 8-byte header)
+  // is kept, never touched (2 to 4 MiB of address space only, which no small free block can serve
+  // instead of the top; if one did, it is given back), so that what comes next is on huge pages.
+  const std::uintptr_t touched = at + kHuge + 2 * sizeof(std::size_t);
+  const std::uintptr_t start = (touched + kHuge - 1) / kHuge * kHuge;
   {
-    void* spacer = std::malloc(gap - sizeof(std::size_t));
+    void* spacer = std::malloc(start - at - sizeof(std::size_t));
     if (address(spacer) != at) std::free(spacer);
   }
   advised.store(true, std::memory_order_release);
