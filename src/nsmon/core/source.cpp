@@ -1,13 +1,11 @@
 #include "nsmon/core/source.hpp"
 
 #include <algorithm>
-#include <cstring>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
 
 #include "nsmon/core/yaml_tree.hpp"
-#include "nsmon/util/strings.hpp"
 
 namespace nsmon::core {
 

@@ -11,7 +11,8 @@ namespace {
 
 // How long a worker keeps looking for the next job before it parks (and how long a caller spins
 // before it sleeps on the workers): lint-rules' serial steps between two parallel ones take 0.1 to
-// 3 ms, and waking a parked thread took 0.1 to 4 ms on a 2-vCPU virtual machine (bench/README).
+// 3 ms, and a new thread took 0.1 to 4 ms to start running on a 2-vCPU virtual machine, whose idle
+// vCPU has to be woken (so has it for a parked thread; bench/README).
 constexpr auto kSpin = std::chrono::milliseconds(3);
 
 void cpu_relax() {
