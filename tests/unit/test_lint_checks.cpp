@@ -114,8 +114,19 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
       {"bad suffix", alert("training_loss_bucket > 1"), V{"catalog/bad-suffix"}},
       {"unknown label (the config lists every target label)",
        alert("rate(images_processed_total{statuss=\"failed\"}[5m]) > 0"), V{"catalog/unknown-label"}, true},
-      {"no config: any other label may be a target label", alert("rate(images_processed_total{statuss=\"x\"}[5m]) > 0"),
+      // The short form (issue 32): without a config, a matcher that needs a label the catalog does
+      // not list is a warning; conventional target labels, matchers an absent label passes and
+      // Prometheus's own series are not judged; the config's relabelling decides when given.
+      {"no config: a label the catalog does not list", alert("rate(images_processed_total{statuss=\"x\"}[5m]) > 0"),
+       V{"catalog/unknown-label"}},
+      {"no config: a regex the label's absence fails", alert("rate(errors_total{shard=~\"a|b\"}[5m]) > 0"),
+       V{"catalog/unknown-label"}},
+      {"no config: conventional target labels", alert("rate(errors_total{namespace=\"ml\",cluster=~\"eu.*\"}[5m]) > 0"),
        V{}},
+      {"no config: matchers an absent label passes",
+       alert("rate(errors_total{shard=\"\",zone!=\"a\",rack=~\"a|\",tier!~\"x.+\"}[5m]) > 0"), V{}},
+      {"no config: up carries any target label", alert("up{job=\"kubelet\",metrics_path=\"/metrics\"} == 0"), V{}},
+      {"a label the config adds", alert("rate(errors_total{tier=\"gpu\"}[5m]) > 0"), V{}, true, kRelabelConfig},
       {"no config: another metric's label is no target label", alert("rate(errors_total{status=\"failed\"}[5m]) > 0"),
        V{"catalog/unknown-label"}},
       {"target labels are known", alert("rate(images_processed_total{job=\"a\",instance=~\".+\"}[5m]) > 0"), V{}},
@@ -297,6 +308,31 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
       {"le that is not a bucket", alert("rate(inference_time_seconds_bucket{le=\"0.25\"}[5m]) > 1"),
        V{"catalog/unknown-label-value"}},
       {"le written as Python prints it", alert("rate(inference_time_seconds_bucket{le=\"1.0\"}[5m]) > 1"), V{}},
+      {"le written as an integer", alert("rate(inference_time_seconds_bucket{le=\"1\"}[5m]) > 1"),
+       V{"catalog/unknown-label-value"}},
+      // Units through histogram_quantile and the functions that keep them.
+      {"a ratio histogram's quantile compared with a percentage",
+       alert("histogram_quantile(0.5, sum by (le) (rate(confidence_scores_bucket[30m]))) < 50"),
+       V{"units/out-of-range"}},
+      {"a ratio histogram's quantile compared with a ratio",
+       alert("histogram_quantile(0.5, sum by (le) (rate(confidence_scores_bucket[30m]))) < 0.5"), V{}},
+      {"the unit through max_over_time and max",
+       alert("max(max_over_time(histogram_quantile(0.9, rate(confidence_scores_bucket[5m]))[1h:5m])) > 2"),
+       V{"units/out-of-range"}},
+      {"sum_over_time of a ratio is not bounded", alert("sum_over_time(validation_map[1h]) > 2"), V{}},
+      {"a negated ratio is not bounded", alert("-validation_map < -2"), V{}},
+      {"histogram_fraction is a ratio",
+       alert("histogram_fraction(0, 1, sum by (le) (rate(inference_time_seconds_bucket[5m]))) < 90"),
+       V{"units/out-of-range"}},
+      // Other exporters' metrics (lint-rules: one finding per prefix, one note).
+      {"another exporter's metric pinned to its job", alert("kube_pod_info{job=\"kube-state-metrics\"} > 1"),
+       V{"catalog/other-exporters"}},
+      {"another exporter's metric", alert("kube_pod_info > 1"), V{"catalog/other-exporters", "catalog/unknown-metric"}},
+      {"a near miss of a catalog metric pinned to another job",
+       alert("rate(inference_time_second_count{job=\"kube-state-metrics\"}[5m]) > 1"), V{"catalog/unknown-metric"}},
+      {"a job the application's metrics are selected under is the application's",
+       alert("detector_heartbeat{job=\"detector\"} > 1 and on() rate(errors_total{job=\"detector\"}[5m]) > 0"),
+       V{"catalog/unknown-metric"}},
       {"severity missing",
        "  - alert: A\n    expr: 'cpu_usage_percent > 90'\n    annotations: {summary: s, description: d}\n",
        V{"policy/severity"}},
@@ -347,4 +383,18 @@ TEST_CASE("nsmon disable comments and the policy silence checks", "[lint][checks
   second.replace(second.find("alert: A"), 8, "alert: B");
   CHECK(run(alert("cpu_usage_percent > 0.9") + "  # nsmon disable units/percent-as-ratio\n" + second, false) ==
         std::vector<std::string>{"units/percent-as-ratio"});
+}
+
+TEST_CASE("a disable comment naming no check is reported where it is, with the nearest id", "[lint][checks]") {
+  std::vector<core::Diagnostic> all;
+  CHECK(run("  # nsmon disable units/percent-as-ratios, promql/rate-on-gauge\n" + alert("cpu_usage_percent > 0.9"),
+            false, &all) == std::vector<std::string>{"rules/unknown-disable", "units/percent-as-ratio"});
+  REQUIRE(!all.empty());
+  CHECK(all[0].span.line == 5);
+  CHECK(all[0].span.col == 19);
+  CHECK(all[0].span.len == static_cast<int>(std::string("units/percent-as-ratios").size()));
+  CHECK(all[0].suggestion == "did you mean units/percent-as-ratio?");
+  // A known id, after a comma: nothing to say.
+  CHECK(run("  # nsmon disable promql/rate-on-gauge,units/percent-as-ratio\n" + alert("cpu_usage_percent > 0.9"), false)
+            .empty());
 }

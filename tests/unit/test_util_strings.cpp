@@ -44,6 +44,24 @@ TEST_CASE("did_you_mean: the nearest name when it is a likely typo", "[util]") {
   CHECK(util::did_you_mean("lint-rule", commands) == "lint-rules");
   CHECK(util::did_you_mean("querry", commands) == "query");
   CHECK(util::did_you_mean("completely-different", commands).empty());
+  // Two neighbours swapped are one edit: a five-letter name allows one.
+  CHECK(util::did_you_mean("modle", V{"model", "stage"}) == "model");
+}
+
+TEST_CASE("edit_distance: a swap of neighbours is one edit, the cap stops early", "[util]") {
+  CHECK(util::edit_distance("modle", "model") == 1);
+  CHECK(util::edit_distance("abcd", "badc") == 2);
+  CHECK(util::edit_distance("kitten", "sitting") == 3);
+  CHECK(util::edit_distance("", "abc") == 3);
+  CHECK(util::edit_distance("ca", "abc") == 3); // a swap and an insertion: no edit after a swap
+  CHECK(util::edit_distance("abcdefgh", "hgfedcba", 2) == 3);
+  // Within the cap the distance is exact; past it, only "more than the cap" is promised.
+  const char* words[] = {"model", "modle", "odel", "mdoel", "lemod", "stage", "status", "", "m", "mo"};
+  for (const char* a : words)
+    for (const char* b : words) {
+      std::size_t capped = util::edit_distance(a, b, 2), full = util::edit_distance(a, b);
+      CHECK((full <= 2 ? capped == full : capped > 2));
+    }
 }
 
 TEST_CASE("FirstSeen: true only the first time a string is given, past its first 16 too", "[util]") {

@@ -54,6 +54,9 @@ public:
   std::vector<Metric> prometheus_series;  ///< added by Prometheus
   std::vector<std::string> target_labels; ///< job, instance
   std::vector<std::string> external_prefixes;
+  /// The scrape jobs the application's metrics are usually scraped under: without a config, a
+  /// selector pinned to another job is about another exporter.
+  std::vector<std::string> jobs;
   std::string path; ///< where it was loaded from ("<embedded>" for the default)
 
   /// A metric (application or Prometheus) by its catalog name.

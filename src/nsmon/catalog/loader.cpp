@@ -43,7 +43,8 @@ public:
       y_.report(*root, "catalog/structure", "a catalog must be a mapping with a 'metrics' list");
       return cat;
     }
-    y_.check_mapping(*root, {"catalog_version", "metrics", "prometheus_series", "target_labels", "external_prefixes"},
+    y_.check_mapping(*root,
+                     {"catalog_version", "metrics", "prometheus_series", "target_labels", "external_prefixes", "jobs"},
                      "the catalog");
     if (auto v = (*root)["catalog_version"]; v) {
       auto n = y_.number(v, "catalog_version");
@@ -57,6 +58,8 @@ public:
       if (auto v = y_.strings(t, "target_labels")) cat.target_labels = *v;
     if (auto e = (*root)["external_prefixes"]; e)
       if (auto v = y_.strings(e, "external_prefixes")) cat.external_prefixes = *v;
+    if (auto j = (*root)["jobs"]; j)
+      if (auto v = y_.strings(j, "jobs")) cat.jobs = *v;
     cross_checks(cat);
     cat.reindex();
     return cat;

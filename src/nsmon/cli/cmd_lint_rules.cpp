@@ -59,7 +59,7 @@ void read_inputs(const LintOptions& o, Loaded& loaded) {
                        kDefaultConfig + " in the current directory)");
     config = kDefaultConfig;
   }
-  for (const auto& f : o.files) reader.rule_path(f);
+  for (const auto& f : o.files) reader.rule_path(f, config);
   if (!config.empty()) reader.config(config);
 }
 

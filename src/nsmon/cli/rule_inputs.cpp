@@ -1,19 +1,79 @@
 #include "nsmon/cli/rule_inputs.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
+#include <optional>
+#include <set>
 
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/yaml_tree.hpp"
 #include "nsmon/rules/config.hpp"
 #include "nsmon/rules/rule_file.hpp"
 #include "nsmon/util/files.hpp"
+#include "nsmon/util/strings.hpp"
 
 namespace nsmon::cli {
 
 namespace fs = std::filesystem;
 
-void InputReader::rule_path(const std::string& path) {
+namespace {
+
+// The names of a YAML text's top-level keys, and the value of `kind:`: enough to tell the kinds
+// of file a monitoring directory holds apart (a rough look, not a parse: a file it cannot place
+// is read as a rule file, with the loader's findings).
+struct TopLevel {
+  std::set<std::string, std::less<>> keys;
+  std::string kind;
+  bool has(std::string_view k) const { return keys.count(k) > 0; }
+};
+
+TopLevel top_level(std::string_view text) {
+  TopLevel t;
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t end = std::min(text.find('\n', at), text.size());
+    std::string_view line = text.substr(at, end - at);
+    at = end + 1;
+    if (line.empty() || !(std::isalpha(static_cast<unsigned char>(line[0])) || line[0] == '_' || line[0] == '"'))
+      continue;
+    std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    std::string key(util::trim(line.substr(0, colon)));
+    if (key.size() >= 2 && key.front() == '"' && key.back() == '"') key = key.substr(1, key.size() - 2);
+    if (key == "kind") t.kind = std::string(util::trim(line.substr(colon + 1)));
+    t.keys.insert(std::move(key));
+  }
+  return t;
+}
+
+// What another kind of file is and the command that reads it; nothing for a rule file or a
+// file not recognised.
+struct OtherKind {
+  std::string what, how;
+};
+
+std::optional<OtherKind> other_kind(std::string_view text, const std::string& path) {
+  TopLevel t = top_level(text);
+  if (t.has("groups") || t.kind == "PrometheusRule") return std::nullopt;
+  if (t.has("scrape_configs") || (t.has("global") && (t.has("rule_files") || t.has("alerting"))))
+    return OtherKind{"a Prometheus config", "lint the rules with it: nsmon lint-rules --config " + path};
+  if (t.has("route") && t.has("receivers"))
+    return OtherKind{"an Alertmanager config", "nsmon lint-alertmanager --config " + path};
+  if (t.has("rule_files") && t.has("tests")) return OtherKind{"a rule unit-test file", "nsmon test-rules " + path};
+  if (t.has("cases")) return OtherKind{"a routing test file", "nsmon routes test --cases " + path};
+  if (t.has("catalog_version")) return OtherKind{"a metric catalog", "nsmon lint-rules --catalog " + path};
+  if (t.has("slos") && t.has("version")) return OtherKind{"an SLO spec", "nsmon slo generate " + path};
+  static const std::set<std::string, std::less<>> policy = {"severity_label", "severity_values", "required_annotations",
+                                                            "disable",        "severity",        "external"};
+  if (!t.keys.empty() &&
+      std::all_of(t.keys.begin(), t.keys.end(), [](const std::string& k) { return policy.count(k); }))
+    return OtherKind{"an nsmon policy file", "nsmon lint-rules --policy " + path};
+  return std::nullopt;
+}
+
+} // namespace
+
+void InputReader::rule_path(const std::string& path, const std::string& config) {
   std::error_code ec;
   if (path == "-" || !fs::is_directory(path, ec)) return rule_file(path);
   std::vector<std::string> files;
@@ -30,13 +90,31 @@ void InputReader::rule_path(const std::string& path) {
   if (ec) throw Error("cannot read " + path + ": " + ec.message());
   if (files.empty()) throw UsageError("no *.yml or *.yaml files in the directory " + path);
   std::sort(files.begin(), files.end());
-  for (const auto& f : files) rule_file(f);
+  const std::string config_identity = config.empty() ? std::string() : identity(config);
+  for (const auto& f : files) {
+    if (!config.empty() && identity(f) == config_identity) continue;
+    if (seen_.count(identity(f))) continue;
+    std::string text = util::read_file(f, yaml::kInputPadding);
+    auto kind = other_kind(text, f);
+    if (!kind) {
+      rule_file(f, std::move(text));
+      continue;
+    }
+    const auto& src = out_.sources.add(f, std::move(text));
+    out_.diags.push_back(core::make_diagnostic("rules/not-a-rule-file", {src.path(), 1, 1, 0},
+                                               "skipped: not a rule file but " + kind->what, kind->how));
+  }
 }
 
 void InputReader::rule_file(const std::string& path) {
   // A file named on the command line and in rule_files (under another spelling) is linted once.
+  if (path != "-" && seen_.count(identity(path))) return;
+  rule_file(path, util::read_file(path, yaml::kInputPadding));
+}
+
+void InputReader::rule_file(const std::string& path, std::string text) {
   if (path != "-" && !seen_.insert(identity(path)).second) return;
-  const auto& src = out_.sources.add(path == "-" ? "<stdin>" : path, util::read_file(path, yaml::kInputPadding));
+  const auto& src = out_.sources.add(path == "-" ? "<stdin>" : path, std::move(text));
   out_.input.rule_files.push_back(rules::load_rule_file(src, out_.diags));
   ++out_.files;
   for (const auto& g : out_.input.rule_files.back().groups) out_.rules += static_cast<int>(g.rules.size());

@@ -27,13 +27,16 @@ public:
   explicit InputReader(Loaded& out) : out_(out) {}
 
   /// A rule file, or a directory: its *.yml and *.yaml files, recursively (hidden ones left out),
-  /// in name order.
-  void rule_path(const std::string& path);
+  /// in name order. A directory's file that its content shows to be another kind (prometheus.yml,
+  /// alertmanager.yml, a policy, a catalog, a unit-test file, an SLO spec) is skipped with an
+  /// info finding that says how to lint it; `config` (--config, read by config()) silently.
+  void rule_path(const std::string& path, const std::string& config = {});
   void rule_file(const std::string& path);
   /// prometheus.yml and the rule files its rule_files name.
   void config(const std::string& path);
 
 private:
+  void rule_file(const std::string& path, std::string text);
   static std::string identity(const std::string& path);
 
   Loaded& out_;

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <map>
 #include <memory>
+#include <set>
 #include <thread>
 
 #include "nsmon/lint/expr_checks.hpp"
@@ -17,6 +19,18 @@
 namespace nsmon::lint {
 
 using namespace promql;
+
+// Selectors of metrics the catalog lacks (ExprChecks::foreign_metric) and the jobs the
+// application's own metrics are selected under, collected per step of rules: reported once per
+// exporter at the end (Analysis::foreign_metrics), not once per selector.
+struct ForeignMetrics {
+  struct Use {
+    std::string name, job, rule, group;
+    core::Span span;
+  };
+  std::vector<Use> uses;
+  std::set<std::string> app_jobs;
+};
 
 struct ParsedRule {
   const rules::RuleFile* file;
@@ -44,8 +58,9 @@ core::Span expr_span(const rules::Rule& r, PosRange range) {
 class RuleChecks : public ExprChecks {
 public:
   RuleChecks(const ParsedRule& pr, const Options& opt, Inference& inf, const rules::Config* cfg,
-             const std::vector<std::string>& all_names, std::vector<core::Diagnostic>& out)
-      : ExprChecks(*opt.catalog, inf, cfg, all_names), pr_(pr), r_(*pr.rule), opt_(opt), cfg_(cfg), out_(out) {
+             const std::vector<std::string>& all_names, std::vector<core::Diagnostic>& out, ForeignMetrics& foreign)
+      : ExprChecks(*opt.catalog, inf, cfg, all_names), pr_(pr), r_(*pr.rule), opt_(opt), cfg_(cfg), out_(out),
+        foreign_(foreign) {
     in_alert_ = r_.is_alert();
   }
 
@@ -68,6 +83,18 @@ private:
   }
   void emit(core::CheckId check, PosRange range, std::string msg, std::string suggestion) override {
     emit_at(check, expr_span(r_, range), std::move(msg), std::move(suggestion));
+  }
+  // Its suggestion (a far-fetched catalog name: near ones were reported) is not used.
+  void foreign_metric(const VectorSelector& vs, const std::string& name, PosRange at, std::string) override {
+    foreign_.uses.push_back({name, job_of(vs), r_.name.value, pr_.group->name.value, expr_span(r_, at)});
+  }
+  void app_selector(const VectorSelector& vs) override {
+    if (std::string job = job_of(vs); !job.empty()) foreign_.app_jobs.insert(std::move(job));
+  }
+  static std::string job_of(const VectorSelector& vs) {
+    for (const auto& m : vs.matchers)
+      if (m.name == "job" && m.op == MatchOp::equal) return m.value;
+    return {};
   }
 
   // --- alerts ----------------------------------------------------------------------------------
@@ -178,6 +205,7 @@ private:
   const Options& opt_;
   const rules::Config* cfg_;
   std::vector<core::Diagnostic>& out_;
+  ForeignMetrics& foreign_;
 };
 
 void Analysis::run() {
@@ -192,6 +220,7 @@ void Analysis::run() {
   // findings go to a list of its own, merged in order at the end.
   constexpr std::size_t kStep = 128;
   std::vector<std::vector<core::Diagnostic>> found(util::step_count(parsed.size(), kStep));
+  std::vector<ForeignMetrics> foreign(found.size());
   // The expression's tree, or its promql/syntax findings (nullptr).
   auto parse_rule = [&](ParsedRule& pr, std::vector<core::Diagnostic>& out) -> std::unique_ptr<ParseResult> {
     auto result = std::make_unique<ParseResult>(parse(pr.rule->expr.value, options_.parse));
@@ -229,19 +258,112 @@ void Analysis::run() {
       if (!pr.ok) continue;
       const std::size_t before = found[k].size();
       Inference inf(*options_.catalog, &targets, recorded);
-      RuleChecks(pr, options_, inf, cfg, names, found[k]).run();
+      RuleChecks(pr, options_, inf, cfg, names, found[k], foreign[k]).run();
       policy(pr, found[k]); // while the rule is in the cache
       for (std::size_t j = before; j < found[k].size(); ++j) locate(found[k][j], *pr.file);
       pr.parsed.reset();
     }
   });
   for (auto& f : found) std::move(f.begin(), f.end(), std::back_inserter(out_));
+  ForeignMetrics all;
+  for (auto& f : foreign) {
+    std::move(f.uses.begin(), f.uses.end(), std::back_inserter(all.uses));
+    all.app_jobs.merge(f.app_jobs);
+  }
+  foreign_metrics(all);
   config(cfg);
 
   // Expression findings carry a file offset in `col` (line 0); the checking threads turned those
   // about their rule into line:col, these are the others.
   for (auto& d : out_)
     for (const auto& f : input_.rule_files) locate(d, f);
+}
+
+namespace {
+// The exporter a metric name belongs to, as far as a name tells: its first word (kube_,
+// apiserver_, container_), the way exporters namespace their metrics.
+std::string prefix_of(const std::string& name) {
+  auto cut = name.find('_');
+  return cut == std::string::npos ? name : name.substr(0, cut + 1);
+}
+
+// "3 selectors in 2 files", or nothing for one selector.
+std::string selectors_in(std::size_t selectors, std::size_t files) {
+  if (selectors < 2) return {};
+  return util::concat({" (", std::to_string(selectors), " selectors",
+                       files > 1 ? " in " + std::to_string(files) + " files" : std::string(), ")"});
+}
+} // namespace
+
+// A repository often holds other exporters' rules next to the application's. The catalog cannot
+// judge their metrics: a selector pinned to a job the application is not scraped under says
+// nothing about it at all, and the others are reported once per name prefix, not per selector.
+// One note then names every such prefix in the policy line that declares them.
+void Analysis::foreign_metrics(const ForeignMetrics& foreign) {
+  if (foreign.uses.empty()) return;
+  std::set<std::string> app_jobs = foreign.app_jobs;
+  app_jobs.insert(options_.catalog->jobs.begin(), options_.catalog->jobs.end());
+  struct Group {
+    const ForeignMetrics::Use* first = nullptr;
+    std::set<std::string> names;
+    std::size_t selectors = 0;
+    std::set<core::FilePath> files;
+    std::string app_job; ///< when every selector is pinned to one of the application's jobs
+  };
+  std::map<std::string, Group> by_prefix;
+  std::set<std::string> all_prefixes, other_jobs, names;
+  // The first in report order (a span's col is still its file offset here).
+  auto earlier = [](const ForeignMetrics::Use* a, const ForeignMetrics::Use& b) {
+    return !a || b.span.file < a->span.file || (b.span.file == a->span.file && b.span.col < a->span.col);
+  };
+  const ForeignMetrics::Use* first = nullptr;
+  for (const auto& u : foreign.uses) {
+    if (earlier(first, u)) first = &u;
+    names.insert(u.name);
+    // A metric selected under the application's own job is the catalog's gap, not an exporter.
+    if (u.job.empty() || !app_jobs.count(u.job)) all_prefixes.insert(prefix_of(u.name));
+    if (!u.job.empty() && !app_jobs.count(u.job)) {
+      other_jobs.insert(u.job);
+      continue;
+    }
+    Group& g = by_prefix[prefix_of(u.name)];
+    g.app_job = (g.first == nullptr || !g.app_job.empty()) ? u.job : std::string();
+    if (earlier(g.first, u)) g.first = &u;
+    g.names.insert(u.name);
+    ++g.selectors;
+    g.files.insert(u.span.file);
+  }
+  auto push = [&](core::Diagnostic d, const ForeignMetrics::Use& u) {
+    d.rule = u.rule;
+    d.group = u.group;
+    out_.push_back(std::move(d));
+  };
+  const std::string declare = "external: [" + util::join(all_prefixes, ", ") + "]";
+  const std::string counted = util::concat(
+      {std::to_string(names.size()), " metrics with ", std::to_string(all_prefixes.size()), " name prefixes"});
+  for (const auto& [prefix, g] : by_prefix) {
+    const auto& u = *g.first;
+    std::string others =
+        g.names.size() > 1
+            ? util::concat({", nor are ", std::to_string(g.names.size() - 1), " other ", prefix, " metrics"})
+            : std::string();
+    push(core::make_diagnostic(
+             "catalog/unknown-metric", u.span,
+             "metric " + u.name + " is not in the catalog" + others + selectors_in(g.selectors, g.files.size()),
+             g.app_job.empty()
+                 ? "if " + prefix + " is another exporter's, declare it in a policy file: external: [" + prefix + "]"
+                 : "it is selected under the application's job " + g.app_job +
+                       ": if the application exports it, add it to the catalog (--catalog)"),
+         u);
+  }
+  if (all_prefixes.empty()) return; // only the application's jobs: nothing to declare
+  std::string jobs = other_jobs.empty() ? std::string()
+                                        : util::concat({"; those pinned to jobs the application is not scraped under (",
+                                                        util::join(other_jobs, ", "), ") were not checked"});
+  push(core::make_diagnostic("catalog/other-exporters", first->span, counted + " are not in the catalog" + jobs,
+                             "declare other exporters in a policy file (--policy FILE): " + declare +
+                                 "; or lint their rules apart with --catalog none"),
+       *first);
 }
 
 void Analysis::locate(core::Diagnostic& d, const rules::RuleFile& f) {

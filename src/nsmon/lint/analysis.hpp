@@ -6,6 +6,7 @@
 namespace nsmon::lint {
 
 struct ParsedRule;
+struct ForeignMetrics;
 
 /// The semantic checks over all rule files of one run (catalog, types, labels, units, alerts,
 /// config, policy). Findings are appended to `out`.
@@ -22,6 +23,8 @@ private:
   /// The team policy's findings about one rule (its severity label and annotations).
   void policy(const ParsedRule& pr, std::vector<core::Diagnostic>& out) const;
   void config(const rules::Config* cfg);
+  /// Other exporters' metrics: one finding per name prefix, one note with the policy line.
+  void foreign_metrics(const ForeignMetrics& foreign);
 
   const Input& input_;
   const Options& options_;

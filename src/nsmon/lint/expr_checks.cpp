@@ -1,9 +1,12 @@
 #include "nsmon/lint/expr_checks.hpp"
 
 #include <algorithm>
+#include <re2/re2.h>
+#include <set>
 #include <stdexcept>
 
 #include "nsmon/lint/lint.hpp"
+#include "nsmon/promql/go_compat.hpp"
 #include "nsmon/util/duration.hpp"
 #include "nsmon/util/strings.hpp"
 
@@ -53,13 +56,14 @@ private:
         return;
       }
       labels(vs, *s.metric, s.suffix);
+      if (!s.metric->prometheus) self_.app_selector(vs);
       break;
-    case SeriesInfo::Origin::unknown: unknown_name(s.name, name_range); return;
+    case SeriesInfo::Origin::unknown: unknown_name(vs, s.name, name_range); return;
     default: return;
     }
   }
 
-  void unknown_name(const std::string& name, PosRange at) {
+  void unknown_name(const VectorSelector& vs, const std::string& name, PosRange at) {
     const auto& cat = cat_;
     // Renamed, possibly with a series suffix (gpu_memory_mb -> gpu_memory_allocated_bytes).
     for (const char* sfx : {"", "_bucket", "_sum", "_count", "_total", "_created"}) {
@@ -90,7 +94,14 @@ private:
            suggestion);
       return;
     }
-    emit("catalog/unknown-metric", at, "metric " + name + " is not in the catalog", suggestion);
+    // A name one or two edits from the catalog's (inference_time_second) is a typo wherever it
+    // is; did_you_mean's looser third of the name also pairs other exporters' long names
+    // (kubelet_pod_worker_duration_seconds_bucket) with the catalog's.
+    if (!hint.empty() && util::edit_distance(name, hint, 2) <= (name.size() < 10 ? 1u : 2u)) {
+      emit("catalog/unknown-metric", at, "metric " + name + " is not in the catalog", suggestion);
+      return;
+    }
+    self_.foreign_metric(vs, name, at, suggestion);
   }
 
   void labels(const VectorSelector& vs, const catalog::Metric& m, const std::string& suffix) {
@@ -114,6 +125,10 @@ private:
              hint.empty() ? "" : "did you mean " + hint + "?");
         continue;
       }
+      if (!cfg_ && !m.prometheus && unlisted_label_required(shape, mt)) {
+        unlisted_label(mt, m, candidates);
+        continue;
+      }
       if (mt.name == "le" && suffix == "_bucket" && mt.op == MatchOp::equal) le_value(mt, m);
       const catalog::Label* l = m.label(mt.name);
       if (l && !l->values.empty() && mt.op == MatchOp::equal && !mt.value.empty() &&
@@ -126,6 +141,42 @@ private:
       }
     }
     for (const auto& mt : vs.matchers) regex(mt);
+  }
+
+  // Without a config nsmon cannot see what targets add, so it does not prove a label absent. But
+  // a matcher that needs a label the catalog does not list on one of the application's metrics is
+  // far more often a typo than a label a relabel rule adds: it is reported, unless the name is
+  // one that service discovery and relabelling conventionally add. The series Prometheus makes
+  // (up, scrape_*) carry every target label of every exporter: not judged. With a config, its
+  // relabelling decides (labels()).
+  static bool unlisted_label_required(const Shape& shape, const Matcher& mt) {
+    static const std::set<std::string_view> conventional = {
+        "cluster",   "container", "datacenter", "dc",     "endpoint", "env",  "environment", "host",
+        "namespace", "node",      "pod",        "region", "service",  "team", "tenant",      "zone"};
+    if (mt.name == "__name__" || shape.labels.count(mt.name) || conventional.count(mt.name)) return false;
+    // Only a matcher that an absent label fails empties the selector: x="v", or x=~"re" where
+    // re does not match the empty string.
+    if (mt.op == MatchOp::equal) return !mt.value.empty();
+    if (mt.op != MatchOp::regex) return false;
+    RE2 re(mt.value, RE2::Quiet);
+    return re.ok() && !RE2::FullMatch("", re);
+  }
+
+  void unlisted_label(const Matcher& mt, const catalog::Metric& m, const std::vector<std::string>& candidates) {
+    PosRange at{mt.range.start, mt.range.start + mt.name.size()};
+    // {state="failed"}: the value is one that a catalog label takes (status), a surer sign than a
+    // name a letter away (stage).
+    std::string hint;
+    for (const auto& l : m.labels)
+      if (hint.empty() && mt.op == MatchOp::equal &&
+          std::find(l.values.begin(), l.values.end(), mt.value) != l.values.end())
+        hint = l.name;
+    if (hint.empty()) hint = util::did_you_mean(mt.name, candidates);
+    emit("catalog/unknown-label", at,
+         m.name + " has no label " + mt.name + " (labels: " + util::join(candidates, ", ") +
+             "): this selector matches nothing unless a relabel rule adds " + mt.name,
+         hint.empty() ? "if your scrape config adds " + mt.name + ", lint with --config prometheus.yml"
+                      : "did you mean " + hint + "?");
   }
 
   // prometheus_client writes bounds as Python floats ("0.5", "1.0", "+Inf"); a bound the
@@ -141,12 +192,30 @@ private:
       emit("catalog/unknown-label-value", mt.range, "le=\"" + mt.value + "\" is not a number");
       return;
     }
-    if (std::find(m.buckets.begin(), m.buckets.end(), v) != m.buckets.end()) return;
+    if (std::find(m.buckets.begin(), m.buckets.end(), v) != m.buckets.end()) {
+      // The bound exists, but the label is text: le="1" never equals the "1.0" the client writes
+      // (and Prometheus 3 writes "1.0" whatever the exposition said).
+      std::string wire = le_text(v);
+      if (mt.value != wire)
+        emit("catalog/unknown-label-value", mt.range,
+             "le=\"" + mt.value + "\" matches no series: " + m.name + "'s bucket bound is written le=\"" + wire +
+                 "\" (label values are compared as text)",
+             "use le=\"" + wire + "\"");
+      return;
+    }
     std::vector<std::string> bounds;
-    for (double b : m.buckets) bounds.push_back(util::format_number(b));
+    for (double b : m.buckets) bounds.push_back(le_text(b));
     bounds.push_back("+Inf");
     emit("catalog/unknown-label-value", mt.range,
          m.name + " has no bucket le=\"" + mt.value + "\" (bounds: " + util::join(bounds, ", ") + ")");
+  }
+
+  // A bound as prometheus_client writes it and Prometheus 3 normalises it: Go's shortest %g,
+  // with ".0" added to a whole number ("1.0", "0.25", "1e+06").
+  static std::string le_text(double v) {
+    std::string s = go::format_float_v(v);
+    if (s.find_first_of(".eIN") == std::string::npos) s += ".0";
+    return s;
   }
 
   void regex(const Matcher& mt) {
@@ -373,8 +442,10 @@ private:
                   (op == BinaryOp::lss && v > hi) || (op == BinaryOp::lte && v >= hi) ||
                   (op == BinaryOp::neq && outside);
     if (!never && !always) return;
+    const std::string& whose = inf_.at(side).unit_of;
     emit("units/out-of-range", b.range,
-         "a " + unit + " is between 0 and " + util::format_number(hi) + "; this comparison with " + what +
+         (whose.empty() ? "a " + unit : whose + " is a " + unit + ", so it") + " is between 0 and " +
+             util::format_number(hi) + "; this comparison with " + what +
              (never ? " can never be true" : " is always true"));
   }
 
@@ -451,5 +522,9 @@ private:
 };
 
 void ExprChecks::check(const Expr& root) { Impl(*this).run(root); }
+
+void ExprChecks::foreign_metric(const VectorSelector&, const std::string& name, PosRange at, std::string suggestion) {
+  emit("catalog/unknown-metric", at, "metric " + name + " is not in the catalog", std::move(suggestion));
+}
 
 } // namespace nsmon::lint

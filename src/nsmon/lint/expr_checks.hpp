@@ -29,6 +29,13 @@ public:
 protected:
   /// A finding at bytes `range` of the expression, at the check's default severity.
   virtual void emit(core::CheckId check, promql::PosRange range, std::string message, std::string suggestion) = 0;
+  /// A selector of a metric the catalog does not define and whose name is no near miss of one of
+  /// the catalog's: another exporter's, most likely. By default a catalog/unknown-metric finding
+  /// here; lint-rules collects them and reports them once per exporter (Analysis).
+  virtual void foreign_metric(const promql::VectorSelector& vs, const std::string& name, promql::PosRange at,
+                              std::string suggestion);
+  /// A selector of one of the application's own metrics (lint-rules learns its jobs from them).
+  virtual void app_selector(const promql::VectorSelector&) {}
 
   Inference& inf_;
   bool in_alert_ = false;    ///< the expression is an alert's (topk/bottomk flap)

@@ -20,13 +20,29 @@ const Expr* unparen(const Expr* e) {
 bool is_rate_function(std::string_view n) { return n == "rate" || n == "irate" || n == "increase"; }
 
 namespace {
-// Functions whose result keeps the input's labels (minus the metric name) and unit.
+// Functions whose result keeps the input's labels (minus the metric name) and unit, and stays
+// within the input's range (so a ratio stays between 0 and 1): not sum_over_time, whose sum of
+// ratios can pass 1, nor count_over_time, a number of samples.
 bool keeps_unit(std::string_view n) {
-  static const std::set<std::string_view> s = {"abs",           "ceil",          "floor",          "round",
-                                               "clamp",         "clamp_min",     "clamp_max",      "avg_over_time",
-                                               "min_over_time", "max_over_time", "last_over_time", "quantile_over_time",
-                                               "sort",          "sort_desc",     "sort_by_label",  "sort_by_label_desc",
-                                               "mad_over_time"};
+  static const std::set<std::string_view> s = {"abs",
+                                               "ceil",
+                                               "floor",
+                                               "round",
+                                               "clamp",
+                                               "clamp_min",
+                                               "clamp_max",
+                                               "avg_over_time",
+                                               "min_over_time",
+                                               "max_over_time",
+                                               "last_over_time",
+                                               "first_over_time",
+                                               "quantile_over_time",
+                                               "stddev_over_time",
+                                               "mad_over_time",
+                                               "sort",
+                                               "sort_desc",
+                                               "sort_by_label",
+                                               "sort_by_label_desc"};
   return s.count(n) > 0;
 }
 
@@ -113,7 +129,8 @@ Shape Inference::leaf(const VectorSelector& vs) const {
                             ? (info.suffix == "_bucket" || info.suffix == "_count" || info.suffix == "_sum")
                             : false;
   s.kind = counter_series ? ValueKind::counter : ValueKind::gauge;
-  if (m.type == catalog::MetricType::gauge) s.unit = m.unit;
+  if (m.type == catalog::MetricType::gauge) s.unit = m.unit, s.unit_of = m.name;
+  if (m.type == catalog::MetricType::histogram && info.suffix == "_bucket") s.bucket_unit = m.unit, s.unit_of = m.name;
   return s;
 }
 
@@ -170,6 +187,14 @@ Shape Inference::call(const Call& c) const {
     s.kind = arg0->kind;
     s.unit = arg0->unit;
   } else s.kind = ValueKind::gauge;
+  // The le bounds survive what changes the bucket counts (rate, over-time functions); a quantile
+  // of the buckets is in the bounds' unit, a fraction of them a ratio.
+  if (is_rate_function(n) || keeps_unit(n)) s.bucket_unit = arg0->bucket_unit;
+  if (!s.unit.empty() || !s.bucket_unit.empty()) s.unit_of = arg0->unit_of;
+  if (n == "histogram_quantile" && !arg0->bucket_unit.empty())
+    s.unit = arg0->bucket_unit, s.unit_of = "the quantile of " + arg0->unit_of;
+  else if (n == "histogram_fraction" && !arg0->bucket_unit.empty())
+    s.unit = "ratio", s.unit_of = "histogram_fraction of " + arg0->unit_of;
   return s;
 }
 
@@ -280,6 +305,10 @@ Shape Inference::aggregate(const AggregateExpr& a) const {
     s.kind = in.kind;
     s.unit = in.unit;
   } else s.kind = ValueKind::gauge;
+  // sum by (le) of buckets is still a histogram with the same bounds.
+  if (a.op == AggregateOp::sum || a.op == AggregateOp::min || a.op == AggregateOp::max || a.op == AggregateOp::avg)
+    s.bucket_unit = in.bucket_unit;
+  if (!s.unit.empty() || !s.bucket_unit.empty()) s.unit_of = in.unit_of;
   return s;
 }
 
@@ -293,6 +322,7 @@ Shape Inference::node(const Expr& e) const {
     Shape s = at(e.as<UnaryExpr>().expr);
     s.labels.erase("__name__");
     s.kind = ValueKind::gauge;
+    if (e.as<UnaryExpr>().op == UnaryOp::minus) s.unit.clear(); // -ratio is between -1 and 0
     return s;
   }
   case NodeKind::binary: return binary(e.as<BinaryExpr>());

@@ -30,6 +30,8 @@ struct Shape {
   std::map<std::string, std::string> dropped; ///< labels the config removes from every series, and where
   ValueKind kind = ValueKind::unknown;
   std::string unit;        ///< the catalog unit while it survives (seconds, bytes, percent, ratio)
+  std::string bucket_unit; ///< a histogram's buckets: the unit of their le bounds, which a quantile takes
+  std::string unit_of;     ///< whose unit it is, for messages ("confidence_scores", "the quantile of ...")
   bool filters = false;    ///< may return fewer series than its input (comparison, absent, ...)
   bool aggregated = false; ///< the values are an aggregation across series
 };

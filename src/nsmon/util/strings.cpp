@@ -50,21 +50,26 @@ std::vector<std::string> split_lists(const std::vector<std::string>& lists) {
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t cap) {
+  // Optimal string alignment: insertions, deletions, substitutions and swaps of two neighbours
+  // (modle -> model, the commonest typo) cost one edit each.
   if (a.size() > b.size()) std::swap(a, b);
   if (b.size() - a.size() > cap) return cap + 1;
-  std::vector<std::size_t> row(a.size() + 1);
+  std::vector<std::size_t> before(a.size() + 1), prev(a.size() + 1), row(a.size() + 1);
   std::iota(row.begin(), row.end(), 0);
+  std::size_t prev_best = cap + 1;
   for (std::size_t j = 1; j <= b.size(); ++j) {
-    std::size_t diag = row[0];
+    before.swap(prev);
+    prev.swap(row);
     row[0] = j;
     std::size_t best = row[0];
     for (std::size_t i = 1; i <= a.size(); ++i) {
-      std::size_t up = row[i];
-      row[i] = std::min({row[i] + 1, row[i - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
+      row[i] = std::min({prev[i] + 1, row[i - 1] + 1, prev[i - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) row[i] = std::min(row[i], before[i - 2] + 1);
       best = std::min(best, row[i]);
     }
-    if (best > cap) return cap + 1;
+    // A later row is at least this row's best, or the row before's plus the one swap.
+    if (best > cap && prev_best + 1 > cap) return cap + 1;
+    prev_best = best;
   }
   return row[a.size()];
 }
