@@ -3,7 +3,7 @@
 # Installed as share/bash-completion/completions/nsmon; or `source` it from ~/.bashrc.
 
 _nsmon_metrics='ALERTS ALERTS_FOR_STATE app_info app_info_info app_uptime_seconds batch_processing_seconds batch_processing_seconds_bucket batch_processing_seconds_count batch_processing_seconds_created batch_processing_seconds_sum confidence_adjustment_delta confidence_adjustment_delta_bucket confidence_adjustment_delta_count confidence_adjustment_delta_created confidence_scores confidence_scores_bucket confidence_scores_count confidence_scores_created confidence_scores_sum cpu_usage_percent detections_after_nms detections_before_nms detections_per_image detections_per_image_bucket detections_per_image_count detections_per_image_created detections_per_image_sum disk_read_bytes_created disk_read_bytes_total disk_write_bytes_created disk_write_bytes_total errors_created errors_total failed_predictions_created failed_predictions_total failed_prolog_queries_created failed_prolog_queries_total gpu_memory_allocated_bytes gpu_memory_reserved_bytes gpu_utilization_percent graph_construction_seconds graph_construction_seconds_bucket graph_construction_seconds_count graph_construction_seconds_created graph_construction_seconds_sum graph_edges_count graph_nodes_count images_processed_created images_processed_total inference_time_seconds inference_time_seconds_bucket inference_time_seconds_count inference_time_seconds_created inference_time_seconds_sum learning_rate map_score map_score_count map_score_created map_score_sum memory_available_bytes memory_usage_bytes nms_filtering_seconds nms_filtering_seconds_bucket nms_filtering_seconds_count nms_filtering_seconds_created nms_filtering_seconds_sum pipeline_stage_duration_seconds pipeline_stage_duration_seconds_bucket pipeline_stage_duration_seconds_count pipeline_stage_duration_seconds_created pipeline_stage_duration_seconds_sum predictions_created predictions_total prolog_query_seconds prolog_query_seconds_bucket prolog_query_seconds_count prolog_query_seconds_created prolog_query_seconds_sum relationships_extracted_created relationships_extracted_total sahi_slices_per_image sahi_slices_per_image_bucket sahi_slices_per_image_count sahi_slices_per_image_created sahi_slices_per_image_sum scrape_duration_seconds scrape_samples_post_metric_relabeling scrape_samples_scraped scrape_series_added training_duration_seconds training_duration_seconds_bucket training_duration_seconds_count training_duration_seconds_created training_duration_seconds_sum training_epochs_planned training_loss up validation_map'
-_nsmon_checks='alertmanager/continue-last-route alertmanager/deprecated-match alertmanager/duplicate-name alertmanager/duration alertmanager/group-by-absent alertmanager/inhibit-never alertmanager/inline-secret alertmanager/invalid-value alertmanager/matcher alertmanager/missing-field alertmanager/placeholder alertmanager/repeat-interval alertmanager/root-only-severity alertmanager/secret-conflict alertmanager/shadowed-route alertmanager/template alertmanager/undefined-receiver alertmanager/undefined-time-interval alertmanager/unmatched-route alertmanager/unused-receiver alertmanager/url alerts/absent-without-for alerts/for-too-short alerts/group-interval alerts/no-comparison alerts/topk alerts/value-in-labels catalog/bad-suffix catalog/histogram-base-name catalog/other-exporters catalog/renamed-metric catalog/unknown-label catalog/unknown-label-value catalog/unknown-metric config/conflict config/duplicate-job config/duplicate-name config/duration config/empty-section config/invalid-value config/label-name config/missing-field config/no-alertmanager config/rate-window config/relabel config/rule-file config/scrape-timeout config/target labels/dropped-by-config labels/high-cardinality labels/impossible-match labels/template-label-lost labels/unknown-external-label metrics/base-unit metrics/buckets metrics/camel-case metrics/colon metrics/counter-total metrics/help metrics/missing-label metrics/missing-metric metrics/missing-series metrics/no-help metrics/non-counter-total metrics/renamed-metric metrics/reserved-label metrics/reserved-suffix metrics/series-name metrics/syntax metrics/type metrics/type-in-name metrics/unit metrics/unit-abbreviation metrics/unknown-label metrics/unknown-label-value metrics/unknown-metric policy/annotations policy/severity promql/counter-raw promql/histogram-quantile-le promql/histogram-quantile-rate promql/histogram-quantile-series promql/literal-regex promql/quantile-range promql/rate-on-gauge promql/regex-anchors promql/sum-then-rate promql/syntax rules/alert-xor-record rules/duplicate-group rules/duplicate-rule rules/duration rules/label-name rules/label-value rules/missing-field rules/not-a-rule-file rules/record-fields rules/record-name rules/record-naming rules/template rules/undefined-recording-rule rules/unknown-disable slo/events slo/label slo/metric slo/objective slo/threshold slo/window units/bytes-vs-megabytes units/out-of-range units/percent-as-ratio yaml/ambiguous-boolean yaml/duplicate-key yaml/syntax yaml/type yaml/unknown-field'
+_nsmon_checks='alertmanager/continue-last-route alertmanager/deprecated-match alertmanager/duplicate-name alertmanager/duration alertmanager/group-by-absent alertmanager/inhibit-never alertmanager/inline-secret alertmanager/invalid-value alertmanager/matcher alertmanager/missing-field alertmanager/newer-field alertmanager/null-receiver alertmanager/placeholder alertmanager/repeat-interval alertmanager/root-only-severity alertmanager/secret-conflict alertmanager/shadowed-route alertmanager/template alertmanager/undefined-receiver alertmanager/undefined-time-interval alertmanager/unmatched-route alertmanager/unused-receiver alertmanager/url alerts/absent-without-for alerts/for-too-short alerts/group-interval alerts/no-comparison alerts/topk alerts/value-in-labels catalog/bad-suffix catalog/histogram-base-name catalog/other-exporters catalog/renamed-metric catalog/unknown-label catalog/unknown-label-value catalog/unknown-metric config/conflict config/duplicate-job config/duplicate-name config/duration config/empty-section config/invalid-value config/label-name config/missing-field config/no-alertmanager config/rate-window config/relabel config/rule-file config/scrape-timeout config/target labels/dropped-by-config labels/high-cardinality labels/impossible-match labels/template-label-lost labels/unknown-external-label metrics/base-unit metrics/buckets metrics/camel-case metrics/colon metrics/counter-total metrics/help metrics/missing-label metrics/missing-metric metrics/missing-series metrics/no-help metrics/non-counter-total metrics/renamed-metric metrics/reserved-label metrics/reserved-suffix metrics/series-name metrics/syntax metrics/type metrics/type-in-name metrics/unit metrics/unit-abbreviation metrics/unknown-label metrics/unknown-label-value metrics/unknown-metric policy/annotations policy/severity promql/counter-raw promql/histogram-quantile-le promql/histogram-quantile-rate promql/histogram-quantile-series promql/literal-regex promql/quantile-range promql/rate-on-gauge promql/regex-anchors promql/sum-then-rate promql/syntax rules/alert-xor-record rules/duplicate-group rules/duplicate-rule rules/duration rules/label-name rules/label-value rules/missing-field rules/not-a-rule-file rules/record-fields rules/record-name rules/record-naming rules/template rules/undefined-recording-rule rules/unknown-disable slo/events slo/label slo/metric slo/objective slo/threshold slo/window units/bytes-vs-megabytes units/out-of-range units/percent-as-ratio yaml/ambiguous-boolean yaml/duplicate-key yaml/syntax yaml/type yaml/unknown-field'
 
 # _nsmon_subcommands PATH: the subcommands of a command path ("" is nsmon itself).
 _nsmon_subcommands() {
@@ -33,11 +33,11 @@ _nsmon_options() {
     'query buildinfo') echo '--help -h --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
     'lint-rules') echo '--help -h --config --policy --format --fail-on --list-checks --enable-feature --version --catalog --color' ;;
     'lint-metrics') echo '--help -h --format --fail-on --input-format --disable --no-catalog --no-naming --timeout --list-checks --version --catalog --color' ;;
-    'lint-alertmanager') echo '--help -h --rules --config --format --fail-on --list-checks --version --catalog --color' ;;
+    'lint-alertmanager') echo '--help -h --rules --config --alertmanager-version --format --fail-on --list-checks --version --catalog --color' ;;
     'test-rules') echo '--help -h --format --fail-on --run --junit --coverage --coverage-min --max-samples --enable-feature --version --catalog --color' ;;
     'routes') echo '--help -h --version --catalog --color' ;;
-    'routes test') echo '--help -h --config --verify-receivers --cases --format --version --catalog --color' ;;
-    'routes show') echo '--help -h --config --version --catalog --color' ;;
+    'routes test') echo '--help -h --config --alertmanager-version --verify-receivers --cases --format --version --catalog --color' ;;
+    'routes show') echo '--help -h --config --alertmanager-version --version --catalog --color' ;;
     'slo') echo '--help -h --version --catalog --color' ;;
     'slo generate') echo '--help -h --out --tests --dashboard --check --version --catalog --color' ;;
     'gen-dashboards') echo '--help -h --templates --out --check --provisioning --prometheus-url --importable --format --fail-on --version --catalog --color' ;;
@@ -263,6 +263,7 @@ _nsmon_takes_value() {
     'lint-alertmanager|--help'|'lint-alertmanager|-h' | \
     'lint-alertmanager|--rules' | \
     'lint-alertmanager|--config' | \
+    'lint-alertmanager|--alertmanager-version' | \
     'lint-alertmanager|--format' | \
     'lint-alertmanager|--fail-on' | \
     'lint-alertmanager|--list-checks' | \
@@ -278,11 +279,13 @@ _nsmon_takes_value() {
     'routes|--help'|'routes|-h' | \
     'routes test|--help'|'routes test|-h' | \
     'routes test|--config' | \
+    'routes test|--alertmanager-version' | \
     'routes test|--verify-receivers' | \
     'routes test|--cases' | \
     'routes test|--format' | \
     'routes show|--help'|'routes show|-h' | \
     'routes show|--config' | \
+    'routes show|--alertmanager-version' | \
     'slo|--help'|'slo|-h' | \
     'slo generate|--help'|'slo generate|-h' | \
     'slo generate|--out' | \
@@ -556,6 +559,7 @@ _nsmon_value() {
     'lint-alertmanager|--help'|'lint-alertmanager|-h') COMPREPLY=() ;;
     'lint-alertmanager|--rules') COMPREPLY=() ;;
     'lint-alertmanager|--config') COMPREPLY=() ;;
+    'lint-alertmanager|--alertmanager-version') COMPREPLY=() ;;
     'lint-alertmanager|--format') COMPREPLY=($(compgen -W 'text json github sarif' -- "$cur")) ;;
     'lint-alertmanager|--fail-on') COMPREPLY=($(compgen -W 'error warning info never' -- "$cur")) ;;
     'lint-alertmanager|--list-checks') COMPREPLY=() ;;
@@ -571,11 +575,13 @@ _nsmon_value() {
     'routes|--help'|'routes|-h') COMPREPLY=() ;;
     'routes test|--help'|'routes test|-h') COMPREPLY=() ;;
     'routes test|--config') COMPREPLY=() ;;
+    'routes test|--alertmanager-version') COMPREPLY=() ;;
     'routes test|--verify-receivers') COMPREPLY=() ;;
     'routes test|--cases') COMPREPLY=() ;;
     'routes test|--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")) ;;
     'routes show|--help'|'routes show|-h') COMPREPLY=() ;;
     'routes show|--config') COMPREPLY=() ;;
+    'routes show|--alertmanager-version') COMPREPLY=() ;;
     'slo|--help'|'slo|-h') COMPREPLY=() ;;
     'slo generate|--help'|'slo generate|-h') COMPREPLY=() ;;
     'slo generate|--out') COMPREPLY=() ;;

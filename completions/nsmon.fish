@@ -6,7 +6,7 @@ function __nsmon_metrics
 end
 
 function __nsmon_checks
-  printf '%s\n' alertmanager/continue-last-route alertmanager/deprecated-match alertmanager/duplicate-name alertmanager/duration alertmanager/group-by-absent alertmanager/inhibit-never alertmanager/inline-secret alertmanager/invalid-value alertmanager/matcher alertmanager/missing-field alertmanager/placeholder alertmanager/repeat-interval alertmanager/root-only-severity alertmanager/secret-conflict alertmanager/shadowed-route alertmanager/template alertmanager/undefined-receiver alertmanager/undefined-time-interval alertmanager/unmatched-route alertmanager/unused-receiver alertmanager/url alerts/absent-without-for alerts/for-too-short alerts/group-interval alerts/no-comparison alerts/topk alerts/value-in-labels catalog/bad-suffix catalog/histogram-base-name catalog/other-exporters catalog/renamed-metric catalog/unknown-label catalog/unknown-label-value catalog/unknown-metric config/conflict config/duplicate-job config/duplicate-name config/duration config/empty-section config/invalid-value config/label-name config/missing-field config/no-alertmanager config/rate-window config/relabel config/rule-file config/scrape-timeout config/target labels/dropped-by-config labels/high-cardinality labels/impossible-match labels/template-label-lost labels/unknown-external-label metrics/base-unit metrics/buckets metrics/camel-case metrics/colon metrics/counter-total metrics/help metrics/missing-label metrics/missing-metric metrics/missing-series metrics/no-help metrics/non-counter-total metrics/renamed-metric metrics/reserved-label metrics/reserved-suffix metrics/series-name metrics/syntax metrics/type metrics/type-in-name metrics/unit metrics/unit-abbreviation metrics/unknown-label metrics/unknown-label-value metrics/unknown-metric policy/annotations policy/severity promql/counter-raw promql/histogram-quantile-le promql/histogram-quantile-rate promql/histogram-quantile-series promql/literal-regex promql/quantile-range promql/rate-on-gauge promql/regex-anchors promql/sum-then-rate promql/syntax rules/alert-xor-record rules/duplicate-group rules/duplicate-rule rules/duration rules/label-name rules/label-value rules/missing-field rules/not-a-rule-file rules/record-fields rules/record-name rules/record-naming rules/template rules/undefined-recording-rule rules/unknown-disable slo/events slo/label slo/metric slo/objective slo/threshold slo/window units/bytes-vs-megabytes units/out-of-range units/percent-as-ratio yaml/ambiguous-boolean yaml/duplicate-key yaml/syntax yaml/type yaml/unknown-field
+  printf '%s\n' alertmanager/continue-last-route alertmanager/deprecated-match alertmanager/duplicate-name alertmanager/duration alertmanager/group-by-absent alertmanager/inhibit-never alertmanager/inline-secret alertmanager/invalid-value alertmanager/matcher alertmanager/missing-field alertmanager/newer-field alertmanager/null-receiver alertmanager/placeholder alertmanager/repeat-interval alertmanager/root-only-severity alertmanager/secret-conflict alertmanager/shadowed-route alertmanager/template alertmanager/undefined-receiver alertmanager/undefined-time-interval alertmanager/unmatched-route alertmanager/unused-receiver alertmanager/url alerts/absent-without-for alerts/for-too-short alerts/group-interval alerts/no-comparison alerts/topk alerts/value-in-labels catalog/bad-suffix catalog/histogram-base-name catalog/other-exporters catalog/renamed-metric catalog/unknown-label catalog/unknown-label-value catalog/unknown-metric config/conflict config/duplicate-job config/duplicate-name config/duration config/empty-section config/invalid-value config/label-name config/missing-field config/no-alertmanager config/rate-window config/relabel config/rule-file config/scrape-timeout config/target labels/dropped-by-config labels/high-cardinality labels/impossible-match labels/template-label-lost labels/unknown-external-label metrics/base-unit metrics/buckets metrics/camel-case metrics/colon metrics/counter-total metrics/help metrics/missing-label metrics/missing-metric metrics/missing-series metrics/no-help metrics/non-counter-total metrics/renamed-metric metrics/reserved-label metrics/reserved-suffix metrics/series-name metrics/syntax metrics/type metrics/type-in-name metrics/unit metrics/unit-abbreviation metrics/unknown-label metrics/unknown-label-value metrics/unknown-metric policy/annotations policy/severity promql/counter-raw promql/histogram-quantile-le promql/histogram-quantile-rate promql/histogram-quantile-series promql/literal-regex promql/quantile-range promql/rate-on-gauge promql/regex-anchors promql/sum-then-rate promql/syntax rules/alert-xor-record rules/duplicate-group rules/duplicate-rule rules/duration rules/label-name rules/label-value rules/missing-field rules/not-a-rule-file rules/record-fields rules/record-name rules/record-naming rules/template rules/undefined-recording-rule rules/unknown-disable slo/events slo/label slo/metric slo/objective slo/threshold slo/window units/bytes-vs-megabytes units/out-of-range units/percent-as-ratio yaml/ambiguous-boolean yaml/duplicate-key yaml/syntax yaml/type yaml/unknown-field
 end
 
 function __nsmon_subcommands
@@ -266,6 +266,7 @@ function __nsmon_takes_value
         'lint-alertmanager|-h' \
         'lint-alertmanager|--rules' \
         'lint-alertmanager|--config' \
+        'lint-alertmanager|--alertmanager-version' \
         'lint-alertmanager|--format' \
         'lint-alertmanager|--fail-on' \
         'lint-alertmanager|--list-checks' \
@@ -284,12 +285,14 @@ function __nsmon_takes_value
         'routes test|--help' \
         'routes test|-h' \
         'routes test|--config' \
+        'routes test|--alertmanager-version' \
         'routes test|--verify-receivers' \
         'routes test|--cases' \
         'routes test|--format' \
         'routes show|--help' \
         'routes show|-h' \
         'routes show|--config' \
+        'routes show|--alertmanager-version' \
         'slo|--help' \
         'slo|-h' \
         'slo generate|--help' \
@@ -647,6 +650,7 @@ complete -c nsmon -n '__nsmon_at "lint-metrics"' -r -F
 complete -c nsmon -n '__nsmon_under "lint-alertmanager"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "lint-alertmanager"' -l rules -x -d 'Rule files or directories whose alerts the routing is checked against (repeatable)'
 complete -c nsmon -n '__nsmon_under "lint-alertmanager"' -l config -x -d 'prometheus.yml: check the routing against the alerts of its rule_files'
+complete -c nsmon -n '__nsmon_under "lint-alertmanager"' -l alertmanager-version -x -d 'The Alertmanager version the file is checked for: 0.25 to 0.34 or latest (default: the alertmanager.version setting, 0.25, Debian 12'\''s)'
 complete -c nsmon -n '__nsmon_under "lint-alertmanager"' -l format -x -a 'text json github sarif' -d 'Output format: text, json, github, sarif (default: the format.lint setting, text)'
 complete -c nsmon -n '__nsmon_under "lint-alertmanager"' -l fail-on -x -a 'error warning info never' -d 'Exit 1 when a finding is at least this severe: error, warning, info, never (default warning)'
 complete -c nsmon -n '__nsmon_under "lint-alertmanager"' -l list-checks -x -d 'List the alertmanager/* checks with their severity, then exit'
@@ -666,11 +670,13 @@ complete -c nsmon -n '__nsmon_at "routes"' -a 'show' -d 'The routing tree, each 
 complete -c nsmon -n '__nsmon_under "routes"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "routes test"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "routes test"' -l config -x -d 'alertmanager.yml (default: rules/alertmanager.yml)'
+complete -c nsmon -n '__nsmon_under "routes test"' -l alertmanager-version -x -d 'The Alertmanager version the file is checked for: 0.25 to 0.34 or latest (default: the alertmanager.version setting, 0.25, Debian 12'\''s)'
 complete -c nsmon -n '__nsmon_under "routes test"' -l verify-receivers -x -d 'Exit 1 unless these are the receivers (comma-separated, in order)'
 complete -c nsmon -n '__nsmon_under "routes test"' -l cases -x -d 'Run a YAML file of cases: labels, expected receivers, inhibition'
 complete -c nsmon -n '__nsmon_under "routes test"' -l format -x -a 'text json' -d 'Output format'
 complete -c nsmon -n '__nsmon_under "routes show"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "routes show"' -l config -x -d 'alertmanager.yml (default: rules/alertmanager.yml)'
+complete -c nsmon -n '__nsmon_under "routes show"' -l alertmanager-version -x -d 'The Alertmanager version the file is checked for: 0.25 to 0.34 or latest (default: the alertmanager.version setting, 0.25, Debian 12'\''s)'
 complete -c nsmon -n '__nsmon_at "slo"' -a 'generate' -d 'Recording rules, burn-rate alerts and their unit tests from an SLO spec'
 complete -c nsmon -n '__nsmon_under "slo"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "slo generate"' -l help -s h -x -d 'Print this help message and exit'

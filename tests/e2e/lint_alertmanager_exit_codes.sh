@@ -11,7 +11,7 @@ route:
 receivers:
   - name: team
     webhook_configs:
-      - url_file: /etc/alertmanager/team-webhook
+      - url: http://team-hook.monitoring.svc:8080/alerts
   - name: pager
     pagerduty_configs:
       - routing_key_file: /etc/alertmanager/pagerduty-key
@@ -21,11 +21,21 @@ expect_rc 0
 [ "$out" = "no problems found in $TMP/clean.yml (2 receivers, 2 routes)" ] || fail "clean output: $out"
 [ -z "$err" ] || fail "clean run wrote on stderr: $err"
 
-sed 's/matchers: \[.*\]/match: {severity: critical}/' "$TMP/clean.yml" >"$TMP/warn.yml"
+# The deprecated match: is information (every Alertmanager still reads it): exit 0 by default.
+sed 's/matchers: \[.*\]/match: {severity: critical}/' "$TMP/clean.yml" >"$TMP/info.yml"
+run lint-alertmanager "$TMP/info.yml"
+expect_rc 0
+expect_out "[alertmanager/deprecated-match]"
+expect_out "0 errors, 0 warnings, 1 info in $TMP/info.yml (2 receivers, 2 routes)"
+run lint-alertmanager --fail-on info "$TMP/info.yml"
+expect_rc 1
+
+# A receiver no route uses is a warning.
+cat "$TMP/clean.yml" - <<<"  - name: spare" >"$TMP/warn.yml"
 run lint-alertmanager "$TMP/warn.yml"
 expect_rc 1
-expect_out "[alertmanager/deprecated-match]"
-expect_out "0 errors, 1 warning, 0 info in $TMP/warn.yml (2 receivers, 2 routes)"
+expect_out "[alertmanager/unused-receiver]"
+expect_out "0 errors, 1 warning, 0 info in $TMP/warn.yml (3 receivers, 2 routes)"
 run lint-alertmanager --fail-on error "$TMP/warn.yml"
 expect_rc 0
 
@@ -61,4 +71,4 @@ expect_out "in rules/alertmanager.yml (2 receivers, 2 routes)"
 # Standard input.
 run lint-alertmanager - <"$TMP/warn.yml"
 expect_rc 1
-expect_out "<stdin>:4:"
+expect_out "<stdin>:13:11: warning: receiver \"spare\" is not used by any route"

@@ -16,7 +16,7 @@ namespace {
 std::vector<core::Diagnostic> run(const std::string& text, const std::string& rules = "") {
   core::SourceFile src("am.yml", text), rules_src("rules.yml", rules);
   std::vector<core::Diagnostic> diags, ignored;
-  auto cfg = alertmanager::load_config(src, diags);
+  auto cfg = alertmanager::load_config(src, diags, {.version = alertmanager::kNewestVersion});
   alertmanager::check(cfg, diags);
   if (rules.empty()) lint::check_routes(cfg, diags);
   else {
@@ -99,9 +99,7 @@ TEST_CASE("alertmanager receivers: each kind's required fields, with global stan
         "refuses to load this"}},
       {"    discord_configs: [{webhook_url: 'https://'}]\n",
        "",
-       {"5 alertmanager/inline-secret: webhook_url is written inline in discord_configs of receiver \"r\": whoever "
-        "reads this file has it",
-        "5 alertmanager/url: webhook_url: missing host for URL"}},
+       {"5 alertmanager/url: webhook_url: missing host for URL"}},
       // A secret and its *_file twin.
       {"    pushover_configs: [{user_key_file: /u, token_file: /t, token: abc}]\n",
        "",
@@ -231,9 +229,23 @@ TEST_CASE("routing against the rules: root-only severities, group_by labels", "[
                      "receivers: [{name: mail}, {name: pager}]\n",
                      rules));
   CHECK(d == V{"2 alertmanager/root-only-severity: alerts with severity=\"info\" (Slow, Slower) reach only the root "
-               "route's receiver \"mail\": no route below it matches them",
+               "route's receiver \"mail\", which has no integrations: they are dropped",
                "6 alertmanager/group-by-absent: group_by label \"model\" is on none of the alerts that can reach this "
                "route (Down): it groups nothing"});
+  // A catch-all root receiver that delivers is the common, correct design: nothing to say; one
+  // that pages for info alerts is a finding.
+  const std::string tail = "    - receiver: pager\n      matchers: ['severity=\"critical\"']\n";
+  CHECK(found(run("route:\n  receiver: mail\n  routes:\n" + tail +
+                      "receivers:\n  - {name: mail, email_configs: [{to: a@corp.internal, from: b@corp.internal, "
+                      "smarthost: 'mail:25'}]}\n  - {name: pager}\n",
+                  rules))
+            .empty());
+  CHECK(
+      found(run("route:\n  receiver: oncall\n  routes:\n" + tail +
+                    "receivers:\n  - {name: oncall, pagerduty_configs: [{routing_key_file: /k}]}\n  - {name: pager}\n",
+                rules)) ==
+      V{"2 alertmanager/root-only-severity: alerts with severity=\"info\" (Slow, Slower) reach only the root "
+        "route's receiver \"oncall\", which pages (pagerduty_configs) for them"});
   // Alerts with both sides' labels inhibit nothing (the rules' view of a self-inhibiting rule).
   d = found(
       run("route: {receiver: r}\nreceivers: [{name: r}]\ninhibit_rules:\n"

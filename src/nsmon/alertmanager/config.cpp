@@ -20,9 +20,10 @@ namespace {
 using Fields = std::vector<std::string>;
 
 // clang-format off
-// Field names as Alertmanager 0.25 and later spell them (config/config.go, config/notifiers.go).
+// Field names as Alertmanager 0.25 and later spell them (config/config.go, config/notifiers.go);
+// those newer than the target version are refused by Loader::newer (versions.cpp).
 const Fields kTop = {"global", "route", "inhibit_rules", "receivers", "templates", "mute_time_intervals",
-    "time_intervals", "tracing"};
+    "time_intervals", "tracing", "event_recorder"};
 const Fields kGlobal = {"resolve_timeout", "http_config", "jira_api_url", "smtp_from", "smtp_hello", "smtp_smarthost",
     "smtp_auth_username", "smtp_auth_password", "smtp_auth_password_file", "smtp_auth_secret",
     "smtp_auth_secret_file", "smtp_auth_identity", "smtp_require_tls", "smtp_tls_config", "smtp_force_implicit_tls",
@@ -40,9 +41,9 @@ const Fields kGlobalSecrets = {"smtp_auth_password", "smtp_auth_secret", "slack_
     "opsgenie_api_key", "wechat_api_secret", "victorops_api_key", "telegram_bot_token", "rocketchat_token",
     "rocketchat_token_id", "mattermost_webhook_url"};
 const Fields kRoute = {"receiver", "group_by", "match", "match_re", "matchers", "mute_time_intervals",
-    "active_time_intervals", "continue", "routes", "group_wait", "group_interval", "repeat_interval"};
+    "active_time_intervals", "continue", "routes", "group_wait", "group_interval", "repeat_interval", "labels"};
 const Fields kInhibit = {"source_match", "source_match_re", "source_matchers", "target_match", "target_match_re",
-    "target_matchers", "equal"};
+    "target_matchers", "equal", "name"};
 const Fields kTimeInterval = {"name", "time_intervals"};
 const Fields kInterval = {"times", "weekdays", "days_of_month", "months", "years", "location"};
 
@@ -86,12 +87,82 @@ constexpr std::array kPushoverBools = {
 constexpr std::array<std::string_view, 5> kFreeForm = {"headers", "details", "http_headers", "proxy_connect_header",
                                                        "custom_fields"};
 
+const std::string kNone;
+
 bool present(const yaml::Node& n) { return n && !n.IsNull() && !(n.IsScalar() && n.Scalar().empty()); }
+
+// Go's net.SplitHostPort, and HostPort's "port cannot be empty": the error, or nothing.
+std::string host_port_error(std::string_view s) {
+  std::size_t colon = 0;
+  if (s[0] == '[') {
+    auto close = s.find(']');
+    if (close == std::string_view::npos) return "missing ']' in address";
+    if (close + 1 == s.size()) return "missing port in address";
+    if (s[close + 1] != ':')
+      return s.find(':', close) == std::string_view::npos ? "missing port in address" : "too many colons in address";
+    colon = close + 1;
+    if (s.find_first_of("[]", colon) != std::string_view::npos) return "unexpected '[' in address";
+  } else {
+    colon = s.rfind(':');
+    if (colon == std::string_view::npos) return "missing port in address";
+    if (s.substr(0, colon).find(':') != std::string_view::npos) return "too many colons in address";
+    if (s.find('[') != std::string_view::npos) return "unexpected '[' in address";
+    if (s.find(']') != std::string_view::npos) return "unexpected ']' in address";
+  }
+  if (colon + 1 == s.size()) return "port cannot be empty";
+  return {};
+}
+
+// Whether a URL carries a credential: userinfo, a query parameter named like one (token, key,
+// secret, sig, password, auth), or a token-shaped path segment (16 or more letters, digits, - or
+// _, with both letters and digits: Slack's, Discord's and Teams' webhook tokens). A URL without
+// one (an in-cluster http://alert-receiver:8080/) hides nothing.
+bool url_has_credential(std::string_view u);
+
+// Whether a key or token field's value looks issued, not typed: a password or secret is one
+// whatever it says, a key or token has a digit or 20 characters (opsgenie-key is a test value).
+bool value_is_credential(std::string_view key, std::string_view v) {
+  if (key.find("password") != std::string_view::npos || key.find("secret") != std::string_view::npos) return true;
+  return v.size() >= 20 || std::any_of(v.begin(), v.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+}
+
+bool url_has_credential(std::string_view u) {
+  auto [begin, end] = util::url_authority(u);
+  if (std::string_view(u).substr(begin, end - begin).find('@') != std::string_view::npos) return true;
+  std::string_view rest = u.substr(std::min(end, u.size()));
+  std::string_view path = rest.substr(0, rest.find_first_of("?#"));
+  for (std::size_t at = 0; at <= path.size();) {
+    std::size_t next = std::min(path.find('/', at), path.size());
+    std::string_view seg = path.substr(at, next - at);
+    bool letters = false, digits = false, shaped = seg.size() >= 16;
+    for (char ch : seg) {
+      bool alpha = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+      bool digit = ch >= '0' && ch <= '9';
+      letters = letters || alpha;
+      digits = digits || digit;
+      shaped = shaped && (alpha || digit || ch == '-' || ch == '_');
+    }
+    if (shaped && letters && digits) return true;
+    at = next + 1;
+  }
+  if (auto q = rest.find('?'); q != std::string_view::npos) {
+    std::string query = util::ascii_lower(rest.substr(q + 1));
+    for (std::size_t at = 0; at < query.size();) {
+      std::size_t amp = std::min(query.find('&', at), query.size());
+      std::string_view name = std::string_view(query).substr(at, amp - at);
+      name = name.substr(0, name.find('='));
+      for (std::string_view word : {"token", "key", "secret", "sig", "password", "auth"})
+        if (name.find(word) != std::string_view::npos) return true;
+      at = amp + 1;
+    }
+  }
+  return false;
+}
 
 class Loader {
 public:
-  Loader(const core::SourceFile& src, std::vector<core::Diagnostic>& diags, Config& cfg)
-      : y_(src, diags), cfg_(cfg), diags_(diags) {}
+  Loader(const core::SourceFile& src, std::vector<core::Diagnostic>& diags, Config& cfg, const LoadOptions& options)
+      : y_(src, diags), cfg_(cfg), diags_(diags), version_(options.version) {}
 
   void run() {
     Config& cfg = cfg_;
@@ -103,6 +174,7 @@ public:
       cfg.loaded = true;
       return;
     }
+    newer(*root, "top");
     if (!y_.check_mapping(*root, kTop, "the configuration")) return;
     core::yaml_v2::check_scalars(y_, *root, kTypedFields, kFreeForm);
     if (auto g = (*root)["global"]; g && !g.IsNull()) global(g, cfg);
@@ -125,6 +197,24 @@ public:
   }
 
 private:
+  // The fields of a mapping that the target Alertmanager does not have yet: it refuses the file
+  // ("field X not found in type config.plain"), so nsmon does too, saying which version has them.
+  void newer(const yaml::Node& map, std::string_view where) {
+    if (!map || !map.IsMap()) return;
+    for (const auto& e : map) {
+      if (!e.first.IsScalar()) continue;
+      Version since = field_since(where, e.first.Scalar());
+      if (since <= version_) continue;
+      y_.report(e.first, "alertmanager/newer-field",
+                "field " + std::string(e.first.Scalar()) + " is new in Alertmanager " + since.str() +
+                    ": Alertmanager " + version_.str() + " refuses this file",
+                "check for the version that runs it with --alertmanager-version " + since.str() +
+                    " (or later), or remove the field");
+    }
+  }
+
+  bool has_field(std::string_view where, std::string_view field) const { return field_since(where, field) <= version_; }
+
   std::vector<yaml::Node> list(const yaml::Node& n, const std::string& what) {
     std::vector<yaml::Node> out;
     if (!n || n.IsNull()) return out;
@@ -189,10 +279,13 @@ private:
     if (authority.empty() || authority[0] == ':') y_.report(n, "alertmanager/url", shown + ": missing host for URL");
   }
 
-  // A secret that also has a *_file field: both is an error (Alertmanager refuses most such pairs;
-  // where it does not, `refused` false, it silently ignores one of them), inline a warning. Values
-  // never appear in messages.
-  void secret(const yaml::Node& parent, const std::string& key, std::string_view where, bool refused = true) {
+  // A secret that also has a *_file field (in `context`, a section or notifier kind): both is an
+  // error (Alertmanager refuses most such pairs; where it does not, `refused` false, it silently
+  // ignores one of them). Inline, it is a warning only when the value carries a credential and the
+  // target version has the *_file field to move it to: a webhook URL of an in-cluster service, a
+  // placeholder or a field with no file twin is nothing to act on. Values never appear in messages.
+  void secret(const yaml::Node& parent, const std::string& key, std::string_view where, std::string_view context,
+              bool is_url, bool refused = true) {
     auto inline_node = parent[key];
     auto file_node = parent[key + "_file"];
     if (!present(inline_node)) return;
@@ -206,7 +299,10 @@ private:
                 "keep " + key + "_file and remove " + key);
       return;
     }
-    if (inline_node.IsScalar() && inline_node.Scalar() == "<secret>") return;
+    if (!has_field(context, key + "_file") || !inline_node.IsScalar()) return;
+    std::string_view v = inline_node.Scalar();
+    if (v == "<secret>" || v.find("{{") != std::string_view::npos || !placeholder(v).empty()) return;
+    if (is_url ? !url_has_credential(v) : !value_is_credential(key, v)) return;
     y_.report(inline_node, "alertmanager/inline-secret",
               key + " is written inline in " + std::string(where) + ": whoever reads this file has it",
               "put it in a file only Alertmanager can read and give " + key + "_file");
@@ -222,9 +318,13 @@ private:
     if (!y_.check_mapping(g, kGlobal, "global")) return;
     cfg.resolve_timeout_ms = duration(g, "resolve_timeout");
     for (const auto& k : kGlobalUrls) url(g, k.c_str(), k == "slack_api_url" || k == "mattermost_webhook_url");
-    for (const auto& k : kGlobalSecrets) secret(g, k, "global");
+    newer(g, "global");
+    for (const auto& k : kGlobalSecrets)
+      secret(g, k, "global", "global", k == "slack_api_url" || k == "mattermost_webhook_url");
+    host_port(g, "smtp_smarthost", "global");
     for (const auto& e : g)
       if (e.first.IsScalar() && present(e.second)) cfg.global_fields.insert(std::string(e.first.Scalar()));
+    newer(g["http_config"], "http_config");
     rules::check_http_client(y_, g["http_config"]);
     rules::check_tls_config(y_, g, "smtp_tls_config");
     // Global pairs Alertmanager refuses beyond *_file twins (config.go's Config.UnmarshalYAML).
@@ -288,11 +388,19 @@ private:
     }
   }
 
-  std::optional<Route> route(const yaml::Node& n) {
+  // `parent`: the receiver the route inherits (nullptr for the root route).
+  std::optional<Route> route(const yaml::Node& n, const std::string* parent = nullptr) {
+    newer(n, "route");
     if (!y_.check_mapping(n, kRoute, "a route")) return std::nullopt;
     Route r;
     r.span = y_.span(n);
     r.receiver = text(n, "receiver", "receiver");
+    if (auto rn = n["receiver"]; parent && rn && !present(rn))
+      y_.report(key_node(n, "receiver"), "alertmanager/null-receiver",
+                std::string(rn.IsNull() ? "receiver: null is YAML's null, not a receiver named \"null\""
+                                        : "an empty receiver") +
+                    ": this route inherits its parent's receiver \"" + *parent + "\", and its alerts are sent there",
+                "to drop alerts, define a receiver without integrations (- name: 'null') and write receiver: 'null'");
     r.group_by = texts(n, "group_by");
     bool all = false;
     for (std::size_t i = 0; i < r.group_by.size(); ++i) {
@@ -324,7 +432,10 @@ private:
     r.mute_time_intervals = texts(n, "mute_time_intervals");
     r.active_time_intervals = texts(n, "active_time_intervals");
     for (const auto& child : list(n["routes"], "routes"))
-      if (auto c = route(child)) r.routes.push_back(std::move(*c));
+      if (auto c = route(child, r.receiver && !r.receiver->value.empty() ? &r.receiver->value
+                                : parent                                 ? parent
+                                                                         : &kNone))
+        r.routes.push_back(std::move(*c));
     return r;
   }
 
@@ -348,8 +459,9 @@ private:
   }
 
   void receiver(const yaml::Node& n, Config& cfg) {
-    Fields allowed = {"name"};
+    Fields allowed = {"name", "labels"};
     for (const auto& k : detail::notifier_kinds()) allowed.emplace_back(k.key);
+    newer(n, "receiver");
     if (!y_.check_mapping(n, allowed, "a receiver")) return;
     Receiver r;
     if (auto name = text(n, "name", "a receiver's name"); name && !name->value.empty()) r.name = *name;
@@ -380,13 +492,21 @@ private:
     allowed.emplace_back("send_resolved");
     if (kind.http) allowed.emplace_back("http_config");
     if (!y_.check_mapping(c, allowed, "an entry of " + key)) return;
-    if (kind.http) rules::check_http_client(y_, c["http_config"]);
+    newer(c, key);
+    if (kind.http) {
+      newer(c["http_config"], "http_config");
+      rules::check_http_client(y_, c["http_config"]);
+    }
+    if (key == "email_configs") host_port(c, "smarthost", where);
     if (auto t = c["tls_config"]; t && !t.IsNull()) rules::check_tls_config(y_, c, "tls_config");
     required(kind, c, c, cfg, where);
     for (auto u : kind.urls) url(c, std::string(u).c_str(), false);
     for (auto u : kind.secret_urls) url(c, std::string(u).c_str(), true);
     // Email's auth secrets: Alertmanager loads both given and uses one of them.
-    for (auto s : kind.secrets) secret(c, std::string(s), where, key != "email_configs");
+    for (auto s : kind.secrets)
+      secret(c, std::string(s), where, key,
+             std::find(kind.secret_urls.begin(), kind.secret_urls.end(), s) != kind.secret_urls.end(),
+             key != "email_configs");
     for (const auto& o : kind.one_of)
       if (auto v = c[std::string(o.field)];
           v && v.IsScalar() && v.Scalar().find("{{") == std::string::npos &&
@@ -457,20 +577,29 @@ private:
       for (const auto& e : n) check_templates(e, where);
   }
 
-  // Values that were never filled in: YOUR_..., example.com addresses, <placeholders>.
-  void placeholders(const yaml::Node& n) {
+  // Values that were never filled in: YOUR_..., example.com addresses, <placeholders>. The message
+  // shows enough to find the value: all of it, or for a secret the field and a URL's host.
+  void placeholders(const yaml::Node& n, std::string_view key = {}) {
     if (n.IsScalar()) {
-      if (auto what = placeholder(n.Scalar()); !what.empty())
-        y_.report(n, "alertmanager/placeholder",
-                  "\"" + (is_hidden(n) ? std::string("<secret>") : std::string(n.Scalar())) +
-                      "\" looks like a placeholder (" + what + "), not a real value",
-                  "fill in the deployment's value (secrets through the *_file field)");
+      auto what = placeholder(n.Scalar());
+      if (what.empty()) return;
+      std::string shown = "\"" + std::string(n.Scalar()) + "\"";
+      if (is_hidden(n)) {
+        auto [begin, end] = util::url_authority(n.Scalar());
+        std::string_view host = n.Scalar().substr(0, end);
+        if (auto at = host.rfind('@'); at != std::string_view::npos && at >= begin) host.remove_prefix(at + 1);
+        shown = end > begin && n.Scalar().find("://") != std::string_view::npos
+                    ? std::string(key) + " (a URL of " + std::string(host.substr(host.find("://") + 3)) + ")"
+                    : std::string(key);
+      }
+      y_.report(n, "alertmanager/placeholder", shown + " looks like a placeholder (" + what + "), not a real value",
+                "fill in the deployment's value (secrets through the *_file field)");
       return;
     }
     if (n.IsMap()) {
-      for (const auto& e : n) placeholders(e.second);
+      for (const auto& e : n) placeholders(e.second, e.first.IsScalar() ? e.first.Scalar() : key);
     } else if (n.IsSequence())
-      for (const auto& e : n) placeholders(e);
+      for (const auto& e : n) placeholders(e, key);
   }
 
   bool is_hidden(const yaml::Node& n) const {
@@ -482,6 +611,7 @@ private:
   }
 
   void inhibit_rule(const yaml::Node& n, Config& cfg) {
+    newer(n, "inhibit_rule");
     if (!y_.check_mapping(n, kInhibit, "an inhibit rule")) return;
     InhibitRule r;
     r.span = y_.span(n);
@@ -506,16 +636,28 @@ private:
     cfg.time_intervals.push_back(*name);
   }
 
+  // smarthost: a "host:port" that Go's net.SplitHostPort splits, with a port (config.go's HostPort).
+  void host_port(const yaml::Node& parent, const char* key, std::string_view where) {
+    auto n = parent[key];
+    if (!n || !n.IsScalar() || n.Scalar().empty()) return;
+    if (auto err = host_port_error(n.Scalar()); !err.empty())
+      y_.report(n, "alertmanager/invalid-value",
+                "address " + std::string(n.Scalar()) + ": " + err + " (" + key + " in " + std::string(where) +
+                    "); Alertmanager refuses to load this",
+                "host:port, e.g. smtp.example.org:587");
+  }
+
   core::YamlReader y_;
   Config& cfg_;
   const std::vector<core::Diagnostic>& diags_;
+  Version version_;
 };
 
 } // namespace
 
-Config load_config(const core::SourceFile& src, std::vector<core::Diagnostic>& diags) {
+Config load_config(const core::SourceFile& src, std::vector<core::Diagnostic>& diags, const LoadOptions& options) {
   Config cfg;
-  Loader(src, diags, cfg).run();
+  Loader(src, diags, cfg, options).run();
   return cfg;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "nsmon/alertmanager/matchers.hpp"
+#include "nsmon/alertmanager/versions.hpp"
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/source.hpp"
 
@@ -64,8 +65,13 @@ struct Config {
   std::vector<std::pair<std::size_t, std::size_t>> secrets;
 };
 
+/// How the file is read.
+struct LoadOptions {
+  Version version = kDefaultVersion; ///< the Alertmanager it will run on: newer fields are refused
+};
+
 /// Reads alertmanager.yml; findings go to `diags`. Never throws for the file's content.
-Config load_config(const core::SourceFile& src, std::vector<core::Diagnostic>& diags);
+Config load_config(const core::SourceFile& src, std::vector<core::Diagnostic>& diags, const LoadOptions& options = {});
 
 /// What needs the whole file: receivers undefined, unused or defined twice, the root route's
 /// receiver, time interval references.

@@ -37,10 +37,24 @@ std::string placeholder(std::string_view value) {
   static const RE2 your(R"((?i)(^|[^a-z0-9])your[_-][a-z0-9_-]+)");
   static const RE2 example(R"((?i)(^|[@./])example\.(com|org|net)($|[:/>?#]))");
   static const RE2 change(R"((?i)^(changeme|change[_-]me|replace[_-]?me|password|todo|xxx+)$)");
+  // xxx@xxx.com, .../XXXXXXXX: a run of x as a whole word.
+  static const RE2 xs(R"((^|[^A-Za-z0-9])[xX]{3,}([^A-Za-z0-9]|$))");
+  // '#<channel-name>', .../services/<webhook-id>, <team-X-key>: a name in angle brackets with a
+  // - or _ (not Slack's <!here> or <@U123>, nor an HTML tag).
+  static const RE2 angle(R"(<[A-Za-z][A-Za-z0-9]*[-_][A-Za-z0-9_-]*>)");
+  // https://hooks.slack.com/services/API/KEY: the words where a URL's token goes.
+  static const RE2 token_words(R"(^https?://[^/]+/.*/(API|KEY|TOKEN|SECRET)(/|$))");
+  // api_key: opsgenie-key: the field's name where its value goes.
+  static const RE2 named(R"((?i)^[a-z]+[-_](key|token|secret|password)$)");
+  static const RE2 slack_bare(R"(^https?://hooks\.slack\.com/services/?$)");
   re2::StringPiece v(value.data(), value.size());
   if (RE2::PartialMatch(v, your)) return "it says \"your ...\"";
   if (RE2::PartialMatch(v, example)) return "example.com, .org and .net are reserved for documentation";
-  if (RE2::FullMatch(v, change)) return "a value to be replaced";
+  if (RE2::FullMatch(v, change) || RE2::PartialMatch(v, xs)) return "a value to be replaced";
+  if (value.find("{{") == std::string_view::npos && RE2::PartialMatch(v, angle)) return "a <name> to be filled in";
+  if (RE2::PartialMatch(v, token_words)) return "words where the URL's token goes";
+  if (RE2::PartialMatch(v, slack_bare)) return "a Slack webhook URL without its token";
+  if (RE2::FullMatch(v, named)) return "a name where the value goes";
   return {};
 }
 

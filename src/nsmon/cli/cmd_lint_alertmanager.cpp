@@ -76,7 +76,8 @@ int run_lint_alertmanager(const LintAlertmanagerOptions& o, const Context& ctx) 
   std::string text = util::read_file(path);
   const core::SourceFile src(path == "-" ? "<stdin>" : path, text);
   lint::Report report;
-  const alertmanager::Config cfg = alertmanager::load_config(src, report.findings);
+  const alertmanager::Config cfg =
+      alertmanager::load_config(src, report.findings, {.version = alertmanager_version(ctx.settings)});
   alertmanager::check(cfg, report.findings);
   // The rules' alerts, when given: routes they cannot reach, inhibit rules that mute none of them.
   // Their own problems are lint-rules' business; only what loaded is used.
@@ -110,16 +111,27 @@ constexpr const char* kHelp = R"(Input:
   FILE is an Alertmanager configuration (alertmanager.yml); '-' reads standard input. Without
   FILE, lints rules/alertmanager.yml if the current directory has one.
 
+Alertmanager version:
+  The file is checked for the Alertmanager that will load it, Debian 12's 0.25 unless
+  --alertmanager-version (or NSMON_ALERTMANAGER_VERSION, or alertmanager.version in nsmon's config
+  file) says another: 0.25 to 0.34, or latest. A field that version does not have yet is an error
+  (alertmanager/newer-field: tracing is new in 0.30, webhook url_file in 0.26), as that
+  Alertmanager refuses the file; advice names only fields it has (an inline webhook url is not
+  reported for 0.25, which has no url_file).
+
 What it checks (--list-checks lists the alertmanager/* ids; YAML problems are yaml/*):
-  the file as Alertmanager 0.25+ loads it: unknown fields (with the nearest known one), the route
+  the file as that Alertmanager loads it: unknown fields (with the nearest known one), the route
   tree (receivers defined, the root route's receiver, durations, group_by, matchers and their
   regexes, mute/active time intervals defined), every receiver kind (unique names; each kind's
   fields and required fields, with the global fields that stand in for them), http_config as
   Prometheus's HTTP client (config/* findings: auth conflicts, *_file pairs, oauth2, tls_config),
-  URLs that are not http(s), secrets given both inline and in *_file (error) or inline where a
-  *_file field exists (warning), templates that do not parse (the templates: files, and {{ }} in
-  receivers' fields, with Alertmanager's functions), placeholders (YOUR_..., example.com), the
-  deprecated match/match_re/source_match/target_match (warning), receivers no route uses,
+  URLs that are not http(s), an SMTP smarthost without a port, secrets given both inline and in
+  *_file (error), a credential written inline where a *_file field exists (warning: a password or
+  key field, a URL with userinfo or a token-shaped path or query; not an in-cluster webhook URL),
+  templates that do not parse (the templates: files, and {{ }} in receivers' fields, with
+  Alertmanager's functions), placeholders (YOUR_..., example.com, xxx@xxx.com, <channel-name>),
+  a child route whose receiver is null or empty (it inherits its parent's: null-receiver), the
+  deprecated match/match_re/source_match/target_match (info), receivers no route uses,
   repeat_interval shorter than group_interval, continue on the last route of its level, routes
   an earlier sibling without continue always takes first, inhibit rules that inhibit themselves.
   With --rules or --config, against the alerts the rules can fire (their alertname and static
@@ -137,6 +149,7 @@ Examples:
   nsmon lint-alertmanager rules/alertmanager.yml
   nsmon lint-alertmanager --config rules/prometheus.yml rules/alertmanager.yml
   nsmon lint-alertmanager --format github --fail-on error alertmanager.yml
+  nsmon lint-alertmanager --alertmanager-version 0.28 alertmanager.yml
   nsmon lint-alertmanager --list-checks
 
 Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage error or
@@ -152,6 +165,7 @@ Run define_lint_alertmanager(CLI::App& cmd) {
       ->expected(1)
       ->allow_extra_args(false);
   cmd.add_option("--config", o->config, "prometheus.yml: check the routing against the alerts of its rule_files");
+  add_alertmanager_version_option(cmd);
   add_report_options(cmd);
   cmd.add_flag("--list-checks", o->list_checks, "List the alertmanager/* checks with their severity, then exit");
   cmd.footer(kHelp);

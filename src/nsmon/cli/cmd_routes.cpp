@@ -25,6 +25,7 @@ struct RoutesOptions {
   std::string verify;              ///< --verify-receivers (comma-separated)
   std::string cases;               ///< --cases FILE
   std::string format = "text";
+  alertmanager::Version version; ///< --alertmanager-version, through the settings
 };
 
 constexpr const char* kDefaultConfig = "rules/alertmanager.yml";
@@ -37,7 +38,7 @@ struct Loaded {
   alertmanager::Config cfg;
 };
 
-Loaded load(const std::string& given) {
+Loaded load(const std::string& given, alertmanager::Version version) {
   std::string path = given;
   if (path.empty()) {
     std::error_code ec;
@@ -49,7 +50,7 @@ Loaded load(const std::string& given) {
   std::string text = util::read_file(path);
   core::SourceFile src(path == "-" ? "<stdin>" : path, text);
   std::vector<core::Diagnostic> diags;
-  alertmanager::Config cfg = alertmanager::load_config(src, diags);
+  alertmanager::Config cfg = alertmanager::load_config(src, diags, {.version = version});
   alertmanager::check(cfg, diags);
   // Only what stops Alertmanager from loading the file matters here (lint-alertmanager says the rest).
   std::erase_if(diags, [](const core::Diagnostic& d) { return d.severity != core::Severity::error; });
@@ -127,7 +128,7 @@ int run_cases(const RoutesOptions& o, const Loaded& l) {
 }
 
 int run_test(const RoutesOptions& o) {
-  Loaded l = load(o.config);
+  Loaded l = load(o.config, o.version);
   if (!o.cases.empty()) {
     if (!o.labels.empty()) throw UsageError("give either --cases FILE or labels, not both");
     return run_cases(o, l);
@@ -176,7 +177,7 @@ void print_tree(const alertmanager::Route& r, const std::string& receiver, const
 }
 
 int run_show(const RoutesOptions& o) {
-  Loaded l = load(o.config);
+  Loaded l = load(o.config, o.version);
   print_tree(*l.cfg.route, "", "", true, true);
   return kOk;
 }
@@ -217,6 +218,7 @@ Run define_routes(CLI::App& cmd) {
       cmd.add_subcommand("test", "The receivers an alert with these labels reaches (as amtool config routes test)");
   test->add_option("LABELS", o->labels, "The alert's labels, name=value ...");
   test->add_option("--config", o->config, "alertmanager.yml (default: rules/alertmanager.yml)");
+  add_alertmanager_version_option(*test);
   test->add_option("--verify-receivers", o->verify,
                    "Exit 1 unless these are the receivers (comma-separated, in order)");
   test->add_option("--cases", o->cases, "Run a YAML file of cases: labels, expected receivers, inhibition");
@@ -224,7 +226,11 @@ Run define_routes(CLI::App& cmd) {
   test->footer(kTestHelp);
   auto* show = cmd.add_subcommand("show", "The routing tree, each route with its matchers and receiver");
   show->add_option("--config", o->config, "alertmanager.yml (default: rules/alertmanager.yml)");
-  return [o, test](const Context&) { return test->parsed() ? run_test(*o) : run_show(*o); };
+  add_alertmanager_version_option(*show);
+  return [o, test](const Context& ctx) {
+    o->version = alertmanager_version(ctx.settings);
+    return test->parsed() ? run_test(*o) : run_show(*o);
+  };
 }
 
 } // namespace nsmon::cli

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "nsmon/cli/report.hpp"
+#include "nsmon/config/settings.hpp"
 #include "nsmon/core/checks.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/util/duration.hpp"
@@ -83,6 +84,22 @@ CLI::Option* add_feature_option(CLI::App& cmd, std::vector<std::string>& lists) 
                   "Enable a Prometheus feature flag for PromQL: " + feature_names() + " (comma-separated, repeatable)")
       ->option_text("NAME")
       ->allow_extra_args(false);
+}
+
+void add_alertmanager_version_option(CLI::App& cmd) {
+  // Read through the settings (settings_for), which take the flag over NSMON_ALERTMANAGER_VERSION.
+  cmd.add_option("--alertmanager-version")
+      ->type_name("VERSION")
+      ->description("The Alertmanager version the file is checked for: " + alertmanager::kOldestVersion.str() + " to " +
+                    alertmanager::kNewestVersion.str() + " or latest (default: the alertmanager.version setting, " +
+                    alertmanager::kDefaultVersion.str() + ", Debian 12's)");
+}
+
+alertmanager::Version alertmanager_version(const config::Settings& settings) {
+  const config::Value& v = settings.get("alertmanager.version");
+  if (auto version = alertmanager::parse_version(v.value)) return *version;
+  throw UsageError("unknown Alertmanager version '" + v.value + "' (" + v.where + "): nsmon knows " +
+                   alertmanager::kOldestVersion.str() + " to " + alertmanager::kNewestVersion.str() + ", or latest");
 }
 
 CLI::Option* add_duration_option(CLI::App& cmd, const std::string& name, double& seconds, const std::string& help) {

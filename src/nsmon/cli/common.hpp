@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "nsmon/alertmanager/versions.hpp"
 #include "nsmon/catalog/catalog.hpp"
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/source.hpp"
@@ -14,6 +15,10 @@ namespace CLI {
 class App;
 class Option;
 } // namespace CLI
+
+namespace nsmon::config {
+class Settings;
+}
 
 namespace nsmon::cli {
 
@@ -43,6 +48,13 @@ CLI::Option* add_feature_option(CLI::App& cmd, std::vector<std::string>& lists);
 
 /// Adds a duration option: a Prometheus duration (500ms, 2m, 1h30m) or plain seconds (2, 0.5),
 /// stored in seconds. `help` should end with the default, e.g. "(default 2s)".
+/// --alertmanager-version VERSION, for the commands that read alertmanager.yml.
+void add_alertmanager_version_option(CLI::App& cmd);
+/// The Alertmanager version alertmanager.yml is read for: the flag, NSMON_ALERTMANAGER_VERSION or
+/// the setting alertmanager.version (default: Debian's 0.25); a version nsmon does not know is a
+/// UsageError.
+alertmanager::Version alertmanager_version(const config::Settings& settings);
+
 CLI::Option* add_duration_option(CLI::App& cmd, const std::string& name, double& seconds, const std::string& help);
 
 } // namespace nsmon::cli

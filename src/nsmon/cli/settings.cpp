@@ -47,7 +47,8 @@ config::Settings load() {
 // Whether a setting's flag belongs to the subcommand `name` ("lint" covers lint-rules and lint-metrics).
 bool belongs(const config::Key& key, const std::string& name) {
   std::string_view command = key.command;
-  return !command.empty() && (name == command || (command == "lint" && util::starts_with(name, "lint-")));
+  return !command.empty() && (name == command || (command == "lint" && util::starts_with(name, "lint-")) ||
+                              (command == "alertmanager" && (name == "lint-alertmanager" || name == "routes")));
 }
 
 // The last value of a flag given to `cmd` or one of its parents; nullopt when it was not given.

@@ -166,9 +166,19 @@ void routes(const alertmanager::Route& r, std::vector<alertmanager::Matcher>& pa
 }
 
 // Severities whose alerts no route below the root can take: only the root's receiver gets them.
-void root_only(const alertmanager::Route& root, const std::vector<AlertLabels>& alerts,
+// A catch-all default receiver is the commonest correct design, so that is a finding only when
+// the root receiver drops them (no integrations) or pages for a severity that is not critical.
+void root_only(const alertmanager::Config& cfg, const std::vector<AlertLabels>& alerts,
                std::vector<core::Diagnostic>& out) {
+  const alertmanager::Route& root = *cfg.route;
   if (root.routes.empty()) return;
+  const alertmanager::Receiver* rr = nullptr;
+  for (const auto& r : cfg.receivers)
+    if (root.receiver && r.name.value == root.receiver->value) rr = &r;
+  if (!rr) return; // undefined-receiver says it
+  std::string pager;
+  for (const auto& k : rr->kinds)
+    if (k == "pagerduty_configs" || k == "opsgenie_configs" || k == "victorops_configs") pager = k;
   std::map<std::string, std::vector<std::string>> by_severity;
   for (const auto& a : alerts) {
     auto sev = a.fixed.find("severity");
@@ -177,13 +187,17 @@ void root_only(const alertmanager::Route& root, const std::vector<AlertLabels>& 
     for (const auto& c : root.routes) below = below || can_match(c.match_all, a);
     if (!below) by_severity[sev->second].push_back(a.alertname);
   }
-  const std::string receiver = root.receiver ? root.receiver->value : "";
-  for (const auto& [sev, names] : by_severity)
-    out.push_back(core::make_diagnostic(
-        "alertmanager/root-only-severity", root.receiver ? root.receiver->span : root.span,
-        "alerts with severity=\"" + sev + "\" (" + list(names) + ") reach only the root route's receiver \"" +
-            receiver + "\": no route below it matches them",
-        "route severity=\"" + sev + "\" explicitly, or check that the default receiver is meant for it"));
+  const std::string& receiver = root.receiver->value;
+  for (const auto& [sev, names] : by_severity) {
+    std::string what;
+    if (rr->kinds.empty()) what = ", which has no integrations: they are dropped";
+    else if (!pager.empty() && sev != "critical" && sev != "page") what = ", which pages (" + pager + ") for them";
+    else continue;
+    out.push_back(core::make_diagnostic("alertmanager/root-only-severity", root.receiver->span,
+                                        "alerts with severity=\"" + sev + "\" (" + list(names) +
+                                            ") reach only the root route's receiver \"" + receiver + "\"" + what,
+                                        "route severity=\"" + sev + "\" to the receiver meant for it"));
+  }
 }
 
 void inhibits(const alertmanager::InhibitRule& r, const std::vector<AlertLabels>& alerts,
@@ -297,7 +311,7 @@ void check_routing(const alertmanager::Config& cfg, const std::vector<AlertLabel
   if (cfg.route) {
     std::vector<alertmanager::Matcher> path;
     routes(*cfg.route, path, alerts, true, out);
-    root_only(*cfg.route, alerts, out);
+    root_only(cfg, alerts, out);
   }
   for (const auto& r : cfg.inhibit_rules) inhibits(r, alerts, out);
 }
