@@ -3,6 +3,7 @@
 #include "nsmon/alertmanager/config.hpp"
 #include "nsmon/alertmanager/matchers.hpp"
 #include "nsmon/alertmanager/routing.hpp"
+#include "nsmon/alertmanager/templates.hpp"
 #include "nsmon/util/files.hpp"
 
 using namespace nsmon;
@@ -313,4 +314,38 @@ TEST_CASE("alertmanager: smarthost ports, null receivers, placeholders shown", "
   CHECK(p.diags[2].message ==
         "api_url (a URL of hooks.slack.com) looks like a placeholder (a Slack webhook URL without "
         "its token), not a real value");
+}
+
+TEST_CASE("alertmanager: group labels, inverted inhibitions, undefined templates", "[alertmanager]") {
+  const std::string cfg =
+      "route:\n  receiver: slack\n  group_by: [alertname]\n  routes:\n"
+      "    - {matchers: [severity=critical], receiver: pager, group_by: [alertname, cluster]}\n"
+      "    - {matchers: [severity=info], receiver: pager}\n"
+      "receivers:\n"
+      "  - name: slack\n"
+      "    webhook_configs: [{url: 'http://h:1/', max_alerts: 0}]\n"
+      "  - name: pager\n"
+      "    slack_configs: [{api_url_file: /s, title: '{{ template \"t.title\" . }} "
+      "{{ .GroupLabels.cluster }}', text: '{{ template \"slack.default.text\" . }}'}]\n"
+      "inhibit_rules:\n"
+      "  - {source_matchers: [severity=warning], target_matchers: [severity=critical], equal: [a]}\n"
+      "  - {source_matchers: [severity=critical], target_matchers: [severity=warning], equal: [a]}\n";
+  auto l = load(cfg);
+  // The info route inherits group_by [alertname]: .GroupLabels.cluster is empty in its
+  // notifications (once per receiver and label); the critical route groups by cluster.
+  REQUIRE(where(l.diags) ==
+          V{"11:47 warning alertmanager/group-label-absent", "13:5 warning alertmanager/inhibit-inverted"});
+  CHECK(l.diags[0].message.find("the route at line 6 sends to it grouped by (alertname)") != std::string::npos);
+  CHECK(l.diags[1].message == "this inhibit rule mutes severity=\"critical\" alerts while a severity=\"warning\" alert "
+                              "fires: the more severe alert is the one silenced");
+  // Template names: defined by a templates: file, or one of Alertmanager's defaults.
+  std::vector<core::Diagnostic> names;
+  alertmanager::check_template_names(l.cfg, {"t.title"}, names);
+  CHECK(names.empty());
+  alertmanager::check_template_names(l.cfg, {"t.titles"}, names);
+  REQUIRE(names.size() == 1);
+  CHECK(names[0].check == "alertmanager/undefined-template");
+  CHECK(names[0].suggestion == "did you mean \"t.titles\"?");
+  CHECK(alertmanager::defined_templates("{{ define \"a\" }}x{{ end }}{{- define \"b.c\" -}}{{ end }}") ==
+        V{"a", "b.c"});
 }

@@ -61,6 +61,54 @@ void intervals(const Route& r, std::int64_t group_interval, std::int64_t repeat_
     intervals(r.routes[i], group_interval, repeat_interval, i + 1 == r.routes.size(), diags);
 }
 
+// .GroupLabels.x in a receiver's template is empty in the notifications of a route that does not
+// group by x: each route (a parent gets the alerts no child takes) with the receiver and group_by
+// it has or inherits (dispatch/route.go).
+void group_labels(const Route& r, const std::string& receiver, const std::vector<Text>& group_by,
+                  const std::vector<Receiver>& receivers, std::set<std::pair<std::string, std::string>>& said,
+                  std::vector<core::Diagnostic>& diags) {
+  const std::string& rcv = r.receiver && !r.receiver->value.empty() ? r.receiver->value : receiver;
+  const std::vector<Text>& by = r.group_by.empty() ? group_by : r.group_by;
+  auto grouped = [&](const std::string& label) {
+    return std::any_of(by.begin(), by.end(), [&](const Text& t) { return t.value == label || t.value == "..."; });
+  };
+  std::vector<std::string> names;
+  for (const auto& t : by) names.push_back(t.value);
+  for (const auto& rec : receivers)
+    if (rec.name.value == rcv)
+      for (const auto& ref : rec.group_labels)
+        if (!grouped(ref.value) && said.emplace(rcv, ref.value).second)
+          diags.push_back(core::make_diagnostic(
+              "alertmanager/group-label-absent", ref.span,
+              "receiver \"" + rcv + "\" reads .GroupLabels." + ref.value + ", but the route at line " +
+                  std::to_string(r.span.line) + " sends to it grouped by (" + util::join(names, ", ") +
+                  "): it is empty there",
+              "add " + ref.value + " to that route's group_by, or read .CommonLabels." + ref.value));
+  for (const auto& c : r.routes) group_labels(c, rcv, by, receivers, said, diags);
+}
+
+// An inhibit rule whose targets are more severe than its sources: while a warning fires, the
+// critical alert of the same group is muted, the opposite of the usual intent.
+void inverted(const InhibitRule& rule, std::vector<core::Diagnostic>& diags) {
+  auto rank = [](const std::vector<Matcher>& ms) {
+    static const std::vector<std::pair<std::string_view, int>> ranks = {{"info", 1},  {"ticket", 1},   {"warning", 2},
+                                                                        {"error", 3}, {"critical", 4}, {"page", 4}};
+    for (const auto& m : ms)
+      if (m.name == "severity" && m.type == MatchType::equal)
+        for (const auto& [name, level] : ranks)
+          if (m.value == name) return std::pair{level, m.value};
+    return std::pair{0, std::string()};
+  };
+  auto [s, source] = rank(rule.source);
+  auto [t, target] = rank(rule.target);
+  if (s > 0 && t > s)
+    diags.push_back(core::make_diagnostic("alertmanager/inhibit-inverted", rule.span,
+                                          "this inhibit rule mutes severity=\"" + target +
+                                              "\" alerts while a severity=\"" + source +
+                                              "\" alert fires: the more severe alert is the one silenced",
+                                          "swap the source and target matchers"));
+}
+
 // Names defined twice: the second is the error, as Alertmanager reports it.
 std::vector<std::string> unique_names(const std::vector<const Text*>& names, const std::string& what,
                                       std::vector<core::Diagnostic>& diags) {
@@ -93,6 +141,9 @@ void check(const Config& cfg, std::vector<core::Diagnostic>& diags) {
   walk(*cfg.route, receivers, intervals, used, diags);
   constexpr std::int64_t kGroupInterval = 5 * 60 * 1000, kRepeatInterval = 4 * 3600 * 1000;
   alertmanager::intervals(*cfg.route, kGroupInterval, kRepeatInterval, false, diags);
+  std::set<std::pair<std::string, std::string>> said;
+  group_labels(*cfg.route, "", {}, cfg.receivers, said, diags);
+  for (const auto& rule : cfg.inhibit_rules) inverted(rule, diags);
   for (const auto& r : cfg.receivers)
     if (!used.count(r.name.value))
       diags.push_back(core::make_diagnostic("alertmanager/unused-receiver", r.name.span,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <re2/re2.h>
 #include <string_view>
 
 #include "nsmon/alertmanager/matchers.hpp"
@@ -472,13 +473,14 @@ private:
     for (const auto& kind : detail::notifier_kinds())
       for (const auto& c : list(n[std::string(kind.key)], std::string(kind.key))) {
         r.kinds.emplace_back(kind.key);
-        notifier(kind, c, cfg, r.name.value);
+        notifier(kind, c, cfg, r);
       }
     cfg.receivers.push_back(std::move(r));
   }
 
   // One entry of a receiver's *_configs list, by its kind's row.
-  void notifier(const detail::NotifierKind& kind, const yaml::Node& c, const Config& cfg, const std::string& receiver) {
+  void notifier(const detail::NotifierKind& kind, const yaml::Node& c, const Config& cfg, Receiver& r) {
+    const std::string& receiver = r.name.value;
     const std::string key(kind.key);
     const std::string where = key + " of receiver \"" + receiver + "\"";
     const std::string name = key.substr(0, key.size() - std::string_view("_configs").size());
@@ -540,7 +542,7 @@ private:
       y_.report(c["monospace"], "alertmanager/invalid-value",
                 "at most one of monospace & html must be configured (" + where + ")");
     placeholders(c);
-    check_templates(c, where);
+    check_templates(c, where, r);
   }
 
   // The fields a kind needs, in the config or (for some) under global:.
@@ -561,20 +563,33 @@ private:
   }
 
   // Every scalar of a receiver's config that holds a template ({{ ... }}) must parse as one.
-  void check_templates(const yaml::Node& n, const std::string& where) {
+  void check_templates(const yaml::Node& n, const std::string& where, Receiver& r) {
     if (n.IsScalar()) {
       if (n.Scalar().find("{{") == std::string::npos) return;
       if (auto err = template_error(n.Scalar(), "inline"); !err.empty())
         y_.report(n, "alertmanager/template", err + " (" + where + ")",
                   "Alertmanager reports this when it sends the notification, not when it loads the file");
+      else references(n, r); // a template that does not parse has one finding, not more
       return;
     }
     if (n.IsMap()) {
       for (const auto& e : n)
         if (!(e.first.IsScalar() && (e.first.Scalar() == "http_config" || e.first.Scalar() == "tls_config")))
-          check_templates(e.second, where);
+          check_templates(e.second, where, r);
     } else if (n.IsSequence())
-      for (const auto& e : n) check_templates(e, where);
+      for (const auto& e : n) check_templates(e, where, r);
+  }
+
+  // The group labels and the named templates a field's template reads (checks.cpp and the CLI,
+  // which reads the templates: files, check them against the routes and the definitions).
+  void references(const yaml::Node& n, Receiver& r) {
+    static const RE2 group_label(R"(\.GroupLabels\.([A-Za-z_][A-Za-z0-9_]*))");
+    static const RE2 named(R"re(\{\{-?\s*template\s+"([^"]+)")re");
+    re2::StringPiece in(n.Scalar().data(), n.Scalar().size());
+    std::string name;
+    while (RE2::FindAndConsume(&in, group_label, &name)) r.group_labels.push_back({name, y_.span(n)});
+    in = re2::StringPiece(n.Scalar().data(), n.Scalar().size());
+    while (RE2::FindAndConsume(&in, named, &name)) r.templates.push_back({name, y_.span(n)});
   }
 
   // Values that were never filled in: YOUR_..., example.com addresses, <placeholders>. The message

@@ -41,6 +41,9 @@ struct Route {
 struct Receiver {
   Text name;
   std::vector<std::string> kinds; ///< "email_configs", ... one entry per config
+  /// What its fields' templates read: .GroupLabels.x (the label's name) and {{ template "x" }}
+  /// (the template's name), each at the field that holds it.
+  std::vector<Text> group_labels, templates;
 };
 
 struct InhibitRule {

@@ -1,11 +1,14 @@
 #include "nsmon/alertmanager/templates.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <re2/re2.h>
+#include <set>
 
 #include "nsmon/alertmanager/notifiers.hpp"
 #include "nsmon/core/checks.hpp"
 #include "nsmon/rules/template_parse.hpp"
+#include "nsmon/util/strings.hpp"
 
 namespace nsmon::alertmanager {
 
@@ -31,6 +34,96 @@ void check_template_file(const core::SourceFile& file, std::vector<core::Diagnos
   diags.push_back(core::make_diagnostic("alertmanager/template", core::Span{file.path(), line == 0 ? 1 : line, 1, 0},
                                         err,
                                         "Alertmanager refuses to load a configuration whose templates do not parse"));
+}
+
+std::vector<std::string> defined_templates(std::string_view text) {
+  static const RE2 define(R"re(\{\{-?\s*define\s+"([^"]+)")re");
+  std::vector<std::string> out;
+  re2::StringPiece in(text.data(), text.size());
+  std::string name;
+  while (RE2::FindAndConsume(&in, define, &name)) out.push_back(name);
+  return out;
+}
+
+void check_template_names(const Config& cfg, const std::vector<std::string>& defined,
+                          std::vector<core::Diagnostic>& diags) {
+  // template/default.tmpl's names (v0.34.0, a superset of 0.25's).
+  static const std::set<std::string_view> defaults = {"__alertmanager",
+                                                      "__alertmanagerURL",
+                                                      "__subject",
+                                                      "__description",
+                                                      "__text_alert_list",
+                                                      "__text_alert_list_markdown",
+                                                      "slack.default.title",
+                                                      "slack.default.username",
+                                                      "slack.default.fallback",
+                                                      "slack.default.callbackid",
+                                                      "slack.default.pretext",
+                                                      "slack.default.titlelink",
+                                                      "slack.default.iconemoji",
+                                                      "slack.default.iconurl",
+                                                      "slack.default.text",
+                                                      "slack.default.footer",
+                                                      "slack.default.color",
+                                                      "pagerduty.default.description",
+                                                      "pagerduty.default.client",
+                                                      "pagerduty.default.clientURL",
+                                                      "pagerduty.default.instances",
+                                                      "opsgenie.default.message",
+                                                      "opsgenie.default.description",
+                                                      "opsgenie.default.source",
+                                                      "wechat.default.message",
+                                                      "wechat.default.to_user",
+                                                      "wechat.default.to_party",
+                                                      "wechat.default.to_tag",
+                                                      "wechat.default.agent_id",
+                                                      "victorops.default.state_message",
+                                                      "victorops.default.entity_display_name",
+                                                      "victorops.default.monitoring_tool",
+                                                      "pushover.default.title",
+                                                      "pushover.default.message",
+                                                      "pushover.default.url",
+                                                      "sns.default.subject",
+                                                      "sns.default.message",
+                                                      "telegram.default.message",
+                                                      "discord.default.content",
+                                                      "discord.default.title",
+                                                      "discord.default.message",
+                                                      "webex.default.message",
+                                                      "msteams.default.summary",
+                                                      "msteams.default.title",
+                                                      "msteams.default.text",
+                                                      "msteamsv2.default.title",
+                                                      "msteamsv2.default.text",
+                                                      "jira.default.summary",
+                                                      "jira.default.description",
+                                                      "jira.default.priority",
+                                                      "rocketchat.default.title",
+                                                      "rocketchat.default.alias",
+                                                      "rocketchat.default.titlelink",
+                                                      "rocketchat.default.emoji",
+                                                      "rocketchat.default.iconurl",
+                                                      "rocketchat.default.text",
+                                                      "mattermost.default.color",
+                                                      "mattermost.default.username",
+                                                      "mattermost.default.title",
+                                                      "mattermost.default.titlelink",
+                                                      "mattermost.default.fallback",
+                                                      "mattermost.default.text",
+                                                      "email.default.subject",
+                                                      "email.default.html"};
+  std::vector<std::string> known(defined);
+  known.insert(known.end(), defaults.begin(), defaults.end());
+  for (const auto& r : cfg.receivers)
+    for (const auto& ref : r.templates) {
+      if (defaults.count(ref.value) || std::find(defined.begin(), defined.end(), ref.value) != defined.end()) continue;
+      std::string hint = util::did_you_mean(ref.value, known);
+      diags.push_back(core::make_diagnostic(
+          "alertmanager/undefined-template", ref.span,
+          "receiver \"" + r.name.value + "\" uses template \"" + ref.value +
+              "\", which no templates: file defines: the notification fails to render when it is sent",
+          hint.empty() ? "define it in a file that templates: names" : "did you mean \"" + hint + "\"?"));
+    }
 }
 
 std::string placeholder(std::string_view value) {

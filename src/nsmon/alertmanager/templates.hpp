@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "nsmon/alertmanager/config.hpp"
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/source.hpp"
 
@@ -16,6 +17,15 @@ std::string template_error(std::string_view text, std::string_view name);
 
 /// A template file of `templates:`; its parse error (alertmanager/template) at its line.
 void check_template_file(const core::SourceFile& file, std::vector<core::Diagnostic>& diags);
+
+/// The names a template text defines ({{ define "name" }}).
+std::vector<std::string> defined_templates(std::string_view text);
+
+/// {{ template "name" }} in a receiver whose name neither `defined` (the templates: files) nor
+/// Alertmanager's default templates define: alertmanager/undefined-template (the notification
+/// fails to render when it is sent).
+void check_template_names(const Config& cfg, const std::vector<std::string>& defined,
+                          std::vector<core::Diagnostic>& diags);
 
 /// Why `value` looks like a placeholder left in a configuration ("YOUR_...", "example.com", ...),
 /// or empty.

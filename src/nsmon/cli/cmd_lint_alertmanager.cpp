@@ -37,16 +37,22 @@ int count_routes(const alertmanager::Route& r) {
 }
 
 // The files of `templates:` (globs relative to the configuration's folder, as Alertmanager resolves
-// them); each must parse. A glob that matches nothing is not an error (Alertmanager allows it).
+// them); each must parse. A glob that matches nothing is not an error (Alertmanager allows it), but
+// then the names the receivers use cannot be checked against the definitions: only when every
+// glob found its files.
 void check_templates(const alertmanager::Config& cfg, const std::string& path, core::SourceSet& sources,
                      std::vector<core::Diagnostic>& findings) {
+  std::vector<std::string> defined;
+  bool complete = true;
   const std::filesystem::path dir =
       path == "-" ? std::filesystem::path(".") : std::filesystem::path(path).parent_path();
   for (const auto& t : cfg.templates) {
     std::filesystem::path pattern = t.value;
     if (pattern.is_relative()) pattern = dir / pattern;
     glob_t g{};
-    if (::glob(pattern.c_str(), 0, nullptr, &g) == 0)
+    const int found = ::glob(pattern.c_str(), 0, nullptr, &g);
+    complete = complete && found == 0;
+    if (found == 0)
       for (std::size_t i = 0; i < g.gl_pathc; ++i) {
         std::string file = g.gl_pathv[i];
         std::error_code ec;
@@ -54,13 +60,16 @@ void check_templates(const alertmanager::Config& cfg, const std::string& path, c
         try {
           const core::SourceFile src(file, util::read_file(file));
           alertmanager::check_template_file(src, findings);
+          for (auto& name : alertmanager::defined_templates(src.text())) defined.push_back(std::move(name));
           sources.add(file, std::string(src.text()));
         } catch (const Error& e) {
+          complete = false;
           findings.push_back(core::make_diagnostic("alertmanager/template", t.span, e.what()));
         }
       }
     globfree(&g);
   }
+  if (complete) alertmanager::check_template_names(cfg, defined, findings);
 }
 
 int run_lint_alertmanager(const LintAlertmanagerOptions& o, const Context& ctx) {
@@ -130,7 +139,10 @@ What it checks (--list-checks lists the alertmanager/* ids; YAML problems are ya
   key field, a URL with userinfo or a token-shaped path or query; not an in-cluster webhook URL),
   templates that do not parse (the templates: files, and {{ }} in receivers' fields, with
   Alertmanager's functions), placeholders (YOUR_..., example.com, xxx@xxx.com, <channel-name>),
-  a child route whose receiver is null or empty (it inherits its parent's: null-receiver), the
+  a child route whose receiver is null or empty (it inherits its parent's: null-receiver), inhibit
+  rules that mute the more severe alert (inhibit-inverted), .GroupLabels.x in a receiver's template
+  where a route sending to it does not group by x (group-label-absent), {{ template "name" }} of
+  a name no templates: file nor Alertmanager's defaults define (undefined-template), the
   deprecated match/match_re/source_match/target_match (info), receivers no route uses,
   repeat_interval shorter than group_interval, continue on the last route of its level, routes
   an earlier sibling without continue always takes first, inhibit rules that inhibit themselves.
