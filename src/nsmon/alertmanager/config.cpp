@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <re2/re2.h>
 #include <string_view>
 
@@ -89,6 +90,10 @@ constexpr std::array<std::string_view, 5> kFreeForm = {"headers", "details", "ht
                                                        "custom_fields"};
 
 const std::string kNone;
+
+constexpr std::array<std::string_view, 12> kMonths = {"january",   "february", "march",    "april",
+                                                      "may",       "june",     "july",     "august",
+                                                      "september", "october",  "november", "december"};
 
 bool present(const yaml::Node& n) { return n && !n.IsNull() && !(n.IsScalar() && n.Scalar().empty()); }
 
@@ -647,8 +652,106 @@ private:
       y_.report(n, "alertmanager/missing-field", "missing name in time interval");
       return;
     }
-    for (const auto& i : list(n["time_intervals"], "time_intervals")) y_.check_mapping(i, kInterval, "a time interval");
+    for (const auto& i : list(n["time_intervals"], "time_intervals"))
+      if (y_.check_mapping(i, kInterval, "a time interval")) interval(i);
     cfg.time_intervals.push_back(*name);
+  }
+
+  // One entry of a time interval, checked as timeinterval.go's UnmarshalYAML methods check it when
+  // Alertmanager loads the file (its words). `location` is not checked: Go reads it from the
+  // zoneinfo database of the machine Alertmanager runs on.
+  void interval(const yaml::Node& i) {
+    auto ranges = [&](const char* key, auto member, auto&& check) {
+      auto l = i[key];
+      if (!l || l.IsNull()) return;
+      auto items = y_.strings(l, key);
+      if (!items) return;
+      for (std::size_t k = 0; k < items->size(); ++k) {
+        std::string err;
+        auto r = parse_range((*items)[k], member, err);
+        if (err.empty() && r) err = check((*items)[k], r->first, r->second);
+        if (!err.empty()) y_.report(l.at(k), "alertmanager/invalid-value", err + " (" + key + ")");
+      }
+    };
+    ranges("weekdays", weekday, [](const std::string& s, int b, int e) -> std::string {
+      if (b > e) return "start day cannot be before end day";
+      if (b < 0 || b > 6 || e < 0 || e > 6) return s + " is not a valid day of the week: out of range";
+      return {};
+    });
+    ranges("days_of_month", number, [](const std::string&, int b, int e) -> std::string {
+      for (int d : {b, e})
+        if (d == 0 || d < -31 || d > 31) return std::to_string(d) + " is not a valid day of the month: out of range";
+      if (b < 0 && e > 0) return "end day must be negative if start day is negative";
+      if ((b < 0 ? 28 + b : b) > (e < 0 ? 28 + e : e))
+        return "end day " + std::to_string(e) + " is always before start day " + std::to_string(b);
+      return {};
+    });
+    ranges("months", month, [](const std::string&, int b, int e) -> std::string {
+      auto name = [](int m) { return m >= 1 && m <= 12 ? std::string(kMonths[static_cast<std::size_t>(m - 1)]) : ""; };
+      if (b > e) return "end month " + name(e) + " is before start month " + name(b);
+      return {};
+    });
+    ranges("years", number, [](const std::string&, int b, int e) -> std::string {
+      if (b > e) return "end year " + std::to_string(e) + " is before start year " + std::to_string(b);
+      return {};
+    });
+    for (const auto& t : list(i["times"], "times")) {
+      if (!y_.check_mapping(t, {"start_time", "end_time"}, "a time range")) continue;
+      auto start = text(t, "start_time", "start_time"), end = text(t, "end_time", "end_time");
+      if (!start || !end) {
+        y_.report(t, "alertmanager/invalid-value", "both start and end times must be provided");
+        continue;
+      }
+      auto minutes = [&](const Text& x, const char* key) -> std::optional<int> {
+        static const RE2 valid(R"(^((([01][0-9])|(2[0-3])):[0-5][0-9])$|(^24:00$))");
+        if (RE2::FullMatch(x.value, valid)) return std::stoi(x.value.substr(0, 2)) * 60 + std::stoi(x.value.substr(3));
+        y_.report(t[key], "alertmanager/invalid-value",
+                  "couldn't parse timestamp " + x.value + ", invalid format (a time such as 09:00, or 24:00)");
+        return std::nullopt;
+      };
+      auto b = minutes(*start, "start_time"), e = minutes(*end, "end_time");
+      if (b && e && *b >= *e)
+        y_.report(t, "alertmanager/invalid-value", "start time cannot be equal or greater than end time");
+    }
+  }
+
+  // timeinterval.go's stringableRangeFromString: "a" or "a:b", lower-cased, members by `member`.
+  template <class Member>
+  static std::optional<std::pair<int, int>> parse_range(std::string in, Member member, std::string& err) {
+    in = util::ascii_lower(in);
+    auto colon = in.find(':');
+    if (colon != std::string::npos && in.find(':', colon + 1) != std::string::npos) {
+      err = "couldn't parse range " + in + ", invalid format";
+      return std::nullopt;
+    }
+    auto b = member(in.substr(0, colon), err);
+    if (!b) return std::nullopt;
+    auto e = colon == std::string::npos ? b : member(in.substr(colon + 1), err);
+    if (!e) return std::nullopt;
+    return std::pair{*b, *e};
+  }
+  static std::optional<int> number(const std::string& s, std::string& err) {
+    int v = 0;
+    auto [end, ec] = std::from_chars(s.data() + (!s.empty() && s[0] == '+'), s.data() + s.size(), v);
+    if (ec == std::errc() && end == s.data() + s.size() && !s.empty()) return v;
+    err = "strconv.Atoi: parsing \"" + s + "\": invalid syntax";
+    return std::nullopt;
+  }
+  static std::optional<int> weekday(const std::string& s, std::string& err) {
+    static const std::array<std::string_view, 7> days = {"sunday",   "monday", "tuesday", "wednesday",
+                                                         "thursday", "friday", "saturday"};
+    for (std::size_t d = 0; d < days.size(); ++d)
+      if (s == days[d]) return static_cast<int>(d);
+    err = s + " is not a valid weekday";
+    return std::nullopt;
+  }
+  static std::optional<int> month(const std::string& s, std::string& err) {
+    for (std::size_t m = 0; m < kMonths.size(); ++m)
+      if (s == kMonths[m]) return static_cast<int>(m + 1);
+    std::string ignored;
+    if (auto n = number(s, ignored)) return n;
+    err = s + " is not a valid month";
+    return std::nullopt;
   }
 
   // smarthost: a "host:port" that Go's net.SplitHostPort splits, with a port (config.go's HostPort).

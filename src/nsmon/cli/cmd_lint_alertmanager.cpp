@@ -131,7 +131,8 @@ Alertmanager version:
 What it checks (--list-checks lists the alertmanager/* ids; YAML problems are yaml/*):
   the file as that Alertmanager loads it: unknown fields (with the nearest known one), the route
   tree (receivers defined, the root route's receiver, durations, group_by, matchers and their
-  regexes, mute/active time intervals defined), every receiver kind (unique names; each kind's
+  regexes, mute/active time intervals defined; weekdays, days_of_month, months, years and times
+  of time_intervals as Alertmanager reads them), every receiver kind (unique names; each kind's
   fields and required fields, with the global fields that stand in for them), http_config as
   Prometheus's HTTP client (config/* findings: auth conflicts, *_file pairs, oauth2, tls_config),
   URLs that are not http(s), an SMTP smarthost without a port, secrets given both inline and in
