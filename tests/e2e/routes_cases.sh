@@ -29,6 +29,13 @@ expect_err "alertmanager-octollm.yml:4:18: error: slack_api_url: unsupported sch
 run routes test --config "$D/routing.yml" severity
 expect_rc 2
 expect_err "'severity' is not name=value"
+# A matcher where a label goes is a typo, never routed as a literal value (issue 39).
+run routes test --config "$D/routing.yml" 'severity=~critical'
+expect_rc 2
+expect_err "'severity=~critical' is a matcher, not a label: an alert's labels are name=value (severity=critical)"
+run routes test --config "$D/routing.yml" 'severity!=critical'
+expect_rc 2
+expect_err "is a matcher, not a label"
 # --verify-receivers, as amtool's.
 run routes test --config "$D/routing.yml" --verify-receivers oncall,ml-pager severity=critical team=ml
 expect_rc 0

@@ -65,6 +65,19 @@ expect_out "coverage 0.0% (0/3 rules)"
 run test-rules --coverage-min 50 empty_test.yml
 expect_rc 1
 expect_out "coverage 0.0% is below --coverage-min 50"
+# A failed test and --coverage-min are gates of their own: --fail-on governs the other findings.
+run test-rules --fail-on never --coverage-min 90.5 empty_test.yml
+expect_rc 1
+expect_out "coverage 0.0% is below --coverage-min 90.5"
+run test-rules --fail-on never basic_fail_test.yml
+expect_rc 1
+# A file with no tests passes, but says so.
+printf 'rule_files: [basic_rules.yml]\ntests: []\n' >no_tests.yml
+run test-rules no_tests.yml
+expect_rc 1
+expect_out "no_tests.yml:1:1: warning: no tests in this file: it passes without testing anything [ruletest/no-tests]"
+run test-rules --fail-on error no_tests.yml
+expect_rc 0
 
 # The sample limit: promtool's 10,000 by default, --max-samples N otherwise.
 cat > samples_test.yml <<'YAML'

@@ -68,6 +68,13 @@ alertmanager::LabelSet parse_labels(const std::vector<std::string>& args) {
     auto eq = a.find('=');
     if (eq == std::string::npos || eq == 0) throw UsageError("'" + a + "' is not name=value");
     std::string name = a.substr(0, eq), value = a.substr(eq + 1);
+    // An alert has label values, not matchers: severity=~critical or severity!=x is a typo that
+    // would route the literal value (amtool refuses them too).
+    if (!value.empty() && value[0] == '~')
+      throw UsageError("'" + a + "' is a matcher, not a label: an alert's labels are name=value (" + name + "=" +
+                       value.substr(1) + ")");
+    if (!name.empty() && name.back() == '!')
+      throw UsageError("'" + a + "' is a matcher, not a label: an alert's labels are name=value");
     if (!alertmanager::is_label_name(name)) throw UsageError("'" + name + "' is not a valid label name");
     if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front())
       value = value.substr(1, value.size() - 2);

@@ -14,6 +14,7 @@
 #include "nsmon/ruletest/runner.hpp"
 #include "nsmon/util/files.hpp"
 #include "nsmon/util/parallel.hpp"
+#include "nsmon/util/strings.hpp"
 
 namespace nsmon::cli {
 
@@ -92,7 +93,7 @@ void selected_names(const promql::Expr& e, std::set<std::string>& out) {
 // --coverage: an alerting rule is covered when an alert_rule_test names it; a recording rule when
 // a test's evaluation produced samples from it and a tested alert or expression reads it
 // (directly or through other recording rules).
-void add_coverage(lint::Report& report, const std::vector<std::unique_ptr<ruletest::PreparedFile>>& files,
+bool add_coverage(lint::Report& report, const std::vector<std::unique_ptr<ruletest::PreparedFile>>& files,
                   const std::vector<ruletest::TestResult>& results, double min_pct) {
   struct Entry {
     const rules::Rule* rule;
@@ -157,11 +158,13 @@ void add_coverage(lint::Report& report, const std::vector<std::unique_ptr<rulete
   if (min_pct >= 0 && pct + 1e-9 < min_pct) {
     core::Span at;
     at.file = files.empty() ? "" : files.front()->file.path;
-    report.findings.push_back(
-        core::make_diagnostic("ruletest/uncovered", at,
-                              "coverage " + std::string(buf) + "% is below --coverage-min " + std::to_string(min_pct)));
+    report.findings.push_back(core::make_diagnostic("ruletest/uncovered", at,
+                                                    "coverage " + std::string(buf) + "% is below --coverage-min " +
+                                                        util::format_number(min_pct)));
     report.findings.back().severity = core::Severity::error;
+    return true;
   }
+  return false;
 }
 
 int run_test_rules(const TestRulesOptions& o, const Context& ctx) {
@@ -222,11 +225,19 @@ int run_test_rules(const TestRulesOptions& o, const Context& ctx) {
                   {"passed", passed},
                   {"failed", failed},
                   {"skipped", skipped}};
-  if (o.coverage || o.coverage_min >= 0) add_coverage(report, files, results, o.coverage_min);
+  bool below = false;
+  if (o.coverage || o.coverage_min >= 0) below = add_coverage(report, files, results, o.coverage_min);
+  for (const auto& f : files)
+    if (f->file.tests.empty())
+      report.findings.push_back(core::make_diagnostic("ruletest/no-tests", {f->file.path, 1, 1, 0},
+                                                      "no tests in this file: it passes without testing anything",
+                                                      "add tests: with input_series and alert_rule_test"));
   core::sort_diagnostics(report.findings);
   if (!o.junit.empty()) util::write_files_atomic({{o.junit, render_junit(files, results)}});
-  // Coverage findings are information; failed tests and a coverage under --coverage-min errors.
-  return finish(report, sources, ctx.report);
+  // --fail-on decides about findings (coverage, empty files); a failed test and a coverage under
+  // an explicit --coverage-min are gates of their own, whatever --fail-on says.
+  const int code = finish(report, sources, ctx.report);
+  return failed > 0 || below ? kFindings : code;
 }
 
 constexpr const char* kHelp = R"(Input:
@@ -255,7 +266,8 @@ Examples:
   nsmon test-rules --run 'HighLatency' --junit report.xml tests/*.yml
   nsmon test-rules --coverage --coverage-min 90 rules/alert_rules_test.yml
 
-Exit codes: 0 every test passed, 1 a test failed (or coverage below --coverage-min), 2 usage
+Exit codes: 0 every test passed, 1 a test failed or coverage is below --coverage-min (whatever
+--fail-on says: it governs the other findings, such as a file with no tests), 2 usage
 error or an invalid test or rule file.)";
 
 } // namespace

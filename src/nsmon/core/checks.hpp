@@ -198,6 +198,8 @@ inline constexpr auto kChecks = [] {
       {"rules/unknown-disable", warning, "a '# nsmon disable' comment that names a check nsmon does not have", lint},
       {"ruletest/failed", error, "a rule unit test whose alerts or samples differ from the expected ones", nsmon_files},
       {"ruletest/invalid", error, "a rule unit test that cannot run (input series, expression, labels)", nsmon_files},
+      {"ruletest/no-tests", warning, "a rule unit-test file with no tests: it passes without testing anything",
+       nsmon_files},
       {"ruletest/uncovered", info, "an alerting or recording rule that no unit test exercises", nsmon_files},
       {"slo/events", info, "errors and total of an SLO that may not count the same events", lint},
       {"slo/label", error, "an SLO selector's label or value the catalog does not give the metric", lint},
