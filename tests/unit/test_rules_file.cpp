@@ -268,3 +268,19 @@ TEST_CASE("a file of many rules is read on several threads: its model and findin
   CHECK(file.groups[2].rules[151 + 9].annotations.at(0).tmpl().errors.size() == 1);
   CHECK(std::to_string(file.groups[0].span.line) == g1_line);
 }
+
+TEST_CASE("a YAML null label value is the empty string, as Go's yaml reads it", "[rules]") {
+  core::SourceFile src("r.yml", "groups:\n- name: g\n  rules:\n  - record: a:b:c\n    expr: up\n"
+                                "    labels:\n      job_name:\n      team: ~\n      x: y\n");
+  std::vector<core::Diagnostic> diags;
+  auto f = rules::load_rule_file(src, diags);
+  CHECK(diags.empty());
+  REQUIRE(f.groups.size() == 1);
+  const auto& labels = f.groups[0].rules.at(0).labels;
+  REQUIRE(labels.size() == 3);
+  CHECK(labels[0].key.value == "job_name");
+  CHECK(labels[0].value.value.empty());
+  CHECK(labels[0].value.span.line == 7);
+  CHECK(labels[1].value.value.empty());
+  CHECK(labels[2].value.value == "y");
+}

@@ -104,6 +104,8 @@ void drop_name(Labels& ls);
 /// Drops the sample's __name__, or marks it for the end of the query (delayed name removal).
 void drop_name(const Context& ctx, Sample& s);
 void set_label(Labels& ls, const std::string& name, const std::string& value); ///< "" deletes
+/// The labels of absent()'s and absent_over_time()'s answer: the selector's equality matchers.
+Labels selector_absent_labels(const promql::VectorSelector& vs);
 /// Fails with "vector cannot contain metrics with the same labelset" on a duplicate.
 void check_unique(const std::vector<Sample>& v);
 /// check_unique, except under delayed name removal (names still tell series apart until the end).

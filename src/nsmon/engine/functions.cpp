@@ -244,19 +244,7 @@ Labels absent_labels(const Expr& arg) {
   const Expr* x = &arg;
   if (x->kind == NodeKind::matrix_selector) x = x->as<MatrixSelector>().selector;
   if (x->kind != NodeKind::vector_selector) return {};
-  Labels out;
-  std::vector<std::string> has;
-  for (const auto& m : x->as<VectorSelector>().matchers) {
-    if (m.name == "__name__") continue;
-    bool seen = std::find(has.begin(), has.end(), m.name) != has.end();
-    if (m.op == MatchOp::equal && !seen) {
-      set_label(out, m.name, m.value);
-      has.push_back(m.name);
-    } else {
-      set_label(out, m.name, "");
-    }
-  }
-  return out;
+  return selector_absent_labels(x->as<VectorSelector>());
 }
 
 // ---- sorting ----
@@ -609,6 +597,18 @@ Value eval_call(Context& ctx, const Call& e, std::int64_t t) {
     return make_vector({});
   }
   fail("function \"" + name + "\" is not supported by nsmon's engine");
+}
+
+Labels selector_absent_labels(const VectorSelector& vs) {
+  // As Prometheus's createLabelsForAbsentFunction: an equality matcher sets its label unless the
+  // label is already set; any other matcher of that name removes it. The order is the matchers'.
+  Labels out;
+  for (const auto& m : vs.matchers) {
+    if (m.name == "__name__") continue;
+    bool present = std::any_of(out.begin(), out.end(), [&](const auto& l) { return l.first == m.name; });
+    set_label(out, m.name, m.op == MatchOp::equal && !present ? m.value : "");
+  }
+  return out;
 }
 
 } // namespace nsmon::engine::detail

@@ -194,19 +194,7 @@ Labels absent_over_time_labels(const Expr& arg) {
   const Expr* x = &arg;
   while (x->kind == NodeKind::paren) x = x->as<ParenExpr>().expr;
   if (x->kind != NodeKind::matrix_selector) return {};
-  Labels out;
-  std::vector<std::string> has;
-  for (const auto& m : x->as<MatrixSelector>().selector->as<VectorSelector>().matchers) {
-    if (m.name == "__name__") continue;
-    bool seen = std::find(has.begin(), has.end(), m.name) != has.end();
-    if (m.op == MatchOp::equal && !seen) {
-      set_label(out, m.name, m.value);
-      has.push_back(m.name);
-    } else {
-      set_label(out, m.name, "");
-    }
-  }
-  return out;
+  return selector_absent_labels(x->as<MatrixSelector>().selector->as<VectorSelector>());
 }
 
 } // namespace

@@ -206,6 +206,14 @@ private:
     util::FirstSeen first;
     out.reserve(n.size());
     for (auto it = n.begin(); it != n.end(); ++it) {
+      // `job_name:` or `~`: Go's yaml decodes null into a string as "", which removes the label.
+      if (it->first.IsScalar() && it->second.IsNull()) {
+        if (!first(it->first.Scalar())) continue;
+        Text empty{"", y_.span(it->first)}; // an empty value has no place of its own: its key's
+        empty.base = static_cast<std::size_t>(std::max(0, it->first.Mark().pos));
+        out.push_back(KeyValue{text(it->first), std::move(empty)});
+        continue;
+      }
       if (!it->first.IsScalar() || !it->second.IsScalar()) {
         add(y_.span(it->second.IsScalar() ? it->first : it->second), "yaml/type",
             std::string("entries of '") + key + "' must be name: string", group, rule);

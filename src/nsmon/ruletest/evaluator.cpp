@@ -9,6 +9,7 @@
 #include <set>
 
 #include "nsmon/core/checks.hpp"
+#include "nsmon/promql/printer.hpp"
 #include "nsmon/rules/template_eval.hpp"
 #include "nsmon/util/duration.hpp"
 
@@ -75,6 +76,11 @@ std::vector<EvalGroup> compile_groups(const std::vector<rules::RuleFile>& files,
           }
           continue;
         }
+        // Prometheus evaluates a rule from its expression's printed form (rules.EngineQueryFunc
+        // gets expr.String()), whose matchers are sorted: absent(x{a="1", a!~"2"}) keeps a="1"
+        // there, as the sorted a!~ comes first. So does nsmon, from the same printed form.
+        auto printed = std::make_shared<promql::ParseResult>(promql::parse(promql::print(*parsed->expr()), parse));
+        if (printed->ok()) parsed = std::move(printed);
         eg.rules.push_back({&r, std::move(parsed)});
       }
       out.push_back(std::move(eg));
