@@ -31,7 +31,7 @@ _nsmon_options() {
     'query alerts') echo '--help -h --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
     'query metadata') echo '--help -h --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
     'query buildinfo') echo '--help -h --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
-    'lint-rules') echo '--help -h --config --policy --format --fail-on --list-checks --enable-feature --version --catalog --color' ;;
+    'lint-rules') echo '--help -h --config --policy --disable --format --fail-on --list-checks --enable-feature --version --catalog --color' ;;
     'lint-metrics') echo '--help -h --format --fail-on --input-format --disable --no-catalog --no-naming --timeout --list-checks --version --catalog --color' ;;
     'lint-alertmanager') echo '--help -h --rules --config --alertmanager-version --format --fail-on --list-checks --version --catalog --color' ;;
     'test-rules') echo '--help -h --format --fail-on --run --junit --coverage --coverage-min --max-samples --enable-feature --version --catalog --color' ;;
@@ -247,6 +247,7 @@ _nsmon_takes_value() {
     'lint-rules|--help'|'lint-rules|-h' | \
     'lint-rules|--config' | \
     'lint-rules|--policy' | \
+    'lint-rules|--disable' | \
     'lint-rules|--format' | \
     'lint-rules|--fail-on' | \
     'lint-rules|--list-checks' | \
@@ -543,6 +544,7 @@ _nsmon_value() {
     'lint-rules|--help'|'lint-rules|-h') COMPREPLY=() ;;
     'lint-rules|--config') _nsmon_files "$cur" ;;
     'lint-rules|--policy') _nsmon_files "$cur" ;;
+    'lint-rules|--disable') COMPREPLY=($(compgen -W "$_nsmon_checks" -- "$cur")) ;;
     'lint-rules|--format') COMPREPLY=($(compgen -W 'text json github sarif' -- "$cur")) ;;
     'lint-rules|--fail-on') COMPREPLY=($(compgen -W 'error warning info never' -- "$cur")) ;;
     'lint-rules|--list-checks') COMPREPLY=() ;;

@@ -248,6 +248,7 @@ function __nsmon_takes_value
         'lint-rules|-h' \
         'lint-rules|--config' \
         'lint-rules|--policy' \
+        'lint-rules|--disable' \
         'lint-rules|--format' \
         'lint-rules|--fail-on' \
         'lint-rules|--list-checks' \
@@ -632,6 +633,7 @@ complete -c nsmon -n '__nsmon_under "query buildinfo"' -l verbose -s v -x -d 'Tr
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l config -r -F -d 'A prometheus.yml to lint, with the rule files it names'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l policy -r -F -d 'Team policy: severity label and values, required annotations, disabled checks, severity overrides (YAML)'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l disable -x -a '(__nsmon_checks)' -d 'Checks to skip (comma-separated, repeatable), as a policy'\''s disable list'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l format -x -a 'text json github sarif' -d 'Output format: text, json, github, sarif (default: the format.lint setting, text)'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l fail-on -x -a 'error warning info never' -d 'Exit 1 when a finding is at least this severe: error, warning, info, never (default warning)'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l list-checks -x -d 'List every check with its severity and summary, then exit'

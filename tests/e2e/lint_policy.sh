@@ -36,3 +36,19 @@ expect_err "nsmon: error: the policy $TMP/bad.yml is invalid"
 run lint-rules --policy "$TMP/none.yml" "$TMP/r.yml"
 expect_rc 2
 expect_err "cannot read $TMP/none.yml"
+
+# --disable CHECK (issue 39: lint-metrics had it, lint-rules did not): a policy's disable list
+# from the command line, comma-separated and repeatable; a file after it stays a file.
+printf 'groups:\n- name: g\n  rules:\n  - alert: A\n    expr: cpu_usage_percent > 0.9\n' >"$TMP/d.yml"
+run lint-rules "$TMP/d.yml"
+expect_rc 1
+expect_out "[units/percent-as-ratio]"
+run lint-rules --disable units/percent-as-ratio,policy/severity --disable policy/annotations "$TMP/d.yml"
+expect_rc 0
+expect_out "no problems found"
+run lint-rules --disable units/percent-as-ratios "$TMP/d.yml"
+expect_rc 2
+expect_err "unknown check 'units/percent-as-ratios' (did you mean 'units/percent-as-ratio'?)"
+run lint-rules --disable policy/annotations --list-checks
+expect_out "policy/annotations"
+grep -q "^policy/annotations  *off" <<<"$out" || fail "--list-checks does not show the disabled check off: $out"

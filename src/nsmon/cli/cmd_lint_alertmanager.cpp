@@ -175,7 +175,6 @@ Run define_lint_alertmanager(CLI::App& cmd) {
   cmd.add_option("FILE", o->file, "The Alertmanager configuration (alertmanager.yml; '-': standard input)");
   cmd.add_option("--rules", o->rules,
                  "Rule files or directories whose alerts the routing is checked against (repeatable)")
-      ->expected(1)
       ->allow_extra_args(false);
   cmd.add_option("--config", o->config, "prometheus.yml: check the routing against the alerts of its rule_files");
   add_alertmanager_version_option(cmd);

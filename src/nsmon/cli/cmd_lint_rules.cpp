@@ -32,6 +32,7 @@ struct LintOptions {
   std::string policy;
   bool list_checks = false;
   std::vector<std::string> features;
+  std::vector<std::string> disable; ///< --disable, as lint-metrics' (comma-separated, repeatable)
 };
 
 /// What lint-rules lints when given neither files nor --config (relative to the current directory).
@@ -78,6 +79,17 @@ int run_lint(const LintOptions& o, const Context& ctx) {
   lint::Options options;
   options.parse = parse_features(o.features);
   options.policy = read_policy(o.policy);
+  // --disable adds to the policy's disable list, so --list-checks shows those checks off too.
+  for (const auto& name : util::split_lists(o.disable)) {
+    if (!lint::find_check(name)) {
+      std::vector<std::string> ids;
+      for (const auto& c : lint::checks()) ids.emplace_back(c.id);
+      std::string hint = util::did_you_mean(name, ids);
+      throw UsageError("unknown check '" + name + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                       "; nsmon lint-rules --list-checks lists them");
+    }
+    options.policy.disabled.insert(name);
+  }
   if (o.list_checks) return list_checks(ctx.report, "", options.policy);
   // The built-in catalog (parsed on first use, 1-2 ms) is parsed on another thread while the inputs
   // are read: the checks are the first to need it. A catalog file is read first, as its errors
@@ -174,6 +186,9 @@ Run define_lint_rules(CLI::App& cmd) {
                  "Team policy: severity label and values, required annotations, "
                  "disabled checks, severity overrides (YAML)")
       ->option_text("FILE");
+  cmd.add_option("--disable", o->disable, "Checks to skip (comma-separated, repeatable), as a policy's disable list")
+      ->option_text("CHECK")
+      ->allow_extra_args(false); // --disable x rules.yml: the file stays a file
   add_report_options(cmd);
   cmd.add_flag("--list-checks", o->list_checks, "List every check with its severity and summary, then exit");
   add_feature_option(cmd, o->features);
