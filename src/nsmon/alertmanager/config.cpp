@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <re2/re2.h>
 #include <string_view>
 
 #include "nsmon/alertmanager/matchers.hpp"
 #include "nsmon/alertmanager/notifiers.hpp"
 #include "nsmon/alertmanager/templates.hpp"
+#include "nsmon/alertmanager/values.hpp"
 #include "nsmon/core/yaml.hpp"
 #include "nsmon/core/yaml_v2.hpp"
 #include "nsmon/rules/http_client.hpp"
@@ -91,79 +91,7 @@ constexpr std::array<std::string_view, 5> kFreeForm = {"headers", "details", "ht
 
 const std::string kNone;
 
-constexpr std::array<std::string_view, 12> kMonths = {"january",   "february", "march",    "april",
-                                                      "may",       "june",     "july",     "august",
-                                                      "september", "october",  "november", "december"};
-
 bool present(const yaml::Node& n) { return n && !n.IsNull() && !(n.IsScalar() && n.Scalar().empty()); }
-
-// Go's net.SplitHostPort, and HostPort's "port cannot be empty": the error, or nothing.
-std::string host_port_error(std::string_view s) {
-  std::size_t colon = 0;
-  if (s[0] == '[') {
-    auto close = s.find(']');
-    if (close == std::string_view::npos) return "missing ']' in address";
-    if (close + 1 == s.size()) return "missing port in address";
-    if (s[close + 1] != ':')
-      return s.find(':', close) == std::string_view::npos ? "missing port in address" : "too many colons in address";
-    colon = close + 1;
-    if (s.find_first_of("[]", colon) != std::string_view::npos) return "unexpected '[' in address";
-  } else {
-    colon = s.rfind(':');
-    if (colon == std::string_view::npos) return "missing port in address";
-    if (s.substr(0, colon).find(':') != std::string_view::npos) return "too many colons in address";
-    if (s.find('[') != std::string_view::npos) return "unexpected '[' in address";
-    if (s.find(']') != std::string_view::npos) return "unexpected ']' in address";
-  }
-  if (colon + 1 == s.size()) return "port cannot be empty";
-  return {};
-}
-
-// Whether a URL carries a credential: userinfo, a query parameter named like one (token, key,
-// secret, sig, password, auth), or a token-shaped path segment (16 or more letters, digits, - or
-// _, with both letters and digits: Slack's, Discord's and Teams' webhook tokens). A URL without
-// one (an in-cluster http://alert-receiver:8080/) hides nothing.
-bool url_has_credential(std::string_view u);
-
-// Whether a key or token field's value looks issued, not typed: a password or secret is one
-// whatever it says, a key or token has a digit or 20 characters (opsgenie-key is a test value).
-bool value_is_credential(std::string_view key, std::string_view v) {
-  if (key.find("password") != std::string_view::npos || key.find("secret") != std::string_view::npos) return true;
-  return v.size() >= 20 || std::any_of(v.begin(), v.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
-}
-
-bool url_has_credential(std::string_view u) {
-  auto [begin, end] = util::url_authority(u);
-  if (std::string_view(u).substr(begin, end - begin).find('@') != std::string_view::npos) return true;
-  std::string_view rest = u.substr(std::min(end, u.size()));
-  std::string_view path = rest.substr(0, rest.find_first_of("?#"));
-  for (std::size_t at = 0; at <= path.size();) {
-    std::size_t next = std::min(path.find('/', at), path.size());
-    std::string_view seg = path.substr(at, next - at);
-    bool letters = false, digits = false, shaped = seg.size() >= 16;
-    for (char ch : seg) {
-      bool alpha = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
-      bool digit = ch >= '0' && ch <= '9';
-      letters = letters || alpha;
-      digits = digits || digit;
-      shaped = shaped && (alpha || digit || ch == '-' || ch == '_');
-    }
-    if (shaped && letters && digits) return true;
-    at = next + 1;
-  }
-  if (auto q = rest.find('?'); q != std::string_view::npos) {
-    std::string query = util::ascii_lower(rest.substr(q + 1));
-    for (std::size_t at = 0; at < query.size();) {
-      std::size_t amp = std::min(query.find('&', at), query.size());
-      std::string_view name = std::string_view(query).substr(at, amp - at);
-      name = name.substr(0, name.find('='));
-      for (std::string_view word : {"token", "key", "secret", "sig", "password", "auth"})
-        if (name.find(word) != std::string_view::npos) return true;
-      at = amp + 1;
-    }
-  }
-  return false;
-}
 
 class Loader {
 public:
@@ -308,7 +236,7 @@ private:
     if (!has_field(context, key + "_file") || !inline_node.IsScalar()) return;
     std::string_view v = inline_node.Scalar();
     if (v == "<secret>" || v.find("{{") != std::string_view::npos || !placeholder(v).empty()) return;
-    if (is_url ? !url_has_credential(v) : !value_is_credential(key, v)) return;
+    if (is_url ? !detail::url_has_credential(v) : !detail::value_is_credential(key, v)) return;
     y_.report(inline_node, "alertmanager/inline-secret",
               key + " is written inline in " + std::string(where) + ": whoever reads this file has it",
               "put it in a file only Alertmanager can read and give " + key + "_file");
@@ -657,44 +585,19 @@ private:
     cfg.time_intervals.push_back(*name);
   }
 
-  // One entry of a time interval, checked as timeinterval.go's UnmarshalYAML methods check it when
-  // Alertmanager loads the file (its words). `location` is not checked: Go reads it from the
-  // zoneinfo database of the machine Alertmanager runs on.
+  // One entry of a time interval, checked as timeinterval.go checks it when Alertmanager loads
+  // the file (detail::time_range_error, in its words). `location` is not checked: Go reads it
+  // from the zoneinfo database of the machine Alertmanager runs on.
   void interval(const yaml::Node& i) {
-    auto ranges = [&](const char* key, auto member, auto&& check) {
+    for (const char* key : {"weekdays", "days_of_month", "months", "years"}) {
       auto l = i[key];
-      if (!l || l.IsNull()) return;
+      if (!l || l.IsNull()) continue;
       auto items = y_.strings(l, key);
-      if (!items) return;
-      for (std::size_t k = 0; k < items->size(); ++k) {
-        std::string err;
-        auto r = parse_range((*items)[k], member, err);
-        if (err.empty() && r) err = check((*items)[k], r->first, r->second);
-        if (!err.empty()) y_.report(l.at(k), "alertmanager/invalid-value", err + " (" + key + ")");
-      }
-    };
-    ranges("weekdays", weekday, [](const std::string& s, int b, int e) -> std::string {
-      if (b > e) return "start day cannot be before end day";
-      if (b < 0 || b > 6 || e < 0 || e > 6) return s + " is not a valid day of the week: out of range";
-      return {};
-    });
-    ranges("days_of_month", number, [](const std::string&, int b, int e) -> std::string {
-      for (int d : {b, e})
-        if (d == 0 || d < -31 || d > 31) return std::to_string(d) + " is not a valid day of the month: out of range";
-      if (b < 0 && e > 0) return "end day must be negative if start day is negative";
-      if ((b < 0 ? 28 + b : b) > (e < 0 ? 28 + e : e))
-        return "end day " + std::to_string(e) + " is always before start day " + std::to_string(b);
-      return {};
-    });
-    ranges("months", month, [](const std::string&, int b, int e) -> std::string {
-      auto name = [](int m) { return m >= 1 && m <= 12 ? std::string(kMonths[static_cast<std::size_t>(m - 1)]) : ""; };
-      if (b > e) return "end month " + name(e) + " is before start month " + name(b);
-      return {};
-    });
-    ranges("years", number, [](const std::string&, int b, int e) -> std::string {
-      if (b > e) return "end year " + std::to_string(e) + " is before start year " + std::to_string(b);
-      return {};
-    });
+      if (!items) continue;
+      for (std::size_t k = 0; k < items->size(); ++k)
+        if (auto err = detail::time_range_error(key, (*items)[k]); !err.empty())
+          y_.report(l.at(k), "alertmanager/invalid-value", err + " (" + key + ")");
+    }
     for (const auto& t : list(i["times"], "times")) {
       if (!y_.check_mapping(t, {"start_time", "end_time"}, "a time range")) continue;
       auto start = text(t, "start_time", "start_time"), end = text(t, "end_time", "end_time");
@@ -702,12 +605,12 @@ private:
         y_.report(t, "alertmanager/invalid-value", "both start and end times must be provided");
         continue;
       }
-      auto minutes = [&](const Text& x, const char* key) -> std::optional<int> {
-        static const RE2 valid(R"(^((([01][0-9])|(2[0-3])):[0-5][0-9])$|(^24:00$))");
-        if (RE2::FullMatch(x.value, valid)) return std::stoi(x.value.substr(0, 2)) * 60 + std::stoi(x.value.substr(3));
-        y_.report(t[key], "alertmanager/invalid-value",
-                  "couldn't parse timestamp " + x.value + ", invalid format (a time such as 09:00, or 24:00)");
-        return std::nullopt;
+      auto minutes = [&](const Text& x, const char* key) {
+        auto m = detail::clock_minutes(x.value);
+        if (!m)
+          y_.report(t[key], "alertmanager/invalid-value",
+                    "couldn't parse timestamp " + x.value + ", invalid format (a time such as 09:00, or 24:00)");
+        return m;
       };
       auto b = minutes(*start, "start_time"), e = minutes(*end, "end_time");
       if (b && e && *b >= *e)
@@ -715,50 +618,11 @@ private:
     }
   }
 
-  // timeinterval.go's stringableRangeFromString: "a" or "a:b", lower-cased, members by `member`.
-  template <class Member>
-  static std::optional<std::pair<int, int>> parse_range(std::string in, Member member, std::string& err) {
-    in = util::ascii_lower(in);
-    auto colon = in.find(':');
-    if (colon != std::string::npos && in.find(':', colon + 1) != std::string::npos) {
-      err = "couldn't parse range " + in + ", invalid format";
-      return std::nullopt;
-    }
-    auto b = member(in.substr(0, colon), err);
-    if (!b) return std::nullopt;
-    auto e = colon == std::string::npos ? b : member(in.substr(colon + 1), err);
-    if (!e) return std::nullopt;
-    return std::pair{*b, *e};
-  }
-  static std::optional<int> number(const std::string& s, std::string& err) {
-    int v = 0;
-    auto [end, ec] = std::from_chars(s.data() + (!s.empty() && s[0] == '+'), s.data() + s.size(), v);
-    if (ec == std::errc() && end == s.data() + s.size() && !s.empty()) return v;
-    err = "strconv.Atoi: parsing \"" + s + "\": invalid syntax";
-    return std::nullopt;
-  }
-  static std::optional<int> weekday(const std::string& s, std::string& err) {
-    static const std::array<std::string_view, 7> days = {"sunday",   "monday", "tuesday", "wednesday",
-                                                         "thursday", "friday", "saturday"};
-    for (std::size_t d = 0; d < days.size(); ++d)
-      if (s == days[d]) return static_cast<int>(d);
-    err = s + " is not a valid weekday";
-    return std::nullopt;
-  }
-  static std::optional<int> month(const std::string& s, std::string& err) {
-    for (std::size_t m = 0; m < kMonths.size(); ++m)
-      if (s == kMonths[m]) return static_cast<int>(m + 1);
-    std::string ignored;
-    if (auto n = number(s, ignored)) return n;
-    err = s + " is not a valid month";
-    return std::nullopt;
-  }
-
   // smarthost: a "host:port" that Go's net.SplitHostPort splits, with a port (config.go's HostPort).
   void host_port(const yaml::Node& parent, const char* key, std::string_view where) {
     auto n = parent[key];
     if (!n || !n.IsScalar() || n.Scalar().empty()) return;
-    if (auto err = host_port_error(n.Scalar()); !err.empty())
+    if (auto err = detail::host_port_error(n.Scalar()); !err.empty())
       y_.report(n, "alertmanager/invalid-value",
                 "address " + std::string(n.Scalar()) + ": " + err + " (" + key + " in " + std::string(where) +
                     "); Alertmanager refuses to load this",

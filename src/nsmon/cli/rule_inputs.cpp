@@ -92,8 +92,8 @@ void InputReader::rule_path(const std::string& path, const std::string& config) 
   std::sort(files.begin(), files.end());
   const std::string config_identity = config.empty() ? std::string() : identity(config);
   for (const auto& f : files) {
-    if (!config.empty() && identity(f) == config_identity) continue;
-    if (seen_.count(identity(f))) continue;
+    const std::string id = identity(f);
+    if (id == config_identity || seen_.count(id)) continue; // config() reads --config
     std::string text = util::read_file(f, yaml::kInputPadding);
     auto kind = other_kind(text, f);
     if (!kind) {

@@ -308,7 +308,7 @@ void Analysis::foreign_metrics(const ForeignMetrics& foreign) {
     std::set<std::string> names;
     std::size_t selectors = 0;
     std::set<core::FilePath> files;
-    std::string app_job; ///< when every selector is pinned to one of the application's jobs
+    std::set<std::string> jobs; ///< the application's jobs its selectors name ("" when one names none)
   };
   std::map<std::string, Group> by_prefix;
   std::set<std::string> all_prefixes, other_jobs, names;
@@ -327,7 +327,7 @@ void Analysis::foreign_metrics(const ForeignMetrics& foreign) {
       continue;
     }
     Group& g = by_prefix[prefix_of(u.name)];
-    g.app_job = (g.first == nullptr || !g.app_job.empty()) ? u.job : std::string();
+    g.jobs.insert(u.job);
     if (earlier(g.first, u)) g.first = &u;
     g.names.insert(u.name);
     ++g.selectors;
@@ -350,9 +350,9 @@ void Analysis::foreign_metrics(const ForeignMetrics& foreign) {
     push(core::make_diagnostic(
              "catalog/unknown-metric", u.span,
              "metric " + u.name + " is not in the catalog" + others + selectors_in(g.selectors, g.files.size()),
-             g.app_job.empty()
+             g.jobs.count("")
                  ? "if " + prefix + " is another exporter's, declare it in a policy file: external: [" + prefix + "]"
-                 : "it is selected under the application's job " + g.app_job +
+                 : "it is selected under the application's job " + util::join(g.jobs, ", ") +
                        ": if the application exports it, add it to the catalog (--catalog)"),
          u);
   }

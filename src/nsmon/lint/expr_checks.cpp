@@ -1,12 +1,12 @@
 #include "nsmon/lint/expr_checks.hpp"
 
 #include <algorithm>
-#include <re2/re2.h>
 #include <set>
 #include <stdexcept>
 
 #include "nsmon/lint/lint.hpp"
 #include "nsmon/promql/go_compat.hpp"
+#include "nsmon/promql/regex.hpp"
 #include "nsmon/util/duration.hpp"
 #include "nsmon/util/strings.hpp"
 
@@ -156,10 +156,7 @@ private:
     if (mt.name == "__name__" || shape.labels.count(mt.name) || conventional.count(mt.name)) return false;
     // Only a matcher that an absent label fails empties the selector: x="v", or x=~"re" where
     // re does not match the empty string.
-    if (mt.op == MatchOp::equal) return !mt.value.empty();
-    if (mt.op != MatchOp::regex) return false;
-    RE2 re(mt.value, RE2::Quiet);
-    return re.ok() && !RE2::FullMatch("", re);
+    return (mt.op == MatchOp::equal || mt.op == MatchOp::regex) && !promql::matches_empty(mt);
   }
 
   void unlisted_label(const Matcher& mt, const catalog::Metric& m, const std::vector<std::string>& candidates) {

@@ -140,4 +140,6 @@ std::string to_re2_pattern(std::string_view go_pattern) {
   return detail::to_re2_syntax(go_pattern, any_byte);
 }
 
+bool matches_empty(const Matcher& m) { return detail::matches_empty(m); }
+
 } // namespace nsmon::promql

@@ -9,4 +9,9 @@ namespace nsmon::promql {
 /// matchers, so callers match the whole value (RE2::FullMatch).
 std::string to_re2_pattern(std::string_view go_pattern);
 
+struct Matcher;
+/// Whether a matcher accepts the empty label value, that is a series without the label (regex
+/// verdicts cached per thread, as the parser's checks use them).
+bool matches_empty(const Matcher& m);
+
 } // namespace nsmon::promql
