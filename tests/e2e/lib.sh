@@ -12,6 +12,28 @@ for v in $(env | sed -n 's/^\(NSMON_[A-Z_]*\)=.*/\1/p'); do unset "$v"; done
 fail() { echo "FAIL: $*" >&2; exit 1; }
 # free_port: a free TCP port on 127.0.0.1, for a server the test starts.
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# start_peer NAME URL_PATH CMD...: starts a server in the background with every "{port}" in CMD
+# replaced by a free port, and waits until it answers http://127.0.0.1:PORT/URL_PATH while still
+# running. A free port can be taken by a parallel test between free_port and the bind, so a peer
+# that exits (port in use) is started again on another port, up to 5 times. Sets peer_port and
+# peer_pid; the server's output goes to $TMP/NAME.log.
+start_peer() {
+  local name=$1 path=$2 attempt i
+  shift 2
+  for attempt in 1 2 3 4 5; do
+    peer_port=$(free_port)
+    "${@//\{port\}/$peer_port}" >"$TMP/$name.log" 2>&1 &
+    peer_pid=$!
+    for i in $(seq 1 150); do
+      kill -0 "$peer_pid" 2>/dev/null || break
+      curl -fsS -o /dev/null "http://127.0.0.1:$peer_port/$path" 2>/dev/null && kill -0 "$peer_pid" 2>/dev/null && return 0
+      sleep 0.2
+    done
+    kill "$peer_pid" 2>/dev/null || true
+    wait "$peer_pid" 2>/dev/null || true
+  done
+  fail "$name never answered on a free port (5 attempts); its last output: $(tail -5 "$TMP/$name.log")"
+}
 # leftovers: processes started by the test still running (each has $TMP in its command line);
 # kill_leftovers ends them (for a test's EXIT trap).
 leftovers() { pgrep -f -- "$TMP/" || true; }

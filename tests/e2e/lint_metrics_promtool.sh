@@ -12,7 +12,6 @@ cleanup() {
   rm -rf "$TMP"
 }
 trap cleanup EXIT
-wait_http() { for _ in $(seq 1 100); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.2; done; return 1; }
 
 # same_as_promtool FILE: the (metric, problem) pairs of both tools are the same set.
 same_as_promtool() {
@@ -46,21 +45,24 @@ for f in "$SRC"/tests/golden/metrics/{naming,detector_text}/input.txt "$SRC"/tes
   same_as_promtool "$f" || fail "differs from promtool on $f"
 done
 
-# Live peers on loopback ports.
-det_port=$(free_port) node_port=$(free_port) prom_port=$(free_port)
-/usr/bin/python3 "$SRC/examples/detector/detector.py" --port "$det_port" --epochs 1 --images 20 --speed 400 \
-  --linger 60 --quiet >"$TMP/detector.log" 2>&1 &
-pids+=($!)
-prometheus-node-exporter --web.listen-address="127.0.0.1:$node_port" >"$TMP/node.log" 2>&1 &
-pids+=($!)
+# Live peers on loopback ports. The detector's run is over when its truth file is written; then
+# its scrape no longer changes.
+start_peer detector metrics /usr/bin/python3 "$SRC/examples/detector/detector.py" --port "{port}" --epochs 1 \
+  --images 20 --speed 400 --linger 120 --quiet --truth "$TMP/truth.json"
+pids+=("$peer_pid") det_port=$peer_port
+start_peer node metrics prometheus-node-exporter --web.listen-address="127.0.0.1:{port}"
+pids+=("$peer_pid") node_port=$peer_port
 printf 'global: {scrape_interval: 1s}\nscrape_configs: []\n' >"$TMP/prometheus.yml"
-prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/data" \
-  --web.listen-address="127.0.0.1:$prom_port" --log.level=warn >"$TMP/prometheus.log" 2>&1 &
-pids+=($!)
-for url in "http://127.0.0.1:$det_port/metrics" "http://127.0.0.1:$node_port/metrics" "http://127.0.0.1:$prom_port/metrics"; do
-  wait_http "$url" || fail "$url never answered"
-done
-sleep 2 # the detector's run is done by then (20 images at speed 400)
+start_peer prometheus metrics prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/data" \
+  --web.listen-address="127.0.0.1:{port}" --log.level=warn
+pids+=("$peer_pid") prom_port=$peer_port
+for _ in $(seq 1 300); do [ -s "$TMP/truth.json" ] && break; sleep 0.2; done
+[ -s "$TMP/truth.json" ] || fail "the detector's run did not end in 60 s: $(tail -5 "$TMP/detector.log")"
+# Each port is the peer started on it (not another test's server).
+serves() { grep -q "^$2" <<<"$(curl -fsS "http://127.0.0.1:$1/metrics")"; }
+serves "$det_port" images_processed_total || fail "no detector on port $det_port"
+serves "$node_port" node_exporter_build_info || fail "no node exporter on port $node_port"
+serves "$prom_port" prometheus_build_info || fail "no Prometheus on port $prom_port"
 n=0
 for url in "http://127.0.0.1:$det_port/metrics" "http://127.0.0.1:$node_port/metrics" "http://127.0.0.1:$prom_port/metrics"; do
   n=$((n + 1))
