@@ -15,13 +15,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string text(reinterpret_cast<const char*>(data), size);
   core::SourceFile src("slos.yml", text);
   std::vector<core::Diagnostic> diags;
-  slo::Spec spec = slo::load_spec(src, catalog::embedded(), diags);
+  std::vector<slo::Spec> spec = slo::load_specs(src, catalog::embedded(), diags);
   bool errors = false;
   for (const auto& d : diags) {
     if (d.span.line < 0 || d.span.line > src.line_count() + 1) __builtin_trap();
     errors = errors || d.severity == core::Severity::error;
   }
-  if (errors) return 0;
+  if (errors || spec.empty()) return 0;
   (void)slo::rules_yaml(spec);
   std::vector<std::string> skipped;
   (void)slo::tests_yaml(spec, catalog::embedded(), "rules.yml", skipped);

@@ -149,15 +149,15 @@ TEST_CASE("hostile rule files give errors, not crashes", "[rules]") {
 
 TEST_CASE("document_ranges: documents with content, split at --- and ... lines", "[rules]") {
   using R = std::vector<std::pair<std::size_t, std::size_t>>;
-  CHECK(rules::document_ranges("").empty());
-  CHECK(rules::document_ranges("# only a comment\n---\n# and another\n").empty());
-  CHECK(rules::document_ranges("a: 1\n") == R{{0, 5}});
-  CHECK(rules::document_ranges("---\na: 1\n") == R{{0, 9}});
+  CHECK(core::document_ranges("").empty());
+  CHECK(core::document_ranges("# only a comment\n---\n# and another\n").empty());
+  CHECK(core::document_ranges("a: 1\n") == R{{0, 5}});
+  CHECK(core::document_ranges("---\na: 1\n") == R{{0, 9}});
   //                             0123 4567 89012 3456 789
-  CHECK(rules::document_ranges("a: 1\n---\nb: 2\n...\n--- {c: 3}\n") == R{{0, 5}, {5, 14}, {18, 29}});
+  CHECK(core::document_ranges("a: 1\n---\nb: 2\n...\n--- {c: 3}\n") == R{{0, 5}, {5, 14}, {18, 29}});
   // "---" inside a line, or followed by other text, is no marker.
-  CHECK(rules::document_ranges("a: |\n  x --- y\n----\n").size() == 1);
-  CHECK(rules::document_ranges("a: 1\r\n---\r\nb: 2\r\n").size() == 2);
+  CHECK(core::document_ranges("a: |\n  x --- y\n----\n").size() == 1);
+  CHECK(core::document_ranges("a: 1\r\n---\r\nb: 2\r\n").size() == 2);
 }
 
 TEST_CASE("PrometheusRule manifests: spec.groups, positions in the file, other kinds skipped", "[rules]") {

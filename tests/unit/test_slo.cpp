@@ -10,14 +10,15 @@
 #include "nsmon/lint/recorded.hpp"
 #include "nsmon/rules/rule_file.hpp"
 #include "nsmon/slo/generate.hpp"
+#include "nsmon/slo/sloth.hpp"
 #include "nsmon/slo/spec.hpp"
 
 using namespace nsmon;
 
 namespace {
-slo::Spec load(const std::string& text, std::vector<core::Diagnostic>& diags) {
+std::vector<slo::Spec> load(const std::string& text, std::vector<core::Diagnostic>& diags) {
   core::SourceFile src("slos.yml", text);
-  return slo::load_spec(src, catalog::embedded(), diags);
+  return slo::load_specs(src, catalog::embedded(), diags);
 }
 } // namespace
 
@@ -53,23 +54,149 @@ slos:
 )",
                    diags);
   CHECK(diags.empty());
-  REQUIRE(spec.slos.size() == 1);
-  const auto& s = spec.slos[0];
+  REQUIRE(spec.size() == 1);
+  REQUIRE(spec[0].slos.size() == 1);
+  const auto& s = spec[0].slos[0];
   CHECK(s.objective == Approx(0.999));
   CHECK(s.sloth_queries);
-  CHECK(slo::alert_names(s)[0] == "DetectorHighErrorRateBurnRate1h");
   std::string rules = slo::rules_yaml(spec);
-  CHECK(rules.find("expr: '(sum(rate(images_processed_total{status=\"failed\"}[5m]))) / "
-                   "(sum(rate(images_processed_total[5m])))'") != std::string::npos);
+  // Sloth's rules: its groups, the SLI expression as Sloth writes it, its labels.
+  CHECK(rules.find("- name: 'sloth-slo-sli-recordings-detector-requests-availability'") != std::string::npos);
+  CHECK(rules.find("expr: |\n          (sum(rate(images_processed_total{status=\"failed\"}[5m])))\n          /\n"
+                   "          (sum(rate(images_processed_total[5m])))\n") != std::string::npos);
+  CHECK(rules.find("sloth_window: '5m'") != std::string::npos);
+  CHECK(rules.find("- alert: 'DetectorHighErrorRate'") != std::string::npos);
   CHECK(rules.find("severity: 'pageteam'") != std::string::npos); // page_alert's labels win
+  CHECK(rules.find("sloth_severity: 'ticket'") != std::string::npos);
   CHECK(rules.find("owner: 'ml'") != std::string::npos);
+  CHECK(rules.find("(14.4 * 0.0009999999999999432)") != std::string::npos);
+  // The 30d ratio from the 5m recording, not from raw series over 30d.
+  CHECK(rules.find("sum_over_time(slo:sli_error:ratio_rate5m{sloth_id=\"detector-requests-availability\", "
+                   "sloth_service=\"detector\", sloth_slo=\"requests-availability\"}[30d])") != std::string::npos);
+  CHECK(rules.find("[30d])))") == std::string::npos);
   // sum(rate(selector[{{.window}}])) queries: the tests simulate the selectors' counters.
   std::vector<std::string> skipped;
   std::string tests = slo::tests_yaml(spec, catalog::embedded(), "rules.yml", skipped);
   CHECK(skipped.empty());
   CHECK(tests.find("series: 'images_processed_total{status=\"failed\"}'") != std::string::npos);
   CHECK(tests.find("series: 'images_processed_total{status=\"success\"}'") != std::string::npos);
-  CHECK(tests.find("alertname: DetectorHighErrorRateBurnRate1h") != std::string::npos);
+  CHECK(tests.find("alertname: 'DetectorHighErrorRate'") != std::string::npos);
+  CHECK(tests.find("group_eval_order:\n  - 'sloth-slo-sli-recordings-detector-requests-availability'") !=
+        std::string::npos);
+}
+
+TEST_CASE("slo: Go's spelling of numbers and durations, as Sloth writes them", "[slo]") {
+  CHECK(slo::go_float(0.999) == "0.999");
+  CHECK(slo::go_float(99.9 / 100) == "0.9990000000000001");
+  CHECK(slo::go_float((100 - 99.9) / 100) == "0.0009999999999999432");
+  CHECK(slo::go_float((100 - 99.999) / 100) == "1.0000000000047748e-05");
+  CHECK(slo::go_float(5.0 * 672 / 100 / 6) == "5.6000000000000005");
+  CHECK(slo::go_float(30) == "30");
+  CHECK(slo::go_float(1e6) == "1e+06");
+  CHECK(slo::go_float(0.0001) == "0.0001");
+  CHECK(slo::go_fixed(99.9) == "99.9");
+  CHECK(slo::go_fixed(95) == "95");
+  CHECK(slo::go_duration(30LL * 86400000) == "30d");
+  CHECK(slo::go_duration(28LL * 86400000) == "4w");
+  CHECK(slo::go_duration(36LL * 3600000) == "1d12h");
+  CHECK(slo::go_duration(300000) == "5m");
+}
+
+TEST_CASE("slo: Sloth's validation, its disable flags and several documents", "[slo]") {
+  std::vector<core::Diagnostic> diags;
+  auto specs = load(R"Y(version: prometheus/v1
+service: svc-a
+slos:
+  - name: no-alerts
+    objective: 99
+    sli: {raw: {error_ratio_query: "1 - avg_over_time(up[{{ .window }}])"}}
+    alerting: {page_alert: {disable: true}, ticket_alert: {disable: true}}
+---
+version: prometheus/v1
+service: svc-b
+slos:
+  - name: page-only
+    objective: 95
+    sli: {raw: {error_ratio_query: "1 - avg_over_time(up[{{.window}}])"}}
+    alerting: {name: B, ticket_alert: {disable: true}}
+)Y",
+                    diags);
+  CHECK(diags.empty());
+  REQUIRE(specs.size() == 2);
+  std::string rules = slo::rules_yaml(specs);
+  CHECK(rules.find("sloth-slo-alerts-svc-a-no-alerts") == std::string::npos);
+  CHECK(rules.find("- name: 'sloth-slo-alerts-svc-b-page-only'") != std::string::npos);
+  CHECK(rules.find("sloth_severity: 'ticket'") == std::string::npos);
+  CHECK(rules.find("(1 - avg_over_time(up[5m]))") != std::string::npos); // {{ .window }} too
+
+  // What Sloth refuses: an alert on without a name, a query without {{.window}}, a bad name.
+  diags.clear();
+  load(R"Y(version: prometheus/v1
+service: svc-a
+slos:
+  - name: x-
+    objective: 99
+    sli: {raw: {error_ratio_query: "1 - avg_over_time(up[5m])"}}
+    alerting: {page_alert: {labels: {x: y}, disabel: true}}
+)Y",
+       diags);
+  std::string found;
+  for (const auto& d : diags) found += std::to_string(d.span.line) + ": " + d.message + "\n";
+  INFO(found);
+  CHECK(found.find("4: name 'x-' is not a Sloth name") != std::string::npos);
+  CHECK(found.find("6: error_ratio_query has no {{.window}}") != std::string::npos);
+  CHECK(found.find("unknown field 'disabel'") != std::string::npos);
+  CHECK(found.find("has alerts on but no alerting.name") != std::string::npos);
+}
+
+TEST_CASE("slo: the Kubernetes form reads camelCase keys and writes a PrometheusRule", "[slo]") {
+  std::vector<core::Diagnostic> diags;
+  auto specs = load(R"(apiVersion: sloth.slok.dev/v1
+kind: PrometheusServiceLevel
+metadata: {name: svc, namespace: monitoring, labels: {prometheus: main}}
+spec:
+  service: svc
+  slos:
+    - name: avail
+      objective: 99.9
+      sli:
+        events:
+          errorQuery: sum(rate(images_processed_total{status="failed"}[{{.window}}]))
+          totalQuery: sum(rate(images_processed_total[{{.window}}]))
+      alerting:
+        name: SvcDown
+        pageAlert: {labels: {severity: critical}}
+        page_alert: {labels: {severity: ignored}}
+)",
+                    diags);
+  REQUIRE(diags.size() == 1); // Sloth ignores page_alert here: nsmon says so
+  CHECK(diags[0].message.find("page_alert") != std::string::npos);
+  diags.clear();
+  specs = load(R"(apiVersion: sloth.slok.dev/v1
+kind: PrometheusServiceLevel
+metadata: {name: svc, namespace: monitoring, labels: {prometheus: main}}
+spec:
+  service: svc
+  slos:
+    - name: avail
+      objective: 99.9
+      sli:
+        events:
+          errorQuery: sum(rate(images_processed_total{status="failed"}[{{.window}}]))
+          totalQuery: sum(rate(images_processed_total[{{.window}}]))
+      alerting: {name: SvcDown, pageAlert: {labels: {severity: critical}}}
+)",
+               diags);
+  CHECK(diags.empty());
+  std::string rules = slo::rules_yaml(specs);
+  CHECK(rules.find("kind: PrometheusRule\nmetadata:\n  name: 'svc'\n  namespace: 'monitoring'") != std::string::npos);
+  CHECK(rules.find("prometheus: 'main'") != std::string::npos);
+  CHECK(rules.find("sloth_mode: 'cli-gen-k8s'") != std::string::npos);
+  std::vector<core::Diagnostic> rule_diags;
+  core::SourceFile out("out.yml", rules);
+  auto file = rules::load_rule_file(out, rule_diags);
+  CHECK(rule_diags.empty());
+  CHECK(file.groups.size() == 3);
 }
 
 TEST_CASE("slo: tests for up SLIs, and the queries whose events are not known are named", "[slo]") {
@@ -83,11 +210,13 @@ slos:
       events:
         error_query: sum(rate(images_processed_total{status="failed"}[{{.window}}])) * 2
         total_query: sum(rate(images_processed_total[{{.window}}]))
+    alerting: {name: Doubled}
   - name: "raw"
     objective: 99
     sli:
       raw:
         error_ratio_query: 1 - avg_over_time(up[{{.window}}])
+    alerting: {name: Raw}
 )",
                    diags);
   CHECK(diags.empty());
@@ -134,7 +263,7 @@ TEST_CASE("slo: the dashboard template is clean against the generated rules", "[
     CHECK(diags.empty());
     REQUIRE(t.rules.size() == 1);
     CHECK(t.rules[0].value == "slo_rules.yml");
-    CHECK(t.rows.size() == spec.slos.size() + 1);
+    CHECK(t.rows.size() == spec[0].slos.size() + 1);
     // Without the rules, the recorded series are unknown names.
     diags.clear();
     auto bare = dashboards::load_template(sources.add("bare.yml", slo::dashboard_yaml(spec, "x.yml")), {}, diags);

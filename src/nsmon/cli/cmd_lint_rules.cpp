@@ -38,18 +38,6 @@ struct LintOptions {
 /// What lint-rules lints when given neither files nor --config (relative to the current directory).
 constexpr const char* kDefaultConfig = "rules/prometheus.yml";
 
-// The policy file, or the defaults. A broken policy is reported like a broken catalog: positioned
-// errors on stderr, exit 2 (nothing is linted with a policy that does not say what was meant).
-lint::Policy read_policy(const std::string& path) {
-  if (path.empty()) return {};
-  core::SourceSet sources;
-  const auto& src = sources.add(path, util::read_file(path));
-  std::vector<core::Diagnostic> diags;
-  lint::Policy policy = lint::load_policy(src, diags);
-  check_loaded(std::move(diags), sources, "policy", path, core::Severity::info);
-  return policy;
-}
-
 void read_inputs(const LintOptions& o, Loaded& loaded) {
   InputReader reader(loaded);
   std::string config = o.config;
@@ -108,11 +96,9 @@ int run_lint(const LintOptions& o, const Context& ctx) {
   read_inputs(o, loaded);
 
   if (builtin.valid()) options.catalog = builtin.get();
-  // The policy's other exporters join the catalog's external namespaces.
   catalog::Catalog extended;
   if (!options.policy.external_prefixes.empty()) {
-    extended = *options.catalog;
-    for (const auto& p : options.policy.external_prefixes) extended.external_prefixes.push_back(p);
+    extended = with_externals(*options.catalog, options.policy);
     options.catalog = &extended;
   }
 

@@ -2,11 +2,14 @@
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
+#include <set>
 
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/exit_codes.hpp"
+#include "nsmon/lint/lint.hpp"
+#include "nsmon/rules/rule_file.hpp"
 #include "nsmon/slo/generate.hpp"
 #include "nsmon/slo/spec.hpp"
 #include "nsmon/util/files.hpp"
@@ -22,6 +25,7 @@ struct SloOptions {
   std::string out = "rules/slo_rules.yml";
   std::string tests;     ///< --tests FILE
   std::string dashboard; ///< --dashboard FILE
+  std::string policy;    ///< --policy FILE: what the generated rules are linted with
   bool check = false;
 };
 
@@ -31,20 +35,58 @@ std::string relative_to(const std::string& file, const std::string& from_file) {
   return fs::absolute(file).lexically_normal().lexically_relative(base.lexically_normal()).string();
 }
 
+// The generated rules must pass lint-rules with the same catalog (a Sloth query naming a metric
+// the catalog lacks, a typo'd label): its errors are the spec's, at the SLO they come from.
+void lint_generated(const std::vector<slo::Spec>& specs, const Context& ctx, const std::string& policy_path,
+                    std::vector<core::Diagnostic>& diags) {
+  lint::Options options;
+  options.policy = read_policy(policy_path);
+  const catalog::Catalog cat = with_externals(ctx.catalog(), options.policy);
+  options.catalog = &cat;
+  for (const auto& spec : specs)
+    for (const auto& s : spec.slos) {
+      slo::Spec one = spec;
+      one.slos = {s};
+      core::SourceSet generated;
+      std::vector<core::Diagnostic> found;
+      lint::Input input;
+      input.rule_files.push_back(rules::load_rule_file(generated.add("<generated>", slo::rules_yaml({one})), found));
+      for (auto& d : lint::run(input, options)) found.push_back(std::move(d));
+      std::set<std::string> seen; // one finding per message: the 8 windows repeat each
+      for (const auto& d : found)
+        if (d.severity == core::Severity::error && seen.insert(d.message).second)
+          diags.push_back({core::Severity::error,
+                           s.span,
+                           d.check,
+                           "SLO " + s.name + ": a generated rule would fail lint-rules: " + d.message,
+                           d.suggestion,
+                           {},
+                           {}});
+    }
+}
+
 int run_generate(const SloOptions& o, const Context& ctx) {
   std::string text = util::read_file(o.spec);
   core::SourceSet sources;
   const auto& src = sources.add(o.spec, text);
   std::vector<core::Diagnostic> diags;
-  slo::Spec spec = slo::load_spec(src, ctx.catalog(), diags);
+  std::vector<slo::Spec> specs = slo::load_specs(src, ctx.catalog(), diags);
+  for (const auto& spec : specs)
+    if ((spec.form == slo::Form::sloth_k8s) != (specs.front().form == slo::Form::sloth_k8s))
+      throw UsageError(o.spec + ": PrometheusServiceLevel manifests and other specs in one file (one output "
+                                "cannot be both a PrometheusRule and a rule file)");
+  bool loaded = true;
+  for (const auto& d : diags) loaded = loaded && d.severity != core::Severity::error;
+  if (loaded) lint_generated(specs, ctx, o.policy, diags);
   check_loaded(std::move(diags), sources, "SLO spec", o.spec, core::Severity::error);
-  if (spec.slos.empty()) throw UsageError(o.spec + ": no SLO to generate");
+  if (specs.empty()) throw UsageError(o.spec + ": no SLO to generate");
 
-  std::vector<std::pair<std::string, std::string>> files{{o.out, slo::rules_yaml(spec)}};
+  std::vector<std::pair<std::string, std::string>> files{{o.out, slo::rules_yaml(specs)}};
   std::vector<std::string> skipped;
   if (!o.tests.empty())
-    files.emplace_back(o.tests, slo::tests_yaml(spec, ctx.catalog(), relative_to(o.out, o.tests), skipped));
-  if (!o.dashboard.empty()) files.emplace_back(o.dashboard, slo::dashboard_yaml(spec, relative_to(o.out, o.dashboard)));
+    files.emplace_back(o.tests, slo::tests_yaml(specs, ctx.catalog(), relative_to(o.out, o.tests), skipped));
+  if (!o.dashboard.empty())
+    files.emplace_back(o.dashboard, slo::dashboard_yaml(specs, relative_to(o.out, o.dashboard)));
   for (const auto& s : skipped) std::cerr << "nsmon: no tests for " << s << "\n";
 
   if (o.check) {
@@ -65,7 +107,7 @@ int run_generate(const SloOptions& o, const Context& ctx) {
   return kOk;
 }
 
-constexpr const char* kHelp = R"(Spec (rules/slos.yml; Sloth's prometheus/v1 files are read too):
+constexpr const char* kHelp = R"(Spec (rules/slos.yml), nsmon's own format:
   version: nsmon/v1
   service: neurosymbolic-app
   labels: {team: ml}
@@ -86,17 +128,35 @@ constexpr const char* kHelp = R"(Spec (rules/slos.yml; Sloth's prometheus/v1 fil
 
 Checked with positions: objective in (0, 1), window between 1d and 1y, metrics, labels and values
 in the catalog, the latency threshold one of the histogram's bucket bounds, errors a subset of
-the total's events.
+the total's events. The generated rules must pass lint-rules with the same catalog (--policy for
+its policy file, e.g. external: [unifipoller_] for another exporter's metrics).
 
-Rules (per SLO): slo:sli_error:ratio_rate<w> for 5m, 30m, 1h, 2h, 6h, 1d, 3d and the SLO window;
-slo:sli_total:rate<w> for the guard; slo:objective:ratio; slo:error_budget:remaining; four alerts: 2% of the budget in
-1h (and 5m) and 5% in 6h (and 30m) page (severity critical), 10% in 1d (and 2h) and 10% in 3d (and
-6h) open a ticket (severity warning); the factors (14.4, 6, 3, 1 for 30d) scale with the window.
+Rules (per SLO): slo:sli_error:ratio_rate<w> for 5m, 30m, 1h, 2h, 6h, 1d, 3d, and the SLO window's
+averaged from the 5m one (never raw series over the whole window); slo:sli_total:rate<w> for the
+guard; slo:objective:ratio; slo:error_budget:remaining; four alerts: 2% of the budget in 1h (and
+5m) and 5% in 6h (and 30m) page (severity critical), 10% in 1d (and 2h) and 10% in 3d (and 6h)
+open a ticket (severity warning); the factors (14.4, 6, 3, 1 for 30d) scale with the window.
 
-Tests (--tests FILE): each alert firing at 1.05x its threshold and silent at 0.95x, and silent
-below the traffic guard; for nsmon test-rules or promtool test rules. up SLIs are tested with a
-target up 1 - r of the time, Sloth queries of the form sum(rate(selector[{{.window}}])) with
-their selectors' counters; other SLIs are named on stderr.
+Sloth's specs (version: prometheus/v1, or kind: PrometheusServiceLevel, apiVersion
+sloth.slok.dev/v1) give the rules Sloth v0.16 generates, so that routes, dashboards and queries
+written for Sloth's output work unchanged: groups sloth-slo-{sli,meta}-recordings-<id> and
+sloth-slo-alerts-<id> (<id> = <service>-<slo>); slo:sli_error:ratio_rate<w> with sloth_id,
+sloth_service, sloth_slo, sloth_window; the 30d ratio from the 5m recording; slo:objective:ratio,
+slo:error_budget:ratio, slo:time_period:days, slo:current_burn_rate:ratio,
+slo:period_burn_rate:ratio, slo:period_error_budget_remaining:ratio, sloth_slo_info; one page
+and one ticket alert named alerting.name, told apart by sloth_severity, with alerting's and
+page_alert's / ticket_alert's labels and annotations; disable honoured. Read as Sloth reads them:
+{{.window}} in every query, SLO labels over the service's, several documents per file, the 30d
+period. Different on purpose: a spec Sloth would silently misread is an error here (an unknown
+key, page_alert in the Kubernetes form where Sloth reads pageAlert); several documents give one
+rule file (Prometheus reads only the first document of a rule file); sloth_version says nsmon's;
+a PrometheusRule is labelled app.kubernetes.io/managed-by: nsmon; SLO plugins are not run.
+
+Tests (--tests FILE): nsmon's specs: each alert firing at 1.05x its threshold and silent at 0.95x,
+and silent below the traffic guard. Sloth's: the page and the ticket alert at 1.05x and 0.95x
+their slow condition. Events SLIs whose queries are sum(rate(selector[{{.window}}])) get
+counters (regex matchers too), up SLIs a target up 1 - r of the time; other SLIs are named on
+stderr. For nsmon test-rules or promtool test rules (promtool cannot read a PrometheusRule).
 
 Dashboard (--dashboard FILE): a gen-dashboards template (templates/slo.yml) on the generated
 rules: per SLO its objective, the SLI over the window, the error budget remaining, the burn rate
@@ -107,10 +167,11 @@ Examples:
   nsmon slo generate
   nsmon slo generate rules/slos.yml --out rules/slo_rules.yml --tests rules/slo_rules_test.yml \
       --dashboard templates/slo.yml && nsmon gen-dashboards
+  nsmon slo generate sloth-spec.yml --out rules.yml --tests tests.yml    # from Sloth
   nsmon slo generate --check --tests rules/slo_rules_test.yml --dashboard templates/slo.yml   # CI
 
 Exit codes: 0 written (or up to date), 1 --check found a stale file, 2 a spec that does not load
-(positioned errors) or unwritable output.)";
+(positioned errors, a generated rule lint-rules would refuse included) or unwritable output.)";
 
 } // namespace
 
@@ -123,6 +184,8 @@ Run define_slo(CLI::App& cmd) {
   gen->add_option("--tests", o->tests, "Also write unit tests for the rules (promtool's format)");
   gen->add_option("--dashboard", o->dashboard,
                   "Also write an error-budget dashboard template for gen-dashboards (templates/slo.yml)");
+  gen->add_option("--policy", o->policy,
+                  "lint-rules' policy file for the generated rules (external: other exporters' metric prefixes)");
   gen->add_flag("--check", o->check, "Write nothing; exit 1 if a file differs from what the spec gives");
   gen->footer(kHelp);
   return [o](const Context& ctx) { return run_generate(*o, ctx); };

@@ -8,6 +8,7 @@
 #include "nsmon/config/settings.hpp"
 #include "nsmon/core/checks.hpp"
 #include "nsmon/core/error.hpp"
+#include "nsmon/lint/policy.hpp"
 #include "nsmon/util/duration.hpp"
 #include "nsmon/util/files.hpp"
 #include "nsmon/util/strings.hpp"
@@ -112,6 +113,24 @@ CLI::Option* add_duration_option(CLI::App& cmd, const std::string& name, double&
   return cmd.add_option(name, seconds, help + "; a duration (500ms, 2m, 1h30m) or seconds")
       ->transform(CLI::Validator(to_seconds, "DURATION"))
       ->option_text("DURATION");
+}
+
+// The policy file, or the defaults. A broken policy is reported like a broken catalog: positioned
+// errors on stderr, exit 2 (nothing is linted with a policy that does not say what was meant).
+lint::Policy read_policy(const std::string& path) {
+  if (path.empty()) return {};
+  core::SourceSet sources;
+  const auto& src = sources.add(path, util::read_file(path));
+  std::vector<core::Diagnostic> diags;
+  lint::Policy policy = lint::load_policy(src, diags);
+  check_loaded(std::move(diags), sources, "policy", path, core::Severity::info);
+  return policy;
+}
+
+catalog::Catalog with_externals(const catalog::Catalog& cat, const lint::Policy& policy) {
+  catalog::Catalog extended = cat;
+  for (const auto& p : policy.external_prefixes) extended.external_prefixes.push_back(p);
+  return extended;
 }
 
 } // namespace nsmon::cli

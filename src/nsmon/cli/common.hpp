@@ -9,6 +9,7 @@
 #include "nsmon/catalog/catalog.hpp"
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/source.hpp"
+#include "nsmon/lint/lint.hpp"
 #include "nsmon/promql/parser.hpp"
 
 namespace CLI {
@@ -56,5 +57,12 @@ void add_alertmanager_version_option(CLI::App& cmd);
 alertmanager::Version alertmanager_version(const config::Settings& settings);
 
 CLI::Option* add_duration_option(CLI::App& cmd, const std::string& name, double& seconds, const std::string& help);
+
+/// The policy file (--policy), or the defaults. A broken policy is reported like a broken catalog:
+/// positioned errors on stderr, exit 2 (nothing is checked with a policy that does not say what
+/// was meant).
+lint::Policy read_policy(const std::string& path);
+/// The catalog with the policy's other exporters (external:) added to its external namespaces.
+catalog::Catalog with_externals(const catalog::Catalog& cat, const lint::Policy& policy);
 
 } // namespace nsmon::cli

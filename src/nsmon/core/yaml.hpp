@@ -73,4 +73,13 @@ private:
   Diagnostic folded_; ///< what report() returns for a duplicate key parsed_ reported
 };
 
+/// The byte ranges of the YAML documents in `text` that have content ("---" lines and "..."
+/// lines at column 0 separate them, as YAML says); empty documents are left out.
+std::vector<std::pair<std::size_t, std::size_t>> document_ranges(std::string_view text);
+
+/// The documents of a file of several (kubectl-style manifests, Sloth's specs), each a copy of
+/// the file with the others blanked out, so that every position is the file's own; one document
+/// (or none): the file itself.
+std::vector<SourceFile> documents(const SourceFile& src);
+
 } // namespace nsmon::core

@@ -2,9 +2,6 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
-#include <memory>
-#include <re2/re2.h>
-#include <unordered_map>
 
 #include "nsmon/engine/engine.hpp"
 #include "nsmon/engine/eval.hpp"
@@ -27,37 +24,9 @@ bool legacy_label_name(std::string_view n) {
   return true;
 }
 
-// Compiled matcher regexes, per thread (rule files repeat the same few), bounded.
-const RE2* compiled(const std::string& pattern) {
-  thread_local std::unordered_map<std::string, std::unique_ptr<RE2>> cache;
-  auto it = cache.find(pattern);
-  if (it != cache.end()) return it->second.get();
-  if (cache.size() >= 4096) cache.clear();
-  RE2::Options o;
-  o.set_log_errors(false);
-  o.set_dot_nl(true);
-  o.set_max_mem(64 << 20);
-  auto re = std::make_unique<RE2>(promql::to_re2_pattern(pattern), o);
-  return cache.emplace(pattern, std::move(re)).first->second.get();
-}
-
-bool matches(const promql::Matcher& m, const std::string& value) {
-  switch (m.op) {
-  case promql::MatchOp::equal: return value == m.value;
-  case promql::MatchOp::not_equal: return value != m.value;
-  case promql::MatchOp::regex:
-  case promql::MatchOp::not_regex: {
-    const RE2* re = compiled(m.value);
-    bool hit = re->ok() && RE2::FullMatch(value, *re);
-    return m.op == promql::MatchOp::regex ? hit : !hit;
-  }
-  }
-  return false;
-}
-
 bool matches_all(const Labels& ls, const std::vector<promql::Matcher>& ms) {
   for (const auto& m : ms)
-    if (!matches(m, get(ls, m.name))) return false;
+    if (!promql::matches(m, get(ls, m.name))) return false;
   return true;
 }
 

@@ -2,6 +2,7 @@
 // syntax, except for the few spots below where Go and this RE2 disagree.
 #include "nsmon/promql/regex.hpp"
 
+#include <memory>
 #include <re2/re2.h>
 #include <unordered_map>
 
@@ -141,5 +142,37 @@ std::string to_re2_pattern(std::string_view go_pattern) {
 }
 
 bool matches_empty(const Matcher& m) { return detail::matches_empty(m); }
+
+namespace {
+
+// Compiled matcher regexes, per thread (rule files repeat the same few), bounded.
+const RE2* compiled(const std::string& pattern) {
+  thread_local std::unordered_map<std::string, std::unique_ptr<RE2>> cache;
+  auto it = cache.find(pattern);
+  if (it != cache.end()) return it->second.get();
+  if (cache.size() >= 4096) cache.clear();
+  RE2::Options o;
+  o.set_log_errors(false);
+  o.set_dot_nl(true);
+  o.set_max_mem(64 << 20);
+  auto re = std::make_unique<RE2>(to_re2_pattern(pattern), o);
+  return cache.emplace(pattern, std::move(re)).first->second.get();
+}
+
+} // namespace
+
+bool matches(const Matcher& m, std::string_view value) {
+  switch (m.op) {
+  case MatchOp::equal: return value == m.value;
+  case MatchOp::not_equal: return value != m.value;
+  case MatchOp::regex:
+  case MatchOp::not_regex: {
+    const RE2* re = compiled(m.value);
+    bool hit = re->ok() && RE2::FullMatch(value, *re);
+    return m.op == MatchOp::regex ? hit : !hit;
+  }
+  }
+  return false;
+}
 
 } // namespace nsmon::promql

@@ -13,5 +13,7 @@ struct Matcher;
 /// Whether a matcher accepts the empty label value, that is a series without the label (regex
 /// verdicts cached per thread, as the parser's checks use them).
 bool matches_empty(const Matcher& m);
+/// Whether a matcher accepts a label value (regexes anchored and compiled once per thread).
+bool matches(const Matcher& m, std::string_view value);
 
 } // namespace nsmon::promql

@@ -521,62 +521,15 @@ private:
   std::vector<core::Diagnostic>& diags_;
 };
 
-// A "---" or "..." line, which ends a document.
-bool is_marker(std::string_view line) {
-  return (line.substr(0, 3) == "---" || line.substr(0, 3) == "...") &&
-         (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
-}
-
-bool has_marker(std::string_view text) {
-  for (std::string_view m : {"---", "..."})
-    for (std::size_t at = text.find(m); at != std::string_view::npos; at = text.find(m, at + 1)) {
-      std::string_view start = text.substr(at, 4); // all is_marker looks at
-      if ((at == 0 || text[at - 1] == '\n') && is_marker(start.substr(0, start.find('\n')))) return true;
-    }
-  return false;
-}
 } // namespace
 
-std::vector<std::pair<std::size_t, std::size_t>> document_ranges(std::string_view text) {
-  std::vector<std::pair<std::size_t, std::size_t>> out;
-  std::size_t begin = 0;
-  bool content = false;
-  const bool one = !has_marker(text); // then the first line of content says it all
-  for (std::size_t at = 0; at < text.size();) {
-    std::size_t eol = std::min(text.find('\n', at), text.size());
-    std::string_view line = text.substr(at, eol - at);
-    if (is_marker(line)) {
-      if (content) out.emplace_back(begin, at);
-      content = false;
-      begin = line[0] == '-' ? at : eol; // "---" belongs to the document it starts, "..." to none
-      if (line[0] == '-') {
-        std::string_view rest = util::trim(line.substr(3));
-        content = !rest.empty() && rest[0] != '#'; // "--- {groups: []}"
-      }
-    } else {
-      std::string_view t = util::trim(line);
-      if (!t.empty() && t[0] != '#' && t[0] != '%') content = true;
-    }
-    if (one && content) break;
-    at = eol + 1;
-  }
-  if (content) out.emplace_back(begin, text.size());
-  return out;
-}
-
 RuleFile load_rule_file(const core::SourceFile& src, std::vector<core::Diagnostic>& diags) {
-  auto docs = document_ranges(src.text());
+  auto docs = core::documents(src);
   if (docs.size() <= 1) return Loader(src, diags).run();
-  // Several documents (kubectl-style files of manifests): each is read alone from a copy of the
-  // file in which the others are blanked out, so that every position is the file's own.
   RuleFile file;
   file.path = src.path();
   file.source = &src;
-  for (const auto& [begin, end] : docs) {
-    std::string masked(src.text());
-    for (std::size_t i = 0; i < masked.size(); ++i)
-      if ((i < begin || i >= end) && masked[i] != '\n' && masked[i] != '\r') masked[i] = ' ';
-    core::SourceFile doc(src.path(), std::move(masked));
+  for (const auto& doc : docs) {
     RuleFile part = Loader(doc, diags).run();
     for (auto& g : part.groups) file.groups.push_back(std::move(g));
     file.disabled.insert(part.disabled.begin(), part.disabled.end());

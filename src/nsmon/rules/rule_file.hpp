@@ -81,10 +81,6 @@ struct RuleFile {
 /// A Text for a scalar node read with `y`.
 Text make_text(const core::YamlReader& y, const yaml::Node& n);
 
-/// The byte ranges of the YAML documents in `text` that have content ("---" lines and "..."
-/// lines at column 0 separate them, as YAML says); empty documents are left out.
-std::vector<std::pair<std::size_t, std::size_t>> document_ranges(std::string_view text);
-
 /// Reads a Prometheus rule file with promtool's structural checks (strict fields, types, required
 /// fields, alert xor record, names, durations, recording-rule constraints, duplicate groups and rules).
 /// Also reads PrometheusRule manifests (spec.groups) and files of several documents (each document

@@ -22,7 +22,8 @@ double factor(const BurnRate& b, const Slo& s);
 /// The rule file: per SLO, the error ratio over 5m, 30m, 1h, 2h, 6h, 1d, 3d and the SLO window,
 /// the traffic over the alerts' long windows (for the guard), the error budget remaining, and the
 /// four burn-rate alerts (labels and annotations that lint-rules' default policy accepts).
-std::string rules_yaml(const Spec& spec);
+/// Sloth's specs get Sloth's rules instead (sloth.hpp). Several specs (documents) make one file.
+std::string rules_yaml(const std::vector<Spec>& specs);
 
 /// The alert names of one SLO, in burn_rates() order.
 std::vector<std::string> alert_names(const Slo& s);
@@ -33,12 +34,13 @@ std::vector<std::string> alert_names(const Slo& s);
 /// SLIs buckets, up SLIs a target up 1 - r of the time, Sloth queries of the form
 /// sum(rate(selector[{{.window}}])) their selectors' counters; other SLIs (raw error ratios, other
 /// queries, regex matchers) get no tests, and `skipped` says which and why.
-std::string tests_yaml(const Spec& spec, const catalog::Catalog& cat, const std::string& rule_file,
+/// Sloth's specs: each of its alerts at 1.05x and 0.95x the threshold of its slow condition.
+std::string tests_yaml(const std::vector<Spec>& specs, const catalog::Catalog& cat, const std::string& rule_file,
                        std::vector<std::string>& skipped);
 
 /// A dashboard template for gen-dashboards (templates/, `rule_file` relative to it): per SLO its
 /// objective, the SLI over the SLO window, the error budget remaining, the burn rate over each
 /// window (now, coloured at the alerts' thresholds, and over time) and the burn-rate alerts firing.
-std::string dashboard_yaml(const Spec& spec, const std::string& rule_file);
+std::string dashboard_yaml(const std::vector<Spec>& specs, const std::string& rule_file);
 
 } // namespace nsmon::slo

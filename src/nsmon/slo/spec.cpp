@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <re2/re2.h>
 
 #include "nsmon/core/yaml.hpp"
 #include "nsmon/promql/parser.hpp"
@@ -22,22 +23,68 @@ public:
     spec.path = y_.source().path();
     auto root = y_.parse();
     if (!root || root->IsNull()) return spec;
-    if (!y_.check_mapping(*root, {"version", "service", "labels", "slos"}, "an SLO spec")) return spec;
-    std::string version = "nsmon/v1";
-    if (auto v = (*root)["version"]) version = y_.string(v, "version").value_or(version);
-    sloth_ = version == "prometheus/v1";
-    if (!sloth_ && version != "nsmon/v1")
-      y_.report((*root)["version"], "yaml/type",
-                "unknown version '" + version + "' (nsmon/v1 or Sloth's prometheus/v1)");
-    if (auto s = (*root)["service"]) spec.service = y_.string(s, "service").value_or("");
-    if (auto l = (*root)["labels"]) spec.labels = labels(l, "labels");
-    auto list = (*root)["slos"];
-    if (!list || !list.IsSequence()) {
-      y_.report(list ? list : *root, "yaml/type", "slos must be a list");
+    if (!root->IsMap()) {
+      y_.report(*root, "yaml/type", "an SLO spec must be a mapping");
       return spec;
     }
+    yaml::Node body = *root;
+    if (auto kind = (*root)["kind"]) {
+      if (!kind.IsScalar() || kind.Scalar() != "PrometheusServiceLevel") {
+        y_.report(kind, "yaml/type",
+                  "kind " + std::string(kind.IsScalar() ? kind.Scalar() : "") +
+                      " is not an SLO spec (Sloth's PrometheusServiceLevel)");
+        return spec;
+      }
+      form_ = spec.form = Form::sloth_k8s;
+      if (!y_.check_mapping(*root, {"apiVersion", "kind", "metadata", "spec"}, "a PrometheusServiceLevel")) return spec;
+      auto api = (*root)["apiVersion"];
+      if (!api || !api.IsScalar() || api.Scalar() != "sloth.slok.dev/v1")
+        y_.report(api ? api : *root, "yaml/type", "a PrometheusServiceLevel's apiVersion is sloth.slok.dev/v1");
+      if (auto m = (*root)["metadata"];
+          m && y_.check_mapping(m, {"name", "namespace", "labels", "annotations"}, "metadata")) {
+        if (auto n = m["name"]) spec.k8s_name = y_.string(n, "name").value_or("");
+        if (auto n = m["namespace"]) spec.k8s_namespace = y_.string(n, "namespace").value_or("");
+        if (auto l = m["labels"]) spec.k8s_labels = labels(l, "labels");
+        if (auto l = m["annotations"]) spec.k8s_annotations = labels(l, "annotations");
+      }
+      body = (*root)["spec"];
+      if (!body) {
+        y_.report(*root, "yaml/type", "a PrometheusServiceLevel needs a spec");
+        return spec;
+      }
+      if (!y_.check_mapping(body, {"service", "labels", "sloPlugins", "slos"}, "a PrometheusServiceLevel's spec"))
+        return spec;
+    } else {
+      if (!y_.check_mapping(*root, {"version", "service", "labels", "slos", "slo_plugins"}, "an SLO spec")) return spec;
+      std::string version = "nsmon/v1";
+      if (auto v = (*root)["version"]) version = y_.string(v, "version").value_or(version);
+      if (version == "prometheus/v1") form_ = spec.form = Form::sloth;
+      else if (version != "nsmon/v1")
+        y_.report((*root)["version"], "yaml/type",
+                  "unknown version '" + version + "' (nsmon/v1, or Sloth's prometheus/v1)");
+    }
+    for (const char* key : {"slo_plugins", "sloPlugins"})
+      if (auto p = body[key]) y_.report(p, "yaml/type", "Sloth's SLO plugins are not supported by nsmon");
+    if (auto s = body["service"]) spec.service = y_.string(s, "service").value_or("");
+    else if (sloth()) y_.report(body, "slo/objective", "a Sloth spec needs a service");
+    if (sloth()) valid_name(body["service"], spec.service, "service");
+    if (auto l = body["labels"]) spec.labels = labels(l, "labels");
+    auto list = body["slos"];
+    if (!list || !list.IsSequence() || (sloth() && list.size() == 0)) {
+      y_.report(list ? list : body, "yaml/type", "slos must be a list of SLOs");
+      return spec;
+    }
+    std::map<std::string, core::Span> ids;
     for (const auto& n : list)
-      if (auto s = slo(n)) spec.slos.push_back(std::move(*s));
+      if (auto s = slo(n)) {
+        if (sloth() && !ids.emplace(s->name, s->span).second)
+          y_.report(n["name"], "slo/objective",
+                    "SLO " + s->name +
+                        " is defined twice in this document (Sloth "
+                        "refuses a repeated id " +
+                        spec.service + "-" + s->name + ")");
+        spec.slos.push_back(std::move(*s));
+      }
     return spec;
   }
 
@@ -51,14 +98,19 @@ private:
     for (auto it = n.begin(); it != n.end(); ++it) {
       auto k = y_.string(it->first, what + " names");
       auto v = y_.string(it->second, what + " values");
-      if (k && v) out[*k] = *v;
+      if (!k || !v) continue;
+      if (sloth() && v->empty())
+        y_.report(it->second, "yaml/type", what + " " + *k + " has an empty value (Sloth refuses it)");
+      if (sloth() && what == "labels" && (k->empty() || *k == "__name__"))
+        y_.report(it->first, "yaml/type", "'" + *k + "' cannot be a rule label");
+      out[*k] = *v;
     }
     return out;
   }
 
   std::optional<Slo> slo(const yaml::Node& n) {
     std::vector<std::string> fields = {"name", "objective", "window", "description", "sli", "min_events_per_hour"};
-    if (sloth_) fields = {"name", "objective", "description", "sli", "alerting", "labels"};
+    if (sloth()) fields = {"name", "objective", "description", "sli", "alerting", "labels", "plugins"};
     if (!y_.check_mapping(n, fields, "an SLO")) return std::nullopt;
     Slo s;
     s.span = y_.span(n);
@@ -68,6 +120,9 @@ private:
       return std::nullopt;
     }
     s.name = y_.string(name, "name").value_or("");
+    if (sloth()) valid_name(name, s.name, "name");
+    if (auto p = n["plugins"]) y_.report(p, "yaml/type", "Sloth's SLO plugins are not supported by nsmon");
+    if (auto l = n["labels"]) s.labels = labels(l, "labels");
     if (auto d = n["description"]) s.description = y_.string(d, "description").value_or("");
     objective(n, s);
     if (auto w = n["window"]) {
@@ -89,10 +144,9 @@ private:
       y_.report(sli ? sli : n, "yaml/type", "an SLO needs an sli");
       return std::nullopt;
     }
-    if (sloth_) sloth_sli(sli, s);
+    if (sloth()) sloth_sli(sli, s);
     else own_sli(sli, s);
-    if (sloth_)
-      if (auto a = n["alerting"]) alerting(a, s);
+    if (sloth()) alerting(n["alerting"], n, s);
     return s;
   }
 
@@ -101,16 +155,25 @@ private:
     auto v = o ? y_.number(o, "objective") : std::nullopt;
     if (!o) y_.report(n, "slo/objective", "an SLO needs an objective");
     if (!v) return;
-    double ratio = sloth_ ? *v / 100 : *v; // Sloth gives 99.9
-    if (!(ratio > 0 && ratio < 1)) {
-      std::string hint = !sloth_ && *v > 1 && *v < 100 ? "a ratio: write " + util::format_number(*v / 100) : "";
-      y_.report(o, "slo/objective",
-                "objective " + std::string(o.Scalar()) + " is not in (0, " + (sloth_ ? "100" : "1") + ")" +
-                    (sloth_ ? " percent" : ""),
-                hint);
+    if (sloth()) { // a percentage in (0, 100], as Sloth validates it
+      if (!(*v > 0 && *v <= 100)) {
+        y_.report(o, "slo/objective", "objective " + std::string(o.Scalar()) + " is not in (0, 100] percent");
+        return;
+      }
+      s.objective_percent = *v;
+      s.objective = *v / 100;
+      if (*v == 100)
+        y_.report(o, "slo/objective", "objective 100 leaves no error budget: every error burns it infinitely fast")
+            .severity = core::Severity::warning;
       return;
     }
-    s.objective = ratio;
+    if (!(*v > 0 && *v < 1)) {
+      std::string hint = *v > 1 && *v < 100 ? "a ratio: write " + util::format_number(*v / 100) : "";
+      y_.report(o, "slo/objective", "objective " + std::string(o.Scalar()) + " is not in (0, 1)", hint);
+      return;
+    }
+    s.objective = *v;
+    s.objective_percent = *v * 100;
   }
 
   void own_sli(const yaml::Node& sli, Slo& s) {
@@ -219,46 +282,118 @@ private:
           core::Severity::error;
   }
 
+  // Sloth's keys are snake_case in prometheus/v1 and camelCase in the Kubernetes form (where
+  // Sloth silently ignores the other spelling: here it is an unknown field).
+  const char* key(const char* snake, const char* camel) const { return form_ == Form::sloth_k8s ? camel : snake; }
+
   void sloth_sli(const yaml::Node& sli, Slo& s) {
     if (!y_.check_mapping(sli, {"events", "raw", "plugin"}, "an sli")) return;
     if (auto e = sli["events"]) {
-      if (!y_.check_mapping(e, {"error_query", "total_query"}, "events")) return;
+      const char* eq = key("error_query", "errorQuery");
+      const char* tq = key("total_query", "totalQuery");
+      if (!y_.check_mapping(e, {eq, tq}, "events")) return;
       s.kind = Slo::Kind::events;
       s.sloth_queries = true;
-      s.errors = e["error_query"] ? y_.string(e["error_query"], "error_query").value_or("") : "";
-      s.total = e["total_query"] ? y_.string(e["total_query"], "total_query").value_or("") : "";
+      s.errors = query(e, eq);
+      s.total = query(e, tq);
+      if (!s.errors.empty() && s.errors == s.total)
+        y_.report(e, "slo/events", "the error and the total query are the same: the error ratio is always 1");
     } else if (auto r = sli["raw"]) {
-      if (!y_.check_mapping(r, {"error_ratio_query"}, "raw")) return;
+      const char* rq = key("error_ratio_query", "errorRatioQuery");
+      if (!y_.check_mapping(r, {rq}, "raw")) return;
       s.kind = Slo::Kind::raw;
-      s.raw_error_ratio =
-          r["error_ratio_query"] ? y_.string(r["error_ratio_query"], "error_ratio_query").value_or("") : "";
+      s.raw_error_ratio = query(r, rq);
+    } else if (auto p = sli["plugin"]) {
+      y_.report(p, "yaml/type", "Sloth's SLI plugins are not supported by nsmon: write the query as a raw SLI");
     } else {
-      y_.report(sli, "yaml/type", "an sli is events or raw (Sloth plugins are not supported)");
+      y_.report(sli, "yaml/type", "an sli is events or raw");
     }
-    for (const std::string* q : {&s.errors, &s.total, &s.raw_error_ratio})
-      if (!q->empty() && q->find("{{.window}}") == std::string::npos)
-        y_.report(sli, "slo/metric", "query without {{.window}}: " + *q);
   }
 
-  void alerting(const yaml::Node& a, Slo& s) {
-    if (!y_.check_mapping(a, {"name", "labels", "annotations", "page_alert", "ticket_alert"}, "alerting")) return;
-    if (auto n = a["name"]) s.alert_name = y_.string(n, "name").value_or("");
-    if (auto l = a["labels"]) s.alert_labels = labels(l, "labels");
-    if (auto l = a["annotations"]) s.alert_annotations = labels(l, "annotations");
-    for (auto [key, into] : {std::pair{"page_alert", &s.page_labels}, std::pair{"ticket_alert", &s.ticket_labels}})
-      if (auto p = a[key]; p && p.IsMap())
-        if (auto l = p["labels"]) *into = labels(l, "labels");
+  // A query of a Sloth SLI: it must hold {{.window}} and parse once the window is in.
+  std::string query(const yaml::Node& parent, const char* field) {
+    auto n = parent[field];
+    if (!n) {
+      y_.report(parent, "yaml/type", std::string("missing ") + field);
+      return "";
+    }
+    std::string q = y_.string(n, field).value_or("");
+    if (q.empty()) return q;
+    std::string rendered = render_window(q, "5m");
+    if (rendered == q) {
+      y_.report(n, "slo/metric", std::string(field) + " has no {{.window}}: every window would read the same range");
+      return "";
+    }
+    if (rendered.find("{{") != std::string::npos) {
+      y_.report(n, "yaml/type", std::string(field) + " has a template action other than {{.window}} (not supported)");
+      return "";
+    }
+    auto parsed = promql::parse(rendered);
+    if (!parsed.ok()) {
+      y_.report(n, "slo/metric",
+                std::string(field) + " is not PromQL once {{.window}} is 5m: " + parsed.errors().front().message);
+      return "";
+    }
+    return q;
   }
+
+  // Sloth's rule for service and SLO names (they make the sloth_id and group names).
+  void valid_name(const yaml::Node& at, const std::string& name, const char* what) {
+    static const RE2 kName("[A-Za-z0-9][-A-Za-z0-9_.]*[A-Za-z0-9]");
+    if (at && !name.empty() && !RE2::FullMatch(name, kName))
+      y_.report(at, "yaml/type",
+                std::string(what) + " '" + name +
+                    "' is not a Sloth name (two or more letters, digits, -, _ and ., starting and "
+                    "ending with a letter or digit)");
+  }
+
+  void alerting(const yaml::Node& a, const yaml::Node& slo, Slo& s) {
+    const char* pk = key("page_alert", "pageAlert");
+    const char* tk = key("ticket_alert", "ticketAlert");
+    if (a) {
+      if (!y_.check_mapping(a, {"name", "labels", "annotations", pk, tk}, "alerting")) return;
+      if (auto n = a["name"]) s.alert_name = y_.string(n, "name").value_or("");
+      if (auto l = a["labels"]) s.alert_labels = labels(l, "labels");
+      if (auto l = a["annotations"]) s.alert_annotations = labels(l, "annotations");
+      for (auto [k, into] : {std::pair{pk, &s.page}, std::pair{tk, &s.ticket}}) {
+        auto p = a[k];
+        if (!p || !y_.check_mapping(p, {"disable", "labels", "annotations"}, k)) continue;
+        if (auto d = p["disable"]) into->disable = y_.boolean(d, "disable").value_or(false);
+        if (auto l = p["labels"]) into->labels = labels(l, "labels");
+        if (auto l = p["annotations"]) into->annotations = labels(l, "annotations");
+      }
+    }
+    // As Sloth: an alert that is on needs the name both alerts are written under.
+    if (s.alert_name.empty() && (!s.page.disable || !s.ticket.disable))
+      y_.report(a ? a : slo, "slo/objective",
+                std::string("SLO ") + s.name + " has alerts on but no alerting.name (Sloth refuses it too)",
+                std::string("name the alerts, or set ") + pk + ".disable and " + tk + ".disable");
+  }
+
+  bool sloth() const { return form_ != Form::nsmon; }
 
   core::YamlReader y_;
   const catalog::Catalog& cat_;
-  bool sloth_ = false;
+  Form form_ = Form::nsmon;
 };
 
 } // namespace
 
-Spec load_spec(const core::SourceFile& src, const catalog::Catalog& cat, std::vector<core::Diagnostic>& diags) {
-  return Loader(src, cat, diags).run();
+std::vector<Spec> load_specs(const core::SourceFile& src, const catalog::Catalog& cat,
+                             std::vector<core::Diagnostic>& diags) {
+  std::vector<Spec> out;
+  for (const auto& doc : core::documents(src)) {
+    Spec spec = Loader(doc, cat, diags).run();
+    spec.path = src.path();
+    if (!spec.slos.empty()) out.push_back(std::move(spec));
+  }
+  return out;
+}
+
+std::string render_window(std::string query, const std::string& window) {
+  static const RE2 kWindow(R"(\{\{ *\.window *\}\})");
+  RE2::GlobalReplace(&query, kWindow, window);
+  return query;
 }
 
 } // namespace nsmon::slo

@@ -32,12 +32,24 @@
 
 namespace nsmon::slo {
 
+/// What the spec was written for: nsmon's own format keeps nsmon's rule names; Sloth's two forms
+/// get the rules Sloth generates (names, labels, metadata rules), so that routes, dashboards and
+/// queries written for Sloth's output work unchanged.
+enum class Form { nsmon, sloth, sloth_k8s };
+
+/// A Sloth alert (page or ticket): its labels and annotations over alerting's.
+struct AlertMeta {
+  bool disable = false;
+  std::map<std::string, std::string> labels, annotations;
+};
+
 struct Slo {
   enum class Kind { events, latency, up, raw };
   std::string name;
   core::Span span;
   std::string description;
-  double objective = 0; ///< a ratio in (0, 1)
+  double objective = 0;         ///< a ratio in (0, 1]
+  double objective_percent = 0; ///< as Sloth's files give it (99.9); Sloth's arithmetic starts from it
   std::int64_t window_ms = 30LL * 24 * 3600 * 1000;
   double min_events_per_hour = 0; ///< the burn-rate alerts' traffic guard (0: none)
   Kind kind = Kind::events;
@@ -47,20 +59,32 @@ struct Slo {
   std::string le;                               ///< latency: the bucket bound as written
   std::map<std::string, std::string> up_labels; ///< up: the targets' labels
   std::string raw_error_ratio;                  ///< raw (Sloth): an error-ratio query with {{.window}}
+  std::map<std::string, std::string> labels;    ///< Sloth: the SLO's labels (over the service's)
   std::string alert_name;                       ///< Sloth's alerting.name; else from the SLO's name
-  std::map<std::string, std::string> page_labels, ticket_labels, alert_labels, alert_annotations;
+  std::map<std::string, std::string> alert_labels, alert_annotations;
+  AlertMeta page, ticket;
 };
 
 struct Spec {
   std::string path;
+  Form form = Form::nsmon;
   std::string service;
   std::map<std::string, std::string> labels;
   std::vector<Slo> slos;
+  /// The Kubernetes form: the PrometheusServiceLevel's metadata, which its PrometheusRule keeps.
+  std::string k8s_name, k8s_namespace;
+  std::map<std::string, std::string> k8s_labels, k8s_annotations;
 };
 
-/// Reads and checks a spec (objective in (0, 1), a sane window, metrics and labels in the catalog,
-/// the latency threshold a bucket bound, errors and total counting the same events). Findings go
-/// to `diags`; the spec is usable when none is an error.
-Spec load_spec(const core::SourceFile& src, const catalog::Catalog& cat, std::vector<core::Diagnostic>& diags);
+/// Reads and checks the specs of a file, one per YAML document (Sloth's files may hold several
+/// services): objective in range, a sane window, metrics and labels in the catalog, the latency
+/// threshold a bucket bound, errors and total counting the same events; for Sloth's forms, what
+/// Sloth validates (names, {{.window}} in every query, queries that parse, an alert name when an
+/// alert is on, SLO ids unique). Findings go to `diags`; the specs are usable when none is an error.
+std::vector<Spec> load_specs(const core::SourceFile& src, const catalog::Catalog& cat,
+                             std::vector<core::Diagnostic>& diags);
+
+/// A Sloth query with its {{.window}} (any spacing inside the braces) replaced by `window`.
+std::string render_window(std::string query, const std::string& window);
 
 } // namespace nsmon::slo
