@@ -183,6 +183,14 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
       {"open target labels are never catalog label names", alert("rate(errors_total{status=\"x\"}[5m]) > 0"),
        V{"catalog/unknown-label"}, true, kKubeConfig},
       {"undefined recording rule", alert("job:errors:rate5m > 1"), V{"rules/undefined-recording-rule"}},
+      // Cost at every evaluation: a subquery over a day, raw ranges beyond the 3d burn-rate window.
+      {"subquery over 30d", alert("sum_over_time((rate(images_processed_total[5m]) > 0)[30d:]) > 1"),
+       V{"rules/expensive-range"}},
+      {"subquery over 1h", alert("max_over_time((rate(images_processed_total[5m]) > 0)[1h:]) > 1"), V{}},
+      {"raw range over 30d", alert("rate(images_processed_total[30d]) > 1"), V{"rules/expensive-range"}},
+      {"raw range over 3d", alert("rate(images_processed_total[3d]) > 1"), V{}},
+      {"recording over 30d", alert("avg_over_time(job:images_processed:rate5m[30d]) > 1"),
+       V{"rules/undefined-recording-rule"}},
       {"recording rule defined later",
        alert("job:errors:rate5m > 1") +
            "  - record: job:errors:rate5m\n    expr: sum by (job) (rate(errors_total[5m]))\n",

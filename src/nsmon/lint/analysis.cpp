@@ -68,6 +68,7 @@ public:
     const Expr* root = pr_.parsed->expr();
     Shape shape = inf_.run(*root);
     check(*root);
+    cost(*root);
     // A rule with neither alert nor record was reported by the loader; nothing more to say.
     if (r_.name.value.empty()) return;
     if (r_.is_alert()) alert(shape);
@@ -95,6 +96,52 @@ private:
     for (const auto& m : vs.matchers)
       if (m.name == "job" && m.op == MatchOp::equal) return m.value;
     return {};
+  }
+
+  // --- cost -----------------------------------------------------------------------------------
+  // A rule runs at every evaluation (every minute by default): a subquery over days re-evaluates
+  // its inner query at each of its steps, a raw range over days reads every sample of it. The
+  // burn-rate windows go up to 3d; longer periods are served by averaging a short recording
+  // (Sloth's period rule), for a fraction of the samples.
+  void cost(const Expr& root) {
+    constexpr std::int64_t kDay = 86400000;
+    const std::int64_t interval = pr_.group->interval ? pr_.group->interval->ms
+                                  : cfg_              ? cfg_->evaluation_interval_ms
+                                                      : 60000;
+    const std::int64_t scrape = cfg_ ? cfg_->scrape_interval_ms : 60000;
+    const std::string every = " at every evaluation (every " + util::format_duration(interval) + ")";
+    const std::string fix = "record it over a short window (5m, 1h) and aggregate the recording over the period "
+                            "(sum_over_time(r[30d]) / count_over_time(r[30d]) for a ratio, min_over_time(r[1w]) for "
+                            "a minimum), or give the group a longer interval";
+    walk(root, [&](const Expr& n, std::span<const Expr* const>) {
+      if (n.kind == NodeKind::subquery) {
+        const auto& sq = n.as<SubqueryExpr>();
+        const std::int64_t range = sq.range_ns / 1000000, step = sq.step_ns ? sq.step_ns / 1000000 : interval;
+        if (range >= kDay && step > 0) {
+          emit("rules/expensive-range", n.range,
+               "a subquery over " + util::format_duration(range) + " evaluates its inner query " +
+                   std::to_string(range / step) + " times (every " + util::format_duration(step) + ")" + every,
+               fix);
+          return false; // its inside is part of that cost
+        }
+      }
+      if (n.kind == NodeKind::matrix_selector) {
+        const auto& ms = n.as<MatrixSelector>();
+        const std::int64_t range = ms.range_ns / 1000000;
+        const auto* vs = ms.selector && ms.selector->kind == NodeKind::vector_selector
+                             ? &ms.selector->as<VectorSelector>()
+                             : nullptr;
+        // A recording rule's series (level:metric:ops) is already the cheap form.
+        if (range > 3 * kDay && vs && vs->name.find(':') == std::string::npos)
+          emit("rules/expensive-range", n.range,
+               "reads " + util::format_duration(range) + " of raw samples of " +
+                   (vs->name.empty() ? "the selector" : vs->name) + ", " + std::to_string(range / scrape) +
+                   " a series at a " + util::format_duration(scrape) + " scrape interval" +
+                   (cfg_ ? "" : " (Prometheus's default)") + every,
+               fix);
+      }
+      return true;
+    });
   }
 
   // --- alerts ----------------------------------------------------------------------------------
