@@ -34,7 +34,7 @@ _nsmon_options() {
     'lint-rules') echo '--help -h --config --policy --disable --format --fail-on --list-checks --enable-feature --version --catalog --color' ;;
     'lint-metrics') echo '--help -h --format --fail-on --input-format --disable --no-catalog --no-naming --timeout --list-checks --version --catalog --color' ;;
     'lint-alertmanager') echo '--help -h --rules --config --alertmanager-version --format --fail-on --list-checks --version --catalog --color' ;;
-    'test-rules') echo '--help -h --format --fail-on --run --junit --coverage --coverage-min --max-samples --enable-feature --version --catalog --color' ;;
+    'test-rules') echo '--help -h --format --fail-on --run --junit --coverage --coverage-min --max-samples --enable-feature --prometheus-version --version --catalog --color' ;;
     'routes') echo '--help -h --version --catalog --color' ;;
     'routes test') echo '--help -h --config --alertmanager-version --verify-receivers --cases --format --version --catalog --color' ;;
     'routes show') echo '--help -h --config --alertmanager-version --version --catalog --color' ;;
@@ -277,6 +277,7 @@ _nsmon_takes_value() {
     'test-rules|--coverage-min' | \
     'test-rules|--max-samples' | \
     'test-rules|--enable-feature' | \
+    'test-rules|--prometheus-version' | \
     'routes|--help'|'routes|-h' | \
     'routes test|--help'|'routes test|-h' | \
     'routes test|--config' | \
@@ -575,6 +576,7 @@ _nsmon_value() {
     'test-rules|--coverage-min') COMPREPLY=() ;;
     'test-rules|--max-samples') COMPREPLY=() ;;
     'test-rules|--enable-feature') COMPREPLY=() ;;
+    'test-rules|--prometheus-version') COMPREPLY=($(compgen -W '2 3 both' -- "$cur")) ;;
     'routes|--help'|'routes|-h') COMPREPLY=() ;;
     'routes test|--help'|'routes test|-h') COMPREPLY=() ;;
     'routes test|--config') COMPREPLY=() ;;

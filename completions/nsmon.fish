@@ -281,6 +281,7 @@ function __nsmon_takes_value
         'test-rules|--coverage-min' \
         'test-rules|--max-samples' \
         'test-rules|--enable-feature' \
+        'test-rules|--prometheus-version' \
         'routes|--help' \
         'routes|-h' \
         'routes test|--help' \
@@ -667,6 +668,7 @@ complete -c nsmon -n '__nsmon_under "test-rules"' -l coverage -x -d 'Report the 
 complete -c nsmon -n '__nsmon_under "test-rules"' -l coverage-min -x -d 'Fail when under PCT percent of the rules are exercised'
 complete -c nsmon -n '__nsmon_under "test-rules"' -l max-samples -x -d 'Fail a query that would hold more than N samples at once (default 10000, promtool'\''s; 0: no limit)'
 complete -c nsmon -n '__nsmon_under "test-rules"' -l enable-feature -x -d 'Enable a Prometheus feature flag for PromQL: promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers (comma-separated, repeatable)'
+complete -c nsmon -n '__nsmon_under "test-rules"' -l prometheus-version -x -a '2 3 both' -d 'The Prometheus version whose window semantics the rules run under (default: the test_rules.prometheus_version setting, 3); both: each, and the tests whose verdict changes'
 complete -c nsmon -n '__nsmon_at "test-rules"' -r -F
 complete -c nsmon -n '__nsmon_at "routes"' -a 'test' -d 'The receivers an alert with these labels reaches (as amtool config routes test)'
 complete -c nsmon -n '__nsmon_at "routes"' -a 'show' -d 'The routing tree, each route with its matchers and receiver'

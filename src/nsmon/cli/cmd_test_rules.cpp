@@ -203,28 +203,61 @@ int run_test_rules(const TestRulesOptions& o, const Context& ctx) {
   std::vector<Task> tasks;
   for (const auto& f : files)
     for (std::size_t i = 0; i < f->file.tests.size(); ++i) tasks.push_back({f.get(), i});
-  std::vector<ruletest::TestResult> results(tasks.size());
-  util::parallel_steps(tasks.size(), 1, [&](std::size_t b, std::size_t e, std::size_t) {
-    for (std::size_t i = b; i < e; ++i) results[i] = ruletest::run_test(*tasks[i].file, tasks[i].test, options);
-  });
+  // Under each Prometheus version asked for (--prometheus-version both: 2, then 3).
+  const std::string version = ctx.settings.get("test_rules.prometheus_version").value;
+  const std::vector<int> versions =
+      version == "both" ? std::vector<int>{2, 3} : std::vector<int>{version == "2" ? 2 : 3};
+  std::vector<std::vector<ruletest::TestResult>> runs;
+  for (int v : versions) {
+    options.prometheus_version = v;
+    auto& results = runs.emplace_back(tasks.size());
+    util::parallel_steps(tasks.size(), 1, [&](std::size_t b, std::size_t e, std::size_t) {
+      for (std::size_t i = b; i < e; ++i) results[i] = ruletest::run_test(*tasks[i].file, tasks[i].test, options);
+    });
+  }
+  std::vector<ruletest::TestResult>& results = runs.back();
 
   lint::Report report;
-  long long passed = 0, failed = 0, skipped = 0;
-  for (auto& r : results) {
-    if (r.skipped) ++skipped;
-    else if (r.failures.empty()) ++passed;
+  long long passed = 0, failed = 0, skipped = 0, changed = 0;
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    const auto& last = runs.back()[i];
+    if (last.skipped) {
+      ++skipped;
+      continue;
+    }
+    if (runs.size() == 1) {
+      if (last.failures.empty()) ++passed;
+      else ++failed;
+      for (const auto& d : last.failures) report.findings.push_back(d);
+      continue;
+    }
+    // Both versions: a failure says under which; a test whose verdict changes is the migration's
+    // work, and says so.
+    const auto& v2 = runs.front()[i];
+    const bool f2 = !v2.failures.empty(), f3 = !last.failures.empty();
+    if (!f2 && !f3) ++passed;
     else ++failed;
-    for (auto& d : r.failures) report.findings.push_back(d);
+    if (f2 != f3) ++changed;
+    const char* under = f2 && f3 ? "under Prometheus 2.x and 3.x: "
+                        : f2     ? "under Prometheus 2.x only (passes under 3.x): "
+                                 : "under Prometheus 3.x only (passes under 2.x): ";
+    for (auto d : f3 ? last.failures : v2.failures) {
+      d.message = under + d.message;
+      report.findings.push_back(std::move(d));
+    }
   }
-  report.scope = lint::plural(static_cast<long long>(files.size()), "file", "files") + " (" +
-                 lint::plural(passed + failed, "test", "tests") + ": " + std::to_string(passed) + " passed, " +
-                 std::to_string(failed) + " failed" +
-                 (skipped ? ", " + std::to_string(skipped) + " not selected" : "") + ")";
+  report.scope =
+      lint::plural(static_cast<long long>(files.size()), "file", "files") + " (" +
+      lint::plural(passed + failed, "test", "tests") + ": " + std::to_string(passed) + " passed, " +
+      std::to_string(failed) + " failed" +
+      (runs.size() > 1 ? ", " + std::to_string(changed) + " with a verdict that changes from 2.x to 3.x" : "") +
+      (skipped ? ", " + std::to_string(skipped) + " not selected" : "") + ")";
   report.facts = {{"files", static_cast<long long>(files.size())},
                   {"tests", passed + failed},
                   {"passed", passed},
                   {"failed", failed},
                   {"skipped", skipped}};
+  if (runs.size() > 1) report.facts.push_back({"changed", changed});
   bool below = false;
   if (o.coverage || o.coverage_min >= 0) below = add_coverage(report, files, results, o.coverage_min);
   for (const auto& f : files)
@@ -247,9 +280,15 @@ constexpr const char* kHelp = R"(Input:
   relative to the test file. Every file is loaded and checked first: an invalid test or rule
   file is a positioned error and nothing runs (exit 2).
 
-Semantics: Prometheus 3.x (a test without interval uses evaluation_interval; range windows
-exclude a sample on their start); comparisons as promtool's (exact labels and annotations,
-order-insensitive, fuzzy_compare: one unit in the last place).
+Semantics: Prometheus 3.x by default (a test without interval uses evaluation_interval; range
+windows, the 5m lookback and a subquery's steps exclude a sample on their start). With
+--prometheus-version 2 (setting test_rules.prometheus_version, NSMON_PROMETHEUS_VERSION) they
+include it, as Prometheus 2.x and promtool 2.x do: a test whose last input sample is exactly
+5m before eval_time sees it under 2.x and not under 3.x. --prometheus-version both runs every
+test under each and says which tests change verdict: the work a 2.x to 3.x migration leaves.
+Other 2.x/3.x differences (parser features, le normalisation on scrape) are not modelled.
+Comparisons as promtool's (exact labels and annotations, order-insensitive, fuzzy_compare: one
+unit in the last place).
 
 Beyond promtool:
   a failure is a diff of expected (-) and got (+) at the test's file:line; --run selects tests by
@@ -287,6 +326,12 @@ Run define_test_rules(CLI::App& cmd) {
                  "Fail a query that would hold more than N samples at once (default 10000, promtool's; 0: no limit)")
       ->option_text("N");
   add_feature_option(cmd, o->features);
+  // Read through the settings, which take the flag over NSMON_PROMETHEUS_VERSION.
+  cmd.add_option("--prometheus-version")
+      ->type_name("2|3|both")
+      ->check(CLI::IsMember({"2", "3", "both"}))
+      ->description("The Prometheus version whose window semantics the rules run under (default: the "
+                    "test_rules.prometheus_version setting, 3); both: each, and the tests whose verdict changes");
   cmd.footer(kHelp);
   return [o](const Context& ctx) { return run_test_rules(*o, ctx); };
 }

@@ -87,6 +87,9 @@ struct Value {
 
 struct Options {
   std::int64_t lookback_ms = 5 * 60 * 1000; ///< --query.lookback-delta
+  /// Prometheus 2.x's windows: a range, a lookback and a subquery's steps include their start
+  /// (a sample exactly 5m before t is seen by x[5m]); 3.x's (the default) exclude it.
+  bool closed_windows = false;
   /// Subqueries without a step use this (Prometheus's global evaluation_interval).
   std::int64_t default_step_ms = 60 * 1000;
   /// Fails the query when a step would hold more samples than this (0: no limit).

@@ -212,7 +212,8 @@ Window select_range(Context& ctx, const MatrixSelector& ms, std::int64_t t) {
   w.range = clamp_range(ms.range_expr ? seconds_to_ms(duration_seconds(ctx, *ms.range_expr)) : ns_to_ms(ms.range_ns));
   w.anchored = vs.anchored;
   w.smoothed = vs.smoothed;
-  std::int64_t from = w.end - w.range; // left-open: (from, to]
+  std::int64_t from = w.end - w.range;    // left-open: (from, to]
+  if (ctx.options.closed_windows) --from; // 2.x: [from, to]
   std::int64_t to = w.end;
   if (vs.anchored || vs.smoothed) from -= ctx.options.lookback_ms;
   if (vs.smoothed) to += ctx.options.lookback_ms;
@@ -246,7 +247,7 @@ Window eval_subquery(Context& ctx, const SubqueryExpr& sq, std::int64_t t) {
   // The first step after (end - range) that is a multiple of the step (Go's truncating division).
   std::int64_t from = w.end - w.range;
   std::int64_t first = step * (from / step);
-  if (first <= from) first += step;
+  if (first < from || (first == from && !ctx.options.closed_windows)) first += step; // 2.x: a step on from is in
   if (first > w.end) return w;
   std::int64_t steps = (w.end - first) / step + 1;
   // Refused before any work, whatever the budget: more steps than a year at one per millisecond.
@@ -375,6 +376,7 @@ std::vector<Sample> select_instant(Context& ctx, const VectorSelector& vs, std::
   std::int64_t ref = reference_time(ctx, vs.modifiers, t);
   if (vs.smoothed) return select_smoothed(ctx, vs, ref);
   std::int64_t from = ref - ctx.options.lookback_ms; // left-open: (from, ref]
+  if (ctx.options.closed_windows) --from;            // 2.x: [from, ref]
   std::vector<Sample> out;
   for (const Series* s : select(ctx, vs)) {
     auto it = std::upper_bound(s->points.begin(), s->points.end(), ref,

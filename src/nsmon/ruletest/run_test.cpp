@@ -129,6 +129,7 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
   settings.external_url = tg.external_url;
   settings.query.default_step_ms = step;
   settings.query.max_samples = options.max_samples;
+  settings.query.closed_windows = options.prometheus_version == 2;
   settings.expand = options.expand;
   GroupEvaluator ev(pf.groups, storage, settings);
 
@@ -196,6 +197,7 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
       engine::Options q;
       q.default_step_ms = step;
       q.max_samples = options.max_samples;
+      q.closed_windows = options.prometheus_version == 2;
       engine::Result r = engine::instant(*pt.exprs[k]->expr(), storage, start + x.eval_time_ms, q);
       std::vector<SampleView> got, exp;
       if (r.error) {

@@ -23,6 +23,8 @@ struct RunOptions {
   promql::ParseOptions parse;
   /// Samples one query may hold (promtool's test engine: 10000); 0: no limit.
   std::size_t max_samples = 10'000;
+  /// The Prometheus major version whose window semantics the rules run under (2 or 3).
+  int prometheus_version = 3;
   /// Which tests run, by name (promtool's --run); null: all.
   std::function<bool(const std::string& name)> select;
   Expander expand; ///< empty: Prometheus's templates
