@@ -101,6 +101,20 @@ TEST_CASE("a+bxn accumulates like Prometheus (repeated addition, not a+i*b)", "[
   CHECK(*r.values.back() == acc); // 0.9999999999999999, where 0.1+9*0.1 is 1
 }
 
+TEST_CASE("keep: values past it are read, not stored; the cap applies to what is stored", "[notation]") {
+  auto r = parse_values("0x10000000 1+1x99999999999", kMaxSeriesValues, 51);
+  REQUIRE(!r.error);
+  CHECK(r.values.size() == 51);
+  r = parse_values("1 2+1x3 _x4 5", kMaxSeriesValues, 6); // 1 2 3 4 5 _ (_ _ _ 5 dropped)
+  REQUIRE(!r.error);
+  REQUIRE(r.values.size() == 6);
+  CHECK(*r.values[4] == 5);
+  CHECK(!r.values[5]);
+  CHECK(parse_values("1x3 bad", kMaxSeriesValues, 2).error); // the syntax is still checked
+  CHECK(parse_values("0x10000000").error);                   // without keep: the cap
+  CHECK(parse_values("0x100", 10, 200).error);               // keep above the cap: the cap
+}
+
 TEST_CASE("stale is Prometheus's StaleNaN bit pattern, also when repeated", "[notation]") {
   auto r = parse_values("stale stale");
   REQUIRE(!r.error);

@@ -153,8 +153,8 @@ std::string describe(const Tok& t, std::string_view in) {
 
 class ValuesParser {
 public:
-  ValuesParser(std::string_view in, std::size_t pos, std::size_t max_values)
-      : in_(in), lex_(in, pos), max_(max_values) {}
+  ValuesParser(std::string_view in, std::size_t pos, std::size_t max_values, std::size_t keep = SIZE_MAX)
+      : in_(in), lex_(in, pos), max_(max_values), keep_(keep) {}
 
   // series_values: (SPACE series_item?)*, the first SPACE right after the description.
   bool parse(bool implicit_space) {
@@ -209,7 +209,12 @@ private:
     if (count <= max_ - std::min(max_, values.size())) return true;
     return fail(pos, "too many values in series description (more than " + std::to_string(max_) + ")");
   }
+  // Values past keep_ are read (the syntax checked) but not stored: no loop, no memory.
+  std::uint64_t kept(std::uint64_t count) const {
+    return std::min<std::uint64_t>(count, keep_ - std::min(keep_, values.size()));
+  }
   bool add(std::optional<double> v, std::uint64_t count, std::size_t pos) {
+    count = kept(count);
     if (!room(count, pos)) return false;
     values.insert(values.end(), count, v);
     return true;
@@ -320,8 +325,9 @@ private:
     auto count = repetitions();
     if (!count) return false;
     std::uint64_t total = *count == UINT64_MAX ? UINT64_MAX : *count + 1;
-    if (!room(total, times.pos)) return false;
     if (plain) return add(value, total, times.pos); // keeps a stale marker's bits
+    total = kept(total);
+    if (!room(total, times.pos)) return false;
     double v = *value;
     for (std::uint64_t i = 0; i < total; ++i) {
       values.emplace_back(v);
@@ -333,6 +339,7 @@ private:
   std::string_view in_;
   ValueLexer lex_;
   std::size_t max_;
+  std::size_t keep_;
   Tok back_;
   bool pushed_ = false;
 };
@@ -466,8 +473,8 @@ private:
 
 } // namespace
 
-ValuesResult parse_values(std::string_view text, std::size_t max_values) {
-  ValuesParser p(text, 0, max_values);
+ValuesResult parse_values(std::string_view text, std::size_t max_values, std::size_t keep) {
+  ValuesParser p(text, 0, max_values, keep);
   p.parse(true);
   ValuesResult r;
   r.error = std::move(p.error);

@@ -9,6 +9,7 @@
 // `a+bxn` adds b n times (floating-point accumulation), `Inf`/`NaN` are numbers, durations are not.
 // Native histogram values (`{{schema:0 sum:1 ...}}`) are refused: nsmon has no native histograms.
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,8 +36,11 @@ struct ValuesResult {
   std::optional<NotationError> error;
 };
 /// The values alone (promtool's `values:` field), as they read after a series description and a
-/// space; offsets are into `text`.
-ValuesResult parse_values(std::string_view text, std::size_t max_values = kMaxSeriesValues);
+/// space; offsets are into `text`. Only the first `keep` values are stored (the rest are read,
+/// not expanded): a unit test never loads samples after its last eval_time, so `0x10000000` in a
+/// test that ends at 50m costs 51 values. `max_values` caps what is stored.
+ValuesResult parse_values(std::string_view text, std::size_t max_values = kMaxSeriesValues,
+                          std::size_t keep = SIZE_MAX);
 
 struct SeriesResult {
   Labels labels;

@@ -78,6 +78,12 @@ std::unique_ptr<PreparedFile> prepare(const core::SourceFile& src, const RunOpti
   for (const auto& t : p->file.tests) {
     PreparedFile::Test pt;
     std::map<Labels, std::size_t> seen;
+    // The samples the test can load: up to its last eval_time (run_test's lazy loading).
+    const std::int64_t interval = std::max<std::int64_t>(1, t.interval_ms.value_or(p->file.evaluation_interval_ms));
+    std::int64_t max_eval = 0;
+    for (const auto& a : t.alert_tests) max_eval = std::max(max_eval, a.eval_time_ms);
+    for (const auto& x : t.expr_tests) max_eval = std::max(max_eval, x.eval_time_ms);
+    const auto keep = static_cast<std::size_t>(std::max<std::int64_t>(0, max_eval) / interval + 2);
     for (const auto& s : t.input_series) {
       auto sr = engine::parse_series(s.series.value);
       if (sr.error) {
@@ -86,7 +92,7 @@ std::unique_ptr<PreparedFile> prepare(const core::SourceFile& src, const RunOpti
                                               "invalid series '" + s.series.value + "': " + series_error(*sr.error)));
         continue;
       }
-      auto vr = engine::parse_values(s.values.value);
+      auto vr = engine::parse_values(s.values.value, engine::kMaxSeriesValues, keep);
       if (vr.error) {
         diags.push_back(core::make_diagnostic("ruletest/invalid",
                                               span_in(src, s.values, vr.error->offset, vr.error->offset + 1),
