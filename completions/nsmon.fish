@@ -277,6 +277,7 @@ function __nsmon_takes_value
         'test-rules|--fail-on' \
         'test-rules|--run' \
         'test-rules|--junit' \
+        'test-rules|--ignore-unknown-fields' \
         'test-rules|--coverage' \
         'test-rules|--coverage-min' \
         'test-rules|--max-samples' \
@@ -664,6 +665,7 @@ complete -c nsmon -n '__nsmon_under "test-rules"' -l format -x -a 'text json git
 complete -c nsmon -n '__nsmon_under "test-rules"' -l fail-on -x -a 'error warning info never' -d 'Exit 1 when a finding is at least this severe: error, warning, info, never (default warning)'
 complete -c nsmon -n '__nsmon_under "test-rules"' -l run -x -d 'Run only the tests whose name matches REGEX (repeatable: any of them)'
 complete -c nsmon -n '__nsmon_under "test-rules"' -l junit -r -F -d 'Also write the results as JUnit XML to FILE'
+complete -c nsmon -n '__nsmon_under "test-rules"' -l ignore-unknown-fields -x -d 'Fields of the rule files Prometheus does not know are not errors (promtool'\''s flag; e.g. ownership:)'
 complete -c nsmon -n '__nsmon_under "test-rules"' -l coverage -x -d 'Report the alerting and recording rules no test exercises'
 complete -c nsmon -n '__nsmon_under "test-rules"' -l coverage-min -x -d 'Fail when under PCT percent of the rules are exercised'
 complete -c nsmon -n '__nsmon_under "test-rules"' -l max-samples -x -d 'Fail a query that would hold more than N samples at once (default 10000, promtool'\''s; 0: no limit)'

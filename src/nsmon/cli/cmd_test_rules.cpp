@@ -27,6 +27,7 @@ struct TestRulesOptions {
   bool coverage = false;
   double coverage_min = -1;
   std::size_t max_samples = 10'000;
+  bool ignore_unknown_fields = false;
   std::vector<std::string> features;
 };
 
@@ -172,6 +173,7 @@ int run_test_rules(const TestRulesOptions& o, const Context& ctx) {
   ruletest::RunOptions options;
   options.parse = parse_features(o.features);
   options.max_samples = o.max_samples;
+  options.ignore_unknown_fields = o.ignore_unknown_fields;
   if (!o.run.empty()) {
     std::string joined;
     for (const auto& r : o.run) joined += (joined.empty() ? "" : "|") + r;
@@ -278,7 +280,8 @@ constexpr const char* kHelp = R"(Input:
   group_eval_order, fuzzy_compare, tests with interval, input_series, alert_rule_test,
   promql_expr_test, external_labels, external_url, name, start_timestamp). rule_files are globs
   relative to the test file. Every file is loaded and checked first: an invalid test or rule
-  file is a positioned error and nothing runs (exit 2).
+  file is a positioned error and nothing runs (exit 2); --ignore-unknown-fields lets rule files
+  carry fields Prometheus does not know (promtool's flag).
 
 Semantics: Prometheus 3.x by default (a test without interval uses evaluation_interval; range
 windows, the 5m lookback and a subquery's steps exclude a sample on their start). With
@@ -318,6 +321,8 @@ Run define_test_rules(CLI::App& cmd) {
   cmd.add_option("--run", o->run, "Run only the tests whose name matches REGEX (repeatable: any of them)")
       ->option_text("REGEX");
   cmd.add_option("--junit", o->junit, "Also write the results as JUnit XML to FILE")->option_text("FILE");
+  cmd.add_flag("--ignore-unknown-fields", o->ignore_unknown_fields,
+               "Fields of the rule files Prometheus does not know are not errors (promtool's flag; e.g. ownership:)");
   cmd.add_flag("--coverage", o->coverage, "Report the alerting and recording rules no test exercises");
   cmd.add_option("--coverage-min", o->coverage_min, "Fail when under PCT percent of the rules are exercised")
       ->option_text("PCT")

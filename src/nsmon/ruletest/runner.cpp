@@ -63,7 +63,8 @@ std::unique_ptr<PreparedFile> prepare(const core::SourceFile& src, const RunOpti
     p->rule_files.push_back(rules::load_rule_file(*rsrc, found));
     // Only what Prometheus refuses stops the tests (lint's milder findings are not its business).
     for (auto& d : found)
-      if (d.severity == core::Severity::error) diags.push_back(std::move(d));
+      if (d.severity == core::Severity::error && !(options.ignore_unknown_fields && d.check == "yaml/unknown-field"))
+        diags.push_back(std::move(d));
   }
   p->groups = compile_groups(p->rule_files, p->file.evaluation_interval_ms, options.parse, diags);
   // group_eval_order: the groups it names in its order; the others keep their place, as if named

@@ -25,6 +25,9 @@ struct RunOptions {
   std::size_t max_samples = 10'000;
   /// The Prometheus major version whose window semantics the rules run under (2 or 3).
   int prometheus_version = 3;
+  /// promtool's --ignore-unknown-fields: fields of the rule files that Prometheus does not know
+  /// (team metadata such as `ownership:`) are not errors.
+  bool ignore_unknown_fields = false;
   /// Which tests run, by name (promtool's --run); null: all.
   std::function<bool(const std::string& name)> select;
   Expander expand; ///< empty: Prometheus's templates
