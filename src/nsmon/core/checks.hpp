@@ -129,7 +129,7 @@ inline constexpr auto kChecks = [] {
       {"dashboards/rate-interval", warning, "rate/irate/increase over a window other than $__rate_interval",
        dashboards},
       {"dashboards/thresholds", error, "thresholds not in increasing order", dashboards},
-      {"dashboards/title-description", error, "a panel without a title or a description", dashboards},
+      {"dashboards/title-description", error, "a panel without a title (error) or a description (warning)", dashboards},
       {"dashboards/uid", error, "a uid that is not 1-40 of [A-Za-z0-9_-], or used by two templates", dashboards},
       {"dashboards/unit", error, "a panel without a unit whose query's unit is not known either", dashboards},
       {"dashboards/unit-mismatch", warning, "a unit that does not fit the catalog unit of the query", dashboards},

@@ -178,10 +178,15 @@ private:
   }
 
   void panel(Panel& p) {
-    if (p.title.value.empty() || util::trim(p.description.value).empty())
-      emit(out_, "dashboards/title-description", p.title.value.empty() ? p.span : p.title.span,
-           p.title.value.empty() ? "the panel has no title" : "panel \"" + p.title.value + "\" has no description",
+    if (p.title.value.empty())
+      emit(out_, "dashboards/title-description", p.span, "the panel has no title",
            "say what the panel shows and how to read it");
+    else if (util::trim(p.description.value).empty()) {
+      // A panel without a description still renders and reads: worth a word, not a failed build.
+      emit(out_, "dashboards/title-description", p.title.span, "panel \"" + p.title.value + "\" has no description",
+           "say what the panel shows and how to read it");
+      out_.back().severity = core::Severity::warning;
+    }
     if (!p.datasource.value.empty() && p.datasource.value != "${datasource}")
       emit(out_, "dashboards/panel-datasource", p.datasource.span,
            "the panel's data source is " + p.datasource.value + ", not the dashboard's ${datasource} variable",
