@@ -103,6 +103,13 @@ TEST_CASE("catalog checks on small scrapes", "[lint][metrics]") {
     CHECK(has(d, "metrics/type", "learning_rate is a counter here; the catalog says gauge"));
     CHECK(has(d, "metrics/missing-metric", "training_loss"));
   }
+  SECTION("another exporter's scrape: one finding, not one per catalog metric") {
+    auto d = check("# HELP node_load1 1m load average.\n# TYPE node_load1 gauge\nnode_load1 0.5\n");
+    std::size_t missing = 0;
+    for (const auto& x : d) missing += x.check == "metrics/missing-metric";
+    CHECK(missing == 1);
+    CHECK(has(d, "metrics/missing-metric", "it is not the application's scrape"));
+  }
   SECTION("renamed and unknown metrics, with a suggestion") {
     auto d = check("# HELP memory_usage_mb m\n# TYPE memory_usage_mb gauge\nmemory_usage_mb 3\n"
                    "# HELP training_los x\n# TYPE training_los gauge\ntraining_los 1\n");

@@ -142,12 +142,23 @@ public:
 
   /// The findings about the whole input, sorted.
   std::vector<core::Diagnostic> finish() {
+    std::size_t app_seen = 0;
     if (cat_)
+      for (const auto& m : cat_->metrics) app_seen += seen_.count(&m);
+    if (cat_ && app_seen == 0 && !cat_->metrics.empty() && families_ > 0) {
+      // Not one of the application's metrics: another exporter's scrape (node_exporter, ...),
+      // which one finding says better than one per catalog metric.
+      add("metrics/missing-metric", 0, 0, 0, kNoOffset,
+          "none of the catalog's " + std::to_string(cat_->metrics.size()) +
+              " metrics is in the exposition: it is not the application's scrape",
+          "--no-catalog checks another exporter's naming only; --catalog FILE checks it against its own catalog");
+    } else if (cat_) {
       for (const auto& m : cat_->metrics)
         if (!seen_.count(&m))
           add("metrics/missing-metric", 0, 0, 0, kNoOffset,
               m.name + " (" + catalog::to_string(m.type) + ", " + m.stage +
                   ") is in the catalog but not in the exposition");
+    }
     fix_columns();
     core::sort_diagnostics(diags_);
     return std::move(diags_);
