@@ -71,7 +71,7 @@ wait "$det" || true
 port=$(free_port)
 run watch --format plain --interval 0.2 --duration 0.6 --metrics-url "http://127.0.0.1:$port/metrics"
 expect_rc 3
-expect_out "never reached http://127.0.0.1:$port/metrics"
+expect_out "http://127.0.0.1:$port/metrics was never reached after"
 
 # A malformed scrape is shown as such and watching goes on; once the endpoint is fixed, the
 # figures come.
@@ -100,7 +100,7 @@ expect_out "cpu 12%"
 printf 'garbage\n' >"$TMP/www/metrics"
 run watch --format plain --interval 0.3 --duration 0.7 --metrics-url "http://127.0.0.1:$port/metrics"
 expect_rc 3
-expect_out "never got a good scrape from http://127.0.0.1:$port/metrics (malformed scrape"
+expect_out "http://127.0.0.1:$port/metrics never gave a good scrape (malformed scrape"
 kill "$server"
 wait "$server" 2>/dev/null || true
 

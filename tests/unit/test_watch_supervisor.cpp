@@ -140,6 +140,18 @@ TEST_CASE("a forwarded SIGINT reaches the command, whose status is passed on", "
   CHECK(sup.exit_code() == 5);
 }
 
+TEST_CASE("the escalation says what comes next, and a Ctrl-C hint only after a Ctrl-C", "[watch][supervisor]") {
+  Supervisor sup(sh("trap '' INT TERM; echo ready; while :; do sleep 0.05; done", 2s, 4s));
+  REQUIRE(wait_ready(sup));
+  CHECK(sup.on_signal(SIGTERM, Clock::now()) ==
+        "forwarded SIGTERM to the command; it has 2 s to stop before its process group gets SIGTERM, then SIGKILL");
+  CHECK(sup.on_signal(SIGINT, Clock::now()) ==
+        "sent SIGTERM to the command's process group; SIGKILL in 4 s (Ctrl-C again: now)");
+  CHECK(sup.on_signal(SIGINT, Clock::now()) == "sent SIGKILL to the command's process group");
+  run_to_end(sup);
+  CHECK(sup.exit_code() == 128 + SIGKILL);
+}
+
 TEST_CASE("a command ignoring signals is terminated after the grace period, then killed", "[watch][supervisor]") {
   auto start = Clock::now();
   Supervisor sup(sh("trap '' INT TERM; echo ready; while :; do sleep 0.05; done", 300ms, 300ms));

@@ -216,10 +216,10 @@ private:
     } else {
       s.ended = ended_;
       s.result = status_.ever_ok ? kOk : kUnreachable;
+      // Attached, the summary names the target already ("<target> was never reached after 3s").
       if (!status_.ever_ok)
-        s.ended = status_.state == ScrapeStatus::State::failed
-                      ? "never got a good scrape from " + status_.target + " (" + status_.error + ")"
-                      : "never reached " + status_.target;
+        s.ended = status_.state == ScrapeStatus::State::failed ? "never gave a good scrape (" + status_.error + ")"
+                                                               : "was never reached";
     }
     if (o_.rules) {
       s.rules = &o_.rules->status();

@@ -91,7 +91,8 @@ void Supervisor::escalate(int sig, Clock::time_point now, std::string& msg) {
     stage_ = 1;
     grace_deadline_.reset();
     kill_deadline_ = now + opt_.kill_after;
-    msg = "sent SIGTERM to the command's process group; SIGKILL in " + seconds_text(opt_.kill_after);
+    msg = "sent SIGTERM to the command's process group; SIGKILL in " + seconds_text(opt_.kill_after) +
+          " (Ctrl-C again: now)";
   } else {
     stage_ = 2;
     grace_deadline_.reset();
@@ -111,8 +112,10 @@ std::string Supervisor::on_signal(int sig, Clock::time_point now) {
   ++forwarded_;
   child_->signal(sig);
   if (stage_ == 0 && !grace_deadline_) grace_deadline_ = now + opt_.grace;
-  msg = "forwarded " + signal_name(sig) + " to the command; it has " + seconds_text(opt_.grace) +
-        " to stop before SIGTERM (Ctrl-C again: now)";
+  // After the grace its process group gets SIGTERM (then SIGKILL); only a Ctrl-C is told how to
+  // hurry that, and a forwarded SIGTERM is not said to be followed by "SIGTERM".
+  msg = "forwarded " + signal_name(sig) + " to the command; it has " + seconds_text(opt_.grace) + " to stop before " +
+        (sig == SIGTERM ? "its process group gets SIGTERM, then SIGKILL" : "SIGTERM (Ctrl-C again: SIGTERM now)");
   return msg;
 }
 
