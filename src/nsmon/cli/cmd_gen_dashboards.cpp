@@ -273,7 +273,8 @@ Run define_gen_dashboards(CLI::App& cmd) {
                          "Every query is checked against the catalog; findings are reported as lint-rules reports\n"
                          "them (--format text, json, github, sarif); findings at or above --fail-on stop the\n"
                          "generation: nothing is written (exit 1).\n") +
-             kExitCodeHelp);
+             "Exit codes: 0 written (or up to date with --check), 1 findings at or above --fail-on (nothing\n"
+             "written) or --check found a stale dashboard, 2 usage error or unreadable templates.");
   return [opts](const Context& ctx) { return run_gen_dashboards(*opts, ctx); };
 }
 

@@ -116,6 +116,8 @@ Run define_promql(CLI::App& cmd) {
   cmd.require_subcommand(1);
 
   auto co = std::make_shared<PromqlOptions>();
+  // Set before the subcommands, which take it over (CLI11): the codes of these commands alone.
+  cmd.footer("\nExit codes: 0 the expressions parse, 1 an expression does not (its error printed), 2 usage error.");
   auto* check = cmd.add_subcommand(
       "check", "Validate an expression: print nothing and exit 0 if valid, print the error and exit 1 if not");
   add_common(check, co);

@@ -220,6 +220,7 @@ configuration or cases file that does not load (its errors are shown with their 
 
 Run define_routes(CLI::App& cmd) {
   cmd.require_subcommand(1);
+  cmd.footer("\nExit codes: each subcommand's --help lists its own.");
   auto o = std::make_shared<RoutesOptions>();
   auto* test =
       cmd.add_subcommand("test", "The receivers an alert with these labels reaches (as amtool config routes test)");
@@ -232,6 +233,7 @@ Run define_routes(CLI::App& cmd) {
   test->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json"}))->default_str("text");
   test->footer(kTestHelp);
   auto* show = cmd.add_subcommand("show", "The routing tree, each route with its matchers and receiver");
+  show->footer("\nExit codes: 0 shown, 2 usage error or an alertmanager.yml that does not load.");
   show->add_option("--config", o->config, "alertmanager.yml (default: rules/alertmanager.yml)");
   add_alertmanager_version_option(*show);
   return [o, test](const Context& ctx) {

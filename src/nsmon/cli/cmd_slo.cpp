@@ -177,6 +177,7 @@ Exit codes: 0 written (or up to date), 1 --check found a stale file, 2 a spec th
 
 Run define_slo(CLI::App& cmd) {
   cmd.require_subcommand(1);
+  cmd.footer("\nExit codes: see 'nsmon slo generate --help'.");
   auto o = std::make_shared<SloOptions>();
   auto* gen = cmd.add_subcommand("generate", "Recording rules, burn-rate alerts and their unit tests from an SLO spec");
   gen->add_option("SPEC", o->spec, "The SLO spec (default: rules/slos.yml)");
