@@ -1,6 +1,7 @@
 #include "nsmon/cli/app.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 
 #include "nsmon/cli/command.hpp"
@@ -65,8 +66,19 @@ const std::string* subcommand_word(const std::vector<std::string>& args) {
 }
 
 // An unknown subcommand is named, with the nearest known one, before CLI11 sees it (it would say
-// "A subcommand is required", or print the top-level help for `nsmon typo --help`).
+// "A subcommand is required", or print the top-level help for `nsmon typo --help`); so is an
+// unknown option before it (`--colour never` would make "never" the subcommand).
 void check_subcommand(const std::vector<std::string>& args) {
+  for (const auto& a : args) {
+    if (a.empty() || a[0] != '-') break;
+    const std::string name = a.substr(0, a.find('='));
+    if (name == "--catalog" || name == "--color" || name == "-h" || name == "--help" || name == "--version" ||
+        name == "--")
+      continue;
+    std::string hint = util::did_you_mean(name, {"--catalog", "--color", "--help", "--version"});
+    throw UsageError("unknown option '" + name + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                     "; 'nsmon --help' lists the options");
+  }
   const std::string* word = subcommand_word(args);
   if (!word) return;
   std::vector<std::string> names;
@@ -77,6 +89,80 @@ void check_subcommand(const std::vector<std::string>& args) {
   std::string hint = util::did_you_mean(*word, names);
   throw UsageError("unknown subcommand '" + *word + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
                    "; 'nsmon --help' lists them");
+}
+
+// The subcommand CLI11 was parsing when it failed: the deepest one parsed.
+const CLI::App* deepest(const CLI::App& app) {
+  const CLI::App* at = &app;
+  for (bool down = true; down;) {
+    down = false;
+    for (const CLI::App* sub : at->get_subcommands())
+      if (sub->parsed()) {
+        at = sub;
+        down = true;
+        break;
+      }
+  }
+  return at;
+}
+
+std::string command_path(const CLI::App* at) {
+  std::string path;
+  for (; at; at = at->get_parent()) path = at->get_name() + (path.empty() ? "" : " " + path);
+  return path;
+}
+
+// The nearest name: the only one that starts with `word` (`slo gen`), else a small edit away.
+std::string nearest(const std::string& word, const std::vector<std::string>& names) {
+  std::string prefixed;
+  int count = 0;
+  for (const auto& n : names)
+    if (n.size() > word.size() && n.compare(0, word.size(), word) == 0) prefixed = n, ++count;
+  return count == 1 ? prefixed : util::did_you_mean(word, names);
+}
+
+// A CLI11 error in nsmon's words where a typo is likely: an option or a subcommand the command
+// does not have, with the nearest one and the help page to read.
+std::string parse_error_text(const CLI::App& app, const CLI::ParseError& e, const std::vector<std::string>& args) {
+  const CLI::App* at = deepest(app);
+  const std::string path = command_path(at);
+  const std::string what = e.what();
+  std::vector<std::string> subs;
+  for (const CLI::App* sub : at->get_subcommands({})) subs.push_back(sub->get_name());
+  const std::string expected = "not expected: ";
+  if (auto p = what.find(expected); p != std::string::npos) {
+    std::string word = what.substr(p + expected.size());
+    word = word.substr(0, word.find(' '));
+    if (!word.empty() && word[0] == '-') {
+      std::vector<std::string> names;
+      for (const CLI::App* a = at; a; a = a->get_parent())
+        for (const CLI::Option* o : a->get_options())
+          for (const auto& l : o->get_lnames()) names.push_back("--" + l);
+      const std::string name = word.substr(0, word.find('='));
+      std::string hint = nearest(name, names);
+      return "unknown option '" + name + "' for " + path + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+             "; '" + path + " --help' lists its options";
+    }
+    if (!subs.empty()) {
+      std::string hint = nearest(word, subs);
+      return "unknown subcommand '" + word + "' of " + path + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+             "; '" + path + " --help' lists them";
+    }
+  }
+  if (dynamic_cast<const CLI::RequiredError*>(&e) && !subs.empty() && at->get_subcommands().empty()) {
+    // `nsmon catalog lst`: the word after the command, if any, is the typo.
+    auto it = std::find(args.begin(), args.end(), at->get_name());
+    std::string word;
+    for (++it; it < args.end() && word.empty(); ++it)
+      if (!it->empty() && (*it)[0] != '-') word = *it;
+    if (!word.empty()) {
+      std::string hint = nearest(word, subs);
+      return "unknown subcommand '" + word + "' of " + path + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+             "; '" + path + " --help' lists them";
+    }
+    return path + " needs a subcommand: " + util::join(subs, ", ") + "; '" + path + " --help' says more";
+  }
+  return what + "\nRun '" + path + " --help' for usage.";
 }
 
 } // namespace
@@ -121,6 +207,7 @@ int main(int argc, char** argv) {
       if (d.cmd->parsed() && d.row->reads_settings) apply_settings(app);
   });
 
+  const std::vector<std::string> given = args;
   try {
     check_subcommand(args);
     std::reverse(args.begin(), args.end()); // CLI11 takes a reversed vector
@@ -141,7 +228,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    print_error(std::string(e.what()) + "\nRun 'nsmon --help' for usage.");
+    print_error(parse_error_text(app, e, given));
     return kUsage;
   } catch (const Error& e) {
     print_error(e.what());
