@@ -101,7 +101,7 @@ TEST_CASE("a+bxn accumulates like Prometheus (repeated addition, not a+i*b)", "[
   CHECK(*r.values.back() == acc); // 0.9999999999999999, where 0.1+9*0.1 is 1
 }
 
-TEST_CASE("keep: values past it are read, not stored; the cap applies to what is stored", "[notation]") {
+TEST_CASE("keep: values past it are read but not stored, and the cap applies to what is stored", "[notation]") {
   auto r = parse_values("0x10000000 1+1x99999999999", kMaxSeriesValues, 51);
   REQUIRE(!r.error);
   CHECK(r.values.size() == 51);
