@@ -34,7 +34,7 @@ _nsmon_options() {
     'lint-rules') echo '--help -h --config --policy --disable --format --fail-on --list-checks --enable-feature --version --catalog --color' ;;
     'lint-metrics') echo '--help -h --format --fail-on --input-format --disable --no-catalog --no-naming --timeout --list-checks --version --catalog --color' ;;
     'lint-alertmanager') echo '--help -h --rules --config --alertmanager-version --format --fail-on --list-checks --version --catalog --color' ;;
-    'test-rules') echo '--help -h --format --fail-on --run --junit --ignore-unknown-fields --coverage --coverage-min --max-samples --enable-feature --prometheus-version --version --catalog --color' ;;
+    'test-rules') echo '--help -h --format --fail-on --run --junit --ignore-unknown-fields --debug --diff --coverage --coverage-min --max-samples --enable-feature --prometheus-version --version --catalog --color' ;;
     'routes') echo '--help -h --version --catalog --color' ;;
     'routes test') echo '--help -h --config --alertmanager-version --verify-receivers --cases --format --version --catalog --color' ;;
     'routes show') echo '--help -h --config --alertmanager-version --version --catalog --color' ;;
@@ -274,6 +274,8 @@ _nsmon_takes_value() {
     'test-rules|--run' | \
     'test-rules|--junit' | \
     'test-rules|--ignore-unknown-fields' | \
+    'test-rules|--debug' | \
+    'test-rules|--diff' | \
     'test-rules|--coverage' | \
     'test-rules|--coverage-min' | \
     'test-rules|--max-samples' | \
@@ -574,6 +576,8 @@ _nsmon_value() {
     'test-rules|--run') COMPREPLY=() ;;
     'test-rules|--junit') _nsmon_files "$cur" ;;
     'test-rules|--ignore-unknown-fields') COMPREPLY=() ;;
+    'test-rules|--debug') COMPREPLY=() ;;
+    'test-rules|--diff') COMPREPLY=() ;;
     'test-rules|--coverage') COMPREPLY=() ;;
     'test-rules|--coverage-min') COMPREPLY=() ;;
     'test-rules|--max-samples') COMPREPLY=() ;;

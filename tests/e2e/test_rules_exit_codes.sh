@@ -111,3 +111,32 @@ printf 'rule_files: [bad_rules.yml]\ntests:\n  - input_series: []\n' >bad_test.y
 run test-rules bad_test.yml
 expect_rc 2
 expect_err "bad_rules.yml:5:19: error: unexpected end of input [promql/syntax]"
+
+# --diff narrows the failure to the annotation that differs; --debug writes the state to stderr
+# in the notation input_series reads, and a line of it, pasted back, is the same series.
+run test-rules --diff basic_fail_test.yml
+expect_rc 1
+expect_out '    ~ {alertname="InstanceDown", annotations.summary: a of api is down, instance="a", job="api", severity="page"}'
+expect_out '    -   annotations.value: 1'
+expect_out '    +   annotations.value: 0'
+run test-rules --debug --format json basic_fail_test.yml
+expect_rc 1
+python3 -c 'import json, sys; json.loads(sys.argv[1])' "$out" || fail "--debug must leave stdout JSON: $out"
+expect_err "debug: basic_fail_test.yml:5: test 'down then up', failed, state at 8m"
+expect_err '  up{instance="a",job="api"}  1 0+0x3 1+0x3'
+line=$(printf '%s\n' "$err" | grep '^  job:up:sum{instance="b"')
+cat > pasted_test.yml <<YAML
+rule_files: [basic_rules.yml]
+tests:
+  - input_series:
+      - series: '$(echo "$line" | awk '{print $1}')'
+        values: '$(echo "$line" | cut -d' ' -f5-)'
+    promql_expr_test:
+      - expr: job:up:sum
+        eval_time: 8m
+        exp_samples:
+          - labels: '$(echo "$line" | awk '{print $1}')'
+            value: 1
+YAML
+run test-rules pasted_test.yml
+expect_rc 0

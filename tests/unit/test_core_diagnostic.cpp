@@ -21,6 +21,17 @@ TEST_CASE("compiler-style rendering with the source line and a caret", "[diagnos
   CHECK(core::render_text(d, sources, true).find("\033[") != std::string::npos);
 }
 
+TEST_CASE("a message's diff lines are red and green on a terminal, plain otherwise", "[diagnostic]") {
+  core::SourceSet sources;
+  core::Diagnostic d{
+      core::Severity::error, {"t.yml", 0, 0, 0}, "ruletest/failed", "- first line\n    x\n    - a\n  + b\n", ""};
+  CHECK(core::render_text(d, sources, false) ==
+        "t.yml: error: - first line\n    x\n    - a\n  + b\n [ruletest/failed]\n");
+  const std::string colored = core::render_text(d, sources, true);
+  CHECK(colored.find("\033[31m    - a\033[0m\n\033[32m  + b\033[0m\n") != std::string::npos);
+  CHECK(colored.find("\033[31m- first") == std::string::npos); // the first line is the message, not a diff
+}
+
 TEST_CASE("control characters in a quoted line cannot reach the terminal", "[diagnostic]") {
   core::SourceSet sources;
   sources.add("f", "a\033[2Jb\n");

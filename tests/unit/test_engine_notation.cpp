@@ -239,3 +239,26 @@ TEST_CASE("parse_series takes the description alone", "[notation]") {
   REQUIRE(bad.error);
   CHECK(bad.error->offset == 12);
 }
+
+TEST_CASE("format_values: runs a+bxN, _xN and stale, read back to the same doubles", "[notation]") {
+  using V = std::vector<std::optional<double>>;
+  const double stale = stale_nan();
+  CHECK(format_values(V{1, 2, 3, 4}) == "1+1x3");
+  CHECK(format_values(V{5, 5, 5, std::nullopt, std::nullopt, std::nullopt, 7}) == "5+0x2 _x3 7");
+  CHECK(format_values(V{10, 8, 6, std::nullopt, stale, 1}) == "10-2x2 _ stale 1");
+  CHECK(format_values(V{1, 2}) == "1 2");
+  // 0.1 added three times is not 0.3: the run stops where the reader's sum would differ.
+  const V fractions{0, 0.1, 0.2, 0.3, 0.4};
+  CHECK(format_values(fractions) == "0+0.1x2 0.3 0.4");
+  for (const V& vs : {fractions, V{1, 2, 3, 4}, V{-1.5, INFINITY, -INFINITY, 3, 3, 3}, V{1e300, 1e300, 1e300, 2e-300},
+                      V{std::nullopt, 0, -0.0, 2}}) {
+    auto back = parse_values(format_values(vs));
+    REQUIRE(!back.error);
+    REQUIRE(back.values.size() == vs.size());
+    for (std::size_t i = 0; i < vs.size(); ++i) {
+      REQUIRE(back.values[i].has_value() == vs[i].has_value());
+      if (vs[i]) CHECK(*back.values[i] == *vs[i]);
+    }
+  }
+  CHECK(format_series({{"__name__", "up"}, {"job", "a\"b"}}) == "up{job=\"a\\\"b\"}");
+}

@@ -301,14 +301,14 @@ struct Run {
   ~Run() { std::filesystem::remove_all(dir); }
 };
 
-std::unique_ptr<Run> run_files(const std::string& tests, const std::string& rules) {
+std::unique_ptr<Run> run_files(const std::string& tests, const std::string& rules,
+                               const ruletest::RunOptions& options = {}) {
   auto r = std::make_unique<Run>();
   r->dir = std::filesystem::temp_directory_path() / ("nsmon-ruletest-" + std::to_string(::getpid()));
   std::filesystem::create_directories(r->dir);
   std::ofstream(r->dir / "rules.yml") << rules;
   const std::string path = (r->dir / "t.yml").string();
   const core::SourceFile& src = r->sources.add(path, tests);
-  ruletest::RunOptions options;
   r->file = ruletest::prepare(src, options, r->sources, r->diags);
   if (r->diags.empty())
     for (std::size_t i = 0; i < r->file->file.tests.size(); ++i)
@@ -391,6 +391,83 @@ tests:
         "test 'fail': expr: \"up\", time: 1m: expected 1 sample, got 1 (- expected only, + got only)\n"
         "    - {__name__=\"up\", job=\"a\"} 1\n"
         "    + {__name__=\"up\", job=\"a\"} 0\n");
+}
+
+TEST_CASE("runner: --diff pairs an expected item with the got one most like it", "[ruletest]") {
+  const std::string tests = R"(rule_files: [rules.yml]
+tests:
+  - interval: 1m
+    input_series:
+      - series: 'up{job="a"}'
+        values: 0 0 0
+      - series: 'up{job="c"}'
+        values: 0 0 0
+    alert_rule_test:
+      - eval_time: 2m
+        alertname: Down
+        exp_alerts:
+          - exp_labels: {job: a, severity: ticket}
+            exp_annotations: {summary: a down}
+          - exp_labels: {job: c, severity: page}
+            exp_annotations: {summary: c down}
+          - exp_labels: {job: z, team: x}
+    promql_expr_test:
+      - expr: up
+        eval_time: 1m
+        exp_samples:
+          - {labels: 'up{job="a"}', value: 1}
+)";
+  ruletest::RunOptions options;
+  options.diff = true;
+  auto r = run_files(tests, kRules, options);
+  REQUIRE(r->results.size() == 1);
+  REQUIRE(r->results[0].failures.size() == 2);
+  // job c matches; job a differs in severity only; job z shares only alertname with nothing left.
+  CHECK(r->results[0].failures[0].message == "test 'unnamed#0': alertname: Down, time: 2m: expected 3 firing alerts, "
+                                             "got 2 (- expected only, + got only, ~ the "
+                                             "fields a pair shares)\n"
+                                             "      {alertname=\"Down\", job=\"c\", severity=\"page\"}\n"
+                                             "          summary: c down\n"
+                                             "    ~ {alertname=\"Down\", annotations.summary: a down, job=\"a\"}\n"
+                                             "    -   severity=\"ticket\"\n"
+                                             "    +   severity=\"page\"\n"
+                                             "    - {alertname=\"Down\", job=\"z\", team=\"x\"}\n");
+  CHECK(
+      r->results[0].failures[1].message ==
+      "test 'unnamed#0': expr: \"up\", time: 1m: expected 1 sample, got 2 (- expected only, + got only, ~ the fields a "
+      "pair shares)\n"
+      "    ~ {__name__=\"up\", job=\"a\"}\n"
+      "    -   value 1\n"
+      "    +   value 0\n"
+      "    + {__name__=\"up\", job=\"c\"} 0\n");
+  CHECK(r->results[0].state.empty());
+}
+
+TEST_CASE("runner: --debug gives the series as input_series reads them, and the alerts", "[ruletest]") {
+  ruletest::RunOptions options;
+  options.debug = true;
+  auto r = run_files(R"(rule_files: [rules.yml]
+tests:
+  - interval: 1m
+    input_series:
+      - series: 'up{job="a"}'
+        values: 1 0 0 0 0
+    alert_rule_test:
+      - eval_time: 4m
+        alertname: Down
+)",
+                     kRules, options);
+  REQUIRE(r->results.size() == 1);
+  CHECK(!r->results[0].passed());
+  CHECK(r->results[0].state ==
+        "state at 4m: the series (input_series and what the rules wrote), one value per 1m from 0s\n"
+        "  ALERTS{alertname=\"Down\",alertstate=\"firing\",job=\"a\",severity=\"page\"}  _ _ 1+0x2\n"
+        "  ALERTS{alertname=\"Down\",alertstate=\"pending\",job=\"a\",severity=\"page\"}  _ 1 stale\n"
+        "  ALERTS_FOR_STATE{alertname=\"Down\",job=\"a\",severity=\"page\"}  _ 60+0x3\n"
+        "  up{job=\"a\"}  1 0+0x3\n"
+        "  up:neg{job=\"a\"}  -1 -0+0x3\n"
+        "alerts pending or firing:\n"
+        "  {alertname=\"Down\", job=\"a\", severity=\"page\"} firing since 1m, value 0\n");
 }
 
 TEST_CASE("runner: partial matching only with the nsmon key, fuzzy_compare, --run", "[ruletest]") {

@@ -28,6 +28,8 @@ struct TestRulesOptions {
   double coverage_min = -1;
   std::size_t max_samples = 10'000;
   bool ignore_unknown_fields = false;
+  bool debug = false;
+  bool diff = false;
   std::vector<std::string> features;
 };
 
@@ -174,6 +176,8 @@ int run_test_rules(const TestRulesOptions& o, const Context& ctx) {
   options.parse = parse_features(o.features);
   options.max_samples = o.max_samples;
   options.ignore_unknown_fields = o.ignore_unknown_fields;
+  options.debug = o.debug;
+  options.diff = o.diff;
   if (!o.run.empty()) {
     std::string joined;
     for (const auto& r : o.run) joined += (joined.empty() ? "" : "|") + r;
@@ -218,6 +222,15 @@ int run_test_rules(const TestRulesOptions& o, const Context& ctx) {
     });
   }
   std::vector<ruletest::TestResult>& results = runs.back();
+  // --debug: on stderr, so that the report on stdout stays what scripts read.
+  for (std::size_t v = 0; v < runs.size(); ++v)
+    for (const auto& r : runs[v]) {
+      if (r.state.empty()) continue;
+      const auto& t = r.file->file.tests[r.test];
+      std::cerr << "debug: " << r.file->file.path << ":" << t.span.line << ": test '" << t.display_name() << "'"
+                << (runs.size() > 1 ? versions[v] == 2 ? " under 2.x" : " under 3.x" : "") << ", "
+                << (r.failures.empty() ? "passed" : "failed") << ", " << r.state;
+    }
 
   lint::Report report;
   long long passed = 0, failed = 0, skipped = 0, changed = 0;
@@ -299,7 +312,8 @@ Beyond promtool:
     nsmon: {partial: true}
   (exp_labels, exp_annotations and exp_samples' labels are then subsets; promtool refuses the key,
   so a plain promtool file never turns it on); --coverage lists the alerting and recording rules
-  no test exercises; --junit writes JUnit XML.
+  no test exercises; --junit writes JUnit XML; --diff narrows a failure to the fields that
+  differ; --debug writes each test's series in the notation input_series reads, to paste back.
 
 Formats (--format): text, json, github, sarif, as lint-rules.
 
@@ -323,6 +337,12 @@ Run define_test_rules(CLI::App& cmd) {
   cmd.add_option("--junit", o->junit, "Also write the results as JUnit XML to FILE")->option_text("FILE");
   cmd.add_flag("--ignore-unknown-fields", o->ignore_unknown_fields,
                "Fields of the rule files Prometheus does not know are not errors (promtool's flag; e.g. ownership:)");
+  cmd.add_flag("--debug", o->debug,
+               "Print each test's state at its last evaluation to stderr: every series (input and what the rules "
+               "wrote) in the series notation, and the pending and firing alerts (promtool's flag)");
+  cmd.add_flag("--diff", o->diff,
+               "In a failure, pair each expected alert or sample with the one got most like it and show only the "
+               "labels, annotations or value that differ (promtool's flag)");
   cmd.add_flag("--coverage", o->coverage, "Report the alerting and recording rules no test exercises");
   cmd.add_option("--coverage-min", o->coverage_min, "Fail when under PCT percent of the rules are exercised")
       ->option_text("PCT")

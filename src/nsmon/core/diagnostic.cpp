@@ -40,6 +40,29 @@ void append_printable(std::string& out, std::string_view s) {
   for (std::size_t i = at; i < out.size(); ++i)
     if ((static_cast<unsigned char>(out[i]) < 0x20 && out[i] != '\t') || out[i] == 0x7f) out[i] = '?';
 }
+
+// A message's continuation lines that start with "- " or "+ " (after their indent) are a diff of
+// expected and got, as test-rules writes them: red and green on a terminal.
+void append_message(std::string& out, std::string_view message, bool color) {
+  if (!color) {
+    out += message;
+    return;
+  }
+  bool first = true;
+  for (std::size_t at = 0; at < message.size(); first = false) {
+    std::size_t end = message.find('\n', at);
+    if (end == std::string_view::npos) end = message.size();
+    const std::string_view line = message.substr(at, end - at);
+    const std::size_t text = line.find_first_not_of(' ');
+    const char* paint = nullptr;
+    if (!first && text != std::string_view::npos && line.size() > text + 1 && line[text + 1] == ' ')
+      paint = line[text] == '-' ? "\033[31m" : line[text] == '+' ? "\033[32m" : nullptr;
+    if (paint) out.append(paint).append(line).append("\033[0m");
+    else out += line;
+    if (end < message.size()) out += '\n';
+    at = end + 1;
+  }
+}
 } // namespace
 
 void append_text(std::string& out, const Diagnostic& d, const SourceSet& sources, bool color) {
@@ -64,7 +87,8 @@ void append_text(std::string& out, const Diagnostic& d, const SourceSet& sources
   paint_on(sev_color);
   out.append(to_string(d.severity)).append(1, ':');
   paint_off();
-  out.append(1, ' ').append(d.message);
+  out += ' ';
+  append_message(out, d.message, color);
   if (!d.check.empty()) out.append(" [").append(d.check).append(1, ']');
   out += '\n';
   const SourceFile* src = sources.find(d.span.file);

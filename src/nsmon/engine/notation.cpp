@@ -1,6 +1,7 @@
 #include "nsmon/engine/notation.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <utility>
 
@@ -516,6 +517,58 @@ SeriesDescResult parse_series_desc(std::string_view line, std::size_t max_values
   r.labels = std::move(m.labels);
   r.values = std::move(p.values);
   return r;
+}
+
+std::string format_series(const Labels& labels) {
+  std::string out = get(labels, "__name__");
+  out += '{';
+  bool first = true;
+  for (const auto& [k, v] : labels) {
+    if (k == "__name__") continue;
+    out += (first ? "" : ",") + k + "=\"";
+    first = false;
+    for (char c : v) {
+      if (c == '\\' || c == '"') out += {'\\', c};
+      else if (c == '\n') out += "\\n";
+      else out += c;
+    }
+    out += '"';
+  }
+  return out + '}';
+}
+
+std::string format_values(const std::vector<std::optional<double>>& vs) {
+  auto word = [](double v) { return is_stale_nan(v) ? std::string("stale") : format_value(v); };
+  std::string out;
+  for (std::size_t i = 0; i < vs.size();) {
+    if (!out.empty()) out += ' ';
+    std::size_t j = i + 1;
+    if (!vs[i]) {
+      while (j < vs.size() && !vs[j]) ++j;
+      out += j - i >= 3 ? "_x" + std::to_string(j - i) : std::string(j - i == 2 ? "_ _" : "_");
+      i = j;
+      continue;
+    }
+    // A run `a+bxN`: the reader adds b N times, so a value joins the run only when that
+    // accumulation gives it exactly (counters with fractional steps stay as they are).
+    const double a = *vs[i];
+    double b = 0, acc = a;
+    if (std::isfinite(a) && j < vs.size() && vs[j] && std::isfinite(*vs[j])) b = *vs[j] - a;
+    while (std::isfinite(a) && std::isfinite(b) && j < vs.size() && vs[j] && *vs[j] == acc + b &&
+           !is_stale_nan(*vs[j])) {
+      acc += b;
+      ++j;
+    }
+    const std::size_t n = j - i;
+    if (n >= 3) {
+      out += word(a) + (b < 0 ? "-" : "+") + format_value(std::fabs(b)) + "x" + std::to_string(n - 1);
+      i = j;
+    } else {
+      out += word(a);
+      ++i;
+    }
+  }
+  return out;
 }
 
 } // namespace nsmon::engine

@@ -59,4 +59,11 @@ struct SeriesDescResult {
 };
 SeriesDescResult parse_series_desc(std::string_view line, std::size_t max_values = kMaxSeriesValues);
 
+/// The other direction, for what nsmon writes back as a test (watch --record, test-rules --debug):
+/// `metric{a="b"}` as parse_series reads it.
+std::string format_series(const Labels& labels);
+/// One value per step, as parse_values reads it back to the same doubles: runs of three or more
+/// values a constant step apart as `a+bxN` (equal ones as `a+0xN`), missing ones as `_xN`.
+std::string format_values(const std::vector<std::optional<double>>& values);
+
 } // namespace nsmon::engine

@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <iterator>
+#include <numeric>
 #include <set>
 
 #include "nsmon/core/checks.hpp"
+#include "nsmon/engine/notation.hpp"
 #include "nsmon/ruletest/runner.hpp"
 #include "nsmon/util/duration.hpp"
 
@@ -45,22 +48,67 @@ struct Diff {
   std::string text;
 };
 
+/// An item's fields for --diff: each `name="value"` or `annotations.name: text`, sorted.
+using Fields = std::vector<std::string>;
+
+// The fields in only one of `e` and `g`, as "-" and "+" lines under a "~" line of the shared ones.
+std::string field_diff(const Fields& e, const Fields& g) {
+  Fields shared, only_e, only_g;
+  std::set_intersection(e.begin(), e.end(), g.begin(), g.end(), std::back_inserter(shared));
+  std::set_difference(e.begin(), e.end(), g.begin(), g.end(), std::back_inserter(only_e));
+  std::set_difference(g.begin(), g.end(), e.begin(), e.end(), std::back_inserter(only_g));
+  std::string out = "    ~ {";
+  for (std::size_t i = 0; i < shared.size(); ++i) out += (i ? ", " : "") + shared[i];
+  out += "}\n";
+  for (const auto& f : only_e) out += "    -   " + f + "\n";
+  for (const auto& f : only_g) out += "    +   " + f + "\n";
+  return out;
+}
+
+std::size_t shared_count(const Fields& a, const Fields& b) {
+  std::size_t n = 0;
+  for (auto i = a.begin(), j = b.begin(); i != a.end() && j != b.end();) {
+    if (*i < *j) ++i;
+    else if (*j < *i) ++j;
+    else ++n, ++i, ++j;
+  }
+  return n;
+}
+
 /// Expected and got as one list of lines: " " both, "-" expected only, "+" got only. `match`
 /// says whether an expected item is satisfied by a got item; each got item serves one expected.
+/// With `fields` (--diff), an expected item left over is paired with the got item left over that
+/// shares most fields with it, and only the fields that differ are shown.
 template <class T, class Match, class Show>
-Diff diff(const std::vector<T>& exp, const std::vector<T>& got, Match match, Show show) {
+Diff diff(const std::vector<T>& exp, const std::vector<T>& got, Match match, Show show,
+          const std::function<Fields(const T&)>& fields = {}) {
   std::vector<bool> used(got.size(), false);
+  std::vector<std::size_t> missing;
   Diff d;
   std::string& out = d.text;
-  for (const auto& e : exp) {
+  for (std::size_t i = 0; i < exp.size(); ++i) {
     std::size_t k = 0;
-    while (k < got.size() && (used[k] || !match(e, got[k]))) ++k;
+    while (k < got.size() && (used[k] || !match(exp[i], got[k]))) ++k;
     if (k < got.size()) {
       used[k] = true;
       out += "      " + show(got[k]) + "\n";
     } else {
-      out += "    - " + show(e) + "\n";
+      if (fields) missing.push_back(i);
+      else out += "    - " + show(exp[i]) + "\n";
       d.same = false;
+    }
+  }
+  for (std::size_t i : missing) {
+    std::size_t best = got.size(), best_shared = 0;
+    const Fields fe = fields(exp[i]);
+    for (std::size_t k = 0; k < got.size(); ++k)
+      if (!used[k])
+        if (std::size_t n = shared_count(fe, fields(got[k])); n > best_shared) best = k, best_shared = n;
+    if (best < got.size()) {
+      used[best] = true;
+      out += field_diff(fe, fields(got[best]));
+    } else {
+      out += "    - " + show(exp[i]) + "\n";
     }
   }
   for (std::size_t k = 0; k < got.size(); ++k)
@@ -91,6 +139,60 @@ struct SampleView {
 };
 
 std::string show_sample(const SampleView& s) { return labels_text(s.labels) + " " + engine::format_value(s.value); }
+
+Fields label_fields(const Labels& ls) {
+  Fields out;
+  for (const auto& [k, v] : ls) out.push_back(k + "=\"" + v + "\"");
+  return out;
+}
+
+Fields alert_fields(const AlertView& a) {
+  Fields out = label_fields(a.labels);
+  for (const auto& [k, v] : a.annotations) out.push_back("annotations." + k + ": " + v);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Fields sample_fields(const SampleView& s) {
+  Fields out = label_fields(s.labels);
+  out.push_back("value " + engine::format_value(s.value));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// --debug: what the test's expectations were checked against, as promtool's dump of all data:
+// every series of the test's storage (input_series and what the rules wrote) on one time grid in
+// the series notation, so that a line can be pasted back as input_series, then the alerts pending
+// or firing at the end.
+std::string dump_state(const engine::Storage& storage, const GroupEvaluator& ev, std::int64_t start, std::int64_t end) {
+  std::int64_t grid = 0;
+  for (const auto& [ls, s] : storage.all())
+    for (const auto& p : s.points) grid = std::gcd(grid, p.t - start);
+  if (grid <= 0) grid = 60'000;
+  const std::int64_t slots = (end - start) / grid + 1;
+  std::string out = "state at " + util::format_duration(end - start) +
+                    ": the series (input_series and what the "
+                    "rules wrote), one value per " +
+                    util::format_duration(grid) + " from " + util::format_duration(0) + "\n";
+  for (const auto& [ls, s] : storage.all()) {
+    if (s.points.empty()) continue;
+    out += "  " + engine::format_series(ls) + "  ";
+    if (slots > 100'000) { // an odd sample time makes the grid too fine: times and values instead
+      for (const auto& p : s.points) out += util::format_duration(p.t - start) + "=" + engine::format_value(p.v) + " ";
+      out.back() = '\n';
+      continue;
+    }
+    std::vector<std::optional<double>> values(static_cast<std::size_t>((s.points.back().t - start) / grid + 1));
+    for (const auto& p : s.points) values[static_cast<std::size_t>((p.t - start) / grid)] = p.v;
+    out += engine::format_values(values) + "\n";
+  }
+  const auto alerts = ev.alerts();
+  out += alerts.empty() ? "  no alert pending or firing\n" : "alerts pending or firing:\n";
+  for (const auto& a : alerts)
+    out += "  " + labels_text(a.labels) + " " + to_string(a.state) + " since " +
+           util::format_duration(a.active_at - start) + ", value " + engine::format_value(a.value) + "\n";
+  return out;
+}
 
 std::string plural(std::size_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
@@ -132,6 +234,9 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
   settings.query.closed_windows = options.prometheus_version == 2;
   settings.expand = options.expand;
   GroupEvaluator ev(pf.groups, storage, settings);
+
+  const std::string legend = options.diff ? " (- expected only, + got only, ~ the fields a pair shares)\n"
+                                          : " (- expected only, + got only)\n";
 
   // The alert tests by eval_time, checked at the evaluation step that covers it.
   std::vector<const AlertTest*> alert_tests;
@@ -181,11 +286,11 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
             return partial ? subset(e.labels, g.labels) && subset(e.annotations, g.annotations)
                            : e.labels == g.labels && e.annotations == g.annotations;
           },
-          show_alert);
+          show_alert, options.diff ? std::function<Fields(const AlertView&)>(alert_fields) : nullptr);
       if (!d.same)
         fail(at.span, "alertname: " + at.alertname.value + ", time: " + util::format_duration(at.eval_time_ms) +
                           ": expected " + plural(exp.size(), "firing alert", "firing alerts") + ", got " +
-                          std::to_string(got.size()) + " (- expected only, + got only)\n" + d.text);
+                          std::to_string(got.size()) + legend + d.text);
     }
   }
 
@@ -222,12 +327,13 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
           [fuzzy, partial](const SampleView& e, const SampleView& g) {
             return (partial ? subset(e.labels, g.labels) : e.labels == g.labels) && same_value(e.value, g.value, fuzzy);
           },
-          show_sample);
+          show_sample, options.diff ? std::function<Fields(const SampleView&)>(sample_fields) : nullptr);
       if (!d.same)
         fail(x.span, where + ": expected " + plural(exp.size(), "sample", "samples") + ", got " +
-                         std::to_string(got.size()) + " (- expected only, + got only)\n" + d.text);
+                         std::to_string(got.size()) + legend + d.text);
     }
   }
+  if (options.debug) res.state = dump_state(storage, ev, start, start + max_eval);
   res.produced = ev.produced();
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return res;

@@ -28,6 +28,11 @@ struct RunOptions {
   /// promtool's --ignore-unknown-fields: fields of the rule files that Prometheus does not know
   /// (team metadata such as `ownership:`) are not errors.
   bool ignore_unknown_fields = false;
+  /// promtool's --debug: each result carries the state its expectations were checked against.
+  bool debug = false;
+  /// promtool's --diff: a failure pairs each expected item with the got item most like it and
+  /// shows the fields that differ.
+  bool diff = false;
   /// Which tests run, by name (promtool's --run); null: all.
   std::function<bool(const std::string& name)> select;
   Expander expand; ///< empty: Prometheus's templates
@@ -67,6 +72,8 @@ struct TestResult {
   /// Per group, per rule: whether it produced a sample or an alert.
   std::vector<std::vector<bool>> produced;
   double seconds = 0;
+  /// With RunOptions::debug: the series and alerts at the last evaluation, as text.
+  std::string state;
   bool passed() const { return !skipped && failures.empty(); }
 };
 

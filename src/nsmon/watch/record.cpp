@@ -6,6 +6,7 @@
 #include <map>
 
 #include "nsmon/core/error.hpp"
+#include "nsmon/engine/notation.hpp"
 #include "nsmon/util/duration.hpp"
 #include "nsmon/util/files.hpp"
 #include "nsmon/watch/rule_watch.hpp"
@@ -57,51 +58,6 @@ engine::Labels without(const engine::Labels& ls, std::string_view name) {
 }
 
 // `name{a="b"}` as the notation and OpenMetrics write it.
-std::string series_text(const engine::Labels& ls) {
-  std::string out = engine::get(ls, "__name__");
-  out += '{';
-  bool first = true;
-  for (const auto& [k, v] : ls) {
-    if (k == "__name__") continue;
-    out += (first ? "" : ",") + k + "=\"";
-    first = false;
-    for (char c : v) {
-      if (c == '\\' || c == '"') out += {'\\', c};
-      else if (c == '\n') out += "\\n";
-      else out += c;
-    }
-    out += '"';
-  }
-  return out + '}';
-}
-
-// One value per step; runs of three or more equal values as `v+0xN`, of missing ones as `_xN`.
-std::string values_text(const std::vector<std::optional<double>>& vs) {
-  std::string out;
-  auto word = [](const std::optional<double>& v) {
-    if (!v) return std::string("_");
-    if (engine::is_stale_nan(*v)) return std::string("stale");
-    return engine::format_value(*v);
-  };
-  for (std::size_t i = 0; i < vs.size();) {
-    std::size_t j = i + 1;
-    auto same = [&](std::size_t k) {
-      if (!vs[i] || !vs[k]) return !vs[i] && !vs[k];
-      return std::isfinite(*vs[i]) && *vs[k] == *vs[i];
-    };
-    while (j < vs.size() && same(j)) ++j;
-    std::size_t n = j - i;
-    if (!out.empty()) out += ' ';
-    if (n >= 3 && !vs[i]) out += "_x" + std::to_string(n);
-    else if (n >= 3) out += word(vs[i]) + "+0x" + std::to_string(n - 1);
-    else {
-      for (std::size_t k = i; k < j; ++k) out += (k > i ? " " : "") + word(vs[k]);
-    }
-    i = j;
-  }
-  return out;
-}
-
 // The value at each step: each scrape on the first step at or after it, so that an evaluation
 // on a step sees the scrapes the run's evaluation at that time saw; the last one when two land on
 // the same step.
@@ -159,8 +115,8 @@ std::string record_test(const RuleWatch& rw, std::int64_t iv, const std::string&
   for (const auto& [name, list] : by_name)
     for (const auto* s : list) {
       auto vs = resample(*s, t0, iv, steps);
-      out += "      - series: " + yaml_single(series_text(s->labels)) +
-             "\n        values: " + yaml_single(values_text(vs)) + "\n";
+      out += "      - series: " + yaml_single(engine::format_series(s->labels)) +
+             "\n        values: " + yaml_single(engine::format_values(vs)) + "\n";
       for (std::size_t k = 0; k < vs.size(); ++k)
         if (vs[k]) replay.add(s->labels, static_cast<std::int64_t>(k) * iv, *vs[k]);
     }
@@ -212,7 +168,7 @@ std::string record_openmetrics(const RuleWatch& rw) {
   std::string out;
   for (const auto& [name, list] : scraped_series(rw))
     for (const auto* s : list) {
-      const std::string head = series_text(s->labels) + " ";
+      const std::string head = engine::format_series(s->labels) + " ";
       for (const auto& p : s->points) {
         if (engine::is_stale_nan(p.v)) continue;
         char ts[32];
