@@ -4,13 +4,14 @@
 #include <regex>
 
 #include "nsmon/engine/notation.hpp"
-#include "nsmon/promql/go_compat.hpp"
+#include "nsmon/text/duration.hpp"
+#include "nsmon/text/go.hpp"
 
 namespace nsmon::promqltest {
 
 namespace {
 
-namespace go = promql::go;
+namespace go = text::go;
 
 // test.go's patterns (Go's RE2 syntax; these use nothing std::regex reads differently).
 const std::regex kLoad(R"(^load(?:_(with_nhcb))?\s+(.+?)$)");
@@ -43,7 +44,7 @@ std::vector<std::string> get_lines(std::string_view text) {
   return lines;
 }
 
-std::optional<std::int64_t> duration(const std::string& s, std::string& err) { return go::parse_duration_ms(s, err); }
+std::optional<std::int64_t> duration(const std::string& s, std::string& err) { return text::parse_duration(s, &err); }
 
 struct Parser {
   std::vector<std::string> lines;
@@ -154,7 +155,8 @@ struct Parser {
       }
       if (l.rfind("expect range vector", 0) == 0) {
         std::smatch m;
-        if (!std::regex_match(l, m, kExpectRange)) return fail(i, "invalid range vector definition " + go::quote(l));
+        if (!std::regex_match(l, m, kExpectRange))
+          return fail(i, "invalid range vector definition " + text::go::quote(l));
         auto from = duration(m[1], err), to = duration(m[2], err), step = duration(m[3], err);
         if (!from || !to || !step) return fail(i, "invalid range vector definition: " + err);
         cmd.start = *from, cmd.end = *to, cmd.step = *step;
@@ -162,7 +164,7 @@ struct Parser {
         continue;
       }
       if (l.rfind("expect string", 0) == 0) {
-        auto s = l.size() > 14 ? go::unquote(std::string_view(l).substr(14)) : std::nullopt;
+        auto s = l.size() > 14 ? text::go::unquote(std::string_view(l).substr(14)) : std::nullopt;
         if (!s) return fail(i, "expected string literal not valid");
         cmd.string = *s;
         cmd.exclude_from_range = true;
@@ -182,7 +184,7 @@ struct Parser {
         continue;
       }
       std::string nerr;
-      if (auto f = go::parse_number(l, nerr)) {
+      if (auto f = text::go::parse_number(l, nerr)) {
         cmd.scalar = *f;
         break;
       }
@@ -212,7 +214,7 @@ struct Parser {
       if (word == "clear") out.commands.emplace_back(ClearCmd{});
       else if (word.rfind("load", 0) == 0) ok = load(i);
       else if (word.rfind("eval", 0) == 0) ok = eval(i);
-      else ok = fail(i, "invalid command " + go::quote(l));
+      else ok = fail(i, "invalid command " + text::go::quote(l));
       if (!ok) return;
     }
   }

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "nsmon/rules/template_eval.hpp"
+#include "nsmon/text/go.hpp"
 #include "nsmon/util/strings.hpp"
 
 int main() {
@@ -34,6 +35,6 @@ int main() {
         text += line[i];
       }
     }
-    std::cout << nsmon::util::go_quote(expand_alert_template("A", text, data, query).text) << '\n';
+    std::cout << nsmon::text::go::quote(expand_alert_template("A", text, data, query).text) << '\n';
   }
 }

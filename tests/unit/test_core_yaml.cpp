@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "nsmon/core/yaml.hpp"
-#include "nsmon/util/duration.hpp"
+#include "nsmon/text/duration.hpp"
 
 using namespace nsmon;
 
@@ -83,7 +83,7 @@ TEST_CASE("findings on aliased and merged content point at the anchor's text", "
 }
 
 TEST_CASE("Prometheus durations", "[duration]") {
-  using util::parse_duration;
+  using text::parse_duration;
   CHECK(parse_duration("5m") == 300000);
   CHECK(parse_duration("1h30m") == 5400000);
   CHECK(parse_duration("500ms") == 500);
@@ -98,9 +98,9 @@ TEST_CASE("Prometheus durations", "[duration]") {
   CHECK_FALSE(parse_duration("-5m"));
   CHECK_FALSE(parse_duration("1.5h"));
   CHECK_FALSE(parse_duration("99999999999999999999y"));
-  CHECK(util::format_duration(5400000) == "1h30m");
-  CHECK(util::format_duration(0) == "0s");
-  CHECK(util::format_duration(500) == "500ms");
+  CHECK(text::format_duration(5400000) == "1h30m");
+  CHECK(text::format_duration(0) == "0s");
+  CHECK(text::format_duration(500) == "500ms");
 }
 
 TEST_CASE("YamlReader reports every duplicate key once, where it is", "[yaml]") {

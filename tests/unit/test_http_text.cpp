@@ -3,16 +3,19 @@
 
 #include "nsmon/http/client.hpp"
 #include "nsmon/http/redact.hpp"
+#include "nsmon/text/percent.hpp"
 
 using namespace nsmon;
 using namespace nsmon::http;
 
-TEST_CASE("percent_encode keeps the unreserved characters only") {
+TEST_CASE("percent_encode keeps the unreserved characters only, and what it is told to keep") {
+  using text::percent_encode;
   CHECK(percent_encode("AZaz09-._~") == "AZaz09-._~");
   CHECK(percent_encode("a b+c&d=e/f?") == "a%20b%2Bc%26d%3De%2Ff%3F");
   CHECK(percent_encode("{job=\"x\"}[5m]") == "%7Bjob%3D%22x%22%7D%5B5m%5D");
   CHECK(percent_encode("é\n") == "%C3%A9%0A");
   CHECK(percent_encode(std::string("\0%", 2)) == "%00%25");
+  CHECK(percent_encode("/a b/c", "/") == "/a%20b/c");
 }
 
 TEST_CASE("form_encode joins encoded pairs, repeated keys kept in order") {

@@ -3,8 +3,9 @@
 #include <string>
 #include <vector>
 
-#include "nsmon/promql/go_compat.hpp"
 #include "nsmon/promql/lexer.hpp"
+#include "nsmon/text/duration.hpp"
+#include "nsmon/text/go.hpp"
 
 using namespace nsmon::promql;
 
@@ -130,8 +131,8 @@ TEST_CASE("promql lexer: comments, parentheses and stray characters", "[promql][
 TEST_CASE("promql go compat: numbers as strconv reads them", "[promql][go]") {
   auto num = [](std::string_view s) {
     std::string err;
-    auto v = go::parse_number(s, err);
-    return v ? go::format_float(*v) : err;
+    auto v = nsmon::text::go::parse_number(s, err);
+    return v ? nsmon::text::go::format_float(*v) : err;
   };
   CHECK(num("010") == "8"); // ParseInt with base 0: a leading zero means octal
   CHECK(num("09") == "9");  // ... unless that fails; then ParseFloat
@@ -152,7 +153,7 @@ TEST_CASE("promql go compat: numbers as strconv reads them", "[promql][go]") {
 TEST_CASE("promql go compat: durations as model.ParseDuration reads and prints them", "[promql][go]") {
   auto ms = [](std::string_view s) {
     std::string err;
-    auto v = go::parse_duration_ms(s, err);
+    auto v = nsmon::text::parse_duration(s, &err);
     return v ? std::to_string(*v) : err;
   };
   CHECK(ms("5m") == "300000");
@@ -162,32 +163,32 @@ TEST_CASE("promql go compat: durations as model.ParseDuration reads and prints t
   CHECK(ms("5m1h") == "not a valid duration string: \"5m1h\"");
   CHECK(ms("5mm") == "unknown unit \"mm\" in duration \"5mm\"");
   CHECK(ms("300y") == "duration out of range");
-  CHECK(go::format_duration_ms(5400000) == "1h30m");
-  CHECK(go::format_duration_ms(90 * 86400000LL) == "90d"); // not 12w6d
-  CHECK(go::format_duration_ms(14 * 86400000LL) == "2w");
-  CHECK(go::format_duration_ms(365 * 86400000LL) == "1y");
-  CHECK(go::format_duration_ms(366 * 86400000LL) == "366d");
-  CHECK(go::format_duration_ms(1500) == "1s500ms");
-  CHECK(go::format_duration_ms(0) == "0s");
-  CHECK(go::format_duration_ms(-60000) == "-1m");
+  CHECK(nsmon::text::format_duration(5400000) == "1h30m");
+  CHECK(nsmon::text::format_duration(90 * 86400000LL) == "90d"); // not 12w6d
+  CHECK(nsmon::text::format_duration(14 * 86400000LL) == "2w");
+  CHECK(nsmon::text::format_duration(365 * 86400000LL) == "1y");
+  CHECK(nsmon::text::format_duration(366 * 86400000LL) == "366d");
+  CHECK(nsmon::text::format_duration(1500) == "1s500ms");
+  CHECK(nsmon::text::format_duration(0) == "0s");
+  CHECK(nsmon::text::format_duration(-60000) == "-1m");
 }
 
 TEST_CASE("promql go compat: quoting and float formatting", "[promql][go]") {
-  CHECK(go::quote("a\"b\\c\n\x01\xff\u00e9") == "\"a\\\"b\\\\c\\n\\x01\\xff\u00e9\"");
-  CHECK(go::quote("\u200b") == "\"\\u200b\"");
-  CHECK(go::quote_rune(0xA0) == "'\\u00a0'");
-  CHECK(go::quote_rune(0x1F600) == "'\U0001F600'");
-  CHECK(go::quote_rune('\'') == "'\\''");
-  CHECK(go::quote_rune(0) == "'\\x00'");
-  CHECK(go::format_unicode('c') == "U+0063 'c'");
-  CHECK(go::format_unicode('\n') == "U+000A");
-  CHECK(go::unquote("'a\"b'") == std::optional<std::string>("a\"b"));
-  CHECK(go::unquote("\"\\xff\"") == std::optional<std::string>("\xff"));
-  CHECK(go::unquote("`a\\n`") == std::optional<std::string>("a\\n"));
-  CHECK(go::format_float(1e21) == "1000000000000000000000");
-  CHECK(go::format_float(0.1) == "0.1");
-  CHECK(go::format_float(-0.0) == "-0");
-  CHECK(go::format_float_v(1e6) == "1e+06");
-  CHECK(go::format_float_v(123456) == "123456");
-  CHECK(go::format_float_v(0.00001) == "1e-05");
+  CHECK(nsmon::text::go::quote("a\"b\\c\n\x01\xff\u00e9") == "\"a\\\"b\\\\c\\n\\x01\\xff\u00e9\"");
+  CHECK(nsmon::text::go::quote("\u200b") == "\"\\u200b\"");
+  CHECK(nsmon::text::go::quote_rune(0xA0) == "'\\u00a0'");
+  CHECK(nsmon::text::go::quote_rune(0x1F600) == "'\U0001F600'");
+  CHECK(nsmon::text::go::quote_rune('\'') == "'\\''");
+  CHECK(nsmon::text::go::quote_rune(0) == "'\\x00'");
+  CHECK(nsmon::text::go::format_unicode('c') == "U+0063 'c'");
+  CHECK(nsmon::text::go::format_unicode('\n') == "U+000A");
+  CHECK(nsmon::text::go::unquote("'a\"b'") == std::optional<std::string>("a\"b"));
+  CHECK(nsmon::text::go::unquote("\"\\xff\"") == std::optional<std::string>("\xff"));
+  CHECK(nsmon::text::go::unquote("`a\\n`") == std::optional<std::string>("a\\n"));
+  CHECK(nsmon::text::go::format_float(1e21) == "1000000000000000000000");
+  CHECK(nsmon::text::go::format_float(0.1) == "0.1");
+  CHECK(nsmon::text::go::format_float(-0.0) == "-0");
+  CHECK(nsmon::text::go::format_float_v(1e6) == "1e+06");
+  CHECK(nsmon::text::go::format_float_v(123456) == "123456");
+  CHECK(nsmon::text::go::format_float_v(0.00001) == "1e-05");
 }

@@ -12,6 +12,8 @@
 #include "nsmon/slo/generate.hpp"
 #include "nsmon/slo/sloth.hpp"
 #include "nsmon/slo/spec.hpp"
+#include "nsmon/text/duration.hpp"
+#include "nsmon/text/go.hpp"
 
 using namespace nsmon;
 
@@ -86,20 +88,20 @@ slos:
 }
 
 TEST_CASE("slo: Go's spelling of numbers and durations, as Sloth writes them", "[slo]") {
-  CHECK(slo::go_float(0.999) == "0.999");
-  CHECK(slo::go_float(99.9 / 100) == "0.9990000000000001");
-  CHECK(slo::go_float((100 - 99.9) / 100) == "0.0009999999999999432");
-  CHECK(slo::go_float((100 - 99.999) / 100) == "1.0000000000047748e-05");
-  CHECK(slo::go_float(5.0 * 672 / 100 / 6) == "5.6000000000000005");
-  CHECK(slo::go_float(30) == "30");
-  CHECK(slo::go_float(1e6) == "1e+06");
-  CHECK(slo::go_float(0.0001) == "0.0001");
-  CHECK(slo::go_fixed(99.9) == "99.9");
-  CHECK(slo::go_fixed(95) == "95");
-  CHECK(slo::go_duration(30LL * 86400000) == "30d");
-  CHECK(slo::go_duration(28LL * 86400000) == "4w");
-  CHECK(slo::go_duration(36LL * 3600000) == "1d12h");
-  CHECK(slo::go_duration(300000) == "5m");
+  CHECK(text::go::format_float_g(0.999) == "0.999");
+  CHECK(text::go::format_float_g(99.9 / 100) == "0.9990000000000001");
+  CHECK(text::go::format_float_g((100 - 99.9) / 100) == "0.0009999999999999432");
+  CHECK(text::go::format_float_g((100 - 99.999) / 100) == "1.0000000000047748e-05");
+  CHECK(text::go::format_float_g(5.0 * 672 / 100 / 6) == "5.6000000000000005");
+  CHECK(text::go::format_float_g(30) == "30");
+  CHECK(text::go::format_float_g(1e6) == "1e+06");
+  CHECK(text::go::format_float_g(0.0001) == "0.0001");
+  CHECK(text::go::format_float(99.9) == "99.9");
+  CHECK(text::go::format_float(95) == "95");
+  CHECK(text::format_duration(30LL * 86400000) == "30d");
+  CHECK(text::format_duration(28LL * 86400000) == "4w");
+  CHECK(text::format_duration(36LL * 3600000) == "1d12h");
+  CHECK(text::format_duration(300000) == "5m");
 }
 
 TEST_CASE("slo: Sloth's validation, its disable flags and several documents", "[slo]") {

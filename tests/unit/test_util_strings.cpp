@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <set>
 
+#include "nsmon/text/go.hpp"
 #include "nsmon/util/duration.hpp"
 #include "nsmon/util/strings.hpp"
 
@@ -87,12 +88,12 @@ TEST_CASE("count_byte and valid_utf8 on texts longer than their blocks", "[util]
   CHECK(util::count_byte(std::string(200, 'x'), 'x') == 200);
   // A bad byte at every position of an ASCII text with a character of each length.
   const std::string good = s.substr(0, 100) + "\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80" + s.substr(0, 100);
-  REQUIRE(util::valid_utf8(good));
+  REQUIRE(text::go::valid_utf8(good));
   for (std::size_t p = 0; p < good.size(); ++p) {
     std::string bad = good;
     bad[p] = '\xFF';
     INFO(p);
-    CHECK_FALSE(util::valid_utf8(bad));
-    CHECK(util::valid_utf8(good.substr(0, p)) == ((static_cast<unsigned char>(good[p]) & 0xC0) != 0x80));
+    CHECK_FALSE(text::go::valid_utf8(bad));
+    CHECK(text::go::valid_utf8(good.substr(0, p)) == ((static_cast<unsigned char>(good[p]) & 0xC0) != 0x80));
   }
 }

@@ -6,7 +6,7 @@
 #include <set>
 
 #include "nsmon/alertmanager/config.hpp"
-#include "nsmon/util/duration.hpp"
+#include "nsmon/text/duration.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::alertmanager {
@@ -47,10 +47,10 @@ void intervals(const Route& r, std::int64_t group_interval, std::int64_t repeat_
   if ((r.group_interval_ms || r.repeat_interval_ms) && repeat_interval > 0 && repeat_interval < group_interval)
     diags.push_back(core::make_diagnostic(
         "alertmanager/repeat-interval", r.span,
-        "repeat_interval " + util::format_duration(repeat_interval) + " is shorter than group_interval " +
-            util::format_duration(group_interval) +
+        "repeat_interval " + text::format_duration(repeat_interval) + " is shorter than group_interval " +
+            text::format_duration(group_interval) +
             ": Alertmanager repeats a notification only on a group_interval tick, so it repeats every " +
-            util::format_duration(group_interval),
+            text::format_duration(group_interval),
         "a repeat_interval of several group_intervals (hours, for most alerts)"));
   if (last && r.continue_)
     diags.push_back(core::make_diagnostic("alertmanager/continue-last-route", r.span,

@@ -12,7 +12,7 @@
 #include "nsmon/core/yaml.hpp"
 #include "nsmon/core/yaml_v2.hpp"
 #include "nsmon/rules/http_client.hpp"
-#include "nsmon/util/duration.hpp"
+#include "nsmon/text/duration.hpp"
 #include "nsmon/util/url.hpp"
 
 namespace nsmon::alertmanager {
@@ -181,7 +181,7 @@ private:
     auto n = parent[key];
     if (!n || n.IsNull()) return std::nullopt;
     if (n.IsScalar())
-      if (auto ms = util::parse_duration(n.Scalar())) return ms;
+      if (auto ms = text::parse_duration(n.Scalar())) return ms;
     y_.report(n, "alertmanager/duration",
               std::string("not a valid duration for ") + key + ": \"" + (n.IsScalar() ? std::string(n.Scalar()) : "?") +
                   "\"",

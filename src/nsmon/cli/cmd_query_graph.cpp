@@ -6,7 +6,7 @@
 #include <ctime>
 
 #include "nsmon/cli/cmd_query.hpp"
-#include "nsmon/promql/go_compat.hpp"
+#include "nsmon/text/go.hpp"
 #include "nsmon/util/humanize.hpp"
 #include "nsmon/util/table.hpp"
 
@@ -129,7 +129,7 @@ std::string render_graph(const std::vector<promapi::Series>& series, double star
         out += std::string("\x1b[") + kColors[want] + "m";
         current = want;
       }
-      if (dots[cell]) promql::go::append_utf8(out, 0x2800 + dots[cell]);
+      if (dots[cell]) text::go::append_utf8(out, 0x2800 + dots[cell]);
       else out += ' ';
     }
     if (color && current >= 0) out += "\x1b[0m";

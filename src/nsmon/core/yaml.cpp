@@ -4,6 +4,7 @@
 #include <charconv>
 #include <set>
 
+#include "nsmon/text/go.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::core {
@@ -75,7 +76,7 @@ bool YamlReader::check_mapping(const yaml::Node& n, const std::vector<std::strin
     }
     std::string_view key = it->first.Scalar();
     // A !!binary key may hold any bytes: shown escaped, as Go's %q would.
-    auto shown = [&] { return util::valid_utf8(key) ? "'" + std::string(key) + "'" : util::go_quote(key); };
+    auto shown = [&] { return text::go::valid_utf8(key) ? "'" + std::string(key) + "'" : text::go::quote(key); };
     if (!first(key)) {
       report(it->first, "yaml/duplicate-key", "duplicate key " + shown() + " in " + std::string(what));
       continue;

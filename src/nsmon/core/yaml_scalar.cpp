@@ -9,6 +9,7 @@
 #include <string>
 
 #include "nsmon/core/yaml_scanner.hpp"
+#include "nsmon/text/go.hpp"
 
 namespace nsmon::yaml::detail {
 
@@ -43,26 +44,6 @@ private:
   std::vector<std::size_t>* offsets_;
 };
 
-std::string utf8(unsigned long cp) {
-  std::string s;
-  if (cp <= 0x7F) {
-    s += static_cast<char>(cp);
-  } else if (cp <= 0x7FF) {
-    s += static_cast<char>(0xC0 | (cp >> 6));
-    s += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp <= 0xFFFF) {
-    s += static_cast<char>(0xE0 | (cp >> 12));
-    s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    s += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    s += static_cast<char>(0xF0 | (cp >> 18));
-    s += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    s += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-  return s;
-}
-
 std::string hex_escape(Stream& in, int digits) {
   unsigned long cp = 0;
   bool ok = true;
@@ -77,7 +58,9 @@ std::string hex_escape(Stream& in, int digits) {
   }
   if (!ok) fail(in.mark(), "bad character found while scanning hex number");
   if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) fail(in.mark(), "invalid unicode code point in escape");
-  return utf8(cp);
+  std::string out;
+  text::go::append_utf8(out, static_cast<char32_t>(cp));
+  return out;
 }
 
 /// Exp::Escape: the value of the escape sequence at the position (a backslash in double-quoted

@@ -7,7 +7,7 @@
 #include <map>
 
 #include "nsmon/engine/eval.hpp"
-#include "nsmon/promql/go_compat.hpp"
+#include "nsmon/text/go.hpp"
 
 namespace nsmon::engine::detail {
 
@@ -139,16 +139,16 @@ struct Heap {
   }
 };
 
-std::string param_text(double v) { return go::format_float_v(v); }
+std::string param_text(double v) { return text::go::format_float_v(v); }
 
 Value count_values(Context& ctx, const AggregateExpr& e, const std::string& label, std::vector<Sample> in) {
-  if (label.empty() || !go::valid_utf8(label)) fail("invalid label name " + go::quote(label));
+  if (label.empty() || !text::go::valid_utf8(label)) fail("invalid label name " + text::go::quote(label));
   std::vector<std::string> grouping = e.grouping;
   if (!e.without) grouping.push_back(label);
   LabelsMap<std::size_t> index;
   std::vector<Sample> out;
   for (auto& s : in) {
-    set_label(s.labels, label, go::format_float(s.v));
+    set_label(s.labels, label, text::go::format_float(s.v));
     Labels g = group_labels(s.labels, e, grouping);
     auto [it, inserted] = index.try_emplace(g, out.size());
     if (inserted) out.push_back({std::move(g), 0, s.t});

@@ -12,8 +12,8 @@
 #include <re2/re2.h>
 
 #include "nsmon/engine/eval.hpp"
-#include "nsmon/promql/go_compat.hpp"
 #include "nsmon/promql/regex.hpp"
+#include "nsmon/text/go.hpp"
 
 namespace nsmon::engine::detail {
 
@@ -140,7 +140,7 @@ std::optional<double (*)(double)> math_function(std::string_view n) {
 }
 
 // ---- label_replace / label_join ----
-bool valid_label_name(const std::string& n) { return !n.empty() && go::valid_utf8(n); }
+bool valid_label_name(const std::string& n) { return !n.empty() && text::go::valid_utf8(n); }
 
 // Go's Regexp.ExpandString: $1, ${1}, $name, ${name}, $$.
 std::string expand(const std::string& tmpl, const RE2& re, const std::vector<re2::StringPiece>& groups) {
@@ -408,7 +408,7 @@ std::vector<std::pair<Labels, std::vector<Bucket>>> bucket_groups(Context& ctx, 
     auto upper = parse_go_float(get(s.labels, "le"));
     if (!upper) {
       ctx.warn("PromQL warning: bucket label \"le\" is missing or has a malformed value of " +
-                   go::quote(get(s.labels, "le")),
+                   text::go::quote(get(s.labels, "le")),
                arg);
       continue;
     }
@@ -426,7 +426,7 @@ std::vector<std::pair<Labels, std::vector<Bucket>>> bucket_groups(Context& ctx, 
 
 Value histogram_quantile(Context& ctx, const Call& e, double q, const std::vector<Sample>& in, std::int64_t t) {
   if (std::isnan(q) || q < 0 || q > 1)
-    ctx.warn("PromQL warning: quantile value should be between 0 and 1, got " + go::format_float_v(q), e.args[0]);
+    ctx.warn("PromQL warning: quantile value should be between 0 and 1, got " + text::go::format_float_v(q), e.args[0]);
   std::vector<Sample> out;
   for (auto& [labels, buckets] : bucket_groups(ctx, in, e.args[1])) {
     bool forced = false;
@@ -443,7 +443,7 @@ Value histogram_quantile(Context& ctx, const Call& e, double q, const std::vecto
 
 // labels.FormatOpenMetricsFloat: %g, with ".0" on integers.
 std::string openmetrics_float(double q) {
-  std::string text = go::format_float_v(q);
+  std::string text = text::go::format_float_v(q);
   if (text.find_first_of(".eIN") == std::string::npos) text += ".0";
   return text;
 }
@@ -456,7 +456,8 @@ Value histogram_quantiles(Context& ctx, const Call& e, std::int64_t t) {
   for (std::size_t i = 2; i < e.args.size(); ++i) {
     double q = evaluate(ctx, *e.args[i], t).scalar;
     if (std::isnan(q) || q < 0 || q > 1)
-      ctx.warn("PromQL warning: quantile value should be between 0 and 1, got " + go::format_float_v(q), e.args[i]);
+      ctx.warn("PromQL warning: quantile value should be between 0 and 1, got " + text::go::format_float_v(q),
+               e.args[i]);
     qs.push_back(q);
   }
   auto groups = bucket_groups(ctx, in, e.args[0]);

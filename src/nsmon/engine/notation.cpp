@@ -5,14 +5,14 @@
 #include <cstdint>
 #include <utility>
 
-#include "nsmon/promql/go_compat.hpp"
 #include "nsmon/promql/lexer.hpp"
+#include "nsmon/text/go.hpp"
 
 namespace nsmon::engine {
 
 namespace {
 
-namespace go = promql::go;
+namespace go = text::go;
 
 bool is_space(char32_t r) { return r == ' ' || r == '\t' || r == '\n' || r == '\r'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -44,7 +44,7 @@ public:
     if (c == '{' && after_word_) return take(t, Kind::other, 1);
     after_word_ = false;
     if (c == '{' && pos_ + 1 < in_.size() && in_[pos_ + 1] == '{') return take(t, Kind::open_hist, 2);
-    go::Rune r = go::decode_rune(in_.substr(pos_));
+    text::go::Rune r = text::go::decode_rune(in_.substr(pos_));
     if (is_space(r.value)) {
       std::size_t end = pos_ + 1;
       while (end < in_.size() && is_space(static_cast<unsigned char>(in_[end]))) ++end;
@@ -62,7 +62,7 @@ public:
       return take(t, Kind::word, end - pos_);
     }
     t.kind = Kind::error;
-    t.message = "unexpected character in series sequence: " + go::quote_rune(r.value);
+    t.message = "unexpected character in series sequence: " + text::go::quote_rune(r.value);
     pos_ = in_.size();
     return t;
   }
@@ -123,7 +123,7 @@ private:
       return t;
     }
     t.kind = Kind::error;
-    t.message = "bad number syntax: " + go::quote(in_.substr(t.pos, pos_ - t.pos));
+    t.message = "bad number syntax: " + text::go::quote(in_.substr(t.pos, pos_ - t.pos));
     pos_ = in_.size();
     return t;
   }
@@ -138,7 +138,7 @@ std::string describe(const Tok& t, std::string_view in) {
   std::string_view text = in.substr(t.pos, t.len);
   switch (t.kind) {
   case Kind::eof: return "end of input";
-  case Kind::number: return "number " + go::quote(text);
+  case Kind::number: return "number " + text::go::quote(text);
   case Kind::word: {
     // Words are keywords, identifiers or numbers (Inf, NaN) as PromQL's lexer reads them.
     promql::Lexer lx(text);
@@ -148,7 +148,7 @@ std::string describe(const Tok& t, std::string_view in) {
   }
   case Kind::add: return "<op:+>";
   case Kind::sub: return "<op:->";
-  default: return go::quote(text);
+  default: return text::go::quote(text);
   }
 }
 
@@ -242,7 +242,8 @@ private:
       n = n * 10 + d;
     }
     if (why) {
-      fail(t.pos, "invalid repetition in series values: strconv.ParseUint: parsing " + go::quote(text) + ": " + why);
+      fail(t.pos,
+           "invalid repetition in series values: strconv.ParseUint: parsing " + text::go::quote(text) + ": " + why);
       return std::nullopt;
     }
     return n;
@@ -263,7 +264,7 @@ private:
       return std::nullopt;
     }
     std::string why;
-    auto v = go::parse_number(text, why);
+    auto v = text::go::parse_number(text, why);
     if (!v) fail(t.pos, "error parsing number: " + why);
     return v;
   }
@@ -416,13 +417,13 @@ private:
     return fail(t.pos, std::move(msg));
   }
   std::optional<std::string> unquote(const promql::Token& t) {
-    auto s = go::unquote(t.text(in_));
-    if (!s) fail(t.pos, "error unquoting string " + go::quote(t.text(in_)) + ": invalid syntax");
+    auto s = text::go::unquote(t.text(in_));
+    if (!s) fail(t.pos, "error unquoting string " + text::go::quote(t.text(in_)) + ": invalid syntax");
     return s;
   }
   bool set(std::string name, std::string value, std::size_t pos) {
     for (const auto& [n, v] : labels)
-      if (n == name) return fail(pos, "duplicate label name " + go::quote(name)), false;
+      if (n == name) return fail(pos, "duplicate label name " + text::go::quote(name)), false;
     labels.emplace_back(std::move(name), std::move(value));
     return true;
   }
@@ -494,7 +495,7 @@ SeriesResult parse_series(std::string_view text) {
   std::size_t i = *end;
   while (i < text.size() && is_space(static_cast<unsigned char>(text[i]))) ++i;
   if (i < text.size()) {
-    r.error = NotationError{i, "unexpected " + go::quote(text.substr(i, 1)) + " after the series description"};
+    r.error = NotationError{i, "unexpected " + text::go::quote(text.substr(i, 1)) + " after the series description"};
     return r;
   }
   r.labels = std::move(m.labels);

@@ -7,7 +7,7 @@
 #include <span>
 
 #include "nsmon/engine/eval.hpp"
-#include "nsmon/promql/go_compat.hpp"
+#include "nsmon/text/go.hpp"
 
 namespace nsmon::engine::detail {
 
@@ -214,12 +214,12 @@ Value eval_range_call(Context& ctx, const Call& e, std::int64_t t) {
     return make_vector({{absent_over_time_labels(*e.args[matrix_index]), 1, t}});
   }
   if (name == "quantile_over_time" && (std::isnan(scalars[0]) || scalars[0] < 0 || scalars[0] > 1) && !w.series.empty())
-    ctx.warn("PromQL warning: quantile value should be between 0 and 1, got " + go::format_float_v(scalars[0]),
+    ctx.warn("PromQL warning: quantile value should be between 0 and 1, got " + text::go::format_float_v(scalars[0]),
              e.args[0]);
   if (name == "double_exponential_smoothing" && !w.series.empty()) {
     double sf = scalars[0], tf = scalars[1];
-    if (sf <= 0 || sf >= 1) fail("invalid smoothing factor. Expected: 0 < sf < 1, got: " + go::format_float6(sf));
-    if (tf <= 0 || tf >= 1) fail("invalid trend factor. Expected: 0 < tf < 1, got: " + go::format_float6(tf));
+    if (sf <= 0 || sf >= 1) fail("invalid smoothing factor. Expected: 0 < sf < 1, got: " + text::go::format_float6(sf));
+    if (tf <= 0 || tf >= 1) fail("invalid trend factor. Expected: 0 < tf < 1, got: " + text::go::format_float6(tf));
   }
 
   if (w.anchored && name != "rate" && name != "increase" && name != "delta" && name != "resets" && name != "changes")
@@ -298,7 +298,7 @@ Value eval_range_call(Context& ctx, const Call& e, std::int64_t t) {
       const std::string& metric = get(s.labels, "__name__");
       if (!metric.empty() && !ends_like_counter(metric))
         ctx.info("PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: " +
-                     go::quote(metric),
+                     text::go::quote(metric),
                  e.args[matrix_index]);
     }
     Sample sample{std::move(s.labels), *v, t};

@@ -5,8 +5,8 @@
 
 #include "nsmon/engine/engine.hpp"
 #include "nsmon/engine/eval.hpp"
-#include "nsmon/promql/go_compat.hpp"
 #include "nsmon/promql/regex.hpp"
+#include "nsmon/text/go.hpp"
 
 namespace nsmon::engine {
 
@@ -45,9 +45,9 @@ std::string to_string(const Labels& ls) {
   for (const auto& [n, v] : ls) {
     if (!first) out += ", ";
     first = false;
-    out += legacy_label_name(n) ? n : promql::go::quote(n);
+    out += legacy_label_name(n) ? n : text::go::quote(n);
     out += '=';
-    out += promql::go::quote(v);
+    out += text::go::quote(v);
   }
   out += '}';
   return out;
@@ -135,6 +135,6 @@ std::vector<const Series*> Storage::select(const std::vector<promql::Matcher>& m
   return out;
 }
 
-std::string format_value(double v) { return promql::go::format_float_v(v); }
+std::string format_value(double v) { return text::go::format_float_v(v); }
 
 } // namespace nsmon::engine

@@ -99,8 +99,6 @@ std::string status_text(long status);
 
 /// application/x-www-form-urlencoded: `k=v&k2=v2`, everything but [A-Za-z0-9-._~] percent-encoded.
 std::string form_encode(const Headers& params);
-/// Percent-encodes one component (RFC 3986 unreserved characters kept).
-std::string percent_encode(std::string_view s);
 
 /// Sends form parameters as a POST (long queries fit), and when the server answers 405 or 501
 /// repeats it as a GET with the parameters in the query string — and keeps using GET for the rest

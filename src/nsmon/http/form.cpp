@@ -1,31 +1,16 @@
 #include <cctype>
 
 #include "nsmon/http/client.hpp"
+#include "nsmon/text/percent.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::http {
-
-std::string percent_encode(std::string_view s) {
-  static const char hex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 
 std::string form_encode(const Headers& params) {
   std::string out;
   for (const auto& [k, v] : params) {
     if (!out.empty()) out += '&';
-    out += percent_encode(k) + "=" + percent_encode(v);
+    out += text::percent_encode(k) + "=" + text::percent_encode(v);
   }
   return out;
 }

@@ -12,7 +12,7 @@
 #include "nsmon/lint/infer.hpp"
 #include "nsmon/lint/recorded.hpp"
 #include "nsmon/rules/template.hpp"
-#include "nsmon/util/duration.hpp"
+#include "nsmon/text/duration.hpp"
 #include "nsmon/util/parallel.hpp"
 #include "nsmon/util/strings.hpp"
 
@@ -109,7 +109,7 @@ private:
                                   : cfg_              ? cfg_->evaluation_interval_ms
                                                       : 60000;
     const std::int64_t scrape = cfg_ ? cfg_->scrape_interval_ms : 60000;
-    const std::string every = " at every evaluation (every " + util::format_duration(interval) + ")";
+    const std::string every = " at every evaluation (every " + text::format_duration(interval) + ")";
     const std::string fix = "record it over a short window (5m, 1h) and aggregate the recording over the period "
                             "(sum_over_time(r[30d]) / count_over_time(r[30d]) for a ratio, min_over_time(r[1w]) for "
                             "a minimum), or give the group a longer interval";
@@ -119,8 +119,8 @@ private:
         const std::int64_t range = sq.range_ns / 1000000, step = sq.step_ns ? sq.step_ns / 1000000 : interval;
         if (range >= kDay && step > 0) {
           emit("rules/expensive-range", n.range,
-               "a subquery over " + util::format_duration(range) + " evaluates its inner query " +
-                   std::to_string(range / step) + " times (every " + util::format_duration(step) + ")" + every,
+               "a subquery over " + text::format_duration(range) + " evaluates its inner query " +
+                   std::to_string(range / step) + " times (every " + text::format_duration(step) + ")" + every,
                fix);
           return false; // its inside is part of that cost
         }
@@ -134,9 +134,9 @@ private:
         // A recording rule's series (level:metric:ops) is already the cheap form.
         if (range > 3 * kDay && vs && vs->name.find(':') == std::string::npos)
           emit("rules/expensive-range", n.range,
-               "reads " + util::format_duration(range) + " of raw samples of " +
+               "reads " + text::format_duration(range) + " of raw samples of " +
                    (vs->name.empty() ? "the selector" : vs->name) + ", " + std::to_string(range / scrape) +
-                   " a series at a " + util::format_duration(scrape) + " scrape interval" +
+                   " a series at a " + text::format_duration(scrape) + " scrape interval" +
                    (cfg_ ? "" : " (Prometheus's default)") + every,
                fix);
       }
@@ -159,9 +159,9 @@ private:
     std::int64_t interval = pr_.group->interval ? pr_.group->interval->ms : cfg_ ? cfg_->evaluation_interval_ms : 0;
     if (r_.for_ && r_.for_->ms > 0 && interval && r_.for_->ms < interval)
       emit_at("alerts/for-too-short", r_.for_->span,
-              "for: " + util::format_duration(r_.for_->ms) + " is shorter than the evaluation interval " +
-                  util::format_duration(interval) + ", so it waits a whole interval anyway",
-              "use for: " + util::format_duration(interval) + " or more");
+              "for: " + text::format_duration(r_.for_->ms) + " is shorter than the evaluation interval " +
+                  text::format_duration(interval) + ", so it waits a whole interval anyway",
+              "use for: " + text::format_duration(interval) + " or more");
     for (const auto& hc : high_cardinality(shape))
       emit_at("labels/high-cardinality", r_.expr.span,
               "the alert keeps the high-cardinality label " + hc +
@@ -461,7 +461,7 @@ void Analysis::config(const rules::Config* cfg) {
       if (g.interval && g.interval->ms > 5 * 60 * 1000) {
         core::Diagnostic d = core::make_diagnostic(
             "alerts/group-interval", g.interval->span,
-            "group " + g.name.value + " is evaluated every " + util::format_duration(g.interval->ms) +
+            "group " + g.name.value + " is evaluated every " + text::format_duration(g.interval->ms) +
                 ": alerts are sent late, and Alertmanager resolves them between evaluations",
             "evaluate alerting groups every 5m or less");
         d.group = g.name.value;

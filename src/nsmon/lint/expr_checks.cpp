@@ -5,9 +5,9 @@
 #include <stdexcept>
 
 #include "nsmon/lint/lint.hpp"
-#include "nsmon/promql/go_compat.hpp"
 #include "nsmon/promql/regex.hpp"
-#include "nsmon/util/duration.hpp"
+#include "nsmon/text/duration.hpp"
+#include "nsmon/text/go.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::lint {
@@ -210,7 +210,7 @@ private:
   // A bound as prometheus_client writes it and Prometheus 3 normalises it: Go's shortest %g,
   // with ".0" added to a whole number ("1.0", "0.25", "1e+06").
   static std::string le_text(double v) {
-    std::string s = go::format_float_v(v);
+    std::string s = text::go::format_float_v(v);
     if (s.find_first_of(".eIN") == std::string::npos) s += ".0";
     return s;
   }
@@ -506,9 +506,9 @@ private:
     std::int64_t range_ms = ms.range_ns / 1000000;
     if (range_ms < 2 * interval)
       emit("config/rate-window", ms.range,
-           "a " + util::format_duration(range_ms) + " window holds fewer than two samples at " + source + " of " +
-               util::format_duration(interval) + ": rate() will often return nothing",
-           "use at least " + util::format_duration(4 * interval));
+           "a " + text::format_duration(range_ms) + " window holds fewer than two samples at " + source + " of " +
+               text::format_duration(interval) + ": rate() will often return nothing",
+           "use at least " + text::format_duration(4 * interval));
   }
 
   ExprChecks& self_;

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "nsmon/promapi/time.hpp"
+#include "nsmon/text/percent.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::promapi {
@@ -56,7 +57,7 @@ Call labels(const std::vector<std::string>& matchers, std::optional<double> star
 
 Call label_values(const std::string& name, const std::vector<std::string>& matchers, std::optional<double> start,
                   std::optional<double> end) {
-  Call c{"label/" + http::percent_encode(name) + "/values", matches(matchers), false};
+  Call c{"label/" + text::percent_encode(name) + "/values", matches(matchers), false};
   add_range(c.params, start, end);
   return c;
 }

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "nsmon/promql/go_compat.hpp"
+#include "nsmon/text/go.hpp"
 
 namespace nsmon::promapi {
 
@@ -317,14 +317,14 @@ void JsonTokenizer::unicode_digit(char c, std::size_t at) {
   if (want_low_) {
     if (hex_ < 0xDC00 || hex_ > 0xDFFF) fail("a high surrogate \\u escape must be followed by a low one", at);
     want_low_ = false;
-    promql::go::append_utf8(buf_, 0x10000 + ((high_surrogate_ - 0xD800) << 10) + (hex_ - 0xDC00));
+    text::go::append_utf8(buf_, 0x10000 + ((high_surrogate_ - 0xD800) << 10) + (hex_ - 0xDC00));
   } else if (hex_ >= 0xD800 && hex_ <= 0xDBFF) {
     high_surrogate_ = hex_;
     want_low_ = true;
   } else if (hex_ >= 0xDC00 && hex_ <= 0xDFFF) {
     fail("a low surrogate \\u escape without a high one", at);
   } else {
-    promql::go::append_utf8(buf_, hex_);
+    text::go::append_utf8(buf_, hex_);
   }
   grow(0, at);
 }

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "nsmon/text/duration.hpp"
 #include "nsmon/util/duration.hpp"
 #include "nsmon/util/strings.hpp"
 
@@ -96,7 +97,7 @@ std::optional<double> parse_time(std::string_view s, double now) {
     rel = s.substr(1); // "-15m"; "-15" stays a (negative) Unix time
   }
   if (!rel.empty()) {
-    auto ms = util::parse_duration(rel);
+    auto ms = text::parse_duration(rel);
     if (!ms) return std::nullopt;
     return now + sign * static_cast<double>(*ms) / 1000.0;
   }

@@ -3,8 +3,8 @@
 #include <vector>
 
 #include "nsmon/promql/functions.hpp"
-#include "nsmon/promql/go_compat.hpp"
 #include "nsmon/promql/parser_impl.hpp"
+#include "nsmon/text/go.hpp"
 
 namespace nsmon::promql::detail {
 
@@ -87,7 +87,7 @@ void Checker::step() {
     if (f.stage++ == 0) return visit(n->as<UnaryExpr>().expr);
     if (result_ != ValueType::scalar && result_ != ValueType::vector)
       error(n->range, "unary expression only allowed on expressions of type scalar or instant vector, got " +
-                          go::quote(documented_name(result_)));
+                          text::go::quote(documented_name(result_)));
     finish(f);
     return;
   case NodeKind::subquery:
@@ -144,7 +144,7 @@ void Checker::check_binary(BinaryExpr& b, ValueType lt, ValueType rt) {
   for (const auto& l1 : vm.labels)
     for (const auto& l2 : vm.include)
       if (l1 == l2 && vm.on)
-        error(op_range(b), "label " + go::quote(l1) + " must not occur in ON and GROUP clause at once");
+        error(op_range(b), "label " + text::go::quote(l1) + " must not occur in ON and GROUP clause at once");
   if (lt != ValueType::scalar && lt != ValueType::vector)
     error(b.lhs->range, "binary expression must contain only scalar and instant vector types");
   if (rt != ValueType::scalar && rt != ValueType::vector)
@@ -155,12 +155,12 @@ void Checker::check_binary(BinaryExpr& b, ValueType lt, ValueType rt) {
     if (fill) error(b.range, "filling in missing series only allowed between instant vectors");
   } else if (is_set_operator(b.op)) {
     if (vm.card == Cardinality::one_to_many || vm.card == Cardinality::many_to_one)
-      error(b.range, "no grouping allowed for " + go::quote(to_string(b.op)) + " operation");
+      error(b.range, "no grouping allowed for " + text::go::quote(to_string(b.op)) + " operation");
     if (vm.card != Cardinality::many_to_many) error(b.range, "set operations must always be many-to-many");
     if (fill) error(b.range, "filling in missing series not allowed for set operators");
   }
   if ((lt == ValueType::scalar || rt == ValueType::scalar) && is_set_operator(b.op))
-    error(b.range, "set operator " + go::quote(to_string(b.op)) + " not allowed in binary scalar expression");
+    error(b.range, "set operator " + text::go::quote(to_string(b.op)) + " not allowed in binary scalar expression");
 }
 
 // Returns true when the call is fully checked.
@@ -171,7 +171,7 @@ bool Checker::check_call(Frame& f) {
   const std::size_t nargs = types.size();
   if (f.stage == 0) {
     f.stage = 1;
-    const std::string name = go::quote(fn.name);
+    const std::string name = text::go::quote(fn.name);
     if (fn.variadic == 0) {
       if (nargs != c.args.size())
         error(c.range, "expected " + std::to_string(nargs) + " argument(s) in call to " + name + ", got " +
@@ -206,7 +206,7 @@ bool Checker::check_call(Frame& f) {
     std::size_t t = i < nargs ? i : nargs - 1;
     if (result_ != types[t])
       error(c.args[i]->range, std::string("expected type ") + documented_name(types[t]) + " in call to function " +
-                                  go::quote(fn.name) + ", got " + documented_name(result_));
+                                  text::go::quote(fn.name) + ", got " + documented_name(result_));
   }
   if (f.index < c.args.size() && !(f.index >= nargs && fn.variadic == 0)) {
     visit(c.args[f.index++]);
@@ -219,7 +219,8 @@ void Checker::check_selector(VectorSelector& vs) {
   if (!vs.name.empty()) {
     for (const auto& m : vs.matchers)
       if (m.name == "__name__")
-        error(vs.range, "metric name must not be set twice: " + go::quote(vs.name) + " or " + go::quote(m.value));
+        error(vs.range,
+              "metric name must not be set twice: " + text::go::quote(vs.name) + " or " + text::go::quote(m.value));
     return;
   }
   if (vs.bypass_empty_matcher_check) return;

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "nsmon/promql/functions.hpp"
-#include "nsmon/promql/go_compat.hpp"
 #include "nsmon/promql/printer.hpp"
+#include "nsmon/text/go.hpp"
 
 // GCC 12 reports a false -Wrestrict for `"literal" + std::string` at -O2 (GCC bug 105329).
 #if defined(__GNUC__) && !defined(__clang__)
@@ -24,7 +24,7 @@ std::string str(std::string_view s) {
 
 // Shortest round-trip form ("1", "0.5", "1e+21"); JSON has no NaN or infinities, so those are strings.
 std::string num(double v) {
-  if (std::isnan(v) || std::isinf(v)) return str(go::format_float(v));
+  if (std::isnan(v) || std::isinf(v)) return str(text::go::format_float(v));
   char buf[64];
   auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
   return ec == std::errc() ? std::string(buf, p) : "0";
@@ -217,8 +217,8 @@ std::string to_text_tree(const Expr& root) {
     out += std::string(to_string(e.kind)) + " <" + documented_name(e.type) + "> " + std::to_string(e.range.start) +
            ".." + std::to_string(e.range.end);
     switch (e.kind) {
-    case NodeKind::number_literal: out += " " + go::format_float(e.as<NumberLiteral>().value); break;
-    case NodeKind::string_literal: out += " " + go::quote(e.as<StringLiteral>().value); break;
+    case NodeKind::number_literal: out += " " + text::go::format_float(e.as<NumberLiteral>().value); break;
+    case NodeKind::string_literal: out += " " + text::go::quote(e.as<StringLiteral>().value); break;
     case NodeKind::vector_selector:
     case NodeKind::matrix_selector:
     case NodeKind::duration: out += " " + print(e); break;

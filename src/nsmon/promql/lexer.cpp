@@ -5,13 +5,13 @@
 #include <span>
 #include <utility>
 
-#include "nsmon/promql/go_compat.hpp"
+#include "nsmon/text/go.hpp"
 
 namespace nsmon::promql {
 
 namespace {
 
-constexpr long kEof = go::kEof;
+constexpr long kEof = text::go::kEof;
 
 bool is_space(long r) { return r == ' ' || r == '\t' || r == '\n' || r == '\r'; }
 bool is_digit(long r) { return r >= '0' && r <= '9'; }
@@ -129,7 +129,7 @@ long Lexer::next_rune() {
     ++pos_;
     return c;
   }
-  go::Rune r = go::decode_rune(in_.substr(pos_));
+  text::go::Rune r = text::go::decode_rune(in_.substr(pos_));
   width_ = static_cast<std::size_t>(r.width);
   pos_ += width_;
   return static_cast<long>(r.value);
@@ -232,7 +232,7 @@ bool Lexer::lex_statements(Token& out) {
       next_rune();
       out = emit(TokenKind::eqlc);
     } else if (t == '~') {
-      out = fail("unexpected character after '=': " + go::quote_rune(t));
+      out = fail("unexpected character after '=': " + text::go::quote_rune(t));
     } else {
       out = emit(TokenKind::eql);
     }
@@ -240,7 +240,7 @@ bool Lexer::lex_statements(Token& out) {
   }
   case '!': {
     long t = next_rune();
-    out = t == '=' ? emit(TokenKind::neq) : fail("unexpected character after '!': " + go::quote_rune(t));
+    out = t == '=' ? emit(TokenKind::neq) : fail("unexpected character after '!': " + text::go::quote_rune(t));
     return true;
   }
   case '<':
@@ -266,7 +266,7 @@ bool Lexer::lex_statements(Token& out) {
     return true;
   case ')':
     out = emit(TokenKind::right_paren);
-    if (--paren_depth_ < 0) out = fail("unexpected right parenthesis " + go::quote_rune(r));
+    if (--paren_depth_ < 0) out = fail("unexpected right parenthesis " + text::go::quote_rune(r));
     return true;
   case '{':
     out = emit(TokenKind::left_brace);
@@ -275,7 +275,7 @@ bool Lexer::lex_statements(Token& out) {
     return true;
   case '[':
     if (bracket_open_) {
-      out = fail("unexpected left bracket " + go::quote_rune(r));
+      out = fail("unexpected left bracket " + text::go::quote_rune(r));
       return true;
     }
     got_colon_ = false;
@@ -286,7 +286,7 @@ bool Lexer::lex_statements(Token& out) {
     return true;
   case ']':
     if (!bracket_open_) {
-      out = fail("unexpected right bracket " + go::quote_rune(r));
+      out = fail("unexpected right bracket " + text::go::quote_rune(r));
       return true;
     }
     out = emit(TokenKind::right_bracket);
@@ -311,7 +311,7 @@ bool Lexer::lex_statements(Token& out) {
     }
     if (r == ':') {
       if (got_colon_) {
-        out = fail("unexpected colon " + go::quote_rune(r));
+        out = fail("unexpected colon " + text::go::quote_rune(r));
         return true;
       }
       out = emit(TokenKind::colon);
@@ -319,10 +319,10 @@ bool Lexer::lex_statements(Token& out) {
       return true;
     }
     if (duration_keyword_start(r) && scan_duration_keyword(out)) return true;
-    out = fail("unexpected character: " + go::quote_rune(r) + ", expected " + go::quote_rune(':'));
+    out = fail("unexpected character: " + text::go::quote_rune(r) + ", expected " + text::go::quote_rune(':'));
     return true;
   }
-  out = fail("unexpected character: " + go::quote_rune(r));
+  out = fail("unexpected character: " + text::go::quote_rune(r));
   return true;
 }
 
@@ -365,17 +365,17 @@ bool Lexer::lex_inside_braces(Token& out) {
     } else if (nr == '=') {
       out = emit(TokenKind::neq);
     } else {
-      out = fail("unexpected character after '!' inside braces: " + go::quote_rune(nr));
+      out = fail("unexpected character after '!' inside braces: " + text::go::quote_rune(nr));
     }
     return true;
   }
-  case '{': out = fail("unexpected left brace " + go::quote_rune(r)); return true;
+  case '{': out = fail("unexpected left brace " + text::go::quote_rune(r)); return true;
   case '}':
     out = emit(TokenKind::right_brace);
     brace_open_ = false;
     state_ = State::statements;
     return true;
-  default: out = fail("unexpected character inside braces: " + go::quote_rune(r)); return true;
+  default: out = fail("unexpected character inside braces: " + text::go::quote_rune(r)); return true;
   }
 }
 
@@ -404,7 +404,7 @@ bool Lexer::lex_duration_expr(Token& out) {
     return true;
   case ')':
     out = emit(TokenKind::right_paren);
-    if (--paren_depth_ < 0) out = fail("unexpected right parenthesis " + go::quote_rune(r));
+    if (--paren_depth_ < 0) out = fail("unexpected right parenthesis " + text::go::quote_rune(r));
     return true;
   case '+': out = emit(TokenKind::add); return true;
   case '-': out = emit(TokenKind::sub); return true;
@@ -420,7 +420,8 @@ bool Lexer::lex_duration_expr(Token& out) {
     return false;
   }
   if (duration_keyword_start(r)) {
-    if (!scan_duration_keyword(out)) out = fail("unexpected character in duration expression: " + go::quote_rune(r));
+    if (!scan_duration_keyword(out))
+      out = fail("unexpected character in duration expression: " + text::go::quote_rune(r));
     return true;
   }
   if (is_digit(r) || (r == '.' && is_digit(peek_rune()))) {
@@ -430,7 +431,7 @@ bool Lexer::lex_duration_expr(Token& out) {
     out = lex_number_or_duration();
     return true;
   }
-  out = fail("unexpected character in duration expression: " + go::quote_rune(r));
+  out = fail("unexpected character in duration expression: " + text::go::quote_rune(r));
   return true;
 }
 
@@ -479,7 +480,7 @@ Token Lexer::lex_string(char quote) {
       case kEof: return fail("escape sequence not terminated");
       default:
         if (ch == quote) continue;
-        return fail("unknown escape sequence " + go::format_unicode(ch));
+        return fail("unknown escape sequence " + text::go::format_unicode(ch));
       }
       unsigned long x = 0;
       while (n > 0) {
@@ -489,7 +490,7 @@ Token Lexer::lex_string(char quote) {
         else if (ch >= 'A' && ch <= 'F') d = static_cast<unsigned long>(ch - 'A' + 10);
         if (d >= base) {
           if (ch == kEof) return fail("escape sequence not terminated");
-          return fail("illegal character " + go::format_unicode(ch) + " in escape sequence");
+          return fail("illegal character " + text::go::format_unicode(ch) + " in escape sequence");
         }
         x = x * base + d;
         if (--n > 0) ch = next_rune();
@@ -498,7 +499,7 @@ Token Lexer::lex_string(char quote) {
       continue;
     }
     // Go's lexer also rejects a correctly encoded U+FFFD here: it cannot tell it from an error.
-    if (r == static_cast<long>(go::kRuneError)) return fail("invalid UTF-8 rune");
+    if (r == static_cast<long>(text::go::kRuneError)) return fail("invalid UTF-8 rune");
     if (r == kEof || r == '\n') return fail("unterminated quoted string");
     if (r == quote) break;
   }
@@ -508,7 +509,7 @@ Token Lexer::lex_string(char quote) {
 Token Lexer::lex_raw_string() {
   for (;;) {
     long r = next_rune();
-    if (r == static_cast<long>(go::kRuneError)) return fail("invalid UTF-8 rune");
+    if (r == static_cast<long>(text::go::kRuneError)) return fail("invalid UTF-8 rune");
     if (r == kEof) return fail("unterminated raw string");
     if (r == '`') break;
   }
@@ -529,7 +530,7 @@ Token Lexer::lex_number_or_duration() {
     backup();
     return emit(TokenKind::duration);
   }
-  return fail("bad number or duration syntax: " + go::quote(in_.substr(start_, pos_ - start_)));
+  return fail("bad number or duration syntax: " + text::go::quote(in_.substr(start_, pos_ - start_)));
 }
 
 bool Lexer::accept_remaining_duration() {

@@ -4,8 +4,9 @@
 #include <limits>
 
 #include "nsmon/promql/functions.hpp"
-#include "nsmon/promql/go_compat.hpp"
 #include "nsmon/promql/parser_impl.hpp"
+#include "nsmon/text/duration.hpp"
+#include "nsmon/text/go.hpp"
 
 namespace nsmon::promql::detail {
 
@@ -85,9 +86,10 @@ void ParserImpl::unexpected(std::string_view context, std::string_view expected)
 }
 
 std::string ParserImpl::unquote(const Token& t) {
-  auto s = go::unquote(t.text(in_));
+  auto s = text::go::unquote(t.text(in_));
   if (!s) {
-    error({last_.pos, last_.pos + last_.len}, "error unquoting string " + go::quote(t.text(in_)) + ": invalid syntax");
+    error({last_.pos, last_.pos + last_.len},
+          "error unquoting string " + text::go::quote(t.text(in_)) + ": invalid syntax");
     return {};
   }
   return std::move(*s);
@@ -95,7 +97,7 @@ std::string ParserImpl::unquote(const Token& t) {
 
 double ParserImpl::number_value(const Token& t) {
   std::string err;
-  auto v = go::parse_number(t.text(in_), err);
+  auto v = text::go::parse_number(t.text(in_), err);
   if (!v) {
     error({last_.pos, last_.pos + last_.len}, "error parsing number: " + err);
     return 0;
@@ -105,7 +107,7 @@ double ParserImpl::number_value(const Token& t) {
 
 double ParserImpl::duration_value(const Token& t, PosRange where) {
   std::string err;
-  auto ms = go::parse_duration_ms(t.text(in_), err);
+  auto ms = text::parse_duration(t.text(in_), &err);
   if (!ms) {
     error(where, err);
     return 0;
@@ -151,9 +153,9 @@ Expr* ParserImpl::make_call(const Value& name, const Value& body, const PosRange
   call->range = span;
   call->func = find_function(call->name);
   PosRange at{name.tok.pos, name.tok.pos + name.tok.len};
-  if (!call->func) error(at, "unknown function with name " + go::quote(call->name));
+  if (!call->func) error(at, "unknown function with name " + text::go::quote(call->name));
   if (call->func && call->func->experimental && !opts_.experimental_functions)
-    error(at, "function " + go::quote(call->name) + " is not enabled");
+    error(at, "function " + text::go::quote(call->name) + " is not enabled");
   if (body.args) call->args = std::move(*body.args);
   call->type = call->func ? call->func->return_type : ValueType::none;
   return call;
@@ -247,7 +249,7 @@ void ParserImpl::add_offset(Expr* e, std::int64_t ns, DurationExpr* expr, std::s
 void ParserImpl::set_at(Expr* e, AtKind kind, double ts, std::size_t end) {
   if (kind == AtKind::timestamp &&
       (std::isinf(ts) || std::isnan(ts) || ts >= 9223372036854775807.0 || ts <= -9223372036854775808.0))
-    error(e->range, "timestamp out of bounds for @ modifier: " + go::format_float6(ts));
+    error(e->range, "timestamp out of bounds for @ modifier: " + text::go::format_float6(ts));
   TimeModifiers* mods = nullptr;
   switch (e->kind) {
   case NodeKind::vector_selector: mods = &e->as<VectorSelector>().modifiers; break;
@@ -411,8 +413,8 @@ void ParserImpl::act(Action action, Value* v, Value& out) {
   case Action::label_ident: out.str = new_string(text(v[0].tok)); break;
   case Action::label_string: {
     out.str = new_string(unquote(v[0].tok));
-    if (out.str->empty() || !go::valid_utf8(*out.str))
-      error(v[0].range, "invalid label name for grouping: " + go::quote(*out.str));
+    if (out.str->empty() || !text::go::valid_utf8(*out.str))
+      error(v[0].range, "invalid label name for grouping: " + text::go::quote(*out.str));
     break;
   }
   case Action::err_grouping_label: unexpected("grouping opts", "label"); break;
@@ -455,7 +457,7 @@ void ParserImpl::act(Action action, Value* v, Value& out) {
     break;
   case Action::offset:
     if (is_number(v[2].node)) {
-      add_offset(v[0].node, go::seconds_to_ns(v[2].node->as<NumberLiteral>().value), nullptr, span.end);
+      add_offset(v[0].node, text::go::seconds_to_ns(v[2].node->as<NumberLiteral>().value), nullptr, span.end);
     } else {
       add_offset(v[0].node, 0, &v[2].node->as<DurationExpr>(), span.end);
     }
@@ -485,7 +487,7 @@ void ParserImpl::act(Action action, Value* v, Value& out) {
     auto* ms = node<MatrixSelector>();
     ms->selector = e;
     ms->range = span;
-    if (is_number(v[2].node)) ms->range_ns = go::seconds_to_ns(v[2].node->as<NumberLiteral>().value);
+    if (is_number(v[2].node)) ms->range_ns = text::go::seconds_to_ns(v[2].node->as<NumberLiteral>().value);
     if (is_duration(v[2].node)) ms->range_expr = &v[2].node->as<DurationExpr>();
     out.node = ms;
     break;
@@ -495,10 +497,10 @@ void ParserImpl::act(Action action, Value* v, Value& out) {
     auto* sq = node<SubqueryExpr>();
     sq->expr = v[0].node;
     sq->range = span;
-    if (is_number(v[2].node)) sq->range_ns = go::seconds_to_ns(v[2].node->as<NumberLiteral>().value);
+    if (is_number(v[2].node)) sq->range_ns = text::go::seconds_to_ns(v[2].node->as<NumberLiteral>().value);
     if (is_duration(v[2].node)) sq->range_expr = &v[2].node->as<DurationExpr>();
     if (action == Action::subquery_step) {
-      if (is_number(v[4].node)) sq->step_ns = go::seconds_to_ns(v[4].node->as<NumberLiteral>().value);
+      if (is_number(v[4].node)) sq->step_ns = text::go::seconds_to_ns(v[4].node->as<NumberLiteral>().value);
       if (is_duration(v[4].node)) sq->step_expr = &v[4].node->as<DurationExpr>();
     }
     out.node = sq;

@@ -5,7 +5,8 @@
 #include <vector>
 
 #include "nsmon/promql/functions.hpp"
-#include "nsmon/promql/go_compat.hpp"
+#include "nsmon/text/duration.hpp"
+#include "nsmon/text/go.hpp"
 
 // GCC 12 reports a false -Wrestrict for `"literal" + std::string` at -O2 (GCC bug 105329).
 #if defined(__GNUC__) && !defined(__clang__)
@@ -44,9 +45,9 @@ std::string format_labels(const std::vector<std::string>& labels) {
 
 std::string format_matcher(const Matcher& m) {
   // Matcher names are lexed as plain identifiers inside braces, so only legacy validity matters.
-  std::string out = legacy_label_name(m.name) ? m.name : go::quote(m.name);
+  std::string out = legacy_label_name(m.name) ? m.name : text::go::quote(m.name);
   out += to_string(m.op);
-  out += go::quote(m.value);
+  out += text::go::quote(m.value);
   return out;
 }
 
@@ -67,7 +68,7 @@ bool offset_needs_parens(const DurationExpr& e) {
 std::string format_modifiers(const TimeModifiers& m, bool anchored, bool smoothed, bool at_first) {
   std::string at;
   switch (m.at) {
-  case AtKind::timestamp: at = " @ " + go::format_float3(static_cast<double>(m.at_ms) / 1000.0); break;
+  case AtKind::timestamp: at = " @ " + text::go::format_float3(static_cast<double>(m.at_ms) / 1000.0); break;
   case AtKind::start: at = " @ start()"; break;
   case AtKind::end: at = " @ end()"; break;
   case AtKind::none: break;
@@ -97,10 +98,10 @@ std::string format_vector_matching(const BinaryExpr& b) {
            format_labels(vm->include) + ")";
   if (vm->fill_lhs || vm->fill_rhs) {
     if (vm->fill_lhs && vm->fill_rhs && *vm->fill_lhs == *vm->fill_rhs) {
-      out += " fill (" + go::format_float_v(*vm->fill_lhs) + ")";
+      out += " fill (" + text::go::format_float_v(*vm->fill_lhs) + ")";
     } else {
-      if (vm->fill_lhs) out += " fill_left (" + go::format_float_v(*vm->fill_lhs) + ")";
-      if (vm->fill_rhs) out += " fill_right (" + go::format_float_v(*vm->fill_rhs) + ")";
+      if (vm->fill_lhs) out += " fill_left (" + text::go::format_float_v(*vm->fill_lhs) + ")";
+      if (vm->fill_rhs) out += " fill_right (" + text::go::format_float_v(*vm->fill_rhs) + ")";
     }
   }
   return out;
@@ -121,18 +122,18 @@ void expand(const Expr& e, std::vector<Piece>& work) {
   case NodeKind::number_literal: {
     const auto& n = e.as<NumberLiteral>();
     if (n.duration) {
-      std::int64_t ns = go::seconds_to_ns(n.value < 0 ? -n.value : n.value);
+      std::int64_t ns = text::go::seconds_to_ns(n.value < 0 ? -n.value : n.value);
       text((n.value < 0 ? "-" : "") + format_duration(ns));
     } else if (std::isinf(n.value) && n.value > 0) {
       // Prometheus writes "+Inf", which reads back as a unary plus: "x % +Inf ^ y" would then be
       // "x % +(Inf ^ y)". A bare Inf keeps the tree.
       text("Inf");
     } else {
-      text(go::format_float(n.value));
+      text(text::go::format_float(n.value));
     }
     return;
   }
-  case NodeKind::string_literal: text(go::quote(e.as<StringLiteral>().value)); return;
+  case NodeKind::string_literal: text(text::go::quote(e.as<StringLiteral>().value)); return;
   case NodeKind::vector_selector: {
     const auto& vs = e.as<VectorSelector>();
     std::vector<std::string> ms;
@@ -254,12 +255,12 @@ std::string format_label_name(std::string_view name) {
   // Legacy names print bare, except words the lexer would not read back as a label here.
   if (legacy_label_name(name) && !iequals(name, "without") && !iequals(name, "inf") && !iequals(name, "nan"))
     return std::string(name);
-  return go::quote(name);
+  return text::go::quote(name);
 }
 
 std::string format_duration(std::int64_t ns) {
-  if (ns % 1000000 == 0) return go::format_duration_ms(ns / 1000000);
-  return go::format_float(static_cast<double>(ns) / 1e9);
+  if (ns % 1000000 == 0) return text::format_duration(ns / 1000000);
+  return text::go::format_float(static_cast<double>(ns) / 1e9);
 }
 
 std::string print(const Expr& root) {

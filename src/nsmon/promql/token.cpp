@@ -1,6 +1,6 @@
 #include "nsmon/promql/token.hpp"
 
-#include "nsmon/promql/go_compat.hpp"
+#include "nsmon/text/go.hpp"
 
 // GCC 12 reports a false -Wrestrict for `"literal" + std::string` at -O2 (GCC bug 105329).
 #if defined(__GNUC__) && !defined(__clang__)
@@ -86,8 +86,8 @@ std::string describe(const Token& t, std::string_view input) {
   std::string_view val = t.text(input);
   switch (t.kind) {
   case TokenKind::eof: return "end of input";
-  case TokenKind::identifier: return "identifier " + go::quote(val);
-  case TokenKind::metric_identifier: return "metric identifier " + go::quote(val);
+  case TokenKind::identifier: return "identifier " + text::go::quote(val);
+  case TokenKind::metric_identifier: return "metric identifier " + text::go::quote(val);
   case TokenKind::number:
   case TokenKind::duration:
   case TokenKind::string:
@@ -96,16 +96,16 @@ std::string describe(const Token& t, std::string_view input) {
                        : t.kind == TokenKind::duration ? "duration"
                        : t.kind == TokenKind::string   ? "string"
                                                        : "comment";
-    if (val.size() > 10) return kind + " " + go::quote_prefix(val, 10) + "...";
-    return kind + " " + go::quote(val);
+    if (val.size() > 10) return kind + " " + text::go::quote_prefix(val, 10) + "...";
+    return kind + " " + text::go::quote(val);
   }
   default: break;
   }
   if (is_keyword(t.kind)) return "<" + std::string(val) + ">";
   if (is_operator(t.kind)) return "<op:" + std::string(val) + ">";
   if (is_aggregator(t.kind)) return "<aggr:" + std::string(val) + ">";
-  if (val.size() > 10) return go::quote_prefix(val, 10) + "...";
-  return go::quote(val);
+  if (val.size() > 10) return text::go::quote_prefix(val, 10) + "...";
+  return text::go::quote(val);
 }
 
 } // namespace nsmon::promql

@@ -12,7 +12,8 @@
 #include "nsmon/core/yaml.hpp"
 #include "nsmon/core/yaml_v2.hpp"
 #include "nsmon/rules/config_validate.hpp"
-#include "nsmon/util/duration.hpp"
+#include "nsmon/text/duration.hpp"
+#include "nsmon/text/go.hpp"
 #include "nsmon/util/files.hpp"
 #include "nsmon/util/strings.hpp"
 
@@ -159,7 +160,7 @@ private:
     auto n = parent[key];
     if (!n || n.IsNull()) return std::nullopt;
     if (n.IsScalar())
-      if (auto ms = util::parse_duration(n.Scalar())) return ms;
+      if (auto ms = text::parse_duration(n.Scalar())) return ms;
     y_.report(n, "config/duration",
               std::string("not a valid duration string for ") + key + ": \"" +
                   (n.IsScalar() ? std::string(n.Scalar()) : std::string("?")) + "\"");
@@ -172,8 +173,8 @@ private:
     if (timeout > interval) {
       auto n = at["scrape_timeout"] ? at["scrape_timeout"] : at;
       y_.report(n, "config/scrape-timeout",
-                std::string(job.empty() ? "global " : "") + "scrape timeout " + util::format_duration(timeout) +
-                    " greater than scrape interval " + util::format_duration(interval) +
+                std::string(job.empty() ? "global " : "") + "scrape timeout " + text::format_duration(timeout) +
+                    " greater than scrape interval " + text::format_duration(interval) +
                     (job.empty() ? "" : " for scrape config with job name \"" + job + "\"") +
                     ": Prometheus refuses to load this");
     }
@@ -196,9 +197,9 @@ private:
       if (!seen.insert(kv.key.value).second)
         y_.report(it->first, "yaml/duplicate-key", "duplicate label '" + kv.key.value + "' in " + what);
       else if (!detail::valid_label_name(kv.key.value, legacy))
-        y_.report(it->first, "config/label-name", util::go_quote(kv.key.value) + " is not a valid label name");
-      else if (!util::valid_utf8(kv.value.value))
-        y_.report(it->second, "config/invalid-value", util::go_quote(kv.value.value) + " is not a valid label value");
+        y_.report(it->first, "config/label-name", text::go::quote(kv.key.value) + " is not a valid label name");
+      else if (!text::go::valid_utf8(kv.value.value))
+        y_.report(it->second, "config/invalid-value", text::go::quote(kv.value.value) + " is not a valid label value");
       out.push_back(std::move(kv));
     }
     return out;

@@ -10,7 +10,8 @@
 #include <string_view>
 
 #include "nsmon/rules/http_client.hpp"
-#include "nsmon/util/duration.hpp"
+#include "nsmon/text/duration.hpp"
+#include "nsmon/text/go.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::rules::detail {
@@ -735,7 +736,7 @@ bool word(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '
 // validation scheme: legacy ([a-zA-Z_][a-zA-Z0-9_]*, relabel.go's relabelTarget for templates) or
 // UTF-8 (any non-empty UTF-8 string).
 bool valid_target(const std::string& s, bool legacy, bool templated) {
-  if (!legacy) return !s.empty() && util::valid_utf8(s);
+  if (!legacy) return !s.empty() && text::go::valid_utf8(s);
   if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
   for (std::size_t i = 0; i < s.size();) {
     if (s[i] != '$') {
@@ -770,7 +771,7 @@ void ConfigValidator::relabels(const yaml::Node& list, const std::string& empty_
     if (auto sl = get(r, "source_labels"); sl && sl.IsSequence())
       for (const auto& l : sl)
         if (l.IsScalar() && !valid_label_name(l.Scalar(), false))
-          report(y_, l, "config/label-name", util::go_quote(l.Scalar()) + " is not a valid label name");
+          report(y_, l, "config/label-name", text::go::quote(l.Scalar()) + " is not a valid label name");
     auto action_node = get(r, "action");
     std::string action = action_node ? lower(value(r, "action")) : "replace";
     if (action.empty()) {
@@ -949,7 +950,7 @@ void ConfigValidator::remote_write(const yaml::Node& list) {
       auto dur = [&](const char* f, std::int64_t dflt) {
         auto n = get(q, f);
         if (!n || !n.IsScalar()) return dflt;
-        return util::parse_duration(n.Scalar()).value_or(dflt);
+        return text::parse_duration(n.Scalar()).value_or(dflt);
       };
       if (dur("max_backoff", 5000) < dur("min_backoff", 30))
         report(y_, get(q, "max_backoff") ? get(q, "max_backoff") : q, "config/invalid-value",
@@ -1083,7 +1084,7 @@ void ConfigValidator::storage(const yaml::Node& s) {
   auto tsdb = get(s, "tsdb");
   if (!tsdb || !tsdb.IsMap()) return;
   for (const char* f : {"retention.time", "out_of_order_time_window"})
-    if (auto n = get(tsdb, f); set(n) && n.IsScalar() && !util::parse_duration(n.Scalar()))
+    if (auto n = get(tsdb, f); set(n) && n.IsScalar() && !text::parse_duration(n.Scalar()))
       report(y_, n, "config/duration", "not a valid duration string: \"" + std::string(n.Scalar()) + "\"");
   if (auto n = get(tsdb, "retention.size"); set(n) && n.IsScalar() && !is_byte_size(std::string(n.Scalar())))
     report(y_, n, "config/invalid-value",

@@ -7,7 +7,8 @@
 #include "nsmon/core/checks.hpp"
 #include "nsmon/core/yaml.hpp"
 #include "nsmon/rules/template.hpp"
-#include "nsmon/util/duration.hpp"
+#include "nsmon/text/duration.hpp"
+#include "nsmon/text/go.hpp"
 #include "nsmon/util/parallel.hpp"
 #include "nsmon/util/strings.hpp"
 
@@ -184,7 +185,7 @@ private:
                                          const std::string& rule) {
     auto t = string_field(parent, key, group, rule);
     if (!t) return std::nullopt;
-    auto ms = util::parse_duration(t->value);
+    auto ms = text::parse_duration(t->value);
     if (!ms) {
       add(t->span, "rules/duration", "not a valid duration string: \"" + t->value + "\" (use e.g. 30s, 5m, 1h30m)",
           group, rule);
@@ -230,8 +231,8 @@ private:
     for (const auto& kv : kvs) {
       const auto& k = kv.key.value;
       std::string what = annotations ? "annotation" : "label";
-      if (k.empty() || !util::valid_utf8(k) || (!annotations && k == "__name__"))
-        add(kv.key.span, "rules/label-name", "invalid " + what + " name: " + util::go_quote(k), group, rule);
+      if (k.empty() || !text::go::valid_utf8(k) || (!annotations && k == "__name__"))
+        add(kv.key.span, "rules/label-name", "invalid " + what + " name: " + text::go::quote(k), group, rule);
       else if (!is_legacy_label_name(k)) {
         // Valid since Prometheus 3.0: the milder variant, a warning.
         auto& d = add(kv.key.span, "rules/label-name",
@@ -239,7 +240,7 @@ private:
                       group, rule);
         d.severity = core::Severity::warning;
       }
-      if (!util::valid_utf8(kv.value.value))
+      if (!text::go::valid_utf8(kv.value.value))
         add(kv.value.span, "rules/label-value", "invalid " + what + " value: not UTF-8", group, rule);
     }
   }
@@ -338,8 +339,8 @@ private:
       if (name.find('{') != std::string::npos || name.find('}') != std::string::npos)
         add(r.name.span, "rules/record-name",
             "braces present in the recording rule name; should it be in expr?: " + name, group, name);
-      else if (!util::valid_utf8(name))
-        add(r.name.span, "rules/record-name", "invalid recording rule name: " + util::go_quote(name), group, name);
+      else if (!text::go::valid_utf8(name))
+        add(r.name.span, "rules/record-name", "invalid recording rule name: " + text::go::quote(name), group, name);
       else if (!is_legacy_metric_name(name)) {
         // Valid since Prometheus 3.0: the milder variant, a warning.
         auto& d = add(r.name.span, "rules/record-name",

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "nsmon/rules/template_value.hpp"
+#include "nsmon/text/go.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::rules::tmpl {
@@ -147,18 +148,10 @@ struct Spec {
   int width = -1, prec = -1;
 };
 
+// %c of an integer: Go writes U+FFFD for what is not a code point.
 std::string utf8(std::int64_t cp) {
-  if (cp < 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-  auto c = static_cast<unsigned long>(cp);
   std::string out;
-  if (c < 0x80) out += static_cast<char>(c);
-  else if (c < 0x800) out += {static_cast<char>(0xC0 | (c >> 6)), static_cast<char>(0x80 | (c & 0x3F))};
-  else if (c < 0x10000)
-    out += {static_cast<char>(0xE0 | (c >> 12)), static_cast<char>(0x80 | ((c >> 6) & 0x3F)),
-            static_cast<char>(0x80 | (c & 0x3F))};
-  else
-    out += {static_cast<char>(0xF0 | (c >> 18)), static_cast<char>(0x80 | ((c >> 12) & 0x3F)),
-            static_cast<char>(0x80 | ((c >> 6) & 0x3F)), static_cast<char>(0x80 | (c & 0x3F))};
+  text::go::append_utf8(out, cp < 0 || cp > 0x10FFFF ? text::go::kRuneError : static_cast<char32_t>(cp));
   return out;
 }
 
@@ -250,7 +243,7 @@ std::string format_one(char verb, const Spec& sp, const Value& v) {
       }
       return pad(s, sp, false);
     }
-    if (verb == 'q') return pad(util::go_quote(s), sp, false);
+    if (verb == 'q') return pad(text::go::quote(s), sp, false);
     if (verb == 'x' || verb == 'X') {
       std::string out;
       char b[4];

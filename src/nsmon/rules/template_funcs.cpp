@@ -8,7 +8,8 @@
 #include <re2/re2.h>
 
 #include "nsmon/rules/template_value.hpp"
-#include "nsmon/util/duration.hpp"
+#include "nsmon/text/duration.hpp"
+#include "nsmon/text/go.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::rules::tmpl {
@@ -301,12 +302,12 @@ std::optional<double> to_float(const Value& v, std::string& err) {
     bool alpha_ok = word || l.find_first_of("ghijklmnoqrstuvwyz") == std::string_view::npos;
     if (!s.empty() && end && *end == 0 && alpha_ok && !std::isspace(static_cast<unsigned char>(s[0]))) {
       if (std::isinf(d) && !word) {
-        err = "strconv.ParseFloat: parsing " + util::go_quote(s) + ": value out of range";
+        err = "strconv.ParseFloat: parsing " + text::go::quote(s) + ": value out of range";
         return std::nullopt;
       }
       return d;
     }
-    err = "strconv.ParseFloat: parsing " + util::go_quote(s) + ": invalid syntax";
+    err = "strconv.ParseFloat: parsing " + text::go::quote(s) + ": invalid syntax";
     return std::nullopt;
   }
   default: err = "can't convert " + type_name(v) + " to float"; return std::nullopt;
@@ -451,7 +452,7 @@ std::optional<std::string> compile_error(const RE2& re) {
 // regexp.MustCompile's panic names the pattern in backquotes when it can.
 std::string go_backquote(std::string_view s) {
   bool ok = std::none_of(s.begin(), s.end(), [](char c) { return c == '`' || (c < ' ' && c != '\t') || c == 0x7f; });
-  return ok ? "`" + std::string(s) + "`" : util::go_quote(s);
+  return ok ? "`" + std::string(s) + "`" : text::go::quote(s);
 }
 
 bool is_ip(std::string_view h) {
@@ -602,8 +603,8 @@ CallResult call_function(const Function& fn, std::vector<Value>& args, const Env
     return str(host);
   }
   if (n == "parseDuration") {
-    auto ms = util::parse_duration(args[0].s);
-    if (!ms) return err("not a valid duration string: " + util::go_quote(args[0].s));
+    auto ms = text::parse_duration(args[0].s);
+    if (!ms) return err("not a valid duration string: " + text::go::quote(args[0].s));
     return {Value::floating(static_cast<double>(*ms) / 1000), std::nullopt};
   }
   if (n == "now") return {Value::floating(env.data->timestamp), std::nullopt};

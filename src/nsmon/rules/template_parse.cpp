@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "nsmon/rules/template_value.hpp"
+#include "nsmon/text/go.hpp"
 
 namespace nsmon::rules::tmpl {
 
@@ -68,20 +69,7 @@ std::string unquote(std::string_view q, std::size_t pos) {
     };
     auto utf8 = [&](unsigned long cp) {
       if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) throw ParseError{pos, "invalid syntax"};
-      if (cp < 0x80) out += static_cast<char>(cp);
-      else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-      } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-      } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-      }
+      text::go::append_utf8(out, static_cast<char32_t>(cp));
     };
     switch (e) {
     case 'a': out += '\a'; break;

@@ -11,7 +11,6 @@
 #include "nsmon/core/checks.hpp"
 #include "nsmon/promql/printer.hpp"
 #include "nsmon/rules/template_eval.hpp"
-#include "nsmon/util/duration.hpp"
 
 namespace nsmon::ruletest {
 

@@ -10,7 +10,7 @@
 #include "nsmon/core/checks.hpp"
 #include "nsmon/engine/notation.hpp"
 #include "nsmon/ruletest/runner.hpp"
-#include "nsmon/util/duration.hpp"
+#include "nsmon/text/duration.hpp"
 
 namespace nsmon::ruletest {
 
@@ -170,15 +170,15 @@ std::string dump_state(const engine::Storage& storage, const GroupEvaluator& ev,
     for (const auto& p : s.points) grid = std::gcd(grid, p.t - start);
   if (grid <= 0) grid = 60'000;
   const std::int64_t slots = (end - start) / grid + 1;
-  std::string out = "state at " + util::format_duration(end - start) +
+  std::string out = "state at " + text::format_duration(end - start) +
                     ": the series (input_series and what the "
                     "rules wrote), one value per " +
-                    util::format_duration(grid) + " from " + util::format_duration(0) + "\n";
+                    text::format_duration(grid) + " from " + text::format_duration(0) + "\n";
   for (const auto& [ls, s] : storage.all()) {
     if (s.points.empty()) continue;
     out += "  " + engine::format_series(ls) + "  ";
     if (slots > 100'000) { // an odd sample time makes the grid too fine: times and values instead
-      for (const auto& p : s.points) out += util::format_duration(p.t - start) + "=" + engine::format_value(p.v) + " ";
+      for (const auto& p : s.points) out += text::format_duration(p.t - start) + "=" + engine::format_value(p.v) + " ";
       out.back() = '\n';
       continue;
     }
@@ -190,7 +190,7 @@ std::string dump_state(const engine::Storage& storage, const GroupEvaluator& ev,
   out += alerts.empty() ? "  no alert pending or firing\n" : "alerts pending or firing:\n";
   for (const auto& a : alerts)
     out += "  " + labels_text(a.labels) + " " + to_string(a.state) + " since " +
-           util::format_duration(a.active_at - start) + ", value " + engine::format_value(a.value) + "\n";
+           text::format_duration(a.active_at - start) + ", value " + engine::format_value(a.value) + "\n";
   return out;
 }
 
@@ -259,7 +259,7 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
     auto errors = ev.eval_at(ts);
     if (!errors.empty()) {
       for (const auto& e : errors)
-        fail(tg.span, "rule: " + e.rule + ", time: " + util::format_duration(ts - start) + ", err: " + e.message);
+        fail(tg.span, "rule: " + e.rule + ", time: " + text::format_duration(ts - start) + ", err: " + e.message);
       aborted = true; // promtool stops the test at the first evaluation with errors
       break;
     }
@@ -288,7 +288,7 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
           },
           show_alert, options.diff ? std::function<Fields(const AlertView&)>(alert_fields) : nullptr);
       if (!d.same)
-        fail(at.span, "alertname: " + at.alertname.value + ", time: " + util::format_duration(at.eval_time_ms) +
+        fail(at.span, "alertname: " + at.alertname.value + ", time: " + text::format_duration(at.eval_time_ms) +
                           ": expected " + plural(exp.size(), "firing alert", "firing alerts") + ", got " +
                           std::to_string(got.size()) + legend + d.text);
     }
@@ -298,7 +298,7 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
   if (!aborted) {
     for (std::size_t k = 0; k < tg.expr_tests.size(); ++k) {
       const ExprTest& x = tg.expr_tests[k];
-      const std::string where = "expr: \"" + x.expr.value + "\", time: " + util::format_duration(x.eval_time_ms);
+      const std::string where = "expr: \"" + x.expr.value + "\", time: " + text::format_duration(x.eval_time_ms);
       engine::Options q;
       q.default_step_ms = step;
       q.max_samples = options.max_samples;

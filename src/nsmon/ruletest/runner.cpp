@@ -11,7 +11,6 @@
 #include "nsmon/core/checks.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/engine/notation.hpp"
-#include "nsmon/util/duration.hpp"
 #include "nsmon/util/files.hpp"
 
 namespace nsmon::ruletest {

@@ -7,7 +7,7 @@
 #include <set>
 
 #include "nsmon/core/yaml.hpp"
-#include "nsmon/util/duration.hpp"
+#include "nsmon/text/duration.hpp"
 
 namespace nsmon::ruletest {
 
@@ -147,7 +147,7 @@ private:
       y_.report(n, "yaml/type", std::string(what) + " must be a duration");
       return std::nullopt;
     }
-    auto ms = util::parse_duration(n.Scalar());
+    auto ms = text::parse_duration(n.Scalar());
     if (!ms)
       y_.report(n, "rules/duration",
                 "not a valid duration string: \"" + std::string(n.Scalar()) + "\" (use e.g. 30s, 5m)");
@@ -237,7 +237,7 @@ private:
       if (auto t = string(item, "alertname", "alertname")) a.alertname = *t;
       if (a.alertname.value.empty())
         error(a.span, "an item under alert_rule_test misses required attribute alertname at eval_time " +
-                          util::format_duration(a.eval_time_ms) +
+                          text::format_duration(a.eval_time_ms) +
                           (g.name.empty() ? std::string() : " (in TestGroup " + g.name + ")"));
       for (const auto& e : list(item["exp_alerts"], "exp_alerts")) {
         if (!y_.check_mapping(e, {"exp_labels", "exp_annotations"}, "an expected alert")) continue;

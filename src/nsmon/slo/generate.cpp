@@ -10,7 +10,8 @@
 #include "nsmon/promql/parser.hpp"
 #include "nsmon/promql/regex.hpp"
 #include "nsmon/slo/sloth.hpp"
-#include "nsmon/util/duration.hpp"
+#include "nsmon/text/duration.hpp"
+#include "nsmon/text/go.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::slo {
@@ -36,7 +37,7 @@ std::string sq(const std::string& s) {
 std::string window_text(std::int64_t ms) {
   for (auto [unit, size] : {std::pair{"d", 86400000LL}, std::pair{"h", 3600000LL}, std::pair{"m", 60000LL}})
     if (ms % size == 0) return std::to_string(ms / size) + unit;
-  return util::format_duration(ms);
+  return text::format_duration(ms);
 }
 
 // "1" and "1.0" are the same bound; exporters write either (Go: 1, Python: 1.0).
@@ -102,7 +103,7 @@ std::string flow(const std::map<std::string, std::string>& m) {
 
 std::string sel(const std::string& metric, const Slo& s) { return metric + "{slo=\"" + s.name + "\"}"; }
 
-std::int64_t ms_of(const char* w) { return *util::parse_duration(w); }
+std::int64_t ms_of(const char* w) { return *text::parse_duration(w); }
 
 std::string percent(double v) { return num(v * 100) + "%"; }
 
@@ -591,7 +592,7 @@ SloSeries series_of(const Spec& spec, const Slo& s) {
     return {"{slo=\"" + s.name + "\"}", "slo:error_budget:remaining", util::join(alert_names(s), ", "),
             window_text(s.window_ms)};
   return {"{sloth_id=\"" + spec.service + "-" + s.name + "\"}", "slo:period_error_budget_remaining:ratio",
-          s.alert_name + " (page and ticket)", go_duration(s.window_ms)};
+          s.alert_name + " (page and ticket)", text::format_duration(s.window_ms)};
 }
 
 std::string slo_row(const Spec& spec, const Slo& s) {

@@ -9,8 +9,8 @@
 #include <cstdlib>
 #include <re2/re2.h>
 
-#include "nsmon/promql/go_compat.hpp"
-#include "nsmon/util/duration.hpp"
+#include "nsmon/text/duration.hpp"
+#include "nsmon/text/go.hpp"
 
 namespace nsmon::slo {
 
@@ -27,7 +27,7 @@ constexpr SlothWindow kPageQuick{2, "5m", "1h"}, kPageSlow{5, "30m", "6h"}, kTic
     kTicketSlow{10, "6h", "3d"};
 constexpr const char* kSliWindows[] = {"5m", "30m", "1h", "2h", "6h", "1d", "3d"}; // sorted, then the period
 
-double hours(const char* w) { return static_cast<double>(*util::parse_duration(w)) / 3600000.0; }
+double hours(const char* w) { return static_cast<double>(*text::parse_duration(w)) / 3600000.0; }
 
 // Sloth's getBurnRateFactor, in its order of float64 operations (5 * 672 / 100 / 6 is
 // 5.6000000000000005, and that is what Sloth writes).
@@ -71,7 +71,7 @@ struct Rule {
 
 std::vector<Rule> sli_rules(const Spec& spec, const Slo& s) {
   std::vector<Rule> out;
-  const std::string period = go_duration(s.window_ms);
+  const std::string period = text::format_duration(s.window_ms);
   auto labels = [&](const std::string& w) {
     return merged(merged(id_labels(spec, s), {{"sloth_window", w}}), slo_labels(spec, s));
   };
@@ -94,7 +94,7 @@ std::vector<Rule> sli_rules(const Spec& spec, const Slo& s) {
 std::vector<Rule> meta_rules(const Spec& spec, const Slo& s, const std::string& sloth_spec, const std::string& mode) {
   const auto labels = merged(id_labels(spec, s), slo_labels(spec, s));
   const std::string f = filter(spec, s);
-  const std::string o = go_float(s.objective);
+  const std::string o = text::go::format_float_g(s.objective);
   auto burn = [&](const std::string& w) {
     return sli_record(w) + f + "\n/ on(sloth_id, sloth_slo, sloth_service) group_left\nslo:error_budget:ratio" + f +
            "\n";
@@ -102,22 +102,23 @@ std::vector<Rule> meta_rules(const Spec& spec, const Slo& s, const std::string& 
   auto info = merged(labels, {{"sloth_version", std::string("nsmon-") + NSMON_VERSION},
                               {"sloth_mode", mode},
                               {"sloth_spec", sloth_spec},
-                              {"sloth_objective", go_fixed(s.objective_percent)}});
+                              {"sloth_objective", text::go::format_float(s.objective_percent)}});
   return {{"record", "slo:objective:ratio", "vector(" + o + ")", labels, {}},
           {"record", "slo:error_budget:ratio", "vector(1-" + o + ")", labels, {}},
           {"record",
            "slo:time_period:days",
-           "vector(" + go_float(static_cast<double>(s.window_ms) / 86400000.0) + ")",
+           "vector(" + text::go::format_float_g(static_cast<double>(s.window_ms) / 86400000.0) + ")",
            labels,
            {}},
           {"record", "slo:current_burn_rate:ratio", burn(kPageQuick.short_window), labels, {}},
-          {"record", "slo:period_burn_rate:ratio", burn(go_duration(s.window_ms)), labels, {}},
+          {"record", "slo:period_burn_rate:ratio", burn(text::format_duration(s.window_ms)), labels, {}},
           {"record", "slo:period_error_budget_remaining:ratio", "1 - slo:period_burn_rate:ratio" + f, labels, {}},
           {"record", "sloth_slo_info", "vector(1)", info, {}}};
 }
 
 std::string condition(const Spec& spec, const Slo& s, const SlothWindow& w) {
-  const std::string threshold = "(" + go_float(sloth_factor(w, s)) + " * " + go_float(error_budget(s)) + ")";
+  const std::string threshold =
+      "(" + text::go::format_float_g(sloth_factor(w, s)) + " * " + text::go::format_float_g(error_budget(s)) + ")";
   auto over = [&](const char* window) {
     return "    max(" + sli_record(window) + filter(spec, s) + " > " + threshold + ") without (sloth_window)\n";
   };
@@ -181,7 +182,7 @@ std::string scalar(const std::string& v, int indent) {
     out.pop_back();
     return out;
   }
-  return promql::go::quote(v); // Go's %q: its escapes are YAML's double-quoted ones
+  return text::go::quote(v); // Go's %q: its escapes are YAML's double-quoted ones
 }
 
 // A mapping key: plain when it is a name that YAML 1.1 (Prometheus's yaml.v2) reads as a string.
@@ -232,55 +233,6 @@ std::string header(const Spec& spec) {
 
 } // namespace
 
-std::string go_float(double v) {
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
-  std::string sci(buf, end);
-  const std::size_t e = sci.find('e');
-  const int exp = std::atoi(sci.c_str() + e + 1);
-  std::string digits;
-  for (std::size_t i = 0; i < e; ++i)
-    if (sci[i] != '.' && sci[i] != '-') digits += sci[i];
-  const std::string sign = v < 0 ? "-" : "";
-  if (exp < -4 || exp >= 6) { // strconv's 'g' with the shortest digits
-    std::string out = sign + digits.substr(0, 1) + (digits.size() > 1 ? "." + digits.substr(1) : "") + "e";
-    out += exp < 0 ? "-" : "+";
-    std::string x = std::to_string(std::abs(exp));
-    return out + (x.size() < 2 ? "0" + x : x);
-  }
-  if (exp < 0) return sign + "0." + std::string(static_cast<std::size_t>(-exp - 1), '0') + digits;
-  const auto int_digits = static_cast<std::size_t>(exp) + 1;
-  if (digits.size() <= int_digits) return sign + digits + std::string(int_digits - digits.size(), '0');
-  return sign + digits.substr(0, int_digits) + "." + digits.substr(int_digits);
-}
-
-std::string go_fixed(double v) {
-  char buf[400];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
-  return std::string(buf, end);
-}
-
-std::string go_duration(std::int64_t ms) {
-  if (ms == 0) return "0s";
-  std::string out;
-  auto unit = [&](const char* name, std::int64_t size, bool exact) {
-    if (exact && ms % size != 0) return;
-    if (std::int64_t n = ms / size; n > 0) {
-      out += std::to_string(n) + name;
-      ms -= n * size;
-    }
-  };
-  const std::int64_t day = 86400000;
-  unit("y", 365 * day, true);
-  unit("w", 7 * day, true);
-  unit("d", day, false);
-  unit("h", 3600000, false);
-  unit("m", 60000, false);
-  unit("s", 1000, false);
-  unit("ms", 1, false);
-  return out;
-}
-
 std::string sloth_rules_yaml(const std::vector<Spec>& specs) {
   if (specs.empty()) return "";
   std::string o;
@@ -311,8 +263,8 @@ std::vector<SlothAlert> sloth_alerts(const Spec& spec, const Slo& s) {
 
 SlothCondition sloth_condition(const Slo& s, bool page, bool quick) {
   const SlothWindow& w = page ? (quick ? kPageQuick : kPageSlow) : (quick ? kTicketQuick : kTicketSlow);
-  return {sloth_factor(w, s) * error_budget(s), *util::parse_duration(w.short_window),
-          *util::parse_duration(w.long_window)};
+  return {sloth_factor(w, s) * error_budget(s), *text::parse_duration(w.short_window),
+          *text::parse_duration(w.long_window)};
 }
 
 std::vector<std::string> sloth_groups(const Spec& spec, const Slo& s) {

@@ -36,12 +36,4 @@ SlothCondition sloth_condition(const Slo& s, bool page, bool quick);
 /// The names of the rule groups Sloth writes for an SLO, in order (sli, meta, alerts if any).
 std::vector<std::string> sloth_groups(const Spec& spec, const Slo& s);
 
-/// Go's strconv.FormatFloat(v, 'g', -1, 64) (and fmt's %g, %v): the shortest digits, exponent
-/// form below 1e-4 and from 1e6 (1e-05, 1e+06).
-std::string go_float(double v);
-/// strconv.FormatFloat(v, 'f', -1, 64): the shortest digits, never an exponent ("99.9", "95").
-std::string go_fixed(double v);
-/// prometheus/common model.Duration's String(): 30d, 4w (28d), 1d12h (36h).
-std::string go_duration(std::int64_t ms);
-
 } // namespace nsmon::slo

@@ -6,7 +6,7 @@
 
 #include "nsmon/core/yaml.hpp"
 #include "nsmon/promql/parser.hpp"
-#include "nsmon/util/duration.hpp"
+#include "nsmon/text/duration.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::slo {
@@ -126,7 +126,7 @@ private:
     if (auto d = n["description"]) s.description = y_.string(d, "description").value_or("");
     objective(n, s);
     if (auto w = n["window"]) {
-      auto ms = w.IsScalar() ? util::parse_duration(w.Scalar()) : std::nullopt;
+      auto ms = w.IsScalar() ? text::parse_duration(w.Scalar()) : std::nullopt;
       if (!ms) y_.report(w, "slo/window", "window must be a duration (30d, 4w)");
       else if (*ms < 24LL * 3600 * 1000 || *ms > 366LL * 24 * 3600 * 1000)
         y_.report(w, "slo/window", "an SLO window of " + std::string(w.Scalar()) + " is not sane: between 1d and 1y",

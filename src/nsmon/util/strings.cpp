@@ -108,44 +108,6 @@ std::string format_number(double v) {
   return std::string(buf, res.ptr);
 }
 
-namespace {
-// The length of the UTF-8 sequence at the start of `s`, or 0 when it is not valid UTF-8.
-std::size_t utf8_length(std::string_view s) {
-  auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  auto cont = [&](std::size_t i) { return i < s.size() && (b(i) & 0xC0) == 0x80; };
-  unsigned char c = b(0);
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (!cont(1) || !cont(2)) return 0;
-    if (c == 0xE0 && b(1) < 0xA0) return 0;  // overlong
-    if (c == 0xED && b(1) >= 0xA0) return 0; // surrogates
-    return 3;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (!cont(1) || !cont(2) || !cont(3)) return 0;
-    if (c == 0xF0 && b(1) < 0x90) return 0;  // overlong
-    if (c == 0xF4 && b(1) >= 0x90) return 0; // past U+10FFFF
-    return 4;
-  }
-  return 0;
-}
-} // namespace
-
-bool valid_utf8(std::string_view s) {
-  while (!s.empty()) {
-    // ASCII eight bytes at a time.
-    if (std::uint64_t w = 0; s.size() >= 8 && (std::memcpy(&w, s.data(), 8), (w & 0x8080808080808080ULL) == 0)) {
-      s.remove_prefix(8);
-      continue;
-    }
-    std::size_t n = utf8_length(s);
-    if (n == 0) return false;
-    s.remove_prefix(n);
-  }
-  return true;
-}
-
 std::size_t count_byte(std::string_view s, char c) {
   std::size_t n = 0, i = 0;
   for (; i + 64 <= s.size(); i += 64) {
@@ -155,33 +117,6 @@ std::size_t count_byte(std::string_view s, char c) {
   }
   for (; i < s.size(); ++i) n += s[i] == c;
   return n;
-}
-
-std::string go_quote(std::string_view s) {
-  static const char* const hex = "0123456789abcdef";
-  std::string out = "\"";
-  while (!s.empty()) {
-    std::size_t n = utf8_length(s);
-    auto c = static_cast<unsigned char>(s[0]);
-    if (n == 0 || (n == 1 && (c < 0x20 || c == 0x7F))) {
-      switch (c) {
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        out += "\\x";
-        out += hex[c >> 4];
-        out += hex[c & 0xF];
-      }
-      s.remove_prefix(1);
-      continue;
-    }
-    if (c == '"' || c == '\\') out += '\\';
-    out.append(s.substr(0, n));
-    s.remove_prefix(n);
-  }
-  out += '"';
-  return out;
 }
 
 } // namespace nsmon::util

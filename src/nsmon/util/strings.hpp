@@ -38,8 +38,6 @@ std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t ca
 /// The candidate closest to `name` if it is close enough to be a likely typo, else "".
 std::string did_you_mean(std::string_view name, const std::vector<std::string>& candidates);
 
-/// Valid UTF-8 as Go's utf8.ValidString: no overlong forms, surrogates or code points past U+10FFFF.
-bool valid_utf8(std::string_view s);
 /// Hashes a std::string and a view of one alike: with std::equal_to<>, an unordered container of
 /// strings is searched by view without making a string.
 struct StringHash {
@@ -49,11 +47,6 @@ struct StringHash {
 /// How many times `c` occurs in `s` (64 bytes at a time: the compiler's vector instructions;
 /// std::count is a byte at a time).
 std::size_t count_byte(std::string_view s, char c);
-
-/// `s` in double quotes as Go's %q prints a string: `"` and `\` escaped, control characters and
-/// bytes that are not UTF-8 as escapes (`"\xff"`), other UTF-8 kept, so a message never carries
-/// invalid UTF-8.
-std::string go_quote(std::string_view s);
 
 /// Tells whether a string is given for the first time (a mapping's keys): the first 16 are
 /// compared one by one without allocating, more go through a set. The strings must outlive it.

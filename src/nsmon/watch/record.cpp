@@ -7,7 +7,7 @@
 
 #include "nsmon/core/error.hpp"
 #include "nsmon/engine/notation.hpp"
-#include "nsmon/util/duration.hpp"
+#include "nsmon/text/duration.hpp"
 #include "nsmon/util/files.hpp"
 #include "nsmon/watch/rule_watch.hpp"
 
@@ -93,7 +93,7 @@ std::string record_test(const RuleWatch& rw, std::int64_t iv, const std::string&
   // interval), so that the test's evaluations fall where the run's did.
   const std::int64_t ei = std::max<std::int64_t>(1, rw.min_interval_ms());
   if (t0 != INT64_MAX) t0 = t0 / ei * ei;
-  std::string out = "# Recorded by nsmon watch --rules: the samples it kept, every " + util::format_duration(iv) +
+  std::string out = "# Recorded by nsmon watch --rules: the samples it kept, every " + text::format_duration(iv) +
                     " from the first scrape.\n# Replay with `nsmon test-rules " + path + "` or `promtool test rules " +
                     path + "`.\nrule_files:\n";
   const auto dir = std::filesystem::absolute(path).parent_path();
@@ -104,8 +104,8 @@ std::string record_test(const RuleWatch& rw, std::int64_t iv, const std::string&
     out += "  - " + yaml_single(ec || rel.empty() || up ? std::filesystem::absolute(f.path).string() : rel.string()) +
            "\n";
   }
-  out += "evaluation_interval: " + util::format_duration(ei) + "\ntests:\n  - name: recorded run\n";
-  out += "    interval: " + util::format_duration(iv) + "\n    input_series:\n";
+  out += "evaluation_interval: " + text::format_duration(ei) + "\ntests:\n  - name: recorded run\n";
+  out += "    interval: " + text::format_duration(iv) + "\n    input_series:\n";
   if (by_name.empty()) {
     out += "      []\n";
     return out;
@@ -144,7 +144,7 @@ std::string record_test(const RuleWatch& rw, std::int64_t iv, const std::string&
     if (t != checks[next]) continue;
     ++next;
     for (const auto& name : names) {
-      tests += "      - eval_time: " + util::format_duration(t) + "\n        alertname: " + yaml_single(name) +
+      tests += "      - eval_time: " + text::format_duration(t) + "\n        alertname: " + yaml_single(name) +
                "\n        exp_alerts:";
       std::string items;
       for (const auto& a : eval.alerts(name)) {

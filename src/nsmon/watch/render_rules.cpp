@@ -2,7 +2,7 @@
 // transition, and the summary's rows (which alert fired when, for how long; the assertions).
 #include <nlohmann/json.hpp>
 
-#include "nsmon/util/duration.hpp"
+#include "nsmon/text/duration.hpp"
 #include "nsmon/watch/format.hpp"
 #include "nsmon/watch/render.hpp"
 #include "nsmon/watch/rule_watch.hpp"
@@ -147,7 +147,7 @@ std::string rules_summary_text(const RulesStatus& r, bool color, std::int64_t en
                      (fired == 1 ? " alert fired" : " alerts fired");
   if (pending_only) line += ", " + std::to_string(pending_only) + " pending that never fired";
   if (r.rule_errors) line += ", " + std::to_string(r.rule_errors) + " rule errors";
-  line += "; store " + fmt::count(static_cast<double>(r.series)) + " series, " + util::format_duration(r.window_ms) +
+  line += "; store " + fmt::count(static_cast<double>(r.series)) + " series, " + text::format_duration(r.window_ms) +
           " window";
   row("rules      ", line);
   if (r.asserts) {

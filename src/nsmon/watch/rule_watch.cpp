@@ -6,7 +6,6 @@
 #include <unordered_set>
 
 #include "nsmon/core/checks.hpp"
-#include "nsmon/util/duration.hpp"
 #include "nsmon/util/files.hpp"
 
 namespace nsmon::watch {

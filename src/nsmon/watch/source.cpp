@@ -11,6 +11,7 @@
 
 #include "nsmon/core/error.hpp"
 #include "nsmon/expfmt/parser.hpp"
+#include "nsmon/text/percent.hpp"
 #include "nsmon/watch/stats.hpp"
 
 namespace nsmon::watch {
@@ -91,16 +92,6 @@ private:
   bool keep_samples_;
 };
 
-std::string form_encode(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '_' || c == '.' || c == '-' || c == '~') out += static_cast<char>(c);
-    else out += {'%', hex[c >> 4], hex[c & 15]};
-  }
-  return out;
-}
-
 class PrometheusSource final : public Source {
 public:
   PrometheusSource(std::shared_ptr<http::Client> client, std::string base, std::string selector, double timeout)
@@ -120,7 +111,7 @@ public:
     http::Request req = request(base_ + "/api/v1/query", timeout_);
     req.method = "POST";
     req.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
-    req.body = "query=" + form_encode(query_);
+    req.body = "query=" + text::percent_encode(query_);
     auto resp = send(*client_, req, r);
     r.seconds = since(t0);
     if (!resp) return r;

@@ -1,4 +1,4 @@
-#include "nsmon/promql/go_compat.hpp"
+#include "nsmon/text/go.hpp"
 
 #include <array>
 #include <cerrno>
@@ -6,9 +6,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 
-namespace nsmon::promql::go {
+namespace nsmon::text::go {
 
 Rune decode_rune(std::string_view s) {
   if (s.empty()) return {kRuneError, 0};
@@ -37,6 +38,11 @@ Rune decode_rune(std::string_view s) {
 
 bool valid_utf8(std::string_view s) {
   while (!s.empty()) {
+    // Label values and YAML keys are mostly ASCII: eight bytes at a time.
+    if (std::uint64_t w = 0; s.size() >= 8 && (std::memcpy(&w, s.data(), 8), (w & 0x8080808080808080ULL) == 0)) {
+      s.remove_prefix(8);
+      continue;
+    }
     Rune r = decode_rune(s);
     if (r.value == kRuneError && r.width == 1) return false;
     s.remove_prefix(static_cast<std::size_t>(r.width));
@@ -411,92 +417,6 @@ std::optional<std::uint64_t> parse_uint(std::string_view s) {
   return v;
 }
 
-std::optional<std::int64_t> parse_duration_ms(std::string_view s, std::string& error) {
-  if (s == "0") return 0;
-  if (s.empty()) {
-    error = "empty duration string";
-    return std::nullopt;
-  }
-  struct Unit {
-    std::string_view name;
-    int pos;
-    std::uint64_t ns;
-  };
-  static constexpr std::array<Unit, 7> units = {{{"y", 1, 365ULL * 24 * 3600 * 1000000000ULL},
-                                                 {"w", 2, 7ULL * 24 * 3600 * 1000000000ULL},
-                                                 {"d", 3, 24ULL * 3600 * 1000000000ULL},
-                                                 {"h", 4, 3600ULL * 1000000000ULL},
-                                                 {"m", 5, 60ULL * 1000000000ULL},
-                                                 {"s", 6, 1000000000ULL},
-                                                 {"ms", 7, 1000000ULL}}};
-  const std::string orig(s);
-  auto invalid = [&]() -> std::optional<std::int64_t> {
-    error = "not a valid duration string: " + quote(orig);
-    return std::nullopt;
-  };
-  std::uint64_t dur = 0;
-  int last_pos = 0;
-  constexpr std::uint64_t limit = 1ULL << 63;
-  while (!s.empty()) {
-    if (s[0] < '0' || s[0] > '9') return invalid();
-    std::size_t i = 0;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-    auto v = parse_uint(s.substr(0, i));
-    if (!v) return invalid();
-    s.remove_prefix(i);
-    i = 0;
-    while (i < s.size() && (s[i] < '0' || s[i] > '9')) ++i;
-    if (i == 0) return invalid();
-    std::string_view u = s.substr(0, i);
-    s.remove_prefix(i);
-    const Unit* unit = nullptr;
-    for (const auto& cand : units)
-      if (cand.name == u) unit = &cand;
-    if (!unit) {
-      error = "unknown unit " + quote(u) + " in duration " + quote(orig);
-      return std::nullopt;
-    }
-    if (unit->pos <= last_pos) return invalid();
-    last_pos = unit->pos;
-    if (*v > limit / unit->ns) {
-      error = "duration out of range";
-      return std::nullopt;
-    }
-    dur += *v * unit->ns;
-    if (dur > limit - 1) {
-      error = "duration out of range";
-      return std::nullopt;
-    }
-  }
-  return static_cast<std::int64_t>(dur / 1000000ULL);
-}
-
-std::string format_duration_ms(std::int64_t ms) {
-  if (ms == 0) return "0s";
-  std::string sign;
-  std::uint64_t v = static_cast<std::uint64_t>(ms);
-  if (ms < 0) {
-    sign = "-";
-    v = ~v + 1;
-  }
-  std::string r;
-  auto unit = [&](const char* name, std::uint64_t mult, bool exact) {
-    if (exact && v % mult != 0) return;
-    if (std::uint64_t n = v / mult; n > 0) {
-      r += std::to_string(n) + name;
-      v -= n * mult;
-    }
-  };
-  unit("y", 1000ULL * 60 * 60 * 24 * 365, true);
-  unit("w", 1000ULL * 60 * 60 * 24 * 7, true);
-  unit("d", 1000ULL * 60 * 60 * 24, false);
-  unit("h", 1000ULL * 60 * 60, false);
-  unit("m", 1000ULL * 60, false);
-  unit("s", 1000ULL, false);
-  unit("ms", 1, false);
-  return sign + r;
-}
-
 std::string format_float(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
@@ -504,6 +424,30 @@ std::string format_float(double v) {
   auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
   if (ec != std::errc()) return "NaN";
   return std::string(buf, p);
+}
+
+std::string format_float_g(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  std::string sci(buf, end);
+  const std::size_t e = sci.find('e');
+  const int exp = std::atoi(sci.c_str() + e + 1);
+  std::string digits;
+  for (std::size_t i = 0; i < e; ++i)
+    if (sci[i] != '.' && sci[i] != '-') digits += sci[i];
+  const std::string sign = v < 0 ? "-" : "";
+  if (exp < -4 || exp >= 6) { // shortest digits: strconv decides with precision 6
+    std::string out = sign + digits.substr(0, 1) + (digits.size() > 1 ? "." + digits.substr(1) : "") + "e";
+    out += exp < 0 ? "-" : "+";
+    std::string x = std::to_string(std::abs(exp));
+    return out + (x.size() < 2 ? "0" + x : x);
+  }
+  if (exp < 0) return sign + "0." + std::string(static_cast<std::size_t>(-exp - 1), '0') + digits;
+  const auto int_digits = static_cast<std::size_t>(exp) + 1;
+  if (digits.size() <= int_digits) return sign + digits + std::string(int_digits - digits.size(), '0');
+  return sign + digits.substr(0, int_digits) + "." + digits.substr(int_digits);
 }
 
 std::string format_float3(double v) {
@@ -549,4 +493,4 @@ std::int64_t seconds_to_ns(double seconds) {
   return static_cast<std::int64_t>(ns);
 }
 
-} // namespace nsmon::promql::go
+} // namespace nsmon::text::go

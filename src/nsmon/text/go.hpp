@@ -1,14 +1,14 @@
 #pragma once
-// Go standard-library behaviour the PromQL front end must reproduce exactly: Prometheus's error
-// messages quote with Go's %q, numbers are read with strconv.ParseInt/ParseFloat, durations with
-// prometheus/common's model.ParseDuration, and the printer writes numbers and durations the way
-// Go formats them.
+// Text as Go's standard library reads and writes it, which nsmon must reproduce exactly wherever
+// it speaks for Prometheus, Alertmanager or their templates: UTF-8 (unicode/utf8), quoting with
+// %q and strconv.Unquote, numbers read with strconv.ParseInt/ParseFloat and written as Go
+// formats them. The one place for these in nsmon (promql/, rules/, core/'s YAML reader, ...).
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace nsmon::promql::go {
+namespace nsmon::text::go {
 
 inline constexpr char32_t kRuneError = 0xFFFD;
 inline constexpr int kEof = -1;
@@ -19,7 +19,9 @@ struct Rune {
   int width;
 };
 Rune decode_rune(std::string_view s);
+/// utf8.ValidString: no overlong forms, surrogates or code points past U+10FFFF.
 bool valid_utf8(std::string_view s);
+/// utf8.AppendRune: surrogates and values past U+10FFFF are written as U+FFFD.
 void append_utf8(std::string& out, char32_t r);
 
 /// strconv.IsPrint (approximated outside the Basic Multilingual Plane's common ranges).
@@ -44,14 +46,11 @@ std::optional<double> parse_number(std::string_view s, std::string& error);
 /// strconv.ParseUint(s, 10, 64).
 std::optional<std::uint64_t> parse_uint(std::string_view s);
 
-/// model.ParseDuration, in milliseconds; on failure sets `error` to its message.
-std::optional<std::int64_t> parse_duration_ms(std::string_view s, std::string& error);
-
-/// model.Duration(ms).String(): "1h30m", "90d", "0s"; negative values get a leading '-'.
-std::string format_duration_ms(std::int64_t ms);
-
 /// strconv.FormatFloat(v, 'f', -1, 64): shortest decimal that reads back to v, never an exponent.
 std::string format_float(double v);
+/// strconv.FormatFloat(v, 'g', -1, 64): shortest digits, an exponent below 1e-4 and from 1e6
+/// (Sloth writes its objectives so).
+std::string format_float_g(double v);
 /// fmt.Sprintf("%.3f", v).
 std::string format_float3(double v);
 /// fmt.Sprintf("%f", v) (six decimals, used in Prometheus's @-modifier bounds message).
@@ -62,4 +61,4 @@ std::string format_float_v(double v);
 /// math.Round(v * 1e9) converted to int64 like Go on amd64 (out-of-range values give INT64_MIN).
 std::int64_t seconds_to_ns(double seconds);
 
-} // namespace nsmon::promql::go
+} // namespace nsmon::text::go
