@@ -669,7 +669,7 @@ complete -c nsmon -n '__nsmon_under "test-rules"' -l run -x -d 'Run only the tes
 complete -c nsmon -n '__nsmon_under "test-rules"' -l junit -r -F -d 'Also write the results as JUnit XML to FILE'
 complete -c nsmon -n '__nsmon_under "test-rules"' -l ignore-unknown-fields -x -d 'Fields of the rule files Prometheus does not know are not errors (promtool'\''s flag; e.g. ownership:)'
 complete -c nsmon -n '__nsmon_under "test-rules"' -l debug -x -d 'Print each test'\''s state at its last evaluation to stderr: every series (input and what the rules wrote) in the series notation, and the pending and firing alerts (promtool'\''s flag)'
-complete -c nsmon -n '__nsmon_under "test-rules"' -l diff -x -d 'In a failure, pair each expected alert or sample with the one got most like it and show only the labels, annotations or value that differ (promtool'\''s flag)'
+complete -c nsmon -n '__nsmon_under "test-rules"' -l diff -x -d 'In a failure, pair each expected alert or sample left over with the got one most like it however little they share (by default: when they share half their fields) (promtool'\''s flag)'
 complete -c nsmon -n '__nsmon_under "test-rules"' -l coverage -x -d 'Report the alerting and recording rules no test exercises'
 complete -c nsmon -n '__nsmon_under "test-rules"' -l coverage-min -x -d 'Fail when under PCT percent of the rules are exercised'
 complete -c nsmon -n '__nsmon_under "test-rules"' -l max-samples -x -d 'Fail a query that would hold more than N samples at once (default 10000, promtool'\''s; 0: no limit)'

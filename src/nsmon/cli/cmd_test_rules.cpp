@@ -307,13 +307,15 @@ Comparisons as promtool's (exact labels and annotations, order-insensitive, fuzz
 unit in the last place).
 
 Beyond promtool:
-  a failure is a diff of expected (-) and got (+) at the test's file:line; --run selects tests by
+  a failure is a diff at the test's file:line: an expected item and the got one sharing half its
+  labels, annotations and value as a pair (~) whose differing fields are shown, the rest whole,
+  expected (-) and got (+) (--diff pairs however little is shared); --run selects tests by
   name; tests run in parallel; a test may opt into partial matching with the nsmon extension key
     nsmon: {partial: true}
   (exp_labels, exp_annotations and exp_samples' labels are then subsets; promtool refuses the key,
   so a plain promtool file never turns it on); --coverage lists the alerting and recording rules
-  no test exercises; --junit writes JUnit XML; --diff narrows a failure to the fields that
-  differ; --debug writes each test's series in the notation input_series reads, to paste back.
+  no test exercises; --junit writes JUnit XML; --debug writes each test's series (stderr) in
+  the notation input_series reads, to paste back.
 
 Formats (--format): text, json, github, sarif, as lint-rules.
 
@@ -341,8 +343,8 @@ Run define_test_rules(CLI::App& cmd) {
                "Print each test's state at its last evaluation to stderr: every series (input and what the rules "
                "wrote) in the series notation, and the pending and firing alerts (promtool's flag)");
   cmd.add_flag("--diff", o->diff,
-               "In a failure, pair each expected alert or sample with the one got most like it and show only the "
-               "labels, annotations or value that differ (promtool's flag)");
+               "In a failure, pair each expected alert or sample left over with the got one most like it however "
+               "little they share (by default: when they share half their fields) (promtool's flag)");
   cmd.add_flag("--coverage", o->coverage, "Report the alerting and recording rules no test exercises");
   cmd.add_option("--coverage-min", o->coverage_min, "Fail when under PCT percent of the rules are exercised")
       ->option_text("PCT")

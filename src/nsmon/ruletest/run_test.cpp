@@ -45,10 +45,15 @@ bool same_value(double exp, double got, bool fuzzy) {
 
 struct Diff {
   bool same = true;
+  bool paired = false; ///< some lines are a pair's fields ("~")
   std::string text;
+  std::string legend() const {
+    return paired ? " (- expected only, + got only, ~ the fields a pair shares)\n" : " (- expected only, + got only)\n";
+  }
 };
 
-/// An item's fields for --diff: each `name="value"` or `annotations.name: text`, sorted.
+/// An item's fields, to pair an expected item with the got one most like it: each `name="value"` or `annotations.name:
+/// text`, sorted.
 using Fields = std::vector<std::string>;
 
 // The fields in only one of `e` and `g`, as "-" and "+" lines under a "~" line of the shared ones.
@@ -77,11 +82,13 @@ std::size_t shared_count(const Fields& a, const Fields& b) {
 
 /// Expected and got as one list of lines: " " both, "-" expected only, "+" got only. `match`
 /// says whether an expected item is satisfied by a got item; each got item serves one expected.
-/// With `fields` (--diff), an expected item left over is paired with the got item left over that
-/// shares most fields with it, and only the fields that differ are shown.
-template <class T, class Match, class Show>
-Diff diff(const std::vector<T>& exp, const std::vector<T>& got, Match match, Show show,
-          const std::function<Fields(const T&)>& fields = {}) {
+/// An expected item left over is paired with the got item left over that shares most of its
+/// `fields`, and then only the fields that differ are shown ("~" the shared ones): one changed
+/// annotation is one line, not two whole alerts. A pair needs half of the expected item's fields
+/// in common (any one with `always_pair`, --diff), so that unrelated items stay whole.
+template <class T, class Match, class Show, class GetFields>
+Diff diff(const std::vector<T>& exp, const std::vector<T>& got, Match match, Show show, GetFields fields,
+          bool always_pair) {
   std::vector<bool> used(got.size(), false);
   std::vector<std::size_t> missing;
   Diff d;
@@ -93,20 +100,20 @@ Diff diff(const std::vector<T>& exp, const std::vector<T>& got, Match match, Sho
       used[k] = true;
       out += "      " + show(got[k]) + "\n";
     } else {
-      if (fields) missing.push_back(i);
-      else out += "    - " + show(exp[i]) + "\n";
+      missing.push_back(i);
       d.same = false;
     }
   }
   for (std::size_t i : missing) {
-    std::size_t best = got.size(), best_shared = 0;
     const Fields fe = fields(exp[i]);
+    std::size_t best = got.size(), best_shared = always_pair ? 0 : (fe.size() - 1) / 2;
     for (std::size_t k = 0; k < got.size(); ++k)
       if (!used[k])
         if (std::size_t n = shared_count(fe, fields(got[k])); n > best_shared) best = k, best_shared = n;
     if (best < got.size()) {
       used[best] = true;
       out += field_diff(fe, fields(got[best]));
+      d.paired = true;
     } else {
       out += "    - " + show(exp[i]) + "\n";
     }
@@ -235,9 +242,6 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
   settings.expand = options.expand;
   GroupEvaluator ev(pf.groups, storage, settings);
 
-  const std::string legend = options.diff ? " (- expected only, + got only, ~ the fields a pair shares)\n"
-                                          : " (- expected only, + got only)\n";
-
   // The alert tests by eval_time, checked at the evaluation step that covers it.
   std::vector<const AlertTest*> alert_tests;
   for (const auto& a : tg.alert_tests) alert_tests.push_back(&a);
@@ -286,11 +290,11 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
             return partial ? subset(e.labels, g.labels) && subset(e.annotations, g.annotations)
                            : e.labels == g.labels && e.annotations == g.annotations;
           },
-          show_alert, options.diff ? std::function<Fields(const AlertView&)>(alert_fields) : nullptr);
+          show_alert, alert_fields, options.diff);
       if (!d.same)
         fail(at.span, "alertname: " + at.alertname.value + ", time: " + text::format_duration(at.eval_time_ms) +
                           ": expected " + plural(exp.size(), "firing alert", "firing alerts") + ", got " +
-                          std::to_string(got.size()) + legend + d.text);
+                          std::to_string(got.size()) + d.legend() + d.text);
     }
   }
 
@@ -327,10 +331,10 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
           [fuzzy, partial](const SampleView& e, const SampleView& g) {
             return (partial ? subset(e.labels, g.labels) : e.labels == g.labels) && same_value(e.value, g.value, fuzzy);
           },
-          show_sample, options.diff ? std::function<Fields(const SampleView&)>(sample_fields) : nullptr);
+          show_sample, sample_fields, options.diff);
       if (!d.same)
         fail(x.span, where + ": expected " + plural(exp.size(), "sample", "samples") + ", got " +
-                         std::to_string(got.size()) + legend + d.text);
+                         std::to_string(got.size()) + d.legend() + d.text);
     }
   }
   if (options.debug) res.state = dump_state(storage, ev, start, start + max_eval);

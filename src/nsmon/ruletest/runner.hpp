@@ -30,8 +30,8 @@ struct RunOptions {
   bool ignore_unknown_fields = false;
   /// promtool's --debug: each result carries the state its expectations were checked against.
   bool debug = false;
-  /// promtool's --diff: a failure pairs each expected item with the got item most like it and
-  /// shows the fields that differ.
+  /// promtool's --diff: a failure pairs each expected item left over with the got item most like
+  /// it however little they share (without it: when they share half the expected item's fields).
   bool diff = false;
   /// Which tests run, by name (promtool's --run); null: all.
   std::function<bool(const std::string& name)> select;
