@@ -79,7 +79,7 @@ int run_lint(const LintOptions& o, const Context& ctx) {
     options.policy.disabled.insert(name);
   }
   if (o.list_checks) return list_checks(ctx.report, "", options.policy);
-  // The built-in catalog (parsed on first use, 1-2 ms) is parsed on another thread while the inputs
+  // The built-in catalog (parsed on first use) is parsed on another thread while the inputs
   // are read: the checks are the first to need it. A catalog file is read first, as its errors
   // come before the inputs'.
   std::future<const catalog::Catalog*> builtin;

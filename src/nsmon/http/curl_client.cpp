@@ -21,8 +21,8 @@ namespace nsmon::http {
 
 namespace {
 
-// libcurl is loaded when it is first used, not at start-up: binding it and its ~35 libraries cost
-// every command ~5 ms of CPU and ~6.5 MiB of memory, and most commands never talk HTTP.
+// libcurl is loaded when it is first used, not at start-up: binding it and its ~35 libraries
+// would cost every command start-up time and memory, and most commands never talk HTTP.
 // The libcurl functions nsmon calls: each is member NAME of Curl, loaded as symbol curl_NAME.
 // clang-format off
 #define NSMON_CURL_FUNCTIONS(X) \

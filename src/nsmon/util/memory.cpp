@@ -68,7 +68,7 @@ void heap_on_huge_pages(std::size_t bytes) {
   std::free(grow);
   // The top starts at `grow` again. The heap's top wrote its header past the block: that page
   // stays small, and so does the rest of its 2 MiB (a fault there gets a small page once one is
-  // mapped). Collapsing that page took 0.7 to 6 ms on this VM; instead, a block that ends at the
+  // mapped). Collapsing that page is slow; instead, a block that ends at the
   // first boundary past the header (glibc's chunk: its size rounded to 16 with an 8-byte header)
   // is kept, never touched (2 to 4 MiB of address space only, which no small free block can serve
   // instead of the top; if one did, it is given back), so that what comes next is on huge pages.

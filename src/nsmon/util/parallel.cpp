@@ -10,9 +10,9 @@ namespace nsmon::util {
 namespace {
 
 // How long a worker keeps looking for the next job before it parks (and how long a caller spins
-// before it sleeps on the workers): lint-rules' serial steps between two parallel ones take 0.1 to
-// 3 ms, and a new thread took 0.1 to 4 ms to start running on a 2-vCPU virtual machine, whose idle
-// vCPU has to be woken (so has it for a parked thread; bench/README).
+// before it sleeps on the workers): about as long as lint-rules' serial steps between two parallel
+// ones, so that a worker is still awake for the next step; waking a parked one on a virtual
+// machine costs more than the spin (bench/README, lint-rules).
 constexpr auto kSpin = std::chrono::milliseconds(3);
 
 void cpu_relax() {
@@ -74,8 +74,8 @@ public:
 
 private:
   void loop(unsigned index, std::uint64_t seen) {
-    // While it waits for its first job: its arena on huge pages (the collapse of its first pages
-    // took 0.7 to 6 ms on this VM; in the first step, that delayed the step's end).
+    // While it waits for its first job: its arena on huge pages, so that collapsing its first
+    // pages does not delay the first step's end.
     advise_thread_heap();
     for (;;) {
       if (!spin_until([&] { return generation_.load(std::memory_order_acquire) != seen; })) {

@@ -32,8 +32,8 @@ bool run_on_workers(unsigned extra, void (*call)(void*), void* ctx);
 } // namespace detail
 
 /// Starts the worker threads parallel_steps uses ahead of time, for a command that knows it will
-/// use them within milliseconds: a new thread took 0.1 to 4 ms to start running on a 2-vCPU
-/// virtual machine (the idle vCPU has to be woken; so has it for a parked thread).
+/// use them soon: a new thread starts late on a virtual machine whose idle vCPU has to be woken
+/// (so has it for a parked thread).
 void start_workers();
 
 /// Runs fn(begin, end, step) for each step of `size` items of [0, n) (the last may be shorter;
