@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # 200 answers nsmon cannot use: a proxy's HTML page, a body that is not JSON, JSON cut short (by the
 # connection or in the text), a body over --max-bytes, a redirect loop. Each: exit 3 and one sentence
-# on stderr (what streamed to stdout before the fault is not an answer: the exit code says so).
+# on stderr; --format json writes nothing then (a script never reads half a document).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/fault_server.bash"
 start_fault_server
@@ -19,6 +19,10 @@ said "is not JSON: \"this is not JSON at all\" (from $FAULT/junk)"
 # Content-Length 1000, 100 bytes, then the connection closes.
 run query up --server "$FAULT/truncated,length=1000" --format json
 said "nsmon: error: the answer from $FAULT/truncated,length=1000/api/v1/query was cut short: the connection closed after 100 of 1000 bytes"
+[ -z "$out" ] || fail "half a JSON document on stdout: $out"
+run query up --server "$FAULT/huge,bytes=2000000" --max-bytes 100000 --format json
+expect_rc 3
+[ -z "$out" ] || fail "half a JSON document on stdout: ${out:0:200}"
 # A complete HTTP answer (Content-Length 100) whose JSON stops in the middle.
 run query up --server "$FAULT/truncated,length=100" --format jsonl
 said "was cut short or is not an API answer: invalid JSON at byte 100"

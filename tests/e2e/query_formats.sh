@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # nsmon query's output formats on a real Prometheus: json is the answer's data verbatim (as curl
-# gets it), jsonl one object per sample, csv one row per sample, table aligned with sorted labels.
+# gets it), jsonl one object per sample, csv one row per sample and a column per label, table
+# aligned with sorted labels.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/query_peers.bash"
 start_peers
@@ -33,9 +34,10 @@ for line in open(sys.argv[1]):
 
 run query --server "$PROM" --time "$t" --format csv "$expr"
 expect_rc 0
-[ "$(head -1 "$TMP/out")" = "series,timestamp,value" ] || fail "csv header: $out"
+# A column per label, as a spreadsheet wants them.
+[ "$(head -1 "$TMP/out")" = "__name__,instance,job,stage,status,timestamp,value" ] || fail "csv header: $out"
 [ "$(wc -l <"$TMP/out")" -eq 3 ] || fail "csv rows: $out"
-expect_out "\"images_processed_total{instance=\"\"127.0.0.1:$DET_PORT\"\", job=\"\"neurosymbolic-app\"\", stage=\"\"inference\"\", status=\"\"success\"\"}\",$t,"
+expect_out "images_processed_total,127.0.0.1:$DET_PORT,neurosymbolic-app,inference,success,$t,"
 
 run query --server "$PROM" --time "$t" --format table "$expr"
 expect_rc 0

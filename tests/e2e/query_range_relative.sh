@@ -40,6 +40,9 @@ COLUMNS=60 LINES=16 run query --server "$PROM" --graph --since 20s --step 1s 'im
 expect_rc 0
 expect_out "└"
 expect_out "⣿ images_processed_total{instance="
+# Without colour the second series has its own mark, in the plot and in the legend.
+expect_out "• images_processed_total{instance="
+grep -v '•' "$TMP/out" >/dev/null && head -n -5 "$TMP/out" | grep -q '•' || fail "no • in the plot: $out"
 /usr/bin/python3 -c 'import sys; t=open(sys.argv[1], encoding="utf-8").read(); sys.exit(0 if any(0x2801 <= ord(c) <= 0x28FF for c in t.split("└")[0]) else 1)' "$TMP/out" ||
   fail "no braille dots above the axis: $out"
 while IFS= read -r line; do

@@ -21,6 +21,8 @@ expect_rc 0
 run query targets --format table
 expect_rc 0
 expect_out "neurosymbolic-app  127.0.0.1:$DET_PORT  up"
+# The last scrape as an age in a table (json keeps the server's RFC 3339).
+grep -qE "127.0.0.1:$DET_PORT +up +[0-9.hms ]+ ago " <<<"$out" || fail "no age of the last scrape: $out"
 
 for i in $(seq 1 50); do
   run query alerts --format jsonl

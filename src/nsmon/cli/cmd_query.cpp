@@ -101,7 +101,8 @@ void add_connection_options(CLI::App* c, QueryOptions& o) {
 
 void add_format_option(CLI::App* c, QueryOptions& o) {
   c->add_option("-o,--format", o.format,
-                "table (default on a terminal), json (the answer's data, verbatim; default otherwise), jsonl, csv")
+                "table (default on a terminal), json (the answer's data, verbatim, once it is complete; default "
+                "otherwise), jsonl, csv (a column per label)")
       ->check(CLI::IsMember({"table", "json", "jsonl", "csv"}));
 }
 
@@ -331,14 +332,19 @@ int run_query(const QueryOptions& o) {
 
   Out out;
   std::vector<promapi::Series> kept;
+  std::optional<Spool> json;
+  std::optional<CsvWriter> csv;
   promapi::ReaderOptions ro;
-  if (format == "json") ro.data_sink = [&](std::string_view b) { out.write(b); };
-  if (format == "csv") write_csv_header(out);
+  if (format == "json") {
+    json.emplace();
+    ro.data_sink = [&](std::string_view b) { json->write(b); };
+  }
+  if (format == "csv") csv.emplace();
   // --format json passes data on as it is: the series are only read for --check.
   if (format != "json" || check.check)
     ro.on_series = [&](const promapi::Series& s) {
       check.see(s);
-      if (format == "csv") write_csv(out, s);
+      if (csv) csv->add(s);
       else if (format == "jsonl") write_jsonl(out, s);
       else if (format == "table") kept.push_back(s);
     };
@@ -347,7 +353,11 @@ int run_query(const QueryOptions& o) {
     out.flush();
     return kUnreachable;
   }
-  if (format == "json" && answer->reply.has_data) out.write("\n");
+  if (json && answer->reply.has_data) {
+    json->copy_to(out);
+    out.write("\n");
+  }
+  if (csv) csv->finish(out);
   if (format == "table") {
     const catalog::Catalog& cat = load_catalog();
     if (!facts->ordered)
@@ -391,16 +401,15 @@ int run_verb(const std::string& verb, const QueryOptions& o) {
   Session session = connect(o);
 
   Out out;
-  std::string data;
+  std::string data; // a verb's answer is small: written or read once it is all in
   promapi::ReaderOptions ro;
-  if (format == "json") ro.data_sink = [&](std::string_view b) { out.write(b); };
-  else ro.data_sink = [&](std::string_view b) { data.append(b); };
+  ro.data_sink = [&](std::string_view b) { data.append(b); };
   auto answer = call_server(session, call, ro);
   if (!answer) {
     out.flush();
     return kUnreachable;
   }
-  if (format == "json" && answer->reply.has_data) out.write("\n");
+  if (format == "json" && answer->reply.has_data) out.write(data + "\n");
   if (format != "json" && answer->reply.has_data) {
     // The tokenizer has checked the text already; nlohmann builds the (small) tree.
     nlohmann::json parsed = nlohmann::json::parse(data, nullptr, false);

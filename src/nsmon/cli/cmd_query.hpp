@@ -2,6 +2,7 @@
 // nsmon query: shared between cmd_query.cpp (options, verbs, the run), cmd_query_render.cpp
 // (table, csv, jsonl, humanized values) and cmd_query_graph.cpp (the terminal chart).
 #include <cstdio>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -47,9 +48,37 @@ private:
   std::string buf_;
 };
 
-/// Streamed series output: one csv or jsonl line per sample.
-void write_csv_header(Out& out);
-void write_csv(Out& out, const promapi::Series& s);
+/// What is written only once the whole answer is in (json: a script never reads half a document;
+/// csv: the header names every label), kept in an unnamed temporary file meanwhile so that a
+/// large answer streams through in constant memory.
+class Spool {
+public:
+  Spool();
+  ~Spool();
+  Spool(const Spool&) = delete;
+  Spool& operator=(const Spool&) = delete;
+  void write(std::string_view s);
+  /// Each line read back through `line` (which appends it, changed or not, to the buffer), then
+  /// out to stdout.
+  void copy_to(Out& out, const std::function<void(std::string&, std::string_view)>& line = {});
+
+private:
+  std::FILE* file_;
+  std::string buf_;
+};
+
+/// csv: a header of `__name__`, every label name, timestamp and value, then a line per sample.
+/// add() spools the samples with the series' number; finish() writes the header and the lines.
+class CsvWriter {
+public:
+  void add(const promapi::Series& s);
+  void finish(Out& out);
+
+private:
+  Spool spool_;
+  std::vector<std::vector<std::pair<std::string, std::string>>> labels_;
+};
+/// Streamed series output: one jsonl line per sample.
 void write_jsonl(Out& out, const promapi::Series& s);
 /// Appends a sample's time exactly as util::format_number writes it.
 void append_time(std::string& b, double t);

@@ -42,6 +42,13 @@ std::string clock_label(double t, bool with_date) {
   return buf;
 }
 
+// Without colour, the series after the first are told apart by a mark per cell instead of the
+// dots (coarser, but a grey plot of four identical ⣿ lines says nothing).
+std::string plain_mark(int series) {
+  static const char* const kMarks[] = {"⣿", "•", "+", "×", "o", "*", "#", "%"};
+  return kMarks[series % 8];
+}
+
 std::string pad_left(const std::string& s, std::size_t w) {
   std::size_t dw = util::display_width(s);
   return dw >= w ? s : std::string(w - dw, ' ') + s;
@@ -129,8 +136,9 @@ std::string render_graph(const std::vector<promapi::Series>& series, double star
         out += std::string("\x1b[") + kColors[want] + "m";
         current = want;
       }
-      if (dots[cell]) text::go::append_utf8(out, 0x2800 + dots[cell]);
-      else out += ' ';
+      if (!dots[cell]) out += ' ';
+      else if (color || series.size() == 1 || owner[cell] == 0) text::go::append_utf8(out, 0x2800 + dots[cell]);
+      else out += plain_mark(owner[cell]);
     }
     if (color && current >= 0) out += "\x1b[0m";
     while (!out.empty() && out.back() == ' ') out.pop_back();
@@ -152,7 +160,9 @@ std::string render_graph(const std::vector<promapi::Series>& series, double star
     axis += std::string(static_cast<std::size_t>(end_at) - axis.size(), ' ') + r;
   out += axis + "\n";
   for (std::size_t i = 0; i < series.size() && i < 8; ++i) {
-    std::string mark = color ? std::string("\x1b[") + kColors[i % kColorCount] + "m⣿\x1b[0m" : "⣿";
+    std::string mark = color                ? std::string("\x1b[") + kColors[i % kColorCount] + "m⣿\x1b[0m"
+                       : series.size() == 1 ? "⣿"
+                                            : plain_mark(static_cast<int>(i));
     std::string last = pts[i].empty() ? "-" : humanize(pts[i].back().v, series_unit(series[i], cat, fallback));
     // The legend fits the terminal too: a long name is cut, its last value stays.
     std::string tail = "  last " + last;

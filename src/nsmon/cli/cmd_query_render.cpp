@@ -1,12 +1,15 @@
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <set>
 
 #include "nsmon/cli/cmd_query.hpp"
 #include "nsmon/core/error.hpp"
+#include "nsmon/promapi/time.hpp"
 #include "nsmon/util/humanize.hpp"
 #include "nsmon/util/strings.hpp"
 #include "nsmon/util/table.hpp"
@@ -207,19 +210,89 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
-void write_csv_header(Out& out) { out.write("series,timestamp,value\n"); }
+Spool::Spool() : file_(std::tmpfile()) {
+  if (!file_) throw Error(std::string("cannot create a temporary file for the answer: ") + std::strerror(errno));
+}
 
-void write_csv(Out& out, const promapi::Series& s) {
-  const std::string prefix = csv_field(series_name(s)) + ",";
-  std::string& b = out.buffer();
-  for (const auto& p : s.samples) {
-    b += prefix;
-    append_time(b, p.t);
-    b += ',';
-    b += p.value;
-    b += '\n';
-    if (b.size() >= 1 << 16) out.flush();
+Spool::~Spool() { std::fclose(file_); }
+
+void Spool::write(std::string_view s) {
+  buf_.append(s);
+  if (buf_.size() < 1 << 16) return;
+  if (std::fwrite(buf_.data(), 1, buf_.size(), file_) != buf_.size())
+    throw Error(std::string("cannot write the answer to a temporary file: ") + std::strerror(errno));
+  buf_.clear();
+}
+
+void Spool::copy_to(Out& out, const std::function<void(std::string&, std::string_view)>& line) {
+  std::rewind(file_);
+  std::string pending;
+  char chunk[1 << 16];
+  auto emit = [&](bool last) {
+    std::size_t at = 0;
+    for (std::size_t nl; (nl = pending.find('\n', at)) != std::string::npos; at = nl + 1)
+      line(out.buffer(), std::string_view(pending).substr(at, nl + 1 - at));
+    pending.erase(0, at);
+    if (last && !pending.empty()) line(out.buffer(), pending);
+    if (out.buffer().size() >= 1 << 16) out.flush();
+  };
+  for (std::size_t n; (n = std::fread(chunk, 1, sizeof chunk, file_)) > 0;) {
+    if (!line) out.write(std::string_view(chunk, n));
+    else {
+      pending.append(chunk, n);
+      emit(false);
+    }
   }
+  if (!line) out.write(buf_);
+  else {
+    pending += buf_;
+    emit(true);
+  }
+  buf_.clear();
+}
+
+void CsvWriter::add(const promapi::Series& s) {
+  const std::string prefix = std::to_string(labels_.size()) + ",";
+  labels_.push_back(s.labels);
+  std::string lines;
+  for (const auto& p : s.samples) {
+    lines += prefix;
+    append_time(lines, p.t);
+    lines += ',';
+    lines += p.value;
+    lines += '\n';
+  }
+  spool_.write(lines);
+}
+
+void CsvWriter::finish(Out& out) {
+  // A column per label, as a spreadsheet wants them: the metric name, the other labels by name,
+  // then time and value; a series without a label leaves its cell empty.
+  std::vector<std::string> names;
+  for (const auto& ls : labels_)
+    for (const auto& [k, v] : ls)
+      if (k != "__name__") names.push_back(k);
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  std::string header = "__name__";
+  for (const auto& n : names) header += "," + csv_field(n);
+  out.write(header + ",timestamp,value\n");
+  std::vector<std::string> prefix;
+  for (const auto& ls : labels_) {
+    std::map<std::string, std::string> by_name(ls.begin(), ls.end());
+    std::string p = csv_field(by_name["__name__"]);
+    for (const auto& n : names) p += "," + csv_field(by_name[n]);
+    prefix.push_back(std::move(p));
+  }
+  labels_.clear();
+  // Spooled lines are "<series number>,<time>,<value>".
+  spool_.copy_to(out, [&](std::string& b, std::string_view l) {
+    const std::size_t comma = l.find(',');
+    std::size_t i = 0;
+    std::from_chars(l.data(), l.data() + comma, i);
+    b += prefix[i];
+    b += l.substr(comma);
+  });
 }
 
 void write_jsonl(Out& out, const promapi::Series& s) {
@@ -309,7 +382,19 @@ Table series_table(const std::vector<promapi::Series>& series, bool range, const
   return t;
 }
 
+namespace {
+// An API time (RFC 3339, nanoseconds) in a table: how long ago, as a person reads it ("12s ago");
+// json keeps the server's text. Go's zero time (never scraped) and what does not parse stay as
+// they are.
+std::string ago(const std::string& rfc3339, double now) {
+  auto t = promapi::parse_time(rfc3339, now);
+  if (!t || *t <= 0) return rfc3339;
+  return *t > now ? "in " + fmt::duration(*t - now) : fmt::duration(now - *t) + " ago";
+}
+} // namespace
+
 Table verb_table(const std::string& verb, const nlohmann::json& data, const std::string& label_name) {
+  const double now = promapi::now_seconds();
   Table t;
   static const nlohmann::json empty = nlohmann::json::array();
   const nlohmann::json& list = data.is_array() ? data : empty;
@@ -332,7 +417,7 @@ Table verb_table(const std::string& verb, const nlohmann::json& data, const std:
     for (const auto& tg : array_at(data, "activeTargets")) {
       const auto& l = member(tg, "labels");
       const auto& d = member(tg, "lastScrapeDuration");
-      t.rows.push_back({text(l, "job"), text(l, "instance"), text(tg, "health"), text(tg, "lastScrape"),
+      t.rows.push_back({text(l, "job"), text(l, "instance"), text(tg, "health"), ago(text(tg, "lastScrape"), now),
                         d.is_number() ? humanize(d.get<double>(), Unit::seconds) : as_text(d), text(tg, "lastError")});
     }
   } else if (verb == "rules") {
@@ -345,7 +430,7 @@ Table verb_table(const std::string& verb, const nlohmann::json& data, const std:
     t.header = {"ALERT", "STATE", "ACTIVE SINCE", "VALUE", "LABELS"};
     for (const auto& a : array_at(data, "alerts")) {
       const auto& l = member(a, "labels");
-      t.rows.push_back({text(l, "alertname"), text(a, "state"), text(a, "activeAt"),
+      t.rows.push_back({text(l, "alertname"), text(a, "state"), ago(text(a, "activeAt"), now),
                         humanize(text(a, "value"), Unit::none), labels_text(l, {"alertname"})});
     }
   } else if (verb == "metadata") {
