@@ -14,9 +14,9 @@ PY
 run promql check --format github 'sum(foo'
 expect_rc 1
 expect_out "::error file=<expr>,line=1,col=8,title=promql/syntax::"
-run promql check --format json 'sum(foo)'
+run --catalog none promql check --format json 'sum(foo)'
 expect_rc 0
 expect_out '"errors": 0'
-run promql check 'sum(foo)'
+run --catalog none promql check 'sum(foo)'
 expect_rc 0
 [ -z "$out$err" ] || fail "text output for a valid expression: $out$err"

@@ -6,6 +6,7 @@
 #include "nsmon/cli/common.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/exit_codes.hpp"
+#include "nsmon/lint/lint.hpp"
 #include "nsmon/promql/json.hpp"
 #include "nsmon/promql/parser.hpp"
 #include "nsmon/promql/printer.hpp"
@@ -31,10 +32,13 @@ std::pair<std::string, std::string> read_expression(const PromqlOptions& o) {
   return {"<stdin>", text};
 }
 
-// Parses into a report: no finding, or the first error (the one Prometheus reports).
-promql::ParseResult parse(const PromqlOptions& o, lint::Report& report, core::SourceSet& sources) {
+// Parses into a report: no finding, or the first error (the one Prometheus reports). `src_out`:
+// the expression's source, for further checks.
+promql::ParseResult parse(const PromqlOptions& o, lint::Report& report, core::SourceSet& sources,
+                          const core::SourceFile** src_out = nullptr) {
   auto [name, text] = read_expression(o);
   const auto& src = sources.add(name, std::move(text));
+  if (src_out) *src_out = &src;
   promql::ParseResult res = promql::parse(src.text(), parse_features(o.features));
   if (!res.ok()) report.findings.push_back(syntax_diagnostic(src, res.errors().front()));
   report.scope = name;
@@ -74,14 +78,23 @@ int run_check_lines(const PromqlOptions& o) {
   return rc;
 }
 
-// check: a report like every checker's (--format); in text, silent when the expression is valid.
-int run_check(const PromqlOptions& o, const Context& ctx) {
+// check: a report like every checker's (--format); in text, silent when the expression is valid
+// and nothing is found. The checks are query's (lint::check_expression, against the catalog), so
+// an expression gets the same findings wherever it is checked.
+int run_check(const PromqlOptions& o, const Context& ctx, bool fail_on_given) {
   if (o.each_line) return run_check_lines(o);
   lint::Report report;
   core::SourceSet sources;
-  parse(o, report, sources);
+  const core::SourceFile* src = nullptr;
+  promql::ParseResult res = parse(o, report, sources, &src);
+  if (res.ok())
+    for (auto& d : lint::check_expression(*src, ctx.catalog(), parse_features(o.features)))
+      report.findings.push_back(std::move(d));
   ReportOptions ro = ctx.report;
   ro.quiet_text = true;
+  // A valid expression exits 0 unless asked otherwise: the catalog's findings are shown, and
+  // --fail-on warning makes them count.
+  if (!fail_on_given) ro.fail_on = "error";
   return finish(report, sources, ro);
 }
 
@@ -117,9 +130,11 @@ Run define_promql(CLI::App& cmd) {
 
   auto co = std::make_shared<PromqlOptions>();
   // Set before the subcommands, which take it over (CLI11): the codes of these commands alone.
-  cmd.footer("\nExit codes: 0 the expressions parse, 1 an expression does not (its error printed), 2 usage error.");
+  cmd.footer("\nExit codes: 0 the expressions parse, 1 an expression does not (its error printed) or, for check\n"
+             "with --fail-on warning, has a warning (the catalog's checks, as query's), 2 usage error.");
   auto* check = cmd.add_subcommand(
-      "check", "Validate an expression: print nothing and exit 0 if valid, print the error and exit 1 if not");
+      "check", "Validate an expression: print nothing and exit 0 if valid, the error and exit 1 if not; the "
+               "catalog's warnings (the checks query makes) are shown, and count with --fail-on warning");
   add_common(check, co);
   check->add_flag("--each-line", co->each_line,
                   "Check each line as a separate expression; print 'LINE: error' for each invalid one");
@@ -135,7 +150,7 @@ Run define_promql(CLI::App& cmd) {
   ast->add_option("--format", ao->format, "Output format")->check(CLI::IsMember({"json", "text"}))->default_str("json");
 
   return [check, fmt, co, fo, ao](const Context& ctx) {
-    if (check->parsed()) return run_check(*co, ctx);
+    if (check->parsed()) return run_check(*co, ctx, check->get_option("--fail-on")->count() > 0);
     return fmt->parsed() ? run_fmt(*fo) : run_ast(*ao);
   };
 }

@@ -2,9 +2,18 @@
 # an invalid one; the expression may come from stdin.
 source "$(dirname "$0")/../../e2e/lib.sh"
 
-run promql check 'sum by (job) (rate(http_requests_total{code=~"5.."}[5m]))'
+run --catalog none promql check 'sum by (job) (rate(http_requests_total{code=~"5.."}[5m]))'
 expect_rc 0
 [ -z "$out$err" ] || fail "expected no output, got: $out$err"
+# The catalog's checks are query's: shown, and counted with --fail-on warning.
+run promql check 'rate(cpu_usage_percent[5m])'
+expect_rc 0
+expect_err "warning: rate() of cpu_usage_percent, which is a gauge: rate only makes sense for counters [promql/rate-on-gauge]"
+run promql check --fail-on warning 'rate(cpu_usage_percent[5m])'
+expect_rc 1
+run promql check 'rate(images_processed_total[5m])'
+expect_rc 0
+[ -z "$out$err" ] || fail "expected no output for a catalog counter, got: $out$err"
 
 run promql check 'foo{a=b}'
 expect_rc 1
