@@ -36,8 +36,8 @@ _nsmon_options() {
     'lint-alertmanager') echo '--help -h --rules --config --alertmanager-version --format --fail-on --list-checks --version --catalog --color' ;;
     'test-rules') echo '--help -h --format --fail-on --run --junit --ignore-unknown-fields --debug --diff --coverage --coverage-min --max-samples --enable-feature --prometheus-version --version --catalog --color' ;;
     'routes') echo '--help -h --version --catalog --color' ;;
-    'routes test') echo '--help -h --config --alertmanager-version --verify-receivers --cases --format --version --catalog --color' ;;
-    'routes show') echo '--help -h --config --alertmanager-version --version --catalog --color' ;;
+    'routes test') echo '--help -h --alertmanager --config --alertmanager-version --verify-receivers --cases --format --version --catalog --color' ;;
+    'routes show') echo '--help -h --alertmanager --config --alertmanager-version --version --catalog --color' ;;
     'slo') echo '--help -h --version --catalog --color' ;;
     'slo generate') echo '--help -h --out --tests --dashboard --policy --check --version --catalog --color' ;;
     'gen-dashboards') echo '--help -h --templates --out --check --provisioning --prometheus-url --importable --format --fail-on --version --catalog --color' ;;
@@ -283,12 +283,14 @@ _nsmon_takes_value() {
     'test-rules|--prometheus-version' | \
     'routes|--help'|'routes|-h' | \
     'routes test|--help'|'routes test|-h' | \
+    'routes test|--alertmanager' | \
     'routes test|--config' | \
     'routes test|--alertmanager-version' | \
     'routes test|--verify-receivers' | \
     'routes test|--cases' | \
     'routes test|--format' | \
     'routes show|--help'|'routes show|-h' | \
+    'routes show|--alertmanager' | \
     'routes show|--config' | \
     'routes show|--alertmanager-version' | \
     'slo|--help'|'slo|-h' | \
@@ -585,12 +587,14 @@ _nsmon_value() {
     'test-rules|--prometheus-version') COMPREPLY=($(compgen -W '2 3 both' -- "$cur")) ;;
     'routes|--help'|'routes|-h') COMPREPLY=() ;;
     'routes test|--help'|'routes test|-h') COMPREPLY=() ;;
+    'routes test|--alertmanager') _nsmon_files "$cur" ;;
     'routes test|--config') COMPREPLY=() ;;
     'routes test|--alertmanager-version') COMPREPLY=() ;;
     'routes test|--verify-receivers') COMPREPLY=() ;;
     'routes test|--cases') COMPREPLY=() ;;
     'routes test|--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")) ;;
     'routes show|--help'|'routes show|-h') COMPREPLY=() ;;
+    'routes show|--alertmanager') _nsmon_files "$cur" ;;
     'routes show|--config') COMPREPLY=() ;;
     'routes show|--alertmanager-version') COMPREPLY=() ;;
     'slo|--help'|'slo|-h') COMPREPLY=() ;;

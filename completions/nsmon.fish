@@ -289,6 +289,7 @@ function __nsmon_takes_value
         'routes|-h' \
         'routes test|--help' \
         'routes test|-h' \
+        'routes test|--alertmanager' \
         'routes test|--config' \
         'routes test|--alertmanager-version' \
         'routes test|--verify-receivers' \
@@ -296,6 +297,7 @@ function __nsmon_takes_value
         'routes test|--format' \
         'routes show|--help' \
         'routes show|-h' \
+        'routes show|--alertmanager' \
         'routes show|--config' \
         'routes show|--alertmanager-version' \
         'slo|--help' \
@@ -680,13 +682,15 @@ complete -c nsmon -n '__nsmon_at "routes"' -a 'test' -d 'The receivers an alert 
 complete -c nsmon -n '__nsmon_at "routes"' -a 'show' -d 'The routing tree, each route with its matchers and receiver'
 complete -c nsmon -n '__nsmon_under "routes"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "routes test"' -l help -s h -x -d 'Print this help message and exit'
-complete -c nsmon -n '__nsmon_under "routes test"' -l config -x -d 'alertmanager.yml (default: rules/alertmanager.yml)'
+complete -c nsmon -n '__nsmon_under "routes test"' -l alertmanager -r -F -d 'alertmanager.yml (default: rules/alertmanager.yml)'
+complete -c nsmon -n '__nsmon_under "routes test"' -l config -x -d ''
 complete -c nsmon -n '__nsmon_under "routes test"' -l alertmanager-version -x -d 'The Alertmanager version the file is checked for: 0.25 to 0.34 or latest (default: the alertmanager.version setting, 0.25, Debian 12'\''s)'
 complete -c nsmon -n '__nsmon_under "routes test"' -l verify-receivers -x -d 'Exit 1 unless these are the receivers (comma-separated, in order)'
 complete -c nsmon -n '__nsmon_under "routes test"' -l cases -x -d 'Run a YAML file of cases: labels, expected receivers, inhibition'
 complete -c nsmon -n '__nsmon_under "routes test"' -l format -x -a 'text json' -d 'Output format'
 complete -c nsmon -n '__nsmon_under "routes show"' -l help -s h -x -d 'Print this help message and exit'
-complete -c nsmon -n '__nsmon_under "routes show"' -l config -x -d 'alertmanager.yml (default: rules/alertmanager.yml)'
+complete -c nsmon -n '__nsmon_under "routes show"' -l alertmanager -r -F -d 'alertmanager.yml (default: rules/alertmanager.yml)'
+complete -c nsmon -n '__nsmon_under "routes show"' -l config -x -d ''
 complete -c nsmon -n '__nsmon_under "routes show"' -l alertmanager-version -x -d 'The Alertmanager version the file is checked for: 0.25 to 0.34 or latest (default: the alertmanager.version setting, 0.25, Debian 12'\''s)'
 complete -c nsmon -n '__nsmon_at "slo"' -a 'generate' -d 'Recording rules, burn-rate alerts and their unit tests from an SLO spec'
 complete -c nsmon -n '__nsmon_under "slo"' -l help -s h -x -d 'Print this help message and exit'

@@ -26,11 +26,11 @@ config += "\nreceivers:\n" + "".join(
 open(f"{tmp}/am.yml", "w").write(config)
 
 def predict(labels):
-    out = subprocess.run([nsmon, "routes", "test", "--config", f"{data}/routing.yml", "--format", "json"] +
+    out = subprocess.run([nsmon, "routes", "test", "--alertmanager", f"{data}/routing.yml", "--format", "json"] +
                          [f"{k}={v}" for k, v in labels.items()], capture_output=True, text=True, check=True)
     return json.loads(out.stdout)["receivers"]
 
-cases = json.loads(subprocess.run([nsmon, "routes", "test", "--config", f"{data}/routing.yml", "--cases",
+cases = json.loads(subprocess.run([nsmon, "routes", "test", "--alertmanager", f"{data}/routing.yml", "--cases",
                                    f"{data}/routing_cases.yml", "--format", "json"],
                                   capture_output=True, text=True).stdout)["cases"]
 import yaml  # python3-yaml: the case definitions (labels, firing)

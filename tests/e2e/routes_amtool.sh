@@ -40,13 +40,13 @@ for config in "$SRC/tests/data/alertmanager/routing.yml" "$SRC/tests/data/seed/a
     printf "  - name: '%s'\n    labels: {%s}\n    receivers: [%s]\n" "${labels[*]}" \
       "$(IFS=,; echo "${pairs[*]}")" "$receivers" >>"$TMP/cases.yml"
     if [ "$n" -le 20 ]; then
-      run routes test --config "$config" "${labels[@]}"
+      run routes test --alertmanager "$config" "${labels[@]}"
       expect_rc 0
       [ "$out" = "$theirs" ] || fail "${config##*/} ${labels[*]}: amtool $theirs, nsmon $out"
     fi
   done <"$TMP/labels"
   total=$((total + n))
-  run routes test --config "$config" --cases "$TMP/cases.yml"
+  run routes test --alertmanager "$config" --cases "$TMP/cases.yml"
   [ "$rc" -eq 0 ] || fail "${config##*/}: label sets routed differently from amtool (exit $rc): $(grep -v '^PASS' <<<"$out") $err"
   expect_out "$n cases: $n passed, 0 failed"
 done

@@ -3,49 +3,54 @@
 # failures and of errors, JSON, --verify-receivers, and the tree.
 source "$(dirname "$0")/lib.sh"
 D=$SRC/tests/data/alertmanager
-run routes test --config "$D/routing.yml" --cases "$D/routing_cases.yml"
+run routes test --alertmanager "$D/routing.yml" --cases "$D/routing_cases.yml"
 expect_rc 0
 expect_out "11 cases: 11 passed, 0 failed"
 # A wrong expectation fails with its file:line and both sides.
 sed 's/receivers: \[oncall, ml-pager\]/receivers: [ml-pager]/' "$D/routing_cases.yml" >"$TMP/cases.yml"
-run routes test --config "$D/routing.yml" --cases "$TMP/cases.yml"
+run routes test --alertmanager "$D/routing.yml" --cases "$TMP/cases.yml"
 expect_rc 1
 expect_out "FAIL  a critical ML alert pages on-call and the ML pager ($TMP/cases.yml:2)"
 expect_out "receivers: expected ml-pager, got oncall,ml-pager"
 expect_out "11 cases: 10 passed, 1 failed"
-run routes test --config "$D/routing.yml" --cases "$TMP/cases.yml" --format json
+run routes test --alertmanager "$D/routing.yml" --cases "$TMP/cases.yml" --format json
 expect_rc 1
 /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["summary"]=={"cases":11,"passed":10,"failed":1}, d["summary"]; assert d["cases"][0]["receivers"]==["oncall","ml-pager"]' <<<"$out" || fail "json: $out"
 # A cases file that does not load: positioned error, exit 2, nothing evaluated.
 printf 'cases:\n  - labels: {severity: critical}\n    receiver: [oncall]\n' >"$TMP/bad.yml"
-run routes test --config "$D/routing.yml" --cases "$TMP/bad.yml"
+run routes test --alertmanager "$D/routing.yml" --cases "$TMP/bad.yml"
 expect_rc 2
 expect_err "$TMP/bad.yml:3:5: error: unknown field 'receiver' in a case"
 [ -z "$out" ] || fail "printed results for a broken cases file: $out"
 # A configuration Alertmanager refuses: its errors, exit 2.
-run routes test --config "$SRC/tests/data/seed/alertmanager-octollm.yml" severity=critical
+run routes test --alertmanager "$SRC/tests/data/seed/alertmanager-octollm.yml" severity=critical
 expect_rc 2
 expect_err "alertmanager-octollm.yml:4:18: error: slack_api_url: unsupported scheme"
-run routes test --config "$D/routing.yml" severity
+run routes test --alertmanager "$D/routing.yml" severity
 expect_rc 2
 expect_err "'severity' is not name=value"
 # A matcher where a label goes is a typo, never routed as a literal value (issue 39).
-run routes test --config "$D/routing.yml" 'severity=~critical'
+run routes test --alertmanager "$D/routing.yml" 'severity=~critical'
 expect_rc 2
 expect_err "'severity=~critical' is a matcher, not a label: an alert's labels are name=value (severity=critical)"
-run routes test --config "$D/routing.yml" 'severity!=critical'
+run routes test --alertmanager "$D/routing.yml" 'severity!=critical'
 expect_rc 2
 expect_err "is a matcher, not a label"
 # --verify-receivers, as amtool's.
-run routes test --config "$D/routing.yml" --verify-receivers oncall,ml-pager severity=critical team=ml
+run routes test --alertmanager "$D/routing.yml" --verify-receivers oncall,ml-pager severity=critical team=ml
 expect_rc 0
 expect_out "oncall,ml-pager"
-run routes test --config "$D/routing.yml" --verify-receivers ml-pager severity=critical team=ml
+run routes test --alertmanager "$D/routing.yml" --verify-receivers ml-pager severity=critical team=ml
 expect_rc 1
 expect_err "receivers differ: expected ml-pager, got oncall,ml-pager"
 # The tree.
-run routes show --config "$D/routing.yml"
+run routes show --alertmanager "$D/routing.yml"
 expect_rc 0
 expect_out "default-route  receiver: default"
 expect_out '├── {severity="critical", env!="dev"}  continue: true  receiver: oncall'
 expect_out '│   └── {stage!~"train.*"}  receiver: ml'
+# --config, prometheus.yml everywhere else, still names the alertmanager.yml here, with a warning.
+run routes show --config "$D/routing.yml"
+expect_rc 0
+expect_out "default-route  receiver: default"
+expect_err "routes --config is deprecated"

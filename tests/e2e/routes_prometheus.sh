@@ -113,7 +113,7 @@ try:
     cases = {"cases": [{"name": f"alert {i}", "labels": l, "firing": [f for f in firing if f != l]}
                        for i, l in enumerate(firing)]}
     yaml.safe_dump(cases, open(f"{tmp}/cases.yml", "w"))
-    out = subprocess.run([nsmon, "routes", "test", "--config", f"{src}/rules/alertmanager.yml", "--cases",
+    out = subprocess.run([nsmon, "routes", "test", "--alertmanager", f"{src}/rules/alertmanager.yml", "--cases",
                           f"{tmp}/cases.yml", "--format", "json"], capture_output=True, text=True)
     predicted = json.loads(out.stdout)["cases"]
     # Each alert that nsmon says is not muted must reach the receivers nsmon predicts.

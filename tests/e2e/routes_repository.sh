@@ -19,7 +19,7 @@ expect_out "11 cases: 11 passed, 0 failed"
 for alert in $(sed -n 's/^ *- alert: *//p' rules/alert_rules.yml); do
   grep -q "alertname: $alert," rules/alertmanager_cases.yml || fail "no routing case for $alert"
 done
-run routes test --config tests/data/seed/alertmanager.yml --cases rules/alertmanager_cases.yml
+run routes test --alertmanager tests/data/seed/alertmanager.yml --cases rules/alertmanager_cases.yml
 expect_rc 1
 expect_out "FAIL  a warning is muted by any critical alert of its instance"
 # Against the rules' alerts: the repository's routing is clean; the integration guide's seed has the

@@ -43,8 +43,8 @@ Loaded load(const std::string& given, alertmanager::Version version) {
   if (path.empty()) {
     std::error_code ec;
     if (!std::filesystem::exists(kDefaultConfig, ec))
-      throw UsageError(std::string("no configuration: give --config alertmanager.yml (there is no ") + kDefaultConfig +
-                       " in the current directory)");
+      throw UsageError(std::string("no configuration: give --alertmanager alertmanager.yml (there is no ") +
+                       kDefaultConfig + " in the current directory)");
     path = kDefaultConfig;
   }
   std::string text = util::read_file(path);
@@ -189,6 +189,16 @@ int run_show(const RoutesOptions& o) {
   return kOk;
 }
 
+// --alertmanager names the file as everywhere else (test-rules' --alertmanager); --config, which
+// means prometheus.yml in lint-rules and lint-alertmanager, is still read here, with a warning.
+void add_config_options(CLI::App& cmd, RoutesOptions& o) {
+  cmd.add_option("--alertmanager", o.config, "alertmanager.yml (default: rules/alertmanager.yml)")->option_text("FILE");
+  cmd.add_option("--config", o.config)->group("")->each([](const std::string&) {
+    std::cerr << "nsmon: warning: routes --config is deprecated: --config means prometheus.yml in the other "
+                 "subcommands; give the alertmanager.yml with --alertmanager\n";
+  });
+}
+
 constexpr const char* kTestHelp = R"(Routing:
   As Alertmanager routes: the root route takes every alert; each route's children are tried in
   order, the first that matches ends the search unless it has continue: true, and a route none of
@@ -208,10 +218,10 @@ Cases (--cases FILE):
   'firing' lists the alerts firing at the same time, for the inhibit rules.
 
 Examples:
-  nsmon routes test --config alertmanager.yml severity=critical team=ml
-  nsmon routes test --config alertmanager.yml --verify-receivers pager,ml-team severity=critical team=ml
-  nsmon routes test --config alertmanager.yml --cases routing_cases.yml
-  nsmon routes show --config alertmanager.yml
+  nsmon routes test --alertmanager alertmanager.yml severity=critical team=ml
+  nsmon routes test --alertmanager alertmanager.yml --verify-receivers pager,ml-team severity=critical team=ml
+  nsmon routes test --alertmanager alertmanager.yml --cases routing_cases.yml
+  nsmon routes show --alertmanager alertmanager.yml
 
 Exit codes: 0 the receivers (or every case) are as expected, 1 they differ, 2 usage error or a
 configuration or cases file that does not load (its errors are shown with their positions).)";
@@ -225,7 +235,7 @@ Run define_routes(CLI::App& cmd) {
   auto* test =
       cmd.add_subcommand("test", "The receivers an alert with these labels reaches (as amtool config routes test)");
   test->add_option("LABELS", o->labels, "The alert's labels, name=value ...");
-  test->add_option("--config", o->config, "alertmanager.yml (default: rules/alertmanager.yml)");
+  add_config_options(*test, *o);
   add_alertmanager_version_option(*test);
   test->add_option("--verify-receivers", o->verify,
                    "Exit 1 unless these are the receivers (comma-separated, in order)");
@@ -234,7 +244,7 @@ Run define_routes(CLI::App& cmd) {
   test->footer(kTestHelp);
   auto* show = cmd.add_subcommand("show", "The routing tree, each route with its matchers and receiver");
   show->footer("\nExit codes: 0 shown, 2 usage error or an alertmanager.yml that does not load.");
-  show->add_option("--config", o->config, "alertmanager.yml (default: rules/alertmanager.yml)");
+  add_config_options(*show, *o);
   add_alertmanager_version_option(*show);
   return [o, test](const Context& ctx) {
     o->version = alertmanager_version(ctx.settings);
