@@ -566,8 +566,8 @@ _nsmon_value() {
     'lint-metrics|--timeout') COMPREPLY=() ;;
     'lint-metrics|--list-checks') COMPREPLY=() ;;
     'lint-alertmanager|--help'|'lint-alertmanager|-h') COMPREPLY=() ;;
-    'lint-alertmanager|--rules') COMPREPLY=() ;;
-    'lint-alertmanager|--config') COMPREPLY=() ;;
+    'lint-alertmanager|--rules') _nsmon_files "$cur" ;;
+    'lint-alertmanager|--config') _nsmon_files "$cur" ;;
     'lint-alertmanager|--alertmanager-version') COMPREPLY=() ;;
     'lint-alertmanager|--format') COMPREPLY=($(compgen -W 'text json github sarif' -- "$cur")) ;;
     'lint-alertmanager|--fail-on') COMPREPLY=($(compgen -W 'error warning info never' -- "$cur")) ;;
@@ -591,7 +591,7 @@ _nsmon_value() {
     'routes test|--config') COMPREPLY=() ;;
     'routes test|--alertmanager-version') COMPREPLY=() ;;
     'routes test|--verify-receivers') COMPREPLY=() ;;
-    'routes test|--cases') COMPREPLY=() ;;
+    'routes test|--cases') _nsmon_files "$cur" ;;
     'routes test|--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")) ;;
     'routes show|--help'|'routes show|-h') COMPREPLY=() ;;
     'routes show|--alertmanager') _nsmon_files "$cur" ;;
@@ -599,10 +599,10 @@ _nsmon_value() {
     'routes show|--alertmanager-version') COMPREPLY=() ;;
     'slo|--help'|'slo|-h') COMPREPLY=() ;;
     'slo generate|--help'|'slo generate|-h') COMPREPLY=() ;;
-    'slo generate|--out') COMPREPLY=() ;;
-    'slo generate|--tests') COMPREPLY=() ;;
-    'slo generate|--dashboard') COMPREPLY=() ;;
-    'slo generate|--policy') COMPREPLY=() ;;
+    'slo generate|--out') _nsmon_files "$cur" ;;
+    'slo generate|--tests') _nsmon_files "$cur" ;;
+    'slo generate|--dashboard') _nsmon_files "$cur" ;;
+    'slo generate|--policy') _nsmon_files "$cur" ;;
     'slo generate|--check') COMPREPLY=() ;;
     'gen-dashboards|--help'|'gen-dashboards|-h') COMPREPLY=() ;;
     'gen-dashboards|--templates') _nsmon_dirs "$cur" ;;
@@ -666,18 +666,19 @@ _nsmon_value() {
 _nsmon_positional() {
   local cur="$2"
   case "$1" in
-    'query') COMPREPLY=($(compgen -W "$_nsmon_metrics" -- "$cur")) ;;
+    'query') _nsmon_metric_names "$cur" ;;
     'query label-values') COMPREPLY=() ;;
-    'query metadata') COMPREPLY=($(compgen -W "$_nsmon_metrics" -- "$cur")) ;;
+    'query metadata') _nsmon_metric_names "$cur" ;;
     'lint-rules') _nsmon_files "$cur" ;;
     'lint-metrics') _nsmon_files "$cur" ;;
     'lint-alertmanager') _nsmon_files "$cur" ;;
     'test-rules') _nsmon_files "$cur" ;;
+    'slo generate') _nsmon_files "$cur" ;;
     'watch') COMPREPLY=($(compgen -c -- "$cur")) ;;
-    'catalog show') COMPREPLY=($(compgen -W "$_nsmon_metrics" -- "$cur")) ;;
-    'promql check') COMPREPLY=($(compgen -W "$_nsmon_metrics" -- "$cur")) ;;
-    'promql fmt') COMPREPLY=($(compgen -W "$_nsmon_metrics" -- "$cur")) ;;
-    'promql ast') COMPREPLY=($(compgen -W "$_nsmon_metrics" -- "$cur")) ;;
+    'catalog show') _nsmon_metric_names "$cur" ;;
+    'promql check') _nsmon_metric_names "$cur" ;;
+    'promql fmt') _nsmon_metric_names "$cur" ;;
+    'promql ast') _nsmon_metric_names "$cur" ;;
     'completion') COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")) ;;
   esac
 }
@@ -692,6 +693,14 @@ _nsmon_dirs() {
   local IFS=$'\n'
   compopt -o filenames 2>/dev/null
   COMPREPLY=($(compgen -d -- "$1"))
+}
+
+# _nsmon_metric_names CUR: metric names for the name being typed at the end of CUR, which may be
+# inside an expression ('rate(gpu_<TAB>' completes gpu_, keeping 'rate(' in front).
+_nsmon_metric_names() {
+  local name="${1##*[^a-zA-Z0-9_:]}"
+  local head="${1:0:${#1}-${#name}}"
+  COMPREPLY=($(compgen -P "$head" -W "$_nsmon_metrics" -- "$name"))
 }
 
 # _nsmon_up FUNCTION PATH OPTION [CUR]: FUNCTION for OPTION at PATH, else at each parent of PATH.

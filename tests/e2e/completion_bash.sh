@@ -66,3 +66,14 @@ cd "$TMP/w"
 expect_exactly "prometheus.yml" nsmon lint-rules --config pro
 expect_exactly "policy.yml prometheus.yml sub" nsmon lint-rules ""
 expect_offers "bash" nsmon watch -- bas
+
+# Files after every option that names one (issue 39), and metric names inside an expression.
+touch am.yml cases.yml
+expect_exactly "cases.yml" nsmon routes test --cases ca
+expect_exactly "am.yml" nsmon routes test --alertmanager a
+expect_exactly "prometheus.yml" nsmon lint-alertmanager --config pr
+expect_exactly "policy.yml" nsmon slo generate --out pol
+expect_exactly "policy.yml" nsmon slo generate --policy pol
+expect_offers "rate(gpu_memory_allocated_bytes rate(gpu_utilization_percent" nsmon query "rate(gpu_"
+got=$(suggest nsmon query "rate(gpu_")
+! grep -qv '^rate(gpu_' <<<"$got" || fail "query rate(gpu_ offers other names: $got"

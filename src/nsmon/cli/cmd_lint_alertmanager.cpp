@@ -175,8 +175,10 @@ Run define_lint_alertmanager(CLI::App& cmd) {
   cmd.add_option("FILE", o->file, "The Alertmanager configuration (alertmanager.yml; '-': standard input)");
   cmd.add_option("--rules", o->rules,
                  "Rule files or directories whose alerts the routing is checked against (repeatable)")
-      ->allow_extra_args(false);
-  cmd.add_option("--config", o->config, "prometheus.yml: check the routing against the alerts of its rule_files");
+      ->allow_extra_args(false)
+      ->option_text("PATH");
+  cmd.add_option("--config", o->config, "prometheus.yml: check the routing against the alerts of its rule_files")
+      ->option_text("FILE");
   add_alertmanager_version_option(cmd);
   add_report_options(cmd);
   cmd.add_flag("--list-checks", o->list_checks, "List the alertmanager/* checks with their severity, then exit");

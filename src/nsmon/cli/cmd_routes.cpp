@@ -239,7 +239,8 @@ Run define_routes(CLI::App& cmd) {
   add_alertmanager_version_option(*test);
   test->add_option("--verify-receivers", o->verify,
                    "Exit 1 unless these are the receivers (comma-separated, in order)");
-  test->add_option("--cases", o->cases, "Run a YAML file of cases: labels, expected receivers, inhibition");
+  test->add_option("--cases", o->cases, "Run a YAML file of cases: labels, expected receivers, inhibition")
+      ->option_text("FILE");
   test->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json"}))->default_str("text");
   test->footer(kTestHelp);
   auto* show = cmd.add_subcommand("show", "The routing tree, each route with its matchers and receiver");

@@ -180,13 +180,15 @@ Run define_slo(CLI::App& cmd) {
   cmd.footer("\nExit codes: see 'nsmon slo generate --help'.");
   auto o = std::make_shared<SloOptions>();
   auto* gen = cmd.add_subcommand("generate", "Recording rules, burn-rate alerts and their unit tests from an SLO spec");
-  gen->add_option("SPEC", o->spec, "The SLO spec (default: rules/slos.yml)");
-  gen->add_option("--out", o->out, "The rule file to write (default: rules/slo_rules.yml)");
-  gen->add_option("--tests", o->tests, "Also write unit tests for the rules (promtool's format)");
+  gen->add_option("SPEC", o->spec, "The SLO spec (default: rules/slos.yml)")->option_text("FILE");
+  gen->add_option("--out", o->out, "The rule file to write (default: rules/slo_rules.yml)")->option_text("FILE");
+  gen->add_option("--tests", o->tests, "Also write unit tests for the rules (promtool's format)")->option_text("FILE");
   gen->add_option("--dashboard", o->dashboard,
-                  "Also write an error-budget dashboard template for gen-dashboards (templates/slo.yml)");
+                  "Also write an error-budget dashboard template for gen-dashboards (templates/slo.yml)")
+      ->option_text("FILE");
   gen->add_option("--policy", o->policy,
-                  "lint-rules' policy file for the generated rules (external: other exporters' metric prefixes)");
+                  "lint-rules' policy file for the generated rules (external: other exporters' metric prefixes)")
+      ->option_text("FILE");
   gen->add_flag("--check", o->check, "Write nothing; exit 1 if a file differs from what the spec gives");
   gen->footer(kHelp);
   return [o](const Context& ctx) { return run_generate(*o, ctx); };

@@ -146,7 +146,7 @@ std::string bash_fill(const ValueSpec& v) {
   if (v.kind == "words") return "COMPREPLY=($(compgen -W " + sq(util::join(v.words, " ")) + " -- \"$cur\"))";
   if (v.kind == "file") return "_nsmon_files \"$cur\"";
   if (v.kind == "dir") return "_nsmon_dirs \"$cur\"";
-  if (v.kind == "metric") return "COMPREPLY=($(compgen -W \"$_nsmon_metrics\" -- \"$cur\"))";
+  if (v.kind == "metric") return "_nsmon_metric_names \"$cur\"";
   if (v.kind == "check") return "COMPREPLY=($(compgen -W \"$_nsmon_checks\" -- \"$cur\"))";
   if (v.kind == "command") return "COMPREPLY=($(compgen -c -- \"$cur\"))";
   return "COMPREPLY=()";
@@ -208,6 +208,14 @@ _nsmon_dirs() {
   COMPREPLY=($(compgen -d -- "$1"))
 }
 
+# _nsmon_metric_names CUR: metric names for the name being typed at the end of CUR, which may be
+# inside an expression ('rate(gpu_<TAB>' completes gpu_, keeping 'rate(' in front).
+_nsmon_metric_names() {
+  local name="${1##*[^a-zA-Z0-9_:]}"
+  local head="${1:0:${#1}-${#name}}"
+  COMPREPLY=($(compgen -P "$head" -W "$_nsmon_metrics" -- "$name"))
+}
+
 # _nsmon_up FUNCTION PATH OPTION [CUR]: FUNCTION for OPTION at PATH, else at each parent of PATH.
 _nsmon_up() {
   local p="$2"
@@ -265,7 +273,7 @@ std::string zsh_fill(const ValueSpec& v, const std::string& what) {
   if (v.kind == "words") return "compadd -- " + util::join(v.words, " ");
   if (v.kind == "file") return "_files";
   if (v.kind == "dir") return "_files -/";
-  if (v.kind == "metric") return "compadd -- ${=_nsmon_metrics}";
+  if (v.kind == "metric") return "compset -P '*[^a-zA-Z0-9_:]'; compadd -- ${=_nsmon_metrics}";
   if (v.kind == "check") return "compadd -- ${=_nsmon_checks}";
   if (v.kind == "command") return "_command_names -e";
   return "_message " + sq(what);
