@@ -4,7 +4,11 @@ include(GNUInstallDirs)
 
 install(TARGETS nsmon RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES rules/catalog.yml DESTINATION ${CMAKE_INSTALL_DATADIR}/nsmon)
-install(FILES rules/alert_rules.yml rules/prometheus.yml rules/slos.yml rules/slo_rules.yml DESTINATION ${CMAKE_INSTALL_DATADIR}/nsmon/rules) # templates/slo.yml reads rules/slo_rules.yml
+# The defaults every subcommand falls back to outside a clone (cli/defaults.cpp); templates/slo.yml
+# reads rules/slo_rules.yml.
+install(FILES rules/alert_rules.yml rules/prometheus.yml rules/slos.yml rules/slo_rules.yml rules/alertmanager.yml
+              rules/alertmanager_cases.yml rules/alert_rules_test.yml
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/nsmon/rules)
 if(EXISTS ${PROJECT_SOURCE_DIR}/templates)
   install(DIRECTORY templates/ DESTINATION ${CMAKE_INSTALL_DATADIR}/nsmon/templates FILES_MATCHING PATTERN "*.yml")
 endif()

@@ -62,7 +62,7 @@ expect_rc 2
 cd "$TMP"
 run lint-alertmanager
 expect_rc 2
-expect_err "nothing to lint: give an alertmanager.yml (there is no rules/alertmanager.yml in the current directory)"
+expect_err "nothing to lint: give an alertmanager.yml (there is no rules/alertmanager.yml in the current directory, nor in "
 mkdir rules && cp clean.yml rules/alertmanager.yml
 run lint-alertmanager
 expect_rc 0

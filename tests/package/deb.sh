@@ -27,7 +27,8 @@ grep -q "Neurosymbolic Object Detection" <<<"$description" || fail "no Descripti
 dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' >"$TMP/files"
 for f in /usr/bin/nsmon /usr/share/bash-completion/completions/nsmon /usr/share/zsh/vendor-completions/_nsmon \
   /usr/share/fish/vendor_completions.d/nsmon.fish /usr/share/nsmon/catalog.yml \
-  /usr/share/nsmon/rules/alert_rules.yml /usr/share/nsmon/rules/prometheus.yml; do
+  /usr/share/nsmon/rules/alert_rules.yml /usr/share/nsmon/rules/prometheus.yml /usr/share/nsmon/rules/alertmanager.yml \
+  /usr/share/nsmon/rules/alertmanager_cases.yml /usr/share/nsmon/rules/slos.yml; do
   grep -qxF "$f" "$TMP/files" || fail "the package lacks $f"
 done
 
@@ -48,6 +49,28 @@ grep -q '^gpu_memory_allocated_bytes ' "$TMP/list" || fail "catalog list from th
 (cd "$root/usr/share/nsmon" && "$nsmon" lint-rules --config rules/prometheus.yml) >"$TMP/lint" ||
   fail "lint-rules on the installed rules: $(cat "$TMP/lint")"
 grep -q "no problems found in 2 files" "$TMP/lint" || fail "lint-rules on the installed rules: $(cat "$TMP/lint")"
+
+# Outside any repository each default input is the installed one, and nsmon says so (issue 39).
+mkdir "$TMP/empty"
+(
+  cd "$TMP/empty"
+  "$nsmon" lint-rules >"$TMP/d.out" 2>"$TMP/d.err" || fail "lint-rules from an empty directory: $(cat "$TMP/d.out" "$TMP/d.err")"
+  grep -q "using the installed $root/usr/share/nsmon/rules/prometheus.yml" "$TMP/d.err" || fail "lint-rules: $(cat "$TMP/d.err")"
+  rc=0
+  "$nsmon" lint-alertmanager >"$TMP/d.out" 2>"$TMP/d.err" || rc=$?
+  [ "$rc" -le 1 ] || fail "lint-alertmanager from an empty directory: exit $rc: $(cat "$TMP/d.err")"
+  grep -q "using the installed $root/usr/share/nsmon/rules/alertmanager.yml" "$TMP/d.err" || fail "lint-alertmanager: $(cat "$TMP/d.err")"
+  "$nsmon" routes test --cases "$root/usr/share/nsmon/rules/alertmanager_cases.yml" >"$TMP/d.out" 2>"$TMP/d.err" ||
+    fail "routes test --cases from an empty directory: $(cat "$TMP/d.out" "$TMP/d.err")"
+  "$nsmon" slo generate --out slo_rules.yml >"$TMP/d.out" 2>"$TMP/d.err" ||
+    fail "slo generate from an empty directory: $(cat "$TMP/d.out" "$TMP/d.err")"
+  grep -q "using the installed $root/usr/share/nsmon/rules/slos.yml" "$TMP/d.err" || fail "slo generate: $(cat "$TMP/d.err")"
+  [ -s slo_rules.yml ] || fail "slo generate wrote no slo_rules.yml"
+  "$nsmon" gen-dashboards --out dash >"$TMP/d.out" 2>"$TMP/d.err" ||
+    fail "gen-dashboards from an empty directory: $(cat "$TMP/d.out" "$TMP/d.err")"
+  grep -q "using the installed $root/usr/share/nsmon/templates" "$TMP/d.err" || fail "gen-dashboards: $(cat "$TMP/d.err")"
+  ls dash/*.json >/dev/null || fail "gen-dashboards wrote no dashboard"
+)
 
 # The installed completion completes `nsmon catalog sh`.
 got=$(bash --norc --noprofile -c 'source "$1"; COMP_WORDS=(nsmon catalog sh); COMP_CWORD=2; _nsmon; echo "${COMPREPLY[*]}"' \

@@ -8,6 +8,7 @@
 
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
+#include "nsmon/cli/defaults.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/exit_codes.hpp"
 #include "nsmon/dashboards/checks.hpp"
@@ -25,7 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct GenDashboardsOptions {
-  std::string templates = "templates";
+  std::string templates; ///< empty: templates/ here, or the installed one (cli/defaults)
   std::string out = "dashboards";
   bool check = false;
   std::string provisioning;
@@ -275,7 +276,11 @@ Run define_gen_dashboards(CLI::App& cmd) {
                          "generation: nothing is written (exit 1).\n") +
              "Exit codes: 0 written (or up to date with --check), 1 findings at or above --fail-on (nothing\n"
              "written) or --check found a stale dashboard, 2 usage error or unreadable templates.");
-  return [opts](const Context& ctx) { return run_gen_dashboards(*opts, ctx); };
+  return [opts](const Context& ctx) {
+    GenDashboardsOptions o = *opts;
+    if (o.templates.empty()) o.templates = require_default("templates", "no templates directory: give --templates DIR");
+    return run_gen_dashboards(o, ctx);
+  };
 }
 
 } // namespace nsmon::cli

@@ -8,6 +8,7 @@
 #include "nsmon/alertmanager/templates.hpp"
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
+#include "nsmon/cli/defaults.hpp"
 #include "nsmon/cli/rule_inputs.hpp"
 #include "nsmon/config/settings.hpp"
 #include "nsmon/core/error.hpp"
@@ -75,13 +76,7 @@ void check_templates(const alertmanager::Config& cfg, const std::string& path, c
 int run_lint_alertmanager(const LintAlertmanagerOptions& o, const Context& ctx) {
   if (o.list_checks) return list_checks(ctx.report, "alertmanager/");
   std::string path = o.file;
-  if (path.empty()) {
-    std::error_code ec;
-    if (!std::filesystem::exists(kDefaultFile, ec))
-      throw UsageError(std::string("nothing to lint: give an alertmanager.yml (there is no ") + kDefaultFile +
-                       " in the current directory)");
-    path = kDefaultFile;
-  }
+  if (path.empty()) path = require_default(kDefaultFile, "nothing to lint: give an alertmanager.yml");
   std::string text = util::read_file(path);
   const core::SourceFile src(path == "-" ? "<stdin>" : path, text);
   lint::Report report;

@@ -8,6 +8,7 @@
 
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
+#include "nsmon/cli/defaults.hpp"
 #include "nsmon/cli/lifetime.hpp"
 #include "nsmon/cli/rule_inputs.hpp"
 #include "nsmon/core/error.hpp"
@@ -35,19 +36,14 @@ struct LintOptions {
   std::vector<std::string> disable; ///< --disable, as lint-metrics' (comma-separated, repeatable)
 };
 
-/// What lint-rules lints when given neither files nor --config (relative to the current directory).
+/// What lint-rules lints when given neither files nor --config (cli/defaults: here, or installed).
 constexpr const char* kDefaultConfig = "rules/prometheus.yml";
 
 void read_inputs(const LintOptions& o, Loaded& loaded) {
   InputReader reader(loaded);
   std::string config = o.config;
-  if (config.empty() && o.files.empty()) {
-    std::error_code ec;
-    if (!fs::exists(kDefaultConfig, ec))
-      throw UsageError(std::string("nothing to lint: give rule files or --config prometheus.yml (there is no ") +
-                       kDefaultConfig + " in the current directory)");
-    config = kDefaultConfig;
-  }
+  if (config.empty() && o.files.empty())
+    config = require_default(kDefaultConfig, "nothing to lint: give rule files or --config prometheus.yml");
   for (const auto& f : o.files) reader.rule_path(f, config);
   if (!config.empty()) reader.config(config);
 }

@@ -9,6 +9,7 @@
 #include "nsmon/alertmanager/routing.hpp"
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
+#include "nsmon/cli/defaults.hpp"
 #include "nsmon/config/settings.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/exit_codes.hpp"
@@ -40,13 +41,7 @@ struct Loaded {
 
 Loaded load(const std::string& given, alertmanager::Version version) {
   std::string path = given;
-  if (path.empty()) {
-    std::error_code ec;
-    if (!std::filesystem::exists(kDefaultConfig, ec))
-      throw UsageError(std::string("no configuration: give --alertmanager alertmanager.yml (there is no ") +
-                       kDefaultConfig + " in the current directory)");
-    path = kDefaultConfig;
-  }
+  if (path.empty()) path = require_default(kDefaultConfig, "no configuration: give --alertmanager alertmanager.yml");
   std::string text = util::read_file(path);
   core::SourceFile src(path == "-" ? "<stdin>" : path, text);
   std::vector<core::Diagnostic> diags;

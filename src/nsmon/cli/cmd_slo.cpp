@@ -6,6 +6,7 @@
 
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
+#include "nsmon/cli/defaults.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/exit_codes.hpp"
 #include "nsmon/lint/lint.hpp"
@@ -21,7 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct SloOptions {
-  std::string spec = "rules/slos.yml";
+  std::string spec; ///< empty: rules/slos.yml here, or the installed one (cli/defaults)
   std::string out = "rules/slo_rules.yml";
   std::string tests;     ///< --tests FILE
   std::string dashboard; ///< --dashboard FILE
@@ -191,7 +192,11 @@ Run define_slo(CLI::App& cmd) {
       ->option_text("FILE");
   gen->add_flag("--check", o->check, "Write nothing; exit 1 if a file differs from what the spec gives");
   gen->footer(kHelp);
-  return [o](const Context& ctx) { return run_generate(*o, ctx); };
+  return [o](const Context& ctx) {
+    SloOptions given = *o;
+    if (given.spec.empty()) given.spec = require_default("rules/slos.yml", "nothing to generate: give an SLO spec");
+    return run_generate(given, ctx);
+  };
 }
 
 } // namespace nsmon::cli
