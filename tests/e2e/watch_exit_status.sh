@@ -65,7 +65,8 @@ images_done "$port" || fail "the attached detector never counted its 10 images"
 run watch --format jsonl --interval 0.2 --duration 1 --metrics-url "http://127.0.0.1:$port/metrics"
 expect_rc 0
 grep -q '"ended":"--duration is over"' <<<"$out" || fail "attach: $out"
-grep -q '"images":10.0' <<<"$out" || fail "attach: no images: $out"
+# Counters are JSON integers.
+grep -q '"images":10,' <<<"$out" || fail "attach: no images: $out"
 kill -TERM "$det"
 wait "$det" || true
 port=$(free_port)

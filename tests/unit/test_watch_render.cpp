@@ -266,6 +266,12 @@ TEST_CASE("the summary says how the run ended and what it did", "[watch][render]
   CHECK(j["type"] == "summary");
   CHECK(j["exit_code"] == 0);
   CHECK(j["inference"]["images"] == 654.0);
+  CHECK(j["inference"]["images"].is_number_integer()); // a counter: 654, not 654.0
+  // Two clocks, each named: the detector's epoch timing and the run's wall time per epoch.
+  r.figures.training.epoch_seconds = 262;
+  r.figures.training.wall_epoch_seconds = 4.2;
+  CHECK(summary_text(r, false).find("mean epoch 4m 22s by the detector's clock, 4.2s of wall time") !=
+        std::string::npos);
   r.never_served = true;
   CHECK(summary_text(r, false).find("ended before it served any metrics") != std::string::npos);
 }

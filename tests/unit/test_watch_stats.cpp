@@ -84,7 +84,9 @@ TEST_CASE("training: epochs from the epoch label, trends, best values, mean epoc
   CHECK(t.map_trend == 1);
   CHECK(*t.best_map == 0.6);
   CHECK(*t.learning_rate == 0.005);
-  CHECK(*t.epoch_seconds == 150);
+  CHECK(*t.epoch_seconds == 150); // the detector's clock
+  REQUIRE(t.wall_epoch_seconds);
+  CHECK(*t.wall_epoch_seconds == Approx(2)); // the watcher's
   // Two epoch ends seen 2 s apart: 2 epochs left take about 4 s (wall clock).
   REQUIRE(t.eta_seconds);
   CHECK(*t.eta_seconds == Approx(4));

@@ -1,6 +1,7 @@
 // The jsonl records of `nsmon watch --format jsonl`: one "stats" object per scrape, a "summary"
 // object at the end. Keys are fixed and always present; absent figures are null.
 #include <cmath>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
 #include "nsmon/watch/render.hpp"
@@ -16,6 +17,13 @@ json num(const std::optional<double>& v) {
   return *v;
 }
 json num(const std::optional<int>& v) { return v ? json(*v) : json(nullptr); }
+// A counter's value (images, detections, errors) as a JSON integer: "images": 14, not 14.0.
+// A fractional value (a counter incremented by fractions) stays a number as it is.
+json count(const std::optional<double>& v) {
+  if (!v || !std::isfinite(*v)) return nullptr;
+  if (*v == std::floor(*v) && std::fabs(*v) < 9007199254740992.0) return static_cast<std::int64_t>(*v);
+  return *v;
+}
 
 const char* trend_word(int t, bool lower_is_better) {
   if (t == 0) return "flat";
@@ -25,7 +33,7 @@ const char* trend_word(int t, bool lower_is_better) {
 json quantiles(const Latency& l, std::optional<double> window) {
   json o;
   if (window) o["window_seconds"] = *window;
-  o["observations"] = l.observations;
+  o["observations"] = count(l.observations);
   for (auto [name, q] : {std::pair{"p50", &l.p50}, std::pair{"p95", &l.p95}, std::pair{"p99", &l.p99}}) {
     o[name] = num(q->value);
     o[std::string(name) + "_capped"] = q->capped;
@@ -69,25 +77,26 @@ json figures(const Figures& f) {
                    {"best_map", num(t.best_map)},
                    {"learning_rate", num(t.learning_rate)},
                    {"epoch_seconds", num(t.epoch_seconds)},
+                   {"wall_epoch_seconds", num(t.wall_epoch_seconds)},
                    {"eta_seconds", num(t.eta_seconds)}};
-  o["inference"] = {{"images", num(in.images)},
-                    {"success", num(in.success)},
-                    {"failed", num(in.failed)},
-                    {"planned", num(in.planned)},
+  o["inference"] = {{"images", count(in.images)},
+                    {"success", count(in.success)},
+                    {"failed", count(in.failed)},
+                    {"planned", count(in.planned)},
                     {"images_per_second", num(in.images_per_second)},
                     {"overall_images_per_second", num(in.overall_images_per_second)},
                     {"success_rate", num(in.success_rate)},
-                    {"detections", num(in.detections)},
+                    {"detections", count(in.detections)},
                     {"detections_per_image", num(in.detections_per_image)},
                     {"latency", quantiles(in.latency, f.rate_window_seconds)},
                     {"latency_total", quantiles(in.latency_total, std::nullopt)},
                     {"eta_seconds", num(in.eta_seconds)}};
   o["symbolic"] = {
-      {"nms_seconds_mean", num(f.nms.mean_seconds)},           {"nms_count", f.nms.count},
-      {"prolog_seconds_mean", num(f.prolog.mean_seconds)},     {"prolog_count", f.prolog.count},
+      {"nms_seconds_mean", num(f.nms.mean_seconds)},           {"nms_count", count(f.nms.count)},
+      {"prolog_seconds_mean", num(f.prolog.mean_seconds)},     {"prolog_count", count(f.prolog.count)},
       {"detections_before_nms", num(f.detections_before_nms)}, {"detections_after_nms", num(f.detections_after_nms)}};
   o["knowledge_graph"] = {{"construction_seconds_mean", num(f.graph.mean_seconds)},
-                          {"constructions", f.graph.count},
+                          {"constructions", count(f.graph.count)},
                           {"nodes", num(f.graph_nodes)},
                           {"edges", num(f.graph_edges)}};
   o["system"] = {{"cpu_percent", num(f.system.cpu_percent)},
@@ -97,10 +106,10 @@ json figures(const Figures& f) {
                  {"gpu_memory_reserved_bytes", num(f.system.gpu_memory_reserved_bytes)},
                  {"gpu_utilization_percent", num(f.system.gpu_utilization_percent)}};
   json by_type = json::object();
-  for (const auto& [k, v] : f.errors.by_type) by_type[k] = v;
-  o["errors"] = {{"total", num(f.errors.total)},
+  for (const auto& [k, v] : f.errors.by_type) by_type[k] = count(v);
+  o["errors"] = {{"total", count(f.errors.total)},
                  {"by_type", std::move(by_type)},
-                 {"failed_prolog_queries", num(f.errors.failed_prolog_queries)}};
+                 {"failed_prolog_queries", count(f.errors.failed_prolog_queries)}};
   o["uptime_seconds"] = num(f.uptime_seconds);
   o["model"] = f.model ? json(*f.model) : json(nullptr);
   return o;
@@ -129,13 +138,13 @@ std::string summary_json(const RunSummary& r) {
   o["training"] = {{"epochs", num(f.training.epoch)},    {"epochs_planned", num(f.training.epochs_planned)},
                    {"final_loss", num(f.training.loss)}, {"best_loss", num(f.training.best_loss)},
                    {"final_map", num(f.training.map)},   {"best_map", num(f.training.best_map)}};
-  o["inference"] = {{"images", num(f.inference.images)},
-                    {"success", num(f.inference.success)},
-                    {"failed", num(f.inference.failed)},
+  o["inference"] = {{"images", count(f.inference.images)},
+                    {"success", count(f.inference.success)},
+                    {"failed", count(f.inference.failed)},
                     {"images_per_second", num(f.inference.overall_images_per_second)},
                     {"p95_seconds", num(f.inference.latency_total.p95.value)},
                     {"p95_capped", f.inference.latency_total.p95.capped},
-                    {"detections", num(f.inference.detections)}};
+                    {"detections", count(f.inference.detections)}};
   o["errors"] = figures(f)["errors"];
   o["last"] = r.have_figures ? figures(f) : json(nullptr);
   o["rules"] = r.rules ? json::parse(rules_summary_json(*r.rules)) : json(nullptr);

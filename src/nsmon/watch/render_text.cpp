@@ -224,7 +224,9 @@ std::vector<std::string> status_block(const Figures& f, const ScrapeStatus& s, c
                 (t.map_trend ? " " + p.good_bad(fmt::arrow(t.map_trend), t.map_trend > 0) : ""),
             1);
     if (t.learning_rate) l.add("lr " + fmt::fixed(*t.learning_rate, 6), 3);
-    if (t.epoch_seconds) l.add(fmt::duration(*t.epoch_seconds) + "/epoch", 2);
+    // The wall clock's, like the ETA beside it; the detector's own timing until an epoch ended.
+    if (t.wall_epoch_seconds) l.add(fmt::duration(*t.wall_epoch_seconds) + "/epoch", 2);
+    else if (t.epoch_seconds) l.add(fmt::duration(*t.epoch_seconds) + "/epoch (detector)", 2);
     if (t.eta_seconds) l.add("ETA " + fmt::duration(*t.eta_seconds), 1);
     lines.push_back(std::move(l));
   }
@@ -349,7 +351,15 @@ std::string summary_text(const RunSummary& r, bool color) {
   if (t.map)
     train.push_back("final mAP " + fmt::fixed(*t.map, 4) +
                     (t.best_map ? " (best " + fmt::fixed(*t.best_map, 4) + ")" : ""));
-  if (t.epoch_seconds) train.push_back("mean epoch " + fmt::duration(*t.epoch_seconds));
+  // Two clocks: the detector's own epoch timing (training_duration_seconds) and the wall time
+  // this run took per epoch; a simulated or throttled run tells them apart.
+  if (t.epoch_seconds || t.wall_epoch_seconds) {
+    std::string e = "mean epoch ";
+    if (t.epoch_seconds) e += fmt::duration(*t.epoch_seconds) + " by the detector's clock";
+    if (t.epoch_seconds && t.wall_epoch_seconds) e += ", ";
+    if (t.wall_epoch_seconds) e += fmt::duration(*t.wall_epoch_seconds) + " of wall time";
+    train.push_back(e);
+  }
   row("training   ", train);
 
   const Inference& in = f.inference;

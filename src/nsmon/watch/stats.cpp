@@ -275,15 +275,17 @@ Figures Model::figures() const {
   t.best_map = best_map_;
   if (const auto& lr = s.find("learning_rate"); !lr.empty()) t.learning_rate = lr.front().value;
   t.epoch_seconds = ratio(sum(s, "training_duration_seconds_sum"), sum(s, "training_duration_seconds_count"));
+  // Wall time per epoch as this watcher saw it: between two epoch ends when it saw two, from its
+  // first scrape to an epoch end otherwise.
+  if (first_epoch_at_ && last_epoch_at_ && last_epoch_ > first_epoch_seen_)
+    t.wall_epoch_seconds =
+        std::chrono::duration<double>(*last_epoch_at_ - *first_epoch_at_).count() / (last_epoch_ - first_epoch_seen_);
+  else if (last_epoch_at_ && last_epoch_ > first_epoch_)
+    t.wall_epoch_seconds =
+        std::chrono::duration<double>(*last_epoch_at_ - first_at_).count() / (last_epoch_ - first_epoch_);
   if (t.epoch && t.epochs_planned && *t.epoch < *t.epochs_planned) {
-    // Wall time per epoch as this watcher saw it: between two epoch ends when it saw two, from
-    // its first scrape to an epoch end otherwise; else the detector's own epoch durations.
-    std::optional<double> per_epoch = t.epoch_seconds;
-    if (first_epoch_at_ && last_epoch_at_ && last_epoch_ > first_epoch_seen_)
-      per_epoch =
-          std::chrono::duration<double>(*last_epoch_at_ - *first_epoch_at_).count() / (last_epoch_ - first_epoch_seen_);
-    else if (last_epoch_at_ && last_epoch_ > first_epoch_)
-      per_epoch = std::chrono::duration<double>(*last_epoch_at_ - first_at_).count() / (last_epoch_ - first_epoch_);
+    // The ETA in wall time; the detector's own epoch durations until an epoch end was seen.
+    std::optional<double> per_epoch = t.wall_epoch_seconds ? t.wall_epoch_seconds : t.epoch_seconds;
     if (per_epoch) {
       double since = last_epoch_at_ ? std::chrono::duration<double>(s.at - *last_epoch_at_).count() : 0;
       t.eta_seconds = std::max(0.0, (*t.epochs_planned - *t.epoch) * *per_epoch - since);

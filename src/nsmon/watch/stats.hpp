@@ -43,7 +43,10 @@ struct Training {
   std::vector<double> map_history; ///< each value seen, in order
   std::optional<double> learning_rate;
   std::optional<double> epoch_seconds; ///< mean of training_duration_seconds (the detector's clock)
-  std::optional<double> eta_seconds;   ///< wall seconds until the last planned epoch
+  /// Wall seconds per epoch as the watcher saw epochs end (the clock of the ETA); nullopt until
+  /// it saw one end after its first scrape.
+  std::optional<double> wall_epoch_seconds;
+  std::optional<double> eta_seconds; ///< wall seconds until the last planned epoch
 };
 
 struct Inference {
