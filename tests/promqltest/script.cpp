@@ -95,13 +95,7 @@ struct Parser {
         continue;
       }
       auto d = engine::parse_series_desc(l);
-      if (d.error && d.error->native_histogram) {
-        out.native_histograms = true;
-        // The description and the values before the first histogram read without error.
-        auto s = engine::parse_series_desc(std::string_view(l).substr(0, d.error->offset));
-        cmd.unsupported.push_back({s.labels, "native histogram samples"});
-        continue;
-      }
+      if (!d.histograms.empty()) out.native_histograms = true;
       if (d.error) return fail(i, std::to_string(d.error->offset + 1) + ": parse error: " + d.error->message);
       if (st_pending) {
         cmd.unsupported.push_back({d.labels, "start timestamps (@st)"});
@@ -111,9 +105,9 @@ struct Parser {
         out.native_histograms = true;
         if (auto base = nhcb_base(d.labels)) cmd.unsupported.push_back({*base, "native histograms (load_with_nhcb)"});
       }
-      auto same = [&](const auto& s) { return s.first == d.labels; };
+      auto same = [&](const auto& s) { return s.labels == d.labels; };
       std::erase_if(cmd.series, same);
-      cmd.series.emplace_back(std::move(d.labels), std::move(d.values));
+      cmd.series.push_back({std::move(d.labels), std::move(d.values), std::move(d.histograms)});
     }
     out.commands.emplace_back(std::move(cmd));
     return true;
@@ -187,16 +181,12 @@ struct Parser {
         break;
       }
       auto d = engine::parse_series_desc(l);
-      if (d.error && d.error->native_histogram) {
-        cmd.skip = "native histograms in the expected result";
-        out.native_histograms = true;
-        continue;
-      }
+      if (!d.histograms.empty()) out.native_histograms = true;
       if (d.error) return fail(i, std::to_string(d.error->offset + 1) + ": parse error: " + d.error->message);
       if (d.values.size() > 1 && instant && !cmd.range_vector)
         return fail(i, "expecting multiple values in instant evaluation not allowed");
       std::erase_if(cmd.series, [&](const ExpectedSeries& s) { return s.labels == d.labels; });
-      cmd.series.push_back({std::move(d.labels), std::move(d.values), ++pos});
+      cmd.series.push_back({std::move(d.labels), std::move(d.values), std::move(d.histograms), ++pos});
     }
     out.commands.emplace_back(std::move(cmd));
     return true;

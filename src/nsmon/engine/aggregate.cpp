@@ -36,7 +36,34 @@ struct Group {
   bool drop_name = false;          // delayed name removal: any input marked
   std::vector<double> values;      // quantile
   std::vector<const Sample*> heap; // topk, bottomk, limitk, limit_ratio
+  // sum, avg of native histograms: their sum; a group with floats too, or with exponential and
+  // custom buckets, has no value.
+  std::shared_ptr<Histogram> h;
+  bool floats = false;
+  bool mixed_schemas = false;
 };
+
+// Adds a sample's histogram to the group's sum (sum, avg).
+void add_histogram(Context& ctx, const AggregateExpr& e, Group& g, const Sample& s) {
+  if (!s.h) {
+    g.floats = true;
+    return;
+  }
+  if (g.mixed_schemas) return;
+  if (!g.h) {
+    g.h = std::make_shared<Histogram>(*s.h);
+    return;
+  }
+  Combine c = add(*g.h, *s.h);
+  if (c == Combine::mixed_schemas) g.mixed_schemas = true;
+  if (c == Combine::counter_reset_collision)
+    ctx.warn("PromQL warning: conflicting counter resets during histogram aggregation", e.expr);
+}
+
+bool takes_histograms(AggregateOp op) {
+  return op == AggregateOp::sum || op == AggregateOp::avg || op == AggregateOp::count || op == AggregateOp::group ||
+         op == AggregateOp::limitk || op == AggregateOp::limit_ratio;
+}
 
 // XXH64 (seed 0), as Prometheus's labels.Hash() uses through cespare/xxhash.
 std::uint64_t rotl(std::uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
@@ -221,7 +248,7 @@ Value select_k(Context& ctx, const AggregateExpr& e, double param, const std::ve
         return top ? a->v > b->v : a->v < b->v;
       });
     }
-    for (const Sample* s : g.heap) out.push_back({s->labels, s->v, t, s->drop_name});
+    for (const Sample* s : g.heap) out.push_back({s->labels, s->v, t, s->drop_name, s->h});
   }
   return make_vector(std::move(out));
 }
@@ -237,6 +264,14 @@ Value eval_aggregate(Context& ctx, const AggregateExpr& e, std::int64_t t) {
     else param = p.scalar;
   }
   std::vector<Sample> in = evaluate(ctx, *e.expr, t).vector;
+  if (!takes_histograms(e.op)) {
+    // Prometheus ignores histograms in the other aggregations, with an info.
+    auto h = std::find_if(in.begin(), in.end(), [](const Sample& s) { return s.h != nullptr; });
+    if (h != in.end()) {
+      ctx.info("PromQL info: ignored histogram in " + std::string(to_string(e.op)) + " aggregation", &e);
+      std::erase_if(in, [](const Sample& s) { return s.h != nullptr; });
+    }
+  }
   switch (e.op) {
   case AggregateOp::count_values: return count_values(ctx, e, label, std::move(in));
   case AggregateOp::topk:
@@ -250,10 +285,11 @@ Value eval_aggregate(Context& ctx, const AggregateExpr& e, std::int64_t t) {
   default: break;
   }
 
+  const bool sums = e.op == AggregateOp::sum || e.op == AggregateOp::avg;
   LabelsMap<std::size_t> index;
   std::vector<Group> groups;
   for (auto& s : in) {
-    double f = s.v;
+    double f = s.h ? 0 : s.v;
     auto [it, inserted] = index.try_emplace(group_labels(s.labels, e, e.grouping), groups.size());
     if (inserted) {
       Group g;
@@ -265,11 +301,13 @@ Value eval_aggregate(Context& ctx, const AggregateExpr& e, std::int64_t t) {
       if (e.op == AggregateOp::group) g.value = 1;
       if (e.op == AggregateOp::quantile) g.values.push_back(f);
       g.drop_name = s.drop_name;
+      if (sums) add_histogram(ctx, e, g, s);
       groups.push_back(std::move(g));
       continue;
     }
     Group& g = groups[it->second];
     if (s.drop_name) g.drop_name = true;
+    if (sums) add_histogram(ctx, e, g, s);
     switch (e.op) {
     case AggregateOp::sum: g.value = kahan_inc(f, g.value, g.kahan); break;
     case AggregateOp::avg: {
@@ -314,6 +352,22 @@ Value eval_aggregate(Context& ctx, const AggregateExpr& e, std::int64_t t) {
   std::vector<Sample> out;
   out.reserve(groups.size());
   for (auto& g : groups) {
+    if (sums && g.h) {
+      if (g.floats) {
+        ctx.warn("PromQL warning: encountered a mix of histograms and floats for aggregation", &e);
+        continue;
+      }
+      if (g.mixed_schemas) {
+        ctx.warn("PromQL warning: vector contains a mix of histograms with exponential and custom buckets schemas "
+                 "for metric name \"\"",
+                 &e);
+        continue;
+      }
+      if (e.op == AggregateOp::avg) divide(*g.h, g.count);
+      compact(*g.h);
+      out.push_back({std::move(g.labels), 0, t, g.drop_name, std::move(g.h)});
+      continue;
+    }
     double v = g.value;
     switch (e.op) {
     case AggregateOp::sum: v = g.value + g.kahan; break;

@@ -267,7 +267,7 @@ Window eval_subquery(Context& ctx, const SubqueryExpr& sq, std::int64_t t) {
         w.series.push_back({std::move(s.labels), {}});
         w.drop_name.push_back(false);
       }
-      w.series[it->second].points.push_back({ts, s.v});
+      w.series[it->second].points.push_back({ts, s.v, std::move(s.h)});
       if (s.drop_name) w.drop_name[it->second] = true;
     }
   }
@@ -384,7 +384,7 @@ std::vector<Sample> select_instant(Context& ctx, const VectorSelector& vs, std::
     if (it == s->points.begin()) continue;
     --it;
     if (it->t <= from || is_stale_nan(it->v)) continue;
-    out.push_back({s->labels, it->v, it->t});
+    out.push_back({s->labels, it->v, it->t, false, it->h});
   }
   ctx.charge(out.size());
   return out;
@@ -419,6 +419,11 @@ Value evaluate(Context& ctx, const Expr& e, std::int64_t t) {
     }
     for (auto& s : v.vector) {
       s.v = -s.v;
+      if (s.h) {
+        auto h = std::make_shared<Histogram>(*s.h);
+        scale(*h, -1);
+        s.h = std::move(h);
+      }
       drop_name(ctx, s);
     }
     check_unique(ctx, v.vector);
@@ -542,7 +547,7 @@ Result range(const promql::Expr& expr, const Storage& storage, std::int64_t star
       for (auto& s : v.vector) {
         auto [it, inserted] = index.try_emplace(s.labels, out.size());
         if (inserted) out.push_back({std::move(s.labels), {}});
-        out[it->second].points.push_back({t, s.v});
+        out[it->second].points.push_back({t, s.v, std::move(s.h)});
       }
       if (static_cast<std::uint64_t>(end) - static_cast<std::uint64_t>(t) < static_cast<std::uint64_t>(step)) break;
     }

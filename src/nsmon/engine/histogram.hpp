@@ -1,0 +1,72 @@
+#pragma once
+// Native histograms as PromQL sees them (Prometheus's FloatHistogram): a schema, a zero bucket,
+// count, sum and sparse positive/negative buckets, or custom bucket bounds (schema -53, NHCB).
+// Buckets are kept as (index, count) sorted by index; a bucket that is not listed holds 0, which
+// is what Prometheus's comparisons and TestExpression() see after compacting.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace nsmon::engine {
+
+enum class ResetHint : std::uint8_t { unknown, reset, not_reset, gauge };
+
+struct Bucket {
+  std::int32_t index = 0;
+  double count = 0;
+};
+
+/// Bucket bounds of one bucket for iteration: (lower, upper] for positive buckets.
+struct BucketRange {
+  double lower = 0, upper = 0, count = 0;
+};
+
+inline constexpr std::int32_t kCustomBucketsSchema = -53;
+
+struct Histogram {
+  ResetHint hint = ResetHint::unknown;
+  std::int32_t schema = 0;
+  double zero_threshold = 0;
+  double zero_count = 0;
+  double count = 0;
+  double sum = 0;
+  std::vector<Bucket> positive; ///< sorted by index; custom buckets: index i is custom_values[i]
+  std::vector<Bucket> negative;
+  std::vector<double> custom_values; ///< schema -53: the upper bounds, +Inf implied after them
+
+  bool custom() const { return schema == kCustomBucketsSchema; }
+};
+using HistogramPtr = std::shared_ptr<const Histogram>;
+
+/// The upper bound of exponential bucket `index` at `schema` (Prometheus's getBound).
+double bucket_bound(std::int32_t index, std::int32_t schema);
+/// Every bucket, lowest first: negative buckets, the zero bucket (if any count or threshold),
+/// positive ones; custom buckets with their bounds (-Inf below the first when it is negative).
+std::vector<BucketRange> all_buckets(const Histogram& h);
+
+/// Why two histograms cannot be combined, or none.
+enum class Combine { ok, mixed_schemas, counter_reset_collision };
+/// h += o (sub: h -= o), reconciling schema and zero threshold as Prometheus's Add/Sub do;
+/// custom bounds that differ are reduced to the bounds both have. mixed_schemas: h unchanged.
+Combine add(Histogram& h, const Histogram& o, bool sub = false);
+void scale(Histogram& h, double factor); ///< Mul
+void divide(Histogram& h, double d);     ///< Div (by 0: no buckets left)
+/// Merges buckets down to a lower `schema` (exponential only).
+void reduce_resolution(Histogram& h, std::int32_t schema);
+/// Drops buckets whose count is 0 (the compact form comparisons and printing use).
+void compact(Histogram& h);
+/// Prometheus's DetectReset: a lower count, a lower bucket, a changed schema or zero bucket.
+bool detect_reset(const Histogram& cur, const Histogram& prev);
+/// Prometheus's TestExpression(): the `{{schema:1 count:3 ...}}` notation, compacted.
+std::string test_expression(const Histogram& h);
+/// promqltest's compareNativeHistogram: schema, bounds and threshold exactly, counts within a
+/// relative 1e-6; the hint only when `compare_hint`.
+bool approx_equal(const Histogram& want, const Histogram& got, bool compare_hint);
+
+double histogram_quantile(double q, const Histogram& h);
+double histogram_fraction(double lower, double upper, const Histogram& h);
+/// histogram_stdvar over the buckets' mean values (the geometric mean for exponential ones).
+double histogram_stdvar(const Histogram& h);
+
+} // namespace nsmon::engine
