@@ -39,6 +39,7 @@ struct Group {
   // sum, avg of native histograms: their sum; a group with floats too, or with exponential and
   // custom buckets, has no value.
   std::shared_ptr<Histogram> h;
+  Histogram compensation; ///< Kahan's, for h
   bool floats = false;
   bool mixed_schemas = false;
 };
@@ -54,7 +55,7 @@ void add_histogram(Context& ctx, const AggregateExpr& e, Group& g, const Sample&
     g.h = std::make_shared<Histogram>(*s.h);
     return;
   }
-  Combine c = add(*g.h, *s.h);
+  Combine c = kahan_add(*g.h, g.compensation, *s.h);
   if (c == Combine::mixed_schemas) g.mixed_schemas = true;
   if (c == Combine::counter_reset_collision)
     ctx.warn("PromQL warning: conflicting counter resets during histogram aggregation", e.expr);
@@ -62,7 +63,7 @@ void add_histogram(Context& ctx, const AggregateExpr& e, Group& g, const Sample&
 
 bool takes_histograms(AggregateOp op) {
   return op == AggregateOp::sum || op == AggregateOp::avg || op == AggregateOp::count || op == AggregateOp::group ||
-         op == AggregateOp::limitk || op == AggregateOp::limit_ratio;
+         op == AggregateOp::count_values || op == AggregateOp::limitk || op == AggregateOp::limit_ratio;
 }
 
 // XXH64 (seed 0), as Prometheus's labels.Hash() uses through cespare/xxhash.
@@ -175,7 +176,7 @@ Value count_values(Context& ctx, const AggregateExpr& e, const std::string& labe
   LabelsMap<std::size_t> index;
   std::vector<Sample> out;
   for (auto& s : in) {
-    set_label(s.labels, label, go::format_float(s.v));
+    set_label(s.labels, label, s.h ? to_string(*s.h) : go::format_float(s.v));
     Labels g = group_labels(s.labels, e, grouping);
     auto [it, inserted] = index.try_emplace(g, out.size());
     if (inserted) out.push_back({std::move(g), 0, s.t});
@@ -363,6 +364,7 @@ Value eval_aggregate(Context& ctx, const AggregateExpr& e, std::int64_t t) {
                  &e);
         continue;
       }
+      finish_sum(*g.h, g.compensation);
       if (e.op == AggregateOp::avg) divide(*g.h, g.count);
       compact(*g.h);
       out.push_back({std::move(g.labels), 0, t, g.drop_name, std::move(g.h)});

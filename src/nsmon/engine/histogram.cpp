@@ -5,8 +5,10 @@
 #include <cfloat>
 #include <cmath>
 #include <limits>
+#include <map>
 
 #include "nsmon/engine/engine.hpp"
+#include "nsmon/engine/eval.hpp"
 #include "nsmon/promql/go_compat.hpp"
 
 namespace nsmon::engine {
@@ -209,6 +211,74 @@ Combine add(Histogram& h, const Histogram& o, bool sub) {
   return collision ? Combine::counter_reset_collision : Combine::ok;
 }
 
+namespace {
+
+// Buckets of `h` plus `o`'s, the compensation of each in `c` (same indexes as h).
+void kahan_merge(std::vector<Bucket>& h, std::vector<Bucket>& c, const std::vector<Bucket>& o, std::int32_t schema,
+                 double zero_threshold) {
+  std::map<std::int32_t, std::pair<double, double>> sum;
+  for (const auto& b : h) sum[b.index].first = b.count;
+  for (const auto& b : c) sum[b.index].second = b.count;
+  for (const auto& b : o) {
+    if (schema != kCustomBucketsSchema && zero_threshold > 0 && bucket_bound(b.index, schema) <= zero_threshold)
+      continue;
+    auto& [v, comp] = sum[b.index];
+    v = detail::kahan_inc(b.count, v, comp);
+  }
+  h.clear();
+  c.clear();
+  for (const auto& [i, vc] : sum) {
+    h.push_back({i, vc.first});
+    c.push_back({i, vc.second});
+  }
+}
+
+} // namespace
+
+Combine kahan_add(Histogram& h, Histogram& c, const Histogram& o) {
+  if (h.custom() != o.custom()) return Combine::mixed_schemas;
+  if ((h.custom() && h.custom_values != o.custom_values) || h.zero_threshold != o.zero_threshold) {
+    // Layouts that must be reconciled: a plain sum, the compensation folded in first.
+    finish_sum(h, c);
+    c = Histogram{};
+    return add(h, o);
+  }
+  bool collision = adjust_hint(h, o);
+  h.count = detail::kahan_inc(o.count, h.count, c.count);
+  h.sum = detail::kahan_inc(o.sum, h.sum, c.sum);
+  h.zero_count = detail::kahan_inc(o.zero_count, h.zero_count, c.zero_count);
+  const Histogram* other = &o;
+  Histogram reduced;
+  if (!h.custom() && o.schema < h.schema) {
+    reduce(c.positive, h.schema, o.schema); // the compensations of merged buckets add up too
+    reduce(c.negative, h.schema, o.schema);
+    reduce_resolution(h, o.schema);
+  } else if (!h.custom() && o.schema > h.schema) {
+    reduced = o;
+    reduce_resolution(reduced, h.schema);
+    other = &reduced;
+  }
+  kahan_merge(h.positive, c.positive, other->positive, h.schema, h.zero_threshold);
+  kahan_merge(h.negative, c.negative, other->negative, h.schema, h.zero_threshold);
+  return collision ? Combine::counter_reset_collision : Combine::ok;
+}
+
+void finish_sum(Histogram& h, const Histogram& c) {
+  auto fold = [](double v, double comp) { return std::isinf(v) ? v : v + comp; };
+  h.count = fold(h.count, c.count);
+  h.sum = fold(h.sum, c.sum);
+  h.zero_count = fold(h.zero_count, c.zero_count);
+  auto buckets = [&](std::vector<Bucket>& hb, const std::vector<Bucket>& cb) {
+    std::size_t j = 0;
+    for (auto& b : hb) {
+      while (j < cb.size() && cb[j].index < b.index) ++j;
+      if (j < cb.size() && cb[j].index == b.index) b.count = fold(b.count, cb[j].count);
+    }
+  };
+  buckets(h.positive, c.positive);
+  buckets(h.negative, c.negative);
+}
+
 void scale(Histogram& h, double factor) {
   h.zero_count *= factor;
   h.count *= factor;
@@ -325,6 +395,22 @@ std::string test_expression(const Histogram& given) {
   return out + "}}";
 }
 
+std::string to_string(const Histogram& h) {
+  auto g = [](double v) { return promql::go::format_float_v(v); };
+  std::string out = "{count:" + g(h.count) + ", sum:" + g(h.sum);
+  for (const auto& b : all_buckets(h)) {
+    if (b.count == 0) continue;
+    const bool zero = !h.custom() && b.lower == -h.zero_threshold && b.upper == h.zero_threshold;
+    const bool negative = !h.custom() && b.upper <= 0 && !zero;
+    out += ", ";
+    out += negative || zero || b.lower == -HUGE_VAL ? "[" : "(";
+    out += g(b.lower) + "," + g(b.upper);
+    out += negative ? ")" : "]";
+    out += ":" + g(b.count);
+  }
+  return out + "}";
+}
+
 bool approx_equal(const Histogram& want, const Histogram& got, bool compare_hint) {
   if (want.schema != got.schema || !almost(want.count, got.count) || !almost(want.sum, got.sum)) return false;
   if (want.custom() && want.custom_values != got.custom_values) return false;
@@ -341,7 +427,7 @@ bool approx_equal(const Histogram& want, const Histogram& got, bool compare_hint
   return !compare_hint || want.hint == got.hint;
 }
 
-double histogram_quantile(double q, const Histogram& h) {
+double histogram_quantile(double q, const Histogram& h, NaNNote* note) {
   if (q < 0) return -HUGE_VAL;
   if (q > 1) return HUGE_VAL;
   if (h.count == 0 || std::isnan(q)) return std::nan("");
@@ -351,10 +437,11 @@ double histogram_quantile(double q, const Histogram& h) {
   double rank = forward ? q * h.count : (1 - q) * h.count;
   double count = 0;
   BucketRange bucket;
-  for (const auto& b : bs) {
-    bucket = b;
-    if (b.count == 0) continue;
-    count += b.count;
+  std::size_t at = 0;
+  for (; at < bs.size(); ++at) {
+    bucket = bs[at];
+    if (bucket.count == 0) continue;
+    count += bucket.count;
     if (count >= rank) break;
   }
   const bool has_negative = std::any_of(h.negative.begin(), h.negative.end(), [](auto& b) { return b.count != 0; });
@@ -371,9 +458,19 @@ double histogram_quantile(double q, const Histogram& h) {
     }
   }
   count = std::min(count, h.count);
-  if (count < rank) return std::isnan(h.sum) ? std::nan("") : bucket.upper;
+  if (count < rank) {
+    if (!std::isnan(h.sum)) return bucket.upper;
+    if (note) *note = NaNNote::nan_result;
+    return std::nan("");
+  }
   if (forward) rank -= count - bucket.count;
   else rank = count - rank;
+  if (std::isnan(h.sum)) {
+    // NaN observations count in h.count but in no bucket: the result leans high.
+    double all = count;
+    for (std::size_t i = at + 1; i < bs.size(); ++i) all += bs[i].count;
+    if (all < h.count && note) *note = NaNNote::skewed;
+  }
   double fraction = rank / bucket.count;
   if (h.custom() || (bucket.lower <= 0 && bucket.upper >= 0))
     return bucket.lower + (bucket.upper - bucket.lower) * fraction;
@@ -382,7 +479,7 @@ double histogram_quantile(double q, const Histogram& h) {
   return -std::exp2(log_upper + (log_lower - log_upper) * (1 - fraction));
 }
 
-double histogram_fraction(double lower, double upper, const Histogram& h) {
+double histogram_fraction(double lower, double upper, const Histogram& h, NaNNote* note) {
   if (h.count == 0 || std::isnan(lower) || std::isnan(upper)) return std::nan("");
   if (lower >= upper) return 0;
   const bool has_negative = !h.negative.empty(), has_positive = !h.positive.empty();
@@ -417,6 +514,7 @@ double histogram_fraction(double lower, double upper, const Histogram& h) {
   if (std::isnan(h.sum)) {
     count = 0;
     for (const auto& b : all_buckets(h)) count += b.count;
+    if (count < h.count && note) *note = NaNNote::excluded;
   } else {
     count = h.count;
   }

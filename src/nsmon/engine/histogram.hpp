@@ -50,6 +50,10 @@ enum class Combine { ok, mixed_schemas, counter_reset_collision };
 /// h += o (sub: h -= o), reconciling schema and zero threshold as Prometheus's Add/Sub do;
 /// custom bounds that differ are reduced to the bounds both have. mixed_schemas: h unchanged.
 Combine add(Histogram& h, const Histogram& o, bool sub = false);
+/// h += o with Kahan-Neumaier compensation kept in `c` (Prometheus's KahanAdd): sums of many
+/// histograms keep the precision of float sums. finish_sum() folds `c` into `h`.
+Combine kahan_add(Histogram& h, Histogram& c, const Histogram& o);
+void finish_sum(Histogram& h, const Histogram& c);
 void scale(Histogram& h, double factor); ///< Mul
 void divide(Histogram& h, double d);     ///< Div (by 0: no buckets left)
 /// Merges buckets down to a lower `schema` (exponential only).
@@ -60,12 +64,17 @@ void compact(Histogram& h);
 bool detect_reset(const Histogram& cur, const Histogram& prev);
 /// Prometheus's TestExpression(): the `{{schema:1 count:3 ...}}` notation, compacted.
 std::string test_expression(const Histogram& h);
+/// Prometheus's FloatHistogram.String(): `{count:20, sum:10, [-2,-1):2, [-0.001,0.001]:2, (0.5,1]:1}`
+/// (count_values' label values).
+std::string to_string(const Histogram& h);
 /// promqltest's compareNativeHistogram: schema, bounds and threshold exactly, counts within a
 /// relative 1e-6; the hint only when `compare_hint`.
 bool approx_equal(const Histogram& want, const Histogram& got, bool compare_hint);
 
-double histogram_quantile(double q, const Histogram& h);
-double histogram_fraction(double lower, double upper, const Histogram& h);
+/// What NaN observations (a NaN sum) did to a quantile or a fraction, for Prometheus's infos.
+enum class NaNNote { none, nan_result, skewed, excluded };
+double histogram_quantile(double q, const Histogram& h, NaNNote* note = nullptr);
+double histogram_fraction(double lower, double upper, const Histogram& h, NaNNote* note = nullptr);
 /// histogram_stdvar over the buckets' mean values (the geometric mean for exponential ones).
 double histogram_stdvar(const Histogram& h);
 

@@ -296,8 +296,9 @@ HistogramPtr histogram_instant(Context& ctx, const Point& a, const Point& b, boo
 // sum_over_time/avg_over_time of histograms (avg: the sum over the count).
 HistogramPtr histogram_sum(Context& ctx, Points p, bool average, const std::string& metric, const Expr* at) {
   auto h = std::make_shared<Histogram>(*p.front().h);
+  Histogram compensation;
   for (std::size_t i = 1; i < p.size(); ++i) {
-    Combine c = add(*h, *p[i].h);
+    Combine c = kahan_add(*h, compensation, *p[i].h);
     if (c == Combine::mixed_schemas) {
       ctx.warn("PromQL warning: vector contains a mix of histograms with exponential and custom buckets schemas for "
                "metric name " +
@@ -308,6 +309,7 @@ HistogramPtr histogram_sum(Context& ctx, Points p, bool average, const std::stri
     if (c == Combine::counter_reset_collision)
       ctx.warn("PromQL warning: conflicting counter resets during histogram aggregation", at);
   }
+  finish_sum(*h, compensation);
   if (average) divide(*h, static_cast<double>(p.size()));
   return finish(std::move(h));
 }
@@ -378,6 +380,9 @@ Value eval_range_call(Context& ctx, const Call& e, std::int64_t t) {
       for (const auto& x : p)
         if (!x.h) floats_only.push_back(x);
       if (floats_only.empty()) continue;
+      ctx.info("PromQL info: ignored histograms in a range containing both floats and histograms for metric name " +
+                   go::quote(get(s.labels, "__name__")),
+               e.args[matrix_index]);
       p = floats_only;
     }
     const bool has_f = std::any_of(p.begin(), p.end(), [](const Point& x) { return x.h == nullptr; });
@@ -424,9 +429,9 @@ Value eval_range_call(Context& ctx, const Call& e, std::int64_t t) {
       double n = 0;
       for (std::size_t i = 1; i < p.size(); ++i) {
         if (p[i - 1].h || p[i].h) {
-          if (name == "changes" ? !same_value(p[i - 1], p[i])
-                                : p[i - 1].h && p[i].h && detect_reset(*p[i].h, *p[i - 1].h))
-            n += 1;
+          // A float after a histogram, or the reverse, is a change and a reset.
+          bool both = p[i - 1].h && p[i].h;
+          if (name == "changes" ? !same_value(p[i - 1], p[i]) : !both || detect_reset(*p[i].h, *p[i - 1].h)) n += 1;
           continue;
         }
         double a = p[i - 1].v, b = p[i].v;
