@@ -88,6 +88,18 @@ Series& Storage::series_for(const Labels& labels) {
 
 bool Storage::append(Series& s, std::int64_t t, double v, HistogramPtr h) {
   if (!s.points.empty() && s.points.back().t >= t) return false;
+  // Prometheus's TSDB reads a counter histogram back with a hint from its chunk: reset when it
+  // went down from the histogram before it, not_reset after another histogram, unknown first.
+  if (h && h->hint != ResetHint::gauge) {
+    const Point* prev = s.points.empty() ? nullptr : &s.points.back();
+    ResetHint hint = ResetHint::unknown;
+    if (prev && prev->h) hint = detect_reset(*h, *prev->h) ? ResetHint::reset : ResetHint::not_reset;
+    if (hint != h->hint) {
+      auto copy = std::make_shared<Histogram>(*h);
+      copy->hint = hint;
+      h = std::move(copy);
+    }
+  }
   s.points.push_back({t, v, std::move(h)});
   ++points_;
   return true;
