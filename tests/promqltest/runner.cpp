@@ -7,10 +7,11 @@
 //   promqltest_runner [--dir DIR] [--file NAME]... [--write-results FILE] [--floor FILE] [-v]
 //   promqltest_runner --expand 'metric{a="b"} 1+1x3 _ stale'   (the notation's expansion)
 //
-// Prints, per file, the eval statements total / passed / failed / skipped (skipped: they touch
-// native histograms or start timestamps, which nsmon does not model — each with its reason), each
-// failure as file:line, the expression, expected and got, then the summary table; skipped also:
-// the experimental feature the engine does not have (info()). --floor FILE
+// Prints, per file, the eval statements total / passed / failed / skipped (skipped: they read
+// series of `load_with_nhcb` or start timestamps, which the runner does not load — each with its
+// reason), each failure as file:line, the expression, expected and got, then the summary table;
+// skipped also: the experimental feature the engine does not have (info()). --write-results also
+// lists every skipped and every failing eval statement. --floor FILE
 // fails (exit 1) when a pass rate falls below the floors kept in FILE.
 #include <algorithm>
 #include <cmath>
@@ -357,6 +358,8 @@ struct FileStats {
   bool native_histograms = false;
   std::string error; // the script itself could not be read
   std::map<std::string, int> skip_reasons;
+  std::vector<std::string> skipped_evals; ///< `file:line: reason: expr`, for RESULTS.md
+  std::vector<std::string> failed_evals;  ///< `file:line: expr`
 };
 
 FileStats run_file(const fs::path& path, bool verbose) {
@@ -409,6 +412,8 @@ FileStats run_file(const fs::path& path, bool verbose) {
       ++fsx.skipped;
       ++fsx.skip_reasons[skip.substr(0, skip.find(": {"))];
       if (verbose) std::printf("%s:%d: skipped (%s): %s\n", fsx.name.c_str(), ev.line, skip.c_str(), ev.expr.c_str());
+      fsx.skipped_evals.push_back(fsx.name + ":" + std::to_string(ev.line) + ": " + skip.substr(0, skip.find(": {")) +
+                                  ": `" + ev.expr + "`");
       continue;
     }
     std::string why =
@@ -418,6 +423,7 @@ FileStats run_file(const fs::path& path, bool verbose) {
       continue;
     }
     ++fsx.failed;
+    fsx.failed_evals.push_back(fsx.name + ":" + std::to_string(ev.line) + ": `" + ev.expr + "`");
     std::printf("%s:%d: FAIL %s\n    %s\n", fsx.name.c_str(), ev.line, ev.expr.c_str(), why.c_str());
     if (parsed.ok()) {
       engine::Result r = ev.is_range ? engine::range(*parsed.expr(), st, ev.start, ev.end, ev.step, options(ev.expr))
@@ -445,6 +451,8 @@ FileStats run_file_isolated(const fs::path& path, bool verbose) {
     std::string out = std::to_string(f.total) + " " + std::to_string(f.passed) + " " + std::to_string(f.failed) + " " +
                       std::to_string(f.skipped) + " " + std::to_string(f.native_histograms) + "\n";
     for (const auto& [r, n] : f.skip_reasons) out += std::to_string(n) + " " + r + "\n";
+    for (const auto& e : f.skipped_evals) out += "@" + e + "\n";
+    for (const auto& e : f.failed_evals) out += "!" + e + "\n";
     std::fflush(stdout);
     std::size_t off = 0;
     while (off < out.size()) {
@@ -468,6 +476,11 @@ FileStats run_file_isolated(const fs::path& path, bool verbose) {
     int n = 0;
     std::string reason;
     while (in >> n && std::getline(in >> std::ws, reason)) f.skip_reasons[reason] = n;
+    in.clear();
+    for (std::string line; std::getline(in, line);) {
+      if (line.starts_with("@")) f.skipped_evals.push_back(line.substr(1));
+      if (line.starts_with("!")) f.failed_evals.push_back(line.substr(1));
+    }
     return f;
   }
   // The child died: every eval of the file that did not pass is a failure.
@@ -583,9 +596,17 @@ int main(int argc, char** argv) {
     out << "# promqltest conformance of nsmon's engine\n\n"
         << "Prometheus's engine test scripts (this directory, see README.md) run by `tests/promqltest/runner.cpp`\n"
         << "(`build/tests/promqltest_runner --write-results tests/data/promqltest/RESULTS.md`). Skipped: eval\n"
-        << "statements that read native histograms or start timestamps, which nsmon's engine does not model,\n"
-        << "and those using the experimental info(), which it does not have.\n\n"
+        << "statements that read series loaded with `load_with_nhcb` or start timestamps (`@st`), which the\n"
+        << "runner does not load, and those using the experimental info(), which the engine does not have.\n"
+        << "Native histograms are loaded and compared as promqltest compares them; the \"native histograms\"\n"
+        << "column says whether a file has any.\n\n"
         << summary;
+    out << "\n## Skipped eval statements\n\n";
+    for (const auto& f : files)
+      for (const auto& e : f.skipped_evals) out << "- " << e << "\n";
+    out << "\n## Failing eval statements\n\n";
+    for (const auto& f : files)
+      for (const auto& e : f.failed_evals) out << "- " << e << "\n";
   }
   if (floor_file.empty()) return 0;
   std::ifstream fin(floor_file);

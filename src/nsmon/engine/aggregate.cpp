@@ -56,8 +56,10 @@ void add_histogram(Context& ctx, const AggregateExpr& e, Group& g, const Sample&
     return;
   }
   Combine c = kahan_add(*g.h, g.compensation, *s.h);
-  if (c == Combine::mixed_schemas) g.mixed_schemas = true;
-  if (c == Combine::counter_reset_collision)
+  if (has(c, Combine::mixed_schemas)) g.mixed_schemas = true;
+  if (has(c, Combine::custom_reconciled))
+    ctx.info("PromQL info: mismatched custom buckets were reconciled during aggregation", e.expr);
+  if (has(c, Combine::counter_reset_collision))
     ctx.warn("PromQL warning: conflicting counter resets during histogram aggregation", e.expr);
 }
 

@@ -82,13 +82,17 @@ HistogramOutcome histogram_op(Context& ctx, const BinaryExpr& e, double l, const
     if (e.op == BinaryOp::add || e.op == BinaryOp::sub) {
       auto h = copy(hl);
       Combine c = add(*h, *hr, e.op == BinaryOp::sub);
-      if (c == Combine::mixed_schemas) {
+      if (has(c, Combine::mixed_schemas)) {
         ctx.warn("PromQL warning: vector contains a mix of histograms with exponential and custom buckets schemas "
                  "for metric name \"\"",
                  &e);
         return {};
       }
-      if (c == Combine::counter_reset_collision)
+      if (has(c, Combine::custom_reconciled))
+        ctx.info(std::string("PromQL info: mismatched custom buckets were reconciled during ") +
+                     (e.op == BinaryOp::add ? "addition" : "subtraction"),
+                 &e);
+      if (has(c, Combine::counter_reset_collision))
         ctx.warn(std::string("PromQL warning: conflicting counter resets during histogram ") +
                      (e.op == BinaryOp::add ? "addition" : "subtraction"),
                  &e);

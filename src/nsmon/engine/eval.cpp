@@ -267,6 +267,13 @@ Window eval_subquery(Context& ctx, const SubqueryExpr& sq, std::int64_t t) {
         w.series.push_back({std::move(s.labels), {}});
         w.drop_name.push_back(false);
       }
+      // Prometheus forgets reset hints here: a subquery may skip the sample that reset, or
+      // return it at several steps.
+      if (s.h && (s.h->hint == ResetHint::reset || s.h->hint == ResetHint::not_reset)) {
+        auto h = std::make_shared<Histogram>(*s.h);
+        h->hint = ResetHint::unknown;
+        s.h = std::move(h);
+      }
       w.series[it->second].points.push_back({ts, s.v, std::move(s.h)});
       if (s.drop_name) w.drop_name[it->second] = true;
     }

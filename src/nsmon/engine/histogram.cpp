@@ -193,6 +193,7 @@ Combine add(Histogram& h, const Histogram& o, bool sub) {
       h.positive = map_custom(h, both);
       merge_buckets(h.positive, map_custom(o, both), sign, h.schema, 0);
       h.custom_values = std::move(both);
+      return (collision ? Combine::counter_reset_collision : Combine::ok) | Combine::custom_reconciled;
     }
     return collision ? Combine::counter_reset_collision : Combine::ok;
   }

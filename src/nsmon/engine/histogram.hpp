@@ -45,8 +45,13 @@ double bucket_bound(std::int32_t index, std::int32_t schema);
 /// positive ones; custom buckets with their bounds (-Inf below the first when it is negative).
 std::vector<BucketRange> all_buckets(const Histogram& h);
 
-/// Why two histograms cannot be combined, or none.
-enum class Combine { ok, mixed_schemas, counter_reset_collision };
+/// What combining two histograms met, as flags: mixed_schemas (nothing done), conflicting reset
+/// hints, custom bounds reduced to those both have.
+enum class Combine : unsigned { ok = 0, mixed_schemas = 1, counter_reset_collision = 2, custom_reconciled = 4 };
+inline bool has(Combine c, Combine flag) { return (static_cast<unsigned>(c) & static_cast<unsigned>(flag)) != 0; }
+inline Combine operator|(Combine a, Combine b) {
+  return static_cast<Combine>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
+}
 /// h += o (sub: h -= o), reconciling schema and zero threshold as Prometheus's Add/Sub do;
 /// custom bounds that differ are reduced to the bounds both have. mixed_schemas: h unchanged.
 Combine add(Histogram& h, const Histogram& o, bool sub = false);

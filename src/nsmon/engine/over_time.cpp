@@ -231,7 +231,10 @@ std::shared_ptr<Histogram> histogram_increase(Context& ctx, Points p, bool count
   }
   auto h = std::make_shared<Histogram>(last);
   reduce_resolution(*h, min_schema);
-  if (add(*h, *prev, true) == Combine::mixed_schemas) return mixed();
+  Combine c = add(*h, *prev, true);
+  if (has(c, Combine::mixed_schemas)) return mixed();
+  if (has(c, Combine::custom_reconciled))
+    ctx.info("PromQL info: mismatched custom buckets were reconciled during subtraction", at);
   if (counter) {
     for (std::size_t i = 1; i < p.size(); ++i) {
       if (detect_reset(*p[i].h, *prev)) add(*h, *prev);
@@ -280,7 +283,10 @@ HistogramPtr histogram_instant(Context& ctx, const Point& a, const Point& b, boo
   if (!per_second && (a.h->hint != ResetHint::gauge || b.h->hint != ResetHint::gauge))
     ctx.warn("PromQL warning: this native histogram metric is not a gauge: " + go::quote(metric), at);
   if (!per_second || !detect_reset(*b.h, *a.h)) {
-    if (add(*h, *a.h, true) == Combine::mixed_schemas) {
+    Combine c = add(*h, *a.h, true);
+    if (has(c, Combine::custom_reconciled))
+      ctx.info("PromQL info: mismatched custom buckets were reconciled during subtraction", at);
+    if (has(c, Combine::mixed_schemas)) {
       ctx.warn("PromQL warning: vector contains a mix of histograms with exponential and custom buckets schemas for "
                "metric name " +
                    go::quote(metric),
@@ -299,15 +305,17 @@ HistogramPtr histogram_sum(Context& ctx, Points p, bool average, const std::stri
   Histogram compensation;
   for (std::size_t i = 1; i < p.size(); ++i) {
     Combine c = kahan_add(*h, compensation, *p[i].h);
-    if (c == Combine::mixed_schemas) {
+    if (has(c, Combine::mixed_schemas)) {
       ctx.warn("PromQL warning: vector contains a mix of histograms with exponential and custom buckets schemas for "
                "metric name " +
                    go::quote(metric),
                at);
       return nullptr;
     }
-    if (c == Combine::counter_reset_collision)
+    if (has(c, Combine::counter_reset_collision))
       ctx.warn("PromQL warning: conflicting counter resets during histogram aggregation", at);
+    if (has(c, Combine::custom_reconciled))
+      ctx.info("PromQL info: mismatched custom buckets were reconciled during aggregation", at);
   }
   finish_sum(*h, compensation);
   if (average) divide(*h, static_cast<double>(p.size()));
@@ -322,8 +330,13 @@ bool reads_histograms(const std::string& n) {
          n == "resets";
 }
 
+// changes(): histograms compare without their reset hints (which the store sets).
 bool same_value(const Point& a, const Point& b) {
-  if (a.h && b.h) return test_expression(*a.h) == test_expression(*b.h);
+  if (a.h && b.h) {
+    Histogram x = *a.h, y = *b.h;
+    x.hint = y.hint = ResetHint::unknown;
+    return test_expression(x) == test_expression(y);
+  }
   if (a.h || b.h) return false;
   return a.v == b.v || (std::isnan(a.v) && std::isnan(b.v));
 }
