@@ -8,11 +8,10 @@
 //   promqltest_runner --expand 'metric{a="b"} 1+1x3 _ stale'   (the notation's expansion)
 //
 // Prints, per file, the eval statements total / passed / failed / skipped (skipped: they read
-// series of `load_with_nhcb` or start timestamps, which the runner does not load — each with its
-// reason), each failure as file:line, the expression, expected and got, then the summary table;
-// skipped also: the experimental feature the engine does not have (info()). --write-results also
-// lists every skipped and every failing eval statement. --floor FILE
-// fails (exit 1) when a pass rate falls below the floors kept in FILE.
+// series with start timestamps, which the runner does not load — each with its reason), each failure as file:line, the
+// expression, expected and got, then the summary table; skipped also: the experimental feature the engine does not have
+// (info()). --write-results also lists every skipped and every failing eval statement. --floor FILE fails (exit 1) when
+// a pass rate falls below the floors kept in FILE.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -596,10 +595,10 @@ int main(int argc, char** argv) {
     out << "# promqltest conformance of nsmon's engine\n\n"
         << "Prometheus's engine test scripts (this directory, see README.md) run by `tests/promqltest/runner.cpp`\n"
         << "(`build/tests/promqltest_runner --write-results tests/data/promqltest/RESULTS.md`). Skipped: eval\n"
-        << "statements that read series loaded with `load_with_nhcb` or start timestamps (`@st`), which the\n"
-        << "runner does not load, and those using the experimental info(), which the engine does not have.\n"
-        << "Native histograms are loaded and compared as promqltest compares them; the \"native histograms\"\n"
-        << "column says whether a file has any.\n\n"
+        << "statements that read series with start timestamps (`@st`), which the runner does not load, and\n"
+        << "those using the experimental info(), which the engine does not have. Native histograms (and\n"
+        << "`load_with_nhcb`'s conversion of classic ones) are loaded and compared as promqltest compares\n"
+        << "them; the \"native histograms\" column says whether a file has any.\n\n"
         << summary;
     out << "\n## Skipped eval statements\n\n";
     for (const auto& f : files)

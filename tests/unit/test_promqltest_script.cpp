@@ -132,7 +132,7 @@ eval instant at 1m topk(1, up)
   CHECK(evals[6]->series[1].pos == 2);
 }
 
-TEST_CASE("native histograms are loaded, start timestamps and load_with_nhcb marked", "[promqltest]") {
+TEST_CASE("native histograms and load_with_nhcb are loaded, start timestamps marked", "[promqltest]") {
   Script s = parse_script(R"(load 1m
   h{a="b"} {{schema:0 sum:1 count:1}}x3
   cumulative{t="x"}@st _ -30sx2
@@ -155,10 +155,16 @@ eval instant at 1m h
   REQUIRE(l1.series[0].histograms.size() == 4);
   CHECK(l1.series[0].histograms[3].h->count == 1);
   CHECK(l1.series[1].histograms.empty());
+  // load_with_nhcb: the classic series, plus `req` as a native histogram with custom buckets.
   const auto& l2 = std::get<LoadCmd>(s.commands[1]);
-  CHECK(l2.series.size() == 2);
-  REQUIRE(l2.unsupported.size() == 2);
-  CHECK(l2.unsupported[0].labels == Labels{{"__name__", "req"}});
+  CHECK(l2.unsupported.empty());
+  REQUIRE(l2.series.size() == 3);
+  CHECK(l2.series[2].labels == Labels{{"__name__", "req"}});
+  REQUIRE(l2.series[2].histograms.size() == 2);
+  CHECK(nsmon::engine::test_expression(*l2.series[2].histograms[0].h) ==
+        "{{schema:-53 count:2 custom_values:[1] buckets:[1 1]}}");
+  CHECK(nsmon::engine::test_expression(*l2.series[2].histograms[1].h) ==
+        "{{schema:-53 count:3 custom_values:[1] buckets:[2 1]}}");
   const auto& ev = std::get<EvalCmd>(s.commands[2]);
   CHECK(ev.skip.empty());
   REQUIRE(ev.series.size() == 1);
