@@ -42,6 +42,7 @@ struct Group {
   Histogram compensation; ///< Kahan's, for h
   bool floats = false;
   bool mixed_schemas = false;
+  bool reset_seen = false, not_reset_seen = false; ///< the inputs' hints: both is a conflict
 };
 
 // Adds a sample's histogram to the group's sum (sum, avg).
@@ -50,6 +51,8 @@ void add_histogram(Context& ctx, const AggregateExpr& e, Group& g, const Sample&
     g.floats = true;
     return;
   }
+  if (s.h->hint == ResetHint::reset) g.reset_seen = true;
+  if (s.h->hint == ResetHint::not_reset) g.not_reset_seen = true;
   if (g.mixed_schemas) return;
   if (!g.h) {
     g.h = std::make_shared<Histogram>(*s.h);
@@ -59,8 +62,6 @@ void add_histogram(Context& ctx, const AggregateExpr& e, Group& g, const Sample&
   if (has(c, Combine::mixed_schemas)) g.mixed_schemas = true;
   if (has(c, Combine::custom_reconciled))
     ctx.info("PromQL info: mismatched custom buckets were reconciled during aggregation", e.expr);
-  if (has(c, Combine::counter_reset_collision))
-    ctx.warn("PromQL warning: conflicting counter resets during histogram aggregation", e.expr);
 }
 
 bool takes_histograms(AggregateOp op) {
@@ -366,6 +367,8 @@ Value eval_aggregate(Context& ctx, const AggregateExpr& e, std::int64_t t) {
                  &e);
         continue;
       }
+      if (g.reset_seen && g.not_reset_seen)
+        ctx.warn("PromQL warning: conflicting counter resets during histogram aggregation", e.expr);
       finish_sum(*g.h, g.compensation);
       if (e.op == AggregateOp::avg) divide(*g.h, g.count);
       compact(*g.h);

@@ -255,8 +255,9 @@ Value vector_vector(Context& ctx, const BinaryExpr& e, const VectorMatching& m, 
     HistogramOutcome ho;
     if (hl || hr) {
       ho = histogram_op(ctx, e, l, hl, r, hr);
-      // Only a comparison of two histograms has a `bool` answer; other pairings are dropped.
-      if (!ho.keep && !(e.return_bool && hl && hr)) return;
+      // Only ==/!= of two histograms has a `bool` answer; other pairings are dropped.
+      const bool equality = e.op == BinaryOp::eql || e.op == BinaryOp::neq;
+      if (!ho.keep && !(e.return_bool && hl && hr && equality)) return;
       o.keep = ho.keep;
     } else {
       o = apply(e.op, l, r);

@@ -191,6 +191,14 @@ std::int64_t reference_time(const Context& ctx, const TimeModifiers& m, std::int
   return time_minus(base, offset_ms(ctx, m));
 }
 
+// A histogram as a selector reads it: a reset hint is unknown unless `vs` decodes statistics.
+HistogramPtr as_read(const Context& ctx, const VectorSelector& vs, const HistogramPtr& h) {
+  if (!h || h->hint != ResetHint::reset || ctx.stats_selectors.count(&vs)) return h;
+  auto copy = std::make_shared<Histogram>(*h);
+  copy->hint = ResetHint::unknown;
+  return copy;
+}
+
 std::vector<Matcher> all_matchers(const VectorSelector& vs) {
   std::vector<Matcher> ms;
   ms.reserve(vs.matchers.size() + 1);
@@ -223,7 +231,7 @@ Window select_range(Context& ctx, const MatrixSelector& ms, std::int64_t t) {
     auto hi = std::upper_bound(lo, s->points.end(), to, [](std::int64_t x, const Point& p) { return x < p.t; });
     Series out;
     for (auto it = lo; it != hi; ++it)
-      if (!is_stale_nan(it->v)) out.points.push_back(*it);
+      if (!is_stale_nan(it->v)) out.points.push_back({it->t, it->v, as_read(ctx, vs, it->h)});
     if (out.points.empty()) continue;
     // Prometheus holds one series of a range at a time while a function reads it (evalSeries:
     // the points are counted, then released before the next series): the peak is the largest
@@ -391,7 +399,7 @@ std::vector<Sample> select_instant(Context& ctx, const VectorSelector& vs, std::
     if (it == s->points.begin()) continue;
     --it;
     if (it->t <= from || is_stale_nan(it->v)) continue;
-    out.push_back({s->labels, it->v, it->t, false, it->h});
+    out.push_back({s->labels, it->v, it->t, false, as_read(ctx, vs, it->h)});
   }
   ctx.charge(out.size());
   return out;
@@ -462,6 +470,39 @@ Value evaluate(Context& ctx, const Expr& e, std::int64_t t) {
   fail("unexpected expression");
 }
 
+// Prometheus's detectHistogramStatsDecoding: the selectors whose nearest enclosing
+// histogram_count/sum/avg has no subquery, bucket function or trim between.
+void find_stats_selectors(Context& ctx, const Expr& root) {
+  walk(root, [&](const Expr& n, std::span<const Expr* const> path) {
+    if (n.kind != NodeKind::vector_selector) return true;
+    bool stats = false;
+    for (auto it = path.rbegin(); it != path.rend(); ++it) {
+      const Expr& p = **it;
+      if (p.kind == NodeKind::subquery) {
+        stats = false;
+        break;
+      }
+      if (p.kind == NodeKind::call) {
+        const auto& name = p.as<Call>().name;
+        if (name == "histogram_count" || name == "histogram_sum" || name == "histogram_avg") stats = true;
+        if (name == "histogram_quantile" || name == "histogram_quantiles" || name == "histogram_fraction") {
+          stats = false;
+          break;
+        }
+      }
+      if (p.kind == NodeKind::binary) {
+        auto op = p.as<BinaryExpr>().op;
+        if (op == BinaryOp::trim_upper || op == BinaryOp::trim_lower) {
+          stats = false;
+          break;
+        }
+      }
+    }
+    if (stats) ctx.stats_selectors.insert(&n.as<VectorSelector>());
+    return true;
+  });
+}
+
 // Deeper trees are refused before evaluation (the evaluator recurses once per level).
 constexpr std::size_t kMaxDepth = 1000;
 
@@ -504,6 +545,7 @@ Result instant(const promql::Expr& expr, const Storage& storage, std::int64_t t,
   }
   detail::Context ctx{storage, options, t, t, 0};
   ctx.options.lookback_ms = detail::clamp_range(options.lookback_ms);
+  detail::find_stats_selectors(ctx, expr);
   try {
     r.value = detail::evaluate(ctx, expr, t);
     if (options.delayed_name_removal) detail::finish_names(r.value.vector);
@@ -542,6 +584,7 @@ Result range(const promql::Expr& expr, const Storage& storage, std::int64_t star
   }
   detail::Context ctx{storage, options, start, end, step};
   ctx.options.lookback_ms = detail::clamp_range(options.lookback_ms);
+  detail::find_stats_selectors(ctx, expr);
   try {
     detail::LabelsMap<std::size_t> index;
     std::vector<Series> out;

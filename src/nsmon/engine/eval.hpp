@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "nsmon/engine/engine.hpp"
@@ -46,6 +47,10 @@ struct Context {
   std::vector<std::string> infos;
   /// The series each selector matches, looked up once per query.
   std::unordered_map<const promql::VectorSelector*, std::vector<const Series*>> selected;
+  /// Selectors under histogram_count/sum/avg (no subquery or bucket function between): they see
+  /// the reset hints the store keeps, as Prometheus's HistogramStatsIterator makes them; the
+  /// others read a reset as unknown, as Prometheus's chunks do.
+  std::unordered_set<const promql::VectorSelector*> stats_selectors;
 
   /// Charges `n` samples (or steps) to the budget; fails past Options::max_samples.
   void charge(std::size_t n);

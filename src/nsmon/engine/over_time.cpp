@@ -303,6 +303,13 @@ HistogramPtr histogram_instant(Context& ctx, const Point& a, const Point& b, boo
 HistogramPtr histogram_sum(Context& ctx, Points p, bool average, const std::string& metric, const Expr* at) {
   auto h = std::make_shared<Histogram>(*p.front().h);
   Histogram compensation;
+  // Inputs hinted both reset and not_reset conflict (Prometheus looks at the hints, not the sums).
+  bool reset = false, not_reset = false;
+  for (const auto& x : p) {
+    reset = reset || x.h->hint == ResetHint::reset;
+    not_reset = not_reset || x.h->hint == ResetHint::not_reset;
+  }
+  if (reset && not_reset) ctx.warn("PromQL warning: conflicting counter resets during histogram aggregation", at);
   for (std::size_t i = 1; i < p.size(); ++i) {
     Combine c = kahan_add(*h, compensation, *p[i].h);
     if (has(c, Combine::mixed_schemas)) {
@@ -312,8 +319,6 @@ HistogramPtr histogram_sum(Context& ctx, Points p, bool average, const std::stri
                at);
       return nullptr;
     }
-    if (has(c, Combine::counter_reset_collision))
-      ctx.warn("PromQL warning: conflicting counter resets during histogram aggregation", at);
     if (has(c, Combine::custom_reconciled))
       ctx.info("PromQL info: mismatched custom buckets were reconciled during aggregation", at);
   }

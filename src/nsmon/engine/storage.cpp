@@ -88,8 +88,9 @@ Series& Storage::series_for(const Labels& labels) {
 
 bool Storage::append(Series& s, std::int64_t t, double v, HistogramPtr h) {
   if (!s.points.empty() && s.points.back().t >= t) return false;
-  // Prometheus's TSDB reads a counter histogram back with a hint from its chunk: reset when it
-  // went down from the histogram before it, not_reset after another histogram, unknown first.
+  // Prometheus's TSDB gives a counter histogram the hint of its place in a chunk: not_reset after
+  // another histogram of the chunk, unknown first, reset where a reset starts a chunk (which
+  // selectors read back as unknown but under histogram_count/sum/avg: see eval.cpp).
   if (h && h->hint != ResetHint::gauge) {
     const Point* prev = s.points.empty() ? nullptr : &s.points.back();
     ResetHint hint = ResetHint::unknown;
