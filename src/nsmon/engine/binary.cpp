@@ -112,7 +112,11 @@ HistogramOutcome histogram_op(Context& ctx, const BinaryExpr& e, double l, const
     compact(*h);
     return {std::move(h), true};
   }
-  if (is_trim(e.op) && hl) return {}; // trimming buckets is not implemented: the sample is dropped
+  if (is_trim(e.op) && hl) {
+    auto h = copy(hl);
+    trim(*h, r, e.op == BinaryOp::trim_upper);
+    return {std::move(h), true};
+  }
   incompatible(ctx, e, hl ? "histogram" : "float", hl ? "float" : "histogram");
   return {};
 }

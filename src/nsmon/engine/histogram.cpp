@@ -280,6 +280,110 @@ void finish_sum(Histogram& h, const Histogram& c) {
   buckets(h.negative, c.negative);
 }
 
+namespace {
+
+double midpoint(double lower, double upper, bool positive, bool linear) {
+  if (std::isinf(lower)) {
+    if (std::isinf(upper)) return 0;
+    return upper > 0 ? upper / 2 : upper;
+  }
+  if (std::isinf(upper)) return lower;
+  if (linear) return (lower + upper) / 2;
+  double geo = std::sqrt(std::fabs(lower * upper));
+  return positive ? geo : -geo;
+}
+
+// The part of a bucket with an infinite bound that a trim keeps, and its midpoint.
+std::pair<double, double> trim_infinite(const BucketRange& b, double rhs, bool upper) {
+  auto finite = [](double x) { return std::isinf(x) ? 0.0 : x; };
+  if (b.lower == -HUGE_VAL) {
+    if (upper) {
+      if (rhs >= b.upper) return {b.count, 0};
+      if (rhs > 0 && b.upper > 0 && !std::isinf(b.upper)) return {b.count * rhs / b.upper, rhs / 2};
+      if (b.upper <= 0) return {b.count, rhs};
+      return {0, finite(b.upper)};
+    }
+    if (rhs >= 0 && b.upper > rhs && !std::isinf(b.upper)) return {b.count * (1 - rhs / b.upper), (rhs + b.upper) / 2};
+    return {0, finite(b.upper)};
+  }
+  if (upper) return {0, finite(b.lower)};
+  if (rhs >= b.lower) return {b.count, rhs};
+  return {0, finite(b.lower)};
+}
+
+// The part of a bucket that holds `rhs` that a trim keeps, and its midpoint.
+std::pair<double, double> trim_bucket(const BucketRange& b, double rhs, bool upper, bool positive, bool linear) {
+  if (std::isinf(b.lower) || std::isinf(b.upper)) return trim_infinite(b, rhs, upper);
+  double under = 0;
+  if (rhs >= b.upper) under = b.count;
+  else if (rhs > b.lower) {
+    double f = 0;
+    if (linear) f = (rhs - b.lower) / (b.upper - b.lower);
+    else {
+      double ll = std::log2(std::fabs(b.lower)), lu = std::log2(std::fabs(b.upper)), lv = std::log2(std::fabs(rhs));
+      f = rhs > 0 ? (lv - ll) / (lu - ll) : 1 - (lv - lu) / (ll - lu);
+    }
+    under = b.count * f;
+  }
+  if (upper) return {under, midpoint(b.lower, rhs, positive, linear)};
+  return {b.count - under, midpoint(rhs, b.upper, positive, linear)};
+}
+
+} // namespace
+
+void trim(Histogram& h, double rhs, bool upper) {
+  double count = 0, sum = 0;
+  bool trimmed = false, has_positive = false, has_negative = false;
+  const bool linear = h.custom();
+  auto side = [&](std::vector<Bucket>& bs, bool positive) {
+    for (auto& b : bs) {
+      if (b.count == 0) continue;
+      BucketRange r;
+      if (h.custom()) r = {custom_bound(h, b.index - 1), custom_bound(h, b.index), b.count};
+      else if (positive) r = {bucket_bound(b.index - 1, h.schema), bucket_bound(b.index, h.schema), b.count};
+      else r = {-bucket_bound(b.index, h.schema), -bucket_bound(b.index - 1, h.schema), b.count};
+      (positive ? has_positive : has_negative) = true;
+      const bool whole = upper ? r.upper <= rhs : r.lower >= rhs;
+      const bool part = upper ? r.lower < rhs : r.upper > rhs;
+      if (whole) {
+        count += r.count;
+        sum += midpoint(r.lower, r.upper, positive, linear) * r.count;
+      } else if (part) {
+        auto [keep, mid] = trim_bucket(r, rhs, upper, positive, linear);
+        count += keep;
+        sum += mid * keep;
+        if (b.count != keep) b.count = keep, trimmed = true;
+      } else {
+        b.count = 0;
+        trimmed = true;
+      }
+    }
+  };
+  side(h.positive, true);
+  side(h.negative, false);
+  if (h.zero_count > 0) {
+    double lower = -h.zero_threshold, upper_bound = h.zero_threshold;
+    if (has_negative && !has_positive) upper_bound = 0;
+    if (has_positive && !has_negative) lower = 0;
+    double keep = 0, mid = 0;
+    if (upper) {
+      if (rhs >= upper_bound) keep = h.zero_count, mid = (lower + upper_bound) / 2;
+      else if (rhs > lower) keep = h.zero_count * (rhs - lower) / (upper_bound - lower), mid = (lower + rhs) / 2;
+    } else {
+      if (rhs <= lower) keep = h.zero_count, mid = (lower + upper_bound) / 2;
+      else if (rhs < upper_bound)
+        keep = h.zero_count * (upper_bound - rhs) / (upper_bound - lower), mid = (rhs + upper_bound) / 2;
+    }
+    if (h.zero_count != keep) h.zero_count = keep, trimmed = true;
+    sum += mid * keep;
+    count += keep;
+  }
+  if (!trimmed) return;
+  h.count = count;
+  h.sum = sum;
+  compact(h);
+}
+
 void scale(Histogram& h, double factor) {
   h.zero_count *= factor;
   h.count *= factor;

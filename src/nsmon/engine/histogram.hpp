@@ -60,7 +60,11 @@ Combine add(Histogram& h, const Histogram& o, bool sub = false);
 Combine kahan_add(Histogram& h, Histogram& c, const Histogram& o);
 void finish_sum(Histogram& h, const Histogram& c);
 void scale(Histogram& h, double factor); ///< Mul
-void divide(Histogram& h, double d);     ///< Div (by 0: no buckets left)
+/// The trim operators (Prometheus's TrimBuckets): `upper` keeps the observations below `rhs`
+/// (h </ rhs), else those above it (h >/ rhs), interpolating in the bucket that holds it; count
+/// and sum are then estimated from the buckets' midpoints.
+void trim(Histogram& h, double rhs, bool upper);
+void divide(Histogram& h, double d); ///< Div (by 0: no buckets left)
 /// Merges buckets down to a lower `schema` (exponential only).
 void reduce_resolution(Histogram& h, std::int32_t schema);
 /// Drops buckets whose count is 0 (the compact form comparisons and printing use).
