@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <optional>
 
 #include "nsmon/engine/eval.hpp"
 #include "nsmon/promql/go_compat.hpp"
@@ -38,8 +39,7 @@ struct Group {
   std::vector<const Sample*> heap; // topk, bottomk, limitk, limit_ratio
   // sum, avg of native histograms: their sum; a group with floats too, or with exponential and
   // custom buckets, has no value.
-  std::shared_ptr<Histogram> h;
-  Histogram compensation; ///< Kahan's, for h
+  std::optional<HistogramSum> h;
   bool floats = false;
   bool mixed_schemas = false;
   bool reset_seen = false, not_reset_seen = false; ///< the inputs' hints: both is a conflict
@@ -54,11 +54,8 @@ void add_histogram(Context& ctx, const AggregateExpr& e, Group& g, const Sample&
   if (s.h->hint == ResetHint::reset) g.reset_seen = true;
   if (s.h->hint == ResetHint::not_reset) g.not_reset_seen = true;
   if (g.mixed_schemas) return;
-  if (!g.h) {
-    g.h = std::make_shared<Histogram>(*s.h);
-    return;
-  }
-  Combine c = kahan_add(*g.h, g.compensation, *s.h);
+  if (!g.h) g.h.emplace(e.op == AggregateOp::avg);
+  Combine c = g.h->add(*s.h);
   if (has(c, Combine::mixed_schemas)) g.mixed_schemas = true;
   if (has(c, Combine::custom_reconciled))
     ctx.info("PromQL info: mismatched custom buckets were reconciled during aggregation", e.expr);
@@ -369,10 +366,7 @@ Value eval_aggregate(Context& ctx, const AggregateExpr& e, std::int64_t t) {
       }
       if (g.reset_seen && g.not_reset_seen)
         ctx.warn("PromQL warning: conflicting counter resets during histogram aggregation", e.expr);
-      finish_sum(*g.h, g.compensation);
-      if (e.op == AggregateOp::avg) divide(*g.h, g.count);
-      compact(*g.h);
-      out.push_back({std::move(g.labels), 0, t, g.drop_name, std::move(g.h)});
+      out.push_back({std::move(g.labels), 0, t, g.drop_name, g.h->result()});
       continue;
     }
     double v = g.value;

@@ -384,6 +384,56 @@ void trim(Histogram& h, double rhs, bool upper) {
   compact(h);
 }
 
+namespace {
+
+bool overflows(const Histogram& h) {
+  auto inf = [](double v) { return std::isinf(v); };
+  if (inf(h.count) || inf(h.sum) || inf(h.zero_count)) return true;
+  for (const auto* bs : {&h.positive, &h.negative})
+    for (const auto& b : *bs)
+      if (inf(b.count)) return true;
+  return false;
+}
+
+} // namespace
+
+Combine HistogramSum::add(const Histogram& h) {
+  n_ += 1;
+  if (n_ == 1) {
+    value_ = h;
+    return Combine::ok;
+  }
+  if (!incremental_) {
+    Histogram v = value_, c = c_;
+    Combine r = kahan_add(v, c, h);
+    if (has(r, Combine::mixed_schemas) || !mean_ || !overflows(v)) {
+      if (!has(r, Combine::mixed_schemas)) value_ = std::move(v), c_ = std::move(c);
+      return r;
+    }
+    incremental_ = true;
+    divide(value_, n_ - 1);
+    divide(c_, n_ - 1);
+  }
+  const double q = (n_ - 1) / n_;
+  scale(c_, q);
+  scale(value_, q);
+  Histogram part = h;
+  divide(part, n_);
+  return kahan_add(value_, c_, part);
+}
+
+std::shared_ptr<Histogram> HistogramSum::result() const {
+  auto out = std::make_shared<Histogram>(value_);
+  Histogram c = c_;
+  if (mean_ && !incremental_) {
+    divide(*out, n_);
+    divide(c, n_);
+  }
+  finish_sum(*out, c);
+  compact(*out);
+  return out;
+}
+
 void scale(Histogram& h, double factor) {
   h.zero_count *= factor;
   h.count *= factor;

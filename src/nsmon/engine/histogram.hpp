@@ -59,6 +59,24 @@ Combine add(Histogram& h, const Histogram& o, bool sub = false);
 /// histograms keep the precision of float sums. finish_sum() folds `c` into `h`.
 Combine kahan_add(Histogram& h, Histogram& c, const Histogram& o);
 void finish_sum(Histogram& h, const Histogram& c);
+/// A running sum of histograms with Kahan compensation, or (`mean`) their average: the sum
+/// divided at the end, switching to an incremental mean once the sum would overflow, as
+/// Prometheus's avg and avg_over_time do.
+class HistogramSum {
+public:
+  explicit HistogramSum(bool mean) : mean_(mean) {}
+  Combine add(const Histogram& h);
+  bool empty() const { return n_ == 0; }
+  /// The sum or mean, compacted; empty() must be false.
+  std::shared_ptr<Histogram> result() const;
+
+private:
+  bool mean_;
+  double n_ = 0;
+  Histogram value_; ///< the sum, or the mean once incremental_
+  Histogram c_;     ///< Kahan's compensation of value_
+  bool incremental_ = false;
+};
 void scale(Histogram& h, double factor); ///< Mul
 /// The trim operators (Prometheus's TrimBuckets): `upper` keeps the observations below `rhs`
 /// (h </ rhs), else those above it (h >/ rhs), interpolating in the bucket that holds it; count

@@ -301,8 +301,7 @@ HistogramPtr histogram_instant(Context& ctx, const Point& a, const Point& b, boo
 
 // sum_over_time/avg_over_time of histograms (avg: the sum over the count).
 HistogramPtr histogram_sum(Context& ctx, Points p, bool average, const std::string& metric, const Expr* at) {
-  auto h = std::make_shared<Histogram>(*p.front().h);
-  Histogram compensation;
+  HistogramSum h(average);
   // Inputs hinted both reset and not_reset conflict (Prometheus looks at the hints, not the sums).
   bool reset = false, not_reset = false;
   for (const auto& x : p) {
@@ -310,8 +309,8 @@ HistogramPtr histogram_sum(Context& ctx, Points p, bool average, const std::stri
     not_reset = not_reset || x.h->hint == ResetHint::not_reset;
   }
   if (reset && not_reset) ctx.warn("PromQL warning: conflicting counter resets during histogram aggregation", at);
-  for (std::size_t i = 1; i < p.size(); ++i) {
-    Combine c = kahan_add(*h, compensation, *p[i].h);
+  for (const auto& x : p) {
+    Combine c = h.add(*x.h);
     if (has(c, Combine::mixed_schemas)) {
       ctx.warn("PromQL warning: vector contains a mix of histograms with exponential and custom buckets schemas for "
                "metric name " +
@@ -322,9 +321,7 @@ HistogramPtr histogram_sum(Context& ctx, Points p, bool average, const std::stri
     if (has(c, Combine::custom_reconciled))
       ctx.info("PromQL info: mismatched custom buckets were reconciled during aggregation", at);
   }
-  finish_sum(*h, compensation);
-  if (average) divide(*h, static_cast<double>(p.size()));
-  return finish(std::move(h));
+  return h.result();
 }
 
 // The functions that read histograms; the others see only a window's floats.
