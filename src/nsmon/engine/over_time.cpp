@@ -299,6 +299,81 @@ HistogramPtr histogram_instant(Context& ctx, const Point& a, const Point& b, boo
   return finish(std::move(h));
 }
 
+// Prometheus's interpolateHistograms: the histogram at t between two samples (a counter that
+// reset between them rising from zero); nullptr on mixed schemas.
+std::shared_ptr<Histogram> interpolate_histogram(const Point& a, const Point& b, std::int64_t t, bool counter) {
+  if (t == a.t) return std::make_shared<Histogram>(*a.h);
+  if (t == b.t) return std::make_shared<Histogram>(*b.h);
+  const double fraction = static_cast<double>(t - a.t) / static_cast<double>(b.t - a.t);
+  auto out = std::make_shared<Histogram>(*b.h);
+  if (counter && detect_reset(*b.h, *a.h)) {
+    scale(*out, fraction);
+    return out;
+  }
+  if (has(add(*out, *a.h, true), Combine::mixed_schemas)) return nullptr;
+  scale(*out, fraction);
+  if (has(add(*out, *a.h), Combine::mixed_schemas)) return nullptr;
+  return out;
+}
+
+// rate/increase/delta of histograms over an anchored or smoothed window (Prometheus's
+// extendedHistogramRate): from the histogram at the window's start to the one at its end, no
+// extrapolation, counter resets corrected.
+HistogramPtr extended_histogram_rate(Context& ctx, Points h, const Window& w, bool counter, bool per_second,
+                                     const std::string& metric, const Expr* at) {
+  const std::int64_t start = w.end - w.range;
+  std::size_t last = h.size() - 1;
+  std::size_t first = search(last, [&](std::size_t i) { return h[i].t > start; });
+  first = first > 0 ? first - 1 : 0;
+  if (w.smoothed) last = search(last, [&](std::size_t i) { return h[i].t >= w.end; });
+  if (h[last].t <= start || (w.smoothed && h[first].t > w.end)) return nullptr;
+  auto mixed = [&] {
+    ctx.warn("PromQL warning: vector contains a mix of histograms with exponential and custom buckets schemas for "
+             "metric name " +
+                 go::quote(metric),
+             at);
+    return nullptr;
+  };
+  for (std::size_t i = first; i <= last; ++i) {
+    if (h[i].h->custom() != h[first].h->custom()) return mixed();
+    if (counter && h[i].h->hint == ResetHint::gauge)
+      ctx.warn("PromQL warning: this native histogram metric is not a counter: " + go::quote(metric), at);
+  }
+  std::shared_ptr<Histogram> left = w.smoothed && h[first].t < start && first + 1 < h.size()
+                                        ? interpolate_histogram(h[first], h[first + 1], start, counter)
+                                        : std::make_shared<Histogram>(*h[first].h);
+  std::shared_ptr<Histogram> right = w.smoothed && last > 0 && h[last].t > w.end
+                                         ? interpolate_histogram(h[last - 1], h[last], w.end, counter)
+                                         : std::make_shared<Histogram>(*h[last].h);
+  if (!left || !right) return mixed();
+  if (!counter && (left->hint != ResetHint::gauge || right->hint != ResetHint::gauge))
+    ctx.warn("PromQL warning: this native histogram metric is not a gauge: " + go::quote(metric), at);
+  auto result = std::make_shared<Histogram>(*right);
+  Combine c = add(*result, *left, true);
+  if (has(c, Combine::mixed_schemas)) return mixed();
+  if (has(c, Combine::custom_reconciled))
+    ctx.info("PromQL info: mismatched custom buckets were reconciled during subtraction", at);
+  if (counter) {
+    // The histogram before each reset strictly inside the window, and before the right edge.
+    std::size_t from = first + 1;
+    const Histogram* prev = left.get();
+    if (w.smoothed && h[first].t < start && first + 1 < h.size() && detect_reset(*h[first + 1].h, *h[first].h)) {
+      prev = h[first + 1].h.get(); // the left interpolation already spans that reset
+      ++from;
+    }
+    if (from <= last) {
+      for (std::size_t i = from; i < last; ++i) {
+        if (detect_reset(*h[i].h, *prev) && has(add(*result, *prev), Combine::mixed_schemas)) return mixed();
+        prev = h[i].h.get();
+      }
+      if (detect_reset(*right, *prev) && has(add(*result, *prev), Combine::mixed_schemas)) return mixed();
+    }
+  }
+  if (per_second) divide(*result, static_cast<double>(w.range) / 1000);
+  result->hint = ResetHint::gauge;
+  return finish(std::move(result));
+}
+
 // sum_over_time/avg_over_time of histograms (avg: the sum over the count).
 HistogramPtr histogram_sum(Context& ctx, Points p, bool average, const std::string& metric, const Expr* at) {
   HistogramSum h(average);
@@ -426,8 +501,8 @@ Value eval_range_call(Context& ctx, const Call& e, std::int64_t t) {
       }
     }
     if (has_h && sums && p.back().h) {
-      if (extended) continue; // anchored/smoothed rates of histograms are not implemented
-      if (name == "rate" || name == "increase" || name == "delta")
+      if (extended) hv = extended_histogram_rate(ctx, p, w, name != "delta", name == "rate", metric, at);
+      else if (name == "rate" || name == "increase" || name == "delta")
         hv = histogram_rate(ctx, p, w, name != "delta", name == "rate", metric, at);
       else if (name == "irate" || name == "idelta") {
         if (p.size() >= 2) hv = histogram_instant(ctx, p[p.size() - 2], p.back(), name == "irate", metric, at);
