@@ -12,6 +12,7 @@
 
 #include "nsmon/engine/engine.hpp"
 #include "nsmon/promql/functions.hpp"
+#include "nsmon/promql/go_compat.hpp"
 #include "nsmon/promql/parser.hpp"
 
 namespace nsmon::engine {
@@ -331,8 +332,39 @@ std::vector<Sample> select_smoothed(Context& ctx, const VectorSelector& vs, std:
     auto lo = std::upper_bound(s->points.begin(), s->points.end(), ref - lb,
                                [](std::int64_t x, const Point& q) { return x < q.t; });
     for (auto it = lo; it != s->points.end() && it->t <= ref + lb; ++it)
-      if (!is_stale_nan(it->v)) p.push_back(*it);
+      if (!is_stale_nan(it->v)) p.push_back({it->t, it->v, as_read(ctx, vs, it->h)});
     std::size_t i = search(p.size(), [&](std::size_t k) { return p[k].t >= ref; });
+    const bool hists = std::any_of(p.begin(), p.end(), [](const Point& x) { return x.h != nullptr; });
+    const std::string& metric = get(s->labels, "__name__");
+    if (hists && std::any_of(p.begin(), p.end(), [](const Point& x) { return x.h == nullptr; })) {
+      ctx.warn("PromQL warning: encountered a mix of histograms and floats for metric name " +
+                   promql::go::quote(metric),
+               &vs);
+      continue;
+    }
+    if (hists) {
+      // As floats, but a histogram carried forward forgets its hint, and two samples around ref
+      // interpolate as a counter unless both are gauges.
+      HistogramPtr h;
+      if (i < p.size() && p[i].t == ref) h = p[i].h;
+      else if (i > 0 && i < p.size()) {
+        if (p[i - 1].h->custom() != p[i].h->custom()) {
+          ctx.warn("PromQL warning: vector contains a mix of histograms with exponential and custom buckets "
+                   "schemas for metric name " +
+                       promql::go::quote(metric),
+                   &vs);
+          continue;
+        }
+        const bool counter = p[i - 1].h->hint != ResetHint::gauge || p[i].h->hint != ResetHint::gauge;
+        h = interpolate_histogram(p[i - 1], p[i], ref, counter);
+      } else if (i > 0) {
+        auto carried = std::make_shared<Histogram>(*p[i - 1].h);
+        carried->hint = ResetHint::unknown;
+        h = std::move(carried);
+      }
+      if (h) out.push_back({s->labels, 0, ref, false, std::move(h)});
+      continue;
+    }
     if (i < p.size() && p[i].t == ref) out.push_back({s->labels, p[i].v, ref});
     else if (i > 0 && i < p.size()) out.push_back({s->labels, interpolate(p[i - 1], p[i], ref, false), ref});
     else if (i > 0) out.push_back({s->labels, p[i - 1].v, ref});
@@ -348,6 +380,9 @@ void extend_window(Window& w) {
   std::vector<Series> out;
   for (auto& s : w.series) {
     const auto& f = s.points;
+    // Range vectors of histograms with anchored/smoothed edges are not implemented: left out
+    // rather than read as floats.
+    if (std::any_of(f.begin(), f.end(), [](const Point& p) { return p.h != nullptr; })) continue;
     std::size_t last = f.size() - 1;
     std::size_t first = search(last, [&](std::size_t i) { return f[i].t > start; });
     first = first > 0 ? first - 1 : 0;
@@ -369,6 +404,21 @@ void extend_window(Window& w) {
 }
 
 } // namespace
+
+std::shared_ptr<Histogram> interpolate_histogram(const Point& a, const Point& b, std::int64_t t, bool counter) {
+  if (t == a.t) return std::make_shared<Histogram>(*a.h);
+  if (t == b.t) return std::make_shared<Histogram>(*b.h);
+  const double fraction = static_cast<double>(t - a.t) / static_cast<double>(b.t - a.t);
+  auto out = std::make_shared<Histogram>(*b.h);
+  if (counter && detect_reset(*b.h, *a.h)) {
+    scale(*out, fraction);
+    return out;
+  }
+  if (has(add(*out, *a.h, true), Combine::mixed_schemas)) return nullptr;
+  scale(*out, fraction);
+  if (has(add(*out, *a.h), Combine::mixed_schemas)) return nullptr;
+  return out;
+}
 
 double interpolate(const Point& a, const Point& b, std::int64_t t, bool counter) {
   double y1 = a.v, y2 = b.v;

@@ -75,6 +75,9 @@ struct Window {
 
 /// Linear interpolation at t between two points (a counter restarting from 0 after a reset).
 double interpolate(const Point& a, const Point& b, std::int64_t t, bool counter);
+/// Prometheus's interpolateHistograms: the histogram at t between two histogram samples (a
+/// counter that reset between them rising from zero); nullptr on mixed schemas.
+std::shared_ptr<Histogram> interpolate_histogram(const Point& a, const Point& b, std::int64_t t, bool counter);
 /// The value at the left/right edge of an anchored or smoothed window.
 double pick_left(std::span<const Point> p, std::size_t first, std::int64_t start, bool smoothed, bool counter);
 double pick_right(std::span<const Point> p, std::size_t last, std::int64_t end, bool smoothed, bool counter);

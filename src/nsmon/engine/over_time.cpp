@@ -299,23 +299,6 @@ HistogramPtr histogram_instant(Context& ctx, const Point& a, const Point& b, boo
   return finish(std::move(h));
 }
 
-// Prometheus's interpolateHistograms: the histogram at t between two samples (a counter that
-// reset between them rising from zero); nullptr on mixed schemas.
-std::shared_ptr<Histogram> interpolate_histogram(const Point& a, const Point& b, std::int64_t t, bool counter) {
-  if (t == a.t) return std::make_shared<Histogram>(*a.h);
-  if (t == b.t) return std::make_shared<Histogram>(*b.h);
-  const double fraction = static_cast<double>(t - a.t) / static_cast<double>(b.t - a.t);
-  auto out = std::make_shared<Histogram>(*b.h);
-  if (counter && detect_reset(*b.h, *a.h)) {
-    scale(*out, fraction);
-    return out;
-  }
-  if (has(add(*out, *a.h, true), Combine::mixed_schemas)) return nullptr;
-  scale(*out, fraction);
-  if (has(add(*out, *a.h), Combine::mixed_schemas)) return nullptr;
-  return out;
-}
-
 // rate/increase/delta of histograms over an anchored or smoothed window (Prometheus's
 // extendedHistogramRate): from the histogram at the window's start to the one at its end, no
 // extrapolation, counter resets corrected.
