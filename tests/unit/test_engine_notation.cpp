@@ -291,3 +291,18 @@ TEST_CASE("parse_series takes the description alone", "[notation]") {
   REQUIRE(bad.error);
   CHECK(bad.error->offset == 12);
 }
+
+TEST_CASE("hostile histograms stay cheap: far buckets, huge growing series, extreme indexes", "[notation]") {
+  // Buckets two billion indexes apart print as index:count pairs, not as zeros between them.
+  auto far = parse_values("{{offset:-2000000000 buckets:[1]}}+{{offset:2000000000 buckets:[1]}}x1");
+  REQUIRE_FALSE(far.error);
+  REQUIRE(far.histograms.size() == 2);
+  CHECK(test_expression(*far.histograms[1].h) == "{{buckets:{-2000000000:1 2000000000:1}}}");
+  // A growing series stores a histogram per value: bounded like the values themselves.
+  CHECK(parse_values("{{buckets:[1 1 1 1]}}+{{buckets:[1 1 1 1]}}x1000000", 100'000).error);
+  auto kept = parse_values("{{buckets:[1]}}+{{buckets:[1]}}x99999999", kMaxSeriesValues, 3);
+  REQUIRE_FALSE(kept.error);
+  CHECK(kept.histograms.size() == 3);
+  CHECK(parse_values("{{offset:2147483647 buckets:[1 1]}}").error); // past the last index
+  CHECK_FALSE(parse_values("{{schema:-4 offset:2147483647 buckets:[1]}}+{{schema:8 buckets:[1]}}x2").error);
+}

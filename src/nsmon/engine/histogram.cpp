@@ -100,8 +100,9 @@ std::pair<double, double> zero_count_for(const Histogram& h, double threshold) {
 }
 
 void widen_zero_bucket(Histogram& h, double threshold) {
-  auto [zc, t] = zero_count_for(h, threshold);
-  h.zero_count = zc;
+  const auto widened = zero_count_for(h, threshold);
+  const double t = widened.second;
+  h.zero_count = widened.first;
   h.zero_threshold = t;
   std::erase_if(h.positive, [&](const Bucket& b) { return bucket_bound(b.index - 1, h.schema) < t; });
   std::erase_if(h.negative, [&](const Bucket& b) { return -bucket_bound(b.index - 1, h.schema) > -t; });
@@ -530,9 +531,18 @@ std::string test_expression(const Histogram& given) {
   case ResetHint::not_reset: parts.push_back("counter_reset_hint:not_reset"); break;
   case ResetHint::gauge: parts.push_back("counter_reset_hint:gauge"); break;
   }
-  // One span from the first to the last populated bucket, empty ones between written as 0.
+  // One span from the first to the last populated bucket, empty ones between written as 0. A
+  // histogram whose buckets lie further apart than any real one (only hostile input makes it)
+  // lists `index:count` pairs instead of billions of zeros.
   auto buckets = [&](const std::vector<Bucket>& bs, const char* key, const char* offset_key) {
     if (bs.empty()) return;
+    constexpr std::int64_t kMaxSpan = 1 << 20;
+    if (static_cast<std::int64_t>(bs.back().index) - bs.front().index > kMaxSpan) {
+      std::string s = std::string(key) + ":{";
+      for (const auto& b : bs) s += (s.back() == '{' ? "" : " ") + std::to_string(b.index) + ":" + g(b.count);
+      parts.push_back(s + "}");
+      return;
+    }
     if (bs.front().index != 0) parts.push_back(std::string(offset_key) + ":" + std::to_string(bs.front().index));
     std::string s = std::string(key) + ":[";
     std::int64_t next = bs.front().index;
