@@ -543,8 +543,11 @@ int expand(const std::string& line) {
     return 1;
   }
   std::printf("%s\n", show_labels(d.labels).c_str());
-  for (const auto& v : d.values) {
+  for (std::size_t i = 0; i < d.values.size(); ++i) {
+    const auto& v = d.values[i];
     if (!v) std::printf("_\n");
+    else if (i < d.histograms.size() && d.histograms[i].h)
+      std::printf("%s\n", engine::test_expression(*d.histograms[i].h).c_str());
     else if (engine::is_stale_nan(*v)) std::printf("stale\n");
     else std::printf("%.17g\n", *v);
   }

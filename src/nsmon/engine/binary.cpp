@@ -62,12 +62,6 @@ void incompatible(Context& ctx, const BinaryExpr& e, const char* l, const char* 
 
 void trim_info(Context& ctx, const BinaryExpr& e) { incompatible(ctx, e, "float", "float"); }
 
-bool same_histogram(const Histogram& a, const Histogram& b) {
-  return a.schema == b.schema && a.zero_threshold == b.zero_threshold && a.zero_count == b.zero_count &&
-         a.count == b.count && a.sum == b.sum && a.custom_values == b.custom_values &&
-         test_expression(a) == test_expression(b);
-}
-
 // Prometheus's vectorElemBinop where a side is a histogram: histogram * float, float *
 // histogram, histogram / float, histogram +/- histogram, histogram ==/!= histogram; every other
 // pairing drops the sample with an info. `keep` false: dropped.

@@ -576,6 +576,12 @@ std::string to_string(const Histogram& h) {
   return out + "}";
 }
 
+bool same_histogram(const Histogram& a, const Histogram& b) {
+  Histogram x = a, y = b;
+  x.hint = y.hint = ResetHint::unknown;
+  return test_expression(x) == test_expression(y);
+}
+
 bool approx_equal(const Histogram& want, const Histogram& got, bool compare_hint) {
   if (want.schema != got.schema || !almost(want.count, got.count) || !almost(want.sum, got.sum)) return false;
   if (want.custom() && want.custom_values != got.custom_values) return false;

@@ -94,6 +94,8 @@ std::string test_expression(const Histogram& h);
 /// Prometheus's FloatHistogram.String(): `{count:20, sum:10, [-2,-1):2, [-0.001,0.001]:2, (0.5,1]:1}`
 /// (count_values' label values).
 std::string to_string(const Histogram& h);
+/// Prometheus's Equals: the same layout, counts and sum (NaN equal to NaN), whatever the hints.
+bool same_histogram(const Histogram& a, const Histogram& b);
 /// promqltest's compareNativeHistogram: schema, bounds and threshold exactly, counts within a
 /// relative 1e-6; the hint only when `compare_hint`.
 bool approx_equal(const Histogram& want, const Histogram& got, bool compare_hint);

@@ -392,11 +392,7 @@ bool reads_histograms(const std::string& n) {
 
 // changes(): histograms compare without their reset hints (which the store sets).
 bool same_value(const Point& a, const Point& b) {
-  if (a.h && b.h) {
-    Histogram x = *a.h, y = *b.h;
-    x.hint = y.hint = ResetHint::unknown;
-    return test_expression(x) == test_expression(y);
-  }
+  if (a.h && b.h) return same_histogram(*a.h, *b.h);
   if (a.h || b.h) return false;
   return a.v == b.v || (std::isnan(a.v) && std::isnan(b.v));
 }
