@@ -1,8 +1,8 @@
 // libFuzzer target for the PromQL engine: any bytes parsed as an expression (every feature flag
 // on) and, when they parse, evaluated over a small fixed store at an instant and over a short
-// range. Besides crashes and sanitizer reports it checks the engine's promises: a result is a
-// value or an error, never both; the work is bounded (max_samples, and subqueries of absurd step
-// counts are refused by the same budget); a range query answers with a matrix.
+// range (floats, classic and native histograms). Besides crashes and sanitizer reports it checks the engine's promises:
+// a result is a value or an error, never both; the work is bounded (max_samples, and subqueries of absurd step counts
+// are refused by the same budget); a range query answers with a matrix.
 //
 //   cmake --preset fuzz && cmake --build build/fuzz --target fuzz_engine
 //   python3 fuzz/promql_seeds.py /tmp/promql-seeds
@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "nsmon/engine/engine.hpp"
+#include "nsmon/engine/notation.hpp"
 #include "nsmon/promql/parser.hpp"
 
 namespace {
@@ -45,6 +46,29 @@ const engine::Storage& store() {
         st.add(ls, t, v);
       }
       k += 1;
+    }
+    // Native histograms: a counter with a reset, a gauge, custom buckets, and a series that
+    // turns from floats to histograms.
+    const std::pair<engine::Labels, const char*> histograms[] = {
+        {{{"__name__", "h"}},
+         "{{schema:0 count:4 sum:3 z_bucket:1 z_bucket_w:0.01 buckets:[1 2] n_buckets:[1]}}+"
+         "{{schema:1 count:3 sum:2 buckets:[1 2]}}x9 {{count:1 sum:1 buckets:[1]}}x10"},
+        {{{"__name__", "hg"}},
+         "{{count:5 sum:-2 counter_reset_hint:gauge n_buckets:[2 3]}}-"
+         "{{count:1 sum:1 counter_reset_hint:gauge n_buckets:[1]}}x20"},
+        {{{"__name__", "nhcb"}},
+         "{{schema:-53 count:3 sum:4 custom_values:[0.5 2] buckets:[1 1 1]}}x10 "
+         "{{schema:-53 count:4 sum:4 custom_values:[1 2] buckets:[2 1 1]}}x10"},
+        {{{"__name__", "mix"}}, "1 2 3 {{count:1 sum:1 buckets:[1]}}x5 stale 4 5"},
+    };
+    for (const auto& [ls, text] : histograms) {
+      auto r = engine::parse_values(text);
+      check(!r.error);
+      for (std::size_t i = 0; i < r.values.size(); ++i) {
+        const auto t = static_cast<std::int64_t>(i) * 30'000;
+        if (i < r.histograms.size() && r.histograms[i].h) st.add(ls, t, r.histograms[i].h);
+        else if (r.values[i]) st.add(ls, t, *r.values[i]);
+      }
     }
     return st;
   }();

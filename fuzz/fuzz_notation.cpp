@@ -1,7 +1,8 @@
 // libFuzzer target for the series notation (promqltest `load` lines, promtool `input_series`):
 // any bytes as a whole line, as a description alone and as values alone. Besides crashes and
 // sanitizer reports it checks the notation's promises: an error has a message and an offset inside
-// the input, a result never exceeds the value limit, labels are sorted, unique and non-empty.
+// the input, a result never exceeds the value limit, labels are sorted, unique and non-empty,
+// native histograms come one per value and print in bounded space.
 //
 //   cmake --preset fuzz && cmake --build build/fuzz --target fuzz_notation
 //   mkdir -p /tmp/notation-corpus && build/fuzz/fuzz/fuzz_notation /tmp/notation-corpus fuzz/corpus/notation
@@ -53,5 +54,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ValuesResult v = parse_values(input, kLimit);
   check_error(v.error, input);
   check(v.values.size() <= kLimit);
+  // Histograms: one entry per value when any, each printable in bounded space (buckets that lie
+  // far apart must not print as billions of zeros).
+  check(v.histograms.empty() || v.histograms.size() == v.values.size());
+  for (std::size_t i = 0; i < v.histograms.size() && i < 64; ++i) {
+    if (!v.histograms[i].h) continue;
+    check(v.values[i].has_value());
+    // At most 2^20 empty buckets between two written ones (see test_expression), else pairs.
+    check(test_expression(*v.histograms[i].h).size() < (std::size_t{4} << 20) + 64 * (input.size() + 64));
+  }
   return 0;
 }

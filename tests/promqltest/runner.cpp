@@ -7,11 +7,11 @@
 //   promqltest_runner [--dir DIR] [--file NAME]... [--write-results FILE] [--floor FILE] [-v]
 //   promqltest_runner --expand 'metric{a="b"} 1+1x3 _ stale'   (the notation's expansion)
 //
-// Prints, per file, the eval statements total / passed / failed / skipped (skipped: they touch
-// native histograms or start timestamps, which nsmon does not model — each with its reason), each
-// failure as file:line, the expression, expected and got, then the summary table; skipped also:
-// the experimental feature the engine does not have (info()). --floor FILE
-// fails (exit 1) when a pass rate falls below the floors kept in FILE.
+// Prints, per file, the eval statements total / passed / failed / skipped (skipped: they read
+// series with start timestamps, which the runner does not load — each with its reason), each failure as file:line, the
+// expression, expected and got, then the summary table; skipped also: the experimental feature the engine does not have
+// (info()). --write-results also lists every skipped and every failing eval statement. --floor FILE fails (exit 1) when
+// a pass rate falls below the floors kept in FILE.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -58,10 +58,31 @@ std::string fmt(const std::optional<double>& v) { return v ? fmt(*v) : "_"; }
 
 std::string show_labels(const Labels& ls) { return engine::to_string(ls); }
 
+std::string fmt(double v, const engine::HistogramPtr& h) { return h ? engine::test_expression(*h) : fmt(v); }
+
 std::string show_points(const std::vector<engine::Point>& ps) {
   std::string out = "[";
-  for (const auto& p : ps) out += (out.size() > 1 ? " " : "") + fmt(p.v) + "@" + std::to_string(p.t);
+  for (const auto& p : ps) out += (out.size() > 1 ? " " : "") + fmt(p.v, p.h) + "@" + std::to_string(p.t);
   return out + "]";
+}
+
+// The expected value at index i of a series: a float, a histogram, or nothing.
+struct Expected {
+  std::optional<double> v;
+  engine::HistogramValue h;
+};
+Expected expected_at(const ExpectedSeries& e, std::size_t i) {
+  Expected x;
+  if (i < e.values.size()) x.v = e.values[i];
+  if (i < e.histograms.size()) x.h = e.histograms[i];
+  return x;
+}
+std::string fmt(const Expected& x) { return x.h.h ? engine::test_expression(*x.h.h) : fmt(x.v); }
+
+// A float within promqltest's tolerance, or a histogram as compareNativeHistogram compares.
+bool same(const Expected& want, double v, const engine::HistogramPtr& h) {
+  if (want.h.h || h) return want.h.h && h && engine::approx_equal(*want.h.h, *h, want.h.hint_set);
+  return almost_equal(want.v.value_or(0), v);
 }
 
 std::string show_value(const engine::Value& v) {
@@ -72,7 +93,7 @@ std::string show_value(const engine::Value& v) {
   case ValueType::string: return "string \"" + v.string + "\"";
   case ValueType::vector:
     out = "vector (" + std::to_string(v.vector.size()) + ")";
-    for (const auto& s : v.vector) out += "\n      " + show_labels(s.labels) + " " + fmt(s.v);
+    for (const auto& s : v.vector) out += "\n      " + show_labels(s.labels) + " " + fmt(s.v, s.h);
     return out;
   case ValueType::matrix:
     out = "matrix (" + std::to_string(v.matrix.size()) + ")";
@@ -88,7 +109,7 @@ std::string show_expected(const EvalCmd& ev) {
   std::string out = std::to_string(ev.series.size()) + " series";
   for (const auto& s : ev.series) {
     out += "\n      " + show_labels(s.labels);
-    for (const auto& v : s.values) out += " " + fmt(v);
+    for (std::size_t i = 0; i < s.values.size(); ++i) out += " " + fmt(expected_at(s, i));
   }
   return out;
 }
@@ -116,16 +137,21 @@ std::string compare(const EvalCmd& ev, const engine::Value& got, bool range_mode
       if (!e) return "unexpected metric " + show_labels(s.labels) + " in result, has " + show_points(s.points);
       seen.insert(s.labels);
       std::vector<engine::Point> want;
+      std::vector<Expected> wanted;
       for (std::size_t i = 0; i < e->values.size(); ++i) {
         std::int64_t t = ev.start + static_cast<std::int64_t>(i) * ev.step;
         if (t > ev.end) return "expected more points than the query range can return for " + show_labels(s.labels);
-        if (e->values[i]) want.push_back({t, *e->values[i]});
+        if (e->values[i]) {
+          Expected x = expected_at(*e, i);
+          want.push_back({t, *e->values[i], x.h.h});
+          wanted.push_back(std::move(x));
+        }
       }
       if (want.size() != s.points.size())
         return "expected " + std::to_string(want.size()) + " points for " + show_labels(s.labels) + ", got " +
                show_points(s.points);
       for (std::size_t i = 0; i < want.size(); ++i) {
-        if (want[i].t != s.points[i].t || !almost_equal(want[i].v, s.points[i].v))
+        if (want[i].t != s.points[i].t || !same(wanted[i], s.points[i].v, s.points[i].h))
           return "expected " + show_points(want) + " for " + show_labels(s.labels) + ", got " + show_points(s.points);
       }
     }
@@ -139,13 +165,13 @@ std::string compare(const EvalCmd& ev, const engine::Value& got, bool range_mode
     for (std::size_t i = 0; i < got.vector.size(); ++i) {
       const auto& s = got.vector[i];
       const ExpectedSeries* e = find(s.labels);
-      if (!e) return "unexpected metric " + show_labels(s.labels) + " in result, has value " + fmt(s.v);
+      if (!e) return "unexpected metric " + show_labels(s.labels) + " in result, has value " + fmt(s.v, s.h);
       if (ev.is_ordered() && !range_mode_vector && e->pos != static_cast<int>(i) + 1)
         return "expected metric " + show_labels(s.labels) + " at position " + std::to_string(e->pos) + " but was at " +
                std::to_string(i + 1);
-      double want = e->values.empty() || !e->values[0] ? 0 : *e->values[0];
-      if (!almost_equal(want, s.v))
-        return "expected " + fmt(want) + " for " + show_labels(s.labels) + " but got " + fmt(s.v);
+      Expected want = expected_at(*e, 0);
+      if (!same(want, s.v, s.h))
+        return "expected " + fmt(want) + " for " + show_labels(s.labels) + " but got " + fmt(s.v, s.h);
       seen.insert(s.labels);
     }
     for (const auto& e : ev.series)
@@ -238,7 +264,7 @@ std::string run_instant(const EvalCmd& ev, const std::string& text, const promql
   vec.type = promql::ValueType::vector;
   for (const auto& s : rr.value.matrix)
     for (const auto& p : s.points)
-      if (p.t == t) vec.vector.push_back({s.labels, p.v, t});
+      if (p.t == t) vec.vector.push_back({s.labels, p.v, t, false, p.h});
   if (r.value.type == promql::ValueType::scalar) {
     if (vec.vector.empty()) return "range mode: no point at the evaluation time";
     engine::Value sc;
@@ -331,6 +357,8 @@ struct FileStats {
   bool native_histograms = false;
   std::string error; // the script itself could not be read
   std::map<std::string, int> skip_reasons;
+  std::vector<std::string> skipped_evals; ///< `file:line: reason: expr`, for RESULTS.md
+  std::vector<std::string> failed_evals;  ///< `file:line: expr`
 };
 
 FileStats run_file(const fs::path& path, bool verbose) {
@@ -358,11 +386,16 @@ FileStats run_file(const fs::path& path, bool verbose) {
     }
     if (const auto* load = std::get_if<LoadCmd>(&c)) {
       // Prometheus's storage refuses a sample at or before a series' last one, and the test fails.
-      for (const auto& [labels, values] : load->series)
-        for (std::size_t i = 0; i < values.size(); ++i)
-          if (values[i] && !st.add(labels, static_cast<std::int64_t>(i) * load->step_ms, *values[i]))
+      for (const auto& [labels, values, histograms] : load->series)
+        for (std::size_t i = 0; i < values.size(); ++i) {
+          if (!values[i]) continue;
+          const std::int64_t t = static_cast<std::int64_t>(i) * load->step_ms;
+          const bool ok = i < histograms.size() && histograms[i].h ? st.add(labels, t, histograms[i].h)
+                                                                   : st.add(labels, t, *values[i]);
+          if (!ok)
             std::printf("%s:%d: load: out-of-order sample for %s at %lld ms\n", fsx.name.c_str(), load->line,
-                        show_labels(labels).c_str(), static_cast<long long>(i) * load->step_ms);
+                        show_labels(labels).c_str(), static_cast<long long>(t));
+        }
       for (const auto& u : load->unsupported) {
         shadow.add(u.labels, 0, 0);
         reasons[u.labels] = u.reason;
@@ -378,6 +411,8 @@ FileStats run_file(const fs::path& path, bool verbose) {
       ++fsx.skipped;
       ++fsx.skip_reasons[skip.substr(0, skip.find(": {"))];
       if (verbose) std::printf("%s:%d: skipped (%s): %s\n", fsx.name.c_str(), ev.line, skip.c_str(), ev.expr.c_str());
+      fsx.skipped_evals.push_back(fsx.name + ":" + std::to_string(ev.line) + ": " + skip.substr(0, skip.find(": {")) +
+                                  ": `" + ev.expr + "`");
       continue;
     }
     std::string why =
@@ -387,6 +422,7 @@ FileStats run_file(const fs::path& path, bool verbose) {
       continue;
     }
     ++fsx.failed;
+    fsx.failed_evals.push_back(fsx.name + ":" + std::to_string(ev.line) + ": `" + ev.expr + "`");
     std::printf("%s:%d: FAIL %s\n    %s\n", fsx.name.c_str(), ev.line, ev.expr.c_str(), why.c_str());
     if (parsed.ok()) {
       engine::Result r = ev.is_range ? engine::range(*parsed.expr(), st, ev.start, ev.end, ev.step, options(ev.expr))
@@ -414,6 +450,8 @@ FileStats run_file_isolated(const fs::path& path, bool verbose) {
     std::string out = std::to_string(f.total) + " " + std::to_string(f.passed) + " " + std::to_string(f.failed) + " " +
                       std::to_string(f.skipped) + " " + std::to_string(f.native_histograms) + "\n";
     for (const auto& [r, n] : f.skip_reasons) out += std::to_string(n) + " " + r + "\n";
+    for (const auto& e : f.skipped_evals) out += "@" + e + "\n";
+    for (const auto& e : f.failed_evals) out += "!" + e + "\n";
     std::fflush(stdout);
     std::size_t off = 0;
     while (off < out.size()) {
@@ -437,6 +475,11 @@ FileStats run_file_isolated(const fs::path& path, bool verbose) {
     int n = 0;
     std::string reason;
     while (in >> n && std::getline(in >> std::ws, reason)) f.skip_reasons[reason] = n;
+    in.clear();
+    for (std::string line; std::getline(in, line);) {
+      if (line.starts_with("@")) f.skipped_evals.push_back(line.substr(1));
+      if (line.starts_with("!")) f.failed_evals.push_back(line.substr(1));
+    }
     return f;
   }
   // The child died: every eval of the file that did not pass is a failure.
@@ -500,8 +543,11 @@ int expand(const std::string& line) {
     return 1;
   }
   std::printf("%s\n", show_labels(d.labels).c_str());
-  for (const auto& v : d.values) {
+  for (std::size_t i = 0; i < d.values.size(); ++i) {
+    const auto& v = d.values[i];
     if (!v) std::printf("_\n");
+    else if (i < d.histograms.size() && d.histograms[i].h)
+      std::printf("%s\n", engine::test_expression(*d.histograms[i].h).c_str());
     else if (engine::is_stale_nan(*v)) std::printf("stale\n");
     else std::printf("%.17g\n", *v);
   }
@@ -552,9 +598,17 @@ int main(int argc, char** argv) {
     out << "# promqltest conformance of nsmon's engine\n\n"
         << "Prometheus's engine test scripts (this directory, see README.md) run by `tests/promqltest/runner.cpp`\n"
         << "(`build/tests/promqltest_runner --write-results tests/data/promqltest/RESULTS.md`). Skipped: eval\n"
-        << "statements that read native histograms or start timestamps, which nsmon's engine does not model,\n"
-        << "and those using the experimental info(), which it does not have.\n\n"
+        << "statements that read series with start timestamps (`@st`), which the runner does not load, and\n"
+        << "those using the experimental info(), which the engine does not have. Native histograms (and\n"
+        << "`load_with_nhcb`'s conversion of classic ones) are loaded and compared as promqltest compares\n"
+        << "them; the \"native histograms\" column says whether a file has any.\n\n"
         << summary;
+    out << "\n## Skipped eval statements\n\n";
+    for (const auto& f : files)
+      for (const auto& e : f.skipped_evals) out << "- " << e << "\n";
+    out << "\n## Failing eval statements\n\n";
+    for (const auto& f : files)
+      for (const auto& e : f.failed_evals) out << "- " << e << "\n";
   }
   if (floor_file.empty()) return 0;
   std::ifstream fin(floor_file);

@@ -1,6 +1,7 @@
 #include "script.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <regex>
 
 #include "nsmon/engine/notation.hpp"
@@ -55,22 +56,80 @@ struct Parser {
     return false;
   }
 
-  // The classic histogram series that load_with_nhcb also loads as one native histogram.
-  static std::optional<Labels> nhcb_base(const Labels& ls) {
-    std::string name;
-    for (const auto& [n, v] : ls)
-      if (n == "__name__") name = v;
-    for (std::string_view suffix : {"_bucket", "_count", "_sum"}) {
-      if (name.size() <= suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
-        continue;
+  // load_with_nhcb: the classic histograms (their _bucket, _count and _sum series) are also
+  // loaded as native histograms with custom buckets, one per step, as promqltest's
+  // appendCustomHistogram converts them (convertnhcb.TempHistogram). A step whose buckets do not
+  // convert (negative, not cumulative, a count other than the +Inf bucket's) is left out, where
+  // promqltest fails the load.
+  static void add_nhcb(LoadCmd& cmd) {
+    struct Temp {
+      std::vector<std::pair<double, double>> buckets; // le, cumulative count
+      std::optional<double> count;
+      double sum = 0;
+    };
+    std::map<Labels, std::map<std::size_t, Temp>> classic;
+    for (const auto& s : cmd.series) {
+      std::string name;
+      for (const auto& [n, v] : s.labels)
+        if (n == "__name__") name = v;
+      std::string_view suffix;
+      for (std::string_view x : {"_bucket", "_count", "_sum"})
+        if (name.size() > x.size() && name.compare(name.size() - x.size(), x.size(), x) == 0) suffix = x;
+      if (suffix.empty()) continue;
+      std::optional<double> le;
       Labels base;
-      for (const auto& [n, v] : ls) {
-        if (n == "le" && suffix == "_bucket") continue;
+      for (const auto& [n, v] : s.labels) {
+        if (n == "le") {
+          std::string err;
+          std::string_view t = v;
+          if (!t.empty() && t.front() == '+') t.remove_prefix(1);
+          le = text::go::parse_number(t, err);
+          if (le && !v.empty() && v.front() == '-' && *le > 0) le = -*le;
+          continue;
+        }
         base.emplace_back(n, n == "__name__" ? name.substr(0, name.size() - suffix.size()) : v);
       }
-      return base;
+      if (suffix == "_bucket" && (!le || std::isnan(*le))) continue;
+      for (std::size_t i = 0; i < s.values.size(); ++i) {
+        if (!s.values[i] || engine::is_stale_nan(*s.values[i]) || (i < s.histograms.size() && s.histograms[i].h))
+          continue;
+        Temp& t = classic[base][i];
+        double v = *s.values[i];
+        if (suffix == "_count") t.count = v;
+        else if (suffix == "_sum") t.sum = v;
+        else t.buckets.emplace_back(*le, v);
+      }
     }
-    return std::nullopt;
+    for (auto& [labels, steps] : classic) {
+      LoadCmd::Series out{labels, {}, {}};
+      for (auto& [i, t] : steps) {
+        std::sort(t.buckets.begin(), t.buckets.end());
+        bool ok = true;
+        for (std::size_t k = 0; k < t.buckets.size(); ++k)
+          if (t.buckets[k].second < 0 || (k > 0 && t.buckets[k].second < t.buckets[k - 1].second)) ok = false;
+        if (!t.count && !t.buckets.empty()) t.count = t.buckets.back().second;
+        if (!t.count) continue;
+        if (t.buckets.empty() || t.buckets.back().first != HUGE_VAL) t.buckets.emplace_back(HUGE_VAL, *t.count);
+        if (!ok || t.buckets.back().second != *t.count) continue;
+        auto h = std::make_shared<engine::Histogram>();
+        h->schema = engine::kCustomBucketsSchema;
+        h->count = *t.count;
+        h->sum = t.sum;
+        double prev = 0;
+        for (std::size_t k = 0; k < t.buckets.size(); ++k) {
+          if (t.buckets[k].first != HUGE_VAL) h->custom_values.push_back(t.buckets[k].first);
+          h->positive.push_back({static_cast<std::int32_t>(k), t.buckets[k].second - prev});
+          prev = t.buckets[k].second;
+        }
+        engine::compact(*h);
+        out.values.resize(i + 1);
+        out.histograms.resize(i + 1);
+        out.values[i] = 0.0;
+        out.histograms[i] = {std::move(h), false};
+      }
+      std::erase_if(cmd.series, [&](const auto& s) { return s.labels == out.labels; });
+      cmd.series.push_back(std::move(out));
+    }
   }
 
   bool load(std::size_t& i) {
@@ -96,26 +155,18 @@ struct Parser {
         continue;
       }
       auto d = engine::parse_series_desc(l);
-      if (d.error && d.error->native_histogram) {
-        out.native_histograms = true;
-        // The description and the values before the first histogram read without error.
-        auto s = engine::parse_series_desc(std::string_view(l).substr(0, d.error->offset));
-        cmd.unsupported.push_back({s.labels, "native histogram samples"});
-        continue;
-      }
+      if (!d.histograms.empty()) out.native_histograms = true;
       if (d.error) return fail(i, std::to_string(d.error->offset + 1) + ": parse error: " + d.error->message);
       if (st_pending) {
         cmd.unsupported.push_back({d.labels, "start timestamps (@st)"});
         st_pending.reset();
       }
-      if (nhcb) {
-        out.native_histograms = true;
-        if (auto base = nhcb_base(d.labels)) cmd.unsupported.push_back({*base, "native histograms (load_with_nhcb)"});
-      }
-      auto same = [&](const auto& s) { return s.first == d.labels; };
+      if (nhcb) out.native_histograms = true;
+      auto same = [&](const auto& s) { return s.labels == d.labels; };
       std::erase_if(cmd.series, same);
-      cmd.series.emplace_back(std::move(d.labels), std::move(d.values));
+      cmd.series.push_back({std::move(d.labels), std::move(d.values), std::move(d.histograms)});
     }
+    if (nhcb) add_nhcb(cmd);
     out.commands.emplace_back(std::move(cmd));
     return true;
   }
@@ -189,16 +240,12 @@ struct Parser {
         break;
       }
       auto d = engine::parse_series_desc(l);
-      if (d.error && d.error->native_histogram) {
-        cmd.skip = "native histograms in the expected result";
-        out.native_histograms = true;
-        continue;
-      }
+      if (!d.histograms.empty()) out.native_histograms = true;
       if (d.error) return fail(i, std::to_string(d.error->offset + 1) + ": parse error: " + d.error->message);
       if (d.values.size() > 1 && instant && !cmd.range_vector)
         return fail(i, "expecting multiple values in instant evaluation not allowed");
       std::erase_if(cmd.series, [&](const ExpectedSeries& s) { return s.labels == d.labels; });
-      cmd.series.push_back({std::move(d.labels), std::move(d.values), ++pos});
+      cmd.series.push_back({std::move(d.labels), std::move(d.values), std::move(d.histograms), ++pos});
     }
     out.commands.emplace_back(std::move(cmd));
     return true;

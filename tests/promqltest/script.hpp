@@ -13,13 +13,16 @@
 #include <vector>
 
 #include "nsmon/engine/engine.hpp"
+#include "nsmon/engine/notation.hpp"
 
 namespace nsmon::promqltest {
 
 using engine::Labels;
 using Values = std::vector<std::optional<double>>;
+/// Per value, when a series holds histograms: the histogram at that step, if any.
+using Histograms = std::vector<engine::HistogramValue>;
 
-/// A series that the runner cannot load and the reason (native histograms, start timestamps):
+/// A series that the runner cannot load and the reason (load_with_nhcb, start timestamps):
 /// evaluations that select it are skipped.
 struct Unsupported {
   Labels labels;
@@ -29,7 +32,12 @@ struct Unsupported {
 struct LoadCmd {
   int line = 0;
   std::int64_t step_ms = 0;
-  std::vector<std::pair<Labels, Values>> series; ///< a series written twice: the last line wins
+  struct Series {
+    Labels labels;
+    Values values;
+    Histograms histograms;
+  };
+  std::vector<Series> series; ///< a series written twice: the last line wins
   std::vector<Unsupported> unsupported;
 };
 
@@ -46,6 +54,7 @@ struct ExpectMsg {
 struct ExpectedSeries {
   Labels labels;
   Values values;
+  Histograms histograms;
   int pos = 0; ///< 1-based position among the result lines (for `ordered`)
 };
 

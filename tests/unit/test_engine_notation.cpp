@@ -161,14 +161,66 @@ TEST_CASE("value errors in Prometheus's words with a byte offset", "[notation]")
   }
 }
 
-TEST_CASE("native histogram values are refused and marked as such", "[notation]") {
-  auto r = parse_values("1 {{schema:0 sum:1 count:1}}");
-  REQUIRE(r.error);
-  CHECK(r.error->native_histogram);
-  CHECK(r.error->offset == 2);
-  auto plain = parse_values("1 x");
-  REQUIRE(plain.error);
-  CHECK_FALSE(plain.error->native_histogram);
+TEST_CASE("native histogram values are read as Prometheus's lexer reads them", "[notation]") {
+  auto r = parse_values("1 {{schema:1 sum:-0.3 count:3.1 z_bucket:7.1 z_bucket_w:0.05 buckets:[5.1 10 7] offset:-3 "
+                        "n_buckets:[4.1 5] n_offset:-5 counter_reset_hint:gauge}} _ stale");
+  REQUIRE_FALSE(r.error);
+  REQUIRE(r.values.size() == 4);
+  REQUIRE(r.histograms.size() == 4);
+  CHECK_FALSE(r.histograms[0].h);
+  const Histogram& h = *r.histograms[1].h;
+  CHECK(h.schema == 1);
+  CHECK(h.sum == -0.3);
+  CHECK(h.count == 3.1);
+  CHECK(h.zero_count == 7.1);
+  CHECK(h.zero_threshold == 0.05);
+  CHECK(h.hint == ResetHint::gauge);
+  CHECK(r.histograms[1].hint_set);
+  REQUIRE(h.positive.size() == 3);
+  CHECK(h.positive[0].index == -3);
+  CHECK(h.positive[2].count == 7);
+  REQUIRE(h.negative.size() == 2);
+  CHECK(h.negative[0].index == -5);
+  CHECK_FALSE(r.values[2]);
+  CHECK(is_stale_nan(*r.values[3]));
+  CHECK(test_expression(h) == "{{schema:1 count:3.1 sum:-0.3 z_bucket:7.1 z_bucket_w:0.05 counter_reset_hint:gauge "
+                              "offset:-3 buckets:[5.1 10 7] n_offset:-5 n_buckets:[4.1 5]}}");
+}
+
+TEST_CASE("histogram series expand: repeated, growing, shrinking", "[notation]") {
+  auto rep = parse_values("{{sum:1 count:1 buckets:[1]}}x2");
+  REQUIRE_FALSE(rep.error);
+  CHECK(rep.histograms.size() == 3);
+  auto up = parse_values("{{schema:0 sum:1 count:1 buckets:[1]}}+{{sum:2 count:3 buckets:[1 2]}}x2");
+  REQUIRE_FALSE(up.error);
+  REQUIRE(up.histograms.size() == 3);
+  CHECK(test_expression(*up.histograms[2].h) == "{{count:7 sum:5 buckets:[3 4]}}");
+  auto down = parse_values("{{count:10 sum:10 buckets:[10]}}-{{count:1 sum:1 buckets:[1]}}x1");
+  REQUIRE_FALSE(down.error);
+  CHECK(test_expression(*down.histograms[1].h) == "{{count:9 sum:9 buckets:[9]}}");
+  // A lower schema cannot grow into a higher one, as in Prometheus.
+  CHECK(parse_values("{{schema:0 count:1}}+{{schema:1 count:1}}x1").error.has_value() == false);
+  CHECK(parse_values("{{schema:1 count:1}}+{{schema:0 count:1}}x1").error);
+}
+
+TEST_CASE("malformed histograms are positioned errors", "[notation]") {
+  struct Case {
+    std::string in;
+    std::size_t offset;
+  };
+  for (const auto& c : std::vector<Case>{{"1 {{schema:0 bogus:1}}", 13},
+                                         {"{{sum}}", 5},
+                                         {"{{buckets:[1 2}}", 14},
+                                         {"{{schema:1.5}}", 9},
+                                         {"{{schema:99}}", 13},
+                                         {"{{sum:1", 7},
+                                         {"{{offset:99999999999}}", 9},
+                                         {"{{count:1}}+3x2", 12}}) {
+    INFO(c.in);
+    auto r = parse_values(c.in);
+    REQUIRE(r.error);
+    CHECK(r.error->offset == c.offset);
+  }
 }
 
 TEST_CASE("too many values is an error, not an exhausted memory", "[notation]") {
@@ -261,4 +313,19 @@ TEST_CASE("format_values: runs a+bxN, _xN and stale, read back to the same doubl
     }
   }
   CHECK(format_series({{"__name__", "up"}, {"job", "a\"b"}}) == "up{job=\"a\\\"b\"}");
+}
+
+TEST_CASE("hostile histograms stay cheap: far buckets, huge growing series, extreme indexes", "[notation]") {
+  // Buckets two billion indexes apart print as index:count pairs, not as zeros between them.
+  auto far = parse_values("{{offset:-2000000000 buckets:[1]}}+{{offset:2000000000 buckets:[1]}}x1");
+  REQUIRE_FALSE(far.error);
+  REQUIRE(far.histograms.size() == 2);
+  CHECK(test_expression(*far.histograms[1].h) == "{{buckets:{-2000000000:1 2000000000:1}}}");
+  // A growing series stores a histogram per value: bounded like the values themselves.
+  CHECK(parse_values("{{buckets:[1 1 1 1]}}+{{buckets:[1 1 1 1]}}x1000000", 100'000).error);
+  auto kept = parse_values("{{buckets:[1]}}+{{buckets:[1]}}x99999999", kMaxSeriesValues, 3);
+  REQUIRE_FALSE(kept.error);
+  CHECK(kept.histograms.size() == 3);
+  CHECK(parse_values("{{offset:2147483647 buckets:[1 1]}}").error); // past the last index
+  CHECK_FALSE(parse_values("{{schema:-4 offset:2147483647 buckets:[1]}}+{{schema:8 buckets:[1]}}x2").error);
 }

@@ -94,10 +94,10 @@ eval instant at 1m topk(1, up)
   CHECK(load.line == 2);
   CHECK(load.step_ms == 300'000);
   REQUIRE(load.series.size() == 2); // up{job="b"} twice: the last line wins
-  CHECK(load.series[0].second.size() == 5);
-  CHECK(!load.series[0].second[3]);
-  CHECK(load.series[1].second.size() == 1);
-  CHECK(*load.series[1].second[0] == 7);
+  CHECK(load.series[0].values.size() == 5);
+  CHECK(!load.series[0].values[3]);
+  CHECK(load.series[1].values.size() == 1);
+  CHECK(*load.series[1].values[0] == 7);
   CHECK(std::holds_alternative<ClearCmd>(s.commands[1]));
 
   auto evals = all<EvalCmd>(s);
@@ -132,7 +132,7 @@ eval instant at 1m topk(1, up)
   CHECK(evals[6]->series[1].pos == 2);
 }
 
-TEST_CASE("native histograms and start timestamps are marked, not loaded", "[promqltest]") {
+TEST_CASE("native histograms and load_with_nhcb are loaded, start timestamps marked", "[promqltest]") {
   Script s = parse_script(R"(load 1m
   h{a="b"} {{schema:0 sum:1 count:1}}x3
   cumulative{t="x"}@st _ -30sx2
@@ -143,20 +143,33 @@ load_with_nhcb 1m
   req_count 2 3
 
 eval instant at 1m h
-  {a="b"} {{schema:0 sum:1 count:1}}
+  {a="b"} {{schema:0 sum:1 count:1 counter_reset_hint:gauge}}
 )");
   REQUIRE(!s.error);
   CHECK(s.native_histograms);
   const auto& l1 = std::get<LoadCmd>(s.commands[0]);
-  REQUIRE(l1.unsupported.size() == 2);
-  CHECK(l1.unsupported[0].labels == Labels{{"__name__", "h"}, {"a", "b"}});
-  CHECK(l1.unsupported[1].reason == "start timestamps (@st)");
-  CHECK(l1.series.size() == 1); // the samples of the @st series are loaded
+  REQUIRE(l1.unsupported.size() == 1);
+  CHECK(l1.unsupported[0].reason == "start timestamps (@st)");
+  REQUIRE(l1.series.size() == 2); // the samples of the @st series are loaded
+  CHECK(l1.series[0].labels == Labels{{"__name__", "h"}, {"a", "b"}});
+  REQUIRE(l1.series[0].histograms.size() == 4);
+  CHECK(l1.series[0].histograms[3].h->count == 1);
+  CHECK(l1.series[1].histograms.empty());
+  // load_with_nhcb: the classic series, plus `req` as a native histogram with custom buckets.
   const auto& l2 = std::get<LoadCmd>(s.commands[1]);
-  CHECK(l2.series.size() == 2);
-  REQUIRE(l2.unsupported.size() == 2);
-  CHECK(l2.unsupported[0].labels == Labels{{"__name__", "req"}});
-  CHECK(!std::get<EvalCmd>(s.commands[2]).skip.empty());
+  CHECK(l2.unsupported.empty());
+  REQUIRE(l2.series.size() == 3);
+  CHECK(l2.series[2].labels == Labels{{"__name__", "req"}});
+  REQUIRE(l2.series[2].histograms.size() == 2);
+  CHECK(nsmon::engine::test_expression(*l2.series[2].histograms[0].h) ==
+        "{{schema:-53 count:2 custom_values:[1] buckets:[1 1]}}");
+  CHECK(nsmon::engine::test_expression(*l2.series[2].histograms[1].h) ==
+        "{{schema:-53 count:3 custom_values:[1] buckets:[2 1]}}");
+  const auto& ev = std::get<EvalCmd>(s.commands[2]);
+  CHECK(ev.skip.empty());
+  REQUIRE(ev.series.size() == 1);
+  REQUIRE(ev.series[0].histograms.size() == 1);
+  CHECK(ev.series[0].histograms[0].hint_set);
 }
 
 TEST_CASE("script errors carry the line", "[promqltest]") {

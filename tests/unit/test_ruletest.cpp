@@ -544,3 +544,62 @@ TEST_CASE("runner: start_timestamp moves the samples and the evaluation times", 
   REQUIRE(r->results.size() == 1);
   CHECK(r->results[0].failures.empty());
 }
+
+TEST_CASE("runner: native histogram input series and histogram samples, compared as promtool does", "[ruletest]") {
+  const char* rules = R"(groups:
+  - name: h
+    rules:
+      - record: job:latency:sum
+        expr: sum by (job) (latency)
+)";
+  auto r = run_files(R"(rule_files: [rules.yml]
+tests:
+  - interval: 1m
+    input_series:
+      - series: 'latency{job="a", i="1"}'
+        values: '{{schema:0 sum:1 count:1 buckets:[1]}}+{{sum:2 count:1 buckets:[0 1]}}x2'
+      - series: 'latency{job="a", i="2"}'
+        values: '{{schema:0 sum:3 count:2 buckets:[2]}}x2'
+    promql_expr_test:
+      - expr: job:latency:sum
+        eval_time: 2m
+        exp_samples:
+          - labels: 'job:latency:sum{job="a"}'
+            histogram: '{{count:5 sum:8 counter_reset_hint:not_reset buckets:[3 2]}}'
+      - expr: latency{i="1"}
+        eval_time: 1m
+        exp_samples:
+          - labels: 'latency{job="a", i="1"}'
+            histogram: '{{count:2 sum:3 counter_reset_hint:not_reset buckets:[1 1]}}'
+      - expr: job:latency:sum
+        eval_time: 2m
+        exp_samples:
+          - labels: 'job:latency:sum{job="a"}'
+            histogram: '{{count:5 sum:8 counter_reset_hint:not_reset buckets:[3 3]}}'
+)",
+                     rules);
+  REQUIRE(r->diags.empty());
+  REQUIRE(r->results.size() == 1);
+  // A recorded histogram reads back as not_reset after the first (Prometheus's TSDB does so too).
+  // The last expectation differs in one bucket: the only failure, both histograms shown as a pair.
+  std::string all;
+  for (const auto& f : r->results[0].failures) all += f.message + "\n";
+  INFO(all);
+  REQUIRE(r->results[0].failures.size() == 1);
+  const std::string& msg = r->results[0].failures[0].message;
+  CHECK(msg.find("    ~ {__name__=\"job:latency:sum\", job=\"a\"}\n") != std::string::npos);
+  CHECK(msg.find("-   histogram {{count:5 sum:8 counter_reset_hint:not_reset buckets:[3 3]}}") != std::string::npos);
+  CHECK(msg.find("+   histogram {{count:5 sum:8 counter_reset_hint:not_reset buckets:[3 2]}}") != std::string::npos);
+
+  auto bad = run_files(R"(tests:
+  - input_series: []
+    promql_expr_test:
+      - expr: vector(1)
+        exp_samples:
+          - labels: '{}'
+            histogram: '{{count:1 bogus:2}}'
+)",
+                       rules);
+  REQUIRE(bad->diags.size() == 1);
+  CHECK(bad->diags[0].message.find("invalid histogram") != std::string::npos);
+}

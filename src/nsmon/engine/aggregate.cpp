@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <optional>
 
 #include "nsmon/engine/eval.hpp"
 #include "nsmon/text/go.hpp"
@@ -36,7 +37,34 @@ struct Group {
   bool drop_name = false;          // delayed name removal: any input marked
   std::vector<double> values;      // quantile
   std::vector<const Sample*> heap; // topk, bottomk, limitk, limit_ratio
+  // sum, avg of native histograms: their sum; a group with floats too, or with exponential and
+  // custom buckets, has no value.
+  std::optional<HistogramSum> h;
+  bool floats = false;
+  bool mixed_schemas = false;
+  bool reset_seen = false, not_reset_seen = false; ///< the inputs' hints: both is a conflict
 };
+
+// Adds a sample's histogram to the group's sum (sum, avg).
+void add_histogram(Context& ctx, const AggregateExpr& e, Group& g, const Sample& s) {
+  if (!s.h) {
+    g.floats = true;
+    return;
+  }
+  if (s.h->hint == ResetHint::reset) g.reset_seen = true;
+  if (s.h->hint == ResetHint::not_reset) g.not_reset_seen = true;
+  if (g.mixed_schemas) return;
+  if (!g.h) g.h.emplace(e.op == AggregateOp::avg);
+  Combine c = g.h->add(*s.h);
+  if (has(c, Combine::mixed_schemas)) g.mixed_schemas = true;
+  if (has(c, Combine::custom_reconciled))
+    ctx.info("PromQL info: mismatched custom buckets were reconciled during aggregation", e.expr);
+}
+
+bool takes_histograms(AggregateOp op) {
+  return op == AggregateOp::sum || op == AggregateOp::avg || op == AggregateOp::count || op == AggregateOp::group ||
+         op == AggregateOp::count_values || op == AggregateOp::limitk || op == AggregateOp::limit_ratio;
+}
 
 // XXH64 (seed 0), as Prometheus's labels.Hash() uses through cespare/xxhash.
 std::uint64_t rotl(std::uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
@@ -148,7 +176,7 @@ Value count_values(Context& ctx, const AggregateExpr& e, const std::string& labe
   LabelsMap<std::size_t> index;
   std::vector<Sample> out;
   for (auto& s : in) {
-    set_label(s.labels, label, text::go::format_float(s.v));
+    set_label(s.labels, label, s.h ? to_string(*s.h) : text::go::format_float(s.v));
     Labels g = group_labels(s.labels, e, grouping);
     auto [it, inserted] = index.try_emplace(g, out.size());
     if (inserted) out.push_back({std::move(g), 0, s.t});
@@ -221,7 +249,7 @@ Value select_k(Context& ctx, const AggregateExpr& e, double param, const std::ve
         return top ? a->v > b->v : a->v < b->v;
       });
     }
-    for (const Sample* s : g.heap) out.push_back({s->labels, s->v, t, s->drop_name});
+    for (const Sample* s : g.heap) out.push_back({s->labels, s->v, t, s->drop_name, s->h});
   }
   return make_vector(std::move(out));
 }
@@ -237,6 +265,14 @@ Value eval_aggregate(Context& ctx, const AggregateExpr& e, std::int64_t t) {
     else param = p.scalar;
   }
   std::vector<Sample> in = evaluate(ctx, *e.expr, t).vector;
+  if (!takes_histograms(e.op)) {
+    // Prometheus ignores histograms in the other aggregations, with an info.
+    auto h = std::find_if(in.begin(), in.end(), [](const Sample& s) { return s.h != nullptr; });
+    if (h != in.end()) {
+      ctx.info("PromQL info: ignored histogram in " + std::string(to_string(e.op)) + " aggregation", &e);
+      std::erase_if(in, [](const Sample& s) { return s.h != nullptr; });
+    }
+  }
   switch (e.op) {
   case AggregateOp::count_values: return count_values(ctx, e, label, std::move(in));
   case AggregateOp::topk:
@@ -250,10 +286,11 @@ Value eval_aggregate(Context& ctx, const AggregateExpr& e, std::int64_t t) {
   default: break;
   }
 
+  const bool sums = e.op == AggregateOp::sum || e.op == AggregateOp::avg;
   LabelsMap<std::size_t> index;
   std::vector<Group> groups;
   for (auto& s : in) {
-    double f = s.v;
+    double f = s.h ? 0 : s.v;
     auto [it, inserted] = index.try_emplace(group_labels(s.labels, e, e.grouping), groups.size());
     if (inserted) {
       Group g;
@@ -265,11 +302,13 @@ Value eval_aggregate(Context& ctx, const AggregateExpr& e, std::int64_t t) {
       if (e.op == AggregateOp::group) g.value = 1;
       if (e.op == AggregateOp::quantile) g.values.push_back(f);
       g.drop_name = s.drop_name;
+      if (sums) add_histogram(ctx, e, g, s);
       groups.push_back(std::move(g));
       continue;
     }
     Group& g = groups[it->second];
     if (s.drop_name) g.drop_name = true;
+    if (sums) add_histogram(ctx, e, g, s);
     switch (e.op) {
     case AggregateOp::sum: g.value = kahan_inc(f, g.value, g.kahan); break;
     case AggregateOp::avg: {
@@ -314,6 +353,22 @@ Value eval_aggregate(Context& ctx, const AggregateExpr& e, std::int64_t t) {
   std::vector<Sample> out;
   out.reserve(groups.size());
   for (auto& g : groups) {
+    if (sums && g.h) {
+      if (g.floats) {
+        ctx.warn("PromQL warning: encountered a mix of histograms and floats for aggregation", &e);
+        continue;
+      }
+      if (g.mixed_schemas) {
+        ctx.warn("PromQL warning: vector contains a mix of histograms with exponential and custom buckets schemas "
+                 "for metric name \"\"",
+                 &e);
+        continue;
+      }
+      if (g.reset_seen && g.not_reset_seen)
+        ctx.warn("PromQL warning: conflicting counter resets during histogram aggregation", e.expr);
+      out.push_back({std::move(g.labels), 0, t, g.drop_name, g.h->result()});
+      continue;
+    }
     double v = g.value;
     switch (e.op) {
     case AggregateOp::sum: v = g.value + g.kahan; break;

@@ -53,11 +53,66 @@ Outcome apply(BinaryOp op, double l, double r) {
 
 bool is_trim(BinaryOp op) { return op == BinaryOp::trim_upper || op == BinaryOp::trim_lower; }
 
-void trim_info(Context& ctx, const BinaryExpr& e) {
+void incompatible(Context& ctx, const BinaryExpr& e, const char* l, const char* r) {
   std::string o = to_string(e.op);
-  ctx.info("PromQL info: incompatible sample types encountered for binary operator \"" + o + "\": float " + o +
-               " float",
+  ctx.info("PromQL info: incompatible sample types encountered for binary operator \"" + o + "\": " + l + " " + o +
+               " " + r,
            &e);
+}
+
+void trim_info(Context& ctx, const BinaryExpr& e) { incompatible(ctx, e, "float", "float"); }
+
+// Prometheus's vectorElemBinop where a side is a histogram: histogram * float, float *
+// histogram, histogram / float, histogram +/- histogram, histogram ==/!= histogram; every other
+// pairing drops the sample with an info. `keep` false: dropped.
+struct HistogramOutcome {
+  HistogramPtr h;
+  bool keep = false;
+};
+HistogramOutcome histogram_op(Context& ctx, const BinaryExpr& e, double l, const HistogramPtr& hl, double r,
+                              const HistogramPtr& hr) {
+  auto copy = [](const HistogramPtr& h) { return std::make_shared<Histogram>(*h); };
+  if (hl && hr) {
+    if (e.op == BinaryOp::add || e.op == BinaryOp::sub) {
+      auto h = copy(hl);
+      Combine c = add(*h, *hr, e.op == BinaryOp::sub);
+      if (has(c, Combine::mixed_schemas)) {
+        ctx.warn("PromQL warning: vector contains a mix of histograms with exponential and custom buckets schemas "
+                 "for metric name \"\"",
+                 &e);
+        return {};
+      }
+      if (has(c, Combine::custom_reconciled))
+        ctx.info(std::string("PromQL info: mismatched custom buckets were reconciled during ") +
+                     (e.op == BinaryOp::add ? "addition" : "subtraction"),
+                 &e);
+      if (has(c, Combine::counter_reset_collision))
+        ctx.warn(std::string("PromQL warning: conflicting counter resets during histogram ") +
+                     (e.op == BinaryOp::add ? "addition" : "subtraction"),
+                 &e);
+      if (e.op == BinaryOp::sub) h->hint = ResetHint::gauge;
+      compact(*h);
+      return {std::move(h), true};
+    }
+    if (e.op == BinaryOp::eql || e.op == BinaryOp::neq)
+      return {hl, same_histogram(*hl, *hr) == (e.op == BinaryOp::eql)};
+    incompatible(ctx, e, "histogram", "histogram");
+    return {};
+  }
+  if (e.op == BinaryOp::mul || (e.op == BinaryOp::div && hl)) {
+    auto h = copy(hl ? hl : hr);
+    if (e.op == BinaryOp::mul) scale(*h, hl ? r : l);
+    else divide(*h, r);
+    compact(*h);
+    return {std::move(h), true};
+  }
+  if (is_trim(e.op) && hl) {
+    auto h = copy(hl);
+    trim(*h, r, e.op == BinaryOp::trim_upper);
+    return {std::move(h), true};
+  }
+  incompatible(ctx, e, hl ? "histogram" : "float", hl ? "float" : "histogram");
+  return {};
 }
 
 bool contains(const std::vector<std::string>& names, const std::string& n) {
@@ -98,6 +153,15 @@ Value vector_scalar(Context& ctx, const BinaryExpr& e, std::vector<Sample> vec, 
   std::vector<Sample> out;
   out.reserve(vec.size());
   for (auto& s : vec) {
+    if (s.h) {
+      HistogramOutcome o =
+          swap ? histogram_op(ctx, e, scalar, nullptr, 0, s.h) : histogram_op(ctx, e, 0, s.h, scalar, nullptr);
+      if (!o.keep || e.return_bool) continue;
+      s.h = std::move(o.h);
+      if (changes_schema(e.op)) drop_name(ctx, s);
+      out.push_back(std::move(s));
+      continue;
+    }
     if (is_trim(e.op)) {
       trim_info(ctx, e);
       continue;
@@ -179,13 +243,24 @@ Value vector_vector(Context& ctx, const BinaryExpr& e, const VectorMatching& m, 
   std::vector<Sample> out;
   auto combine = [&](const Sample& ls, const Sample& rs, const std::string& sig) {
     double l = ls.v, r = rs.v;
-    if (swapped) std::swap(l, r);
-    if (is_trim(e.op)) {
+    HistogramPtr hl = ls.h, hr = rs.h;
+    if (swapped) std::swap(l, r), std::swap(hl, hr);
+    if (is_trim(e.op) && !hl) {
       trim_info(ctx, e);
       return;
     }
-    Outcome o = apply(e.op, l, r);
-    if (e.return_bool) o.v = o.keep ? 1 : 0;
+    Outcome o{0, false};
+    HistogramOutcome ho;
+    if (hl || hr) {
+      ho = histogram_op(ctx, e, l, hl, r, hr);
+      // Only ==/!= of two histograms has a `bool` answer; other pairings are dropped.
+      const bool equality = e.op == BinaryOp::eql || e.op == BinaryOp::neq;
+      if (!ho.keep && !(e.return_bool && hl && hr && equality)) return;
+      o.keep = ho.keep;
+    } else {
+      o = apply(e.op, l, r);
+    }
+    if (e.return_bool) o.v = o.keep ? 1 : 0, ho.h = nullptr;
     Labels metric = result_labels(ctx, ls.labels, rs.labels, e, m);
     if (m.card == Cardinality::one_to_one) {
       if (matched_one_to_one[sig])
@@ -198,7 +273,7 @@ Value vector_vector(Context& ctx, const BinaryExpr& e, const VectorMatching& m, 
       seen.push_back(metric);
     }
     if (!o.keep && !e.return_bool) return;
-    out.push_back({std::move(metric), o.v, ls.t, e.return_bool});
+    out.push_back({std::move(metric), o.v, ls.t, e.return_bool, std::move(ho.h)});
   };
   auto fill_sample = [&](const Sample& s, double v) { return Sample{match_labels(s.labels, m), v, s.t}; };
 

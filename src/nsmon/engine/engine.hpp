@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "nsmon/engine/histogram.hpp"
 #include "nsmon/promql/ast.hpp"
 
 namespace nsmon::engine {
@@ -22,10 +23,12 @@ const std::string& get(const Labels& ls, std::string_view name);
 /// and every value quoted as Go's %q).
 std::string to_string(const Labels& ls);
 
-/// Timestamps in milliseconds since the epoch, as Prometheus stores them.
+/// Timestamps in milliseconds since the epoch, as Prometheus stores them. A sample is a float,
+/// or a native histogram when `h` is set (then `v` is unused).
 struct Point {
   std::int64_t t = 0;
   double v = 0;
+  HistogramPtr h;
 };
 
 /// Prometheus's staleness marker: a NaN with a special bit pattern (value.StaleNaN), never shown
@@ -45,12 +48,13 @@ class Storage {
 public:
   /// `labels` need not be sorted; labels with an empty value are dropped, as Prometheus does.
   bool add(const Labels& labels, std::int64_t t, double v);
+  bool add(const Labels& labels, std::int64_t t, HistogramPtr h);
   /// The series of `labels` (sorted, no empty values), created without points if new; it stays
   /// where it is until drop_before() removes it. With append(): many points to known series
   /// without a lookup each (watch --rules, every scrape).
   Series& series_for(const Labels& labels);
   /// Appends to a series of this storage; false (nothing added) at or before its last point.
-  bool append(Series& series, std::int64_t t, double v);
+  bool append(Series& series, std::int64_t t, double v, HistogramPtr h = nullptr);
   void clear();
   /// Drops every point older than `t` and the series left without points (watch's bounded
   /// window); returns the points dropped.
@@ -62,6 +66,7 @@ public:
   const std::map<Labels, Series>& all() const { return series_; }
 
 private:
+  bool add_sample(const Labels& labels, std::int64_t t, double v, HistogramPtr h);
   std::map<Labels, Series> series_;
   /// Series by metric name, each list in label order (the common selector names its metric).
   std::map<std::string, std::vector<const Series*>, std::less<>> by_name_;
@@ -75,6 +80,7 @@ struct Sample {
   std::int64_t t = 0; ///< evaluation time (instant vectors), or 0
   /// With Options::delayed_name_removal: __name__ is still in `labels` but goes at the end.
   bool drop_name = false;
+  HistogramPtr h; ///< a native histogram sample (then `v` is unused)
 };
 struct Value {
   promql::ValueType type = promql::ValueType::none;

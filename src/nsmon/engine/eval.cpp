@@ -13,6 +13,7 @@
 #include "nsmon/engine/engine.hpp"
 #include "nsmon/promql/functions.hpp"
 #include "nsmon/promql/parser.hpp"
+#include "nsmon/text/go.hpp"
 
 namespace nsmon::engine {
 
@@ -191,6 +192,14 @@ std::int64_t reference_time(const Context& ctx, const TimeModifiers& m, std::int
   return time_minus(base, offset_ms(ctx, m));
 }
 
+// A histogram as a selector reads it: a reset hint is unknown unless `vs` decodes statistics.
+HistogramPtr as_read(const Context& ctx, const VectorSelector& vs, const HistogramPtr& h) {
+  if (!h || h->hint != ResetHint::reset || ctx.stats_selectors.count(&vs)) return h;
+  auto copy = std::make_shared<Histogram>(*h);
+  copy->hint = ResetHint::unknown;
+  return copy;
+}
+
 std::vector<Matcher> all_matchers(const VectorSelector& vs) {
   std::vector<Matcher> ms;
   ms.reserve(vs.matchers.size() + 1);
@@ -223,7 +232,7 @@ Window select_range(Context& ctx, const MatrixSelector& ms, std::int64_t t) {
     auto hi = std::upper_bound(lo, s->points.end(), to, [](std::int64_t x, const Point& p) { return x < p.t; });
     Series out;
     for (auto it = lo; it != hi; ++it)
-      if (!is_stale_nan(it->v)) out.points.push_back(*it);
+      if (!is_stale_nan(it->v)) out.points.push_back({it->t, it->v, as_read(ctx, vs, it->h)});
     if (out.points.empty()) continue;
     // Prometheus holds one series of a range at a time while a function reads it (evalSeries:
     // the points are counted, then released before the next series): the peak is the largest
@@ -267,7 +276,14 @@ Window eval_subquery(Context& ctx, const SubqueryExpr& sq, std::int64_t t) {
         w.series.push_back({std::move(s.labels), {}});
         w.drop_name.push_back(false);
       }
-      w.series[it->second].points.push_back({ts, s.v});
+      // Prometheus forgets reset hints here: a subquery may skip the sample that reset, or
+      // return it at several steps.
+      if (s.h && (s.h->hint == ResetHint::reset || s.h->hint == ResetHint::not_reset)) {
+        auto h = std::make_shared<Histogram>(*s.h);
+        h->hint = ResetHint::unknown;
+        s.h = std::move(h);
+      }
+      w.series[it->second].points.push_back({ts, s.v, std::move(s.h)});
       if (s.drop_name) w.drop_name[it->second] = true;
     }
   }
@@ -316,8 +332,38 @@ std::vector<Sample> select_smoothed(Context& ctx, const VectorSelector& vs, std:
     auto lo = std::upper_bound(s->points.begin(), s->points.end(), ref - lb,
                                [](std::int64_t x, const Point& q) { return x < q.t; });
     for (auto it = lo; it != s->points.end() && it->t <= ref + lb; ++it)
-      if (!is_stale_nan(it->v)) p.push_back(*it);
+      if (!is_stale_nan(it->v)) p.push_back({it->t, it->v, as_read(ctx, vs, it->h)});
     std::size_t i = search(p.size(), [&](std::size_t k) { return p[k].t >= ref; });
+    const bool hists = std::any_of(p.begin(), p.end(), [](const Point& x) { return x.h != nullptr; });
+    const std::string& metric = get(s->labels, "__name__");
+    if (hists && std::any_of(p.begin(), p.end(), [](const Point& x) { return x.h == nullptr; })) {
+      ctx.warn("PromQL warning: encountered a mix of histograms and floats for metric name " + text::go::quote(metric),
+               &vs);
+      continue;
+    }
+    if (hists) {
+      // As floats, but a histogram carried forward forgets its hint, and two samples around ref
+      // interpolate as a counter unless both are gauges.
+      HistogramPtr h;
+      if (i < p.size() && p[i].t == ref) h = p[i].h;
+      else if (i > 0 && i < p.size()) {
+        if (p[i - 1].h->custom() != p[i].h->custom()) {
+          ctx.warn("PromQL warning: vector contains a mix of histograms with exponential and custom buckets "
+                   "schemas for metric name " +
+                       text::go::quote(metric),
+                   &vs);
+          continue;
+        }
+        const bool counter = p[i - 1].h->hint != ResetHint::gauge || p[i].h->hint != ResetHint::gauge;
+        h = interpolate_histogram(p[i - 1], p[i], ref, counter);
+      } else if (i > 0) {
+        auto carried = std::make_shared<Histogram>(*p[i - 1].h);
+        carried->hint = ResetHint::unknown;
+        h = std::move(carried);
+      }
+      if (h) out.push_back({s->labels, 0, ref, false, std::move(h)});
+      continue;
+    }
     if (i < p.size() && p[i].t == ref) out.push_back({s->labels, p[i].v, ref});
     else if (i > 0 && i < p.size()) out.push_back({s->labels, interpolate(p[i - 1], p[i], ref, false), ref});
     else if (i > 0) out.push_back({s->labels, p[i - 1].v, ref});
@@ -333,6 +379,9 @@ void extend_window(Window& w) {
   std::vector<Series> out;
   for (auto& s : w.series) {
     const auto& f = s.points;
+    // Range vectors of histograms with anchored/smoothed edges are not implemented: left out
+    // rather than read as floats.
+    if (std::any_of(f.begin(), f.end(), [](const Point& p) { return p.h != nullptr; })) continue;
     std::size_t last = f.size() - 1;
     std::size_t first = search(last, [&](std::size_t i) { return f[i].t > start; });
     first = first > 0 ? first - 1 : 0;
@@ -354,6 +403,21 @@ void extend_window(Window& w) {
 }
 
 } // namespace
+
+std::shared_ptr<Histogram> interpolate_histogram(const Point& a, const Point& b, std::int64_t t, bool counter) {
+  if (t == a.t) return std::make_shared<Histogram>(*a.h);
+  if (t == b.t) return std::make_shared<Histogram>(*b.h);
+  const double fraction = static_cast<double>(t - a.t) / static_cast<double>(b.t - a.t);
+  auto out = std::make_shared<Histogram>(*b.h);
+  if (counter && detect_reset(*b.h, *a.h)) {
+    scale(*out, fraction);
+    return out;
+  }
+  if (has(add(*out, *a.h, true), Combine::mixed_schemas)) return nullptr;
+  scale(*out, fraction);
+  if (has(add(*out, *a.h), Combine::mixed_schemas)) return nullptr;
+  return out;
+}
 
 double interpolate(const Point& a, const Point& b, std::int64_t t, bool counter) {
   double y1 = a.v, y2 = b.v;
@@ -384,7 +448,7 @@ std::vector<Sample> select_instant(Context& ctx, const VectorSelector& vs, std::
     if (it == s->points.begin()) continue;
     --it;
     if (it->t <= from || is_stale_nan(it->v)) continue;
-    out.push_back({s->labels, it->v, it->t});
+    out.push_back({s->labels, it->v, it->t, false, as_read(ctx, vs, it->h)});
   }
   ctx.charge(out.size());
   return out;
@@ -419,6 +483,11 @@ Value evaluate(Context& ctx, const Expr& e, std::int64_t t) {
     }
     for (auto& s : v.vector) {
       s.v = -s.v;
+      if (s.h) {
+        auto h = std::make_shared<Histogram>(*s.h);
+        scale(*h, -1);
+        s.h = std::move(h);
+      }
       drop_name(ctx, s);
     }
     check_unique(ctx, v.vector);
@@ -448,6 +517,39 @@ Value evaluate(Context& ctx, const Expr& e, std::int64_t t) {
   case NodeKind::call: return eval_call(ctx, e.as<Call>(), t);
   }
   fail("unexpected expression");
+}
+
+// Prometheus's detectHistogramStatsDecoding: the selectors whose nearest enclosing
+// histogram_count/sum/avg has no subquery, bucket function or trim between.
+void find_stats_selectors(Context& ctx, const Expr& root) {
+  walk(root, [&](const Expr& n, std::span<const Expr* const> path) {
+    if (n.kind != NodeKind::vector_selector) return true;
+    bool stats = false;
+    for (auto it = path.rbegin(); it != path.rend(); ++it) {
+      const Expr& p = **it;
+      if (p.kind == NodeKind::subquery) {
+        stats = false;
+        break;
+      }
+      if (p.kind == NodeKind::call) {
+        const auto& name = p.as<Call>().name;
+        if (name == "histogram_count" || name == "histogram_sum" || name == "histogram_avg") stats = true;
+        if (name == "histogram_quantile" || name == "histogram_quantiles" || name == "histogram_fraction") {
+          stats = false;
+          break;
+        }
+      }
+      if (p.kind == NodeKind::binary) {
+        auto op = p.as<BinaryExpr>().op;
+        if (op == BinaryOp::trim_upper || op == BinaryOp::trim_lower) {
+          stats = false;
+          break;
+        }
+      }
+    }
+    if (stats) ctx.stats_selectors.insert(&n.as<VectorSelector>());
+    return true;
+  });
 }
 
 // Deeper trees are refused before evaluation (the evaluator recurses once per level).
@@ -492,6 +594,7 @@ Result instant(const promql::Expr& expr, const Storage& storage, std::int64_t t,
   }
   detail::Context ctx{storage, options, t, t, 0};
   ctx.options.lookback_ms = detail::clamp_range(options.lookback_ms);
+  detail::find_stats_selectors(ctx, expr);
   try {
     r.value = detail::evaluate(ctx, expr, t);
     if (options.delayed_name_removal) detail::finish_names(r.value.vector);
@@ -530,6 +633,7 @@ Result range(const promql::Expr& expr, const Storage& storage, std::int64_t star
   }
   detail::Context ctx{storage, options, start, end, step};
   ctx.options.lookback_ms = detail::clamp_range(options.lookback_ms);
+  detail::find_stats_selectors(ctx, expr);
   try {
     detail::LabelsMap<std::size_t> index;
     std::vector<Series> out;
@@ -542,7 +646,7 @@ Result range(const promql::Expr& expr, const Storage& storage, std::int64_t star
       for (auto& s : v.vector) {
         auto [it, inserted] = index.try_emplace(s.labels, out.size());
         if (inserted) out.push_back({std::move(s.labels), {}});
-        out[it->second].points.push_back({t, s.v});
+        out[it->second].points.push_back({t, s.v, std::move(s.h)});
       }
       if (static_cast<std::uint64_t>(end) - static_cast<std::uint64_t>(t) < static_cast<std::uint64_t>(step)) break;
     }

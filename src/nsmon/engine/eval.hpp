@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "nsmon/engine/engine.hpp"
@@ -46,6 +47,10 @@ struct Context {
   std::vector<std::string> infos;
   /// The series each selector matches, looked up once per query.
   std::unordered_map<const promql::VectorSelector*, std::vector<const Series*>> selected;
+  /// Selectors under histogram_count/sum/avg (no subquery or bucket function between): they see
+  /// the reset hints the store keeps, as Prometheus's HistogramStatsIterator makes them; the
+  /// others read a reset as unknown, as Prometheus's chunks do.
+  std::unordered_set<const promql::VectorSelector*> stats_selectors;
 
   /// Charges `n` samples (or steps) to the budget; fails past Options::max_samples.
   void charge(std::size_t n);
@@ -70,6 +75,9 @@ struct Window {
 
 /// Linear interpolation at t between two points (a counter restarting from 0 after a reset).
 double interpolate(const Point& a, const Point& b, std::int64_t t, bool counter);
+/// Prometheus's interpolateHistograms: the histogram at t between two histogram samples (a
+/// counter that reset between them rising from zero); nullptr on mixed schemas.
+std::shared_ptr<Histogram> interpolate_histogram(const Point& a, const Point& b, std::int64_t t, bool counter);
 /// The value at the left/right edge of an anchored or smoothed window.
 double pick_left(std::span<const Point> p, std::size_t first, std::int64_t start, bool smoothed, bool counter);
 double pick_right(std::span<const Point> p, std::size_t last, std::int64_t end, bool smoothed, bool counter);

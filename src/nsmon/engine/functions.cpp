@@ -41,6 +41,7 @@ const Expr& unwrap(const Expr* e) {
 const std::string& string_arg(const Call& e, std::size_t i) { return unwrap(e.args[i]).as<StringLiteral>().value; }
 
 std::vector<Sample> map_values(const Context& ctx, std::vector<Sample> v, const std::function<double(double)>& f) {
+  std::erase_if(v, [](const Sample& s) { return s.h != nullptr; }); // float functions skip histograms
   for (auto& s : v) {
     s.v = f(s.v);
     drop_name(ctx, s);
@@ -405,10 +406,13 @@ std::vector<std::pair<Labels, std::vector<Bucket>>> bucket_groups(Context& ctx, 
   LabelsMap<std::size_t> index;
   std::vector<std::pair<Labels, std::vector<Bucket>>> groups;
   for (const auto& s : in) {
+    if (s.h) continue; // native histograms are not buckets
     auto upper = parse_go_float(get(s.labels, "le"));
     if (!upper) {
+      const std::string metric = ctx.delayed() ? get(s.labels, "__name__") : std::string();
       ctx.warn("PromQL warning: bucket label \"le\" is missing or has a malformed value of " +
-                   text::go::quote(get(s.labels, "le")),
+                   text::go::quote(get(s.labels, "le")) +
+                   (metric.empty() ? "" : " for metric name " + text::go::quote(metric)),
                arg);
       continue;
     }
@@ -424,10 +428,77 @@ std::vector<std::pair<Labels, std::vector<Bucket>>> bucket_groups(Context& ctx, 
   return groups;
 }
 
-Value histogram_quantile(Context& ctx, const Call& e, double q, const std::vector<Sample>& in, std::int64_t t) {
+// Takes the native histograms out of `in`, leaving classic buckets. A native histogram with the
+// labels of a classic histogram (its buckets' labels without `le`) is a conflict: neither is
+// used, with a warning (Prometheus's resetHistograms).
+std::vector<Sample> split_native(Context& ctx, std::vector<Sample>& in, const Expr* arg) {
+  auto classic_end = std::stable_partition(in.begin(), in.end(), [](const Sample& s) { return s.h == nullptr; });
+  std::vector<Sample> native(std::make_move_iterator(classic_end), std::make_move_iterator(in.end()));
+  in.erase(classic_end, in.end());
+  if (native.empty() || in.empty()) return native;
+  LabelsMap<bool> classic;
+  for (const auto& s : in) {
+    if (!parse_go_float(get(s.labels, "le"))) continue;
+    Labels key = s.labels;
+    set_label(key, "le", "");
+    classic[key] = true;
+  }
+  LabelsMap<bool> conflicts;
+  std::erase_if(native, [&](const Sample& s) {
+    if (!classic.count(s.labels)) return false;
+    ctx.warn("PromQL warning: vector contains a mix of classic and native histograms for metric name " +
+                 text::go::quote(ctx.delayed() ? get(s.labels, "__name__") : ""),
+             arg);
+    conflicts[s.labels] = true;
+    return true;
+  });
+  std::erase_if(in, [&](const Sample& s) {
+    Labels key = s.labels;
+    set_label(key, "le", "");
+    return conflicts.count(key) > 0;
+  });
+  return native;
+}
+
+// Prometheus's infos for NaN observations in a native histogram.
+void nan_info(Context& ctx, NaNNote note, const Sample& s, const Expr* arg) {
+  static const char* const text[] = {
+      "", "input to histogram_quantile has NaN observations, result is NaN",
+      "input to histogram_quantile has NaN observations, result is skewed higher",
+      "input to histogram_fraction has NaN observations, which are excluded from all fractions"};
+  if (note == NaNNote::none) return;
+  const std::string metric = ctx.delayed() ? get(s.labels, "__name__") : std::string();
+  ctx.info(std::string("PromQL info: ") + text[static_cast<int>(note)] +
+               (metric.empty() ? "" : " for metric name " + text::go::quote(metric)),
+           arg);
+}
+
+// A function of each native histogram sample (histogram_count, ...): floats give nothing.
+Value per_histogram(Context& ctx, std::vector<Sample> in, std::int64_t t,
+                    const std::function<double(const Histogram&)>& f) {
+  std::vector<Sample> out;
+  for (auto& s : in) {
+    if (!s.h) continue;
+    Sample r{std::move(s.labels), f(*s.h), t, s.drop_name};
+    drop_name(ctx, r);
+    out.push_back(std::move(r));
+  }
+  check_unique(ctx, out);
+  return make_vector(std::move(out));
+}
+
+Value histogram_quantile(Context& ctx, const Call& e, double q, std::vector<Sample> in, std::int64_t t) {
   if (std::isnan(q) || q < 0 || q > 1)
     ctx.warn("PromQL warning: quantile value should be between 0 and 1, got " + text::go::format_float_v(q), e.args[0]);
   std::vector<Sample> out;
+  for (auto& s : split_native(ctx, in, e.args[1])) {
+    NaNNote note = NaNNote::none;
+    double v = engine::histogram_quantile(q, *s.h, &note);
+    nan_info(ctx, note, s, e.args[1]);
+    Sample r{std::move(s.labels), v, t, s.drop_name};
+    drop_name(ctx, r);
+    out.push_back(std::move(r));
+  }
   for (auto& [labels, buckets] : bucket_groups(ctx, in, e.args[1])) {
     bool forced = false;
     double v = bucket_quantile(q, std::move(buckets), forced);
@@ -460,9 +531,19 @@ Value histogram_quantiles(Context& ctx, const Call& e, std::int64_t t) {
                e.args[i]);
     qs.push_back(q);
   }
+  std::vector<Sample> native = split_native(ctx, in, e.args[0]);
   auto groups = bucket_groups(ctx, in, e.args[0]);
   std::vector<Sample> out;
   for (double q : qs) {
+    for (const auto& s : native) {
+      NaNNote note = NaNNote::none;
+      double v = engine::histogram_quantile(q, *s.h, &note);
+      nan_info(ctx, note, s, e.args[0]);
+      Sample r{s.labels, v, t, s.drop_name};
+      set_label(r.labels, label, openmetrics_float(q));
+      drop_name(ctx, r);
+      out.push_back(std::move(r));
+    }
     for (const auto& [labels, buckets] : groups) {
       bool forced = false;
       double v = bucket_quantile(q, buckets, forced);
@@ -479,9 +560,17 @@ Value histogram_quantiles(Context& ctx, const Call& e, std::int64_t t) {
   return make_vector(std::move(out));
 }
 
-Value histogram_fraction(Context& ctx, const Call& e, double lower, double upper, const std::vector<Sample>& in,
+Value histogram_fraction(Context& ctx, const Call& e, double lower, double upper, std::vector<Sample> in,
                          std::int64_t t) {
   std::vector<Sample> out;
+  for (auto& s : split_native(ctx, in, e.args[2])) {
+    NaNNote note = NaNNote::none;
+    double v = engine::histogram_fraction(lower, upper, *s.h, &note);
+    nan_info(ctx, note, s, e.args[2]);
+    Sample r{std::move(s.labels), v, t, s.drop_name};
+    drop_name(ctx, r);
+    out.push_back(std::move(r));
+  }
   for (auto& [labels, buckets] : bucket_groups(ctx, in, e.args[2]))
     out.push_back({std::move(labels), bucket_fraction(lower, upper, std::move(buckets)), t, true});
   check_unique(ctx, out);
@@ -514,6 +603,7 @@ Value eval_call(Context& ctx, const Call& e, std::int64_t t) {
     }
     for (auto& s : v) {
       s.v = static_cast<double>(s.t) / 1000;
+      s.h = nullptr;
       s.t = t;
       drop_name(ctx, s);
     }
@@ -533,6 +623,7 @@ Value eval_call(Context& ctx, const Call& e, std::int64_t t) {
   if (name == "vector") return make_vector({{{}, scalar_arg(ctx, e, 0, t), t}});
   if (name == "scalar") {
     auto v = evaluate(ctx, *e.args[0], t).vector;
+    std::erase_if(v, [](const Sample& s) { return s.h != nullptr; }); // the one float, histograms aside
     return make_scalar(v.size() == 1 ? v[0].v : std::nan(""), t);
   }
   if (auto date = date_function(name)) {
@@ -573,6 +664,7 @@ Value eval_call(Context& ctx, const Call& e, std::int64_t t) {
     ctx.warn("PromQL warning: sort is ineffective for range queries since results are always ordered by labels", &e);
   if (name == "sort" || name == "sort_desc") {
     auto v = evaluate(ctx, *e.args[0], t).vector;
+    std::erase_if(v, [](const Sample& s) { return s.h != nullptr; }); // sort() orders floats only
     bool desc = name == "sort_desc";
     // NaN last either way.
     std::stable_sort(v.begin(), v.end(), [&](const Sample& a, const Sample& b) {
@@ -592,22 +684,35 @@ Value eval_call(Context& ctx, const Call& e, std::int64_t t) {
     double lo = scalar_arg(ctx, e, 0, t), hi = scalar_arg(ctx, e, 1, t);
     return histogram_fraction(ctx, e, lo, hi, evaluate(ctx, *e.args[2], t).vector, t);
   }
-  if (name == "histogram_count" || name == "histogram_sum" || name == "histogram_avg" || name == "histogram_stddev" ||
-      name == "histogram_stdvar" || name == "start_timestamp") {
-    evaluate(ctx, *e.args[0], t); // native histograms only: floats give nothing
+  if (name == "histogram_count")
+    return per_histogram(ctx, evaluate(ctx, *e.args[0], t).vector, t, [](const Histogram& h) { return h.count; });
+  if (name == "histogram_sum")
+    return per_histogram(ctx, evaluate(ctx, *e.args[0], t).vector, t, [](const Histogram& h) { return h.sum; });
+  if (name == "histogram_avg")
+    return per_histogram(ctx, evaluate(ctx, *e.args[0], t).vector, t,
+                         [](const Histogram& h) { return h.sum / h.count; });
+  if (name == "histogram_stdvar") return per_histogram(ctx, evaluate(ctx, *e.args[0], t).vector, t, histogram_stdvar);
+  if (name == "histogram_stddev")
+    return per_histogram(ctx, evaluate(ctx, *e.args[0], t).vector, t,
+                         [](const Histogram& h) { return std::sqrt(histogram_stdvar(h)); });
+  if (name == "start_timestamp") {
+    evaluate(ctx, *e.args[0], t); // start timestamps are not modelled: nothing
     return make_vector({});
   }
   fail("function \"" + name + "\" is not supported by nsmon's engine");
 }
 
 Labels selector_absent_labels(const VectorSelector& vs) {
-  // As Prometheus's createLabelsForAbsentFunction: an equality matcher sets its label unless the
-  // label is already set; any other matcher of that name removes it. The order is the matchers'.
+  // As Prometheus's createLabelsForAbsentFunction: an equality matcher sets its label unless an
+  // equality matcher of that name already did; any other matcher of that name removes it (so a
+  // label given twice is gone). The order is the matchers'.
   Labels out;
+  std::vector<std::string_view> set;
   for (const auto& m : vs.matchers) {
     if (m.name == "__name__") continue;
-    bool present = std::any_of(out.begin(), out.end(), [&](const auto& l) { return l.first == m.name; });
-    set_label(out, m.name, m.op == MatchOp::equal && !present ? m.value : "");
+    bool first = m.op == MatchOp::equal && std::find(set.begin(), set.end(), m.name) == set.end();
+    if (first) set.push_back(m.name);
+    set_label(out, m.name, first ? m.value : "");
   }
   return out;
 }

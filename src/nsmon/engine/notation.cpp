@@ -67,6 +67,12 @@ public:
     return t;
   }
 
+  /// Continues at `pos` (after a histogram, which the lexer does not read).
+  void seek(std::size_t pos) {
+    pos_ = pos;
+    after_word_ = false;
+  }
+
 private:
   Tok take(Tok& t, Kind k, std::size_t len) {
     t.kind = k;
@@ -181,6 +187,7 @@ public:
   }
 
   std::vector<std::optional<double>> values;
+  std::vector<HistogramValue> histograms;
   std::optional<NotationError> error;
 
 private:
@@ -218,7 +225,69 @@ private:
     count = kept(count);
     if (!room(count, pos)) return false;
     values.insert(values.end(), count, v);
+    if (!histograms.empty()) histograms.resize(values.size());
     return true;
+  }
+  void add_histogram(HistogramValue h) {
+    histograms.resize(values.size());
+    values.emplace_back(0.0);
+    histograms.push_back(std::move(h));
+  }
+
+  // `{{...}}`, `{{...}}xn` (n+1 copies), `{{a}}+{{b}}xn` / `{{a}}-{{b}}xn` (a, then b added or
+  // subtracted n times, as Prometheus's histogramsIncreaseSeries).
+  bool histogram_item(const Tok& t) {
+    auto a = parse_histogram(in_, t.pos);
+    if (a.error) return fail(a.error->offset, a.error->message);
+    std::size_t end = a.end;
+    const char next = end < in_.size() ? in_[end] : '\0';
+    if (next != 'x' && next != '+' && next != '-') {
+      lex_.seek(end);
+      if (!room(kept(1), t.pos)) return false;
+      if (kept(1)) add_histogram({a.h, a.hint_set});
+      return true;
+    }
+    HistogramNotation b;
+    if (next != 'x') {
+      if (in_.compare(end + 1, 2, "{{") != 0)
+        return fail(end + 1, "unexpected " + describe_at(end + 1) + " in series values, expected \"{{\"");
+      b = parse_histogram(in_, end + 1);
+      if (b.error) return fail(b.error->offset, b.error->message);
+      end = b.end;
+      if (end >= in_.size() || in_[end] != 'x')
+        return fail(end, "unexpected " + describe_at(end) + " in series values, expected \"x\"");
+    }
+    lex_.seek(end + 1);
+    auto count = repetitions();
+    if (!count) return false;
+    std::uint64_t total = kept(*count == UINT64_MAX ? UINT64_MAX : *count + 1);
+    if (!room(total, t.pos)) return false;
+    if (!b.h) {
+      for (std::uint64_t i = 0; i < total; ++i) add_histogram({a.h, a.hint_set});
+      return true;
+    }
+    if (*count > 0 && a.h->schema > b.h->schema)
+      return fail(t.pos, "error combining histograms: cannot merge from schema " + std::to_string(b.h->schema) +
+                             " to " + std::to_string(a.h->schema));
+    if (*count > 0 && a.h->custom() != b.h->custom())
+      return fail(t.pos, "cannot apply this operation on histograms with a mix of exponential and custom bucket "
+                         "schemas");
+    // Each step is a histogram of its own: bound the buckets stored, as the values are.
+    std::uint64_t width = 1 + a.h->positive.size() + a.h->negative.size() + b.h->positive.size() + b.h->negative.size();
+    if (total > max_ / width) return fail(t.pos, "too many histogram buckets in series description");
+    HistogramPtr cur = a.h;
+    for (std::uint64_t i = 0; i < total; ++i) {
+      if (i > 0) {
+        auto next_h = std::make_shared<Histogram>(*cur);
+        engine::add(*next_h, *b.h, in_[a.end] == '-');
+        cur = std::move(next_h);
+      }
+      add_histogram({cur, b.hint_set});
+    }
+    return true;
+  }
+  std::string describe_at(std::size_t pos) const {
+    return pos < in_.size() ? text::go::quote(in_.substr(pos, 1)) : "end of input";
   }
 
   // uint: the repetition count after `x`.
@@ -290,10 +359,7 @@ private:
       auto count = repetitions(); // `_xn` is n blanks
       return count && add(std::nullopt, *count, n.pos);
     }
-    if (t.kind == Kind::open_hist) {
-      error = NotationError{t.pos, "native histogram values are not supported: nsmon has no native histograms", true};
-      return false;
-    }
+    if (t.kind == Kind::open_hist) return histogram_item(t);
     // series_value: a number, a signed number, or the identifier `stale`.
     std::optional<double> value;
     if (t.kind == Kind::add || t.kind == Kind::sub) {
@@ -480,7 +546,10 @@ ValuesResult parse_values(std::string_view text, std::size_t max_values, std::si
   p.parse(true);
   ValuesResult r;
   r.error = std::move(p.error);
-  if (!r.error) r.values = std::move(p.values);
+  if (!r.error) {
+    r.values = std::move(p.values);
+    r.histograms = std::move(p.histograms);
+  }
   return r;
 }
 
@@ -517,6 +586,7 @@ SeriesDescResult parse_series_desc(std::string_view line, std::size_t max_values
   }
   r.labels = std::move(m.labels);
   r.values = std::move(p.values);
+  r.histograms = std::move(p.histograms);
   return r;
 }
 

@@ -7,7 +7,8 @@
 // generated_parser.y and lexValueSequence in lex.go), including its quirks: numbers in values are
 // never hexadecimal (`0x3` is four zeros), `010` is octal, `axn` gives n+1 values but `_xn` gives n,
 // `a+bxn` adds b n times (floating-point accumulation), `Inf`/`NaN` are numbers, durations are not.
-// Native histogram values (`{{schema:0 sum:1 ...}}`) are refused: nsmon has no native histograms.
+// Native histogram values: `{{schema:0 sum:1 count:1 buckets:[1]}}`, repeated `{{...}}x3`, or
+// growing `{{...}}+{{...}}x3` (each step adds the second histogram, as Prometheus's Add does).
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -23,16 +24,34 @@ namespace nsmon::engine {
 struct NotationError {
   std::size_t offset = 0;
   std::string message;
-  bool native_histogram = false; ///< the text holds `{{...}}` histogram values (not supported)
 };
+
+/// A histogram of the notation; `hint_set`: its counter_reset_hint was written (promqltest then
+/// compares the hint).
+struct HistogramValue {
+  HistogramPtr h;
+  bool hint_set = false;
+};
+
+/// One `{{...}}` starting at `pos` (at the braces): the histogram and the offset after `}}`.
+struct HistogramNotation {
+  HistogramPtr h;
+  bool hint_set = false;
+  std::size_t end = 0;
+  std::optional<NotationError> error;
+};
+HistogramNotation parse_histogram(std::string_view text, std::size_t pos);
 
 /// More values than this in one series is an error (Prometheus has no limit; a typo such as
 /// `1x99999999999` would otherwise exhaust memory).
 inline constexpr std::size_t kMaxSeriesValues = 5'000'000;
 
-/// One value per step: nullopt for `_` (no sample at that step); stale_nan() for `stale`.
+/// One value per step: nullopt for `_` (no sample at that step); stale_nan() for `stale`. When
+/// the text holds histograms, `histograms` has one entry per value: set where the value is a
+/// histogram (its `values` entry is then 0), empty elsewhere.
 struct ValuesResult {
   std::vector<std::optional<double>> values;
+  std::vector<HistogramValue> histograms;
   std::optional<NotationError> error;
 };
 /// The values alone (promtool's `values:` field), as they read after a series description and a
@@ -55,6 +74,7 @@ SeriesResult parse_series(std::string_view text);
 struct SeriesDescResult {
   Labels labels;
   std::vector<std::optional<double>> values;
+  std::vector<HistogramValue> histograms; ///< as ValuesResult::histograms
   std::optional<NotationError> error;
 };
 SeriesDescResult parse_series_desc(std::string_view line, std::size_t max_values = kMaxSeriesValues);

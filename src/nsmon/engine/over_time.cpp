@@ -190,6 +190,213 @@ bool ends_like_counter(const std::string& n) {
   return ends("_total") || ends("_sum") || ends("_count") || ends("_bucket");
 }
 
+// ---- native histograms ----
+
+HistogramPtr finish(std::shared_ptr<Histogram> h) {
+  compact(*h);
+  return h;
+}
+
+// Prometheus's histogramRate: last - first at the lowest schema of the window, plus (counters)
+// the histogram before each reset; nullptr when the window mixes exponential and custom buckets.
+std::shared_ptr<Histogram> histogram_increase(Context& ctx, Points p, bool counter, const std::string& metric,
+                                              const Expr* at) {
+  Histogram empty;
+  const Histogram* prev = p.front().h.get();
+  const Histogram& last = *p.back().h;
+  if (counter && (prev->hint == ResetHint::gauge || last.hint == ResetHint::gauge))
+    ctx.warn("PromQL warning: this native histogram metric is not a counter: " + text::go::quote(metric), at);
+  // A reset between the first two samples: the first one's layout does not matter.
+  if (counter && p.size() > 1 && detect_reset(*p[1].h, *prev)) {
+    empty.schema = p[1].h->schema;
+    empty.custom_values = p[1].h->custom_values;
+    prev = &empty;
+  }
+  auto mixed = [&] {
+    ctx.warn("PromQL warning: vector contains a mix of histograms with exponential and custom buckets schemas for "
+             "metric name " +
+                 text::go::quote(metric),
+             at);
+    return nullptr;
+  };
+  if (last.custom() != prev->custom()) return mixed();
+  std::int32_t min_schema = std::min(prev->schema, last.schema);
+  for (std::size_t i = 1; i + 1 < p.size(); ++i) {
+    const Histogram& cur = *p[i].h;
+    if (!counter) continue;
+    if (cur.hint == ResetHint::gauge)
+      ctx.warn("PromQL warning: this native histogram metric is not a counter: " + text::go::quote(metric), at);
+    min_schema = std::min(min_schema, cur.schema);
+    if (cur.custom() != prev->custom()) return mixed();
+  }
+  auto h = std::make_shared<Histogram>(last);
+  reduce_resolution(*h, min_schema);
+  Combine c = add(*h, *prev, true);
+  if (has(c, Combine::mixed_schemas)) return mixed();
+  if (has(c, Combine::custom_reconciled))
+    ctx.info("PromQL info: mismatched custom buckets were reconciled during subtraction", at);
+  if (counter) {
+    for (std::size_t i = 1; i < p.size(); ++i) {
+      if (detect_reset(*p[i].h, *prev)) add(*h, *prev);
+      prev = p[i].h.get();
+    }
+  } else if (p.front().h->hint != ResetHint::gauge || last.hint != ResetHint::gauge) {
+    ctx.warn("PromQL warning: this native histogram metric is not a gauge: " + text::go::quote(metric), at);
+  }
+  h->hint = ResetHint::gauge;
+  return h;
+}
+
+// rate/increase/delta of histograms, extrapolated as floats are (the zero point from counts).
+HistogramPtr histogram_rate(Context& ctx, Points p, const Window& w, bool counter, bool per_second,
+                            const std::string& metric, const Expr* at) {
+  if (p.size() < 2) return nullptr;
+  auto h = histogram_increase(ctx, p, counter, metric, at);
+  if (!h) return nullptr;
+  double range_start = static_cast<double>(w.end - w.range), range_end = static_cast<double>(w.end);
+  double to_start = (static_cast<double>(p.front().t) - range_start) / 1000;
+  double to_end = (range_end - static_cast<double>(p.back().t)) / 1000;
+  double sampled = static_cast<double>(p.back().t - p.front().t) / 1000;
+  double average = sampled / static_cast<double>(p.size() - 1);
+  double threshold = average * 1.1;
+  if (to_start >= threshold) to_start = average / 2;
+  if (counter) {
+    double to_zero = to_start;
+    if (h->count > 0 && p.front().h->count >= 0) to_zero = sampled * (p.front().h->count / h->count);
+    if (to_zero < to_start) to_start = to_zero;
+  }
+  if (to_end >= threshold) to_end = average / 2;
+  double factor = sampled != 0 ? (sampled + to_start + to_end) / sampled : 1.0;
+  if (per_second) factor /= static_cast<double>(w.range) / 1000;
+  scale(*h, factor);
+  return finish(std::move(h));
+}
+
+// irate/idelta of the last two histograms.
+HistogramPtr histogram_instant(Context& ctx, const Point& a, const Point& b, bool per_second, const std::string& metric,
+                               const Expr* at) {
+  std::int64_t interval = b.t - a.t;
+  if (interval == 0) return nullptr;
+  auto h = std::make_shared<Histogram>(*b.h);
+  if (per_second && (a.h->hint == ResetHint::gauge || b.h->hint == ResetHint::gauge))
+    ctx.warn("PromQL warning: this native histogram metric is not a counter: " + text::go::quote(metric), at);
+  if (!per_second && (a.h->hint != ResetHint::gauge || b.h->hint != ResetHint::gauge))
+    ctx.warn("PromQL warning: this native histogram metric is not a gauge: " + text::go::quote(metric), at);
+  if (!per_second || !detect_reset(*b.h, *a.h)) {
+    Combine c = add(*h, *a.h, true);
+    if (has(c, Combine::custom_reconciled))
+      ctx.info("PromQL info: mismatched custom buckets were reconciled during subtraction", at);
+    if (has(c, Combine::mixed_schemas)) {
+      ctx.warn("PromQL warning: vector contains a mix of histograms with exponential and custom buckets schemas for "
+               "metric name " +
+                   text::go::quote(metric),
+               at);
+      return nullptr;
+    }
+  }
+  h->hint = ResetHint::gauge;
+  if (per_second) divide(*h, static_cast<double>(interval) / 1000);
+  return finish(std::move(h));
+}
+
+// rate/increase/delta of histograms over an anchored or smoothed window (Prometheus's
+// extendedHistogramRate): from the histogram at the window's start to the one at its end, no
+// extrapolation, counter resets corrected.
+HistogramPtr extended_histogram_rate(Context& ctx, Points h, const Window& w, bool counter, bool per_second,
+                                     const std::string& metric, const Expr* at) {
+  const std::int64_t start = w.end - w.range;
+  std::size_t last = h.size() - 1;
+  std::size_t first = search(last, [&](std::size_t i) { return h[i].t > start; });
+  first = first > 0 ? first - 1 : 0;
+  if (w.smoothed) last = search(last, [&](std::size_t i) { return h[i].t >= w.end; });
+  if (h[last].t <= start || (w.smoothed && h[first].t > w.end)) return nullptr;
+  auto mixed = [&] {
+    ctx.warn("PromQL warning: vector contains a mix of histograms with exponential and custom buckets schemas for "
+             "metric name " +
+                 text::go::quote(metric),
+             at);
+    return nullptr;
+  };
+  for (std::size_t i = first; i <= last; ++i) {
+    if (h[i].h->custom() != h[first].h->custom()) return mixed();
+    if (counter && h[i].h->hint == ResetHint::gauge)
+      ctx.warn("PromQL warning: this native histogram metric is not a counter: " + text::go::quote(metric), at);
+  }
+  std::shared_ptr<Histogram> left = w.smoothed && h[first].t < start && first + 1 < h.size()
+                                        ? interpolate_histogram(h[first], h[first + 1], start, counter)
+                                        : std::make_shared<Histogram>(*h[first].h);
+  std::shared_ptr<Histogram> right = w.smoothed && last > 0 && h[last].t > w.end
+                                         ? interpolate_histogram(h[last - 1], h[last], w.end, counter)
+                                         : std::make_shared<Histogram>(*h[last].h);
+  if (!left || !right) return mixed();
+  if (!counter && (left->hint != ResetHint::gauge || right->hint != ResetHint::gauge))
+    ctx.warn("PromQL warning: this native histogram metric is not a gauge: " + text::go::quote(metric), at);
+  auto result = std::make_shared<Histogram>(*right);
+  Combine c = add(*result, *left, true);
+  if (has(c, Combine::mixed_schemas)) return mixed();
+  if (has(c, Combine::custom_reconciled))
+    ctx.info("PromQL info: mismatched custom buckets were reconciled during subtraction", at);
+  if (counter) {
+    // The histogram before each reset strictly inside the window, and before the right edge.
+    std::size_t from = first + 1;
+    const Histogram* prev = left.get();
+    if (w.smoothed && h[first].t < start && first + 1 < h.size() && detect_reset(*h[first + 1].h, *h[first].h)) {
+      prev = h[first + 1].h.get(); // the left interpolation already spans that reset
+      ++from;
+    }
+    if (from <= last) {
+      for (std::size_t i = from; i < last; ++i) {
+        if (detect_reset(*h[i].h, *prev) && has(add(*result, *prev), Combine::mixed_schemas)) return mixed();
+        prev = h[i].h.get();
+      }
+      if (detect_reset(*right, *prev) && has(add(*result, *prev), Combine::mixed_schemas)) return mixed();
+    }
+  }
+  if (per_second) divide(*result, static_cast<double>(w.range) / 1000);
+  result->hint = ResetHint::gauge;
+  return finish(std::move(result));
+}
+
+// sum_over_time/avg_over_time of histograms (avg: the sum over the count).
+HistogramPtr histogram_sum(Context& ctx, Points p, bool average, const std::string& metric, const Expr* at) {
+  HistogramSum h(average);
+  // Inputs hinted both reset and not_reset conflict (Prometheus looks at the hints, not the sums).
+  bool reset = false, not_reset = false;
+  for (const auto& x : p) {
+    reset = reset || x.h->hint == ResetHint::reset;
+    not_reset = not_reset || x.h->hint == ResetHint::not_reset;
+  }
+  if (reset && not_reset) ctx.warn("PromQL warning: conflicting counter resets during histogram aggregation", at);
+  for (const auto& x : p) {
+    Combine c = h.add(*x.h);
+    if (has(c, Combine::mixed_schemas)) {
+      ctx.warn("PromQL warning: vector contains a mix of histograms with exponential and custom buckets schemas for "
+               "metric name " +
+                   text::go::quote(metric),
+               at);
+      return nullptr;
+    }
+    if (has(c, Combine::custom_reconciled))
+      ctx.info("PromQL info: mismatched custom buckets were reconciled during aggregation", at);
+  }
+  return h.result();
+}
+
+// The functions that read histograms; the others see only a window's floats.
+bool reads_histograms(const std::string& n) {
+  return n == "rate" || n == "increase" || n == "delta" || n == "irate" || n == "idelta" || n == "sum_over_time" ||
+         n == "avg_over_time" || n == "count_over_time" || n == "present_over_time" || n == "last_over_time" ||
+         n == "first_over_time" || n == "ts_of_last_over_time" || n == "ts_of_first_over_time" || n == "changes" ||
+         n == "resets";
+}
+
+// changes(): histograms compare without their reset hints (which the store sets).
+bool same_value(const Point& a, const Point& b) {
+  if (a.h && b.h) return same_histogram(*a.h, *b.h);
+  if (a.h || b.h) return false;
+  return a.v == b.v || (std::isnan(a.v) && std::isnan(b.v));
+}
+
 Labels absent_over_time_labels(const Expr& arg) {
   const Expr* x = &arg;
   while (x->kind == NodeKind::paren) x = x->as<ParenExpr>().expr;
@@ -234,6 +441,22 @@ Value eval_range_call(Context& ctx, const Call& e, std::int64_t t) {
     bool input_drops = si < w.drop_name.size() && w.drop_name[si];
     Points p = s.points;
     std::optional<double> v;
+    HistogramPtr hv;
+    const bool has_h = std::any_of(p.begin(), p.end(), [](const Point& x) { return x.h != nullptr; });
+    std::vector<Point> floats_only;
+    if (has_h && !reads_histograms(name)) {
+      // Prometheus's float functions see the floats of a window and ignore its histograms.
+      for (const auto& x : p)
+        if (!x.h) floats_only.push_back(x);
+      if (floats_only.empty()) continue;
+      ctx.info("PromQL info: ignored histograms in a range containing both floats and histograms for metric name " +
+                   text::go::quote(get(s.labels, "__name__")),
+               e.args[matrix_index]);
+      p = floats_only;
+    }
+    const bool has_f = std::any_of(p.begin(), p.end(), [](const Point& x) { return x.h == nullptr; });
+    const std::string& metric = get(s.labels, "__name__");
+    const Expr* at = e.args[matrix_index];
     if (w.anchored) {
       // Changes and resets count from the last sample at or before the start (the anchor).
       std::int64_t start = w.end - w.range;
@@ -242,7 +465,33 @@ Value eval_range_call(Context& ctx, const Call& e, std::int64_t t) {
       if (name == "changes" || name == "resets") p = p.subspan(after > 0 ? after - 1 : 0);
     }
     bool extended = (w.anchored || w.smoothed) && (name == "rate" || name == "increase" || name == "delta");
-    if (extended) v = extended_rate(p, w, name != "delta", name == "rate");
+    const bool sums = name == "rate" || name == "increase" || name == "delta" || name == "irate" || name == "idelta" ||
+                      name == "sum_over_time" || name == "avg_over_time";
+    if (has_h && has_f && sums) {
+      if (name == "irate" || name == "idelta") {
+        // Only the last two samples matter: a float and a histogram among them is a mix.
+        if (p.size() >= 2 && (p[p.size() - 2].h != nullptr) != (p.back().h != nullptr))
+          ctx.warn("PromQL warning: encountered a mix of histograms and floats for metric name " +
+                       text::go::quote(metric),
+                   at);
+        if (p.size() >= 2 && (p[p.size() - 2].h != nullptr) != (p.back().h != nullptr)) continue;
+      } else {
+        ctx.warn("PromQL warning: encountered a mix of histograms and floats for metric name " +
+                     text::go::quote(metric),
+                 at);
+        continue;
+      }
+    }
+    if (has_h && sums && p.back().h) {
+      if (extended) hv = extended_histogram_rate(ctx, p, w, name != "delta", name == "rate", metric, at);
+      else if (name == "rate" || name == "increase" || name == "delta")
+        hv = histogram_rate(ctx, p, w, name != "delta", name == "rate", metric, at);
+      else if (name == "irate" || name == "idelta") {
+        if (p.size() >= 2) hv = histogram_instant(ctx, p[p.size() - 2], p.back(), name == "irate", metric, at);
+      } else hv = histogram_sum(ctx, p, name == "avg_over_time", metric, at);
+      if (!hv) continue;
+      v = 0;
+    } else if (extended) v = extended_rate(p, w, name != "delta", name == "rate");
     else if (name == "rate") v = extrapolated_rate(p, w, true, true);
     else if (name == "increase") v = extrapolated_rate(p, w, true, false);
     else if (name == "delta") v = extrapolated_rate(p, w, false, false);
@@ -251,6 +500,12 @@ Value eval_range_call(Context& ctx, const Call& e, std::int64_t t) {
     else if (name == "changes" || name == "resets") {
       double n = 0;
       for (std::size_t i = 1; i < p.size(); ++i) {
+        if (p[i - 1].h || p[i].h) {
+          // A float after a histogram, or the reverse, is a change and a reset.
+          bool both = p[i - 1].h && p[i].h;
+          if (name == "changes" ? !same_value(p[i - 1], p[i]) : !both || detect_reset(*p[i].h, *p[i - 1].h)) n += 1;
+          continue;
+        }
         double a = p[i - 1].v, b = p[i].v;
         if (name == "resets" ? b < a : (b != a && !(std::isnan(a) && std::isnan(b)))) n += 1;
       }
@@ -268,8 +523,8 @@ Value eval_range_call(Context& ctx, const Call& e, std::int64_t t) {
     else if (name == "sum_over_time") v = sum(p);
     else if (name == "count_over_time") v = static_cast<double>(p.size());
     else if (name == "present_over_time") v = 1;
-    else if (name == "last_over_time") v = p.back().v;
-    else if (name == "first_over_time") v = p.front().v;
+    else if (name == "last_over_time") v = p.back().v, hv = p.back().h;
+    else if (name == "first_over_time") v = p.front().v, hv = p.front().h;
     else if (name == "ts_of_last_over_time") v = static_cast<double>(p.back().t) / 1000;
     else if (name == "ts_of_first_over_time") v = static_cast<double>(p.front().t) / 1000;
     else if (name == "max_over_time") v = extreme(p, true).v;
@@ -294,14 +549,13 @@ Value eval_range_call(Context& ctx, const Call& e, std::int64_t t) {
       fail("function \"" + name + "\" is not supported by nsmon's engine");
     }
     if (!v) continue;
-    if ((name == "rate" || name == "increase")) {
-      const std::string& metric = get(s.labels, "__name__");
+    if ((name == "rate" || name == "increase") && has_f) {
       if (!metric.empty() && !ends_like_counter(metric))
         ctx.info("PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: " +
                      text::go::quote(metric),
                  e.args[matrix_index]);
     }
-    Sample sample{std::move(s.labels), *v, t};
+    Sample sample{std::move(s.labels), *v, t, false, std::move(hv)};
     if (!keep_name || input_drops) drop_name(ctx, sample);
     out.push_back(std::move(sample));
   }

@@ -56,7 +56,11 @@ std::string to_string(const Labels& ls) {
 double stale_nan() { return std::bit_cast<double>(kStaleNaNBits); }
 bool is_stale_nan(double v) { return std::bit_cast<std::uint64_t>(v) == kStaleNaNBits; }
 
-bool Storage::add(const Labels& given, std::int64_t t, double v) {
+bool Storage::add(const Labels& given, std::int64_t t, double v) { return add_sample(given, t, v, nullptr); }
+
+bool Storage::add(const Labels& given, std::int64_t t, HistogramPtr h) { return add_sample(given, t, 0, std::move(h)); }
+
+bool Storage::add_sample(const Labels& given, std::int64_t t, double v, HistogramPtr h) {
   // A label with an empty value is no label (Prometheus drops it); names sort.
   Labels sorted;
   bool has_empty = std::any_of(given.begin(), given.end(), [](const auto& l) { return l.second.empty(); });
@@ -66,7 +70,7 @@ bool Storage::add(const Labels& given, std::int64_t t, double v) {
     std::sort(sorted.begin(), sorted.end());
   }
   const Labels& labels = has_empty || !sorted.empty() ? sorted : given;
-  return append(series_for(labels), t, v);
+  return append(series_for(labels), t, v, std::move(h));
 }
 
 Series& Storage::series_for(const Labels& labels) {
@@ -82,9 +86,22 @@ Series& Storage::series_for(const Labels& labels) {
   return s;
 }
 
-bool Storage::append(Series& s, std::int64_t t, double v) {
+bool Storage::append(Series& s, std::int64_t t, double v, HistogramPtr h) {
   if (!s.points.empty() && s.points.back().t >= t) return false;
-  s.points.push_back({t, v});
+  // Prometheus's TSDB gives a counter histogram the hint of its place in a chunk: not_reset after
+  // another histogram of the chunk, unknown first, reset where a reset starts a chunk (which
+  // selectors read back as unknown but under histogram_count/sum/avg: see eval.cpp).
+  if (h && h->hint != ResetHint::gauge) {
+    const Point* prev = s.points.empty() ? nullptr : &s.points.back();
+    ResetHint hint = ResetHint::unknown;
+    if (prev && prev->h) hint = detect_reset(*h, *prev->h) ? ResetHint::reset : ResetHint::not_reset;
+    if (hint != h->hint) {
+      auto copy = std::make_shared<Histogram>(*h);
+      copy->hint = hint;
+      h = std::move(copy);
+    }
+  }
+  s.points.push_back({t, v, std::move(h)});
   ++points_;
   return true;
 }

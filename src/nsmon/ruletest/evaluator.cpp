@@ -136,13 +136,13 @@ std::vector<RuleError> GroupEvaluator::eval_at(std::int64_t t) {
 // A sample the storage refuses: Prometheus's head accepts the same value at the same time again,
 // and refuses another value ("duplicate sample for timestamp") or an older time ("out of order
 // sample").
-bool GroupEvaluator::append(const Labels& ls, std::int64_t t, double v) {
-  if (storage_.add(ls, t, v)) return true;
+bool GroupEvaluator::append(const Labels& ls, std::int64_t t, double v, const engine::HistogramPtr& h) {
+  if (h ? storage_.add(ls, t, h) : storage_.add(ls, t, v)) return true;
   auto it = storage_.all().find(ls);
-  if (it != storage_.all().end() && !it->second.points.empty() && it->second.points.back().t == t &&
-      same_bits(it->second.points.back().v, v))
-    return true;
-  return false;
+  if (it == storage_.all().end() || it->second.points.empty() || it->second.points.back().t != t) return false;
+  const engine::Point& last = it->second.points.back();
+  if (h || last.h) return h && last.h && engine::test_expression(*h) == engine::test_expression(*last.h);
+  return same_bits(last.v, v);
 }
 
 std::vector<RuleError> GroupEvaluator::eval_group(std::size_t gi, std::int64_t t) {
@@ -164,7 +164,7 @@ std::vector<RuleError> GroupEvaluator::eval_group(std::size_t gi, std::int64_t t
     written.reserve(out.size());
     std::string append_error;
     for (auto& s : out) {
-      if (append(s.labels, ts, s.v)) written.push_back(std::move(s.labels));
+      if (append(s.labels, ts, s.v, s.h)) written.push_back(std::move(s.labels));
       else {
         auto it = storage_.all().find(s.labels);
         bool dup = it != storage_.all().end() && !it->second.points.empty() && it->second.points.back().t == ts;

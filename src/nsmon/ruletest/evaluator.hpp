@@ -116,7 +116,7 @@ private:
                                         std::string& error);
   std::vector<engine::Sample> eval_alert(const EvalGroup& g, const EvalRule& r, RuleState& st, std::int64_t t,
                                          const std::vector<engine::Sample>& in, std::string& error);
-  bool append(const Labels& ls, std::int64_t t, double v);
+  bool append(const Labels& ls, std::int64_t t, double v, const engine::HistogramPtr& h = nullptr);
   std::string expand(const std::string& text, const TemplateData& data) const;
 
   const std::vector<EvalGroup>& groups_;

@@ -143,9 +143,12 @@ std::string show_alert(const AlertView& a) {
 struct SampleView {
   Labels labels;
   double value = 0;
+  std::string histogram; ///< TestExpression() of a native histogram sample, as promtool compares
 };
 
-std::string show_sample(const SampleView& s) { return labels_text(s.labels) + " " + engine::format_value(s.value); }
+std::string show_sample(const SampleView& s) {
+  return labels_text(s.labels) + " " + (s.histogram.empty() ? engine::format_value(s.value) : s.histogram);
+}
 
 Fields label_fields(const Labels& ls) {
   Fields out;
@@ -162,7 +165,7 @@ Fields alert_fields(const AlertView& a) {
 
 Fields sample_fields(const SampleView& s) {
   Fields out = label_fields(s.labels);
-  out.push_back("value " + engine::format_value(s.value));
+  out.push_back(s.histogram.empty() ? "value " + engine::format_value(s.value) : "histogram " + s.histogram);
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -257,8 +260,12 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
     for (std::size_t s = 0; s < pt.series.size(); ++s) {
       const auto& vals = pt.series[s].values;
       std::size_t& i = cursor[s];
-      for (; i < vals.size() && start + static_cast<std::int64_t>(i) * interval <= ts; ++i)
-        if (vals[i]) storage.add(pt.series[s].labels, start + static_cast<std::int64_t>(i) * interval, *vals[i]);
+      const auto& hists = pt.series[s].histograms;
+      for (; i < vals.size() && start + static_cast<std::int64_t>(i) * interval <= ts; ++i) {
+        const std::int64_t t = start + static_cast<std::int64_t>(i) * interval;
+        if (i < hists.size() && hists[i].h) storage.add(pt.series[s].labels, t, hists[i].h);
+        else if (vals[i]) storage.add(pt.series[s].labels, t, *vals[i]);
+      }
     }
     auto errors = ev.eval_at(ts);
     if (!errors.empty()) {
@@ -314,14 +321,15 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
         continue;
       }
       if (r.value.type == promql::ValueType::vector)
-        for (auto& s : r.value.vector) got.push_back({std::move(s.labels), s.v});
+        for (auto& s : r.value.vector)
+          got.push_back({std::move(s.labels), s.h ? 0.0 : s.v, s.h ? engine::test_expression(*s.h) : ""});
       else if (r.value.type == promql::ValueType::scalar) got.push_back({{}, r.value.scalar});
       else {
         fail(x.span, where + ", err: rule result is not a vector or scalar");
         continue;
       }
       for (std::size_t i = 0; i < x.exp_samples.size(); ++i)
-        exp.push_back({pt.exp_labels[k][i], x.exp_samples[i].value});
+        exp.push_back({pt.exp_labels[k][i], x.exp_samples[i].value, pt.exp_histograms[k][i]});
       auto by_labels = [](const SampleView& a, const SampleView& b) { return a.labels < b.labels; };
       std::stable_sort(got.begin(), got.end(), by_labels);
       std::stable_sort(exp.begin(), exp.end(), by_labels);
@@ -329,7 +337,8 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
       Diff d = diff(
           exp, got,
           [fuzzy, partial](const SampleView& e, const SampleView& g) {
-            return (partial ? subset(e.labels, g.labels) : e.labels == g.labels) && same_value(e.value, g.value, fuzzy);
+            return (partial ? subset(e.labels, g.labels) : e.labels == g.labels) && e.histogram == g.histogram &&
+                   same_value(e.value, g.value, fuzzy);
           },
           show_sample, sample_fields, options.diff);
       if (!d.same)

@@ -100,10 +100,12 @@ std::unique_ptr<PreparedFile> prepare(const core::SourceFile& src, const RunOpti
         continue;
       }
       // The same series twice: the later one replaces the earlier (promtool's load command).
-      if (auto it = seen.find(sr.labels); it != seen.end()) pt.series[it->second].values = std::move(vr.values);
-      else {
+      if (auto it = seen.find(sr.labels); it != seen.end()) {
+        pt.series[it->second].values = std::move(vr.values);
+        pt.series[it->second].histograms = std::move(vr.histograms);
+      } else {
         seen.emplace(sr.labels, pt.series.size());
-        pt.series.push_back({std::move(sr.labels), std::move(vr.values)});
+        pt.series.push_back({std::move(sr.labels), std::move(vr.values), std::move(vr.histograms)});
       }
     }
     for (const auto& x : t.expr_tests) {
@@ -113,7 +115,24 @@ std::unique_ptr<PreparedFile> prepare(const core::SourceFile& src, const RunOpti
             core::make_diagnostic("promql/syntax", span_in(src, x.expr, e.range.start, e.range.end), e.message));
       pt.exprs.push_back(std::move(parsed));
       std::vector<Labels> labels;
+      std::vector<std::string> histograms;
       for (const auto& s : x.exp_samples) {
+        // promtool reads `histogram:` as the values of a series ("{} " + it): one histogram.
+        histograms.emplace_back();
+        if (!s.histogram.value.empty()) {
+          auto hr = engine::parse_values(s.histogram.value);
+          std::string why;
+          if (hr.error) why = hr.error->message;
+          else if (hr.values.size() != 1) why = "expected 1 value, got " + std::to_string(hr.values.size());
+          else if (hr.histograms.empty() || !hr.histograms[0].h) why = "expected histogram";
+          if (!why.empty()) {
+            std::size_t at = hr.error ? hr.error->offset : 0;
+            diags.push_back(core::make_diagnostic("ruletest/invalid", span_in(src, s.histogram, at, at + 1),
+                                                  "invalid histogram '" + s.histogram.value + "': " + why));
+          } else {
+            histograms.back() = engine::test_expression(*hr.histograms[0].h);
+          }
+        }
         std::string_view text = s.labels.value;
         if (text.find_first_not_of(" \t\n") == std::string_view::npos) {
           labels.emplace_back();
@@ -127,6 +146,7 @@ std::unique_ptr<PreparedFile> prepare(const core::SourceFile& src, const RunOpti
         labels.push_back(std::move(sr.labels));
       }
       pt.exp_labels.push_back(std::move(labels));
+      pt.exp_histograms.push_back(std::move(histograms));
     }
     p->tests.push_back(std::move(pt));
   }

@@ -13,6 +13,7 @@
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/source.hpp"
 #include "nsmon/engine/engine.hpp"
+#include "nsmon/engine/notation.hpp"
 #include "nsmon/promql/parser.hpp"
 #include "nsmon/ruletest/evaluator.hpp"
 #include "nsmon/ruletest/test_file.hpp"
@@ -49,11 +50,14 @@ struct PreparedFile {
   struct Series {
     Labels labels;
     std::vector<std::optional<double>> values;
+    std::vector<engine::HistogramValue> histograms; ///< per value when the series has histograms
   };
   struct Test {
     std::vector<Series> series; ///< input_series, a series given twice: the last one
     std::vector<std::shared_ptr<const promql::ParseResult>> exprs;
     std::vector<std::vector<Labels>> exp_labels; ///< per promql_expr_test, per exp_sample
+    /// Likewise, the expected histogram as promtool compares it (its TestExpression()), or "".
+    std::vector<std::vector<std::string>> exp_histograms;
   };
   std::vector<Test> tests;
 };

@@ -262,8 +262,8 @@ private:
           if (!d) y_.report(v, "yaml/type", "value must be a number (1, 0.5, 1e3, .inf, .nan)");
           e.value = d.value_or(0);
         }
-        if (auto h = s["histogram"]; h && !(h.IsScalar() && h.Scalar().empty()) && !h.IsNull())
-          y_.report(h, "ruletest/invalid", "native histogram samples are not supported by nsmon test-rules yet");
+        if (auto h = s["histogram"]; h && !h.IsNull())
+          if (auto t = string(s, "histogram", "histogram")) e.histogram = *t;
         x.exp_samples.push_back(std::move(e));
       }
       g.expr_tests.push_back(std::move(x));

@@ -41,6 +41,7 @@ struct AlertTest {
 struct ExpSample {
   Text labels; ///< a series description: `metric{a="b"}`, '{a="b"}' or "" for no labels
   double value = 0;
+  Text histogram; ///< a native histogram in the series notation (`{{schema:0 count:1}}`), or empty
   core::Span span;
 };
 
