@@ -269,7 +269,9 @@ Value eval_aggregate(Context& ctx, const AggregateExpr& e, std::int64_t t) {
     // Prometheus ignores histograms in the other aggregations, with an info.
     auto h = std::find_if(in.begin(), in.end(), [](const Sample& s) { return s.h != nullptr; });
     if (h != in.end()) {
-      ctx.info("PromQL info: ignored histogram in " + std::string(to_string(e.op)) + " aggregation", &e);
+      // Prometheus positions topk/bottomk's info at the aggregation, the others' at its operand.
+      const bool k = e.op == AggregateOp::topk || e.op == AggregateOp::bottomk;
+      ctx.info("PromQL info: ignored histogram in " + std::string(to_string(e.op)) + " aggregation", k ? &e : e.expr);
       std::erase_if(in, [](const Sample& s) { return s.h != nullptr; });
     }
   }

@@ -231,8 +231,16 @@ Window select_range(Context& ctx, const MatrixSelector& ms, std::int64_t t) {
                                [](std::int64_t x, const Point& p) { return x < p.t; });
     auto hi = std::upper_bound(lo, s->points.end(), to, [](std::int64_t x, const Point& p) { return x < p.t; });
     Series out;
-    for (auto it = lo; it != hi; ++it)
-      if (!is_stale_nan(it->v)) out.points.push_back({it->t, it->v, as_read(ctx, vs, it->h)});
+    out.points.reserve(static_cast<std::size_t>(hi - lo));
+    for (auto it = lo; it != hi; ++it) {
+      if (is_stale_nan(it->v)) continue;
+      if (it->h) {
+        w.histograms = true;
+        out.points.push_back({it->t, 0, as_read(ctx, vs, it->h)});
+      } else {
+        out.points.push_back({it->t, it->v, nullptr});
+      }
+    }
     if (out.points.empty()) continue;
     // Prometheus holds one series of a range at a time while a function reads it (evalSeries:
     // the points are counted, then released before the next series): the peak is the largest
@@ -283,6 +291,7 @@ Window eval_subquery(Context& ctx, const SubqueryExpr& sq, std::int64_t t) {
         h->hint = ResetHint::unknown;
         s.h = std::move(h);
       }
+      if (s.h) w.histograms = true;
       w.series[it->second].points.push_back({ts, s.v, std::move(s.h)});
       if (s.drop_name) w.drop_name[it->second] = true;
     }

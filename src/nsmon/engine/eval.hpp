@@ -71,6 +71,7 @@ struct Window {
   /// (end - range - lookback, end] (smoothed: to end + lookback) for the functions to use.
   bool anchored = false;
   bool smoothed = false;
+  bool histograms = false; ///< some point of `series` is a histogram (else float paths only)
 };
 
 /// Linear interpolation at t between two points (a counter restarting from 0 after a reset).

@@ -41,6 +41,8 @@ using HistogramPtr = std::shared_ptr<const Histogram>;
 
 /// The upper bound of exponential bucket `index` at `schema` (Prometheus's getBound).
 double bucket_bound(std::int32_t index, std::int32_t schema);
+/// The upper bound of custom bucket `index`: -Inf below the first, +Inf after the last bound.
+double custom_bound(const Histogram& h, std::int64_t index);
 /// Every bucket, lowest first: negative buckets, the zero bucket (if any count or threshold),
 /// positive ones; custom buckets with their bounds (-Inf below the first when it is negative).
 std::vector<BucketRange> all_buckets(const Histogram& h);

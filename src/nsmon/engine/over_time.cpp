@@ -435,6 +435,13 @@ Value eval_range_call(Context& ctx, const Call& e, std::int64_t t) {
     fail("smoothed modifier can only be used with: delta, increase, rate - not with " + name);
 
   bool keep_name = name == "last_over_time" || name == "first_over_time";
+  // Decided once per call, not per series: the loop below is the hot path of range queries.
+  const bool rates = name == "rate" || name == "increase" || name == "delta";
+  const bool extended = (w.anchored || w.smoothed) && rates;
+  const bool sums = rates || name == "irate" || name == "idelta" || name == "sum_over_time" || name == "avg_over_time";
+  const bool float_only_function = !reads_histograms(name);
+  const Expr* at = e.args[matrix_index];
+  static const std::string no_name;
   std::vector<Sample> out;
   for (std::size_t si = 0; si < w.series.size(); ++si) {
     Series& s = w.series[si];
@@ -442,9 +449,9 @@ Value eval_range_call(Context& ctx, const Call& e, std::int64_t t) {
     Points p = s.points;
     std::optional<double> v;
     HistogramPtr hv;
-    const bool has_h = std::any_of(p.begin(), p.end(), [](const Point& x) { return x.h != nullptr; });
+    const bool has_h = w.histograms && std::any_of(p.begin(), p.end(), [](const Point& x) { return x.h != nullptr; });
     std::vector<Point> floats_only;
-    if (has_h && !reads_histograms(name)) {
+    if (has_h && float_only_function) {
       // Prometheus's float functions see the floats of a window and ignore its histograms.
       for (const auto& x : p)
         if (!x.h) floats_only.push_back(x);
@@ -454,9 +461,9 @@ Value eval_range_call(Context& ctx, const Call& e, std::int64_t t) {
                e.args[matrix_index]);
       p = floats_only;
     }
-    const bool has_f = std::any_of(p.begin(), p.end(), [](const Point& x) { return x.h == nullptr; });
-    const std::string& metric = get(s.labels, "__name__");
-    const Expr* at = e.args[matrix_index];
+    const bool has_f = !has_h || std::any_of(p.begin(), p.end(), [](const Point& x) { return x.h == nullptr; });
+    // The name, for annotations: only histogram windows and rates have any.
+    const std::string& metric = has_h || rates ? get(s.labels, "__name__") : no_name;
     if (w.anchored) {
       // Changes and resets count from the last sample at or before the start (the anchor).
       std::int64_t start = w.end - w.range;
@@ -464,9 +471,6 @@ Value eval_range_call(Context& ctx, const Call& e, std::int64_t t) {
       if (after >= p.size()) continue;
       if (name == "changes" || name == "resets") p = p.subspan(after > 0 ? after - 1 : 0);
     }
-    bool extended = (w.anchored || w.smoothed) && (name == "rate" || name == "increase" || name == "delta");
-    const bool sums = name == "rate" || name == "increase" || name == "delta" || name == "irate" || name == "idelta" ||
-                      name == "sum_over_time" || name == "avg_over_time";
     if (has_h && has_f && sums) {
       if (name == "irate" || name == "idelta") {
         // Only the last two samples matter: a float and a histogram among them is a mix.
