@@ -1,8 +1,11 @@
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
+#include "nsmon/lint/lint.hpp"
 #include "nsmon/lint/policy.hpp"
 
 using namespace nsmon;
+using json = nlohmann::ordered_json;
 
 namespace {
 struct Loaded {
@@ -106,5 +109,23 @@ TEST_CASE("policy errors are positioned, with did-you-mean", "[lint][policy]") {
     auto l = load("disable: [a\n");
     REQUIRE(l.diags.size() == 1);
     CHECK(l.diags[0].check == "yaml/syntax");
+  }
+}
+
+TEST_CASE("list of checks: every check, its severity under the policy", "[lint][policy]") {
+  lint::Policy policy;
+  std::string table = lint::render_checks_table(policy);
+  CHECK(table.rfind("CHECK ", 0) == 0);
+  for (const auto& c : lint::checks()) CHECK(table.find(std::string(c.id) + " ") != std::string::npos);
+  json arr = json::parse(lint::render_checks_json(policy));
+  REQUIRE(arr.size() == lint::checks().size());
+  CHECK(arr[0].size() == 3);
+  policy.disabled.insert("yaml/syntax");
+  policy.severity_override["yaml/type"] = core::Severity::info;
+  arr = json::parse(lint::render_checks_json(policy));
+  for (const auto& c : arr) {
+    if (c["id"] == "yaml/syntax") CHECK(c["severity"] == "off");
+    if (c["id"] == "yaml/type") CHECK(c["severity"] == "info");
+    if (c["id"] == "yaml/unknown-field") CHECK(c["severity"] == "error");
   }
 }

@@ -32,7 +32,7 @@ std::pair<std::string, std::string> read_expression(const PromqlOptions& o) {
 }
 
 // Parses into a report: no finding, or the first error (the one Prometheus reports).
-promql::ParseResult parse(const PromqlOptions& o, lint::Report& report, core::SourceSet& sources) {
+promql::ParseResult parse(const PromqlOptions& o, report::Report& report, core::SourceSet& sources) {
   auto [name, text] = read_expression(o);
   const auto& src = sources.add(name, std::move(text));
   promql::ParseResult res = promql::parse(src.text(), parse_features(o.features));
@@ -43,7 +43,7 @@ promql::ParseResult parse(const PromqlOptions& o, lint::Report& report, core::So
 
 // fmt and ast: the error like a compiler, on stderr; the output only for a valid expression.
 std::optional<promql::ParseResult> parse_or_report(const PromqlOptions& o) {
-  lint::Report report;
+  report::Report report;
   core::SourceSet sources;
   promql::ParseResult res = parse(o, report, sources);
   if (res.ok()) return res;
@@ -77,7 +77,7 @@ int run_check_lines(const PromqlOptions& o) {
 // check: a report like every checker's (--format); in text, silent when the expression is valid.
 int run_check(const PromqlOptions& o, const Context& ctx) {
   if (o.each_line) return run_check_lines(o);
-  lint::Report report;
+  report::Report report;
   core::SourceSet sources;
   parse(o, report, sources);
   ReportOptions ro = ctx.report;
@@ -117,7 +117,7 @@ Run define_promql(CLI::App& cmd) {
 
   auto co = std::make_shared<PromqlOptions>();
   // Set before the subcommands, which take it over (CLI11): the codes of these commands alone.
-  cmd.footer("\nExit codes: 0 the expressions parse, 1 an expression does not (its error printed), 2 usage error.");
+  cmd.footer("\n" + exit_codes_help({kOk, kFindings, kUsage}));
   auto* check = cmd.add_subcommand(
       "check", "Validate an expression: print nothing and exit 0 if valid, print the error and exit 1 if not");
   add_common(check, co);

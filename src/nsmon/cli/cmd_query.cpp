@@ -181,16 +181,14 @@ int report(const promapi::Answer& a) {
   return kFindings;
 }
 
-// Runs one call, turning transport and decoding failures into exit 3.
-std::optional<promapi::Answer> call_server(Session& s, const promapi::Call& call, const promapi::ReaderOptions& ro) {
+// Runs one call. A transport or decoding failure ends the command as a ServerError (cli::main
+// gives it its exit code); an answer that is not an API answer is named with its server.
+promapi::Answer call_server(Session& s, const promapi::Call& call, const promapi::ReaderOptions& ro) {
   try {
     return promapi::perform(*s.sender, *s.client, s.server, call, s.base, ro);
-  } catch (const http::TransportError& e) {
-    print_error(e.what());
   } catch (const promapi::BadAnswer& e) {
-    print_error(std::string(e.what()) + " (from " + util::redact_url(s.server) + ")");
+    throw promapi::BadAnswer(std::string(e.what()) + " (from " + util::redact_url(s.server) + ")");
   }
-  return std::nullopt;
 }
 
 std::optional<double> time_flag(const std::string& text, const char* flag, double now) {
@@ -342,12 +340,8 @@ int run_query(const QueryOptions& o) {
       else if (format == "jsonl") write_jsonl(out, s);
       else if (format == "table") kept.push_back(s);
     };
-  auto answer = call_server(session, call, ro);
-  if (!answer) {
-    out.flush();
-    return kUnreachable;
-  }
-  if (format == "json" && answer->reply.has_data) out.write("\n");
+  const promapi::Answer answer = call_server(session, call, ro);
+  if (format == "json" && answer.reply.has_data) out.write("\n");
   if (format == "table") {
     const catalog::Catalog& cat = load_catalog();
     if (!facts->ordered)
@@ -357,7 +351,7 @@ int run_query(const QueryOptions& o) {
         std::sort(lb.begin(), lb.end());
         return la < lb;
       });
-    if (answer->reply.status == "success" && kept.empty()) std::cerr << "nsmon: the query returned no series\n";
+    if (answer.reply.status == "success" && kept.empty()) std::cerr << "nsmon: the query returned no series\n";
     else if (o.graph) {
       auto [h, w] = core::layout_size(1);
       out.write(render_graph(kept, start, end, step, cat, facts->unit, w, h,
@@ -367,7 +361,7 @@ int run_query(const QueryOptions& o) {
     }
   }
   out.flush();
-  int rc = report(*answer);
+  int rc = report(answer);
   return rc != kOk ? rc : check.result();
 }
 
@@ -395,13 +389,9 @@ int run_verb(const std::string& verb, const QueryOptions& o) {
   promapi::ReaderOptions ro;
   if (format == "json") ro.data_sink = [&](std::string_view b) { out.write(b); };
   else ro.data_sink = [&](std::string_view b) { data.append(b); };
-  auto answer = call_server(session, call, ro);
-  if (!answer) {
-    out.flush();
-    return kUnreachable;
-  }
-  if (format == "json" && answer->reply.has_data) out.write("\n");
-  if (format != "json" && answer->reply.has_data) {
+  const promapi::Answer answer = call_server(session, call, ro);
+  if (format == "json" && answer.reply.has_data) out.write("\n");
+  if (format != "json" && answer.reply.has_data) {
     // The tokenizer has checked the text already; nlohmann builds the (small) tree.
     nlohmann::json parsed = nlohmann::json::parse(data, nullptr, false);
     if (format == "jsonl") {
@@ -412,7 +402,7 @@ int run_verb(const std::string& verb, const QueryOptions& o) {
     }
   }
   out.flush();
-  return report(*answer);
+  return report(answer);
 }
 
 // What the command line did not give comes from NSMON_* and the config file (settings.hpp);
@@ -437,9 +427,9 @@ Run define_query(CLI::App& cmd) {
   CLI::App* q = &cmd;
   q->footer(std::string("\nVerbs: series, labels, label-values, targets, rules, alerts, metadata, buildinfo "
                         "('nsmon query VERB --help').\n"
-                        "Exit codes: 0 ok, 1 the server answered with an error or --check failed, 2 usage or an\n"
-                        "expression that does not parse, 3 the server could not be reached or understood.\n"
-                        "Server warnings and infos go to stderr."));
+                        "An error answer of the server or a failed --check exits 1; an expression that does not\n"
+                        "parse is a usage error. Server warnings and infos go to stderr.\n\n" +
+                        exit_codes_help({kOk, kFindings, kUsage, kUnreachable})));
   q->add_option("EXPR", o->expr, "PromQL expression; put -- before one that starts with '-'");
   q->add_option("--time", o->time, "Evaluation time of an instant query (default: now)")->option_text("TIME");
   add_range_options(q, *o);
