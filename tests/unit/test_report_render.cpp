@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "nsmon/core/checks.hpp"
+#include "nsmon/core/diagnostic.hpp"
 #include "nsmon/report/render.hpp"
 
 using namespace nsmon;
@@ -189,7 +190,7 @@ std::string json_by_tree(const report::Report& r) {
                         {"line", d.span.line > 0 ? json(d.span.line) : json(nullptr)},
                         {"column", d.span.line > 0 ? json(std::max(d.span.col, 1)) : json(nullptr)},
                         {"severity", core::to_string(d.severity)},
-                        {"check", d.check},
+                        {"check", std::string(d.check.id())},
                         {"message", d.message},
                         {"rule", or_null(d.rule)},
                         {"group", or_null(d.group)},
@@ -239,10 +240,10 @@ TEST_CASE("github: workflow commands with GitHub's escaping", "[report][render]"
   CHECK(out.find("::notice file=rules.yml,title=rules/record-naming::whole file\n") != std::string::npos);
   CHECK(out.find("::error file=rules.yml,line=5,col=15,title=rules/duration::bad, really: 100%25%0Ahelp: use 5m\n") !=
         std::string::npos);
-  core::Diagnostic d{core::Severity::error, {"a,b:c.yml", 1, 1, 1}, "x/y", "m", ""};
+  core::Diagnostic d{core::Severity::error, {"a,b:c.yml", 1, 1, 1}, "yaml/syntax", "m", ""};
   report::Report r;
   r.findings = {d};
-  CHECK(report::render_github(r).find("::error file=a%2Cb%3Ac.yml,line=1,col=1,title=x/y::m\n") == 0);
+  CHECK(report::render_github(r).find("::error file=a%2Cb%3Ac.yml,line=1,col=1,title=yaml/syntax::m\n") == 0);
 }
 
 TEST_CASE("sarif: the structure SARIF 2.1.0 requires", "[report][render]") {

@@ -101,7 +101,7 @@ int run_lint_metrics(const LintMetricsOptions& o, const Context& ctx) {
   lint::MetricsSummary sum;
   report::Report report;
   report.findings = lint::check_metrics(in.text->view(), in.format, in.name, options, &sum);
-  std::erase_if(report.findings, [&](const auto& d) { return disabled.count(d.check) > 0; });
+  std::erase_if(report.findings, [&](const auto& d) { return disabled.count(std::string(d.check.id())) > 0; });
   describe_input(report, in, sum);
 
   core::SourceSet sources;

@@ -11,6 +11,7 @@
 #include "nsmon/cli/common.hpp"
 #include "nsmon/config/settings.hpp"
 #include "nsmon/core/checks.hpp"
+#include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/exit_codes.hpp"
 #include "nsmon/util/files.hpp"

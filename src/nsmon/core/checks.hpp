@@ -1,12 +1,14 @@
 #pragma once
 #include <array>
+#include <compare>
+#include <concepts>
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include "nsmon/core/diagnostic.hpp"
+#include "nsmon/core/severity.hpp"
 
 // Every check id nsmon can report, in one table that the emit sites, --list-checks, SARIF, policy
 // files and shell completions all read. An emit site names its check as CheckId("family/name"),
@@ -261,17 +263,17 @@ public:
   /// The default severity, before a policy file changes it.
   constexpr Severity severity() const { return info().severity; }
 
-  /// Compares with an id held as a string (core::Diagnostic::check).
+  /// The same row. A template, so that `check == "family/name"` is not ambiguous with the
+  /// comparison with a string below.
+  template <std::same_as<CheckId> T> friend constexpr bool operator==(CheckId a, T b) { return a.index_ == b.index_; }
+  /// Compares with an id held as a string (a policy file's, a test's expectation).
   friend constexpr bool operator==(CheckId c, std::string_view id) { return c.id() == id; }
+  /// In table order, which is id order.
+  friend constexpr auto operator<=>(CheckId a, CheckId b) { return a.index_ <=> b.index_; }
 
 private:
   std::size_t index_;
 };
-
-/// A finding of `check` at the check's default severity.
-inline Diagnostic make_diagnostic(CheckId check, Span at, std::string message, std::string suggestion = {}) {
-  return {check.severity(), at, std::string(check.id()), std::move(message), std::move(suggestion)};
-}
 
 /// The checks of one section, sorted by id.
 inline std::vector<CheckInfo> checks_in(CheckSection section) {

@@ -72,7 +72,7 @@ json finding_json(const core::Diagnostic& d) {
   j["line"] = d.span.line > 0 ? json(d.span.line) : json(nullptr);
   j["column"] = d.span.line > 0 ? json(std::max(d.span.col, 1)) : json(nullptr);
   j["severity"] = core::to_string(d.severity);
-  j["check"] = d.check;
+  j["check"] = std::string(d.check.id());
   j["message"] = d.message;
   j["rule"] = or_null(d.rule);
   j["group"] = or_null(d.group);
@@ -86,8 +86,8 @@ std::vector<core::CheckInfo> sarif_rules(const Report& report) {
   std::vector<core::CheckInfo> rules = core::checks_in(core::CheckSection::lint);
   std::vector<core::CheckInfo> cited;
   for (const auto& c : core::kChecks)
-    if (c.section != core::CheckSection::lint &&
-        std::any_of(report.findings.begin(), report.findings.end(), [&](const auto& d) { return d.check == c.id; }))
+    if (c.section != core::CheckSection::lint && std::any_of(report.findings.begin(), report.findings.end(),
+                                                             [&](const auto& d) { return d.check.id() == c.id; }))
       cited.push_back(c);
   rules.insert(rules.end(), cited.begin(), cited.end());
   return rules;
@@ -167,7 +167,7 @@ std::string render_github(const Report& report) {
     std::string props = "file=" + github_escape_property(d.span.file.str());
     if (d.span.line > 0)
       props += ",line=" + std::to_string(d.span.line) + ",col=" + std::to_string(std::max(d.span.col, 1));
-    if (!d.check.empty()) props += ",title=" + github_escape_property(d.check);
+    props += ",title=" + github_escape_property(d.check.id());
     out += std::string("::") + level + " " + props + "::" + github_escape_data(message_with_help(d)) + "\n";
   }
   return out + summary_line(report) + "\n";
@@ -183,8 +183,8 @@ std::string render_sarif(const Report& report, const core::SourceSet& sources) {
   json results = json::array();
   for (const auto& d : report.findings) {
     json r;
-    r["ruleId"] = d.check;
-    auto c = std::find_if(declared.begin(), declared.end(), [&](const auto& rule) { return rule.id == d.check; });
+    r["ruleId"] = std::string(d.check.id());
+    auto c = std::find_if(declared.begin(), declared.end(), [&](const auto& rule) { return rule.id == d.check.id(); });
     if (c != declared.end()) r["ruleIndex"] = static_cast<std::size_t>(c - declared.begin());
     r["level"] = sarif_level(d.severity);
     r["message"] = {{"text", message_with_help(d)}};

@@ -6,6 +6,7 @@
 #include <span>
 
 #include "nsmon/core/checks.hpp"
+#include "nsmon/core/diagnostic.hpp"
 #include "nsmon/promql/ast.hpp"
 #include "nsmon/util/strings.hpp"
 
