@@ -227,8 +227,8 @@ Unit quantile_unit(const promql::Expr& root, const catalog::Catalog& cat) {
 }
 
 // Parses the expression before any network: a syntax error is shown with its position and
-// stops the run (nullopt); the catalog's warnings go to stderr. --no-lint sends it as it is.
-std::optional<ExprFacts> preflight(const QueryOptions& o) {
+// stops the run (a UsageError); the catalog's warnings go to stderr. --no-lint sends it as it is.
+ExprFacts preflight(const QueryOptions& o) {
   ExprFacts facts;
   const promql::ParseOptions po = parse_features(o.features);
   promql::ParseResult res = promql::parse(o.expr, po);
@@ -237,8 +237,7 @@ std::optional<ExprFacts> preflight(const QueryOptions& o) {
   if (!res.ok()) {
     if (o.no_lint) return facts;
     print_diagnostics({syntax_diagnostic(src, res.errors().front())}, sources);
-    print_error("the expression does not parse; nothing was sent (--no-lint sends it anyway)");
-    return std::nullopt;
+    throw UsageError("the expression does not parse; nothing was sent (--no-lint sends it anyway)");
   }
   const catalog::Catalog& cat = load_catalog();
   std::map<std::string, lint::RecordedMetric> none;
@@ -323,8 +322,7 @@ int run_query(const QueryOptions& o) {
     call = promapi::instant_query(o.expr, time_flag(o.time, "--time", now));
   }
 
-  std::optional<ExprFacts> facts = preflight(o);
-  if (!facts) return kUsage;
+  const ExprFacts facts = preflight(o);
   Session session = connect(o);
 
   Out out;
@@ -344,7 +342,7 @@ int run_query(const QueryOptions& o) {
   if (format == "json" && answer.reply.has_data) out.write("\n");
   if (format == "table") {
     const catalog::Catalog& cat = load_catalog();
-    if (!facts->ordered)
+    if (!facts.ordered)
       std::stable_sort(kept.begin(), kept.end(), [](const promapi::Series& a, const promapi::Series& b) {
         auto la = a.labels, lb = b.labels;
         std::sort(la.begin(), la.end());
@@ -354,10 +352,10 @@ int run_query(const QueryOptions& o) {
     if (answer.reply.status == "success" && kept.empty()) std::cerr << "nsmon: the query returned no series\n";
     else if (o.graph) {
       auto [h, w] = core::layout_size(1);
-      out.write(render_graph(kept, start, end, step, cat, facts->unit, w, h,
+      out.write(render_graph(kept, start, end, step, cat, facts.unit, w, h,
                              core::use_color(core::parse_color_mode(global_options().color), 1)));
     } else if (!kept.empty()) {
-      out.write(render(series_table(kept, range, cat, facts->unit), "table"));
+      out.write(render(series_table(kept, range, cat, facts.unit), "table"));
     }
   }
   out.flush();
