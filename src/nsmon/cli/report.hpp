@@ -37,7 +37,8 @@ void add_report_options(CLI::App& cmd);
 ReportOptions report_options(const CLI::App& cmd, const config::Settings& settings, bool color);
 
 /// Renders the report on stdout in `o.format` (text with quiet_text: the findings on stderr, no
-/// summary) and returns kFindings when a finding is at or above --fail-on, kOk otherwise.
+/// summary) and returns its exit code, report::exit_code: kFindings when a gate failed or a finding is
+/// at or above --fail-on, kOk otherwise.
 int finish(const report::Report& report, const core::SourceSet& sources, const ReportOptions& o);
 
 /// --list-checks: the checks whose id starts with `prefix` ("" for all) with their severity under
