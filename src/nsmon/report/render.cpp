@@ -5,8 +5,8 @@
 #include <sstream>
 
 #include "nsmon/core/checks.hpp"
-#include "nsmon/util/parallel.hpp"
 #include "nsmon/text/percent.hpp"
+#include "nsmon/util/parallel.hpp"
 
 namespace nsmon::report {
 
