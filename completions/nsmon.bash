@@ -36,10 +36,10 @@ _nsmon_options() {
     'lint-alertmanager') echo '--help -h --rules --config --alertmanager-version --format --fail-on --list-checks --version --catalog --color' ;;
     'test-rules') echo '--help -h --format --fail-on --run --junit --ignore-unknown-fields --debug --diff --coverage --coverage-min --max-samples --enable-feature --prometheus-version --version --catalog --color' ;;
     'routes') echo '--help -h --version --catalog --color' ;;
-    'routes test') echo '--help -h --alertmanager --config --alertmanager-version --verify-receivers --cases --format --version --catalog --color' ;;
+    'routes test') echo '--help -h --alertmanager --config --alertmanager-version --verify-receivers --cases --format --fail-on --version --catalog --color' ;;
     'routes show') echo '--help -h --alertmanager --config --alertmanager-version --version --catalog --color' ;;
     'slo') echo '--help -h --version --catalog --color' ;;
-    'slo generate') echo '--help -h --out --tests --dashboard --policy --check --version --catalog --color' ;;
+    'slo generate') echo '--help -h --out --tests --dashboard --policy --check --format --fail-on --version --catalog --color' ;;
     'gen-dashboards') echo '--help -h --templates --out --check --provisioning --prometheus-url --importable --format --fail-on --version --catalog --color' ;;
     'watch') echo '--help -h --metrics-url --prometheus --selector --interval --format --every --grace --kill-after --timeout --rate-window --duration --total-images --prefix --rules --assert --evaluation-interval --rules-window --rules-memory --job --fail-on-alert --stop-on-alert --record --version --catalog --color' ;;
     'catalog') echo '--help -h --version --catalog --color' ;;
@@ -289,6 +289,7 @@ _nsmon_takes_value() {
     'routes test|--verify-receivers' | \
     'routes test|--cases' | \
     'routes test|--format' | \
+    'routes test|--fail-on' | \
     'routes show|--help'|'routes show|-h' | \
     'routes show|--alertmanager' | \
     'routes show|--config' | \
@@ -300,6 +301,8 @@ _nsmon_takes_value() {
     'slo generate|--dashboard' | \
     'slo generate|--policy' | \
     'slo generate|--check' | \
+    'slo generate|--format' | \
+    'slo generate|--fail-on' | \
     'gen-dashboards|--help'|'gen-dashboards|-h' | \
     'gen-dashboards|--templates' | \
     'gen-dashboards|--out' | \
@@ -592,7 +595,8 @@ _nsmon_value() {
     'routes test|--alertmanager-version') COMPREPLY=() ;;
     'routes test|--verify-receivers') COMPREPLY=() ;;
     'routes test|--cases') _nsmon_files "$cur" ;;
-    'routes test|--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")) ;;
+    'routes test|--format') COMPREPLY=($(compgen -W 'text json github sarif' -- "$cur")) ;;
+    'routes test|--fail-on') COMPREPLY=($(compgen -W 'error warning info never' -- "$cur")) ;;
     'routes show|--help'|'routes show|-h') COMPREPLY=() ;;
     'routes show|--alertmanager') _nsmon_files "$cur" ;;
     'routes show|--config') COMPREPLY=() ;;
@@ -604,6 +608,8 @@ _nsmon_value() {
     'slo generate|--dashboard') _nsmon_files "$cur" ;;
     'slo generate|--policy') _nsmon_files "$cur" ;;
     'slo generate|--check') COMPREPLY=() ;;
+    'slo generate|--format') COMPREPLY=($(compgen -W 'text json github sarif' -- "$cur")) ;;
+    'slo generate|--fail-on') COMPREPLY=($(compgen -W 'error warning info never' -- "$cur")) ;;
     'gen-dashboards|--help'|'gen-dashboards|-h') COMPREPLY=() ;;
     'gen-dashboards|--templates') _nsmon_dirs "$cur" ;;
     'gen-dashboards|--out') _nsmon_dirs "$cur" ;;

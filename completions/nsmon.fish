@@ -295,6 +295,7 @@ function __nsmon_takes_value
         'routes test|--verify-receivers' \
         'routes test|--cases' \
         'routes test|--format' \
+        'routes test|--fail-on' \
         'routes show|--help' \
         'routes show|-h' \
         'routes show|--alertmanager' \
@@ -309,6 +310,8 @@ function __nsmon_takes_value
         'slo generate|--dashboard' \
         'slo generate|--policy' \
         'slo generate|--check' \
+        'slo generate|--format' \
+        'slo generate|--fail-on' \
         'gen-dashboards|--help' \
         'gen-dashboards|-h' \
         'gen-dashboards|--templates' \
@@ -687,7 +690,8 @@ complete -c nsmon -n '__nsmon_under "routes test"' -l config -x -d ''
 complete -c nsmon -n '__nsmon_under "routes test"' -l alertmanager-version -x -d 'The Alertmanager version the file is checked for: 0.25 to 0.34 or latest (default: the alertmanager.version setting, 0.25, Debian 12'\''s)'
 complete -c nsmon -n '__nsmon_under "routes test"' -l verify-receivers -x -d 'Exit 1 unless these are the receivers (comma-separated, in order)'
 complete -c nsmon -n '__nsmon_under "routes test"' -l cases -r -F -d 'Run a YAML file of cases: labels, expected receivers, inhibition'
-complete -c nsmon -n '__nsmon_under "routes test"' -l format -x -a 'text json' -d 'Output format'
+complete -c nsmon -n '__nsmon_under "routes test"' -l format -x -a 'text json github sarif' -d 'Output format: text, json, github, sarif (default: the format.lint setting, text)'
+complete -c nsmon -n '__nsmon_under "routes test"' -l fail-on -x -a 'error warning info never' -d 'Exit 1 when a finding is at least this severe: error, warning, info, never (default warning)'
 complete -c nsmon -n '__nsmon_under "routes show"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "routes show"' -l alertmanager -r -F -d 'alertmanager.yml (default: rules/alertmanager.yml)'
 complete -c nsmon -n '__nsmon_under "routes show"' -l config -x -d ''
@@ -700,6 +704,8 @@ complete -c nsmon -n '__nsmon_under "slo generate"' -l tests -r -F -d 'Also writ
 complete -c nsmon -n '__nsmon_under "slo generate"' -l dashboard -r -F -d 'Also write an error-budget dashboard template for gen-dashboards (templates/slo.yml)'
 complete -c nsmon -n '__nsmon_under "slo generate"' -l policy -r -F -d 'lint-rules'\'' policy file for the generated rules (external: other exporters'\'' metric prefixes)'
 complete -c nsmon -n '__nsmon_under "slo generate"' -l check -x -d 'Write nothing; exit 1 if a file differs from what the spec gives'
+complete -c nsmon -n '__nsmon_under "slo generate"' -l format -x -a 'text json github sarif' -d 'Output format: text, json, github, sarif (default: the format.lint setting, text)'
+complete -c nsmon -n '__nsmon_under "slo generate"' -l fail-on -x -a 'error warning info never' -d 'Exit 1 when a finding is at least this severe: error, warning, info, never (default warning)'
 complete -c nsmon -n '__nsmon_at "slo generate"' -r -F
 complete -c nsmon -n '__nsmon_under "gen-dashboards"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "gen-dashboards"' -l templates -x -a '(__fish_complete_directories)' -d 'Template directory (default: templates)'

@@ -22,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       auto diags = nsmon::lint::check_metrics(text, format, "fuzz", o, &sum);
       for (const auto& d : diags) {
         if (d.span.line < 0 || d.span.col < 0) std::abort();
-        if (d.check.rfind("metrics/", 0) != 0) std::abort();
+        if (!d.check.id().starts_with("metrics/")) std::abort();
       }
       (void)nsmon::lint::sniff_format(text);
     }

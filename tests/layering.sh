@@ -6,7 +6,9 @@
 #   - an #include "nsmon/<folder>/..." in src/nsmon/<x>/ that x may not use (file:line), which the
 #     linker would not see when the included code is inline;
 #   - a folder of src/nsmon/ without a library;
-#   - a row of ARCHITECTURE.md's table whose "may depend on" differs from the declaration.
+#   - a row of ARCHITECTURE.md's table whose "may depend on" differs from the declaration;
+#   - a folder that may depend on a folder whose row is above its own: the table is the layer
+#     order, dependencies point down it.
 # Usage: layering.sh LAYERS [SOURCE_DIR]
 set -euo pipefail
 layers=${1:?usage: layering.sh LAYERS [SOURCE_DIR]}
@@ -60,6 +62,15 @@ while IFS= read -r row; do
   decl=$(tr ' ' '\n' <<<"${allowed[$dir]-}" | sed '/^$/d' | sort | xargs)
   [ "$doc" = "$decl" ] ||
     fail "ARCHITECTURE.md: $dir/ may depend on: ${doc:-nothing of nsmon}; src/nsmon/$dir/CMakeLists.txt declares: ${decl:-nothing of nsmon}"
+  # Single headers (util's core/error.hpp) are the declared exceptions to the order.
+  below=" ${folders[*]:$i} "
+  for dep in ${allowed[$dir]-}; do
+    case "$dep" in */*) continue ;; esac
+    case "$below" in
+      *" $dep "*) ;;
+      *) fail "ARCHITECTURE.md: $dir/ may depend on $dep/, whose row is not below $dir/'s: dependencies point down the table" ;;
+    esac
+  done
 done <<<"$rows"
 for dir in "${!allowed[@]}"; do
   grep -qx "$dir" < <(printf '%s\n' "${folders[@]}") || fail "ARCHITECTURE.md: no row for src/nsmon/$dir/"

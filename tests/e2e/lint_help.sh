@@ -5,6 +5,6 @@ run lint-rules --help
 expect_rc 0
 for s in --config --policy --format --fail-on --list-checks --enable-feature "rules/prometheus.yml" \
   "github" "sarif" "# nsmon disable" "severity_label:" "required_annotations:" "Examples:" \
-  "nsmon lint-rules --config rules/prometheus.yml" "Exit codes: 0" "2 usage error"; do
+  "nsmon lint-rules --config rules/prometheus.yml" "Exit codes:" "  2    usage error"; do
   expect_out "$s"
 done

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # lint-metrics shares lint-rules' conventions: exit 0 / 1 by --fail-on, 2 for usage errors and
-# unreadable input; stdin; --disable; --list-checks; the four formats.
+# unreadable input, 3 for a URL that cannot be reached (as query); stdin; --disable; --list-checks;
+# the four formats.
 source "$(dirname "$0")/lib.sh"
 G=$SRC/tests/golden/metrics
 
@@ -49,7 +50,7 @@ run lint-metrics /nonexistent/scrape.txt
 expect_rc 2
 expect_err "nsmon: error: cannot read /nonexistent/scrape.txt"
 run lint-metrics http://127.0.0.1:1/metrics --timeout 2
-expect_rc 2
+expect_rc 3
 expect_err "nsmon: error: cannot connect to http://127.0.0.1:1/metrics: connection refused"
 run lint-metrics --disable metrics/nope "$G/planted_bugs/input.txt"
 expect_rc 2

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# nsmon routes test --cases and routes show: the cases file's verdicts, exit codes, positions of
-# failures and of errors, JSON, --verify-receivers, and the tree.
+# nsmon routes test --cases and routes show: the cases file's verdicts as a report (failed cases
+# are findings), exit codes, positions of failures and of errors, JSON, --verify-receivers, and
+# the tree.
 source "$(dirname "$0")/lib.sh"
 D=$SRC/tests/data/alertmanager
 run routes test --alertmanager "$D/routing.yml" --cases "$D/routing_cases.yml"
@@ -10,12 +11,25 @@ expect_out "11 cases: 11 passed, 0 failed"
 sed 's/receivers: \[oncall, ml-pager\]/receivers: [ml-pager]/' "$D/routing_cases.yml" >"$TMP/cases.yml"
 run routes test --alertmanager "$D/routing.yml" --cases "$TMP/cases.yml"
 expect_rc 1
-expect_out "FAIL  a critical ML alert pages on-call and the ML pager ($TMP/cases.yml:2)"
-expect_out "receivers: expected ml-pager, got oncall,ml-pager"
-expect_out "11 cases: 10 passed, 1 failed"
-run routes test --alertmanager "$D/routing.yml" --cases "$TMP/cases.yml" --format json
+expect_out "$TMP/cases.yml:2:5: error: case 'a critical ML alert pages on-call and the ML pager' fails:"
+expect_out "receivers: expected ml-pager, got oncall,ml-pager [routes/case-failed]"
+expect_out "1 error, 0 warnings, 0 info in $TMP/cases.yml (11 cases: 10 passed, 1 failed)"
+# The same report in every format; a failed case fails whatever --fail-on says.
+run routes test --alertmanager "$D/routing.yml" --cases "$TMP/cases.yml" --format json --fail-on never
 expect_rc 1
-/usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["summary"]=={"cases":11,"passed":10,"failed":1}, d["summary"]; assert d["cases"][0]["receivers"]==["oncall","ml-pager"]' <<<"$out" || fail "json: $out"
+/usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert {k: d["summary"][k] for k in ("errors", "cases", "passed", "failed")} == {"errors": 1, "cases": 11, "passed": 10, "failed": 1}, d["summary"]
+assert [f["check"] for f in d["findings"]] == ["routes/case-failed"], d["findings"]
+assert d["cases"][0]["receivers"] == ["oncall", "ml-pager"] and not d["cases"][0]["passed"], d["cases"][0]' <<<"$out" || fail "json: $out"
+run routes test --config "$D/routing.yml" --cases "$TMP/cases.yml" --format github
+expect_rc 1
+expect_out "::error file=$TMP/cases.yml,line=2,col=5,title=routes/case-failed::case 'a critical ML alert"
+# Labels print amtool's answer: text or json only.
+run routes test --config "$D/routing.yml" --format sarif severity=critical
+expect_rc 2
+expect_err "routes test LABELS prints text or json, not sarif"
 # A cases file that does not load: positioned error, exit 2, nothing evaluated.
 printf 'cases:\n  - labels: {severity: critical}\n    receiver: [oncall]\n' >"$TMP/bad.yml"
 run routes test --alertmanager "$D/routing.yml" --cases "$TMP/bad.yml"

@@ -21,7 +21,7 @@ for alert in $(sed -n 's/^ *- alert: *//p' rules/alert_rules.yml); do
 done
 run routes test --alertmanager tests/data/seed/alertmanager.yml --cases rules/alertmanager_cases.yml
 expect_rc 1
-expect_out "FAIL  a warning is muted by any critical alert of its instance"
+expect_out "error: case 'a warning is muted by any critical alert of its instance"
 # Against the rules' alerts: the repository's routing is clean; the integration guide's seed has the
 # inhibit rule that can never inhibit (critical and warning alerts never share an alertname).
 run lint-alertmanager --config rules/prometheus.yml rules/alertmanager.yml

@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$SRC"
 run slo generate --check --tests rules/slo_rules_test.yml --dashboard templates/slo.yml
 expect_rc 0
-expect_out "up to date: 3 files from rules/slos.yml"
+expect_out "no problems found in 3 files from rules/slos.yml"
 [[ "$err" != *"no tests for"* ]] || fail "an SLO of rules/slos.yml has no tests: $err"
 run gen-dashboards --check
 expect_rc 0
@@ -36,6 +36,12 @@ sed -i 's/decimals: 1$/decimals: 2/' templates/slo.yml
 before=$(sha256sum templates/slo.yml)
 run slo generate --check --tests rules/slo_rules_test.yml --dashboard templates/slo.yml
 expect_rc 1
-expect_out "templates/slo.yml differs from what rules/slos.yml gives (run nsmon slo generate)"
-grep -q "rules/slo_rules.yml differs" <<<"$out" && fail "an unchanged file was reported: $out"
+expect_out "templates/slo.yml: error: differs from what rules/slos.yml gives [generated/stale]"
+expect_out "help: run nsmon slo generate"
+expect_out "1 error, 0 warnings, 0 info in 3 files from rules/slos.yml"
+grep -q "rules/slo_rules.yml: error" <<<"$out" && fail "an unchanged file was reported: $out"
 [ "$before" = "$(sha256sum templates/slo.yml)" ] || fail "--check wrote templates/slo.yml"
+# The same report in every format, and a failed --check fails whatever --fail-on says.
+run slo generate --check --tests rules/slo_rules_test.yml --dashboard templates/slo.yml --format github --fail-on never
+expect_rc 1
+expect_out "::error file=templates/slo.yml,title=generated/stale::differs from what rules/slos.yml gives"

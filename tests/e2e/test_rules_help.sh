@@ -6,6 +6,7 @@ expect_rc 0
 for flag in --run --junit --coverage --coverage-min --max-samples --format --enable-feature; do expect_out "$flag"; done
 expect_out "nsmon: {partial: true}"
 expect_out "Examples:"
-expect_out "Exit codes: 0 every test passed, 1 a test failed"
+expect_out "A failed test, or coverage below --coverage-min, fails whatever --fail-on says"
+expect_out "Exit codes:"
 run test-rules
 expect_rc 2

@@ -29,7 +29,7 @@ std::vector<std::string> where(const std::vector<core::Diagnostic>& diags) {
   std::vector<std::string> out;
   for (const auto& d : diags)
     out.push_back(std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + core::to_string(d.severity) +
-                  " " + d.check);
+                  " " + std::string(d.check.id()));
   return out;
 }
 using V = std::vector<std::string>;

@@ -33,7 +33,8 @@ std::vector<core::Diagnostic> run(const std::string& text, const std::string& ru
 // "line check: message" of each finding.
 std::vector<std::string> found(const std::vector<core::Diagnostic>& diags) {
   std::vector<std::string> out;
-  for (const auto& d : diags) out.push_back(std::to_string(d.span.line) + " " + d.check + ": " + d.message);
+  for (const auto& d : diags)
+    out.push_back(std::to_string(d.span.line) + " " + std::string(d.check.id()) + ": " + d.message);
   return out;
 }
 using V = std::vector<std::string>;

@@ -24,7 +24,7 @@ Loaded load_text(const std::string& text) {
 std::vector<std::string> where(const Loaded& l) {
   std::vector<std::string> out;
   for (const auto& d : l.diags)
-    out.push_back(std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + d.check);
+    out.push_back(std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + std::string(d.check.id()));
   return out;
 }
 

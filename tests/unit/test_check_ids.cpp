@@ -1,7 +1,10 @@
 // The table of check ids (core/checks.hpp) and the lists read from it.
 #include <catch2/catch.hpp>
+#include <string>
+#include <type_traits>
 
 #include "nsmon/core/checks.hpp"
+#include "nsmon/core/diagnostic.hpp"
 #include "nsmon/dashboards/checks.hpp"
 #include "nsmon/lint/lint.hpp"
 
@@ -62,8 +65,13 @@ TEST_CASE("CheckId: the table's row for a literal id", "[checks]") {
   static_assert(core::CheckId("yaml/syntax").severity() == core::Severity::error);
   static_assert(core::CheckId("metrics/help").severity() == core::Severity::info);
   CHECK(gauge.info().summary == "rate/irate/increase over a gauge");
-  CHECK(std::string("promql/rate-on-gauge") == gauge);
-  CHECK(std::string("promql/rate-on-counter") != gauge);
+  CHECK(gauge == core::CheckId("promql/rate-on-gauge"));
+  CHECK(gauge != core::CheckId("promql/counter-raw"));
+  // Ordered as the table, which is id order (the order findings are sorted in).
+  static_assert(core::CheckId("promql/counter-raw") < gauge);
+  // Only the table makes one: never a string known at run time, so a finding's check is a row.
+  static_assert(!std::is_constructible_v<core::CheckId, std::string>);
+  static_assert(!std::is_convertible_v<std::string_view, core::CheckId>);
   // A misspelt id does not compile: core::CheckId("promql/rate-on-gaueg") fails with
   // "call to non-'constexpr' function ... unknown_check_id".
 }

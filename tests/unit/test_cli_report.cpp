@@ -14,7 +14,7 @@ using namespace nsmon;
 namespace {
 
 // What finish() writes on stdout, and its exit code.
-std::pair<std::string, int> finished(const lint::Report& r, const core::SourceSet& sources,
+std::pair<std::string, int> finished(const report::Report& r, const core::SourceSet& sources,
                                      const cli::ReportOptions& o) {
   std::ostringstream out;
   auto* old = std::cout.rdbuf(out.rdbuf());
@@ -23,8 +23,8 @@ std::pair<std::string, int> finished(const lint::Report& r, const core::SourceSe
   return {out.str(), rc};
 }
 
-lint::Report sample() {
-  lint::Report r;
+report::Report sample() {
+  report::Report r;
   r.findings = {{core::Severity::warning, {"a.yml", 1, 1, 1}, "promql/rate-on-gauge", "rate over a gauge", ""}};
   r.scope = "a.yml (1 thing)";
   r.facts = {{"input", std::string("a.yml")}, {"things", 1LL}};
@@ -35,11 +35,11 @@ lint::Report sample() {
 
 TEST_CASE("fails: --fail-on thresholds", "[cli]") {
   std::vector<core::Diagnostic> warning = sample().findings;
-  CHECK(cli::fails(warning, "info"));
-  CHECK(cli::fails(warning, "warning"));
-  CHECK_FALSE(cli::fails(warning, "error"));
-  CHECK_FALSE(cli::fails(warning, "never"));
-  CHECK_FALSE(cli::fails({}, "info"));
+  CHECK(report::fails(warning, "info"));
+  CHECK(report::fails(warning, "warning"));
+  CHECK_FALSE(report::fails(warning, "error"));
+  CHECK_FALSE(report::fails(warning, "never"));
+  CHECK_FALSE(report::fails({}, "info"));
 }
 
 TEST_CASE("finish: the format asked for, the exit code by --fail-on", "[cli]") {

@@ -28,7 +28,7 @@ Loaded load(const std::string& text, const std::string& path = "/home/u/.config/
 std::vector<std::string> where(const Loaded& l) {
   std::vector<std::string> out;
   for (const auto& d : l.diags)
-    out.push_back(std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + d.check);
+    out.push_back(std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + std::string(d.check.id()));
   return out;
 }
 

@@ -35,7 +35,7 @@ TEST_CASE("a message's diff lines are red and green on a terminal, plain otherwi
 TEST_CASE("control characters in a quoted line cannot reach the terminal", "[diagnostic]") {
   core::SourceSet sources;
   sources.add("f", "a\033[2Jb\n");
-  core::Diagnostic d{core::Severity::error, {"f", 1, 2, 1}, "x", "m", ""};
+  core::Diagnostic d{core::Severity::error, {"f", 1, 2, 1}, "yaml/syntax", "m", ""};
   CHECK(core::render_text(d, sources, false).find('\033') == std::string::npos);
 }
 
@@ -120,7 +120,7 @@ TEST_CASE("sort_diagnostics: by file, line, column, check and message, equal one
   for (int i = 0; i < 2000; ++i) {
     core::Diagnostic d{core::Severity::warning,
                        {pick(2) ? "b.yml" : "a.yml", pick(5), pick(4), 1},
-                       pick(2) ? "promql/x" : "promql/y",
+                       pick(2) ? core::CheckId("promql/rate-on-gauge") : core::CheckId("promql/syntax"),
                        "m" + std::to_string(pick(3)),
                        ""};
     d.rule = std::to_string(i); // tells equal ones apart

@@ -36,8 +36,8 @@ std::unique_ptr<Run> run(const std::string& text, const std::vector<std::pair<st
 std::string dump(const std::vector<core::Diagnostic>& diags) {
   std::string s;
   for (const auto& d : diags)
-    s += d.span.file.str() + ":" + std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + ": " + d.check +
-         ": " + d.message + "\n";
+    s += d.span.file.str() + ":" + std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + ": " +
+         std::string(d.check.id()) + ": " + d.message + "\n";
   return s;
 }
 

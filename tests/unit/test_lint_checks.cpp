@@ -94,7 +94,7 @@ std::vector<std::string> run(const std::string& rules_body, bool with_config,
   diags.insert(diags.end(), found.begin(), found.end());
   core::sort_diagnostics(diags);
   std::vector<std::string> ids;
-  for (const auto& d : diags) ids.push_back(d.check);
+  for (const auto& d : diags) ids.emplace_back(d.check.id());
   if (all) *all = diags;
   return ids;
 }

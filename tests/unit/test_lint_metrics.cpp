@@ -91,8 +91,8 @@ TEST_CASE("every metrics/* id a finding can carry is in the checks table", "[lin
       "# HELP gpu_memory_allocated_mb x\n# TYPE gpu_memory_allocated_mb gauge\ngpu_memory_allocated_mb 1\n"
       "cpu_usage_percent{core=\"1\"} 3\nx{ 1\n";
   for (const auto& d : check(bad)) {
-    INFO(d.check);
-    CHECK(lint::find_check(d.check) != nullptr);
+    INFO(d.check.id());
+    CHECK(lint::find_check(d.check.id()) != nullptr);
   }
 }
 
@@ -211,7 +211,8 @@ TEST_CASE("a large scrape parsed in two halves gives the findings of one pass", 
   auto list = [](const std::vector<core::Diagnostic>& v) {
     std::string out;
     for (const auto& d : v)
-      out += std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + d.check + " " + d.message + "\n";
+      out += std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + std::string(d.check.id()) + " " +
+             d.message + "\n";
     return out;
   };
   INFO("whole:\n" << list(whole) << "halves:\n" << list(halves));

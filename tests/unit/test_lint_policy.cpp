@@ -1,8 +1,11 @@
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
+#include "nsmon/lint/lint.hpp"
 #include "nsmon/lint/policy.hpp"
 
 using namespace nsmon;
+using json = nlohmann::ordered_json;
 
 namespace {
 struct Loaded {
@@ -21,7 +24,7 @@ Loaded load(const std::string& text) {
 std::vector<std::string> where(const Loaded& l) {
   std::vector<std::string> out;
   for (const auto& d : l.diags)
-    out.push_back(std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + d.check);
+    out.push_back(std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + std::string(d.check.id()));
   return out;
 }
 using V = std::vector<std::string>;
@@ -106,5 +109,23 @@ TEST_CASE("policy errors are positioned, with did-you-mean", "[lint][policy]") {
     auto l = load("disable: [a\n");
     REQUIRE(l.diags.size() == 1);
     CHECK(l.diags[0].check == "yaml/syntax");
+  }
+}
+
+TEST_CASE("list of checks: every check, its severity under the policy", "[lint][policy]") {
+  lint::Policy policy;
+  std::string table = lint::render_checks_table(policy);
+  CHECK(table.rfind("CHECK ", 0) == 0);
+  for (const auto& c : lint::checks()) CHECK(table.find(std::string(c.id) + " ") != std::string::npos);
+  json arr = json::parse(lint::render_checks_json(policy));
+  REQUIRE(arr.size() == lint::checks().size());
+  CHECK(arr[0].size() == 3);
+  policy.disabled.insert("yaml/syntax");
+  policy.severity_override["yaml/type"] = core::Severity::info;
+  arr = json::parse(lint::render_checks_json(policy));
+  for (const auto& c : arr) {
+    if (c["id"] == "yaml/syntax") CHECK(c["severity"] == "off");
+    if (c["id"] == "yaml/type") CHECK(c["severity"] == "info");
+    if (c["id"] == "yaml/unknown-field") CHECK(c["severity"] == "error");
   }
 }

@@ -31,7 +31,8 @@ std::unique_ptr<Run> lint_dir(const std::string& dir) {
 std::vector<std::string> summary(const Run& r) {
   std::vector<std::string> out;
   for (const auto& d : r.diags)
-    out.push_back(std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + d.check + " " + d.rule);
+    out.push_back(std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + std::string(d.check.id()) +
+                  " " + d.rule);
   return out;
 }
 } // namespace

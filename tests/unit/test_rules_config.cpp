@@ -27,7 +27,7 @@ std::vector<std::string> where(const std::vector<core::Diagnostic>& diags) {
   std::vector<std::string> out;
   for (const auto& d : diags)
     out.push_back(std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + core::to_string(d.severity) +
-                  " " + d.check);
+                  " " + std::string(d.check.id()));
   return out;
 }
 using V = std::vector<std::string>;
@@ -231,7 +231,8 @@ TEST_CASE("scrape_config_files: imported jobs join the config's, positioned in t
   auto l = load("scrape_config_files: ['jobs/*.yml', jobs/a.yml]\nscrape_configs:\n  - job_name: main\n", main);
   V got;
   for (const auto& d : l.diags)
-    got.push_back(fs::path(d.span.file.str()).filename().string() + ":" + std::to_string(d.span.line) + " " + d.check);
+    got.push_back(fs::path(d.span.file.str()).filename().string() + ":" + std::to_string(d.span.line) + " " +
+                  std::string(d.check.id()));
   // a.yml's timeout is over the global interval (1m); b.yml repeats job "main"; a.yml is read twice.
   CHECK(got ==
         V{"a.yml:3 config/scrape-timeout", "b.yml:2 config/duplicate-job", "prometheus.yml:1 config/duplicate-job"});

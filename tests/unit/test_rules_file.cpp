@@ -23,7 +23,7 @@ std::vector<std::string> where(const Loaded& l) {
   std::vector<std::string> out;
   for (const auto& d : l.diags)
     out.push_back(std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + core::to_string(d.severity) +
-                  " " + d.check);
+                  " " + std::string(d.check.id()));
   return out;
 }
 using V = std::vector<std::string>;
@@ -251,7 +251,8 @@ TEST_CASE("a file of many rules is read on several threads: its model and findin
   std::vector<core::Diagnostic> diags;
   auto file = rules::load_rule_file(src, diags);
   std::vector<std::string> got;
-  for (const auto& d : diags) got.push_back(std::to_string(d.span.line) + " " + d.check + " " + d.group + " " + d.rule);
+  for (const auto& d : diags)
+    got.push_back(std::to_string(d.span.line) + " " + std::string(d.check.id()) + " " + d.group + " " + d.rule);
   want.insert(want.begin(), want_duplicates.begin(), want_duplicates.end());
   CHECK(got == want);
 

@@ -33,7 +33,7 @@ LoadedTests load_tests(const std::string& text) {
 std::vector<std::string> where(const std::vector<core::Diagnostic>& diags) {
   std::vector<std::string> out;
   for (const auto& d : diags)
-    out.push_back(std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + d.check);
+    out.push_back(std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + std::string(d.check.id()));
   return out;
 }
 
@@ -517,7 +517,7 @@ tests:
 )",
                      kRules);
   std::vector<std::string> got;
-  for (const auto& d : r->diags) got.push_back(d.check + " " + core::to_string(d.severity));
+  for (const auto& d : r->diags) got.push_back(std::string(d.check.id()) + " " + core::to_string(d.severity));
   std::sort(got.begin(), got.end());
   CHECK(got == std::vector<std::string>{"promql/syntax error", "ruletest/invalid error", "ruletest/invalid error",
                                         "ruletest/invalid warning"});

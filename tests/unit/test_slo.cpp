@@ -260,7 +260,8 @@ TEST_CASE("slo: the dashboard template is clean against the generated rules", "[
     auto t = dashboards::load_template(sources.add("slo.yml", slo::dashboard_yaml(spec, "slo_rules.yml")), {}, diags);
     dashboards::check(t, catalog::embedded(), lint::recorded_metrics(files, catalog::embedded()), diags);
     std::string found;
-    for (const auto& d : diags) found += std::to_string(d.span.line) + ": " + d.check + ": " + d.message + "\n";
+    for (const auto& d : diags)
+      found += std::to_string(d.span.line) + ": " + std::string(d.check.id()) + ": " + d.message + "\n";
     INFO(found);
     CHECK(diags.empty());
     REQUIRE(t.rules.size() == 1);
@@ -283,7 +284,7 @@ TEST_CASE("slo: spec errors, positioned", "[slo]") {
        "  - name: c\n    objective: 0.9\n    sli: {latency: {metric: training_loss, le: 1}}\n",
        diags);
   std::vector<std::string> got;
-  for (const auto& d : diags) got.push_back(std::to_string(d.span.line) + " " + std::string(d.check));
+  for (const auto& d : diags) got.push_back(std::to_string(d.span.line) + " " + std::string(d.check.id()));
   CHECK(got ==
         std::vector<std::string>{"3 slo/objective", "4 slo/metric", "4 slo/metric", "7 slo/events", "10 slo/metric"});
 }

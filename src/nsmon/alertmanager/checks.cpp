@@ -6,6 +6,7 @@
 #include <set>
 
 #include "nsmon/alertmanager/config.hpp"
+#include "nsmon/core/diagnostic.hpp"
 #include "nsmon/text/duration.hpp"
 #include "nsmon/util/strings.hpp"
 

@@ -7,6 +7,7 @@
 
 #include "nsmon/alertmanager/notifiers.hpp"
 #include "nsmon/core/checks.hpp"
+#include "nsmon/core/diagnostic.hpp"
 #include "nsmon/rules/template_parse.hpp"
 #include "nsmon/util/strings.hpp"
 

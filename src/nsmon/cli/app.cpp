@@ -177,7 +177,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("nsmon ") + NSMON_VERSION);
   app.require_subcommand(1);
   app.fallthrough();
-  app.footer(std::string("\n") + kExitCodeHelp + "\nRun 'nsmon SUBCOMMAND --help' for a subcommand's options.");
+  app.footer("\n" + exit_codes_help({kOk, kFindings, kUsage, kUnreachable, kAlertFired, kCannotRun, kInterrupted}) +
+             "\nwatch passes on the command's status (128 + signal when it was killed).\n"
+             "Run 'nsmon SUBCOMMAND --help' for a subcommand's options.");
   auto& g = global_options();
   app.add_option("--catalog", g.catalog_path,
                  "Metric catalog to use instead of the built-in one; 'none' for rules about other exporters only")
@@ -232,7 +234,7 @@ int main(int argc, char** argv) {
     return kUsage;
   } catch (const Error& e) {
     print_error(e.what());
-    return kUsage;
+    return exit_code_for(e);
   }
 }
 

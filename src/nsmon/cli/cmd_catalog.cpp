@@ -144,8 +144,7 @@ Run define_catalog(CLI::App& cmd) {
 
   auto lo = std::make_shared<ListOptions>();
   // Set before the subcommands, which take it over (CLI11): the codes of these commands alone.
-  cmd.footer("\nExit codes: 0 ok, 1 show: no such metric (with the nearest name), 2 usage error or a catalog "
-             "that does not load.");
+  cmd.footer("\n" + exit_codes_help({kOk, kFindings, kUsage}));
   auto* list = cmd.add_subcommand("list", "List the catalog's metrics");
   list->add_option("--stage", lo->stage,
                    "Only metrics of this stage: training, inference, symbolic, knowledge_graph, system, errors, app, "

@@ -46,7 +46,7 @@ std::vector<std::string> check_ids() {
 Run define_completion(CLI::App& cmd) {
   auto shell = std::make_shared<std::string>();
   cmd.add_option("SHELL", *shell, "The shell")->check(CLI::IsMember({"bash", "zsh", "fish"}))->required();
-  cmd.footer(kHelp);
+  cmd.footer(std::string(kHelp) + "\n" + exit_codes_help({kOk, kUsage}));
   const CLI::App* root = cmd.get_parent();
   return [root, shell](const Context&) {
     std::cout << completion_script(describe(*root), *shell, metric_names(), check_ids());

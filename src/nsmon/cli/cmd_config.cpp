@@ -95,8 +95,8 @@ Run define_config(CLI::App& cmd) {
   auto o = std::make_shared<ShowOptions>();
   auto* show = cmd.add_subcommand("show", "Print every effective setting with its origin; secrets masked");
   show->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json"}))->default_str("text");
-  show->footer(help());
-  cmd.footer(help());
+  show->footer(help() + "\n" + exit_codes_help({kOk, kUsage}));
+  cmd.footer(help() + "\n" + exit_codes_help({kOk, kUsage}));
   return [o](const Context&) { return run_show(*o); };
 }
 

@@ -9,6 +9,8 @@
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
 #include "nsmon/cli/defaults.hpp"
+#include "nsmon/core/checks.hpp"
+#include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/exit_codes.hpp"
 #include "nsmon/dashboards/checks.hpp"
@@ -172,60 +174,74 @@ std::string provisioning_dashboards(const std::string& out_dir) {
          "      foldersFromFilesStructure: false\n";
 }
 
-int check_out_dir(const GenDashboardsOptions& o, const std::map<std::string, std::string>& files,
-                  std::ostream& status) {
+// --check: each output file that differs from what the templates give, is missing, or that no
+// template makes, as a generated/stale finding.
+std::vector<core::Diagnostic> check_out_dir(const GenDashboardsOptions& o,
+                                            const std::map<std::string, std::string>& files) {
   fs::path out(o.out);
-  std::vector<std::string> problems;
+  std::vector<core::Diagnostic> drift;
+  auto stale = [&](const fs::path& path, std::string message) {
+    drift.push_back(core::make_diagnostic("generated/stale", {path.string(), 0, 0, 0}, std::move(message),
+                                          "run nsmon gen-dashboards"));
+  };
   for (const auto& [name, text] : files) {
     fs::path path = out / name;
     std::error_code ec;
     if (!fs::exists(path, ec)) {
-      problems.push_back(path.string() + " is missing");
+      stale(path, "missing: " + o.templates + " makes it");
       continue;
     }
     std::string old = util::read_file(path.string());
-    if (old != text) problems.push_back(path.string() + ": " + describe_difference(old, text));
+    if (old != text) stale(path, describe_difference(old, text));
   }
   std::error_code ec;
   if (fs::is_directory(out, ec))
     for (fs::directory_iterator it(out, ec), end; !ec && it != end; it.increment(ec))
       if (it->path().extension() == ".json" && !files.count(it->path().filename().string()))
-        problems.push_back(it->path().string() + " is stale: no template makes it");
-  std::sort(problems.begin(), problems.end());
-  for (const auto& p : problems) status << p << "\n";
-  if (problems.empty()) {
-    status << o.out << " is up to date ("
-           << lint::plural(static_cast<long long>(files.size()), "dashboard", "dashboards") << " from " << o.templates
-           << ")\n";
-    return kOk;
-  }
-  status << o.out << " is not what " << o.templates << " gives: run nsmon gen-dashboards\n";
-  return kFindings;
+        stale(it->path(), "stale: no template makes it");
+  return drift;
 }
 
 int run_gen_dashboards(const GenDashboardsOptions& o, const Context& ctx) {
   Loaded loaded;
   load(o, ctx.catalog(), loaded);
-  lint::Report report;
+  report::Report report;
   report.findings = std::move(loaded.diags);
-  report.scope =
-      o.templates + " (" + lint::plural(static_cast<long long>(loaded.templates.size()), "template", "templates") + ")";
+  report.scope = o.templates + " (" +
+                 report::plural(static_cast<long long>(loaded.templates.size()), "template", "templates") + ")";
   report.facts = {{"templates", static_cast<long long>(loaded.templates.size())}};
   // The report first, on stdout; what was written goes after it (to stderr when stdout is a
   // machine format, so that it stays one JSON or SARIF document).
   // Errors always stop it (such a template cannot be rendered); other findings by --fail-on.
-  const bool errors = lint::count(report.findings).errors > 0;
-  if (finish(report, loaded.sources, ctx.report) != kOk || errors) {
-    print_error((errors ? "errors" : "findings at or above --fail-on " + ctx.report.fail_on) + " in " + o.templates +
-                ": nothing written");
-    return kFindings;
+  report.gate_failed = report::count(report.findings).errors > 0;
+  if (report.gate_failed || report::fails(report.findings, ctx.report.fail_on)) {
+    const int code = finish(report, loaded.sources, ctx.report);
+    print_error((report.gate_failed ? "errors" : "findings at or above --fail-on " + ctx.report.fail_on) + " in " +
+                o.templates + ": nothing written");
+    return code;
   }
   std::ostream& status = ctx.report.format == "text" ? std::cout : std::cerr;
   dashboards::RenderOptions ro;
   ro.importable = o.importable;
   std::map<std::string, std::string> files;
   for (const auto& t : loaded.templates) files[t.uid.value + ".json"] = dashboards::render(t, ro);
-  if (o.check) return check_out_dir(o, files, status);
+  if (o.check) {
+    // The output directory's drift joins the templates' findings in the one report.
+    std::vector<core::Diagnostic> drift = check_out_dir(o, files);
+    report.gate_failed = !drift.empty();
+    report.facts.push_back({"dashboards", static_cast<long long>(files.size())});
+    report.facts.push_back({"stale", static_cast<long long>(drift.size())});
+    for (auto& d : drift) report.findings.push_back(std::move(d));
+    core::sort_diagnostics(report.findings);
+    const int code = finish(report, loaded.sources, ctx.report);
+    if (drift.empty())
+      status << o.out << " is up to date ("
+             << report::plural(static_cast<long long>(files.size()), "dashboard", "dashboards") << " from "
+             << o.templates << ")\n";
+    else status << o.out << " is not what " << o.templates << " gives: run nsmon gen-dashboards\n";
+    return code;
+  }
+  const int code = finish(report, loaded.sources, ctx.report);
 
   fs::path out(o.out);
   std::error_code ec;
@@ -239,8 +255,8 @@ int run_gen_dashboards(const GenDashboardsOptions& o, const Context& ctx) {
     changed.emplace_back(path.string(), text);
   }
   util::write_files_atomic(changed);
-  status << "wrote " << lint::plural(static_cast<long long>(files.size()), "dashboard", "dashboards") << " to " << o.out
-         << " (" << changed.size() << " changed)\n";
+  status << "wrote " << report::plural(static_cast<long long>(files.size()), "dashboard", "dashboards") << " to "
+         << o.out << " (" << changed.size() << " changed)\n";
   if (!o.provisioning.empty()) {
     fs::path prov(o.provisioning);
     fs::create_directories(prov / "datasources", ec);
@@ -251,7 +267,7 @@ int run_gen_dashboards(const GenDashboardsOptions& o, const Context& ctx) {
                                provisioning_dashboards(fs::absolute(out).lexically_normal().string())}});
     status << "wrote Grafana provisioning to " << o.provisioning << " (datasources/nsmon.yml, dashboards/nsmon.yml)\n";
   }
-  return kOk;
+  return code;
 }
 
 } // namespace
@@ -273,9 +289,8 @@ Run define_gen_dashboards(CLI::App& cmd) {
   cmd.footer(std::string("\nTemplates: templates/*.yml, shared panels templates/panels/<name>.yml (see README).\n"
                          "Every query is checked against the catalog; findings are reported as lint-rules reports\n"
                          "them (--format text, json, github, sarif); findings at or above --fail-on stop the\n"
-                         "generation: nothing is written (exit 1).\n") +
-             "Exit codes: 0 written (or up to date with --check), 1 findings at or above --fail-on (nothing\n"
-             "written) or --check found a stale dashboard, 2 usage error or unreadable templates.");
+                         "generation: nothing is written (exit 1), as does a stale dashboard with --check.\n\n") +
+             exit_codes_help({kOk, kFindings, kUsage}));
   return [opts](const Context& ctx) {
     GenDashboardsOptions o = *opts;
     if (o.templates.empty()) o.templates = require_default("templates", "no templates directory: give --templates DIR");

@@ -13,8 +13,8 @@
 #include "nsmon/config/settings.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/exit_codes.hpp"
-#include "nsmon/lint/render.hpp"
 #include "nsmon/lint/routing_checks.hpp"
+#include "nsmon/report/render.hpp"
 #include "nsmon/util/files.hpp"
 
 namespace nsmon::cli {
@@ -79,7 +79,7 @@ int run_lint_alertmanager(const LintAlertmanagerOptions& o, const Context& ctx) 
   if (path.empty()) path = require_default(kDefaultFile, "nothing to lint: give an alertmanager.yml");
   std::string text = util::read_file(path);
   const core::SourceFile src(path == "-" ? "<stdin>" : path, text);
-  lint::Report report;
+  report::Report report;
   const alertmanager::Config cfg =
       alertmanager::load_config(src, report.findings, {.version = alertmanager_version(ctx.settings)});
   alertmanager::check(cfg, report.findings);
@@ -104,8 +104,8 @@ int run_lint_alertmanager(const LintAlertmanagerOptions& o, const Context& ctx) 
   core::sort_diagnostics(report.findings);
   const long long receivers = static_cast<long long>(cfg.receivers.size());
   const long long routes = cfg.route ? count_routes(*cfg.route) : 0;
-  report.scope = src.path() + " (" + lint::plural(receivers, "receiver", "receivers") + ", " +
-                 lint::plural(routes, "route", "routes") + ")";
+  report.scope = src.path() + " (" + report::plural(receivers, "receiver", "receivers") + ", " +
+                 report::plural(routes, "route", "routes") + ")";
   report.facts = {{"input", src.path()}, {"receivers", receivers}, {"routes", routes}};
   if (alerting_rules >= 0) report.facts.push_back({"alerting_rules", alerting_rules});
   return finish(report, sources, ctx.report);
@@ -160,8 +160,7 @@ Examples:
   nsmon lint-alertmanager --alertmanager-version 0.28 alertmanager.yml
   nsmon lint-alertmanager --list-checks
 
-Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage error or
-unreadable input (a file that is not valid YAML is a finding, not an error).)";
+A file that is not valid YAML is a finding, not an error.)";
 
 } // namespace
 
@@ -177,7 +176,7 @@ Run define_lint_alertmanager(CLI::App& cmd) {
   add_alertmanager_version_option(cmd);
   add_report_options(cmd);
   cmd.add_flag("--list-checks", o->list_checks, "List the alertmanager/* checks with their severity, then exit");
-  cmd.footer(kHelp);
+  cmd.footer(std::string(kHelp) + "\n\n" + exit_codes_help({kOk, kFindings, kUsage}));
   return [o](const Context& ctx) { return run_lint_alertmanager(*o, ctx); };
 }
 

@@ -11,7 +11,7 @@
 #include "nsmon/http/client.hpp"
 #include "nsmon/lint/lint.hpp"
 #include "nsmon/lint/metrics_checks.hpp"
-#include "nsmon/lint/render.hpp"
+#include "nsmon/report/render.hpp"
 #include "nsmon/util/files.hpp"
 #include "nsmon/util/strings.hpp"
 #include "nsmon/util/url.hpp"
@@ -56,13 +56,10 @@ Input read_input(const LintMetricsOptions& o) {
                                                            : "application/openmetrics-text;version=1.0.0,"
                                                              "text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
     req.headers.push_back({"Accept", accept});
-    http::Response resp;
-    try {
-      resp = http::make_curl_client()->send(req);
-    } catch (const http::TransportError& e) {
-      throw Error(e.what()); // one sentence naming the URL (http::TransportError)
-    }
-    if (resp.status != 200) throw Error(in.name + " answered HTTP " + std::to_string(resp.status) + " instead of 200");
+    // A server that cannot be reached, or answers anything but the scrape, is a ServerError.
+    http::Response resp = http::make_curl_client()->send(req);
+    if (resp.status != 200)
+      throw ServerError(in.name + " answered HTTP " + std::to_string(resp.status) + " instead of 200");
     in.text = util::InputText::of(std::move(resp.body));
     // The server's answer decides (a text-only exporter answers text to an OpenMetrics request).
     in.format = expfmt::format_from_content_type(resp.content_type);
@@ -77,9 +74,9 @@ Input read_input(const LintMetricsOptions& o) {
 }
 
 // What was checked, for the summary: "scrape.txt (3 families, 10 series)" and the JSON facts.
-void describe_input(lint::Report& report, const Input& in, const lint::MetricsSummary& sum) {
-  report.scope = in.name + " (" + lint::plural(static_cast<long long>(sum.families), "family", "families") + ", " +
-                 lint::plural(static_cast<long long>(sum.series), "series", "series") + ")";
+void describe_input(report::Report& report, const Input& in, const lint::MetricsSummary& sum) {
+  report.scope = in.name + " (" + report::plural(static_cast<long long>(sum.families), "family", "families") + ", " +
+                 report::plural(static_cast<long long>(sum.series), "series", "series") + ")";
   report.facts = {{"input", in.name},
                   {"format", expfmt::to_string(in.format)},
                   {"families", static_cast<long long>(sum.families)},
@@ -102,9 +99,9 @@ int run_lint_metrics(const LintMetricsOptions& o, const Context& ctx) {
   Input in = read_input(o);
 
   lint::MetricsSummary sum;
-  lint::Report report;
+  report::Report report;
   report.findings = lint::check_metrics(in.text->view(), in.format, in.name, options, &sum);
-  std::erase_if(report.findings, [&](const auto& d) { return disabled.count(d.check) > 0; });
+  std::erase_if(report.findings, [&](const auto& d) { return disabled.count(std::string(d.check.id())) > 0; });
   describe_input(report, in, sum);
 
   core::SourceSet sources;
@@ -136,9 +133,7 @@ Examples:
   curl -s localhost:8000/metrics | nsmon lint-metrics - --format github
   nsmon lint-metrics scrape.txt --fail-on error --disable metrics/no-help
 
-Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage error or
-unreadable input (a file that cannot be read, a URL that cannot be scraped; a scrape that does
-not parse is a finding, not an error).)";
+A scrape that does not parse is a finding, not an error.)";
 
 } // namespace
 
@@ -157,7 +152,7 @@ Run define_lint_metrics(CLI::App& cmd) {
   add_duration_option(cmd, "--timeout", o->timeout, "Time a URL may take to answer (default 10s)")
       ->check(CLI::PositiveNumber);
   cmd.add_flag("--list-checks", o->list_checks, "List the metrics/* checks with their severity, then exit");
-  cmd.footer(kHelp);
+  cmd.footer(std::string(kHelp) + "\n\n" + exit_codes_help({kOk, kFindings, kUsage, kUnreachable}));
   return [o](const Context& ctx) { return run_lint_metrics(*o, ctx); };
 }
 

@@ -15,7 +15,7 @@
 #include "nsmon/core/exit_codes.hpp"
 #include "nsmon/lint/lint.hpp"
 #include "nsmon/lint/policy.hpp"
-#include "nsmon/lint/render.hpp"
+#include "nsmon/report/render.hpp"
 #include "nsmon/util/files.hpp"
 #include "nsmon/util/memory.hpp"
 #include "nsmon/util/parallel.hpp"
@@ -99,7 +99,7 @@ int run_lint(const LintOptions& o, const Context& ctx) {
   }
 
   // The checks, then the loaders' findings under the same `# nsmon disable` comments and policy.
-  auto report = std::make_unique<lint::Report>();
+  auto report = std::make_unique<report::Report>();
   report->findings = lint::run(loaded.input, options);
   lint::drop_disjoint_duplicates(loaded.diags, loaded.input, options);
   lint::apply_policy(loaded.diags, loaded.input.rule_files, options.policy);
@@ -107,7 +107,7 @@ int run_lint(const LintOptions& o, const Context& ctx) {
   report->findings.insert(report->findings.end(), std::make_move_iterator(loaded.diags.begin()),
                           std::make_move_iterator(loaded.diags.end()));
   core::sort_diagnostics(report->findings);
-  lint::describe_files(*report, loaded.files, loaded.rules);
+  report::describe_files(*report, loaded.files, loaded.rules);
   int rc = finish(*report, loaded.sources, ctx.report);
   keep_until_exit(std::move(report));
   keep_until_exit(std::move(loaded_owner));
@@ -155,8 +155,7 @@ Examples:
   nsmon lint-rules --fail-on error --format github alerts/*.yml
   nsmon lint-rules --list-checks
 
-Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage error or
-unreadable input (a rule file that is not valid YAML is a finding, not an error).)";
+A rule file that is not valid YAML is a finding, not an error.)";
 
 } // namespace
 
@@ -174,7 +173,7 @@ Run define_lint_rules(CLI::App& cmd) {
   add_report_options(cmd);
   cmd.add_flag("--list-checks", o->list_checks, "List every check with its severity and summary, then exit");
   add_feature_option(cmd, o->features);
-  cmd.footer(kHelp);
+  cmd.footer(std::string(kHelp) + "\n\n" + exit_codes_help({kOk, kFindings, kUsage}));
   return [o](const Context& ctx) { return run_lint(*o, ctx); };
 }
 

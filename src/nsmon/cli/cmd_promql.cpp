@@ -34,7 +34,7 @@ std::pair<std::string, std::string> read_expression(const PromqlOptions& o) {
 
 // Parses into a report: no finding, or the first error (the one Prometheus reports). `src_out`:
 // the expression's source, for further checks.
-promql::ParseResult parse(const PromqlOptions& o, lint::Report& report, core::SourceSet& sources,
+promql::ParseResult parse(const PromqlOptions& o, report::Report& report, core::SourceSet& sources,
                           const core::SourceFile** src_out = nullptr) {
   auto [name, text] = read_expression(o);
   const auto& src = sources.add(name, std::move(text));
@@ -47,7 +47,7 @@ promql::ParseResult parse(const PromqlOptions& o, lint::Report& report, core::So
 
 // fmt and ast: the error like a compiler, on stderr; the output only for a valid expression.
 std::optional<promql::ParseResult> parse_or_report(const PromqlOptions& o) {
-  lint::Report report;
+  report::Report report;
   core::SourceSet sources;
   promql::ParseResult res = parse(o, report, sources);
   if (res.ok()) return res;
@@ -83,7 +83,7 @@ int run_check_lines(const PromqlOptions& o) {
 // an expression gets the same findings wherever it is checked.
 int run_check(const PromqlOptions& o, const Context& ctx, bool fail_on_given) {
   if (o.each_line) return run_check_lines(o);
-  lint::Report report;
+  report::Report report;
   core::SourceSet sources;
   const core::SourceFile* src = nullptr;
   promql::ParseResult res = parse(o, report, sources, &src);
@@ -130,8 +130,7 @@ Run define_promql(CLI::App& cmd) {
 
   auto co = std::make_shared<PromqlOptions>();
   // Set before the subcommands, which take it over (CLI11): the codes of these commands alone.
-  cmd.footer("\nExit codes: 0 the expressions parse, 1 an expression does not (its error printed) or, for check\n"
-             "with --fail-on warning, has a warning (the catalog's checks, as query's), 2 usage error.");
+  cmd.footer("\n" + exit_codes_help({kOk, kFindings, kUsage}));
   auto* check = cmd.add_subcommand(
       "check", "Validate an expression: print nothing and exit 0 if valid, the error and exit 1 if not; the "
                "catalog's warnings (the checks query makes) are shown, and count with --fail-on warning");

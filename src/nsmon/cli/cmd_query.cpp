@@ -182,16 +182,14 @@ int report(const promapi::Answer& a) {
   return kFindings;
 }
 
-// Runs one call, turning transport and decoding failures into exit 3.
-std::optional<promapi::Answer> call_server(Session& s, const promapi::Call& call, const promapi::ReaderOptions& ro) {
+// Runs one call. A transport or decoding failure ends the command as a ServerError (cli::main
+// gives it its exit code); an answer that is not an API answer is named with its server.
+promapi::Answer call_server(Session& s, const promapi::Call& call, const promapi::ReaderOptions& ro) {
   try {
     return promapi::perform(*s.sender, *s.client, s.server, call, s.base, ro);
-  } catch (const http::TransportError& e) {
-    print_error(e.what());
   } catch (const promapi::BadAnswer& e) {
-    print_error(std::string(e.what()) + " (from " + util::redact_url(s.server) + ")");
+    throw promapi::BadAnswer(std::string(e.what()) + " (from " + util::redact_url(s.server) + ")");
   }
-  return std::nullopt;
 }
 
 std::optional<double> time_flag(const std::string& text, const char* flag, double now) {
@@ -230,8 +228,8 @@ Unit quantile_unit(const promql::Expr& root, const catalog::Catalog& cat) {
 }
 
 // Parses the expression before any network: a syntax error is shown with its position and
-// stops the run (nullopt); the catalog's warnings go to stderr. --no-lint sends it as it is.
-std::optional<ExprFacts> preflight(const QueryOptions& o) {
+// stops the run (a UsageError); the catalog's warnings go to stderr. --no-lint sends it as it is.
+ExprFacts preflight(const QueryOptions& o) {
   ExprFacts facts;
   const promql::ParseOptions po = parse_features(o.features);
   promql::ParseResult res = promql::parse(o.expr, po);
@@ -240,8 +238,7 @@ std::optional<ExprFacts> preflight(const QueryOptions& o) {
   if (!res.ok()) {
     if (o.no_lint) return facts;
     print_diagnostics({syntax_diagnostic(src, res.errors().front())}, sources);
-    print_error("the expression does not parse; nothing was sent (--no-lint sends it anyway)");
-    return std::nullopt;
+    throw UsageError("the expression does not parse; nothing was sent (--no-lint sends it anyway)");
   }
   const catalog::Catalog& cat = load_catalog();
   std::map<std::string, lint::RecordedMetric> none;
@@ -326,8 +323,7 @@ int run_query(const QueryOptions& o) {
     call = promapi::instant_query(o.expr, time_flag(o.time, "--time", now));
   }
 
-  std::optional<ExprFacts> facts = preflight(o);
-  if (!facts) return kUsage;
+  const ExprFacts facts = preflight(o);
   Session session = connect(o);
 
   Out out;
@@ -348,36 +344,32 @@ int run_query(const QueryOptions& o) {
       else if (format == "jsonl") write_jsonl(out, s);
       else if (format == "table") kept.push_back(s);
     };
-  auto answer = call_server(session, call, ro);
-  if (!answer) {
-    out.flush();
-    return kUnreachable;
-  }
-  if (json && answer->reply.has_data) {
+  const promapi::Answer answer = call_server(session, call, ro);
+  if (json && answer.reply.has_data) {
     json->copy_to(out);
     out.write("\n");
   }
   if (csv) csv->finish(out);
   if (format == "table") {
     const catalog::Catalog& cat = load_catalog();
-    if (!facts->ordered)
+    if (!facts.ordered)
       std::stable_sort(kept.begin(), kept.end(), [](const promapi::Series& a, const promapi::Series& b) {
         auto la = a.labels, lb = b.labels;
         std::sort(la.begin(), la.end());
         std::sort(lb.begin(), lb.end());
         return la < lb;
       });
-    if (answer->reply.status == "success" && kept.empty()) std::cerr << "nsmon: the query returned no series\n";
+    if (answer.reply.status == "success" && kept.empty()) std::cerr << "nsmon: the query returned no series\n";
     else if (o.graph) {
       auto [h, w] = core::layout_size(1);
-      out.write(render_graph(kept, start, end, step, cat, facts->unit, w, h,
+      out.write(render_graph(kept, start, end, step, cat, facts.unit, w, h,
                              core::use_color(core::parse_color_mode(global_options().color), 1)));
     } else if (!kept.empty()) {
-      out.write(render(series_table(kept, range, cat, facts->unit), "table"));
+      out.write(render(series_table(kept, range, cat, facts.unit), "table"));
     }
   }
   out.flush();
-  int rc = report(*answer);
+  int rc = report(answer);
   return rc != kOk ? rc : check.result();
 }
 
@@ -404,13 +396,9 @@ int run_verb(const std::string& verb, const QueryOptions& o) {
   std::string data; // a verb's answer is small: written or read once it is all in
   promapi::ReaderOptions ro;
   ro.data_sink = [&](std::string_view b) { data.append(b); };
-  auto answer = call_server(session, call, ro);
-  if (!answer) {
-    out.flush();
-    return kUnreachable;
-  }
-  if (format == "json" && answer->reply.has_data) out.write(data + "\n");
-  if (format != "json" && answer->reply.has_data) {
+  const promapi::Answer answer = call_server(session, call, ro);
+  if (format == "json" && answer.reply.has_data) out.write(data + "\n");
+  if (format != "json" && answer.reply.has_data) {
     // The tokenizer has checked the text already; nlohmann builds the (small) tree.
     nlohmann::json parsed = nlohmann::json::parse(data, nullptr, false);
     if (format == "jsonl") {
@@ -421,7 +409,7 @@ int run_verb(const std::string& verb, const QueryOptions& o) {
     }
   }
   out.flush();
-  return report(*answer);
+  return report(answer);
 }
 
 // What the command line did not give comes from NSMON_* and the config file (settings.hpp);
@@ -446,9 +434,9 @@ Run define_query(CLI::App& cmd) {
   CLI::App* q = &cmd;
   q->footer(std::string("\nVerbs: series, labels, label-values, targets, rules, alerts, metadata, buildinfo "
                         "('nsmon query VERB --help').\n"
-                        "Exit codes: 0 ok, 1 the server answered with an error or --check failed, 2 usage or an\n"
-                        "expression that does not parse, 3 the server could not be reached or understood.\n"
-                        "Server warnings and infos go to stderr."));
+                        "An error answer of the server or a failed --check exits 1; an expression that does not\n"
+                        "parse is a usage error. Server warnings and infos go to stderr.\n\n" +
+                        exit_codes_help({kOk, kFindings, kUsage, kUnreachable})));
   q->add_option("EXPR", o->expr, "PromQL expression; put -- before one that starts with '-'");
   q->add_option("--time", o->time, "Evaluation time of an instant query (default: now)")->option_text("TIME");
   add_range_options(q, *o);

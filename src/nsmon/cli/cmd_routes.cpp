@@ -11,6 +11,8 @@
 #include "nsmon/cli/common.hpp"
 #include "nsmon/cli/defaults.hpp"
 #include "nsmon/config/settings.hpp"
+#include "nsmon/core/checks.hpp"
+#include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/exit_codes.hpp"
 #include "nsmon/util/files.hpp"
@@ -25,8 +27,7 @@ struct RoutesOptions {
   std::vector<std::string> labels; ///< name=value
   std::string verify;              ///< --verify-receivers (comma-separated)
   std::string cases;               ///< --cases FILE
-  std::string format = "text";
-  alertmanager::Version version; ///< --alertmanager-version, through the settings
+  alertmanager::Version version;   ///< --alertmanager-version, through the settings
 };
 
 constexpr const char* kDefaultConfig = "rules/alertmanager.yml";
@@ -84,7 +85,9 @@ std::vector<std::string> receivers_of(const alertmanager::Config& cfg, const ale
   return out;
 }
 
-int run_cases(const RoutesOptions& o, const Loaded& l) {
+// --cases: each failed case is a routes/case-failed finding of the one report; the verdicts of
+// all cases are the JSON report's "cases", the passed ones listed before a text report.
+int run_cases(const RoutesOptions& o, const Loaded& l, const ReportOptions& ro) {
   std::string text = util::read_file(o.cases);
   core::SourceFile src(o.cases, text);
   std::vector<core::Diagnostic> diags;
@@ -92,52 +95,50 @@ int run_cases(const RoutesOptions& o, const Loaded& l) {
   core::SourceSet sources;
   sources.add(src.path(), text);
   check_loaded(std::move(diags), sources, "cases file", src.path(), core::Severity::error);
-  int failed = 0;
-  nlohmann::json results = nlohmann::json::array();
+  report::Report report;
+  long long failed = 0;
+  nlohmann::ordered_json results = nlohmann::ordered_json::array();
   for (const auto& c : cases) {
     auto r = alertmanager::run_case(l.cfg, c);
-    failed += r.failures.empty() ? 0 : 1;
-    if (o.format == "json") {
-      nlohmann::json inhibited = nlohmann::json::array();
-      for (auto i : r.inhibited_by) inhibited.push_back(l.cfg.inhibit_rules[i].span.line);
-      results.push_back({{"name", c.name},
-                         {"file", src.path()},
-                         {"line", c.span.line},
-                         {"passed", r.failures.empty()},
-                         {"receivers", r.receivers},
-                         {"inhibited_by_rule_at_line", inhibited},
-                         {"failures", r.failures}});
+    nlohmann::ordered_json inhibited = nlohmann::ordered_json::array();
+    for (auto i : r.inhibited_by) inhibited.push_back(l.cfg.inhibit_rules[i].span.line);
+    results.push_back({{"name", c.name},
+                       {"file", src.path()},
+                       {"line", c.span.line},
+                       {"passed", r.failures.empty()},
+                       {"receivers", r.receivers},
+                       {"inhibited_by_rule_at_line", inhibited},
+                       {"failures", r.failures}});
+    if (r.failures.empty()) {
+      if (ro.format == "text") std::cout << "PASS  " << c.name << "\n";
       continue;
     }
-    if (r.failures.empty()) std::cout << "PASS  " << c.name << "\n";
-    else {
-      std::cout << "FAIL  " << c.name << " (" << src.path() << ":" << c.span.line << ")\n";
-      for (const auto& f : r.failures) std::cout << "      " << f << "\n";
-    }
+    ++failed;
+    report.findings.push_back(core::make_diagnostic(
+        "routes/case-failed", c.span, "case '" + c.name + "' fails:\n  " + util::join(r.failures, "\n  ")));
   }
-  if (o.format == "json")
-    std::cout << nlohmann::json{{"cases", results},
-                                {"summary",
-                                 {{"cases", cases.size()},
-                                  {"passed", cases.size() - static_cast<std::size_t>(failed)},
-                                  {"failed", failed}}}}
-                     .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-              << "\n";
-  else
-    std::cout << cases.size() << " cases: " << cases.size() - static_cast<std::size_t>(failed) << " passed, " << failed
-              << " failed\n";
-  return failed > 0 ? kFindings : kOk;
+  const auto total = static_cast<long long>(cases.size());
+  report.gate_failed = failed > 0;
+  report.scope = src.path() + " (" + report::plural(total, "case", "cases") + ": " + std::to_string(total - failed) +
+                 " passed, " + std::to_string(failed) + " failed)";
+  report.facts = {{"cases", total}, {"passed", total - failed}, {"failed", failed}};
+  report.details.emplace_back("cases", std::move(results));
+  return finish(report, sources, ro);
 }
 
-int run_test(const RoutesOptions& o) {
+int run_test(const RoutesOptions& o, const ReportOptions& ro) {
   Loaded l = load(o.config, o.version);
   if (!o.cases.empty()) {
     if (!o.labels.empty()) throw UsageError("give either --cases FILE or labels, not both");
-    return run_cases(o, l);
+    return run_cases(o, l, ro);
   }
+  // Labels: amtool's answer, the receivers (text) or the routes that take the alert (json).
+  const std::string format = ro.format_given ? ro.format : "text";
+  if (format != "text" && format != "json")
+    throw UsageError("routes test LABELS prints text or json, not " + format + " (--cases reports in every format)");
   auto labels = parse_labels(o.labels);
   auto receivers = receivers_of(l.cfg, labels);
-  if (o.format == "json") {
+  if (format == "json") {
     nlohmann::json routes = nlohmann::json::array();
     for (const auto& m : alertmanager::route_alert(*l.cfg.route, labels)) {
       nlohmann::json matchers = nlohmann::json::array();
@@ -218,14 +219,14 @@ Examples:
   nsmon routes test --alertmanager alertmanager.yml --cases routing_cases.yml
   nsmon routes show --alertmanager alertmanager.yml
 
-Exit codes: 0 the receivers (or every case) are as expected, 1 they differ, 2 usage error or a
-configuration or cases file that does not load (its errors are shown with their positions).)";
+Receivers (or a case) other than expected fail the test; a configuration or cases file that does
+not load is shown with its errors' positions.)";
 
 } // namespace
 
 Run define_routes(CLI::App& cmd) {
   cmd.require_subcommand(1);
-  cmd.footer("\nExit codes: each subcommand's --help lists its own.");
+  cmd.footer("\n" + exit_codes_help({kOk, kFindings, kUsage}));
   auto o = std::make_shared<RoutesOptions>();
   auto* test =
       cmd.add_subcommand("test", "The receivers an alert with these labels reaches (as amtool config routes test)");
@@ -236,15 +237,15 @@ Run define_routes(CLI::App& cmd) {
                    "Exit 1 unless these are the receivers (comma-separated, in order)");
   test->add_option("--cases", o->cases, "Run a YAML file of cases: labels, expected receivers, inhibition")
       ->option_text("FILE");
-  test->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json"}))->default_str("text");
-  test->footer(kTestHelp);
+  add_report_options(*test);
+  test->footer(std::string(kTestHelp) + "\n\n" + exit_codes_help({kOk, kFindings, kUsage}));
   auto* show = cmd.add_subcommand("show", "The routing tree, each route with its matchers and receiver");
-  show->footer("\nExit codes: 0 shown, 2 usage error or an alertmanager.yml that does not load.");
+  show->footer("\n" + exit_codes_help({kOk, kUsage}));
   add_config_options(*show, *o);
   add_alertmanager_version_option(*show);
   return [o, test](const Context& ctx) {
     o->version = alertmanager_version(ctx.settings);
-    return test->parsed() ? run_test(*o) : run_show(*o);
+    return test->parsed() ? run_test(*o, ctx.report) : run_show(*o);
   };
 }
 

@@ -7,9 +7,12 @@
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
 #include "nsmon/cli/defaults.hpp"
+#include "nsmon/core/checks.hpp"
+#include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/exit_codes.hpp"
 #include "nsmon/lint/lint.hpp"
+#include "nsmon/report/report.hpp"
 #include "nsmon/rules/rule_file.hpp"
 #include "nsmon/slo/generate.hpp"
 #include "nsmon/slo/spec.hpp"
@@ -91,17 +94,20 @@ int run_generate(const SloOptions& o, const Context& ctx) {
   for (const auto& s : skipped) std::cerr << "nsmon: no tests for " << s << "\n";
 
   if (o.check) {
-    int stale = 0;
+    // Each file that differs from what the spec gives is a finding of the one report.
+    report::Report report;
     for (const auto& [path, content] : files) {
       std::error_code ec;
-      bool same = fs::exists(path, ec) && util::read_file(path) == content;
-      if (!same) {
-        std::cout << path << " differs from what " << o.spec << " gives (run nsmon slo generate)\n";
-        ++stale;
-      }
+      if (!fs::exists(path, ec) || util::read_file(path) != content)
+        report.findings.push_back(core::make_diagnostic(
+            "generated/stale", {path, 0, 0, 0}, "differs from what " + o.spec + " gives", "run nsmon slo generate"));
     }
-    if (stale == 0) std::cout << "up to date: " << files.size() << " files from " << o.spec << "\n";
-    return stale ? kFindings : kOk;
+    core::sort_diagnostics(report.findings);
+    report.gate_failed = !report.findings.empty();
+    report.scope = report::plural(static_cast<long long>(files.size()), "file", "files") + " from " + o.spec;
+    report.facts = {{"files", static_cast<long long>(files.size())},
+                    {"stale", static_cast<long long>(report.findings.size())}};
+    return finish(report, sources, ctx.report);
   }
   util::write_files_atomic(files);
   for (const auto& [path, content] : files) std::cout << "wrote " << path << "\n";
@@ -171,14 +177,14 @@ Examples:
   nsmon slo generate sloth-spec.yml --out rules.yml --tests tests.yml    # from Sloth
   nsmon slo generate --check --tests rules/slo_rules_test.yml --dashboard templates/slo.yml   # CI
 
-Exit codes: 0 written (or up to date), 1 --check found a stale file, 2 a spec that does not load
-(positioned errors, a generated rule lint-rules would refuse included) or unwritable output.)";
+--check fails on a stale file; a spec that does not load (positioned errors, a generated rule
+lint-rules would refuse included) or an unwritable output is invalid input.)";
 
 } // namespace
 
 Run define_slo(CLI::App& cmd) {
   cmd.require_subcommand(1);
-  cmd.footer("\nExit codes: see 'nsmon slo generate --help'.");
+  cmd.footer("\n" + exit_codes_help({kOk, kFindings, kUsage}));
   auto o = std::make_shared<SloOptions>();
   auto* gen = cmd.add_subcommand("generate", "Recording rules, burn-rate alerts and their unit tests from an SLO spec");
   gen->add_option("SPEC", o->spec, "The SLO spec (default: rules/slos.yml)")->option_text("FILE");
@@ -191,7 +197,8 @@ Run define_slo(CLI::App& cmd) {
                   "lint-rules' policy file for the generated rules (external: other exporters' metric prefixes)")
       ->option_text("FILE");
   gen->add_flag("--check", o->check, "Write nothing; exit 1 if a file differs from what the spec gives");
-  gen->footer(kHelp);
+  add_report_options(*gen);
+  gen->footer(std::string(kHelp) + "\n\n" + exit_codes_help({kOk, kFindings, kUsage}));
   return [o](const Context& ctx) {
     SloOptions given = *o;
     if (given.spec.empty()) given.spec = require_default("rules/slos.yml", "nothing to generate: give an SLO spec");

@@ -1,17 +1,14 @@
 #include <CLI/CLI.hpp>
-#include <cmath>
 #include <iostream>
 #include <regex>
-#include <set>
 
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
-#include "nsmon/core/checks.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/exit_codes.hpp"
-#include "nsmon/lint/render.hpp"
-#include "nsmon/promql/ast.hpp"
+#include "nsmon/report/junit.hpp"
 #include "nsmon/ruletest/runner.hpp"
+#include "nsmon/ruletest/summary.hpp"
 #include "nsmon/util/files.hpp"
 #include "nsmon/util/parallel.hpp"
 #include "nsmon/util/strings.hpp"
@@ -32,143 +29,6 @@ struct TestRulesOptions {
   bool diff = false;
   std::vector<std::string> features;
 };
-
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-    case '&': out += "&amp;"; break;
-    case '<': out += "&lt;"; break;
-    case '>': out += "&gt;"; break;
-    case '"': out += "&quot;"; break;
-    default: out += c;
-    }
-  }
-  return out;
-}
-
-// JUnit XML as promtool --junit writes it: a suite per file, a case per test.
-std::string render_junit(const std::vector<std::unique_ptr<ruletest::PreparedFile>>& files,
-                         const std::vector<ruletest::TestResult>& results) {
-  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n";
-  for (const auto& f : files) {
-    std::string cases;
-    int tests = 0, failures = 0, skipped = 0;
-    double time = 0;
-    for (const auto& r : results) {
-      if (r.file != f.get()) continue;
-      const auto& t = f->file.tests[r.test];
-      ++tests;
-      time += r.seconds;
-      cases += "    <testcase name=\"" + xml_escape(t.display_name()) + "\" time=\"" + std::to_string(r.seconds) + "\"";
-      if (r.skipped) {
-        ++skipped;
-        cases += "><skipped/></testcase>\n";
-      } else if (!r.failures.empty()) {
-        ++failures;
-        cases += ">\n";
-        for (const auto& d : r.failures)
-          cases += "      <failure message=\"" + xml_escape(d.message.substr(0, d.message.find('\n'))) + "\">" +
-                   xml_escape(d.span.file.str() + ":" + std::to_string(d.span.line) + ": " + d.message) +
-                   "</failure>\n";
-        cases += "    </testcase>\n";
-      } else {
-        cases += "/>\n";
-      }
-    }
-    out += "  <testsuite name=\"" + xml_escape(f->file.path) + "\" tests=\"" + std::to_string(tests) +
-           "\" failures=\"" + std::to_string(failures) + "\" skipped=\"" + std::to_string(skipped) + "\" time=\"" +
-           std::to_string(time) + "\">\n" + cases + "  </testsuite>\n";
-  }
-  return out + "</testsuites>\n";
-}
-
-// Metric names a PromQL expression selects.
-void selected_names(const promql::Expr& e, std::set<std::string>& out) {
-  promql::walk(e, [&](const promql::Expr& n, std::span<const promql::Expr* const>) {
-    if (n.kind != promql::NodeKind::vector_selector) return true;
-    std::string name = promql::metric_name(n.as<promql::VectorSelector>());
-    if (!name.empty()) out.insert(std::move(name));
-    return true;
-  });
-}
-
-// --coverage: an alerting rule is covered when an alert_rule_test names it; a recording rule when
-// a test's evaluation produced samples from it and a tested alert or expression reads it
-// (directly or through other recording rules).
-bool add_coverage(lint::Report& report, const std::vector<std::unique_ptr<ruletest::PreparedFile>>& files,
-                  const std::vector<ruletest::TestResult>& results, double min_pct) {
-  struct Entry {
-    const rules::Rule* rule;
-    std::string file, group;
-    bool covered = false;
-  };
-  std::map<std::pair<std::string, int>, Entry> entries; // (file, line): rules shared by test files count once
-  std::set<std::string> tested_alerts, read_names, produced_records;
-  for (const auto& f : files) {
-    for (const auto& t : f->file.tests)
-      for (const auto& a : t.alert_tests) tested_alerts.insert(a.alertname.value);
-    for (const auto& t : f->tests)
-      for (const auto& x : t.exprs)
-        if (x->ok()) selected_names(*x->expr(), read_names);
-  }
-  for (const auto& r : results)
-    for (std::size_t g = 0; g < r.produced.size(); ++g)
-      for (std::size_t i = 0; i < r.produced[g].size(); ++i)
-        if (r.produced[g][i]) produced_records.insert(r.file->groups[g].rules[i].rule->name.value);
-  // Names read by tested alerts, then through recording rules until nothing new is read.
-  std::map<std::string, std::set<std::string>> record_reads;
-  for (const auto& f : files)
-    for (const auto& g : f->groups)
-      for (const auto& r : g.rules) {
-        entries.emplace(std::make_pair(g.file, r.rule->span.line), Entry{r.rule, g.file, g.name});
-        if (r.rule->is_alert() && tested_alerts.count(r.rule->name.value)) selected_names(*r.expr->expr(), read_names);
-        if (!r.rule->is_alert()) selected_names(*r.expr->expr(), record_reads[r.rule->name.value]);
-      }
-  for (bool grew = true; grew;) {
-    grew = false;
-    for (const auto& [name, reads] : record_reads)
-      if (read_names.count(name))
-        for (const auto& n : reads) grew = read_names.insert(n).second || grew;
-  }
-  std::size_t covered = 0;
-  for (auto& [key, e] : entries) {
-    const std::string& name = e.rule->name.value;
-    e.covered = e.rule->is_alert() ? tested_alerts.count(name) > 0
-                                   : read_names.count(name) > 0 && produced_records.count(name) > 0;
-    if (e.covered) {
-      ++covered;
-      continue;
-    }
-    auto d = core::make_diagnostic("ruletest/uncovered", e.rule->name.span,
-                                   std::string(e.rule->is_alert() ? "alerting rule " : "recording rule ") + name +
-                                       (e.rule->is_alert() ? " is named by no alert_rule_test"
-                                                           : " is read by no tested alert or expression, or produced "
-                                                             "no sample in any test"));
-    d.rule = name;
-    d.group = e.group;
-    report.findings.push_back(std::move(d));
-  }
-  const double pct =
-      entries.empty() ? 100.0 : 100.0 * static_cast<double>(covered) / static_cast<double>(entries.size());
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", pct);
-  report.facts.push_back({"coverage_percent", std::string(buf)});
-  report.facts.push_back({"rules_covered", static_cast<long long>(covered)});
-  report.facts.push_back({"rules_total", static_cast<long long>(entries.size())});
-  report.scope += ", coverage " + std::string(buf) + "% (" + std::to_string(covered) + "/" +
-                  std::to_string(entries.size()) + " rules)";
-  if (min_pct >= 0 && pct + 1e-9 < min_pct) {
-    core::Span at;
-    at.file = files.empty() ? "" : files.front()->file.path;
-    report.findings.push_back(core::make_diagnostic("ruletest/uncovered", at,
-                                                    "coverage " + std::string(buf) + "% is below --coverage-min " +
-                                                        util::format_number(min_pct)));
-    report.findings.back().severity = core::Severity::error;
-    return true;
-  }
-  return false;
-}
 
 int run_test_rules(const TestRulesOptions& o, const Context& ctx) {
   if (o.files.empty()) throw UsageError("nothing to test: give one or more rule unit-test files (promtool's format)");
@@ -221,7 +81,6 @@ int run_test_rules(const TestRulesOptions& o, const Context& ctx) {
       for (std::size_t i = b; i < e; ++i) results[i] = ruletest::run_test(*tasks[i].file, tasks[i].test, options);
     });
   }
-  std::vector<ruletest::TestResult>& results = runs.back();
   // --debug: on stderr, so that the report on stdout stays what scripts read.
   for (std::size_t v = 0; v < runs.size(); ++v)
     for (const auto& r : runs[v]) {
@@ -232,60 +91,10 @@ int run_test_rules(const TestRulesOptions& o, const Context& ctx) {
                 << (r.failures.empty() ? "passed" : "failed") << ", " << r.state;
     }
 
-  lint::Report report;
-  long long passed = 0, failed = 0, skipped = 0, changed = 0;
-  for (std::size_t i = 0; i < tasks.size(); ++i) {
-    const auto& last = runs.back()[i];
-    if (last.skipped) {
-      ++skipped;
-      continue;
-    }
-    if (runs.size() == 1) {
-      if (last.failures.empty()) ++passed;
-      else ++failed;
-      for (const auto& d : last.failures) report.findings.push_back(d);
-      continue;
-    }
-    // Both versions: a failure says under which; a test whose verdict changes is the migration's
-    // work, and says so.
-    const auto& v2 = runs.front()[i];
-    const bool f2 = !v2.failures.empty(), f3 = !last.failures.empty();
-    if (!f2 && !f3) ++passed;
-    else ++failed;
-    if (f2 != f3) ++changed;
-    const char* under = f2 && f3 ? "under Prometheus 2.x and 3.x: "
-                        : f2     ? "under Prometheus 2.x only (passes under 3.x): "
-                                 : "under Prometheus 3.x only (passes under 2.x): ";
-    for (auto d : f3 ? last.failures : v2.failures) {
-      d.message = under + d.message;
-      report.findings.push_back(std::move(d));
-    }
-  }
-  report.scope =
-      lint::plural(static_cast<long long>(files.size()), "file", "files") + " (" +
-      lint::plural(passed + failed, "test", "tests") + ": " + std::to_string(passed) + " passed, " +
-      std::to_string(failed) + " failed" +
-      (runs.size() > 1 ? ", " + std::to_string(changed) + " with a verdict that changes from 2.x to 3.x" : "") +
-      (skipped ? ", " + std::to_string(skipped) + " not selected" : "") + ")";
-  report.facts = {{"files", static_cast<long long>(files.size())},
-                  {"tests", passed + failed},
-                  {"passed", passed},
-                  {"failed", failed},
-                  {"skipped", skipped}};
-  if (runs.size() > 1) report.facts.push_back({"changed", changed});
-  bool below = false;
-  if (o.coverage || o.coverage_min >= 0) below = add_coverage(report, files, results, o.coverage_min);
-  for (const auto& f : files)
-    if (f->file.tests.empty())
-      report.findings.push_back(core::make_diagnostic("ruletest/no-tests", {f->file.path, 1, 1, 0},
-                                                      "no tests in this file: it passes without testing anything",
-                                                      "add tests: with input_series and alert_rule_test"));
-  core::sort_diagnostics(report.findings);
-  if (!o.junit.empty()) util::write_files_atomic({{o.junit, render_junit(files, results)}});
-  // --fail-on decides about findings (coverage, empty files); a failed test and a coverage under
-  // an explicit --coverage-min are gates of their own, whatever --fail-on says.
-  const int code = finish(report, sources, ctx.report);
-  return failed > 0 || below ? kFindings : code;
+  report::Report report = ruletest::summarize(files, runs, {o.coverage, o.coverage_min});
+  if (!o.junit.empty())
+    util::write_files_atomic({{o.junit, report::render_junit(ruletest::junit_suites(files, runs.back()))}});
+  return finish(report, sources, ctx.report);
 }
 
 constexpr const char* kHelp = R"(Input:
@@ -324,9 +133,8 @@ Examples:
   nsmon test-rules --run 'HighLatency' --junit report.xml tests/*.yml
   nsmon test-rules --coverage --coverage-min 90 rules/alert_rules_test.yml
 
-Exit codes: 0 every test passed, 1 a test failed or coverage is below --coverage-min (whatever
---fail-on says: it governs the other findings, such as a file with no tests), 2 usage
-error or an invalid test or rule file.)";
+A failed test, or coverage below --coverage-min, fails whatever --fail-on says (it governs the
+other findings, such as a file with no tests); an invalid test or rule file is invalid input.)";
 
 } // namespace
 
@@ -359,7 +167,7 @@ Run define_test_rules(CLI::App& cmd) {
       ->check(CLI::IsMember({"2", "3", "both"}))
       ->description("The Prometheus version whose window semantics the rules run under (default: the "
                     "test_rules.prometheus_version setting, 3); both: each, and the tests whose verdict changes");
-  cmd.footer(kHelp);
+  cmd.footer(std::string(kHelp) + "\n\n" + exit_codes_help({kOk, kFindings, kUsage}));
   return [o](const Context& ctx) { return run_test_rules(*o, ctx); };
 }
 

@@ -156,7 +156,7 @@ int run_watch(const WatchOptions& o, const Context& ctx) {
   } catch (const Error& e) {
     sink.reset(); // the terminal first, then the message
     print_error(e.what());
-    return o.command.empty() ? kUsage : kCannotRun;
+    return o.command.empty() ? exit_code_for(e) : kCannotRun;
   }
 }
 
@@ -226,10 +226,10 @@ Examples:
   nsmon watch --metrics-url http://10.0.0.5:8000/metrics --every epoch
   nsmon watch --prometheus http://localhost:9090 --selector 'job="neurosymbolic-app"'
 
-Exit codes: the command's exit status (128 + signal when it was killed; 127 when it cannot be
-started); attached: 0 at the end (--duration, or the endpoint went away), 3 when the endpoint
-never answered, 128 + signal when interrupted; 4 when an alert at --fail-on-alert fired or an
---assert failed (whatever the command's status); 2 usage error or a rule file that does not load.)";
+With a command, nsmon exits with the command's status (128 + signal when it was killed), except
+4 when its rules failed the run (whatever the command's status). Attached: 0 at the end
+(--duration, or the endpoint went away), 3 when the endpoint never answered, 128 + signal when
+interrupted.)";
 
 } // namespace
 
@@ -291,7 +291,8 @@ Run define_watch(CLI::App& cmd) {
   cmd.add_option("--record", o->record, "Write the kept samples as a rule test (.yml) or OpenMetrics (.om)")
       ->option_text("FILE")
       ->allow_extra_args(false);
-  cmd.footer(kHelp);
+  cmd.footer(std::string(kHelp) + "\n\n" +
+             exit_codes_help({kOk, kUsage, kUnreachable, kAlertFired, kCannotRun, kInterrupted}));
   return [o](const Context& ctx) { return run_watch(*o, ctx); };
 }
 

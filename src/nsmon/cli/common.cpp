@@ -7,6 +7,7 @@
 #include "nsmon/cli/report.hpp"
 #include "nsmon/config/settings.hpp"
 #include "nsmon/core/checks.hpp"
+#include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/lint/policy.hpp"
 #include "nsmon/util/duration.hpp"

@@ -9,15 +9,10 @@
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/exit_codes.hpp"
 #include "nsmon/core/terminal.hpp"
+#include "nsmon/lint/lint.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::cli {
-
-namespace {
-
-const std::vector<std::string> kFailOn = {"error", "warning", "info", "never"};
-
-} // namespace
 
 void add_report_options(CLI::App& cmd) {
   const config::Key& key = *config::find_key("format.lint");
@@ -27,9 +22,9 @@ void add_report_options(CLI::App& cmd) {
       ->check(CLI::IsMember(formats))
       ->option_text("FORMAT");
   cmd.add_option("--fail-on")
-      ->description("Exit 1 when a finding is at least this severe: " + util::join(kFailOn, ", ") +
+      ->description("Exit 1 when a finding is at least this severe: " + util::join(report::fail_on_levels(), ", ") +
                     " (default warning)")
-      ->check(CLI::IsMember(kFailOn))
+      ->check(CLI::IsMember(report::fail_on_levels()))
       ->option_text("SEVERITY");
 }
 
@@ -45,14 +40,6 @@ ReportOptions report_options(const CLI::App& cmd, const config::Settings& settin
   return o;
 }
 
-bool fails(const std::vector<core::Diagnostic>& findings, const std::string& fail_on) {
-  if (fail_on == "never") return false;
-  core::Severity threshold = fail_on == "error"     ? core::Severity::error
-                             : fail_on == "warning" ? core::Severity::warning
-                                                    : core::Severity::info;
-  return std::any_of(findings.begin(), findings.end(), [&](const auto& d) { return d.severity >= threshold; });
-}
-
 int list_checks(const ReportOptions& o, std::string_view prefix, const lint::Policy& policy) {
   const std::string format = o.format_given ? o.format : "text";
   if (format != "text" && format != "json") throw UsageError("--list-checks prints text or json, not " + format);
@@ -61,14 +48,14 @@ int list_checks(const ReportOptions& o, std::string_view prefix, const lint::Pol
   return kOk;
 }
 
-int finish(const lint::Report& report, const core::SourceSet& sources, const ReportOptions& o) {
-  if (o.format == "json") lint::write_json(std::cout, report);
-  else if (o.format == "github") std::cout << lint::render_github(report);
-  else if (o.format == "sarif") std::cout << lint::render_sarif(report, sources);
+int finish(const report::Report& report, const core::SourceSet& sources, const ReportOptions& o) {
+  if (o.format == "json") report::write_json(std::cout, report);
+  else if (o.format == "github") std::cout << report::render_github(report);
+  else if (o.format == "sarif") std::cout << report::render_sarif(report, sources);
   else if (o.quiet_text) print_diagnostics(report.findings, sources);
-  else lint::write_text(std::cout, report, sources, o.color);
+  else report::write_text(std::cout, report, sources, o.color);
   std::cout.flush();
-  return fails(report.findings, o.fail_on) ? kFindings : kOk;
+  return report::exit_code(report, o.fail_on);
 }
 
 void print_diagnostics(std::vector<core::Diagnostic> diags, const core::SourceSet& sources) {

@@ -1,5 +1,5 @@
 #pragma once
-// The one report pipeline: every subcommand that reports findings builds a lint::Report and ends
+// The one report pipeline: every subcommand that reports findings builds a report::Report and ends
 // with finish(), which renders it in the --format asked for and picks the exit code by --fail-on.
 #include <string>
 #include <string_view>
@@ -7,7 +7,8 @@
 
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/source.hpp"
-#include "nsmon/lint/render.hpp"
+#include "nsmon/lint/lint.hpp"
+#include "nsmon/report/render.hpp"
 
 namespace CLI {
 class App;
@@ -36,16 +37,14 @@ void add_report_options(CLI::App& cmd);
 ReportOptions report_options(const CLI::App& cmd, const config::Settings& settings, bool color);
 
 /// Renders the report on stdout in `o.format` (text with quiet_text: the findings on stderr, no
-/// summary) and returns kFindings when a finding is at or above --fail-on, kOk otherwise.
-int finish(const lint::Report& report, const core::SourceSet& sources, const ReportOptions& o);
+/// summary) and returns its exit code, report::exit_code: kFindings when a gate failed or a finding is
+/// at or above --fail-on, kOk otherwise.
+int finish(const report::Report& report, const core::SourceSet& sources, const ReportOptions& o);
 
 /// --list-checks: the checks whose id starts with `prefix` ("" for all) with their severity under
 /// `policy`, on stdout as a table or, with --format json, as JSON; any other --format is a
 /// UsageError. Returns kOk.
 int list_checks(const ReportOptions& o, std::string_view prefix, const lint::Policy& policy = {});
-
-/// Whether a finding is at least as severe as `fail_on` (error, warning, info; never: none).
-bool fails(const std::vector<core::Diagnostic>& findings, const std::string& fail_on);
 
 /// Findings about an input nsmon needs before it can start (the catalog, the config file, a
 /// policy), or about a single expression: compiler-style on stderr, no summary line.

@@ -1,12 +1,14 @@
 #pragma once
 #include <array>
+#include <compare>
+#include <concepts>
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include "nsmon/core/diagnostic.hpp"
+#include "nsmon/core/severity.hpp"
 
 // Every check id nsmon can report, in one table that the emit sites, --list-checks, SARIF, policy
 // files and shell completions all read. An emit site names its check as CheckId("family/name"),
@@ -138,6 +140,10 @@ inline constexpr auto kChecks = [] {
       {"dashboards/unknown-variable", error, "a $variable the dashboard does not define", dashboards},
       {"dashboards/variable", error, "a template variable that is malformed or defined twice", dashboards},
       {"dashboards/variable-filter", warning, "a selector that ignores the dashboard's $job or $instance", dashboards},
+      {"generated/stale", error,
+       "a generated file (slo generate, gen-dashboards) that differs from what its source gives, is missing, or "
+       "that nothing generates (--check)",
+       nsmon_files},
       {"labels/dropped-by-config", warning,
        "a label that relabel_configs or metric_relabel_configs remove from every series the rule reads", lint},
       {"labels/high-cardinality", warning, "an alert keeps a high-cardinality label (image_id, epoch)", lint},
@@ -181,6 +187,8 @@ inline constexpr auto kChecks = [] {
       {"promql/regex-anchors", info, "redundant ^ or $ in a regex matcher (matchers are anchored)", lint},
       {"promql/sum-then-rate", warning, "rate() of an aggregation: counter resets are lost", lint},
       {"promql/syntax", error, "the expression does not parse or type-check", lint},
+      {"routes/case-failed", error, "a routes test case whose receivers or inhibition differ from the expected ones",
+       nsmon_files},
       {"rules/alert-xor-record", error, "a rule must have exactly one of alert and record", lint},
       {"rules/duplicate-group", error, "two groups with the same name in a file", lint},
       {"rules/duplicate-rule", warning, "the same rule name with the same labels twice", lint},
@@ -255,17 +263,17 @@ public:
   /// The default severity, before a policy file changes it.
   constexpr Severity severity() const { return info().severity; }
 
-  /// Compares with an id held as a string (core::Diagnostic::check).
+  /// The same row. A template, so that `check == "family/name"` is not ambiguous with the
+  /// comparison with a string below.
+  template <std::same_as<CheckId> T> friend constexpr bool operator==(CheckId a, T b) { return a.index_ == b.index_; }
+  /// Compares with an id held as a string (a policy file's, a test's expectation).
   friend constexpr bool operator==(CheckId c, std::string_view id) { return c.id() == id; }
+  /// In table order, which is id order.
+  friend constexpr auto operator<=>(CheckId a, CheckId b) { return a.index_ <=> b.index_; }
 
 private:
   std::size_t index_;
 };
-
-/// A finding of `check` at the check's default severity.
-inline Diagnostic make_diagnostic(CheckId check, Span at, std::string message, std::string suggestion = {}) {
-  return {check.severity(), at, std::string(check.id()), std::move(message), std::move(suggestion)};
-}
 
 /// The checks of one section, sorted by id.
 inline std::vector<CheckInfo> checks_in(CheckSection section) {

@@ -89,7 +89,7 @@ void append_text(std::string& out, const Diagnostic& d, const SourceSet& sources
   paint_off();
   out += ' ';
   append_message(out, d.message, color);
-  if (!d.check.empty()) out.append(" [").append(d.check).append(1, ']');
+  out.append(" [").append(d.check.id()).append(1, ']');
   out += '\n';
   const SourceFile* src = sources.find(d.span.file);
   if (src && d.span.line > 0 && d.span.line <= src->line_count()) {

@@ -2,13 +2,13 @@
 #include <string>
 #include <vector>
 
+#include "nsmon/core/checks.hpp"
+#include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/file_path.hpp"
+#include "nsmon/core/severity.hpp"
 #include "nsmon/core/source.hpp"
 
 namespace nsmon::core {
-
-enum class Severity { info, warning, error };
-const char* to_string(Severity s);
 
 /// A place in an input file; line and col are 1-based, len is in bytes (0: unknown).
 struct Span {
@@ -22,12 +22,17 @@ struct Span {
 struct Diagnostic {
   Severity severity = Severity::error;
   Span span;
-  std::string check; ///< stable id, e.g. "yaml/syntax", "promql/rate-on-gauge"
+  CheckId check; ///< a row of kChecks, e.g. "yaml/syntax": never a free string
   std::string message;
   std::string suggestion; ///< empty when there is none
   std::string rule;       ///< alert or record name the finding is about, if any
   std::string group;      ///< rule group, if any
 };
+
+/// A finding of `check` at the check's default severity.
+inline Diagnostic make_diagnostic(CheckId check, Span at, std::string message, std::string suggestion = {}) {
+  return {check.severity(), at, check, std::move(message), std::move(suggestion)};
+}
 
 /// Sorts by file, line, column, check, message: the one order every output uses.
 void sort_diagnostics(std::vector<Diagnostic>& diags);

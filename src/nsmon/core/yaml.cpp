@@ -50,14 +50,14 @@ Span YamlReader::key_span(const yaml::Node& map, const std::string& key) const {
 
 Diagnostic& YamlReader::report(const yaml::Node& at, CheckId check, std::string message, std::string suggestion) {
   const YamlReader& parsed = parsed_ ? *parsed_ : *this;
-  if (check == std::string_view("yaml/duplicate-key") && !parsed.duplicate_at_.empty()) {
+  if (check == CheckId("yaml/duplicate-key") && !parsed.duplicate_at_.empty()) {
     Span where = span(at);
     auto it = parsed.duplicate_at_.find({where.line, where.col});
     // parse() reported this key already (unless the findings were moved since: then report it).
     if (it != parsed.duplicate_at_.end() && it->second < parsed.out_.size()) {
       Diagnostic& d = parsed.out_[it->second];
       if (check == d.check && d.span.line == where.line && d.span.col == where.col && d.span.file == where.file)
-        return parsed_ ? (folded_ = d) : d;
+        return parsed_ ? folded_.emplace(d) : d;
     }
   }
   return out_.emplace_back(make_diagnostic(check, span(at), std::move(message), std::move(suggestion)));

@@ -70,7 +70,7 @@ private:
   std::map<std::pair<int, int>, std::size_t> duplicate_at_;
   /// The reader this one was made from (whose duplicate_at_ and findings count), if any.
   const YamlReader* parsed_ = nullptr;
-  Diagnostic folded_; ///< what report() returns for a duplicate key parsed_ reported
+  std::optional<Diagnostic> folded_; ///< what report() returns for a duplicate key parsed_ reported
 };
 
 /// The byte ranges of the YAML documents in `text` that have content ("---" lines and "..."

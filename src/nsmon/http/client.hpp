@@ -52,8 +52,8 @@ enum class Failure {
 
 /// A transport failure: the server could not be reached or the transfer broke. what() is one
 /// sentence naming the URL (credentials masked) and what happened; it never holds a secret.
-struct TransportError : Error {
-  TransportError(Failure f, const std::string& msg) : Error(msg), failure(f) {}
+struct TransportError : ServerError {
+  TransportError(Failure f, const std::string& msg) : ServerError(msg), failure(f) {}
   Failure failure;
 };
 

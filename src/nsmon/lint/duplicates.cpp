@@ -58,7 +58,7 @@ bool disjoint(const promql::Matcher& a, const promql::Matcher& b) {
 
 void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input& input, const Options& options) {
   std::erase_if(diags, [&](const core::Diagnostic& d) {
-    if (d.check != std::string_view("rules/duplicate-rule")) return false;
+    if (d.check != core::CheckId("rules/duplicate-rule")) return false;
     // The rules of this file with the finding's name: they must be pairwise separable.
     std::vector<const rules::Rule*> same;
     for (const auto& f : input.rule_files) {

@@ -32,9 +32,10 @@ core::Span span_in(const core::SourceFile& src, promql::PosRange range) {
 
 // The checks that make sense for an expression on its own: a recording rule may be defined on
 // the server, and alerts/* and config/* need a rule or a config.
-bool applies_alone(std::string_view id) {
+bool applies_alone(core::CheckId check) {
+  const std::string_view id = check.id();
   return id.starts_with("promql/") || id.starts_with("catalog/") || id.starts_with("units/") ||
-         id == core::CheckId("labels/impossible-match");
+         check == core::CheckId("labels/impossible-match");
 }
 
 // lint-rules' expression checks on one expression, positioned in its source text.
@@ -106,17 +107,19 @@ void apply_policy(std::vector<core::Diagnostic>& diags, const std::vector<rules:
     index.emplace(f.path, std::move(fi));
   }
   auto silenced = [&](const core::Diagnostic& d) {
-    if (policy.disabled.count(d.check)) return true;
+    const std::string id(d.check.id());
+    if (policy.disabled.count(id)) return true;
     auto it = index.find(d.span.file);
     if (it == index.end()) return false;
-    if (it->second.file->disabled.count(d.check)) return true;
+    if (it->second.file->disabled.count(id)) return true;
     const auto& at = it->second.rule_at;
     auto line = static_cast<std::size_t>(std::max(d.span.line, 0));
-    return line < at.size() && at[line] && at[line]->disabled.count(d.check);
+    return line < at.size() && at[line] && at[line]->disabled.count(id);
   };
   diags.erase(std::remove_if(diags.begin(), diags.end(), silenced), diags.end());
   for (auto& d : diags)
-    if (auto it = policy.severity_override.find(d.check); it != policy.severity_override.end()) d.severity = it->second;
+    if (auto it = policy.severity_override.find(std::string(d.check.id())); it != policy.severity_override.end())
+      d.severity = it->second;
 }
 
 } // namespace nsmon::lint

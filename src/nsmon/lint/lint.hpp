@@ -36,6 +36,11 @@ const std::vector<CheckInfo>& checks();
 /// The check of checks() with this id, or nullptr.
 const CheckInfo* find_check(std::string_view id);
 
+/// --list-checks: every check whose id starts with `prefix` ("metrics/"; "" for all), with its
+/// severity under `policy` ("off" when disabled) and summary.
+std::string render_checks_table(const Policy& policy, std::string_view prefix = {});
+std::string render_checks_json(const Policy& policy, std::string_view prefix = {});
+
 struct Input {
   std::vector<rules::RuleFile> rule_files;
   std::optional<rules::Config> config;

@@ -39,9 +39,9 @@ std::string api_url(const std::string& server, const std::string& path);
 /// Whether a server URL is usable: http:// or https://, a host, no query or fragment.
 bool valid_server_url(const std::string& server);
 
-/// An answer that is not a Prometheus API answer, or none at all: exit 3.
-struct BadAnswer : Error {
-  using Error::Error;
+/// An answer that is not a Prometheus API answer, or none at all.
+struct BadAnswer : ServerError {
+  using ServerError::ServerError;
 };
 
 struct Answer {

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "nsmon/core/checks.hpp"
+#include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/yaml.hpp"
 #include "nsmon/rules/template.hpp"
 #include "nsmon/text/duration.hpp"

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "nsmon/core/checks.hpp"
+#include "nsmon/core/diagnostic.hpp"
 #include "nsmon/promql/printer.hpp"
 #include "nsmon/rules/template_eval.hpp"
 

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "nsmon/core/checks.hpp"
+#include "nsmon/core/diagnostic.hpp"
 #include "nsmon/engine/notation.hpp"
 #include "nsmon/ruletest/runner.hpp"
 #include "nsmon/text/duration.hpp"

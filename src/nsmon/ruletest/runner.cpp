@@ -9,6 +9,7 @@
 #include <set>
 
 #include "nsmon/core/checks.hpp"
+#include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/engine/notation.hpp"
 #include "nsmon/util/files.hpp"

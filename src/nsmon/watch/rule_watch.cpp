@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "nsmon/core/checks.hpp"
+#include "nsmon/core/diagnostic.hpp"
 #include "nsmon/util/files.hpp"
 
 namespace nsmon::watch {

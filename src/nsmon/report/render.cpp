@@ -1,17 +1,32 @@
-#include "nsmon/lint/render.hpp"
+#include "nsmon/report/render.hpp"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "nsmon/core/checks.hpp"
+#include "nsmon/text/percent.hpp"
 #include "nsmon/util/parallel.hpp"
-#include "nsmon/util/table.hpp"
 
-namespace nsmon::lint {
+namespace nsmon::report {
 
 namespace {
 
 using json = nlohmann::ordered_json;
+
+// Every JSON text of a report is nlohmann's dump, so escaping and invalid UTF-8 are handled alike.
+std::string dump(const json& j) { return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+// A dumped value placed `pad` deeper: JSON strings hold no raw line break, so each one starts a line.
+std::string indented(const std::string& text, const std::string& pad) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  for (char c : text) {
+    out += c;
+    if (c == '\n') out += pad;
+  }
+  return out;
+}
 
 // The message with its suggestion on a second line, for formats that have no field for it.
 std::string message_with_help(const core::Diagnostic& d) {
@@ -30,16 +45,7 @@ const char* sarif_level(core::Severity s) {
 // A file path as a URI reference: relative paths stay relative (GitHub resolves them against the
 // repository), absolute ones become file:// URIs; bytes outside the unreserved set are escaped.
 std::string to_uri(const std::string& path) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out = !path.empty() && path[0] == '/' ? "file://" : "";
-  for (char c : path) {
-    auto u = static_cast<unsigned char>(c);
-    bool keep = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '-' || c == '.' ||
-                c == '_' || c == '~' || c == '/';
-    if (keep) out += c;
-    else out += {'%', hex[u >> 4], hex[u & 15]};
-  }
-  return out;
+  return (!path.empty() && path[0] == '/' ? "file://" : "") + text::percent_encode(path, "/");
 }
 
 // 1-based column in Unicode code points of the 1-based byte column `col` of `line`.
@@ -51,41 +57,35 @@ int code_point_column(std::string_view line, int col) {
   return cp;
 }
 
-std::string effective_severity(const CheckInfo& c, const Policy& policy) {
-  std::string id(c.id);
-  if (policy.disabled.count(id)) return "off";
-  auto it = policy.severity_override.find(id);
-  return core::to_string(it != policy.severity_override.end() ? it->second : c.severity);
+json finding_json(const core::Diagnostic& d) {
+  auto or_null = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
+  json j;
+  j["file"] = d.span.file.str();
+  j["line"] = d.span.line > 0 ? json(d.span.line) : json(nullptr);
+  j["column"] = d.span.line > 0 ? json(std::max(d.span.col, 1)) : json(nullptr);
+  j["severity"] = core::to_string(d.severity);
+  j["check"] = std::string(d.check.id());
+  j["message"] = d.message;
+  j["rule"] = or_null(d.rule);
+  j["group"] = or_null(d.group);
+  j["suggestion"] = or_null(d.suggestion);
+  return j;
+}
+
+// SARIF's rules: the lint checks (what a code-scanning tool lists for nsmon), then the other
+// checks of the table the findings cite (ruletest/failed, dashboards/...), in id order.
+std::vector<core::CheckInfo> sarif_rules(const Report& report) {
+  std::vector<core::CheckInfo> rules = core::checks_in(core::CheckSection::lint);
+  std::vector<core::CheckInfo> cited;
+  for (const auto& c : core::kChecks)
+    if (c.section != core::CheckSection::lint && std::any_of(report.findings.begin(), report.findings.end(),
+                                                             [&](const auto& d) { return d.check.id() == c.id; }))
+      cited.push_back(c);
+  rules.insert(rules.end(), cited.begin(), cited.end());
+  return rules;
 }
 
 } // namespace
-
-std::string plural(long long n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
-
-void describe_files(Report& report, int files, int rules) {
-  report.scope = plural(files, "file", "files") + " (" + plural(rules, "rule", "rules") + ")";
-  report.facts = {{"files", files}, {"rules", rules}};
-}
-
-Counts count(const std::vector<core::Diagnostic>& findings) {
-  Counts c;
-  for (const auto& d : findings) {
-    if (d.severity == core::Severity::error) ++c.errors;
-    else if (d.severity == core::Severity::warning) ++c.warnings;
-    else ++c.infos;
-  }
-  return c;
-}
-
-std::string summary_line(const Report& report) {
-  std::string where = report.scope.empty() ? "" : " in " + report.scope;
-  if (report.findings.empty()) return "no problems found" + where;
-  Counts c = count(report.findings);
-  return plural(c.errors, "error", "errors") + ", " + plural(c.warnings, "warning", "warnings") + ", " +
-         std::to_string(c.infos) + " info" + where;
-}
 
 void write_text(std::ostream& out, const Report& report, const core::SourceSet& sources, bool color) {
   // Rendered in steps of 1,024 findings on several threads, each step's text apart, written in order.
@@ -103,64 +103,24 @@ std::string render_text(const Report& report, const core::SourceSet& sources, bo
   return std::move(out).str();
 }
 
-namespace {
-// A JSON string as nlohmann's dump writes it (which renders the ones that need escaping, so that
-// escaping and invalid UTF-8 are handled as everywhere else).
-void json_string(std::ostream& out, const std::string& s) {
-  bool plain = std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
-  if (plain) out << '"' << s << '"';
-  else out << json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-void json_string_or_null(std::ostream& out, const std::string& s) {
-  if (s.empty()) out << "null";
-  else json_string(out, s);
-}
-
-void json_finding(std::ostream& out, const core::Diagnostic& d) {
-  out << "    {\n      \"file\": ";
-  json_string(out, d.span.file);
-  out << ",\n      \"line\": ";
-  if (d.span.line > 0) out << d.span.line << ",\n      \"column\": " << std::max(d.span.col, 1);
-  else out << "null,\n      \"column\": null";
-  out << ",\n      \"severity\": \"" << core::to_string(d.severity) << "\",\n      \"check\": ";
-  json_string(out, d.check);
-  out << ",\n      \"message\": ";
-  json_string(out, d.message);
-  out << ",\n      \"rule\": ";
-  json_string_or_null(out, d.rule);
-  out << ",\n      \"group\": ";
-  json_string_or_null(out, d.group);
-  out << ",\n      \"suggestion\": ";
-  json_string_or_null(out, d.suggestion);
-  out << "\n    }";
-}
-} // namespace
-
 void write_json(std::ostream& out, const Report& report) {
-  // Written as it goes, in the layout of nlohmann's dump(2), without a tree of every finding; the
-  // findings rendered in steps of 1,024 on several threads, each step's text apart, in order.
+  // Written as it goes, in the layout of nlohmann's dump(2) of the whole document, without a tree
+  // of every finding; the findings rendered in steps of 1,024 on several threads, in order.
   out << "{\n  \"findings\": [";
-  std::vector<std::ostringstream> parts(util::step_count(report.findings.size(), 1024));
+  std::vector<std::string> parts(util::step_count(report.findings.size(), 1024));
   util::parallel_steps(report.findings.size(), 1024, [&](std::size_t b, std::size_t e, std::size_t k) {
-    for (std::size_t i = b; i < e; ++i) {
-      parts[k] << (i == 0 ? "\n" : ",\n");
-      json_finding(parts[k], report.findings[i]);
-    }
+    for (std::size_t i = b; i < e; ++i)
+      parts[k] += (i == 0 ? "\n    " : ",\n    ") + indented(dump(finding_json(report.findings[i])), "    ");
   });
-  for (const auto& p : parts) out << p.view();
+  for (const auto& p : parts) out << p;
   out << (report.findings.empty() ? "],\n" : "\n  ],\n");
   Counts c = count(report.findings);
-  out << "  \"summary\": {\n    \"errors\": " << c.errors << ",\n    \"warnings\": " << c.warnings
-      << ",\n    \"info\": " << c.infos;
-  for (const auto& f : report.facts) {
-    out << ",\n    ";
-    json_string(out, f.key);
-    out << ": ";
-    if (const auto* n = std::get_if<long long>(&f.value)) out << *n;
-    else json_string(out, std::get<std::string>(f.value));
-  }
-  out << "\n  }\n}\n";
+  json summary = {{"errors", c.errors}, {"warnings", c.warnings}, {"info", c.infos}};
+  for (const auto& f : report.facts) std::visit([&](const auto& v) { summary[f.key] = v; }, f.value);
+  out << "  \"summary\": " << indented(dump(summary), "  ");
+  for (const auto& [key, value] : report.details)
+    out << ",\n  " << json(key).dump() << ": " << indented(dump(value), "  ");
+  out << "\n}\n";
 }
 
 std::string render_json(const Report& report) {
@@ -199,23 +159,25 @@ std::string render_github(const Report& report) {
     std::string props = "file=" + github_escape_property(d.span.file.str());
     if (d.span.line > 0)
       props += ",line=" + std::to_string(d.span.line) + ",col=" + std::to_string(std::max(d.span.col, 1));
-    if (!d.check.empty()) props += ",title=" + github_escape_property(d.check);
+    props += ",title=" + github_escape_property(d.check.id());
     out += std::string("::") + level + " " + props + "::" + github_escape_data(message_with_help(d)) + "\n";
   }
   return out + summary_line(report) + "\n";
 }
 
 std::string render_sarif(const Report& report, const core::SourceSet& sources) {
+  const std::vector<core::CheckInfo> declared = sarif_rules(report);
   json rules = json::array();
-  for (const auto& c : checks())
+  for (const auto& c : declared)
     rules.push_back({{"id", c.id},
                      {"shortDescription", {{"text", c.summary}}},
                      {"defaultConfiguration", {{"level", sarif_level(c.severity)}}}});
   json results = json::array();
   for (const auto& d : report.findings) {
     json r;
-    r["ruleId"] = d.check;
-    if (const CheckInfo* c = find_check(d.check)) r["ruleIndex"] = static_cast<std::size_t>(c - checks().data());
+    r["ruleId"] = std::string(d.check.id());
+    auto c = std::find_if(declared.begin(), declared.end(), [&](const auto& rule) { return rule.id == d.check.id(); });
+    if (c != declared.end()) r["ruleIndex"] = static_cast<std::size_t>(c - declared.begin());
     r["level"] = sarif_level(d.severity);
     r["message"] = {{"text", message_with_help(d)}};
     json physical = {{"artifactLocation", {{"uri", to_uri(d.span.file.str())}}}};
@@ -237,23 +199,7 @@ std::string render_sarif(const Report& report, const core::SourceSet& sources) {
       {"$schema", "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemata/sarif-schema-2.1.0.json"},
       {"version", "2.1.0"},
       {"runs", json::array({std::move(run)})}};
-  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return dump(doc) + "\n";
 }
 
-std::string render_checks_table(const Policy& policy, std::string_view prefix) {
-  std::vector<std::vector<std::string>> rows = {{"CHECK", "SEVERITY", "SUMMARY"}};
-  for (const auto& c : checks())
-    if (c.id.substr(0, prefix.size()) == prefix)
-      rows.push_back({std::string(c.id), effective_severity(c, policy), std::string(c.summary)});
-  return util::render_table(rows);
-}
-
-std::string render_checks_json(const Policy& policy, std::string_view prefix) {
-  json arr = json::array();
-  for (const auto& c : checks())
-    if (c.id.substr(0, prefix.size()) == prefix)
-      arr.push_back({{"id", c.id}, {"severity", effective_severity(c, policy)}, {"summary", c.summary}});
-  return arr.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-}
-
-} // namespace nsmon::lint
+} // namespace nsmon::report
