@@ -12,8 +12,6 @@ namespace nsmon::promqltest {
 
 namespace {
 
-namespace go = text::go;
-
 // test.go's patterns (Go's RE2 syntax; these use nothing std::regex reads differently).
 const std::regex kLoad(R"(^load(?:_(with_nhcb))?\s+(.+?)$)");
 const std::regex kEvalInstant(R"(^eval(?:_(fail|warn|ordered|info))?\s+instant\s+(?:at\s+(.+?))?\s+(.+)$)");

@@ -12,8 +12,6 @@ namespace nsmon::engine {
 
 namespace {
 
-namespace go = text::go;
-
 bool is_space(char32_t r) { return r == ' ' || r == '\t' || r == '\n' || r == '\r'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alpha(char c) { return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
