@@ -109,6 +109,11 @@ std::string format_vector_matching(const BinaryExpr& b) {
 
 std::string range_text(std::int64_t ns, const DurationExpr* expr) { return expr ? print(*expr) : format_duration(ns); }
 
+bool is_plus_inf(const Expr& e) {
+  return e.kind == NodeKind::number_literal && !e.as<NumberLiteral>().duration && e.as<NumberLiteral>().value > 0 &&
+         std::isinf(e.as<NumberLiteral>().value);
+}
+
 struct Piece {
   const Expr* node = nullptr;
   std::string text;
@@ -124,10 +129,6 @@ void expand(const Expr& e, std::vector<Piece>& work) {
     if (n.duration) {
       std::int64_t ns = text::go::seconds_to_ns(n.value < 0 ? -n.value : n.value);
       text((n.value < 0 ? "-" : "") + format_duration(ns));
-    } else if (std::isinf(n.value) && n.value > 0) {
-      // Prometheus writes "+Inf", which reads back as a unary plus: "x % +Inf ^ y" would then be
-      // "x % +(Inf ^ y)". A bare Inf keeps the tree.
-      text("Inf");
     } else {
       text(text::go::format_float(n.value));
     }
@@ -191,7 +192,10 @@ void expand(const Expr& e, std::vector<Piece>& work) {
     const auto& b = e.as<BinaryExpr>();
     node(b.rhs);
     text(std::string(" ") + to_string(b.op) + (b.return_bool ? " bool" : "") + format_vector_matching(b) + " ");
-    node(b.lhs);
+    // Inf prints as "+Inf", as in Prometheus (annotation positions in a re-printed query depend on
+    // it), but before "^" that reads back as a unary plus: "+Inf ^ y" is "+(Inf ^ y)".
+    if (b.op == BinaryOp::pow && is_plus_inf(*b.lhs)) text("Inf");
+    else node(b.lhs);
     return;
   }
   case NodeKind::aggregate: {
