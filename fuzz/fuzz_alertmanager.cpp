@@ -35,8 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (end - begin >= 8 && d.message.find(text.substr(begin, end - begin)) != std::string::npos) __builtin_trap();
   }
   if (cfg.route)
-    for (const alertmanager::LabelSet& ls : {alertmanager::LabelSet{}, alertmanager::LabelSet{{"severity", "critical"}},
-                                             alertmanager::LabelSet{{"alertname", "A"}, {"team", "ml"}}}) {
+    for (const labels::Labels& ls : {labels::Labels{}, labels::Labels{{"severity", "critical"}},
+                                     labels::Labels{{"alertname", "A"}, {"team", "ml"}}}) {
       auto routes = alertmanager::route_alert(*cfg.route, ls);
       if (routes.empty()) __builtin_trap(); // the root route takes every alert
       (void)alertmanager::inhibited_by(cfg, ls, {ls});

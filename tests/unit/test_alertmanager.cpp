@@ -233,25 +233,25 @@ receivers: [{name: root}, {name: a}, {name: deep}, {name: last}]
   std::vector<core::Diagnostic> diags;
   auto cfg = alertmanager::load_config(src, diags, {.version = alertmanager::kNewestVersion});
   REQUIRE(cfg.route);
-  auto receivers = [&](alertmanager::LabelSet ls) {
+  auto receivers = [&](labels::Labels ls) {
     std::vector<std::string> out;
     for (const auto& m : alertmanager::route_alert(*cfg.route, ls)) out.push_back(m.receiver);
     return out;
   };
   using V = std::vector<std::string>;
-  CHECK(receivers({{"x", "1"}, {"w", "q"}}) == V{"a"});    // continue, then nothing else matches
+  CHECK(receivers({{"w", "q"}, {"x", "1"}}) == V{"a"});    // continue, then nothing else matches
   CHECK(receivers({{"x", "1"}}) == V{"a", "last"});        // absent w matches !~".+"
   CHECK(receivers({{"y", "b"}, {"z", "1"}}) == V{"deep"}); // nested; the first match without continue stops
   CHECK(receivers({{"y", "bc"}}) == V{"last"});            // anchored: "bc" is neither b nor c
-  CHECK(receivers({{"y", "c"}, {"w", "x"}}) == V{"root"}); // y matched, no child did: the route inherits root
+  CHECK(receivers({{"w", "x"}, {"y", "c"}}) == V{"root"}); // y matched, no child did: the route inherits root
   CHECK(receivers({{"w", "x"}}) == V{"root"});             // nothing matched: the root route
-  auto m = alertmanager::route_alert(*cfg.route, {{"y", "b"}, {"z", "1"}, {"w", "1"}});
+  auto m = alertmanager::route_alert(*cfg.route, {{"w", "1"}, {"y", "b"}, {"z", "1"}});
   REQUIRE(m.size() == 1);
   CHECK(m[0].path == std::vector<std::size_t>{1, 0});
   // Inhibition: equal labels, absent ones equal too; an alert matching both sides never mutes itself.
-  alertmanager::LabelSet warn{{"s", "warn"}, {"i", "a"}};
-  CHECK(alertmanager::inhibited_by(cfg, warn, {{{"s", "crit"}, {"i", "a"}}}) == std::vector<std::size_t>{0});
-  CHECK(alertmanager::inhibited_by(cfg, warn, {{{"s", "crit"}, {"i", "b"}}}).empty());
+  labels::Labels warn{{"i", "a"}, {"s", "warn"}};
+  CHECK(alertmanager::inhibited_by(cfg, warn, {{{"i", "a"}, {"s", "crit"}}}) == std::vector<std::size_t>{0});
+  CHECK(alertmanager::inhibited_by(cfg, warn, {{{"i", "b"}, {"s", "crit"}}}).empty());
   CHECK(alertmanager::inhibited_by(cfg, {{"s", "warn"}}, {{{"s", "crit"}}}) == std::vector<std::size_t>{0});
   CHECK(alertmanager::inhibited_by(cfg, {{"k", "v"}}, {{{"k", "v"}}}).empty());
 }

@@ -6,12 +6,12 @@ namespace nsmon::alertmanager {
 
 namespace {
 
-std::optional<LabelSet> label_set(core::YamlReader& y, const yaml::Node& n, std::string_view what) {
+std::optional<labels::Labels> label_set(core::YamlReader& y, const yaml::Node& n, std::string_view what) {
   if (!n.IsMap()) {
     y.report(n, "yaml/type", std::string(what) + " must be a mapping of label names to values");
     return std::nullopt;
   }
-  LabelSet out;
+  labels::Labels out;
   for (auto it = n.begin(); it != n.end(); ++it) {
     auto name = y.string(it->first, std::string(what) + " label names");
     auto value = y.string(it->second, std::string(what) + " label values");
@@ -20,7 +20,7 @@ std::optional<LabelSet> label_set(core::YamlReader& y, const yaml::Node& n, std:
       y.report(it->first, "yaml/type", "\"" + *name + "\" is not a valid label name");
       return std::nullopt;
     }
-    out[*name] = *value;
+    labels::set(out, *name, *value);
   }
   return out;
 }

@@ -23,9 +23,9 @@ namespace nsmon::alertmanager {
 struct Case {
   std::string name; ///< the name given, else "case N"
   core::Span span;
-  LabelSet labels;
+  labels::Labels labels;
   std::optional<std::vector<std::string>> receivers;
-  std::vector<LabelSet> firing;
+  std::vector<labels::Labels> firing;
   std::optional<bool> inhibited;
 };
 

@@ -95,7 +95,7 @@ void inverted(const InhibitRule& rule, std::vector<core::Diagnostic>& diags) {
     static const std::vector<std::pair<std::string_view, int>> ranks = {{"info", 1},  {"ticket", 1},   {"warning", 2},
                                                                         {"error", 3}, {"critical", 4}, {"page", 4}};
     for (const auto& m : ms)
-      if (m.name == "severity" && m.type == MatchType::equal)
+      if (m.name == "severity" && m.op == MatchOp::equal)
         for (const auto& [name, level] : ranks)
           if (m.value == name) return std::pair{level, m.value};
     return std::pair{0, std::string()};

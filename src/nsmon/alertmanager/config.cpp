@@ -304,7 +304,7 @@ private:
         if (std::string_view(kind) == "match_re")
           if (auto err = regex_error(*value); !err.empty())
             y_.report(v, "alertmanager/matcher", "invalid regex \"" + *value + "\" in " + key + ": " + err);
-        all.push_back({*name, std::string_view(kind) == "match" ? MatchType::equal : MatchType::regex, *value});
+        all.push_back({*name, std::string_view(kind) == "match" ? MatchOp::equal : MatchOp::regex, *value});
       }
     }
     std::string key = prefix + "matchers";

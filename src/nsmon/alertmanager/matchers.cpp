@@ -27,10 +27,10 @@ std::string parse_one(std::string_view s, std::vector<Matcher>& out) {
   m.name = std::string(s.substr(0, i));
   while (i < s.size() && is_space(s[i])) ++i;
   std::string_view rest = s.substr(i);
-  if (rest.substr(0, 2) == "=~") m.type = MatchType::regex, i += 2;
-  else if (rest.substr(0, 2) == "!=") m.type = MatchType::not_equal, i += 2;
-  else if (rest.substr(0, 2) == "!~") m.type = MatchType::not_regex, i += 2;
-  else if (rest.substr(0, 1) == "=") m.type = MatchType::equal, i += 1;
+  if (rest.substr(0, 2) == "=~") m.op = MatchOp::regex, i += 2;
+  else if (rest.substr(0, 2) == "!=") m.op = MatchOp::not_equal, i += 2;
+  else if (rest.substr(0, 2) == "!~") m.op = MatchOp::not_regex, i += 2;
+  else if (rest.substr(0, 1) == "=") m.op = MatchOp::equal, i += 1;
   else return bad;
   std::string_view raw = trim(s.substr(i));
   const std::string shown(raw);
@@ -54,7 +54,7 @@ std::string parse_one(std::string_view s, std::vector<Matcher>& out) {
     }
   }
   if (quoted) return "matcher value contains unescaped double quote: " + shown;
-  if (m.type == MatchType::regex || m.type == MatchType::not_regex)
+  if (m.op == MatchOp::regex || m.op == MatchOp::not_regex)
     if (auto e = regex_error(m.value); !e.empty()) return "invalid regex \"" + m.value + "\": " + e;
   out.push_back(std::move(m));
   return {};
@@ -70,9 +70,7 @@ bool is_label_name(std::string_view s) {
 }
 
 std::string regex_error(const std::string& regex) {
-  RE2::Options opts;
-  opts.set_log_errors(false);
-  RE2 re("^(?:" + regex + ")$", opts);
+  const RE2& re = labels::regex(regex, labels::Dialect::alertmanager);
   return re.ok() ? std::string() : re.error();
 }
 

@@ -6,15 +6,12 @@
 #include <string_view>
 #include <vector>
 
+#include "nsmon/labels/labels.hpp"
+
 namespace nsmon::alertmanager {
 
-enum class MatchType { equal, not_equal, regex, not_regex };
-
-struct Matcher {
-  std::string name;
-  MatchType type = MatchType::equal;
-  std::string value;
-};
+using labels::Matcher;
+using labels::MatchOp;
 
 /// The matchers of one `matchers:` entry, or the reason it does not parse (`error` non-empty).
 struct ParsedMatchers {

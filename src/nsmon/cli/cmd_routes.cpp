@@ -58,8 +58,8 @@ Loaded load(const std::string& given, alertmanager::Version version) {
 }
 
 // name=value (the value may be quoted), as amtool's label arguments.
-alertmanager::LabelSet parse_labels(const std::vector<std::string>& args) {
-  alertmanager::LabelSet out;
+labels::Labels parse_labels(const std::vector<std::string>& args) {
+  labels::Labels out;
   for (const auto& a : args) {
     auto eq = a.find('=');
     if (eq == std::string::npos || eq == 0) throw UsageError("'" + a + "' is not name=value");
@@ -74,12 +74,12 @@ alertmanager::LabelSet parse_labels(const std::vector<std::string>& args) {
     if (!alertmanager::is_label_name(name)) throw UsageError("'" + name + "' is not a valid label name");
     if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front())
       value = value.substr(1, value.size() - 2);
-    out[name] = value;
+    labels::set(out, name, value);
   }
   return out;
 }
 
-std::vector<std::string> receivers_of(const alertmanager::Config& cfg, const alertmanager::LabelSet& labels) {
+std::vector<std::string> receivers_of(const alertmanager::Config& cfg, const labels::Labels& labels) {
   std::vector<std::string> out;
   for (const auto& m : alertmanager::route_alert(*cfg.route, labels)) out.push_back(m.receiver);
   return out;

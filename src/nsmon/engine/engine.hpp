@@ -11,14 +11,15 @@
 #include <vector>
 
 #include "nsmon/engine/histogram.hpp"
+#include "nsmon/labels/labels.hpp"
 #include "nsmon/promql/ast.hpp"
 
 namespace nsmon::engine {
 
-/// A label set sorted by name, `__name__` included when the series has one. No empty values.
-using Labels = std::vector<std::pair<std::string, std::string>>;
-/// The value of `name` in `ls`, or "" when absent.
-const std::string& get(const Labels& ls, std::string_view name);
+/// A series' labels (the label model's), `__name__` included when the series has one. No empty
+/// values.
+using labels::get;
+using labels::Labels;
 /// Prometheus's labels.String(): `{__name__="x", a="b"}` (names that are not legacy label names
 /// and every value quoted as Go's %q).
 std::string to_string(const Labels& ls);

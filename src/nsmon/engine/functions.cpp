@@ -12,7 +12,6 @@
 #include <re2/re2.h>
 
 #include "nsmon/engine/eval.hpp"
-#include "nsmon/promql/regex.hpp"
 #include "nsmon/text/go.hpp"
 
 namespace nsmon::engine::detail {
@@ -198,10 +197,8 @@ Value label_replace(Context& ctx, const Call& e, std::int64_t t) {
   const auto& repl = string_arg(e, 2);
   const auto& src = string_arg(e, 3);
   const auto& pattern = string_arg(e, 4);
-  RE2::Options o;
-  o.set_log_errors(false);
-  o.set_dot_nl(true);
-  RE2 re(to_re2_pattern(pattern), o);
+  // Prometheus anchors it as a label matcher's: ^(?s:regex)$.
+  const RE2& re = labels::regex(pattern, labels::Dialect::prometheus);
   if (!re.ok()) fail("invalid regular expression in label_replace(): " + pattern);
   if (!valid_label_name(dst)) fail("invalid destination label name in label_replace(): " + dst);
   std::vector<Sample> v = evaluate(ctx, *e.args[0], t).vector;

@@ -5,7 +5,6 @@
 
 #include "nsmon/engine/engine.hpp"
 #include "nsmon/engine/eval.hpp"
-#include "nsmon/promql/regex.hpp"
 #include "nsmon/text/go.hpp"
 
 namespace nsmon::engine {
@@ -26,18 +25,11 @@ bool legacy_label_name(std::string_view n) {
 
 bool matches_all(const Labels& ls, const std::vector<promql::Matcher>& ms) {
   for (const auto& m : ms)
-    if (!promql::matches(m, get(ls, m.name))) return false;
+    if (!labels::matches(m, get(ls, m.name), labels::Dialect::prometheus)) return false;
   return true;
 }
 
 } // namespace
-
-const std::string& get(const Labels& ls, std::string_view name) {
-  static const std::string empty;
-  for (const auto& [n, v] : ls)
-    if (n == name) return v;
-  return empty;
-}
 
 std::string to_string(const Labels& ls) {
   std::string out = "{";

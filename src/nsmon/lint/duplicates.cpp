@@ -4,6 +4,7 @@
 // sum by (code)), as kube-prometheus's rules do. Those findings are dropped here.
 #include <re2/re2.h>
 
+#include "nsmon/labels/labels.hpp"
 #include "nsmon/lint/infer.hpp"
 #include "nsmon/lint/lint.hpp"
 #include "nsmon/promql/parser.hpp"
@@ -34,17 +35,13 @@ bool range(const promql::Matcher& m, std::string& lo, std::string& hi) {
     lo = hi = m.value;
     return true;
   }
-  RE2::Options opts;
-  opts.set_log_errors(false);
-  RE2 re("^(?:" + m.value + ")$", opts);
+  const RE2& re = labels::regex(m.value, labels::Dialect::prometheus);
   return re.ok() && re.PossibleMatchRange(&lo, &hi, 16);
 }
 
 bool matches_empty(const promql::Matcher& m) {
   if (m.op == promql::MatchOp::equal) return m.value.empty();
-  RE2::Options opts;
-  opts.set_log_errors(false);
-  RE2 re("^(?:" + m.value + ")$", opts);
+  const RE2& re = labels::regex(m.value, labels::Dialect::prometheus);
   return !re.ok() || RE2::FullMatch("", re);
 }
 

@@ -24,8 +24,7 @@ State state(const AlertLabels& a, const std::string& name) {
 bool can_match(const alertmanager::Matcher& m, const AlertLabels& a) {
   State s = state(a, m.name);
   if (!s.known) return true; // any value: the matcher may hold
-  return alertmanager::matches({m},
-                               s.value.empty() ? alertmanager::LabelSet{} : alertmanager::LabelSet{{m.name, s.value}});
+  return alertmanager::matches({m}, s.value.empty() ? labels::Labels{} : labels::Labels{{m.name, s.value}});
 }
 
 bool can_match(const std::vector<alertmanager::Matcher>& ms, const AlertLabels& a) {
@@ -37,8 +36,7 @@ bool can_match(const std::vector<alertmanager::Matcher>& ms, const AlertLabels& 
 // The matcher holds for every alert with what is known of `a` (an unknown label: not proved).
 bool must_match(const alertmanager::Matcher& m, const AlertLabels& a) {
   State s = state(a, m.name);
-  return s.known && alertmanager::matches({m}, s.value.empty() ? alertmanager::LabelSet{}
-                                                               : alertmanager::LabelSet{{m.name, s.value}});
+  return s.known && alertmanager::matches({m}, s.value.empty() ? labels::Labels{} : labels::Labels{{m.name, s.value}});
 }
 
 bool must_match(const std::vector<alertmanager::Matcher>& ms, const AlertLabels& a) {
@@ -50,7 +48,7 @@ bool must_match(const std::vector<alertmanager::Matcher>& ms, const AlertLabels&
 // `a` as it is once it matched `ms`: the labels their `=` matchers name have those values.
 AlertLabels given(AlertLabels a, const std::vector<alertmanager::Matcher>& ms) {
   for (const auto& m : ms)
-    if (m.type == alertmanager::MatchType::equal && !state(a, m.name).known) {
+    if (m.op == labels::MatchOp::equal && !state(a, m.name).known) {
       if (m.value.empty()) a.absent.insert(m.name);
       else a.fixed[m.name] = m.value;
     }

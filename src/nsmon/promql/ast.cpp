@@ -100,16 +100,6 @@ bool takes_parameter(AggregateOp op) {
 
 bool is_experimental(AggregateOp op) { return op == AggregateOp::limitk || op == AggregateOp::limit_ratio; }
 
-const char* to_string(MatchOp op) {
-  switch (op) {
-  case MatchOp::equal: return "=";
-  case MatchOp::not_equal: return "!=";
-  case MatchOp::regex: return "=~";
-  case MatchOp::not_regex: return "!~";
-  }
-  return "?";
-}
-
 const char* to_string(DurationOp op) {
   switch (op) {
   case DurationOp::add: return "+";

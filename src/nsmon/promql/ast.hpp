@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "nsmon/labels/labels.hpp"
+
 namespace nsmon::promql {
 
 struct Function;
@@ -86,8 +88,8 @@ bool takes_parameter(AggregateOp op);
 bool is_experimental(AggregateOp op);
 
 enum class UnaryOp : std::uint8_t { plus, minus };
-enum class MatchOp : std::uint8_t { equal, not_equal, regex, not_regex };
-const char* to_string(MatchOp op);
+using labels::MatchOp;
+using labels::to_string;
 enum class DurationOp : std::uint8_t { add, sub, mul, div, mod, pow, step, range, min_of, max_of };
 const char* to_string(DurationOp op);
 enum class Cardinality : std::uint8_t { one_to_one, many_to_one, one_to_many, many_to_many };
@@ -132,10 +134,8 @@ struct DurationExpr final : Expr {
 };
 
 /// One label matcher, `name op "value"`; `range` covers it in the input.
-struct Matcher {
-  std::string name;
-  MatchOp op = MatchOp::equal;
-  std::string value;
+/// A label matcher as written, with its position.
+struct Matcher : labels::Matcher {
   PosRange range;
 };
 

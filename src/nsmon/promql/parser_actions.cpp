@@ -566,7 +566,7 @@ void ParserImpl::act(Action action, Value* v, Value& out) {
     break;
   case Action::matcher_name_only:
     out.matchers = new_matchers();
-    out.matchers->push_back(Matcher{"__name__", MatchOp::equal, *v[0].str, v[0].range});
+    out.matchers->push_back(Matcher{{"__name__", MatchOp::equal, *v[0].str}, v[0].range});
     break;
   case Action::err_matcher_string: unexpected("label matching", "string"); break;
   case Action::err_matcher_op: unexpected("label matching", "label matching operator"); break;

@@ -1,11 +1,11 @@
-// Label matcher regexes. Prometheus compiles them with Go's regexp package; RE2 implements the same
-// syntax, except for the few spots below where Go and this RE2 disagree.
+// Label matcher regexes as the parser checks them. Prometheus compiles them with Go's regexp; RE2
+// implements the same syntax, spelled by labels::to_re2_pattern where the two differ.
 #include "nsmon/promql/regex.hpp"
 
-#include <memory>
 #include <re2/re2.h>
 #include <unordered_map>
 
+#include "nsmon/labels/labels.hpp"
 #include "nsmon/promql/parser_impl.hpp"
 
 namespace nsmon::promql::detail {
@@ -14,43 +14,6 @@ namespace {
 
 // Prometheus skips regex parsing for plain literals and alternations of literals ("a|b|c").
 bool is_literal_alternation(std::string_view p) { return p.find_first_of("\\.+*?()[]{}^$") == std::string_view::npos; }
-
-// Go accepts (?<name>re) (since Go 1.22); this RE2 only knows (?P<name>re). Go rejects \C, which
-// RE2 accepts as "any byte".
-std::string to_re2_syntax(std::string_view p, bool& has_any_byte_escape) {
-  std::string out;
-  out.reserve(p.size() + 8);
-  bool in_class = false;
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    char c = p[i];
-    if (c == '\\' && i + 1 < p.size()) {
-      if (p[i + 1] == 'C') has_any_byte_escape = true;
-      out += c;
-      out += p[++i];
-      continue;
-    }
-    if (in_class) {
-      if (c == ']') in_class = false;
-      out += c;
-      continue;
-    }
-    if (c == '[') {
-      in_class = true;
-      out += c;
-      // A ']' right after '[' or '[^' is a literal.
-      if (i + 1 < p.size() && p[i + 1] == '^') out += p[++i];
-      if (i + 1 < p.size() && p[i + 1] == ']') out += p[++i];
-      continue;
-    }
-    if (c == '(' && p.substr(i, 3) == "(?<" && p.substr(i, 4) != "(?<=" && p.substr(i, 4) != "(?<!") {
-      out += "(?P<";
-      i += 2;
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
 
 const char* go_error_text(RE2::ErrorCode code) {
   switch (code) {
@@ -94,7 +57,7 @@ RegexInfo analyse(std::string_view pattern) {
     return info;
   }
   bool any_byte = false;
-  std::string re2_pattern = to_re2_syntax(pattern, any_byte);
+  std::string re2_pattern = labels::to_re2_pattern(pattern, &any_byte);
   if (any_byte) {
     info.error = "error parsing regexp: invalid escape sequence: `\\C`";
     return info;
@@ -136,43 +99,6 @@ bool matches_empty(const Matcher& m) {
 
 namespace nsmon::promql {
 
-std::string to_re2_pattern(std::string_view go_pattern) {
-  bool any_byte = false;
-  return detail::to_re2_syntax(go_pattern, any_byte);
-}
-
 bool matches_empty(const Matcher& m) { return detail::matches_empty(m); }
-
-namespace {
-
-// Compiled matcher regexes, per thread (rule files repeat the same few), bounded.
-const RE2* compiled(const std::string& pattern) {
-  thread_local std::unordered_map<std::string, std::unique_ptr<RE2>> cache;
-  auto it = cache.find(pattern);
-  if (it != cache.end()) return it->second.get();
-  if (cache.size() >= 4096) cache.clear();
-  RE2::Options o;
-  o.set_log_errors(false);
-  o.set_dot_nl(true);
-  o.set_max_mem(64 << 20);
-  auto re = std::make_unique<RE2>(to_re2_pattern(pattern), o);
-  return cache.emplace(pattern, std::move(re)).first->second.get();
-}
-
-} // namespace
-
-bool matches(const Matcher& m, std::string_view value) {
-  switch (m.op) {
-  case MatchOp::equal: return value == m.value;
-  case MatchOp::not_equal: return value != m.value;
-  case MatchOp::regex:
-  case MatchOp::not_regex: {
-    const RE2* re = compiled(m.value);
-    bool hit = re->ok() && RE2::FullMatch(value, *re);
-    return m.op == MatchOp::regex ? hit : !hit;
-  }
-  }
-  return false;
-}
 
 } // namespace nsmon::promql

@@ -6,17 +6,17 @@
 #include <utility>
 #include <vector>
 
+#include "nsmon/labels/labels.hpp"
+
 // The evaluator of Go text/template as Prometheus expands alert labels and annotations
 // (template/template.go, rules/alerting.go): its own lexer, parser and executor, Go's builtins
 // and Prometheus's functions, errors worded and positioned as Go words them.
 
 namespace nsmon::rules {
 
-using LabelPairs = std::vector<std::pair<std::string, std::string>>;
-
 /// One sample of a `query` result (Prometheus's template `sample`: labels and value).
 struct TemplateSample {
-  LabelPairs labels;
+  labels::Labels labels;
   double value = 0;
 };
 
@@ -30,9 +30,9 @@ using QueryFn = std::function<QueryAnswer(std::string_view expr)>;
 /// What an alert template sees: `.Labels`, `.ExternalLabels`, `.ExternalURL`, `.Value`, and the
 /// evaluation time (`now`, the time of `query`), in seconds since the epoch.
 struct TemplateData {
-  LabelPairs labels;
+  labels::Labels labels;
   double value = 0;
-  LabelPairs external_labels;
+  labels::Labels external_labels;
   std::string external_url;
   double timestamp = 0;
 };

@@ -14,11 +14,11 @@
 
 namespace nsmon::rules::tmpl {
 
-Value Value::label_map(LabelPairs pairs) {
+Value Value::label_map(labels::Labels pairs) {
   std::sort(pairs.begin(), pairs.end());
   Value v;
   v.kind = Kind::labels;
-  v.labels = std::make_shared<const LabelPairs>(std::move(pairs));
+  v.labels = std::make_shared<const labels::Labels>(std::move(pairs));
   return v;
 }
 

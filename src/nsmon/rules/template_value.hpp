@@ -40,7 +40,7 @@ struct Value {
   std::int64_t i = 0;
   double f = 0;
   std::string s;
-  std::shared_ptr<const LabelPairs> labels; ///< sorted by name
+  std::shared_ptr<const labels::Labels> labels; ///< sorted by name
   std::shared_ptr<const AnyMap> any_map;
   std::shared_ptr<const TemplateSample> sample; ///< may be null: a nil *sample
   std::shared_ptr<const Samples> samples;
@@ -58,7 +58,7 @@ struct Value {
   static Value string(std::string v, Kind k = Kind::string) {
     return make(k, [&](Value& x) { x.s = std::move(v); });
   }
-  static Value label_map(LabelPairs pairs);
+  static Value label_map(labels::Labels pairs);
 
 private:
   template <class F> static Value make(Kind k, F set) {

@@ -7,8 +7,8 @@
 #include <optional>
 #include <re2/re2.h>
 
+#include "nsmon/labels/labels.hpp"
 #include "nsmon/promql/parser.hpp"
-#include "nsmon/promql/regex.hpp"
 #include "nsmon/slo/sloth.hpp"
 #include "nsmon/text/duration.hpp"
 #include "nsmon/text/go.hpp"
@@ -283,7 +283,7 @@ std::optional<std::string> value_for(const std::string& metric, const std::strin
 
 bool all_match(const std::vector<promql::Matcher>& ms, const std::string& name, const std::string& value) {
   for (const auto& m : ms)
-    if (m.name == name && !promql::matches(m, value)) return false;
+    if (m.name == name && !labels::matches(m, value, labels::Dialect::prometheus)) return false;
   return true;
 }
 

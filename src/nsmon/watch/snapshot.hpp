@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "nsmon/expfmt/parser.hpp"
+#include "nsmon/labels/labels.hpp"
 
 // One scrape, reduced to the samples the stats model reads.
 
@@ -18,8 +19,8 @@ namespace nsmon::watch {
 
 using Clock = std::chrono::steady_clock;
 
-/// Label pairs of one series, sorted by name, without __name__, job and instance.
-using Labels = std::vector<std::pair<std::string, std::string>>;
+/// The labels of one series (the label model's), without __name__, job and instance.
+using labels::Labels;
 
 struct Series {
   Labels labels;

@@ -1,0 +1,113 @@
+#include "nsmon/labels/labels.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <re2/re2.h>
+#include <unordered_map>
+
+namespace nsmon::labels {
+
+const std::string& get(const Labels& ls, std::string_view name) {
+  static const std::string empty;
+  for (const auto& [n, v] : ls)
+    if (n == name) return v;
+  return empty;
+}
+
+void set(Labels& ls, std::string name, std::string value) {
+  auto it =
+      std::lower_bound(ls.begin(), ls.end(), name, [](const auto& p, const std::string& n) { return p.first < n; });
+  if (it != ls.end() && it->first == name) it->second = std::move(value);
+  else ls.emplace(it, std::move(name), std::move(value));
+}
+
+const char* to_string(MatchOp op) {
+  switch (op) {
+  case MatchOp::equal: return "=";
+  case MatchOp::not_equal: return "!=";
+  case MatchOp::regex: return "=~";
+  case MatchOp::not_regex: return "!~";
+  }
+  return "?";
+}
+
+std::string to_re2_pattern(std::string_view p, bool* any_byte_escape) {
+  std::string out;
+  out.reserve(p.size() + 8);
+  bool in_class = false;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    char c = p[i];
+    if (c == '\\' && i + 1 < p.size()) {
+      if (p[i + 1] == 'C' && any_byte_escape) *any_byte_escape = true;
+      out += c;
+      out += p[++i];
+      continue;
+    }
+    if (in_class) {
+      if (c == ']') in_class = false;
+      out += c;
+      continue;
+    }
+    if (c == '[') {
+      in_class = true;
+      out += c;
+      // A ']' right after '[' or '[^' is a literal.
+      if (i + 1 < p.size() && p[i + 1] == '^') out += p[++i];
+      if (i + 1 < p.size() && p[i + 1] == ']') out += p[++i];
+      continue;
+    }
+    if (c == '(' && p.substr(i, 3) == "(?<" && p.substr(i, 4) != "(?<=" && p.substr(i, 4) != "(?<!") {
+      out += "(?P<";
+      i += 2;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+const re2::RE2& regex(std::string_view pattern, Dialect d) {
+  struct Key {
+    std::string pattern;
+    Dialect dialect;
+    bool operator==(const Key&) const = default;
+  };
+  struct Hash {
+    std::size_t operator()(const Key& k) const {
+      return std::hash<std::string>()(k.pattern) ^ static_cast<std::size_t>(k.dialect);
+    }
+  };
+  thread_local std::unordered_map<Key, std::unique_ptr<re2::RE2>, Hash> cache;
+  Key key{std::string(pattern), d};
+  if (auto it = cache.find(key); it != cache.end()) return *it->second;
+  // Bounded: a long watch or a hostile file must not grow it without end.
+  if (cache.size() >= 4096) cache.clear();
+  re2::RE2::Options o;
+  o.set_log_errors(false);
+  o.set_max_mem(64 << 20);
+  o.set_dot_nl(d == Dialect::prometheus);
+  // Anchored in the pattern, not only by FullMatch, so that PossibleMatchRange sees the anchors.
+  std::string body = d == Dialect::prometheus ? to_re2_pattern(pattern) : std::string(pattern);
+  auto re = std::make_unique<re2::RE2>("^(?:" + body + ")$", o);
+  return *cache.emplace(std::move(key), std::move(re)).first->second;
+}
+
+bool matches(const Matcher& m, std::string_view value, Dialect d) {
+  switch (m.op) {
+  case MatchOp::equal: return value == m.value;
+  case MatchOp::not_equal: return value != m.value;
+  case MatchOp::regex:
+  case MatchOp::not_regex: {
+    const re2::RE2& re = regex(m.value, d);
+    bool hit = re.ok() && re2::RE2::FullMatch(value, re);
+    return m.op == MatchOp::regex ? hit : !hit;
+  }
+  }
+  return false;
+}
+
+bool matches(const std::vector<Matcher>& ms, const Labels& ls, Dialect d) {
+  return std::all_of(ms.begin(), ms.end(), [&](const Matcher& m) { return matches(m, get(ls, m.name), d); });
+}
+
+} // namespace nsmon::labels

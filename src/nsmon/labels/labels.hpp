@@ -1,0 +1,53 @@
+#pragma once
+// One label model for every folder that holds or matches labels (the engine, Alertmanager's
+// routing, lint, watch): a label set, a matcher, and the matching of a value with one cache of
+// compiled regexes.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace re2 {
+class RE2;
+}
+
+namespace nsmon::labels {
+
+/// A label set sorted by name, without duplicate names.
+using Labels = std::vector<std::pair<std::string, std::string>>;
+
+/// The value of `name` in `ls`, or "" when absent.
+const std::string& get(const Labels& ls, std::string_view name);
+/// Sets `name` to `value`, keeping `ls` sorted (an existing value is replaced).
+void set(Labels& ls, std::string name, std::string value);
+
+enum class MatchOp : std::uint8_t { equal, not_equal, regex, not_regex };
+/// "=", "!=", "=~" or "!~".
+const char* to_string(MatchOp op);
+
+struct Matcher {
+  std::string name;
+  MatchOp op = MatchOp::equal;
+  std::string value;
+};
+
+/// Who reads a matcher's regex. Prometheus anchors it as ^(?s:re)$ ('.' matches a newline) and,
+/// built with Go 1.22+, accepts (?<name>re); Alertmanager 0.25 anchors it as ^(?:re)$.
+enum class Dialect : std::uint8_t { prometheus, alertmanager };
+
+/// Whether `m` accepts `value` (a missing label is the empty value). A regex that does not
+/// compile matches nothing.
+bool matches(const Matcher& m, std::string_view value, Dialect d);
+/// Whether every matcher accepts its label's value in `ls`.
+bool matches(const std::vector<Matcher>& ms, const Labels& ls, Dialect d);
+
+/// A matcher's regex compiled and anchored as `d` reads it (check ok()); compiled once per thread
+/// and pattern, as rule files and routing trees repeat the same few patterns.
+const re2::RE2& regex(std::string_view pattern, Dialect d);
+
+/// The RE2 spelling of a Go regexp: `(?<name>re)` becomes `(?P<name>re)`. Go rejects `\C`, which
+/// RE2 reads as "any byte": `any_byte_escape`, when given, says whether the pattern has one.
+std::string to_re2_pattern(std::string_view go_pattern, bool* any_byte_escape = nullptr);
+
+} // namespace nsmon::labels

@@ -1,0 +1,59 @@
+// The one label model: label sets stay sorted, and a matcher's regex is read as the program that
+// owns it reads it (Prometheus or Alertmanager).
+#include <catch2/catch.hpp>
+#include <re2/re2.h>
+
+#include "nsmon/labels/labels.hpp"
+
+using namespace nsmon;
+using labels::Dialect;
+using labels::MatchOp;
+
+TEST_CASE("labels: set keeps a label set sorted and replaces a value, get reads an absent label as empty", "[labels]") {
+  labels::Labels ls;
+  labels::set(ls, "job", "app");
+  labels::set(ls, "__name__", "up");
+  labels::set(ls, "instance", "a:1");
+  labels::set(ls, "job", "other");
+  CHECK(ls == labels::Labels{{"__name__", "up"}, {"instance", "a:1"}, {"job", "other"}});
+  CHECK(labels::get(ls, "job") == "other");
+  CHECK(labels::get(ls, "zone").empty());
+}
+
+TEST_CASE("labels: matchers anchor their regexes and treat an absent label as the empty value", "[labels]") {
+  for (Dialect d : {Dialect::prometheus, Dialect::alertmanager}) {
+    CHECK(labels::matches({"y", MatchOp::regex, "b|c"}, "b", d));
+    CHECK_FALSE(labels::matches({"y", MatchOp::regex, "b|c"}, "bc", d));
+    CHECK(labels::matches({"w", MatchOp::not_regex, ".+"}, "", d));
+    CHECK(labels::matches({"w", MatchOp::not_equal, "x"}, "", d));
+    // A regex that does not compile matches nothing, so its negation matches everything.
+    CHECK_FALSE(labels::matches({"y", MatchOp::regex, "(a"}, "(a", d));
+    CHECK(labels::matches({"y", MatchOp::not_regex, "(a"}, "anything", d));
+    labels::Labels alert{{"alertname", "A"}, {"severity", "critical"}};
+    CHECK(labels::matches({{"severity", MatchOp::equal, "critical"}, {"team", MatchOp::equal, ""}}, alert, d));
+    CHECK_FALSE(labels::matches({{"alertname", MatchOp::regex, "B.*"}}, alert, d));
+  }
+  CHECK(std::string(labels::to_string(MatchOp::not_regex)) == "!~");
+}
+
+TEST_CASE("labels: Prometheus and Alertmanager read a regex differently", "[labels]") {
+  // Prometheus compiles ^(?s:re)$: '.' matches a newline; Alertmanager 0.25 compiles ^(?:re)$.
+  CHECK(labels::matches({"msg", MatchOp::regex, "a.b"}, "a\nb", Dialect::prometheus));
+  CHECK_FALSE(labels::matches({"msg", MatchOp::regex, "a.b"}, "a\nb", Dialect::alertmanager));
+  // Prometheus, built with Go 1.22+, reads (?<name>re); Go 1.19's Alertmanager 0.25 refuses it.
+  CHECK(labels::regex("(?<code>5..)", Dialect::prometheus).ok());
+  CHECK(labels::matches({"code", MatchOp::regex, "(?<code>5..)"}, "503", Dialect::prometheus));
+  CHECK_FALSE(labels::regex("(?<code>5..)", Dialect::alertmanager).ok());
+}
+
+TEST_CASE("labels: the compiled regex is anchored in its pattern, as value ranges need", "[labels]") {
+  std::string lo, hi;
+  REQUIRE(labels::regex("2..", Dialect::prometheus).PossibleMatchRange(&lo, &hi, 8));
+  CHECK(lo.substr(0, 1) == "2");
+  CHECK(hi.substr(0, 1) == "2");
+  CHECK(&labels::regex("2..", Dialect::prometheus) == &labels::regex("2..", Dialect::prometheus));
+  CHECK(&labels::regex("2..", Dialect::prometheus) != &labels::regex("2..", Dialect::alertmanager));
+  bool any_byte = false;
+  CHECK(labels::to_re2_pattern("a\\Cb(?<n>x)", &any_byte) == "a\\Cb(?P<n>x)");
+  CHECK(any_byte);
+}
