@@ -47,66 +47,6 @@ struct ParseError {
   std::string message;
 };
 
-// Go's unquoting of "..." and '...' constants (raw strings are taken as they are).
-std::string unquote(std::string_view q, std::size_t pos) {
-  std::string out;
-  for (std::size_t i = 1; i + 1 < q.size(); ++i) {
-    char c = q[i];
-    if (c != '\\') {
-      out += c;
-      continue;
-    }
-    char e = q[++i];
-    auto hex = [&](int n) {
-      unsigned long v = 0;
-      for (int k = 0; k < n; ++k) {
-        char h = q[++i];
-        if (!std::isxdigit(static_cast<unsigned char>(h))) throw ParseError{pos, "invalid syntax"};
-        v = v * 16 +
-            static_cast<unsigned long>(std::isdigit(static_cast<unsigned char>(h)) ? h - '0' : (h | 0x20) - 'a' + 10);
-      }
-      return v;
-    };
-    auto utf8 = [&](unsigned long cp) {
-      if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) throw ParseError{pos, "invalid syntax"};
-      text::go::append_utf8(out, static_cast<char32_t>(cp));
-    };
-    switch (e) {
-    case 'a': out += '\a'; break;
-    case 'b': out += '\b'; break;
-    case 'f': out += '\f'; break;
-    case 'n': out += '\n'; break;
-    case 'r': out += '\r'; break;
-    case 't': out += '\t'; break;
-    case 'v': out += '\v'; break;
-    case '\\': out += '\\'; break;
-    case '"':
-    case '\'':
-      if (e != q[0]) throw ParseError{pos, "invalid syntax"};
-      out += e;
-      break;
-    case 'x': out += static_cast<char>(hex(2)); break;
-    case 'u': utf8(hex(4)); break;
-    case 'U': utf8(hex(8)); break;
-    default:
-      if (e >= '0' && e <= '7' && i + 2 < q.size() - 1 + 1) {
-        int v = 0;
-        for (int k = 0; k < 3; ++k, ++i) {
-          char o = q[i];
-          if (o < '0' || o > '7') throw ParseError{pos, "invalid syntax"};
-          v = v * 8 + (o - '0');
-        }
-        --i;
-        if (v > 255) throw ParseError{pos, "invalid syntax"};
-        out += static_cast<char>(v);
-        break;
-      }
-      throw ParseError{pos, "invalid syntax"};
-    }
-  }
-  return out;
-}
-
 class Parser {
 public:
   Parser(std::string_view name, std::string_view text, std::size_t max_nesting, KnownFunction known)
@@ -507,9 +447,10 @@ private:
     if (!hex && clean.find_first_of(".eEpP") != std::string::npos) a.is_int = false;
   }
 
-  std::string unquote_token(const Token& t) {
-    if (t.text.front() == '`') return t.text.substr(1, t.text.size() - 2);
-    return unquote(t.text, t.pos);
+  // As Go's parser reads a string constant: strconv.Unquote, whose one error is "invalid syntax".
+  static std::string unquote_token(const Token& t) {
+    if (auto s = text::go::unquote(t.text)) return *s;
+    throw ParseError{t.pos, "invalid syntax"};
   }
 
   void use_var(const std::string& name, std::size_t pos) {

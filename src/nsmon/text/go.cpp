@@ -368,7 +368,8 @@ std::optional<std::string> unquote(std::string_view s) {
       if (e == 'x') {
         out += static_cast<char>(v);
       } else {
-        if (v > 0x10FFFF) return std::nullopt;
+        // Go's utf8.ValidRune: no surrogate halves, nothing past U+10FFFF.
+        if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return std::nullopt;
         append_utf8(out, v);
       }
       break;

@@ -36,7 +36,8 @@ std::string quote_rune(long r);
 /// %#U of a rune: "U+0063 'c'".
 std::string format_unicode(long r);
 
-/// Prometheus's strutil.Unquote for "...", '...' and `...` tokens; nullopt on invalid syntax.
+/// Prometheus's strutil.Unquote for "...", '...' and `...` tokens (strconv.Unquote, which Go's
+/// templates use, for "..." and `...`); nullopt on invalid syntax.
 std::optional<std::string> unquote(std::string_view token);
 
 /// number(): strconv.ParseInt(s, 0, 64), falling back to strconv.ParseFloat(s, 64).
