@@ -11,9 +11,11 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <string_view>
 
+#include "nsmon/http/fake_client.hpp"
 #include "nsmon/watch/format.hpp"
 #include "nsmon/watch/record.hpp"
 #include "nsmon/watch/render.hpp"
@@ -73,11 +75,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     break;
   }
   case 1: { // a Prometheus answer
-    Snapshot s;
-    std::string error;
-    if (snapshot_from_query(input, s, error)) {
+    auto fake = std::make_shared<nsmon::http::FakeClient>();
+    fake->on("/api/v1/query", {200, "application/json", std::string(input), {}, {}});
+    ScrapeResult r = prometheus_source(fake, "http://fuzz", "", 1)->fetch();
+    if (r.ok) {
       Model m;
-      m.add(std::move(s));
+      m.add(std::move(r.snapshot));
       render_all(m.figures());
     }
     break;

@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "nsmon/catalog/catalog.hpp"
+#include "nsmon/http/fake_client.hpp"
 #include "nsmon/watch/quantile.hpp"
 #include "nsmon/watch/source.hpp"
 #include "nsmon/watch/stats.hpp"
@@ -155,29 +156,75 @@ TEST_CASE("system, symbolic stage and errors", "[watch][stats]") {
 }
 
 TEST_CASE("Prometheus query answers become snapshots", "[watch][stats]") {
-  Snapshot s;
-  std::string error;
-  REQUIRE(snapshot_from_query(R"({"status":"success","data":{"resultType":"vector","result":[
+  // job and instance are the server's; items that are not series, a series without a name and a
+  // native histogram are passed over (fuzz_watch found the items without "metric" or "value").
+  auto fake = std::make_shared<nsmon::http::FakeClient>();
+  fake->on("/api/v1/query", {200,
+                             "application/json",
+                             R"({"status":"success","data":{"resultType":"vector","result":[
     {"metric":{"__name__":"cpu_usage_percent","job":"j","instance":"i"},"value":[1.5,"42.5"]},
     {"metric":{"__name__":"images_processed_total","status":"success","stage":"inference"},"value":[1.5,"+Inf"]},
-    {"metric":{"__name__":"broken"},"value":[1.5]}]}})",
-                              s, error));
+    {"metric":{"job":"no name"},"value":[1.5,"1"]},{"metrec":{"__name__":"x"},"value":[1,"NaN"]},
+    {"metric":{"__name__":"cpu_usage_percent"}},7,
+    {"metric":{"__name__":"cpu_usage_percent","h":"1"},"histogram":[1.5,{"count":"2","sum":"1"}]}]}})",
+                             {},
+                             {}});
+  // The server URL's path prefix is kept and the query sent as `nsmon query` sends it.
+  auto source = prometheus_source(fake, "http://prom/prefix/", "job=\"a\"", 5);
+  CHECK(source->describe() == "http://prom/prefix (Prometheus)");
+  ScrapeResult r = source->fetch();
+  REQUIRE(r.ok);
+  const Snapshot& s = r.snapshot;
+  REQUIRE(s.find("cpu_usage_percent").size() == 1);
   CHECK(s.find("cpu_usage_percent")[0].value == 42.5);
   CHECK(s.find("cpu_usage_percent")[0].labels.empty());
   CHECK(std::isinf(s.find("images_processed_total")[0].value));
   CHECK(*s.find("images_processed_total")[0].label("status") == "success");
-  // Items without "metric" or "value", a data without "result" (fuzz_watch found the first).
-  Snapshot odd;
-  CHECK(snapshot_from_query(R"({"status":"success","data":{"resultType":"vector","result":[
-    {"metrec":{"__name__":"x"},"value":[1,"NaN"]},{"metric":{"__name__":"cpu_usage_percent"}},7]}})",
-                            odd, error));
-  CHECK(odd.samples.empty());
-  CHECK_FALSE(snapshot_from_query(R"({"status":"success","data":{"resultType":"vector"}})", odd, error));
-  CHECK_FALSE(snapshot_from_query(R"({"status":"success","data":[1]})", odd, error));
-  CHECK_FALSE(snapshot_from_query("not json", s, error));
-  CHECK_FALSE(snapshot_from_query(R"({"status":"error","error":"bad query"})", s, error));
-  CHECK(error == "Prometheus: bad query");
-  CHECK_FALSE(snapshot_from_query(R"({"status":"success","data":{"resultType":"matrix","result":[]}})", s, error));
+  CHECK(s.series_total == 2);
+  CHECK(r.bytes > 0);
+  REQUIRE(fake->requests().size() == 1);
+  const auto& req = fake->requests()[0];
+  CHECK(req.url == "http://prom/prefix/api/v1/query");
+  CHECK(req.method == "POST");
+  CHECK(req.body.find("query=%7B__name__%3D~%22") == 0);
+  CHECK(req.body.find("%2Cjob%3D%22a%22%7D") != std::string::npos);
+}
+
+TEST_CASE("Prometheus answers that give no snapshot say why", "[watch][stats]") {
+  using nsmon::http::FakeClient;
+  auto fetch = [](FakeClient::Reply reply) {
+    auto fake = std::make_shared<FakeClient>();
+    fake->on("/api/v1/query", std::move(reply));
+    ScrapeResult r = prometheus_source(fake, "http://prom", "", 5)->fetch();
+    CHECK_FALSE(r.ok);
+    CHECK(r.snapshot.samples.empty());
+    return r;
+  };
+  CHECK(fetch({400, "application/json", R"({"status":"error","errorType":"bad_data","error":"bad query"})", {}, {}})
+            .error == "Prometheus: bad query");
+  CHECK(fetch({200, "application/json", R"({"status":"success","data":{"resultType":"matrix","result":[]}})", {}, {}})
+            .error == "Prometheus answered something other than a vector");
+  CHECK(fetch({200, "text/html", "<html>", {}, {}}).error.find("is not JSON") != std::string::npos);
+  CHECK(fetch({502, "text/html", "<html>", {}, {}}).error.find("HTTP 502 Bad Gateway") != std::string::npos);
+  ScrapeResult refused = fetch({0, "", "", nsmon::http::Failure::connect, "connection refused"});
+  CHECK(refused.unreachable);
+  CHECK(refused.error == "connection refused");
+}
+
+TEST_CASE("an endpoint is scraped as lint-metrics scrapes it", "[watch][stats]") {
+  auto fake = std::make_shared<nsmon::http::FakeClient>();
+  fake->on("/metrics", {200, "application/openmetrics-text; version=1.0.0", "cpu_usage_percent 5\n# EOF\n", {}, {}});
+  fake->on("/broken", {500, "text/plain", "oops", {}, {}});
+  ScrapeResult r = endpoint_source(fake, "http://app/metrics", 2)->fetch();
+  REQUIRE(r.ok);
+  CHECK(r.snapshot.find("cpu_usage_percent")[0].value == 5);
+  REQUIRE(fake->requests().size() == 1);
+  CHECK(fake->requests()[0].timeout_ms == 2000);
+  CHECK(fake->requests()[0].headers.at(0).first == "Accept");
+  ScrapeResult failed = endpoint_source(fake, "http://app/broken", 2)->fetch();
+  CHECK_FALSE(failed.ok);
+  CHECK_FALSE(failed.unreachable);
+  CHECK(failed.error == "HTTP 500");
 }
 
 TEST_CASE("every sample name the model reads is a series of a catalog metric", "[watch][stats]") {

@@ -1,5 +1,4 @@
 #include <CLI/CLI.hpp>
-#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <set>
@@ -11,6 +10,7 @@
 #include "nsmon/http/client.hpp"
 #include "nsmon/lint/lint.hpp"
 #include "nsmon/lint/metrics_checks.hpp"
+#include "nsmon/promapi/scrape.hpp"
 #include "nsmon/report/render.hpp"
 #include "nsmon/util/files.hpp"
 #include "nsmon/util/strings.hpp"
@@ -45,21 +45,12 @@ Input read_input(const LintMetricsOptions& o) {
   Input in;
   if (is_url(o.input)) {
     in.name = util::redact_url(o.input);
-    http::Request req;
-    req.url = o.input;
-    req.timeout_ms = static_cast<long>(o.timeout * 1000);
-    req.connect_timeout_ms = std::min(req.timeout_ms, 5000L);
-    req.max_bytes = kMaxBytes;
-    // Like Prometheus: OpenMetrics preferred, the text format accepted.
-    std::string accept = o.input_format == "text"          ? "text/plain;version=0.0.4"
-                         : o.input_format == "openmetrics" ? "application/openmetrics-text;version=1.0.0"
-                                                           : "application/openmetrics-text;version=1.0.0,"
-                                                             "text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
-    req.headers.push_back({"Accept", accept});
+    promapi::ScrapeRequest req{o.input, o.timeout, kMaxBytes};
+    req.accept = o.input_format == "text"          ? promapi::ScrapeAccept::text
+                 : o.input_format == "openmetrics" ? promapi::ScrapeAccept::openmetrics
+                                                   : promapi::ScrapeAccept::any;
     // A server that cannot be reached, or answers anything but the scrape, is a ServerError.
-    http::Response resp = http::make_curl_client()->send(req);
-    if (resp.status != 200)
-      throw ServerError(in.name + " answered HTTP " + std::to_string(resp.status) + " instead of 200");
+    http::Response resp = promapi::scrape(*http::make_curl_client(), req);
     in.text = util::InputText::of(std::move(resp.body));
     // The server's answer decides (a text-only exporter answers text to an OpenMetrics request).
     in.format = expfmt::format_from_content_type(resp.content_type);

@@ -14,6 +14,7 @@
 
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
+#include "nsmon/cli/settings.hpp"
 #include "nsmon/config/settings.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/exit_codes.hpp"
@@ -51,7 +52,10 @@ struct QueryOptions {
   std::string timeout = "30s", connect_timeout = "5s";
   int retries = 2;
   std::size_t max_bytes = 0;
+  // --bearer-token-file, --username, --password-file and --tenant reach the run through the
+  // settings (settings_for): `auth` is what server_auth makes of them.
   std::string bearer_token_file, username, password_file, password_env, tenant;
+  http::ClientOptions auth;
   std::vector<std::string> headers;
   std::string ca_file, cert_file, key_file;
   bool insecure_skip_verify = false;
@@ -142,14 +146,10 @@ Session connect(const QueryOptions& o) {
   if (!promapi::valid_server_url(s.server))
     throw UsageError("the server must be an http:// or https:// URL without query, not '" + util::redact_url(s.server) +
                      "'");
-  http::ClientOptions co;
+  http::ClientOptions co = o.auth;
   co.retries = o.retries;
-  co.bearer_token_file = o.bearer_token_file;
-  co.username = o.username;
-  co.password_file = o.password_file;
-  co.password_env = o.password_env;
+  if (!o.password_env.empty()) co.password_env = o.password_env;
   for (const auto& h : o.headers) co.headers.push_back(http::parse_header(h));
-  co.tenant = o.tenant;
   co.ca_file = o.ca_file;
   co.cert_file = o.cert_file;
   co.key_file = o.key_file;
@@ -416,12 +416,7 @@ int run_verb(const std::string& verb, const QueryOptions& o) {
 // the password itself stays in the environment.
 void take_settings(const config::Settings& s, QueryOptions& o) {
   o.server = s.get("server").value;
-  o.bearer_token_file = s.get("bearer_token_file").value;
-  o.username = s.get("basic_auth.username").value;
-  o.password_file = s.get("basic_auth.password_file").value;
-  if (o.password_env.empty() && !s.get("basic_auth.password").value.empty())
-    o.password_env = "NSMON_BASIC_AUTH_PASSWORD";
-  o.tenant = s.get("tenant").value;
+  o.auth = server_auth(s);
   o.timeout = s.get("timeout").value;
   o.format = s.get("format.query").value;
   if (o.graph && s.get("format.query").origin != config::Origin::flag) o.format.clear(); // --graph is a table

@@ -7,10 +7,13 @@
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
 #include "nsmon/cli/report.hpp"
+#include "nsmon/cli/settings.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/exit_codes.hpp"
 #include "nsmon/core/terminal.hpp"
 #include "nsmon/http/client.hpp"
+#include "nsmon/promapi/api.hpp"
+#include "nsmon/util/url.hpp"
 #include "nsmon/watch/record.hpp"
 #include "nsmon/watch/rule_watch.hpp"
 #include "nsmon/watch/session.hpp"
@@ -113,6 +116,9 @@ int run_watch(const WatchOptions& o, const Context& ctx) {
   if (!o.prometheus.empty() && o.metrics_url != "http://127.0.0.1:8000/metrics")
     throw UsageError("--metrics-url and --prometheus are two ways to read the stats: give one");
   if (!o.selector.empty() && o.prometheus.empty()) throw UsageError("--selector goes with --prometheus");
+  if (!o.prometheus.empty() && !promapi::valid_server_url(o.prometheus))
+    throw UsageError("--prometheus must be an http:// or https:// URL without query, not '" +
+                     util::redact_url(o.prometheus) + "'");
   Rules rules = load_rules(o);
   const bool tty = core::is_terminal(1);
   const char* term = std::getenv("TERM");
@@ -121,11 +127,17 @@ int run_watch(const WatchOptions& o, const Context& ctx) {
   if (format == "auto") format = tty && !dumb ? "live" : "plain";
   if (format == "live" && !tty) throw UsageError("--format live needs a terminal on standard output");
 
-  auto client = std::shared_ptr<http::Client>(http::make_curl_client());
   const double timeout = o.timeout > 0 ? o.timeout : std::clamp(o.interval, 1.0, 10.0);
-  std::unique_ptr<watch::Source> source = o.prometheus.empty()
-                                              ? watch::endpoint_source(client, o.metrics_url, timeout, !!rules.watch)
-                                              : watch::prometheus_source(client, o.prometheus, o.selector, timeout);
+  std::unique_ptr<watch::Source> source;
+  if (o.prometheus.empty()) {
+    source = watch::endpoint_source(http::make_curl_client(), o.metrics_url, timeout, !!rules.watch);
+  } else {
+    // The server is reached as `nsmon query` reaches it (auth and tenant from the settings); no
+    // retries: the next interval's query is the retry.
+    http::ClientOptions co = server_auth(ctx.settings);
+    co.retries = 0;
+    source = watch::prometheus_source(http::make_curl_client(co), o.prometheus, o.selector, timeout);
+  }
 
   watch::SessionOptions so;
   so.command = o.command;
@@ -172,7 +184,8 @@ constexpr const char* kHelp = R"(Running:
   SIGKILL. nsmon always reaps it and leaves nothing running. Every time option takes a Prometheus
   duration (500ms, 2s, 1m30s) or plain seconds (2, 0.5).
   --prometheus URL reads the same stats from a Prometheus server that scrapes the detector
-  (--selector narrows it down, e.g. --selector 'job="neurosymbolic-app"').
+  (--selector narrows it down, e.g. --selector 'job="neurosymbolic-app"'), reached as nsmon
+  query reaches it: a path prefix kept, the token, basic auth and tenant of the settings.
 
 Output (--format):
   live    (a terminal) a status block pinned at the bottom, redrawn in place, resized with the

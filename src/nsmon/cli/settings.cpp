@@ -82,6 +82,16 @@ config::Settings settings_for(const CLI::App& cmd) {
   return s;
 }
 
+http::ClientOptions server_auth(const config::Settings& s) {
+  http::ClientOptions co;
+  co.bearer_token_file = s.get("bearer_token_file").value;
+  co.username = s.get("basic_auth.username").value;
+  co.password_file = s.get("basic_auth.password_file").value;
+  if (!s.get("basic_auth.password").value.empty()) co.password_env = "NSMON_BASIC_AUTH_PASSWORD";
+  co.tenant = s.get("tenant").value;
+  return co;
+}
+
 void apply_settings(CLI::App& app) {
   config::Settings s = load();
   // The global options: given, or from the environment or the config file.

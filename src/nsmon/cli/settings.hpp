@@ -2,6 +2,7 @@
 #include <string>
 
 #include "nsmon/config/settings.hpp"
+#include "nsmon/http/client.hpp"
 
 namespace CLI {
 class App;
@@ -22,6 +23,11 @@ const config::Settings& settings();
 /// --username, --password-file, --tenant, --timeout and --format (those it defines and were given).
 /// This is the one call a subcommand needs for its server, auth and format.
 config::Settings settings_for(const CLI::App& cmd);
+
+/// How to authenticate to the Prometheus server, from the effective settings: the bearer token
+/// file, basic auth (the password stays in its variable) and the tenant. `query` and `watch
+/// --prometheus` both connect with it, so a server is reached the same way from either.
+http::ClientOptions server_auth(const config::Settings& s);
 
 /// Called once the command line is parsed (app.cpp) for a subcommand that reads settings: loads
 /// them and makes the effective --color and --catalog the global ones.

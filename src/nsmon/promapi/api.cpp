@@ -143,7 +143,7 @@ Answer perform(http::FormSender& sender, http::Client& client, const std::string
       if (util::trim(resp.body).empty()) throw BadAnswer(what + " is " + status + " with an empty body");
       throw BadAnswer(what + " is " + status + " with a body that is not an API answer: " + excerpt(resp.body));
     }
-    return {resp.status, error_reader.reply()};
+    return {resp.status, error_reader.reply(), resp.body.size()};
   }
   if (head.empty()) throw BadAnswer(what + " is " + status + " with an empty body");
   try {
@@ -151,7 +151,7 @@ Answer perform(http::FormSender& sender, http::Client& client, const std::string
   } catch (const DecodeError& e) {
     throw BadAnswer(what + " (" + status + ") was cut short or is not an API answer: " + e.what());
   }
-  return {resp.status, reader.reply()};
+  return {resp.status, reader.reply(), reader.bytes()};
 }
 
 } // namespace nsmon::promapi

@@ -47,6 +47,7 @@ struct BadAnswer : ServerError {
 struct Answer {
   long http_status = 0;
   Reply reply;
+  std::size_t bytes = 0; ///< the size of the answer's body
 };
 
 /// Sends the call and streams a 2xx answer through a ReplyReader with `opts`. `base` carries the

@@ -6,12 +6,12 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include "nsmon/core/error.hpp"
 #include "nsmon/expfmt/parser.hpp"
-#include "nsmon/text/percent.hpp"
+#include "nsmon/promapi/api.hpp"
+#include "nsmon/promapi/scrape.hpp"
 #include "nsmon/watch/stats.hpp"
 
 namespace nsmon::watch {
@@ -27,29 +27,21 @@ std::int64_t wall_ms() {
       .count();
 }
 
-http::Request request(std::string url, double timeout_seconds) {
-  http::Request req;
-  req.url = std::move(url);
-  req.timeout_ms = static_cast<long>(timeout_seconds * 1000);
-  req.connect_timeout_ms = std::min(req.timeout_ms, 5000L);
-  req.max_bytes = kMaxScrapeBytes;
-  return req;
-}
-
-// Sends and classifies: a transport failure or a non-200 answer fills `r` and returns nullopt.
-std::optional<http::Response> send(http::Client& client, const http::Request& req, ScrapeResult& r) {
+// Runs one fetch and classifies its failure for the screen: nothing listening yet (connection
+// refused, DNS) is "waiting for metrics", anything else an error that watching goes on through.
+template <class Fetch> bool attempt(ScrapeResult& r, Fetch&& fetch) {
   try {
-    http::Response resp = client.send(req);
-    if (resp.status != 200) {
-      r.error = "HTTP " + std::to_string(resp.status);
-      return std::nullopt;
-    }
-    return resp;
+    fetch();
+    return true;
   } catch (const http::TransportError& e) {
     r.unreachable = e.failure == http::Failure::connect || e.failure == http::Failure::dns;
     r.error = e.what();
-    return std::nullopt;
+  } catch (const promapi::ScrapeStatusError& e) {
+    r.error = "HTTP " + std::to_string(e.status);
+  } catch (const ServerError& e) {
+    r.error = e.what();
   }
+  return false;
 }
 
 class EndpointSource final : public Source {
@@ -61,16 +53,14 @@ public:
     ScrapeResult r;
     r.started_ms = wall_ms();
     const auto t0 = Clock::now();
-    http::Request req = request(url_, timeout_);
-    req.headers.push_back(
-        {"Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"});
-    auto resp = send(*client_, req, r);
+    http::Response resp;
+    const bool fetched = attempt(r, [&] { resp = promapi::scrape(*client_, {url_, timeout_, kMaxScrapeBytes}); });
     r.seconds = since(t0);
-    if (!resp) return r;
-    r.bytes = resp->body.size();
-    const expfmt::Format format = expfmt::format_from_content_type(resp->content_type);
+    if (!fetched) return r;
+    r.bytes = resp.body.size();
+    const expfmt::Format format = expfmt::format_from_content_type(resp.content_type);
     ParseOutcome p =
-        parse_snapshot(resp->body, format, wanted_names(), r.snapshot, keep_samples_ ? &r.samples : nullptr);
+        parse_snapshot(resp.body, format, wanted_names(), r.snapshot, keep_samples_ ? &r.samples : nullptr);
     r.snapshot.at = Clock::now();
     if (p.errors > 0) {
       r.error = "malformed scrape: " + std::to_string(p.errors) + (p.errors == 1 ? " error" : " errors") +
@@ -92,10 +82,28 @@ private:
   bool keep_samples_;
 };
 
+// One element of an instant query's vector as a scraped series: job and instance are the
+// server's, not the detector's, so they are left out as a scrape has them.
+void add_series(const promapi::Series& in, Snapshot& out) {
+  if (in.samples.size() != 1 || in.samples[0].histogram) return;
+  auto value = expfmt::parse_value(in.samples[0].value);
+  Series s;
+  std::string name;
+  for (const auto& [k, v] : in.labels) {
+    if (k == "__name__") name = v;
+    else if (k != "job" && k != "instance") s.labels.emplace_back(k, v);
+  }
+  if (name.empty() || !value) return;
+  s.value = *value;
+  std::sort(s.labels.begin(), s.labels.end());
+  ++out.series_total;
+  out.samples[name].push_back(std::move(s));
+}
+
 class PrometheusSource final : public Source {
 public:
   PrometheusSource(std::shared_ptr<http::Client> client, std::string base, std::string selector, double timeout)
-      : client_(std::move(client)), base_(std::move(base)), timeout_(timeout) {
+      : client_(std::move(client)), sender_(*client_), base_(std::move(base)), timeout_(timeout) {
     while (!base_.empty() && base_.back() == '/') base_.pop_back();
     std::vector<std::string> names(wanted_names().begin(), wanted_names().end());
     std::sort(names.begin(), names.end());
@@ -108,15 +116,23 @@ public:
     ScrapeResult r;
     r.started_ms = wall_ms();
     const auto t0 = Clock::now();
-    http::Request req = request(base_ + "/api/v1/query", timeout_);
-    req.method = "POST";
-    req.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
-    req.body = "query=" + text::percent_encode(query_);
-    auto resp = send(*client_, req, r);
+    http::Request req;
+    req.timeout_ms = static_cast<long>(timeout_ * 1000);
+    req.connect_timeout_ms = std::min(req.timeout_ms, 5000L);
+    req.max_bytes = kMaxScrapeBytes;
+    promapi::ReaderOptions ro;
+    ro.on_series = [&](const promapi::Series& s) { add_series(s, r.snapshot); };
+    promapi::Answer a;
+    const bool answered = attempt(r, [&] {
+      a = promapi::perform(sender_, *client_, base_, promapi::instant_query(query_, std::nullopt), req, ro);
+    });
     r.seconds = since(t0);
-    if (!resp) return r;
-    r.bytes = resp->body.size();
-    r.ok = snapshot_from_query(resp->body, r.snapshot, r.error);
+    r.bytes = a.bytes;
+    if (answered && a.reply.status != "success")
+      r.error = "Prometheus: " + (a.reply.error.empty() ? std::string("query failed") : a.reply.error);
+    else if (answered && a.reply.result_type != "vector") r.error = "Prometheus answered something other than a vector";
+    r.ok = answered && r.error.empty();
+    if (!r.ok) r.snapshot = Snapshot{};
     r.snapshot.at = Clock::now();
     return r;
   }
@@ -125,6 +141,7 @@ public:
 
 private:
   std::shared_ptr<http::Client> client_;
+  http::FormSender sender_; ///< POST, or GET from the first 405/501 on, as for nsmon query
   std::string base_;
   std::string query_;
   double timeout_;
@@ -140,54 +157,6 @@ std::unique_ptr<Source> endpoint_source(std::shared_ptr<http::Client> client, st
 std::unique_ptr<Source> prometheus_source(std::shared_ptr<http::Client> client, std::string base_url,
                                           std::string selector, double timeout) {
   return std::make_unique<PrometheusSource>(std::move(client), std::move(base_url), std::move(selector), timeout);
-}
-
-bool snapshot_from_query(std::string_view body, Snapshot& out, std::string& error) {
-  auto doc = nlohmann::json::parse(body, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) {
-    error = "Prometheus answered something that is not JSON";
-    return false;
-  }
-  auto status = doc.find("status");
-  if (status == doc.end() || *status != "success") {
-    auto e = doc.find("error");
-    error = "Prometheus: " + (e != doc.end() && e->is_string() ? e->get<std::string>() : std::string("query failed"));
-    return false;
-  }
-  // Only find() on the document: operator[] of a const json with a missing key is undefined.
-  auto member = [](const nlohmann::json& obj, const char* key) -> const nlohmann::json* {
-    if (!obj.is_object()) return nullptr;
-    auto it = obj.find(key);
-    return it == obj.end() ? nullptr : &*it;
-  };
-  const nlohmann::json* data = member(doc, "data");
-  const nlohmann::json* type = data ? member(*data, "resultType") : nullptr;
-  const nlohmann::json* result = data ? member(*data, "result") : nullptr;
-  if (!type || *type != "vector" || !result || !result->is_array()) {
-    error = "Prometheus answered something other than a vector";
-    return false;
-  }
-  for (const auto& item : *result) {
-    const nlohmann::json* metric = member(item, "metric");
-    const nlohmann::json* value = member(item, "value");
-    if (!metric || !metric->is_object() || !value || !value->is_array() || value->size() != 2 ||
-        !(*value)[1].is_string())
-      continue;
-    Series s;
-    std::string name;
-    for (const auto& [k, v] : metric->items()) {
-      if (!v.is_string()) continue;
-      if (k == "__name__") name = v.get<std::string>();
-      else if (k != "job" && k != "instance") s.labels.emplace_back(k, v.get<std::string>());
-    }
-    auto parsed = expfmt::parse_value((*value)[1].get<std::string>());
-    if (name.empty() || !parsed) continue;
-    s.value = *parsed;
-    std::sort(s.labels.begin(), s.labels.end());
-    ++out.series_total;
-    out.samples[name].push_back(std::move(s));
-  }
-  return true;
 }
 
 Poller::Poller(std::unique_ptr<Source> source, std::chrono::milliseconds interval)

@@ -42,14 +42,11 @@ public:
 std::unique_ptr<Source> endpoint_source(std::shared_ptr<http::Client> client, std::string url, double timeout_seconds,
                                         bool keep_samples = false);
 
-/// Reads the same samples from a Prometheus server (/api/v1/query for the watched names);
-/// `selector` adds label matchers, e.g. job="neurosymbolic-app".
+/// Reads the same samples from a Prometheus server (an instant query for the watched names,
+/// through promapi/ as `nsmon query` sends it); `selector` adds label matchers, e.g.
+/// job="neurosymbolic-app".
 std::unique_ptr<Source> prometheus_source(std::shared_ptr<http::Client> client, std::string base_url,
                                           std::string selector, double timeout_seconds);
-
-/// Parses a Prometheus /api/v1/query answer (a vector) into a snapshot; false (with `error`)
-/// when it is not a successful vector answer.
-bool snapshot_from_query(std::string_view body, Snapshot& out, std::string& error);
 
 /// Fetches from a Source every interval on a thread of its own; results are taken by the owner,
 /// who is woken through fd() (readable when results wait).
