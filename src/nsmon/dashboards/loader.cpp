@@ -82,7 +82,7 @@ public:
   }
 
   void queries(const Node& n, Panel& p) {
-    if (!n.IsSequence() || n.size() == 0) {
+    if (!n.is_sequence() || n.size() == 0) {
       r_.report(n, "yaml/type", "queries must be a list of {expr, legend} mappings");
       return;
     }
@@ -99,7 +99,7 @@ public:
   }
 
   void thresholds(const Node& n, Panel& p) {
-    if (!n.IsSequence()) {
+    if (!n.is_sequence()) {
       r_.report(n, "yaml/type", "thresholds must be a list of {value, color} mappings");
       return;
     }
@@ -176,12 +176,12 @@ public:
     if (n["collapsed"])
       if (auto b = r_.boolean(n["collapsed"], "collapsed")) row.collapsed = *b;
     Node panels = n["panels"];
-    if (!panels || !panels.IsSequence() || panels.size() == 0) {
+    if (!panels || !panels.is_sequence() || panels.size() == 0) {
       r_.report(panels ? panels : n, "dashboards/missing-field", "a row needs a list of panels");
       return;
     }
     for (const auto& item : panels) {
-      if (item.IsMap() && item["use"]) {
+      if (item.is_map() && item["use"]) {
         use(item, library, row);
         continue;
       }
@@ -215,7 +215,7 @@ public:
 
   void variable(const Node& n, Template& t) {
     Variable v;
-    if (n.IsScalar()) {
+    if (n.is_scalar()) {
       text(n, "variable", v.name);
       static const std::vector<std::string> builtin = {"datasource", "instance", "job", "model"};
       if (std::find(builtin.begin(), builtin.end(), v.name.value) == builtin.end()) {
@@ -283,18 +283,18 @@ public:
     }
     t.variables_span = r_.span(root["variables"] ? root["variables"] : root);
     if (Node vars = root["variables"]) {
-      if (!vars.IsSequence()) r_.report(vars, "yaml/type", "variables must be a list");
+      if (!vars.is_sequence()) r_.report(vars, "yaml/type", "variables must be a list");
       else
         for (const auto& v : vars) variable(v, t);
     }
     if (Node files = root["rules"]) {
-      if (!files.IsSequence()) r_.report(files, "yaml/type", "rules must be a list of rule files");
+      if (!files.is_sequence()) r_.report(files, "yaml/type", "rules must be a list of rule files");
       else
         for (const auto& f : files)
           if (Text file; text(f, "rule file", file)) t.rules.push_back(std::move(file));
     }
     if (Node rows = root["rows"]) {
-      if (!rows.IsSequence() || rows.size() == 0) r_.report(rows, "yaml/type", "rows must be a list of rows");
+      if (!rows.is_sequence() || rows.size() == 0) r_.report(rows, "yaml/type", "rows must be a list of rows");
       else
         for (const auto& r : rows) row(r, library, t);
     }
