@@ -160,20 +160,20 @@ private:
     return out;
   }
 
-  std::optional<Text> text(const yaml::Node& parent, const char* key, std::string_view what) {
+  std::optional<core::Located> text(const yaml::Node& parent, const char* key, std::string_view what) {
     auto n = parent[key];
     if (!n || n.is_null()) return std::nullopt;
     auto s = y_.string(n, what);
     if (!s) return std::nullopt;
-    return Text{*s, y_.span(n)};
+    return y_.located(n);
   }
 
-  std::vector<Text> texts(const yaml::Node& parent, const char* key) {
-    std::vector<Text> out;
+  std::vector<core::Located> texts(const yaml::Node& parent, const char* key) {
+    std::vector<core::Located> out;
     auto n = parent[key];
     if (!n || n.is_null()) return out;
     if (auto v = y_.strings(n, key))
-      for (std::size_t i = 0; i < v->size(); ++i) out.push_back({(*v)[i], y_.span(n.at(i))});
+      for (std::size_t i = 0; i < v->size(); ++i) out.push_back(y_.located(n.at(i)));
     return out;
   }
 
@@ -273,7 +273,7 @@ private:
   }
 
   // match:/match_re: (deprecated) and matchers: of a route or an inhibit rule's side.
-  void matchers(const yaml::Node& parent, const std::string& prefix, std::vector<Text>* out, bool* has_match,
+  void matchers(const yaml::Node& parent, const std::string& prefix, std::vector<core::Located>* out, bool* has_match,
                 std::vector<Matcher>& all) {
     for (const char* kind : {"match", "match_re"}) {
       std::string key = prefix + kind;
@@ -605,7 +605,7 @@ private:
         y_.report(t, "alertmanager/invalid-value", "both start and end times must be provided");
         continue;
       }
-      auto minutes = [&](const Text& x, const char* key) {
+      auto minutes = [&](const core::Located& x, const char* key) {
         auto m = detail::clock_minutes(x.value);
         if (!m)
           y_.report(t[key], "alertmanager/invalid-value",

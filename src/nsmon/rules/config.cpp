@@ -154,7 +154,7 @@ public:
   }
 
 private:
-  Text text(const yaml::Node& n) { return make_text(y_, n); }
+  core::Located text(const yaml::Node& n) { return y_.located(n); }
 
   std::optional<std::int64_t> duration(const yaml::Node& parent, const char* key) {
     auto n = parent[key];
@@ -246,8 +246,8 @@ private:
 
   // `relabeled`: the job has relabel_configs, which may rewrite __address__ (a blackbox exporter's
   // URLs as targets); Prometheus checks the addresses only without them (checkStaticTargets).
-  std::vector<Text> static_targets(const yaml::Node& n, std::vector<KeyValue>* labels_out, bool relabeled) {
-    std::vector<Text> out;
+  std::vector<core::Located> static_targets(const yaml::Node& n, std::vector<KeyValue>* labels_out, bool relabeled) {
+    std::vector<core::Located> out;
     if (!n || n.is_null()) return out;
     if (!n.is_sequence()) {
       y_.report(n, "yaml/type", "static_configs must be a list");

@@ -29,19 +29,6 @@ bool is_legacy_label_name(std::string_view s) {
   return is_legacy_metric_name(s) && s.find(':') == std::string_view::npos;
 }
 
-Text make_text(const core::YamlReader& y, const yaml::Node& n) {
-  Text t{std::string(n.scalar()), y.span(n), n.tag() == "?"};
-  // Plain and quoted scalars without escapes or line breaks are the file's bytes: no per-byte
-  // table is needed (a 10,000-rule file has ~100,000 of them).
-  std::string_view text = y.source().text();
-  auto pos = static_cast<std::size_t>(n.mark().pos);
-  if (pos < text.size() && (text[pos] == '"' || text[pos] == '\'')) ++pos;
-  bool verbatim = !n.mark().is_null() && pos <= text.size() && text.substr(pos, t.value.size()) == t.value;
-  if (verbatim) t.base = pos;
-  else t.offsets = y.value_offsets(n);
-  return t;
-}
-
 const TemplateInfo& KeyValue::tmpl() const {
   static const TemplateInfo none;
   return template_info ? *template_info : none;
@@ -169,10 +156,10 @@ private:
     return d;
   }
 
-  Text text(const yaml::Node& n) { return make_text(y_, n); }
+  core::Located text(const yaml::Node& n) { return y_.located(n); }
 
-  std::optional<Text> string_field(const yaml::Node& parent, const char* key, const std::string& group,
-                                   const std::string& rule) {
+  std::optional<core::Located> string_field(const yaml::Node& parent, const char* key, const std::string& group,
+                                            const std::string& rule) {
     auto n = parent[key];
     if (!n) return std::nullopt;
     if (!n.is_scalar()) {
@@ -211,7 +198,7 @@ private:
       // `job_name:` or `~`: Go's yaml decodes null into a string as "", which removes the label.
       if (it->first.is_scalar() && it->second.is_null()) {
         if (!first(it->first.scalar())) continue;
-        Text empty{"", y_.span(it->first)}; // an empty value has no place of its own: its key's
+        core::Located empty{"", y_.span(it->first)}; // an empty value has no place of its own: its key's
         empty.base = static_cast<std::size_t>(std::max(0, it->first.mark().pos));
         out.push_back(KeyValue{text(it->first), std::move(empty)});
         continue;

@@ -18,7 +18,7 @@ namespace nsmon::ruletest {
 
 namespace {
 
-core::Span span_in(const core::SourceFile& src, const Text& t, std::size_t begin, std::size_t end) {
+core::Span span_in(const core::SourceFile& src, const core::Located& t, std::size_t begin, std::size_t end) {
   if (t.value.empty()) return t.span;
   auto lc = src.line_col(t.file_offset(begin));
   return {src.path(), lc.line, lc.col, static_cast<int>(std::max<std::size_t>(1, end - begin))};

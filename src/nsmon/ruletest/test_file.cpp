@@ -123,16 +123,16 @@ private:
     out_.push_back(core::make_diagnostic("ruletest/invalid", at, std::move(msg)));
   }
 
-  Text text(const yaml::Node& n) {
+  core::Located text(const yaml::Node& n) {
     if (n.is_null()) {
-      Text t;
+      core::Located t;
       t.span = y_.span(n);
       return t;
     }
-    return rules::make_text(y_, n);
+    return y_.located(n);
   }
 
-  std::optional<Text> string(const yaml::Node& parent, const char* key, const char* what) {
+  std::optional<core::Located> string(const yaml::Node& parent, const char* key, const char* what) {
     auto n = parent[key];
     if (!n) return std::nullopt;
     if (!n.is_scalar() && !n.is_null()) {
@@ -154,8 +154,8 @@ private:
     return ms;
   }
 
-  std::vector<Text> texts(const yaml::Node& n, const char* what) {
-    std::vector<Text> out;
+  std::vector<core::Located> texts(const yaml::Node& n, const char* what) {
+    std::vector<core::Located> out;
     if (!n || n.is_null()) return out;
     if (!n.is_sequence()) {
       y_.report(n, "yaml/type", std::string(what) + " must be a list of strings");
@@ -188,7 +188,7 @@ private:
     return out;
   }
 
-  std::optional<std::int64_t> eval_time(const yaml::Node& parent, Text& written) {
+  std::optional<std::int64_t> eval_time(const yaml::Node& parent, core::Located& written) {
     auto n = parent["eval_time"];
     if (!n || n.is_null()) {
       written.value = "0s";
