@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   nsmon::core::SourceFile src("fuzz_test.yml", std::string(reinterpret_cast<const char*>(data), size));
   std::vector<nsmon::core::Diagnostic> diags;
   nsmon::ruletest::TestFile f = nsmon::ruletest::load_test_file(src, diags);
-  auto inside = [&](const nsmon::ruletest::Text& t) {
+  auto inside = [&](const nsmon::core::Located& t) {
     for (std::size_t i = 0; i < t.value.size(); ++i)
       if (t.file_offset(i) >= size) __builtin_trap();
   };

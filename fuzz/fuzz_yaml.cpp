@@ -31,19 +31,19 @@ using nsmon::yaml::Node;
 // Aliases share nodes, so the tree can be exponentially large: visit at most `budget` nodes.
 void check_node(const nsmon::yaml::Document& doc, const Node& n, std::size_t size, long& budget) {
   if (--budget < 0) return;
-  auto m = n.Mark();
+  auto m = n.mark();
   if (!m.is_null() && (m.pos < 0 || static_cast<std::size_t>(m.pos) > size || m.line < 0 || m.column < 0))
     finding("mark outside the text");
-  if (n.IsScalar()) {
+  if (n.is_scalar()) {
     auto offsets = doc.value_offsets(n);
-    if (offsets.size() != n.Scalar().size()) finding("value_offsets has the wrong size");
+    if (offsets.size() != n.scalar().size()) finding("value_offsets has the wrong size");
     for (std::size_t i = 0; i < offsets.size(); ++i) {
       if (offsets[i] >= size) finding("value offset outside the text");
       if (i > 0 && offsets[i] < offsets[i - 1]) finding("value offsets go backwards");
     }
   }
   for (auto it = n.begin(); it != n.end(); ++it) {
-    if (n.IsMap()) {
+    if (n.is_map()) {
       check_node(doc, it->first, size, budget);
       check_node(doc, it->second, size, budget);
     } else {

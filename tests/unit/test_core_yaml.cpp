@@ -15,7 +15,7 @@ std::string pos_of(const std::string& text, std::size_t index) {
   REQUIRE(root);
   auto node = (*root)["expr"];
   auto offsets = y.value_offsets(node);
-  REQUIRE(offsets.size() == node.Scalar().size());
+  REQUIRE(offsets.size() == node.scalar().size());
   auto lc = src.line_col(offsets.at(index));
   return std::to_string(lc.line) + ":" + std::to_string(lc.col);
 }

@@ -14,7 +14,7 @@ using namespace nsmon;
 namespace {
 
 std::string where(const yaml::Node& n) {
-  auto m = n.Mark();
+  auto m = n.mark();
   return std::to_string(m.line) + ":" + std::to_string(m.column);
 }
 
@@ -27,16 +27,16 @@ std::string error_of(const std::string& text) {
 
 // Compact rendering of a tree: scalars, [..] for sequences, {k: v} for maps, ~ for null.
 std::string render(const yaml::Node& n) {
-  if (n.IsNull()) return "~";
-  if (n.IsScalar()) return "'" + std::string(n.Scalar()) + "'";
-  std::string out = n.IsMap() ? "{" : "[";
+  if (n.is_null()) return "~";
+  if (n.is_scalar()) return "'" + std::string(n.scalar()) + "'";
+  std::string out = n.is_map() ? "{" : "[";
   bool first = true;
   for (auto it = n.begin(); it != n.end(); ++it) {
     out += first ? "" : ", ";
     first = false;
-    out += n.IsMap() ? render(it->first) + ": " + render(it->second) : render(*it);
+    out += n.is_map() ? render(it->first) + ": " + render(it->second) : render(*it);
   }
-  return out + (n.IsMap() ? "}" : "]");
+  return out + (n.is_map() ? "}" : "]");
 }
 
 std::string tree(const std::string& text) {
@@ -47,24 +47,24 @@ std::string tree(const std::string& text) {
 std::string value(const std::string& text) {
   auto doc = yaml::parse(text);
   REQUIRE(doc);
-  return std::string(doc.root()["v"].Scalar());
+  return std::string(doc.root()["v"].scalar());
 }
 
 // The value offsets of key `v`, checked byte for byte against the text: a byte comes from the
 // same byte, or from the escape or line break that produced it.
 std::vector<std::size_t> checked_offsets(const std::string& text, const yaml::Document& doc, const yaml::Node& n) {
   auto offsets = doc.value_offsets(n);
-  REQUIRE(offsets.size() == n.Scalar().size());
+  REQUIRE(offsets.size() == n.scalar().size());
   // A !!binary scalar's value is the decoded bytes: no byte comes from one byte of the text, each
   // offset points into its base64 text.
-  if (n.Tag() == "tag:yaml.org,2002:binary") {
-    for (auto o : offsets) CHECK((o >= static_cast<std::size_t>(n.Mark().pos) && o < text.size()));
+  if (n.tag() == "tag:yaml.org,2002:binary") {
+    for (auto o : offsets) CHECK((o >= static_cast<std::size_t>(n.mark().pos) && o < text.size()));
     return offsets;
   }
   for (std::size_t i = 0; i < offsets.size(); ++i) {
-    INFO("byte " << i << " of '" << n.Scalar() << "'");
+    INFO("byte " << i << " of '" << n.scalar() << "'");
     REQUIRE(offsets[i] < text.size());
-    char v = n.Scalar()[i], t = text[offsets[i]];
+    char v = n.scalar()[i], t = text[offsets[i]];
     bool same = v == t, from_break = (v == ' ' || v == '\n') && (t == '\n' || t == '\r'),
          from_escape = t == '\\' || t == '\'';
     CHECK((same || from_break || from_escape));
@@ -81,12 +81,12 @@ std::string read(const std::filesystem::path& p) {
 }
 
 void check_all_scalars(const std::string& text, const yaml::Document& doc, const yaml::Node& n, int& count) {
-  if (n.IsScalar()) {
+  if (n.is_scalar()) {
     ++count;
     checked_offsets(text, doc, n);
   }
   for (auto it = n.begin(); it != n.end(); ++it) {
-    if (n.IsMap()) {
+    if (n.is_map()) {
       check_all_scalars(text, doc, it->first, count);
       check_all_scalars(text, doc, it->second, count);
     } else {
@@ -101,33 +101,33 @@ TEST_CASE("yaml::Node API", "[yaml]") {
   auto doc = yaml::parse("a: 1\nb:\nc: [x, y]\na: 2\nd: {e: f}\n");
   REQUIRE(doc);
   yaml::Node root = doc.root();
-  CHECK(root.IsMap());
+  CHECK(root.is_map());
   CHECK(root.size() == 5);
   // The first matching key wins; duplicates stay visible to iteration.
-  CHECK(root["a"].Scalar() == "1");
+  CHECK(root["a"].scalar() == "1");
   std::vector<std::string> keys;
-  for (auto it = root.begin(); it != root.end(); ++it) keys.push_back(std::string(it->first.Scalar()));
+  for (auto it = root.begin(); it != root.end(); ++it) keys.push_back(std::string(it->first.scalar()));
   CHECK(keys == std::vector<std::string>{"a", "b", "c", "a", "d"});
   // A missing key is undefined; a key without value is a defined null.
   CHECK(!root["zz"]);
-  CHECK(!root["zz"].IsDefined());
-  CHECK(!root["zz"].IsNull());
-  CHECK(root["zz"].Mark().is_null());
-  CHECK(root["zz"].Scalar().empty());
+  CHECK(!root["zz"].is_defined());
+  CHECK(!root["zz"].is_null());
+  CHECK(root["zz"].mark().is_null());
+  CHECK(root["zz"].scalar().empty());
   CHECK(root["zz"].size() == 0);
   CHECK(!root["zz"]["deeper"]);
   CHECK(root["b"]);
-  CHECK(root["b"].IsNull());
-  CHECK(!root["b"].IsScalar());
+  CHECK(root["b"].is_null());
+  CHECK(!root["b"].is_scalar());
   // Sequences iterate over their items.
   std::string items;
-  for (const auto& item : root["c"]) items += item.Scalar();
+  for (const auto& item : root["c"]) items += item.scalar();
   CHECK(items == "xy");
-  CHECK(root["c"].at(1).Scalar() == "y");
+  CHECK(root["c"].at(1).scalar() == "y");
   CHECK(!root["c"].at(2));
   CHECK(!root["c"]["x"]);
-  CHECK(root["d"]["e"].Scalar() == "f");
-  CHECK(root["a"].Scalar() == "1");
+  CHECK(root["d"]["e"].scalar() == "f");
+  CHECK(root["a"].scalar() == "1");
   // Nodes are handles: copies refer to the same node.
   yaml::Node copy = root["d"];
   CHECK(copy.is(root["d"]));
@@ -136,27 +136,27 @@ TEST_CASE("yaml::Node API", "[yaml]") {
   CHECK(where(root) == "0:0");
   CHECK(where(root["c"]) == "2:3");
   CHECK(where(root["c"].at(1)) == "2:7");
-  CHECK(root["c"].at(1).Mark().pos == 15);
+  CHECK(root["c"].at(1).mark().pos == 15);
 }
 
 TEST_CASE("yaml::Node tags tell plain scalars from quoted ones", "[yaml]") {
   auto doc = yaml::parse("p: x\ns: 'x'\nd: \"x\"\nl: |\n  x\nf: >\n  x\nt: !!str x\nu: !mine x\nn: ~\nm: {}\n");
   REQUIRE(doc);
   auto r = doc.root();
-  CHECK(r["p"].Tag() == "?");
-  CHECK(r["s"].Tag() == "!");
-  CHECK(r["d"].Tag() == "!");
-  CHECK(r["l"].Tag() == "!");
-  CHECK(r["f"].Tag() == "!");
-  CHECK(r["t"].Tag() == "tag:yaml.org,2002:str");
-  CHECK(r["u"].Tag() == "!mine");
-  CHECK(r["n"].Tag().empty());
-  CHECK(r["m"].Tag() == "?");
-  CHECK(r["p"].Style() == yaml::ScalarStyle::plain);
-  CHECK(r["s"].Style() == yaml::ScalarStyle::single_quoted);
-  CHECK(r["d"].Style() == yaml::ScalarStyle::double_quoted);
-  CHECK(r["l"].Style() == yaml::ScalarStyle::literal);
-  CHECK(r["f"].Style() == yaml::ScalarStyle::folded);
+  CHECK(r["p"].tag() == "?");
+  CHECK(r["s"].tag() == "!");
+  CHECK(r["d"].tag() == "!");
+  CHECK(r["l"].tag() == "!");
+  CHECK(r["f"].tag() == "!");
+  CHECK(r["t"].tag() == "tag:yaml.org,2002:str");
+  CHECK(r["u"].tag() == "!mine");
+  CHECK(r["n"].tag().empty());
+  CHECK(r["m"].tag() == "?");
+  CHECK(r["p"].style() == yaml::ScalarStyle::plain);
+  CHECK(r["s"].style() == yaml::ScalarStyle::single_quoted);
+  CHECK(r["d"].style() == yaml::ScalarStyle::double_quoted);
+  CHECK(r["l"].style() == yaml::ScalarStyle::literal);
+  CHECK(r["f"].style() == yaml::ScalarStyle::folded);
 }
 
 TEST_CASE("yaml::parse builds the tree of every construct", "[yaml]") {
@@ -322,7 +322,7 @@ TEST_CASE("yaml::parse survives hostile input", "[yaml]") {
   std::string big = "a: \"" + std::string(5 << 20, 'x') + "\"\n";
   auto doc = yaml::parse(big);
   REQUIRE(doc);
-  CHECK(doc.root()["a"].Scalar().size() == (5u << 20));
+  CHECK(doc.root()["a"].scalar().size() == (5u << 20));
   // Many aliases to a large node stay cheap: aliases share the node.
   std::string laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
   for (char c = 'b'; c <= 'k'; ++c) {
@@ -501,22 +501,22 @@ TEST_CASE("yaml: scalars are views into the text where they stand verbatim, copi
   REQUIRE(doc);
   auto in_text = [&](std::string_view v) { return v.data() >= text.data() && v.data() < text.data() + size; };
   auto root = doc.root();
-  CHECK(root["plain"].Scalar() == "some value");
-  CHECK(root["plain"].Scalar().data() == text.data() + text.find("some value"));
-  CHECK(root["sq"].Scalar().data() == text.data() + text.find("x y")); // inside its quotes
-  CHECK(in_text(root["plain"].Scalar()));
+  CHECK(root["plain"].scalar() == "some value");
+  CHECK(root["plain"].scalar().data() == text.data() + text.find("some value"));
+  CHECK(root["sq"].scalar().data() == text.data() + text.find("x y")); // inside its quotes
+  CHECK(in_text(root["plain"].scalar()));
   // Escapes and folded lines make values that are not in the text: copies.
-  CHECK(root["quoted"].Scalar() == "it's");
-  CHECK_FALSE(in_text(root["quoted"].Scalar()));
-  CHECK(root["dq"].Scalar() == "a\tb");
-  CHECK_FALSE(in_text(root["dq"].Scalar()));
-  CHECK(root["folded"].Scalar() == "a b\n");
+  CHECK(root["quoted"].scalar() == "it's");
+  CHECK_FALSE(in_text(root["quoted"].scalar()));
+  CHECK(root["dq"].scalar() == "a\tb");
+  CHECK_FALSE(in_text(root["dq"].scalar()));
+  CHECK(root["folded"].scalar() == "a b\n");
   // The same tree as parse(), which copies the text.
   auto copied = yaml::parse(std::string_view(text.data(), size));
   REQUIRE(copied);
   for (const char* key : {"plain", "quoted", "dq", "sq", "folded"}) {
     INFO(key);
-    CHECK(copied.root()[key].Scalar() == root[key].Scalar());
-    CHECK_FALSE(in_text(copied.root()[key].Scalar()));
+    CHECK(copied.root()[key].scalar() == root[key].scalar());
+    CHECK_FALSE(in_text(copied.root()[key].scalar()));
   }
 }

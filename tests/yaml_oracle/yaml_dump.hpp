@@ -48,20 +48,20 @@ inline std::string quote(const std::string& s) {
 inline std::string dump(const Node& n);
 
 // As main.go's key: a scalar's text, "<...>" around the dump of anything else.
-inline std::string key(const Node& n) { return n.IsScalar() ? std::string(n.Scalar()) : "<" + dump(n) + ">"; }
+inline std::string key(const Node& n) { return n.is_scalar() ? std::string(n.scalar()) : "<" + dump(n) + ">"; }
 
 inline std::string dump(const Node& n) {
   if (--budget < 0) return "";
-  switch (n.Type()) {
-  case NodeType::Undefined:
-  case NodeType::Null: return "null";
-  case NodeType::Scalar: return quote(std::string(n.Scalar()));
-  case NodeType::Sequence: {
+  switch (n.type()) {
+  case NodeType::undefined:
+  case NodeType::null: return "null";
+  case NodeType::scalar: return quote(std::string(n.scalar()));
+  case NodeType::sequence: {
     std::string out = "[";
     for (const auto& item : n) out += (out.size() > 1 ? "," : "") + dump(item);
     return out + "]";
   }
-  case NodeType::Map: {
+  case NodeType::map: {
     std::vector<std::pair<std::string, std::string>> entries;
     for (const auto& e : n) entries.emplace_back(key(e.first), dump(e.second));
     std::sort(entries.begin(), entries.end());
@@ -80,30 +80,30 @@ inline std::string refused;
 // As v2.go's dumpV2: yaml.v2's types; map keys are their text.
 inline std::string dump_v2(const Node& n) {
   if (--budget < 0) return "";
-  switch (n.Type()) {
-  case NodeType::Undefined:
-  case NodeType::Null: return "null";
-  case NodeType::Sequence: {
+  switch (n.type()) {
+  case NodeType::undefined:
+  case NodeType::null: return "null";
+  case NodeType::sequence: {
     std::string out = "[";
     for (const auto& item : n) out += (out.size() > 1 ? "," : "") + dump_v2(item);
     return out + "]";
   }
-  case NodeType::Map: {
+  case NodeType::map: {
     std::vector<std::string> entries;
     for (const auto& e : n) {
       dump_v2(e.first); // a key's explicit tag must fit its text too (`!!int name:` is refused)
-      entries.push_back(quote(std::string(e.first.Scalar())) + ":" + dump_v2(e.second));
+      entries.push_back(quote(std::string(e.first.scalar())) + ":" + dump_v2(e.second));
     }
     std::sort(entries.begin(), entries.end());
     std::string out = "{";
     for (const auto& e : entries) out += (out.size() > 1 ? "," : "") + e;
     return out + "}";
   }
-  case NodeType::Scalar: break;
+  case NodeType::scalar: break;
   }
   auto r = nsmon::core::yaml_v2::resolve(n);
   if (!r.refused_tag.empty() && refused.empty())
-    refused = "error: " + std::to_string(n.Mark().line + 1) + ":" + std::to_string(n.Mark().column + 1) +
+    refused = "error: " + std::to_string(n.mark().line + 1) + ":" + std::to_string(n.mark().column + 1) +
               " cannot decode " + std::string(r.tag) + " as a " + std::string(r.refused_tag);
   if (r.tag == "!!null") return "null";
   if (r.tag == "!!bool") return r.boolean ? "true" : "false";
@@ -115,7 +115,7 @@ inline std::string dump_v2(const Node& n) {
     auto res = std::to_chars(buf, buf + sizeof buf, r.number, std::chars_format::scientific);
     return std::string(buf, res.ptr);
   }
-  return quote(std::string(n.Scalar()));
+  return quote(std::string(n.scalar()));
 }
 
 /// The text read as nsmon reads it (Dialect::v2 if `v2`), printed as described above.
@@ -127,7 +127,7 @@ inline std::string reading(std::string_view text, bool v2) {
   }
   if (!doc.duplicates().empty()) {
     const auto& d = doc.duplicates().front();
-    return "error: " + std::to_string(d.key.Mark().line + 1) + ":" + std::to_string(d.key.Mark().column + 1) +
+    return "error: " + std::to_string(d.key.mark().line + 1) + ":" + std::to_string(d.key.mark().column + 1) +
            " duplicate key " + key(d.key);
   }
   budget = 1000000;

@@ -18,21 +18,21 @@ inline std::string mark(const nsmon::yaml::Mark& m) {
 // The first difference between two nodes, or "". Aliases share nodes: at most `budget` nodes.
 inline std::string node_difference(const Document& da, const Node& a, const Document& db, const Node& b, long& budget) {
   if (--budget < 0) return "";
-  std::string at = " at " + mark(a.Mark());
-  if (a.Type() != b.Type()) return "type" + at;
-  if (mark(a.Mark()) != mark(b.Mark())) return "mark " + mark(b.Mark()) + at;
-  if (a.Tag() != b.Tag()) return "tag " + a.Tag() + " / " + b.Tag() + at;
-  if (a.IsScalar()) {
-    if (a.Scalar() != b.Scalar()) return "value" + at;
-    if (a.Style() != b.Style()) return "style" + at;
+  std::string at = " at " + mark(a.mark());
+  if (a.type() != b.type()) return "type" + at;
+  if (mark(a.mark()) != mark(b.mark())) return "mark " + mark(b.mark()) + at;
+  if (a.tag() != b.tag()) return "tag " + a.tag() + " / " + b.tag() + at;
+  if (a.is_scalar()) {
+    if (a.scalar() != b.scalar()) return "value" + at;
+    if (a.style() != b.style()) return "style" + at;
     if (da.value_offsets(a) != db.value_offsets(b)) return "value offsets" + at;
   }
   if (a.size() != b.size()) return "size " + std::to_string(a.size()) + " / " + std::to_string(b.size()) + at;
   for (auto ia = a.begin(), ib = b.begin(); ia != a.end(); ++ia, ++ib) {
-    std::string d = a.IsMap() ? node_difference(da, ia->first, db, ib->first, budget) : "";
+    std::string d = a.is_map() ? node_difference(da, ia->first, db, ib->first, budget) : "";
     if (d.empty())
-      d = a.IsMap() ? node_difference(da, ia->second, db, ib->second, budget)
-                    : node_difference(da, *ia, db, *ib, budget);
+      d = a.is_map() ? node_difference(da, ia->second, db, ib->second, budget)
+                     : node_difference(da, *ia, db, *ib, budget);
     if (!d.empty()) return d;
   }
   return "";
@@ -53,8 +53,8 @@ inline std::string difference(const Document& a, const Document& b) {
   const auto &ka = a.duplicates(), &kb = b.duplicates();
   if (ka.size() != kb.size()) return "duplicate keys: " + std::to_string(ka.size()) + " / " + std::to_string(kb.size());
   for (std::size_t i = 0; i < ka.size(); ++i)
-    if (mark(ka[i].key.Mark()) != mark(kb[i].key.Mark()) || mark(ka[i].first.Mark()) != mark(kb[i].first.Mark()))
-      return "duplicate key " + std::to_string(i) + " at " + mark(ka[i].key.Mark()) + " / " + mark(kb[i].key.Mark());
+    if (mark(ka[i].key.mark()) != mark(kb[i].key.mark()) || mark(ka[i].first.mark()) != mark(kb[i].first.mark()))
+      return "duplicate key " + std::to_string(i) + " at " + mark(ka[i].key.mark()) + " / " + mark(kb[i].key.mark());
   return "";
 }
 

@@ -7,7 +7,7 @@ namespace nsmon::alertmanager {
 namespace {
 
 std::optional<labels::Labels> label_set(core::YamlReader& y, const yaml::Node& n, std::string_view what) {
-  if (!n.IsMap()) {
+  if (!n.is_map()) {
     y.report(n, "yaml/type", std::string(what) + " must be a mapping of label names to values");
     return std::nullopt;
   }
@@ -40,7 +40,7 @@ std::vector<Case> load_cases(const core::SourceFile& src, std::vector<core::Diag
   if (!root) return out;
   if (!y.check_mapping(*root, {"cases"}, "a cases file")) return out;
   auto list = (*root)["cases"];
-  if (!list || !list.IsSequence()) {
+  if (!list || !list.is_sequence()) {
     y.report(list ? list : *root, "yaml/type", "cases must be a list");
     return out;
   }
@@ -60,7 +60,7 @@ std::vector<Case> load_cases(const core::SourceFile& src, std::vector<core::Diag
     c.labels = std::move(*ls);
     if (auto r = n["receivers"]) c.receivers = y.strings(r, "receivers");
     if (auto f = n["firing"]) {
-      if (!f.IsSequence()) y.report(f, "yaml/type", "firing must be a list of label sets");
+      if (!f.is_sequence()) y.report(f, "yaml/type", "firing must be a list of label sets");
       else
         for (const auto& a : f)
           if (auto s = label_set(y, a, "firing")) c.firing.push_back(std::move(*s));

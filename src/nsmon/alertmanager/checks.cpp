@@ -15,7 +15,7 @@ namespace nsmon::alertmanager {
 namespace {
 
 // `what "name" ...`, with the nearest defined name as a suggestion.
-core::Diagnostic undefined(core::CheckId check, const Text& ref, const std::string& what,
+core::Diagnostic undefined(core::CheckId check, const core::Located& ref, const std::string& what,
                            const std::vector<std::string>& defined) {
   std::string hint = util::did_you_mean(ref.value, defined);
   return core::make_diagnostic(check, ref.span, "undefined " + what + " \"" + ref.value + "\" used in route",
@@ -65,13 +65,14 @@ void intervals(const Route& r, std::int64_t group_interval, std::int64_t repeat_
 // .GroupLabels.x in a receiver's template is empty in the notifications of a route that does not
 // group by x: each route (a parent gets the alerts no child takes) with the receiver and group_by
 // it has or inherits (dispatch/route.go).
-void group_labels(const Route& r, const std::string& receiver, const std::vector<Text>& group_by,
+void group_labels(const Route& r, const std::string& receiver, const std::vector<core::Located>& group_by,
                   const std::vector<Receiver>& receivers, std::set<std::pair<std::string, std::string>>& said,
                   std::vector<core::Diagnostic>& diags) {
   const std::string& rcv = r.receiver && !r.receiver->value.empty() ? r.receiver->value : receiver;
-  const std::vector<Text>& by = r.group_by.empty() ? group_by : r.group_by;
+  const std::vector<core::Located>& by = r.group_by.empty() ? group_by : r.group_by;
   auto grouped = [&](const std::string& label) {
-    return std::any_of(by.begin(), by.end(), [&](const Text& t) { return t.value == label || t.value == "..."; });
+    return std::any_of(by.begin(), by.end(),
+                       [&](const core::Located& t) { return t.value == label || t.value == "..."; });
   };
   std::vector<std::string> names;
   for (const auto& t : by) names.push_back(t.value);
@@ -111,10 +112,10 @@ void inverted(const InhibitRule& rule, std::vector<core::Diagnostic>& diags) {
 }
 
 // Names defined twice: the second is the error, as Alertmanager reports it.
-std::vector<std::string> unique_names(const std::vector<const Text*>& names, const std::string& what,
+std::vector<std::string> unique_names(const std::vector<const core::Located*>& names, const std::string& what,
                                       std::vector<core::Diagnostic>& diags) {
   std::vector<std::string> out;
-  for (const Text* n : names) {
+  for (const core::Located* n : names) {
     if (std::find(out.begin(), out.end(), n->value) != out.end())
       diags.push_back(
           core::make_diagnostic("alertmanager/duplicate-name", n->span, what + " \"" + n->value + "\" is not unique"));
@@ -127,7 +128,7 @@ std::vector<std::string> unique_names(const std::vector<const Text*>& names, con
 
 void check(const Config& cfg, std::vector<core::Diagnostic>& diags) {
   if (!cfg.loaded) return;
-  std::vector<const Text*> receiver_names, interval_names;
+  std::vector<const core::Located*> receiver_names, interval_names;
   for (const auto& r : cfg.receivers) receiver_names.push_back(&r.name);
   for (const auto& t : cfg.time_intervals) interval_names.push_back(&t);
   auto receivers = unique_names(receiver_names, "notification config name", diags);

@@ -54,7 +54,7 @@ const Fields kInterval = {"times", "weekdays", "days_of_month", "months", "years
 // The key node of `key` in a mapping (where to point about the key itself), or the mapping.
 yaml::Node key_node(const yaml::Node& map, const std::string& key) {
   for (const auto& e : map)
-    if (e.first.IsScalar() && e.first.Scalar() == key) return e.first;
+    if (e.first.is_scalar() && e.first.scalar() == key) return e.first;
   return map;
 }
 
@@ -91,7 +91,7 @@ constexpr std::array<std::string_view, 5> kFreeForm = {"headers", "details", "ht
 
 const std::string kNone;
 
-bool present(const yaml::Node& n) { return n && !n.IsNull() && !(n.IsScalar() && n.Scalar().empty()); }
+bool present(const yaml::Node& n) { return n && !n.is_null() && !(n.is_scalar() && n.scalar().empty()); }
 
 class Loader {
 public:
@@ -104,16 +104,16 @@ public:
     cfg.route_key = {cfg.path, 1, 1, 0};
     auto root = y_.parse(yaml::Dialect::v2); // read with yaml.v2, as Alertmanager does
     if (!root) return;
-    if (root->IsNull()) {
+    if (root->is_null()) {
       cfg.loaded = true;
       return;
     }
     newer(*root, "top");
     if (!y_.check_mapping(*root, kTop, "the configuration")) return;
     core::yaml_v2::check_scalars(y_, *root, kTypedFields, kFreeForm);
-    if (auto g = (*root)["global"]; g && !g.IsNull()) global(g, cfg);
+    if (auto g = (*root)["global"]; g && !g.is_null()) global(g, cfg);
     cfg.loaded = true;
-    if (auto r = (*root)["route"]; r && !r.IsNull()) {
+    if (auto r = (*root)["route"]; r && !r.is_null()) {
       cfg.route_key = y_.key_span(*root, "route");
       cfg.route_given = true;
       if (auto rt = route(r)) {
@@ -125,7 +125,7 @@ public:
     for (const auto& i : list((*root)["inhibit_rules"], "inhibit_rules")) inhibit_rule(i, cfg);
     for (const char* key : {"time_intervals", "mute_time_intervals"})
       for (const auto& t : list((*root)[key], key)) time_interval(t, cfg);
-    if (auto t = (*root)["templates"]; t && !t.IsNull())
+    if (auto t = (*root)["templates"]; t && !t.is_null())
       if (auto names = y_.strings(t, "templates"))
         for (std::size_t i = 0; i < names->size(); ++i) cfg.templates.push_back({(*names)[i], y_.span(t.at(i))});
   }
@@ -134,13 +134,13 @@ private:
   // The fields of a mapping that the target Alertmanager does not have yet: it refuses the file
   // ("field X not found in type config.plain"), so nsmon does too, saying which version has them.
   void newer(const yaml::Node& map, std::string_view where) {
-    if (!map || !map.IsMap()) return;
+    if (!map || !map.is_map()) return;
     for (const auto& e : map) {
-      if (!e.first.IsScalar()) continue;
-      Version since = field_since(where, e.first.Scalar());
+      if (!e.first.is_scalar()) continue;
+      Version since = field_since(where, e.first.scalar());
       if (since <= version_) continue;
       y_.report(e.first, "alertmanager/newer-field",
-                "field " + std::string(e.first.Scalar()) + " is new in Alertmanager " + since.str() +
+                "field " + std::string(e.first.scalar()) + " is new in Alertmanager " + since.str() +
                     ": Alertmanager " + version_.str() + " refuses this file",
                 "check for the version that runs it with --alertmanager-version " + since.str() +
                     " (or later), or remove the field");
@@ -151,8 +151,8 @@ private:
 
   std::vector<yaml::Node> list(const yaml::Node& n, const std::string& what) {
     std::vector<yaml::Node> out;
-    if (!n || n.IsNull()) return out;
-    if (!n.IsSequence()) {
+    if (!n || n.is_null()) return out;
+    if (!n.is_sequence()) {
       y_.report(n, "yaml/type", what + " must be a list");
       return out;
     }
@@ -160,31 +160,31 @@ private:
     return out;
   }
 
-  std::optional<Text> text(const yaml::Node& parent, const char* key, std::string_view what) {
+  std::optional<core::Located> text(const yaml::Node& parent, const char* key, std::string_view what) {
     auto n = parent[key];
-    if (!n || n.IsNull()) return std::nullopt;
+    if (!n || n.is_null()) return std::nullopt;
     auto s = y_.string(n, what);
     if (!s) return std::nullopt;
-    return Text{*s, y_.span(n)};
+    return y_.located(n);
   }
 
-  std::vector<Text> texts(const yaml::Node& parent, const char* key) {
-    std::vector<Text> out;
+  std::vector<core::Located> texts(const yaml::Node& parent, const char* key) {
+    std::vector<core::Located> out;
     auto n = parent[key];
-    if (!n || n.IsNull()) return out;
+    if (!n || n.is_null()) return out;
     if (auto v = y_.strings(n, key))
-      for (std::size_t i = 0; i < v->size(); ++i) out.push_back({(*v)[i], y_.span(n.at(i))});
+      for (std::size_t i = 0; i < v->size(); ++i) out.push_back(y_.located(n.at(i)));
     return out;
   }
 
   std::optional<std::int64_t> duration(const yaml::Node& parent, const char* key) {
     auto n = parent[key];
-    if (!n || n.IsNull()) return std::nullopt;
-    if (n.IsScalar())
-      if (auto ms = text::parse_duration(n.Scalar())) return ms;
+    if (!n || n.is_null()) return std::nullopt;
+    if (n.is_scalar())
+      if (auto ms = text::parse_duration(n.scalar())) return ms;
     y_.report(n, "alertmanager/duration",
-              std::string("not a valid duration for ") + key + ": \"" + (n.IsScalar() ? std::string(n.Scalar()) : "?") +
-                  "\"",
+              std::string("not a valid duration for ") + key + ": \"" +
+                  (n.is_scalar() ? std::string(n.scalar()) : "?") + "\"",
               "a duration such as 30s, 5m, 4h or 1h30m");
     return std::nullopt;
   }
@@ -194,8 +194,8 @@ private:
   // A URL that is itself a secret (a Slack or webhook URL holds its token in the path) is not shown.
   void url(const yaml::Node& parent, const char* key, bool secret) {
     auto n = parent[key];
-    if (!n || n.IsNull() || !n.IsScalar() || n.Scalar().empty() || n.Scalar() == "<secret>") return;
-    const std::string u(n.Scalar());
+    if (!n || n.is_null() || !n.is_scalar() || n.scalar().empty() || n.scalar() == "<secret>") return;
+    const std::string u(n.scalar());
     const std::string shown = std::string(key) + (secret ? "" : " \"" + util::redact_url(u) + "\"");
     std::size_t colon = u.find(':');
     std::string scheme;
@@ -233,8 +233,8 @@ private:
                 "keep " + key + "_file and remove " + key);
       return;
     }
-    if (!has_field(context, key + "_file") || !inline_node.IsScalar()) return;
-    std::string_view v = inline_node.Scalar();
+    if (!has_field(context, key + "_file") || !inline_node.is_scalar()) return;
+    std::string_view v = inline_node.scalar();
     if (v == "<secret>" || v.find("{{") != std::string_view::npos || !placeholder(v).empty()) return;
     if (is_url ? !detail::url_has_credential(v) : !detail::value_is_credential(key, v)) return;
     y_.report(inline_node, "alertmanager/inline-secret",
@@ -244,7 +244,7 @@ private:
 
   // The bytes of a secret's value, masked wherever the file's lines are quoted.
   void hide(const yaml::Node& n) {
-    if (!n.IsScalar()) return;
+    if (!n.is_scalar()) return;
     for (std::size_t o : y_.value_offsets(n)) cfg_.secrets.emplace_back(o, o + 1);
   }
 
@@ -257,7 +257,7 @@ private:
       secret(g, k, "global", "global", k == "slack_api_url" || k == "mattermost_webhook_url");
     host_port(g, "smtp_smarthost", "global");
     for (const auto& e : g)
-      if (e.first.IsScalar() && present(e.second)) cfg.global_fields.insert(std::string(e.first.Scalar()));
+      if (e.first.is_scalar() && present(e.second)) cfg.global_fields.insert(std::string(e.first.scalar()));
     newer(g["http_config"], "http_config");
     rules::check_http_client(y_, g["http_config"]);
     rules::check_tls_config(y_, g, "smtp_tls_config");
@@ -273,22 +273,22 @@ private:
   }
 
   // match:/match_re: (deprecated) and matchers: of a route or an inhibit rule's side.
-  void matchers(const yaml::Node& parent, const std::string& prefix, std::vector<Text>* out, bool* has_match,
+  void matchers(const yaml::Node& parent, const std::string& prefix, std::vector<core::Located>* out, bool* has_match,
                 std::vector<Matcher>& all) {
     for (const char* kind : {"match", "match_re"}) {
       std::string key = prefix + kind;
       auto m = parent[key];
-      if (!m || m.IsNull()) continue;
-      if (!m.IsMap()) {
+      if (!m || m.is_null()) continue;
+      if (!m.is_map()) {
         y_.report(m, "yaml/type", key + " must be a mapping of label names to values");
         continue;
       }
       if (has_match) *has_match = true;
       std::string replacement;
       for (const auto& e : m)
-        if (e.first.IsScalar() && e.second.IsScalar())
-          replacement += std::string(replacement.empty() ? "" : ", ") + "'" + std::string(e.first.Scalar()) +
-                         (std::string_view(kind) == "match" ? "=" : "=~") + "\"" + std::string(e.second.Scalar()) +
+        if (e.first.is_scalar() && e.second.is_scalar())
+          replacement += std::string(replacement.empty() ? "" : ", ") + "'" + std::string(e.first.scalar()) +
+                         (std::string_view(kind) == "match" ? "=" : "=~") + "\"" + std::string(e.second.scalar()) +
                          "\"'";
       y_.report(key_node(parent, key), "alertmanager/deprecated-match",
                 key + " is deprecated (Alertmanager 0.22); " + prefix + "matchers replaces it",
@@ -309,7 +309,7 @@ private:
     }
     std::string key = prefix + "matchers";
     auto ms = parent[key];
-    if (!ms || ms.IsNull()) return;
+    if (!ms || ms.is_null()) return;
     auto lines = y_.strings(ms, key);
     if (!lines) return;
     for (std::size_t i = 0; i < lines->size(); ++i) {
@@ -331,8 +331,8 @@ private:
     r.receiver = text(n, "receiver", "receiver");
     if (auto rn = n["receiver"]; parent && rn && !present(rn))
       y_.report(key_node(n, "receiver"), "alertmanager/null-receiver",
-                std::string(rn.IsNull() ? "receiver: null is YAML's null, not a receiver named \"null\""
-                                        : "an empty receiver") +
+                std::string(rn.is_null() ? "receiver: null is YAML's null, not a receiver named \"null\""
+                                         : "an empty receiver") +
                     ": this route inherits its parent's receiver \"" + *parent + "\", and its alerts are sent there",
                 "to drop alerts, define a receiver without integrations (- name: 'null') and write receiver: 'null'");
     r.group_by = texts(n, "group_by");
@@ -417,7 +417,7 @@ private:
     const std::string key(kind.key);
     const std::string where = key + " of receiver \"" + receiver + "\"";
     const std::string name = key.substr(0, key.size() - std::string_view("_configs").size());
-    if (!c || c.IsNull()) {
+    if (!c || c.is_null()) {
       // Alertmanager refuses a null entry of most kinds; the others are read as an empty config.
       if (kind.null_refused) y_.report(c, "alertmanager/missing-field", "missing " + name + " config (" + where + ")");
       else required(kind, yaml::Node(), c, cfg, where);
@@ -433,7 +433,7 @@ private:
       rules::check_http_client(y_, c["http_config"]);
     }
     if (key == "email_configs") host_port(c, "smarthost", where);
-    if (auto t = c["tls_config"]; t && !t.IsNull()) rules::check_tls_config(y_, c, "tls_config");
+    if (auto t = c["tls_config"]; t && !t.is_null()) rules::check_tls_config(y_, c, "tls_config");
     required(kind, c, c, cfg, where);
     for (auto u : kind.urls) url(c, std::string(u).c_str(), false);
     for (auto u : kind.secret_urls) url(c, std::string(u).c_str(), true);
@@ -444,12 +444,12 @@ private:
              key != "email_configs");
     for (const auto& o : kind.one_of)
       if (auto v = c[std::string(o.field)];
-          v && v.IsScalar() && v.Scalar().find("{{") == std::string::npos &&
-          std::find(o.values.begin(), o.values.end(), std::string_view(v.Scalar())) == o.values.end())
+          v && v.is_scalar() && v.scalar().find("{{") == std::string::npos &&
+          std::find(o.values.begin(), o.values.end(), std::string_view(v.scalar())) == o.values.end())
         y_.report(v, "alertmanager/invalid-value", std::string(o.message) + " (" + where + ")");
     for (auto d : kind.durations) duration(c, std::string(d).c_str());
     if (key == "slack_configs" && (present(c["app_token"]) || present(c["app_token_file"])) &&
-        present(c["http_config"]) && c["http_config"].IsMap() && present(c["http_config"]["authorization"]))
+        present(c["http_config"]) && c["http_config"].is_map() && present(c["http_config"]["authorization"]))
       y_.report(c["http_config"]["authorization"], "alertmanager/secret-conflict",
                 "http authorization can't be set when using Slack App tokens (" + where + ")");
     if (key == "slack_configs") {
@@ -463,7 +463,7 @@ private:
       auto api_url = c["api_url"];
       if (auto u = c["update_message"];
           u && core::yaml_v2::to_bool(u).value_or(false) &&
-          !(api_url && api_url.IsScalar() && api_url.Scalar() == "https://slack.com/api/chat.postMessage"))
+          !(api_url && api_url.is_scalar() && api_url.scalar() == "https://slack.com/api/chat.postMessage"))
         y_.report(u, "alertmanager/invalid-value",
                   "update_message can only be used with bot tokens. api_url must be set to "
                   "https://slack.com/api/chat.postMessage (" +
@@ -486,7 +486,7 @@ private:
       for (auto f : r.any) {
         auto dot = f.find('.');
         yaml::Node n = c ? c[std::string(f.substr(0, dot))] : yaml::Node();
-        if (dot != std::string_view::npos && n && n.IsMap()) n = n[std::string(f.substr(dot + 1))];
+        if (dot != std::string_view::npos && n && n.is_map()) n = n[std::string(f.substr(dot + 1))];
         else if (dot != std::string_view::npos) n = yaml::Node();
         ok = ok || present(n);
       }
@@ -497,19 +497,19 @@ private:
 
   // Every scalar of a receiver's config that holds a template ({{ ... }}) must parse as one.
   void check_templates(const yaml::Node& n, const std::string& where, Receiver& r) {
-    if (n.IsScalar()) {
-      if (n.Scalar().find("{{") == std::string::npos) return;
-      if (auto err = template_error(n.Scalar(), "inline"); !err.empty())
+    if (n.is_scalar()) {
+      if (n.scalar().find("{{") == std::string::npos) return;
+      if (auto err = template_error(n.scalar(), "inline"); !err.empty())
         y_.report(n, "alertmanager/template", err + " (" + where + ")",
                   "Alertmanager reports this when it sends the notification, not when it loads the file");
       else references(n, r); // a template that does not parse has one finding, not more
       return;
     }
-    if (n.IsMap()) {
+    if (n.is_map()) {
       for (const auto& e : n)
-        if (!(e.first.IsScalar() && (e.first.Scalar() == "http_config" || e.first.Scalar() == "tls_config")))
+        if (!(e.first.is_scalar() && (e.first.scalar() == "http_config" || e.first.scalar() == "tls_config")))
           check_templates(e.second, where, r);
-    } else if (n.IsSequence())
+    } else if (n.is_sequence())
       for (const auto& e : n) check_templates(e, where, r);
   }
 
@@ -518,25 +518,25 @@ private:
   void references(const yaml::Node& n, Receiver& r) {
     static const RE2 group_label(R"(\.GroupLabels\.([A-Za-z_][A-Za-z0-9_]*))");
     static const RE2 named(R"re(\{\{-?\s*template\s+"([^"]+)")re");
-    re2::StringPiece in(n.Scalar().data(), n.Scalar().size());
+    re2::StringPiece in(n.scalar().data(), n.scalar().size());
     std::string name;
     while (RE2::FindAndConsume(&in, group_label, &name)) r.group_labels.push_back({name, y_.span(n)});
-    in = re2::StringPiece(n.Scalar().data(), n.Scalar().size());
+    in = re2::StringPiece(n.scalar().data(), n.scalar().size());
     while (RE2::FindAndConsume(&in, named, &name)) r.templates.push_back({name, y_.span(n)});
   }
 
   // Values that were never filled in: YOUR_..., example.com addresses, <placeholders>. The message
   // shows enough to find the value: all of it, or for a secret the field and a URL's host.
   void placeholders(const yaml::Node& n, std::string_view key = {}) {
-    if (n.IsScalar()) {
-      auto what = placeholder(n.Scalar());
+    if (n.is_scalar()) {
+      auto what = placeholder(n.scalar());
       if (what.empty()) return;
-      std::string shown = "\"" + std::string(n.Scalar()) + "\"";
+      std::string shown = "\"" + std::string(n.scalar()) + "\"";
       if (is_hidden(n)) {
-        auto [begin, end] = util::url_authority(n.Scalar());
-        std::string_view host = n.Scalar().substr(0, end);
+        auto [begin, end] = util::url_authority(n.scalar());
+        std::string_view host = n.scalar().substr(0, end);
         if (auto at = host.rfind('@'); at != std::string_view::npos && at >= begin) host.remove_prefix(at + 1);
-        shown = end > begin && n.Scalar().find("://") != std::string_view::npos
+        shown = end > begin && n.scalar().find("://") != std::string_view::npos
                     ? std::string(key) + " (a URL of " + std::string(host.substr(host.find("://") + 3)) + ")"
                     : std::string(key);
       }
@@ -544,9 +544,9 @@ private:
                 "fill in the deployment's value (secrets through the *_file field)");
       return;
     }
-    if (n.IsMap()) {
-      for (const auto& e : n) placeholders(e.second, e.first.IsScalar() ? e.first.Scalar() : key);
-    } else if (n.IsSequence())
+    if (n.is_map()) {
+      for (const auto& e : n) placeholders(e.second, e.first.is_scalar() ? e.first.scalar() : key);
+    } else if (n.is_sequence())
       for (const auto& e : n) placeholders(e, key);
   }
 
@@ -591,7 +591,7 @@ private:
   void interval(const yaml::Node& i) {
     for (const char* key : {"weekdays", "days_of_month", "months", "years"}) {
       auto l = i[key];
-      if (!l || l.IsNull()) continue;
+      if (!l || l.is_null()) continue;
       auto items = y_.strings(l, key);
       if (!items) continue;
       for (std::size_t k = 0; k < items->size(); ++k)
@@ -605,7 +605,7 @@ private:
         y_.report(t, "alertmanager/invalid-value", "both start and end times must be provided");
         continue;
       }
-      auto minutes = [&](const Text& x, const char* key) {
+      auto minutes = [&](const core::Located& x, const char* key) {
         auto m = detail::clock_minutes(x.value);
         if (!m)
           y_.report(t[key], "alertmanager/invalid-value",
@@ -621,10 +621,10 @@ private:
   // smarthost: a "host:port" that Go's net.SplitHostPort splits, with a port (config.go's HostPort).
   void host_port(const yaml::Node& parent, const char* key, std::string_view where) {
     auto n = parent[key];
-    if (!n || !n.IsScalar() || n.Scalar().empty()) return;
-    if (auto err = detail::host_port_error(n.Scalar()); !err.empty())
+    if (!n || !n.is_scalar() || n.scalar().empty()) return;
+    if (auto err = detail::host_port_error(n.scalar()); !err.empty())
       y_.report(n, "alertmanager/invalid-value",
-                "address " + std::string(n.Scalar()) + ": " + err + " (" + key + " in " + std::string(where) +
+                "address " + std::string(n.scalar()) + ": " + err + " (" + key + " in " + std::string(where) +
                     "); Alertmanager refuses to load this",
                 "host:port, e.g. smtp.example.org:587");
   }

@@ -12,44 +12,39 @@
 #include "nsmon/alertmanager/versions.hpp"
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/source.hpp"
+#include "nsmon/core/yaml.hpp"
 
 namespace nsmon::alertmanager {
 
-/// A string of the file and where it is.
-struct Text {
-  std::string value;
-  core::Span span;
-};
-
 /// A node of the routing tree.
 struct Route {
-  core::Span span;              ///< the route's mapping
-  std::optional<Text> receiver; ///< empty: inherited from the parent
-  std::vector<Text> group_by;
+  core::Span span;                       ///< the route's mapping
+  std::optional<core::Located> receiver; ///< empty: inherited from the parent
+  std::vector<core::Located> group_by;
   std::optional<std::int64_t> group_wait_ms, group_interval_ms, repeat_interval_ms;
-  std::vector<Text> matchers; ///< the `matchers:` entries as written
-  bool has_match = false;     ///< deprecated match or match_re given
-  bool matchers_ok = true;    ///< every matcher parsed (else match_all lacks some)
+  std::vector<core::Located> matchers; ///< the `matchers:` entries as written
+  bool has_match = false;              ///< deprecated match or match_re given
+  bool matchers_ok = true;             ///< every matcher parsed (else match_all lacks some)
   /// Every matcher of match, match_re and matchers (what routing applies; all must hold).
   std::vector<Matcher> match_all;
   bool continue_ = false;
-  std::vector<Text> mute_time_intervals, active_time_intervals;
+  std::vector<core::Located> mute_time_intervals, active_time_intervals;
   std::vector<Route> routes;
 };
 
 /// A receiver: its name and how many notifier configs of each kind it has.
 struct Receiver {
-  Text name;
+  core::Located name;
   std::vector<std::string> kinds; ///< "email_configs", ... one entry per config
   /// What its fields' templates read: .GroupLabels.x (the label's name) and {{ template "x" }}
   /// (the template's name), each at the field that holds it.
-  std::vector<Text> group_labels, templates;
+  std::vector<core::Located> group_labels, templates;
 };
 
 struct InhibitRule {
   core::Span span;
   std::vector<Matcher> source, target; ///< source_match/_re/matchers and target_...
-  std::vector<Text> equal;
+  std::vector<core::Located> equal;
 };
 
 struct Config {
@@ -61,9 +56,9 @@ struct Config {
   core::Span route_key;       ///< where to point about the root route (the file's start if none)
   std::vector<Receiver> receivers;
   std::vector<InhibitRule> inhibit_rules;
-  std::vector<Text> time_intervals;    ///< names of time_intervals and mute_time_intervals
-  std::vector<Text> templates;         ///< the globs of templates: (relative to the file's folder)
-  std::set<std::string> global_fields; ///< the fields of global: that have a value
+  std::vector<core::Located> time_intervals; ///< names of time_intervals and mute_time_intervals
+  std::vector<core::Located> templates;      ///< the globs of templates: (relative to the file's folder)
+  std::set<std::string> global_fields;       ///< the fields of global: that have a value
   /// Byte ranges [begin, end) of the file that hold inline secrets: mask them before quoting lines.
   std::vector<std::pair<std::size_t, std::size_t>> secrets;
 };

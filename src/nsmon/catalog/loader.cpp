@@ -39,7 +39,7 @@ public:
     cat.path = y_.source().path();
     auto root = y_.parse();
     if (!root) return cat;
-    if (!root->IsMap()) {
+    if (!root->is_map()) {
       y_.report(*root, "catalog/structure", "a catalog must be a mapping with a 'metrics' list");
       return cat;
     }
@@ -69,7 +69,7 @@ private:
   std::vector<Metric> metric_list(const yaml::Node& list, bool prometheus) {
     std::vector<Metric> out;
     if (!list) return out;
-    if (!list.IsSequence()) {
+    if (!list.is_sequence()) {
       y_.report(list, "yaml/type", "a list of metrics is expected here");
       return out;
     }
@@ -126,13 +126,13 @@ private:
 
   std::vector<Label> labels(const yaml::Node& n, const Metric& m) {
     std::vector<Label> out;
-    if (!n.IsMap()) {
+    if (!n.is_map()) {
       y_.report(n, "yaml/type", "labels must be a mapping of label name to its description");
       return out;
     }
     for (auto it = n.begin(); it != n.end(); ++it) {
       Label l;
-      l.name = it->first.Scalar();
+      l.name = it->first.scalar();
       if (m.label(l.name) || std::any_of(out.begin(), out.end(), [&](const Label& o) { return o.name == l.name; }))
         y_.report(it->first, "yaml/duplicate-key", "label '" + l.name + "' is listed twice");
       if (!valid_label_name(l.name))
@@ -141,14 +141,14 @@ private:
           (m.type == MetricType::summary && l.name == "quantile"))
         y_.report(it->first, "catalog/label", "label '" + l.name + "' is reserved for " + to_string(m.type) + "s");
       yaml::Node spec = it->second; // a copy: the iterator hands out a temporary
-      if (spec.IsNull()) {
+      if (spec.is_null()) {
         out.push_back(std::move(l));
         continue;
       }
       if (y_.check_mapping(spec, {"values", "high_cardinality", "help"}, "label " + l.name)) {
         if (auto v = spec["values"]) {
           l.values = y_.strings(v, "values").value_or(std::vector<std::string>{});
-          if (l.values.empty() && v.IsSequence()) y_.report(v, "catalog/label", "a fixed value set cannot be empty");
+          if (l.values.empty() && v.is_sequence()) y_.report(v, "catalog/label", "a fixed value set cannot be empty");
         }
         if (auto h = spec["high_cardinality"]) l.high_cardinality = y_.boolean(h, "high_cardinality").value_or(false);
         if (auto h = spec["help"]) l.help = y_.string(h, "help").value_or("");
@@ -168,7 +168,7 @@ private:
       y_.report(b, "catalog/buckets", "only histograms have buckets; " + m.name + " is a " + to_string(m.type));
       return;
     }
-    if (!b.IsSequence() || b.size() == 0) {
+    if (!b.is_sequence() || b.size() == 0) {
       y_.report(b, "catalog/buckets", "buckets must be a non-empty list of numbers");
       return;
     }

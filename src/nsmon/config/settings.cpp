@@ -233,7 +233,7 @@ public:
       if (diags_.size() > before) hide_rest_of_line(diags_.back().span.line);
       return;
     }
-    if (root->IsNull()) return; // an empty file keeps every default
+    if (root->is_null()) return; // an empty file keeps every default
     section(*root, "");
   }
 
@@ -253,13 +253,13 @@ private:
     std::vector<std::string> allowed = known;
     allowed.insert(allowed.end(), secrets.begin(), secrets.end());
     std::string what = prefix.empty() ? "the config file" : section_name;
-    if (!map.IsMap()) hide(map);
+    if (!map.is_map()) hide(map);
     if (!y_.check_mapping(map, allowed, what)) return;
 
     std::set<std::string> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
-      if (!it->first.IsScalar()) continue;
-      const std::string name(it->first.Scalar());
+      if (!it->first.is_scalar()) continue;
+      const std::string name(it->first.scalar());
       if (!seen.insert(name).second) continue; // reported as a duplicate
       const yaml::Node& value = it->second;
       if (std::find(known.begin(), known.end(), name) == known.end()) {
@@ -310,13 +310,13 @@ private:
 
   void hide(const yaml::Node& n) {
     if (!hidden_) return;
-    if (n.IsScalar()) {
+    if (n.is_scalar()) {
       auto offsets = y_.value_offsets(n);
       for (std::size_t o : offsets) hidden_->push_back({o, o + 1});
       return;
     }
     for (auto it = n.begin(); it != n.end(); ++it) {
-      if (n.IsMap()) hide(it->second);
+      if (n.is_map()) hide(it->second);
       else hide(*it);
     }
   }

@@ -15,6 +15,14 @@ const char* to_string(Severity s) {
   return "error";
 }
 
+Span span_at(const SourceFile& src, std::size_t begin, std::size_t end) {
+  std::size_t last = std::max<std::size_t>(src.text().size(), 1) - 1;
+  std::size_t b = std::min(begin, last);
+  std::size_t e = std::min(std::max(end, begin + 1) - 1, last);
+  LineCol from = src.line_col(b), to = src.line_col(e);
+  return {src.file(), from.line, from.col, to.line == from.line ? std::max(to.col - from.col + 1, 1) : 1};
+}
+
 void sort_diagnostics(std::vector<Diagnostic>& diags) {
   // Their indexes sorted (stable: equal ones by index), then each diagnostic moved once: a merge
   // sort of the diagnostics themselves moved each of them (five strings) log n times.

@@ -18,6 +18,10 @@ struct Span {
   int len = 0;
 };
 
+/// The span of bytes [begin, end) of `src` (clamped to its text): where `begin` is, and as long
+/// as the range when it ends on that line, else 1.
+Span span_at(const SourceFile& src, std::size_t begin, std::size_t end);
+
 /// A finding: a value, never an exception. Parsers and checks collect them and keep going.
 struct Diagnostic {
   Severity severity = Severity::error;

@@ -1,4 +1,6 @@
 #pragma once
+#include <algorithm>
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
@@ -12,6 +14,30 @@
 #include "nsmon/core/yaml_tree.hpp"
 
 namespace nsmon::core {
+
+/// A scalar of a YAML file with where it is: its value, its span, and where each byte of the value
+/// is in the file, so that positions inside it (a PromQL expression, a template) point into the
+/// user's YAML. Every loader's positioned strings are these (YamlReader::located).
+struct Located {
+  std::string value;
+  Span span;
+  bool plain = false; ///< unquoted in the YAML (so `no` may have been meant as a string)
+  /// Most values stand in the file byte for byte, from `base`; `offsets` is only filled for the
+  /// others (escapes, folded lines, block scalars).
+  std::size_t base = 0;
+  std::vector<std::size_t> offsets;
+  const SourceFile* source = nullptr; ///< the file; null for a value made by hand
+
+  /// File offset of byte i of the value (i is clamped to the value).
+  std::size_t file_offset(std::size_t i) const {
+    if (value.empty()) return base;
+    i = std::min(i, value.size() - 1);
+    return offsets.empty() ? base + i : offsets[i];
+  }
+  /// The span of bytes [begin, end) of the value in the file; `span` for an empty value or one
+  /// made by hand.
+  Span at(std::size_t begin, std::size_t end) const;
+};
 
 /// Strict reading of YAML documents with every finding positioned in the user's file.
 class YamlReader {
@@ -43,6 +69,8 @@ public:
   /// Reports unknown keys (with "did you mean") and duplicates; returns false if `n` is no mapping.
   bool check_mapping(const yaml::Node& n, const std::vector<std::string>& allowed, std::string_view what);
 
+  /// A scalar with where it is (its value and the file offset of each of its bytes).
+  Located located(const yaml::Node& scalar) const;
   /// A scalar read as a string; reports a type error (and returns nullopt) for maps, sequences, null.
   std::optional<std::string> string(const yaml::Node& n, std::string_view what);
   /// A scalar that must be a number.
@@ -56,9 +84,6 @@ public:
   /// positions inside a value (a PromQL expression, a template) map back to the user's YAML —
   /// plain, quoted, literal (|) and folded (>) scalars alike.
   std::vector<std::size_t> value_offsets(const yaml::Node& scalar) const;
-  /// The span in the file of bytes [begin, end) of a scalar's decoded value.
-  Span value_span(const yaml::Node& scalar, const std::vector<std::size_t>& offsets, std::size_t begin,
-                  std::size_t end) const;
 
   const SourceFile& source() const { return src_; }
 

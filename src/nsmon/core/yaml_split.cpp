@@ -127,12 +127,12 @@ std::optional<Joined> parse_parts(std::string_view text, Dialect dialect, bool b
   // before it on the path are still open where the next part begins.
   std::vector<const NodeData*> open = {read[0].root};
   std::size_t at = 0;
-  for (const NodeData* d = open.back(); (d->type == NodeType::Map || d->type == NodeType::Sequence) && d->count > 0;) {
-    d = d->type == NodeType::Map ? d->items[2 * d->count - 1] : d->items[d->count - 1];
+  for (const NodeData* d = open.back(); (d->type == NodeType::map || d->type == NodeType::sequence) && d->count > 0;) {
+    d = d->type == NodeType::map ? d->items[2 * d->count - 1] : d->items[d->count - 1];
     open.push_back(d);
   }
   for (std::size_t k = 0; k < open.size(); ++k)
-    if (open[k]->type == NodeType::Sequence && open[k]->mark.column == plan.column &&
+    if (open[k]->type == NodeType::sequence && open[k]->mark.column == plan.column &&
         whole->text[static_cast<std::size_t>(open[k]->mark.pos)] == '-')
       at = k + 1;
   if (at == 0) return std::nullopt;
@@ -143,7 +143,7 @@ std::optional<Joined> parse_parts(std::string_view text, Dialect dialect, bool b
   std::vector<const NodeData*> items(seq->items, seq->items + seq->count);
   for (std::size_t j = 1; j < n; ++j) {
     const NodeData* r = read[j].root;
-    if (r->type != NodeType::Sequence || r->mark.pos != static_cast<int>(plan.parts[j].begin + plan.column) ||
+    if (r->type != NodeType::sequence || r->mark.pos != static_cast<int>(plan.parts[j].begin + plan.column) ||
         read[j].depth + open.size() >= static_cast<std::size_t>(kMaxDepth))
       return std::nullopt;
     items.insert(items.end(), r->items, r->items + r->count);
@@ -153,7 +153,7 @@ std::optional<Joined> parse_parts(std::string_view text, Dialect dialect, bool b
   // Keys written twice in the maps around the sequence: those maps end with the whole text.
   auto around = [&](const NodeData* key) {
     for (const NodeData* m : open)
-      if (m->type == NodeType::Map)
+      if (m->type == NodeType::map)
         for (std::uint32_t i = 0; i < m->count; ++i)
           if (m->items[2 * i] == key) return true;
     return false;

@@ -125,7 +125,7 @@ private:
     else children_.push_back(n);
   }
 
-  void add_null(const yaml::Mark& mark, const std::string& anchor = {}) { add(new_node(NodeType::Null, mark, anchor)); }
+  void add_null(const yaml::Mark& mark, const std::string& anchor = {}) { add(new_node(NodeType::null, mark, anchor)); }
 
   void open(Kind kind, NodeType type, const yaml::Mark& mark, const std::string* tag, const std::string& anchor) {
     NodeData* n = new_node(type, mark, anchor);
@@ -135,7 +135,7 @@ private:
   }
 
   static bool is_merge_key(const NodeData* k) {
-    return k->type == NodeType::Scalar && k->style == ScalarStyle::plain && k->value() == "<<" &&
+    return k->type == NodeType::scalar && k->style == ScalarStyle::plain && k->value() == "<<" &&
            (!k->tag || k->tag == &kPlainTag || *k->tag == "tag:yaml.org,2002:merge");
   }
 
@@ -157,10 +157,10 @@ private:
     for (std::size_t i = first; i + 1 < children_.size(); i += 2) {
       if (is_merge_key(children_[i])) {
         const NodeData* v = children_[i + 1];
-        if (v->type == NodeType::Map) merges.push_back(v);
-        else if (v->type == NodeType::Sequence) {
+        if (v->type == NodeType::map) merges.push_back(v);
+        else if (v->type == NodeType::sequence) {
           for (std::uint32_t j = 0; j < v->count; ++j) {
-            if (v->items[j]->type != NodeType::Map)
+            if (v->items[j]->type != NodeType::map)
               fail(children_[i]->mark, "map merge requires map or sequence of maps as the value");
             merges.push_back(v->items[j]);
           }
@@ -174,7 +174,7 @@ private:
     if (dialect_ == Dialect::v2) return resolve_merges_v2(first);
     auto has = [&](const NodeData* key) {
       for (std::size_t i = 0; i < own.size(); i += 2)
-        if (own[i]->type == NodeType::Scalar && key->type == NodeType::Scalar && own[i]->value() == key->value())
+        if (own[i]->type == NodeType::scalar && key->type == NodeType::scalar && own[i]->value() == key->value())
           return true;
       return false;
     };
@@ -196,7 +196,7 @@ private:
     std::vector<const NodeData*> out;
     auto set = [&](const NodeData* k, const NodeData* v) {
       for (std::size_t i = 0; i < out.size(); i += 2)
-        if (out[i]->type == NodeType::Scalar && k->type == NodeType::Scalar && out[i]->value() == k->value()) {
+        if (out[i]->type == NodeType::scalar && k->type == NodeType::scalar && out[i]->value() == k->value()) {
           out[i] = k;
           out[i + 1] = v;
           return;
@@ -210,7 +210,7 @@ private:
     for (std::size_t i = first; i + 1 < children_.size(); i += 2) {
       const NodeData* v = children_[i + 1];
       if (!is_merge_key(children_[i])) set(children_[i], v);
-      else if (v->type == NodeType::Map) merge(v);
+      else if (v->type == NodeType::map) merge(v);
       else
         for (std::uint32_t j = v->count; j-- > 0;) merge(v->items[j]);
     }
@@ -221,11 +221,11 @@ private:
   void check_keys(std::size_t first) {
     std::size_t n = (children_.size() - first) / 2;
     auto same = [](const NodeData* a, const NodeData* b) {
-      return a->type == b->type && (a->type == NodeType::Null || a->value() == b->value());
+      return a->type == b->type && (a->type == NodeType::null || a->value() == b->value());
     };
     auto check_type = [](const NodeData* k) {
-      if (k->type == NodeType::Map || k->type == NodeType::Sequence)
-        fail(k->mark, std::string("a ") + (k->type == NodeType::Map ? "map" : "list") + " cannot be a key");
+      if (k->type == NodeType::map || k->type == NodeType::sequence)
+        fail(k->mark, std::string("a ") + (k->type == NodeType::map ? "map" : "list") + " cannot be a key");
     };
     if (n <= 16) {
       for (std::size_t i = 0; i < n; ++i) {
@@ -245,7 +245,7 @@ private:
     for (std::size_t i = 0; i < n; ++i) {
       const NodeData* k = children_[first + 2 * i];
       check_type(k);
-      if (k->type == NodeType::Null) {
+      if (k->type == NodeType::null) {
         if (null_key) duplicates_.push_back({k, null_key});
         else null_key = k;
         continue;
@@ -258,10 +258,10 @@ private:
   void close() {
     Frame f = frames_.back();
     frames_.pop_back();
-    if (f.node->type == NodeType::Map) resolve_merges(f.first_child);
+    if (f.node->type == NodeType::map) resolve_merges(f.first_child);
     std::size_t n = children_.size() - f.first_child;
     f.node->items = st_.store_items(children_.data() + f.first_child, n);
-    f.node->count = static_cast<std::uint32_t>(f.node->type == NodeType::Map ? n / 2 : n);
+    f.node->count = static_cast<std::uint32_t>(f.node->type == NodeType::map ? n / 2 : n);
     f.node->open = false;
     children_.resize(f.first_child);
     add(f.node);
@@ -305,7 +305,7 @@ private:
     switch (t.type) {
     case TokenType::plain_scalar:
     case TokenType::non_plain_scalar: {
-      NodeData* n = new_node(NodeType::Scalar, mark, anchor);
+      NodeData* n = new_node(NodeType::scalar, mark, anchor);
       n->tag = tag;
       // Go's yaml decodes a !!binary scalar's base64 (what a loader sees is the bytes).
       if (*tag == "tag:yaml.org,2002:binary") {
@@ -323,19 +323,19 @@ private:
     }
     case TokenType::flow_seq_start:
     case TokenType::block_seq_start:
-      open(t.type == TokenType::flow_seq_start ? Kind::flow_seq : Kind::block_seq, NodeType::Sequence, mark, tag,
+      open(t.type == TokenType::flow_seq_start ? Kind::flow_seq : Kind::block_seq, NodeType::sequence, mark, tag,
            anchor);
       sc_.pop();
       return;
     case TokenType::flow_map_start:
     case TokenType::block_map_start:
-      open(t.type == TokenType::flow_map_start ? Kind::flow_map : Kind::block_map, NodeType::Map, mark, tag, anchor);
+      open(t.type == TokenType::flow_map_start ? Kind::flow_map : Kind::block_map, NodeType::map, mark, tag, anchor);
       sc_.pop();
       return;
     case TokenType::key:
       // A single "key: value" pair in a flow sequence is a map of one entry.
       if (!frames_.empty() && frames_.back().kind == Kind::flow_seq) {
-        open(Kind::compact_map, NodeType::Map, mark, tag, anchor);
+        open(Kind::compact_map, NodeType::map, mark, tag, anchor);
         frames_.back().mark = t.mark;
         sc_.pop();
         return; // step() reads the key and the value
@@ -344,7 +344,7 @@ private:
     default: break;
     }
     if (tag == &kPlainTag) return add_null(mark, anchor);
-    NodeData* n = new_node(NodeType::Scalar, mark, anchor);
+    NodeData* n = new_node(NodeType::scalar, mark, anchor);
     n->tag = tag;
     add(n);
   }
@@ -525,31 +525,31 @@ Parsed parse_document(Storage& st, std::size_t start, int line, Dialect dialect)
 } // namespace detail
 
 Node Node::operator[](std::string_view key) const {
-  if (!IsMap()) return {};
+  if (!is_map()) return {};
   for (std::uint32_t i = 0; i < data_->count; ++i) {
     const detail::NodeData* k = data_->items[2 * i];
-    if (k->type == NodeType::Scalar && k->value() == key) return Node(data_->items[2 * i + 1]);
+    if (k->type == NodeType::scalar && k->value() == key) return Node(data_->items[2 * i + 1]);
   }
   return {};
 }
 
 Node Node::at(std::size_t i) const {
-  if (!IsSequence() || i >= data_->count) return {};
+  if (!is_sequence() || i >= data_->count) return {};
   return Node(data_->items[i]);
 }
 
 Node::const_iterator Node::begin() const {
-  if (IsMap()) return const_iterator(data_->items, data_->items + 2 * std::size_t{data_->count}, 2);
-  if (IsSequence()) return const_iterator(data_->items, data_->items + data_->count, 1);
+  if (is_map()) return const_iterator(data_->items, data_->items + 2 * std::size_t{data_->count}, 2);
+  if (is_sequence()) return const_iterator(data_->items, data_->items + data_->count, 1);
   return {};
 }
 
 Node::const_iterator Node::end() const {
-  if (IsMap()) {
+  if (is_map()) {
     auto e = data_->items + 2 * std::size_t{data_->count};
     return const_iterator(e, e, 2);
   }
-  if (IsSequence()) {
+  if (is_sequence()) {
     auto e = data_->items + data_->count;
     return const_iterator(e, e, 1);
   }
@@ -558,7 +558,7 @@ Node::const_iterator Node::end() const {
 
 std::vector<std::size_t> Document::value_offsets(const Node& n) const {
   std::vector<std::size_t> out;
-  if (!storage_ || !n.IsScalar() || n.Scalar().empty()) return out;
+  if (!storage_ || !n.is_scalar() || n.scalar().empty()) return out;
   const detail::NodeData& d = *n.data_;
   if (d.scan.pos > storage_->size) return out;
   detail::Stream in(storage_->text, storage_->size, d.scan.pos, 0, d.scan.column);

@@ -30,7 +30,7 @@ struct Mark {
   bool is_null() const { return pos == -1 && line == -1 && column == -1; }
 };
 
-enum class NodeType : std::uint8_t { Undefined, Null, Scalar, Sequence, Map };
+enum class NodeType : std::uint8_t { undefined, null, scalar, sequence, map };
 
 /// How a scalar was written.
 enum class ScalarStyle : std::uint8_t { plain, single_quoted, double_quoted, literal, folded };
@@ -54,7 +54,7 @@ struct ScanSpec {
 /// text where it stands there verbatim (most do), else a copy in the document's arena.
 struct NodeData {
   NodeData() noexcept {} // sets the fields below without zeroing the struct first
-  NodeType type = NodeType::Null;
+  NodeType type = NodeType::null;
   ScalarStyle style = ScalarStyle::plain;
   bool open = false; ///< a collection still being parsed (an alias to it would be a cycle)
   Mark mark;
@@ -66,7 +66,7 @@ struct NodeData {
   std::uint32_t count = 0; ///< bytes of a scalar's value, items of a sequence, entries of a map
   ScanSpec scan;
   std::string_view value() const {
-    return type == NodeType::Scalar ? std::string_view(chars, count) : std::string_view();
+    return type == NodeType::scalar ? std::string_view(chars, count) : std::string_view();
   }
 };
 
@@ -93,27 +93,27 @@ public:
 
   Node() = default;
 
-  NodeType Type() const { return data_ ? data_->type : NodeType::Undefined; }
-  bool IsDefined() const { return data_ != nullptr; }
-  bool IsNull() const { return Type() == NodeType::Null; }
-  bool IsScalar() const { return Type() == NodeType::Scalar; }
-  bool IsSequence() const { return Type() == NodeType::Sequence; }
-  bool IsMap() const { return Type() == NodeType::Map; }
-  explicit operator bool() const { return IsDefined(); }
-  bool operator!() const { return !IsDefined(); }
+  NodeType type() const { return data_ ? data_->type : NodeType::undefined; }
+  bool is_defined() const { return data_ != nullptr; }
+  bool is_null() const { return type() == NodeType::null; }
+  bool is_scalar() const { return type() == NodeType::scalar; }
+  bool is_sequence() const { return type() == NodeType::sequence; }
+  bool is_map() const { return type() == NodeType::map; }
+  explicit operator bool() const { return is_defined(); }
+  bool operator!() const { return !is_defined(); }
 
   /// The value of a scalar; empty for other nodes. A view into the Document, valid while it lives.
-  std::string_view Scalar() const { return data_ ? data_->value() : std::string_view(); }
+  std::string_view scalar() const { return data_ ? data_->value() : std::string_view(); }
   /// "?" for plain scalars and untagged collections, "!" for quoted and block scalars, the
   /// resolved tag for tagged nodes ("tag:yaml.org,2002:str" for !!str), "" for null nodes.
-  const std::string& Tag() const { return data_ && data_->tag ? *data_->tag : detail::empty_string(); }
+  const std::string& tag() const { return data_ && data_->tag ? *data_->tag : detail::empty_string(); }
   /// Where the node starts (its tag or anchor if it has one); null for undefined nodes.
-  nsmon::yaml::Mark Mark() const { return data_ ? data_->mark : nsmon::yaml::Mark{}; }
+  Mark mark() const { return data_ ? data_->mark : Mark{}; }
   /// Scalars only: how the scalar was written.
-  ScalarStyle Style() const { return data_ ? data_->style : ScalarStyle::plain; }
+  ScalarStyle style() const { return data_ ? data_->style : ScalarStyle::plain; }
 
   /// Entries of a map or items of a sequence; 0 for other nodes.
-  std::size_t size() const { return data_ && (IsMap() || IsSequence()) ? data_->count : 0; }
+  std::size_t size() const { return data_ && (is_map() || is_sequence()) ? data_->count : 0; }
   /// The value of the first entry of a map whose key is a scalar equal to `key`; undefined if
   /// there is none or this is not a map.
   Node operator[](std::string_view key) const;

@@ -156,17 +156,17 @@ const char* go_type(Type t) {
 } // namespace
 
 Resolved resolve(const yaml::Node& n) {
-  if (!n || n.IsNull()) return {"!!null"};
-  if (n.IsMap()) return {"!!map"};
-  if (n.IsSequence()) return {"!!seq"};
-  const std::string& t = n.Tag();
-  if (t == "?") return resolve_text(n.Scalar(), true); // plain, untagged
+  if (!n || n.is_null()) return {"!!null"};
+  if (n.is_map()) return {"!!map"};
+  if (n.is_sequence()) return {"!!seq"};
+  const std::string& t = n.tag();
+  if (t == "?") return resolve_text(n.scalar(), true); // plain, untagged
   constexpr std::string_view kPrefix = "tag:yaml.org,2002:";
   std::string_view want =
       std::string_view(t).substr(0, kPrefix.size()) == kPrefix ? std::string_view(t).substr(kPrefix.size()) : "";
   // Quoted scalars, !!str, !!binary and tags yaml.v2 does not resolve (custom ones) are text.
   if (want != "bool" && want != "int" && want != "float" && want != "null" && want != "timestamp") return {"!!str"};
-  Resolved r = resolve_text(n.Scalar(), want == "timestamp");
+  Resolved r = resolve_text(n.scalar(), want == "timestamp");
   if (r.tag.substr(2) == want) return r;
   if (want == "float" && r.tag == "!!int") { // !!float 1 is the float 1
     r.number = r.is_unsigned ? static_cast<double>(r.uinteger) : static_cast<double>(r.integer);
@@ -212,36 +212,36 @@ void check_scalars(YamlReader& y, const yaml::Node& root, std::span<const Field>
   while (!stack.empty()) {
     auto [n, in_free_form] = stack.back();
     stack.pop_back();
-    if (!walked.insert({n.Mark().pos, in_free_form}).second && !n.Mark().is_null()) continue;
-    if (n.IsScalar()) {
+    if (!walked.insert({n.mark().pos, in_free_form}).second && !n.mark().is_null()) continue;
+    if (n.is_scalar()) {
       if (Resolved r = resolve(n); !r.refused_tag.empty())
         y.report(n, "yaml/type",
-                 "cannot decode " + std::string(r.tag) + " `" + std::string(n.Scalar()) + "` as a " +
+                 "cannot decode " + std::string(r.tag) + " `" + std::string(n.scalar()) + "` as a " +
                      std::string(r.refused_tag));
       continue;
     }
-    if (n.IsSequence()) {
+    if (n.is_sequence()) {
       for (std::size_t i = 0; i < n.size(); ++i) stack.push_back({n.at(i), in_free_form});
       continue;
     }
-    if (!n.IsMap()) continue;
+    if (!n.is_map()) continue;
     for (auto it = n.begin(); it != n.end(); ++it) {
-      if (!it->first.IsScalar()) continue;
+      if (!it->first.is_scalar()) continue;
       stack.push_back({it->first, true}); // a key's own tag (`!!int name:`) is checked too
-      const std::string key(it->first.Scalar());
+      const std::string key(it->first.scalar());
       const yaml::Node& v = it->second;
       bool free = std::find(free_form.begin(), free_form.end(), key) != free_form.end();
       stack.push_back({v, in_free_form || free});
       if (in_free_form) continue;
       auto f = std::find_if(fields.begin(), fields.end(), [&](const Field& x) { return x.name == key; });
-      if (f == fields.end() || v.IsNull() || !v) continue;
-      if (!checked.insert({v.Mark().pos, f->name}).second) continue;
+      if (f == fields.end() || v.is_null() || !v) continue;
+      if (!checked.insert({v.mark().pos, f->name}).second) continue;
       Resolved r = resolve(v);
       if (!r.refused_tag.empty()) continue; // reported as the scalar's own error
       bool ok =
           f->type == Type::boolean ? r.tag == "!!bool" : fits(r, f->type == Type::uint || f->type == Type::uint64);
       if (ok || r.tag == "!!null") continue;
-      std::string shown = v.IsScalar() ? " `" + std::string(v.Scalar()) + "`" : "";
+      std::string shown = v.is_scalar() ? " `" + std::string(v.scalar()) + "`" : "";
       y.report(v, "yaml/type",
                "cannot unmarshal " + std::string(r.tag) + shown + " into " + go_type(f->type) + " (" + key + ")");
     }

@@ -74,7 +74,7 @@ const VectorSelector* selector_of(const Expr* e) {
 class QueryChecks : public lint::ExprChecks {
 public:
   QueryChecks(const catalog::Catalog& cat, lint::Inference& inf, const std::vector<std::string>& names,
-              const Text& expr, const Substituted& sub, std::vector<core::Diagnostic>& out)
+              const core::Located& expr, const Substituted& sub, std::vector<core::Diagnostic>& out)
       : ExprChecks(cat, inf, nullptr, names), expr_(expr), sub_(sub), out_(out) {}
 
   core::Span span(PosRange r) const {
@@ -86,7 +86,7 @@ private:
   void emit(core::CheckId check, PosRange range, std::string msg, std::string suggestion) override {
     dashboards::emit(out_, check, span(range), std::move(msg), std::move(suggestion));
   }
-  const Text& expr_;
+  const core::Located& expr_;
   const Substituted& sub_;
   std::vector<core::Diagnostic>& out_;
 };
@@ -141,10 +141,10 @@ private:
     if (!util::starts_with(q, prefix) || q.back() != ')') return;
     std::size_t comma = q.rfind(',');
     if (comma == std::string::npos || comma < prefix.size()) return;
-    Text sel = v.query;
+    core::Located sel = v.query;
     sel.value = q.substr(prefix.size(), comma - prefix.size());
-    sel.offsets.clear();
-    if (v.query.offsets.size() >= comma)
+    if (sel.offsets.empty()) sel.base += prefix.size();
+    else
       sel.offsets = std::vector<std::size_t>(v.query.offsets.begin() + static_cast<std::ptrdiff_t>(prefix.size()),
                                              v.query.offsets.begin() + static_cast<std::ptrdiff_t>(comma));
     expression(sel);
@@ -158,7 +158,7 @@ private:
     lint::Shape shape;
   };
 
-  Parsed expression(const Text& expr) {
+  Parsed expression(const core::Located& expr) {
     Parsed p{substitute_variables(expr.value), {}, nullptr, {}};
     for (const auto& ref : p.sub.refs)
       if (!is_global_variable(ref.name) && !has_variable(ref.name))
@@ -216,7 +216,7 @@ private:
     resolve_unit(p, unit, out_.size() > before);
   }
 
-  void rate_interval(const Call& c, const Text& expr, const Substituted& sub, const QueryChecks& pos) {
+  void rate_interval(const Call& c, const core::Located& expr, const Substituted& sub, const QueryChecks& pos) {
     if (!lint::is_rate_function(c.name) || c.args.empty()) return;
     const Expr* arg = lint::unparen(c.args[0]);
     if (!arg || arg->kind != NodeKind::matrix_selector) return;

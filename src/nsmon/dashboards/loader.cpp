@@ -12,16 +12,6 @@ namespace nsmon::dashboards {
 using core::YamlReader;
 using yaml::Node;
 
-core::Span Text::at(std::size_t begin, std::size_t end) const {
-  if (offsets.empty() || !source) return span;
-  begin = std::min(begin, offsets.size() - 1);
-  end = std::clamp(end, begin + 1, offsets.size());
-  auto lc = source->line_col(offsets[begin]);
-  auto last = source->line_col(offsets[end - 1]);
-  int len = last.line == lc.line ? last.col - lc.col + 1 : 1;
-  return {span.file, lc.line, lc.col, std::max(len, 1)};
-}
-
 const std::vector<std::string>& panel_types() {
   static const std::vector<std::string> types = {"bargauge", "gauge", "heatmap", "stat", "table", "timeseries"};
   return types;
@@ -40,14 +30,10 @@ class Reader {
 public:
   Reader(YamlReader& r) : r_(r) {}
 
-  // A string field; with `inside`, the file offset of every byte is kept (PromQL, legends).
-  bool text(const Node& n, std::string_view what, Text& out, bool inside = false) {
-    auto s = r_.string(n, what);
-    if (!s) return false;
-    out.value = *s;
-    out.span = r_.span(n);
-    out.source = &r_.source();
-    if (inside) out.offsets = r_.value_offsets(n);
+  // A string field, with where each of its bytes is in the file (PromQL and legends need it).
+  bool text(const Node& n, std::string_view what, core::Located& out) {
+    if (!r_.string(n, what)) return false;
+    out = r_.located(n);
     return true;
   }
 
@@ -62,7 +48,7 @@ public:
     return static_cast<int>(*v);
   }
 
-  void panel_type(const Node& n, Text& out) {
+  void panel_type(const Node& n, core::Located& out) {
     if (!text(n, "panel type", out)) return;
     const auto& types = panel_types();
     if (std::find(types.begin(), types.end(), out.value) != types.end()) return;
@@ -82,7 +68,7 @@ public:
   }
 
   void queries(const Node& n, Panel& p) {
-    if (!n.IsSequence() || n.size() == 0) {
+    if (!n.is_sequence() || n.size() == 0) {
       r_.report(n, "yaml/type", "queries must be a list of {expr, legend} mappings");
       return;
     }
@@ -90,8 +76,8 @@ public:
       if (!r_.check_mapping(item, {"expr", "legend", "instant"}, "a query")) continue;
       Query q;
       if (!item["expr"]) r_.report(item, "dashboards/missing-field", "a query needs expr");
-      else text(item["expr"], "expr", q.expr, true);
-      if (item["legend"]) text(item["legend"], "legend", q.legend, true);
+      else text(item["expr"], "expr", q.expr);
+      if (item["legend"]) text(item["legend"], "legend", q.legend);
       if (item["instant"])
         if (auto b = r_.boolean(item["instant"], "instant")) q.instant = *b;
       p.queries.push_back(std::move(q));
@@ -99,7 +85,7 @@ public:
   }
 
   void thresholds(const Node& n, Panel& p) {
-    if (!n.IsSequence()) {
+    if (!n.is_sequence()) {
       r_.report(n, "yaml/type", "thresholds must be a list of {value, color} mappings");
       return;
     }
@@ -176,12 +162,12 @@ public:
     if (n["collapsed"])
       if (auto b = r_.boolean(n["collapsed"], "collapsed")) row.collapsed = *b;
     Node panels = n["panels"];
-    if (!panels || !panels.IsSequence() || panels.size() == 0) {
+    if (!panels || !panels.is_sequence() || panels.size() == 0) {
       r_.report(panels ? panels : n, "dashboards/missing-field", "a row needs a list of panels");
       return;
     }
     for (const auto& item : panels) {
-      if (item.IsMap() && item["use"]) {
+      if (item.is_map() && item["use"]) {
         use(item, library, row);
         continue;
       }
@@ -215,7 +201,7 @@ public:
 
   void variable(const Node& n, Template& t) {
     Variable v;
-    if (n.IsScalar()) {
+    if (n.is_scalar()) {
       text(n, "variable", v.name);
       static const std::vector<std::string> builtin = {"datasource", "instance", "job", "model"};
       if (std::find(builtin.begin(), builtin.end(), v.name.value) == builtin.end()) {
@@ -242,7 +228,7 @@ public:
       r_.report(n["name"], "dashboards/variable", "variable name '" + v.name.value + "' is not [A-Za-z_][A-Za-z0-9_]*");
       return;
     }
-    text(n["query"], "query", v.query, true);
+    text(n["query"], "query", v.query);
     if (n["label"])
       if (auto s = r_.string(n["label"], "label")) v.label = *s;
     if (n["type"]) {
@@ -283,18 +269,18 @@ public:
     }
     t.variables_span = r_.span(root["variables"] ? root["variables"] : root);
     if (Node vars = root["variables"]) {
-      if (!vars.IsSequence()) r_.report(vars, "yaml/type", "variables must be a list");
+      if (!vars.is_sequence()) r_.report(vars, "yaml/type", "variables must be a list");
       else
         for (const auto& v : vars) variable(v, t);
     }
     if (Node files = root["rules"]) {
-      if (!files.IsSequence()) r_.report(files, "yaml/type", "rules must be a list of rule files");
+      if (!files.is_sequence()) r_.report(files, "yaml/type", "rules must be a list of rule files");
       else
         for (const auto& f : files)
-          if (Text file; text(f, "rule file", file)) t.rules.push_back(std::move(file));
+          if (core::Located file; text(f, "rule file", file)) t.rules.push_back(std::move(file));
     }
     if (Node rows = root["rows"]) {
-      if (!rows.IsSequence() || rows.size() == 0) r_.report(rows, "yaml/type", "rows must be a list of rows");
+      if (!rows.is_sequence() || rows.size() == 0) r_.report(rows, "yaml/type", "rows must be a list of rows");
       else
         for (const auto& r : rows) row(r, library, t);
     }

@@ -6,24 +6,13 @@
 
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/source.hpp"
+#include "nsmon/core/yaml.hpp"
 
 namespace nsmon::dashboards {
 
-/// A scalar read from a template, with where it is: its span, and for strings whose inside
-/// matters (PromQL, legends) the file offset of every byte of the decoded value.
-struct Text {
-  std::string value;
-  core::Span span;
-  const core::SourceFile* source = nullptr;
-  std::vector<std::size_t> offsets; ///< empty: point at `span`
-
-  /// The span of bytes [begin, end) of the value in the file.
-  core::Span at(std::size_t begin, std::size_t end) const;
-};
-
 struct Query {
-  Text expr;
-  Text legend;          ///< legendFormat; empty: Grafana's default
+  core::Located expr;
+  core::Located legend; ///< legendFormat; empty: Grafana's default
   bool instant = false; ///< one value per series (stat, gauge, bargauge, table)
 };
 
@@ -34,11 +23,11 @@ struct Threshold {
 
 /// A panel of a template (or of templates/panels/<name>.yml, reused with `use: <name>`).
 struct Panel {
-  Text type;
-  Text title;
-  Text description;
-  Text unit;       ///< as written: a Grafana unit id or a catalog unit; empty: inferred
-  Text datasource; ///< only when the template overrides it (checked: must be ${datasource})
+  core::Located type;
+  core::Located title;
+  core::Located description;
+  core::Located unit;       ///< as written: a Grafana unit id or a catalog unit; empty: inferred
+  core::Located datasource; ///< only when the template overrides it (checked: must be ${datasource})
   std::optional<double> decimals, min, max;
   std::string base_color = "green";   ///< the colour below the first threshold
   std::vector<Threshold> thresholds;  ///< in increasing order of value
@@ -52,17 +41,17 @@ struct Panel {
 };
 
 struct Row {
-  Text title;
+  core::Located title;
   bool collapsed = false;
   std::vector<Panel> panels;
 };
 
 /// A template variable: `datasource`, `job`, `instance`, `model` have built-in definitions.
 struct Variable {
-  Text name;
+  core::Located name;
   std::string type = "query"; ///< datasource, query, custom, interval
   std::string label;
-  Text query; ///< label_values(...) for query variables; values for custom
+  core::Located query; ///< label_values(...) for query variables; values for custom
   bool multi = true;
   bool include_all = true;
 };
@@ -71,12 +60,12 @@ struct Variable {
 struct Template {
   std::string path;
   bool parsed = false; ///< the file was valid YAML (otherwise nothing else is checked)
-  Text uid, title, description;
+  core::Located uid, title, description;
   std::vector<std::string> tags;
   std::string refresh = "30s";
   std::string time_from = "now-6h", time_to = "now";
   std::vector<Variable> variables;
-  std::vector<Text> rules; ///< rule files whose recorded series the queries read, relative to the template
+  std::vector<core::Located> rules; ///< rule files whose recorded series the queries read, relative to the template
   std::vector<Row> rows;
   core::Span variables_span; ///< where to point for a missing variable
 };

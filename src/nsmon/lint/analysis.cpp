@@ -415,11 +415,11 @@ void Analysis::foreign_metrics(const ForeignMetrics& foreign) {
 
 void Analysis::locate(core::Diagnostic& d, const rules::RuleFile& f) {
   if (d.span.line != 0 || d.span.col == 0 || !f.source || f.path != d.span.file) return;
-  auto lc = f.source->line_col(static_cast<std::size_t>(d.span.col));
-  auto end = f.source->line_col(static_cast<std::size_t>(d.span.col + std::max(d.span.len, 1) - 1));
-  d.span.line = lc.line;
-  d.span.col = lc.col;
-  d.span.len = end.line == lc.line ? end.col - lc.col + 1 : 1;
+  auto b = static_cast<std::size_t>(d.span.col);
+  core::Span at = core::span_at(*f.source, b, b + static_cast<std::size_t>(std::max(d.span.len, 1)));
+  d.span.line = at.line;
+  d.span.col = at.col;
+  d.span.len = at.len;
 }
 
 void Analysis::policy(const ParsedRule& pr, std::vector<core::Diagnostic>& out) const {

@@ -21,15 +21,6 @@ void sort_unique(std::vector<core::Diagnostic>& diags) {
               diags.end());
 }
 
-// Where bytes `range` of an expression are in its source text.
-core::Span span_in(const core::SourceFile& src, promql::PosRange range) {
-  std::size_t last = std::max<std::size_t>(src.text().size(), 1) - 1;
-  std::size_t b = std::min(range.start, last);
-  std::size_t e = std::min(std::max(range.end, range.start + 1) - 1, last);
-  core::LineCol from = src.line_col(b), to = src.line_col(e);
-  return {src.path(), from.line, from.col, to.line == from.line ? to.col - from.col + 1 : 1};
-}
-
 // The checks that make sense for an expression on its own: a recording rule may be defined on
 // the server, and alerts/* and config/* need a rule or a config.
 bool applies_alone(core::CheckId check) {
@@ -47,7 +38,8 @@ public:
 
 private:
   void emit(core::CheckId check, promql::PosRange range, std::string message, std::string suggestion) override {
-    out_.push_back(core::make_diagnostic(check, span_in(src_, range), std::move(message), std::move(suggestion)));
+    out_.push_back(core::make_diagnostic(check, core::span_at(src_, range.start, range.end), std::move(message),
+                                         std::move(suggestion)));
   }
 
   const core::SourceFile& src_;
@@ -70,7 +62,7 @@ std::vector<core::Diagnostic> check_expression(const core::SourceFile& src, cons
   std::vector<core::Diagnostic> out;
   promql::ParseResult parsed = promql::parse(src.text(), parse);
   for (const auto& e : parsed.errors())
-    out.push_back(core::make_diagnostic("promql/syntax", span_in(src, e.range), e.message));
+    out.push_back(core::make_diagnostic("promql/syntax", core::span_at(src, e.range.start, e.range.end), e.message));
   if (parsed.ok()) {
     // As lint-rules checks a rule's expression, without recording rules and without a config.
     const std::map<std::string, RecordedMetric> recorded;

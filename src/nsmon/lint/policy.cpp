@@ -17,7 +17,7 @@ public:
   Policy run() {
     Policy p;
     auto root = y_.parse();
-    if (!root || root->IsNull()) return p; // an empty policy keeps every default
+    if (!root || root->is_null()) return p; // an empty policy keeps every default
     if (!y_.check_mapping(
             *root, {"severity_label", "severity_values", "required_annotations", "disable", "severity", "external"},
             "a policy file"))
@@ -32,10 +32,10 @@ public:
     if (auto n = r["severity_values"]) p.severity_values = names(n, "severity_values", false);
     if (auto n = r["required_annotations"]) p.required_annotations = names(n, "required_annotations", true);
     if (auto n = r["disable"]) {
-      if (!n.IsNull() && !n.IsSequence()) y_.report(n, "yaml/type", "disable must be a list of check ids");
+      if (!n.is_null() && !n.is_sequence()) y_.report(n, "yaml/type", "disable must be a list of check ids");
       else
         for (const auto& item : n)
-          if (known_check(item)) p.disabled.emplace(item.Scalar());
+          if (known_check(item)) p.disabled.emplace(item.scalar());
     }
     if (auto n = r["severity"]) severities(n, p);
     if (auto n = r["external"]) p.external_prefixes = names(n, "external", false);
@@ -46,8 +46,8 @@ private:
   // A list of strings; a null value is an empty list (`required_annotations:` requires none).
   std::vector<std::string> names(const yaml::Node& n, const char* what, bool label_names) {
     std::vector<std::string> out;
-    if (n.IsNull()) return out;
-    if (!n.IsSequence()) {
+    if (n.is_null()) return out;
+    if (!n.is_sequence()) {
       y_.report(n, "yaml/type", std::string(what) + " must be a list of strings");
       return out;
     }
@@ -75,22 +75,22 @@ private:
   }
 
   void severities(const yaml::Node& n, Policy& p) {
-    if (n.IsNull()) return;
-    if (!n.IsMap()) {
+    if (n.is_null()) return;
+    if (!n.is_map()) {
       y_.report(n, "yaml/type", "severity must be a mapping of check ids to error, warning, info or off");
       return;
     }
     std::set<std::string> seen;
     for (auto it = n.begin(); it != n.end(); ++it) {
       if (!known_check(it->first)) continue;
-      if (!seen.emplace(it->first.Scalar()).second) {
+      if (!seen.emplace(it->first.scalar()).second) {
         y_.report(it->first, "yaml/duplicate-key",
-                  "duplicate key '" + std::string(it->first.Scalar()) + "' in severity");
+                  "duplicate key '" + std::string(it->first.scalar()) + "' in severity");
         continue;
       }
       auto level = y_.string(it->second, "a severity");
       if (!level) continue;
-      const std::string id(it->first.Scalar());
+      const std::string id(it->first.scalar());
       if (*level == "off") p.disabled.insert(id);
       else if (*level == "error") p.severity_override[id] = core::Severity::error;
       else if (*level == "warning") p.severity_override[id] = core::Severity::warning;

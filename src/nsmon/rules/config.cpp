@@ -105,10 +105,10 @@ public:
     Config cfg;
     cfg.path = y_.source().path();
     auto root = y_.parse(yaml::Dialect::v2); // read with yaml.v2, as Prometheus does
-    if (!root || root->IsNull()) return cfg;
+    if (!root || root->is_null()) return cfg;
     if (!y_.check_mapping(*root, kTopLevel, "the configuration")) return cfg;
     cfg.alerting_span = y_.span(*root);
-    if (auto g = (*root)["global"]; g && !g.IsNull() && y_.check_mapping(g, kGlobal, "global")) {
+    if (auto g = (*root)["global"]; g && !g.is_null() && y_.check_mapping(g, kGlobal, "global")) {
       if (auto d = duration(g, "scrape_interval")) cfg.scrape_interval_ms = *d;
       if (auto d = duration(g, "scrape_timeout")) cfg.scrape_timeout_ms = *d;
       else if (!g["scrape_timeout"] && cfg.scrape_interval_ms < cfg.scrape_timeout_ms)
@@ -121,25 +121,25 @@ public:
       global_ = g;
       v_.global(g);
     }
-    if (auto a = (*root)["alerting"]; a && !a.IsNull()) alerting(a, cfg);
-    if (auto r = (*root)["rule_files"]; r && !r.IsNull()) {
-      if (!r.IsSequence()) y_.report(r, "yaml/type", "rule_files must be a list of file names or globs");
+    if (auto a = (*root)["alerting"]; a && !a.is_null()) alerting(a, cfg);
+    if (auto r = (*root)["rule_files"]; r && !r.is_null()) {
+      if (!r.is_sequence()) y_.report(r, "yaml/type", "rule_files must be a list of file names or globs");
       else
         for (const auto& f : r)
-          if (f.IsScalar()) cfg.rule_files.push_back(text(f));
+          if (f.is_scalar()) cfg.rule_files.push_back(text(f));
           else y_.report(f, "yaml/type", "rule_files entries must be strings");
       v_.file_patterns(r, "rule file");
     }
-    if (auto s = (*root)["scrape_configs"]; s && !s.IsNull()) {
-      if (!s.IsSequence()) y_.report(s, "yaml/type", "scrape_configs must be a list");
+    if (auto s = (*root)["scrape_configs"]; s && !s.is_null()) {
+      if (!s.is_sequence()) y_.report(s, "yaml/type", "scrape_configs must be a list");
       else
         for (const auto& j : s) job(j, cfg);
     }
     for (const char* k : {"storage", "tracing", "runtime", "otlp"})
-      if (auto n = (*root)[k]; n && !n.IsNull() && !n.IsMap())
+      if (auto n = (*root)[k]; n && !n.is_null() && !n.is_map())
         y_.report(n, "yaml/type", std::string(k) + " must be a mapping");
     for (const char* k : {"remote_write", "remote_read", "scrape_config_files"})
-      if (auto n = (*root)[k]; n && !n.IsNull() && !n.IsSequence())
+      if (auto n = (*root)[k]; n && !n.is_null() && !n.is_sequence())
         y_.report(n, "yaml/type", std::string(k) + " must be a list");
     v_.file_patterns((*root)["scrape_config_files"], "scrape config file");
     imported_jobs((*root)["scrape_config_files"], cfg);
@@ -154,16 +154,16 @@ public:
   }
 
 private:
-  Text text(const yaml::Node& n) { return make_text(y_, n); }
+  core::Located text(const yaml::Node& n) { return y_.located(n); }
 
   std::optional<std::int64_t> duration(const yaml::Node& parent, const char* key) {
     auto n = parent[key];
-    if (!n || n.IsNull()) return std::nullopt;
-    if (n.IsScalar())
-      if (auto ms = text::parse_duration(n.Scalar())) return ms;
+    if (!n || n.is_null()) return std::nullopt;
+    if (n.is_scalar())
+      if (auto ms = text::parse_duration(n.scalar())) return ms;
     y_.report(n, "config/duration",
               std::string("not a valid duration string for ") + key + ": \"" +
-                  (n.IsScalar() ? std::string(n.Scalar()) : std::string("?")) + "\"");
+                  (n.is_scalar() ? std::string(n.scalar()) : std::string("?")) + "\"");
     return std::nullopt;
   }
 
@@ -182,14 +182,14 @@ private:
 
   std::vector<KeyValue> labels(const yaml::Node& n, const std::string& what, bool legacy) {
     std::vector<KeyValue> out;
-    if (!n || n.IsNull()) return out;
-    if (!n.IsMap()) {
+    if (!n || n.is_null()) return out;
+    if (!n.is_map()) {
       y_.report(n, "yaml/type", what + " must be a mapping of label names to values");
       return out;
     }
     std::set<std::string> seen;
     for (auto it = n.begin(); it != n.end(); ++it) {
-      if (!it->first.IsScalar() || !it->second.IsScalar()) {
+      if (!it->first.is_scalar() || !it->second.is_scalar()) {
         y_.report(it->first, "yaml/type", what + " entries must be name: string");
         continue;
       }
@@ -206,35 +206,35 @@ private:
   }
 
   void relabels(const yaml::Node& n, const std::string& what, const std::string& empty_message, bool legacy = false) {
-    if (!n || n.IsNull()) return;
-    if (!n.IsSequence()) {
+    if (!n || n.is_null()) return;
+    if (!n.is_sequence()) {
       y_.report(n, "yaml/type", what + " must be a list");
       return;
     }
     for (const auto& r : n)
-      if (!r.IsNull()) y_.check_mapping(r, kRelabel, "a relabel config");
+      if (!r.is_null()) y_.check_mapping(r, kRelabel, "a relabel config");
     v_.relabels(n, empty_message, legacy);
   }
 
   // The relabel rules as the lint model needs them (the validator reports what is wrong with them).
   std::vector<RelabelRule> relabel_rules(const yaml::Node& list) {
     std::vector<RelabelRule> out;
-    if (!list || !list.IsSequence()) return out;
+    if (!list || !list.is_sequence()) return out;
     for (const auto& n : list) {
-      if (!n.IsMap()) continue;
+      if (!n.is_map()) continue;
       RelabelRule r;
       r.span = y_.span(n);
       auto scalar = [&](const char* key, std::string& into) {
-        if (auto v = n[key]; v && v.IsScalar()) into = v.Scalar();
+        if (auto v = n[key]; v && v.is_scalar()) into = v.scalar();
       };
       scalar("action", r.action);
       for (char& c : r.action) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       scalar("regex", r.regex);
       scalar("target_label", r.target_label);
       scalar("replacement", r.replacement);
-      if (auto v = n["source_labels"]; v && v.IsSequence())
+      if (auto v = n["source_labels"]; v && v.is_sequence())
         for (const auto& l : v)
-          if (l.IsScalar()) r.source_labels.push_back(std::string(l.Scalar()));
+          if (l.is_scalar()) r.source_labels.push_back(std::string(l.scalar()));
       RE2::Options opts;
       opts.set_log_errors(false);
       auto re = std::make_shared<const RE2>("^(?:" + r.regex + ")$", opts);
@@ -246,26 +246,26 @@ private:
 
   // `relabeled`: the job has relabel_configs, which may rewrite __address__ (a blackbox exporter's
   // URLs as targets); Prometheus checks the addresses only without them (checkStaticTargets).
-  std::vector<Text> static_targets(const yaml::Node& n, std::vector<KeyValue>* labels_out, bool relabeled) {
-    std::vector<Text> out;
-    if (!n || n.IsNull()) return out;
-    if (!n.IsSequence()) {
+  std::vector<core::Located> static_targets(const yaml::Node& n, std::vector<KeyValue>* labels_out, bool relabeled) {
+    std::vector<core::Located> out;
+    if (!n || n.is_null()) return out;
+    if (!n.is_sequence()) {
       y_.report(n, "yaml/type", "static_configs must be a list");
       return out;
     }
     for (const auto& sc : n) {
-      if (sc.IsNull()) {
+      if (sc.is_null()) {
         detail::report(y_, sc, "config/empty-section", "empty or null section in static_configs");
         continue;
       }
       if (!y_.check_mapping(sc, kStatic, "a static config")) continue;
-      if (auto t = sc["targets"]; t && !t.IsNull()) {
-        if (!t.IsSequence()) {
+      if (auto t = sc["targets"]; t && !t.is_null()) {
+        if (!t.is_sequence()) {
           y_.report(t, "yaml/type", "targets must be a list of host:port");
           continue;
         }
         for (const auto& target : t) {
-          if (!target.IsScalar()) {
+          if (!target.is_scalar()) {
             y_.report(target, "yaml/type", "a target must be a host:port string");
             continue;
           }
@@ -282,11 +282,11 @@ private:
 
   static bool has_relabels(const yaml::Node& m) {
     auto r = m["relabel_configs"];
-    return r && r.IsSequence() && r.size() > 0;
+    return r && r.is_sequence() && r.size() > 0;
   }
 
   void check_target(const yaml::Node& t) {
-    const std::string s(t.Scalar());
+    const std::string s(t.scalar());
     if (s.find("://") != std::string::npos || s.find('/') != std::string::npos)
       y_.report(t, "config/target",
                 "\"" + s +
@@ -308,20 +308,20 @@ private:
     if (!y_.check_mapping(a, kAlerting, "alerting")) return;
     relabels(a["alert_relabel_configs"], "alert_relabel_configs", "empty or null alert relabeling rule");
     auto ams = a["alertmanagers"];
-    if (!ams || ams.IsNull()) return;
-    if (!ams.IsSequence()) {
+    if (!ams || ams.is_null()) return;
+    if (!ams.is_sequence()) {
       y_.report(ams, "yaml/type", "alertmanagers must be a list");
       return;
     }
     for (const auto& am : ams) {
-      if (!am.IsMap()) {
+      if (!am.is_map()) {
         y_.report(am, "yaml/type", "an Alertmanager config must be a mapping");
         continue;
       }
       std::vector<std::string> allowed = plus(kAlertmanager, kHttpClient);
       for (auto it = am.begin(); it != am.end(); ++it)
-        if (it->first.IsScalar() && is_sd_key(std::string(it->first.Scalar()))) {
-          allowed.push_back(std::string(it->first.Scalar()));
+        if (it->first.is_scalar() && is_sd_key(std::string(it->first.scalar()))) {
+          allowed.push_back(std::string(it->first.scalar()));
           cfg.alertmanager_discovery = true;
         }
       if (!y_.check_mapping(am, allowed, "an Alertmanager config")) continue;
@@ -335,11 +335,11 @@ private:
   }
 
   void job(const yaml::Node& j, Config& cfg) {
-    if (j.IsNull()) {
+    if (j.is_null()) {
       detail::report(y_, j, "config/empty-section", "empty or null scrape config section");
       return;
     }
-    if (!j.IsMap()) {
+    if (!j.is_map()) {
       y_.report(j, "yaml/type", "a scrape config must be a mapping");
       return;
     }
@@ -347,12 +347,12 @@ private:
     job.span = y_.span(j);
     std::vector<std::string> allowed = plus(kScrape, kHttpClient);
     for (auto it = j.begin(); it != j.end(); ++it)
-      if (it->first.IsScalar() && is_sd_key(std::string(it->first.Scalar()))) {
-        allowed.push_back(std::string(it->first.Scalar()));
+      if (it->first.is_scalar() && is_sd_key(std::string(it->first.scalar()))) {
+        allowed.push_back(std::string(it->first.scalar()));
         job.has_service_discovery = true;
       }
     if (!y_.check_mapping(j, allowed, "a scrape config")) return;
-    if (auto n = j["job_name"]; n && n.IsScalar() && !n.Scalar().empty()) job.name = text(n);
+    if (auto n = j["job_name"]; n && n.is_scalar() && !n.scalar().empty()) job.name = text(n);
     else {
       y_.report(n ? n : j, "config/missing-field", "job_name is empty");
       job.name.span = job.span;
@@ -369,9 +369,9 @@ private:
     v_.service_discovery(j);
     v_.scrape_fields(j, global_);
     job.targets = static_targets(j["static_configs"], &job.labels, has_relabels(j));
-    if (auto h = j["honor_labels"]; h && h.IsScalar()) job.honor_labels = core::yaml_v2::to_bool(h).value_or(false);
-    if (auto sc = j["static_configs"]; sc && sc.IsSequence())
-      for (const auto& g : sc) job.static_configs += g.IsMap() ? 1 : 0;
+    if (auto h = j["honor_labels"]; h && h.is_scalar()) job.honor_labels = core::yaml_v2::to_bool(h).value_or(false);
+    if (auto sc = j["static_configs"]; sc && sc.is_sequence())
+      for (const auto& g : sc) job.static_configs += g.is_map() ? 1 : 0;
     job.relabel_configs = relabel_rules(j["relabel_configs"]);
     job.metric_relabel_configs = relabel_rules(j["metric_relabel_configs"]);
     for (const auto& other : cfg.jobs)
@@ -387,11 +387,11 @@ private:
   // config) holds scrape_configs only; its jobs join this config's, positioned in that file.
   void imported_jobs(const yaml::Node& list, Config& cfg) {
     namespace fs = std::filesystem;
-    if (!list || !list.IsSequence()) return;
+    if (!list || !list.is_sequence()) return;
     fs::path base = fs::path(cfg.path).parent_path();
     for (const auto& f : list) {
-      if (!f.IsScalar() || f.Scalar().empty()) continue;
-      fs::path p(f.Scalar());
+      if (!f.is_scalar() || f.scalar().empty()) continue;
+      fs::path p(f.scalar());
       std::string pattern = (p.is_absolute() ? p : base / p).lexically_normal().string();
       std::vector<std::string> matched;
       glob_t g{};
@@ -417,12 +417,12 @@ private:
 
   void import_into(Config& cfg, const yaml::Node& global) {
     auto root = y_.parse(yaml::Dialect::v2); // read with yaml.v2, as Prometheus does
-    if (!root || root->IsNull()) return;
+    if (!root || root->is_null()) return;
     if (!y_.check_mapping(*root, {"scrape_configs"}, "a scrape config file")) return;
     global_ = global;
     auto s = (*root)["scrape_configs"];
-    if (!s || s.IsNull()) return;
-    if (!s.IsSequence()) y_.report(s, "yaml/type", "scrape_configs must be a list");
+    if (!s || s.is_null()) return;
+    if (!s.is_sequence()) y_.report(s, "yaml/type", "scrape_configs must be a list");
     else
       for (const auto& j : s) job(j, cfg);
     v_.scalar_types(*root);

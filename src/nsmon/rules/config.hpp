@@ -23,11 +23,11 @@ struct RelabelRule {
 
 /// One scrape job of prometheus.yml, with its effective intervals.
 struct ScrapeJob {
-  Text name;
+  core::Located name;
   std::int64_t interval_ms = 0; ///< the job's own, else the global one
   std::int64_t timeout_ms = 0;
-  std::vector<Text> targets;    ///< static_configs targets
-  std::vector<KeyValue> labels; ///< static_configs labels (become target labels)
+  std::vector<core::Located> targets; ///< static_configs targets
+  std::vector<KeyValue> labels;       ///< static_configs labels (become target labels)
   bool has_service_discovery = false;
   core::Span span;
   bool honor_labels = false;
@@ -43,10 +43,10 @@ struct Config {
   std::int64_t scrape_timeout_ms = 10000;
   std::int64_t evaluation_interval_ms = 60000;
   std::vector<KeyValue> external_labels;
-  std::vector<Text> rule_files;           ///< as written (globs, relative to the config)
-  std::vector<Text> alertmanager_targets; ///< static targets of alerting.alertmanagers
-  bool alertmanager_discovery = false;    ///< alertmanagers found through service discovery
-  core::Span alerting_span;               ///< where to point when no Alertmanager is configured
+  std::vector<core::Located> rule_files;           ///< as written (globs, relative to the config)
+  std::vector<core::Located> alertmanager_targets; ///< static targets of alerting.alertmanagers
+  bool alertmanager_discovery = false;             ///< alertmanagers found through service discovery
+  core::Span alerting_span;                        ///< where to point when no Alertmanager is configured
   std::vector<ScrapeJob> jobs;
 };
 

@@ -23,7 +23,7 @@ using Fields = std::vector<std::string_view>;
 // The value at a dotted path ("basic_auth.username") of a mapping, or an undefined node.
 yaml::Node get(const yaml::Node& m, std::string_view path) {
   yaml::Node n = m;
-  while (n && n.IsMap()) {
+  while (n && n.is_map()) {
     auto dot = path.find('.');
     n = n[path.substr(0, dot)];
     if (dot == std::string_view::npos) return n;
@@ -34,19 +34,19 @@ yaml::Node get(const yaml::Node& m, std::string_view path) {
 
 // Set as Go sees it after unmarshalling: not null, not "", not false, not an empty list or map.
 bool set(const yaml::Node& n) {
-  if (!n || n.IsNull()) return false;
-  if (n.IsScalar()) return !n.Scalar().empty() && n.Scalar() != "false";
+  if (!n || n.is_null()) return false;
+  if (n.is_scalar()) return !n.scalar().empty() && n.scalar() != "false";
   return n.size() > 0;
 }
 bool set(const yaml::Node& m, std::string_view path) { return set(get(m, path)); }
 // Given at all, as Go sees a pointer to a section: `oauth: {}` is given, `oauth:` (null) is not.
 bool present(const yaml::Node& m, std::string_view path) {
   auto n = get(m, path);
-  return n && !n.IsNull();
+  return n && !n.is_null();
 }
 std::string value(const yaml::Node& m, std::string_view path) {
   auto n = get(m, path);
-  return n && n.IsScalar() ? std::string(n.Scalar()) : std::string();
+  return n && n.is_scalar() ? std::string(n.scalar()) : std::string();
 }
 
 // One row of the declarative rules: what Prometheus's Validate/UnmarshalYAML functions check.
@@ -379,9 +379,9 @@ bool is_file_pattern(const std::string& s) {
 core::Diagnostic& report(core::YamlReader& y, const yaml::Node& at, core::CheckId check, std::string message) {
   auto& d = y.report(at, check, std::move(message));
   std::string_view text = y.source().text();
-  if (!at.IsNull() || at.Mark().is_null()) return d;
+  if (!at.is_null() || at.mark().is_null()) return d;
   // Back to the ':' or '-' before the null, then to the first character of that line.
-  auto pos = std::min(static_cast<std::size_t>(at.Mark().pos), text.size());
+  auto pos = std::min(static_cast<std::size_t>(at.mark().pos), text.size());
   while (pos > 0 && std::isspace(static_cast<unsigned char>(text[pos - 1]))) --pos;
   if (pos == 0) return d;
   auto start = text.rfind('\n', pos - 1);
@@ -423,7 +423,7 @@ void apply(core::YamlReader& y, const yaml::Node& m, const std::vector<Rule>& ru
   auto last_set = [&](const Fields& fields) {
     yaml::Node at;
     for (auto f : fields)
-      if (auto n = get(m, f); set(n) && (!at || n.Mark().pos > at.Mark().pos)) at = n;
+      if (auto n = get(m, f); set(n) && (!at || n.mark().pos > at.mark().pos)) at = n;
     return at;
   };
   auto count = [&](const Fields& fields) {
@@ -439,7 +439,7 @@ void apply(core::YamlReader& y, const yaml::Node& m, const std::vector<Rule>& ru
     case Kind::conflict:
       if (count(r.a) > 0 && count(r.b) > 0) {
         auto a = last_set(r.a), b = last_set(r.b);
-        report(y, a.Mark().pos > b.Mark().pos ? a : b, "config/conflict", msg);
+        report(y, a.mark().pos > b.mark().pos ? a : b, "config/conflict", msg);
       }
       break;
     case Kind::required:
@@ -453,28 +453,28 @@ void apply(core::YamlReader& y, const yaml::Node& m, const std::vector<Rule>& ru
       else if (count(r.a) > 1) report(y, last_set(r.a), "config/conflict", "at most one of " + msg);
       break;
     case Kind::one_of:
-      if (auto n = get(m, r.a.front()); set(n) && n.IsScalar() && !contains(r.b, n.Scalar())) {
+      if (auto n = get(m, r.a.front()); set(n) && n.is_scalar() && !contains(r.b, n.scalar())) {
         auto hole = msg.find("{}");
-        std::string quoted = "\"" + std::string(n.Scalar()) + "\"";
+        std::string quoted = "\"" + std::string(n.scalar()) + "\"";
         report(y, n, "config/invalid-value",
                hole == std::string::npos ? msg + " " + quoted : msg.replace(hole, 2, quoted));
       }
       break;
     case Kind::http_url:
-      if (auto n = get(m, r.a.front()); set(n) && n.IsScalar())
-        if (auto p = http_url_problem(std::string(n.Scalar())); !p.empty())
+      if (auto n = get(m, r.a.front()); set(n) && n.is_scalar())
+        if (auto p = http_url_problem(std::string(n.scalar())); !p.empty())
           report(y, n, "config/invalid-value", msg + ": " + p);
       break;
     case Kind::not_empty:
       if (auto n = get(m, r.a.front()); n && !set(n)) report(y, n, "config/missing-field", msg);
       break;
     case Kind::each_match:
-      if (auto list = get(m, r.a.front()); list && list.IsSequence())
+      if (auto list = get(m, r.a.front()); list && list.is_sequence())
         for (const auto& e : list)
-          if (e.IsScalar() && !RE2::PartialMatch(e.Scalar(), pattern(r.b.front()))) {
+          if (e.is_scalar() && !RE2::PartialMatch(e.scalar(), pattern(r.b.front()))) {
             std::string text = msg;
             report(y, e, "config/invalid-value",
-                   text.replace(text.find("{}"), 2, "\"" + std::string(e.Scalar()) + "\""));
+                   text.replace(text.find("{}"), 2, "\"" + std::string(e.scalar()) + "\""));
           }
       break;
     }
@@ -496,9 +496,9 @@ void kubernetes(core::YamlReader& y, const yaml::Node& m) {
   if (!set(role))
     report(y, role ? role : m, "config/missing-field",
            "role missing (one of: pod, service, endpoints, endpointslice, node, ingress)");
-  else if (!role.IsScalar() || !contains(roles, role.Scalar()))
+  else if (!role.is_scalar() || !contains(roles, role.scalar()))
     report(y, role, "config/invalid-value",
-           "unknown Kubernetes SD role \"" + (role.IsScalar() ? std::string(role.Scalar()) : "") + "\"");
+           "unknown Kubernetes SD role \"" + (role.is_scalar() ? std::string(role.scalar()) : "") + "\"");
   bool custom_http = std::any_of(kCustomHttpClient.begin(), kCustomHttpClient.end(), [&](auto f) { return set(m, f); });
   yaml::Node http_at;
   for (auto f : kCustomHttpClient)
@@ -524,29 +524,29 @@ void kubernetes(core::YamlReader& y, const yaml::Node& m) {
     }
   }
   auto sels = get(m, "selectors");
-  if (!set(sels) || !sels.IsSequence() || !role.IsScalar()) return;
+  if (!set(sels) || !sels.is_sequence() || !role.is_scalar()) return;
   std::set<std::string> seen;
-  auto allowed = selector_roles.find(std::string(role.Scalar()));
+  auto allowed = selector_roles.find(std::string(role.scalar()));
   for (const auto& s : sels) {
     if (!y.check_mapping(s, {"role", "label", "field"}, "a selector")) continue;
     auto r = get(s, "role");
-    if (!r || !r.IsScalar()) continue;
-    if (!seen.insert(std::string(r.Scalar())).second)
-      report(y, r, "config/invalid-value", "duplicated selector role: " + std::string(r.Scalar()));
-    else if (allowed != selector_roles.end() && !contains(allowed->second, std::string(r.Scalar()))) {
+    if (!r || !r.is_scalar()) continue;
+    if (!seen.insert(std::string(r.scalar())).second)
+      report(y, r, "config/invalid-value", "duplicated selector role: " + std::string(r.scalar()));
+    else if (allowed != selector_roles.end() && !contains(allowed->second, std::string(r.scalar()))) {
       std::string list;
       for (auto a : allowed->second) list += (list.empty() ? "" : ", ") + std::string(a);
-      report(y, r, "config/invalid-value", std::string(role.Scalar()) + " role supports only " + list + " selectors");
+      report(y, r, "config/invalid-value", std::string(role.scalar()) + " role supports only " + list + " selectors");
     }
     // A field selector is terms key=value, key==value or key!=value separated by commas.
-    if (auto f = get(s, "field"); set(f) && f.IsScalar())
-      for (std::string_view rest = f.Scalar(); !rest.empty();) {
+    if (auto f = get(s, "field"); set(f) && f.is_scalar())
+      for (std::string_view rest = f.scalar(); !rest.empty();) {
         auto comma = rest.find(',');
         std::string term(rest.substr(0, comma));
         rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
         if (term.find('=') == std::string::npos) {
           report(y, f, "config/invalid-value",
-                 "invalid selector: '" + std::string(f.Scalar()) + "'; can't understand '" + term + "'");
+                 "invalid selector: '" + std::string(f.scalar()) + "'; can't understand '" + term + "'");
           break;
         }
       }
@@ -555,9 +555,9 @@ void kubernetes(core::YamlReader& y, const yaml::Node& m) {
 
 void ec2(core::YamlReader& y, const yaml::Node& m) {
   auto filters = get(m, "filters");
-  if (!filters || !filters.IsSequence()) return;
+  if (!filters || !filters.is_sequence()) return;
   for (const yaml::Node& f : filters)
-    if (f.IsMap() && !set(f, "values"))
+    if (f.is_map() && !set(f, "values"))
       report(y, get(f, "values") ? get(f, "values") : f, "config/missing-field",
              "EC2 SD configuration filter values cannot be empty");
 }
@@ -581,10 +581,10 @@ bool zero_int(std::string v) {
 // DNS SD: the record type (any case) and the port that all but SRV need.
 void dns(core::YamlReader& y, const yaml::Node& m) {
   auto t = get(m, "type");
-  std::string type = set(t) && t.IsScalar() ? std::string(t.Scalar()) : "SRV";
+  std::string type = set(t) && t.is_scalar() ? std::string(t.scalar()) : "SRV";
   for (char& c : type) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (!contains({"SRV", "A", "AAAA", "MX", "NS"}, type))
-    report(y, t, "config/invalid-value", "invalid DNS-SD records type " + std::string(t.Scalar()));
+    report(y, t, "config/invalid-value", "invalid DNS-SD records type " + std::string(t.scalar()));
   else if (type != "SRV" && zero_int(value(m, "port")))
     report(y, get(m, "port") ? get(m, "port") : t, "config/missing-field",
            "a port is required in DNS-SD configs for all record types except SRV");
@@ -593,11 +593,11 @@ void dns(core::YamlReader& y, const yaml::Node& m) {
 // Kuma SD: the server is a URL with a scheme and a host.
 void kuma(core::YamlReader& y, const yaml::Node& m) {
   auto s = get(m, "server");
-  if (!set(s) || !s.IsScalar()) return;
-  auto sep = s.Scalar().find("://");
-  if (sep == std::string::npos || sep == 0 || sep + 3 >= s.Scalar().size() || s.Scalar()[sep + 3] == '/')
+  if (!set(s) || !s.is_scalar()) return;
+  auto sep = s.scalar().find("://");
+  if (sep == std::string::npos || sep == 0 || sep + 3 >= s.scalar().size() || s.scalar()[sep + 3] == '/')
     report(y, s, "config/invalid-value",
-           "kuma SD server must not be empty and have a scheme: " + std::string(s.Scalar()));
+           "kuma SD server must not be empty and have a scheme: " + std::string(s.scalar()));
 }
 
 // STACKIT SD: an endpoint or a region (eu01 unless given empty).
@@ -605,9 +605,9 @@ void stackit(core::YamlReader& y, const yaml::Node& m) {
   if (auto r = get(m, "region"); r && !set(r) && !set(m, "endpoint"))
     report(y, r, "config/missing-field", "stackit_sd: endpoint and region missing");
   auto e = get(m, "endpoint");
-  if (set(e) && e.IsScalar() && e.Scalar().front() == ':')
+  if (set(e) && e.is_scalar() && e.scalar().front() == ':')
     report(y, e, "config/invalid-value",
-           "stackit_sd: invalid endpoint \"" + std::string(e.Scalar()) + "\": missing protocol scheme");
+           "stackit_sd: invalid endpoint \"" + std::string(e.scalar()) + "\": missing protocol scheme");
 }
 
 } // namespace
@@ -628,7 +628,7 @@ void ConfigValidator::tls(const yaml::Node& m, std::string_view path) {
   };
   // clang-format on
   auto n = get(m, path);
-  if (!n || !n.IsMap()) return;
+  if (!n || !n.is_map()) return;
   apply(y_, n, rules);
   // A client certificate and its key come together (common/config's usingClientCert/Key).
   auto any = [&](std::initializer_list<std::string_view> fs) {
@@ -651,9 +651,9 @@ void ConfigValidator::alertmanager(const yaml::Node& am) {
       {Kind::one_of, {"api_version"}, {"v2"}, "expected Alertmanager api version to be one of [v2] but got {}"},
       {Kind::one_of, {"scheme"}, {"http", "https"}, "unknown Alertmanager scheme {} (http or https)"},
   };
-  if (am && am.IsMap()) apply(y_, am, rules);
+  if (am && am.is_map()) apply(y_, am, rules);
   http_client(am);
-  if (am && am.IsMap() && present(am, "sigv4") &&
+  if (am && am.is_map() && present(am, "sigv4") &&
       (present(am, "basic_auth") || present(am, "authorization") || present(am, "oauth2")))
     report(y_, get(am, "sigv4"), "config/conflict",
            "at most one of basic_auth, authorization, oauth2, & sigv4 must be configured");
@@ -661,7 +661,7 @@ void ConfigValidator::alertmanager(const yaml::Node& am) {
 }
 
 void ConfigValidator::http_client(const yaml::Node& m) {
-  if (!m || !m.IsMap()) return;
+  if (!m || !m.is_map()) return;
   apply(y_, m, kHttpClientRules);
   fields(m, "basic_auth", kBasicAuth);
   fields(m, "authorization", kAuthorization);
@@ -670,7 +670,7 @@ void ConfigValidator::http_client(const yaml::Node& m) {
   tls(m, "oauth2.tls_config");
   // OAuth2's credentials depend on the grant type: a client certificate key for JWT bearer, a
   // client secret otherwise.
-  if (auto o = get(m, "oauth2"); o && o.IsMap()) {
+  if (auto o = get(m, "oauth2"); o && o.is_map()) {
     bool jwt = value(o, "grant_type") == "urn:ietf:params:oauth:grant-type:jwt-bearer";
     // clang-format off
     static const std::vector<Rule> jwt_rules = {
@@ -685,33 +685,33 @@ void ConfigValidator::http_client(const yaml::Node& m) {
   }
   // http_headers: name -> {values, secrets, files}; the headers the client sets itself are refused
   // (common/config's ReservedHeaders, compared in canonical form, i.e. any case).
-  if (auto h = get(m, "http_headers"); h && h.IsMap())
+  if (auto h = get(m, "http_headers"); h && h.is_map())
     for (auto it = h.begin(); it != h.end(); ++it) {
-      if (!it->first.IsScalar()) continue;
-      if (contains(kReservedHeaders, lower(std::string(it->first.Scalar()))))
+      if (!it->first.is_scalar()) continue;
+      if (contains(kReservedHeaders, lower(std::string(it->first.scalar()))))
         report(y_, it->first, "config/invalid-value",
-               "setting header \"" + canonical_header(std::string(it->first.Scalar())) + "\" is not allowed");
-      if (it->second.IsMap()) y_.check_mapping(it->second, {"values", "secrets", "files"}, "an HTTP header");
+               "setting header \"" + canonical_header(std::string(it->first.scalar())) + "\" is not allowed");
+      if (it->second.is_map()) y_.check_mapping(it->second, {"values", "secrets", "files"}, "an HTTP header");
     }
-  if (auto t = get(m, "authorization.type"); t && t.IsScalar() && lower(std::string(t.Scalar())) == "basic")
+  if (auto t = get(m, "authorization.type"); t && t.is_scalar() && lower(std::string(t.scalar())) == "basic")
     report(y_, t, "config/invalid-value", "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
 }
 
 void ConfigValidator::service_discovery(const yaml::Node& m) {
   for (auto it = m.begin(); it != m.end(); ++it) {
-    if (!it->first.IsScalar() || !known_sd_key(std::string(it->first.Scalar()))) continue;
-    const std::string key(it->first.Scalar());
+    if (!it->first.is_scalar() || !known_sd_key(std::string(it->first.scalar()))) continue;
+    const std::string key(it->first.scalar());
     std::string name = key.substr(0, key.size() - std::string_view("_sd_configs").size());
     const yaml::Node& list = it->second;
-    if (!list || list.IsNull()) continue;
-    if (!list.IsSequence()) {
+    if (!list || list.is_null()) continue;
+    if (!list.is_sequence()) {
       report(y_, list, "yaml/type", key + " must be a list");
       continue;
     }
     auto kind = std::find_if(kSdKinds.begin(), kSdKinds.end(), [&](const SdKind& k) { return k.name == name; });
     for (const auto& sd : list) {
-      if (!sd.IsMap()) {
-        if (!sd.IsNull()) report(y_, sd, "yaml/type", "a " + name + " SD config must be a mapping");
+      if (!sd.is_map()) {
+        if (!sd.is_null()) report(y_, sd, "yaml/type", "a " + name + " SD config must be a mapping");
         continue;
       }
       auto f = std::find_if(kSdFields.begin(), kSdFields.end(), [&](const SdFields& k) { return k.name == name; });
@@ -760,18 +760,18 @@ bool valid_target(const std::string& s, bool legacy, bool templated) {
 bool valid_label_name(std::string_view s, bool legacy) { return valid_target(std::string(s), legacy, false); }
 
 void ConfigValidator::relabels(const yaml::Node& list, const std::string& empty_message, bool legacy) {
-  if (!list || list.IsNull() || !list.IsSequence()) return;
+  if (!list || list.is_null() || !list.is_sequence()) return;
   for (const yaml::Node& r : list) {
-    if (r.IsNull()) {
+    if (r.is_null()) {
       report(y_, r, "config/empty-section", empty_message);
       continue;
     }
-    if (!r.IsMap()) continue;
+    if (!r.is_map()) continue;
     // source_labels are read as label names (common/model: UTF-8 in Prometheus 3), whatever the action.
-    if (auto sl = get(r, "source_labels"); sl && sl.IsSequence())
+    if (auto sl = get(r, "source_labels"); sl && sl.is_sequence())
       for (const auto& l : sl)
-        if (l.IsScalar() && !valid_label_name(l.Scalar(), false))
-          report(y_, l, "config/label-name", text::go::quote(l.Scalar()) + " is not a valid label name");
+        if (l.is_scalar() && !valid_label_name(l.scalar(), false))
+          report(y_, l, "config/label-name", text::go::quote(l.scalar()) + " is not a valid label name");
     auto action_node = get(r, "action");
     std::string action = action_node ? lower(value(r, "action")) : "replace";
     if (action.empty()) {
@@ -782,10 +782,10 @@ void ConfigValidator::relabels(const yaml::Node& list, const std::string& empty_
       report(y_, action_node, "config/relabel", "unknown relabel action \"" + value(r, "action") + "\"");
       continue;
     }
-    if (auto re = get(r, "regex"); set(re) && re.IsScalar()) {
+    if (auto re = get(r, "regex"); set(re) && re.is_scalar()) {
       RE2::Options opts;
       opts.set_log_errors(false);
-      RE2 compiled("^(?:" + std::string(re.Scalar()) + ")$", opts);
+      RE2 compiled("^(?:" + std::string(re.scalar()) + ")$", opts);
       if (!compiled.ok()) report(y_, re, "config/relabel", "error parsing regexp: " + compiled.error());
     }
     auto at = [&](const char* field) { return get(r, field) ? get(r, field) : (action_node ? action_node : r); };
@@ -801,15 +801,15 @@ void ConfigValidator::relabels(const yaml::Node& list, const std::string& empty_
       continue;
     }
     if (auto t = get(r, "target_label");
-        needs_target && t.IsScalar() && !valid_target(std::string(t.Scalar()), legacy, action == "replace")) {
+        needs_target && t.is_scalar() && !valid_target(std::string(t.scalar()), legacy, action == "replace")) {
       report(y_, t, "config/relabel",
-             "\"" + std::string(t.Scalar()) + "\" is invalid 'target_label' for " + action + " action");
+             "\"" + std::string(t.scalar()) + "\" is invalid 'target_label' for " + action + " action");
       continue;
     }
     if (auto t = get(r, "replacement");
-        action == "labelmap" && t && t.IsScalar() && !valid_target(std::string(t.Scalar()), legacy, true)) {
+        action == "labelmap" && t && t.is_scalar() && !valid_target(std::string(t.scalar()), legacy, true)) {
       report(y_, t, "config/relabel",
-             "\"" + std::string(t.Scalar()) + "\" is invalid 'replacement' for labelmap action");
+             "\"" + std::string(t.scalar()) + "\" is invalid 'replacement' for labelmap action");
       continue;
     }
     bool replacement = get(r, "replacement") && value(r, "replacement") != "$1";
@@ -854,46 +854,46 @@ void ConfigValidator::scrape_fields(const yaml::Node& job, const yaml::Node& glo
   };
   apply(y_, job, rules);
   // `scrape_protocols: []` is not the default (null) but an empty list, which Prometheus refuses.
-  if (auto p = get(job, "scrape_protocols"); p && p.IsSequence() && p.size() == 0)
+  if (auto p = get(job, "scrape_protocols"); p && p.is_sequence() && p.size() == 0)
     report(y_, p, "config/invalid-value", "scrape_protocols cannot be empty");
   const std::string protocols =
       "[OpenMetricsText0.0.1 OpenMetricsText1.0.0 PrometheusProto PrometheusText0.0.4 PrometheusText1.0.0]";
-  if (auto p = get(job, "scrape_protocols"); set(p) && p.IsSequence()) {
+  if (auto p = get(job, "scrape_protocols"); set(p) && p.is_sequence()) {
     std::set<std::string> seen;
     for (const auto& v : p) {
-      if (!v.IsScalar()) continue;
-      if (!contains(kScrapeProtocols, v.Scalar()))
+      if (!v.is_scalar()) continue;
+      if (!contains(kScrapeProtocols, v.scalar()))
         report(y_, v, "config/invalid-value",
-               "unknown scrape protocol " + std::string(v.Scalar()) + ", supported: " + protocols);
-      else if (!seen.insert(std::string(v.Scalar())).second)
-        report(y_, v, "config/invalid-value", "duplicated protocol in scrape_protocols: " + std::string(v.Scalar()));
+               "unknown scrape protocol " + std::string(v.scalar()) + ", supported: " + protocols);
+      else if (!seen.insert(std::string(v.scalar())).second)
+        report(y_, v, "config/invalid-value", "duplicated protocol in scrape_protocols: " + std::string(v.scalar()));
     }
   }
   if (auto f = get(job, "fallback_scrape_protocol"); set(f)) {
-    if (!f.IsScalar()) report(y_, f, "yaml/type", "fallback_scrape_protocol must be a string");
-    else if (!contains(kScrapeProtocols, f.Scalar()))
+    if (!f.is_scalar()) report(y_, f, "yaml/type", "fallback_scrape_protocol must be a string");
+    else if (!contains(kScrapeProtocols, f.scalar()))
       report(y_, f, "config/invalid-value",
-             "invalid fallback_scrape_protocol: unknown scrape protocol " + std::string(f.Scalar()) +
+             "invalid fallback_scrape_protocol: unknown scrape protocol " + std::string(f.scalar()) +
                  ", supported: " + protocols);
   }
-  if (auto b = get(job, "body_size_limit"); set(b) && b.IsScalar() && !is_byte_size(std::string(b.Scalar())))
+  if (auto b = get(job, "body_size_limit"); set(b) && b.is_scalar() && !is_byte_size(std::string(b.scalar())))
     report(y_, b, "config/invalid-value",
-           "units: unknown unit in " + std::string(b.Scalar()) + " (write it as 100MB, 1GiB...)");
+           "units: unknown unit in " + std::string(b.scalar()) + " (write it as 100MB, 1GiB...)");
   // An escaping scheme that keeps UTF-8 names needs UTF-8 validation (the job's, else the global one).
   auto scheme = get(job, "metric_name_validation_scheme");
   if (!set(scheme)) scheme = get(global, "metric_name_validation_scheme");
   auto escaping = get(job, "metric_name_escaping_scheme");
-  if (set(scheme) && scheme.IsScalar() && scheme.Scalar() == "legacy" && set(escaping) && escaping.IsScalar() &&
-      escaping.Scalar() == "allow-utf-8")
+  if (set(scheme) && scheme.is_scalar() && scheme.scalar() == "legacy" && set(escaping) && escaping.is_scalar() &&
+      escaping.scalar() == "allow-utf-8")
     report(y_, escaping, "config/conflict", "utf8 metric names requested but validation scheme is not set to UTF8");
 }
 
 namespace {
 void check_headers(core::YamlReader& y, const yaml::Node& h, bool tracing) {
-  if (!h || !h.IsMap()) return;
+  if (!h || !h.is_map()) return;
   for (auto it = h.begin(); it != h.end(); ++it) {
-    if (!it->first.IsScalar()) continue;
-    std::string name = lower(std::string(it->first.Scalar()));
+    if (!it->first.is_scalar()) continue;
+    std::string name = lower(std::string(it->first.scalar()));
     if (name == "authorization")
       report(y, it->first, "config/invalid-value",
              tracing ? "custom authorization header configuration is not yet supported"
@@ -906,11 +906,11 @@ void check_headers(core::YamlReader& y, const yaml::Node& h, bool tracing) {
 } // namespace
 
 void ConfigValidator::remote_write(const yaml::Node& list) {
-  if (!list || !list.IsSequence()) return;
+  if (!list || !list.is_sequence()) return;
   std::map<std::string, int> names;
   for (const yaml::Node& rw : list) {
-    if (!rw.IsMap()) {
-      if (rw.IsNull()) report(y_, rw, "config/empty-section", "empty or null remote write config section");
+    if (!rw.is_map()) {
+      if (rw.is_null()) report(y_, rw, "config/empty-section", "empty or null remote write config section");
       continue;
     }
     y_.check_mapping(rw, plus(kRemoteWrite, kHttpClientFields), "a remote write config");
@@ -918,10 +918,10 @@ void ConfigValidator::remote_write(const yaml::Node& list) {
     fields(rw, "metadata_config", kMetadata);
     if (!set(rw, "url"))
       report(y_, get(rw, "url") ? get(rw, "url") : rw, "config/missing-field", "url for remote_write is empty");
-    if (auto n = get(rw, "name"); set(n) && n.IsScalar() && !names.emplace(n.Scalar(), n.Mark().line + 1).second)
+    if (auto n = get(rw, "name"); set(n) && n.is_scalar() && !names.emplace(n.scalar(), n.mark().line + 1).second)
       report(y_, n, "config/duplicate-name",
-             "found multiple remote write configs with job name \"" + std::string(n.Scalar()) + "\" (first at line " +
-                 std::to_string(names[std::string(n.Scalar())]) + ")");
+             "found multiple remote write configs with job name \"" + std::string(n.scalar()) + "\" (first at line " +
+                 std::to_string(names[std::string(n.scalar())]) + ")");
     check_headers(y_, get(rw, "headers"), false);
     static const std::vector<Rule> rules = {
         {Kind::one_of,
@@ -931,15 +931,15 @@ void ConfigValidator::remote_write(const yaml::Node& list) {
          "prometheus.WriteRequest, io.prometheus.write.v2.Request"},
     };
     apply(y_, rw, rules);
-    if (auto q = get(rw, "queue_config"); q && q.IsMap()) {
+    if (auto q = get(rw, "queue_config"); q && q.is_map()) {
       for (const char* f : {"capacity", "max_shards", "min_shards", "max_samples_per_send"})
-        if (auto n = get(q, f); n && n.IsScalar() && (n.Scalar() == "0" || util::starts_with(n.Scalar(), "-")))
+        if (auto n = get(q, f); n && n.is_scalar() && (n.scalar() == "0" || util::starts_with(n.scalar(), "-")))
           report(y_, n, "config/invalid-value", std::string("remote write queue ") + f + " must be positive");
       auto num = [&](const char* f, long long dflt) {
         auto n = get(q, f);
-        if (!n || !n.IsScalar()) return dflt;
+        if (!n || !n.is_scalar()) return dflt;
         try {
-          return std::stoll(std::string(n.Scalar()));
+          return std::stoll(std::string(n.scalar()));
         } catch (...) {
           return dflt;
         }
@@ -949,8 +949,8 @@ void ConfigValidator::remote_write(const yaml::Node& list) {
                "remote write queue min_shards must not be greater than max_shards");
       auto dur = [&](const char* f, std::int64_t dflt) {
         auto n = get(q, f);
-        if (!n || !n.IsScalar()) return dflt;
-        return text::parse_duration(n.Scalar()).value_or(dflt);
+        if (!n || !n.is_scalar()) return dflt;
+        return text::parse_duration(n.scalar()).value_or(dflt);
       };
       if (dur("max_backoff", 5000) < dur("min_backoff", 30))
         report(y_, get(q, "max_backoff") ? get(q, "max_backoff") : q, "config/invalid-value",
@@ -966,7 +966,7 @@ void ConfigValidator::remote_write(const yaml::Node& list) {
     for (std::string_view f : {"basic_auth", "authorization", "oauth2", "sigv4", "azuread", "google_iam"})
       if (present(rw, f)) {
         configured += (configured.empty() ? "" : " ") + std::string(f);
-        if (auto n = get(rw, f); !last || n.Mark().line >= last.Mark().line) last = n;
+        if (auto n = get(rw, f); !last || n.mark().line >= last.mark().line) last = n;
         cloud = cloud || f == "sigv4" || f == "azuread" || f == "google_iam";
       }
     if (cloud && configured.find(' ') != std::string::npos)
@@ -1012,7 +1012,7 @@ const std::vector<AzureMethod> kAzureMethods = {
 } // namespace
 
 void ConfigValidator::azuread(const yaml::Node& a) {
-  if (!a || !a.IsMap()) return;
+  if (!a || !a.is_map()) return;
   Names keys = {"cloud", "scope"};
   for (const auto& m : kAzureMethods) keys.emplace_back(m.key);
   if (!y_.check_mapping(a, keys, "azuread")) return;
@@ -1043,91 +1043,91 @@ void ConfigValidator::azuread(const yaml::Node& a) {
         report(y_, get(m, f) ? get(m, f) : m, "config/missing-field",
                "must provide an " + name + std::string(f) + " in the Azure AD config");
     for (auto f : method->uuids)
-      if (auto n = get(m, f); set(n) && n.IsScalar() && !is_uuid(n.Scalar()))
+      if (auto n = get(m, f); set(n) && n.is_scalar() && !is_uuid(n.scalar()))
         report(y_, n, "config/invalid-value", "the provided " + name + std::string(f) + " is invalid");
   }
   // The scope: word characters, spaces, ':', '/', '.', '-'.
   if (auto s = get(a, "scope");
-      set(s) && s.IsScalar() && !std::all_of(s.Scalar().begin(), s.Scalar().end(), [](char c) {
+      set(s) && s.is_scalar() && !std::all_of(s.scalar().begin(), s.scalar().end(), [](char c) {
         return word(c) || std::string_view(" \t\n\f\r:/.-").find(c) != std::string_view::npos;
       }))
     report(y_, s, "config/invalid-value", "the provided scope contains invalid characters");
 }
 
 void ConfigValidator::remote_read(const yaml::Node& list) {
-  if (!list || !list.IsSequence()) return;
+  if (!list || !list.is_sequence()) return;
   std::map<std::string, int> names;
   for (const yaml::Node& rr : list) {
-    if (!rr.IsMap()) {
-      if (rr.IsNull()) report(y_, rr, "config/empty-section", "empty or null remote read config section");
+    if (!rr.is_map()) {
+      if (rr.is_null()) report(y_, rr, "config/empty-section", "empty or null remote read config section");
       continue;
     }
     y_.check_mapping(rr, plus(kRemoteRead, kHttpClientFields), "a remote read config");
     if (!set(rr, "url"))
       report(y_, get(rr, "url") ? get(rr, "url") : rr, "config/missing-field", "url for remote_read is empty");
-    if (auto n = get(rr, "name"); set(n) && n.IsScalar() && !names.emplace(n.Scalar(), n.Mark().line + 1).second)
+    if (auto n = get(rr, "name"); set(n) && n.is_scalar() && !names.emplace(n.scalar(), n.mark().line + 1).second)
       report(y_, n, "config/duplicate-name",
-             "found multiple remote read configs with job name \"" + std::string(n.Scalar()) + "\" (first at line " +
-                 std::to_string(names[std::string(n.Scalar())]) + ")");
+             "found multiple remote read configs with job name \"" + std::string(n.scalar()) + "\" (first at line " +
+                 std::to_string(names[std::string(n.scalar())]) + ")");
     check_headers(y_, get(rr, "headers"), false);
     http_client(rr);
   }
 }
 
 void ConfigValidator::storage(const yaml::Node& s) {
-  if (!s || !s.IsMap()) return;
+  if (!s || !s.is_map()) return;
   y_.check_mapping(s, kStorage, "storage");
   fields(s, "exemplars", {"max_exemplars"});
   fields(s, "tsdb", kTsdb);
   fields(s, "tsdb.retention", {"time", "size", "percentage"});
   fields(s, "tsdb.chunk_encoding", {"floats"});
   auto tsdb = get(s, "tsdb");
-  if (!tsdb || !tsdb.IsMap()) return;
+  if (!tsdb || !tsdb.is_map()) return;
   for (const char* f : {"retention.time", "out_of_order_time_window"})
-    if (auto n = get(tsdb, f); set(n) && n.IsScalar() && !text::parse_duration(n.Scalar()))
-      report(y_, n, "config/duration", "not a valid duration string: \"" + std::string(n.Scalar()) + "\"");
-  if (auto n = get(tsdb, "retention.size"); set(n) && n.IsScalar() && !is_byte_size(std::string(n.Scalar())))
+    if (auto n = get(tsdb, f); set(n) && n.is_scalar() && !text::parse_duration(n.scalar()))
+      report(y_, n, "config/duration", "not a valid duration string: \"" + std::string(n.scalar()) + "\"");
+  if (auto n = get(tsdb, "retention.size"); set(n) && n.is_scalar() && !is_byte_size(std::string(n.scalar())))
     report(y_, n, "config/invalid-value",
            "'storage.tsdb.retention.size' must be a size greater than or equal to 0 "
            "(100MB, 1GiB...), got \"" +
-               std::string(n.Scalar()) + "\"");
-  if (auto n = get(tsdb, "retention.percentage"); set(n) && n.IsScalar()) {
-    const std::string text(n.Scalar());
+               std::string(n.scalar()) + "\"");
+  if (auto n = get(tsdb, "retention.percentage"); set(n) && n.is_scalar()) {
+    const std::string text(n.scalar());
     char* end = nullptr;
     double v = std::strtod(text.c_str(), &end);
     if (*end != '\0' || v < 0 || v > 100)
       report(y_, n, "config/invalid-value", "'storage.tsdb.retention.percentage' must be in the range [0, 100]");
   }
-  if (auto n = get(tsdb, "chunk_encoding.floats"); n && n.IsScalar() && n.Scalar() != "xor" && n.Scalar() != "xor2")
+  if (auto n = get(tsdb, "chunk_encoding.floats"); n && n.is_scalar() && n.scalar() != "xor" && n.scalar() != "xor2")
     report(y_, n, "config/invalid-value",
            "'storage.tsdb.chunk_encoding.floats' must be 'xor' or 'xor2', or the field must be omitted entirely, "
            "got \"" +
-               std::string(n.Scalar()) + "\"");
+               std::string(n.scalar()) + "\"");
 }
 
 void ConfigValidator::tracing(const yaml::Node& t) {
-  if (!t || !t.IsMap()) return;
+  if (!t || !t.is_map()) return;
   y_.check_mapping(t, kTracing, "tracing");
   tls(t, "tls_config");
-  if (auto c = get(t, "client_type"); set(c) && c.IsScalar() && c.Scalar() != "grpc" && c.Scalar() != "http")
+  if (auto c = get(t, "client_type"); set(c) && c.is_scalar() && c.scalar() != "grpc" && c.scalar() != "http")
     report(y_, c, "config/invalid-value",
-           "expected tracing client type to be http or grpc, but got \"" + std::string(c.Scalar()) + "\"");
+           "expected tracing client type to be http or grpc, but got \"" + std::string(c.scalar()) + "\"");
   if (!set(t, "endpoint")) report(y_, t, "config/missing-field", "tracing endpoint must be set");
-  if (auto c = get(t, "compression"); set(c) && c.IsScalar() && c.Scalar() != "gzip")
+  if (auto c = get(t, "compression"); set(c) && c.is_scalar() && c.scalar() != "gzip")
     report(y_, c, "config/invalid-value",
-           "invalid compression type " + std::string(c.Scalar()) + " provided, valid options: gzip");
+           "invalid compression type " + std::string(c.scalar()) + " provided, valid options: gzip");
   check_headers(y_, get(t, "headers"), true);
 }
 
 void ConfigValidator::otlp(const yaml::Node& o, const yaml::Node& global) {
-  if (!o || !o.IsMap()) return;
+  if (!o || !o.is_map()) return;
   y_.check_mapping(o, kOtlp, "otlp");
   // Strategies that keep UTF-8 names need UTF-8 validation (config.go's Load).
   if (auto t = get(o, "translation_strategy");
-      t && t.IsScalar() && (t.Scalar() == "NoUTF8EscapingWithSuffixes" || t.Scalar() == "NoTranslation") &&
+      t && t.is_scalar() && (t.scalar() == "NoUTF8EscapingWithSuffixes" || t.scalar() == "NoTranslation") &&
       value(global, "metric_name_validation_scheme") == "legacy")
     report(y_, t, "config/conflict",
-           "OTLP translation strategy \"" + std::string(t.Scalar()) + "\" is not allowed when UTF8 is disabled");
+           "OTLP translation strategy \"" + std::string(t.scalar()) + "\" is not allowed when UTF8 is disabled");
   static const std::vector<Rule> rules = {
       {Kind::one_of,
        {"translation_strategy"},
@@ -1145,11 +1145,11 @@ void ConfigValidator::otlp(const yaml::Node& o, const yaml::Node& global) {
            "'ignore_resource_attributes' cannot be configured unless 'promote_all_resource_attributes' is true");
   for (const char* f : {"promote_resource_attributes", "ignore_resource_attributes"}) {
     auto list = get(o, f);
-    if (!list || !list.IsSequence()) continue;
+    if (!list || !list.is_sequence()) continue;
     std::set<std::string> seen;
     for (const auto& a : list) {
-      if (!a.IsScalar()) continue;
-      std::string v(util::trim(a.Scalar()));
+      if (!a.is_scalar()) continue;
+      std::string v(util::trim(a.scalar()));
       std::string kind = f[0] == 'p' ? "promoted" : "ignored";
       if (v.empty())
         report(y_, a, "config/invalid-value",
@@ -1162,15 +1162,15 @@ void ConfigValidator::otlp(const yaml::Node& o, const yaml::Node& global) {
 }
 
 void ConfigValidator::runtime(const yaml::Node& r) {
-  if (r && r.IsMap()) y_.check_mapping(r, {"gogc"}, "runtime");
+  if (r && r.is_map()) y_.check_mapping(r, {"gogc"}, "runtime");
 }
 
 void ConfigValidator::file_patterns(const yaml::Node& list, const std::string& what) {
-  if (!list || !list.IsSequence()) return;
+  if (!list || !list.is_sequence()) return;
   for (const auto& f : list)
-    if (f.IsScalar() && !is_file_pattern(std::string(f.Scalar())))
+    if (f.is_scalar() && !is_file_pattern(std::string(f.scalar())))
       report(y_, f, "config/invalid-value",
-             "invalid " + what + " path \"" + std::string(f.Scalar()) + "\" (a glob is allowed only in the file name)");
+             "invalid " + what + " path \"" + std::string(f.scalar()) + "\" (a glob is allowed only in the file name)");
 }
 
 } // namespace nsmon::rules::detail
@@ -1178,7 +1178,7 @@ void ConfigValidator::file_patterns(const yaml::Node& list, const std::string& w
 namespace nsmon::rules {
 
 void check_http_client(core::YamlReader& y, const yaml::Node& m) {
-  if (!m || m.IsNull()) return;
+  if (!m || m.is_null()) return;
   if (!y.check_mapping(m, detail::kHttpClientFields, "http_config")) return;
   detail::ConfigValidator(y).http_client(m);
 }

@@ -29,19 +29,6 @@ bool is_legacy_label_name(std::string_view s) {
   return is_legacy_metric_name(s) && s.find(':') == std::string_view::npos;
 }
 
-Text make_text(const core::YamlReader& y, const yaml::Node& n) {
-  Text t{std::string(n.Scalar()), y.span(n), n.Tag() == "?"};
-  // Plain and quoted scalars without escapes or line breaks are the file's bytes: no per-byte
-  // table is needed (a 10,000-rule file has ~100,000 of them).
-  std::string_view text = y.source().text();
-  auto pos = static_cast<std::size_t>(n.Mark().pos);
-  if (pos < text.size() && (text[pos] == '"' || text[pos] == '\'')) ++pos;
-  bool verbatim = !n.Mark().is_null() && pos <= text.size() && text.substr(pos, t.value.size()) == t.value;
-  if (verbatim) t.base = pos;
-  else t.offsets = y.value_offsets(n);
-  return t;
-}
-
 const TemplateInfo& KeyValue::tmpl() const {
   static const TemplateInfo none;
   return template_info ? *template_info : none;
@@ -60,12 +47,12 @@ public:
     file.path = y_.source().path();
     file.source = &y_.source();
     auto root = y_.parse();
-    if (!root || root->IsNull()) return file; // an empty file has no groups, like promtool
+    if (!root || root->is_null()) return file; // an empty file has no groups, like promtool
     std::optional<yaml::Node> holder = groups_holder(*root);
     if (!holder) return file;
     auto groups = (*holder)["groups"];
-    if (!groups || groups.IsNull()) return file;
-    if (!groups.IsSequence()) {
+    if (!groups || groups.is_null()) return file;
+    if (!groups.is_sequence()) {
       y_.report(groups, "yaml/type", "'groups' must be a list of rule groups");
       return file;
     }
@@ -142,19 +129,19 @@ private:
   // manifest (monitoring.coreos.com/v1, as the Prometheus Operator reads it). Other Kubernetes
   // objects (a file of several documents often has Services and ConfigMaps too) hold no rules.
   std::optional<yaml::Node> groups_holder(const yaml::Node& root) {
-    bool manifest = root.IsMap() && (root["apiVersion"] || root["kind"]);
+    bool manifest = root.is_map() && (root["apiVersion"] || root["kind"]);
     if (!manifest) {
       if (!y_.check_mapping(root, {"groups"}, "a rule file")) return std::nullopt;
       return root;
     }
     auto kind = root["kind"];
-    if (!kind || !kind.IsScalar() || kind.Scalar() != "PrometheusRule") return std::nullopt;
+    if (!kind || !kind.is_scalar() || kind.scalar() != "PrometheusRule") return std::nullopt;
     if (!y_.check_mapping(root, {"apiVersion", "kind", "metadata", "spec"}, "a PrometheusRule")) return std::nullopt;
     auto api = root["apiVersion"];
-    if (!api || !api.IsScalar() || !util::starts_with(api.Scalar(), "monitoring.coreos.com/"))
+    if (!api || !api.is_scalar() || !util::starts_with(api.scalar(), "monitoring.coreos.com/"))
       y_.report(api ? api : kind, "rules/missing-field", "a PrometheusRule's apiVersion is monitoring.coreos.com/v1");
     auto spec = root["spec"];
-    if (!spec || spec.IsNull()) return std::nullopt;
+    if (!spec || spec.is_null()) return std::nullopt;
     if (!y_.check_mapping(spec, {"groups"}, "a PrometheusRule's spec")) return std::nullopt;
     return spec;
   }
@@ -169,13 +156,13 @@ private:
     return d;
   }
 
-  Text text(const yaml::Node& n) { return make_text(y_, n); }
+  core::Located text(const yaml::Node& n) { return y_.located(n); }
 
-  std::optional<Text> string_field(const yaml::Node& parent, const char* key, const std::string& group,
-                                   const std::string& rule) {
+  std::optional<core::Located> string_field(const yaml::Node& parent, const char* key, const std::string& group,
+                                            const std::string& rule) {
     auto n = parent[key];
     if (!n) return std::nullopt;
-    if (!n.IsScalar()) {
+    if (!n.is_scalar()) {
       add(y_.span(n), "yaml/type", std::string("field '") + key + "' must be a string", group, rule);
       return std::nullopt;
     }
@@ -199,8 +186,8 @@ private:
                               const std::string& rule) {
     std::vector<KeyValue> out;
     auto n = parent[key];
-    if (!n || n.IsNull()) return out;
-    if (!n.IsMap()) {
+    if (!n || n.is_null()) return out;
+    if (!n.is_map()) {
       add(y_.span(n), "yaml/type", std::string("'") + key + "' must be a mapping", group, rule);
       return out;
     }
@@ -209,19 +196,19 @@ private:
     out.reserve(n.size());
     for (auto it = n.begin(); it != n.end(); ++it) {
       // `job_name:` or `~`: Go's yaml decodes null into a string as "", which removes the label.
-      if (it->first.IsScalar() && it->second.IsNull()) {
-        if (!first(it->first.Scalar())) continue;
-        Text empty{"", y_.span(it->first)}; // an empty value has no place of its own: its key's
-        empty.base = static_cast<std::size_t>(std::max(0, it->first.Mark().pos));
+      if (it->first.is_scalar() && it->second.is_null()) {
+        if (!first(it->first.scalar())) continue;
+        core::Located empty{"", y_.span(it->first)}; // an empty value has no place of its own: its key's
+        empty.base = static_cast<std::size_t>(std::max(0, it->first.mark().pos));
         out.push_back(KeyValue{text(it->first), std::move(empty)});
         continue;
       }
-      if (!it->first.IsScalar() || !it->second.IsScalar()) {
-        add(y_.span(it->second.IsScalar() ? it->first : it->second), "yaml/type",
+      if (!it->first.is_scalar() || !it->second.is_scalar()) {
+        add(y_.span(it->second.is_scalar() ? it->first : it->second), "yaml/type",
             std::string("entries of '") + key + "' must be name: string", group, rule);
         continue;
       }
-      if (!first(it->first.Scalar())) continue;
+      if (!first(it->first.scalar())) continue;
       out.push_back(KeyValue{text(it->first), text(it->second)});
     }
     return out;
@@ -269,8 +256,8 @@ private:
     g.labels = pairs(n, "labels", gname, "");
     check_label_names(g.labels, false, gname, "");
     auto rules = n["rules"];
-    if (rules && !rules.IsNull()) {
-      if (!rules.IsSequence()) add(y_.span(rules), "yaml/type", "'rules' must be a list", gname);
+    if (rules && !rules.is_null()) {
+      if (!rules.is_sequence()) add(y_.span(rules), "yaml/type", "'rules' must be a list", gname);
       else
         for (const auto& r : rules) rules_out.push_back(r);
     }
@@ -283,8 +270,8 @@ private:
     std::size_t before = diags_.size();
     auto rule = read_rule(r, group);
     std::string rname = rule ? rule->name.value : std::string();
-    if (!rule && r.IsMap() && r["alert"] && r["alert"].IsScalar()) rname = r["alert"].Scalar();
-    if (!rule && r.IsMap() && r["record"] && r["record"].IsScalar()) rname = r["record"].Scalar();
+    if (!rule && r.is_map() && r["alert"] && r["alert"].is_scalar()) rname = r["alert"].scalar();
+    if (!rule && r.is_map() && r["record"] && r["record"].is_scalar()) rname = r["record"].scalar();
     for (std::size_t i = before; i < diags_.size(); ++i) {
       if (diags_[i].group.empty()) diags_[i].group = group;
       if (diags_[i].rule.empty()) diags_[i].rule = rname;

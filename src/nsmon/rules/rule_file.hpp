@@ -1,5 +1,4 @@
 #pragma once
-#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -14,31 +13,14 @@
 
 namespace nsmon::rules {
 
-/// A YAML scalar with where it is: its span, and where each byte of its value is in the file.
-struct Text {
-  std::string value;
-  core::Span span;
-  bool plain = false; ///< unquoted in the YAML (so `no` may have been meant as a string)
-  /// File offset of byte i of the value (i is clamped to the value).
-  std::size_t file_offset(std::size_t i) const {
-    if (value.empty()) return base;
-    i = std::min(i, value.size() - 1);
-    return offsets.empty() ? base + i : offsets[i];
-  }
-  /// Most values stand in the file byte for byte, from `base`; `offsets` is only filled for the
-  /// others (escapes, folded lines, block scalars).
-  std::size_t base = 0;
-  std::vector<std::size_t> offsets;
-};
-
 struct Duration {
   std::int64_t ms = 0;
   core::Span span;
 };
 
 struct KeyValue {
-  Text key;
-  Text value;
+  core::Located key;
+  core::Located value;
   /// The value as a Go template (alerting rules' labels and annotations only), kept only when it
   /// has actions or errors: most values are plain text.
   std::shared_ptr<const TemplateInfo> template_info;
@@ -49,8 +31,8 @@ struct KeyValue {
 struct Rule {
   enum class Kind { alert, record };
   Kind kind = Kind::alert;
-  Text name; ///< the alert or record name
-  Text expr;
+  core::Located name; ///< the alert or record name
+  core::Located expr;
   std::optional<Duration> for_;
   std::optional<Duration> keep_firing_for;
   std::vector<KeyValue> labels;
@@ -62,7 +44,7 @@ struct Rule {
 };
 
 struct Group {
-  Text name;
+  core::Located name;
   std::optional<Duration> interval;
   std::optional<Duration> query_offset;
   std::optional<std::int64_t> limit;
@@ -77,9 +59,6 @@ struct RuleFile {
   std::vector<Group> groups;
   std::set<std::string> disabled; ///< silenced for the whole file (comments before any content)
 };
-
-/// A Text for a scalar node read with `y`.
-Text make_text(const core::YamlReader& y, const yaml::Node& n);
 
 /// Reads a Prometheus rule file with promtool's structural checks (strict fields, types, required
 /// fields, alert xor record, names, durations, recording-rule constraints, duplicate groups and rules).

@@ -18,12 +18,6 @@ namespace nsmon::ruletest {
 
 namespace {
 
-core::Span span_in(const core::SourceFile& src, const Text& t, std::size_t begin, std::size_t end) {
-  if (t.value.empty()) return t.span;
-  auto lc = src.line_col(t.file_offset(begin));
-  return {src.path(), lc.line, lc.col, static_cast<int>(std::max<std::size_t>(1, end - begin))};
-}
-
 // promtool's filepath.Glob over each pattern, relative to the test file's directory.
 std::vector<std::string> glob_rule_files(const TestFile& f, std::vector<core::Diagnostic>& diags) {
   std::vector<std::string> out;
@@ -88,15 +82,13 @@ std::unique_ptr<PreparedFile> prepare(const core::SourceFile& src, const RunOpti
     for (const auto& s : t.input_series) {
       auto sr = engine::parse_series(s.series.value);
       if (sr.error) {
-        diags.push_back(core::make_diagnostic("ruletest/invalid",
-                                              span_in(src, s.series, sr.error->offset, sr.error->offset + 1),
+        diags.push_back(core::make_diagnostic("ruletest/invalid", s.series.at(sr.error->offset, sr.error->offset + 1),
                                               "invalid series '" + s.series.value + "': " + series_error(*sr.error)));
         continue;
       }
       auto vr = engine::parse_values(s.values.value, engine::kMaxSeriesValues, keep);
       if (vr.error) {
-        diags.push_back(core::make_diagnostic("ruletest/invalid",
-                                              span_in(src, s.values, vr.error->offset, vr.error->offset + 1),
+        diags.push_back(core::make_diagnostic("ruletest/invalid", s.values.at(vr.error->offset, vr.error->offset + 1),
                                               "invalid values '" + s.values.value + "': " + vr.error->message));
         continue;
       }
@@ -112,8 +104,7 @@ std::unique_ptr<PreparedFile> prepare(const core::SourceFile& src, const RunOpti
     for (const auto& x : t.expr_tests) {
       auto parsed = std::make_shared<promql::ParseResult>(promql::parse(x.expr.value, options.parse));
       for (const auto& e : parsed->errors())
-        diags.push_back(
-            core::make_diagnostic("promql/syntax", span_in(src, x.expr, e.range.start, e.range.end), e.message));
+        diags.push_back(core::make_diagnostic("promql/syntax", x.expr.at(e.range.start, e.range.end), e.message));
       pt.exprs.push_back(std::move(parsed));
       std::vector<Labels> labels;
       std::vector<std::string> histograms;
@@ -128,7 +119,7 @@ std::unique_ptr<PreparedFile> prepare(const core::SourceFile& src, const RunOpti
           else if (hr.histograms.empty() || !hr.histograms[0].h) why = "expected histogram";
           if (!why.empty()) {
             std::size_t at = hr.error ? hr.error->offset : 0;
-            diags.push_back(core::make_diagnostic("ruletest/invalid", span_in(src, s.histogram, at, at + 1),
+            diags.push_back(core::make_diagnostic("ruletest/invalid", s.histogram.at(at, at + 1),
                                                   "invalid histogram '" + s.histogram.value + "': " + why));
           } else {
             histograms.back() = engine::test_expression(*hr.histograms[0].h);
@@ -141,8 +132,7 @@ std::unique_ptr<PreparedFile> prepare(const core::SourceFile& src, const RunOpti
         }
         auto sr = engine::parse_series(text);
         if (sr.error)
-          diags.push_back(core::make_diagnostic("ruletest/invalid",
-                                                span_in(src, s.labels, sr.error->offset, sr.error->offset + 1),
+          diags.push_back(core::make_diagnostic("ruletest/invalid", s.labels.at(sr.error->offset, sr.error->offset + 1),
                                                 "invalid labels '" + s.labels.value + "': " + sr.error->message));
         labels.push_back(std::move(sr.labels));
       }

@@ -16,9 +16,9 @@ namespace {
 // Go's yaml.v2 reads a float64 from a plain scalar only: decimal or exponent forms, YAML 1.1's
 // .inf/.nan spellings, integers (0x... too); a quoted "1" is a type error, null is 0.
 std::optional<double> yaml_float(const yaml::Node& n) {
-  if (n.IsNull()) return 0.0;
-  if (!n.IsScalar() || n.Tag() != "?") return std::nullopt;
-  const std::string s(n.Scalar());
+  if (n.is_null()) return 0.0;
+  if (!n.is_scalar() || n.tag() != "?") return std::nullopt;
+  const std::string s(n.scalar());
   for (const char* inf : {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"})
     if (s == inf) return std::numeric_limits<double>::infinity();
   for (const char* inf : {"-.inf", "-.Inf", "-.INF"})
@@ -43,12 +43,12 @@ std::optional<double> yaml_float(const yaml::Node& n) {
 }
 
 std::optional<bool> yaml_bool(const yaml::Node& n) {
-  if (n.IsNull()) return false;
-  if (!n.IsScalar() || n.Tag() != "?") return std::nullopt;
+  if (n.is_null()) return false;
+  if (!n.is_scalar() || n.tag() != "?") return std::nullopt;
   static const std::set<std::string> yes{"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"};
   static const std::set<std::string> no{"n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"};
-  if (yes.count(std::string(n.Scalar()))) return true;
-  if (no.count(std::string(n.Scalar()))) return false;
+  if (yes.count(std::string(n.scalar()))) return true;
+  if (no.count(std::string(n.scalar()))) return false;
   return std::nullopt;
 }
 
@@ -91,7 +91,7 @@ public:
     TestFile f;
     f.path = y_.source().path();
     auto root = y_.parse();
-    if (!root || root->IsNull()) return f;
+    if (!root || root->is_null()) return f;
     if (!y_.check_mapping(*root, {"rule_files", "evaluation_interval", "group_eval_order", "tests", "fuzzy_compare"},
                           "a rule test file"))
       return f;
@@ -108,9 +108,9 @@ public:
       if (!b) y_.report(n, "yaml/type", "fuzzy_compare must be true or false");
       f.fuzzy_compare = b.value_or(false);
     }
-    if (auto tests = (*root)["tests"]; tests && !tests.IsNull()) {
+    if (auto tests = (*root)["tests"]; tests && !tests.is_null()) {
       int i = 0;
-      if (!tests.IsSequence()) y_.report(tests, "yaml/type", "tests must be a list of test groups");
+      if (!tests.is_sequence()) y_.report(tests, "yaml/type", "tests must be a list of test groups");
       else
         for (const auto& t : tests) f.tests.push_back(test_group(t, i++));
     }
@@ -123,19 +123,19 @@ private:
     out_.push_back(core::make_diagnostic("ruletest/invalid", at, std::move(msg)));
   }
 
-  Text text(const yaml::Node& n) {
-    if (n.IsNull()) {
-      Text t;
+  core::Located text(const yaml::Node& n) {
+    if (n.is_null()) {
+      core::Located t;
       t.span = y_.span(n);
       return t;
     }
-    return rules::make_text(y_, n);
+    return y_.located(n);
   }
 
-  std::optional<Text> string(const yaml::Node& parent, const char* key, const char* what) {
+  std::optional<core::Located> string(const yaml::Node& parent, const char* key, const char* what) {
     auto n = parent[key];
     if (!n) return std::nullopt;
-    if (!n.IsScalar() && !n.IsNull()) {
+    if (!n.is_scalar() && !n.is_null()) {
       y_.report(n, "yaml/type", std::string(what) + " must be a string");
       return std::nullopt;
     }
@@ -143,26 +143,26 @@ private:
   }
 
   std::optional<std::int64_t> duration(const yaml::Node& n, const char* what) {
-    if (!n.IsScalar()) {
+    if (!n.is_scalar()) {
       y_.report(n, "yaml/type", std::string(what) + " must be a duration");
       return std::nullopt;
     }
-    auto ms = text::parse_duration(n.Scalar());
+    auto ms = text::parse_duration(n.scalar());
     if (!ms)
       y_.report(n, "rules/duration",
-                "not a valid duration string: \"" + std::string(n.Scalar()) + "\" (use e.g. 30s, 5m)");
+                "not a valid duration string: \"" + std::string(n.scalar()) + "\" (use e.g. 30s, 5m)");
     return ms;
   }
 
-  std::vector<Text> texts(const yaml::Node& n, const char* what) {
-    std::vector<Text> out;
-    if (!n || n.IsNull()) return out;
-    if (!n.IsSequence()) {
+  std::vector<core::Located> texts(const yaml::Node& n, const char* what) {
+    std::vector<core::Located> out;
+    if (!n || n.is_null()) return out;
+    if (!n.is_sequence()) {
       y_.report(n, "yaml/type", std::string(what) + " must be a list of strings");
       return out;
     }
     for (const auto& item : n) {
-      if (!item.IsScalar()) y_.report(item, "yaml/type", std::string("entries of ") + what + " must be strings");
+      if (!item.is_scalar()) y_.report(item, "yaml/type", std::string("entries of ") + what + " must be strings");
       else out.push_back(text(item));
     }
     return out;
@@ -170,15 +170,15 @@ private:
 
   std::vector<KeyValue> pairs(const yaml::Node& n, const char* what) {
     std::vector<KeyValue> out;
-    if (!n || n.IsNull()) return out;
-    if (!n.IsMap()) {
+    if (!n || n.is_null()) return out;
+    if (!n.is_map()) {
       y_.report(n, "yaml/type", std::string(what) + " must be a mapping of names to strings");
       return out;
     }
     std::set<std::string> seen;
     for (auto it = n.begin(); it != n.end(); ++it) {
-      if (!it->first.IsScalar() || !(it->second.IsScalar() || it->second.IsNull())) {
-        y_.report(it->second.IsScalar() ? it->first : it->second, "yaml/type",
+      if (!it->first.is_scalar() || !(it->second.is_scalar() || it->second.is_null())) {
+        y_.report(it->second.is_scalar() ? it->first : it->second, "yaml/type",
                   std::string("entries of ") + what + " must be name: string");
         continue;
       }
@@ -188,9 +188,9 @@ private:
     return out;
   }
 
-  std::optional<std::int64_t> eval_time(const yaml::Node& parent, Text& written) {
+  std::optional<std::int64_t> eval_time(const yaml::Node& parent, core::Located& written) {
     auto n = parent["eval_time"];
-    if (!n || n.IsNull()) {
+    if (!n || n.is_null()) {
       written.value = "0s";
       return 0;
     }
@@ -202,19 +202,19 @@ private:
     TestGroup g;
     g.index = index;
     g.span = y_.span(n);
-    if (n.IsNull()) return g; // `- {}` and a bare `-` are empty tests
+    if (n.is_null()) return g; // `- {}` and a bare `-` are empty tests
     if (!y_.check_mapping(n,
                           {"interval", "input_series", "alert_rule_test", "promql_expr_test", "external_labels",
                            "external_url", "name", "start_timestamp", "nsmon"},
                           "a test group"))
       return g;
     if (auto name = string(n, "name", "name")) g.name = name->value;
-    if (auto iv = n["interval"]; iv && !iv.IsNull()) {
+    if (auto iv = n["interval"]; iv && !iv.is_null()) {
       auto d = duration(iv, "interval");
       if (d && *d > 0) g.interval_ms = d;
     }
-    if (auto st = n["start_timestamp"]; st && !st.IsNull()) {
-      g.start_ms = st.IsScalar() ? parse_time(std::string(st.Scalar())) : std::nullopt;
+    if (auto st = n["start_timestamp"]; st && !st.is_null()) {
+      g.start_ms = st.is_scalar() ? parse_time(std::string(st.scalar())) : std::nullopt;
       if (!g.start_ms)
         y_.report(st, "yaml/type", "start_timestamp must be Unix seconds or an RFC 3339 time (2021-01-01T00:00:00Z)");
     }
@@ -262,7 +262,7 @@ private:
           if (!d) y_.report(v, "yaml/type", "value must be a number (1, 0.5, 1e3, .inf, .nan)");
           e.value = d.value_or(0);
         }
-        if (auto h = s["histogram"]; h && !h.IsNull())
+        if (auto h = s["histogram"]; h && !h.is_null())
           if (auto t = string(s, "histogram", "histogram")) e.histogram = *t;
         x.exp_samples.push_back(std::move(e));
       }
@@ -272,7 +272,7 @@ private:
   }
 
   void extensions(const yaml::Node& n, Extensions& ext) {
-    if (!n || n.IsNull()) return;
+    if (!n || n.is_null()) return;
     if (!y_.check_mapping(n, {"partial"}, "nsmon's test extensions")) return;
     if (auto p = n["partial"]) {
       auto b = yaml_bool(p);
@@ -283,8 +283,8 @@ private:
 
   std::vector<yaml::Node> list(const yaml::Node& n, const char* what) {
     std::vector<yaml::Node> out;
-    if (!n || n.IsNull()) return out;
-    if (!n.IsSequence()) {
+    if (!n || n.is_null()) return out;
+    if (!n.is_sequence()) {
       y_.report(n, "yaml/type", std::string(what) + " must be a list");
       return out;
     }

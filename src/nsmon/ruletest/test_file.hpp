@@ -14,12 +14,11 @@
 namespace nsmon::ruletest {
 
 using rules::KeyValue;
-using rules::Text;
 
 /// `- series: 'up{job="x"}'` / `values: '1+1x10'`.
 struct InputSeries {
-  Text series;
-  Text values;
+  core::Located series;
+  core::Located values;
   core::Span span;
 };
 
@@ -32,23 +31,23 @@ struct ExpAlert {
 
 struct AlertTest {
   std::int64_t eval_time_ms = 0;
-  Text eval_time; ///< as written (for messages): "10m"
-  Text alertname;
+  core::Located eval_time; ///< as written (for messages): "10m"
+  core::Located alertname;
   std::vector<ExpAlert> exp_alerts;
   core::Span span;
 };
 
 struct ExpSample {
-  Text labels; ///< a series description: `metric{a="b"}`, '{a="b"}' or "" for no labels
+  core::Located labels; ///< a series description: `metric{a="b"}`, '{a="b"}' or "" for no labels
   double value = 0;
-  Text histogram; ///< a native histogram in the series notation (`{{schema:0 count:1}}`), or empty
+  core::Located histogram; ///< a native histogram in the series notation (`{{schema:0 count:1}}`), or empty
   core::Span span;
 };
 
 struct ExprTest {
-  Text expr;
+  core::Located expr;
   std::int64_t eval_time_ms = 0;
-  Text eval_time;
+  core::Located eval_time;
   std::vector<ExpSample> exp_samples;
   core::Span span;
 };
@@ -80,9 +79,9 @@ struct TestGroup {
 
 struct TestFile {
   std::string path;
-  std::vector<Text> rule_files; ///< patterns as written (globs, relative to the test file)
+  std::vector<core::Located> rule_files; ///< patterns as written (globs, relative to the test file)
   std::int64_t evaluation_interval_ms = 60'000;
-  std::vector<Text> group_eval_order;
+  std::vector<core::Located> group_eval_order;
   bool fuzzy_compare = false;
   std::vector<TestGroup> tests;
 };

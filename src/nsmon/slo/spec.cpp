@@ -22,23 +22,23 @@ public:
     Spec spec;
     spec.path = y_.source().path();
     auto root = y_.parse();
-    if (!root || root->IsNull()) return spec;
-    if (!root->IsMap()) {
+    if (!root || root->is_null()) return spec;
+    if (!root->is_map()) {
       y_.report(*root, "yaml/type", "an SLO spec must be a mapping");
       return spec;
     }
     yaml::Node body = *root;
     if (auto kind = (*root)["kind"]) {
-      if (!kind.IsScalar() || kind.Scalar() != "PrometheusServiceLevel") {
+      if (!kind.is_scalar() || kind.scalar() != "PrometheusServiceLevel") {
         y_.report(kind, "yaml/type",
-                  "kind " + std::string(kind.IsScalar() ? kind.Scalar() : "") +
+                  "kind " + std::string(kind.is_scalar() ? kind.scalar() : "") +
                       " is not an SLO spec (Sloth's PrometheusServiceLevel)");
         return spec;
       }
       form_ = spec.form = Form::sloth_k8s;
       if (!y_.check_mapping(*root, {"apiVersion", "kind", "metadata", "spec"}, "a PrometheusServiceLevel")) return spec;
       auto api = (*root)["apiVersion"];
-      if (!api || !api.IsScalar() || api.Scalar() != "sloth.slok.dev/v1")
+      if (!api || !api.is_scalar() || api.scalar() != "sloth.slok.dev/v1")
         y_.report(api ? api : *root, "yaml/type", "a PrometheusServiceLevel's apiVersion is sloth.slok.dev/v1");
       if (auto m = (*root)["metadata"];
           m && y_.check_mapping(m, {"name", "namespace", "labels", "annotations"}, "metadata")) {
@@ -70,7 +70,7 @@ public:
     if (sloth()) valid_name(body["service"], spec.service, "service");
     if (auto l = body["labels"]) spec.labels = labels(l, "labels");
     auto list = body["slos"];
-    if (!list || !list.IsSequence() || (sloth() && list.size() == 0)) {
+    if (!list || !list.is_sequence() || (sloth() && list.size() == 0)) {
       y_.report(list ? list : body, "yaml/type", "slos must be a list of SLOs");
       return spec;
     }
@@ -91,7 +91,7 @@ public:
 private:
   std::map<std::string, std::string> labels(const yaml::Node& n, const std::string& what) {
     std::map<std::string, std::string> out;
-    if (!n.IsMap()) {
+    if (!n.is_map()) {
       y_.report(n, "yaml/type", what + " must be a mapping of label names to values");
       return out;
     }
@@ -126,21 +126,21 @@ private:
     if (auto d = n["description"]) s.description = y_.string(d, "description").value_or("");
     objective(n, s);
     if (auto w = n["window"]) {
-      auto ms = w.IsScalar() ? text::parse_duration(w.Scalar()) : std::nullopt;
+      auto ms = w.is_scalar() ? text::parse_duration(w.scalar()) : std::nullopt;
       if (!ms) y_.report(w, "slo/window", "window must be a duration (30d, 4w)");
       else if (*ms < 24LL * 3600 * 1000 || *ms > 366LL * 24 * 3600 * 1000)
-        y_.report(w, "slo/window", "an SLO window of " + std::string(w.Scalar()) + " is not sane: between 1d and 1y",
+        y_.report(w, "slo/window", "an SLO window of " + std::string(w.scalar()) + " is not sane: between 1d and 1y",
                   "30d is the usual one (the burn-rate windows up to 3d need at least 3d to mean anything)");
       else {
         s.window_ms = *ms;
         if (*ms < 3LL * 24 * 3600 * 1000)
-          y_.report(w, "slo/window", "window " + std::string(w.Scalar()) + " is shorter than the 3d burn-rate window")
+          y_.report(w, "slo/window", "window " + std::string(w.scalar()) + " is shorter than the 3d burn-rate window")
               .severity = core::Severity::warning;
       }
     }
     if (auto g = n["min_events_per_hour"]) s.min_events_per_hour = y_.number(g, "min_events_per_hour").value_or(0);
     auto sli = n["sli"];
-    if (!sli || !sli.IsMap()) {
+    if (!sli || !sli.is_map()) {
       y_.report(sli ? sli : n, "yaml/type", "an SLO needs an sli");
       return std::nullopt;
     }
@@ -157,7 +157,7 @@ private:
     if (!v) return;
     if (sloth()) { // a percentage in (0, 100], as Sloth validates it
       if (!(*v > 0 && *v <= 100)) {
-        y_.report(o, "slo/objective", "objective " + std::string(o.Scalar()) + " is not in (0, 100] percent");
+        y_.report(o, "slo/objective", "objective " + std::string(o.scalar()) + " is not in (0, 100] percent");
         return;
       }
       s.objective_percent = *v;
@@ -169,7 +169,7 @@ private:
     }
     if (!(*v > 0 && *v < 1)) {
       std::string hint = *v > 1 && *v < 100 ? "a ratio: write " + util::format_number(*v / 100) : "";
-      y_.report(o, "slo/objective", "objective " + std::string(o.Scalar()) + " is not in (0, 1)", hint);
+      y_.report(o, "slo/objective", "objective " + std::string(o.scalar()) + " is not in (0, 1)", hint);
       return;
     }
     s.objective = *v;
