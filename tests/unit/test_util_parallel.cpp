@@ -63,27 +63,6 @@ TEST_CASE("parallel_steps: a thread held up on one step leaves the other steps t
   CHECK(std::chrono::steady_clock::now() < deadline);
 }
 
-TEST_CASE("parallel_steps: successive calls run on the same worker threads", "[util]") {
-  if (util::hardware_threads() < 2) return; // every step runs on the calling thread
-  // The last call a thread ran a step of lives as long as the thread: a thread started for the
-  // second call has none.
-  static thread_local int last_call = -1;
-  std::atomic<int> elsewhere{0};
-  std::atomic<int> reused{0};
-  const auto caller = std::this_thread::get_id();
-  for (int call = 0; call < 2; ++call)
-    util::parallel_steps(64, 1, [&](std::size_t, std::size_t, std::size_t) {
-      if (std::this_thread::get_id() != caller) {
-        ++elsewhere;
-        if (call == 1 && last_call == 0) ++reused;
-      }
-      last_call = call;
-      std::this_thread::sleep_for(std::chrono::microseconds(200)); // so that the others get steps
-    });
-  CHECK(elsewhere.load() > 0);
-  CHECK(reused.load() > 0);
-}
-
 TEST_CASE("parallel_steps: nested calls and calls from several threads at once run every step once", "[util]") {
   constexpr std::size_t kOuter = 16, kInner = 100;
   std::vector<std::atomic<int>> seen(4 * kOuter * kInner);

@@ -1,7 +1,6 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <filesystem>
-#include <future>
 #include <iostream>
 #include <iterator>
 #include <set>
@@ -9,16 +8,14 @@
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
 #include "nsmon/cli/defaults.hpp"
-#include "nsmon/cli/lifetime.hpp"
 #include "nsmon/cli/rule_inputs.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/exit_codes.hpp"
 #include "nsmon/lint/lint.hpp"
 #include "nsmon/lint/policy.hpp"
 #include "nsmon/report/render.hpp"
+#include "nsmon/util/fast_path.hpp"
 #include "nsmon/util/files.hpp"
-#include "nsmon/util/memory.hpp"
-#include "nsmon/util/parallel.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::cli {
@@ -39,13 +36,25 @@ struct LintOptions {
 /// What lint-rules lints when given neither files nor --config (cli/defaults: here, or installed).
 constexpr const char* kDefaultConfig = "rules/prometheus.yml";
 
-void read_inputs(const LintOptions& o, Loaded& loaded) {
-  InputReader reader(loaded);
-  std::string config = o.config;
-  if (config.empty() && o.files.empty())
-    config = require_default(kDefaultConfig, "nothing to lint: give rule files or --config prometheus.yml");
-  for (const auto& f : o.files) reader.rule_path(f, config);
-  if (!config.empty()) reader.config(config);
+// lint-rules is a pipeline: the options, then read, check, report, one function each. The speed
+// tricks a bench still justifies are util/fast_path.hpp's, where each is explained.
+
+/// The checks' options: PromQL features, the policy, and --disable on top of the policy's list.
+lint::Options lint_options(const LintOptions& o) {
+  lint::Options options;
+  options.parse = parse_features(o.features);
+  options.policy = read_policy(o.policy);
+  for (const auto& name : util::split_lists(o.disable)) {
+    if (!lint::find_check(name)) {
+      std::vector<std::string> ids;
+      for (const auto& c : lint::checks()) ids.emplace_back(c.id);
+      std::string hint = util::did_you_mean(name, ids);
+      throw UsageError("unknown check '" + name + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                       "; nsmon lint-rules --list-checks lists them");
+    }
+    options.policy.disabled.insert(name);
+  }
+  return options;
 }
 
 // The size of the regular files named on the command line and of --config (not of directories'
@@ -59,46 +68,22 @@ std::uintmax_t input_bytes(const LintOptions& o) {
   return total;
 }
 
-int run_lint(const LintOptions& o, const Context& ctx) {
-  lint::Options options;
-  options.parse = parse_features(o.features);
-  options.policy = read_policy(o.policy);
-  // --disable adds to the policy's disable list, so --list-checks shows those checks off too.
-  for (const auto& name : util::split_lists(o.disable)) {
-    if (!lint::find_check(name)) {
-      std::vector<std::string> ids;
-      for (const auto& c : lint::checks()) ids.emplace_back(c.id);
-      std::string hint = util::did_you_mean(name, ids);
-      throw UsageError("unknown check '" + name + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
-                       "; nsmon lint-rules --list-checks lists them");
-    }
-    options.policy.disabled.insert(name);
-  }
-  if (o.list_checks) return list_checks(ctx.report, "", options.policy);
-  // The built-in catalog (parsed on first use) is parsed on another thread while the inputs
-  // are read: the checks are the first to need it. A catalog file is read first, as its errors
-  // come before the inputs'.
-  std::future<const catalog::Catalog*> builtin;
-  if (global_options().catalog_path.empty())
-    builtin = std::async(std::launch::async, [&ctx] { return &ctx.catalog(); });
-  else options.catalog = &ctx.catalog();
+/// Every rule file (a directory's, a config's) read and loaded into the typed model, with the
+/// loaders' findings; with neither files nor --config, the repository's default config.
+std::unique_ptr<Loaded> read_inputs(const LintOptions& o) {
+  auto loaded = std::make_unique<Loaded>();
+  InputReader reader(*loaded);
+  std::string config = o.config;
+  if (config.empty() && o.files.empty())
+    config = require_default(kDefaultConfig, "nothing to lint: give rule files or --config prometheus.yml");
+  for (const auto& f : o.files) reader.rule_path(f, config);
+  if (!config.empty()) reader.config(config);
+  return loaded;
+}
 
-  // The model of the inputs takes about 15 bytes of heap per byte of YAML (bench/README).
-  util::heap_on_huge_pages(std::max<std::uintmax_t>(std::uintmax_t{64} << 20, 24 * input_bytes(o)));
-  util::start_workers(); // ready when the YAML parser's threads start, in a few milliseconds
-  // Everything read and found lives to the end of the process (keep_until_exit).
-  auto loaded_owner = std::make_unique<Loaded>();
-  Loaded& loaded = *loaded_owner;
-  read_inputs(o, loaded);
-
-  if (builtin.valid()) options.catalog = builtin.get();
-  catalog::Catalog extended;
-  if (!options.policy.external_prefixes.empty()) {
-    extended = with_externals(*options.catalog, options.policy);
-    options.catalog = &extended;
-  }
-
-  // The checks, then the loaders' findings under the same `# nsmon disable` comments and policy.
+/// The checks' findings and the loaders', each under the same `# nsmon disable` comments and
+/// policy, sorted, with the summary's counts.
+std::unique_ptr<report::Report> check(Loaded& loaded, const lint::Options& options) {
   auto report = std::make_unique<report::Report>();
   report->findings = lint::run(loaded.input, options);
   lint::drop_disjoint_duplicates(loaded.diags, loaded.input, options);
@@ -108,9 +93,32 @@ int run_lint(const LintOptions& o, const Context& ctx) {
                           std::make_move_iterator(loaded.diags.end()));
   core::sort_diagnostics(report->findings);
   report::describe_files(*report, loaded.files, loaded.rules);
-  int rc = finish(*report, loaded.sources, ctx.report);
-  keep_until_exit(std::move(report));
-  keep_until_exit(std::move(loaded_owner));
+  return report;
+}
+
+int run_lint(const LintOptions& o, const Context& ctx) {
+  lint::Options options = lint_options(o);
+  // --disable is in the policy by now, so the list shows those checks off too.
+  if (o.list_checks) return list_checks(ctx.report, "", options.policy);
+  // The catalog before the inputs: a broken catalog file is the first error reported.
+  options.catalog = &ctx.catalog();
+  catalog::Catalog extended;
+  if (!options.policy.external_prefixes.empty()) {
+    extended = with_externals(*options.catalog, options.policy);
+    options.catalog = &extended;
+  }
+  // The model of the inputs takes about 15 bytes of heap per byte of YAML (bench/README): huge
+  // pages for all of it.
+  util::heap_on_huge_pages(std::max<std::uintmax_t>(std::uintmax_t{64} << 20, 24 * input_bytes(o)));
+  // Read everything first: an unreadable file ends the command (exit 2) before any check runs.
+  auto loaded = read_inputs(o);
+  // Check the whole input at once: rules are judged against each other and the config.
+  auto report = check(*loaded, options);
+  // Report in --format; the exit code follows --fail-on.
+  int rc = finish(*report, loaded->sources, ctx.report);
+  // The process ends next: it frees the model and the report.
+  util::keep_until_exit(std::move(report));
+  util::keep_until_exit(std::move(loaded));
   return rc;
 }
 

@@ -1,33 +1,17 @@
 #include "nsmon/core/source.hpp"
 
 #include <algorithm>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "nsmon/core/yaml_tree.hpp"
 
 namespace nsmon::core {
 
 SourceFile::SourceFile(std::string path, std::string text) : path_(path), text_(std::move(text)), size_(text_.size()) {
-  // Line starts: after each line break but a final one. 16 bytes at a time where SSE2 is (every
-  // x86-64), a bit per line break: the one thread that reads a file does this for all its lines
-  // before anything can run in parallel.
-  const char* t = text_.data();
+  // Line starts: after each line break but a final one.
+  const std::string_view t = text_;
   starts_.reserve(size_ / 32 + 1); // lines of rule files average 35-40 bytes
   starts_.push_back(0);
-  std::size_t i = 0;
-#ifdef __SSE2__
-  const __m128i nl = _mm_set1_epi8('\n');
-  for (; i + 16 <= size_; i += 16) {
-    auto breaks = static_cast<unsigned>(
-        _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(t + i)), nl)));
-    for (; breaks != 0; breaks &= breaks - 1)
-      starts_.push_back(i + static_cast<std::size_t>(__builtin_ctz(breaks)) + 1);
-  }
-#endif
-  for (; i < size_; ++i)
-    if (t[i] == '\n') starts_.push_back(i + 1);
+  for (auto nl = t.find('\n'); nl != std::string_view::npos; nl = t.find('\n', nl + 1)) starts_.push_back(nl + 1);
   if (starts_.size() > 1 && starts_.back() == size_) starts_.pop_back();
   text_.append(yaml::kInputPadding, '\0'); // no copy when the reader left room (util::read_file's spare)
 }
