@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <span>
 #include <utility>
 
@@ -111,6 +112,20 @@ bool keyword_equal(std::string_view word, std::string_view kw) {
   return true;
 }
 
+// The operators of one character, lexed alike in statements and in duration expressions.
+std::optional<TokenKind> one_char_operator(long r) {
+  switch (r) {
+  case ',': return TokenKind::comma;
+  case '*': return TokenKind::mul;
+  case '/': return TokenKind::div;
+  case '%': return TokenKind::mod;
+  case '+': return TokenKind::add;
+  case '-': return TokenKind::sub;
+  case '^': return TokenKind::pow;
+  default: return std::nullopt;
+  }
+}
+
 bool duration_keyword_start(long r) {
   if (r >= 'A' && r <= 'Z') r += 'a' - 'A';
   return r == 's' || r == 'r' || r == 'm';
@@ -207,6 +222,10 @@ bool Lexer::lex_statements(Token& out) {
     return true;
   }
   long r = next_rune();
+  if (auto k = one_char_operator(r)) {
+    out = emit(*k);
+    return true;
+  }
   switch (r) {
   case kEof:
     if (paren_depth_ != 0) {
@@ -218,13 +237,6 @@ bool Lexer::lex_statements(Token& out) {
       state_ = State::done;
     }
     return true;
-  case ',': out = emit(TokenKind::comma); return true;
-  case '*': out = emit(TokenKind::mul); return true;
-  case '/': out = emit(TokenKind::div); return true;
-  case '%': out = emit(TokenKind::mod); return true;
-  case '+': out = emit(TokenKind::add); return true;
-  case '-': out = emit(TokenKind::sub); return true;
-  case '^': out = emit(TokenKind::pow); return true;
   case '@': out = emit(TokenKind::at); return true;
   case '=': {
     long t = peek_rune();
@@ -381,6 +393,10 @@ bool Lexer::lex_inside_braces(Token& out) {
 
 bool Lexer::lex_duration_expr(Token& out) {
   long r = next_rune();
+  if (auto k = one_char_operator(r)) {
+    out = emit(*k);
+    return true;
+  }
   switch (r) {
   case kEof: out = fail("unexpected end of input in duration expression"); return true;
   case ']':
@@ -406,13 +422,6 @@ bool Lexer::lex_duration_expr(Token& out) {
     out = emit(TokenKind::right_paren);
     if (--paren_depth_ < 0) out = fail("unexpected right parenthesis " + text::go::quote_rune(r));
     return true;
-  case '+': out = emit(TokenKind::add); return true;
-  case '-': out = emit(TokenKind::sub); return true;
-  case '*': out = emit(TokenKind::mul); return true;
-  case '/': out = emit(TokenKind::div); return true;
-  case '%': out = emit(TokenKind::mod); return true;
-  case '^': out = emit(TokenKind::pow); return true;
-  case ',': out = emit(TokenKind::comma); return true;
   default: break;
   }
   if (is_space(r)) {

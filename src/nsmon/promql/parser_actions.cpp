@@ -217,25 +217,27 @@ Expr* ParserImpl::apply_unary_to_duration(const Token& op, Expr* e, bool wrapped
   return node<NumberLiteral>();
 }
 
-void ParserImpl::add_offset(Expr* e, std::int64_t ns, DurationExpr* expr, std::size_t end) {
-  TimeModifiers* mods = nullptr;
+TimeModifiers* ParserImpl::modifiers_of(Expr* e, const char* modifier) {
   switch (e->kind) {
-  case NodeKind::vector_selector: mods = &e->as<VectorSelector>().modifiers; break;
+  case NodeKind::vector_selector: return &e->as<VectorSelector>().modifiers;
   case NodeKind::matrix_selector: {
     Expr* vs = e->as<MatrixSelector>().selector;
-    if (vs->kind != NodeKind::vector_selector) {
-      error(e->range, "ranges only allowed for vector selectors");
-      return;
-    }
-    mods = &vs->as<VectorSelector>().modifiers;
-    break;
+    if (vs->kind == NodeKind::vector_selector) return &vs->as<VectorSelector>().modifiers;
+    error(e->range, "ranges only allowed for vector selectors");
+    return nullptr;
   }
-  case NodeKind::subquery: mods = &e->as<SubqueryExpr>().modifiers; break;
+  case NodeKind::subquery: return &e->as<SubqueryExpr>().modifiers;
   default:
-    error(e->range, "offset modifier must be preceded by an instant vector selector or range vector selector or a "
-                    "subquery");
-    return;
+    error(e->range,
+          std::string(modifier) +
+              " modifier must be preceded by an instant vector selector or range vector selector or a subquery");
+    return nullptr;
   }
+}
+
+void ParserImpl::add_offset(Expr* e, std::int64_t ns, DurationExpr* expr, std::size_t end) {
+  TimeModifiers* mods = modifiers_of(e, "offset");
+  if (!mods) return;
   if (mods->offset_ns != 0 || mods->offset_expr) {
     error(e->range, "offset may not be set multiple times");
   } else if (expr) {
@@ -250,23 +252,8 @@ void ParserImpl::set_at(Expr* e, AtKind kind, double ts, std::size_t end) {
   if (kind == AtKind::timestamp &&
       (std::isinf(ts) || std::isnan(ts) || ts >= 9223372036854775807.0 || ts <= -9223372036854775808.0))
     error(e->range, "timestamp out of bounds for @ modifier: " + text::go::format_float6(ts));
-  TimeModifiers* mods = nullptr;
-  switch (e->kind) {
-  case NodeKind::vector_selector: mods = &e->as<VectorSelector>().modifiers; break;
-  case NodeKind::matrix_selector: {
-    Expr* vs = e->as<MatrixSelector>().selector;
-    if (vs->kind != NodeKind::vector_selector) {
-      error(e->range, "ranges only allowed for vector selectors");
-      return;
-    }
-    mods = &vs->as<VectorSelector>().modifiers;
-    break;
-  }
-  case NodeKind::subquery: mods = &e->as<SubqueryExpr>().modifiers; break;
-  default:
-    error(e->range, "@ modifier must be preceded by an instant vector selector or range vector selector or a subquery");
-    return;
-  }
+  TimeModifiers* mods = modifiers_of(e, "@");
+  if (!mods) return;
   if (mods->at != AtKind::none) {
     error(e->range, "@ <timestamp> may not be set multiple times");
     return;

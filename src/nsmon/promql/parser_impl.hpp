@@ -56,6 +56,9 @@ private:
   Expr* apply_unary_to_duration(const Token& op, Expr* e, bool wrapped, PosRange span);
   Expr* wrap_duration(Expr* e, PosRange span);
   void experimental_duration(const Expr* e);
+  /// The offset and @ of the selector or subquery `e`; nullptr (an error reported) when `e` takes
+  /// no `modifier`.
+  TimeModifiers* modifiers_of(Expr* e, const char* modifier);
   void add_offset(Expr* e, std::int64_t ns, DurationExpr* expr, std::size_t end);
   void set_at(Expr* e, AtKind kind, double ts, std::size_t end);
   void set_extended(Expr* e, bool anchored);
