@@ -593,31 +593,41 @@ void sort_by_labels(std::vector<Series>& m) {
   std::sort(m.begin(), m.end(), [](const Series& a, const Series& b) { return a.labels < b.labels; });
 }
 
-} // namespace detail
-
-Result instant(const promql::Expr& expr, const Storage& storage, std::int64_t t, const Options& options) {
+// Evaluates `body` under the engine's guards: a tree too deep and an evaluation error become the
+// result's error (and no value); the warnings and infos are the result's either way.
+template <class Body>
+Result guarded(const promql::Expr& expr, const Storage& storage, const Options& options, std::int64_t start,
+               std::int64_t end, std::int64_t step, Body body) {
   Result r;
-  if (auto deep = detail::too_deep(expr)) {
+  if (auto deep = too_deep(expr)) {
     r.error = *deep;
     return r;
   }
-  detail::Context ctx{storage, options, t, t, 0};
-  ctx.options.lookback_ms = detail::clamp_range(options.lookback_ms);
-  detail::find_stats_selectors(ctx, expr);
+  Context ctx{storage, options, start, end, step};
+  ctx.options.lookback_ms = clamp_range(options.lookback_ms);
+  find_stats_selectors(ctx, expr);
   try {
-    r.value = detail::evaluate(ctx, expr, t);
-    if (options.delayed_name_removal) detail::finish_names(r.value.vector);
-    if (r.value.type == promql::ValueType::vector && !detail::keeps_order(expr))
-      std::sort(r.value.vector.begin(), r.value.vector.end(),
-                [](const Sample& a, const Sample& b) { return a.labels < b.labels; });
-    if (r.value.type == promql::ValueType::matrix) detail::sort_by_labels(r.value.matrix);
-  } catch (const detail::EvalError& e) {
+    r.value = body(ctx);
+  } catch (const EvalError& e) {
     r.value = {};
     r.error = e.message;
   }
   r.warnings = std::move(ctx.warnings);
   r.infos = std::move(ctx.infos);
   return r;
+}
+
+} // namespace detail
+
+Result instant(const promql::Expr& expr, const Storage& storage, std::int64_t t, const Options& options) {
+  return detail::guarded(expr, storage, options, t, t, 0, [&](detail::Context& ctx) {
+    Value v = detail::evaluate(ctx, expr, t);
+    if (options.delayed_name_removal) detail::finish_names(v.vector);
+    if (v.type == promql::ValueType::vector && !detail::keeps_order(expr))
+      std::sort(v.vector.begin(), v.vector.end(), [](const Sample& a, const Sample& b) { return a.labels < b.labels; });
+    if (v.type == promql::ValueType::matrix) detail::sort_by_labels(v.matrix);
+    return v;
+  });
 }
 
 Result range(const promql::Expr& expr, const Storage& storage, std::int64_t start, std::int64_t end, std::int64_t step,
@@ -636,14 +646,7 @@ Result range(const promql::Expr& expr, const Storage& storage, std::int64_t star
     r.error = "end timestamp must not be before start time";
     return r;
   }
-  if (auto deep = detail::too_deep(expr)) {
-    r.error = *deep;
-    return r;
-  }
-  detail::Context ctx{storage, options, start, end, step};
-  ctx.options.lookback_ms = detail::clamp_range(options.lookback_ms);
-  detail::find_stats_selectors(ctx, expr);
-  try {
+  return detail::guarded(expr, storage, options, start, end, step, [&](detail::Context& ctx) {
     detail::LabelsMap<std::size_t> index;
     std::vector<Series> out;
     for (std::int64_t t = start; t <= end; t += step) {
@@ -660,15 +663,11 @@ Result range(const promql::Expr& expr, const Storage& storage, std::int64_t star
       if (static_cast<std::uint64_t>(end) - static_cast<std::uint64_t>(t) < static_cast<std::uint64_t>(step)) break;
     }
     detail::sort_by_labels(out);
-    r.value.type = promql::ValueType::matrix;
-    r.value.matrix = std::move(out);
-  } catch (const detail::EvalError& e) {
-    r.value = {};
-    r.error = e.message;
-  }
-  r.warnings = std::move(ctx.warnings);
-  r.infos = std::move(ctx.infos);
-  return r;
+    Value v;
+    v.type = promql::ValueType::matrix;
+    v.matrix = std::move(out);
+    return v;
+  });
 }
 
 } // namespace nsmon::engine

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <optional>
 #include <span>
+#include <utility>
 
 #include "nsmon/engine/eval.hpp"
 #include "nsmon/text/go.hpp"
@@ -17,13 +18,11 @@ namespace {
 
 using Points = std::span<const Point>;
 
-// rate() (counter, per second), increase() (counter) and delta() (gauge).
-std::optional<double> extrapolated_rate(Points p, const Window& w, bool counter, bool per_second) {
-  if (p.size() < 2) return std::nullopt;
-  double result = p.back().v - p.front().v;
-  if (counter)
-    for (std::size_t i = 1; i < p.size(); ++i)
-      if (p[i].v < p[i - 1].v) result += p[i - 1].v;
+// The factor by which rate/increase/delta scale the change between a window's first and last
+// samples: extrapolated towards the window's edges, by at most half a sampling interval where the
+// samples stop short of an edge by more than 1.1 intervals. A counter's `zero` (its first value,
+// the change) stops the extrapolation where it would reach zero, as a counter never goes below it.
+double extrapolation(Points p, const Window& w, std::optional<std::pair<double, double>> zero, bool per_second) {
   double range_start = static_cast<double>(w.end - w.range), range_end = static_cast<double>(w.end);
   double to_start = (static_cast<double>(p.front().t) - range_start) / 1000;
   double to_end = (range_end - static_cast<double>(p.back().t)) / 1000;
@@ -31,16 +30,27 @@ std::optional<double> extrapolated_rate(Points p, const Window& w, bool counter,
   double average = sampled / static_cast<double>(p.size() - 1);
   double threshold = average * 1.1;
   if (to_start >= threshold) to_start = average / 2;
-  if (counter) {
-    // A counter does not go below zero: extrapolate no further than where it would reach zero.
+  if (zero) {
+    auto [first, change] = *zero;
     double to_zero = to_start;
-    if (result > 0 && p.front().v >= 0) to_zero = sampled * (p.front().v / result);
+    if (change > 0 && first >= 0) to_zero = sampled * (first / change);
     if (to_zero < to_start) to_start = to_zero;
   }
   if (to_end >= threshold) to_end = average / 2;
   double factor = sampled != 0 ? (sampled + to_start + to_end) / sampled : 1.0;
   if (per_second) factor /= static_cast<double>(w.range) / 1000;
-  return result * factor;
+  return factor;
+}
+
+// rate() (counter, per second), increase() (counter) and delta() (gauge).
+std::optional<double> extrapolated_rate(Points p, const Window& w, bool counter, bool per_second) {
+  if (p.size() < 2) return std::nullopt;
+  double result = p.back().v - p.front().v;
+  if (counter)
+    for (std::size_t i = 1; i < p.size(); ++i)
+      if (p[i].v < p[i - 1].v) result += p[i - 1].v;
+  return result *
+         extrapolation(p, w, counter ? std::optional(std::pair(p.front().v, result)) : std::nullopt, per_second);
 }
 
 // rate/increase/delta over an anchored or smoothed window: from the value at the window's start
@@ -253,22 +263,8 @@ HistogramPtr histogram_rate(Context& ctx, Points p, const Window& w, bool counte
   if (p.size() < 2) return nullptr;
   auto h = histogram_increase(ctx, p, counter, metric, at);
   if (!h) return nullptr;
-  double range_start = static_cast<double>(w.end - w.range), range_end = static_cast<double>(w.end);
-  double to_start = (static_cast<double>(p.front().t) - range_start) / 1000;
-  double to_end = (range_end - static_cast<double>(p.back().t)) / 1000;
-  double sampled = static_cast<double>(p.back().t - p.front().t) / 1000;
-  double average = sampled / static_cast<double>(p.size() - 1);
-  double threshold = average * 1.1;
-  if (to_start >= threshold) to_start = average / 2;
-  if (counter) {
-    double to_zero = to_start;
-    if (h->count > 0 && p.front().h->count >= 0) to_zero = sampled * (p.front().h->count / h->count);
-    if (to_zero < to_start) to_start = to_zero;
-  }
-  if (to_end >= threshold) to_end = average / 2;
-  double factor = sampled != 0 ? (sampled + to_start + to_end) / sampled : 1.0;
-  if (per_second) factor /= static_cast<double>(w.range) / 1000;
-  scale(*h, factor);
+  scale(*h, extrapolation(p, w, counter ? std::optional(std::pair(p.front().h->count, h->count)) : std::nullopt,
+                          per_second));
   return finish(std::move(h));
 }
 
