@@ -230,20 +230,23 @@ void scan_scalar(Stream& in, ScalarParams& params, std::string& value, std::vect
   bool closed = false;
   Sink out(value, offsets);
   params.leading_spaces = false;
+  // Copies a run of ordinary characters (none can end the scalar or break the line) at once.
+  auto copy_run = [&] {
+    const char* p = in.data() + in.pos();
+    std::size_t n = 1;
+    while (!special[static_cast<unsigned char>(p[n])]) ++n;
+    out.append_source(p, n, in.pos());
+    in.skip_inline(n);
+  };
 
   while (in.more()) {
     // Phase 1: scan to the end of the line.
     std::size_t last_non_whitespace = out.value.size();
     bool escaped_newline = false;
     while (true) {
-      // Ordinary characters can neither end the scalar nor break the line: copy a run of them.
-      // (A line's first character may start "---" or "...": that takes the long way.)
+      // A line's first character may start "---" or "...": that takes the long way.
       if (!special[static_cast<unsigned char>(in.peek())] && in.column() != 0) {
-        const char* p = in.data() + in.pos();
-        std::size_t n = 1;
-        while (!special[static_cast<unsigned char>(p[n])]) ++n;
-        out.append_source(p, n, in.pos());
-        in.skip_inline(n);
+        copy_run();
         if (!block) last_non_whitespace = out.value.size();
         found_non_empty_line = past_opening_break = true;
         continue;
@@ -272,11 +275,7 @@ void scan_scalar(Stream& in, ScalarParams& params, std::string& value, std::vect
         continue;
       }
       if (!special[static_cast<unsigned char>(c)]) {
-        const char* p = in.data() + in.pos();
-        std::size_t n = 1;
-        while (!special[static_cast<unsigned char>(p[n])]) ++n;
-        out.append_source(p, n, in.pos());
-        in.skip_inline(n);
+        copy_run();
         if (!block) last_non_whitespace = out.value.size();
         continue;
       }

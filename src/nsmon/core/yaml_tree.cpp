@@ -379,14 +379,7 @@ private:
         f.state = 1;
         return handle_node(); // the key
       }
-      if (f.state == 1) {
-        f.state = 2;
-        if (!sc_.empty() && sc_.peek().type == TokenType::value) {
-          sc_.pop();
-          return handle_node();
-        }
-        return add_null(f.mark);
-      }
+      if (f.state == 1) return map_value(f);
       return close();
     case Kind::compact_map_no_key:
       if (f.state == 0) {
@@ -455,6 +448,16 @@ private:
     add_null(f.mark);
   }
 
+  // After a key: its value when a ':' follows, else null.
+  void map_value(Frame& f) {
+    f.state = 2;
+    if (!sc_.empty() && sc_.peek().type == TokenType::value) {
+      sc_.pop();
+      return handle_node();
+    }
+    add_null(f.mark);
+  }
+
   void step_flow_map(Frame& f) {
     if (f.state == 0) {
       if (sc_.empty()) fail(sc_.mark(), "end of map flow not found");
@@ -473,14 +476,7 @@ private:
       }
       return add_null(f.mark);
     }
-    if (f.state == 1) {
-      f.state = 2;
-      if (!sc_.empty() && sc_.peek().type == TokenType::value) {
-        sc_.pop();
-        return handle_node();
-      }
-      return add_null(f.mark);
-    }
+    if (f.state == 1) return map_value(f);
     if (sc_.empty()) fail(sc_.mark(), "end of map flow not found");
     const Token& t = sc_.peek();
     if (t.type == TokenType::flow_entry) sc_.pop();

@@ -231,13 +231,7 @@ private:
     else next();
     if (block) {
       nest(kw.pos);
-      std::vector<std::string> saved = {"$"};
-      saved.swap(vars_);
-      std::vector<Node> body;
-      End e = list_until(body);
-      if (e.kind != End::end) throw ParseError{e.pos, "unexpected {{else}}"};
-      vars_.swap(saved);
-      defines_.emplace_back(n.name, std::move(body));
+      define_body(n.name);
       --depth_;
     }
     return n;
@@ -246,6 +240,11 @@ private:
   void define() {
     std::string name = template_name("define");
     expect_delim("define");
+    define_body(name);
+  }
+
+  // The body of {{define}} or {{block}} up to its {{end}}: a template of its own, which sees only $.
+  void define_body(const std::string& name) {
     std::vector<std::string> saved = {"$"};
     saved.swap(vars_);
     std::vector<Node> body;
