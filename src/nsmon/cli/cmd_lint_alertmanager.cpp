@@ -1,7 +1,6 @@
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <functional>
-#include <glob.h>
 #include <iostream>
 
 #include "nsmon/alertmanager/config.hpp"
@@ -50,25 +49,21 @@ void check_templates(const alertmanager::Config& cfg, const std::string& path, c
   for (const auto& t : cfg.templates) {
     std::filesystem::path pattern = t.value;
     if (pattern.is_relative()) pattern = dir / pattern;
-    glob_t g{};
-    const int found = ::glob(pattern.c_str(), 0, nullptr, &g);
-    complete = complete && found == 0;
-    if (found == 0)
-      for (std::size_t i = 0; i < g.gl_pathc; ++i) {
-        std::string file = g.gl_pathv[i];
-        std::error_code ec;
-        if (std::filesystem::is_directory(file, ec)) continue;
-        try {
-          const core::SourceFile src(file, util::read_file(file));
-          alertmanager::check_template_file(src, findings);
-          for (auto& name : alertmanager::defined_templates(src.text())) defined.push_back(std::move(name));
-          sources.add(file, std::string(src.text()));
-        } catch (const Error& e) {
-          complete = false;
-          findings.push_back(core::make_diagnostic("alertmanager/template", t.span, e.what()));
-        }
+    const auto files = util::glob(pattern.string());
+    complete = complete && !files.empty();
+    for (const std::string& file : files) {
+      std::error_code ec;
+      if (std::filesystem::is_directory(file, ec)) continue;
+      try {
+        const core::SourceFile src(file, util::read_file(file));
+        alertmanager::check_template_file(src, findings);
+        for (auto& name : alertmanager::defined_templates(src.text())) defined.push_back(std::move(name));
+        sources.add(file, std::string(src.text()));
+      } catch (const Error& e) {
+        complete = false;
+        findings.push_back(core::make_diagnostic("alertmanager/template", t.span, e.what()));
       }
-    globfree(&g);
+    }
   }
   if (complete) alertmanager::check_template_names(cfg, defined, findings);
 }

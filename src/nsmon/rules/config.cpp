@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <glob.h>
 #include <map>
 #include <memory>
 #include <re2/re2.h>
@@ -393,12 +392,7 @@ private:
       if (!f.is_scalar() || f.scalar().empty()) continue;
       fs::path p(f.scalar());
       std::string pattern = (p.is_absolute() ? p : base / p).lexically_normal().string();
-      std::vector<std::string> matched;
-      glob_t g{};
-      if (::glob(pattern.c_str(), 0, nullptr, &g) == 0)
-        for (std::size_t i = 0; i < g.gl_pathc; ++i) matched.emplace_back(g.gl_pathv[i]);
-      ::globfree(&g);
-      for (const auto& m : matched) {
+      for (const auto& m : util::glob(pattern)) {
         std::error_code ec;
         if (!fs::is_regular_file(m, ec)) continue;
         // A file read twice defines its jobs twice: say so where the second import is.
@@ -462,13 +456,9 @@ std::vector<std::string> resolve_rule_files(const Config& cfg, std::vector<core:
             "config/rule-file", rf.span, "rule file \"" + rf.value + "\" does not exist (looked for " + pattern + ")"));
       continue;
     }
-    glob_t g{};
-    int rc = ::glob(pattern.c_str(), 0, nullptr, &g);
-    std::size_t before = out.size();
-    if (rc == 0)
-      for (std::size_t i = 0; i < g.gl_pathc; ++i) out.emplace_back(g.gl_pathv[i]);
-    ::globfree(&g);
-    if (out.size() == before) { // not an error for Prometheus: the milder variant, a warning
+    auto matched = util::glob(pattern);
+    out.insert(out.end(), matched.begin(), matched.end());
+    if (matched.empty()) { // not an error for Prometheus: the milder variant, a warning
       auto d =
           core::make_diagnostic("config/rule-file", rf.span, "rule_files pattern \"" + rf.value + "\" matches no file");
       d.severity = core::Severity::warning;

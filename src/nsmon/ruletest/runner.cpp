@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <glob.h>
 #include <map>
 #include <set>
 
@@ -25,12 +24,9 @@ std::vector<std::string> glob_rule_files(const TestFile& f, std::vector<core::Di
   for (const auto& pattern : f.rule_files) {
     std::string p = pattern.value;
     if (!p.empty() && p[0] != '/') p = (dir / p).lexically_normal().string();
-    glob_t g{};
-    int rc = ::glob(p.c_str(), 0, nullptr, &g);
-    if (rc == 0)
-      for (std::size_t i = 0; i < g.gl_pathc; ++i) out.emplace_back(g.gl_pathv[i]);
-    ::globfree(&g);
-    if (rc != 0) {
+    auto matched = util::glob(p);
+    out.insert(out.end(), matched.begin(), matched.end());
+    if (matched.empty()) {
       // promtool warns and goes on; a test file whose rules are missing would then fail its
       // alert tests for the wrong reason, so nsmon says so where the pattern is.
       auto d = core::make_diagnostic("ruletest/invalid", pattern.span, "no file matches the pattern " + p);

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <glob.h>
 #include <iostream>
 #include <iterator>
 #include <sys/mman.h>
@@ -14,6 +15,15 @@
 #include "nsmon/core/error.hpp"
 
 namespace nsmon::util {
+
+std::vector<std::string> glob(const std::string& pattern) {
+  std::vector<std::string> out;
+  glob_t g{};
+  if (::glob(pattern.c_str(), 0, nullptr, &g) == 0)
+    for (std::size_t i = 0; i < g.gl_pathc; ++i) out.emplace_back(g.gl_pathv[i]);
+  ::globfree(&g);
+  return out;
+}
 
 namespace {
 std::string os_error(const std::string& what, const std::string& path) {

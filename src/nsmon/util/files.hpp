@@ -11,6 +11,10 @@ namespace nsmon::util {
 /// Reads a whole file ("-" is stdin); throws nsmon::Error with the path and the OS reason.
 std::string read_file(const std::string& path, std::size_t spare = 0);
 
+/// The paths `pattern` matches (glob(3): *, ?, [...] in any path element), sorted as Go's
+/// filepath.Glob returns them; empty when nothing matches or the pattern cannot be read.
+std::vector<std::string> glob(const std::string& pattern);
+
 /// Writes a file atomically: a temporary file in the same directory, fsync, then rename.
 /// Never leaves a half-written file behind; throws nsmon::Error on failure.
 void write_file_atomic(const std::string& path, const std::string& content);
