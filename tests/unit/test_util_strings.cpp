@@ -1,11 +1,13 @@
-// util/strings and util/duration: the helpers every flag parser uses.
+// util/strings and util/duration: the helpers every flag parser uses; the one display width.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <set>
 
 #include "nsmon/text/go.hpp"
 #include "nsmon/util/duration.hpp"
+#include "nsmon/util/humanize.hpp"
 #include "nsmon/util/strings.hpp"
+#include "nsmon/util/table.hpp"
 
 using namespace nsmon;
 using V = std::vector<std::string>;
@@ -96,4 +98,16 @@ TEST_CASE("count_byte and valid_utf8 on texts longer than their blocks", "[util]
     CHECK_FALSE(text::go::valid_utf8(bad));
     CHECK(text::go::valid_utf8(good.substr(0, p)) == ((static_cast<unsigned char>(good[p]) & 0xC0) != 0x80));
   }
+}
+
+TEST_CASE("width: one cell per code point; escape sequences and combining marks take none", "[util]") {
+  using util::fmt::width;
+  CHECK(width("abc") == 3);
+  CHECK(width("ε ≤ 0.5 █") == 9);
+  CHECK(width("\033[31mred\033[0m") == 3);
+  CHECK(width("e\xCC\x81t\xC3\xA9") == 3); // "e" + U+0301 COMBINING ACUTE, "t", "é": three cells
+  // Tables pad by the same width, so a column of combining text stays aligned.
+  auto table = util::render_table({{"name", "x"}, {"e\xCC\x81", "1"}, {"ab", "2"}});
+  CHECK(table.find("e\xCC\x81     1") != std::string::npos);
+  CHECK(table.find("ab    2") != std::string::npos);
 }

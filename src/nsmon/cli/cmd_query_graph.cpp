@@ -50,7 +50,7 @@ std::string plain_mark(int series) {
 }
 
 std::string pad_left(const std::string& s, std::size_t w) {
-  std::size_t dw = util::display_width(s);
+  std::size_t dw = util::fmt::width(s);
   return dw >= w ? s : std::string(w - dw, ' ') + s;
 }
 
@@ -81,8 +81,7 @@ std::string render_graph(const std::vector<promapi::Series>& series, double star
   const int legend = static_cast<int>(std::min<std::size_t>(series.size(), 8)) + (series.size() > 8 ? 1 : 0);
   const int rows = std::clamp(height - legend - 3, 4, 40);
   std::string top = humanize(hi, unit), mid = humanize((lo + hi) / 2, unit), bottom = humanize(lo, unit);
-  const std::size_t axis_w =
-      std::max({util::display_width(top), util::display_width(mid), util::display_width(bottom)});
+  const std::size_t axis_w = std::max({util::fmt::width(top), util::fmt::width(mid), util::fmt::width(bottom)});
   const int cols = std::max(10, width - static_cast<int>(axis_w) - 2);
   const int px_w = cols * 2, px_h = rows * 4;
 
@@ -166,7 +165,7 @@ std::string render_graph(const std::vector<promapi::Series>& series, double star
     std::string last = pts[i].empty() ? "-" : humanize(pts[i].back().v, series_unit(series[i], cat, fallback));
     // The legend fits the terminal too: a long name is cut, its last value stays.
     std::string tail = "  last " + last;
-    std::size_t room = static_cast<std::size_t>(std::max(8, width - 4 - static_cast<int>(util::display_width(tail))));
+    std::size_t room = static_cast<std::size_t>(std::max(8, width - 4 - static_cast<int>(util::fmt::width(tail))));
     out += "  " + mark + " " + util::fmt::fit(series_name(series[i]), room) + tail + "\n";
   }
   if (series.size() > 8) out += "  … and " + std::to_string(series.size() - 8) + " more series\n";

@@ -124,6 +124,11 @@ std::size_t width(std::string_view s) {
       i += escape_length(s, i);
       continue;
     }
+    const auto c = static_cast<unsigned char>(s[i]);
+    if ((c == 0xCC || c == 0xCD) && i + 1 < s.size() && continuation(s[i + 1])) {
+      i += 2; // U+0300..U+036F: combining marks take no cell of their own
+      continue;
+    }
     if (!continuation(s[i])) ++w;
     ++i;
   }
