@@ -361,9 +361,7 @@ Value eval_aggregate(Context& ctx, const AggregateExpr& e, std::int64_t t) {
         continue;
       }
       if (g.mixed_schemas) {
-        ctx.warn("PromQL warning: vector contains a mix of histograms with exponential and custom buckets schemas "
-                 "for metric name \"\"",
-                 &e);
+        ctx.warn_mixed_schemas("", &e);
         continue;
       }
       if (g.reset_seen && g.not_reset_seen)

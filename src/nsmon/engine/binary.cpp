@@ -77,9 +77,7 @@ HistogramOutcome histogram_op(Context& ctx, const BinaryExpr& e, double l, const
       auto h = copy(hl);
       Combine c = add(*h, *hr, e.op == BinaryOp::sub);
       if (has(c, Combine::mixed_schemas)) {
-        ctx.warn("PromQL warning: vector contains a mix of histograms with exponential and custom buckets schemas "
-                 "for metric name \"\"",
-                 &e);
+        ctx.warn_mixed_schemas("", &e);
         return {};
       }
       if (has(c, Combine::custom_reconciled))

@@ -42,6 +42,13 @@ void Context::warn(std::string message, const Expr* at) {
   if (std::find(warnings.begin(), warnings.end(), message) == warnings.end()) warnings.push_back(std::move(message));
 }
 
+void Context::warn_mixed_schemas(std::string_view metric, const Expr* at) {
+  warn("PromQL warning: vector contains a mix of histograms with exponential and custom buckets schemas for metric "
+       "name " +
+           text::go::quote(metric),
+       at);
+}
+
 void Context::info(std::string message, const Expr* at) {
   message = with_position(*this, std::move(message), at);
   if (std::find(infos.begin(), infos.end(), message) == infos.end()) infos.push_back(std::move(message));
@@ -357,10 +364,7 @@ std::vector<Sample> select_smoothed(Context& ctx, const VectorSelector& vs, std:
       if (i < p.size() && p[i].t == ref) h = p[i].h;
       else if (i > 0 && i < p.size()) {
         if (p[i - 1].h->custom() != p[i].h->custom()) {
-          ctx.warn("PromQL warning: vector contains a mix of histograms with exponential and custom buckets "
-                   "schemas for metric name " +
-                       text::go::quote(metric),
-                   &vs);
+          ctx.warn_mixed_schemas(metric, &vs);
           continue;
         }
         const bool counter = p[i - 1].h->hint != ResetHint::gauge || p[i].h->hint != ResetHint::gauge;

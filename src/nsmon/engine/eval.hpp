@@ -58,6 +58,9 @@ struct Context {
   /// Annotations, deduplicated; `at` gives the " (line:col)" suffix when Options::query is set.
   void warn(std::string message, const promql::Expr* at = nullptr);
   void info(std::string message, const promql::Expr* at = nullptr);
+  /// Prometheus's warning for histograms of exponential and custom buckets met in one operation
+  /// (`metric` empty where Prometheus names none).
+  void warn_mixed_schemas(std::string_view metric, const promql::Expr* at);
 };
 
 /// A range vector argument with its window: the series (points in (end - range, end]), the

@@ -223,10 +223,7 @@ std::shared_ptr<Histogram> histogram_increase(Context& ctx, Points p, bool count
     prev = &empty;
   }
   auto mixed = [&] {
-    ctx.warn("PromQL warning: vector contains a mix of histograms with exponential and custom buckets schemas for "
-             "metric name " +
-                 text::go::quote(metric),
-             at);
+    ctx.warn_mixed_schemas(metric, at);
     return nullptr;
   };
   if (last.custom() != prev->custom()) return mixed();
@@ -283,10 +280,7 @@ HistogramPtr histogram_instant(Context& ctx, const Point& a, const Point& b, boo
     if (has(c, Combine::custom_reconciled))
       ctx.info("PromQL info: mismatched custom buckets were reconciled during subtraction", at);
     if (has(c, Combine::mixed_schemas)) {
-      ctx.warn("PromQL warning: vector contains a mix of histograms with exponential and custom buckets schemas for "
-               "metric name " +
-                   text::go::quote(metric),
-               at);
+      ctx.warn_mixed_schemas(metric, at);
       return nullptr;
     }
   }
@@ -307,10 +301,7 @@ HistogramPtr extended_histogram_rate(Context& ctx, Points h, const Window& w, bo
   if (w.smoothed) last = search(last, [&](std::size_t i) { return h[i].t >= w.end; });
   if (h[last].t <= start || (w.smoothed && h[first].t > w.end)) return nullptr;
   auto mixed = [&] {
-    ctx.warn("PromQL warning: vector contains a mix of histograms with exponential and custom buckets schemas for "
-             "metric name " +
-                 text::go::quote(metric),
-             at);
+    ctx.warn_mixed_schemas(metric, at);
     return nullptr;
   };
   for (std::size_t i = first; i <= last; ++i) {
@@ -366,10 +357,7 @@ HistogramPtr histogram_sum(Context& ctx, Points p, bool average, const std::stri
   for (const auto& x : p) {
     Combine c = h.add(*x.h);
     if (has(c, Combine::mixed_schemas)) {
-      ctx.warn("PromQL warning: vector contains a mix of histograms with exponential and custom buckets schemas for "
-               "metric name " +
-                   text::go::quote(metric),
-               at);
+      ctx.warn_mixed_schemas(metric, at);
       return nullptr;
     }
     if (has(c, Combine::custom_reconciled))
