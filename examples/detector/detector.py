@@ -479,8 +479,9 @@ def parse_args():
     p.add_argument("--crash-mode", choices=["exit", "signal"], default="exit",
                    help="exit: exit status 3 after 'simulated crash' on stderr; "
                         "signal: kill itself with SIGKILL (default exit)")
-    p.add_argument("--linger", type=float, default=0.0, metavar="SECONDS",
-                   help="keep serving /metrics this long after the run (default 0)")
+    p.add_argument("--linger", type=float, default=1.0, metavar="SECONDS",
+                   help="keep serving /metrics this long after the run, so that a watcher's last "
+                        "scrape sees the final figures (default 1)")
     p.add_argument("--startup-delay", type=float, default=0.0, metavar="SECONDS",
                    help="wait this long before the HTTP endpoint comes up (default 0)")
     p.add_argument("--ignore-signals", action="store_true", help="ignore SIGINT and SIGTERM")

@@ -82,6 +82,10 @@ tr -d '\n' <<<"$full_history" | grep -q "nsmon watch: /usr/bin/python3 examples/
   fail "no summary:
 $full_history"
 grep -q "^image 80/80 " <<<"$full_history" || fail "the detector's output was lost"
+# The summary follows the output where it stopped: no run of blank lines before it.
+before=$(grep -B1 "^nsmon watch: " <<<"$full_history" | head -n 1)
+[ -n "$before" ] && [ "$before" != "nsmon watch: "* ] || fail "a blank line before the summary:
+$full_history"
 
 # 2. Ctrl-C typed in the terminal: the detector gets SIGINT, exits 130, the terminal comes back.
 make_run ctrlc --epochs 100 --speed 20

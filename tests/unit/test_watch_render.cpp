@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
 
 #include "nsmon/watch/format.hpp"
 #include "nsmon/watch/render.hpp"
@@ -173,8 +175,9 @@ std::string alerts_line(const RulesStatus& r, std::size_t width, bool color = fa
   st.color = color;
   st.rules = &r;
   st.now_ms = 70'000;
+  // Narrow, the line's label gives way to the alerts.
   for (const auto& l : status_block(Figures{}, ok_status(), st))
-    if (l.find("Alerts") != std::string::npos) return l;
+    if (l.find("Alerts") != std::string::npos || l.find("DiskFull") != std::string::npos) return l;
   FAIL("no Alerts line");
   return "";
 }
@@ -200,13 +203,14 @@ TEST_CASE("the Alerts line counts the alerts it has no room for", "[watch][rende
   l = alerts_line(r, 60);
   CHECK(l == "Alerts    DiskFull firing 10s · +4 more");
   CHECK(shown(l) + 4 == 5);
-  // Narrower than the first alert and the marker: the alert is cut, the marker stays whole.
+  // Too narrow for the label, the first alert and the marker: the label goes, the alert and the
+  // marker stay whole.
   l = alerts_line(r, 30);
-  CHECK(fmt::width(l) == 30);
-  CHECK(l.find("Alerts    DiskF") == 0);
-  const std::string marker = "… · +4 more";
-  REQUIRE(l.size() > marker.size());
-  CHECK(l.substr(l.size() - marker.size()) == marker);
+  CHECK(l == "DiskFull firing 10s · +4 more");
+  // Narrower still: the first alert is cut between words, the marker stays whole.
+  l = alerts_line(r, 24);
+  CHECK(fmt::width(l) <= 24);
+  CHECK(l == "DiskFull … +4 more");
   // Colours do not count towards the width.
   l = alerts_line(r, 61, true);
   CHECK(fmt::width(l) <= 61);
@@ -274,4 +278,214 @@ TEST_CASE("the summary says how the run ended and what it did", "[watch][render]
         std::string::npos);
   r.never_served = true;
   CHECK(summary_text(r, false).find("ended before it served any metrics") != std::string::npos);
+}
+
+// watch's screens on narrow terminals: whatever the width (from 20 columns), a line never runs
+// past it, a figure is shown whole or not at all, decoration goes before figures, and the summary
+// is wrapped to the width.
+
+namespace {
+
+// sample_figures() with every other figure the detector exports, as `nsmon watch` shows them.
+Figures full_figures() {
+  Figures f = sample_figures();
+  f.training.best_loss = 0.3401;
+  f.training.best_map = 0.7612;
+  f.training.learning_rate = 0.005;
+  f.training.wall_epoch_seconds = 242;
+  f.training.epoch_seconds = 262;
+  f.inference.overall_images_per_second = 2.1;
+  f.inference.detections_per_image = 13.1;
+  f.inference.eta_seconds = 150;
+  f.inference.latency.p99.value = 10;
+  f.inference.latency.p99.capped = true;
+  f.inference.latency_total.p95.value = 0.95;
+  f.rate_window_seconds = 10;
+  f.nms.mean_seconds = 0.0064;
+  f.nms.count = 654;
+  f.prolog.mean_seconds = 0.007;
+  f.graph.mean_seconds = 0.317;
+  f.graph.count = 654;
+  f.detections_before_nms = 56;
+  f.detections_after_nms = 24;
+  f.graph_nodes = 29;
+  f.graph_edges = 51;
+  f.system.cpu_percent = 48;
+  f.system.memory_used_bytes = 5.4 * 1024 * 1024 * 1024;
+  f.system.memory_available_bytes = 21.4 * 1024 * 1024 * 1024;
+  f.system.gpu_memory_allocated_bytes = 3.2 * 1024 * 1024 * 1024;
+  f.system.gpu_memory_reserved_bytes = 3.8 * 1024 * 1024 * 1024;
+  return f;
+}
+
+ScrapeStatus full_status() {
+  ScrapeStatus s = ok_status();
+  s.scrape_seconds = 0.0113;
+  s.scrapes = 37;
+  s.failures = 1;
+  return s;
+}
+
+RunSummary full_summary() {
+  RunSummary r;
+  r.figures = full_figures();
+  r.have_figures = true;
+  r.status = full_status();
+  r.command = {"/usr/bin/python3", "examples/detector/detector.py", "--epochs", "100"};
+  r.exit_code = 0;
+  r.result = 0;
+  r.ended = "exited with status 0";
+  r.wall_seconds = 38;
+  r.last_ok_age = 0.3;
+  return r;
+}
+
+std::vector<std::string> block(std::size_t width, bool color = false) {
+  BlockStyle st;
+  st.width = width;
+  st.height = 7;
+  st.color = color;
+  st.title = "detector.py";
+  return status_block(full_figures(), full_status(), st);
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& l : lines) out += l + "\n";
+  return out;
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t j = text.find('\n', i);
+    if (j == std::string::npos) j = text.size();
+    out.push_back(text.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+// `figure` stands in `text` whole: not glued to more digits on either side, nor cut by "…".
+bool whole(const std::string& text, const std::string& figure) {
+  for (std::size_t at = text.find(figure); at != std::string::npos; at = text.find(figure, at + 1)) {
+    auto digit = [](char c) { return (c >= '0' && c <= '9') || c == '.' || c == ','; };
+    bool left = at == 0 || !digit(text[at - 1]);
+    std::size_t end = at + figure.size();
+    bool right = end == text.size() || (!digit(text[end]) && text.compare(end, 3, "…") != 0);
+    if (left && right) return true;
+  }
+  return false;
+}
+
+// A number cut short: a digit right before the ellipsis.
+const std::regex kCutNumber("[0-9][.,]?…");
+
+// The figures a user looks for first: the loss, both ETAs, the success rate, the images done.
+const std::vector<std::string> kKeyFigures = {"0.3450", "2h 35m", "2m 30s", "98.5%", "654/1,000"};
+const std::vector<std::size_t> kWidths = {20, 40, 60, 80, 120};
+
+} // namespace
+
+TEST_CASE("watch narrow: the status block never runs past the width nor cuts a number", "[watch][render]") {
+  for (bool color : {false, true})
+    for (std::size_t w : kWidths) {
+      INFO("width " << w << (color ? ", colour" : ""));
+      for (const auto& l : block(w, color)) {
+        INFO(l);
+        CHECK(fmt::width(l) <= w);
+        CHECK_FALSE(std::regex_search(l, kCutNumber));
+      }
+    }
+}
+
+TEST_CASE("watch narrow: the key figures shown at 120 columns are shown whole at 40", "[watch][render]") {
+  const std::string wide = joined(block(120)), narrow = joined(block(40));
+  INFO("120 columns:\n" << wide << "40 columns:\n" << narrow);
+  for (const auto& figure : kKeyFigures) {
+    INFO(figure);
+    REQUIRE(whole(wide, figure));
+    CHECK(whole(narrow, figure));
+  }
+}
+
+TEST_CASE("watch narrow: ETA and success rate stay while bars are drawn", "[watch][render]") {
+  for (std::size_t w : kWidths) {
+    const std::string text = joined(block(w));
+    INFO("width " << w << ":\n" << text);
+    if (text.find("█") == std::string::npos && text.find("░") == std::string::npos) continue;
+    CHECK(whole(text, "ETA 2h 35m"));
+    CHECK(whole(text, "ETA 2m 30s"));
+    CHECK(whole(text, "98.5%"));
+  }
+  // Where the old layout kept the bars and dropped them (60 columns): the figures, no bars.
+  const std::string at60 = joined(block(60));
+  INFO(at60);
+  CHECK(whole(at60, "ETA 2h 35m"));
+  CHECK(whole(at60, "98.5%"));
+}
+
+TEST_CASE("watch narrow: the summary is wrapped to the width, between figures", "[watch][render]") {
+  const RunSummary r = full_summary();
+  const std::string unwrapped = summary_text(r, false);
+  for (std::size_t w : kWidths) {
+    const std::string text = summary_text(r, false, w);
+    INFO("width " << w << ":\n" << text);
+    REQUIRE_FALSE(text.empty());
+    CHECK(text.back() == '\n');
+    CHECK(text.rfind("nsmon watch: ", 0) == 0); // no blank line before it
+    CHECK(text.find("\n\n") == std::string::npos);
+    for (const auto& l : split_lines(text.substr(0, text.size() - 1))) {
+      INFO(l);
+      CHECK(fmt::width(l) <= w);
+      CHECK_FALSE(std::regex_search(l, kCutNumber));
+    }
+    // Wrapping only moves words: the same words in the same order.
+    auto words = [](const std::string& t) {
+      std::vector<std::string> out;
+      std::istringstream in(t);
+      for (std::string word; in >> word;)
+        if (word != "·") out.push_back(word); // a separator at a line break goes
+      return out;
+    };
+    if (w >= 40) CHECK(words(text) == words(unwrapped));
+  }
+  const std::string narrow = summary_text(r, false, 40);
+  for (const char* figure : {"15/100", "0.3450", "654", "644", "10", "98.5%", "8,456", "127.0.0.1:8000"}) {
+    INFO(figure << " in\n" << narrow);
+    CHECK(whole(narrow, figure));
+  }
+  // Colour codes take no room: the same lines with them.
+  CHECK(split_lines(summary_text(r, true, 60)).size() == split_lines(summary_text(r, false, 60)).size());
+  // Not wrapped for logs: one line per row, as before.
+  CHECK(unwrapped.find("  inference  654 images (644 ok, 10 failed: 98.5% success) · 2.1 images/s · 8,456 "
+                       "detections · p95 latency 950 ms\n") != std::string::npos);
+}
+
+TEST_CASE("watch narrow: wrap breaks between pieces, then words, and only breaks a word no line holds",
+          "[watch][render]") {
+  CHECK(fmt::wrap("  a  ", {"one two", "three"}, " · ", 0, 5) == "  a  one two · three\n");
+  CHECK(fmt::wrap("  a  ", {"one two", "three"}, " · ", 16, 0) == "  a  one two\nthree\n");
+  CHECK(fmt::wrap("h: ", {"0.3452 (best 0.3401)"}, " ", 12, 2) == "h: 0.3452\n  (best\n  0.3401)\n");
+  // A URL wider than the line: broken, every character kept, no line too wide.
+  const std::string url = "http://127.0.0.1:8000/metrics";
+  std::string text = fmt::wrap("  scrapes ", {"37 of " + url}, "", 20, 4);
+  std::string rejoined;
+  for (const auto& l : split_lines(text.substr(0, text.size() - 1))) {
+    CHECK(fmt::width(l) <= 20);
+    rejoined += l.substr(l.find_first_not_of(' '));
+  }
+  CHECK(rejoined.find("127.0.0.1:8000") != std::string::npos);
+}
+
+TEST_CASE("watch narrow: the live screen gives the rows back where the output stopped", "[watch][render]") {
+  // Few lines of output in a tall window: the summary follows them, not the region's last row
+  // (which left a run of blank lines before it).
+  LiveScreen screen;
+  screen.begin(TermSize{30, 60}, 7);
+  screen.draw({"block"});
+  const std::string end = screen.end();
+  CHECK(end.find("\0337\033[r\0338") != std::string::npos); // the region reset, the cursor kept
+  CHECK_FALSE(std::regex_search(end, std::regex("\033\\[[0-9]+;[0-9]+H")));
+  CHECK(end.find("\033[J") != std::string::npos); // the block erased
 }

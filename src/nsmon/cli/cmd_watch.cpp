@@ -178,7 +178,10 @@ constexpr const char* kHelp = R"(Running:
 
   The command's metrics endpoint (--metrics-url) is scraped every --interval; until it answers,
   nsmon says it is waiting. A scrape that fails or does not parse is shown as such and watching
-  goes on. The command's stdout and stderr are shown (with a prefix in logs, above the status
+  goes on. Each line the command writes asks for a scrape out of turn (at most one per 100ms),
+  and one more is taken when it exits, while its endpoint still answers: the summary holds the
+  command's final figures when it serves them after its last line (the example detector does,
+  for --linger, 1s by default). The command's stdout and stderr are shown (with a prefix in logs, above the status
   block on a terminal). Ctrl-C, SIGTERM and SIGHUP are forwarded to the command; a second Ctrl-C,
   or --grace without it ending, sends SIGTERM to its process group, and --kill-after later
   SIGKILL. nsmon always reaps it and leaves nothing running. Every time option takes a Prometheus

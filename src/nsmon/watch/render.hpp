@@ -18,8 +18,9 @@ std::string plain_line(const Figures& f, const ScrapeStatus& s);
 /// One JSON object (no newline) with every figure; absent figures are null.
 std::string json_line(const Figures& f, const ScrapeStatus& s);
 
-/// The summary as text lines (colour: bold labels).
-std::string summary_text(const RunSummary& r, bool color);
+/// The summary as text lines (colour: bold labels), wrapped to `width` display cells between
+/// figures (0: not wrapped, for logs).
+std::string summary_text(const RunSummary& r, bool color, std::size_t width = 0);
 /// The summary as one JSON object (no newline), "type": "summary".
 std::string summary_json(const RunSummary& r);
 
@@ -46,7 +47,7 @@ std::string rule_event_line(const RuleEvent& e, std::int64_t start_ms);
 /// One JSON object per transition ("type": "alert", "assert" or "rule_error").
 std::string rule_event_json(const RuleEvent& e);
 /// The summary's rows: every alert that fired (when, for how long), the evaluations, assertions.
-std::string rules_summary_text(const RulesStatus& r, bool color, std::int64_t end_ms);
+std::string rules_summary_text(const RulesStatus& r, bool color, std::int64_t end_ms, std::size_t width = 0);
 std::string rules_summary_json(const RulesStatus& r);
 
 } // namespace nsmon::watch

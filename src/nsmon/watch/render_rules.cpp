@@ -125,10 +125,10 @@ std::string rule_event_json(const RuleEvent& e) {
   return o.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-std::string rules_summary_text(const RulesStatus& r, bool color, std::int64_t end_ms) {
+std::string rules_summary_text(const RulesStatus& r, bool color, std::int64_t end_ms, std::size_t width) {
   std::string out;
   auto row = [&](const std::string& label, const std::string& text) {
-    out += "  " + paint(color, label, "1") + text + "\n";
+    out += fmt::wrap("  " + paint(color, label, "1"), {text}, "", width, 2 + label.size());
   };
   std::size_t fired = 0, pending_only = 0;
   for (const auto& a : r.history) {

@@ -1,6 +1,7 @@
 // The human-readable outputs of `nsmon watch`: the compact log line, the live status block and
 // the summary. Each figure is shown only when the detector exports what it is computed from.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <optional>
 
@@ -126,15 +127,35 @@ std::string bar_with(double fraction, int width, const Painter& p) {
 
 namespace {
 
-// One line of the block: a label and parts, each with a priority (0 = always shown); parts of the
-// lowest priority go first when the line is too wide, then the line is cut. A line that counts
-// what it drops (the Alerts line: nothing may vanish unsaid) ends with "+N more" then, and the
-// room for that marker is kept: parts go until it fits too, and a cut falls before it.
+// The last resort of a line: cut between words, so that what is shown of it is whole.
+std::string fit_words(const std::string& s, std::size_t width) {
+  if (fmt::width(s) <= width) return s;
+  std::string cut = fmt::fit(s, width);
+  std::size_t space = cut.rfind(' ');
+  if (space == std::string::npos || width < 2) return fmt::fit(s, std::min<std::size_t>(width, 1));
+  return s.substr(0, space) + (s.find('\033') != std::string::npos ? "\033[0m" : "") + " …";
+}
+
+// One line of the block: a label and parts, each with a priority (0 = always shown) and up to three
+// forms: as drawn with room, `plain` without its decoration (bars, trend words), `compact` in
+// fewer words. When the line is too wide, what goes first is what says least: the secondary
+// figures (priority above kFigure), then decoration, then the figures of kFigure, then the line's
+// label, the parts' longer wording and the separators' dots, then the key figures (kKey:
+// ETA, success rate), then parts of priority 0 from the end; parts of one priority go last
+// first. A figure is shown whole or not at all: only a first part that no line can hold is cut,
+// between words. A line that counts what it drops (the Alerts line: nothing may vanish unsaid)
+// ends with "+N more" then, and the room for that marker is kept.
 class BlockLine {
 public:
+  static constexpr int kKey = 1;    ///< key figures: kept until only the wording can go before them
+  static constexpr int kFigure = 2; ///< figures kept before decoration
+
   BlockLine(int priority, std::string label) : priority_(priority), label_(std::move(label)) {}
-  BlockLine& add(std::string text, int prio) {
-    if (!text.empty()) parts_.push_back({std::move(text), prio});
+  BlockLine& add(std::string text, int prio, std::string plain = {}, std::string compact = {}) {
+    if (text.empty()) return *this;
+    if (plain.empty()) plain = text;
+    if (compact.empty()) compact = plain;
+    parts_.push_back({{std::move(text), std::move(plain), std::move(compact)}, prio});
     return *this;
   }
   BlockLine& count_dropped(const Painter& p) {
@@ -143,35 +164,51 @@ public:
   }
   bool empty() const { return parts_.empty(); }
   int priority() const { return priority_; }
-  std::string render(const std::string& sep, std::size_t width) const {
+
+  std::string render(const std::string& sep, const std::string& tight_sep, std::size_t width) const {
     auto parts = parts_;
+    std::size_t form = 0; // 0 as drawn, 1 plain, 2 compact
+    std::string label = label_;
+    const std::string* s = &sep;
     auto text = [&] {
-      std::string out = label_;
-      for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? sep : "") + parts[i].text;
+      std::string out = label;
+      for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? *s : "") + parts[i].forms[form];
       return out;
     };
     auto more = [&]() -> std::string {
       std::size_t dropped = parts_.size() - parts.size();
       if (!marker_ || dropped == 0) return "";
-      return (parts.empty() ? "" : sep) + (*marker_)("+" + std::to_string(dropped) + " more", "1");
+      return (parts.empty() ? "" : *s) + (*marker_)("+" + std::to_string(dropped) + " more", "1");
     };
-    while (fmt::width(text() + more()) > width) {
-      // The last of the least important parts.
-      std::size_t worst = parts.size();
-      for (std::size_t i = 0; i < parts.size(); ++i)
-        if (parts[i].prio > 0 && (worst == parts.size() || parts[i].prio >= parts[worst].prio)) worst = i;
-      if (worst == parts.size()) break;
-      parts.erase(parts.begin() + static_cast<std::ptrdiff_t>(worst));
-    }
+    auto too_wide = [&] { return fmt::width(text() + more()) > width; };
+    // Drops the last of the least important parts whose priority is at least `floor`.
+    auto drop = [&](int floor) {
+      while (too_wide()) {
+        std::size_t worst = parts.size();
+        for (std::size_t i = 0; i < parts.size(); ++i)
+          if (parts[i].prio >= floor && (worst == parts.size() || parts[i].prio >= parts[worst].prio)) worst = i;
+        if (worst == parts.size()) return;
+        parts.erase(parts.begin() + static_cast<std::ptrdiff_t>(worst));
+      }
+    };
+    drop(kFigure + 1);
+    if (too_wide()) form = 1;
+    drop(kFigure);
+    if (too_wide()) label.clear();
+    if (too_wide()) form = 2;
+    if (too_wide()) s = &tight_sep;
+    drop(kKey);
+    // Priority 0 from the end, the first part kept.
+    while (too_wide() && parts.size() > 1) parts.pop_back();
     std::string tail = more();
     std::size_t tail_width = fmt::width(tail);
     if (tail_width >= width) return fmt::fit(text() + tail, width);
-    return fmt::fit(text(), width - tail_width) + tail;
+    return fit_words(text(), width - tail_width) + tail;
   }
 
 private:
   struct Part {
-    std::string text;
+    std::array<std::string, 3> forms;
     int prio;
   };
   int priority_;
@@ -189,21 +226,28 @@ std::vector<std::string> status_block(const Figures& f, const ScrapeStatus& s, c
   std::vector<BlockLine> lines;
 
   // Header: what is watched, for how long, and the state of the scraping.
-  std::string state;
+  std::string state, short_state;
   switch (s.state) {
   case ScrapeStatus::State::starting:
-  case ScrapeStatus::State::waiting: state = p(waiting_text(s), "33"); break;
+  case ScrapeStatus::State::waiting:
+    state = p(waiting_text(s), "33");
+    short_state = p("waiting" + (s.scrapes > 0 ? " (" + std::to_string(s.scrapes) + ")" : std::string()), "33");
+    break;
   case ScrapeStatus::State::ok:
     state =
         "scrape ok (" + fmt::count(static_cast<double>(s.series)) + " series, " + fmt::latency(s.scrape_seconds) + ")";
+    short_state = "scrape ok";
     break;
-  case ScrapeStatus::State::failed: state = p("scrape failed: " + s.error, "31"); break;
+  case ScrapeStatus::State::failed:
+    state = p("scrape failed: " + s.error, "31");
+    short_state = p("scrape failed", "31");
+    break;
   }
   lines.push_back(BlockLine(0, "")
                       .add(p("nsmon watch", "1;36"), 0)
                       .add(st.title, 0)
                       .add(fmt::duration(s.elapsed), 0)
-                      .add(state, 0));
+                      .add(state, 0, state, short_state));
 
   const Training& t = f.training;
   if (t.epoch || t.loss || t.map) {
@@ -211,22 +255,25 @@ std::vector<std::string> status_block(const Figures& f, const ScrapeStatus& s, c
     if (t.epoch) {
       std::string e = "Epoch " + epoch_text(t);
       if (t.epochs_planned && *t.epochs_planned > 0)
-        e += " " + bar_with(static_cast<double>(*t.epoch) / *t.epochs_planned, bw, p);
-      l.add(e, 0);
+        l.add(e + " " + bar_with(static_cast<double>(*t.epoch) / *t.epochs_planned, bw, p), 0, e);
+      else l.add(e, 0);
     }
     if (t.loss) {
-      l.add("Loss " + fmt::fixed(*t.loss, 4) + (t.loss_trend ? " " + trend_text(t.loss_trend, true, p) : ""), 0);
-      l.add(p(fmt::sparkline(t.loss_history, 12), "36"), 4);
-      if (t.best_loss) l.add("best " + fmt::fixed(*t.best_loss, 4), 3);
+      const std::string loss = "Loss " + fmt::fixed(*t.loss, 4);
+      const bool good = (t.loss_trend < 0);
+      l.add(loss + (t.loss_trend ? " " + trend_text(t.loss_trend, true, p) : ""), 0,
+            loss + (t.loss_trend ? " " + p.good_bad(fmt::arrow(t.loss_trend), good) : ""), loss);
+      l.add(p(fmt::sparkline(t.loss_history, 12), "36"), 5);
+      if (t.best_loss) l.add("best " + fmt::fixed(*t.best_loss, 4), 4);
     }
     if (t.map)
       l.add("mAP " + fmt::fixed(*t.map, 4) +
                 (t.map_trend ? " " + p.good_bad(fmt::arrow(t.map_trend), t.map_trend > 0) : ""),
-            1);
-    if (t.learning_rate) l.add("lr " + fmt::fixed(*t.learning_rate, 6), 3);
+            2, {}, "mAP " + fmt::fixed(*t.map, 4));
+    if (t.learning_rate) l.add("lr " + fmt::fixed(*t.learning_rate, 6), 4);
     // The wall clock's, like the ETA beside it; the detector's own timing until an epoch ended.
-    if (t.wall_epoch_seconds) l.add(fmt::duration(*t.wall_epoch_seconds) + "/epoch", 2);
-    else if (t.epoch_seconds) l.add(fmt::duration(*t.epoch_seconds) + "/epoch (detector)", 2);
+    if (t.wall_epoch_seconds) l.add(fmt::duration(*t.wall_epoch_seconds) + "/epoch", 3);
+    else if (t.epoch_seconds) l.add(fmt::duration(*t.epoch_seconds) + "/epoch (detector)", 3);
     if (t.eta_seconds) l.add("ETA " + fmt::duration(*t.eta_seconds), 1);
     lines.push_back(std::move(l));
   }
@@ -234,23 +281,27 @@ std::vector<std::string> status_block(const Figures& f, const ScrapeStatus& s, c
   const Inference& in = f.inference;
   if (in.images && (*in.images > 0 || in.latency_total.observations > 0)) {
     BlockLine l(2, p.label("Inference "));
-    std::string prog = "Progress " + images_text(in);
-    if (in.planned && *in.planned > 0) prog += " " + bar_with(*in.images / *in.planned, bw, p);
-    l.add(prog, 0);
-    if (in.images_per_second) l.add(fmt::fixed(*in.images_per_second, 1) + " images/s", 1);
-    if (in.success_rate) l.add("Success " + fmt::percent(*in.success_rate), 1);
+    const std::string prog = "Progress " + images_text(in);
+    const bool planned = in.planned && *in.planned > 0;
+    // Compact: the counts without the percentage they imply.
+    const std::string counts = fmt::count(*in.images) + (planned ? "/" + fmt::count(*in.planned) : "") + " images";
+    if (planned) l.add(prog + " " + bar_with(*in.images / *in.planned, bw, p), 0, prog, counts);
+    else l.add(prog, 0, prog, counts);
+    if (in.images_per_second) l.add(fmt::fixed(*in.images_per_second, 1) + " images/s", 2);
+    if (in.success_rate)
+      l.add("Success " + fmt::percent(*in.success_rate), 1, {}, "ok " + fmt::percent(*in.success_rate));
     if (in.detections)
       l.add("Detections " + fmt::count(*in.detections) +
                 (in.detections_per_image ? " (" + fmt::fixed(*in.detections_per_image, 1) + "/image)" : ""),
-            2);
+            3);
     if (in.eta_seconds) l.add("ETA " + fmt::duration(*in.eta_seconds), 1);
     lines.push_back(std::move(l));
     if (auto [lat, all] = latency_to_show(in); lat) {
       BlockLine ll(3, p.label("Latency   "));
       ll.add("p50 " + fmt::latency(lat->p50), 0)
           .add("p95 " + fmt::latency(lat->p95), 0)
-          .add("p99 " + fmt::latency(lat->p99), 1);
-      ll.add(p(all ? "since start" : "last " + fmt::duration(f.rate_window_seconds), "2"), 3);
+          .add("p99 " + fmt::latency(lat->p99), 2);
+      ll.add(p(all ? "since start" : "last " + fmt::duration(f.rate_window_seconds), "2"), 4);
       lines.push_back(std::move(ll));
     }
   }
@@ -259,39 +310,41 @@ std::vector<std::string> status_block(const Figures& f, const ScrapeStatus& s, c
     BlockLine l(6, p.label("Symbolic  "));
     if (f.nms.mean_seconds) l.add("NMS " + fmt::latency(*f.nms.mean_seconds), 0);
     if (f.prolog.mean_seconds) l.add("Prolog " + fmt::latency(*f.prolog.mean_seconds), 0);
-    if (f.graph.mean_seconds) l.add("Graph " + fmt::latency(*f.graph.mean_seconds), 1);
+    if (f.graph.mean_seconds) l.add("Graph " + fmt::latency(*f.graph.mean_seconds), 2);
     if (f.detections_before_nms && f.detections_after_nms && f.graph_nodes)
       l.add("last image " + fmt::count(*f.detections_before_nms) + "→" + fmt::count(*f.detections_after_nms) +
                 " detections, " + fmt::count(*f.graph_nodes) + " nodes" +
                 (f.graph_edges ? ", " + fmt::count(*f.graph_edges) + " edges" : ""),
-            2);
+            3);
     if (!l.empty() && (f.nms.count > 0 || f.graph.count > 0)) lines.push_back(std::move(l));
   }
 
   {
     const System& y = f.system;
     BlockLine l(4, p.label("System    "));
-    if (y.cpu_percent)
-      l.add("CPU " + bar_with(*y.cpu_percent / 100, bw, p) + " " + fmt::fixed(*y.cpu_percent, 0) + "%", 0);
+    if (y.cpu_percent) {
+      const std::string v = fmt::fixed(*y.cpu_percent, 0) + "%";
+      l.add("CPU " + bar_with(*y.cpu_percent / 100, bw, p) + " " + v, 0, "CPU " + v);
+    }
     if (y.memory_used_bytes) {
       std::string m = "RAM " + fmt::bytes(*y.memory_used_bytes);
       if (y.memory_available_bytes) {
         double total = *y.memory_used_bytes + *y.memory_available_bytes;
-        m = "RAM " + bar_with(*y.memory_used_bytes / total, bw, p) + " " + fmt::bytes(*y.memory_used_bytes) + "/" +
-            fmt::bytes(total);
-      }
-      l.add(m, 1);
+        std::string v = fmt::bytes(*y.memory_used_bytes) + "/" + fmt::bytes(total);
+        l.add("RAM " + bar_with(*y.memory_used_bytes / total, bw, p) + " " + v, 2, "RAM " + v);
+      } else l.add(m, 2);
     }
-    if (y.gpu_utilization_percent)
-      l.add("GPU " + bar_with(*y.gpu_utilization_percent / 100, bw, p) + " " +
-                fmt::fixed(*y.gpu_utilization_percent, 0) + "%",
-            0);
+    if (y.gpu_utilization_percent) {
+      const std::string v = fmt::fixed(*y.gpu_utilization_percent, 0) + "%";
+      l.add("GPU " + bar_with(*y.gpu_utilization_percent / 100, bw, p) + " " + v, 0, "GPU " + v);
+    }
     if (y.gpu_memory_allocated_bytes) {
       std::string g = "GPU mem " + fmt::bytes(*y.gpu_memory_allocated_bytes);
-      if (y.gpu_memory_reserved_bytes && *y.gpu_memory_reserved_bytes > 0)
-        g = "GPU mem " + bar_with(*y.gpu_memory_allocated_bytes / *y.gpu_memory_reserved_bytes, bw, p) + " " +
-            fmt::bytes(*y.gpu_memory_allocated_bytes) + "/" + fmt::bytes(*y.gpu_memory_reserved_bytes);
-      l.add(g, 1);
+      if (y.gpu_memory_reserved_bytes && *y.gpu_memory_reserved_bytes > 0) {
+        std::string v = fmt::bytes(*y.gpu_memory_allocated_bytes) + "/" + fmt::bytes(*y.gpu_memory_reserved_bytes);
+        l.add("GPU mem " + bar_with(*y.gpu_memory_allocated_bytes / *y.gpu_memory_reserved_bytes, bw, p) + " " + v, 2,
+              "GPU mem " + v);
+      } else l.add(g, 2);
     }
     if (!l.empty()) lines.push_back(std::move(l));
   }
@@ -302,14 +355,14 @@ std::vector<std::string> status_block(const Figures& f, const ScrapeStatus& s, c
     BlockLine l(1, p.label("Alerts    "));
     l.count_dropped(p);
     std::vector<std::string> parts = alert_parts(*st.rules, st.color, st.now_ms);
-    for (std::size_t i = 0; i < parts.size(); ++i) l.add(parts[i], i == 0 ? 0 : static_cast<int>(i));
+    for (std::size_t i = 0; i < parts.size(); ++i) l.add(parts[i], i == 0 ? 0 : static_cast<int>(i) + 1);
     lines.push_back(std::move(l));
   }
 
   if (f.errors.total && *f.errors.total > 0) {
     BlockLine l(5, p.label("Errors    "));
     l.add(p(fmt::count(*f.errors.total), "31"), 0);
-    for (const auto& [type, n] : f.errors.by_type) l.add(type + " " + fmt::count(n), 1);
+    for (const auto& [type, n] : f.errors.by_type) l.add(type + " " + fmt::count(n), 2);
     lines.push_back(std::move(l));
   }
 
@@ -320,11 +373,11 @@ std::vector<std::string> status_block(const Figures& f, const ScrapeStatus& s, c
     lines.erase(worst);
   }
   std::vector<std::string> out;
-  for (const auto& l : lines) out.push_back(l.render(sep, st.width));
+  for (const auto& l : lines) out.push_back(l.render(sep, " ", st.width));
   return out;
 }
 
-std::string summary_text(const RunSummary& r, bool color) {
+std::string summary_text(const RunSummary& r, bool color, std::size_t width) {
   const Painter p{color};
   const Figures& f = r.figures;
   std::string who = r.status.target;
@@ -333,14 +386,16 @@ std::string summary_text(const RunSummary& r, bool color) {
     for (const auto& a : r.command) who += (who.empty() ? "" : " ") + a;
     who = fmt::fit(who, 60);
   }
-  std::string out =
-      p("nsmon watch", "1;36") + ": " + who + " " + r.ended + " after " + fmt::duration(r.wall_seconds) + "\n";
+  // Each row wrapped to the width between its figures, the lines after the first under its text.
+  std::string out = fmt::wrap(p("nsmon watch", "1;36") + ": ",
+                              {who, r.ended + " after " + fmt::duration(r.wall_seconds)}, " ", width, 2);
   if (r.never_served)
-    out += "  " + p("the command ended before it served any metrics at " + r.status.target, "31") +
-           (r.status.error.empty() ? "" : " (" + r.status.error + ")") + "\n";
+    out += fmt::wrap("  ",
+                     {p("the command ended before it served any metrics at " + r.status.target, "31") +
+                      (r.status.error.empty() ? "" : " (" + r.status.error + ")")},
+                     "", width, 2);
   auto row = [&](const std::string& label, const std::vector<std::string>& parts) {
-    std::string s = join(parts, " · ");
-    if (!s.empty()) out += "  " + p.label(label) + s + "\n";
+    if (!join(parts, " · ").empty()) out += fmt::wrap("  " + p.label(label), parts, " · ", width, 2 + label.size());
   };
   const Training& t = f.training;
   std::vector<std::string> train;
@@ -387,7 +442,7 @@ std::string summary_text(const RunSummary& r, bool color) {
        (r.last_ok_age ? "; figures as of the last good one, " + fmt::duration(*r.last_ok_age) + " before the end"
                       : "")});
   if (r.exit_code) row("exit status", {" " + std::to_string(*r.exit_code)});
-  if (r.rules) out += rules_summary_text(*r.rules, color, now_ms());
+  if (r.rules) out += rules_summary_text(*r.rules, color, now_ms(), width);
   return out;
 }
 

@@ -113,6 +113,7 @@ private:
       if (sup_->exited()) {
         drain();
         sup_->finish();
+        final_scrape();
         return true;
       }
       return false;
@@ -141,8 +142,14 @@ private:
     if (!msg.empty()) sink_.notice(msg);
   }
 
+  // A line from the command often reports progress ("image 150/150", "done"), and its last one may
+  // come just before its endpoint goes: each asks for a scrape out of turn, so the summary's
+  // figures are the command's final ones and not those of the previous tick.
   void read_output() {
-    auto line = [this](Stream s, std::string_view l) { sink_.child_line(s, l); };
+    auto line = [this](Stream s, std::string_view l) {
+      sink_.child_line(s, l);
+      poller_->scrape_now();
+    };
     sup_->read(Stream::out, line);
     sup_->read(Stream::err, line);
   }
@@ -158,6 +165,16 @@ private:
       ::poll(fds.data(), fds.size(), 50);
       read_output();
     }
+  }
+
+  // The command ended: the scrapes under way are taken, then one more while an endpoint that
+  // outlives it (a lingering server, another process) still answers. A refusal here is the
+  // endpoint going with its command, not a failed scrape.
+  void final_scrape() {
+    for (auto& r : poller_->take()) scraped(std::move(r));
+    ScrapeResult r = poller_->fetch_final();
+    for (auto& left : poller_->take()) scraped(std::move(left));
+    if (r.ok) scraped(std::move(r));
   }
 
   // Events for the sink; the first failure of the rules stops the command with --stop-on-alert.

@@ -144,7 +144,7 @@ public:
   }
   void finish(const RunSummary& r) override {
     put(screen_.end());
-    put(summary_text(r, color_));
+    put(summary_text(r, color_, static_cast<std::size_t>(std::max(1, screen_.size().cols - 1))));
   }
   bool broken() const override { return broken_; }
 

@@ -196,14 +196,35 @@ std::deque<ScrapeResult> Poller::take() {
   return std::exchange(results_, {});
 }
 
+void Poller::scrape_now() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    now_ = true;
+  }
+  cv_.notify_all();
+}
+
+ScrapeResult Poller::fetch_final() {
+  stop();
+  return source_->fetch();
+}
+
 void Poller::run() {
   auto next = Clock::now();
+  auto last = Clock::time_point::min();
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait_until(lock, next, [this] { return stopping_; });
+      // An out-of-turn request waits out the gap since the last fetch, then goes ahead of the tick.
+      cv_.wait_until(lock, next, [this] { return stopping_ || now_; });
       if (stopping_) return;
+      if (now_ && Clock::now() < next) {
+        cv_.wait_until(lock, std::min(next, std::max(Clock::now(), last + kMinGap)), [this] { return stopping_; });
+        if (stopping_) return;
+      }
+      now_ = false;
     }
+    last = Clock::now();
     ScrapeResult r = source_->fetch();
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -213,7 +234,9 @@ void Poller::run() {
     const char one = 1;
     ssize_t ignored = ::write(pipe_[1], &one, 1); // a full pipe already wakes the reader
     (void)ignored;
-    // Ticks stay on the grid start + k * interval; a fetch that overran skips the missed ones.
+    // Ticks stay on the grid start + k * interval (an out-of-turn fetch leaves it alone); a fetch
+    // that overran skips the missed ones.
+    if (last < next) continue;
     next += interval_;
     if (auto now = Clock::now(); next < now) next = now + interval_ - (now - next) % interval_;
   }

@@ -62,8 +62,19 @@ public:
   /// A descriptor that is readable while results wait; drain it with take().
   int fd() const { return pipe_[0]; }
   std::deque<ScrapeResult> take();
+  /// Asks for a fetch out of turn (the command said something, so its figures may have moved):
+  /// requests coalesce into one, no sooner than kMinGap after the previous fetch started; the
+  /// regular ticks carry on after it.
+  void scrape_now();
+  /// Stops the thread; results not taken yet stay for take().
   void stop();
+  /// One fetch on the caller's thread, after stop(): the last look at an endpoint that may be
+  /// about to go away with its command.
+  ScrapeResult fetch_final();
   const Source& source() const { return *source_; }
+
+  /// Bounds the fetches a chatty command can cause to a few per second.
+  static constexpr std::chrono::milliseconds kMinGap{100};
 
 private:
   void run();
@@ -74,7 +85,7 @@ private:
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<ScrapeResult> results_;
-  bool stopping_ = false;
+  bool stopping_ = false, now_ = false;
   std::thread thread_;
 };
 

@@ -69,9 +69,10 @@ std::string LiveScreen::end() {
   if (!active_) return "";
   active_ = false;
   std::string out = kSyncBegin;
-  // The cursor goes to the row after the output (the region's last row, always left empty by
-  // output()), and the block below it is erased.
-  out += "\033[r" + at(size_.rows - rows_, 1) + "\033[J\033[0m\033[?25h";
+  // The cursor stays on the row after the output (draw() puts it back there; output() leaves that
+  // row empty), which is above the region's last row while the output has not filled the region:
+  // resetting the region homes the cursor, so it is saved around. The block below is erased.
+  out += "\0337\033[r\0338\033[J\033[0m\033[?25h";
   out += kSyncEnd;
   return out;
 }
