@@ -24,3 +24,8 @@ want="$images images ($ok ok, $failed failed"
 summary=$(sed -n '/^nsmon watch: /,$p' "$TMP/plain.txt")
 grep -qF -- "$want" <<<"$summary" || fail "the summary lacks '$want' (the detector said: $last); summary: $summary"
 echo "summary matches the detector's last line: $want"
+# The out-of-turn scrapes update the figures but print nothing: plain output keeps one line per
+# interval (a single one here, at the start), however much the command writes.
+status_lines=$(grep -cE '^\[ *[0-9.]+s\]' "$TMP/plain.txt" || true)
+[ "$status_lines" -le 2 ] || fail "plain output has $status_lines status lines for one interval: $(cat "$TMP/plain.txt")"
+echo "plain status lines: $status_lines"

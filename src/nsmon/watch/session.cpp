@@ -193,6 +193,7 @@ private:
       rule_events(r.ok ? o_.rules->scraped(r.samples, r.started_ms) : o_.rules->scrape_failed(r.started_ms),
                   Clock::now());
     ++status_.scrapes;
+    status_.out_of_turn = r.out_of_turn;
     status_.scrape_seconds = r.seconds;
     status_.bytes = r.bytes;
     if (r.ok) {

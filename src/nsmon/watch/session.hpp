@@ -35,6 +35,9 @@ struct ScrapeStatus {
   double scrape_seconds = 0; ///< duration of the last fetch
   double elapsed = 0;        ///< wall seconds since the session started
   double last_ok_at = 0;     ///< `elapsed` of the last good scrape
+  /// The last scrape was asked for by the command's output or exit: the screen shows it, the
+  /// line-per-interval outputs (plain, jsonl) print nothing for it.
+  bool out_of_turn = false;
 };
 
 /// What the session ended with; the Sink prints it.

@@ -37,6 +37,7 @@ public:
   }
   void notice(std::string_view message) override { put(2, "nsmon: " + std::string(message) + "\n"); }
   void scraped(const Figures& f, const ScrapeStatus& s) override {
+    if (s.out_of_turn) return; // one line per interval; the summary has the final figures
     if (per_epoch_) {
       // One line per finished epoch, and one when the scraping changes state.
       bool epoch = f.training.epoch && f.training.epoch != last_epoch_;
@@ -74,6 +75,7 @@ public:
   void child_line(Stream, std::string_view line) override { put(2, prefix_ + fmt::sanitize(line, false) + "\n"); }
   void notice(std::string_view message) override { put(2, "nsmon: " + std::string(message) + "\n"); }
   void scraped(const Figures& f, const ScrapeStatus& s) override {
+    if (s.out_of_turn) return; // one object per interval; the summary has the final figures
     if (per_epoch_) {
       if (!f.training.epoch || f.training.epoch == last_epoch_) return;
       last_epoch_ = f.training.epoch;

@@ -206,7 +206,9 @@ void Poller::scrape_now() {
 
 ScrapeResult Poller::fetch_final() {
   stop();
-  return source_->fetch();
+  ScrapeResult r = source_->fetch();
+  r.out_of_turn = true;
+  return r;
 }
 
 void Poller::run() {
@@ -226,6 +228,7 @@ void Poller::run() {
     }
     last = Clock::now();
     ScrapeResult r = source_->fetch();
+    r.out_of_turn = last < next;
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (stopping_) return;

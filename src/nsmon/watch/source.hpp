@@ -25,6 +25,7 @@ struct ScrapeResult {
   double seconds = 0;          ///< how long the fetch took
   std::int64_t started_ms = 0; ///< when the fetch started (ms since the epoch): the samples' time
   ScrapedSamples samples;      ///< every sample, for watch --rules (endpoint_source's keep_samples)
+  bool out_of_turn = false;    ///< asked for by the command's output or exit, not by the interval
 };
 
 class Source {
