@@ -100,7 +100,7 @@ TEST_CASE("count_byte and valid_utf8 on texts longer than their blocks", "[util]
   }
 }
 
-TEST_CASE("width: one cell per code point; escape sequences and combining marks take none", "[util]") {
+TEST_CASE("width: one cell per code point, none for escape sequences and combining marks", "[util]") {
   using util::fmt::width;
   CHECK(width("abc") == 3);
   CHECK(width("ε ≤ 0.5 █") == 9);
