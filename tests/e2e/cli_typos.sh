@@ -14,6 +14,9 @@ check "unknown subcommand 'tst' of nsmon routes (did you mean 'test'?)" routes t
 check "unknown subcommand 'gen' of nsmon slo (did you mean 'generate'?)" slo gen
 check "unknown option '--formt' for nsmon lint-rules (did you mean '--format'?); 'nsmon lint-rules --help' lists its options" \
   lint-rules --formt json x.yml
+# In a command with subcommands and an expression, the words after a misspelt option are its
+# fallout ("unknown subcommand 'up'"): the option is what is named.
+check "unknown option '--formt' for nsmon query (did you mean '--format'?)" query --formt json up
 check "unknown option '--colour' (did you mean '--color'?)" --colour never catalog list
 check "unknown subcommand 'qurey' (did you mean 'query'?)" qurey
 check "nsmon catalog needs a subcommand: list, show" catalog

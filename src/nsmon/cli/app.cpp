@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <iostream>
+#include <iterator>
+#include <sstream>
 
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
@@ -131,8 +133,12 @@ std::string parse_error_text(const CLI::App& app, const CLI::ParseError& e, cons
   for (const CLI::App* sub : at->get_subcommands({})) subs.push_back(sub->get_name());
   const std::string expected = "not expected: ";
   if (auto p = what.find(expected); p != std::string::npos) {
-    std::string word = what.substr(p + expected.size());
-    word = word.substr(0, word.find(' '));
+    // CLI11 lists every word it did not take ("up --formt" for `query --formt json up`): a
+    // misspelt option among them is the cause, the words after it only its fallout.
+    std::istringstream listed(what.substr(p + expected.size()));
+    const std::vector<std::string> words{std::istream_iterator<std::string>(listed), {}};
+    auto option = std::find_if(words.begin(), words.end(), [](const std::string& w) { return w.starts_with('-'); });
+    std::string word = option != words.end() ? *option : words.empty() ? std::string() : words.front();
     if (!word.empty() && word[0] == '-') {
       std::vector<std::string> names;
       for (const CLI::App* a = at; a; a = a->get_parent())
