@@ -60,15 +60,10 @@ void drop_name(Labels& ls) {
                 [](const auto& l) { return l.first == "__name__" || l.first == "__type__" || l.first == "__unit__"; });
 }
 
+// An empty value removes the label, as Prometheus's label sets hold no empty values.
 void set_label(Labels& ls, const std::string& name, const std::string& value) {
-  auto it =
-      std::lower_bound(ls.begin(), ls.end(), name, [](const auto& l, const std::string& n) { return l.first < n; });
-  if (it != ls.end() && it->first == name) {
-    if (value.empty()) ls.erase(it);
-    else it->second = value;
-  } else if (!value.empty()) {
-    ls.insert(it, {name, value});
-  }
+  if (!value.empty()) return labels::set(ls, name, value);
+  std::erase_if(ls, [&](const auto& l) { return l.first == name; });
 }
 
 void drop_name(const Context& ctx, Sample& s) {
