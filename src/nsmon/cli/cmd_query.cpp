@@ -14,6 +14,7 @@
 
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
+#include "nsmon/cli/server.hpp"
 #include "nsmon/cli/settings.hpp"
 #include "nsmon/config/settings.hpp"
 #include "nsmon/core/error.hpp"
@@ -48,59 +49,15 @@ struct QueryOptions {
   bool no_lint = false;
   std::vector<std::string> features;
   // Where and how to connect.
-  std::string server;
-  std::string timeout = "30s", connect_timeout = "5s";
-  int retries = 2;
-  std::size_t max_bytes = 0;
-  // --bearer-token-file, --username, --password-file and --tenant reach the run through the
-  // settings (settings_for): `auth` is what server_auth makes of them.
-  std::string bearer_token_file, username, password_file, password_env, tenant;
-  http::ClientOptions auth;
-  std::vector<std::string> headers;
-  std::string ca_file, cert_file, key_file;
-  bool insecure_skip_verify = false;
-  bool verbose = false;
+  ServerOptions conn;
 };
 
 // --- options ---------------------------------------------------------------------------------
 
 void add_connection_options(CLI::App* c, QueryOptions& o) {
-  const char* g = "Connection";
-  c->add_option("--server", o.server,
-                "Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else " +
-                    std::string(kDefaultServer) + ")")
-      ->option_text("URL")
-      ->group(g);
-  c->add_option("--timeout", o.timeout, "Total time for the request, retries included (default 30s)")
-      ->option_text("DURATION")
-      ->group(g);
-  c->add_option("--connect-timeout", o.connect_timeout, "Time to establish each connection (default 5s)")
-      ->option_text("DURATION")
-      ->group(g);
-  c->add_option("--retries", o.retries, "Extra attempts on connection errors and 502/503/504 (default 2)")
-      ->check(CLI::Range(0, 10))
-      ->group(g);
-  c->add_option("--max-bytes", o.max_bytes, "Fail when the answer is larger (default: no limit)")->group(g);
-  c->add_option("--bearer-token-file", o.bearer_token_file, "Send 'Authorization: Bearer' with the file's token")
-      ->option_text("FILE")
-      ->group(g);
-  c->add_option("--username", o.username, "Basic auth user name")->group(g);
-  c->add_option("--password-file", o.password_file, "Basic auth password from a file")->option_text("FILE")->group(g);
-  c->add_option("--password-env", o.password_env, "Basic auth password from this environment variable")
-      ->option_text("VAR")
-      ->group(g);
-  c->add_option("--header", o.headers, "Extra request header 'Name: value' (repeatable)")
-      ->option_text("'K: V'")
-      ->allow_extra_args(false)
-      ->group(g);
-  c->add_option("--tenant", o.tenant, "Tenant ID sent as X-Scope-OrgID (Mimir, Cortex)")->group(g);
-  c->add_option("--ca-file", o.ca_file, "CA bundle that verifies the server's certificate")
-      ->option_text("FILE")
-      ->group(g);
-  c->add_option("--cert", o.cert_file, "Client certificate (PEM)")->option_text("FILE")->group(g);
-  c->add_option("--key", o.key_file, "Client certificate's key (PEM)")->option_text("FILE")->group(g);
-  c->add_flag("--insecure-skip-verify", o.insecure_skip_verify, "Do not verify the server's certificate")->group(g);
-  c->add_flag("-v,--verbose", o.verbose, "Trace requests and answers on stderr (secrets masked)")->group(g);
+  add_server_options(c, o.conn, "--server",
+                     "Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else " +
+                         std::string(kDefaultServer) + ")");
 }
 
 void add_format_option(CLI::App* c, QueryOptions& o) {
@@ -118,52 +75,10 @@ void add_range_options(CLI::App* c, QueryOptions& o) {
 
 // --- connection ------------------------------------------------------------------------------
 
-struct Session {
-  std::string server;
-  std::unique_ptr<http::Client> client;
-  std::unique_ptr<http::FormSender> sender;
-  http::Request base;
-};
-
-long duration_ms(const std::string& text, const char* flag) {
-  auto ms = config::duration_ms(text);
-  if (!ms)
-    throw UsageError(std::string(flag) + " wants a duration such as 30s, 1m or 10 (seconds), not '" + text + "'");
-  return static_cast<long>(*ms);
-}
-
-bool is_loopback(const std::string& url) {
-  std::string_view host = url;
-  host.remove_prefix(std::min(host.find("://") + 3, host.size()));
-  host = host.substr(0, host.find('/'));
-  if (auto at = host.rfind('@'); at != std::string_view::npos) host.remove_prefix(at + 1);
-  return util::starts_with(host, "127.") || util::starts_with(host, "localhost") || util::starts_with(host, "[::1]");
-}
-
 Session connect(const QueryOptions& o) {
-  Session s;
-  s.server = o.server.empty() ? kDefaultServer : o.server; // take_settings read NSMON_PROMETHEUS_URL
-  if (!promapi::valid_server_url(s.server))
-    throw UsageError("the server must be an http:// or https:// URL without query, not '" + util::redact_url(s.server) +
-                     "'");
-  http::ClientOptions co = o.auth;
-  co.retries = o.retries;
-  if (!o.password_env.empty()) co.password_env = o.password_env;
-  for (const auto& h : o.headers) co.headers.push_back(http::parse_header(h));
-  co.ca_file = o.ca_file;
-  co.cert_file = o.cert_file;
-  co.key_file = o.key_file;
-  co.insecure_skip_verify = o.insecure_skip_verify;
-  if (o.verbose) co.trace = [](const std::string& line) { std::cerr << line << '\n'; };
-  s.base.timeout_ms = duration_ms(o.timeout, "--timeout");
-  s.base.connect_timeout_ms = duration_ms(o.connect_timeout, "--connect-timeout");
-  s.base.max_bytes = o.max_bytes;
-  // On loopback, compression only costs CPU on both sides (a 22 MB answer takes Prometheus longer
-  // to gzip than to send).
-  if (is_loopback(s.server)) s.base.headers.emplace_back("Accept-Encoding", "identity");
-  s.client = http::make_curl_client(co);
-  s.sender = std::make_unique<http::FormSender>(*s.client);
-  return s;
+  ServerOptions conn = o.conn;
+  if (conn.url.empty()) conn.url = kDefaultServer; // take_settings read NSMON_PROMETHEUS_URL
+  return cli::connect(conn, "the server");
 }
 
 std::string resolve_format(const QueryOptions& o) {
@@ -180,16 +95,6 @@ int report(const promapi::Answer& a) {
               (a.reply.error_type.empty() ? "" : a.reply.error_type + ": ") +
               (a.reply.error.empty() ? "(no message)" : a.reply.error));
   return kFindings;
-}
-
-// Runs one call. A transport or decoding failure ends the command as a ServerError (cli::main
-// gives it its exit code); an answer that is not an API answer is named with its server.
-promapi::Answer call_server(Session& s, const promapi::Call& call, const promapi::ReaderOptions& ro) {
-  try {
-    return promapi::perform(*s.sender, *s.client, s.server, call, s.base, ro);
-  } catch (const promapi::BadAnswer& e) {
-    throw promapi::BadAnswer(std::string(e.what()) + " (from " + util::redact_url(s.server) + ")");
-  }
 }
 
 std::optional<double> time_flag(const std::string& text, const char* flag, double now) {
@@ -415,9 +320,8 @@ int run_verb(const std::string& verb, const QueryOptions& o) {
 // What the command line did not give comes from NSMON_* and the config file (settings.hpp);
 // the password itself stays in the environment.
 void take_settings(const config::Settings& s, QueryOptions& o) {
-  o.server = s.get("server").value;
-  o.auth = server_auth(s);
-  o.timeout = s.get("timeout").value;
+  take_server_settings(s, o.conn);
+  o.conn.url = s.get("server").value;
   o.format = s.get("format.query").value;
   if (o.graph && s.get("format.query").origin != config::Origin::flag) o.format.clear(); // --graph is a table
 }
