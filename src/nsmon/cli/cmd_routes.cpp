@@ -212,6 +212,17 @@ Cases (--cases FILE):
       firing: [{alertname: HighLatency, severity: critical, instance: a}]
       inhibited: true
   'firing' lists the alerts firing at the same time, for the inhibit rules.
+  The file may instead be in the batch format proposed for amtool (prometheus/alertmanager PR
+  #5175, `amtool config routes test --test-file`), so that such a file runs today:
+  tests:
+    - name: critical suppresses warning
+      alerts:                          # fired together
+        - labels: {alertname: A, severity: critical}
+          expected_receivers: [pager]
+        - labels: {alertname: A, severity: warning}
+          expected_inhibited: true
+  Each alert is a case, checked as the PR checks it: expected_inhibited: true asserts only that
+  it is muted; otherwise its receivers must be expected_receivers (absent: none, so it fails).
 
 Examples:
   nsmon routes test --alertmanager alertmanager.yml severity=critical team=ml
@@ -235,7 +246,9 @@ Run define_routes(CLI::App& cmd) {
   add_alertmanager_version_option(*test);
   test->add_option("--verify-receivers", o->verify,
                    "Exit 1 unless these are the receivers (comma-separated, in order)");
-  test->add_option("--cases", o->cases, "Run a YAML file of cases: labels, expected receivers, inhibition")
+  test->add_option(
+          "--cases", o->cases,
+          "Run a YAML file of cases: labels, expected receivers, inhibition (or amtool's proposed tests: format)")
       ->option_text("FILE");
   add_report_options(*test);
   test->footer(std::string(kTestHelp) + "\n\n" + exit_codes_help({kOk, kFindings, kUsage}));
