@@ -689,7 +689,7 @@ complete -c nsmon -n '__nsmon_under "routes test"' -l alertmanager -r -F -d 'ale
 complete -c nsmon -n '__nsmon_under "routes test"' -l config -x -d ''
 complete -c nsmon -n '__nsmon_under "routes test"' -l alertmanager-version -x -d 'The Alertmanager version the file is checked for: 0.25 to 0.34 or latest (default: the alertmanager.version setting, 0.25, Debian 12'\''s)'
 complete -c nsmon -n '__nsmon_under "routes test"' -l verify-receivers -x -d 'Exit 1 unless these are the receivers (comma-separated, in order)'
-complete -c nsmon -n '__nsmon_under "routes test"' -l cases -r -F -d 'Run a YAML file of cases: labels, expected receivers, inhibition'
+complete -c nsmon -n '__nsmon_under "routes test"' -l cases -r -F -d 'Run a YAML file of cases: labels, expected receivers, inhibition (or amtool'\''s proposed tests: format)'
 complete -c nsmon -n '__nsmon_under "routes test"' -l format -x -a 'text json github sarif' -d 'Output format: text, json, github, sarif (default: the format.lint setting, text)'
 complete -c nsmon -n '__nsmon_under "routes test"' -l fail-on -x -a 'error warning info never' -d 'Exit 1 when a finding is at least this severe: error, warning, info, never (default warning)'
 complete -c nsmon -n '__nsmon_under "routes show"' -l help -s h -x -d 'Print this help message and exit'
