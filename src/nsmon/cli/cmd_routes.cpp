@@ -32,29 +32,10 @@ struct RoutesOptions {
 
 constexpr const char* kDefaultConfig = "rules/alertmanager.yml";
 
-// The configuration, loaded: errors are positioned and stop the command (exit 2), as a file
-// Alertmanager would refuse has no routing to test.
-struct Loaded {
-  std::string text;
-  core::SourceFile src;
-  alertmanager::Config cfg;
-};
-
-Loaded load(const std::string& given, alertmanager::Version version) {
+LoadedAlertmanager load(const std::string& given, alertmanager::Version version) {
   std::string path = given;
   if (path.empty()) path = require_default(kDefaultConfig, "no configuration: give --alertmanager alertmanager.yml");
-  std::string text = util::read_file(path);
-  core::SourceFile src(path == "-" ? "<stdin>" : path, text);
-  std::vector<core::Diagnostic> diags;
-  alertmanager::Config cfg = alertmanager::load_config(src, diags, {.version = version});
-  alertmanager::check(cfg, diags);
-  // Only what stops Alertmanager from loading the file matters here (lint-alertmanager says the rest).
-  std::erase_if(diags, [](const core::Diagnostic& d) { return d.severity != core::Severity::error; });
-  core::SourceSet sources;
-  sources.add(src.path(), config::mask(text, cfg.secrets));
-  check_loaded(std::move(diags), sources, "Alertmanager configuration", src.path(), core::Severity::error);
-  if (!cfg.route) throw UsageError(src.path() + ": no route provided");
-  return {std::move(text), std::move(src), std::move(cfg)};
+  return load_alertmanager(path, version);
 }
 
 // name=value (the value may be quoted), as amtool's label arguments.
@@ -87,7 +68,7 @@ std::vector<std::string> receivers_of(const alertmanager::Config& cfg, const lab
 
 // --cases: each failed case is a routes/case-failed finding of the one report; the verdicts of
 // all cases are the JSON report's "cases", the passed ones listed before a text report.
-int run_cases(const RoutesOptions& o, const Loaded& l, const ReportOptions& ro) {
+int run_cases(const RoutesOptions& o, const LoadedAlertmanager& l, const ReportOptions& ro) {
   std::string text = util::read_file(o.cases);
   core::SourceFile src(o.cases, text);
   std::vector<core::Diagnostic> diags;
@@ -127,7 +108,7 @@ int run_cases(const RoutesOptions& o, const Loaded& l, const ReportOptions& ro) 
 }
 
 int run_test(const RoutesOptions& o, const ReportOptions& ro) {
-  Loaded l = load(o.config, o.version);
+  LoadedAlertmanager l = load(o.config, o.version);
   if (!o.cases.empty()) {
     if (!o.labels.empty()) throw UsageError("give either --cases FILE or labels, not both");
     return run_cases(o, l, ro);
@@ -180,7 +161,7 @@ void print_tree(const alertmanager::Route& r, const std::string& receiver, const
 }
 
 int run_show(const RoutesOptions& o) {
-  Loaded l = load(o.config, o.version);
+  LoadedAlertmanager l = load(o.config, o.version);
   print_tree(*l.cfg.route, "", "", true, true);
   return kOk;
 }
