@@ -87,11 +87,11 @@ std::string describe(const GotGroup& g) {
 std::string describe(const ExpNotification& e) {
   std::string s = "receiver " + e.receiver.value;
   if (e.group_labels) s += ", group " + show(to_labels(*e.group_labels));
-  if (e.alerts) {
-    s += ", " + std::to_string(e.alerts->size()) + (e.alerts->size() == 1 ? " alert" : " alerts");
+  if (e.alerts) s += ", " + std::to_string(e.alerts->size()) + (e.alerts->size() == 1 ? " alert" : " alerts");
+  s += " (line " + std::to_string(e.span.line) + ")";
+  if (e.alerts)
     for (const auto& a : *e.alerts) s += "\n        " + show(to_labels(a));
-  }
-  return s + " (line " + std::to_string(e.span.line) + ")";
+  return s;
 }
 
 // The route path an alert took, route by route from the root, with each route's file:line and
@@ -242,18 +242,50 @@ std::vector<std::string> check_alertmanager_test(const AlertmanagerTest& test, b
   if (test.notifications) {
     auto got = got_groups(view);
     std::vector<bool> used(got.size(), false);
+    std::vector<const ExpNotification*> missing;
     for (const auto& e : *test.notifications) {
       std::size_t k = 0;
       while (k < got.size() && (used[k] || !same_group(e, got[k], partial))) ++k;
       if (k < got.size()) {
         used[k] = true;
         check_fields(e, got[k], problems);
+      } else {
+        missing.push_back(&e);
+      }
+    }
+    for (const auto* m : missing) {
+      const ExpNotification& e = *m;
+      // The same receiver and group with other alerts: one difference, the alerts diffed.
+      ExpNotification group_only = e;
+      group_only.alerts.reset();
+      std::size_t k = 0;
+      while (k < got.size() && (used[k] || !e.group_labels || !same_group(group_only, got[k], partial))) ++k;
+      if (k < got.size()) {
+        used[k] = true;
+        std::vector<Labels> exp;
+        for (const auto& a : *e.alerts) exp.push_back(to_labels(a));
+        std::string p = "receiver " + e.receiver.value + ", group " + show(got[k].group->group_labels) +
+                        " carries other alerts (line " + std::to_string(e.span.line) + "): - expected, + got\n";
+        std::vector<std::size_t> differing;
+        for (const auto& a : exp)
+          if (std::none_of(got[k].alerts.begin(), got[k].alerts.end(),
+                           [&](const Labels& g) { return same(a, g, partial); }))
+            p += "      - " + show(a) + "\n";
+        for (std::size_t j = 0; j < got[k].alerts.size(); ++j)
+          if (std::none_of(exp.begin(), exp.end(),
+                           [&](const Labels& a) { return same(a, got[k].alerts[j], partial); })) {
+            p += "      + " + show(got[k].alerts[j]) + "\n";
+            differing.push_back(got[k].group->notifications.front().alerts[j]);
+          }
+        for (auto i : differing) p += alert_path(am, view, i);
+        check_fields(e, got[k], problems);
+        problems.push_back(p);
         continue;
       }
       std::string p = "expected a notification, none sent: " + describe(e) + "\n";
       for (auto i : concerned(e, view)) p += alert_path(am, view, i);
       if (view.alerts.empty()) p += "    no alert fires at " + text::format_duration(test.eval_time_ms) + "\n";
-      problems.push_back(p.substr(0, p.size() - 1));
+      problems.push_back(p);
     }
     for (std::size_t k = 0; k < got.size(); ++k) {
       if (used[k]) continue;
@@ -318,12 +350,13 @@ std::string expectations_yaml(const AlertPathView& view, const std::string& in) 
     for (const auto& a : g.alerts) out += in + "        - " + yaml_labels(a) + "\n";
     std::vector<std::string> seen;
     for (const auto& n : g.group->notifications) {
-      // One expectation per integration: it applies to each config of the kind.
+      // One expectation per integration (it applies to each config of the kind), its fields that
+      // render to some text.
       if (std::find(seen.begin(), seen.end(), n.integration) != seen.end()) continue;
       seen.push_back(n.integration);
       std::string fields;
       for (const auto& f : n.fields)
-        if (!f.error) fields += in + "        " + f.name + ": " + text::go::quote(f.text) + "\n";
+        if (!f.error && !f.text.empty()) fields += in + "        " + f.name + ": " + text::go::quote(f.text) + "\n";
       if (!fields.empty()) out += in + "      " + n.integration + ":\n" + fields;
     }
   }
