@@ -414,12 +414,13 @@ inhibit_rules:
   }
   const std::string path = (tmp.dir / "incident.yml").string();
   const std::string text = record_test(rw, 5000, path, {am_path, setup.get()});
+  INFO(text);
   CHECK(text.find("    start_timestamp: 1000\n") != std::string::npos); // the run's time
   CHECK(text.find("    nsmon:\n      alertmanager: 'am.yml'\n      alertmanager_tests:\n") != std::string::npos);
   // LossHigh pages; LossSomewhatHigh (warning, same job) is inhibited by it.
-  CHECK(text.find("      - receiver: \"pager\"\n          group_labels: {alertname: \"LossHigh\"}") !=
+  CHECK(text.find("            - receiver: \"pager\"\n              group_labels: {alertname: \"LossHigh\"}") !=
         std::string::npos);
-  CHECK(text.find("      - alert: {alertname: \"LossSomewhatHigh\"") != std::string::npos);
+  CHECK(text.find("            - alert: {alertname: \"LossSomewhatHigh\"") != std::string::npos);
 
   // Replayed with the config, it passes; with the page routed elsewhere, it fails.
   for (bool changed : {false, true}) {

@@ -363,7 +363,9 @@ private:
       y_.report(v, "yaml/type", "an expected text is a string, {contains: TEXT} or {matches: REGEX}");
       return std::nullopt;
     }
-    if (!y_.check_mapping(v, {"contains", "matches"}, "an expected text")) return std::nullopt;
+    // A misspelt key is reported by check_mapping, and then there is nothing to expect.
+    if (!y_.check_mapping(v, {"contains", "matches"}, "an expected text") || (!v["contains"] && !v["matches"]))
+      return std::nullopt;
     const bool contains = static_cast<bool>(v["contains"]);
     auto s = v[contains ? "contains" : "matches"];
     if (!s.is_scalar()) {
