@@ -127,6 +127,10 @@ std::shared_ptr<const ruletest::AlertmanagerSetup> load_alertmanager_setup(const
   for (const auto& d : diags)
     if (!sources.find(d.span.file.str())) sources.add(d.span.file.str(), util::read_file(d.span.file.str()));
   check_loaded(std::move(diags), sources, "templates of", l.src.path(), core::Severity::error);
+  if (!templates.defaults_found)
+    std::cerr << "nsmon: warning: no " << templates.defaults_dir
+              << "/default.tmpl (Alertmanager's default templates): the fields that use them fail to render; set "
+                 "NSMON_ALERTMANAGER_TEMPLATES to their folder\n";
   return std::make_shared<const ruletest::AlertmanagerSetup>(
       ruletest::AlertmanagerSetup{std::move(l.cfg), std::move(templates)});
 }
