@@ -13,28 +13,13 @@ count=${2:-2000}
 template=${3:-rules/alert_rules_test.yml}
 [ -x "$nsmon" ] || { echo "build it first: cmake --preset release && cmake --build build/release -j2" >&2; exit 2; }
 command -v promtool >/dev/null || { echo "promtool is not installed (apt-get install prometheus)" >&2; exit 2; }
+source bench/lib.sh
 work=$(mktemp -d /tmp/nsmon-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 /usr/bin/python3 bench/gen_rule_tests.py "$count" "$template" >"$work/tests.yml"
 printf 'input: %s tests from %s, %s bytes\n' "$count" "$template" "$(stat -c %s "$work/tests.yml")"
 
-# measure NAME CMD...: best of 3 wall times (s) and the peak RSS (KiB) of that run; a run that
-# does not exit 0 ends the bench.
-measure() {
-  local name=$1 best="" mem=""; shift
-  for _ in 1 2 3; do
-    if ! /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/out" 2>&1; then
-      echo "$name failed:" >&2
-      tail -n 30 "$work/out" >&2
-      exit 1
-    fi
-    read -r t m < <(tail -n 1 "$work/time")
-    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t mem=$m; fi
-  done
-  printf '%-28s %8.3f s %10d KiB\n' "$name" "$best" "$mem"
-  eval "${name%% *}_t=$best ${name%% *}_m=$mem"
-}
-measure "promtool test rules" promtool test rules "$work/tests.yml"
-measure "nsmon test-rules" "$nsmon" test-rules "$work/tests.yml"
+measure promtool "promtool test rules" promtool test rules "$work/tests.yml"
+measure nsmon "nsmon test-rules" "$nsmon" test-rules "$work/tests.yml"
 awk -v pt="$promtool_t" -v nt="$nsmon_t" -v pm="$promtool_m" -v nm="$nsmon_m" \
   'BEGIN { printf "speed: nsmon is %.1fx faster; memory: %.1fx less (promtool %.0f MiB, nsmon %.0f MiB)\n", pt/nt, pm/nm, pm/1024, nm/1024 }'

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes a rule unit-test file of COUNT tests by repeating the tests of TEMPLATE (a test file in
 promtool's format, rules/alert_rules_test.yml by default) with fresh names and label values, its
-rule_files made absolute. Used by bench/bench_test_rules.sh.
+rule_files (and nsmon's alertmanager:) made absolute. Used by bench/bench_test_rules.sh and
+bench/bench_alert_path.sh.
 Usage: gen_rule_tests.py COUNT [TEMPLATE]
 """
 import os
@@ -20,6 +21,8 @@ def main():
     head = re.sub(r"rule_files: \[([^\]]*)\]",
                   lambda m: "rule_files: [" + ", ".join(os.path.join(base, f.strip()) for f in m.group(1).split(",")) + "]",
                   head)
+    # nsmon's `alertmanager: FILE` (relative to the test file) made absolute too.
+    body = re.sub(r"(?m)^(\s+alertmanager: )(\S+)$", lambda m: m.group(1) + os.path.join(base, m.group(2)), body)
     tests = re.split(r"(?m)^(?=  - )", body)
     tests = [t for t in tests if t.startswith("  - ")]
     out = [head, "\ntests:\n"]

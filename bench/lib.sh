@@ -24,3 +24,20 @@ expect_run() {
     exit 1
   fi
 }
+# measure VAR NAME CMD...: runs CMD 3 times (output in $work/out), prints NAME with the best wall
+# time (s) and the peak RSS (KiB) of that run, and sets VAR_t and VAR_m; a run that does not exit 0
+# ends the benchmark with its output, so a tool that fails can never look fast.
+measure() {
+  local var=$1 name=$2 best="" mem="" t m; shift 2
+  for _ in 1 2 3; do
+    if ! /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/out" 2>&1; then
+      echo "$name failed:" >&2
+      tail -n 30 "$work/out" >&2
+      exit 1
+    fi
+    read -r t m < <(tail -n 1 "$work/time")
+    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t mem=$m; fi
+  done
+  printf '%-40s %8.3f s %10d KiB\n' "$name" "$best" "$mem"
+  eval "${var}_t=$best ${var}_m=$mem"
+}

@@ -34,14 +34,14 @@ _nsmon_options() {
     'lint-rules') echo '--help -h --config --policy --disable --format --fail-on --list-checks --enable-feature --version --catalog --color' ;;
     'lint-metrics') echo '--help -h --format --fail-on --input-format --disable --no-catalog --no-naming --timeout --list-checks --version --catalog --color' ;;
     'lint-alertmanager') echo '--help -h --rules --config --alertmanager-version --format --fail-on --list-checks --version --catalog --color' ;;
-    'test-rules') echo '--help -h --format --fail-on --run --junit --ignore-unknown-fields --debug --diff --coverage --coverage-min --max-samples --enable-feature --prometheus-version --version --catalog --color' ;;
+    'test-rules') echo '--help -h --format --fail-on --run --junit --ignore-unknown-fields --debug --diff --coverage --coverage-min --max-samples --alertmanager --enable-feature --prometheus-version --version --catalog --color' ;;
     'routes') echo '--help -h --version --catalog --color' ;;
-    'routes test') echo '--help -h --alertmanager --config --alertmanager-version --verify-receivers --cases --format --fail-on --version --catalog --color' ;;
+    'routes test') echo '--help -h --alertmanager --config --alertmanager-version --verify-receivers --cases --alerts --time --external-url --default-templates --format --fail-on --version --catalog --color' ;;
     'routes show') echo '--help -h --alertmanager --config --alertmanager-version --version --catalog --color' ;;
     'slo') echo '--help -h --version --catalog --color' ;;
     'slo generate') echo '--help -h --out --tests --dashboard --policy --check --format --fail-on --version --catalog --color' ;;
     'gen-dashboards') echo '--help -h --templates --out --check --provisioning --prometheus-url --importable --format --fail-on --version --catalog --color' ;;
-    'watch') echo '--help -h --metrics-url --prometheus --selector --interval --format --every --grace --kill-after --timeout --rate-window --duration --total-images --prefix --rules --assert --evaluation-interval --rules-window --rules-memory --job --fail-on-alert --stop-on-alert --record --version --catalog --color' ;;
+    'watch') echo '--help -h --metrics-url --prometheus --selector --interval --format --every --grace --kill-after --timeout --rate-window --duration --total-images --prefix --rules --assert --evaluation-interval --rules-window --rules-memory --job --fail-on-alert --stop-on-alert --alertmanager --record --version --catalog --color' ;;
     'catalog') echo '--help -h --version --catalog --color' ;;
     'catalog list') echo '--help -h --stage --prometheus --format --version --catalog --color' ;;
     'catalog show') echo '--help -h --format --version --catalog --color' ;;
@@ -279,6 +279,7 @@ _nsmon_takes_value() {
     'test-rules|--coverage' | \
     'test-rules|--coverage-min' | \
     'test-rules|--max-samples' | \
+    'test-rules|--alertmanager' | \
     'test-rules|--enable-feature' | \
     'test-rules|--prometheus-version' | \
     'routes|--help'|'routes|-h' | \
@@ -288,6 +289,10 @@ _nsmon_takes_value() {
     'routes test|--alertmanager-version' | \
     'routes test|--verify-receivers' | \
     'routes test|--cases' | \
+    'routes test|--alerts' | \
+    'routes test|--time' | \
+    'routes test|--external-url' | \
+    'routes test|--default-templates' | \
     'routes test|--format' | \
     'routes test|--fail-on' | \
     'routes show|--help'|'routes show|-h' | \
@@ -334,6 +339,7 @@ _nsmon_takes_value() {
     'watch|--job' | \
     'watch|--fail-on-alert' | \
     'watch|--stop-on-alert' | \
+    'watch|--alertmanager' | \
     'watch|--record' | \
     'catalog|--help'|'catalog|-h' | \
     'catalog list|--help'|'catalog list|-h' | \
@@ -586,6 +592,7 @@ _nsmon_value() {
     'test-rules|--coverage') COMPREPLY=() ;;
     'test-rules|--coverage-min') COMPREPLY=() ;;
     'test-rules|--max-samples') COMPREPLY=() ;;
+    'test-rules|--alertmanager') _nsmon_files "$cur" ;;
     'test-rules|--enable-feature') COMPREPLY=() ;;
     'test-rules|--prometheus-version') COMPREPLY=($(compgen -W '2 3 both' -- "$cur")) ;;
     'routes|--help'|'routes|-h') COMPREPLY=() ;;
@@ -595,6 +602,10 @@ _nsmon_value() {
     'routes test|--alertmanager-version') COMPREPLY=() ;;
     'routes test|--verify-receivers') COMPREPLY=() ;;
     'routes test|--cases') _nsmon_files "$cur" ;;
+    'routes test|--alerts') _nsmon_files "$cur" ;;
+    'routes test|--time') COMPREPLY=() ;;
+    'routes test|--external-url') COMPREPLY=() ;;
+    'routes test|--default-templates') _nsmon_dirs "$cur" ;;
     'routes test|--format') COMPREPLY=($(compgen -W 'text json github sarif' -- "$cur")) ;;
     'routes test|--fail-on') COMPREPLY=($(compgen -W 'error warning info never' -- "$cur")) ;;
     'routes show|--help'|'routes show|-h') COMPREPLY=() ;;
@@ -641,6 +652,7 @@ _nsmon_value() {
     'watch|--job') COMPREPLY=() ;;
     'watch|--fail-on-alert') COMPREPLY=() ;;
     'watch|--stop-on-alert') COMPREPLY=() ;;
+    'watch|--alertmanager') _nsmon_files "$cur" ;;
     'watch|--record') _nsmon_files "$cur" ;;
     'catalog|--help'|'catalog|-h') COMPREPLY=() ;;
     'catalog list|--help'|'catalog list|-h') COMPREPLY=() ;;

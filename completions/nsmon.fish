@@ -283,6 +283,7 @@ function __nsmon_takes_value
         'test-rules|--coverage' \
         'test-rules|--coverage-min' \
         'test-rules|--max-samples' \
+        'test-rules|--alertmanager' \
         'test-rules|--enable-feature' \
         'test-rules|--prometheus-version' \
         'routes|--help' \
@@ -294,6 +295,10 @@ function __nsmon_takes_value
         'routes test|--alertmanager-version' \
         'routes test|--verify-receivers' \
         'routes test|--cases' \
+        'routes test|--alerts' \
+        'routes test|--time' \
+        'routes test|--external-url' \
+        'routes test|--default-templates' \
         'routes test|--format' \
         'routes test|--fail-on' \
         'routes show|--help' \
@@ -345,6 +350,7 @@ function __nsmon_takes_value
         'watch|--job' \
         'watch|--fail-on-alert' \
         'watch|--stop-on-alert' \
+        'watch|--alertmanager' \
         'watch|--record' \
         'catalog|--help' \
         'catalog|-h' \
@@ -678,6 +684,7 @@ complete -c nsmon -n '__nsmon_under "test-rules"' -l diff -x -d 'In a failure, p
 complete -c nsmon -n '__nsmon_under "test-rules"' -l coverage -x -d 'Report the alerting and recording rules no test exercises'
 complete -c nsmon -n '__nsmon_under "test-rules"' -l coverage-min -x -d 'Fail when under PCT percent of the rules are exercised'
 complete -c nsmon -n '__nsmon_under "test-rules"' -l max-samples -x -d 'Fail a query that would hold more than N samples at once (default 10000, promtool'\''s; 0: no limit)'
+complete -c nsmon -n '__nsmon_under "test-rules"' -l alertmanager -r -F -d 'Run the alerts through this alertmanager.yml: the tests'\'' alertmanager_tests, or, in a test without, show what Alertmanager does at each alert_rule_test'\''s eval_time'
 complete -c nsmon -n '__nsmon_under "test-rules"' -l enable-feature -x -d 'Enable a Prometheus feature flag for PromQL: promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers (comma-separated, repeatable)'
 complete -c nsmon -n '__nsmon_under "test-rules"' -l prometheus-version -x -a '2 3 both' -d 'The Prometheus version whose window semantics the rules run under (default: the test_rules.prometheus_version setting, 3); both: each, and the tests whose verdict changes'
 complete -c nsmon -n '__nsmon_at "test-rules"' -r -F
@@ -689,7 +696,11 @@ complete -c nsmon -n '__nsmon_under "routes test"' -l alertmanager -r -F -d 'ale
 complete -c nsmon -n '__nsmon_under "routes test"' -l config -x -d ''
 complete -c nsmon -n '__nsmon_under "routes test"' -l alertmanager-version -x -d 'The Alertmanager version the file is checked for: 0.25 to 0.34 or latest (default: the alertmanager.version setting, 0.25, Debian 12'\''s)'
 complete -c nsmon -n '__nsmon_under "routes test"' -l verify-receivers -x -d 'Exit 1 unless these are the receivers (comma-separated, in order)'
-complete -c nsmon -n '__nsmon_under "routes test"' -l cases -r -F -d 'Run a YAML file of cases: labels, expected receivers, inhibition'
+complete -c nsmon -n '__nsmon_under "routes test"' -l cases -r -F -d 'Run a YAML file of cases: labels, expected receivers, inhibition (or amtool'\''s proposed tests: format)'
+complete -c nsmon -n '__nsmon_under "routes test"' -l alerts -r -F -d 'What Alertmanager sends for these alerts (a JSON file as its API takes them): routes, inhibition, mutes, groups, rendered notifications'
+complete -c nsmon -n '__nsmon_under "routes test"' -l time -x -d 'The time of --alerts (RFC 3339, Unix seconds, now-1h; default now)'
+complete -c nsmon -n '__nsmon_under "routes test"' -l external-url -x -d 'Alertmanager'\''s --web.external-url, as templates see it (default http://localhost:9093)'
+complete -c nsmon -n '__nsmon_under "routes test"' -l default-templates -x -a '(__fish_complete_directories)' -d 'The folder of Alertmanager'\''s default.tmpl (default $NSMON_ALERTMANAGER_TEMPLATES or /usr/share/prometheus/alertmanager)'
 complete -c nsmon -n '__nsmon_under "routes test"' -l format -x -a 'text json github sarif' -d 'Output format: text, json, github, sarif (default: the format.lint setting, text)'
 complete -c nsmon -n '__nsmon_under "routes test"' -l fail-on -x -a 'error warning info never' -d 'Exit 1 when a finding is at least this severe: error, warning, info, never (default warning)'
 complete -c nsmon -n '__nsmon_under "routes show"' -l help -s h -x -d 'Print this help message and exit'
@@ -738,6 +749,7 @@ complete -c nsmon -n '__nsmon_under "watch"' -l rules-memory -x -d 'Memory the k
 complete -c nsmon -n '__nsmon_under "watch"' -l job -x -d 'The job label of the scraped samples (default nsmon-watch)'
 complete -c nsmon -n '__nsmon_under "watch"' -l fail-on-alert -x -d 'End with exit code 4 when an alert of at least SEVERITY fires (default: any)'
 complete -c nsmon -n '__nsmon_under "watch"' -l stop-on-alert -x -d 'Also stop the command (SIGTERM, then the --grace/--kill-after path) when it fires'
+complete -c nsmon -n '__nsmon_under "watch"' -l alertmanager -r -F -d 'With --record FILE.yml: the recorded test also carries what this alertmanager.yml does with the alerts (nsmon.alertmanager_tests)'
 complete -c nsmon -n '__nsmon_under "watch"' -l record -r -F -d 'Write the kept samples as a rule test (.yml) or OpenMetrics (.om)'
 complete -c nsmon -n '__nsmon_at "watch"' -x -a '(__fish_complete_command)'
 complete -c nsmon -n '__nsmon_at "catalog"' -a 'list' -d 'List the catalog'\''s metrics'

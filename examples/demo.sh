@@ -72,6 +72,13 @@ section "...and the incident is a regression test now (nsmon test-rules, promtoo
 $nsmon test-rules "$workdir/incident.yml" || status=1
 promtool test rules "$workdir/incident.yml" || status=1
 
+section "nsmon test-rules: the whole alert path (series → alerts → routes → inhibition → groups → the Slack and PagerDuty text)"
+# rules/alert_path_test.yml runs the app's alerts through rules/alertmanager.yml: the critical
+# pages and reaches Slack, it inhibits its instance's warning, the other warning reaches Slack.
+$nsmon test-rules rules/alert_path_test.yml || status=1
+section "...and on the plain promtool tests, what Alertmanager would do at one eval_time (the view to write expectations from)"
+$nsmon test-rules --alertmanager rules/alertmanager.yml --run '^HighErrorRate fires$' rules/alert_rules_test.yml | head -n 40 || true
+
 section "nsmon lint-metrics: does the detector export what the catalog says? (a saved scrape)"
 $nsmon lint-metrics tests/golden/metrics/detector_text/input.txt --fail-on error
 section "...and a scrape with bugs planted in it"

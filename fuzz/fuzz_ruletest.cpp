@@ -1,6 +1,7 @@
 // libFuzzer target: promtool's rule unit-test files through nsmon's loader, and every input
 // series and expected label set through the series notation, as `test-rules` prepares them
-// (rule_files are not opened: the fuzzer must not read the file system).
+// and nsmon's alertmanager_tests expectations (rule_files and the alertmanager.yml are not opened:
+// the fuzzer must not read the file system).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -30,6 +31,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       inside(x.expr);
       for (const auto& e : x.exp_samples) inside(e.labels);
     }
+    // nsmon.alertmanager_tests: every expected text and field name inside the input.
+    for (const auto& at : t.nsmon.alertmanager_tests)
+      for (const auto& n : at.notifications.value_or(std::vector<nsmon::ruletest::ExpNotification>{})) {
+        inside(n.receiver);
+        for (const auto& in : n.integrations)
+          for (const auto& [name, exp] : in.fields) {
+            inside(name);
+            inside(exp.text);
+          }
+      }
   }
   for (const auto& d : diags)
     if (d.span.line < 0 || d.span.line > src.line_count() + 1) __builtin_trap();

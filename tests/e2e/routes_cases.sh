@@ -68,3 +68,37 @@ run routes show --config "$D/routing.yml"
 expect_rc 0
 expect_out "default-route  receiver: default"
 expect_err "routes --config is deprecated"
+# The batch format proposed for amtool (PR #5175): each alert a case, the test's others firing.
+run routes test --alertmanager "$D/routing.yml" --cases "$D/amtool_batch_tests.yml"
+expect_rc 0
+expect_out "PASS  critical suppresses warning (alert 2 of 2)"
+expect_out "(7 cases: 7 passed, 0 failed)"
+# Not inhibited once the critical alert is gone from the test; a receiver list that differs fails.
+/usr/bin/python3 - "$D/amtool_batch_tests.yml" >"$TMP/batch.yml" <<'PY'
+import sys
+t = open(sys.argv[1]).read()
+t = t.replace("      - labels: {alertname: SomeAlert, severity: critical}\n        expected_receivers: [oncall]\n      - labels: {alertname: SomeAlert, severity: warning}",
+              "      - labels: {alertname: SomeAlert, severity: warning}")
+t = t.replace("      - labels: {alertname: SomeAlert}\n        expected_receivers: [default]", "      - labels: {alertname: SomeAlert}\n        expected_receivers: [oncall]")
+print(t, end="")
+PY
+run routes test --alertmanager "$D/routing.yml" --cases "$TMP/batch.yml"
+expect_rc 1
+expect_out "case 'Unmatched alert routes to default' fails:"
+expect_out "receivers: expected oncall, got default"
+expect_out "case 'critical suppresses warning' fails:"
+expect_out "expected to be inhibited, but no inhibit rule mutes it"
+# An alert with neither expectation fails, as in the PR (no alert reaches no receiver).
+printf 'tests:\n  - name: t\n    alerts:\n      - labels: {alertname: X}\n' >"$TMP/none.yml"
+run routes test --alertmanager "$D/routing.yml" --cases "$TMP/none.yml"
+expect_rc 1
+expect_out "receivers: expected (none), got default"
+# Both formats in one file, or a misspelt key: positioned errors, exit 2.
+printf 'tests:\n  - name: t\n    alerts:\n      - labels: {alertname: X}\n        expected_receiver: [default]\n' >"$TMP/typo.yml"
+run routes test --alertmanager "$D/routing.yml" --cases "$TMP/typo.yml"
+expect_rc 2
+expect_err "$TMP/typo.yml:5:9: error: unknown field 'expected_receiver' in an alert of a test"
+printf 'cases: []\ntests: []\n' >"$TMP/both.yml"
+run routes test --alertmanager "$D/routing.yml" --cases "$TMP/both.yml"
+expect_rc 2
+expect_err "not both"

@@ -603,3 +603,61 @@ tests:
   REQUIRE(bad->diags.size() == 1);
   CHECK(bad->diags[0].message.find("invalid histogram") != std::string::npos);
 }
+
+TEST_CASE("test file: nsmon.alertmanager_tests, notifications, integrations and inhibited", "[ruletest]") {
+  auto l = load_tests(R"(tests:
+  - nsmon:
+      alertmanager: am.yml
+      alertmanager_tests:
+        - eval_time: 10m
+          notifications:
+            - receiver: slack
+              group_labels: {alertname: A}
+              alerts: [{alertname: A, instance: x}]
+              slack:
+                title: A
+                text: {contains: rate}
+              pagerduty: {description: {matches: "A.*"}}
+          inhibited:
+            - alert: {alertname: B}
+              by: {alertname: A}
+)");
+  REQUIRE(l.diags.empty());
+  const auto& ext = l.file.tests.at(0).nsmon;
+  REQUIRE(ext.alertmanager);
+  CHECK(ext.alertmanager->value == "am.yml");
+  REQUIRE(ext.alertmanager_tests.size() == 1);
+  const auto& t = ext.alertmanager_tests[0];
+  CHECK(t.eval_time_ms == 600'000);
+  REQUIRE(t.notifications);
+  REQUIRE(t.notifications->size() == 1);
+  const auto& n = (*t.notifications)[0];
+  CHECK(n.receiver.value == "slack");
+  REQUIRE(n.group_labels);
+  CHECK(n.group_labels->at(0).key.value == "alertname");
+  REQUIRE(n.alerts);
+  CHECK(n.alerts->at(0).size() == 2);
+  REQUIRE(n.integrations.size() == 2);
+  CHECK(n.integrations[0].name.value == "slack");
+  CHECK(n.integrations[0].fields[1].second.kind == ruletest::ExpText::Kind::contains);
+  CHECK(n.integrations[1].fields[0].second.kind == ruletest::ExpText::Kind::matches);
+  CHECK(n.integrations[1].fields[0].second.text.value == "A.*");
+  REQUIRE(t.inhibited);
+  CHECK(t.inhibited->at(0).by.has_value());
+}
+
+TEST_CASE("test file: a misspelt integration or text form is a positioned error", "[ruletest]") {
+  auto l = load_tests(R"(tests:
+  - nsmon:
+      alertmanager_tests:
+        - notifications:
+            - receiver: slack
+              slak: {title: A}
+            - receiver: slack
+              slack: {title: {contain: A}}
+          inhibited:
+            - by: {alertname: A}
+)");
+  CHECK(where(l.diags) ==
+        std::vector<std::string>{"6:15 yaml/unknown-field", "8:31 yaml/unknown-field", "10:15 ruletest/invalid"});
+}

@@ -111,3 +111,11 @@ TEST_CASE("width: one cell per code point, none for escape sequences and combini
   CHECK(table.find("e\xCC\x81     1") != std::string::npos);
   CHECK(table.find("ab    2") != std::string::npos);
 }
+
+TEST_CASE("line_diff: the lines only in one text, the shared ones in order", "[util]") {
+  CHECK(util::line_diff("a\nb\nc", "a\nc") == "  a\n- b\n  c");
+  CHECK(util::line_diff("HighErrorRate", "[FIRING] HighErrorRate", "> ") ==
+        "> - HighErrorRate\n> + [FIRING] HighErrorRate");
+  CHECK(util::line_diff("x\ny", "x\ny") == "  x\n  y");
+  CHECK(util::line_diff("", "a") == "- \n+ a");
+}

@@ -377,3 +377,65 @@ TEST_CASE("watch --record: the run as a rule test that the test-rules runner pas
   CHECK(record_format("a.om") == RecordFormat::openmetrics);
   CHECK_FALSE(record_format("a.json"));
 }
+
+TEST_CASE("watch --record --alertmanager: the recorded test carries what Alertmanager does, and passes",
+          "[watch][watch_rules]") {
+  TempDir tmp("record_am");
+  auto rules = tmp.write("rules.yml", kRules);
+  const std::string am_text = R"(route:
+  receiver: mail
+  group_by: [alertname]
+  routes:
+    - matchers: ['severity="critical"']
+      receiver: pager
+receivers:
+  - name: mail
+  - name: pager
+    webhook_configs:
+      - url: http://127.0.0.1:9/hook
+inhibit_rules:
+  - source_matchers: ['severity="critical"']
+    target_matchers: ['severity="warning"']
+    equal: [job]
+)";
+  auto am_path = tmp.write("am.yml", am_text);
+  core::SourceFile am_src(am_path, am_text);
+  std::vector<core::Diagnostic> am_diags;
+  auto setup = std::make_shared<ruletest::AlertmanagerSetup>();
+  setup->cfg = alertmanager::load_config(am_src, am_diags);
+  REQUIRE(am_diags.empty());
+  setup->templates = alertmanager::templates_from_text("");
+  auto loaded = load_rules({rules}, {}, 60'000);
+  RuleWatch rw(*loaded, options());
+  for (int k = 0; k < 20; ++k) {
+    const std::int64_t t = S + 5000 * k + 1200;
+    rw.scraped(scrape(spike(k)), expfmt::Format::text, t);
+    rw.evaluate(t);
+  }
+  const std::string path = (tmp.dir / "incident.yml").string();
+  const std::string text = record_test(rw, 5000, path, {am_path, setup.get()});
+  INFO(text);
+  CHECK(text.find("    start_timestamp: 1000\n") != std::string::npos); // the run's time
+  CHECK(text.find("    nsmon:\n      alertmanager: 'am.yml'\n      alertmanager_tests:\n") != std::string::npos);
+  // LossHigh pages; LossSomewhatHigh (warning, same job) is inhibited by it.
+  CHECK(text.find("            - receiver: \"pager\"\n              group_labels: {alertname: \"LossHigh\"}") !=
+        std::string::npos);
+  CHECK(text.find("            - alert: {alertname: \"LossSomewhatHigh\"") != std::string::npos);
+
+  // Replayed with the config, it passes; with the page routed elsewhere, it fails.
+  for (bool changed : {false, true}) {
+    core::SourceSet sources;
+    std::vector<core::Diagnostic> diags;
+    const core::SourceFile& src = sources.add(path, text);
+    ruletest::RunOptions ro;
+    auto prepared = ruletest::prepare(src, ro, sources, diags);
+    REQUIRE(diags.empty());
+    REQUIRE(prepared->tests.at(0).alertmanager_path == am_path);
+    auto other = std::make_shared<ruletest::AlertmanagerSetup>(*setup);
+    if (changed) other->cfg.route->routes.at(0).receiver->value = "mail";
+    prepared->tests[0].alertmanager = other;
+    auto result = ruletest::run_test(*prepared, 0, ro);
+    for (const auto& f : result.failures) INFO(f.message);
+    CHECK(result.passed() == !changed);
+  }
+}

@@ -33,17 +33,10 @@ std::string join(const std::vector<std::string>& v) {
 
 } // namespace
 
-std::vector<Case> load_cases(const core::SourceFile& src, std::vector<core::Diagnostic>& diags) {
-  core::YamlReader y(src, diags);
-  std::vector<Case> out;
-  auto root = y.parse();
-  if (!root) return out;
-  if (!y.check_mapping(*root, {"cases"}, "a cases file")) return out;
-  auto list = (*root)["cases"];
-  if (!list || !list.is_sequence()) {
-    y.report(list ? list : *root, "yaml/type", "cases must be a list");
-    return out;
-  }
+namespace {
+
+// nsmon's own format: `cases:`, one alert per case, the others firing beside it under `firing:`.
+void own_cases(core::YamlReader& y, const yaml::Node& list, std::vector<Case>& out) {
   for (const auto& n : list) {
     if (!y.check_mapping(n, {"name", "labels", "receivers", "firing", "inhibited"}, "a case")) continue;
     Case c;
@@ -68,6 +61,74 @@ std::vector<Case> load_cases(const core::SourceFile& src, std::vector<core::Diag
     if (auto i = n["inhibited"]) c.inhibited = y.boolean(i, "inhibited");
     out.push_back(std::move(c));
   }
+}
+
+// The batch format proposed upstream (prometheus/alertmanager PR #5175, `amtool config routes test
+// --test-file`): `tests:`, each a name and alerts fired together. Each alert becomes one case whose
+// `firing` is the test's other alerts, with amtool's verdict: expected_inhibited: true asserts
+// only that the alert is muted; otherwise its receivers must be expected_receivers, in order
+// (absent: none, which no alert satisfies, as in the PR).
+void upstream_tests(core::YamlReader& y, const yaml::Node& list, std::vector<Case>& out) {
+  int index = 0;
+  for (const auto& t : list) {
+    ++index;
+    if (!y.check_mapping(t, {"name", "alerts"}, "a test")) continue;
+    std::string name = "test " + std::to_string(index);
+    if (auto n = t["name"]) name = y.string(n, "name").value_or(name);
+    auto alerts = t["alerts"];
+    if (!alerts || !alerts.is_sequence()) {
+      const char* why = "a test needs alerts: a list of alerts fired together";
+      if (alerts) y.report(alerts, "yaml/type", why);
+      else y.report(t, "yaml/type", why);
+      continue;
+    }
+    const std::size_t first = out.size();
+    for (const auto& a : alerts) {
+      if (!y.check_mapping(a, {"labels", "expected_receivers", "expected_inhibited"}, "an alert of a test")) continue;
+      auto labels = a["labels"];
+      auto ls = labels ? label_set(y, labels, "labels") : std::nullopt;
+      if (!labels) y.report(a, "yaml/type", "an alert needs labels (its label set)");
+      if (!ls) continue;
+      Case c;
+      c.span = y.span(a);
+      c.labels = std::move(*ls);
+      bool inhibited = false;
+      if (auto i = a["expected_inhibited"]) inhibited = y.boolean(i, "expected_inhibited").value_or(false);
+      if (inhibited) c.inhibited = true;
+      else if (auto r = a["expected_receivers"]) c.receivers = y.strings(r, "expected_receivers");
+      else c.receivers = std::vector<std::string>{};
+      out.push_back(std::move(c));
+    }
+    const std::size_t n = out.size() - first;
+    for (std::size_t i = first; i < out.size(); ++i) {
+      out[i].name =
+          n == 1 ? name : name + " (alert " + std::to_string(i - first + 1) + " of " + std::to_string(n) + ")";
+      for (std::size_t k = first; k < out.size(); ++k)
+        if (k != i) out[i].firing.push_back(out[k].labels);
+    }
+  }
+}
+
+} // namespace
+
+std::vector<Case> load_cases(const core::SourceFile& src, std::vector<core::Diagnostic>& diags) {
+  core::YamlReader y(src, diags);
+  std::vector<Case> out;
+  auto root = y.parse();
+  if (!root) return out;
+  if (!y.check_mapping(*root, {"cases", "tests"}, "a cases file")) return out;
+  const bool upstream = static_cast<bool>((*root)["tests"]);
+  if (upstream && (*root)["cases"]) {
+    y.report(*root, "yaml/type", "give cases: (nsmon's format) or tests: (amtool's batch format), not both");
+    return out;
+  }
+  auto list = (*root)[upstream ? "tests" : "cases"];
+  if (!list || !list.is_sequence()) {
+    y.report(list ? list : *root, "yaml/type", std::string(upstream ? "tests" : "cases") + " must be a list");
+    return out;
+  }
+  if (upstream) upstream_tests(y, list, out);
+  else own_cases(y, list, out);
   return out;
 }
 

@@ -10,6 +10,17 @@
 //       firing:                          # alerts firing at the same time
 //         - {alertname: HighLatency, severity: critical, instance: a}
 //       inhibited: true
+//
+// It also reads the batch format proposed for amtool (prometheus/alertmanager PR #5175,
+// `amtool config routes test --test-file`), one case per alert, the test's others firing beside it:
+//
+//   tests:
+//     - name: critical suppresses warning
+//       alerts:
+//         - labels: {alertname: A, severity: critical}
+//           expected_receivers: [default]
+//         - labels: {alertname: A, severity: warning}
+//           expected_inhibited: true
 #include <optional>
 #include <string>
 #include <vector>

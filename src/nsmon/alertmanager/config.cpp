@@ -257,7 +257,10 @@ private:
       secret(g, k, "global", "global", k == "slack_api_url" || k == "mattermost_webhook_url");
     host_port(g, "smtp_smarthost", "global");
     for (const auto& e : g)
-      if (e.first.is_scalar() && present(e.second)) cfg.global_fields.insert(std::string(e.first.scalar()));
+      if (e.first.is_scalar() && present(e.second)) {
+        cfg.global_fields.insert(std::string(e.first.scalar()));
+        if (e.second.is_scalar()) cfg.global_values[std::string(e.first.scalar())] = std::string(e.second.scalar());
+      }
     newer(g["http_config"], "http_config");
     rules::check_http_client(y_, g["http_config"]);
     rules::check_tls_config(y_, g, "smtp_tls_config");
@@ -406,9 +409,27 @@ private:
     for (const auto& kind : detail::notifier_kinds())
       for (const auto& c : list(n[std::string(kind.key)], std::string(kind.key))) {
         r.kinds.emplace_back(kind.key);
+        r.notifiers.push_back(values(kind, c));
         notifier(kind, c, cfg, r);
       }
     cfg.receivers.push_back(std::move(r));
+  }
+
+  // What dispatch renders of a notifier config: its string values, a map's one level down.
+  Notifier values(const detail::NotifierKind& kind, const yaml::Node& c) {
+    Notifier out{std::string(kind.key), std::nullopt, {}};
+    if (!c || !c.is_map()) return out;
+    for (const auto& e : c) {
+      if (!e.first.is_scalar()) continue;
+      std::string key(e.first.scalar());
+      if (key == "send_resolved") out.send_resolved = core::yaml_v2::to_bool(e.second);
+      else if (e.second.is_scalar() && !e.second.is_null()) out.fields.emplace_back(key, y_.located(e.second));
+      else if (e.second.is_map() && key != "http_config" && key != "tls_config")
+        for (const auto& f : e.second)
+          if (f.first.is_scalar() && f.second.is_scalar() && !f.second.is_null())
+            out.fields.emplace_back(key + "." + std::string(f.first.scalar()), y_.located(f.second));
+    }
+    return out;
   }
 
   // One entry of a receiver's *_configs list, by its kind's row.
@@ -580,24 +601,33 @@ private:
       y_.report(n, "alertmanager/missing-field", "missing name in time interval");
       return;
     }
+    TimeInterval def{*name, {}};
     for (const auto& i : list(n["time_intervals"], "time_intervals"))
-      if (y_.check_mapping(i, kInterval, "a time interval")) interval(i);
+      if (y_.check_mapping(i, kInterval, "a time interval")) def.intervals.push_back(interval(i));
     cfg.time_intervals.push_back(*name);
+    cfg.interval_defs.push_back(std::move(def));
   }
 
   // One entry of a time interval, checked as timeinterval.go checks it when Alertmanager loads
   // the file (detail::time_range_error, in its words). `location` is not checked: Go reads it
   // from the zoneinfo database of the machine Alertmanager runs on.
-  void interval(const yaml::Node& i) {
-    for (const char* key : {"weekdays", "days_of_month", "months", "years"}) {
+  TimeIntervalSpec interval(const yaml::Node& i) {
+    TimeIntervalSpec spec;
+    auto fields = {std::pair{"weekdays", &spec.weekdays}, std::pair{"days_of_month", &spec.days_of_month},
+                   std::pair{"months", &spec.months}, std::pair{"years", &spec.years}};
+    for (auto [key, out] : fields) {
       auto l = i[key];
       if (!l || l.is_null()) continue;
       auto items = y_.strings(l, key);
       if (!items) continue;
+      out->emplace();
       for (std::size_t k = 0; k < items->size(); ++k)
         if (auto err = detail::time_range_error(key, (*items)[k]); !err.empty())
           y_.report(l.at(k), "alertmanager/invalid-value", err + " (" + key + ")");
+        else if (auto r = detail::time_range(key, (*items)[k])) (*out)->push_back({r->first, r->second});
     }
+    spec.location = text(i, "location", "location");
+    if (auto t = i["times"]; t && !t.is_null()) spec.times.emplace();
     for (const auto& t : list(i["times"], "times")) {
       if (!y_.check_mapping(t, {"start_time", "end_time"}, "a time range")) continue;
       auto start = text(t, "start_time", "start_time"), end = text(t, "end_time", "end_time");
@@ -615,7 +645,9 @@ private:
       auto b = minutes(*start, "start_time"), e = minutes(*end, "end_time");
       if (b && e && *b >= *e)
         y_.report(t, "alertmanager/invalid-value", "start time cannot be equal or greater than end time");
+      else if (b && e) spec.times->push_back({*b, *e});
     }
+    return spec;
   }
 
   // smarthost: a "host:port" that Go's net.SplitHostPort splits, with a port (config.go's HostPort).

@@ -2,6 +2,7 @@
 // alertmanager.yml → a typed model with positions, read strictly as Alertmanager reads it
 // (yaml.UnmarshalStrict: unknown fields refused). The loader reports what one field or one
 // section can tell (types, durations, URLs, matchers, secrets); check() what needs the whole file.
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -32,13 +33,41 @@ struct Route {
   std::vector<Route> routes;
 };
 
+/// One notifier config of a receiver, as dispatch renders it.
+struct Notifier {
+  std::string kind;                  ///< "slack_configs", ...
+  std::optional<bool> send_resolved; ///< absent: the kind's default
+  /// Its string values as written (templates or not), by field name; the entries of a map
+  /// (PagerDuty's details, email's headers) as "details.NAME".
+  std::vector<std::pair<std::string, core::Located>> fields;
+};
+
 /// A receiver: its name and how many notifier configs of each kind it has.
 struct Receiver {
   core::Located name;
-  std::vector<std::string> kinds; ///< "email_configs", ... one entry per config
+  std::vector<std::string> kinds;  ///< "email_configs", ... one entry per config
+  std::vector<Notifier> notifiers; ///< one per config, in the order of kinds
   /// What its fields' templates read: .GroupLabels.x (the label's name) and {{ template "x" }}
   /// (the template's name), each at the field that holds it.
   std::vector<core::Located> group_labels, templates;
+};
+
+/// An inclusive range of a time interval's field (minutes of the day for times: [begin, end)).
+struct TimeRange {
+  int begin = 0, end = 0;
+};
+
+/// One entry of a time interval's time_intervals (timeinterval.TimeInterval): a field left out
+/// holds at any time.
+struct TimeIntervalSpec {
+  std::optional<std::vector<TimeRange>> times, weekdays, days_of_month, months, years;
+  std::optional<core::Located> location; ///< an IANA zone name, "UTC" or "Local"
+};
+
+/// A named time interval (time_intervals: or mute_time_intervals:).
+struct TimeInterval {
+  core::Located name;
+  std::vector<TimeIntervalSpec> intervals;
 };
 
 struct InhibitRule {
@@ -56,9 +85,11 @@ struct Config {
   core::Span route_key;       ///< where to point about the root route (the file's start if none)
   std::vector<Receiver> receivers;
   std::vector<InhibitRule> inhibit_rules;
-  std::vector<core::Located> time_intervals; ///< names of time_intervals and mute_time_intervals
-  std::vector<core::Located> templates;      ///< the globs of templates: (relative to the file's folder)
-  std::set<std::string> global_fields;       ///< the fields of global: that have a value
+  std::vector<core::Located> time_intervals;        ///< names of time_intervals and mute_time_intervals
+  std::vector<TimeInterval> interval_defs;          ///< their definitions, in the same order
+  std::vector<core::Located> templates;             ///< the globs of templates: (relative to the file's folder)
+  std::set<std::string> global_fields;              ///< the fields of global: that have a value
+  std::map<std::string, std::string> global_values; ///< global:'s scalar values (notifiers' defaults)
   /// Byte ranges [begin, end) of the file that hold inline secrets: mask them before quoting lines.
   std::vector<std::pair<std::size_t, std::size_t>> secrets;
 };

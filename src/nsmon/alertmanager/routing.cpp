@@ -34,22 +34,31 @@ std::vector<RouteMatch> route_alert(const Route& root, const labels::Labels& lab
   return out;
 }
 
-std::vector<std::size_t> inhibited_by(const Config& cfg, const labels::Labels& target,
+std::vector<InhibitMatch> inhibitions(const Config& cfg, const labels::Labels& target,
                                       const std::vector<labels::Labels>& firing) {
-  std::vector<std::size_t> out;
+  std::vector<InhibitMatch> out;
   for (std::size_t i = 0; i < cfg.inhibit_rules.size(); ++i) {
     const InhibitRule& r = cfg.inhibit_rules[i];
     if (!matches(r.target, target)) continue;
     const bool two_sided = matches(r.source, target);
-    for (const auto& source : firing) {
+    InhibitMatch m{i, {}};
+    for (std::size_t k = 0; k < firing.size(); ++k) {
+      const auto& source = firing[k];
       if (!matches(r.source, source)) continue;
       bool equal = true;
       for (const auto& l : r.equal) equal = equal && labels::get(source, l.value) == labels::get(target, l.value);
       if (!equal || (two_sided && matches(r.target, source))) continue;
-      out.push_back(i);
-      break;
+      m.sources.push_back(k);
     }
+    if (!m.sources.empty()) out.push_back(std::move(m));
   }
+  return out;
+}
+
+std::vector<std::size_t> inhibited_by(const Config& cfg, const labels::Labels& target,
+                                      const std::vector<labels::Labels>& firing) {
+  std::vector<std::size_t> out;
+  for (const InhibitMatch& m : inhibitions(cfg, target, firing)) out.push_back(m.rule);
   return out;
 }
 

@@ -34,6 +34,15 @@ std::vector<RouteMatch> route_alert(const Route& root, const labels::Labels& lab
 std::vector<std::size_t> inhibited_by(const Config& cfg, const labels::Labels& target,
                                       const std::vector<labels::Labels>& firing);
 
+/// What inhibited_by finds, with the sources: each inhibit rule that mutes `target` and the
+/// indices in `firing` of the alerts that inhibit it.
+struct InhibitMatch {
+  std::size_t rule = 0;
+  std::vector<std::size_t> sources;
+};
+std::vector<InhibitMatch> inhibitions(const Config& cfg, const labels::Labels& target,
+                                      const std::vector<labels::Labels>& firing);
+
 /// A matcher as Alertmanager prints it: name="value", name=~"regex", ...
 std::string to_string(const Matcher& m);
 

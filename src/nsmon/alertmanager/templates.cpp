@@ -27,14 +27,18 @@ void check_template_file(const core::SourceFile& file, std::vector<core::Diagnos
   std::string name = file.path();
   if (auto slash = name.rfind('/'); slash != std::string::npos) name.erase(0, slash + 1);
   std::string err = template_error(file.text(), name);
-  if (err.empty()) return;
+  if (!err.empty()) diags.push_back(template_file_error(file.path(), err));
+}
+
+core::Diagnostic template_file_error(const std::string& path, const std::string& err) {
+  std::string name = path;
+  if (auto slash = name.rfind('/'); slash != std::string::npos) name.erase(0, slash + 1);
   // "template: NAME:LINE: message": point at LINE of the file.
   int line = 1;
   std::string prefix = "template: " + name + ":";
   if (err.rfind(prefix, 0) == 0) line = std::atoi(err.c_str() + prefix.size());
-  diags.push_back(core::make_diagnostic("alertmanager/template", core::Span{file.path(), line == 0 ? 1 : line, 1, 0},
-                                        err,
-                                        "Alertmanager refuses to load a configuration whose templates do not parse"));
+  return core::make_diagnostic("alertmanager/template", core::Span{path, line == 0 ? 1 : line, 1, 0}, err,
+                               "Alertmanager refuses to load a configuration whose templates do not parse");
 }
 
 std::vector<std::string> defined_templates(std::string_view text) {

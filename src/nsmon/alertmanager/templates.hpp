@@ -18,6 +18,9 @@ std::string template_error(std::string_view text, std::string_view name);
 /// A template file of `templates:`; its parse error (alertmanager/template) at its line.
 void check_template_file(const core::SourceFile& file, std::vector<core::Diagnostic>& diags);
 
+/// Go's parse error of the template file `path` ("template: NAME:LINE: ...") at its line.
+core::Diagnostic template_file_error(const std::string& path, const std::string& err);
+
 /// The names a template text defines ({{ define "name" }}).
 std::vector<std::string> defined_templates(std::string_view text);
 

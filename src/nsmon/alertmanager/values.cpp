@@ -105,6 +105,16 @@ std::string month_name(int m) { return m >= 1 && m <= 12 ? std::string(kMonths[s
 
 } // namespace
 
+std::optional<std::pair<int, int>> time_range(std::string_view field, std::string_view value) {
+  if (!time_range_error(field, value).empty()) return std::nullopt;
+  const std::string in = util::ascii_lower(value);
+  const auto colon = in.find(':');
+  std::string err;
+  int b = *member(field, std::string_view(in).substr(0, colon), err);
+  int e = colon == std::string::npos ? b : *member(field, std::string_view(in).substr(colon + 1), err);
+  return std::pair{b, e};
+}
+
 std::string time_range_error(std::string_view field, std::string_view value) {
   // stringableRangeFromString: "a" or "a:b", lower-cased.
   const std::string in = util::ascii_lower(value);

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace nsmon::alertmanager::detail {
 
@@ -23,6 +24,10 @@ bool value_is_credential(std::string_view key, std::string_view v);
 /// An entry of a time interval's weekdays, days_of_month, months or years ("monday:friday",
 /// "-3:-1"), checked as timeinterval.go's UnmarshalYAML methods check it: Go's error, or "".
 std::string time_range_error(std::string_view field, std::string_view value);
+
+/// An entry of weekdays, days_of_month, months or years as the range it stands for (weekdays 0 =
+/// sunday, months 1 = january), or nullopt when time_range_error has something to say.
+std::optional<std::pair<int, int>> time_range(std::string_view field, std::string_view value);
 
 /// A time range's "HH:MM" (00:00 to 24:00) in minutes, or nullopt when timeinterval.go refuses it.
 std::optional<int> clock_minutes(std::string_view hhmm);

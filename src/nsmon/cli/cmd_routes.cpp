@@ -6,6 +6,7 @@
 
 #include "nsmon/alertmanager/cases.hpp"
 #include "nsmon/alertmanager/config.hpp"
+#include "nsmon/alertmanager/dispatch.hpp"
 #include "nsmon/alertmanager/routing.hpp"
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
@@ -15,6 +16,7 @@
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/exit_codes.hpp"
+#include "nsmon/promapi/time.hpp"
 #include "nsmon/util/files.hpp"
 #include "nsmon/util/strings.hpp"
 
@@ -24,37 +26,22 @@ namespace {
 
 struct RoutesOptions {
   std::string config;
-  std::vector<std::string> labels; ///< name=value
-  std::string verify;              ///< --verify-receivers (comma-separated)
-  std::string cases;               ///< --cases FILE
-  alertmanager::Version version;   ///< --alertmanager-version, through the settings
+  std::vector<std::string> labels;                    ///< name=value
+  std::string verify;                                 ///< --verify-receivers (comma-separated)
+  std::string cases;                                  ///< --cases FILE
+  std::string alerts;                                 ///< --alerts FILE (the API's JSON)
+  std::string time;                                   ///< --time (default now)
+  std::string external_url = "http://localhost:9093"; ///< --external-url
+  std::string templates_dir;                          ///< --default-templates DIR
+  alertmanager::Version version;                      ///< --alertmanager-version, through the settings
 };
 
 constexpr const char* kDefaultConfig = "rules/alertmanager.yml";
 
-// The configuration, loaded: errors are positioned and stop the command (exit 2), as a file
-// Alertmanager would refuse has no routing to test.
-struct Loaded {
-  std::string text;
-  core::SourceFile src;
-  alertmanager::Config cfg;
-};
-
-Loaded load(const std::string& given, alertmanager::Version version) {
+LoadedAlertmanager load(const std::string& given, alertmanager::Version version) {
   std::string path = given;
   if (path.empty()) path = require_default(kDefaultConfig, "no configuration: give --alertmanager alertmanager.yml");
-  std::string text = util::read_file(path);
-  core::SourceFile src(path == "-" ? "<stdin>" : path, text);
-  std::vector<core::Diagnostic> diags;
-  alertmanager::Config cfg = alertmanager::load_config(src, diags, {.version = version});
-  alertmanager::check(cfg, diags);
-  // Only what stops Alertmanager from loading the file matters here (lint-alertmanager says the rest).
-  std::erase_if(diags, [](const core::Diagnostic& d) { return d.severity != core::Severity::error; });
-  core::SourceSet sources;
-  sources.add(src.path(), config::mask(text, cfg.secrets));
-  check_loaded(std::move(diags), sources, "Alertmanager configuration", src.path(), core::Severity::error);
-  if (!cfg.route) throw UsageError(src.path() + ": no route provided");
-  return {std::move(text), std::move(src), std::move(cfg)};
+  return load_alertmanager(path, version);
 }
 
 // name=value (the value may be quoted), as amtool's label arguments.
@@ -87,7 +74,7 @@ std::vector<std::string> receivers_of(const alertmanager::Config& cfg, const lab
 
 // --cases: each failed case is a routes/case-failed finding of the one report; the verdicts of
 // all cases are the JSON report's "cases", the passed ones listed before a text report.
-int run_cases(const RoutesOptions& o, const Loaded& l, const ReportOptions& ro) {
+int run_cases(const RoutesOptions& o, const LoadedAlertmanager& l, const ReportOptions& ro) {
   std::string text = util::read_file(o.cases);
   core::SourceFile src(o.cases, text);
   std::vector<core::Diagnostic> diags;
@@ -126,8 +113,48 @@ int run_cases(const RoutesOptions& o, const Loaded& l, const ReportOptions& ro) 
   return finish(report, sources, ro);
 }
 
+// --alerts: what Alertmanager does with these alerts at --time: routes, inhibition, mutes,
+// groups and the notifications rendered with the default templates and the config's own.
+int run_alerts(const RoutesOptions& o, const LoadedAlertmanager& l, const ReportOptions& ro) {
+  const std::string format = ro.format_given ? ro.format : "text";
+  if (format != "text" && format != "json") throw UsageError("routes test --alerts prints text or json, not " + format);
+  const double now_s = promapi::now_seconds();
+  double at = now_s;
+  if (!o.time.empty()) {
+    auto t = promapi::parse_time(o.time, now_s);
+    if (!t)
+      throw UsageError("--time wants RFC 3339 (2024-05-01T12:00:00Z), Unix seconds or a relative time, not '" + o.time +
+                       "'");
+    at = *t;
+  }
+  const auto now_ms = static_cast<std::int64_t>(at * 1000);
+  std::string text = util::read_file(o.alerts);
+  auto alerts = alertmanager::parse_alerts(text, o.alerts == "-" ? "<stdin>" : o.alerts, now_ms);
+  std::vector<core::Diagnostic> diags;
+  auto templates = alertmanager::load_templates(l.cfg, diags, {.defaults_dir = o.templates_dir});
+  core::SourceSet sources;
+  check_loaded(std::move(diags), sources, "templates", l.src.path(), core::Severity::error);
+  if (!templates.defaults_found)
+    std::cerr << "nsmon: warning: no " << templates.defaults_dir
+              << "/default.tmpl (Alertmanager's default templates): the fields that use them fail to render; give "
+                 "--default-templates DIR or NSMON_ALERTMANAGER_TEMPLATES\n";
+  auto outcome = alertmanager::dispatch(l.cfg, templates, alerts, now_ms, {.external_url = o.external_url});
+  if (format == "json")
+    std::cout
+        << alertmanager::outcome_json(outcome, alerts).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+        << "\n";
+  else
+    for (const auto& line : alertmanager::outcome_text(outcome, alerts)) std::cout << line << "\n";
+  return kOk;
+}
+
 int run_test(const RoutesOptions& o, const ReportOptions& ro) {
-  Loaded l = load(o.config, o.version);
+  LoadedAlertmanager l = load(o.config, o.version);
+  if (!o.alerts.empty()) {
+    if (!o.labels.empty() || !o.cases.empty()) throw UsageError("give --alerts FILE alone, without labels or --cases");
+    return run_alerts(o, l, ro);
+  }
+  if (!o.time.empty()) throw UsageError("--time goes with --alerts FILE");
   if (!o.cases.empty()) {
     if (!o.labels.empty()) throw UsageError("give either --cases FILE or labels, not both");
     return run_cases(o, l, ro);
@@ -180,7 +207,7 @@ void print_tree(const alertmanager::Route& r, const std::string& receiver, const
 }
 
 int run_show(const RoutesOptions& o) {
-  Loaded l = load(o.config, o.version);
+  LoadedAlertmanager l = load(o.config, o.version);
   print_tree(*l.cfg.route, "", "", true, true);
   return kOk;
 }
@@ -212,9 +239,37 @@ Cases (--cases FILE):
       firing: [{alertname: HighLatency, severity: critical, instance: a}]
       inhibited: true
   'firing' lists the alerts firing at the same time, for the inhibit rules.
+  The file may instead be in the batch format proposed for amtool (prometheus/alertmanager PR
+  #5175, `amtool config routes test --test-file`), so that such a file runs today:
+  tests:
+    - name: critical suppresses warning
+      alerts:                          # fired together
+        - labels: {alertname: A, severity: critical}
+          expected_receivers: [pager]
+        - labels: {alertname: A, severity: warning}
+          expected_inhibited: true
+  Each alert is a case, checked as the PR checks it: expected_inhibited: true asserts only that
+  it is muted; otherwise its receivers must be expected_receivers (absent: none, so it fails).
+
+Alerts (--alerts FILE):
+  The alerts as Alertmanager's API takes them (POST /api/v2/alerts; '-' reads stdin):
+    [{"labels": {"alertname": "DiskFull", "severity": "critical", "instance": "db1"},
+      "annotations": {"summary": "disk full on db1"},
+      "startsAt": "2024-05-01T12:00:00Z", "endsAt": null, "generatorURL": ""}]
+  prints what Alertmanager 0.25 does with them at --time (default now): each alert's routes,
+  whether an inhibit rule mutes it and which firing alerts are its sources, the routes that
+  mute_time_intervals or active_time_intervals mute, the aggregation groups (group_by, groupKey,
+  the alerts in Alertmanager's order) and each integration's notification: its templated fields
+  rendered with Alertmanager's default templates (--default-templates DIR, else
+  $NSMON_ALERTMANAGER_TEMPLATES, else /usr/share/prometheus/alertmanager) and the config's
+  templates:, or the template's error; a webhook's JSON body as Alertmanager posts it. It is the
+  first notification of each group: inhibited alerts are left out, a group with nothing firing
+  sends nothing, resolved alerts go only to integrations with send_resolved. --format json for
+  scripts.
 
 Examples:
   nsmon routes test --alertmanager alertmanager.yml severity=critical team=ml
+  nsmon routes test --alertmanager alertmanager.yml --alerts alerts.json --time 2024-05-01T12:00:00Z
   nsmon routes test --alertmanager alertmanager.yml --verify-receivers pager,ml-team severity=critical team=ml
   nsmon routes test --alertmanager alertmanager.yml --cases routing_cases.yml
   nsmon routes show --alertmanager alertmanager.yml
@@ -235,8 +290,23 @@ Run define_routes(CLI::App& cmd) {
   add_alertmanager_version_option(*test);
   test->add_option("--verify-receivers", o->verify,
                    "Exit 1 unless these are the receivers (comma-separated, in order)");
-  test->add_option("--cases", o->cases, "Run a YAML file of cases: labels, expected receivers, inhibition")
+  test->add_option(
+          "--cases", o->cases,
+          "Run a YAML file of cases: labels, expected receivers, inhibition (or amtool's proposed tests: format)")
       ->option_text("FILE");
+  test->add_option("--alerts", o->alerts,
+                   "What Alertmanager sends for these alerts (a JSON file as its API takes them): routes, "
+                   "inhibition, mutes, groups, rendered notifications")
+      ->option_text("FILE");
+  test->add_option("--time", o->time, "The time of --alerts (RFC 3339, Unix seconds, now-1h; default now)")
+      ->option_text("TIME");
+  test->add_option("--external-url", o->external_url,
+                   "Alertmanager's --web.external-url, as templates see it (default http://localhost:9093)")
+      ->option_text("URL");
+  test->add_option("--default-templates", o->templates_dir,
+                   "The folder of Alertmanager's default.tmpl (default $NSMON_ALERTMANAGER_TEMPLATES or "
+                   "/usr/share/prometheus/alertmanager)")
+      ->option_text("DIR");
   add_report_options(*test);
   test->footer(std::string(kTestHelp) + "\n\n" + exit_codes_help({kOk, kFindings, kUsage}));
   auto* show = cmd.add_subcommand("show", "The routing tree, each route with its matchers and receiver");

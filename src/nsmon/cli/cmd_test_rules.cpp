@@ -1,7 +1,10 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <regex>
 
+#include "nsmon/alertmanager/dispatch.hpp"
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
 #include "nsmon/core/error.hpp"
@@ -9,6 +12,7 @@
 #include "nsmon/report/junit.hpp"
 #include "nsmon/ruletest/runner.hpp"
 #include "nsmon/ruletest/summary.hpp"
+#include "nsmon/text/duration.hpp"
 #include "nsmon/util/files.hpp"
 #include "nsmon/util/parallel.hpp"
 #include "nsmon/util/strings.hpp"
@@ -28,7 +32,48 @@ struct TestRulesOptions {
   bool debug = false;
   bool diff = false;
   std::vector<std::string> features;
+  std::string alertmanager;
 };
+
+// Each alertmanager.yml the tests name, loaded once as lint-alertmanager loads it, with its
+// templates; an error in either stops everything (exit 2) before a test runs.
+void load_alertmanagers(std::vector<std::unique_ptr<ruletest::PreparedFile>>& files, alertmanager::Version version) {
+  std::map<std::string, std::shared_ptr<const ruletest::AlertmanagerSetup>> loaded;
+  for (auto& f : files)
+    for (auto& t : f->tests) {
+      if (t.alertmanager_path.empty()) continue;
+      auto& setup = loaded[t.alertmanager_path];
+      if (!setup) setup = load_alertmanager_setup(t.alertmanager_path, version);
+      t.alertmanager = setup;
+    }
+}
+
+// --alertmanager on tests without expectations: what Alertmanager does at each eval_time, as
+// text before the report (with the expectations to paste) or as the JSON report's alert_paths.
+nlohmann::ordered_json show_alert_paths(const std::vector<ruletest::TestResult>& results, bool text) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& r : results) {
+    const auto& t = r.file->file.tests[r.test];
+    for (const auto& v : r.alert_paths) {
+      const auto& path = r.file->tests[r.test].alertmanager_path;
+      if (text) {
+        std::cout << r.file->file.path << ":" << t.span.line << ": test '" << t.display_name() << "' at "
+                  << text::format_duration(v.eval_time_ms) << " through " << path << ":\n";
+        for (const auto& line : alertmanager::outcome_text(v.outcome, v.alerts)) std::cout << "  " << line << "\n";
+        std::cout << "  as expectations (nsmon: {alertmanager_tests: [...]}):\n"
+                  << ruletest::expectations_yaml(v, "    ") << "\n";
+        continue;
+      }
+      out.push_back({{"file", r.file->file.path},
+                     {"line", t.span.line},
+                     {"test", t.display_name()},
+                     {"eval_time", text::format_duration(v.eval_time_ms)},
+                     {"alertmanager", path},
+                     {"outcome", alertmanager::outcome_json(v.outcome, v.alerts)}});
+    }
+  }
+  return out;
+}
 
 int run_test_rules(const TestRulesOptions& o, const Context& ctx) {
   if (o.files.empty()) throw UsageError("nothing to test: give one or more rule unit-test files (promtool's format)");
@@ -38,6 +83,7 @@ int run_test_rules(const TestRulesOptions& o, const Context& ctx) {
   options.ignore_unknown_fields = o.ignore_unknown_fields;
   options.debug = o.debug;
   options.diff = o.diff;
+  options.alertmanager = o.alertmanager;
   if (!o.run.empty()) {
     std::string joined;
     for (const auto& r : o.run) joined += (joined.empty() ? "" : "|") + r;
@@ -60,6 +106,7 @@ int run_test_rules(const TestRulesOptions& o, const Context& ctx) {
   }
   check_loaded(std::move(problems), sources, "test input", o.files.size() == 1 ? o.files[0] : "set",
                core::Severity::error);
+  load_alertmanagers(files, alertmanager_version(ctx.settings));
 
   // The tests, in parallel: each has its own storage and alert state.
   struct Task {
@@ -91,7 +138,9 @@ int run_test_rules(const TestRulesOptions& o, const Context& ctx) {
                 << (r.failures.empty() ? "passed" : "failed") << ", " << r.state;
     }
 
+  auto paths = show_alert_paths(runs.back(), ctx.report.format == "text");
   report::Report report = ruletest::summarize(files, runs, {o.coverage, o.coverage_min});
+  if (!paths.empty()) report.details.emplace_back("alert_paths", std::move(paths));
   if (!o.junit.empty())
     util::write_files_atomic({{o.junit, report::render_junit(ruletest::junit_suites(files, runs.back()))}});
   return finish(report, sources, ctx.report);
@@ -126,12 +175,47 @@ Beyond promtool:
   no test exercises; --junit writes JUnit XML; --debug writes each test's series (stderr) in
   the notation input_series reads, to paste back.
 
+The whole alert path (nsmon extension): a test can run the alerts its rules fire through an
+alertmanager.yml and assert what Alertmanager does with them at an eval_time:
+    nsmon:
+      alertmanager: ../rules/alertmanager.yml   # relative to the test file (else --alertmanager)
+      alertmanager_tests:
+        - eval_time: 10m
+          notifications:          # exactly these notifications: one per (receiver, group)
+            - receiver: slack
+              group_labels: {alertname: HighErrorRate, severity: critical}
+              alerts:             # the alerts it carries, each by its labels (all of them)
+                - {alertname: HighErrorRate, severity: critical, instance: a, job: api}
+              slack:              # an integration by its short name, its fields as rendered
+                title: HighErrorRate
+                text: {contains: "Error rate"}      # or {matches: RE2, whole text}
+              pagerduty: {description: HighErrorRate}
+          inhibited:              # exactly these alerts inhibited
+            - alert: {alertname: HighCPUUsage, severity: warning, instance: a, job: api}
+              by: {alertname: HighErrorRate}        # a source (subset of its labels)
+  group_labels and alerts may be left out (any group of the receiver); an integration's fields
+  apply to each of the receiver's configs of that kind; with partial: true the label sets of
+  alerts, group_labels and alert are subsets. The alerts are those firing at eval_time, as
+  Prometheus sends them: labels plus the test's external_labels, annotations expanded, StartsAt
+  when it fired, generatorURL from external_url. Alertmanager's routing, inhibition, time
+  intervals (at start_timestamp + eval_time), grouping and the receivers' templates (its defaults
+  and the config's templates:) apply as in Alertmanager 0.25; not modelled: group_wait and
+  group_interval timing (every group notifies at eval_time), resolved alerts, silences,
+  alert_relabel_configs. A failure gives each alert's path route by route (file:line, matchers),
+  the inhibit rule that fired (file:line) and a line diff of a rendered text. The config is loaded
+  as lint-alertmanager loads it: an error there, or in its templates, is exit 2 and nothing runs.
+  On a test without alertmanager_tests (a plain promtool file), --alertmanager FILE shows what
+  Alertmanager does at each alert_rule_test's eval_time (text, with the expectations to paste, or
+  the JSON report's alert_paths) and asserts nothing: the file stays promtool's.
+
 Formats (--format): text, json, github, sarif, as lint-rules.
 
 Examples:
   nsmon test-rules rules/alert_rules_test.yml
   nsmon test-rules --run 'HighLatency' --junit report.xml tests/*.yml
   nsmon test-rules --coverage --coverage-min 90 rules/alert_rules_test.yml
+  nsmon test-rules rules/alert_path_test.yml
+  nsmon test-rules --alertmanager rules/alertmanager.yml rules/alert_rules_test.yml
 
 A failed test, or coverage below --coverage-min, fails whatever --fail-on says (it governs the
 other findings, such as a file with no tests); an invalid test or rule file is invalid input.)";
@@ -160,6 +244,10 @@ Run define_test_rules(CLI::App& cmd) {
   cmd.add_option("--max-samples", o->max_samples,
                  "Fail a query that would hold more than N samples at once (default 10000, promtool's; 0: no limit)")
       ->option_text("N");
+  cmd.add_option("--alertmanager", o->alertmanager,
+                 "Run the alerts through this alertmanager.yml: the tests' alertmanager_tests, or, in a test "
+                 "without, show what Alertmanager does at each alert_rule_test's eval_time")
+      ->option_text("FILE");
   add_feature_option(cmd, o->features);
   // Read through the settings, which take the flag over NSMON_PROMETHEUS_VERSION.
   cmd.add_option("--prometheus-version")

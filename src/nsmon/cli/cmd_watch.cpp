@@ -48,6 +48,7 @@ struct WatchOptions {
   CLI::Option* fail_on_alert_opt = nullptr;
   bool stop_on_alert = false;
   std::vector<std::string> record;
+  std::string alertmanager;
 };
 
 std::chrono::milliseconds ms(double seconds) {
@@ -69,8 +70,9 @@ std::string instance_of(const std::string& url) {
 struct Rules {
   std::unique_ptr<watch::LoadedRules> loaded;
   std::unique_ptr<watch::RuleWatch> watch;
+  std::shared_ptr<const ruletest::AlertmanagerSetup> alertmanager; ///< --alertmanager, for --record
 };
-Rules load_rules(const WatchOptions& o) {
+Rules load_rules(const WatchOptions& o, const Context& ctx) {
   Rules r;
   const bool wanted = !o.rules.empty() || !o.asserts.empty();
   const bool fail = o.fail_on_alert_opt && o.fail_on_alert_opt->count() > 0;
@@ -94,6 +96,12 @@ Rules load_rules(const WatchOptions& o) {
   for (const auto& f : o.record)
     if (!watch::record_format(f))
       throw UsageError("--record " + f + ": the name must end in .yml or .yaml (a test) or .om or .txt (OpenMetrics)");
+  if (!o.alertmanager.empty()) {
+    if (std::none_of(o.record.begin(), o.record.end(),
+                     [](const std::string& f) { return watch::record_format(f) == watch::RecordFormat::test; }))
+      throw UsageError("--alertmanager goes with --record FILE.yml: the recorded test carries what Alertmanager does");
+    r.alertmanager = load_alertmanager_setup(o.alertmanager, alertmanager_version(ctx.settings));
+  }
   r.loaded = watch::load_rules(o.rules, o.asserts, ms(o.evaluation_interval).count());
   const bool one_file = o.rules.size() == 1 && o.asserts.empty();
   check_loaded(std::move(r.loaded->diags), r.loaded->sources, one_file ? "rule file" : "input",
@@ -119,7 +127,7 @@ int run_watch(const WatchOptions& o, const Context& ctx) {
   if (!o.prometheus.empty() && !promapi::valid_server_url(o.prometheus))
     throw UsageError("--prometheus must be an http:// or https:// URL without query, not '" +
                      util::redact_url(o.prometheus) + "'");
-  Rules rules = load_rules(o);
+  Rules rules = load_rules(o, ctx);
   const bool tty = core::is_terminal(1);
   const char* term = std::getenv("TERM");
   const bool dumb = term && std::string(term) == "dumb";
@@ -161,7 +169,7 @@ int run_watch(const WatchOptions& o, const Context& ctx) {
   try {
     int result = watch::run_session(so, std::move(source), *sink);
     for (const auto& f : o.record) {
-      watch::write_record(*rules.watch, so.interval.count(), f);
+      watch::write_record(*rules.watch, so.interval.count(), f, {o.alertmanager, rules.alertmanager.get()});
       std::cerr << "nsmon: recorded the run's samples in " + f + "\n";
     }
     return result;
@@ -233,6 +241,11 @@ Rules (--rules FILE, --assert EXPR):
                               the scrape interval and the alerts they fire: `nsmon test-rules
                               FILE.yml`, `promtool test rules FILE.yml`) or as OpenMetrics (for
                               `promtool tsdb create-blocks-from openmetrics FILE.om DIR`)
+  --alertmanager FILE         with --record FILE.yml, the test also carries what this
+                              alertmanager.yml does with the alerts firing at each recorded time
+                              (nsmon.alertmanager_tests: notifications, groups, rendered text,
+                              inhibition) and starts at the run's time (start_timestamp), so the
+                              incident becomes a whole-path regression test for `nsmon test-rules`
 
 Examples:
   nsmon watch -- examples/detector/detector.py --epochs 5
@@ -304,6 +317,10 @@ Run define_watch(CLI::App& cmd) {
                              ->option_text("[SEVERITY]");
   cmd.add_flag("--stop-on-alert", o->stop_on_alert,
                "Also stop the command (SIGTERM, then the --grace/--kill-after path) when it fires");
+  cmd.add_option("--alertmanager", o->alertmanager,
+                 "With --record FILE.yml: the recorded test also carries what this alertmanager.yml does with the "
+                 "alerts (nsmon.alertmanager_tests)")
+      ->option_text("FILE");
   cmd.add_option("--record", o->record, "Write the kept samples as a rule test (.yml) or OpenMetrics (.om)")
       ->option_text("FILE")
       ->allow_extra_args(false);

@@ -104,6 +104,37 @@ alertmanager::Version alertmanager_version(const config::Settings& settings) {
                    alertmanager::kOldestVersion.str() + " to " + alertmanager::kNewestVersion.str() + ", or latest");
 }
 
+LoadedAlertmanager load_alertmanager(const std::string& path, alertmanager::Version version) {
+  std::string text = util::read_file(path);
+  core::SourceFile src(path == "-" ? "<stdin>" : path, text);
+  std::vector<core::Diagnostic> diags;
+  alertmanager::Config cfg = alertmanager::load_config(src, diags, {.version = version});
+  alertmanager::check(cfg, diags);
+  std::erase_if(diags, [](const core::Diagnostic& d) { return d.severity != core::Severity::error; });
+  core::SourceSet sources;
+  sources.add(src.path(), config::mask(text, cfg.secrets));
+  check_loaded(std::move(diags), sources, "Alertmanager configuration", src.path(), core::Severity::error);
+  if (!cfg.route) throw UsageError(src.path() + ": no route provided");
+  return {std::move(text), std::move(src), std::move(cfg)};
+}
+
+std::shared_ptr<const ruletest::AlertmanagerSetup> load_alertmanager_setup(const std::string& path,
+                                                                           alertmanager::Version version) {
+  auto l = load_alertmanager(path, version);
+  std::vector<core::Diagnostic> diags;
+  auto templates = alertmanager::load_templates(l.cfg, diags);
+  core::SourceSet sources;
+  for (const auto& d : diags)
+    if (!sources.find(d.span.file.str())) sources.add(d.span.file.str(), util::read_file(d.span.file.str()));
+  check_loaded(std::move(diags), sources, "templates of", l.src.path(), core::Severity::error);
+  if (!templates.defaults_found)
+    std::cerr << "nsmon: warning: no " << templates.defaults_dir
+              << "/default.tmpl (Alertmanager's default templates): the fields that use them fail to render; set "
+                 "NSMON_ALERTMANAGER_TEMPLATES to their folder\n";
+  return std::make_shared<const ruletest::AlertmanagerSetup>(
+      ruletest::AlertmanagerSetup{std::move(l.cfg), std::move(templates)});
+}
+
 CLI::Option* add_duration_option(CLI::App& cmd, const std::string& name, double& seconds, const std::string& help) {
   auto to_seconds = [](std::string& text) -> std::string {
     auto v = util::parse_seconds(text);

@@ -1,16 +1,19 @@
 #pragma once
 // Helpers shared by the subcommands: the global options, the catalog, feature flags, duration
 // options and the one way to print an error.
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "nsmon/alertmanager/config.hpp"
 #include "nsmon/alertmanager/versions.hpp"
 #include "nsmon/catalog/catalog.hpp"
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/source.hpp"
 #include "nsmon/lint/lint.hpp"
 #include "nsmon/promql/parser.hpp"
+#include "nsmon/ruletest/alert_path.hpp"
 
 namespace CLI {
 class App;
@@ -55,6 +58,21 @@ void add_alertmanager_version_option(CLI::App& cmd);
 /// the setting alertmanager.version (default: Debian's 0.25); a version nsmon does not know is a
 /// UsageError.
 alertmanager::Version alertmanager_version(const config::Settings& settings);
+
+/// An alertmanager.yml loaded as lint-alertmanager loads it: its errors (what stops Alertmanager
+/// from loading it; the rest is lint-alertmanager's business) printed with their positions, the
+/// file's secrets masked, and UsageError (exit 2), as a file Alertmanager refuses has nothing to
+/// test; likewise a file without a route.
+struct LoadedAlertmanager {
+  std::string text;
+  core::SourceFile src;
+  alertmanager::Config cfg;
+};
+LoadedAlertmanager load_alertmanager(const std::string& path, alertmanager::Version version);
+/// That, with its templates (default.tmpl and the config's templates:, which must parse), ready
+/// for ruletest's whole alert path (test-rules, watch --record).
+std::shared_ptr<const ruletest::AlertmanagerSetup> load_alertmanager_setup(const std::string& path,
+                                                                           alertmanager::Version version);
 
 CLI::Option* add_duration_option(CLI::App& cmd, const std::string& name, double& seconds, const std::string& help);
 

@@ -323,17 +323,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-// Go's http.CanonicalHeaderKey: each dash-separated word capitalised (x-amz-date -> X-Amz-Date).
-std::string canonical_header(std::string s) {
-  bool upper = true;
-  for (char& c : s) {
-    c = static_cast<char>(upper ? std::toupper(static_cast<unsigned char>(c))
-                                : std::tolower(static_cast<unsigned char>(c)));
-    upper = c == '-';
-  }
-  return s;
-}
-
 // An http(s) URL with a host, as Prometheus's SD configs require (url.Parse, then scheme and host).
 std::string http_url_problem(const std::string& u) {
   auto sep = u.find("://");
@@ -690,7 +679,8 @@ void ConfigValidator::http_client(const yaml::Node& m) {
       if (!it->first.is_scalar()) continue;
       if (contains(kReservedHeaders, lower(std::string(it->first.scalar()))))
         report(y_, it->first, "config/invalid-value",
-               "setting header \"" + canonical_header(std::string(it->first.scalar())) + "\" is not allowed");
+               "setting header \"" + text::go::canonical_header_key(std::string(it->first.scalar())) +
+                   "\" is not allowed");
       if (it->second.is_map()) y_.check_mapping(it->second, {"values", "secrets", "files"}, "an HTTP header");
     }
   if (auto t = get(m, "authorization.type"); t && t.is_scalar() && lower(std::string(t.scalar())) == "basic")

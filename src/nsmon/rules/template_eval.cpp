@@ -1,6 +1,7 @@
 #include "nsmon/rules/template_eval.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <map>
 
@@ -29,10 +30,65 @@ struct Var {
   Value value;
 };
 
+/// A defined template: its nodes and the file that defines it (where its errors point).
+struct Def {
+  const std::vector<Node>* nodes = nullptr;
+  const tmpl::Parsed* file = nullptr;
+};
+using Defs = std::map<std::string, Def, std::less<>>;
+
+void define_all(const tmpl::Parsed& parsed, Defs& defs) {
+  // Go's AddParseTree: a later definition replaces an earlier one unless its body is empty.
+  for (const auto& [name, nodes] : parsed.templates) {
+    bool empty = std::all_of(nodes.begin(), nodes.end(), [](const Node& n) {
+      return n.kind == Node::Kind::text && n.text.find_first_not_of(" \t\r\n") == std::string::npos;
+    });
+    auto it = defs.find(name);
+    if (it != defs.end() && empty) continue;
+    defs[name] = {&nodes, &parsed};
+  }
+}
+
+// html/template's escaping of an action's output, by where the output so far leaves it: in a
+// quoted attribute (a URL one: href, src, action) or in text. Go derives the context from the
+// template's own text; deriving it from the output is the same for templates that do not write
+// markup through actions.
+std::string html_context_escape(const std::string& out, const std::string& v, bool safe, bool urlquery_last) {
+  std::size_t lt = out.rfind('<'), gt = out.rfind('>');
+  bool in_tag = lt != std::string::npos && (gt == std::string::npos || gt < lt);
+  std::string attr;
+  bool url_attr = false, in_query = false;
+  if (in_tag) {
+    // Inside a tag: an attribute value is open when its opening quote has no closing one.
+    std::size_t eq = out.rfind('=');
+    if (eq != std::string::npos && eq > lt && eq + 1 < out.size() && (out[eq + 1] == '"' || out[eq + 1] == '\'')) {
+      char q = out[eq + 1];
+      if (out.find(q, eq + 2) != std::string::npos) return tmpl::html_escape_text(v);
+      std::size_t b = eq;
+      while (b > lt && (std::isalnum(static_cast<unsigned char>(out[b - 1])) || out[b - 1] == '-')) --b;
+      attr = out.substr(b, eq - b);
+      url_attr = attr == "href" || attr == "src" || attr == "action";
+      in_query = url_attr && out.find('?', eq + 2) != std::string::npos;
+      if (url_attr && out.size() == eq + 2) {
+        // The start of a URL: schemes other than http, https and mailto are refused.
+        std::string lower;
+        for (char c : v.substr(0, v.find(':'))) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (v.find(':') != std::string::npos && v.find(':') < v.find_first_of("/?#") && lower != "http" &&
+            lower != "https" && lower != "mailto")
+          return "#ZgotmplZ";
+      }
+    }
+  }
+  if (safe && !in_tag) return v;
+  if (!url_attr) return tmpl::html_escape_text(v);
+  std::string u = in_query && !urlquery_last ? tmpl::url_escape(v, false) : tmpl::url_escape(v, true);
+  return tmpl::html_escape_text(u);
+}
+
 class Executor {
 public:
-  Executor(const tmpl::Parsed& parsed, const tmpl::Env& env, const TemplateLimits& limits)
-      : parsed_(parsed), env_(env), limits_(limits) {}
+  Executor(const Defs& defs, const tmpl::Env& env, const TemplateLimits& limits, bool html = false)
+      : defs_(defs), env_(env), limits_(limits), html_(html) {}
 
   std::string run(const std::string& name, const Value& dot) {
     call(name, dot, nullptr);
@@ -44,7 +100,7 @@ private:
 
   [[noreturn]] void fail(std::size_t pos, const std::string& context, const std::string& msg) {
     // Go 1.19 quotes the whole node; later versions cut it at 20 bytes.
-    throw ExecError{"template: " + parsed_.location(pos) + ": executing \"" + current_ + "\" at <" + context +
+    throw ExecError{"template: " + file_->location(pos) + ": executing \"" + current_ + "\" at <" + context +
                     ">: " + msg};
   }
 
@@ -54,8 +110,8 @@ private:
   }
 
   void call(const std::string& name, const Value& dot, const Node* at) {
-    auto it = parsed_.templates.find(name);
-    if (it == parsed_.templates.end()) fail(at->pos, tmpl::to_string(*at), "template \"" + name + "\" not defined");
+    auto it = defs_.find(name);
+    if (it == defs_.end()) fail(at->pos, tmpl::to_string(*at), "template \"" + name + "\" not defined");
     if (depth_ >= limits_.max_call_depth)
       fail(at ? at->pos : 0, at ? tmpl::to_string(*at) : std::string(),
            "exceeded maximum template depth (" + std::to_string(limits_.max_call_depth) + ")");
@@ -64,11 +120,14 @@ private:
     saved.swap(vars_);
     vars_.push_back({"$", dot});
     std::string saved_name = current_;
+    const tmpl::Parsed* saved_file = file_;
     current_ = name;
+    file_ = it->second.file;
     ++depth_;
-    walk(it->second, dot);
+    walk(*it->second.nodes, dot);
     --depth_;
     current_ = std::move(saved_name);
+    file_ = saved_file;
     vars_.swap(saved);
   }
 
@@ -103,7 +162,13 @@ private:
     case Node::Kind::text: emit(n.pos, n.text); return Flow::normal;
     case Node::Kind::action: {
       Value v = pipeline(*n.pipe, dot);
-      if (n.pipe->decl.empty()) emit(n.pos, tmpl::print_action(v));
+      if (!n.pipe->decl.empty()) return Flow::normal;
+      if (!html_) emit(n.pos, tmpl::print_action(v));
+      else {
+        const tmpl::Arg& last = n.pipe->cmds.back().args.front();
+        bool urlquery = last.kind == tmpl::Arg::Kind::ident && last.name == "urlquery";
+        emit(n.pos, html_context_escape(out_, tmpl::print_action(v), v.kind == Kind::html, urlquery));
+      }
       return Flow::normal;
     }
     case Node::Kind::if_:
@@ -119,7 +184,7 @@ private:
     }
     case Node::Kind::range: return range(n, dot);
     case Node::Kind::template_: {
-      if (!parsed_.templates.count(n.name)) fail(n.pos, tmpl::to_string(n), "template \"" + n.name + "\" not defined");
+      if (!defs_.count(n.name)) fail(n.pos, tmpl::to_string(n), "template \"" + n.name + "\" not defined");
       Value v = n.pipe ? pipeline(*n.pipe, dot) : Value{};
       call(n.name, v, &n);
       return Flow::normal;
@@ -160,8 +225,13 @@ private:
     };
     switch (v.kind) {
     case Kind::labels:
+    case Kind::kv:
       for (const auto& [k, s] : *v.labels)
         if (!visit(Value::string(k), Value::string(s))) break;
+      break;
+    case Kind::list:
+      for (std::size_t i = 0; i < v.list->size(); ++i)
+        if (!visit(Value::integer(static_cast<std::int64_t>(i)), (*v.list)[i])) break;
       break;
     case Kind::any_map:
       for (const auto& [k, e] : *v.any_map)
@@ -210,6 +280,14 @@ private:
     step(c.pos);
     const Arg& first = c.args.front();
     if (first.kind == Arg::Kind::ident) return function(c, dot, final);
+    if ((final || c.args.size() > 1) && !first.fields.empty() && first.kind != Arg::Kind::dot) {
+      // A method given arguments (.CommonLabels.Remove .GroupLabels.Names).
+      Value recv = first.kind == Arg::Kind::field      ? dot
+                   : first.kind == Arg::Kind::variable ? lookup_var(first)
+                                                       : pipeline(*first.pipe, dot);
+      for (std::size_t k = 0; k + 1 < first.fields.size(); ++k) recv = field(first, recv, first.fields[k]);
+      if (const tmpl::Method* m = tmpl::find_method(recv, first.fields.back())) return method(c, *m, recv, dot, final);
+    }
     if (final || c.args.size() > 1) {
       // Arguments to something that is not a function: a field chain says which kind of field.
       std::string ctx = tmpl::to_string(first);
@@ -219,11 +297,11 @@ private:
                                                          : pipeline(*first.pipe, dot);
         for (std::size_t k = 0; k + 1 < first.fields.size(); ++k) recv = field(first, recv, first.fields[k]);
         const std::string& last = first.fields.back();
-        if (recv.kind == Kind::data || recv.kind == Kind::sample) {
+        if (recv.kind == Kind::data || recv.kind == Kind::sample || recv.kind == Kind::object) {
           field(first, recv, last);
           fail(first.pos, ctx, last + " has arguments but cannot be invoked as function");
         }
-        if (recv.kind == Kind::labels || recv.kind == Kind::any_map)
+        if (recv.kind == Kind::labels || recv.kind == Kind::any_map || recv.kind == Kind::kv)
           fail(first.pos, ctx, last + " is not a method but has arguments");
         field(first, recv, last);
       }
@@ -277,8 +355,41 @@ private:
     fail(a.pos, a.name, "number constant out of range: " + a.name);
   }
 
+  // A method call: its arguments checked as a function's, Go's errors for their number.
+  Value method(const Cmd& c, const tmpl::Method& m, const Value& recv, const Value& dot, const Value* final) {
+    const Arg& first = c.args.front();
+    std::size_t given = c.args.size() - 1 + (final ? 1 : 0);
+    if (given != m.params.size())
+      fail(first.pos, tmpl::to_string(first),
+           "wrong number of args for " + std::string(m.name) + ": want " + std::to_string(m.params.size()) + " got " +
+               std::to_string(given));
+    std::vector<Value> args;
+    for (std::size_t i = 1; i < c.args.size(); ++i) args.push_back(argument(c.args[i], m.params[i - 1], dot));
+    if (final) args.push_back(check(c.pos, tmpl::to_string(c), *final, m.params.back()));
+    tmpl::CallResult r = tmpl::call_method(m, recv, args);
+    if (r.error) fail(first.pos, tmpl::to_string(first), "error calling " + std::string(m.name) + ": " + *r.error);
+    return r.value;
+  }
+
   Value field(const Arg& a, const Value& v, const std::string& name) {
+    if (const tmpl::Method* m = tmpl::find_method(v, name)) {
+      if (!m->params.empty())
+        fail(a.pos, tmpl::to_string(a),
+             "wrong number of args for " + name + ": want " + std::to_string(m->params.size()) + " got 0");
+      tmpl::CallResult r = tmpl::call_method(*m, v, {});
+      if (r.error) fail(a.pos, tmpl::to_string(a), "error calling " + name + ": " + *r.error);
+      return r.value;
+    }
     switch (v.kind) {
+    case Kind::kv: {
+      auto it = std::lower_bound(v.labels->begin(), v.labels->end(), name,
+                                 [](const auto& p, const std::string& n) { return p.first < n; });
+      return Value::string(it != v.labels->end() && it->first == name ? it->second : std::string());
+    }
+    case Kind::object:
+      for (const auto& [k, e] : *v.any_map)
+        if (k == name) return e;
+      break;
     case Kind::labels: {
       auto it = std::lower_bound(v.labels->begin(), v.labels->end(), name,
                                  [](const auto& p, const std::string& n) { return p.first < n; });
@@ -342,14 +453,15 @@ private:
           return v;
         }
         fail(a.pos, ctx, "can't handle " + ctx + " for arg of type template.queryResult");
+      case Param::strings: fail(a.pos, ctx, "can't handle " + ctx + " for arg of type []string");
       }
     }
     return check(a.pos, ctx, operand(a, dot), p);
   }
 
   Value check(std::size_t pos, const std::string& ctx, Value v, Param p) {
-    static const char* const names[] = {"string", "float64", "interface {}", "*template.sample",
-                                        "template.queryResult"};
+    static const char* const names[] = {
+        "string", "float64", "interface {}", "*template.sample", "template.queryResult", "[]string"};
     const char* want = names[static_cast<int>(p)];
     if (p == Param::any) return v;
     if (v.kind == Kind::nil) {
@@ -364,7 +476,8 @@ private:
       }
       fail(pos, ctx, std::string("invalid value; expected ") + want);
     }
-    bool ok = (p == Param::string && v.kind == Kind::string) || (p == Param::number && v.kind == Kind::floating) ||
+    bool ok = (p == Param::strings && v.kind == Kind::list && v.s == "[]string") ||
+              (p == Param::string && v.kind == Kind::string) || (p == Param::number && v.kind == Kind::floating) ||
               (p == Param::sample && v.kind == Kind::sample) || (p == Param::samples && v.kind == Kind::samples);
     if (!ok) fail(pos, ctx, std::string("wrong type for value; expected ") + want + "; got " + tmpl::type_name(v));
     return v;
@@ -407,9 +520,11 @@ private:
     return r.value;
   }
 
-  const tmpl::Parsed& parsed_;
+  const Defs& defs_;
   const tmpl::Env& env_;
   const TemplateLimits& limits_;
+  bool html_ = false;
+  const tmpl::Parsed* file_ = nullptr; ///< the file of the template running
   std::vector<Var> vars_;
   std::string out_;
   std::string current_;
@@ -432,8 +547,10 @@ Expanded expand_template(std::string_view name, std::string_view text, const Tem
   Value dot;
   dot.kind = Kind::data;
   dot.data = &data;
+  Defs defs;
+  define_all(parsed, defs);
   try {
-    result.text = Executor(parsed, env, limits).run(std::string(name), dot);
+    result.text = Executor(defs, env, limits).run(std::string(name), dot);
   } catch (const ExecError& e) {
     result.error = "error executing template " + std::string(name) + ": " + e.message;
   }
@@ -448,6 +565,61 @@ Expanded expand_alert_template(std::string_view alertname, std::string_view text
   Expanded e = expand_template("__alert_" + std::string(alertname), full, data, query);
   if (e.error) e.text = "<error expanding template: " + *e.error + ">";
   return e;
+}
+
+struct NotificationTemplates::Files {
+  std::vector<std::unique_ptr<std::string>> texts; ///< what each Parsed's source views
+  std::vector<std::unique_ptr<tmpl::Parsed>> parsed;
+  Defs defs;
+};
+
+NotificationTemplates::NotificationTemplates() : files_(std::make_unique<Files>()) {}
+NotificationTemplates::~NotificationTemplates() = default;
+NotificationTemplates::NotificationTemplates(NotificationTemplates&&) noexcept = default;
+NotificationTemplates& NotificationTemplates::operator=(NotificationTemplates&&) noexcept = default;
+
+namespace {
+bool alertmanager_function(std::string_view name) {
+  static constexpr std::string_view kNames[] = {
+      "and",     "or",      "not",     "len",      "index", "slice", "call",     "print",        "printf",
+      "println", "html",    "js",      "urlquery", "eq",    "ne",    "lt",       "le",           "gt",
+      "ge",      "toUpper", "toLower", "title",    "join",  "match", "safeHtml", "reReplaceAll", "stringSlice"};
+  return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
+}
+} // namespace
+
+std::optional<std::string> NotificationTemplates::add(const std::string& name, std::string text) {
+  auto owned = std::make_unique<std::string>(std::move(text));
+  auto parsed =
+      std::make_unique<tmpl::Parsed>(tmpl::parse(name, *owned, TemplateLimits{}.max_nesting, alertmanager_function));
+  if (parsed->error) return parsed->error;
+  define_all(*parsed, files_->defs);
+  files_->texts.push_back(std::move(owned));
+  files_->parsed.push_back(std::move(parsed));
+  return std::nullopt;
+}
+
+bool NotificationTemplates::defines(const std::string& name) const { return files_->defs.count(name) > 0; }
+
+Expanded NotificationTemplates::render(std::string_view text, const NotificationData& data, bool html) const {
+  Expanded result;
+  if (text.empty()) return result;
+  tmpl::Parsed parsed = tmpl::parse("", text, TemplateLimits{}.max_nesting, alertmanager_function);
+  if (parsed.error) {
+    result.error = *parsed.error;
+    return result;
+  }
+  Defs defs = files_->defs;
+  define_all(parsed, defs);
+  defs[""] = {&parsed.templates.at(""), &parsed};
+  tmpl::Env env;
+  env.alertmanager = true;
+  try {
+    result.text = Executor(defs, env, TemplateLimits{}, html).run("", tmpl::notification_value(data));
+  } catch (const ExecError& e) {
+    result.error = e.message;
+  }
+  return result;
 }
 
 } // namespace nsmon::rules

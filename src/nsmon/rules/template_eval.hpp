@@ -1,5 +1,7 @@
 #pragma once
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -65,5 +67,53 @@ Expanded expand_template(std::string_view name, std::string_view text, const Tem
 /// and an error turned into the text `<error expanding template: ...>` (the error is kept too).
 Expanded expand_alert_template(std::string_view alertname, std::string_view text, const TemplateData& data,
                                const QueryFn& query = {});
+
+/// One alert as Alertmanager's notification templates see it (template.Alert), times in ms since
+/// the epoch (a zero EndsAt is Go's zero time).
+struct NotificationAlert {
+  std::string status; ///< "firing" or "resolved"
+  labels::Labels labels, annotations;
+  std::int64_t starts_at_ms = 0, ends_at_ms = 0;
+  std::string generator_url, fingerprint;
+};
+
+/// What Alertmanager's notification templates see (template.Data).
+struct NotificationData {
+  std::string receiver, status;
+  std::vector<NotificationAlert> alerts;
+  labels::Labels group_labels, common_labels, common_annotations;
+  std::string external_url;
+};
+
+/// Go's zero time.Time in ms since the epoch (0001-01-01T00:00:00Z).
+constexpr std::int64_t kGoZeroTimeMs = -62135596800000;
+
+/// Alertmanager's template set (template/template.go): files parsed with Alertmanager's functions
+/// (toUpper, toLower, title, join, match, safeHtml, reReplaceAll, stringSlice and Go's builtins),
+/// a later file's definition replacing an earlier one, and a field's text rendered against them.
+class NotificationTemplates {
+public:
+  NotificationTemplates();
+  ~NotificationTemplates();
+  NotificationTemplates(NotificationTemplates&&) noexcept;
+  NotificationTemplates& operator=(NotificationTemplates&&) noexcept;
+
+  /// Adds the definitions of a file (`name` as Go names it in errors: the file's base name). Go's
+  /// parse error ("template: NAME:LINE: ...") leaves the set unchanged.
+  std::optional<std::string> add(const std::string& name, std::string text);
+
+  /// Whether some file defines `name`.
+  bool defines(const std::string& name) const;
+
+  /// A field's template rendered as ExecuteTextString does (the template is named "", an empty
+  /// text renders as ""). `html`: ExecuteHTMLString, html/template's contextual escaping
+  /// approximated (action output escaped for HTML text and attributes, URLs in href/src
+  /// normalized; the JS and CSS contexts are escaped as text).
+  Expanded render(std::string_view text, const NotificationData& data, bool html = false) const;
+
+private:
+  struct Files;
+  std::unique_ptr<Files> files_;
+};
 
 } // namespace nsmon::rules

@@ -86,7 +86,9 @@ CallResult builtin_len(const Value& v) {
   switch (v.kind) {
   case Value::Kind::string:
   case Value::Kind::html: return {Value::integer(static_cast<std::int64_t>(v.s.size())), std::nullopt};
-  case Value::Kind::labels: return {Value::integer(static_cast<std::int64_t>(v.labels->size())), std::nullopt};
+  case Value::Kind::labels:
+  case Value::Kind::kv: return {Value::integer(static_cast<std::int64_t>(v.labels->size())), std::nullopt};
+  case Value::Kind::list: return {Value::integer(static_cast<std::int64_t>(v.list->size())), std::nullopt};
   case Value::Kind::any_map: return {Value::integer(static_cast<std::int64_t>(v.any_map->size())), std::nullopt};
   case Value::Kind::samples: return {Value::integer(static_cast<std::int64_t>(v.samples->size())), std::nullopt};
   case Value::Kind::nil: return {Value{}, "reflect: call of reflect.Value.Type on zero Value"};
@@ -99,10 +101,10 @@ CallResult builtin_index(const std::vector<Value>& args) {
   if (item.kind == Value::Kind::nil) return {Value{}, "index of untyped nil"};
   for (std::size_t i = 1; i < args.size(); ++i) {
     const Value& key = args[i];
-    if (item.kind == Value::Kind::labels || item.kind == Value::Kind::any_map) {
+    if (item.kind == Value::Kind::labels || item.kind == Value::Kind::kv || item.kind == Value::Kind::any_map) {
       if (key.kind != Value::Kind::string) return {Value{}, "value has type " + type_name(key) + "; should be string"};
-      Value next = item.kind == Value::Kind::labels ? Value::string("") : Value{};
-      if (item.kind == Value::Kind::labels) {
+      Value next = item.kind != Value::Kind::any_map ? Value::string("") : Value{};
+      if (item.kind != Value::Kind::any_map) {
         for (const auto& [k, v] : *item.labels)
           if (k == key.s) next = Value::string(v);
       } else {
@@ -110,6 +112,11 @@ CallResult builtin_index(const std::vector<Value>& args) {
           if (k == key.s) next = v;
       }
       item = next;
+    } else if (item.kind == Value::Kind::list) {
+      if (key.kind != Value::Kind::integer) return {Value{}, "cannot index slice/array with type " + type_name(key)};
+      if (key.i < 0 || static_cast<std::size_t>(key.i) >= item.list->size())
+        return {Value{}, "index out of range: " + std::to_string(key.i)};
+      item = (*item.list)[static_cast<std::size_t>(key.i)];
     } else if (item.kind == Value::Kind::samples || item.kind == Value::Kind::string) {
       if (key.kind != Value::Kind::integer) return {Value{}, "cannot index slice/array with type " + type_name(key)};
       std::size_t n = item.kind == Value::Kind::string ? item.s.size() : item.samples->size();

@@ -36,6 +36,10 @@ std::string type_name(const Value& v) {
   case Value::Kind::samples: return "template.queryResult";
   case Value::Kind::time: return "*time.Time";
   case Value::Kind::duration: return "*time.Duration";
+  case Value::Kind::kv: return "template.KV";
+  case Value::Kind::list:
+  case Value::Kind::object: return v.s;
+  case Value::Kind::go_time: return "time.Time";
   case Value::Kind::data:
     return "struct { Labels map[string]string; ExternalLabels map[string]string; ExternalURL string; Value "
            "interface {} }";
@@ -55,6 +59,8 @@ bool truth(const Value& v) {
   case Value::Kind::any_map: return !v.any_map->empty();
   case Value::Kind::sample: return v.sample != nullptr;
   case Value::Kind::samples: return !v.samples->empty();
+  case Value::Kind::kv: return !v.labels->empty();
+  case Value::Kind::list: return !v.list->empty();
   default: return true;
   }
 }
@@ -158,6 +164,7 @@ std::string sprint_one(const Value& v) {
   case Value::Kind::floating: return format_float_v(v.f);
   case Value::Kind::string:
   case Value::Kind::html: return v.s;
+  case Value::Kind::kv:
   case Value::Kind::labels: {
     std::string s = "map[";
     for (std::size_t i = 0; i < v.labels->size(); ++i)
@@ -186,7 +193,17 @@ std::string sprint_one(const Value& v) {
     }
     return s + "]";
   }
-  case Value::Kind::time: return format_time(v.i);
+  case Value::Kind::time:
+  case Value::Kind::go_time: return format_time(v.i);
+  case Value::Kind::list:
+  case Value::Kind::object: {
+    std::string s = v.kind == Value::Kind::list ? "[" : "{";
+    if (v.kind == Value::Kind::list)
+      for (std::size_t i = 0; i < v.list->size(); ++i) s += (i ? " " : "") + sprint_one((*v.list)[i]);
+    else
+      for (std::size_t i = 0; i < v.any_map->size(); ++i) s += (i ? " " : "") + sprint_one((*v.any_map)[i].second);
+    return s + (v.kind == Value::Kind::list ? "]" : "}");
+  }
   case Value::Kind::duration: return format_go_duration(v.i);
   case Value::Kind::data: {
     const TemplateData& d = *v.data;
@@ -221,9 +238,7 @@ std::string sprintln(const std::vector<Value>& args) {
   return out + "\n";
 }
 
-namespace {
-
-std::string html_escape(std::string_view s) {
+std::string html_escape_text(std::string_view s, bool escape_plus) {
   std::string out;
   for (char c : s) {
     switch (c) {
@@ -232,9 +247,46 @@ std::string html_escape(std::string_view s) {
     case '&': out += "&amp;"; break;
     case '<': out += "&lt;"; break;
     case '>': out += "&gt;"; break;
+    case '+': out += escape_plus ? "&#43;" : "+"; break;
     case '\0': out += "\xEF\xBF\xBD"; break;
     default: out += c;
     }
+  }
+  return out;
+}
+
+std::string url_escape(std::string_view s, bool normalize) {
+  auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
+  std::string out;
+  char buf[4];
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    bool keep =
+        std::isalnum(static_cast<unsigned char>(c)) || std::string_view("-._~").find(c) != std::string_view::npos;
+    if (normalize && std::string_view("!#$&*+,/:;=?@[]").find(c) != std::string_view::npos) keep = true;
+    if (normalize && c == '%' && i + 2 < s.size() && hex(s[i + 1]) && hex(s[i + 2])) keep = true;
+    if (static_cast<unsigned char>(c) >= 0x80) keep = false;
+    if (keep) out += c;
+    else {
+      std::snprintf(buf, sizeof buf, "%%%02x", static_cast<unsigned char>(c));
+      out += buf;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// golang.org/x/text/cases.Title: each word's first letter upper-cased, the rest lower-cased
+// (ASCII; a word is a run of letters, digits, ' and _).
+std::string title_case(std::string_view s) {
+  std::string out(s);
+  bool start = true;
+  for (char& c : out) {
+    auto u = static_cast<unsigned char>(c);
+    bool letter = std::isalnum(u) || c == '\'' || u >= 0x80 || c == '_';
+    if (letter && u < 0x80) c = static_cast<char>(start ? std::toupper(u) : std::tolower(u));
+    start = !letter;
   }
   return out;
 }
@@ -515,6 +567,7 @@ const std::array kFunctions = {
     Function{"humanizeTimestamp", {P::any}}, Function{"toTime", {P::any}}, Function{"toDuration", {P::any}},
     Function{"now", {}}, Function{"pathPrefix", {}}, Function{"externalURL", {}},
     Function{"parseDuration", {P::string}},
+    Function{"join", {P::string, P::strings}}, Function{"stringSlice", {P::string}, true},
 };
 // clang-format on
 
@@ -546,7 +599,7 @@ CallResult call_function(const Function& fn, std::vector<Value>& args, const Env
     args.erase(args.begin());
     return str(sprintf(format, args));
   }
-  if (n == "html") return str(html_escape(eval_args(args)));
+  if (n == "html") return str(html_escape_text(eval_args(args), false));
   if (n == "js") return str(js_escape(eval_args(args)));
   if (n == "urlquery") return str(query_escape(eval_args(args)));
   if (n == "humanize" || n == "humanize1024" || n == "humanizeDuration" || n == "humanizePercentage" ||
@@ -579,7 +632,13 @@ CallResult call_function(const Function& fn, std::vector<Value>& args, const Env
                                            : std::tolower(static_cast<unsigned char>(c)));
     return str(s);
   }
-  if (n == "title") return str(title(args[0].s));
+  if (n == "title") return str(env.alertmanager ? title_case(args[0].s) : title(args[0].s));
+  if (n == "join") {
+    std::string out;
+    for (std::size_t i = 0; i < args[1].list->size(); ++i) out += (i ? args[0].s : "") + (*args[1].list)[i].s;
+    return str(out);
+  }
+  if (n == "stringSlice") return {Value::list_of("[]string", args), std::nullopt};
   if (n == "safeHtml") return {Value::string(args[0].s, Value::Kind::html), std::nullopt};
   if (n == "graphLink" || n == "tableLink")
     return str("/graph?g0.expr=" + query_escape(args[0].s) + "&g0.tab=" + (n == "graphLink" ? "0" : "1"));

@@ -34,6 +34,10 @@ struct Value {
     time,     ///< *time.Time, `i` in milliseconds since the epoch (model.Time)
     duration, ///< *time.Duration, `i` in nanoseconds
     data,     ///< the alert's template data (a Go struct)
+    kv,       ///< Alertmanager's template.KV (map[string]string with methods), in `labels`
+    list,     ///< a slice, in `list`; `s` is its Go type ("[]string", "template.Alerts", ...)
+    object,   ///< a Go struct, its fields in declaration order in `any_map`; `s` is its type
+    go_time,  ///< time.Time, `i` in milliseconds since the epoch (Alertmanager's StartsAt)
   };
   Kind kind = Kind::nil;
   bool b = false;
@@ -44,6 +48,7 @@ struct Value {
   std::shared_ptr<const AnyMap> any_map;
   std::shared_ptr<const TemplateSample> sample; ///< may be null: a nil *sample
   std::shared_ptr<const Samples> samples;
+  std::shared_ptr<const std::vector<Value>> list;
   const TemplateData* data = nullptr;
 
   static Value boolean(bool v) {
@@ -59,6 +64,9 @@ struct Value {
     return make(k, [&](Value& x) { x.s = std::move(v); });
   }
   static Value label_map(labels::Labels pairs);
+  static Value kv(labels::Labels pairs);
+  static Value list_of(std::string type, std::vector<Value> items);
+  static Value object(std::string type, AnyMap fields);
 
 private:
   template <class F> static Value make(Kind k, F set) {
@@ -85,8 +93,14 @@ std::string sprintf(std::string_view format, const std::vector<Value>& args);
 /// strconv.FormatFloat(v, 'g', -1, 64) as %v prints a float64: "1e+06", "0.1", "+Inf", "NaN".
 std::string format_float_v(double v);
 
+/// html/template's escaping of text and attribute values (htmlEscaper: also '+' and NUL);
+/// text/template's `html` function leaves '+' alone.
+std::string html_escape_text(std::string_view s, bool escape_plus = true);
+/// html/template's URL escaping: `normalize` keeps reserved characters and valid %XX escapes.
+std::string url_escape(std::string_view s, bool normalize);
+
 /// The parameters a function declares, as Go's reflection checks arguments against them.
-enum class Param { string, number, any, sample, samples };
+enum class Param { string, number, any, sample, samples, strings };
 
 struct Function {
   std::string_view name;
@@ -106,7 +120,24 @@ struct CallResult {
 struct Env {
   const TemplateData* data = nullptr;
   const QueryFn* query = nullptr;
+  bool alertmanager = false; ///< Alertmanager's functions (its title is cases.Title)
 };
+
+/// A method of a value's Go type (template.KV's SortedPairs, Remove, ...; template.Alerts' Firing).
+struct Method {
+  std::string_view type; ///< the receiver's type_name
+  std::string_view name;
+  std::vector<Param> params;
+};
+
+/// The method `name` of `recv`'s type, or nullptr.
+const Method* find_method(const Value& recv, std::string_view name);
+
+/// Calls a method with arguments already checked against its parameters.
+CallResult call_method(const Method& m, const Value& recv, const std::vector<Value>& args);
+
+/// Alertmanager's notification data as a value: *template.Data.
+Value notification_value(const NotificationData& data);
 
 /// Calls a function other than and/or (which the executor short-circuits), with arguments already
 /// checked against its parameters.

@@ -12,6 +12,7 @@
 #include "nsmon/engine/notation.hpp"
 #include "nsmon/ruletest/runner.hpp"
 #include "nsmon/text/duration.hpp"
+#include "nsmon/util/strings.hpp"
 
 namespace nsmon::ruletest {
 
@@ -235,6 +236,7 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
   std::int64_t max_eval = 0;
   for (const auto& a : tg.alert_tests) max_eval = std::max(max_eval, a.eval_time_ms);
   for (const auto& x : tg.expr_tests) max_eval = std::max(max_eval, x.eval_time_ms);
+  for (const auto& a : tg.nsmon.alertmanager_tests) max_eval = std::max(max_eval, a.eval_time_ms);
 
   engine::Storage storage;
   EvalSettings settings;
@@ -252,6 +254,17 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
   std::stable_sort(alert_tests.begin(), alert_tests.end(),
                    [](const AlertTest* a, const AlertTest* b) { return a->eval_time_ms < b->eval_time_ms; });
   std::size_t next_alert = 0;
+  // The whole alert path: alertmanager_tests checked, or with none, what Alertmanager does at each
+  // alert_rule_test's eval_time shown.
+  std::vector<std::int64_t> path_times;
+  if (pt.alertmanager) {
+    for (const auto& a : tg.nsmon.alertmanager_tests) path_times.push_back(a.eval_time_ms);
+    if (tg.nsmon.alertmanager_tests.empty())
+      for (const auto& a : tg.alert_tests) path_times.push_back(a.eval_time_ms);
+    std::sort(path_times.begin(), path_times.end());
+    path_times.erase(std::unique(path_times.begin(), path_times.end()), path_times.end());
+  }
+  std::size_t next_path = 0;
   std::vector<std::size_t> cursor(pt.series.size(), 0);
   bool aborted = false;
 
@@ -303,6 +316,24 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
         fail(at.span, "alertname: " + at.alertname.value + ", time: " + text::format_duration(at.eval_time_ms) +
                           ": expected " + plural(exp.size(), "firing alert", "firing alerts") + ", got " +
                           std::to_string(got.size()) + d.legend() + d.text);
+    }
+    for (; next_path < path_times.size() && path_times[next_path] < ts - start + step; ++next_path) {
+      AlertPathView view;
+      view.eval_time_ms = path_times[next_path];
+      view.alerts = sent_alerts(ev, pf.groups, settings.external_labels, settings.external_url, ts);
+      view.outcome = alertmanager::dispatch(pt.alertmanager->cfg, pt.alertmanager->templates, view.alerts,
+                                            start + view.eval_time_ms);
+      if (tg.nsmon.alertmanager_tests.empty()) {
+        res.alert_paths.push_back(std::move(view));
+        continue;
+      }
+      for (const auto& at : tg.nsmon.alertmanager_tests) {
+        if (at.eval_time_ms != view.eval_time_ms) continue;
+        auto problems = check_alertmanager_test(at, tg.nsmon.partial, *pt.alertmanager, view);
+        if (!problems.empty())
+          fail(at.span, "alertmanager " + pt.alertmanager_path + ", time: " + text::format_duration(at.eval_time_ms) +
+                            ":\n  " + util::join(problems, "\n  "));
+      }
     }
   }
 

@@ -5,12 +5,14 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <re2/re2.h>
 #include <set>
 
 #include "nsmon/core/checks.hpp"
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/engine/notation.hpp"
+#include "nsmon/labels/labels.hpp"
 #include "nsmon/util/files.hpp"
 
 namespace nsmon::ruletest {
@@ -38,6 +40,35 @@ std::vector<std::string> glob_rule_files(const TestFile& f, std::vector<core::Di
 }
 
 std::string series_error(const engine::NotationError& e) { return e.message; }
+
+// The test's alertmanager.yml (nsmon.alertmanager relative to the test file, else --alertmanager)
+// and what its alertmanager_tests need before anything runs: a file to run through, and `matches:`
+// patterns that compile.
+void alertmanager_expectations(const TestFile& f, const TestGroup& t, const RunOptions& options, PreparedFile::Test& pt,
+                               std::vector<core::Diagnostic>& diags) {
+  if (t.nsmon.alertmanager && !t.nsmon.alertmanager->value.empty()) {
+    std::filesystem::path p = t.nsmon.alertmanager->value;
+    if (p.is_relative()) p = std::filesystem::path(f.path).parent_path() / p;
+    pt.alertmanager_path = p.lexically_normal().string();
+  } else {
+    pt.alertmanager_path = options.alertmanager;
+  }
+  if (!t.nsmon.alertmanager_tests.empty() && pt.alertmanager_path.empty())
+    diags.push_back(core::make_diagnostic("ruletest/invalid", t.nsmon.alertmanager_tests.front().span,
+                                          "alertmanager_tests need an alertmanager.yml: give nsmon: {alertmanager: "
+                                          "FILE} or test-rules --alertmanager FILE"));
+  for (const auto& at : t.nsmon.alertmanager_tests)
+    for (const auto& n : at.notifications.value_or(std::vector<ExpNotification>{}))
+      for (const auto& in : n.integrations)
+        for (const auto& [name, exp] : in.fields)
+          if (exp.kind == ExpText::Kind::matches) {
+            const auto& re = labels::regex(exp.text.value, labels::Dialect::prometheus);
+            if (!re.ok())
+              diags.push_back(
+                  core::make_diagnostic("ruletest/invalid", exp.text.span,
+                                        "invalid regular expression '" + exp.text.value + "': " + re.error()));
+          }
+}
 
 } // namespace
 
@@ -135,6 +166,7 @@ std::unique_ptr<PreparedFile> prepare(const core::SourceFile& src, const RunOpti
       pt.exp_labels.push_back(std::move(labels));
       pt.exp_histograms.push_back(std::move(histograms));
     }
+    alertmanager_expectations(p->file, t, options, pt, diags);
     p->tests.push_back(std::move(pt));
   }
   return p;

@@ -15,6 +15,7 @@
 #include "nsmon/engine/engine.hpp"
 #include "nsmon/engine/notation.hpp"
 #include "nsmon/promql/parser.hpp"
+#include "nsmon/ruletest/alert_path.hpp"
 #include "nsmon/ruletest/evaluator.hpp"
 #include "nsmon/ruletest/test_file.hpp"
 
@@ -37,6 +38,9 @@ struct RunOptions {
   /// Which tests run, by name (promtool's --run); null: all.
   std::function<bool(const std::string& name)> select;
   Expander expand; ///< empty: Prometheus's templates
+  /// --alertmanager: the alertmanager.yml of the tests whose `nsmon:` names none. A test without
+  /// alertmanager_tests then shows what Alertmanager does at each alert_rule_test's eval_time.
+  std::string alertmanager;
 };
 
 /// A test file with everything it needs, checked before anything is evaluated: its rule files
@@ -58,6 +62,11 @@ struct PreparedFile {
     std::vector<std::vector<Labels>> exp_labels; ///< per promql_expr_test, per exp_sample
     /// Likewise, the expected histogram as promtool compares it (its TestExpression()), or "".
     std::vector<std::vector<std::string>> exp_histograms;
+    /// The alertmanager.yml of the test (nsmon.alertmanager relative to the test file, else
+    /// RunOptions::alertmanager), or ""; its setup, which the caller loads (test-rules: with
+    /// lint-alertmanager's loader) before running.
+    std::string alertmanager_path;
+    std::shared_ptr<const AlertmanagerSetup> alertmanager;
   };
   std::vector<Test> tests;
 };
@@ -78,6 +87,9 @@ struct TestResult {
   double seconds = 0;
   /// With RunOptions::debug: the series and alerts at the last evaluation, as text.
   std::string state;
+  /// A test with an alertmanager.yml and no alertmanager_tests: what Alertmanager does at each
+  /// alert_rule_test's eval_time (test-rules --alertmanager shows it).
+  std::vector<AlertPathView> alert_paths;
   bool passed() const { return !skipped && failures.empty(); }
 };
 

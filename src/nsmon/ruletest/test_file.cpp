@@ -273,12 +273,108 @@ private:
 
   void extensions(const yaml::Node& n, Extensions& ext) {
     if (!n || n.is_null()) return;
-    if (!y_.check_mapping(n, {"partial"}, "nsmon's test extensions")) return;
+    if (!y_.check_mapping(n, {"partial", "alertmanager", "alertmanager_tests"}, "nsmon's test extensions")) return;
     if (auto p = n["partial"]) {
       auto b = yaml_bool(p);
       if (!b) y_.report(p, "yaml/type", "partial must be true or false");
       ext.partial = b.value_or(false);
     }
+    ext.alertmanager = string(n, "alertmanager", "alertmanager");
+    for (const auto& item : list(n["alertmanager_tests"], "alertmanager_tests")) {
+      if (!y_.check_mapping(item, {"eval_time", "notifications", "inhibited"}, "an alertmanager test")) continue;
+      AlertmanagerTest t;
+      t.span = y_.span(item);
+      t.eval_time_ms = eval_time(item, t.eval_time).value_or(0);
+      if (auto ns = item["notifications"]) {
+        t.notifications.emplace();
+        for (const auto& e : list(ns, "notifications"))
+          if (auto x = notification(e)) t.notifications->push_back(std::move(*x));
+      }
+      if (auto is = item["inhibited"]) {
+        t.inhibited.emplace();
+        for (const auto& e : list(is, "inhibited")) {
+          if (!y_.check_mapping(e, {"alert", "by"}, "an inhibited alert")) continue;
+          ExpInhibited x;
+          x.span = y_.span(e);
+          if (!e["alert"]) error(x.span, "an inhibited alert needs alert: its labels");
+          x.alert = pairs(e["alert"], "alert");
+          if (auto by = e["by"]) x.by = pairs(by, "by");
+          t.inhibited->push_back(std::move(x));
+        }
+      }
+      ext.alertmanager_tests.push_back(std::move(t));
+    }
+  }
+
+  // `receiver`, `group_labels`, `alerts` and one key per integration (slack: {title: ...}).
+  std::optional<ExpNotification> notification(const yaml::Node& e) {
+    if (!e.is_map()) {
+      y_.report(e, "yaml/type", "a notification must be a mapping (receiver, group_labels, alerts, integrations)");
+      return std::nullopt;
+    }
+    ExpNotification x;
+    x.span = y_.span(e);
+    if (auto r = string(e, "receiver", "receiver")) x.receiver = *r;
+    if (x.receiver.value.empty()) error(x.span, "a notification needs receiver: the receiver's name");
+    if (auto g = e["group_labels"]) x.group_labels = pairs(g, "group_labels");
+    if (auto as = e["alerts"]) {
+      x.alerts.emplace();
+      for (const auto& a : list(as, "alerts")) x.alerts->push_back(pairs(a, "alerts"));
+    }
+    for (auto it = e.begin(); it != e.end(); ++it) {
+      const std::string key(it->first.scalar());
+      if (key == "receiver" || key == "group_labels" || key == "alerts") continue;
+      if (!is_integration(key)) {
+        y_.report(
+            it->first, "yaml/unknown-field",
+            "unknown field '" + key +
+                "' in a notification (receiver, group_labels, alerts, or an integration: slack, email, "
+                "pagerduty, webhook, opsgenie, victorops, pushover, wechat, telegram, sns, discord, webex, msteams)");
+        continue;
+      }
+      ExpIntegration in;
+      in.name = text(it->first);
+      if (!it->second.is_map()) {
+        y_.report(it->second, "yaml/type", key + " must be a mapping of its fields to expected texts");
+        continue;
+      }
+      for (auto f = it->second.begin(); f != it->second.end(); ++f)
+        if (auto t = expected_text(f->second)) in.fields.emplace_back(text(f->first), std::move(*t));
+      x.integrations.push_back(std::move(in));
+    }
+    return x;
+  }
+
+  static bool is_integration(const std::string& key) {
+    static const std::set<std::string> known{"slack",     "email",    "pagerduty", "webhook",  "opsgenie",
+                                             "victorops", "pushover", "wechat",    "telegram", "sns",
+                                             "discord",   "webex",    "msteams"};
+    return known.count(key) > 0;
+  }
+
+  // A string (the whole text) or {contains: TEXT} / {matches: RE2}.
+  std::optional<ExpText> expected_text(const yaml::Node& v) {
+    ExpText t;
+    if (v.is_scalar() || v.is_null()) {
+      t.text = text(v);
+      return t;
+    }
+    if (!v.is_map() || v.size() != 1) {
+      y_.report(v, "yaml/type", "an expected text is a string, {contains: TEXT} or {matches: REGEX}");
+      return std::nullopt;
+    }
+    // A misspelt key is reported by check_mapping, and then there is nothing to expect.
+    if (!y_.check_mapping(v, {"contains", "matches"}, "an expected text") || (!v["contains"] && !v["matches"]))
+      return std::nullopt;
+    const bool contains = static_cast<bool>(v["contains"]);
+    auto s = v[contains ? "contains" : "matches"];
+    if (!s.is_scalar()) {
+      y_.report(s, "yaml/type", "an expected text must be a string");
+      return std::nullopt;
+    }
+    t.kind = contains ? ExpText::Kind::contains : ExpText::Kind::matches;
+    t.text = text(s);
+    return t;
   }
 
   std::vector<yaml::Node> list(const yaml::Node& n, const char* what) {

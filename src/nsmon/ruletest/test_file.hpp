@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "nsmon/core/diagnostic.hpp"
@@ -52,12 +53,57 @@ struct ExprTest {
   core::Span span;
 };
 
+/// An expected rendered text: the whole text, or `{contains: TEXT}` / `{matches: RE2}`.
+struct ExpText {
+  enum class Kind { equals, contains, matches };
+  Kind kind = Kind::equals;
+  core::Located text;
+};
+
+/// The fields expected of one integration of a notification (`slack: {title: ..., text: ...}`):
+/// every config of that kind the receiver has must render them so.
+struct ExpIntegration {
+  core::Located name;                                    ///< "slack", "email", "pagerduty", ...
+  std::vector<std::pair<core::Located, ExpText>> fields; ///< field name, expectation
+};
+
+/// One expected notification: a receiver's group and what it sends.
+struct ExpNotification {
+  core::Located receiver;
+  std::optional<std::vector<KeyValue>> group_labels;        ///< absent: any group of the receiver
+  std::optional<std::vector<std::vector<KeyValue>>> alerts; ///< the alerts it carries, by labels
+  std::vector<ExpIntegration> integrations;
+  core::Span span;
+};
+
+/// One expected inhibited alert, and (optionally) an alert that inhibits it.
+struct ExpInhibited {
+  std::vector<KeyValue> alert;
+  std::optional<std::vector<KeyValue>> by;
+  core::Span span;
+};
+
+/// `alertmanager_tests:` entry: what Alertmanager does at eval_time with the alerts firing then.
+struct AlertmanagerTest {
+  std::int64_t eval_time_ms = 0;
+  core::Located eval_time;
+  /// Exactly these notifications (absent: not checked).
+  std::optional<std::vector<ExpNotification>> notifications;
+  /// Exactly these alerts inhibited (absent: not checked).
+  std::optional<std::vector<ExpInhibited>> inhibited;
+  core::Span span;
+};
+
 /// nsmon's extension of a test, under `nsmon:` (a key promtool refuses, so a plain promtool file
 /// never turns it on).
 struct Extensions {
   /// `partial: true`: exp_labels, exp_annotations and exp_samples' labels are subsets of what the
-  /// alert or sample has (alertname and the value are still compared in full).
+  /// alert or sample has (alertname and the value are still compared in full); likewise the label
+  /// sets of alertmanager_tests.
   bool partial = false;
+  /// `alertmanager: FILE`, relative to the test file (else test-rules --alertmanager).
+  std::optional<core::Located> alertmanager;
+  std::vector<AlertmanagerTest> alertmanager_tests;
 };
 
 /// One entry of `tests:` (promtool's testGroup).

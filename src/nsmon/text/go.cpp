@@ -1,6 +1,7 @@
 #include "nsmon/text/go.hpp"
 
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -492,6 +493,16 @@ std::int64_t seconds_to_ns(double seconds) {
   double ns = std::round(seconds * 1e9);
   if (!(ns >= -9223372036854775808.0 && ns < 9223372036854775808.0)) return std::numeric_limits<std::int64_t>::min();
   return static_cast<std::int64_t>(ns);
+}
+
+std::string canonical_header_key(std::string s) {
+  bool upper = true;
+  for (char& c : s) {
+    c = static_cast<char>(upper ? std::toupper(static_cast<unsigned char>(c))
+                                : std::tolower(static_cast<unsigned char>(c)));
+    upper = c == '-';
+  }
+  return s;
 }
 
 } // namespace nsmon::text::go

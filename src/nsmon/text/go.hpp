@@ -62,4 +62,8 @@ std::string format_float_v(double v);
 /// math.Round(v * 1e9) converted to int64 like Go on amd64 (out-of-range values give INT64_MIN).
 std::int64_t seconds_to_ns(double seconds);
 
+/// textproto.CanonicalMIMEHeaderKey (http.CanonicalHeaderKey): each dash-separated word
+/// capitalised, the rest lower-cased (x-amz-date -> X-Amz-Date).
+std::string canonical_header_key(std::string s);
+
 } // namespace nsmon::text::go

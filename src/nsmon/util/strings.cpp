@@ -49,6 +49,36 @@ std::vector<std::string> split_lists(const std::vector<std::string>& lists) {
   return out;
 }
 
+std::string line_diff(std::string_view a, std::string_view b, std::string_view prefix) {
+  auto lines = [](std::string_view t) {
+    std::vector<std::string_view> out;
+    for (std::size_t start = 0;;) {
+      auto nl = t.find('\n', start);
+      out.push_back(t.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start));
+      if (nl == std::string_view::npos) return out;
+      start = nl + 1;
+    }
+  };
+  const auto x = lines(a), y = lines(b);
+  // lcs[i][j]: the longest common subsequence of x[i..] and y[j..].
+  std::vector<std::vector<std::size_t>> lcs(x.size() + 1, std::vector<std::size_t>(y.size() + 1, 0));
+  for (std::size_t i = x.size(); i-- > 0;)
+    for (std::size_t j = y.size(); j-- > 0;)
+      lcs[i][j] = x[i] == y[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+  std::string out;
+  auto emit = [&](const char* mark, std::string_view line) {
+    if (!out.empty()) out += '\n';
+    out.append(prefix).append(mark).append(line);
+  };
+  std::size_t i = 0, j = 0;
+  while (i < x.size() || j < y.size()) {
+    if (i < x.size() && j < y.size() && x[i] == y[j]) emit("  ", x[i++]), ++j;
+    else if (i < x.size() && (j == y.size() || lcs[i + 1][j] >= lcs[i][j + 1])) emit("- ", x[i++]);
+    else emit("+ ", y[j++]);
+  }
+  return out;
+}
+
 std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t cap) {
   // Optimal string alignment: insertions, deletions, substitutions and swaps of two neighbours
   // (modle -> model, the commonest typo) cost one edit each.

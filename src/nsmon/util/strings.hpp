@@ -35,6 +35,10 @@ std::vector<std::string> split_lists(const std::vector<std::string>& lists);
 /// Levenshtein distance, capped: returns cap+1 as soon as the distance exceeds cap.
 std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t cap = 64);
 
+/// A line diff of two texts (longest common subsequence of their lines): each line of the result
+/// is `prefix` then "- " (only in `a`), "+ " (only in `b`) or "  " (both); no trailing newline.
+std::string line_diff(std::string_view a, std::string_view b, std::string_view prefix = {});
+
 /// The candidate closest to `name` if it is close enough to be a likely typo, else "".
 std::string did_you_mean(std::string_view name, const std::vector<std::string>& candidates);
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 
+#include "nsmon/alertmanager/dispatch.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/engine/notation.hpp"
 #include "nsmon/text/duration.hpp"
@@ -80,7 +81,15 @@ std::optional<RecordFormat> record_format(const std::string& path) {
   return std::nullopt;
 }
 
-std::string record_test(const RuleWatch& rw, std::int64_t iv, const std::string& path) {
+// `file` as the recorded test names it: relative to the test's folder when below it, else absolute.
+std::string relative_to(const std::string& file, const std::filesystem::path& dir) {
+  std::error_code ec;
+  auto rel = std::filesystem::relative(std::filesystem::absolute(file), dir, ec);
+  bool up = !rel.empty() && *rel.begin() == "..";
+  return ec || rel.empty() || up ? std::filesystem::absolute(file).string() : rel.string();
+}
+
+std::string record_test(const RuleWatch& rw, std::int64_t iv, const std::string& path, const RecordAlertmanager& am) {
   iv = std::max<std::int64_t>(1, iv);
   auto by_name = scraped_series(rw);
   std::int64_t t0 = INT64_MAX, t1 = INT64_MIN;
@@ -97,14 +106,11 @@ std::string record_test(const RuleWatch& rw, std::int64_t iv, const std::string&
                     " from the first scrape.\n# Replay with `nsmon test-rules " + path + "` or `promtool test rules " +
                     path + "`.\nrule_files:\n";
   const auto dir = std::filesystem::absolute(path).parent_path();
-  for (const auto& f : rw.loaded().files) {
-    std::error_code ec;
-    auto rel = std::filesystem::relative(std::filesystem::absolute(f.path), dir, ec);
-    bool up = !rel.empty() && *rel.begin() == "..";
-    out += "  - " + yaml_single(ec || rel.empty() || up ? std::filesystem::absolute(f.path).string() : rel.string()) +
-           "\n";
-  }
+  for (const auto& f : rw.loaded().files) out += "  - " + yaml_single(relative_to(f.path, dir)) + "\n";
   out += "evaluation_interval: " + text::format_duration(ei) + "\ntests:\n  - name: recorded run\n";
+  // With an alertmanager.yml the test runs at the run's own times, for its time intervals.
+  const std::int64_t base = am.setup && t0 != INT64_MAX ? t0 : 0;
+  if (base) out += "    start_timestamp: " + std::to_string(base / 1000) + "\n";
   out += "    interval: " + text::format_duration(iv) + "\n    input_series:\n";
   if (by_name.empty()) {
     out += "      []\n";
@@ -118,7 +124,7 @@ std::string record_test(const RuleWatch& rw, std::int64_t iv, const std::string&
       out += "      - series: " + yaml_single(engine::format_series(s->labels)) +
              "\n        values: " + yaml_single(engine::format_values(vs)) + "\n";
       for (std::size_t k = 0; k < vs.size(); ++k)
-        if (vs[k]) replay.add(s->labels, static_cast<std::int64_t>(k) * iv, *vs[k]);
+        if (vs[k]) replay.add(s->labels, base + static_cast<std::int64_t>(k) * iv, *vs[k]);
     }
 
   // The expected alerts: where an alert fired in the run (rounded up to an evaluation), and the
@@ -137,12 +143,19 @@ std::string record_test(const RuleWatch& rw, std::int64_t iv, const std::string&
     for (const auto& r : g.rules)
       if (r.rule->is_alert() && std::find(names.begin(), names.end(), r.rule->name.value) == names.end())
         names.push_back(r.rule->name.value);
-  std::string tests;
+  std::string tests, paths;
   std::size_t next = 0;
   for (std::int64_t t = 0; t <= end && next < checks.size(); t += ei) {
-    eval.eval_at(t);
+    eval.eval_at(base + t);
     if (t != checks[next]) continue;
     ++next;
+    if (am.setup) {
+      ruletest::AlertPathView view;
+      view.eval_time_ms = t;
+      view.alerts = ruletest::sent_alerts(eval, rw.loaded().groups, {}, "", base + t);
+      view.outcome = alertmanager::dispatch(am.setup->cfg, am.setup->templates, view.alerts, base + t);
+      paths += ruletest::expectations_yaml(view, "        ");
+    }
     for (const auto& name : names) {
       tests += "      - eval_time: " + text::format_duration(t) + "\n        alertname: " + yaml_single(name) +
                "\n        exp_alerts:";
@@ -161,6 +174,9 @@ std::string record_test(const RuleWatch& rw, std::int64_t iv, const std::string&
     }
   }
   if (!tests.empty()) out += "    alert_rule_test:\n" + tests;
+  if (am.setup)
+    out += "    nsmon:\n      alertmanager: " + yaml_single(relative_to(am.path, dir)) +
+           "\n      alertmanager_tests:\n" + (paths.empty() ? "        []\n" : paths);
   return out;
 }
 
@@ -180,10 +196,12 @@ std::string record_openmetrics(const RuleWatch& rw) {
   return out + "# EOF\n";
 }
 
-void write_record(const RuleWatch& rw, std::int64_t interval_ms, const std::string& path) {
+void write_record(const RuleWatch& rw, std::int64_t interval_ms, const std::string& path,
+                  const RecordAlertmanager& am) {
   auto f = record_format(path);
   if (!f) throw Error("--record " + path + ": unknown format");
-  util::write_file_atomic(path, *f == RecordFormat::test ? record_test(rw, interval_ms, path) : record_openmetrics(rw));
+  util::write_file_atomic(path,
+                          *f == RecordFormat::test ? record_test(rw, interval_ms, path, am) : record_openmetrics(rw));
 }
 
 } // namespace nsmon::watch

@@ -1,0 +1,326 @@
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "nsmon/alertmanager/dispatch.hpp"
+#include "nsmon/core/error.hpp"
+#include "nsmon/rules/template_eval.hpp"
+#include "nsmon/text/time.hpp"
+#include "nsmon/util/files.hpp"
+
+using namespace nsmon;
+
+namespace {
+
+alertmanager::Config load(const std::string& text) {
+  core::SourceFile src("am.yml", text);
+  std::vector<core::Diagnostic> diags;
+  auto cfg = alertmanager::load_config(src, diags);
+  alertmanager::check(cfg, diags);
+  for (const auto& d : diags) INFO(d.message);
+  REQUIRE(cfg.route);
+  return cfg;
+}
+
+std::int64_t at(const char* rfc3339) { return *text::parse_rfc3339_ms(rfc3339); }
+
+alertmanager::Alert alert(labels::Labels ls, labels::Labels annotations = {}) {
+  std::sort(ls.begin(), ls.end());
+  std::sort(annotations.begin(), annotations.end());
+  return {std::move(ls), std::move(annotations), at("2024-05-01T12:00:00Z"), std::nullopt, ""};
+}
+
+const alertmanager::Field* field(const alertmanager::Notification& n, const std::string& name) {
+  for (const auto& f : n.fields)
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+// Alertmanager's default templates as Debian installs them; the rendering tests need them.
+std::optional<std::string> default_tmpl() {
+  std::string path = alertmanager::default_templates_dir() + "/default.tmpl";
+  if (!std::filesystem::exists(path)) return std::nullopt;
+  return util::read_file(path);
+}
+
+const char* const kConfig = R"(
+route:
+  receiver: hook
+  group_by: [alertname]
+  routes:
+    - matchers: [severity="critical"]
+      receiver: pager
+      group_by: [alertname, cluster]
+      continue: true
+    - matchers: [team=~"db|storage"]
+      receiver: db
+      group_by: ['...']
+inhibit_rules:
+  - source_matchers: [severity="critical"]
+    target_matchers: [severity="warning"]
+    equal: [instance]
+receivers:
+  - name: hook
+    webhook_configs:
+      - url: http://127.0.0.1:1/hook
+  - name: pager
+    slack_configs:
+      - api_url: http://127.0.0.1:1/slack
+        channel: '#pager'
+        text: '{{ range .Alerts }}{{ .Labels.instance }} {{ end }}'
+  - name: db
+    webhook_configs:
+      - url: http://127.0.0.1:1/db
+        max_alerts: 1
+)";
+
+} // namespace
+
+TEST_CASE("dispatch: groups by group_by, groupKey as Alertmanager builds it", "[alertmanager][dispatch]") {
+  auto cfg = load(kConfig);
+  auto t = alertmanager::templates_from_text("");
+  std::vector<alertmanager::Alert> alerts = {
+      alert({{"alertname", "DiskFull"}, {"severity", "critical"}, {"cluster", "eu"}, {"instance", "b"}}),
+      alert({{"alertname", "DiskFull"}, {"severity", "critical"}, {"cluster", "eu"}, {"instance", "a"}}),
+      alert({{"alertname", "DiskFull"}, {"severity", "critical"}, {"cluster", "us"}, {"instance", "a"}}),
+      alert({{"alertname", "Slow"}, {"team", "db"}, {"instance", "x"}}),
+      alert({{"alertname", "Other"}, {"instance", "y"}}),
+  };
+  auto out = alertmanager::dispatch(cfg, t, alerts, at("2024-05-01T12:01:00Z"));
+  REQUIRE(out.groups.size() == 4);
+  // Tree order (the root first, as Route.Walk), then by group key. An alert no child takes stays
+  // at the root, which groups by alertname only.
+  CHECK(out.groups[0].group_key == R"({}:{alertname="Other"})");
+  CHECK(out.groups[0].route.receiver == "hook");
+  CHECK(out.groups[1].group_key == R"({}/{severity="critical"}:{alertname="DiskFull", cluster="eu"})");
+  CHECK(out.groups[1].alerts == std::vector<std::size_t>{1, 0}); // by instance
+  CHECK(out.groups[2].group_key == R"({}/{severity="critical"}:{alertname="DiskFull", cluster="us"})");
+  // group_by ['...']: every label; regex matchers printed as written.
+  CHECK(out.groups[3].group_key == R"({}/{team=~"db|storage"}:{alertname="Slow", instance="x", team="db"})");
+  // continue: true tries the next sibling, which the critical alerts do not match.
+  CHECK(out.alerts[0].routes.size() == 1);
+  CHECK(out.alerts[0].fingerprint.size() == 16);
+}
+
+TEST_CASE("dispatch: inhibition names the rule and its source alerts", "[alertmanager][dispatch]") {
+  auto cfg = load(kConfig);
+  auto t = alertmanager::templates_from_text("");
+  std::vector<alertmanager::Alert> alerts = {
+      alert({{"alertname", "Slow"}, {"severity", "warning"}, {"instance", "a"}, {"team", "db"}}),
+      alert({{"alertname", "Down"}, {"severity", "critical"}, {"instance", "a"}}),
+      alert({{"alertname", "Down2"}, {"severity", "critical"}, {"instance", "a"}}),
+      alert({{"alertname", "Down3"}, {"severity", "critical"}, {"instance", "b"}}),
+      alert({{"alertname", "Slow"}, {"severity", "warning"}, {"instance", "c"}, {"team", "db"}}),
+  };
+  // A resolved source inhibits nothing.
+  alerts[2].ends_at_ms = at("2024-05-01T12:00:30Z");
+  auto out = alertmanager::dispatch(cfg, t, alerts, at("2024-05-01T12:01:00Z"));
+  REQUIRE(out.alerts[0].inhibited.size() == 1);
+  CHECK(out.alerts[0].inhibited[0].rule == 0);
+  CHECK(out.alerts[0].inhibited[0].sources == std::vector<std::size_t>{1});
+  CHECK(out.alerts[0].inhibited[0].span.line == 14);
+  CHECK(out.alerts[4].inhibited.empty());
+  CHECK(out.alerts[1].inhibited.empty());
+  // The db group holds both Slow alerts; the notification carries only the one not inhibited.
+  for (const auto& g : out.groups)
+    if (g.route.receiver == "db" && g.alerts.size() == 1 && g.alerts[0] == 0) CHECK(g.notifications.empty());
+}
+
+TEST_CASE("dispatch: time intervals mute a route at an instant", "[alertmanager][dispatch]") {
+  auto cfg = load(R"(
+route:
+  receiver: hook
+  routes:
+    - matchers: [a="1"]
+      receiver: hook
+      mute_time_intervals: [weekends]
+    - matchers: [a="2"]
+      receiver: hook
+      active_time_intervals: [office]
+    - matchers: [a="3"]
+      receiver: hook
+      mute_time_intervals: [month-end]
+time_intervals:
+  - name: weekends
+    time_intervals:
+      - weekdays: ['saturday', 'sunday']
+  - name: office
+    time_intervals:
+      - times: [{start_time: '09:00', end_time: '17:00'}]
+        weekdays: ['monday:friday']
+        location: Europe/Berlin
+  - name: month-end
+    time_intervals:
+      - days_of_month: ['-3:-1']
+        months: ['february']
+receivers:
+  - name: hook
+    webhook_configs: [{url: 'http://127.0.0.1:1/'}]
+)");
+  auto t = alertmanager::templates_from_text("");
+  std::vector<alertmanager::Alert> alerts = {alert({{"a", "1"}}), alert({{"a", "2"}}), alert({{"a", "3"}})};
+  auto muted = [&](const char* when, std::size_t i) {
+    auto out = alertmanager::dispatch(cfg, t, alerts, at(when));
+    return out.alerts[i].routes[0].muted ? out.alerts[i].routes[0].muted->interval : std::string("-");
+  };
+  // 2024-05-04 is a Saturday.
+  CHECK(muted("2024-05-04T10:00:00Z", 0) == "weekends");
+  CHECK(muted("2024-05-03T23:59:59Z", 0) == "-");
+  // Office hours in Berlin (UTC+2 in May): 07:00Z is 09:00 there.
+  bool zoneinfo = std::filesystem::exists("/usr/share/zoneinfo/Europe/Berlin");
+  if (zoneinfo) {
+    CHECK(muted("2024-05-03T07:00:00Z", 1) == "-");
+    CHECK(muted("2024-05-03T06:59:00Z", 1) == "office");
+    CHECK(muted("2024-05-03T15:00:00Z", 1) == "office"); // 17:00 in Berlin: the end is excluded
+    CHECK(muted("2024-01-05T08:30:00Z", 1) == "-");      // 09:30 in winter (UTC+1)
+  }
+  // The last three days of February, a leap year's and another's.
+  CHECK(muted("2024-02-27T12:00:00Z", 2) == "month-end");
+  CHECK(muted("2024-02-26T12:00:00Z", 2) == "-");
+  CHECK(muted("2023-02-26T12:00:00Z", 2) == "month-end");
+  CHECK(muted("2024-03-30T12:00:00Z", 2) == "-");
+  auto out = alertmanager::dispatch(cfg, t, alerts, at("2024-05-04T10:00:00Z"));
+  for (const auto& g : out.groups)
+    if (g.alerts == std::vector<std::size_t>{0}) CHECK(g.notifications.empty());
+}
+
+TEST_CASE("dispatch: the webhook body as Alertmanager 0.25 posts it", "[alertmanager][dispatch]") {
+  auto cfg = load(kConfig);
+  auto t = alertmanager::templates_from_text("");
+  std::vector<alertmanager::Alert> alerts = {
+      alert({{"alertname", "Slow"}, {"team", "db"}, {"instance", "x<y"}}, {{"summary", "a & b"}}),
+      alert({{"alertname", "Slow"}, {"team", "db"}, {"instance", "z"}}),
+  };
+  alerts[0].generator_url = "http://prom/graph";
+  alerts[1].ends_at_ms = at("2024-05-01T12:00:30.5Z");
+  auto out = alertmanager::dispatch(cfg, t, alerts, at("2024-05-01T12:01:00Z"), {.external_url = "http://am:9093"});
+  const alertmanager::Group* db = nullptr;
+  for (const auto& g : out.groups)
+    if (g.route.receiver == "db" && g.alerts == std::vector<std::size_t>{0}) db = &g;
+  REQUIRE(db);
+  REQUIRE(db->notifications.size() == 1);
+  const auto* body = field(db->notifications[0], "body");
+  REQUIRE(body);
+  CHECK(body->text == std::string(R"({"receiver":"db","status":"firing","alerts":[{"status":"firing",)") +
+                          R"("labels":{"alertname":"Slow","instance":"x\u003cy","team":"db"},)" +
+                          R"("annotations":{"summary":"a \u0026 b"},"startsAt":"2024-05-01T12:00:00Z",)" +
+                          R"("endsAt":"0001-01-01T00:00:00Z","generatorURL":"http://prom/graph","fingerprint":")" +
+                          out.alerts[0].fingerprint +
+                          R"("}],"groupLabels":{"alertname":"Slow","instance":"x\u003cy",)" +
+                          R"("team":"db"},"commonLabels":{"alertname":"Slow","instance":"x\u003cy","team":"db"},)" +
+                          R"("commonAnnotations":{"summary":"a \u0026 b"},"externalURL":"http://am:9093",)" +
+                          R"("version":"4","groupKey":"{}/{team=~\"db|storage\"}:{alertname=\"Slow\", )" +
+                          R"(instance=\"x\u003cy\", team=\"db\"}","truncatedAlerts":0})" + "\n");
+  // A resolved alert alone: a group that has never notified sends nothing.
+  for (const auto& g : out.groups)
+    if (g.alerts == std::vector<std::size_t>{1}) CHECK(g.notifications.empty());
+}
+
+TEST_CASE("dispatch: rendering with Alertmanager's default templates", "[alertmanager][dispatch]") {
+  auto defaults = default_tmpl();
+  if (!defaults) {
+    WARN("no default.tmpl in " + alertmanager::default_templates_dir() + ": not tested");
+    return;
+  }
+  auto cfg = load(kConfig);
+  auto t = alertmanager::templates_from_text(*defaults);
+  std::vector<alertmanager::Alert> alerts = {
+      alert({{"alertname", "DiskFull"}, {"severity", "critical"}, {"cluster", "eu"}, {"instance", "b"}}),
+      alert({{"alertname", "DiskFull"}, {"severity", "critical"}, {"cluster", "eu"}, {"instance", "a"}}),
+  };
+  auto out = alertmanager::dispatch(cfg, t, alerts, at("2024-05-01T12:01:00Z"), {.external_url = "http://am:9093"});
+  REQUIRE(out.groups[0].notifications.size() == 1);
+  const auto& slack = out.groups[0].notifications[0];
+  CHECK(slack.integration == "slack");
+  CHECK(field(slack, "title")->text == "[FIRING:2] DiskFull eu (critical)");
+  CHECK(field(slack, "title_link")->text == "http://am:9093/#/alerts?receiver=pager");
+  CHECK(field(slack, "fallback")->text == "[FIRING:2] DiskFull eu (critical) | http://am:9093/#/alerts?receiver=pager");
+  CHECK(field(slack, "color")->text == "danger");
+  CHECK(field(slack, "channel")->text == "#pager");
+  CHECK(field(slack, "text")->text == "a b "); // the group's order: by instance
+  CHECK(field(slack, "text")->span.line == 25);
+}
+
+TEST_CASE("notification templates: Alertmanager 0.25's data, methods and functions", "[alertmanager][template]") {
+  rules::NotificationTemplates t;
+  REQUIRE_FALSE(t.add("x.tmpl", R"({{ define "who" }}{{ .Receiver }}{{ end }})"));
+  rules::NotificationData d;
+  d.receiver = "team-a";
+  d.status = "firing";
+  d.group_labels = {{"alertname", "X"}};
+  d.common_labels = {{"alertname", "X"}, {"b", "2"}, {"a", "1"}};
+  std::sort(d.common_labels.begin(), d.common_labels.end());
+  d.alerts.push_back({"firing", d.common_labels, {}, at("2024-05-01T12:00:00Z"), rules::kGoZeroTimeMs, "", "f1"});
+  d.alerts.push_back({"resolved", d.common_labels, {}, 0, at("2024-05-01T12:00:01.5Z"), "", "f2"});
+  auto render = [&](const char* text, bool html = false) {
+    auto e = t.render(text, d, html);
+    return e.error ? "error: " + *e.error : e.text;
+  };
+  CHECK(render(R"({{ template "who" . }})") == "team-a");
+  CHECK(render("{{ .CommonLabels.SortedPairs.Names | join \",\" }}") == "alertname,a,b");
+  CHECK(render("{{ (.CommonLabels.Remove .GroupLabels.Names).Values | join \" \" }}") == "1 2");
+  CHECK(render("{{ range .CommonLabels.SortedPairs }}{{ .Name }}={{ .Value }};{{ end }}") == "alertname=X;a=1;b=2;");
+  CHECK(render("{{ len .Alerts.Firing }}/{{ len .Alerts.Resolved }}/{{ len .Alerts }}") == "1/1/2");
+  CHECK(render("{{ (index .Alerts 1).EndsAt }}") == "2024-05-01 12:00:01.5 +0000 UTC");
+  CHECK(render("{{ (index .Alerts 0).EndsAt }}") == "0001-01-01 00:00:00 +0000 UTC");
+  CHECK(render("{{ (index .Alerts 0).StartsAt.Unix }}") == "1714564800");
+  // cases.Title lower-cases the rest of each word; strings.Title (Prometheus's) does not.
+  CHECK(render(R"({{ title "hELLO wORLD" }})") == "Hello World");
+  CHECK(render(R"({{ stringSlice "a" "b" | join "-" }})") == "a-b");
+  CHECK(render(R"x({{ reReplaceAll "(a+)" "<$1>" "baab" }})x") == "b<aa>b");
+  CHECK(render(R"({{ toUpper .Status }} {{ match "^fir" .Status }})") == "FIRING true");
+  // Functions newer than 0.25 do not parse; Go's errors.
+  CHECK(render(R"({{ trimSpace " x " }})") == R"(error: template: :1: function "trimSpace" not defined)");
+  CHECK(render("{{ .Nope }}") ==
+        "error: template: :1:3: executing \"\" at <.Nope>: can't evaluate field Nope in type *template.Data");
+  CHECK(render("{{ .CommonLabels.Remove }}").find("wrong number of args for Remove: want 1 got 0") !=
+        std::string::npos);
+  // html/template: text and attributes escaped, safeHtml kept, URLs normalized.
+  d.common_labels = {{"x", "<b>&+"}};
+  CHECK(render("<p>{{ .CommonLabels.x }}</p>", true) == "<p>&lt;b&gt;&amp;&#43;</p>");
+  CHECK(render(R"(<p>{{ safeHtml "<i>" }}</p>)", true) == "<p><i></p>");
+  CHECK(render(R"(<a href="{{ "http://x/a b" }}">)", true) == R"(<a href="http://x/a%20b">)");
+  CHECK(render(R"x(<a href="{{ "javascript:alert(1)" }}">)x", true) == R"(<a href="#ZgotmplZ">)");
+  CHECK(render("") == "");
+}
+
+TEST_CASE("dispatch: alerts in the API's JSON", "[alertmanager][dispatch]") {
+  auto now = at("2024-05-01T12:00:00Z");
+  auto alerts = alertmanager::parse_alerts(
+      R"([{"labels": {"b": "2", "a": "1"}, "annotations": {"s": "x"}, "startsAt": "2024-05-01T10:00:00+02:00",
+           "endsAt": "2024-05-01T09:00:00.250Z", "generatorURL": "http://g"},
+          {"labels": {"a": "1"}}])",
+      "alerts.json", now);
+  REQUIRE(alerts.size() == 2);
+  CHECK(alerts[0].labels == labels::Labels{{"a", "1"}, {"b", "2"}});
+  CHECK(alerts[0].starts_at_ms == at("2024-05-01T08:00:00Z"));
+  CHECK(*alerts[0].ends_at_ms == at("2024-05-01T09:00:00.25Z"));
+  CHECK(alerts[0].generator_url == "http://g");
+  CHECK(alerts[1].starts_at_ms == now);
+  CHECK_FALSE(alerts[1].ends_at_ms);
+  CHECK_FALSE(alerts[1].firing_at(now) == false);
+  auto error = [&](const char* text) {
+    try {
+      alertmanager::parse_alerts(text, "f.json", now);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  CHECK(error("[{\"labels\": {}}]") == "f.json: alert 0: at least one label pair required");
+  CHECK(error("[{\"labels\": {\"a-b\": \"1\"}}]") == "f.json: alert 0: invalid label name \"a-b\" in labels");
+  CHECK(error("[{\"labels\": {\"a\": \"1\"}, \"startsAt\": \"yesterday\"}]") ==
+        "f.json: alert 0: startsAt is not an RFC 3339 time: \"yesterday\"");
+  CHECK(error(R"([{"labels": {"a": "1"}, "startsAt": "2024-05-01T12:00:00Z", "endsAt": "2024-05-01T11:00:00Z"}])") ==
+        "f.json: alert 0: start time must be before end time");
+  CHECK(error("[\n  {\"labels\": }]").rfind("f.json:2:", 0) == 0);
+  CHECK(error("{}") == "f.json: expected a JSON array of alerts, as POST /api/v2/alerts takes");
+}
+
+TEST_CASE("text/time: civil dates and RFC 3339 as Go's time package", "[alertmanager][dispatch]") {
+  CHECK(text::format_rfc3339_ms(rules::kGoZeroTimeMs) == "0001-01-01T00:00:00Z");
+  CHECK(text::format_rfc3339_ms(at("2024-02-29T23:59:59.120Z")) == "2024-02-29T23:59:59.12Z");
+  CHECK_FALSE(text::parse_rfc3339_ms("2023-02-29T00:00:00Z"));
+  CHECK_FALSE(text::parse_rfc3339_ms("2024-05-01 12:00:00Z"));
+  CHECK(text::civil(at("2024-05-04T10:00:00Z") / 1000).weekday == 6);
+  CHECK(text::civil(rules::kGoZeroTimeMs / 1000).year == 1);
+}
