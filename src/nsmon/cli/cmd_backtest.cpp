@@ -111,6 +111,11 @@ int run_backtest(BacktestOptions& o, const Context& ctx) {
       (old_result ? old_result->range_queries + old_result->raw_queries + old_result->other_queries : 0);
   std::fprintf(stderr, "nsmon: %zu requests to %s took %.2fs of %.2fs\n", requests,
                util::redact_url(session.server).c_str(), server_seconds, total);
+  // A rule that could not be evaluated (the server's error answer, or the rule's own) makes the
+  // backtest incomplete: exit 1, as a failed query does.
+  for (const auto* r : {&result, old_result ? &*old_result : nullptr})
+    for (const auto& a : r ? r->alerts : std::vector<backtest::AlertResult>{})
+      if (a.failed_steps) return kFindings;
   return kOk;
 }
 
@@ -161,7 +166,7 @@ Examples:
 
 Run define_backtest(CLI::App& cmd) {
   auto o = std::make_shared<BacktestOptions>();
-  cmd.footer(std::string(kHelp) + exit_codes_help({kOk, kUsage, kUnreachable}));
+  cmd.footer(std::string(kHelp) + exit_codes_help({kOk, kFindings, kUsage, kUnreachable}));
   cmd.add_option("RULES", o->files, "Rule files whose alerting rules are backtested")->option_text("FILE...");
   cmd.add_option("--since", o->since, "Backtest the last DURATION (default 7d): --start now-DURATION")
       ->option_text("DURATION");
