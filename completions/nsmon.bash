@@ -32,7 +32,7 @@ _nsmon_options() {
     'query metadata') echo '--help -h --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
     'query buildinfo') echo '--help -h --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
     'lint-rules') echo '--help -h --config --policy --disable --format --fail-on --list-checks --enable-feature --version --catalog --color' ;;
-    'backtest') echo '--help -h --since --start --end --compare --engine --evaluation-interval --repeat-interval --flap-window --lookback-delta --format -o --prometheus --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --version --catalog --color' ;;
+    'backtest') echo '--help -h --since --start --end --compare --config --engine --evaluation-interval --repeat-interval --flap-window --lookback-delta --format -o --prometheus --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --version --catalog --color' ;;
     'lint-metrics') echo '--help -h --format --fail-on --input-format --disable --no-catalog --no-naming --timeout --list-checks --version --catalog --color' ;;
     'lint-alertmanager') echo '--help -h --rules --config --alertmanager-version --format --fail-on --list-checks --version --catalog --color' ;;
     'test-rules') echo '--help -h --format --fail-on --run --junit --ignore-unknown-fields --debug --diff --coverage --coverage-min --max-samples --enable-feature --prometheus-version --version --catalog --color' ;;
@@ -258,6 +258,7 @@ _nsmon_takes_value() {
     'backtest|--start' | \
     'backtest|--end' | \
     'backtest|--compare' | \
+    'backtest|--config' | \
     'backtest|--engine' | \
     'backtest|--evaluation-interval' | \
     'backtest|--repeat-interval' | \
@@ -592,6 +593,7 @@ _nsmon_value() {
     'backtest|--start') COMPREPLY=() ;;
     'backtest|--end') COMPREPLY=() ;;
     'backtest|--compare') _nsmon_files "$cur" ;;
+    'backtest|--config') _nsmon_files "$cur" ;;
     'backtest|--engine') COMPREPLY=() ;;
     'backtest|--evaluation-interval') COMPREPLY=() ;;
     'backtest|--repeat-interval') COMPREPLY=() ;;

@@ -259,6 +259,7 @@ function __nsmon_takes_value
         'backtest|--start' \
         'backtest|--end' \
         'backtest|--compare' \
+        'backtest|--config' \
         'backtest|--engine' \
         'backtest|--evaluation-interval' \
         'backtest|--repeat-interval' \
@@ -685,6 +686,7 @@ complete -c nsmon -n '__nsmon_under "backtest"' -l since -x -d 'Backtest the las
 complete -c nsmon -n '__nsmon_under "backtest"' -l start -x -d 'Start of the range: RFC 3339, Unix seconds, or relative (now-2d)'
 complete -c nsmon -n '__nsmon_under "backtest"' -l end -x -d 'End of the range (default: now)'
 complete -c nsmon -n '__nsmon_under "backtest"' -l compare -r -F -d 'Old rule files: backtest them too and show both side by side'
+complete -c nsmon -n '__nsmon_under "backtest"' -l config -r -F -d 'prometheus.yml: its evaluation_interval for groups without one, its rule_files when no RULES'
 complete -c nsmon -n '__nsmon_under "backtest"' -l engine -x -d 'Evaluate every rule with nsmon'\''s engine on raw samples from the server'
 complete -c nsmon -n '__nsmon_under "backtest"' -l evaluation-interval -x -d 'Interval of groups without one (Prometheus'\''s evaluation_interval, default 1m); a duration (500ms, 2m, 1h30m) or seconds'
 complete -c nsmon -n '__nsmon_under "backtest"' -l repeat-interval -x -d 'Alertmanager'\''s repeat_interval, for the notification count (default 4h); a duration (500ms, 2m, 1h30m) or seconds'

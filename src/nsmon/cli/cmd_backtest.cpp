@@ -16,7 +16,10 @@
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/exit_codes.hpp"
 #include "nsmon/core/terminal.hpp"
+#include "nsmon/core/yaml.hpp"
 #include "nsmon/promapi/time.hpp"
+#include "nsmon/rules/config.hpp"
+#include "nsmon/util/files.hpp"
 #include "nsmon/util/url.hpp"
 #include "nsmon/watch/rule_watch.hpp"
 
@@ -26,6 +29,7 @@ namespace {
 
 struct BacktestOptions {
   std::vector<std::string> files, compare;
+  std::string config;
   std::string since, start, end;
   double evaluation_interval = 60, repeat_interval = 4 * 3600, flap_window = 15 * 60, lookback_delta = 300;
   bool engine = false;
@@ -66,8 +70,22 @@ std::pair<std::int64_t, std::int64_t> time_range(const BacktestOptions& o) {
   return {to_ms(std::floor(start)), to_ms(std::floor(end))};
 }
 
+// --config: prometheus.yml's evaluation_interval for groups without one, and its rule files when
+// none are named.
+void read_config(BacktestOptions& o, bool interval_given) {
+  core::SourceSet sources;
+  std::vector<core::Diagnostic> diags;
+  const rules::Config cfg =
+      rules::load_config(sources.add(o.config, util::read_file(o.config, yaml::kInputPadding)), diags);
+  std::vector<std::string> named = rules::resolve_rule_files(cfg, diags);
+  check_loaded(std::move(diags), sources, "config", o.config, core::Severity::error);
+  if (!interval_given) o.evaluation_interval = static_cast<double>(cfg.evaluation_interval_ms) / 1000;
+  if (o.files.empty()) o.files = std::move(named);
+}
+
 int run_backtest(BacktestOptions& o, const Context& ctx) {
-  if (o.files.empty()) throw UsageError("give the rule files to backtest");
+  if (!o.config.empty()) read_config(o, ctx.cmd.get_option("--evaluation-interval")->count() > 0);
+  if (o.files.empty()) throw UsageError("give the rule files to backtest, or --config prometheus.yml");
   if (o.evaluation_interval < 1) throw UsageError("--evaluation-interval must be at least 1s");
   take_server_settings(ctx.settings, o.conn);
   // Not given: $NSMON_PROMETHEUS_URL or the config file's server, as query reads it.
@@ -132,7 +150,8 @@ What is asked of the server:
   column says which path each rule took. With --compare, the old rules are asked the same way.
 
 How alerts are followed:
-  Every group is evaluated at its interval (else --evaluation-interval) on times that are
+  Every group is evaluated at its interval (else --evaluation-interval, or --config's
+  evaluation_interval) on times that are
   multiples of it, as Prometheus's rule manager evaluates it: an alert is pending from its first
   evaluation, firing once it has been pending for `for`, and resolved at the first evaluation
   without it, or `keep_firing_for` later. The range starts with no alert pending (as a
@@ -158,7 +177,7 @@ Output (--format):
 Examples:
   nsmon backtest rules/alert_rules.yml --prometheus http://localhost:9090 --since 7d
   nsmon backtest new.yml --compare old.yml --prometheus http://localhost:9090 --since 2d
-  nsmon backtest rules/ --prometheus http://vm:8428 --start 2026-11-01T00:00:00Z --end now -o json
+  nsmon backtest --config prometheus.yml --prometheus http://vm:8428/prometheus --start 2026-11-01T00:00:00Z -o json
 
 )";
 
@@ -176,6 +195,9 @@ Run define_backtest(CLI::App& cmd) {
   cmd.add_option("--compare", o->compare, "Old rule files: backtest them too and show both side by side")
       ->option_text("FILE")
       ->allow_extra_args(false);
+  cmd.add_option("--config", o->config,
+                 "prometheus.yml: its evaluation_interval for groups without one, its rule_files when no RULES")
+      ->option_text("FILE");
   cmd.add_flag("--engine", o->engine, "Evaluate every rule with nsmon's engine on raw samples from the server");
   add_duration_option(cmd, "--evaluation-interval", o->evaluation_interval,
                       "Interval of groups without one (Prometheus's evaluation_interval, default 1m)");
