@@ -693,7 +693,7 @@ complete -c nsmon -n '__nsmon_under "backtest"' -l repeat-interval -x -d 'Alertm
 complete -c nsmon -n '__nsmon_under "backtest"' -l flap-window -x -d 'An episode starting this soon after the last one ended is a flap (default 15m); a duration (500ms, 2m, 1h30m) or seconds'
 complete -c nsmon -n '__nsmon_under "backtest"' -l lookback-delta -x -d 'The server'\''s --query.lookback-delta, for the engine path (default 5m); a duration (500ms, 2m, 1h30m) or seconds'
 complete -c nsmon -n '__nsmon_under "backtest"' -l format -s o -x -a 'table json' -d 'table (default) or json'
-complete -c nsmon -n '__nsmon_under "backtest"' -l prometheus -x -d 'The Prometheus-compatible server holding the history'
+complete -c nsmon -n '__nsmon_under "backtest"' -l prometheus -x -d 'The Prometheus-compatible server holding the history, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
 complete -c nsmon -n '__nsmon_under "backtest"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "backtest"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "backtest"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'

@@ -208,7 +208,9 @@ Run define_backtest(CLI::App& cmd) {
   add_duration_option(cmd, "--lookback-delta", o->lookback_delta,
                       "The server's --query.lookback-delta, for the engine path (default 5m)");
   cmd.add_option("-o,--format", o->format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
-  add_server_options(&cmd, o->conn, "--prometheus", "The Prometheus-compatible server holding the history");
+  add_server_options(&cmd, o->conn, "--prometheus",
+                     "The Prometheus-compatible server holding the history, path prefix allowed (default: "
+                     "$NSMON_PROMETHEUS_URL, else http://localhost:9090)");
   return [o](const Context& ctx) { return run_backtest(*o, ctx); };
 }
 
