@@ -32,7 +32,7 @@ _nsmon_options() {
     'query metadata') echo '--help -h --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
     'query buildinfo') echo '--help -h --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
     'lint-rules') echo '--help -h --config --policy --disable --format --fail-on --list-checks --enable-feature --version --catalog --color' ;;
-    'backtest') echo '--help -h --since --start --end --compare --config --engine --evaluation-interval --repeat-interval --flap-window --lookback-delta --format -o --prometheus --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --version --catalog --color' ;;
+    'backtest') echo '--help -h --since --start --end --compare --config --engine --evaluation-interval --repeat-interval --flap-window --prometheus-version --lookback-delta --format -o --prometheus --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --version --catalog --color' ;;
     'lint-metrics') echo '--help -h --format --fail-on --input-format --disable --no-catalog --no-naming --timeout --list-checks --version --catalog --color' ;;
     'lint-alertmanager') echo '--help -h --rules --config --alertmanager-version --format --fail-on --list-checks --version --catalog --color' ;;
     'test-rules') echo '--help -h --format --fail-on --run --junit --ignore-unknown-fields --debug --diff --coverage --coverage-min --max-samples --enable-feature --prometheus-version --version --catalog --color' ;;
@@ -263,6 +263,7 @@ _nsmon_takes_value() {
     'backtest|--evaluation-interval' | \
     'backtest|--repeat-interval' | \
     'backtest|--flap-window' | \
+    'backtest|--prometheus-version' | \
     'backtest|--lookback-delta' | \
     'backtest|--format'|'backtest|-o' | \
     'backtest|--prometheus' | \
@@ -598,6 +599,7 @@ _nsmon_value() {
     'backtest|--evaluation-interval') COMPREPLY=() ;;
     'backtest|--repeat-interval') COMPREPLY=() ;;
     'backtest|--flap-window') COMPREPLY=() ;;
+    'backtest|--prometheus-version') COMPREPLY=($(compgen -W '2 3' -- "$cur")) ;;
     'backtest|--lookback-delta') COMPREPLY=() ;;
     'backtest|--format'|'backtest|-o') COMPREPLY=($(compgen -W 'table json' -- "$cur")) ;;
     'backtest|--prometheus') COMPREPLY=() ;;

@@ -264,6 +264,7 @@ function __nsmon_takes_value
         'backtest|--evaluation-interval' \
         'backtest|--repeat-interval' \
         'backtest|--flap-window' \
+        'backtest|--prometheus-version' \
         'backtest|--lookback-delta' \
         'backtest|--format' \
         'backtest|-o' \
@@ -691,6 +692,7 @@ complete -c nsmon -n '__nsmon_under "backtest"' -l engine -x -d 'Evaluate every 
 complete -c nsmon -n '__nsmon_under "backtest"' -l evaluation-interval -x -d 'Interval of groups without one (Prometheus'\''s evaluation_interval, default 1m); a duration (500ms, 2m, 1h30m) or seconds'
 complete -c nsmon -n '__nsmon_under "backtest"' -l repeat-interval -x -d 'Alertmanager'\''s repeat_interval, for the notification count (default 4h); a duration (500ms, 2m, 1h30m) or seconds'
 complete -c nsmon -n '__nsmon_under "backtest"' -l flap-window -x -d 'An episode starting this soon after the last one ended is a flap (default 15m); a duration (500ms, 2m, 1h30m) or seconds'
+complete -c nsmon -n '__nsmon_under "backtest"' -l prometheus-version -x -a '2 3' -d 'Window semantics of the engine path: 3 (default, left-open) or 2 (closed: a 2.x server)'
 complete -c nsmon -n '__nsmon_under "backtest"' -l lookback-delta -x -d 'The server'\''s --query.lookback-delta, for the engine path (default 5m); a duration (500ms, 2m, 1h30m) or seconds'
 complete -c nsmon -n '__nsmon_under "backtest"' -l format -s o -x -a 'table json' -d 'table (default) or json'
 complete -c nsmon -n '__nsmon_under "backtest"' -l prometheus -x -d 'The Prometheus-compatible server holding the history, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'

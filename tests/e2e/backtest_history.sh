@@ -2,8 +2,8 @@
 # backtest of the application's rules over backfilled history (tests/support/history.py) in a real
 # Prometheus 2.42 and VictoriaMetrics 1.79: the errors_total burst is HighErrorRate's one episode,
 # at the times rate(errors_total[5m]) > 0.1 for 2m gives at the group's 30s steps, and no other
-# alert fires. Prometheus, the server path: exactly; nsmon's engine (--engine, 3.x windows) and
-# VictoriaMetrics (its own rate): within one step.
+# alert fires. Prometheus, the server path and nsmon's engine with 2.x's windows: exactly; the
+# engine with 3.x windows and VictoriaMetrics (its own rate): within one step.
 source "$(dirname "$0")/lib.sh"
 command -v prometheus >/dev/null && command -v promtool >/dev/null && command -v victoria-metrics >/dev/null || exit 77
 H="$TMP/history"
@@ -50,6 +50,10 @@ run backtest "$SRC/rules/alert_rules.yml" --prometheus "$PROM_URL" "${range[@]}"
 expect_rc 0
 check prometheus-engine 30
 grep -q '"evaluated_by": "server"' <<<"$out" && fail "--engine took the server path: $out"
+# With 2.x's closed windows, nsmon's engine gives exactly what Prometheus 2.42 gives.
+run backtest "$SRC/rules/alert_rules.yml" --prometheus "$PROM_URL" "${range[@]}" -o json --engine --prometheus-version 2
+expect_rc 0
+check prometheus-engine-2 0
 run backtest "$SRC/rules/alert_rules.yml" --prometheus "$VM_URL" "${range[@]}" -o json
 expect_rc 0
 check victoriametrics 30

@@ -3,6 +3,7 @@
 // same data), for, keep_firing_for, query_offset, missing recording rules, long ranges in parts,
 // error answers, the counts and the JSON.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "nsmon/backtest/backtest.hpp"
@@ -25,7 +26,7 @@ std::string param(const promapi::Call& c, const std::string& name) {
   return "";
 }
 
-std::int64_t ms_of(const std::string& seconds) { return static_cast<std::int64_t>(std::stod(seconds) * 1000 + 0.5); }
+std::int64_t ms_of(const std::string& seconds) { return std::llround(std::stod(seconds) * 1000); }
 
 // A Prometheus that evaluates with nsmon's engine over `storage`; every call is counted.
 struct FakeServer {

@@ -1,6 +1,7 @@
 #include "nsmon/backtest/backtest.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -65,7 +66,7 @@ std::optional<double> to_value(const std::string& text) {
   return text::go::parse_number(text, error);
 }
 
-std::int64_t to_ms(double t) { return static_cast<std::int64_t>(t * 1000.0 + (t >= 0 ? 0.5 : -0.5)); }
+std::int64_t to_ms(double t) { return std::llround(t * 1000.0); }
 
 // The selector alone, without offset or @: what the engine path fetches raw.
 std::string bare_selector(const promql::VectorSelector& vs) {
@@ -270,6 +271,7 @@ Result run(const std::vector<ruletest::EvalGroup>& groups, const Options& o, con
   // Every group at its own steps, in file order at a common time, as the rule manager runs them.
   ruletest::EvalSettings settings;
   settings.query.lookback_ms = o.lookback_ms;
+  settings.query.closed_windows = o.closed_windows;
   settings.source = [&](const ruletest::EvalRule& r, std::int64_t ts) -> std::optional<engine::Result> {
     const Role role = roles.count(&r) ? roles[&r] : Role::skip;
     if (role == Role::engine) return std::nullopt;

@@ -27,6 +27,7 @@ struct Options {
   std::int64_t start_ms = 0, end_ms = 0;
   bool engine_only = false;                 ///< evaluate every alerting rule with nsmon's engine
   std::int64_t lookback_ms = 5 * 60 * 1000; ///< the server's --query.lookback-delta (engine path)
+  bool closed_windows = false;              ///< the engine path with Prometheus 2.x's windows
 };
 
 /// One firing period of one alert instance.

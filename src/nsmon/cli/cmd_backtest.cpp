@@ -33,6 +33,7 @@ struct BacktestOptions {
   std::string since, start, end;
   double evaluation_interval = 60, repeat_interval = 4 * 3600, flap_window = 15 * 60, lookback_delta = 300;
   bool engine = false;
+  std::string prometheus_version = "3";
   std::string format = "table";
   ServerOptions conn;
 };
@@ -110,6 +111,7 @@ int run_backtest(BacktestOptions& o, const Context& ctx) {
   bo.end_ms = end_ms;
   bo.engine_only = o.engine;
   bo.lookback_ms = to_ms(o.lookback_delta);
+  bo.closed_windows = o.prometheus_version == "2";
   auto t0 = std::chrono::steady_clock::now();
   backtest::Result result = backtest::run(now->groups, bo, ask);
   std::optional<backtest::Result> old_result;
@@ -163,7 +165,8 @@ How alerts are followed:
   after the same instance's previous episode ended.
   The engine path reads raw samples, which carry no staleness markers: a series that stopped is
   seen for the lookback (--lookback-delta) after its last sample, where the server would end it
-  at once.
+  at once. Its windows are Prometheus 3.x's (x[5m] leaves out a sample exactly 5m old); against
+  a 2.x server, --prometheus-version 2 takes 2.x's, which keep it.
 
 Output (--format):
   table   the alerts (path, interval, for, episodes, time firing, notifications, flaps), every
@@ -205,6 +208,10 @@ Run define_backtest(CLI::App& cmd) {
                       "Alertmanager's repeat_interval, for the notification count (default 4h)");
   add_duration_option(cmd, "--flap-window", o->flap_window,
                       "An episode starting this soon after the last one ended is a flap (default 15m)");
+  cmd.add_option("--prometheus-version", o->prometheus_version,
+                 "Window semantics of the engine path: 3 (default, left-open) or 2 (closed: a 2.x server)")
+      ->check(CLI::IsMember({"2", "3"}))
+      ->type_name("2|3");
   add_duration_option(cmd, "--lookback-delta", o->lookback_delta,
                       "The server's --query.lookback-delta, for the engine path (default 5m)");
   cmd.add_option("-o,--format", o->format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
