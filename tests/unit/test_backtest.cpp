@@ -276,3 +276,22 @@ TEST_CASE("backtest: notifications repeat while an episode fires; RFC 3339 times
   CHECK(backtest::rfc3339(T0) == "2023-11-14T22:00:00Z");
   CHECK(backtest::rfc3339(T0 + 250) == "2023-11-14T22:00:00.250Z");
 }
+
+TEST_CASE("backtest: the timeline marks the cells an episode touches; --compare shows old and new", "[backtest]") {
+  backtest::Result old, now;
+  old.start_ms = now.start_ms = T0;
+  old.end_ms = now.end_ms = T0 + 100 * M;
+  backtest::AlertResult a;
+  a.alertname = "A";
+  a.episodes.push_back({{{"alertname", "A"}}, T0 + 10 * M, T0 + 10 * M, T0 + 20 * M});
+  old.alerts.push_back(a);
+  a.episodes.push_back({{{"alertname", "A"}}, T0 + 90 * M, T0 + 90 * M, -1});
+  now.alerts.push_back(a);
+  backtest::RenderOptions o;
+  o.width = 14; // "A" + " |" + 10 cells + "|"
+  const std::string timeline = backtest::render_timeline(now, o);
+  CHECK(timeline.substr(0, timeline.find('\n')) == "A |·█·······█|");
+  const std::string cmp = backtest::render_compare(old, now, o);
+  CHECK(cmp.find("A      1 -> 2    10m -> 20m  1 -> 2         0 -> 0") != std::string::npos);
+  CHECK(cmp.find("A |·█········|") != std::string::npos);
+}
