@@ -8,7 +8,7 @@ _nsmon_checks='alertmanager/continue-last-route alertmanager/deprecated-match al
 # _nsmon_subcommands PATH: the subcommands of a command path ("" is nsmon itself).
 _nsmon_subcommands() {
   case "$1" in
-    '') echo 'query lint-rules lint-metrics lint-alertmanager test-rules routes slo gen-dashboards watch catalog promql config completion' ;;
+    '') echo 'query lint-rules backtest lint-metrics lint-alertmanager test-rules routes slo gen-dashboards watch catalog promql config completion' ;;
     'query') echo 'series labels label-values targets rules alerts metadata buildinfo' ;;
     'routes') echo 'test show' ;;
     'slo') echo 'generate' ;;
@@ -32,6 +32,7 @@ _nsmon_options() {
     'query metadata') echo '--help -h --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
     'query buildinfo') echo '--help -h --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
     'lint-rules') echo '--help -h --config --policy --disable --format --fail-on --list-checks --enable-feature --version --catalog --color' ;;
+    'backtest') echo '--help -h --since --start --end --compare --config --engine --evaluation-interval --repeat-interval --flap-window --prometheus-version --lookback-delta --format -o --prometheus --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --version --catalog --color' ;;
     'lint-metrics') echo '--help -h --format --fail-on --input-format --disable --no-catalog --no-naming --timeout --list-checks --version --catalog --color' ;;
     'lint-alertmanager') echo '--help -h --rules --config --alertmanager-version --format --fail-on --list-checks --version --catalog --color' ;;
     'test-rules') echo '--help -h --format --fail-on --run --junit --ignore-unknown-fields --debug --diff --coverage --coverage-min --max-samples --alertmanager --enable-feature --prometheus-version --version --catalog --color' ;;
@@ -252,6 +253,35 @@ _nsmon_takes_value() {
     'lint-rules|--fail-on' | \
     'lint-rules|--list-checks' | \
     'lint-rules|--enable-feature' | \
+    'backtest|--help'|'backtest|-h' | \
+    'backtest|--since' | \
+    'backtest|--start' | \
+    'backtest|--end' | \
+    'backtest|--compare' | \
+    'backtest|--config' | \
+    'backtest|--engine' | \
+    'backtest|--evaluation-interval' | \
+    'backtest|--repeat-interval' | \
+    'backtest|--flap-window' | \
+    'backtest|--prometheus-version' | \
+    'backtest|--lookback-delta' | \
+    'backtest|--format'|'backtest|-o' | \
+    'backtest|--prometheus' | \
+    'backtest|--timeout' | \
+    'backtest|--connect-timeout' | \
+    'backtest|--retries' | \
+    'backtest|--max-bytes' | \
+    'backtest|--bearer-token-file' | \
+    'backtest|--username' | \
+    'backtest|--password-file' | \
+    'backtest|--password-env' | \
+    'backtest|--header' | \
+    'backtest|--tenant' | \
+    'backtest|--ca-file' | \
+    'backtest|--cert' | \
+    'backtest|--key' | \
+    'backtest|--insecure-skip-verify' | \
+    'backtest|--verbose'|'backtest|-v' | \
     'lint-metrics|--help'|'lint-metrics|-h' | \
     'lint-metrics|--format' | \
     'lint-metrics|--fail-on' | \
@@ -565,6 +595,35 @@ _nsmon_value() {
     'lint-rules|--fail-on') COMPREPLY=($(compgen -W 'error warning info never' -- "$cur")) ;;
     'lint-rules|--list-checks') COMPREPLY=() ;;
     'lint-rules|--enable-feature') COMPREPLY=() ;;
+    'backtest|--help'|'backtest|-h') COMPREPLY=() ;;
+    'backtest|--since') COMPREPLY=() ;;
+    'backtest|--start') COMPREPLY=() ;;
+    'backtest|--end') COMPREPLY=() ;;
+    'backtest|--compare') _nsmon_files "$cur" ;;
+    'backtest|--config') _nsmon_files "$cur" ;;
+    'backtest|--engine') COMPREPLY=() ;;
+    'backtest|--evaluation-interval') COMPREPLY=() ;;
+    'backtest|--repeat-interval') COMPREPLY=() ;;
+    'backtest|--flap-window') COMPREPLY=() ;;
+    'backtest|--prometheus-version') COMPREPLY=($(compgen -W '2 3' -- "$cur")) ;;
+    'backtest|--lookback-delta') COMPREPLY=() ;;
+    'backtest|--format'|'backtest|-o') COMPREPLY=($(compgen -W 'table json' -- "$cur")) ;;
+    'backtest|--prometheus') COMPREPLY=() ;;
+    'backtest|--timeout') COMPREPLY=() ;;
+    'backtest|--connect-timeout') COMPREPLY=() ;;
+    'backtest|--retries') COMPREPLY=() ;;
+    'backtest|--max-bytes') COMPREPLY=() ;;
+    'backtest|--bearer-token-file') _nsmon_files "$cur" ;;
+    'backtest|--username') COMPREPLY=() ;;
+    'backtest|--password-file') _nsmon_files "$cur" ;;
+    'backtest|--password-env') COMPREPLY=() ;;
+    'backtest|--header') COMPREPLY=() ;;
+    'backtest|--tenant') COMPREPLY=() ;;
+    'backtest|--ca-file') _nsmon_files "$cur" ;;
+    'backtest|--cert') _nsmon_files "$cur" ;;
+    'backtest|--key') _nsmon_files "$cur" ;;
+    'backtest|--insecure-skip-verify') COMPREPLY=() ;;
+    'backtest|--verbose'|'backtest|-v') COMPREPLY=() ;;
     'lint-metrics|--help'|'lint-metrics|-h') COMPREPLY=() ;;
     'lint-metrics|--format') COMPREPLY=($(compgen -W 'text json github sarif' -- "$cur")) ;;
     'lint-metrics|--fail-on') COMPREPLY=($(compgen -W 'error warning info never' -- "$cur")) ;;

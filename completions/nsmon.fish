@@ -12,7 +12,7 @@ end
 function __nsmon_subcommands
   switch $argv[1]
     case ''
-      printf '%s\n' query lint-rules lint-metrics lint-alertmanager test-rules routes slo gen-dashboards watch catalog promql config completion
+      printf '%s\n' query lint-rules backtest lint-metrics lint-alertmanager test-rules routes slo gen-dashboards watch catalog promql config completion
     case 'query'
       printf '%s\n' series labels label-values targets rules alerts metadata buildinfo
     case 'routes'
@@ -253,6 +253,38 @@ function __nsmon_takes_value
         'lint-rules|--fail-on' \
         'lint-rules|--list-checks' \
         'lint-rules|--enable-feature' \
+        'backtest|--help' \
+        'backtest|-h' \
+        'backtest|--since' \
+        'backtest|--start' \
+        'backtest|--end' \
+        'backtest|--compare' \
+        'backtest|--config' \
+        'backtest|--engine' \
+        'backtest|--evaluation-interval' \
+        'backtest|--repeat-interval' \
+        'backtest|--flap-window' \
+        'backtest|--prometheus-version' \
+        'backtest|--lookback-delta' \
+        'backtest|--format' \
+        'backtest|-o' \
+        'backtest|--prometheus' \
+        'backtest|--timeout' \
+        'backtest|--connect-timeout' \
+        'backtest|--retries' \
+        'backtest|--max-bytes' \
+        'backtest|--bearer-token-file' \
+        'backtest|--username' \
+        'backtest|--password-file' \
+        'backtest|--password-env' \
+        'backtest|--header' \
+        'backtest|--tenant' \
+        'backtest|--ca-file' \
+        'backtest|--cert' \
+        'backtest|--key' \
+        'backtest|--insecure-skip-verify' \
+        'backtest|--verbose' \
+        'backtest|-v' \
         'lint-metrics|--help' \
         'lint-metrics|-h' \
         'lint-metrics|--format' \
@@ -438,6 +470,7 @@ end
 complete -c nsmon -f
 complete -c nsmon -n '__nsmon_at ""' -a 'query' -d 'Query Prometheus or a compatible backend (instant, range, series, alerts, ...)'
 complete -c nsmon -n '__nsmon_at ""' -a 'lint-rules' -d 'Check alert/recording rules and prometheus.yml against the metric catalog, offline'
+complete -c nsmon -n '__nsmon_at ""' -a 'backtest' -d 'How often alerting rules would have fired over a past range, from a server'\''s history'
 complete -c nsmon -n '__nsmon_at ""' -a 'lint-metrics' -d 'Check one scrape (file or URL) against the metric catalog and promtool'\''s naming rules'
 complete -c nsmon -n '__nsmon_at ""' -a 'lint-alertmanager' -d 'Check an alertmanager.yml: structure as Alertmanager loads it, receivers, matchers, secrets'
 complete -c nsmon -n '__nsmon_at ""' -a 'test-rules' -d 'Run rule unit tests (promtool test rules'\'' format) on nsmon'\''s PromQL engine'
@@ -473,10 +506,10 @@ complete -c nsmon -n '__nsmon_under "query"' -l check -x -d 'Exit 1 unless every
 complete -c nsmon -n '__nsmon_under "query"' -l no-lint -x -d 'Send the expression without parsing and checking it first'
 complete -c nsmon -n '__nsmon_under "query"' -l enable-feature -x -d 'PromQL feature flags for the pre-flight parse (as promql check)'
 complete -c nsmon -n '__nsmon_under "query"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
-complete -c nsmon -n '__nsmon_under "query"' -l timeout -x -d 'Total time for the request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "query"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "query"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "query"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
-complete -c nsmon -n '__nsmon_under "query"' -l max-bytes -x -d 'Fail when the answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "query"' -l max-bytes -x -d 'Fail when an answer is larger (default: no limit)'
 complete -c nsmon -n '__nsmon_under "query"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
 complete -c nsmon -n '__nsmon_under "query"' -l username -x -d 'Basic auth user name'
 complete -c nsmon -n '__nsmon_under "query"' -l password-file -r -F -d 'Basic auth password from a file'
@@ -495,10 +528,10 @@ complete -c nsmon -n '__nsmon_under "query series"' -l start -x -d 'Start time: 
 complete -c nsmon -n '__nsmon_under "query series"' -l end -x -d 'End time (default: now when --start or --since is given)'
 complete -c nsmon -n '__nsmon_under "query series"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim, once it is complete; default otherwise), jsonl, csv (a column per label)'
 complete -c nsmon -n '__nsmon_under "query series"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
-complete -c nsmon -n '__nsmon_under "query series"' -l timeout -x -d 'Total time for the request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "query series"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "query series"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "query series"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
-complete -c nsmon -n '__nsmon_under "query series"' -l max-bytes -x -d 'Fail when the answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "query series"' -l max-bytes -x -d 'Fail when an answer is larger (default: no limit)'
 complete -c nsmon -n '__nsmon_under "query series"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
 complete -c nsmon -n '__nsmon_under "query series"' -l username -x -d 'Basic auth user name'
 complete -c nsmon -n '__nsmon_under "query series"' -l password-file -r -F -d 'Basic auth password from a file'
@@ -516,10 +549,10 @@ complete -c nsmon -n '__nsmon_under "query labels"' -l start -x -d 'Start time: 
 complete -c nsmon -n '__nsmon_under "query labels"' -l end -x -d 'End time (default: now when --start or --since is given)'
 complete -c nsmon -n '__nsmon_under "query labels"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim, once it is complete; default otherwise), jsonl, csv (a column per label)'
 complete -c nsmon -n '__nsmon_under "query labels"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
-complete -c nsmon -n '__nsmon_under "query labels"' -l timeout -x -d 'Total time for the request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "query labels"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "query labels"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "query labels"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
-complete -c nsmon -n '__nsmon_under "query labels"' -l max-bytes -x -d 'Fail when the answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "query labels"' -l max-bytes -x -d 'Fail when an answer is larger (default: no limit)'
 complete -c nsmon -n '__nsmon_under "query labels"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
 complete -c nsmon -n '__nsmon_under "query labels"' -l username -x -d 'Basic auth user name'
 complete -c nsmon -n '__nsmon_under "query labels"' -l password-file -r -F -d 'Basic auth password from a file'
@@ -537,10 +570,10 @@ complete -c nsmon -n '__nsmon_under "query label-values"' -l start -x -d 'Start 
 complete -c nsmon -n '__nsmon_under "query label-values"' -l end -x -d 'End time (default: now when --start or --since is given)'
 complete -c nsmon -n '__nsmon_under "query label-values"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim, once it is complete; default otherwise), jsonl, csv (a column per label)'
 complete -c nsmon -n '__nsmon_under "query label-values"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
-complete -c nsmon -n '__nsmon_under "query label-values"' -l timeout -x -d 'Total time for the request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "query label-values"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "query label-values"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "query label-values"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
-complete -c nsmon -n '__nsmon_under "query label-values"' -l max-bytes -x -d 'Fail when the answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "query label-values"' -l max-bytes -x -d 'Fail when an answer is larger (default: no limit)'
 complete -c nsmon -n '__nsmon_under "query label-values"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
 complete -c nsmon -n '__nsmon_under "query label-values"' -l username -x -d 'Basic auth user name'
 complete -c nsmon -n '__nsmon_under "query label-values"' -l password-file -r -F -d 'Basic auth password from a file'
@@ -557,10 +590,10 @@ complete -c nsmon -n '__nsmon_under "query targets"' -l help -s h -x -d 'Print t
 complete -c nsmon -n '__nsmon_under "query targets"' -l state -x -a 'active dropped any' -d 'active, dropped or any'
 complete -c nsmon -n '__nsmon_under "query targets"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim, once it is complete; default otherwise), jsonl, csv (a column per label)'
 complete -c nsmon -n '__nsmon_under "query targets"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
-complete -c nsmon -n '__nsmon_under "query targets"' -l timeout -x -d 'Total time for the request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "query targets"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "query targets"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "query targets"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
-complete -c nsmon -n '__nsmon_under "query targets"' -l max-bytes -x -d 'Fail when the answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "query targets"' -l max-bytes -x -d 'Fail when an answer is larger (default: no limit)'
 complete -c nsmon -n '__nsmon_under "query targets"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
 complete -c nsmon -n '__nsmon_under "query targets"' -l username -x -d 'Basic auth user name'
 complete -c nsmon -n '__nsmon_under "query targets"' -l password-file -r -F -d 'Basic auth password from a file'
@@ -576,10 +609,10 @@ complete -c nsmon -n '__nsmon_under "query rules"' -l help -s h -x -d 'Print thi
 complete -c nsmon -n '__nsmon_under "query rules"' -l type -x -a 'alert record' -d 'alert or record'
 complete -c nsmon -n '__nsmon_under "query rules"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim, once it is complete; default otherwise), jsonl, csv (a column per label)'
 complete -c nsmon -n '__nsmon_under "query rules"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
-complete -c nsmon -n '__nsmon_under "query rules"' -l timeout -x -d 'Total time for the request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "query rules"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "query rules"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "query rules"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
-complete -c nsmon -n '__nsmon_under "query rules"' -l max-bytes -x -d 'Fail when the answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "query rules"' -l max-bytes -x -d 'Fail when an answer is larger (default: no limit)'
 complete -c nsmon -n '__nsmon_under "query rules"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
 complete -c nsmon -n '__nsmon_under "query rules"' -l username -x -d 'Basic auth user name'
 complete -c nsmon -n '__nsmon_under "query rules"' -l password-file -r -F -d 'Basic auth password from a file'
@@ -594,10 +627,10 @@ complete -c nsmon -n '__nsmon_under "query rules"' -l verbose -s v -x -d 'Trace 
 complete -c nsmon -n '__nsmon_under "query alerts"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "query alerts"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim, once it is complete; default otherwise), jsonl, csv (a column per label)'
 complete -c nsmon -n '__nsmon_under "query alerts"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
-complete -c nsmon -n '__nsmon_under "query alerts"' -l timeout -x -d 'Total time for the request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "query alerts"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "query alerts"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "query alerts"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
-complete -c nsmon -n '__nsmon_under "query alerts"' -l max-bytes -x -d 'Fail when the answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "query alerts"' -l max-bytes -x -d 'Fail when an answer is larger (default: no limit)'
 complete -c nsmon -n '__nsmon_under "query alerts"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
 complete -c nsmon -n '__nsmon_under "query alerts"' -l username -x -d 'Basic auth user name'
 complete -c nsmon -n '__nsmon_under "query alerts"' -l password-file -r -F -d 'Basic auth password from a file'
@@ -612,10 +645,10 @@ complete -c nsmon -n '__nsmon_under "query alerts"' -l verbose -s v -x -d 'Trace
 complete -c nsmon -n '__nsmon_under "query metadata"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "query metadata"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim, once it is complete; default otherwise), jsonl, csv (a column per label)'
 complete -c nsmon -n '__nsmon_under "query metadata"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
-complete -c nsmon -n '__nsmon_under "query metadata"' -l timeout -x -d 'Total time for the request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "query metadata"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "query metadata"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "query metadata"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
-complete -c nsmon -n '__nsmon_under "query metadata"' -l max-bytes -x -d 'Fail when the answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "query metadata"' -l max-bytes -x -d 'Fail when an answer is larger (default: no limit)'
 complete -c nsmon -n '__nsmon_under "query metadata"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
 complete -c nsmon -n '__nsmon_under "query metadata"' -l username -x -d 'Basic auth user name'
 complete -c nsmon -n '__nsmon_under "query metadata"' -l password-file -r -F -d 'Basic auth password from a file'
@@ -631,10 +664,10 @@ complete -c nsmon -n '__nsmon_at "query metadata"' -x -a '(__nsmon_metrics)'
 complete -c nsmon -n '__nsmon_under "query buildinfo"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "query buildinfo"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim, once it is complete; default otherwise), jsonl, csv (a column per label)'
 complete -c nsmon -n '__nsmon_under "query buildinfo"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
-complete -c nsmon -n '__nsmon_under "query buildinfo"' -l timeout -x -d 'Total time for the request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "query buildinfo"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "query buildinfo"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "query buildinfo"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
-complete -c nsmon -n '__nsmon_under "query buildinfo"' -l max-bytes -x -d 'Fail when the answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "query buildinfo"' -l max-bytes -x -d 'Fail when an answer is larger (default: no limit)'
 complete -c nsmon -n '__nsmon_under "query buildinfo"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
 complete -c nsmon -n '__nsmon_under "query buildinfo"' -l username -x -d 'Basic auth user name'
 complete -c nsmon -n '__nsmon_under "query buildinfo"' -l password-file -r -F -d 'Basic auth password from a file'
@@ -655,6 +688,35 @@ complete -c nsmon -n '__nsmon_under "lint-rules"' -l fail-on -x -a 'error warnin
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l list-checks -x -d 'List every check with its severity and summary, then exit'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l enable-feature -x -d 'Enable a Prometheus feature flag for PromQL: promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers (comma-separated, repeatable)'
 complete -c nsmon -n '__nsmon_at "lint-rules"' -r -F
+complete -c nsmon -n '__nsmon_under "backtest"' -l help -s h -x -d 'Print this help message and exit'
+complete -c nsmon -n '__nsmon_under "backtest"' -l since -x -d 'Backtest the last DURATION (default 7d): --start now-DURATION'
+complete -c nsmon -n '__nsmon_under "backtest"' -l start -x -d 'Start of the range: RFC 3339, Unix seconds, or relative (now-2d)'
+complete -c nsmon -n '__nsmon_under "backtest"' -l end -x -d 'End of the range (default: now)'
+complete -c nsmon -n '__nsmon_under "backtest"' -l compare -r -F -d 'Old rule files: backtest them too and show both side by side'
+complete -c nsmon -n '__nsmon_under "backtest"' -l config -r -F -d 'prometheus.yml: its evaluation_interval for groups without one, its rule_files when no RULES'
+complete -c nsmon -n '__nsmon_under "backtest"' -l engine -x -d 'Evaluate every rule with nsmon'\''s engine on raw samples from the server'
+complete -c nsmon -n '__nsmon_under "backtest"' -l evaluation-interval -x -d 'Interval of groups without one (Prometheus'\''s evaluation_interval, default 1m); a duration (500ms, 2m, 1h30m) or seconds'
+complete -c nsmon -n '__nsmon_under "backtest"' -l repeat-interval -x -d 'Alertmanager'\''s repeat_interval, for the notification count (default 4h); a duration (500ms, 2m, 1h30m) or seconds'
+complete -c nsmon -n '__nsmon_under "backtest"' -l flap-window -x -d 'An episode starting this soon after the last one ended is a flap (default 15m); a duration (500ms, 2m, 1h30m) or seconds'
+complete -c nsmon -n '__nsmon_under "backtest"' -l prometheus-version -x -a '2 3' -d 'Window semantics of the engine path: 3 (default, left-open) or 2 (closed: a 2.x server)'
+complete -c nsmon -n '__nsmon_under "backtest"' -l lookback-delta -x -d 'The server'\''s --query.lookback-delta, for the engine path (default 5m); a duration (500ms, 2m, 1h30m) or seconds'
+complete -c nsmon -n '__nsmon_under "backtest"' -l format -s o -x -a 'table json' -d 'table (default) or json'
+complete -c nsmon -n '__nsmon_under "backtest"' -l prometheus -x -d 'The Prometheus-compatible server holding the history, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
+complete -c nsmon -n '__nsmon_under "backtest"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "backtest"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
+complete -c nsmon -n '__nsmon_under "backtest"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
+complete -c nsmon -n '__nsmon_under "backtest"' -l max-bytes -x -d 'Fail when an answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "backtest"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
+complete -c nsmon -n '__nsmon_under "backtest"' -l username -x -d 'Basic auth user name'
+complete -c nsmon -n '__nsmon_under "backtest"' -l password-file -r -F -d 'Basic auth password from a file'
+complete -c nsmon -n '__nsmon_under "backtest"' -l password-env -x -d 'Basic auth password from this environment variable'
+complete -c nsmon -n '__nsmon_under "backtest"' -l header -x -d 'Extra request header '\''Name: value'\'' (repeatable)'
+complete -c nsmon -n '__nsmon_under "backtest"' -l tenant -x -d 'Tenant ID sent as X-Scope-OrgID (Mimir, Cortex)'
+complete -c nsmon -n '__nsmon_under "backtest"' -l ca-file -r -F -d 'CA bundle that verifies the server'\''s certificate'
+complete -c nsmon -n '__nsmon_under "backtest"' -l cert -r -F -d 'Client certificate (PEM)'
+complete -c nsmon -n '__nsmon_under "backtest"' -l key -r -F -d 'Client certificate'\''s key (PEM)'
+complete -c nsmon -n '__nsmon_under "backtest"' -l insecure-skip-verify -x -d 'Do not verify the server'\''s certificate'
+complete -c nsmon -n '__nsmon_under "backtest"' -l verbose -s v -x -d 'Trace requests and answers on stderr (secrets masked)'
 complete -c nsmon -n '__nsmon_under "lint-metrics"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "lint-metrics"' -l format -x -a 'text json github sarif' -d 'Output format: text, json, github, sarif (default: the format.lint setting, text)'
 complete -c nsmon -n '__nsmon_under "lint-metrics"' -l fail-on -x -a 'error warning info never' -d 'Exit 1 when a finding is at least this severe: error, warning, info, never (default warning)'

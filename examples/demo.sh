@@ -57,6 +57,12 @@ section "nsmon query targets, and the loss over the run as a chart"
 $nsmon query targets --format table
 $nsmon query --since 1m --graph 'training_loss' 2>&1 | head -n 30 || true
 
+section "nsmon backtest: how often would the rules have fired over that run? (Prometheus's history)"
+# The app's rules (30s groups, long fors) and examples/watch_rules.yml (2s groups): its recording
+# rule is not on this Prometheus, so the alert that reads it is evaluated by nsmon's engine.
+$nsmon backtest rules/alert_rules.yml --since 3m || status=1
+$nsmon backtest examples/watch_rules.yml --since 3m || status=1
+
 section "nsmon watch --rules: a run that diverges (--loss-spike 3); the alert fires live and fails the run"
 # examples/watch_rules.yml evaluated on the scraped samples as Prometheus would (2s groups): the
 # critical TrainingDiverging goes pending, fires after its 4s `for`, and --stop-on-alert stops the

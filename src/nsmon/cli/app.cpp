@@ -19,6 +19,7 @@ namespace nsmon::cli {
 // Each subcommand's options and run, defined in its cmd_*.cpp.
 Run define_query(CLI::App& cmd);
 Run define_lint_rules(CLI::App& cmd);
+Run define_backtest(CLI::App& cmd);
 Run define_lint_metrics(CLI::App& cmd);
 Run define_lint_alertmanager(CLI::App& cmd);
 Run define_test_rules(CLI::App& cmd);
@@ -38,6 +39,8 @@ const Command kCommands[] = {
     {"query", "Query Prometheus or a compatible backend (instant, range, series, alerts, ...)", define_query},
     {"lint-rules", "Check alert/recording rules and prometheus.yml against the metric catalog, offline",
      define_lint_rules},
+    {"backtest", "How often alerting rules would have fired over a past range, from a server's history",
+     define_backtest},
     {"lint-metrics", "Check one scrape (file or URL) against the metric catalog and promtool's naming rules",
      define_lint_metrics},
     {"lint-alertmanager", "Check an alertmanager.yml: structure as Alertmanager loads it, receivers, matchers, secrets",

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <optional>
 #include <set>
 
@@ -184,7 +185,8 @@ std::vector<RuleError> GroupEvaluator::eval_group(std::size_t gi, std::int64_t t
 std::vector<engine::Sample> GroupEvaluator::eval_rule(const EvalGroup& g, const EvalRule& r, RuleState& st,
                                                       std::int64_t t, std::string& error) {
   const std::int64_t ts = t - g.query_offset_ms;
-  engine::Result res = engine::instant(*r.expr->expr(), storage_, ts, settings_.query);
+  std::optional<engine::Result> given = settings_.source ? settings_.source(r, ts) : std::nullopt;
+  engine::Result res = given ? std::move(*given) : engine::instant(*r.expr->expr(), storage_, ts, settings_.query);
   if (res.error) {
     error = *res.error;
     return {};
@@ -345,9 +347,16 @@ std::vector<Alert> GroupEvaluator::alerts(const std::string& name) const {
   for (std::size_t g = 0; g < groups_.size(); ++g)
     for (std::size_t r = 0; r < groups_[g].rules.size(); ++r) {
       if (!groups_[g].rules[r].rule->is_alert() || groups_[g].rules[r].rule->name.value != name) continue;
-      for (const auto& [ls, a] : state_[g][r].active)
-        if (a.resolved_at < 0) out.push_back(a);
+      auto some = alerts(g, r);
+      out.insert(out.end(), std::make_move_iterator(some.begin()), std::make_move_iterator(some.end()));
     }
+  return out;
+}
+
+std::vector<Alert> GroupEvaluator::alerts(std::size_t group, std::size_t rule) const {
+  std::vector<Alert> out;
+  for (const auto& [ls, a] : state_[group][rule].active)
+    if (a.resolved_at < 0) out.push_back(a);
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -80,11 +81,17 @@ struct RuleError {
   std::string message;
 };
 
+/// Where a rule's expression is evaluated at `ts` (the evaluation time less the group's query
+/// offset): an answer stands for the engine's, nullopt leaves the rule to the engine. `backtest`
+/// answers with a range query the server evaluated at the group's steps.
+using Source = std::function<std::optional<engine::Result>(const EvalRule& rule, std::int64_t ts)>;
+
 struct EvalSettings {
   Labels external_labels;
   std::string external_url;
   engine::Options query;
   Expander expand;
+  Source source; ///< empty: the engine evaluates every rule
 };
 
 class GroupEvaluator {
@@ -101,6 +108,8 @@ public:
   std::vector<Alert> alerts() const;
   /// Those of the rules named `name` (several groups may have one).
   std::vector<Alert> alerts(const std::string& name) const;
+  /// Those of rule `rule` of group `group`.
+  std::vector<Alert> alerts(std::size_t group, std::size_t rule) const;
   /// How many times each rule produced at least one sample or alert, by "group/name" index.
   const std::vector<std::vector<bool>>& produced() const { return produced_; }
 

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# backtest when the server is down, hangs, answers garbage or an error, and when a rule file is
+# broken: a broken rule file is positioned and nothing is asked (exit 2); a server that cannot be
+# reached or understood is one sentence naming it (exit 3, nothing on stdout); an error answer
+# fails that rule's evaluations, shown with the server's words (exit 1).
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/fault_server.bash"
+start_fault_server
+cat >"$TMP/rules.yml" <<'YML'
+groups:
+  - name: g
+    rules:
+      - alert: Down
+        expr: up == 0
+YML
+one_line() { [ "$(wc -l <"$TMP/err")" -eq 1 ] || fail "not one line on stderr: $err"; }
+
+within 5 backtest "$TMP/rules.yml" --prometheus http://127.0.0.1:1 --retries 0 --since 1h
+expect_rc 3
+[ "$err" = "nsmon: error: cannot connect to http://127.0.0.1:1/api/v1/query_range: connection refused" ] ||
+  fail "stderr: $err"
+[ -z "$out" ] || fail "stdout: $out"
+
+run backtest "$TMP/rules.yml" --prometheus "$FAULT/junk" --since 1h
+expect_rc 3
+expect_err "is not JSON: \"this is not JSON at all\" (from $FAULT/junk)"
+one_line
+[ -z "$out" ] || fail "stdout: $out"
+
+within 8 backtest "$TMP/rules.yml" --prometheus "$FAULT/hang" --timeout 2s --retries 0 --since 1h
+expect_rc 3
+one_line
+[ -z "$out" ] || fail "stdout: $out"
+
+run backtest "$TMP/rules.yml" --prometheus "$FAULT/error,code=422,type=execution,msg=boom" --since 1h
+expect_rc 1
+expect_out " evaluations failed: the server answered: execution: boom"
+
+# A rule file Prometheus would refuse: positioned, and no request at all.
+fault_reset
+printf 'groups:\n  - name: g\n    rules:\n      - alert: Bad\n        expr: up ==\n' >"$TMP/bad.yml"
+run backtest "$TMP/bad.yml" --prometheus "$FAULT/ok" --since 1h
+expect_rc 2
+expect_err "bad.yml:5:"
+check_requests 'assert r == [], r'
+echo ok
