@@ -460,7 +460,12 @@ private:
 
 std::vector<core::Diagnostic> check(const std::vector<rules::RuleFile>& files, promapi::Batch& batch, const Options& o,
                                     Summary& summary) {
-  return Checker(batch, o, summary).run(files);
+  try {
+    return Checker(batch, o, summary).run(files);
+  } catch (const json::exception& e) {
+    // An answer that is JSON but not shaped as the API's (a number where a string belongs).
+    throw promapi::BadAnswer("an answer of " + o.server + " is not shaped like the API's: " + e.what());
+  }
 }
 
 void drop_repeated(std::vector<core::Diagnostic>& online, const std::vector<core::Diagnostic>& offline) {
