@@ -31,7 +31,7 @@ _nsmon_options() {
     'query alerts') echo '--help -h --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
     'query metadata') echo '--help -h --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
     'query buildinfo') echo '--help -h --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
-    'lint-rules') echo '--help -h --config --policy --disable --prometheus --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --lookback --format --fail-on --list-checks --enable-feature --version --catalog --color' ;;
+    'lint-rules') echo '--help -h --config --policy --disable --prometheus --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --lookback --no-cost --format --fail-on --list-checks --enable-feature --version --catalog --color' ;;
     'lint-metrics') echo '--help -h --format --fail-on --input-format --disable --no-catalog --no-naming --timeout --list-checks --version --catalog --color' ;;
     'lint-alertmanager') echo '--help -h --rules --config --alertmanager-version --format --fail-on --list-checks --version --catalog --color' ;;
     'test-rules') echo '--help -h --format --fail-on --run --junit --ignore-unknown-fields --debug --diff --coverage --coverage-min --max-samples --enable-feature --prometheus-version --version --catalog --color' ;;
@@ -265,6 +265,7 @@ _nsmon_takes_value() {
     'lint-rules|--insecure-skip-verify' | \
     'lint-rules|--verbose'|'lint-rules|-v' | \
     'lint-rules|--lookback' | \
+    'lint-rules|--no-cost' | \
     'lint-rules|--format' | \
     'lint-rules|--fail-on' | \
     'lint-rules|--list-checks' | \
@@ -589,6 +590,7 @@ _nsmon_value() {
     'lint-rules|--insecure-skip-verify') COMPREPLY=() ;;
     'lint-rules|--verbose'|'lint-rules|-v') COMPREPLY=() ;;
     'lint-rules|--lookback') COMPREPLY=() ;;
+    'lint-rules|--no-cost') COMPREPLY=() ;;
     'lint-rules|--format') COMPREPLY=($(compgen -W 'text json github sarif' -- "$cur")) ;;
     'lint-rules|--fail-on') COMPREPLY=($(compgen -W 'error warning info never' -- "$cur")) ;;
     'lint-rules|--list-checks') COMPREPLY=() ;;

@@ -267,6 +267,7 @@ function __nsmon_takes_value
         'lint-rules|--verbose' \
         'lint-rules|-v' \
         'lint-rules|--lookback' \
+        'lint-rules|--no-cost' \
         'lint-rules|--format' \
         'lint-rules|--fail-on' \
         'lint-rules|--list-checks' \
@@ -679,6 +680,7 @@ complete -c nsmon -n '__nsmon_under "lint-rules"' -l key -r -F -d 'Client certif
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l insecure-skip-verify -x -d 'Do not verify the server'\''s certificate'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l verbose -s v -x -d 'Trace requests and answers on stderr (secrets masked)'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l lookback -x -d 'With --prometheus: the window a selector'\''s series are looked for in (default 7d)'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l no-cost -x -d 'With --prometheus: do not ask what each rule'\''s evaluation reads (a query a rule)'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l format -x -a 'text json github sarif' -d 'Output format: text, json, github, sarif (default: the format.lint setting, text)'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l fail-on -x -a 'error warning info never' -d 'Exit 1 when a finding is at least this severe: error, warning, info, never (default warning)'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l list-checks -x -d 'List every check with its severity and summary, then exit'

@@ -38,6 +38,7 @@ struct LintOptions {
   std::vector<std::string> disable; ///< --disable, as lint-metrics' (comma-separated, repeatable)
   ServerOptions conn;               ///< --prometheus: the server the online checks ask
   std::string lookback = "7d";
+  bool no_cost = false; ///< --no-cost: no stats=all query per rule
 };
 
 /// What lint-rules lints when given neither files nor --config (cli/defaults: here, or installed).
@@ -121,6 +122,7 @@ void check_online(LintOptions& o, const Context& ctx, Loaded& loaded, const lint
   oo.now = promapi::now_seconds();
   oo.lookback_s = static_cast<std::int64_t>(*lookback / 1000);
   oo.parse = options.parse;
+  oo.cost = !o.no_cost;
   online::Summary summary;
   auto found = online::check(loaded.input.rule_files, batch, oo, summary);
   online::drop_repeated(found, report.findings);
@@ -132,6 +134,7 @@ void check_online(LintOptions& o, const Context& ctx, Loaded& loaded, const lint
   report.facts.push_back({"server_selectors", static_cast<long long>(summary.selectors)});
   report.facts.push_back({"server_requests", static_cast<long long>(summary.requests)});
   report.facts.push_back({"server_cost", summary.exact_cost ? "exact" : "not reported by the server"});
+  report.facts.push_back({"server_cost_queries", static_cast<long long>(summary.cost_queries)});
 }
 
 int run_lint(LintOptions& o, const Context& ctx) {
@@ -243,6 +246,8 @@ Run define_lint_rules(CLI::App& cmd) {
   cmd.add_option("--lookback", o->lookback,
                  "With --prometheus: the window a selector's series are looked for in (default 7d)")
       ->option_text("DURATION");
+  cmd.add_flag("--no-cost", o->no_cost,
+               "With --prometheus: do not ask what each rule's evaluation reads (a query a rule)");
   add_report_options(cmd);
   cmd.add_flag("--list-checks", o->list_checks, "List every check with its severity and summary, then exit");
   add_feature_option(cmd, o->features);

@@ -397,6 +397,7 @@ private:
       c.params.emplace_back("stats", "all");
       calls.push_back(std::move(c));
     }
+    summary_.cost_queries = calls.size();
     auto answers = batch_.fetch(calls);
     std::vector<std::pair<double, std::size_t>> samples;
     for (std::size_t i = 0; i < answers.size(); ++i) {

@@ -30,12 +30,13 @@ struct Options {
 
 /// What the run learnt beyond its findings, for the report's facts.
 struct Summary {
-  std::size_t selectors = 0; ///< distinct selectors asked about
-  std::size_t requests = 0;  ///< requests sent
-  bool metadata = false;     ///< the server answered /api/v1/metadata with types
-  bool targets = false;      ///< ... /api/v1/targets
-  bool rules = false;        ///< ... /api/v1/rules
-  bool exact_cost = false;   ///< query stats (Prometheus's stats=all) were answered
+  std::size_t selectors = 0;    ///< distinct selectors asked about
+  std::size_t requests = 0;     ///< requests sent
+  std::size_t cost_queries = 0; ///< of which the rules' own expressions (stats=all), one a rule
+  bool metadata = false;        ///< the server answered /api/v1/metadata with types
+  bool targets = false;         ///< ... /api/v1/targets
+  bool rules = false;           ///< ... /api/v1/rules
+  bool exact_cost = false;      ///< query stats (Prometheus's stats=all) were answered
 };
 
 /// Asks the server about every rule of `files` through `batch` and returns server/* findings.
