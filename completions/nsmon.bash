@@ -3,12 +3,12 @@
 # Installed as share/bash-completion/completions/nsmon; or `source` it from ~/.bashrc.
 
 _nsmon_metrics='ALERTS ALERTS_FOR_STATE app_info app_info_info app_uptime_seconds batch_processing_seconds batch_processing_seconds_bucket batch_processing_seconds_count batch_processing_seconds_created batch_processing_seconds_sum confidence_adjustment_delta confidence_adjustment_delta_bucket confidence_adjustment_delta_count confidence_adjustment_delta_created confidence_scores confidence_scores_bucket confidence_scores_count confidence_scores_created confidence_scores_sum cpu_usage_percent detections_after_nms detections_before_nms detections_per_image detections_per_image_bucket detections_per_image_count detections_per_image_created detections_per_image_sum disk_read_bytes_created disk_read_bytes_total disk_write_bytes_created disk_write_bytes_total errors_created errors_total failed_predictions_created failed_predictions_total failed_prolog_queries_created failed_prolog_queries_total gpu_memory_allocated_bytes gpu_memory_reserved_bytes gpu_utilization_percent graph_construction_seconds graph_construction_seconds_bucket graph_construction_seconds_count graph_construction_seconds_created graph_construction_seconds_sum graph_edges_count graph_nodes_count images_processed_created images_processed_total inference_time_seconds inference_time_seconds_bucket inference_time_seconds_count inference_time_seconds_created inference_time_seconds_sum learning_rate map_score map_score_count map_score_created map_score_sum memory_available_bytes memory_usage_bytes nms_filtering_seconds nms_filtering_seconds_bucket nms_filtering_seconds_count nms_filtering_seconds_created nms_filtering_seconds_sum pipeline_stage_duration_seconds pipeline_stage_duration_seconds_bucket pipeline_stage_duration_seconds_count pipeline_stage_duration_seconds_created pipeline_stage_duration_seconds_sum predictions_created predictions_total prolog_query_seconds prolog_query_seconds_bucket prolog_query_seconds_count prolog_query_seconds_created prolog_query_seconds_sum relationships_extracted_created relationships_extracted_total sahi_slices_per_image sahi_slices_per_image_bucket sahi_slices_per_image_count sahi_slices_per_image_created sahi_slices_per_image_sum scrape_duration_seconds scrape_samples_post_metric_relabeling scrape_samples_scraped scrape_series_added training_duration_seconds training_duration_seconds_bucket training_duration_seconds_count training_duration_seconds_created training_duration_seconds_sum training_epochs_planned training_loss up validation_map'
-_nsmon_checks='alertmanager/continue-last-route alertmanager/deprecated-match alertmanager/duplicate-name alertmanager/duration alertmanager/group-by-absent alertmanager/group-label-absent alertmanager/inhibit-inverted alertmanager/inhibit-never alertmanager/inline-secret alertmanager/invalid-value alertmanager/matcher alertmanager/missing-field alertmanager/newer-field alertmanager/null-receiver alertmanager/placeholder alertmanager/repeat-interval alertmanager/root-only-severity alertmanager/secret-conflict alertmanager/shadowed-route alertmanager/template alertmanager/undefined-receiver alertmanager/undefined-template alertmanager/undefined-time-interval alertmanager/unmatched-route alertmanager/unused-receiver alertmanager/url alerts/absent-without-for alerts/for-too-short alerts/group-interval alerts/no-comparison alerts/topk alerts/value-in-labels catalog/bad-suffix catalog/histogram-base-name catalog/other-exporters catalog/renamed-metric catalog/unknown-label catalog/unknown-label-value catalog/unknown-metric config/conflict config/duplicate-job config/duplicate-name config/duration config/empty-section config/invalid-value config/label-name config/missing-field config/no-alertmanager config/rate-window config/relabel config/rule-file config/scrape-timeout config/target labels/dropped-by-config labels/high-cardinality labels/impossible-match labels/template-label-lost labels/unknown-external-label metrics/base-unit metrics/buckets metrics/camel-case metrics/colon metrics/counter-total metrics/help metrics/missing-label metrics/missing-metric metrics/missing-series metrics/no-help metrics/non-counter-total metrics/renamed-metric metrics/reserved-label metrics/reserved-suffix metrics/series-name metrics/syntax metrics/type metrics/type-in-name metrics/unit metrics/unit-abbreviation metrics/unknown-label metrics/unknown-label-value metrics/unknown-metric policy/annotations policy/severity promql/counter-raw promql/histogram-quantile-le promql/histogram-quantile-rate promql/histogram-quantile-series promql/literal-regex promql/quantile-range promql/rate-on-gauge promql/regex-anchors promql/sum-then-rate promql/syntax rules/alert-xor-record rules/duplicate-group rules/duplicate-rule rules/duration rules/expensive-range rules/label-name rules/label-value rules/missing-field rules/not-a-rule-file rules/record-fields rules/record-name rules/record-naming rules/template rules/undefined-recording-rule rules/unknown-disable slo/events slo/label slo/metric slo/objective slo/threshold slo/window units/bytes-vs-megabytes units/out-of-range units/percent-as-ratio yaml/ambiguous-boolean yaml/duplicate-key yaml/syntax yaml/type yaml/unknown-field'
+_nsmon_checks='alertmanager/continue-last-route alertmanager/deprecated-match alertmanager/duplicate-name alertmanager/duration alertmanager/group-by-absent alertmanager/group-label-absent alertmanager/inhibit-inverted alertmanager/inhibit-never alertmanager/inline-secret alertmanager/invalid-value alertmanager/matcher alertmanager/missing-field alertmanager/newer-field alertmanager/null-receiver alertmanager/placeholder alertmanager/repeat-interval alertmanager/root-only-severity alertmanager/secret-conflict alertmanager/shadowed-route alertmanager/template alertmanager/undefined-receiver alertmanager/undefined-template alertmanager/undefined-time-interval alertmanager/unmatched-route alertmanager/unused-receiver alertmanager/url alerts/absent-without-for alerts/for-too-short alerts/group-interval alerts/no-comparison alerts/topk alerts/value-in-labels catalog/bad-suffix catalog/histogram-base-name catalog/other-exporters catalog/renamed-metric catalog/unknown-label catalog/unknown-label-value catalog/unknown-metric config/conflict config/duplicate-job config/duplicate-name config/duration config/empty-section config/invalid-value config/label-name config/missing-field config/no-alertmanager config/rate-window config/relabel config/rule-file config/scrape-timeout config/target labels/dropped-by-config labels/high-cardinality labels/impossible-match labels/template-label-lost labels/unknown-external-label metrics/base-unit metrics/buckets metrics/camel-case metrics/colon metrics/counter-total metrics/help metrics/missing-label metrics/missing-metric metrics/missing-series metrics/no-help metrics/non-counter-total metrics/renamed-metric metrics/reserved-label metrics/reserved-suffix metrics/series-name metrics/syntax metrics/type metrics/type-in-name metrics/unit metrics/unit-abbreviation metrics/unknown-label metrics/unknown-label-value metrics/unknown-metric policy/annotations policy/severity promql/counter-raw promql/histogram-quantile-le promql/histogram-quantile-rate promql/histogram-quantile-series promql/literal-regex promql/quantile-range promql/rate-on-gauge promql/regex-anchors promql/sum-then-rate promql/syntax rules/alert-xor-record rules/duplicate-group rules/duplicate-rule rules/duration rules/expensive-range rules/label-name rules/label-value rules/missing-field rules/not-a-rule-file rules/record-fields rules/record-name rules/record-naming rules/template rules/undefined-recording-rule rules/unknown-disable server/cost server/job-not-scraped server/label-missing server/label-value-missing server/metric-missing server/range-too-short server/rate-on-gauge server/recording-rule-missing server/selector-empty server/series-stopped slo/events slo/label slo/metric slo/objective slo/threshold slo/window units/bytes-vs-megabytes units/out-of-range units/percent-as-ratio yaml/ambiguous-boolean yaml/duplicate-key yaml/syntax yaml/type yaml/unknown-field'
 
 # _nsmon_subcommands PATH: the subcommands of a command path ("" is nsmon itself).
 _nsmon_subcommands() {
   case "$1" in
-    '') echo 'query lint-rules backtest lint-metrics lint-alertmanager test-rules routes slo gen-dashboards watch catalog promql config completion' ;;
+    '') echo 'query lint-rules lint-metrics lint-alertmanager test-rules routes slo gen-dashboards watch catalog promql config completion' ;;
     'query') echo 'series labels label-values targets rules alerts metadata buildinfo' ;;
     'routes') echo 'test show' ;;
     'slo') echo 'generate' ;;
@@ -31,18 +31,17 @@ _nsmon_options() {
     'query alerts') echo '--help -h --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
     'query metadata') echo '--help -h --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
     'query buildinfo') echo '--help -h --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
-    'lint-rules') echo '--help -h --config --policy --disable --format --fail-on --list-checks --enable-feature --version --catalog --color' ;;
-    'backtest') echo '--help -h --since --start --end --compare --config --engine --evaluation-interval --repeat-interval --flap-window --prometheus-version --lookback-delta --format -o --prometheus --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --version --catalog --color' ;;
+    'lint-rules') echo '--help -h --config --policy --disable --prometheus --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --lookback --no-cost --format --fail-on --list-checks --enable-feature --version --catalog --color' ;;
     'lint-metrics') echo '--help -h --format --fail-on --input-format --disable --no-catalog --no-naming --timeout --list-checks --version --catalog --color' ;;
     'lint-alertmanager') echo '--help -h --rules --config --alertmanager-version --format --fail-on --list-checks --version --catalog --color' ;;
-    'test-rules') echo '--help -h --format --fail-on --run --junit --ignore-unknown-fields --debug --diff --coverage --coverage-min --max-samples --alertmanager --enable-feature --prometheus-version --version --catalog --color' ;;
+    'test-rules') echo '--help -h --format --fail-on --run --junit --ignore-unknown-fields --debug --diff --coverage --coverage-min --max-samples --enable-feature --prometheus-version --version --catalog --color' ;;
     'routes') echo '--help -h --version --catalog --color' ;;
-    'routes test') echo '--help -h --alertmanager --config --alertmanager-version --verify-receivers --cases --alerts --time --external-url --default-templates --format --fail-on --version --catalog --color' ;;
+    'routes test') echo '--help -h --alertmanager --config --alertmanager-version --verify-receivers --cases --format --fail-on --version --catalog --color' ;;
     'routes show') echo '--help -h --alertmanager --config --alertmanager-version --version --catalog --color' ;;
     'slo') echo '--help -h --version --catalog --color' ;;
     'slo generate') echo '--help -h --out --tests --dashboard --policy --check --format --fail-on --version --catalog --color' ;;
     'gen-dashboards') echo '--help -h --templates --out --check --provisioning --prometheus-url --importable --format --fail-on --version --catalog --color' ;;
-    'watch') echo '--help -h --metrics-url --prometheus --selector --interval --format --every --grace --kill-after --timeout --rate-window --duration --total-images --prefix --rules --assert --evaluation-interval --rules-window --rules-memory --job --fail-on-alert --stop-on-alert --alertmanager --record --version --catalog --color' ;;
+    'watch') echo '--help -h --metrics-url --prometheus --selector --interval --format --every --grace --kill-after --timeout --rate-window --duration --total-images --prefix --rules --assert --evaluation-interval --rules-window --rules-memory --job --fail-on-alert --stop-on-alert --record --version --catalog --color' ;;
     'catalog') echo '--help -h --version --catalog --color' ;;
     'catalog list') echo '--help -h --stage --prometheus --format --version --catalog --color' ;;
     'catalog show') echo '--help -h --format --version --catalog --color' ;;
@@ -249,39 +248,28 @@ _nsmon_takes_value() {
     'lint-rules|--config' | \
     'lint-rules|--policy' | \
     'lint-rules|--disable' | \
+    'lint-rules|--prometheus' | \
+    'lint-rules|--timeout' | \
+    'lint-rules|--connect-timeout' | \
+    'lint-rules|--retries' | \
+    'lint-rules|--max-bytes' | \
+    'lint-rules|--bearer-token-file' | \
+    'lint-rules|--username' | \
+    'lint-rules|--password-file' | \
+    'lint-rules|--password-env' | \
+    'lint-rules|--header' | \
+    'lint-rules|--tenant' | \
+    'lint-rules|--ca-file' | \
+    'lint-rules|--cert' | \
+    'lint-rules|--key' | \
+    'lint-rules|--insecure-skip-verify' | \
+    'lint-rules|--verbose'|'lint-rules|-v' | \
+    'lint-rules|--lookback' | \
+    'lint-rules|--no-cost' | \
     'lint-rules|--format' | \
     'lint-rules|--fail-on' | \
     'lint-rules|--list-checks' | \
     'lint-rules|--enable-feature' | \
-    'backtest|--help'|'backtest|-h' | \
-    'backtest|--since' | \
-    'backtest|--start' | \
-    'backtest|--end' | \
-    'backtest|--compare' | \
-    'backtest|--config' | \
-    'backtest|--engine' | \
-    'backtest|--evaluation-interval' | \
-    'backtest|--repeat-interval' | \
-    'backtest|--flap-window' | \
-    'backtest|--prometheus-version' | \
-    'backtest|--lookback-delta' | \
-    'backtest|--format'|'backtest|-o' | \
-    'backtest|--prometheus' | \
-    'backtest|--timeout' | \
-    'backtest|--connect-timeout' | \
-    'backtest|--retries' | \
-    'backtest|--max-bytes' | \
-    'backtest|--bearer-token-file' | \
-    'backtest|--username' | \
-    'backtest|--password-file' | \
-    'backtest|--password-env' | \
-    'backtest|--header' | \
-    'backtest|--tenant' | \
-    'backtest|--ca-file' | \
-    'backtest|--cert' | \
-    'backtest|--key' | \
-    'backtest|--insecure-skip-verify' | \
-    'backtest|--verbose'|'backtest|-v' | \
     'lint-metrics|--help'|'lint-metrics|-h' | \
     'lint-metrics|--format' | \
     'lint-metrics|--fail-on' | \
@@ -309,7 +297,6 @@ _nsmon_takes_value() {
     'test-rules|--coverage' | \
     'test-rules|--coverage-min' | \
     'test-rules|--max-samples' | \
-    'test-rules|--alertmanager' | \
     'test-rules|--enable-feature' | \
     'test-rules|--prometheus-version' | \
     'routes|--help'|'routes|-h' | \
@@ -319,10 +306,6 @@ _nsmon_takes_value() {
     'routes test|--alertmanager-version' | \
     'routes test|--verify-receivers' | \
     'routes test|--cases' | \
-    'routes test|--alerts' | \
-    'routes test|--time' | \
-    'routes test|--external-url' | \
-    'routes test|--default-templates' | \
     'routes test|--format' | \
     'routes test|--fail-on' | \
     'routes show|--help'|'routes show|-h' | \
@@ -369,7 +352,6 @@ _nsmon_takes_value() {
     'watch|--job' | \
     'watch|--fail-on-alert' | \
     'watch|--stop-on-alert' | \
-    'watch|--alertmanager' | \
     'watch|--record' | \
     'catalog|--help'|'catalog|-h' | \
     'catalog list|--help'|'catalog list|-h' | \
@@ -591,39 +573,28 @@ _nsmon_value() {
     'lint-rules|--config') _nsmon_files "$cur" ;;
     'lint-rules|--policy') _nsmon_files "$cur" ;;
     'lint-rules|--disable') COMPREPLY=($(compgen -W "$_nsmon_checks" -- "$cur")) ;;
+    'lint-rules|--prometheus') COMPREPLY=() ;;
+    'lint-rules|--timeout') COMPREPLY=() ;;
+    'lint-rules|--connect-timeout') COMPREPLY=() ;;
+    'lint-rules|--retries') COMPREPLY=() ;;
+    'lint-rules|--max-bytes') COMPREPLY=() ;;
+    'lint-rules|--bearer-token-file') _nsmon_files "$cur" ;;
+    'lint-rules|--username') COMPREPLY=() ;;
+    'lint-rules|--password-file') _nsmon_files "$cur" ;;
+    'lint-rules|--password-env') COMPREPLY=() ;;
+    'lint-rules|--header') COMPREPLY=() ;;
+    'lint-rules|--tenant') COMPREPLY=() ;;
+    'lint-rules|--ca-file') _nsmon_files "$cur" ;;
+    'lint-rules|--cert') _nsmon_files "$cur" ;;
+    'lint-rules|--key') _nsmon_files "$cur" ;;
+    'lint-rules|--insecure-skip-verify') COMPREPLY=() ;;
+    'lint-rules|--verbose'|'lint-rules|-v') COMPREPLY=() ;;
+    'lint-rules|--lookback') COMPREPLY=() ;;
+    'lint-rules|--no-cost') COMPREPLY=() ;;
     'lint-rules|--format') COMPREPLY=($(compgen -W 'text json github sarif' -- "$cur")) ;;
     'lint-rules|--fail-on') COMPREPLY=($(compgen -W 'error warning info never' -- "$cur")) ;;
     'lint-rules|--list-checks') COMPREPLY=() ;;
     'lint-rules|--enable-feature') COMPREPLY=() ;;
-    'backtest|--help'|'backtest|-h') COMPREPLY=() ;;
-    'backtest|--since') COMPREPLY=() ;;
-    'backtest|--start') COMPREPLY=() ;;
-    'backtest|--end') COMPREPLY=() ;;
-    'backtest|--compare') _nsmon_files "$cur" ;;
-    'backtest|--config') _nsmon_files "$cur" ;;
-    'backtest|--engine') COMPREPLY=() ;;
-    'backtest|--evaluation-interval') COMPREPLY=() ;;
-    'backtest|--repeat-interval') COMPREPLY=() ;;
-    'backtest|--flap-window') COMPREPLY=() ;;
-    'backtest|--prometheus-version') COMPREPLY=($(compgen -W '2 3' -- "$cur")) ;;
-    'backtest|--lookback-delta') COMPREPLY=() ;;
-    'backtest|--format'|'backtest|-o') COMPREPLY=($(compgen -W 'table json' -- "$cur")) ;;
-    'backtest|--prometheus') COMPREPLY=() ;;
-    'backtest|--timeout') COMPREPLY=() ;;
-    'backtest|--connect-timeout') COMPREPLY=() ;;
-    'backtest|--retries') COMPREPLY=() ;;
-    'backtest|--max-bytes') COMPREPLY=() ;;
-    'backtest|--bearer-token-file') _nsmon_files "$cur" ;;
-    'backtest|--username') COMPREPLY=() ;;
-    'backtest|--password-file') _nsmon_files "$cur" ;;
-    'backtest|--password-env') COMPREPLY=() ;;
-    'backtest|--header') COMPREPLY=() ;;
-    'backtest|--tenant') COMPREPLY=() ;;
-    'backtest|--ca-file') _nsmon_files "$cur" ;;
-    'backtest|--cert') _nsmon_files "$cur" ;;
-    'backtest|--key') _nsmon_files "$cur" ;;
-    'backtest|--insecure-skip-verify') COMPREPLY=() ;;
-    'backtest|--verbose'|'backtest|-v') COMPREPLY=() ;;
     'lint-metrics|--help'|'lint-metrics|-h') COMPREPLY=() ;;
     'lint-metrics|--format') COMPREPLY=($(compgen -W 'text json github sarif' -- "$cur")) ;;
     'lint-metrics|--fail-on') COMPREPLY=($(compgen -W 'error warning info never' -- "$cur")) ;;
@@ -651,7 +622,6 @@ _nsmon_value() {
     'test-rules|--coverage') COMPREPLY=() ;;
     'test-rules|--coverage-min') COMPREPLY=() ;;
     'test-rules|--max-samples') COMPREPLY=() ;;
-    'test-rules|--alertmanager') _nsmon_files "$cur" ;;
     'test-rules|--enable-feature') COMPREPLY=() ;;
     'test-rules|--prometheus-version') COMPREPLY=($(compgen -W '2 3 both' -- "$cur")) ;;
     'routes|--help'|'routes|-h') COMPREPLY=() ;;
@@ -661,10 +631,6 @@ _nsmon_value() {
     'routes test|--alertmanager-version') COMPREPLY=() ;;
     'routes test|--verify-receivers') COMPREPLY=() ;;
     'routes test|--cases') _nsmon_files "$cur" ;;
-    'routes test|--alerts') _nsmon_files "$cur" ;;
-    'routes test|--time') COMPREPLY=() ;;
-    'routes test|--external-url') COMPREPLY=() ;;
-    'routes test|--default-templates') _nsmon_dirs "$cur" ;;
     'routes test|--format') COMPREPLY=($(compgen -W 'text json github sarif' -- "$cur")) ;;
     'routes test|--fail-on') COMPREPLY=($(compgen -W 'error warning info never' -- "$cur")) ;;
     'routes show|--help'|'routes show|-h') COMPREPLY=() ;;
@@ -711,7 +677,6 @@ _nsmon_value() {
     'watch|--job') COMPREPLY=() ;;
     'watch|--fail-on-alert') COMPREPLY=() ;;
     'watch|--stop-on-alert') COMPREPLY=() ;;
-    'watch|--alertmanager') _nsmon_files "$cur" ;;
     'watch|--record') _nsmon_files "$cur" ;;
     'catalog|--help'|'catalog|-h') COMPREPLY=() ;;
     'catalog list|--help'|'catalog list|-h') COMPREPLY=() ;;

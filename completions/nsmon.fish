@@ -6,7 +6,7 @@ function __nsmon_metrics
 end
 
 function __nsmon_checks
-  printf '%s\n' alertmanager/continue-last-route alertmanager/deprecated-match alertmanager/duplicate-name alertmanager/duration alertmanager/group-by-absent alertmanager/group-label-absent alertmanager/inhibit-inverted alertmanager/inhibit-never alertmanager/inline-secret alertmanager/invalid-value alertmanager/matcher alertmanager/missing-field alertmanager/newer-field alertmanager/null-receiver alertmanager/placeholder alertmanager/repeat-interval alertmanager/root-only-severity alertmanager/secret-conflict alertmanager/shadowed-route alertmanager/template alertmanager/undefined-receiver alertmanager/undefined-template alertmanager/undefined-time-interval alertmanager/unmatched-route alertmanager/unused-receiver alertmanager/url alerts/absent-without-for alerts/for-too-short alerts/group-interval alerts/no-comparison alerts/topk alerts/value-in-labels catalog/bad-suffix catalog/histogram-base-name catalog/other-exporters catalog/renamed-metric catalog/unknown-label catalog/unknown-label-value catalog/unknown-metric config/conflict config/duplicate-job config/duplicate-name config/duration config/empty-section config/invalid-value config/label-name config/missing-field config/no-alertmanager config/rate-window config/relabel config/rule-file config/scrape-timeout config/target labels/dropped-by-config labels/high-cardinality labels/impossible-match labels/template-label-lost labels/unknown-external-label metrics/base-unit metrics/buckets metrics/camel-case metrics/colon metrics/counter-total metrics/help metrics/missing-label metrics/missing-metric metrics/missing-series metrics/no-help metrics/non-counter-total metrics/renamed-metric metrics/reserved-label metrics/reserved-suffix metrics/series-name metrics/syntax metrics/type metrics/type-in-name metrics/unit metrics/unit-abbreviation metrics/unknown-label metrics/unknown-label-value metrics/unknown-metric policy/annotations policy/severity promql/counter-raw promql/histogram-quantile-le promql/histogram-quantile-rate promql/histogram-quantile-series promql/literal-regex promql/quantile-range promql/rate-on-gauge promql/regex-anchors promql/sum-then-rate promql/syntax rules/alert-xor-record rules/duplicate-group rules/duplicate-rule rules/duration rules/expensive-range rules/label-name rules/label-value rules/missing-field rules/not-a-rule-file rules/record-fields rules/record-name rules/record-naming rules/template rules/undefined-recording-rule rules/unknown-disable slo/events slo/label slo/metric slo/objective slo/threshold slo/window units/bytes-vs-megabytes units/out-of-range units/percent-as-ratio yaml/ambiguous-boolean yaml/duplicate-key yaml/syntax yaml/type yaml/unknown-field
+  printf '%s\n' alertmanager/continue-last-route alertmanager/deprecated-match alertmanager/duplicate-name alertmanager/duration alertmanager/group-by-absent alertmanager/group-label-absent alertmanager/inhibit-inverted alertmanager/inhibit-never alertmanager/inline-secret alertmanager/invalid-value alertmanager/matcher alertmanager/missing-field alertmanager/newer-field alertmanager/null-receiver alertmanager/placeholder alertmanager/repeat-interval alertmanager/root-only-severity alertmanager/secret-conflict alertmanager/shadowed-route alertmanager/template alertmanager/undefined-receiver alertmanager/undefined-template alertmanager/undefined-time-interval alertmanager/unmatched-route alertmanager/unused-receiver alertmanager/url alerts/absent-without-for alerts/for-too-short alerts/group-interval alerts/no-comparison alerts/topk alerts/value-in-labels catalog/bad-suffix catalog/histogram-base-name catalog/other-exporters catalog/renamed-metric catalog/unknown-label catalog/unknown-label-value catalog/unknown-metric config/conflict config/duplicate-job config/duplicate-name config/duration config/empty-section config/invalid-value config/label-name config/missing-field config/no-alertmanager config/rate-window config/relabel config/rule-file config/scrape-timeout config/target labels/dropped-by-config labels/high-cardinality labels/impossible-match labels/template-label-lost labels/unknown-external-label metrics/base-unit metrics/buckets metrics/camel-case metrics/colon metrics/counter-total metrics/help metrics/missing-label metrics/missing-metric metrics/missing-series metrics/no-help metrics/non-counter-total metrics/renamed-metric metrics/reserved-label metrics/reserved-suffix metrics/series-name metrics/syntax metrics/type metrics/type-in-name metrics/unit metrics/unit-abbreviation metrics/unknown-label metrics/unknown-label-value metrics/unknown-metric policy/annotations policy/severity promql/counter-raw promql/histogram-quantile-le promql/histogram-quantile-rate promql/histogram-quantile-series promql/literal-regex promql/quantile-range promql/rate-on-gauge promql/regex-anchors promql/sum-then-rate promql/syntax rules/alert-xor-record rules/duplicate-group rules/duplicate-rule rules/duration rules/expensive-range rules/label-name rules/label-value rules/missing-field rules/not-a-rule-file rules/record-fields rules/record-name rules/record-naming rules/template rules/undefined-recording-rule rules/unknown-disable server/cost server/job-not-scraped server/label-missing server/label-value-missing server/metric-missing server/range-too-short server/rate-on-gauge server/recording-rule-missing server/selector-empty server/series-stopped slo/events slo/label slo/metric slo/objective slo/threshold slo/window units/bytes-vs-megabytes units/out-of-range units/percent-as-ratio yaml/ambiguous-boolean yaml/duplicate-key yaml/syntax yaml/type yaml/unknown-field
 end
 
 function __nsmon_subcommands
@@ -249,6 +249,25 @@ function __nsmon_takes_value
         'lint-rules|--config' \
         'lint-rules|--policy' \
         'lint-rules|--disable' \
+        'lint-rules|--prometheus' \
+        'lint-rules|--timeout' \
+        'lint-rules|--connect-timeout' \
+        'lint-rules|--retries' \
+        'lint-rules|--max-bytes' \
+        'lint-rules|--bearer-token-file' \
+        'lint-rules|--username' \
+        'lint-rules|--password-file' \
+        'lint-rules|--password-env' \
+        'lint-rules|--header' \
+        'lint-rules|--tenant' \
+        'lint-rules|--ca-file' \
+        'lint-rules|--cert' \
+        'lint-rules|--key' \
+        'lint-rules|--insecure-skip-verify' \
+        'lint-rules|--verbose' \
+        'lint-rules|-v' \
+        'lint-rules|--lookback' \
+        'lint-rules|--no-cost' \
         'lint-rules|--format' \
         'lint-rules|--fail-on' \
         'lint-rules|--list-checks' \
@@ -683,6 +702,24 @@ complete -c nsmon -n '__nsmon_under "lint-rules"' -l help -s h -x -d 'Print this
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l config -r -F -d 'A prometheus.yml to lint, with the rule files it names'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l policy -r -F -d 'Team policy: severity label and values, required annotations, disabled checks, severity overrides (YAML)'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l disable -x -a '(__nsmon_checks)' -d 'Checks to skip (comma-separated, repeatable), as a policy'\''s disable list'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l prometheus -x -d 'Also ask this Prometheus-compatible server about every selector (default: $NSMON_LINT_PROMETHEUS_URL; off when unset)'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l max-bytes -x -d 'Fail when an answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l username -x -d 'Basic auth user name'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l password-file -r -F -d 'Basic auth password from a file'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l password-env -x -d 'Basic auth password from this environment variable'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l header -x -d 'Extra request header '\''Name: value'\'' (repeatable)'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l tenant -x -d 'Tenant ID sent as X-Scope-OrgID (Mimir, Cortex)'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l ca-file -r -F -d 'CA bundle that verifies the server'\''s certificate'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l cert -r -F -d 'Client certificate (PEM)'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l key -r -F -d 'Client certificate'\''s key (PEM)'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l insecure-skip-verify -x -d 'Do not verify the server'\''s certificate'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l verbose -s v -x -d 'Trace requests and answers on stderr (secrets masked)'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l lookback -x -d 'With --prometheus: the window a selector'\''s series are looked for in (default 7d)'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l no-cost -x -d 'With --prometheus: do not ask what each rule'\''s evaluation reads (a query a rule)'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l format -x -a 'text json github sarif' -d 'Output format: text, json, github, sarif (default: the format.lint setting, text)'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l fail-on -x -a 'error warning info never' -d 'Exit 1 when a finding is at least this severe: error, warning, info, never (default warning)'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l list-checks -x -d 'List every check with its severity and summary, then exit'

@@ -166,7 +166,9 @@ class History:
         with open(os.path.join(directory, "live.prom"), "w") as live:
             for fam, kind, help_, series in self.families():
                 if fam == STOPPED: continue
-                live.write(f"# HELP {fam} {help_}\n# TYPE {fam} {kind}\n")
+                # The text format names a counter's family with its _total, as prometheus_client does.
+                typed = series[0][0] if kind == "counter" else fam
+                live.write(f"# HELP {typed} {help_}\n# TYPE {typed} {kind}\n")
                 for name, ls, f in series:
                     plain = {k: v for k, v in ls.items() if k not in TARGET}
                     live.write(f"{name}{fmt_labels(plain)} {num(f(self.end))}\n")

@@ -9,14 +9,19 @@
 #include "nsmon/cli/common.hpp"
 #include "nsmon/cli/defaults.hpp"
 #include "nsmon/cli/rule_inputs.hpp"
+#include "nsmon/cli/server.hpp"
+#include "nsmon/config/settings.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/exit_codes.hpp"
 #include "nsmon/lint/lint.hpp"
 #include "nsmon/lint/policy.hpp"
+#include "nsmon/online/checks.hpp"
+#include "nsmon/promapi/time.hpp"
 #include "nsmon/report/render.hpp"
 #include "nsmon/util/fast_path.hpp"
 #include "nsmon/util/files.hpp"
 #include "nsmon/util/strings.hpp"
+#include "nsmon/util/url.hpp"
 
 namespace nsmon::cli {
 
@@ -31,6 +36,9 @@ struct LintOptions {
   bool list_checks = false;
   std::vector<std::string> features;
   std::vector<std::string> disable; ///< --disable, as lint-metrics' (comma-separated, repeatable)
+  ServerOptions conn;               ///< --prometheus: the server the online checks ask
+  std::string lookback = "7d";
+  bool no_cost = false; ///< --no-cost: no stats=all query per rule
 };
 
 /// What lint-rules lints when given neither files nor --config (cli/defaults: here, or installed).
@@ -96,7 +104,40 @@ std::unique_ptr<report::Report> check(Loaded& loaded, const lint::Options& optio
   return report;
 }
 
-int run_lint(const LintOptions& o, const Context& ctx) {
+/// --prometheus: the server's findings on the same rules, under the same comments and policy,
+/// without those that repeat an offline finding; what was asked goes to the summary's facts.
+void check_online(LintOptions& o, const Context& ctx, Loaded& loaded, const lint::Options& options,
+                  report::Report& report) {
+  take_server_settings(ctx.settings, o.conn);
+  if (o.conn.url.empty()) o.conn.url = ctx.settings.get("lint.prometheus").value;
+  if (o.conn.url.empty()) return;
+  auto lookback = config::duration_ms(o.lookback);
+  if (!lookback || *lookback < 60000)
+    throw UsageError("--lookback wants a duration of a minute or more such as 1d or 7d, not '" + o.lookback + "'");
+  Session session = connect(o.conn, "--prometheus");
+  promapi::Batch batch(
+      [&](const promapi::Call& c, const promapi::ReaderOptions& ro) { return call_server(session, c, ro); });
+  online::Options oo;
+  oo.server = util::redact_url(session.server);
+  oo.now = promapi::now_seconds();
+  oo.lookback_s = static_cast<std::int64_t>(*lookback / 1000);
+  oo.parse = options.parse;
+  oo.cost = !o.no_cost;
+  online::Summary summary;
+  auto found = online::check(loaded.input.rule_files, batch, oo, summary);
+  online::drop_repeated(found, report.findings);
+  lint::apply_policy(found, loaded.input.rule_files, options.policy);
+  report.findings.insert(report.findings.end(), std::make_move_iterator(found.begin()),
+                         std::make_move_iterator(found.end()));
+  core::sort_diagnostics(report.findings);
+  report.facts.push_back({"server", oo.server});
+  report.facts.push_back({"server_selectors", static_cast<long long>(summary.selectors)});
+  report.facts.push_back({"server_requests", static_cast<long long>(summary.requests)});
+  report.facts.push_back({"server_cost", summary.exact_cost ? "exact" : "not reported by the server"});
+  report.facts.push_back({"server_cost_queries", static_cast<long long>(summary.cost_queries)});
+}
+
+int run_lint(LintOptions& o, const Context& ctx) {
   lint::Options options = lint_options(o);
   // --disable is in the policy by now, so the list shows those checks off too.
   if (o.list_checks) return list_checks(ctx.report, "", options.policy);
@@ -114,6 +155,8 @@ int run_lint(const LintOptions& o, const Context& ctx) {
   auto loaded = read_inputs(o);
   // Check the whole input at once: rules are judged against each other and the config.
   auto report = check(*loaded, options);
+  // With --prometheus, what the server knows of the same selectors (one error if it is down).
+  check_online(o, ctx, *loaded, options, *report);
   // Report in --format; the exit code follows --fail-on.
   int rc = finish(*report, loaded->sources, ctx.report);
   // The process ends next: it frees the model and the report.
@@ -157,8 +200,27 @@ Rules about other exporters:
   all (Prometheus's own series such as up and ALERTS are still known; counters are recognised by
   their _total, _count, _sum and _bucket names).
 
+Against a server (--prometheus URL, or the setting lint.prometheus, $NSMON_LINT_PROMETHEUS_URL):
+  every selector of every rule is also checked on Prometheus, VictoriaMetrics, Thanos or Mimir
+  (a path prefix, --tenant and the other Connection options apply). Its findings are server/*
+  checks, positioned on the selector, under the same comments, policy and formats; JSON's
+  summary names the server and counts the requests. What is asked, 8 requests at a time, each
+  distinct question once per run (about 5 + rules/40 requests when every selector is fine):
+    label/__name__/values over --lookback   the metric names the server has had
+    targets, metadata, rules?type=record    scrape intervals, metric types, recording rules
+                                            (optional: a backend that serves none is not asked again)
+    query group() of 40 selectors at once   which selectors match series now
+    for a selector that matches nothing     series over --lookback; then when it was last seen
+                                            (max_over_time(timestamp(...)[lookback:step])), or
+                                            the metric's labels and each matcher's label values
+    query with stats=all, once per rule     the samples one evaluation reads (Prometheus
+                                            reports them; server/cost names the outliers)
+  A server that cannot be reached, refuses or answers garbage is one error (exit 3), never a
+  finding per rule. Findings the catalog already gives at the same place are not repeated.
+
 Examples:
   nsmon lint-rules rules/alert_rules.yml
+  nsmon lint-rules --prometheus http://localhost:9090 rules/alert_rules.yml
   nsmon lint-rules --config rules/prometheus.yml --format sarif > nsmon.sarif
   nsmon lint-rules --fail-on error --format github alerts/*.yml
   nsmon lint-rules --list-checks
@@ -178,10 +240,18 @@ Run define_lint_rules(CLI::App& cmd) {
   cmd.add_option("--disable", o->disable, "Checks to skip (comma-separated, repeatable), as a policy's disable list")
       ->option_text("CHECK")
       ->allow_extra_args(false); // --disable x rules.yml: the file stays a file
+  add_server_options(&cmd, o->conn, "--prometheus",
+                     "Also ask this Prometheus-compatible server about every selector (default: "
+                     "$NSMON_LINT_PROMETHEUS_URL; off when unset)");
+  cmd.add_option("--lookback", o->lookback,
+                 "With --prometheus: the window a selector's series are looked for in (default 7d)")
+      ->option_text("DURATION");
+  cmd.add_flag("--no-cost", o->no_cost,
+               "With --prometheus: do not ask what each rule's evaluation reads (a query a rule)");
   add_report_options(cmd);
   cmd.add_flag("--list-checks", o->list_checks, "List every check with its severity and summary, then exit");
   add_feature_option(cmd, o->features);
-  cmd.footer(std::string(kHelp) + "\n\n" + exit_codes_help({kOk, kFindings, kUsage}));
+  cmd.footer(std::string(kHelp) + "\n\n" + exit_codes_help({kOk, kFindings, kUsage, kUnreachable}));
   return [o](const Context& ctx) { return run_lint(*o, ctx); };
 }
 

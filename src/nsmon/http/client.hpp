@@ -1,4 +1,5 @@
 #pragma once
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -112,7 +113,7 @@ public:
 
 private:
   Client* client_;
-  bool use_get_ = false;
+  std::atomic<bool> use_get_{false}; ///< shared by the threads of a promapi::Batch
 };
 
 } // namespace nsmon::http
