@@ -34,7 +34,7 @@ one_line
 
 run backtest "$TMP/rules.yml" --prometheus "$FAULT/error,code=422,type=execution,msg=boom" --since 1h
 expect_rc 1
-expect_out " evaluations failed: the server answered: execution: boom"
+expect_out " evaluations failed: $FAULT/error,code=422,type=execution,msg=boom answered: execution: boom"
 
 # A rule file Prometheus would refuse: positioned, and no request at all.
 fault_reset

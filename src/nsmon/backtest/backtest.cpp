@@ -170,7 +170,7 @@ Result run(const std::vector<ruletest::EvalGroup>& groups, const Options& o, con
     promapi::Reply reply = ask(promapi::label_values("__name__", {"{__name__=~\"" + util::join(quoted, "|") + "\"}"},
                                                      seconds(o.start_ms), seconds(o.end_ms)),
                                ro);
-    if (reply.status != "success") throw ServerError("the server cannot list metric names: " + error_text(reply));
+    if (reply.status != "success") throw ServerError(o.server + " cannot list metric names: " + error_text(reply));
     auto names = nlohmann::json::parse(data, nullptr, false);
     if (names.is_array())
       for (const auto& n : names)
@@ -233,7 +233,7 @@ Result run(const std::vector<ruletest::EvalGroup>& groups, const Options& o, con
       promapi::Reply reply = ask(promapi::range_query(er.rule->expr.value, seconds(from - g.query_offset_ms),
                                                       seconds(to - g.query_offset_ms), seconds(g.interval_ms)),
                                  ro);
-      if (reply.status != "success") failed[&er] = "the server answered: " + error_text(reply);
+      if (reply.status != "success") failed[&er] = o.server + " answered: " + error_text(reply);
     }
   }
 
@@ -265,7 +265,7 @@ Result run(const std::vector<ruletest::EvalGroup>& groups, const Options& o, con
     ++out.raw_queries;
     promapi::Reply reply =
         ask(promapi::instant_query(sel + "[" + std::to_string(window_ms / 1000 + 1) + "s]", seconds(o.end_ms)), ro);
-    if (reply.status != "success") throw ServerError("the server cannot return " + sel + ": " + error_text(reply));
+    if (reply.status != "success") throw ServerError(o.server + " cannot return " + sel + ": " + error_text(reply));
   }
 
   // Every group at its own steps, in file order at a common time, as the rule manager runs them.

@@ -28,6 +28,7 @@ struct Options {
   bool engine_only = false;                 ///< evaluate every alerting rule with nsmon's engine
   std::int64_t lookback_ms = 5 * 60 * 1000; ///< the server's --query.lookback-delta (engine path)
   bool closed_windows = false;              ///< the engine path with Prometheus 2.x's windows
+  std::string server = "the server";        ///< how messages name it (its URL, credentials masked)
 };
 
 /// One firing period of one alert instance.

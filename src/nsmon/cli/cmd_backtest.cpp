@@ -112,6 +112,7 @@ int run_backtest(BacktestOptions& o, const Context& ctx) {
   bo.engine_only = o.engine;
   bo.lookback_ms = to_ms(o.lookback_delta);
   bo.closed_windows = o.prometheus_version == "2";
+  bo.server = util::redact_url(session.server);
   auto t0 = std::chrono::steady_clock::now();
   backtest::Result result = backtest::run(now->groups, bo, ask);
   std::optional<backtest::Result> old_result;
