@@ -294,6 +294,10 @@ function __nsmon_takes_value
         'routes test|--alertmanager-version' \
         'routes test|--verify-receivers' \
         'routes test|--cases' \
+        'routes test|--alerts' \
+        'routes test|--time' \
+        'routes test|--external-url' \
+        'routes test|--default-templates' \
         'routes test|--format' \
         'routes test|--fail-on' \
         'routes show|--help' \
@@ -690,6 +694,10 @@ complete -c nsmon -n '__nsmon_under "routes test"' -l config -x -d ''
 complete -c nsmon -n '__nsmon_under "routes test"' -l alertmanager-version -x -d 'The Alertmanager version the file is checked for: 0.25 to 0.34 or latest (default: the alertmanager.version setting, 0.25, Debian 12'\''s)'
 complete -c nsmon -n '__nsmon_under "routes test"' -l verify-receivers -x -d 'Exit 1 unless these are the receivers (comma-separated, in order)'
 complete -c nsmon -n '__nsmon_under "routes test"' -l cases -r -F -d 'Run a YAML file of cases: labels, expected receivers, inhibition'
+complete -c nsmon -n '__nsmon_under "routes test"' -l alerts -r -F -d 'What Alertmanager sends for these alerts (a JSON file as its API takes them): routes, inhibition, mutes, groups, rendered notifications'
+complete -c nsmon -n '__nsmon_under "routes test"' -l time -x -d 'The time of --alerts (RFC 3339, Unix seconds, now-1h; default now)'
+complete -c nsmon -n '__nsmon_under "routes test"' -l external-url -x -d 'Alertmanager'\''s --web.external-url, as templates see it (default http://localhost:9093)'
+complete -c nsmon -n '__nsmon_under "routes test"' -l default-templates -x -a '(__fish_complete_directories)' -d 'The folder of Alertmanager'\''s default.tmpl (default $NSMON_ALERTMANAGER_TEMPLATES or /usr/share/prometheus/alertmanager)'
 complete -c nsmon -n '__nsmon_under "routes test"' -l format -x -a 'text json github sarif' -d 'Output format: text, json, github, sarif (default: the format.lint setting, text)'
 complete -c nsmon -n '__nsmon_under "routes test"' -l fail-on -x -a 'error warning info never' -d 'Exit 1 when a finding is at least this severe: error, warning, info, never (default warning)'
 complete -c nsmon -n '__nsmon_under "routes show"' -l help -s h -x -d 'Print this help message and exit'

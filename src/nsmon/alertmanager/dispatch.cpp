@@ -324,6 +324,13 @@ void render_fields(const detail::Integration& kind, const Notifier& n, const Con
   for (const detail::Rendered& d : kind.map_defaults)
     if (std::none_of(entries.begin(), entries.end(), [&](const auto& e) { return e.first == d.field; }))
       entries.emplace_back(std::string(d.field), nullptr);
+  // OpsGenie's details start as the common labels (values, not templates).
+  if (!kind.common_labels_map.empty())
+    for (const auto& [k, v] : data.common_labels) {
+      std::string name = std::string(kind.common_labels_map) + "." + k;
+      if (std::none_of(entries.begin(), entries.end(), [&](const auto& e) { return e.first == name; }))
+        out.fields.push_back({name, v, std::nullopt, {}});
+    }
   std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (const auto& [name, given] : entries) {
     std::string tmpl;
