@@ -446,7 +446,8 @@ Outcome dispatch(const Config& cfg, const Templates& templates, const std::vecto
     }
   }
 
-  const rules::NotificationTemplates& t = templates.set->templates;
+  static const rules::NotificationTemplates kNone;
+  const rules::NotificationTemplates& t = templates.set ? templates.set->templates : kNone;
   for (auto& [key, g] : groups) {
     std::stable_sort(g.alerts.begin(), g.alerts.end(),
                      [&](std::size_t x, std::size_t y) { return alert_before(alerts[x].labels, alerts[y].labels); });
