@@ -160,6 +160,9 @@ texts = [
     '{{ urlquery "a b&c" }} {{ js "it\'s" }}',
     '{{ printf "%q %v %5.2f %d" "x" .Status 3.14159 (len .Alerts) }}',
     '{{ with .CommonLabels.Remove (stringSlice "team") }}{{ .Names | join "," }}{{ end }}',
+    # Errors, as Go words them.
+    '{{ index .Alerts 5 }}', '{{ reReplaceAll "(" "x" "y" }}', '{{ .Alerts.Nope }}', '{{ trimSpace "x" }}',
+    '{{ template "nope" . }}', '{{ len 3 }}', '{{ join "," .CommonLabels }}',
 ]
 htmls = ['{{ template "email.default.html" . }}',
          '<a href="{{ .ExternalURL }}/x?r={{ .Receiver }}&q={{ .Status | urlquery }}">{{ .CommonAnnotations.summary }} +</a>']
@@ -184,11 +187,12 @@ def amtool(text, kind):
                         f"--template.glob={defaults}/email.tmpl", f"--template.glob={tmp}/dispatch.tmpl",
                         f"--template.text={text}", f"--template.type={kind}", f"--template.data={tmp}/data.json"],
                        capture_output=True, text=True)
-    return r.stdout if r.returncode == 0 else "ERROR " + r.stderr.strip()
+    return r.stdout if r.returncode == 0 else "ERROR " + r.stderr.strip().removeprefix("amtool: error: ")
 slacks = [n for n in notes if n["integration"] == "slack"]
 emails = [n for n in notes if n["integration"] == "email"]
 for t, n in zip(texts, slacks):
-    compare("amtool template render", t, n["fields"]["text"].get("text", "ERROR"), amtool(t, "text"))
+    f = n["fields"]["text"]
+    compare("amtool template render", t, f["text"] if "text" in f else "ERROR " + f["error"], amtool(t, "text"))
 for h, n in zip(htmls, emails):
     compare("amtool template render (html)", h, n["fields"]["html"].get("text", "ERROR"), amtool(h, "html"))
 
