@@ -56,7 +56,8 @@ alerts = [
     alert({"alertname": "DiskFull", "team": "tmpl", "instance": "host-1"},
           annotations={"summary": "disk almost full", "runbook": "http://wiki/disk"}, url="http://prom/g?x=1"),
     alert({"alertname": "DiskFull", "team": "tmpl", "instance": "host-2"},
-          annotations={"summary": "disk almost full"}),
+          annotations={"summary": "disk almost full", "note": "<b>bold</b> & \"q\" + 'x' \u00fc"},
+          url="http://prom/graph?g0.expr=rate(x[5m]) > 0&g0.tab=1#top"),
     alert({"alertname": "DiskFull", "team": "tmpl", "instance": "host-3"}, resolved=True),
 ]
 open(f"{tmp}/alerts.json", "w").write(json.dumps(alerts, indent=1))
