@@ -18,6 +18,12 @@ grep -qF 'title_link: error: template: :1:12: executing "" at <{{template "slack
 grep -qF 'group {}/{severity="critical"}:{alertname="HighErrorRate", severity="critical"} -> pagerduty: alerts 0' <<<"$out" ||
   fail "group key: $out"
 
+# Without default.tmpl, only the fields that use it fail, and they say where it was looked for.
+out=$("$NSMON" routes test --alertmanager "$cfg" --alerts "$alerts" --default-templates "$TMP/none" 2>"$TMP/err")
+grep -q '^    description: HighErrorRate$' <<<"$out" || fail "a field without default templates: $out"
+grep -qF "(Alertmanager's default templates: no default.tmpl in $TMP/none;" <<<"$out" || fail "no hint: $out"
+grep -qF "warning: no $TMP/none/default.tmpl" "$TMP/err" || fail "no warning: $(cat "$TMP/err")"
+
 json=$("$NSMON" routes test --alertmanager "$cfg" --alerts - --time 2024-05-01T12:00:00Z --format json \
   --default-templates "$tmpl" <"$alerts")
 /usr/bin/python3 - "$json" <<'EOF_PY' || fail "json: $json"

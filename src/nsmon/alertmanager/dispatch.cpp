@@ -486,6 +486,12 @@ Outcome dispatch(const Config& cfg, const Templates& templates, const std::vecto
       if (n.kind == "webhook_configs")
         note.fields.push_back({"body", webhook_body(data, g.group_key, truncated), {}, {}});
       else render_fields(*kind, n, cfg, t, data, note);
+      // A default template nobody defined: say where Alertmanager's were looked for.
+      if (!templates.defaults_found)
+        for (Field& f : note.fields)
+          if (f.error && f.error->find("\" not defined") != std::string::npos)
+            *f.error += " (Alertmanager's default templates: no default.tmpl in " + templates.defaults_dir +
+                        "; give --default-templates DIR or NSMON_ALERTMANAGER_TEMPLATES)";
       g.notifications.push_back(std::move(note));
     }
     out.groups.push_back(std::move(g));
