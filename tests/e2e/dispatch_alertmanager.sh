@@ -7,7 +7,8 @@
 #     group in order with their status, times and fingerprints, common labels and annotations,
 #     truncatedAlerts), and nothing delivered where nsmon says a group is inhibited, muted or
 #     resolved;
-#   - the Slack, PagerDuty and OpsGenie requests' templated fields against nsmon's rendering;
+#   - the Slack, PagerDuty, OpsGenie, Discord, VictorOps and Webex requests' templated fields
+#     against nsmon's rendering;
 #   - amtool template render (0.25 has it) against nsmon on the default templates and
 #     Alertmanager's functions, with the data Alertmanager delivered.
 # Prints N/N agree per comparison; exits 1 on any difference.
@@ -147,6 +148,17 @@ for f in ["message", "description", "source"]:
     compare("opsgenie", f, fields["opsgenie"][f], og.get(f))
 compare("opsgenie", "details", {k[len("details."):]: v for k, v in fields["opsgenie"].items()
                                 if k.startswith("details.")}, og.get("details"))
+
+discord = (body("/discord").get("embeds") or [{}])[0]
+compare("discord", "title", fields["discord"]["title"], discord.get("title"))
+compare("discord", "description", fields["discord"]["message"], discord.get("description"))
+vo = next((json.loads(b) for p, b in got if p.startswith("/vo/")), {})
+vo_path = next((p for p, b in got if p.startswith("/vo/")), None)
+compare("victorops", "path (api_key/routing_key)", "/vo/vokey/" + fields["victorops"]["routing_key"], vo_path)
+for f in ["message_type", "entity_display_name", "state_message", "monitoring_tool"]:
+    compare("victorops", f, fields["victorops"][f], vo.get(f))
+compare("victorops", "custom_fields", fields["victorops"]["custom_fields.first"], vo.get("first"))
+compare("webex", "markdown", fields["webex"]["message"], body("/webex").get("markdown"))
 
 # 3. amtool template render with the data Alertmanager delivered to tmpl, against nsmon's
 # rendering of the same texts (a receiver of one Slack config per text, an email for HTML).

@@ -303,6 +303,19 @@ void render_fields(const detail::Integration& kind, const Notifier& n, const Con
     out.fields.push_back({name, e.text, e.error, span});
   };
   const bool email = kind.key == "email_configs";
+  // Fields rendered with html/template: email's html, Telegram's message in its default HTML
+  // parse mode, Pushover's message with html: true.
+  auto html_field = [&](std::string_view field) {
+    if (email) return field == "html";
+    if (field != "message") return false;
+    const core::Located* mode = field_of(n, kind.key == "telegram_configs" ? "parse_mode" : "html");
+    if (kind.key == "telegram_configs") return !mode || mode->value == "HTML";
+    // yaml.v2's spellings of true.
+    static constexpr std::string_view kTrue[] = {"y",  "Y",  "yes",  "Yes",  "YES", "on",
+                                                 "On", "ON", "true", "True", "TRUE"};
+    return kind.key == "pushover_configs" && mode &&
+           std::find(std::begin(kTrue), std::end(kTrue), mode->value) != std::end(kTrue);
+  };
   for (const detail::Rendered& r : kind.fields) {
     const core::Located* given = field_of(n, r.field);
     std::string tmpl = given ? given->value : std::string(r.default_template);
@@ -310,7 +323,7 @@ void render_fields(const detail::Integration& kind, const Notifier& n, const Con
     if (!given && email && r.field == "from")
       if (auto g = cfg.global_values.find("smtp_from"); g != cfg.global_values.end()) tmpl = g->second;
     if (tmpl.empty() && (!given || r.field == "html" || r.field == "text")) continue;
-    render(std::string(r.field), tmpl, given ? given->span : core::Span{}, email && r.field == "html");
+    render(std::string(r.field), tmpl, given ? given->span : core::Span{}, html_field(r.field));
   }
   // Maps of templates: the defaults the config does not replace, then its own entries.
   std::vector<std::pair<std::string, const core::Located*>> entries;
