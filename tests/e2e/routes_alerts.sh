@@ -33,7 +33,9 @@ assert o["time"] == "2024-05-01T12:00:00Z"
 assert o["alerts"][1]["inhibited_by"][0]["sources"] == [0], o["alerts"][1]
 slack = [g for g in o["groups"] if g["receiver"] == "slack" and g["alerts"] == [1, 2]][0]
 assert slack["notifications"][0]["alerts"] == [2]
-assert slack["notifications"][0]["fields"]["title"] == {"text": "InferenceTimeSlow"}
+title = slack["notifications"][0]["fields"]["title"]
+assert title["text"] == "InferenceTimeSlow" and title["line"] == 51 and title["file"].endswith("alertmanager.yml"), title
+assert "line" not in slack["notifications"][0]["fields"]["username"]  # a default
 EOF_PY
 
 # expect_usage ARGS... PATTERN: exit 2 and the message.

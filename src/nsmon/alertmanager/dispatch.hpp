@@ -143,7 +143,8 @@ Outcome dispatch(const Config& cfg, const Templates& templates, const std::vecto
 /// The outcome as JSON for scripts (`--format json`): {"time", "alerts": [{labels, status,
 /// fingerprint, routes: [{receiver, route: {file, line, matchers, path}, muted}], inhibited_by:
 /// [{rule, file, line, sources}]}], "groups": [{receiver, route, group_key, group_labels, alerts,
-/// muted, notifications: [{integration, index, alerts, fields: {name: {text|error}}}]}]}; keys
+/// muted, notifications: [{integration, index, alerts, fields: {name: {text|error, file, line}}}]}]};
+/// file and line where the config writes the field's template (absent for a default); keys
 /// sorted (nlohmann::json), alerts named by their index in the input.
 nlohmann::json outcome_json(const Outcome& outcome, const std::vector<Alert>& alerts);
 
