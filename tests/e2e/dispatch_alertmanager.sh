@@ -28,41 +28,42 @@ hook = f"http://127.0.0.1:{sink.server_port}"
 open(f"{tmp}/am.yml", "w").write(open(f"{data}/dispatch.yml").read().replace("HOOK", hook))
 shutil.copy(f"{data}/dispatch.tmpl", tmp)
 
-# Alerts that started a minute ago; the resolved ones ended 30 s ago (so any `now` of the run
-# sees the same firing/resolved split).
-now = int(time.time())
-def ts(t): return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+# Alerts that start as they are posted; the resolved ones started 1 s before and ended 0.5 s
+# before (so any time of the run sees the same firing/resolved split). Alertmanager flushes a
+# group at once when an alert's startsAt is older than group_wait: recent times keep the flush at
+# group_wait (5 s), when every alert of the POST is in its group.
+def ts(ms): return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000)) + ".%03dZ" % (ms % 1000)
 def alert(labels, resolved=False, annotations=None, url=""):
-    a = {"labels": labels, "annotations": annotations or {}, "startsAt": ts(now - 60), "generatorURL": url}
-    if resolved: a["endsAt"] = ts(now - 30)
+    a = {"labels": labels, "annotations": annotations or {}, "startsAt": ts(now_ms - 1000 if resolved else now_ms),
+         "generatorURL": url}
+    if resolved: a["endsAt"] = ts(now_ms - 500)
     return a
-alerts = [
-    alert({"alertname": "DiskFull", "severity": "critical", "cluster": "eu", "instance": "db2", "team": "db"},
-          annotations={"summary": "disk <full> & \"more\""}),
-    alert({"alertname": "DiskFull", "severity": "critical", "cluster": "eu", "instance": "db1", "team": "db"},
-          url="http://prom:9090/graph?g0.expr=x&g0.tab=1"),
-    alert({"alertname": "DiskFull", "severity": "critical", "cluster": "us", "instance": "db3"}),
-    alert({"alertname": "DiskFull", "severity": "critical", "cluster": "us", "instance": "db4"}, resolved=True),
-    alert({"alertname": "HighLatency", "severity": "warning", "instance": "db1", "team": "db"}),  # inhibited by 1
-    alert({"alertname": "HighLatency", "severity": "warning", "instance": "db9", "team": "storage"}),
-    alert({"alertname": "ClusterDown", "cluster": "eu"}),
-    alert({"alertname": "NodeDown", "cluster": "eu", "instance": "n1"}),  # inhibited by ClusterDown
-    alert({"alertname": "NodeDown", "cluster": "us", "instance": "n2", "job": "node"}),
-    alert({"alertname": "NodeDown", "cluster": "us", "instance": "n3"}),
-    alert({"alertname": "Staging", "team": "db", "env": "staging"}),  # muted: always
-    alert({"alertname": "WebErrors", "team": "web", "cluster": "eu"}),  # outside its active intervals
-    alert({"alertname": "Job", "team": "ml", "instance": "a"}, resolved=True),  # resolved alone
-    alert({"alertname": "Train", "team": "ml", "instance": "b"}, annotations={"summary": "ünïcode ✓"}),
-    alert({"alertname": "Train", "team": "ml", "instance": "c"}),  # max_alerts: 1 truncates
-    alert({"alertname": "DiskFull", "team": "tmpl", "instance": "host-1"},
-          annotations={"summary": "disk almost full", "runbook": "http://wiki/disk"}, url="http://prom/g?x=1"),
-    alert({"alertname": "DiskFull", "team": "tmpl", "instance": "host-2"},
-          annotations={"summary": "disk almost full", "note": "<b>bold</b> & \"q\" + 'x' \u00fc"},
-          url="http://prom/graph?g0.expr=rate(x[5m]) > 0&g0.tab=1#top"),
-    alert({"alertname": "DiskFull", "team": "tmpl", "instance": "host-3"}, resolved=True),
-]
-open(f"{tmp}/alerts.json", "w").write(json.dumps(alerts, indent=1))
-
+def make_alerts():
+    return [
+        alert({"alertname": "DiskFull", "severity": "critical", "cluster": "eu", "instance": "db2", "team": "db"},
+              annotations={"summary": "disk <full> & \"more\""}),
+        alert({"alertname": "DiskFull", "severity": "critical", "cluster": "eu", "instance": "db1", "team": "db"},
+              url="http://prom:9090/graph?g0.expr=x&g0.tab=1"),
+        alert({"alertname": "DiskFull", "severity": "critical", "cluster": "us", "instance": "db3"}),
+        alert({"alertname": "DiskFull", "severity": "critical", "cluster": "us", "instance": "db4"}, resolved=True),
+        alert({"alertname": "HighLatency", "severity": "warning", "instance": "db1", "team": "db"}),  # inhibited by 1
+        alert({"alertname": "HighLatency", "severity": "warning", "instance": "db9", "team": "storage"}),
+        alert({"alertname": "ClusterDown", "cluster": "eu"}),
+        alert({"alertname": "NodeDown", "cluster": "eu", "instance": "n1"}),  # inhibited by ClusterDown
+        alert({"alertname": "NodeDown", "cluster": "us", "instance": "n2", "job": "node"}),
+        alert({"alertname": "NodeDown", "cluster": "us", "instance": "n3"}),
+        alert({"alertname": "Staging", "team": "db", "env": "staging"}),  # muted: always
+        alert({"alertname": "WebErrors", "team": "web", "cluster": "eu"}),  # outside its active intervals
+        alert({"alertname": "Job", "team": "ml", "instance": "a"}, resolved=True),  # resolved alone
+        alert({"alertname": "Train", "team": "ml", "instance": "b"}, annotations={"summary": "ünïcode ✓"}),
+        alert({"alertname": "Train", "team": "ml", "instance": "c"}),  # max_alerts: 1 truncates
+        alert({"alertname": "DiskFull", "team": "tmpl", "instance": "host-1"},
+              annotations={"summary": "disk almost full", "runbook": "http://wiki/disk"}, url="http://prom/g?x=1"),
+        alert({"alertname": "DiskFull", "team": "tmpl", "instance": "host-2"},
+              annotations={"summary": "disk almost full", "note": "<b>bold</b> & \"q\" + 'x' \u00fc"},
+              url="http://prom/graph?g0.expr=rate(x[5m]) > 0&g0.tab=1#top"),
+        alert({"alertname": "DiskFull", "team": "tmpl", "instance": "host-3"}, resolved=True),
+    ]
 port = free_port()
 external = f"http://127.0.0.1:{port}"
 am = subprocess.Popen(["prometheus-alertmanager", f"--config.file={tmp}/am.yml", f"--storage.path={tmp}/am",
@@ -77,11 +78,14 @@ try:
             time.sleep(0.05)
     else:
         sys.exit("Alertmanager did not start: " + open(f"{tmp}/am.log").read()[-500:])
+    now_ms = int(time.time() * 1000)
+    alerts = make_alerts()
+    open(f"{tmp}/alerts.json", "w").write(json.dumps(alerts, indent=1))
     req = urllib.request.Request(f"{external}/api/v2/alerts", data=json.dumps(alerts).encode(),
                                  headers={"Content-Type": "application/json"})
     urllib.request.urlopen(req, timeout=5).read()
-    # group_wait is 2 s: the flushes come after it; then quiet for 1.5 s.
-    time.sleep(3)
+    # group_wait is 5 s: the flushes come after it; then quiet for 1.5 s.
+    time.sleep(6)
     seen, quiet = -1, time.time()
     while time.time() - quiet < 1.5:
         with lock: n = len(posts)
@@ -91,7 +95,7 @@ finally:
     am.terminate(); am.wait(10)
 
 pred = json.loads(subprocess.run([nsmon, "routes", "test", "--alertmanager", f"{tmp}/am.yml", "--alerts",
-                                  f"{tmp}/alerts.json", "--time", str(now), "--external-url", external,
+                                  f"{tmp}/alerts.json", "--time", "%d.%03d" % (now_ms // 1000, now_ms % 1000), "--external-url", external,
                                   "--format", "json"], capture_output=True, text=True, check=True).stdout)
 with lock: got = list(posts)
 
@@ -135,6 +139,10 @@ for f in ["title", "title_link", "pretext", "text", "fallback", "callback_id", "
     compare("slack", f, fields["slack"].get(f, ""), att.get(f, ""))
 for f in ["channel", "username", "icon_emoji", "icon_url"]:
     compare("slack", f, fields["slack"].get(f, ""), slack.get(f, ""))
+for f in ["title", "value"]:
+    compare("slack", "fields[0]." + f, fields["slack"]["fields[0]." + f], (att.get("fields") or [{}])[0].get(f))
+for f in ["type", "text", "url"]:
+    compare("slack", "actions[0]." + f, fields["slack"]["actions[0]." + f], (att.get("actions") or [{}])[0].get(f))
 pd = body("/pd")
 compare("pagerduty", "summary", fields["pagerduty"]["description"], pd.get("payload", {}).get("summary"))
 compare("pagerduty", "severity", fields["pagerduty"]["severity"], pd.get("payload", {}).get("severity"))
@@ -189,7 +197,7 @@ open(f"{tmp}/render.yml", "w").write(render_cfg)
 tmpl_alerts = [a for a in alerts if a["labels"].get("team") == "tmpl"]
 open(f"{tmp}/tmpl_alerts.json", "w").write(json.dumps(tmpl_alerts))
 rendered = json.loads(subprocess.run([nsmon, "routes", "test", "--alertmanager", f"{tmp}/render.yml", "--alerts",
-                                      f"{tmp}/tmpl_alerts.json", "--time", str(now), "--external-url", external,
+                                      f"{tmp}/tmpl_alerts.json", "--time", "%d.%03d" % (now_ms // 1000, now_ms % 1000), "--external-url", external,
                                       "--format", "json"], capture_output=True, text=True, check=True).stdout)
 notes = rendered["groups"][0]["notifications"]
 delivered = next((b for p, b in got if p == "/tmpl"), b"{}")

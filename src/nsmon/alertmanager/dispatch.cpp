@@ -337,6 +337,15 @@ void render_fields(const detail::Integration& kind, const Notifier& n, const Con
   for (const detail::Rendered& d : kind.map_defaults)
     if (std::none_of(entries.begin(), entries.end(), [&](const auto& e) { return e.first == d.field; }))
       entries.emplace_back(std::string(d.field), nullptr);
+  // Lists of templated entries, in the file's order.
+  for (const auto& [k, v] : n.fields) {
+    auto bracket = k.find('[');
+    if (bracket == std::string::npos ||
+        std::find(kind.lists.begin(), kind.lists.end(), std::string_view(k).substr(0, bracket)) == kind.lists.end())
+      continue;
+    std::string_view leaf = std::string_view(k).substr(k.rfind('.') == std::string::npos ? 0 : k.rfind('.') + 1);
+    if (std::find(kind.plain.begin(), kind.plain.end(), leaf) == kind.plain.end()) render(k, v.value, v.span, false);
+  }
   // OpsGenie's details start as the common labels (values, not templates).
   if (!kind.common_labels_map.empty())
     for (const auto& [k, v] : data.common_labels) {
