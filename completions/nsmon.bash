@@ -36,7 +36,7 @@ _nsmon_options() {
     'lint-alertmanager') echo '--help -h --rules --config --alertmanager-version --format --fail-on --list-checks --version --catalog --color' ;;
     'test-rules') echo '--help -h --format --fail-on --run --junit --ignore-unknown-fields --debug --diff --coverage --coverage-min --max-samples --enable-feature --prometheus-version --version --catalog --color' ;;
     'routes') echo '--help -h --version --catalog --color' ;;
-    'routes test') echo '--help -h --alertmanager --config --alertmanager-version --verify-receivers --cases --format --fail-on --version --catalog --color' ;;
+    'routes test') echo '--help -h --alertmanager --config --alertmanager-version --verify-receivers --cases --alerts --time --external-url --default-templates --format --fail-on --version --catalog --color' ;;
     'routes show') echo '--help -h --alertmanager --config --alertmanager-version --version --catalog --color' ;;
     'slo') echo '--help -h --version --catalog --color' ;;
     'slo generate') echo '--help -h --out --tests --dashboard --policy --check --format --fail-on --version --catalog --color' ;;
@@ -306,6 +306,10 @@ _nsmon_takes_value() {
     'routes test|--alertmanager-version' | \
     'routes test|--verify-receivers' | \
     'routes test|--cases' | \
+    'routes test|--alerts' | \
+    'routes test|--time' | \
+    'routes test|--external-url' | \
+    'routes test|--default-templates' | \
     'routes test|--format' | \
     'routes test|--fail-on' | \
     'routes show|--help'|'routes show|-h' | \
@@ -631,6 +635,10 @@ _nsmon_value() {
     'routes test|--alertmanager-version') COMPREPLY=() ;;
     'routes test|--verify-receivers') COMPREPLY=() ;;
     'routes test|--cases') _nsmon_files "$cur" ;;
+    'routes test|--alerts') _nsmon_files "$cur" ;;
+    'routes test|--time') COMPREPLY=() ;;
+    'routes test|--external-url') COMPREPLY=() ;;
+    'routes test|--default-templates') _nsmon_dirs "$cur" ;;
     'routes test|--format') COMPREPLY=($(compgen -W 'text json github sarif' -- "$cur")) ;;
     'routes test|--fail-on') COMPREPLY=($(compgen -W 'error warning info never' -- "$cur")) ;;
     'routes show|--help'|'routes show|-h') COMPREPLY=() ;;

@@ -415,7 +415,8 @@ private:
     cfg.receivers.push_back(std::move(r));
   }
 
-  // What dispatch renders of a notifier config: its string values, a map's one level down.
+  // What dispatch renders of a notifier config: its string values, those of maps and lists named
+  // by their path ("details.x", "fields[0].title").
   Notifier values(const detail::NotifierKind& kind, const yaml::Node& c) {
     Notifier out{std::string(kind.key), std::nullopt, {}};
     if (!c || !c.is_map()) return out;
@@ -423,13 +424,20 @@ private:
       if (!e.first.is_scalar()) continue;
       std::string key(e.first.scalar());
       if (key == "send_resolved") out.send_resolved = core::yaml_v2::to_bool(e.second);
-      else if (e.second.is_scalar() && !e.second.is_null()) out.fields.emplace_back(key, y_.located(e.second));
-      else if (e.second.is_map() && key != "http_config" && key != "tls_config")
-        for (const auto& f : e.second)
-          if (f.first.is_scalar() && f.second.is_scalar() && !f.second.is_null())
-            out.fields.emplace_back(key + "." + std::string(f.first.scalar()), y_.located(f.second));
+      else if (key != "http_config" && key != "tls_config" && key != "sigv4") flatten(key, e.second, out);
     }
     return out;
+  }
+
+  void flatten(const std::string& path, const yaml::Node& n, Notifier& out) {
+    if (n.is_scalar() && !n.is_null()) out.fields.emplace_back(path, y_.located(n));
+    else if (n.is_map()) {
+      for (const auto& f : n)
+        if (f.first.is_scalar()) flatten(path + "." + std::string(f.first.scalar()), f.second, out);
+    } else if (n.is_sequence()) {
+      std::size_t i = 0;
+      for (const auto& item : n) flatten(path + "[" + std::to_string(i++) + "]", item, out);
+    }
   }
 
   // One entry of a receiver's *_configs list, by its kind's row.
@@ -541,7 +549,11 @@ private:
     static const RE2 named(R"re(\{\{-?\s*template\s+"([^"]+)")re");
     re2::StringPiece in(n.scalar().data(), n.scalar().size());
     std::string name;
-    while (RE2::FindAndConsume(&in, group_label, &name)) r.group_labels.push_back({name, y_.span(n)});
+    // template.KV's methods (.GroupLabels.Names, .SortedPairs, ...) are not labels.
+    static constexpr std::string_view kMethods[] = {"SortedPairs", "Names", "Values", "Remove"};
+    while (RE2::FindAndConsume(&in, group_label, &name))
+      if (std::find(std::begin(kMethods), std::end(kMethods), name) == std::end(kMethods))
+        r.group_labels.push_back({name, y_.span(n)});
     in = re2::StringPiece(n.scalar().data(), n.scalar().size());
     while (RE2::FindAndConsume(&in, named, &name)) r.templates.push_back({name, y_.span(n)});
   }

@@ -21,6 +21,13 @@ struct Integration {
   std::vector<std::string_view> maps;
   /// Defaults of map entries ("details.firing") the config's own entries replace.
   std::vector<Rendered> map_defaults;
+  /// The map that starts as the group's common labels, its own entries rendered over them
+  /// (OpsGenie's details).
+  std::string_view common_labels_map = {};
+  /// The lists whose entries' strings are templates (Slack's fields and actions: "fields[0].title"),
+  /// but for `plain` fields of the entries (Slack's short).
+  std::vector<std::string_view> lists = {};
+  std::vector<std::string_view> plain = {};
 };
 
 /// The row of `key`, or nullptr for a kind whose notifications nsmon does not render.
