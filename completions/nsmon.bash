@@ -8,7 +8,7 @@ _nsmon_checks='alertmanager/continue-last-route alertmanager/deprecated-match al
 # _nsmon_subcommands PATH: the subcommands of a command path ("" is nsmon itself).
 _nsmon_subcommands() {
   case "$1" in
-    '') echo 'query lint-rules lint-metrics lint-alertmanager test-rules routes slo gen-dashboards watch catalog promql config completion' ;;
+    '') echo 'query lint-rules backtest lint-metrics lint-alertmanager test-rules routes slo gen-dashboards watch catalog promql config completion' ;;
     'query') echo 'series labels label-values targets rules alerts metadata buildinfo' ;;
     'routes') echo 'test show' ;;
     'slo') echo 'generate' ;;
@@ -32,16 +32,17 @@ _nsmon_options() {
     'query metadata') echo '--help -h --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
     'query buildinfo') echo '--help -h --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
     'lint-rules') echo '--help -h --config --policy --disable --prometheus --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --lookback --no-cost --format --fail-on --list-checks --enable-feature --version --catalog --color' ;;
+    'backtest') echo '--help -h --since --start --end --compare --config --engine --evaluation-interval --repeat-interval --flap-window --prometheus-version --lookback-delta --format -o --prometheus --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --version --catalog --color' ;;
     'lint-metrics') echo '--help -h --format --fail-on --input-format --disable --no-catalog --no-naming --timeout --list-checks --version --catalog --color' ;;
     'lint-alertmanager') echo '--help -h --rules --config --alertmanager-version --format --fail-on --list-checks --version --catalog --color' ;;
-    'test-rules') echo '--help -h --format --fail-on --run --junit --ignore-unknown-fields --debug --diff --coverage --coverage-min --max-samples --enable-feature --prometheus-version --version --catalog --color' ;;
+    'test-rules') echo '--help -h --format --fail-on --run --junit --ignore-unknown-fields --debug --diff --coverage --coverage-min --max-samples --alertmanager --enable-feature --prometheus-version --version --catalog --color' ;;
     'routes') echo '--help -h --version --catalog --color' ;;
     'routes test') echo '--help -h --alertmanager --config --alertmanager-version --verify-receivers --cases --alerts --time --external-url --default-templates --format --fail-on --version --catalog --color' ;;
     'routes show') echo '--help -h --alertmanager --config --alertmanager-version --version --catalog --color' ;;
     'slo') echo '--help -h --version --catalog --color' ;;
     'slo generate') echo '--help -h --out --tests --dashboard --policy --check --format --fail-on --version --catalog --color' ;;
     'gen-dashboards') echo '--help -h --templates --out --check --provisioning --prometheus-url --importable --format --fail-on --version --catalog --color' ;;
-    'watch') echo '--help -h --metrics-url --prometheus --selector --interval --format --every --grace --kill-after --timeout --rate-window --duration --total-images --prefix --rules --assert --evaluation-interval --rules-window --rules-memory --job --fail-on-alert --stop-on-alert --record --version --catalog --color' ;;
+    'watch') echo '--help -h --metrics-url --prometheus --selector --interval --format --every --grace --kill-after --timeout --rate-window --duration --total-images --prefix --rules --assert --evaluation-interval --rules-window --rules-memory --job --fail-on-alert --stop-on-alert --alertmanager --record --version --catalog --color' ;;
     'catalog') echo '--help -h --version --catalog --color' ;;
     'catalog list') echo '--help -h --stage --prometheus --format --version --catalog --color' ;;
     'catalog show') echo '--help -h --format --version --catalog --color' ;;
@@ -270,6 +271,35 @@ _nsmon_takes_value() {
     'lint-rules|--fail-on' | \
     'lint-rules|--list-checks' | \
     'lint-rules|--enable-feature' | \
+    'backtest|--help'|'backtest|-h' | \
+    'backtest|--since' | \
+    'backtest|--start' | \
+    'backtest|--end' | \
+    'backtest|--compare' | \
+    'backtest|--config' | \
+    'backtest|--engine' | \
+    'backtest|--evaluation-interval' | \
+    'backtest|--repeat-interval' | \
+    'backtest|--flap-window' | \
+    'backtest|--prometheus-version' | \
+    'backtest|--lookback-delta' | \
+    'backtest|--format'|'backtest|-o' | \
+    'backtest|--prometheus' | \
+    'backtest|--timeout' | \
+    'backtest|--connect-timeout' | \
+    'backtest|--retries' | \
+    'backtest|--max-bytes' | \
+    'backtest|--bearer-token-file' | \
+    'backtest|--username' | \
+    'backtest|--password-file' | \
+    'backtest|--password-env' | \
+    'backtest|--header' | \
+    'backtest|--tenant' | \
+    'backtest|--ca-file' | \
+    'backtest|--cert' | \
+    'backtest|--key' | \
+    'backtest|--insecure-skip-verify' | \
+    'backtest|--verbose'|'backtest|-v' | \
     'lint-metrics|--help'|'lint-metrics|-h' | \
     'lint-metrics|--format' | \
     'lint-metrics|--fail-on' | \
@@ -297,6 +327,7 @@ _nsmon_takes_value() {
     'test-rules|--coverage' | \
     'test-rules|--coverage-min' | \
     'test-rules|--max-samples' | \
+    'test-rules|--alertmanager' | \
     'test-rules|--enable-feature' | \
     'test-rules|--prometheus-version' | \
     'routes|--help'|'routes|-h' | \
@@ -356,6 +387,7 @@ _nsmon_takes_value() {
     'watch|--job' | \
     'watch|--fail-on-alert' | \
     'watch|--stop-on-alert' | \
+    'watch|--alertmanager' | \
     'watch|--record' | \
     'catalog|--help'|'catalog|-h' | \
     'catalog list|--help'|'catalog list|-h' | \
@@ -599,6 +631,35 @@ _nsmon_value() {
     'lint-rules|--fail-on') COMPREPLY=($(compgen -W 'error warning info never' -- "$cur")) ;;
     'lint-rules|--list-checks') COMPREPLY=() ;;
     'lint-rules|--enable-feature') COMPREPLY=() ;;
+    'backtest|--help'|'backtest|-h') COMPREPLY=() ;;
+    'backtest|--since') COMPREPLY=() ;;
+    'backtest|--start') COMPREPLY=() ;;
+    'backtest|--end') COMPREPLY=() ;;
+    'backtest|--compare') _nsmon_files "$cur" ;;
+    'backtest|--config') _nsmon_files "$cur" ;;
+    'backtest|--engine') COMPREPLY=() ;;
+    'backtest|--evaluation-interval') COMPREPLY=() ;;
+    'backtest|--repeat-interval') COMPREPLY=() ;;
+    'backtest|--flap-window') COMPREPLY=() ;;
+    'backtest|--prometheus-version') COMPREPLY=($(compgen -W '2 3' -- "$cur")) ;;
+    'backtest|--lookback-delta') COMPREPLY=() ;;
+    'backtest|--format'|'backtest|-o') COMPREPLY=($(compgen -W 'table json' -- "$cur")) ;;
+    'backtest|--prometheus') COMPREPLY=() ;;
+    'backtest|--timeout') COMPREPLY=() ;;
+    'backtest|--connect-timeout') COMPREPLY=() ;;
+    'backtest|--retries') COMPREPLY=() ;;
+    'backtest|--max-bytes') COMPREPLY=() ;;
+    'backtest|--bearer-token-file') _nsmon_files "$cur" ;;
+    'backtest|--username') COMPREPLY=() ;;
+    'backtest|--password-file') _nsmon_files "$cur" ;;
+    'backtest|--password-env') COMPREPLY=() ;;
+    'backtest|--header') COMPREPLY=() ;;
+    'backtest|--tenant') COMPREPLY=() ;;
+    'backtest|--ca-file') _nsmon_files "$cur" ;;
+    'backtest|--cert') _nsmon_files "$cur" ;;
+    'backtest|--key') _nsmon_files "$cur" ;;
+    'backtest|--insecure-skip-verify') COMPREPLY=() ;;
+    'backtest|--verbose'|'backtest|-v') COMPREPLY=() ;;
     'lint-metrics|--help'|'lint-metrics|-h') COMPREPLY=() ;;
     'lint-metrics|--format') COMPREPLY=($(compgen -W 'text json github sarif' -- "$cur")) ;;
     'lint-metrics|--fail-on') COMPREPLY=($(compgen -W 'error warning info never' -- "$cur")) ;;
@@ -626,6 +687,7 @@ _nsmon_value() {
     'test-rules|--coverage') COMPREPLY=() ;;
     'test-rules|--coverage-min') COMPREPLY=() ;;
     'test-rules|--max-samples') COMPREPLY=() ;;
+    'test-rules|--alertmanager') _nsmon_files "$cur" ;;
     'test-rules|--enable-feature') COMPREPLY=() ;;
     'test-rules|--prometheus-version') COMPREPLY=($(compgen -W '2 3 both' -- "$cur")) ;;
     'routes|--help'|'routes|-h') COMPREPLY=() ;;
@@ -685,6 +747,7 @@ _nsmon_value() {
     'watch|--job') COMPREPLY=() ;;
     'watch|--fail-on-alert') COMPREPLY=() ;;
     'watch|--stop-on-alert') COMPREPLY=() ;;
+    'watch|--alertmanager') _nsmon_files "$cur" ;;
     'watch|--record') _nsmon_files "$cur" ;;
     'catalog|--help'|'catalog|-h') COMPREPLY=() ;;
     'catalog list|--help'|'catalog list|-h') COMPREPLY=() ;;

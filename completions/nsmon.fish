@@ -6,13 +6,13 @@ function __nsmon_metrics
 end
 
 function __nsmon_checks
-  printf '%s\n' alertmanager/continue-last-route alertmanager/deprecated-match alertmanager/duplicate-name alertmanager/duration alertmanager/group-by-absent alertmanager/group-label-absent alertmanager/inhibit-inverted alertmanager/inhibit-never alertmanager/inline-secret alertmanager/invalid-value alertmanager/matcher alertmanager/missing-field alertmanager/newer-field alertmanager/null-receiver alertmanager/placeholder alertmanager/repeat-interval alertmanager/root-only-severity alertmanager/secret-conflict alertmanager/shadowed-route alertmanager/template alertmanager/undefined-receiver alertmanager/undefined-template alertmanager/undefined-time-interval alertmanager/unmatched-route alertmanager/unused-receiver alertmanager/url alerts/absent-without-for alerts/for-too-short alerts/group-interval alerts/no-comparison alerts/topk alerts/value-in-labels catalog/bad-suffix catalog/histogram-base-name catalog/other-exporters catalog/renamed-metric catalog/unknown-label catalog/unknown-label-value catalog/unknown-metric config/conflict config/duplicate-job config/duplicate-name config/duration config/empty-section config/invalid-value config/label-name config/missing-field config/no-alertmanager config/rate-window config/relabel config/rule-file config/scrape-timeout config/target labels/dropped-by-config labels/high-cardinality labels/impossible-match labels/template-label-lost labels/unknown-external-label metrics/base-unit metrics/buckets metrics/camel-case metrics/colon metrics/counter-total metrics/help metrics/missing-label metrics/missing-metric metrics/missing-series metrics/no-help metrics/non-counter-total metrics/renamed-metric metrics/reserved-label metrics/reserved-suffix metrics/series-name metrics/syntax metrics/type metrics/type-in-name metrics/unit metrics/unit-abbreviation metrics/unknown-label metrics/unknown-label-value metrics/unknown-metric policy/annotations policy/severity promql/counter-raw promql/histogram-quantile-le promql/histogram-quantile-rate promql/histogram-quantile-series promql/literal-regex promql/quantile-range promql/rate-on-gauge promql/regex-anchors promql/sum-then-rate promql/syntax rules/alert-xor-record rules/duplicate-group rules/duplicate-rule rules/duration rules/expensive-range rules/label-name rules/label-value rules/missing-field rules/not-a-rule-file rules/record-fields rules/record-name rules/record-naming rules/template rules/undefined-recording-rule rules/unknown-disable slo/events slo/label slo/metric slo/objective slo/threshold slo/window units/bytes-vs-megabytes units/out-of-range units/percent-as-ratio yaml/ambiguous-boolean yaml/duplicate-key yaml/syntax yaml/type yaml/unknown-field
+  printf '%s\n' alertmanager/continue-last-route alertmanager/deprecated-match alertmanager/duplicate-name alertmanager/duration alertmanager/group-by-absent alertmanager/group-label-absent alertmanager/inhibit-inverted alertmanager/inhibit-never alertmanager/inline-secret alertmanager/invalid-value alertmanager/matcher alertmanager/missing-field alertmanager/newer-field alertmanager/null-receiver alertmanager/placeholder alertmanager/repeat-interval alertmanager/root-only-severity alertmanager/secret-conflict alertmanager/shadowed-route alertmanager/template alertmanager/undefined-receiver alertmanager/undefined-template alertmanager/undefined-time-interval alertmanager/unmatched-route alertmanager/unused-receiver alertmanager/url alerts/absent-without-for alerts/for-too-short alerts/group-interval alerts/no-comparison alerts/topk alerts/value-in-labels catalog/bad-suffix catalog/histogram-base-name catalog/other-exporters catalog/renamed-metric catalog/unknown-label catalog/unknown-label-value catalog/unknown-metric config/conflict config/duplicate-job config/duplicate-name config/duration config/empty-section config/invalid-value config/label-name config/missing-field config/no-alertmanager config/rate-window config/relabel config/rule-file config/scrape-timeout config/target labels/dropped-by-config labels/high-cardinality labels/impossible-match labels/template-label-lost labels/unknown-external-label metrics/base-unit metrics/buckets metrics/camel-case metrics/colon metrics/counter-total metrics/help metrics/missing-label metrics/missing-metric metrics/missing-series metrics/no-help metrics/non-counter-total metrics/renamed-metric metrics/reserved-label metrics/reserved-suffix metrics/series-name metrics/syntax metrics/type metrics/type-in-name metrics/unit metrics/unit-abbreviation metrics/unknown-label metrics/unknown-label-value metrics/unknown-metric policy/annotations policy/severity promql/counter-raw promql/histogram-quantile-le promql/histogram-quantile-rate promql/histogram-quantile-series promql/literal-regex promql/quantile-range promql/rate-on-gauge promql/regex-anchors promql/sum-then-rate promql/syntax rules/alert-xor-record rules/duplicate-group rules/duplicate-rule rules/duration rules/expensive-range rules/label-name rules/label-value rules/missing-field rules/not-a-rule-file rules/record-fields rules/record-name rules/record-naming rules/template rules/undefined-recording-rule rules/unknown-disable server/cost server/job-not-scraped server/label-missing server/label-value-missing server/metric-missing server/range-too-short server/rate-on-gauge server/recording-rule-missing server/selector-empty server/series-stopped slo/events slo/label slo/metric slo/objective slo/threshold slo/window units/bytes-vs-megabytes units/out-of-range units/percent-as-ratio yaml/ambiguous-boolean yaml/duplicate-key yaml/syntax yaml/type yaml/unknown-field
 end
 
 function __nsmon_subcommands
   switch $argv[1]
     case ''
-      printf '%s\n' query lint-rules lint-metrics lint-alertmanager test-rules routes slo gen-dashboards watch catalog promql config completion
+      printf '%s\n' query lint-rules backtest lint-metrics lint-alertmanager test-rules routes slo gen-dashboards watch catalog promql config completion
     case 'query'
       printf '%s\n' series labels label-values targets rules alerts metadata buildinfo
     case 'routes'
@@ -249,10 +249,61 @@ function __nsmon_takes_value
         'lint-rules|--config' \
         'lint-rules|--policy' \
         'lint-rules|--disable' \
+        'lint-rules|--prometheus' \
+        'lint-rules|--timeout' \
+        'lint-rules|--connect-timeout' \
+        'lint-rules|--retries' \
+        'lint-rules|--max-bytes' \
+        'lint-rules|--bearer-token-file' \
+        'lint-rules|--username' \
+        'lint-rules|--password-file' \
+        'lint-rules|--password-env' \
+        'lint-rules|--header' \
+        'lint-rules|--tenant' \
+        'lint-rules|--ca-file' \
+        'lint-rules|--cert' \
+        'lint-rules|--key' \
+        'lint-rules|--insecure-skip-verify' \
+        'lint-rules|--verbose' \
+        'lint-rules|-v' \
+        'lint-rules|--lookback' \
+        'lint-rules|--no-cost' \
         'lint-rules|--format' \
         'lint-rules|--fail-on' \
         'lint-rules|--list-checks' \
         'lint-rules|--enable-feature' \
+        'backtest|--help' \
+        'backtest|-h' \
+        'backtest|--since' \
+        'backtest|--start' \
+        'backtest|--end' \
+        'backtest|--compare' \
+        'backtest|--config' \
+        'backtest|--engine' \
+        'backtest|--evaluation-interval' \
+        'backtest|--repeat-interval' \
+        'backtest|--flap-window' \
+        'backtest|--prometheus-version' \
+        'backtest|--lookback-delta' \
+        'backtest|--format' \
+        'backtest|-o' \
+        'backtest|--prometheus' \
+        'backtest|--timeout' \
+        'backtest|--connect-timeout' \
+        'backtest|--retries' \
+        'backtest|--max-bytes' \
+        'backtest|--bearer-token-file' \
+        'backtest|--username' \
+        'backtest|--password-file' \
+        'backtest|--password-env' \
+        'backtest|--header' \
+        'backtest|--tenant' \
+        'backtest|--ca-file' \
+        'backtest|--cert' \
+        'backtest|--key' \
+        'backtest|--insecure-skip-verify' \
+        'backtest|--verbose' \
+        'backtest|-v' \
         'lint-metrics|--help' \
         'lint-metrics|-h' \
         'lint-metrics|--format' \
@@ -283,6 +334,7 @@ function __nsmon_takes_value
         'test-rules|--coverage' \
         'test-rules|--coverage-min' \
         'test-rules|--max-samples' \
+        'test-rules|--alertmanager' \
         'test-rules|--enable-feature' \
         'test-rules|--prometheus-version' \
         'routes|--help' \
@@ -349,6 +401,7 @@ function __nsmon_takes_value
         'watch|--job' \
         'watch|--fail-on-alert' \
         'watch|--stop-on-alert' \
+        'watch|--alertmanager' \
         'watch|--record' \
         'catalog|--help' \
         'catalog|-h' \
@@ -436,6 +489,7 @@ end
 complete -c nsmon -f
 complete -c nsmon -n '__nsmon_at ""' -a 'query' -d 'Query Prometheus or a compatible backend (instant, range, series, alerts, ...)'
 complete -c nsmon -n '__nsmon_at ""' -a 'lint-rules' -d 'Check alert/recording rules and prometheus.yml against the metric catalog, offline'
+complete -c nsmon -n '__nsmon_at ""' -a 'backtest' -d 'How often alerting rules would have fired over a past range, from a server'\''s history'
 complete -c nsmon -n '__nsmon_at ""' -a 'lint-metrics' -d 'Check one scrape (file or URL) against the metric catalog and promtool'\''s naming rules'
 complete -c nsmon -n '__nsmon_at ""' -a 'lint-alertmanager' -d 'Check an alertmanager.yml: structure as Alertmanager loads it, receivers, matchers, secrets'
 complete -c nsmon -n '__nsmon_at ""' -a 'test-rules' -d 'Run rule unit tests (promtool test rules'\'' format) on nsmon'\''s PromQL engine'
@@ -471,10 +525,10 @@ complete -c nsmon -n '__nsmon_under "query"' -l check -x -d 'Exit 1 unless every
 complete -c nsmon -n '__nsmon_under "query"' -l no-lint -x -d 'Send the expression without parsing and checking it first'
 complete -c nsmon -n '__nsmon_under "query"' -l enable-feature -x -d 'PromQL feature flags for the pre-flight parse (as promql check)'
 complete -c nsmon -n '__nsmon_under "query"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
-complete -c nsmon -n '__nsmon_under "query"' -l timeout -x -d 'Total time for the request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "query"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "query"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "query"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
-complete -c nsmon -n '__nsmon_under "query"' -l max-bytes -x -d 'Fail when the answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "query"' -l max-bytes -x -d 'Fail when an answer is larger (default: no limit)'
 complete -c nsmon -n '__nsmon_under "query"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
 complete -c nsmon -n '__nsmon_under "query"' -l username -x -d 'Basic auth user name'
 complete -c nsmon -n '__nsmon_under "query"' -l password-file -r -F -d 'Basic auth password from a file'
@@ -493,10 +547,10 @@ complete -c nsmon -n '__nsmon_under "query series"' -l start -x -d 'Start time: 
 complete -c nsmon -n '__nsmon_under "query series"' -l end -x -d 'End time (default: now when --start or --since is given)'
 complete -c nsmon -n '__nsmon_under "query series"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim, once it is complete; default otherwise), jsonl, csv (a column per label)'
 complete -c nsmon -n '__nsmon_under "query series"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
-complete -c nsmon -n '__nsmon_under "query series"' -l timeout -x -d 'Total time for the request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "query series"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "query series"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "query series"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
-complete -c nsmon -n '__nsmon_under "query series"' -l max-bytes -x -d 'Fail when the answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "query series"' -l max-bytes -x -d 'Fail when an answer is larger (default: no limit)'
 complete -c nsmon -n '__nsmon_under "query series"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
 complete -c nsmon -n '__nsmon_under "query series"' -l username -x -d 'Basic auth user name'
 complete -c nsmon -n '__nsmon_under "query series"' -l password-file -r -F -d 'Basic auth password from a file'
@@ -514,10 +568,10 @@ complete -c nsmon -n '__nsmon_under "query labels"' -l start -x -d 'Start time: 
 complete -c nsmon -n '__nsmon_under "query labels"' -l end -x -d 'End time (default: now when --start or --since is given)'
 complete -c nsmon -n '__nsmon_under "query labels"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim, once it is complete; default otherwise), jsonl, csv (a column per label)'
 complete -c nsmon -n '__nsmon_under "query labels"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
-complete -c nsmon -n '__nsmon_under "query labels"' -l timeout -x -d 'Total time for the request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "query labels"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "query labels"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "query labels"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
-complete -c nsmon -n '__nsmon_under "query labels"' -l max-bytes -x -d 'Fail when the answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "query labels"' -l max-bytes -x -d 'Fail when an answer is larger (default: no limit)'
 complete -c nsmon -n '__nsmon_under "query labels"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
 complete -c nsmon -n '__nsmon_under "query labels"' -l username -x -d 'Basic auth user name'
 complete -c nsmon -n '__nsmon_under "query labels"' -l password-file -r -F -d 'Basic auth password from a file'
@@ -535,10 +589,10 @@ complete -c nsmon -n '__nsmon_under "query label-values"' -l start -x -d 'Start 
 complete -c nsmon -n '__nsmon_under "query label-values"' -l end -x -d 'End time (default: now when --start or --since is given)'
 complete -c nsmon -n '__nsmon_under "query label-values"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim, once it is complete; default otherwise), jsonl, csv (a column per label)'
 complete -c nsmon -n '__nsmon_under "query label-values"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
-complete -c nsmon -n '__nsmon_under "query label-values"' -l timeout -x -d 'Total time for the request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "query label-values"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "query label-values"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "query label-values"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
-complete -c nsmon -n '__nsmon_under "query label-values"' -l max-bytes -x -d 'Fail when the answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "query label-values"' -l max-bytes -x -d 'Fail when an answer is larger (default: no limit)'
 complete -c nsmon -n '__nsmon_under "query label-values"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
 complete -c nsmon -n '__nsmon_under "query label-values"' -l username -x -d 'Basic auth user name'
 complete -c nsmon -n '__nsmon_under "query label-values"' -l password-file -r -F -d 'Basic auth password from a file'
@@ -555,10 +609,10 @@ complete -c nsmon -n '__nsmon_under "query targets"' -l help -s h -x -d 'Print t
 complete -c nsmon -n '__nsmon_under "query targets"' -l state -x -a 'active dropped any' -d 'active, dropped or any'
 complete -c nsmon -n '__nsmon_under "query targets"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim, once it is complete; default otherwise), jsonl, csv (a column per label)'
 complete -c nsmon -n '__nsmon_under "query targets"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
-complete -c nsmon -n '__nsmon_under "query targets"' -l timeout -x -d 'Total time for the request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "query targets"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "query targets"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "query targets"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
-complete -c nsmon -n '__nsmon_under "query targets"' -l max-bytes -x -d 'Fail when the answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "query targets"' -l max-bytes -x -d 'Fail when an answer is larger (default: no limit)'
 complete -c nsmon -n '__nsmon_under "query targets"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
 complete -c nsmon -n '__nsmon_under "query targets"' -l username -x -d 'Basic auth user name'
 complete -c nsmon -n '__nsmon_under "query targets"' -l password-file -r -F -d 'Basic auth password from a file'
@@ -574,10 +628,10 @@ complete -c nsmon -n '__nsmon_under "query rules"' -l help -s h -x -d 'Print thi
 complete -c nsmon -n '__nsmon_under "query rules"' -l type -x -a 'alert record' -d 'alert or record'
 complete -c nsmon -n '__nsmon_under "query rules"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim, once it is complete; default otherwise), jsonl, csv (a column per label)'
 complete -c nsmon -n '__nsmon_under "query rules"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
-complete -c nsmon -n '__nsmon_under "query rules"' -l timeout -x -d 'Total time for the request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "query rules"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "query rules"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "query rules"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
-complete -c nsmon -n '__nsmon_under "query rules"' -l max-bytes -x -d 'Fail when the answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "query rules"' -l max-bytes -x -d 'Fail when an answer is larger (default: no limit)'
 complete -c nsmon -n '__nsmon_under "query rules"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
 complete -c nsmon -n '__nsmon_under "query rules"' -l username -x -d 'Basic auth user name'
 complete -c nsmon -n '__nsmon_under "query rules"' -l password-file -r -F -d 'Basic auth password from a file'
@@ -592,10 +646,10 @@ complete -c nsmon -n '__nsmon_under "query rules"' -l verbose -s v -x -d 'Trace 
 complete -c nsmon -n '__nsmon_under "query alerts"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "query alerts"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim, once it is complete; default otherwise), jsonl, csv (a column per label)'
 complete -c nsmon -n '__nsmon_under "query alerts"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
-complete -c nsmon -n '__nsmon_under "query alerts"' -l timeout -x -d 'Total time for the request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "query alerts"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "query alerts"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "query alerts"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
-complete -c nsmon -n '__nsmon_under "query alerts"' -l max-bytes -x -d 'Fail when the answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "query alerts"' -l max-bytes -x -d 'Fail when an answer is larger (default: no limit)'
 complete -c nsmon -n '__nsmon_under "query alerts"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
 complete -c nsmon -n '__nsmon_under "query alerts"' -l username -x -d 'Basic auth user name'
 complete -c nsmon -n '__nsmon_under "query alerts"' -l password-file -r -F -d 'Basic auth password from a file'
@@ -610,10 +664,10 @@ complete -c nsmon -n '__nsmon_under "query alerts"' -l verbose -s v -x -d 'Trace
 complete -c nsmon -n '__nsmon_under "query metadata"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "query metadata"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim, once it is complete; default otherwise), jsonl, csv (a column per label)'
 complete -c nsmon -n '__nsmon_under "query metadata"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
-complete -c nsmon -n '__nsmon_under "query metadata"' -l timeout -x -d 'Total time for the request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "query metadata"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "query metadata"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "query metadata"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
-complete -c nsmon -n '__nsmon_under "query metadata"' -l max-bytes -x -d 'Fail when the answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "query metadata"' -l max-bytes -x -d 'Fail when an answer is larger (default: no limit)'
 complete -c nsmon -n '__nsmon_under "query metadata"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
 complete -c nsmon -n '__nsmon_under "query metadata"' -l username -x -d 'Basic auth user name'
 complete -c nsmon -n '__nsmon_under "query metadata"' -l password-file -r -F -d 'Basic auth password from a file'
@@ -629,10 +683,10 @@ complete -c nsmon -n '__nsmon_at "query metadata"' -x -a '(__nsmon_metrics)'
 complete -c nsmon -n '__nsmon_under "query buildinfo"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "query buildinfo"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim, once it is complete; default otherwise), jsonl, csv (a column per label)'
 complete -c nsmon -n '__nsmon_under "query buildinfo"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
-complete -c nsmon -n '__nsmon_under "query buildinfo"' -l timeout -x -d 'Total time for the request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "query buildinfo"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "query buildinfo"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "query buildinfo"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
-complete -c nsmon -n '__nsmon_under "query buildinfo"' -l max-bytes -x -d 'Fail when the answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "query buildinfo"' -l max-bytes -x -d 'Fail when an answer is larger (default: no limit)'
 complete -c nsmon -n '__nsmon_under "query buildinfo"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
 complete -c nsmon -n '__nsmon_under "query buildinfo"' -l username -x -d 'Basic auth user name'
 complete -c nsmon -n '__nsmon_under "query buildinfo"' -l password-file -r -F -d 'Basic auth password from a file'
@@ -648,11 +702,58 @@ complete -c nsmon -n '__nsmon_under "lint-rules"' -l help -s h -x -d 'Print this
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l config -r -F -d 'A prometheus.yml to lint, with the rule files it names'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l policy -r -F -d 'Team policy: severity label and values, required annotations, disabled checks, severity overrides (YAML)'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l disable -x -a '(__nsmon_checks)' -d 'Checks to skip (comma-separated, repeatable), as a policy'\''s disable list'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l prometheus -x -d 'Also ask this Prometheus-compatible server about every selector (default: $NSMON_LINT_PROMETHEUS_URL; off when unset)'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l max-bytes -x -d 'Fail when an answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l username -x -d 'Basic auth user name'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l password-file -r -F -d 'Basic auth password from a file'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l password-env -x -d 'Basic auth password from this environment variable'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l header -x -d 'Extra request header '\''Name: value'\'' (repeatable)'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l tenant -x -d 'Tenant ID sent as X-Scope-OrgID (Mimir, Cortex)'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l ca-file -r -F -d 'CA bundle that verifies the server'\''s certificate'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l cert -r -F -d 'Client certificate (PEM)'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l key -r -F -d 'Client certificate'\''s key (PEM)'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l insecure-skip-verify -x -d 'Do not verify the server'\''s certificate'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l verbose -s v -x -d 'Trace requests and answers on stderr (secrets masked)'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l lookback -x -d 'With --prometheus: the window a selector'\''s series are looked for in (default 7d)'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l no-cost -x -d 'With --prometheus: do not ask what each rule'\''s evaluation reads (a query a rule)'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l format -x -a 'text json github sarif' -d 'Output format: text, json, github, sarif (default: the format.lint setting, text)'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l fail-on -x -a 'error warning info never' -d 'Exit 1 when a finding is at least this severe: error, warning, info, never (default warning)'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l list-checks -x -d 'List every check with its severity and summary, then exit'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l enable-feature -x -d 'Enable a Prometheus feature flag for PromQL: promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers (comma-separated, repeatable)'
 complete -c nsmon -n '__nsmon_at "lint-rules"' -r -F
+complete -c nsmon -n '__nsmon_under "backtest"' -l help -s h -x -d 'Print this help message and exit'
+complete -c nsmon -n '__nsmon_under "backtest"' -l since -x -d 'Backtest the last DURATION (default 7d): --start now-DURATION'
+complete -c nsmon -n '__nsmon_under "backtest"' -l start -x -d 'Start of the range: RFC 3339, Unix seconds, or relative (now-2d)'
+complete -c nsmon -n '__nsmon_under "backtest"' -l end -x -d 'End of the range (default: now)'
+complete -c nsmon -n '__nsmon_under "backtest"' -l compare -r -F -d 'Old rule files: backtest them too and show both side by side'
+complete -c nsmon -n '__nsmon_under "backtest"' -l config -r -F -d 'prometheus.yml: its evaluation_interval for groups without one, its rule_files when no RULES'
+complete -c nsmon -n '__nsmon_under "backtest"' -l engine -x -d 'Evaluate every rule with nsmon'\''s engine on raw samples from the server'
+complete -c nsmon -n '__nsmon_under "backtest"' -l evaluation-interval -x -d 'Interval of groups without one (Prometheus'\''s evaluation_interval, default 1m); a duration (500ms, 2m, 1h30m) or seconds'
+complete -c nsmon -n '__nsmon_under "backtest"' -l repeat-interval -x -d 'Alertmanager'\''s repeat_interval, for the notification count (default 4h); a duration (500ms, 2m, 1h30m) or seconds'
+complete -c nsmon -n '__nsmon_under "backtest"' -l flap-window -x -d 'An episode starting this soon after the last one ended is a flap (default 15m); a duration (500ms, 2m, 1h30m) or seconds'
+complete -c nsmon -n '__nsmon_under "backtest"' -l prometheus-version -x -a '2 3' -d 'Window semantics of the engine path: 3 (default, left-open) or 2 (closed: a 2.x server)'
+complete -c nsmon -n '__nsmon_under "backtest"' -l lookback-delta -x -d 'The server'\''s --query.lookback-delta, for the engine path (default 5m); a duration (500ms, 2m, 1h30m) or seconds'
+complete -c nsmon -n '__nsmon_under "backtest"' -l format -s o -x -a 'table json' -d 'table (default) or json'
+complete -c nsmon -n '__nsmon_under "backtest"' -l prometheus -x -d 'The Prometheus-compatible server holding the history, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
+complete -c nsmon -n '__nsmon_under "backtest"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
+complete -c nsmon -n '__nsmon_under "backtest"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
+complete -c nsmon -n '__nsmon_under "backtest"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
+complete -c nsmon -n '__nsmon_under "backtest"' -l max-bytes -x -d 'Fail when an answer is larger (default: no limit)'
+complete -c nsmon -n '__nsmon_under "backtest"' -l bearer-token-file -r -F -d 'Send '\''Authorization: Bearer'\'' with the file'\''s token'
+complete -c nsmon -n '__nsmon_under "backtest"' -l username -x -d 'Basic auth user name'
+complete -c nsmon -n '__nsmon_under "backtest"' -l password-file -r -F -d 'Basic auth password from a file'
+complete -c nsmon -n '__nsmon_under "backtest"' -l password-env -x -d 'Basic auth password from this environment variable'
+complete -c nsmon -n '__nsmon_under "backtest"' -l header -x -d 'Extra request header '\''Name: value'\'' (repeatable)'
+complete -c nsmon -n '__nsmon_under "backtest"' -l tenant -x -d 'Tenant ID sent as X-Scope-OrgID (Mimir, Cortex)'
+complete -c nsmon -n '__nsmon_under "backtest"' -l ca-file -r -F -d 'CA bundle that verifies the server'\''s certificate'
+complete -c nsmon -n '__nsmon_under "backtest"' -l cert -r -F -d 'Client certificate (PEM)'
+complete -c nsmon -n '__nsmon_under "backtest"' -l key -r -F -d 'Client certificate'\''s key (PEM)'
+complete -c nsmon -n '__nsmon_under "backtest"' -l insecure-skip-verify -x -d 'Do not verify the server'\''s certificate'
+complete -c nsmon -n '__nsmon_under "backtest"' -l verbose -s v -x -d 'Trace requests and answers on stderr (secrets masked)'
 complete -c nsmon -n '__nsmon_under "lint-metrics"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "lint-metrics"' -l format -x -a 'text json github sarif' -d 'Output format: text, json, github, sarif (default: the format.lint setting, text)'
 complete -c nsmon -n '__nsmon_under "lint-metrics"' -l fail-on -x -a 'error warning info never' -d 'Exit 1 when a finding is at least this severe: error, warning, info, never (default warning)'
@@ -682,6 +783,7 @@ complete -c nsmon -n '__nsmon_under "test-rules"' -l diff -x -d 'In a failure, p
 complete -c nsmon -n '__nsmon_under "test-rules"' -l coverage -x -d 'Report the alerting and recording rules no test exercises'
 complete -c nsmon -n '__nsmon_under "test-rules"' -l coverage-min -x -d 'Fail when under PCT percent of the rules are exercised'
 complete -c nsmon -n '__nsmon_under "test-rules"' -l max-samples -x -d 'Fail a query that would hold more than N samples at once (default 10000, promtool'\''s; 0: no limit)'
+complete -c nsmon -n '__nsmon_under "test-rules"' -l alertmanager -r -F -d 'Run the alerts through this alertmanager.yml: the tests'\'' alertmanager_tests, or, in a test without, show what Alertmanager does at each alert_rule_test'\''s eval_time'
 complete -c nsmon -n '__nsmon_under "test-rules"' -l enable-feature -x -d 'Enable a Prometheus feature flag for PromQL: promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers (comma-separated, repeatable)'
 complete -c nsmon -n '__nsmon_under "test-rules"' -l prometheus-version -x -a '2 3 both' -d 'The Prometheus version whose window semantics the rules run under (default: the test_rules.prometheus_version setting, 3); both: each, and the tests whose verdict changes'
 complete -c nsmon -n '__nsmon_at "test-rules"' -r -F
@@ -693,7 +795,7 @@ complete -c nsmon -n '__nsmon_under "routes test"' -l alertmanager -r -F -d 'ale
 complete -c nsmon -n '__nsmon_under "routes test"' -l config -x -d ''
 complete -c nsmon -n '__nsmon_under "routes test"' -l alertmanager-version -x -d 'The Alertmanager version the file is checked for: 0.25 to 0.34 or latest (default: the alertmanager.version setting, 0.25, Debian 12'\''s)'
 complete -c nsmon -n '__nsmon_under "routes test"' -l verify-receivers -x -d 'Exit 1 unless these are the receivers (comma-separated, in order)'
-complete -c nsmon -n '__nsmon_under "routes test"' -l cases -r -F -d 'Run a YAML file of cases: labels, expected receivers, inhibition'
+complete -c nsmon -n '__nsmon_under "routes test"' -l cases -r -F -d 'Run a YAML file of cases: labels, expected receivers, inhibition (or amtool'\''s proposed tests: format)'
 complete -c nsmon -n '__nsmon_under "routes test"' -l alerts -r -F -d 'What Alertmanager sends for these alerts (a JSON file as its API takes them): routes, inhibition, mutes, groups, rendered notifications'
 complete -c nsmon -n '__nsmon_under "routes test"' -l time -x -d 'The time of --alerts (RFC 3339, Unix seconds, now-1h; default now)'
 complete -c nsmon -n '__nsmon_under "routes test"' -l external-url -x -d 'Alertmanager'\''s --web.external-url, as templates see it (default http://localhost:9093)'
@@ -746,6 +848,7 @@ complete -c nsmon -n '__nsmon_under "watch"' -l rules-memory -x -d 'Memory the k
 complete -c nsmon -n '__nsmon_under "watch"' -l job -x -d 'The job label of the scraped samples (default nsmon-watch)'
 complete -c nsmon -n '__nsmon_under "watch"' -l fail-on-alert -x -d 'End with exit code 4 when an alert of at least SEVERITY fires (default: any)'
 complete -c nsmon -n '__nsmon_under "watch"' -l stop-on-alert -x -d 'Also stop the command (SIGTERM, then the --grace/--kill-after path) when it fires'
+complete -c nsmon -n '__nsmon_under "watch"' -l alertmanager -r -F -d 'With --record FILE.yml: the recorded test also carries what this alertmanager.yml does with the alerts (nsmon.alertmanager_tests)'
 complete -c nsmon -n '__nsmon_under "watch"' -l record -r -F -d 'Write the kept samples as a rule test (.yml) or OpenMetrics (.om)'
 complete -c nsmon -n '__nsmon_at "watch"' -x -a '(__fish_complete_command)'
 complete -c nsmon -n '__nsmon_at "catalog"' -a 'list' -d 'List the catalog'\''s metrics'
