@@ -139,7 +139,7 @@ TEST_CASE("backtest: a burst is one episode, firing after `for`, resolved when i
   CHECK(eng.raw_queries == 1);
 }
 
-TEST_CASE("backtest: keep_firing_for bridges a short gap; without it the alert flaps", "[backtest]") {
+TEST_CASE("backtest: keep_firing_for bridges a short gap, without it the alert flaps", "[backtest]") {
   FakeServer server;
   // 30-40, a 3-minute gap, 43-50.
   fill(server.storage, kSeries, [](double m) { return (m >= 30 && m < 40) || (m >= 43 && m < 50) ? 1.0 : 0.0; });
@@ -182,7 +182,7 @@ TEST_CASE("backtest: a group's query_offset shifts what each evaluation sees", "
   CHECK(describe(run(r, again, true).alerts[0]) == describe(res.alerts[0]));
 }
 
-TEST_CASE("backtest: a recording rule the server lacks is evaluated by nsmon; one it has is read", "[backtest]") {
+TEST_CASE("backtest: a recording rule the server lacks is evaluated by nsmon, one it has is read", "[backtest]") {
   const char* yaml = R"(groups:
   - name: g
     rules:
@@ -232,7 +232,7 @@ TEST_CASE("backtest: more steps than a range query takes go in parts, an episode
   CHECK(res.alerts[0].episodes[0].end == T0 + 170 * M);
 }
 
-TEST_CASE("backtest: an error answer fails the rule's evaluations, not the run; a still-firing alert is open",
+TEST_CASE("backtest: an error answer fails the rule's evaluations, not the run, a still-firing alert is open",
           "[backtest]") {
   FakeServer server;
   fill(server.storage, kSeries, [](double m) { return m >= 100 ? 1.0 : 0.0; });
@@ -265,7 +265,7 @@ TEST_CASE("backtest: an error answer fails the rule's evaluations, not the run; 
   CHECK_THROWS_AS(backtest::run(r.groups, o, down), ServerError);
 }
 
-TEST_CASE("backtest: notifications repeat while an episode fires; RFC 3339 times", "[backtest]") {
+TEST_CASE("backtest: notifications repeat while an episode fires, RFC 3339 times", "[backtest]") {
   backtest::AlertResult a;
   a.episodes.push_back({{{"alertname", "X"}}, 0, 0, 9 * 3600 * 1000});
   a.episodes.push_back({{{"alertname", "X"}}, 0, 10 * 3600 * 1000, -1});
@@ -277,7 +277,7 @@ TEST_CASE("backtest: notifications repeat while an episode fires; RFC 3339 times
   CHECK(backtest::rfc3339(T0 + 250) == "2023-11-14T22:00:00.250Z");
 }
 
-TEST_CASE("backtest: the timeline marks the cells an episode touches; --compare shows old and new", "[backtest]") {
+TEST_CASE("backtest: the timeline marks the cells an episode touches, --compare shows old and new", "[backtest]") {
   backtest::Result old, now;
   old.start_ms = now.start_ms = T0;
   old.end_ms = now.end_ms = T0 + 100 * M;
