@@ -324,3 +324,27 @@ TEST_CASE("text/time: civil dates and RFC 3339 as Go's time package", "[alertman
   CHECK(text::civil(at("2024-05-04T10:00:00Z") / 1000).weekday == 6);
   CHECK(text::civil(rules::kGoZeroTimeMs / 1000).year == 1);
 }
+
+TEST_CASE("dispatch: Telegram's HTML parse mode renders with html/template", "[alertmanager][dispatch]") {
+  auto cfg = load(R"(
+route:
+  receiver: tg
+receivers:
+  - name: tg
+    telegram_configs:
+      - {bot_token: '1:x', chat_id: 1, message: '{{ .CommonLabels.x }}'}
+      - {bot_token: '1:x', chat_id: 1, message: '{{ .CommonLabels.x }}', parse_mode: Markdown}
+    pushover_configs:
+      - {user_key: u, token: t, message: '{{ .CommonLabels.x }}', html: true}
+      - {user_key: u, token: t, message: '{{ .CommonLabels.x }}'}
+)");
+  auto t = alertmanager::templates_from_text("");
+  auto out = alertmanager::dispatch(cfg, t, {alert({{"x", "<b>&"}})}, at("2024-05-01T12:01:00Z"));
+  REQUIRE(out.groups.size() == 1);
+  const auto& notes = out.groups[0].notifications;
+  REQUIRE(notes.size() == 4);
+  CHECK(field(notes[0], "message")->text == "&lt;b&gt;&amp;"); // parse_mode defaults to HTML
+  CHECK(field(notes[1], "message")->text == "<b>&");
+  CHECK(field(notes[2], "message")->text == "&lt;b&gt;&amp;");
+  CHECK(field(notes[3], "message")->text == "<b>&");
+}

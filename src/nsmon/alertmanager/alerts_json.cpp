@@ -68,8 +68,9 @@ std::vector<Alert> parse_alerts(std::string_view text, const std::string& name, 
     a.annotations = label_set(j.value("annotations", nlohmann::json()), name, i, "annotations");
     for (const auto& [k, v] : a.labels)
       if (!text::go::valid_utf8(v)) fail(name, i, "invalid label value for " + k + ": not valid UTF-8");
-    a.starts_at_ms = time_of(j, name, i, "startsAt").value_or(now_ms);
+    // The API's defaults: no startsAt is the end when there is one, else now.
     a.ends_at_ms = time_of(j, name, i, "endsAt");
+    a.starts_at_ms = time_of(j, name, i, "startsAt").value_or(a.ends_at_ms.value_or(now_ms));
     if (a.ends_at_ms && *a.ends_at_ms < a.starts_at_ms) fail(name, i, "start time must be before end time");
     if (j.contains("generatorURL") && j["generatorURL"].is_string())
       a.generator_url = j["generatorURL"].get<std::string>();

@@ -541,7 +541,11 @@ private:
     static const RE2 named(R"re(\{\{-?\s*template\s+"([^"]+)")re");
     re2::StringPiece in(n.scalar().data(), n.scalar().size());
     std::string name;
-    while (RE2::FindAndConsume(&in, group_label, &name)) r.group_labels.push_back({name, y_.span(n)});
+    // template.KV's methods (.GroupLabels.Names, .SortedPairs, ...) are not labels.
+    static constexpr std::string_view kMethods[] = {"SortedPairs", "Names", "Values", "Remove"};
+    while (RE2::FindAndConsume(&in, group_label, &name))
+      if (std::find(std::begin(kMethods), std::end(kMethods), name) == std::end(kMethods))
+        r.group_labels.push_back({name, y_.span(n)});
     in = re2::StringPiece(n.scalar().data(), n.scalar().size());
     while (RE2::FindAndConsume(&in, named, &name)) r.templates.push_back({name, y_.span(n)});
   }

@@ -303,6 +303,19 @@ void render_fields(const detail::Integration& kind, const Notifier& n, const Con
     out.fields.push_back({name, e.text, e.error, span});
   };
   const bool email = kind.key == "email_configs";
+  // Fields rendered with html/template: email's html, Telegram's message in its default HTML
+  // parse mode, Pushover's message with html: true.
+  auto html_field = [&](std::string_view field) {
+    if (email) return field == "html";
+    if (field != "message") return false;
+    const core::Located* mode = field_of(n, kind.key == "telegram_configs" ? "parse_mode" : "html");
+    if (kind.key == "telegram_configs") return !mode || mode->value == "HTML";
+    // yaml.v2's spellings of true.
+    static constexpr std::string_view kTrue[] = {"y",  "Y",  "yes",  "Yes",  "YES", "on",
+                                                 "On", "ON", "true", "True", "TRUE"};
+    return kind.key == "pushover_configs" && mode &&
+           std::find(std::begin(kTrue), std::end(kTrue), mode->value) != std::end(kTrue);
+  };
   for (const detail::Rendered& r : kind.fields) {
     const core::Located* given = field_of(n, r.field);
     std::string tmpl = given ? given->value : std::string(r.default_template);
@@ -310,7 +323,7 @@ void render_fields(const detail::Integration& kind, const Notifier& n, const Con
     if (!given && email && r.field == "from")
       if (auto g = cfg.global_values.find("smtp_from"); g != cfg.global_values.end()) tmpl = g->second;
     if (tmpl.empty() && (!given || r.field == "html" || r.field == "text")) continue;
-    render(std::string(r.field), tmpl, given ? given->span : core::Span{}, email && r.field == "html");
+    render(std::string(r.field), tmpl, given ? given->span : core::Span{}, html_field(r.field));
   }
   // Maps of templates: the defaults the config does not replace, then its own entries.
   std::vector<std::pair<std::string, const core::Located*>> entries;
@@ -324,6 +337,13 @@ void render_fields(const detail::Integration& kind, const Notifier& n, const Con
   for (const detail::Rendered& d : kind.map_defaults)
     if (std::none_of(entries.begin(), entries.end(), [&](const auto& e) { return e.first == d.field; }))
       entries.emplace_back(std::string(d.field), nullptr);
+  // OpsGenie's details start as the common labels (values, not templates).
+  if (!kind.common_labels_map.empty())
+    for (const auto& [k, v] : data.common_labels) {
+      std::string name = std::string(kind.common_labels_map) + "." + k;
+      if (std::none_of(entries.begin(), entries.end(), [&](const auto& e) { return e.first == name; }))
+        out.fields.push_back({name, v, std::nullopt, {}});
+    }
   std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (const auto& [name, given] : entries) {
     std::string tmpl;
@@ -439,7 +459,8 @@ Outcome dispatch(const Config& cfg, const Templates& templates, const std::vecto
     }
   }
 
-  const rules::NotificationTemplates& t = templates.set->templates;
+  static const rules::NotificationTemplates kNone;
+  const rules::NotificationTemplates& t = templates.set ? templates.set->templates : kNone;
   for (auto& [key, g] : groups) {
     std::stable_sort(g.alerts.begin(), g.alerts.end(),
                      [&](std::size_t x, std::size_t y) { return alert_before(alerts[x].labels, alerts[y].labels); });
@@ -478,6 +499,12 @@ Outcome dispatch(const Config& cfg, const Templates& templates, const std::vecto
       if (n.kind == "webhook_configs")
         note.fields.push_back({"body", webhook_body(data, g.group_key, truncated), {}, {}});
       else render_fields(*kind, n, cfg, t, data, note);
+      // A default template nobody defined: say where Alertmanager's were looked for.
+      if (!templates.defaults_found)
+        for (Field& f : note.fields)
+          if (f.error && f.error->find("\" not defined") != std::string::npos)
+            *f.error += " (Alertmanager's default templates: no default.tmpl in " + templates.defaults_dir +
+                        "; give --default-templates DIR or NSMON_ALERTMANAGER_TEMPLATES)";
       g.notifications.push_back(std::move(note));
     }
     out.groups.push_back(std::move(g));

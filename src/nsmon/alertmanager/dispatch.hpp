@@ -32,10 +32,10 @@ struct Alert {
 };
 
 /// Alerts as the API's JSON gives them (POST /api/v2/alerts: `[{"labels", "annotations",
-/// "startsAt", "endsAt", "generatorURL"}]`, times in RFC 3339); a missing startsAt is `now_ms`, as
-/// Alertmanager stamps it. Throws core::Error for what Alertmanager refuses: "NAME:LINE:COL: ..."
-/// for text that is not JSON, "NAME: alert N: ..." for an alert without labels, with an invalid
-/// label name, a time that is not RFC 3339 or endsAt before startsAt.
+/// "startsAt", "endsAt", "generatorURL"}]`, times in RFC 3339); a missing startsAt is the endsAt
+/// if given, else `now_ms`, as the API stamps it. Throws core::Error for what Alertmanager refuses: "NAME:LINE:COL:
+/// ..." for text that is not JSON, "NAME: alert N: ..." for an alert without labels, with an invalid label name, a time
+/// that is not RFC 3339 or endsAt before startsAt.
 std::vector<Alert> parse_alerts(std::string_view json, const std::string& name, std::int64_t now_ms);
 
 namespace detail {
@@ -143,7 +143,8 @@ Outcome dispatch(const Config& cfg, const Templates& templates, const std::vecto
 /// The outcome as JSON for scripts (`--format json`): {"time", "alerts": [{labels, status,
 /// fingerprint, routes: [{receiver, route: {file, line, matchers, path}, muted}], inhibited_by:
 /// [{rule, file, line, sources}]}], "groups": [{receiver, route, group_key, group_labels, alerts,
-/// muted, notifications: [{integration, index, alerts, fields: {name: {text|error}}}]}]}; keys
+/// muted, notifications: [{integration, index, alerts, fields: {name: {text|error, file, line}}}]}]};
+/// file and line where the config writes the field's template (absent for a default); keys
 /// sorted (nlohmann::json), alerts named by their index in the input.
 nlohmann::json outcome_json(const Outcome& outcome, const std::vector<Alert>& alerts);
 

@@ -17,7 +17,7 @@ const std::array kIntegrations = {
                                          {"description", R"({{ template "opsgenie.default.description" . }})"},
                                          {"source", R"({{ template "opsgenie.default.source" . }})"},
                                          {"entity", ""}, {"actions", ""}, {"tags", ""}, {"note", ""}, {"priority", ""}},
-              {"details"}, {}},
+              {"details"}, {}, "details"},
   Integration{"pagerduty_configs", true, {{"description", R"({{ template "pagerduty.default.description" .}})"},
                                           {"client", R"({{ template "pagerduty.default.client" . }})"},
                                           {"client_url", R"({{ template "pagerduty.default.clientURL" . }})"},

@@ -21,6 +21,9 @@ struct Integration {
   std::vector<std::string_view> maps;
   /// Defaults of map entries ("details.firing") the config's own entries replace.
   std::vector<Rendered> map_defaults;
+  /// The map that starts as the group's common labels, its own entries rendered over them
+  /// (OpsGenie's details).
+  std::string_view common_labels_map = {};
 };
 
 /// The row of `key`, or nullptr for a kind whose notifications nsmon does not render.

@@ -96,7 +96,15 @@ nlohmann::json outcome_json(const Outcome& outcome, const std::vector<Alert>& al
     json notes = json::array();
     for (const Notification& n : g.notifications) {
       json fields = json::object();
-      for (const Field& f : n.fields) fields[f.name] = f.error ? json{{"error", *f.error}} : json{{"text", f.text}};
+      for (const Field& f : n.fields) {
+        json v = f.error ? json{{"error", *f.error}} : json{{"text", f.text}};
+        // Where the field's template is written; a default has no place in the file.
+        if (const std::string& file = f.span.file; !file.empty()) {
+          v["file"] = file;
+          v["line"] = f.span.line;
+        }
+        fields[f.name] = std::move(v);
+      }
       notes.push_back(json{{"integration", n.integration},
                            {"index", n.index},
                            {"send_resolved", n.send_resolved},

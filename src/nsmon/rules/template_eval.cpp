@@ -85,6 +85,19 @@ std::string html_context_escape(const std::string& out, const std::string& v, bo
   return tmpl::html_escape_text(u);
 }
 
+// html/template drops the template text's HTML comments.
+std::string without_comments(const std::string& text) {
+  std::string out;
+  std::size_t at = 0;
+  for (std::size_t open; (open = text.find("<!--", at)) != std::string::npos;) {
+    std::size_t close = text.find("-->", open + 4);
+    if (close == std::string::npos) break;
+    out.append(text, at, open - at);
+    at = close + 3;
+  }
+  return out.append(text, at);
+}
+
 class Executor {
 public:
   Executor(const Defs& defs, const tmpl::Env& env, const TemplateLimits& limits, bool html = false)
@@ -159,7 +172,7 @@ private:
   Flow walk_node(const Node& n, const Value& dot) {
     step(n.pos);
     switch (n.kind) {
-    case Node::Kind::text: emit(n.pos, n.text); return Flow::normal;
+    case Node::Kind::text: emit(n.pos, html_ ? without_comments(n.text) : n.text); return Flow::normal;
     case Node::Kind::action: {
       Value v = pipeline(*n.pipe, dot);
       if (!n.pipe->decl.empty()) return Flow::normal;

@@ -86,9 +86,9 @@ CallResult call_method(const Method& m, const Value& recv, const std::vector<Val
     if (n == "SortedPairs") return {Value::list_of("template.Pairs", std::move(pairs)), std::nullopt};
     if (n == "Names" || n == "Values") return {strings_of(pairs, n == "Names" ? 0 : 1), std::nullopt};
     labels::Labels rest;
-    for (const auto& [k, v] : *recv.labels)
-      if (std::none_of(args[0].list->begin(), args[0].list->end(), [&](const Value& x) { return x.s == k; }))
-        rest.emplace_back(k, v);
+    for (const auto& pair : *recv.labels)
+      if (std::none_of(args[0].list->begin(), args[0].list->end(), [&](const Value& x) { return x.s == pair.first; }))
+        rest.push_back(pair);
     return {Value::kv(std::move(rest)), std::nullopt};
   }
   if (m.type == "template.Pairs") return {strings_of(*recv.list, n == "Names" ? 0 : 1), std::nullopt};
