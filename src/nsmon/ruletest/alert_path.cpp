@@ -172,8 +172,10 @@ void check_fields(const ExpNotification& e, const GotGroup& g, std::vector<std::
       any = true;
       const std::string who =
           in.name.value + (n.index ? "[" + std::to_string(n.index) + "]" : "") + " of receiver " + e.receiver.value;
-      for (const auto& [name, exp] : in.fields) {
-        auto f = std::find_if(n.fields.begin(), n.fields.end(), [&](const auto& x) { return x.name == name.value; });
+      for (const auto& field : in.fields) {
+        const auto& [name, exp] = field;
+        const std::string& wanted = name.value; // a lambda may not capture a structured binding (clang)
+        auto f = std::find_if(n.fields.begin(), n.fields.end(), [&](const auto& x) { return x.name == wanted; });
         if (f == n.fields.end()) {
           std::vector<std::string> names;
           for (const auto& x : n.fields) names.push_back(x.name);
