@@ -14,8 +14,6 @@ namespace nsmon::ruletest {
 
 namespace {
 
-using alertmanager::Outcome;
-
 Labels to_labels(const std::vector<KeyValue>& kvs) {
   Labels out;
   for (const auto& kv : kvs) labels::set(out, kv.key.value, kv.value.value);
