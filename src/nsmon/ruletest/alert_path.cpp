@@ -14,8 +14,6 @@ namespace nsmon::ruletest {
 
 namespace {
 
-using alertmanager::Outcome;
-
 Labels to_labels(const std::vector<KeyValue>& kvs) {
   Labels out;
   for (const auto& kv : kvs) labels::set(out, kv.key.value, kv.value.value);
@@ -172,8 +170,10 @@ void check_fields(const ExpNotification& e, const GotGroup& g, std::vector<std::
       any = true;
       const std::string who =
           in.name.value + (n.index ? "[" + std::to_string(n.index) + "]" : "") + " of receiver " + e.receiver.value;
-      for (const auto& [name, exp] : in.fields) {
-        auto f = std::find_if(n.fields.begin(), n.fields.end(), [&](const auto& x) { return x.name == name.value; });
+      for (const auto& field : in.fields) {
+        const auto& [name, exp] = field;
+        const std::string& wanted = name.value; // a lambda may not capture a structured binding (clang)
+        auto f = std::find_if(n.fields.begin(), n.fields.end(), [&](const auto& x) { return x.name == wanted; });
         if (f == n.fields.end()) {
           std::vector<std::string> names;
           for (const auto& x : n.fields) names.push_back(x.name);
