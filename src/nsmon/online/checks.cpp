@@ -76,7 +76,9 @@ std::string utc(double t) {
 }
 
 std::string ago(double seconds) {
-  return text::format_duration(static_cast<std::int64_t>(std::max(0.0, seconds)) / 60 * 60000) + " ago";
+  // To the second within the hour, to the minute beyond ("2h22m ago").
+  auto s = static_cast<std::int64_t>(std::max(0.0, seconds));
+  return text::format_duration(s < 3600 ? s * 1000 : s / 60 * 60000) + " ago";
 }
 
 json data_of(const Fetched& f) {
