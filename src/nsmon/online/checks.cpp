@@ -1,6 +1,7 @@
 #include "nsmon/online/checks.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <ctime>
 #include <map>
@@ -220,7 +221,9 @@ private:
       require(*f, "a query of the rules' selectors", o_.server);
       for (const auto& s : f->result)
         for (const auto& [k, v] : s.labels)
-          if (k == "nsmon_selector") matching_.insert(std::stoul(v));
+          if (std::size_t i = 0;
+              k == "nsmon_selector" && std::from_chars(v.data(), v.data() + v.size(), i).ec == std::errc())
+            matching_.insert(i);
     }
   }
 
