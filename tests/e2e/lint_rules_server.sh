@@ -81,4 +81,13 @@ grep -q "rate-on-gauge" <<<"$out" && fail "VictoriaMetrics has no metadata: $out
 run lint-rules --prometheus "$PROM_URL" "$TMP/gauge.yml"
 expect_out "[promql/rate-on-gauge]"
 grep -q "server/rate-on-gauge" <<<"$out" && fail "said twice: $out"
+# A rule reading four hours of two series among rules that read a sample or two: Prometheus counts
+# its samples (server/cost); VictoriaMetrics cannot, and the catalog's estimate stays below its floor.
+cp "$rules" "$TMP/cost.yml"
+printf '      - alert: ImagesLongWindow\n        expr: sum(increase(errors_total[4h])) < 1\n        for: 5m\n        labels: {severity: warning}\n        annotations: {summary: s, description: d}\n' >>"$TMP/cost.yml"
+run lint-rules --prometheus "$PROM_URL" "$TMP/cost.yml"
+expect_out "cost.yml:66:15: info: one evaluation of this rule reads"
+expect_out "samples on the server"
+run lint-rules --prometheus "$VM_URL" "$TMP/cost.yml"
+grep -q "cost\]" <<<"$out" && fail "VictoriaMetrics reports no samples: $out"
 echo ok

@@ -126,6 +126,9 @@ void check_online(LintOptions& o, const Context& ctx, Loaded& loaded, const lint
   online::Summary summary;
   auto found = online::check(loaded.input.rule_files, batch, oo, summary);
   online::drop_repeated(found, report.findings);
+  // The server's count of each rule's samples replaces the catalog's estimate.
+  if (summary.exact_cost)
+    std::erase_if(report.findings, [](const core::Diagnostic& d) { return d.check == "rules/cost"; });
   lint::apply_policy(found, loaded.input.rule_files, options.policy);
   report.findings.insert(report.findings.end(), std::make_move_iterator(found.begin()),
                          std::make_move_iterator(found.end()));
