@@ -150,6 +150,10 @@ private:
             if (n.kind != NodeKind::vector_selector) return true;
             const auto& vs = n.as<VectorSelector>();
             Use u{&f, &g, &r, &vs, vs.range, promql::metric_name(vs)};
+            // Meant to be empty most of the time: what absent() watches, and the alerts' own series.
+            if (u.name == "ALERTS" || u.name == "ALERTS_FOR_STATE") return true;
+            for (const Expr* p : path)
+              if (p->kind == NodeKind::call && util::starts_with(p->as<promql::Call>().name, "absent")) return true;
             // The matrix selector it is in and the function that reads it.
             if (!path.empty() && path.back()->kind == NodeKind::matrix_selector) {
               u.range_ms = path.back()->as<promql::MatrixSelector>().range_ns / 1000000;
@@ -487,11 +491,21 @@ void drop_repeated(std::vector<core::Diagnostic>& online, const std::vector<core
     if (a.file != b.file || a.line != b.line) return false;
     return a.col < b.col + std::max(b.len, 1) && b.col < a.col + std::max(a.len, 1);
   };
+  // The catalog names an unknown metric once for all its selectors ("metric x is not in the
+  // catalog (2 selectors)"): the server's finding on any of them repeats it.
+  auto same_metric = [](const core::Diagnostic& d, const core::Diagnostic& o) {
+    constexpr std::string_view kNamed = "no series named ";
+    const auto at = d.message.find(kNamed);
+    if (d.check != "server/metric-missing" || at == std::string::npos || d.span.file != o.span.file) return false;
+    const std::string name =
+        d.message.substr(at + kNamed.size(), d.message.find(' ', at + kNamed.size()) - at - kNamed.size());
+    return util::starts_with(o.message, "metric " + name + " ");
+  };
   std::erase_if(online, [&](const core::Diagnostic& d) {
     auto it = same.find(d.check.id());
     if (it == same.end()) return false;
     return std::any_of(offline.begin(), offline.end(), [&](const core::Diagnostic& o) {
-      return it->second.count(o.check.id()) && overlap(d.span, o.span);
+      return it->second.count(o.check.id()) && (overlap(d.span, o.span) || same_metric(d, o));
     });
   });
 }
