@@ -320,7 +320,9 @@ private:
            "a target went away or stopped exporting it: check the scrape, or remove the rule");
       return;
     }
-    if (u.name.empty()) {
+    const bool only_name =
+        std::all_of(u.vs->matchers.begin(), u.vs->matchers.end(), [](const auto& m) { return m.name == "__name__"; });
+    if (u.name.empty() || only_name) {
       emit(u, "server/selector-empty", sel + " matches no series on the server in the last " + lb, "");
       return;
     }
