@@ -97,7 +97,7 @@ expect_out "[catalog/unknown-metric]"
 grep -q "server/metric-missing" <<<"$out" && fail "said twice: $out"
 
 # A rule reading four hours of two series among rules that read a sample or two: Prometheus counts
-# its samples (server/cost); VictoriaMetrics cannot, and the catalog's estimate stays below its floor.
+# its samples (server/cost); VictoriaMetrics cannot.
 cp "$rules" "$TMP/cost.yml"
 printf '      - alert: ImagesLongWindow\n        expr: sum(increase(errors_total[4h])) < 1\n        for: 5m\n        labels: {severity: warning}\n        annotations: {summary: s, description: d}\n' >>"$TMP/cost.yml"
 run lint-rules --prometheus "$PROM_URL" "$TMP/cost.yml"

@@ -80,17 +80,6 @@ std::string alert(const std::string& expr, const std::string& extra = "",
          "}\n" + extra;
 }
 
-// Four alerts that each read a series or two, to compare a costly one with.
-std::string cheap_rules() {
-  std::string out;
-  const char* exprs[] = {"cpu_usage_percent > 90", "memory_available_bytes < 1e9", "validation_map < 0.3",
-                         "rate(errors_total[5m]) > 1"};
-  for (int i = 0; i < 4; ++i)
-    out += "  - alert: Cheap" + std::to_string(i) + "\n    expr: '" + exprs[i] +
-           "'\n    labels: {severity: warning}\n    annotations: {summary: s, description: d}\n";
-  return out;
-}
-
 std::vector<std::string> run(const std::string& rules_body, bool with_config,
                              std::vector<core::Diagnostic>* all = nullptr, const char* config = kConfig) {
   core::SourceFile rules_src("r.yml", "groups:\n- name: g\n  interval: 30s\n  rules:\n" + rules_body);
@@ -200,15 +189,6 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
       {"subquery over 1h", alert("max_over_time((rate(images_processed_total[5m]) > 0)[1h:]) > 1"), V{}},
       {"raw range over 30d", alert("rate(images_processed_total[30d]) > 1"), V{"rules/expensive-range"}},
       {"raw range over 3d", alert("rate(images_processed_total[3d]) > 1"), V{}},
-      // rules/cost: a rule reading far more than the others (estimated from the catalog).
-      {"2d of a histogram's buckets among cheap rules",
-       cheap_rules() + alert("histogram_quantile(0.99, sum by (le) "
-                             "(rate(pipeline_stage_duration_seconds_bucket[2d]))) > 1"),
-       V{"rules/cost"}},
-      {"5m of the same buckets among cheap rules",
-       cheap_rules() +
-           alert("histogram_quantile(0.99, sum by (le) (rate(pipeline_stage_duration_seconds_bucket[5m]))) > 1"),
-       V{}},
       {"recording over 30d", alert("avg_over_time(job:images_processed:rate5m[30d]) > 1"),
        V{"rules/undefined-recording-rule"}},
       {"recording rule defined later",

@@ -126,9 +126,6 @@ void check_online(LintOptions& o, const Context& ctx, Loaded& loaded, const lint
   online::Summary summary;
   auto found = online::check(loaded.input.rule_files, batch, oo, summary);
   online::drop_repeated(found, report.findings);
-  // The server's count of each rule's samples replaces the catalog's estimate.
-  if (summary.exact_cost)
-    std::erase_if(report.findings, [](const core::Diagnostic& d) { return d.check == "rules/cost"; });
   lint::apply_policy(found, loaded.input.rule_files, options.policy);
   report.findings.insert(report.findings.end(), std::make_move_iterator(found.begin()),
                          std::make_move_iterator(found.end()));
@@ -221,8 +218,7 @@ Against a server (--prometheus URL, or the setting lint.prometheus, $NSMON_LINT_
                                             reports them; server/cost names the outliers)
   A server that cannot be reached, refuses or answers garbage is one error (exit 3), never a
   finding per rule. Findings the catalog already gives at the same place are not repeated;
-  selectors under absent() and of ALERTS, empty by design, are not asked about; the server's
-  server/cost replaces the catalog's estimate (rules/cost) when it counts samples.
+  selectors under absent() and of ALERTS, empty by design, are not asked about.
 
 Examples:
   nsmon lint-rules rules/alert_rules.yml

@@ -190,8 +190,6 @@ inline constexpr auto kChecks = [] {
       {"routes/case-failed", error, "a routes test case whose receivers or inhibition differ from the expected ones",
        nsmon_files},
       {"rules/alert-xor-record", error, "a rule must have exactly one of alert and record", lint},
-      {"rules/cost", info,
-       "a rule whose evaluation reads far more samples than the others' (estimated from the catalog)", lint},
       {"rules/duplicate-group", error, "two groups with the same name in a file", lint},
       {"rules/duplicate-rule", warning, "the same rule name with the same labels twice", lint},
       {"rules/duration", error, "a duration Prometheus cannot parse", lint},

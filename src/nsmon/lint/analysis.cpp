@@ -40,13 +40,6 @@ struct ParsedRule {
   bool ok = true;                      ///< the expression parsed
 };
 
-// One rule's estimated samples per evaluation (rules/cost), compared across all rules at the end.
-struct RuleCost {
-  double samples = 0;
-  double series = 0;
-  const ParsedRule* rule = nullptr;
-};
-
 namespace {
 
 // Where a byte range of a rule's expression is in the YAML file.
@@ -65,10 +58,9 @@ core::Span expr_span(const rules::Rule& r, PosRange range) {
 class RuleChecks : public ExprChecks {
 public:
   RuleChecks(const ParsedRule& pr, const Options& opt, Inference& inf, const rules::Config* cfg,
-             const std::vector<std::string>& all_names, std::vector<core::Diagnostic>& out, ForeignMetrics& foreign,
-             std::vector<RuleCost>& costs)
+             const std::vector<std::string>& all_names, std::vector<core::Diagnostic>& out, ForeignMetrics& foreign)
       : ExprChecks(*opt.catalog, inf, cfg, all_names), pr_(pr), r_(*pr.rule), opt_(opt), cfg_(cfg), out_(out),
-        foreign_(foreign), costs_(costs) {
+        foreign_(foreign) {
     in_alert_ = r_.is_alert();
   }
 
@@ -121,10 +113,7 @@ private:
     const std::string fix = "record it over a short window (5m, 1h) and aggregate the recording over the period "
                             "(sum_over_time(r[30d]) / count_over_time(r[30d]) for a ratio, min_over_time(r[1w]) for "
                             "a minimum), or give the group a longer interval";
-    RuleCost estimate{0, 0, &pr_};
-    bool expensive = false;
-    walk(root, [&](const Expr& n, std::span<const Expr* const> path) {
-      if (n.kind == NodeKind::vector_selector) add_estimate(n.as<VectorSelector>(), path, interval, scrape, estimate);
+    walk(root, [&](const Expr& n, std::span<const Expr* const>) {
       if (n.kind == NodeKind::subquery) {
         const auto& sq = n.as<SubqueryExpr>();
         const std::int64_t range = sq.range_ns / 1000000, step = sq.step_ns ? sq.step_ns / 1000000 : interval;
@@ -133,7 +122,6 @@ private:
                "a subquery over " + text::format_duration(range) + " evaluates its inner query " +
                    std::to_string(range / step) + " times (every " + text::format_duration(step) + ")" + every,
                fix);
-          expensive = true;
           return false; // its inside is part of that cost
         }
       }
@@ -144,7 +132,7 @@ private:
                              ? &ms.selector->as<VectorSelector>()
                              : nullptr;
         // A recording rule's series (level:metric:ops) is already the cheap form.
-        if (range > 3 * kDay && vs && vs->name.find(':') == std::string::npos && (expensive = true))
+        if (range > 3 * kDay && vs && vs->name.find(':') == std::string::npos)
           emit("rules/expensive-range", n.range,
                "reads " + text::format_duration(range) + " of raw samples of " +
                    (vs->name.empty() ? "the selector" : vs->name) + ", " + std::to_string(range / scrape) +
@@ -154,41 +142,6 @@ private:
       }
       return true;
     });
-    // rules/expensive-range said why already.
-    if (!expensive && estimate.samples > 0) costs_.push_back(estimate);
-  }
-
-  // The samples a selector reads at one evaluation, from the catalog (it has no series counts):
-  // each label the selector does not pin counts its fixed values (an open label 1, a
-  // high-cardinality one 10), a _bucket its buckets; a range reads range / scrape interval
-  // samples a series, a subquery around it its steps over again. A metric the catalog lacks
-  // counts one series.
-  void add_estimate(const VectorSelector& vs, std::span<const Expr* const> path, std::int64_t interval,
-                    std::int64_t scrape, RuleCost& c) const {
-    double series = 1;
-    if (auto ref = opt_.catalog->resolve(metric_name(vs)); ref && ref->metric) {
-      for (const auto& l : ref->metric->labels) {
-        const bool pinned = std::any_of(vs.matchers.begin(), vs.matchers.end(),
-                                        [&](const auto& m) { return m.name == l.name && m.op == MatchOp::equal; });
-        if (!pinned)
-          series *= l.high_cardinality ? 10.0 : static_cast<double>(std::max<std::size_t>(1, l.values.size()));
-      }
-      if (ref->suffix == "_bucket") series *= static_cast<double>(ref->metric->buckets.size() + 1);
-    }
-    double samples = 1;
-    for (auto it = path.rbegin(); it != path.rend(); ++it) {
-      if ((*it)->kind == NodeKind::matrix_selector && it == path.rbegin())
-        samples *= std::max<double>(1, static_cast<double>((*it)->as<MatrixSelector>().range_ns / 1000000) /
-                                           static_cast<double>(std::max<std::int64_t>(scrape, 1)));
-      if ((*it)->kind == NodeKind::subquery) {
-        const auto& sq = (*it)->as<SubqueryExpr>();
-        const std::int64_t step = sq.step_ns ? sq.step_ns / 1000000 : interval;
-        samples *= std::max<double>(1, static_cast<double>(sq.range_ns / 1000000) /
-                                           static_cast<double>(std::max<std::int64_t>(step, 1)));
-      }
-    }
-    c.series += series;
-    c.samples += series * samples;
   }
 
   // --- alerts ----------------------------------------------------------------------------------
@@ -300,7 +253,6 @@ private:
   const rules::Config* cfg_;
   std::vector<core::Diagnostic>& out_;
   ForeignMetrics& foreign_;
-  std::vector<RuleCost>& costs_;
 };
 
 void Analysis::run() {
@@ -316,7 +268,6 @@ void Analysis::run() {
   constexpr std::size_t kStep = 128;
   std::vector<std::vector<core::Diagnostic>> found(util::step_count(parsed.size(), kStep));
   std::vector<ForeignMetrics> foreign(found.size());
-  std::vector<std::vector<RuleCost>> costs(found.size());
   // The expression's tree, or its promql/syntax findings (nullptr).
   auto parse_rule = [&](ParsedRule& pr, std::vector<core::Diagnostic>& out) -> std::unique_ptr<ParseResult> {
     auto result = std::make_unique<ParseResult>(parse(pr.rule->expr.value, options_.parse));
@@ -354,7 +305,7 @@ void Analysis::run() {
       if (!pr.ok) continue;
       const std::size_t before = found[k].size();
       Inference inf(*options_.catalog, &targets, recorded);
-      RuleChecks(pr, options_, inf, cfg, names, found[k], foreign[k], costs[k]).run();
+      RuleChecks(pr, options_, inf, cfg, names, found[k], foreign[k]).run();
       policy(pr, found[k]); // while the rule is in the cache
       for (std::size_t j = before; j < found[k].size(); ++j) locate(found[k][j], *pr.file);
       pr.parsed.reset();
@@ -367,9 +318,6 @@ void Analysis::run() {
     all.app_jobs.merge(f.app_jobs);
   }
   foreign_metrics(all);
-  std::vector<RuleCost> all_costs;
-  for (auto& c : costs) std::move(c.begin(), c.end(), std::back_inserter(all_costs));
-  cost_outliers(all_costs, cfg);
   config(cfg);
 
   // Expression findings carry a file offset in `col` (line 0); the checking threads turned those
@@ -393,34 +341,6 @@ std::string selectors_in(std::size_t selectors, std::size_t files) {
                        files > 1 ? " in " + std::to_string(files) + " files" : std::string(), ")"});
 }
 } // namespace
-
-// rules/cost: a rule whose estimated samples per evaluation are far above the other rules'
-// (ten times the median, and 10,000 at least), among five rules or more.
-void Analysis::cost_outliers(std::vector<RuleCost>& costs, const rules::Config* cfg) {
-  constexpr double kRatio = 10, kFloor = 10000;
-  if (costs.size() < 5) return;
-  std::vector<double> samples;
-  for (const auto& c : costs) samples.push_back(c.samples);
-  std::nth_element(samples.begin(), samples.begin() + static_cast<std::ptrdiff_t>(samples.size() / 2), samples.end());
-  const double median = std::max(1.0, samples[samples.size() / 2]);
-  const std::string scrape =
-      text::format_duration(cfg ? cfg->scrape_interval_ms : 60000) + (cfg ? "" : " (Prometheus's default)");
-  for (const auto& c : costs) {
-    if (c.samples < kRatio * median || c.samples < kFloor) continue;
-    const auto& r = *c.rule->rule;
-    core::Diagnostic d = core::make_diagnostic(
-        "rules/cost", r.expr.span,
-        "one evaluation reads about " + util::format_number(std::round(c.samples)) + " samples of about " +
-            util::format_number(std::round(c.series)) + " series, " +
-            util::format_number(std::round(c.samples / median)) +
-            " times the median rule's (estimated from the catalog's label values and a scrape interval of " + scrape +
-            "; --prometheus counts them exactly)",
-        "read a recording rule over a shorter window, or narrow the selectors");
-    d.rule = r.name.value;
-    d.group = c.rule->group->name.value;
-    out_.push_back(std::move(d));
-  }
-}
 
 // A repository often holds other exporters' rules next to the application's. The catalog cannot
 // judge their metrics: a selector pinned to a job the application is not scraped under says

@@ -7,7 +7,6 @@ namespace nsmon::lint {
 
 struct ParsedRule;
 struct ForeignMetrics;
-struct RuleCost;
 
 /// The semantic checks over all rule files of one run (catalog, types, labels, units, alerts,
 /// config, policy). Findings are appended to `out`.
@@ -26,8 +25,6 @@ private:
   void config(const rules::Config* cfg);
   /// Other exporters' metrics: one finding per name prefix, one note with the policy line.
   void foreign_metrics(const ForeignMetrics& foreign);
-  /// rules/cost: the rules whose estimated samples per evaluation are far above the others'.
-  void cost_outliers(std::vector<RuleCost>& costs, const rules::Config* cfg);
 
   const Input& input_;
   const Options& options_;
