@@ -96,6 +96,10 @@ section "...nsmon lint-rules finds their bugs, offline, with the catalog"
 $nsmon lint-rules --config tests/data/seed/prometheus.yml || true
 section "The corrected rules/ are clean"
 $nsmon lint-rules --config rules/prometheus.yml
+section "nsmon lint-rules --prometheus: the same rules against the Prometheus that scraped the run"
+# Every selector is asked about on the server (server/* findings): the detector has ended, so its
+# series have stopped, and the server says when and where each was last seen.
+$nsmon lint-rules --prometheus "http://127.0.0.1:$prom_port" --lookback 1h rules/alert_rules.yml || true
 
 section "nsmon gen-dashboards: the Grafana dashboards (the seeds' five and the SLOs'), rendered and checked against the catalog and the SLO rules"
 $nsmon gen-dashboards --out "$workdir/dashboards"

@@ -81,4 +81,28 @@ grep -q "rate-on-gauge" <<<"$out" && fail "VictoriaMetrics has no metadata: $out
 run lint-rules --prometheus "$PROM_URL" "$TMP/gauge.yml"
 expect_out "[promql/rate-on-gauge]"
 grep -q "server/rate-on-gauge" <<<"$out" && fail "said twice: $out"
+# A metric no server has ever had (history.py's never_existed): missing, except under absent(),
+# which watches for exactly that; ALERTS is empty while nothing fires. (--catalog none: the catalog
+# would say it first, and the server does not repeat it.)
+printf 'groups:\n  - name: g\n    rules:\n      - alert: Gone\n        expr: absent(gpu_temperature_celsius)\n      - alert: Hot\n        expr: ALERTS{alertname="X"} > 0 and gpu_temperature_celsius > 90\n' >"$TMP/never.yml"
+for server in "$PROM_URL" "$VM_URL"; do
+  run --catalog none lint-rules --prometheus "$server" "$TMP/never.yml" --format json
+  /usr/bin/python3 -c '
+import json, sys
+f = [(x["line"], x["column"], x["check"]) for x in json.load(open(sys.argv[1]))["findings"] if x["check"].startswith("server/")]
+assert f == [(7, 45, "server/metric-missing")], f' "$TMP/out" || fail "$server: $out"
+done
+run lint-rules --prometheus "$PROM_URL" "$TMP/never.yml"
+expect_out "[catalog/unknown-metric]"
+grep -q "server/metric-missing" <<<"$out" && fail "said twice: $out"
+
+# A rule reading four hours of two series among rules that read a sample or two: Prometheus counts
+# its samples (server/cost); VictoriaMetrics cannot.
+cp "$rules" "$TMP/cost.yml"
+printf '      - alert: ImagesLongWindow\n        expr: sum(increase(errors_total[4h])) < 1\n        for: 5m\n        labels: {severity: warning}\n        annotations: {summary: s, description: d}\n' >>"$TMP/cost.yml"
+run lint-rules --prometheus "$PROM_URL" "$TMP/cost.yml"
+expect_out "cost.yml:66:15: info: one evaluation of this rule reads"
+expect_out "samples on the server"
+run lint-rules --prometheus "$VM_URL" "$TMP/cost.yml"
+grep -q "cost\]" <<<"$out" && fail "VictoriaMetrics reports no samples: $out"
 echo ok

@@ -205,7 +205,8 @@ Against a server (--prometheus URL, or the setting lint.prometheus, $NSMON_LINT_
   (a path prefix, --tenant and the other Connection options apply). Its findings are server/*
   checks, positioned on the selector, under the same comments, policy and formats; JSON's
   summary names the server and counts the requests. What is asked, 8 requests at a time, each
-  distinct question once per run (about 5 + rules/40 requests when every selector is fine):
+  distinct question once per run (4 + selectors/40 requests when every selector is fine, and one
+  a rule for the cost unless --no-cost):
     label/__name__/values over --lookback   the metric names the server has had
     targets, metadata, rules?type=record    scrape intervals, metric types, recording rules
                                             (optional: a backend that serves none is not asked again)
@@ -216,7 +217,8 @@ Against a server (--prometheus URL, or the setting lint.prometheus, $NSMON_LINT_
     query with stats=all, once per rule     the samples one evaluation reads (Prometheus
                                             reports them; server/cost names the outliers)
   A server that cannot be reached, refuses or answers garbage is one error (exit 3), never a
-  finding per rule. Findings the catalog already gives at the same place are not repeated.
+  finding per rule. Findings the catalog already gives at the same place are not repeated;
+  selectors under absent() and of ALERTS, empty by design, are not asked about.
 
 Examples:
   nsmon lint-rules rules/alert_rules.yml

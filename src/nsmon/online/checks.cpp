@@ -1,6 +1,7 @@
 #include "nsmon/online/checks.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <ctime>
 #include <map>
@@ -76,7 +77,9 @@ std::string utc(double t) {
 }
 
 std::string ago(double seconds) {
-  return text::format_duration(static_cast<std::int64_t>(std::max(0.0, seconds)) / 60 * 60000) + " ago";
+  // To the second within the hour, to the minute beyond ("2h22m ago").
+  auto s = static_cast<std::int64_t>(std::max(0.0, seconds));
+  return text::format_duration(s < 3600 ? s * 1000 : s / 60 * 60000) + " ago";
 }
 
 json data_of(const Fetched& f) {
@@ -147,6 +150,10 @@ private:
             if (n.kind != NodeKind::vector_selector) return true;
             const auto& vs = n.as<VectorSelector>();
             Use u{&f, &g, &r, &vs, vs.range, promql::metric_name(vs)};
+            // Meant to be empty most of the time: what absent() watches, and the alerts' own series.
+            if (u.name == "ALERTS" || u.name == "ALERTS_FOR_STATE") return true;
+            for (const Expr* p : path)
+              if (p->kind == NodeKind::call && util::starts_with(p->as<promql::Call>().name, "absent")) return true;
             // The matrix selector it is in and the function that reads it.
             if (!path.empty() && path.back()->kind == NodeKind::matrix_selector) {
               u.range_ms = path.back()->as<promql::MatrixSelector>().range_ns / 1000000;
@@ -218,7 +225,9 @@ private:
       require(*f, "a query of the rules' selectors", o_.server);
       for (const auto& s : f->result)
         for (const auto& [k, v] : s.labels)
-          if (k == "nsmon_selector") matching_.insert(std::stoul(v));
+          if (std::size_t i = 0;
+              k == "nsmon_selector" && std::from_chars(v.data(), v.data() + v.size(), i).ec == std::errc())
+            matching_.insert(i);
     }
   }
 
@@ -311,7 +320,9 @@ private:
            "a target went away or stopped exporting it: check the scrape, or remove the rule");
       return;
     }
-    if (u.name.empty()) {
+    const bool only_name =
+        std::all_of(u.vs->matchers.begin(), u.vs->matchers.end(), [](const auto& m) { return m.name == "__name__"; });
+    if (u.name.empty() || only_name) {
       emit(u, "server/selector-empty", sel + " matches no series on the server in the last " + lb, "");
       return;
     }
@@ -482,11 +493,21 @@ void drop_repeated(std::vector<core::Diagnostic>& online, const std::vector<core
     if (a.file != b.file || a.line != b.line) return false;
     return a.col < b.col + std::max(b.len, 1) && b.col < a.col + std::max(a.len, 1);
   };
+  // The catalog names an unknown metric once for all its selectors ("metric x is not in the
+  // catalog (2 selectors)"): the server's finding on any of them repeats it.
+  auto same_metric = [](const core::Diagnostic& d, const core::Diagnostic& o) {
+    constexpr std::string_view kNamed = "no series named ";
+    const auto at = d.message.find(kNamed);
+    if (d.check != "server/metric-missing" || at == std::string::npos || d.span.file != o.span.file) return false;
+    const std::string name =
+        d.message.substr(at + kNamed.size(), d.message.find(' ', at + kNamed.size()) - at - kNamed.size());
+    return util::starts_with(o.message, "metric " + name + " ");
+  };
   std::erase_if(online, [&](const core::Diagnostic& d) {
     auto it = same.find(d.check.id());
     if (it == same.end()) return false;
     return std::any_of(offline.begin(), offline.end(), [&](const core::Diagnostic& o) {
-      return it->second.count(o.check.id()) && overlap(d.span, o.span);
+      return it->second.count(o.check.id()) && (overlap(d.span, o.span) || same_metric(d, o));
     });
   });
 }
