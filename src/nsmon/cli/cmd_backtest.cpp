@@ -50,17 +50,10 @@ std::unique_ptr<watch::LoadedRules> load(const std::vector<std::string>& files, 
 
 std::pair<std::int64_t, std::int64_t> time_range(const BacktestOptions& o) {
   const double now = promapi::now_seconds();
-  auto when = [&](const std::string& text, const char* flag) {
-    auto t = promapi::parse_time(text, now);
-    if (!t)
-      throw UsageError(std::string(flag) + " wants RFC 3339, Unix seconds or a relative time (now-1h), not '" + text +
-                       "'");
-    return *t;
-  };
   if (!o.start.empty() && !o.since.empty()) throw UsageError("give --since or --start, not both");
-  const double end = o.end.empty() ? now : when(o.end, "--end");
+  const double end = time_flag(o.end, "--end", now).value_or(now);
   double start = 0;
-  if (!o.start.empty()) start = when(o.start, "--start");
+  if (!o.start.empty()) start = *time_flag(o.start, "--start", now);
   else {
     auto d = promapi::parse_step(o.since.empty() ? "7d" : o.since);
     if (!d) throw UsageError("--since wants a duration such as 7d or 12h, not '" + o.since + "'");

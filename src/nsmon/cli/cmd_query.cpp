@@ -97,17 +97,6 @@ int report(const promapi::Answer& a) {
   return kFindings;
 }
 
-std::optional<double> time_flag(const std::string& text, const char* flag, double now) {
-  if (text.empty()) return std::nullopt;
-  auto t = promapi::parse_time(text, now);
-  if (!t)
-    throw UsageError(std::string(flag) +
-                     " wants RFC 3339 (2024-05-01T12:00:00Z), Unix seconds or a relative time "
-                     "(now-1h, -15m), not '" +
-                     text + "'");
-  return t;
-}
-
 // --- the expression before it is sent -------------------------------------------------------
 
 struct ExprFacts {

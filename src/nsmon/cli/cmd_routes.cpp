@@ -119,14 +119,7 @@ int run_alerts(const RoutesOptions& o, const LoadedAlertmanager& l, const Report
   const std::string format = ro.format_given ? ro.format : "text";
   if (format != "text" && format != "json") throw UsageError("routes test --alerts prints text or json, not " + format);
   const double now_s = promapi::now_seconds();
-  double at = now_s;
-  if (!o.time.empty()) {
-    auto t = promapi::parse_time(o.time, now_s);
-    if (!t)
-      throw UsageError("--time wants RFC 3339 (2024-05-01T12:00:00Z), Unix seconds or a relative time, not '" + o.time +
-                       "'");
-    at = *t;
-  }
+  const double at = time_flag(o.time, "--time", now_s).value_or(now_s);
   const auto now_ms = static_cast<std::int64_t>(at * 1000);
   std::string text = util::read_file(o.alerts);
   auto alerts = alertmanager::parse_alerts(text, o.alerts == "-" ? "<stdin>" : o.alerts, now_ms);

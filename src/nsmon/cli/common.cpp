@@ -10,6 +10,7 @@
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/lint/policy.hpp"
+#include "nsmon/promapi/time.hpp"
 #include "nsmon/util/duration.hpp"
 #include "nsmon/util/files.hpp"
 #include "nsmon/util/strings.hpp"
@@ -133,6 +134,17 @@ std::shared_ptr<const ruletest::AlertmanagerSetup> load_alertmanager_setup(const
                  "NSMON_ALERTMANAGER_TEMPLATES to their folder\n";
   return std::make_shared<const ruletest::AlertmanagerSetup>(
       ruletest::AlertmanagerSetup{std::move(l.cfg), std::move(templates)});
+}
+
+std::optional<double> time_flag(const std::string& text, const char* flag, double now) {
+  if (text.empty()) return std::nullopt;
+  auto t = promapi::parse_time(text, now);
+  if (!t)
+    throw UsageError(std::string(flag) +
+                     " wants RFC 3339 (2024-05-01T12:00:00Z), Unix seconds or a relative time "
+                     "(now-1h, -15m), not '" +
+                     text + "'");
+  return t;
 }
 
 CLI::Option* add_duration_option(CLI::App& cmd, const std::string& name, double& seconds, const std::string& help) {

@@ -2,6 +2,7 @@
 // Helpers shared by the subcommands: the global options, the catalog, feature flags, duration
 // options and the one way to print an error.
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,8 +51,6 @@ core::Diagnostic syntax_diagnostic(const core::SourceFile& src, const promql::Pa
 /// Adds --enable-feature (the PromQL feature flags parse_features knows) bound to `lists`.
 CLI::Option* add_feature_option(CLI::App& cmd, std::vector<std::string>& lists);
 
-/// Adds a duration option: a Prometheus duration (500ms, 2m, 1h30m) or plain seconds (2, 0.5),
-/// stored in seconds. `help` should end with the default, e.g. "(default 2s)".
 /// --alertmanager-version VERSION, for the commands that read alertmanager.yml.
 void add_alertmanager_version_option(CLI::App& cmd);
 /// The Alertmanager version alertmanager.yml is read for: the flag, NSMON_ALERTMANAGER_VERSION or
@@ -74,7 +73,13 @@ LoadedAlertmanager load_alertmanager(const std::string& path, alertmanager::Vers
 std::shared_ptr<const ruletest::AlertmanagerSetup> load_alertmanager_setup(const std::string& path,
                                                                            alertmanager::Version version);
 
+/// Adds a duration option: a Prometheus duration (500ms, 2m, 1h30m) or plain seconds (2, 0.5),
+/// stored in seconds. `help` should end with the default, e.g. "(default 2s)".
 CLI::Option* add_duration_option(CLI::App& cmd, const std::string& name, double& seconds, const std::string& help);
+
+/// A time flag's value (--time, --start, --end) in Unix seconds: RFC 3339, Unix seconds or
+/// relative to `now` (now-1h, -15m); nullopt when `text` is empty; UsageError naming `flag` else.
+std::optional<double> time_flag(const std::string& text, const char* flag, double now);
 
 /// The policy file (--policy), or the defaults. A broken policy is reported like a broken catalog:
 /// positioned errors on stderr, exit 2 (nothing is checked with a policy that does not say what

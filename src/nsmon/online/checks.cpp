@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <ctime>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -12,6 +11,7 @@
 #include "nsmon/promql/printer.hpp"
 #include "nsmon/text/duration.hpp"
 #include "nsmon/text/go.hpp"
+#include "nsmon/text/time.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::online {
@@ -65,15 +65,6 @@ std::string list(const std::vector<std::string>& items, std::size_t most = 8) {
   for (std::size_t i = 0; i < items.size() && i < most; ++i) out += (i ? ", " : "") + items[i];
   if (items.size() > most) out += ", … (" + std::to_string(items.size()) + " in all)";
   return out;
-}
-
-std::string utc(double t) {
-  std::time_t s = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&s, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 std::string ago(double seconds) {
@@ -314,9 +305,9 @@ private:
       }
       emit(u, "server/series-stopped",
            sel + " has no series now; " +
-               (last > 0
-                    ? "last seen " + utc(last) + " (" + ago(o_.now - last) + ")" + (where.empty() ? "" : " on " + where)
-                    : "it had series in the last " + lb),
+               (last > 0 ? "last seen " + text::format_rfc3339_ms(static_cast<std::int64_t>(std::floor(last)) * 1000) +
+                               " (" + ago(o_.now - last) + ")" + (where.empty() ? "" : " on " + where)
+                         : "it had series in the last " + lb),
            "a target went away or stopped exporting it: check the scrape, or remove the rule");
       return;
     }
