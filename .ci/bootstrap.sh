@@ -10,7 +10,7 @@ packages=(
   g++ cmake ninja-build pkg-config git golang-go golang-gopkg-yaml.v3-dev golang-gopkg-yaml.v2-dev
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev catch2 libcurl4-openssl-dev libre2-dev libvalijson-dev
   prometheus victoria-metrics prometheus-node-exporter prometheus-alertmanager python3-prometheus-client python3-yaml
-  curl tmux procps help2man dpkg-dev file openssl zsh fish
+  curl tmux procps help2man dpkg-dev file openssl zsh fish tzdata
   clang-format clang-tidy
 )
 missing=()

@@ -57,5 +57,7 @@ if(DPKG_SHLIBDEPS)
 else()
   set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6, libcurl4, libre2-9, libstdc++6, libgcc-s1")
 endif()
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS "prometheus, bash-completion")
+# prometheus-alertmanager installs the default templates (default.tmpl) that test-rules and
+# `routes test --alerts` render notifications with; tzdata the zones of time intervals.
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "prometheus, prometheus-alertmanager, tzdata, bash-completion")
 include(CPack)
