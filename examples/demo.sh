@@ -100,6 +100,9 @@ section "nsmon lint-rules --prometheus: the same rules against the Prometheus th
 # Every selector is asked about on the server (server/* findings): the detector has ended, so its
 # series have stopped, and the server says when and where each was last seen.
 $nsmon lint-rules --prometheus "http://127.0.0.1:$prom_port" --lookback 1h rules/alert_rules.yml || true
+section "nsmon lint-rules --cost: what each rule reads per evaluation, estimated and as the server counts it"
+$nsmon lint-rules --cost --prometheus "http://127.0.0.1:$prom_port" --lookback 1h --config rules/prometheus.yml \
+  tests/data/cost/heavy_rules.yml || true
 
 section "nsmon gen-dashboards: the Grafana dashboards (the seeds' five and the SLOs'), rendered and checked against the catalog and the SLO rules"
 $nsmon gen-dashboards --out "$workdir/dashboards"

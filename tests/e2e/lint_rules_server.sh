@@ -97,12 +97,31 @@ expect_out "[catalog/unknown-metric]"
 grep -q "server/metric-missing" <<<"$out" && fail "said twice: $out"
 
 # A rule reading four hours of two series among rules that read a sample or two: Prometheus counts
-# its samples (server/cost); VictoriaMetrics cannot.
+# its samples. A few thousand samples are no cost worth a word by default (the policy's
+# min_samples, 1,000,000); with a floor of 100 it is server/cost. VictoriaMetrics counts none:
+# the catalog's estimate (rules/cost) speaks instead.
 cp "$rules" "$TMP/cost.yml"
 printf '      - alert: ImagesLongWindow\n        expr: sum(increase(errors_total[4h])) < 1\n        for: 5m\n        labels: {severity: warning}\n        annotations: {summary: s, description: d}\n' >>"$TMP/cost.yml"
 run lint-rules --prometheus "$PROM_URL" "$TMP/cost.yml"
+grep -q "cost\]" <<<"$out" && fail "a few thousand samples are no cost: $out"
+printf 'cost: {min_samples: 100}\n' >"$TMP/policy.yml"
+run lint-rules --prometheus "$PROM_URL" --policy "$TMP/policy.yml" "$TMP/cost.yml"
 expect_out "cost.yml:66:15: info: one evaluation of this rule reads"
-expect_out "samples on the server"
-run lint-rules --prometheus "$VM_URL" "$TMP/cost.yml"
-grep -q "cost\]" <<<"$out" && fail "VictoriaMetrics reports no samples: $out"
+expect_out "samples on the server, every 30s"
+expect_out "[server/cost]"
+grep -q "rules/cost" <<<"$out" && fail "the server's count replaces the estimate: $out"
+run lint-rules --prometheus "$VM_URL" --policy "$TMP/policy.yml" "$TMP/cost.yml"
+grep -q "server/cost" <<<"$out" && fail "VictoriaMetrics reports no samples: $out"
+expect_out "[rules/cost]"
+# --cost: every rule's estimate beside the server's count, heaviest first.
+run lint-rules --prometheus "$PROM_URL" --cost "$TMP/cost.yml" --format json
+python3 - "$TMP/out" <<'PY' || fail "$out"
+import json, sys
+costs = json.load(open(sys.argv[1]))["costs"]
+assert costs[0]["rule"] == "ImagesLongWindow", costs[0]
+assert costs[0]["server_samples"] > 100 and costs[0]["estimate"]["samples"] > 100, costs[0]
+assert all(c["server_samples"] is not None for c in costs), costs
+PY
+run lint-rules --prometheus "$PROM_URL" --cost "$TMP/cost.yml"
+expect_out "SERVER"
 echo ok

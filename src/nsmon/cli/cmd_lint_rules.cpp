@@ -13,6 +13,7 @@
 #include "nsmon/config/settings.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/exit_codes.hpp"
+#include "nsmon/lint/cost.hpp"
 #include "nsmon/lint/lint.hpp"
 #include "nsmon/lint/policy.hpp"
 #include "nsmon/online/checks.hpp"
@@ -39,6 +40,7 @@ struct LintOptions {
   ServerOptions conn;               ///< --prometheus: the server the online checks ask
   std::string lookback = "7d";
   bool no_cost = false; ///< --no-cost: no stats=all query per rule
+  bool cost = false;    ///< --cost: every rule's cost, heaviest first
 };
 
 /// What lint-rules lints when given neither files nor --config (cli/defaults: here, or installed).
@@ -91,9 +93,10 @@ std::unique_ptr<Loaded> read_inputs(const LintOptions& o) {
 
 /// The checks' findings and the loaders', each under the same `# nsmon disable` comments and
 /// policy, sorted, with the summary's counts.
-std::unique_ptr<report::Report> check(Loaded& loaded, const lint::Options& options) {
+std::unique_ptr<report::Report> check(Loaded& loaded, const lint::Options& options,
+                                      std::vector<lint::RuleCost>& costs) {
   auto report = std::make_unique<report::Report>();
-  report->findings = lint::run(loaded.input, options);
+  report->findings = lint::run(loaded.input, options, &costs);
   lint::drop_disjoint_duplicates(loaded.diags, loaded.input, options);
   lint::apply_policy(loaded.diags, loaded.input.rule_files, options.policy);
   report->findings.reserve(report->findings.size() + loaded.diags.size());
@@ -105,9 +108,10 @@ std::unique_ptr<report::Report> check(Loaded& loaded, const lint::Options& optio
 }
 
 /// --prometheus: the server's findings on the same rules, under the same comments and policy,
-/// without those that repeat an offline finding; what was asked goes to the summary's facts.
+/// without those that repeat an offline finding; what was asked goes to the summary's facts. The
+/// server's count of each rule's samples joins `costs`, and judges them in place of the estimate.
 void check_online(LintOptions& o, const Context& ctx, Loaded& loaded, const lint::Options& options,
-                  report::Report& report) {
+                  report::Report& report, std::vector<lint::RuleCost>& costs) {
   take_server_settings(ctx.settings, o.conn);
   if (o.conn.url.empty()) o.conn.url = ctx.settings.get("lint.prometheus").value;
   if (o.conn.url.empty()) return;
@@ -126,6 +130,14 @@ void check_online(LintOptions& o, const Context& ctx, Loaded& loaded, const lint
   online::Summary summary;
   auto found = online::check(loaded.input.rule_files, batch, oo, summary);
   online::drop_repeated(found, report.findings);
+  for (auto& c : costs)
+    if (auto it = summary.samples.find(c.rule); it != summary.samples.end()) c.server_samples = it->second;
+  if (summary.exact_cost) {
+    std::erase_if(report.findings, [](const core::Diagnostic& d) { return d.check == "rules/cost"; });
+    const rules::Config* cfg = loaded.input.config ? &*loaded.input.config : nullptr;
+    auto heavy = lint::cost_outliers(costs, options.policy, true, cfg);
+    std::move(heavy.begin(), heavy.end(), std::back_inserter(found));
+  }
   lint::apply_policy(found, loaded.input.rule_files, options.policy);
   report.findings.insert(report.findings.end(), std::make_move_iterator(found.begin()),
                          std::make_move_iterator(found.end()));
@@ -135,6 +147,12 @@ void check_online(LintOptions& o, const Context& ctx, Loaded& loaded, const lint
   report.facts.push_back({"server_requests", static_cast<long long>(summary.requests)});
   report.facts.push_back({"server_cost", summary.exact_cost ? "exact" : "not reported by the server"});
   report.facts.push_back({"server_cost_queries", static_cast<long long>(summary.cost_queries)});
+}
+
+/// --cost: every rule's cost, heaviest first: a table before the findings, or the JSON's "costs".
+void show_costs(const std::vector<lint::RuleCost>& costs, const ReportOptions& ro, report::Report& report) {
+  if (ro.format == "text") std::cout << lint::render_cost_table(costs) << "\n";
+  report.details.emplace_back("costs", lint::cost_json(costs));
 }
 
 int run_lint(LintOptions& o, const Context& ctx) {
@@ -154,9 +172,11 @@ int run_lint(LintOptions& o, const Context& ctx) {
   // Read everything first: an unreadable file ends the command (exit 2) before any check runs.
   auto loaded = read_inputs(o);
   // Check the whole input at once: rules are judged against each other and the config.
-  auto report = check(*loaded, options);
+  std::vector<lint::RuleCost> costs;
+  auto report = check(*loaded, options, costs);
   // With --prometheus, what the server knows of the same selectors (one error if it is down).
-  check_online(o, ctx, *loaded, options, *report);
+  check_online(o, ctx, *loaded, options, *report, costs);
+  if (o.cost) show_costs(costs, ctx.report, *report);
   // Report in --format; the exit code follows --fail-on.
   int rc = finish(*report, loaded->sources, ctx.report);
   // The process ends next: it frees the model and the report.
@@ -192,6 +212,7 @@ Silencing checks:
                     disable: [promql/regex-anchors]
                     severity: {rules/record-naming: off, units/out-of-range: error}
                     external: [kube_, apiserver_, node_]   # other exporters' metrics, unchecked
+                    cost: {ratio: 10, min_samples: 1000000} # rules/cost and server/cost (below)
 
 Rules about other exporters:
   A rules repository that also has kube-state-metrics or node rules: name their prefixes in the
@@ -199,6 +220,17 @@ Rules about other exporters:
   namespaces), or give --catalog none to lint structure and PromQL semantics with no catalog at
   all (Prometheus's own series such as up and ALERTS are still known; counters are recognised by
   their _total, _count, _sum and _bucket names).
+
+Cost (--cost shows every rule's, heaviest first; JSON: "costs"):
+  what one evaluation of a rule reads, estimated offline. The catalog has no series counts, so a
+  selector counts, for each label it leaves open, the values the label can take (its fixed values
+  that the matchers accept, 1 for an open label, 100 for a high-cardinality one), a _bucket its
+  buckets; a range reads one sample per scrape interval of its job (the config's; 1m without one),
+  or per evaluation of the recording rule it reads; a subquery its inside once per step. A rule
+  reading at least min_samples in one evaluation and ratio times the median rule's samples per
+  second (its samples over its group's interval: a heavy read in a slow group is the cheap form)
+  is rules/cost, info. A metric the catalog does not know (another exporter's) gets no estimate.
+  With --prometheus, the server's count (stats=all) replaces the estimate: server/cost.
 
 Against a server (--prometheus URL, or the setting lint.prometheus, $NSMON_LINT_PROMETHEUS_URL):
   every selector of every rule is also checked on Prometheus, VictoriaMetrics, Thanos or Mimir
@@ -215,7 +247,7 @@ Against a server (--prometheus URL, or the setting lint.prometheus, $NSMON_LINT_
                                             (max_over_time(timestamp(...)[lookback:step])), or
                                             the metric's labels and each matcher's label values
     query with stats=all, once per rule     the samples one evaluation reads (Prometheus
-                                            reports them; server/cost names the outliers)
+                                            reports them; see Cost above)
   A server that cannot be reached, refuses or answers garbage is one error (exit 3), never a
   finding per rule. Findings the catalog already gives at the same place are not repeated;
   selectors under absent() and of ALERTS, empty by design, are not asked about.
@@ -223,6 +255,7 @@ Against a server (--prometheus URL, or the setting lint.prometheus, $NSMON_LINT_
 Examples:
   nsmon lint-rules rules/alert_rules.yml
   nsmon lint-rules --prometheus http://localhost:9090 rules/alert_rules.yml
+  nsmon lint-rules --cost --config rules/prometheus.yml
   nsmon lint-rules --config rules/prometheus.yml --format sarif > nsmon.sarif
   nsmon lint-rules --fail-on error --format github alerts/*.yml
   nsmon lint-rules --list-checks
@@ -248,6 +281,9 @@ Run define_lint_rules(CLI::App& cmd) {
   cmd.add_option("--lookback", o->lookback,
                  "With --prometheus: the window a selector's series are looked for in (default 7d)")
       ->option_text("DURATION");
+  cmd.add_flag("--cost", o->cost,
+               "Show every rule's cost, heaviest first: the series and samples one evaluation reads, "
+               "estimated from the catalog (and counted by the server with --prometheus)");
   cmd.add_flag("--no-cost", o->no_cost,
                "With --prometheus: do not ask what each rule's evaluation reads (a query a rule)");
   add_report_options(cmd);

@@ -58,9 +58,10 @@ core::Span expr_span(const rules::Rule& r, PosRange range) {
 class RuleChecks : public ExprChecks {
 public:
   RuleChecks(const ParsedRule& pr, const Options& opt, Inference& inf, const rules::Config* cfg,
-             const std::vector<std::string>& all_names, std::vector<core::Diagnostic>& out, ForeignMetrics& foreign)
+             const std::vector<std::string>& all_names, std::vector<core::Diagnostic>& out, ForeignMetrics& foreign,
+             const CostModel& model, RuleCost& cost)
       : ExprChecks(*opt.catalog, inf, cfg, all_names), pr_(pr), r_(*pr.rule), opt_(opt), cfg_(cfg), out_(out),
-        foreign_(foreign) {
+        foreign_(foreign), model_(model), cost_(cost) {
     in_alert_ = r_.is_alert();
   }
 
@@ -105,9 +106,8 @@ private:
   // (Sloth's period rule), for a fraction of the samples.
   void cost(const Expr& root) {
     constexpr std::int64_t kDay = 86400000;
-    const std::int64_t interval = pr_.group->interval ? pr_.group->interval->ms
-                                  : cfg_              ? cfg_->evaluation_interval_ms
-                                                      : 60000;
+    const std::int64_t interval = model_.interval_of(*pr_.group);
+    cost_ = RuleCost{pr_.file, pr_.group, pr_.rule, interval, model_.estimate(root, interval), std::nullopt};
     const std::int64_t scrape = cfg_ ? cfg_->scrape_interval_ms : 60000;
     const std::string every = " at every evaluation (every " + text::format_duration(interval) + ")";
     const std::string fix = "record it over a short window (5m, 1h) and aggregate the recording over the period "
@@ -118,6 +118,7 @@ private:
         const auto& sq = n.as<SubqueryExpr>();
         const std::int64_t range = sq.range_ns / 1000000, step = sq.step_ns ? sq.step_ns / 1000000 : interval;
         if (range >= kDay && step > 0) {
+          cost_.explained = true;
           emit("rules/expensive-range", n.range,
                "a subquery over " + text::format_duration(range) + " evaluates its inner query " +
                    std::to_string(range / step) + " times (every " + text::format_duration(step) + ")" + every,
@@ -132,13 +133,15 @@ private:
                              ? &ms.selector->as<VectorSelector>()
                              : nullptr;
         // A recording rule's series (level:metric:ops) is already the cheap form.
-        if (range > 3 * kDay && vs && vs->name.find(':') == std::string::npos)
+        if (range > 3 * kDay && vs && vs->name.find(':') == std::string::npos) {
+          cost_.explained = true;
           emit("rules/expensive-range", n.range,
                "reads " + text::format_duration(range) + " of raw samples of " +
                    (vs->name.empty() ? "the selector" : vs->name) + ", " + std::to_string(range / scrape) +
                    " a series at a " + text::format_duration(scrape) + " scrape interval" +
                    (cfg_ ? "" : " (Prometheus's default)") + every,
                fix);
+        }
       }
       return true;
     });
@@ -253,6 +256,8 @@ private:
   const rules::Config* cfg_;
   std::vector<core::Diagnostic>& out_;
   ForeignMetrics& foreign_;
+  const CostModel& model_;
+  RuleCost& cost_;
 };
 
 void Analysis::run() {
@@ -292,6 +297,9 @@ void Analysis::run() {
   for (const auto& pr : parsed)
     if (!pr.rule->is_alert() && pr.ok) recording.push_back({pr.group, pr.rule, pr.parsed->expr()});
   const std::map<std::string, RecordedMetric> recorded = recorded_metrics(recording, *options_.catalog, &targets);
+  CostModel model(*options_.catalog, cfg);
+  model.learn(recording);
+  std::vector<RuleCost> costs(parsed.size());
 
   std::vector<std::string> names = options_.catalog->all_series_names();
   for (const auto& [n, rm] : recorded) names.push_back(n);
@@ -305,7 +313,7 @@ void Analysis::run() {
       if (!pr.ok) continue;
       const std::size_t before = found[k].size();
       Inference inf(*options_.catalog, &targets, recorded);
-      RuleChecks(pr, options_, inf, cfg, names, found[k], foreign[k]).run();
+      RuleChecks(pr, options_, inf, cfg, names, found[k], foreign[k], model, costs[i]).run();
       policy(pr, found[k]); // while the rule is in the cache
       for (std::size_t j = before; j < found[k].size(); ++j) locate(found[k][j], *pr.file);
       pr.parsed.reset();
@@ -318,6 +326,10 @@ void Analysis::run() {
     all.app_jobs.merge(f.app_jobs);
   }
   foreign_metrics(all);
+  std::erase_if(costs, [](const RuleCost& c) { return c.rule == nullptr; }); // did not parse
+  auto heavy = cost_outliers(costs, options_.policy, false, cfg);
+  std::move(heavy.begin(), heavy.end(), std::back_inserter(out_));
+  if (costs_) *costs_ = std::move(costs);
   config(cfg);
 
   // Expression findings carry a file offset in `col` (line 0); the checking threads turned those

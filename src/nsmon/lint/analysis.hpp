@@ -1,6 +1,7 @@
 #pragma once
 #include <vector>
 
+#include "nsmon/lint/cost.hpp"
 #include "nsmon/lint/lint.hpp"
 
 namespace nsmon::lint {
@@ -12,8 +13,10 @@ struct ForeignMetrics;
 /// config, policy). Findings are appended to `out`.
 class Analysis {
 public:
-  Analysis(const Input& input, const Options& options, std::vector<core::Diagnostic>& out)
-      : input_(input), options_(options), out_(out) {}
+  /// `costs`, when given, receives every rule's estimated cost in file order.
+  Analysis(const Input& input, const Options& options, std::vector<core::Diagnostic>& out,
+           std::vector<RuleCost>* costs = nullptr)
+      : input_(input), options_(options), out_(out), costs_(costs) {}
   void run();
 
 private:
@@ -29,6 +32,7 @@ private:
   const Input& input_;
   const Options& options_;
   std::vector<core::Diagnostic>& out_;
+  std::vector<RuleCost>* costs_;
 };
 
 } // namespace nsmon::lint

@@ -48,9 +48,9 @@ private:
 
 } // namespace
 
-std::vector<core::Diagnostic> run(const Input& input, const Options& options) {
+std::vector<core::Diagnostic> run(const Input& input, const Options& options, std::vector<RuleCost>* costs) {
   std::vector<core::Diagnostic> out;
-  Analysis analysis(input, options, out);
+  Analysis analysis(input, options, out, costs);
   analysis.run();
   apply_policy(out, input.rule_files, options.policy);
   sort_unique(out);

@@ -25,6 +25,10 @@ struct Policy {
   /// Metric name prefixes of other exporters (kube_, node_, apiserver_): used unchecked, as the
   /// catalog's external_prefixes.
   std::vector<std::string> external_prefixes;
+  /// rules/cost and server/cost: a rule reading at least cost_min_samples in one evaluation and
+  /// cost_ratio times the median rule's samples per second (lint/cost.hpp).
+  double cost_ratio = 10;
+  double cost_min_samples = 1000000;
 };
 
 /// A check: its stable id, default severity and a one-line description (--list-checks).
@@ -52,9 +56,12 @@ struct Options {
   promql::ParseOptions parse;
 };
 
+struct RuleCost;
+
 /// Runs every check on the rule files (and the config, if given). No I/O. The result is sorted,
-/// and findings silenced by `# nsmon disable` comments or the policy are removed.
-std::vector<core::Diagnostic> run(const Input& input, const Options& options);
+/// and findings silenced by `# nsmon disable` comments or the policy are removed. `costs`, when
+/// given, receives every rule's estimated cost (lint/cost.hpp) in file order.
+std::vector<core::Diagnostic> run(const Input& input, const Options& options, std::vector<RuleCost>* costs = nullptr);
 
 /// The checks of lint-rules that apply to one PromQL expression on its own (promql/*, catalog/*,
 /// units/*, labels/impossible-match), positioned in `src`, whose text is the expression; for

@@ -19,7 +19,8 @@ public:
     auto root = y_.parse();
     if (!root || root->is_null()) return p; // an empty policy keeps every default
     if (!y_.check_mapping(
-            *root, {"severity_label", "severity_values", "required_annotations", "disable", "severity", "external"},
+            *root,
+            {"severity_label", "severity_values", "required_annotations", "disable", "severity", "external", "cost"},
             "a policy file"))
       return p;
     const yaml::Node& r = *root;
@@ -39,6 +40,7 @@ public:
     }
     if (auto n = r["severity"]) severities(n, p);
     if (auto n = r["external"]) p.external_prefixes = names(n, "external", false);
+    if (auto n = r["cost"]) cost(n, p);
     return p;
   }
 
@@ -101,6 +103,19 @@ private:
                   "severity of " + id + " must be error, warning, info or off, not '" + *level + "'",
                   hint.empty() ? "" : "did you mean '" + hint + "'?");
       }
+    }
+  }
+
+  // cost: {ratio: 10, min_samples: 1000000}
+  void cost(const yaml::Node& n, Policy& p) {
+    if (n.is_null() || !y_.check_mapping(n, {"ratio", "min_samples"}, "cost")) return;
+    if (auto r = n["ratio"]) {
+      if (auto v = y_.number(r, "cost ratio"); v && *v >= 1) p.cost_ratio = *v;
+      else if (v) y_.report(r, "policy-file/value", "cost ratio must be 1 or more");
+    }
+    if (auto m = n["min_samples"]) {
+      if (auto v = y_.number(m, "cost min_samples"); v && *v >= 0) p.cost_min_samples = *v;
+      else if (v) y_.report(m, "policy-file/value", "cost min_samples must be 0 or more");
     }
   }
 

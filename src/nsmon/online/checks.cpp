@@ -401,33 +401,15 @@ private:
     }
     summary_.cost_queries = calls.size();
     auto answers = batch_.fetch(calls);
-    std::vector<std::pair<double, std::size_t>> samples;
     for (std::size_t i = 0; i < answers.size(); ++i) {
       json d = data_of(*answers[i]);
       if (!d.is_object() || !d.contains("stats")) continue;
       const json& s = d["stats"];
-      if (s.contains("samples") && s["samples"].contains("totalQueryableSamples"))
-        samples.emplace_back(s["samples"]["totalQueryableSamples"].get<double>(), i);
+      if (s.contains("samples") && s["samples"].contains("totalQueryableSamples") &&
+          s["samples"]["totalQueryableSamples"].is_number())
+        summary_.samples[rules_[i].rule] = s["samples"]["totalQueryableSamples"].get<double>();
     }
-    summary_.exact_cost = !samples.empty();
-    if (samples.size() < 3) return;
-    std::vector<double> sorted;
-    for (const auto& [n, i] : samples) sorted.push_back(n);
-    std::sort(sorted.begin(), sorted.end());
-    const double median = std::max(1.0, sorted[sorted.size() / 2]);
-    for (const auto& [n, i] : samples) {
-      if (n < o_.cost_ratio * median || n < static_cast<double>(o_.cost_floor)) continue;
-      const auto& r = rules_[i];
-      core::Diagnostic d =
-          core::make_diagnostic("server/cost", r.rule->expr.span,
-                                "one evaluation of this rule reads " + util::format_number(n) +
-                                    " samples on the server, " + util::format_number(std::round(n / median)) +
-                                    " times the median rule's (" + util::format_number(median) + ")",
-                                "read a recording rule over a shorter window, or narrow the selectors");
-      d.rule = r.rule->name.value;
-      d.group = r.group->name.value;
-      out_.push_back(std::move(d));
-    }
+    summary_.exact_cost = !summary_.samples.empty();
   }
 
   void emit(const Use& u, core::CheckId check, std::string msg, std::string suggestion,

@@ -3,10 +3,12 @@
 // matches series now and over a lookback window and, when not, why (the metric is unknown, it
 // stopped, a label it never carries, a value the label never takes, a job nobody scrapes); rate()
 // over what the server's metadata calls a gauge; a range shorter than two scrape intervals of the
-// targets; a recording rule the server does not have; what each rule's evaluation reads.
+// targets; a recording rule the server does not have; what each rule's evaluation reads (its
+// samples go to the Summary: lint/cost.hpp judges them).
 // Findings are server/* checks, positioned on the selector in the rule file.
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,9 +25,7 @@ struct Options {
   double now = 0;     ///< Unix seconds: "now" for every question
   std::int64_t lookback_s = 7 * 86400;
   promql::ParseOptions parse;
-  bool cost = true;              ///< ask each rule's evaluation cost (stats=all)
-  double cost_ratio = 10;        ///< a rule reading this many times the median is a finding
-  std::size_t cost_floor = 1000; ///< ... and at least this many samples
+  bool cost = true; ///< ask each rule's evaluation cost (stats=all)
 };
 
 /// What the run learnt beyond its findings, for the report's facts.
@@ -37,6 +37,9 @@ struct Summary {
   bool targets = false;         ///< ... /api/v1/targets
   bool rules = false;           ///< ... /api/v1/rules
   bool exact_cost = false;      ///< query stats (Prometheus's stats=all) were answered
+  /// The samples one evaluation of each rule reads, as the server counts them (lint/cost.hpp
+  /// judges them, beside the catalog's estimates).
+  std::map<const rules::Rule*, double> samples;
 };
 
 /// Asks the server about every rule of `files` through `batch` and returns server/* findings.

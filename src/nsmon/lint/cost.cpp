@@ -1,0 +1,362 @@
+#include "nsmon/lint/cost.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <unordered_map>
+
+#include "nsmon/labels/labels.hpp"
+#include "nsmon/lint/lint.hpp"
+#include "nsmon/promql/functions.hpp"
+#include "nsmon/text/duration.hpp"
+#include "nsmon/util/humanize.hpp"
+#include "nsmon/util/table.hpp"
+
+namespace nsmon::lint {
+
+using namespace promql;
+
+// A node's estimate on the way up the tree.
+struct CostModel::Node {
+  double series = 0, samples = 0, read = 0;
+  bool known = true;
+  bool scalar = false;
+  std::int64_t interval_ms = 0;         ///< a selector's: how often its series gain a sample
+  std::map<std::string, double> values; ///< distinct values of the labels its series carry
+};
+
+namespace {
+
+constexpr std::int64_t kDefaultInterval = 60000; // Prometheus's scrape and evaluation default
+
+double values_of(const std::map<std::string, double>& values, const std::string& label) {
+  auto it = values.find(label);
+  return it == values.end() ? 1 : it->second;
+}
+
+// How many of a label's values a matcher leaves: one for an equality, the fixed values it
+// accepts, all of them otherwise.
+double narrowed(const catalog::Label* l, const Matcher& m, double all) {
+  if (m.op == MatchOp::equal) return 1;
+  if (!l || l->values.empty()) return all;
+  double n = 0;
+  for (const auto& v : l->values) n += labels::matches(m, v, labels::Dialect::prometheus) ? 1 : 0;
+  return std::max(1.0, n);
+}
+
+} // namespace
+
+std::int64_t CostModel::interval_of(const rules::Group& g) const {
+  if (g.interval && g.interval->ms > 0) return g.interval->ms;
+  return cfg_ ? cfg_->evaluation_interval_ms : kDefaultInterval;
+}
+
+// The job a selector pins, else the shortest interval of the application's jobs in the config,
+// else the config's global one.
+std::int64_t CostModel::scrape_interval(const VectorSelector& vs) const {
+  if (!cfg_) return kDefaultInterval;
+  std::int64_t shortest = 0;
+  for (const auto& job : cfg_->jobs) {
+    bool pinned = false, app = false;
+    for (const auto& m : vs.matchers)
+      if (m.name == "job" && m.op == MatchOp::equal) pinned = m.value == job.name.value;
+    for (const auto& j : cat_.jobs) app = app || j == job.name.value;
+    if (pinned) return job.interval_ms;
+    if (app && job.interval_ms > 0 && (shortest == 0 || job.interval_ms < shortest)) shortest = job.interval_ms;
+  }
+  return shortest ? shortest : cfg_->scrape_interval_ms;
+}
+
+CostModel::Node CostModel::selector(const VectorSelector& vs) const {
+  Node n;
+  const std::string name = metric_name(vs);
+  if (auto r = recorded_.find(name); r != recorded_.end()) {
+    n.values = r->second.values;
+    n.series = r->second.series;
+    n.interval_ms = r->second.interval_ms;
+    for (const auto& m : vs.matchers)
+      if (auto v = n.values.find(m.name); v != n.values.end() && m.name != "__name__") {
+        n.series /= v->second;
+        v->second = narrowed(nullptr, m, v->second);
+        n.series *= v->second;
+      }
+    n.samples = n.read = n.series;
+    return n;
+  }
+  auto ref = cat_.resolve(name);
+  if (!ref || !ref->metric) {
+    n.known = false;
+    return n;
+  }
+  n.series = 1;
+  n.interval_ms = scrape_interval(vs);
+  for (const auto& l : ref->metric->labels) {
+    double all = l.high_cardinality ? kHighCardinality : std::max<double>(1, static_cast<double>(l.values.size()));
+    for (const auto& m : vs.matchers)
+      if (m.name == l.name) all = std::min(all, narrowed(&l, m, all));
+    n.values[l.name] = all;
+    n.series *= all;
+  }
+  if (ref->suffix == "_bucket") {
+    double le = static_cast<double>(ref->metric->buckets.size() + 1); // +Inf
+    for (const auto& m : vs.matchers)
+      if (m.name == "le") le = std::min(le, m.op == MatchOp::equal ? 1.0 : le);
+    n.values["le"] = le;
+    n.series *= le;
+  }
+  n.samples = n.read = n.series;
+  return n;
+}
+
+std::optional<Estimate> CostModel::estimate(const Expr& root, std::int64_t interval_ms) const {
+  Node top = evaluate(root, interval_ms);
+  if (!top.known) return std::nullopt;
+  return Estimate{top.read, top.series, top.samples};
+}
+
+CostModel::Node CostModel::evaluate(const Expr& root, std::int64_t interval_ms) const {
+  // Pre-order, then reversed: each node after its children (as Inference::run).
+  std::vector<const Expr*> order;
+  walk(root, [&](const Expr& n, std::span<const Expr* const>) {
+    order.push_back(&n);
+    return true;
+  });
+  std::unordered_map<const Expr*, Node> at;
+  auto child = [&](const Expr* e) -> Node {
+    static const Node none{0, 0, 0, true, true, 0, {}};
+    if (!e) return none;
+    auto it = at.find(e);
+    return it == at.end() ? none : it->second;
+  };
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    const Expr& e = **it;
+    Node n;
+    switch (e.kind) {
+    case NodeKind::number_literal:
+    case NodeKind::string_literal:
+    case NodeKind::duration: n.scalar = true; break;
+    case NodeKind::vector_selector: n = selector(e.as<VectorSelector>()); break;
+    case NodeKind::matrix_selector: {
+      n = child(e.as<MatrixSelector>().selector);
+      const double every = static_cast<double>(std::max<std::int64_t>(n.interval_ms, 1000));
+      n.samples =
+          n.series * std::max(1.0, std::ceil(static_cast<double>(e.as<MatrixSelector>().range_ns / 1000000) / every));
+      break;
+    }
+    case NodeKind::subquery: {
+      const auto& sq = e.as<SubqueryExpr>();
+      n = child(sq.expr);
+      const std::int64_t step = sq.step_ns ? sq.step_ns / 1000000 : interval_ms;
+      n.samples *= std::max(1.0, std::floor(static_cast<double>(sq.range_ns / 1000000) /
+                                            static_cast<double>(std::max<std::int64_t>(step, 1))));
+      break;
+    }
+    case NodeKind::paren: n = child(e.as<ParenExpr>().expr); break;
+    case NodeKind::unary: n = child(e.as<UnaryExpr>().expr); break;
+    case NodeKind::aggregate: {
+      const auto& a = e.as<AggregateExpr>();
+      Node in = child(a.expr), param = child(a.param);
+      n = in;
+      n.samples = in.samples + param.samples;
+      n.read = in.read + param.read;
+      n.known = in.known && param.known;
+      if (a.op == AggregateOp::count_values) break; // a series per value: unknown, kept as is
+      double groups = 1;
+      std::map<std::string, double> kept;
+      for (const auto& [label, count] : in.values) {
+        bool listed = std::find(a.grouping.begin(), a.grouping.end(), label) != a.grouping.end();
+        if (listed != a.without) {
+          kept[label] = count;
+          groups *= count;
+        }
+      }
+      // topk, bottomk, limitk keep up to k series a group: no more than came in.
+      if (a.op != AggregateOp::topk && a.op != AggregateOp::bottomk && a.op != AggregateOp::limitk &&
+          a.op != AggregateOp::limit_ratio) {
+        n.series = std::min(in.series, groups);
+        n.values = std::move(kept);
+      }
+      break;
+    }
+    case NodeKind::call: {
+      const auto& c = e.as<Call>();
+      n.scalar = c.func && c.func->return_type == ValueType::scalar;
+      bool first = true;
+      for (const Expr* arg : c.args) {
+        Node a = child(arg);
+        n.samples += a.samples;
+        n.read += a.read;
+        n.known = n.known && a.known;
+        if (first && !a.scalar) {
+          n.series = a.series;
+          n.values = a.values;
+          first = false;
+        }
+      }
+      if (c.name == "vector" || c.name == "absent" || c.name == "absent_over_time") {
+        n.series = 1;
+        n.values.clear();
+      } else if (c.name == "histogram_quantile" || c.name == "histogram_fraction") {
+        n.series /= values_of(n.values, "le");
+        n.values.erase("le");
+      }
+      break;
+    }
+    case NodeKind::binary: {
+      const auto& b = e.as<BinaryExpr>();
+      Node l = child(b.lhs), r = child(b.rhs);
+      n.samples = l.samples + r.samples;
+      n.read = l.read + r.read;
+      n.known = l.known && r.known;
+      n.scalar = l.scalar && r.scalar;
+      const Node& vec = l.scalar ? r : l;
+      n.series = vec.series;
+      n.values = vec.values;
+      if (!l.scalar && !r.scalar) {
+        const VectorMatching* m = b.matching();
+        if (b.op == BinaryOp::lor) n.series = l.series + r.series;
+        else if (is_set_operator(b.op)) n.series = l.series;
+        else if (m && m->card == Cardinality::one_to_many) n.series = r.series, n.values = r.values;
+        else if (!m || m->card == Cardinality::one_to_one) n.series = std::min(l.series, r.series);
+      }
+      break;
+    }
+    }
+    if (n.scalar) n.series = 0;
+    at[&e] = std::move(n);
+  }
+  return child(&root);
+}
+
+void CostModel::learn(const std::vector<RecordingRule>& recordings) {
+  // Each pass knows the recordings the previous ones learned; a chain of recordings is learned
+  // in as many passes as it is long.
+  for (int pass = 0; pass < 8; ++pass) {
+    std::map<std::string, RecordedSeries> next;
+    std::map<std::string, std::map<std::string, std::set<std::string>>> rule_labels; // name -> label -> values
+    for (const auto& r : recordings) {
+      const std::int64_t every = interval_of(*r.group);
+      Node top = evaluate(*r.expr, every);
+      if (!top.known) continue;
+      RecordedSeries& s = next[r.rule->name.value];
+      s.series += std::max(1.0, top.series);
+      s.interval_ms = s.interval_ms ? std::min(s.interval_ms, every) : every;
+      for (const auto& [label, count] : top.values) s.values[label] = std::max(s.values[label], count);
+      for (const auto& kv : r.rule->labels) rule_labels[r.rule->name.value][kv.key.value].insert(kv.value.value);
+    }
+    // Rules writing one name apart by their labels (slo="a", slo="b"): a value each.
+    for (auto& [name, by_label] : rule_labels)
+      for (const auto& [label, values] : by_label) next[name].values[label] = static_cast<double>(values.size());
+    const bool learned_nothing = next.size() == recorded_.size();
+    recorded_ = std::move(next);
+    if (learned_nothing) break;
+  }
+}
+
+namespace {
+
+// A rule's samples: the server's count when asked for (`exact`), else the estimate.
+std::optional<double> samples_of(const RuleCost& c, bool exact) {
+  if (exact) return c.server_samples;
+  if (c.estimate) return c.estimate->samples;
+  return std::nullopt;
+}
+
+// Samples per second of the group's schedule: the share of the server's rule evaluation.
+double load(double samples, std::int64_t interval_ms) {
+  return samples * 1000.0 / static_cast<double>(std::max<std::int64_t>(interval_ms, 1));
+}
+
+} // namespace
+
+std::vector<core::Diagnostic> cost_outliers(const std::vector<RuleCost>& costs, const Policy& policy, bool exact,
+                                            const rules::Config* cfg) {
+  std::vector<core::Diagnostic> out;
+  std::vector<double> loads;
+  for (const auto& c : costs)
+    if (auto n = samples_of(c, exact)) loads.push_back(load(*n, c.interval_ms));
+  if (loads.size() < 3) return out; // no "rest" to be far above
+  std::nth_element(loads.begin(), loads.begin() + static_cast<std::ptrdiff_t>(loads.size() / 2), loads.end());
+  const double median = std::max(loads[loads.size() / 2], 1e-9);
+  const std::string basis =
+      exact ? std::string()
+            : " (estimated from the catalog's label values and " +
+                  (cfg ? "the config's scrape intervals" : std::string("Prometheus's default 1m scrape interval")) +
+                  "; --prometheus counts them)";
+  for (const auto& c : costs) {
+    auto n = samples_of(c, exact);
+    if (!n || c.explained || *n < policy.cost_min_samples || load(*n, c.interval_ms) < policy.cost_ratio * median)
+      continue;
+    const double times = load(*n, c.interval_ms) / median;
+    std::string what = exact ? "one evaluation of this rule reads " + util::fmt::count(*n) + " samples on the server"
+                             : "one evaluation of this rule reads about " + util::fmt::count(*n) +
+                                   " samples of about " + util::fmt::count(c.estimate->series_read) + " series";
+    const std::string msg = what + ", every " + text::format_duration(c.interval_ms) + ": " + util::fmt::count(times) +
+                            " times the median rule's samples per second" + basis;
+    const std::string fix = "record the inner part over a short window and read the recording, narrow the "
+                            "selectors, or evaluate the group less often";
+    core::Diagnostic d = exact ? core::make_diagnostic("server/cost", c.rule->expr.span, msg, fix)
+                               : core::make_diagnostic("rules/cost", c.rule->expr.span, msg, fix);
+    d.rule = c.rule->name.value;
+    d.group = c.group->name.value;
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+namespace {
+
+// Heaviest first by samples per second (the server's count where there is one), unknown last.
+void sort_heaviest(std::vector<RuleCost>& costs) {
+  auto key = [](const RuleCost& c) {
+    auto n = c.server_samples ? c.server_samples
+             : c.estimate     ? std::optional<double>(c.estimate->samples)
+                              : std::nullopt;
+    return n ? load(*n, c.interval_ms) : -1.0;
+  };
+  std::stable_sort(costs.begin(), costs.end(), [&](const RuleCost& a, const RuleCost& b) { return key(a) > key(b); });
+}
+
+// A load for the table: whole numbers, but the few samples a second of most rules stay visible.
+std::string per_second(double v) { return v >= 10 ? util::fmt::count(v) : util::fmt::fixed(v, 2); }
+
+} // namespace
+
+std::string render_cost_table(std::vector<RuleCost> costs) {
+  sort_heaviest(costs);
+  bool server = false;
+  for (const auto& c : costs) server = server || c.server_samples;
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back({"SAMPLES", "SERIES", "EVERY", "SAMPLES/S"});
+  if (server) rows.back().push_back("SERVER");
+  rows.back().push_back("RULE");
+  for (const auto& c : costs) {
+    const auto& e = c.estimate;
+    rows.push_back({e ? util::fmt::count(e->samples) : "-", e ? util::fmt::count(e->series_read) : "-",
+                    text::format_duration(c.interval_ms), e ? per_second(load(e->samples, c.interval_ms)) : "-"});
+    if (server) rows.back().push_back(c.server_samples ? util::fmt::count(*c.server_samples) : "-");
+    rows.back().push_back(c.file->path + ":" + std::to_string(c.rule->span.line) + " " + c.rule->name.value);
+  }
+  return util::render_table(rows);
+}
+
+nlohmann::ordered_json cost_json(std::vector<RuleCost> costs) {
+  sort_heaviest(costs);
+  auto out = nlohmann::ordered_json::array();
+  for (const auto& c : costs) {
+    nlohmann::ordered_json j = {{"file", c.file->path},
+                                {"line", c.rule->span.line},
+                                {"group", c.group->name.value},
+                                {"rule", c.rule->name.value},
+                                {"interval_seconds", static_cast<double>(c.interval_ms) / 1000.0}};
+    j["estimate"] = c.estimate ? nlohmann::ordered_json{{"series_read", std::round(c.estimate->series_read)},
+                                                        {"series_returned", std::round(c.estimate->series)},
+                                                        {"samples", std::round(c.estimate->samples)}}
+                               : nlohmann::ordered_json();
+    j["server_samples"] = c.server_samples ? nlohmann::ordered_json(*c.server_samples) : nlohmann::ordered_json();
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+} // namespace nsmon::lint
