@@ -15,8 +15,8 @@ expect_out "heavy_rules.yml:25:15: info: one evaluation of this rule reads about
 
 # --cost: every rule, heaviest first, with the same figures in JSON.
 run lint-rules --cost --config rules/prometheus.yml "$heavy"
-expect_out "SAMPLES    SERIES  EVERY  SAMPLES/S  RULE"
-head -2 <<<"$out" | grep -q "1,152,000  200     15s    76,800     $heavy:24 NMSDropsManyDetections" || fail "$out"
+expect_out "  SAMPLES  SERIES  EVERY  SAMPLES/S  RULE"
+head -2 <<<"$out" | grep -q "^1,152,000     200  15s       76,800  $heavy:24 NMSDropsManyDetections" || fail "$out"
 run lint-rules --cost --config rules/prometheus.yml "$heavy" --format json
 python3 - "$TMP/out" <<'PY' || fail "$out"
 import json, sys
@@ -54,6 +54,6 @@ PY
 # Prometheus's own series (up, ALERTS) are estimated, the rest show "-"; no finding.
 run lint-rules --cost tests/data/realworld/kube-prometheus
 grep -q "rules/cost" <<<"$out" && fail "$out"
-grep -q "^-  *-  *[0-9]" <<<"$out" || fail "no estimate expected for unknown metrics: $out"
+grep -q "^ *-  *-  [0-9]" <<<"$out" || fail "no estimate expected for unknown metrics: $out"
 grep -q "kubePrometheus-prometheusRule.yaml:16 TargetDown" <<<"$out" || fail "up is Prometheus's: $out"
 echo ok

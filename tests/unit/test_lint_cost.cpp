@@ -41,6 +41,8 @@ scrape_configs:
   - job_name: slow
     scrape_interval: 2m
     static_configs: [{targets: ['localhost:8001']}]
+  - job_name: workers
+    static_configs: [{targets: ['w1:8000', 'w2:8000', 'w3:8000']}]
 )";
 
 struct World {
@@ -83,6 +85,10 @@ TEST_CASE("cost: a selector counts its labels' values, a range its scrapes", "[l
   // A pinned job reads at its own interval (30s: 10 samples in 5m; 2m: 3).
   CHECK(estimate(model, "rate(req_total{job=\"app\",code=\"200\"}[5m])")->samples == path * 10);
   CHECK(estimate(model, "rate(req_total{job=\"slow\",code=\"200\"}[5m])")->samples == path * 3);
+  // Each static target of the job exports its own series; instance= keeps one.
+  CHECK(estimate(model, "req_total{job=\"workers\",code=\"200\"}")->series_read == 3 * path);
+  CHECK(estimate(model, "req_total{job=\"workers\",instance=\"w1:8000\",code=\"200\"}")->series_read == path);
+  CHECK(estimate(model, "sum by (instance) (req_total{job=\"workers\"})")->series == 3);
   // sum by (code) returns the codes; the histogram's le values are counted and dropped by
   // histogram_quantile.
   e = estimate(model, "sum by (code) (rate(req_total[1m]))");

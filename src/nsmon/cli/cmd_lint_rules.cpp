@@ -225,12 +225,13 @@ Cost (--cost shows every rule's, heaviest first; JSON: "costs"):
   what one evaluation of a rule reads, estimated offline. The catalog has no series counts, so a
   selector counts, for each label it leaves open, the values the label can take (its fixed values
   that the matchers accept, 1 for an open label, 100 for a high-cardinality one), a _bucket its
-  buckets; a range reads one sample per scrape interval of its job (the config's; 1m without one),
-  or per evaluation of the recording rule it reads; a subquery its inside once per step. A rule
-  reading at least min_samples in one evaluation and ratio times the median rule's samples per
-  second (its samples over its group's interval: a heavy read in a slow group is the cheap form)
-  is rules/cost, info. A metric the catalog does not know (another exporter's) gets no estimate.
-  With --prometheus, the server's count (stats=all) replaces the estimate: server/cost.
+  buckets, times the static targets of its job in the config; a range reads one sample per scrape
+  interval of its job (the config's; 1m without one), or per evaluation of the recording rule it
+  reads; a subquery its inside once per step. A rule reading at least min_samples in one
+  evaluation and ratio times the median rule's samples per second (its samples over its group's
+  interval: a heavy read in a slow group is the cheap form) is rules/cost, info. A metric the
+  catalog does not know (another exporter's) gets no estimate. With --prometheus, the server's
+  count (stats=all) replaces the estimate: server/cost.
 
 Against a server (--prometheus URL, or the setting lint.prometheus, $NSMON_LINT_PROMETHEUS_URL):
   every selector of every rule is also checked on Prometheus, VictoriaMetrics, Thanos or Mimir

@@ -51,20 +51,27 @@ std::int64_t CostModel::interval_of(const rules::Group& g) const {
   return cfg_ ? cfg_->evaluation_interval_ms : kDefaultInterval;
 }
 
-// The job a selector pins, else the shortest interval of the application's jobs in the config,
-// else the config's global one.
-std::int64_t CostModel::scrape_interval(const VectorSelector& vs) const {
-  if (!cfg_) return kDefaultInterval;
-  std::int64_t shortest = 0;
+// Where a selector's series come from: the job it pins, else the application's jobs in the config
+// (Prometheus's own series, such as up: every job), else the config's global interval; a target
+// count of static_configs (a job found by service discovery counts one target).
+CostModel::Scrape CostModel::scrape_of(const VectorSelector& vs, bool every_job) const {
+  if (!cfg_) return {kDefaultInterval, 1};
+  std::string pinned;
+  for (const auto& m : vs.matchers)
+    if (m.name == "job" && m.op == MatchOp::equal) pinned = m.value;
+  Scrape all{0, 0};
   for (const auto& job : cfg_->jobs) {
-    bool pinned = false, app = false;
-    for (const auto& m : vs.matchers)
-      if (m.name == "job" && m.op == MatchOp::equal) pinned = m.value == job.name.value;
-    for (const auto& j : cat_.jobs) app = app || j == job.name.value;
-    if (pinned) return job.interval_ms;
-    if (app && job.interval_ms > 0 && (shortest == 0 || job.interval_ms < shortest)) shortest = job.interval_ms;
+    const double targets = std::max<double>(1, static_cast<double>(job.targets.size()));
+    if (!pinned.empty()) {
+      if (job.name.value == pinned) return {job.interval_ms, targets};
+      continue;
+    }
+    if (!every_job && std::find(cat_.jobs.begin(), cat_.jobs.end(), job.name.value) == cat_.jobs.end()) continue;
+    if (all.interval_ms == 0 || job.interval_ms < all.interval_ms) all.interval_ms = job.interval_ms;
+    all.targets += targets;
   }
-  return shortest ? shortest : cfg_->scrape_interval_ms;
+  if (all.interval_ms == 0) return {cfg_->scrape_interval_ms, 1};
+  return all;
 }
 
 CostModel::Node CostModel::selector(const VectorSelector& vs) const {
@@ -88,8 +95,12 @@ CostModel::Node CostModel::selector(const VectorSelector& vs) const {
     n.known = false;
     return n;
   }
-  n.series = 1;
-  n.interval_ms = scrape_interval(vs);
+  const Scrape from = scrape_of(vs, ref->metric->prometheus);
+  n.interval_ms = from.interval_ms;
+  n.series = from.targets;
+  n.values["instance"] = from.targets;
+  for (const auto& m : vs.matchers)
+    if (m.name == "instance" && m.op == MatchOp::equal) n.series = n.values["instance"] = 1;
   for (const auto& l : ref->metric->labels) {
     double all = l.high_cardinality ? kHighCardinality : std::max<double>(1, static_cast<double>(l.values.size()));
     for (const auto& m : vs.matchers)
@@ -337,7 +348,10 @@ std::string render_cost_table(std::vector<RuleCost> costs) {
     if (server) rows.back().push_back(c.server_samples ? util::fmt::count(*c.server_samples) : "-");
     rows.back().push_back(c.file->path + ":" + std::to_string(c.rule->span.line) + " " + c.rule->name.value);
   }
-  return util::render_table(rows);
+  std::vector<bool> figures(rows.front().size(), true);
+  figures.at(2) = false;  // EVERY
+  figures.back() = false; // RULE
+  return util::render_table(rows, figures);
 }
 
 nlohmann::ordered_json cost_json(std::vector<RuleCost> costs) {

@@ -35,8 +35,9 @@ struct RecordedSeries {
 
 /// The catalog has no series counts, so a selector counts, for each label it leaves open, the
 /// values the label can take: its fixed values (those a matcher accepts), 1 for an open label and
-/// kHighCardinality for a high-cardinality one; a _bucket series counts its buckets. A range reads
-/// a sample per scrape interval of its job (the config's; Prometheus's default 1m without one) or
+/// kHighCardinality for a high-cardinality one; a _bucket series counts its buckets; each comes
+/// from every static target of its job in the config (one without a config). A range reads a
+/// sample per scrape interval of its job (the config's; Prometheus's default 1m without one) or
 /// per evaluation of the recording rule it reads; a subquery reads its inside once per step.
 /// Aggregations, functions and operators carry series counts through as Prometheus would (sum by
 /// (l) keeps l's values, a one-to-one match the smaller side). No recursion: any depth is fine.
@@ -61,7 +62,11 @@ private:
   struct Node;
   Node evaluate(const promql::Expr& e, std::int64_t interval_ms) const;
   Node selector(const promql::VectorSelector& vs) const;
-  std::int64_t scrape_interval(const promql::VectorSelector& vs) const;
+  struct Scrape {
+    std::int64_t interval_ms;
+    double targets;
+  };
+  Scrape scrape_of(const promql::VectorSelector& vs, bool every_job) const;
 
   const catalog::Catalog& cat_;
   const rules::Config* cfg_;
