@@ -124,4 +124,18 @@ assert all(c["server_samples"] is not None for c in costs), costs
 PY
 run lint-rules --prometheus "$PROM_URL" --cost "$TMP/cost.yml"
 expect_out "SERVER"
+# The estimate against Prometheus's count: the latency SLO's 30m, 1h and 2h windows read two
+# histogram series (the le="1.0" bucket and the count) for each use_sahi value, every 15s of the
+# history: the catalog and a config with the history's 15s predict what the server reads, within
+# a quarter (the exporter's fresh 2s scrapes add a few).
+printf 'global: {scrape_interval: 15s}\nscrape_configs:\n  - job_name: neurosymbolic-app\n    static_configs: [{targets: [localhost:8000]}]\n' >"$TMP/p15.yml"
+run lint-rules --prometheus "$PROM_URL" --cost --config "$TMP/p15.yml" "$SRC/rules/slo_rules.yml" --format json
+python3 - "$TMP/out" <<'PY' || fail "$out"
+import json, sys
+costs = {c["line"]: c for c in json.load(open(sys.argv[1]))["costs"]}
+for line, samples in ((97, 480), (100, 960), (103, 1920)):
+    c = costs[line]
+    assert c["estimate"]["samples"] == samples, c
+    assert 1 <= c["server_samples"] / samples < 1.25, c
+PY
 echo ok

@@ -98,6 +98,10 @@ TEST_CASE("cost: a selector counts its labels' values, a range its scrapes", "[l
   CHECK(e->series_read == 9); // 3 codes x (2 buckets + Inf)
   CHECK(e->series == 1);
   CHECK(e->samples == 9 * 20);
+  // le matchers keep the bounds they accept, spelt as Go ("1") or as Python's client ("1.0").
+  CHECK(estimate(model, "lat_seconds_bucket{le=~\"1|1\\\\.0\"}")->series_read == 3);
+  CHECK(estimate(model, "lat_seconds_bucket{le=\"+Inf\"}")->series_read == 3);
+  CHECK(estimate(model, "lat_seconds_bucket{le!=\"+Inf\"}")->series_read == 6);
   // A subquery reads its inside once a step: 60 steps of 100 series x 20 samples.
   CHECK(estimate(model, "max_over_time(rate(req_total{code=\"200\"}[5m])[1h:1m])")->samples == 60 * path * 20);
   // One-to-one matching returns the smaller side; or, both.

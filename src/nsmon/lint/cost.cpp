@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
 #include <unordered_map>
 
@@ -10,6 +11,7 @@
 #include "nsmon/promql/functions.hpp"
 #include "nsmon/text/duration.hpp"
 #include "nsmon/util/humanize.hpp"
+#include "nsmon/util/strings.hpp"
 #include "nsmon/util/table.hpp"
 
 namespace nsmon::lint {
@@ -42,6 +44,18 @@ double narrowed(const catalog::Label* l, const Matcher& m, double all) {
   double n = 0;
   for (const auto& v : l->values) n += labels::matches(m, v, labels::Dialect::prometheus) ? 1 : 0;
   return std::max(1.0, n);
+}
+
+// Whether the `le` matchers keep a bucket bound, spelt as Go writes it ("1", "+Inf") or as
+// Python's client does ("1.0").
+bool bucket_selected(const VectorSelector& vs, double bound) {
+  std::string go = std::isinf(bound) ? "+Inf" : util::format_number(bound);
+  std::string python = go.find_first_of(".eI") == std::string::npos ? go + ".0" : go;
+  for (const auto& m : vs.matchers)
+    if (m.name == "le" && !labels::matches(m, go, labels::Dialect::prometheus) &&
+        !labels::matches(m, python, labels::Dialect::prometheus))
+      return false;
+  return true;
 }
 
 } // namespace
@@ -109,11 +123,12 @@ CostModel::Node CostModel::selector(const VectorSelector& vs) const {
     n.series *= all;
   }
   if (ref->suffix == "_bucket") {
-    double le = static_cast<double>(ref->metric->buckets.size() + 1); // +Inf
-    for (const auto& m : vs.matchers)
-      if (m.name == "le") le = std::min(le, m.op == MatchOp::equal ? 1.0 : le);
-    n.values["le"] = le;
-    n.series *= le;
+    double le = 0;
+    std::vector<double> bounds = ref->metric->buckets;
+    bounds.push_back(std::numeric_limits<double>::infinity());
+    for (double b : bounds) le += bucket_selected(vs, b) ? 1 : 0;
+    n.values["le"] = std::max(1.0, le);
+    n.series *= n.values["le"];
   }
   n.samples = n.read = n.series;
   return n;
