@@ -148,11 +148,11 @@ CostModel::Node CostModel::evaluate(const Expr& root, std::int64_t interval_ms) 
     return true;
   });
   std::unordered_map<const Expr*, Node> at;
+  // A node has one parent: its estimate is taken, not copied.
   auto child = [&](const Expr* e) -> Node {
-    static const Node none{0, 0, 0, true, true, 0, {}};
-    if (!e) return none;
-    auto it = at.find(e);
-    return it == at.end() ? none : it->second;
+    auto it = e ? at.find(e) : at.end();
+    if (it == at.end()) return Node{0, 0, 0, true, true, 0, {}};
+    return std::move(it->second);
   };
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     const Expr& e = **it;
