@@ -36,11 +36,11 @@ PY
 echo "rules: $n ($(wc -c <"$work/rules.yml") bytes)"
 printf '| server | nsmon | wall / CPU | requests (cost queries) | findings | one query per selector, in turn | queries | ratio wall |\n|---|---|---|---|---|---|---|---|\n'
 for server in "$PROM_URL" "$VM_URL"; do
-for mode in --no-cost --cost; do
+for mode in --no-cost default; do
   best=""
   for run in 1 2 3; do
     set +e
-    /usr/bin/python3 bench/timed.py "$work/t" "$nsmon" lint-rules --prometheus "$server" "$work/rules.yml" --format json ${mode/--cost/} \
+    /usr/bin/python3 bench/timed.py "$work/t" "$nsmon" lint-rules --prometheus "$server" "$work/rules.yml" --format json ${mode/default/} \
       >"$work/out.json" 2>"$work/err"
     rc=$?
     set -e
