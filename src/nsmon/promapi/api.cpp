@@ -140,8 +140,12 @@ Answer perform(http::FormSender& sender, http::Client& client, const std::string
       error_reader.feed(resp.body);
       error_reader.finish();
     } catch (const DecodeError&) {
-      if (util::trim(resp.body).empty()) throw BadAnswer(what + " is " + status + " with an empty body");
-      throw BadAnswer(what + " is " + status + " with a body that is not an API answer: " + excerpt(resp.body));
+      // A proxy or gateway in front of the API refuses in its own words: say what it wants.
+      const std::string wants = resp.status == 401 || resp.status == 403
+                                    ? "; it wants credentials, or a tenant ID on a multi-tenant server"
+                                    : "";
+      if (util::trim(resp.body).empty()) throw BadAnswer(what + " is " + status + " with an empty body" + wants);
+      throw BadAnswer(what + " is " + status + " with a body that is not an API answer: " + excerpt(resp.body) + wants);
     }
     return {resp.status, error_reader.reply(), resp.body.size()};
   }
