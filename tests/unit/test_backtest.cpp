@@ -12,6 +12,7 @@
 #include "nsmon/engine/engine.hpp"
 #include "nsmon/promql/parser.hpp"
 #include "nsmon/rules/rule_file.hpp"
+#include "nsmon/text/time.hpp"
 
 using namespace nsmon;
 
@@ -252,7 +253,7 @@ TEST_CASE("backtest: an error answer fails the rule's evaluations, not the run, 
   CHECK(describe(res.alerts[1]) == std::vector<std::string>{R"({alertname="Open", job="app"} 100 110 open)"});
   auto doc = nlohmann::json::parse(backtest::render_json(res, nullptr, {}));
   CHECK(doc["alerts"][1]["episodes"][0]["end"].is_null());
-  CHECK(doc["alerts"][1]["episodes"][0]["start"] == backtest::rfc3339(T0 + 110 * M));
+  CHECK(doc["alerts"][1]["episodes"][0]["start"] == text::format_rfc3339_ms(T0 + 110 * M, text::Fraction::millis));
   CHECK(doc["alerts"][1]["episodes"][0]["labels"]["job"] == "app");
   CHECK(doc["alerts"][1]["firing_seconds"] == 600);
   // A transport failure is the caller's to report.
@@ -273,8 +274,8 @@ TEST_CASE("backtest: notifications repeat while an episode fires, RFC 3339 times
   CHECK(s.notifications == 3 + 1);
   CHECK(s.firing_ms == 10 * 3600 * 1000);
   CHECK(s.flaps == 0);
-  CHECK(backtest::rfc3339(T0) == "2023-11-14T22:00:00Z");
-  CHECK(backtest::rfc3339(T0 + 250) == "2023-11-14T22:00:00.250Z");
+  CHECK(text::format_rfc3339_ms(T0) == "2023-11-14T22:00:00Z");
+  CHECK(text::format_rfc3339_ms(T0 + 250, text::Fraction::millis) == "2023-11-14T22:00:00.250Z");
 }
 
 TEST_CASE("backtest: the timeline marks the cells an episode touches, --compare shows old and new", "[backtest]") {

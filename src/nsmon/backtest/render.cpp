@@ -2,20 +2,23 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <ctime>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 
 #include "nsmon/engine/engine.hpp"
 #include "nsmon/text/duration.hpp"
+#include "nsmon/text/time.hpp"
 #include "nsmon/util/humanize.hpp"
 #include "nsmon/util/table.hpp"
 
 namespace nsmon::backtest {
 
 namespace {
+
+// Times in backtest's tables and JSON: RFC 3339 in UTC, milliseconds when there are some, always
+// three digits so that a column of times lines up.
+std::string stamp(std::int64_t ms) { return text::format_rfc3339_ms(ms, text::Fraction::millis); }
 
 using json = nlohmann::ordered_json;
 
@@ -37,9 +40,9 @@ json alerts_json(const Result& r, const RenderOptions& o) {
       json ls = json::object();
       for (const auto& [k, v] : e.labels) ls[k] = v;
       episodes.push_back({{"labels", ls},
-                          {"active_at", rfc3339(e.active_at)},
-                          {"start", rfc3339(e.start)},
-                          {"end", e.end < 0 ? json(nullptr) : json(rfc3339(e.end))},
+                          {"active_at", stamp(e.active_at)},
+                          {"start", stamp(e.start)},
+                          {"end", e.end < 0 ? json(nullptr) : json(stamp(e.end))},
                           {"duration_seconds", ((e.end < 0 ? r.end_ms : e.end) - e.start) / 1000}});
     }
     alerts.push_back({{"alertname", a.alertname},
@@ -77,22 +80,6 @@ std::vector<std::vector<std::string>> summary_rows(const Result& r, const Render
 
 } // namespace
 
-std::string rfc3339(std::int64_t ms) {
-  std::int64_t secs = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
-  std::time_t t = static_cast<std::time_t>(secs);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::string out(buf, n);
-  if (std::int64_t frac = ms - secs * 1000; frac != 0) {
-    char f[8];
-    std::snprintf(f, sizeof f, ".%03d", static_cast<int>(frac));
-    out += f;
-  }
-  return out + "Z";
-}
-
 std::string render_timeline(const Result& r, const RenderOptions& o) {
   if (r.alerts.empty() || r.end_ms <= r.start_ms) return "";
   std::size_t name_w = 0;
@@ -115,7 +102,7 @@ std::string render_timeline(const Result& r, const RenderOptions& o) {
     for (bool b : on) line += b ? "\u2588" : "\u00b7";
     out += line + "|\n";
   }
-  const std::string from = rfc3339(r.start_ms), to = rfc3339(r.end_ms);
+  const std::string from = stamp(r.start_ms), to = stamp(r.end_ms);
   std::string axis(name_w + 1, ' ');
   axis += from;
   const std::size_t used = axis.size() + to.size();
@@ -126,14 +113,13 @@ std::string render_timeline(const Result& r, const RenderOptions& o) {
 
 std::string render_text(const Result& r, const RenderOptions& o) {
   std::string out = "Backtest of " + std::to_string(r.alerts.size()) + " alerting rule" +
-                    (r.alerts.size() == 1 ? "" : "s") + ", " + rfc3339(r.start_ms) + " to " + rfc3339(r.end_ms) +
-                    "\n\n";
+                    (r.alerts.size() == 1 ? "" : "s") + ", " + stamp(r.start_ms) + " to " + stamp(r.end_ms) + "\n\n";
   out += util::render_table(summary_rows(r, o));
   std::vector<std::vector<std::string>> rows{{"EPISODE", "FIRING FROM", "TO", "LASTED"}};
   for (const auto& a : r.alerts)
     for (const auto& e : a.episodes) {
       const std::int64_t end = e.end < 0 ? r.end_ms : e.end;
-      rows.push_back({alert_labels(e.labels), rfc3339(e.start), e.end < 0 ? "(still firing)" : rfc3339(e.end),
+      rows.push_back({alert_labels(e.labels), stamp(e.start), e.end < 0 ? "(still firing)" : stamp(e.end),
                       text::format_duration((end - e.start) / 1000 * 1000)});
     }
   if (rows.size() > 1) out += "\n" + util::render_table(rows);
@@ -147,7 +133,7 @@ std::string render_text(const Result& r, const RenderOptions& o) {
 
 std::string render_json(const Result& r, const Result* old, const RenderOptions& o) {
   json doc;
-  doc["range"] = {{"start", rfc3339(r.start_ms)}, {"end", rfc3339(r.end_ms)}};
+  doc["range"] = {{"start", stamp(r.start_ms)}, {"end", stamp(r.end_ms)}};
   doc["notifications"] = {{"counted", "per alert instance, before Alertmanager grouping: one when an episode starts, "
                                       "one more per repeat_interval while it fires; resolved notices not counted"},
                           {"repeat_interval_seconds", o.repeat_ms / 1000},
@@ -183,8 +169,7 @@ std::string render_compare(const Result& old, const Result& now, const RenderOpt
                     cell(n(pair.first, so ? so->notifications : 0), n(pair.second, sn ? sn->notifications : 0)),
                     cell(n(pair.first, so ? so->flaps : 0), n(pair.second, sn ? sn->flaps : 0))});
   }
-  std::string out =
-      "Old rules against new, " + rfc3339(now.start_ms) + " to " + rfc3339(now.end_ms) + " (old -> new)\n\n";
+  std::string out = "Old rules against new, " + stamp(now.start_ms) + " to " + stamp(now.end_ms) + " (old -> new)\n\n";
   out += util::render_table(rows);
   out += "\nOld:\n" + render_timeline(old, o) + "New:\n" + render_timeline(now, o);
   return out;

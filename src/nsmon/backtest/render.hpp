@@ -14,9 +14,6 @@ struct RenderOptions {
   int width = 80;                           ///< the terminal's columns (the timeline)
 };
 
-/// RFC 3339 in UTC, with milliseconds only when there are some.
-std::string rfc3339(std::int64_t ms);
-
 /// The alerts table, every episode, then the timeline.
 std::string render_text(const Result& r, const RenderOptions& o);
 /// One row per alert: a cell per slice of the range, '█' where an instance was firing.

@@ -90,7 +90,7 @@ std::optional<std::int64_t> parse_rfc3339_ms(std::string_view s) {
   return secs * 1000 + ms;
 }
 
-std::string format_rfc3339_ms(std::int64_t ms) {
+std::string format_rfc3339_ms(std::int64_t ms, Fraction fraction) {
   std::int64_t secs = floor_div(ms, 1000);
   int frac = static_cast<int>(ms - secs * 1000);
   Civil c = civil(secs);
@@ -101,7 +101,7 @@ std::string format_rfc3339_ms(std::int64_t ms) {
   if (frac) {
     std::snprintf(buf, sizeof buf, ".%03d", frac);
     std::string f = buf;
-    while (f.back() == '0') f.pop_back();
+    while (fraction == Fraction::trimmed && f.back() == '0') f.pop_back();
     out += f;
   }
   return out + "Z";

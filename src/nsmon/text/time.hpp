@@ -28,8 +28,12 @@ int days_in_month(std::int64_t year, int month);
 /// since the epoch (finer digits dropped), or nullopt when Go's time.Parse(time.RFC3339) refuses it.
 std::optional<std::int64_t> parse_rfc3339_ms(std::string_view s);
 
-/// Go's time.Format(time.RFC3339Nano) of a UTC time: "2024-05-01T12:00:00.5Z" (trailing zeros of
-/// the fraction dropped).
-std::string format_rfc3339_ms(std::int64_t ms);
+/// How format_rfc3339_ms writes a fraction of a second: as Go's RFC3339Nano (".5"), or always
+/// three digits (".500", for columns of times that line up).
+enum class Fraction { trimmed, millis };
+
+/// A UTC time as RFC 3339: "2024-05-01T12:00:00Z", with its fraction of a second, when it has one,
+/// as `f` says (trimmed: Go's time.Format(time.RFC3339Nano), "2024-05-01T12:00:00.5Z").
+std::string format_rfc3339_ms(std::int64_t ms, Fraction f = Fraction::trimmed);
 
 } // namespace nsmon::text
