@@ -231,7 +231,8 @@ Cost (--cost shows every rule's, heaviest first; JSON: "costs"):
   evaluation and ratio times the median rule's samples per second (its samples over its group's
   interval: a heavy read in a slow group is the cheap form) is rules/cost, info. A metric the
   catalog does not know (another exporter's) gets no estimate. With --prometheus, the server's
-  count (stats=all) replaces the estimate: server/cost.
+  count (stats=all) replaces the estimate: server/cost. It counts the data the server holds now:
+  a range longer than its history, or series that stopped, count less than they will.
 
 Against a server (--prometheus URL, or the setting lint.prometheus, $NSMON_LINT_PROMETHEUS_URL):
   every selector of every rule is also checked on Prometheus, VictoriaMetrics, Thanos or Mimir
