@@ -31,6 +31,11 @@ assert samples == sorted(samples, reverse=True), samples
 assert [f["check"] for f in d["findings"]] == ["rules/cost"], d["findings"]
 PY
 
+# A format with no place for the table is refused, not ignored.
+run lint-rules --cost --format sarif "$heavy"
+expect_rc 2
+expect_err "--cost shows a table in text or JSON"
+
 # The policy's thresholds: a higher floor silences it, a lower one finds more.
 printf 'cost: {min_samples: 2000000}\n' >"$TMP/high.yml"
 run lint-rules --config rules/prometheus.yml --policy "$TMP/high.yml" "$heavy"

@@ -156,6 +156,9 @@ void show_costs(const std::vector<lint::RuleCost>& costs, const ReportOptions& r
 }
 
 int run_lint(LintOptions& o, const Context& ctx) {
+  if (o.cost && ctx.report.format != "text" && ctx.report.format != "json")
+    throw UsageError("--cost shows a table in text or JSON (\"costs\"); --format " + ctx.report.format +
+                     " has no place for it");
   lint::Options options = lint_options(o);
   // --disable is in the policy by now, so the list shows those checks off too.
   if (o.list_checks) return list_checks(ctx.report, "", options.policy);
