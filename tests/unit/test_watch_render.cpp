@@ -57,6 +57,7 @@ TEST_CASE("numbers, durations, latencies, bars", "[watch][render]") {
   CHECK(fmt::count(8456) == "8,456");
   CHECK(fmt::count(1234567) == "1,234,567");
   CHECK(fmt::count(12) == "12");
+  CHECK(fmt::count(1e20) == "100000000000000000000"); // past long long: digits, not garbage
   CHECK(fmt::duration(2 * 3600 + 35 * 60) == "2h 35m");
   CHECK(fmt::duration(253) == "4m 13s");
   CHECK(fmt::duration(12.4) == "12s");

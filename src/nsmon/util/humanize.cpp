@@ -15,7 +15,8 @@ std::string fixed(double v, int decimals) {
 }
 
 std::string count(double v) {
-  if (!std::isfinite(v)) return fixed(v, 0);
+  // Beyond long long (an estimate of 100^10 series), llround's result is unspecified.
+  if (!std::isfinite(v) || std::abs(v) >= 9e18) return fixed(v, 0);
   long long n = std::llround(v);
   bool neg = n < 0;
   std::string digits = std::to_string(neg ? -n : n);
