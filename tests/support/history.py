@@ -276,6 +276,17 @@ def start(cmd, log):
     return subprocess.Popen(cmd, stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True)
 
 
+def start_on_free_port(make_cmd, log):
+    """Starts make_cmd(port) on a free port; a port can be taken between free_port and the bind,
+    so a server that exits at once is started again on another, 5 times at most. (process, port)."""
+    for attempt in range(5):
+        port = free_port()
+        p = start(make_cmd(port), log)
+        time.sleep(0.5)
+        if p.poll() is None: return p, port
+    raise SystemExit(f"history.py: {make_cmd(0)[0]} did not stay up on a free port (5 tries); its log: {tail(log)}")
+
+
 def up(directory, hours, step, which, want_prom, want_vm):
     directory = os.path.abspath(directory)
     os.makedirs(directory, exist_ok=True)
@@ -305,12 +316,9 @@ def up(directory, hours, step, which, want_prom, want_vm):
             subprocess.run(["promtool", "tsdb", "create-blocks-from", "openmetrics",
                             os.path.join(directory, "history.om"), data], check=True, stdout=subprocess.DEVNULL)
             log = os.path.join(directory, "prometheus.log")
-            for attempt in range(5):  # a free port can be taken between free_port and the bind
-                port = free_port()
-                p = start(["prometheus", f"--config.file={config}", f"--storage.tsdb.path={data}",
-                           "--storage.tsdb.retention.time=100y", f"--web.listen-address=127.0.0.1:{port}"], log)
-                time.sleep(0.5)
-                if p.poll() is None: break
+            p, port = start_on_free_port(
+                lambda port: ["prometheus", f"--config.file={config}", f"--storage.tsdb.path={data}",
+                              "--storage.tsdb.retention.time=100y", f"--web.listen-address=127.0.0.1:{port}"], log)
             pids.append(p.pid)
             env.update(PROM_URL=f"http://127.0.0.1:{port}", PROM_PID=p.pid)
             record()
@@ -319,13 +327,10 @@ def up(directory, hours, step, which, want_prom, want_vm):
             wait_until(lambda: scraped(env["PROM_URL"]), 30, "Prometheus's first scrape", p, log)
         if want_vm:
             log = os.path.join(directory, "victoria-metrics.log")
-            for attempt in range(5):
-                port = free_port()
-                p = start(["victoria-metrics", f"-httpListenAddr=127.0.0.1:{port}",
-                           f"-storageDataPath={os.path.join(directory, 'vm')}", f"-promscrape.config={config}",
-                           "-retentionPeriod=100y", "-search.latencyOffset=0s", "-search.disableCache"], log)
-                time.sleep(0.5)
-                if p.poll() is None: break
+            p, port = start_on_free_port(
+                lambda port: ["victoria-metrics", f"-httpListenAddr=127.0.0.1:{port}",
+                              f"-storageDataPath={os.path.join(directory, 'vm')}", f"-promscrape.config={config}",
+                              "-retentionPeriod=100y", "-search.latencyOffset=0s", "-search.disableCache"], log)
             pids.append(p.pid)
             env.update(VM_URL=f"http://127.0.0.1:{port}", VM_PID=p.pid)
             record()
