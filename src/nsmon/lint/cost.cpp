@@ -7,11 +7,11 @@
 #include <unordered_map>
 
 #include "nsmon/labels/labels.hpp"
+#include "nsmon/lint/expr_checks.hpp"
 #include "nsmon/lint/lint.hpp"
 #include "nsmon/promql/functions.hpp"
 #include "nsmon/text/duration.hpp"
 #include "nsmon/util/humanize.hpp"
-#include "nsmon/util/strings.hpp"
 #include "nsmon/util/table.hpp"
 
 namespace nsmon::lint {
@@ -46,15 +46,11 @@ double narrowed(const catalog::Label* l, const Matcher& m, double all) {
   return std::max(1.0, n);
 }
 
-// Whether the `le` matchers keep a bucket bound, spelt as Go writes it ("1", "+Inf") or as
-// Python's client does ("1.0").
+// Whether the `le` matchers keep a bucket bound, as its label reads on the wire.
 bool bucket_selected(const VectorSelector& vs, double bound) {
-  std::string go = std::isinf(bound) ? "+Inf" : util::format_number(bound);
-  std::string python = go.find_first_of(".eI") == std::string::npos ? go + ".0" : go;
+  const std::string le = le_label(bound);
   for (const auto& m : vs.matchers)
-    if (m.name == "le" && !labels::matches(m, go, labels::Dialect::prometheus) &&
-        !labels::matches(m, python, labels::Dialect::prometheus))
-      return false;
+    if (m.name == "le" && !labels::matches(m, le, labels::Dialect::prometheus)) return false;
   return true;
 }
 
@@ -240,10 +236,16 @@ CostModel::Node CostModel::evaluate(const Expr& root, std::int64_t interval_ms) 
       n.values = vec.values;
       if (!l.scalar && !r.scalar) {
         const VectorMatching* m = b.matching();
-        if (b.op == BinaryOp::lor) n.series = l.series + r.series;
-        else if (is_set_operator(b.op)) n.series = l.series;
-        else if (m && m->card == Cardinality::one_to_many) n.series = r.series, n.values = r.values;
-        else if (!m || m->card == Cardinality::one_to_one) n.series = std::min(l.series, r.series);
+        if (b.op == BinaryOp::lor) {
+          n.series = l.series + r.series;
+        } else if (is_set_operator(b.op)) {
+          n.series = l.series;
+        } else if (m && m->card == Cardinality::one_to_many) { // group_right: the right side's series
+          n.series = r.series;
+          n.values = r.values;
+        } else if (!m || m->card == Cardinality::one_to_one) {
+          n.series = std::min(l.series, r.series);
+        }
       }
       break;
     }

@@ -12,6 +12,12 @@
 
 namespace nsmon::lint {
 
+std::string le_label(double bound) {
+  std::string s = text::go::format_float_v(bound);
+  if (s.find_first_of(".eIN") == std::string::npos) s += ".0";
+  return s;
+}
+
 using namespace promql;
 
 // The checks themselves; findings go back through ExprChecks::emit.
@@ -192,7 +198,7 @@ private:
     if (std::find(m.buckets.begin(), m.buckets.end(), v) != m.buckets.end()) {
       // The bound exists, but the label is text: le="1" never equals the "1.0" the client writes
       // (and Prometheus 3 writes "1.0" whatever the exposition said).
-      std::string wire = le_text(v);
+      std::string wire = le_label(v);
       if (mt.value != wire)
         emit("catalog/unknown-label-value", mt.range,
              "le=\"" + mt.value + "\" matches no series: " + m.name + "'s bucket bound is written le=\"" + wire +
@@ -201,18 +207,10 @@ private:
       return;
     }
     std::vector<std::string> bounds;
-    for (double b : m.buckets) bounds.push_back(le_text(b));
+    for (double b : m.buckets) bounds.push_back(le_label(b));
     bounds.push_back("+Inf");
     emit("catalog/unknown-label-value", mt.range,
          m.name + " has no bucket le=\"" + mt.value + "\" (bounds: " + util::join(bounds, ", ") + ")");
-  }
-
-  // A bound as prometheus_client writes it and Prometheus 3 normalises it: Go's shortest %g,
-  // with ".0" added to a whole number ("1.0", "0.25", "1e+06").
-  static std::string le_text(double v) {
-    std::string s = text::go::format_float_v(v);
-    if (s.find_first_of(".eIN") == std::string::npos) s += ".0";
-    return s;
   }
 
   void regex(const Matcher& mt) {

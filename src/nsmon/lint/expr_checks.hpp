@@ -11,6 +11,11 @@
 
 namespace nsmon::lint {
 
+/// A histogram bucket bound as its le label reads: as prometheus_client writes it and Prometheus 3
+/// normalises it, Go's shortest %g with ".0" added to a whole number ("1.0", "0.25", "1e+06",
+/// "+Inf").
+std::string le_label(double bound);
+
 /// The checks of lint-rules that look at one PromQL expression on its own: catalog names, labels
 /// and values, rate on gauges, histogram_quantile misuse, quantile ranges, vector matching, units,
 /// raw counters in comparisons, rate windows (with a config). lint-rules runs them on every rule,
