@@ -5,6 +5,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <re2/re2.h>
 #include <set>
 #include <unordered_map>
 
@@ -67,23 +68,6 @@ std::optional<double> to_value(const std::string& text) {
 }
 
 std::int64_t to_ms(double t) { return std::llround(t * 1000.0); }
-
-// The selector alone, without offset or @: what the engine path fetches raw.
-std::string bare_selector(const promql::VectorSelector& vs) {
-  promql::VectorSelector copy;
-  copy.name = vs.name;
-  copy.matchers = vs.matchers;
-  return promql::print(copy);
-}
-
-std::string regex_quote(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ':')) out += '\\';
-    out += c;
-  }
-  return out;
-}
 
 std::string error_text(const promapi::Reply& r) {
   return (r.error_type.empty() ? "" : r.error_type + ": ") + (r.error.empty() ? "(no message)" : r.error);
@@ -162,14 +146,15 @@ Result run(const std::vector<ruletest::EvalGroup>& groups, const Options& o, con
   std::set<std::string> on_server;
   if (!reached.empty()) {
     std::vector<std::string> quoted;
-    for (const auto& n : reached) quoted.push_back(regex_quote(n));
+    for (const auto& n : reached) quoted.push_back(RE2::QuoteMeta(n));
     std::string data;
     promapi::ReaderOptions ro;
     ro.data_sink = [&](std::string_view b) { data.append(b); };
     ++out.other_queries;
-    promapi::Reply reply = ask(promapi::label_values("__name__", {"{__name__=~\"" + util::join(quoted, "|") + "\"}"},
-                                                     seconds(o.start_ms), seconds(o.end_ms)),
-                               ro);
+    promapi::Reply reply =
+        ask(promapi::label_values("__name__", {"{__name__=~" + text::go::quote(util::join(quoted, "|")) + "}"},
+                                  seconds(o.start_ms), seconds(o.end_ms)),
+            ro);
     if (reply.status != "success") throw ServerError(o.server + " cannot list metric names: " + error_text(reply));
     auto names = nlohmann::json::parse(data, nullptr, false);
     if (names.is_array())
@@ -249,7 +234,8 @@ Result run(const std::vector<ruletest::EvalGroup>& groups, const Options& o, con
       promql::walk(*r.expr->expr(), [&](const promql::Expr& n, std::span<const promql::Expr* const>) {
         if (n.kind != promql::NodeKind::vector_selector) return true;
         const auto& vs = n.as<promql::VectorSelector>();
-        if (!evaluated_names.count(promql::metric_name(vs))) selectors.insert(bare_selector(vs));
+        if (!evaluated_names.count(promql::metric_name(vs)))
+          selectors.insert(promql::print_selector(vs)); // fetched raw
         return true;
       });
     }

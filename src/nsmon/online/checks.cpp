@@ -47,19 +47,6 @@ struct Rule {
   const rules::Rule* rule;
 };
 
-/// The selector as the API takes it: name{matchers}, without offset or @ (asked about now).
-std::string selector_text(const VectorSelector& vs) {
-  if (vs.matchers.empty()) return vs.name;
-  std::string s = vs.name + "{";
-  bool first = true;
-  for (const auto& m : vs.matchers) {
-    if (!first) s += ",";
-    first = false;
-    s += promql::format_label_name(m.name) + std::string(labels::to_string(m.op)) + text::go::quote(m.value);
-  }
-  return s + "}";
-}
-
 std::string list(const std::vector<std::string>& items, std::size_t most = 8) {
   std::string out;
   for (std::size_t i = 0; i < items.size() && i < most; ++i) out += (i ? ", " : "") + items[i];
@@ -152,8 +139,11 @@ private:
               if (path.size() >= 2 && path[path.size() - 2]->kind == NodeKind::call)
                 u.func = path[path.size() - 2]->as<promql::Call>().name;
             }
-            auto [it, added] = ids.emplace(selector_text(vs), queries_.size());
-            if (added) queries_.push_back(it->first);
+            auto [it, added] = ids.emplace(promql::print_selector(vs), queries_.size());
+            if (added) {
+              queries_.push_back(it->first);
+              first_use_.push_back(uses_.size());
+            }
             u.id = it->second;
             uses_.push_back(std::move(u));
             return true;
@@ -226,11 +216,7 @@ private:
     const Use* u = first_use(id);
     return u->name.empty() || known_.count(u->name);
   }
-  const Use* first_use(std::size_t id) const {
-    for (const auto& u : uses_)
-      if (u.id == id) return &u;
-    return nullptr;
-  }
+  const Use* first_use(std::size_t id) const { return &uses_[first_use_[id]]; }
 
   // Why each selector that matches nothing now matches nothing, from the fewest questions: the
   // name first, then the selector over the window, then each matcher alone.
@@ -258,9 +244,10 @@ private:
     }
     more.push_back(promapi::label_values("job", {}, start_, o_.now));
     batch_.fetch(more);
-    for (auto i : empty)
-      for (const auto& u : uses_)
-        if (u.id == i) explain(u, window);
+    std::vector<bool> is_empty(queries_.size());
+    for (auto i : empty) is_empty[i] = true;
+    for (const auto& u : uses_)
+      if (is_empty[u.id]) explain(u, window);
   }
 
   bool had_series(std::size_t i) {
@@ -330,8 +317,8 @@ private:
         for (const auto& j : jobs) scraped = scraped || labels::matches(m, j, labels::Dialect::prometheus);
         if (!scraped) {
           emit(u, "server/job-not-scraped",
-               "job" + std::string(labels::to_string(m.op)) + text::go::quote(m.value) +
-                   ": no series on the server has such a job in the last " + lb + " (its jobs: " + list(jobs) + ")",
+               promql::format_matcher(m) + ": no series on the server has such a job in the last " + lb +
+                   " (its jobs: " + list(jobs) + ")",
                "use the job name of the scrape config that scrapes " + u.name, m.range);
           return;
         }
@@ -344,8 +331,8 @@ private:
         return;
       }
       emit(u, "server/label-value-missing",
-           m.name + std::string(labels::to_string(m.op)) + text::go::quote(m.value) + ": no series of " + u.name +
-               " on the server has such a value in the last " + lb + " (" + m.name + " takes: " + list(values) + ")",
+           promql::format_matcher(m) + ": no series of " + u.name + " on the server has such a value in the last " +
+               lb + " (" + m.name + " takes: " + list(values) + ")",
            "", m.range);
       return;
     }
@@ -434,6 +421,7 @@ private:
   std::vector<Use> uses_;
   std::vector<Rule> rules_;
   std::vector<std::string> queries_;
+  std::vector<std::size_t> first_use_; ///< per query: the index in uses_ of its first use
   std::set<std::string, std::less<>> known_, recorded_, jobs_, server_rules_;
   std::map<std::string, std::int64_t> interval_ms_;
   std::map<std::string, std::string, std::less<>> types_;

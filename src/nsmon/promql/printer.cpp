@@ -43,14 +43,6 @@ std::string format_labels(const std::vector<std::string>& labels) {
   return out;
 }
 
-std::string format_matcher(const Matcher& m) {
-  // Matcher names are lexed as plain identifiers inside braces, so only legacy validity matters.
-  std::string out = legacy_label_name(m.name) ? m.name : text::go::quote(m.name);
-  out += to_string(m.op);
-  out += text::go::quote(m.value);
-  return out;
-}
-
 // After `offset`, arithmetic that is not in parentheses would be read back as arithmetic on the
 // selector ("foo offset 1 - 2" is "(foo offset 1s) - 2"), so such offsets print in parentheses.
 bool offset_needs_parens(const DurationExpr& e) {
@@ -254,6 +246,21 @@ void expand(const Expr& e, std::vector<Piece>& work) {
 }
 
 } // namespace
+
+std::string print_selector(const VectorSelector& vs) {
+  VectorSelector bare;
+  bare.name = vs.name;
+  bare.matchers = vs.matchers;
+  return print(bare);
+}
+
+std::string format_matcher(const labels::Matcher& m) {
+  // Matcher names are lexed as plain identifiers inside braces, so only legacy validity matters.
+  std::string out = legacy_label_name(m.name) ? m.name : text::go::quote(m.name);
+  out += to_string(m.op);
+  out += text::go::quote(m.value);
+  return out;
+}
 
 std::string format_label_name(std::string_view name) {
   // Legacy names print bare, except words the lexer would not read back as a label here.

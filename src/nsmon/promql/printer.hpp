@@ -14,6 +14,13 @@ std::string print(const Expr& e);
 /// otherwise quoted.
 std::string format_label_name(std::string_view name);
 
+/// A selector alone, without offset, @ or range: name{matchers} as the HTTP API's match[] and a
+/// query of its series take it (matchers sorted, as print() writes them).
+std::string print_selector(const VectorSelector& vs);
+
+/// A matcher as written inside a selector's braces: job="a", "my.label"=~"x|y".
+std::string format_matcher(const labels::Matcher& m);
+
 /// A duration in nanoseconds as PromQL: "5m", "1h30m"; a number of seconds when it is not a
 /// whole number of milliseconds.
 std::string format_duration(std::int64_t ns);
