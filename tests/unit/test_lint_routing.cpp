@@ -1,6 +1,7 @@
 // lint::check_routing: alertmanager.yml against the alerts the rules can fire.
 #include <catch2/catch.hpp>
 
+#include "nsmon/alertmanager/routing.hpp"
 #include "nsmon/catalog/catalog.hpp"
 #include "nsmon/lint/routing_checks.hpp"
 #include "nsmon/rules/rule_file.hpp"
@@ -9,12 +10,15 @@ using namespace nsmon;
 
 namespace {
 
-std::vector<core::Diagnostic> check(const std::string& am, const std::string& rules_text) {
-  core::SourceFile am_src("am.yml", am), rules_src("rules.yml", rules_text);
+// `prometheus`: a prometheus.yml (its external labels), or "".
+std::vector<core::Diagnostic> check(const std::string& am, const std::string& rules_text,
+                                    const std::string& prometheus = "") {
+  core::SourceFile am_src("am.yml", am), rules_src("rules.yml", rules_text), prom_src("prometheus.yml", prometheus);
   std::vector<core::Diagnostic> diags, ignored;
   auto cfg = alertmanager::load_config(am_src, ignored);
   lint::Input input;
   input.rule_files.push_back(rules::load_rule_file(rules_src, ignored));
+  if (!prometheus.empty()) input.config = rules::load_config(prom_src, ignored);
   lint::Options options;
   options.catalog = &catalog::embedded();
   lint::check_routing(cfg, lint::alert_labels(input, options, lint::label_names(cfg)), diags);
@@ -73,6 +77,8 @@ TEST_CASE("routing checks: inhibit rules that mute nothing", "[lint][routing]") 
                  kRules);
   REQUIRE(d.size() == 1);
   CHECK(d[0].check == "alertmanager/inhibit-never");
+  // On the equal label to blame (line 4, alertname in equal: [...]).
+  CHECK(std::pair(d[0].span.line, d[0].span.col) == std::pair(4, 97));
   CHECK(d[0].message == "this inhibit rule can mute none of the rules' alerts: its source alerts (Down) and target "
                         "alerts (Slow) never have the same alertname");
   // instance may be shared; team is the same fixed value on both.
@@ -89,4 +95,119 @@ TEST_CASE("routing checks: inhibit rules that mute nothing", "[lint][routing]") 
   REQUIRE(d.size() == 1);
   CHECK(d[0].message == "this inhibit rule can mute none of the rules' alerts: no alert of the rules matches its "
                         "source matchers");
+}
+
+// Each label of an alert: absent, present with a known value, present with a value unknown, or
+// unknown. Present-but-unknown is not absent: it is never equal to absent, and never empty.
+const std::string kSplitRules = R"(groups:
+  - name: g
+    rules:
+      - alert: ErrorsHigh
+        expr: max by (job, instance) (rate(errors_total[5m])) > 1
+        labels: {severity: critical}
+      - alert: ModelSlow
+        expr: sum by (model) (rate(inference_time_seconds_count[5m])) > 1
+        labels: {severity: warning}
+)";
+
+TEST_CASE("routing checks: an equal label one side always carries and the other never does", "[lint][routing]") {
+  const std::string am = R"(route: {receiver: a}
+receivers: [{name: a}]
+inhibit_rules:
+  - source_matchers: ['severity="critical"']
+    target_matchers: ['severity="warning"']
+    equal: [instance]
+)";
+  auto d = check(am, kSplitRules);
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].check == "alertmanager/inhibit-never");
+  CHECK(std::pair(d[0].span.line, d[0].span.col) == std::pair(6, 13));
+  CHECK(d[0].message ==
+        "this inhibit rule can mute none of the rules' alerts: every source alert (ErrorsHigh) carries \"instance\" "
+        "and no target alert (ModelSlow) does: Alertmanager compares a missing label as empty, so they never have "
+        "the same instance");
+  // As Alertmanager compares them (inhibit.go's hasEqual), the labels promtool shows these alerts
+  // carry: "a:1" against the missing, empty, instance.
+  core::SourceFile src("am.yml", am);
+  std::vector<core::Diagnostic> ignored;
+  auto cfg = alertmanager::load_config(src, ignored);
+  CHECK(alertmanager::inhibited_by(
+            cfg, {{"alertname", "ModelSlow"}, {"model", "yolo"}, {"severity", "warning"}},
+            {{{"alertname", "ErrorsHigh"}, {"instance", "a:1"}, {"job", "app"}, {"severity", "critical"}}})
+            .empty());
+  // The reverse: the sources never carry it, the targets always do.
+  std::string reverse = am;
+  reverse.replace(reverse.find("critical"), 8, "XXXXXXXX");
+  reverse.replace(reverse.find("warning"), 7, "critical");
+  reverse.replace(reverse.find("XXXXXXXX"), 8, "warning");
+  d = check(reverse, kSplitRules);
+  REQUIRE(d.size() == 1);
+  CHECK(std::pair(d[0].span.line, d[0].span.col) == std::pair(6, 13));
+  CHECK(d[0].message.find("no source alert (ModelSlow) carries \"instance\" and every target alert (ErrorsHigh) "
+                          "does") != std::string::npos);
+  // The twin: the target keeps instance; present with values unknown on both sides proves nothing.
+  std::string twin = kSplitRules;
+  twin.replace(twin.find("by (model)"), 10, "by (model, instance)");
+  CHECK(check(am, twin).empty());
+  // A label present on one side and unknown on the other (another exporter's metric) proves nothing.
+  std::string open = kSplitRules;
+  open.replace(open.find("sum by (model) (rate(inference_time_seconds_count[5m]))"), 55, "other_metric");
+  CHECK(check(am, open).empty());
+}
+
+TEST_CASE("routing checks: a label every alert carries is never empty", "[lint][routing]") {
+  // instance="" takes no alert that carries instance; instance=~".+" takes every one of them.
+  auto d = check(R"(route:
+  receiver: a
+  routes:
+    - {receiver: a, matchers: ['alertname="ErrorsHigh"', 'instance=""']}
+    - {receiver: a, matchers: ['instance=~".+"']}
+    - {receiver: a, matchers: ['alertname="ErrorsHigh"']}
+    - {receiver: a, matchers: ['model!=""'], group_by: [model, instance]}
+receivers: [{name: a}]
+)",
+                 kSplitRules);
+  REQUIRE(d.size() == 3);
+  CHECK(d[0].check == "alertmanager/unmatched-route");
+  CHECK(std::pair(d[0].span.line, d[0].span.col) == std::pair(4, 7));
+  CHECK(d[0].message == "no alert of the rules can reach this route (2 alerting rules): none has all of "
+                        "alertname=\"ErrorsHigh\", instance=\"\"");
+  CHECK(d[1].check == "alertmanager/shadowed-route");
+  CHECK(std::pair(d[1].span.line, d[1].span.col) == std::pair(6, 7));
+  // ModelSlow, the only alert with model, never has instance: group_by instance groups nothing.
+  CHECK(d[2].check == "alertmanager/group-by-absent");
+  CHECK(std::pair(d[2].span.line, d[2].span.col) == std::pair(7, 64));
+  // The correct twins: instance!="" where the alerts may lack it, group_by a label they carry.
+  CHECK(check(R"(route:
+  receiver: a
+  routes:
+    - {receiver: a, matchers: ['alertname="ErrorsHigh"', 'instance!=""']}
+    - {receiver: a, matchers: ['model!=""'], group_by: [model]}
+receivers: [{name: a}]
+)",
+              kSplitRules)
+            .empty());
+}
+
+TEST_CASE("routing checks: the config's external labels are on every alert", "[lint][routing]") {
+  // Prometheus adds global.external_labels an alert lacks: cluster is present, with its value.
+  const std::string am = R"(route:
+  receiver: a
+  routes:
+    - {receiver: a, matchers: ['cluster="eu"'], group_by: [cluster], continue: true}
+    - {receiver: a}
+receivers: [{name: a}]
+)";
+  // Without the config, the aggregations' closed label sets have no cluster.
+  auto d = check(am, kSplitRules);
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].message == "no alert of the rules can reach this route (2 alerting rules): cluster=\"eu\" (no rule "
+                        "sets it)");
+  auto with = check(am, kSplitRules, "global:\n  external_labels: {cluster: us}\nrule_files: [rules.yml]\n");
+  REQUIRE(with.size() == 1);
+  CHECK(with[0].check == "alertmanager/unmatched-route");
+  CHECK(std::pair(with[0].span.line, with[0].span.col) == std::pair(4, 7));
+  CHECK(with[0].message == "no alert of the rules can reach this route (2 alerting rules): cluster=\"eu\" (the "
+                           "rules' values: us)");
+  CHECK(check(am, kSplitRules, "global:\n  external_labels: {cluster: eu}\nrule_files: [rules.yml]\n").empty());
 }

@@ -138,12 +138,14 @@ What it checks (--list-checks lists the alertmanager/* ids; YAML problems are ya
   repeat_interval shorter than group_interval, continue on the last route of its level, routes
   an earlier sibling without continue always takes first, inhibit rules that inhibit themselves.
   With --rules or --config, against the alerts the rules can fire (their alertname and static
-  labels, and the labels their expressions are proved not to carry): routes no alert can reach
-  (alertmanager/unmatched-route: severity="page" when the rules say critical and warning), routes
+  labels, the config's external labels, the labels their expressions always carry and those they
+  are proved not to carry): routes no alert can reach (alertmanager/unmatched-route:
+  severity="page" when the rules say critical and warning), routes
   whose every alert an earlier sibling takes (shadowed-route), severities only the root route's
   receiver gets (root-only-severity), group_by labels no alert reaching the route has
   (group-by-absent) and inhibit rules that can mute none of them (alertmanager/inhibit-never:
-  equal labels source and target alerts never share). Only what is proved is reported.
+  equal labels source and target alerts never share, such as one every source alert carries and
+  no target alert does). Only what is proved is reported.
   URLs in messages have their credentials masked; secret values are never printed.
 
 Formats (--format): text, json, github, sarif, as lint-rules.

@@ -1,5 +1,9 @@
 #include "nsmon/lint/routing_checks.hpp"
 
+#include <algorithm>
+#include <optional>
+#include <utility>
+
 #include "nsmon/alertmanager/routing.hpp"
 #include "nsmon/lint/infer.hpp"
 #include "nsmon/lint/target_labels.hpp"
@@ -9,50 +13,99 @@ namespace nsmon::lint {
 
 namespace {
 
-// A label of an alert as routing sees it: a known value, proved absent (""), or unknown.
+// A label of an alert as routing sees it. Alertmanager reads a missing label as the empty value,
+// and Prometheus drops a label whose value is empty: present means a value that is not empty.
 struct State {
-  bool known = false;
-  std::string value;
+  enum class Kind { unknown, absent, present, value } kind = Kind::unknown;
+  std::vector<std::string> values; ///< Kind::value: one of these
 };
 
 State state(const AlertLabels& a, const std::string& name) {
-  if (auto it = a.fixed.find(name); it != a.fixed.end()) return {true, it->second};
-  if (a.absent.count(name)) return {true, ""};
+  if (auto it = a.fixed.find(name); it != a.fixed.end())
+    return it->second.empty() ? State{State::Kind::absent, {}} : State{State::Kind::value, {it->second}};
+  if (a.absent.count(name)) return {State::Kind::absent, {}};
+  if (auto it = a.present.find(name); it != a.present.end())
+    return it->second.empty() ? State{State::Kind::present, {}} : State{State::Kind::value, it->second};
   return {};
 }
 
-bool can_match(const alertmanager::Matcher& m, const AlertLabels& a) {
-  State s = state(a, m.name);
-  if (!s.known) return true; // any value: the matcher may hold
-  return alertmanager::matches({m}, s.value.empty() ? labels::Labels{} : labels::Labels{{m.name, s.value}});
+bool present(const State& s) { return s.kind == State::Kind::present || s.kind == State::Kind::value; }
+
+// What `m` says of every value that is not empty, when it says the same of all of them.
+std::optional<bool> holds_for_any_value(const alertmanager::Matcher& m) {
+  bool all = m.value == ".+" || m.value == ".*", none = m.value.empty();
+  switch (m.op) {
+  case labels::MatchOp::equal: return none ? std::optional(false) : std::nullopt;
+  case labels::MatchOp::not_equal: return none ? std::optional(true) : std::nullopt;
+  case labels::MatchOp::regex: return all ? std::optional(true) : none ? std::optional(false) : std::nullopt;
+  case labels::MatchOp::not_regex: return all ? std::optional(false) : none ? std::optional(true) : std::nullopt;
+  }
+  return std::nullopt;
+}
+
+bool holds_for(const alertmanager::Matcher& m, const std::string& value) {
+  return alertmanager::matches({m}, value.empty() ? labels::Labels{} : labels::Labels{{m.name, value}});
+}
+
+// Whether `m` holds for the label in state `s`: true or false when proved, nullopt when it depends
+// on what is not known.
+std::optional<bool> holds(const alertmanager::Matcher& m, const State& s) {
+  switch (s.kind) {
+  case State::Kind::absent: return holds_for(m, "");
+  case State::Kind::value: {
+    auto n = std::count_if(s.values.begin(), s.values.end(), [&](const auto& v) { return holds_for(m, v); });
+    if (n == 0 || static_cast<std::size_t>(n) == s.values.size()) return n != 0;
+    return std::nullopt;
+  }
+  case State::Kind::present: return holds_for_any_value(m);
+  case State::Kind::unknown: break;
+  }
+  auto any = holds_for_any_value(m);
+  return any && *any == holds_for(m, "") ? any : std::nullopt;
 }
 
 bool can_match(const std::vector<alertmanager::Matcher>& ms, const AlertLabels& a) {
   for (const auto& m : ms)
-    if (!can_match(m, a)) return false;
+    if (holds(m, state(a, m.name)) == std::optional(false)) return false;
   return true;
 }
 
-// The matcher holds for every alert with what is known of `a` (an unknown label: not proved).
-bool must_match(const alertmanager::Matcher& m, const AlertLabels& a) {
-  State s = state(a, m.name);
-  return s.known && alertmanager::matches({m}, s.value.empty() ? labels::Labels{} : labels::Labels{{m.name, s.value}});
-}
-
+// The matchers hold for every alert with what is known of `a` (an unknown label: not proved).
 bool must_match(const std::vector<alertmanager::Matcher>& ms, const AlertLabels& a) {
   for (const auto& m : ms)
-    if (!must_match(m, a)) return false;
+    if (holds(m, state(a, m.name)) != std::optional(true)) return false;
   return true;
 }
 
-// `a` as it is once it matched `ms`: the labels their `=` matchers name have those values.
+// `a` as it is once it matched `ms` (each of which can hold): the labels their `=` matchers name
+// have those values, those `!=""` or `=~".+"` name are present, and a label with a few possible
+// values keeps those the matcher accepts.
 AlertLabels given(AlertLabels a, const std::vector<alertmanager::Matcher>& ms) {
-  for (const auto& m : ms)
-    if (m.op == labels::MatchOp::equal && !state(a, m.name).known) {
+  for (const auto& m : ms) {
+    State s = state(a, m.name);
+    if (s.kind == State::Kind::absent || a.fixed.count(m.name)) continue;
+    if (m.op == labels::MatchOp::equal) {
+      a.present.erase(m.name);
       if (m.value.empty()) a.absent.insert(m.name);
       else a.fixed[m.name] = m.value;
-    }
+    } else if (s.kind == State::Kind::value) {
+      auto values = a.present[m.name];
+      std::erase_if(values, [&](const auto& v) { return !holds_for(m, v); });
+      if (!values.empty()) a.present[m.name] = std::move(values);
+    } else if (s.kind == State::Kind::unknown && holds_for_any_value(m) == std::optional(true) && !holds_for(m, ""))
+      a.present[m.name];
+  }
   return a;
+}
+
+// Whether alerts with these states of a label can have the same value of it, as inhibition
+// compares them (absent is the empty value: it equals only absent).
+bool can_equal(const State& x, const State& y) {
+  if (x.kind == State::Kind::unknown || y.kind == State::Kind::unknown) return true;
+  if (x.kind == State::Kind::absent || y.kind == State::Kind::absent) return x.kind == y.kind;
+  if (x.kind != State::Kind::value || y.kind != State::Kind::value) return true;
+  return std::any_of(x.values.begin(), x.values.end(),
+                     [&](const auto& v) { return std::find(y.values.begin(), y.values.end(), v) != y.values.end(); });
 }
 
 std::string list(const std::vector<std::string>& names, std::size_t max = 4) {
@@ -71,10 +124,15 @@ std::string all_of(const std::vector<alertmanager::Matcher>& ms) {
 // The values the rules give a label, for messages: "critical, warning", or what is unknown.
 std::string values_of(const std::vector<AlertLabels>& alerts, const std::string& name) {
   std::set<std::string> v;
-  for (const auto& a : alerts)
-    if (auto it = a.fixed.find(name); it != a.fixed.end()) v.insert(it->second);
+  bool unknown_value = false;
+  for (const auto& a : alerts) {
+    State s = state(a, name);
+    v.insert(s.values.begin(), s.values.end());
+    unknown_value = unknown_value || s.kind == State::Kind::present;
+  }
   std::vector<std::string> out(v.begin(), v.end());
-  return out.empty() ? "no rule sets it" : "the rules' values: " + list(out, 8);
+  if (out.empty()) return unknown_value ? "the rules' alerts carry it, values unknown" : "no rule sets it";
+  return "the rules' values: " + list(out, 8) + (unknown_value ? ", and values unknown" : "");
 }
 
 // A route none of whose alerts gets past an earlier sibling without continue: each alert that can
@@ -111,10 +169,7 @@ void group_by_absent(const alertmanager::Route& r, const std::vector<AlertLabels
   for (const auto& l : r.group_by) {
     if (l.value == "...") continue;
     bool absent = true;
-    for (const auto& a : reaching) {
-      State s = state(a, l.value);
-      absent = absent && s.known && s.value.empty();
-    }
+    for (const auto& a : reaching) absent = absent && state(a, l.value).kind == State::Kind::absent;
     if (!absent) continue;
     std::vector<std::string> names;
     for (const auto& a : reaching) names.push_back(a.alertname);
@@ -179,11 +234,11 @@ void root_only(const alertmanager::Config& cfg, const std::vector<AlertLabels>& 
     if (k == "pagerduty_configs" || k == "opsgenie_configs" || k == "victorops_configs") pager = k;
   std::map<std::string, std::vector<std::string>> by_severity;
   for (const auto& a : alerts) {
-    auto sev = a.fixed.find("severity");
-    if (sev == a.fixed.end()) continue;
+    State sev = state(a, "severity");
+    if (sev.values.size() != 1) continue;
     bool below = false;
     for (const auto& c : root.routes) below = below || can_match(c.match_all, a);
-    if (!below) by_severity[sev->second].push_back(a.alertname);
+    if (!below) by_severity[sev.values[0]].push_back(a.alertname);
   }
   const std::string& receiver = root.receiver->value;
   for (const auto& [sev, names] : by_severity) {
@@ -198,33 +253,78 @@ void root_only(const alertmanager::Config& cfg, const std::vector<AlertLabels>& 
   }
 }
 
+std::string names_of(const std::vector<AlertLabels>& alerts) {
+  std::vector<std::string> names;
+  for (const auto& a : alerts) names.push_back(a.alertname);
+  return list(names);
+}
+
+// Why no source and target alert ever share the value of the equal label `l`, and what to do; an
+// empty reason when some pair may: a label every source alert carries and no target alert does
+// (or the reverse) is never equal, since Alertmanager reads the missing one as empty; fixed values
+// may differ.
+std::pair<std::string, std::string> never_equal(const std::vector<AlertLabels>& sources,
+                                                const std::vector<AlertLabels>& targets, const std::string& l) {
+  bool on_sources = true, on_targets = true, off_sources = true, off_targets = true;
+  for (const auto& s : sources) {
+    State x = state(s, l);
+    on_sources = on_sources && present(x);
+    off_sources = off_sources && x.kind == State::Kind::absent;
+    for (const auto& t : targets)
+      if (can_equal(x, state(t, l))) return {};
+  }
+  for (const auto& t : targets) {
+    State y = state(t, l);
+    on_targets = on_targets && present(y);
+    off_targets = off_targets && y.kind == State::Kind::absent;
+  }
+  const std::string q = "\"" + l + "\"";
+  const std::string missing = ": Alertmanager compares a missing label as empty, so they never have the same " + l;
+  const std::string help = "drop " + q + " from equal, or keep it in the other side's alerts (by (..., " + l + "))";
+  if (on_sources && off_targets)
+    return {"every source alert (" + names_of(sources) + ") carries " + q + " and no target alert (" +
+                names_of(targets) + ") does" + missing,
+            help};
+  if (off_sources && on_targets)
+    return {"no source alert (" + names_of(sources) + ") carries " + q + " and every target alert (" +
+                names_of(targets) + ") does" + missing,
+            help};
+  return {"its source alerts (" + names_of(sources) + ") and target alerts (" + names_of(targets) +
+              ") never have the same " + l,
+          "compare labels the source and target alerts share (instance, job, ...)"};
+}
+
 void inhibits(const alertmanager::InhibitRule& r, const std::vector<AlertLabels>& alerts,
               std::vector<core::Diagnostic>& out) {
-  std::vector<const AlertLabels*> sources, targets;
+  // Each side's alerts as they are once they matched that side's matchers.
+  std::vector<AlertLabels> sources, targets;
   for (const auto& a : alerts) {
-    if (can_match(r.source, a)) sources.push_back(&a);
-    if (can_match(r.target, a)) targets.push_back(&a);
+    if (can_match(r.source, a)) sources.push_back(given(a, r.source));
+    if (can_match(r.target, a)) targets.push_back(given(a, r.target));
   }
-  auto compatible = [](const AlertLabels& s, const AlertLabels& t, const std::string& l) {
-    State x = state(s, l), y = state(t, l);
-    return !x.known || !y.known || x.value == y.value;
-  };
   bool any_pair = false, any_equal = false;
-  for (const auto* s : sources)
-    for (const auto* t : targets) {
+  for (const auto& s : sources)
+    for (const auto& t : targets) {
       bool ok = true;
-      for (const auto& e : r.equal) ok = ok && compatible(*s, *t, e.value);
+      for (const auto& e : r.equal) ok = ok && can_equal(state(s, e.value), state(t, e.value));
       any_equal = any_equal || ok;
       // Alertmanager never lets an alert that matches both sides mute one that does too.
-      ok = ok && !(must_match(r.source, given(*t, r.target)) && must_match(r.target, given(*s, r.source)));
+      ok = ok && !(must_match(r.source, t) && must_match(r.target, s));
       any_pair = any_pair || ok;
     }
   if (any_pair) return;
-  auto names = [](const std::vector<const AlertLabels*>& v) {
-    std::vector<std::string> result;
-    for (const auto* a : v) result.push_back(a->alertname);
-    return list(result);
-  };
+  const std::string head = "this inhibit rule can mute none of the rules' alerts: ";
+  const std::string help = "compare labels the source and target alerts share (instance, job, ...)";
+  if (!any_equal && !sources.empty() && !targets.empty()) {
+    // On each equal label that alone keeps every source from every target.
+    bool told = false;
+    for (const auto& e : r.equal)
+      if (auto [why, fix] = never_equal(sources, targets, e.value); !why.empty()) {
+        out.push_back(core::make_diagnostic("alertmanager/inhibit-never", e.span, head + why, fix));
+        told = true;
+      }
+    if (told) return;
+  }
   std::string why;
   if (any_equal)
     why = "every alert it could mute matches its source matchers too, and the alerts that could mute it match its "
@@ -232,19 +332,10 @@ void inhibits(const alertmanager::InhibitRule& r, const std::vector<AlertLabels>
           "itself)";
   else if (sources.empty()) why = "no alert of the rules matches its source matchers";
   else if (targets.empty()) why = "no alert of the rules matches its target matchers";
-  else {
-    for (const auto& e : r.equal) {
-      bool shared = false;
-      for (const auto* s : sources)
-        for (const auto* t : targets) shared = shared || compatible(*s, *t, e.value);
-      if (!shared) why += std::string(why.empty() ? "" : ", ") + e.value;
-    }
-    why = "its source alerts (" + names(sources) + ") and target alerts (" + names(targets) + ") never have the same " +
-          (why.empty() ? "values of its equal labels together" : why);
-  }
-  out.push_back(core::make_diagnostic("alertmanager/inhibit-never", r.span,
-                                      "this inhibit rule can mute none of the rules' alerts: " + why,
-                                      "compare labels the source and target alerts share (instance, job, ...)"));
+  else
+    why = "its source alerts (" + names_of(sources) + ") and target alerts (" + names_of(targets) +
+          ") never have the same values of its equal labels together";
+  out.push_back(core::make_diagnostic("alertmanager/inhibit-never", r.span, head + why, help));
 }
 
 } // namespace
@@ -263,22 +354,35 @@ std::vector<AlertLabels> alert_labels(const Input& input, const Options& options
         AlertLabels a;
         a.alertname = r.name.value;
         a.span = r.name.span;
-        a.fixed["alertname"] = r.name.value;
         for (const auto* kvs : {&g.labels, &r.labels})
           for (const auto& kv : *kvs) {
             if (kv.value.value.find("{{") != std::string::npos) a.fixed.erase(kv.key.value);
             else a.fixed[kv.key.value] = kv.value.value;
           }
+        a.fixed["alertname"] = r.name.value; // set after the labels, as Prometheus sets it
         auto parsed = promql::parse(r.expr.value, options.parse);
         if (parsed.ok()) {
           Inference inf(*options.catalog, &targets, recorded);
           Shape shape = inf.run(*parsed.expr());
+          // Present: every series of the result carries it (in labels, not a maybe).
           for (const auto& n : names)
-            if (!a.fixed.count(n) && inf.absent(shape, n)) a.absent.insert(n);
+            if (a.fixed.count(n)) continue;
+            else if (n == "__name__" || inf.absent(shape, n)) a.absent.insert(n); // the rule drops __name__
+            else if (shape.labels.count(n) && !shape.maybe.count(n)) a.present[n];
         }
-        // A templated label's value is unknown: neither fixed nor absent.
+        // A templated label's value is unknown, and may be empty (then the alert lacks it).
         for (const auto* kvs : {&g.labels, &r.labels})
-          for (const auto& kv : *kvs) a.absent.erase(kv.key.value);
+          for (const auto& kv : *kvs)
+            if (!a.fixed.count(kv.key.value)) a.absent.erase(kv.key.value), a.present.erase(kv.key.value);
+        // Prometheus adds the external labels an alert lacks before sending it.
+        if (cfg)
+          for (const auto& kv : cfg->external_labels) {
+            const std::string& n = kv.key.value;
+            auto it = a.fixed.find(n);
+            if (kv.value.value.empty() || (it != a.fixed.end() && !it->second.empty())) continue;
+            if (it != a.fixed.end() || a.absent.erase(n)) a.fixed[n] = kv.value.value;
+            else a.present[n]; // present already (its own value), or unknown: its own or the external one
+          }
         out.push_back(std::move(a));
       }
   return out;
