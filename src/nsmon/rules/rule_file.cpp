@@ -158,10 +158,24 @@ private:
 
   core::Located text(const yaml::Node& n) { return y_.located(n); }
 
+  // An empty value (`expr:`, `expr: ~`) has no place of its own: its key's.
+  core::Located empty_at(const yaml::Node& key) {
+    core::Located empty{"", y_.span(key)};
+    empty.base = static_cast<std::size_t>(std::max(0, key.mark().pos));
+    empty.source = &y_.source();
+    return empty;
+  }
+
   std::optional<core::Located> string_field(const yaml::Node& parent, const char* key, const std::string& group,
                                             const std::string& rule) {
     auto n = parent[key];
     if (!n) return std::nullopt;
+    // Go's yaml decodes null into a string as "": `expr:` is an empty expression, not a type
+    // error; placed on the key (a null's own mark is the next token's, often the next rule).
+    if (n.is_null()) {
+      for (auto it = parent.begin(); it != parent.end(); ++it)
+        if (it->first.is_scalar() && it->first.scalar() == key) return empty_at(it->first);
+    }
     if (!n.is_scalar()) {
       add(y_.span(n), "yaml/type", std::string("field '") + key + "' must be a string", group, rule);
       return std::nullopt;
@@ -171,6 +185,8 @@ private:
 
   std::optional<Duration> duration_field(const yaml::Node& parent, const char* key, const std::string& group,
                                          const std::string& rule) {
+    // `for:` with no value is no duration: Go's yaml leaves a null's field at zero, as promtool does.
+    if (auto n = parent[key]; n && n.is_null()) return std::nullopt;
     auto t = string_field(parent, key, group, rule);
     if (!t) return std::nullopt;
     auto ms = text::parse_duration(t->value);
@@ -198,9 +214,7 @@ private:
       // `job_name:` or `~`: Go's yaml decodes null into a string as "", which removes the label.
       if (it->first.is_scalar() && it->second.is_null()) {
         if (!first(it->first.scalar())) continue;
-        core::Located empty{"", y_.span(it->first)}; // an empty value has no place of its own: its key's
-        empty.base = static_cast<std::size_t>(std::max(0, it->first.mark().pos));
-        out.push_back(KeyValue{text(it->first), std::move(empty)});
+        out.push_back(KeyValue{text(it->first), empty_at(it->first)});
         continue;
       }
       if (!it->first.is_scalar() || !it->second.is_scalar()) {
