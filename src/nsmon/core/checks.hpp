@@ -202,6 +202,8 @@ inline constexpr auto kChecks = [] {
       {"rules/label-name", error, "an invalid label or annotation name", lint},
       {"rules/label-value", error, "a label value that is not UTF-8", lint},
       {"rules/missing-field", error, "a required field is missing (group name, expr)", lint},
+      {"rules/multiple-documents", error,
+       "a plain rule file with a second YAML document, whose groups Prometheus never loads", lint},
       {"rules/not-a-rule-file", info,
        "a file of a linted directory that is another kind of file (prometheus.yml, a policy, ...): skipped", lint},
       {"rules/record-fields", error, "for, keep_firing_for or annotations on a recording rule", lint},

@@ -46,12 +46,35 @@ private:
   std::vector<core::Diagnostic>& out_;
 };
 
+// A plain rule file's documents after the first, which Prometheus never loads (it decodes the
+// first): said here, by lint-rules, while test-rules and watch evaluate what the loader read.
+void later_documents(const std::vector<rules::RuleFile>& files, std::vector<core::Diagnostic>& out) {
+  auto count = [](std::size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
+  for (const auto& f : files) {
+    if (!f.later_documents) continue;
+    const rules::LaterDocuments& l = *f.later_documents;
+    const bool one = l.documents == 1;
+    std::string what = one ? "this document" : "the " + std::to_string(l.documents) + " documents from here on";
+    if (l.groups)
+      what += ", with " + count(l.groups, "group", "groups") + " (" + count(l.rules, "rule", "rules") + "),";
+    out.push_back(core::make_diagnostic(
+        "rules/multiple-documents", l.at,
+        "Prometheus loads only the first YAML document of a rule file: " + what + (one ? " is" : " are") +
+            " never loaded",
+        "keep one document per rule file (move these groups to a file of their own, listed in rule_files), or merge "
+        "them into the first document's groups"));
+  }
+}
+
 } // namespace
 
 std::vector<core::Diagnostic> run(const Input& input, const Options& options, std::vector<RuleCost>* costs) {
   std::vector<core::Diagnostic> out;
   Analysis analysis(input, options, out, costs);
   analysis.run();
+  later_documents(input.rule_files, out);
   apply_policy(out, input.rule_files, options.policy);
   sort_unique(out);
   return out;

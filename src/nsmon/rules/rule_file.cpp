@@ -47,6 +47,7 @@ public:
     file.path = y_.source().path();
     file.source = &y_.source();
     auto root = y_.parse();
+    plain_ = root && !is_manifest(*root);
     if (!root || root->is_null()) return file; // an empty file has no groups, like promtool
     std::optional<yaml::Node> holder = groups_holder(*root);
     if (!holder) return file;
@@ -124,13 +125,18 @@ public:
     return file;
   }
 
+  /// After run(): the document parsed and is no Kubernetes object (a plain rule file, as
+  /// Prometheus reads it).
+  bool plain() const { return plain_; }
+
 private:
+  static bool is_manifest(const yaml::Node& root) { return root.is_map() && (root["apiVersion"] || root["kind"]); }
+
   // The mapping that holds `groups`: the root of a rule file, or the spec of a PrometheusRule
   // manifest (monitoring.coreos.com/v1, as the Prometheus Operator reads it). Other Kubernetes
   // objects (a file of several documents often has Services and ConfigMaps too) hold no rules.
   std::optional<yaml::Node> groups_holder(const yaml::Node& root) {
-    bool manifest = root.is_map() && (root["apiVersion"] || root["kind"]);
-    if (!manifest) {
+    if (!is_manifest(root)) {
       if (!y_.check_mapping(root, {"groups"}, "a rule file")) return std::nullopt;
       return root;
     }
@@ -522,7 +528,23 @@ private:
 
   core::YamlReader y_;
   std::vector<core::Diagnostic>& diags_;
+  bool plain_ = false;
 };
+
+// Where the document at `begin` (as document_ranges gives it) starts: its `---`, or after a `...`
+// line its first content.
+core::Span document_start(const core::SourceFile& src, std::size_t begin) {
+  std::string_view text = src.text();
+  if (text.substr(begin, 3) == "---") return core::span_at(src, begin, begin + 3);
+  for (std::size_t at = begin; at < text.size();) {
+    std::size_t eol = std::min(text.find('\n', at), text.size());
+    std::string_view line = text.substr(at, eol - at);
+    std::size_t first = line.find_first_not_of(" \t\r");
+    if (first != std::string_view::npos && line[first] != '#') return core::span_at(src, at + first, at + first + 1);
+    at = eol + 1;
+  }
+  return core::span_at(src, begin, begin + 1);
+}
 
 } // namespace
 
@@ -532,10 +554,23 @@ RuleFile load_rule_file(const core::SourceFile& src, std::vector<core::Diagnosti
   RuleFile file;
   file.path = src.path();
   file.source = &src;
-  for (const auto& doc : docs) {
-    RuleFile part = Loader(doc, diags).run();
+  LaterDocuments later{{}, docs.size() - 1, 0, 0};
+  bool plain = false;
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    Loader loader(docs[i], diags);
+    RuleFile part = loader.run();
+    if (i == 0) plain = loader.plain();
+    else
+      for (const auto& g : part.groups) {
+        ++later.groups;
+        later.rules += g.rules.size();
+      }
     for (auto& g : part.groups) file.groups.push_back(std::move(g));
     file.disabled.insert(part.disabled.begin(), part.disabled.end());
+  }
+  if (plain) {
+    later.at = document_start(src, core::document_ranges(src.text()).at(1).first);
+    file.later_documents = later;
   }
   return file;
 }

@@ -53,17 +53,31 @@ struct Group {
   core::Span span;
 };
 
+/// The YAML documents after the first of a plain rule file. Prometheus decodes a rule file once
+/// (rulefmt.Parse, yaml.v3's Decode): it loads the first document's groups and never reads the
+/// rest. nsmon reads them all; lint-rules says what Prometheus leaves out.
+struct LaterDocuments {
+  core::Span at;             ///< where the second document starts (its `---` line)
+  std::size_t documents = 0; ///< the documents from the second on
+  std::size_t groups = 0;    ///< the groups read from them
+  std::size_t rules = 0;     ///< and their rules
+};
+
 struct RuleFile {
   std::string path;
   const core::SourceFile* source = nullptr; ///< the text it was read from (must outlive the RuleFile)
   std::vector<Group> groups;
   std::set<std::string> disabled; ///< silenced for the whole file (comments before any content)
+  /// A plain rule file of several documents (Kubernetes manifests are not: each PrometheusRule is
+  /// its own object); its groups include theirs.
+  std::optional<LaterDocuments> later_documents;
 };
 
 /// Reads a Prometheus rule file with promtool's structural checks (strict fields, types, required
 /// fields, alert xor record, names, durations, recording-rule constraints, duplicate groups and rules).
 /// Also reads PrometheusRule manifests (spec.groups) and files of several documents (each document
-/// checked alone; other Kubernetes objects skipped).
+/// checked alone; other Kubernetes objects skipped; a plain rule file's later documents are read
+/// too, and recorded in `later_documents`).
 /// Findings are appended to `diags`; whatever could be read is returned.
 RuleFile load_rule_file(const core::SourceFile& src, std::vector<core::Diagnostic>& diags);
 
