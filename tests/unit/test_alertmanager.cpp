@@ -271,8 +271,9 @@ TEST_CASE("alertmanager versions: a field newer than the target is refused, advi
   CHECK(where(old.diags) == V{"1:1 error alertmanager/newer-field", "6:24 error alertmanager/newer-field"});
   CHECK(old.diags[0].message == "field tracing is new in Alertmanager 0.30: Alertmanager 0.25 refuses this file");
   CHECK(where(load(newer, "alertmanager.yml", v30).diags).empty());
-  // An inline credential is a warning only where the *_file twin exists: none for webhook urls in
-  // 0.25, and only for a URL that carries a credential.
+  // An inline credential is a warning only where the target version has somewhere to move it: a
+  // query token of a webhook url has nowhere in 0.25 (no url_file), and only a URL that carries a
+  // credential is one.
   const std::string hook = kHead + "    webhook_configs: [{url: 'https://hooks.corp/x?token=s3cr3t'}]\n";
   CHECK(where(load(hook, "alertmanager.yml", v25).diags).empty());
   CHECK(where(load(hook, "alertmanager.yml", v30).diags) == V{"5:29 warning alertmanager/inline-secret"});
@@ -285,6 +286,63 @@ TEST_CASE("alertmanager versions: a field newer than the target is refused, advi
                   .diags) == V{"5:31 warning alertmanager/inline-secret"});
   CHECK(where(load(kHead + "    opsgenie_configs: [{api_key: opsgenie-key}]\n").diags) ==
         V{"5:34 warning alertmanager/placeholder"});
+}
+
+TEST_CASE("alertmanager: a credential in a URL's userinfo, with advice the target version has", "[alertmanager]") {
+  const alertmanager::Version v25{25}, v26{26};
+  // The quoted lines as lint-alertmanager quotes them: the hidden bytes masked.
+  auto masked = [](std::string text, const alertmanager::Config& cfg) {
+    for (const auto& [b, e] : cfg.secrets)
+      for (std::size_t i = b; i < e && i < text.size(); ++i) text[i] = '*';
+    return text;
+  };
+  auto leaks = [](const core::Diagnostic& d) {
+    return (d.message + d.suggestion).find("hunter2") != std::string::npos;
+  };
+  // 0.25's webhook url is a plain URL (amtool config show prints it, password included) and 0.25
+  // has no url_file: Go's client sends the userinfo as basic auth, which http_config.basic_auth
+  // does with password_file.
+  const std::string hook = kHead + "    webhook_configs: [{url: 'http://user:hunter2@hooks.corp/hook'}]\n";
+  auto l = load(hook, "alertmanager.yml", v25);
+  REQUIRE(where(l.diags) == V{"5:29 warning alertmanager/inline-secret"});
+  CHECK(l.diags[0].message ==
+        "url carries a credential in its userinfo (user:password@ before the host) in webhook_configs of receiver "
+        "\"r\": whoever reads this file has it, and Alertmanager 0.25 prints this URL in full (amtool config show, "
+        "/api/v2/status)");
+  CHECK(l.diags[0].suggestion ==
+        "drop it from the URL and give http_config basic_auth: {username: ..., password_file: a file only "
+        "Alertmanager can read}");
+  CHECK_FALSE(leaks(l.diags[0]));
+  CHECK(masked(hook, l.cfg).find("hunter2") == std::string::npos);
+  // From 0.26 the url is a secret and url_file exists: that is the advice.
+  auto l26 = load(hook, "alertmanager.yml", v26);
+  REQUIRE(where(l26.diags) == V{"5:29 warning alertmanager/inline-secret"});
+  CHECK(l26.diags[0].suggestion == "put it in a file only Alertmanager can read and give url_file");
+  // The correct twin: the URL without userinfo, the password in a file.
+  CHECK(where(load(kHead + "    webhook_configs:\n      - url: 'http://hooks.corp/hook'\n        http_config:\n"
+                           "          basic_auth: {username: user, password_file: /etc/alertmanager/hook.pw}\n",
+                   "alertmanager.yml", v25)
+                  .diags)
+            .empty());
+  // A URL field that is no secret (config.go's URL, printed in full by every version): a
+  // notifier's api_url and a global one; their userinfo is masked in the quoted line.
+  const std::string tg = kHead + "    telegram_configs: [{api_url: 'https://bot:hunter2@tg.corp', bot_token: "
+                                 "'12345:abcdef', chat_id: 1}]\n";
+  l = load(tg, "alertmanager.yml", v25);
+  REQUIRE(where(l.diags) == V{"5:34 warning alertmanager/inline-secret"});
+  CHECK(l.diags[0].message.rfind("api_url carries a credential in its userinfo", 0) == 0);
+  CHECK(masked(tg, l.cfg).find("'https://***********@tg.corp'") != std::string::npos);
+  CHECK_FALSE(leaks(l.diags[0]));
+  const std::string global = "global:\n  victorops_api_url: 'https://u:hunter2@vo.corp/api/'\n" + kHead;
+  l = load(global, "alertmanager.yml", v25);
+  REQUIRE(where(l.diags) == V{"2:22 warning alertmanager/inline-secret"});
+  CHECK(l.diags[0].suggestion == "drop it from the URL and give the receivers' http_config (or global.http_config) "
+                                 "basic_auth: {username: ..., password_file: a file only Alertmanager can read}");
+  CHECK(masked(global, l.cfg).find("hunter2") == std::string::npos);
+  // A placeholder URL with userinfo: the placeholder finding, the password masked in it too.
+  l = load("global:\n  victorops_api_url: 'https://u:hunter2@vo.example.com/'\n" + kHead, "alertmanager.yml", v25);
+  REQUIRE(where(l.diags) == V{"2:22 warning alertmanager/placeholder"});
+  CHECK(l.diags[0].message.find("victorops_api_url (a URL of vo.example.com)") == 0);
 }
 
 TEST_CASE("alertmanager: smarthost ports, null receivers, placeholders shown", "[alertmanager]") {

@@ -216,8 +216,9 @@ private:
   // A secret that also has a *_file field (in `context`, a section or notifier kind): both is an
   // error (Alertmanager refuses most such pairs; where it does not, `refused` false, it silently
   // ignores one of them). Inline, it is a warning only when the value carries a credential and the
-  // target version has the *_file field to move it to: a webhook URL of an in-cluster service, a
-  // placeholder or a field with no file twin is nothing to act on. Values never appear in messages.
+  // target version has something to move it to: the *_file field, or for a URL's userinfo
+  // http_config.basic_auth (userinfo()); a webhook URL of an in-cluster service, a placeholder or
+  // a token with nowhere else to go is nothing to act on. Values never appear in messages.
   void secret(const yaml::Node& parent, const std::string& key, std::string_view where, std::string_view context,
               bool is_url, bool refused = true) {
     auto inline_node = parent[key];
@@ -233,13 +234,53 @@ private:
                 "keep " + key + "_file and remove " + key);
       return;
     }
-    if (!has_field(context, key + "_file") || !inline_node.is_scalar()) return;
+    if (!inline_node.is_scalar()) return;
     std::string_view v = inline_node.scalar();
     if (v == "<secret>" || v.find("{{") != std::string_view::npos || !placeholder(v).empty()) return;
+    if (!has_field(context, key + "_file")) {
+      if (is_url) userinfo(parent, key, where, context, secret_since(context, key) > version_, false);
+      return;
+    }
     if (is_url ? !detail::url_has_credential(v) : !detail::value_is_credential(key, v)) return;
     y_.report(inline_node, "alertmanager/inline-secret",
               key + " is written inline in " + std::string(where) + ": whoever reads this file has it",
               "put it in a file only Alertmanager can read and give " + key + "_file");
+  }
+
+  // A URL with a credential in its userinfo (user:password@host) that secret() does not judge (a
+  // URL field that is no secret, or a secret one without a *_file field in the target version):
+  // the URL goes to its *_file field where there is one; else, since Go's HTTP client sends
+  // userinfo as basic auth, to http_config.basic_auth with the password in a file (password_file,
+  // in every version). A URL field that is not a secret (`shown`: every URL field of type URL, and
+  // webhook urls before 0.26) is printed in full, password included, by amtool config show and
+  // /api/v2/status (config.go's URL.MarshalYAML); 0.25 also logs a webhook url with the body of an
+  // error response. The userinfo is masked wherever the line is quoted.
+  void userinfo(const yaml::Node& parent, const std::string& key, std::string_view where, std::string_view context,
+                bool shown, bool file_twin) {
+    auto n = parent[key];
+    if (!present(n) || !n.is_scalar()) return;
+    std::string_view v = n.scalar();
+    auto [begin, end] = util::url_authority(v);
+    std::size_t at = v.substr(begin, end - begin).rfind('@');
+    if (at == std::string_view::npos) return;
+    auto offsets = y_.value_offsets(n);
+    for (std::size_t i = begin; i < begin + at && i < offsets.size(); ++i)
+      cfg_.secrets.emplace_back(offsets[i], offsets[i] + 1);
+    if (v.find("{{") != std::string_view::npos || !placeholder(v).empty()) return;
+    const bool global = context == "global";
+    std::string message = key + " carries a credential in its userinfo (user:password@ before the host) in " +
+                          std::string(where) + ": whoever reads this file has it";
+    if (shown)
+      message +=
+          ", and Alertmanager " + version_.str() + " prints this URL in full (amtool config show, /api/v2/status)";
+    if (file_twin)
+      y_.report(n, "alertmanager/inline-secret", message,
+                "put the URL in a file only Alertmanager can read and give " + key + "_file");
+    else
+      y_.report(n, "alertmanager/inline-secret", message,
+                "drop it from the URL and give " +
+                    std::string(global ? "the receivers' http_config (or global.http_config)" : "http_config") +
+                    " basic_auth: {username: ..., password_file: a file only Alertmanager can read}");
   }
 
   // The bytes of a secret's value, masked wherever the file's lines are quoted.
@@ -255,6 +296,9 @@ private:
     newer(g, "global");
     for (const auto& k : kGlobalSecrets)
       secret(g, k, "global", "global", k == "slack_api_url" || k == "mattermost_webhook_url");
+    for (const auto& k : kGlobalUrls)
+      if (std::find(kGlobalSecrets.begin(), kGlobalSecrets.end(), k) == kGlobalSecrets.end())
+        userinfo(g, k, "global", "global", true, false);
     host_port(g, "smtp_smarthost", "global");
     for (const auto& e : g)
       if (e.first.is_scalar() && present(e.second)) {
@@ -466,6 +510,12 @@ private:
     required(kind, c, c, cfg, where);
     for (auto u : kind.urls) url(c, std::string(u).c_str(), false);
     for (auto u : kind.secret_urls) url(c, std::string(u).c_str(), true);
+    // URL fields that are not secrets: a credential in one is printed with it.
+    for (auto u : kind.urls) {
+      const std::string file = std::string(u) + "_file";
+      userinfo(c, std::string(u), where, key, true,
+               std::find(kind.fields.begin(), kind.fields.end(), file) != kind.fields.end() && has_field(key, file));
+    }
     // Email's auth secrets: Alertmanager loads both given and uses one of them.
     for (auto s : kind.secrets)
       secret(c, std::string(s), where, key,
@@ -564,13 +614,16 @@ private:
     if (n.is_scalar()) {
       auto what = placeholder(n.scalar());
       if (what.empty()) return;
-      std::string shown = "\"" + std::string(n.scalar()) + "\"";
+      // A URL's userinfo and secret-looking query values are masked (util::redact_url).
+      std::string_view v = n.scalar();
+      std::string shown =
+          "\"" + (v.find("://") != std::string_view::npos ? util::redact_url(v) : std::string(v)) + "\"";
       if (is_hidden(n)) {
-        auto [begin, end] = util::url_authority(n.scalar());
-        std::string_view host = n.scalar().substr(0, end);
-        if (auto at = host.rfind('@'); at != std::string_view::npos && at >= begin) host.remove_prefix(at + 1);
-        shown = end > begin && n.scalar().find("://") != std::string_view::npos
-                    ? std::string(key) + " (a URL of " + std::string(host.substr(host.find("://") + 3)) + ")"
+        auto [begin, end] = util::url_authority(v);
+        std::string_view host = v.substr(begin, end - begin);
+        if (auto at = host.rfind('@'); at != std::string_view::npos) host.remove_prefix(at + 1);
+        shown = !host.empty() && v.find("://") != std::string_view::npos
+                    ? std::string(key) + " (a URL of " + std::string(host) + ")"
                     : std::string(key);
       }
       y_.report(n, "alertmanager/placeholder", shown + " looks like a placeholder (" + what + "), not a real value",

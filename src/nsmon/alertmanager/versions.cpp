@@ -59,6 +59,9 @@ constexpr auto kAdded = std::to_array<Added>({
 });
 // clang-format on
 
+// URL fields that became SecretURL after 0.25 (config/notifiers.go at each release tag).
+constexpr auto kSecretSince = std::to_array<Added>({{"webhook_configs", "url", 26}});
+
 } // namespace
 
 std::optional<Version> parse_version(std::string_view s) {
@@ -82,6 +85,12 @@ std::optional<Version> parse_version(std::string_view s) {
 
 Version field_since(std::string_view where, std::string_view field) {
   for (const auto& a : kAdded)
+    if (a.where == where && a.field == field) return Version{a.minor};
+  return kOldestVersion;
+}
+
+Version secret_since(std::string_view where, std::string_view field) {
+  for (const auto& a : kSecretSince)
     if (a.where == where && a.field == field) return Version{a.minor};
   return kOldestVersion;
 }

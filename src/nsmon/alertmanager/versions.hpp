@@ -34,4 +34,9 @@ std::optional<Version> parse_version(std::string_view s);
 /// kOldestVersion for a field that older versions already had.
 Version field_since(std::string_view where, std::string_view field);
 
+/// The version from which Alertmanager prints a URL field that is a secret as <secret> (its type
+/// is SecretURL); before it the field was a plain URL, printed in full with its password by amtool
+/// config show and /api/v2/status: webhook_configs' url before 0.26. kOldestVersion for the others.
+Version secret_since(std::string_view where, std::string_view field);
+
 } // namespace nsmon::alertmanager

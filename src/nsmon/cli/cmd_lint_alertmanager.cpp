@@ -115,8 +115,8 @@ Alertmanager version:
   --alertmanager-version (or NSMON_ALERTMANAGER_VERSION, or alertmanager.version in nsmon's config
   file) says another: 0.25 to 0.34, or latest. A field that version does not have yet is an error
   (alertmanager/newer-field: tracing is new in 0.30, webhook url_file in 0.26), as that
-  Alertmanager refuses the file; advice names only fields it has (an inline webhook url is not
-  reported for 0.25, which has no url_file).
+  Alertmanager refuses the file; advice names only fields it has (a webhook url with
+  user:password@ is moved to http_config.basic_auth for 0.25, which has no url_file).
 
 What it checks (--list-checks lists the alertmanager/* ids; YAML problems are yaml/*):
   the file as that Alertmanager loads it: unknown fields (with the nearest known one), the route
@@ -127,7 +127,8 @@ What it checks (--list-checks lists the alertmanager/* ids; YAML problems are ya
   Prometheus's HTTP client (config/* findings: auth conflicts, *_file pairs, oauth2, tls_config),
   URLs that are not http(s), an SMTP smarthost without a port, secrets given both inline and in
   *_file (error), a credential written inline where a *_file field exists (warning: a password or
-  key field, a URL with userinfo or a token-shaped path or query; not an in-cluster webhook URL),
+  key field, a URL with userinfo or a token-shaped path or query; not an in-cluster webhook URL)
+  or, for a URL's userinfo, where http_config.basic_auth with password_file can take it,
   templates that do not parse (the templates: files, and {{ }} in receivers' fields, with
   Alertmanager's functions), placeholders (YOUR_..., example.com, xxx@xxx.com, <channel-name>),
   a child route whose receiver is null or empty (it inherits its parent's: null-receiver), inhibit

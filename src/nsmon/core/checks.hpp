@@ -50,7 +50,8 @@ inline constexpr auto kChecks = [] {
       {"alertmanager/inhibit-never", warning,
        "an inhibit rule that can mute no alert of the rules (no source and target that share its equal labels)", lint},
       {"alertmanager/inline-secret", warning,
-       "a credential (password, key, token, a URL's userinfo or token) written inline where a *_file field exists",
+       "a credential (password, key, token, a URL's userinfo or token) written inline where a *_file field or, "
+       "for userinfo, http_config.basic_auth can hold it",
        lint},
       {"alertmanager/invalid-value", error, "a value Alertmanager refuses (group_by, the root route's)", lint},
       {"alertmanager/matcher", error, "a matcher that does not parse, or a regex RE2 cannot compile", lint},
