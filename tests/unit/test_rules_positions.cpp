@@ -108,3 +108,85 @@ TEST_CASE("a plain rule file's second YAML document: Prometheus never loads it",
   CHECK(linted(stream, "rules/multiple-documents").empty());
   CHECK(linted(rule + "---\n" + rule, "rules/multiple-documents").empty());
 }
+
+TEST_CASE("a finding inside an aliased value points at the alias, where the rule uses it", "[rules][yaml]") {
+  // An expression anchored on one rule and used by another: each rule's finding in its own text,
+  // the alias's naming the anchor's line. Before: both at the anchor (line 5), so the second rule
+  // had no finding of its own and a `# nsmon disable` on it did nothing.
+  const std::string broken = "groups:\n  - name: g\n    rules:\n      - record: job:up:sum\n        expr: &e sum(up\n"
+                             "      - record: job:up:sum2\n        expr: *e\n";
+  CHECK(linted(broken, "promql/syntax") ==
+        V{"5:23 promql/syntax unclosed left parenthesis",
+          "7:15 promql/syntax unclosed left parenthesis (the text of the anchor at line 5)"});
+  // A block scalar anchored: the same.
+  const std::string block = "groups:\n  - name: g\n    rules:\n      - record: job:up:sum\n        expr: &e |\n"
+                            "          sum(up\n      - record: job:up:sum2\n        expr: *e\n";
+  CHECK(linted(block, "promql/syntax") == V{"6:17 promql/syntax unclosed left parenthesis",
+                                            "8:15 promql/syntax unclosed left parenthesis (the text of the anchor "
+                                            "at line 5)"});
+  // The correct twin: an alias whose anchored expression is valid.
+  const std::string fine = "groups:\n  - name: g\n    rules:\n      - record: job:up:sum\n        expr: &e sum(up)\n"
+                           "      - record: job:up:sum2\n        expr: *e\n";
+  CHECK(linted(fine, "promql/syntax").empty());
+  CHECK(findings(fine).empty());
+
+  // An annotation's template, anchored on one alert and used by another.
+  const std::string alerts = "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n"
+                             "        annotations: {summary: &s \"{{ if }}\"}\n"
+                             "      - alert: B\n        expr: up == 1\n        annotations: {summary: *s}\n";
+  CHECK(findings(alerts) == V{"6:39 error rules/template", "9:32 error rules/template"});
+  CHECK(linted(alerts, "rules/template").at(1) ==
+        "9:32 rules/template annotation \"summary\": template: missing value for if (the text of the anchor at "
+        "line 6)");
+  std::string valid_alerts = alerts;
+  valid_alerts.replace(valid_alerts.find("{{ if }}"), 8, "{{ $labels.job }}");
+  CHECK(findings(valid_alerts).empty());
+
+  // A label map anchored on one rule and used whole by another: its keys and values through the
+  // alias are placed at it.
+  const std::string labels = "groups:\n  - name: g\n    rules:\n      - record: job:up:sum\n        expr: sum(up)\n"
+                             "        labels: &l {team-name: a}\n      - record: job:up:max\n        expr: max(up)\n"
+                             "        labels: *l\n";
+  CHECK(findings(labels) == V{"6:21 warning rules/label-name", "9:17 warning rules/label-name"});
+  CHECK(linted(labels, "rules/label-name").at(1) ==
+        "9:17 rules/label-name 'team-name' is not a valid label name before Prometheus 3.0 (only letters, digits and "
+        "_) (the text of the anchor at line 6)");
+  std::string valid_labels = labels;
+  valid_labels.replace(valid_labels.find("team-name"), 9, "team_name");
+  CHECK(findings(valid_labels).empty());
+  // An aliased duration.
+  CHECK(findings("groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up == 0\n    for: &f 5 minutes\n"
+                 "  - alert: B\n    expr: up == 1\n    for: *f\n") ==
+        V{"6:10 error rules/duration", "9:10 error rules/duration"});
+}
+
+TEST_CASE("yaml: an alias knows where it is used; its content stays the anchored node's", "[rules][yaml]") {
+  core::SourceFile src("r.yml", "a: &x hello\nb: *x\nc: &m {k: v}\nd: *m\n");
+  std::vector<core::Diagnostic> diags;
+  core::YamlReader y(src, diags);
+  auto root = y.parse();
+  REQUIRE(root);
+  auto a = (*root)["a"], b = (*root)["b"];
+  CHECK(a.alias_at() == -1);
+  CHECK(b.alias_at() == 15);
+  CHECK(b.is(a));
+  CHECK(a.is(b));
+  CHECK(b.scalar() == "hello");
+  CHECK(b.mark().line == a.mark().line); // the content's place: the anchor's
+  core::Located v = y.located(b);
+  CHECK(v.value == "hello");
+  CHECK(v.span.line == 2);
+  CHECK(v.span.col == 4);
+  CHECK(v.span.len == 2);
+  CHECK(v.anchor_line == 1);
+  CHECK(v.at(1, 3).line == 2);
+  CHECK(v.anchor_note() == " (the text of the anchor at line 1)");
+  CHECK(y.located(a).anchor_note().empty());
+  // Inside a map used through an alias: located(scalar, via) places it at the alias.
+  auto d = (*root)["d"];
+  CHECK(d.is((*root)["c"]));
+  core::Located k = y.located(d["k"], d);
+  CHECK(k.span.line == 4);
+  CHECK(k.anchor_line == 3);
+  CHECK(y.located(d["k"]).span.line == 3);
+}

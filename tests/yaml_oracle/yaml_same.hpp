@@ -1,7 +1,8 @@
 #pragma once
 // Whether two parses of one text gave the same Document — verdict, error, tree (types, tags,
-// marks, styles, values, where each byte of a value came from) and duplicate keys in order —
-// for the tests and the fuzz target that compare a text parsed in parts with it parsed whole.
+// marks, where aliases are used, styles, values, where each byte of a value came from) and
+// duplicate keys in order — for the tests and the fuzz target that compare a text parsed in
+// parts with it parsed whole.
 #include <string>
 
 #include "nsmon/core/yaml_tree.hpp"
@@ -21,6 +22,7 @@ inline std::string node_difference(const Document& da, const Node& a, const Docu
   std::string at = " at " + mark(a.mark());
   if (a.type() != b.type()) return "type" + at;
   if (mark(a.mark()) != mark(b.mark())) return "mark " + mark(b.mark()) + at;
+  if (a.alias_at() != b.alias_at()) return "alias at " + std::to_string(b.alias_at()) + at;
   if (a.tag() != b.tag()) return "tag " + a.tag() + " / " + b.tag() + at;
   if (a.is_scalar()) {
     if (a.scalar() != b.scalar()) return "value" + at;

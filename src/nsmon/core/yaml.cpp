@@ -41,6 +41,15 @@ Span YamlReader::span(const yaml::Node& n) const {
   return {src_.file(), m.line + 1, m.column + 1, std::max(len, 1)};
 }
 
+Span YamlReader::use_span(const yaml::Node& n) const {
+  if (n.alias_at() < 0) return span(n);
+  // `*name`: an anchor's name runs to a blank, a line break or a flow indicator.
+  auto at = static_cast<std::size_t>(n.alias_at());
+  std::string_view text = src_.text();
+  std::size_t end = std::min(text.find_first_of(" \t\r\n,[]{}", at + 1), text.size());
+  return span_at(src_, at, end);
+}
+
 Span YamlReader::key_span(const yaml::Node& map, const std::string& key) const {
   if (map.is_map())
     for (auto it = map.begin(); it != map.end(); ++it)
@@ -135,6 +144,13 @@ std::vector<std::size_t> YamlReader::value_offsets(const yaml::Node& n) const {
 Located YamlReader::located(const yaml::Node& n) const {
   Located t{std::string(n.scalar()), span(n), n.tag() == "?"};
   t.source = &src_;
+  if (n.alias_at() >= 0) {
+    // The text is the anchor's, elsewhere; what is said about the value is said where it is used.
+    t.anchor_line = std::max(1, t.span.line);
+    t.span = use_span(n);
+    t.base = static_cast<std::size_t>(n.alias_at());
+    return t;
+  }
   // Plain and quoted scalars without escapes or line breaks are the file's bytes: no per-byte
   // table is needed (a 10,000-rule file has ~100,000 of them).
   std::string_view text = src_.text();
@@ -146,9 +162,23 @@ Located YamlReader::located(const yaml::Node& n) const {
   return t;
 }
 
+Located YamlReader::located(const yaml::Node& n, const yaml::Node& via) const {
+  Located t = located(n);
+  if (!via || via.alias_at() < 0 || t.anchor_line) return t;
+  t.span = use_span(via);
+  t.anchor_line = std::max(1, span(via).line); // the anchored collection's
+  t.base = static_cast<std::size_t>(via.alias_at());
+  t.offsets.clear();
+  return t;
+}
+
 Span Located::at(std::size_t begin, std::size_t end) const {
-  if (value.empty() || !source) return span;
+  if (value.empty() || !source || anchor_line) return span;
   return span_at(*source, file_offset(begin), file_offset(std::max(end, begin + 1) - 1) + 1);
+}
+
+std::string Located::anchor_note() const {
+  return anchor_line ? " (the text of the anchor at line " + std::to_string(anchor_line) + ")" : std::string();
 }
 
 namespace {

@@ -22,21 +22,29 @@ struct Located {
   std::string value;
   Span span;
   bool plain = false; ///< unquoted in the YAML (so `no` may have been meant as a string)
+  /// A value written as an alias (`expr: *e`) or read through one (`labels: *l`): the line of
+  /// the anchored text, which stands elsewhere; 0 otherwise. Then `span` is the alias and every
+  /// position inside the value is the alias's: a finding is about the rule that uses the value.
+  int anchor_line = 0;
   /// Most values stand in the file byte for byte, from `base`; `offsets` is only filled for the
   /// others (escapes, folded lines, block scalars).
   std::size_t base = 0;
   std::vector<std::size_t> offsets;
   const SourceFile* source = nullptr; ///< the file; null for a value made by hand
 
-  /// File offset of byte i of the value (i is clamped to the value).
+  /// File offset of byte i of the value (i is clamped to the value); an alias's `*` for each
+  /// byte of an aliased value.
   std::size_t file_offset(std::size_t i) const {
-    if (value.empty()) return base;
+    if (value.empty() || anchor_line) return base;
     i = std::min(i, value.size() - 1);
     return offsets.empty() ? base + i : offsets[i];
   }
-  /// The span of bytes [begin, end) of the value in the file; `span` for an empty value or one
-  /// made by hand.
+  /// The span of bytes [begin, end) of the value in the file; `span` for an empty value, an
+  /// aliased one or one made by hand.
   Span at(std::size_t begin, std::size_t end) const;
+  /// For a finding's message about an aliased value: " (the text of the anchor at line N)";
+  /// empty for other values.
+  std::string anchor_note() const;
 };
 
 /// Strict reading of YAML documents with every finding positioned in the user's file.
@@ -54,8 +62,11 @@ public:
   /// and Alertmanager read with yaml.v2 (prometheus.yml, alertmanager.yml).
   std::optional<yaml::Node> parse(yaml::Dialect dialect = yaml::Dialect::v3);
 
-  /// Span of a node in the file (1-based); the length covers a scalar's text.
+  /// Span of a node in the file (1-based); the length covers a scalar's text. An alias's is the
+  /// anchored node's (where its content is written).
   Span span(const yaml::Node& n) const;
+  /// Where a node is used: an alias's own `*name`, else span(n).
+  Span use_span(const yaml::Node& n) const;
   /// Span of the key `key` of a mapping (where to point for "this field is not allowed").
   Span key_span(const yaml::Node& map, const std::string& key) const;
 
@@ -69,8 +80,13 @@ public:
   /// Reports unknown keys (with "did you mean") and duplicates; returns false if `n` is no mapping.
   bool check_mapping(const yaml::Node& n, const std::vector<std::string>& allowed, std::string_view what);
 
-  /// A scalar with where it is (its value and the file offset of each of its bytes).
+  /// A scalar with where it is (its value and the file offset of each of its bytes). An alias
+  /// (`expr: *e`) is placed at the alias, with the anchored text's line (Located::anchor_line).
   Located located(const yaml::Node& scalar) const;
+  /// A scalar inside a collection read through the alias `via` (`labels: *l`): placed at the
+  /// alias, as an aliased scalar is, with the anchored collection's line. `via` undefined or no
+  /// alias: located(scalar).
+  Located located(const yaml::Node& scalar, const yaml::Node& via) const;
   /// A scalar read as a string; reports a type error (and returns nullopt) for maps, sequences, null.
   std::optional<std::string> string(const yaml::Node& n, std::string_view what);
   /// A scalar that must be a number.

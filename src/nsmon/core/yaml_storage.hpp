@@ -107,6 +107,7 @@ public:
       NodeData* last = b + 1 == node_blocks_.size() ? node_next_ : node_blocks_[b] + kNodeBlock;
       for (NodeData* n = node_blocks_[b]; n != last; ++n) {
         if (n->mark.pos >= 0) n->mark.pos += static_cast<int>(delta);
+        if (n->alias >= 0) n->alias += static_cast<std::int32_t>(delta);
         if (n->type == NodeType::scalar) n->scan.pos += static_cast<std::uint32_t>(delta);
         if (n->mark.pos == end.pos && n->mark.line == end.line && n->mark.column == end.column) n->mark = next;
       }

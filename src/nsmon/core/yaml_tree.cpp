@@ -285,7 +285,12 @@ private:
       // yaml-cpp would build a cycle; a tree that contains itself is no configuration.
       if (it->second->open) fail(mark, "alias *" + name + " refers to a node that contains it");
       sc_.pop();
-      return add(it->second);
+      // A copy that knows where it is used; the anchored node's items and bytes are shared, so
+      // many aliases of a large node stay cheap.
+      NodeData* n = st_.new_node();
+      *n = *it->second;
+      n->alias = mark.pos;
+      return add(n);
     }
 
     std::string explicit_tag, anchor;
@@ -519,6 +524,19 @@ Parsed parse_document(Storage& st, std::size_t start, int line, Dialect dialect)
   return out;
 }
 } // namespace detail
+
+static_assert(sizeof(void*) != 8 || sizeof(detail::NodeData) == 56, "a node is 56 bytes (a rule has ~20)");
+
+bool Node::is(const Node& other) const {
+  const detail::NodeData *a = data_, *b = other.data_;
+  if (a == b) return true;
+  // An alias is a copy of its anchored node: the same place, items and bytes.
+  if (!a || !b || (a->alias < 0 && b->alias < 0) || a->type != b->type || a->mark.pos != b->mark.pos ||
+      a->count != b->count)
+    return false;
+  if (a->type == NodeType::scalar) return a->chars == b->chars;
+  return a->type == NodeType::null || a->items == b->items;
+}
 
 Node Node::operator[](std::string_view key) const {
   if (!is_map()) return {};

@@ -51,7 +51,8 @@ struct ScanSpec {
 
 /// One node in a document's arena (56 bytes: a rule file has about 20 per rule). Maps keep key,
 /// value, key, value... in `items`. A scalar's value is `chars`: the bytes in the document's
-/// text where it stands there verbatim (most do), else a copy in the document's arena.
+/// text where it stands there verbatim (most do), else a copy in the document's arena. An alias
+/// (`*a`) is a copy of the anchored node's fields (its items and bytes shared) with `alias` set.
 struct NodeData {
   NodeData() noexcept {} // sets the fields below without zeroing the struct first
   NodeType type = NodeType::null;
@@ -65,6 +66,7 @@ struct NodeData {
   };
   std::uint32_t count = 0; ///< bytes of a scalar's value, items of a sequence, entries of a map
   ScanSpec scan;
+  std::int32_t alias = -1; ///< an alias: the offset of its `*` in the text (in the padding after `scan`)
   std::string_view value() const {
     return type == NodeType::scalar ? std::string_view(chars, count) : std::string_view();
   }
@@ -107,8 +109,12 @@ public:
   /// "?" for plain scalars and untagged collections, "!" for quoted and block scalars, the
   /// resolved tag for tagged nodes ("tag:yaml.org,2002:str" for !!str), "" for null nodes.
   const std::string& tag() const { return data_ && data_->tag ? *data_->tag : detail::empty_string(); }
-  /// Where the node starts (its tag or anchor if it has one); null for undefined nodes.
+  /// Where the node starts (its tag or anchor if it has one); null for undefined nodes. An alias
+  /// has the anchored node's mark (its content is written there).
   Mark mark() const { return data_ ? data_->mark : Mark{}; }
+  /// An alias (`expr: *e`): the byte offset of its `*` in the text, where the anchored node is
+  /// used (a finding about a rule that uses it belongs there); -1 for every other node.
+  int alias_at() const { return data_ ? data_->alias : -1; }
   /// Scalars only: how the scalar was written.
   ScalarStyle style() const { return data_ ? data_->style : ScalarStyle::plain; }
 
@@ -126,7 +132,7 @@ public:
   const_iterator end() const;
 
   /// Whether two handles refer to the same node (an alias refers to its anchored node).
-  bool is(const Node& other) const { return data_ == other.data_; }
+  bool is(const Node& other) const;
 
 private:
   friend class Document;

@@ -1,6 +1,8 @@
 #include "nsmon/lint/lint.hpp"
 
 #include <algorithm>
+#include <map>
+#include <tuple>
 
 #include "nsmon/lint/analysis.hpp"
 #include "nsmon/lint/expr_checks.hpp"
@@ -68,12 +70,44 @@ void later_documents(const std::vector<rules::RuleFile>& files, std::vector<core
   }
 }
 
+// A finding placed on an alias (`expr: *e`) is about text written at the anchor: its message
+// says where (the loader's own findings say it themselves).
+void note_anchors(const std::vector<rules::RuleFile>& files, std::vector<core::Diagnostic>& out) {
+  std::map<std::tuple<core::FilePath, int, int>, const core::Located*> aliases;
+  auto alias = [&](const core::Located& v) {
+    if (v.anchor_line) aliases.emplace(std::tuple{v.span.file, v.span.line, v.span.col}, &v);
+  };
+  auto pairs = [&](const std::vector<rules::KeyValue>& kvs) {
+    for (const auto& kv : kvs) {
+      alias(kv.key);
+      alias(kv.value);
+    }
+  };
+  for (const auto& f : files)
+    for (const auto& g : f.groups) {
+      pairs(g.labels);
+      for (const auto& r : g.rules) {
+        alias(r.name);
+        alias(r.expr);
+        pairs(r.labels);
+        pairs(r.annotations);
+      }
+    }
+  if (aliases.empty()) return;
+  for (auto& d : out)
+    if (auto it = aliases.find({d.span.file, d.span.line, d.span.col}); it != aliases.end()) {
+      std::string note = it->second->anchor_note();
+      if (!d.message.ends_with(note)) d.message += note;
+    }
+}
+
 } // namespace
 
 std::vector<core::Diagnostic> run(const Input& input, const Options& options, std::vector<RuleCost>* costs) {
   std::vector<core::Diagnostic> out;
   Analysis analysis(input, options, out, costs);
   analysis.run();
+  note_anchors(input.rule_files, out);
   later_documents(input.rule_files, out);
   apply_policy(out, input.rule_files, options.policy);
   sort_unique(out);

@@ -162,13 +162,22 @@ private:
     return d;
   }
 
-  core::Located text(const yaml::Node& n) { return y_.located(n); }
+  // A rule's content read through an alias (`- *r`, `labels: *l`) is placed at the alias, the
+  // outermost one: what is said about it is said about the rule that uses it (an alias of a
+  // scalar, `expr: *e`, places itself).
+  core::Located text(const yaml::Node& n) { return y_.located(n, via_); }
+  core::Span span(const yaml::Node& n) const { return y_.use_span(via_ ? via_ : n); }
+  core::Span key_span(const yaml::Node& map, const std::string& key) const {
+    return via_ ? y_.use_span(via_) : y_.key_span(map, key);
+  }
 
   // An empty value (`expr:`, `expr: ~`) has no place of its own: its key's.
   core::Located empty_at(const yaml::Node& key) {
-    core::Located empty{"", y_.span(key)};
-    empty.base = static_cast<std::size_t>(std::max(0, key.mark().pos));
-    empty.source = &y_.source();
+    core::Located empty = text(key);
+    empty.value.clear();
+    empty.plain = false;
+    empty.offsets.clear();
+    if (!empty.anchor_line) empty.base = static_cast<std::size_t>(std::max(0, key.mark().pos));
     return empty;
   }
 
@@ -183,7 +192,7 @@ private:
         if (it->first.is_scalar() && it->first.scalar() == key) return empty_at(it->first);
     }
     if (!n.is_scalar()) {
-      add(y_.span(n), "yaml/type", std::string("field '") + key + "' must be a string", group, rule);
+      add(span(n), "yaml/type", std::string("field '") + key + "' must be a string", group, rule);
       return std::nullopt;
     }
     return text(n);
@@ -197,8 +206,9 @@ private:
     if (!t) return std::nullopt;
     auto ms = text::parse_duration(t->value);
     if (!ms) {
-      add(t->span, "rules/duration", "not a valid duration string: \"" + t->value + "\" (use e.g. 30s, 5m, 1h30m)",
-          group, rule);
+      add(t->span, "rules/duration",
+          "not a valid duration string: \"" + t->value + "\" (use e.g. 30s, 5m, 1h30m)" + t->anchor_note(), group,
+          rule);
       return std::nullopt;
     }
     return Duration{*ms, t->span};
@@ -210,9 +220,11 @@ private:
     auto n = parent[key];
     if (!n || n.is_null()) return out;
     if (!n.is_map()) {
-      add(y_.span(n), "yaml/type", std::string("'") + key + "' must be a mapping", group, rule);
+      add(span(n), "yaml/type", std::string("'") + key + "' must be a mapping", group, rule);
       return out;
     }
+    const yaml::Node outer = via_;
+    if (!via_ && n.alias_at() >= 0) via_ = n;
     // A key written twice: YamlReader::parse reported it (as for every map); the first wins.
     util::FirstSeen first;
     out.reserve(n.size());
@@ -224,13 +236,14 @@ private:
         continue;
       }
       if (!it->first.is_scalar() || !it->second.is_scalar()) {
-        add(y_.span(it->second.is_scalar() ? it->first : it->second), "yaml/type",
+        add(span(it->second.is_scalar() ? it->first : it->second), "yaml/type",
             std::string("entries of '") + key + "' must be name: string", group, rule);
         continue;
       }
       if (!first(it->first.scalar())) continue;
       out.push_back(KeyValue{text(it->first), text(it->second)});
     }
+    via_ = outer;
     return out;
   }
 
@@ -240,16 +253,19 @@ private:
       const auto& k = kv.key.value;
       std::string what = annotations ? "annotation" : "label";
       if (k.empty() || !text::go::valid_utf8(k) || (!annotations && k == "__name__"))
-        add(kv.key.span, "rules/label-name", "invalid " + what + " name: " + text::go::quote(k), group, rule);
+        add(kv.key.span, "rules/label-name", "invalid " + what + " name: " + text::go::quote(k) + kv.key.anchor_note(),
+            group, rule);
       else if (!is_legacy_label_name(k)) {
         // Valid since Prometheus 3.0: the milder variant, a warning.
         auto& d = add(kv.key.span, "rules/label-name",
-                      "'" + k + "' is not a valid " + what + " name before Prometheus 3.0 (only letters, digits and _)",
+                      "'" + k + "' is not a valid " + what +
+                          " name before Prometheus 3.0 (only letters, digits and _)" + kv.key.anchor_note(),
                       group, rule);
         d.severity = core::Severity::warning;
       }
       if (!text::go::valid_utf8(kv.value.value))
-        add(kv.value.span, "rules/label-value", "invalid " + what + " value: not UTF-8", group, rule);
+        add(kv.value.span, "rules/label-value", "invalid " + what + " value: not UTF-8" + kv.value.anchor_note(), group,
+            rule);
     }
   }
 
@@ -288,7 +304,9 @@ private:
   // to it too.
   std::optional<Rule> read_rule_of(const yaml::Node& r, const std::string& group) {
     std::size_t before = diags_.size();
+    via_ = r.alias_at() >= 0 ? r : yaml::Node();
     auto rule = read_rule(r, group);
+    via_ = yaml::Node();
     std::string rname = rule ? rule->name.value : std::string();
     if (!rule && r.is_map() && r["alert"] && r["alert"].is_scalar()) rname = r["alert"].scalar();
     if (!rule && r.is_map() && r["record"] && r["record"].is_scalar()) rname = r["record"].scalar();
@@ -304,7 +322,7 @@ private:
                                                      "keep_firing_for", "labels", "annotations"};
     if (!y_.check_mapping(n, kFields, "a rule")) return std::nullopt;
     Rule r;
-    r.span = y_.span(n);
+    r.span = span(n);
     auto alert = string_field(n, "alert", group, "");
     auto record = string_field(n, "record", group, "");
     bool has_alert = alert && !alert->value.empty(), has_record = record && !record->value.empty();
@@ -322,7 +340,7 @@ private:
     if (auto e = string_field(n, "expr", group, name)) r.expr = std::move(*e);
     if (util::trim(r.expr.value).empty()) {
       if (!n["expr"]) r.expr.span = r.span;
-      add(r.expr.span, "rules/missing-field", "field 'expr' must be set in rule", group, name);
+      add(r.expr.span, "rules/missing-field", "field 'expr' must be set in rule" + r.expr.anchor_note(), group, name);
     }
     r.for_ = duration_field(n, "for", group, name);
     r.keep_firing_for = duration_field(n, "keep_firing_for", group, name);
@@ -337,22 +355,25 @@ private:
     }
     if (r.kind == Rule::Kind::record) {
       if (n["annotations"])
-        add(y_.key_span(n, "annotations"), "rules/record-fields", "invalid field 'annotations' in recording rule",
-            group, name);
+        add(key_span(n, "annotations"), "rules/record-fields", "invalid field 'annotations' in recording rule", group,
+            name);
       if (n["for"])
-        add(y_.key_span(n, "for"), "rules/record-fields", "invalid field 'for' in recording rule", group, name);
+        add(key_span(n, "for"), "rules/record-fields", "invalid field 'for' in recording rule", group, name);
       if (n["keep_firing_for"])
-        add(y_.key_span(n, "keep_firing_for"), "rules/record-fields",
-            "invalid field 'keep_firing_for' in recording rule", group, name);
+        add(key_span(n, "keep_firing_for"), "rules/record-fields", "invalid field 'keep_firing_for' in recording rule",
+            group, name);
       if (name.find('{') != std::string::npos || name.find('}') != std::string::npos)
         add(r.name.span, "rules/record-name",
-            "braces present in the recording rule name; should it be in expr?: " + name, group, name);
+            "braces present in the recording rule name; should it be in expr?: " + name + r.name.anchor_note(), group,
+            name);
       else if (!text::go::valid_utf8(name))
-        add(r.name.span, "rules/record-name", "invalid recording rule name: " + text::go::quote(name), group, name);
+        add(r.name.span, "rules/record-name",
+            "invalid recording rule name: " + text::go::quote(name) + r.name.anchor_note(), group, name);
       else if (!is_legacy_metric_name(name)) {
         // Valid since Prometheus 3.0: the milder variant, a warning.
-        auto& d = add(r.name.span, "rules/record-name",
-                      "'" + name + "' is not a valid metric name before Prometheus 3.0", group, name);
+        auto& d =
+            add(r.name.span, "rules/record-name",
+                "'" + name + "' is not a valid metric name before Prometheus 3.0" + r.name.anchor_note(), group, name);
         d.severity = core::Severity::warning;
       }
     }
@@ -365,12 +386,14 @@ private:
     for (auto& kv : kvs) {
       TemplateInfo info = check_template(kv.value.value);
       for (const auto& e : info.errors) {
-        core::Span at = kv.value.span;
-        if (!kv.value.value.empty()) {
+        core::Span at = kv.value.span; // an aliased value's: the alias
+        if (!kv.value.value.empty() && !kv.value.anchor_line) {
           auto lc = y_.source().line_col(kv.value.file_offset(e.offset));
           at = {at.file, lc.line, lc.col, 2};
         }
-        add(at, "rules/template", std::string(what) + " \"" + kv.key.value + "\": template: " + e.message, group, rule);
+        add(at, "rules/template",
+            std::string(what) + " \"" + kv.key.value + "\": template: " + e.message + kv.value.anchor_note(), group,
+            rule);
       }
       if (info.has_actions || !info.errors.empty()) kv.template_info = std::make_shared<TemplateInfo>(std::move(info));
     }
@@ -529,6 +552,7 @@ private:
   core::YamlReader y_;
   std::vector<core::Diagnostic>& diags_;
   bool plain_ = false;
+  yaml::Node via_; ///< the alias the content being read is read through, if any
 };
 
 // Where the document at `begin` (as document_ranges gives it) starts: its `---`, or after a `...`
