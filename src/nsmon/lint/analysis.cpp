@@ -8,11 +8,15 @@
 #include <set>
 #include <thread>
 
+#include "nsmon/labels/labels.hpp"
 #include "nsmon/lint/expr_checks.hpp"
 #include "nsmon/lint/infer.hpp"
 #include "nsmon/lint/recorded.hpp"
+#include "nsmon/promql/printer.hpp"
+#include "nsmon/promql/regex.hpp"
 #include "nsmon/rules/template.hpp"
 #include "nsmon/text/duration.hpp"
+#include "nsmon/util/humanize.hpp"
 #include "nsmon/util/parallel.hpp"
 #include "nsmon/util/strings.hpp"
 
@@ -58,10 +62,10 @@ core::Span expr_span(const rules::Rule& r, PosRange range) {
 class RuleChecks : public ExprChecks {
 public:
   RuleChecks(const ParsedRule& pr, const Options& opt, Inference& inf, const rules::Config* cfg,
-             const std::vector<std::string>& all_names, std::vector<core::Diagnostic>& out, ForeignMetrics& foreign,
-             const CostModel& model, RuleCost& cost)
-      : ExprChecks(*opt.catalog, inf, cfg, all_names), pr_(pr), r_(*pr.rule), opt_(opt), cfg_(cfg), out_(out),
-        foreign_(foreign), model_(model), cost_(cost) {
+             const std::vector<std::string>& all_names, const std::vector<std::string>& alerts,
+             std::vector<core::Diagnostic>& out, ForeignMetrics& foreign, const CostModel& model, RuleCost& cost)
+      : ExprChecks(*opt.catalog, inf, cfg, all_names), pr_(pr), r_(*pr.rule), opt_(opt), cfg_(cfg), alerts_(alerts),
+        out_(out), foreign_(foreign), model_(model), cost_(cost) {
     in_alert_ = r_.is_alert();
   }
 
@@ -69,6 +73,7 @@ public:
     const Expr* root = pr_.parsed->expr();
     Shape shape = inf_.run(*root);
     check(*root);
+    alert_selectors(*root);
     cost(*root);
     // A rule with neither alert nor record was reported by the loader; nothing more to say.
     if (r_.name.value.empty()) return;
@@ -99,17 +104,45 @@ private:
     return {};
   }
 
+  // ALERTS{alertname="X"} where no rule of the files defines X selects nothing, ever.
+  void alert_selectors(const Expr& root) {
+    walk(root, [&](const Expr& n, std::span<const Expr* const>) {
+      if (n.kind != NodeKind::vector_selector) return true;
+      const auto& vs = n.as<VectorSelector>();
+      const std::string name = metric_name(vs);
+      if (name != "ALERTS" && name != "ALERTS_FOR_STATE") return true;
+      for (const auto& m : vs.matchers) {
+        if (m.name != "alertname" || (m.op != MatchOp::equal && m.op != MatchOp::regex) || promql::matches_empty(m))
+          continue;
+        if (std::any_of(alerts_.begin(), alerts_.end(),
+                        [&](const std::string& a) { return labels::matches(m, a, labels::Dialect::prometheus); }))
+          continue;
+        std::string hint = m.op == MatchOp::equal ? util::did_you_mean(m.value, alerts_) : "";
+        emit("alerts/undefined-alert", m.range,
+             "no alerting rule of the files linted is " + promql::format_matcher(m) + ": " + name +
+                 " never has such a series",
+             hint.empty() ? "name an alert the rules define, or lint the file that defines it with these rules"
+                          : "did you mean " + hint + "?");
+      }
+      return true;
+    });
+  }
+
   // --- cost -----------------------------------------------------------------------------------
   // A rule runs at every evaluation (every minute by default): a subquery over days re-evaluates
   // its inner query at each of its steps, a raw range over days reads every sample of it. The
   // burn-rate windows go up to 3d; longer periods are served by averaging a short recording
-  // (Sloth's period rule), for a fraction of the samples.
+  // (Sloth's period rule), for a fraction of the samples. The cost model is the one judge of how
+  // much that is: the long range is named only where the rule's estimate passes the policy's
+  // floor (cost: min_samples), and a rule it names is not judged again by cost_outliers.
   void cost(const Expr& root) {
     constexpr std::int64_t kDay = 86400000;
     const std::int64_t interval = model_.interval_of(*pr_.group);
     cost_ = RuleCost{pr_.file, pr_.group, pr_.rule, interval, model_.estimate(root, interval), std::nullopt};
+    if (!cost_.estimate || cost_.estimate->samples < opt_.policy.cost_min_samples) return;
     const std::int64_t scrape = cfg_ ? cfg_->scrape_interval_ms : 60000;
-    const std::string every = " at every evaluation (every " + text::format_duration(interval) + ")";
+    const std::string every = " at every evaluation (every " + text::format_duration(interval) + "), about " +
+                              util::fmt::count(cost_.estimate->samples) + " samples in all";
     const std::string fix = "record it over a short window (5m, 1h) and aggregate the recording over the period "
                             "(sum_over_time(r[30d]) / count_over_time(r[30d]) for a ratio, min_over_time(r[1w]) for "
                             "a minimum), or give the group a longer interval";
@@ -197,6 +230,15 @@ private:
       };
       const std::string_view what = is_label ? "label" : "annotation";
       for (const auto& ref : info.label_refs) {
+        // Some of the alerts lack it: one side of `or` has none.
+        if (auto l = shape.lacking.find(ref.name); l != shape.lacking.end() && !inf_.absent(shape, ref.name)) {
+          emit_at("labels/template-label-lost", at(ref.offset, ref.length),
+                  util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name,
+                                ", but some of the alerts have no ", ref.name, ": ", l->second, "; their ", what,
+                                " shows it empty"}),
+                  "give both sides of 'or' the label, e.g. with label_replace or by (" + ref.name + ", ...)");
+          continue;
+        }
         if (available.count(ref.name) || !inf_.absent(shape, ref.name)) continue;
         if (auto d = shape.dropped.find(ref.name); d != shape.dropped.end())
           emit_at("labels/dropped-by-config", at(ref.offset, ref.length),
@@ -206,8 +248,9 @@ private:
         else
           emit_at("labels/template-label-lost", at(ref.offset, ref.length),
                   util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name,
-                                ", but the expression's result has no ", ref.name,
-                                " label (it has: ", util::join(available, ", "), ")"}),
+                                ", but the expression's result has no ", ref.name, " label",
+                                removed_by(shape, ref.name).empty() ? "" : ": " + removed_by(shape, ref.name),
+                                " (it has: ", util::join(available, ", "), ")"}),
                   util::concat({"keep it in the aggregation, e.g. sum by (", ref.name, ", ...)"}));
       }
       // $externalLabels.x: global.external_labels of the config (unknown without one).
@@ -254,6 +297,7 @@ private:
   const rules::Rule& r_;
   const Options& opt_;
   const rules::Config* cfg_;
+  const std::vector<std::string>& alerts_;
   std::vector<core::Diagnostic>& out_;
   ForeignMetrics& foreign_;
   const CostModel& model_;
@@ -302,6 +346,13 @@ void Analysis::run() {
   std::vector<RuleCost> costs(parsed.size());
 
   std::vector<std::string> names = options_.catalog->all_series_names();
+  std::vector<std::string> alert_names; // for ALERTS{alertname="X"}
+  for (const auto& f : input_.rule_files)
+    for (const auto& g : f.groups)
+      for (const auto& r : g.rules)
+        if (r.is_alert()) alert_names.push_back(r.name.value);
+  std::sort(alert_names.begin(), alert_names.end());
+  alert_names.erase(std::unique(alert_names.begin(), alert_names.end()), alert_names.end());
   for (const auto& [n, rm] : recorded) names.push_back(n);
   // The rules are independent now that recording rules are known: checked in parallel. An alert's
   // tree lives only while its rule is checked (holding every tree at once cost more memory than
@@ -313,7 +364,7 @@ void Analysis::run() {
       if (!pr.ok) continue;
       const std::size_t before = found[k].size();
       Inference inf(*options_.catalog, &targets, recorded);
-      RuleChecks(pr, options_, inf, cfg, names, found[k], foreign[k], model, costs[i]).run();
+      RuleChecks(pr, options_, inf, cfg, names, alert_names, found[k], foreign[k], model, costs[i]).run();
       policy(pr, found[k]); // while the rule is in the cache
       for (std::size_t j = before; j < found[k].size(); ++j) locate(found[k][j], *pr.file);
       pr.parsed.reset();

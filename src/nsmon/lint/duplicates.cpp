@@ -56,13 +56,14 @@ bool disjoint(const promql::Matcher& a, const promql::Matcher& b) {
 void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input& input, const Options& options) {
   std::erase_if(diags, [&](const core::Diagnostic& d) {
     if (d.check != core::CheckId("rules/duplicate-rule")) return false;
-    // The rules of this file with the finding's name: they must be pairwise separable.
+    // The rules of this file with the finding's name, in any group (promtool compares them all):
+    // they must be pairwise separable.
     std::vector<const rules::Rule*> same;
     for (const auto& f : input.rule_files) {
       if (f.path != d.span.file && (!f.source || f.source->path() != d.span.file)) continue;
       for (const auto& g : f.groups)
         for (const auto& r : g.rules)
-          if (r.name.value == d.rule && g.name.value == d.group) same.push_back(&r);
+          if (r.name.value == d.rule) same.push_back(&r);
     }
     if (same.size() < 2) return false;
     std::vector<promql::ParseResult> parsed;
@@ -78,6 +79,16 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
         bool separated = false;
         for (const auto& l : si.labels) {
           if (!sj.labels.count(l)) continue; // kept by both
+          // Values the model knows on both sides and no value of both.
+          auto vi = si.values.find(l), vj = sj.values.find(l);
+          if (vi != si.values.end() && vj != sj.values.end() && Inference::present(si, l) &&
+              Inference::present(sj, l) &&
+              std::none_of(vi->second.begin(), vi->second.end(), [&](const std::string& v) {
+                return std::find(vj->second.begin(), vj->second.end(), v) != vj->second.end();
+              })) {
+            separated = true;
+            continue;
+          }
           // A selector that fixes the label to non-empty values selects only series that have it.
           auto a = constraint(*parsed[i].expr(), l), b = constraint(*parsed[j].expr(), l);
           separated = separated || (a && b && !matches_empty(*a) && !matches_empty(*b) && disjoint(*a, *b));

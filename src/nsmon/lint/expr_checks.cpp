@@ -1,10 +1,13 @@
 #include "nsmon/lint/expr_checks.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 #include <stdexcept>
 
+#include "nsmon/labels/labels.hpp"
 #include "nsmon/lint/lint.hpp"
+#include "nsmon/promql/printer.hpp"
 #include "nsmon/promql/regex.hpp"
 #include "nsmon/text/duration.hpp"
 #include "nsmon/text/go.hpp"
@@ -27,14 +30,16 @@ public:
       : self_(self), inf_(self.inf_), cat_(self.cat_), cfg_(self.cfg_), names_(self.names_) {}
 
   void run(const Expr& root) {
-    walk(root, [&](const Expr& n, std::span<const Expr* const>) {
-      if (n.kind == NodeKind::call && (n.as<Call>().name == "absent" || n.as<Call>().name == "absent_over_time"))
+    walk(root, [&](const Expr& n, std::span<const Expr* const> path) {
+      // absent() that is the alert's series, not a filter on them (x and on() absent(y)).
+      if (n.kind == NodeKind::call && (n.as<Call>().name == "absent" || n.as<Call>().name == "absent_over_time") &&
+          reaches_result(n, path, false))
         self_.uses_absent_ = true;
       switch (n.kind) {
       case NodeKind::vector_selector: selector(n.as<VectorSelector>()); break;
       case NodeKind::call: call(n.as<Call>()); break;
       case NodeKind::binary: binary(n.as<BinaryExpr>()); break;
-      case NodeKind::aggregate: aggregate(n.as<AggregateExpr>()); break;
+      case NodeKind::aggregate: aggregate(n.as<AggregateExpr>(), reaches_result(n, path, true)); break;
       default: break;
       }
       return true;
@@ -46,9 +51,34 @@ private:
     self_.emit(check, range, std::move(msg), std::move(suggestion));
   }
 
+  // Whether the series of `n` are the result's series: not only a filter on them (the right side
+  // of and/unless), not folded into one series (an aggregation without by, scalar()), when
+  // `folded` counts.
+  static bool reaches_result(const Expr& n, std::span<const Expr* const> path, bool folded) {
+    const Expr* child = &n;
+    for (auto it = path.rbegin(); it != path.rend(); child = *it++) {
+      const Expr& a = **it;
+      if (a.kind == NodeKind::binary) {
+        const auto& b = a.as<BinaryExpr>();
+        if ((b.op == BinaryOp::land || b.op == BinaryOp::lunless) && b.rhs == child) return false;
+      }
+      if (!folded) continue;
+      if (a.kind == NodeKind::aggregate) {
+        const auto& g = a.as<AggregateExpr>();
+        if (g.expr == child && !g.without && g.grouping.empty()) return false;
+      }
+      if (a.kind == NodeKind::call && a.as<Call>().name == "scalar") return false;
+    }
+    return true;
+  }
+
   // --- catalog: names, labels, values ------------------------------------------------------
   void selector(const VectorSelector& vs) {
+    if (const Shape& shape = inf_.at(&vs); !shape.empty.empty())
+      emit("promql/impossible", vs.range, "this selector can never select a series: " + shape.empty,
+           "remove the matcher that refuses every series");
     SeriesInfo s = inf_.series(vs);
+    unknown_job(vs, s);
     PosRange name_range{vs.range.start, vs.range.start + std::max<std::size_t>(s.name.size(), 1)};
     switch (s.origin) {
     case SeriesInfo::Origin::catalog:
@@ -114,7 +144,7 @@ private:
     if (m.open_labels) return;
     // Only a label proved absent is a finding: with no config, or with service discovery, the
     // targets may carry labels nobody listed.
-    const Shape& shape = inf_.at(&vs);
+    const Shape shape = inf_.leaf_labels(vs);
     std::vector<std::string> candidates(shape.labels.begin(), shape.labels.end());
     for (const auto& mt : vs.matchers) {
       if (mt.name != "__name__" && inf_.absent(shape, mt.name)) {
@@ -147,6 +177,31 @@ private:
       }
     }
     for (const auto& mt : vs.matchers) regex(mt);
+  }
+
+  // A job matcher no scrape config satisfies: the selector matches nothing, unless a relabel rule
+  // or honor_labels (federation, the Pushgateway) sets job to other values.
+  void unknown_job(const VectorSelector& vs, const SeriesInfo& s) {
+    if (!cfg_ || cfg_->jobs.empty() || s.name.rfind("ALERTS", 0) == 0) return;
+    if (s.origin == SeriesInfo::Origin::recording || s.name.find(':') != std::string::npos) return;
+    const Matcher* pin = nullptr;
+    for (const auto& mt : vs.matchers)
+      if (mt.name == "job" && !promql::matches_empty(mt)) pin = &mt;
+    if (!pin) return;
+    std::vector<std::string> names;
+    for (const auto& j : inf_.targets().jobs()) {
+      if (!j.job || !j.name_kept || j.job->honor_labels) return;
+      names.push_back(j.name);
+      bool ok = true;
+      for (const auto& mt : vs.matchers)
+        if (mt.name == "job") ok = ok && labels::matches(mt, j.name, labels::Dialect::prometheus);
+      if (ok) return;
+    }
+    std::string hint = pin->op == MatchOp::equal ? util::did_you_mean(pin->value, names) : "";
+    emit("config/unknown-job", pin->range,
+         "no scrape config of the config is job " + promql::format_matcher(*pin) +
+             " (jobs: " + util::join(names, ", ") + "): this selector matches nothing",
+         hint.empty() ? "use one of the config's job names" : "did you mean job=\"" + hint + "\"?");
   }
 
   // Without a config nsmon cannot see what targets add, so it does not prove a label absent. But
@@ -367,13 +422,10 @@ private:
       bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
       return x != "__name__" && (vm.on ? listed : !listed);
     };
-    auto apart = [&](const Shape& a, const Shape& other) {
-      std::vector<std::string> out;
-      for (const auto& x : a.labels)
-        if (matched(x) && !a.maybe.count(x) && inf_.absent(other, x)) out.push_back(x);
-      return out;
-    };
-    std::vector<std::string> only_l = apart(l, r), only_r = apart(r, l);
+    copied_labels(b, vm);
+    // A side that can never return anything was reported where that began.
+    if (!l.empty.empty() || !r.empty.empty()) return;
+    std::vector<std::string> only_l = inf_.apart(l, r, vm), only_r = inf_.apart(r, l, vm);
     if (only_l.empty() && only_r.empty()) return;
     std::set<std::string> ls, rs;
     for (const auto& x : l.labels)
@@ -386,9 +438,29 @@ private:
       why += std::string(why.empty() ? "" : "; ") + "only the right side has " + util::join(only_r, ", ");
     std::vector<std::string> common;
     std::set_intersection(ls.begin(), ls.end(), rs.begin(), rs.end(), std::back_inserter(common));
+    const std::string outcome = b.op == BinaryOp::lunless ? ": unless never removes anything"
+                                : b.op == BinaryOp::land  ? ": and never returns anything"
+                                                          : ": the expression never returns anything";
     emit("labels/impossible-match", b.range,
-         std::string("the two sides of '") + to_string(b.op) + "' can never match: " + why,
+         std::string("the two sides of '") + to_string(b.op) + "' can never match: " + why + outcome,
          "match on the labels both sides have: on(" + util::join(common, ", ") + ") or aggregate both sides by them");
+  }
+
+  // group_left (x) copies x from the other side's series; where they have none, it removes x from
+  // the result instead.
+  void copied_labels(const BinaryExpr& b, const VectorMatching& vm) {
+    if (vm.card != Cardinality::many_to_one && vm.card != Cardinality::one_to_many) return;
+    const bool left = vm.card == Cardinality::many_to_one;
+    const Shape& other = inf_.at(left ? b.rhs : b.lhs);
+    for (const auto& inc : vm.include)
+      if (inf_.absent(other, inc)) {
+        std::string why = removed_by(other, inc);
+        emit("labels/copied-label-absent", b.range,
+             util::concat({left ? "group_left" : "group_right", " (", inc, ") copies ", inc, " from the ",
+                           left ? "right" : "left", " side, whose series have none",
+                           why.empty() ? "" : " (" + why + ")", ": the result loses ", inc}),
+             "keep " + inc + " on the " + (left ? "right" : "left") + " side, e.g. by (" + inc + ", ...)");
+      }
   }
 
   static std::optional<double> literal(const Expr* e) {
@@ -405,8 +477,9 @@ private:
     auto lit = literal(other);
     if (!lit) return;
     const Shape& s = inf_.at(side);
-    if (s.unit != "bytes" && s.unit != "percent" && s.unit != "ratio") return; // the units checked below
     double v = *lit;
+    if (bounded(b, side, v)) return;
+    if (s.unit != "bytes" && s.unit != "percent") return; // the units checked below
     std::string what = util::format_number(v);
     if (s.unit == "bytes" && v >= 1 && v < 1e6)
       emit("units/bytes-vs-megabytes", b.range,
@@ -416,32 +489,42 @@ private:
       emit("units/percent-as-ratio", b.range,
            "a percentage (0-100) compared with " + what + ", which looks like a ratio (0-1)",
            "write " + util::format_number(v * 100) + " for " + what);
-    else if (s.unit == "ratio" || s.unit == "percent") bounded(b, side, v, s.unit == "ratio" ? 1 : 100, s.unit, what);
   }
 
-  // A metric bounded to [0, hi] compared with a number: a comparison that holds for every value
-  // (the alert fires whenever the series exists) or for none (it can never fire).
-  void bounded(const BinaryExpr& b, const Expr* side, double v, double hi, const std::string& unit,
-               const std::string& what) {
-    BinaryOp op = b.op;
-    if (side != b.lhs) // v OP m is m OP' v
-      op = op == BinaryOp::lss   ? BinaryOp::gtr
-           : op == BinaryOp::gtr ? BinaryOp::lss
-           : op == BinaryOp::lte ? BinaryOp::gte
-           : op == BinaryOp::gte ? BinaryOp::lte
-                                 : op;
-    bool outside = v < 0 || v > hi;
-    bool never = (op == BinaryOp::gtr && v >= hi) || (op == BinaryOp::gte && v > hi) ||
-                 (op == BinaryOp::lss && v <= 0) || (op == BinaryOp::lte && v < 0) || (op == BinaryOp::eql && outside);
-    bool always = (op == BinaryOp::gtr && v < 0) || (op == BinaryOp::gte && v <= 0) ||
-                  (op == BinaryOp::lss && v > hi) || (op == BinaryOp::lte && v >= hi) ||
-                  (op == BinaryOp::neq && outside);
-    if (!never && !always) return;
-    const std::string& whose = inf_.at(side).unit_of;
-    emit("units/out-of-range", b.range,
-         (whose.empty() ? "a " + unit : whose + " is a " + unit + ", so it") + " is between 0 and " +
-             util::format_number(hi) + "; this comparison with " + what +
-             (never ? " can never be true" : " is always true"));
+  // A series whose values are bounded (a ratio, a counter's rate, count(), group()) compared with
+  // a number: a comparison that holds for every value (the alert fires whenever the series exists)
+  // or for none (it can never fire). A ratio or a percentage speaks of its unit. Whether it was
+  // reported.
+  bool bounded(const BinaryExpr& b, const Expr* side, double v) {
+    const Shape& s = inf_.at(side);
+    if (!s.bounded()) return false;
+    const BinaryOp op = side == b.lhs ? b.op : flip(b.op);
+    const Verdict verdict = compare(s, op, v);
+    // count(x) > 0 and absent(x) == 1 are idioms: the comparison states the intent.
+    if (verdict == Verdict::depends || (verdict == Verdict::always && s.count_like)) return false;
+    const bool never = verdict == Verdict::never;
+    const std::string what = util::format_number(v);
+    const std::string tail = "; this comparison with " + what + (never ? " can never be true" : " is always true");
+    if ((s.unit == "ratio" || s.unit == "percent") && !s.unit_of.empty()) {
+      const double hi = s.unit == "ratio" ? 1 : 100;
+      emit("units/out-of-range", b.range,
+           s.unit_of + " is a " + s.unit + ", so it is between 0 and " + util::format_number(hi) + tail);
+      return true;
+    }
+    const std::string range = s.range_of.empty() ? "its values lie in " + range_text(s) : s.range_of;
+    if (never)
+      emit("promql/impossible", b.range, range + tail + ": the expression never returns anything",
+           "compare with a value the series can take");
+    else
+      emit("promql/always-true", b.range, range + tail + ": it removes nothing",
+           "compare with a value that separates good from bad, or drop the comparison");
+    return true;
+  }
+
+  static std::string range_text(const Shape& s) {
+    auto bound = [](double x) { return std::isinf(x) ? std::string(x < 0 ? "-Inf" : "+Inf") : util::format_number(x); };
+    if (s.lo == s.hi) return "always " + bound(s.lo);
+    return std::string(s.lo_open ? "(" : "[") + bound(s.lo) + ", " + bound(s.hi) + (s.hi_open ? ")" : "]");
   }
 
   void counter_raw(const BinaryExpr& b, const Expr* side) {
@@ -464,18 +547,31 @@ private:
            "compare rate(" + info.name + "[5m]) or increase(" + info.name + "[1h]) instead");
   }
 
-  void aggregate(const AggregateExpr& a) {
+  void aggregate(const AggregateExpr& a, bool reaches_result) {
     if (a.op == AggregateOp::quantile && a.param) quantile_range(a.param, "quantile");
     // topk by (x) (1, ...) keeps one series per group: the standard idiom, stable, not a top set.
     const bool one_per_group = (!a.grouping.empty() || a.without) && a.param && literal(a.param) == 1.0;
-    if (self_.in_alert_ && (a.op == AggregateOp::topk || a.op == AggregateOp::bottomk) && !one_per_group)
+    if (self_.in_alert_ && (a.op == AggregateOp::topk || a.op == AggregateOp::bottomk) && !one_per_group &&
+        reaches_result)
       emit("alerts/topk", a.range,
            std::string(to_string(a.op)) + " in an alert: which series are in the top set changes between "
                                           "evaluations, so the alert flaps");
     const Shape& in = inf_.at(a.expr);
+    if (!in.nan.empty() && !in.nan_aggregated && spreads_nan(a.op))
+      emit("promql/nan-in-aggregation", a.range,
+           std::string(to_string(a.op)) + "() over values that can be NaN (" + in.nan +
+               "): one such series makes the whole result NaN, and a comparison of NaN is false while it lasts",
+           "aggregate before dividing: sum(rate(a[5m])) / sum(rate(b[5m])), or keep the NaN out: (b > 0)");
     std::vector<std::string> known(in.labels.begin(), in.labels.end());
     for (const auto& g : a.grouping)
       if (inf_.absent(in, g)) {
+        if (std::string why = removed_by(in, g); !why.empty()) {
+          emit("labels/removed-label", a.range,
+               std::string(a.without ? "without" : "by") + " (" + g + "): the aggregated series have no " + g + ", " +
+                   why,
+               "keep " + g + " where it is removed, or aggregate by a label that is left");
+          continue;
+        }
         if (auto d = in.dropped.find(g); d != in.dropped.end()) {
           emit("labels/dropped-by-config", a.range,
                std::string(a.without ? "without" : "by") + " (" + g + "): the aggregated series have no label " + g +
@@ -491,16 +587,43 @@ private:
   }
 
   // --- rate windows against the scrape interval -----------------------------------------------
+  // The jobs whose targets may expose a selector's series: those its job matchers accept, else
+  // the application's jobs for its own metrics; empty when nothing tells (another exporter's
+  // metric, no config).
+  std::vector<const rules::ScrapeJob*> scraping_jobs(const VectorSelector& vs) const {
+    std::vector<const rules::ScrapeJob*> out;
+    if (!cfg_) return out;
+    bool pinned = false;
+    for (const auto& m : vs.matchers) pinned = pinned || m.name == "job";
+    SeriesInfo s = inf_.series(vs);
+    const bool own = s.origin == SeriesInfo::Origin::catalog && !s.metric->prometheus;
+    for (const auto& job : cfg_->jobs) {
+      bool ok = true;
+      for (const auto& m : vs.matchers)
+        if (m.name == "job") ok = ok && labels::matches(m, job.name.value, labels::Dialect::prometheus);
+      if (!pinned && own) ok = std::find(cat_.jobs.begin(), cat_.jobs.end(), job.name.value) != cat_.jobs.end();
+      if (ok && (pinned || own)) out.push_back(&job);
+    }
+    // The application under a job name the catalog does not know: any job may scrape it.
+    if (out.empty() && own && !pinned)
+      for (const auto& job : cfg_->jobs) out.push_back(&job);
+    return out;
+  }
+
   void rate_window(const VectorSelector& vs, const Expr* arg) {
     if (!cfg_ || arg->kind != NodeKind::matrix_selector) return;
     const auto& ms = arg->as<MatrixSelector>();
     if (ms.range_expr) return;
+    // The window must hold two samples at every job that may scrape the series: the slowest.
     std::int64_t interval = cfg_->scrape_interval_ms;
     std::string source = "the global scrape_interval";
-    for (const auto& m : vs.matchers)
-      if (m.name == "job" && m.op == MatchOp::equal)
-        for (const auto& job : cfg_->jobs)
-          if (job.name.value == m.value) interval = job.interval_ms, source = "job " + m.value + "'s scrape_interval";
+    const auto jobs = scraping_jobs(vs);
+    if (!jobs.empty()) {
+      const auto* slowest = *std::max_element(
+          jobs.begin(), jobs.end(), [](const auto* a, const auto* b) { return a->interval_ms < b->interval_ms; });
+      interval = slowest->interval_ms;
+      source = "job " + slowest->name.value + "'s scrape_interval";
+    }
     std::int64_t range_ms = ms.range_ns / 1000000;
     if (range_ms < 2 * interval)
       emit("config/rate-window", ms.range,

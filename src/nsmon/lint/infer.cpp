@@ -5,7 +5,10 @@
 #include <cstddef>
 #include <memory_resource>
 
+#include "nsmon/labels/labels.hpp"
 #include "nsmon/promql/functions.hpp"
+#include "nsmon/promql/printer.hpp"
+#include "nsmon/promql/regex.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::lint {
@@ -94,21 +97,89 @@ LabelSet Inference::scraped_labels(const catalog::Metric& m, const std::string& 
   return out;
 }
 
+namespace {
+// Whether a regex matches every value (.*, (.*), a|.*): a !~ of it selects nothing.
+bool matches_everything(const std::string& re) {
+  std::string_view rest = re;
+  for (;;) {
+    std::string_view part = rest.substr(0, rest.find('|'));
+    if (part == ".*" || part == "(.*)" || part == "(?:.*)" || part == "^.*$") return true;
+    if (part.size() == rest.size()) return false;
+    rest.remove_prefix(part.size() + 1);
+  }
+}
+
+// Why no series can pass all of a selector's matchers (a label with two different values, a
+// matcher no value passes), or "".
+std::string impossible_matchers(const VectorSelector& vs) {
+  std::map<std::string_view, const Matcher*> equal;
+  for (const auto& m : vs.matchers) {
+    if (m.op == MatchOp::not_regex && matches_everything(m.value))
+      return "the matcher " + m.name + "!~\"" + m.value + "\" refuses every value, an absent label's too";
+    if (m.op != MatchOp::equal) continue;
+    auto [it, inserted] = equal.emplace(m.name, &m);
+    if (!inserted && it->second->value != m.value)
+      return "the matchers " + m.name + "=\"" + it->second->value + "\" and " + m.name + "=\"" + m.value +
+             "\" want two values of one label";
+  }
+  for (const auto& m : vs.matchers) {
+    auto it = equal.find(m.name);
+    if (it == equal.end() || m.op == MatchOp::equal) continue;
+    if (!labels::matches(m, it->second->value, labels::Dialect::prometheus))
+      return "the matchers " + m.name + "=\"" + it->second->value + "\" and " + promql::format_matcher(m) +
+             " cannot both hold";
+  }
+  return {};
+}
+} // namespace
+
 Shape Inference::leaf(const VectorSelector& vs) const {
+  Shape s = leaf_labels(vs);
+  // What the matchers say, whatever the metric: l="v" pins a value, l="" takes the label off,
+  // a matcher the empty value fails puts it on every series.
+  if (!vs.matchers.empty()) {
+    for (const auto& m : vs.matchers) {
+      if (m.name == "__name__") continue;
+      if (m.op == MatchOp::equal && m.value.empty()) {
+        s.labels.erase(m.name);
+        s.maybe.erase(m.name);
+        s.values.erase(m.name);
+        s.removed[m.name] = "the matcher " + m.name + "=\"\"";
+        continue;
+      }
+      if (m.op == MatchOp::equal) s.values[m.name] = {m.value};
+      if (!promql::matches_empty(m)) {
+        s.labels.insert(m.name);
+        s.maybe.erase(m.name);
+      }
+    }
+    s.empty = impossible_matchers(vs);
+  }
+  return s;
+}
+
+Shape Inference::leaf_labels(const VectorSelector& vs) const {
   Shape s;
   SeriesInfo info = series(vs);
   if (info.origin == SeriesInfo::Origin::recording) {
     s = info.recorded->shape;
     s.filters = false;
+    s.empty.clear();
     return s;
   }
-  if (info.origin == SeriesInfo::Origin::external) {
+  if (info.origin == SeriesInfo::Origin::external || info.origin == SeriesInfo::Origin::unknown) {
     // Another exporter's metric: its labels are unknown, its counters known by their names
-    // (Prometheus's naming rules); nothing is assumed a gauge.
-    if (external_counter_name(info.name)) s.kind = ValueKind::counter;
+    // (Prometheus's naming rules); nothing is assumed a gauge. A scraped series (no ':' of a
+    // recording rule in its name) carries the target labels Prometheus always sets.
+    if (info.origin == SeriesInfo::Origin::external && external_counter_name(info.name)) {
+      s.kind = ValueKind::counter;
+      s.set_range(0, s.hi, info.name + " is a counter");
+    }
+    if (!info.name.empty() && info.name.find(':') == std::string::npos && info.name.rfind("ALERTS", 0) != 0)
+      s.labels.insert("instance"), s.labels.insert("job");
     return s;
   }
-  if (info.origin != SeriesInfo::Origin::catalog) return s; // unknown: nothing known
+  if (info.origin != SeriesInfo::Origin::catalog) return s; // a selector with no name: nothing known
   const auto& m = *info.metric;
   if (m.prometheus && m.name.rfind("ALERTS", 0) == 0) {
     s.labels = scraped_labels(m, info.suffix); // the rules' labels, no target labels
@@ -124,12 +195,17 @@ Shape Inference::leaf(const VectorSelector& vs) const {
     s.labels_known = !sel.open && !m.open_labels;
     s.targets_open = sel.open && !m.open_labels;
   }
+  for (const auto& l : m.labels)
+    if (!l.values.empty() && s.labels.count(l.name)) s.values[l.name] = l.values;
   bool counter_series = m.type == catalog::MetricType::counter ? info.suffix != "_created"
                         : (m.type == catalog::MetricType::histogram || m.type == catalog::MetricType::summary)
                             ? (info.suffix == "_bucket" || info.suffix == "_count" || info.suffix == "_sum")
                             : false;
   s.kind = counter_series ? ValueKind::counter : ValueKind::gauge;
+  if (counter_series) s.set_range(0, s.hi, info.name + " is a counter");
   if (m.type == catalog::MetricType::gauge) s.unit = m.unit, s.unit_of = m.name;
+  if (m.type == catalog::MetricType::gauge && m.unit == "ratio") s.set_range(0, 1, m.name + " is a ratio");
+  if (m.type == catalog::MetricType::gauge && m.unit == "percent") s.set_range(0, 100, m.name + " is a percentage");
   if (m.type == catalog::MetricType::histogram && info.suffix == "_bucket") s.bucket_unit = m.unit, s.unit_of = m.name;
   return s;
 }
@@ -148,15 +224,33 @@ Shape Inference::call(const Call& c) const {
     // The result carries the labels of the selector's equality matchers.
     s.labels_known = true;
     s.filters = true;
+    s.set_range(1, 1, c.name + "() is 1 when it returns anything");
+    s.count_like = true;
     const Expr* arg = c.args.empty() ? nullptr : unparen(c.args[0]);
     if (arg && arg->kind == NodeKind::matrix_selector) arg = arg->as<MatrixSelector>().selector;
     if (arg && arg->kind == NodeKind::vector_selector)
       for (const auto& m : arg->as<VectorSelector>().matchers)
-        if (m.op == MatchOp::equal && m.name != "__name__") s.labels.insert(m.name);
+        if (m.op == MatchOp::equal && m.name != "__name__" && !m.value.empty()) {
+          s.labels.insert(m.name);
+          s.values[m.name] = {m.value};
+        }
     return s;
   }
   if (n == "vector" || n == "time" || n == "pi") {
     s.labels_known = true;
+    if (n == "vector" && !c.args.empty()) {
+      const Shape& v = at(c.args[0]);
+      s.lo = v.lo, s.hi = v.hi, s.lo_open = v.lo_open, s.hi_open = v.hi_open, s.range_of = v.range_of;
+      s.nan = v.nan;
+    }
+    if (n == "time") s.set_range(0, s.hi);
+    return s;
+  }
+  if (n == "scalar" && arg0) {
+    s.labels_known = true;
+    s.lo = arg0->lo, s.hi = arg0->hi, s.lo_open = arg0->lo_open, s.hi_open = arg0->hi_open;
+    s.range_of = arg0->range_of;
+    s.nan = "scalar() is NaN unless its argument has exactly one series";
     return s;
   }
   if (!arg0) return s;
@@ -165,16 +259,34 @@ Shape Inference::call(const Call& c) const {
   s.maybe = arg0->maybe;
   s.targets_open = arg0->targets_open;
   s.dropped = arg0->dropped;
+  s.removed = arg0->removed;
+  s.lacking = arg0->lacking;
+  s.closed_by = arg0->closed_by;
+  s.values = arg0->values;
   s.labels.erase("__name__");
   s.aggregated = arg0->aggregated;
+  s.empty = arg0->empty;
+  s.nan = arg0->nan;
+  s.nan_at = arg0->nan_at;
+  s.nan_aggregated = arg0->nan_aggregated;
   if (n == "label_replace" || n == "label_join") {
     const Expr* dst = c.args.size() > 1 ? unparen(c.args[1]) : nullptr;
     if (dst && dst->kind == NodeKind::string_literal) {
-      s.labels.insert(dst->as<StringLiteral>().value);
-      s.dropped.erase(dst->as<StringLiteral>().value);
-    } else s.labels_known = s.targets_open = false, s.dropped.clear();
+      const std::string& d = dst->as<StringLiteral>().value;
+      s.labels.insert(d);
+      s.dropped.erase(d);
+      s.removed.erase(d);
+      s.lacking.erase(d);
+      s.values.erase(d);
+    } else s.labels_known = s.targets_open = false, s.dropped.clear(), s.removed.clear();
   } else if (n == "histogram_quantile" || n == "histogram_fraction") {
     s.labels.erase("le");
+    s.values.erase("le");
+    if (s.nan.empty()) {
+      s.nan = c.name + "() of buckets with no observations in the window is NaN";
+      s.nan_at = c.range;
+      s.nan_aggregated = false;
+    }
   } else if (n == "info") {
     s.labels_known = s.targets_open = false; // adds the info metric's labels
     s.dropped.clear();
@@ -195,8 +307,115 @@ Shape Inference::call(const Call& c) const {
     s.unit = arg0->bucket_unit, s.unit_of = "the quantile of " + arg0->unit_of;
   else if (n == "histogram_fraction" && !arg0->bucket_unit.empty())
     s.unit = "ratio", s.unit_of = "histogram_fraction of " + arg0->unit_of;
+  call_range(c, *arg0, s);
   return s;
 }
+
+// The values a function's result can take, from its argument's.
+void Inference::call_range(const Call& c, const Shape& arg, Shape& s) const {
+  std::string_view n = c.name;
+  auto literal_arg = [&](std::size_t i) -> std::optional<double> {
+    const Expr* e = i < c.args.size() ? unparen(c.args[i]) : nullptr;
+    if (e && e->kind == NodeKind::number_literal) return e->as<NumberLiteral>().value;
+    return std::nullopt;
+  };
+  auto keep = [&] {
+    s.lo = arg.lo, s.hi = arg.hi, s.lo_open = arg.lo_open, s.hi_open = arg.hi_open;
+    s.range_of = arg.range_of;
+    s.count_like = arg.count_like;
+  };
+  if (is_rate_function(n))
+    s.set_range(0, s.hi,
+                c.name + "() is never negative"); // a decrease counts as a reset else if (n == "changes" || n ==
+                                                  // "resets") s.set_range(0, s.hi, c.name + "() counts, from 0 up");
+  else if (n == "count_over_time") {
+    s.set_range(1, s.hi, "count_over_time() is at least 1");
+    s.count_like = true;
+  } else if (n == "present_over_time") {
+    s.set_range(1, 1, "present_over_time() is always 1");
+    s.count_like = true;
+  } else if (n == "stddev_over_time" || n == "stdvar_over_time" || n == "mad_over_time")
+    s.set_range(0, s.hi, c.name + "() is never negative");
+  else if (n == "sum_over_time") {
+    if (arg.lo >= 0) s.set_range(0, s.hi, arg.range_of);
+  } else if (n == "abs") s.set_range(0, std::max(std::fabs(arg.lo), std::fabs(arg.hi)), "abs() is never negative");
+  else if (n == "clamp_min" || n == "clamp_max" || n == "clamp") {
+    keep();
+    auto a = literal_arg(1), b = literal_arg(2);
+    if (n == "clamp_min" && a && *a >= s.lo)
+      s.lo = *a, s.lo_open = false, s.range_of = "clamp_min(..., " + util::format_number(*a) + ")";
+    if (n == "clamp_max" && a && *a <= s.hi)
+      s.hi = *a, s.hi_open = false, s.range_of = "clamp_max(..., " + util::format_number(*a) + ")";
+    if (n == "clamp" && a && b) s.set_range(std::max(s.lo, *a), std::min(s.hi, *b), "clamp() bounds it");
+  } else if (n == "ceil" || n == "floor" || n == "round") {
+    keep();
+    s.lo = std::floor(s.lo), s.hi = std::ceil(s.hi), s.lo_open = s.hi_open = false;
+  } else if (n == "histogram_fraction") s.set_range(0, 1, "histogram_fraction() is a ratio");
+  else if (keeps_unit(n)) keep();
+}
+
+BinaryOp flip(BinaryOp op) {
+  switch (op) {
+  case BinaryOp::lss: return BinaryOp::gtr;
+  case BinaryOp::gtr: return BinaryOp::lss;
+  case BinaryOp::lte: return BinaryOp::gte;
+  case BinaryOp::gte: return BinaryOp::lte;
+  default: return op;
+  }
+}
+
+Verdict compare(const Shape& s, BinaryOp op, double v) {
+  if (std::isnan(v)) return Verdict::never;
+  bool any = false, all = true; // whether some value of [lo, hi] passes, whether every one does
+  auto pass = [&](double x) {
+    switch (op) {
+    case BinaryOp::lss: return x < v;
+    case BinaryOp::gtr: return x > v;
+    case BinaryOp::lte: return x <= v;
+    case BinaryOp::gte: return x >= v;
+    case BinaryOp::eql: return x == v;
+    case BinaryOp::neq: return x != v;
+    default: return true;
+    }
+  };
+  // The comparison's truth changes only at v: the bounds, v itself and points beside them decide.
+  const double lo = s.lo_open ? std::nextafter(s.lo, s.hi) : s.lo;
+  const double hi = s.hi_open ? std::nextafter(s.hi, s.lo) : s.hi;
+  if (lo > hi) return Verdict::never;
+  for (double x : {lo, hi, v, std::nextafter(v, -INFINITY), std::nextafter(v, INFINITY)}) {
+    if (x < lo || x > hi || std::isinf(x)) continue;
+    bool p = pass(x);
+    any = any || p;
+    all = all && p;
+  }
+  if (!any) return Verdict::never;
+  // NaN passes no comparison, but a comparison every number passes is pointless all the same.
+  return all ? Verdict::always : Verdict::depends;
+}
+
+namespace {
+// Interval arithmetic of a binary operator's values; open bounds are taken as closed.
+void arithmetic_range(BinaryOp op, const Shape& l, const Shape& r, Shape& s) {
+  const double inf = std::numeric_limits<double>::infinity();
+  auto product = [](double a, double b) { return (a == 0 || b == 0) ? 0.0 : a * b; };
+  s.set_range(-inf, inf);
+  switch (op) {
+  case BinaryOp::add: s.set_range(l.lo + r.lo, l.hi + r.hi); break;
+  case BinaryOp::sub: s.set_range(l.lo - r.hi, l.hi - r.lo); break;
+  case BinaryOp::mul: {
+    double p[] = {product(l.lo, r.lo), product(l.lo, r.hi), product(l.hi, r.lo), product(l.hi, r.hi)};
+    s.set_range(*std::min_element(std::begin(p), std::end(p)), *std::max_element(std::begin(p), std::end(p)));
+    break;
+  }
+  case BinaryOp::div:
+    if (l.lo >= 0 && r.lo >= 0) s.set_range(0, inf);
+    break;
+  default: break;
+  }
+  if (std::isnan(s.lo) || std::isnan(s.hi)) s.set_range(-inf, inf);
+  s.range_of.clear();
+}
+} // namespace
 
 Shape Inference::binary(const BinaryExpr& b) const {
   const Shape& l = at(b.lhs);
@@ -204,6 +423,7 @@ Shape Inference::binary(const BinaryExpr& b) const {
   Shape s;
   bool lv = b.lhs->type == ValueType::vector, rv = b.rhs->type == ValueType::vector;
   bool comparison = is_comparison(b.op) && !b.return_bool;
+  bool arithmetic = !is_comparison(b.op) && !is_set_operator(b.op);
   if (lv && !rv) s = l;
   else if (!lv && rv) s = r;
   else if (lv && rv) {
@@ -218,39 +438,134 @@ Shape Inference::binary(const BinaryExpr& b) const {
       s.targets_open = !s.labels_known && (l.labels_known || l.targets_open) && (r.labels_known || r.targets_open);
       for (const auto& [x, why] : l.dropped)
         if (r.dropped.count(x)) s.dropped.emplace(x, why);
+      for (const auto& [x, why] : l.removed)
+        if (absent(r, x)) s.removed.emplace(x, why);
+      // A label one side never has: the series of that side lack it.
+      for (const auto& x : s.labels) {
+        if (s.removed.count(x)) continue;
+        if (absent(l, x)) s.lacking.emplace(x, "the left side of 'or' has no " + x);
+        else if (absent(r, x)) s.lacking.emplace(x, "the right side of 'or' has no " + x);
+      }
+      for (const auto* side : {&l, &r})
+        for (const auto& [x, why] : side->lacking) s.lacking.emplace(x, why);
+      for (const auto& [x, vl] : l.values)
+        if (auto it = r.values.find(x); it != r.values.end()) {
+          std::vector<std::string> both = vl;
+          both.insert(both.end(), it->second.begin(), it->second.end());
+          std::sort(both.begin(), both.end());
+          both.erase(std::unique(both.begin(), both.end()), both.end());
+          s.values[x] = std::move(both);
+        }
       s.filters = l.filters && r.filters;
+      s.set_range(std::min(l.lo, r.lo), std::max(l.hi, r.hi));
+      s.count_like = l.count_like && r.count_like;
+      s.nan = l.nan.empty() ? r.nan : l.nan;
+      s.nan_at = l.nan.empty() ? r.nan_at : l.nan_at;
+      s.nan_aggregated = l.nan_aggregated || r.nan_aggregated;
+      if (!l.empty.empty() && !r.empty.empty()) s.empty = l.empty;
       return s;
     }
     if (vm && vm->card == Cardinality::one_to_many) s = r;
     else s = l;
-    s.filters = l.filters || r.filters || b.op == BinaryOp::land || b.op == BinaryOp::lunless;
-    if (vm && (vm->card == Cardinality::many_to_one || vm->card == Cardinality::one_to_many)) {
-      const Shape& other = vm->card == Cardinality::many_to_one ? r : l;
-      // group_left(x) copies x from the other side, or removes it when that side has none.
-      for (const auto& inc : vm->include) {
-        s.labels.insert(inc);
-        s.dropped.erase(inc);
-        if (!other.labels.count(inc) || other.maybe.count(inc)) s.maybe.insert(inc);
-        else s.maybe.erase(inc);
-      }
-      s.labels_known = s.labels_known && (vm->include.empty() || other.labels_known);
-    } else if (vm && vm->card == Cardinality::one_to_one && !is_set_operator(b.op) && !comparison) {
-      // Arithmetic one-to-one: on(...) keeps only those labels, ignoring(...) drops them.
+    s.filters = b.op == BinaryOp::lunless || l.filters || r.filters;
+    // Nothing on one side: nothing out, but from the left of unless. Sides whose match groups
+    // never meet: nothing out either (unless removes nothing).
+    if (b.op != BinaryOp::lunless && s.empty.empty()) s.empty = !l.empty.empty() ? l.empty : r.empty;
+    if (b.op != BinaryOp::lunless && s.empty.empty() && vm && (!apart(l, r, *vm).empty() || !apart(r, l, *vm).empty()))
+      s.empty = "the two sides of '" + std::string(to_string(b.op)) + "' can never match";
+    if (vm && !is_set_operator(b.op) && vm->card == Cardinality::one_to_one) {
+      // on(...) keeps only those labels, ignoring(...) drops them: arithmetic and comparisons
+      // alike (Prometheus's resultMetric).
+      std::string how = std::string(vm->on ? "on" : "ignoring") + " (" + util::join(vm->labels, ", ") + ")";
       if (vm->on) {
+        // An on() label nothing proves absent stays, on some series at least.
         LabelSet keep(vm->labels.begin(), vm->labels.end());
         LabelSet kept;
-        for (const auto& x : s.labels)
-          if (keep.count(x)) kept.insert(x);
+        for (const auto& x : keep)
+          if (s.labels.count(x)) kept.insert(x);
+          else if (!absent(s, x)) kept.insert(x), s.maybe.insert(x);
         s.labels = kept;
+        s.labels_known = true;
+        s.targets_open = false;
+        s.closed_by = how;
+        std::erase_if(s.values, [&](const auto& kv) { return !keep.count(kv.first); });
+        std::erase_if(s.lacking, [&](const auto& kv) { return !keep.count(kv.first); });
       } else {
-        for (const auto& x : vm->labels) s.labels.erase(x), s.maybe.erase(x);
+        for (const auto& x : vm->labels) {
+          s.labels.erase(x), s.maybe.erase(x), s.values.erase(x), s.lacking.erase(x);
+          s.removed[x] = how;
+        }
       }
+    }
+    if (vm && (vm->card == Cardinality::many_to_one || vm->card == Cardinality::one_to_many)) {
+      const Shape& other = vm->card == Cardinality::many_to_one ? r : l;
+      const char* side = vm->card == Cardinality::many_to_one ? "right" : "left";
+      // group_left(x) copies x from the other side, or removes it when that side has none.
+      for (const auto& inc : vm->include) {
+        s.dropped.erase(inc);
+        s.lacking.erase(inc);
+        if (absent(other, inc)) {
+          s.labels.erase(inc);
+          s.maybe.erase(inc);
+          s.values.erase(inc);
+          s.removed[inc] = util::concat({vm->card == Cardinality::many_to_one ? "group_left" : "group_right", " (", inc,
+                                         "), which copies it from the ", side, " side's series, which have none"});
+          continue;
+        }
+        s.removed.erase(inc);
+        s.labels.insert(inc);
+        if (!other.labels.count(inc) || other.maybe.count(inc)) s.maybe.insert(inc);
+        else s.maybe.erase(inc);
+        if (auto it = other.values.find(inc); it != other.values.end()) s.values[inc] = it->second;
+        else s.values.erase(inc);
+        if (auto it = other.lacking.find(inc); it != other.lacking.end()) s.lacking.insert(*it);
+      }
+      s.labels_known = s.labels_known && (vm->include.empty() || other.labels_known);
+    }
+    if (arithmetic) {
+      arithmetic_range(b.op, l, r, s);
+      s.count_like = false;
+    }
+    if (!comparison && !is_set_operator(b.op)) {
+      // NaN spreads through arithmetic; 0/0 makes it.
+      s.nan = l.nan.empty() ? r.nan : l.nan;
+      s.nan_at = l.nan.empty() ? r.nan_at : l.nan_at;
+      s.nan_aggregated = l.nan_aggregated || r.nan_aggregated;
     }
   } else {
     s.labels_known = true; // scalar op scalar
   }
-  if (comparison) s.filters = true;
-  bool arithmetic = !is_comparison(b.op) && !is_set_operator(b.op);
+  if (arithmetic && (!lv || !rv)) {
+    arithmetic_range(b.op, l, r, s);
+    s.count_like = false;
+    if (s.nan.empty()) s.nan = l.nan.empty() ? r.nan : l.nan;
+  }
+  // 0/0: a denominator known to reach 0 (a rate, a sum of rates: no traffic) over a numerator
+  // that may be 0 too. Values nothing is known of are not suspected.
+  if (arithmetic && b.op == BinaryOp::div && s.nan.empty() && l.may_be(0) && r.bounded() && r.may_be(0) && (lv || rv)) {
+    s.nan = "0/0 is NaN, and both sides of this division can be 0";
+    s.nan_at = b.range;
+    s.nan_aggregated = false;
+  }
+  if (comparison) {
+    s.filters = true;
+    s.nan.clear(); // a comparison with NaN is false: the series goes
+    // x > 3 narrows the values that pass.
+    const Expr* lit = unparen(lv && !rv ? b.rhs : (!lv && rv ? b.lhs : nullptr));
+    if (lit && lit->kind == NodeKind::number_literal) {
+      double v = lit->as<NumberLiteral>().value;
+      BinaryOp op = lit == unparen(b.lhs) ? flip(b.op) : b.op;
+      if (compare(s, op, v) == Verdict::never && s.empty.empty()) s.empty = "the comparison can never be true";
+      if ((op == BinaryOp::gtr || op == BinaryOp::gte) && v >= s.lo) s.lo = v, s.lo_open = op == BinaryOp::gtr;
+      if ((op == BinaryOp::lss || op == BinaryOp::lte) && v <= s.hi) s.hi = v, s.hi_open = op == BinaryOp::lss;
+      if (op == BinaryOp::eql) s.set_range(v, v, s.range_of);
+    }
+  }
+  if (b.return_bool) {
+    s.set_range(0, 1, "a comparison with bool is 0 or 1");
+    s.nan.clear();
+    s.count_like = false;
+  }
   if (arithmetic || b.return_bool) {
     s.labels.erase("__name__");
     s.kind = ValueKind::gauge;
@@ -261,24 +576,39 @@ Shape Inference::binary(const BinaryExpr& b) const {
   return s;
 }
 
+bool spreads_nan(AggregateOp op) {
+  return op == AggregateOp::sum || op == AggregateOp::avg || op == AggregateOp::stddev || op == AggregateOp::stdvar;
+}
+
 Shape Inference::aggregate(const AggregateExpr& a) const {
   const Shape& in = at(a.expr);
   Shape s;
   s.filters = in.filters;
   s.aggregated = true;
+  s.empty = in.empty;
   if (a.op == AggregateOp::topk || a.op == AggregateOp::bottomk || a.op == AggregateOp::limitk ||
       a.op == AggregateOp::limit_ratio) {
     s = in;
     s.filters = true;
     return s;
   }
+  const std::string op = to_string(a.op);
+  const std::string how = a.without            ? op + " without (" + util::join(a.grouping, ", ") + ")"
+                          : a.grouping.empty() ? op + "()"
+                                               : op + " by (" + util::join(a.grouping, ", ") + ")";
   if (a.without) {
     s.labels = in.labels;
     s.labels_known = in.labels_known;
-    for (const auto& g : a.grouping) s.labels.erase(g);
+    s.closed_by = in.closed_by;
+    s.removed = in.removed;
+    for (const auto& g : a.grouping) {
+      s.labels.erase(g);
+      s.removed[g] = how;
+    }
     s.labels.erase("__name__");
   } else {
     s.labels_known = true;
+    s.closed_by = how;
     for (const auto& g : a.grouping) {
       if (absent(in, g)) continue;
       s.labels.insert(g);
@@ -288,14 +618,21 @@ Shape Inference::aggregate(const AggregateExpr& a) const {
   // The input's series had no such label: neither has the result (the config's doing).
   s.maybe.insert(in.maybe.begin(), in.maybe.end());
   for (auto it = s.maybe.begin(); it != s.maybe.end();) it = s.labels.count(*it) ? std::next(it) : s.maybe.erase(it);
+  for (const auto& [x, v] : in.values)
+    if (s.labels.count(x)) s.values.emplace(x, v);
+  for (const auto& [x, why] : in.lacking)
+    if (s.labels.count(x)) s.lacking.emplace(x, why);
   s.dropped = in.dropped;
   if (a.without) s.targets_open = in.targets_open;
   if (a.op == AggregateOp::count_values) {
     const Expr* label = unparen(a.param);
     if (label && label->kind == NodeKind::string_literal) {
-      s.labels.insert(label->as<StringLiteral>().value);
-      s.maybe.erase(label->as<StringLiteral>().value);
-      s.dropped.erase(label->as<StringLiteral>().value);
+      const std::string& l = label->as<StringLiteral>().value;
+      s.labels.insert(l);
+      s.maybe.erase(l);
+      s.dropped.erase(l);
+      s.removed.erase(l);
+      s.values.erase(l);
     } else s.labels_known = s.targets_open = false;
   }
   // sum of counters is still a counter (the classic sum-then-rate trap); min/max/avg keep units.
@@ -309,6 +646,37 @@ Shape Inference::aggregate(const AggregateExpr& a) const {
   if (a.op == AggregateOp::sum || a.op == AggregateOp::min || a.op == AggregateOp::max || a.op == AggregateOp::avg)
     s.bucket_unit = in.bucket_unit;
   if (!s.unit.empty() || !s.bucket_unit.empty()) s.unit_of = in.unit_of;
+  // The values: a sum of values that are never negative is never negative; min, max, avg and a
+  // quantile stay within the input's range; count and group count.
+  switch (a.op) {
+  case AggregateOp::sum:
+    if (in.lo >= 0) s.set_range(0, s.hi, in.range_of);
+    else if (in.hi <= 0) s.set_range(s.lo, 0, in.range_of);
+    break;
+  case AggregateOp::min:
+  case AggregateOp::max:
+  case AggregateOp::avg:
+  case AggregateOp::quantile:
+    s.lo = in.lo, s.hi = in.hi, s.lo_open = in.lo_open, s.hi_open = in.hi_open, s.range_of = in.range_of;
+    s.count_like = in.count_like;
+    break;
+  case AggregateOp::count:
+  case AggregateOp::count_values:
+    s.set_range(1, s.hi, op + "() is at least 1");
+    s.count_like = true;
+    break;
+  case AggregateOp::group: s.set_range(1, 1, "group() is always 1"); break;
+  case AggregateOp::stddev:
+  case AggregateOp::stdvar: s.set_range(0, s.hi, op + "() is never negative"); break;
+  default: break;
+  }
+  // One NaN makes a sum or an average NaN; min and max pass it on only when every series is NaN.
+  if (!in.nan.empty() && a.op != AggregateOp::count && a.op != AggregateOp::group &&
+      a.op != AggregateOp::count_values) {
+    s.nan = in.nan;
+    s.nan_at = in.nan_at;
+    s.nan_aggregated = in.nan_aggregated || spreads_nan(a.op);
+  }
   return s;
 }
 
@@ -322,12 +690,26 @@ Shape Inference::node(const Expr& e) const {
     Shape s = at(e.as<UnaryExpr>().expr);
     s.labels.erase("__name__");
     s.kind = ValueKind::gauge;
-    if (e.as<UnaryExpr>().op == UnaryOp::minus) s.unit.clear(); // -ratio is between -1 and 0
+    s.count_like = false;
+    if (e.as<UnaryExpr>().op == UnaryOp::minus) {
+      s.unit.clear(); // -ratio is between -1 and 0
+      std::swap(s.lo, s.hi);
+      std::swap(s.lo_open, s.hi_open);
+      s.lo = -s.lo, s.hi = -s.hi;
+      s.range_of.clear();
+    }
     return s;
   }
   case NodeKind::binary: return binary(e.as<BinaryExpr>());
   case NodeKind::aggregate: return aggregate(e.as<AggregateExpr>());
   case NodeKind::call: return call(e.as<Call>());
+  case NodeKind::number_literal: {
+    Shape s;
+    s.labels_known = true;
+    double v = e.as<NumberLiteral>().value;
+    if (!std::isnan(v)) s.set_range(v, v);
+    return s;
+  }
   default: {
     Shape s;
     s.labels_known = true;
@@ -356,11 +738,37 @@ Shape Inference::run(const Expr& root) {
   for (std::size_t i = 0; i < order.size(); ++i) index_.emplace_back(order[i], base + i);
   std::sort(index_.begin() + static_cast<std::ptrdiff_t>(indexed), index_.end());
   std::inplace_merge(index_.begin(), index_.begin() + static_cast<std::ptrdiff_t>(indexed), index_.end());
-  for (std::size_t i = order.size(); i-- > 0;) shapes_[base + i] = node(*order[i]);
+  for (std::size_t i = order.size(); i-- > 0;) {
+    Shape& s = shapes_[base + i];
+    s = node(*order[i]);
+    // A ratio or a percentage, while its unit survives, is bounded by it.
+    if (!s.bounded() && (s.unit == "ratio" || s.unit == "percent"))
+      s.set_range(0, s.unit == "ratio" ? 1 : 100, s.unit_of + " is a " + (s.unit == "ratio" ? "ratio" : "percentage"));
+  }
   return at(&root);
 }
 
+std::string removed_by(const Shape& s, const std::string& label) {
+  if (auto it = s.removed.find(label); it != s.removed.end()) return it->second + " removes it";
+  if (!s.closed_by.empty() && !s.labels.count(label)) {
+    LabelSet kept = s.labels;
+    kept.erase("__name__");
+    return s.closed_by + (kept.empty() ? std::string(" keeps no label") : " keeps only " + util::join(kept, ", "));
+  }
+  return {};
+}
+
+std::vector<std::string> Inference::apart(const Shape& a, const Shape& other, const VectorMatching& vm) const {
+  std::vector<std::string> out;
+  for (const auto& x : a.labels) {
+    const bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
+    if (x != "__name__" && (vm.on ? listed : !listed) && present(a, x) && absent(other, x)) out.push_back(x);
+  }
+  return out;
+}
+
 bool Inference::absent(const Shape& s, const std::string& label) const {
+  if (s.removed.count(label)) return true;
   if (s.labels.count(label)) return false;
   return s.labels_known || s.dropped.count(label) || (s.targets_open && targets_->in_vocabulary(label));
 }

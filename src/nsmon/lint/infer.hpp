@@ -1,5 +1,7 @@
 #pragma once
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <map>
 #include <memory>
 #include <set>
@@ -34,6 +36,38 @@ struct Shape {
   std::string unit_of;     ///< whose unit it is, for messages ("confidence_scores", "the quantile of ...")
   bool filters = false;    ///< may return fewer series than its input (comparison, absent, ...)
   bool aggregated = false; ///< the values are an aggregation across series
+
+  /// Labels that an operator of the expression takes off every result series (without,
+  /// ignoring, on, by, a matcher l="", group_left of a label the other side lacks), with what did
+  /// it: absent even where the rest of the label set is open.
+  std::map<std::string, std::string> removed;
+  /// Labels that some result series surely lack (one side of `or` has none): why.
+  std::map<std::string, std::string> lacking;
+  /// The operator that made the label set closed ("sum by (model)", "on (instance)"), if one did.
+  std::string closed_by;
+  /// Labels every result series carries with one of these values (an equality matcher, the
+  /// catalog's fixed values); a label of `labels` not here has values nobody listed.
+  std::map<std::string, std::vector<std::string>> values;
+
+  /// The values the series can take: [lo, hi], each bound included or not. NaN aside.
+  double lo = -std::numeric_limits<double>::infinity();
+  double hi = std::numeric_limits<double>::infinity();
+  bool lo_open = false, hi_open = false;
+  std::string range_of;    ///< what bounds the values, for messages ("group() is always 1")
+  bool count_like = false; ///< the values count series or samples (count, absent): `> 0` is an idiom
+  /// Some series may be NaN at times (0/0 of two rates, a quantile of no observations): why.
+  std::string nan;
+  promql::PosRange nan_at;     ///< where the NaN comes from
+  bool nan_aggregated = false; ///< an aggregation already spread that NaN (reported there)
+  /// The expression can never return a series: why ("" when it may).
+  std::string empty;
+
+  /// Whether `v` lies within [lo, hi].
+  bool may_be(double v) const { return (v > lo || (v == lo && !lo_open)) && (v < hi || (v == hi && !hi_open)); }
+  void set_range(double l, double h, std::string why = {}) {
+    lo = l, hi = h, lo_open = hi_open = false, range_of = std::move(why);
+  }
+  bool bounded() const { return std::isfinite(lo) || std::isfinite(hi); }
 };
 
 /// A recording rule, as a metric other rules can use.
@@ -67,21 +101,35 @@ public:
   }
 
   SeriesInfo series(const promql::VectorSelector& vs) const;
+  /// What the series of a selector's metric carry before its matchers narrow them (at() of a
+  /// selector has what the matchers add: the labels they require, the values they pin).
+  Shape leaf_labels(const promql::VectorSelector& vs) const;
   /// Labels every series of a catalog metric carries once scraped (catalog labels, le, target labels).
   LabelSet scraped_labels(const catalog::Metric& m, const std::string& suffix) const;
 
   /// Computes shapes for every node of the tree; returns the root's.
   Shape run(const promql::Expr& root);
+  /// The config's jobs and their target labels.
+  const TargetLabels& targets() const { return *targets_; }
   /// The shape of a node of a tree run() saw (nothing known for others); valid until the next run().
   const Shape& at(const promql::Expr* e) const;
   /// Whether no series of `s` can carry `label` (a closed label set without it, a label the
-  /// config drops, or a catalog label name where only unknown target labels may be added).
+  /// config drops or an operator removes, or a catalog label name where only unknown target
+  /// labels may be added).
   bool absent(const Shape& s, const std::string& label) const;
+  /// The labels that `vm` compares which every series of `a` carries and no series of `other`
+  /// can: each puts the two sides' match groups apart for good.
+  std::vector<std::string> apart(const Shape& a, const Shape& other, const promql::VectorMatching& vm) const;
+  /// Whether every series of `s` carries `label` (with a value that is not empty).
+  static bool present(const Shape& s, const std::string& label) {
+    return s.labels.count(label) && !s.maybe.count(label) && !s.removed.count(label);
+  }
 
 private:
   Shape leaf(const promql::VectorSelector& vs) const;
   Shape node(const promql::Expr& e) const;
   Shape call(const promql::Call& c) const;
+  void call_range(const promql::Call& c, const Shape& arg, Shape& s) const;
   Shape binary(const promql::BinaryExpr& b) const;
   Shape aggregate(const promql::AggregateExpr& a) const;
 
@@ -92,6 +140,18 @@ private:
   std::vector<Shape> shapes_;                                      ///< of the nodes run() saw
   std::vector<std::pair<const promql::Expr*, std::size_t>> index_; ///< node -> shape, by node
 };
+
+/// What a comparison `s OP v` of a series with a number does, the values `s` can take known.
+enum class Verdict { depends, never, always };
+Verdict compare(const Shape& s, promql::BinaryOp op, double v);
+/// `a OP b` as `b OP' a`.
+promql::BinaryOp flip(promql::BinaryOp op);
+/// Whether one NaN among an aggregation's series makes its result NaN (sum, avg, stddev, stdvar).
+bool spreads_nan(promql::AggregateOp op);
+
+/// What took `label` off every series of `s`, in words ("sum without (job) removes it"), or ""
+/// when no operator of the expression did (the series never had it).
+std::string removed_by(const Shape& s, const std::string& label);
 
 /// `e` with parentheses removed.
 const promql::Expr* unparen(const promql::Expr* e);

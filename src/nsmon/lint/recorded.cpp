@@ -22,6 +22,9 @@ std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<Recordi
           rm.shape.dropped.erase(kv.key.value);
         }
       rm.shape.filters = false;
+      // Its NaN, as a reader of the series sees it.
+      if (!rm.shape.nan.empty() && rm.shape.nan.rfind(rm.name, 0) != 0)
+        rm.shape.nan = rm.name + " can be NaN: in its rule, " + rm.shape.nan;
       recorded[rm.name] = rm;
     }
   return recorded;

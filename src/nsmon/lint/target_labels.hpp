@@ -74,6 +74,8 @@ public:
   /// One of the catalog's own label names. No unknown target label has one of these names: it
   /// would rename the application's labels to exported_<name> (or, with honor_labels, be lost).
   bool in_vocabulary(const std::string& name) const { return vocabulary_.count(name) > 0; }
+  /// Every job of the config (one stand-in job without a config).
+  const std::vector<Job>& jobs() const { return jobs_; }
 
 private:
   std::vector<Job> jobs_;

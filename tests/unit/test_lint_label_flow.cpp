@@ -1,0 +1,181 @@
+// What an expression means (lint::Inference): which labels its result carries, with which values,
+// whether it can be empty or NaN, through every operator. Each class of bug has a case that must
+// report it, at its position, and a correct twin that must not.
+#include <catch2/catch.hpp>
+
+#include "nsmon/lint/lint.hpp"
+
+using namespace nsmon;
+
+namespace {
+
+struct Case {
+  const char* name;
+  std::string rules;                 ///< a whole rule file
+  std::vector<std::string> expected; ///< "check line:col", in report order
+  const char* config = nullptr;      ///< prometheus.yml, when the case needs one
+};
+
+// Global 15s; the application's job every minute; node every 15s.
+const char* kConfig = R"(global: {scrape_interval: 15s, evaluation_interval: 15s}
+alerting:
+  alertmanagers: [{static_configs: [{targets: ['localhost:9093']}]}]
+scrape_configs:
+  - job_name: neurosymbolic-app
+    scrape_interval: 1m
+    static_configs: [{targets: ['localhost:8000']}]
+  - job_name: node
+    static_configs: [{targets: ['localhost:9100']}]
+)";
+
+// One alert A with `expr` (single-quoted YAML) and an annotation `summary`; the expression starts
+// at line 5, column 11; the summary's text at line 6, column 30.
+std::string alert(const std::string& expr, const std::string& summary = "s") {
+  return "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: '" + expr + "'\n    annotations: {summary: '" +
+         summary + "'}\n";
+}
+
+// The findings of the checks under test: the catalog's and the policy's are left out (the cases
+// use other exporters' names, and no severity label).
+std::vector<std::string> lint(const Case& c) {
+  core::SourceFile rules_src("r.yml", c.rules);
+  core::SourceFile cfg_src("p.yml", c.config ? c.config : "");
+  std::vector<core::Diagnostic> diags;
+  lint::Input in;
+  in.rule_files.push_back(rules::load_rule_file(rules_src, diags));
+  if (c.config) in.config = rules::load_config(cfg_src, diags);
+  lint::Options opt;
+  opt.catalog = &catalog::embedded();
+  lint::drop_disjoint_duplicates(diags, in, opt); // as lint-rules does with the loader's findings
+  auto found = lint::run(in, opt);
+  diags.insert(diags.end(), found.begin(), found.end());
+  core::sort_diagnostics(diags);
+  std::vector<std::string> out;
+  for (const auto& d : diags) {
+    std::string id(d.check.id());
+    if (id.rfind("policy/", 0) == 0 || id.rfind("catalog/", 0) == 0) continue;
+    out.push_back(id + " " + std::to_string(d.span.line) + ":" + std::to_string(d.span.col));
+  }
+  return out;
+}
+
+void run_cases(const std::vector<Case>& cases) {
+  for (const auto& c : cases) {
+    INFO(c.name << "\n" << c.rules);
+    CHECK(lint(c) == c.expected);
+  }
+}
+
+using V = std::vector<std::string>;
+
+} // namespace
+
+TEST_CASE("label flow: a template reads a label the result cannot carry", "[lint][label-flow]") {
+  run_cases({
+      {"without (job)", alert("sum without (job) (foo) > 0", "{{ $labels.job }}"),
+       V{"labels/template-label-lost 6:40"}},
+      {"without (job), twin", alert("sum without (pod) (foo) > 0", "{{ $labels.job }}"), V{}},
+      {"on (instance) keeps only instance", alert("a / on (instance) b > 1", "{{ $labels.job }}"),
+       V{"labels/template-label-lost 6:40"}},
+      {"on (instance), twin", alert("a / on (instance, job) b > 1", "{{ $labels.job }}"), V{}},
+      {"ignoring (job) removes job", alert("x * ignoring (job) y > 1", "{{ $labels.job }}"),
+       V{"labels/template-label-lost 6:40"}},
+      {"ignoring (job), twin", alert("x * ignoring (job) y > 1", "{{ $labels.instance }}"), V{}},
+      {"one side of or lacks the label", alert("foo > 1 or sum(bar) > 2", "{{ $labels.instance }}"),
+       V{"labels/template-label-lost 6:40"}},
+      {"both sides of or have it", alert("foo > 1 or sum by (instance) (bar) > 2", "{{ $labels.instance }}"), V{}},
+      {"a group_left label dropped by a later on ()",
+       alert("(a * on (instance) group_left (node) b) / on (instance) c > 1", "{{ $labels.node }}"),
+       V{"labels/template-label-lost 6:40"}},
+      {"a group_left label kept", alert("(a * on (instance) group_left (node) b) > 1", "{{ $labels.node }}"), V{}},
+  });
+}
+
+TEST_CASE("label flow: joins that can never match, labels lost in a join", "[lint][label-flow]") {
+  run_cases({
+      {"on (instance) against a sum without it", alert("foo / on (instance) sum(bar) > 1"),
+       V{"labels/impossible-match 5:12"}},
+      {"on (instance) against a sum by it", alert("foo / on (instance) sum by (instance) (bar) > 1"), V{}},
+      {"by (cluster) over an aggregation that removed it", alert("sum by (cluster) (sum without (cluster) (foo)) > 1"),
+       V{"labels/removed-label 5:12"}},
+      {"by (cluster) over an aggregation that kept it", alert("sum by (cluster) (sum without (pod) (foo)) > 1"), V{}},
+      {"group_left (job) from a side without job",
+       alert("foo * on (instance) group_left (job) sum by (instance) (bar) > 1"), V{"labels/copied-label-absent 5:12"}},
+      {"group_left (job) from a side with job",
+       alert("foo * on (instance) group_left (job) sum by (instance, job) (bar) > 1"), V{}},
+      {"group_left (job) from a side whose job is empty",
+       alert("foo * on (instance) group_left (job) bar{job=\"\"} > 1"), V{"labels/copied-label-absent 5:12"}},
+  });
+}
+
+TEST_CASE("label flow: expressions that never return, or never remove, anything", "[lint][label-flow]") {
+  run_cases({
+      {"group () is always 1", alert("group(vector(0)) > 0"), V{"promql/always-true 5:12"}},
+      {"a sum can be 0", alert("sum(foo) > 0"), V{}},
+      {"unless a series with no labels", alert("x > 1 unless vector(0)"), V{"labels/impossible-match 5:12"}},
+      {"unless on the labels both have", alert("x > 1 unless on (instance) y"), V{}},
+      {"and a series with no labels", alert("x > 1 and vector(1)"), V{"labels/impossible-match 5:12"}},
+      {"and on ()", alert("x > 1 and on () vector(1)"), V{}},
+      {"a matcher that refuses every value", alert("foo{job!~\".*\"} > 1"), V{"promql/impossible 5:12"}},
+      {"a matcher that wants a value", alert("foo{job!~\".+\"} > 1"), V{}},
+      {"one label, two values", alert("foo{job=\"a\", job=\"b\"} > 1"), V{"promql/impossible 5:12"}},
+      {"count () is at least 1", alert("count(up) < 1"), V{"promql/impossible 5:12"}},
+      {"count () under a threshold", alert("count(up) < 3"), V{}},
+      {"count () > 0 is an idiom", alert("count(up == 0) > 0"), V{}},
+      {"a counter's rate is never negative", alert("rate(errors_total[5m]) < 0"), V{"promql/impossible 5:12"}},
+      {"a counter's rate above a threshold", alert("rate(errors_total[5m]) > 0.5"), V{}},
+  });
+}
+
+TEST_CASE("label flow: NaN spread by an aggregation", "[lint][label-flow]") {
+  run_cases({
+      {"sum of per-series ratios", alert("sum(rate(e_total[5m]) / rate(t_total[5m])) > 0.1"),
+       V{"promql/nan-in-aggregation 5:12"}},
+      {"the ratio of sums", alert("sum(rate(e_total[5m])) / sum(rate(t_total[5m])) > 0.1"), V{}},
+      {"the denominator kept above 0", alert("sum(rate(e_total[5m]) / (rate(t_total[5m]) > 0)) > 0.1"), V{}},
+      {"avg of quantiles of idle histograms", alert("avg(histogram_quantile(0.9, rate(x_seconds_bucket[5m]))) > 1"),
+       V{"promql/nan-in-aggregation 5:12"}},
+      {"max of quantiles passes NaN only when all are",
+       alert("max(histogram_quantile(0.9, rate(x_seconds_bucket[5m]))) > 1"), V{}},
+  });
+}
+
+TEST_CASE("label flow: ALERTS of no rule, alerts with no comparison", "[lint][label-flow]") {
+  const std::string b = "  - alert: B\n    expr: up == 0\n";
+  run_cases({
+      {"ALERTS of no rule", alert("ALERTS{alertname=\"Bb\"} == 1") + b, V{"alerts/undefined-alert 5:19"}},
+      {"ALERTS of a rule", alert("ALERTS{alertname=\"B\"} == 1") + b, V{}},
+      {"and is no comparison",
+       alert("quantile_over_time(0.9, foo[5m]) and on (instance) rate(a_total[5m]) + "
+             "rate(b_total[5m])"),
+       V{"alerts/no-comparison 5:11"}},
+      {"a comparison under and", alert("quantile_over_time(0.9, foo[5m]) and on (instance) rate(a_total[5m]) > 1"),
+       V{}},
+  });
+}
+
+TEST_CASE("label flow: the config's jobs and intervals", "[lint][label-flow]") {
+  run_cases({
+      {"a window under two samples of the only job that scrapes it", alert("rate(errors_total[90s]) > 1"),
+       V{"config/rate-window 5:17"}, kConfig},
+      {"a window of two samples of that job", alert("rate(errors_total[2m]) > 1"), V{}, kConfig},
+      {"a job no scrape config has", alert("up{job=\"detector\"} == 0"), V{"config/unknown-job 5:15"}, kConfig},
+      {"a job of the config", alert("up{job=\"node\"} == 0"), V{}, kConfig},
+      {"no config: any job", alert("up{job=\"detector\"} == 0"), V{}},
+  });
+}
+
+TEST_CASE("label flow: correct rules stay quiet", "[lint][label-flow]") {
+  const std::string two_groups = "groups:\n- name: a\n  rules:\n  - alert: TargetDown\n    expr: up{job=\"a\"} == 0\n"
+                                 "- name: b\n  rules:\n  - alert: TargetDown\n    expr: up{job=\"b\"} == 0\n";
+  const std::string same_twice = "groups:\n- name: a\n  rules:\n  - alert: TargetDown\n    expr: up{job=\"a\"} == 0\n"
+                                 "- name: b\n  rules:\n  - alert: TargetDown\n    expr: up{job=\"a\"} == 0\n";
+  run_cases({
+      {"one alert name over disjoint selectors in two groups", two_groups, V{}},
+      {"the same alert twice", same_twice, V{"rules/duplicate-rule 8:12"}},
+      {"topk folded into one series", alert("min(topk(10, foo)) > 5000"), V{}},
+      {"topk in an alert", alert("topk(10, foo) > 5000"), V{"alerts/topk 5:12"}},
+      {"absent () as a filter", alert("up{job=\"x\"} == 0 and on () absent(foo)"), V{}},
+      {"absent () as the alert", alert("absent(foo)"), V{"alerts/absent-without-for 4:12"}},
+  });
+}
