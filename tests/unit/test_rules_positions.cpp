@@ -110,25 +110,19 @@ TEST_CASE("a plain rule file's second YAML document: Prometheus never loads it",
 }
 
 TEST_CASE("a finding inside an aliased value points at the alias, where the rule uses it", "[rules][yaml]") {
-  // An expression anchored on one rule and used by another: each rule's finding in its own text,
-  // the alias's naming the anchor's line. Before: both at the anchor (line 5), so the second rule
-  // had no finding of its own and a `# nsmon disable` on it did nothing.
-  const std::string broken = "groups:\n  - name: g\n    rules:\n      - record: job:up:sum\n        expr: &e sum(up\n"
-                             "      - record: job:up:sum2\n        expr: *e\n";
+  // A rule anchored whole and used again (`- *r`): the second rule's findings at its alias, naming
+  // the anchor's line. Before: both at the anchor (line 6), so the second rule had no finding of
+  // its own and a `# nsmon disable` on it did nothing.
+  const std::string broken = "groups:\n  - name: g\n    rules:\n      - &r\n        record: job:up:sum\n"
+                             "        expr: sum(up\n      - *r\n";
   CHECK(linted(broken, "promql/syntax") ==
-        V{"5:23 promql/syntax unclosed left parenthesis",
-          "7:15 promql/syntax unclosed left parenthesis (the text of the anchor at line 5)"});
-  // A block scalar anchored: the same.
-  const std::string block = "groups:\n  - name: g\n    rules:\n      - record: job:up:sum\n        expr: &e |\n"
-                            "          sum(up\n      - record: job:up:sum2\n        expr: *e\n";
-  CHECK(linted(block, "promql/syntax") == V{"6:17 promql/syntax unclosed left parenthesis",
-                                            "8:15 promql/syntax unclosed left parenthesis (the text of the anchor "
-                                            "at line 5)"});
-  // The correct twin: an alias whose anchored expression is valid.
-  const std::string fine = "groups:\n  - name: g\n    rules:\n      - record: job:up:sum\n        expr: &e sum(up)\n"
-                           "      - record: job:up:sum2\n        expr: *e\n";
+        V{"6:20 promql/syntax unclosed left parenthesis",
+          "7:9 promql/syntax unclosed left parenthesis (the text of the anchor at line 4)"});
+  // The correct twin: the anchored rule is valid (the same rule twice is a duplicate, no more).
+  std::string fine = broken;
+  fine.replace(fine.find("sum(up\n"), 7, "sum(up)\n");
   CHECK(linted(fine, "promql/syntax").empty());
-  CHECK(findings(fine).empty());
+  CHECK(findings(fine) == V{"7:9 warning rules/duplicate-rule"});
 
   // An annotation's template, anchored on one alert and used by another.
   const std::string alerts = "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n"
@@ -189,4 +183,49 @@ TEST_CASE("yaml: an alias knows where it is used; its content stays the anchored
   CHECK(k.span.line == 4);
   CHECK(k.anchor_line == 3);
   CHECK(y.located(d["k"]).span.line == 3);
+}
+
+TEST_CASE("alert, record or expr written as an alias: Prometheus reads the alias's name", "[rules][yaml]") {
+  // rulefmt decodes alert, record and expr into yaml.Node fields, and yaml.v3 hands such a field
+  // an alias node as it is, whose Value is the alias's name. promtool 2.42 test rules on
+  // `expr: &bad sum(up)` then `expr: *bad`: the second rule records bad{job="b"} 7, the series
+  // of the metric `bad`; `record: *rec` records a metric named rec; `alert: *al` an alert al.
+  const std::string text = "groups:\n  - name: g\n    rules:\n      - record: &rec job:up:sum\n"
+                           "        expr: &bad sum(up\n      - record: *rec\n        expr: *bad\n";
+  core::SourceFile src("r.yml", text);
+  std::vector<core::Diagnostic> diags;
+  auto file = rules::load_rule_file(src, diags);
+  const auto& again = file.groups.at(0).rules.at(1);
+  CHECK(again.name.value == "rec");
+  CHECK(again.expr.value == "bad");
+  CHECK(again.expr.span.line == 7);
+  CHECK(again.expr.span.col == 15);
+  CHECK(again.expr.at(0, 3).col == 16); // the name, after the `*`
+  CHECK(linted(text, "rules/aliased-field") ==
+        V{"6:17 rules/aliased-field Prometheus reads this alias as its name: record is \"rec\", not the anchored text "
+          "at line 4 (rulefmt keeps alert, record and expr as YAML nodes, and an alias node's value is its name)",
+          "7:15 rules/aliased-field Prometheus reads this alias as its name: expr is \"bad\", not the anchored text "
+          "at line 5 (rulefmt keeps alert, record and expr as YAML nodes, and an alias node's value is its name)"});
+  // The anchored expression's syntax error is the first rule's only: Prometheus never parses it
+  // for the second.
+  CHECK(linted(text, "promql/syntax") == V{"5:25 promql/syntax unclosed left parenthesis"});
+  CHECK(linted(text, "rules/aliased-field").size() == 2);
+  // An alert's name.
+  CHECK(linted("groups:\n- name: g\n  rules:\n  - alert: &a Down\n    expr: up == 0\n  - alert: *a\n"
+               "    expr: up == 1\n",
+               "rules/aliased-field")
+            .size() == 1);
+
+  // The correct twins: the whole rule anchored and merged (`<<: *r`: yaml.v3 merges the anchored
+  // map's nodes, text and all), or aliases where Prometheus resolves them (labels, annotations,
+  // for: maps of strings and durations).
+  const std::string merged = "groups:\n  - name: g\n    rules:\n      - &r\n        record: job:up:sum\n"
+                             "        expr: sum(up)\n      - <<: *r\n        record: job:up:sum2\n";
+  CHECK(linted(merged, "rules/aliased-field").empty());
+  CHECK(findings(merged).empty());
+  const std::string resolved = "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up == 0\n    for: &f 5m\n"
+                               "    labels: &l {severity: page}\n  - alert: B\n    expr: up == 1\n    for: *f\n"
+                               "    labels: *l\n";
+  CHECK(linted(resolved, "rules/aliased-field").empty());
+  CHECK(findings(resolved).empty());
 }

@@ -162,14 +162,31 @@ Located YamlReader::located(const yaml::Node& n) const {
   return t;
 }
 
-Located YamlReader::located(const yaml::Node& n, const yaml::Node& via) const {
-  Located t = located(n);
+namespace {
+// A value read through the alias `via` (an aliased collection): placed at the alias, with the
+// anchored collection's line.
+Located through(Located t, const yaml::Node& via, const YamlReader& y) {
   if (!via || via.alias_at() < 0 || t.anchor_line) return t;
-  t.span = use_span(via);
-  t.anchor_line = std::max(1, span(via).line); // the anchored collection's
+  t.span = y.use_span(via);
+  t.anchor_line = std::max(1, y.span(via).line);
   t.base = static_cast<std::size_t>(via.alias_at());
   t.offsets.clear();
   return t;
+}
+} // namespace
+
+Located YamlReader::located(const yaml::Node& n, const yaml::Node& via) const {
+  return through(located(n), via, *this);
+}
+
+Located YamlReader::alias_name(const yaml::Node& n, const yaml::Node& via) const {
+  Span at = use_span(n); // `*name`
+  auto begin = static_cast<std::size_t>(n.alias_at()) + 1;
+  std::size_t end = begin + static_cast<std::size_t>(std::max(at.len - 1, 0));
+  Located t{std::string(src_.text().substr(begin, end - begin)), at, true};
+  t.source = &src_;
+  t.base = begin;
+  return through(std::move(t), via, *this);
 }
 
 Span Located::at(std::size_t begin, std::size_t end) const {

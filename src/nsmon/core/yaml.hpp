@@ -87,6 +87,9 @@ public:
   /// alias, as an aliased scalar is, with the anchored collection's line. `via` undefined or no
   /// alias: located(scalar).
   Located located(const yaml::Node& scalar, const yaml::Node& via) const;
+  /// An alias as Go's yaml.v3 hands it to a yaml.Node field (rulefmt's alert, record and expr):
+  /// its name (`*e` reads "e"), placed on the name; through `via` as located(scalar, via).
+  Located alias_name(const yaml::Node& alias, const yaml::Node& via = {}) const;
   /// A scalar read as a string; reports a type error (and returns nullopt) for maps, sequences, null.
   std::optional<std::string> string(const yaml::Node& n, std::string_view what);
   /// A scalar that must be a number.

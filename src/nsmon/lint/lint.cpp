@@ -7,6 +7,7 @@
 #include "nsmon/lint/analysis.hpp"
 #include "nsmon/lint/expr_checks.hpp"
 #include "nsmon/lint/infer.hpp"
+#include "nsmon/util/strings.hpp"
 
 namespace nsmon::lint {
 
@@ -101,6 +102,29 @@ void note_anchors(const std::vector<rules::RuleFile>& files, std::vector<core::D
     }
 }
 
+// alert, record or expr written as an alias: Prometheus reads the alias's name (Rule::aliased).
+// Said here, by lint-rules; test-rules and watch evaluate what Prometheus reads.
+void aliased_fields(const std::vector<rules::RuleFile>& files, std::vector<core::Diagnostic>& out) {
+  for (const auto& f : files)
+    for (const auto& g : f.groups)
+      for (const auto& r : g.rules)
+        for (const auto& a : r.aliased) {
+          const bool expr = a.field == "expr";
+          const std::string& read = expr ? r.expr.value : r.name.value;
+          core::Diagnostic d = core::make_diagnostic(
+              "rules/aliased-field", a.at,
+              util::concat({"Prometheus reads this alias as its name: ", a.field, " is \"", read,
+                            "\", not the anchored text at line ", std::to_string(a.anchor_line),
+                            " (rulefmt keeps alert, record and expr as YAML nodes, and an alias node's value is its "
+                            "name)"}),
+              expr ? "write the expression out, or anchor the whole rule and merge it (<<: *rule) to reuse its fields"
+                   : "write the name out");
+          d.group = g.name.value;
+          d.rule = r.name.value;
+          out.push_back(std::move(d));
+        }
+}
+
 } // namespace
 
 std::vector<core::Diagnostic> run(const Input& input, const Options& options, std::vector<RuleCost>* costs) {
@@ -108,6 +132,7 @@ std::vector<core::Diagnostic> run(const Input& input, const Options& options, st
   Analysis analysis(input, options, out, costs);
   analysis.run();
   note_anchors(input.rule_files, out);
+  aliased_fields(input.rule_files, out);
   later_documents(input.rule_files, out);
   apply_policy(out, input.rule_files, options.policy);
   sort_unique(out);

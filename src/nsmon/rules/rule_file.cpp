@@ -317,14 +317,25 @@ private:
     return rule;
   }
 
+  // alert, record and expr: as a string_field, but an alias is read as Prometheus reads it (the
+  // alias's name; see Rule::aliased).
+  std::optional<core::Located> node_field(const yaml::Node& parent, const char* key, Rule& r, const std::string& group,
+                                          const std::string& rule) {
+    auto n = parent[key];
+    if (!n || n.alias_at() < 0) return string_field(parent, key, group, rule);
+    core::Located name = y_.alias_name(n, via_);
+    r.aliased.push_back({key, name.span, y_.span(n).line});
+    return name;
+  }
+
   std::optional<Rule> read_rule(const yaml::Node& n, const std::string& group) {
     static const std::vector<std::string> kFields = {"alert",           "record", "expr",       "for",
                                                      "keep_firing_for", "labels", "annotations"};
     if (!y_.check_mapping(n, kFields, "a rule")) return std::nullopt;
     Rule r;
     r.span = span(n);
-    auto alert = string_field(n, "alert", group, "");
-    auto record = string_field(n, "record", group, "");
+    auto alert = node_field(n, "alert", r, group, "");
+    auto record = node_field(n, "record", r, group, "");
     bool has_alert = alert && !alert->value.empty(), has_record = record && !record->value.empty();
     if (has_alert && has_record) {
       add(record->span, "rules/alert-xor-record", "only one of 'record' and 'alert' must be set", group, alert->value);
@@ -337,7 +348,7 @@ private:
     else r.name.span = r.span;
     const std::string& name = r.name.value;
 
-    if (auto e = string_field(n, "expr", group, name)) r.expr = std::move(*e);
+    if (auto e = node_field(n, "expr", r, group, name)) r.expr = std::move(*e);
     if (util::trim(r.expr.value).empty()) {
       if (!n["expr"]) r.expr.span = r.span;
       add(r.expr.span, "rules/missing-field", "field 'expr' must be set in rule" + r.expr.anchor_note(), group, name);

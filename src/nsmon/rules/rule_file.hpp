@@ -40,6 +40,16 @@ struct Rule {
   core::Span span;                ///< the rule's list item
   int last_line = 0;              ///< last line of the rule in the file
   std::set<std::string> disabled; ///< check ids silenced by `# nsmon disable` comments
+  /// alert, record or expr written as a YAML alias (`expr: *e`). rulefmt decodes them into
+  /// yaml.Node fields, and yaml.v3 hands such a field the alias node itself, whose value is its
+  /// name: Prometheus evaluates `e`, not the anchored text. The rule holds what Prometheus reads;
+  /// lint-rules reports each.
+  struct AliasedField {
+    std::string field; ///< "alert", "record" or "expr"
+    core::Span at;     ///< the alias
+    int anchor_line = 0;
+  };
+  std::vector<AliasedField> aliased;
   bool is_alert() const { return kind == Kind::alert; }
 };
 
