@@ -271,14 +271,8 @@ Shape Inference::call(const Call& c) const {
   s.nan_aggregated = arg0->nan_aggregated;
   if (n == "label_replace" || n == "label_join") {
     const Expr* dst = c.args.size() > 1 ? unparen(c.args[1]) : nullptr;
-    if (dst && dst->kind == NodeKind::string_literal) {
-      const std::string& d = dst->as<StringLiteral>().value;
-      s.labels.insert(d);
-      s.dropped.erase(d);
-      s.removed.erase(d);
-      s.lacking.erase(d);
-      s.values.erase(d);
-    } else s.labels_known = s.targets_open = false, s.dropped.clear(), s.removed.clear();
+    if (dst && dst->kind == NodeKind::string_literal) s.set_label(dst->as<StringLiteral>().value);
+    else s.labels_known = s.targets_open = false, s.dropped.clear(), s.removed.clear();
   } else if (n == "histogram_quantile" || n == "histogram_fraction") {
     s.labels.erase("le");
     s.values.erase("le");
@@ -626,14 +620,8 @@ Shape Inference::aggregate(const AggregateExpr& a) const {
   if (a.without) s.targets_open = in.targets_open;
   if (a.op == AggregateOp::count_values) {
     const Expr* label = unparen(a.param);
-    if (label && label->kind == NodeKind::string_literal) {
-      const std::string& l = label->as<StringLiteral>().value;
-      s.labels.insert(l);
-      s.maybe.erase(l);
-      s.dropped.erase(l);
-      s.removed.erase(l);
-      s.values.erase(l);
-    } else s.labels_known = s.targets_open = false;
+    if (label && label->kind == NodeKind::string_literal) s.set_label(label->as<StringLiteral>().value);
+    else s.labels_known = s.targets_open = false;
   }
   // sum of counters is still a counter (the classic sum-then-rate trap); min/max/avg keep units.
   if (a.op == AggregateOp::sum) s.kind = in.kind;

@@ -62,6 +62,16 @@ struct Shape {
   /// The expression can never return a series: why ("" when it may).
   std::string empty;
 
+  /// `label` set on every series to a value nobody listed (label_replace, count_values, a rule's
+  /// labels).
+  void set_label(const std::string& label) {
+    labels.insert(label);
+    maybe.erase(label);
+    dropped.erase(label);
+    removed.erase(label);
+    lacking.erase(label);
+    values.erase(label);
+  }
   /// Whether `v` lies within [lo, hi].
   bool may_be(double v) const { return (v > lo || (v == lo && !lo_open)) && (v < hi || (v == hi && !hi_open)); }
   void set_range(double l, double h, std::string why = {}) {

@@ -17,9 +17,8 @@ std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<Recordi
       rm.shape.labels.insert("__name__");
       for (const auto* list : {&r.group->labels, &r.rule->labels})
         for (const auto& kv : *list) {
-          rm.shape.labels.insert(kv.key.value);
-          rm.shape.maybe.erase(kv.key.value);
-          rm.shape.dropped.erase(kv.key.value);
+          rm.shape.set_label(kv.key.value);
+          if (kv.value.value.find("{{") == std::string::npos) rm.shape.values[kv.key.value] = {kv.value.value};
         }
       rm.shape.filters = false;
       // Its NaN, as a reader of the series sees it.
