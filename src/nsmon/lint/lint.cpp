@@ -111,12 +111,12 @@ void aliased_fields(const std::vector<rules::RuleFile>& files, std::vector<core:
         for (const auto& a : r.aliased) {
           const bool expr = a.field == "expr";
           const std::string& read = expr ? r.expr.value : r.name.value;
+          constexpr std::string_view why =
+              " (rulefmt keeps alert, record and expr as YAML nodes, and an alias node's value is its name)";
           core::Diagnostic d = core::make_diagnostic(
               "rules/aliased-field", a.at,
               util::concat({"Prometheus reads this alias as its name: ", a.field, " is \"", read,
-                            "\", not the anchored text at line ", std::to_string(a.anchor_line),
-                            " (rulefmt keeps alert, record and expr as YAML nodes, and an alias node's value is its "
-                            "name)"}),
+                            "\", not the anchored text at line ", std::to_string(a.anchor_line), why}),
               expr ? "write the expression out, or anchor the whole rule and merge it (<<: *rule) to reuse its fields"
                    : "write the name out");
           d.group = g.name.value;
