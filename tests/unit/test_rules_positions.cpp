@@ -78,8 +78,18 @@ TEST_CASE("a plain rule file's second YAML document: Prometheus never loads it",
     std::vector<core::Diagnostic> diags;
     return rules::load_rule_file(src, diags);
   };
-  // nsmon still reads (and lints) every document.
-  CHECK(file(two).groups.size() == 2);
+  // nsmon still reads (and lints) every document; positions inside a later document's values
+  // read the file itself (each document was read from a copy that is gone).
+  {
+    core::SourceFile src("r.yml", two);
+    std::vector<core::Diagnostic> diags;
+    auto f = rules::load_rule_file(src, diags);
+    REQUIRE(f.groups.size() == 2);
+    const auto& expr = f.groups[1].rules.at(0).expr;
+    CHECK(expr.source == &src);
+    CHECK(expr.at(4, 6).line == 11);
+    CHECK(expr.at(4, 6).col == 19);
+  }
   CHECK(linted(two, "rules/multiple-documents") ==
         V{"6:1 rules/multiple-documents Prometheus loads only the first YAML document of a rule file: this document, "
           "with 1 group (2 rules), is never loaded"});

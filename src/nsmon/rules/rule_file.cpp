@@ -581,6 +581,21 @@ core::Span document_start(const core::SourceFile& src, std::size_t begin) {
   return core::span_at(src, begin, begin + 1);
 }
 
+// A document is read from a copy of the file with the others blanked, which load_rule_file drops:
+// its values' bytes are the file's, so they point at the file (Located::at reads it).
+void point_at(const core::SourceFile& src, Group& g) {
+  auto pairs = [&](std::vector<KeyValue>& kvs) {
+    for (auto& kv : kvs) kv.key.source = kv.value.source = &src;
+  };
+  g.name.source = &src;
+  pairs(g.labels);
+  for (auto& r : g.rules) {
+    r.name.source = r.expr.source = &src;
+    pairs(r.labels);
+    pairs(r.annotations);
+  }
+}
+
 } // namespace
 
 RuleFile load_rule_file(const core::SourceFile& src, std::vector<core::Diagnostic>& diags) {
@@ -600,7 +615,10 @@ RuleFile load_rule_file(const core::SourceFile& src, std::vector<core::Diagnosti
         ++later.groups;
         later.rules += g.rules.size();
       }
-    for (auto& g : part.groups) file.groups.push_back(std::move(g));
+    for (auto& g : part.groups) {
+      point_at(src, g);
+      file.groups.push_back(std::move(g));
+    }
     file.disabled.insert(part.disabled.begin(), part.disabled.end());
   }
   if (plain) {
