@@ -211,3 +211,44 @@ receivers: [{name: a}]
                            "rules' values: us)");
   CHECK(check(am, kSplitRules, "global:\n  external_labels: {cluster: eu}\nrule_files: [rules.yml]\n").empty());
 }
+
+TEST_CASE("routing checks: the values an expression's equality matchers give a label", "[lint][routing]") {
+  // job is present on both sides with a value the selectors fix: never the same job.
+  const std::string rules = R"(groups:
+  - name: g
+    rules:
+      - alert: ApiDown
+        expr: up{job="api"} == 0
+        labels: {severity: critical}
+      - alert: WorkerErrors
+        expr: rate(errors_total{job="worker"}[5m]) > 1
+        labels: {severity: warning}
+)";
+  const std::string am = R"(route:
+  receiver: a
+  routes:
+    - {receiver: a, matchers: ['job="db"'], continue: true}
+    - {receiver: a}
+receivers: [{name: a}]
+inhibit_rules:
+  - source_matchers: ['severity="critical"']
+    target_matchers: ['severity="warning"']
+    equal: [job]
+)";
+  auto d = check(am, rules);
+  REQUIRE(d.size() == 2);
+  CHECK(d[0].check == "alertmanager/unmatched-route");
+  CHECK(std::pair(d[0].span.line, d[0].span.col) == std::pair(4, 7));
+  CHECK(d[0].message ==
+        "no alert of the rules can reach this route (2 alerting rules): job=\"db\" (the rules' values: api, worker)");
+  CHECK(d[1].check == "alertmanager/inhibit-never");
+  CHECK(std::pair(d[1].span.line, d[1].span.col) == std::pair(10, 13));
+  CHECK(d[1].message == "this inhibit rule can mute none of the rules' alerts: its source alerts (ApiDown) and "
+                        "target alerts (WorkerErrors) never have the same job");
+  // The twin: the same job on both sides, and a route for it.
+  std::string same = rules;
+  same.replace(same.find("job=\"worker\""), 12, "job=\"api\"");
+  std::string routed = am;
+  routed.replace(routed.find("job=\"db\""), 8, "job=\"api\"");
+  CHECK(check(routed, same).empty());
+}

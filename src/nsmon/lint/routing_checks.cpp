@@ -364,11 +364,18 @@ std::vector<AlertLabels> alert_labels(const Input& input, const Options& options
         if (parsed.ok()) {
           Inference inf(*options.catalog, &targets, recorded);
           Shape shape = inf.run(*parsed.expr());
-          // Present: every series of the result carries it (in labels, not a maybe).
+          // Present: every series of the result carries it, with one of the values the shape
+          // knows (an equality matcher's, the catalog's) or any.
           for (const auto& n : names)
             if (a.fixed.count(n)) continue;
             else if (n == "__name__" || inf.absent(shape, n)) a.absent.insert(n); // the rule drops __name__
-            else if (shape.labels.count(n) && !shape.maybe.count(n)) a.present[n];
+            else if (Inference::present(shape, n)) {
+              auto& values = a.present[n];
+              if (auto it = shape.values.find(n);
+                  it != shape.values.end() &&
+                  std::none_of(it->second.begin(), it->second.end(), [](const auto& v) { return v.empty(); }))
+                values = it->second;
+            }
         }
         // A templated label's value is unknown, and may be empty (then the alert lacks it).
         for (const auto* kvs : {&g.labels, &r.labels})
