@@ -164,7 +164,7 @@ TEST_CASE("a finding inside an aliased value points at the alias, where the rule
         V{"6:10 error rules/duration", "9:10 error rules/duration"});
 }
 
-TEST_CASE("yaml: an alias knows where it is used; its content stays the anchored node's", "[rules][yaml]") {
+TEST_CASE("yaml: an alias knows where it is used, its content stays the anchored node's", "[rules][yaml]") {
   core::SourceFile src("r.yml", "a: &x hello\nb: *x\nc: &m {k: v}\nd: *m\n");
   std::vector<core::Diagnostic> diags;
   core::YamlReader y(src, diags);
