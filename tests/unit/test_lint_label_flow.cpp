@@ -177,5 +177,11 @@ TEST_CASE("label flow: correct rules stay quiet", "[lint][label-flow]") {
       {"topk in an alert", alert("topk(10, foo) > 5000"), V{"alerts/topk 5:12"}},
       {"absent () as a filter", alert("up{job=\"x\"} == 0 and on () absent(foo)"), V{}},
       {"absent () as the alert", alert("absent(foo)"), V{"alerts/absent-without-for 4:12"}},
+      // One judge of cost: a long range is named only above the cost model's floor.
+      {"a daily baseline of a handful of series",
+       alert("avg_over_time(sum(rate(errors_total[5m]))[1d:5m] offset 1h) > 1"), V{}},
+      {"a 30d subquery over every image",
+       alert("max(max_over_time(sum by (image_id) (detections_before_nms)[30d:])) > 1"),
+       V{"rules/expensive-range 5:30"}},
   });
 }
