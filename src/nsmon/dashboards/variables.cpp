@@ -61,6 +61,19 @@ Substituted substitute_variables(std::string_view q) {
       i = e;
       continue;
     }
+    // [[name]]: Grafana's deprecated form (never valid PromQL, and `[[:alpha:]]` has no name).
+    if (c == '[' && q.substr(i, 2) == "[[") {
+      std::size_t j = i + 2;
+      while (j < q.size() && name_char(q[j])) ++j;
+      if (j > i + 2 && q.substr(j, 2) == "]]") {
+        VariableRef ref{std::string(q.substr(i + 2, j - i - 2)), i, j + 2, quote != 0, !quote && brackets > 1};
+        if (!quote) brackets = std::max(brackets - 1, 0); // the '[' counted above
+        copy(ref.in_string ? q.substr(i, j + 2 - i) : std::string_view(ref.in_range ? "5m" : "1"), i, j + 2);
+        i = j + 2;
+        out.refs.push_back(std::move(ref));
+        continue;
+      }
+    }
     if (c != '$') {
       copy(q.substr(i, 1), i, i + 1);
       ++i;
@@ -98,6 +111,28 @@ Substituted substitute_variables(std::string_view q) {
     copy(replacement, ref.begin, ref.end);
     i = ref.end;
     out.refs.push_back(std::move(ref));
+  }
+  return out;
+}
+
+std::string interpolate(std::string_view query, const std::function<std::string(const VariableRef&)>& value) {
+  std::string out;
+  std::size_t from = 0;
+  for (const auto& ref : substitute_variables(query).refs) {
+    out.append(query.substr(from, ref.begin - from));
+    out += value(ref);
+    from = ref.end;
+  }
+  out.append(query.substr(from));
+  return out;
+}
+
+std::string prometheus_regex_escape(std::string_view value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '\\') out += "\\\\\\\\";
+    else if (std::string_view("$^*{}[]'+?.()|").find(c) != std::string_view::npos) out += std::string("\\\\") + c;
+    else out += c;
   }
   return out;
 }

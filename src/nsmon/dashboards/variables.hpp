@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -8,7 +9,8 @@
 
 namespace nsmon::dashboards {
 
-/// A Grafana variable reference in a query: `$name`, `${name}` or `${name:format}`.
+/// A Grafana variable reference in a query: `$name`, `${name}`, `${name:format}` or the
+/// deprecated `[[name]]`.
 struct VariableRef {
   std::string name;
   std::size_t begin = 0, end = 0; ///< bytes in the original query
@@ -31,6 +33,14 @@ struct Substituted {
 };
 
 Substituted substitute_variables(std::string_view query);
+
+/// `query` with each variable reference (as substitute_variables finds them) replaced by
+/// `value(ref)`: the text Grafana writes there (dashboard tests evaluate the result).
+std::string interpolate(std::string_view query, const std::function<std::string(const VariableRef&)>& value);
+
+/// A value of a multi-value or "All" variable as Grafana's Prometheus data source writes it into
+/// a matcher's string (prometheusSpecialRegexEscape): regex metacharacters escaped with `\\`.
+std::string prometheus_regex_escape(std::string_view value);
 
 /// Grafana's global variables ($__rate_interval, $__range, ...).
 bool is_global_variable(std::string_view name);

@@ -10,8 +10,10 @@
 #include "nsmon/core/checks.hpp"
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/engine/notation.hpp"
+#include "nsmon/ruletest/panels.hpp"
 #include "nsmon/ruletest/runner.hpp"
 #include "nsmon/text/duration.hpp"
+#include "nsmon/text/go.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::ruletest {
@@ -172,6 +174,20 @@ Fields sample_fields(const SampleView& s) {
   return out;
 }
 
+/// One series of a panel: its legend and value.
+struct PanelSeriesView {
+  std::string legend;
+  double value = 0;
+};
+
+std::string show_panel_series(const PanelSeriesView& s) {
+  return "legend: " + text::go::quote(s.legend) + ", value: " + engine::format_value(s.value);
+}
+
+Fields panel_series_fields(const PanelSeriesView& s) {
+  return {"legend: " + text::go::quote(s.legend), "value: " + engine::format_value(s.value)};
+}
+
 // --debug: what the test's expectations were checked against, as promtool's dump of all data:
 // every series of the test's storage (input_series and what the rules wrote) on one time grid in
 // the series notation, so that a line can be pasted back as input_series, then the alerts pending
@@ -237,6 +253,7 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
   for (const auto& a : tg.alert_tests) max_eval = std::max(max_eval, a.eval_time_ms);
   for (const auto& x : tg.expr_tests) max_eval = std::max(max_eval, x.eval_time_ms);
   for (const auto& a : tg.nsmon.alertmanager_tests) max_eval = std::max(max_eval, a.eval_time_ms);
+  for (const auto& p : tg.panel_tests) max_eval = std::max(max_eval, p.eval_time_ms);
 
   engine::Storage storage;
   EvalSettings settings;
@@ -375,6 +392,55 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
           show_sample, sample_fields, options.diff);
       if (!d.same)
         fail(x.span, where + ": expected " + plural(exp.size(), "sample", "samples") + ", got " +
+                         std::to_string(got.size()) + d.legend() + d.text);
+    }
+  }
+  // The panels: each query of the panel evaluated at eval_time (a stat's instant query, and a
+  // graph's last point), its series named as Grafana names them.
+  if (!aborted) {
+    for (std::size_t k = 0; k < tg.panel_tests.size(); ++k) {
+      const PanelTest& x = tg.panel_tests[k];
+      const PreparedFile::PanelRun& run = pt.panels[k];
+      if (!run.panel) continue; // invalid: prepare() reported it
+      std::string where = "dashboard '" + run.dashboard->title.value + "', panel '" + run.panel->title.value + "' (" +
+                          run.panel->span.file.str() + ":" + std::to_string(run.panel->span.line) +
+                          "), time: " + text::format_duration(x.eval_time_ms);
+      for (const auto& q : run.queries) where += "\n  query: " + q.text;
+      engine::Options opts;
+      opts.default_step_ms = step;
+      opts.max_samples = options.max_samples;
+      opts.closed_windows = options.prometheus_version == 2;
+      std::vector<PanelSeriesView> got, exp;
+      std::string error;
+      for (const auto& q : run.queries) {
+        engine::Result r = engine::instant(*q.parsed->expr(), storage, start + x.eval_time_ms, opts);
+        if (r.error) error = *r.error;
+        else if (r.value.type == promql::ValueType::vector)
+          for (const auto& s : r.value.vector) got.push_back({render_legend(q.legend, s.labels, q.text), s.v});
+        else if (r.value.type == promql::ValueType::scalar)
+          got.push_back({render_legend(q.legend, {}, q.text), r.value.scalar});
+        else error = "the query's result is not a vector or scalar";
+        if (!error.empty()) break;
+      }
+      if (!error.empty()) {
+        fail(x.span, where + "\n  err: " + error);
+        continue;
+      }
+      for (const auto& e : x.exp_series) exp.push_back({e.legend.value, e.value});
+      auto by_legend = [](const PanelSeriesView& a, const PanelSeriesView& b) { return a.legend < b.legend; };
+      std::stable_sort(got.begin(), got.end(), by_legend);
+      std::stable_sort(exp.begin(), exp.end(), by_legend);
+      const bool fuzzy = pf.file.fuzzy_compare;
+      // A panel shows NaN as NaN: an expected .nan matches it.
+      Diff d = diff(
+          exp, got,
+          [fuzzy](const PanelSeriesView& e, const PanelSeriesView& g) {
+            return e.legend == g.legend &&
+                   (same_value(e.value, g.value, fuzzy) || (std::isnan(e.value) && std::isnan(g.value)));
+          },
+          show_panel_series, panel_series_fields, options.diff);
+      if (!d.same)
+        fail(x.span, where + "\n  expected " + plural(exp.size(), "series", "series") + ", got " +
                          std::to_string(got.size()) + d.legend() + d.text);
     }
   }

@@ -13,6 +13,7 @@
 #include "nsmon/core/error.hpp"
 #include "nsmon/engine/notation.hpp"
 #include "nsmon/labels/labels.hpp"
+#include "nsmon/ruletest/panels.hpp"
 #include "nsmon/util/files.hpp"
 
 namespace nsmon::ruletest {
@@ -87,6 +88,7 @@ std::unique_ptr<PreparedFile> prepare(const core::SourceFile& src, const RunOpti
       if (d.severity == core::Severity::error && !(options.ignore_unknown_fields && d.check == "yaml/unknown-field"))
         diags.push_back(std::move(d));
   }
+  load_dashboards(*p, sources, diags);
   p->groups = compile_groups(p->rule_files, p->file.evaluation_interval_ms, options.parse, diags);
   // group_eval_order: the groups it names in its order; the others keep their place, as if named
   // first (promtool's orderedGroups gives them the index 0).
@@ -105,6 +107,7 @@ std::unique_ptr<PreparedFile> prepare(const core::SourceFile& src, const RunOpti
     std::int64_t max_eval = 0;
     for (const auto& a : t.alert_tests) max_eval = std::max(max_eval, a.eval_time_ms);
     for (const auto& x : t.expr_tests) max_eval = std::max(max_eval, x.eval_time_ms);
+    for (const auto& x : t.panel_tests) max_eval = std::max(max_eval, x.eval_time_ms);
     const auto keep = static_cast<std::size_t>(std::max<std::int64_t>(0, max_eval) / interval + 2);
     for (const auto& s : t.input_series) {
       auto sr = engine::parse_series(s.series.value);
@@ -166,6 +169,7 @@ std::unique_ptr<PreparedFile> prepare(const core::SourceFile& src, const RunOpti
       pt.exp_labels.push_back(std::move(labels));
       pt.exp_histograms.push_back(std::move(histograms));
     }
+    for (const auto& x : t.panel_tests) pt.panels.push_back(prepare_panel_test(*p, x, interval, options, diags));
     alertmanager_expectations(p->file, t, options, pt, diags);
     p->tests.push_back(std::move(pt));
   }

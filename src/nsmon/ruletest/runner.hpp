@@ -12,6 +12,7 @@
 
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/source.hpp"
+#include "nsmon/dashboards/model.hpp"
 #include "nsmon/engine/engine.hpp"
 #include "nsmon/engine/notation.hpp"
 #include "nsmon/promql/parser.hpp"
@@ -51,6 +52,20 @@ struct PreparedFile {
   std::vector<std::string> rule_paths;
   std::vector<rules::RuleFile> rule_files;
   std::vector<EvalGroup> groups;
+  /// The dashboard templates of `dashboards:` (their `use:` panels resolved in the panels/ folder
+  /// beside each), for the panel tests.
+  std::vector<dashboards::Template> dashboards;
+  /// One panel test made ready: the panel, and each query with the variables interpolated.
+  struct PanelRun {
+    const dashboards::Template* dashboard = nullptr; ///< null: the test is invalid (reported)
+    const dashboards::Panel* panel = nullptr;
+    struct Query {
+      std::string text; ///< as Grafana sends it
+      std::shared_ptr<const promql::ParseResult> parsed;
+      std::string legend; ///< legendFormat as written ("" for Grafana's auto)
+    };
+    std::vector<Query> queries;
+  };
   struct Series {
     Labels labels;
     std::vector<std::optional<double>> values;
@@ -67,6 +82,7 @@ struct PreparedFile {
     /// lint-alertmanager's loader) before running.
     std::string alertmanager_path;
     std::shared_ptr<const AlertmanagerSetup> alertmanager;
+    std::vector<PanelRun> panels; ///< per panel_test
   };
   std::vector<Test> tests;
 };

@@ -92,10 +92,12 @@ public:
     f.path = y_.source().path();
     auto root = y_.parse();
     if (!root || root->is_null()) return f;
-    if (!y_.check_mapping(*root, {"rule_files", "evaluation_interval", "group_eval_order", "tests", "fuzzy_compare"},
-                          "a rule test file"))
+    if (!y_.check_mapping(
+            *root, {"rule_files", "dashboards", "evaluation_interval", "group_eval_order", "tests", "fuzzy_compare"},
+            "a rule test file"))
       return f;
     f.rule_files = texts((*root)["rule_files"], "rule_files");
+    f.dashboards = texts((*root)["dashboards"], "dashboards");
     if (auto n = (*root)["evaluation_interval"]) {
       if (auto d = duration(n, "evaluation_interval"); d && *d > 0) f.evaluation_interval_ms = *d;
     }
@@ -205,7 +207,7 @@ private:
     if (n.is_null()) return g; // `- {}` and a bare `-` are empty tests
     if (!y_.check_mapping(n,
                           {"interval", "input_series", "alert_rule_test", "promql_expr_test", "external_labels",
-                           "external_url", "name", "start_timestamp", "nsmon"},
+                           "external_url", "name", "start_timestamp", "nsmon", "panel_tests"},
                           "a test group"))
       return g;
     if (auto name = string(n, "name", "name")) g.name = name->value;
@@ -268,7 +270,54 @@ private:
       }
       g.expr_tests.push_back(std::move(x));
     }
+    for (const auto& item : list(n["panel_tests"], "panel_tests"))
+      if (auto p = panel_test(item)) g.panel_tests.push_back(std::move(*p));
     return g;
+  }
+
+  std::optional<PanelTest> panel_test(const yaml::Node& item) {
+    if (!y_.check_mapping(item, {"eval_time", "dashboard", "panel", "variables", "range", "exp_series"},
+                          "a panel test"))
+      return std::nullopt;
+    PanelTest p;
+    p.span = y_.span(item);
+    p.eval_time_ms = eval_time(item, p.eval_time).value_or(0);
+    if (auto t = string(item, "dashboard", "dashboard")) p.dashboard = *t;
+    if (auto t = string(item, "panel", "panel")) p.panel = *t;
+    if (p.dashboard.value.empty() || p.panel.value.empty())
+      error(p.span, "a panel test needs dashboard: (a template's uid or title) and panel: (the panel's title)");
+    if (auto r = item["range"]; r && !r.is_null())
+      if (auto d = duration(r, "range"); d && *d > 0) p.range_ms = d;
+    if (auto vars = item["variables"]; vars && !vars.is_null()) {
+      if (!vars.is_map()) y_.report(vars, "yaml/type", "variables must be a mapping of names to values");
+      else
+        for (auto it = vars.begin(); it != vars.end(); ++it) {
+          if (!it->first.is_scalar()) continue;
+          std::vector<core::Located> values;
+          if (it->second.is_sequence()) values = texts(it->second, "a variable's values");
+          else if (it->second.is_scalar()) values.push_back(text(it->second));
+          else {
+            y_.report(it->second, "yaml/type", "a variable's value must be a string or a list of strings");
+            continue;
+          }
+          p.variables.emplace_back(text(it->first), std::move(values));
+        }
+    }
+    for (const auto& s : list(item["exp_series"], "exp_series")) {
+      if (!y_.check_mapping(s, {"legend", "value"}, "an expected series")) continue;
+      ExpPanelSeries e;
+      e.span = y_.span(s);
+      if (auto t = string(s, "legend", "legend")) e.legend = *t;
+      if (auto v = s["value"]) {
+        auto d = yaml_float(v);
+        if (!d) y_.report(v, "yaml/type", "value must be a number (1, 0.5, 1e3, .inf, .nan)");
+        e.value = d.value_or(0);
+      } else {
+        error(e.span, "an expected series needs value:");
+      }
+      p.exp_series.push_back(std::move(e));
+    }
+    return p;
   }
 
   void extensions(const yaml::Node& n, Extensions& ext) {

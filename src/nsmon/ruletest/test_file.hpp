@@ -1,7 +1,8 @@
 #pragma once
 // promtool's rule unit-test file (`promtool test rules`, docs/configuration/unit_testing_rules.md)
 // as a typed model with the position of every node. Read as promtool reads it (yaml.v2 strict:
-// unknown fields refused), plus one nsmon extension, the `nsmon:` key of a test (README).
+// unknown fields refused), plus nsmon's extensions: the `nsmon:` key of a test, and dashboard
+// tests (`dashboards:` of the file, `panel_tests:` of a test), which promtool refuses (README).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -94,6 +95,27 @@ struct AlertmanagerTest {
   core::Span span;
 };
 
+/// One series a panel shows: its legend as Grafana renders it, and its value.
+struct ExpPanelSeries {
+  core::Located legend;
+  double value = 0;
+  core::Span span;
+};
+
+/// `panel_tests:` entry (nsmon extension): what a dashboard's panel shows at eval_time, its
+/// queries evaluated with the dashboard's variables resolved.
+struct PanelTest {
+  std::int64_t eval_time_ms = 0;
+  core::Located eval_time;
+  core::Located dashboard; ///< a template's uid or title
+  core::Located panel;     ///< the panel's title
+  /// Values of the dashboard's variables (one, or several of a multi-value one); unset: All.
+  std::vector<std::pair<core::Located, std::vector<core::Located>>> variables;
+  std::optional<std::int64_t> range_ms; ///< the dashboard's time range ($__range); default eval_time
+  std::vector<ExpPanelSeries> exp_series;
+  core::Span span;
+};
+
 /// nsmon's extension of a test, under `nsmon:` (a key promtool refuses, so a plain promtool file
 /// never turns it on).
 struct Extensions {
@@ -114,6 +136,7 @@ struct TestGroup {
   std::vector<InputSeries> input_series;
   std::vector<AlertTest> alert_tests;
   std::vector<ExprTest> expr_tests;
+  std::vector<PanelTest> panel_tests; ///< nsmon extension: dashboard tests
   std::vector<KeyValue> external_labels;
   std::string external_url;
   Extensions nsmon;
@@ -126,6 +149,9 @@ struct TestGroup {
 struct TestFile {
   std::string path;
   std::vector<core::Located> rule_files; ///< patterns as written (globs, relative to the test file)
+  /// nsmon extension: dashboard templates (gen-dashboards' input) the panel tests read, relative
+  /// to the test file.
+  std::vector<core::Located> dashboards;
   std::int64_t evaluation_interval_ms = 60'000;
   std::vector<core::Located> group_eval_order;
   bool fuzzy_compare = false;

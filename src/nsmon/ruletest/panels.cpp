@@ -1,0 +1,236 @@
+#include "nsmon/ruletest/panels.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <map>
+
+#include "nsmon/core/checks.hpp"
+#include "nsmon/dashboards/loader.hpp"
+#include "nsmon/dashboards/variables.hpp"
+#include "nsmon/text/duration.hpp"
+#include "nsmon/util/files.hpp"
+#include "nsmon/util/strings.hpp"
+
+namespace nsmon::ruletest {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void invalid(std::vector<core::Diagnostic>& diags, const core::Span& at, std::string msg, std::string hint = {}) {
+  diags.push_back(core::make_diagnostic("ruletest/invalid", at, std::move(msg), std::move(hint)));
+}
+
+std::string did_you_mean(const std::string& name, const std::vector<std::string>& names) {
+  std::string hint = util::did_you_mean(name, names);
+  return hint.empty() ? "" : "did you mean '" + hint + "'?";
+}
+
+// The shared panels of templates/panels/*.yml beside a template, as gen-dashboards reads them.
+dashboards::Library load_library(const fs::path& dir, core::SourceSet& sources, std::vector<core::Diagnostic>& diags) {
+  dashboards::Library library;
+  for (const auto& path : util::glob((dir / "panels" / "*.yml").string())) {
+    const core::SourceFile* src = sources.find(path);
+    if (!src) src = &sources.add(path, util::read_file(path));
+    if (auto p = dashboards::load_panel_file(*src, diags)) library[fs::path(path).stem().string()] = *p;
+  }
+  return library;
+}
+
+// Grafana's prometheusRegularEscape: a single-value variable in a matcher's string.
+std::string regular_escape(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\') out += "\\\\";
+    else if (c == '\'') out += "\\\\'";
+    else out += c;
+  }
+  return out;
+}
+
+} // namespace
+
+void load_dashboards(PreparedFile& p, core::SourceSet& sources, std::vector<core::Diagnostic>& diags) {
+  const fs::path dir = fs::path(p.file.path).parent_path();
+  std::map<std::string, dashboards::Library> libraries; // by the template's folder
+  for (const auto& written : p.file.dashboards) {
+    fs::path path = written.value;
+    if (path.is_relative()) path = dir / path;
+    path = path.lexically_normal();
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) {
+      invalid(diags, written.span,
+              "no dashboard template " + path.string() + " (dashboards: are relative to the test file)");
+      continue;
+    }
+    const std::string folder = path.parent_path().string();
+    auto lib = libraries.find(folder);
+    if (lib == libraries.end()) lib = libraries.emplace(folder, load_library(path.parent_path(), sources, diags)).first;
+    const core::SourceFile* src = sources.find(path.string());
+    if (!src) src = &sources.add(path.string(), util::read_file(path.string()));
+    std::vector<core::Diagnostic> found;
+    p.dashboards.push_back(dashboards::load_template(*src, lib->second, found));
+    for (auto& d : found)
+      if (d.severity == core::Severity::error) diags.push_back(std::move(d));
+  }
+}
+
+PreparedFile::PanelRun prepare_panel_test(const PreparedFile& p, const PanelTest& t, std::int64_t interval_ms,
+                                          const RunOptions& options, std::vector<core::Diagnostic>& diags) {
+  PreparedFile::PanelRun run;
+  if (t.dashboard.value.empty() || t.panel.value.empty()) return run; // reported by the loader
+  // The dashboard by uid, else by title.
+  const dashboards::Template* dash = nullptr;
+  std::vector<std::string> names;
+  for (const auto& d : p.dashboards) {
+    if (d.uid.value == t.dashboard.value) dash = &d;
+    names.push_back(d.uid.value);
+  }
+  for (const auto& d : p.dashboards) {
+    if (!dash && d.title.value == t.dashboard.value) dash = &d;
+    names.push_back(d.title.value);
+  }
+  if (!dash) {
+    invalid(diags, t.dashboard.span,
+            "no dashboard '" + t.dashboard.value + "' in the templates of dashboards: (" +
+                (p.dashboards.empty() ? std::string("none") : util::join(names, ", ")) + ")",
+            did_you_mean(t.dashboard.value, names));
+    return run;
+  }
+  const dashboards::Panel* panel = nullptr;
+  std::vector<std::string> titles;
+  for (const auto& row : dash->rows)
+    for (const auto& pn : row.panels) {
+      if (!panel && pn.title.value == t.panel.value) panel = &pn;
+      titles.push_back(pn.title.value);
+    }
+  if (!panel) {
+    invalid(diags, t.panel.span,
+            "no panel '" + t.panel.value + "' in dashboard '" + dash->title.value + "' (" + dash->path + ")",
+            did_you_mean(t.panel.value, titles));
+    return run;
+  }
+
+  // The variables: the test's values, each checked against the dashboard's definitions.
+  std::map<std::string, const dashboards::Variable*> defined;
+  std::vector<std::string> defined_names;
+  for (const auto& v : dash->variables)
+    if (v.type != "datasource") {
+      defined.emplace(v.name.value, &v);
+      defined_names.push_back(v.name.value);
+    }
+  std::map<std::string, std::vector<std::string>> given;
+  bool ok = true;
+  for (const auto& [name, values] : t.variables) {
+    auto it = defined.find(name.value);
+    if (it == defined.end()) {
+      invalid(diags, name.span,
+              "dashboard '" + dash->title.value + "' has no variable '" + name.value + "' (" +
+                  (defined_names.empty() ? std::string("none") : util::join(defined_names, ", ")) + ")",
+              did_you_mean(name.value, defined_names));
+      ok = false;
+      continue;
+    }
+    if (values.size() != 1 && !it->second->multi) {
+      invalid(diags, name.span, "variable '" + name.value + "' takes one value (it is not multi-value)");
+      ok = false;
+      continue;
+    }
+    auto& out = given[name.value];
+    for (const auto& v : values) out.push_back(v.value);
+  }
+
+  // Grafana's global variables: the test's interval is the scrape interval and the step, so
+  // $__interval is it and $__rate_interval max($__interval + scrape, 4 x scrape) = 4 x interval;
+  // the time range ends at eval_time and is `range:` long (default: from the test's start).
+  const std::int64_t range = t.range_ms.value_or(t.eval_time_ms > 0 ? t.eval_time_ms : interval_ms);
+  const std::map<std::string, std::string> globals = {
+      {"__interval", text::format_duration(interval_ms)},
+      {"__interval_ms", std::to_string(interval_ms)},
+      {"__rate_interval", text::format_duration(4 * interval_ms)},
+      {"__rate_interval_ms", std::to_string(4 * interval_ms)},
+      {"__range", std::to_string(std::llround(static_cast<double>(range) / 1000)) + "s"},
+      {"__range_s", std::to_string(std::llround(static_cast<double>(range) / 1000))},
+      {"__range_ms", std::to_string(range)},
+      {"__dashboard", dash->title.value},
+  };
+
+  for (const auto& q : panel->queries) {
+    std::vector<std::string> unknown;
+    std::string text = dashboards::interpolate(q.expr.value, [&](const dashboards::VariableRef& ref) -> std::string {
+      if (auto g = globals.find(ref.name); g != globals.end()) return g->second;
+      auto def = defined.find(ref.name);
+      if (def == defined.end()) {
+        unknown.push_back(ref.name);
+        return "1";
+      }
+      const dashboards::Variable& v = *def->second;
+      auto set = given.find(ref.name);
+      if (set == given.end()) {
+        // Unset: All, as Grafana sends it with allValue `.*`; a variable without All: a custom
+        // one's first value, else the test must give it.
+        if (v.include_all) return ".*";
+        if (auto first = util::split_lists({v.query.value}); v.type == "custom" && !first.empty()) return first[0];
+        unknown.push_back(ref.name + " (no All option: give its value in variables:)");
+        return "1";
+      }
+      const auto& values = set->second;
+      if (!ref.in_string) return values.size() == 1 ? values[0] : "(" + util::join(values, "|") + ")";
+      if (!v.multi && !v.include_all) return regular_escape(values[0]);
+      std::vector<std::string> escaped;
+      for (const auto& s : values) escaped.push_back(dashboards::prometheus_regex_escape(s));
+      return escaped.size() == 1 ? escaped[0] : "(" + util::join(escaped, "|") + ")";
+    });
+    const std::string where =
+        "panel '" + panel->title.value + "' (" + panel->span.file.str() + ":" + std::to_string(panel->span.line) + ")";
+    if (!unknown.empty()) {
+      invalid(diags, t.panel.span,
+              where + ": its query uses variables the test cannot resolve: " + util::join(unknown, ", "));
+      ok = false;
+      continue;
+    }
+    auto parsed = std::make_shared<promql::ParseResult>(promql::parse(text, options.parse));
+    if (!parsed->errors().empty()) {
+      invalid(diags, t.panel.span,
+              where + ": its query does not parse once interpolated: " + text + ": " +
+                  parsed->errors().front().message);
+      ok = false;
+      continue;
+    }
+    run.queries.push_back({std::move(text), std::move(parsed), q.legend.value});
+  }
+  if (ok) {
+    run.dashboard = dash;
+    run.panel = panel;
+  }
+  return run;
+}
+
+std::string render_legend(std::string_view format, const labels::Labels& ls, std::string_view query) {
+  if (format.empty() || format == "__auto") {
+    if (ls.empty()) return std::string(query);
+    std::string name, out;
+    for (const auto& [k, v] : ls) {
+      if (k == "__name__") {
+        name = v;
+        continue;
+      }
+      out += (out.empty() ? "" : ", ") + k + "=\"" + v + "\"";
+    }
+    return name + "{" + out + "}";
+  }
+  // Grafana's /\{\{\s*(.+?)\s*\}\}/g.
+  std::string out;
+  std::size_t from = 0;
+  for (const auto& ref : dashboards::legend_labels(format)) {
+    std::size_t open = format.rfind("{{", ref.begin);
+    std::size_t close = format.find("}}", ref.end);
+    out.append(format.substr(from, open - from));
+    out += labels::get(ls, ref.label);
+    from = close + 2;
+  }
+  out.append(format.substr(from));
+  return out;
+}
+
+} // namespace nsmon::ruletest

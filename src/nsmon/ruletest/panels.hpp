@@ -1,0 +1,31 @@
+#pragma once
+// Dashboard tests (nsmon extension of the unit-test file): the templates of `dashboards:`
+// loaded as gen-dashboards loads them, each panel test's panel found and its queries made what
+// Grafana sends (variables interpolated), and the legends Grafana draws.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nsmon/core/diagnostic.hpp"
+#include "nsmon/core/source.hpp"
+#include "nsmon/labels/labels.hpp"
+#include "nsmon/ruletest/runner.hpp"
+
+namespace nsmon::ruletest {
+
+/// Loads the templates `file.dashboards` names (relative to the test file) into `p.dashboards`,
+/// their text added to `sources`; every problem is a positioned error in `diags`. Reads files.
+void load_dashboards(PreparedFile& p, core::SourceSet& sources, std::vector<core::Diagnostic>& diags);
+
+/// The panel of `t`, its queries interpolated as Grafana would at eval_time (variables, $__range,
+/// $__rate_interval from `interval_ms`, the test's scrape interval) and parsed. An unknown
+/// dashboard, panel or variable, or a query that does not parse, is a positioned error.
+PreparedFile::PanelRun prepare_panel_test(const PreparedFile& p, const PanelTest& t, std::int64_t interval_ms,
+                                          const RunOptions& options, std::vector<core::Diagnostic>& diags);
+
+/// A series' name in the panel, as Grafana renders a legendFormat: `{{label}}` replaced by the
+/// label's value ("" when absent); an empty format (Grafana's auto): `name{a="b", ...}`, or the
+/// query itself for a series without labels.
+std::string render_legend(std::string_view format, const labels::Labels& ls, std::string_view query);
+
+} // namespace nsmon::ruletest
