@@ -20,8 +20,10 @@
 #include "nsmon/dashboards/checks.hpp"
 #include "nsmon/dashboards/loader.hpp"
 #include "nsmon/dashboards/render.hpp"
+#include "nsmon/dashboards/rule_facts.hpp"
 #include "nsmon/lint/recorded.hpp"
 #include "nsmon/rules/rule_file.hpp"
+#include "nsmon/slo/spec.hpp"
 
 using namespace nsmon;
 using nlohmann::json;
@@ -172,8 +174,19 @@ const Rendered& repo(bool importable = false) {
       REQUIRE(fs::exists(path));
       rule_files.push_back(rules::load_rule_file(r.sources.add(path.string(), slurp(path)), r.diags));
     }
+    // The alerts and SLOs its descriptions and thresholds name (as gen-dashboards reads them).
+    dashboards::RuleFacts facts = dashboards::rule_facts(rule_files);
+    for (const auto& sf : r.templates.back().slos) {
+      fs::path path = f.parent_path() / sf.value;
+      REQUIRE(fs::exists(path));
+      std::vector<core::Diagnostic> spec_notes; // slo generate's to give (gen-dashboards keeps only errors)
+      for (const auto& spec :
+           slo::load_specs(r.sources.add(path.string(), slurp(path)), catalog::embedded(), spec_notes))
+        for (const auto& s : spec.slos) facts.slos[s.name] = {s.objective, s.window_ms};
+      for (const auto& d : spec_notes) CHECK(d.severity != core::Severity::error);
+    }
     dashboards::check(r.templates.back(), catalog::embedded(), lint::recorded_metrics(rule_files, catalog::embedded()),
-                      r.diags);
+                      facts, r.diags);
     dashboards::RenderOptions o;
     o.importable = importable;
     r.dashboards[r.templates.back().uid.value] = json::parse(dashboards::render(r.templates.back(), o));

@@ -266,3 +266,69 @@ TEST_CASE("Grafana variables are substituted before parsing and mapped back") {
   CHECK(legends[0].begin == 3);
   CHECK(legends[1].label == "le");
 }
+
+namespace {
+// The facts a template's rules: and slos: files give (gen-dashboards reads them).
+RuleFacts rule_facts_for_tests() {
+  RuleFacts f;
+  f.alerts["HighCPUUsage"] = {"cpu_usage_percent > 90", "5m", "warning"};
+  f.slos["inference-success"] = {0.99, 30LL * 24 * 3600 * 1000};
+  return f;
+}
+
+std::unique_ptr<Run> run_with_facts(const std::string& text) {
+  auto r = std::make_unique<Run>();
+  r->t = load_template(r->sources.add("t.yml", text), {}, r->diags);
+  check(r->t, catalog::embedded(), {}, rule_facts_for_tests(), r->diags);
+  return r;
+}
+
+std::string with_description(const std::string& description, const std::string& extra = "") {
+  std::string text = kHead + extra + kQuery;
+  return text.replace(text.find("CPU usage."), 10, description);
+}
+} // namespace
+
+TEST_CASE("descriptions take alert and SLO words from the rules") {
+  auto r = run_with_facts(with_description("CPU usage. {alert:HighCPUUsage} fires on it."));
+  INFO(dump(r->diags));
+  CHECK(r->diags.empty());
+  CHECK(r->t.rows[0].panels[0].description.value ==
+        "CPU usage. HighCPUUsage (`cpu_usage_percent > 90` for 5m, warning) fires on it.");
+  r = run_with_facts(with_description("Green at {slo:inference-success}."));
+  CHECK(r->t.rows[0].panels[0].description.value == "Green at the inference-success SLO (99% over 30d).");
+}
+
+TEST_CASE("a description that restates a rule by hand, or names no rule") {
+  // The threshold and window copied by hand drift from the rule: line 9, the name at column 37.
+  auto r = run_with_facts(with_description("CPU usage. The HighCPUUsage alert fires above 90% for 5 minutes."));
+  INFO(dump(r->diags));
+  CHECK(has(*r, "dashboards/rule-by-hand", 9, 37));
+  // An alert no rule defines, named beside "alert".
+  r = run_with_facts(with_description("CPU usage. The ApplicationErrors alert fires."));
+  CHECK(has(*r, "dashboards/rule-by-hand", 9, 37));
+  // A list of the rules' names is checked by the names alone; SLO is no alert name.
+  r = run_with_facts(with_description("The SLO alerts of the host (HighCPUUsage)."));
+  CHECK(r->diags.empty());
+  // A reference to no rule: an error at the placeholder.
+  r = run_with_facts(with_description("CPU usage. {alert:HighCPUUsag} fires."));
+  CHECK(has(*r, "dashboards/unknown-rule", 9, 33));
+  for (const auto& d : r->diags)
+    if (d.check == "dashboards/unknown-rule") CHECK(d.suggestion == "did you mean HighCPUUsage?");
+}
+
+TEST_CASE("slo: sets a panel's thresholds from the objective; thresholds of its own are refused") {
+  auto r = run_with_facts(with_description("Success.", "        slo: inference-success\n"));
+  INFO(dump(r->diags));
+  CHECK(r->diags.empty());
+  const Panel& p = r->t.rows[0].panels[0];
+  CHECK(p.base_color == "red");
+  REQUIRE(p.thresholds.size() == 1);
+  CHECK(p.thresholds[0].value == 0.99);
+  CHECK(p.thresholds[0].color == "green");
+  r = run_with_facts(with_description("Success.", "        slo: inference-success\n        thresholds:\n          - "
+                                                  "{color: red}\n          - {value: 0.98, color: green}\n"));
+  CHECK(has(*r, "dashboards/slo-thresholds", 7, 9));
+  r = run_with_facts(with_description("Success.", "        slo: inference-sucess\n"));
+  CHECK(has(*r, "dashboards/unknown-rule", 10, 14));
+}

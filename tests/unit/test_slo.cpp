@@ -7,6 +7,7 @@
 #include "nsmon/catalog/catalog.hpp"
 #include "nsmon/dashboards/checks.hpp"
 #include "nsmon/dashboards/loader.hpp"
+#include "nsmon/dashboards/rule_facts.hpp"
 #include "nsmon/lint/recorded.hpp"
 #include "nsmon/rules/rule_file.hpp"
 #include "nsmon/slo/generate.hpp"
@@ -258,7 +259,8 @@ TEST_CASE("slo: the dashboard template is clean against the generated rules", "[
     std::vector<rules::RuleFile> files{
         rules::load_rule_file(sources.add("slo_rules.yml", slo::rules_yaml(spec)), diags)};
     auto t = dashboards::load_template(sources.add("slo.yml", slo::dashboard_yaml(spec, "slo_rules.yml")), {}, diags);
-    dashboards::check(t, catalog::embedded(), lint::recorded_metrics(files, catalog::embedded()), diags);
+    dashboards::check(t, catalog::embedded(), lint::recorded_metrics(files, catalog::embedded()),
+                      dashboards::rule_facts(files), diags);
     std::string found;
     for (const auto& d : diags)
       found += std::to_string(d.span.line) + ": " + std::string(d.check.id()) + ": " + d.message + "\n";

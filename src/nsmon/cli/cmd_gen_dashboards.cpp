@@ -16,8 +16,10 @@
 #include "nsmon/dashboards/checks.hpp"
 #include "nsmon/dashboards/loader.hpp"
 #include "nsmon/dashboards/render.hpp"
+#include "nsmon/dashboards/rule_facts.hpp"
 #include "nsmon/lint/recorded.hpp"
 #include "nsmon/rules/rule_file.hpp"
+#include "nsmon/slo/spec.hpp"
 #include "nsmon/util/files.hpp"
 #include "nsmon/util/strings.hpp"
 
@@ -55,20 +57,41 @@ struct Loaded {
   std::vector<core::Diagnostic> diags;
 };
 
-// The series the recording rules of a template's `rules:` files write (paths relative to the
-// template); the files' own problems are reported with the template's.
-std::map<std::string, lint::RecordedMetric> recorded_series(const dashboards::Template& t, const catalog::Catalog& cat,
-                                                            Loaded& out) {
+// A file a template names (`rules:`, `slos:`), relative to the template, read into `out.sources`.
+const core::SourceFile& template_file(const dashboards::Template& t, const core::Located& f, const char* what,
+                                      Loaded& out) {
+  fs::path path = fs::path(t.path).parent_path() / f.value;
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec))
+    throw UsageError(f.span.file.str() + ":" + std::to_string(f.span.line) + ":" + std::to_string(f.span.col) +
+                     ": no " + what + " " + path.lexically_normal().string() + " (relative to the template)");
+  return out.sources.add(path.string(), util::read_file(path.string()));
+}
+
+// What a template's `rules:` and `slos:` files say: the series their recording rules write (its
+// queries read them like catalog metrics), their alerts and SLOs (its descriptions and `slo:`
+// thresholds take their words and numbers from them). The files' own problems are reported with
+// the template's.
+struct TemplateRules {
+  std::map<std::string, lint::RecordedMetric> recorded;
+  dashboards::RuleFacts facts;
+};
+
+TemplateRules template_rules(const dashboards::Template& t, const catalog::Catalog& cat, Loaded& out) {
+  TemplateRules r;
   std::vector<rules::RuleFile> files;
-  for (const auto& f : t.rules) {
-    fs::path path = fs::path(t.path).parent_path() / f.value;
-    std::error_code ec;
-    if (!fs::is_regular_file(path, ec))
-      throw UsageError(f.span.file.str() + ":" + std::to_string(f.span.line) + ":" + std::to_string(f.span.col) +
-                       ": no rule file " + path.lexically_normal().string() + " (rules: are relative to the template)");
-    files.push_back(rules::load_rule_file(out.sources.add(path.string(), util::read_file(path.string())), out.diags));
-  }
-  return lint::recorded_metrics(files, cat);
+  for (const auto& f : t.rules)
+    files.push_back(rules::load_rule_file(template_file(t, f, "rule file", out), out.diags));
+  r.recorded = lint::recorded_metrics(files, cat);
+  r.facts = dashboards::rule_facts(files);
+  // An SLO spec's own notes are slo generate's to give; what stops it here is an error.
+  std::vector<core::Diagnostic> spec_diags;
+  for (const auto& f : t.slos)
+    for (const auto& spec : slo::load_specs(template_file(t, f, "SLO spec file", out), cat, spec_diags))
+      for (const auto& s : spec.slos) r.facts.slos[s.name] = {s.objective, s.window_ms};
+  for (auto& d : spec_diags)
+    if (d.severity == core::Severity::error) out.diags.push_back(std::move(d));
+  return r;
 }
 
 void load(const GenDashboardsOptions& o, const catalog::Catalog& cat, Loaded& out) {
@@ -88,7 +111,8 @@ void load(const GenDashboardsOptions& o, const catalog::Catalog& cat, Loaded& ou
   }
   if (out.templates.empty()) throw UsageError("no templates (*.yml) in " + o.templates);
   for (auto& t : out.templates) {
-    dashboards::check(t, cat, recorded_series(t, cat, out), out.diags);
+    const TemplateRules rules = template_rules(t, cat, out);
+    dashboards::check(t, cat, rules.recorded, rules.facts, out.diags);
     if (t.uid.value.empty()) continue;
     auto [it, fresh] = uids.emplace(t.uid.value, &t);
     if (!fresh)

@@ -1,6 +1,7 @@
 #include "nsmon/dashboards/checks.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -9,6 +10,7 @@
 #include "nsmon/lint/expr_checks.hpp"
 #include "nsmon/lint/infer.hpp"
 #include "nsmon/promql/parser.hpp"
+#include "nsmon/text/duration.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::embedded {
@@ -95,8 +97,8 @@ private:
 class TemplateChecks {
 public:
   TemplateChecks(Template& t, const catalog::Catalog& cat, const std::map<std::string, lint::RecordedMetric>& recorded,
-                 std::vector<core::Diagnostic>& out)
-      : t_(t), cat_(cat), out_(out), names_(cat.all_series_names()), recorded_(recorded) {
+                 const RuleFacts& facts, std::vector<core::Diagnostic>& out)
+      : t_(t), cat_(cat), out_(out), names_(cat.all_series_names()), recorded_(recorded), facts_(facts) {
     for (const auto& [name, r] : recorded_) names_.push_back(name);
   }
 
@@ -177,7 +179,145 @@ private:
     return p;
   }
 
+  // Words that restate a rule come from the rule: `{alert:NAME}` and `{slo:NAME}` expand to its
+  // expression, window and severity, or objective and window; an alert named by hand in the
+  // prose ("the ApplicationErrors alert") drifts from the rule and is reported.
+  void description(Panel& p) {
+    std::string& text = p.description.value;
+    std::string out;
+    std::size_t i = 0;
+    while (i < text.size()) {
+      std::size_t open = text.find('{', i);
+      std::size_t colon = open == std::string::npos ? open : text.find(':', open);
+      std::size_t close = open == std::string::npos ? open : text.find('}', open);
+      if (open == std::string::npos || close == std::string::npos || colon > close) {
+        out.append(text, i, std::string::npos);
+        break;
+      }
+      out.append(text, i, open - i);
+      const std::string kind = text.substr(open + 1, colon - open - 1),
+                        name = text.substr(colon + 1, close - colon - 1);
+      std::string words = rule_words(kind, name);
+      if (kind == "alert" || kind == "slo") {
+        if (words.empty()) {
+          std::vector<std::string> known;
+          for (const auto& [n, a] : facts_.alerts) known.push_back(n);
+          for (const auto& [n, s] : facts_.slos) known.push_back(n);
+          std::string hint = util::did_you_mean(name, known);
+          emit(out_, "dashboards/unknown-rule", p.description.at(open, close + 1),
+               "no " + std::string(kind == "alert" ? "alerting rule" : "SLO") + " of the template's " +
+                   (kind == "alert" ? "rules:" : "slos:") + " files is " + name,
+               hint.empty()
+                   ? "name one of them, or list its file under " + std::string(kind == "alert" ? "rules:" : "slos:")
+                   : "did you mean " + hint + "?");
+          words = name;
+        }
+        out += words;
+      } else out.append(text, open, close + 1 - open);
+      i = close + 1;
+    }
+    hand_written_alerts(p);
+    text = std::move(out);
+  }
+
+  // Alert names in the prose: a rule's name outside {alert:...} in a sentence that also gives a
+  // number (its threshold or window, copied by hand), or a CamelCase word next to "alert" ("the
+  // ApplicationErrors alert") that no rule has. A bare list of the rules' names is checked by
+  // the names alone.
+  void hand_written_alerts(const Panel& p) {
+    const std::string& text = p.description.value;
+    auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+    // Whether the sentence around `at` has a digit outside the rules' alert names.
+    auto gives_numbers = [&](std::size_t at) {
+      std::size_t b = text.rfind(". ", at), e = text.find(". ", at);
+      b = b == std::string::npos ? 0 : b + 2;
+      e = e == std::string::npos ? text.size() : e;
+      for (std::size_t i = b; i < e;) {
+        std::size_t end = i;
+        while (end < e && word_char(text[end])) ++end;
+        if (end == i) {
+          ++i;
+          continue;
+        }
+        const std::string w = text.substr(i, end - i);
+        if (!facts_.alerts.count(w) &&
+            std::any_of(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+          return true;
+        i = end;
+      }
+      return false;
+    };
+    for (std::size_t i = 0; i < text.size();) {
+      if (!word_char(text[i])) {
+        ++i;
+        continue;
+      }
+      std::size_t end = i;
+      while (end < text.size() && word_char(text[end])) ++end;
+      const std::string word = text.substr(i, end - i);
+      const bool reference = i >= 7 && text.compare(i - 7, 7, "{alert:") == 0;
+      auto upper = [](char c) { return std::isupper(static_cast<unsigned char>(c)) != 0; };
+      auto lower = [](char c) { return std::islower(static_cast<unsigned char>(c)) != 0; };
+      const bool camel = upper(word[0]) && std::any_of(word.begin() + 1, word.end(), upper) &&
+                         std::any_of(word.begin(), word.end(), lower);
+      const bool beside_alert =
+          text.compare(end, 6, " alert") == 0 || (i >= 6 && text.compare(i - 6, 6, "alert ") == 0);
+      if (!reference && facts_.alerts.count(word) && gives_numbers(i))
+        emit(out_, "dashboards/rule-by-hand", p.description.at(i, end),
+             "the description names alert " + word + " by hand: its threshold and window drift from the rule",
+             "write {alert:" + word + "}: it expands to the rule's expression, for and severity");
+      else if (!reference && camel && beside_alert) {
+        std::vector<std::string> known;
+        for (const auto& [n, a] : facts_.alerts) known.push_back(n);
+        std::string hint = util::did_you_mean(word, known);
+        emit(out_, "dashboards/rule-by-hand", p.description.at(i, end),
+             "the description names an alert " + word + " that no rule of the template's rules: files defines",
+             known.empty() ? "list the rule file under rules: and write {alert:NAME}"
+                           : "write {alert:NAME} with one of its alerts" + (hint.empty() ? "" : " (" + hint + "?)"));
+      }
+      i = end;
+    }
+  }
+
+  std::string rule_words(const std::string& kind, const std::string& name) const {
+    if (kind == "alert")
+      if (auto it = facts_.alerts.find(name); it != facts_.alerts.end()) {
+        const auto& a = it->second;
+        return name + " (`" + a.expr + "`" + (a.for_.empty() ? "" : " for " + a.for_) +
+               (a.severity.empty() ? "" : ", " + a.severity) + ")";
+      }
+    if (kind == "slo")
+      if (auto it = facts_.slos.find(name); it != facts_.slos.end())
+        return "the " + name + " SLO (" + util::format_number(it->second.objective * 100) + "% over " +
+               text::format_duration(it->second.window_ms) + ")";
+    return {};
+  }
+
+  // A panel on an SLI shows its objective as the threshold: red below it, green at or above.
+  void slo_thresholds(Panel& p) {
+    if (p.slo.value.empty()) return;
+    auto it = facts_.slos.find(p.slo.value);
+    if (it == facts_.slos.end()) {
+      std::vector<std::string> known;
+      for (const auto& [n, s] : facts_.slos) known.push_back(n);
+      std::string hint = util::did_you_mean(p.slo.value, known);
+      emit(out_, "dashboards/unknown-rule", p.slo.span, "no SLO of the template's slos: files is " + p.slo.value,
+           hint.empty() ? "name one of them, or list its file under slos:" : "did you mean " + hint + "?");
+      return;
+    }
+    if (!p.thresholds.empty())
+      emit(out_, "dashboards/slo-thresholds", p.span,
+           "the panel shows the " + p.slo.value +
+               " SLO's SLI and has thresholds of its own: they drift from the objective (" +
+               util::format_number(it->second.objective) + ")",
+           "remove thresholds: slo: sets them from the objective");
+    p.base_color = "red";
+    p.thresholds = {{it->second.objective, "green"}};
+  }
+
   void panel(Panel& p) {
+    description(p);
+    slo_thresholds(p);
     if (p.title.value.empty())
       emit(out_, "dashboards/title-description", p.span, "the panel has no title",
            "say what the panel shows and how to read it");
@@ -340,18 +480,19 @@ private:
   std::set<std::string> defined_;
   std::set<std::string> scraped_; ///< job, instance: labels of scraped series the queries read
   const std::map<std::string, lint::RecordedMetric>& recorded_;
+  const RuleFacts& facts_;
 };
 
 } // namespace
 
 void check(Template& t, const catalog::Catalog& cat, const std::map<std::string, lint::RecordedMetric>& recorded,
-           std::vector<core::Diagnostic>& out) {
-  if (t.parsed) TemplateChecks(t, cat, recorded, out).run();
+           const RuleFacts& facts, std::vector<core::Diagnostic>& out) {
+  if (t.parsed) TemplateChecks(t, cat, recorded, facts, out).run();
 }
 
 void check(Template& t, const catalog::Catalog& cat, std::vector<core::Diagnostic>& out) {
   static const std::map<std::string, lint::RecordedMetric> none;
-  check(t, cat, none, out);
+  check(t, cat, none, RuleFacts{}, out);
 }
 
 } // namespace nsmon::dashboards

@@ -29,8 +29,10 @@ std::string grafana_unit(std::string_view catalog_unit);
 /// variables, $__rate_interval, raw counters. Sets each panel's grafana_unit. Findings are
 /// positioned in the template files. `recorded`: the series of the template's `rules:` files
 /// (lint::recorded_metrics), which its queries may read like catalog metrics.
+/// `facts`: the alerts and SLOs of the template's `rules:` and `slos:` files, which descriptions
+/// (`{alert:NAME}`, `{slo:NAME}`) and `slo:` thresholds take their words and numbers from.
 void check(Template& t, const catalog::Catalog& cat, const std::map<std::string, lint::RecordedMetric>& recorded,
-           std::vector<core::Diagnostic>& out);
+           const RuleFacts& facts, std::vector<core::Diagnostic>& out);
 void check(Template& t, const catalog::Catalog& cat, std::vector<core::Diagnostic>& out);
 
 } // namespace nsmon::dashboards

@@ -115,7 +115,7 @@ public:
   void panel(const Node& n, Panel& p) {
     static const std::vector<std::string> fields = {"type",     "title", "description", "unit",       "datasource",
                                                     "decimals", "min",   "max",         "thresholds", "width",
-                                                    "height",   "stack", "reduce",      "queries"};
+                                                    "height",   "stack", "reduce",      "queries",    "slo"};
     if (!r_.check_mapping(n, fields, "a panel")) return;
     p.span = r_.span(n);
     for (const char* required : {"type", "title", "queries"})
@@ -130,6 +130,7 @@ public:
     if (n["min"]) p.min = r_.number(n["min"], "min");
     if (n["max"]) p.max = r_.number(n["max"], "max");
     if (n["thresholds"]) thresholds(n["thresholds"], p);
+    if (n["slo"]) text(n["slo"], "slo", p.slo);
     placement(n, p);
     if (n["stack"]) {
       auto s = r_.string(n["stack"], "stack");
@@ -246,7 +247,7 @@ public:
 
   void dashboard(const Node& root, const Library& library, Template& t) {
     static const std::vector<std::string> fields = {"uid",  "title",     "description", "tags", "refresh",
-                                                    "time", "variables", "rules",       "rows"};
+                                                    "time", "variables", "rules",       "slos", "rows"};
     if (!r_.check_mapping(root, fields, "a dashboard template")) return;
     for (const char* required : {"uid", "title", "rows"})
       if (!root[required]) r_.report(root, "dashboards/missing-field", std::string("a dashboard needs ") + required);
@@ -278,6 +279,12 @@ public:
       else
         for (const auto& f : files)
           if (core::Located file; text(f, "rule file", file)) t.rules.push_back(std::move(file));
+    }
+    if (Node files = root["slos"]) {
+      if (!files.is_sequence()) r_.report(files, "yaml/type", "slos must be a list of SLO spec files");
+      else
+        for (const auto& f : files)
+          if (core::Located file; text(f, "SLO spec file", file)) t.slos.push_back(std::move(file));
     }
     if (Node rows = root["rows"]) {
       if (!rows.is_sequence() || rows.size() == 0) r_.report(rows, "yaml/type", "rows must be a list of rows");

@@ -1,5 +1,7 @@
 #pragma once
 #include <cstddef>
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +33,7 @@ struct Panel {
   std::optional<double> decimals, min, max;
   std::string base_color = "green";   ///< the colour below the first threshold
   std::vector<Threshold> thresholds;  ///< in increasing order of value
+  core::Located slo;                  ///< an SLO of the template's `slos:` files: its objective is the threshold
   int width = 0, height = 0;          ///< 0: the type's default
   std::string stack;                  ///< timeseries: "" or "normal" or "percent"
   std::string reduce = "lastNotNull"; ///< stat, gauge, bargauge: the reducer
@@ -56,6 +59,21 @@ struct Variable {
   bool include_all = true;
 };
 
+/// What a description or a threshold would otherwise repeat by hand, from the template's `rules:`
+/// and `slos:` files (read by cli/): `{alert:NAME}` and `{slo:NAME}` in a description expand to
+/// the rule's words, a panel's `slo: NAME` takes the objective as its threshold.
+struct RuleFacts {
+  struct Alert {
+    std::string expr, for_, severity;
+  };
+  struct Slo {
+    double objective = 0;
+    std::int64_t window_ms = 0;
+  };
+  std::map<std::string, Alert> alerts;
+  std::map<std::string, Slo> slos;
+};
+
 /// One dashboard template (templates/<file>.yml).
 struct Template {
   std::string path;
@@ -66,6 +84,7 @@ struct Template {
   std::string time_from = "now-6h", time_to = "now";
   std::vector<Variable> variables;
   std::vector<core::Located> rules; ///< rule files whose recorded series the queries read, relative to the template
+  std::vector<core::Located> slos;  ///< SLO spec files the panels' `slo:` and descriptions name, relative to it
   std::vector<Row> rows;
   core::Span variables_span; ///< where to point for a missing variable
 };
