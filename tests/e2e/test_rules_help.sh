@@ -6,6 +6,7 @@ expect_rc 0
 for flag in --run --junit --coverage --coverage-min --max-samples --format --enable-feature --alertmanager; do expect_out "$flag"; done
 expect_out "nsmon: {partial: true}"
 expect_out "alertmanager_tests:"
+expect_out "panel_tests:"
 expect_out "not modelled: group_wait"
 expect_out "Examples:"
 expect_out "A failed test, or coverage below --coverage-min, fails whatever --fail-on says"

@@ -208,6 +208,23 @@ alertmanager.yml and assert what Alertmanager does with them at an eval_time:
   Alertmanager does at each alert_rule_test's eval_time (text, with the expectations to paste, or
   the JSON report's alert_paths) and asserts nothing: the file stays promtool's.
 
+Dashboard tests (nsmon extension): a file may name dashboard templates (gen-dashboards' input)
+and a test may assert what a panel shows at an instant:
+    dashboards: [../../templates/training.yml]   # relative to the test file
+    tests:
+      - input_series: [...]
+        panel_tests:
+          - eval_time: 10m
+            dashboard: nsmon-training            # uid or title
+            panel: Training loss                 # the panel's title
+            variables: {model: yolo}             # optional; left out: All (.*)
+            exp_series:                          # every series of the panel's queries
+              - {legend: yolo, value: 3682}      # legendFormat rendered, value at eval_time
+  The queries are interpolated as Grafana sends them ($__interval: the test's interval,
+  $__rate_interval: 4 x it, $__range: range: or eval_time) and evaluated at eval_time; a
+  failure names the dashboard, the panel, its template file:line and the queries. promtool
+  refuses these keys: such files are nsmon-only.
+
 Formats (--format): text, json, github, sarif, as lint-rules.
 
 Examples:
@@ -216,6 +233,7 @@ Examples:
   nsmon test-rules --coverage --coverage-min 90 rules/alert_rules_test.yml
   nsmon test-rules rules/alert_path_test.yml
   nsmon test-rules --alertmanager rules/alertmanager.yml rules/alert_rules_test.yml
+  nsmon test-rules tests/dashboards/*.yml
 
 A failed test, or coverage below --coverage-min, fails whatever --fail-on says (it governs the
 other findings, such as a file with no tests); an invalid test or rule file is invalid input.)";
