@@ -332,3 +332,26 @@ TEST_CASE("slo: sets a panel's thresholds from the objective; thresholds of its 
   r = run_with_facts(with_description("Success.", "        slo: inference-sucess\n"));
   CHECK(has(*r, "dashboards/unknown-rule", 10, 14));
 }
+
+TEST_CASE("an aggregation across a sequence or entity label says what it means") {
+  // min by (model) across epoch: the best epoch, or a mix; line 11, the aggregation at column 19.
+  auto r = run(with_query("min by (model) (training_loss{job=~\"$job\", instance=~\"$instance\"})"));
+  INFO(dump(r->diags));
+  CHECK(has(*r, "dashboards/aggregate-across", 11, 19));
+  // Said: no finding.
+  r = run(with_query("min by (model) (training_loss{job=~\"$job\", instance=~\"$instance\"})\n"
+                     "            across: {epoch: the lowest loss of all epochs}"));
+  CHECK(r->diags.empty());
+  // Kept (one series per epoch), or an ordinary label aggregated away: nothing to say.
+  r = run(with_query("max by (model, epoch) (training_loss{job=~\"$job\", instance=~\"$instance\"})"));
+  CHECK(r->diags.empty());
+  r = run(with_query("sum(rate(errors_total{job=~\"$job\", instance=~\"$instance\"}[$__rate_interval]))"));
+  CHECK(r->diags.empty());
+  // An entity: a sum over images mixes them.
+  r = run(with_query("avg(graph_nodes_count{job=~\"$job\", instance=~\"$instance\"})"));
+  CHECK(has(*r, "dashboards/aggregate-across", 11, 19));
+  // A declaration no aggregation needs: line 12, the label at column 22.
+  r = run(with_query("max by (model, epoch) (training_loss{job=~\"$job\", instance=~\"$instance\"})\n"
+                     "            across: {epoch: the lowest loss}"));
+  CHECK(has(*r, "dashboards/aggregate-across", 12, 22));
+}

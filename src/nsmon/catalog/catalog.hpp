@@ -14,10 +14,17 @@ enum class MetricType { counter, gauge, histogram, summary, info };
 const char* to_string(MetricType t);
 std::optional<MetricType> parse_metric_type(std::string_view s);
 
+/// What one value of a label stands for, where it is more than a dimension: a `sequence` numbers
+/// successive states of one thing (epoch: one series per epoch, the last the current one), an
+/// `entity` is one of many short-lived things (image_id: one series per image). Aggregating across
+/// such a label picks one state or mixes things: a query that does must say what it means.
+enum class LabelRole { none, sequence, entity };
+
 struct Label {
   std::string name;
   std::vector<std::string> values; ///< the fixed value set; empty when open
   bool high_cardinality = false;
+  LabelRole role = LabelRole::none;
   std::string help;
 };
 

@@ -145,13 +145,19 @@ private:
         out.push_back(std::move(l));
         continue;
       }
-      if (y_.check_mapping(spec, {"values", "high_cardinality", "help"}, "label " + l.name)) {
+      if (y_.check_mapping(spec, {"values", "high_cardinality", "role", "help"}, "label " + l.name)) {
         if (auto v = spec["values"]) {
           l.values = y_.strings(v, "values").value_or(std::vector<std::string>{});
           if (l.values.empty() && v.is_sequence()) y_.report(v, "catalog/label", "a fixed value set cannot be empty");
         }
         if (auto h = spec["high_cardinality"]) l.high_cardinality = y_.boolean(h, "high_cardinality").value_or(false);
         if (auto h = spec["help"]) l.help = y_.string(h, "help").value_or("");
+        if (auto r = spec["role"]) {
+          const std::string role = y_.string(r, "role").value_or("");
+          if (role == "sequence") l.role = LabelRole::sequence;
+          else if (role == "entity") l.role = LabelRole::entity;
+          else if (!role.empty()) y_.report(r, "catalog/label", "role must be sequence or entity, not '" + role + "'");
+        }
       }
       out.push_back(std::move(l));
     }

@@ -100,6 +100,9 @@ public:
                  const RuleFacts& facts, std::vector<core::Diagnostic>& out)
       : t_(t), cat_(cat), out_(out), names_(cat.all_series_names()), recorded_(recorded), facts_(facts) {
     for (const auto& [name, r] : recorded_) names_.push_back(name);
+    for (const auto& m : cat.metrics)
+      for (const auto& l : m.labels)
+        if (l.role != catalog::LabelRole::none) roles_.emplace(l.name, l.role);
   }
 
   void run() {
@@ -349,11 +352,47 @@ private:
              "the query shows a raw counter, which only grows; its value depends on when the process started",
              "wrap it in rate(...[$__rate_interval]) or increase(...[$__range])");
       legend(q, parsed.shape);
+      across(q, *root, *parsed.inf, pos);
       if (unit.empty())
         unit = p.type.value == "heatmap" ? bucket_unit(*root, *parsed.inf) : query_unit(*root, *parsed.inf);
     }
     // A query with findings of its own gives no unit; saying so as well would only be noise.
     resolve_unit(p, unit, out_.size() > before);
+  }
+
+  // An aggregation across a catalog label with a role picks one epoch or mixes images: the query
+  // says which with `across:`. A label declared that no aggregation crosses is said too.
+  void across(const Query& q, const Expr& root, lint::Inference& inf, const QueryChecks& pos) {
+    std::set<std::string> crossed;
+    walk(root, [&](const Expr& n, std::span<const Expr* const>) {
+      if (n.kind != NodeKind::aggregate) return true;
+      const auto& a = n.as<AggregateExpr>();
+      if (a.op == AggregateOp::topk || a.op == AggregateOp::bottomk || a.op == AggregateOp::limitk ||
+          a.op == AggregateOp::limit_ratio)
+        return true;
+      const lint::Shape& in = inf.at(a.expr);
+      const lint::Shape& out = inf.at(&n);
+      for (const auto& label : in.labels) {
+        auto role = roles_.find(label);
+        if (role == roles_.end() || out.labels.count(label)) continue;
+        crossed.insert(label);
+        if (std::any_of(q.across.begin(), q.across.end(), [&](const auto& d) { return d.first.value == label; }))
+          continue;
+        const bool sequence = role->second == catalog::LabelRole::sequence;
+        emit(out_, "dashboards/aggregate-across", pos.span(a.range),
+             std::string(to_string(a.op)) + " aggregates across " + label + ", which " +
+                 (sequence ? "numbers successive states (one series each, the last the current one)"
+                           : "names one of many things (one series each)") +
+                 ": the result is " + (sequence ? "one of them or a mix" : "a mix of them") +
+                 ", and the panel must say which",
+             "say what it means with across: {" + label + ": \"...\"}, or keep " + label);
+      }
+      return true;
+    });
+    for (const auto& [label, meaning] : q.across)
+      if (!crossed.count(label.value))
+        emit(out_, "dashboards/aggregate-across", label.span,
+             "across: " + label.value + ", but no aggregation of the query crosses " + label.value, "remove it");
   }
 
   void rate_interval(const Call& c, const core::Located& expr, const Substituted& sub, const QueryChecks& pos) {
@@ -481,6 +520,7 @@ private:
   std::set<std::string> scraped_; ///< job, instance: labels of scraped series the queries read
   const std::map<std::string, lint::RecordedMetric>& recorded_;
   const RuleFacts& facts_;
+  std::map<std::string, catalog::LabelRole> roles_; ///< catalog labels with a role, by name
 };
 
 } // namespace

@@ -73,13 +73,23 @@ public:
       return;
     }
     for (const auto& item : n) {
-      if (!r_.check_mapping(item, {"expr", "legend", "instant"}, "a query")) continue;
+      if (!r_.check_mapping(item, {"expr", "legend", "instant", "across"}, "a query")) continue;
       Query q;
       if (!item["expr"]) r_.report(item, "dashboards/missing-field", "a query needs expr");
       else text(item["expr"], "expr", q.expr);
       if (item["legend"]) text(item["legend"], "legend", q.legend);
       if (item["instant"])
         if (auto b = r_.boolean(item["instant"], "instant")) q.instant = *b;
+      if (Node across = item["across"]) {
+        if (!across.is_map())
+          r_.report(across, "yaml/type", "across must map labels to what aggregating across them means");
+        else
+          for (auto it = across.begin(); it != across.end(); ++it) {
+            core::Located label, meaning;
+            if (text(it->first, "label", label) && text(it->second, "meaning", meaning))
+              q.across.emplace_back(std::move(label), std::move(meaning));
+          }
+      }
       p.queries.push_back(std::move(q));
     }
   }
