@@ -317,7 +317,7 @@ TEST_CASE("a description that restates a rule by hand, or names no rule") {
     if (d.check == "dashboards/unknown-rule") CHECK(d.suggestion == "did you mean HighCPUUsage?");
 }
 
-TEST_CASE("slo: sets a panel's thresholds from the objective; thresholds of its own are refused") {
+TEST_CASE("slo: sets a panel's thresholds from the objective, and refuses thresholds of its own") {
   auto r = run_with_facts(with_description("Success.", "        slo: inference-success\n"));
   INFO(dump(r->diags));
   CHECK(r->diags.empty());
