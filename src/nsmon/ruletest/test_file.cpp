@@ -259,11 +259,7 @@ private:
         ExpSample e;
         e.span = y_.span(s);
         if (auto t = string(s, "labels", "labels")) e.labels = *t;
-        if (auto v = s["value"]) {
-          auto d = yaml_float(v);
-          if (!d) y_.report(v, "yaml/type", "value must be a number (1, 0.5, 1e3, .inf, .nan)");
-          e.value = d.value_or(0);
-        }
+        if (auto v = s["value"]) e.value = expected_value(v);
         if (auto h = s["histogram"]; h && !h.is_null())
           if (auto t = string(s, "histogram", "histogram")) e.histogram = *t;
         x.exp_samples.push_back(std::move(e));
@@ -273,6 +269,13 @@ private:
     for (const auto& item : list(n["panel_tests"], "panel_tests"))
       if (auto p = panel_test(item)) g.panel_tests.push_back(std::move(*p));
     return g;
+  }
+
+  // An expected sample's or series' value, as promtool reads it (0 when it is no number).
+  double expected_value(const yaml::Node& v) {
+    auto d = yaml_float(v);
+    if (!d) y_.report(v, "yaml/type", "value must be a number (1, 0.5, 1e3, .inf, .nan)");
+    return d.value_or(0);
   }
 
   std::optional<PanelTest> panel_test(const yaml::Node& item) {
@@ -308,13 +311,8 @@ private:
       ExpPanelSeries e;
       e.span = y_.span(s);
       if (auto t = string(s, "legend", "legend")) e.legend = *t;
-      if (auto v = s["value"]) {
-        auto d = yaml_float(v);
-        if (!d) y_.report(v, "yaml/type", "value must be a number (1, 0.5, 1e3, .inf, .nan)");
-        e.value = d.value_or(0);
-      } else {
-        error(e.span, "an expected series needs value:");
-      }
+      if (auto v = s["value"]) e.value = expected_value(v);
+      else error(e.span, "an expected series needs value:");
       p.exp_series.push_back(std::move(e));
     }
     return p;
