@@ -168,5 +168,10 @@ const promql::Expr* unparen(const promql::Expr* e);
 
 /// Whether a function turns counter samples into per-second or total increases.
 bool is_rate_function(std::string_view name);
+/// Whether a function's result keeps its input's labels, unit and range (abs, round, clamp,
+/// avg/min/max/quantile_over_time, sort, ...).
+bool keeps_unit(std::string_view name);
+/// The range of `l OP r` for arithmetic operators (value_range.cpp), into `s`.
+void arithmetic_range(promql::BinaryOp op, const Shape& l, const Shape& r, Shape& s);
 
 } // namespace nsmon::lint
