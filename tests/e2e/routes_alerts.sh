@@ -47,6 +47,9 @@ expect_usage() {
 }
 printf '[\n  {"labels": }]' >"$TMP/bad.json"
 expect_usage --alerts "$TMP/bad.json" "bad.json:2:"
+# A number out of range is a positioned error too, not an abort (issue 48: exit 134).
+printf '[{"labels": {"alertname": "A"},\n  "x": 1E999}]' >"$TMP/bad.json"
+expect_usage --alerts "$TMP/bad.json" "bad.json:2:8: not JSON: number overflow parsing 1E999"
 printf '[{"labels": {"alertname": "A"}}, {"labels": {"bad-name": "x"}}]' >"$TMP/bad.json"
 expect_usage --alerts "$TMP/bad.json" 'alert 1: invalid label name "bad-name"'
 expect_usage --alerts "$alerts" --time yesterday "--time wants RFC 3339"

@@ -314,6 +314,15 @@ TEST_CASE("dispatch: alerts in the API's JSON", "[alertmanager][dispatch]") {
         "f.json: alert 0: start time must be before end time");
   CHECK(error("[\n  {\"labels\": }]").rfind("f.json:2:", 0) == 0);
   CHECK(error("{}") == "f.json: expected a JSON array of alerts, as POST /api/v2/alerts takes");
+  // A number out of range is a positioned error like a syntax error, not nlohmann's out_of_range
+  // escaping as an abort (issue 48); bytes of the input are quoted, never echoed raw.
+  CHECK(error("[{\"labels\": {\"a\": \"1\"},\n  \"x\": 1E999}]") ==
+        "f.json:2:8: not JSON: number overflow parsing 1E999");
+  CHECK(error("[{\"labels\": {\"a\": \"1\"}, \"x\": -1e400}]") ==
+        "f.json:1:30: not JSON: number overflow parsing -1e400");
+  CHECK(
+      error("[\"\xff\xfe\"]") ==
+      R"(f.json:1:3: not JSON: syntax error while parsing value - invalid string: ill-formed UTF-8 byte at "\"\xff")");
 }
 
 TEST_CASE("text/time: civil dates and RFC 3339 as Go's time package", "[alertmanager][dispatch]") {

@@ -1,6 +1,8 @@
 // Alerts in the JSON of Alertmanager's API (POST /api/v2/alerts), checked as the API and
 // types.Alert.Validate check them.
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "nsmon/alertmanager/dispatch.hpp"
 #include "nsmon/alertmanager/matchers.hpp"
@@ -40,23 +42,60 @@ std::optional<std::int64_t> time_of(const nlohmann::json& j, const std::string& 
   return ms;
 }
 
+// Where nlohmann's parser stops on a text and why: a syntax error, or a number it cannot hold
+// (1E999), which its out_of_range exception reports without a position. Reads, builds nothing.
+class FirstError final : public nlohmann::json_sax<nlohmann::json> {
+public:
+  std::optional<std::size_t> at; ///< byte offset of the token at fault
+  std::string what;
+
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return true; }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t position, const std::string& token, const nlohmann::json::exception& e) override {
+    // nlohmann's words without its "[json.exception...] " and "parse error at line L, column C: "
+    // prefixes and the token it echoes raw: the token is quoted instead (bytes as \xNN).
+    what = e.what();
+    if (auto cut = what.find("] "); cut != std::string::npos) what.erase(0, cut + 2);
+    if (auto cut = what.find(": "); what.rfind("parse error", 0) == 0 && cut != std::string::npos)
+      what.erase(0, cut + 2);
+    if (auto last = what.find("; last read: "); last != std::string::npos) {
+      std::string rest;
+      if (auto expected = what.find("; expected ", last); expected != std::string::npos) rest = what.substr(expected);
+      what = what.substr(0, last) + rest + " at " + text::go::quote(token);
+    } else if (auto quote = what.find(" '"); quote != std::string::npos) {
+      what = what.substr(0, quote + 1) + token; // "number overflow parsing 1E999"
+    }
+    // A syntax error stops at its last byte read; a number out of range after the number.
+    at = e.id == 406 ? position - std::min(position, token.size()) : (position == 0 ? 0 : position - 1);
+    return false;
+  }
+};
+
 } // namespace
 
 std::vector<Alert> parse_alerts(std::string_view text, const std::string& name, std::int64_t now_ms) {
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    // The byte nlohmann stopped at, as line:col.
-    std::size_t at = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
+    throw Error(name + ": empty: expected a JSON array of alerts, as POST /api/v2/alerts takes");
+  FirstError first;
+  if (!nlohmann::json::sax_parse(text, &first)) {
+    std::size_t at = std::min(first.at.value_or(0), text.size());
     std::size_t line =
         1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
-    std::size_t nl = text.rfind('\n', at == 0 ? 0 : at - 1);
-    std::size_t col = nl == std::string_view::npos || at == 0 ? at + 1 : at - nl;
-    std::string what = e.what();
-    if (auto colon = what.rfind(": "); colon != std::string::npos) what = what.substr(colon + 2);
-    throw Error(name + ":" + std::to_string(line) + ":" + std::to_string(col) + ": not JSON: " + what);
+    std::size_t nl = at == 0 ? std::string_view::npos : text.rfind('\n', at - 1);
+    std::size_t col = nl == std::string_view::npos ? at + 1 : at - nl;
+    throw Error(name + ":" + std::to_string(line) + ":" + std::to_string(col) + ": not JSON: " + first.what);
   }
+  const nlohmann::json doc = nlohmann::json::parse(text);
   if (!doc.is_array()) throw Error(name + ": expected a JSON array of alerts, as POST /api/v2/alerts takes");
   std::vector<Alert> out;
   for (std::size_t i = 0; i < doc.size(); ++i) {
