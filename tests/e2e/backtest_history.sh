@@ -32,7 +32,7 @@ fired = {a["alertname"]: a["episodes"] for a in doc["alerts"] if a["episodes"]}
 assert list(fired) == [alert], (name, fired)
 [e] = fired[alert]
 if alert == "HighErrorRate":
-    assert e["labels"] == dict(b["labels"], alertname=alert, severity="critical"), (name, e["labels"])
+    assert e["labels"] == dict(b["labels"], alertname=alert, severity="critical", service="neurosymbolic-app"), (name, e["labels"])
 else:
     assert [a["recording_rules_evaluated"] for a in doc["alerts"]] == [["job_error_type:errors:rate5m"]], doc
 for k in ("start", "end"):

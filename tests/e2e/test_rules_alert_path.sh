@@ -37,7 +37,7 @@ mutate "no inhibition" "  - source_matchers: ['severity=\"critical\"']
 expect_out "expected inhibited (line 66): {alertname=\"HighCPUUsage\",instance=\"detector:8000\""
 expect_out "not inhibited by any inhibit rule"
 expect_out "receiver slack, group {alertname=\"HighCPUUsage\",severity=\"warning\"} carries other alerts (line 58): - expected, + got"
-expect_out "+ {alertname=\"HighCPUUsage\",instance=\"detector:8000\",job=\"neurosymbolic-app\",severity=\"warning\"}"
+expect_out "+ {alertname=\"HighCPUUsage\",instance=\"detector:8000\",job=\"neurosymbolic-app\",service=\"neurosymbolic-app\",severity=\"warning\"}"
 mutate "title" "title: '{{ .GroupLabels.alertname }}'" "title: '[{{ .Status | toUpper }}] {{ .GroupLabels.alertname }}'"
 expect_out "slack of receiver slack: title (line 56) is not \"HighErrorRate\", template at $TMP/alertmanager.yml:51"
 expect_out "- HighErrorRate"

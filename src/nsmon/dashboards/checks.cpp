@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -296,7 +297,8 @@ private:
     return {};
   }
 
-  // A panel on an SLI shows its objective as the threshold: red below it, green at or above.
+  // A panel on an SLI shows its objective as the threshold: red below it, green at or above; one
+  // on the error ratio (`slo_ratio: errors`) shows the error budget: green up to it, red above.
   void slo_thresholds(Panel& p) {
     if (p.slo.value.empty()) return;
     auto it = facts_.slos.find(p.slo.value);
@@ -314,8 +316,11 @@ private:
                " SLO's SLI and has thresholds of its own: they drift from the objective (" +
                util::format_number(it->second.objective) + ")",
            "remove thresholds: slo: sets them from the objective");
-    p.base_color = "red";
-    p.thresholds = {{it->second.objective, "green"}};
+    const double objective = it->second.objective;
+    // 1 - 0.95 is 0.050000000000000044 in binary: the budget as the spec's decimals write it.
+    const double budget = std::round((1 - objective) * 1e12) / 1e12;
+    p.base_color = p.slo_errors ? "green" : "red";
+    p.thresholds = {{p.slo_errors ? budget : objective, p.slo_errors ? "red" : "green"}};
   }
 
   void panel(Panel& p) {

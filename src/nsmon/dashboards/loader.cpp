@@ -125,7 +125,8 @@ public:
   void panel(const Node& n, Panel& p) {
     static const std::vector<std::string> fields = {"type",     "title", "description", "unit",       "datasource",
                                                     "decimals", "min",   "max",         "thresholds", "width",
-                                                    "height",   "stack", "reduce",      "queries",    "slo"};
+                                                    "height",   "stack", "reduce",      "queries",    "slo",
+                                                    "slo_ratio"};
     if (!r_.check_mapping(n, fields, "a panel")) return;
     p.span = r_.span(n);
     for (const char* required : {"type", "title", "queries"})
@@ -141,6 +142,12 @@ public:
     if (n["max"]) p.max = r_.number(n["max"], "max");
     if (n["thresholds"]) thresholds(n["thresholds"], p);
     if (n["slo"]) text(n["slo"], "slo", p.slo);
+    if (n["slo_ratio"]) {
+      auto s = r_.string(n["slo_ratio"], "slo_ratio");
+      if (s && *s != "good" && *s != "errors")
+        r_.report(n["slo_ratio"], "yaml/type", "slo_ratio must be good (the SLI) or errors (the error ratio)");
+      else if (s) p.slo_errors = *s == "errors";
+    }
     placement(n, p);
     if (n["stack"]) {
       auto s = r_.string(n["stack"], "stack");

@@ -37,6 +37,7 @@ struct Panel {
   std::string base_color = "green";   ///< the colour below the first threshold
   std::vector<Threshold> thresholds;  ///< in increasing order of value
   core::Located slo;                  ///< an SLO of the template's `slos:` files: its objective is the threshold
+  bool slo_errors = false;            ///< `slo_ratio: errors`: the panel shows the error ratio, not the SLI
   int width = 0, height = 0;          ///< 0: the type's default
   std::string stack;                  ///< timeseries: "" or "normal" or "percent"
   std::string reduce = "lastNotNull"; ///< stat, gauge, bargauge: the reducer
