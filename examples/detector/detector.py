@@ -33,8 +33,17 @@ MIN_IMAGE_WALL = 0.005     # wall seconds spent per image at least, whatever --s
 SAHI_SHARE = 0.75          # share of images sliced with SAHI (use_sahi="true")
 FAILURE_RATE = 0.02
 ERROR_STAGES = {"TimeoutError": "inference", "ValueError": "preprocess", "PrologError": "symbolic"}
+STAGE_ERRORS = {stage: error_type for error_type, stage in ERROR_STAGES.items()}
 RELATIONSHIPS = ["spatial_left", "spatial_right", "above", "below", "near"]
 STAGE_MEDIAN = {"preprocess": 0.8, "symbolic": 2.5, "eval": 1.2}   # simulated s per image
+# Failure switches (see --help and README.md).
+PLATEAU_NOISE = 0.001      # --loss-plateau: the loss stays within +-0.1 % of the plateau epoch's
+SPIKE_FACTOR = 10          # --latency-spike: SAHI inference takes 10x longer
+DROP_FACTOR = 5            # --throughput-drop: an image takes 5x the wall time
+SLOWDOWN_FACTOR = 3        # --training-slowdown: batches and epochs take 3x longer
+BURST_SHARE = 0.5          # --error-burst: half the images fail
+LEAK_STEP = 40 * MIB       # --gpu-leak: bytes never released per system update
+GROWTH_IMAGES = 50         # --graph-growth: the graph grows by the base size every 50 images
 TYPES = {"counter": Counter, "gauge": Gauge, "histogram": Histogram, "summary": Summary,
          "info": Info}
 DEFAULT_CATALOG = os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -197,8 +206,13 @@ class Run:
         self.args = args
         self.M = metrics
         self.rng = random.Random(args.seed)
+        # The failure switches draw from their own generator, so that a run with a switch has the
+        # same values as the run without it wherever the switch does not act.
+        self.faults = random.Random(args.seed * 7919 + 17)
         self.clock = 0.0          # simulated seconds since start (app_uptime_seconds)
         self.completed = False
+        self.leaked = 0           # --gpu-leak: bytes held so far
+        self.leak_base = None     # --gpu-leak: the first allocation, the leak grows from there
         self.truth = {
             "completed": False, "exit_reason": None, "seed": args.seed, "model": args.model,
             "speed": args.speed, "crash_at": args.crash_at, "started_at": time.time(),
@@ -213,6 +227,19 @@ class Run:
             "failed_predictions": 0, "failed_prolog_queries": 0,
             "relationships": {k: 0 for k in RELATIONSHIPS},
             "gauges": {}, "disk": {"read_bytes": 0, "write_bytes": 0}, "app_uptime_seconds": 0.0,
+            "faults": {
+                "loss_spike": args.loss_spike, "loss_plateau": args.loss_plateau,
+                "latency_spike": args.latency_spike, "throughput_drop": args.throughput_drop,
+                "training_slowdown": args.training_slowdown,
+                "error_burst": None if args.error_burst is None else {
+                    "image": args.error_burst[0], "stage": args.error_burst[1],
+                    "error_type": STAGE_ERRORS[args.error_burst[1]], "share": BURST_SHARE},
+                "gpu_leak": args.gpu_leak, "prolog_failures": args.prolog_failures,
+                "graph_growth": args.graph_growth,
+            },
+            "prolog_queries": 0,
+            "gpu_memory_allocated_first": None,
+            "timeline": {"epochs": [], "batches": [], "images": []},
         }
 
     def say(self, line):
@@ -255,6 +282,12 @@ class Run:
         M, r, dev = self.M, self.rng, "0"
         busy = phase == "train"
         alloc = int((r.uniform(6.0, 9.0) if busy else r.uniform(2.0, 3.5)) * GIB)
+        if self.args.gpu_leak:   # never released: the first allocation plus all that leaked since
+            if self.leak_base is None:
+                self.leak_base = alloc
+            else:
+                self.leaked += LEAK_STEP
+            alloc = self.leak_base + self.leaked
         gauges = {
             "gpu_memory_allocated_bytes": alloc,
             "gpu_memory_reserved_bytes": alloc + int(r.uniform(0.5, 2.0) * GIB),
@@ -273,6 +306,8 @@ class Run:
         M["disk_read_bytes_total"].inc(read_bytes)
         M["disk_write_bytes_total"].inc(write_bytes)
         self.truth["gauges"] = gauges
+        if self.truth["gpu_memory_allocated_first"] is None:
+            self.truth["gpu_memory_allocated_first"] = alloc
         self.truth["disk"]["read_bytes"] += read_bytes
         self.truth["disk"]["write_bytes"] += write_bytes
 
@@ -304,32 +339,45 @@ class Run:
         t = (epoch - warm) / max(1, epochs - warm)
         return round(base * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * t))), 8)
 
-    def observe_batches(self, phase, count, median):
+    def slowed(self, epoch):
+        return self.args.training_slowdown is not None and epoch >= self.args.training_slowdown
+
+    def observe_batches(self, phase, count, median, epoch):
+        observed = []
         for _ in range(count):
-            seconds = round(self.lognormal(median, 0.4), 6)
+            seconds = self.lognormal(median, 0.4)
+            seconds = round(seconds * SLOWDOWN_FACTOR if self.slowed(epoch) else seconds, 6)
             self.M["batch_processing_seconds"].labels(model=self.args.model, phase=phase).observe(seconds)
             self.truth["batch_seconds"][phase]["count"] += 1
             self.truth["batch_seconds"][phase]["sum"] += seconds
+            observed.append(seconds)
+        self.truth["timeline"]["batches"].append(
+            {"t": round(time.time(), 3), "epoch": epoch, "phase": phase, "seconds": observed})
 
     def train_epoch(self, epoch):
         M, r, model, epochs = self.M, self.rng, self.args.model, self.args.epochs
         lr = self.learning_rate(epoch)
         M["learning_rate"].labels(model=model).set(lr)
-        duration = round(r.uniform(120, 380), 3)
+        duration = r.uniform(120, 380)
+        duration = round(duration * SLOWDOWN_FACTOR if self.slowed(epoch) else duration, 3)
         for chunk in range(1, EPOCH_CHUNKS + 1):
             if chunk == EPOCH_CHUNKS // 2 + 1:
                 self.crash_if(f"epoch:{epoch}")
             self.pass_time(duration / EPOCH_CHUNKS)
             if chunk < EPOCH_CHUNKS:
-                self.observe_batches("train", 3, 0.35)
+                self.observe_batches("train", 3, 0.35, epoch)
             else:
-                self.observe_batches("val", 4, 0.15)
+                self.observe_batches("val", 4, 0.15, epoch)
             write = int(r.uniform(50, 60) * MIB) if chunk == EPOCH_CHUNKS else 0  # checkpoint
             self.update_system("train", int(r.uniform(40, 160) * MIB), write)
         progress = (epoch - 1) / max(1, epochs - 1)
         loss = round((0.3 + 2.2 * math.exp(-3.5 * progress)) * (1 + r.gauss(0, 0.03)), 4)
         if self.args.loss_spike and epoch >= self.args.loss_spike:  # a diverging run: x10 per epoch
             loss = round(loss * 10 ** (epoch - self.args.loss_spike + 1), 4)
+        plateau = self.args.loss_plateau
+        if plateau is not None and epoch > plateau:   # stuck: the plateau epoch's loss, +-0.1 %
+            base = self.truth["epochs"][plateau - 1]["loss"]
+            loss = round(base * (1 + self.faults.uniform(-PLATEAU_NOISE, PLATEAU_NOISE)), 4)
         rise = (1 - math.exp(-3.5 * progress)) / (1 - math.exp(-3.5))
         vmap = round(min(1.0, max(0.0, 0.1 + 0.7 * rise + r.gauss(0, 0.015))), 4)
         M["training_loss"].labels(model=model, epoch=str(epoch)).set(loss)
@@ -339,6 +387,7 @@ class Run:
         t = self.truth
         t["epochs"].append({"epoch": epoch, "loss": loss, "map": vmap, "lr": lr,
                             "duration_seconds": duration})
+        t["timeline"]["epochs"].append({"t": round(time.time(), 3), "epoch": epoch, "loss": loss})
         t["best_loss"] = loss if t["best_loss"] is None else min(t["best_loss"], loss)
         t["best_map"] = vmap if t["best_map"] is None else max(t["best_map"], vmap)
         self.say(f"epoch {epoch}/{epochs} loss={loss:.4f} mAP={vmap:.4f} lr={lr:.5f}")
@@ -356,7 +405,7 @@ class Run:
             return round(self.rng.uniform(2.0, 12.0), 6)
         return round(min(1.5, self.lognormal(0.3 if sahi else 0.12, 0.55)), 6)
 
-    def fail_image(self, error_type):
+    def fail_image(self, i, error_type):
         M, t = self.M, self.truth
         stage = ERROR_STAGES[error_type]
         M["images_processed_total"].labels(stage="inference", status="failed").inc()
@@ -368,13 +417,16 @@ class Run:
         t["errors"][error_type] += 1
         t["failed_predictions"] += 1
         t["images"]["failed"] += 1
+        self.log_image = {"image": i, "status": "failed", "error_type": error_type, "stage": stage}
         return self.stage_seconds("preprocess") + (10.0 if error_type == "TimeoutError" else 0.0)
 
-    def process_image(self):
-        """Simulate one successful image; return its simulated duration."""
-        M, r, t, model = self.M, self.rng, self.truth, self.args.model
+    def process_image(self, i):
+        """Simulate one successful image (the i-th); return its simulated duration."""
+        M, r, t, model, a = self.M, self.rng, self.truth, self.args.model, self.args
         sahi = "true" if r.random() < SAHI_SHARE else "false"
         seconds = self.inference_seconds(sahi == "true")
+        if sahi == "true" and a.latency_spike is not None and i >= a.latency_spike:
+            seconds = round(seconds * SPIKE_FACTOR, 6)
         M["inference_time_seconds"].labels(model=model, use_sahi=sahi).observe(seconds)
         t["inference_time_seconds"][sahi].append(seconds)
         t["use_sahi"][sahi] += 1
@@ -393,19 +445,26 @@ class Run:
         M["nms_filtering_seconds"].observe(round(0.0005 + before * r.uniform(2e-5, 1e-4), 6))
         M["detections_before_nms"].labels(image_id="current").set(before)
         M["detections_after_nms"].labels(image_id="current").set(after)
-        for _ in range(r.randint(1, 3)):
+        queries, failed_queries = r.randint(1, 3), 0
+        for _ in range(queries):
             M["prolog_query_seconds"].observe(round(self.lognormal(0.004, 1.0), 6))
+            if a.prolog_failures is not None and self.faults.random() < a.prolog_failures:
+                M["failed_prolog_queries_total"].inc()
+                failed_queries += 1
+        t["prolog_queries"] += queries
+        t["failed_prolog_queries"] += failed_queries
         for _ in range(min(after, 20)):
             delta = round(min(0.6, max(-0.6, r.gauss(0, 0.1))), 6)
             M["confidence_adjustment_delta"].observe(delta)
         # Knowledge graph.
+        growth = 1 + (i - 1) / GROWTH_IMAGES if a.graph_growth else 1
         edges = 0
         for kind in RELATIONSHIPS:
-            count = r.randint(0, after // 2)
+            count = round(r.randint(0, after // 2) * growth)
             M["relationships_extracted_total"].labels(relationship_type=kind).inc(count)
             t["relationships"][kind] += count
             edges += count
-        nodes = after + r.randint(0, 5)
+        nodes = round((after + r.randint(0, 5)) * growth)
         graph = round((0.05 + nodes * 0.004 + edges * 0.001) * r.uniform(0.8, 1.3), 6)
         M["graph_construction_seconds"].observe(graph)
         M["graph_nodes_count"].labels(image_id="current").set(nodes)
@@ -422,6 +481,10 @@ class Run:
         t["predictions_total"] += after
         t["last_image"] = {"detections_before_nms": before, "detections_after_nms": after,
                            "graph_nodes": nodes, "graph_edges": edges}
+        self.log_image = {"image": i, "status": "success", "use_sahi": sahi,
+                          "inference_seconds": seconds, "detections": after,
+                          "prolog_queries": queries, "failed_prolog_queries": failed_queries,
+                          "relationships": edges, "graph_nodes": nodes, "graph_edges": edges}
         return total
 
     def infer(self):
@@ -429,19 +492,30 @@ class Run:
         failures = max(1, round(n * FAILURE_RATE)) if n >= 10 else 0
         failing = {i: r.choice(sorted(ERROR_STAGES)) for i in r.sample(range(1, n + 1), failures)}
         step = max(1, n // 10)
+        burst, drop = self.args.error_burst, self.args.throughput_drop
         for i in range(1, n + 1):
             self.crash_if(f"image:{i}")
-            if i in failing:
-                sim_seconds = self.fail_image(failing[i])
+            error_type = failing.get(i)
+            if burst is not None and i >= burst[0]:
+                # Drawn for every image of the burst, so the draws do not depend on `failing`.
+                if self.faults.random() < BURST_SHARE and error_type is None:
+                    error_type = STAGE_ERRORS[burst[1]]
+            if error_type is not None:
+                sim_seconds = self.fail_image(i, error_type)
             else:
-                sim_seconds = self.process_image()
+                sim_seconds = self.process_image(i)
             self.truth["images"]["processed"] += 1
             self.update_system("infer", int(r.uniform(2, 8) * MIB), int(r.uniform(20, 200) * 1024))
+            # When this image's metrics were all set (wall clock): a scrape after it sees them.
+            self.truth["timeline"]["images"].append(dict(self.log_image, t=round(time.time(), 3)))
             if i % step == 0 or i == n:
                 imgs = self.truth["images"]
                 self.say(f"image {i}/{n} success={imgs['success']} failed={imgs['failed']} "
                          f"detections={self.truth['detections_total']}")
-            self.pass_time(sim_seconds, MIN_IMAGE_WALL)
+            if drop is not None and i >= drop:   # starved: each image takes DROP_FACTOR x longer
+                self.pass_time(sim_seconds * DROP_FACTOR, MIN_IMAGE_WALL * DROP_FACTOR)
+            else:
+                self.pass_time(sim_seconds, MIN_IMAGE_WALL)
 
 
 # ------------------------------------------------------------------------------ main
@@ -451,6 +525,32 @@ def crash_point(text):
     if not m:
         raise argparse.ArgumentTypeError("expected epoch:K or image:K with K >= 1")
     return text
+
+
+def positive(text):
+    if not re.fullmatch(r"[1-9][0-9]*", text):
+        raise argparse.ArgumentTypeError("expected an integer >= 1")
+    return int(text)
+
+
+def burst_point(text):
+    m = re.fullmatch(r"([1-9][0-9]*)(?::(\w+))?", text)
+    if not m:
+        raise argparse.ArgumentTypeError("expected IMAGE or IMAGE:STAGE with IMAGE >= 1")
+    stage = m.group(2) or ERROR_STAGES["TimeoutError"]
+    if stage not in STAGE_ERRORS:
+        raise argparse.ArgumentTypeError(f"STAGE must be one of {', '.join(STAGE_ERRORS)}")
+    return int(m.group(1)), stage
+
+
+def ratio(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError("expected a number from 0 to 1")
+    return value
 
 
 def parse_args():
@@ -474,8 +574,36 @@ def parse_args():
     p.add_argument("--crash-at", metavar="WHEN", type=crash_point,
                    help="die mid-run: epoch:K (half-way through epoch K) or image:K "
                         "(on reaching image K, K-1 images done)")
-    p.add_argument("--loss-spike", type=int, metavar="EPOCH",
-                   help="the training diverges from epoch EPOCH on: the loss x10 per epoch (an alert to fire)")
+    faults = p.add_argument_group(
+        "failure switches", "each is recorded under \"faults\" in the --truth file; the values it "
+        "does not touch stay those of the same run without it")
+    faults.add_argument("--loss-spike", type=int, metavar="EPOCH",
+                        help="the training diverges from epoch EPOCH on: the loss x10 per epoch (an alert to fire)")
+    faults.add_argument("--loss-plateau", type=positive, metavar="EPOCH",
+                        help="the loss stops improving after epoch EPOCH: later epochs keep its loss "
+                             f"within +-{PLATEAU_NOISE * 100:g} %%")
+    faults.add_argument("--training-slowdown", type=positive, metavar="EPOCH",
+                        help=f"from epoch EPOCH on, batches and epochs take {SLOWDOWN_FACTOR}x longer "
+                             "(simulated and wall time)")
+    faults.add_argument("--latency-spike", type=positive, metavar="IMAGE",
+                        help=f"from image IMAGE on, inference with SAHI takes {SPIKE_FACTOR}x longer "
+                             "(images without SAHI unchanged)")
+    faults.add_argument("--throughput-drop", type=positive, metavar="IMAGE",
+                        help=f"from image IMAGE on, each image takes {DROP_FACTOR}x the wall time (the "
+                             "input starves: images per second drop, latencies unchanged)")
+    faults.add_argument("--error-burst", type=burst_point, metavar="IMAGE[:STAGE]",
+                        help=f"from image IMAGE on, {BURST_SHARE * 100:g} %% of the images fail in STAGE with "
+                             "its error type (inference: TimeoutError (default), preprocess: "
+                             "ValueError, symbolic: PrologError)")
+    faults.add_argument("--gpu-leak", action="store_true",
+                        help=f"GPU memory is never released: allocated grows by {LEAK_STEP // MIB} MiB "
+                             "per system update from the first value, reserved follows")
+    faults.add_argument("--prolog-failures", type=ratio, metavar="RATIO",
+                        help="that share of the Prolog queries fails (failed_prolog_queries_total; "
+                             "prolog_query_seconds counts every query)")
+    faults.add_argument("--graph-growth", action="store_true",
+                        help="the knowledge graph of image i has 1 + (i-1)/"
+                             f"{GROWTH_IMAGES} times the nodes and relationships")
     p.add_argument("--crash-mode", choices=["exit", "signal"], default="exit",
                    help="exit: exit status 3 after 'simulated crash' on stderr; "
                         "signal: kill itself with SIGKILL (default exit)")
@@ -499,6 +627,15 @@ def parse_args():
         kind, k = args.crash_at.split(":")
         if int(k) > (args.epochs if kind == "epoch" else args.images):
             p.error(f"--crash-at {args.crash_at} is beyond the run")
+    for option, value, bound in [
+            ("--loss-plateau", args.loss_plateau, "--epochs"),
+            ("--training-slowdown", args.training_slowdown, "--epochs"),
+            ("--latency-spike", args.latency_spike, "--images"),
+            ("--throughput-drop", args.throughput_drop, "--images"),
+            ("--error-burst", args.error_burst and args.error_burst[0], "--images")]:
+        last = args.epochs if bound == "--epochs" else args.images
+        if value is not None and value > last:
+            p.error(f"{option} {value} is beyond the run ({bound} {last})")
     return args
 
 
