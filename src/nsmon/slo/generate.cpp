@@ -642,7 +642,15 @@ std::string slo_row(const Spec& spec, const Slo& s) {
   o += panel("bargauge", "Burn rate now", burn,
              "        unit: none\n        decimals: 2\n        width: 8\n" + thresholds("green", steps) +
                  "        queries:\n" + now);
-  o += panel("timeseries", "Burn rate", burn, "        unit: none\n        width: 16\n        queries:\n" + history);
+  o += panel("timeseries", "Burn rate", burn,
+             "        unit: none\n        width: 16\n" + thresholds("green", steps) + "        queries:\n" + history);
+  // The budget over time: a fast burn is a cliff here, a slow one a slope that reaches 0 before
+  // the window ends.
+  o += panel("timeseries", "Error budget over time",
+             "The part of the " + w + " error budget not spent yet, over the dashboard's time range; below 0 the "
+             "SLO is missed.",
+             "        unit: percentunit\n        width: 24\n" + thresholds("red", {{0, "orange"}, {0.25, "green"}}) +
+                 "        queries:\n" + query(names.remaining + of, "remaining", false));
   return o;
 }
 
