@@ -60,3 +60,11 @@ run test-rules "$TMP/tests/typo.yml"
 expect_rc 2
 expect_err "no panel 'Training los' in dashboard 'Training Overview'"
 expect_err "did you mean 'Training loss'?"
+
+# A title in several rows (the SLO dashboard repeats its panels per SLO) needs row:.
+sed '/^        row: inference-success$/d' "$SRC/tests/dashboards/slo_fast_burn.yml" |
+  sed "s|\.\./\.\./|$SRC/|g" >"$TMP/tests/ambiguous.yml"
+run test-rules "$TMP/tests/ambiguous.yml"
+expect_rc 2
+expect_err "panel 'Burn rate now' is in 4 rows of dashboard 'SLOs of neurosymbolic-app': inference-success: 99% over 30d"
+expect_err "add row: with the start of one row's title"

@@ -97,17 +97,33 @@ PreparedFile::PanelRun prepare_panel_test(const PreparedFile& p, const PanelTest
             did_you_mean(t.dashboard.value, names));
     return run;
   }
+  // The panel by title, in the rows whose title starts with `row:` (one SLO dashboard repeats
+  // "Burn rate" in each SLO's row): a title found in several rows is ambiguous without it.
   const dashboards::Panel* panel = nullptr;
-  std::vector<std::string> titles;
-  for (const auto& row : dash->rows)
+  std::vector<std::string> titles, rows;
+  for (const auto& row : dash->rows) {
+    const bool in_row = row.title.value.compare(0, t.row.value.size(), t.row.value) == 0;
     for (const auto& pn : row.panels) {
-      if (!panel && pn.title.value == t.panel.value) panel = &pn;
+      if (in_row && pn.title.value == t.panel.value) {
+        if (!panel) panel = &pn;
+        rows.push_back(row.title.value);
+      }
       titles.push_back(pn.title.value);
     }
+  }
   if (!panel) {
-    invalid(diags, t.panel.span,
-            "no panel '" + t.panel.value + "' in dashboard '" + dash->title.value + "' (" + dash->path + ")",
+    invalid(diags, t.row.value.empty() ? t.panel.span : t.row.span,
+            "no panel '" + t.panel.value + "' in " +
+                (t.row.value.empty() ? std::string() : "a row starting '" + t.row.value + "' of ") + "dashboard '" +
+                dash->title.value + "' (" + dash->path + ")",
             did_you_mean(t.panel.value, titles));
+    return run;
+  }
+  if (rows.size() > 1) {
+    invalid(diags, t.panel.span,
+            "panel '" + t.panel.value + "' is in " + std::to_string(rows.size()) + " rows of dashboard '" +
+                dash->title.value + "': " + util::join(rows, "; "),
+            "add row: with the start of one row's title");
     return run;
   }
 

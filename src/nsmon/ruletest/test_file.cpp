@@ -279,7 +279,7 @@ private:
   }
 
   std::optional<PanelTest> panel_test(const yaml::Node& item) {
-    if (!y_.check_mapping(item, {"eval_time", "dashboard", "panel", "variables", "range", "exp_series"},
+    if (!y_.check_mapping(item, {"eval_time", "dashboard", "row", "panel", "variables", "range", "exp_series"},
                           "a panel test"))
       return std::nullopt;
     PanelTest p;
@@ -287,6 +287,7 @@ private:
     p.eval_time_ms = eval_time(item, p.eval_time).value_or(0);
     if (auto t = string(item, "dashboard", "dashboard")) p.dashboard = *t;
     if (auto t = string(item, "panel", "panel")) p.panel = *t;
+    if (auto t = string(item, "row", "row")) p.row = *t;
     if (p.dashboard.value.empty() || p.panel.value.empty())
       error(p.span, "a panel test needs dashboard: (a template's uid or title) and panel: (the panel's title)");
     if (auto r = item["range"]; r && !r.is_null())

@@ -109,6 +109,7 @@ struct PanelTest {
   core::Located eval_time;
   core::Located dashboard; ///< a template's uid or title
   core::Located panel;     ///< the panel's title
+  core::Located row;       ///< the start of its row's title, when several rows have such a panel
   /// Values of the dashboard's variables (one, or several of a multi-value one); unset: All.
   std::vector<std::pair<core::Located, std::vector<core::Located>>> variables;
   std::optional<std::int64_t> range_ms; ///< the dashboard's time range ($__range); default eval_time
