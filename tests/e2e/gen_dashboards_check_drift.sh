@@ -27,7 +27,7 @@ after=$(cd dashboards && sha256sum -- * | sha256sum)
 # Regenerating fixes what --check reported, except the stale file, which is left alone.
 run gen-dashboards
 expect_rc 0
-expect_out "wrote 6 dashboards to dashboards (2 changed)"
+expect_out "wrote 6 dashboards and .lint to dashboards (2 changed)"
 run gen-dashboards --check
 expect_rc 1
 expect_out "old.json: error: stale"

@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 mkdir "$TMP/w" && cd "$TMP/w" # lib.sh keeps its own files in $TMP
 run gen-dashboards --templates "$SRC/templates" --out a
 expect_rc 0
-expect_out "wrote 6 dashboards to a (6 changed)"
+expect_out "wrote 6 dashboards and .lint to a (7 changed)"
 run gen-dashboards --templates "$SRC/templates" --out b
 diff -r a b || fail "two runs differ"
 cmp -s a/nsmon-training.json "$SRC/dashboards/nsmon-training.json" || fail "differs from the committed dashboard"

@@ -33,7 +33,7 @@ expect_out "wrote $TMP/templates/slo.yml"
 grep -q "^rules: \['../rules.yml'\]" "$TMP/templates/slo.yml" || fail "rules: is not relative to the template"
 run gen-dashboards --templates "$TMP/templates" --out "$TMP/dashboards"
 expect_rc 0
-expect_out "wrote 1 dashboard to $TMP/dashboards"
+expect_out "wrote 1 dashboard and .lint to $TMP/dashboards"
 /usr/bin/python3 - "$TMP/dashboards/nsmon-slo-detector.json" <<'PY' || fail "the SLO dashboard is not as expected"
 import json, sys
 d = json.load(open(sys.argv[1]))

@@ -124,9 +124,9 @@ TEST_CASE("panel tests: variables, globals, use and legends as Grafana renders t
   REQUIRE(r->diags.empty());
   REQUIRE(r->results.size() == 1);
   CHECK(r->results[0].failures.empty());
-  // What Grafana sends: All as .*, [[model]] and ${instance} resolved, 4 x the scrape interval.
+  // What Grafana sends: All as allValue .+, [[model]] and ${instance} resolved, 4 x the scrape interval.
   const auto& requests = r->file->tests[0].panels[0].queries.at(0).text;
-  CHECK(requests == R"(sum by (model, job) (rate(reqs_total{job=~".*", instance=~".*", model=~".*"}[4m])))");
+  CHECK(requests == R"(sum by (model, job) (rate(reqs_total{job=~".+", instance=~".+", model=~".+"}[4m])))");
   CHECK(r->file->tests[0].panels[1].queries.at(0).text.find(R"x(instance=~"(a|b)", model=~"m2")x") !=
         std::string::npos);
   CHECK(r->file->tests[0].panels[4].queries.at(0).text == "count_over_time(up[300s])");

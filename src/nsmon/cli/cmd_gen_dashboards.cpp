@@ -249,9 +249,17 @@ int run_gen_dashboards(const GenDashboardsOptions& o, const Context& ctx) {
   ro.importable = o.importable;
   std::map<std::string, std::string> files;
   for (const auto& t : loaded.templates) files[t.uid.value + ".json"] = dashboards::render(t, ro);
+  // dashboard-linter's .lint beside them: its exceptions, each with its reason. One written by
+  // hand (without gen-dashboards' marker) is left alone.
+  const fs::path lint = fs::path(o.out) / ".lint";
+  std::map<std::string, std::string> written = files;
+  std::error_code lint_ec;
+  const bool own_lint =
+      !fs::exists(lint, lint_ec) || util::read_file(lint.string()).find(dashboards::kLintMarker) != std::string::npos;
+  if (own_lint) written[".lint"] = dashboards::render_lint(loaded.templates);
   if (o.check) {
     // The output directory's drift joins the templates' findings in the one report.
-    std::vector<core::Diagnostic> drift = check_out_dir(o, files);
+    std::vector<core::Diagnostic> drift = check_out_dir(o, written);
     report.gate_failed = !drift.empty();
     report.facts.push_back({"dashboards", static_cast<long long>(files.size())});
     report.facts.push_back({"stale", static_cast<long long>(drift.size())});
@@ -273,14 +281,16 @@ int run_gen_dashboards(const GenDashboardsOptions& o, const Context& ctx) {
   if (ec) throw Error("cannot create " + o.out + ": " + ec.message());
   // Every changed dashboard is written, or none is (util::write_files_atomic).
   std::vector<std::pair<std::string, std::string>> changed;
-  for (const auto& [name, text] : files) {
-    fs::path path = out / name; // name is a checked uid + ".json": never outside `out`
+  for (const auto& [name, text] : written) {
+    fs::path path = out / name; // name is a checked uid + ".json" or .lint: never outside `out`
     if (fs::exists(path, ec) && util::read_file(path.string()) == text) continue;
     changed.emplace_back(path.string(), text);
   }
   util::write_files_atomic(changed);
-  status << "wrote " << report::plural(static_cast<long long>(files.size()), "dashboard", "dashboards") << " to "
-         << o.out << " (" << changed.size() << " changed)\n";
+  status << "wrote " << report::plural(static_cast<long long>(files.size()), "dashboard", "dashboards")
+         << (own_lint ? " and .lint" : "") << " to " << o.out << " (" << changed.size() << " changed)\n";
+  if (!own_lint)
+    status << "left " << lint.string() << " alone: gen-dashboards did not write it (its dashboard-linter exceptions)\n";
   if (!o.provisioning.empty()) {
     fs::path prov(o.provisioning);
     fs::create_directories(prov / "datasources", ec);

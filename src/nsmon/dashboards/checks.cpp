@@ -107,6 +107,7 @@ public:
   }
 
   void run() {
+    t_.linter_exceptions.clear();
     variables();
     for (auto& row : t_.rows)
       for (auto& p : row.panels) panel(p);
@@ -130,15 +131,71 @@ private:
   }
 
   // Only a dashboard whose queries read scraped series (which carry job and instance) needs the
-  // variables: one on recording rules' aggregates (the SLO dashboard) has nothing to select.
+  // variables: one on recording rules' aggregates (the SLO dashboard) has nothing to select, and
+  // dashboard-linter's template-job-rule and template-instance-rule get an exception that says so.
+  // A variable that is there is one the linter accepts: a multi-value query labelled Job or
+  // Instance (the renderer gives it `$datasource` and allValue `.+`).
   void job_instance_variables() {
     core::Span at = t_.variables_span.line ? t_.variables_span : t_.uid.span;
     at.file = t_.path;
-    for (const char* v : {"job", "instance"})
-      if (!has_variable(v) && scraped_.count(v))
-        emit(out_, "dashboards/job-instance-variables", at, std::string("the dashboard has no ") + v + " variable",
-             std::string("add ") + v + " to variables");
+    for (std::string v : {"job", "instance"}) {
+      const Unfiltered& u = unfiltered_[v];
+      if (!has_variable(v)) {
+        if (scraped_.count(v))
+          emit(out_, "dashboards/job-instance-variables", at, "the dashboard has no " + v + " variable",
+               "add " + v + " to variables");
+        else if (!u.unexcused) {
+          std::string why = u.any() ? ": " + u.reason(v) : "";
+          t_.linter_exceptions.push_back(
+              {"template-" + v + "-rule", "", -1, "no query reads a series that carries " + v + why});
+          if (u.any())
+            t_.linter_exceptions.push_back(
+                {"target-" + v + "-rule", "", -1, "the dashboard has no " + v + " variable to filter by" + why});
+        }
+        continue;
+      }
+      const Variable& var =
+          *std::find_if(t_.variables.begin(), t_.variables.end(), [&](const Variable& x) { return x.name.value == v; });
+      std::string label =
+          std::string(1, static_cast<char>(std::toupper(static_cast<unsigned char>(v[0])))) + v.substr(1);
+      if (var.type != "query" || !var.multi || (!var.label.empty() && var.label != label))
+        emit(out_, "dashboards/job-instance-variables", var.name.span,
+             "dashboard-linter's template-" + v + "-rule wants " + v + " to be a multi-value query variable labelled " +
+                 label,
+             "use the built-in " + v + " (variables: [..., " + v + "])");
+    }
   }
+
+  // The selectors of one query without dashboard-linter's `job=~"$job"` (or `instance=~"$instance"`)
+  // matcher, for one of the labels: those whose series carry no such label, and whether any other.
+  struct Unfiltered {
+    std::set<std::string> recorded; ///< recording rules that write series without the label
+    std::set<std::string> alerts;   ///< ALERTS, ALERTS_FOR_STATE: an alert's own labels
+    bool unexcused = false;         ///< a selector whose series may carry the label
+    bool any() const { return unexcused || !recorded.empty() || !alerts.empty(); }
+    void merge(const Unfiltered& o) {
+      recorded.insert(o.recorded.begin(), o.recorded.end());
+      alerts.insert(o.alerts.begin(), o.alerts.end());
+      unexcused = unexcused || o.unexcused;
+    }
+    std::string reason(const std::string& v) const {
+      std::vector<std::string> why;
+      if (!recorded.empty()) {
+        std::vector<std::string> names(recorded.begin(), recorded.end());
+        std::string more = names.size() > 3 ? " and " + std::to_string(names.size() - 2) + " more" : "";
+        if (!more.empty()) names.resize(2);
+        why.push_back(std::string(recorded.size() == 1 ? "the recording rule " : "the recording rules ") +
+                      util::join(names, ", ") + more + " of the template's rules: files " +
+                      (recorded.size() == 1 ? "writes" : "write") + " series without " + v);
+      }
+      if (!alerts.empty())
+        why.push_back(util::join({alerts.begin(), alerts.end()}, ", ") +
+                      " has each alert's own labels, and a filter on " + v +
+                      " would hide the alerts whose rule aggregates it away");
+      return util::join(why, "; ");
+    }
+  };
+  std::map<std::string, Unfiltered> unfiltered_; ///< job, instance: over all the queries
 
   // label_values(selector, label): the selector goes through the same checks as a panel query.
   void variable_query(const Variable& v) {
@@ -341,17 +398,27 @@ private:
            "remove datasource (every panel uses ${datasource})");
     std::string unit; // the catalog unit of the first query that has one
     std::size_t before = out_.size();
-    for (auto& q : p.queries) {
+    for (std::size_t i = 0; i < p.queries.size(); ++i) {
+      Query& q = p.queries[i];
       if (q.expr.value.empty()) continue;
       Parsed parsed = expression(q.expr);
       if (!parsed.result.ok()) continue;
       QueryChecks pos(cat_, *parsed.inf, names_, q.expr, parsed.sub, out_);
       const Expr* root = parsed.result.expr();
+      std::map<std::string, Unfiltered> unfiltered;
       walk(*root, [&](const Expr& n, std::span<const Expr* const>) {
         if (n.kind == NodeKind::call) rate_interval(n.as<Call>(), q.expr, parsed.sub, pos);
-        if (n.kind == NodeKind::vector_selector) filters(n.as<VectorSelector>(), *parsed.inf, pos);
+        if (n.kind == NodeKind::vector_selector) filters(n.as<VectorSelector>(), *parsed.inf, pos, unfiltered);
         return true;
       });
+      // dashboard-linter's target-job-rule and target-instance-rule, per query: an exception when
+      // every selector without the matcher reads series that cannot carry the label.
+      for (const auto& [v, u] : unfiltered) {
+        unfiltered_[v].merge(u);
+        if (has_variable(v) && !u.unexcused && !p.title.value.empty())
+          t_.linter_exceptions.push_back({"target-" + v + "-rule", p.title.value, static_cast<int>(i),
+                                          "it selects series that carry no " + v + ": " + u.reason(v)});
+      }
       if (parsed.shape.kind == lint::ValueKind::counter)
         emit(out_, "dashboards/counter-raw", q.expr.span,
              "the query shows a raw counter, which only grows; its value depends on when the process started",
@@ -419,20 +486,37 @@ private:
          "write [$__rate_interval]");
   }
 
-  void filters(const VectorSelector& vs, const lint::Inference& inf, const QueryChecks& pos) {
+  // dashboard-linter's target-job-rule and target-instance-rule want `job=~"$job"` and
+  // `instance=~"$instance"`, in that form, in every selector. A selector of scraped series (which
+  // carry both) without it ignores the dashboard's selection; one of series that carry neither
+  // (an aggregating recording rule, ALERTS) cannot have it, which goes into `unfiltered`.
+  void filters(const VectorSelector& vs, const lint::Inference& inf, const QueryChecks& pos,
+               std::map<std::string, Unfiltered>& unfiltered) {
     lint::SeriesInfo s = inf.series(vs);
-    if (s.origin != lint::SeriesInfo::Origin::catalog) return;
-    const lint::LabelSet labels = inf.scraped_labels(*s.metric, s.suffix);
-    for (const char* v : {"job", "instance"}) {
-      if (labels.count(v)) scraped_.insert(v);
-      if (!has_variable(v) || !labels.count(v)) continue;
-      bool filtered = std::any_of(vs.matchers.begin(), vs.matchers.end(), [&](const Matcher& m) {
-        return m.name == v && (m.value.find(std::string("$") + v) != std::string::npos ||
-                               m.value.find(std::string("${") + v) != std::string::npos);
-      });
-      if (!filtered)
+    const bool catalog = s.origin == lint::SeriesInfo::Origin::catalog;
+    const lint::LabelSet labels = catalog ? inf.scraped_labels(*s.metric, s.suffix) : lint::LabelSet{};
+    for (std::string v : {"job", "instance"}) {
+      const std::string want = "$" + v;
+      const Matcher* m = nullptr; // the selector's matcher of v, the linter's form first
+      for (const auto& x : vs.matchers)
+        if (x.name == v && (!m || (x.op == MatchOp::regex && x.value == want))) m = &x;
+      if (catalog && labels.count(v)) scraped_.insert(v);
+      if (m && m->op == MatchOp::regex && m->value == want) continue;
+      Unfiltered& u = unfiltered[v];
+      if (catalog && !labels.count(v)) u.alerts.insert(s.name);
+      else if (s.origin == lint::SeriesInfo::Origin::recording && s.recorded->shape.labels_known &&
+               !s.recorded->shape.labels.count(v))
+        u.recorded.insert(s.name);
+      else u.unexcused = true;
+      if (!catalog || !labels.count(v) || !has_variable(v)) continue;
+      if (m)
+        emit(out_, "dashboards/variable-filter", pos.span(m->range),
+             s.name + "'s matcher " + v + to_string(m->op) + "\"" + m->value + "\" is not " + v + "=~\"" + want +
+                 "\", the form of dashboard-linter's target-" + v + "-rule",
+             v + "=~\"" + want + "\"");
+      else
         emit(out_, "dashboards/variable-filter", pos.span(vs.range),
-             s.name + " ignores the dashboard's $" + v + " selection", std::string(v) + "=~\"$" + v + "\"");
+             s.name + " ignores the dashboard's $" + v + " selection", v + "=~\"" + want + "\"");
     }
   }
 

@@ -78,6 +78,15 @@ struct RuleFacts {
   std::map<std::string, Slo> slos;
 };
 
+/// An exception to a rule of grafana/dashboard-linter that check() found the facts for: an entry of
+/// the `.lint` that gen-dashboards writes beside the dashboards (render_lint).
+struct LinterException {
+  std::string rule;  ///< target-job-rule, template-instance-rule, ...
+  std::string panel; ///< the panel's title; empty: the whole dashboard
+  int target = -1;   ///< the query's index in the panel; -1: all of them
+  std::string reason;
+};
+
 /// One dashboard template (templates/<file>.yml).
 struct Template {
   std::string path;
@@ -90,7 +99,8 @@ struct Template {
   std::vector<core::Located> rules; ///< rule files whose recorded series the queries read, relative to the template
   std::vector<core::Located> slos;  ///< SLO spec files the panels' `slo:` and descriptions name, relative to it
   std::vector<Row> rows;
-  core::Span variables_span; ///< where to point for a missing variable
+  core::Span variables_span;                      ///< where to point for a missing variable
+  std::vector<LinterException> linter_exceptions; ///< set by check()
 };
 
 } // namespace nsmon::dashboards

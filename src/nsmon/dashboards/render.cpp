@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "nsmon/dashboards/variables.hpp"
+
 namespace nsmon::dashboards {
 
 using nlohmann::json;
@@ -236,6 +238,7 @@ json variable(const Variable& v, bool importable) {
             {"name", name},  {"options", json::array()},    {"query", query}, {"skipUrlSync", false},
             {"type", v.type}};
   if (v.type == "query") {
+    if (std::string all = all_value(v); !all.empty()) j["allValue"] = all;
     j["datasource"] = datasource();
     j["definition"] = query;
     j["refresh"] = 2;
@@ -321,6 +324,44 @@ std::string render(const Template& t, const RenderOptions& o) {
     d["__requires"] = required_plugins(t);
   }
   return d.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+std::string render_lint(const std::vector<Template>& templates) {
+  // Why each rule has exceptions at all; each entry says why it is one.
+  static const std::map<std::string, std::string, std::less<>> reasons = {
+      {"target-instance-rule", "A query of series that carry no instance label cannot filter by $instance."},
+      {"target-job-rule", "A query of series that carry no job label cannot filter by $job."},
+      {"template-instance-rule", "A dashboard none of whose queries reads a series with an instance label has "
+                                 "no instance variable."},
+      {"template-job-rule", "A dashboard none of whose queries reads a series with a job label has no job variable."}};
+  auto quote = [](const std::string& s) { return json(s).dump(-1, ' ', false, json::error_handler_t::replace); };
+  std::map<std::string, std::vector<std::string>> entries; // by rule
+  std::map<std::string, std::set<std::string>> seen;       // by rule: the dashboard, panel and query named
+  for (const auto& t : templates)
+    for (const auto& e : t.linter_exceptions) {
+      std::string entry = "      - dashboard: " + quote(t.title.value) + "\n";
+      if (!e.panel.empty()) entry += "        panel: " + quote(e.panel) + "\n";
+      // yaml.v3 reads the field TargetIdx as `targetidx` (the lower-cased name: the struct has
+      // json tags only); the documented `targetIdx` would be ignored and cover every query.
+      if (e.target >= 0) entry += "        targetidx: \"" + std::to_string(e.target) + "\"\n";
+      // Panels of one title in one dashboard are one entry: the linter cannot tell them apart.
+      if (!seen[e.rule].insert(entry).second) continue;
+      entries[e.rule].push_back(entry + "        reason: " + quote(e.reason) + "\n");
+    }
+  std::string out = "# grafana/dashboard-linter's exceptions for the dashboards of this directory\n"
+                    "# (`dashboard-linter lint --strict DASHBOARD.json` reads the .lint beside it).\n"
+                    "# " +
+                    std::string(kLintMarker) +
+                    " from the templates, where its checks found why:\n"
+                    "# do not edit, regenerate.\n";
+  if (entries.empty()) return out + "exclusions: {}\n";
+  out += "exclusions:\n";
+  for (const auto& [rule, list] : entries) {
+    auto why = reasons.find(rule);
+    out += "  " + rule + ":\n    reason: " + quote(why == reasons.end() ? rule : why->second) + "\n    entries:\n";
+    for (const auto& e : list) out += e;
+  }
+  return out;
 }
 
 } // namespace nsmon::dashboards

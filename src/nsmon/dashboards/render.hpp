@@ -38,4 +38,13 @@ struct RenderOptions {
 /// panel ids numbered from 1 in template order (rows included).
 std::string render(const Template& t, const RenderOptions& options = {});
 
+/// The line that marks a `.lint` as gen-dashboards' own, to be rewritten (and not one by hand).
+constexpr const char* kLintMarker = "Written by nsmon gen-dashboards";
+
+/// The `.lint` of grafana/dashboard-linter (YAML, read from the dashboard's directory) for the
+/// dashboards of `templates`: their `linter_exceptions` (set by check()) as exclusions, grouped
+/// by rule, each entry naming the dashboard by title (the panel by title, the query by index) with
+/// its reason. `exclusions: {}` when there is none: the linter refuses a file without a document.
+std::string render_lint(const std::vector<Template>& templates);
+
 } // namespace nsmon::dashboards

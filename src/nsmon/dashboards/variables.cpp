@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "nsmon/dashboards/model.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::dashboards {
@@ -17,6 +18,12 @@ bool is_global_variable(std::string_view name) {
                                                         "__range_ms",         "__from",        "__to",
                                                         "__dashboard",        "__org",         "__user"};
   return std::find(globals.begin(), globals.end(), name) != globals.end();
+}
+
+std::string all_value(const Variable& v) {
+  const std::string& name = v.name.value;
+  if (v.type != "query" || (name != "job" && name != "instance" && name != "model")) return "";
+  return ".+";
 }
 
 promql::PosRange Substituted::original(promql::PosRange range) const {

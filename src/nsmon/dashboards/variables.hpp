@@ -9,6 +9,15 @@
 
 namespace nsmon::dashboards {
 
+struct Variable;
+
+/// The `allValue` of a variable: what Grafana writes for its "All" option. `.+` for the built-in
+/// label variables (job, instance, model) of type query: every series that has the label, also
+/// one whose value appeared after the dashboard loaded, as grafana/dashboard-linter's
+/// template-job-rule and template-instance-rule want. Empty for the others: Grafana then writes
+/// the variable's current values as a regex, `(a|b|c)`.
+std::string all_value(const Variable& v);
+
 /// A Grafana variable reference in a query: `$name`, `${name}`, `${name:format}` or the
 /// deprecated `[[name]]`.
 struct VariableRef {

@@ -183,9 +183,13 @@ PreparedFile::PanelRun prepare_panel_test(const PreparedFile& p, const PanelTest
       const dashboards::Variable& v = *def->second;
       auto set = given.find(ref.name);
       if (set == given.end()) {
-        // Unset: All, as Grafana sends it with allValue `.*`; a variable without All: a custom
-        // one's first value, else the test must give it.
-        if (v.include_all) return ".*";
+        // Unset: All, as Grafana sends it: the variable's allValue (`.+` for job, instance and
+        // model), else its values as a regex, which `.*` stands for; a variable without All: a
+        // custom one's first value, else the test must give it.
+        if (v.include_all) {
+          std::string all = dashboards::all_value(v);
+          return all.empty() ? ".*" : all;
+        }
         if (auto first = util::split_lists({v.query.value}); v.type == "custom" && !first.empty()) return first[0];
         unknown.push_back(ref.name + " (no All option: give its value in variables:)");
         return "1";
