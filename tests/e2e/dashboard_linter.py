@@ -452,7 +452,10 @@ def load_config(path, problems):
     if not os.path.exists(path):
         return {"exclusions": {}, "warnings": {}}
     with open(path, encoding="utf-8") as f:
-        raw = yaml.safe_load(f) or {}
+        raw = yaml.safe_load(f)
+    if raw is None:  # comments only: yaml.v3's Decoder.Decode returns io.EOF and the linter stops
+        problems.append("%s: no YAML document (the linter fails to load it: EOF)" % path)
+        raw = {}
     for key in raw:
         if key not in ("exclusions", "warnings"):
             problems.append("%s: unknown key '%s' (yaml.v3 ignores it)" % (path, key))
