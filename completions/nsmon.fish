@@ -871,7 +871,7 @@ complete -c nsmon -n '__nsmon_under "promql check"' -l help -s h -x -d 'Print th
 complete -c nsmon -n '__nsmon_under "promql check"' -l enable-feature -x -d 'Enable a Prometheus feature flag for PromQL: promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers (comma-separated, repeatable)'
 complete -c nsmon -n '__nsmon_under "promql check"' -l each-line -x -d 'Check each line as a separate expression; print '\''LINE: error'\'' for each invalid one'
 complete -c nsmon -n '__nsmon_under "promql check"' -l format -x -a 'text json github sarif' -d 'Output format: text, json, github, sarif (default: the format.lint setting, text)'
-complete -c nsmon -n '__nsmon_under "promql check"' -l fail-on -x -a 'error warning info never' -d 'Exit 1 when a finding is at least this severe: error, warning, info, never (default warning)'
+complete -c nsmon -n '__nsmon_under "promql check"' -l fail-on -x -a 'error warning info never' -d 'Exit 1 when a finding is at least this severe: error, warning, info, never (default error)'
 complete -c nsmon -n '__nsmon_at "promql check"' -x -a '(__nsmon_metrics)'
 complete -c nsmon -n '__nsmon_under "promql fmt"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "promql fmt"' -l enable-feature -x -d 'Enable a Prometheus feature flag for PromQL: promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers (comma-separated, repeatable)'

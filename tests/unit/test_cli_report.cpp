@@ -93,6 +93,13 @@ TEST_CASE("report_options: flags first, then the format.lint setting", "[cli]") 
   CHECK(o.color);
 
   CHECK_THROWS_AS(app.parse(std::vector<std::string>{"yaml", "--format", "lint-rules"}), CLI::ValidationError);
+  // The --fail-on default is set once: --help says it and report_options returns it.
+  auto* check = app.add_subcommand("check");
+  cli::add_report_options(*check, "error");
+  CHECK(check->get_option("--fail-on")->get_description().ends_with("(default error)"));
+  CHECK(cmd->get_option("--fail-on")->get_description().ends_with("(default warning)"));
+  app.parse(std::vector<std::string>{"check"});
+  CHECK(cli::report_options(*check, s, false).fail_on == "error");
   // A command without report options keeps the defaults.
   CHECK(cli::report_options(*other, s, false).format == "text");
 }

@@ -81,7 +81,7 @@ int run_check_lines(const PromqlOptions& o) {
 // check: a report like every checker's (--format); in text, silent when the expression is valid
 // and nothing is found. The checks are query's (lint::check_expression, against the catalog), so
 // an expression gets the same findings wherever it is checked.
-int run_check(const PromqlOptions& o, const Context& ctx, bool fail_on_given) {
+int run_check(const PromqlOptions& o, const Context& ctx) {
   if (o.each_line) return run_check_lines(o);
   report::Report report;
   core::SourceSet sources;
@@ -92,9 +92,6 @@ int run_check(const PromqlOptions& o, const Context& ctx, bool fail_on_given) {
       report.findings.push_back(std::move(d));
   ReportOptions ro = ctx.report;
   ro.quiet_text = true;
-  // A valid expression exits 0 unless asked otherwise: the catalog's findings are shown, and
-  // --fail-on warning makes them count.
-  if (!fail_on_given) ro.fail_on = "error";
   return finish(report, sources, ro);
 }
 
@@ -137,7 +134,9 @@ Run define_promql(CLI::App& cmd) {
   add_common(check, co);
   check->add_flag("--each-line", co->each_line,
                   "Check each line as a separate expression; print 'LINE: error' for each invalid one");
-  add_report_options(*check);
+  // A valid expression exits 0 unless asked otherwise: the catalog's findings are shown, and
+  // --fail-on warning makes them count.
+  add_report_options(*check, "error");
 
   auto fo = std::make_shared<PromqlOptions>();
   auto* fmt = cmd.add_subcommand("fmt", "Print an expression in canonical form");
@@ -149,7 +148,7 @@ Run define_promql(CLI::App& cmd) {
   ast->add_option("--format", ao->format, "Output format")->check(CLI::IsMember({"json", "text"}))->default_str("json");
 
   return [check, fmt, co, fo, ao](const Context& ctx) {
-    if (check->parsed()) return run_check(*co, ctx, check->get_option("--fail-on")->count() > 0);
+    if (check->parsed()) return run_check(*co, ctx);
     return fmt->parsed() ? run_fmt(*fo) : run_ast(*ao);
   };
 }

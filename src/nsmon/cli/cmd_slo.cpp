@@ -82,6 +82,9 @@ int run_generate(const SloOptions& o, const Context& ctx) {
   bool loaded = true;
   for (const auto& d : diags) loaded = loaded && d.severity != core::Severity::error;
   if (loaded) lint_generated(specs, ctx, o.policy, diags);
+  // An error stops everything (exit 2); a lesser finding at or above --fail-on stops the writing,
+  // as in gen-dashboards (exit 1).
+  const bool spec_fails = report::fails(diags, ctx.report.fail_on);
   check_loaded(std::move(diags), sources, "SLO spec", o.spec, core::Severity::error);
   if (specs.empty()) throw UsageError(o.spec + ": no SLO to generate");
 
@@ -107,7 +110,12 @@ int run_generate(const SloOptions& o, const Context& ctx) {
     report.scope = report::plural(static_cast<long long>(files.size()), "file", "files") + " from " + o.spec;
     report.facts = {{"files", static_cast<long long>(files.size())},
                     {"stale", static_cast<long long>(report.findings.size())}};
-    return finish(report, sources, ctx.report);
+    const int rc = finish(report, sources, ctx.report);
+    return spec_fails ? kFindings : rc;
+  }
+  if (spec_fails) {
+    print_error("findings at or above --fail-on " + ctx.report.fail_on + " in " + o.spec + ": nothing written");
+    return kFindings;
   }
   util::write_files_atomic(files);
   for (const auto& [path, content] : files) std::cout << "wrote " << path << "\n";

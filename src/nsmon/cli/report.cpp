@@ -14,7 +14,7 @@
 
 namespace nsmon::cli {
 
-void add_report_options(CLI::App& cmd) {
+void add_report_options(CLI::App& cmd, std::string_view fail_on) {
   const config::Key& key = *config::find_key("format.lint");
   std::vector<std::string> formats(key.choices.begin(), key.choices.end());
   cmd.add_option("--format")
@@ -23,8 +23,9 @@ void add_report_options(CLI::App& cmd) {
       ->option_text("FORMAT");
   cmd.add_option("--fail-on")
       ->description("Exit 1 when a finding is at least this severe: " + util::join(report::fail_on_levels(), ", ") +
-                    " (default warning)")
+                    " (default " + std::string(fail_on) + ")")
       ->check(CLI::IsMember(report::fail_on_levels()))
+      ->default_str(std::string(fail_on))
       ->option_text("SEVERITY");
 }
 
@@ -36,7 +37,7 @@ ReportOptions report_options(const CLI::App& cmd, const config::Settings& settin
   if (!fail_on) return o; // not a command that reports findings
   o.format_given = format->count() > 0;
   o.format = o.format_given ? format->as<std::string>() : settings.get("format.lint").value;
-  if (fail_on->count() > 0) o.fail_on = fail_on->as<std::string>();
+  o.fail_on = fail_on->count() > 0 ? fail_on->as<std::string>() : fail_on->get_default_str();
   return o;
 }
 

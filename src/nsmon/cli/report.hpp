@@ -24,14 +24,15 @@ namespace nsmon::cli {
 struct ReportOptions {
   std::string format = "text";     ///< text, json, github, sarif
   bool format_given = false;       ///< --format on the command line (not from settings)
-  std::string fail_on = "warning"; ///< error, warning, info, never
+  std::string fail_on = "warning"; ///< error, warning, info, never (add_report_options sets each command's)
   bool color = false;              ///< text on stdout in colour
   bool quiet_text = false;         ///< text: the findings alone, on stderr, like a compiler (promql check)
 };
 
 /// Adds --format (text, json, github, sarif; default: the format.lint setting) and --fail-on
-/// (error, warning, info, never; default warning) to a subcommand that reports findings.
-void add_report_options(CLI::App& cmd);
+/// (error, warning, info, never) to a subcommand that reports findings. `fail_on` is the one place
+/// its default is set: --help says it and report_options() returns it when --fail-on is not given.
+void add_report_options(CLI::App& cmd, std::string_view fail_on = "warning");
 
 /// The report options `cmd` was given, with the settings' format when --format was not.
 ReportOptions report_options(const CLI::App& cmd, const config::Settings& settings, bool color);
