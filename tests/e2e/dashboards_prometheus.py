@@ -610,7 +610,11 @@ def check(run_file):
         except Exception as e:   # a Mismatch, or a check that could not read what it needs
             failed += 1
             print(f"FAIL  {where}: {'' if isinstance(e, Mismatch) else type(e).__name__ + ': '}{e}")
+            printed = set()
             for expr, at, result in ctx.prom.sent:
+                if (expr, at) in printed:
+                    continue
+                printed.add((expr, at))
                 answer = [(s["metric"], s["value"][1]) for s in result]
                 print(f"      query at {at:.3f}: {expr}\n      Prometheus: {json.dumps(answer)[:1500]}")
             faults = {k: v for k, v in ctx.truth[scenario]["faults"].items() if v}
