@@ -96,6 +96,49 @@ TEST_CASE("every metrics/* id a finding can carry is in the checks table", "[lin
   }
 }
 
+TEST_CASE("what is not an exposition, or is empty, is said once", "[lint][metrics]") {
+  // 3 KB of random bytes: one finding, the first line that does not parse, instead of one per
+  // line and one per catalog metric (issue 48: 64 lines).
+  std::mt19937 rng(48);
+  std::string junk;
+  for (int i = 0; i < 3000; ++i) junk += static_cast<char>(rng() & 0xff);
+  for (bool with_catalog : {true, false}) {
+    auto d = check(junk, with_catalog);
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].check == "metrics/syntax");
+    CHECK(d[0].message.starts_with("not an exposition (text format 0.0.4 or OpenMetrics 1.0): "));
+    CHECK(d[0].span.line == 1);
+  }
+  auto html = check("<!DOCTYPE html>\n<html><body>Sign in</body></html>\n");
+  REQUIRE(html.size() == 1);
+  CHECK(html[0].message ==
+        "not an exposition (text format 0.0.4 or OpenMetrics 1.0): expected metric name, got \"<\" (and 1 more)");
+  // Empty: one finding against the catalog; nothing to say without one (promtool says nothing).
+  for (const char* empty : {"", "\n\n", "# just a comment\n"}) {
+    auto e = check(empty);
+    REQUIRE(e.size() == 1);
+    CHECK(e[0].check == "metrics/missing-metric");
+    CHECK(e[0].message.ends_with(": none of the catalog's " + std::to_string(catalog::embedded().metrics.size()) +
+                                 " metrics is in it"));
+    CHECK(check(empty, false).empty());
+  }
+  CHECK(check("")[0].message.starts_with("the exposition is empty"));
+}
+
+TEST_CASE("catalog metrics missing from a scrape are one finding", "[lint][metrics]") {
+  auto d =
+      check("# HELP learning_rate Current learning rate\n# TYPE learning_rate gauge\nlearning_rate{model=\"m\"} 1\n");
+  std::vector<core::Diagnostic> missing;
+  for (const auto& x : d)
+    if (x.check == "metrics/missing-metric") missing.push_back(x);
+  REQUIRE(missing.size() == 1);
+  const std::size_t n = catalog::embedded().metrics.size();
+  CHECK(missing[0].message.starts_with(std::to_string(n - 1) + " of the catalog's " + std::to_string(n) +
+                                       " metrics are not in the exposition: "));
+  CHECK(missing[0].message.find("training_loss (gauge, training)") != std::string::npos);
+  CHECK(missing[0].message.find("learning_rate") == std::string::npos);
+}
+
 TEST_CASE("catalog checks on small scrapes", "[lint][metrics]") {
   SECTION("a family with the catalog's name but another TYPE") {
     auto d = check(

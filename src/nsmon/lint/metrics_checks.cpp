@@ -142,23 +142,8 @@ public:
 
   /// The findings about the whole input, sorted.
   std::vector<core::Diagnostic> finish() {
-    std::size_t app_seen = 0;
-    if (cat_)
-      for (const auto& m : cat_->metrics) app_seen += seen_.count(&m);
-    if (cat_ && app_seen == 0 && !cat_->metrics.empty() && families_ > 0) {
-      // Not one of the application's metrics: another exporter's scrape (node_exporter, ...),
-      // which one finding says better than one per catalog metric.
-      add("metrics/missing-metric", 0, 0, 0, kNoOffset,
-          "none of the catalog's " + std::to_string(cat_->metrics.size()) +
-              " metrics is in the exposition: it is not the application's scrape",
-          "--no-catalog checks another exporter's naming only; --catalog FILE checks it against its own catalog");
-    } else if (cat_) {
-      for (const auto& m : cat_->metrics)
-        if (!seen_.count(&m))
-          add("metrics/missing-metric", 0, 0, 0, kNoOffset,
-              m.name + " (" + catalog::to_string(m.type) + ", " + m.stage +
-                  ") is in the catalog but not in the exposition");
-    }
+    if (families_ == 0 && series_ == 0) nothing_parsed();
+    else if (cat_) missing_metrics();
     fix_columns();
     core::sort_diagnostics(diags_);
     return std::move(diags_);
@@ -188,6 +173,59 @@ private:
     std::map<std::string, Bucketed> buckets;   // series (labels without le) -> its bounds
     std::vector<std::string_view> last_labels; // label names of the previous sample (naming rules)
   };
+
+  // An input without one metric family is not the scrape asked for (binary junk, an HTML page, a
+  // YAML file, an empty file): one finding says so; each of its lines that does not parse, and
+  // each catalog metric it lacks, would only repeat it.
+  void nothing_parsed() {
+    std::size_t first = diags_.size(), errors = 0;
+    for (std::size_t i = 0; i < diags_.size(); ++i)
+      if (diags_[i].check == core::CheckId("metrics/syntax")) {
+        ++errors;
+        if (first == diags_.size() || diags_[i].span.line < diags_[first].span.line) first = i;
+      }
+    if (errors > 0) {
+      core::Diagnostic d = std::move(diags_[first]);
+      const std::size_t offset = offsets_[first];
+      d.message = "not an exposition (text format 0.0.4 or OpenMetrics 1.0): " + d.message +
+                  (errors > 1 ? " (and " + std::to_string(errors - 1) + " more)" : "");
+      diags_ = {std::move(d)};
+      offsets_ = {offset};
+      return;
+    }
+    if (!cat_ || cat_->metrics.empty()) return; // nothing to check against: promtool says nothing either
+    const bool blank = text_.find_first_not_of(" \t\r\n") == std::string_view::npos;
+    add("metrics/missing-metric", 0, 0, 0, kNoOffset,
+        std::string(blank ? "the exposition is empty" : "the exposition has no metrics") + ": none of the catalog's " +
+            std::to_string(cat_->metrics.size()) + " metrics is in it");
+  }
+
+  // The catalog metrics the exposition lacks, in one finding: none of them (another exporter's
+  // scrape), one, or several listed.
+  void missing_metrics() {
+    std::vector<const catalog::Metric*> missing;
+    for (const auto& m : cat_->metrics)
+      if (!seen_.count(&m)) missing.push_back(&m);
+    if (missing.empty()) return;
+    auto describe = [](const catalog::Metric& m) {
+      return m.name + " (" + catalog::to_string(m.type) + ", " + m.stage + ")";
+    };
+    if (missing.size() == cat_->metrics.size())
+      add("metrics/missing-metric", 0, 0, 0, kNoOffset,
+          "none of the catalog's " + std::to_string(cat_->metrics.size()) +
+              " metrics is in the exposition: it is not the application's scrape",
+          "--no-catalog checks another exporter's naming only; --catalog FILE checks it against its own catalog");
+    else if (missing.size() == 1)
+      add("metrics/missing-metric", 0, 0, 0, kNoOffset,
+          describe(*missing.front()) + " is in the catalog but not in the exposition");
+    else {
+      std::vector<std::string> names;
+      for (const auto* m : missing) names.push_back(describe(*m));
+      add("metrics/missing-metric", 0, 0, 0, kNoOffset,
+          std::to_string(missing.size()) + " of the catalog's " + std::to_string(cat_->metrics.size()) +
+              " metrics are not in the exposition: " + util::join(names, ", "));
+    }
+  }
 
   std::size_t offset_of(std::string_view v) const {
     if (v.data() >= text_.data() && v.data() < text_.data() + text_.size())
