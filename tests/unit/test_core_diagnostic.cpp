@@ -37,6 +37,10 @@ TEST_CASE("control characters in a quoted line cannot reach the terminal", "[dia
   sources.add("f", "a\033[2Jb\n");
   core::Diagnostic d{core::Severity::error, {"f", 1, 2, 1}, "yaml/syntax", "m", ""};
   CHECK(core::render_text(d, sources, false).find('\033') == std::string::npos);
+  // Nor do binary bytes (invalid UTF-8) or C1 controls: each byte is a '?', the caret stays put.
+  sources.add("g", "\xff\xfe x \xc2\x9b \xc3\xa9 \xe2\x82\n");
+  core::Diagnostic e{core::Severity::error, {"g", 1, 4, 1}, "yaml/syntax", "m", ""};
+  CHECK(core::render_text(e, sources, false) == "g:1:4: error: m [yaml/syntax]\n  ?? x ?? \xc3\xa9 ??\n     ^\n");
 }
 
 TEST_CASE("source positions", "[source]") {

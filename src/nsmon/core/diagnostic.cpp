@@ -4,6 +4,8 @@
 #include <numeric>
 #include <tuple>
 
+#include "nsmon/text/go.hpp"
+
 namespace nsmon::core {
 
 const char* to_string(Severity s) {
@@ -40,13 +42,25 @@ void sort_diagnostics(std::vector<Diagnostic>& diags) {
 }
 
 namespace {
-// Appends `s` with its control bytes replaced, so that a hostile input line cannot drive the
-// terminal.
+// Appends `s` with its control characters (C0, DEL, C1) and the bytes of invalid UTF-8 replaced
+// by '?', byte for byte so that the caret's column stays right: a hostile or binary input line can
+// neither drive the terminal nor reach it raw.
 void append_printable(std::string& out, std::string_view s) {
   const std::size_t at = out.size();
   out.append(s);
-  for (std::size_t i = at; i < out.size(); ++i)
-    if ((static_cast<unsigned char>(out[i]) < 0x20 && out[i] != '\t') || out[i] == 0x7f) out[i] = '?';
+  for (std::size_t i = at; i < out.size();) {
+    const auto c = static_cast<unsigned char>(out[i]);
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\t') || c == 0x7f) out[i] = '?';
+      ++i;
+      continue;
+    }
+    const text::go::Rune r = text::go::decode_rune(std::string_view(out).substr(i));
+    const bool bad = (r.value == text::go::kRuneError && r.width == 1) || r.value < 0xa0;
+    const auto width = static_cast<std::size_t>(std::max(r.width, 1));
+    if (bad) out.replace(i, width, width, '?');
+    i += width;
+  }
 }
 
 // A message's continuation lines that start with "- " or "+ " (after their indent) are a diff of
