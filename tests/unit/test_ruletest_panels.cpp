@@ -184,3 +184,20 @@ TEST_CASE("dashboards: interpolate and Grafana's regex escape", "[dashboards]") 
   CHECK(ruletest::render_legend("", {{"__name__", "m"}, {"a", "1"}}, "q") == R"(m{a="1"})");
   CHECK(ruletest::render_legend("", {}, "sum(x)") == "sum(x)");
 }
+
+TEST_CASE("panel tests: format heatmap sorts buckets by le and makes each its own count", "[ruletest]") {
+  // As the server returns them: cumulative, +Inf first, "100" before "20"; two models.
+  auto sample = [](std::string model, std::string le, double v) {
+    engine::Sample s;
+    s.labels = {{"le", std::move(le)}, {"model", std::move(model)}};
+    s.v = v;
+    return s;
+  };
+  std::vector<engine::Sample> got = {sample("b", "+Inf", 9), sample("a", "+Inf", 10), sample("a", "100.0", 10),
+                                     sample("a", "20.0", 7), sample("a", "5.0", 2),   sample("b", "5.0", 9)};
+  ruletest::as_buckets(got);
+  std::vector<std::pair<std::string, double>> shown;
+  for (const auto& s : got) shown.emplace_back(s.labels[1].second + " " + s.labels[0].second, s.v);
+  CHECK(shown == std::vector<std::pair<std::string, double>>{
+                     {"a 5.0", 2}, {"a 20.0", 5}, {"a 100.0", 3}, {"a +Inf", 0}, {"b 5.0", 9}, {"b +Inf", 0}});
+}

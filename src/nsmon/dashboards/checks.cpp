@@ -423,6 +423,16 @@ private:
         emit(out_, "dashboards/counter-raw", q.expr.span,
              "the query shows a raw counter, which only grows; its value depends on when the process started",
              "wrap it in rate(...[$__rate_interval]) or increase(...[$__range])");
+      // A histogram's buckets come cumulative and in the server's order (+Inf, 0, 10, 100, 1000,
+      // 200, ...); Grafana sorts them by le and makes each bucket its own count only with
+      // format: heatmap, which a heatmap panel always has.
+      const lint::Shape& s = parsed.shape;
+      if (!q.buckets && !s.bucket_unit.empty() && s.labels.count("le") && !s.maybe.count("le") &&
+          (p.type.value == "bargauge" || p.type.value == "stat" || p.type.value == "gauge"))
+        emit(out_, "dashboards/bucket-format", q.expr.span,
+             "the query shows a histogram's buckets, which Grafana gets cumulative and in the server's order "
+             "(+Inf, 0, 10, 100, 1000, 200, ...)",
+             "add format: heatmap to the query: Grafana sorts the buckets by le and shows each one's own count");
       legend(q, parsed.shape);
       across(q, *root, *parsed.inf, pos);
       if (unit.empty())

@@ -73,13 +73,19 @@ public:
       return;
     }
     for (const auto& item : n) {
-      if (!r_.check_mapping(item, {"expr", "legend", "instant", "across"}, "a query")) continue;
+      if (!r_.check_mapping(item, {"expr", "legend", "instant", "format", "across"}, "a query")) continue;
       Query q;
       if (!item["expr"]) r_.report(item, "dashboards/missing-field", "a query needs expr");
       else text(item["expr"], "expr", q.expr);
       if (item["legend"]) text(item["legend"], "legend", q.legend);
       if (item["instant"])
         if (auto b = r_.boolean(item["instant"], "instant")) q.instant = *b;
+      if (item["format"]) {
+        auto f = r_.string(item["format"], "format");
+        if (f && *f != "heatmap" && *f != "time_series")
+          r_.report(item["format"], "yaml/type", "format must be heatmap (a histogram's buckets) or time_series");
+        else if (f) q.buckets = *f == "heatmap";
+      }
       if (Node across = item["across"]) {
         if (!across.is_map())
           r_.report(across, "yaml/type", "across must map labels to what aggregating across them means");
@@ -123,10 +129,9 @@ public:
 
   // The fields of a panel; `use` entries only carry placement (width, height).
   void panel(const Node& n, Panel& p) {
-    static const std::vector<std::string> fields = {"type",     "title", "description", "unit",       "datasource",
-                                                    "decimals", "min",   "max",         "thresholds", "width",
-                                                    "height",   "stack", "reduce",      "queries",    "slo",
-                                                    "slo_ratio"};
+    static const std::vector<std::string> fields = {
+        "type",       "title", "description", "unit",  "datasource", "decimals", "min", "max",
+        "thresholds", "width", "height",      "stack", "reduce",     "queries",  "slo", "slo_ratio"};
     if (!r_.check_mapping(n, fields, "a panel")) return;
     p.span = r_.span(n);
     for (const char* required : {"type", "title", "queries"})

@@ -16,6 +16,9 @@ struct Query {
   core::Located expr;
   core::Located legend; ///< legendFormat; empty: Grafana's default
   bool instant = false; ///< one value per series (stat, gauge, bargauge, table)
+  /// `format: heatmap`: the series are a histogram's buckets, which Grafana sorts by `le` and turns
+  /// from cumulative counts into each bucket's own (always so on a heatmap panel).
+  bool buckets = false;
   /// `across: {epoch: "the lowest of all epochs"}`: what aggregating across a catalog label with
   /// a role (a sequence, an entity) means here; the check requires it for every such label.
   std::vector<std::pair<core::Located, core::Located>> across;

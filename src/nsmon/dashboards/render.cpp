@@ -182,7 +182,9 @@ json targets(const Panel& p) {
     json t = {{"datasource", datasource()},
               {"editorMode", "code"},
               {"expr", q.expr.value},
-              {"format", type == "table" ? "table" : type == "heatmap" ? "heatmap" : "time_series"},
+              {"format", type == "table"                  ? "table"
+                         : type == "heatmap" || q.buckets ? "heatmap"
+                                                          : "time_series"},
               {"instant", instant},
               {"range", !instant},
               {"refId", ref_id(i)}};

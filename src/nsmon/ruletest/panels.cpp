@@ -1,6 +1,7 @@
 #include "nsmon/ruletest/panels.hpp"
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 
@@ -217,13 +218,39 @@ PreparedFile::PanelRun prepare_panel_test(const PreparedFile& p, const PanelTest
       ok = false;
       continue;
     }
-    run.queries.push_back({std::move(text), std::move(parsed), q.legend.value});
+    run.queries.push_back(
+        {std::move(text), std::move(parsed), q.legend.value, q.buckets || panel->type.value == "heatmap"});
   }
   if (ok) {
     run.dashboard = dash;
     run.panel = panel;
   }
   return run;
+}
+
+void as_buckets(std::vector<engine::Sample>& series) {
+  // le as clients write it ("0.5", "1e+06", "+Inf"), which strtod reads whole.
+  auto bound = [](const engine::Sample& s) {
+    const std::string& le = labels::get(s.labels, "le");
+    char* end = nullptr;
+    double v = std::strtod(le.c_str(), &end);
+    return le.empty() || *end != '\0' ? NAN : v;
+  };
+  auto others = [](const engine::Sample& s) {
+    labels::Labels ls = s.labels;
+    std::erase_if(ls, [](const auto& l) { return l.first == "le"; });
+    return ls;
+  };
+  std::stable_sort(series.begin(), series.end(), [&](const engine::Sample& a, const engine::Sample& b) {
+    auto oa = others(a), ob = others(b);
+    if (oa != ob) return oa < ob;
+    return bound(a) < bound(b); // NaN bounds compare false: they keep their place
+  });
+  // From the top down, so that each bucket subtracts the cumulative count below it.
+  for (std::size_t i = series.size(); i-- > 1;)
+    if (others(series[i]) == others(series[i - 1]) && !std::isnan(bound(series[i])) &&
+        !std::isnan(bound(series[i - 1])))
+      series[i].v -= series[i - 1].v;
 }
 
 std::string render_legend(std::string_view format, const labels::Labels& ls, std::string_view query) {

@@ -23,6 +23,11 @@ void load_dashboards(PreparedFile& p, core::SourceSet& sources, std::vector<core
 PreparedFile::PanelRun prepare_panel_test(const PreparedFile& p, const PanelTest& t, std::int64_t interval_ms,
                                           const RunOptions& options, std::vector<core::Diagnostic>& diags);
 
+/// What Grafana makes of a query with format heatmap (a histogram's buckets): the series sorted by
+/// `le` and each one's value less the bucket below it (of the same other labels), so that each
+/// bucket shows its own count. A value whose `le` is not a number is left as it is.
+void as_buckets(std::vector<engine::Sample>& series);
+
 /// A series' name in the panel, as Grafana renders a legendFormat: `{{label}}` replaced by the
 /// label's value ("" when absent); an empty format (Grafana's auto): `name{a="b", ...}`, or the
 /// query itself for a series without labels.

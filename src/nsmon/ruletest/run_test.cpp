@@ -414,6 +414,7 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
       std::string error;
       for (const auto& q : run.queries) {
         engine::Result r = engine::instant(*q.parsed->expr(), storage, start + x.eval_time_ms, opts);
+        if (r.value.type == promql::ValueType::vector && q.buckets) as_buckets(r.value.vector);
         if (r.error) error = *r.error;
         else if (r.value.type == promql::ValueType::vector)
           for (const auto& s : r.value.vector) got.push_back({render_legend(q.legend, s.labels, q.text), s.v});

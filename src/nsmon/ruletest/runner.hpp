@@ -62,7 +62,8 @@ struct PreparedFile {
     struct Query {
       std::string text; ///< as Grafana sends it
       std::shared_ptr<const promql::ParseResult> parsed;
-      std::string legend; ///< legendFormat as written ("" for Grafana's auto)
+      std::string legend;   ///< legendFormat as written ("" for Grafana's auto)
+      bool buckets = false; ///< format heatmap: Grafana sorts by le and de-accumulates
     };
     std::vector<Query> queries;
   };
