@@ -79,7 +79,10 @@ void read_config(BacktestOptions& o, bool interval_given) {
 
 int run_backtest(BacktestOptions& o, const Context& ctx) {
   if (!o.config.empty()) read_config(o, ctx.cmd.get_option("--evaluation-interval")->count() > 0);
-  if (o.files.empty()) throw UsageError("give the rule files to backtest, or --config prometheus.yml");
+  if (o.files.empty())
+    throw UsageError(o.config.empty()
+                         ? "give the rule files to backtest, or --config prometheus.yml"
+                         : o.config + " names no rule files (rule_files): give the rule files to backtest");
   if (o.evaluation_interval < 1) throw UsageError("--evaluation-interval must be at least 1s");
   take_server_settings(ctx.settings, o.conn);
   // Not given: $NSMON_PROMETHEUS_URL or the config file's server, as query reads it.

@@ -79,13 +79,20 @@ int run_lint_alertmanager(const LintAlertmanagerOptions& o, const Context& ctx) 
       alertmanager::load_config(src, report.findings, {.version = alertmanager_version(ctx.settings)});
   alertmanager::check(cfg, report.findings);
   // The rules' alerts, when given: routes they cannot reach, inhibit rules that mute none of them.
-  // Their own problems are lint-rules' business; only what loaded is used.
+  // Their findings are lint-rules' business, but a file Prometheus would refuse (not YAML, not
+  // rule groups, an expression that does not parse) says nothing sure about the alerts: it is
+  // refused, as every file an option names is (exit 2), with its errors.
   long long alerting_rules = -1;
   if (!o.rules.empty() || !o.config.empty()) {
     Loaded rules;
     InputReader reader(rules);
     for (const auto& r : o.rules) reader.rule_path(r);
     if (!o.config.empty()) reader.config(o.config);
+    std::erase_if(rules.diags, [](const core::Diagnostic& d) { return d.severity < core::Severity::error; });
+    if (!rules.diags.empty()) {
+      const std::string bad = rules.diags.front().span.file.str();
+      check_loaded(std::move(rules.diags), rules.sources, "input of --rules/--config", bad, core::Severity::error);
+    }
     lint::Options options;
     options.catalog = &ctx.catalog();
     auto alerts = lint::alert_labels(rules.input, options, lint::label_names(cfg));

@@ -95,16 +95,18 @@ int run_check(const PromqlOptions& o, const Context& ctx) {
   return finish(report, sources, ro);
 }
 
+// fmt and ast print an expression: one that does not parse is refused (exit 2), as query refuses
+// it; only check reports it as its finding (exit 1).
 int run_fmt(const PromqlOptions& o) {
   auto res = parse_or_report(o);
-  if (!res) return kFindings;
+  if (!res) return kUsage;
   std::cout << promql::print(*res->expr()) << "\n";
   return kOk;
 }
 
 int run_ast(const PromqlOptions& o) {
   auto res = parse_or_report(o);
-  if (!res) return kFindings;
+  if (!res) return kUsage;
   if (o.format == "text") {
     std::cout << promql::to_text_tree(*res->expr());
   } else {

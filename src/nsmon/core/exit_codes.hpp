@@ -28,9 +28,11 @@ struct ExitCodeMeaning {
 };
 inline constexpr ExitCodeMeaning kExitCodeMeanings[] = {
     {kOk, "success"},
-    {kFindings, "findings at or above --fail-on, a failed test or check, a server-side error, a name not found"},
-    {kUsage,
-     "usage error or unreadable or invalid input (a broken catalog, config or input file, a bad NSMON_* value)"},
+    {kFindings, "findings at or above --fail-on (in what lint-*, gen-dashboards and promql check check, a file that "
+                "does not parse is one), a failed test or check, a server-side error, a name not found"},
+    {kUsage, "usage error; a file that cannot be read (missing, a directory, no permission); any other invalid input "
+             "(a catalog, policy, nsmon config, test, cases, alerts or SLO file, a file of --rules, an expression "
+             "to run or format, a bad NSMON_* value)"},
     {kUnreachable, "a server could not be reached or understood (connection refused, timeout, not an answer)"},
     {kAlertFired, "watch --rules: an alert at --fail-on-alert fired, or an --assert failed"},
     {kCannotRun, "watch: the command cannot be started"},
