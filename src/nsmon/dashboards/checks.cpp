@@ -111,6 +111,10 @@ public:
     variables();
     for (auto& row : t_.rows)
       for (auto& p : row.panels) panel(p);
+    // An annotation's query gets the expression checks and its title the legend check.
+    for (auto& a : t_.annotations)
+      if (!a.query.expr.value.empty())
+        if (Parsed parsed = expression(a.query.expr); parsed.result.ok()) legend(a.query, parsed.shape);
     job_instance_variables();
   }
 

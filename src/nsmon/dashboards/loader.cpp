@@ -269,7 +269,8 @@ public:
 
   void dashboard(const Node& root, const Library& library, Template& t) {
     static const std::vector<std::string> fields = {"uid",  "title",     "description", "tags", "refresh",
-                                                    "time", "variables", "rules",       "slos", "rows"};
+                                                    "time", "variables", "rules",       "slos", "rows",
+                                                    "annotations"};
     if (!r_.check_mapping(root, fields, "a dashboard template")) return;
     for (const char* required : {"uid", "title", "rows"})
       if (!root[required]) r_.report(root, "dashboards/missing-field", std::string("a dashboard needs ") + required);
@@ -313,6 +314,25 @@ public:
       else
         for (const auto& r : rows) row(r, library, t);
     }
+    if (Node list = root["annotations"]) {
+      if (!list.is_sequence()) r_.report(list, "yaml/type", "annotations must be a list of {name, expr, title}");
+      else
+        for (const auto& a : list) annotation(a, t);
+    }
+  }
+
+  void annotation(const Node& n, Template& t) {
+    if (!r_.check_mapping(n, {"name", "expr", "title", "color"}, "an annotation")) return;
+    Annotation a;
+    a.span = r_.span(n);
+    for (const char* required : {"name", "expr"})
+      if (!n[required]) r_.report(n, "dashboards/missing-field", std::string("an annotation needs ") + required);
+    if (n["name"]) text(n["name"], "name", a.name);
+    if (n["expr"]) text(n["expr"], "expr", a.query.expr);
+    if (n["title"]) text(n["title"], "title", a.query.legend);
+    if (n["color"])
+      if (auto c = r_.string(n["color"], "color")) a.color = *c;
+    t.annotations.push_back(std::move(a));
   }
 
 private:

@@ -90,6 +90,14 @@ struct LinterException {
   std::string reason;
 };
 
+/// An annotation query (`annotations:`): its series are events marked on every graph.
+struct Annotation {
+  core::Located name;    ///< shown in the dashboard's annotation toggles
+  Query query;           ///< expr; legend: the event's title ({{label}} as in legends)
+  std::string color = "red";
+  core::Span span;
+};
+
 /// One dashboard template (templates/<file>.yml).
 struct Template {
   std::string path;
@@ -102,6 +110,7 @@ struct Template {
   std::vector<core::Located> rules; ///< rule files whose recorded series the queries read, relative to the template
   std::vector<core::Located> slos;  ///< SLO spec files the panels' `slo:` and descriptions name, relative to it
   std::vector<Row> rows;
+  std::vector<Annotation> annotations;
   core::Span variables_span;                      ///< where to point for a missing variable
   std::vector<LinterException> linter_exceptions; ///< set by check()
 };

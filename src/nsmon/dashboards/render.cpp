@@ -148,7 +148,8 @@ json custom(const Panel& p) {
             {"showPoints", "never"},
             {"spanNulls", false},
             {"stacking", {{"group", "A"}, {"mode", p.stack.empty() ? "none" : p.stack}}},
-            {"thresholdsStyle", {{"mode", "off"}}}};
+            // A graph's thresholds (an SLO's objective, the burn-rate alerts' factors) drawn as lines.
+            {"thresholdsStyle", {{"mode", p.thresholds.empty() ? "off" : "line"}}}};
   if (type == "table") return {{"align", "auto"}, {"cellOptions", {{"type", "auto"}}}, {"inspect", false}};
   if (type == "heatmap") return {{"hideFrom", hide}, {"scaleDistribution", {{"type", "linear"}}}};
   return json::object();
@@ -316,6 +317,30 @@ std::string render(const Template& t, const RenderOptions& o) {
             {"title", t.title.value},
             {"uid", t.uid.value},
             {"version", 1}};
+  // Each annotation's series are events on every graph: restarts, new versions. Evaluated every
+  // minute, which the templates' `offset 1m` comparisons assume.
+  for (const auto& a : t.annotations)
+    d["annotations"]["list"].push_back({{"datasource", datasource()},
+                                        {"enable", true},
+                                        {"expr", a.query.expr.value},
+                                        {"hide", false},
+                                        {"iconColor", a.color},
+                                        {"name", a.name.value},
+                                        {"step", "1m"},
+                                        {"titleFormat", a.query.legend.value},
+                                        {"useValueForTime", false}});
+  // The other dashboards of the template's first tag, one click away, with the time range and
+  // the variables kept.
+  if (!t.tags.empty())
+    d["links"] = json::array({{{"asDropdown", true},
+                               {"icon", "external link"},
+                               {"includeVars", true},
+                               {"keepTime", true},
+                               {"tags", json::array({t.tags.front()})},
+                               {"targetBlank", false},
+                               {"title", "Dashboards"},
+                               {"tooltip", "The " + t.tags.front() + " dashboards, with this time range and these variables"},
+                               {"type", "dashboards"}}});
   if (o.importable) {
     d["__inputs"] = json::array({{{"description", "Prometheus scraping the detector"},
                                   {"label", "Prometheus"},

@@ -79,7 +79,8 @@ void load_dashboards(PreparedFile& p, core::SourceSet& sources, std::vector<core
 PreparedFile::PanelRun prepare_panel_test(const PreparedFile& p, const PanelTest& t, std::int64_t interval_ms,
                                           const RunOptions& options, std::vector<core::Diagnostic>& diags) {
   PreparedFile::PanelRun run;
-  if (t.dashboard.value.empty() || t.panel.value.empty()) return run; // reported by the loader
+  if (t.dashboard.value.empty() || t.panel.value.empty() == t.annotation.value.empty())
+    return run; // reported by the loader
   // The dashboard by uid, else by title.
   const dashboards::Template* dash = nullptr;
   std::vector<std::string> names;
@@ -98,6 +99,27 @@ PreparedFile::PanelRun prepare_panel_test(const PreparedFile& p, const PanelTest
             did_you_mean(t.dashboard.value, names));
     return run;
   }
+  // What the test looks at: an annotation's query, or a panel's queries.
+  std::vector<const dashboards::Query*> queries;
+  bool heatmap = false;
+  if (!t.annotation.value.empty()) {
+    std::vector<std::string> known;
+    for (const auto& a : dash->annotations) {
+      if (a.name.value == t.annotation.value && queries.empty()) {
+        queries.push_back(&a.query);
+        run.what = "annotation '" + a.name.value + "'";
+        run.at = a.span;
+      }
+      known.push_back(a.name.value);
+    }
+    if (queries.empty()) {
+      invalid(diags, t.annotation.span,
+              "no annotation '" + t.annotation.value + "' in dashboard '" + dash->title.value + "' (" + dash->path +
+                  ")",
+              did_you_mean(t.annotation.value, known));
+      return run;
+    }
+  }
   // The panel by title, in the rows whose title starts with `row:` (one SLO dashboard repeats
   // "Burn rate" in each SLO's row): a title found in several rows is ambiguous without it.
   const dashboards::Panel* panel = nullptr;
@@ -112,7 +134,7 @@ PreparedFile::PanelRun prepare_panel_test(const PreparedFile& p, const PanelTest
       titles.push_back(pn.title.value);
     }
   }
-  if (!panel) {
+  if (queries.empty() && !panel) {
     invalid(diags, t.row.value.empty() ? t.panel.span : t.row.span,
             "no panel '" + t.panel.value + "' in " +
                 (t.row.value.empty() ? std::string() : "a row starting '" + t.row.value + "' of ") + "dashboard '" +
@@ -126,6 +148,12 @@ PreparedFile::PanelRun prepare_panel_test(const PreparedFile& p, const PanelTest
                 dash->title.value + "': " + util::join(rows, "; "),
             "add row: with the start of one row's title");
     return run;
+  }
+  if (panel) {
+    for (const auto& q : panel->queries) queries.push_back(&q);
+    heatmap = panel->type.value == "heatmap";
+    run.what = "panel '" + panel->title.value + "'";
+    run.at = panel->span;
   }
 
   // The variables: the test's values, each checked against the dashboard's definitions.
@@ -172,7 +200,8 @@ PreparedFile::PanelRun prepare_panel_test(const PreparedFile& p, const PanelTest
       {"__dashboard", dash->title.value},
   };
 
-  for (const auto& q : panel->queries) {
+  for (const dashboards::Query* query : queries) {
+    const dashboards::Query& q = *query;
     std::vector<std::string> unknown;
     std::string text = dashboards::interpolate(q.expr.value, [&](const dashboards::VariableRef& ref) -> std::string {
       if (auto g = globals.find(ref.name); g != globals.end()) return g->second;
@@ -202,8 +231,7 @@ PreparedFile::PanelRun prepare_panel_test(const PreparedFile& p, const PanelTest
       for (const auto& s : values) escaped.push_back(dashboards::prometheus_regex_escape(s));
       return escaped.size() == 1 ? escaped[0] : "(" + util::join(escaped, "|") + ")";
     });
-    const std::string where =
-        "panel '" + panel->title.value + "' (" + panel->span.file.str() + ":" + std::to_string(panel->span.line) + ")";
+    const std::string where = run.what + " (" + run.at.file.str() + ":" + std::to_string(run.at.line) + ")";
     if (!unknown.empty()) {
       invalid(diags, t.panel.span,
               where + ": its query uses variables the test cannot resolve: " + util::join(unknown, ", "));
@@ -218,13 +246,9 @@ PreparedFile::PanelRun prepare_panel_test(const PreparedFile& p, const PanelTest
       ok = false;
       continue;
     }
-    run.queries.push_back(
-        {std::move(text), std::move(parsed), q.legend.value, q.buckets || panel->type.value == "heatmap"});
+    run.queries.push_back({std::move(text), std::move(parsed), q.legend.value, q.buckets || heatmap});
   }
-  if (ok) {
-    run.dashboard = dash;
-    run.panel = panel;
-  }
+  if (ok) run.dashboard = dash;
   return run;
 }
 

@@ -401,10 +401,9 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
     for (std::size_t k = 0; k < tg.panel_tests.size(); ++k) {
       const PanelTest& x = tg.panel_tests[k];
       const PreparedFile::PanelRun& run = pt.panels[k];
-      if (!run.panel) continue; // invalid: prepare() reported it
-      std::string where = "dashboard '" + run.dashboard->title.value + "', panel '" + run.panel->title.value + "' (" +
-                          run.panel->span.file.str() + ":" + std::to_string(run.panel->span.line) +
-                          "), time: " + text::format_duration(x.eval_time_ms);
+      if (!run.dashboard) continue; // invalid: prepare() reported it
+      std::string where = "dashboard '" + run.dashboard->title.value + "', " + run.what + " (" + run.at.file.str() +
+                          ":" + std::to_string(run.at.line) + "), time: " + text::format_duration(x.eval_time_ms);
       for (const auto& q : run.queries) where += "\n  query: " + q.text;
       engine::Options opts;
       opts.default_step_ms = step;

@@ -58,7 +58,8 @@ struct PreparedFile {
   /// One panel test made ready: the panel, and each query with the variables interpolated.
   struct PanelRun {
     const dashboards::Template* dashboard = nullptr; ///< null: the test is invalid (reported)
-    const dashboards::Panel* panel = nullptr;
+    std::string what;                                ///< "panel 'Training loss'", "annotation 'Restarts'"
+    core::Span at;                                   ///< the panel's or annotation's template position
     struct Query {
       std::string text; ///< as Grafana sends it
       std::shared_ptr<const promql::ParseResult> parsed;

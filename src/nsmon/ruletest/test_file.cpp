@@ -279,7 +279,8 @@ private:
   }
 
   std::optional<PanelTest> panel_test(const yaml::Node& item) {
-    if (!y_.check_mapping(item, {"eval_time", "dashboard", "row", "panel", "variables", "range", "exp_series"},
+    if (!y_.check_mapping(item,
+                          {"eval_time", "dashboard", "row", "panel", "annotation", "variables", "range", "exp_series"},
                           "a panel test"))
       return std::nullopt;
     PanelTest p;
@@ -288,8 +289,10 @@ private:
     if (auto t = string(item, "dashboard", "dashboard")) p.dashboard = *t;
     if (auto t = string(item, "panel", "panel")) p.panel = *t;
     if (auto t = string(item, "row", "row")) p.row = *t;
-    if (p.dashboard.value.empty() || p.panel.value.empty())
-      error(p.span, "a panel test needs dashboard: (a template's uid or title) and panel: (the panel's title)");
+    if (auto t = string(item, "annotation", "annotation")) p.annotation = *t;
+    if (p.dashboard.value.empty() || p.panel.value.empty() == p.annotation.value.empty())
+      error(p.span, "a panel test needs dashboard: (a template's uid or title) and either panel: (the panel's "
+                    "title) or annotation: (an annotation's name)");
     if (auto r = item["range"]; r && !r.is_null())
       if (auto d = duration(r, "range"); d && *d > 0) p.range_ms = d;
     if (auto vars = item["variables"]; vars && !vars.is_null()) {

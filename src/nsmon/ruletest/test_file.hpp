@@ -107,9 +107,10 @@ struct ExpPanelSeries {
 struct PanelTest {
   std::int64_t eval_time_ms = 0;
   core::Located eval_time;
-  core::Located dashboard; ///< a template's uid or title
-  core::Located panel;     ///< the panel's title
-  core::Located row;       ///< the start of its row's title, when several rows have such a panel
+  core::Located dashboard;  ///< a template's uid or title
+  core::Located panel;      ///< the panel's title
+  core::Located row;        ///< the start of its row's title, when several rows have such a panel
+  core::Located annotation; ///< instead of panel: an annotation's name (its events at eval_time)
   /// Values of the dashboard's variables (one, or several of a multi-value one); unset: All.
   std::vector<std::pair<core::Located, std::vector<core::Located>>> variables;
   std::optional<std::int64_t> range_ms; ///< the dashboard's time range ($__range); default eval_time
