@@ -101,6 +101,41 @@ TEST_CASE("dispatch: groups by group_by, groupKey as Alertmanager builds it", "[
   CHECK(out.alerts[0].fingerprint.size() == 16);
 }
 
+TEST_CASE("dispatch: a match_re route's groupKey has the regex anchored, as NewRoute keeps it",
+          "[alertmanager][dispatch]") {
+  // Alertmanager 0.25 (dispatch/route.go) makes a match_re entry the matcher
+  // labels.NewMatcher(MatchRegexp, name, re.String()), whose value is the anchored source
+  // "^(?:re)$", and sorts the route's matchers by name, value and type after that; matchers:
+  // keep the regex as written. Checked against the real one by routes_alertmanager_shapes.sh.
+  auto cfg = load(R"(
+route:
+  receiver: root
+  group_by: [alertname]
+  routes:
+    - match_re: {service: 'foo|bar'}
+      receiver: svc
+      routes:
+        - match: {team: db}
+          match_re: {env: 'prod.*', x: 'b|a'}
+          matchers: [x="a", y=~"b|c"]
+          receiver: db
+receivers: [{name: root}, {name: svc}, {name: db}]
+)");
+  auto t = alertmanager::templates_from_text("");
+  std::vector<alertmanager::Alert> alerts = {
+      alert({{"alertname", "A"}, {"service", "foo"}}),
+      alert({{"alertname", "B"}, {"service", "bar"}, {"team", "db"}, {"env", "prod1"}, {"x", "a"}, {"y", "c"}}),
+  };
+  auto out = alertmanager::dispatch(cfg, t, alerts, at("2024-05-01T12:01:00Z"));
+  REQUIRE(out.groups.size() == 2);
+  CHECK(out.groups[0].group_key == R"({}/{service=~"^(?:foo|bar)$"}:{alertname="A"})");
+  // x=~"^(?:b|a)$" sorts before x="a" ('^' < 'a'), as written it would sort after.
+  CHECK(out.groups[1].group_key == R"({}/{service=~"^(?:foo|bar)$"}/{env=~"^(?:prod.*)$",team="db",)"
+                                   R"(x=~"^(?:b|a)$",x="a",y=~"b|c"}:{alertname="B"})");
+  // What nsmon prints of the route itself stays as written.
+  CHECK(out.groups[0].route.route->match_all[0].value == "foo|bar");
+}
+
 TEST_CASE("dispatch: inhibition names the rule and its source alerts", "[alertmanager][dispatch]") {
   auto cfg = load(kConfig);
   auto t = alertmanager::templates_from_text("");

@@ -319,9 +319,10 @@ private:
     placeholders(g);
   }
 
-  // match:/match_re: (deprecated) and matchers: of a route or an inhibit rule's side.
+  // match:/match_re: (deprecated) and matchers: of a route or an inhibit rule's side; `match_re`
+  // receives the indices in `all` of match_re's entries.
   void matchers(const yaml::Node& parent, const std::string& prefix, std::vector<core::Located>* out, bool* has_match,
-                std::vector<Matcher>& all) {
+                std::vector<Matcher>& all, std::vector<std::size_t>* match_re = nullptr) {
     for (const char* kind : {"match", "match_re"}) {
       std::string key = prefix + kind;
       auto m = parent[key];
@@ -351,6 +352,7 @@ private:
         if (std::string_view(kind) == "match_re")
           if (auto err = regex_error(*value); !err.empty())
             y_.report(v, "alertmanager/matcher", "invalid regex \"" + *value + "\" in " + key + ": " + err);
+        if (match_re && std::string_view(kind) == "match_re") match_re->push_back(all.size());
         all.push_back({*name, std::string_view(kind) == "match" ? MatchOp::equal : MatchOp::regex, *value});
       }
     }
@@ -406,7 +408,7 @@ private:
     if (r.repeat_interval_ms == 0)
       y_.report(n["repeat_interval"], "alertmanager/duration", "repeat_interval cannot be zero");
     std::size_t before = diags_.size();
-    matchers(n, "", &r.matchers, &r.has_match, r.match_all);
+    matchers(n, "", &r.matchers, &r.has_match, r.match_all, &r.match_re);
     for (std::size_t i = before; i < diags_.size(); ++i)
       r.matchers_ok = r.matchers_ok && diags_[i].severity != core::Severity::error;
     if (auto c = n["continue"]) r.continue_ = core::yaml_v2::to_bool(c).value_or(false); // typed by check_scalars

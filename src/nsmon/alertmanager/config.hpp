@@ -28,6 +28,10 @@ struct Route {
   bool matchers_ok = true;             ///< every matcher parsed (else match_all lacks some)
   /// Every matcher of match, match_re and matchers (what routing applies; all must hold).
   std::vector<Matcher> match_all;
+  /// Which of match_all come from match_re (indices). dispatch/route.go's NewRoute gives them the
+  /// value config.Regexp.String() returns, the regex anchored as ^(?:re)$, and the route's key (a
+  /// notification's groupKey) prints that.
+  std::vector<std::size_t> match_re;
   bool continue_ = false;
   std::vector<core::Located> mute_time_intervals, active_time_intervals;
   std::vector<Route> routes;

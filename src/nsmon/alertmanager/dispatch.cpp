@@ -53,8 +53,11 @@ std::string labelset_string(const labels::Labels& ls) {
   return out + "}";
 }
 
-// labels.Matchers.String of a route's matchers, sorted as NewRoute sorts them (name, value, type).
-std::string matchers_string(std::vector<Matcher> ms) {
+// labels.Matchers.String of a route's matchers as NewRoute builds them: match_re's regexes
+// anchored (config.Regexp.String()), then all sorted by name, value and type.
+std::string matchers_string(const Route& r) {
+  std::vector<Matcher> ms = r.match_all;
+  for (std::size_t i : r.match_re) ms[i].value = "^(?:" + ms[i].value + ")$";
   std::sort(ms.begin(), ms.end(), [](const Matcher& a, const Matcher& b) {
     if (a.name != b.name) return a.name < b.name;
     if (a.value != b.value) return a.value < b.value;
@@ -93,7 +96,7 @@ Opts route_opts(const Route& root, const std::vector<std::size_t>& path) {
     } else if (all) {
       o.group_by_all = true;
     }
-    o.key = is_root ? matchers_string(x.match_all) : o.key + "/" + matchers_string(x.match_all);
+    o.key = is_root ? matchers_string(x) : o.key + "/" + matchers_string(x);
   };
   apply(*r, true);
   for (std::size_t i : path) {
