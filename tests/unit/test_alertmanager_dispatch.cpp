@@ -360,6 +360,39 @@ TEST_CASE("dispatch: alerts in the API's JSON", "[alertmanager][dispatch]") {
       R"(f.json:1:3: not JSON: syntax error while parsing value - invalid string: ill-formed UTF-8 byte at "\"\xff")");
 }
 
+TEST_CASE("dispatch: the API drops labels whose value is empty, as removeEmptyLabels does",
+          "[alertmanager][dispatch]") {
+  // api/v2/api.go drops them before Validate: an invalid name with an empty value is no error,
+  // null is Go's "", annotations keep theirs.
+  auto now = at("2024-05-01T12:00:00Z");
+  auto alerts = alertmanager::parse_alerts(
+      R"([{"labels": {"alertname": "B", "job": ""}, "annotations": {"s": "", "n": null}},
+          {"labels": {"alertname": "C", "job": null}},
+          {"labels": {"alertname": "G", "0bad": ""}},
+          {"labels": {"alertname": "J", "job": "j1"}}])",
+      "alerts.json", now);
+  REQUIRE(alerts.size() == 4);
+  CHECK(alerts[0].labels == labels::Labels{{"alertname", "B"}});
+  CHECK(alerts[0].annotations == labels::Labels{{"n", ""}, {"s", ""}});
+  CHECK(alerts[1].labels == labels::Labels{{"alertname", "C"}});
+  CHECK(alerts[2].labels == labels::Labels{{"alertname", "G"}});
+  try {
+    alertmanager::parse_alerts(R"([{"labels": {"job": ""}}])", "f.json", now);
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()) == "f.json: alert 0: at least one label pair required");
+  }
+  // Grouped by job, B and C have none: one group, as Alertmanager makes it.
+  auto cfg = load("route: {receiver: r, group_by: [job]}\nreceivers: [{name: r}]\n");
+  auto out = alertmanager::dispatch(cfg, alertmanager::templates_from_text(""), alerts, now);
+  REQUIRE(out.groups.size() == 2);
+  CHECK(out.groups[0].group_key == R"({}:{job="j1"})");
+  CHECK(out.groups[1].group_key == "{}:{}");
+  CHECK(out.groups[1].alerts == std::vector<std::size_t>{0, 1, 2});
+  // The fingerprint of {alertname="B"}, as Alertmanager prints it.
+  CHECK(out.alerts[0].fingerprint == "d2c2efc389db2050");
+}
+
 TEST_CASE("text/time: civil dates and RFC 3339 as Go's time package", "[alertmanager][dispatch]") {
   CHECK(text::format_rfc3339_ms(rules::kGoZeroTimeMs) == "0001-01-01T00:00:00Z");
   CHECK(text::format_rfc3339_ms(at("2024-02-29T23:59:59.120Z")) == "2024-02-29T23:59:59.12Z");

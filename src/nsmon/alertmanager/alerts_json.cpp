@@ -18,14 +18,20 @@ namespace {
   throw Error(name + ": alert " + std::to_string(index) + ": " + what);
 }
 
-labels::Labels label_set(const nlohmann::json& j, const std::string& name, std::size_t index, const char* field) {
+// A label set of the API: an object of strings, null read as "" (Go's decoder). `drop_empty`: the
+// labels whose value is empty are dropped before their names are checked, as the API's
+// removeEmptyLabels does before Validate (api/v2/api.go); annotations keep theirs.
+labels::Labels label_set(const nlohmann::json& j, const std::string& name, std::size_t index, const char* field,
+                         bool drop_empty) {
   labels::Labels out;
   if (j.is_null()) return out;
   if (!j.is_object()) fail(name, index, std::string(field) + " must be an object of strings");
   for (const auto& [k, v] : j.items()) {
-    if (!v.is_string()) fail(name, index, std::string(field) + "." + k + " must be a string");
+    if (!v.is_string() && !v.is_null()) fail(name, index, std::string(field) + "." + k + " must be a string");
+    std::string value = v.is_null() ? std::string() : v.get<std::string>();
+    if (drop_empty && value.empty()) continue;
     if (!is_label_name(k)) fail(name, index, "invalid label name \"" + k + "\" in " + field);
-    out.emplace_back(k, v.get<std::string>());
+    out.emplace_back(k, std::move(value));
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -102,9 +108,9 @@ std::vector<Alert> parse_alerts(std::string_view text, const std::string& name, 
     const auto& j = doc[i];
     if (!j.is_object()) fail(name, i, "not a JSON object");
     Alert a;
-    a.labels = label_set(j.value("labels", nlohmann::json()), name, i, "labels");
+    a.labels = label_set(j.value("labels", nlohmann::json()), name, i, "labels", true);
     if (a.labels.empty()) fail(name, i, "at least one label pair required");
-    a.annotations = label_set(j.value("annotations", nlohmann::json()), name, i, "annotations");
+    a.annotations = label_set(j.value("annotations", nlohmann::json()), name, i, "annotations", false);
     for (const auto& [k, v] : a.labels)
       if (!text::go::valid_utf8(v)) fail(name, i, "invalid label value for " + k + ": not valid UTF-8");
     // The API's defaults: no startsAt is the end when there is one, else now.

@@ -33,9 +33,11 @@ struct Alert {
 
 /// Alerts as the API's JSON gives them (POST /api/v2/alerts: `[{"labels", "annotations",
 /// "startsAt", "endsAt", "generatorURL"}]`, times in RFC 3339); a missing startsAt is the endsAt
-/// if given, else `now_ms`, as the API stamps it. Throws core::Error for what Alertmanager refuses: "NAME:LINE:COL:
-/// ..." for text that is not JSON, "NAME: alert N: ..." for an alert without labels, with an invalid label name, a time
-/// that is not RFC 3339 or endsAt before startsAt.
+/// if given, else `now_ms`, as the API stamps it. Labels whose value is empty (or null) are
+/// dropped before anything is checked, as the API drops them (removeEmptyLabels): `{a="1", b=""}`
+/// is the alert `{a="1"}`. Throws core::Error for what Alertmanager refuses: "NAME:LINE:COL: ..."
+/// for text that is not JSON, "NAME: alert N: ..." for an alert without labels, with an invalid
+/// label name, a time that is not RFC 3339 or endsAt before startsAt.
 std::vector<Alert> parse_alerts(std::string_view json, const std::string& name, std::int64_t now_ms);
 
 namespace detail {
