@@ -393,6 +393,50 @@ TEST_CASE("dispatch: the API drops labels whose value is empty, as removeEmptyLa
   CHECK(out.alerts[0].fingerprint == "d2c2efc389db2050");
 }
 
+TEST_CASE("dispatch: times keep the offset and nanoseconds they were written with", "[alertmanager][dispatch]") {
+  // Go's time.Parse keeps both, and the webhook's JSON (RFC3339Nano) prints them; "-00:00" and
+  // "+00:00" are UTC, written "Z".
+  auto now = at("2024-05-01T12:01:00Z");
+  auto alerts = alertmanager::parse_alerts(
+      R"([{"labels": {"a": "1"}, "startsAt": "2024-05-01T13:00:00.123456789+01:00"},
+          {"labels": {"a": "2"}, "startsAt": "2024-05-01T12:00:00-00:00",
+           "endsAt": "2024-05-01T14:00:30.5+02:00"},
+          {"labels": {"a": "3"}, "startsAt": "2024-05-01T06:30:00.0000002-05:30"},
+          {"labels": {"a": "4"}, "startsAt": "2024-05-02T02:00:00.1000+14:00",
+           "endsAt": "2024-05-01T14:00:00+01:00"},
+          {"labels": {"a": "5"}, "startsAt": "0001-01-01T01:00:00+01:00"}])",
+      "alerts.json", now);
+  REQUIRE(alerts.size() == 5);
+  CHECK(alerts[0].starts_at_ms == at("2024-05-01T12:00:00.123Z"));
+  CHECK(alerts[0].starts_at_written.sub_ms_ns == 456789);
+  CHECK(alerts[0].starts_at_written.offset_s == 3600);
+  CHECK(alerts[1].starts_at_written.offset_s == 0);
+  CHECK(alerts[1].ends_at_written.offset_s == 7200);
+  CHECK(alerts[2].starts_at_written.offset_s == -19800);
+  CHECK(alerts[2].starts_at_written.sub_ms_ns == 200);
+  // The zero time at any offset is "not given": now.
+  CHECK(alerts[4].starts_at_ms == now);
+  try {
+    alertmanager::parse_alerts(
+        R"([{"labels": {"a": "1"}, "startsAt": "2024-05-01T12:00:00.0000005Z", "endsAt": "2024-05-01T12:00:00.0000001Z"}])",
+        "f.json", now);
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()) == "f.json: alert 0: start time must be before end time");
+  }
+  // One group of every alert (no group_by): the resolved one rides with the firing ones.
+  auto cfg = load("route: {receiver: r}\nreceivers: [{name: r, webhook_configs: [{url: 'http://127.0.0.1:1/'}]}]\n");
+  auto out = alertmanager::dispatch(cfg, alertmanager::templates_from_text(""), alerts, now);
+  REQUIRE(out.groups.size() == 1);
+  REQUIRE(out.groups[0].notifications.size() == 1);
+  std::string text = field(out.groups[0].notifications[0], "body")->text;
+  CHECK_THAT(text, Catch::Contains(R"("startsAt":"2024-05-01T13:00:00.123456789+01:00")"));
+  // A resolved alert's end as written; a firing one's end is not shown.
+  CHECK_THAT(text, Catch::Contains(R"("startsAt":"2024-05-01T12:00:00Z","endsAt":"2024-05-01T14:00:30.5+02:00")"));
+  CHECK_THAT(text, Catch::Contains(R"("startsAt":"2024-05-01T06:30:00.0000002-05:30")"));
+  CHECK_THAT(text, Catch::Contains(R"("startsAt":"2024-05-02T02:00:00.1+14:00","endsAt":"0001-01-01T00:00:00Z")"));
+}
+
 TEST_CASE("text/time: civil dates and RFC 3339 as Go's time package", "[alertmanager][dispatch]") {
   CHECK(text::format_rfc3339_ms(rules::kGoZeroTimeMs) == "0001-01-01T00:00:00Z");
   CHECK(text::format_rfc3339_ms(at("2024-02-29T23:59:59.120Z")) == "2024-02-29T23:59:59.12Z");

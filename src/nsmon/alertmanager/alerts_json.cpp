@@ -7,6 +7,7 @@
 #include "nsmon/alertmanager/dispatch.hpp"
 #include "nsmon/alertmanager/matchers.hpp"
 #include "nsmon/core/error.hpp"
+#include "nsmon/rules/template_eval.hpp"
 #include "nsmon/text/go.hpp"
 #include "nsmon/text/time.hpp"
 
@@ -37,15 +38,44 @@ labels::Labels label_set(const nlohmann::json& j, const std::string& name, std::
   return out;
 }
 
-std::optional<std::int64_t> time_of(const nlohmann::json& j, const std::string& name, std::size_t index,
-                                    const char* field) {
+// A time of the API as Go's time.Time holds it: the millisecond, and what it keeps beyond it.
+struct Time {
+  std::int64_t ms = 0;
+  TimeAsWritten written;
+};
+
+// What time.Parse keeps of an RFC 3339 text that parse_rfc3339_ms accepted: the fraction's
+// digits below the millisecond (Go keeps nine digits in all, the rest dropped) and the offset.
+TimeAsWritten as_written(std::string_view s) {
+  TimeAsWritten w;
+  if (s.size() > 19 && s[19] == '.') {
+    int scale = 100000;
+    for (std::size_t i = 20; i < s.size() && s[i] >= '0' && s[i] <= '9' && scale > 0; ++i)
+      if (i >= 23) {
+        w.sub_ms_ns += (s[i] - '0') * scale;
+        scale /= 10;
+      }
+  }
+  if (char sign = s.back() == 'Z' || s.back() == 'z' ? 'Z' : s[s.size() - 6]; sign == '+' || sign == '-') {
+    auto two = [&](std::size_t at) { return (s[at] - '0') * 10 + (s[at + 1] - '0'); };
+    w.offset_s = (sign == '-' ? -1 : 1) * (two(s.size() - 5) * 3600 + two(s.size() - 2) * 60);
+  }
+  return w;
+}
+
+std::optional<Time> time_of(const nlohmann::json& j, const std::string& name, std::size_t index, const char* field) {
   if (!j.contains(field) || j[field].is_null()) return std::nullopt;
   const auto& v = j[field];
   auto ms = v.is_string() ? text::parse_rfc3339_ms(v.get<std::string>()) : std::nullopt;
   if (!ms) fail(name, index, std::string(field) + " is not an RFC 3339 time: " + v.dump());
-  // The API's zero time (0001-01-01T00:00:00Z) means "not given".
-  if (*ms == -62135596800000) return std::nullopt;
-  return ms;
+  Time t{*ms, as_written(v.get<std::string>())};
+  // The API's zero time (0001-01-01T00:00:00Z, at any offset) means "not given".
+  if (t.ms == rules::kGoZeroTimeMs && t.written.sub_ms_ns == 0) return std::nullopt;
+  return t;
+}
+
+bool before(const Time& a, const Time& b) {
+  return a.ms < b.ms || (a.ms == b.ms && a.written.sub_ms_ns < b.written.sub_ms_ns);
 }
 
 // Where nlohmann's parser stops on a text and why: a syntax error, or a number it cannot hold
@@ -114,9 +144,15 @@ std::vector<Alert> parse_alerts(std::string_view text, const std::string& name, 
     for (const auto& [k, v] : a.labels)
       if (!text::go::valid_utf8(v)) fail(name, i, "invalid label value for " + k + ": not valid UTF-8");
     // The API's defaults: no startsAt is the end when there is one, else now.
-    a.ends_at_ms = time_of(j, name, i, "endsAt");
-    a.starts_at_ms = time_of(j, name, i, "startsAt").value_or(a.ends_at_ms.value_or(now_ms));
-    if (a.ends_at_ms && *a.ends_at_ms < a.starts_at_ms) fail(name, i, "start time must be before end time");
+    std::optional<Time> ends = time_of(j, name, i, "endsAt");
+    Time starts = time_of(j, name, i, "startsAt").value_or(ends.value_or(Time{now_ms, {}}));
+    if (ends && before(*ends, starts)) fail(name, i, "start time must be before end time");
+    a.starts_at_ms = starts.ms;
+    a.starts_at_written = starts.written;
+    if (ends) {
+      a.ends_at_ms = ends->ms;
+      a.ends_at_written = ends->written;
+    }
     if (j.contains("generatorURL") && j["generatorURL"].is_string())
       a.generator_url = j["generatorURL"].get<std::string>();
     out.push_back(std::move(a));

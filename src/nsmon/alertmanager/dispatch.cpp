@@ -266,18 +266,41 @@ std::string json_kv(const labels::Labels& kv) {
   return out + "}";
 }
 
+// time.Time's JSON (RFC3339Nano) of a time the API parsed: at the offset it was written with ("Z"
+// for none), the fraction with every digit kept and trailing zeros trimmed.
+std::string json_time(std::int64_t ms, const TimeAsWritten& w) {
+  std::string out = text::format_rfc3339_ms(ms + std::int64_t{w.offset_s} * 1000,
+                                            w.sub_ms_ns ? text::Fraction::millis : text::Fraction::trimmed);
+  out.pop_back(); // the "Z"
+  if (w.sub_ms_ns) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%s%06d", out.find('.') == std::string::npos ? ".000" : "",
+                  static_cast<int>(w.sub_ms_ns));
+    out += buf;
+    while (out.back() == '0') out.pop_back();
+  }
+  if (w.offset_s == 0) return out + "Z";
+  int minutes = std::abs(w.offset_s) / 60;
+  char zone[16];
+  std::snprintf(zone, sizeof zone, "%c%02d:%02d", w.offset_s < 0 ? '-' : '+', minutes / 60, minutes % 60);
+  return out + zone;
+}
+
 // notify/webhook's Message as json.Encoder writes it: template.Data's fields, then version,
-// groupKey and truncatedAlerts; a trailing newline.
-std::string webhook_body(const rules::NotificationData& d, const std::string& group_key, std::size_t truncated) {
+// groupKey and truncatedAlerts; a trailing newline. `written`: what each alert's times keep
+// beyond the millisecond (the end's only when it is shown).
+std::string webhook_body(const rules::NotificationData& d,
+                         const std::vector<std::pair<TimeAsWritten, TimeAsWritten>>& written,
+                         const std::string& group_key, std::size_t truncated) {
   std::string out =
       "{\"receiver\":" + json_string(d.receiver) + ",\"status\":" + json_string(d.status) + ",\"alerts\":[";
   for (std::size_t i = 0; i < d.alerts.size(); ++i) {
     const auto& a = d.alerts[i];
     out += std::string(i ? "," : "") + "{\"status\":" + json_string(a.status) + ",\"labels\":" + json_kv(a.labels) +
-           ",\"annotations\":" + json_kv(a.annotations) + ",\"startsAt\":\"" + text::format_rfc3339_ms(a.starts_at_ms) +
-           "\",\"endsAt\":\"" + text::format_rfc3339_ms(a.ends_at_ms) +
-           "\",\"generatorURL\":" + json_string(a.generator_url) + ",\"fingerprint\":" + json_string(a.fingerprint) +
-           "}";
+           ",\"annotations\":" + json_kv(a.annotations) + ",\"startsAt\":\"" +
+           json_time(a.starts_at_ms, written[i].first) + "\",\"endsAt\":\"" +
+           json_time(a.ends_at_ms, written[i].second) + "\",\"generatorURL\":" + json_string(a.generator_url) +
+           ",\"fingerprint\":" + json_string(a.fingerprint) + "}";
   }
   out += "],\"groupLabels\":" + json_kv(d.group_labels) + ",\"commonLabels\":" + json_kv(d.common_labels) +
          ",\"commonAnnotations\":" + json_kv(d.common_annotations) + ",\"externalURL\":" + json_string(d.external_url) +
@@ -508,9 +531,13 @@ Outcome dispatch(const Config& cfg, const Templates& templates, const std::vecto
       }
       rules::NotificationData data =
           notification_data(g.route.receiver, g.group_labels, alerts, out.alerts, note.alerts, options.external_url);
-      if (n.kind == "webhook_configs")
-        note.fields.push_back({"body", webhook_body(data, g.group_key, truncated), {}, {}});
-      else render_fields(*kind, n, cfg, t, data, note);
+      if (n.kind == "webhook_configs") {
+        std::vector<std::pair<TimeAsWritten, TimeAsWritten>> written;
+        for (std::size_t i : note.alerts)
+          written.emplace_back(alerts[i].starts_at_written,
+                               out.alerts[i].firing ? TimeAsWritten{} : alerts[i].ends_at_written);
+        note.fields.push_back({"body", webhook_body(data, written, g.group_key, truncated), {}, {}});
+      } else render_fields(*kind, n, cfg, t, data, note);
       // A default template nobody defined: say where Alertmanager's were looked for.
       if (!templates.defaults_found)
         for (Field& f : note.fields)

@@ -20,24 +20,36 @@
 
 namespace nsmon::alertmanager {
 
+/// What Go's time.Time keeps of a time the API parsed (RFC 3339) beyond its millisecond: the
+/// nanoseconds below it and the offset it was written with. Alertmanager keeps both, and its
+/// notifications print them ("startsAt":"2024-05-01T12:00:00.123456789+01:00").
+struct TimeAsWritten {
+  std::int32_t sub_ms_ns = 0; ///< 0 to 999999
+  std::int32_t offset_s = 0;  ///< east of UTC; "Z", "+00:00" and "-00:00" are 0
+};
+
 /// An alert as Alertmanager's API receives it (POST /api/v2/alerts), times in ms since the epoch.
 struct Alert {
   labels::Labels labels, annotations;
   std::int64_t starts_at_ms = 0;
   std::optional<std::int64_t> ends_at_ms; ///< absent: firing until resolved
   std::string generator_url;
+  TimeAsWritten starts_at_written, ends_at_written; ///< the rest of each time, as the API read it
 
   /// Firing at `now_ms` unless it ended at or before then (types.Alert.Resolved).
-  bool firing_at(std::int64_t now_ms) const { return !ends_at_ms || *ends_at_ms > now_ms; }
+  bool firing_at(std::int64_t now_ms) const {
+    return !ends_at_ms || *ends_at_ms > now_ms || (*ends_at_ms == now_ms && ends_at_written.sub_ms_ns > 0);
+  }
 };
 
 /// Alerts as the API's JSON gives them (POST /api/v2/alerts: `[{"labels", "annotations",
-/// "startsAt", "endsAt", "generatorURL"}]`, times in RFC 3339); a missing startsAt is the endsAt
-/// if given, else `now_ms`, as the API stamps it. Labels whose value is empty (or null) are
-/// dropped before anything is checked, as the API drops them (removeEmptyLabels): `{a="1", b=""}`
-/// is the alert `{a="1"}`. Throws core::Error for what Alertmanager refuses: "NAME:LINE:COL: ..."
-/// for text that is not JSON, "NAME: alert N: ..." for an alert without labels, with an invalid
-/// label name, a time that is not RFC 3339 or endsAt before startsAt.
+/// "startsAt", "endsAt", "generatorURL"}]`, times in RFC 3339, kept with their offset and every
+/// digit of their fraction); a missing startsAt is the endsAt if given, else `now_ms`, as the API
+/// stamps it. Labels whose value is empty (or null) are dropped before anything is checked, as the
+/// API drops them (removeEmptyLabels): `{a="1", b=""}` is the alert `{a="1"}`. Throws core::Error
+/// for what Alertmanager refuses: "NAME:LINE:COL: ..." for text that is not JSON, "NAME: alert N:
+/// ..." for an alert without labels, with an invalid label name, a time that is not RFC 3339 or
+/// endsAt before startsAt.
 std::vector<Alert> parse_alerts(std::string_view json, const std::string& name, std::int64_t now_ms);
 
 namespace detail {
