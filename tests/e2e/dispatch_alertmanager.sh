@@ -19,7 +19,8 @@ command -v amtool >/dev/null || { echo "amtool not installed: skipped"; exit 77;
 trap 'kill_leftovers; rm -rf "$TMP"' EXIT
 PYTHONPATH="$SRC/tests/e2e" /usr/bin/python3 - "$NSMON" "$SRC/tests/data/alertmanager" "$TMP" <<'EOF_PY'
 import json, shutil, subprocess, sys, time, urllib.request
-from webhook_sink import free_port, start_recording_sink
+from webhook_sink import (Comparison, compare_webhooks, post_alerts, start_alertmanager, start_recording_sink,
+                          wait_for_flushes)
 
 nsmon, data, tmp = sys.argv[1:4]
 defaults = "/usr/share/prometheus/alertmanager"
@@ -64,33 +65,13 @@ def make_alerts():
               url="http://prom/graph?g0.expr=rate(x[5m]) > 0&g0.tab=1#top"),
         alert({"alertname": "DiskFull", "team": "tmpl", "instance": "host-3"}, resolved=True),
     ]
-port = free_port()
-external = f"http://127.0.0.1:{port}"
-am = subprocess.Popen(["prometheus-alertmanager", f"--config.file={tmp}/am.yml", f"--storage.path={tmp}/am",
-                       f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=",
-                       f"--web.external-url={external}", "--log.level=error"],
-                      stdout=subprocess.DEVNULL, stderr=open(f"{tmp}/am.log", "w"))
+am, external = start_alertmanager(f"{tmp}/am.yml", tmp)
 try:
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(f"{external}/-/ready", timeout=1); break
-        except Exception:
-            time.sleep(0.05)
-    else:
-        sys.exit("Alertmanager did not start: " + open(f"{tmp}/am.log").read()[-500:])
     now_ms = int(time.time() * 1000)
     alerts = make_alerts()
     open(f"{tmp}/alerts.json", "w").write(json.dumps(alerts, indent=1))
-    req = urllib.request.Request(f"{external}/api/v2/alerts", data=json.dumps(alerts).encode(),
-                                 headers={"Content-Type": "application/json"})
-    urllib.request.urlopen(req, timeout=5).read()
-    # group_wait is 5 s: the flushes come after it; then quiet for 1.5 s.
-    time.sleep(6)
-    seen, quiet = -1, time.time()
-    while time.time() - quiet < 1.5:
-        with lock: n = len(posts)
-        if n != seen: seen, quiet = n, time.time()
-        time.sleep(0.1)
+    post_alerts(external, alerts)
+    wait_for_flushes(posts, lock, group_wait=5)
 finally:
     am.terminate(); am.wait(10)
 
@@ -99,28 +80,10 @@ pred = json.loads(subprocess.run([nsmon, "routes", "test", "--alertmanager", f"{
                                   "--format", "json"], capture_output=True, text=True, check=True).stdout)
 with lock: got = list(posts)
 
-failures, counts = 0, {}
-def compare(kind, what, expected, actual):
-    global failures
-    ok = expected == actual
-    c = counts.setdefault(kind, [0, 0]); c[0] += ok; c[1] += 1
-    if not ok:
-        failures += 1
-        print(f"DIFF {kind}: {what}\n  nsmon:        {expected!r}\n  Alertmanager: {actual!r}")
+compare = Comparison()
 
 # 1. Webhooks: every group's body, byte for byte; nothing where nsmon predicts nothing.
-receivers = {g["receiver"] for g in pred["groups"]}
-hooks = sorted((p, b.decode()) for p, b in got if p.strip("/") in receivers)
-expected = sorted(("/" + g["receiver"], n["fields"]["body"]["text"]) for g in pred["groups"]
-                  for n in g["notifications"] if n["integration"] == "webhook")
-for p, b in expected:
-    key = json.loads(b)["groupKey"]
-    match = [x for x in hooks if x[0] == p and json.loads(x[1])["groupKey"] == key]
-    compare("webhook", f"{p} {key}", b, match[0][1] if match else None)
-for p, b in hooks:
-    if (p, b) not in expected and not any(x[0] == p and json.loads(x[1])["groupKey"] == json.loads(b)["groupKey"]
-                                          for x in expected):
-        compare("webhook", f"{p} (nsmon predicts no notification)", None, b)
+hooks = compare_webhooks(compare, pred, got)
 silent = [g for g in pred["groups"] if not g["notifications"]]
 for g in silent:
     compare("silent group", g["group_key"], 0,
@@ -217,9 +180,6 @@ for t, n in zip(texts, slacks):
 for h, n in zip(htmls, emails):
     compare("amtool template render (html)", h, n["fields"]["html"].get("text", "ERROR"), amtool(h, "html"))
 
-for kind, (ok, total) in counts.items():
-    print(f"{kind}: {ok}/{total} agree")
-total = sum(c[1] for c in counts.values())
-print(f"nsmon and Alertmanager 0.25: {total - failures}/{total} agree")
-sys.exit(1 if failures or counts.get("webhook", [0, 0])[1] < 8 else 0)
+compare.report("nsmon and Alertmanager 0.25")
+sys.exit(1 if compare.failures or compare.counts.get("webhook", [0, 0])[1] < 8 else 0)
 EOF_PY
