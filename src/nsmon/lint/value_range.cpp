@@ -26,10 +26,8 @@ void Inference::call_range(const Call& c, const Shape& arg, Shape& s) const {
     s.range_of = arg.range_of;
     s.count_like = arg.count_like;
   };
-  if (is_rate_function(n))
-    s.set_range(0, s.hi,
-                c.name + "() is never negative"); // a decrease counts as a reset else if (n == "changes" || n ==
-                                                  // "resets") s.set_range(0, s.hi, c.name + "() counts, from 0 up");
+  if (is_rate_function(n)) s.set_range(0, s.hi, c.name + "() is never negative"); // a decrease counts as a reset
+  else if (n == "changes" || n == "resets") s.set_range(0, s.hi, c.name + "() counts, from 0 up");
   else if (n == "count_over_time") {
     s.set_range(1, s.hi, "count_over_time() is at least 1");
     s.count_like = true;
