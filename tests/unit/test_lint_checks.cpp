@@ -80,6 +80,10 @@ std::string alert(const std::string& expr, const std::string& extra = "",
          "}\n" + extra;
 }
 
+std::string record(const std::string& name, const std::string& expr) {
+  return "  - record: " + name + "\n    expr: '" + expr + "'\n";
+}
+
 std::vector<std::string> run(const std::string& rules_body, bool with_config,
                              std::vector<core::Diagnostic>* all = nullptr, const char* config = kConfig) {
   core::SourceFile rules_src("r.yml", "groups:\n- name: g\n  interval: 30s\n  rules:\n" + rules_body);
@@ -340,6 +344,40 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
       {"histogram_fraction is a ratio",
        alert("histogram_fraction(0, 1, sum by (le) (rate(inference_time_seconds_bucket[5m]))) < 90"),
        V{"units/out-of-range"}},
+      // A threshold written as arithmetic (a burn rate times a budget) is a number all the same.
+      {"a ratio compared with arithmetic above 1", alert("validation_map > (13.44 * 0.1)"), V{"units/out-of-range"}},
+      {"a ratio compared with arithmetic below 1", alert("validation_map > (14.4 * 0.01)"), V{}},
+      {"changes() is never negative", alert("max(changes(training_loss[1h])) < 0"), V{"promql/impossible"}},
+      // Recorded ratios: from the rule (some of a counter's series over all of them), else from
+      // the name (Sloth's and nsmon's SLI error ratio, Prometheus's _ratio unit).
+      {"some of a counter over all of it is at most 1",
+       record("job:images_failed:ratio_rate1h",
+              "sum(rate(images_processed_total{status=\"failed\"}[1h])) / sum(rate(images_processed_total[1h]))") +
+           alert("job:images_failed:ratio_rate1h > (13.44 * 0.1)"),
+       V{"promql/impossible"}},
+      {"two counters' ratio may pass 1",
+       record("job:errors_per_image:ratio_rate1h",
+              "sum(rate(errors_total[1h])) / sum(rate(images_processed_total[1h]))") +
+           alert("job:errors_per_image:ratio_rate1h > (13.44 * 0.1)"),
+       V{}},
+      {"Sloth's SLI error ratio is at most 1 by its name",
+       record("slo:sli_error:ratio_rate1h", "sum(rate(errors_total[1h])) / sum(rate(images_processed_total[1h]))") +
+           alert("slo:sli_error:ratio_rate1h > (14.4 * 0.1)"),
+       V{"promql/impossible"}},
+      {"Sloth's burn rate is a ratio that passes 1",
+       record("slo:current_burn_rate:ratio",
+              "sum(rate(errors_total[5m])) / sum(rate(images_processed_total[5m])) / 0.001") +
+           alert("slo:current_burn_rate:ratio > 14.4"),
+       V{}},
+      {"a percentage recorded under a ratio's name keeps its range",
+       record(
+           "job:inference_failed_ratio:avg",
+           "100 * sum(rate(images_processed_total{status=\"failed\"}[5m])) / sum(rate(images_processed_total[5m]))") +
+           alert("job:inference_failed_ratio:avg > 5"),
+       V{}},
+      {"a _ratio metric that no rule records, by its name", alert("job:disk_usage_ratio:max_over_time1h > 1.5"),
+       V{"promql/impossible", "rules/undefined-recording-rule"}},
+      {"a sum of ratios may pass 1", alert("job:disk_usage_ratio:sum > 1.5"), V{"rules/undefined-recording-rule"}},
       // Other exporters' metrics (lint-rules: one finding per prefix, one note).
       {"another exporter's metric pinned to its job", alert("kube_pod_info{job=\"kube-state-metrics\"} > 1"),
        V{"catalog/other-exporters"}},

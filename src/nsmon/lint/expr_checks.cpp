@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <set>
 #include <stdexcept>
 
@@ -474,11 +475,13 @@ private:
   }
 
   void units(const BinaryExpr& b, const Expr* side, const Expr* other) {
+    // A threshold may be written as arithmetic (13.44 * 0.1, a burn rate times a budget); the
+    // unit checks below read only a number as written.
+    if (auto c = inf_.constant(other); c && bounded(b, side, other, *c)) return;
     auto lit = literal(other);
     if (!lit) return;
     const Shape& s = inf_.at(side);
     double v = *lit;
-    if (bounded(b, side, v)) return;
     if (s.unit != "bytes" && s.unit != "percent") return; // the units checked below
     std::string what = util::format_number(v);
     if (s.unit == "bytes" && v >= 1 && v < 1e6)
@@ -495,7 +498,7 @@ private:
   // a number: a comparison that holds for every value (the alert fires whenever the series exists)
   // or for none (it can never fire). A ratio or a percentage speaks of its unit. Whether it was
   // reported.
-  bool bounded(const BinaryExpr& b, const Expr* side, double v) {
+  bool bounded(const BinaryExpr& b, const Expr* side, const Expr* other, double v) {
     const Shape& s = inf_.at(side);
     if (!s.bounded()) return false;
     const BinaryOp op = side == b.lhs ? b.op : flip(b.op);
@@ -503,7 +506,13 @@ private:
     // count(x) > 0 and absent(x) == 1 are idioms: the comparison states the intent.
     if (verdict == Verdict::depends || (verdict == Verdict::always && s.count_like)) return false;
     const bool never = verdict == Verdict::never;
-    const std::string what = util::format_number(v);
+    // A threshold written as arithmetic is quoted, with its value as the rules write numbers.
+    std::string what = util::format_number(v);
+    if (!literal(other)) {
+      char value[32];
+      std::snprintf(value, sizeof value, "%.12g", v);
+      what = print(*other) + " = " + value;
+    }
     const std::string tail = "; this comparison with " + what + (never ? " can never be true" : " is always true");
     if ((s.unit == "ratio" || s.unit == "percent") && !s.unit_of.empty()) {
       const double hi = s.unit == "ratio" ? 1 : 100;

@@ -178,6 +178,8 @@ Shape Inference::leaf_labels(const VectorSelector& vs) const {
     }
     if (!info.name.empty() && info.name.find(':') == std::string::npos && info.name.rfind("ALERTS", 0) != 0)
       s.labels.insert("instance"), s.labels.insert("job");
+    // A recording rule's series whose rule is not at hand: its name may say it is a ratio.
+    if (std::string why = ratio_by_name(info.name); !why.empty()) narrow_to_ratio(s, why);
     return s;
   }
   if (info.origin != SeriesInfo::Origin::catalog) return s; // a selector with no name: nothing known
@@ -414,6 +416,9 @@ Shape Inference::binary(const BinaryExpr& b) const {
     if (arithmetic) {
       arithmetic_range(b.op, l, r, s);
       s.count_like = false;
+      if (b.op == BinaryOp::div && vm && vm->card == Cardinality::one_to_one && !vm->on && vm->labels.empty() &&
+          !vm->fill_lhs && !vm->fill_rhs)
+        if (std::string why = part_of_whole(b.lhs, b.rhs); !why.empty()) s.set_range(0, 1, std::move(why));
     }
     if (!comparison && !is_set_operator(b.op)) {
       // NaN spreads through arithmetic; 0/0 makes it.
@@ -440,10 +445,10 @@ Shape Inference::binary(const BinaryExpr& b) const {
     s.filters = true;
     s.nan.clear(); // a comparison with NaN is false: the series goes
     // x > 3 narrows the values that pass.
-    const Expr* lit = unparen(lv && !rv ? b.rhs : (!lv && rv ? b.lhs : nullptr));
-    if (lit && lit->kind == NodeKind::number_literal) {
-      double v = lit->as<NumberLiteral>().value;
-      BinaryOp op = lit == unparen(b.lhs) ? flip(b.op) : b.op;
+    const Expr* number = lv && !rv ? b.rhs : (!lv && rv ? b.lhs : nullptr);
+    if (auto c = constant(number)) {
+      double v = *c;
+      BinaryOp op = number == b.lhs ? flip(b.op) : b.op;
       if (compare(s, op, v) == Verdict::never && s.empty.empty()) s.empty = "the comparison can never be true";
       if ((op == BinaryOp::gtr || op == BinaryOp::gte) && v >= s.lo) s.lo = v, s.lo_open = op == BinaryOp::gtr;
       if ((op == BinaryOp::lss || op == BinaryOp::lte) && v <= s.hi) s.hi = v, s.hi_open = op == BinaryOp::lss;

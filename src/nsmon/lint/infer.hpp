@@ -4,6 +4,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -130,6 +131,8 @@ public:
   /// The labels that `vm` compares which every series of `a` carries and no series of `other`
   /// can: each puts the two sides' match groups apart for good.
   std::vector<std::string> apart(const Shape& a, const Shape& other, const promql::VectorMatching& vm) const;
+  /// The value of a number expression (13.44 * 0.1, -(1), 2 ^ 10) of a tree run() saw, or nullopt.
+  std::optional<double> constant(const promql::Expr* e) const;
   /// Whether every series of `s` carries `label` (with a value that is not empty).
   static bool present(const Shape& s, const std::string& label) {
     return s.labels.count(label) && !s.maybe.count(label) && !s.removed.count(label);
@@ -142,6 +145,7 @@ private:
   void call_range(const promql::Call& c, const Shape& arg, Shape& s) const;
   Shape binary(const promql::BinaryExpr& b) const;
   Shape aggregate(const promql::AggregateExpr& a) const;
+  std::string part_of_whole(const promql::Expr* part, const promql::Expr* whole) const;
 
   const catalog::Catalog& cat_;
   const TargetLabels* targets_;
@@ -158,6 +162,14 @@ Verdict compare(const Shape& s, promql::BinaryOp op, double v);
 promql::BinaryOp flip(promql::BinaryOp op);
 /// Whether one NaN among an aggregation's series makes its result NaN (sum, avg, stddev, stdvar).
 bool spreads_nan(promql::AggregateOp op);
+
+/// Why the name of a recorded series says that its values lie between 0 and 1, or "": a metric
+/// part in Prometheus's ratio unit (level:disk_usage_ratio:avg; only operations that keep the
+/// range), or Sloth's and nsmon's SLI error ratio and objective (slo:sli_error:ratio_rate5m).
+std::string ratio_by_name(std::string_view name);
+/// `s` narrowed to [0, 1] because of `why` (ratio_by_name), unless its values are known to lie
+/// elsewhere (a rule that records a percentage under a ratio's name keeps its range).
+void narrow_to_ratio(Shape& s, const std::string& why);
 
 /// What took `label` off every series of `s`, in words ("sum without (job) removes it"), or ""
 /// when no operator of the expression did (the series never had it).

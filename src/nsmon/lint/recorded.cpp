@@ -1,19 +1,42 @@
 #include "nsmon/lint/recorded.hpp"
 
+#include <cmath>
 #include <memory>
+#include <set>
 
 #include "nsmon/promql/parser.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::lint {
 
+namespace {
+// Whether the expression scales its values by a number (x * 100, x / 0.01): what it records is
+// then not the ratio its name may promise.
+bool scaled(const promql::Expr& root, const Inference& inf) {
+  bool found = false;
+  promql::walk(root, [&](const promql::Expr& n, std::span<const promql::Expr* const>) {
+    if (n.kind != promql::NodeKind::binary) return !found;
+    const auto& b = n.as<promql::BinaryExpr>();
+    auto l = inf.constant(b.lhs), r = inf.constant(b.rhs);
+    if (b.op == promql::BinaryOp::mul) found = found || (l && std::fabs(*l) > 1) || (r && std::fabs(*r) > 1);
+    if (b.op == promql::BinaryOp::div) found = found || (r && std::fabs(*r) < 1);
+    return !found;
+  });
+  return found;
+}
+} // namespace
+
 std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<RecordingRule>& rules,
                                                        const catalog::Catalog& cat, const TargetLabels* targets) {
   std::map<std::string, RecordedMetric> recorded;
-  for (int pass = 0; pass < 2; ++pass)
+  for (int pass = 0; pass < 2; ++pass) {
+    std::set<std::string> seen; // this pass's names: several rules may record one name
     for (const auto& r : rules) {
       Inference inf(cat, targets, recorded);
       RecordedMetric rm{r.rule->name.value, inf.run(*r.expr), r.rule->name.span};
+      // The name's promise where the expression proves no range (a ratio of two counters).
+      if (std::string why = ratio_by_name(rm.name); !why.empty() && !scaled(*r.expr, inf))
+        narrow_to_ratio(rm.shape, why);
       rm.shape.labels.insert("__name__");
       for (const auto* list : {&r.group->labels, &r.rule->labels})
         for (const auto& kv : *list) {
@@ -24,8 +47,19 @@ std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<Recordi
       // Its NaN, as a reader of the series sees it.
       if (!rm.shape.nan.empty() && rm.shape.nan.rfind(rm.name, 0) != 0)
         rm.shape.nan = rm.name + " can be NaN: in its rule, " + rm.shape.nan;
+      // Its range, likewise; the rules of one name together take the values of each.
+      if (!rm.shape.range_of.empty() && rm.shape.range_of.rfind(rm.name, 0) != 0)
+        rm.shape.range_of = rm.name + ": in its rule, " + rm.shape.range_of;
+      if (!seen.insert(rm.name).second) {
+        const Shape& other = recorded[rm.name].shape;
+        if (other.lo < rm.shape.lo || (other.lo == rm.shape.lo && !other.lo_open))
+          rm.shape.lo = other.lo, rm.shape.lo_open = other.lo_open, rm.shape.range_of = other.range_of;
+        if (other.hi > rm.shape.hi || (other.hi == rm.shape.hi && !other.hi_open))
+          rm.shape.hi = other.hi, rm.shape.hi_open = other.hi_open, rm.shape.range_of = other.range_of;
+      }
       recorded[rm.name] = rm;
     }
+  }
   return recorded;
 }
 

@@ -2,8 +2,10 @@
 #include <cmath>
 #include <iterator>
 #include <limits>
+#include <set>
 
 #include "nsmon/lint/infer.hpp"
+#include "nsmon/promql/printer.hpp"
 #include "nsmon/util/strings.hpp"
 
 // The values an expression can take: the range of a function's result from its argument's,
@@ -93,11 +95,41 @@ Verdict compare(const Shape& s, BinaryOp op, double v) {
   return all ? Verdict::always : Verdict::depends;
 }
 
-// Interval arithmetic of a binary operator's values; open bounds are taken as closed.
+namespace {
+// The one value of a shape whose range is a single number, or nullopt.
+std::optional<double> point(const Shape& s) {
+  if (s.lo == s.hi && std::isfinite(s.lo) && !s.lo_open && !s.hi_open) return s.lo;
+  return std::nullopt;
+}
+} // namespace
+
+std::optional<double> Inference::constant(const Expr* e) const {
+  if (!e || e->type != ValueType::scalar) return std::nullopt;
+  const Shape& s = at(e);
+  return s.nan.empty() ? point(s) : std::nullopt; // scalar() of no series or of several is NaN
+}
+
+// Interval arithmetic of a binary operator's values; open bounds are taken as closed. Two single
+// numbers give the one result (13.44 * 0.1 is 1.344, the threshold a comparison reads).
 void arithmetic_range(BinaryOp op, const Shape& l, const Shape& r, Shape& s) {
   const double inf = std::numeric_limits<double>::infinity();
   auto product = [](double a, double b) { return (a == 0 || b == 0) ? 0.0 : a * b; };
   s.set_range(-inf, inf);
+  if (auto a = point(l), b = point(r); a && b) {
+    double v = NAN;
+    switch (op) {
+    case BinaryOp::add: v = *a + *b; break;
+    case BinaryOp::sub: v = *a - *b; break;
+    case BinaryOp::mul: v = *a * *b; break;
+    case BinaryOp::div: v = *a / *b; break;
+    case BinaryOp::mod: v = std::fmod(*a, *b); break;
+    case BinaryOp::pow: v = std::pow(*a, *b); break;
+    case BinaryOp::atan2: v = std::atan2(*a, *b); break;
+    default: break;
+    }
+    if (std::isfinite(v)) s.set_range(v, v);
+    return;
+  }
   switch (op) {
   case BinaryOp::add: s.set_range(l.lo + r.lo, l.hi + r.hi); break;
   case BinaryOp::sub: s.set_range(l.lo - r.hi, l.hi - r.lo); break;
@@ -113,6 +145,126 @@ void arithmetic_range(BinaryOp op, const Shape& l, const Shape& r, Shape& s) {
   }
   if (std::isnan(s.lo) || std::isnan(s.hi)) s.set_range(-inf, inf);
   s.range_of.clear();
+}
+
+namespace {
+// Functions that map each series to one series of the same labels: the series a selector's
+// subset reads stay a subset of those the whole reads.
+bool per_series(std::string_view n) {
+  return is_rate_function(n) || keeps_unit(n) || n == "sum_over_time" || n == "count_over_time";
+}
+
+bool same_matcher(const labels::Matcher& a, const labels::Matcher& b) {
+  return a.name == b.name && a.op == b.op && a.value == b.value;
+}
+} // namespace
+
+// `part` reads some of the series `whole` reads (its selector is the whole's with more matchers),
+// through the same functions and the same sum or count, and no series is negative: then a sum
+// over the part is at most the sum over the whole, and part / whole lies between 0 and 1 (errors
+// over all requests, sum(rate(x{code=~"5.."}[5m])) / sum(rate(x[5m]))). Why, or "".
+std::string Inference::part_of_whole(const Expr* part, const Expr* whole) const {
+  const Expr* a = part;
+  const Expr* b = whole;
+  for (;;) {
+    a = unparen(a), b = unparen(b);
+    if (!a || !b || a->kind != b->kind) return {};
+    switch (a->kind) {
+    case NodeKind::aggregate: {
+      const auto& x = a->as<AggregateExpr>();
+      const auto& y = b->as<AggregateExpr>();
+      if (x.op != y.op || (x.op != AggregateOp::sum && x.op != AggregateOp::count) || x.without != y.without ||
+          std::set<std::string>(x.grouping.begin(), x.grouping.end()) !=
+              std::set<std::string>(y.grouping.begin(), y.grouping.end()))
+        return {};
+      if (x.op == AggregateOp::sum && at(y.expr).lo < 0) return {};
+      a = x.expr, b = y.expr;
+      break;
+    }
+    case NodeKind::call: {
+      const auto& x = a->as<Call>();
+      const auto& y = b->as<Call>();
+      if (x.name != y.name || x.args.size() != y.args.size() || !per_series(x.name)) return {};
+      const Expr* next_a = nullptr;
+      const Expr* next_b = nullptr;
+      for (std::size_t i = 0; i < x.args.size(); ++i) {
+        if (x.args[i]->type == ValueType::vector || x.args[i]->type == ValueType::matrix) {
+          if (next_a) return {};
+          next_a = x.args[i], next_b = y.args[i];
+        } else if (print(*x.args[i]) != print(*y.args[i])) return {};
+      }
+      if (!next_a) return {};
+      a = next_a, b = next_b;
+      break;
+    }
+    case NodeKind::matrix_selector: {
+      const auto& x = a->as<MatrixSelector>();
+      const auto& y = b->as<MatrixSelector>();
+      if (x.range_ns != y.range_ns || x.range_expr || y.range_expr) return {};
+      a = x.selector, b = y.selector;
+      break;
+    }
+    case NodeKind::vector_selector: {
+      const auto& x = a->as<VectorSelector>();
+      const auto& y = b->as<VectorSelector>();
+      const auto& mx = x.modifiers;
+      const auto& my = y.modifiers;
+      const std::string name = metric_name(x);
+      if (name.empty() || name != metric_name(y) || mx.offset_ns != my.offset_ns || mx.offset_expr || my.offset_expr ||
+          mx.at != my.at || mx.at_ms != my.at_ms || x.anchored != y.anchored || x.smoothed != y.smoothed)
+        return {};
+      for (const auto& m : y.matchers)
+        if (std::none_of(x.matchers.begin(), x.matchers.end(), [&](const auto& n) { return same_matcher(m, n); }))
+          return {};
+      return "a ratio of some of the series of " + name + " to all of them is between 0 and 1";
+    }
+    default: return {};
+    }
+  }
+}
+
+std::string ratio_by_name(std::string_view name) {
+  // level:metric:operations, Prometheus's form of a recording rule's name.
+  const auto c1 = name.find(':');
+  const auto c2 = c1 == std::string_view::npos ? c1 : name.find(':', c1 + 1);
+  if (c2 == std::string_view::npos || name.find(':', c2 + 1) != std::string_view::npos) return {};
+  const std::string_view level = name.substr(0, c1), metric = name.substr(c1 + 1, c2 - c1 - 1),
+                         ops = name.substr(c2 + 1);
+  const std::string series(name);
+  // Sloth's and nsmon's SLO series (not their burn rates or remaining budgets: above 1, below 0).
+  if (level == "slo" && ((metric == "sli_error" && (ops == "ratio" || util::starts_with(ops, "ratio_rate"))) ||
+                         ((metric == "objective" || metric == "error_budget") && ops == "ratio")))
+    return series + " is an SLO's " + (metric == "sli_error" ? "error ratio" : std::string(metric)) +
+           " as Sloth and nsmon name it, between 0 and 1";
+  // Prometheus's naming: the unit ratio is 0-1 (disk_usage_ratio; a quotient of two quantities
+  // is A_per_B, whatever its range). Operations that keep the range: avg, min, max, last, mean,
+  // quantile, over time, with a window (avg_over_time5m).
+  if (metric.size() <= 6 || !util::ends_with(metric, "_ratio")) return {};
+  static const std::set<std::string_view> kKeep = {"",     "avg",    "min",      "max",  "last",
+                                                   "mean", "median", "quantile", "over", "time"};
+  for (std::string_view rest = ops;;) {
+    const auto cut = rest.find('_');
+    std::string_view op = rest.substr(0, cut);
+    const auto digit = op.find_first_of("0123456789");
+    if (digit != std::string_view::npos) {
+      if (op.find_first_not_of("0123456789smhdwy", digit) != std::string_view::npos) return {};
+      op = op.substr(0, digit);
+    }
+    if (!kKeep.count(op)) return {};
+    if (cut == std::string_view::npos) break;
+    rest.remove_prefix(cut + 1);
+  }
+  return series + " is a ratio, between 0 and 1 (Prometheus's naming: the unit of a _ratio metric is 0-1)";
+}
+
+void narrow_to_ratio(Shape& s, const std::string& why) {
+  // Values known to lie outside [0, 1] (a percentage recorded under a ratio's name) keep their range.
+  const bool lo_known = std::isfinite(s.lo), hi_known = std::isfinite(s.hi);
+  if ((lo_known && (s.lo < 0 || s.lo > 1)) || (hi_known && (s.hi < 0 || s.hi > 1))) return;
+  if (lo_known && hi_known) return; // already within [0, 1], for its own reason
+  if (!lo_known) s.lo = 0, s.lo_open = false;
+  if (!hi_known) s.hi = 1, s.hi_open = false;
+  s.range_of = why;
 }
 
 } // namespace nsmon::lint
