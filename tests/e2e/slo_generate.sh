@@ -102,3 +102,30 @@ expect_err "$TMP/bad.yml:4:13: error: an SLO window of 2h is not sane: between 1
 expect_err "le 0.75 is not a bucket bound of inference_time_seconds"
 expect_err "label status of images_processed_total never has the value \"broken\" (values: success, failed) [slo/label]"
 [ ! -e "$TMP/bad_rules.yml" ] || fail "wrote rules from a broken spec"
+
+# A burn-rate alert the objective makes impossible (issue 48): 0.9 over 28d puts the 1h page
+# alert above an error ratio of 13.44 × 0.1 = 1.344. A positioned error on the objective, with
+# the factors that can fire; exit 2, nothing written.
+cat >"$TMP/low.yml" <<'YML'
+slos:
+  - name: success
+    objective: 0.9
+    window: 28d
+    sli:
+      errors: images_processed_total{status="failed"}
+      total: images_processed_total
+YML
+run slo generate "$TMP/low.yml" --out "$TMP/low_rules.yml"
+expect_rc 2
+expect_err "$TMP/low.yml:3:16: error: objective 0.9 over 28d: an error ratio is at most 1, so the 1h (page) burn-rate alert, above 13.44 × 0.1 = 1.344, can never fire [slo/objective]"
+expect_err "help: burn-rate factors below 10 can fire, as this SLO's 5.6 (6h, page), 2.8 (1d, ticket) and 0.9333 (3d, ticket) do"
+[ ! -e "$TMP/low_rules.yml" ] || fail "wrote an alert that can never fire"
+# lint-rules reads such a threshold as arithmetic on a ratio, the SLI error ratio's range known
+# from its rule.
+sed -e 's/objective: 0.9$/objective: 0.95/' "$TMP/low.yml" >"$TMP/ok.yml"
+run slo generate "$TMP/ok.yml" --out "$TMP/ok_rules.yml"
+expect_rc 0
+sed -i 's/(13.44 \* 0.05)/(13.44 * 0.1)/' "$TMP/ok_rules.yml"
+run lint-rules "$TMP/ok_rules.yml"
+expect_rc 1
+expect_out "this comparison with (13.44 * 0.1) = 1.344 can never be true: the expression never returns anything [promql/impossible]"

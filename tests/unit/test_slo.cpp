@@ -282,11 +282,67 @@ TEST_CASE("slo: the dashboard template is clean against the generated rules", "[
 TEST_CASE("slo: spec errors, positioned", "[slo]") {
   std::vector<core::Diagnostic> diags;
   load("slos:\n  - name: a\n    objective: 1\n    sli: {errors: up, total: up}\n"
-       "  - name: b\n    objective: 0.9\n    sli: {errors: 'images_processed_total', total: images_processed_total}\n"
-       "  - name: c\n    objective: 0.9\n    sli: {latency: {metric: training_loss, le: 1}}\n",
+       "  - name: b\n    objective: 0.99\n    sli: {errors: 'images_processed_total', total: images_processed_total}\n"
+       "  - name: c\n    objective: 0.99\n    sli: {latency: {metric: training_loss, le: 1}}\n",
        diags);
   std::vector<std::string> got;
   for (const auto& d : diags) got.push_back(std::to_string(d.span.line) + " " + std::string(d.check.id()));
   CHECK(got ==
         std::vector<std::string>{"3 slo/objective", "4 slo/metric", "4 slo/metric", "7 slo/events", "10 slo/metric"});
+}
+
+TEST_CASE("slo: a burn-rate alert the objective makes impossible is an error at the objective", "[slo]") {
+  // 0.9 over 28d: the 1h page alert fires above 13.44 x 0.1 = 1.344, an error ratio it never reaches.
+  std::vector<core::Diagnostic> diags;
+  auto specs = load("slos:\n  - name: a\n    objective: 0.9\n    window: 28d\n"
+                    "    sli: {errors: 'images_processed_total{status=\"failed\"}', total: images_processed_total}\n",
+                    diags);
+  REQUIRE(diags.size() == 1);
+  CHECK(diags[0].check == "slo/objective");
+  CHECK(diags[0].severity == core::Severity::error);
+  CHECK(diags[0].span.line == 3);
+  CHECK(diags[0].span.col == 16);
+  CHECK(diags[0].message == "objective 0.9 over 28d: an error ratio is at most 1, so the 1h (page) burn-rate alert, "
+                            "above 13.44 × 0.1 = 1.344, can never fire");
+  CHECK(diags[0].suggestion == "burn-rate factors below 10 can fire, as this SLO's 5.6 (6h, page), 2.8 (1d, ticket) "
+                               "and 0.9333 (3d, ticket) do; an objective of at least 0.9256, or a window of at most "
+                               "20d, makes every one possible");
+  // What the suggestion offers works: both give four alerts that can fire.
+  for (const char* fixed : {"objective: 0.9256\n    window: 28d", "objective: 0.9\n    window: 20d"}) {
+    diags.clear();
+    load(std::string("slos:\n  - name: a\n    ") + fixed +
+             "\n    sli: {errors: 'images_processed_total{status=\"failed\"}', total: images_processed_total}\n",
+         diags);
+    CHECK(diags.empty());
+  }
+}
+
+TEST_CASE("slo: Sloth's alerts are two conditions: one that can never hold is a warning, both an error", "[slo]") {
+  auto sloth = [](const std::string& objective, std::vector<core::Diagnostic>& diags) {
+    return load("version: prometheus/v1\nservice: svc\nslos:\n  - name: req\n    objective: " + objective +
+                    "\n    sli:\n      events:\n        error_query: sum(rate(images_processed_total{status=\"failed\"}"
+                    "[{{.window}}]))\n        total_query: sum(rate(images_processed_total[{{.window}}]))\n"
+                    "    alerting: {name: RHigh}\n",
+                diags);
+  };
+  std::vector<core::Diagnostic> diags;
+  sloth("90", diags); // the page alert's quick condition (14.4 x 0.1) is dead, its slow one (6 x 0.1) fires
+  REQUIRE(diags.size() == 1);
+  CHECK(diags[0].severity == core::Severity::warning);
+  CHECK(diags[0].span.line == 5);
+  CHECK(diags[0].message == "objective 90 over 30d: an error ratio is at most 1, so the page alert's quick condition "
+                            "(5m and 1h), above 14.4 × 0.1 = 1.44, can never hold: the alert fires on its slow "
+                            "condition only");
+  diags.clear();
+  sloth("10", diags); // Sloth's issue 341: no page alert at all
+  REQUIRE(diags.size() == 1);
+  CHECK(diags[0].severity == core::Severity::error);
+  CHECK(diags[0].message.find("the page alert, above 14.4 × 0.9 = 12.96 (quick, 5m and 1h) and 6 × 0.9 = 5.4 "
+                              "(slow, 30m and 6h), can never fire") != std::string::npos);
+  CHECK(diags[0].suggestion ==
+        "burn-rate factors below 1.111 can fire, as this SLO's 1 (ticket, slow) does; an objective of at least 93.06 "
+        "makes every one possible");
+  diags.clear();
+  sloth("95", diags); // Sloth's own examples: every condition can hold
+  CHECK(diags.empty());
 }

@@ -136,6 +136,8 @@ const std::vector<BurnRate>& burn_rates() {
   return kRates;
 }
 
+std::string rule_number(double v) { return num(v); }
+
 double factor(const BurnRate& b, const Slo& s) {
   return b.budget * static_cast<double>(s.window_ms) / static_cast<double>(ms_of(b.long_window));
 }
@@ -647,8 +649,9 @@ std::string slo_row(const Spec& spec, const Slo& s) {
   // The budget over time: a fast burn is a cliff here, a slow one a slope that reaches 0 before
   // the window ends.
   o += panel("timeseries", "Error budget over time",
-             "The part of the " + w + " error budget not spent yet, over the dashboard's time range; below 0 the "
-             "SLO is missed.",
+             "The part of the " + w +
+                 " error budget not spent yet, over the dashboard's time range; below 0 the "
+                 "SLO is missed.",
              "        unit: percentunit\n        width: 24\n" + thresholds("red", {{0, "orange"}, {0.25, "green"}}) +
                  "        queries:\n" + query(names.remaining + of, "remaining", false));
   return o;

@@ -18,6 +18,8 @@ struct BurnRate {
 };
 const std::vector<BurnRate>& burn_rates();
 double factor(const BurnRate& b, const Slo& s);
+/// A number as the rules write it: 12 significant digits (13.44 * 0.1, not 0.09999999999999998).
+std::string rule_number(double v);
 
 /// The rule file: per SLO, the error ratio over 5m, 30m, 1h, 2h, 6h, 1d, 3d and the SLO window,
 /// the traffic over the alerts' long windows (for the guard), the error budget remaining, and the

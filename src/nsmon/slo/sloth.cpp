@@ -264,7 +264,7 @@ std::vector<SlothAlert> sloth_alerts(const Spec& spec, const Slo& s) {
 SlothCondition sloth_condition(const Slo& s, bool page, bool quick) {
   const SlothWindow& w = page ? (quick ? kPageQuick : kPageSlow) : (quick ? kTicketQuick : kTicketSlow);
   return {sloth_factor(w, s) * error_budget(s), *text::parse_duration(w.short_window),
-          *text::parse_duration(w.long_window)};
+          *text::parse_duration(w.long_window), sloth_factor(w, s)};
 }
 
 std::vector<std::string> sloth_groups(const Spec& spec, const Slo& s) {

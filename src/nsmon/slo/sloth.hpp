@@ -30,6 +30,7 @@ std::vector<SlothAlert> sloth_alerts(const Spec& spec, const Slo& s);
 struct SlothCondition {
   double threshold;
   std::int64_t short_ms, long_ms;
+  double factor; ///< the burn rate; threshold = factor × the error budget
 };
 SlothCondition sloth_condition(const Slo& s, bool page, bool quick);
 

@@ -1,11 +1,14 @@
 #include "nsmon/slo/spec.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <re2/re2.h>
 
 #include "nsmon/core/yaml.hpp"
 #include "nsmon/promql/parser.hpp"
+#include "nsmon/slo/generate.hpp"
+#include "nsmon/slo/sloth.hpp"
 #include "nsmon/text/duration.hpp"
 #include "nsmon/util/strings.hpp"
 
@@ -147,6 +150,7 @@ private:
     if (sloth()) sloth_sli(sli, s);
     else own_sli(sli, s);
     if (sloth()) alerting(n["alerting"], n, s);
+    if (s.objective > 0) possible_alerts(n["objective"], s);
     return s;
   }
 
@@ -174,6 +178,115 @@ private:
     }
     s.objective = *v;
     s.objective_percent = *v * 100;
+  }
+
+  // A burn-rate alert fires when the error ratio passes factor × (1 - objective): at 1 or above,
+  // no error ratio can (errors are some of the events). nsmon's four alerts have one factor each;
+  // Sloth's page and ticket alerts two conditions each (quick or slow). An alert that can never
+  // fire is an error; a Sloth alert one of whose conditions can still hold still fires, on that
+  // one: a warning. The suggestion gives the factors that can fire, and the objective (or window)
+  // that brings the others back.
+  void possible_alerts(const yaml::Node& at, const Slo& s) {
+    struct Rate {
+      std::string name;  ///< "1h (page)"; Sloth: "quick (5m and 1h)"
+      std::string label; ///< in the suggestion: "1h, page"; Sloth: "page, quick"
+      double factor;
+      double budget_share; ///< of the error budget spent within the long window
+      std::int64_t long_ms;
+    };
+    const double budget = 1 - s.objective;
+    const auto threshold = [&](const Rate& r) {
+      return rule_number(r.factor) + " × " + rule_number(budget) + " = " + rule_number(r.factor * budget);
+    };
+    std::vector<Rate> dead, alive;
+    std::vector<std::string> clauses;
+    bool never_fires = false;
+    if (!sloth()) {
+      for (const auto& b : burn_rates()) {
+        Rate r{std::string(b.long_window) + " (" + b.kind + ")", std::string(b.long_window) + ", " + b.kind,
+               factor(b, s), b.budget, *text::parse_duration(b.long_window)};
+        (r.factor * budget >= 1 ? dead : alive).push_back(r);
+      }
+      if (!dead.empty()) {
+        std::vector<std::string> names, thresholds;
+        for (const auto& r : dead) names.push_back(r.name), thresholds.push_back(threshold(r));
+        const bool one = dead.size() == 1;
+        clauses.push_back("the " + and_list(names) + (one ? " burn-rate alert" : " burn-rate alerts") + ", above " +
+                          and_list(thresholds) + ", can never fire");
+        never_fires = true;
+      }
+    } else {
+      for (bool page : {true, false}) {
+        if ((page ? s.page : s.ticket).disable) continue;
+        const std::string alert = page ? "page" : "ticket";
+        std::vector<Rate> here;
+        std::vector<bool> quick_dead;
+        for (bool quick : {true, false}) {
+          const SlothCondition c = sloth_condition(s, page, quick);
+          const std::string kind = quick ? "quick" : "slow";
+          Rate r{kind + ", " + text::format_duration(c.short_ms) + " and " + text::format_duration(c.long_ms),
+                 alert + ", " + kind, c.factor,
+                 c.factor * static_cast<double>(c.long_ms) / static_cast<double>(s.window_ms), c.long_ms};
+          (c.threshold >= 1 ? here : alive).push_back(r);
+          if (c.threshold >= 1) quick_dead.push_back(quick);
+        }
+        if (here.size() == 2) {
+          clauses.push_back("the " + alert + " alert, above " + threshold(here[0]) + " (" + here[0].name + ") and " +
+                            threshold(here[1]) + " (" + here[1].name + "), can never fire");
+          never_fires = true;
+        } else if (here.size() == 1) {
+          const bool quick = quick_dead[0];
+          clauses.push_back("the " + alert + " alert's " + (quick ? "quick" : "slow") + " condition (" +
+                            here[0].name.substr(here[0].name.find(", ") + 2) + "), above " + threshold(here[0]) +
+                            ", can never hold: the alert fires on its " + (quick ? "slow" : "quick") +
+                            " condition only");
+        }
+        dead.insert(dead.end(), here.begin(), here.end());
+      }
+    }
+    if (dead.empty()) return;
+    const std::int64_t day = 24LL * 3600 * 1000;
+    const std::string window =
+        s.window_ms % day == 0 ? std::to_string(s.window_ms / day) + "d" : text::format_duration(s.window_ms);
+    std::string message = "objective " + rule_number(sloth() ? s.objective_percent : s.objective) + " over " + window +
+                          ": an error ratio is at most 1, so " + util::join(clauses, "; and ");
+    // What works: factors below 1 / (1 - objective); for the others a higher objective, or a
+    // shorter window (the least long window per share of the budget binds).
+    std::string works = "burn-rate factors below " + short_number(1 / budget) + " can fire";
+    if (!alive.empty()) {
+      std::vector<std::string> fine;
+      for (const auto& r : alive) fine.push_back(short_number(r.factor) + " (" + r.label + ")");
+      works += ", as this SLO's " + and_list(fine) + (fine.size() == 1 ? " does" : " do");
+    }
+    double highest = 0, max_window_ms = 1e300;
+    for (const auto& r : dead) {
+      highest = std::max(highest, r.factor);
+      max_window_ms = std::min(max_window_ms, static_cast<double>(r.long_ms) / (r.budget_share * budget));
+    }
+    std::vector<std::string> fixes;
+    double needed = std::ceil((1 - 1 / highest) * 1e4) / 1e4;
+    if (highest * (1 - needed) >= 1) needed += 1e-4;
+    if (needed < 1) fixes.push_back("an objective of at least " + rule_number(sloth() ? needed * 100 : needed));
+    const auto days = static_cast<std::int64_t>(std::ceil(max_window_ms / static_cast<double>(day))) - 1;
+    if (!sloth() && days >= 1) fixes.push_back("a window of at most " + std::to_string(days) + "d");
+    if (fixes.size() == 1) works += "; " + fixes[0] + " makes every one possible";
+    if (fixes.size() == 2) works += "; " + fixes[0] + ", or " + fixes[1] + ", makes every one possible";
+    auto& d = y_.report(at, "slo/objective", message, works);
+    if (!never_fires) d.severity = core::Severity::warning;
+  }
+
+  // A factor in the suggestion: four significant digits (0.9333, not 0.933333333333).
+  static std::string short_number(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4g", v);
+    return buf;
+  }
+
+  static std::string and_list(const std::vector<std::string>& items) {
+    std::string out;
+    for (std::size_t i = 0; i < items.size(); ++i)
+      out += (i == 0 ? "" : i + 1 == items.size() ? " and " : ", ") + items[i];
+    return out;
   }
 
   void own_sli(const yaml::Node& sli, Slo& s) {
