@@ -42,7 +42,7 @@ _nsmon_options() {
     'slo') echo '--help -h --version --catalog --color' ;;
     'slo generate') echo '--help -h --out --tests --dashboard --policy --check --format --fail-on --version --catalog --color' ;;
     'gen-dashboards') echo '--help -h --templates --out --check --provisioning --prometheus-url --importable --format --fail-on --version --catalog --color' ;;
-    'watch') echo '--help -h --metrics-url --prometheus --selector --interval --format --every --grace --kill-after --timeout --rate-window --duration --total-images --prefix --rules --assert --evaluation-interval --rules-window --rules-memory --job --fail-on-alert --stop-on-alert --alertmanager --record --version --catalog --color' ;;
+    'watch') echo '--help -h --metrics-url --prometheus --selector --interval --format --every --grace --kill-after --timeout --rate-window --duration --total-images --prefix --rules --assert --evaluation-interval --rules-window --rules-memory --job --fail-on-alert --attach --stop-on-alert --alertmanager --record --version --catalog --color' ;;
     'catalog') echo '--help -h --version --catalog --color' ;;
     'catalog list') echo '--help -h --stage --prometheus --format --version --catalog --color' ;;
     'catalog show') echo '--help -h --format --version --catalog --color' ;;
@@ -387,6 +387,7 @@ _nsmon_takes_value() {
     'watch|--rules-memory' | \
     'watch|--job' | \
     'watch|--fail-on-alert' | \
+    'watch|--attach' | \
     'watch|--stop-on-alert' | \
     'watch|--alertmanager' | \
     'watch|--record' | \
@@ -748,6 +749,7 @@ _nsmon_value() {
     'watch|--rules-memory') COMPREPLY=() ;;
     'watch|--job') COMPREPLY=() ;;
     'watch|--fail-on-alert') COMPREPLY=() ;;
+    'watch|--attach') COMPREPLY=() ;;
     'watch|--stop-on-alert') COMPREPLY=() ;;
     'watch|--alertmanager') _nsmon_files "$cur" ;;
     'watch|--record') _nsmon_files "$cur" ;;

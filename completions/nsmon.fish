@@ -401,6 +401,7 @@ function __nsmon_takes_value
         'watch|--rules-memory' \
         'watch|--job' \
         'watch|--fail-on-alert' \
+        'watch|--attach' \
         'watch|--stop-on-alert' \
         'watch|--alertmanager' \
         'watch|--record' \
@@ -849,6 +850,7 @@ complete -c nsmon -n '__nsmon_under "watch"' -l rules-window -x -d 'Samples kept
 complete -c nsmon -n '__nsmon_under "watch"' -l rules-memory -x -d 'Memory the kept samples may take, in MiB (default 256)'
 complete -c nsmon -n '__nsmon_under "watch"' -l job -x -d 'The job label of the scraped samples (default nsmon-watch)'
 complete -c nsmon -n '__nsmon_under "watch"' -l fail-on-alert -x -d 'End with exit code 4 when an alert of at least SEVERITY fires (default: any)'
+complete -c nsmon -n '__nsmon_under "watch"' -l attach -x -d 'With a command: the endpoint is another process'\''s on purpose (its figures are the run'\''s)'
 complete -c nsmon -n '__nsmon_under "watch"' -l stop-on-alert -x -d 'Also stop the command (SIGTERM, then the --grace/--kill-after path) when it fires'
 complete -c nsmon -n '__nsmon_under "watch"' -l alertmanager -r -F -d 'With --record FILE.yml: the recorded test also carries what this alertmanager.yml does with the alerts (nsmon.alertmanager_tests)'
 complete -c nsmon -n '__nsmon_under "watch"' -l record -r -F -d 'Write the kept samples as a rule test (.yml) or OpenMetrics (.om)'

@@ -101,7 +101,7 @@ TEST_CASE("the plain line: compact, no escape codes", "[watch][render]") {
   ScrapeStatus waiting;
   waiting.state = ScrapeStatus::State::waiting;
   waiting.target = "http://127.0.0.1:8000/metrics";
-  waiting.scrapes = 3;
+  waiting.probes = 3;
   waiting.elapsed = 2;
   CHECK(plain_line(Figures{}, waiting) == "[  2.0s] waiting for metrics at http://127.0.0.1:8000/metrics (3 attempts)");
   ScrapeStatus failed = ok_status();
@@ -279,6 +279,41 @@ TEST_CASE("the summary says how the run ended and what it did", "[watch][render]
         std::string::npos);
   r.never_served = true;
   CHECK(summary_text(r, false).find("ended before it served any metrics") != std::string::npos);
+}
+
+TEST_CASE("another process's endpoint is said in every output, without figures", "[watch][render]") {
+  ScrapeStatus s;
+  s.state = ScrapeStatus::State::foreign;
+  s.target = "http://127.0.0.1:8000/metrics";
+  s.scrapes = s.foreign = 3;
+  s.elapsed = 2;
+  CHECK(plain_line(Figures{}, s) == "[  2.0s] http://127.0.0.1:8000/metrics is another process's, not the command's");
+  auto j = nlohmann::json::parse(json_line(Figures{}, s));
+  CHECK(j["scrape"]["state"] == "foreign");
+  CHECK(j["scrape"]["foreign"] == 3);
+  CHECK(j["scrape"]["probes"] == 0);
+  BlockStyle st;
+  st.width = 200;
+  CHECK(status_block(Figures{}, s, st)[0].find("is another process's, not the command's") != std::string::npos);
+
+  RunSummary r;
+  r.status = s;
+  r.command = {"detector.py"};
+  r.exit_code = 2;
+  r.result = 2;
+  r.ended = "exited with status 2";
+  r.never_served = true;
+  r.another_process = "it answered before the command was started (pid 42: detector.py)";
+  std::string text = summary_text(r, false);
+  CHECK(text.find("  http://127.0.0.1:8000/metrics is another process's, not the command's: it answered before the "
+                  "command was started (pid 42: detector.py); nothing it serves is the run's (--attach: watch it "
+                  "anyway)\n") != std::string::npos);
+  CHECK(text.find("scrapes    3 of http://127.0.0.1:8000/metrics, 0 failed, 3 another process's") != std::string::npos);
+  auto sj = nlohmann::json::parse(summary_json(r));
+  CHECK(sj["another_process"] == r.another_process);
+  CHECK(sj["last"].is_null());
+  r.another_process.clear();
+  CHECK(nlohmann::json::parse(summary_json(r))["another_process"].is_null());
 }
 
 // watch's screens on narrow terminals: whatever the width (from 20 columns), a line never runs

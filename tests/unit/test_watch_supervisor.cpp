@@ -211,6 +211,7 @@ TEST_CASE("session: Ctrl-C to nsmon reaches the command", "[watch][session]") {
   o.command = {"/bin/sh", "-c",
                "trap 'echo interrupted; exit 130' INT; : >" + ready + "; while :; do sleep 0.05; done"};
   o.interval = 100ms;
+  o.attach = true; // the fake answers before the command starts: another process's on purpose
   std::thread ctrl_c([&ready, &sink] {
     for (int i = 0; i < 1000 && (::access(ready.c_str(), F_OK) != 0 || sink.seen.load(std::memory_order_acquire) == 0);
          ++i)
@@ -275,6 +276,7 @@ TEST_CASE("session: a command that writes without pause does not starve the loop
   SessionOptions o;
   o.command = {"/bin/sh", "-c", "exec yes nsmon"};
   o.interval = 100ms;
+  o.attach = true;
   o.duration = 1.0; // then SIGTERM: only a loop that keeps turning gets there
   auto start = Clock::now();
   int rc = run_session(o, std::make_unique<FakeSource>(true), sink);
@@ -282,4 +284,136 @@ TEST_CASE("session: a command that writes without pause does not starve the loop
   CHECK(Clock::now() - start < 10s);
   CHECK(sink.scrapes >= 3);
   CHECK(sink.lines.size() > 1000);
+}
+
+namespace {
+
+// An endpoint that refuses the first `refused` fetches, then answers; with `started_ago` it
+// exports process_start_time_seconds that many seconds before each answer; with `pid_file` it
+// answers only while the process whose pid that file holds lives (the command's own endpoint).
+// Fetches come one at a time (the probe, the poller's thread, the final one), never at once.
+class ScriptedSource final : public Source {
+public:
+  ScriptedSource(int refused, std::optional<double> started_ago = std::nullopt, std::string pid_file = "")
+      : refused_(refused), started_ago_(started_ago), pid_file_(std::move(pid_file)) {}
+  ScrapeResult fetch() override {
+    ScrapeResult r;
+    if (fetches_++ < refused_ || !serving()) {
+      r.unreachable = true;
+      r.error = "connection refused";
+      return r;
+    }
+    r.ok = r.answered = true;
+    std::string text = "cpu_usage_percent 12\n";
+    if (started_ago_) {
+      const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+      text += "process_start_time_seconds " + std::to_string(now - *started_ago_) + "\n";
+    }
+    parse_snapshot(text, nsmon::expfmt::Format::text, {"cpu_usage_percent"}, r.snapshot);
+    r.snapshot.at = Clock::now();
+    return r;
+  }
+  std::string describe() const override { return "fake://metrics"; }
+
+private:
+  bool serving() const {
+    if (pid_file_.empty()) return true;
+    std::FILE* f = std::fopen(pid_file_.c_str(), "r");
+    int pid = 0;
+    bool read = f && std::fscanf(f, "%d", &pid) == 1;
+    if (f) std::fclose(f);
+    return read && pid > 0 && ::kill(pid, 0) == 0; // a zombie too: reaped, it is gone
+  }
+  int refused_;
+  std::optional<double> started_ago_;
+  std::string pid_file_;
+  int fetches_ = 0;
+};
+
+SessionOptions briefly(const std::string& script) {
+  SessionOptions o;
+  o.command = {"/bin/sh", "-c", script};
+  o.interval = 50ms;
+  return o;
+}
+
+bool said(const RecordingSink& sink, const std::string& text) {
+  for (const auto& n : sink.notices)
+    if (n.find(text) != std::string::npos) return true;
+  return false;
+}
+
+} // namespace
+
+TEST_CASE("session: an endpoint that answers before the command starts is another process's", "[watch][session]") {
+  for (auto [script, status] : {std::pair{"sleep 0.3", 3}, std::pair{"sleep 0.3; exit 2", 2}}) {
+    INFO(script);
+    RecordingSink sink;
+    int rc = run_session(briefly(script), std::make_unique<ScriptedSource>(0), sink);
+    CHECK(rc == status); // the command's failure, or 3 for a run that saw nothing of its own
+    CHECK(sink.summary.another_process == "it answered before the command was started");
+    CHECK(said(sink, "fake://metrics is another process's, not the command's: it answered before the command"));
+    CHECK_FALSE(sink.summary.have_figures);
+    CHECK_FALSE(sink.summary.figures.system.cpu_percent);
+    CHECK(sink.summary.never_served);
+    CHECK(sink.summary.status.foreign >= 2);
+    CHECK(sink.summary.status.foreign == sink.summary.status.scrapes);
+    CHECK(sink.summary.status.failures == 0);
+    CHECK(sink.status.state == ScrapeStatus::State::foreign);
+  }
+}
+
+TEST_CASE("session: an endpoint whose process started before the command is another process's", "[watch][session]") {
+  RecordingSink sink;
+  // The probe finds nothing; the endpoint comes up while the command runs, from an older process.
+  int rc = run_session(briefly("sleep 0.4"), std::make_unique<ScriptedSource>(2, 600.0), sink);
+  CHECK(rc == 3);
+  CHECK(sink.summary.another_process == "its process started 10m 0s before the command");
+  CHECK_FALSE(sink.summary.have_figures);
+  CHECK(sink.summary.status.probes >= 1);
+  CHECK(sink.summary.status.failures == 0);
+}
+
+TEST_CASE("session: an endpoint still answering after the command ended is another process's", "[watch][session]") {
+  RecordingSink sink;
+  // It came up after the command started and exports no start time: only its answer after the
+  // command's end tells, and what it gave before is taken back.
+  int rc = run_session(briefly("sleep 0.5"), std::make_unique<ScriptedSource>(2), sink);
+  CHECK(rc == 3);
+  CHECK(sink.summary.another_process == "it still answered after the command had ended");
+  CHECK_FALSE(sink.summary.have_figures);
+  CHECK_FALSE(sink.summary.figures.system.cpu_percent);
+  CHECK_FALSE(sink.summary.last_ok_age);
+  CHECK(sink.summary.status.foreign == sink.summary.status.scrapes);
+  CHECK(sink.summary.status.foreign >= 2);
+}
+
+TEST_CASE("session: with attach, another process's endpoint is the run's", "[watch][session]") {
+  RecordingSink sink;
+  SessionOptions o = briefly("sleep 0.3");
+  o.attach = true;
+  CHECK(run_session(o, std::make_unique<ScriptedSource>(0, 600.0), sink) == 0);
+  CHECK(sink.summary.another_process.empty());
+  CHECK(sink.summary.have_figures);
+  CHECK(*sink.summary.figures.system.cpu_percent == 12);
+  CHECK(sink.summary.status.foreign == 0);
+  CHECK(sink.notices.empty());
+}
+
+TEST_CASE("session: the probes before the endpoint came up are not failed scrapes", "[watch][session]") {
+  RecordingSink sink;
+  // The command's own endpoint: up after a few probes, its process started with the command, gone
+  // with it.
+  const std::string pid_file = "/tmp/nsmon-test-pid." + std::to_string(::getpid());
+  std::remove(pid_file.c_str());
+  int rc = run_session(briefly("echo $$ >" + pid_file + "; sleep 0.6"),
+                       std::make_unique<ScriptedSource>(4, 0.0, pid_file), sink);
+  std::remove(pid_file.c_str());
+  CHECK(rc == 0);
+  CHECK(sink.summary.another_process.empty());
+  CHECK(sink.summary.have_figures);
+  CHECK(sink.summary.status.probes >= 3); // the first refusal was the look before the start
+  CHECK(sink.summary.status.failures == 0);
+  CHECK(sink.summary.status.scrapes >= 1);
+  CHECK_FALSE(sink.summary.never_served);
 }

@@ -47,6 +47,7 @@ struct WatchOptions {
   std::string fail_on_alert;
   CLI::Option* fail_on_alert_opt = nullptr;
   bool stop_on_alert = false;
+  bool attach = false;
   std::vector<std::string> record;
   std::string alertmanager;
 };
@@ -157,6 +158,7 @@ int run_watch(const WatchOptions& o, const Context& ctx) {
   if (o.total_images > 0) so.planned_images = o.total_images;
   so.rules = rules.watch.get();
   so.stop_on_failure = o.stop_on_alert;
+  so.attach = o.attach || !o.prometheus.empty(); // a server is never the command's endpoint
 
   const std::string name = o.command.empty() ? source->describe() : watch::command_name(o.command);
   const std::string prefix = o.prefix.empty() ? "[" + name + "] " : o.prefix;
@@ -185,15 +187,20 @@ constexpr const char* kHelp = R"(Running:
   nsmon watch [options]                        attaches to a detector that is already running
 
   The command's metrics endpoint (--metrics-url) is scraped every --interval; until it answers,
-  nsmon says it is waiting. A scrape that fails or does not parse is shown as such and watching
-  goes on. Each line the command writes asks for a scrape out of turn (at most one per 100ms),
-  and one more is taken when it exits, while its endpoint still answers: the summary holds the
-  command's final figures when it serves them after its last line (the example detector does,
-  for --linger, 1s by default). The command's stdout and stderr are shown (with a prefix in logs, above the status
-  block on a terminal). Ctrl-C, SIGTERM and SIGHUP are forwarded to the command; a second Ctrl-C,
-  or --grace without it ending, sends SIGTERM to its process group, and --kill-after later
-  SIGKILL. nsmon always reaps it and leaves nothing running. Every time option takes a Prometheus
-  duration (500ms, 2s, 1m30s) or plain seconds (2, 0.5).
+  nsmon says it is waiting (those probes are not failed scrapes). A scrape that fails or does not
+  parse is shown as such and watching goes on. Each line the command writes asks for a scrape out
+  of turn (at most one per 100ms), so the summary holds the command's final figures when it
+  serves them after its last line (the example detector does, for --linger, 1s by default).
+  An endpoint that answers before the command is started or after it ended, or whose
+  process_start_time_seconds is before the command's start, is another process's (a leftover on
+  the port): nsmon says so (with its pid when it listens on this machine), counts nothing it
+  serves as the run's, and fails the run. --attach says that the endpoint is meant to be another
+  process's: its figures are the run's, a last scrape after the command exited included.
+  The command's stdout and stderr are shown (with a prefix in logs, above the status block on a
+  terminal). Ctrl-C, SIGTERM and SIGHUP are forwarded to the command; a second Ctrl-C, or --grace
+  without it ending, sends SIGTERM to its process group, and --kill-after later SIGKILL. nsmon
+  always reaps it and leaves nothing running. Every time option takes a Prometheus duration
+  (500ms, 2s, 1m30s) or plain seconds (2, 0.5).
   --prometheus URL reads the same stats from a Prometheus server that scrapes the detector
   (--selector narrows it down, e.g. --selector 'job="neurosymbolic-app"'), reached as nsmon
   query reaches it: a path prefix kept, the token, basic auth and tenant of the settings.
@@ -256,7 +263,8 @@ Examples:
   nsmon watch --prometheus http://localhost:9090 --selector 'job="neurosymbolic-app"'
 
 With a command, nsmon exits with the command's status (128 + signal when it was killed), except
-4 when its rules failed the run (whatever the command's status). Attached: 0 at the end
+4 when its rules failed the run (whatever the command's status), and, when the endpoint was
+another process's (without --attach), 3 if the command exited 0. Attached: 0 at the end
 (--duration, or the endpoint went away), 3 when the endpoint never answered, 128 + signal when
 interrupted.)";
 
@@ -315,6 +323,8 @@ Run define_watch(CLI::App& cmd) {
                                         "End with exit code 4 when an alert of at least SEVERITY fires (default: any)")
                              ->expected(0, 1)
                              ->option_text("[SEVERITY]");
+  cmd.add_flag("--attach", o->attach,
+               "With a command: the endpoint is another process's on purpose (its figures are the run's)");
   cmd.add_flag("--stop-on-alert", o->stop_on_alert,
                "Also stop the command (SIGTERM, then the --grace/--kill-after path) when it fires");
   cmd.add_option("--alertmanager", o->alertmanager,

@@ -64,12 +64,11 @@ void append_printable(std::string& out, std::string_view s) {
 }
 
 // A message's continuation lines that start with "- " or "+ " (after their indent) are a diff of
-// expected and got, as test-rules writes them: red and green on a terminal.
+// expected and got, as test-rules writes them: red and green on a terminal. Every line is made
+// printable, and cut after kMaxMessageLine bytes: a message may quote input (a series' labels,
+// a sample of a scrape) that is binary or one huge line.
+constexpr std::size_t kMaxMessageLine = 400;
 void append_message(std::string& out, std::string_view message, bool color) {
-  if (!color) {
-    out += message;
-    return;
-  }
   bool first = true;
   for (std::size_t at = 0; at < message.size(); first = false) {
     std::size_t end = message.find('\n', at);
@@ -77,10 +76,12 @@ void append_message(std::string& out, std::string_view message, bool color) {
     const std::string_view line = message.substr(at, end - at);
     const std::size_t text = line.find_first_not_of(' ');
     const char* paint = nullptr;
-    if (!first && text != std::string_view::npos && line.size() > text + 1 && line[text + 1] == ' ')
+    if (color && !first && text != std::string_view::npos && line.size() > text + 1 && line[text + 1] == ' ')
       paint = line[text] == '-' ? "\033[31m" : line[text] == '+' ? "\033[32m" : nullptr;
-    if (paint) out.append(paint).append(line).append("\033[0m");
-    else out += line;
+    if (paint) out.append(paint);
+    append_printable(out, line.substr(0, kMaxMessageLine));
+    if (line.size() > kMaxMessageLine) out += "... (" + std::to_string(line.size() - kMaxMessageLine) + " more bytes)";
+    if (paint) out.append("\033[0m");
     if (end < message.size()) out += '\n';
     at = end + 1;
   }
@@ -110,8 +111,14 @@ void append_text(std::string& out, const Diagnostic& d, const SourceSet& sources
   out.append(to_string(d.severity)).append(1, ':');
   paint_off();
   out += ' ';
-  append_message(out, d.message, color);
-  out.append(" [").append(d.check.id()).append(1, ']');
+  // A message of several lines (a test's diff) names its check on its first line: after the
+  // last one the check would stand alone, as if it were a line of the diff.
+  std::string_view msg = d.message;
+  while (!msg.empty() && msg.back() == '\n') msg.remove_suffix(1);
+  const std::size_t nl = std::min(msg.find('\n'), msg.size());
+  std::string text(msg.substr(0, nl));
+  text.append(" [").append(d.check.id()).append(1, ']').append(msg.substr(nl));
+  append_message(out, text, color);
   out += '\n';
   const SourceFile* src = sources.find(d.span.file);
   if (src && d.span.line > 0 && d.span.line <= src->line_count()) {

@@ -222,6 +222,24 @@ std::string dump_state(const engine::Storage& storage, const GroupEvaluator& ev,
   return out;
 }
 
+// The alerts of a failed alert test that are active but still within their `for:`: why the
+// expected firing alert is missing ("" when none is).
+std::string pending_alerts(const std::vector<const Alert*>& pending, const std::vector<EvalGroup>& groups,
+                           std::int64_t start) {
+  std::string out;
+  for (const Alert* a : pending) {
+    std::int64_t for_ms = 0;
+    for (const auto& g : groups)
+      if (g.name == a->group)
+        for (const auto& r : g.rules)
+          if (r.rule->is_alert() && r.rule->name.value == a->rule && r.rule->for_) for_ms = r.rule->for_->ms;
+    out += "\n    " + show_alert({a->labels, a->annotations}) + " is pending: active since " +
+           text::format_duration(a->active_at - start) + ", for: " + text::format_duration(for_ms) +
+           ", so firing from " + text::format_duration(a->active_at - start + for_ms) + " if it stays active";
+  }
+  return out.empty() ? out : "  still pending (active, within for:):" + out;
+}
+
 std::string plural(std::size_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
@@ -308,8 +326,11 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
     for (; next_alert < alert_tests.size() && alert_tests[next_alert]->eval_time_ms < ts - start + step; ++next_alert) {
       const AlertTest& at = *alert_tests[next_alert];
       std::vector<AlertView> got, exp;
-      for (const auto& a : ev.alerts(at.alertname.value))
+      std::vector<const Alert*> pending;
+      const std::vector<Alert> active = ev.alerts(at.alertname.value);
+      for (const auto& a : active)
         if (a.state == AlertState::firing) got.push_back({a.labels, a.annotations});
+        else if (a.state == AlertState::pending) pending.push_back(&a);
       for (const auto& e : at.exp_alerts) {
         Labels ls = to_labels(e.labels);
         std::erase_if(ls, [](const auto& l) { return l.first == "alertname"; });
@@ -332,7 +353,7 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
       if (!d.same)
         fail(at.span, "alertname: " + at.alertname.value + ", time: " + text::format_duration(at.eval_time_ms) +
                           ": expected " + plural(exp.size(), "firing alert", "firing alerts") + ", got " +
-                          std::to_string(got.size()) + d.legend() + d.text);
+                          std::to_string(got.size()) + d.legend() + d.text + pending_alerts(pending, pf.groups, start));
     }
     for (; next_path < path_times.size() && path_times[next_path] < ts - start + step; ++next_path) {
       AlertPathView view;
@@ -358,7 +379,9 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
   if (!aborted) {
     for (std::size_t k = 0; k < tg.expr_tests.size(); ++k) {
       const ExprTest& x = tg.expr_tests[k];
-      const std::string where = "expr: \"" + x.expr.value + "\", time: " + text::format_duration(x.eval_time_ms);
+      // Quoted as promtool quotes it (Go's %q): the expression's own quotes escaped.
+      const std::string where =
+          "expr: " + text::go::quote(x.expr.value) + ", time: " + text::format_duration(x.eval_time_ms);
       engine::Options q;
       q.default_step_ms = step;
       q.max_samples = options.max_samples;

@@ -47,6 +47,7 @@ const char* state_word(ScrapeStatus::State s) {
   case ScrapeStatus::State::waiting: return "waiting";
   case ScrapeStatus::State::ok: return "ok";
   case ScrapeStatus::State::failed: return "failed";
+  case ScrapeStatus::State::foreign: return "foreign";
   }
   return "failed";
 }
@@ -55,8 +56,10 @@ json scrape(const ScrapeStatus& s) {
   return {{"state", state_word(s.state)},
           {"target", s.target},
           {"error", s.error.empty() ? json(nullptr) : json(s.error)},
+          {"probes", s.probes},
           {"scrapes", s.scrapes},
           {"failures", s.failures},
+          {"foreign", s.foreign},
           {"series", s.series},
           {"bytes", s.bytes},
           {"seconds", s.scrape_seconds}};
@@ -131,6 +134,7 @@ std::string summary_json(const RunSummary& r) {
             {"exit_code", r.exit_code ? json(*r.exit_code) : json(nullptr)},
             {"ended", r.ended},
             {"never_served", r.never_served},
+            {"another_process", r.another_process.empty() ? json(nullptr) : json(r.another_process)},
             {"result", r.result},
             {"wall_seconds", r.wall_seconds},
             {"last_scrape_age_seconds", num(r.last_ok_age)},

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "nsmon/watch/format.hpp"
+#include "nsmon/watch/owner.hpp"
 #include "nsmon/watch/render.hpp"
 #include "nsmon/watch/rule_watch.hpp"
 
@@ -50,7 +51,7 @@ std::string errors_text(const Errors& e, const std::string& sep) {
 
 std::string waiting_text(const ScrapeStatus& s) {
   std::string out = "waiting for metrics at " + s.target;
-  if (s.scrapes > 0) out += " (" + std::to_string(s.scrapes) + (s.scrapes == 1 ? " attempt" : " attempts") + ")";
+  if (s.probes > 0) out += " (" + std::to_string(s.probes) + (s.probes == 1 ? " attempt" : " attempts") + ")";
   return out;
 }
 
@@ -60,6 +61,7 @@ std::string plain_line(const Figures& f, const ScrapeStatus& s) {
   std::string head = fmt::elapsed(s.elapsed) + " ";
   if (s.state == ScrapeStatus::State::waiting || s.state == ScrapeStatus::State::starting)
     return head + waiting_text(s);
+  if (s.state == ScrapeStatus::State::foreign) return head + s.target + " is another process's, not the command's";
   if (!s.ever_ok) return head + "no metrics from " + s.target + ": " + s.error;
 
   const Training& t = f.training;
@@ -231,7 +233,7 @@ std::vector<std::string> status_block(const Figures& f, const ScrapeStatus& s, c
   case ScrapeStatus::State::starting:
   case ScrapeStatus::State::waiting:
     state = p(waiting_text(s), "33");
-    short_state = p("waiting" + (s.scrapes > 0 ? " (" + std::to_string(s.scrapes) + ")" : std::string()), "33");
+    short_state = p("waiting" + (s.probes > 0 ? " (" + std::to_string(s.probes) + ")" : std::string()), "33");
     break;
   case ScrapeStatus::State::ok:
     state =
@@ -241,6 +243,10 @@ std::vector<std::string> status_block(const Figures& f, const ScrapeStatus& s, c
   case ScrapeStatus::State::failed:
     state = p("scrape failed: " + s.error, "31");
     short_state = p("scrape failed", "31");
+    break;
+  case ScrapeStatus::State::foreign:
+    state = p(s.target + " is another process's, not the command's", "31");
+    short_state = p("another process's endpoint", "31");
     break;
   }
   lines.push_back(BlockLine(0, "")
@@ -394,6 +400,8 @@ std::string summary_text(const RunSummary& r, bool color, std::size_t width) {
                      {p("the command ended before it served any metrics at " + r.status.target, "31") +
                       (r.status.error.empty() ? "" : " (" + r.status.error + ")")},
                      "", width, 2);
+  if (!r.another_process.empty())
+    out += fmt::wrap("  ", {p(another_process_text(r.status.target, r.another_process), "31")}, "", width, 2);
   auto row = [&](const std::string& label, const std::vector<std::string>& parts) {
     if (!join(parts, " · ").empty()) out += fmt::wrap("  " + p.label(label), parts, " · ", width, 2 + label.size());
   };
@@ -438,7 +446,7 @@ std::string summary_text(const RunSummary& r, bool color, std::size_t width) {
   }
   row("scrapes    ",
       {std::to_string(r.status.scrapes) + " of " + r.status.target + ", " + std::to_string(r.status.failures) +
-       " failed" +
+       " failed" + (r.status.foreign > 0 ? ", " + std::to_string(r.status.foreign) + " another process's" : "") +
        (r.last_ok_age ? "; figures as of the last good one, " + fmt::duration(*r.last_ok_age) + " before the end"
                       : "")});
   if (r.exit_code) row("exit status", {" " + std::to_string(*r.exit_code)});

@@ -5,6 +5,7 @@
 #include <poll.h>
 
 #include "nsmon/core/exit_codes.hpp"
+#include "nsmon/watch/owner.hpp"
 #include "nsmon/watch/rule_watch.hpp"
 #include "nsmon/watch/signals.hpp"
 
@@ -49,7 +50,17 @@ public:
       : o_(o), sink_(sink), model_(o.rate_window), start_(Clock::now()) {
     status_.target = source->describe();
     model_.set_planned_images(o.planned_images);
-    if (!o.command.empty()) sup_ = std::make_unique<Supervisor>(SupervisorOptions{o.command, o.grace, o.kill_after});
+    if (!o.command.empty()) {
+      owner_.check = !o.attach;
+      owner_.started_ms = now_ms();
+      // One look before the command exists: whatever answers now is another process's.
+      if (owner_.check) {
+        ScrapeResult probe = source->fetch();
+        probe.out_of_turn = true; // no line of its own in plain and jsonl output
+        if (probe.answered) scraped(std::move(probe), FetchTime::before_start);
+      }
+      sup_ = std::make_unique<Supervisor>(SupervisorOptions{o.command, o.grace, o.kill_after});
+    }
     poller_ = std::make_unique<Poller>(std::move(source), o.interval);
   }
 
@@ -168,13 +179,14 @@ private:
   }
 
   // The command ended: the scrapes under way are taken, then one more while an endpoint that
-  // outlives it (a lingering server, another process) still answers. A refusal here is the
-  // endpoint going with its command, not a failed scrape.
+  // outlives it still answers: with --attach another process's final figures; else the proof that
+  // the endpoint is not the command's (its group is gone). A refusal here is the endpoint going
+  // with its command, not a failed scrape.
   void final_scrape() {
     for (auto& r : poller_->take()) scraped(std::move(r));
     ScrapeResult r = poller_->fetch_final();
     for (auto& left : poller_->take()) scraped(std::move(left));
-    if (r.ok) scraped(std::move(r));
+    if (r.ok || (owner_.check && r.answered)) scraped(std::move(r), FetchTime::after_end);
   }
 
   // Events for the sink; the first failure of the rules stops the command with --stop-on-alert.
@@ -188,15 +200,64 @@ private:
     else rules_stop_ = true;
   }
 
-  void scraped(ScrapeResult r) {
-    if (o_.rules && r.started_ms > 0)
+  // Whose answer it is. The endpoint's life runs from its first answer to the next refused
+  // connection (the process serving it went); a life is another process's once one of its answers
+  // cannot be the command's, and what it gave before that is taken back from the figures.
+  bool foreign(const ScrapeResult& r, FetchTime when) {
+    if (!owner_.check) return false;
+    if (r.unreachable) {
+      owner_.serving = false;
+      return false;
+    }
+    if (!r.answered) return owner_.serving && owner_.life_foreign; // a timeout: no news of whose
+    if (!owner_.serving) {
+      owner_.serving = true;
+      owner_.life_foreign = false;
+      owner_.before = Checkpoint{model_, status_.ever_ok, status_.last_ok_at, status_.scrapes, status_.failures};
+    }
+    if (owner_.life_foreign) return true;
+    const std::string why = not_the_commands(r, when, owner_.started_ms);
+    if (why.empty()) return false;
+    owner_.life_foreign = true;
+    const Checkpoint& c = *owner_.before;
+    model_ = c.model;
+    status_.ever_ok = c.ever_ok;
+    status_.last_ok_at = c.last_ok_at;
+    status_.foreign += status_.scrapes - c.scrapes;
+    status_.failures = c.failures;
+    if (owner_.why.empty()) {
+      owner_.why = why;
+      if (auto who = listening_process(status_.target)) owner_.why += " (" + *who + ")";
+      say(another_process_text(status_.target, owner_.why));
+    }
+    return true;
+  }
+
+  void scraped(ScrapeResult r, FetchTime when = FetchTime::running) {
+    const bool theirs = foreign(r, when);
+    if (o_.rules && r.started_ms > 0 && !theirs)
       rule_events(r.ok ? o_.rules->scraped(r.samples, r.started_ms) : o_.rules->scrape_failed(r.started_ms),
                   Clock::now());
-    ++status_.scrapes;
     status_.out_of_turn = r.out_of_turn;
+    // Nothing listening once the command has ended: the endpoint went with it, not a failed scrape.
+    if (r.unreachable && sup_ && sup_->exited()) return;
+    // Nothing listening before the endpoint first answered: waiting for it, not a failed scrape.
+    if (r.unreachable && !status_.ever_ok) {
+      ++status_.probes;
+      status_.error = r.error;
+      status_.state = ScrapeStatus::State::waiting;
+      sink_.scraped(model_.figures(), status_);
+      return;
+    }
+    ++status_.scrapes;
     status_.scrape_seconds = r.seconds;
     status_.bytes = r.bytes;
-    if (r.ok) {
+    if (theirs) {
+      ++status_.foreign;
+      status_.state = ScrapeStatus::State::foreign;
+      status_.error.clear();
+      status_.series = r.snapshot.series_total;
+    } else if (r.ok) {
       status_.state = ScrapeStatus::State::ok;
       status_.ever_ok = true;
       status_.last_ok_at = status_.elapsed;
@@ -208,13 +269,14 @@ private:
       ++status_.failures;
       ++status_.consecutive_failures;
       status_.error = r.error;
-      status_.state = r.unreachable && !status_.ever_ok ? ScrapeStatus::State::waiting : ScrapeStatus::State::failed;
+      status_.state = ScrapeStatus::State::failed;
     }
     sink_.scraped(model_.figures(), status_);
   }
 
   int finish() {
     RunSummary s;
+    s.another_process = owner_.why;
     s.have_figures = !model_.empty();
     s.figures = model_.figures();
     s.status = status_;
@@ -243,9 +305,28 @@ private:
       s.rules = &o_.rules->status();
       if (s.rules->failed) s.result = kAlertFired;
     }
+    // Another process's endpoint: nothing of the run was seen, whatever the rules made of it; a
+    // command that exited 0 fails as one whose endpoint was never reached.
+    if (!owner_.why.empty()) s.result = s.exit_code && *s.exit_code != 0 ? *s.exit_code : kUnreachable;
     sink_.finish(s);
     return s.result;
   }
+
+  // The run's state when the endpoint's current life began, to take back what it gave.
+  struct Checkpoint {
+    Model model;
+    bool ever_ok = false;
+    double last_ok_at = 0;
+    int scrapes = 0, failures = 0;
+  };
+  struct Owner {
+    bool check = false;          ///< with a command, unless --attach
+    std::int64_t started_ms = 0; ///< when the command was started (wall clock)
+    bool serving = false;        ///< the endpoint answered since it last refused a connection
+    bool life_foreign = false;   ///< and that life is another process's
+    std::optional<Checkpoint> before;
+    std::string why; ///< the first proof of another process, for the summary
+  };
 
   const SessionOptions& o_;
   Sink& sink_;
@@ -256,6 +337,7 @@ private:
   SignalPipe signals_{{SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGCHLD}};
   std::unique_ptr<Supervisor> sup_;
   std::unique_ptr<Poller> poller_;
+  Owner owner_;
   int stop_signal_ = 0;
   bool broken_ = false, duration_over_ = false, rules_stopped_ = false, rules_stop_ = false;
   std::string ended_;

@@ -22,14 +22,19 @@ struct RulesStatus;
 
 /// The state of the scraping, as shown next to the figures.
 struct ScrapeStatus {
-  enum class State { starting, waiting, ok, failed };
+  /// foreign: the endpoint is another process's, not the command's (see owner.hpp).
+  enum class State { starting, waiting, ok, failed, foreign };
   State state = State::starting;
   std::string target; ///< the URL (or Prometheus) being read
   std::string error;  ///< the last failure
-  int scrapes = 0;    ///< attempts
+  /// Fetches that found nothing listening before the endpoint first answered: waiting for it to
+  /// come up, neither scrapes nor failures.
+  int probes = 0;
+  int scrapes = 0; ///< attempts once something answered (or failed otherwise than by not listening)
   int failures = 0;
+  int foreign = 0; ///< answers of another process's endpoint: not the run's
   int consecutive_failures = 0;
-  bool ever_ok = false;
+  bool ever_ok = false;   ///< a good scrape of the run's (with a command: of the command's endpoint)
   std::size_t series = 0; ///< in the last good scrape
   std::size_t bytes = 0;
   double scrape_seconds = 0; ///< duration of the last fetch
@@ -46,10 +51,14 @@ struct RunSummary {
   bool have_figures = false;
   ScrapeStatus status;
   double wall_seconds = 0;
-  std::vector<std::string> command;   ///< empty when attached
-  std::optional<int> exit_code;       ///< the command's (shell style: 128 + signal)
-  std::string ended;                  ///< how it ended, in words
-  bool never_served = false;          ///< the command ended before any scrape succeeded
+  std::vector<std::string> command; ///< empty when attached
+  std::optional<int> exit_code;     ///< the command's (shell style: 128 + signal)
+  std::string ended;                ///< how it ended, in words
+  bool never_served = false;        ///< the command ended before any scrape succeeded
+  /// Why the endpoint is another process's ("it answered before the command was started (pid
+  /// 123: ...)"); empty when nothing said so, or when that was meant (--attach). Its answers are
+  /// not in the figures.
+  std::string another_process;
   std::optional<double> last_ok_age;  ///< seconds from the last good scrape to the end
   int result = 0;                     ///< nsmon's exit status
   const RulesStatus* rules = nullptr; ///< watch --rules: the alerts and assertions of the run
@@ -94,12 +103,17 @@ struct SessionOptions {
   /// --fail-on-alert, an assertion) makes the result kAlertFired.
   RuleWatch* rules = nullptr;
   bool stop_on_failure = false; ///< --stop-on-alert: the command gets SIGTERM (attached: the run ends)
+  /// With a command: the endpoint is meant to be another process's (--attach, or a Prometheus
+  /// server). Otherwise an answer that cannot be the command's (owner.hpp) is left out of the
+  /// figures and the rules, said once, and fails the run.
+  bool attach = false;
 };
 
-/// Runs the session to its end and returns nsmon's exit status: kAlertFired when the rules failed
-/// the run, else the command's (128 + signal when it was killed), or when attached 0 (duration
-/// over or the endpoint gone), 3 (never reached), 128 + signal (interrupted). Throws nsmon::Error when the command
-/// cannot be started.
+/// Runs the session to its end and returns nsmon's exit status: with a command whose endpoint was
+/// another process's, the command's status or 3 when that is 0; else kAlertFired when the rules
+/// failed the run, else the command's (128 + signal when it was killed), or when attached 0
+/// (duration over or the endpoint gone), 3 (never reached), 128 + signal (interrupted). Throws
+/// nsmon::Error when the command cannot be started.
 int run_session(const SessionOptions& options, std::unique_ptr<Source> source, Sink& sink);
 
 } // namespace nsmon::watch

@@ -18,6 +18,9 @@ const std::vector<Series>& Snapshot::find(std::string_view name) const {
 
 namespace {
 
+// Target labels (a federated or relabelled scrape) say where, not what.
+bool target_label(const expfmt::LabelView& l) { return l.name == "job" || l.name == "instance"; }
+
 class Collector final : public expfmt::Handler {
 public:
   Collector(const std::unordered_set<std::string_view>& wanted, Snapshot& out, ScrapedSamples* all)
@@ -35,12 +38,13 @@ public:
       }
       all_->entries.push_back({all_->keys.size(), s.value, s.timestamp_ms});
     }
+    if (s.name == "process_start_time_seconds" && std::all_of(s.labels.begin(), s.labels.end(), target_label))
+      out_.process_start_time = std::min(s.value, out_.process_start_time.value_or(s.value));
     if (!wanted_.count(s.name)) return;
     Series series;
     series.value = s.value;
     for (const auto& l : s.labels) {
-      // Target labels (a federated or relabelled scrape) say where, not what.
-      if (l.name == "job" || l.name == "instance") continue;
+      if (target_label(l)) continue;
       series.labels.emplace_back(std::string(l.name), std::string(l.value));
     }
     std::sort(series.labels.begin(), series.labels.end());

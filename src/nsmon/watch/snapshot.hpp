@@ -34,6 +34,9 @@ struct Snapshot {
   Clock::time_point at{}; ///< when the scrape finished
   std::unordered_map<std::string, std::vector<Series>> samples;
   std::size_t series_total = 0; ///< every sample of the scrape, kept or not
+  /// process_start_time_seconds (Unix seconds) of the process serving the endpoint, when it
+  /// exports one (prometheus_client and the Go client do on Linux): whose endpoint it is.
+  std::optional<double> process_start_time;
 
   /// The series of a sample name (empty when absent).
   const std::vector<Series>& find(std::string_view name) const;

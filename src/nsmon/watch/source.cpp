@@ -37,6 +37,7 @@ template <class Fetch> bool attempt(ScrapeResult& r, Fetch&& fetch) {
     r.unreachable = e.failure == http::Failure::connect || e.failure == http::Failure::dns;
     r.error = e.what();
   } catch (const promapi::ScrapeStatusError& e) {
+    r.answered = true;
     r.error = "HTTP " + std::to_string(e.status);
   } catch (const ServerError& e) {
     r.error = e.what();
@@ -57,6 +58,7 @@ public:
     const bool fetched = attempt(r, [&] { resp = promapi::scrape(*client_, {url_, timeout_, kMaxScrapeBytes}); });
     r.seconds = since(t0);
     if (!fetched) return r;
+    r.answered = true;
     r.bytes = resp.body.size();
     const expfmt::Format format = expfmt::format_from_content_type(resp.content_type);
     ParseOutcome p =
@@ -127,6 +129,7 @@ public:
       a = promapi::perform(sender_, *client_, base_, promapi::instant_query(query_, std::nullopt), req, ro);
     });
     r.seconds = since(t0);
+    r.answered = r.answered || answered;
     r.bytes = a.bytes;
     if (answered && a.reply.status != "success")
       r.error = "Prometheus: " + (a.reply.error.empty() ? std::string("query failed") : a.reply.error);
