@@ -25,8 +25,9 @@ TEST_CASE("a message's diff lines are red and green on a terminal, plain otherwi
   core::SourceSet sources;
   core::Diagnostic d{
       core::Severity::error, {"t.yml", 0, 0, 0}, "ruletest/failed", "- first line\n    x\n    - a\n  + b\n", ""};
+  // The check is named on the first line: after the diff it would stand alone like a line of it.
   CHECK(core::render_text(d, sources, false) ==
-        "t.yml: error: - first line\n    x\n    - a\n  + b\n [ruletest/failed]\n");
+        "t.yml: error: - first line [ruletest/failed]\n    x\n    - a\n  + b\n");
   const std::string colored = core::render_text(d, sources, true);
   CHECK(colored.find("\033[31m    - a\033[0m\n\033[32m  + b\033[0m\n") != std::string::npos);
   CHECK(colored.find("\033[31m- first") == std::string::npos); // the first line is the message, not a diff
@@ -138,4 +139,19 @@ TEST_CASE("sort_diagnostics: by file, line, column, check and message, equal one
   core::sort_diagnostics(diags);
   REQUIRE(diags.size() == expected.size());
   for (std::size_t i = 0; i < diags.size(); ++i) CHECK(diags[i].rule == expected[i].rule);
+}
+
+TEST_CASE("a message quoting binary input or a huge line reaches the terminal printable and cut", "[diagnostic]") {
+  core::SourceSet sources;
+  core::Diagnostic d{core::Severity::error,
+                     {"t.yml", 0, 0, 0},
+                     "ruletest/failed",
+                     "got {job=\"\xff\x1b[2J\"}\n    + " + std::string(1000, 'x'),
+                     ""};
+  const std::string text = core::render_text(d, sources, false);
+  CHECK(text.find('\033') == std::string::npos);
+  CHECK(text.find('\xff') == std::string::npos);
+  CHECK(text.find("got {job=\"??[2J\"} [ruletest/failed]\n") != std::string::npos);
+  CHECK(text.find(std::string(394, 'x') + "... (606 more bytes)\n") != std::string::npos);
+  CHECK(text.find(std::string(395, 'x')) == std::string::npos);
 }

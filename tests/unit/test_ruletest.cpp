@@ -661,3 +661,32 @@ TEST_CASE("test file: a misspelt integration or text form is a positioned error"
   CHECK(where(l.diags) ==
         std::vector<std::string>{"6:15 yaml/unknown-field", "8:31 yaml/unknown-field", "10:15 ruletest/invalid"});
 }
+
+TEST_CASE("runner: a missing firing alert that is still pending says so, expressions quoted as promtool", "[ruletest]") {
+  auto r = run_files(R"(rule_files: [rules.yml]
+tests:
+  - interval: 1m
+    input_series:
+      - series: 'up{job="a"}'
+        values: 0x5
+    alert_rule_test:
+      - eval_time: 30s
+        alertname: Down
+        exp_alerts:
+          - exp_labels: {job: a, severity: page}
+    promql_expr_test:
+      - expr: up:neg{job="a"}
+        eval_time: 1m
+        exp_samples: []
+)",
+                     kRules);
+  REQUIRE(r->results.size() == 1);
+  REQUIRE(r->results[0].failures.size() == 2);
+  // Down has for: 1m: at 30s it is active since 0s and would fire from 1m.
+  const std::string& alert = r->results[0].failures[0].message;
+  CHECK(alert.find("expected 1 firing alert, got 0") != std::string::npos);
+  CHECK(alert.find("still pending (active, within for:):\n    {alertname=\"Down\", job=\"a\", "
+                   "severity=\"page\"} is pending: active since 0s, for: 1m, so firing from 1m if it "
+                   "stays active") != std::string::npos);
+  CHECK(r->results[0].failures[1].message.find("expr: \"up:neg{job=\\\"a\\\"}\", time: 1m") != std::string::npos);
+}

@@ -233,7 +233,7 @@ std::string pending_alerts(const std::vector<const Alert*>& pending, const std::
       if (g.name == a->group)
         for (const auto& r : g.rules)
           if (r.rule->is_alert() && r.rule->name.value == a->rule && r.rule->for_) for_ms = r.rule->for_->ms;
-    out += "\n    " + show_alert({a->labels, a->annotations}) + " is pending: active since " +
+    out += "\n    " + show_alert({a->labels, {}}) + " is pending: active since " +
            text::format_duration(a->active_at - start) + ", for: " + text::format_duration(for_ms) +
            ", so firing from " + text::format_duration(a->active_at - start + for_ms) + " if it stays active";
   }
