@@ -317,6 +317,7 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
        V{}},
       {"record naming", "  - record: errors_rate\n    expr: sum(rate(errors_total[5m]))\n", V{"rules/record-naming"}},
       {"record naming ok", "  - record: job:errors:rate5m\n    expr: sum by (job) (rate(errors_total[5m]))\n", V{}},
+      {"Sloth's info series keeps Sloth's name", "  - record: sloth_slo_info\n    expr: vector(1)\n", V{}},
       {"rate window vs scrape interval", alert("rate(errors_total{job=\"neurosymbolic-app\"}[1m]) > 1"),
        V{"config/rate-window"}, true},
       {"rate window of two intervals", alert("rate(errors_total{job=\"neurosymbolic-app\"}[2m]) > 1"), V{}, true},

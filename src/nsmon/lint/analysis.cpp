@@ -288,6 +288,10 @@ private:
 
   void recording_name() {
     const std::string& n = r_.name.value;
+    // Names that a generator defines and dashboards query by that name: renaming them would break
+    // what reads them. Sloth records sloth_slo_info, its SLOs' info series.
+    static constexpr std::string_view generated[] = {"sloth_slo_info"};
+    if (std::find(std::begin(generated), std::end(generated), n) != std::end(generated)) return;
     if (std::count(n.begin(), n.end(), ':') < 2)
       emit_at("rules/record-naming", r_.name.span,
               "recording rule " + n + " does not follow level:metric:operations (e.g. job:errors:rate5m)");
@@ -449,8 +453,9 @@ void Analysis::foreign_metrics(const ForeignMetrics& foreign) {
     out_.push_back(std::move(d));
   };
   const std::string declare = "external: [" + util::join(all_prefixes, ", ") + "]";
-  const std::string counted = util::concat(
-      {std::to_string(names.size()), " metrics with ", std::to_string(all_prefixes.size()), " name prefixes"});
+  const std::string counted =
+      util::concat({std::to_string(names.size()), names.size() == 1 ? " metric with " : " metrics with ",
+                    std::to_string(all_prefixes.size()), all_prefixes.size() == 1 ? " name prefix" : " name prefixes"});
   for (const auto& [prefix, g] : by_prefix) {
     const auto& u = *g.first;
     std::string others =
@@ -470,7 +475,8 @@ void Analysis::foreign_metrics(const ForeignMetrics& foreign) {
   std::string jobs = other_jobs.empty() ? std::string()
                                         : util::concat({"; those pinned to jobs the application is not scraped under (",
                                                         util::join(other_jobs, ", "), ") were not checked"});
-  push(core::make_diagnostic("catalog/other-exporters", first->span, counted + " are not in the catalog" + jobs,
+  push(core::make_diagnostic("catalog/other-exporters", first->span,
+                             counted + (names.size() == 1 ? " is" : " are") + " not in the catalog" + jobs,
                              "declare other exporters in a policy file (--policy FILE): " + declare +
                                  "; or lint their rules apart with --catalog none"),
        *first);

@@ -10,6 +10,7 @@
 #include "nsmon/core/checks.hpp"
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/engine/notation.hpp"
+#include "nsmon/report/report.hpp"
 #include "nsmon/ruletest/panels.hpp"
 #include "nsmon/ruletest/runner.hpp"
 #include "nsmon/text/duration.hpp"
@@ -240,10 +241,6 @@ std::string pending_alerts(const std::vector<const Alert*>& pending, const std::
   return out.empty() ? out : "  still pending (active, within for:):" + out;
 }
 
-std::string plural(std::size_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
-
 } // namespace
 
 TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions& options) {
@@ -352,7 +349,7 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
           show_alert, alert_fields, options.diff);
       if (!d.same)
         fail(at.span, "alertname: " + at.alertname.value + ", time: " + text::format_duration(at.eval_time_ms) +
-                          ": expected " + plural(exp.size(), "firing alert", "firing alerts") + ", got " +
+                          ": expected " + report::plural(exp.size(), "firing alert", "firing alerts") + ", got " +
                           std::to_string(got.size()) + d.legend() + d.text + pending_alerts(pending, pf.groups, start));
     }
     for (; next_path < path_times.size() && path_times[next_path] < ts - start + step; ++next_path) {
@@ -414,7 +411,7 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
           },
           show_sample, sample_fields, options.diff);
       if (!d.same)
-        fail(x.span, where + ": expected " + plural(exp.size(), "sample", "samples") + ", got " +
+        fail(x.span, where + ": expected " + report::plural(exp.size(), "sample", "samples") + ", got " +
                          std::to_string(got.size()) + d.legend() + d.text);
     }
   }
@@ -466,7 +463,7 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
           },
           show_panel_series, panel_series_fields, options.diff);
       if (!d.same)
-        fail(x.span, where + "\n  expected " + plural(exp.size(), "series", "series") + ", got " +
+        fail(x.span, where + "\n  expected " + report::plural(exp.size(), "series", "series") + ", got " +
                          std::to_string(got.size()) + d.legend() + d.text);
     }
   }
