@@ -19,3 +19,12 @@ expect_err "did you mean 'validation_map'"
 run catalog show training_loss --format json
 /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["labels"][1]["high_cardinality"] is True' <<<"$out" ||
   fail "json lacks high_cardinality on epoch"
+
+# show takes a metric: a misspelt series of one suggests the metric, not one of its series; a
+# part of a name lists the metrics that hold it.
+run catalog show inference_time_second
+expect_rc 1
+expect_err "did you mean 'inference_time_seconds'?"
+run catalog show inference_time
+expect_rc 1
+expect_err "metrics whose name holds it: inference_time_seconds"

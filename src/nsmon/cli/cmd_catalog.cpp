@@ -99,8 +99,24 @@ int run_show(const ShowOptions& o) {
     }
   }
   if (!m) {
-    std::string hint = util::did_you_mean(o.name, cat.all_series_names());
-    print_error("no metric '" + o.name + "' in the catalog" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+    // `show` takes a metric (a family): suggest one, also for a misspelt series of it
+    // (inference_time_second -> inference_time_seconds), else the metrics whose name holds what
+    // was typed (inference_time).
+    std::vector<std::string> families, holding;
+    for (const auto& metric : cat.metrics) {
+      families.push_back(metric.name);
+      if (metric.name.find(o.name) != std::string::npos) holding.push_back(metric.name);
+    }
+    std::string hint = util::did_you_mean(o.name, families);
+    if (hint.empty())
+      if (auto ref = cat.resolve(util::did_you_mean(o.name, cat.all_series_names()))) hint = ref->metric->name;
+    std::string message = "no metric '" + o.name + "' in the catalog";
+    if (!hint.empty()) message += " (did you mean '" + hint + "'?)";
+    else if (!holding.empty() && holding.size() <= 5)
+      message += "; metrics whose name holds it: " + util::join(holding, ", ");
+    else if (!holding.empty())
+      message += "; " + std::to_string(holding.size()) + " metrics' names hold it (nsmon catalog list shows them)";
+    print_error(message);
     return kFindings;
   }
   if (o.format == "json") {
