@@ -317,6 +317,17 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
        V{}},
       {"record naming", "  - record: errors_rate\n    expr: sum(rate(errors_total[5m]))\n", V{"rules/record-naming"}},
       {"record naming ok", "  - record: job:errors:rate5m\n    expr: sum by (job) (rate(errors_total[5m]))\n", V{}},
+      {"a misspelt annotations: key is the cause, not the annotations it leaves missing",
+       "  - alert: A\n    expr: 'cpu_usage_percent > 90'\n    labels: {severity: warning}\n"
+       "    annotation: {summary: s, description: d}\n",
+       V{"yaml/unknown-field"}},
+      {"a misspelt labels: key is the cause, not the severity it leaves missing",
+       "  - alert: A\n    expr: 'cpu_usage_percent > 90'\n    lables: {severity: warning}\n"
+       "    annotations: {summary: s, description: d}\n",
+       V{"yaml/unknown-field"}},
+      {"without annotations at all, they are missing",
+       "  - alert: A\n    expr: 'cpu_usage_percent > 90'\n    labels: {severity: warning}\n",
+       V{"policy/annotations", "policy/annotations"}},
       {"Sloth's info series keeps Sloth's name", "  - record: sloth_slo_info\n    expr: vector(1)\n", V{}},
       {"rate window vs scrape interval", alert("rate(errors_total{job=\"neurosymbolic-app\"}[1m]) > 1"),
        V{"config/rate-window"}, true},

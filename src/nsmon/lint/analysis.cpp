@@ -189,7 +189,7 @@ private:
       emit_at("alerts/no-comparison", r_.expr.span,
               "alert " + r_.name.value + " has no condition: it fires for every series the expression returns",
               "add a comparison, e.g. `> 0.9`");
-    if (uses_absent_ && (!r_.for_ || r_.for_->ms == 0))
+    if (uses_absent_ && (!r_.for_ || r_.for_->ms == 0) && !r_.misspelt.count("for"))
       emit_at("alerts/absent-without-for", r_.name.span,
               "absent() without 'for': a restart or a single missed scrape fires the alert", "add for: 5m or more");
     std::int64_t interval = pr_.group->interval ? pr_.group->interval->ms : cfg_ ? cfg_->evaluation_interval_ms : 0;
@@ -501,7 +501,7 @@ void Analysis::policy(const ParsedRule& pr, std::vector<core::Diagnostic>& out) 
     d.group = pr.group->name.value;
     out.push_back(std::move(d));
   };
-  if (!p.severity_label.empty()) {
+  if (!p.severity_label.empty() && !r.misspelt.count("labels")) {
     const rules::KeyValue* sev = nullptr;
     for (const auto& kv : r.labels)
       if (kv.key.value == p.severity_label) sev = &kv;
@@ -517,7 +517,7 @@ void Analysis::policy(const ParsedRule& pr, std::vector<core::Diagnostic>& out) 
            hint.empty() ? "" : "did you mean \"" + hint + "\"?");
     }
   }
-  for (const auto& want : p.required_annotations) {
+  for (const auto& want : r.misspelt.count("annotations") ? std::vector<std::string>{} : p.required_annotations) {
     bool has = std::any_of(r.annotations.begin(), r.annotations.end(),
                            [&](const rules::KeyValue& kv) { return kv.key.value == want && !kv.value.value.empty(); });
     if (!has) emit("policy/annotations", r.name.span, "alert " + r.name.value + " has no " + want + " annotation", "");

@@ -334,6 +334,10 @@ private:
     if (!y_.check_mapping(n, kFields, "a rule")) return std::nullopt;
     Rule r;
     r.span = span(n);
+    for (auto it = n.begin(); it != n.end(); ++it)
+      if (it->first.is_scalar() && std::find(kFields.begin(), kFields.end(), it->first.scalar()) == kFields.end())
+        if (std::string meant = util::did_you_mean(it->first.scalar(), kFields); !meant.empty() && !n[meant])
+          r.misspelt.insert(meant);
     auto alert = node_field(n, "alert", r, group, "");
     auto record = node_field(n, "record", r, group, "");
     bool has_alert = alert && !alert->value.empty(), has_record = record && !record->value.empty();

@@ -50,6 +50,9 @@ struct Rule {
     int anchor_line = 0;
   };
   std::vector<AliasedField> aliased;
+  /// Fields written under a misspelt key (`annotation:` for annotations), reported as
+  /// yaml/unknown-field: what is missing because of it is that finding's to say, not another's.
+  std::set<std::string> misspelt;
   bool is_alert() const { return kind == Kind::alert; }
 };
 
