@@ -738,7 +738,7 @@ complete -c nsmon -n '__nsmon_under "backtest"' -l engine -x -d 'Evaluate every 
 complete -c nsmon -n '__nsmon_under "backtest"' -l evaluation-interval -x -d 'Interval of groups without one (Prometheus'\''s evaluation_interval, default 1m); a duration (500ms, 2m, 1h30m) or seconds'
 complete -c nsmon -n '__nsmon_under "backtest"' -l repeat-interval -x -d 'Alertmanager'\''s repeat_interval, for the notification count (default 4h); a duration (500ms, 2m, 1h30m) or seconds'
 complete -c nsmon -n '__nsmon_under "backtest"' -l flap-window -x -d 'An episode starting this soon after the last one ended is a flap (default 15m); a duration (500ms, 2m, 1h30m) or seconds'
-complete -c nsmon -n '__nsmon_under "backtest"' -l prometheus-version -x -a '2 3' -d 'Window semantics of the engine path: 3 (default, left-open) or 2 (closed: a 2.x server)'
+complete -c nsmon -n '__nsmon_under "backtest"' -l prometheus-version -x -a '2 3' -d 'Window semantics of the engine path: 2 (default, Debian 12'\''s Prometheus: closed) or 3 (left-open: a 3.x server)'
 complete -c nsmon -n '__nsmon_under "backtest"' -l lookback-delta -x -d 'The server'\''s --query.lookback-delta, for the engine path (default 5m); a duration (500ms, 2m, 1h30m) or seconds'
 complete -c nsmon -n '__nsmon_under "backtest"' -l format -s o -x -a 'table json' -d 'table (default) or json'
 complete -c nsmon -n '__nsmon_under "backtest"' -l prometheus -x -d 'The Prometheus-compatible server holding the history, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
@@ -788,7 +788,7 @@ complete -c nsmon -n '__nsmon_under "test-rules"' -l coverage-min -x -d 'Fail wh
 complete -c nsmon -n '__nsmon_under "test-rules"' -l max-samples -x -d 'Fail a query that would hold more than N samples at once (default 10000, promtool'\''s; 0: no limit)'
 complete -c nsmon -n '__nsmon_under "test-rules"' -l alertmanager -r -F -d 'Run the alerts through this alertmanager.yml: the tests'\'' alertmanager_tests, or, in a test without, show what Alertmanager does at each alert_rule_test'\''s eval_time'
 complete -c nsmon -n '__nsmon_under "test-rules"' -l enable-feature -x -d 'Enable a Prometheus feature flag for PromQL: promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers (comma-separated, repeatable)'
-complete -c nsmon -n '__nsmon_under "test-rules"' -l prometheus-version -x -a '2 3 both' -d 'The Prometheus version whose window semantics the rules run under (default: the test_rules.prometheus_version setting, 3); both: each, and the tests whose verdict changes'
+complete -c nsmon -n '__nsmon_under "test-rules"' -l prometheus-version -x -a '2 3 both' -d 'The Prometheus version whose window semantics the rules run under (default: the test_rules.prometheus_version setting, 2, Debian 12'\''s); both: each, and the tests whose verdict changes'
 complete -c nsmon -n '__nsmon_at "test-rules"' -r -F
 complete -c nsmon -n '__nsmon_at "routes"' -a 'test' -d 'The receivers an alert with these labels reaches (as amtool config routes test)'
 complete -c nsmon -n '__nsmon_at "routes"' -a 'show' -d 'The routing tree, each route with its matchers and receiver'

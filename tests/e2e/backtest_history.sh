@@ -82,4 +82,9 @@ expect_out "HighErrorRate{"
 expect_out "error_type=\"CudaOOM\""
 grep -q "^HighErrorRate .*|.*█" <<<"$out" || fail "no timeline row for HighErrorRate: $out"
 expect_err "requests to $PROM_URL"
+# The time in milliseconds on loopback ("took 0.00s of 0.00s" said nothing), and the semantics
+# nsmon's engine assumed (Debian 12's Prometheus unless --prometheus-version says another).
+[[ "$err" =~ took\ [0-9]+(ms|s)[0-9ms]*\ of\ [0-9]+(ms|s) ]] || fail "no time in milliseconds: $err"
+[[ "$err" != *"0.00s"* ]] || fail "a time of 0.00s: $err"
+expect_err "(nsmon's engine under Prometheus 2.x semantics)"
 echo ok

@@ -92,8 +92,9 @@ tests:
       - expr: count_over_time(m[1h])
         eval_time: 90m
         exp_samples:
-          - value: 60
+          - value: 61
 YAML
+# 61: the samples of [30m, 90m], the window's start included (Prometheus 2.x, the default).
 run test-rules samples_test.yml
 expect_rc 0
 run test-rules --max-samples 10 samples_test.yml

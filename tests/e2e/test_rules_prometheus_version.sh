@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # --prometheus-version: 2 includes a sample exactly on the start of a range, a lookback and a
-# subquery's steps, as promtool 2.42 does (checked against it here); 3 (the default) excludes
-# it; both runs each and says which tests change verdict. The setting and NSMON_PROMETHEUS_VERSION
-# choose it too; an unknown version is a usage error.
+# subquery's steps, as promtool 2.42 does (checked against it here), and is the default (Debian
+# 12's Prometheus, named in the summary); 3 excludes it; both runs each and says which tests
+# change verdict. The setting and NSMON_PROMETHEUS_VERSION choose it too; an unknown version is a
+# usage error.
 source "$(dirname "$0")/lib.sh"
 cd "$TMP"
 printf 'groups:\n  - name: g\n    rules:\n      - alert: Down\n        expr: up == 0\n' >rules.yml
@@ -43,17 +44,20 @@ if command -v promtool >/dev/null; then
 fi
 run test-rules --prometheus-version 2 tests.yml
 expect_rc 0
-expect_out "2 tests: 2 passed, 0 failed"
+expect_out "2 tests: 2 passed, 0 failed) under Prometheus 2.x"
 run test-rules tests.yml
+expect_rc 0
+expect_out "2 tests: 2 passed, 0 failed) under Prometheus 2.x"
+run test-rules --prometheus-version 3 tests.yml
 expect_rc 1
-expect_out "2 tests: 1 passed, 1 failed"
+expect_out "2 tests: 1 passed, 1 failed) under Prometheus 3.x"
 [ "$(grep -c 'error: test .edges.' <<<"$out")" = 3 ] || fail "three failed checks of 'edges' under 3.x: $out"
 run test-rules --prometheus-version both tests.yml
 expect_rc 1
 expect_out "under Prometheus 3.x only (passes under 2.x): test 'edges'"
 expect_out "1 failed, 1 with a verdict that changes from 2.x to 3.x"
-NSMON_PROMETHEUS_VERSION=2 run test-rules tests.yml
-expect_rc 0
+NSMON_PROMETHEUS_VERSION=3 run test-rules tests.yml
+expect_rc 1
 run test-rules --prometheus-version 4 tests.yml
 expect_rc 2
 expect_err "4 not in {2,3,both}"

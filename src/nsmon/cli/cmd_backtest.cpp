@@ -19,6 +19,7 @@
 #include "nsmon/core/yaml.hpp"
 #include "nsmon/promapi/time.hpp"
 #include "nsmon/rules/config.hpp"
+#include "nsmon/text/duration.hpp"
 #include "nsmon/util/files.hpp"
 #include "nsmon/util/url.hpp"
 #include "nsmon/watch/rule_watch.hpp"
@@ -33,7 +34,8 @@ struct BacktestOptions {
   std::string since, start, end;
   double evaluation_interval = 60, repeat_interval = 4 * 3600, flap_window = 15 * 60, lookback_delta = 300;
   bool engine = false;
-  std::string prometheus_version = "3";
+  // Debian 12's Prometheus (2.42), as every version default of nsmon is Debian 12's peer.
+  std::string prometheus_version = "2";
   std::string format = "table";
   ServerOptions conn;
 };
@@ -126,8 +128,12 @@ int run_backtest(BacktestOptions& o, const Context& ctx) {
   const std::size_t requests =
       result.range_queries + result.raw_queries + result.other_queries +
       (old_result ? old_result->range_queries + old_result->raw_queries + old_result->other_queries : 0);
-  std::fprintf(stderr, "nsmon: %zu requests to %s took %.2fs of %.2fs\n", requests,
-               util::redact_url(session.server).c_str(), server_seconds, total);
+  // Milliseconds: a backtest against a server on loopback takes a few of them, which "%.2fs"
+  // printed as 0.00s.
+  auto took = [](double s) { return text::format_duration(std::llround(s * 1000)); };
+  std::fprintf(stderr, "nsmon: %zu requests to %s took %s of %s (nsmon's engine under Prometheus %s.x semantics)\n",
+               requests, util::redact_url(session.server).c_str(), took(server_seconds).c_str(), took(total).c_str(),
+               o.prometheus_version.c_str());
   // A rule that could not be evaluated (the server's error answer, or the rule's own) makes the
   // backtest incomplete: exit 1, as a failed query does.
   for (const auto* r : {&result, old_result ? &*old_result : nullptr})
@@ -206,7 +212,8 @@ Run define_backtest(CLI::App& cmd) {
   add_duration_option(cmd, "--flap-window", o->flap_window,
                       "An episode starting this soon after the last one ended is a flap (default 15m)");
   cmd.add_option("--prometheus-version", o->prometheus_version,
-                 "Window semantics of the engine path: 3 (default, left-open) or 2 (closed: a 2.x server)")
+                 "Window semantics of the engine path: 2 (default, Debian 12's Prometheus: closed) or 3 "
+                 "(left-open: a 3.x server)")
       ->check(CLI::IsMember({"2", "3"}))
       ->type_name("2|3");
   add_duration_option(cmd, "--lookback-delta", o->lookback_delta,

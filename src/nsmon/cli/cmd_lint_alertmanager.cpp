@@ -106,9 +106,12 @@ int run_lint_alertmanager(const LintAlertmanagerOptions& o, const Context& ctx) 
   core::sort_diagnostics(report.findings);
   const long long receivers = static_cast<long long>(cfg.receivers.size());
   const long long routes = cfg.route ? count_routes(*cfg.route) : 0;
+  // The version checked for, in the summary: a field is refused or advised by it.
+  const std::string version = alertmanager_version(ctx.settings).str();
   report.scope = src.path() + " (" + report::plural(receivers, "receiver", "receivers") + ", " +
-                 report::plural(routes, "route", "routes") + ")";
-  report.facts = {{"input", src.path()}, {"receivers", receivers}, {"routes", routes}};
+                 report::plural(routes, "route", "routes") + ") for Alertmanager " + version;
+  report.facts = {
+      {"input", src.path()}, {"receivers", receivers}, {"routes", routes}, {"alertmanager_version", version}};
   if (alerting_rules >= 0) report.facts.push_back({"alerting_rules", alerting_rules});
   return finish(report, sources, ctx.report);
 }

@@ -1,4 +1,5 @@
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -7,6 +8,7 @@
 #include "nsmon/alertmanager/dispatch.hpp"
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
+#include "nsmon/config/settings.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/exit_codes.hpp"
 #include "nsmon/report/junit.hpp"
@@ -140,6 +142,17 @@ int run_test_rules(const TestRulesOptions& o, const Context& ctx) {
 
   auto paths = show_alert_paths(runs.back(), ctx.report.format == "text");
   report::Report report = ruletest::summarize(files, runs, {o.coverage, o.coverage_min});
+  // The versions the run assumed, in the summary line and the JSON summary.
+  std::string assumed = version == "both" ? "Prometheus 2.x and 3.x" : "Prometheus " + version + ".x";
+  report.facts.push_back({"prometheus_version", version});
+  const bool through_alertmanager = std::any_of(files.begin(), files.end(), [](const auto& f) {
+    return std::any_of(f->tests.begin(), f->tests.end(), [](const auto& t) { return t.alertmanager != nullptr; });
+  });
+  if (through_alertmanager) {
+    assumed += ", Alertmanager " + alertmanager_version(ctx.settings).str();
+    report.facts.push_back({"alertmanager_version", alertmanager_version(ctx.settings).str()});
+  }
+  report.scope += " under " + assumed;
   if (!paths.empty()) report.details.emplace_back("alert_paths", std::move(paths));
   if (!o.junit.empty())
     util::write_files_atomic({{o.junit, report::render_junit(ruletest::junit_suites(files, runs.back()))}});
@@ -154,11 +167,13 @@ constexpr const char* kHelp = R"(Input:
   file is a positioned error and nothing runs (exit 2); --ignore-unknown-fields lets rule files
   carry fields Prometheus does not know (promtool's flag).
 
-Semantics: Prometheus 3.x by default (a test without interval uses evaluation_interval; range
-windows, the 5m lookback and a subquery's steps exclude a sample on their start). With
---prometheus-version 2 (setting test_rules.prometheus_version, NSMON_PROMETHEUS_VERSION) they
-include it, as Prometheus 2.x and promtool 2.x do: a test whose last input sample is exactly
-5m before eval_time sees it under 2.x and not under 3.x. --prometheus-version both runs every
+Semantics: those of the Prometheus Debian 12 packages, 2.x (2.42), by default, as every version
+default of nsmon is Debian 12's (Alertmanager 0.25); the summary names the versions a run
+assumed. Under 2.x range windows, the 5m lookback and a subquery's steps include a sample on
+their start; with --prometheus-version 3 (setting test_rules.prometheus_version,
+NSMON_PROMETHEUS_VERSION) they exclude it, as Prometheus 3.x and promtool 3.x do, and a test
+without interval uses evaluation_interval: a test whose last input sample is exactly 5m before
+eval_time sees it under 2.x and not under 3.x. --prometheus-version both runs every
 test under each and says which tests change verdict: the work a 2.x to 3.x migration leaves.
 Other 2.x/3.x differences (parser features, le normalisation on scrape) are not modelled.
 Comparisons as promtool's (exact labels and annotations, order-insensitive, fuzzy_compare: one
@@ -271,8 +286,10 @@ Run define_test_rules(CLI::App& cmd) {
   cmd.add_option("--prometheus-version")
       ->type_name("2|3|both")
       ->check(CLI::IsMember({"2", "3", "both"}))
-      ->description("The Prometheus version whose window semantics the rules run under (default: the "
-                    "test_rules.prometheus_version setting, 3); both: each, and the tests whose verdict changes");
+      ->description(std::string("The Prometheus version whose window semantics the rules run under (default: the "
+                                "test_rules.prometheus_version setting, ") +
+                    config::find_key("test_rules.prometheus_version")->fallback +
+                    ", Debian 12's); both: each, and the tests whose verdict changes");
   cmd.footer(std::string(kHelp) + "\n\n" + exit_codes_help({kOk, kFindings, kUsage}));
   return [o](const Context& ctx) { return run_test_rules(*o, ctx); };
 }
