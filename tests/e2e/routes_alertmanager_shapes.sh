@@ -8,7 +8,10 @@
 #     with {alertname="C"} under group_by [job], has the fingerprint of {alertname="B"}, is one
 #     alert with its twin that lacks the label, and an invalid name with an empty value is no error;
 #   - times written with an offset, "-00:00", nanoseconds or trailing zeros: kept as written
-#     (RFC3339Nano at their own offset) in the webhook's startsAt and a resolved alert's endsAt.
+#     (RFC3339Nano at their own offset) in the webhook's startsAt and a resolved alert's endsAt,
+#     and in a Slack text that prints {{ .StartsAt }} and {{ .EndsAt }} (time.Time's String():
+#     "2024-05-01 13:00:00.123456789 +0100 +0100", "... +0000 UTC" at offset 0) and their Unix
+#     and UnixMilli.
 # Compared: each webhook delivery byte for byte (groupKey, groupLabels, alerts with fingerprints,
 # startsAt, endsAt), the groups of GET /api/v2/alerts/groups (receiver, labels, fingerprints) and
 # the alerts of GET /api/v2/alerts (labels, fingerprint). Prints N/N agree; exits 1 on a difference.
@@ -100,6 +103,14 @@ with lock: got = list(posts)
 
 # 1. Webhooks: every group's body byte for byte; nothing where nsmon predicts nothing.
 compare_webhooks(compare, pred, got)
+
+# 1b. The times receiver's Slack text: StartsAt and EndsAt as a template prints them.
+times = next((n for g in pred["groups"] if g["receiver"] == "times" for n in g["notifications"]
+              if n["integration"] == "slack"), None)
+slack = next((json.loads(b) for p, b in got if p == "/times-slack"), {})
+compare("template times", "times' Slack text",
+        times and times["fields"]["text"].get("text", "ERROR " + times["fields"]["text"].get("error", "")),
+        (slack.get("attachments") or [{}])[0].get("text"))
 
 # 2. GET /api/v2/alerts/groups: receiver, group labels and the fingerprints of its firing alerts.
 fingerprint = [a["fingerprint"] for a in pred["alerts"]]

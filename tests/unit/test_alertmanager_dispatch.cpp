@@ -435,6 +435,50 @@ TEST_CASE("dispatch: times keep the offset and nanoseconds they were written wit
   CHECK_THAT(text, Catch::Contains(R"("startsAt":"2024-05-01T12:00:00Z","endsAt":"2024-05-01T14:00:30.5+02:00")"));
   CHECK_THAT(text, Catch::Contains(R"("startsAt":"2024-05-01T06:30:00.0000002-05:30")"));
   CHECK_THAT(text, Catch::Contains(R"("startsAt":"2024-05-02T02:00:00.1+14:00","endsAt":"0001-01-01T00:00:00Z")"));
+
+  // A template prints them with time.Time's String(). The API parses with
+  // time.ParseInLocation(RFC3339, s, time.UTC): offset 0 is UTC ("+0000 UTC"), any other a zone
+  // without a name, whose offset String() prints twice. The expected texts are Go 1.19's (fmt.Print
+  // of the parsed time, its Unix and UnixMilli); the fifth alert's start, stamped by the API with
+  // time.Now(), would print its monotonic reading too.
+  auto times = [&](const std::vector<alertmanager::Alert>& as) {
+    auto slack = load(R"(
+route: {receiver: r}
+receivers:
+  - name: r
+    slack_configs:
+      - api_url: http://127.0.0.1:1/
+        send_resolved: true
+        text: '{{ range .Alerts }}{{ .StartsAt }}|{{ .EndsAt }}|{{ printf "%v" .StartsAt }}|{{ .StartsAt.Unix }} {{ .StartsAt.UnixMilli }};{{ end }}'
+)");
+    auto o = alertmanager::dispatch(slack, alertmanager::templates_from_text(""), as, now);
+    REQUIRE(o.groups.size() == 1);
+    REQUIRE(o.groups[0].notifications.size() == 1);
+    std::string t = field(o.groups[0].notifications[0], "text")->text;
+    std::vector<std::string> lines;
+    for (std::size_t from = 0, to; (to = t.find(';', from)) != std::string::npos; from = to + 1)
+      lines.push_back(t.substr(from, to - from));
+    return lines;
+  };
+  std::string zero = "0001-01-01 00:00:00 +0000 UTC";
+  auto lines = times(alerts);
+  REQUIRE(lines.size() == 5);
+  lines.pop_back();
+  CHECK(lines ==
+        std::vector<std::string>{
+            "2024-05-01 13:00:00.123456789 +0100 +0100|" + zero +
+                "|2024-05-01 13:00:00.123456789 +0100 +0100|1714564800 1714564800123",
+            "2024-05-01 12:00:00 +0000 UTC|2024-05-01 14:00:30.5 +0200 +0200|2024-05-01 12:00:00 +0000 "
+            "UTC|1714564800 1714564800000",
+            "2024-05-01 06:30:00.0000002 -0530 -0530|" + zero +
+                "|2024-05-01 06:30:00.0000002 -0530 -0530|1714564800 1714564800000",
+            "2024-05-02 02:00:00.1 +1400 +1400|" + zero + "|2024-05-02 02:00:00.1 +1400 +1400|1714564800 1714564800100",
+        });
+  // Before the epoch in local time, after it in UTC.
+  CHECK(times(alertmanager::parse_alerts(R"([{"labels": {"a": "1"}, "startsAt": "1969-12-31T23:59:59.9995-05:30"}])",
+                                         "alerts.json", now)) ==
+        std::vector<std::string>{"1969-12-31 23:59:59.9995 -0530 -0530|" + zero +
+                                 "|1969-12-31 23:59:59.9995 -0530 -0530|19799 19799999"});
 }
 
 TEST_CASE("text/time: civil dates and RFC 3339 as Go's time package", "[alertmanager][dispatch]") {

@@ -224,9 +224,10 @@ rules::NotificationData notification_data(const std::string& receiver, const lab
     bool firing = outcomes[i].firing;
     if (firing) d.status = "firing";
     // types.Alerts: an end that is not reached yet is not shown.
+    bool shown_end = !firing && a.ends_at_ms;
     d.alerts.push_back({firing ? "firing" : "resolved", a.labels, a.annotations, a.starts_at_ms,
-                        firing || !a.ends_at_ms ? rules::kGoZeroTimeMs : *a.ends_at_ms, a.generator_url,
-                        outcomes[i].fingerprint});
+                        shown_end ? *a.ends_at_ms : rules::kGoZeroTimeMs, a.generator_url, outcomes[i].fingerprint,
+                        a.starts_at_written, shown_end ? a.ends_at_written : TimeAsWritten{}});
     ls.push_back(&a.labels);
     as.push_back(&a.annotations);
   }
@@ -287,19 +288,16 @@ std::string json_time(std::int64_t ms, const TimeAsWritten& w) {
 }
 
 // notify/webhook's Message as json.Encoder writes it: template.Data's fields, then version,
-// groupKey and truncatedAlerts; a trailing newline. `written`: what each alert's times keep
-// beyond the millisecond (the end's only when it is shown).
-std::string webhook_body(const rules::NotificationData& d,
-                         const std::vector<std::pair<TimeAsWritten, TimeAsWritten>>& written,
-                         const std::string& group_key, std::size_t truncated) {
+// groupKey and truncatedAlerts; a trailing newline.
+std::string webhook_body(const rules::NotificationData& d, const std::string& group_key, std::size_t truncated) {
   std::string out =
       "{\"receiver\":" + json_string(d.receiver) + ",\"status\":" + json_string(d.status) + ",\"alerts\":[";
   for (std::size_t i = 0; i < d.alerts.size(); ++i) {
     const auto& a = d.alerts[i];
     out += std::string(i ? "," : "") + "{\"status\":" + json_string(a.status) + ",\"labels\":" + json_kv(a.labels) +
            ",\"annotations\":" + json_kv(a.annotations) + ",\"startsAt\":\"" +
-           json_time(a.starts_at_ms, written[i].first) + "\",\"endsAt\":\"" +
-           json_time(a.ends_at_ms, written[i].second) + "\",\"generatorURL\":" + json_string(a.generator_url) +
+           json_time(a.starts_at_ms, a.starts_at_written) + "\",\"endsAt\":\"" +
+           json_time(a.ends_at_ms, a.ends_at_written) + "\",\"generatorURL\":" + json_string(a.generator_url) +
            ",\"fingerprint\":" + json_string(a.fingerprint) + "}";
   }
   out += "],\"groupLabels\":" + json_kv(d.group_labels) + ",\"commonLabels\":" + json_kv(d.common_labels) +
@@ -531,13 +529,9 @@ Outcome dispatch(const Config& cfg, const Templates& templates, const std::vecto
       }
       rules::NotificationData data =
           notification_data(g.route.receiver, g.group_labels, alerts, out.alerts, note.alerts, options.external_url);
-      if (n.kind == "webhook_configs") {
-        std::vector<std::pair<TimeAsWritten, TimeAsWritten>> written;
-        for (std::size_t i : note.alerts)
-          written.emplace_back(alerts[i].starts_at_written,
-                               out.alerts[i].firing ? TimeAsWritten{} : alerts[i].ends_at_written);
-        note.fields.push_back({"body", webhook_body(data, written, g.group_key, truncated), {}, {}});
-      } else render_fields(*kind, n, cfg, t, data, note);
+      if (n.kind == "webhook_configs")
+        note.fields.push_back({"body", webhook_body(data, g.group_key, truncated), {}, {}});
+      else render_fields(*kind, n, cfg, t, data, note);
       // A default template nobody defined: say where Alertmanager's were looked for.
       if (!templates.defaults_found)
         for (Field& f : note.fields)

@@ -17,16 +17,12 @@
 #include "nsmon/alertmanager/routing.hpp"
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/labels/labels.hpp"
+#include "nsmon/rules/template_eval.hpp"
 
 namespace nsmon::alertmanager {
 
-/// What Go's time.Time keeps of a time the API parsed (RFC 3339) beyond its millisecond: the
-/// nanoseconds below it and the offset it was written with. Alertmanager keeps both, and its
-/// notifications print them ("startsAt":"2024-05-01T12:00:00.123456789+01:00").
-struct TimeAsWritten {
-  std::int32_t sub_ms_ns = 0; ///< 0 to 999999
-  std::int32_t offset_s = 0;  ///< east of UTC; "Z", "+00:00" and "-00:00" are 0
-};
+/// What Go's time.Time keeps of a time the API parsed (RFC 3339) beyond its millisecond.
+using TimeAsWritten = rules::TimeAsWritten;
 
 /// An alert as Alertmanager's API receives it (POST /api/v2/alerts), times in ms since the epoch.
 struct Alert {

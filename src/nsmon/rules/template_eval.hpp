@@ -68,13 +68,23 @@ Expanded expand_template(std::string_view name, std::string_view text, const Tem
 Expanded expand_alert_template(std::string_view alertname, std::string_view text, const TemplateData& data,
                                const QueryFn& query = {});
 
+/// What Go's time.Time keeps of a time parsed from RFC 3339 beyond its millisecond: the
+/// nanoseconds below it and the offset it was written with. Alertmanager's API keeps both, and
+/// its notifications print them: "2024-05-01T12:00:00.123456789+01:00" in JSON,
+/// "2024-05-01 12:00:00.123456789 +0100 +0100" from a template (time.Time's String()).
+struct TimeAsWritten {
+  std::int32_t sub_ms_ns = 0; ///< 0 to 999999
+  std::int32_t offset_s = 0;  ///< east of UTC; "Z", "+00:00" and "-00:00" are 0, which is UTC
+};
+
 /// One alert as Alertmanager's notification templates see it (template.Alert), times in ms since
-/// the epoch (a zero EndsAt is Go's zero time).
+/// the epoch (a zero EndsAt is Go's zero time) with what they keep beyond it.
 struct NotificationAlert {
   std::string status; ///< "firing" or "resolved"
   labels::Labels labels, annotations;
   std::int64_t starts_at_ms = 0, ends_at_ms = 0;
   std::string generator_url, fingerprint;
+  TimeAsWritten starts_at_written = {}, ends_at_written = {};
 };
 
 /// What Alertmanager's notification templates see (template.Data).

@@ -4,6 +4,7 @@
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <re2/re2.h>
 
@@ -85,10 +86,13 @@ std::string special(double v) {
   return v > 0 ? "+Inf" : "-Inf";
 }
 
-// Go time.Time.String() in UTC of a millisecond timestamp: "2006-01-02 15:04:05.999 +0000 UTC".
-std::string format_time(std::int64_t ms) {
-  std::int64_t secs = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
-  std::int64_t frac = ms - secs * 1000;
+// Go time.Time.String() ("2006-01-02 15:04:05.999999999 -0700 MST") of a millisecond timestamp
+// and what it keeps beyond it. A time at offset 0 is in UTC ("+0000 UTC"); any other offset is
+// the zone time.Parse makes for it, which has no name: the offset is printed twice.
+std::string format_time(std::int64_t ms, TimeAsWritten w = {}) {
+  std::int64_t local = ms + std::int64_t{w.offset_s} * 1000;
+  std::int64_t secs = local >= 0 ? local / 1000 : -((-local + 999) / 1000);
+  std::int64_t nanos = (local - secs * 1000) * 1000000 + w.sub_ms_ns;
   std::time_t t = static_cast<std::time_t>(secs);
   std::tm tm{};
   gmtime_r(&t, &tm);
@@ -96,14 +100,18 @@ std::string format_time(std::int64_t ms) {
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                 tm.tm_hour, tm.tm_min, tm.tm_sec);
   std::string out = buf;
-  if (frac) {
-    char f[8];
-    std::snprintf(f, sizeof f, ".%03d", static_cast<int>(frac));
+  if (nanos) {
+    char f[16];
+    std::snprintf(f, sizeof f, ".%09d", static_cast<int>(nanos));
     std::string fs = f;
     while (fs.back() == '0') fs.pop_back();
     out += fs;
   }
-  return out + " +0000 UTC";
+  if (w.offset_s == 0) return out + " +0000 UTC";
+  int minutes = std::abs(w.offset_s) / 60;
+  char zone[16];
+  std::snprintf(zone, sizeof zone, "%c%02d%02d", w.offset_s < 0 ? '-' : '+', minutes / 60, minutes % 60);
+  return out + " " + zone + " " + zone;
 }
 
 // Go time.Duration.String(): "1h2m3.5s", "1.5ms", "0s".
@@ -193,8 +201,8 @@ std::string sprint_one(const Value& v) {
     }
     return s + "]";
   }
-  case Value::Kind::time:
-  case Value::Kind::go_time: return format_time(v.i);
+  case Value::Kind::time: return format_time(v.i);
+  case Value::Kind::go_time: return format_time(v.i, v.written);
   case Value::Kind::list:
   case Value::Kind::object: {
     std::string s = v.kind == Value::Kind::list ? "[" : "{";

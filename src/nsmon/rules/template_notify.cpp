@@ -42,10 +42,11 @@ const std::array kMethods = {
 };
 // clang-format on
 
-Value go_time(std::int64_t ms) {
+Value go_time(std::int64_t ms, TimeAsWritten written) {
   Value v;
   v.kind = Value::Kind::go_time;
   v.i = ms;
+  v.written = written;
   return v;
 }
 
@@ -109,8 +110,8 @@ Value notification_value(const NotificationData& d) {
     alerts.push_back(Value::object("template.Alert", {{"Status", Value::string(a.status)},
                                                       {"Labels", Value::kv(a.labels)},
                                                       {"Annotations", Value::kv(a.annotations)},
-                                                      {"StartsAt", go_time(a.starts_at_ms)},
-                                                      {"EndsAt", go_time(a.ends_at_ms)},
+                                                      {"StartsAt", go_time(a.starts_at_ms, a.starts_at_written)},
+                                                      {"EndsAt", go_time(a.ends_at_ms, a.ends_at_written)},
                                                       {"GeneratorURL", Value::string(a.generator_url)},
                                                       {"Fingerprint", Value::string(a.fingerprint)}}));
   return Value::object("*template.Data", {{"Receiver", Value::string(d.receiver)},

@@ -37,7 +37,7 @@ struct Value {
     kv,       ///< Alertmanager's template.KV (map[string]string with methods), in `labels`
     list,     ///< a slice, in `list`; `s` is its Go type ("[]string", "template.Alerts", ...)
     object,   ///< a Go struct, its fields in declaration order in `any_map`; `s` is its type
-    go_time,  ///< time.Time, `i` in milliseconds since the epoch (Alertmanager's StartsAt)
+    go_time,  ///< time.Time, `i` in milliseconds since the epoch and `written` (Alertmanager's StartsAt)
   };
   Kind kind = Kind::nil;
   bool b = false;
@@ -50,6 +50,7 @@ struct Value {
   std::shared_ptr<const Samples> samples;
   std::shared_ptr<const std::vector<Value>> list;
   const TemplateData* data = nullptr;
+  TimeAsWritten written; ///< go_time: its nanoseconds below `i` and its offset
 
   static Value boolean(bool v) {
     return make(Kind::boolean, [&](Value& x) { x.b = v; });
