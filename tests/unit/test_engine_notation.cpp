@@ -203,6 +203,18 @@ TEST_CASE("histogram series expand: repeated, growing, shrinking", "[notation]")
   CHECK(parse_values("{{schema:1 count:1}}+{{schema:0 count:1}}x1").error);
 }
 
+TEST_CASE("floats after histograms: one histogram entry per value, none for a float", "[notation]") {
+  // fuzz_notation: `0+1x2` after a histogram left histograms one short of values.
+  auto mixed = parse_values("{{count:1}}x1 0 0+1x2");
+  REQUIRE_FALSE(mixed.error);
+  REQUIRE(mixed.values.size() == 6);
+  REQUIRE(mixed.histograms.size() == 6);
+  CHECK(mixed.histograms[1].h);
+  CHECK_FALSE(mixed.histograms[2].h);
+  CHECK_FALSE(mixed.histograms[5].h);
+  CHECK(*mixed.values[5] == 2);
+}
+
 TEST_CASE("malformed histograms are positioned errors", "[notation]") {
   struct Case {
     std::string in;

@@ -399,6 +399,8 @@ private:
       values.emplace_back(v);
       v += *delta;
     }
+    // One histogram entry per value once there are histograms, as add() keeps them.
+    if (!histograms.empty()) histograms.resize(values.size());
     return true;
   }
 
