@@ -128,6 +128,12 @@ std::optional<Joined> parse_parts(std::string_view text, Dialect dialect, bool b
   std::vector<const NodeData*> open = {read[0].root};
   std::size_t at = 0;
   for (const NodeData* d = open.back(); (d->type == NodeType::map || d->type == NodeType::sequence) && d->count > 0;) {
+    // A map's last entry must be its last key in the text: a merge key (`<<: *a`) puts the keys
+    // it brings after them, and the next part would join a sequence of the merged map (found by
+    // fuzz_yaml).
+    if (d->type == NodeType::map)
+      for (std::uint32_t i = 0; i + 1 < d->count; ++i)
+        if (d->items[2 * i]->mark.pos > d->items[2 * d->count - 2]->mark.pos) return std::nullopt;
     d = d->type == NodeType::map ? d->items[2 * d->count - 1] : d->items[d->count - 1];
     open.push_back(d);
   }
