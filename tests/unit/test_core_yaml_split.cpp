@@ -121,6 +121,9 @@ TEST_CASE("yaml split: texts the parts cannot stand for are parsed whole", "[yam
   // A merge key: the keys it brings come after the map's own, and the next part's entries must
   // not join the merged map's sequence (fuzz_yaml).
   CHECK(same_in_parts("!\n\n<<:\n  tsdb:\n  - - chun<<:\n0 ge:\n  tsdb:\n  - - chuneeeeee"));
+  CHECK(same_in_parts("!\n<<:\n ge:\n - -:\n ge:\n - -- e e"));
+  // A key written twice before the cut: its second value's sequence is the one that continues.
+  CHECK(same_in_parts("ge:\n - a\nge:\n - b\n - c\n"));
   CHECK(same_in_parts(with(last_group, "  - name: \xC3\x28\n")));
   CHECK(same_in_parts(with(last_group, "  - name: a\n\tb: c\n")));
   // Nesting that the last part holds alone, but not under the sequence and the map around it in
