@@ -662,7 +662,8 @@ TEST_CASE("test file: a misspelt integration or text form is a positioned error"
         std::vector<std::string>{"6:15 yaml/unknown-field", "8:31 yaml/unknown-field", "10:15 ruletest/invalid"});
 }
 
-TEST_CASE("runner: a missing firing alert that is still pending says so, expressions quoted as promtool", "[ruletest]") {
+TEST_CASE("runner: a missing firing alert that is still pending says so, expressions quoted as promtool",
+          "[ruletest]") {
   auto r = run_files(R"(rule_files: [rules.yml]
 tests:
   - interval: 1m

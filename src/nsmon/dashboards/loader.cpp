@@ -268,9 +268,8 @@ public:
   }
 
   void dashboard(const Node& root, const Library& library, Template& t) {
-    static const std::vector<std::string> fields = {"uid",  "title",     "description", "tags", "refresh",
-                                                    "time", "variables", "rules",       "slos", "rows",
-                                                    "annotations"};
+    static const std::vector<std::string> fields = {"uid",       "title", "description", "tags", "refresh",    "time",
+                                                    "variables", "rules", "slos",        "rows", "annotations"};
     if (!r_.check_mapping(root, fields, "a dashboard template")) return;
     for (const char* required : {"uid", "title", "rows"})
       if (!root[required]) r_.report(root, "dashboards/missing-field", std::string("a dashboard needs ") + required);

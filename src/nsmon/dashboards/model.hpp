@@ -92,8 +92,8 @@ struct LinterException {
 
 /// An annotation query (`annotations:`): its series are events marked on every graph.
 struct Annotation {
-  core::Located name;    ///< shown in the dashboard's annotation toggles
-  Query query;           ///< expr; legend: the event's title ({{label}} as in legends)
+  core::Located name; ///< shown in the dashboard's annotation toggles
+  Query query;        ///< expr; legend: the event's title ({{label}} as in legends)
   std::string color = "red";
   core::Span span;
 };

@@ -332,15 +332,16 @@ std::string render(const Template& t, const RenderOptions& o) {
   // The other dashboards of the template's first tag, one click away, with the time range and
   // the variables kept.
   if (!t.tags.empty())
-    d["links"] = json::array({{{"asDropdown", true},
-                               {"icon", "external link"},
-                               {"includeVars", true},
-                               {"keepTime", true},
-                               {"tags", json::array({t.tags.front()})},
-                               {"targetBlank", false},
-                               {"title", "Dashboards"},
-                               {"tooltip", "The " + t.tags.front() + " dashboards, with this time range and these variables"},
-                               {"type", "dashboards"}}});
+    d["links"] =
+        json::array({{{"asDropdown", true},
+                      {"icon", "external link"},
+                      {"includeVars", true},
+                      {"keepTime", true},
+                      {"tags", json::array({t.tags.front()})},
+                      {"targetBlank", false},
+                      {"title", "Dashboards"},
+                      {"tooltip", "The " + t.tags.front() + " dashboards, with this time range and these variables"},
+                      {"type", "dashboards"}}});
   if (o.importable) {
     d["__inputs"] = json::array({{{"description", "Prometheus scraping the detector"},
                                   {"label", "Prometheus"},
