@@ -31,6 +31,7 @@ Run define_catalog(CLI::App& cmd);
 Run define_promql(CLI::App& cmd);
 Run define_config(CLI::App& cmd);
 Run define_completion(CLI::App& cmd);
+Run define_explain(CLI::App& cmd);
 
 namespace {
 
@@ -53,6 +54,7 @@ const Command kCommands[] = {
     {"catalog", "Show the metric catalog: every metric, its type, unit, labels and origin", define_catalog},
     {"promql", "Check, format and inspect PromQL expressions (Prometheus 3.x syntax)", define_promql},
     {"config", "Show nsmon's settings (config file, NSMON_* variables, flags)", define_config},
+    {"explain", "What a check catches and why, how to silence it, and a bad and a good example", define_explain, false},
     {"completion", "Print the shell completion script for bash, zsh or fish", define_completion, false},
 };
 

@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Proves the examples of every check's page (docs/checks/, embedded in nsmon; `nsmon explain`).
+
+For every check id nsmon has:
+  - the page exists, and every id that a command's --list-checks prints is among them;
+  - a server/* check shows a transcript; every other check has a bad and a good example;
+  - the bad example, its files written into an empty directory and its command run there, reports
+    the check ("[id]" in the output); with `--disable id` (lint-rules, lint-metrics) it does not;
+  - the good example exits 0 and does not report the check.
+
+Usage: explain_examples.py NSMON [ID ...]            the built-in pages (all, or these ids)
+       explain_examples.py NSMON --file PAGE ...     pages being written, read from their files
+Exit 1 with one line per failure.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+NSMON = os.path.abspath(sys.argv[1])
+# Not the developer's settings: no config file, no NSMON_* variable.
+ENV = {k: v for k, v in os.environ.items() if not k.startswith("NSMON_")}
+ENV.update(NO_COLOR="1", COLUMNS="200", XDG_CONFIG_HOME=tempfile.mkdtemp(prefix="nsmon-explain-xdg-"))
+failures = []
+
+
+def nsmon(args, cwd=None):
+    return subprocess.run([NSMON] + args, cwd=cwd, env=ENV, capture_output=True, text=True, timeout=120)
+
+
+def run_example(ex, extra=()):
+    """Writes the example's files into a fresh directory, runs its command there."""
+    with tempfile.TemporaryDirectory(prefix="nsmon-explain-") as d:
+        for name, content in ex["files"].items():
+            path = os.path.join(d, name)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w") as f:
+                f.write(content)
+        return nsmon(ex["command"] + list(extra), cwd=d)
+
+
+def prove(page):
+    cid = page["id"]
+    if "what" not in page:
+        failures.append(f"{cid}: no page ({page['page']})")
+        return
+    if cid.startswith("server/"):
+        if "$ nsmon " not in page.get("transcript", ""):
+            failures.append(f"{cid}: a server check's page shows a transcript with a `$ nsmon` line")
+        return
+    for kind in ("bad", "good"):
+        if kind not in page:
+            failures.append(f"{cid}: no {kind} example")
+    if "bad" not in page or "good" not in page:
+        return
+    tag = f"[{cid}]"
+    bad = run_example(page["bad"])
+    out = bad.stdout + bad.stderr
+    if tag not in out:
+        failures.append(f"{cid}: the bad example does not report it (exit {bad.returncode}):\n{out[-2000:]}")
+    elif page["bad"]["command"][0] in ("lint-rules", "lint-metrics"):
+        quiet = run_example(page["bad"], ["--disable", cid])
+        if tag in quiet.stdout + quiet.stderr:
+            failures.append(f"{cid}: the bad example still reports it with --disable {cid}")
+    good = run_example(page["good"])
+    out = good.stdout + good.stderr
+    if tag in out:
+        failures.append(f"{cid}: the good example reports it:\n{out[-2000:]}")
+    elif good.returncode != 0:
+        failures.append(f"{cid}: the good example exits {good.returncode}, not 0:\n{out[-2000:]}")
+    for rel in page.get("related", []):
+        if rel not in known:
+            failures.append(f"{cid}: Related names {rel}, which is no check")
+
+
+listing = json.loads(nsmon(["explain", "--format", "json"]).stdout)
+known = {c["id"] for c in listing}
+args = sys.argv[2:]
+if args[:1] == ["--file"]:
+    pages = []
+    for f in args[1:]:
+        r = nsmon(["explain", "--file", f, "--format", "json"])
+        if r.returncode != 0:
+            failures.append(f"{f}: {r.stderr.strip()}")
+        else:
+            pages.append(json.loads(r.stdout))
+else:
+    ids = args or sorted(known)
+    # Every id a command lists is one explain knows (and so, below, has a proven page).
+    if not args:
+        for cmd in (["lint-rules"], ["lint-metrics"], ["lint-alertmanager"]):
+            r = nsmon(cmd + ["--list-checks"])
+            firsts = [line.split()[0] for line in r.stdout.splitlines() if line.split()]
+            listed = [w for w in firsts if re.fullmatch(r"[a-z-]+/[a-z0-9-]+", w)]
+            if not listed:
+                failures.append(f"{' '.join(cmd)} --list-checks lists no check id")
+            for w in listed:
+                if w not in known:
+                    failures.append(f"{' '.join(cmd)} --list-checks lists {w}, which explain does not know")
+    pages = []
+    for cid in ids:
+        r = nsmon(["explain", cid, "--format", "json"])
+        if r.returncode != 0:
+            failures.append(f"{cid}: {r.stderr.strip()}")
+        else:
+            pages.append(json.loads(r.stdout))
+
+for page in pages:
+    prove(page)
+for f in failures:
+    print("FAIL " + f)
+print(f"{len(pages)} pages, {len(failures)} failures")
+sys.exit(1 if failures else 0)
