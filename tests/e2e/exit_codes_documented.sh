@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# One exit-code policy (core/exit_codes.hpp's kExitCodeMeanings): README's table is that policy,
+# One exit-code policy (core/exit_codes.hpp's kExitCodeMeanings): docs/exit-codes.md's list is that
+# policy (a block docs/update.sh generates from `nsmon --help`; docs.up_to_date keeps it current),
 # `nsmon --help` lists all of it, and every subcommand's --help lists the codes it may end with,
-# each in the table's words.
+# each in the list's words.
 source "$(dirname "$0")/lib.sh"
 
-# README's table, code -> meaning (Markdown's backticks dropped).
-declare -A readme
-while IFS='|' read -r _ code meaning _; do
-  code=$(xargs <<<"$code")
-  [[ $code =~ ^[0-9]+$ ]] || continue
-  readme[$code]=$(sed -E 's/^ +//; s/ +$//; s/`//g' <<<"$meaning")
-done < <(sed -n '/^| code | meaning |$/,/^$/p' "$SRC/README.md")
-[ "${#readme[@]}" -ge 5 ] || fail "README.md: no '## Exit codes' table"
+# docs/exit-codes.md's list, code -> meaning.
+declare -A documented
+while read -r code meaning; do
+  documented[$code]=$meaning
+done < <(sed -n '/^<!-- generated: nsmon --help, from "Exit codes:" -->$/,/^<!-- end generated -->$/p' \
+  "$SRC/docs/exit-codes.md" | sed -nE 's/^  ([0-9]+) +(.*)$/\1 \2/p')
+[ "${#documented[@]}" -ge 5 ] || fail "docs/exit-codes.md: no generated 'Exit codes:' list"
 
 # help_codes: the "Exit codes:" list of the help in $out, as "code meaning" lines.
 help_codes() { sed -n '/^Exit codes:$/,/^$/p' <<<"$out" | sed -nE 's/^  ([0-9]+) +(.*)$/\1 \2/p'; }
@@ -20,8 +20,8 @@ check_help() {
   local what=$1 code meaning n=0
   while read -r code meaning; do
     n=$((n + 1))
-    [ -n "${readme[$code]+x}" ] || fail "$what --help: exit code $code is not in README's table"
-    [ "$meaning" = "${readme[$code]}" ] || fail "$what --help: $code '$meaning'; README: '${readme[$code]}'"
+    [ -n "${documented[$code]+x}" ] || fail "$what --help: exit code $code is not in docs/exit-codes.md"
+    [ "$meaning" = "${documented[$code]}" ] || fail "$what --help: $code '$meaning'; docs/exit-codes.md: '${documented[$code]}'"
   done < <(help_codes)
   [ "$n" -gt 0 ] || fail "$what --help has no 'Exit codes:' list; help: $out"
   echo "$n"
@@ -29,7 +29,7 @@ check_help() {
 
 run --help
 expect_rc 0
-[ "$(check_help nsmon)" -eq "${#readme[@]}" ] || fail "nsmon --help does not list every code of README's table"
+[ "$(check_help nsmon)" -eq "${#documented[@]}" ] || fail "nsmon --help does not list every code of docs/exit-codes.md"
 
 for sub in "query" "query series" "lint-rules" "lint-metrics" "lint-alertmanager" "test-rules" "routes" \
   "routes test" "routes show" "slo" "slo generate" "gen-dashboards" "watch" "catalog" "catalog list" \
