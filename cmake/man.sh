@@ -37,6 +37,14 @@ Settings (default \fI~/.config/nsmon/config.yml\fR); see \fBnsmon config show \-
 .I /usr/share/nsmon/
 The default metric catalog (built into the binary as well), the corrected alert rules and
 prometheus.yml, and the dashboard templates.
+[SEE ALSO]
+\fBnsmon explain\fR \fICHECK\fR prints the page of a check (the id in brackets at the end of a
+finding); \fBnsmon explain\fR alone lists them.
+.PP
+The reference, from the same \-\-help texts as this page: \fIdocs/README.md\fR in nsmon's
+source, one page per subcommand (examples, how each is tested), \fIdocs/configuration.md\fR,
+\fIdocs/exit\-codes.md\fR, \fIdocs/ci.md\fR (GitHub Actions, GitLab CI, pre\-commit) and
+\fIdocs/checks/\fR.
 ROFF
 } >"$inc"
 
