@@ -33,7 +33,7 @@ generate() {
   if [[ $spec =~ ^file\ (.+)$ ]]; then
     local path=${BASH_REMATCH[1]} lang=
     [ -f "$root/$path" ] || { echo "docs/update.sh: no file $path" >&2; return 1; }
-    case $path in *.yml | *.yaml) lang=yaml ;; *.sh) lang=sh ;; esac
+    case $path in *.yml | *.yaml) lang=yaml ;; *.sh) lang='sh' ;; esac
     printf '```%s\n' "$lang"
     cat "$root/$path"
     printf '```\n'
@@ -95,6 +95,7 @@ broken=()
 for page in "$root/README.md" "$docs"/*.md; do
   dir=$(dirname "$page")
   # Links outside code: fenced blocks and `code spans` are left out.
+  # shellcheck disable=SC2016 # backticks, not an expansion
   while IFS= read -r target; do
     target=${target%%#*}
     [ -n "$target" ] || continue
