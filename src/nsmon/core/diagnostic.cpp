@@ -4,6 +4,7 @@
 #include <numeric>
 #include <tuple>
 
+#include "nsmon/core/check_docs.hpp"
 #include "nsmon/text/go.hpp"
 
 namespace nsmon::core {
@@ -144,7 +145,10 @@ void append_text(std::string& out, const Diagnostic& d, const SourceSet& sources
     paint_on("\033[1m");
     out += "help:";
     paint_off();
-    out.append(1, ' ').append(d.suggestion).append(1, '\n');
+    out.append(1, ' ').append(d.suggestion);
+    // Where the check has a page, the help line says how to read it.
+    if (!check_page(d.check.id()).empty()) out.append(" (nsmon explain ").append(d.check.id()).append(1, ')');
+    out += '\n';
   }
 }
 

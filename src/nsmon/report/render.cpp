@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "nsmon/core/check_docs.hpp"
 #include "nsmon/core/checks.hpp"
 #include "nsmon/text/percent.hpp"
 #include "nsmon/util/parallel.hpp"
@@ -168,10 +169,17 @@ std::string render_github(const Report& report) {
 std::string render_sarif(const Report& report, const core::SourceSet& sources) {
   const std::vector<core::CheckInfo> declared = sarif_rules(report);
   json rules = json::array();
-  for (const auto& c : declared)
-    rules.push_back({{"id", c.id},
-                     {"shortDescription", {{"text", c.summary}}},
-                     {"defaultConfiguration", {{"level", sarif_level(c.severity)}}}});
+  for (const auto& c : declared) {
+    json rule = {{"id", c.id},
+                 {"shortDescription", {{"text", c.summary}}},
+                 {"defaultConfiguration", {{"level", sarif_level(c.severity)}}}};
+    // The check's page (nsmon explain): what code scanning shows under "Show more".
+    if (auto doc = core::check_doc(c.id)) {
+      rule["help"] = {{"text", doc->what + "\n\n" + doc->why}, {"markdown", doc->markdown}};
+      rule["helpUri"] = std::string(NSMON_REPOSITORY_URL) + "/blob/main/" + core::check_page_path(c.id);
+    }
+    rules.push_back(std::move(rule));
+  }
   json results = json::array();
   for (const auto& d : report.findings) {
     json r;
