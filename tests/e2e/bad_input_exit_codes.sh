@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One rule for bad input (README's "Exit codes"; issue 48): every subcommand that reads a file,
+# One rule for bad input (docs/exit-codes.md; issue 48): every subcommand that reads a file,
 # against the same bad inputs — garbage bytes, an empty file, a directory, a missing file, invalid
 # UTF-8 — exits with the code the rule gives: 1 when a checker meets a file it checks that does
 # not parse (a finding), 2 for any other input that does not load (a runner's, an option's) and

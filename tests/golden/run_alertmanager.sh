@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Golden tests for `nsmon lint-alertmanager` (see README.md): runs nsmon in each case directory
+# Golden tests for `nsmon lint-alertmanager` (docs/lint-alertmanager.md): runs nsmon in each case directory
 # under tests/golden/alertmanager/ and compares its output with expected.txt / expected.json.
 #
 #   NSMON=build/nsmon bash tests/golden/run_alertmanager.sh [CASE...]         compare (default: every case)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Golden tests for `nsmon lint-rules` (see README.md): runs nsmon in each case directory under
+# Golden tests for `nsmon lint-rules` (docs/lint-rules.md): runs nsmon in each case directory under
 # tests/golden/lint/ and compares its output with expected.txt / expected.json.
 #
 #   NSMON=build/nsmon bash tests/golden/run_lint.sh [CASE...]         compare (default: every case)

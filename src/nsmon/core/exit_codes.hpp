@@ -20,7 +20,7 @@ enum ExitCode : int {
   kInterrupted = 130 ///< interrupted by SIGINT
 };
 
-/// What each code means, in the words of README's table and of every --help "Exit codes:" list
+/// What each code means, in the words of docs/exit-codes.md and of every --help "Exit codes:" list
 /// (tests/e2e/exit_codes_documented.sh compares them).
 struct ExitCodeMeaning {
   ExitCode code;
