@@ -2,11 +2,13 @@
 # as nsmon::embedded::check_pages, {id, markdown} sorted by id (core/check_docs.cpp reads them).
 # The pages go in as raw string literals, so the generated file reads like the pages themselves.
 file(GLOB_RECURSE pages RELATIVE ${DIR} ${DIR}/*/*.md)
-list(SORT pages)
+# Sorted by id, not by file name: "a/x-y.md" sorts before "a/x.md", "a/x" before "a/x-y".
+list(TRANSFORM pages REPLACE "\\.md$" "" OUTPUT_VARIABLE ids)
+list(SORT ids)
 set(body "")
 set(count 0)
-foreach(page ${pages})
-  string(REGEX REPLACE "\\.md$" "" id "${page}")
+foreach(id ${ids})
+  set(page ${id}.md)
   file(READ ${DIR}/${page} text)
   string(FIND "${text}" ")nsmon_page\"" clash)
   if(NOT clash EQUAL -1)

@@ -90,7 +90,7 @@ TEST_CASE("text: compiler-style findings, then the summary", "[report][render]")
   CHECK(text.find("rules.yml:5:15: error: bad, really: 100% [rules/duration]\n"
                   "          expr: up == 0\n"
                   "                ^~\n"
-                  "  help: use 5m\n") != std::string::npos);
+                  "  help: use 5m (nsmon explain rules/duration)\n") != std::string::npos);
   CHECK(text.find('\033') == std::string::npos);
   CHECK(text.substr(text.size() - 47) == "1 error, 1 warning, 1 info in 2 files (1 rule)\n");
   CHECK(report::render_text(r, sources, true).find("\033[") != std::string::npos);
@@ -107,7 +107,7 @@ TEST_CASE("text: colours around the location, the severity, the caret and help",
                   "100% [rules/duration]\n"
                   "          expr: up == 0\n"
                   "                \033[1;32m^~\033[0m\n"
-                  "  \033[1mhelp:\033[0m use 5m\n") != std::string::npos);
+                  "  \033[1mhelp:\033[0m use 5m (nsmon explain rules/duration)\n") != std::string::npos);
 }
 
 TEST_CASE("text: many findings are rendered in parallel chunks and written in their order", "[report][render]") {

@@ -1,4 +1,5 @@
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -36,11 +37,15 @@ const core::CheckInfo* find_check(std::string_view id) {
 std::string command_of(const core::CheckDoc& doc) {
   const core::DocExample* ex = doc.bad ? &*doc.bad : doc.good ? &*doc.good : nullptr;
   if (ex && !ex->command.empty()) {
-    std::string cmd = ex->command[0];
+    // The first word that is no global option (--catalog FILE, --color WHEN) nor its value.
+    std::size_t i = 0;
+    while (i + 1 < ex->command.size() && ex->command[i].starts_with("--"))
+      i += ex->command[i].find('=') == std::string::npos ? 2 : 1;
+    std::string cmd = ex->command[std::min(i, ex->command.size() - 1)];
     // Commands whose subcommand is what reports: "slo generate", "routes test", "promql check".
     if ((cmd == "slo" || cmd == "routes" || cmd == "promql" || cmd == "catalog" || cmd == "config") &&
-        ex->command.size() > 1)
-      cmd += " " + ex->command[1];
+        i + 1 < ex->command.size())
+      cmd += " " + ex->command[i + 1];
     return cmd;
   }
   std::size_t at = doc.transcript.find("$ nsmon ");
@@ -54,8 +59,7 @@ std::string command_of(const core::CheckDoc& doc) {
 std::string severity_text(const core::CheckInfo& c, const std::string& command) {
   std::string id(c.id);
   std::string s = "Default severity: " + std::string(core::to_string(c.severity)) + ".";
-  if (c.section == core::CheckSection::nsmon_files)
-    return s + " It is about an input nsmon itself needs; it cannot be turned off: mend the input.";
+  if (c.section == core::CheckSection::nsmon_files) return s + " It cannot be turned off or re-graded.";
   if (command == "lint-rules")
     return s + " A policy file (`--policy FILE`) changes it: `severity: {" + id +
            ": error}` (error, warning, info or off).\n\nOne occurrence: a `# nsmon disable " + id +
