@@ -97,13 +97,19 @@ int run_generate(const SloOptions& o, const Context& ctx) {
   for (const auto& s : skipped) std::cerr << "nsmon: no tests for " << s << "\n";
 
   if (o.check) {
-    // Each file that differs from what the spec gives is a finding of the one report.
+    // Each file that is missing or differs from what the spec gives is a finding of the one report,
+    // whose help is the command that writes it.
     report::Report report;
+    std::string regenerate = "run nsmon slo generate " + o.spec + " --out " + o.out;
+    if (!o.tests.empty()) regenerate += " --tests " + o.tests;
+    if (!o.dashboard.empty()) regenerate += " --dashboard " + o.dashboard;
     for (const auto& [path, content] : files) {
       std::error_code ec;
-      if (!fs::exists(path, ec) || util::read_file(path) != content)
-        report.findings.push_back(core::make_diagnostic(
-            "generated/stale", {path, 0, 0, 0}, "differs from what " + o.spec + " gives", "run nsmon slo generate"));
+      const bool missing = !fs::exists(path, ec);
+      if (!missing && util::read_file(path) == content) continue;
+      report.findings.push_back(core::make_diagnostic(
+          "generated/stale", {path, 0, 0, 0},
+          missing ? "missing: " + o.spec + " makes it" : "differs from what " + o.spec + " gives", regenerate));
     }
     core::sort_diagnostics(report.findings);
     report.gate_failed = !report.findings.empty();

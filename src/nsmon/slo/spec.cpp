@@ -382,15 +382,18 @@ private:
                     ") are different counters: make sure every error is also counted in the total");
       return;
     }
+    bool all_kept = true;
     for (const auto& t : total.matchers) {
       bool kept = false;
       for (const auto& e : errors.matchers) kept = kept || (e.name == t.name && e.op == t.op && e.value == t.value);
+      all_kept = all_kept && kept;
       if (!kept)
         y_.report(at, "slo/events",
                   "errors drop the total's matcher " + t.name + ": they count events the total does not")
             .severity = core::Severity::error;
     }
-    if (errors.matchers.size() <= total.matchers.size())
+    // Errors that keep every matcher of the total and add none select the very same series.
+    if (all_kept && errors.matchers.size() <= total.matchers.size())
       y_.report(at, "slo/events", "errors select the same series as the total: the error ratio is always 1").severity =
           core::Severity::error;
   }
