@@ -531,8 +531,9 @@ void Analysis::config(const rules::Config* cfg) {
         core::Diagnostic d = core::make_diagnostic(
             "alerts/group-interval", g.interval->span,
             "group " + g.name.value + " is evaluated every " + text::format_duration(g.interval->ms) +
-                ": alerts are sent late, and Alertmanager resolves them between evaluations",
-            "evaluate alerting groups every 5m or less");
+                ": its alerts see a problem up to that late (a shorter one not at all), and the series it "
+                "records are older than the 5m lookback between evaluations",
+            "evaluate rule groups every 5m or less");
         d.group = g.name.value;
         out_.push_back(std::move(d));
       }

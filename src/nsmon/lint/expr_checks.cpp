@@ -200,7 +200,7 @@ private:
     }
     std::string hint = pin->op == MatchOp::equal ? util::did_you_mean(pin->value, names) : "";
     emit("config/unknown-job", pin->range,
-         "no scrape config of the config is job " + promql::format_matcher(*pin) +
+         "no scrape config of the config matches " + promql::format_matcher(*pin) +
              " (jobs: " + util::join(names, ", ") + "): this selector matches nothing",
          hint.empty() ? "use one of the config's job names" : "did you mean job=\"" + hint + "\"?");
   }
@@ -294,7 +294,9 @@ private:
       if (const VectorSelector* vs = selector_of(arg)) {
         SeriesInfo s = inf_.series(*vs);
         const Shape& shape = inf_.at(vs);
-        if (shape.kind == ValueKind::gauge && (s.origin == SeriesInfo::Origin::catalog || s.recorded) &&
+        // A histogram's or summary's base name is no series at all (catalog/histogram-base-name), not
+        // a gauge.
+        if (shape.kind == ValueKind::gauge && s.exists && (s.origin == SeriesInfo::Origin::catalog || s.recorded) &&
             !(s.recorded && s.recorded->shape.aggregated && s.recorded->shape.kind == ValueKind::counter))
           emit("promql/rate-on-gauge", c.range,
                c.name + "() of " + s.name + ", which is a gauge: " + c.name + " only makes sense for counters",

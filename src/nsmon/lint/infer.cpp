@@ -400,7 +400,7 @@ Shape Inference::binary(const BinaryExpr& b) const {
           s.maybe.erase(inc);
           s.values.erase(inc);
           s.removed[inc] = util::concat({vm->card == Cardinality::many_to_one ? "group_left" : "group_right", " (", inc,
-                                         "), which copies it from the ", side, " side's series, which have none"});
+                                         "), copying it from the ", side, " side's series, which have none,"});
           continue;
         }
         s.removed.erase(inc);

@@ -263,9 +263,6 @@ private:
                       group, rule);
         d.severity = core::Severity::warning;
       }
-      if (!text::go::valid_utf8(kv.value.value))
-        add(kv.value.span, "rules/label-value", "invalid " + what + " value: not UTF-8" + kv.value.anchor_note(), group,
-            rule);
     }
   }
 
