@@ -106,6 +106,14 @@ int run_test_rules(const TestRulesOptions& o, const Context& ctx) {
     const core::SourceFile& src = sources.add(path, util::read_file(path));
     files.push_back(ruletest::prepare(src, options, sources, problems));
   }
+  // Below error, a problem of the input does not stop the run; it is a finding of the report
+  // (a rule_files pattern that matches nothing), under --fail-on as any other.
+  std::vector<core::Diagnostic> warnings;
+  std::erase_if(problems, [&](core::Diagnostic& d) {
+    if (d.severity >= core::Severity::error) return false;
+    warnings.push_back(std::move(d));
+    return true;
+  });
   check_loaded(std::move(problems), sources, "test input", o.files.size() == 1 ? o.files[0] : "set",
                core::Severity::error);
   load_alertmanagers(files, alertmanager_version(ctx.settings));
@@ -142,6 +150,8 @@ int run_test_rules(const TestRulesOptions& o, const Context& ctx) {
 
   auto paths = show_alert_paths(runs.back(), ctx.report.format == "text");
   report::Report report = ruletest::summarize(files, runs, {o.coverage, o.coverage_min});
+  report.findings.insert(report.findings.end(), warnings.begin(), warnings.end());
+  core::sort_diagnostics(report.findings);
   // The versions the run assumed, in the summary line and the JSON summary.
   std::string assumed = version == "both" ? "Prometheus 2.x and 3.x" : "Prometheus " + version + ".x";
   report.facts.push_back({"prometheus_version", version});
