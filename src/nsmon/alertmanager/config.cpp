@@ -13,6 +13,7 @@
 #include "nsmon/core/yaml_v2.hpp"
 #include "nsmon/rules/http_client.hpp"
 #include "nsmon/text/duration.hpp"
+#include "nsmon/util/strings.hpp"
 #include "nsmon/util/url.hpp"
 
 namespace nsmon::alertmanager {
@@ -559,6 +560,22 @@ private:
     check_templates(c, where, r);
   }
 
+  // Alertmanager's message names the fields of its newest version ("one of url or url_file"); a
+  // field the target version does not have (url_file before 0.26) is left out of the advice.
+  std::string required_message(const detail::NotifierKind& kind, const detail::Required& r) const {
+    std::vector<std::string> known;
+    for (auto f : r.any)
+      if (f.find('.') != std::string_view::npos || has_field(kind.key, f)) known.emplace_back(f);
+    if (known.size() == r.any.size()) return std::string(r.message);
+    std::string message = known.size() == 1 ? known[0] : "one of " + util::join(known, " or ");
+    message += " must be configured";
+    std::vector<std::string> global;
+    for (auto g : r.global)
+      if (has_field("global", g)) global.emplace_back(g);
+    if (!global.empty()) message += ", or " + util::join(global, " or ") + " under global:";
+    return message;
+  }
+
   // The fields a kind needs, in the config or (for some) under global:.
   void required(const detail::NotifierKind& kind, const yaml::Node& c, const yaml::Node& at, const Config& cfg,
                 const std::string& where) {
@@ -572,7 +589,7 @@ private:
         ok = ok || present(n);
       }
       for (auto g : r.global) ok = ok || cfg.global_fields.count(std::string(g));
-      if (!ok) y_.report(at, "alertmanager/missing-field", std::string(r.message) + " (" + where + ")");
+      if (!ok) y_.report(at, "alertmanager/missing-field", required_message(kind, r) + " (" + where + ")");
     }
   }
 
