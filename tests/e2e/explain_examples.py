@@ -63,10 +63,26 @@ def prove(page):
     out = bad.stdout + bad.stderr
     if tag not in out:
         failures.append(f"{cid}: the bad example does not report it (exit {bad.returncode}):\n{out[-2000:]}")
-    elif f"--disable {cid}" in page["severity_and_silencing"]:
-        quiet = run_example(page["bad"], ["--disable", cid])
-        if tag in quiet.stdout + quiet.stderr:
-            failures.append(f"{cid}: the bad example still reports it with --disable {cid}")
+    else:
+        silencing = page["severity_and_silencing"]
+        if f"--disable {cid}" in silencing:
+            quiet = run_example(page["bad"], ["--disable", cid])
+            if tag in quiet.stdout + quiet.stderr:
+                failures.append(f"{cid}: the bad example still reports it with --disable {cid}")
+        if f"severity: {{{cid}: error}}" in silencing and "--policy" not in page["bad"]["command"]:
+            # A policy file that turns it off.
+            files = dict(page["bad"]["files"], **{"nsmon-policy.yml": f"severity: {{{cid}: off}}\n"})
+            quiet = run_example(dict(page["bad"], files=files), ["--policy", "nsmon-policy.yml"])
+            if tag in quiet.stdout + quiet.stderr:
+                failures.append(f"{cid}: the bad example still reports it with a policy of severity {cid}: off")
+        if f"# nsmon disable {cid}" in silencing:
+            # The comment at the top of every YAML file of the example silences it there.
+            commented = dict(page["bad"], files={
+                name: (f"# nsmon disable {cid}\n" + text if name.endswith((".yml", ".yaml")) else text)
+                for name, text in page["bad"]["files"].items()})
+            quiet = run_example(commented)
+            if tag in quiet.stdout + quiet.stderr:
+                failures.append(f"{cid}: the bad example still reports it under `# nsmon disable {cid}`")
     good = run_example(page["good"])
     out = good.stdout + good.stderr
     if tag in out:

@@ -60,11 +60,19 @@ std::string severity_text(const core::CheckInfo& c, const std::string& command) 
   std::string id(c.id);
   std::string s = "Default severity: " + std::string(core::to_string(c.severity)) + ".";
   if (c.section == core::CheckSection::nsmon_files) return s + " It cannot be turned off or re-graded.";
-  if (command == "lint-rules")
-    return s + " A policy file (`--policy FILE`) changes it: `severity: {" + id +
-           ": error}` (error, warning, info or off).\n\nOne occurrence: a `# nsmon disable " + id +
-           "` comment on the rule (at the top of a file: the whole file). Every occurrence: `--disable " + id +
-           "`, or `disable: [" + id + "]` in the policy file.";
+  if (command == "lint-rules") {
+    s += " A policy file (`--policy FILE`) changes it: `severity: {" + id + ": error}` (error, warning, info or off).";
+    // `# nsmon disable` comments are read in rule files that load; prometheus.yml's findings
+    // (config/*, but for those about rules' selectors), a file that does not parse and a file
+    // skipped are where no comment is read. explain_examples.py proves each sentence it gets.
+    const bool in_rule_file =
+        !(id.starts_with("config/") && id != "config/rate-window" && id != "config/unknown-job") &&
+        id != "yaml/syntax" && id != "rules/not-a-rule-file";
+    if (in_rule_file)
+      s += "\n\nOne occurrence: a `# nsmon disable " + id +
+           "` comment on the rule (before any content of a rule file: the whole file).";
+    return s + "\n\nEvery occurrence: `--disable " + id + "`, or `disable: [" + id + "]` in the policy file.";
+  }
   if (command == "lint-metrics") return s + " `--disable " + id + "` leaves it out of a run.";
   return s + " `nsmon " + command + "` has no switch for one check: `--fail-on` says which severities fail the run.";
 }
