@@ -1,8 +1,8 @@
 #include <CLI/CLI.hpp>
-#include <algorithm>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
@@ -32,26 +32,32 @@ const core::CheckInfo* find_check(std::string_view id) {
   return nullptr;
 }
 
+// The subcommand of nsmon's arguments: the first word that is no global option (--catalog FILE,
+// --color WHEN) nor its value, with its own subcommand where that is what runs ("slo generate").
+std::string command_name(const std::vector<std::string>& words) {
+  std::size_t i = 0;
+  while (i + 1 < words.size() && words[i].starts_with("--")) i += words[i].find('=') == std::string::npos ? 2 : 1;
+  if (i >= words.size()) return "";
+  std::string cmd = words[i];
+  if ((cmd == "slo" || cmd == "routes" || cmd == "promql" || cmd == "catalog" || cmd == "config") &&
+      i + 1 < words.size())
+    cmd += " " + words[i + 1];
+  return cmd;
+}
+
 // The subcommand that reports a check, as its page shows it: the bad example's, or the one its
 // transcript runs. Empty for a page that shows neither.
 std::string command_of(const core::CheckDoc& doc) {
   const core::DocExample* ex = doc.bad ? &*doc.bad : doc.good ? &*doc.good : nullptr;
-  if (ex && !ex->command.empty()) {
-    // The first word that is no global option (--catalog FILE, --color WHEN) nor its value.
-    std::size_t i = 0;
-    while (i + 1 < ex->command.size() && ex->command[i].starts_with("--"))
-      i += ex->command[i].find('=') == std::string::npos ? 2 : 1;
-    std::string cmd = ex->command[std::min(i, ex->command.size() - 1)];
-    // Commands whose subcommand is what reports: "slo generate", "routes test", "promql check".
-    if ((cmd == "slo" || cmd == "routes" || cmd == "promql" || cmd == "catalog" || cmd == "config") &&
-        i + 1 < ex->command.size())
-      cmd += " " + ex->command[i + 1];
-    return cmd;
-  }
+  if (ex) return command_name(ex->command);
   std::size_t at = doc.transcript.find("$ nsmon ");
   if (at == std::string::npos) return "";
-  std::string_view rest = std::string_view(doc.transcript).substr(at + 8);
-  return std::string(rest.substr(0, rest.find_first_of(" \n")));
+  std::string_view line = std::string_view(doc.transcript).substr(at + 8);
+  line = line.substr(0, line.find('\n'));
+  std::vector<std::string> words;
+  std::istringstream in{std::string(line)};
+  for (std::string w; in >> w;) words.push_back(w);
+  return command_name(words);
 }
 
 // How to change the check's severity and silence it, for the command that reports it: written here
