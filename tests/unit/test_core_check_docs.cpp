@@ -84,6 +84,8 @@ TEST_CASE("check page: a page out of shape is refused with its line", "[check_do
   CHECK(error_of(escape).find("relative to its directory") != std::string::npos);
   std::string open = "# a/b\n\n## Why it matters\n\nx\n\n## Bad\n\n```console\n$ nsmon x\n";
   CHECK(error_of(open) == "p.md:9: a code block that is not closed");
+  std::string bare = "# a/b\n\n## Why it matters\n\nx\n\n## Bad\n\n```console\n$ nsmon   \n```\n";
+  CHECK(error_of(bare) == "p.md:10: the `$ nsmon` line runs no command");
   std::string two = "# a/b\n\n## Why it matters\n\nx\n\n## Bad\n\n```console\n$ nsmon x\n$ nsmon y\n```\n";
   CHECK(error_of(two) == "p.md:11: an example has one `$ nsmon` command line");
 }

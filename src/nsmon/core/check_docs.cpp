@@ -111,6 +111,7 @@ DocExample read_example(const std::vector<Line>& lines, std::string_view name, i
       if (!file.empty() || !lines[j].text.starts_with("$ nsmon ")) continue;
       if (have_command) fail(name, lines[j].number, "an example has one `$ nsmon` command line");
       ex.command = shell_words(lines[j].text.substr(8), name, lines[j].number);
+      if (ex.command.empty()) fail(name, lines[j].number, "the `$ nsmon` line runs no command");
       have_command = true;
     }
     if (j == lines.size()) fail(name, lines[i].number, "a code block that is not closed");
