@@ -1,4 +1,6 @@
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <optional>
 
 #include "nsmon/core/yaml.hpp"
 #include "nsmon/text/duration.hpp"
@@ -118,4 +120,23 @@ TEST_CASE("YamlReader reports every duplicate key once, where it is", "[yaml]") 
   // A loader's own report of the same key is folded into the first one.
   y.check_mapping(*root, {"a", "b"}, "the file");
   CHECK(diags.size() == 2);
+}
+
+TEST_CASE("YamlReader::number reads numbers as YAML does: .inf is one, inf is a string", "[yaml]") {
+  core::SourceFile src("f.yml", "a: [1.5, -2, 1e3, .inf, -.Inf, .nan, inf, nan, -infinity, 0x1p3, 1e999]\n");
+  std::vector<core::Diagnostic> diags;
+  core::YamlReader y(src, diags);
+  auto root = y.parse();
+  REQUIRE(root);
+  std::vector<std::optional<double>> got;
+  for (const auto& item : (*root)["a"]) got.push_back(y.number(item, "a"));
+  REQUIRE(got.size() == 11);
+  CHECK(got[0] == 1.5);
+  CHECK(got[1] == -2);
+  CHECK(got[2] == 1000);
+  CHECK((got[3] && std::isinf(*got[3]) && *got[3] > 0));
+  CHECK((got[4] && std::isinf(*got[4]) && *got[4] < 0));
+  CHECK((got[5] && std::isnan(*got[5])));
+  for (std::size_t i = 6; i < got.size(); ++i) CHECK(!got[i]); // strings to YAML; out of range
+  CHECK(diags.size() == 5);
 }

@@ -1,9 +1,11 @@
 #include "nsmon/core/yaml.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <set>
 
+#include "nsmon/core/yaml_v2.hpp"
 #include "nsmon/text/go.hpp"
 #include "nsmon/util/strings.hpp"
 
@@ -108,9 +110,13 @@ std::optional<std::string> YamlReader::string(const yaml::Node& n, std::string_v
 std::optional<double> YamlReader::number(const yaml::Node& n, std::string_view what) {
   if (n.is_scalar()) {
     const std::string s(n.scalar());
+    if (auto special = yaml_v2::special_float(s)) return *special;
+    // from_chars also reads inf, nan and infinity, which YAML reads as strings.
+    const char first = s.empty() ? '\0' : s[s[0] == '-' ? std::min<std::size_t>(1, s.size() - 1) : 0];
     double v = 0;
     auto res = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (res.ec == std::errc() && res.ptr == s.data() + s.size()) return v;
+    if (!std::isalpha(static_cast<unsigned char>(first)) && res.ec == std::errc() && res.ptr == s.data() + s.size())
+      return v;
   }
   report(n, "yaml/type", std::string(what) + " must be a number");
   return std::nullopt;

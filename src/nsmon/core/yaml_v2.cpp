@@ -110,12 +110,7 @@ Resolved resolve_text(std::string_view in, bool timestamps) {
   for (std::string_view f : {"n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"})
     if (in == f) return {"!!bool", false};
   auto number = [](double v) { return Resolved{"!!float", false, false, 0, 0, v}; };
-  for (std::string_view x : {".nan", ".NaN", ".NAN"})
-    if (in == x) return number(std::numeric_limits<double>::quiet_NaN());
-  for (std::string_view x : {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"})
-    if (in == x) return number(std::numeric_limits<double>::infinity());
-  for (std::string_view x : {"-.inf", "-.Inf", "-.INF"})
-    if (in == x) return number(-std::numeric_limits<double>::infinity());
+  if (auto special = special_float(in)) return number(*special);
   char c = in[0];
   if (c == '.') {
     if (yaml_style_float(in))
@@ -154,6 +149,16 @@ const char* go_type(Type t) {
 }
 
 } // namespace
+
+std::optional<double> special_float(std::string_view plain) {
+  for (std::string_view x : {".nan", ".NaN", ".NAN"})
+    if (plain == x) return std::numeric_limits<double>::quiet_NaN();
+  for (std::string_view x : {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"})
+    if (plain == x) return std::numeric_limits<double>::infinity();
+  for (std::string_view x : {"-.inf", "-.Inf", "-.INF"})
+    if (plain == x) return -std::numeric_limits<double>::infinity();
+  return std::nullopt;
+}
 
 Resolved resolve(const yaml::Node& n) {
   if (!n || n.is_null()) return {"!!null"};

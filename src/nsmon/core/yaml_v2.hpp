@@ -36,6 +36,10 @@ struct Resolved {
 };
 Resolved resolve(const yaml::Node& n);
 
+/// YAML's special floats, which yaml.v2 and yaml.v3 resolve alike: .inf, +.Inf, -.INF, .nan, ...;
+/// nullopt for any other text (`inf` and `nan` are strings).
+std::optional<double> special_float(std::string_view plain);
+
 /// resolve(n).tag.
 std::string_view tag(const yaml::Node& n);
 

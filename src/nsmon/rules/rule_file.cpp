@@ -1,6 +1,7 @@
 #include "nsmon/rules/rule_file.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <unordered_map>
 
@@ -282,7 +283,7 @@ private:
     g.query_offset = duration_field(n, "query_offset", gname, "");
     if (auto l = n["limit"]) {
       auto v = y_.number(l, "limit");
-      if (v && (*v < 0 || *v != static_cast<double>(static_cast<std::int64_t>(*v))))
+      if (v && (!std::isfinite(*v) || *v < 0 || *v > 9e18 || *v != std::floor(*v)))
         add(y_.span(l), "yaml/type", "limit must be a non-negative integer", gname);
       else if (v) g.limit = static_cast<std::int64_t>(*v);
     }
