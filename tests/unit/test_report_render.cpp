@@ -263,6 +263,16 @@ TEST_CASE("sarif: the structure SARIF 2.1.0 requires", "[report][render]") {
   CHECK(results[1]["level"] == "note");
   CHECK(!results[1]["locations"][0]["physicalLocation"].contains("region"));
   CHECK(results[2]["message"]["text"] == "bad, really: 100%\nhelp: use 5m");
+  // Each rule carries its page: whole for the checks a result cites, what and why for the others.
+  for (const json& rule : log["runs"][0]["tool"]["driver"]["rules"]) {
+    INFO(rule["id"]);
+    REQUIRE(rule.contains("help"));
+    CHECK(rule["helpUri"].get<std::string>().ends_with("/blob/main/docs/checks/" + rule["id"].get<std::string>() +
+                                                       ".md"));
+    const bool cited =
+        rule["id"] == "yaml/unknown-field" || rule["id"] == "rules/duration" || rule["id"] == results[1]["ruleId"];
+    CHECK(rule["help"].contains("markdown") == cited);
+  }
   // An empty report is still a valid log; absolute paths become file:// URIs.
   report::Report empty;
   check_sarif(json::parse(report::render_sarif(empty, sources)));

@@ -173,9 +173,14 @@ std::string render_sarif(const Report& report, const core::SourceSet& sources) {
     json rule = {{"id", c.id},
                  {"shortDescription", {{"text", c.summary}}},
                  {"defaultConfiguration", {{"level", sarif_level(c.severity)}}}};
-    // The check's page (nsmon explain): what code scanning shows under "Show more".
+    // The check's page (nsmon explain): what code scanning shows under "Show more". The whole
+    // page, with its examples, for the checks a result cites; what and why for the others, so that
+    // a run with one finding stays tens of kilobytes, not half a megabyte.
     if (auto doc = core::check_doc(c.id)) {
-      rule["help"] = {{"text", doc->what + "\n\n" + doc->why}, {"markdown", doc->markdown}};
+      rule["help"] = {{"text", doc->what + "\n\n" + doc->why}};
+      if (std::any_of(report.findings.begin(), report.findings.end(),
+                      [&](const auto& d) { return d.check.id() == c.id; }))
+        rule["help"]["markdown"] = doc->markdown;
       rule["helpUri"] = std::string(NSMON_REPOSITORY_URL) + "/blob/main/" + core::check_page_path(c.id);
     }
     rules.push_back(std::move(rule));
