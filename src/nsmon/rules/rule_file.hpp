@@ -9,7 +9,7 @@
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/source.hpp"
 #include "nsmon/core/yaml.hpp"
-#include "nsmon/rules/template.hpp"
+#include "nsmon/gotemplate/check.hpp"
 
 namespace nsmon::rules {
 
@@ -23,9 +23,9 @@ struct KeyValue {
   core::Located value;
   /// The value as a Go template (alerting rules' labels and annotations only), kept only when it
   /// has actions or errors: most values are plain text.
-  std::shared_ptr<const TemplateInfo> template_info;
+  std::shared_ptr<const gotemplate::TemplateInfo> template_info;
   /// The template's info, empty when none was kept.
-  const TemplateInfo& tmpl() const;
+  const gotemplate::TemplateInfo& tmpl() const;
 };
 
 struct Rule {

@@ -14,7 +14,7 @@
 // (template/template.go, rules/alerting.go): its own lexer, parser and executor, Go's builtins
 // and Prometheus's functions, errors worded and positioned as Go words them.
 
-namespace nsmon::rules {
+namespace nsmon::gotemplate {
 
 /// One sample of a `query` result (Prometheus's template `sample`: labels and value).
 struct TemplateSample {
@@ -126,4 +126,4 @@ private:
   std::unique_ptr<Files> files_;
 };
 
-} // namespace nsmon::rules
+} // namespace nsmon::gotemplate
