@@ -9,7 +9,8 @@
 #include <set>
 #include <string_view>
 
-#include "nsmon/rules/http_client.hpp"
+#include "nsmon/httpconfig/http_client.hpp"
+#include "nsmon/httpconfig/rows.hpp"
 #include "nsmon/text/duration.hpp"
 #include "nsmon/text/go.hpp"
 #include "nsmon/util/strings.hpp"
@@ -18,77 +19,7 @@ namespace nsmon::rules::detail {
 
 namespace {
 
-using Fields = std::vector<std::string_view>;
-
-// The value at a dotted path ("basic_auth.username") of a mapping, or an undefined node.
-yaml::Node get(const yaml::Node& m, std::string_view path) {
-  yaml::Node n = m;
-  while (n && n.is_map()) {
-    auto dot = path.find('.');
-    n = n[path.substr(0, dot)];
-    if (dot == std::string_view::npos) return n;
-    path.remove_prefix(dot + 1);
-  }
-  return {};
-}
-
-// Set as Go sees it after unmarshalling: not null, not "", not false, not an empty list or map.
-bool set(const yaml::Node& n) {
-  if (!n || n.is_null()) return false;
-  if (n.is_scalar()) return !n.scalar().empty() && n.scalar() != "false";
-  return n.size() > 0;
-}
-bool set(const yaml::Node& m, std::string_view path) { return set(get(m, path)); }
-// Given at all, as Go sees a pointer to a section: `oauth: {}` is given, `oauth:` (null) is not.
-bool present(const yaml::Node& m, std::string_view path) {
-  auto n = get(m, path);
-  return n && !n.is_null();
-}
-std::string value(const yaml::Node& m, std::string_view path) {
-  auto n = get(m, path);
-  return n && n.is_scalar() ? std::string(n.scalar()) : std::string();
-}
-
-// One row of the declarative rules: what Prometheus's Validate/UnmarshalYAML functions check.
-enum class Kind {
-  at_most_one, ///< at most one of `a` set
-  conflict,    ///< not any of `a` together with any of `b`
-  required,    ///< one of `a` set
-  exactly_one, ///< one of `a` set (message: "one of ..."), and at most one ("at most one of ...")
-  one_of,      ///< the value of a[0], when set, is one of `b`; the value quoted replaces "{}" (else is appended)
-  http_url,    ///< a[0], when set, is an http(s) URL with a host
-  not_empty,   ///< a[0], when given (it has a default otherwise), is not empty: `server: ""` or `server:`
-  each_match,  ///< each entry of the list a[0] matches the RE2 pattern b[0]; the entry replaces "{}"
-};
-struct Rule {
-  Kind kind;
-  Fields a;
-  Fields b;
-  std::string_view message;
-  std::string_view when = {}; ///< the rule applies only when this field is set
-};
-
-// clang-format off
-const std::vector<Rule> kHttpClientRules = {
-  {Kind::at_most_one, {"bearer_token", "bearer_token_file"}, {}, "at most one of bearer_token & bearer_token_file must be configured"},
-  {Kind::conflict, {"basic_auth", "oauth2"}, {"bearer_token", "bearer_token_file"}, "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured"},
-  {Kind::at_most_one, {"basic_auth.username", "basic_auth.username_file", "basic_auth.username_ref"}, {}, "at most one of basic_auth username, username_file & username_ref must be configured"},
-  {Kind::at_most_one, {"basic_auth.password", "basic_auth.password_file", "basic_auth.password_ref"}, {}, "at most one of basic_auth password, password_file & password_ref must be configured"},
-  {Kind::conflict, {"authorization"}, {"bearer_token", "bearer_token_file"}, "authorization is not compatible with bearer_token & bearer_token_file"},
-  {Kind::at_most_one, {"authorization.credentials", "authorization.credentials_file", "authorization.credentials_ref"}, {}, "at most one of authorization credentials & credentials_file must be configured"},
-  {Kind::conflict, {"basic_auth", "oauth2"}, {"authorization"}, "at most one of basic_auth, oauth2 & authorization must be configured"},
-  {Kind::at_most_one, {"basic_auth", "oauth2"}, {}, "at most one of basic_auth, oauth2 & authorization must be configured"},
-  {Kind::required, {"oauth2.client_id"}, {}, "oauth2 client_id must be configured", "oauth2"},
-  {Kind::required, {"oauth2.token_url"}, {}, "oauth2 token_url must be configured", "oauth2"},
-  {Kind::conflict, {"proxy_from_environment"}, {"proxy_url"}, "if proxy_from_environment is configured, proxy_url must not be configured"},
-  {Kind::required, {"proxy_url"}, {}, "if no_proxy is configured, proxy_url must also be configured", "no_proxy"},
-  {Kind::required, {"proxy_url", "proxy_from_environment"}, {}, "if proxy_connect_header is configured, proxy_url or proxy_from_environment must also be configured", "proxy_connect_header"},
-};
-
-// The fields of the HTTP client that are not its defaults (Kubernetes SD compares with them).
-const Fields kCustomHttpClient = {"basic_auth", "authorization", "oauth2", "bearer_token", "bearer_token_file",
-                                  "tls_config", "proxy_url", "no_proxy", "proxy_from_environment",
-                                  "proxy_connect_header", "http_headers"};
+using namespace httpconfig;
 
 // Every service discovery kind of Prometheus 3 (discovery/*: the key is <name>_sd_configs), with
 // the rules of its UnmarshalYAML. Kinds without rows are only checked for their HTTP client.
@@ -201,23 +132,6 @@ const std::vector<SdKind> kSdKinds = {
     {Kind::required, {"password"}, {}, "Uyuni SD configuration requires a password"},
   }},
 };
-
-// The fields of the sections below the top level (config.go's and common/config's yaml tags): a
-// misspelt field there is an error for Prometheus as anywhere else.
-using Names = std::vector<std::string>;
-const Names kHttpClientFields = {"basic_auth", "authorization", "oauth2", "bearer_token", "bearer_token_file",
-                                 "tls_config", "follow_redirects", "enable_http2", "proxy_url", "no_proxy",
-                                 "proxy_from_environment", "proxy_connect_header", "http_headers"};
-const Names kBasicAuth = {"username", "username_file", "username_ref", "password", "password_file", "password_ref"};
-const Names kAuthorization = {"type", "credentials", "credentials_file", "credentials_ref"};
-const Names kOAuth2 = {"client_id", "client_secret", "client_secret_file", "client_secret_ref",
-                       "client_certificate_key_id", "client_certificate_key", "client_certificate_key_file",
-                       "client_certificate_key_ref", "grant_type", "signature_algorithm", "iss", "audience", "claims",
-                       "scopes", "token_url", "endpoint_params", "tls_config", "proxy_url", "no_proxy",
-                       "proxy_from_environment", "proxy_connect_header"};
-const Names kTls = {"ca",      "cert",   "key",         "ca_file",              "cert_file",   "key_file",
-                    "ca_ref",  "cert_ref", "key_ref",   "server_name",          "insecure_skip_verify",
-                    "min_version", "max_version"};
 const Names kRemoteWrite = {"url", "remote_timeout", "headers", "write_relabel_configs", "name", "send_exemplars",
                             "send_native_histograms", "round_robin_dns", "protobuf_message", "failed_request_logging",
                             "queue_config", "metadata_config", "sigv4", "azuread", "google_iam"};
@@ -234,12 +148,6 @@ const Names kOtlp = {"promote_all_resource_attributes", "promote_resource_attrib
                      "translation_strategy", "keep_identifying_resource_attributes", "convert_histograms_to_nhcb",
                      "promote_scope_metadata", "label_name_underscore_sanitization",
                      "label_name_preserve_multiple_underscores"};
-
-Names plus(Names a, const Names& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
-
 // The fields of each service discovery kind (discovery/*'s SDConfig yaml tags); `http`: the HTTP
 // client's fields are inlined too.
 struct SdFields {
@@ -293,47 +201,6 @@ const std::vector<std::string_view> kRelabelActions = {"replace",   "keep",     
                                                        "labelkeep", "lowercase", "uppercase"};
 const std::vector<std::string_view> kScrapeProtocols = {
     "OpenMetricsText0.0.1", "OpenMetricsText1.0.0", "PrometheusProto", "PrometheusText0.0.4", "PrometheusText1.0.0"};
-// Headers remote write/read and tracing set themselves (config.go's reservedHeaders).
-const std::vector<std::string_view> kReservedHeaders = {"authorization",
-                                                        "host",
-                                                        "content-encoding",
-                                                        "content-length",
-                                                        "content-type",
-                                                        "user-agent",
-                                                        "connection",
-                                                        "keep-alive",
-                                                        "proxy-authenticate",
-                                                        "proxy-authorization",
-                                                        "www-authenticate",
-                                                        "accept-encoding",
-                                                        "x-prometheus-remote-write-version",
-                                                        "x-prometheus-remote-read-version",
-                                                        "x-prometheus-scrape-timeout-seconds",
-                                                        "x-amz-date",
-                                                        "x-amz-security-token",
-                                                        "x-amz-content-sha256"};
-// clang-format on
-
-bool contains(const std::vector<std::string_view>& v, std::string_view s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-// An http(s) URL with a host, as Prometheus's SD configs require (url.Parse, then scheme and host).
-std::string http_url_problem(const std::string& u) {
-  auto sep = u.find("://");
-  if (sep == std::string::npos) return "URL scheme must be 'http' or 'https'";
-  std::string scheme = lower(u.substr(0, sep));
-  if (scheme != "http" && scheme != "https") return "URL scheme must be 'http' or 'https'";
-  std::string rest = u.substr(sep + 3);
-  if (rest.empty() || rest[0] == '/' || rest[0] == '?' || rest[0] == '#') return "host is missing in URL";
-  return {};
-}
-
 // Units of Prometheus's byte sizes (alecthomas/units Base2Bytes): 512MB, 1GiB, 1GB512MB.
 // Hand-written: std::regex recurses per character, and a hostile value must not exhaust the stack.
 bool is_byte_size(const std::string& s) {
@@ -364,111 +231,14 @@ bool is_file_pattern(const std::string& s) {
 }
 
 } // namespace
-
-core::Diagnostic& report(core::YamlReader& y, const yaml::Node& at, core::CheckId check, std::string message) {
-  auto& d = y.report(at, check, std::move(message));
-  std::string_view text = y.source().text();
-  if (!at.is_null() || at.mark().is_null()) return d;
-  // Back to the ':' or '-' before the null, then to the first character of that line.
-  auto pos = std::min(static_cast<std::size_t>(at.mark().pos), text.size());
-  while (pos > 0 && std::isspace(static_cast<unsigned char>(text[pos - 1]))) --pos;
-  if (pos == 0) return d;
-  auto start = text.rfind('\n', pos - 1);
-  start = start == std::string_view::npos ? 0 : start + 1;
-  while (start < pos && (text[start] == ' ' || text[start] == '\t')) ++start;
-  // "- key:": the key, not the dash.
-  while (start + 2 < pos && text[start] == '-' && text[start + 1] == ' ')
-    for (start += 2; start < pos && text[start] == ' ';) ++start;
-  auto lc = y.source().line_col(start);
-  d.span.line = lc.line;
-  d.span.col = lc.col;
-  d.span.len = static_cast<int>(pos - start);
-  return d;
-}
-
 bool ConfigValidator::known_sd_key(const std::string& key) {
   if (!util::ends_with(key, "_sd_configs")) return false;
   std::string_view name(key.data(), key.size() - std::string_view("_sd_configs").size());
   return std::any_of(kSdKinds.begin(), kSdKinds.end(), [&](const SdKind& k) { return k.name == name; });
 }
-
 namespace {
 
-// The RE2 pattern of an each_match row, compiled once (all of them, on first use: a static is
-// initialised once even with threads).
-const RE2& pattern(std::string_view p) {
-  static const auto compiled = [] {
-    std::map<std::string, std::unique_ptr<RE2>, std::less<>> out;
-    for (const auto& kind : kSdKinds)
-      for (const auto& r : kind.rules)
-        if (r.kind == Kind::each_match) out.emplace(std::string(r.b.front()), std::make_unique<RE2>(r.b.front()));
-    return out;
-  }();
-  return *compiled.find(p)->second;
-}
-
-// Applies rule rows to the mapping `m`, reporting at the field that breaks them.
-void apply(core::YamlReader& y, const yaml::Node& m, const std::vector<Rule>& rules) {
-  auto last_set = [&](const Fields& fields) {
-    yaml::Node at;
-    for (auto f : fields)
-      if (auto n = get(m, f); set(n) && (!at || n.mark().pos > at.mark().pos)) at = n;
-    return at;
-  };
-  auto count = [&](const Fields& fields) {
-    return std::count_if(fields.begin(), fields.end(), [&](std::string_view f) { return set(m, f); });
-  };
-  for (const auto& r : rules) {
-    if (!r.when.empty() && !set(m, r.when)) continue;
-    std::string msg(r.message);
-    switch (r.kind) {
-    case Kind::at_most_one:
-      if (count(r.a) > 1) report(y, last_set(r.a), "config/conflict", msg);
-      break;
-    case Kind::conflict:
-      if (count(r.a) > 0 && count(r.b) > 0) {
-        auto a = last_set(r.a), b = last_set(r.b);
-        report(y, a.mark().pos > b.mark().pos ? a : b, "config/conflict", msg);
-      }
-      break;
-    case Kind::required:
-      if (count(r.a) == 0) {
-        auto n = get(m, r.a.front());
-        report(y, n ? n : (r.when.empty() ? m : get(m, r.when)), "config/missing-field", msg);
-      }
-      break;
-    case Kind::exactly_one:
-      if (count(r.a) == 0) report(y, m, "config/missing-field", "one of " + msg);
-      else if (count(r.a) > 1) report(y, last_set(r.a), "config/conflict", "at most one of " + msg);
-      break;
-    case Kind::one_of:
-      if (auto n = get(m, r.a.front()); set(n) && n.is_scalar() && !contains(r.b, n.scalar())) {
-        auto hole = msg.find("{}");
-        std::string quoted = "\"" + std::string(n.scalar()) + "\"";
-        report(y, n, "config/invalid-value",
-               hole == std::string::npos ? msg + " " + quoted : msg.replace(hole, 2, quoted));
-      }
-      break;
-    case Kind::http_url:
-      if (auto n = get(m, r.a.front()); set(n) && n.is_scalar())
-        if (auto p = http_url_problem(std::string(n.scalar())); !p.empty())
-          report(y, n, "config/invalid-value", msg + ": " + p);
-      break;
-    case Kind::not_empty:
-      if (auto n = get(m, r.a.front()); n && !set(n)) report(y, n, "config/missing-field", msg);
-      break;
-    case Kind::each_match:
-      if (auto list = get(m, r.a.front()); list && list.is_sequence())
-        for (const auto& e : list)
-          if (e.is_scalar() && !RE2::PartialMatch(e.scalar(), pattern(r.b.front()))) {
-            std::string text = msg;
-            report(y, e, "config/invalid-value",
-                   text.replace(text.find("{}"), 2, "\"" + std::string(e.scalar()) + "\""));
-          }
-      break;
-    }
-  }
-}
+using namespace httpconfig;
 
 // Kubernetes SD: role, the api_server/kubeconfig_file/own_namespace conflicts, selectors per role.
 void kubernetes(core::YamlReader& y, const yaml::Node& m) {
@@ -600,40 +370,11 @@ void stackit(core::YamlReader& y, const yaml::Node& m) {
 }
 
 } // namespace
-
 void ConfigValidator::fields(const yaml::Node& m, std::string_view path, const std::vector<std::string>& allowed) {
-  if (auto n = get(m, path); set(n)) y_.check_mapping(n, allowed, path);
+  httpconfig::fields(y_, m, path, allowed);
 }
 
-void ConfigValidator::tls(const yaml::Node& m, std::string_view path) {
-  fields(m, path, kTls);
-  // clang-format off
-  static const std::vector<Rule> rules = {
-    {Kind::one_of, {"min_version"}, {"TLS10", "TLS11", "TLS12", "TLS13"}, "unknown TLS version:"},
-    {Kind::one_of, {"max_version"}, {"TLS10", "TLS11", "TLS12", "TLS13"}, "unknown TLS version:"},
-    {Kind::at_most_one, {"ca", "ca_file", "ca_ref"}, {}, "at most one of ca, ca_file & ca_ref must be configured"},
-    {Kind::at_most_one, {"cert", "cert_file", "cert_ref"}, {}, "at most one of cert, cert_file & cert_ref must be configured"},
-    {Kind::at_most_one, {"key", "key_file", "key_ref"}, {}, "at most one of key and key_file must be configured"},
-  };
-  // clang-format on
-  auto n = get(m, path);
-  if (!n || !n.is_map()) return;
-  apply(y_, n, rules);
-  // A client certificate and its key come together (common/config's usingClientCert/Key).
-  auto any = [&](std::initializer_list<std::string_view> fs) {
-    yaml::Node at;
-    for (auto f : fs)
-      if (set(n, f) && !at) at = get(n, f);
-    return at;
-  };
-  auto cert = any({"cert", "cert_file", "cert_ref"}), key = any({"key", "key_file", "key_ref"});
-  if (cert && !key)
-    report(y_, cert, "config/missing-field",
-           "exactly one of key or key_file must be configured when a client certificate is configured");
-  else if (key && !cert)
-    report(y_, key, "config/missing-field",
-           "exactly one of cert or cert_file must be configured when a client key is configured");
-}
+void ConfigValidator::tls(const yaml::Node& m, std::string_view path) { httpconfig::check_tls(y_, m, path); }
 
 void ConfigValidator::alertmanager(const yaml::Node& am) {
   static const std::vector<Rule> rules = {
@@ -649,43 +390,7 @@ void ConfigValidator::alertmanager(const yaml::Node& am) {
   service_discovery(am);
 }
 
-void ConfigValidator::http_client(const yaml::Node& m) {
-  if (!m || !m.is_map()) return;
-  apply(y_, m, kHttpClientRules);
-  fields(m, "basic_auth", kBasicAuth);
-  fields(m, "authorization", kAuthorization);
-  fields(m, "oauth2", kOAuth2);
-  tls(m, "tls_config");
-  tls(m, "oauth2.tls_config");
-  // OAuth2's credentials depend on the grant type: a client certificate key for JWT bearer, a
-  // client secret otherwise.
-  if (auto o = get(m, "oauth2"); o && o.is_map()) {
-    bool jwt = value(o, "grant_type") == "urn:ietf:params:oauth:grant-type:jwt-bearer";
-    // clang-format off
-    static const std::vector<Rule> jwt_rules = {
-      {Kind::at_most_one, {"client_certificate_key", "client_certificate_key_file", "client_certificate_key_ref"}, {}, "at most one of oauth2 client_certificate_key, client_certificate_key_file & client_certificate_key_ref must be configured using grant-type=urn:ietf:params:oauth:grant-type:jwt-bearer"},
-      {Kind::one_of, {"signature_algorithm"}, {"RS256", "RS384", "RS512"}, "valid signature algorithms are RS256, RS384 and RS512, got {}"},
-    };
-    static const std::vector<Rule> secret_rules = {
-      {Kind::at_most_one, {"client_secret", "client_secret_file", "client_secret_ref"}, {}, "at most one of oauth2 client_secret, client_secret_file & client_secret_ref must be configured using grant-type=client_credentials"},
-    };
-    // clang-format on
-    apply(y_, o, jwt ? jwt_rules : secret_rules);
-  }
-  // http_headers: name -> {values, secrets, files}; the headers the client sets itself are refused
-  // (common/config's ReservedHeaders, compared in canonical form, i.e. any case).
-  if (auto h = get(m, "http_headers"); h && h.is_map())
-    for (auto it = h.begin(); it != h.end(); ++it) {
-      if (!it->first.is_scalar()) continue;
-      if (contains(kReservedHeaders, lower(std::string(it->first.scalar()))))
-        report(y_, it->first, "config/invalid-value",
-               "setting header \"" + text::go::canonical_header_key(std::string(it->first.scalar())) +
-                   "\" is not allowed");
-      if (it->second.is_map()) y_.check_mapping(it->second, {"values", "secrets", "files"}, "an HTTP header");
-    }
-  if (auto t = get(m, "authorization.type"); t && t.is_scalar() && lower(std::string(t.scalar())) == "basic")
-    report(y_, t, "config/invalid-value", "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
-}
+void ConfigValidator::http_client(const yaml::Node& m) { httpconfig::check_inline_http_client(y_, m); }
 
 void ConfigValidator::service_discovery(const yaml::Node& m) {
   for (auto it = m.begin(); it != m.end(); ++it) {
@@ -1164,17 +869,3 @@ void ConfigValidator::file_patterns(const yaml::Node& list, const std::string& w
 }
 
 } // namespace nsmon::rules::detail
-
-namespace nsmon::rules {
-
-void check_http_client(core::YamlReader& y, const yaml::Node& m) {
-  if (!m || m.is_null()) return;
-  if (!y.check_mapping(m, detail::kHttpClientFields, "http_config")) return;
-  detail::ConfigValidator(y).http_client(m);
-}
-
-void check_tls_config(core::YamlReader& y, const yaml::Node& parent, std::string_view key) {
-  detail::ConfigValidator(y).tls(parent, key);
-}
-
-} // namespace nsmon::rules

@@ -6,14 +6,10 @@
 #include "nsmon/core/yaml.hpp"
 
 // The semantic checks of Prometheus's config loader (config/config.go, model/relabel, discovery/*,
-// common/config's HTTP client), apart from the typed model that config.cpp builds. Internal to
+// with common/config's HTTP client in httpconfig/), apart from the typed model that config.cpp builds. Internal to
 // rules/: config.cpp calls these on the sections it reads.
 
 namespace nsmon::rules::detail {
-
-/// y.report(), but a null value (`key:` or `-` with nothing after it) is reported at its key or
-/// dash: the parser's mark of a null is where the next token starts, often the next line.
-core::Diagnostic& report(core::YamlReader& y, const yaml::Node& at, core::CheckId check, std::string message);
 
 /// A label name under a validation scheme: legacy ([a-zA-Z_][a-zA-Z0-9_]*) or UTF-8 (any non-empty
 /// valid UTF-8, Prometheus 3's default).
