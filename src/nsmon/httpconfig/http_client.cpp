@@ -27,26 +27,54 @@ const std::vector<Rule> kHttpClientRules = {
 
 const Names kBasicAuth = {"username", "username_file", "username_ref", "password", "password_file", "password_ref"};
 const Names kAuthorization = {"type", "credentials", "credentials_file", "credentials_ref"};
-const Names kOAuth2 = {"client_id", "client_secret", "client_secret_file", "client_secret_ref",
-                       "client_certificate_key_id", "client_certificate_key", "client_certificate_key_file",
-                       "client_certificate_key_ref", "grant_type", "signature_algorithm", "iss", "audience", "claims",
-                       "scopes", "token_url", "endpoint_params", "tls_config", "proxy_url", "no_proxy",
-                       "proxy_from_environment", "proxy_connect_header"};
-const Names kTls = {"ca",      "cert",   "key",         "ca_file",              "cert_file",   "key_file",
-                    "ca_ref",  "cert_ref", "key_ref",   "server_name",          "insecure_skip_verify",
-                    "min_version", "max_version"};
+const Names kOAuth2 = {"client_id",
+                       "client_secret",
+                       "client_secret_file",
+                       "client_secret_ref",
+                       "client_certificate_key_id",
+                       "client_certificate_key",
+                       "client_certificate_key_file",
+                       "client_certificate_key_ref",
+                       "grant_type",
+                       "signature_algorithm",
+                       "iss",
+                       "audience",
+                       "claims",
+                       "scopes",
+                       "token_url",
+                       "endpoint_params",
+                       "tls_config",
+                       "proxy_url",
+                       "no_proxy",
+                       "proxy_from_environment",
+                       "proxy_connect_header"};
+const Names kTls = {"ca",
+                    "cert",
+                    "key",
+                    "ca_file",
+                    "cert_file",
+                    "key_file",
+                    "ca_ref",
+                    "cert_ref",
+                    "key_ref",
+                    "server_name",
+                    "insecure_skip_verify",
+                    "min_version",
+                    "max_version"};
 
 } // namespace
 
 // The fields of the HTTP client that are not its defaults (Kubernetes SD compares with them).
-const std::vector<std::string_view> kCustomHttpClient = {"basic_auth", "authorization", "oauth2", "bearer_token", "bearer_token_file",
-                                  "tls_config", "proxy_url", "no_proxy", "proxy_from_environment",
-                                  "proxy_connect_header", "http_headers"};
+const std::vector<std::string_view> kCustomHttpClient = {
+    "basic_auth",  "authorization", "oauth2",   "bearer_token",           "bearer_token_file",
+    "tls_config",  "proxy_url",     "no_proxy", "proxy_from_environment", "proxy_connect_header",
+    "http_headers"};
 
 using Names = std::vector<std::string>;
-const std::vector<std::string> kHttpClientFields = {"basic_auth", "authorization", "oauth2", "bearer_token", "bearer_token_file",
-                                 "tls_config", "follow_redirects", "enable_http2", "proxy_url", "no_proxy",
-                                 "proxy_from_environment", "proxy_connect_header", "http_headers"};
+const std::vector<std::string> kHttpClientFields = {
+    "basic_auth",       "authorization", "oauth2",    "bearer_token", "bearer_token_file",      "tls_config",
+    "follow_redirects", "enable_http2",  "proxy_url", "no_proxy",     "proxy_from_environment", "proxy_connect_header",
+    "http_headers"};
 
 // clang-format off
 // Headers remote write/read and tracing set themselves (config.go's reservedHeaders).
