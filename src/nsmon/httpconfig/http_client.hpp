@@ -1,4 +1,8 @@
 #pragma once
+// httpconfig/: Prometheus's common/config: the HTTP client configuration (`http_client.*`:
+// http_config, tls_config, oauth2, proxy, headers) that prometheus.yml and alertmanager.yml share,
+// and the rows its checks and prometheus.yml's are written in (`rows.*`).
+
 #include <string>
 #include <string_view>
 #include <vector>

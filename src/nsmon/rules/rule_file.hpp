@@ -1,4 +1,11 @@
 #pragma once
+// rules/: rule files and prometheus.yml → typed model with positions and promtool's structural
+// checks (a rule file's rules read on several threads, each with a `YamlReader` made from the one
+// that parsed it, the findings put back in file order); the semantic checks of Prometheus's config
+// loader (`config_validate.*`: relabel rules, HTTP client, service discovery kinds as rule rows,
+// remote write/read, storage, tracing, otlp); alert templates checked with `gotemplate/`, the HTTP
+// client sections with `httpconfig/`.
+
 #include <cstdint>
 #include <memory>
 #include <optional>

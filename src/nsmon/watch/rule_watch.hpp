@@ -1,4 +1,18 @@
 #pragma once
+// watch --rules. `watch/rule_watch.*` is the glue between a watch session and the engine:
+// `session.cpp` hands it each scrape (every sample, from the same parse as the stats:
+// `endpoint_source(..., keep_samples)` has `parse_snapshot` fill a `ScrapedSamples`, each sample
+// named by its exposition text; stamped with the wall-clock time the fetch started) and asks it to
+// evaluate when `next_due()` has passed; it stores every sample in its `engine::Storage` (a series
+// found by that text, one hash lookup) with Prometheus's target labels (at its own timestamp when
+// the exposition gives one), `up` and staleness markers, runs
+// `ruletest::GroupEvaluator::eval_group` for each group on its slots (multiples of its interval),
+// diffs the evaluator's alerts into `RuleEvent`s (pending, firing, resolved, assertion verdicts,
+// rule errors) for the sinks, and keeps the store bounded (`trim`: the window, then the memory
+// estimate). `watch/record.*` writes the store as a rule test (re-evaluated with the same evaluator
+// for its expected alerts) or OpenMetrics. `cli/cmd_watch.cpp` only loads the files (`load_rules`,
+// positioned errors through `check_loaded`) and picks the exit code (`kAlertFired`).
+//
 // `watch --rules`: the scraped samples kept in a bounded engine::Storage, the rule groups evaluated
 // when they are due as Prometheus's rule manager evaluates them (ruletest::GroupEvaluator:
 // recording rules written back, pending/firing with `for`, keep_firing_for, resolved, templates
