@@ -30,6 +30,7 @@
 #include "nsmon/promql/parser.hpp"
 #include "nsmon/rules/rule_file.hpp"
 #include "nsmon/ruletest/evaluator.hpp"
+#include "nsmon/ruletest/loader.hpp"
 #include "nsmon/util/strings.hpp"
 #include "nsmon/watch/snapshot.hpp"
 
@@ -96,31 +97,17 @@ struct RuleWatchOptions {
   bool keep_all = false;
 };
 
-/// Everything loaded before the command starts; `diags` holds positioned errors.
-struct LoadedRules {
-  core::SourceSet sources;
-  std::vector<rules::RuleFile> files;
-  std::vector<ruletest::EvalGroup> groups;
-  std::vector<std::shared_ptr<const promql::ParseResult>> asserts;
-  std::vector<std::string> assert_texts;
-  std::vector<core::Diagnostic> diags;
-};
-/// Reads and loads the rule files and parses the assertions (a core::Span in "--assert" for
-/// those). Throws nsmon::Error when a file cannot be read.
-std::unique_ptr<LoadedRules> load_rules(const std::vector<std::string>& paths, const std::vector<std::string>& asserts,
-                                        std::int64_t default_interval_ms);
-
 /// How far back the rules and assertions read (ranges, offsets, subqueries, the 5m lookback).
-std::int64_t reach_ms(const LoadedRules& loaded);
+std::int64_t reach_ms(const ruletest::LoadedRules& loaded);
 
 /// The metric names the rules and assertions select (sorted, unique); nullopt when a selector
 /// names none (`{job="x"}`, `{__name__=~"..."}`): then every series may be read.
-std::optional<std::vector<std::string>> selected_names(const LoadedRules& loaded);
+std::optional<std::vector<std::string>> selected_names(const ruletest::LoadedRules& loaded);
 
 class RuleWatch {
 public:
   /// `loaded` must outlive the RuleWatch.
-  RuleWatch(const LoadedRules& loaded, RuleWatchOptions options);
+  RuleWatch(const ruletest::LoadedRules& loaded, RuleWatchOptions options);
   ~RuleWatch();
 
   /// A scrape that started at `t`: every sample (with job and instance added, `up` = 1) at `t`,
@@ -144,7 +131,7 @@ public:
   const engine::Storage& storage() const { return storage_; }
   /// Names the rules write (records, ALERTS, ALERTS_FOR_STATE): not scraped, not recorded.
   bool written_by_rules(const std::string& name) const;
-  const LoadedRules& loaded() const { return loaded_; }
+  const ruletest::LoadedRules& loaded() const { return loaded_; }
   /// The interval between two evaluations of the most frequent group.
   std::int64_t min_interval_ms() const;
 
@@ -157,7 +144,7 @@ private:
   void check_asserts(std::int64_t t, std::vector<RuleEvent>& events);
   void update_alerts(std::int64_t t, std::vector<RuleEvent>& events);
 
-  const LoadedRules& loaded_;
+  const ruletest::LoadedRules& loaded_;
   RuleWatchOptions o_;
   engine::Storage storage_;
   std::unique_ptr<ruletest::GroupEvaluator> eval_;
