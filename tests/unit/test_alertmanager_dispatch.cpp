@@ -4,6 +4,7 @@
 #include "nsmon/alertmanager/dispatch.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/gotemplate/eval.hpp"
+#include "nsmon/lint/alertmanager_checks.hpp"
 #include "nsmon/text/time.hpp"
 #include "nsmon/util/files.hpp"
 
@@ -15,7 +16,7 @@ alertmanager::Config load(const std::string& text) {
   core::SourceFile src("am.yml", text);
   std::vector<core::Diagnostic> diags;
   auto cfg = alertmanager::load_config(src, diags);
-  alertmanager::check(cfg, diags);
+  lint::check_alertmanager(cfg, diags);
   for (const auto& d : diags) INFO(d.message);
   REQUIRE(cfg.route);
   return cfg;

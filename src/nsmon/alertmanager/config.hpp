@@ -5,8 +5,7 @@
 // 0.25; a newer field is refused; the URL fields that became secrets, printed in full before), the
 // syntax of single values Alertmanager checks at load and what makes a secret a credential
 // (`values.*`: host:port, time interval entries), the checks that need the whole file
-// (`checks.cpp`: receivers and time intervals defined, used, unique; null receivers' inheritance,
-// group labels a route does not group by, inverted inhibitions), Alertmanager's matcher syntax
+// are lint's (`lint/alertmanager_checks.hpp`), Alertmanager's matcher syntax
 // (`matchers.*`, regexes through RE2), routing and inhibition (`routing.*`: the tree walk of
 // dispatch/route.go), `routes test --cases` files (`cases.*`), every receiver kind as a table row
 // (`notifiers.*`: fields, URLs, secrets, required fields and their global stand-ins), Go templates
@@ -21,7 +20,8 @@
 //
 // alertmanager.yml → a typed model with positions, read strictly as Alertmanager reads it
 // (yaml.UnmarshalStrict: unknown fields refused). The loader reports what one field or one
-// section can tell (types, durations, URLs, matchers, secrets); check() what needs the whole file.
+// section can tell (types, durations, URLs, matchers, secrets); lint::check_alertmanager what
+// needs the whole file.
 #include <map>
 #include <optional>
 #include <set>
@@ -125,9 +125,5 @@ struct LoadOptions {
 
 /// Reads alertmanager.yml; findings go to `diags`. Never throws for the file's content.
 Config load_config(const core::SourceFile& src, std::vector<core::Diagnostic>& diags, const LoadOptions& options = {});
-
-/// What needs the whole file: receivers undefined, unused or defined twice, the root route's
-/// receiver, time interval references.
-void check(const Config& cfg, std::vector<core::Diagnostic>& diags);
 
 } // namespace nsmon::alertmanager

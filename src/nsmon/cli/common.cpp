@@ -9,6 +9,7 @@
 #include "nsmon/core/checks.hpp"
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/error.hpp"
+#include "nsmon/lint/alertmanager_checks.hpp"
 #include "nsmon/lint/policy.hpp"
 #include "nsmon/promapi/time.hpp"
 #include "nsmon/util/duration.hpp"
@@ -110,7 +111,7 @@ LoadedAlertmanager load_alertmanager(const std::string& path, alertmanager::Vers
   core::SourceFile src(path == "-" ? "<stdin>" : path, text);
   std::vector<core::Diagnostic> diags;
   alertmanager::Config cfg = alertmanager::load_config(src, diags, {.version = version});
-  alertmanager::check(cfg, diags);
+  lint::check_alertmanager(cfg, diags);
   std::erase_if(diags, [](const core::Diagnostic& d) { return d.severity != core::Severity::error; });
   core::SourceSet sources;
   sources.add(src.path(), config::mask(text, cfg.secrets));
