@@ -12,7 +12,7 @@
 #include "nsmon/lint/alertmanager_checks.hpp"
 #include "nsmon/lint/policy.hpp"
 #include "nsmon/promapi/time.hpp"
-#include "nsmon/util/duration.hpp"
+#include "nsmon/text/duration.hpp"
 #include "nsmon/util/files.hpp"
 #include "nsmon/util/strings.hpp"
 
@@ -150,7 +150,7 @@ std::optional<double> time_flag(const std::string& text, const char* flag, doubl
 
 CLI::Option* add_duration_option(CLI::App& cmd, const std::string& name, double& seconds, const std::string& help) {
   auto to_seconds = [](std::string& text) -> std::string {
-    auto v = util::parse_seconds(text);
+    auto v = text::parse_seconds(text);
     if (!v) return "'" + text + "' is not a duration (500ms, 2s, 1m30s) or a number of seconds";
     text = util::format_number(*v);
     return "";

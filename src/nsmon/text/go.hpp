@@ -1,9 +1,9 @@
 #pragma once
 // text/: text as Go and Prometheus read and write it, the one place for each: UTF-8 (`go.hpp`:
 // decode, validate, append), Go's `%q` quoting and `strconv.Unquote`, numbers as `strconv` parses
-// and formats them; durations as `model.Duration` (`duration.hpp`); percent-encoding
-// (`percent.hpp`); times as Go's time package reads and writes them (`time.hpp`: civil dates, RFC
-// 3339).
+// and formats them; durations as `model.Duration`, or seconds, as flags take them (`duration.hpp`);
+// percent-encoding (`percent.hpp`); times as Go's time package reads and writes them (`time.hpp`:
+// civil dates, RFC 3339).
 //
 // Text as Go's standard library reads and writes it, which nsmon must reproduce exactly wherever
 // it speaks for Prometheus, Alertmanager or their templates: UTF-8 (unicode/utf8), quoting with
