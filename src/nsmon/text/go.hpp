@@ -46,6 +46,16 @@ std::string format_unicode(long r);
 /// templates use, for "..." and `...`); nullopt on invalid syntax.
 std::optional<std::string> unquote(std::string_view token);
 
+/// What parse_float does with a number beyond the doubles ("1e999"): fail as Go does (ErrRange),
+/// or take the ±Inf Go returns with that error.
+enum class Overflow { error, infinity };
+
+/// strconv.ParseFloat(s, 64): decimal and hexadecimal (with a 'p' exponent) forms, underscores
+/// where Go allows them, inf, infinity and nan in any case. On failure returns nullopt and, when
+/// `error` is given, sets it to Go's message ("strconv.ParseFloat: parsing \"x\": invalid syntax").
+std::optional<double> parse_float(std::string_view s, std::string* error = nullptr,
+                                  Overflow overflow = Overflow::error);
+
 /// number(): strconv.ParseInt(s, 0, 64), falling back to strconv.ParseFloat(s, 64).
 /// On failure returns nullopt and sets `error` to ParseFloat's message.
 std::optional<double> parse_number(std::string_view s, std::string& error);
