@@ -2,9 +2,12 @@
 // rules/: rule files and prometheus.yml → typed model with positions and promtool's structural
 // checks (a rule file's rules read on several threads, each with a `YamlReader` made from the one
 // that parsed it, the findings put back in file order); the semantic checks of Prometheus's config
-// loader (`config_validate.*`: relabel rules, HTTP client, service discovery kinds as rule rows,
-// remote write/read, storage, tracing, otlp); alert templates checked with `gotemplate/`, the HTTP
-// client sections with `httpconfig/`.
+// loader, one file per section as Prometheus's config package splits them (`config_validate.cpp`:
+// global, scrape fields, alerting, storage, tracing, otlp, runtime; `config_sd.cpp`: service
+// discovery kinds as rule rows; `config_relabel.cpp`; `config_remote.cpp`: remote write/read;
+// `config_types.cpp`: typed scalars); alert templates checked with `gotemplate/`, the HTTP client
+// sections with `httpconfig/`. Why httpconfig/ is a room of its own: alertmanager.yml's http_config
+// is the same common/config HTTPClientConfig, and alertmanager/ must not depend on rules/ for it.
 
 #include <cstdint>
 #include <memory>
