@@ -13,6 +13,7 @@
 #include "nsmon/alertmanager/routing.hpp"
 #include "nsmon/config/settings.hpp"
 #include "nsmon/core/diagnostic.hpp"
+#include "nsmon/lint/alertmanager_checks.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace nsmon;
@@ -20,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   core::SourceFile src("/etc/alertmanager/alertmanager.yml", text);
   std::vector<core::Diagnostic> diags;
   alertmanager::Config cfg = alertmanager::load_config(src, diags);
-  alertmanager::check(cfg, diags);
+  lint::check_alertmanager(cfg, diags);
   for (const auto& [begin, end] : cfg.secrets)
     if (begin > end || end > text.size()) __builtin_trap();
   std::string masked = config::mask(text, cfg.secrets);

@@ -6,9 +6,9 @@
 #include <cstdint>
 #include <string>
 
-#include "nsmon/rules/template_eval.hpp"
+#include "nsmon/gotemplate/eval.hpp"
 
-using namespace nsmon::rules;
+using namespace nsmon::gotemplate;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);

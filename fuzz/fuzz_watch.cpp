@@ -26,6 +26,7 @@
 namespace {
 
 using namespace nsmon::watch;
+using nsmon::ruletest::load_rules;
 
 void check(bool ok) {
   if (!ok) std::abort();

@@ -6,7 +6,7 @@
 #   - an #include "nsmon/<folder>/..." in src/nsmon/<x>/ that x may not use (file:line), which the
 #     linker would not see when the included code is inline;
 #   - a folder of src/nsmon/ without a library;
-#   - a row of ARCHITECTURE.md's table whose "may depend on" differs from the declaration;
+#   - a row of ARCHITECTURE.md's table whose "may use" (its last cell) differs from the declaration;
 #   - a folder that may depend on a folder whose row is above its own: the table is the layer
 #     order, dependencies point down it.
 # Usage: layering.sh LAYERS [SOURCE_DIR]
@@ -43,7 +43,7 @@ while IFS=: read -r file line text; do
   esac
 done < <(grep -rnE '^[[:space:]]*#[[:space:]]*include[[:space:]]*["<]nsmon/' src/nsmon --include='*.cpp' --include='*.hpp' --include='*.inc' | sort)
 
-# ARCHITECTURE.md's table says the same: its "may depend on" names folders as `x/` and single
+# ARCHITECTURE.md's table says the same: its "may use" (the last cell) names folders as `x/` and single
 # headers as `x/file.hpp`; "everything below" is every folder of the rows after it.
 rows=$(grep -E '^\| `src/nsmon/[a-z_]+/` \|' ARCHITECTURE.md) || true
 [ -n "$rows" ] || fail "ARCHITECTURE.md: no table rows of the form | \`src/nsmon/<folder>/\` | ... | ... |"

@@ -29,13 +29,7 @@ command -v prometheus >/dev/null || {
 HELPER="$SRC/tests/e2e/dashboards_prometheus.py"
 DASHBOARDS=${DASHBOARDS:-$SRC/dashboards}
 pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  kill_leftovers
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
+trap stop_background EXIT
 
 # One port per scenario, known before Prometheus starts so that it scrapes each from the start.
 names=()

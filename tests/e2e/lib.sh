@@ -38,6 +38,15 @@ start_peer() {
 # kill_leftovers ends them (for a test's EXIT trap).
 leftovers() { pgrep -f -- "$TMP/" || true; }
 kill_leftovers() { for p in $(leftovers); do kill -KILL "$p" 2>/dev/null || true; done; }
+# stop_background: the EXIT trap of a test that starts processes in the background and keeps
+# their pids in the array `pids`: each gets SIGTERM and is waited for, then the leftovers are
+# killed and $TMP removed (`pids=(); trap stop_background EXIT`).
+stop_background() {
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  kill_leftovers
+  rm -rf "$TMP"
+}
 # run CMD...: runs nsmon, keeping stdout in $out, stderr in $err and the exit code in $rc.
 run() {
   set +e

@@ -15,13 +15,7 @@ command -v prometheus >/dev/null || {
   exit 77
 }
 pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  kill_leftovers
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
+trap stop_background EXIT
 RULES="$SRC/examples/watch_rules.yml"
 port=$(free_port)
 prom_port=$(free_port)

@@ -1,14 +1,14 @@
 // nsmon's side of the template differential: the same corpus, data and query answers as
-// main.go, expanded by nsmon::rules::expand_alert_template, each result Go-quoted on a line.
+// main.go, expanded by nsmon::gotemplate::expand_alert_template, each result Go-quoted on a line.
 #include <iostream>
 #include <string>
 
-#include "nsmon/rules/template_eval.hpp"
+#include "nsmon/gotemplate/eval.hpp"
 #include "nsmon/text/go.hpp"
 #include "nsmon/util/strings.hpp"
 
 int main() {
-  using namespace nsmon::rules;
+  using namespace nsmon::gotemplate;
   TemplateData data;
   data.labels = {{"job", "api"}, {"instance", "host-1.example.com:9090"}, {"severity", "critical"}};
   data.external_labels = {{"cluster", "eu"}};

@@ -4,6 +4,7 @@
 #include "nsmon/alertmanager/matchers.hpp"
 #include "nsmon/alertmanager/routing.hpp"
 #include "nsmon/alertmanager/templates.hpp"
+#include "nsmon/lint/alertmanager_checks.hpp"
 #include "nsmon/util/files.hpp"
 
 using namespace nsmon;
@@ -20,7 +21,7 @@ Loaded load(const std::string& text, const std::string& path = "alertmanager.yml
   core::SourceFile src(path, text);
   Loaded l;
   l.cfg = alertmanager::load_config(src, l.diags, {.version = version});
-  alertmanager::check(l.cfg, l.diags);
+  lint::check_alertmanager(l.cfg, l.diags);
   core::sort_diagnostics(l.diags);
   return l;
 }
@@ -189,7 +190,7 @@ TEST_CASE("alertmanager.yml: typed fields as yaml.v2 decodes them", "[alertmanag
     core::SourceFile src("alertmanager.yml", text);
     std::vector<core::Diagnostic> diags;
     auto cfg = alertmanager::load_config(src, diags, {.version = alertmanager::kNewestVersion});
-    alertmanager::check(cfg, diags);
+    lint::check_alertmanager(cfg, diags);
     return std::pair{cfg, diags};
   };
   // continue: yes is a YAML 1.1 boolean: Alertmanager loads it, and the route continues.

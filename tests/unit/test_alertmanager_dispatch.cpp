@@ -3,7 +3,8 @@
 
 #include "nsmon/alertmanager/dispatch.hpp"
 #include "nsmon/core/error.hpp"
-#include "nsmon/rules/template_eval.hpp"
+#include "nsmon/gotemplate/eval.hpp"
+#include "nsmon/lint/alertmanager_checks.hpp"
 #include "nsmon/text/time.hpp"
 #include "nsmon/util/files.hpp"
 
@@ -15,7 +16,7 @@ alertmanager::Config load(const std::string& text) {
   core::SourceFile src("am.yml", text);
   std::vector<core::Diagnostic> diags;
   auto cfg = alertmanager::load_config(src, diags);
-  alertmanager::check(cfg, diags);
+  lint::check_alertmanager(cfg, diags);
   for (const auto& d : diags) INFO(d.message);
   REQUIRE(cfg.route);
   return cfg;
@@ -276,15 +277,15 @@ TEST_CASE("dispatch: rendering with Alertmanager's default templates", "[alertma
 }
 
 TEST_CASE("notification templates: Alertmanager 0.25's data, methods and functions", "[alertmanager][template]") {
-  rules::NotificationTemplates t;
+  gotemplate::NotificationTemplates t;
   REQUIRE_FALSE(t.add("x.tmpl", R"({{ define "who" }}{{ .Receiver }}{{ end }})"));
-  rules::NotificationData d;
+  gotemplate::NotificationData d;
   d.receiver = "team-a";
   d.status = "firing";
   d.group_labels = {{"alertname", "X"}};
   d.common_labels = {{"alertname", "X"}, {"b", "2"}, {"a", "1"}};
   std::sort(d.common_labels.begin(), d.common_labels.end());
-  d.alerts.push_back({"firing", d.common_labels, {}, at("2024-05-01T12:00:00Z"), rules::kGoZeroTimeMs, "", "f1"});
+  d.alerts.push_back({"firing", d.common_labels, {}, at("2024-05-01T12:00:00Z"), gotemplate::kGoZeroTimeMs, "", "f1"});
   d.alerts.push_back({"resolved", d.common_labels, {}, 0, at("2024-05-01T12:00:01.5Z"), "", "f2"});
   auto render = [&](const char* text, bool html = false) {
     auto e = t.render(text, d, html);
@@ -482,12 +483,12 @@ receivers:
 }
 
 TEST_CASE("text/time: civil dates and RFC 3339 as Go's time package", "[alertmanager][dispatch]") {
-  CHECK(text::format_rfc3339_ms(rules::kGoZeroTimeMs) == "0001-01-01T00:00:00Z");
+  CHECK(text::format_rfc3339_ms(gotemplate::kGoZeroTimeMs) == "0001-01-01T00:00:00Z");
   CHECK(text::format_rfc3339_ms(at("2024-02-29T23:59:59.120Z")) == "2024-02-29T23:59:59.12Z");
   CHECK_FALSE(text::parse_rfc3339_ms("2023-02-29T00:00:00Z"));
   CHECK_FALSE(text::parse_rfc3339_ms("2024-05-01 12:00:00Z"));
   CHECK(text::civil(at("2024-05-04T10:00:00Z") / 1000).weekday == 6);
-  CHECK(text::civil(rules::kGoZeroTimeMs / 1000).year == 1);
+  CHECK(text::civil(gotemplate::kGoZeroTimeMs / 1000).year == 1);
 }
 
 TEST_CASE("dispatch: Telegram's HTML parse mode renders with html/template", "[alertmanager][dispatch]") {

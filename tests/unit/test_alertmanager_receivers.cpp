@@ -6,7 +6,7 @@
 #include "nsmon/alertmanager/config.hpp"
 #include "nsmon/alertmanager/templates.hpp"
 #include "nsmon/catalog/catalog.hpp"
-#include "nsmon/lint/routing_checks.hpp"
+#include "nsmon/lint/alertmanager_checks.hpp"
 #include "nsmon/rules/rule_file.hpp"
 
 using namespace nsmon;
@@ -17,7 +17,7 @@ std::vector<core::Diagnostic> run(const std::string& text, const std::string& ru
   core::SourceFile src("am.yml", text), rules_src("rules.yml", rules);
   std::vector<core::Diagnostic> diags, ignored;
   auto cfg = alertmanager::load_config(src, diags, {.version = alertmanager::kNewestVersion});
-  alertmanager::check(cfg, diags);
+  lint::check_alertmanager(cfg, diags);
   if (rules.empty()) lint::check_routes(cfg, diags);
   else {
     lint::Input input;

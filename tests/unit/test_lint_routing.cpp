@@ -3,7 +3,7 @@
 
 #include "nsmon/alertmanager/routing.hpp"
 #include "nsmon/catalog/catalog.hpp"
-#include "nsmon/lint/routing_checks.hpp"
+#include "nsmon/lint/alertmanager_checks.hpp"
 #include "nsmon/rules/rule_file.hpp"
 
 using namespace nsmon;

@@ -1,5 +1,7 @@
 // The lexer splits where Prometheus's does; its context-dependent parts are the interesting ones.
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -148,6 +150,23 @@ TEST_CASE("promql go compat: numbers as strconv reads them", "[promql][go]") {
   CHECK(num("1e999") == "strconv.ParseFloat: parsing \"1e999\": value out of range");
   CHECK(num("9223372036854775807") == "9223372036854775808");
   CHECK(num("18446744073709551617") == "18446744073709551616");
+}
+
+TEST_CASE("text go: strconv.ParseFloat reads le and other float labels", "[promql][go]") {
+  using nsmon::text::go::Overflow;
+  using nsmon::text::go::parse_float;
+  CHECK(parse_float("0.5") == 0.5);
+  CHECK(parse_float("1e+06") == 1e6);
+  CHECK(parse_float("0x1p-2") == 0.25);
+  CHECK(parse_float("+Inf") == std::numeric_limits<double>::infinity());
+  CHECK(parse_float("-infinity") == -std::numeric_limits<double>::infinity());
+  CHECK(std::isnan(*parse_float("NaN")));
+  for (const char* bad : {"", " 1", "1 ", "1e", ".", "0x10", "infin", "nan(1)"}) CHECK_FALSE(parse_float(bad));
+  std::string err;
+  CHECK_FALSE(parse_float("1e999", &err));
+  CHECK(err == "strconv.ParseFloat: parsing \"1e999\": value out of range");
+  CHECK(parse_float("1e999", nullptr, Overflow::infinity) == std::numeric_limits<double>::infinity());
+  CHECK(parse_float("-1e999", nullptr, Overflow::infinity) == -std::numeric_limits<double>::infinity());
 }
 
 TEST_CASE("promql go compat: durations as model.ParseDuration reads and prints them", "[promql][go]") {

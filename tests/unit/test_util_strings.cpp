@@ -1,10 +1,10 @@
-// util/strings and util/duration: the helpers every flag parser uses; the one display width.
+// util/strings and text::parse_seconds: the helpers every flag parser uses; the one display width.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <set>
 
+#include "nsmon/text/duration.hpp"
 #include "nsmon/text/go.hpp"
-#include "nsmon/util/duration.hpp"
 #include "nsmon/util/humanize.hpp"
 #include "nsmon/util/strings.hpp"
 #include "nsmon/util/table.hpp"
@@ -31,15 +31,15 @@ TEST_CASE("join and concat: any range of strings, pieces in order", "[util]") {
 }
 
 TEST_CASE("parse_seconds: a Prometheus duration or plain seconds", "[util]") {
-  CHECK(util::parse_seconds("500ms") == 0.5);
-  CHECK(util::parse_seconds("2s") == 2);
-  CHECK(util::parse_seconds("1h30m") == 5400);
-  CHECK(util::parse_seconds("2") == 2);
-  CHECK(util::parse_seconds("0.25") == 0.25);
-  CHECK(util::parse_seconds(" 3 ") == 3);
-  CHECK(util::parse_seconds("0") == 0);
+  CHECK(text::parse_seconds("500ms") == 0.5);
+  CHECK(text::parse_seconds("2s") == 2);
+  CHECK(text::parse_seconds("1h30m") == 5400);
+  CHECK(text::parse_seconds("2") == 2);
+  CHECK(text::parse_seconds("0.25") == 0.25);
+  CHECK(text::parse_seconds(" 3 ") == 3);
+  CHECK(text::parse_seconds("0") == 0);
   for (const char* bad : {"", "s", "1x", "-1", "+1", "1s2", "nan", "inf", "1.5s", "2 s"})
-    CHECK_FALSE(util::parse_seconds(bad).has_value());
+    CHECK_FALSE(text::parse_seconds(bad).has_value());
 }
 
 TEST_CASE("did_you_mean: the nearest name when it is a likely typo", "[util]") {

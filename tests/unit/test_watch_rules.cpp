@@ -14,6 +14,7 @@
 
 using namespace nsmon;
 using namespace nsmon::watch;
+using nsmon::ruletest::load_rules;
 
 namespace {
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # How often libyaml alone and nsmon's parser give Go's yaml.v3 verdict (reads / refuses) on the
-# YAML test suite's single-document cases: the measurement behind ARCHITECTURE.md's choice of
+# YAML test suite's single-document cases: the measurement behind core/yaml.hpp's choice of
 # nsmon's own scanner over libyaml. Not a test: it prints the figures.
 # Usage: libyaml_compare.sh NSMON_YAML_DUMP YAML_ORACLE LIBYAML_VERDICTS SOURCE_DIR
 set -euo pipefail

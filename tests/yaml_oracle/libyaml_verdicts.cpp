@@ -1,5 +1,5 @@
 // Test-only: libyaml's verdict on each file (the C library Go's yaml was ported from), for the
-// measurement behind ARCHITECTURE.md's "why not libyaml" (tests/yaml_oracle/libyaml_compare.sh).
+// measurement behind core/yaml.hpp's "why not libyaml" (tests/yaml_oracle/libyaml_compare.sh).
 // Prints "FILE<TAB>ok" or "FILE<TAB>error: LINE:COL PROBLEM" for every argument; only the first
 // document is read, as Go's yaml.Unmarshal reads it.
 #include <cstdio>

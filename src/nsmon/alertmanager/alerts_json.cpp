@@ -7,7 +7,7 @@
 #include "nsmon/alertmanager/dispatch.hpp"
 #include "nsmon/alertmanager/matchers.hpp"
 #include "nsmon/core/error.hpp"
-#include "nsmon/rules/template_eval.hpp"
+#include "nsmon/gotemplate/eval.hpp"
 #include "nsmon/text/go.hpp"
 #include "nsmon/text/time.hpp"
 
@@ -70,7 +70,7 @@ std::optional<Time> time_of(const nlohmann::json& j, const std::string& name, st
   if (!ms) fail(name, index, std::string(field) + " is not an RFC 3339 time: " + v.dump());
   Time t{*ms, as_written(v.get<std::string>())};
   // The API's zero time (0001-01-01T00:00:00Z, at any offset) means "not given".
-  if (t.ms == rules::kGoZeroTimeMs && t.written.sub_ms_ns == 0) return std::nullopt;
+  if (t.ms == gotemplate::kGoZeroTimeMs && t.written.sub_ms_ns == 0) return std::nullopt;
   return t;
 }
 

@@ -11,7 +11,7 @@
 #include "nsmon/alertmanager/values.hpp"
 #include "nsmon/core/yaml.hpp"
 #include "nsmon/core/yaml_v2.hpp"
-#include "nsmon/rules/http_client.hpp"
+#include "nsmon/httpconfig/http_client.hpp"
 #include "nsmon/text/duration.hpp"
 #include "nsmon/util/strings.hpp"
 #include "nsmon/util/url.hpp"
@@ -307,8 +307,8 @@ private:
         if (e.second.is_scalar()) cfg.global_values[std::string(e.first.scalar())] = std::string(e.second.scalar());
       }
     newer(g["http_config"], "http_config");
-    rules::check_http_client(y_, g["http_config"]);
-    rules::check_tls_config(y_, g, "smtp_tls_config");
+    httpconfig::check_http_client(y_, g["http_config"]);
+    httpconfig::check_tls_config(y_, g, "smtp_tls_config");
     // Global pairs Alertmanager refuses beyond *_file twins (config.go's Config.UnmarshalYAML).
     bool app_token = present(g["slack_app_token"]) || present(g["slack_app_token_file"]);
     bool api_url = present(g["slack_api_url"]) || present(g["slack_api_url_file"]);
@@ -506,10 +506,10 @@ private:
     newer(c, key);
     if (kind.http) {
       newer(c["http_config"], "http_config");
-      rules::check_http_client(y_, c["http_config"]);
+      httpconfig::check_http_client(y_, c["http_config"]);
     }
     if (key == "email_configs") host_port(c, "smarthost", where);
-    if (auto t = c["tls_config"]; t && !t.is_null()) rules::check_tls_config(y_, c, "tls_config");
+    if (auto t = c["tls_config"]; t && !t.is_null()) httpconfig::check_tls_config(y_, c, "tls_config");
     required(kind, c, c, cfg, where);
     for (auto u : kind.urls) url(c, std::string(u).c_str(), false);
     for (auto u : kind.secret_urls) url(c, std::string(u).c_str(), true);

@@ -1,7 +1,27 @@
 #pragma once
+// alertmanager/: alertmanager.yml → typed model with positions (`config.*`: strict loading as the
+// target Alertmanager, field by field: durations, URLs, smarthosts, secrets, matchers, time
+// intervals), the fields each version added (`versions.*`: the target version, default Debian's
+// 0.25; a newer field is refused; the URL fields that became secrets, printed in full before), the
+// syntax of single values Alertmanager checks at load and what makes a secret a credential
+// (`values.*`: host:port, time interval entries), the checks that need the whole file
+// are lint's (`lint/alertmanager_checks.hpp`), Alertmanager's matcher syntax
+// (`matchers.*`, regexes through RE2), routing and inhibition (`routing.*`: the tree walk of
+// dispatch/route.go), `routes test --cases` files (`cases.*`), every receiver kind as a table row
+// (`notifiers.*`: fields, URLs, secrets, required fields and their global stand-ins), Go templates
+// with Alertmanager's functions, the names they define and use, and placeholder values
+// (`templates.*`), what Alertmanager 0.25 does with a set of alerts at an instant (`dispatch.*`:
+// routes, inhibition with its sources, mute/active time intervals, groups with groupKey and
+// Alertmanager's alert order, each integration's notification rendered with the default templates
+// and `templates:` files, a webhook's body as json.Encoder writes it; `integrations.*`: each
+// integration's templated fields and defaults as table rows; `outcome.cpp`: the outcome as JSON and
+// as text lines, shared by `routes test --alerts` and test-rules; `alerts_json.cpp`: alerts in the
+// API's JSON).
+//
 // alertmanager.yml → a typed model with positions, read strictly as Alertmanager reads it
 // (yaml.UnmarshalStrict: unknown fields refused). The loader reports what one field or one
-// section can tell (types, durations, URLs, matchers, secrets); check() what needs the whole file.
+// section can tell (types, durations, URLs, matchers, secrets); lint::check_alertmanager what
+// needs the whole file.
 #include <map>
 #include <optional>
 #include <set>
@@ -105,9 +125,5 @@ struct LoadOptions {
 
 /// Reads alertmanager.yml; findings go to `diags`. Never throws for the file's content.
 Config load_config(const core::SourceFile& src, std::vector<core::Diagnostic>& diags, const LoadOptions& options = {});
-
-/// What needs the whole file: receivers undefined, unused or defined twice, the root route's
-/// receiver, time interval references.
-void check(const Config& cfg, std::vector<core::Diagnostic>& diags);
 
 } // namespace nsmon::alertmanager

@@ -9,7 +9,7 @@
 #include "nsmon/alertmanager/integrations.hpp"
 #include "nsmon/alertmanager/templates.hpp"
 #include "nsmon/core/error.hpp"
-#include "nsmon/rules/template_eval.hpp"
+#include "nsmon/gotemplate/eval.hpp"
 #include "nsmon/text/go.hpp"
 #include "nsmon/text/time.hpp"
 #include "nsmon/util/files.hpp"
@@ -19,7 +19,7 @@ namespace nsmon::alertmanager {
 
 namespace detail {
 struct TemplateSet {
-  rules::NotificationTemplates templates;
+  gotemplate::NotificationTemplates templates;
 };
 } // namespace detail
 
@@ -210,10 +210,12 @@ labels::Labels common(const std::vector<const labels::Labels*>& sets) {
 }
 
 // template.Data for a notification of `picked` alerts.
-rules::NotificationData notification_data(const std::string& receiver, const labels::Labels& group_labels,
-                                          const std::vector<Alert>& alerts, const std::vector<AlertOutcome>& outcomes,
-                                          const std::vector<std::size_t>& picked, const std::string& external_url) {
-  rules::NotificationData d;
+gotemplate::NotificationData notification_data(const std::string& receiver, const labels::Labels& group_labels,
+                                               const std::vector<Alert>& alerts,
+                                               const std::vector<AlertOutcome>& outcomes,
+                                               const std::vector<std::size_t>& picked,
+                                               const std::string& external_url) {
+  gotemplate::NotificationData d;
   d.receiver = quote_meta(receiver);
   d.status = "resolved";
   d.group_labels = group_labels;
@@ -226,7 +228,7 @@ rules::NotificationData notification_data(const std::string& receiver, const lab
     // types.Alerts: an end that is not reached yet is not shown.
     bool shown_end = !firing && a.ends_at_ms;
     d.alerts.push_back({firing ? "firing" : "resolved", a.labels, a.annotations, a.starts_at_ms,
-                        shown_end ? *a.ends_at_ms : rules::kGoZeroTimeMs, a.generator_url, outcomes[i].fingerprint,
+                        shown_end ? *a.ends_at_ms : gotemplate::kGoZeroTimeMs, a.generator_url, outcomes[i].fingerprint,
                         a.starts_at_written, shown_end ? a.ends_at_written : TimeAsWritten{}});
     ls.push_back(&a.labels);
     as.push_back(&a.annotations);
@@ -289,7 +291,7 @@ std::string json_time(std::int64_t ms, const TimeAsWritten& w) {
 
 // notify/webhook's Message as json.Encoder writes it: template.Data's fields, then version,
 // groupKey and truncatedAlerts; a trailing newline.
-std::string webhook_body(const rules::NotificationData& d, const std::string& group_key, std::size_t truncated) {
+std::string webhook_body(const gotemplate::NotificationData& d, const std::string& group_key, std::size_t truncated) {
   std::string out =
       "{\"receiver\":" + json_string(d.receiver) + ",\"status\":" + json_string(d.status) + ",\"alerts\":[";
   for (std::size_t i = 0; i < d.alerts.size(); ++i) {
@@ -321,9 +323,10 @@ std::string header_field(std::string_view h) {
 }
 
 void render_fields(const detail::Integration& kind, const Notifier& n, const Config& cfg,
-                   const rules::NotificationTemplates& t, const rules::NotificationData& data, Notification& out) {
+                   const gotemplate::NotificationTemplates& t, const gotemplate::NotificationData& data,
+                   Notification& out) {
   auto render = [&](const std::string& name, const std::string& tmpl, core::Span span, bool html) {
-    rules::Expanded e = t.render(tmpl, data, html);
+    gotemplate::Expanded e = t.render(tmpl, data, html);
     out.fields.push_back({name, e.text, e.error, span});
   };
   const bool email = kind.key == "email_configs";
@@ -492,8 +495,8 @@ Outcome dispatch(const Config& cfg, const Templates& templates, const std::vecto
     }
   }
 
-  static const rules::NotificationTemplates kNone;
-  const rules::NotificationTemplates& t = templates.set ? templates.set->templates : kNone;
+  static const gotemplate::NotificationTemplates kNone;
+  const gotemplate::NotificationTemplates& t = templates.set ? templates.set->templates : kNone;
   for (auto& [key, g] : groups) {
     std::stable_sort(g.alerts.begin(), g.alerts.end(),
                      [&](std::size_t x, std::size_t y) { return alert_before(alerts[x].labels, alerts[y].labels); });
@@ -527,7 +530,7 @@ Outcome dispatch(const Config& cfg, const Templates& templates, const std::vecto
           note.alerts.resize(limit);
         }
       }
-      rules::NotificationData data =
+      gotemplate::NotificationData data =
           notification_data(g.route.receiver, g.group_labels, alerts, out.alerts, note.alerts, options.external_url);
       if (n.kind == "webhook_configs")
         note.fields.push_back({"body", webhook_body(data, g.group_key, truncated), {}, {}});

@@ -16,13 +16,13 @@
 #include "nsmon/alertmanager/config.hpp"
 #include "nsmon/alertmanager/routing.hpp"
 #include "nsmon/core/diagnostic.hpp"
+#include "nsmon/gotemplate/eval.hpp"
 #include "nsmon/labels/labels.hpp"
-#include "nsmon/rules/template_eval.hpp"
 
 namespace nsmon::alertmanager {
 
 /// What Go's time.Time keeps of a time the API parsed (RFC 3339) beyond its millisecond.
-using TimeAsWritten = rules::TimeAsWritten;
+using TimeAsWritten = gotemplate::TimeAsWritten;
 
 /// An alert as Alertmanager's API receives it (POST /api/v2/alerts), times in ms since the epoch.
 struct Alert {

@@ -8,7 +8,7 @@
 #include "nsmon/alertmanager/notifiers.hpp"
 #include "nsmon/core/checks.hpp"
 #include "nsmon/core/diagnostic.hpp"
-#include "nsmon/rules/template_parse.hpp"
+#include "nsmon/gotemplate/parse.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::alertmanager {
@@ -19,7 +19,7 @@ constexpr std::size_t kMaxNesting = 1000;
 } // namespace
 
 std::string template_error(std::string_view text, std::string_view name) {
-  auto parsed = rules::tmpl::parse(name, text, kMaxNesting, detail::known_template_function);
+  auto parsed = gotemplate::detail::parse(name, text, kMaxNesting, detail::known_template_function);
   return parsed.error.value_or("");
 }
 

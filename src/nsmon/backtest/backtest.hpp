@@ -1,4 +1,11 @@
 #pragma once
+// backtest/: `nsmon backtest`: the alerts rule groups would have raised over a past range
+// (`backtest.*`: each alerting rule's path, the server's (one range query at its group's step) or
+// nsmon's engine (raw samples of its selectors, the recording rules the server lacks evaluated from
+// their expressions); every group run by `ruletest::GroupEvaluator` at its own steps, its `Source`
+// answering with the server's values; episodes, notifications and flaps, `summarize`), its table,
+// timeline, JSON and `--compare` (`render.*`); no I/O: the caller sends the requests (`Ask`).
+//
 // nsmon backtest: the alerts a set of rule groups would have raised over a past time range, from
 // the data a Prometheus-compatible server holds. Every rule goes through ruletest's
 // GroupEvaluator (alerting.go's states: pending, firing after `for`, `keep_firing_for`, resolved),

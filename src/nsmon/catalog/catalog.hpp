@@ -1,4 +1,6 @@
 #pragma once
+// catalog/: the metric catalog model and loader; the embedded default catalog.
+
 #include <optional>
 #include <string>
 #include <string_view>

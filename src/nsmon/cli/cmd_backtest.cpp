@@ -19,10 +19,10 @@
 #include "nsmon/core/yaml.hpp"
 #include "nsmon/promapi/time.hpp"
 #include "nsmon/rules/config.hpp"
+#include "nsmon/ruletest/loader.hpp"
 #include "nsmon/text/duration.hpp"
 #include "nsmon/util/files.hpp"
 #include "nsmon/util/url.hpp"
-#include "nsmon/watch/rule_watch.hpp"
 
 namespace nsmon::cli {
 
@@ -43,8 +43,8 @@ struct BacktestOptions {
 std::int64_t to_ms(double seconds) { return static_cast<std::int64_t>(std::llround(seconds * 1000)); }
 
 // The rule files, loaded and compiled; what Prometheus would refuse stops the run (exit 2).
-std::unique_ptr<watch::LoadedRules> load(const std::vector<std::string>& files, const BacktestOptions& o) {
-  auto loaded = watch::load_rules(files, {}, to_ms(o.evaluation_interval));
+std::unique_ptr<ruletest::LoadedRules> load(const std::vector<std::string>& files, const BacktestOptions& o) {
+  auto loaded = ruletest::load_rules(files, {}, to_ms(o.evaluation_interval));
   check_loaded(std::move(loaded->diags), loaded->sources, files.size() == 1 ? "rule file" : "input",
                files.size() == 1 ? files[0] : "of the rule files", core::Severity::error);
   return loaded;
@@ -93,7 +93,7 @@ int run_backtest(BacktestOptions& o, const Context& ctx) {
   // Everything local first: a broken rule file or flag ends the run before any request.
   const auto [start_ms, end_ms] = time_range(o);
   auto now = load(o.files, o);
-  std::unique_ptr<watch::LoadedRules> old;
+  std::unique_ptr<ruletest::LoadedRules> old;
   if (!o.compare.empty()) old = load(o.compare, o);
 
   Session session = connect(o.conn, "--prometheus");

@@ -12,7 +12,7 @@
 #include "nsmon/config/settings.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/exit_codes.hpp"
-#include "nsmon/lint/routing_checks.hpp"
+#include "nsmon/lint/alertmanager_checks.hpp"
 #include "nsmon/report/render.hpp"
 #include "nsmon/util/files.hpp"
 
@@ -77,7 +77,7 @@ int run_lint_alertmanager(const LintAlertmanagerOptions& o, const Context& ctx) 
   report::Report report;
   const alertmanager::Config cfg =
       alertmanager::load_config(src, report.findings, {.version = alertmanager_version(ctx.settings)});
-  alertmanager::check(cfg, report.findings);
+  lint::check_alertmanager(cfg, report.findings);
   // The rules' alerts, when given: routes they cannot reach, inhibit rules that mute none of them.
   // Their findings are lint-rules' business, but a file Prometheus would refuse (not YAML, not
   // rule groups, an expression that does not parse) says nothing sure about the alerts: it is

@@ -13,6 +13,7 @@
 #include "nsmon/core/terminal.hpp"
 #include "nsmon/http/client.hpp"
 #include "nsmon/promapi/api.hpp"
+#include "nsmon/ruletest/loader.hpp"
 #include "nsmon/util/url.hpp"
 #include "nsmon/watch/record.hpp"
 #include "nsmon/watch/rule_watch.hpp"
@@ -69,7 +70,7 @@ std::string instance_of(const std::string& url) {
 
 // --rules/--assert: everything loaded and checked before the command starts (exit 2 otherwise).
 struct Rules {
-  std::unique_ptr<watch::LoadedRules> loaded;
+  std::unique_ptr<ruletest::LoadedRules> loaded;
   std::unique_ptr<watch::RuleWatch> watch;
   std::shared_ptr<const ruletest::AlertmanagerSetup> alertmanager; ///< --alertmanager, for --record
 };
@@ -103,7 +104,7 @@ Rules load_rules(const WatchOptions& o, const Context& ctx) {
       throw UsageError("--alertmanager goes with --record FILE.yml: the recorded test carries what Alertmanager does");
     r.alertmanager = load_alertmanager_setup(o.alertmanager, alertmanager_version(ctx.settings));
   }
-  r.loaded = watch::load_rules(o.rules, o.asserts, ms(o.evaluation_interval).count());
+  r.loaded = ruletest::load_rules(o.rules, o.asserts, ms(o.evaluation_interval).count());
   const bool one_file = o.rules.size() == 1 && o.asserts.empty();
   check_loaded(std::move(r.loaded->diags), r.loaded->sources, one_file ? "rule file" : "input",
                one_file ? o.rules[0] : "of --rules/--assert", core::Severity::error);

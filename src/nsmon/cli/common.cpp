@@ -9,9 +9,10 @@
 #include "nsmon/core/checks.hpp"
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/error.hpp"
+#include "nsmon/lint/alertmanager_checks.hpp"
 #include "nsmon/lint/policy.hpp"
 #include "nsmon/promapi/time.hpp"
-#include "nsmon/util/duration.hpp"
+#include "nsmon/text/duration.hpp"
 #include "nsmon/util/files.hpp"
 #include "nsmon/util/strings.hpp"
 
@@ -110,7 +111,7 @@ LoadedAlertmanager load_alertmanager(const std::string& path, alertmanager::Vers
   core::SourceFile src(path == "-" ? "<stdin>" : path, text);
   std::vector<core::Diagnostic> diags;
   alertmanager::Config cfg = alertmanager::load_config(src, diags, {.version = version});
-  alertmanager::check(cfg, diags);
+  lint::check_alertmanager(cfg, diags);
   std::erase_if(diags, [](const core::Diagnostic& d) { return d.severity != core::Severity::error; });
   core::SourceSet sources;
   sources.add(src.path(), config::mask(text, cfg.secrets));
@@ -149,7 +150,7 @@ std::optional<double> time_flag(const std::string& text, const char* flag, doubl
 
 CLI::Option* add_duration_option(CLI::App& cmd, const std::string& name, double& seconds, const std::string& help) {
   auto to_seconds = [](std::string& text) -> std::string {
-    auto v = util::parse_seconds(text);
+    auto v = text::parse_seconds(text);
     if (!v) return "'" + text + "' is not a duration (500ms, 2s, 1m30s) or a number of seconds";
     text = util::format_number(*v);
     return "";

@@ -9,7 +9,7 @@
 
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/yaml.hpp"
-#include "nsmon/util/duration.hpp"
+#include "nsmon/text/duration.hpp"
 #include "nsmon/util/strings.hpp"
 #include "nsmon/util/url.hpp"
 
@@ -179,7 +179,7 @@ std::string Settings::shown(std::string_view name) const {
 
 std::optional<std::int64_t> duration_ms(std::string_view value) {
   // A plain number is seconds, as every duration flag of nsmon takes them.
-  std::optional<double> seconds = util::parse_seconds(value);
+  std::optional<double> seconds = text::parse_seconds(value);
   if (!seconds || !(*seconds > 0) || *seconds > 1e9) return std::nullopt;
   return std::llround(*seconds * 1000);
 }

@@ -1,4 +1,7 @@
 #pragma once
+// config/: the settings model: keys, defaults, `NSMON_*` names, the config-file loader (positioned
+// errors, inline secrets refused and masked), precedence; reads no file and no variable itself.
+//
 // nsmon's user settings: the config file ($XDG_CONFIG_HOME/nsmon/config.yml), NSMON_* variables
 // and flags, each value with where it came from. Reads no file and no variable itself: the
 // caller passes the text and a getenv-like function, so every rule here is testable.

@@ -1,4 +1,23 @@
 #pragma once
+// core/: diagnostics and their renderer (a `Span`'s file is an interned `FilePath`: one pointer;
+// `span_at`: the one conversion of a file's byte range to a `Span`), the table of every check id
+// (`checks.hpp`, `CheckId`, which a `Diagnostic` carries; `severity.hpp`), source text with a line
+// index, nsmon's own YAML parser (`yaml_tree`, positions for every node; 56-byte nodes in an arena,
+// a scalar's value a view into the text where it stands verbatim; `parse_in_place` reads a
+// `SourceFile`'s text, which keeps the scanner's padding after it, without copying it; a text of
+// 512 KiB or more that ends in a long block sequence, as a rule file ends in its groups, is cut at
+// the sequence's entries (`yaml_split`; the node arena and the parse of one document they share
+// with `yaml_tree` in `yaml_storage.hpp`), the parts parsed on the cores and joined, or parsed
+// whole when a part does not parse alone or the parts do not join: the same `Document` either way,
+// which `tests/unit/test_core_yaml_split.cpp` and `fuzz_yaml` compare) and strict reading on top
+// (`YamlReader`; `Located`, what it reads a scalar into: the value, its span and the file offset of
+// each byte, the one positioned string of the models of `rules/`, `ruletest/`, `dashboards/` and
+// `alertmanager/`), the documents of a file of several (`documents`: each a copy with the others
+// blanked, positions kept; rule files and SLO specs), errors (`error.hpp`: `Error`, `UsageError`,
+// `ServerError`), terminal capabilities and size, the one exit-code policy (`exit_codes.hpp`: the
+// codes, their meanings for README and `--help` (`exit_codes_help`), a failure's code
+// (`exit_code_for`); shared by `cli/` and `watch/`).
+
 #include <string>
 #include <vector>
 

@@ -1,4 +1,11 @@
 #pragma once
+// dashboards/: template loader, Grafana-variable-aware query checks (lint's `ExprChecks`; recording
+// rules' series from the template's `rules:` files, which `cli/` reads), words and thresholds from
+// the rules (`rule_facts`: the alerts of `rules:`, the SLOs of `slos:`; `{alert:NAME}`/`{slo:NAME}`
+// in descriptions, `slo:` thresholds, `slo_ratio: errors` for an error ratio), layout, Grafana JSON
+// builders (panels, annotations, links) and grafana/dashboard-linter's `.lint` (`render_lint`: the
+// exceptions whose facts check() found, each with its reason).
+
 #include <cstddef>
 #include <cstdint>
 #include <map>

@@ -1,4 +1,38 @@
 #pragma once
+// engine/: the PromQL engine: an in-memory series store (`storage.cpp`) and the evaluation of
+// `promql/`'s trees at an instant or over a range as Prometheus 3.x does, or with 2.x's closed
+// windows (`Options::closed_windows`, test-rules' `--prometheus-version 2`) (`eval.cpp`: selectors
+// with lookback and staleness, offset, @, subqueries; `binary.cpp`: operators and vector matching;
+// `aggregate.cpp`; `functions.cpp` and `over_time.cpp`: the functions; `histogram.*`: native
+// histograms); the series notation of promqltest `load` lines and promtool `input_series`
+// (`notation.*`; `{{...}}` histograms in `histogram_notation.cpp`); no I/O.
+//
+// The PromQL engine. `engine/` evaluates the trees of `promql/` as Prometheus 3.x does (its
+// `promql/engine.go`, `functions.go` and `quantile.go` are the reference; nothing is copied).
+// `instant()` evaluates at one time; `range()` loops over the steps and evaluates each as an
+// instant (no per-series iterators yet: a query looks each selector's series up once, then
+// binary-searches points per step). Windows are left-open as in 3.x: the lookback `(t-5m, t]`, a
+// range `(t-r, t]`; a staleness marker ends a series; subqueries step on absolute multiples of
+// their step. Errors are Prometheus's words and come back in `Result::error` (an internal exception
+// type carries them to `instant()`/`range()`, nothing escapes the engine); warnings and infos are
+// Prometheus's annotations, with their ` (line:col)` when `Options::query` holds the text. Work is
+// bounded: `Options::max_samples` counts samples loaded and evaluation steps (per step of a range
+// query), a subquery of more than a year of millisecond steps is refused, and trees deeper than
+// 1000 levels are refused before evaluation (the evaluator recurses once per level).
+// `Options::delayed_name_removal` is Prometheus's `promql-delayed-name-removal` (on in its
+// promqltest engine, off in a server and in promtool). The experimental `anchored` and `smoothed`
+// modifiers work on floats (`over_time.cpp`'s `extended_rate`, `eval.cpp`'s `extend_window` and
+// smoothed selectors). Native histograms (`histogram.*`: Prometheus's FloatHistogram on sparse
+// (index, count) buckets, custom bounds for NHCB, its arithmetic, reset detection,
+// TestExpression(); quantile, fraction, stdvar and trim in `histogram_functions.cpp`; the `{{...}}`
+// notation in `histogram_notation.cpp`): a `Point`/`Sample` is a float or, when its `h` is set, a
+// histogram, so float paths read `v` as before. Counter histograms are stored with the reset hint
+// Prometheus's TSDB gives them; a selector reads a reset back as unknown
+// (prometheus/prometheus#15346) unless it sits under histogram_count/sum/avg
+// (`Context::stats_selectors`, Prometheus's HistogramStatsIterator). Not supported: range vectors
+// of histograms with anchored/smoothed edges (left out), start timestamps (`start_timestamp`
+// returns nothing) and `info()` (an error says so).
+//
 // nsmon's PromQL engine: an in-memory series store and the evaluation of a parsed expression
 // (promql::parse) at an instant or over a range, as Prometheus 3.x evaluates it. Used by
 // `nsmon test-rules` (rule unit tests), the promqltest conformance runner and `watch --rules`.

@@ -4,7 +4,6 @@
 #include "nsmon/engine/eval.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <map>
@@ -106,27 +105,6 @@ Value make_scalar(double v, std::int64_t t) {
   out.scalar = v;
   out.scalar_t = t;
   return out;
-}
-
-std::optional<double> parse_go_float(std::string_view s) {
-  if (s.empty()) return std::nullopt;
-  std::string text(s);
-  // Go accepts underscores only between digits of a base-prefixed number; strtod none of them.
-  // Go refuses leading spaces, which strtod skips.
-  if (std::isspace(static_cast<unsigned char>(text.front()))) return std::nullopt;
-  std::string lower;
-  for (char c : text) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  std::string_view body = lower;
-  if (!body.empty() && (body.front() == '+' || body.front() == '-')) body.remove_prefix(1);
-  if (body == "inf" || body == "infinity") return lower.front() == '-' ? -HUGE_VAL : HUGE_VAL;
-  if (body == "nan") return std::nan("");
-  if (body.starts_with("in") || body.starts_with("na")) return std::nullopt;
-  errno = 0;
-  char* end = nullptr;
-  double v = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size()) return std::nullopt;
-  if (errno == ERANGE && std::isfinite(v) == false) return v; // Go returns ±Inf with an error
-  return v;
 }
 
 double kahan_inc(double inc, double sum, double& c) {

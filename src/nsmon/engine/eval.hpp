@@ -126,8 +126,6 @@ void check_unique(const Context& ctx, const std::vector<Sample>& v);
 void finish_names(std::vector<Sample>& v);
 Value make_vector(std::vector<Sample> v);
 Value make_scalar(double v, std::int64_t t);
-/// Go's strconv.ParseFloat for label values (le, quantile), nullopt when Go would fail.
-std::optional<double> parse_go_float(std::string_view s);
 /// Kahan-Neumaier step as Prometheus's kahansum.Inc: returns the new sum, updates c.
 double kahan_inc(double inc, double sum, double& c);
 /// Prometheus's quantile() over values (sorted in place).

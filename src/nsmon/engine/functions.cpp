@@ -20,6 +20,11 @@ using namespace promql;
 
 namespace {
 
+// A bucket's bound: strconv.ParseFloat of its le, a bound beyond the doubles taken as ±Inf.
+std::optional<double> parse_le(std::string_view le) {
+  return text::go::parse_float(le, nullptr, text::go::Overflow::infinity);
+}
+
 // Go's math.Min and math.Max: NaN wins, and -0 is below +0.
 double go_min(double a, double b) {
   if (std::isnan(a) || std::isnan(b)) return std::nan("");
@@ -404,7 +409,7 @@ std::vector<std::pair<Labels, std::vector<Bucket>>> bucket_groups(Context& ctx, 
   std::vector<std::pair<Labels, std::vector<Bucket>>> groups;
   for (const auto& s : in) {
     if (s.h) continue; // native histograms are not buckets
-    auto upper = parse_go_float(get(s.labels, "le"));
+    auto upper = parse_le(get(s.labels, "le"));
     if (!upper) {
       const std::string metric = ctx.delayed() ? get(s.labels, "__name__") : std::string();
       ctx.warn("PromQL warning: bucket label \"le\" is missing or has a malformed value of " +
@@ -435,7 +440,7 @@ std::vector<Sample> split_native(Context& ctx, std::vector<Sample>& in, const Ex
   if (native.empty() || in.empty()) return native;
   LabelsMap<bool> classic;
   for (const auto& s : in) {
-    if (!parse_go_float(get(s.labels, "le"))) continue;
+    if (!parse_le(get(s.labels, "le"))) continue;
     Labels key = s.labels;
     set_label(key, "le", "");
     classic[key] = true;

@@ -1,4 +1,6 @@
 #pragma once
+// expfmt/: Prometheus text / OpenMetrics exposition parser.
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>

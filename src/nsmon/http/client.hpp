@@ -1,4 +1,7 @@
 #pragma once
+// http/: HTTP client interface, libcurl implementation (libcurl loaded with `dlopen` when the first
+// client is made, so commands that do not talk HTTP do not load it).
+
 #include <atomic>
 #include <functional>
 #include <memory>

@@ -1,4 +1,10 @@
 #pragma once
+// labels/: the one label model: `Labels` (a label set sorted by name; `get`, `set`), `Matcher` and
+// `MatchOp`, `matches` as Prometheus or Alertmanager reads a matcher's regex (`Dialect`:
+// Prometheus's `^(?s:re)$` and Go 1.22's `(?<name>re)`, Alertmanager 0.25's `^(?:re)$`), the one
+// per-thread cache of compiled matcher regexes (`regex`, also label_replace's and lint's value
+// ranges).
+//
 // One label model for every folder that holds or matches labels (the engine, Alertmanager's
 // routing, lint, watch): a label set, a matcher, and the matching of a value with one cache of
 // compiled regexes.

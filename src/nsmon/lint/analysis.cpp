@@ -8,13 +8,13 @@
 #include <set>
 #include <thread>
 
+#include "nsmon/gotemplate/check.hpp"
 #include "nsmon/labels/labels.hpp"
 #include "nsmon/lint/expr_checks.hpp"
 #include "nsmon/lint/infer.hpp"
 #include "nsmon/lint/recorded.hpp"
 #include "nsmon/promql/printer.hpp"
 #include "nsmon/promql/regex.hpp"
-#include "nsmon/rules/template.hpp"
 #include "nsmon/text/duration.hpp"
 #include "nsmon/util/humanize.hpp"
 #include "nsmon/util/parallel.hpp"
@@ -222,7 +222,7 @@ private:
     for (const auto& kv : pr_.group->labels) available.insert(kv.key.value);
     for (const auto& kv : r_.labels) available.insert(kv.key.value);
     auto check = [&](const rules::KeyValue& kv, bool is_label) {
-      const rules::TemplateInfo& info = kv.tmpl(); // checked once, by the loader
+      const gotemplate::TemplateInfo& info = kv.tmpl(); // checked once, by the loader
       if (!info.errors.empty()) return;
       auto at = [&](std::size_t off, std::size_t len) {
         if (kv.value.value.empty()) return kv.value.span;

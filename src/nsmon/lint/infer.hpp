@@ -1,4 +1,17 @@
 #pragma once
+// What an expression means: `lint::Inference`. One model answers, for every node of a rule's tree
+// (bottom-up, no recursion), what the result is: per label absent (an operator removed it:
+// `without`, `ignoring`, `on`, `by`, `l=""`, a `group_left` from a side without it; with what did
+// it, for messages), present with known values (equality matchers, the catalog's fixed values),
+// present with an unknown value, or unknown (open world: other exporters' labels are neither
+// assumed nor denied; a scraped series always has `job` and `instance`); the values it can take
+// (`[lo, hi]`: counters and rates never negative, ratios in [0, 1], `count()` at least 1, interval
+// arithmetic); whether it can be NaN (0/0 of a denominator known to reach 0) and whether it can
+// never return a series. The catalog and `--config` (target labels, relabelling) feed it. Every
+// check that asks about labels or values reads `Shape`: templates, joins (`Inference::apart`),
+// aggregations, comparisons, duplicates, cost, the Alertmanager checks against the rules,
+// gen-dashboards' query checks.
+
 #include <algorithm>
 #include <cmath>
 #include <limits>

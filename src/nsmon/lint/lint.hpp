@@ -1,4 +1,48 @@
 #pragma once
+// lint/: the lint checks' list (`checks()`, read from core's table), what an expression's result is
+// (`infer`: labels, values, NaN, emptiness, see below; `value_range`: functions' and operators'
+// value ranges, what a comparison with a number does; `label_set`: a node's label names in one
+// sorted vector; `target_labels`: each job's labels, a catalog metric's per job and a selector's
+// across its jobs computed once), the series recording rules write and their shapes (`recorded`:
+// lint-rules' rules and gen-dashboards' `rules:` files read them), semantic checks (`analysis`;
+// `check_expression` for one expression), each rule's cost (`cost`: the samples one evaluation
+// reads, estimated from the catalog's label values and the config's scrape intervals through the
+// whole expression and the recordings it reads; the outliers, `rules/cost` or, with a server's
+// counts, `server/cost`; the `--cost` table), policy, the `--list-checks` table
+// (`render_checks_table`); no I/O.
+//
+// lint-rules without a config: when the short form warns: Most people run `nsmon lint-rules
+// alerts/*.yml` with no `prometheus.yml`, in repositories that hold other exporters' rules too. The
+// rule of thumb (`lint/expr_checks.cpp`, `lint/analysis.cpp`, `cli/rule_inputs.cpp`; pinned by
+// `tests/golden/lint/short-form*`, `mixed-repository`, `directory` and the "short form" rows of
+// `tests/unit/test_lint_checks.cpp`):
+//
+// - **Known without a config** — what the catalog says of the application's own metrics: their
+//   names, labels, label values, units and bucket bounds, plus `job` and `instance`. A matcher that
+//   needs a label the catalog does not give such a metric (`x="v"`, or `x=~"re"` where `re` does
+//   not match the empty string) makes the selector empty unless a relabel rule adds the label: a
+//   warning, with "did you mean" when a catalog label is an edit away or takes the value. `le="1"`
+//   where the series say `le="1.0"` is a warning. A unit survives every function and aggregation
+//   that keeps values within their input's range (a quantile of a histogram has the bounds' unit).
+// - **Not known without a config** — what targets add. Quiet: labels that service discovery and
+//   relabelling conventionally add (`namespace`, `pod`, `cluster`, `env`, ...), matchers an absent
+//   label passes (`x=""`, `x!="v"`), and Prometheus's own series (`up`, `scrape_*`), which carry
+//   every target label of every exporter.
+// - **What a config adds** — `--config prometheus.yml` replaces the guess with each job's target
+//   labels (static labels, relabelling, service discovery): a label its relabelling may produce is
+//   accepted, one it proves absent is reported (`catalog/unknown-label`,
+//   `labels/dropped-by-config`).
+// - **Other exporters** — the catalog cannot judge them. A name one or two edits from a catalog
+//   metric is an error wherever it is. A selector pinned to a job the application is not scraped
+//   under (`{job="kube-state-metrics"}`; the application's jobs are the catalog's `jobs:` and the
+//   jobs selectors of its own metrics name) is not judged; the others are one
+//   `catalog/unknown-metric` per name prefix, and one `catalog/other-exporters` note gives the
+//   policy line that declares them all (`external: [...]`).
+// - **Other files** — a directory's YAML file that its top-level keys show to be a Prometheus or
+//   Alertmanager config, a unit-test or routing-test file, a catalog, an SLO spec or a policy is
+//   skipped with one `rules/not-a-rule-file` note naming the command that reads it; a file named on
+//   the command line is always read as a rule file.
+
 #include <map>
 #include <optional>
 #include <set>

@@ -1,4 +1,12 @@
 #pragma once
+// online/: `lint-rules --prometheus`: what only the server knows about the rules' selectors
+// (`checks.*`: whether each matches series now — many selectors to one `group()` query —, and when
+// not why: a metric the server never had, series that stopped (last seen when, where), a label
+// never carried, a value never taken, a job nobody scrapes; rate() over what the metadata calls a
+// gauge; a range under two scrape intervals of the targets; a recording rule the server lacks; each
+// rule's samples per evaluation from `stats=all`, handed to `lint/cost` to judge), as `server/*`
+// findings positioned on the selector; every question through one `promapi::Batch`; no printing.
+//
 // lint-rules --prometheus: what only the server knows about the rules' selectors — whether each
 // matches series now and over a lookback window and, when not, why (the metric is unknown, it
 // stopped, a label it never carries, a value the label never takes, a job nobody scrapes); rate()

@@ -1,4 +1,11 @@
 #pragma once
+// promapi/: Prometheus's HTTP protocols on top of `http/`: the API (endpoints, API times and steps,
+// a streaming decoder of answers: incremental JSON tokenizer, series-by-series reader) and many
+// calls to one server in one run (`batch.*`: at most N in flight, each distinct call sent once and
+// its whole answer kept for the run, the first failure stopping the rest: lint-rules --prometheus,
+// backtest), the scrape of an exposition endpoint (`scrape.*`: Accept header, timeouts, a status
+// other than 200 a `ScrapeStatusError`), the one path of every scrape.
+
 #include <optional>
 #include <string>
 #include <utility>

@@ -6,7 +6,6 @@
 
 #include "nsmon/text/duration.hpp"
 #include "nsmon/text/time.hpp"
-#include "nsmon/util/duration.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::promapi {
@@ -51,7 +50,7 @@ std::optional<double> parse_time(std::string_view s, double now) {
 }
 
 std::optional<double> parse_step(std::string_view s) {
-  std::optional<double> v = util::parse_seconds(s);
+  std::optional<double> v = text::parse_seconds(s);
   if (!v || *v <= 0) return std::nullopt;
   return v;
 }

@@ -1,4 +1,6 @@
 #pragma once
+// promql/: PromQL lexer, parser, AST, function table, type checker, printer.
+
 #include <memory>
 #include <string>
 #include <string_view>

@@ -1,4 +1,31 @@
 #pragma once
+// report/: what every command that reports findings hands back (`report.*`: `Report`, its sorted
+// findings, scope and facts; the summary line; `--fail-on` and the report's exit code, `exit_code`)
+// and its renderers (`render.*`: text, json, github, sarif, the one JSON writer being nlohmann's
+// dump; SARIF declares every check a result cites); no I/O.
+//
+// Reports and exit codes. Everything that reports findings (lint-rules, lint-metrics,
+// lint-alertmanager, test-rules, gen-dashboards and its `--check`, `slo generate --check`, `routes
+// test --cases`, `promql check`, and the subcommands to come) builds a `report::Report`
+// (`report/report.hpp`): the sorted findings, a `scope` for the summary line ("2 files (9 rules)"),
+// `facts` for the JSON summary (`files`, `rules`, `input`, ...), `gate_failed` for a failed test or
+// `--check` (exit 1 whatever `--fail-on` says) and `details`, a command's own JSON after the
+// summary (`routes test --cases`' verdicts). It ends with `cli::finish(report, sources,
+// ctx.report)`, which renders text, json, github or sarif on stdout (`report/render.hpp`; SARIF
+// declares the lint checks and every other check a result cites) and returns `report::exit_code`: 1
+// when a gate failed or a finding is at or above `--fail-on`. test-rules' coverage and JUnit suites
+// are computed in `ruletest/summary.*` (JUnit written by `report/junit.*`); cli only wires.
+//
+// Inputs a command needs before it can run (the catalog, the config file, a policy) go through
+// `cli::check_loaded`: findings on stderr, then `UsageError`. Failures are exceptions, caught once
+// in `cli::main`, printed by `print_error` ("nsmon: error: ...") and given their code by
+// `exit_code_for` (`core/exit_codes.hpp`): the fault decides, never the subcommand — `Error` and
+// `UsageError` (usage, an unreadable or invalid input) 2, `ServerError` (`http::TransportError`,
+// `promapi::BadAnswer`, a scrape answered with another status than 200:
+// `promapi::ScrapeStatusError`) 3. The codes and their meanings are `kExitCodeMeanings`; README's
+// table and every `--help` list them (`exit_codes_help({kOk, kFindings, kUsage})` in a subcommand's
+// footer), and `e2e.exit_codes_documented` compares them.
+
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>

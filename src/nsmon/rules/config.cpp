@@ -10,6 +10,7 @@
 
 #include "nsmon/core/yaml.hpp"
 #include "nsmon/core/yaml_v2.hpp"
+#include "nsmon/httpconfig/rows.hpp"
 #include "nsmon/rules/config_validate.hpp"
 #include "nsmon/text/duration.hpp"
 #include "nsmon/text/go.hpp"
@@ -254,7 +255,7 @@ private:
     }
     for (const auto& sc : n) {
       if (sc.is_null()) {
-        detail::report(y_, sc, "config/empty-section", "empty or null section in static_configs");
+        httpconfig::report(y_, sc, "config/empty-section", "empty or null section in static_configs");
         continue;
       }
       if (!y_.check_mapping(sc, kStatic, "a static config")) continue;
@@ -335,7 +336,7 @@ private:
 
   void job(const yaml::Node& j, Config& cfg) {
     if (j.is_null()) {
-      detail::report(y_, j, "config/empty-section", "empty or null scrape config section");
+      httpconfig::report(y_, j, "config/empty-section", "empty or null scrape config section");
       return;
     }
     if (!j.is_map()) {

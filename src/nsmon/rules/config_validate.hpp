@@ -5,19 +5,24 @@
 
 #include "nsmon/core/yaml.hpp"
 
-// The semantic checks of Prometheus's config loader (config/config.go, model/relabel, discovery/*,
-// common/config's HTTP client), apart from the typed model that config.cpp builds. Internal to
-// rules/: config.cpp calls these on the sections it reads.
+// The semantic checks of Prometheus's config loader (config/config.go, model/relabel, discovery/*),
+// apart from the typed model that config.cpp builds; common/config's HTTP client is httpconfig/.
+// One file per section, as Prometheus's config package splits them: config_validate.cpp (global,
+// scrape fields, alerting, storage, tracing, otlp, runtime), config_sd.cpp, config_relabel.cpp,
+// config_remote.cpp, config_types.cpp. Internal to rules/: config.cpp calls these on the sections
+// it reads.
 
 namespace nsmon::rules::detail {
-
-/// y.report(), but a null value (`key:` or `-` with nothing after it) is reported at its key or
-/// dash: the parser's mark of a null is where the next token starts, often the next line.
-core::Diagnostic& report(core::YamlReader& y, const yaml::Node& at, core::CheckId check, std::string message);
 
 /// A label name under a validation scheme: legacy ([a-zA-Z_][a-zA-Z0-9_]*) or UTF-8 (any non-empty
 /// valid UTF-8, Prometheus 3's default).
 bool valid_label_name(std::string_view s, bool legacy);
+
+/// A word character of Go's regexp (\w): ASCII letter, digit or underscore.
+bool word_char(char c);
+
+/// The headers of remote write/read (`tracing`: of tracing) may not set what the client sets itself.
+void check_headers(core::YamlReader& y, const yaml::Node& h, bool tracing);
 
 /// Checks of prometheus.yml's sections, reporting through the loader's YamlReader.
 class ConfigValidator {

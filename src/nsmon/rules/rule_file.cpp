@@ -8,7 +8,7 @@
 #include "nsmon/core/checks.hpp"
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/yaml.hpp"
-#include "nsmon/rules/template.hpp"
+#include "nsmon/gotemplate/check.hpp"
 #include "nsmon/text/duration.hpp"
 #include "nsmon/text/go.hpp"
 #include "nsmon/util/parallel.hpp"
@@ -30,8 +30,8 @@ bool is_legacy_label_name(std::string_view s) {
   return is_legacy_metric_name(s) && s.find(':') == std::string_view::npos;
 }
 
-const TemplateInfo& KeyValue::tmpl() const {
-  static const TemplateInfo none;
+const gotemplate::TemplateInfo& KeyValue::tmpl() const {
+  static const gotemplate::TemplateInfo none;
   return template_info ? *template_info : none;
 }
 
@@ -397,7 +397,7 @@ private:
   void check_templates(std::vector<KeyValue>& kvs, const char* what, const std::string& group,
                        const std::string& rule) {
     for (auto& kv : kvs) {
-      TemplateInfo info = check_template(kv.value.value);
+      gotemplate::TemplateInfo info = gotemplate::check_template(kv.value.value);
       for (const auto& e : info.errors) {
         core::Span at = kv.value.span; // an aliased value's: the alias
         if (!kv.value.value.empty() && !kv.value.anchor_line) {
@@ -408,7 +408,8 @@ private:
             std::string(what) + " \"" + kv.key.value + "\": template: " + e.message + kv.value.anchor_note(), group,
             rule);
       }
-      if (info.has_actions || !info.errors.empty()) kv.template_info = std::make_shared<TemplateInfo>(std::move(info));
+      if (info.has_actions || !info.errors.empty())
+        kv.template_info = std::make_shared<gotemplate::TemplateInfo>(std::move(info));
     }
   }
 

@@ -1,4 +1,14 @@
 #pragma once
+// rules/: rule files and prometheus.yml → typed model with positions and promtool's structural
+// checks (a rule file's rules read on several threads, each with a `YamlReader` made from the one
+// that parsed it, the findings put back in file order); the semantic checks of Prometheus's config
+// loader, one file per section as Prometheus's config package splits them (`config_validate.cpp`:
+// global, scrape fields, alerting, storage, tracing, otlp, runtime; `config_sd.cpp`: service
+// discovery kinds as rule rows; `config_relabel.cpp`; `config_remote.cpp`: remote write/read;
+// `config_types.cpp`: typed scalars); alert templates checked with `gotemplate/`, the HTTP client
+// sections with `httpconfig/`. Why httpconfig/ is a room of its own: alertmanager.yml's http_config
+// is the same common/config HTTPClientConfig, and alertmanager/ must not depend on rules/ for it.
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -9,7 +19,7 @@
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/source.hpp"
 #include "nsmon/core/yaml.hpp"
-#include "nsmon/rules/template.hpp"
+#include "nsmon/gotemplate/check.hpp"
 
 namespace nsmon::rules {
 
@@ -23,9 +33,9 @@ struct KeyValue {
   core::Located value;
   /// The value as a Go template (alerting rules' labels and annotations only), kept only when it
   /// has actions or errors: most values are plain text.
-  std::shared_ptr<const TemplateInfo> template_info;
+  std::shared_ptr<const gotemplate::TemplateInfo> template_info;
   /// The template's info, empty when none was kept.
-  const TemplateInfo& tmpl() const;
+  const gotemplate::TemplateInfo& tmpl() const;
 };
 
 struct Rule {

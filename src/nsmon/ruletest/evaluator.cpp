@@ -11,8 +11,8 @@
 
 #include "nsmon/core/checks.hpp"
 #include "nsmon/core/diagnostic.hpp"
+#include "nsmon/gotemplate/eval.hpp"
 #include "nsmon/promql/printer.hpp"
-#include "nsmon/rules/template_eval.hpp"
 
 namespace nsmon::ruletest {
 
@@ -93,15 +93,15 @@ std::vector<EvalGroup> compile_groups(const std::vector<rules::RuleFile>& files,
 std::string GroupEvaluator::expand(const std::string& text, const TemplateData& data) const {
   if (settings_.expand) return settings_.expand(text, data);
   if (text.find("{{") == std::string::npos) return text; // most values: no template at all
-  rules::TemplateData td;
+  gotemplate::TemplateData td;
   td.labels = data.labels;
   td.value = data.value;
   td.external_labels = data.external_labels;
   td.external_url = data.external_url;
   td.timestamp = static_cast<double>(data.t) / 1000.0;
   // The `query` function: an instant query on the same storage at the evaluation time.
-  rules::QueryFn query = [this, t = data.t](std::string_view expr) {
-    rules::QueryAnswer answer;
+  gotemplate::QueryFn query = [this, t = data.t](std::string_view expr) {
+    gotemplate::QueryAnswer answer;
     promql::ParseResult parsed = promql::parse(expr);
     if (!parsed.ok()) {
       answer.error = parsed.error_string();
@@ -115,7 +115,7 @@ std::string GroupEvaluator::expand(const std::string& text, const TemplateData& 
     else answer.error = "rule result is not a vector or scalar";
     return answer;
   };
-  return rules::expand_alert_template(data.alertname, text, td, query).text;
+  return gotemplate::expand_alert_template(data.alertname, text, td, query).text;
 }
 
 GroupEvaluator::GroupEvaluator(const std::vector<EvalGroup>& groups, engine::Storage& storage, EvalSettings settings)

@@ -53,7 +53,7 @@ struct TemplateData {
 };
 /// Expands one label or annotation template; errors are returned as Prometheus writes them into
 /// the value ("<error expanding template: ...>"). Empty: Prometheus's Go templates
-/// (rules::expand_alert_template), `query` evaluated on the evaluator's storage.
+/// (gotemplate::expand_alert_template), `query` evaluated on the evaluator's storage.
 using Expander = std::function<std::string(const std::string& text, const TemplateData& data)>;
 
 enum class AlertState { inactive, pending, firing };

@@ -9,6 +9,7 @@
 #include "nsmon/dashboards/loader.hpp"
 #include "nsmon/dashboards/variables.hpp"
 #include "nsmon/text/duration.hpp"
+#include "nsmon/text/go.hpp"
 #include "nsmon/util/files.hpp"
 #include "nsmon/util/strings.hpp"
 
@@ -253,12 +254,9 @@ PreparedFile::PanelRun prepare_panel_test(const PreparedFile& p, const PanelTest
 }
 
 void as_buckets(std::vector<engine::Sample>& series) {
-  // le as clients write it ("0.5", "1e+06", "+Inf"), which strtod reads whole.
+  // le as clients write it ("0.5", "1e+06", "+Inf"), read as Prometheus reads it.
   auto bound = [](const engine::Sample& s) {
-    const std::string& le = labels::get(s.labels, "le");
-    char* end = nullptr;
-    double v = std::strtod(le.c_str(), &end);
-    return le.empty() || *end != '\0' ? NAN : v;
+    return text::go::parse_float(labels::get(s.labels, "le"), nullptr, text::go::Overflow::infinity).value_or(NAN);
   };
   auto others = [](const engine::Sample& s) {
     labels::Labels ls = s.labels;

@@ -13,6 +13,7 @@
 #include "nsmon/core/error.hpp"
 #include "nsmon/engine/notation.hpp"
 #include "nsmon/labels/labels.hpp"
+#include "nsmon/ruletest/loader.hpp"
 #include "nsmon/ruletest/panels.hpp"
 #include "nsmon/util/files.hpp"
 
@@ -78,16 +79,8 @@ std::unique_ptr<PreparedFile> prepare(const core::SourceFile& src, const RunOpti
   auto p = std::make_unique<PreparedFile>();
   p->file = load_test_file(src, diags);
   p->rule_paths = glob_rule_files(p->file, diags);
-  for (const auto& path : p->rule_paths) {
-    const core::SourceFile* rsrc = sources.find(path);
-    if (!rsrc) rsrc = &sources.add(path, util::read_file(path));
-    std::vector<core::Diagnostic> found;
-    p->rule_files.push_back(rules::load_rule_file(*rsrc, found));
-    // Only what Prometheus refuses stops the tests (lint's milder findings are not its business).
-    for (auto& d : found)
-      if (d.severity == core::Severity::error && !(options.ignore_unknown_fields && d.check == "yaml/unknown-field"))
-        diags.push_back(std::move(d));
-  }
+  for (const auto& path : p->rule_paths)
+    p->rule_files.push_back(load_for_evaluation(path, sources, diags, options.ignore_unknown_fields));
   load_dashboards(*p, sources, diags);
   p->groups = compile_groups(p->rule_files, p->file.evaluation_interval_ms, options.parse, diags);
   // group_eval_order: the groups it names in its order; the others keep their place, as if named

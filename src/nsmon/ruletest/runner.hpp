@@ -1,4 +1,18 @@
 #pragma once
+// ruletest/: evaluating rules. The one loader of rule files for evaluation (`loader`: test-rules,
+// backtest and `watch --rules`); `nsmon test-rules`: promtool's unit-test file loader
+// (`test_file`), the rule group evaluator shared with `watch --rules` and backtest (`evaluator`:
+// recording rules written back, alert states, ALERTS), the runner and its comparisons (`runner`,
+// `run_test`), the report of a run (`summary`: failures, coverage, JUnit suites), the whole alert
+// path (`alert_path`: the alerts the rules fire sent as Prometheus sends them, through
+// `alertmanager::dispatch`, checked against a test's `nsmon.alertmanager_tests` with each failure's
+// route path, inhibit rule and text diff, or written as such expectations for `--alertmanager` and
+// `watch --record`), dashboard tests (`panels`: a test's `panel_tests` on the templates of the
+// file's `dashboards:`, `use:` panels resolved as gen-dashboards does, each query interpolated as
+// Grafana sends it (`dashboards::interpolate`), evaluated at eval_time and its series named by the
+// panel's legend, a histogram's buckets sorted and de-accumulated for `format: heatmap` as Grafana
+// does; or an annotation's query); reads the rule files and templates a test file names.
+//
 // Runs promtool's rule unit tests: each test's input series loaded into a Storage as the
 // evaluation goes (promtool's lazy loader), the rule groups evaluated at every
 // evaluation_interval from the test's start to its last eval_time, the alerts checked at their

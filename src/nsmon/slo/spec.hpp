@@ -1,4 +1,12 @@
 #pragma once
+// slo/: SLO specs (nsmon/v1, Sloth's prometheus/v1 and its Kubernetes PrometheusServiceLevel; one
+// per YAML document) → a model with positions, checked against the catalog and as Sloth validates
+// them (`spec.*`); for Sloth's specs the rules Sloth v0.16 writes, names, labels, metadata rules,
+// page/ticket alerts, Go's number spellings (`sloth.*`); for nsmon's the multi-window,
+// multi-burn-rate recording and alerting rules, the unit tests that prove them and the error-budget
+// dashboard template that gen-dashboards renders (`generate.*`: text out, no dependency on
+// `dashboards/`).
+//
 // SLO specs: nsmon's own (`version: nsmon/v1`, rules/slos.yml) and Sloth's `prometheus/v1`, read
 // into one model with positions, and checked against the metric catalog.
 //

@@ -1,6 +1,8 @@
 #include "nsmon/text/duration.hpp"
 
 #include <array>
+#include <charconv>
+#include <cmath>
 
 #include "nsmon/text/go.hpp"
 
@@ -92,6 +94,17 @@ std::string format_duration(std::int64_t ms) {
   unit("s", 1000ULL, false);
   unit("ms", 1, false);
   return sign + r;
+}
+
+std::optional<double> parse_seconds(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  s = first == std::string_view::npos ? std::string_view() : s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+  if (auto ms = parse_duration(s)) return static_cast<double>(*ms) / 1000.0;
+  double v = 0;
+  if (s.empty() || s.front() == '+') return std::nullopt;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v) || v < 0) return std::nullopt;
+  return v;
 }
 
 } // namespace nsmon::text

@@ -1,6 +1,7 @@
 #pragma once
 // Durations as Prometheus reads and writes them (prometheus/common's model.Duration): the one
-// duration syntax of rule files, configs, PromQL and nsmon's own flags.
+// duration syntax of rule files, configs, PromQL and nsmon's own flags, and the seconds those flags
+// also take.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,5 +16,10 @@ std::optional<std::int64_t> parse_duration(std::string_view s, std::string* erro
 /// model.Duration(ms).String(): "1h30m", "8d", "2w", "0s" (weeks and years only when exact);
 /// negative values get a leading '-'.
 std::string format_duration(std::int64_t ms);
+
+/// A Prometheus duration ("500ms", "2m", "1h30m", parse_duration) or plain seconds ("2", "0.5"),
+/// blanks around it ignored, in seconds: what every duration flag of nsmon takes. nullopt for
+/// anything else or a negative number.
+std::optional<double> parse_seconds(std::string_view s);
 
 } // namespace nsmon::text

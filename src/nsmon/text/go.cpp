@@ -228,73 +228,6 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-// strconv.ParseFloat(s, 64) for the token shapes the lexer produces.
-std::optional<double> parse_float(std::string_view s, std::string& error) {
-  auto fail = [&](const char* why) -> std::optional<double> {
-    error = "strconv.ParseFloat: parsing " + quote(s) + ": " + why;
-    return std::nullopt;
-  };
-  std::string_view body = s;
-  bool neg = false;
-  if (!body.empty() && (body[0] == '+' || body[0] == '-')) {
-    neg = body[0] == '-';
-    body.remove_prefix(1);
-  }
-  if (iequals(body, "inf") || iequals(body, "infinity"))
-    return neg ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
-  if (iequals(body, "nan")) return std::numeric_limits<double>::quiet_NaN();
-  bool hex = body.size() >= 2 && body[0] == '0' && (body[1] | 0x20) == 'x';
-  std::string clean;
-  clean.reserve(s.size());
-  bool underscores = false;
-  bool digits = false;
-  bool exponent = false;
-  for (std::size_t i = hex ? 2 : 0; i < body.size(); ++i) {
-    char c = body[i];
-    if (c == '_') {
-      underscores = true;
-      continue;
-    }
-    if (c >= '0' && c <= '9') digits = digits || !exponent;
-    clean += c;
-    if (!hex && (c == 'e' || c == 'E')) exponent = true;
-  }
-  if (underscores && !underscore_ok(s)) return fail("invalid syntax");
-  // A hexadecimal mantissa needs a 'p' exponent, which PromQL's lexer never produces.
-  if (hex) {
-    bool has_p = false;
-    for (char c : clean) has_p = has_p || (c | 0x20) == 'p';
-    if (!has_p) return fail("invalid syntax");
-    clean = "0x" + clean;
-  }
-  if (!hex) {
-    // Validate the decimal shape: digits [. digits] [e [+-] digits], at least one mantissa digit.
-    std::size_t i = 0;
-    bool mant = false;
-    while (i < clean.size() && clean[i] >= '0' && clean[i] <= '9') ++i, mant = true;
-    if (i < clean.size() && clean[i] == '.') {
-      ++i;
-      while (i < clean.size() && clean[i] >= '0' && clean[i] <= '9') ++i, mant = true;
-    }
-    if (!mant) return fail("invalid syntax");
-    if (i < clean.size() && (clean[i] == 'e' || clean[i] == 'E')) {
-      ++i;
-      if (i < clean.size() && (clean[i] == '+' || clean[i] == '-')) ++i;
-      bool exp_digits = false;
-      while (i < clean.size() && clean[i] >= '0' && clean[i] <= '9') ++i, exp_digits = true;
-      if (!exp_digits) return fail("invalid syntax");
-    }
-    if (i != clean.size()) return fail("invalid syntax");
-  }
-  (void)digits;
-  errno = 0;
-  char* end = nullptr;
-  double v = std::strtod(clean.c_str(), &end);
-  if (end != clean.c_str() + clean.size()) return fail("invalid syntax");
-  if (std::isinf(v)) return fail("value out of range");
-  return neg ? -v : v;
-}
-
 } // namespace
 
 std::string quote(std::string_view s) { return quote_n(s, std::string_view::npos); }
@@ -406,9 +339,75 @@ std::optional<std::string> unquote(std::string_view s) {
   return out;
 }
 
+std::optional<double> parse_float(std::string_view s, std::string* error, Overflow overflow) {
+  auto fail = [&](const char* why) -> std::optional<double> {
+    if (error) *error = "strconv.ParseFloat: parsing " + quote(s) + ": " + why;
+    return std::nullopt;
+  };
+  std::string_view body = s;
+  bool neg = false;
+  if (!body.empty() && (body[0] == '+' || body[0] == '-')) {
+    neg = body[0] == '-';
+    body.remove_prefix(1);
+  }
+  if (iequals(body, "inf") || iequals(body, "infinity"))
+    return neg ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+  if (iequals(body, "nan")) return std::numeric_limits<double>::quiet_NaN();
+  bool hex = body.size() >= 2 && body[0] == '0' && (body[1] | 0x20) == 'x';
+  std::string clean;
+  clean.reserve(s.size());
+  bool underscores = false;
+  bool digits = false;
+  bool exponent = false;
+  for (std::size_t i = hex ? 2 : 0; i < body.size(); ++i) {
+    char c = body[i];
+    if (c == '_') {
+      underscores = true;
+      continue;
+    }
+    if (c >= '0' && c <= '9') digits = digits || !exponent;
+    clean += c;
+    if (!hex && (c == 'e' || c == 'E')) exponent = true;
+  }
+  if (underscores && !underscore_ok(s)) return fail("invalid syntax");
+  // A hexadecimal mantissa needs a 'p' exponent, which PromQL's lexer never produces.
+  if (hex) {
+    bool has_p = false;
+    for (char c : clean) has_p = has_p || (c | 0x20) == 'p';
+    if (!has_p) return fail("invalid syntax");
+    clean = "0x" + clean;
+  }
+  if (!hex) {
+    // Validate the decimal shape: digits [. digits] [e [+-] digits], at least one mantissa digit.
+    std::size_t i = 0;
+    bool mant = false;
+    while (i < clean.size() && clean[i] >= '0' && clean[i] <= '9') ++i, mant = true;
+    if (i < clean.size() && clean[i] == '.') {
+      ++i;
+      while (i < clean.size() && clean[i] >= '0' && clean[i] <= '9') ++i, mant = true;
+    }
+    if (!mant) return fail("invalid syntax");
+    if (i < clean.size() && (clean[i] == 'e' || clean[i] == 'E')) {
+      ++i;
+      if (i < clean.size() && (clean[i] == '+' || clean[i] == '-')) ++i;
+      bool exp_digits = false;
+      while (i < clean.size() && clean[i] >= '0' && clean[i] <= '9') ++i, exp_digits = true;
+      if (!exp_digits) return fail("invalid syntax");
+    }
+    if (i != clean.size()) return fail("invalid syntax");
+  }
+  (void)digits;
+  errno = 0;
+  char* end = nullptr;
+  double v = std::strtod(clean.c_str(), &end);
+  if (end != clean.c_str() + clean.size()) return fail("invalid syntax");
+  if (std::isinf(v) && overflow == Overflow::error) return fail("value out of range");
+  return neg ? -v : v;
+}
+
 std::optional<double> parse_number(std::string_view s, std::string& error) {
   if (auto i = parse_int_base0(s)) return static_cast<double>(*i);
-  return parse_float(s, error);
+  return parse_float(s, &error);
 }
 
 std::optional<std::uint64_t> parse_uint(std::string_view s) {

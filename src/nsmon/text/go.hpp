@@ -1,4 +1,10 @@
 #pragma once
+// text/: text as Go and Prometheus read and write it, the one place for each: UTF-8 (`go.hpp`:
+// decode, validate, append), Go's `%q` quoting and `strconv.Unquote`, numbers as `strconv` parses
+// and formats them; durations as `model.Duration`, or seconds, as flags take them (`duration.hpp`);
+// percent-encoding (`percent.hpp`); times as Go's time package reads and writes them (`time.hpp`:
+// civil dates, RFC 3339).
+//
 // Text as Go's standard library reads and writes it, which nsmon must reproduce exactly wherever
 // it speaks for Prometheus, Alertmanager or their templates: UTF-8 (unicode/utf8), quoting with
 // %q and strconv.Unquote, numbers read with strconv.ParseInt/ParseFloat and written as Go
@@ -39,6 +45,16 @@ std::string format_unicode(long r);
 /// Prometheus's strutil.Unquote for "...", '...' and `...` tokens (strconv.Unquote, which Go's
 /// templates use, for "..." and `...`); nullopt on invalid syntax.
 std::optional<std::string> unquote(std::string_view token);
+
+/// What parse_float does with a number beyond the doubles ("1e999"): fail as Go does (ErrRange),
+/// or take the ±Inf Go returns with that error.
+enum class Overflow { error, infinity };
+
+/// strconv.ParseFloat(s, 64): decimal and hexadecimal (with a 'p' exponent) forms, underscores
+/// where Go allows them, inf, infinity and nan in any case. On failure returns nullopt and, when
+/// `error` is given, sets it to Go's message ("strconv.ParseFloat: parsing \"x\": invalid syntax").
+std::optional<double> parse_float(std::string_view s, std::string* error = nullptr,
+                                  Overflow overflow = Overflow::error);
 
 /// number(): strconv.ParseInt(s, 0, 64), falling back to strconv.ParseFloat(s, 64).
 /// On failure returns nullopt and sets `error` to ParseFloat's message.

@@ -1,4 +1,12 @@
 #pragma once
+// util/: generic helpers that know nothing about nsmon: strings, numbers and times for people
+// (`humanize`), files (atomic writes, all-or-nothing writes, mapped input), URLs (credential
+// masking), subprocesses, tables, parallel steps (`parallel.hpp`: fixed-size steps, each thread
+// taking the next when free; results kept per step, joined in order; threads started per call),
+// time zones from the system's zoneinfo (`zoneinfo.*`, as Go's LoadLocation finds them), the speed
+// tricks a bench still justifies, each named and explained once (`fast_path.*`: the heap on
+// transparent huge pages, memory kept until exit; lint-rules calls them).
+
 #include <array>
 #include <functional>
 #include <initializer_list>

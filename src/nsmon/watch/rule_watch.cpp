@@ -5,10 +5,6 @@
 #include <functional>
 #include <unordered_set>
 
-#include "nsmon/core/checks.hpp"
-#include "nsmon/core/diagnostic.hpp"
-#include "nsmon/util/files.hpp"
-
 namespace nsmon::watch {
 
 namespace {
@@ -90,40 +86,10 @@ const char* to_string(RuleEvent::Kind k) {
   return "";
 }
 
-std::unique_ptr<LoadedRules> load_rules(const std::vector<std::string>& paths, const std::vector<std::string>& asserts,
-                                        std::int64_t default_interval_ms) {
-  auto out = std::make_unique<LoadedRules>();
-  for (const auto& path : paths) {
-    const core::SourceFile& src = out->sources.add(path, util::read_file(path));
-    std::vector<core::Diagnostic> found;
-    out->files.push_back(rules::load_rule_file(src, found));
-    // What Prometheus refuses stops the run; lint's milder findings are lint-rules' business.
-    for (auto& d : found)
-      if (d.severity == core::Severity::error) out->diags.push_back(std::move(d));
-  }
-  out->groups = ruletest::compile_groups(out->files, default_interval_ms, {}, out->diags);
-  for (std::size_t i = 0; i < asserts.size(); ++i) {
-    const std::string name = asserts.size() == 1 ? "--assert" : "--assert " + std::to_string(i + 1);
-    const core::SourceFile& src = out->sources.add(name, asserts[i]);
-    auto parsed = std::make_shared<promql::ParseResult>(promql::parse(asserts[i]));
-    for (const auto& e : parsed->errors()) {
-      auto lc = src.line_col(e.range.start);
-      int len = static_cast<int>(std::max<std::size_t>(1, e.range.end - e.range.start));
-      out->diags.push_back(core::make_diagnostic("promql/syntax", {name, lc.line, lc.col, len}, e.message));
-    }
-    if (parsed->ok() && parsed->expr()->type != promql::ValueType::vector &&
-        parsed->expr()->type != promql::ValueType::scalar)
-      out->diags.push_back(core::make_diagnostic("promql/syntax", {name, 1, 1, static_cast<int>(asserts[i].size())},
-                                                 "an assertion must be an instant vector or a scalar"));
-    out->asserts.push_back(std::move(parsed));
-    out->assert_texts.push_back(asserts[i]);
-  }
-  return out;
-}
-
 namespace {
 // Every rule's and assertion's expression, with the query offset of its group (0: an assertion).
-void each_expression(const LoadedRules& loaded, const std::function<void(const promql::Expr&, std::int64_t)>& f) {
+void each_expression(const ruletest::LoadedRules& loaded,
+                     const std::function<void(const promql::Expr&, std::int64_t)>& f) {
   for (const auto& g : loaded.groups)
     for (const auto& r : g.rules) f(*r.expr->expr(), g.query_offset_ms);
   for (const auto& a : loaded.asserts)
@@ -131,14 +97,14 @@ void each_expression(const LoadedRules& loaded, const std::function<void(const p
 }
 } // namespace
 
-std::int64_t reach_ms(const LoadedRules& loaded) {
+std::int64_t reach_ms(const ruletest::LoadedRules& loaded) {
   std::int64_t reach = kLookbackMs;
   each_expression(loaded,
                   [&](const promql::Expr& e, std::int64_t offset) { reach = std::max(reach, expr_reach(e) + offset); });
   return reach;
 }
 
-std::optional<std::vector<std::string>> selected_names(const LoadedRules& loaded) {
+std::optional<std::vector<std::string>> selected_names(const ruletest::LoadedRules& loaded) {
   std::vector<std::string> names;
   bool all = false;
   each_expression(loaded, [&](const promql::Expr& root, std::int64_t) {
@@ -155,7 +121,8 @@ std::optional<std::vector<std::string>> selected_names(const LoadedRules& loaded
   return names;
 }
 
-RuleWatch::RuleWatch(const LoadedRules& loaded, RuleWatchOptions options) : loaded_(loaded), o_(std::move(options)) {
+RuleWatch::RuleWatch(const ruletest::LoadedRules& loaded, RuleWatchOptions options)
+    : loaded_(loaded), o_(std::move(options)) {
   // Only what the rules and assertions can read is stored: Prometheus keeps every series for any
   // query, the store serves these rules alone.
   if (!o_.keep_all) kept_names_ = selected_names(loaded_);

@@ -1,4 +1,18 @@
 #pragma once
+// watch --rules. `watch/rule_watch.*` is the glue between a watch session and the engine:
+// `session.cpp` hands it each scrape (every sample, from the same parse as the stats:
+// `endpoint_source(..., keep_samples)` has `parse_snapshot` fill a `ScrapedSamples`, each sample
+// named by its exposition text; stamped with the wall-clock time the fetch started) and asks it to
+// evaluate when `next_due()` has passed; it stores every sample in its `engine::Storage` (a series
+// found by that text, one hash lookup) with Prometheus's target labels (at its own timestamp when
+// the exposition gives one), `up` and staleness markers, runs
+// `ruletest::GroupEvaluator::eval_group` for each group on its slots (multiples of its interval),
+// diffs the evaluator's alerts into `RuleEvent`s (pending, firing, resolved, assertion verdicts,
+// rule errors) for the sinks, and keeps the store bounded (`trim`: the window, then the memory
+// estimate). `watch/record.*` writes the store as a rule test (re-evaluated with the same evaluator
+// for its expected alerts) or OpenMetrics. `cli/cmd_watch.cpp` only loads the files (`load_rules`,
+// positioned errors through `check_loaded`) and picks the exit code (`kAlertFired`).
+//
 // `watch --rules`: the scraped samples kept in a bounded engine::Storage, the rule groups evaluated
 // when they are due as Prometheus's rule manager evaluates them (ruletest::GroupEvaluator:
 // recording rules written back, pending/firing with `for`, keep_firing_for, resolved, templates
@@ -16,6 +30,7 @@
 #include "nsmon/promql/parser.hpp"
 #include "nsmon/rules/rule_file.hpp"
 #include "nsmon/ruletest/evaluator.hpp"
+#include "nsmon/ruletest/loader.hpp"
 #include "nsmon/util/strings.hpp"
 #include "nsmon/watch/snapshot.hpp"
 
@@ -82,31 +97,17 @@ struct RuleWatchOptions {
   bool keep_all = false;
 };
 
-/// Everything loaded before the command starts; `diags` holds positioned errors.
-struct LoadedRules {
-  core::SourceSet sources;
-  std::vector<rules::RuleFile> files;
-  std::vector<ruletest::EvalGroup> groups;
-  std::vector<std::shared_ptr<const promql::ParseResult>> asserts;
-  std::vector<std::string> assert_texts;
-  std::vector<core::Diagnostic> diags;
-};
-/// Reads and loads the rule files and parses the assertions (a core::Span in "--assert" for
-/// those). Throws nsmon::Error when a file cannot be read.
-std::unique_ptr<LoadedRules> load_rules(const std::vector<std::string>& paths, const std::vector<std::string>& asserts,
-                                        std::int64_t default_interval_ms);
-
 /// How far back the rules and assertions read (ranges, offsets, subqueries, the 5m lookback).
-std::int64_t reach_ms(const LoadedRules& loaded);
+std::int64_t reach_ms(const ruletest::LoadedRules& loaded);
 
 /// The metric names the rules and assertions select (sorted, unique); nullopt when a selector
 /// names none (`{job="x"}`, `{__name__=~"..."}`): then every series may be read.
-std::optional<std::vector<std::string>> selected_names(const LoadedRules& loaded);
+std::optional<std::vector<std::string>> selected_names(const ruletest::LoadedRules& loaded);
 
 class RuleWatch {
 public:
   /// `loaded` must outlive the RuleWatch.
-  RuleWatch(const LoadedRules& loaded, RuleWatchOptions options);
+  RuleWatch(const ruletest::LoadedRules& loaded, RuleWatchOptions options);
   ~RuleWatch();
 
   /// A scrape that started at `t`: every sample (with job and instance added, `up` = 1) at `t`,
@@ -130,7 +131,7 @@ public:
   const engine::Storage& storage() const { return storage_; }
   /// Names the rules write (records, ALERTS, ALERTS_FOR_STATE): not scraped, not recorded.
   bool written_by_rules(const std::string& name) const;
-  const LoadedRules& loaded() const { return loaded_; }
+  const ruletest::LoadedRules& loaded() const { return loaded_; }
   /// The interval between two evaluations of the most frequent group.
   std::int64_t min_interval_ms() const;
 
@@ -143,7 +144,7 @@ private:
   void check_asserts(std::int64_t t, std::vector<RuleEvent>& events);
   void update_alerts(std::int64_t t, std::vector<RuleEvent>& events);
 
-  const LoadedRules& loaded_;
+  const ruletest::LoadedRules& loaded_;
   RuleWatchOptions o_;
   engine::Storage storage_;
   std::unique_ptr<ruletest::GroupEvaluator> eval_;

@@ -1,4 +1,15 @@
 #pragma once
+// watch/: supervisor, scraper, stats model, screen renderers, the sinks (live terminal, plain,
+// jsonl); whose endpoint it is (`owner.*`: an answer before the command started, after it ended, or
+// from a process that started before it (`process_start_time_seconds`) is another process's, left
+// out of the run; the pid listening on a loopback port); the sources (`source.*`: the endpoint
+// scraped with `promapi::scrape`, or `--prometheus` asked with `promapi::perform`'s instant query,
+// as `nsmon query` asks it); `--rules` (`rule_watch.*`: the scraped samples of the metric names the
+// rules and assertions select (all with `--record`) in a bounded `engine::Storage`, the groups
+// evaluated when due by `ruletest::GroupEvaluator`, `--assert`, alert transitions) and `--record`
+// (`record.*`: the store as a promtool test or OpenMetrics; with `--alertmanager`, the test carries
+// `nsmon.alertmanager_tests`).
+
 #include <chrono>
 #include <memory>
 #include <optional>

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <array>
 
-#include "nsmon/rules/template_value.hpp"
+#include "nsmon/gotemplate/value.hpp"
 
-namespace nsmon::rules::tmpl {
+namespace nsmon::gotemplate::detail {
 
 Value Value::kv(labels::Labels pairs) {
   Value v = label_map(std::move(pairs));
@@ -123,4 +123,4 @@ Value notification_value(const NotificationData& d) {
                                           {"ExternalURL", Value::string(d.external_url)}});
 }
 
-} // namespace nsmon::rules::tmpl
+} // namespace nsmon::gotemplate::detail

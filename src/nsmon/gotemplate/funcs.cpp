@@ -8,12 +8,12 @@
 #include <ctime>
 #include <re2/re2.h>
 
-#include "nsmon/rules/template_value.hpp"
+#include "nsmon/gotemplate/value.hpp"
 #include "nsmon/text/duration.hpp"
 #include "nsmon/text/go.hpp"
 #include "nsmon/util/strings.hpp"
 
-namespace nsmon::rules::tmpl {
+namespace nsmon::gotemplate::detail {
 
 Value Value::label_map(labels::Labels pairs) {
   std::sort(pairs.begin(), pairs.end());
@@ -737,4 +737,4 @@ CallResult call_function(const Function& fn, std::vector<Value>& args, const Env
   return err("function " + std::string(n) + " not supported");
 }
 
-} // namespace nsmon::rules::tmpl
+} // namespace nsmon::gotemplate::detail

@@ -2,9 +2,9 @@
 // promtool 2.42 (Go's text/template) prints for the same templates.
 #include <catch2/catch.hpp>
 
-#include "nsmon/rules/template_eval.hpp"
+#include "nsmon/gotemplate/eval.hpp"
 
-using namespace nsmon::rules;
+using namespace nsmon::gotemplate;
 
 namespace {
 TemplateData data() {

@@ -1,23 +1,23 @@
-#include "nsmon/rules/template_eval.hpp"
+#include "nsmon/gotemplate/eval.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <map>
 
-#include "nsmon/rules/template_parse.hpp"
-#include "nsmon/rules/template_value.hpp"
+#include "nsmon/gotemplate/parse.hpp"
+#include "nsmon/gotemplate/value.hpp"
 
-namespace nsmon::rules {
+namespace nsmon::gotemplate {
 
 namespace {
 
-using tmpl::Arg;
-using tmpl::Cmd;
-using tmpl::Node;
-using tmpl::Param;
-using tmpl::Pipe;
-using tmpl::Value;
+using detail::Arg;
+using detail::Cmd;
+using detail::Node;
+using detail::Param;
+using detail::Pipe;
+using detail::Value;
 using Kind = Value::Kind;
 
 /// An execution error: unwinds to expand_template, which words it.
@@ -33,11 +33,11 @@ struct Var {
 /// A defined template: its nodes and the file that defines it (where its errors point).
 struct Def {
   const std::vector<Node>* nodes = nullptr;
-  const tmpl::Parsed* file = nullptr;
+  const detail::Parsed* file = nullptr;
 };
 using Defs = std::map<std::string, Def, std::less<>>;
 
-void define_all(const tmpl::Parsed& parsed, Defs& defs) {
+void define_all(const detail::Parsed& parsed, Defs& defs) {
   // Go's AddParseTree: a later definition replaces an earlier one unless its body is empty.
   for (const auto& [name, nodes] : parsed.templates) {
     bool empty = std::all_of(nodes.begin(), nodes.end(), [](const Node& n) {
@@ -63,7 +63,7 @@ std::string html_context_escape(const std::string& out, const std::string& v, bo
     std::size_t eq = out.rfind('=');
     if (eq != std::string::npos && eq > lt && eq + 1 < out.size() && (out[eq + 1] == '"' || out[eq + 1] == '\'')) {
       char q = out[eq + 1];
-      if (out.find(q, eq + 2) != std::string::npos) return tmpl::html_escape_text(v);
+      if (out.find(q, eq + 2) != std::string::npos) return detail::html_escape_text(v);
       std::size_t b = eq;
       while (b > lt && (std::isalnum(static_cast<unsigned char>(out[b - 1])) || out[b - 1] == '-')) --b;
       attr = out.substr(b, eq - b);
@@ -80,9 +80,9 @@ std::string html_context_escape(const std::string& out, const std::string& v, bo
     }
   }
   if (safe && !in_tag) return v;
-  if (!url_attr) return tmpl::html_escape_text(v);
-  std::string u = in_query && !urlquery_last ? tmpl::url_escape(v, false) : tmpl::url_escape(v, true);
-  return tmpl::html_escape_text(u);
+  if (!url_attr) return detail::html_escape_text(v);
+  std::string u = in_query && !urlquery_last ? detail::url_escape(v, false) : detail::url_escape(v, true);
+  return detail::html_escape_text(u);
 }
 
 // html/template drops the template text's HTML comments.
@@ -100,7 +100,7 @@ std::string without_comments(const std::string& text) {
 
 class Executor {
 public:
-  Executor(const Defs& defs, const tmpl::Env& env, const TemplateLimits& limits, bool html = false)
+  Executor(const Defs& defs, const detail::Env& env, const TemplateLimits& limits, bool html = false)
       : defs_(defs), env_(env), limits_(limits), html_(html) {}
 
   std::string run(const std::string& name, const Value& dot) {
@@ -124,16 +124,16 @@ private:
 
   void call(const std::string& name, const Value& dot, const Node* at) {
     auto it = defs_.find(name);
-    if (it == defs_.end()) fail(at->pos, tmpl::to_string(*at), "template \"" + name + "\" not defined");
+    if (it == defs_.end()) fail(at->pos, detail::to_string(*at), "template \"" + name + "\" not defined");
     if (depth_ >= limits_.max_call_depth)
-      fail(at ? at->pos : 0, at ? tmpl::to_string(*at) : std::string(),
+      fail(at ? at->pos : 0, at ? detail::to_string(*at) : std::string(),
            "exceeded maximum template depth (" + std::to_string(limits_.max_call_depth) + ")");
     // A template runs with its own variables: only $, the dot it was given.
     std::vector<Var> saved;
     saved.swap(vars_);
     vars_.push_back({"$", dot});
     std::string saved_name = current_;
-    const tmpl::Parsed* saved_file = file_;
+    const detail::Parsed* saved_file = file_;
     current_ = name;
     file_ = it->second.file;
     ++depth_;
@@ -176,11 +176,11 @@ private:
     case Node::Kind::action: {
       Value v = pipeline(*n.pipe, dot);
       if (!n.pipe->decl.empty()) return Flow::normal;
-      if (!html_) emit(n.pos, tmpl::print_action(v));
+      if (!html_) emit(n.pos, detail::print_action(v));
       else {
-        const tmpl::Arg& last = n.pipe->cmds.back().args.front();
-        bool urlquery = last.kind == tmpl::Arg::Kind::ident && last.name == "urlquery";
-        emit(n.pos, html_context_escape(out_, tmpl::print_action(v), v.kind == Kind::html, urlquery));
+        const detail::Arg& last = n.pipe->cmds.back().args.front();
+        bool urlquery = last.kind == detail::Arg::Kind::ident && last.name == "urlquery";
+        emit(n.pos, html_context_escape(out_, detail::print_action(v), v.kind == Kind::html, urlquery));
       }
       return Flow::normal;
     }
@@ -188,7 +188,7 @@ private:
     case Node::Kind::with: {
       std::size_t mark = vars_.size();
       Value v = pipeline(*n.pipe, dot);
-      bool yes = tmpl::truth(v);
+      bool yes = detail::truth(v);
       Flow f = Flow::normal;
       if (yes) f = walk(n.list, n.kind == Node::Kind::with ? v : dot);
       else f = walk(n.else_list, dot);
@@ -197,7 +197,7 @@ private:
     }
     case Node::Kind::range: return range(n, dot);
     case Node::Kind::template_: {
-      if (!defs_.count(n.name)) fail(n.pos, tmpl::to_string(n), "template \"" + n.name + "\" not defined");
+      if (!defs_.count(n.name)) fail(n.pos, detail::to_string(n), "template \"" + n.name + "\" not defined");
       Value v = n.pipe ? pipeline(*n.pipe, dot) : Value{};
       call(n.name, v, &n);
       return Flow::normal;
@@ -261,8 +261,8 @@ private:
     case Kind::nil: break;
     default:
       // Go reports it at the last node it evaluated.
-      if (last_) fail(last_->pos, tmpl::to_string(*last_), "range can't iterate over " + tmpl::sprint_one(v));
-      fail(n.pos, tmpl::to_string(n), "range can't iterate over " + tmpl::sprint_one(v));
+      if (last_) fail(last_->pos, detail::to_string(*last_), "range can't iterate over " + detail::sprint_one(v));
+      fail(n.pos, detail::to_string(n), "range can't iterate over " + detail::sprint_one(v));
     }
     if (count == 0) result = walk(n.else_list, dot);
     vars_.resize(mark);
@@ -280,7 +280,7 @@ private:
       if (p.assign) {
         auto it = std::find_if(vars_.rbegin(), vars_.rend(), [&](const Var& x) { return x.name == d; });
         if (it == vars_.rend())
-          fail(last_ ? last_->pos : p.pos, last_ ? tmpl::to_string(*last_) : "", "undefined variable: " + d);
+          fail(last_ ? last_->pos : p.pos, last_ ? detail::to_string(*last_) : "", "undefined variable: " + d);
         it->value = v;
       } else {
         vars_.push_back({d, v});
@@ -299,11 +299,12 @@ private:
                    : first.kind == Arg::Kind::variable ? lookup_var(first)
                                                        : pipeline(*first.pipe, dot);
       for (std::size_t k = 0; k + 1 < first.fields.size(); ++k) recv = field(first, recv, first.fields[k]);
-      if (const tmpl::Method* m = tmpl::find_method(recv, first.fields.back())) return method(c, *m, recv, dot, final);
+      if (const detail::Method* m = detail::find_method(recv, first.fields.back()))
+        return method(c, *m, recv, dot, final);
     }
     if (final || c.args.size() > 1) {
       // Arguments to something that is not a function: a field chain says which kind of field.
-      std::string ctx = tmpl::to_string(first);
+      std::string ctx = detail::to_string(first);
       if (!first.fields.empty() && first.kind != Arg::Kind::dot) {
         Value recv = first.kind == Arg::Kind::field      ? dot
                      : first.kind == Arg::Kind::variable ? lookup_var(first)
@@ -325,7 +326,7 @@ private:
 
   Value lookup_var(const Arg& a) {
     auto it = std::find_if(vars_.rbegin(), vars_.rend(), [&](const Var& x) { return x.name == a.name; });
-    if (it == vars_.rend()) fail(a.pos, tmpl::to_string(a), "undefined variable: " + a.name);
+    if (it == vars_.rend()) fail(a.pos, detail::to_string(a), "undefined variable: " + a.name);
     return it->value;
   }
 
@@ -369,28 +370,28 @@ private:
   }
 
   // A method call: its arguments checked as a function's, Go's errors for their number.
-  Value method(const Cmd& c, const tmpl::Method& m, const Value& recv, const Value& dot, const Value* final) {
+  Value method(const Cmd& c, const detail::Method& m, const Value& recv, const Value& dot, const Value* final) {
     const Arg& first = c.args.front();
     std::size_t given = c.args.size() - 1 + (final ? 1 : 0);
     if (given != m.params.size())
-      fail(first.pos, tmpl::to_string(first),
+      fail(first.pos, detail::to_string(first),
            "wrong number of args for " + std::string(m.name) + ": want " + std::to_string(m.params.size()) + " got " +
                std::to_string(given));
     std::vector<Value> args;
     for (std::size_t i = 1; i < c.args.size(); ++i) args.push_back(argument(c.args[i], m.params[i - 1], dot));
-    if (final) args.push_back(check(c.pos, tmpl::to_string(c), *final, m.params.back()));
-    tmpl::CallResult r = tmpl::call_method(m, recv, args);
-    if (r.error) fail(first.pos, tmpl::to_string(first), "error calling " + std::string(m.name) + ": " + *r.error);
+    if (final) args.push_back(check(c.pos, detail::to_string(c), *final, m.params.back()));
+    detail::CallResult r = detail::call_method(m, recv, args);
+    if (r.error) fail(first.pos, detail::to_string(first), "error calling " + std::string(m.name) + ": " + *r.error);
     return r.value;
   }
 
   Value field(const Arg& a, const Value& v, const std::string& name) {
-    if (const tmpl::Method* m = tmpl::find_method(v, name)) {
+    if (const detail::Method* m = detail::find_method(v, name)) {
       if (!m->params.empty())
-        fail(a.pos, tmpl::to_string(a),
+        fail(a.pos, detail::to_string(a),
              "wrong number of args for " + name + ": want " + std::to_string(m->params.size()) + " got 0");
-      tmpl::CallResult r = tmpl::call_method(*m, v, {});
-      if (r.error) fail(a.pos, tmpl::to_string(a), "error calling " + name + ": " + *r.error);
+      detail::CallResult r = detail::call_method(*m, v, {});
+      if (r.error) fail(a.pos, detail::to_string(a), "error calling " + name + ": " + *r.error);
       return r.value;
     }
     switch (v.kind) {
@@ -423,19 +424,19 @@ private:
       break;
     }
     case Kind::sample:
-      if (!v.sample) fail(a.pos, tmpl::to_string(a), "nil pointer evaluating *template.sample." + name);
+      if (!v.sample) fail(a.pos, detail::to_string(a), "nil pointer evaluating *template.sample." + name);
       if (name == "Labels") return Value::label_map(v.sample->labels);
       if (name == "Value") return Value::floating(v.sample->value);
       break;
-    case Kind::nil: fail(a.pos, tmpl::to_string(a), "nil pointer evaluating interface {}." + name);
+    case Kind::nil: fail(a.pos, detail::to_string(a), "nil pointer evaluating interface {}." + name);
     default: break;
     }
-    fail(a.pos, tmpl::to_string(a), "can't evaluate field " + name + " in type " + tmpl::type_name(v));
+    fail(a.pos, detail::to_string(a), "can't evaluate field " + name + " in type " + detail::type_name(v));
   }
 
   // An argument for a parameter of type `p`: constants as Go converts them, other values checked.
   Value argument(const Arg& a, Param p, const Value& dot) {
-    std::string ctx = tmpl::to_string(a);
+    std::string ctx = detail::to_string(a);
     last_ = &a;
     bool literal = a.kind == Arg::Kind::string || a.kind == Arg::Kind::number || a.kind == Arg::Kind::boolean ||
                    a.kind == Arg::Kind::nil;
@@ -462,7 +463,7 @@ private:
         if (a.kind == Arg::Kind::nil) {
           Value v;
           v.kind = Kind::samples;
-          v.samples = std::make_shared<tmpl::Samples>();
+          v.samples = std::make_shared<detail::Samples>();
           return v;
         }
         fail(a.pos, ctx, "can't handle " + ctx + " for arg of type template.queryResult");
@@ -484,7 +485,7 @@ private:
       }
       if (p == Param::samples) {
         v.kind = Kind::samples;
-        v.samples = std::make_shared<tmpl::Samples>();
+        v.samples = std::make_shared<detail::Samples>();
         return v;
       }
       fail(pos, ctx, std::string("invalid value; expected ") + want);
@@ -492,13 +493,13 @@ private:
     bool ok = (p == Param::strings && v.kind == Kind::list && v.s == "[]string") ||
               (p == Param::string && v.kind == Kind::string) || (p == Param::number && v.kind == Kind::floating) ||
               (p == Param::sample && v.kind == Kind::sample) || (p == Param::samples && v.kind == Kind::samples);
-    if (!ok) fail(pos, ctx, std::string("wrong type for value; expected ") + want + "; got " + tmpl::type_name(v));
+    if (!ok) fail(pos, ctx, std::string("wrong type for value; expected ") + want + "; got " + detail::type_name(v));
     return v;
   }
 
   Value function(const Cmd& c, const Value& dot, const Value* final) {
     const Arg& id = c.args.front();
-    const tmpl::Function* fn = tmpl::find_function(id.name);
+    const detail::Function* fn = detail::find_function(id.name);
     last_ = &id;
     std::size_t given = c.args.size() - 1 + (final ? 1 : 0);
     std::size_t fixed = fn->params.size() - (fn->variadic ? 1 : 0);
@@ -512,7 +513,7 @@ private:
       Value v;
       for (std::size_t i = 1; i <= given; ++i) {
         v = i < c.args.size() ? argument(c.args[i], Param::any, dot) : *final;
-        if (tmpl::truth(v) != is_and) return v;
+        if (detail::truth(v) != is_and) return v;
       }
       return v;
     }
@@ -523,21 +524,21 @@ private:
     }
     if (final) {
       Param p = fn->params[std::min(given - 1, fn->params.size() - 1)];
-      args.push_back(check(c.pos, tmpl::to_string(c), *final, p));
+      args.push_back(check(c.pos, detail::to_string(c), *final, p));
     }
     if (id.name == "call")
-      fail(c.pos, tmpl::to_string(c),
-           "error calling call: non-function " + (args.empty() ? std::string() : tmpl::type_name(args[0])));
-    tmpl::CallResult r = tmpl::call_function(*fn, args, env_);
-    if (r.error) fail(c.pos, tmpl::to_string(c), "error calling " + id.name + ": " + *r.error);
+      fail(c.pos, detail::to_string(c),
+           "error calling call: non-function " + (args.empty() ? std::string() : detail::type_name(args[0])));
+    detail::CallResult r = detail::call_function(*fn, args, env_);
+    if (r.error) fail(c.pos, detail::to_string(c), "error calling " + id.name + ": " + *r.error);
     return r.value;
   }
 
   const Defs& defs_;
-  const tmpl::Env& env_;
+  const detail::Env& env_;
   const TemplateLimits& limits_;
   bool html_ = false;
-  const tmpl::Parsed* file_ = nullptr; ///< the file of the template running
+  const detail::Parsed* file_ = nullptr; ///< the file of the template running
   std::vector<Var> vars_;
   std::string out_;
   std::string current_;
@@ -551,12 +552,12 @@ private:
 Expanded expand_template(std::string_view name, std::string_view text, const TemplateData& data, const QueryFn& query,
                          const TemplateLimits& limits) {
   Expanded result;
-  tmpl::Parsed parsed = tmpl::parse(name, text, limits.max_nesting);
+  detail::Parsed parsed = detail::parse(name, text, limits.max_nesting);
   if (parsed.error) {
     result.error = "error parsing template " + std::string(name) + ": " + *parsed.error;
     return result;
   }
-  tmpl::Env env{&data, &query};
+  detail::Env env{&data, &query};
   Value dot;
   dot.kind = Kind::data;
   dot.data = &data;
@@ -582,7 +583,7 @@ Expanded expand_alert_template(std::string_view alertname, std::string_view text
 
 struct NotificationTemplates::Files {
   std::vector<std::unique_ptr<std::string>> texts; ///< what each Parsed's source views
-  std::vector<std::unique_ptr<tmpl::Parsed>> parsed;
+  std::vector<std::unique_ptr<detail::Parsed>> parsed;
   Defs defs;
 };
 
@@ -603,8 +604,8 @@ bool alertmanager_function(std::string_view name) {
 
 std::optional<std::string> NotificationTemplates::add(const std::string& name, std::string text) {
   auto owned = std::make_unique<std::string>(std::move(text));
-  auto parsed =
-      std::make_unique<tmpl::Parsed>(tmpl::parse(name, *owned, TemplateLimits{}.max_nesting, alertmanager_function));
+  auto parsed = std::make_unique<detail::Parsed>(
+      detail::parse(name, *owned, TemplateLimits{}.max_nesting, alertmanager_function));
   if (parsed->error) return parsed->error;
   define_all(*parsed, files_->defs);
   files_->texts.push_back(std::move(owned));
@@ -617,7 +618,7 @@ bool NotificationTemplates::defines(const std::string& name) const { return file
 Expanded NotificationTemplates::render(std::string_view text, const NotificationData& data, bool html) const {
   Expanded result;
   if (text.empty()) return result;
-  tmpl::Parsed parsed = tmpl::parse("", text, TemplateLimits{}.max_nesting, alertmanager_function);
+  detail::Parsed parsed = detail::parse("", text, TemplateLimits{}.max_nesting, alertmanager_function);
   if (parsed.error) {
     result.error = *parsed.error;
     return result;
@@ -625,14 +626,14 @@ Expanded NotificationTemplates::render(std::string_view text, const Notification
   Defs defs = files_->defs;
   define_all(parsed, defs);
   defs[""] = {&parsed.templates.at(""), &parsed};
-  tmpl::Env env;
+  detail::Env env;
   env.alertmanager = true;
   try {
-    result.text = Executor(defs, env, TemplateLimits{}, html).run("", tmpl::notification_value(data));
+    result.text = Executor(defs, env, TemplateLimits{}, html).run("", detail::notification_value(data));
   } catch (const ExecError& e) {
     result.error = e.message;
   }
   return result;
 }
 
-} // namespace nsmon::rules
+} // namespace nsmon::gotemplate

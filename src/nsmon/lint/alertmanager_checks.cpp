@@ -1,18 +1,26 @@
 // The checks that need the whole file: names defined and used across receivers, routes and time
 // intervals (Alertmanager's checkReceiver and checkTimeInterval), and receivers no route reaches.
-#include "nsmon/core/checks.hpp"
+#include "nsmon/lint/alertmanager_checks.hpp"
 
 #include <algorithm>
 #include <set>
 
 #include "nsmon/alertmanager/config.hpp"
+#include "nsmon/core/checks.hpp"
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/text/duration.hpp"
 #include "nsmon/util/strings.hpp"
 
-namespace nsmon::alertmanager {
+namespace nsmon::lint {
 
 namespace {
+
+using alertmanager::Config;
+using alertmanager::InhibitRule;
+using alertmanager::Receiver;
+using alertmanager::Route;
+using labels::Matcher;
+using labels::MatchOp;
 
 // `what "name" ...`, with the nearest defined name as a suggestion.
 core::Diagnostic undefined(core::CheckId check, const core::Located& ref, const std::string& what,
@@ -126,7 +134,7 @@ std::vector<std::string> unique_names(const std::vector<const core::Located*>& n
 
 } // namespace
 
-void check(const Config& cfg, std::vector<core::Diagnostic>& diags) {
+void check_alertmanager(const alertmanager::Config& cfg, std::vector<core::Diagnostic>& diags) {
   if (!cfg.loaded) return;
   std::vector<const core::Located*> receiver_names, interval_names;
   for (const auto& r : cfg.receivers) receiver_names.push_back(&r.name);
@@ -142,7 +150,7 @@ void check(const Config& cfg, std::vector<core::Diagnostic>& diags) {
   std::set<std::string> used;
   walk(*cfg.route, receivers, intervals, used, diags);
   constexpr std::int64_t kGroupInterval = 5 * 60 * 1000, kRepeatInterval = 4 * 3600 * 1000;
-  alertmanager::intervals(*cfg.route, kGroupInterval, kRepeatInterval, false, diags);
+  lint::intervals(*cfg.route, kGroupInterval, kRepeatInterval, false, diags);
   std::set<std::pair<std::string, std::string>> said;
   group_labels(*cfg.route, "", {}, cfg.receivers, said, diags);
   for (const auto& rule : cfg.inhibit_rules) inverted(rule, diags);
@@ -153,4 +161,4 @@ void check(const Config& cfg, std::vector<core::Diagnostic>& diags) {
                                             "route alerts to it, or remove it"));
 }
 
-} // namespace nsmon::alertmanager
+} // namespace nsmon::lint

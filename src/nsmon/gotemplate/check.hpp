@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-namespace nsmon::rules {
+namespace nsmon::gotemplate {
 
 /// A reference to an alert's label inside a template: `$labels.x`, `.Labels.x`, `index $labels "x"`.
 struct LabelRef {
@@ -33,4 +33,4 @@ struct TemplateInfo {
 /// $externalLabels, $externalURL and `:=`), parentheses and string literals.
 TemplateInfo check_template(std::string_view text);
 
-} // namespace nsmon::rules
+} // namespace nsmon::gotemplate

@@ -1,10 +1,10 @@
-#include "nsmon/rules/template.hpp"
+#include "nsmon/gotemplate/check.hpp"
 
 #include <algorithm>
 #include <array>
 #include <set>
 
-namespace nsmon::rules {
+namespace nsmon::gotemplate {
 
 namespace {
 
@@ -355,4 +355,4 @@ private:
 
 TemplateInfo check_template(std::string_view text) { return Checker(text).run(); }
 
-} // namespace nsmon::rules
+} // namespace nsmon::gotemplate

@@ -3,9 +3,9 @@
 // comment says it is a Prometheus 3.x function.
 #include <catch2/catch.hpp>
 
-#include "nsmon/rules/template.hpp"
+#include "nsmon/gotemplate/check.hpp"
 
-using nsmon::rules::check_template;
+using nsmon::gotemplate::check_template;
 
 TEST_CASE("templates Prometheus accepts", "[template]") {
   const char* ok[] = {

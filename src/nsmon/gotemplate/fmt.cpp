@@ -5,11 +5,11 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "nsmon/rules/template_value.hpp"
+#include "nsmon/gotemplate/value.hpp"
 #include "nsmon/text/go.hpp"
 #include "nsmon/util/strings.hpp"
 
-namespace nsmon::rules::tmpl {
+namespace nsmon::gotemplate::detail {
 
 namespace {
 
@@ -351,4 +351,4 @@ std::string sprintf(std::string_view format, const std::vector<Value>& args) {
   return out;
 }
 
-} // namespace nsmon::rules::tmpl
+} // namespace nsmon::gotemplate::detail

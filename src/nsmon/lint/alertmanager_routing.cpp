@@ -1,10 +1,9 @@
-#include "nsmon/lint/routing_checks.hpp"
-
 #include <algorithm>
 #include <optional>
 #include <utility>
 
 #include "nsmon/alertmanager/routing.hpp"
+#include "nsmon/lint/alertmanager_checks.hpp"
 #include "nsmon/lint/infer.hpp"
 #include "nsmon/lint/target_labels.hpp"
 #include "nsmon/promql/parser.hpp"

@@ -7,13 +7,13 @@
 #include <utility>
 #include <vector>
 
-#include "nsmon/rules/template_eval.hpp"
+#include "nsmon/gotemplate/eval.hpp"
 
 // The values a template computes with, typed as Go types them (what `printf` and the error
 // messages name), their printing as Go's fmt prints them, and the functions Prometheus and Go
-// give templates. Internal to the evaluator (template_eval.cpp, template_funcs.cpp).
+// give templates. Internal to the evaluator (eval.cpp, funcs.cpp).
 
-namespace nsmon::rules::tmpl {
+namespace nsmon::gotemplate::detail {
 
 struct Value;
 using AnyMap = std::vector<std::pair<std::string, Value>>; ///< map[string]interface{}, sorted by key
@@ -144,4 +144,4 @@ Value notification_value(const NotificationData& data);
 /// checked against its parameters.
 CallResult call_function(const Function& fn, std::vector<Value>& args, const Env& env);
 
-} // namespace nsmon::rules::tmpl
+} // namespace nsmon::gotemplate::detail

@@ -1,10 +1,12 @@
 #pragma once
-// alertmanager.yml against the alerts the rules can fire (lint-alertmanager --rules/--config):
-// routes no alert can reach and inhibit rules that can mute nothing. Each label of an alert is in
-// one of four states: present with a known value (alertname, the group's and rule's static labels,
-// the config's external labels), present with a value unknown (a label the expression's result
-// always carries), proved absent (one it never carries), or unknown (templated, or the open world:
-// absent or any value). Only what is proved is a finding.
+// Whether an alertmanager.yml is right, beyond what its loader (alertmanager/config.*) checks field
+// by field: what needs the whole file (alertmanager_checks.cpp: names defined, used and unique,
+// intervals, group labels, inverted inhibitions), and the file against the alerts the rules can
+// fire (alertmanager_routing.cpp, lint-alertmanager --rules/--config): routes no alert can reach and inhibit rules that
+// can mute nothing. Each label of an alert is in one of four states: present with a known value (alertname, the group's
+// and rule's static labels, the config's external labels), present with a value unknown (a label the expression's
+// result always carries), proved absent (one it never carries), or unknown (templated, or the open world: absent or any
+// value). Only what is proved is a finding.
 #include <map>
 #include <set>
 #include <string>
@@ -14,6 +16,10 @@
 #include "nsmon/lint/lint.hpp"
 
 namespace nsmon::lint {
+
+/// What needs the whole file: receivers undefined, unused or defined twice, the root route's
+/// receiver, time interval references.
+void check_alertmanager(const alertmanager::Config& cfg, std::vector<core::Diagnostic>& diags);
 
 /// What routing can know of the alerts of one alerting rule.
 struct AlertLabels {

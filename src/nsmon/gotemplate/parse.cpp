@@ -1,4 +1,4 @@
-#include "nsmon/rules/template_parse.hpp"
+#include "nsmon/gotemplate/parse.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -6,10 +6,10 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "nsmon/rules/template_value.hpp"
+#include "nsmon/gotemplate/value.hpp"
 #include "nsmon/text/go.hpp"
 
-namespace nsmon::rules::tmpl {
+namespace nsmon::gotemplate::detail {
 
 namespace {
 
@@ -683,4 +683,4 @@ std::string to_string(const Node& n) {
   }
 }
 
-} // namespace nsmon::rules::tmpl
+} // namespace nsmon::gotemplate::detail

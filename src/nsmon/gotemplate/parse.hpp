@@ -10,7 +10,7 @@
 // The parse tree of a Go text/template (text/template/parse's nodes, reduced to what execution
 // needs) and its parser: the evaluator's, and alertmanager/'s template checks (with its functions).
 
-namespace nsmon::rules::tmpl {
+namespace nsmon::gotemplate::detail {
 
 struct Pipe;
 
@@ -74,4 +74,4 @@ std::string to_string(const Cmd& c);
 std::string to_string(const Pipe& p);
 std::string to_string(const Node& n);
 
-} // namespace nsmon::rules::tmpl
+} // namespace nsmon::gotemplate::detail
