@@ -17,7 +17,8 @@ TEST_CASE("compiler-style rendering with the source line and a caret", "[diagnos
                                                 "      expr: rate(x[5m])\n"
                                                 "            ^~~~\n");
   d.suggestion = "use deriv()";
-  CHECK(core::render_text(d, sources, false).find("  help: use deriv() (nsmon explain promql/rate-on-gauge)\n") != std::string::npos);
+  CHECK(core::render_text(d, sources, false).find("  help: use deriv() (nsmon explain promql/rate-on-gauge)\n") !=
+        std::string::npos);
   CHECK(core::render_text(d, sources, true).find("\033[") != std::string::npos);
 }
 

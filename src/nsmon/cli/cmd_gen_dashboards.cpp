@@ -320,11 +320,12 @@ Run define_gen_dashboards(CLI::App& cmd) {
       ->option_text("URL");
   cmd.add_flag("--importable", opts->importable, "Add __inputs/__requires for import through Grafana's UI");
   add_report_options(cmd);
-  cmd.footer(std::string("\nTemplates: templates/*.yml, shared panels templates/panels/<name>.yml (docs/gen-dashboards.md).\n"
-                         "Every query is checked against the catalog; findings are reported as lint-rules reports\n"
-                         "them (--format text, json, github, sarif); findings at or above --fail-on stop the\n"
-                         "generation: nothing is written (exit 1), as does a stale dashboard with --check.\n\n") +
-             exit_codes_help({kOk, kFindings, kUsage}));
+  cmd.footer(
+      std::string("\nTemplates: templates/*.yml, shared panels templates/panels/<name>.yml (docs/gen-dashboards.md).\n"
+                  "Every query is checked against the catalog; findings are reported as lint-rules reports\n"
+                  "them (--format text, json, github, sarif); findings at or above --fail-on stop the\n"
+                  "generation: nothing is written (exit 1), as does a stale dashboard with --check.\n\n") +
+      exit_codes_help({kOk, kFindings, kUsage}));
   return [opts](const Context& ctx) {
     GenDashboardsOptions o = *opts;
     if (o.templates.empty()) o.templates = require_default("templates", "no templates directory: give --templates DIR");
