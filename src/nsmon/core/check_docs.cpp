@@ -4,6 +4,7 @@
 #include <cstddef>
 
 #include "nsmon/core/error.hpp"
+#include "nsmon/util/strings.hpp"
 
 namespace nsmon::embedded {
 /// The pages (cmake/EmbedDocs.cmake): {id, markdown}, sorted by id.
@@ -33,12 +34,6 @@ std::vector<Line> split_lines(std::string_view s) {
     s = nl == std::string_view::npos ? std::string_view() : s.substr(nl + 1);
   }
   return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
 }
 
 bool is_fence(std::string_view line) { return line.starts_with("```"); }
@@ -96,11 +91,11 @@ DocExample read_example(const std::vector<Line>& lines, std::string_view name, i
   for (std::size_t i = 0; i < lines.size(); ++i) {
     ex.markdown.append(lines[i].text).append(1, '\n');
     if (!is_fence(lines[i].text)) continue;
-    std::string_view info = trim(lines[i].text.substr(3));
+    std::string_view info = util::trim(lines[i].text.substr(3));
     std::string file;
     std::size_t at = info.find("file=");
     if (at != std::string_view::npos) {
-      file = std::string(trim(info.substr(at + 5)));
+      file = std::string(util::trim(info.substr(at + 5)));
       check_file_name(file, name, lines[i].number);
     }
     std::string body;
@@ -158,10 +153,10 @@ CheckDoc parse_check_doc(std::string_view markdown, std::string_view name) {
   doc.markdown = std::string(markdown);
   std::vector<Line> lines = split_lines(markdown);
   std::size_t i = 0;
-  while (i < lines.size() && trim(lines[i].text).empty()) ++i;
+  while (i < lines.size() && util::trim(lines[i].text).empty()) ++i;
   if (i == lines.size() || !lines[i].text.starts_with("# "))
     fail(name, i < lines.size() ? lines[i].number : 1, "a page starts with `# family/name`");
-  doc.id = std::string(trim(lines[i].text.substr(2)));
+  doc.id = std::string(util::trim(lines[i].text.substr(2)));
   ++i;
 
   // Sections at "## " outside code blocks; the text before the first is what the check catches.
@@ -186,7 +181,7 @@ CheckDoc parse_check_doc(std::string_view markdown, std::string_view name) {
     if (is_fence(lines[i].text)) in_code = !in_code;
     if (!in_code && lines[i].text.starts_with("## ")) {
       finish();
-      section = std::string(trim(lines[i].text.substr(3)));
+      section = std::string(util::trim(lines[i].text.substr(3)));
       heading = lines[i].number;
       continue;
     }

@@ -112,10 +112,11 @@ std::optional<double> YamlReader::number(const yaml::Node& n, std::string_view w
     const std::string s(n.scalar());
     if (auto special = yaml_v2::special_float(s)) return *special;
     // from_chars also reads inf, nan and infinity, which YAML reads as strings.
-    const char first = s.empty() ? '\0' : s[s[0] == '-' ? std::min<std::size_t>(1, s.size() - 1) : 0];
+    std::string_view digits = std::string_view(s).substr(s.starts_with('-') ? 1 : 0);
     double v = 0;
     auto res = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (!std::isalpha(static_cast<unsigned char>(first)) && res.ec == std::errc() && res.ptr == s.data() + s.size())
+    if (!digits.empty() && !std::isalpha(static_cast<unsigned char>(digits[0])) && res.ec == std::errc() &&
+        res.ptr == s.data() + s.size())
       return v;
   }
   report(n, "yaml/type", std::string(what) + " must be a number");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "nsmon/core/check_docs.hpp"
@@ -75,15 +76,18 @@ json finding_json(const core::Diagnostic& d) {
 
 // SARIF's rules: the lint checks (what a code-scanning tool lists for nsmon), then the other
 // checks of the table the findings cite (ruletest/failed, dashboards/...), in id order.
-std::vector<core::CheckInfo> sarif_rules(const Report& report) {
+std::vector<core::CheckInfo> sarif_rules(const std::set<std::string_view>& cited) {
   std::vector<core::CheckInfo> rules = core::checks_in(core::CheckSection::lint);
-  std::vector<core::CheckInfo> cited;
   for (const auto& c : core::kChecks)
-    if (c.section != core::CheckSection::lint && std::any_of(report.findings.begin(), report.findings.end(),
-                                                             [&](const auto& d) { return d.check.id() == c.id; }))
-      cited.push_back(c);
-  rules.insert(rules.end(), cited.begin(), cited.end());
+    if (c.section != core::CheckSection::lint && cited.count(c.id)) rules.push_back(c);
   return rules;
+}
+
+// The checks the report's findings cite.
+std::set<std::string_view> cited_checks(const Report& report) {
+  std::set<std::string_view> cited;
+  for (const auto& d : report.findings) cited.insert(d.check.id());
+  return cited;
 }
 
 } // namespace
@@ -167,7 +171,8 @@ std::string render_github(const Report& report) {
 }
 
 std::string render_sarif(const Report& report, const core::SourceSet& sources) {
-  const std::vector<core::CheckInfo> declared = sarif_rules(report);
+  const std::set<std::string_view> cited = cited_checks(report);
+  const std::vector<core::CheckInfo> declared = sarif_rules(cited);
   json rules = json::array();
   for (const auto& c : declared) {
     json rule = {{"id", c.id},
@@ -178,9 +183,7 @@ std::string render_sarif(const Report& report, const core::SourceSet& sources) {
     // a run with one finding stays tens of kilobytes, not half a megabyte.
     if (auto doc = core::check_doc(c.id)) {
       rule["help"] = {{"text", doc->what + "\n\n" + doc->why}};
-      if (std::any_of(report.findings.begin(), report.findings.end(),
-                      [&](const auto& d) { return d.check.id() == c.id; }))
-        rule["help"]["markdown"] = doc->markdown;
+      if (cited.count(c.id)) rule["help"]["markdown"] = doc->markdown;
       rule["helpUri"] = std::string(NSMON_REPOSITORY_URL) + "/blob/main/" + core::check_page_path(c.id);
     }
     rules.push_back(std::move(rule));
