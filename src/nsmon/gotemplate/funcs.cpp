@@ -9,6 +9,7 @@
 #include <re2/re2.h>
 
 #include "nsmon/gotemplate/value.hpp"
+#include "nsmon/labels/labels.hpp"
 #include "nsmon/text/duration.hpp"
 #include "nsmon/text/go.hpp"
 #include "nsmon/util/strings.hpp"
@@ -486,27 +487,9 @@ std::string replace_all(const RE2& re, std::string_view text, std::string_view r
   return out;
 }
 
-// Go's regexp/syntax wording of RE2's error codes.
 std::optional<std::string> compile_error(const RE2& re) {
   if (re.ok()) return std::nullopt;
-  const char* what = "invalid syntax";
-  switch (re.error_code()) {
-  case RE2::ErrorMissingParen: what = "missing closing )"; break;
-  case RE2::ErrorUnexpectedParen: what = "unexpected )"; break;
-  case RE2::ErrorMissingBracket: what = "missing closing ]"; break;
-  case RE2::ErrorBadEscape: what = "invalid escape sequence"; break;
-  case RE2::ErrorRepeatArgument: what = "missing argument to repetition operator"; break;
-  case RE2::ErrorRepeatSize: what = "invalid repeat count"; break;
-  case RE2::ErrorRepeatOp: what = "invalid nested repetition operator"; break;
-  case RE2::ErrorBadCharRange: what = "invalid character class range"; break;
-  case RE2::ErrorBadCharClass: what = "invalid character class"; break;
-  case RE2::ErrorBadPerlOp: what = "invalid or unsupported Perl syntax"; break;
-  case RE2::ErrorBadUTF8: what = "invalid UTF-8"; break;
-  case RE2::ErrorBadNamedCapture: what = "invalid named capture"; break;
-  case RE2::ErrorTrailingBackslash: what = "trailing backslash at end of expression"; break;
-  default: break;
-  }
-  return std::string("error parsing regexp: ") + what + ": `" + re.error_arg() + "`";
+  return labels::go_regex_error(re);
 }
 
 // regexp.MustCompile's panic names the pattern in backquotes when it can.

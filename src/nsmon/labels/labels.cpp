@@ -110,4 +110,26 @@ bool matches(const std::vector<Matcher>& ms, const Labels& ls, Dialect d) {
   return std::all_of(ms.begin(), ms.end(), [&](const Matcher& m) { return matches(m, get(ls, m.name), d); });
 }
 
+std::string go_regex_error(const re2::RE2& re) {
+  const char* what = "invalid syntax";
+  switch (re.error_code()) {
+  case re2::RE2::ErrorMissingParen: what = "missing closing )"; break;
+  case re2::RE2::ErrorUnexpectedParen: what = "unexpected )"; break;
+  case re2::RE2::ErrorMissingBracket: what = "missing closing ]"; break;
+  case re2::RE2::ErrorBadEscape: what = "invalid escape sequence"; break;
+  case re2::RE2::ErrorRepeatArgument: what = "missing argument to repetition operator"; break;
+  case re2::RE2::ErrorRepeatSize: what = "invalid repeat count"; break;
+  case re2::RE2::ErrorRepeatOp: what = "invalid nested repetition operator"; break;
+  case re2::RE2::ErrorBadCharRange: what = "invalid character class range"; break;
+  case re2::RE2::ErrorBadCharClass: what = "invalid character class"; break;
+  case re2::RE2::ErrorBadPerlOp: what = "invalid or unsupported Perl syntax"; break;
+  case re2::RE2::ErrorBadUTF8: what = "invalid UTF-8"; break;
+  case re2::RE2::ErrorBadNamedCapture: what = "invalid named capture"; break;
+  case re2::RE2::ErrorTrailingBackslash: what = "trailing backslash at end of expression"; break;
+  case re2::RE2::ErrorPatternTooLarge: what = "expression too large"; break;
+  default: break;
+  }
+  return std::string("error parsing regexp: ") + what + ": `" + re.error_arg() + "`";
+}
+
 } // namespace nsmon::labels

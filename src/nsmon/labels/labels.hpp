@@ -52,6 +52,10 @@ bool matches(const std::vector<Matcher>& ms, const Labels& ls, Dialect d);
 /// and pattern, as rule files and routing trees repeat the same few patterns.
 const re2::RE2& regex(std::string_view pattern, Dialect d);
 
+/// Go's regexp/syntax error for a pattern RE2 refused (`re.ok()` false), as Prometheus and
+/// Alertmanager print it: "error parsing regexp: missing closing ): `(a`".
+std::string go_regex_error(const re2::RE2& re);
+
 /// The RE2 spelling of a Go regexp: `(?<name>re)` becomes `(?P<name>re)`. Go rejects `\C`, which
 /// RE2 reads as "any byte": `any_byte_escape`, when given, says whether the pattern has one.
 std::string to_re2_pattern(std::string_view go_pattern, bool* any_byte_escape = nullptr);

@@ -15,27 +15,6 @@ namespace {
 // Prometheus skips regex parsing for plain literals and alternations of literals ("a|b|c").
 bool is_literal_alternation(std::string_view p) { return p.find_first_of("\\.+*?()[]{}^$") == std::string_view::npos; }
 
-const char* go_error_text(RE2::ErrorCode code) {
-  switch (code) {
-  case RE2::ErrorBadEscape: return "invalid escape sequence";
-  case RE2::ErrorBadCharClass: return "invalid character class";
-  case RE2::ErrorBadCharRange: return "invalid character class range";
-  case RE2::ErrorMissingBracket: return "missing closing ]";
-  case RE2::ErrorMissingParen: return "missing closing )";
-  case RE2::ErrorTrailingBackslash: return "trailing backslash at end of expression";
-  case RE2::ErrorRepeatArgument: return "missing argument to repetition operator";
-  case RE2::ErrorRepeatSize: return "invalid repeat count";
-  case RE2::ErrorRepeatOp: return "invalid nested repetition operator";
-  case RE2::ErrorBadPerlOp: return "invalid or unsupported Perl syntax";
-  case RE2::ErrorBadUTF8: return "invalid UTF-8";
-  case RE2::ErrorBadNamedCapture: return "invalid named capture";
-  case RE2::ErrorPatternTooLarge: return "expression too large";
-  default: break;
-  }
-  if (static_cast<int>(code) == 7) return "unexpected )"; // ErrorUnexpectedParen in newer RE2
-  return "internal error";
-}
-
 RE2::Options go_like_options() {
   RE2::Options o;
   o.set_log_errors(false);
@@ -64,7 +43,7 @@ RegexInfo analyse(std::string_view pattern) {
   }
   RE2 re(re2_pattern, go_like_options());
   if (!re.ok()) {
-    info.error = "error parsing regexp: " + std::string(go_error_text(re.error_code())) + ": `" + re.error_arg() + "`";
+    info.error = labels::go_regex_error(re);
     return info;
   }
   info.matches_empty = RE2::FullMatch("", re);
