@@ -59,3 +59,13 @@ run() {
 expect_rc() { [ "$rc" -eq "$1" ] || fail "expected exit $1, got $rc; stderr: $err"; }
 expect_out() { grep -qF -- "$1" <<<"$out" || fail "stdout lacks '$1'; stdout: $out"; }
 expect_err() { grep -qF -- "$1" <<<"$err" || fail "stderr lacks '$1'; stderr: $err"; }
+# Peers answer from a store (tests/support/peer.py): `peer_store FILE` makes promtool and amtool,
+# from then on in this test, functions that give the answers stored in FILE, kept beside the data
+# they judge, instead of starting the real tool; an answer not stored yet is asked of the real tool
+# and added to FILE. bench/peers.sh re-asks the real tools and compares.
+export PEER_TMP=$TMP PEER_SRC=$SRC
+peer_store() {
+  PEER_STORE=$1
+  promtool() { /usr/bin/python3 "$SRC/tests/support/peer.py" --store "$PEER_STORE" promtool "$@"; }
+  amtool() { /usr/bin/python3 "$SRC/tests/support/peer.py" --store "$PEER_STORE" amtool "$@"; }
+}
