@@ -8,15 +8,17 @@ source "$(dirname "$0")/lib.sh"
 command -v prometheus >/dev/null || exit 77
 trap 'kill_leftovers; rm -rf "$TMP"' EXIT
 
-# The signal: 1 from 6 to 18 s after the exporter starts and from 21 to 23 s, else 0.
+# The signal: 1 from 6 to 14 s after the exporter starts (its start in $TMP/t0) and from 17 to
+# 19 s, else 0.
 cat >"$TMP/exporter.py" <<'PY'
 import sys, time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 T0 = time.time()
+open(sys.argv[2], "w").write(repr(T0))
 class H(BaseHTTPRequestHandler):
     def do_GET(self):
         e = time.time() - T0
-        v = 1 if 6 <= e < 18 or 21 <= e < 23 else 0
+        v = 1 if 6 <= e < 14 or 17 <= e < 19 else 0
         body = ("# TYPE bt_signal gauge\nbt_signal{lane=\"a\"} %d\n" % v).encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/plain; version=0.0.4")
@@ -41,7 +43,7 @@ groups:
         expr: bt_signal > 0.5
 EOF
 
-start_peer exporter metrics /usr/bin/python3 "$TMP/exporter.py" {port}
+start_peer exporter metrics /usr/bin/python3 "$TMP/exporter.py" {port} "$TMP/t0"
 exporter_port=$peer_port
 cat >"$TMP/prom.yml" <<EOF
 global: {scrape_interval: 1s, evaluation_interval: 1s}
@@ -54,8 +56,14 @@ start=$(date +%s)
 start_peer prometheus -/ready prometheus --config.file="$TMP/prom.yml" --storage.tsdb.path="$TMP/data" \
   --web.listen-address=127.0.0.1:{port}
 PROM="http://127.0.0.1:$peer_port"
-# The whole signal and the last keep_firing_for, then a few evaluations more.
-sleep 32
+# The whole signal and the last keep_firing_for: once the signal is over, until Prometheus has no
+# alert left (Kept has resolved); then a few evaluations more.
+signal_over=$(($(cut -d. -f1 "$TMP/t0") + 20))
+[ "$EPOCHSECONDS" -ge "$signal_over" ] || sleep $((signal_over - EPOCHSECONDS))
+no_alerts() { curl -fsS "$PROM/api/v1/alerts" 2>/dev/null | grep -q '"alerts":\[\]'; }
+for _ in $(seq 1 240); do no_alerts && break; sleep 0.5; done
+no_alerts || fail "Prometheus still has alerts 2 minutes on: $(curl -sS "$PROM/api/v1/alerts")"
+sleep 3
 end=$(date +%s)
 
 # Prometheus's episodes: runs of ALERTS{alertstate="firing"} samples one evaluation apart; each
