@@ -11,7 +11,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev catch2 libcurl4-openssl-dev libre2-dev libvalijson-dev
   prometheus victoria-metrics prometheus-node-exporter prometheus-alertmanager python3-prometheus-client python3-yaml
   curl tmux procps help2man dpkg-dev file openssl zsh fish tzdata
-  clang-format clang-tidy
+  clang clang-format clang-tidy libclang-rt-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -72,15 +72,16 @@ if ((${#tidy[@]} == 0)); then
   exit "$status"
 fi
 echo "check-format: clang-tidy on ${#tidy[@]} files changed since $base: ${tidy[*]}"
-# The build force-includes GCC's precompiled headers (cmake/Pch.cmake), which clang cannot read:
-# clang-tidy gets a copy of the compile commands without them, so each file is also checked on its
-# own includes.
+# The build force-includes precompiled headers (cmake/Pch.cmake): GCC's, which clang cannot read,
+# or clang's (the asan preset), which would hide a missing include. clang-tidy gets a copy of the
+# compile commands without them, so each file is also checked on its own includes.
 tidy_db=$(mktemp -d)
 trap 'rm -rf "$tidy_db"' EXIT
-sed -E 's# -Winvalid-pch##; s# -include [^ ]*/cmake_pch\.hxx##' "$db/compile_commands.json" >"$tidy_db/compile_commands.json"
+sed -E 's# -Winvalid-pch##; s# -include [^ ]*/cmake_pch\.hxx##; s# -Xclang -include-pch -Xclang [^ ]*\.pch##;
+        s# -Xclang -include -Xclang [^ ]*/cmake_pch\.hxx##' "$db/compile_commands.json" >"$tidy_db/compile_commands.json"
 db=$tidy_db
-# -Wno-error: the dev preset's -Werror would turn clang's own warnings (the build uses gcc) into
-# errors; the compiler's warnings are the build's business, the .clang-tidy checks are ours.
+# -Wno-error: -Werror would turn clang's own warnings (the dev build uses gcc) into errors; the
+# compiler's warnings are the build's business, the .clang-tidy checks are ours.
 # Each file's report is printed in one piece, so that the parallel runs do not interleave, without
 # clang-tidy's "N warnings generated" (those are in system headers).
 tidy_one() {

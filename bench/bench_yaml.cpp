@@ -29,9 +29,9 @@ using Clock = std::chrono::steady_clock;
 // The expressions of bench/gen_rules.py; {i} is the alert number, {t} a digit.
 const char* const kExprs[] = {
     "histogram_quantile(0.95, sum by (le, model) (rate(inference_time_seconds_bucket{model=\"m{i}\"}[5m]))) > {t}",
-    "sum by (stage) (rate(errors_total{stage=\"s{i}\"}[5m])) / sum by (stage) " // NOLINT(bugprone-suspicious-missing-comma):
-                                                                                // one expression
-    "(rate(images_processed_total{stage=\"s{i}\"}[5m])) > 0.{t}",
+    // One expression on two lines: the parentheses say the concatenation is meant.
+    ("sum by (stage) (rate(errors_total{stage=\"s{i}\"}[5m])) / sum by (stage) "
+     "(rate(images_processed_total{stage=\"s{i}\"}[5m])) > 0.{t}"),
     "min by (model) (training_loss{model=\"m{i}\"}) > {t}",
     "max by (instance) (cpu_usage_percent{instance=\"host{i}:8000\"}) > 9{t}",
     "min by (instance) (memory_available_bytes{instance=\"host{i}:8000\"}) < {t}e9",

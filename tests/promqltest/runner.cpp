@@ -341,7 +341,7 @@ std::string unsupported_reason(const promql::Expr& expr, const engine::Storage& 
     if (!reason.empty() || n.kind != promql::NodeKind::vector_selector) return reason.empty();
     const auto& vs = n.as<promql::VectorSelector>();
     std::vector<promql::Matcher> ms = vs.matchers;
-    if (!vs.name.empty()) ms.push_back({"__name__", promql::MatchOp::equal, vs.name, {}});
+    if (!vs.name.empty()) ms.push_back({{"__name__", promql::MatchOp::equal, vs.name}, {}});
     for (const auto* s : shadow.select(ms)) {
       reason = reasons.at(s->labels) + ": " + show_labels(s->labels);
       break;

@@ -239,7 +239,6 @@ receivers: [{name: root}, {name: a}, {name: deep}, {name: last}]
     for (const auto& m : alertmanager::route_alert(*cfg.route, ls)) out.push_back(m.receiver);
     return out;
   };
-  using V = std::vector<std::string>;
   CHECK(receivers({{"w", "q"}, {"x", "1"}}) == V{"a"});    // continue, then nothing else matches
   CHECK(receivers({{"x", "1"}}) == V{"a", "last"});        // absent w matches !~".+"
   CHECK(receivers({{"y", "b"}, {"z", "1"}}) == V{"deep"}); // nested; the first match without continue stops

@@ -71,8 +71,8 @@ TEST_CASE("engine: the storage refuses out-of-order points and selects by matche
   CHECK(st.add({{"__name__", "up"}, {"job", "b"}}, 10, 1));
   CHECK(st.series_count() == 2);
   CHECK(st.point_count() == 2);
-  std::vector<promql::Matcher> ms{{"__name__", promql::MatchOp::equal, "up", {}},
-                                  {"job", promql::MatchOp::regex, "a|c", {}}};
+  std::vector<promql::Matcher> ms{{{"__name__", promql::MatchOp::equal, "up"}, {}},
+                                  {{"job", promql::MatchOp::regex, "a|c"}, {}}};
   auto sel = st.select(ms);
   REQUIRE(sel.size() == 1);
   CHECK(engine::get(sel[0]->labels, "job") == "a");

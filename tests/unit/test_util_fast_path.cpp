@@ -42,7 +42,7 @@ bool advised(const void* p = nullptr) { return advised_at(reinterpret_cast<std::
 // Advised where glibc's allocator is used and the kernel takes the advice; never under
 // AddressSanitizer (its own allocator: nothing done).
 void expect_advised(bool is) {
-#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+#if defined(__GLIBC__) && !defined(NSMON_ASAN)
   if (thp_advisable()) CHECK(is);
 #else
   CHECK_FALSE(is);

@@ -116,9 +116,9 @@ TEST_CASE("watch rules: pending, firing after `for`, keep_firing_for, resolved, 
   CHECK_FALSE(st.failed);     // no --fail-on-alert
   // The store holds what Prometheus's would: the scraped series with job and instance, up, the
   // recording rule's series and ALERTS.
-  std::vector<promql::Matcher> rec{{"__name__", promql::MatchOp::equal, "job:training_loss:max", {}}};
+  std::vector<promql::Matcher> rec{{{"__name__", promql::MatchOp::equal, "job:training_loss:max"}, {}}};
   REQUIRE(rw.storage().select(rec).size() == 1);
-  std::vector<promql::Matcher> loss{{"__name__", promql::MatchOp::equal, "training_loss", {}}};
+  std::vector<promql::Matcher> loss{{{"__name__", promql::MatchOp::equal, "training_loss"}, {}}};
   auto s = rw.storage().select(loss);
   REQUIRE(s.size() == 1);
   CHECK(engine::to_string(s[0]->labels) ==

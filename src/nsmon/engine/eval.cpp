@@ -183,7 +183,7 @@ HistogramPtr as_read(const Context& ctx, const VectorSelector& vs, const Histogr
 std::vector<Matcher> all_matchers(const VectorSelector& vs) {
   std::vector<Matcher> ms;
   ms.reserve(vs.matchers.size() + 1);
-  if (!vs.name.empty()) ms.push_back({"__name__", MatchOp::equal, vs.name, {}});
+  if (!vs.name.empty()) ms.push_back({{"__name__", MatchOp::equal, vs.name}, {}});
   ms.insert(ms.end(), vs.matchers.begin(), vs.matchers.end());
   return ms;
 }

@@ -4,12 +4,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define NSMON_ASAN 1
-#endif
-#endif
-#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__) && !defined(NSMON_ASAN)
+#if defined(__GLIBC__) && !defined(NSMON_ASAN)
 #include <malloc.h>
 #include <sys/mman.h>
 #include <unistd.h>

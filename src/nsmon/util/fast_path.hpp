@@ -6,6 +6,16 @@
 #include <cstddef>
 #include <memory>
 
+// NSMON_ASAN: this build is instrumented by AddressSanitizer. GCC says so with
+// __SANITIZE_ADDRESS__; clang before 16 only through __has_feature.
+#if defined(__SANITIZE_ADDRESS__)
+#define NSMON_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NSMON_ASAN 1
+#endif
+#endif
+
 namespace nsmon::util {
 
 /// Huge pages for the heap. The command builds tens of MiB of small objects, and in a virtual
@@ -21,14 +31,8 @@ void heap_on_huge_pages(std::size_t bytes);
 /// through every rule's and finding's destructor right before it. Builds with AddressSanitizer
 /// destroy `p` as usual, so that their leak check still sees every owner.
 template <class T> void keep_until_exit(std::unique_ptr<T> p) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(NSMON_ASAN)
   p.reset();
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-  p.reset();
-#else
-  static_cast<void>(p.release());
-#endif
 #else
   static_cast<void>(p.release());
 #endif

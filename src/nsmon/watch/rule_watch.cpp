@@ -404,7 +404,7 @@ void RuleWatch::check_asserts(std::int64_t t, std::vector<RuleEvent>& events) {
         if (node.kind != promql::NodeKind::vector_selector) return true;
         const auto& vs = node.as<promql::VectorSelector>();
         std::vector<promql::Matcher> ms = vs.matchers;
-        if (!vs.name.empty()) ms.push_back({"__name__", promql::MatchOp::equal, vs.name, {}});
+        if (!vs.name.empty()) ms.push_back({{"__name__", promql::MatchOp::equal, vs.name}, {}});
         for (const auto* s : storage_.select(ms))
           if (!s->points.empty()) any_series = true;
         return true;
