@@ -137,7 +137,7 @@ TEST_CASE("yaml split: texts the parts cannot stand for are parsed whole", "[yam
 }
 
 TEST_CASE("yaml split: rule files changed at random parse in parts as whole", "[yaml][split]") {
-  const std::string base = rule_file(24, 4);
+  const std::string base = rule_file(8, 3);
   const std::vector<std::string> pieces = {"- ", "  - ", "\n  - x\n", ": ",    "\"",     "'",  "[", "]",
                                            "{",  "}",    "&a ",       "*a",    "#",      "\n", "|", ">",
                                            "  ", "\t",   "---\n",     "...\n", "!!str ", "? "};

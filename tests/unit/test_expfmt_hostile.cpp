@@ -68,9 +68,11 @@ TEST_CASE("expfmt hostile: 10 MB single lines") {
   }
 }
 
-TEST_CASE("expfmt hostile: a million labels in one sample") {
+// 200,000 labels: enough that a check quadratic in the label count would never finish, few
+// enough that the sanitizer build parses them in seconds.
+TEST_CASE("expfmt hostile: 200,000 labels in one sample") {
   std::string input = "x{";
-  for (int i = 0; i < 1'000'000; ++i) input += "l" + std::to_string(i) + "=\"v\",";
+  for (int i = 0; i < 200'000; ++i) input += "l" + std::to_string(i) + "=\"v\",";
   input += "} 1\n";
   SECTION("the default limit rejects it with one error") {
     Recorder r;
@@ -88,7 +90,7 @@ TEST_CASE("expfmt hostile: a million labels in one sample") {
       void on_sample(const SampleView& s) override { n = s.labels.size(); }
     } h;
     CHECK(parse(input, Format::text, h, o).ok());
-    CHECK(h.n == 1'000'000);
+    CHECK(h.n == 200'000);
 
     const std::string dup = input.substr(0, input.size() - 4) + "l777=\"w\"} 1\n";
     Recorder r;
