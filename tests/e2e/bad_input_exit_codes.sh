@@ -9,7 +9,8 @@
 # Before issue 48's fixes: lint-alertmanager --rules/--config ignored a garbage file (exit 0),
 # lint-metrics gave 70 lines for garbage, promql fmt/ast exited 1, and raw bytes were echoed.
 source "$(dirname "$0")/lib.sh"
-cd "$TMP"
+mkdir "$TMP/inputs"
+cd "$TMP/inputs"
 
 # The bad inputs, the same for every command.
 /usr/bin/python3 - <<'EOF'
@@ -91,23 +92,9 @@ rows=(
   "promql ast <@|2 2 - - 2"
 )
 
-# clean FILE: no raw binary (invalid UTF-8) and no control characters but newline and tab.
-clean() {
-  /usr/bin/python3 - "$1" <<'EOF'
-import sys
-data = open(sys.argv[1], "rb").read()
-try:
-    text = data.decode("utf-8")
-except UnicodeDecodeError as e:
-    sys.exit("raw bytes: %r" % data[max(0, e.start - 20):e.end + 20])
-bad = [c for c in text if (ord(c) < 0x20 and c not in "\n\t") or 0x7f <= ord(c) < 0xa0]
-if bad:
-    sys.exit("control characters: %r" % bad[:5])
-EOF
-}
-
-failures=0
-check() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+# The runs are independent: each gets its own copy of the inputs (a command may write out.yml,
+# rec.yml, dashboards/), and they go two at a time; their outputs are checked once all are done.
+n=0
 for row in "${rows[@]}"; do
   IFS='|' read -r command codes <<<"$row"
   read -ra want <<<"$codes"
@@ -116,32 +103,63 @@ for row in "${rows[@]}"; do
     input=${inputs[$i]}
     path=$input
     [[ $command == gen-dashboards* && -f $input ]] && path=tpl-$input
-    rm -rf dashboards out.yml rec.yml
     words=${command//@/$path}
     stdin=/dev/null
     if [[ $words == *"<"* ]]; then
       stdin=${words##*<}
       words=${words%%<*}
     fi
-    set +e
-    # shellcheck disable=SC2086 # the words of the command line
-    timeout 60 "$NSMON" $words <"$stdin" >"$TMP/out" 2>&1
-    rc=$?
-    set -e
-    what="nsmon ${command//@/$path} ($input)"
-    [ "$rc" = "${want[$i]}" ] || check "$what: exit $rc, expected ${want[$i]}: $(head -c 600 "$TMP/out")"
-    # A refusal or a finding names the file (stdin has no name but <stdin>). An input its reference
-    # accepts (an empty rule file) needs no message: the run passes (0) or goes on (3: the
-    # closed server's port).
+    # A refusal or a finding names the file (stdin has no name but <stdin>).
     name=$path
     [ "$stdin" != /dev/null ] && name="<stdin>"
-    if [ "$rc" = 1 ] || [ "$rc" = 2 ]; then
-      grep -qF -- "$name" "$TMP/out" || check "$what: no message names $name: $(head -c 600 "$TMP/out")"
-    fi
-    lines=$(wc -l <"$TMP/out")
-    [ "$lines" -le 8 ] || check "$what: $lines lines of output: $(head -c 600 "$TMP/out")"
-    reason=$(clean "$TMP/out" 2>&1) || check "$what: $reason"
+    n=$((n + 1))
+    printf '%s\n' "${want[$i]}" "$name" "nsmon ${command//@/$path} ($input)" >"$TMP/$n.case"
+    while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n || true; done
+    cp -r "$TMP/inputs" "$TMP/$n.dir"
+    (
+      set +e
+      cd "$TMP/$n.dir" || exit
+      # shellcheck disable=SC2086 # the words of the command line
+      timeout 60 "$NSMON" $words <"$stdin" >"$TMP/$n.out" 2>&1
+      echo $? >"$TMP/$n.rc"
+    ) &
   done
+done
+wait
+
+# No output holds raw binary (invalid UTF-8) or control characters but newline and tab: one line
+# "K REASON" per output K that does.
+/usr/bin/python3 - "$TMP" "$n" >"$TMP/unclean" <<'EOF'
+import sys
+tmp, n = sys.argv[1], int(sys.argv[2])
+for k in range(1, n + 1):
+    data = open(f"{tmp}/{k}.out", "rb").read()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        print(k, "raw bytes: %r" % data[max(0, e.start - 20):e.end + 20])
+        continue
+    bad = [c for c in text if (ord(c) < 0x20 and c not in "\n\t") or 0x7f <= ord(c) < 0xa0]
+    if bad:
+        print(k, "control characters: %r" % bad[:5])
+EOF
+declare -A unclean
+while read -r k reason; do unclean[$k]=$reason; done <"$TMP/unclean"
+
+failures=0
+check() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+for k in $(seq 1 "$n"); do
+  { read -r want; read -r name; read -r what; } <"$TMP/$k.case"
+  rc=$(<"$TMP/$k.rc")
+  [ "$rc" = "$want" ] || check "$what: exit $rc, expected $want: $(head -c 600 "$TMP/$k.out")"
+  # An input its reference accepts (an empty rule file) needs no message: the run passes (0) or
+  # goes on (3: the closed server's port).
+  if [ "$rc" = 1 ] || [ "$rc" = 2 ]; then
+    grep -qF -- "$name" "$TMP/$k.out" || check "$what: no message names $name: $(head -c 600 "$TMP/$k.out")"
+  fi
+  lines=$(wc -l <"$TMP/$k.out")
+  [ "$lines" -le 8 ] || check "$what: $lines lines of output: $(head -c 600 "$TMP/$k.out")"
+  [ -z "${unclean[$k]-}" ] || check "$what: ${unclean[$k]}"
 done
 [ "$failures" -eq 0 ] || fail "$failures of the runs above"
 echo ok
