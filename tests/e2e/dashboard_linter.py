@@ -5,13 +5,15 @@ them, run over Grafana dashboard JSON files with the `.lint` file beside each on
 reads it (the directory of the dashboard; yaml.v3, so an entry's keys are its Go field names in
 lower case: reason, dashboard, panel, alert, targetidx).
 
-  dashboard_linter.py NSMON DASHBOARD.json...
+  dashboard_linter.py [--cache FILE] NSMON DASHBOARD.json...
 
 Prints every result that --strict would fail on (an error or warning that no exclusion covers) as
 `[rule] message`, and exits 1 if there is one. PromQL is parsed by `NSMON promql ast` (Prometheus
 3.x's grammar, checked against Prometheus elsewhere); Grafana variables are expanded first as the
 linter expands them (lint/variables.go: outside double-quoted strings only, globals to fixed
-sample durations, a variable to its current value, first option or its own name).
+sample durations, a variable to its current value, first option or its own name). Each distinct
+expression is parsed once, two at a time; --cache FILE keeps the trees across runs (a test that
+runs the oracle many times), keyed by the expression's text.
 
 Where the linter is laxer than its documented rule, the oracle keeps the documented rule, so that
 passing here means passing there:
@@ -30,6 +32,7 @@ import os
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import yaml
 
@@ -195,21 +198,53 @@ def expand(expr, templates):
 
 
 class PromQL:
-    def __init__(self, nsmon):
+    """`nsmon promql ast` answers, one nsmon per distinct expression: kept in the file `cache_path`
+    (if given) across runs, and fetched two at a time by prefetch()."""
+
+    def __init__(self, nsmon, cache_path=None):
         self.nsmon = nsmon
+        self.cache_path = cache_path
         self.cache = {}
+        if cache_path and os.path.exists(cache_path):
+            with open(cache_path, encoding="utf-8") as f:
+                self.cache = {text: tuple(answer) for text, answer in json.load(f).items()}
+
+    def ask(self, text):
+        r = subprocess.run([self.nsmon, "--color", "never", "promql", "ast", "--format", "json"], input=text,
+                           capture_output=True, text=True)
+        if r.returncode == 0:
+            return json.loads(r.stdout), None
+        lines = [l for l in r.stderr.splitlines() if "error:" in l]
+        return None, lines[0].split("error: ", 1)[1] if lines else r.stderr.strip()
+
+    def prefetch(self, texts):
+        missing = sorted(set(texts) - set(self.cache))
+        with ThreadPoolExecutor(2) as pool:
+            self.cache.update(zip(missing, pool.map(self.ask, missing)))
+
+    def save(self):
+        if self.cache_path:
+            with open(self.cache_path + ".tmp", "w", encoding="utf-8") as f:
+                json.dump(self.cache, f)
+            os.replace(self.cache_path + ".tmp", self.cache_path)
 
     def parse(self, text):
         """The tree as `nsmon promql ast` prints it, or (None, error)."""
         if text not in self.cache:
-            r = subprocess.run([self.nsmon, "--color", "never", "promql", "ast", "--format", "json"], input=text,
-                               capture_output=True, text=True)
-            if r.returncode == 0:
-                self.cache[text] = (json.loads(r.stdout), None)
-            else:
-                lines = [l for l in r.stderr.splitlines() if "error:" in l]
-                self.cache[text] = (None, lines[0].split("error: ", 1)[1] if lines else r.stderr.strip())
+            self.cache[text] = self.ask(text)
         return self.cache[text]
+
+
+class Recorder:
+    """A PromQL that only notes what the rules ask: which expressions they parse does not depend
+    on the answers."""
+
+    def __init__(self):
+        self.texts = []
+
+    def parse(self, text):
+        self.texts.append(text)
+        return None, "not parsed yet"
 
 
 def children(node):
@@ -508,35 +543,57 @@ def covering(section, rule, dashboard, panel, target):
     return hits or None
 
 
+def results(d, templates, promql):
+    """(panel title, target index, rule results) of every context of one dashboard."""
+    contexts = [(None, None, dashboard_rules(d, templates, promql))]
+    for p in panels_of(d):
+        contexts.append((p.get("title", ""), None, panel_rules(d, templates, p)))
+        for i, t in enumerate(p.get("targets") or []):
+            contexts.append((p.get("title", ""), i, target_rules(d, templates, p, i, t, promql)))
+    return contexts
+
+
 def main(argv):
+    cache_path = None
+    if argv[1:2] == ["--cache"] and len(argv) > 2:
+        cache_path = argv[2]
+        argv = argv[:1] + argv[3:]
     if len(argv) < 3:
         print(__doc__.split("\n\n")[1], file=sys.stderr)
         return 2
-    promql = PromQL(argv[1])
+    promql = PromQL(argv[1], cache_path)
+    dashboards = []
+    for path in argv[2:]:
+        with open(path, encoding="utf-8") as f:
+            d = json.load(f)
+        try:
+            dashboards.append((path, d, templates_of(d)))
+        except BadDashboard as e:
+            dashboards.append((path, d, e))
+    # The rules run once on a recorder to learn every expression they parse, so that the nsmon
+    # runs they need can go two at a time.
+    recorder = Recorder()
+    for _, d, templates in dashboards:
+        if not isinstance(templates, BadDashboard):
+            results(d, templates, recorder)
+    promql.prefetch(recorder.texts)
+    promql.save()
+
     failures, problems, used, configs = [], [], {}, {}
     checked = 0
-    for path in argv[2:]:
+    for path, d, templates in dashboards:
         lint_path = os.path.join(os.path.dirname(path), ".lint")
         if lint_path not in configs:
             configs[lint_path] = load_config(lint_path, problems)
             used[lint_path] = set()
         config = configs[lint_path]
-        with open(path, encoding="utf-8") as f:
-            d = json.load(f)
-        try:
-            templates = templates_of(d)
-        except BadDashboard as e:
-            failures.append("[parse] %s: failed to parse dashboard: %s" % (path, e))
+        if isinstance(templates, BadDashboard):
+            failures.append("[parse] %s: failed to parse dashboard: %s" % (path, templates))
             continue
         checked += 1
         title = d.get("title", "")
-        contexts = [(None, None, dashboard_rules(d, templates, promql))]
-        for p in panels_of(d):
-            contexts.append((p.get("title", ""), None, panel_rules(d, templates, p)))
-            for i, t in enumerate(p.get("targets") or []):
-                contexts.append((p.get("title", ""), i, target_rules(d, templates, p, i, t, promql)))
-        for panel, target, results in contexts:
-            for rule, severity, message in results:
+        for panel, target, results_here in results(d, templates, promql):
+            for rule, severity, message in results_here:
                 excluded = covering(config["exclusions"], rule, title, panel, target)
                 warned = covering(config["warnings"], rule, title, panel, target)
                 for section, hits in (("exclusions", excluded), ("warnings", warned)):
