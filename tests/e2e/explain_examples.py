@@ -11,7 +11,7 @@ For every check id nsmon has:
 
 Usage: explain_examples.py NSMON [ID ...]            the built-in pages (all, or these ids)
        explain_examples.py NSMON --file PAGE ...     pages being written, read from their files
-Exit 1 with one line per failure.
+Exit 1 with one line per failure. The pages are independent: they are proven two at a time.
 """
 import json
 import os
@@ -19,12 +19,12 @@ import re
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 
 NSMON = os.path.abspath(sys.argv[1])
 # Not the developer's settings: no config file, no NSMON_* variable.
 ENV = {k: v for k, v in os.environ.items() if not k.startswith("NSMON_")}
 ENV.update(NO_COLOR="1", COLUMNS="200", XDG_CONFIG_HOME=tempfile.mkdtemp(prefix="nsmon-explain-xdg-"))
-failures = []
 
 
 def nsmon(args, cwd=None, env=None):
@@ -45,19 +45,21 @@ def run_example(ex, extra=()):
 
 
 def prove(page):
+    """The failures of one page."""
+    failures = []
     cid = page["id"]
     if "what" not in page:
         failures.append(f"{cid}: no page ({page['page']})")
-        return
+        return failures
     if cid.startswith("server/"):
         if "$ nsmon " not in page.get("transcript", ""):
             failures.append(f"{cid}: a server check's page shows a transcript with a `$ nsmon` line")
-        return
+        return failures
     for kind in ("bad", "good"):
         if kind not in page:
             failures.append(f"{cid}: no {kind} example")
     if "bad" not in page or "good" not in page:
-        return
+        return failures
     tag = f"[{cid}]"
     bad = run_example(page["bad"])
     out = bad.stdout + bad.stderr
@@ -92,19 +94,23 @@ def prove(page):
     for rel in page.get("related", []):
         if rel not in known:
             failures.append(f"{cid}: Related names {rel}, which is no check")
+    return failures
 
 
+def explain_and_prove(args, what):
+    """(1 if `nsmon explain ARGS` gave a page else 0, the failures of fetching and proving it)."""
+    r = nsmon(["explain"] + args + ["--format", "json"])
+    if r.returncode != 0:
+        return 0, [f"{what}: {r.stderr.strip()}"]
+    return 1, prove(json.loads(r.stdout))
+
+
+failures = []
 listing = json.loads(nsmon(["explain", "--format", "json"]).stdout)
 known = {c["id"] for c in listing}
 args = sys.argv[2:]
 if args[:1] == ["--file"]:
-    pages = []
-    for f in args[1:]:
-        r = nsmon(["explain", "--file", f, "--format", "json"])
-        if r.returncode != 0:
-            failures.append(f"{f}: {r.stderr.strip()}")
-        else:
-            pages.append(json.loads(r.stdout))
+    jobs = [(["--file", f], f) for f in args[1:]]
 else:
     ids = args or sorted(known)
     # Every id a command lists is one explain knows (and so, below, has a proven page).
@@ -118,17 +124,14 @@ else:
             for w in listed:
                 if w not in known:
                     failures.append(f"{' '.join(cmd)} --list-checks lists {w}, which explain does not know")
-    pages = []
-    for cid in ids:
-        r = nsmon(["explain", cid, "--format", "json"])
-        if r.returncode != 0:
-            failures.append(f"{cid}: {r.stderr.strip()}")
-        else:
-            pages.append(json.loads(r.stdout))
+    jobs = [([cid], cid) for cid in ids]
 
-for page in pages:
-    prove(page)
+pages = 0
+with ThreadPoolExecutor(2) as pool:
+    for found, page_failures in pool.map(lambda job: explain_and_prove(*job), jobs):
+        pages += found
+        failures += page_failures
 for f in failures:
     print("FAIL " + f)
-print(f"{len(pages)} pages, {len(failures)} failures")
+print(f"{pages} pages, {len(failures)} failures")
 sys.exit(1 if failures else 0)
