@@ -2,14 +2,17 @@
 """Helper of slo_sloth_replay.sh: replays SLO rule files on synthetic traffic with promtool and with
 `nsmon test-rules`, and compares in which evaluations each alert fires.
 
-Usage: slo_sloth_replay.py [--scenario NAME]... NSMON SLOTH_GEN_DIR NSMON_RULES_DIR WORK_DIR
-                          EXAMPLE...
+Usage: slo_sloth_replay.py [--scenario NAME]... [--store FILE] [--reuse DIR] NSMON SLOTH_GEN_DIR
+                          NSMON_RULES_DIR WORK_DIR EXAMPLE...
   EXAMPLE is a file name in both rule directories (getting-started.yml, ...); --scenario replays
-  only the scenarios named (default: all).
+  only the scenarios named (default: all); --store FILE: promtool's answers from this store of
+  tests/support/peer.py (default: the real promtool); --reuse DIR: the results of an earlier run
+  in DIR for the replays whose test and rule files are the same, byte for byte.
 Exit 0 when every comparison agrees, 1 on a difference, 2 when a tool's output cannot be read.
 """
 import argparse
 import concurrent.futures
+import hashlib
 import json
 import os
 import re
@@ -267,9 +270,10 @@ def read_promtool(out):
     return fired
 
 
-def read_nsmon(out):
+def read_nsmon(findings):
+    """{alert label set: {minute}} from the findings of one test file in nsmon's JSON report."""
     fired = {}
-    for f in json.loads(out)["findings"]:
+    for f in findings:
         m = re.match(r"test '[^']*': expr: \"ALERTS\", time: (\S+): expected 0 samples, got (\d+)",
                      f["message"])
         if f["check"] != "ruletest/failed" or not m:
@@ -287,23 +291,75 @@ class Unreadable(Exception):
     pass
 
 
-def replay(tool, nsmon, test_path):
-    """Runs one tool on a test file; exit 1 is expected whenever an alert fires."""
+PEER = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support",
+                                    "peer.py"))
+
+
+def replay_promtool(store, test_path):
+    """promtool on one test file, run in its folder as its users run it; exit 1 is expected
+    whenever an alert fires. With a store, peer.py gives promtool's stored answer (keyed by the
+    test file and the rule file it loads), or asks promtool and stores it."""
     cwd, name = os.path.dirname(test_path), os.path.basename(test_path)
-    if tool == "promtool":
-        cmd = ["promtool", "test", "rules", name]
-    else:
-        cmd = [nsmon, "test-rules", "--format", "json", name]
+    cmd = ["promtool", "test", "rules", name]
+    if store:
+        cmd = ["/usr/bin/python3", PEER, "--store", store] + cmd
     p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
     try:
         if p.returncode not in (0, 1):
             raise ValueError(f"exit {p.returncode}")
-        # promtool prints its failures on stderr, nsmon its report on stdout.
-        if tool == "promtool":
-            return read_promtool(p.stdout + p.stderr)
-        return read_nsmon(p.stdout)
+        return read_promtool(p.stdout + p.stderr)  # promtool prints its failures on stderr
     except ValueError as e:
         raise Unreadable(f"{' '.join(cmd)} (in {cwd}): {e}\n{p.stdout[-3000:]}{p.stderr[-3000:]}")
+
+
+def replay_nsmon(nsmon, work, test_paths):
+    """nsmon test-rules on every test file in one process (a start costs much under ASan; it
+    runs the tests on every core, in the order given): {test path: what fired}."""
+    names = [os.path.relpath(t, work) for t in test_paths]
+    cmd = [nsmon, "test-rules", "--format", "json", *names]
+    p = subprocess.run(cmd, cwd=work, capture_output=True, text=True)
+    try:
+        if p.returncode not in (0, 1):
+            raise ValueError(f"exit {p.returncode}")
+        report = json.loads(p.stdout)
+        summary = report["summary"]
+        if (summary["files"], summary["tests"]) != (len(names), len(names)):
+            raise ValueError(f"{summary['files']} files and {summary['tests']} tests run of "
+                             f"{len(names)} (one test each)")
+        findings = {n: [] for n in names}
+        for f in report["findings"]:
+            if f.get("file") not in findings:
+                raise ValueError(f"a finding of no file given: {f}")
+            findings[f["file"]].append(f)
+        return {t: read_nsmon(findings[n]) for t, n in zip(test_paths, names)}
+    except (ValueError, KeyError) as e:
+        raise Unreadable(f"nsmon test-rules (in {work}, {len(names)} files): {e}\n"
+                         f"{p.stdout[-3000:]}{p.stderr[-3000:]}")
+
+
+def case_key(tool, case_dir):
+    """A replay's result is a function of the tool and the test and rule files' bytes."""
+    h = hashlib.sha256(tool.encode())
+    for name in ("test.yml", "rules.yml"):
+        with open(os.path.join(case_dir, name), "rb") as f:
+            h.update(b"\0" + f.read())
+    return h.hexdigest()
+
+
+def load_results(path):
+    """{case key: {alert label set: {minute}}} as save_results wrote it; {} if there is none."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            saved = json.load(f)
+    except FileNotFoundError:
+        return {}
+    return {k: {tuple(map(tuple, a)): set(t) for a, t in v} for k, v in saved.items()}
+
+
+def save_results(path, results):
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({k: sorted([list(map(list, a)), sorted(t)] for a, t in v.items())
+                   for k, v in results.items()}, f)
 
 
 # --- Comparison ---------------------------------------------------------------------------------
@@ -356,15 +412,18 @@ RUNS = ("sloth@promtool", "nsmon@promtool", "nsmon@nsmon", "sloth@nsmon")
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--scenario", action="append", choices=list(SCENARIOS))
+    ap.add_argument("--store")
+    ap.add_argument("--reuse")
     ap.add_argument("nsmon")
     ap.add_argument("sloth_dir")
     ap.add_argument("ours_dir")
     ap.add_argument("work")
     ap.add_argument("examples", nargs="+")
     args = ap.parse_args()
-    # The tools run in each test file's directory: a relative path to nsmon must not break.
+    # The tools run in other folders: a relative path to nsmon must not break.
     nsmon = os.path.abspath(args.nsmon) if os.sep in args.nsmon else args.nsmon
     sloth_dir, ours_dir, work, examples = args.sloth_dir, args.ours_dir, args.work, args.examples
+    store = os.path.abspath(args.store) if args.store else None
     scenarios = {k: v for k, v in SCENARIOS.items() if not args.scenario or k in args.scenario}
     # Each distinct rule set is replayed once: Sloth's and nsmon's rules for an example when they
     # are the same (then comparison (i) holds by construction and (iii) repeats (ii)), and the
@@ -380,7 +439,7 @@ def main():
     # A rule set without alerting rules (no-alerts.yml) fires nothing on any engine: not replayed.
     silent = {unit for unit, groups in units.values()
               if not any("alert" in r for g in groups for r in g["rules"])}
-    jobs = []
+    jobs = []  # (unit, scenario, tool), case folder
     for scen_name, scenario in scenarios.items():
         series = series_of(scenario)
         for unit, groups in units.values():
@@ -390,17 +449,27 @@ def main():
             os.makedirs(d)
             write_case(f"{d}/rules.yml", groups, series, f"{d}/test.yml")
             for tool in ("promtool", "nsmon"):
-                jobs.append(((unit, scen_name, tool), tool, f"{d}/test.yml"))
-    # Longest first (the subqueries of home-wifi), so that both cores stay busy to the end.
-    jobs.sort(key=lambda j: "wifi" not in j[0][0])
+                jobs.append(((unit, scen_name, tool), d))
+    # A replay done before on the same files (--reuse) is not done again.
+    known = load_results(os.path.join(args.reuse, "results.json")) if args.reuse else {}
+    keys = {key: case_key(key[2], d) for key, d in jobs}
+    results = {key: known[keys[key]] for key, _ in jobs if keys[key] in known}
+    todo = [(key, d) for key, d in jobs if key not in results]
+    # nsmon's files longest first (the subqueries of home-wifi), so that both cores stay busy to
+    # the end; promtool's answers alongside.
+    ours = sorted((d for key, d in todo if key[2] == "nsmon"), key=lambda d: "wifi" not in d)
     with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        futures = {key: pool.submit(replay, tool, nsmon, path) for key, tool, path in jobs}
+        futures = {key: pool.submit(replay_promtool, store, f"{d}/test.yml")
+                   for key, d in todo if key[2] == "promtool"}
         try:
-            results = {key: f.result() for key, f in futures.items()}
+            fired = replay_nsmon(nsmon, work, [f"{d}/test.yml" for d in ours]) if ours else {}
+            results.update({key: f.result() for key, f in futures.items()})
         except Unreadable as e:
             pool.shutdown(cancel_futures=True)
             sys.stderr.write(f"{e}\n")
             sys.exit(2)
+    results.update({key: fired[f"{d}/test.yml"] for key, d in todo if key[2] == "nsmon"})
+    save_results(os.path.join(work, "results.json"), {keys[key]: results[key] for key, _ in jobs})
     for unit in silent:
         for scen_name in scenarios:
             results[(unit, scen_name, "promtool")] = results[(unit, scen_name, "nsmon")] = {}
@@ -454,8 +523,8 @@ def main():
         print("  ".join(f"{c:<{w}}" if i < 3 else f"{c:>{w}}"
                         for i, (c, w) in enumerate(zip(r, widths))))
     print(f"{len(examples)} examples x {len(scenarios)} scenarios; {len(units)} distinct rule "
-          f"sets, {len(jobs)} replays; = same evaluations, ~ within one evaluation at an edge, "
-          "X differ")
+          f"sets, {len(jobs)} replays ({len(jobs) - len(todo)} reused); = same evaluations, ~ "
+          "within one evaluation at an edge, X differ")
     if failures:
         print("\nDIFFERENCES (alert labels as ALERTS has them; times in minutes from the start):\n"
               + "\n".join(failures.values()))

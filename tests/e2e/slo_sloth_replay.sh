@@ -14,16 +14,19 @@
 # Not replayed: the OpenSLO examples (nsmon does not read OpenSLO; Sloth gives OpenSLO SLOs no
 # alerts) and no-alerts.yml (no alerting rules on either side, which the table shows).
 # The harness (traffic, reading both tools' reports, the comparison) is slo_sloth_replay.py.
+# promtool's answers are stored beside the data, in tests/data/sloth/promtool-answers.json
+# (tests/support/peer.py), keyed by each test file and the rule file it loads: new traffic, or
+# rules of nsmon's generator that change, ask promtool. nsmon's engine runs on every replay.
 #
 # That it can fail: nsmon's getting-started rules with the ticket alert's slow threshold doubled
 # (`1 * budget` -> `2 * budget`, the 6h/3d condition) open the slow burn's ticket two hours later
 # and close it an hour and a half earlier; comparison (i) reports it (checked at the end, on that
-# scenario only).
+# scenario only, reusing the replays of the first run whose files are the same).
 source "$(dirname "$0")/lib.sh"
-command -v promtool >/dev/null || { echo "promtool not installed: skipped"; exit 77; }
 /usr/bin/python3 -c 'import yaml' 2>/dev/null || { echo "python3-yaml missing: skipped"; exit 77; }
 data=$SRC/tests/data/sloth
 replay=$SRC/tests/e2e/slo_sloth_replay.py
+store=$data/promtool-answers.json
 
 examples=()
 mkdir "$TMP/nsmon"
@@ -37,8 +40,8 @@ for spec in "$data"/examples/*.yml; do
 done
 ((${#examples[@]} >= 9)) || fail "only ${#examples[@]} Sloth examples in $data/examples"
 
-/usr/bin/python3 "$replay" "$NSMON" "$data/_gen" "$TMP/nsmon" "$TMP/replay" "${examples[@]}" ||
-  fail "alerts differ: Sloth's rules vs nsmon's, or promtool vs nsmon test-rules (see above)"
+/usr/bin/python3 "$replay" --store "$store" "$NSMON" "$data/_gen" "$TMP/nsmon" "$TMP/replay" \
+  "${examples[@]}" || fail "alerts differ: Sloth's rules vs nsmon's, or promtool vs nsmon test-rules (see above)"
 
 # The deliberate change above must be caught: (i) differs, and only (i) (the engines agree).
 mkdir "$TMP/mutant"
@@ -48,8 +51,8 @@ sed "s/(1 \* $budget)/(2 * $budget)/" "$TMP/nsmon/getting-started.yml" \
 ! cmp -s "$TMP/nsmon/getting-started.yml" "$TMP/mutant/getting-started.yml" ||
   fail "no ticket threshold '(1 * $budget)' in nsmon's getting-started rules to double"
 set +e
-/usr/bin/python3 "$replay" --scenario slow-burn "$NSMON" "$data/_gen" "$TMP/mutant" \
-  "$TMP/mutant-replay" getting-started.yml >"$TMP/mutant.out" 2>&1
+/usr/bin/python3 "$replay" --scenario slow-burn --store "$store" --reuse "$TMP/replay" "$NSMON" \
+  "$data/_gen" "$TMP/mutant" "$TMP/mutant-replay" getting-started.yml >"$TMP/mutant.out" 2>&1
 rc=$?
 set -e
 caught='^(i) rules: Sloth vs nsmon, both on promtool: getting-started, slow-burn'
