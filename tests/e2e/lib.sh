@@ -7,7 +7,8 @@ TMP=$(mktemp -d /tmp/nsmon-e2e.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 # Not the developer's settings: no config file (an empty XDG_CONFIG_HOME) and no NSMON_* but NSMON.
 export XDG_CONFIG_HOME="$TMP/xdg-config"
-for v in $(env | sed -n 's/^\(NSMON_[A-Z_]*\)=.*/\1/p'); do unset "$v"; done
+# NSMON_PEERS and NSMON_PEERS_LOG stay: they are the suite's (tests/support/peer.py), not nsmon's.
+for v in $(env | sed -n 's/^\(NSMON_[A-Z_]*\)=.*/\1/p' | grep -vx 'NSMON_PEERS\|NSMON_PEERS_LOG'); do unset "$v"; done
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 # free_port: a free TCP port on 127.0.0.1, for a server the test starts.
