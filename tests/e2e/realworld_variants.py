@@ -73,7 +73,12 @@ MUTATIONS = [m_expr, m_for, m_dup_group, m_unknown_field, m_label_name, m_templa
              m_record_name, m_missing_expr, m_valid_change]
 
 
-class NoAliases(yaml.SafeDumper):
+# libyaml's loader and emitter when PyYAML has them: the same documents and text as PyYAML's own,
+# many times faster (the emitter is most of this script's time).
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class NoAliases(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
     def ignore_aliases(self, data):
         return True
 
@@ -91,7 +96,7 @@ def main(corpus, out):
             src = os.path.join(root, name)
             rel = os.path.relpath(src, corpus).replace("/", "__")
             with open(src) as f:
-                docs = [d for d in yaml.safe_load_all(f) if d is not None]
+                docs = [d for d in yaml.load_all(f, Loader=Loader) if d is not None]
             groups, form = groups_of(docs)
             plain = os.path.join(out, rel + ".promtool.yml")
             dump(plain, [{"groups": groups}])
