@@ -13,37 +13,52 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# same_as_promtool FILE: the (metric, problem) pairs of both tools are the same set.
+# same_as_promtool STORE|live FILE...: for each FILE, the (metric, problem) pairs of both tools are
+# the same set. promtool's answer is the one stored in STORE (tests/support/peer.py), or, for a
+# live scrape, whose text changes from run to run and so cannot be stored, the real promtool's (it
+# comes with the prometheus package whose server this test starts).
 same_as_promtool() {
-  /usr/bin/python3 - "$NSMON" "$1" <<'PY'
-import json, subprocess, sys
-nsmon, path = sys.argv[1], sys.argv[2]
-p = subprocess.run(["promtool", "check", "metrics"], stdin=open(path), capture_output=True, text=True)
-theirs = set()
-for line in (p.stdout + p.stderr).splitlines():
-    if line.startswith("error while linting"):
-        sys.exit(f"promtool cannot parse {path}: {line}")
-    name, _, text = line.partition(" ")
-    if text:
-        theirs.add((name, text))
-out = subprocess.run([nsmon, "lint-metrics", "--no-catalog", "--format", "json", "--input-format", "text", path],
-                     capture_output=True, text=True)
-ours = set()
-for f in json.loads(out.stdout)["findings"]:
-    if f["check"] == "metrics/syntax":
-        sys.exit(f"nsmon cannot parse {path}: {f['line']}:{f['column']}: {f['message']}")
-    name, _, text = f["message"].partition(": ")
-    ours.add((name, text))
-for x in sorted(theirs - ours): print("  only promtool:", x)
-for x in sorted(ours - theirs): print("  only nsmon:", x)
-print(f"{path}: {len(theirs)} promtool problems, nsmon {'the same' if theirs == ours else 'DIFFERENT'}")
-sys.exit(0 if theirs == ours else 1)
+  /usr/bin/python3 - "$SRC" "$NSMON" "$@" <<'PY'
+import json, os, subprocess, sys
+src, nsmon, store, paths = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+sys.path.insert(0, os.path.join(src, "tests", "e2e"))
+import peer_batch
+store = None if store == "live" else peer_batch.peer.Store(os.path.abspath(store))
+def promtool(path):
+    data = open(path, "rb").read()
+    if store is not None:
+        return peer_batch.answer(store, ["promtool", "check", "metrics"], data)
+    p = subprocess.run(["promtool", "check", "metrics"], input=data, capture_output=True)
+    return p.returncode, p.stdout.decode(), p.stderr.decode()
+status = 0
+for path in paths:
+    _, out, err = promtool(path)
+    theirs = set()
+    for line in (out + err).splitlines():
+        if line.startswith("error while linting"):
+            sys.exit(f"promtool cannot parse {path}: {line}")
+        name, _, text = line.partition(" ")
+        if text:
+            theirs.add((name, text))
+    out = subprocess.run([nsmon, "lint-metrics", "--no-catalog", "--format", "json", "--input-format", "text", path],
+                         capture_output=True, text=True)
+    ours = set()
+    for f in json.loads(out.stdout)["findings"]:
+        if f["check"] == "metrics/syntax":
+            sys.exit(f"nsmon cannot parse {path}: {f['line']}:{f['column']}: {f['message']}")
+        name, _, text = f["message"].partition(": ")
+        ours.add((name, text))
+    for x in sorted(theirs - ours): print("  only promtool:", x)
+    for x in sorted(ours - theirs): print("  only nsmon:", x)
+    print(f"{path}: {len(theirs)} promtool problems, nsmon {'the same' if theirs == ours else 'DIFFERENT'}")
+    status |= theirs != ours
+sys.exit(status)
 PY
 }
 
-for f in "$SRC"/tests/golden/metrics/{naming,detector_text}/input.txt "$SRC"/tests/data/expfmt/{node_exporter,prometheus,python_client}.txt; do
-  same_as_promtool "$f" || fail "differs from promtool on $f"
-done
+same_as_promtool "$SRC/tests/e2e/peers/lint_metrics_promtool.json" \
+  "$SRC"/tests/golden/metrics/{naming,detector_text}/input.txt "$SRC"/tests/data/expfmt/{node_exporter,prometheus,python_client}.txt ||
+  fail "differs from promtool on a stored exposition"
 
 # Live peers on loopback ports. The detector's run is over when its truth file is written; then
 # its scrape no longer changes.
@@ -63,11 +78,14 @@ serves() { grep -q "^$2" <<<"$(curl -fsS "http://127.0.0.1:$1/metrics")"; }
 serves "$det_port" images_processed_total || fail "no detector on port $det_port"
 serves "$node_port" node_exporter_build_info || fail "no node exporter on port $node_port"
 serves "$prom_port" prometheus_build_info || fail "no Prometheus on port $prom_port"
+urls=("http://127.0.0.1:$det_port/metrics" "http://127.0.0.1:$node_port/metrics" "http://127.0.0.1:$prom_port/metrics")
 n=0
-for url in "http://127.0.0.1:$det_port/metrics" "http://127.0.0.1:$node_port/metrics" "http://127.0.0.1:$prom_port/metrics"; do
+for url in "${urls[@]}"; do
   n=$((n + 1))
   curl -fsS "$url" >"$TMP/live$n.txt"
-  same_as_promtool "$TMP/live$n.txt" || fail "differs from promtool on $url"
+done
+same_as_promtool live "$TMP"/live{1,2,3}.txt || fail "differs from promtool on a live scrape (${urls[*]})"
+for url in "${urls[@]}"; do
   for fmt in text openmetrics; do
     run lint-metrics "$url" --no-catalog --input-format "$fmt" --format json
     grep -q '"check": "metrics/syntax"' <<<"$out" && fail "$url ($fmt): syntax findings: $out"
