@@ -7,25 +7,29 @@
 # disagree or promtool refuses for another reason than Prometheus 3, why. The test fails when
 # either tool's verdicts or promtool's words differ from the table: a changed disagreement is
 # reviewed, not silently accepted. NSMON_UPDATE_GOLDEN=1 rewrites the table and keeps the notes.
+# promtool's answers are stored in promtool-answers.json beside the corpus (tests/support/peer.py).
 update=${NSMON_UPDATE_GOLDEN:-} # read before lib.sh unsets NSMON_*
 source "$(dirname "$0")/lib.sh"
-command -v promtool >/dev/null || { echo "promtool not installed: skipped"; exit 77; }
 DATA="$SRC/tests/data/prometheus-config"
 TABLE="$DATA/promtool-2.42.tsv"
 cd "$DATA"
 
 now="$TMP/now.tsv"
-for f in *.good.yml *.bad.yml; do
-  if promtool check config --syntax-only "$f" >"$TMP/pt" 2>&1; then pv=accepts pw=-; else
+# All of promtool's answers in one process; nsmon's runs (one --config each) on every core.
+files=(*.good.yml *.bad.yml)
+for f in "${files[@]}"; do printf '\t\tpromtool\tcheck\tconfig\t--syntax-only\t%s\n' "$f"; done |
+  /usr/bin/python3 "$SRC/tests/e2e/peer_batch.py" --store "$DATA/promtool-answers.json" "$TMP/promtool"
+/usr/bin/python3 "$SRC/tests/e2e/run_each.py" "$TMP/nsmon" "$NSMON" lint-rules --config {} --format text -- "${files[@]}"
+n=0
+for f in "${files[@]}"; do
+  n=$((n + 1))
+  if [ "$(<"$TMP/promtool/$n.rc")" -eq 0 ]; then pv=accepts pw=-; else
     pv=refuses
     # "yaml: unmarshal errors:" is followed by the detail that says which field.
-    pw=$(grep -m1 -A1 -E 'FAILED|error' "$TMP/pt" | sed -E 's/^ *//; s/^FAILED: parsing YAML file [^:]*: //' |
+    pw=$(cat "$TMP/promtool/$n".{out,err} | grep -m1 -A1 -E 'FAILED|error' | sed -E 's/^ *//; s/^FAILED: parsing YAML file [^:]*: //' |
       { read -r first; if [[ "$first" == *"unmarshal errors:" ]]; then read -r detail; echo "$detail"; else echo "$first"; fi; })
   fi
-  set +e
-  "$NSMON" lint-rules --config "$f" --format text >"$TMP/ns" 2>&1
-  set -e
-  if grep -E ': error: .*\[' "$TMP/ns" | grep -qv '\[config/rule-file\]$'; then nv=error; else nv=clean; fi
+  if cat "$TMP/nsmon/$n".{out,err} | grep -E ': error: .*\[' | grep -qv '\[config/rule-file\]$'; then nv=error; else nv=clean; fi
   printf '%s\t%s\t%s\t%s\n' "$f" "$pv" "${pw//$'\t'/ }" "$nv"
 done >"$now"
 
