@@ -162,9 +162,10 @@ std::string parse_error_text(const CLI::App& app, const CLI::ParseError& e, cons
   }
   if (dynamic_cast<const CLI::RequiredError*>(&e) && !subs.empty() && at->get_subcommands().empty()) {
     // `nsmon catalog lst`: the word after the command, if any, is the typo.
+    // The root command's name is not among the arguments: nothing follows it to look at.
     auto it = std::find(args.begin(), args.end(), at->get_name());
     std::string word;
-    for (++it; it < args.end() && word.empty(); ++it)
+    for (it = it == args.end() ? it : it + 1; it < args.end() && word.empty(); ++it)
       if (!it->empty() && (*it)[0] != '-') word = *it;
     if (!word.empty()) {
       std::string hint = nearest(word, subs);
