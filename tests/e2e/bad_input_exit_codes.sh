@@ -114,7 +114,7 @@ for row in "${rows[@]}"; do
     [ "$stdin" != /dev/null ] && name="<stdin>"
     n=$((n + 1))
     printf '%s\n' "${want[$i]}" "$name" "nsmon ${command//@/$path} ($input)" >"$TMP/$n.case"
-    while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n || true; done
+    throttle 2
     cp -r "$TMP/inputs" "$TMP/$n.dir"
     (
       set +e

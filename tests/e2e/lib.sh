@@ -70,3 +70,17 @@ peer_store() {
   promtool() { /usr/bin/python3 "$SRC/tests/support/peer.py" --store "$PEER_STORE" promtool "$@"; }
   amtool() { /usr/bin/python3 "$SRC/tests/support/peer.py" --store "$PEER_STORE" amtool "$@"; }
 }
+# throttle N: waits until fewer than N background jobs of this shell run (work two at a time on
+# two cores: `throttle 2; cmd &`).
+throttle() { while [ "$(jobs -rp | wc -l)" -ge "$1" ]; do wait -n || true; done; }
+# in_parallel FUNC...: runs each function in the background, waits for all, and fails the test
+# naming how many failed (each prints its own FAIL line).
+in_parallel() {
+  local p failed=0 started=()
+  for f in "$@"; do
+    "$f" &
+    started+=($!)
+  done
+  for p in "${started[@]}"; do wait "$p" || failed=$((failed + 1)); done
+  [ "$failed" -eq 0 ] || fail "$failed of $# parallel parts: $*"
+}

@@ -11,7 +11,7 @@ declare -A started
 start() {
   local name=$1
   shift
-  while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n || true; done
+  throttle 2
   (
     set +e
     "$NSMON" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err"

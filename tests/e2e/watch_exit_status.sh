@@ -140,13 +140,6 @@ whole_runs() { # whole runs, --every epoch, usage errors
   expect_out "Exit codes:"
 }
 
-lanes=()
-for lane in ends attached whole_runs; do
-  "$lane" &
-  lanes+=($!)
-done
-failed=0
-for p in "${lanes[@]}"; do wait "$p" || failed=$((failed + 1)); done
-[ "$failed" -eq 0 ] || fail "$failed of the lanes above"
+in_parallel ends attached whole_runs
 [ -z "$(leftovers)" ] || fail "processes left behind"
 echo ok

@@ -162,12 +162,5 @@ $snap"
 
 # The four runs are independent, each in its own session and mostly waiting: they go at the same
 # time, each in a subshell that fails on its own (with its message).
-sections=()
-for section in whole_run ctrl_c fatal_signal rules; do
-  "$section" &
-  sections+=($!)
-done
-failed=0
-for p in "${sections[@]}"; do wait "$p" || failed=$((failed + 1)); done
-[ "$failed" -eq 0 ] || fail "$failed of the runs above"
+in_parallel whole_run ctrl_c fatal_signal rules
 echo ok
