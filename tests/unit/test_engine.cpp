@@ -260,6 +260,59 @@ TEST_CASE("engine: subqueries step on absolute multiples of their step", "[engin
   CHECK(f.vec("last_over_time(m[1m:30s] offset 30s)", 125 * s) == "{__name__=\"m\"} 9\n");
 }
 
+// test-rules keeps a subquery's steps between its evaluations (Options::reuse_subqueries). Here a
+// store grows as test-rules grows it (the inputs up to t, then a rule's output at t written after
+// the queries at t, and series that start late and go stale), and each query with its steps reused
+// must answer, annotate and fail exactly as a fresh evaluation of the same store.
+TEST_CASE("engine: reused subquery steps answer as fresh ones while samples arrive", "[engine]") {
+  engine::Storage storage;
+  promql::ParseOptions po;
+  const std::vector<std::string> exprs = {
+      "sum_over_time((x + 1)[10m:1m])",
+      "max_over_time(r[7m:2m])",                              // r's point at t is written after the query at t
+      "count_over_time((x offset 3m)[10m:])",                  // a positive offset reads only the past
+      "sum_over_time(rate(x[3m])[6m:1m])",                     // x is no counter: an info each evaluation
+      "max_over_time(max_over_time(late[2m:1m])[5m:1m])",     // a subquery in a subquery, a series that starts late
+      "count_over_time((x @ 900)[10m:1m])",                    // @: not reused
+      "sum_over_time(vector(time())[5m:1m])",
+      "count_over_time(sum by (g) (x)[4m:1m])"};
+  std::vector<std::shared_ptr<promql::ParseResult>> parsed;
+  for (const auto& e : exprs) {
+    parsed.push_back(std::make_shared<promql::ParseResult>(promql::parse(e, po)));
+    REQUIRE(parsed.back()->ok());
+  }
+  engine::Options fresh, reuse;
+  reuse.reuse_subqueries = true;
+  auto show = [](const engine::Result& r) {
+    std::string out = r.error ? "error: " + *r.error + "\n" : "";
+    for (const auto& x : r.value.vector) out += engine::to_string(x.labels) + " " + engine::format_value(x.v) + "\n";
+    for (const auto& w : r.warnings) out += "warning: " + w + "\n";
+    for (const auto& i : r.infos) out += "info: " + i + "\n";
+    return out;
+  };
+  std::size_t answers = 0;
+  for (std::int64_t t = 0; t <= 40 * 60 * s; t += 60 * s) {
+    const std::int64_t m = t / (60 * s);
+    storage.add({{"__name__", "x"}, {"g", "a"}}, t, static_cast<double>(m % 7));
+    if (m % 5 != 0) storage.add({{"__name__", "x"}, {"g", "b"}}, t, static_cast<double>(m * m));
+    if (m >= 12 && m < 20) storage.add({{"__name__", "late"}}, t, static_cast<double>(40 - m));
+    if (m == 20) storage.add({{"__name__", "late"}}, t, engine::stale_nan());
+    for (std::size_t k = 0; k < exprs.size(); ++k) {
+      INFO(exprs[k] << " at " << m << "m");
+      std::string want = show(engine::instant(*parsed[k]->expr(), storage, t, fresh));
+      CHECK(show(engine::instant(*parsed[k]->expr(), storage, t, reuse)) == want);
+      answers += want.empty() ? 0 : 1;
+    }
+    storage.add({{"__name__", "r"}}, t, static_cast<double>((m * 37) % 11)); // a recording rule's output
+  }
+  CHECK(answers > exprs.size() * 30); // the queries answered: the comparison is not of empty results
+  // A budget too small fails a query whose steps are reused as it fails a fresh one.
+  fresh.max_samples = reuse.max_samples = 40;
+  const auto& big = *parsed[0]->expr();
+  CHECK(show(engine::instant(big, storage, 40 * 60 * s, reuse)) == show(engine::instant(big, storage, 40 * 60 * s, fresh)));
+  CHECK(show(engine::instant(big, storage, 40 * 60 * s, reuse)).rfind("error: query processing would load too many", 0) == 0);
+}
+
 TEST_CASE("engine: functions", "[engine]") {
   Fixture f;
   f.load({{"__name__", "m"}, {"src", "a-1"}}, 60, {-2.5});

@@ -39,6 +39,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -77,10 +78,18 @@ struct Series {
   std::vector<Point> points;
 };
 
+namespace detail {
+struct SubqueryMemo;
+}
+
 /// The samples the engine reads. Appends must be in time order per series (a point at or before
 /// the series' last one replaces nothing and is refused: returns false).
 class Storage {
 public:
+  Storage();
+  ~Storage();
+  Storage(Storage&&) noexcept;
+  Storage& operator=(Storage&&) noexcept;
   /// `labels` need not be sorted; labels with an empty value are dropped, as Prometheus does.
   bool add(const Labels& labels, std::int64_t t, double v);
   bool add(const Labels& labels, std::int64_t t, HistogramPtr h);
@@ -99,9 +108,15 @@ public:
   /// Series whose labels satisfy every matcher (the selector's name as a __name__ matcher).
   std::vector<const Series*> select(const std::vector<promql::Matcher>& matchers) const;
   const std::map<Labels, Series>& all() const { return series_; }
+  /// The subquery steps kept for Options::reuse_subqueries (eval.cpp); every change of the
+  /// samples forgets the steps it could alter.
+  detail::SubqueryMemo& subquery_memo() const;
 
 private:
   bool add_sample(const Labels& labels, std::int64_t t, double v, HistogramPtr h);
+  /// A point at `t` was added or dropped: a subquery step at or after `t` may read it.
+  void changed_at(std::int64_t t);
+  mutable std::unique_ptr<detail::SubqueryMemo> memo_;
   std::map<Labels, Series> series_;
   /// Series by metric name, each list in label order (the common selector names its metric).
   std::map<std::string, std::vector<const Series*>, std::less<>> by_name_;
@@ -139,6 +154,13 @@ struct Options {
   /// a server and promtool): functions and operators mark __name__ for removal at the end of the
   /// query instead of dropping it at once, so label_replace() and by (__name__) still see it.
   bool delayed_name_removal = false;
+  /// Keeps each subquery's steps in the storage and reuses them in later queries on it, until a
+  /// change of the samples could alter them: test-rules evaluates its rules at every step, where a
+  /// `[12h:1m]` subquery shares all but one of its 720 steps with the evaluation before. For one
+  /// thread at a time, and for expression trees that outlive the storage (steps are kept by
+  /// node). Subqueries whose steps depend on more than their own time (`@`, a negative or computed
+  /// offset, a duration expression, a smoothed selector) are evaluated afresh.
+  bool reuse_subqueries = false;
   /// The expression's text, when the caller has it: warnings and infos then end with the
   /// position of the part they are about, as Prometheus writes them ("... (1:7)").
   std::string_view query;

@@ -233,6 +233,108 @@ Window select_range(Context& ctx, const MatrixSelector& ms, std::int64_t t) {
   return w;
 }
 
+// One step of a subquery: its expression's samples at ts (a scalar as a sample without labels),
+// their series numbered in `e`. Prometheus forgets reset hints here: a subquery may skip the
+// sample that reset, or return it at several steps.
+std::vector<SubqueryMemo::StepSample> step_samples(Context& ctx, SubqueryMemo::Entry& e, const SubqueryExpr& sq,
+                                                   std::int64_t ts) {
+  Value v = evaluate(ctx, *sq.expr, ts);
+  if (v.type == ValueType::scalar) v.vector.push_back({{}, v.scalar, ts});
+  std::vector<SubqueryMemo::StepSample> out;
+  out.reserve(v.vector.size());
+  for (auto& s : v.vector) {
+    auto [it, inserted] = e.ids.try_emplace(s.labels, static_cast<std::uint32_t>(e.labels.size()));
+    if (inserted) e.labels.push_back(std::move(s.labels));
+    if (s.h && (s.h->hint == ResetHint::reset || s.h->hint == ResetHint::not_reset)) {
+      auto h = std::make_shared<Histogram>(*s.h);
+      h->hint = ResetHint::unknown;
+      s.h = std::move(h);
+    }
+    out.push_back({it->second, s.v, std::move(s.h), s.drop_name});
+  }
+  return out;
+}
+
+// Whether a subquery's steps depend on their own time alone (and on the samples up to it), so that
+// a step can be kept for later queries (Options::reuse_subqueries): not with `@` (start() and end()
+// are the query's), an offset that looks ahead or is computed, a duration expression (step() and
+// range() are the query's), or a smoothed selector (it reads past its time).
+bool reusable(const SubqueryExpr& sq) {
+  auto plain = [](const promql::TimeModifiers& m) {
+    return m.at == promql::AtKind::none && m.offset_ns >= 0 && !m.offset_expr;
+  };
+  bool ok = true;
+  walk(*sq.expr, [&](const Expr& n, std::span<const Expr* const>) {
+    switch (n.kind) {
+    case NodeKind::vector_selector: {
+      const auto& vs = n.as<VectorSelector>();
+      ok = ok && plain(vs.modifiers) && !vs.smoothed;
+      break;
+    }
+    case NodeKind::matrix_selector: ok = ok && !n.as<MatrixSelector>().range_expr; break;
+    case NodeKind::subquery: {
+      const auto& inner = n.as<SubqueryExpr>();
+      ok = ok && plain(inner.modifiers) && !inner.range_expr && !inner.step_expr;
+      break;
+    }
+    case NodeKind::duration: ok = false; break;
+    default: break;
+    }
+    return ok;
+  });
+  return ok;
+}
+
+// The storage's kept steps of `sq`, or nullptr when they are not to be kept.
+SubqueryMemo::Entry* memo_entry(Context& ctx, const SubqueryExpr& sq) {
+  if (!ctx.options.reuse_subqueries) return nullptr;
+  SubqueryMemo& memo = ctx.storage.subquery_memo();
+  const Options& o = ctx.options;
+  if (memo.lookback_ms != o.lookback_ms || memo.default_step_ms != o.default_step_ms ||
+      memo.closed_windows != o.closed_windows || memo.delayed_name_removal != o.delayed_name_removal) {
+    memo.subqueries.clear();
+    memo.lookback_ms = o.lookback_ms;
+    memo.default_step_ms = o.default_step_ms;
+    memo.closed_windows = o.closed_windows;
+    memo.delayed_name_removal = o.delayed_name_removal;
+  }
+  auto [it, inserted] = memo.subqueries.try_emplace(&sq);
+  if (inserted) it->second.reusable = reusable(sq);
+  return it->second.reusable ? &it->second : nullptr;
+}
+
+// A step from the memo, with the charges and annotations its evaluation made; evaluated and kept
+// when the memo lacks it.
+const SubqueryMemo::Step& memo_step(Context& ctx, SubqueryMemo::Entry& memo, const SubqueryExpr& sq,
+                                    std::int64_t ts) {
+  auto it = memo.steps.find(ts);
+  if (it == memo.steps.end()) {
+    SubqueryMemo::Step step;
+    const std::size_t before = ctx.budget_used;
+    std::swap(step.warnings, ctx.warnings);
+    std::swap(step.infos, ctx.infos);
+    try {
+      step.samples = step_samples(ctx, memo, sq, ts);
+    } catch (...) {
+      std::swap(step.warnings, ctx.warnings);
+      std::swap(step.infos, ctx.infos);
+      for (auto& w : step.warnings) ctx.warn(std::move(w));
+      for (auto& i : step.infos) ctx.info(std::move(i));
+      throw;
+    }
+    std::swap(step.warnings, ctx.warnings);
+    std::swap(step.infos, ctx.infos);
+    step.charged = ctx.budget_used > before ? ctx.budget_used - before : 0;
+    ctx.budget_used = before;
+    it = memo.steps.emplace(ts, std::move(step)).first;
+  }
+  const SubqueryMemo::Step& step = it->second;
+  ctx.charge(step.charged);
+  for (const auto& w : step.warnings) ctx.warn(w);
+  for (const auto& i : step.infos) ctx.info(i);
+  return step;
+}
+
 Window eval_subquery(Context& ctx, const SubqueryExpr& sq, std::int64_t t) {
   Window w;
   w.end = reference_time(ctx, sq.modifiers, t);
@@ -250,30 +352,28 @@ Window eval_subquery(Context& ctx, const SubqueryExpr& sq, std::int64_t t) {
   // Refused before any work, whatever the budget: more steps than a year at one per millisecond.
   if (steps > kMaxSubquerySteps) fail("subquery would evaluate " + std::to_string(steps) + " steps, too many");
   ctx.charge(static_cast<std::size_t>(steps));
-  LabelsMap<std::size_t> index;
+  SubqueryMemo::Entry* memo = memo_entry(ctx, sq);
+  if (memo) memo->steps.erase(memo->steps.begin(), memo->steps.lower_bound(first)); // out of every later window
+  SubqueryMemo::Entry local;
+  SubqueryMemo::Entry& e = memo ? *memo : local;
+  constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> slot; // a series' index in e -> its index in w.series
   for (std::int64_t ts = first; ts <= w.end; ts += step) {
-    Value v = evaluate(ctx, *sq.expr, ts);
-    if (v.type == ValueType::scalar) {
-      v.type = ValueType::vector;
-      v.vector.push_back({{}, v.scalar, ts});
-    }
-    ctx.charge(v.vector.size());
-    for (auto& s : v.vector) {
-      auto [it, inserted] = index.try_emplace(s.labels, w.series.size());
-      if (inserted) {
-        w.series.push_back({std::move(s.labels), {}});
+    SubqueryMemo::Step fresh;
+    if (!memo) fresh.samples = step_samples(ctx, e, sq, ts);
+    const SubqueryMemo::Step& st = memo ? memo_step(ctx, *memo, sq, ts) : fresh;
+    ctx.charge(st.samples.size());
+    slot.resize(e.labels.size(), kNone);
+    for (const auto& s : st.samples) {
+      if (slot[s.series] == kNone) {
+        slot[s.series] = w.series.size();
+        w.series.push_back({memo ? e.labels[s.series] : std::move(e.labels[s.series]), {}});
         w.drop_name.push_back(false);
       }
-      // Prometheus forgets reset hints here: a subquery may skip the sample that reset, or
-      // return it at several steps.
-      if (s.h && (s.h->hint == ResetHint::reset || s.h->hint == ResetHint::not_reset)) {
-        auto h = std::make_shared<Histogram>(*s.h);
-        h->hint = ResetHint::unknown;
-        s.h = std::move(h);
-      }
+      const std::size_t i = slot[s.series];
       if (s.h) w.histograms = true;
-      w.series[it->second].points.push_back({ts, s.v, std::move(s.h)});
-      if (s.drop_name) w.drop_name[it->second] = true;
+      w.series[i].points.push_back({ts, s.v, s.h});
+      if (s.drop_name) w.drop_name[i] = true;
     }
   }
   return w;

@@ -3,6 +3,7 @@
 // aggregate.cpp, functions.cpp and over_time.cpp. Not part of the engine's API.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -95,6 +96,37 @@ template <class Pred> std::size_t search(std::size_t n, Pred pred) {
   }
   return lo;
 }
+
+/// A subquery's steps: each step's samples name their series by index into `labels`. Kept
+/// between queries on one storage with Options::reuse_subqueries.
+struct SubqueryMemo {
+  struct StepSample {
+    std::uint32_t series = 0; ///< index into Entry::labels
+    double v = 0;
+    HistogramPtr h;
+    bool drop_name = false;
+  };
+  /// One step's samples and what evaluating it charged and annotated.
+  struct Step {
+    std::vector<StepSample> samples;
+    std::size_t charged = 0;
+    std::vector<std::string> warnings;
+    std::vector<std::string> infos;
+  };
+  struct Entry {
+    bool reusable = false;
+    LabelsMap<std::uint32_t> ids;
+    std::vector<Labels> labels;
+    std::map<std::int64_t, Step> steps;
+  };
+  std::unordered_map<const promql::SubqueryExpr*, Entry> subqueries;
+  /// The options the steps were evaluated under: other options forget them.
+  std::int64_t lookback_ms = 0, default_step_ms = 0;
+  bool closed_windows = false, delayed_name_removal = false;
+
+  /// Forgets the steps at or after `t`.
+  void forget_from(std::int64_t t);
+};
 
 Value evaluate(Context& ctx, const promql::Expr& e, std::int64_t t);
 /// A matrix selector or subquery evaluated at t, with its window.

@@ -31,6 +31,24 @@ bool matches_all(const Labels& ls, const std::vector<promql::Matcher>& ms) {
 
 } // namespace
 
+Storage::Storage() = default;
+Storage::~Storage() = default;
+Storage::Storage(Storage&&) noexcept = default;
+Storage& Storage::operator=(Storage&&) noexcept = default;
+
+detail::SubqueryMemo& Storage::subquery_memo() const {
+  if (!memo_) memo_ = std::make_unique<detail::SubqueryMemo>();
+  return *memo_;
+}
+
+void Storage::changed_at(std::int64_t t) {
+  if (memo_) memo_->forget_from(t);
+}
+
+void detail::SubqueryMemo::forget_from(std::int64_t t) {
+  for (auto& [sq, entry] : subqueries) entry.steps.erase(entry.steps.lower_bound(t), entry.steps.end());
+}
+
 std::string to_string(const Labels& ls) {
   std::string out = "{";
   bool first = true;
@@ -95,6 +113,7 @@ bool Storage::append(Series& s, std::int64_t t, double v, HistogramPtr h) {
   }
   s.points.push_back({t, v, std::move(h)});
   ++points_;
+  changed_at(t);
   return true;
 }
 
@@ -102,6 +121,7 @@ void Storage::clear() {
   series_.clear();
   by_name_.clear();
   points_ = 0;
+  memo_.reset();
 }
 
 std::size_t Storage::drop_before(std::int64_t t) {
@@ -125,6 +145,7 @@ std::size_t Storage::drop_before(std::int64_t t) {
     it = series_.erase(it);
   }
   points_ -= dropped;
+  if (dropped != 0) memo_.reset();
   return dropped;
 }
 

@@ -277,6 +277,8 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
   settings.query.default_step_ms = step;
   settings.query.max_samples = options.max_samples;
   settings.query.closed_windows = options.prometheus_version == 2;
+  // The rules are evaluated at every step: a long subquery's steps are shared between them.
+  settings.query.reuse_subqueries = true;
   settings.expand = options.expand;
   GroupEvaluator ev(pf.groups, storage, settings);
 
