@@ -9,11 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "nsmon/text/ascii.hpp"
+
 namespace nsmon::core::yaml_v2 {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+using text::is_digit;
 
 // strconv.ParseUint(s, 0, 64): 0x/0o/0b prefixes (either case), a leading 0 for octal; no sign.
 std::optional<std::uint64_t> parse_uint(std::string_view s) {

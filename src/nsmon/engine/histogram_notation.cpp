@@ -10,14 +10,15 @@
 #include <set>
 
 #include "nsmon/engine/notation.hpp"
+#include "nsmon/text/ascii.hpp"
 #include "nsmon/text/go.hpp"
 
 namespace nsmon::engine {
 
 namespace {
 
-bool is_alpha(char c) { return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+using text::is_alpha;
+using text::is_digit;
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 class HistogramParser {

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "nsmon/promql/lexer.hpp"
+#include "nsmon/text/ascii.hpp"
 #include "nsmon/text/go.hpp"
 
 namespace nsmon::engine {
@@ -13,9 +14,9 @@ namespace nsmon::engine {
 namespace {
 
 bool is_space(char32_t r) { return r == ' ' || r == '\t' || r == '\n' || r == '\r'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alpha(char c) { return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
+using text::is_alnum;
+using text::is_alpha;
+using text::is_digit;
 
 // The tokens of a value sequence (Prometheus's lexValueSequence): `other` is a token that only
 // appears as the thing an error complains about (a `{` after a word).

@@ -4,13 +4,14 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "nsmon/text/ascii.hpp"
 #include "nsmon/text/go.hpp"
 
 namespace nsmon::promapi {
 
 namespace {
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+using text::is_digit;
 
 std::string describe(char c) {
   auto u = static_cast<unsigned char>(c);

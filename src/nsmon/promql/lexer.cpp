@@ -6,6 +6,7 @@
 #include <span>
 #include <utility>
 
+#include "nsmon/text/ascii.hpp"
 #include "nsmon/text/go.hpp"
 
 namespace nsmon::promql {
@@ -15,9 +16,9 @@ namespace {
 constexpr long kEof = text::go::kEof;
 
 bool is_space(long r) { return r == ' ' || r == '\t' || r == '\n' || r == '\r'; }
-bool is_digit(long r) { return r >= '0' && r <= '9'; }
-bool is_alpha(long r) { return r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z'); }
-bool is_alnum(long r) { return is_alpha(r) || is_digit(r); }
+using text::is_alnum;
+using text::is_alpha;
+using text::is_digit;
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
 
