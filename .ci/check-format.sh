@@ -49,6 +49,28 @@ if ! git rev-parse -q --verify "$base^{commit}" >/dev/null; then
   exit "$status"
 fi
 
+# The build force-includes precompiled headers (cmake/Pch.cmake): GCC's, which clang cannot read,
+# or clang's (the asan preset), which would hide a missing include. clang-tidy gets a copy of the
+# compile commands without them, so each file is also checked on its own includes; a unity batch
+# (cli/) becomes one command per source it includes.
+tidy_db=$(mktemp -d)
+trap 'rm -rf "$tidy_db"' EXIT
+/usr/bin/python3 - "$db/compile_commands.json" "$tidy_db/compile_commands.json" <<'PY'
+import json, re, sys
+pch = re.compile(r" -Winvalid-pch| -include \S*/cmake_pch\.hxx| -Xclang -include-pch -Xclang \S*\.pch"
+                 r"| -Xclang -include -Xclang \S*/cmake_pch\.hxx")
+out = []
+for e in json.load(open(sys.argv[1])):
+    e["command"] = pch.sub("", e["command"])
+    if "/Unity/unity_" not in e["file"]:
+        out.append(e)
+        continue
+    for source in re.findall(r'^#include "([^"]+)"', open(e["file"]).read(), re.M):
+        out.append(dict(e, file=source, command=e["command"].replace(e["file"], source)))
+json.dump(out, open(sys.argv[2], "w"), indent=1)
+PY
+db=$tidy_db
+
 # Why only changed files: clang-tidy parses each file as the compiler does (3-12 s a file
 # here), too slow for the whole tree on every push; the checks are strict, so a file that
 # is touched must come out clean.
@@ -72,14 +94,6 @@ if ((${#tidy[@]} == 0)); then
   exit "$status"
 fi
 echo "check-format: clang-tidy on ${#tidy[@]} files changed since $base: ${tidy[*]}"
-# The build force-includes precompiled headers (cmake/Pch.cmake): GCC's, which clang cannot read,
-# or clang's (the asan preset), which would hide a missing include. clang-tidy gets a copy of the
-# compile commands without them, so each file is also checked on its own includes.
-tidy_db=$(mktemp -d)
-trap 'rm -rf "$tidy_db"' EXIT
-sed -E 's# -Winvalid-pch##; s# -include [^ ]*/cmake_pch\.hxx##; s# -Xclang -include-pch -Xclang [^ ]*\.pch##;
-        s# -Xclang -include -Xclang [^ ]*/cmake_pch\.hxx##' "$db/compile_commands.json" >"$tidy_db/compile_commands.json"
-db=$tidy_db
 # -Wno-error: -Werror would turn clang's own warnings (the dev build uses gcc) into errors; the
 # compiler's warnings are the build's business, the .clang-tidy checks are ours.
 # Each file's report is printed in one piece, so that the parallel runs do not interleave, without

@@ -142,7 +142,7 @@ int run_backtest(BacktestOptions& o, const Context& ctx) {
   return kOk;
 }
 
-constexpr const char* kHelp = R"(
+constexpr const char* kBacktestHelp = R"(
 What is asked of the server:
   For each alerting rule, its expression as range queries (/api/v1/query_range) from the start to
   the end at its group's interval (one query per 10,000 steps: 7 days at 1m is one), shifted by
@@ -191,7 +191,7 @@ Examples:
 
 Run define_backtest(CLI::App& cmd) {
   auto o = std::make_shared<BacktestOptions>();
-  cmd.footer(std::string(kHelp) + exit_codes_help({kOk, kFindings, kUsage, kUnreachable}));
+  cmd.footer(std::string(kBacktestHelp) + exit_codes_help({kOk, kFindings, kUsage, kUnreachable}));
   cmd.add_option("RULES", o->files, "Rule files whose alerting rules are backtested")->option_text("FILE...");
   cmd.add_option("--since", o->since, "Backtest the last DURATION (default 7d): --start now-DURATION")
       ->option_text("DURATION");

@@ -23,7 +23,7 @@ struct ListOptions {
   bool prometheus = false;
 };
 
-struct ShowOptions {
+struct CatalogShowOptions {
   std::string name;
   std::string format = "text";
 };
@@ -85,7 +85,7 @@ int run_list(const ListOptions& o) {
   return kOk;
 }
 
-int run_show(const ShowOptions& o) {
+int run_catalog_show(const CatalogShowOptions& o) {
   const auto& cat = load_catalog();
   const Metric* m = cat.find(o.name);
   std::string note;
@@ -170,14 +170,14 @@ Run define_catalog(CLI::App& cmd) {
       ->check(CLI::IsMember({"table", "json"}))
       ->default_str("table");
 
-  auto so = std::make_shared<ShowOptions>();
+  auto so = std::make_shared<CatalogShowOptions>();
   auto* show = cmd.add_subcommand("show", "Show one metric: type, unit, labels, series on the wire, help, seed origin");
   show->add_option("NAME", so->name, "Metric name, a series name (h_bucket) or an old name")->required();
   show->add_option("--format", so->format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->default_str("text");
 
-  return [list, lo, so](const Context&) { return list->parsed() ? run_list(*lo) : run_show(*so); };
+  return [list, lo, so](const Context&) { return list->parsed() ? run_list(*lo) : run_catalog_show(*so); };
 }
 
 } // namespace nsmon::cli

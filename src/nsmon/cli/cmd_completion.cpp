@@ -14,7 +14,7 @@ namespace nsmon::cli {
 
 namespace {
 
-constexpr const char* kHelp = R"(
+constexpr const char* kCompletionHelp = R"(
 The script is generated from nsmon's own command-line definition: every subcommand and option,
 the values of options that take a fixed set (formats, --fail-on, ...), check ids, and metric
 names from the catalog (for catalog show, query, promql). The packaged ones are installed in
@@ -47,7 +47,7 @@ std::vector<std::string> check_ids() {
 Run define_completion(CLI::App& cmd) {
   auto shell = std::make_shared<std::string>();
   cmd.add_option("SHELL", *shell, "The shell")->check(CLI::IsMember({"bash", "zsh", "fish"}))->required();
-  cmd.footer(std::string(kHelp) + "\n" + exit_codes_help({kOk, kUsage}));
+  cmd.footer(std::string(kCompletionHelp) + "\n" + exit_codes_help({kOk, kUsage}));
   const CLI::App* root = cmd.get_parent();
   return [root, shell](const Context&) {
     std::cout << completion_script(describe(*root), *shell, metric_names(), check_ids());

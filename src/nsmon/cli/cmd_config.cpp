@@ -16,7 +16,7 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-struct ShowOptions {
+struct ConfigShowOptions {
   std::string format = "text";
 };
 
@@ -26,7 +26,7 @@ std::string origin(const config::Value& v) {
   return std::string(config::to_string(v.origin)) + " " + v.where;
 }
 
-int run_show(const ShowOptions& o) {
+int run_config_show(const ConfigShowOptions& o) {
   const config::Settings& s = settings();
   std::string path = config_path();
   std::error_code ec;
@@ -92,12 +92,12 @@ Environment variables:
 
 Run define_config(CLI::App& cmd) {
   cmd.require_subcommand(1);
-  auto o = std::make_shared<ShowOptions>();
+  auto o = std::make_shared<ConfigShowOptions>();
   auto* show = cmd.add_subcommand("show", "Print every effective setting with its origin; secrets masked");
   show->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json"}))->default_str("text");
   show->footer(help() + "\n" + exit_codes_help({kOk, kUsage}));
   cmd.footer(help() + "\n" + exit_codes_help({kOk, kUsage}));
-  return [o](const Context&) { return run_show(*o); };
+  return [o](const Context&) { return run_config_show(*o); };
 }
 
 } // namespace nsmon::cli

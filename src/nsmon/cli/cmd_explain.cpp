@@ -175,7 +175,7 @@ int run(const Options& o) {
   return kOk;
 }
 
-constexpr const char* kHelp = R"(
+constexpr const char* kExplainHelp = R"(
 Every check nsmon reports has a page: what it catches, why it matters, how to change its severity
 and silence it, related checks, and a bad and a good example. The examples are proven: the test
 suite runs every bad one and requires the check among the findings, and every good one and requires
@@ -197,7 +197,7 @@ Run define_explain(CLI::App& cmd) {
   cmd.add_option("--format", o->format, "Output format: text (Markdown) or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->default_str("text");
-  cmd.footer(std::string(kHelp) + "\n\n" + exit_codes_help({kOk, kUsage}));
+  cmd.footer(std::string(kExplainHelp) + "\n\n" + exit_codes_help({kOk, kUsage}));
   return [o](const Context&) { return run(*o); };
 }
 

@@ -51,7 +51,7 @@ std::vector<std::string> yaml_files(const fs::path& dir) {
 }
 
 // Templates and shared panels, loaded and checked; the files stay in `sources` for quoting.
-struct Loaded {
+struct LoadedTemplates {
   core::SourceSet sources;
   std::vector<dashboards::Template> templates;
   std::vector<core::Diagnostic> diags;
@@ -59,7 +59,7 @@ struct Loaded {
 
 // A file a template names (`rules:`, `slos:`), relative to the template, read into `out.sources`.
 const core::SourceFile& template_file(const dashboards::Template& t, const core::Located& f, const char* what,
-                                      Loaded& out) {
+                                      LoadedTemplates& out) {
   fs::path path = fs::path(t.path).parent_path() / f.value;
   std::error_code ec;
   if (!fs::is_regular_file(path, ec))
@@ -77,7 +77,7 @@ struct TemplateRules {
   dashboards::RuleFacts facts;
 };
 
-TemplateRules template_rules(const dashboards::Template& t, const catalog::Catalog& cat, Loaded& out) {
+TemplateRules template_rules(const dashboards::Template& t, const catalog::Catalog& cat, LoadedTemplates& out) {
   TemplateRules r;
   std::vector<rules::RuleFile> files;
   for (const auto& f : t.rules)
@@ -94,7 +94,7 @@ TemplateRules template_rules(const dashboards::Template& t, const catalog::Catal
   return r;
 }
 
-void load(const GenDashboardsOptions& o, const catalog::Catalog& cat, Loaded& out) {
+void load(const GenDashboardsOptions& o, const catalog::Catalog& cat, LoadedTemplates& out) {
   fs::path dir(o.templates);
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw UsageError("no templates directory " + o.templates + " (give --templates DIR)");
@@ -227,7 +227,7 @@ std::vector<core::Diagnostic> check_out_dir(const GenDashboardsOptions& o,
 }
 
 int run_gen_dashboards(const GenDashboardsOptions& o, const Context& ctx) {
-  Loaded loaded;
+  LoadedTemplates loaded;
   load(o, ctx.catalog(), loaded);
   report::Report report;
   report.findings = std::move(loaded.diags);

@@ -116,7 +116,7 @@ int run_lint_alertmanager(const LintAlertmanagerOptions& o, const Context& ctx) 
   return finish(report, sources, ctx.report);
 }
 
-constexpr const char* kHelp = R"(Input:
+constexpr const char* kLintAlertmanagerHelp = R"(Input:
   FILE is an Alertmanager configuration (alertmanager.yml); '-' reads standard input. Without
   FILE, lints rules/alertmanager.yml if the current directory has one.
 
@@ -184,7 +184,7 @@ Run define_lint_alertmanager(CLI::App& cmd) {
   add_alertmanager_version_option(cmd);
   add_report_options(cmd);
   cmd.add_flag("--list-checks", o->list_checks, "List the alertmanager/* checks with their severity, then exit");
-  cmd.footer(std::string(kHelp) + "\n\n" + exit_codes_help({kOk, kFindings, kUsage}));
+  cmd.footer(std::string(kLintAlertmanagerHelp) + "\n\n" + exit_codes_help({kOk, kFindings, kUsage}));
   return [o](const Context& ctx) { return run_lint_alertmanager(*o, ctx); };
 }
 

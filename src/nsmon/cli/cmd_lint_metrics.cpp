@@ -100,7 +100,7 @@ int run_lint_metrics(const LintMetricsOptions& o, const Context& ctx) {
   return finish(report, sources, ctx.report);
 }
 
-constexpr const char* kHelp = R"(Input:
+constexpr const char* kLintMetricsHelp = R"(Input:
   FILE, '-' (standard input) or an http(s) URL to scrape (default: the detector's
   http://127.0.0.1:8000/metrics). The format is the text format 0.0.4 or OpenMetrics 1.0: from a
   URL by its Content-Type (OpenMetrics is asked for first, like Prometheus does; --input-format
@@ -143,7 +143,7 @@ Run define_lint_metrics(CLI::App& cmd) {
   add_duration_option(cmd, "--timeout", o->timeout, "Time a URL may take to answer (default 10s)")
       ->check(CLI::PositiveNumber);
   cmd.add_flag("--list-checks", o->list_checks, "List the metrics/* checks with their severity, then exit");
-  cmd.footer(std::string(kHelp) + "\n\n" + exit_codes_help({kOk, kFindings, kUsage, kUnreachable}));
+  cmd.footer(std::string(kLintMetricsHelp) + "\n\n" + exit_codes_help({kOk, kFindings, kUsage, kUnreachable}));
   return [o](const Context& ctx) { return run_lint_metrics(*o, ctx); };
 }
 

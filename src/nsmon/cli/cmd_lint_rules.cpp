@@ -44,7 +44,7 @@ struct LintOptions {
 };
 
 /// What lint-rules lints when given neither files nor --config (cli/defaults: here, or installed).
-constexpr const char* kDefaultConfig = "rules/prometheus.yml";
+constexpr const char* kDefaultPrometheusConfig = "rules/prometheus.yml";
 
 // lint-rules is a pipeline: the options, then read, check, report, one function each. The speed
 // tricks a bench still justifies are util/fast_path.hpp's, where each is explained.
@@ -85,7 +85,7 @@ std::unique_ptr<Loaded> read_inputs(const LintOptions& o) {
   InputReader reader(*loaded);
   std::string config = o.config;
   if (config.empty() && o.files.empty())
-    config = require_default(kDefaultConfig, "nothing to lint: give rule files or --config prometheus.yml");
+    config = require_default(kDefaultPrometheusConfig, "nothing to lint: give rule files or --config prometheus.yml");
   for (const auto& f : o.files) reader.rule_path(f, config);
   if (!config.empty()) reader.config(config);
   return loaded;
@@ -188,7 +188,7 @@ int run_lint(LintOptions& o, const Context& ctx) {
   return rc;
 }
 
-constexpr const char* kHelp = R"(Inputs:
+constexpr const char* kLintRulesHelp = R"(Inputs:
   FILES are Prometheus rule files or PrometheusRule manifests (monitoring.coreos.com/v1,
   spec.groups; a file may hold several YAML documents, other Kubernetes objects are skipped), or
   directories (their *.yml and *.yaml files, recursively); '-' reads standard input. With --config, prometheus.yml is
@@ -294,7 +294,7 @@ Run define_lint_rules(CLI::App& cmd) {
   add_report_options(cmd);
   cmd.add_flag("--list-checks", o->list_checks, "List every check with its severity and summary, then exit");
   add_feature_option(cmd, o->features);
-  cmd.footer(std::string(kHelp) + "\n\n" + exit_codes_help({kOk, kFindings, kUsage, kUnreachable}));
+  cmd.footer(std::string(kLintRulesHelp) + "\n\n" + exit_codes_help({kOk, kFindings, kUsage, kUnreachable}));
   return [o](const Context& ctx) { return run_lint(*o, ctx); };
 }
 

@@ -36,11 +36,12 @@ struct RoutesOptions {
   alertmanager::Version version;                      ///< --alertmanager-version, through the settings
 };
 
-constexpr const char* kDefaultConfig = "rules/alertmanager.yml";
+constexpr const char* kDefaultAlertmanagerConfig = "rules/alertmanager.yml";
 
 LoadedAlertmanager load(const std::string& given, alertmanager::Version version) {
   std::string path = given;
-  if (path.empty()) path = require_default(kDefaultConfig, "no configuration: give --alertmanager alertmanager.yml");
+  if (path.empty())
+    path = require_default(kDefaultAlertmanagerConfig, "no configuration: give --alertmanager alertmanager.yml");
   return load_alertmanager(path, version);
 }
 

@@ -128,7 +128,7 @@ int run_generate(const SloOptions& o, const Context& ctx) {
   return kOk;
 }
 
-constexpr const char* kHelp = R"(Spec (rules/slos.yml), nsmon's own format:
+constexpr const char* kSloHelp = R"(Spec (rules/slos.yml), nsmon's own format:
   version: nsmon/v1
   service: neurosymbolic-app
   labels: {team: ml}
@@ -212,7 +212,7 @@ Run define_slo(CLI::App& cmd) {
       ->option_text("FILE");
   gen->add_flag("--check", o->check, "Write nothing; exit 1 if a file differs from what the spec gives");
   add_report_options(*gen);
-  gen->footer(std::string(kHelp) + "\n\n" + exit_codes_help({kOk, kFindings, kUsage}));
+  gen->footer(std::string(kSloHelp) + "\n\n" + exit_codes_help({kOk, kFindings, kUsage}));
   return [o](const Context& ctx) {
     SloOptions given = *o;
     if (given.spec.empty()) given.spec = require_default("rules/slos.yml", "nothing to generate: give an SLO spec");

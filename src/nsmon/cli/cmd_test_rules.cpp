@@ -169,7 +169,7 @@ int run_test_rules(const TestRulesOptions& o, const Context& ctx) {
   return finish(report, sources, ctx.report);
 }
 
-constexpr const char* kHelp = R"(Input:
+constexpr const char* kTestRulesHelp = R"(Input:
   FILE... are rule unit-test files in promtool's format (rule_files, evaluation_interval,
   group_eval_order, fuzzy_compare, tests with interval, input_series, alert_rule_test,
   promql_expr_test, external_labels, external_url, name, start_timestamp). rule_files are globs
@@ -300,7 +300,7 @@ Run define_test_rules(CLI::App& cmd) {
                                 "test_rules.prometheus_version setting, ") +
                     config::find_key("test_rules.prometheus_version")->fallback +
                     ", Debian 12's); both: each, and the tests whose verdict changes");
-  cmd.footer(std::string(kHelp) + "\n\n" + exit_codes_help({kOk, kFindings, kUsage}));
+  cmd.footer(std::string(kTestRulesHelp) + "\n\n" + exit_codes_help({kOk, kFindings, kUsage}));
   return [o](const Context& ctx) { return run_test_rules(*o, ctx); };
 }
 

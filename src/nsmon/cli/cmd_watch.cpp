@@ -183,7 +183,7 @@ int run_watch(const WatchOptions& o, const Context& ctx) {
   }
 }
 
-constexpr const char* kHelp = R"(Running:
+constexpr const char* kWatchHelp = R"(Running:
   nsmon watch [options] -- COMMAND [ARGS...]   starts COMMAND (no shell) and shows its stats
   nsmon watch [options]                        attaches to a detector that is already running
 
@@ -335,7 +335,7 @@ Run define_watch(CLI::App& cmd) {
   cmd.add_option("--record", o->record, "Write the kept samples as a rule test (.yml) or OpenMetrics (.om)")
       ->option_text("FILE")
       ->allow_extra_args(false);
-  cmd.footer(std::string(kHelp) + "\n\n" +
+  cmd.footer(std::string(kWatchHelp) + "\n\n" +
              exit_codes_help({kOk, kUsage, kUnreachable, kAlertFired, kCannotRun, kInterrupted}));
   return [o](const Context& ctx) { return run_watch(*o, ctx); };
 }
