@@ -7,4 +7,6 @@ bash .ci/bootstrap.sh
 preset=${NSMON_PRESET:-dev}
 dir=build
 [ "$preset" = dev ] || dir=build/$preset
-ctest --test-dir "$dir" --output-on-failure -j"$(nproc 2>/dev/null || echo 2)" "$@"
+# Twice as many tests as cores: most e2e tests wait on live peers; the tests that keep two cores
+# busy count twice (PROCESSORS in tests/CMakeLists.txt).
+ctest --test-dir "$dir" --output-on-failure -j"$((2 * $(nproc 2>/dev/null || echo 2)))" "$@"

@@ -269,11 +269,11 @@ TEST_CASE("engine: reused subquery steps answer as fresh ones while samples arri
   promql::ParseOptions po;
   const std::vector<std::string> exprs = {
       "sum_over_time((x + 1)[10m:1m])",
-      "max_over_time(r[7m:2m])",                              // r's point at t is written after the query at t
-      "count_over_time((x offset 3m)[10m:])",                  // a positive offset reads only the past
-      "sum_over_time(rate(x[3m])[6m:1m])",                     // x is no counter: an info each evaluation
-      "max_over_time(max_over_time(late[2m:1m])[5m:1m])",     // a subquery in a subquery, a series that starts late
-      "count_over_time((x @ 900)[10m:1m])",                    // @: not reused
+      "max_over_time(r[7m:2m])",                          // r's point at t is written after the query at t
+      "count_over_time((x offset 3m)[10m:])",             // a positive offset reads only the past
+      "sum_over_time(rate(x[3m])[6m:1m])",                // x is no counter: an info each evaluation
+      "max_over_time(max_over_time(late[2m:1m])[5m:1m])", // a subquery in a subquery, a series that starts late
+      "count_over_time((x @ 900)[10m:1m])",               // @: not reused
       "sum_over_time(vector(time())[5m:1m])",
       "count_over_time(sum by (g) (x)[4m:1m])"};
   std::vector<std::shared_ptr<promql::ParseResult>> parsed;
@@ -309,8 +309,11 @@ TEST_CASE("engine: reused subquery steps answer as fresh ones while samples arri
   // A budget too small fails a query whose steps are reused as it fails a fresh one.
   fresh.max_samples = reuse.max_samples = 40;
   const auto& big = *parsed[0]->expr();
-  CHECK(show(engine::instant(big, storage, 40 * 60 * s, reuse)) == show(engine::instant(big, storage, 40 * 60 * s, fresh)));
-  CHECK(show(engine::instant(big, storage, 40 * 60 * s, reuse)).rfind("error: query processing would load too many", 0) == 0);
+  CHECK(show(engine::instant(big, storage, 40 * 60 * s, reuse)) ==
+        show(engine::instant(big, storage, 40 * 60 * s, fresh)));
+  CHECK(
+      show(engine::instant(big, storage, 40 * 60 * s, reuse)).rfind("error: query processing would load too many", 0) ==
+      0);
 }
 
 TEST_CASE("engine: functions", "[engine]") {
@@ -381,7 +384,7 @@ TEST_CASE("engine: range queries evaluate every step", "[engine]") {
   CHECK(engine::to_string(r.value.matrix[0].labels) == "{a=\"1\"}");
   // 0..120s: the samples; 180s and 240s: the last one within the 5m lookback.
   std::vector<double> got;
-  for (auto p : r.value.matrix[0].points) got.push_back(p.v);
+  for (const auto& p : r.value.matrix[0].points) got.push_back(p.v);
   CHECK(got == std::vector<double>{2, 4, 6, 6, 6});
   auto bad = promql::parse("m[1m]");
   CHECK(*engine::range(*bad.expr(), f.storage, 0, 60 * s, 60 * s).error ==

@@ -305,8 +305,7 @@ SubqueryMemo::Entry* memo_entry(Context& ctx, const SubqueryExpr& sq) {
 
 // A step from the memo, with the charges and annotations its evaluation made; evaluated and kept
 // when the memo lacks it.
-const SubqueryMemo::Step& memo_step(Context& ctx, SubqueryMemo::Entry& memo, const SubqueryExpr& sq,
-                                    std::int64_t ts) {
+const SubqueryMemo::Step& memo_step(Context& ctx, SubqueryMemo::Entry& memo, const SubqueryExpr& sq, std::int64_t ts) {
   auto it = memo.steps.find(ts);
   if (it == memo.steps.end()) {
     SubqueryMemo::Step step;
