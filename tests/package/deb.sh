@@ -17,7 +17,18 @@ echo "built $(basename "$deb") ($(du -k "$deb" | cut -f1) KiB)"
 # The control fields: a maintainer, a description, and Depends on the runtime libraries.
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
-for lib in libcurl4 libre2-9 libstdc++6 libc6; do grep -q "\\b$lib\\b" <<<"$depends" || fail "Depends lacks $lib"; done
+# libcurl4 always (nsmon loads it with dlopen); the packages of the libraries the binary links
+# (the release preset links libstdc++, libgcc and RE2 statically: those are then not needed).
+needed=(libcurl4)
+while read -r so; do
+  case $so in
+  libc.so.6) needed+=(libc6) ;;
+  libstdc++.so.6) needed+=(libstdc++6) ;;
+  libre2.so.9) needed+=(libre2-9) ;;
+  esac
+done < <(objdump -p "$build/nsmon" | awk '$1 == "NEEDED" {print $2}')
+((${#needed[@]} > 1)) || fail "objdump found no shared library nsmon needs"
+for lib in "${needed[@]}"; do grep -q "\\b$lib\\b" <<<"$depends" || fail "Depends lacks $lib (nsmon links it)"; done
 [ -n "$(dpkg-deb -f "$deb" Maintainer)" ] || fail "no Maintainer"
 description=$(dpkg-deb -f "$deb" Description)
 grep -q "Neurosymbolic Object Detection" <<<"$description" || fail "no Description"
