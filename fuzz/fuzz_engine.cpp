@@ -2,7 +2,8 @@
 // on) and, when they parse, evaluated over a small fixed store at an instant and over a short
 // range (floats, classic and native histograms). Besides crashes and sanitizer reports it checks the engine's promises:
 // a result is a value or an error, never both; the work is bounded (max_samples, and subqueries of absurd step counts
-// are refused by the same budget); a range query answers with a matrix.
+// are refused by the same budget); a range query answers with a matrix; subquery steps reused between instants
+// (Options::reuse_subqueries) answer, annotate and fail as fresh ones.
 //
 //   cmake --preset fuzz && cmake --build build/fuzz --target fuzz_engine
 //   python3 fuzz/promql_seeds.py /tmp/promql-seeds
@@ -10,6 +11,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 
 #include "nsmon/engine/engine.hpp"
@@ -75,6 +77,17 @@ const engine::Storage& store() {
   return s;
 }
 
+// One result as text: error, value, annotations (NaNs and histograms included).
+std::string show(const engine::Result& r) {
+  std::string out = r.error ? "error: " + *r.error + "\n" : "";
+  out += std::to_string(static_cast<int>(r.value.type)) + " " + engine::format_value(r.value.scalar) + "\n";
+  for (const auto& x : r.value.vector)
+    out += engine::to_string(x.labels) + " " + (x.h ? engine::test_expression(*x.h) : engine::format_value(x.v)) + "\n";
+  for (const auto& w : r.warnings) out += "warning: " + w + "\n";
+  for (const auto& i : r.infos) out += "info: " + i + "\n";
+  return out;
+}
+
 void check_result(const engine::Result& r) {
   if (r.error) {
     check(!r.error->empty());
@@ -100,5 +113,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto r = engine::range(*parsed.expr(), store(), 0, 600'000, 60'000, options);
   check_result(r);
   if (!r.error) check(r.value.type == promql::ValueType::matrix);
+  // Reused subquery steps: a store of this input's own (the memo keeps steps by node, and this
+  // tree dies with the input), queried at successive instants as test-rules does.
+  engine::Storage local;
+  for (const auto& [ls, s] : store().all())
+    for (const auto& p : s.points) p.h ? local.add(ls, p.t, p.h) : local.add(ls, p.t, p.v);
+  engine::Options reuse = options;
+  reuse.reuse_subqueries = true;
+  for (std::int64_t t = 240'000; t <= 300'000; t += 30'000)
+    check(show(engine::instant(*parsed.expr(), local, t, reuse)) ==
+          show(engine::instant(*parsed.expr(), store(), t, options)));
   return 0;
 }
