@@ -145,6 +145,13 @@ class Store:
             os.replace(tmp, self.path)
 
 
+def ask_as_stored(peer, args, stdin, files):
+    """The peer's answer now, in the form the store keeps."""
+    answer = ask(peer, args, stdin)
+    return dict(answer, stdout=to_store(answer["stdout"]), stderr=to_store(answer["stderr"]),
+                argv=[peer] + [to_store(a) for a in args], inputs=files)
+
+
 def main():
     argv = sys.argv[1:]
     if len(argv) < 3 or argv[0] != "--store":
@@ -163,19 +170,14 @@ def main():
               file=sys.stderr)
         sys.exit(97)
     else:
-        answer = ask(peer, args, stdin)
-        answer = dict(answer, stdout=to_store(answer["stdout"]), stderr=to_store(answer["stderr"]),
-                      argv=[peer] + [to_store(a) for a in args], inputs=files)
+        answer = ask_as_stored(peer, args, stdin, files)
         if mode == "live":
             verdict = "new" if stored is None else "same" if stored == answer else "differs"
             # promtool prints some lists in Go's map order (the series of "found duplicate series for
             # the match group"): an answer that differs is asked again, and one of the tool's own
             # answers is "varies", not stale.
             for _ in range(8 if verdict == "differs" else 0):
-                again = ask(peer, args, stdin)
-                again = dict(again, stdout=to_store(again["stdout"]), stderr=to_store(again["stderr"]),
-                             argv=answer["argv"], inputs=files)
-                if again == stored:
+                if ask_as_stored(peer, args, stdin, files) == stored:
                     verdict = "varies"
                     break
             with open(os.environ.get("NSMON_PEERS_LOG", os.devnull), "a", encoding="utf-8") as log:

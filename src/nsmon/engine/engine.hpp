@@ -2,7 +2,8 @@
 // engine/: the PromQL engine: an in-memory series store (`storage.cpp`) and the evaluation of
 // `promql/`'s trees at an instant or over a range as Prometheus 3.x does, or with 2.x's closed
 // windows (`Options::closed_windows`, test-rules' `--prometheus-version 2`) (`eval.cpp`: selectors
-// with lookback and staleness, offset, @, subqueries; `binary.cpp`: operators and vector matching;
+// with lookback and staleness, offset, @, subqueries; `subquery_memo.cpp`: subquery steps kept
+// between queries, Options::reuse_subqueries; `binary.cpp`: operators and vector matching;
 // `aggregate.cpp`; `functions.cpp` and `over_time.cpp`: the functions; `histogram.*`: native
 // histograms); the series notation of promqltest `load` lines and promtool `input_series`
 // (`notation.*`; `{{...}}` histograms in `histogram_notation.cpp`); no I/O.

@@ -127,6 +127,18 @@ struct SubqueryMemo {
   /// Forgets the steps at or after `t`.
   void forget_from(std::int64_t t);
 };
+/// The storage's kept steps of `sq`, or nullptr when they are not to be kept (reuse off, or steps
+/// that depend on more than their own time: `@`, a negative or computed offset, a duration
+/// expression, a smoothed selector). Other options than the kept steps' forget them.
+SubqueryMemo::Entry* memo_entry(Context& ctx, const promql::SubqueryExpr& sq);
+/// One step of `sq` at ts: its samples (a scalar as one without labels), their series numbered in
+/// `e`, reset hints forgotten as Prometheus forgets them in a subquery.
+std::vector<SubqueryMemo::StepSample> step_samples(Context& ctx, SubqueryMemo::Entry& e, const promql::SubqueryExpr& sq,
+                                                   std::int64_t ts);
+/// The step at ts from `memo`, evaluated and kept when missing; its charges and annotations are
+/// added to the query's.
+const SubqueryMemo::Step& memo_step(Context& ctx, SubqueryMemo::Entry& memo, const promql::SubqueryExpr& sq,
+                                    std::int64_t ts);
 
 Value evaluate(Context& ctx, const promql::Expr& e, std::int64_t t);
 /// A matrix selector or subquery evaluated at t, with its window.

@@ -45,10 +45,6 @@ void Storage::changed_at(std::int64_t t) {
   if (memo_) memo_->forget_from(t);
 }
 
-void detail::SubqueryMemo::forget_from(std::int64_t t) {
-  for (auto& [sq, entry] : subqueries) entry.steps.erase(entry.steps.lower_bound(t), entry.steps.end());
-}
-
 std::string to_string(const Labels& ls) {
   std::string out = "{";
   bool first = true;
