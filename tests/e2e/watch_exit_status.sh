@@ -47,7 +47,8 @@ PY
   expect_out "[sh] starting"
   expect_err "[sh] cannot load model"
   expect_out "waiting for metrics at http://127.0.0.1:$port/metrics"
-  expect_out "the command ended before it served any metrics at http://127.0.0.1:$port/metrics"
+  expect_out "no metrics from the command: nsmon looked at http://127.0.0.1:$port/metrics"
+  expect_out "the command listened on no TCP port nsmon could see"
   watch_detector plain --startup-delay 1 --epochs 0 --images 0
   expect_rc 0
 

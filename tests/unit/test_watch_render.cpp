@@ -278,7 +278,16 @@ TEST_CASE("the summary says how the run ended and what it did", "[watch][render]
   CHECK(summary_text(r, false).find("mean epoch 4m 22s by the detector's clock, 4.2s of wall time") !=
         std::string::npos);
   r.never_served = true;
-  CHECK(summary_text(r, false).find("ended before it served any metrics") != std::string::npos);
+  r.status.target = "http://127.0.0.1:8000/metrics";
+  r.status.probes = 12;
+  r.status.error = "connection refused";
+  CHECK(summary_text(r, false).find("no metrics from the command: nsmon looked at http://127.0.0.1:8000/metrics 12 "
+                                    "times (connection refused); the command listened on no TCP port") !=
+        std::string::npos);
+  // Where the command listened instead: the URL to watch it there; the target's own port is no news.
+  r.command_ports = {8000, 9100};
+  CHECK(summary_text(r, false).find("the command listened at http://127.0.0.1:9100/metrics (--metrics-url URL") !=
+        std::string::npos);
 }
 
 TEST_CASE("another process's endpoint is said in every output, without figures", "[watch][render]") {

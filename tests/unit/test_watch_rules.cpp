@@ -258,6 +258,34 @@ TEST_CASE("watch rules: an assertion holds until its metric says otherwise, and 
   CHECK(rw.status().failed_asserts == std::vector<std::string>{"max(training_loss) < 5"});
 }
 
+TEST_CASE("watch rules: an assertion never checked on data fails the run at its end, and gates",
+          "[watch][watch_rules]") {
+  auto loaded = load_rules({}, {"max(training_loss) < 5", "max(gpu) < 10"}, 60'000);
+  REQUIRE(loaded->diags.empty());
+  RuleWatch rw(*loaded, options());
+  CHECK(rw.gate());
+  // training_loss exported as a counter: its series is training_loss_total, never training_loss.
+  CHECK(rw.scraped("training_loss_total 1\ngpu 3\n", expfmt::Format::text, S).empty());
+  CHECK(rw.scraped("training_loss_total 2\ngpu 4\n", expfmt::Format::text, S + 1000).empty());
+  CHECK_FALSE(rw.status().failed);
+  rw.finish();
+  CHECK(rw.status().failed);
+  CHECK(rw.status().failure == "assertion never checked on data: max(training_loss) < 5");
+  CHECK(rw.status().unchecked_asserts == std::vector<std::string>{"max(training_loss) < 5"});
+  CHECK(rw.status().failed_asserts.empty());
+  // Checked once, then the endpoint refuses as the command exits: stale series are no data, so
+  // the assertion neither fails nor becomes unchecked.
+  RuleWatch held(*loaded, options());
+  CHECK(held.scraped("training_loss 1\ngpu 3\n", expfmt::Format::text, S).empty());
+  CHECK(held.scrape_failed(S + 1000).empty());
+  held.finish();
+  CHECK_FALSE(held.status().failed);
+  CHECK(held.status().unchecked_asserts.empty());
+  // Rules alone, without --fail-on-alert or an assertion, only show: no gate.
+  auto shown = load_rules({}, {}, 60'000);
+  CHECK_FALSE(RuleWatch(*shown, options()).gate());
+}
+
 TEST_CASE("watch rules: a rule file that does not load or an assertion that does not parse is positioned",
           "[watch][watch_rules]") {
   TempDir tmp("errors");

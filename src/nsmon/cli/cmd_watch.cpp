@@ -235,8 +235,9 @@ Rules (--rules FILE, --assert EXPR):
   store keeps --rules-window (default: what the rules read back — ranges, offsets, subqueries, the
   5m lookback — at least 15m); older samples are dropped after each scrape, and when the store's
   estimate passes --rules-memory (default 256 MiB) the window is shortened (a quarter at a time,
-  never under 2m) and the oldest samples go. --assert EXPR must hold on every scrape: it holds when
-  it returns a sample (a scalar: not 0) or when none of the series it selects exists yet. Rule
+  never under 2m) and the oldest samples go. --assert EXPR must hold on every scrape with data: it
+  fails when it returns nothing (a scalar: 0) while a series it selects exists, and is not checked
+  while none does; one never checked in the whole run fails it (it held on nothing). Rule
   files and assertions are loaded first: one that does not load is an error at file:line:col and
   nothing is started (exit 2). Transitions are shown: a line each (plain, and above the live block,
   which has an Alerts line), "type": "alert" / "assert" objects in jsonl, and in the summary which
@@ -264,8 +265,9 @@ Examples:
   nsmon watch --prometheus http://localhost:9090 --selector 'job="neurosymbolic-app"'
 
 With a command, nsmon exits with the command's status (128 + signal when it was killed), except
-4 when its rules failed the run (whatever the command's status), and, when the endpoint was
-another process's (without --attach), 3 if the command exited 0. Attached: 0 at the end
+4 when its rules failed the run (whatever the command's status), and 3 if the command exited 0
+when the endpoint was another process's (without --attach) or when a gate (--fail-on-alert,
+--assert) never had a good scrape: a gate that saw nothing does not pass. Attached: 0 at the end
 (--duration, or the endpoint went away), 3 when the endpoint never answered, 128 + signal when
 interrupted.)";
 

@@ -98,9 +98,14 @@ bool takes_loopback(const std::vector<unsigned char>& a) {
   return mapped && (a[12] == 127 || (a[12] == 0 && a[13] == 0 && a[14] == 0 && a[15] == 0));
 }
 
-// The inodes of the listening sockets on `port` that take loopback connections.
-std::vector<std::string> listening_inodes(int port) {
-  std::vector<std::string> inodes;
+// A listening TCP socket that takes loopback connections.
+struct Listener {
+  int port = 0;
+  std::string inode; ///< as a descriptor's link names it: "socket:[123]"
+};
+
+std::vector<Listener> loopback_listeners() {
+  std::vector<Listener> out;
   for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
     std::ifstream in(table);
     std::string line;
@@ -113,15 +118,64 @@ std::vector<std::string> listening_inodes(int port) {
       auto colon = local.find(':');
       if (state != "0A" || colon == std::string::npos) continue; // 0A: TCP_LISTEN
       try {
-        if (std::stoi(local.substr(colon + 1), nullptr, 16) != port) continue;
         if (!takes_loopback(proc_address(std::string_view(local).substr(0, colon)))) continue;
+        out.push_back({std::stoi(local.substr(colon + 1), nullptr, 16), "socket:[" + inode + "]"});
       } catch (const std::exception&) {
         continue;
       }
-      inodes.push_back("socket:[" + inode + "]");
     }
   }
+  return out;
+}
+
+// The inodes of the listening sockets on `port` that take loopback connections.
+std::vector<std::string> listening_inodes(int port) {
+  std::vector<std::string> inodes;
+  for (auto& l : loopback_listeners())
+    if (l.port == port) inodes.push_back(std::move(l.inode));
   return inodes;
+}
+
+bool is_pid(const std::string& name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// What each descriptor of process `pid` points at ("socket:[123]", a path, ...); empty when its
+// descriptors cannot be read (another user's process, or gone).
+std::vector<std::string> descriptor_targets(const std::string& pid) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (fs::directory_iterator fd("/proc/" + pid + "/fd", ec), end; !ec && fd != end; fd.increment(ec)) {
+    std::error_code link_ec;
+    std::string target = fs::read_symlink(fd->path(), link_ec).string();
+    if (!link_ec) out.push_back(std::move(target));
+  }
+  return out;
+}
+
+// Process `root` and its descendants, from the parent of every process in /proc/PID/stat.
+std::vector<std::string> process_tree(int root) {
+  namespace fs = std::filesystem;
+  std::vector<std::pair<std::string, std::string>> parent_of; // (pid, ppid)
+  std::error_code ec;
+  for (fs::directory_iterator p("/proc", ec), end; !ec && p != end; p.increment(ec)) {
+    const std::string pid = p->path().filename().string();
+    if (!is_pid(pid)) continue;
+    std::ifstream in(p->path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // "PID (COMM) STATE PPID ...": COMM may hold spaces and parentheses, the last ")" ends it.
+    auto close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close + 1));
+    std::string state, ppid;
+    if (rest >> state >> ppid) parent_of.emplace_back(pid, ppid);
+  }
+  std::vector<std::string> tree = {std::to_string(root)};
+  for (std::size_t i = 0; i < tree.size(); ++i)
+    for (const auto& [pid, ppid] : parent_of)
+      if (ppid == tree[i]) tree.push_back(pid);
+  return tree;
 }
 
 std::string command_line(const std::string& pid) {
@@ -143,17 +197,35 @@ std::optional<std::string> listening_process(std::string_view url, std::size_t w
   std::error_code ec;
   for (fs::directory_iterator p("/proc", ec), end; !ec && p != end; p.increment(ec)) {
     const std::string pid = p->path().filename().string();
-    if (!std::all_of(pid.begin(), pid.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
-    std::error_code fd_ec; // a process of another user: its descriptors cannot be read
-    for (fs::directory_iterator fd(p->path() / "fd", fd_ec), fd_end; !fd_ec && fd != fd_end; fd.increment(fd_ec)) {
-      std::error_code link_ec;
-      const std::string target = fs::read_symlink(fd->path(), link_ec).string();
-      if (link_ec || std::find(inodes.begin(), inodes.end(), target) == inodes.end()) continue;
+    if (!is_pid(pid)) continue;
+    for (const auto& target : descriptor_targets(pid)) {
+      if (std::find(inodes.begin(), inodes.end(), target) == inodes.end()) continue;
       std::string cmd = util::fmt::sanitize(command_line(pid), false);
       return "pid " + pid + (cmd.empty() ? "" : ": " + util::fmt::fit(cmd, width));
     }
   }
   return std::nullopt;
+}
+
+std::vector<int> listening_ports(int pid) {
+  const std::vector<Listener> listeners = loopback_listeners();
+  std::vector<int> ports;
+  if (listeners.empty()) return ports;
+  for (const auto& p : process_tree(pid))
+    for (const auto& target : descriptor_targets(p))
+      for (const auto& l : listeners)
+        if (l.inode == target) ports.push_back(l.port);
+  std::sort(ports.begin(), ports.end());
+  ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
+  return ports;
+}
+
+std::string with_port(std::string_view url, int port) {
+  auto hp = host_port(url);
+  if (!hp) return std::string(url);
+  auto [begin, end] = util::url_authority(url);
+  const std::string host = hp->host.find(':') != std::string::npos ? "[" + hp->host + "]" : hp->host;
+  return std::string(url.substr(0, begin)) + host + ":" + std::to_string(port) + std::string(url.substr(end));
 }
 
 } // namespace nsmon::watch

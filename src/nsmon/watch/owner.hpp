@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "nsmon/watch/source.hpp"
 
@@ -34,5 +35,12 @@ std::string another_process_text(std::string_view target, std::string_view why);
 /// or localhost: "pid 123: python3 detector.py --port 8000" (the command line cut to `width`
 /// cells); nullopt when it cannot be told (another host, a process of another user, no /proc).
 std::optional<std::string> listening_process(std::string_view url, std::size_t width = 80);
+
+/// The TCP ports taking loopback connections that process `pid` or one of its descendants listens
+/// on (sorted); empty when there are none or they cannot be told (no /proc, another user's).
+std::vector<int> listening_ports(int pid);
+
+/// `url` with its port replaced (and any user info dropped): where to look instead.
+std::string with_port(std::string_view url, int port);
 
 } // namespace nsmon::watch

@@ -134,6 +134,7 @@ std::string summary_json(const RunSummary& r) {
             {"exit_code", r.exit_code ? json(*r.exit_code) : json(nullptr)},
             {"ended", r.ended},
             {"never_served", r.never_served},
+            {"command_ports", r.command_ports},
             {"another_process", r.another_process.empty() ? json(nullptr) : json(r.another_process)},
             {"result", r.result},
             {"wall_seconds", r.wall_seconds},

@@ -151,8 +151,12 @@ std::string rules_summary_text(const RulesStatus& r, bool color, std::int64_t en
           " window";
   row("rules      ", line);
   if (r.asserts) {
-    std::string s = std::to_string(r.asserts - r.failed_asserts.size()) + " of " + std::to_string(r.asserts) + " held";
+    // Held: checked on data and never failed; one never checked held on nothing.
+    const std::size_t held = r.asserts - r.failed_asserts.size() - r.unchecked_asserts.size();
+    std::string s = std::to_string(held) + " of " + std::to_string(r.asserts) + " held";
     for (const auto& a : r.failed_asserts) s += "; " + paint(color, "failed: " + a, "31");
+    for (const auto& a : r.unchecked_asserts)
+      s += "; " + paint(color, "never checked, none of the series it selects was scraped: " + a, "31");
     row("assertions ", s);
   }
   if (r.failed) row("result     ", paint(color, r.failure, "1;31"));
@@ -167,6 +171,7 @@ std::string rules_summary_json(const RulesStatus& r) {
             {"alerts", alerts},
             {"asserts", r.asserts},
             {"failed_asserts", r.failed_asserts},
+            {"unchecked_asserts", r.unchecked_asserts},
             {"failed", r.failed},
             {"failure", r.failed ? json(r.failure) : json(nullptr)},
             {"series", r.series},

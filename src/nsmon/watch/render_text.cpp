@@ -383,6 +383,20 @@ std::vector<std::string> status_block(const Figures& f, const ScrapeStatus& s, c
   return out;
 }
 
+namespace {
+// Where nsmon looked, what it found there, and where the command listened instead.
+std::string never_served_text(const RunSummary& r) {
+  const int looks = r.status.probes + r.status.scrapes;
+  std::string s = "no metrics from the command: nsmon looked at " + r.status.target + " " + std::to_string(looks) +
+                  (looks == 1 ? " time" : " times") + (r.status.error.empty() ? "" : " (" + r.status.error + ")");
+  std::vector<std::string> elsewhere;
+  for (int port : r.command_ports)
+    if (std::string url = with_port(r.status.target, port); url != r.status.target) elsewhere.push_back(url);
+  if (elsewhere.empty()) return s + "; the command listened on no TCP port nsmon could see";
+  return s + "; the command listened at " + join(elsewhere, ", ") + " (--metrics-url URL watches it there)";
+}
+} // namespace
+
 std::string summary_text(const RunSummary& r, bool color, std::size_t width) {
   const Painter p{color};
   const Figures& f = r.figures;
@@ -395,11 +409,7 @@ std::string summary_text(const RunSummary& r, bool color, std::size_t width) {
   // Each row wrapped to the width between its figures, the lines after the first under its text.
   std::string out = fmt::wrap(p("nsmon watch", "1;36") + ": ",
                               {who, r.ended + " after " + fmt::duration(r.wall_seconds)}, " ", width, 2);
-  if (r.never_served)
-    out += fmt::wrap("  ",
-                     {p("the command ended before it served any metrics at " + r.status.target, "31") +
-                      (r.status.error.empty() ? "" : " (" + r.status.error + ")")},
-                     "", width, 2);
+  if (r.never_served) out += fmt::wrap("  ", {p(never_served_text(r), "31")}, "", width, 2);
   if (!r.another_process.empty())
     out += fmt::wrap("  ", {p(another_process_text(r.status.target, r.another_process), "31")}, "", width, 2);
   auto row = [&](const std::string& label, const std::vector<std::string>& parts) {

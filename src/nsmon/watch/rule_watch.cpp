@@ -134,6 +134,7 @@ RuleWatch::RuleWatch(const ruletest::LoadedRules& loaded, RuleWatchOptions optio
   status_.window_ms = window_ms_;
   status_.asserts = loaded_.asserts.size();
   assert_failed_.assign(loaded_.asserts.size(), false);
+  assert_checked_.assign(loaded_.asserts.size(), false);
   const std::int64_t now = o_.start_ms > 0 ? o_.start_ms : now_ms();
   status_.start_ms = now;
   for (const auto& g : loaded_.groups) {
@@ -399,19 +400,19 @@ void RuleWatch::check_asserts(std::int64_t t, std::vector<RuleEvent>& events) {
       holds = r.value.scalar != 0;
       message = "returned " + engine::format_value(r.value.scalar);
     } else if (r.value.vector.empty()) {
+      // Something to check: a selector of it returns a series at t (a stale or a gone series is
+      // no data: the command's last scrape, refused as it exits, leaves only stale markers).
       bool any_series = false;
       promql::walk(*parsed.expr(), [&](const promql::Expr& node, std::span<const promql::Expr* const>) {
         if (node.kind != promql::NodeKind::vector_selector) return true;
-        const auto& vs = node.as<promql::VectorSelector>();
-        std::vector<promql::Matcher> ms = vs.matchers;
-        if (!vs.name.empty()) ms.push_back({{"__name__", promql::MatchOp::equal, vs.name}, {}});
-        for (const auto* s : storage_.select(ms))
-          if (!s->points.empty()) any_series = true;
+        if (!engine::instant(node, storage_, t, opt).value.vector.empty()) any_series = true;
         return true;
       });
       holds = !any_series;
       message = "returned nothing";
+      if (holds) continue; // nothing to check yet: neither held nor failed
     }
+    assert_checked_[i] = true;
     if (holds == !assert_failed_[i]) continue; // no change
     assert_failed_[i] = !holds;
     RuleEvent ev;
@@ -428,6 +429,18 @@ void RuleWatch::check_asserts(std::int64_t t, std::vector<RuleEvent>& events) {
         status_.failed = true;
         status_.failure = "assertion failed: " + ev.subject;
       }
+    }
+  }
+}
+
+void RuleWatch::finish() {
+  status_.unchecked_asserts.clear();
+  for (std::size_t i = 0; i < loaded_.asserts.size(); ++i) {
+    if (assert_checked_[i] || !loaded_.asserts[i]->ok()) continue;
+    status_.unchecked_asserts.push_back(loaded_.assert_texts[i]);
+    if (!status_.failed) {
+      status_.failed = true;
+      status_.failure = "assertion never checked on data: " + loaded_.assert_texts[i];
     }
   }
 }

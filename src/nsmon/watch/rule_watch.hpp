@@ -73,6 +73,9 @@ struct RulesStatus {
   std::vector<AlertRecord> active;  ///< pending and firing now, firing first, by severity
   std::vector<AlertRecord> history; ///< every instance that was pending or firing, in order of activation
   std::vector<std::string> failed_asserts;
+  /// Never checked on data: each time, none of the series it selects had been scraped. At the
+  /// end of the run (RuleWatch::finish) such an assertion fails the run: it held on nothing.
+  std::vector<std::string> unchecked_asserts;
   std::size_t asserts = 0;
   std::size_t evaluations = 0; ///< group evaluations
   std::size_t rule_errors = 0;
@@ -126,6 +129,11 @@ public:
   /// and the rules' errors, in time order.
   std::vector<RuleEvent> evaluate(std::int64_t now);
 
+  /// The run is over: an assertion never checked on data fails it (RulesStatus::unchecked_asserts).
+  void finish();
+  /// --fail-on-alert or an assertion: the run's exit status says whether the rules held.
+  bool gate() const { return o_.fail_rank.has_value() || !loaded_.asserts.empty(); }
+
   const RulesStatus& status() const { return status_; }
   /// The store (for --record).
   const engine::Storage& storage() const { return storage_; }
@@ -165,6 +173,7 @@ private:
   std::optional<std::vector<std::string>> kept_names_;
   std::vector<AlertRecord> known_; ///< by alert key: the last state seen
   std::vector<bool> assert_failed_;
+  std::vector<bool> assert_checked_; ///< evaluated at least once with series to check
   std::int64_t window_ms_ = 0;
   bool shrunk_ = false;
   RulesStatus status_;

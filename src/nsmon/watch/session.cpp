@@ -200,6 +200,17 @@ private:
     else rules_stop_ = true;
   }
 
+  // The command is up and nothing answers at the target: the ports it listens on are where to
+  // look instead, for the summary (it may be gone by then). At most once a second: it reads every
+  // process's /proc/PID/stat.
+  void note_command_ports() {
+    const auto now = Clock::now();
+    if (owner_.ports_looked && now - *owner_.ports_looked < 1s) return;
+    owner_.ports_looked = now;
+    for (int port : listening_ports(sup_->pid()))
+      if (std::find(owner_.ports.begin(), owner_.ports.end(), port) == owner_.ports.end()) owner_.ports.push_back(port);
+  }
+
   // Whose answer it is. The endpoint's life runs from its first answer to the next refused
   // connection (the process serving it went); a life is another process's once one of its answers
   // cannot be the command's, and what it gave before that is taken back from the figures.
@@ -244,6 +255,7 @@ private:
     // Nothing listening before the endpoint first answered: waiting for it, not a failed scrape.
     if (r.unreachable && !status_.ever_ok) {
       ++status_.probes;
+      if (sup_) note_command_ports();
       status_.error = r.error;
       status_.state = ScrapeStatus::State::waiting;
       sink_.scraped(model_.figures(), status_);
@@ -301,9 +313,16 @@ private:
         s.ended = status_.state == ScrapeStatus::State::failed ? "never gave a good scrape (" + status_.error + ")"
                                                                : "was never reached";
     }
+    s.command_ports = owner_.ports;
     if (o_.rules) {
+      const bool failed_on_data = o_.rules->status().failed;
+      o_.rules->finish();
       s.rules = &o_.rules->status();
       if (s.rules->failed) s.result = kAlertFired;
+      // A gate (--fail-on-alert, --assert) that never had a good scrape checked nothing: it does
+      // not pass, whatever the command's status. An alert that fired on `up` = 0 still fails it.
+      if (o_.rules->gate() && !status_.ever_ok && !failed_on_data && (s.result == kOk || s.result == kAlertFired))
+        s.result = kUnreachable;
     }
     // Another process's endpoint: nothing of the run was seen, whatever the rules made of it; a
     // command that exited 0 fails as one whose endpoint was never reached.
@@ -325,7 +344,9 @@ private:
     bool serving = false;        ///< the endpoint answered since it last refused a connection
     bool life_foreign = false;   ///< and that life is another process's
     std::optional<Checkpoint> before;
-    std::string why; ///< the first proof of another process, for the summary
+    std::string why;        ///< the first proof of another process, for the summary
+    std::vector<int> ports; ///< the command's listening ports while nothing answered at the target
+    std::optional<Clock::time_point> ports_looked;
   };
 
   const SessionOptions& o_;

@@ -66,6 +66,9 @@ struct RunSummary {
   std::optional<int> exit_code;     ///< the command's (shell style: 128 + signal)
   std::string ended;                ///< how it ended, in words
   bool never_served = false;        ///< the command ended before any scrape succeeded
+  /// While nothing answered at the target: the ports the command (or a process it started)
+  /// listened on, where its metrics may be instead.
+  std::vector<int> command_ports;
   /// Why the endpoint is another process's ("it answered before the command was started (pid
   /// 123: ...)"); empty when nothing said so, or when that was meant (--attach). Its answers are
   /// not in the figures.
