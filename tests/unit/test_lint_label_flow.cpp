@@ -151,6 +151,22 @@ TEST_CASE("label flow: ALERTS of no rule, alerts with no comparison", "[lint][la
        V{"alerts/no-comparison 5:11"}},
       {"a comparison under and", alert("quantile_over_time(0.9, foo[5m]) and on (instance) rate(a_total[5m]) > 1"),
        V{}},
+      // Issue 56: where a selector's matchers are the condition and its series are passed on,
+      // the alert is right; where the series exist whatever the state, it fires for all of them.
+      {"an info series picked by its state", alert("foo_resource_info{ready!=\"True\"}"), V{}},
+      {"an info series relabelled", alert("label_replace(foo_info{pause=\"true\"}, \"c\", \"$0\", \"name\", \".+\")"),
+       V{}},
+      {"ALERTS of a firing alert", alert("ALERTS{alertname=\"B\", alertstate=\"firing\"}") + b, V{}},
+      {"a count of ALERTS", alert("count(count by (seed) (ALERTS{alertname=\"B\", alertstate=\"firing\"}))") + b, V{}},
+      {"the failed outcomes of a counter", alert("max_over_time(x_count{op=\"t\", status!=\"success\"}[15m])"), V{}},
+      {"an info series or absent", alert("foo_info{ready!=\"True\"} or absent(foo_info)"),
+       V{"alerts/absent-without-for 4:12"}},
+      {"a state series of kube-state-metrics", alert("kube_pod_status_phase{phase=\"Failed\"}"),
+       V{"alerts/no-comparison 5:11"}},
+      {"an info series picked by its place", alert("kube_pod_info{namespace=\"prod\"}"),
+       V{"alerts/no-comparison 5:11"}},
+      {"an info series asked for a label only", alert("foo_info{ready!=\"\"}"), V{"alerts/no-comparison 5:11"}},
+      {"a rate of the failed outcomes", alert("rate(x_total{code!=\"200\"}[5m])"), V{"alerts/no-comparison 5:11"}},
   });
 }
 

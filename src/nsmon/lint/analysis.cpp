@@ -117,12 +117,29 @@ private:
         if (std::any_of(alerts_.begin(), alerts_.end(),
                         [&](const std::string& a) { return labels::matches(m, a, labels::Dialect::prometheus); }))
           continue;
-        std::string hint = m.op == MatchOp::equal ? util::did_you_mean(m.value, alerts_) : "";
+        // A name close to one the files define is a typo. Another name may be an alert of rules
+        // not linted with these, whose ALERTS reach this Prometheus by federation or remote
+        // write: that is for the reader to tell, a note.
+        // The alert's own name is no typo: SeedPodStuckInPending reads PodStuckInPending.
+        std::vector<std::string> others;
+        if (m.op == MatchOp::equal)
+          std::copy_if(alerts_.begin(), alerts_.end(), std::back_inserter(others),
+                       [&](const std::string& a) { return a != r_.name.value; });
+        std::string hint = m.op == MatchOp::equal ? util::did_you_mean(m.value, others) : "";
+        // A typo is a letter or two; a prefix or a word more is another alert's name.
+        if (util::edit_distance(m.value, hint, 3) > 2) hint.clear();
+        if (!hint.empty()) {
+          emit("alerts/undefined-alert", m.range,
+               "no alerting rule of the files linted is " + promql::format_matcher(m) + ", but " + hint +
+                   " is: as written, " + name + " never has such a series",
+               "did you mean " + hint + "?");
+          continue;
+        }
         emit("alerts/undefined-alert", m.range,
              "no alerting rule of the files linted is " + promql::format_matcher(m) + ": " + name +
-                 " never has such a series",
-             hint.empty() ? "name an alert the rules define, or lint the file that defines it with these rules"
-                          : "did you mean " + hint + "?");
+                 " has such a series only if rules linted elsewhere define it (federated, remote-written)",
+             "lint the file that defines it with these rules");
+        out_.back().severity = core::Severity::info;
       }
       return true;
     });
@@ -185,10 +202,7 @@ private:
     // vector(1) is the deliberate always-firing alert (Watchdog, DeadMansSwitch).
     const Expr* top = unparen(pr_.parsed->expr());
     bool watchdog = top->kind == NodeKind::call && top->as<Call>().name == "vector";
-    if (!shape.filters && !watchdog)
-      emit_at("alerts/no-comparison", r_.expr.span,
-              "alert " + r_.name.value + " has no condition: it fires for every series the expression returns",
-              "add a comparison, e.g. `> 0.9`");
+    if (!shape.filters && !watchdog) unfiltered(top);
     if (uses_absent_ && (!r_.for_ || r_.for_->ms == 0) && !r_.misspelt.count("for"))
       emit_at("alerts/absent-without-for", r_.name.span,
               "absent() without 'for': a restart or a single missed scrape fires the alert", "add for: 5m or more");
@@ -204,6 +218,93 @@ private:
                   ": one alert per value, and they never resolve together",
               "aggregate it away, e.g. max without (" + hc + ") (...)");
     templates(shape);
+  }
+
+  // An alert with nothing that filters fires for every series its expression returns. That is a
+  // bug where the series exist whatever the state (a rate, a gauge, a state series that is 0 or
+  // 1 for every object); it is the alert's design where a selector's matchers choose the series
+  // of the bad state and the expression passes them on: say so only where it is known.
+  void unfiltered(const Expr* top) {
+    const std::string alert = "alert " + r_.name.value + " compares nothing and filters nothing: ";
+    const auto leaves = passed_on(top);
+    for (const VectorSelector* vs : leaves)
+      if (std::string name = metric_name(*vs); zero_or_one_states(*vs, name)) {
+        emit_at("alerts/no-comparison", r_.expr.span,
+                alert + name +
+                    " is named like a kube-state-metrics state series, 0 or 1 for every object and state, so it "
+                    "fires for every object, those not in that state too",
+                "keep the state that holds: `== 1`");
+        return;
+      }
+    if (!leaves.empty() && std::all_of(leaves.begin(), leaves.end(),
+                                       [&](const VectorSelector* vs) { return matchers_are_condition(*vs); }))
+      return;
+    emit_at("alerts/no-comparison", r_.expr.span,
+            alert + "it fires for every series the expression returns, whatever its value",
+            "add a comparison, e.g. `> 0.9`");
+  }
+
+  // The selectors whose series an expression passes on as they are, or counts: through label_replace,
+  // sort, last/max/min/present_over_time, count/group/max/min/sum, either side of `or`; a branch
+  // that filters already (absent(), a comparison) passes nothing on. Empty where a node computes a
+  // value (rate, arithmetic, ...): the value is then what the alert is about.
+  std::vector<const VectorSelector*> passed_on(const Expr* root) const {
+    static const std::set<std::string, std::less<>> kPassing = {"label_replace", "label_join",       "sort",
+                                                                "sort_desc",     "last_over_time",   "max_over_time",
+                                                                "min_over_time", "present_over_time"};
+    std::vector<const VectorSelector*> out;
+    std::vector<const Expr*> todo{root};
+    while (!todo.empty()) {
+      const Expr* e = unparen(todo.back());
+      todo.pop_back();
+      if (inf_.at(e).filters) continue;
+      if (e->kind == NodeKind::vector_selector) out.push_back(&e->as<VectorSelector>());
+      else if (e->kind == NodeKind::matrix_selector) todo.push_back(e->as<MatrixSelector>().selector);
+      else if (e->kind == NodeKind::call && kPassing.count(e->as<Call>().name) && !e->as<Call>().args.empty())
+        todo.push_back(e->as<Call>().args[0]);
+      else if (e->kind == NodeKind::aggregate &&
+               (e->as<AggregateExpr>().op == AggregateOp::count || e->as<AggregateExpr>().op == AggregateOp::group ||
+                e->as<AggregateExpr>().op == AggregateOp::max || e->as<AggregateExpr>().op == AggregateOp::min ||
+                e->as<AggregateExpr>().op == AggregateOp::sum))
+        todo.push_back(e->as<AggregateExpr>().expr);
+      else if (e->kind == NodeKind::binary && e->as<BinaryExpr>().op == BinaryOp::lor)
+        todo.push_back(e->as<BinaryExpr>().lhs), todo.push_back(e->as<BinaryExpr>().rhs);
+      else return {};
+    }
+    return out;
+  }
+
+  // A matcher that picks a state rather than a place: not on a label that names the target or the
+  // Kubernetes object, and not one that only asks for the label (l!="", l=~".+").
+  static bool picks_state(const Matcher& m) {
+    static const std::set<std::string, std::less<>> kPlace = {"__name__",  "job",  "instance", "namespace", "pod",
+                                                              "container", "node", "service",  "cluster"};
+    if (kPlace.count(m.name) || m.value.empty()) return false;
+    return !((m.op == MatchOp::regex || m.op == MatchOp::not_regex) && (m.value == ".+" || m.value == ".*"));
+  }
+
+  // Whether the series a selector picks exist only in the state its matchers ask for, so that
+  // their existence is the condition: ALERTS (a series only while an alert is pending or
+  // firing), an info or metadata series (always 1, a series per object and label values) picked
+  // by a state label, any series picked by != or !~ on a state label (the outcomes other than
+  // the good one).
+  static bool matchers_are_condition(const VectorSelector& vs) {
+    const std::string name = metric_name(vs);
+    if (name == "ALERTS" || name == "ALERTS_FOR_STATE") return true;
+    const bool info = name.ends_with("_info") || name.ends_with("_metadata");
+    return std::any_of(vs.matchers.begin(), vs.matchers.end(), [&](const Matcher& m) {
+      return picks_state(m) && (info || m.op == MatchOp::not_equal || m.op == MatchOp::not_regex);
+    });
+  }
+
+  // kube-state-metrics' state series (kube_pod_status_phase, kube_node_status_condition, ...)
+  // have a series for every object and every state, 1 for the one that holds and 0 for the
+  // others: a matcher on the state picks every object.
+  static bool zero_or_one_states(const VectorSelector& vs, const std::string& name) {
+    if (!name.starts_with("kube_") || name.find("_status_") == std::string::npos) return false;
+    return std::any_of(vs.matchers.begin(), vs.matchers.end(), [](const Matcher& m) {
+      return m.name == "phase" || m.name == "condition" || m.name == "status";
+    });
   }
 
   std::vector<std::string> high_cardinality(const Shape& shape) {

@@ -450,8 +450,15 @@ Shape Inference::binary(const BinaryExpr& b) const {
       double v = *c;
       BinaryOp op = number == b.lhs ? flip(b.op) : b.op;
       if (compare(s, op, v) == Verdict::never && s.empty.empty()) s.empty = "the comparison can never be true";
-      if ((op == BinaryOp::gtr || op == BinaryOp::gte) && v >= s.lo) s.lo = v, s.lo_open = op == BinaryOp::gtr;
-      if ((op == BinaryOp::lss || op == BinaryOp::lte) && v <= s.hi) s.hi = v, s.hi_open = op == BinaryOp::lss;
+      // What bounds the values now is this comparison, whatever bounded them before.
+      auto kept = [&] {
+        return "the comparison " + std::string(to_string(op)) + " " + util::format_number(v) +
+               " keeps only the values it accepts";
+      };
+      if ((op == BinaryOp::gtr || op == BinaryOp::gte) && v >= s.lo)
+        s.lo = v, s.lo_open = op == BinaryOp::gtr, s.range_of = kept();
+      if ((op == BinaryOp::lss || op == BinaryOp::lte) && v <= s.hi)
+        s.hi = v, s.hi_open = op == BinaryOp::lss, s.range_of = kept();
       if (op == BinaryOp::eql) s.set_range(v, v, s.range_of);
     }
   }

@@ -1,5 +1,6 @@
 #include "nsmon/lint/recorded.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <set>
@@ -23,6 +24,43 @@ bool scaled(const promql::Expr& root, const Inference& inf) {
     return !found;
   });
   return found;
+}
+
+// The series of a name that several rules record are those of every rule, as `or` takes them: a
+// label all the rules give is certain, one some give a maybe; the label set is closed only where
+// every rule's is.
+void either(Shape& s, const Shape& other, const Inference& inf) {
+  const Shape mine = s;
+  for (const auto& x : other.labels) s.labels.insert(x);
+  for (const auto& x : s.labels)
+    if (!mine.labels.count(x) || !other.labels.count(x) || mine.maybe.count(x) || other.maybe.count(x))
+      s.maybe.insert(x);
+  s.labels_known = mine.labels_known && other.labels_known;
+  s.targets_open =
+      !s.labels_known && (mine.labels_known || mine.targets_open) && (other.labels_known || other.targets_open);
+  std::erase_if(s.dropped, [&](const auto& kv) { return !other.dropped.count(kv.first); });
+  std::erase_if(s.removed, [&](const auto& kv) { return !inf.absent(other, kv.first); });
+  for (const auto& [x, why] : other.removed)
+    if (inf.absent(mine, x)) s.removed.emplace(x, why);
+  // Not "lacking": a selector may pick the series of some of the rules only (by="instance", a
+  // label the rules set), so a label one rule does not give is not surely missing from what it
+  // reads.
+  std::erase_if(s.lacking, [&](const auto& kv) { return !other.lacking.count(kv.first); });
+  for (auto it = s.values.begin(); it != s.values.end();) {
+    auto o = other.values.find(it->first);
+    if (o == other.values.end()) {
+      it = s.values.erase(it);
+      continue;
+    }
+    it->second.insert(it->second.end(), o->second.begin(), o->second.end());
+    std::sort(it->second.begin(), it->second.end());
+    it->second.erase(std::unique(it->second.begin(), it->second.end()), it->second.end());
+    ++it;
+  }
+  if (s.empty.empty() || other.empty.empty()) s.empty.clear();
+  if (s.nan.empty()) s.nan = other.nan, s.nan_at = other.nan_at;
+  s.closed_by = s.labels_known ? mine.closed_by : "";
+  s.aggregated = mine.aggregated && other.aggregated;
 }
 } // namespace
 
@@ -52,6 +90,7 @@ std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<Recordi
         rm.shape.range_of = rm.name + ": in its rule, " + rm.shape.range_of;
       if (!seen.insert(rm.name).second) {
         const Shape& other = recorded[rm.name].shape;
+        either(rm.shape, other, inf);
         if (other.lo < rm.shape.lo || (other.lo == rm.shape.lo && !other.lo_open))
           rm.shape.lo = other.lo, rm.shape.lo_open = other.lo_open, rm.shape.range_of = other.range_of;
         if (other.hi > rm.shape.hi || (other.hi == rm.shape.hi && !other.hi_open))

@@ -114,7 +114,7 @@ def todo(nsmon, only):
     for name, items in sorted(by_check.items()):
         print(f"# verdicts/{name.replace('/', '.')}.tsv: {len(items)} not reviewed")
         for f in items:
-            print("\t".join([f["location"], f.get("rule", ""), "?", f["message"], ""]))
+            print("\t".join([f["location"], f.get("rule") or "", "?", f["message"], ""]))
     return 0
 
 
