@@ -50,6 +50,7 @@ expect_out "no metrics from the command: nsmon looked at http://127.0.0.1:$look/
 expect_out "the command listened at http://127.0.0.1:$serve/metrics (--metrics-url URL watches it there)"
 expect_out "0 of 1 held"
 expect_out "never checked, none of the series it selects was scraped: max(training_loss) < 50"
+expect_out "exit status the command's 0, nsmon's 3" # two statuses, each named
 grep -q "1 of 1 held" <<<"$out" && fail "an assertion said to hold on no data: $out"
 gate "$look" "$serve" gauge jsonl
 expect_rc 3

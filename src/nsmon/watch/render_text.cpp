@@ -459,7 +459,10 @@ std::string summary_text(const RunSummary& r, bool color, std::size_t width) {
        " failed" + (r.status.foreign > 0 ? ", " + std::to_string(r.status.foreign) + " another process's" : "") +
        (r.last_ok_age ? "; figures as of the last good one, " + fmt::duration(*r.last_ok_age) + " before the end"
                       : "")});
-  if (r.exit_code) row("exit status", {" " + std::to_string(*r.exit_code)});
+  // Two statuses: the command's, and nsmon's own, which differs when the rules or the endpoint
+  // failed the run (watch --help).
+  if (r.exit_code)
+    row("exit status", {" the command's " + std::to_string(*r.exit_code) + ", nsmon's " + std::to_string(r.result)});
   if (r.rules) out += rules_summary_text(*r.rules, color, now_ms(), width);
   return out;
 }
