@@ -158,8 +158,10 @@ int run(const Options& o) {
     std::vector<std::string> ids;
     for (const auto& check : core::kChecks) ids.emplace_back(check.id);
     std::string hint = util::did_you_mean(id, ids);
-    throw UsageError("no check '" + id + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
-                     "; nsmon explain lists them");
+    // A name not found: 1, as in `catalog show` (the exit-code table).
+    print_error("no check '" + id + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                "; nsmon explain lists them");
+    return kFindings;
   }
   if (!doc) doc = core::check_doc(id);
   if (o.format == "json") {
@@ -197,7 +199,7 @@ Run define_explain(CLI::App& cmd) {
   cmd.add_option("--format", o->format, "Output format: text (Markdown) or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->default_str("text");
-  cmd.footer(std::string(kExplainHelp) + "\n\n" + exit_codes_help({kOk, kUsage}));
+  cmd.footer(std::string(kExplainHelp) + "\n\n" + exit_codes_help({kOk, kFindings, kUsage}));
   return [o](const Context&) { return run(*o); };
 }
 
