@@ -4,7 +4,7 @@
 # the recorded test carries what rules/alertmanager.yml does with it (it pages and reaches Slack,
 # with the rendered text) and nsmon test-rules passes it; the same test against a config that no
 # longer pages fails. --alertmanager without a .yml record is a usage error; a broken config stops
-# everything before the command starts.
+# everything before the command starts. Its header says promtool cannot replay it (promtool refuses it).
 source "$(dirname "$0")/lib.sh"
 [ -f /usr/share/prometheus/alertmanager/default.tmpl ] || {
   echo "SKIP: Alertmanager's default templates (Debian's prometheus-alertmanager) are not installed"
@@ -34,6 +34,13 @@ run watch --format jsonl --interval 0.5 --rules "$RULES" --fail-on-alert critica
 expect_rc 4
 expect_err "recorded the run's samples in $TMP/incident.yml"
 grep -q "^    start_timestamp: " "$TMP/incident.yml" || fail "no start_timestamp in the record"
+# The header promises only what is so: promtool's strict YAML refuses start_timestamp and nsmon:.
+grep -qF "# Replay with \`nsmon test-rules $TMP/incident.yml\` (nsmon only: promtool test rules does not read" \
+  "$TMP/incident.yml" || fail "the header says otherwise: $(head -3 "$TMP/incident.yml")"
+if command -v promtool >/dev/null; then
+  ! promtool test rules "$TMP/incident.yml" >"$TMP/promtool.out" 2>&1 || fail "promtool read the record after all"
+  grep -q "field start_timestamp not found" "$TMP/promtool.out" || fail "promtool: $(cat "$TMP/promtool.out")"
+fi
 grep -q "^      alertmanager: 'alertmanager.yml'" "$TMP/incident.yml" || fail "no alertmanager in the record"
 grep -q '^            - receiver: "pagerduty"' "$TMP/incident.yml" || fail "the record expects no page: $(cat "$TMP/incident.yml")"
 grep -q 'description: "TrainingDiverging"' "$TMP/incident.yml" || fail "no PagerDuty description in the record"

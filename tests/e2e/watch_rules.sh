@@ -71,6 +71,7 @@ expect_rc 0
 expect_out "1 test: 1 passed, 0 failed"
 tail -1 "$TMP/incident.om" | grep -qx '# EOF' || fail "the OpenMetrics record does not end with # EOF"
 grep -q '^training_loss{' "$TMP/incident.om" || fail "no training_loss in the OpenMetrics record"
+grep -qF "or \`promtool test rules $TMP/incident.yml\`" "$TMP/incident.yml" || fail "the header names no promtool replay"
 if command -v promtool >/dev/null; then
   promtool test rules "$TMP/incident.yml" >"$TMP/promtool.out" 2>&1 || fail "promtool: $(cat "$TMP/promtool.out")"
   promtool tsdb create-blocks-from openmetrics "$TMP/incident.om" "$TMP/blocks" >"$TMP/blocks.out" 2>&1 ||

@@ -102,9 +102,13 @@ std::string record_test(const RuleWatch& rw, std::int64_t iv, const std::string&
   // interval), so that the test's evaluations fall where the run's did.
   const std::int64_t ei = std::max<std::int64_t>(1, rw.min_interval_ms());
   if (t0 != INT64_MAX) t0 = t0 / ei * ei;
+  // promtool reads the test only without --alertmanager: its strict YAML refuses start_timestamp
+  // and the nsmon block (promtool 2.42: "field start_timestamp not found in type main.testGroup").
   std::string out = "# Recorded by nsmon watch --rules: the samples it kept, every " + text::format_duration(iv) +
-                    " from the first scrape.\n# Replay with `nsmon test-rules " + path + "` or `promtool test rules " +
-                    path + "`.\nrule_files:\n";
+                    " from the first scrape.\n# Replay with `nsmon test-rules " + path + "`" +
+                    (am.setup ? " (nsmon only: promtool test rules does not read start_timestamp or nsmon:)"
+                              : " or `promtool test rules " + path + "`") +
+                    ".\nrule_files:\n";
   const auto dir = std::filesystem::absolute(path).parent_path();
   for (const auto& f : rw.loaded().files) out += "  - " + yaml_single(relative_to(f.path, dir)) + "\n";
   out += "evaluation_interval: " + text::format_duration(ei) + "\ntests:\n  - name: recorded run\n";
