@@ -49,7 +49,7 @@ public:
 
 private:
   void emit(core::CheckId check, PosRange range, std::string msg, std::string suggestion = {}) {
-    self_.emit(check, range, std::move(msg), std::move(suggestion));
+    self_.emit(check, range, std::move(msg), std::move(suggestion), check.severity());
   }
 
   // Whether the series of `n` are the result's series: not only a filter on them (the right side
@@ -550,12 +550,23 @@ private:
     // happened" counter, so only another threshold is reported.
     const Expr* other = side == b.lhs ? b.rhs : b.lhs;
     if (info.origin == SeriesInfo::Origin::external && literal(other) == 0.0) return;
-    if (s.kind == ValueKind::counter &&
-        (info.origin == SeriesInfo::Origin::catalog || info.origin == SeriesInfo::Origin::external))
+    if (s.kind != ValueKind::counter ||
+        (info.origin != SeriesInfo::Origin::catalog && info.origin != SeriesInfo::Origin::external))
+      return;
+    const std::string suggestion = "compare rate(" + info.name + "[5m]) or increase(" + info.name + "[1h]) instead";
+    if (info.origin == SeriesInfo::Origin::catalog) {
       emit("promql/counter-raw", b.range,
            info.name + " is a counter: its raw value only grows, so this comparison depends on when the process "
                        "started",
-           "compare rate(" + info.name + "[5m]) or increase(" + info.name + "[1h]) instead");
+           suggestion);
+      return;
+    }
+    // Only the name says counter, and a convention is no fact (TiKV's tikv_worker_pending_task_total
+    // is a gauge): said as a guess, at info.
+    self_.emit("promql/counter-raw", b.range,
+               info.name + " is named like a counter: if it is one, its raw value only grows, so this comparison "
+                           "depends on when the process started",
+               suggestion, core::Severity::info);
   }
 
   void aggregate(const AggregateExpr& a, bool reaches_result) {
@@ -653,7 +664,8 @@ private:
 void ExprChecks::check(const Expr& root) { Impl(*this).run(root); }
 
 void ExprChecks::foreign_metric(const VectorSelector&, const std::string& name, PosRange at, std::string suggestion) {
-  emit("catalog/unknown-metric", at, "metric " + name + " is not in the catalog", std::move(suggestion));
+  const core::CheckId check = "catalog/unknown-metric";
+  emit(check, at, "metric " + name + " is not in the catalog", std::move(suggestion), check.severity());
 }
 
 } // namespace nsmon::lint
