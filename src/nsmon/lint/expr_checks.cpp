@@ -330,7 +330,10 @@ private:
 
   void histogram_quantile(const Call& c) {
     // Walk down the second argument: what lies between histogram_quantile and the selector.
-    bool rate_seen = false, le_lost = false, aggregated = false;
+    // Only classic buckets carry le: a native histogram (a series not named _bucket, which rules
+    // read as histogram_quantile(0.99, sum by (job) (rate(x[5m])))) has its buckets inside each
+    // sample, so its aggregation keeps no le. VictoriaMetrics' buckets carry vmrange instead.
+    bool rate_seen = false, le_lost = false, aggregated = false, classic = false;
     const Expr* lost_at = nullptr;
     std::vector<const Expr*> stack{c.args[1]};
     while (!stack.empty()) {
@@ -339,8 +342,11 @@ private:
       if (!e) continue;
       if (e->kind == NodeKind::aggregate) {
         const auto& a = e->as<AggregateExpr>();
-        bool keeps_le = a.without ? std::find(a.grouping.begin(), a.grouping.end(), "le") == a.grouping.end()
-                                  : std::find(a.grouping.begin(), a.grouping.end(), "le") != a.grouping.end();
+        auto keeps = [&](const char* l) {
+          bool listed = std::find(a.grouping.begin(), a.grouping.end(), l) != a.grouping.end();
+          return listed != a.without;
+        };
+        bool keeps_le = keeps("le") || (!a.without && keeps("vmrange"));
         if (!keeps_le && !le_lost) le_lost = true, lost_at = e;
         aggregated = true;
         stack.push_back(a.expr);
@@ -350,8 +356,10 @@ private:
         const auto& f = e->as<Call>();
         if (is_rate_function(f.name)) {
           // Only what is inside matters from here: a rate'd bucket is fine.
-          if (const VectorSelector* vs = selector_of(f.args.empty() ? nullptr : f.args[0]))
+          if (const VectorSelector* vs = selector_of(f.args.empty() ? nullptr : f.args[0])) {
             bucket(*vs, true, aggregated, c);
+            classic = classic || classic_bucket(*vs);
+          }
           rate_seen = true;
           continue;
         }
@@ -374,12 +382,26 @@ private:
         if (right) stack.push_back(b.rhs);
         continue;
       }
-      if (e->kind == NodeKind::vector_selector) bucket(e->as<VectorSelector>(), rate_seen, aggregated, c);
+      if (e->kind == NodeKind::vector_selector) {
+        bucket(e->as<VectorSelector>(), rate_seen, aggregated, c);
+        classic = classic || classic_bucket(e->as<VectorSelector>());
+      }
     }
-    if (le_lost)
+    if (le_lost && classic)
       emit("promql/histogram-quantile-le", lost_at->range,
            "histogram_quantile needs the le label, but this aggregation drops it",
            "aggregate with by (le, ...) or without (...) not listing le");
+  }
+
+  // Whether a selector reads classic histogram buckets, whose le an aggregation must keep: the
+  // catalog's _bucket series, a recording rule's series with le or of buckets by its name
+  // (job:x_bucket:rate5m), or another exporter's _bucket.
+  bool classic_bucket(const VectorSelector& vs) const {
+    SeriesInfo s = inf_.series(vs);
+    if (s.origin == SeriesInfo::Origin::recording)
+      return s.recorded->shape.labels.count("le") > 0 || s.name.find("_bucket") != std::string::npos;
+    if (s.origin == SeriesInfo::Origin::catalog) return s.suffix == "_bucket";
+    return util::ends_with(s.name, "_bucket");
   }
 
   void bucket(const VectorSelector& vs, bool rated, bool aggregated, const Call& hq) {
