@@ -601,7 +601,7 @@ private:
            std::string(to_string(a.op)) + " in an alert: which series are in the top set changes between "
                                           "evaluations, so the alert flaps");
     const Shape& in = inf_.at(a.expr);
-    if (!in.nan.empty() && !in.nan_aggregated && spreads_nan(a.op))
+    if (!in.nan.empty() && !in.nan_aggregated && spreads_nan(a.op) && !one_series_per_group(a, in))
       emit("promql/nan-in-aggregation", a.range,
            std::string(to_string(a.op)) + "() over values that can be NaN (" + in.nan +
                "): one such series makes the whole result NaN, and a comparison of NaN is false while it lasts",
@@ -628,6 +628,18 @@ private:
              std::string(a.without ? "without" : "by") + " (" + g + "): the aggregated series have no label " + g,
              hint.empty() ? "" : "did you mean " + hint + "?");
       }
+  }
+
+  // Whether every group of `a` holds one series of its input: the grouping keeps every label the
+  // input's series can carry (a closed label set), so a NaN stays in its own series. A selector
+  // names one metric, so __name__ tells no two of its series apart.
+  static bool one_series_per_group(const AggregateExpr& a, const Shape& in) {
+    if (!in.labels_known) return false;
+    auto grouped = [&](const std::string& l) {
+      return std::find(a.grouping.begin(), a.grouping.end(), l) != a.grouping.end();
+    };
+    return std::all_of(in.labels.begin(), in.labels.end(),
+                       [&](const std::string& l) { return l == "__name__" || grouped(l) != a.without; });
   }
 
   // --- rate windows against the scrape interval -----------------------------------------------
