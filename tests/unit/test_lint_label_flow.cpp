@@ -217,7 +217,8 @@ TEST_CASE("label flow: duplicates that never collide, groups of one, histogram f
        V{"rules/duplicate-rule 7:12"}},
       // A histogram's classic and native forms: Prometheus stores one of them.
       {"classic and native forms of one histogram",
-       rules(rule("record", "job:lat_seconds:p99", "histogram_quantile(0.99, sum by (job, le) (rate(lat_seconds_bucket[1m])))") +
+       rules(rule("record", "job:lat_seconds:p99",
+                  "histogram_quantile(0.99, sum by (job, le) (rate(lat_seconds_bucket[1m])))") +
              rule("record", "job:lat_seconds:p99", "histogram_quantile(0.99, sum by (job) (rate(lat_seconds[1m])))")),
        V{}},
       {"a native histogram has no le", alert("histogram_quantile(0.9, sum by (job) (rate(lat_seconds[5m]))) > 1"), V{}},
@@ -244,9 +245,9 @@ TEST_CASE("label flow: duplicates that never collide, groups of one, histogram f
              rule("alert", "A", "sum(rate(cpu_seconds_total{job=\"cadvisor\"}[5m])) > 1")),
        V{"rules/record-naming 4:13"}},
       {"rate of a recorded sum of counters, through label_replace",
-       rules(rule("record", "job:errors:sum",
-                  "label_replace(sum by (job) (errors_total), \"team\", \"a\", \"\", \"\")") +
-             rule("alert", "A", "rate(job:errors:sum[5m]) > 1")),
+       rules(
+           rule("record", "job:errors:sum", "label_replace(sum by (job) (errors_total), \"team\", \"a\", \"\", \"\")") +
+           rule("alert", "A", "rate(job:errors:sum[5m]) > 1")),
        V{"promql/sum-then-rate 7:12"}},
   });
 }
