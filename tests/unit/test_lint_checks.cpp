@@ -464,3 +464,18 @@ TEST_CASE("a disable comment naming no check is reported where it is, with the n
   CHECK(run("  # nsmon disable promql/rate-on-gauge,units/percent-as-ratio\n" + alert("cpu_usage_percent > 0.9"), false)
             .empty());
 }
+
+TEST_CASE("counter-raw: a counter by the catalog, a counter by its name only", "[lint][checks]") {
+  std::vector<core::Diagnostic> all;
+  run(alert("errors_total > 5"), false, &all);
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].severity == core::Severity::warning);
+  CHECK(all[0].message.find("errors_total is a counter:") == 0);
+  // Another exporter's _total: a counter by convention only (TiKV's tikv_worker_pending_task_total
+  // is a gauge).
+  run(alert("node_edac_uncorrectable_errors_total > 5"), false, &all);
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].check == core::CheckId("promql/counter-raw"));
+  CHECK(all[0].severity == core::Severity::info);
+  CHECK(all[0].message.find("node_edac_uncorrectable_errors_total is named like a counter: if it is one") == 0);
+}

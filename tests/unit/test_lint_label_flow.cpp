@@ -201,3 +201,69 @@ TEST_CASE("label flow: correct rules stay quiet", "[lint][label-flow]") {
        V{"rules/expensive-range 5:30"}},
   });
 }
+
+TEST_CASE("label flow: duplicates that never collide, groups of one, histogram forms", "[lint][label-flow]") {
+  auto rules = [](const std::string& body) { return "groups:\n- name: g\n  rules:\n" + body; };
+  auto rule = [](const std::string& kind, const std::string& name, const std::string& expr,
+                 const std::string& labels = "") {
+    return "  - " + kind + ": " + name + "\n    expr: '" + expr + "'\n" +
+           (labels.empty() ? "" : "    labels: {" + labels + "}\n");
+  };
+  run_cases({
+      // Alertmanager tells alerts apart by their labels: job on one result, never on the other.
+      {"one alert name, a label only one result carries",
+       rules(rule("alert", "Down", "up{job=\"s\"} == 0") +
+             rule("alert", "Down", "sum by (instance) (up{job=\"s\"} > 0) unless sum by (instance) (foo)")),
+       V{}},
+      // Rules with other labels are other alerts; the pair with the same labels is told apart by
+      // its mountpoint.
+      {"other labels, then disjoint selectors",
+       rules(rule("alert", "DiskFull", "avail{mountpoint=\"/data\"} < 35", "severity: warn") +
+             rule("alert", "DiskFull", "avail{mountpoint=\"/data\"} < 25", "severity: error") +
+             rule("alert", "DiskFull", "avail{mountpoint=\"/\"} < 20", "severity: error")),
+       V{}},
+      {"one condition split in two",
+       rules(rule("alert", "Q", "queue_length > 0") + rule("alert", "Q", "queue_length == 0")), V{}},
+      {"overlapping conditions",
+       rules(rule("alert", "Q", "queue_length > 0") + rule("alert", "Q", "queue_length > 10")),
+       V{"rules/duplicate-rule 6:12"}},
+      {"the rule's own label is no separation",
+       rules(rule("alert", "Q", "queue_length{severity=\"a\"} > 0", "severity: x") +
+             rule("alert", "Q", "queue_length{severity=\"b\"} > 1", "severity: x")),
+       V{"rules/duplicate-rule 7:12"}},
+      // A histogram's classic and native forms: Prometheus stores one of them.
+      {"classic and native forms of one histogram",
+       rules(rule("record", "job:lat_seconds:p99",
+                  "histogram_quantile(0.99, sum by (job, le) (rate(lat_seconds_bucket[1m])))") +
+             rule("record", "job:lat_seconds:p99", "histogram_quantile(0.99, sum by (job) (rate(lat_seconds[1m])))")),
+       V{}},
+      {"a native histogram has no le", alert("histogram_quantile(0.9, sum by (job) (rate(lat_seconds[5m]))) > 1"), V{}},
+      {"a classic histogram's le dropped",
+       alert("histogram_quantile(0.9, sum by (job) (rate(lat_seconds_bucket[5m]))) > 1"),
+       V{"promql/histogram-quantile-le 5:36"}},
+      {"VictoriaMetrics buckets keep vmrange",
+       alert("histogram_quantile(0.99, sum by (job, vmrange) (increase(q_bucket[5m]))) > 1"), V{}},
+      // NaN spreads only where a group holds several series.
+      {"NaN under sum by the recorded series' every label",
+       rules(rule("record", "cluster:r:ratio",
+                  "sum by (cluster) (rate(a_total[5m])) / sum by (cluster) (rate(b_total[5m]))") +
+             rule("alert", "A", "sum by (cluster) (cluster:r:ratio) > 1")),
+       V{}},
+      {"NaN under sum of several series",
+       rules(rule("record", "cluster:r:ratio",
+                  "sum by (cluster) (rate(a_total[5m])) / sum by (cluster) (rate(b_total[5m]))") +
+             rule("alert", "A", "sum(cluster:r:ratio) > 1")),
+       V{"promql/nan-in-aggregation 7:12"}},
+      // label_replace changes labels, not values: a sum of counters stays one.
+      {"a recording rule that copies a scraped counter under its own name (Kubermatic's VPA rule)",
+       rules(rule("record", "cpu_seconds_total",
+                  "label_replace(sum by (pod) (cpu_seconds_total{job=\"cadvisor\"}), \"job\", \"vpa\", \"\", \"\")") +
+             rule("alert", "A", "sum(rate(cpu_seconds_total{job=\"cadvisor\"}[5m])) > 1")),
+       V{"rules/record-naming 4:13"}},
+      {"rate of a recorded sum of counters, through label_replace",
+       rules(
+           rule("record", "job:errors:sum", "label_replace(sum by (job) (errors_total), \"team\", \"a\", \"\", \"\")") +
+           rule("alert", "A", "rate(job:errors:sum[5m]) > 1")),
+       V{"promql/sum-then-rate 7:12"}},
+  });
+}

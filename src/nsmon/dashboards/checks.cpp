@@ -86,8 +86,10 @@ public:
   }
 
 private:
-  void emit(core::CheckId check, PosRange range, std::string msg, std::string suggestion) override {
+  void emit(core::CheckId check, PosRange range, std::string msg, std::string suggestion,
+            core::Severity severity) override {
     dashboards::emit(out_, check, span(range), std::move(msg), std::move(suggestion));
+    out_.back().severity = severity;
   }
   const core::Located& expr_;
   const Substituted& sub_;

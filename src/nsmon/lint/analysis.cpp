@@ -88,8 +88,13 @@ private:
     d.group = pr_.group->name.value;
     out_.push_back(std::move(d));
   }
-  void emit(core::CheckId check, PosRange range, std::string msg, std::string suggestion) override {
+  void emit(core::CheckId check, PosRange range, std::string msg, std::string suggestion,
+            core::Severity severity) override {
     emit_at(check, expr_span(r_, range), std::move(msg), std::move(suggestion));
+    out_.back().severity = severity;
+  }
+  void emit(core::CheckId check, PosRange range, std::string msg, std::string suggestion) {
+    emit(check, range, std::move(msg), std::move(suggestion), check.severity());
   }
   // Its suggestion (a far-fetched catalog name: near ones were reported) is not used.
   void foreign_metric(const VectorSelector& vs, const std::string& name, PosRange at, std::string) override {

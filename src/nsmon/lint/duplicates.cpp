@@ -1,13 +1,22 @@
 // rules/duplicate-rule as promtool reports it (same name and labels twice in a file) names rules
 // whose series can still never collide: the same recording rule split by a label its result keeps
 // and its selectors fix to values no string shares (code=~"2.." and code=~"3.." under
-// sum by (code)), as kube-prometheus's rules do. Those findings are dropped here.
+// sum by (code)), as kube-prometheus's rules do; an alert whose result carries a label the other's
+// lacks (job, or only instance after sum by (instance)): Alertmanager tells alerts apart by their
+// labels; one condition split in two (x > 0, x == 0); a histogram read in its classic and its
+// native form. Those findings are dropped here; the rest name the first rule that may collide.
+#include <deque>
+#include <map>
 #include <re2/re2.h>
+#include <set>
+#include <tuple>
 
 #include "nsmon/labels/labels.hpp"
 #include "nsmon/lint/infer.hpp"
 #include "nsmon/lint/lint.hpp"
 #include "nsmon/promql/parser.hpp"
+#include "nsmon/promql/printer.hpp"
+#include "nsmon/util/strings.hpp"
 
 namespace nsmon::lint {
 
@@ -51,51 +60,161 @@ bool disjoint(const promql::Matcher& a, const promql::Matcher& b) {
   return ahi < blo || bhi < alo;
 }
 
+// The labels a rule sets on its results: the group's, the rule's winning (as the loader keys them).
+std::map<std::string, std::string> static_labels(const rules::Group& g, const rules::Rule& r) {
+  std::map<std::string, std::string> out;
+  for (const auto& kv : g.labels) out[kv.key.value] = kv.value.value;
+  for (const auto& kv : r.labels) out[kv.key.value] = kv.value.value;
+  return out;
+}
+
+// The metric names an expression's selectors read.
+std::set<std::string> names_read(const promql::Expr& e) {
+  std::set<std::string> out;
+  promql::walk(e, [&](const promql::Expr& n, auto) {
+    if (n.kind == promql::NodeKind::vector_selector) out.insert(promql::metric_name(n.as<promql::VectorSelector>()));
+    return true;
+  });
+  return out;
+}
+
+// One rule reads classic histograms' x_bucket series, the other the native histograms x:
+// Prometheus stores a scraped histogram in one form, both only where scrape_classic_histograms
+// asks for it, so the two rules never write the same series otherwise.
+bool histogram_forms(const promql::Expr& a, const promql::Expr& b) {
+  auto classic = names_read(a), native = names_read(b);
+  if (classic.empty() || native.empty()) return false;
+  if (!util::ends_with(*classic.begin(), "_bucket")) std::swap(classic, native);
+  std::set<std::string> bases;
+  for (const auto& n : classic) {
+    if (!util::ends_with(n, "_bucket")) return false;
+    bases.insert(n.substr(0, n.size() - 7));
+  }
+  return bases == native;
+}
+
+// `e OP number`, with the number on the right.
+struct Condition {
+  const promql::Expr* side = nullptr;
+  promql::BinaryOp op{};
+  double value = 0;
+};
+std::optional<Condition> condition(const promql::Expr& e) {
+  const promql::Expr* root = unparen(&e);
+  if (root->kind != promql::NodeKind::binary) return std::nullopt;
+  const auto& b = root->as<promql::BinaryExpr>();
+  if (!promql::is_comparison(b.op) || b.return_bool) return std::nullopt;
+  auto number = [](const promql::Expr* x) -> std::optional<double> {
+    x = unparen(x);
+    if (x->kind == promql::NodeKind::number_literal) return x->as<promql::NumberLiteral>().value;
+    return std::nullopt;
+  };
+  if (auto v = number(b.rhs)) return Condition{b.lhs, b.op, *v};
+  if (auto v = number(b.lhs)) return Condition{b.rhs, flip(b.op), *v};
+  return std::nullopt;
+}
+
+bool holds(promql::BinaryOp op, double x, double v) {
+  switch (op) {
+  case promql::BinaryOp::eql: return x == v;
+  case promql::BinaryOp::neq: return x != v;
+  case promql::BinaryOp::lss: return x < v;
+  case promql::BinaryOp::lte: return x <= v;
+  case promql::BinaryOp::gtr: return x > v;
+  case promql::BinaryOp::gte: return x >= v;
+  default: return true;
+  }
+}
+
+// The same expression compared with numbers no value passes both times (x > 0 and x == 0): a
+// series is in at most one rule's result at a time.
+bool disjoint_conditions(const promql::Expr& a, const promql::Expr& b) {
+  auto ca = condition(a), cb = condition(b);
+  if (!ca || !cb || promql::print(*ca->side) != promql::print(*cb->side)) return false;
+  // Each condition is a half-line, a point or all but a point: if both hold somewhere, they hold
+  // at one of these values.
+  const double lo = std::min(ca->value, cb->value), hi = std::max(ca->value, cb->value);
+  for (double x : {ca->value, cb->value, (lo + hi) / 2, lo - 1, hi + 1})
+    if (holds(ca->op, x, ca->value) && holds(cb->op, x, cb->value)) return false;
+  return true;
+}
+
+// Whether two rules' results can never share a series: a label both keep, fixed to disjoint
+// values; a label every series of one carries and the other's lack; the two forms of one
+// histogram; one expression under disjoint conditions. The rules' own labels (`fixed`) override
+// what the expressions give, so they tell nothing apart.
+bool separated(const promql::Expr& ei, const promql::Expr& ej, Inference& inf,
+               const std::map<std::string, std::string>& fixed) {
+  if (histogram_forms(ei, ej) || disjoint_conditions(ei, ej)) return true;
+  Shape si = inf.run(ei), sj = inf.run(ej);
+  // An alert drops __name__, a recording rule sets it: it tells no two results apart.
+  auto ignored = [&](const std::string& l) { return l == "__name__" || fixed.count(l) > 0; };
+  for (const auto& l : si.labels) {
+    if (ignored(l)) continue;
+    if (Inference::present(si, l) && inf.absent(sj, l)) return true;
+    if (!sj.labels.count(l)) continue; // kept by both
+    // Values the model knows on both sides and no value of both.
+    auto vi = si.values.find(l), vj = sj.values.find(l);
+    if (vi != si.values.end() && vj != sj.values.end() && Inference::present(si, l) && Inference::present(sj, l) &&
+        std::none_of(vi->second.begin(), vi->second.end(), [&](const std::string& v) {
+          return std::find(vj->second.begin(), vj->second.end(), v) != vj->second.end();
+        }))
+      return true;
+    // A selector that fixes the label to non-empty values selects only series that have it.
+    auto a = constraint(ei, l), b = constraint(ej, l);
+    if (a && b && !matches_empty(*a) && !matches_empty(*b) && disjoint(*a, *b)) return true;
+  }
+  for (const auto& l : sj.labels)
+    if (!ignored(l) && Inference::present(sj, l) && inf.absent(si, l)) return true;
+  return false;
+}
+
 } // namespace
 
 void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input& input, const Options& options) {
-  std::erase_if(diags, [&](const core::Diagnostic& d) {
-    if (d.check != core::CheckId("rules/duplicate-rule")) return false;
-    // The rules of this file with the finding's name, in any group (promtool compares them all):
-    // they must be pairwise separable.
-    std::vector<const rules::Rule*> same;
-    for (const auto& f : input.rule_files) {
-      if (f.path != d.span.file && (!f.source || f.source->path() != d.span.file)) continue;
-      for (const auto& g : f.groups)
-        for (const auto& r : g.rules)
-          if (r.name.value == d.rule) same.push_back(&r);
-    }
-    if (same.size() < 2) return false;
-    std::vector<promql::ParseResult> parsed;
-    for (const auto* r : same) {
-      parsed.push_back(promql::parse(r->expr.value, options.parse));
-      if (!parsed.back().ok()) return false;
-    }
-    const std::map<std::string, RecordedMetric> recorded;
-    Inference inf(*options.catalog, nullptr, recorded);
-    for (std::size_t i = 0; i < parsed.size(); ++i)
-      for (std::size_t j = i + 1; j < parsed.size(); ++j) {
-        Shape si = inf.run(*parsed[i].expr()), sj = inf.run(*parsed[j].expr());
-        bool separated = false;
-        for (const auto& l : si.labels) {
-          if (!sj.labels.count(l)) continue; // kept by both
-          // Values the model knows on both sides and no value of both.
-          auto vi = si.values.find(l), vj = sj.values.find(l);
-          if (vi != si.values.end() && vj != sj.values.end() && Inference::present(si, l) &&
-              Inference::present(sj, l) &&
-              std::none_of(vi->second.begin(), vi->second.end(), [&](const std::string& v) {
-                return std::find(vj->second.begin(), vj->second.end(), v) != vj->second.end();
-              })) {
-            separated = true;
-            continue;
-          }
-          // A selector that fixes the label to non-empty values selects only series that have it.
-          auto a = constraint(*parsed[i].expr(), l), b = constraint(*parsed[j].expr(), l);
-          separated = separated || (a && b && !matches_empty(*a) && !matches_empty(*b) && disjoint(*a, *b));
-        }
-        if (!separated) return false;
+  const std::map<std::string, RecordedMetric> recorded;
+  Inference inf(*options.catalog, nullptr, recorded);
+  // Per rule that repeats the name and labels of an earlier one (the loader's findings), by the
+  // position of its name: the first earlier rule whose series it may write, or null. Rules read
+  // through a YAML merge key share their name's position: their findings are interchangeable,
+  // and take the decisions in file order.
+  using Where = std::tuple<const rules::RuleFile*, int, int>;
+  std::map<Where, std::deque<const rules::Rule*>> partner;
+  std::set<const rules::RuleFile*> decided;
+  auto decide = [&](const rules::RuleFile& f) {
+    std::map<std::pair<std::string, std::map<std::string, std::string>>, std::vector<const rules::Rule*>> same;
+    for (const auto& g : f.groups)
+      for (const auto& r : g.rules)
+        if (!r.name.value.empty()) same[{r.name.value, static_labels(g, r)}].push_back(&r);
+    for (const auto& [key, list] : same) {
+      if (list.size() < 2) continue;
+      std::vector<promql::ParseResult> parsed;
+      for (const auto* r : list) parsed.push_back(promql::parse(r->expr.value, options.parse));
+      for (std::size_t i = 1; i < list.size(); ++i) {
+        const rules::Rule* first = nullptr;
+        for (std::size_t j = 0; j < i && !first; ++j)
+          if (!parsed[i].ok() || !parsed[j].ok() || !separated(*parsed[j].expr(), *parsed[i].expr(), inf, key.second))
+            first = list[j];
+        partner[{&f, list[i]->name.span.line, list[i]->name.span.col}].push_back(first);
       }
-    return true;
+    }
+  };
+  std::erase_if(diags, [&](core::Diagnostic& d) {
+    if (d.check != core::CheckId("rules/duplicate-rule")) return false;
+    const rules::RuleFile* file = nullptr;
+    for (const auto& f : input.rule_files)
+      if (f.path == d.span.file || (f.source && f.source->path() == d.span.file)) file = &f;
+    if (!file) return false;
+    if (decided.insert(file).second) decide(*file);
+    auto it = partner.find({file, d.span.line, d.span.col});
+    if (it == partner.end() || it->second.empty()) return false;
+    const rules::Rule* first = it->second.front();
+    it->second.pop_front();
+    if (!first) return true;
+    // The first rule that may collide is the one to name.
+    if (auto at = d.message.rfind("(first at line "); at != std::string::npos)
+      d.message = d.message.substr(0, at) + "(first at line " + std::to_string(first->span.line) + ")";
+    return false;
   });
 }
 

@@ -49,7 +49,7 @@ public:
 
 private:
   void emit(core::CheckId check, PosRange range, std::string msg, std::string suggestion = {}) {
-    self_.emit(check, range, std::move(msg), std::move(suggestion));
+    self_.emit(check, range, std::move(msg), std::move(suggestion), check.severity());
   }
 
   // Whether the series of `n` are the result's series: not only a filter on them (the right side
@@ -330,7 +330,10 @@ private:
 
   void histogram_quantile(const Call& c) {
     // Walk down the second argument: what lies between histogram_quantile and the selector.
-    bool rate_seen = false, le_lost = false, aggregated = false;
+    // Only classic buckets carry le: a native histogram (a series not named _bucket, which rules
+    // read as histogram_quantile(0.99, sum by (job) (rate(x[5m])))) has its buckets inside each
+    // sample, so its aggregation keeps no le. VictoriaMetrics' buckets carry vmrange instead.
+    bool rate_seen = false, le_lost = false, aggregated = false, classic = false;
     const Expr* lost_at = nullptr;
     std::vector<const Expr*> stack{c.args[1]};
     while (!stack.empty()) {
@@ -339,8 +342,11 @@ private:
       if (!e) continue;
       if (e->kind == NodeKind::aggregate) {
         const auto& a = e->as<AggregateExpr>();
-        bool keeps_le = a.without ? std::find(a.grouping.begin(), a.grouping.end(), "le") == a.grouping.end()
-                                  : std::find(a.grouping.begin(), a.grouping.end(), "le") != a.grouping.end();
+        auto keeps = [&](const char* l) {
+          bool listed = std::find(a.grouping.begin(), a.grouping.end(), l) != a.grouping.end();
+          return listed != a.without;
+        };
+        bool keeps_le = keeps("le") || (!a.without && keeps("vmrange"));
         if (!keeps_le && !le_lost) le_lost = true, lost_at = e;
         aggregated = true;
         stack.push_back(a.expr);
@@ -350,8 +356,10 @@ private:
         const auto& f = e->as<Call>();
         if (is_rate_function(f.name)) {
           // Only what is inside matters from here: a rate'd bucket is fine.
-          if (const VectorSelector* vs = selector_of(f.args.empty() ? nullptr : f.args[0]))
+          if (const VectorSelector* vs = selector_of(f.args.empty() ? nullptr : f.args[0])) {
             bucket(*vs, true, aggregated, c);
+            classic = classic || classic_bucket(*vs);
+          }
           rate_seen = true;
           continue;
         }
@@ -374,12 +382,26 @@ private:
         if (right) stack.push_back(b.rhs);
         continue;
       }
-      if (e->kind == NodeKind::vector_selector) bucket(e->as<VectorSelector>(), rate_seen, aggregated, c);
+      if (e->kind == NodeKind::vector_selector) {
+        bucket(e->as<VectorSelector>(), rate_seen, aggregated, c);
+        classic = classic || classic_bucket(e->as<VectorSelector>());
+      }
     }
-    if (le_lost)
+    if (le_lost && classic)
       emit("promql/histogram-quantile-le", lost_at->range,
            "histogram_quantile needs the le label, but this aggregation drops it",
            "aggregate with by (le, ...) or without (...) not listing le");
+  }
+
+  // Whether a selector reads classic histogram buckets, whose le an aggregation must keep: the
+  // catalog's _bucket series, a recording rule's series with le or of buckets by its name
+  // (job:x_bucket:rate5m), or another exporter's _bucket.
+  bool classic_bucket(const VectorSelector& vs) const {
+    SeriesInfo s = inf_.series(vs);
+    if (s.origin == SeriesInfo::Origin::recording)
+      return s.recorded->shape.labels.count("le") > 0 || s.name.find("_bucket") != std::string::npos;
+    if (s.origin == SeriesInfo::Origin::catalog) return s.suffix == "_bucket";
+    return util::ends_with(s.name, "_bucket");
   }
 
   void bucket(const VectorSelector& vs, bool rated, bool aggregated, const Call& hq) {
@@ -550,12 +572,23 @@ private:
     // happened" counter, so only another threshold is reported.
     const Expr* other = side == b.lhs ? b.rhs : b.lhs;
     if (info.origin == SeriesInfo::Origin::external && literal(other) == 0.0) return;
-    if (s.kind == ValueKind::counter &&
-        (info.origin == SeriesInfo::Origin::catalog || info.origin == SeriesInfo::Origin::external))
+    if (s.kind != ValueKind::counter ||
+        (info.origin != SeriesInfo::Origin::catalog && info.origin != SeriesInfo::Origin::external))
+      return;
+    const std::string suggestion = "compare rate(" + info.name + "[5m]) or increase(" + info.name + "[1h]) instead";
+    if (info.origin == SeriesInfo::Origin::catalog) {
       emit("promql/counter-raw", b.range,
            info.name + " is a counter: its raw value only grows, so this comparison depends on when the process "
                        "started",
-           "compare rate(" + info.name + "[5m]) or increase(" + info.name + "[1h]) instead");
+           suggestion);
+      return;
+    }
+    // Only the name says counter, and a convention is no fact (TiKV's tikv_worker_pending_task_total
+    // is a gauge): said as a guess, at info.
+    self_.emit("promql/counter-raw", b.range,
+               info.name + " is named like a counter: if it is one, its raw value only grows, so this comparison "
+                           "depends on when the process started",
+               suggestion, core::Severity::info);
   }
 
   void aggregate(const AggregateExpr& a, bool reaches_result) {
@@ -568,7 +601,7 @@ private:
            std::string(to_string(a.op)) + " in an alert: which series are in the top set changes between "
                                           "evaluations, so the alert flaps");
     const Shape& in = inf_.at(a.expr);
-    if (!in.nan.empty() && !in.nan_aggregated && spreads_nan(a.op))
+    if (!in.nan.empty() && !in.nan_aggregated && spreads_nan(a.op) && !one_series_per_group(a, in))
       emit("promql/nan-in-aggregation", a.range,
            std::string(to_string(a.op)) + "() over values that can be NaN (" + in.nan +
                "): one such series makes the whole result NaN, and a comparison of NaN is false while it lasts",
@@ -595,6 +628,18 @@ private:
              std::string(a.without ? "without" : "by") + " (" + g + "): the aggregated series have no label " + g,
              hint.empty() ? "" : "did you mean " + hint + "?");
       }
+  }
+
+  // Whether every group of `a` holds one series of its input: the grouping keeps every label the
+  // input's series can carry (a closed label set), so a NaN stays in its own series. A selector
+  // names one metric, so __name__ tells no two of its series apart.
+  static bool one_series_per_group(const AggregateExpr& a, const Shape& in) {
+    if (!in.labels_known) return false;
+    auto grouped = [&](const std::string& l) {
+      return std::find(a.grouping.begin(), a.grouping.end(), l) != a.grouping.end();
+    };
+    return std::all_of(in.labels.begin(), in.labels.end(),
+                       [&](const std::string& l) { return l == "__name__" || grouped(l) != a.without; });
   }
 
   // --- rate windows against the scrape interval -----------------------------------------------
@@ -653,7 +698,8 @@ private:
 void ExprChecks::check(const Expr& root) { Impl(*this).run(root); }
 
 void ExprChecks::foreign_metric(const VectorSelector&, const std::string& name, PosRange at, std::string suggestion) {
-  emit("catalog/unknown-metric", at, "metric " + name + " is not in the catalog", std::move(suggestion));
+  const core::CheckId check = "catalog/unknown-metric";
+  emit(check, at, "metric " + name + " is not in the catalog", std::move(suggestion), check.severity());
 }
 
 } // namespace nsmon::lint

@@ -32,8 +32,10 @@ public:
   void check(const promql::Expr& root);
 
 protected:
-  /// A finding at bytes `range` of the expression, at the check's default severity.
-  virtual void emit(core::CheckId check, promql::PosRange range, std::string message, std::string suggestion) = 0;
+  /// A finding at bytes `range` of the expression, at `severity` (the check's default, or lower
+  /// where the claim rests on a convention only).
+  virtual void emit(core::CheckId check, promql::PosRange range, std::string message, std::string suggestion,
+                    core::Severity severity) = 0;
   /// A selector of a metric the catalog does not define and whose name is no near miss of one of
   /// the catalog's: another exporter's, most likely. By default a catalog/unknown-metric finding
   /// here; lint-rules collects them and reports them once per exporter (Analysis).

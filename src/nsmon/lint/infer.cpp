@@ -48,6 +48,8 @@ bool keeps_unit(std::string_view n) {
   return s.count(n) > 0;
 }
 
+bool keeps_values(std::string_view n) { return keeps_unit(n) || n == "label_replace" || n == "label_join"; }
+
 namespace {
 
 // Whether another exporter's metric is a counter by its name: _total and _bucket always; _count
@@ -73,7 +75,7 @@ SeriesInfo Inference::series(const VectorSelector& vs) const {
     s.origin = SeriesInfo::Origin::none;
     return s;
   }
-  if (auto it = recorded_.find(s.name); it != recorded_.end()) {
+  if (auto it = recorded_.find(s.name); it != recorded_.end() && !it->second.copies_scraped) {
     s.origin = SeriesInfo::Origin::recording;
     s.recorded = &it->second;
     return s;
@@ -292,13 +294,13 @@ Shape Inference::call(const Call& c) const {
     s.labels.insert("__name__");
   }
   if (is_rate_function(n) || n == "deriv" || n == "delta" || n == "idelta") s.kind = ValueKind::gauge;
-  else if (keeps_unit(n)) {
+  else if (keeps_values(n)) {
     s.kind = arg0->kind;
     s.unit = arg0->unit;
   } else s.kind = ValueKind::gauge;
   // The le bounds survive what changes the bucket counts (rate, over-time functions); a quantile
   // of the buckets is in the bounds' unit, a fraction of them a ratio.
-  if (is_rate_function(n) || keeps_unit(n)) s.bucket_unit = arg0->bucket_unit;
+  if (is_rate_function(n) || keeps_values(n)) s.bucket_unit = arg0->bucket_unit;
   if (!s.unit.empty() || !s.bucket_unit.empty()) s.unit_of = arg0->unit_of;
   if (n == "histogram_quantile" && !arg0->bucket_unit.empty())
     s.unit = arg0->bucket_unit, s.unit_of = "the quantile of " + arg0->unit_of;

@@ -99,6 +99,10 @@ struct RecordedMetric {
   std::string name;
   Shape shape;
   core::Span span;
+  /// The rule reads its own name (record: x, expr: label_replace(sum(x{...}), "job", ...)): it
+  /// adds copies to a scraped metric's series, so a selector of x reads both, and is judged as the
+  /// scraped metric.
+  bool copies_scraped = false;
 };
 
 /// What a vector selector's metric name refers to.
@@ -196,6 +200,9 @@ bool is_rate_function(std::string_view name);
 /// Whether a function's result keeps its input's labels, unit and range (abs, round, clamp,
 /// avg/min/max/quantile_over_time, sort, ...).
 bool keeps_unit(std::string_view name);
+/// keeps_unit, or a function that changes only labels (label_replace, label_join): its values are
+/// its input's, with their kind (a counter stays one), unit and range.
+bool keeps_values(std::string_view name);
 /// The range of `l OP r` for arithmetic operators (value_range.cpp), into `s`.
 void arithmetic_range(promql::BinaryOp op, const Shape& l, const Shape& r, Shape& s);
 

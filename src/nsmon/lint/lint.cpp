@@ -40,9 +40,11 @@ public:
       : ExprChecks(cat, inf, nullptr, names), src_(src), out_(out) {}
 
 private:
-  void emit(core::CheckId check, promql::PosRange range, std::string message, std::string suggestion) override {
+  void emit(core::CheckId check, promql::PosRange range, std::string message, std::string suggestion,
+            core::Severity severity) override {
     out_.push_back(core::make_diagnostic(check, core::span_at(src_, range.start, range.end), std::move(message),
                                          std::move(suggestion)));
+    out_.back().severity = severity;
   }
 
   const core::SourceFile& src_;

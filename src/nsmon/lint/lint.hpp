@@ -115,8 +115,10 @@ std::vector<core::Diagnostic> check_expression(const core::SourceFile& src, cons
                                                const promql::ParseOptions& parse);
 
 /// Drops the loaders' rules/duplicate-rule findings (same name and labels twice, as promtool says)
-/// whose rules can never write the same series: a label both results keep, fixed by their
-/// selectors to disjoint values (code=~"2.." and code=~"3.." under sum by (code)).
+/// whose rule can never write a series an earlier one of its name and labels writes: a label both
+/// results keep, fixed by their selectors to disjoint values (code=~"2.." and code=~"3.." under
+/// sum by (code)), a label only one result carries, disjoint conditions on one expression, a
+/// histogram's classic and native forms (duplicates.cpp).
 void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input& input, const Options& options);
 
 /// Removes findings silenced by `# nsmon disable` comments (file or rule) or by the policy, and

@@ -62,6 +62,16 @@ void either(Shape& s, const Shape& other, const Inference& inf) {
   s.closed_by = s.labels_known ? mine.closed_by : "";
   s.aggregated = mine.aggregated && other.aggregated;
 }
+
+bool reads_name(const promql::Expr& root, const std::string& name) {
+  bool found = false;
+  promql::walk(root, [&](const promql::Expr& n, std::span<const promql::Expr* const>) {
+    found = found || (n.kind == promql::NodeKind::vector_selector &&
+                      promql::metric_name(n.as<promql::VectorSelector>()) == name);
+    return !found;
+  });
+  return found;
+}
 } // namespace
 
 std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<RecordingRule>& rules,
@@ -72,6 +82,7 @@ std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<Recordi
     for (const auto& r : rules) {
       Inference inf(cat, targets, recorded);
       RecordedMetric rm{r.rule->name.value, inf.run(*r.expr), r.rule->name.span};
+      rm.copies_scraped = reads_name(*r.expr, rm.name);
       // The name's promise where the expression proves no range (a ratio of two counters).
       if (std::string why = ratio_by_name(rm.name); !why.empty() && !scaled(*r.expr, inf))
         narrow_to_ratio(rm.shape, why);
@@ -91,6 +102,7 @@ std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<Recordi
       if (!seen.insert(rm.name).second) {
         const Shape& other = recorded[rm.name].shape;
         either(rm.shape, other, inf);
+        rm.copies_scraped = rm.copies_scraped || recorded[rm.name].copies_scraped;
         if (other.lo < rm.shape.lo || (other.lo == rm.shape.lo && !other.lo_open))
           rm.shape.lo = other.lo, rm.shape.lo_open = other.lo_open, rm.shape.range_of = other.range_of;
         if (other.hi > rm.shape.hi || (other.hi == rm.shape.hi && !other.hi_open))

@@ -53,7 +53,7 @@ void Inference::call_range(const Call& c, const Shape& arg, Shape& s) const {
     keep();
     s.lo = std::floor(s.lo), s.hi = std::ceil(s.hi), s.lo_open = s.hi_open = false;
   } else if (n == "histogram_fraction") s.set_range(0, 1, "histogram_fraction() is a ratio");
-  else if (keeps_unit(n)) keep();
+  else if (keeps_values(n)) keep();
 }
 
 BinaryOp flip(BinaryOp op) {
