@@ -479,3 +479,19 @@ TEST_CASE("counter-raw: a counter by the catalog, a counter by its name only", "
   CHECK(all[0].severity == core::Severity::info);
   CHECK(all[0].message.find("node_edac_uncorrectable_errors_total is named like a counter: if it is one") == 0);
 }
+
+TEST_CASE("always-true: a range from the catalog's counter, none from a name", "[lint][checks]") {
+  std::vector<core::Diagnostic> all;
+  auto always_true = [&] {
+    return std::count_if(all.begin(), all.end(), [](const core::Diagnostic& d) {
+      return d.check == core::CheckId("promql/always-true") &&
+             d.message.find("is a counter; this comparison with 0 is always true") != std::string::npos;
+    });
+  };
+  run(alert("errors_total >= 0"), false, &all);
+  CHECK(always_true() == 1);
+  // Another exporter's _total may be a gauge (Scylla's scylla_manager_repair_token_ranges_total): no
+  // claim from its name.
+  run(alert("node_edac_uncorrectable_errors_total >= 0"), false, &all);
+  CHECK(always_true() == 0);
+}
