@@ -495,3 +495,16 @@ TEST_CASE("always-true: a range from the catalog's counter, none from a name", "
   run(alert("node_edac_uncorrectable_errors_total >= 0"), false, &all);
   CHECK(always_true() == 0);
 }
+
+TEST_CASE("always-true: a comparison its own expression already decides is info", "[lint][checks]") {
+  std::vector<core::Diagnostic> all;
+  auto severity = [&]() -> std::optional<core::Severity> {
+    for (const auto& d : all)
+      if (d.check == core::CheckId("promql/always-true")) return d.severity;
+    return std::nullopt;
+  };
+  run(alert("(node_load1 > 4) > 1"), false, &all); // redundant, harmless
+  CHECK(severity() == core::Severity::info);
+  run(alert("rate(node_network_receive_errs_total[5m]) >= 0"), false, &all); // a condition that tests nothing
+  CHECK(severity() == core::Severity::warning);
+}

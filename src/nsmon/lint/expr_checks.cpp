@@ -548,6 +548,9 @@ private:
     if (never)
       emit("promql/impossible", b.range, range + tail + ": the expression never returns anything",
            "compare with a value the series can take");
+    else if (util::ends_with(s.range_of, kKeptByComparison)) // (x > 1) > 0: redundant, harmless
+      self_.emit("promql/always-true", b.range, range + tail + ": it removes nothing", "drop the comparison",
+                 core::Severity::info);
     else
       emit("promql/always-true", b.range, range + tail + ": it removes nothing",
            "compare with a value that separates good from bad, or drop the comparison");

@@ -454,7 +454,7 @@ Shape Inference::binary(const BinaryExpr& b) const {
       // What bounds the values now is this comparison, whatever bounded them before.
       auto kept = [&] {
         return "the comparison " + std::string(to_string(op)) + " " + util::format_number(v) +
-               " keeps only the values it accepts";
+               std::string(kKeptByComparison);
       };
       if ((op == BinaryOp::gtr || op == BinaryOp::gte) && v >= s.lo)
         s.lo = v, s.lo_open = op == BinaryOp::gtr, s.range_of = kept();

@@ -36,6 +36,11 @@ enum class ValueKind { unknown, counter, gauge };
 
 /// What the linter knows about the result of an expression node. A label is "proved absent"
 /// (Inference::absent) or not known to be; only the former is a finding.
+/// How Shape::range_of ends when a comparison of the expression itself bounds the values: a later
+/// comparison that this bound already decides is redundant, not a mistake (promql/always-true at
+/// info).
+inline constexpr std::string_view kKeptByComparison = " keeps only the values it accepts";
+
 struct Shape {
   bool labels_known = false; ///< no result series carries a label outside `labels`
   LabelSet labels;           ///< labels result series may carry (all of them if labels_known)
