@@ -414,18 +414,26 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
   }
 }
 
-TEST_CASE("a group evaluated less often than every 5m", "[lint][checks]") {
+TEST_CASE("a group evaluated less often than every 5m: what it does to the rules it has", "[lint][checks]") {
   core::SourceFile src("r.yml",
-                       "groups:\n- name: g\n  interval: 10m\n  rules: []\n- name: h\n  interval: 5m\n  rules: []\n");
+                       "groups:\n- name: g\n  interval: 10m\n  rules:\n  - alert: A\n    expr: up == 0\n"
+                       "- name: h\n  interval: 5m\n  rules: []\n- name: e\n  interval: 10m\n  rules: []\n"
+                       "- name: r\n  interval: 10m\n  rules:\n  - record: job:up:sum\n    expr: sum by (job) (up)\n");
   std::vector<core::Diagnostic> diags;
   lint::Input in;
   in.rule_files.push_back(rules::load_rule_file(src, diags));
   lint::Options opt;
   opt.catalog = &catalog::embedded();
-  auto found = lint::run(in, opt);
-  REQUIRE(found.size() == 1);
-  CHECK(found[0].check == "alerts/group-interval");
+  std::vector<core::Diagnostic> found;
+  for (auto& d : lint::run(in, opt))
+    if (d.check == "alerts/group-interval") found.push_back(d);
+  // g: its alert is late, nothing recorded goes stale; e: no rule, no effect; r: records only.
+  REQUIRE(found.size() == 2);
   CHECK(found[0].span.line == 3);
+  CHECK(found[0].message == "group g is evaluated every 10m: its alerts see a problem up to that late (a shorter "
+                            "one not at all)");
+  CHECK(found[1].message ==
+        "group r is evaluated every 10m: the series it records are older than the 5m lookback between evaluations");
 }
 
 TEST_CASE("findings point into the expression, block scalars included", "[lint][checks]") {

@@ -634,12 +634,18 @@ void Analysis::config(const rules::Config* cfg) {
   for (const auto& f : input_.rule_files)
     for (const auto& g : f.groups)
       if (g.interval && g.interval->ms > 5 * 60 * 1000) {
-        core::Diagnostic d = core::make_diagnostic(
-            "alerts/group-interval", g.interval->span,
-            "group " + g.name.value + " is evaluated every " + text::format_duration(g.interval->ms) +
-                ": its alerts see a problem up to that late (a shorter one not at all), and the series it "
-                "records are older than the 5m lookback between evaluations",
-            "evaluate rule groups every 5m or less");
+        // What the interval does to this group: each part only where the group has such rules.
+        bool alerts = false, records = false;
+        for (const auto& r : g.rules) (r.is_alert() ? alerts : records) = true;
+        std::vector<std::string> effects;
+        if (alerts) effects.emplace_back("its alerts see a problem up to that late (a shorter one not at all)");
+        if (records) effects.emplace_back("the series it records are older than the 5m lookback between evaluations");
+        if (effects.empty()) continue;
+        core::Diagnostic d =
+            core::make_diagnostic("alerts/group-interval", g.interval->span,
+                                  "group " + g.name.value + " is evaluated every " +
+                                      text::format_duration(g.interval->ms) + ": " + util::join(effects, ", and "),
+                                  "evaluate rule groups every 5m or less");
         d.group = g.name.value;
         out_.push_back(std::move(d));
       }
