@@ -72,7 +72,12 @@ def main():
             for s in row['flagged_rule_lines'].split(','):
                 spans.append(None if s == 'file' else tuple(map(int, s.split('-'))))
 
+        # A duplicate is a pair: pint names the case's rule, nsmon the later of the two.
+        dup = any(row['pint_check'] == 'rule/duplicate' for row in c['pint'])
+
         def on_flagged(f):
+            if dup and f['check'] == 'rules/duplicate-rule':
+                return True
             return any(s is None or s[0] <= f['line'] <= s[1] for s in spans)
         hits = [f for f in shown if on_flagged(f)]
         if hits:
