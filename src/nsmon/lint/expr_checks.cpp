@@ -174,7 +174,9 @@ private:
         emit("catalog/unknown-label-value", mt.range,
              "label " + mt.name + " of " + m.name + " never has the value \"" + mt.value +
                  "\" (values: " + util::join(l->values, ", ") + ")",
-             hint.empty() ? "" : "did you mean \"" + hint + "\"?");
+             hint.empty() ? "use one of these values, or declare the new one in the catalog if the application "
+                            "now exports it"
+                          : "did you mean \"" + hint + "\"?");
       }
     }
     for (const auto& mt : vs.matchers) regex(mt);
@@ -248,7 +250,8 @@ private:
       v = std::stod(mt.value, &used);
       if (used != mt.value.size()) throw std::invalid_argument("trailing");
     } catch (const std::exception&) {
-      emit("catalog/unknown-label-value", mt.range, "le=\"" + mt.value + "\" is not a number");
+      emit("catalog/unknown-label-value", mt.range, "le=\"" + mt.value + "\" is not a number",
+           "write the bound as a number, as the client writes it (le=\"0.5\", le=\"+Inf\")");
       return;
     }
     if (std::find(m.buckets.begin(), m.buckets.end(), v) != m.buckets.end()) {
@@ -266,7 +269,8 @@ private:
     for (double b : m.buckets) bounds.push_back(le_label(b));
     bounds.push_back("+Inf");
     emit("catalog/unknown-label-value", mt.range,
-         m.name + " has no bucket le=\"" + mt.value + "\" (bounds: " + util::join(bounds, ", ") + ")");
+         m.name + " has no bucket le=\"" + mt.value + "\" (bounds: " + util::join(bounds, ", ") + ")",
+         "use one of these bounds, or add the bound to the histogram in the application and the catalog");
   }
 
   void regex(const Matcher& mt) {

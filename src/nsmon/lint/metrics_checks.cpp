@@ -375,7 +375,8 @@ private:
             static_cast<int>(at == kNoOffset ? l.name.size() : l.value.size()),
             at == kNoOffset ? offset_of(l.name) : at,
             "label " + spec->name + " of " + m.name + " never has the value \"" + std::string(l.value) +
-                "\" (values: " + util::join(spec->values, ", ") + ")");
+                "\" (values: " + util::join(spec->values, ", ") + ")",
+            "the catalog is the contract: fix the exporter's value, or add it to the label's values in the catalog");
       }
     }
     for (const auto& spec : m.labels) {
