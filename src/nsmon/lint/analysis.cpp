@@ -86,7 +86,7 @@ public:
 
   void run() {
     const Expr* root = pr_.parsed->expr();
-    Shape shape = inf_.run(*root);
+    const Shape& shape = inf_.run(*root);
     check(*root);
     alert_selectors(*root);
     cost(*root);
@@ -480,12 +480,13 @@ void Analysis::run() {
   // tree lives only while its rule is checked (holding every tree at once cost more memory than
   // the rest of the run), a recording rule's tree is freed after its checks.
   util::parallel_steps(parsed.size(), kStep, [&](std::size_t b, std::size_t e, std::size_t k) {
+    Inference inf(*options_.catalog, &targets, recorded); // a rule's shapes reuse the last one's memory
     for (std::size_t i = b; i < e; ++i) {
       ParsedRule& pr = parsed[i];
       if (pr.rule->is_alert()) pr.parsed = parse_rule(pr, found[k]);
       if (!pr.ok) continue;
       const std::size_t before = found[k].size();
-      Inference inf(*options_.catalog, &targets, recorded);
+      inf.forget();
       RuleChecks(pr, options_, inf, cfg, names, alert_names, found[k], foreign[k], model, costs[i]).run();
       policy(pr, found[k]); // while the rule is in the cache
       for (std::size_t j = before; j < found[k].size(); ++j) locate(found[k][j], *pr.file);
