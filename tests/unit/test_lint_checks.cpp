@@ -325,9 +325,8 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
        "  - alert: A\n    expr: 'cpu_usage_percent > 90'\n    lables: {severity: warning}\n"
        "    annotations: {summary: s, description: d}\n",
        V{"yaml/unknown-field"}},
-      {"without annotations at all, they are missing",
-       "  - alert: A\n    expr: 'cpu_usage_percent > 90'\n    labels: {severity: warning}\n",
-       V{"policy/annotations", "policy/annotations"}},
+      {"without annotations at all, they are missing: one finding for the alert",
+       "  - alert: A\n    expr: 'cpu_usage_percent > 90'\n    labels: {severity: warning}\n", V{"policy/annotations"}},
       {"Sloth's info series keeps Sloth's name", "  - record: sloth_slo_info\n    expr: vector(1)\n", V{}},
       {"rate window vs scrape interval", alert("rate(errors_total{job=\"neurosymbolic-app\"}[1m]) > 1"),
        V{"config/rate-window"}, true},
@@ -407,6 +406,12 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
        "    annotations: {summary: s, description: d}\n",
        V{"policy/severity"}},
       {"annotations missing", alert("cpu_usage_percent > 90", "", "summary: s"), V{"policy/annotations"}},
+      {"the Watchdog's severity: none routes it by its name",
+       "  - alert: Watchdog\n    expr: vector(1)\n    labels: {severity: none}\n"
+       "    annotations: {summary: s, description: d}\n",
+       V{}},
+      {"a Watchdog without severity",
+       "  - alert: Watchdog\n    expr: (vector(1))\n    annotations: {summary: s, description: d}\n", V{}},
   };
   for (const auto& c : cases) {
     INFO(c.name << "\n" << c.rules);
@@ -449,6 +454,40 @@ TEST_CASE("findings point into the expression, block scalars included", "[lint][
   CHECK(diags[0].suggestion == "did you mean training_loss?");
   CHECK(diags[0].rule == "A");
   CHECK(diags[0].group == "g");
+}
+
+TEST_CASE("policy/annotations: one finding per alert, naming what it lacks and why", "[lint][checks]") {
+  auto finding = [](const std::string& annotations, const std::string& labels = "severity: warning") {
+    std::vector<core::Diagnostic> diags;
+    run("  - alert: A\n    expr: 'cpu_usage_percent > 90'\n    labels: {" + labels + "}\n" +
+            (annotations.empty() ? "" : "    annotations: {" + annotations + "}\n"),
+        false, &diags);
+    REQUIRE(diags.size() == 1);
+    CHECK(diags[0].check == "policy/annotations");
+    return std::pair{diags[0].message, diags[0].suggestion};
+  };
+  SECTION("both missing") {
+    auto [msg, fix] = finding("");
+    CHECK(msg == "alert A has no summary and description annotations");
+    CHECK(fix.empty());
+  }
+  SECTION("kubernetes-mixin's message annotation, before 2020") {
+    auto [msg, fix] = finding("message: m, runbook_url: u");
+    CHECK(msg == "alert A has no summary and description annotations: it has the older message annotation "
+                 "(kubernetes-mixin's convention until 2020)");
+    CHECK(fix == "rename message to description and add summary");
+  }
+  SECTION("message beside a description") {
+    auto [msg, fix] = finding("message: m, description: d");
+    CHECK(msg == "alert A has no summary annotation: it has the older message annotation "
+                 "(kubernetes-mixin's convention until 2020)");
+    CHECK(fix == "rename message to summary");
+  }
+  SECTION("the texts written as labels") {
+    auto [msg, fix] = finding("", "severity: warning, summary: s, description: d");
+    CHECK(msg == "alert A has no summary and description annotations: summary and description are labels here");
+    CHECK(fix.rfind("move summary and description from labels to annotations", 0) == 0);
+  }
 }
 
 TEST_CASE("nsmon disable comments and the policy silence checks", "[lint][checks]") {

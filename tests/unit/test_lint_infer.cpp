@@ -71,3 +71,33 @@ TEST_CASE("Inference: every node of every tree it ran on keeps its shape", "[lin
   CHECK(inf.run(*a.expr()).labels == sa.labels);
   CHECK(inf.at(rate).labels.count("error_type") == 1);
 }
+
+TEST_CASE("Inference: a node that passes its child's result on shares its shape", "[lint]") {
+  const std::map<std::string, lint::RecordedMetric> recorded;
+  lint::Inference inf(catalog::embedded(), nullptr, recorded);
+  auto a = promql::parse("(max_over_time(rate(errors_total[5m])[1h:5m]))");
+  REQUIRE(a.ok());
+  const auto* paren = a.expr();
+  const auto* call = paren->as<promql::ParenExpr>().expr;
+  const auto* subquery = call->as<promql::Call>().args[0];
+  const auto* rate = subquery->as<promql::SubqueryExpr>().expr;
+  const auto* range = rate->as<promql::Call>().args[0];
+  const auto* selector = range->as<promql::MatrixSelector>().selector;
+  const lint::Shape& root = inf.run(*paren);
+  // The root's shape, handed back by reference: no copy of it. Parentheses, a subquery and a
+  // range selector have their child's, not a copy of it.
+  CHECK(&root == &inf.at(paren));
+  CHECK(&inf.at(paren) == &inf.at(call));
+  CHECK(&inf.at(subquery) == &inf.at(rate));
+  CHECK(&inf.at(range) == &inf.at(selector));
+  CHECK(&inf.at(call) != &inf.at(rate));
+  CHECK(inf.at(range).kind == lint::ValueKind::counter);
+  CHECK(inf.at(call).labels.count("error_type") == 1);
+  // forget(): the shapes go, another tree's are made in their place.
+  inf.forget();
+  CHECK_FALSE(inf.at(paren).labels_known);
+  CHECK(inf.at(paren).labels.empty());
+  auto b = promql::parse("(training_loss)");
+  REQUIRE(b.ok());
+  CHECK(inf.run(*b.expr()).labels.count("model") == 1);
+}

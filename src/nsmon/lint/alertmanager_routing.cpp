@@ -362,7 +362,7 @@ std::vector<AlertLabels> alert_labels(const Input& input, const Options& options
         auto parsed = promql::parse(r.expr.value, options.parse);
         if (parsed.ok()) {
           Inference inf(*options.catalog, &targets, recorded);
-          Shape shape = inf.run(*parsed.expr());
+          const Shape& shape = inf.run(*parsed.expr());
           // Present: every series of the result carries it, with one of the values the shape
           // knows (an equality matcher's, the catalog's) or any.
           for (const auto& n : names)

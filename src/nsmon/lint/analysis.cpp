@@ -55,6 +55,21 @@ core::Span expr_span(const rules::Rule& r, PosRange range) {
   return {r.expr.span.file, 0, static_cast<int>(b), static_cast<int>(e - b + 1)};
 }
 
+// vector(1) is the deliberate always-firing alert (Watchdog, DeadMansSwitch): it needs no
+// condition, and its receiver is chosen by its name, not by a severity.
+bool always_fires(const Expr& root) {
+  const Expr* top = unparen(&root);
+  return top->kind == NodeKind::call && top->as<Call>().name == "vector";
+}
+
+// "a", "a and b", "a, b and c".
+std::string and_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == items.size() ? " and " : ", ") + items[i];
+  return out;
+}
+
 } // namespace
 
 // Checks of one rule: the expression checks shared with gen-dashboards, then the rule's own
@@ -71,7 +86,7 @@ public:
 
   void run() {
     const Expr* root = pr_.parsed->expr();
-    Shape shape = inf_.run(*root);
+    const Shape& shape = inf_.run(*root);
     check(*root);
     alert_selectors(*root);
     cost(*root);
@@ -204,10 +219,7 @@ private:
 
   // --- alerts ----------------------------------------------------------------------------------
   void alert(const Shape& shape) {
-    // vector(1) is the deliberate always-firing alert (Watchdog, DeadMansSwitch).
-    const Expr* top = unparen(pr_.parsed->expr());
-    bool watchdog = top->kind == NodeKind::call && top->as<Call>().name == "vector";
-    if (!shape.filters && !watchdog) unfiltered(top);
+    if (!shape.filters && !always_fires(*pr_.parsed->expr())) unfiltered(unparen(pr_.parsed->expr()));
     if (uses_absent_ && (!r_.for_ || r_.for_->ms == 0) && !r_.misspelt.count("for"))
       emit_at("alerts/absent-without-for", r_.name.span,
               "absent() without 'for': a restart or a single missed scrape fires the alert", "add for: 5m or more");
@@ -468,12 +480,13 @@ void Analysis::run() {
   // tree lives only while its rule is checked (holding every tree at once cost more memory than
   // the rest of the run), a recording rule's tree is freed after its checks.
   util::parallel_steps(parsed.size(), kStep, [&](std::size_t b, std::size_t e, std::size_t k) {
+    Inference inf(*options_.catalog, &targets, recorded); // a rule's shapes reuse the last one's memory
     for (std::size_t i = b; i < e; ++i) {
       ParsedRule& pr = parsed[i];
       if (pr.rule->is_alert()) pr.parsed = parse_rule(pr, found[k]);
       if (!pr.ok) continue;
       const std::size_t before = found[k].size();
-      Inference inf(*options_.catalog, &targets, recorded);
+      inf.forget();
       RuleChecks(pr, options_, inf, cfg, names, alert_names, found[k], foreign[k], model, costs[i]).run();
       policy(pr, found[k]); // while the rule is in the cache
       for (std::size_t j = before; j < found[k].size(); ++j) locate(found[k][j], *pr.file);
@@ -607,7 +620,7 @@ void Analysis::policy(const ParsedRule& pr, std::vector<core::Diagnostic>& out) 
     d.group = pr.group->name.value;
     out.push_back(std::move(d));
   };
-  if (!p.severity_label.empty() && !r.misspelt.count("labels")) {
+  if (!p.severity_label.empty() && !r.misspelt.count("labels") && !always_fires(*pr.parsed->expr())) {
     const rules::KeyValue* sev = nullptr;
     for (const auto& kv : r.labels)
       if (kv.key.value == p.severity_label) sev = &kv;
@@ -623,11 +636,39 @@ void Analysis::policy(const ParsedRule& pr, std::vector<core::Diagnostic>& out) 
            hint.empty() ? "" : "did you mean \"" + hint + "\"?");
     }
   }
-  for (const auto& want : r.misspelt.count("annotations") ? std::vector<std::string>{} : p.required_annotations) {
-    bool has = std::any_of(r.annotations.begin(), r.annotations.end(),
-                           [&](const rules::KeyValue& kv) { return kv.key.value == want && !kv.value.value.empty(); });
-    if (!has) emit("policy/annotations", r.name.span, "alert " + r.name.value + " has no " + want + " annotation", "");
+  if (r.misspelt.count("annotations")) return; // yaml/unknown-field names the cause
+  auto find = [](const std::vector<rules::KeyValue>& kvs, const std::string& key) {
+    return std::any_of(kvs.begin(), kvs.end(),
+                       [&](const rules::KeyValue& kv) { return kv.key.value == key && !kv.value.value.empty(); });
+  };
+  std::vector<std::string> missing, as_labels;
+  for (const auto& want : p.required_annotations)
+    if (!find(r.annotations, want)) {
+      missing.push_back(want);
+      if (find(r.labels, want)) as_labels.push_back(want);
+    }
+  if (missing.empty()) return;
+  // One finding per alert, naming all that is missing, and the likely cause: texts written as
+  // labels, or kubernetes-mixin's single `message` annotation (its convention until 2020, when
+  // it became `description` beside a one-line `summary`).
+  std::string msg = "alert " + r.name.value + " has no " + and_list(missing) +
+                    (missing.size() == 1 ? " annotation" : " annotations"),
+              fix;
+  auto lacks = [&](const char* name) { return std::find(missing.begin(), missing.end(), name) != missing.end(); };
+  const char* rename = lacks("description") ? "description" : lacks("summary") ? "summary" : nullptr;
+  if (!as_labels.empty()) {
+    msg += ": " + and_list(as_labels) + (as_labels.size() == 1 ? " is a label" : " are labels") + " here";
+    fix = "move " + and_list(as_labels) +
+          " from labels to annotations: notifications print the annotations, and every label is part of the "
+          "alert's identity";
+  } else if (rename && find(r.annotations, "message")) {
+    msg += ": it has the older message annotation (kubernetes-mixin's convention until 2020)";
+    std::vector<std::string> add;
+    for (const auto& m : missing)
+      if (m != rename) add.push_back(m);
+    fix = std::string("rename message to ") + rename + (add.empty() ? "" : " and add " + and_list(add));
   }
+  emit("policy/annotations", r.name.span, std::move(msg), std::move(fix));
 }
 
 void Analysis::config(const rules::Config* cfg) {

@@ -146,7 +146,9 @@ bool disjoint_conditions(const promql::Expr& a, const promql::Expr& b) {
 bool separated(const promql::Expr& ei, const promql::Expr& ej, Inference& inf,
                const std::map<std::string, std::string>& fixed) {
   if (histogram_forms(ei, ej) || disjoint_conditions(ei, ej)) return true;
-  Shape si = inf.run(ei), sj = inf.run(ej);
+  inf.run(ei); // both runs first: a run may move the shapes of earlier ones
+  inf.run(ej);
+  const Shape &si = inf.at(&ei), &sj = inf.at(&ej);
   // An alert drops __name__, a recording rule sets it: it tells no two results apart.
   auto ignored = [&](const std::string& l) { return l == "__name__" || fixed.count(l) > 0; };
   for (const auto& l : si.labels) {

@@ -136,8 +136,8 @@ std::string impossible_matchers(const VectorSelector& vs) {
 }
 } // namespace
 
-Shape Inference::leaf(const VectorSelector& vs) const {
-  Shape s = leaf_labels(vs);
+void Inference::leaf(const VectorSelector& vs, Shape& s) const {
+  leaf_labels(vs, s);
   // What the matchers say, whatever the metric: l="v" pins a value, l="" takes the label off,
   // a matcher the empty value fails puts it on every series.
   if (!vs.matchers.empty()) {
@@ -158,17 +158,15 @@ Shape Inference::leaf(const VectorSelector& vs) const {
     }
     s.empty = impossible_matchers(vs);
   }
-  return s;
 }
 
-Shape Inference::leaf_labels(const VectorSelector& vs) const {
-  Shape s;
+void Inference::leaf_labels(const VectorSelector& vs, Shape& s) const {
   SeriesInfo info = series(vs);
   if (info.origin == SeriesInfo::Origin::recording) {
     s = info.recorded->shape;
     s.filters = false;
     s.empty.clear();
-    return s;
+    return;
   }
   if (info.origin == SeriesInfo::Origin::external || info.origin == SeriesInfo::Origin::unknown) {
     // Another exporter's metric: its labels are unknown, its counters known by their names
@@ -181,9 +179,9 @@ Shape Inference::leaf_labels(const VectorSelector& vs) const {
       s.labels.insert("instance"), s.labels.insert("job");
     // A recording rule's series whose rule is not at hand: its name may say it is a ratio.
     if (std::string why = ratio_by_name(info.name); !why.empty()) narrow_to_ratio(s, why);
-    return s;
+    return;
   }
-  if (info.origin != SeriesInfo::Origin::catalog) return s; // a selector with no name: nothing known
+  if (info.origin != SeriesInfo::Origin::catalog) return; // a selector with no name: nothing known
   const auto& m = *info.metric;
   if (m.prometheus && m.name.rfind("ALERTS", 0) == 0) {
     s.labels = scraped_labels(m, info.suffix); // the rules' labels, no target labels
@@ -211,11 +209,9 @@ Shape Inference::leaf_labels(const VectorSelector& vs) const {
   if (m.type == catalog::MetricType::gauge && m.unit == "ratio") s.set_range(0, 1, m.name + " is a ratio");
   if (m.type == catalog::MetricType::gauge && m.unit == "percent") s.set_range(0, 100, m.name + " is a percentage");
   if (m.type == catalog::MetricType::histogram && info.suffix == "_bucket") s.bucket_unit = m.unit, s.unit_of = m.name;
-  return s;
 }
 
-Shape Inference::call(const Call& c) const {
-  Shape s;
+void Inference::call(const Call& c, Shape& s) const {
   std::string_view n = c.name;
   const Shape* arg0 = nullptr;
   for (const Expr* a : c.args)
@@ -238,7 +234,7 @@ Shape Inference::call(const Call& c) const {
           s.labels.insert(m.name);
           s.values[m.name] = {m.value};
         }
-    return s;
+    return;
   }
   if (n == "vector" || n == "time" || n == "pi") {
     s.labels_known = true;
@@ -248,16 +244,16 @@ Shape Inference::call(const Call& c) const {
       s.nan = v.nan;
     }
     if (n == "time") s.set_range(0, s.hi);
-    return s;
+    return;
   }
   if (n == "scalar" && arg0) {
     s.labels_known = true;
     s.lo = arg0->lo, s.hi = arg0->hi, s.lo_open = arg0->lo_open, s.hi_open = arg0->hi_open;
     s.range_of = arg0->range_of;
     s.nan = "scalar() is NaN unless its argument has exactly one series";
-    return s;
+    return;
   }
-  if (!arg0) return s;
+  if (!arg0) return;
   s.labels = arg0->labels;
   s.labels_known = arg0->labels_known;
   s.maybe = arg0->maybe;
@@ -306,13 +302,11 @@ Shape Inference::call(const Call& c) const {
   else if (n == "histogram_fraction" && !arg0->bucket_unit.empty())
     s.unit = "ratio", s.unit_of = "histogram_fraction of " + arg0->unit_of;
   call_range(c, *arg0, s);
-  return s;
 }
 
-Shape Inference::binary(const BinaryExpr& b) const {
+void Inference::binary(const BinaryExpr& b, Shape& s) const {
   const Shape& l = at(b.lhs);
   const Shape& r = at(b.rhs);
-  Shape s;
   bool lv = b.lhs->type == ValueType::vector, rv = b.rhs->type == ValueType::vector;
   bool comparison = is_comparison(b.op) && !b.return_bool;
   bool arithmetic = !is_comparison(b.op) && !is_set_operator(b.op);
@@ -355,7 +349,7 @@ Shape Inference::binary(const BinaryExpr& b) const {
       s.nan_at = l.nan.empty() ? r.nan_at : l.nan_at;
       s.nan_aggregated = l.nan_aggregated || r.nan_aggregated;
       if (!l.empty.empty() && !r.empty.empty()) s.empty = l.empty;
-      return s;
+      return;
     }
     if (vm && vm->card == Cardinality::one_to_many) s = r;
     else s = l;
@@ -475,16 +469,14 @@ Shape Inference::binary(const BinaryExpr& b) const {
     // Scaling by a number keeps counter-ness out of the picture but a unit is no longer reliable.
   }
   for (auto it = s.maybe.begin(); it != s.maybe.end();) it = s.labels.count(*it) ? std::next(it) : s.maybe.erase(it);
-  return s;
 }
 
 bool spreads_nan(AggregateOp op) {
   return op == AggregateOp::sum || op == AggregateOp::avg || op == AggregateOp::stddev || op == AggregateOp::stdvar;
 }
 
-Shape Inference::aggregate(const AggregateExpr& a) const {
+void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
   const Shape& in = at(a.expr);
-  Shape s;
   s.filters = in.filters;
   s.aggregated = true;
   s.empty = in.empty;
@@ -492,7 +484,7 @@ Shape Inference::aggregate(const AggregateExpr& a) const {
       a.op == AggregateOp::limit_ratio) {
     s = in;
     s.filters = true;
-    return s;
+    return;
   }
   const std::string op = to_string(a.op);
   const std::string how = a.without            ? op + " without (" + util::join(a.grouping, ", ") + ")"
@@ -573,17 +565,13 @@ Shape Inference::aggregate(const AggregateExpr& a) const {
     s.nan_at = in.nan_at;
     s.nan_aggregated = in.nan_aggregated || spreads_nan(a.op);
   }
-  return s;
 }
 
-Shape Inference::node(const Expr& e) const {
+void Inference::node(const Expr& e, Shape& s) const {
   switch (e.kind) {
-  case NodeKind::vector_selector: return leaf(e.as<VectorSelector>());
-  case NodeKind::matrix_selector: return at(e.as<MatrixSelector>().selector);
-  case NodeKind::subquery: return at(e.as<SubqueryExpr>().expr);
-  case NodeKind::paren: return at(e.as<ParenExpr>().expr);
-  case NodeKind::unary: {
-    Shape s = at(e.as<UnaryExpr>().expr);
+  case NodeKind::vector_selector: leaf(e.as<VectorSelector>(), s); return;
+  case NodeKind::unary:
+    s = at(e.as<UnaryExpr>().expr);
     s.labels.erase("__name__");
     s.kind = ValueKind::gauge;
     s.count_like = false;
@@ -594,27 +582,29 @@ Shape Inference::node(const Expr& e) const {
       s.lo = -s.lo, s.hi = -s.hi;
       s.range_of.clear();
     }
-    return s;
-  }
-  case NodeKind::binary: return binary(e.as<BinaryExpr>());
-  case NodeKind::aggregate: return aggregate(e.as<AggregateExpr>());
-  case NodeKind::call: return call(e.as<Call>());
+    return;
+  case NodeKind::binary: binary(e.as<BinaryExpr>(), s); return;
+  case NodeKind::aggregate: aggregate(e.as<AggregateExpr>(), s); return;
+  case NodeKind::call: call(e.as<Call>(), s); return;
   case NodeKind::number_literal: {
-    Shape s;
     s.labels_known = true;
     double v = e.as<NumberLiteral>().value;
     if (!std::isnan(v)) s.set_range(v, v);
-    return s;
+    return;
   }
-  default: {
-    Shape s;
-    s.labels_known = true;
-    return s;
-  }
+  default: s.labels_known = true; return;
   }
 }
 
-Shape Inference::run(const Expr& root) {
+namespace {
+// A node whose result is its child's, unchanged: parentheses, a range selector's selector, a
+// subquery's expression.
+bool passes_through(const Expr& e) {
+  return e.kind == NodeKind::paren || e.kind == NodeKind::matrix_selector || e.kind == NodeKind::subquery;
+}
+} // namespace
+
+const Shape& Inference::run(const Expr& root) {
   // Pre-order, then reversed: every node comes after its children, with no recursion. A rule's
   // tree has a handful of nodes (~6): in a buffer of the call.
   std::array<std::byte, 64 * sizeof(const Expr*)> buffer;
@@ -625,18 +615,24 @@ Shape Inference::run(const Expr& root) {
     order.push_back(&n);
     return true;
   });
-  // The nodes into the index first (sorted by address, merged with earlier runs'), so that a
-  // node's shape finds its children's.
-  const std::size_t base = shapes_.size(), indexed = index_.size();
-  shapes_.resize(base + order.size());
+  // Each node's place in shapes_, into the index first (sorted by address, merged with earlier
+  // runs'), so that a node's shape finds its children's. A node that passes its child's result
+  // on shares the child's shape rather than a copy of it; in pre-order that child is the next node.
+  const std::size_t indexed = index_.size();
   if (index_.capacity() < indexed + order.size())
     index_.reserve(std::max(2 * index_.capacity(), indexed + order.size()));
-  for (std::size_t i = 0; i < order.size(); ++i) index_.emplace_back(order[i], base + i);
+  index_.resize(indexed + order.size());
+  std::size_t next = shapes_.size();
+  for (std::size_t i = order.size(); i-- > 0;)
+    index_[indexed + i] = {order[i], passes_through(*order[i]) ? index_[indexed + i + 1].second : next++};
   std::sort(index_.begin() + static_cast<std::ptrdiff_t>(indexed), index_.end());
   std::inplace_merge(index_.begin(), index_.begin() + static_cast<std::ptrdiff_t>(indexed), index_.end());
+  // The shapes, children first, each made in its place.
+  if (shapes_.capacity() < next) shapes_.reserve(std::max(2 * shapes_.capacity(), next));
   for (std::size_t i = order.size(); i-- > 0;) {
-    Shape& s = shapes_[base + i];
-    s = node(*order[i]);
+    if (passes_through(*order[i])) continue;
+    Shape& s = shapes_.emplace_back();
+    node(*order[i], s);
     // A ratio or a percentage, while its unit survives, is bounded by it.
     if (!s.bounded() && (s.unit == "ratio" || s.unit == "percent"))
       s.set_range(0, s.unit == "ratio" ? 1 : 100, s.unit_of + " is a " + (s.unit == "ratio" ? "ratio" : "percentage"));

@@ -136,12 +136,22 @@ public:
   SeriesInfo series(const promql::VectorSelector& vs) const;
   /// What the series of a selector's metric carry before its matchers narrow them (at() of a
   /// selector has what the matchers add: the labels they require, the values they pin).
-  Shape leaf_labels(const promql::VectorSelector& vs) const;
+  Shape leaf_labels(const promql::VectorSelector& vs) const {
+    Shape s;
+    leaf_labels(vs, s);
+    return s;
+  }
   /// Labels every series of a catalog metric carries once scraped (catalog labels, le, target labels).
   LabelSet scraped_labels(const catalog::Metric& m, const std::string& suffix) const;
 
-  /// Computes shapes for every node of the tree; returns the root's.
-  Shape run(const promql::Expr& root);
+  /// Computes shapes for every node of the tree; returns the root's (valid until the next run()).
+  const Shape& run(const promql::Expr& root);
+  /// Forgets every run's shapes, keeping their memory for the next runs: one Inference serves
+  /// the rules of a thread in turn.
+  void forget() {
+    shapes_.clear();
+    index_.clear();
+  }
   /// The config's jobs and their target labels.
   const TargetLabels& targets() const { return *targets_; }
   /// The shape of a node of a tree run() saw (nothing known for others); valid until the next run().
@@ -161,12 +171,14 @@ public:
   }
 
 private:
-  Shape leaf(const promql::VectorSelector& vs) const;
-  Shape node(const promql::Expr& e) const;
-  Shape call(const promql::Call& c) const;
+  // Each fills `s`, a new Shape in its place in shapes_, with the shape of one node.
+  void leaf_labels(const promql::VectorSelector& vs, Shape& s) const;
+  void leaf(const promql::VectorSelector& vs, Shape& s) const;
+  void node(const promql::Expr& e, Shape& s) const;
+  void call(const promql::Call& c, Shape& s) const;
   void call_range(const promql::Call& c, const Shape& arg, Shape& s) const;
-  Shape binary(const promql::BinaryExpr& b) const;
-  Shape aggregate(const promql::AggregateExpr& a) const;
+  void binary(const promql::BinaryExpr& b, Shape& s) const;
+  void aggregate(const promql::AggregateExpr& a, Shape& s) const;
   std::string part_of_whole(const promql::Expr* part, const promql::Expr* whole) const;
 
   const catalog::Catalog& cat_;
