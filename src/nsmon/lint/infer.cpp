@@ -172,9 +172,15 @@ void Inference::leaf_labels(const VectorSelector& vs, Shape& s) const {
     // Another exporter's metric: its labels are unknown, its counters known by their names
     // (Prometheus's naming rules); nothing is assumed a gauge. A scraped series (no ':' of a
     // recording rule in its name) carries the target labels Prometheus always sets.
-    // A counter by its name only: a convention, no fact (scylla_manager_repair_token_ranges_total
-    // is a gauge), so no range is claimed from it: `>= 0` on it is not "always true".
-    if (info.origin == SeriesInfo::Origin::external && external_counter_name(info.name)) s.kind = ValueKind::counter;
+    // A counter by its name only. A histogram's or summary's series (_bucket, and _count or _sum
+    // of a name ending in its unit) never goes below 0; _total is a convention exporters also give
+    // gauges (scylla_manager_repair_token_ranges_total), so no range is claimed from it: `>= 0` on
+    // it is not "always true".
+    if (info.origin == SeriesInfo::Origin::external && external_counter_name(info.name)) {
+      s.kind = ValueKind::counter;
+      if (!util::ends_with(info.name, "_total"))
+        s.set_range(0, s.hi, info.name + " is a histogram's or summary's counter");
+    }
     if (!info.name.empty() && info.name.find(':') == std::string::npos && info.name.rfind("ALERTS", 0) != 0)
       s.labels.insert("instance"), s.labels.insert("job");
     // A recording rule's series whose rule is not at hand: its name may say it is a ratio.
