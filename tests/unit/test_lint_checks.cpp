@@ -94,6 +94,7 @@ std::vector<std::string> run(const std::string& rules_body, bool with_config,
   if (with_config) in.config = rules::load_config(cfg_src, diags);
   lint::Options opt;
   opt.catalog = &catalog::embedded();
+  lint::drop_disjoint_duplicates(diags, in, opt); // as lint-rules does with the loader's findings
   auto found = lint::run(in, opt);
   diags.insert(diags.end(), found.begin(), found.end());
   core::sort_diagnostics(diags);
@@ -554,4 +555,27 @@ TEST_CASE("always-true: a comparison its own expression already decides is info"
   CHECK(severity() == core::Severity::info);
   run(alert("rate(node_network_receive_errs_total[5m]) >= 0"), false, &all); // a condition that tests nothing
   CHECK(severity() == core::Severity::warning);
+}
+
+TEST_CASE("duplicate-rule: a copied alert is a warning, one fed by two expressions info", "[lint][checks]") {
+  auto dup = [](const std::vector<core::Diagnostic>& all) -> const core::Diagnostic* {
+    for (const auto& d : all)
+      if (d.check == core::CheckId("rules/duplicate-rule")) return &d;
+    return nullptr;
+  };
+  auto q = [](const std::string& expr) {
+    return "  - alert: Q\n    expr: '" + expr +
+           "'\n    labels: {severity: warning}\n    annotations: {summary: s, "
+           "description: d}\n";
+  };
+  std::vector<core::Diagnostic> all;
+  run(q("queue_length > 0") + q("queue_length  >  0"), false, &all);
+  REQUIRE(dup(all));
+  CHECK(dup(all)->severity == core::Severity::warning);
+  CHECK(dup(all)->message == "alert 'Q' is defined twice with the same labels (first at line 5)");
+  run(q("queue_length > 0") + q("queue_length > 10"), false, &all);
+  REQUIRE(dup(all));
+  CHECK(dup(all)->severity == core::Severity::info);
+  CHECK(dup(all)->message.find("with another expression: where both fire for the same labels, Alertmanager sees "
+                               "one alert") != std::string::npos);
 }

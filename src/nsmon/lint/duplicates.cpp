@@ -181,7 +181,11 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
   // through a YAML merge key share their name's position: their findings are interchangeable,
   // and take the decisions in file order.
   using Where = std::tuple<const rules::RuleFile*, int, int>;
-  std::map<Where, std::deque<const rules::Rule*>> partner;
+  struct Partner {
+    const rules::Rule* first = nullptr; ///< null: none may collide
+    bool same_expression = false;       ///< both rules' expressions print the same
+  };
+  std::map<Where, std::deque<Partner>> partner;
   std::set<const rules::RuleFile*> decided;
   auto decide = [&](const rules::RuleFile& f) {
     std::map<std::pair<std::string, std::map<std::string, std::string>>, std::vector<const rules::Rule*>> same;
@@ -193,11 +197,14 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
       std::vector<promql::ParseResult> parsed;
       for (const auto* r : list) parsed.push_back(promql::parse(r->expr.value, options.parse));
       for (std::size_t i = 1; i < list.size(); ++i) {
-        const rules::Rule* first = nullptr;
-        for (std::size_t j = 0; j < i && !first; ++j)
-          if (!parsed[i].ok() || !parsed[j].ok() || !separated(*parsed[j].expr(), *parsed[i].expr(), inf, key.second))
-            first = list[j];
-        partner[{&f, list[i]->name.span.line, list[i]->name.span.col}].push_back(first);
+        Partner p;
+        for (std::size_t j = 0; j < i && !p.first; ++j)
+          if (!parsed[i].ok() || !parsed[j].ok() || !separated(*parsed[j].expr(), *parsed[i].expr(), inf, key.second)) {
+            p.first = list[j];
+            p.same_expression = !parsed[i].ok() || !parsed[j].ok() ||
+                                promql::print(*parsed[i].expr()) == promql::print(*parsed[j].expr());
+          }
+        partner[{&f, list[i]->name.span.line, list[i]->name.span.col}].push_back(p);
       }
     }
   };
@@ -210,12 +217,21 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
     if (decided.insert(file).second) decide(*file);
     auto it = partner.find({file, d.span.line, d.span.col});
     if (it == partner.end() || it->second.empty()) return false;
-    const rules::Rule* first = it->second.front();
+    const Partner p = it->second.front();
     it->second.pop_front();
+    const rules::Rule* first = p.first;
     if (!first) return true;
     // The first rule that may collide is the one to name.
     if (auto at = d.message.rfind("(first at line "); at != std::string::npos)
       d.message = d.message.substr(0, at) + "(first at line " + std::to_string(first->span.line) + ")";
+    // Two alerts of one name and labels with different expressions are often meant: one alert fed
+    // by several conditions. They merge in Alertmanager only where both fire for the same labels,
+    // which the rules alone seldom prove (up == 0 against the same target's other series, which
+    // are stale then): said, at info. A copy of one expression is the slip: a warning.
+    if (first->is_alert() && !p.same_expression) {
+      d.severity = core::Severity::info;
+      d.message += ", with another expression: where both fire for the same labels, Alertmanager sees one alert";
+    }
     return false;
   });
 }
