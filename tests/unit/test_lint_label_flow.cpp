@@ -91,6 +91,19 @@ TEST_CASE("label flow: a template reads a label the result cannot carry", "[lint
   });
 }
 
+// A template's dot inside {{range}} and {{with}} is the element (a query's sample), not the alert.
+TEST_CASE("label flow: a template reads a query's labels, not the alert's", "[lint][label-flow]") {
+  run_cases({
+      {"the alert's label, gone", alert("sum(foo) > 1", "{{ .Labels.host }}"), V{"labels/template-label-lost 6:40"}},
+      {"a query's sample in range",
+       alert("sum(foo) > 1", "{{ range query \"up\" }}{{ .Labels.host }}{{ .Value }}{{ end }}"), V{}},
+      {"a query's sample in with", alert("sum(foo) > 1", "{{ with query \"up\" }}{{ .Labels.host }}{{ end }}"), V{}},
+      {"the alert's label in a range, through $labels",
+       alert("sum(foo) > 1", "{{ range query \"up\" }}{{ $labels.host }}{{ end }}"),
+       V{"labels/template-label-lost 6:62"}},
+  });
+}
+
 TEST_CASE("label flow: joins that can never match, labels lost in a join", "[lint][label-flow]") {
   run_cases({
       {"on (instance) against a sum without it", alert("foo / on (instance) sum(bar) > 1"),
