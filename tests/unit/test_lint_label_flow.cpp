@@ -104,6 +104,15 @@ TEST_CASE("label flow: a template reads a query's labels, not the alert's", "[li
   });
 }
 
+// without (x) of series without x removes nothing; by (x) of them groups by nothing.
+TEST_CASE("label flow: without of a label already gone is a no-op", "[lint][label-flow]") {
+  run_cases({
+      {"without (job) twice", alert("max without (job) (sum without (job) (foo)) > 1"), V{}},
+      {"by (job) after without (job)", alert("max by (job) (sum without (job) (foo)) > 1"),
+       V{"labels/removed-label 5:12"}},
+  });
+}
+
 TEST_CASE("label flow: joins that can never match, labels lost in a join", "[lint][label-flow]") {
   run_cases({
       {"on (instance) against a sum without it", alert("foo / on (instance) sum(bar) > 1"),

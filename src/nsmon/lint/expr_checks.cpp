@@ -616,6 +616,9 @@ private:
     std::vector<std::string> known(in.labels.begin(), in.labels.end());
     for (const auto& g : a.grouping)
       if (inf_.absent(in, g)) {
+        // without (x) of series that have no x removes nothing: harmless, whoever took x off. A
+        // name nothing knows may still be a typo of a label that stays.
+        if (a.without && (!removed_by(in, g).empty() || in.dropped.count(g))) continue;
         if (std::string why = removed_by(in, g); !why.empty()) {
           emit("labels/removed-label", a.range,
                std::string(a.without ? "without" : "by") + " (" + g + "): the aggregated series have no " + g + ", " +
