@@ -104,6 +104,21 @@ TEST_CASE("label flow: a template reads a query's labels, not the alert's", "[li
   });
 }
 
+// A side of `or` that the comparison after it always removes brings no series, so no label is lost.
+TEST_CASE("label flow: a fallback that a later comparison removes", "[lint][label-flow]") {
+  run_cases({
+      {"or vector(0) before > 0", alert("(sum by (job) (foo) or vector(0)) > 0", "{{ $labels.job }}"), V{}},
+      {"or vector(1) before > 0", alert("(sum by (job) (foo) or vector(1)) > 0", "{{ $labels.job }}"),
+       V{"labels/template-label-lost 6:40"}},
+      {"or 0 * absent(x) before >= 4",
+       alert("(count by (job) (foo == 0) or 0 * absent(foo)) >= 4", "{{ $labels.job }}"), V{}},
+      {"or 0 * absent(x) before < 4", alert("(count by (job) (foo == 0) or 0 * absent(foo)) < 4", "{{ $labels.job }}"),
+       V{"alerts/absent-without-for 4:12", "labels/template-label-lost 6:40"}},
+      {"a chain of or, the middle side removed",
+       alert("4 <= (sum by (job) (a) or vector(0) or sum by (job) (b))", "{{ $labels.job }}"), V{}},
+  });
+}
+
 // without (x) of series without x removes nothing; by (x) of them groups by nothing.
 TEST_CASE("label flow: without of a label already gone is a no-op", "[lint][label-flow]") {
   run_cases({

@@ -178,6 +178,8 @@ private:
   void call(const promql::Call& c, Shape& s) const;
   void call_range(const promql::Call& c, const Shape& arg, Shape& s) const;
   void binary(const promql::BinaryExpr& b, Shape& s) const;
+  void either(const Shape& l, const Shape& r, Shape& s) const;
+  void passing(const promql::Expr* e, promql::BinaryOp op, double v, Shape& s) const;
   void aggregate(const promql::AggregateExpr& a, Shape& s) const;
   std::string part_of_whole(const promql::Expr* part, const promql::Expr* whole) const;
 
