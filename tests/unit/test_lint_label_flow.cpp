@@ -119,6 +119,34 @@ TEST_CASE("label flow: a fallback that a later comparison removes", "[lint][labe
   });
 }
 
+// Several rules may record one name, each with its own labels (ScyllaDB's by: instance, by:
+// cluster): a label one of them keeps may be there. A rule may also add series to a scraped
+// metric's name (it reads the name it writes): the name is not the rule's alone.
+TEST_CASE("label flow: names recorded by several rules, or scraped too", "[lint][label-flow]") {
+  const std::string by = "groups:\n- name: g\n  rules:\n"
+                         "  - record: x:lat:p95\n    expr: sum by (instance) (x)\n    labels: {by: instance}\n"
+                         "  - record: x:lat:p95\n    expr: sum(x)\n    labels: {by: cluster}\n";
+  const std::string none = "groups:\n- name: g\n  rules:\n"
+                           "  - record: x:lat:p95\n    expr: sum by (dc) (x)\n    labels: {by: dc}\n"
+                           "  - record: x:lat:p95\n    expr: sum(x)\n    labels: {by: cluster}\n";
+  auto alert_on = [](const std::string& expr, const std::string& summary) {
+    return "  - alert: A\n    expr: '" + expr + "'\n    annotations: {summary: '" + summary + "'}\n";
+  };
+  const std::string vpa =
+      "groups:\n- name: g\n  rules:\n"
+      "  - record: foo\n    expr: label_replace(sum by (pod) (foo{job=\"a\"}), \"job\", \"vpa\", \"\", \"\")\n"
+      "  - record: pod:foo:sum\n    expr: sum by (pod) (foo)\n";
+  run_cases({
+      {"the rule that keeps instance", by + alert_on("x:lat:p95{by=\"instance\"} > 1", "{{ $labels.instance }}"), V{}},
+      {"rules that keep none", none + alert_on("x:lat:p95{by=\"dc\"} > 1", "{{ $labels.instance }}"),
+       V{"labels/template-label-lost 12:40"}},
+      {"a scraped name a rule adds to", vpa + alert_on("sum by (container) (foo) > 1", "s"),
+       V{"rules/record-naming 4:13"}},
+      {"a name only a rule writes", vpa + alert_on("sum by (container) (pod:foo:sum) > 1", "s"),
+       V{"rules/record-naming 4:13", "labels/removed-label 9:12"}},
+  });
+}
+
 // without (x) of series without x removes nothing; by (x) of them groups by nothing.
 TEST_CASE("label flow: without of a label already gone is a no-op", "[lint][label-flow]") {
   run_cases({
