@@ -147,6 +147,31 @@ TEST_CASE("label flow: names recorded by several rules, or scraped too", "[lint]
   });
 }
 
+// A series recorded by the rules of another directory may reach the alert's Prometheus by
+// federation (Gardener: a cache Prometheus records, the garden's reads with the seed label).
+TEST_CASE("label flow: a series recorded in another directory", "[lint][label-flow]") {
+  auto lint_two = [](const char* recording_path, const char* alert_path) {
+    core::SourceFile rec(recording_path, "groups:\n- name: r\n  rules:\n"
+                                         "  - record: ns:restarts:max\n    expr: max by (namespace) (restarts)\n");
+    core::SourceFile alert(alert_path,
+                           "groups:\n- name: a\n  rules:\n  - alert: A\n"
+                           "    expr: ns:restarts:max > 5\n    annotations: {summary: '{{ $labels.seed }}'}\n");
+    std::vector<core::Diagnostic> diags;
+    lint::Input in;
+    in.rule_files.push_back(rules::load_rule_file(rec, diags));
+    in.rule_files.push_back(rules::load_rule_file(alert, diags));
+    lint::Options opt;
+    opt.catalog = &catalog::embedded();
+    std::vector<std::string> out;
+    for (const auto& d : lint::run(in, opt))
+      if (d.check.id() == "labels/template-label-lost") out.push_back(d.span.file.str());
+    return out;
+  };
+  CHECK(lint_two("rules/recording.yml", "rules/alerts.yml") == V{"rules/alerts.yml"});
+  CHECK(lint_two("r.yml", "a.yml") == V{"a.yml"});
+  CHECK(lint_two("cache/recording.yml", "garden/alerts.yml").empty());
+}
+
 // without (x) of series without x removes nothing; by (x) of them groups by nothing.
 TEST_CASE("label flow: without of a label already gone is a no-op", "[lint][label-flow]") {
   run_cases({

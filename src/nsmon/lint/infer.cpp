@@ -166,6 +166,12 @@ void Inference::leaf_labels(const VectorSelector& vs, Shape& s) const {
     s = info.recorded->shape;
     s.filters = false;
     s.empty.clear();
+    // Recorded by the rules of another directory, often another Prometheus's (a cache, a shard),
+    // whose series reach this one by federation or remote write with its external labels: which
+    // labels they carry is not known from the rule.
+    const std::string& from = info.recorded->span.file.str();
+    if (dir_ && std::string_view(from).substr(0, from.rfind('/') + 1) != *dir_)
+      s.labels_known = s.targets_open = false, s.closed_by.clear();
     return;
   }
   if (info.origin == SeriesInfo::Origin::external || info.origin == SeriesInfo::Origin::unknown) {

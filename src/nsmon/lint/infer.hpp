@@ -134,6 +134,9 @@ public:
   }
 
   SeriesInfo series(const promql::VectorSelector& vs) const;
+  /// The rule file the expressions come from: a series recorded by the rules of another
+  /// directory may come from another Prometheus. Not called: one Prometheus evaluates every rule.
+  void read_in(std::string_view file) { dir_ = file.substr(0, file.rfind('/') + 1); }
   /// What the series of a selector's metric carry before its matchers narrow them (at() of a
   /// selector has what the matchers add: the labels they require, the values they pin).
   Shape leaf_labels(const promql::VectorSelector& vs) const {
@@ -187,6 +190,7 @@ private:
   const TargetLabels* targets_;
   std::unique_ptr<TargetLabels> own_targets_;
   const std::map<std::string, RecordedMetric>& recorded_;
+  std::optional<std::string_view> dir_;                            ///< of the rule file read_in() named, with its '/'
   std::vector<Shape> shapes_;                                      ///< of the nodes run() saw
   std::vector<std::pair<const promql::Expr*, std::size_t>> index_; ///< node -> shape, by node
 };
