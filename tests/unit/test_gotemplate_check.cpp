@@ -94,6 +94,38 @@ TEST_CASE("label and value references are found with their offsets", "[template]
   CHECK_FALSE(check_template("no actions").has_actions);
 }
 
+// The alert's labels as Go's text/template reaches them: the dot is the alert's data outside
+// {{range}} and {{with}} only; $labels and $.Labels are the alert's everywhere.
+TEST_CASE("label references follow the dot through range and with", "[template]") {
+  auto names = [](const char* t) {
+    auto info = check_template(t);
+    INFO(t);
+    CHECK(info.errors.empty());
+    std::vector<std::string> out;
+    for (const auto& r : info.label_refs) out.push_back(r.name);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  // A query's samples: their .Labels are not the alert's (Rook's CephMonDown).
+  CHECK(names("{{ range printf \"up{c='%s'}\" .Labels.cluster | query }}{{ .Labels.host }}{{ end }}") == V{"cluster"});
+  CHECK(names("{{- range query \"up\" -}} {{ .Labels.host }} {{- end }}{{ .Labels.job }}") == V{"job"});
+  CHECK(names("{{ with query \"up\" }}{{ (. | first).Labels.x }}{{ .Labels.y }}{{ end }}") == V{});
+  CHECK(names("{{ range $i, $s := query \"up\" }}{{ $s.Labels.x }}{{ $labels.a }}{{ $.Labels.b }}{{ end }}") ==
+        V{"a", "b"});
+  // {{else}} runs with the outer dot; {{else with}} binds its own; {{end}} restores.
+  CHECK(names("{{ with query \"up\" }}{{ .Labels.x }}{{ else }}{{ .Labels.y }}{{ end }}") == V{"y"});
+  CHECK(names("{{ with $labels.a }}{{ .Labels.x }}{{ else with query \"up\" }}{{ .Labels.y }}{{ end }}") == V{"a"});
+  CHECK(names("{{ range query \"a\" }}{{ with . }}{{ .Labels.x }}{{ end }}{{ end }}{{ .Labels.z }}") == V{"z"});
+  // A value that is the alert's data or its labels keeps them reachable.
+  CHECK(names("{{ with $labels }}{{ .instance }}{{ end }}") == V{"instance"});
+  CHECK(names("{{ with .Labels }}{{ index . \"job\" }}{{ end }}") == V{"job"});
+  CHECK(names("{{ $l := .Labels }}{{ $l.pod }}{{ with $ }}{{ .Labels.node }}{{ end }}") == V{"pod", "node"});
+  CHECK(names("{{ range $k, $v := $labels }}{{ $v }}{{ .Labels.x }}{{ end }}") == V{});
+  // .Value inside a range is the sample's, not the alert's.
+  CHECK(check_template("{{ range query \"up\" }}{{ .Value }}{{ end }}").value_refs.empty());
+  CHECK(check_template("{{ $.Value }}").value_refs.size() == 1);
+}
+
 TEST_CASE("hostile templates", "[template]") {
   CHECK(!check_template(std::string(100000, '{')).errors.empty());
   CHECK(!check_template("{{" + std::string(100000, '(')).errors.empty());

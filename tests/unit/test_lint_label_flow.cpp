@@ -91,6 +91,96 @@ TEST_CASE("label flow: a template reads a label the result cannot carry", "[lint
   });
 }
 
+// A template's dot inside {{range}} and {{with}} is the element (a query's sample), not the alert.
+TEST_CASE("label flow: a template reads a query's labels, not the alert's", "[lint][label-flow]") {
+  run_cases({
+      {"the alert's label, gone", alert("sum(foo) > 1", "{{ .Labels.host }}"), V{"labels/template-label-lost 6:40"}},
+      {"a query's sample in range",
+       alert("sum(foo) > 1", "{{ range query \"up\" }}{{ .Labels.host }}{{ .Value }}{{ end }}"), V{}},
+      {"a query's sample in with", alert("sum(foo) > 1", "{{ with query \"up\" }}{{ .Labels.host }}{{ end }}"), V{}},
+      {"the alert's label in a range, through $labels",
+       alert("sum(foo) > 1", "{{ range query \"up\" }}{{ $labels.host }}{{ end }}"),
+       V{"labels/template-label-lost 6:62"}},
+  });
+}
+
+// A side of `or` that the comparison after it always removes brings no series, so no label is lost.
+TEST_CASE("label flow: a fallback that a later comparison removes", "[lint][label-flow]") {
+  run_cases({
+      {"or vector(0) before > 0", alert("(sum by (job) (foo) or vector(0)) > 0", "{{ $labels.job }}"), V{}},
+      {"or vector(1) before > 0", alert("(sum by (job) (foo) or vector(1)) > 0", "{{ $labels.job }}"),
+       V{"labels/template-label-lost 6:40"}},
+      {"or 0 * absent(x) before >= 4",
+       alert("(count by (job) (foo == 0) or 0 * absent(foo)) >= 4", "{{ $labels.job }}"), V{}},
+      {"or 0 * absent(x) before < 4", alert("(count by (job) (foo == 0) or 0 * absent(foo)) < 4", "{{ $labels.job }}"),
+       V{"alerts/absent-without-for 4:12", "labels/template-label-lost 6:40"}},
+      {"a chain of or, the middle side removed",
+       alert("4 <= (sum by (job) (a) or vector(0) or sum by (job) (b))", "{{ $labels.job }}"), V{}},
+  });
+}
+
+// Several rules may record one name, each with its own labels (ScyllaDB's by: instance, by:
+// cluster): a label one of them keeps may be there. A rule may also add series to a scraped
+// metric's name (it reads the name it writes): the name is not the rule's alone.
+TEST_CASE("label flow: names recorded by several rules, or scraped too", "[lint][label-flow]") {
+  const std::string by = "groups:\n- name: g\n  rules:\n"
+                         "  - record: x:lat:p95\n    expr: sum by (instance) (x)\n    labels: {by: instance}\n"
+                         "  - record: x:lat:p95\n    expr: sum(x)\n    labels: {by: cluster}\n";
+  const std::string none = "groups:\n- name: g\n  rules:\n"
+                           "  - record: x:lat:p95\n    expr: sum by (dc) (x)\n    labels: {by: dc}\n"
+                           "  - record: x:lat:p95\n    expr: sum(x)\n    labels: {by: cluster}\n";
+  auto alert_on = [](const std::string& expr, const std::string& summary) {
+    return "  - alert: A\n    expr: '" + expr + "'\n    annotations: {summary: '" + summary + "'}\n";
+  };
+  const std::string vpa =
+      "groups:\n- name: g\n  rules:\n"
+      "  - record: foo\n    expr: label_replace(sum by (pod) (foo{job=\"a\"}), \"job\", \"vpa\", \"\", \"\")\n"
+      "  - record: pod:foo:sum\n    expr: sum by (pod) (foo)\n";
+  run_cases({
+      {"the rule that keeps instance", by + alert_on("x:lat:p95{by=\"instance\"} > 1", "{{ $labels.instance }}"), V{}},
+      {"rules that keep none", none + alert_on("x:lat:p95{by=\"dc\"} > 1", "{{ $labels.instance }}"),
+       V{"labels/template-label-lost 12:40"}},
+      {"a scraped name a rule adds to", vpa + alert_on("sum by (container) (foo) > 1", "s"),
+       V{"rules/record-naming 4:13"}},
+      {"a name only a rule writes", vpa + alert_on("sum by (container) (pod:foo:sum) > 1", "s"),
+       V{"rules/record-naming 4:13", "labels/removed-label 9:12"}},
+  });
+}
+
+// A series recorded by the rules of another directory may reach the alert's Prometheus by
+// federation (Gardener: a cache Prometheus records, the garden's reads with the seed label).
+TEST_CASE("label flow: a series recorded in another directory", "[lint][label-flow]") {
+  auto lint_two = [](const char* recording_path, const char* alert_path) {
+    core::SourceFile rec(recording_path, "groups:\n- name: r\n  rules:\n"
+                                         "  - record: ns:restarts:max\n    expr: max by (namespace) (restarts)\n");
+    core::SourceFile alert(alert_path,
+                           "groups:\n- name: a\n  rules:\n  - alert: A\n"
+                           "    expr: ns:restarts:max > 5\n    annotations: {summary: '{{ $labels.seed }}'}\n");
+    std::vector<core::Diagnostic> diags;
+    lint::Input in;
+    in.rule_files.push_back(rules::load_rule_file(rec, diags));
+    in.rule_files.push_back(rules::load_rule_file(alert, diags));
+    lint::Options opt;
+    opt.catalog = &catalog::embedded();
+    std::vector<std::string> out;
+    for (const auto& d : lint::run(in, opt))
+      if (d.check.id() == "labels/template-label-lost") out.push_back(d.span.file.str());
+    return out;
+  };
+  CHECK(lint_two("rules/recording.yml", "rules/alerts.yml") == V{"rules/alerts.yml"});
+  CHECK(lint_two("r.yml", "a.yml") == V{"a.yml"});
+  CHECK(lint_two("cache/recording.yml", "garden/alerts.yml").empty());
+}
+
+// without (x) of series without x removes nothing; by (x) of them groups by nothing.
+TEST_CASE("label flow: without of a label already gone is a no-op", "[lint][label-flow]") {
+  run_cases({
+      {"without (job) twice", alert("max without (job) (sum without (job) (foo)) > 1"), V{}},
+      {"by (job) after without (job)", alert("max by (job) (sum without (job) (foo)) > 1"),
+       V{"labels/removed-label 5:12"}},
+  });
+}
+
 TEST_CASE("label flow: joins that can never match, labels lost in a join", "[lint][label-flow]") {
   run_cases({
       {"on (instance) against a sum without it", alert("foo / on (instance) sum(bar) > 1"),

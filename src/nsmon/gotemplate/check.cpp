@@ -37,6 +37,17 @@ struct Token {
   std::size_t offset; ///< in the whole template
 };
 
+// What a value is, as far as the alert's labels go: the alert's data (what Prometheus executes the
+// template with: .Labels, .Value), its label map ($labels, .Labels), or anything else (a query's
+// sample, a string). Go's text/template rebinds the dot inside {{range}} and {{with}}, so .Labels.x
+// there reads the element's labels, not the alert's.
+enum class Dot { alert, labels, other };
+
+struct Variable {
+  std::string name;
+  Dot kind;
+};
+
 class Checker {
 public:
   explicit Checker(std::string_view text) : text_(text) {}
@@ -83,6 +94,7 @@ private:
     std::string keyword;
     std::size_t offset;
     std::size_t scope; ///< variables_ size when the block opened
+    Dot outer;         ///< the dot around the block: its pipeline's, its {{else}}'s, and after {{end}}
   };
 
   void fail(std::size_t offset, std::string msg) {
@@ -182,6 +194,7 @@ private:
       return;
     }
     std::size_t first = 0;
+    Rebind rebind = Rebind::none;
     const Token& head = toks[0];
     if (head.kind == Tok::ident) {
       std::string_view kw = head.text;
@@ -191,6 +204,7 @@ private:
           return;
         }
         variables_.resize(blocks_.back().scope);
+        dot_ = blocks_.back().outer;
         blocks_.pop_back();
         return;
       }
@@ -207,16 +221,22 @@ private:
           fail(toks[1].offset, "unexpected \"" + std::string(toks[1].text) + "\" in else");
           return;
         }
+        // The else branch runs with the block's outer dot; {{else with x}} then binds it to x.
+        dot_ = blocks_.back().outer;
         if (first == 1) return;
+        rebind = toks[1].text == "with" ? Rebind::with : Rebind::none;
       } else if (kw == "if" || kw == "range" || kw == "with") {
-        blocks_.push_back({std::string(kw), head.offset, variables_.size()});
+        blocks_.push_back({std::string(kw), head.offset, variables_.size(), dot_});
         first = 1;
         if (toks.size() == 1) {
           fail(head.offset, "missing value for " + std::string(kw));
           return;
         }
+        rebind = kw == "range" ? Rebind::range : kw == "with" ? Rebind::with : Rebind::none;
       } else if (kw == "define" || kw == "block") {
-        blocks_.push_back({std::string(kw), head.offset, variables_.size()});
+        // Their body runs with whatever dot {{template}} passes: nothing known of it.
+        blocks_.push_back({std::string(kw), head.offset, variables_.size(), dot_});
+        dot_ = Dot::other;
         return;
       } else if (kw == "break" || kw == "continue") {
         bool in_range =
@@ -227,11 +247,14 @@ private:
         return;
       }
     }
-    pipeline(toks, first);
+    pipeline(toks, first, rebind);
   }
 
+  // How an action sets the dot for what follows it: {{range}} to each element, {{with}} to its value.
+  enum class Rebind { none, range, with };
+
   // pipeline := [decl] command { '|' command }
-  void pipeline(const std::vector<Token>& toks, std::size_t i) {
+  void pipeline(const std::vector<Token>& toks, std::size_t i, Rebind rebind) {
     // Declarations: $x := ... or $k, $v := range ...
     std::vector<std::string> declared;
     std::size_t j = i;
@@ -287,12 +310,15 @@ private:
           fail(t.offset, "function \"" + std::string(t.text) + "\" not defined");
           return;
         }
-        if (t.text == "index" && k + 2 < toks.size() && toks[k + 1].kind == Tok::variable &&
-            toks[k + 1].text == "$labels" && toks[k + 2].kind == Tok::string)
+        if (t.text == "index" && k + 2 < toks.size() && kind_of(toks[k + 1]) == Dot::labels &&
+            toks[k + 2].kind == Tok::string)
           add_label_ref(toks[k + 2].text.substr(1, toks[k + 2].text.size() - 2), toks[k + 2].offset + 1);
         break;
       case Tok::variable: variable(t); break;
-      case Tok::field: field(t); break;
+      case Tok::field:
+        // (x).Labels.y reads the parenthesized value's field, not the dot's.
+        if (k == 0 || toks[k - 1].kind != Tok::rparen || toks[k - 1].offset + 1 != t.offset) field(t);
+        break;
       default: break;
       }
       expect_command = false;
@@ -307,22 +333,47 @@ private:
       fail(toks.back().offset, "missing value for command");
       return;
     }
-    for (auto& d : declared) variables_.push_back(d);
+    // What the pipeline's value is, for the variables it declares and the dot of a with.
+    Dot value = i + 1 == toks.size() ? kind_of(toks[i]) : Dot::other;
+    if (rebind == Rebind::range) value = Dot::other; // an element: a sample, a label value
+    for (auto& d : declared) {
+      Variable* old = lookup(d);
+      if (toks[i - 1].kind == Tok::assign && old) old->kind = value;
+      else variables_.push_back({std::move(d), value});
+    }
+    if (rebind != Rebind::none) dot_ = value;
+  }
+
+  // The variable `name` declared last (an inner one hides an outer one), or nullptr.
+  Variable* lookup(std::string_view name) {
+    for (auto it = variables_.rbegin(); it != variables_.rend(); ++it)
+      if (it->name == name) return &*it;
+    return nullptr;
+  }
+
+  // What one operand is: `.`, `.Labels`, `$`, `$labels`, `$x.Labels`, ...
+  Dot kind_of(const Token& t) {
+    std::string_view base = t.text, fields;
+    if (t.kind == Tok::field) base = ".", fields = t.text.size() > 1 ? t.text.substr(1) : "";
+    else if (t.kind == Tok::variable && t.text.find('.') != std::string_view::npos)
+      base = t.text.substr(0, t.text.find('.')), fields = t.text.substr(base.size() + 1);
+    else if (t.kind != Tok::variable) return Dot::other;
+    Dot kind = Dot::other;
+    if (base == ".") kind = dot_;
+    else if (const Variable* v = lookup(base)) kind = v->kind;
+    if (fields.empty()) return kind;
+    return kind == Dot::alert && fields == "Labels" ? Dot::labels : Dot::other;
   }
 
   void variable(const Token& t) {
     std::string_view name = t.text.substr(0, t.text.find('.'));
-    bool known = name == "$" || name == "$labels" || name == "$value" || name == "$externalLabels" ||
-                 name == "$externalURL" || std::find(variables_.begin(), variables_.end(), name) != variables_.end();
-    if (!known) {
+    const Variable* v = lookup(name);
+    if (!v) {
       fail(t.offset, "undefined variable \"" + std::string(name) + "\"");
       return;
     }
     if (name == "$value") info_.value_refs.push_back(t.offset);
-    if (name == "$labels" && t.text.size() > name.size() + 1) {
-      std::string_view rest = t.text.substr(name.size() + 1);
-      add_label_ref(rest.substr(0, rest.find('.')), t.offset + name.size() + 1);
-    }
+    if (t.text.size() > name.size() + 1) fields(v->kind, t.text.substr(name.size() + 1), t.offset + name.size() + 1);
     if (name == "$externalLabels" && t.text.size() > name.size() + 1) {
       std::string_view rest = t.text.substr(name.size() + 1);
       rest = rest.substr(0, rest.find('.'));
@@ -332,11 +383,19 @@ private:
   }
 
   void field(const Token& t) {
-    if (t.text.rfind(".Labels.", 0) == 0) {
-      std::string_view rest = t.text.substr(8);
-      add_label_ref(rest.substr(0, rest.find('.')), t.offset + 8);
-    } else if (t.text == ".Value") {
-      info_.value_refs.push_back(t.offset);
+    if (t.text.size() > 1) fields(dot_, t.text.substr(1), t.offset + 1);
+  }
+
+  // The field chain `rest` (at `offset`) of a value of `kind`: the alert's .Labels.x and .Value,
+  // or a label map's .x.
+  void fields(Dot kind, std::string_view rest, std::size_t offset) {
+    std::string_view head = rest.substr(0, rest.find('.'));
+    if (kind == Dot::labels) add_label_ref(head, offset);
+    else if (kind == Dot::alert && head == "Value" && head.size() == rest.size())
+      info_.value_refs.push_back(offset - 1);
+    else if (kind == Dot::alert && head == "Labels" && rest.size() > 7) {
+      rest.remove_prefix(7);
+      add_label_ref(rest.substr(0, rest.find('.')), offset + 7);
     }
   }
 
@@ -347,7 +406,13 @@ private:
   std::string_view text_;
   TemplateInfo info_;
   std::vector<Block> blocks_;
-  std::vector<std::string> variables_;
+  /// Declared variables, innermost last; Prometheus declares these four before the template.
+  std::vector<Variable> variables_{{"$", Dot::alert},
+                                   {"$labels", Dot::labels},
+                                   {"$value", Dot::other},
+                                   {"$externalLabels", Dot::other},
+                                   {"$externalURL", Dot::other}};
+  Dot dot_ = Dot::alert;
   std::vector<Token> tokens_; ///< the current action's, kept for the next
 };
 

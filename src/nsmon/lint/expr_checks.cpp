@@ -34,7 +34,7 @@ public:
     walk(root, [&](const Expr& n, std::span<const Expr* const> path) {
       // absent() that is the alert's series, not a filter on them (x and on() absent(y)).
       if (n.kind == NodeKind::call && (n.as<Call>().name == "absent" || n.as<Call>().name == "absent_over_time") &&
-          reaches_result(n, path, false))
+          reaches_result(n, path, false) && !filtered_out(n, path))
         self_.uses_absent_ = true;
       switch (n.kind) {
       case NodeKind::vector_selector: selector(n.as<VectorSelector>()); break;
@@ -71,6 +71,32 @@ private:
       if (a.kind == NodeKind::call && a.as<Call>().name == "scalar") return false;
     }
     return true;
+  }
+
+  // Whether `n` is within a side of `or` that the comparison right above the `or` always removes:
+  // (x or 0 * absent(x)) >= 4 never returns the absent() side's series.
+  bool filtered_out(const Expr& n, std::span<const Expr* const> path) const {
+    const Expr* child = &n;
+    const Expr* side = nullptr; // the innermost side of an `or` that holds n
+    for (auto it = path.rbegin(); it != path.rend(); child = *it++) {
+      const Expr& a = **it;
+      if (a.kind == NodeKind::paren) continue;
+      if (a.kind != NodeKind::binary) {
+        if (side) return false;
+        continue;
+      }
+      const auto& b = a.as<BinaryExpr>();
+      if (b.op == BinaryOp::lor) {
+        if (!side) side = child;
+        continue;
+      }
+      if (!side) continue;
+      if (!is_comparison(b.op) || b.return_bool) return false;
+      const bool left = b.lhs == child;
+      auto v = inf_.constant(left ? b.rhs : b.lhs);
+      return v && compare(inf_.at(side), left ? b.op : flip(b.op), *v) == Verdict::never;
+    }
+    return false;
   }
 
   // --- catalog: names, labels, values ------------------------------------------------------
@@ -616,6 +642,9 @@ private:
     std::vector<std::string> known(in.labels.begin(), in.labels.end());
     for (const auto& g : a.grouping)
       if (inf_.absent(in, g)) {
+        // without (x) of series that have no x removes nothing: harmless, whoever took x off. A
+        // name nothing knows may still be a typo of a label that stays.
+        if (a.without && (!removed_by(in, g).empty() || in.dropped.count(g))) continue;
         if (std::string why = removed_by(in, g); !why.empty()) {
           emit("labels/removed-label", a.range,
                std::string(a.without ? "without" : "by") + " (" + g + "): the aggregated series have no " + g + ", " +

@@ -166,6 +166,12 @@ void Inference::leaf_labels(const VectorSelector& vs, Shape& s) const {
     s = info.recorded->shape;
     s.filters = false;
     s.empty.clear();
+    // Recorded by the rules of another directory, often another Prometheus's (a cache, a shard),
+    // whose series reach this one by federation or remote write with its external labels: which
+    // labels they carry is not known from the rule.
+    const std::string& from = info.recorded->span.file.str();
+    if (dir_ && std::string_view(from).substr(0, from.rfind('/') + 1) != *dir_)
+      s.labels_known = s.targets_open = false, s.closed_by.clear();
     return;
   }
   if (info.origin == SeriesInfo::Origin::external || info.origin == SeriesInfo::Origin::unknown) {
@@ -310,51 +316,99 @@ void Inference::call(const Call& c, Shape& s) const {
   call_range(c, *arg0, s);
 }
 
+// The series of `l or r`, into `s` (a new Shape): certain on both is certain, on one a maybe.
+void Inference::either(const Shape& l, const Shape& r, Shape& s) const {
+  // Series of either side: certain on both is certain, on one a maybe.
+  s.labels = l.labels;
+  s.labels.insert(r.labels.begin(), r.labels.end());
+  for (const auto& x : s.labels)
+    if (!l.labels.count(x) || !r.labels.count(x) || l.maybe.count(x) || r.maybe.count(x)) s.maybe.insert(x);
+  s.labels_known = l.labels_known && r.labels_known;
+  s.targets_open = !s.labels_known && (l.labels_known || l.targets_open) && (r.labels_known || r.targets_open);
+  for (const auto& [x, why] : l.dropped)
+    if (r.dropped.count(x)) s.dropped.emplace(x, why);
+  for (const auto& [x, why] : l.removed)
+    if (absent(r, x)) s.removed.emplace(x, why);
+  // A label one side never has: the series of that side lack it.
+  for (const auto& x : s.labels) {
+    if (s.removed.count(x)) continue;
+    if (absent(l, x)) s.lacking.emplace(x, "the left side of 'or' has no " + x);
+    else if (absent(r, x)) s.lacking.emplace(x, "the right side of 'or' has no " + x);
+  }
+  for (const auto* side : {&l, &r})
+    for (const auto& [x, why] : side->lacking) s.lacking.emplace(x, why);
+  for (const auto& [x, vl] : l.values)
+    if (auto it = r.values.find(x); it != r.values.end()) {
+      std::vector<std::string> both = vl;
+      both.insert(both.end(), it->second.begin(), it->second.end());
+      std::sort(both.begin(), both.end());
+      both.erase(std::unique(both.begin(), both.end()), both.end());
+      s.values[x] = std::move(both);
+    }
+  s.filters = l.filters && r.filters;
+  s.set_range(std::min(l.lo, r.lo), std::max(l.hi, r.hi));
+  s.count_like = l.count_like && r.count_like;
+  s.nan = l.nan.empty() ? r.nan : l.nan;
+  s.nan_at = l.nan.empty() ? r.nan_at : l.nan_at;
+  s.nan_aggregated = l.nan_aggregated || r.nan_aggregated;
+  if (!l.empty.empty() && !r.empty.empty()) s.empty = l.empty;
+}
+
+// The series of `e` that a comparison `OP v` may let through. Of an `or`, a side whose values can
+// never pass contributes no series, and no labels: (x or vector(0)) > 0 returns x's series alone.
+void Inference::passing(const Expr* e, BinaryOp op, double v, Shape& s) const {
+  const Expr* u = unparen(e);
+  if (u->kind != NodeKind::binary || u->as<BinaryExpr>().op != BinaryOp::lor) {
+    s = at(e);
+    return;
+  }
+  // The sides of a chain of `or`, left to right, without recursion (a chain may be long).
+  std::vector<const Expr*> sides, todo{u};
+  while (!todo.empty()) {
+    const Expr* x = unparen(todo.back());
+    todo.pop_back();
+    if (x->kind == NodeKind::binary && x->as<BinaryExpr>().op == BinaryOp::lor) {
+      todo.push_back(x->as<BinaryExpr>().rhs);
+      todo.push_back(x->as<BinaryExpr>().lhs);
+    } else if (compare(at(x), op, v) != Verdict::never && at(x).empty.empty()) {
+      sides.push_back(x);
+    } else {
+      sides.push_back(nullptr);
+    }
+  }
+  const std::size_t n = sides.size();
+  std::erase(sides, nullptr);
+  // All pass, or none (the comparison then says it never holds): the `or` as it is.
+  if (sides.empty() || sides.size() == n) {
+    s = at(e);
+    return;
+  }
+  s = at(sides[0]);
+  for (std::size_t i = 1; i < sides.size(); ++i) {
+    Shape both;
+    either(s, at(sides[i]), both);
+    s = std::move(both);
+  }
+}
+
 void Inference::binary(const BinaryExpr& b, Shape& s) const {
   const Shape& l = at(b.lhs);
   const Shape& r = at(b.rhs);
   bool lv = b.lhs->type == ValueType::vector, rv = b.rhs->type == ValueType::vector;
   bool comparison = is_comparison(b.op) && !b.return_bool;
   bool arithmetic = !is_comparison(b.op) && !is_set_operator(b.op);
-  if (lv && !rv) s = l;
-  else if (!lv && rv) s = r;
-  else if (lv && rv) {
+  const std::optional<double> lc = comparison ? constant(b.lhs) : std::nullopt;
+  const std::optional<double> rc = comparison ? constant(b.rhs) : std::nullopt;
+  if (lv && !rv) {
+    if (rc) passing(b.lhs, b.op, *rc, s);
+    else s = l;
+  } else if (!lv && rv) {
+    if (lc) passing(b.rhs, flip(b.op), *lc, s);
+    else s = r;
+  } else if (lv && rv) {
     const VectorMatching* vm = b.matching();
     if (b.op == BinaryOp::lor) {
-      // Series of either side: certain on both is certain, on one a maybe.
-      s.labels = l.labels;
-      s.labels.insert(r.labels.begin(), r.labels.end());
-      for (const auto& x : s.labels)
-        if (!l.labels.count(x) || !r.labels.count(x) || l.maybe.count(x) || r.maybe.count(x)) s.maybe.insert(x);
-      s.labels_known = l.labels_known && r.labels_known;
-      s.targets_open = !s.labels_known && (l.labels_known || l.targets_open) && (r.labels_known || r.targets_open);
-      for (const auto& [x, why] : l.dropped)
-        if (r.dropped.count(x)) s.dropped.emplace(x, why);
-      for (const auto& [x, why] : l.removed)
-        if (absent(r, x)) s.removed.emplace(x, why);
-      // A label one side never has: the series of that side lack it.
-      for (const auto& x : s.labels) {
-        if (s.removed.count(x)) continue;
-        if (absent(l, x)) s.lacking.emplace(x, "the left side of 'or' has no " + x);
-        else if (absent(r, x)) s.lacking.emplace(x, "the right side of 'or' has no " + x);
-      }
-      for (const auto* side : {&l, &r})
-        for (const auto& [x, why] : side->lacking) s.lacking.emplace(x, why);
-      for (const auto& [x, vl] : l.values)
-        if (auto it = r.values.find(x); it != r.values.end()) {
-          std::vector<std::string> both = vl;
-          both.insert(both.end(), it->second.begin(), it->second.end());
-          std::sort(both.begin(), both.end());
-          both.erase(std::unique(both.begin(), both.end()), both.end());
-          s.values[x] = std::move(both);
-        }
-      s.filters = l.filters && r.filters;
-      s.set_range(std::min(l.lo, r.lo), std::max(l.hi, r.hi));
-      s.count_like = l.count_like && r.count_like;
-      s.nan = l.nan.empty() ? r.nan : l.nan;
-      s.nan_at = l.nan.empty() ? r.nan_at : l.nan_at;
-      s.nan_aggregated = l.nan_aggregated || r.nan_aggregated;
-      if (!l.empty.empty() && !r.empty.empty()) s.empty = l.empty;
+      either(l, r, s);
       return;
     }
     if (vm && vm->card == Cardinality::one_to_many) s = r;

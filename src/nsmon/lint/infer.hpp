@@ -134,6 +134,9 @@ public:
   }
 
   SeriesInfo series(const promql::VectorSelector& vs) const;
+  /// The rule file the expressions come from: a series recorded by the rules of another
+  /// directory may come from another Prometheus. Not called: one Prometheus evaluates every rule.
+  void read_in(std::string_view file) { dir_ = file.substr(0, file.rfind('/') + 1); }
   /// What the series of a selector's metric carry before its matchers narrow them (at() of a
   /// selector has what the matchers add: the labels they require, the values they pin).
   Shape leaf_labels(const promql::VectorSelector& vs) const {
@@ -178,6 +181,8 @@ private:
   void call(const promql::Call& c, Shape& s) const;
   void call_range(const promql::Call& c, const Shape& arg, Shape& s) const;
   void binary(const promql::BinaryExpr& b, Shape& s) const;
+  void either(const Shape& l, const Shape& r, Shape& s) const;
+  void passing(const promql::Expr* e, promql::BinaryOp op, double v, Shape& s) const;
   void aggregate(const promql::AggregateExpr& a, Shape& s) const;
   std::string part_of_whole(const promql::Expr* part, const promql::Expr* whole) const;
 
@@ -185,6 +190,7 @@ private:
   const TargetLabels* targets_;
   std::unique_ptr<TargetLabels> own_targets_;
   const std::map<std::string, RecordedMetric>& recorded_;
+  std::optional<std::string_view> dir_;                            ///< of the rule file read_in() named, with its '/'
   std::vector<Shape> shapes_;                                      ///< of the nodes run() saw
   std::vector<std::pair<const promql::Expr*, std::size_t>> index_; ///< node -> shape, by node
 };
