@@ -557,7 +557,7 @@ TEST_CASE("always-true: a comparison its own expression already decides is info"
   CHECK(severity() == core::Severity::warning);
 }
 
-TEST_CASE("duplicate-rule: a copied alert is a warning, one fed by two expressions info", "[lint][checks]") {
+TEST_CASE("duplicate-rule: alerts on the same metrics are a warning, on other metrics info", "[lint][checks]") {
   auto dup = [](const std::vector<core::Diagnostic>& all) -> const core::Diagnostic* {
     for (const auto& d : all)
       if (d.check == core::CheckId("rules/duplicate-rule")) return &d;
@@ -573,9 +573,14 @@ TEST_CASE("duplicate-rule: a copied alert is a warning, one fed by two expressio
   REQUIRE(dup(all));
   CHECK(dup(all)->severity == core::Severity::warning);
   CHECK(dup(all)->message == "alert 'Q' is defined twice with the same labels (first at line 5)");
+  // Overlapping conditions on one metric: both fire for the same series above 10.
   run(q("queue_length > 0") + q("queue_length > 10"), false, &all);
   REQUIRE(dup(all));
+  CHECK(dup(all)->severity == core::Severity::warning);
+  // Other metrics: one alert fed by two conditions, merging only where both fire at once.
+  run(q("queue_length > 10") + q("queue_age_seconds > 600"), false, &all);
+  REQUIRE(dup(all));
   CHECK(dup(all)->severity == core::Severity::info);
-  CHECK(dup(all)->message.find("with another expression: where both fire for the same labels, Alertmanager sees "
-                               "one alert") != std::string::npos);
+  CHECK(dup(all)->message.find("from another expression: where both fire for the same labels at once, "
+                               "Alertmanager sees one alert") != std::string::npos);
 }

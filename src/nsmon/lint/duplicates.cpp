@@ -173,6 +173,21 @@ bool separated(const promql::Expr& ei, const promql::Expr& ej, Inference& inf,
 
 } // namespace
 
+namespace {
+// The metric names an expression's selectors read (sorted, unique).
+std::vector<std::string> metric_names(const promql::Expr& root) {
+  std::vector<std::string> names;
+  promql::walk(root, [&](const promql::Expr& n, std::span<const promql::Expr* const>) {
+    if (n.kind == promql::NodeKind::vector_selector)
+      names.push_back(promql::metric_name(n.as<promql::VectorSelector>()));
+    return true;
+  });
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+} // namespace
+
 void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input& input, const Options& options) {
   const std::map<std::string, RecordedMetric> recorded;
   Inference inf(*options.catalog, nullptr, recorded);
@@ -183,7 +198,7 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
   using Where = std::tuple<const rules::RuleFile*, int, int>;
   struct Partner {
     const rules::Rule* first = nullptr; ///< null: none may collide
-    bool same_expression = false;       ///< both rules' expressions print the same
+    bool one_metric = false;            ///< both rules' expressions read one and the same metric
   };
   std::map<Where, std::deque<Partner>> partner;
   std::set<const rules::RuleFile*> decided;
@@ -201,8 +216,9 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
         for (std::size_t j = 0; j < i && !p.first; ++j)
           if (!parsed[i].ok() || !parsed[j].ok() || !separated(*parsed[j].expr(), *parsed[i].expr(), inf, key.second)) {
             p.first = list[j];
-            p.same_expression = !parsed[i].ok() || !parsed[j].ok() ||
-                                promql::print(*parsed[i].expr()) == promql::print(*parsed[j].expr());
+            p.one_metric = !parsed[i].ok() || !parsed[j].ok() ||
+                           (metric_names(*parsed[i].expr()).size() == 1 &&
+                            metric_names(*parsed[i].expr()) == metric_names(*parsed[j].expr()));
           }
         partner[{&f, list[i]->name.span.line, list[i]->name.span.col}].push_back(p);
       }
@@ -224,13 +240,16 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
     // The first rule that may collide is the one to name.
     if (auto at = d.message.rfind("(first at line "); at != std::string::npos)
       d.message = d.message.substr(0, at) + "(first at line " + std::to_string(first->span.line) + ")";
-    // Two alerts of one name and labels with different expressions are often meant: one alert fed
-    // by several conditions. They merge in Alertmanager only where both fire for the same labels,
-    // which the rules alone seldom prove (up == 0 against the same target's other series, which
-    // are stale then): said, at info. A copy of one expression is the slip: a warning.
-    if (first->is_alert() && !p.same_expression) {
+    // Two alerts of one name and labels on one metric, with selectors and conditions not apart
+    // (separated() above), fire for the same series: a warning. Otherwise (other metrics, or an
+    // expression of several, whose outputs meet only where their series happen to give the same
+    // labels at once: up == 0 against the same target's other series, stale then) it is often
+    // meant, one alert fed by several conditions, and the rules alone seldom prove a collision:
+    // said, at info.
+    if (first->is_alert() && !p.one_metric) {
       d.severity = core::Severity::info;
-      d.message += ", with another expression: where both fire for the same labels, Alertmanager sees one alert";
+      d.message +=
+          ", from another expression: where both fire for the same labels at once, Alertmanager sees one alert";
     }
     return false;
   });
