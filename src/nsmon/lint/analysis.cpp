@@ -129,7 +129,7 @@ private:
     walk(root, [&](const Expr& n, std::span<const Expr* const>) {
       if (n.kind != NodeKind::vector_selector) return true;
       const auto& vs = n.as<VectorSelector>();
-      const std::string name = metric_name(vs);
+      const std::string& name = metric_name(vs);
       if (name != "ALERTS" && name != "ALERTS_FOR_STATE") return true;
       for (const auto& m : vs.matchers) {
         if (m.name != "alertname" || (m.op != MatchOp::equal && m.op != MatchOp::regex) || promql::matches_empty(m))
@@ -306,7 +306,7 @@ private:
   // by a state label, any series picked by != or !~ on a state label (the outcomes other than
   // the good one).
   static bool matchers_are_condition(const VectorSelector& vs) {
-    const std::string name = metric_name(vs);
+    const std::string& name = metric_name(vs);
     if (name == "ALERTS" || name == "ALERTS_FOR_STATE") return true;
     const bool info = name.ends_with("_info") || name.ends_with("_metadata");
     return std::any_of(vs.matchers.begin(), vs.matchers.end(), [&](const Matcher& m) {

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <limits>
 #include <set>
-#include <unordered_map>
 
 #include "nsmon/labels/labels.hpp"
 #include "nsmon/lint/expr_checks.hpp"
@@ -18,21 +17,40 @@ namespace nsmon::lint {
 
 using namespace promql;
 
+namespace {
+
+// Distinct values per label, for the few labels a node's series carry: a flat list whose names
+// view the catalog, the rules and the expression, which all outlive an estimate (a map of owned
+// names cost a third of the estimate's instructions in allocations).
+using LabelCounts = std::vector<std::pair<std::string_view, double>>;
+
+LabelCounts::iterator find(LabelCounts& values, std::string_view label) {
+  return std::find_if(values.begin(), values.end(), [&](const auto& v) { return v.first == label; });
+}
+
+// The count of `label`, made (as 0) if missing.
+double& slot(LabelCounts& values, std::string_view label) {
+  auto it = find(values, label);
+  return it != values.end() ? it->second : values.emplace_back(label, 0).second;
+}
+
+} // namespace
+
 // A node's estimate on the way up the tree.
 struct CostModel::Node {
   double series = 0, samples = 0, read = 0;
   bool known = true;
   bool scalar = false;
-  std::int64_t interval_ms = 0;         ///< a selector's: how often its series gain a sample
-  std::map<std::string, double> values; ///< distinct values of the labels its series carry
+  std::int64_t interval_ms = 0; ///< a selector's: how often its series gain a sample
+  LabelCounts values;           ///< distinct values of the labels its series carry
 };
 
 namespace {
 
 constexpr std::int64_t kDefaultInterval = 60000; // Prometheus's scrape and evaluation default
 
-double values_of(const std::map<std::string, double>& values, const std::string& label) {
-  auto it = values.find(label);
+double values_of(LabelCounts& values, std::string_view label) {
+  auto it = find(values, label);
   return it == values.end() ? 1 : it->second;
 }
 
@@ -86,13 +104,13 @@ CostModel::Scrape CostModel::scrape_of(const VectorSelector& vs, bool every_job)
 
 CostModel::Node CostModel::selector(const VectorSelector& vs) const {
   Node n;
-  const std::string name = metric_name(vs);
+  const std::string& name = metric_name(vs);
   if (auto r = recorded_.find(name); r != recorded_.end()) {
-    n.values = r->second.values;
+    for (const auto& [label, count] : r->second.values) n.values.emplace_back(label, count);
     n.series = r->second.series;
     n.interval_ms = r->second.interval_ms;
     for (const auto& m : vs.matchers)
-      if (auto v = n.values.find(m.name); v != n.values.end() && m.name != "__name__") {
+      if (auto v = find(n.values, m.name); v != n.values.end() && m.name != "__name__") {
         n.series /= v->second;
         v->second = narrowed(nullptr, m, v->second);
         n.series *= v->second;
@@ -108,23 +126,25 @@ CostModel::Node CostModel::selector(const VectorSelector& vs) const {
   const Scrape from = scrape_of(vs, ref->metric->prometheus);
   n.interval_ms = from.interval_ms;
   n.series = from.targets;
-  n.values["instance"] = from.targets;
+  slot(n.values, "instance") = from.targets;
   for (const auto& m : vs.matchers)
-    if (m.name == "instance" && m.op == MatchOp::equal) n.series = n.values["instance"] = 1;
+    if (m.name == "instance" && m.op == MatchOp::equal) n.series = slot(n.values, "instance") = 1;
   for (const auto& l : ref->metric->labels) {
     double all = l.high_cardinality ? kHighCardinality : std::max<double>(1, static_cast<double>(l.values.size()));
     for (const auto& m : vs.matchers)
       if (m.name == l.name) all = std::min(all, narrowed(&l, m, all));
-    n.values[l.name] = all;
+    slot(n.values, l.name) = all;
     n.series *= all;
   }
   if (ref->suffix == "_bucket") {
-    double le = 0;
-    std::vector<double> bounds = ref->metric->buckets;
-    bounds.push_back(std::numeric_limits<double>::infinity());
-    for (double b : bounds) le += bucket_selected(vs, b) ? 1 : 0;
-    n.values["le"] = std::max(1.0, le);
-    n.series *= n.values["le"];
+    // Every bound and +Inf, unless `le` matchers pick some (the bounds are formatted only then).
+    const auto& bounds = ref->metric->buckets;
+    double le = static_cast<double>(bounds.size()) + 1;
+    if (std::any_of(vs.matchers.begin(), vs.matchers.end(), [](const Matcher& m) { return m.name == "le"; })) {
+      le = bucket_selected(vs, std::numeric_limits<double>::infinity()) ? 1 : 0;
+      for (double b : bounds) le += bucket_selected(vs, b) ? 1 : 0;
+    }
+    n.series *= slot(n.values, "le") = std::max(1.0, le);
   }
   n.samples = n.read = n.series;
   return n;
@@ -143,12 +163,15 @@ CostModel::Node CostModel::evaluate(const Expr& root, std::int64_t interval_ms) 
     order.push_back(&n);
     return true;
   });
-  std::unordered_map<const Expr*, Node> at;
-  // A node has one parent: its estimate is taken, not copied.
+  // Reversed, the pre-order has a node's children before it, the last first: each estimate is
+  // pushed, and a node pops its children's in their order (an empty slot, as an aggregation's
+  // missing parameter, was never visited: it counts as a scalar).
+  std::vector<Node> done;
   auto child = [&](const Expr* e) -> Node {
-    auto it = e ? at.find(e) : at.end();
-    if (it == at.end()) return Node{0, 0, 0, true, true, 0, {}};
-    return std::move(it->second);
+    if (!e) return Node{0, 0, 0, true, true, 0, {}};
+    Node n = std::move(done.back());
+    done.pop_back();
+    return n;
   };
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     const Expr& e = **it;
@@ -184,11 +207,11 @@ CostModel::Node CostModel::evaluate(const Expr& root, std::int64_t interval_ms) 
       n.known = in.known && param.known;
       if (a.op == AggregateOp::count_values) break; // a series per value: unknown, kept as is
       double groups = 1;
-      std::map<std::string, double> kept;
+      LabelCounts kept;
       for (const auto& [label, count] : in.values) {
         bool listed = std::find(a.grouping.begin(), a.grouping.end(), label) != a.grouping.end();
         if (listed != a.without) {
-          kept[label] = count;
+          kept.emplace_back(label, count);
           groups *= count;
         }
       }
@@ -220,7 +243,7 @@ CostModel::Node CostModel::evaluate(const Expr& root, std::int64_t interval_ms) 
         n.values.clear();
       } else if (c.name == "histogram_quantile" || c.name == "histogram_fraction") {
         n.series /= values_of(n.values, "le");
-        n.values.erase("le");
+        if (auto le = find(n.values, "le"); le != n.values.end()) n.values.erase(le);
       }
       break;
     }
@@ -251,7 +274,7 @@ CostModel::Node CostModel::evaluate(const Expr& root, std::int64_t interval_ms) 
     }
     }
     if (n.scalar) n.series = 0;
-    at[&e] = std::move(n);
+    done.push_back(std::move(n));
   }
   return child(&root);
 }
@@ -269,7 +292,10 @@ void CostModel::learn(const std::vector<RecordingRule>& recordings) {
       RecordedSeries& s = next[r.rule->name.value];
       s.series += std::max(1.0, top.series);
       s.interval_ms = s.interval_ms ? std::min(s.interval_ms, every) : every;
-      for (const auto& [label, count] : top.values) s.values[label] = std::max(s.values[label], count);
+      for (const auto& [label, count] : top.values) {
+        double& most = s.values[std::string(label)];
+        most = std::max(most, count);
+      }
       for (const auto& kv : r.rule->labels) rule_labels[r.rule->name.value][kv.key.value].insert(kv.value.value);
     }
     // Rules writing one name apart by their labels (slo="a", slo="b"): a value each.

@@ -209,7 +209,7 @@ std::string Inference::part_of_whole(const Expr* part, const Expr* whole) const 
       const auto& y = b->as<VectorSelector>();
       const auto& mx = x.modifiers;
       const auto& my = y.modifiers;
-      const std::string name = metric_name(x);
+      const std::string& name = metric_name(x);
       if (name.empty() || name != metric_name(y) || mx.offset_ns != my.offset_ns || mx.offset_expr || my.offset_expr ||
           mx.at != my.at || mx.at_ms != my.at_ms || x.anchored != y.anchored || x.smoothed != y.smoothed)
         return {};

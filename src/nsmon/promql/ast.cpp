@@ -147,11 +147,12 @@ void* Arena::allocate_block(std::size_t size) {
   return blocks_.back().get();
 }
 
-std::string metric_name(const VectorSelector& vs) {
+const std::string& metric_name(const VectorSelector& vs) {
+  static const std::string none;
   if (!vs.name.empty()) return vs.name;
   for (const auto& m : vs.matchers)
     if (m.name == "__name__" && m.op == MatchOp::equal) return m.value;
-  return {};
+  return none;
 }
 
 namespace {

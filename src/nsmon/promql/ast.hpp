@@ -271,6 +271,6 @@ void walk(const Expr& root, const Visitor& visit);
 
 /// The metric name a selector selects: its name, or an equality __name__ matcher; empty when it
 /// pins none (`{job="x"}`, `{__name__=~"a|b"}`).
-std::string metric_name(const VectorSelector& vs);
+const std::string& metric_name(const VectorSelector& vs);
 
 } // namespace nsmon::promql
