@@ -574,11 +574,11 @@ private:
            s.unit_of + " is a " + s.unit + ", so it is between 0 and " + util::format_number(hi) + tail);
       return true;
     }
-    const std::string range = s.range_of.empty() ? "its values lie in " + range_text(s) : s.range_of;
+    const std::string range = s.range_of.empty() ? "its values lie in " + range_text(s) : s.range_of.text;
     if (never)
       emit("promql/impossible", b.range, range + tail + ": the expression never returns anything",
            "compare with a value the series can take");
-    else if (util::ends_with(s.range_of, kKeptByComparison)) // (x > 1) > 0: redundant, harmless
+    else if (s.range_of.comparison) // (x > 1) > 0: redundant, harmless
       self_.emit("promql/always-true", b.range, range + tail + ": it removes nothing", "drop the comparison",
                  core::Severity::info);
     else

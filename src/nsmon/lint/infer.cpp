@@ -507,8 +507,9 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
       if (compare(s, op, v) == Verdict::never && s.empty.empty()) s.empty = "the comparison can never be true";
       // What bounds the values now is this comparison, whatever bounded them before.
       auto kept = [&] {
-        return "the comparison " + std::string(to_string(op)) + " " + util::format_number(v) +
-               std::string(kKeptByComparison);
+        return RangeReason("the comparison " + std::string(to_string(op)) + " " + util::format_number(v) +
+                               " keeps only the values it accepts",
+                           true);
       };
       if ((op == BinaryOp::gtr || op == BinaryOp::gte) && v >= s.lo)
         s.lo = v, s.lo_open = op == BinaryOp::gtr, s.range_of = kept();

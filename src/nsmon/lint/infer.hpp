@@ -34,12 +34,22 @@ namespace nsmon::lint {
 /// Whether values behave like a counter (only go up) or not.
 enum class ValueKind { unknown, counter, gauge };
 
+/// What bounds a node's values, for messages ("group() is always 1"). `comparison`: a comparison
+/// of the expression itself set the bound (`x > 1`), so a later comparison that the bound already
+/// decides is redundant, not a mistake (`(x > 1) > 0`: promql/always-true at info).
+struct RangeReason {
+  std::string text;
+  bool comparison = false;
+  RangeReason() = default;
+  RangeReason(std::string why, bool by_comparison = false) // NOLINT(google-explicit-constructor): a reason is its text
+      : text(std::move(why)), comparison(by_comparison) {}
+  RangeReason(const char* why) : text(why) {} // NOLINT(google-explicit-constructor)
+  bool empty() const { return text.empty(); }
+  void clear() { *this = {}; }
+};
+
 /// What the linter knows about the result of an expression node. A label is "proved absent"
 /// (Inference::absent) or not known to be; only the former is a finding.
-/// How Shape::range_of ends when a comparison of the expression itself bounds the values: a later
-/// comparison that this bound already decides is redundant, not a mistake (promql/always-true at
-/// info).
-inline constexpr std::string_view kKeptByComparison = " keeps only the values it accepts";
 
 struct Shape {
   bool labels_known = false; ///< no result series carries a label outside `labels`
@@ -72,7 +82,7 @@ struct Shape {
   double lo = -std::numeric_limits<double>::infinity();
   double hi = std::numeric_limits<double>::infinity();
   bool lo_open = false, hi_open = false;
-  std::string range_of;    ///< what bounds the values, for messages ("group() is always 1")
+  RangeReason range_of;    ///< what bounds the values, and whether a comparison of the expression did
   bool count_like = false; ///< the values count series or samples (count, absent): `> 0` is an idiom
   /// Some series may be NaN at times (0/0 of two rates, a quantile of no observations): why.
   std::string nan;
@@ -93,7 +103,7 @@ struct Shape {
   }
   /// Whether `v` lies within [lo, hi].
   bool may_be(double v) const { return (v > lo || (v == lo && !lo_open)) && (v < hi || (v == hi && !hi_open)); }
-  void set_range(double l, double h, std::string why = {}) {
+  void set_range(double l, double h, RangeReason why = {}) {
     lo = l, hi = h, lo_open = hi_open = false, range_of = std::move(why);
   }
   bool bounded() const { return std::isfinite(lo) || std::isfinite(hi); }

@@ -97,8 +97,8 @@ std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<Recordi
       if (!rm.shape.nan.empty() && rm.shape.nan.rfind(rm.name, 0) != 0)
         rm.shape.nan = rm.name + " can be NaN: in its rule, " + rm.shape.nan;
       // Its range, likewise; the rules of one name together take the values of each.
-      if (!rm.shape.range_of.empty() && rm.shape.range_of.rfind(rm.name, 0) != 0)
-        rm.shape.range_of = rm.name + ": in its rule, " + rm.shape.range_of;
+      if (!rm.shape.range_of.empty() && rm.shape.range_of.text.rfind(rm.name, 0) != 0)
+        rm.shape.range_of.text = rm.name + ": in its rule, " + rm.shape.range_of.text;
       if (!seen.insert(rm.name).second) {
         const Shape& other = recorded[rm.name].shape;
         either(rm.shape, other, inf);
