@@ -31,6 +31,11 @@ expect_rc 0
 expect_out "1 not selected"
 run test-rules --run 'down' basic_fail_test.yml
 expect_rc 1
+# Before several files, each stays a file: a repeatable option once took every word after it, and
+# the failing file was read as a second regex.
+run test-rules --run 'down' --run '^nothing' basic_test.yml basic_fail_test.yml
+expect_rc 1
+expect_out "in 2 files"
 
 # --junit: written even when tests fail, one suite per file, one case per test.
 run test-rules --junit report.xml basic_test.yml basic_fail_test.yml

@@ -177,6 +177,15 @@ std::string parse_error_text(const CLI::App& app, const CLI::ParseError& e, cons
   return what + "\nRun '" + path + " --help' for usage.";
 }
 
+// A repeatable option takes one value each time it is given, in every command: CLI11 lets a
+// vector option take every word after it, so `test-rules --run REGEX tests.yml` read the file as
+// a second regex and ran nothing.
+void one_value_per_option(CLI::App& app) {
+  for (CLI::Option* opt : app.get_options([](const CLI::Option* o) { return o->nonpositional(); }))
+    opt->allow_extra_args(false);
+  for (CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) one_value_per_option(*sub);
+}
+
 } // namespace
 
 const catalog::Catalog& Context::catalog() const { return load_catalog(); }
@@ -215,6 +224,7 @@ int main(int argc, char** argv) {
     CLI::App* sub = app.add_subcommand(c.name, c.help);
     if (all || (word && *word == c.name)) defined.push_back({&c, sub, c.define(*sub)});
   }
+  one_value_per_option(app);
   // Before any subcommand runs: the config file and NSMON_* under the flags (--color, ...).
   app.parse_complete_callback([&] {
     for (const auto& d : defined)
