@@ -105,6 +105,7 @@ int run_generate(const SloOptions& o, const Context& ctx) {
   // An error stops everything (exit 2); a lesser finding at or above --fail-on stops the writing,
   // as in gen-dashboards (exit 1).
   const bool spec_fails = report::fails(diags, ctx.report.fail_on);
+  const std::vector<core::Diagnostic> spec_findings = diags;
   check_loaded(std::move(diags), sources, "SLO spec", o.spec, core::Severity::error);
   if (specs.empty()) throw UsageError(o.spec + ": no SLO to generate");
 
@@ -140,7 +141,10 @@ int run_generate(const SloOptions& o, const Context& ctx) {
     return spec_fails ? kFindings : rc;
   }
   if (spec_fails) {
-    print_error("findings at or above --fail-on " + ctx.report.fail_on + " in " + o.spec + ": nothing written");
+    const std::string why =
+        "findings at or above --fail-on " + ctx.report.fail_on + " in " + o.spec + ": nothing written";
+    print_error(why);
+    report_stopped(why, kFindings, spec_findings, sources, ctx.report);
     return kFindings;
   }
   util::write_files_atomic(files);
