@@ -67,6 +67,17 @@ slos:
 $sloth_events" \
   "spec.yml:15:5: error: SLO detector-inference is defined twice (first on line 4): its rule group sloth-slo-sli-recordings-detector-inference would be written twice"
 
+# Fields written without a value (YAML's null, which the parser places at the next token): said
+# at their key, not on the next line.
+refused "slos:
+  - name: a
+    objective:
+    window:
+    sli: {up: {job: neurosymbolic-app}}" \
+  "spec.yml:3:5: error: objective has no value [yaml/type]" "spec.yml:4:5: error: window has no value [yaml/type]"
+refused "service: detector
+slos:" "spec.yml:2:1: error: slos has no value [yaml/type]"
+
 # The traffic guard: below 0 it guards nothing (always true), at .inf the alerts never fire;
 # Prometheus takes either.
 for bad in -5 .inf .nan; do

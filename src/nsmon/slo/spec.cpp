@@ -56,10 +56,12 @@ public:
         y_.report(*root, "yaml/type", "a PrometheusServiceLevel needs a spec");
         return spec;
       }
-      if (!y_.check_mapping(body, {"service", "labels", "sloPlugins", "slos"}, "a PrometheusServiceLevel's spec"))
+      if (!y_.check_mapping(body, {"service", "labels", "sloPlugins", "slos"}, "a PrometheusServiceLevel's spec") ||
+          no_values(body, {"service", "labels", "slos"}))
         return spec;
     } else {
       if (!y_.check_mapping(*root, {"version", "service", "labels", "slos", "slo_plugins"}, "an SLO spec")) return spec;
+      if (no_values(*root, {"version", "service", "labels", "slos"})) return spec;
       std::string version = "nsmon/v1";
       if (auto v = (*root)["version"]) version = y_.string(v, "version").value_or(version);
       if (version == "prometheus/v1") form_ = spec.form = Form::sloth;
@@ -118,6 +120,7 @@ private:
     std::vector<std::string> fields = {"name", "objective", "window", "description", "sli", "min_events_per_hour"};
     if (sloth()) fields = {"name", "objective", "description", "sli", "alerting", "labels", "plugins"};
     if (!y_.check_mapping(n, fields, "an SLO")) return std::nullopt;
+    if (no_values(n, fields)) return std::nullopt;
     Slo s;
     s.span = y_.span(n);
     auto name = n["name"];
@@ -181,6 +184,21 @@ private:
     }
     s.objective = *v;
     s.objective_percent = *v * 100;
+  }
+
+  // A field written without a value (`window:`) is YAML's null, which the parser places where the
+  // next token starts, often on the next line: it is reported at its key.
+  bool no_value(const yaml::Node& map, const std::string& key) {
+    auto v = map[key];
+    if (!v || !v.is_null()) return false;
+    for (auto it = map.begin(); it != map.end(); ++it)
+      if (it->first.is_scalar() && it->first.scalar() == key) y_.report(it->first, "yaml/type", key + " has no value");
+    return true;
+  }
+  bool no_values(const yaml::Node& map, const std::vector<std::string>& keys) {
+    bool any = false;
+    for (const auto& k : keys) any = no_value(map, k) || any;
+    return any;
   }
 
   // The traffic guard: a count of events, 0 for none. Below 0 (or NaN) the guard is always true
