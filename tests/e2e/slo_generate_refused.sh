@@ -78,6 +78,19 @@ refused "slos:
 refused "service: detector
 slos:" "spec.yml:2:1: error: slos has no value [yaml/type]"
 
+# An nsmon spec and a Sloth one in one file: one rule file is written one way (the Sloth SLO
+# got nsmon's rules, silently).
+refused "slos:
+  - name: a
+$up_slo
+---
+version: prometheus/v1
+service: detector
+slos:
+  - name: inference
+$sloth_events" \
+  "spec.yml:9:5: error: this document is a Sloth prometheus/v1 spec, the first an nsmon/v1 spec: the SLOs of one file are generated into one output, one way [yaml/type]"
+
 # The traffic guard: below 0 it guards nothing (always true), at .inf the alerts never fire;
 # Prometheus takes either.
 for bad in -5 .inf .nan; do

@@ -95,10 +95,6 @@ int run_generate(const SloOptions& o, const Context& ctx) {
   const auto& src = sources.add(o.spec, text);
   std::vector<core::Diagnostic> diags;
   std::vector<slo::Spec> specs = slo::load_specs(src, ctx.catalog(), diags);
-  for (const auto& spec : specs)
-    if ((spec.form == slo::Form::sloth_k8s) != (specs.front().form == slo::Form::sloth_k8s))
-      throw UsageError(o.spec + ": PrometheusServiceLevel manifests and other specs in one file (one output "
-                                "cannot be both a PrometheusRule and a rule file)");
   bool loaded = true;
   for (const auto& d : diags) loaded = loaded && d.severity != core::Severity::error;
   if (loaded) lint_generated(specs, ctx, o.policy, diags);

@@ -539,6 +539,19 @@ std::vector<Spec> load_specs(const core::SourceFile& src, const catalog::Catalog
     spec.path = src.path();
     if (!spec.slos.empty()) out.push_back(std::move(spec));
   }
+  // One file gives one output, written one way: nsmon's rules, Sloth's, or PrometheusRules.
+  const auto kind = [](Form f) {
+    return f == Form::nsmon   ? "an nsmon/v1 spec"
+           : f == Form::sloth ? "a Sloth prometheus/v1 spec"
+                              : "a PrometheusServiceLevel";
+  };
+  for (const auto& spec : out)
+    if (spec.form != out.front().form)
+      diags.push_back(core::make_diagnostic("yaml/type", spec.slos.front().span,
+                                            std::string("this document is ") + kind(spec.form) + ", the first " +
+                                                kind(out.front().form) +
+                                                ": the SLOs of one file are generated into one output, one way",
+                                            "one kind of spec per file"));
   // The documents make one rule file, with rule groups named from each SLO (from its Sloth id
   // <service>-<slo>): an SLO defined twice, in one document or in two, writes its groups twice,
   // and Prometheus refuses a rule file that repeats a group name (Sloth refuses a repeated id).
