@@ -1,5 +1,6 @@
 // nsmon slo generate: SLO specs to multi-window, multi-burn-rate rules and the tests that prove them.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <set>
@@ -12,6 +13,7 @@
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/exit_codes.hpp"
+#include "nsmon/lint/cost.hpp"
 #include "nsmon/lint/lint.hpp"
 #include "nsmon/report/report.hpp"
 #include "nsmon/rules/rule_file.hpp"
