@@ -4,6 +4,7 @@ source "$(dirname "$0")/lib.sh"
 printf 'groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n        for: 5 minutes\n' >"$TMP/r.yml"
 run lint-rules --format sarif "$TMP/r.yml"
 expect_rc 1
+/usr/bin/python3 "$SRC/tests/e2e/sarif_check.py" "$TMP/out" || fail "not valid SARIF"
 /usr/bin/python3 - "$TMP/out" "$TMP/r.yml" <<'PY'
 import json, sys
 log = json.load(open(sys.argv[1]))

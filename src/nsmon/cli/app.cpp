@@ -232,6 +232,7 @@ int main(int argc, char** argv) {
   });
 
   const std::vector<std::string> given = args;
+  ReportOptions reporting; // the command's --format, once known (what it stops with)
   try {
     check_subcommand(args);
     std::reverse(args.begin(), args.end()); // CLI11 takes a reversed vector
@@ -241,7 +242,7 @@ int main(int argc, char** argv) {
       const CLI::App* inner = d.cmd;
       while (!inner->get_subcommands().empty()) inner = inner->get_subcommands().front();
       Context ctx{*inner, d.row->reads_settings ? settings_for(*inner) : config::Settings(), {}};
-      ctx.report = report_options(*inner, ctx.settings, ctx.color(1));
+      ctx.report = reporting = report_options(*inner, ctx.settings, ctx.color(1));
       return d.run(ctx);
     }
     return kUsage; // require_subcommand(1) makes this unreachable
@@ -256,6 +257,7 @@ int main(int argc, char** argv) {
     return kUsage;
   } catch (const Error& e) {
     print_error(e.what());
+    report_stopped(e, exit_code_for(e), reporting);
     return exit_code_for(e);
   }
 }

@@ -91,22 +91,6 @@ std::unique_ptr<Loaded> read_inputs(const LintOptions& o) {
   return loaded;
 }
 
-/// The checks' findings and the loaders', each under the same `# nsmon disable` comments and
-/// policy, sorted, with the summary's counts.
-std::unique_ptr<report::Report> check(Loaded& loaded, const lint::Options& options,
-                                      std::vector<lint::RuleCost>& costs) {
-  auto report = std::make_unique<report::Report>();
-  report->findings = lint::run(loaded.input, options, &costs);
-  lint::drop_disjoint_duplicates(loaded.diags, loaded.input, options);
-  lint::apply_policy(loaded.diags, loaded.input.rule_files, options.policy);
-  report->findings.reserve(report->findings.size() + loaded.diags.size());
-  report->findings.insert(report->findings.end(), std::make_move_iterator(loaded.diags.begin()),
-                          std::make_move_iterator(loaded.diags.end()));
-  core::sort_diagnostics(report->findings);
-  report::describe_files(*report, loaded.files, loaded.rules);
-  return report;
-}
-
 /// --prometheus: the server's findings on the same rules, under the same comments and policy,
 /// without those that repeat an offline finding; what was asked goes to the summary's facts. The
 /// server's count of each rule's samples joins `costs`, and judges them in place of the estimate.
@@ -176,7 +160,7 @@ int run_lint(LintOptions& o, const Context& ctx) {
   auto loaded = read_inputs(o);
   // Check the whole input at once: rules are judged against each other and the config.
   std::vector<lint::RuleCost> costs;
-  auto report = check(*loaded, options, costs);
+  auto report = lint_loaded(*loaded, options, costs);
   // With --prometheus, what the server knows of the same selectors (one error if it is down).
   check_online(o, ctx, *loaded, options, *report, costs);
   if (o.cost) show_costs(costs, ctx.report, *report);

@@ -1,5 +1,6 @@
 // nsmon slo generate: SLO specs to multi-window, multi-burn-rate rules and the tests that prove them.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <set>
@@ -7,10 +8,12 @@
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
 #include "nsmon/cli/defaults.hpp"
+#include "nsmon/cli/rule_inputs.hpp"
 #include "nsmon/core/checks.hpp"
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/exit_codes.hpp"
+#include "nsmon/lint/cost.hpp"
 #include "nsmon/lint/lint.hpp"
 #include "nsmon/report/report.hpp"
 #include "nsmon/rules/rule_file.hpp"
@@ -39,34 +42,53 @@ std::string relative_to(const std::string& file, const std::string& from_file) {
   return fs::absolute(file).lexically_normal().lexically_relative(base.lexically_normal()).string();
 }
 
-// The generated rules must pass lint-rules with the same catalog (a Sloth query naming a metric
-// the catalog lacks, a typo'd label): its errors are the spec's, at the SLO they come from.
+// The generated rule file must pass lint-rules, run as it runs on a file (the same checks, policy
+// and catalog): its errors (a Sloth query naming a metric the catalog lacks, a template that does
+// not parse, two SLOs writing one group) are the spec's, at the SLO whose group they are in.
+//
+// A matcher the catalog contradicts (a label the metric lacks, a value outside its fixed set) is
+// slo/label, an error, in both kinds of spec: in an SLI it empties the errors or the total, and the
+// burn-rate alerts never fire. lint-rules says it of any rule as a warning; nsmon's specs say it
+// at the selector (slo/label), Sloth's, whose queries only their generated rules read, here.
 void lint_generated(const std::vector<slo::Spec>& specs, const Context& ctx, const std::string& policy_path,
                     std::vector<core::Diagnostic>& diags) {
   lint::Options options;
   options.policy = read_policy(policy_path);
   const catalog::Catalog cat = with_externals(ctx.catalog(), options.policy);
   options.catalog = &cat;
+  Loaded loaded;
+  InputReader(loaded).rule_file("<generated>", slo::rules_yaml(specs));
+  std::vector<lint::RuleCost> costs;
+  const auto found = lint_loaded(loaded, options, costs)->findings;
+  // The SLO and spec of each group, in the order the groups are written (a PrometheusRule's too).
+  std::vector<std::pair<const slo::Spec*, const slo::Slo*>> owners;
   for (const auto& spec : specs)
-    for (const auto& s : spec.slos) {
-      slo::Spec one = spec;
-      one.slos = {s};
-      core::SourceSet generated;
-      std::vector<core::Diagnostic> found;
-      lint::Input input;
-      input.rule_files.push_back(rules::load_rule_file(generated.add("<generated>", slo::rules_yaml({one})), found));
-      for (auto& d : lint::run(input, options)) found.push_back(std::move(d));
-      std::set<std::string> seen; // one finding per message: the 8 windows repeat each
-      for (const auto& d : found)
-        if (d.severity == core::Severity::error && seen.insert(d.message).second)
-          diags.push_back({core::Severity::error,
-                           s.span,
-                           d.check,
-                           "SLO " + s.name + ": a generated rule would fail lint-rules: " + d.message,
-                           d.suggestion,
-                           {},
-                           {}});
+    for (const auto& s : spec.slos)
+      for (std::size_t i = 0; i < slo::rule_groups(spec, s).size(); ++i) owners.emplace_back(&spec, &s);
+  const auto& groups = loaded.input.rule_files.front().groups;
+  std::set<std::pair<const slo::Slo*, std::string>> seen; // one finding per message: the 8 windows repeat each
+  for (const auto& d : found) {
+    if (owners.empty()) break;
+    std::size_t g = 0;
+    while (g + 1 < groups.size() && groups[g + 1].span.line <= d.span.line) ++g;
+    const auto [spec, slo] = owners[std::min(g, owners.size() - 1)];
+    const bool matcher = d.check == "catalog/unknown-label" || d.check == "catalog/unknown-label-value";
+    if (matcher ? spec->form == slo::Form::nsmon : d.severity < core::Severity::error) continue;
+    if (!seen.insert({slo, std::string(d.check.id()) + d.message}).second) continue;
+    if (matcher) {
+      diags.push_back(
+          core::make_diagnostic("slo/label", slo->span, "SLO " + slo->name + ": " + d.message, d.suggestion));
+      continue;
     }
+    const std::string rule = d.rule.empty() ? "" : " (" + d.rule + ")";
+    diags.push_back({d.severity,
+                     slo->span,
+                     d.check,
+                     "SLO " + slo->name + ": a generated rule" + rule + " would fail lint-rules: " + d.message,
+                     d.suggestion,
+                     {},
+                     {}});
+  }
 }
 
 int run_generate(const SloOptions& o, const Context& ctx) {
@@ -75,16 +97,13 @@ int run_generate(const SloOptions& o, const Context& ctx) {
   const auto& src = sources.add(o.spec, text);
   std::vector<core::Diagnostic> diags;
   std::vector<slo::Spec> specs = slo::load_specs(src, ctx.catalog(), diags);
-  for (const auto& spec : specs)
-    if ((spec.form == slo::Form::sloth_k8s) != (specs.front().form == slo::Form::sloth_k8s))
-      throw UsageError(o.spec + ": PrometheusServiceLevel manifests and other specs in one file (one output "
-                                "cannot be both a PrometheusRule and a rule file)");
   bool loaded = true;
   for (const auto& d : diags) loaded = loaded && d.severity != core::Severity::error;
   if (loaded) lint_generated(specs, ctx, o.policy, diags);
   // An error stops everything (exit 2); a lesser finding at or above --fail-on stops the writing,
   // as in gen-dashboards (exit 1).
   const bool spec_fails = report::fails(diags, ctx.report.fail_on);
+  const std::vector<core::Diagnostic> spec_findings = diags;
   check_loaded(std::move(diags), sources, "SLO spec", o.spec, core::Severity::error);
   if (specs.empty()) throw UsageError(o.spec + ": no SLO to generate");
 
@@ -120,7 +139,10 @@ int run_generate(const SloOptions& o, const Context& ctx) {
     return spec_fails ? kFindings : rc;
   }
   if (spec_fails) {
-    print_error("findings at or above --fail-on " + ctx.report.fail_on + " in " + o.spec + ": nothing written");
+    const std::string why =
+        "findings at or above --fail-on " + ctx.report.fail_on + " in " + o.spec + ": nothing written";
+    print_error(why);
+    report_stopped(why, kFindings, spec_findings, sources, ctx.report);
     return kFindings;
   }
   util::write_files_atomic(files);
@@ -147,10 +169,13 @@ constexpr const char* kSloHelp = R"(Spec (rules/slos.yml), nsmon's own format:
       objective: 0.999
       sli: {up: {job: neurosymbolic-app}}
 
-Checked with positions: objective in (0, 1), window between 1d and 1y, metrics, labels and values
-in the catalog, the latency threshold one of the histogram's bucket bounds, errors a subset of
-the total's events. The generated rules must pass lint-rules with the same catalog (--policy for
-its policy file, e.g. external: [unifipoller_] for another exporter's metrics).
+Checked with positions: objective in (0, 1), window between 1d and 1y, min_events_per_hour a
+count of 0 or more, each SLO named once in the file (its rule group is named from it), label
+and annotation names Prometheus 2.x reads, metrics, labels and values in the catalog, the
+latency threshold one of the histogram's bucket bounds, errors a subset of the total's events.
+The generated rules must pass lint-rules with the same catalog, with no error (--policy for its
+policy file, e.g. external: [unifipoller_] for another exporter's metrics); a matcher the
+catalog contradicts is slo/label, an error, in Sloth's queries as in nsmon's selectors.
 
 Rules (per SLO): slo:sli_error:ratio_rate<w> for 5m, 30m, 1h, 2h, 6h, 1d, 3d, and the SLO window's
 averaged from the 5m one (never raw series over the whole window); slo:sli_total:rate<w> for the

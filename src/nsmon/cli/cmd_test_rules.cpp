@@ -77,6 +77,17 @@ nlohmann::ordered_json show_alert_paths(const std::vector<ruletest::TestResult>&
   return out;
 }
 
+// --junit when the tests could not run (an invalid or unreadable input, exit 2): a runner that
+// reads the file still gets a document, whose one testcase errors with what stopped the run and
+// the findings that made the input invalid.
+void write_junit_stopped(const std::string& path, const Error& e, const std::vector<std::string>& files) {
+  std::string error = std::string(e.what()) + "\n";
+  if (const auto* invalid = dynamic_cast<const InvalidInput*>(&e))
+    for (const auto& d : invalid->findings) error += core::render_text(d, *invalid->sources, false);
+  report::JUnitCase input{"load the tests", 0, false, {}, error};
+  util::write_files_atomic({{path, report::render_junit({{util::join(files, " "), {input}}})}});
+}
+
 int run_test_rules(const TestRulesOptions& o, const Context& ctx) {
   if (o.files.empty()) throw UsageError("nothing to test: give one or more rule unit-test files (promtool's format)");
   ruletest::RunOptions options;
@@ -301,7 +312,14 @@ Run define_test_rules(CLI::App& cmd) {
                     config::find_key("test_rules.prometheus_version")->fallback +
                     ", Debian 12's); both: each, and the tests whose verdict changes");
   cmd.footer(std::string(kTestRulesHelp) + "\n\n" + exit_codes_help({kOk, kFindings, kUsage}));
-  return [o](const Context& ctx) { return run_test_rules(*o, ctx); };
+  return [o](const Context& ctx) {
+    try {
+      return run_test_rules(*o, ctx);
+    } catch (const Error& e) {
+      if (!o->junit.empty()) write_junit_stopped(o->junit, e, o->files);
+      throw;
+    }
+  };
 }
 
 } // namespace nsmon::cli

@@ -68,8 +68,33 @@ void print_diagnostics(std::vector<core::Diagnostic> diags, const core::SourceSe
 void check_loaded(std::vector<core::Diagnostic> diags, const core::SourceSet& sources, const std::string& what,
                   const std::string& path, core::Severity fatal) {
   bool failed = std::any_of(diags.begin(), diags.end(), [&](const auto& d) { return d.severity >= fatal; });
-  print_diagnostics(std::move(diags), sources);
-  if (failed) throw UsageError("the " + what + " " + path + " is invalid");
+  print_diagnostics(diags, sources);
+  if (!failed) return;
+  // The files the findings quote, copied: the loader's sources end with the scope that throws.
+  auto quoted = std::make_shared<core::SourceSet>();
+  for (const auto& d : diags)
+    if (const core::SourceFile* f = sources.find(d.span.file.str()); f && !quoted->find(f->path()))
+      quoted->add(f->path(), std::string(f->text()));
+  throw InvalidInput("the " + what + " " + path + " is invalid", std::move(diags), std::move(quoted));
+}
+
+void report_stopped(const std::string& why, int exit_code, const std::vector<core::Diagnostic>& findings,
+                    const core::SourceSet& sources, const ReportOptions& o) {
+  if (o.format != "sarif") return;
+  report::Report report;
+  report.findings = findings;
+  core::sort_diagnostics(report.findings);
+  report.stopped = why;
+  report.stopped_exit_code = exit_code;
+  std::cout << report::render_sarif(report, sources);
+  std::cout.flush();
+}
+
+void report_stopped(const Error& e, int exit_code, const ReportOptions& o) {
+  static const core::SourceSet none;
+  const auto* invalid = dynamic_cast<const InvalidInput*>(&e);
+  report_stopped(e.what(), exit_code, invalid ? invalid->findings : std::vector<core::Diagnostic>{},
+                 invalid && invalid->sources ? *invalid->sources : none, o);
 }
 
 } // namespace nsmon::cli

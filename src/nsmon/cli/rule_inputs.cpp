@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <iterator>
 #include <optional>
 #include <set>
 
@@ -126,6 +127,22 @@ void InputReader::config(const std::string& path) {
   out_.input.config = rules::load_config(src, out_.diags);
   ++out_.files;
   for (const auto& p : rules::resolve_rule_files(*out_.input.config, out_.diags)) rule_file(p);
+}
+
+/// The checks' findings and the loaders', each under the same `# nsmon disable` comments and
+/// policy, sorted, with the summary's counts.
+std::unique_ptr<report::Report> lint_loaded(Loaded& loaded, const lint::Options& options,
+                                            std::vector<lint::RuleCost>& costs) {
+  auto report = std::make_unique<report::Report>();
+  report->findings = lint::run(loaded.input, options, &costs);
+  lint::drop_disjoint_duplicates(loaded.diags, loaded.input, options);
+  lint::apply_policy(loaded.diags, loaded.input.rule_files, options.policy);
+  report->findings.reserve(report->findings.size() + loaded.diags.size());
+  report->findings.insert(report->findings.end(), std::make_move_iterator(loaded.diags.begin()),
+                          std::make_move_iterator(loaded.diags.end()));
+  core::sort_diagnostics(report->findings);
+  report::describe_files(*report, loaded.files, loaded.rules);
+  return report;
 }
 
 std::string InputReader::identity(const std::string& path) {

@@ -2,6 +2,7 @@
 // Rule files and prometheus.yml read from disk for the commands that take them (lint-rules,
 // lint-alertmanager --rules/--config): directories stand for their YAML files, a file named twice
 // is read once, a config brings its rule_files.
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/source.hpp"
 #include "nsmon/lint/lint.hpp"
+#include "nsmon/report/report.hpp"
 
 namespace nsmon::cli {
 
@@ -34,13 +36,20 @@ public:
   void rule_file(const std::string& path);
   /// prometheus.yml and the rule files its rule_files name.
   void config(const std::string& path);
+  /// A rule file's text, read or made elsewhere (slo generate's rules), under the name `path`.
+  void rule_file(const std::string& path, std::string text);
 
 private:
-  void rule_file(const std::string& path, std::string text);
   static std::string identity(const std::string& path);
 
   Loaded& out_;
   std::set<std::string> seen_;
 };
+
+/// lint-rules' checks of what was read: the checks' findings and the loaders', each under the same
+/// `# nsmon disable` comments and policy, sorted, with the summary's counts (what lint-rules
+/// reports offline).
+std::unique_ptr<report::Report> lint_loaded(Loaded& loaded, const lint::Options& options,
+                                            std::vector<lint::RuleCost>& costs);
 
 } // namespace nsmon::cli

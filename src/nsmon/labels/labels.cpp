@@ -7,6 +7,20 @@
 
 namespace nsmon::labels {
 
+bool is_legacy_metric_name(std::string_view s) {
+  if (s.empty()) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || (i && c >= '0' && c <= '9');
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool is_legacy_label_name(std::string_view s) {
+  return is_legacy_metric_name(s) && s.find(':') == std::string_view::npos;
+}
+
 const std::string& get(const Labels& ls, std::string_view name) {
   static const std::string empty;
   for (const auto& [n, v] : ls)

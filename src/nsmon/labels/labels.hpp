@@ -23,6 +23,11 @@ namespace nsmon::labels {
 /// A label set sorted by name, without duplicate names.
 using Labels = std::vector<std::pair<std::string, std::string>>;
 
+/// Whether a name is a valid metric name in the classic (Prometheus 2.x) character set.
+bool is_legacy_metric_name(std::string_view s);
+/// Whether a name is a valid label name in the classic (Prometheus 2.x) character set.
+bool is_legacy_label_name(std::string_view s);
+
 /// The value of `name` in `ls`, or "" when absent.
 const std::string& get(const Labels& ls, std::string_view name);
 /// Sets `name` to `value`, keeping `ls` sorted (an existing value is replaced).

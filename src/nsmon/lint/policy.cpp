@@ -3,7 +3,7 @@
 #include <set>
 
 #include "nsmon/core/yaml.hpp"
-#include "nsmon/rules/rule_file.hpp"
+#include "nsmon/labels/labels.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::lint {
@@ -26,7 +26,7 @@ public:
     const yaml::Node& r = *root;
     if (auto n = r["severity_label"]) {
       if (auto s = y_.string(n, "severity_label")) {
-        if (rules::is_legacy_label_name(*s)) p.severity_label = *s;
+        if (labels::is_legacy_label_name(*s)) p.severity_label = *s;
         else y_.report(n, "policy-file/value", "severity_label '" + *s + "' is not a valid label name");
       }
     }
@@ -56,7 +56,7 @@ private:
     for (const auto& item : n) {
       auto s = y_.string(item, std::string(what) + " entries");
       if (!s) continue;
-      if (label_names && !rules::is_legacy_label_name(*s))
+      if (label_names && !labels::is_legacy_label_name(*s))
         y_.report(item, "policy-file/value", "'" + *s + "' is not a valid annotation name");
       else out.push_back(*s);
     }

@@ -12,6 +12,9 @@ struct JUnitCase {
   double seconds = 0;
   bool skipped = false;
   std::vector<core::Diagnostic> failures;
+  /// Why it could not run (an invalid input), its first line the summary: an <error> element,
+  /// counted in the suite's errors.
+  std::string error;
 };
 
 /// A suite: the tests of one file.

@@ -227,6 +227,14 @@ std::string render_sarif(const Report& report, const core::SourceSet& sources) {
   json driver = {{"name", "nsmon"}, {"version", NSMON_VERSION}, {"rules", std::move(rules)}};
   json run = {
       {"tool", {{"driver", std::move(driver)}}}, {"columnKind", "unicodeCodePoints"}, {"results", std::move(results)}};
+  // A run that stopped: SARIF's way to say the results are not all there is (its appendix on
+  // incomplete result sets): an unsuccessful invocation with the reason as an error notification.
+  if (!report.stopped.empty())
+    run["invocations"] =
+        json::array({{{"executionSuccessful", false},
+                      {"exitCode", report.stopped_exit_code},
+                      {"toolExecutionNotifications",
+                       json::array({{{"level", "error"}, {"message", {{"text", report.stopped}}}}})}}});
   json doc = {
       {"$schema", "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemata/sarif-schema-2.1.0.json"},
       {"version", "2.1.0"},

@@ -17,14 +17,16 @@
 // are computed in `ruletest/summary.*` (JUnit written by `report/junit.*`); cli only wires.
 //
 // Inputs a command needs before it can run (the catalog, the config file, a policy) go through
-// `cli::check_loaded`: findings on stderr, then `UsageError`. Failures are exceptions, caught once
-// in `cli::main`, printed by `print_error` ("nsmon: error: ...") and given their code by
-// `exit_code_for` (`core/exit_codes.hpp`): the fault decides, never the subcommand — `Error` and
-// `UsageError` (usage, an unreadable or invalid input) 2, `ServerError` (`http::TransportError`,
-// `promapi::BadAnswer`, a scrape answered with another status than 200:
-// `promapi::ScrapeStatusError`) 3. The codes and their meanings are `kExitCodeMeanings`; README's
-// table and every `--help` list them (`exit_codes_help({kOk, kFindings, kUsage})` in a subcommand's
-// footer), and `e2e.exit_codes_documented` compares them.
+// `cli::check_loaded`: findings on stderr, then `cli::InvalidInput` (a `UsageError` that carries
+// them). A command asked for SARIF that stops on an error still writes a SARIF log
+// (`cli::report_stopped`): the run's invocation unsuccessful, with the error and its exit code,
+// and the findings that stopped it as results; test-rules writes its --junit file likewise. Failures are exceptions,
+// caught once in `cli::main`, printed by `print_error` ("nsmon: error: ...") and given their code by `exit_code_for`
+// (`core/exit_codes.hpp`): the fault decides, never the subcommand — `Error` and `UsageError` (usage, an unreadable or
+// invalid input) 2, `ServerError` (`http::TransportError`, `promapi::BadAnswer`, a scrape answered with another status
+// than 200: `promapi::ScrapeStatusError`) 3. The codes and their meanings are `kExitCodeMeanings`; README's table and
+// every `--help` list them (`exit_codes_help({kOk, kFindings, kUsage})` in a subcommand's footer), and
+// `e2e.exit_codes_documented` compares them.
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -55,6 +57,11 @@ struct Report {
   /// A command's own results, written by json after the summary under their key ("cases": the
   /// verdicts of routes test --cases); the other formats leave them out.
   std::vector<std::pair<std::string, nlohmann::ordered_json>> details;
+  /// Why the command stopped before it could report (an input it could not read or use), with its
+  /// exit code; empty for a run that finished. SARIF says so in its invocation, the findings that
+  /// stopped it being the results, so that a runner asked for SARIF still gets a document.
+  std::string stopped;
+  int stopped_exit_code = 0;
 };
 
 /// "1 file", "2 files".

@@ -9,26 +9,13 @@
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/yaml.hpp"
 #include "nsmon/gotemplate/check.hpp"
+#include "nsmon/labels/labels.hpp"
 #include "nsmon/text/duration.hpp"
 #include "nsmon/text/go.hpp"
 #include "nsmon/util/parallel.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::rules {
-
-bool is_legacy_metric_name(std::string_view s) {
-  if (s.empty()) return false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || (i && c >= '0' && c <= '9');
-    if (!ok) return false;
-  }
-  return true;
-}
-
-bool is_legacy_label_name(std::string_view s) {
-  return is_legacy_metric_name(s) && s.find(':') == std::string_view::npos;
-}
 
 const gotemplate::TemplateInfo& KeyValue::tmpl() const {
   static const gotemplate::TemplateInfo none;
@@ -256,7 +243,7 @@ private:
       if (k.empty() || !text::go::valid_utf8(k) || (!annotations && k == "__name__"))
         add(kv.key.span, "rules/label-name", "invalid " + what + " name: " + text::go::quote(k) + kv.key.anchor_note(),
             group, rule);
-      else if (!is_legacy_label_name(k)) {
+      else if (!labels::is_legacy_label_name(k)) {
         // Valid since Prometheus 3.0: the milder variant, a warning.
         auto& d = add(kv.key.span, "rules/label-name",
                       "'" + k + "' is not a valid " + what +
@@ -382,7 +369,7 @@ private:
       else if (!text::go::valid_utf8(name))
         add(r.name.span, "rules/record-name",
             "invalid recording rule name: " + text::go::quote(name) + r.name.anchor_note(), group, name);
-      else if (!is_legacy_metric_name(name)) {
+      else if (!labels::is_legacy_metric_name(name)) {
         // Valid since Prometheus 3.0: the milder variant, a warning.
         auto& d =
             add(r.name.span, "rules/record-name",

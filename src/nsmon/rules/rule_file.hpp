@@ -104,9 +104,4 @@ struct RuleFile {
 /// Findings are appended to `diags`; whatever could be read is returned.
 RuleFile load_rule_file(const core::SourceFile& src, std::vector<core::Diagnostic>& diags);
 
-/// Whether a name is a valid metric name in the classic (Prometheus 2.x) character set.
-bool is_legacy_metric_name(std::string_view s);
-/// Whether a name is a valid label name in the classic (Prometheus 2.x) character set.
-bool is_legacy_label_name(std::string_view s);
-
 } // namespace nsmon::rules

@@ -26,8 +26,12 @@ std::string num(double v) {
   return buf;
 }
 
-// A YAML single-quoted scalar (PromQL uses double quotes; a ' is doubled).
+// A YAML single-quoted scalar (PromQL uses double quotes; a ' is doubled), or, for a text with a
+// control character (a line break would be folded into a space), double-quoted with Go's escapes,
+// which are YAML's.
 std::string sq(const std::string& s) {
+  for (char c : s)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return text::go::quote(s);
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
   return out + "'";
@@ -59,7 +63,7 @@ std::string error_ratio(const Slo& s, const std::string& w) {
            "_count[" + w + "]))";
   case Slo::Kind::up: {
     std::string sel;
-    for (const auto& [k, v] : s.up_labels) sel += (sel.empty() ? "" : ", ") + k + "=\"" + v + "\"";
+    for (const auto& [k, v] : s.up_labels) sel += (sel.empty() ? "" : ", ") + k + "=" + text::go::quote(v);
     return "1 - avg(avg_over_time(up{" + sel + "}[" + w + "]))";
   }
   case Slo::Kind::raw: return render_window(s.raw_error_ratio, w);
@@ -101,7 +105,8 @@ std::string flow(const std::map<std::string, std::string>& m) {
   return "{" + out + "}";
 }
 
-std::string sel(const std::string& metric, const Slo& s) { return metric + "{slo=\"" + s.name + "\"}"; }
+// A value in PromQL (and in a test's series notation): Go's quoting, which both read back.
+std::string sel(const std::string& metric, const Slo& s) { return metric + "{slo=" + text::go::quote(s.name) + "}"; }
 
 std::int64_t ms_of(const char* w) { return *text::parse_duration(w); }
 
@@ -142,6 +147,10 @@ double factor(const BurnRate& b, const Slo& s) {
   return b.budget * static_cast<double>(s.window_ms) / static_cast<double>(ms_of(b.long_window));
 }
 
+std::vector<std::string> rule_groups(const Spec& spec, const Slo& s) {
+  return spec.form == Form::nsmon ? std::vector<std::string>{"slo-" + s.name} : sloth_groups(spec, s);
+}
+
 std::vector<std::string> alert_names(const Slo& s) {
   std::string base = s.alert_name.empty() ? camel(s.name) + "SLO" : s.alert_name;
   std::vector<std::string> out;
@@ -156,7 +165,7 @@ std::string own_groups(const Spec& spec) {
   for (const auto& s : spec.slos) {
     const auto labels = flow(slo_labels(spec, s));
     const double budget = 1 - s.objective;
-    o += "  - name: slo-" + s.name + "\n    rules:\n";
+    o += "  - name: " + rule_groups(spec, s).front() + "\n    rules:\n";
     std::string slo_window = window_text(s.window_ms);
     for (const char* w : kWindows)
       o += std::string("      - record: slo:sli_error:ratio_rate") + w + "\n        expr: " + sq(error_ratio(s, w)) +
@@ -222,7 +231,7 @@ struct Series {
 
 std::string series_text(const std::string& name, const std::map<std::string, std::string>& l) {
   std::string out;
-  for (const auto& [k, v] : l) out += (out.empty() ? "" : ", ") + k + "=\"" + v + "\"";
+  for (const auto& [k, v] : l) out += (out.empty() ? "" : ", ") + k + "=" + text::go::quote(v);
   return name + "{" + out + "}";
 }
 
@@ -591,7 +600,7 @@ struct SloSeries {
 
 SloSeries series_of(const Spec& spec, const Slo& s) {
   if (spec.form == Form::nsmon)
-    return {"{slo=\"" + s.name + "\"}", "slo:error_budget:remaining", util::join(alert_names(s), ", "),
+    return {"{slo=" + text::go::quote(s.name) + "}", "slo:error_budget:remaining", util::join(alert_names(s), ", "),
             window_text(s.window_ms)};
   return {"{sloth_id=\"" + spec.service + "-" + s.name + "\"}", "slo:period_error_budget_remaining:ratio",
           s.alert_name + " (page and ticket)", text::format_duration(s.window_ms)};

@@ -27,6 +27,10 @@ std::string rule_number(double v);
 /// Sloth's specs get Sloth's rules instead (sloth.hpp). Several specs (documents) make one file.
 std::string rules_yaml(const std::vector<Spec>& specs);
 
+/// The names of the rule groups an SLO's rules are written in, in order: slo-<name> for nsmon's
+/// specs, Sloth's groups (sloth_groups) for Sloth's.
+std::vector<std::string> rule_groups(const Spec& spec, const Slo& s);
+
 /// The alert names of one SLO, in burn_rates() order.
 std::vector<std::string> alert_names(const Slo& s);
 

@@ -6,6 +6,7 @@
 #include <re2/re2.h>
 
 #include "nsmon/core/yaml.hpp"
+#include "nsmon/labels/labels.hpp"
 #include "nsmon/promql/parser.hpp"
 #include "nsmon/slo/generate.hpp"
 #include "nsmon/slo/sloth.hpp"
@@ -47,18 +48,20 @@ public:
           m && y_.check_mapping(m, {"name", "namespace", "labels", "annotations"}, "metadata")) {
         if (auto n = m["name"]) spec.k8s_name = y_.string(n, "name").value_or("");
         if (auto n = m["namespace"]) spec.k8s_namespace = y_.string(n, "namespace").value_or("");
-        if (auto l = m["labels"]) spec.k8s_labels = labels(l, "labels");
-        if (auto l = m["annotations"]) spec.k8s_annotations = labels(l, "annotations");
+        if (auto l = m["labels"]) spec.k8s_labels = labels(l, "labels", Names::kubernetes);
+        if (auto l = m["annotations"]) spec.k8s_annotations = labels(l, "annotations", Names::kubernetes);
       }
       body = (*root)["spec"];
       if (!body) {
         y_.report(*root, "yaml/type", "a PrometheusServiceLevel needs a spec");
         return spec;
       }
-      if (!y_.check_mapping(body, {"service", "labels", "sloPlugins", "slos"}, "a PrometheusServiceLevel's spec"))
+      if (!y_.check_mapping(body, {"service", "labels", "sloPlugins", "slos"}, "a PrometheusServiceLevel's spec") ||
+          no_values(body, {"service", "labels", "slos"}))
         return spec;
     } else {
       if (!y_.check_mapping(*root, {"version", "service", "labels", "slos", "slo_plugins"}, "an SLO spec")) return spec;
+      if (no_values(*root, {"version", "service", "labels", "slos"})) return spec;
       std::string version = "nsmon/v1";
       if (auto v = (*root)["version"]) version = y_.string(v, "version").value_or(version);
       if (version == "prometheus/v1") form_ = spec.form = Form::sloth;
@@ -71,28 +74,23 @@ public:
     if (auto s = body["service"]) spec.service = y_.string(s, "service").value_or("");
     else if (sloth()) y_.report(body, "slo/objective", "a Sloth spec needs a service");
     if (sloth()) valid_name(body["service"], spec.service, "service");
-    if (auto l = body["labels"]) spec.labels = labels(l, "labels");
+    if (auto l = body["labels"]) spec.labels = labels(l, "labels", Names::rule_label);
     auto list = body["slos"];
     if (!list || !list.is_sequence() || (sloth() && list.size() == 0)) {
       y_.report(list ? list : body, "yaml/type", "slos must be a list of SLOs");
       return spec;
     }
-    std::map<std::string, core::Span> ids;
     for (const auto& n : list)
-      if (auto s = slo(n)) {
-        if (sloth() && !ids.emplace(s->name, s->span).second)
-          y_.report(n["name"], "slo/objective",
-                    "SLO " + s->name +
-                        " is defined twice in this document (Sloth "
-                        "refuses a repeated id " +
-                        spec.service + "-" + s->name + ")");
-        spec.slos.push_back(std::move(*s));
-      }
+      if (auto s = slo(n)) spec.slos.push_back(std::move(*s));
     return spec;
   }
 
 private:
-  std::map<std::string, std::string> labels(const yaml::Node& n, const std::string& what) {
+  // What the names of a mapping become: a generated rule's labels or annotations, the matchers of
+  // a selector, or a Kubernetes object's metadata (whose names are Kubernetes', not Prometheus's).
+  enum class Names { rule_label, annotation, matcher, kubernetes };
+
+  std::map<std::string, std::string> labels(const yaml::Node& n, const std::string& what, Names names) {
     std::map<std::string, std::string> out;
     if (!n.is_map()) {
       y_.report(n, "yaml/type", what + " must be a mapping of label names to values");
@@ -104,8 +102,15 @@ private:
       if (!k || !v) continue;
       if (sloth() && v->empty())
         y_.report(it->second, "yaml/type", what + " " + *k + " has an empty value (Sloth refuses it)");
-      if (sloth() && what == "labels" && (k->empty() || *k == "__name__"))
-        y_.report(it->first, "yaml/type", "'" + *k + "' cannot be a rule label");
+      // promtool 2.42 refuses a rule whose label or annotation name is not a 2.x name (Prometheus 3
+      // reads UTF-8 names, lint-rules warns), and __name__ as a rule's label; in a selector such a
+      // name does not parse.
+      if (names == Names::rule_label && *k == "__name__")
+        y_.report(it->first, "rules/label-name", "'" + *k + "' cannot be a rule label");
+      else if (names != Names::kubernetes && !labels::is_legacy_label_name(*k))
+        y_.report(it->first, "rules/label-name",
+                  "'" + *k + "' is not a label name Prometheus 2.x reads (letters, digits and _, not starting with a " +
+                      "digit): promtool 2.42 refuses the generated rules");
       out[*k] = *v;
     }
     return out;
@@ -115,6 +120,7 @@ private:
     std::vector<std::string> fields = {"name", "objective", "window", "description", "sli", "min_events_per_hour"};
     if (sloth()) fields = {"name", "objective", "description", "sli", "alerting", "labels", "plugins"};
     if (!y_.check_mapping(n, fields, "an SLO")) return std::nullopt;
+    if (no_values(n, fields)) return std::nullopt;
     Slo s;
     s.span = y_.span(n);
     auto name = n["name"];
@@ -125,7 +131,7 @@ private:
     s.name = y_.string(name, "name").value_or("");
     if (sloth()) valid_name(name, s.name, "name");
     if (auto p = n["plugins"]) y_.report(p, "yaml/type", "Sloth's SLO plugins are not supported by nsmon");
-    if (auto l = n["labels"]) s.labels = labels(l, "labels");
+    if (auto l = n["labels"]) s.labels = labels(l, "labels", Names::rule_label);
     if (auto d = n["description"]) s.description = y_.string(d, "description").value_or("");
     objective(n, s);
     if (auto w = n["window"]) {
@@ -141,7 +147,7 @@ private:
               .severity = core::Severity::warning;
       }
     }
-    if (auto g = n["min_events_per_hour"]) s.min_events_per_hour = y_.number(g, "min_events_per_hour").value_or(0);
+    if (auto g = n["min_events_per_hour"]) min_events(g, s);
     auto sli = n["sli"];
     if (!sli || !sli.is_map()) {
       y_.report(sli ? sli : n, "yaml/type", "an SLO needs an sli");
@@ -178,6 +184,36 @@ private:
     }
     s.objective = *v;
     s.objective_percent = *v * 100;
+  }
+
+  // A field written without a value (`window:`) is YAML's null, which the parser places where the
+  // next token starts, often on the next line: it is reported at its key.
+  bool no_value(const yaml::Node& map, const std::string& key) {
+    auto v = map[key];
+    if (!v || !v.is_null()) return false;
+    for (auto it = map.begin(); it != map.end(); ++it)
+      if (it->first.is_scalar() && it->first.scalar() == key) y_.report(it->first, "yaml/type", key + " has no value");
+    return true;
+  }
+  bool no_values(const yaml::Node& map, const std::vector<std::string>& keys) {
+    bool any = false;
+    for (const auto& k : keys) any = no_value(map, k) || any;
+    return any;
+  }
+
+  // The traffic guard: a count of events, 0 for none. Below 0 (or NaN) the guard is always true
+  // and guards nothing; at infinity it is never true and the alerts never fire.
+  void min_events(const yaml::Node& g, Slo& s) {
+    auto v = y_.number(g, "min_events_per_hour");
+    if (!v) return;
+    if (!(*v >= 0 && std::isfinite(*v))) {
+      y_.report(g, "yaml/type",
+                "min_events_per_hour " + std::string(g.scalar()) +
+                    " is not a number of events, 0 or more (the burn-rate alerts stay silent below it)",
+                *v < 0 ? "0 for no guard" : "");
+      return;
+    }
+    s.min_events_per_hour = *v;
   }
 
   // A burn-rate alert fires when the error ratio passes factor × (1 - objective): at 1 or above,
@@ -328,7 +364,7 @@ private:
       }
     } else if (auto u = sli["up"]) {
       s.kind = Slo::Kind::up;
-      s.up_labels = labels(u, "up");
+      s.up_labels = labels(u, "up", Names::matcher);
     } else {
       y_.report(sli, "yaml/type", "an sli is errors/total, latency or up");
     }
@@ -469,14 +505,14 @@ private:
     if (a) {
       if (!y_.check_mapping(a, {"name", "labels", "annotations", pk, tk}, "alerting")) return;
       if (auto n = a["name"]) s.alert_name = y_.string(n, "name").value_or("");
-      if (auto l = a["labels"]) s.alert_labels = labels(l, "labels");
-      if (auto l = a["annotations"]) s.alert_annotations = labels(l, "annotations");
+      if (auto l = a["labels"]) s.alert_labels = labels(l, "labels", Names::rule_label);
+      if (auto l = a["annotations"]) s.alert_annotations = labels(l, "annotations", Names::annotation);
       for (auto [k, into] : {std::pair{pk, &s.page}, std::pair{tk, &s.ticket}}) {
         auto p = a[k];
         if (!p || !y_.check_mapping(p, {"disable", "labels", "annotations"}, k)) continue;
         if (auto d = p["disable"]) into->disable = y_.boolean(d, "disable").value_or(false);
-        if (auto l = p["labels"]) into->labels = labels(l, "labels");
-        if (auto l = p["annotations"]) into->annotations = labels(l, "annotations");
+        if (auto l = p["labels"]) into->labels = labels(l, "labels", Names::rule_label);
+        if (auto l = p["annotations"]) into->annotations = labels(l, "annotations", Names::annotation);
       }
     }
     // As Sloth: an alert that is on needs the name both alerts are written under.
@@ -503,6 +539,37 @@ std::vector<Spec> load_specs(const core::SourceFile& src, const catalog::Catalog
     spec.path = src.path();
     if (!spec.slos.empty()) out.push_back(std::move(spec));
   }
+  // One file gives one output, written one way: nsmon's rules, Sloth's, or PrometheusRules.
+  const auto kind = [](Form f) {
+    return f == Form::nsmon   ? "an nsmon/v1 spec"
+           : f == Form::sloth ? "a Sloth prometheus/v1 spec"
+                              : "a PrometheusServiceLevel";
+  };
+  for (const auto& spec : out)
+    if (spec.form != out.front().form)
+      diags.push_back(core::make_diagnostic("yaml/type", spec.slos.front().span,
+                                            std::string("this document is ") + kind(spec.form) + ", the first " +
+                                                kind(out.front().form) +
+                                                ": the SLOs of one file are generated into one output, one way",
+                                            "one kind of spec per file"));
+  // The documents make one rule file, with rule groups named from each SLO (from its Sloth id
+  // <service>-<slo>): an SLO defined twice, in one document or in two, writes its groups twice,
+  // and Prometheus refuses a rule file that repeats a group name (Sloth refuses a repeated id).
+  // (A PrometheusServiceLevel is its own PrometheusRule: there, within one document.)
+  std::map<std::pair<std::size_t, std::string>, core::Span> first;
+  for (std::size_t doc = 0; doc < out.size(); ++doc)
+    for (const auto& s : out[doc].slos) {
+      const Spec& spec = out[doc];
+      const std::string id = spec.form == Form::nsmon ? s.name : spec.service + "-" + s.name;
+      auto [at, fresh] = first.emplace(std::pair{spec.form == Form::sloth_k8s ? doc : 0, id}, s.span);
+      if (fresh) continue;
+      diags.push_back(core::make_diagnostic(
+          "slo/objective", s.span,
+          "SLO " + id + " is defined twice (first on line " + std::to_string(at->second.line) + "): its rule group " +
+              rule_groups(spec, s).front() +
+              " would be written twice, and Prometheus refuses a rule file that repeats a group name",
+          "give each SLO its own name"));
+    }
   return out;
 }
 

@@ -88,7 +88,8 @@ struct Spec {
 /// services): objective in range, a sane window, metrics and labels in the catalog, the latency
 /// threshold a bucket bound, errors and total counting the same events; for Sloth's forms, what
 /// Sloth validates (names, {{.window}} in every query, queries that parse, an alert name when an
-/// alert is on, SLO ids unique). Findings go to `diags`; the specs are usable when none is an error.
+/// alert is on); across the file, one kind of spec and each SLO once (its rule groups are named
+/// from it). Findings go to `diags`; the specs are usable when none is an error.
 std::vector<Spec> load_specs(const core::SourceFile& src, const catalog::Catalog& cat,
                              std::vector<core::Diagnostic>& diags);
 
