@@ -1,9 +1,9 @@
 // libFuzzer target for what `nsmon watch` reads from the outside: a scrape (both formats) turned
-// into a snapshot and fed to the stats model twice (the second time as a later scrape, with every
-// value changed), a Prometheus query answer, the command's output lines, and a scrape kept by
-// watch --rules (twice, a failed scrape between, an assertion checked, the rule events and both
-// --record formats rendered); every renderer runs
-// on the results. Besides crashes and sanitizer reports it checks that rendered lines fit the
+// into a snapshot (with the names the missing series' causes are read from) and fed to the stats
+// model twice (the second time as a later scrape, with every value changed), a Prometheus query
+// answer, the command's output lines, and a scrape kept by watch --rules (twice, a failed scrape
+// between, an assertion checked, the rule events and both --record formats rendered); every
+// renderer runs on the results, the summary with the series found missing. Besides crashes and sanitizer reports it checks that rendered lines fit the
 // width they were given and that sanitized output holds no control bytes.
 //
 //   cmake --preset fuzz && cmake --build build/fuzz --target fuzz_watch
@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "nsmon/http/fake_client.hpp"
+#include "nsmon/watch/expected.hpp"
 #include "nsmon/watch/format.hpp"
 #include "nsmon/watch/record.hpp"
 #include "nsmon/watch/render.hpp"
@@ -32,7 +33,7 @@ void check(bool ok) {
   if (!ok) std::abort();
 }
 
-void render_all(const Figures& f) {
+void render_all(const Figures& f, const std::vector<MissingSeries>& missing = {}) {
   ScrapeStatus s;
   s.state = ScrapeStatus::State::ok;
   s.ever_ok = true;
@@ -49,7 +50,9 @@ void render_all(const Figures& f) {
   RunSummary r;
   r.figures = f;
   r.have_figures = true;
+  r.missing = missing;
   (void)summary_text(r, false);
+  (void)summary_text(r, true, 40);
   (void)summary_json(r);
 }
 
@@ -62,7 +65,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   case 0: { // a scrape, then the same scrape later with other values
     for (auto format : {nsmon::expfmt::Format::text, nsmon::expfmt::Format::openmetrics}) {
       Snapshot first;
-      parse_snapshot(input, format, wanted_names(), first);
+      parse_snapshot(input, format, scraped_names(), first);
+      SeriesSeen seen;
+      seen.add(first);
+      for (const auto& m : seen.take_new_causes()) check(!m.cause.empty() && !missing_text(m).empty());
       Snapshot later = first;
       for (auto& [name, series] : later.samples)
         for (auto& x : series) x.value = x.value * 0.5 - 1;
@@ -71,7 +77,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       Model m(5);
       m.add(std::move(first));
       m.add(std::move(later));
-      render_all(m.figures());
+      render_all(m.figures(), seen.missing());
     }
     break;
   }

@@ -18,6 +18,13 @@ assert r and all(x["method"] == "POST" and x["path"] == "/ok/api/v1/query" for x
 assert h(0)["authorization"] == "Bearer tok-e2e-4b7e" and h(0)["x-scope-orgid"] == "team-w", h(0)
 form = urllib.parse.parse_qs(r[0]["body"])
 assert form["query"][0].startswith("{__name__=~\"") and form["query"][0].endswith(",job=\"a\"}"), form'
+# A server with none of the series the figures read: each line says so (issue 58: an empty
+# "[ 0.00s]" line).
+fault_reset
+run watch --prometheus "$FAULT/ok/" --format plain --interval 0.2 --duration 1
+expect_rc 0
+grep -qE '^\[ *[0-9.]+s\] *$' <<<"$out" && fail "an empty line: $out"
+expect_out "] no figures: 1 series, none the figures read"
 fault_reset
 run watch --prometheus "$FAULT/nopost" --format jsonl --interval 0.2 --duration 1
 expect_rc 0

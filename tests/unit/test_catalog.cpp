@@ -159,6 +159,28 @@ TEST_CASE("broken catalogs give positioned errors, never a crash", "[catalog]") 
                        "  - {name: h, type: histogram, help: h, unit: seconds, stage: app, buckets: [1, 0.5]}\n");
     CHECK(where(l) == V{"2:12 catalog/name", "3:70 catalog/buckets", "4:81 catalog/buckets"});
   }
+  SECTION("a gauge or info named with a histogram's suffix is a warning; histograms and summaries are not") {
+    auto l = load_text("metrics:\n"
+                       "  - {name: nodes_count, type: gauge, help: h, unit: count, stage: app}\n"
+                       "  - {name: weight_sum, type: info, help: h, unit: none, stage: app}\n"
+                       "  - {name: lat_count, type: histogram, help: h, unit: seconds, stage: app, buckets: [1]}\n"
+                       "  - {name: q_sum, type: summary, help: h, unit: seconds, stage: app}\n"
+                       "  - {name: nodes_counted, type: gauge, help: h, unit: count, stage: app}\n");
+    CHECK(where(l) == V{"2:12 catalog/reserved-suffix", "3:12 catalog/reserved-suffix"});
+    CHECK(l.diags[0].severity == core::Severity::warning);
+    CHECK(l.diags[0].message == "gauge nodes_count ends in _count, a suffix Prometheus reserves for the series of "
+                                "histograms and summaries: promtool check metrics warns on every scrape of it");
+    CHECK(l.diags[0].suggestion == "name a new metric without it (nodes); rename one that rules and dashboards read "
+                                   "with renamed_from");
+  }
+  SECTION("the embedded catalog's two knowledge-graph gauges, said once each") {
+    auto l = load_text(std::string(catalog::embedded_text()));
+    std::vector<std::string> said;
+    for (const auto& d : l.diags)
+      said.push_back(std::string(d.check.id()) + " " + d.message.substr(0, d.message.find(" ends in")));
+    CHECK(said ==
+          V{"catalog/reserved-suffix gauge graph_nodes_count", "catalog/reserved-suffix gauge graph_edges_count"});
+  }
   SECTION("bad label names and reserved labels") {
     auto l = load_text("metrics:\n  - name: h\n    type: histogram\n    help: h\n    unit: seconds\n    stage: app\n"
                        "    buckets: [1]\n    labels:\n      le: {}\n      bad-name: {}\n      __x: {}\n");

@@ -101,3 +101,29 @@ TEST_CASE("query output: infinities, csv quoting, label escaping, --check's oper
   CHECK(holds("!= 1", 2));
   CHECK_FALSE(holds("!= 1", 1));
 }
+
+TEST_CASE("query output: one number format per table column", "[query]") {
+  using namespace nsmon::cli::query;
+  // Issue 58: 6.877e+04, 4,294,967,296 and 0.09985 in one column. One value needs scientific
+  // notation: all get it, with four significant digits.
+  CHECK(number_column({68770.4, 4294967296, 0.09985}) ==
+        std::vector<std::string>{"6.877e+04", "4.295e+09", "9.985e-02"});
+  // All within [0.001, 1e6): plain decimals, four significant digits, separators.
+  CHECK(number_column({68770.4, 0.09985, 3, -1234.56}) == std::vector<std::string>{"68,770", "0.09985", "3", "-1,235"});
+  // Counts: exact, with separators, however large.
+  CHECK(number_column({4294967296, 12, 0}) == std::vector<std::string>{"4,294,967,296", "12", "0"});
+  CHECK(number_column({NAN, 0.5, HUGE_VAL}) == std::vector<std::string>{"NaN", "0.5", "+Inf"});
+  // In a table: the value column is formatted as one and right-aligned.
+  nsmon::promapi::Series a, b, c;
+  a.labels = {{"__name__", "x"}, {"i", "a"}};
+  a.samples = {{1, "68770.4"}};
+  b.labels = {{"__name__", "x"}, {"i", "b"}};
+  b.samples = {{1, "4294967296"}};
+  c.labels = {{"__name__", "x"}, {"i", "c"}};
+  c.samples = {{1, "0.09985"}};
+  auto t = series_table({a, b, c}, false, nsmon::catalog::Catalog{}, Unit::none);
+  CHECK(render(t, "table") == "NAME  i      VALUE\n"
+                              "x     a  6.877e+04\n"
+                              "x     b  4.295e+09\n"
+                              "x     c  9.985e-02\n");
+}

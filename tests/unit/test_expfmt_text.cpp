@@ -98,6 +98,15 @@ TEST_CASE("expfmt text: invalid lines give errors with positions") {
   const std::vector<Case> cases = {
       {"bad value", "x 1x\n", {}, {{1, 3, "invalid sample value \"1x\""}}},
       {"missing value", "x\n", {}, {{1, 2, "expected a value"}}},
+      // A long quote is cut where a word ends, with an ellipsis, never inside a word (issue 58).
+      {"a long value cut between words",
+       "x this-is-not-a-number-and-is-quite-long-indeed\n",
+       {},
+       {{1, 3, "invalid sample value \"this-is-not-a-number-and-is-quite-long…\""}}},
+      {"one word longer than the cap is not quoted",
+       "x 1234567890123456789012345678901234567890123456789x\n",
+       {},
+       {{1, 3, "invalid sample value (50 bytes without a break, too long to quote)"}}},
       {"hex floats are not numbers", "x 0x1p3\n", {}, {{1, 3, "invalid sample value"}}},
       {"underscores are not numbers", "x 1_000\n", {}, {{1, 3, "invalid sample value"}}},
       {"nan with sign is not a number", "x -NaN\n", {}, {{1, 3, "invalid sample value"}}},

@@ -286,3 +286,18 @@ TEST_CASE("hostile input never crashes lint-metrics", "[lint][metrics]") {
   CHECK(lint::sniff_format("a 1\n# EOF\n") == expfmt::Format::openmetrics);
   CHECK(lint::sniff_format("a 1\n") == expfmt::Format::text);
 }
+
+TEST_CASE("a name the catalog declares is not a naming finding of the scrape", "[lint][metrics]") {
+  // graph_nodes_count is the catalog's gauge: the catalog says it once (catalog/reserved-suffix).
+  const std::string declared = "# HELP graph_nodes_count Number of nodes in knowledge graph\n"
+                               "# TYPE graph_nodes_count gauge\ngraph_nodes_count{image_id=\"1\"} 29\n";
+  CHECK(!has(check(declared), "metrics/reserved-suffix"));
+  CHECK(has(check(declared, false), "metrics/reserved-suffix", "graph_nodes_count: ")); // no catalog: promtool's
+  // Not the catalog's type: the exposition is not the declaration, and promtool's rule stands.
+  CHECK(has(check("# HELP graph_nodes_count Number of nodes in knowledge graph\n"
+                  "# TYPE graph_nodes_count summary\ngraph_nodes_count{image_id=\"1\"} 29\n"),
+            "metrics/type"));
+  // Undeclared: the finding stays.
+  auto foo = check("# HELP foo_count Things\n# TYPE foo_count gauge\nfoo_count 3\n");
+  CHECK(has(foo, "metrics/reserved-suffix", "foo_count: non-histogram and non-summary metrics"));
+}

@@ -26,6 +26,7 @@ Figures sample_figures() {
   f.inference.images = 654;
   f.inference.planned = 1000;
   f.inference.images_per_second = 2.3;
+  f.rate_window_seconds = 10;
   f.inference.success = 644;
   f.inference.failed = 10;
   f.inference.success_rate = 0.985;
@@ -95,7 +96,7 @@ TEST_CASE("the plain line: compact, no escape codes", "[watch][render]") {
   CHECK(line.find('\033') == std::string::npos);
   CHECK(line.find("[   75s] epoch 15/100 loss 0.3450 ▼ mAP 0.7560 ▲") == 0);
   CHECK(line.find("ETA 2h 35m") != std::string::npos);
-  CHECK(line.find("images 654/1,000 (65%) 2.3/s ok 98.5% det 8,456") != std::string::npos);
+  CHECK(line.find("images 654/1,000 (65%) 2.3/s (last 10s) ok 98.5% det 8,456") != std::string::npos);
   CHECK(line.find("p95 >10 s") != std::string::npos);
   CHECK(line.find("errors 3 (PrologError 1, TimeoutError 2)") != std::string::npos);
   ScrapeStatus waiting;
@@ -503,7 +504,7 @@ TEST_CASE("watch narrow: the summary is wrapped to the width, between figures", 
   // Colour codes take no room: the same lines with them.
   CHECK(split_lines(summary_text(r, true, 60)).size() == split_lines(summary_text(r, false, 60)).size());
   // Not wrapped for logs: one line per row, as before.
-  CHECK(unwrapped.find("  inference  654 images (644 ok, 10 failed: 98.5% success) · 2.1 images/s · 8,456 "
+  CHECK(unwrapped.find("  inference  654 images (644 ok, 10 failed: 98.5% success) · 2.1 images/s over the run · 8,456 "
                        "detections · p95 latency 950 ms\n") != std::string::npos);
 }
 
@@ -533,4 +534,62 @@ TEST_CASE("watch narrow: the live screen gives the rows back where the output st
   CHECK(end.find("\0337\033[r\0338") != std::string::npos); // the region reset, the cursor kept
   CHECK_FALSE(std::regex_search(end, std::regex("\033\\[[0-9]+;[0-9]+H")));
   CHECK(end.find("\033[J") != std::string::npos); // the block erased
+}
+
+TEST_CASE("watch: stalled and overdue said instead of an ETA, rates labelled, no empty line", "[watch][render]") {
+  Figures f = sample_figures();
+  f.rate_window_seconds = 10;
+  f.training.eta_seconds.reset();
+  f.training.eta_overdue_seconds = 40;
+  f.inference.stalled_seconds = 75;
+  const std::string line = plain_line(f, ok_status());
+  CHECK(line.find("ETA overdue by 40s") != std::string::npos);
+  CHECK(line.find("no progress for 1m 15s") != std::string::npos);
+  CHECK(line.find("ETA 0") == std::string::npos);
+  // The rate of the window, labelled as the latency line is.
+  CHECK(line.find("2.3/s (last 10s)") != std::string::npos);
+  BlockStyle st;
+  st.width = 200;
+  std::string block;
+  for (const auto& l : status_block(f, ok_status(), st)) block += l + "\n";
+  CHECK(block.find("ETA overdue by 40s") != std::string::npos);
+  CHECK(block.find("2.3 images/s (last 10s)") != std::string::npos);
+  CHECK(block.find("no progress for 1m 15s") != std::string::npos);
+  // A good answer without one series the figures read: said, not "[ 0.00s] ".
+  ScrapeStatus s = ok_status();
+  s.elapsed = 0;
+  s.series = 0;
+  CHECK(plain_line(Figures{}, s) ==
+        "[ 0.00s] no figures: http://127.0.0.1:8000/metrics has none of the series the figures read");
+  s.series = 12;
+  CHECK(plain_line(Figures{}, s) == "[ 0.00s] no figures: 12 series, none the figures read");
+}
+
+TEST_CASE("watch summary: missing series, with their cause or without a guess", "[watch][render]") {
+  RunSummary r;
+  r.status = ok_status();
+  r.status.scrapes = 10;
+  r.missing = {{"training_loss",
+                "training_loss",
+                "gauge",
+                "exported as a counter (training_loss_total, training_loss_created); the catalog says gauge",
+                {"training_loss_total", "training_loss_created"}},
+               {"learning_rate", "learning_rate", "gauge", "", {}},
+               {"validation_map", "validation_map", "gauge", "", {}}};
+  const std::string text = summary_text(r, false);
+  CHECK(text.find("  missing    training_loss: exported as a counter (training_loss_total, training_loss_created); "
+                  "the catalog says gauge\n") != std::string::npos);
+  CHECK(text.find("  missing    in no scrape, of the 32 series the figures read: learning_rate, validation_map\n") !=
+        std::string::npos);
+  auto j = nlohmann::json::parse(summary_json(r));
+  REQUIRE(j["missing_series"].size() == 3);
+  CHECK(j["missing_series"][0]["cause"] ==
+        "exported as a counter (training_loss_total, training_loss_created); the catalog says gauge");
+  CHECK(j["missing_series"][0]["scraped_instead"] == nlohmann::json{"training_loss_total", "training_loss_created"});
+  CHECK(j["missing_series"][1]["cause"].is_null());
+  // The whole run's rate, labelled.
+  r.have_figures = true;
+  r.figures.inference.images = 40;
+  r.figures.inference.overall_images_per_second = 3.4;
+  CHECK(summary_text(r, false).find("3.4 images/s over the run") != std::string::npos);
 }

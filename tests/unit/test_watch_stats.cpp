@@ -3,6 +3,7 @@
 
 #include "nsmon/catalog/catalog.hpp"
 #include "nsmon/http/fake_client.hpp"
+#include "nsmon/watch/expected.hpp"
 #include "nsmon/watch/quantile.hpp"
 #include "nsmon/watch/source.hpp"
 #include "nsmon/watch/stats.hpp"
@@ -235,4 +236,85 @@ TEST_CASE("every sample name the model reads is a series of a catalog metric", "
     REQUIRE(ref);
     CHECK(ref->exists);
   }
+}
+
+TEST_CASE("a stalled run: the ETA passed is said, not 0; images stopped is said", "[watch][stats]") {
+  Model m;
+  std::string base = "training_epochs_planned{model=\"m\"} 4\n";
+  auto epochs = [&](int n) {
+    std::string s = base;
+    for (int e = 1; e <= n; ++e) s += "training_loss{epoch=\"" + std::to_string(e) + "\",model=\"m\"} 1\n";
+    return s;
+  };
+  m.add(snap(epochs(1), 0s));
+  m.add(snap(epochs(2), 2s)); // an epoch every 2 s: 2 epochs left take 4 s
+  m.add(snap(epochs(2), 5s));
+  Training t = m.figures().training;
+  REQUIRE(t.eta_seconds);
+  CHECK(*t.eta_seconds == Approx(1));
+  CHECK_FALSE(t.eta_overdue_seconds);
+  m.add(snap(epochs(2), 16s)); // hung: the ETA passed 10 s ago
+  t = m.figures().training;
+  CHECK_FALSE(t.eta_seconds);
+  REQUIRE(t.eta_overdue_seconds);
+  CHECK(*t.eta_overdue_seconds == Approx(10));
+
+  Model in(10);
+  in.set_planned_images(100);
+  in.add(snap(images(0, 0), 0s));
+  in.add(snap(images(10, 0), 2s));
+  CHECK(in.figures().inference.eta_seconds);
+  CHECK_FALSE(in.figures().inference.stalled_seconds);
+  in.add(snap(images(10, 0), 14s)); // no image over the 10 s window
+  Inference f = in.figures().inference;
+  CHECK_FALSE(f.eta_seconds);
+  REQUIRE(f.stalled_seconds);
+  CHECK(*f.stalled_seconds == Approx(12));
+}
+
+TEST_CASE("missing series: the cause the scrape shows, no guess without one", "[watch][stats]") {
+  auto scrape = [](const std::string& text) {
+    Snapshot s;
+    REQUIRE(parse_snapshot(text, nsmon::expfmt::Format::text, scraped_names(), s).errors == 0);
+    return s;
+  };
+  // prometheus_client's Counter("training_loss"): _total and _created.
+  SeriesSeen seen;
+  seen.add(scrape("# TYPE training_loss counter\ntraining_loss_total 0.5\ntraining_loss_created 1.7e9\n"
+                  "# TYPE inference_time_seconds summary\ninference_time_seconds_count 3\n"
+                  "inference_time_seconds_sum 1.2\nimages_processed{status=\"success\"} 4\n"
+                  "validation_map{model=\"m\",iou_threshold=\"0.5\"} 0.8\n"));
+  auto missing = seen.missing();
+  auto find = [&](const std::string& series) -> const MissingSeries* {
+    for (const auto& m : missing)
+      if (m.series == series) return &m;
+    return nullptr;
+  };
+  const MissingSeries* loss = find("training_loss");
+  REQUIRE(loss);
+  CHECK(loss->cause == "exported as a counter (training_loss_total, training_loss_created); the catalog says gauge");
+  CHECK(loss->instead == std::vector<std::string>{"training_loss_total", "training_loss_created"});
+  const MissingSeries* bucket = find("inference_time_seconds_bucket");
+  REQUIRE(bucket);
+  CHECK(bucket->cause == "exported as a summary (inference_time_seconds_sum, inference_time_seconds_count, no "
+                         "inference_time_seconds_bucket); the catalog says histogram");
+  CHECK_FALSE(find("inference_time_seconds_count")); // scraped
+  const MissingSeries* images = find("images_processed_total");
+  REQUIRE(images);
+  CHECK(images->cause == "exported as a gauge or untyped (images_processed); the catalog says counter");
+  // Nothing in the scrape says why: named, without a guess.
+  const MissingSeries* lr = find("learning_rate");
+  REQUIRE(lr);
+  CHECK(lr->cause.empty());
+  CHECK(lr->instead.empty());
+  CHECK_FALSE(find("validation_map"));
+  // Those with a cause first.
+  CHECK_FALSE(missing.front().cause.empty());
+  // Said live once each.
+  CHECK(seen.take_new_causes().size() == 3);
+  CHECK(seen.take_new_causes().empty());
+  // Scraped later with the right type: no longer missing.
+  seen.add(scrape("training_loss{epoch=\"1\"} 0.5\n"));
+  missing = seen.missing();
+  CHECK_FALSE(find("training_loss"));
 }

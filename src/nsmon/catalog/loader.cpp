@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <regex>
 #include <set>
 
@@ -118,10 +119,25 @@ private:
     if (auto r = n["renamed_from"]) m.renamed_from = y_.strings(r, "renamed_from").value_or(std::vector<std::string>{});
     if (auto l = n["labels"]) m.labels = labels(l, m);
     buckets(n, m);
+    reserved_suffix(n, m);
     if (m.type == MetricType::counter && !prometheus && !util::ends_with(m.name, "_total"))
       y_.report(n["name"], "catalog/name", "counter '" + m.name + "' must be named with its exposed '_total' suffix",
                 "name it '" + m.name + "_total'");
     return m;
+  }
+
+  // promtool check metrics (promlint) warns on every scrape of such a name; lint-metrics leaves
+  // a name the catalog declares to this check, said once where the contract is written.
+  void reserved_suffix(const yaml::Node& n, const Metric& m) {
+    if (m.prometheus || m.type == MetricType::histogram || m.type == MetricType::summary) return;
+    for (const char* sfx : {"_bucket", "_count", "_sum"})
+      if (util::ends_with(m.name, sfx))
+        y_.report(n["name"], "catalog/reserved-suffix",
+                  std::string(to_string(m.type)) + " " + m.name + " ends in " + sfx +
+                      ", a suffix Prometheus reserves for the series of histograms and summaries: promtool check "
+                      "metrics warns on every scrape of it",
+                  "name a new metric without it (" + m.name.substr(0, m.name.size() - std::strlen(sfx)) +
+                      "); rename one that rules and dashboards read with renamed_from");
   }
 
   std::vector<Label> labels(const yaml::Node& n, const Metric& m) {

@@ -87,9 +87,14 @@ void append_time(std::string& b, double t);
 struct Table {
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
+  std::vector<bool> right; ///< the columns right-aligned in a table (figures); empty: none
 };
 std::string render(const Table& t, const std::string& format); ///< "table" or "csv"
 std::string csv_field(const std::string& s);
+
+/// Unitless numbers of one table column in one format: integers exact with separators, else
+/// four significant digits, all in scientific notation when one value needs it.
+std::vector<std::string> number_column(const std::vector<double>& values);
 
 /// One row per series: a column per label (sorted, __name__ first as NAME), then the value
 /// (instant) or LAST, MIN, MAX, SAMPLES (range), humanized.

@@ -340,7 +340,62 @@ std::string render(const Table& t, const std::string& format) {
   std::vector<std::vector<std::string>> rows;
   rows.push_back(t.header);
   rows.insert(rows.end(), t.rows.begin(), t.rows.end());
-  return util::render_table(rows);
+  return util::render_table(rows, t.right);
+}
+
+namespace {
+
+// Trailing zeros of a fraction (and a dot left alone) go: "0.5000" -> "0.5", "3.000e+04" -> "3e+04".
+std::string trim_zeros(std::string s) {
+  const std::size_t e = s.find('e');
+  std::string exp = e == std::string::npos ? "" : s.substr(e);
+  std::string mant = s.substr(0, e);
+  if (mant.find('.') != std::string::npos) {
+    while (mant.back() == '0') mant.pop_back();
+    if (mant.back() == '.') mant.pop_back();
+  }
+  return mant + exp;
+}
+
+// Thousands separators in the integer part: "68770.5" -> "68,770.5".
+std::string with_separators(const std::string& s) {
+  const std::size_t sign = s.starts_with('-') ? 1 : 0, end = std::min(s.find('.'), s.size());
+  std::string out = s.substr(0, sign);
+  for (std::size_t i = sign; i < end; ++i) {
+    if (i > sign && (end - i) % 3 == 0) out += ',';
+    out += s[i];
+  }
+  return out + s.substr(end);
+}
+
+} // namespace
+
+std::vector<std::string> number_column(const std::vector<double>& values) {
+  // One format for the whole column, so that it reads top to bottom as like against like:
+  // counts (every value an integer) exact, with separators; otherwise four significant digits,
+  // in scientific notation for every cell when one value needs it (a magnitude outside
+  // [0.001, 1e6)), in plain decimals otherwise. The table right-aligns the column.
+  bool integers = true, scientific = false;
+  for (double v : values) {
+    if (!std::isfinite(v)) continue;
+    integers = integers && v == std::floor(v) && std::fabs(v) < 1e15;
+    scientific = scientific || (v != 0 && (std::fabs(v) >= 1e6 || std::fabs(v) < 1e-3));
+  }
+  std::vector<std::string> out;
+  for (double v : values) {
+    if (!std::isfinite(v)) out.push_back(humanize(v, Unit::none));
+    else if (integers) out.push_back(fmt::count(v));
+    else {
+      char buf[64];
+      if (scientific) std::snprintf(buf, sizeof buf, "%.3e", v);
+      else {
+        const int magnitude = v == 0 ? 0 : static_cast<int>(std::floor(std::log10(std::fabs(v))));
+        std::snprintf(buf, sizeof buf, "%.*f", std::max(0, 3 - magnitude), v);
+      }
+      out.push_back(scientific ? trim_zeros(buf) : with_separators(trim_zeros(buf)));
+    }
+  }
+  return out;
 }
 
 Table series_table(const std::vector<promapi::Series>& series, bool range, const catalog::Catalog& cat, Unit fallback) {
@@ -356,15 +411,28 @@ Table series_table(const std::vector<promapi::Series>& series, bool range, const
   t.header.insert(t.header.end(), names.begin(), names.end());
   if (range) t.header.insert(t.header.end(), {"LAST", "MIN", "MAX", "SAMPLES"});
   else t.header.push_back("VALUE");
+  const std::size_t first_value = t.header.size() - (range ? 4 : 1), values = range ? 3 : 1;
+  t.right.assign(t.header.size(), false);
+  for (std::size_t c = first_value; c < t.header.size(); ++c) t.right[c] = true;
+  // The unitless numbers of each value column, formatted together once every row is in.
+  struct Plain {
+    std::size_t row;
+    double v;
+  };
+  std::vector<std::vector<Plain>> plain(values);
   for (const auto& s : series) {
     std::map<std::string, std::string> l(s.labels.begin(), s.labels.end());
     std::vector<std::string> row;
     if (has_name) row.push_back(l.count("__name__") ? l["__name__"] : "");
     for (const auto& n : names) row.push_back(l.count(n) ? l[n] : "");
     Unit u = series_unit(s, cat, fallback);
-    if (!range) {
-      row.push_back(s.samples.empty() ? "" : humanize(s.samples.back().value, u));
-    } else {
+    auto cell = [&](std::optional<double> v, const std::string& text) {
+      if (v && u == Unit::none) plain[row.size() - first_value].push_back({t.rows.size(), *v});
+      row.push_back(v ? humanize(*v, u) : text);
+    };
+    const std::string last = s.samples.empty() ? "" : s.samples.back().value;
+    cell(s.samples.empty() ? std::nullopt : to_double(last), last);
+    if (range) {
       double lo = HUGE_VAL, hi = -HUGE_VAL;
       for (const auto& p : s.samples)
         if (auto v = to_double(p.value); v && !std::isnan(*v)) {
@@ -372,12 +440,17 @@ Table series_table(const std::vector<promapi::Series>& series, bool range, const
           hi = std::max(hi, *v);
         }
       bool any = lo <= hi;
-      row.push_back(s.samples.empty() ? "" : humanize(s.samples.back().value, u));
-      row.push_back(any ? humanize(lo, u) : "");
-      row.push_back(any ? humanize(hi, u) : "");
+      cell(any ? std::optional<double>(lo) : std::nullopt, "");
+      cell(any ? std::optional<double>(hi) : std::nullopt, "");
       row.push_back(std::to_string(s.samples.size()));
     }
     t.rows.push_back(std::move(row));
+  }
+  for (std::size_t c = 0; c < values; ++c) {
+    std::vector<double> v;
+    for (const auto& p : plain[c]) v.push_back(p.v);
+    std::vector<std::string> text = number_column(v);
+    for (std::size_t i = 0; i < plain[c].size(); ++i) t.rows[plain[c][i].row][first_value + c] = text[i];
   }
   return t;
 }

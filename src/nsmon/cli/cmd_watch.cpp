@@ -223,6 +223,8 @@ Figures (each shown only when the detector exports its metrics):
              rate, detections, latency p50/p95/p99 from inference_time_seconds bucket deltas,
              computed as Prometheus's histogram_quantile (">10 s": above the top bucket)
   symbolic   NMS, Prolog and graph construction times; system: CPU, RAM, GPU; errors by type
+  A series these read that no scrape held is named in the summary ("missing"), with the cause the
+  scrape shows (training_loss_total: a gauge exported as a counter), or without a guess.
 
 Rules (--rules FILE, --assert EXPR):
   The samples of the metric names the rules and assertions select are kept (every sample when a

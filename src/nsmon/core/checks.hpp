@@ -96,6 +96,7 @@ inline constexpr auto kChecks = [] {
       {"catalog/other-exporters", info,
        "metrics of other exporters that the catalog does not define, named once, with how to declare them", lint},
       {"catalog/renamed-metric", error, "a metric that was renamed", lint},
+      {"catalog/reserved-suffix", warning, "a gauge or info named with _bucket, _count or _sum", nsmon_files},
       {"catalog/stage", error, "a stage the catalog does not know", nsmon_files},
       {"catalog/structure", error, "a catalog that is not a mapping with a 'metrics' list", nsmon_files},
       {"catalog/type", error, "a metric type other than counter, gauge, histogram, summary, info", nsmon_files},

@@ -50,9 +50,28 @@ namespace detail {
 
 using scan::is;
 
+namespace {
+// Letters, digits and the bytes of UTF-8 sequences: what an excerpt never cuts inside.
+bool word_byte(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+} // namespace
+
 std::string excerpt(std::string_view s, std::size_t cap) {
+  // A long text is cut where a word ends, with an ellipsis; one word longer than the cap (a
+  // 10 MB name) is not quoted at all: half a word reads as another word.
+  std::size_t keep = s.size();
+  if (s.size() > cap) {
+    keep = cap;
+    while (keep > 0 && word_byte(static_cast<unsigned char>(s[keep])) &&
+           word_byte(static_cast<unsigned char>(s[keep - 1])))
+      --keep;
+    if (keep == 0) return "(" + std::to_string(s.size()) + " bytes without a break, too long to quote)";
+    // The separators before the cut go with what follows it: "a-long-value…", not "a-long-…".
+    while (keep > 1 && std::string_view(" \t-_.,:/").find(s[keep - 1]) != std::string_view::npos) --keep;
+  }
   std::string out = "\"";
-  for (std::size_t i = 0; i < s.size() && i < cap; ++i) {
+  for (std::size_t i = 0; i < keep; ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c == '"' || c == '\\') {
       out += '\\';
@@ -66,7 +85,7 @@ std::string excerpt(std::string_view s, std::size_t cap) {
       out += static_cast<char>(c);
     }
   }
-  if (s.size() > cap) out += "...";
+  if (keep < s.size()) out += "…";
   out += '"';
   return out;
 }

@@ -412,7 +412,12 @@ private:
       auto [name, type] = text_view(fam_.name, fam_.type, om_);
       std::vector<NamingProblem> problems;
       naming_problems(name, type, fam_.has_help, problems);
-      for (auto& p : problems) family_finding(p.check, name + ": " + p.message);
+      // The catalog is the contract: a name it declares, exposed with its type, is not the
+      // scrape's finding; catalog/reserved-suffix says so once, where the catalog is loaded.
+      const bool declared = fam_.metric && type_matches(fam_.metric->type, fam_.type, om_);
+      for (auto& p : problems)
+        if (!declared || p.check != core::CheckId("metrics/reserved-suffix"))
+          family_finding(p.check, name + ": " + p.message);
     }
     if (!fam_.metric) return;
     const catalog::Metric& m = *fam_.metric;

@@ -69,7 +69,16 @@ void load_dashboards(PreparedFile& p, core::SourceSet& sources, std::vector<core
     auto lib = libraries.find(folder);
     if (lib == libraries.end()) lib = libraries.emplace(folder, load_library(path.parent_path(), sources, diags)).first;
     const core::SourceFile* src = sources.find(path.string());
-    if (!src) src = &sources.add(path.string(), util::read_file(path.string()));
+    if (!src) {
+      std::string text = util::read_file(path.string());
+      // A binary file (an image, an archive saved as .yml) is said to be one, at the line that
+      // names it: its bytes are no line to quote.
+      if (text.find('\0') != std::string::npos || !text::go::valid_utf8(text)) {
+        invalid(diags, written.span, "the dashboard template " + path.string() + " is not text (UTF-8)");
+        continue;
+      }
+      src = &sources.add(path.string(), std::move(text));
+    }
     std::vector<core::Diagnostic> found;
     p.dashboards.push_back(dashboards::load_template(*src, lib->second, found));
     for (auto& d : found)
@@ -87,16 +96,17 @@ PreparedFile::PanelRun prepare_panel_test(const PreparedFile& p, const PanelTest
   std::vector<std::string> names;
   for (const auto& d : p.dashboards) {
     if (d.uid.value == t.dashboard.value) dash = &d;
-    names.push_back(d.uid.value);
+    if (!d.uid.value.empty()) names.push_back(d.uid.value);
   }
   for (const auto& d : p.dashboards) {
     if (!dash && d.title.value == t.dashboard.value) dash = &d;
-    names.push_back(d.title.value);
+    if (!d.title.value.empty()) names.push_back(d.title.value);
   }
   if (!dash) {
+    // A template that did not load has no uid or title: the error about it says which file.
     invalid(diags, t.dashboard.span,
             "no dashboard '" + t.dashboard.value + "' in the templates of dashboards: (" +
-                (p.dashboards.empty() ? std::string("none") : util::join(names, ", ")) + ")",
+                (names.empty() ? std::string("none loaded") : util::join(names, ", ")) + ")",
             did_you_mean(t.dashboard.value, names));
     return run;
   }

@@ -81,7 +81,8 @@ json figures(const Figures& f) {
                    {"learning_rate", num(t.learning_rate)},
                    {"epoch_seconds", num(t.epoch_seconds)},
                    {"wall_epoch_seconds", num(t.wall_epoch_seconds)},
-                   {"eta_seconds", num(t.eta_seconds)}};
+                   {"eta_seconds", num(t.eta_seconds)},
+                   {"eta_overdue_seconds", num(t.eta_overdue_seconds)}};
   o["inference"] = {{"images", count(in.images)},
                     {"success", count(in.success)},
                     {"failed", count(in.failed)},
@@ -93,7 +94,8 @@ json figures(const Figures& f) {
                     {"detections_per_image", num(in.detections_per_image)},
                     {"latency", quantiles(in.latency, f.rate_window_seconds)},
                     {"latency_total", quantiles(in.latency_total, std::nullopt)},
-                    {"eta_seconds", num(in.eta_seconds)}};
+                    {"eta_seconds", num(in.eta_seconds)},
+                    {"stalled_seconds", num(in.stalled_seconds)}};
   o["symbolic"] = {
       {"nms_seconds_mean", num(f.nms.mean_seconds)},           {"nms_count", count(f.nms.count)},
       {"prolog_seconds_mean", num(f.prolog.mean_seconds)},     {"prolog_count", count(f.prolog.count)},
@@ -140,6 +142,14 @@ std::string summary_json(const RunSummary& r) {
             {"wall_seconds", r.wall_seconds},
             {"last_scrape_age_seconds", num(r.last_ok_age)},
             {"scrape", scrape(r.status)}};
+  json missing = json::array();
+  for (const auto& m : r.missing)
+    missing.push_back({{"series", m.series},
+                       {"metric", m.metric},
+                       {"type", m.type},
+                       {"cause", m.cause.empty() ? json(nullptr) : json(m.cause)},
+                       {"scraped_instead", m.instead}});
+  o["missing_series"] = std::move(missing);
   o["training"] = {{"epochs", num(f.training.epoch)},    {"epochs_planned", num(f.training.epochs_planned)},
                    {"final_loss", num(f.training.loss)}, {"best_loss", num(f.training.best_loss)},
                    {"final_map", num(f.training.map)},   {"best_map", num(f.training.best_map)}};

@@ -49,6 +49,11 @@ std::string errors_text(const Errors& e, const std::string& sep) {
   return join(parts, sep);
 }
 
+// Past the ETA with epochs to come, or no image over the rate window with images to come: said
+// instead of an ETA that would read 0 while the command hangs.
+std::string overdue_text(double seconds) { return "ETA overdue by " + fmt::duration(seconds); }
+std::string stalled_text(double seconds) { return "no progress for " + fmt::duration(seconds); }
+
 std::string waiting_text(const ScrapeStatus& s) {
   std::string out = "waiting for metrics at " + s.target;
   if (s.probes > 0) out += " (" + std::to_string(s.probes) + (s.probes == 1 ? " attempt" : " attempts") + ")";
@@ -73,12 +78,15 @@ std::string plain_line(const Figures& f, const ScrapeStatus& s) {
   if (t.map) train.push_back("mAP " + fmt::fixed(*t.map, 4) + (t.map_trend ? " " + fmt::arrow(t.map_trend) : ""));
   if (t.learning_rate) train.push_back("lr " + fmt::fixed(*t.learning_rate, 6));
   if (t.eta_seconds) train.push_back("ETA " + fmt::duration(*t.eta_seconds));
+  if (t.eta_overdue_seconds) train.push_back(overdue_text(*t.eta_overdue_seconds));
 
   const Inference& in = f.inference;
   std::vector<std::string> infer;
   if (in.images && (*in.images > 0 || in.latency_total.observations > 0)) {
     infer.push_back("images " + images_text(in));
-    if (in.images_per_second) infer.push_back(fmt::fixed(*in.images_per_second, 1) + "/s");
+    if (in.images_per_second)
+      infer.push_back(fmt::fixed(*in.images_per_second, 1) + "/s (last " + fmt::duration(f.rate_window_seconds) + ")");
+    if (in.stalled_seconds) infer.push_back(stalled_text(*in.stalled_seconds));
     if (in.success_rate) infer.push_back("ok " + fmt::percent(*in.success_rate));
     if (in.detections)
       infer.push_back("det " + fmt::count(*in.detections) +
@@ -99,7 +107,14 @@ std::string plain_line(const Figures& f, const ScrapeStatus& s) {
   if (f.errors.total && *f.errors.total > 0)
     errs = "errors " + fmt::count(*f.errors.total) + " (" + errors_text(f.errors, ", ") + ")";
 
-  std::string line = head + join({join(train, " "), join(infer, " "), join(sys, " "), errs}, " | ");
+  std::string body = join({join(train, " "), join(infer, " "), join(sys, " "), errs}, " | ");
+  // A good answer without one series the figures read (a server that has none yet, a script
+  // exporting other names): said, not an empty line.
+  if (body.empty())
+    body =
+        "no figures: " + (s.series == 0 ? s.target + " has none of the series the figures read"
+                                        : fmt::count(static_cast<double>(s.series)) + " series, none the figures read");
+  std::string line = head + body;
   if (s.state == ScrapeStatus::State::failed) line += " | scrape failed: " + s.error;
   return line;
 }
@@ -281,6 +296,7 @@ std::vector<std::string> status_block(const Figures& f, const ScrapeStatus& s, c
     if (t.wall_epoch_seconds) l.add(fmt::duration(*t.wall_epoch_seconds) + "/epoch", 3);
     else if (t.epoch_seconds) l.add(fmt::duration(*t.epoch_seconds) + "/epoch (detector)", 3);
     if (t.eta_seconds) l.add("ETA " + fmt::duration(*t.eta_seconds), 1);
+    if (t.eta_overdue_seconds) l.add(p(overdue_text(*t.eta_overdue_seconds), "33"), 1);
     lines.push_back(std::move(l));
   }
 
@@ -293,7 +309,10 @@ std::vector<std::string> status_block(const Figures& f, const ScrapeStatus& s, c
     const std::string counts = fmt::count(*in.images) + (planned ? "/" + fmt::count(*in.planned) : "") + " images";
     if (planned) l.add(prog + " " + bar_with(*in.images / *in.planned, bw, p), 0, prog, counts);
     else l.add(prog, 0, prog, counts);
-    if (in.images_per_second) l.add(fmt::fixed(*in.images_per_second, 1) + " images/s", 2);
+    // Over the rate window, as the latency line says; the summary's rate is the whole run's.
+    if (in.images_per_second)
+      l.add(fmt::fixed(*in.images_per_second, 1) + " images/s (last " + fmt::duration(f.rate_window_seconds) + ")", 2,
+            {}, fmt::fixed(*in.images_per_second, 1) + " images/s");
     if (in.success_rate)
       l.add("Success " + fmt::percent(*in.success_rate), 1, {}, "ok " + fmt::percent(*in.success_rate));
     if (in.detections)
@@ -301,6 +320,7 @@ std::vector<std::string> status_block(const Figures& f, const ScrapeStatus& s, c
                 (in.detections_per_image ? " (" + fmt::fixed(*in.detections_per_image, 1) + "/image)" : ""),
             3);
     if (in.eta_seconds) l.add("ETA " + fmt::duration(*in.eta_seconds), 1);
+    if (in.stalled_seconds) l.add(p(stalled_text(*in.stalled_seconds), "33"), 1);
     lines.push_back(std::move(l));
     if (auto [lat, all] = latency_to_show(in); lat) {
       BlockLine ll(3, p.label("Latency   "));
@@ -444,7 +464,8 @@ std::string summary_text(const RunSummary& r, bool color, std::size_t width) {
            (in.success_rate ? ": " + fmt::percent(*in.success_rate) + " success" : "") + ")";
     infer.push_back(s);
   }
-  if (in.overall_images_per_second) infer.push_back(fmt::fixed(*in.overall_images_per_second, 1) + " images/s");
+  if (in.overall_images_per_second)
+    infer.push_back(fmt::fixed(*in.overall_images_per_second, 1) + " images/s over the run");
   if (in.detections) infer.push_back(fmt::count(*in.detections) + " detections");
   if (in.latency_total.p95.value) infer.push_back("p95 latency " + fmt::latency(in.latency_total.p95));
   row("inference  ", infer);
@@ -454,6 +475,16 @@ std::string summary_text(const RunSummary& r, bool color, std::size_t width) {
     if (!f.errors.by_type.empty()) e += " (" + errors_text(f.errors, ", ") + ")";
     row("errors     ", {e});
   }
+  // The series the figures read that no scrape held: those whose cause the scrapes show, one row
+  // each, then the others in one row, without a guess.
+  std::vector<std::string> unexplained;
+  for (const auto& m : r.missing) {
+    if (m.cause.empty()) unexplained.push_back(m.series);
+    else row("missing    ", {p(m.series + ": " + m.cause, "33")});
+  }
+  if (!unexplained.empty())
+    row("missing    ", {"in no scrape, of the " + std::to_string(figure_names().size()) +
+                        " series the figures read: " + join(unexplained, ", ")});
   row("scrapes    ",
       {std::to_string(r.status.scrapes) + " of " + r.status.target + ", " + std::to_string(r.status.failures) +
        " failed" + (r.status.foreign > 0 ? ", " + std::to_string(r.status.foreign) + " another process's" : "") +

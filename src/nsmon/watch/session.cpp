@@ -224,7 +224,7 @@ private:
     if (!owner_.serving) {
       owner_.serving = true;
       owner_.life_foreign = false;
-      owner_.before = Checkpoint{model_, status_.ever_ok, status_.last_ok_at, status_.scrapes, status_.failures};
+      owner_.before = Checkpoint{model_, seen_, status_.ever_ok, status_.last_ok_at, status_.scrapes, status_.failures};
     }
     if (owner_.life_foreign) return true;
     const std::string why = not_the_commands(r, when, owner_.started_ms);
@@ -232,6 +232,7 @@ private:
     owner_.life_foreign = true;
     const Checkpoint& c = *owner_.before;
     model_ = c.model;
+    seen_ = c.seen;
     status_.ever_ok = c.ever_ok;
     status_.last_ok_at = c.last_ok_at;
     status_.foreign += status_.scrapes - c.scrapes;
@@ -276,7 +277,11 @@ private:
       status_.consecutive_failures = 0;
       status_.series = r.snapshot.series_total;
       status_.error.clear();
+      seen_.add(r.snapshot);
       model_.add(std::move(r.snapshot));
+      // A series the figures read, exported with another type: said when first seen, as the
+      // figures it feeds stay blank.
+      for (const auto& m : seen_.take_new_causes()) say(missing_text(m));
     } else {
       ++status_.failures;
       ++status_.consecutive_failures;
@@ -293,7 +298,10 @@ private:
     s.figures = model_.figures();
     s.status = status_;
     s.wall_seconds = seconds(Clock::now() - start_);
-    if (status_.ever_ok) s.last_ok_age = std::max(0.0, s.wall_seconds - status_.last_ok_at);
+    if (status_.ever_ok) {
+      s.last_ok_age = std::max(0.0, s.wall_seconds - status_.last_ok_at);
+      s.missing = seen_.missing();
+    }
     s.command = o_.command;
     if (sup_) {
       int code = sup_->exit_code();
@@ -334,6 +342,7 @@ private:
   // The run's state when the endpoint's current life began, to take back what it gave.
   struct Checkpoint {
     Model model;
+    SeriesSeen seen;
     bool ever_ok = false;
     double last_ok_at = 0;
     int scrapes = 0, failures = 0;
@@ -352,6 +361,7 @@ private:
   const SessionOptions& o_;
   Sink& sink_;
   Model model_;
+  SeriesSeen seen_; ///< which series the figures read the run's scrapes held
   ScrapeStatus status_;
   Clock::time_point start_, last_tick_ = Clock::now();
   IgnoreSigpipe ignore_sigpipe_;

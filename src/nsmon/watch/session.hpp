@@ -4,8 +4,9 @@
 // from a process that started before it (`process_start_time_seconds`) is another process's, left
 // out of the run; the pid listening on a loopback port); the sources (`source.*`: the endpoint
 // scraped with `promapi::scrape`, or `--prometheus` asked with `promapi::perform`'s instant query,
-// as `nsmon query` asks it); `--rules` (`rule_watch.*`: the scraped samples of the metric names the
-// rules and assertions select (all with `--record`) in a bounded `engine::Storage`, the groups
+// as `nsmon query` asks it); which series the figures read no scrape held, and why (`expected.*`:
+// a gauge exported as a counter); `--rules` (`rule_watch.*`: the scraped samples of the metric
+// names the rules and assertions select (all with `--record`) in a bounded `engine::Storage`, the groups
 // evaluated when due by `ruletest::GroupEvaluator`, `--assert`, alert transitions) and `--record`
 // (`record.*`: the store as a promtool test or OpenMetrics; with `--alertmanager`, the test carries
 // `nsmon.alertmanager_tests`).
@@ -17,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "nsmon/watch/expected.hpp"
 #include "nsmon/watch/source.hpp"
 #include "nsmon/watch/stats.hpp"
 #include "nsmon/watch/supervisor.hpp"
@@ -73,6 +75,9 @@ struct RunSummary {
   /// 123: ...)"); empty when nothing said so, or when that was meant (--attach). Its answers are
   /// not in the figures.
   std::string another_process;
+  /// The series the figures read that no good scrape held (with the likely cause when the scrapes
+  /// show one); empty when nothing was scraped.
+  std::vector<MissingSeries> missing;
   std::optional<double> last_ok_age;  ///< seconds from the last good scrape to the end
   int result = 0;                     ///< nsmon's exit status
   const RulesStatus* rules = nullptr; ///< watch --rules: the alerts and assertions of the run

@@ -12,6 +12,7 @@
 #include "nsmon/expfmt/parser.hpp"
 #include "nsmon/promapi/api.hpp"
 #include "nsmon/promapi/scrape.hpp"
+#include "nsmon/watch/expected.hpp"
 #include "nsmon/watch/stats.hpp"
 
 namespace nsmon::watch {
@@ -62,7 +63,7 @@ public:
     r.bytes = resp.body.size();
     const expfmt::Format format = expfmt::format_from_content_type(resp.content_type);
     ParseOutcome p =
-        parse_snapshot(resp.body, format, wanted_names(), r.snapshot, keep_samples_ ? &r.samples : nullptr);
+        parse_snapshot(resp.body, format, scraped_names(), r.snapshot, keep_samples_ ? &r.samples : nullptr);
     r.snapshot.at = Clock::now();
     if (p.errors > 0) {
       r.error = "malformed scrape: " + std::to_string(p.errors) + (p.errors == 1 ? " error" : " errors") +
@@ -107,7 +108,7 @@ public:
   PrometheusSource(std::shared_ptr<http::Client> client, std::string base, std::string selector, double timeout)
       : client_(std::move(client)), sender_(*client_), base_(std::move(base)), timeout_(timeout) {
     while (!base_.empty() && base_.back() == '/') base_.pop_back();
-    std::vector<std::string> names(wanted_names().begin(), wanted_names().end());
+    std::vector<std::string> names(scraped_names().begin(), scraped_names().end());
     std::sort(names.begin(), names.end());
     std::string re;
     for (const auto& n : names) re += (re.empty() ? "" : "|") + n;

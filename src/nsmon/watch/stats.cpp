@@ -8,39 +8,46 @@
 
 namespace nsmon::watch {
 
+const std::vector<std::string_view>& figure_names() {
+  static const std::vector<std::string_view> names = {
+      "training_loss",
+      "validation_map",
+      "learning_rate",
+      "training_epochs_planned",
+      "training_duration_seconds_sum",
+      "training_duration_seconds_count",
+      "inference_time_seconds_bucket",
+      "inference_time_seconds_sum",
+      "inference_time_seconds_count",
+      "images_processed_total",
+      "detections_per_image_sum",
+      "detections_per_image_count",
+      "nms_filtering_seconds_sum",
+      "nms_filtering_seconds_count",
+      "prolog_query_seconds_sum",
+      "prolog_query_seconds_count",
+      "graph_construction_seconds_sum",
+      "graph_construction_seconds_count",
+      "detections_before_nms",
+      "detections_after_nms",
+      "graph_nodes_count",
+      "graph_edges_count",
+      "gpu_memory_allocated_bytes",
+      "gpu_memory_reserved_bytes",
+      "gpu_utilization_percent",
+      "cpu_usage_percent",
+      "memory_usage_bytes",
+      "memory_available_bytes",
+      "errors_total",
+      "failed_prolog_queries_total",
+      "app_uptime_seconds",
+      "app_info_info",
+  };
+  return names;
+}
+
 const std::unordered_set<std::string_view>& wanted_names() {
-  static const std::unordered_set<std::string_view> names = {"training_loss",
-                                                             "validation_map",
-                                                             "learning_rate",
-                                                             "training_epochs_planned",
-                                                             "training_duration_seconds_sum",
-                                                             "training_duration_seconds_count",
-                                                             "inference_time_seconds_bucket",
-                                                             "inference_time_seconds_sum",
-                                                             "inference_time_seconds_count",
-                                                             "images_processed_total",
-                                                             "detections_per_image_sum",
-                                                             "detections_per_image_count",
-                                                             "nms_filtering_seconds_sum",
-                                                             "nms_filtering_seconds_count",
-                                                             "prolog_query_seconds_sum",
-                                                             "prolog_query_seconds_count",
-                                                             "graph_construction_seconds_sum",
-                                                             "graph_construction_seconds_count",
-                                                             "detections_before_nms",
-                                                             "detections_after_nms",
-                                                             "graph_nodes_count",
-                                                             "graph_edges_count",
-                                                             "gpu_memory_allocated_bytes",
-                                                             "gpu_memory_reserved_bytes",
-                                                             "gpu_utilization_percent",
-                                                             "cpu_usage_percent",
-                                                             "memory_usage_bytes",
-                                                             "memory_available_bytes",
-                                                             "errors_total",
-                                                             "failed_prolog_queries_total",
-                                                             "app_uptime_seconds",
-                                                             "app_info_info"};
+  static const std::unordered_set<std::string_view> names(figure_names().begin(), figure_names().end());
   return names;
 }
 
@@ -288,7 +295,9 @@ Figures Model::figures() const {
     std::optional<double> per_epoch = t.wall_epoch_seconds ? t.wall_epoch_seconds : t.epoch_seconds;
     if (per_epoch) {
       double since = last_epoch_at_ ? std::chrono::duration<double>(s.at - *last_epoch_at_).count() : 0;
-      t.eta_seconds = std::max(0.0, (*t.epochs_planned - *t.epoch) * *per_epoch - since);
+      const double eta = (*t.epochs_planned - *t.epoch) * *per_epoch - since;
+      if (eta >= 0) t.eta_seconds = eta;
+      else t.eta_overdue_seconds = -eta; // not 0: the run has stalled, or slowed down
     }
   }
 
@@ -318,6 +327,8 @@ Figures Model::figures() const {
                                    std::chrono::duration<double>(last_rise_->at - first_rise_->at).count();
   if (in.planned && in.images && in.images_per_second && *in.images_per_second > 0 && *in.images < *in.planned)
     in.eta_seconds = (*in.planned - *in.images) / *in.images_per_second;
+  else if (in.planned && in.images && in.images_per_second && *in.images < *in.planned && last_rise_)
+    in.stalled_seconds = std::chrono::duration<double>(s.at - last_rise_->at).count();
 
   // Symbolic stage and knowledge graph.
   f.nms = step(s, "nms_filtering_seconds");

@@ -15,7 +15,10 @@
 
 namespace nsmon::watch {
 
-/// The sample names the model reads (wire names of catalog metrics).
+/// The sample names the model reads (wire names of the embedded catalog's metrics), in the order
+/// of the figures.
+const std::vector<std::string_view>& figure_names();
+/// The same names, as a set.
 const std::unordered_set<std::string_view>& wanted_names();
 
 /// A quantile from histogram buckets; `capped` when the rank fell into the +Inf bucket, so that
@@ -47,6 +50,9 @@ struct Training {
   /// it saw one end after its first scrape.
   std::optional<double> wall_epoch_seconds;
   std::optional<double> eta_seconds; ///< wall seconds until the last planned epoch
+  /// How long ago the ETA passed with epochs still to come: the run is slower than it was, or
+  /// stuck; said instead of an ETA of 0.
+  std::optional<double> eta_overdue_seconds;
 };
 
 struct Inference {
@@ -62,6 +68,9 @@ struct Inference {
   Latency latency;                   ///< inference_time_seconds over the rate window
   Latency latency_total;             ///< since start: histogram_quantile(q, sum by (le) (..._bucket))
   std::optional<double> eta_seconds; ///< with --total-images
+  /// With --total-images, images still to come and none over the rate window: how long since the
+  /// last one (no ETA then).
+  std::optional<double> stalled_seconds;
 };
 
 /// Mean duration of a pipeline step since start (histogram _sum / _count).
