@@ -513,6 +513,20 @@ TEST_CASE("a disable comment naming no check is reported where it is, with the n
             .empty());
 }
 
+TEST_CASE("removed-label names the step that removed the label, under histogram_quantile", "[lint][checks]") {
+  std::vector<core::Diagnostic> all;
+  run(alert("max by (model) (histogram_quantile(0.95, sum by (le) (rate(inference_time_seconds_bucket[10m])))) > 2"),
+      false, &all);
+  REQUIRE(all.size() == 1);
+  CHECK(std::string(all[0].check.id()) == "labels/removed-label");
+  CHECK(all[0].message == "by (model): the aggregated series have no model, sum by (le) keeps only le");
+  // le itself: histogram_quantile() took it off, not the sum that kept it.
+  run(alert("max by (le) (histogram_quantile(0.95, sum by (le) (rate(inference_time_seconds_bucket[10m])))) > 2"),
+      false, &all);
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].message == "by (le): the aggregated series have no le, histogram_quantile() removes it");
+}
+
 TEST_CASE("counter-raw: a counter by the catalog, a counter by its name only", "[lint][checks]") {
   std::vector<core::Diagnostic> all;
   run(alert("errors_total > 5"), false, &all);
