@@ -8,7 +8,7 @@ cd "$TMP"
 # config TOP ABOVE_A ABOVE_B TIMEOUT_LINE_END INTERVAL_LINE_END
 config() {
   printf '%s\nglobal: {scrape_interval: 15s}\nscrape_configs:\n%s  - job_name: a\n    scrape_interval: 5s%s\n    scrape_timeout: 10s%s\n    static_configs: [{targets: [localhost:1]}]\n%s  - job_name: b\n    static_configs: [{targets: [localhost:2]}]\n' \
-    "$1" "$2" "$5" "$4" "$3" >prometheus.yml
+    "$1" "${2-}" "${5-}" "${4-}" "${3-}" >prometheus.yml
 }
 silenced() { # silenced WHAT: no finding, exit 0
   run lint-rules --config prometheus.yml

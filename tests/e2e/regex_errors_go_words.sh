@@ -9,7 +9,7 @@ want='error parsing regexp: missing closing ): `(a`'
 printf 'groups:\n  - name: g\n    rules:\n      - record: x:up:sum\n        expr: sum(up{job=~"(a"})\n' >rules.yml
 run lint-rules rules.yml
 expect_rc 1
-expect_out "rules.yml:5:24: error: $want [promql/syntax]"
+expect_out "rules.yml:5:22: error: $want [promql/syntax]"
 
 printf 'scrape_configs:\n  - job_name: a\n    static_configs: [{targets: [localhost:1]}]\n    relabel_configs:\n      - {regex: "(a", action: keep}\n' >prometheus.yml
 run lint-rules --config prometheus.yml
