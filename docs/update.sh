@@ -39,8 +39,9 @@ nsmon=${1:-$root/build/nsmon}
 nsmon=$(cd "$(dirname "$nsmon")" && pwd)/$(basename "$nsmon")
 tmp=$(mktemp -d)
 history_up=0
+# shellcheck disable=SC2317 # the EXIT trap calls it
 cleanup() {
-  [ $history_up = 0 ] || /usr/bin/python3 "$root/tests/support/history.py" down "$tmp/history" >/dev/null 2>&1 || true
+  [ "$history_up" = 0 ] || /usr/bin/python3 "$root/tests/support/history.py" down "$tmp/history" >/dev/null 2>&1 || true
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -100,6 +101,7 @@ history() {
 # those variables, and its output.
 run_block() {
   local rest=$1 vars=$2 dir='' lines='' shown wd
+  local -a cmd
   if [[ $rest =~ ^(.*)\;\ lines\ (.+)$ ]]; then
     rest=${BASH_REMATCH[1]}
     lines=${BASH_REMATCH[2]}
@@ -108,6 +110,7 @@ run_block() {
     rest=${BASH_REMATCH[1]}
     dir=${BASH_REMATCH[2]}
   fi
+  # shellcheck disable=SC2016 # the names as written, not their values
   if [[ $rest == *'$PROM_URL'* || $rest == *'$HISTORY_'* ]]; then
     history || return $?
   fi
@@ -130,9 +133,10 @@ run_block() {
     >"$tmp/output" 2>&1 || true
   printf '```\n$ %snsmon %s\n' "$vars" "$shown"
   if [ -z "$lines" ]; then
-    sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' "$tmp/output" | sed -e '$a\'
+    # Without its trailing blank lines, ending in a newline.
+    [ ! -s "$tmp/output" ] || printf '%s\n' "$(cat "$tmp/output")"
   else
-    excerpt "$tmp/output" "$lines" || { echo "docs/update.sh: '\$ nsmon $rest': $(cat "$tmp/output" | head -5)" >&2; return 1; }
+    excerpt "$tmp/output" "$lines" || { echo "docs/update.sh: '\$ nsmon $rest': $(head -5 "$tmp/output")" >&2; return 1; }
   fi
   printf '```\n'
 }
@@ -140,20 +144,20 @@ run_block() {
 # excerpt FILE '"ERE" N ...': for each pair, N lines from the next line matching ERE; "..." where
 # lines are left out.
 excerpt() {
-  local -a out pairs
+  local -a text pairs
   local pos=0 i n ere
-  mapfile -t out <"$1"
+  mapfile -t text <"$1"
   eval "pairs=( $2 )"
   for ((p = 0; p < ${#pairs[@]}; p += 2)); do
     ere=${pairs[p]}
     n=${pairs[p + 1]}
-    for ((i = pos; i < ${#out[@]}; i++)); do [[ ${out[i]} =~ $ere ]] && break; done
-    [ "$i" -lt ${#out[@]} ] || { echo "docs/update.sh: no line matches '$ere'" >&2; return 1; }
+    for ((i = pos; i < ${#text[@]}; i++)); do [[ ${text[i]} =~ $ere ]] && break; done
+    [ "$i" -lt ${#text[@]} ] || { echo "docs/update.sh: no line matches '$ere'" >&2; return 1; }
     [ "$i" = "$pos" ] || echo '...'
-    printf '%s\n' "${out[@]:i:n}"
+    printf '%s\n' "${text[@]:i:n}"
     pos=$((i + n))
   done
-  [ "$pos" -ge ${#out[@]} ] || echo '...'
+  [ "$pos" -ge ${#text[@]} ] || echo '...'
 }
 
 # normalise: what must vary from run to run, as placeholders.
