@@ -53,11 +53,10 @@ bool keeps_values(std::string_view n) { return keeps_unit(n) || n == "label_repl
 namespace {
 
 // What an operator that closes the label set keeps, said when it is made: a later step (the `le`
-// that histogram_quantile() takes off) is that step's doing, not this one's.
+// that histogram_quantile() takes off) is that step's doing, not this one's. The set holds only the
+// labels it names, __name__ too when it is one of them (count by (__name__)).
 std::string closing(const std::string& how, const LabelSet& labels) {
-  LabelSet kept = labels;
-  kept.erase("__name__");
-  return how + (kept.empty() ? std::string(" keeps no label") : " keeps only " + util::join(kept, ", "));
+  return how + (labels.empty() ? std::string(" keeps no label") : " keeps only " + util::join(labels, ", "));
 }
 
 // Whether another exporter's metric is a counter by its name: _total and _bucket always; _count
