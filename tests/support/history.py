@@ -114,8 +114,12 @@ class History:
                 series = [(name, ls, (lambda t, k=i: 0.2 * (k + 1) * (t - self.start))) for i, ls in
                           enumerate(label_sets(m))]
                 if name == "errors_total":
+                    # Prolog errors in the symbolic stage, slowly: no series has CudaOOM there
+                    # (server/selector-empty's transcript: each matcher alone matches some).
                     series = [(name, dict(ls, stage="detect"), lambda t: 0.001 * (t - self.start)) for ls in
-                              label_sets(m)] + [(name, self.burst_labels(), self.errors)]
+                              label_sets(m)] + [(name, self.burst_labels(), self.errors),
+                                                (name, dict(TARGET, error_type="PrologError", stage="symbolic"),
+                                                 lambda t: 0.0005 * (t - self.start))]
                     series = [(n, {k: ls[k] for k in sorted(ls)}, f) for n, ls, f in series]
                 yield fam, "counter", help_, dedupe(series)
             elif kind in ("gauge", "info"):

@@ -57,3 +57,19 @@ TEST_CASE("labels: the compiled regex is anchored in its pattern, as value range
   CHECK(labels::to_re2_pattern("a\\Cb(?<n>x)", &any_byte) == "a\\Cb(?P<n>x)");
   CHECK(any_byte);
 }
+
+TEST_CASE("labels: a regex error in Go's words, for every reader", "[labels]") {
+  using labels::Dialect;
+  CHECK(labels::go_regex_error("(a") == "error parsing regexp: missing closing ): `(a`");
+  CHECK(labels::go_regex_error("a)") == "error parsing regexp: unexpected ): `a)`");
+  CHECK(labels::go_regex_error("x\\C") == "error parsing regexp: invalid escape sequence: `\\C`");
+  CHECK(labels::go_regex_error("a**") == "error parsing regexp: invalid nested repetition operator: `**`");
+  CHECK(!labels::go_regex_error("(?<name>a)")); // Go 1.22's named group, RE2's (?P<name>a)
+  // A matcher's reader anchors the pattern: `)(` alone is unbalanced, ^(?:)()$ is not.
+  CHECK(!labels::regex_error(")(", Dialect::prometheus));
+  CHECK(labels::regex_error("(a", Dialect::prometheus) == "error parsing regexp: missing closing ): `(a`");
+  CHECK(labels::regex_error("(a", Dialect::alertmanager) == "error parsing regexp: missing closing ): `(a`");
+  // RE2 reads \C as any byte; Go refuses it, whoever reads the pattern.
+  CHECK(labels::regex_error("\\C", Dialect::alertmanager) == "error parsing regexp: invalid escape sequence: `\\C`");
+  CHECK(!labels::regex_error("a.*b", Dialect::alertmanager));
+}

@@ -513,6 +513,38 @@ TEST_CASE("a disable comment naming no check is reported where it is, with the n
             .empty());
 }
 
+TEST_CASE("a disable comment naming another command's check, or this check itself, silences nothing",
+          "[lint][checks]") {
+  std::vector<core::Diagnostic> all;
+  // lint-metrics' check: a check nsmon has, but no rule file ever has its finding.
+  CHECK(run("  # nsmon disable metrics/reserved-suffix\n" + alert("cpu_usage_percent > 0.9"), false, &all) ==
+        std::vector<std::string>{"rules/unknown-disable", "units/percent-as-ratio"});
+  REQUIRE(!all.empty());
+  CHECK(all[0].message ==
+        "'# nsmon disable' names metrics/reserved-suffix, a check of nsmon lint-metrics, not of lint-rules: it "
+        "silences nothing here");
+  // The check of these comments cannot be silenced by one: its finding would hide itself.
+  CHECK(run("  # nsmon disable rules/unknown-disable, units/percent-as-ratio\n" + alert("cpu_usage_percent > 0.9"),
+            false, &all) == std::vector<std::string>{"rules/unknown-disable"});
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].message == "'# nsmon disable' cannot silence rules/unknown-disable, the check of these comments");
+  CHECK(all[0].span.col == 19);
+}
+
+TEST_CASE("removed-label names the step that removed the label, under histogram_quantile", "[lint][checks]") {
+  std::vector<core::Diagnostic> all;
+  run(alert("max by (model) (histogram_quantile(0.95, sum by (le) (rate(inference_time_seconds_bucket[10m])))) > 2"),
+      false, &all);
+  REQUIRE(all.size() == 1);
+  CHECK(std::string(all[0].check.id()) == "labels/removed-label");
+  CHECK(all[0].message == "by (model): the aggregated series have no model, sum by (le) keeps only le");
+  // le itself: histogram_quantile() took it off, not the sum that kept it.
+  run(alert("max by (le) (histogram_quantile(0.95, sum by (le) (rate(inference_time_seconds_bucket[10m])))) > 2"),
+      false, &all);
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].message == "by (le): the aggregated series have no le, histogram_quantile() removes it");
+}
+
 TEST_CASE("counter-raw: a counter by the catalog, a counter by its name only", "[lint][checks]") {
   std::vector<core::Diagnostic> all;
   run(alert("errors_total > 5"), false, &all);

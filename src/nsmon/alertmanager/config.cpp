@@ -351,8 +351,8 @@ private:
         if (!is_label_name(*name))
           y_.report(k, "alertmanager/invalid-value", "invalid label name \"" + *name + "\" in " + key);
         if (std::string_view(kind) == "match_re")
-          if (auto err = regex_error(*value); !err.empty())
-            y_.report(v, "alertmanager/matcher", "invalid regex \"" + *value + "\" in " + key + ": " + err);
+          if (auto err = labels::regex_error(*value, labels::Dialect::alertmanager))
+            y_.report(v, "alertmanager/matcher", "invalid regex \"" + *value + "\" in " + key + ": " + *err);
         if (match_re && std::string_view(kind) == "match_re") match_re->push_back(all.size());
         all.push_back({*name, std::string_view(kind) == "match" ? MatchOp::equal : MatchOp::regex, *value});
       }

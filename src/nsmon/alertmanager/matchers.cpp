@@ -55,7 +55,8 @@ std::string parse_one(std::string_view s, std::vector<Matcher>& out) {
   }
   if (quoted) return "matcher value contains unescaped double quote: " + shown;
   if (m.op == MatchOp::regex || m.op == MatchOp::not_regex)
-    if (auto e = regex_error(m.value); !e.empty()) return "invalid regex \"" + m.value + "\": " + e;
+    if (auto e = labels::regex_error(m.value, labels::Dialect::alertmanager))
+      return "invalid regex \"" + m.value + "\": " + *e;
   out.push_back(std::move(m));
   return {};
 }
@@ -67,11 +68,6 @@ bool is_label_name(std::string_view s) {
   for (char c : s)
     if (!name_char(c) || c == ':') return false;
   return true;
-}
-
-std::string regex_error(const std::string& regex) {
-  const RE2& re = labels::regex(regex, labels::Dialect::alertmanager);
-  return re.ok() ? std::string() : re.error();
 }
 
 ParsedMatchers parse_matchers(std::string_view line) {

@@ -21,9 +21,6 @@ struct ParsedMatchers {
 
 ParsedMatchers parse_matchers(std::string_view line);
 
-/// Empty if `regex` compiles the way Alertmanager compiles it (^(?:regex)$), else RE2's reason.
-std::string regex_error(const std::string& regex);
-
 /// A label name as Alertmanager's classic parser and match: keys take it: [a-zA-Z_][a-zA-Z0-9_]*.
 bool is_label_name(std::string_view s);
 

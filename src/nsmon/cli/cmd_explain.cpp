@@ -2,7 +2,6 @@
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
@@ -32,34 +31,6 @@ const core::CheckInfo* find_check(std::string_view id) {
   return nullptr;
 }
 
-// The subcommand of nsmon's arguments: the first word that is no global option (--catalog FILE,
-// --color WHEN) nor its value, with its own subcommand where that is what runs ("slo generate").
-std::string command_name(const std::vector<std::string>& words) {
-  std::size_t i = 0;
-  while (i + 1 < words.size() && words[i].starts_with("--")) i += words[i].find('=') == std::string::npos ? 2 : 1;
-  if (i >= words.size()) return "";
-  std::string cmd = words[i];
-  if ((cmd == "slo" || cmd == "routes" || cmd == "promql" || cmd == "catalog" || cmd == "config") &&
-      i + 1 < words.size())
-    cmd += " " + words[i + 1];
-  return cmd;
-}
-
-// The subcommand that reports a check, as its page shows it: the bad example's, or the one its
-// transcript runs. Empty for a page that shows neither.
-std::string command_of(const core::CheckDoc& doc) {
-  const core::DocExample* ex = doc.bad ? &*doc.bad : doc.good ? &*doc.good : nullptr;
-  if (ex) return command_name(ex->command);
-  std::size_t at = doc.transcript.find("$ nsmon ");
-  if (at == std::string::npos) return "";
-  std::string_view line = std::string_view(doc.transcript).substr(at + 8);
-  line = line.substr(0, line.find('\n'));
-  std::vector<std::string> words;
-  std::istringstream in{std::string(line)};
-  for (std::string w; in >> w;) words.push_back(w);
-  return command_name(words);
-}
-
 // How to change the check's severity and silence it, for the command that reports it: written here
 // once for every page, from what each command offers.
 std::string severity_text(const core::CheckInfo& c, const std::string& command) {
@@ -68,15 +39,14 @@ std::string severity_text(const core::CheckInfo& c, const std::string& command) 
   if (c.section == core::CheckSection::nsmon_files) return s + " It cannot be turned off or re-graded.";
   if (command == "lint-rules") {
     s += " A policy file (`--policy FILE`) changes it: `severity: {" + id + ": error}` (error, warning, info or off).";
-    // `# nsmon disable` comments are read in rule files that load; prometheus.yml's findings
-    // (config/*, but for those about rules' selectors), a file that does not parse and a file
-    // skipped are where no comment is read. explain_examples.py proves each sentence it gets.
-    const bool in_rule_file =
-        !(id.starts_with("config/") && id != "config/rate-window" && id != "config/unknown-job") &&
-        id != "yaml/syntax" && id != "rules/not-a-rule-file";
-    if (in_rule_file)
+    // `# nsmon disable` comments are read in the rule files and the prometheus.yml that load; a
+    // file that does not parse, a file skipped, and the check of the comments themselves are
+    // where no comment silences. explain_examples.py proves each sentence it gets.
+    const bool by_comment = id != "yaml/syntax" && id != "rules/not-a-rule-file" && id != "rules/unknown-disable";
+    if (by_comment)
       s += "\n\nOne occurrence: a `# nsmon disable " + id +
-           "` comment on the rule (before any content of a rule file: the whole file).";
+           "` comment on the rule or the prometheus.yml entry (before any content of the file: the whole "
+           "file).";
     return s + "\n\nEvery occurrence: `--disable " + id + "`, or `disable: [" + id + "]` in the policy file.";
   }
   if (command == "lint-metrics") return s + " `--disable " + id + "` leaves it out of a run.";
@@ -90,7 +60,7 @@ json example_json(const core::DocExample& ex) {
 }
 
 json explain_json(const core::CheckInfo& c, const core::CheckDoc* doc) {
-  std::string command = doc ? command_of(*doc) : "";
+  std::string command = doc ? core::check_command(*doc) : "";
   json j = {{"id", c.id},
             {"summary", c.summary},
             {"severity", core::to_string(c.severity)},
@@ -111,7 +81,7 @@ json explain_json(const core::CheckInfo& c, const core::CheckDoc* doc) {
 std::string explain_text(const core::CheckInfo& c, const core::CheckDoc& doc) {
   std::string out = "# " + std::string(c.id) + "\n\nIn short: " + std::string(c.summary) + ".\n\n" + doc.what + "\n\n";
   out += "## Why it matters\n\n" + doc.why + "\n\n";
-  out += "## Severity and silencing\n\n" + severity_text(c, command_of(doc)) + "\n\n";
+  out += "## Severity and silencing\n\n" + severity_text(c, core::check_command(doc)) + "\n\n";
   if (!doc.configuration.empty()) out += "## Configuration\n\n" + doc.configuration + "\n\n";
   if (!doc.related_markdown.empty()) out += "## Related\n\n" + doc.related_markdown + "\n\n";
   if (doc.bad) out += "## Bad\n" + doc.bad->markdown;
@@ -125,7 +95,7 @@ int run_list(const Options& o) {
   json list = json::array();
   for (const auto& c : core::kChecks) {
     auto doc = core::check_doc(c.id);
-    std::string command = doc ? command_of(*doc) : "";
+    std::string command = doc ? core::check_command(*doc) : "";
     list.push_back({{"id", c.id},
                     {"severity", core::to_string(c.severity)},
                     {"summary", c.summary},

@@ -122,7 +122,7 @@ void check_online(LintOptions& o, const Context& ctx, Loaded& loaded, const lint
     auto heavy = lint::cost_outliers(costs, options.policy, true, cfg);
     std::move(heavy.begin(), heavy.end(), std::back_inserter(found));
   }
-  lint::apply_policy(found, loaded.input.rule_files, options.policy);
+  lint::apply_policy(found, loaded.input, options.policy);
   report.findings.insert(report.findings.end(), std::make_move_iterator(found.begin()),
                          std::make_move_iterator(found.end()));
   core::sort_diagnostics(report.findings);
@@ -190,8 +190,12 @@ Formats (--format):
   sarif   SARIF 2.1.0 for code scanning; every check is listed as a rule
 
 Silencing checks:
-  # nsmon disable CHECK[,CHECK...]   in a rule file: before any content, for the whole file;
-                                     on or just above a rule, for that rule
+  # nsmon disable CHECK[,CHECK...]   in a rule file or prometheus.yml: before any content, for the
+                                     whole file; on or just above a rule, for that rule; in
+                                     prometheus.yml, on a line for that line, just above an entry
+                                     (a scrape config, a key) for its lines. A check lint-rules
+                                     does not report, and rules/unknown-disable, silence nothing:
+                                     a rules/unknown-disable finding says so
   --policy FILE   a YAML file; every key is optional (these are the defaults, except the last two):
                     severity_label: severity
                     severity_values: [critical, warning, info]

@@ -253,7 +253,7 @@ and a test may assert what a panel shows at an instant:
           - eval_time: 10m
             dashboard: nsmon-training            # uid or title
             panel: Training loss                 # the panel's title
-            variables: {model: yolo}             # optional; left out: All (.*)
+            variables: {model: yolo}             # optional; left out: All (allValue)
             exp_series:                          # every series of the panel's queries
               - {legend: yolo, value: 3682}      # legendFormat rendered, value at eval_time
   The queries are interpolated as Grafana sends them ($__interval: the test's interval,

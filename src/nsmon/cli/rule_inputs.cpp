@@ -136,7 +136,7 @@ std::unique_ptr<report::Report> lint_loaded(Loaded& loaded, const lint::Options&
   auto report = std::make_unique<report::Report>();
   report->findings = lint::run(loaded.input, options, &costs);
   lint::drop_disjoint_duplicates(loaded.diags, loaded.input, options);
-  lint::apply_policy(loaded.diags, loaded.input.rule_files, options.policy);
+  lint::apply_policy(loaded.diags, loaded.input, options.policy);
   report->findings.reserve(report->findings.size() + loaded.diags.size());
   report->findings.insert(report->findings.end(), std::make_move_iterator(loaded.diags.begin()),
                           std::make_move_iterator(loaded.diags.end()));

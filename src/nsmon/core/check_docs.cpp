@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <sstream>
 
 #include "nsmon/core/error.hpp"
 #include "nsmon/util/strings.hpp"
@@ -197,6 +198,36 @@ std::string_view check_page(std::string_view id) {
   const auto* end = begin + embedded::check_pages_size;
   const auto* it = std::lower_bound(begin, end, id, [](const auto& p, std::string_view v) { return p.id < v; });
   return it != end && it->id == id ? it->markdown : std::string_view();
+}
+
+namespace {
+
+// The subcommand of nsmon's arguments: the first word that is no global option (--catalog FILE,
+// --color WHEN) nor its value, with its own subcommand where that is what runs ("slo generate").
+std::string command_name(const std::vector<std::string>& words) {
+  std::size_t i = 0;
+  while (i + 1 < words.size() && words[i].starts_with("--")) i += words[i].find('=') == std::string::npos ? 2 : 1;
+  if (i >= words.size()) return "";
+  std::string cmd = words[i];
+  if ((cmd == "slo" || cmd == "routes" || cmd == "promql" || cmd == "catalog" || cmd == "config") &&
+      i + 1 < words.size())
+    cmd += " " + words[i + 1];
+  return cmd;
+}
+
+} // namespace
+
+std::string check_command(const CheckDoc& doc) {
+  const DocExample* ex = doc.bad ? &*doc.bad : doc.good ? &*doc.good : nullptr;
+  if (ex) return command_name(ex->command);
+  std::size_t at = doc.transcript.find("$ nsmon ");
+  if (at == std::string::npos) return "";
+  std::string_view line = std::string_view(doc.transcript).substr(at + 8);
+  line = line.substr(0, line.find('\n'));
+  std::vector<std::string> words;
+  std::istringstream in{std::string(line)};
+  for (std::string w; in >> w;) words.push_back(w);
+  return command_name(words);
 }
 
 std::optional<CheckDoc> check_doc(std::string_view id) {

@@ -50,6 +50,10 @@ CheckDoc parse_check_doc(std::string_view markdown, std::string_view name);
 /// The embedded page of `id`, read; nullopt when the id has none.
 std::optional<CheckDoc> check_doc(std::string_view id);
 
+/// The subcommand that reports a check, as its page shows it ("lint-rules", "slo generate"): the
+/// bad example's, or the one its transcript runs. Empty for a page that shows neither.
+std::string check_command(const CheckDoc& doc);
+
 /// The embedded page's Markdown, or empty.
 std::string_view check_page(std::string_view id);
 

@@ -487,11 +487,6 @@ std::string replace_all(const RE2& re, std::string_view text, std::string_view r
   return out;
 }
 
-std::optional<std::string> compile_error(const RE2& re) {
-  if (re.ok()) return std::nullopt;
-  return labels::go_regex_error(re);
-}
-
 // regexp.MustCompile's panic names the pattern in backquotes when it can.
 std::string go_backquote(std::string_view s) {
   bool ok = std::none_of(s.begin(), s.end(), [](char c) { return c == '`' || (c < ' ' && c != '\t') || c == 0x7f; });
@@ -634,11 +629,11 @@ CallResult call_function(const Function& fn, std::vector<Value>& args, const Env
   if (n == "graphLink" || n == "tableLink")
     return str("/graph?g0.expr=" + query_escape(args[0].s) + "&g0.tab=" + (n == "graphLink" ? "0" : "1"));
   if (n == "match" || n == "reReplaceAll") {
+    if (auto e = labels::go_regex_error(args[0].s))
+      return err(n == "match" ? *e : "regexp: Compile(" + go_backquote(args[0].s) + "): " + *e);
     RE2::Options o;
     o.set_log_errors(false);
-    RE2 re(args[0].s, o);
-    if (auto e = compile_error(re))
-      return err(n == "match" ? *e : "regexp: Compile(" + go_backquote(args[0].s) + "): " + *e);
+    RE2 re(labels::to_re2_pattern(args[0].s), o);
     if (n == "match") return {Value::boolean(RE2::PartialMatch(args[1].s, re)), std::nullopt};
     return str(replace_all(re, args[2].s, args[1].s));
   }

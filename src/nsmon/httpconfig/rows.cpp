@@ -67,12 +67,19 @@ core::Diagnostic& report(core::YamlReader& y, const yaml::Node& at, core::CheckI
   auto& d = y.report(at, check, std::move(message));
   std::string_view text = y.source().text();
   if (!at.is_null() || at.mark().is_null()) return d;
-  // Back to the ':' or '-' before the null, then to the first character of that line.
+  // Back to the ':' or '-' before the null (over a comment after it: `- # later`), then to the
+  // first character of that line.
   auto pos = std::min(static_cast<std::size_t>(at.mark().pos), text.size());
-  while (pos > 0 && std::isspace(static_cast<unsigned char>(text[pos - 1]))) --pos;
-  if (pos == 0) return d;
-  auto start = text.rfind('\n', pos - 1);
-  start = start == std::string_view::npos ? 0 : start + 1;
+  std::size_t start = 0;
+  for (bool comment = true; comment;) {
+    while (pos > 0 && std::isspace(static_cast<unsigned char>(text[pos - 1]))) --pos;
+    if (pos == 0) return d;
+    start = text.rfind('\n', pos - 1);
+    start = start == std::string_view::npos ? 0 : start + 1;
+    comment = false;
+    for (auto k = start; k < pos && !comment; ++k)
+      if (text[k] == '#' && (k == start || text[k - 1] == ' ' || text[k - 1] == '\t')) pos = k, comment = true;
+  }
   while (start < pos && (text[start] == ' ' || text[start] == '\t')) ++start;
   // "- key:": the key, not the dash.
   while (start + 2 < pos && text[start] == '-' && text[start + 1] == ' ')

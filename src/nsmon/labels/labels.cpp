@@ -124,26 +124,62 @@ bool matches(const std::vector<Matcher>& ms, const Labels& ls, Dialect d) {
   return std::all_of(ms.begin(), ms.end(), [&](const Matcher& m) { return matches(m, get(ls, m.name), d); });
 }
 
-std::string go_regex_error(const re2::RE2& re) {
-  const char* what = "invalid syntax";
-  switch (re.error_code()) {
-  case re2::RE2::ErrorMissingParen: what = "missing closing )"; break;
-  case re2::RE2::ErrorUnexpectedParen: what = "unexpected )"; break;
-  case re2::RE2::ErrorMissingBracket: what = "missing closing ]"; break;
-  case re2::RE2::ErrorBadEscape: what = "invalid escape sequence"; break;
-  case re2::RE2::ErrorRepeatArgument: what = "missing argument to repetition operator"; break;
-  case re2::RE2::ErrorRepeatSize: what = "invalid repeat count"; break;
-  case re2::RE2::ErrorRepeatOp: what = "invalid nested repetition operator"; break;
-  case re2::RE2::ErrorBadCharRange: what = "invalid character class range"; break;
-  case re2::RE2::ErrorBadCharClass: what = "invalid character class"; break;
-  case re2::RE2::ErrorBadPerlOp: what = "invalid or unsupported Perl syntax"; break;
-  case re2::RE2::ErrorBadUTF8: what = "invalid UTF-8"; break;
-  case re2::RE2::ErrorBadNamedCapture: what = "invalid named capture"; break;
-  case re2::RE2::ErrorTrailingBackslash: what = "trailing backslash at end of expression"; break;
-  case re2::RE2::ErrorPatternTooLarge: what = "expression too large"; break;
-  default: break;
+namespace {
+
+// Go's regexp/syntax words for RE2's error codes.
+const char* go_words(re2::RE2::ErrorCode code) {
+  switch (code) {
+  case re2::RE2::ErrorMissingParen: return "missing closing )";
+  case re2::RE2::ErrorUnexpectedParen: return "unexpected )";
+  case re2::RE2::ErrorMissingBracket: return "missing closing ]";
+  case re2::RE2::ErrorBadEscape: return "invalid escape sequence";
+  case re2::RE2::ErrorRepeatArgument: return "missing argument to repetition operator";
+  case re2::RE2::ErrorRepeatSize: return "invalid repeat count";
+  case re2::RE2::ErrorRepeatOp: return "invalid nested repetition operator";
+  case re2::RE2::ErrorBadCharRange: return "invalid character class range";
+  case re2::RE2::ErrorBadCharClass: return "invalid character class";
+  case re2::RE2::ErrorBadPerlOp: return "invalid or unsupported Perl syntax";
+  case re2::RE2::ErrorBadUTF8: return "invalid UTF-8";
+  case re2::RE2::ErrorBadNamedCapture: return "invalid named capture";
+  case re2::RE2::ErrorTrailingBackslash: return "trailing backslash at end of expression";
+  case re2::RE2::ErrorPatternTooLarge: return "expression too large";
+  default: return "invalid syntax";
   }
-  return std::string("error parsing regexp: ") + what + ": `" + re.error_arg() + "`";
+}
+
+// Why RE2 refuses `body` (a pattern in RE2's spelling), in Go's words; nullopt when it compiles.
+std::optional<std::string> refusal(const std::string& body) {
+  re2::RE2::Options o;
+  o.set_log_errors(false);
+  o.set_max_mem(64 << 20);
+  re2::RE2 re(body, o);
+  if (re.ok()) return std::nullopt;
+  return std::string("error parsing regexp: ") + go_words(re.error_code()) + ": `" + re.error_arg() + "`";
+}
+
+// RE2 reads \C as "any byte"; Go has no such escape and refuses it wherever it is.
+bool has_any_byte_escape(std::string_view pattern) {
+  bool any_byte = false;
+  to_re2_pattern(pattern, &any_byte);
+  return any_byte;
+}
+
+const char* const kAnyByteError = "error parsing regexp: invalid escape sequence: `\\C`";
+
+} // namespace
+
+std::optional<std::string> go_regex_error(std::string_view pattern) {
+  if (has_any_byte_escape(pattern)) return kAnyByteError;
+  return refusal(to_re2_pattern(pattern));
+}
+
+std::optional<std::string> regex_error(std::string_view pattern, Dialect d) {
+  if (has_any_byte_escape(pattern)) return kAnyByteError;
+  if (regex(pattern, d).ok()) return std::nullopt;
+  // The words name the pattern as written; only what is wrong with it anchored names the anchors.
+  std::string body = d == Dialect::prometheus ? to_re2_pattern(pattern) : std::string(pattern);
+  if (auto alone = refusal(body)) return alone;
+  return refusal("^(?:" + body + ")$").value_or("error parsing regexp: invalid syntax");
 }
 
 } // namespace nsmon::labels

@@ -9,6 +9,7 @@
 // routing, lint, watch): a label set, a matcher, and the matching of a value with one cache of
 // compiled regexes.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -57,9 +58,14 @@ bool matches(const std::vector<Matcher>& ms, const Labels& ls, Dialect d);
 /// and pattern, as rule files and routing trees repeat the same few patterns.
 const re2::RE2& regex(std::string_view pattern, Dialect d);
 
-/// Go's regexp/syntax error for a pattern RE2 refused (`re.ok()` false), as Prometheus and
-/// Alertmanager print it: "error parsing regexp: missing closing ): `(a`".
-std::string go_regex_error(const re2::RE2& re);
+/// Why Go's regexp refuses `pattern` as written (no anchors), in Go's words ("error parsing
+/// regexp: missing closing ): `(a`"), or nullopt when it compiles. The one wording of every regex
+/// error nsmon prints, whoever reads the pattern.
+std::optional<std::string> go_regex_error(std::string_view pattern);
+
+/// Why the reader `d` refuses a matcher's regex (anchored as it anchors it: `)(` is fine), worded
+/// by go_regex_error on the pattern as the user wrote it; nullopt when it compiles.
+std::optional<std::string> regex_error(std::string_view pattern, Dialect d);
 
 /// The RE2 spelling of a Go regexp: `(?<name>re)` becomes `(?P<name>re)`. Go rejects `\C`, which
 /// RE2 reads as "any byte": `any_byte_escape`, when given, says whether the pattern has one.

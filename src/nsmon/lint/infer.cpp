@@ -52,6 +52,13 @@ bool keeps_values(std::string_view n) { return keeps_unit(n) || n == "label_repl
 
 namespace {
 
+// What an operator that closes the label set keeps, said when it is made: a later step (the `le`
+// that histogram_quantile() takes off) is that step's doing, not this one's. The set holds only the
+// labels it names, __name__ too when it is one of them (count by (__name__)).
+std::string closing(const std::string& how, const LabelSet& labels) {
+  return how + (labels.empty() ? std::string(" keeps no label") : " keeps only " + util::join(labels, ", "));
+}
+
 // Whether another exporter's metric is a counter by its name: _total and _bucket always; _count
 // and _sum only as a histogram's or summary's series, whose base name ends in its unit
 // (request_duration_seconds_count). Exporters name gauges that count things _count
@@ -288,6 +295,7 @@ void Inference::call(const Call& c, Shape& s) const {
   } else if (n == "histogram_quantile" || n == "histogram_fraction") {
     s.labels.erase("le");
     s.values.erase("le");
+    s.removed["le"] = c.name + "()";
     if (s.nan.empty()) {
       s.nan = c.name + "() of buckets with no observations in the window is NaN";
       s.nan_at = c.range;
@@ -433,7 +441,7 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
         s.labels = kept;
         s.labels_known = true;
         s.targets_open = false;
-        s.closed_by = how;
+        s.closed_by = closing(how, s.labels);
         std::erase_if(s.values, [&](const auto& kv) { return !keep.count(kv.first); });
         std::erase_if(s.lacking, [&](const auto& kv) { return !keep.count(kv.first); });
       } else {
@@ -563,12 +571,12 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
     s.labels.erase("__name__");
   } else {
     s.labels_known = true;
-    s.closed_by = how;
     for (const auto& g : a.grouping) {
       if (absent(in, g)) continue;
       s.labels.insert(g);
       if (!in.labels.count(g) || in.maybe.count(g)) s.maybe.insert(g); // by (x) of series without x: no x
     }
+    s.closed_by = closing(how, s.labels);
   }
   // The input's series had no such label: neither has the result (the config's doing).
   s.maybe.insert(in.maybe.begin(), in.maybe.end());
@@ -703,11 +711,7 @@ const Shape& Inference::run(const Expr& root) {
 
 std::string removed_by(const Shape& s, const std::string& label) {
   if (auto it = s.removed.find(label); it != s.removed.end()) return it->second + " removes it";
-  if (!s.closed_by.empty() && !s.labels.count(label)) {
-    LabelSet kept = s.labels;
-    kept.erase("__name__");
-    return s.closed_by + (kept.empty() ? std::string(" keeps no label") : " keeps only " + util::join(kept, ", "));
-  }
+  if (!s.closed_by.empty() && !s.labels.count(label)) return s.closed_by;
   return {};
 }
 

@@ -72,7 +72,8 @@ struct Shape {
   std::map<std::string, std::string> removed;
   /// Labels that some result series surely lack (one side of `or` has none): why.
   std::map<std::string, std::string> lacking;
-  /// The operator that made the label set closed ("sum by (model)", "on (instance)"), if one did.
+  /// The operator that made the label set closed and what it kept ("sum by (model) keeps only
+  /// model", "on (instance) keeps no label"), if one did.
   std::string closed_by;
   /// Labels every result series carries with one of these values (an equality matcher, the
   /// catalog's fixed values); a label of `labels` not here has values nobody listed.

@@ -136,7 +136,7 @@ std::vector<core::Diagnostic> run(const Input& input, const Options& options, st
   note_anchors(input.rule_files, out);
   aliased_fields(input.rule_files, out);
   later_documents(input.rule_files, out);
-  apply_policy(out, input.rule_files, options.policy);
+  apply_policy(out, input, options.policy);
   sort_unique(out);
   return out;
 }
@@ -164,15 +164,14 @@ std::vector<core::Diagnostic> check_expression(const core::SourceFile& src, cons
   return out;
 }
 
-void apply_policy(std::vector<core::Diagnostic>& diags, const std::vector<rules::RuleFile>& files,
-                  const Policy& policy) {
+void apply_policy(std::vector<core::Diagnostic>& diags, const Input& input, const Policy& policy) {
   // Per file: its disabled checks and, by line, the rule covering that line.
   struct FileIndex {
     const rules::RuleFile* file;
     std::vector<const rules::Rule*> rule_at; ///< index: line number
   };
   std::map<std::string, FileIndex> index;
-  for (const auto& f : files) {
+  for (const auto& f : input.rule_files) {
     FileIndex fi{&f, {}};
     for (const auto& g : f.groups)
       for (const auto& r : g.rules) {
@@ -182,9 +181,17 @@ void apply_policy(std::vector<core::Diagnostic>& diags, const std::vector<rules:
       }
     index.emplace(f.path, std::move(fi));
   }
+  // prometheus.yml: the whole file (`first` 0) or an entry's lines.
+  auto config_silences = [&](const core::Diagnostic& d, const std::string& id) {
+    if (!input.config || d.span.file.str() != input.config->path) return false;
+    return std::any_of(input.config->disabled.begin(), input.config->disabled.end(), [&](const auto& r) {
+      return r.ids.count(id) && (r.first == 0 || (r.first <= d.span.line && d.span.line <= r.last));
+    });
+  };
   auto silenced = [&](const core::Diagnostic& d) {
     const std::string id(d.check.id());
     if (policy.disabled.count(id)) return true;
+    if (config_silences(d, id)) return true;
     auto it = index.find(d.span.file);
     if (it == index.end()) return false;
     if (it->second.file->disabled.count(id)) return true;

@@ -121,9 +121,9 @@ std::vector<core::Diagnostic> check_expression(const core::SourceFile& src, cons
 /// histogram's classic and native forms (duplicates.cpp).
 void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input& input, const Options& options);
 
-/// Removes findings silenced by `# nsmon disable` comments (file or rule) or by the policy, and
-/// applies the policy's severity overrides. Used on loader findings too.
-void apply_policy(std::vector<core::Diagnostic>& diags, const std::vector<rules::RuleFile>& files,
-                  const Policy& policy);
+/// Removes findings silenced by `# nsmon disable` comments (a rule file's or a rule's, prometheus.yml's
+/// or an entry's) or by the policy, and applies the policy's severity overrides. Used on loader
+/// findings too.
+void apply_policy(std::vector<core::Diagnostic>& diags, const Input& input, const Policy& policy);
 
 } // namespace nsmon::lint

@@ -15,14 +15,6 @@ namespace {
 // Prometheus skips regex parsing for plain literals and alternations of literals ("a|b|c").
 bool is_literal_alternation(std::string_view p) { return p.find_first_of("\\.+*?()[]{}^$") == std::string_view::npos; }
 
-RE2::Options go_like_options() {
-  RE2::Options o;
-  o.set_log_errors(false);
-  o.set_dot_nl(true);
-  o.set_max_mem(64 << 20);
-  return o;
-}
-
 struct RegexInfo {
   std::optional<std::string> error;
   bool matches_empty = false;
@@ -35,18 +27,8 @@ RegexInfo analyse(std::string_view pattern) {
                          pattern.find("||") != std::string_view::npos;
     return info;
   }
-  bool any_byte = false;
-  std::string re2_pattern = labels::to_re2_pattern(pattern, &any_byte);
-  if (any_byte) {
-    info.error = "error parsing regexp: invalid escape sequence: `\\C`";
-    return info;
-  }
-  RE2 re(re2_pattern, go_like_options());
-  if (!re.ok()) {
-    info.error = labels::go_regex_error(re);
-    return info;
-  }
-  info.matches_empty = RE2::FullMatch("", re);
+  info.error = labels::regex_error(pattern, labels::Dialect::prometheus);
+  if (!info.error) info.matches_empty = RE2::FullMatch("", labels::regex(pattern, labels::Dialect::prometheus));
   return info;
 }
 

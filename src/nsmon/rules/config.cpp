@@ -106,6 +106,7 @@ public:
     cfg.path = y_.source().path();
     auto root = y_.parse(yaml::Dialect::v2); // read with yaml.v2, as Prometheus does
     if (!root || root->is_null()) return cfg;
+    cfg.disabled = disabled_entries(y_.source(), read_disable_comments(y_.source(), diags_));
     if (!y_.check_mapping(*root, kTopLevel, "the configuration")) return cfg;
     cfg.alerting_span = y_.span(*root);
     if (auto g = (*root)["global"]; g && !g.is_null() && y_.check_mapping(g, kGlobal, "global")) {

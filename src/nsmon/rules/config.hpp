@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "nsmon/rules/disable.hpp"
 #include "nsmon/rules/rule_file.hpp"
 
 namespace nsmon::rules {
@@ -48,6 +49,7 @@ struct Config {
   bool alertmanager_discovery = false;             ///< alertmanagers found through service discovery
   core::Span alerting_span;                        ///< where to point when no Alertmanager is configured
   std::vector<ScrapeJob> jobs;
+  std::vector<DisabledLines> disabled; ///< `# nsmon disable` comments: `first` 0 for the whole file
 };
 
 /// Reads prometheus.yml strictly (unknown fields, types, durations, scrape_timeout <=

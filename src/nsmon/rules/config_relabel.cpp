@@ -2,10 +2,10 @@
 // validation schemes.
 
 #include <cctype>
-#include <re2/re2.h>
 #include <string_view>
 
 #include "nsmon/httpconfig/rows.hpp"
+#include "nsmon/labels/labels.hpp"
 #include "nsmon/rules/config_validate.hpp"
 #include "nsmon/text/go.hpp"
 
@@ -76,10 +76,7 @@ void ConfigValidator::relabels(const yaml::Node& list, const std::string& empty_
       continue;
     }
     if (auto re = get(r, "regex"); set(re) && re.is_scalar()) {
-      RE2::Options opts;
-      opts.set_log_errors(false);
-      RE2 compiled("^(?:" + std::string(re.scalar()) + ")$", opts);
-      if (!compiled.ok()) report(y_, re, "config/relabel", "error parsing regexp: " + compiled.error());
+      if (auto e = labels::regex_error(re.scalar(), labels::Dialect::prometheus)) report(y_, re, "config/relabel", *e);
     }
     auto at = [&](const char* field) { return get(r, field) ? get(r, field) : (action_node ? action_node : r); };
     std::string modulus = value(r, "modulus");

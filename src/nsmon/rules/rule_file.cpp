@@ -10,6 +10,7 @@
 #include "nsmon/core/yaml.hpp"
 #include "nsmon/gotemplate/check.hpp"
 #include "nsmon/labels/labels.hpp"
+#include "nsmon/rules/disable.hpp"
 #include "nsmon/text/duration.hpp"
 #include "nsmon/text/go.hpp"
 #include "nsmon/util/parallel.hpp"
@@ -419,62 +420,13 @@ private:
   }
 
   void read_disable_comments(RuleFile& file) {
-    const auto& src = y_.source();
-    // Comments before the first line of content are about the whole file.
-    int first_content = 0;
-    for (int line = 1; line <= src.line_count() && !first_content; ++line) {
-      std::string_view t = util::trim(src.line(line));
-      if (!t.empty() && t[0] != '#') first_content = line;
-    }
     std::vector<Rule*> all;
     for (auto& g : file.groups)
       for (auto& r : g.rules) all.push_back(&r);
-    // "# nsmon disable id[, id...]": only the lines with a '#' are looked at (plain string search).
-    std::string_view whole = src.text();
-    for (std::size_t hash_at = whole.find('#'); hash_at != std::string_view::npos;) {
-      int line = src.line_col(hash_at).line;
-      std::string_view text = src.line(line);
-      hash_at = whole.find('#', static_cast<std::size_t>(text.data() - whole.data()) + text.size());
-      std::string_view t = util::trim(text);
-      bool is_comment = !t.empty() && t[0] == '#';
-      auto at = text.find("nsmon", text.find('#'));
-      if (at == std::string_view::npos) continue;
-      std::string_view rest = util::trim(text.substr(at + 5));
-      if (rest.substr(0, 7) != "disable" || rest.size() == 7 || (rest[7] != ' ' && rest[7] != '\t')) continue;
-      std::string_view list = rest.substr(8);
-      std::set<std::string> ids;
-      for (std::size_t pos = 0; pos < list.size();) {
-        auto end = list.find_first_of(", \t", pos);
-        if (end == std::string_view::npos) end = list.size();
-        if (end > pos) {
-          std::string_view id = list.substr(pos, end - pos);
-          ids.emplace(id);
-          unknown_disable(id, static_cast<std::size_t>(id.data() - whole.data()));
-        }
-        pos = end + 1;
-      }
-      if (!first_content || line < first_content) {
-        file.disabled.insert(ids.begin(), ids.end());
-        continue;
-      }
-      if (Rule* r = rule_for_comment(all, line, is_comment)) r->disabled.insert(ids.begin(), ids.end());
+    for (auto& c : rules::read_disable_comments(y_.source(), diags_)) {
+      if (c.before_content) file.disabled.insert(c.ids.begin(), c.ids.end());
+      else if (Rule* r = rule_for_comment(all, c.line, c.whole_line)) r->disabled.insert(c.ids.begin(), c.ids.end());
     }
-  }
-
-  // A disable comment whose id is not a check silences nothing; said, or the finding it was
-  // meant for stays and nobody knows why.
-  void unknown_disable(std::string_view id, std::size_t offset) {
-    std::vector<std::string> ids;
-    for (const auto& c : core::kChecks) {
-      if (c.id == id && c.section == core::CheckSection::lint) return;
-      if (c.section == core::CheckSection::lint) ids.emplace_back(c.id);
-    }
-    const auto& src = y_.source();
-    core::LineCol at = src.line_col(offset);
-    std::string hint = util::did_you_mean(id, ids);
-    core::Diagnostic& d = add({src.path(), at.line, at.col, static_cast<int>(id.size())}, "rules/unknown-disable",
-                              "'# nsmon disable' names no check: " + std::string(id));
-    d.suggestion = hint.empty() ? "'nsmon lint-rules --list-checks' lists the check ids" : "did you mean " + hint + "?";
   }
 
   // The rule a comment on `line` belongs to: a comment after content belongs to the rule whose

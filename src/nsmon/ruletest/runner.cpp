@@ -5,7 +5,6 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
-#include <re2/re2.h>
 #include <set>
 
 #include "nsmon/core/checks.hpp"
@@ -64,11 +63,9 @@ void alertmanager_expectations(const TestFile& f, const TestGroup& t, const RunO
       for (const auto& in : n.integrations)
         for (const auto& [name, exp] : in.fields)
           if (exp.kind == ExpText::Kind::matches) {
-            const auto& re = labels::regex(exp.text.value, labels::Dialect::prometheus);
-            if (!re.ok())
-              diags.push_back(
-                  core::make_diagnostic("ruletest/invalid", exp.text.span,
-                                        "invalid regular expression '" + exp.text.value + "': " + re.error()));
+            if (auto e = labels::regex_error(exp.text.value, labels::Dialect::prometheus))
+              diags.push_back(core::make_diagnostic("ruletest/invalid", exp.text.span,
+                                                    "invalid regular expression '" + exp.text.value + "': " + *e));
           }
 }
 
