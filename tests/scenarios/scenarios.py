@@ -357,7 +357,9 @@ def openmetrics(run, start):
         for labels, values in all_series:
             for i, v in enumerate(values):
                 if v is not None:
-                    lines.append(f"{name}{{{label_text(labels)}}} {v:.17g} {start + i * run.step * 60}")
+                    # OpenMetrics: no space between labels.
+                    inner = ",".join(f'{k}="{v}"' for k, v in labels)
+                    lines.append(f"{name}{{{inner}}} {v:.17g} {start + i * run.step * 60}")
     lines.append("# EOF")
     return "\n".join(lines) + "\n"
 
