@@ -4,6 +4,8 @@
 #   <!-- generated: nsmon ARGS --help -->                      the whole help of `nsmon ARGS`
 #   <!-- generated: nsmon ARGS --help, from "HEADING" -->      its lines from HEADING to a blank line
 #   <!-- generated: file PATH -->                              a file of the repository, as it is
+#   <!-- generated: scenarios matrix -->                       panel x scenario -> what it shows
+#                                                              (tests/scenarios/scenarios.py matrix)
 #   ...
 #   <!-- end generated -->
 # (the help as the man page has it: NO_COLOR=1, COLUMNS=80, no config file, no NSMON_* variables).
@@ -51,6 +53,8 @@ generate() {
     printf '```text\n'
     sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' "$tmp/help"
     printf '```\n'
+  elif [ "$spec" = "scenarios matrix" ]; then
+    /usr/bin/python3 "$root/tests/scenarios/scenarios.py" matrix
   else
     echo "docs/update.sh: unknown block '<!-- generated: $spec -->'" >&2
     return 1

@@ -396,17 +396,18 @@ def write_tests(out_dir):
 
 
 def matrix():
+    """Markdown: one row per panel and scenario, what the panel shows there (`shows:`)."""
     doc = load_panels()
-    rows = {}
+    rows = []
     for name, tests in doc["scenarios"].items():
         for t in tests:
-            key = (t["dashboard"], t.get("row", ""), t["panel"])
-            rows.setdefault(key, {})[name] = t.get("shows", "")
-    names = sorted(doc["scenarios"])
-    out = ["| panel | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
-    for (dash, row, panel), cells in sorted(rows.items()):
-        title = f"{dash}: {panel}" + (f" ({row})" if row else "")
-        out.append(f"| {title} | " + " | ".join(cells.get(n, "").replace("|", "\\|") for n in names) + " |")
+            panel = f"{t['dashboard']}: {t['panel']}" + (f" ({t['row']})" if t.get("row") else "")
+            rows.append((panel, name, f"{t.get('shows', '')} (at {t['eval_time']})"))
+    out = ["| panel | scenario | what it shows |", "|---|---|---|"]
+    last = None
+    for panel, name, shows in sorted(rows):
+        out.append(f"| {panel if panel != last else ''} | {name} | {shows.replace('|', '/')} |")
+        last = panel
     return "\n".join(out) + "\n"
 
 
