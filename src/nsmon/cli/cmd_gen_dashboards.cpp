@@ -1,5 +1,6 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -86,7 +87,11 @@ void check_template(dashboards::Template& t, const catalog::Catalog& cat, core::
   std::vector<core::Diagnostic> spec_diags;
   for (const auto& f : t.slos)
     for (const auto& spec : slo::load_specs(template_file(t, f, "SLO spec file", sources), cat, spec_diags))
-      for (const auto& s : spec.slos) facts.slos[s.name] = {s.objective, s.window_ms};
+      for (const auto& s : spec.slos) {
+        std::optional<double> bound;
+        if (s.kind == slo::Slo::Kind::latency) bound = std::strtod(s.le.c_str(), nullptr);
+        facts.slos[s.name] = {s.objective, s.window_ms, bound};
+      }
   for (auto& d : spec_diags)
     if (d.severity == core::Severity::error) diags.push_back(std::move(d));
   dashboards::check(t, cat, recorded, facts, diags);
