@@ -6,6 +6,8 @@
 #   <!-- generated: nsmon ARGS --help, from "HEADING" -->      its lines from HEADING to a blank line
 #   <!-- generated: file PATH -->                              a file of the repository, as it is
 #   <!-- generated: $ nsmon ARGS -->                           a run: the command and its output
+#   <!-- generated: scenarios matrix -->                       panel x scenario -> what it shows
+#                                                              (tests/scenarios/scenarios.py matrix)
 #   ...
 #   <!-- end generated -->
 # (the help as the man page has it: NO_COLOR=1, COLUMNS=80, no config file, no NSMON_* variables).
@@ -75,6 +77,8 @@ generate() {
     printf '```\n'
   elif [[ $spec =~ ^\$\ (([A-Z_]+=[^\ ]*\ )*)nsmon\ (.*)$ ]]; then
     run_block "${BASH_REMATCH[3]}" "${BASH_REMATCH[1]}"
+  elif [ "$spec" = "scenarios matrix" ]; then
+    /usr/bin/python3 "$root/tests/scenarios/scenarios.py" matrix
   else
     echo "docs/update.sh: unknown block '<!-- generated: $spec -->'" >&2
     return 1

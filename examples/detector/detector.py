@@ -381,6 +381,7 @@ class Run:
         rise = (1 - math.exp(-3.5 * progress)) / (1 - math.exp(-3.5))
         vmap = round(min(1.0, max(0.0, 0.1 + 0.7 * rise + r.gauss(0, 0.015))), 4)
         M["training_loss"].labels(model=model, epoch=str(epoch)).set(loss)
+        M["training_epoch"].labels(model=model).set(epoch)
         M["validation_map"].labels(model=model, iou_threshold="0.5").set(vmap)
         M["map_score"].observe(vmap)
         M["training_duration_seconds"].labels(model=model).observe(duration)

@@ -7,9 +7,10 @@ cd "$SRC"
 run lint-rules
 expect_rc 0
 [ "$out" = "$(cd "$SRC" && "$NSMON" lint-rules --config rules/prometheus.yml)" ] || fail "not the same as --config"
-grep -qE '^no problems found in 2 files \([0-9]+ rules\)$' <<<"$out" || fail "unexpected output: $out"
+# prometheus.yml, alert_rules.yml and slo_rules.yml (which the SLO dashboard reads).
+grep -qE '^no problems found in 3 files \([0-9]+ rules\)$' <<<"$out" || fail "unexpected output: $out"
 run lint-rules --format json
-/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["summary"]["files"] == 2, d' "$TMP/out"
+/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["summary"]["files"] == 3, d' "$TMP/out"
 cd "$TMP"
 run lint-rules
 expect_rc 2

@@ -19,7 +19,7 @@ expect_out "dashboards is up to date"
 [ -f dashboards/nsmon-slo-neurosymbolic-app.json ] || fail "no SLO dashboard in dashboards/"
 run lint-rules rules/slo_rules.yml
 expect_rc 0
-expect_out "no problems found in 1 file (68 rules)"
+expect_out "no problems found in 1 file (74 rules)"
 for slo in inference-success inference-latency symbolic-queries availability; do
   grep -q "^  - name: '$slo .*fires at 1.05x" rules/slo_rules_test.yml || fail "no firing test for $slo"
 done

@@ -65,8 +65,8 @@ rows:
       - type: timeseries
         title: Training loss
         queries:
-          - expr: min by (model) (training_loss{job=~"$job", instance=~"$instance", model=~"$model"})
-            legend: "{{model}}"
+          - expr: min by (model, instance) (training_loss{job=~"$job", instance=~"$instance", model=~"$model"})
+            legend: "{{model}} on {{instance}}"
 YAML
 sed 's|^dashboards: .*|dashboards: [../templates/training.yml]|' "$SRC/tests/dashboards/loss_divergence.yml" \
   >"$TMP/tests/loss.yml"
@@ -94,8 +94,8 @@ done
 collect loss
 expect_rc 1
 expect_out "dashboard 'Training Overview', panel 'Training loss' ($TMP/templates/training.yml:13), time: 10m"
-expect_out '  query: min by (model) (training_loss{job=~".+", instance=~".+", model=~".+"})'
-expect_out '    ~ {legend: "yolo"}'
+expect_out '  query: min by (model, instance) (training_loss{job=~".+", instance=~".+", model=~".+"})'
+expect_out '    ~ {legend: "yolo on a:8000"}'
 expect_out '    -   value: 3682'
 expect_out '    +   value: 0.81'
 collect typo

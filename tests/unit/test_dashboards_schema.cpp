@@ -182,7 +182,10 @@ const Rendered& repo(bool importable = false) {
       std::vector<core::Diagnostic> spec_notes; // slo generate's to give (gen-dashboards keeps only errors)
       for (const auto& spec :
            slo::load_specs(r.sources.add(path.string(), slurp(path)), catalog::embedded(), spec_notes))
-        for (const auto& s : spec.slos) facts.slos[s.name] = {s.objective, s.window_ms};
+        for (const auto& s : spec.slos)
+          facts.slos[s.name] = {s.objective, s.window_ms,
+                                s.kind == slo::Slo::Kind::latency ? std::optional<double>(std::stod(s.le))
+                                                                  : std::nullopt};
       for (const auto& d : spec_notes) CHECK(d.severity != core::Severity::error);
     }
     dashboards::check(r.templates.back(), catalog::embedded(), lint::recorded_metrics(rule_files, catalog::embedded()),

@@ -273,6 +273,7 @@ RuleFacts rule_facts_for_tests() {
   RuleFacts f;
   f.alerts["HighCPUUsage"] = {"cpu_usage_percent > 90", "5m", "warning"};
   f.slos["inference-success"] = {0.99, 30LL * 24 * 3600 * 1000};
+  f.slos["inference-latency"] = {0.95, 30LL * 24 * 3600 * 1000, 1.0};
   return f;
 }
 
@@ -330,6 +331,19 @@ TEST_CASE("slo: sets a panel's thresholds from the objective, and refuses thresh
                                                   "{color: red}\n          - {value: 0.98, color: green}\n"));
   CHECK(has(*r, "dashboards/slo-thresholds", 7, 9));
   r = run_with_facts(with_description("Success.", "        slo: inference-sucess\n"));
+  CHECK(has(*r, "dashboards/unknown-rule", 10, 14));
+}
+
+TEST_CASE("slo_ratio: latency takes the latency SLO's bound as the threshold") {
+  auto r = run_with_facts(with_description("Latency.", "        slo: inference-latency\n        slo_ratio: latency\n"));
+  INFO(dump(r->diags));
+  const Panel& p = r->t.rows[0].panels[0];
+  CHECK(p.base_color == "green");
+  REQUIRE(p.thresholds.size() == 1);
+  CHECK(p.thresholds[0].value == 1.0);
+  CHECK(p.thresholds[0].color == "red");
+  // An SLO that is not a latency's has no bound: an error at its name.
+  r = run_with_facts(with_description("Latency.", "        slo: inference-success\n        slo_ratio: latency\n"));
   CHECK(has(*r, "dashboards/unknown-rule", 10, 14));
 }
 

@@ -49,8 +49,10 @@ TEST_CASE("the seeds' and the corrected prometheus.yml", "[config]") {
     std::vector<core::Diagnostic> diags;
     auto files = rules::resolve_rule_files(l.cfg, diags);
     CHECK(diags.empty());
-    REQUIRE(files.size() == 1);
+    // The corrected config also loads the SLO rules, which the SLO dashboard reads.
+    REQUIRE(files.size() == (std::string(rel) == "/rules/prometheus.yml" ? 2u : 1u));
     CHECK(std::filesystem::path(files[0]).filename() == "alert_rules.yml");
+    if (files.size() == 2) CHECK(std::filesystem::path(files[1]).filename() == "slo_rules.yml");
   }
   // The seeds leave the Alertmanager list empty; the corrected config names one.
   auto seed = load(util::read_file(std::string(NSMON_SOURCE_DIR) + "/tests/data/seed/prometheus.yml"));

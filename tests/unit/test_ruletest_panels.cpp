@@ -2,6 +2,8 @@
 // directory, the panels' queries interpolated as Grafana sends them, evaluated, and their series
 // named as Grafana's legends name them; failures as a diff with the template's position.
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <optional>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
@@ -200,4 +202,31 @@ TEST_CASE("panel tests: format heatmap sorts buckets by le and makes each its ow
   for (const auto& s : got) shown.emplace_back(s.labels[1].second + " " + s.labels[0].second, s.v);
   CHECK(shown == std::vector<std::pair<std::string, double>>{
                      {"a 5.0", 2}, {"a 20.0", 5}, {"a 100.0", 3}, {"a +Inf", 0}, {"b 5.0", 9}, {"b +Inf", 0}});
+}
+
+TEST_CASE("panel tests: Grafana's reducers over a range's values, nulls and NaN", "[ruletest]") {
+  using V = std::vector<std::optional<double>>;
+  const V values = {1.0, std::nullopt, 3.0, NAN, std::nullopt};
+  // lastNotNull skips nulls and NaN; last is the last step, a null here.
+  CHECK(ruletest::reduce("lastNotNull", values) == 3);
+  CHECK(std::isnan(ruletest::reduce("last", values)));
+  CHECK(ruletest::reduce("last", V{1.0, 2.0}) == 2);
+  CHECK(std::isnan(ruletest::reduce("lastNotNull", V{NAN, std::nullopt})));
+  // mean and sum add the non-null values: one NaN makes them NaN; max and min never take it.
+  CHECK(std::isnan(ruletest::reduce("mean", values)));
+  CHECK(ruletest::reduce("mean", V{1.0, std::nullopt, 3.0}) == 2);
+  CHECK(ruletest::reduce("max", values) == 3);
+  CHECK(ruletest::reduce("min", values) == 1);
+  CHECK(ruletest::reduce("count", values) == 3);
+  CHECK(std::isnan(ruletest::reduce("max", V{std::nullopt})));
+}
+
+TEST_CASE("panel tests: the colour a panel's thresholds give a value", "[ruletest]") {
+  dashboards::Panel p;
+  p.base_color = "red";
+  p.thresholds = {{0, "orange"}, {0.25, "green"}};
+  CHECK(ruletest::threshold_color(p, -0.1) == "red");
+  CHECK(ruletest::threshold_color(p, 0) == "orange"); // a step is reached at its value
+  CHECK(ruletest::threshold_color(p, 0.3) == "green");
+  CHECK(ruletest::threshold_color(p, NAN) == "red"); // no comparison holds for NaN
 }

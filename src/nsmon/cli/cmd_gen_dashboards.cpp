@@ -1,5 +1,6 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -57,42 +58,46 @@ struct LoadedTemplates {
   std::vector<core::Diagnostic> diags;
 };
 
-// A file a template names (`rules:`, `slos:`), relative to the template, read into `out.sources`.
+// A file a template names (`rules:`, `slos:`), relative to the template, read into `sources`.
 const core::SourceFile& template_file(const dashboards::Template& t, const core::Located& f, const char* what,
-                                      LoadedTemplates& out) {
+                                      core::SourceSet& sources) {
   fs::path path = fs::path(t.path).parent_path() / f.value;
   std::error_code ec;
   if (!fs::is_regular_file(path, ec))
     throw UsageError(f.span.file.str() + ":" + std::to_string(f.span.line) + ":" + std::to_string(f.span.col) +
                      ": no " + what + " " + path.lexically_normal().string() + " (relative to the template)");
-  return out.sources.add(path.string(), util::read_file(path.string()));
+  if (const core::SourceFile* known = sources.find(path.string())) return *known;
+  return sources.add(path.string(), util::read_file(path.string()));
 }
+
+} // namespace
 
 // What a template's `rules:` and `slos:` files say: the series their recording rules write (its
 // queries read them like catalog metrics), their alerts and SLOs (its descriptions and `slo:`
 // thresholds take their words and numbers from them). The files' own problems are reported with
 // the template's.
-struct TemplateRules {
-  std::map<std::string, lint::RecordedMetric> recorded;
-  dashboards::RuleFacts facts;
-};
-
-TemplateRules template_rules(const dashboards::Template& t, const catalog::Catalog& cat, LoadedTemplates& out) {
-  TemplateRules r;
+void check_template(dashboards::Template& t, const catalog::Catalog& cat, core::SourceSet& sources,
+                    std::vector<core::Diagnostic>& diags) {
   std::vector<rules::RuleFile> files;
   for (const auto& f : t.rules)
-    files.push_back(rules::load_rule_file(template_file(t, f, "rule file", out), out.diags));
-  r.recorded = lint::recorded_metrics(files, cat);
-  r.facts = dashboards::rule_facts(files);
+    files.push_back(rules::load_rule_file(template_file(t, f, "rule file", sources), diags));
+  const auto recorded = lint::recorded_metrics(files, cat);
+  dashboards::RuleFacts facts = dashboards::rule_facts(files);
   // An SLO spec's own notes are slo generate's to give; what stops it here is an error.
   std::vector<core::Diagnostic> spec_diags;
   for (const auto& f : t.slos)
-    for (const auto& spec : slo::load_specs(template_file(t, f, "SLO spec file", out), cat, spec_diags))
-      for (const auto& s : spec.slos) r.facts.slos[s.name] = {s.objective, s.window_ms};
+    for (const auto& spec : slo::load_specs(template_file(t, f, "SLO spec file", sources), cat, spec_diags))
+      for (const auto& s : spec.slos) {
+        std::optional<double> bound;
+        if (s.kind == slo::Slo::Kind::latency) bound = std::strtod(s.le.c_str(), nullptr);
+        facts.slos[s.name] = {s.objective, s.window_ms, bound};
+      }
   for (auto& d : spec_diags)
-    if (d.severity == core::Severity::error) out.diags.push_back(std::move(d));
-  return r;
+    if (d.severity == core::Severity::error) diags.push_back(std::move(d));
+  dashboards::check(t, cat, recorded, facts, diags);
 }
+
+namespace {
 
 void load(const GenDashboardsOptions& o, const catalog::Catalog& cat, LoadedTemplates& out) {
   fs::path dir(o.templates);
@@ -111,8 +116,7 @@ void load(const GenDashboardsOptions& o, const catalog::Catalog& cat, LoadedTemp
   }
   if (out.templates.empty()) throw UsageError("no templates (*.yml) in " + o.templates);
   for (auto& t : out.templates) {
-    const TemplateRules rules = template_rules(t, cat, out);
-    dashboards::check(t, cat, rules.recorded, rules.facts, out.diags);
+    check_template(t, cat, out.sources, out.diags);
     if (t.uid.value.empty()) continue;
     auto [it, fresh] = uids.emplace(t.uid.value, &t);
     if (!fresh)

@@ -97,6 +97,16 @@ int run_test_rules(const TestRulesOptions& o, const Context& ctx) {
   options.debug = o.debug;
   options.diff = o.diff;
   options.alertmanager = o.alertmanager;
+  // Panel tests see a panel as gen-dashboards renders it (its unit, an SLO's thresholds).
+  options.check_dashboard = [&cat = load_catalog()](dashboards::Template& t, core::SourceSet& sources,
+                                                    std::vector<core::Diagnostic>& diags) {
+    // A template whose rules: or slos: file is missing is gen-dashboards' error to report; its
+    // panels are tested as written.
+    try {
+      check_template(t, cat, sources, diags);
+    } catch (const UsageError&) {
+    }
+  };
   if (!o.run.empty()) {
     std::string joined;
     for (const auto& r : o.run) joined += (joined.empty() ? "" : "|") + r;
@@ -245,7 +255,7 @@ alertmanager.yml and assert what Alertmanager does with them at an eval_time:
   the JSON report's alert_paths) and asserts nothing: the file stays promtool's.
 
 Dashboard tests (nsmon extension): a file may name dashboard templates (gen-dashboards' input)
-and a test may assert what a panel shows at an instant:
+and a test may assert what a panel shows:
     dashboards: [../../templates/training.yml]   # relative to the test file
     tests:
       - input_series: [...]
@@ -254,12 +264,21 @@ and a test may assert what a panel shows at an instant:
             dashboard: nsmon-training            # uid or title
             panel: Training loss                 # the panel's title
             variables: {model: yolo}             # optional; left out: All (allValue)
+            # interval: 5m                       # the panel's $__interval (default the test's)
+            # unit: percentunit                  # the panel's unit, as the JSON has it
             exp_series:                          # every series of the panel's queries
-              - {legend: yolo, value: 3682}      # legendFormat rendered, value at eval_time
-  The queries are interpolated as Grafana sends them ($__interval: the test's interval,
-  $__rate_interval: 4 x it, $__range: range: or eval_time) and evaluated at eval_time; a
-  failure names the dashboard, the panel, its template file:line and the queries. promtool
-  refuses these keys: such files are nsmon-only.
+              - legend: yolo                     # legendFormat rendered
+                value: 3682                      # what the panel shows
+                # color: red                     # the colour its thresholds give the value
+                # points: [{at: 5m, value: 2.5}] # its values at steps of the range
+  The queries are interpolated as Grafana sends them ($__interval: interval: or the test's
+  interval, which is the scrape interval; $__rate_interval: max($__interval + scrape interval,
+  4 x scrape interval); $__range: range: or eval_time). An instant query is evaluated at
+  eval_time; a range query over the range, at steps of $__interval: a stat, gauge or bargauge
+  shows its reducer over it (lastNotNull skips nulls and NaN), a graph its point at eval_time.
+  Units and thresholds are the ones gen-dashboards renders. A failure names the dashboard, the
+  panel, its template file:line and the queries. promtool refuses these keys: such files are
+  nsmon-only.
 
 Formats (--format): text, json, github, sarif, as lint-rules.
 

@@ -12,6 +12,7 @@
 #include "nsmon/catalog/catalog.hpp"
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/core/source.hpp"
+#include "nsmon/dashboards/model.hpp"
 #include "nsmon/lint/lint.hpp"
 #include "nsmon/promql/parser.hpp"
 #include "nsmon/ruletest/alert_path.hpp"
@@ -40,6 +41,13 @@ void print_error(std::string_view message);
 /// The catalog selected by --catalog (or the embedded one; "none": catalog::none()). A broken catalog file is reported
 /// with positions on stderr and throws UsageError (exit 2).
 const catalog::Catalog& load_catalog();
+
+/// What gen-dashboards does to a template once loaded: its `rules:` and `slos:` files read (into
+/// `sources`, relative to the template; a missing one throws UsageError) and dashboards::check()
+/// run with them, which sets each panel's unit and an `slo:` panel's thresholds. test-rules' panel
+/// tests see their panels through it.
+void check_template(dashboards::Template& t, const catalog::Catalog& cat, core::SourceSet& sources,
+                    std::vector<core::Diagnostic>& diags);
 
 /// PromQL feature flags from --enable-feature (comma-separated, repeatable, like Prometheus's);
 /// throws UsageError for an unknown one.

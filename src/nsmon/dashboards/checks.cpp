@@ -361,7 +361,8 @@ private:
   }
 
   // A panel on an SLI shows its objective as the threshold: red below it, green at or above; one
-  // on the error ratio (`slo_ratio: errors`) shows the error budget: green up to it, red above.
+  // on the error ratio (`slo_ratio: errors`) shows the error budget: green up to it, red above;
+  // one of latencies (`slo_ratio: latency`) the latency SLO's bound: green up to it, red above.
   void slo_thresholds(Panel& p) {
     if (p.slo.value.empty()) return;
     auto it = facts_.slos.find(p.slo.value);
@@ -379,6 +380,17 @@ private:
                " SLO's SLI and has thresholds of its own: they drift from the objective (" +
                util::format_number(it->second.objective) + ")",
            "remove thresholds: slo: sets them from the objective");
+    if (p.slo_latency) {
+      if (!it->second.latency_bound) {
+        emit(out_, "dashboards/unknown-rule", p.slo.span,
+             "the " + p.slo.value + " SLO has no latency bound (slo_ratio: latency): its SLI is not a latency's",
+             "name a latency SLO (sli: latency: {metric, le}), or drop slo_ratio: latency");
+        return;
+      }
+      p.base_color = "green";
+      p.thresholds = {{*it->second.latency_bound, "red"}};
+      return;
+    }
     const double objective = it->second.objective;
     // 1 - 0.95 is 0.050000000000000044 in binary: the budget as the spec's decimals write it.
     const double budget = std::round((1 - objective) * 1e12) / 1e12;

@@ -150,9 +150,14 @@ public:
     if (n["slo"]) text(n["slo"], "slo", p.slo);
     if (n["slo_ratio"]) {
       auto s = r_.string(n["slo_ratio"], "slo_ratio");
-      if (s && *s != "good" && *s != "errors")
-        r_.report(n["slo_ratio"], "yaml/type", "slo_ratio must be good (the SLI) or errors (the error ratio)");
-      else if (s) p.slo_errors = *s == "errors";
+      if (s && *s != "good" && *s != "errors" && *s != "latency")
+        r_.report(n["slo_ratio"], "yaml/type",
+                  "slo_ratio must be good (the SLI), errors (the error ratio) or latency (latencies, against the "
+                  "SLO's bound)");
+      else if (s) {
+        p.slo_errors = *s == "errors";
+        p.slo_latency = *s == "latency";
+      }
     }
     placement(n, p);
     if (n["stack"]) {

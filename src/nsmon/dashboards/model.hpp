@@ -48,6 +48,7 @@ struct Panel {
   std::vector<Threshold> thresholds;  ///< in increasing order of value
   core::Located slo;                  ///< an SLO of the template's `slos:` files: its objective is the threshold
   bool slo_errors = false;            ///< `slo_ratio: errors`: the panel shows the error ratio, not the SLI
+  bool slo_latency = false;           ///< `slo_ratio: latency`: the panel shows latencies; the bound is the threshold
   int width = 0, height = 0;          ///< 0: the type's default
   std::string stack;                  ///< timeseries: "" or "normal" or "percent"
   std::string reduce = "lastNotNull"; ///< stat, gauge, bargauge: the reducer
@@ -83,6 +84,7 @@ struct RuleFacts {
   struct Slo {
     double objective = 0;
     std::int64_t window_ms = 0;
+    std::optional<double> latency_bound; ///< a latency SLI's bucket bound, in seconds
   };
   std::map<std::string, Alert> alerts;
   std::map<std::string, Slo> slos;

@@ -52,7 +52,8 @@ std::string regular_escape(std::string_view v) {
 
 } // namespace
 
-void load_dashboards(PreparedFile& p, core::SourceSet& sources, std::vector<core::Diagnostic>& diags) {
+void load_dashboards(PreparedFile& p, const RunOptions& options, core::SourceSet& sources,
+                     std::vector<core::Diagnostic>& diags) {
   const fs::path dir = fs::path(p.file.path).parent_path();
   std::map<std::string, dashboards::Library> libraries; // by the template's folder
   for (const auto& written : p.file.dashboards) {
@@ -81,6 +82,10 @@ void load_dashboards(PreparedFile& p, core::SourceSet& sources, std::vector<core
     }
     std::vector<core::Diagnostic> found;
     p.dashboards.push_back(dashboards::load_template(*src, lib->second, found));
+    // The template's own findings are gen-dashboards' to report; a panel test only takes the
+    // units and thresholds check() settles.
+    std::vector<core::Diagnostic> lint;
+    if (options.check_dashboard) options.check_dashboard(p.dashboards.back(), sources, lint);
     for (auto& d : found)
       if (d.severity == core::Severity::error) diags.push_back(std::move(d));
   }
@@ -165,6 +170,7 @@ PreparedFile::PanelRun prepare_panel_test(const PreparedFile& p, const PanelTest
     heatmap = panel->type.value == "heatmap";
     run.what = "panel '" + panel->title.value + "'";
     run.at = panel->span;
+    run.panel = panel;
   }
 
   // The variables: the test's values, each checked against the dashboard's definitions.
@@ -196,15 +202,22 @@ PreparedFile::PanelRun prepare_panel_test(const PreparedFile& p, const PanelTest
     for (const auto& v : values) out.push_back(v.value);
   }
 
-  // Grafana's global variables: the test's interval is the scrape interval and the step, so
-  // $__interval is it and $__rate_interval max($__interval + scrape, 4 x scrape) = 4 x interval;
-  // the time range ends at eval_time and is `range:` long (default: from the test's start).
+  // Grafana's global variables. The test's interval is the scrape interval (the data source's
+  // "Scrape interval" setting); $__interval is `interval:` (Grafana's range / max data points,
+  // at least the scrape interval), default the scrape interval; and $__rate_interval is
+  // max($__interval + scrape interval, 4 x scrape interval), as Grafana computes it since 10.2
+  // (grafana/grafana#77234: https://github.com/grafana/grafana/pull/84063). The time range ends
+  // at eval_time and is `range:` long (default: from the test's start).
   const std::int64_t range = t.range_ms.value_or(t.eval_time_ms > 0 ? t.eval_time_ms : interval_ms);
+  const std::int64_t step = std::max(t.interval_ms.value_or(interval_ms), interval_ms);
+  const std::int64_t rate_interval = std::max(step + interval_ms, 4 * interval_ms);
+  run.range_ms = range;
+  run.interval_ms = step;
   const std::map<std::string, std::string> globals = {
-      {"__interval", text::format_duration(interval_ms)},
-      {"__interval_ms", std::to_string(interval_ms)},
-      {"__rate_interval", text::format_duration(4 * interval_ms)},
-      {"__rate_interval_ms", std::to_string(4 * interval_ms)},
+      {"__interval", text::format_duration(step)},
+      {"__interval_ms", std::to_string(step)},
+      {"__rate_interval", text::format_duration(rate_interval)},
+      {"__rate_interval_ms", std::to_string(rate_interval)},
       {"__range", std::to_string(std::llround(static_cast<double>(range) / 1000)) + "s"},
       {"__range_s", std::to_string(std::llround(static_cast<double>(range) / 1000))},
       {"__range_ms", std::to_string(range)},
@@ -257,7 +270,8 @@ PreparedFile::PanelRun prepare_panel_test(const PreparedFile& p, const PanelTest
       ok = false;
       continue;
     }
-    run.queries.push_back({std::move(text), std::move(parsed), q.legend.value, q.buckets || heatmap});
+    run.queries.push_back({std::move(text), std::move(parsed), q.legend.value, q.buckets || heatmap,
+                           q.instant || !panel || panel->type.value == "table"});
   }
   if (ok) run.dashboard = dash;
   return run;
@@ -283,6 +297,41 @@ void as_buckets(std::vector<engine::Sample>& series) {
     if (others(series[i]) == others(series[i - 1]) && !std::isnan(bound(series[i])) &&
         !std::isnan(bound(series[i - 1])))
       series[i].v -= series[i - 1].v;
+}
+
+double reduce(std::string_view reducer, const std::vector<std::optional<double>>& values) {
+  // Grafana's reducers (packages/grafana-data/src/transformations/fieldReducer.ts), with the
+  // stat panels' default of ignoring nulls: "Last* (not null): last, not null value in a field
+  // (also excludes NaNs)" (https://grafana.com/docs/grafana/latest/panels-visualizations/
+  // query-transform-data/calculation-types/); mean and sum add every non-null value, so one NaN
+  // makes them NaN; max and min compare, which a NaN never passes.
+  std::vector<double> present;
+  for (const auto& v : values)
+    if (v) present.push_back(*v);
+  if (reducer == "last") return values.empty() || !values.back() ? NAN : *values.back();
+  if (reducer == "lastNotNull") {
+    for (auto it = present.rbegin(); it != present.rend(); ++it)
+      if (!std::isnan(*it)) return *it;
+    return NAN;
+  }
+  if (reducer == "count") return static_cast<double>(present.size());
+  if (present.empty()) return NAN;
+  if (reducer == "sum" || reducer == "mean") {
+    double sum = 0;
+    for (double v : present) sum += v;
+    return reducer == "sum" ? sum : sum / static_cast<double>(present.size());
+  }
+  std::optional<double> best;
+  for (double v : present)
+    if (!std::isnan(v) && (!best || (reducer == "max" ? v > *best : v < *best))) best = v;
+  return best.value_or(NAN);
+}
+
+std::string threshold_color(const dashboards::Panel& p, double v) {
+  std::string color = p.base_color;
+  for (const auto& t : p.thresholds)
+    if (v >= t.value) color = t.color;
+  return color;
 }
 
 std::string render_legend(std::string_view format, const labels::Labels& ls, std::string_view query) {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <iterator>
 #include <numeric>
+#include <optional>
 #include <set>
 
 #include "nsmon/core/checks.hpp"
@@ -175,18 +176,33 @@ Fields sample_fields(const SampleView& s) {
   return out;
 }
 
-/// One series of a panel: its legend and value.
+/// One series of a panel: its legend, the value it shows (none: a line without a point at
+/// eval_time), the colour of that value, and its values at the times a test asks for.
 struct PanelSeriesView {
   std::string legend;
-  double value = 0;
+  std::optional<double> value;
+  std::string color;
+  std::vector<std::pair<std::int64_t, std::optional<double>>> points; ///< (time since the start, value)
 };
 
-std::string show_panel_series(const PanelSeriesView& s) {
-  return "legend: " + text::go::quote(s.legend) + ", value: " + engine::format_value(s.value);
-}
+std::string show_point(const std::optional<double>& v) { return v ? engine::format_value(*v) : "none"; }
 
 Fields panel_series_fields(const PanelSeriesView& s) {
-  return {"legend: " + text::go::quote(s.legend), "value: " + engine::format_value(s.value)};
+  Fields out = {"legend: " + text::go::quote(s.legend)};
+  if (s.value) out.push_back("value: " + engine::format_value(*s.value));
+  if (!s.color.empty()) out.push_back("color: " + s.color);
+  for (const auto& [t, v] : s.points) out.push_back("at " + text::format_duration(t) + ": " + show_point(v));
+  return out;
+}
+
+std::string show_panel_series(const PanelSeriesView& s) { return util::join(panel_series_fields(s), ", "); }
+
+// A person reads a panel's value, not its last bits: 0.804 / 0.8 - 1 shows as 0.005 (it is
+// 0.004999999999999893), so values match to 12 significant digits; a panel shows NaN as NaN, which
+// an expected .nan matches.
+bool same_shown(double e, double g, bool fuzzy) {
+  return same_value(e, g, fuzzy) || (std::isnan(e) && std::isnan(g)) ||
+         std::fabs(e - g) <= 1e-12 * std::max(std::fabs(e), std::fabs(g));
 }
 
 // --debug: what the test's expectations were checked against, as promtool's dump of all data:
@@ -431,37 +447,99 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
       opts.default_step_ms = step;
       opts.max_samples = options.max_samples;
       opts.closed_windows = options.prometheus_version == 2;
+      const dashboards::Panel* panel = run.panel;
+      // A stat, gauge or bargauge reduces a range query's values to one (its reducer); a graph
+      // shows each series' point at eval_time. Grafana aligns a range query's start and end down
+      // to a multiple of its step (the backend's AlignTimeRange).
+      const bool reduces =
+          panel && (panel->type.value == "stat" || panel->type.value == "gauge" || panel->type.value == "bargauge");
+      const std::int64_t istep = run.interval_ms;
+      const std::int64_t at = start + x.eval_time_ms;
+      const std::int64_t range_end = at - ((at % istep) + istep) % istep;
+      std::int64_t range_start = at - run.range_ms;
+      range_start -= ((range_start % istep) + istep) % istep;
+      std::set<std::int64_t> asked; // the times of the expected points, since the start
+      for (const auto& e : x.exp_series)
+        for (const auto& pnt : e.points) asked.insert(pnt.at_ms);
       std::vector<PanelSeriesView> got, exp;
       std::string error;
       for (const auto& q : run.queries) {
-        engine::Result r = engine::instant(*q.parsed->expr(), storage, start + x.eval_time_ms, opts);
-        if (r.value.type == promql::ValueType::vector && q.buckets) as_buckets(r.value.vector);
-        if (r.error) error = *r.error;
-        else if (r.value.type == promql::ValueType::vector)
-          for (const auto& s : r.value.vector) got.push_back({render_legend(q.legend, s.labels, q.text), s.v});
-        else if (r.value.type == promql::ValueType::scalar)
-          got.push_back({render_legend(q.legend, {}, q.text), r.value.scalar});
-        else error = "the query's result is not a vector or scalar";
+        if (q.instant) {
+          engine::Result r = engine::instant(*q.parsed->expr(), storage, at, opts);
+          if (r.value.type == promql::ValueType::vector && q.buckets) as_buckets(r.value.vector);
+          if (r.error) error = *r.error;
+          else if (r.value.type == promql::ValueType::vector)
+            for (const auto& smp : r.value.vector) got.push_back({render_legend(q.legend, smp.labels, q.text), smp.v});
+          else if (r.value.type == promql::ValueType::scalar)
+            got.push_back({render_legend(q.legend, {}, q.text), r.value.scalar});
+          else error = "the query's result is not a vector or scalar";
+          if (!asked.empty() && error.empty())
+            error = "the query is instant: the panel shows one value, at eval_time, not one at " +
+                    text::format_duration(*asked.begin());
+        } else {
+          engine::Result r = engine::range(*q.parsed->expr(), storage, range_start, range_end, istep, opts);
+          if (r.error) error = *r.error;
+          else if (r.value.type != promql::ValueType::matrix) error = "the query's result is not a matrix";
+          for (const auto& series : r.value.matrix) {
+            // The value at each step of the range; a step the series has no point at is a null.
+            std::vector<std::optional<double>> values((range_end - range_start) / istep + 1);
+            for (const auto& pnt : series.points) values[(pnt.t - range_start) / istep] = pnt.v;
+            PanelSeriesView view{render_legend(q.legend, series.labels, q.text), std::nullopt, {}, {}};
+            view.value = reduces ? std::optional<double>(reduce(panel->reduce, values)) : values.back();
+            for (const auto& t : asked) {
+              const std::int64_t when = start + t;
+              if (when < range_start || when > range_end || (when - range_start) % istep != 0) {
+                error = "at " + text::format_duration(t) + " is not a step of the panel's range query (every " +
+                        text::format_duration(istep) + " from " + text::format_duration(range_start - start) + " to " +
+                        text::format_duration(range_end - start) + ")";
+                break;
+              }
+              view.points.emplace_back(t, values[(when - range_start) / istep]);
+            }
+            got.push_back(std::move(view));
+          }
+        }
         if (!error.empty()) break;
       }
       if (!error.empty()) {
         fail(x.span, where + "\n  err: " + error);
         continue;
       }
-      for (const auto& e : x.exp_series) exp.push_back({e.legend.value, e.value});
+      // What the test asks besides legends and values: the unit, and each series' colour.
+      bool colors = false;
+      for (const auto& e : x.exp_series) colors = colors || !e.color.value.empty();
+      if ((colors || !x.unit.value.empty()) && !panel) {
+        fail(x.span, where + "\n  err: an annotation has no unit nor colours");
+        continue;
+      }
+      if (!x.unit.value.empty()) {
+        const std::string unit = !panel->grafana_unit.empty() ? panel->grafana_unit : panel->unit.value;
+        if (unit != x.unit.value)
+          fail(x.unit.span,
+               where + "\n  the panel's unit is " + (unit.empty() ? "none" : unit) + ", not " + x.unit.value);
+      }
+      for (auto& g : got)
+        if (colors && g.value) g.color = threshold_color(*panel, *g.value);
+      for (const auto& e : x.exp_series) {
+        PanelSeriesView view{e.legend.value, e.value, e.color.value, {}};
+        for (const auto& pnt : e.points) view.points.emplace_back(pnt.at_ms, pnt.value);
+        exp.push_back(std::move(view));
+      }
       auto by_legend = [](const PanelSeriesView& a, const PanelSeriesView& b) { return a.legend < b.legend; };
       std::stable_sort(got.begin(), got.end(), by_legend);
       std::stable_sort(exp.begin(), exp.end(), by_legend);
       const bool fuzzy = pf.file.fuzzy_compare;
-      // A panel shows NaN as NaN: an expected .nan matches it. A person reads a panel's value, not
-      // its last bits: 0.804 / 0.8 - 1 shows as 0.005 (it is 0.004999999999999893), so values
-      // match to 12 significant digits.
       Diff d = diff(
           exp, got,
           [fuzzy](const PanelSeriesView& e, const PanelSeriesView& g) {
-            return e.legend == g.legend &&
-                   (same_value(e.value, g.value, fuzzy) || (std::isnan(e.value) && std::isnan(g.value)) ||
-                    std::fabs(e.value - g.value) <= 1e-12 * std::max(std::fabs(e.value), std::fabs(g.value)));
+            if (e.legend != g.legend || (e.value && !(g.value && same_shown(*e.value, *g.value, fuzzy))) ||
+                (!e.color.empty() && e.color != g.color))
+              return false;
+            for (const auto& [t, v] : e.points) {
+              auto it = std::find_if(g.points.begin(), g.points.end(), [t = t](const auto& p) { return p.first == t; });
+              if (it == g.points.end() || !it->second || !same_shown(*v, *it->second, fuzzy)) return false;
+            }
+            return true;
           },
           show_panel_series, panel_series_fields, options.diff);
       if (!d.same)

@@ -56,6 +56,10 @@ struct RunOptions {
   /// --alertmanager: the alertmanager.yml of the tests whose `nsmon:` names none. A test without
   /// alertmanager_tests then shows what Alertmanager does at each alert_rule_test's eval_time.
   std::string alertmanager;
+  /// What gen-dashboards does to a template once loaded (cli/: its `rules:` and `slos:` files read
+  /// and dashboards::check() run), so that a panel test sees the unit and the thresholds the JSON
+  /// has (an `slo:` panel's objective); its findings are not the test's. Empty: as written.
+  std::function<void(dashboards::Template&, core::SourceSet&, std::vector<core::Diagnostic>&)> check_dashboard;
 };
 
 /// A test file with everything it needs, checked before anything is evaluated: its rule files
@@ -74,11 +78,15 @@ struct PreparedFile {
     const dashboards::Template* dashboard = nullptr; ///< null: the test is invalid (reported)
     std::string what;                                ///< "panel 'Training loss'", "annotation 'Restarts'"
     core::Span at;                                   ///< the panel's or annotation's template position
+    const dashboards::Panel* panel = nullptr;        ///< null for an annotation
+    std::int64_t range_ms = 0;                       ///< the dashboard's time range ($__range)
+    std::int64_t interval_ms = 0;                    ///< Grafana's $__interval: a range query's step
     struct Query {
       std::string text; ///< as Grafana sends it
       std::shared_ptr<const promql::ParseResult> parsed;
       std::string legend;   ///< legendFormat as written ("" for Grafana's auto)
       bool buckets = false; ///< format heatmap: Grafana sorts by le and de-accumulates
+      bool instant = true;  ///< an instant query; false: a range query over the dashboard's range
     };
     std::vector<Query> queries;
   };

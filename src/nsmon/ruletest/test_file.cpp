@@ -280,7 +280,8 @@ private:
 
   std::optional<PanelTest> panel_test(const yaml::Node& item) {
     if (!y_.check_mapping(item,
-                          {"eval_time", "dashboard", "row", "panel", "annotation", "variables", "range", "exp_series"},
+                          {"eval_time", "dashboard", "row", "panel", "annotation", "variables", "range", "interval",
+                           "unit", "exp_series"},
                           "a panel test"))
       return std::nullopt;
     PanelTest p;
@@ -295,6 +296,9 @@ private:
                     "title) or annotation: (an annotation's name)");
     if (auto r = item["range"]; r && !r.is_null())
       if (auto d = duration(r, "range"); d && *d > 0) p.range_ms = d;
+    if (auto r = item["interval"]; r && !r.is_null())
+      if (auto d = duration(r, "interval"); d && *d > 0) p.interval_ms = d;
+    if (auto t = string(item, "unit", "unit")) p.unit = *t;
     if (auto vars = item["variables"]; vars && !vars.is_null()) {
       if (!vars.is_map()) y_.report(vars, "yaml/type", "variables must be a mapping of names to values");
       else
@@ -311,12 +315,26 @@ private:
         }
     }
     for (const auto& s : list(item["exp_series"], "exp_series")) {
-      if (!y_.check_mapping(s, {"legend", "value"}, "an expected series")) continue;
+      if (!y_.check_mapping(s, {"legend", "value", "color", "points"}, "an expected series")) continue;
       ExpPanelSeries e;
       e.span = y_.span(s);
       if (auto t = string(s, "legend", "legend")) e.legend = *t;
       if (auto v = s["value"]) e.value = expected_value(v);
-      else error(e.span, "an expected series needs value:");
+      if (auto t = string(s, "color", "color")) e.color = *t;
+      for (const auto& pt : list(s["points"], "points")) {
+        if (!y_.check_mapping(pt, {"at", "value"}, "a point")) continue;
+        ExpPoint x;
+        x.span = y_.span(pt);
+        if (auto at = pt["at"]) {
+          x.at = text(at);
+          x.at_ms = duration(at, "at").value_or(0);
+        } else error(x.span, "a point needs at: (a time of the test, like eval_time)");
+        if (auto v = pt["value"]) x.value = expected_value(v);
+        else error(x.span, "a point needs value:");
+        e.points.push_back(std::move(x));
+      }
+      if (!e.value && e.points.empty() && e.color.value.empty())
+        error(e.span, "an expected series needs value:, points: or color:");
       p.exp_series.push_back(std::move(e));
     }
     return p;

@@ -95,10 +95,21 @@ struct AlertmanagerTest {
   core::Span span;
 };
 
-/// One series a panel shows: its legend as Grafana renders it, and its value.
+/// The value of a series at one time of the panel's range (`points:`).
+struct ExpPoint {
+  std::int64_t at_ms = 0; ///< since the test's start, as eval_time
+  core::Located at;
+  double value = 0;
+  core::Span span;
+};
+
+/// One series a panel shows: its legend as Grafana renders it, and its value (a stat's, gauge's or
+/// bargauge's range query reduced as the panel's reducer does; otherwise the value at eval_time).
 struct ExpPanelSeries {
   core::Located legend;
-  double value = 0;
+  std::optional<double> value; ///< absent: only its points (and colour) are checked
+  core::Located color;         ///< the colour the panel's thresholds give the value; empty: not checked
+  std::vector<ExpPoint> points;
   core::Span span;
 };
 
@@ -114,6 +125,10 @@ struct PanelTest {
   /// Values of the dashboard's variables (one, or several of a multi-value one); unset: All.
   std::vector<std::pair<core::Located, std::vector<core::Located>>> variables;
   std::optional<std::int64_t> range_ms; ///< the dashboard's time range ($__range); default eval_time
+  /// Grafana's $__interval for the panel (its range over its max data points, never below the
+  /// scrape interval); default: the test's interval, which is the scrape interval.
+  std::optional<std::int64_t> interval_ms;
+  core::Located unit; ///< the unit the panel shows (a Grafana unit id); empty: not checked
   std::vector<ExpPanelSeries> exp_series;
   core::Span span;
 };

@@ -78,6 +78,15 @@ std::string total_rate(const Slo& s, const std::string& w) {
   return s.sloth_queries ? render_window(s.total, w) : "sum(rate(" + s.total + "[" + w + "]))";
 }
 
+// The bad events over a window (per second), for the SLO window's ratio; empty when the SLI
+// counts no events.
+std::string error_events_rate(const Slo& s, const std::string& w) {
+  if (s.kind == Slo::Kind::latency)
+    return total_rate(s, w) + " - sum(rate(" + s.metric + "_bucket{le=~\"" + le_regex(s.le) + "\"}[" + w + "]))";
+  if (s.kind != Slo::Kind::events) return "";
+  return s.sloth_queries ? render_window(s.errors, w) : "sum(rate(" + s.errors + "[" + w + "]))";
+}
+
 std::string camel(const std::string& name) {
   std::string out;
   bool up = true;
@@ -170,12 +179,27 @@ std::string own_groups(const Spec& spec) {
     for (const char* w : kWindows)
       o += std::string("      - record: slo:sli_error:ratio_rate") + w + "\n        expr: " + sq(error_ratio(s, w)) +
            "\n        labels: " + labels + "\n";
-    // The window's ratio from the 5m recording (as Sloth does): raw series over 30d would be read
-    // at every evaluation.
-    const std::string five = sel("slo:sli_error:ratio_rate5m", s) + "[" + slo_window + "]";
-    o += "      - record: slo:sli_error:ratio_rate" + slo_window +
-         "\n        expr: " + sq("sum_over_time(" + five + ") / count_over_time(" + five + ")") +
-         "\n        labels: " + labels + "\n";
+    // The window's ratio from 5m recordings: raw series over 30d would be read at every
+    // evaluation. Sloth averages the 5m ratios, but one idle 5m (0 / 0 = NaN) makes that sum NaN
+    // for the whole window; the errors and the events of each 5m, summed over the window and
+    // divided (kubernetes-mixin's way), weigh each 5m by its traffic and skip idle ones. An SLI
+    // without a traffic figure (up, raw) has no idle 5m: its ratios are averaged.
+    const std::string error_rate = error_events_rate(s, "5m");
+    if (!error_rate.empty()) {
+      o += "      - record: slo:sli_error:rate5m\n        expr: " + sq(error_rate) + "\n        labels: " + labels +
+           "\n      - record: slo:sli_total:rate5m\n        expr: " + sq(total_rate(s, "5m")) +
+           "\n        labels: " + labels + "\n";
+      const std::string in_window = "{slo=\"" + s.name + "\"}[" + slo_window + "]";
+      o += "      - record: slo:sli_error:ratio_rate" + slo_window + "\n        expr: " +
+           sq("sum_over_time(slo:sli_error:rate5m" + in_window + ") / sum_over_time(slo:sli_total:rate5m" + in_window +
+              ")") +
+           "\n        labels: " + labels + "\n";
+    } else {
+      const std::string five = sel("slo:sli_error:ratio_rate5m", s) + "[" + slo_window + "]";
+      o += "      - record: slo:sli_error:ratio_rate" + slo_window +
+           "\n        expr: " + sq("sum_over_time(" + five + ") / count_over_time(" + five + ")") +
+           "\n        labels: " + labels + "\n";
+    }
     const bool guard = s.min_events_per_hour > 0 && !total_rate(s, "1h").empty();
     if (guard)
       for (const auto& b : burn_rates())
@@ -631,7 +655,10 @@ std::string slo_row(const Spec& spec, const Slo& s) {
   o += panel("stat", "Burn-rate alerts firing",
              "How many of the burn-rate alerts of " + s.name + " fire now (" + names.alerts + ").",
              "        unit: none\n" + thresholds("green", {{1, "red"}}) + "        queries:\n" +
-                 query("count(ALERTS{alertstate=\"firing\", " + of.substr(1, of.size() - 2) + "}) or vector(0)",
+                 // 0 only where the SLO's rules are loaded (its objective is recorded): a Prometheus
+                 // without them shows no data, not a green 0.
+                 query("count(ALERTS{alertstate=\"firing\", " + of.substr(1, of.size() - 2) +
+                           "}) or on () 0 * count(slo:objective:ratio" + of + ")",
                        "firing", true));
   // The alerts' thresholds as burn rates, in increasing order: 3d and 1d open tickets, 6h and 1h page.
   std::vector<std::pair<double, std::string>> steps;

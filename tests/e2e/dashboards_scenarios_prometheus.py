@@ -1,0 +1,261 @@
+#!/usr/bin/python3
+"""The panel tests of tests/scenarios/panels.yml on a real Prometheus, through the committed
+dashboards (dashboards/*.json) as Grafana queries them (tests/e2e/dashboards_scenarios_prometheus.sh).
+
+  dashboards_scenarios_prometheus.py SRC TMP     (DASHBOARDS=DIR: another folder of dashboards,
+                                                 e.g. an older commit's, to see what it fails)
+
+For each scenario: its samples (scenarios.py openmetrics) backfilled with `promtool tsdb
+create-blocks-from openmetrics`, a Prometheus started on them; when the scenario's tests read
+rule files, their recording rules backfilled with `promtool tsdb create-blocks-from rules`, one
+level of dependency at a time (a rule that reads another's series waits for its blocks:
+Prometheus restarted in between). Then each panel test: the panel found in the JSON by
+dashboard uid, row and title; its targets interpolated as Grafana does (variables at All, the
+built-ins from the scrape interval and `interval:`); an instant query, or a range query aligned
+to its step and reduced by the panel's reducer (stat, gauge, bargauge); compared by legend with
+the expected value, colour (the JSON's threshold steps), unit and points. Alerts are not
+backfilled: a test of ALERTS is skipped, and says so.
+"""
+
+import json
+import math
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+import yaml
+
+SRC, TMP = sys.argv[1], sys.argv[2]
+sys.path.insert(0, os.path.join(SRC, "tests", "scenarios"))
+sys.path.insert(0, os.path.join(SRC, "tests", "e2e"))
+import scenarios  # noqa: E402
+from dashboards_prometheus import Dashboards, Mismatch, Skip, legend  # noqa: E402
+
+UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+# The recording rules are backfilled at a 5m step, not the 1m of the scrape: two days of 1m steps
+# of the SLO rules' 1d and 3d windows take minutes. What the SLO panels show is a ratio of sums
+# (or a mean) of recordings taken at the same times, which the step does not change.
+RULE_STEP = 300
+
+
+def seconds(text):
+    return sum(int(n) * UNITS[u] for n, u in re.findall(r"(\d+)([smhd])", str(text)))
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Prometheus:
+    def __init__(self, data):
+        self.data, self.proc = data, None
+
+    def start(self):
+        self.port = free_port()
+        config = os.path.join(self.data, "..", "prometheus.yml")
+        with open(config, "w", encoding="utf-8") as f:
+            f.write("global: {scrape_interval: 1m, evaluation_interval: 1m}\n")
+        self.log = open(os.path.join(self.data, "..", "prometheus.log"), "a", encoding="utf-8")
+        self.proc = subprocess.Popen(
+            ["prometheus", f"--config.file={config}", f"--storage.tsdb.path={self.data}",
+             "--storage.tsdb.retention.time=90d", f"--web.listen-address=127.0.0.1:{self.port}",
+             "--log.level=warn"], stdout=self.log, stderr=self.log)
+        self.url = f"http://127.0.0.1:{self.port}"
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"{self.url}/-/ready", timeout=1).read()
+                return
+            except OSError:
+                if self.proc.poll() is not None:
+                    break
+                time.sleep(0.1)
+        raise SystemExit(f"Prometheus did not start on {self.data}")
+
+    def stop(self):
+        if self.proc:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
+            self.proc = None
+
+    def api(self, path, **params):
+        data = urllib.parse.urlencode(params).encode()
+        with urllib.request.urlopen(f"{self.url}/api/v1/{path}", data, timeout=30) as r:
+            answer = json.load(r)
+        if answer.get("status") != "success":
+            raise Mismatch(f"Prometheus refused {params}: {answer}")
+        return answer["data"]["result"]
+
+
+def rule_levels(path):
+    """The recording rules of `path` by level: 1 reads only scraped series, n + 1 reads a rule
+    of level n."""
+    with open(path, encoding="utf-8") as f:
+        groups = yaml.safe_load(f)["groups"]
+    rules = [r for g in groups for r in g["rules"] if "record" in r]
+    names = {r["record"] for r in rules}
+    level = {}
+
+    def of(rule):
+        key = id(rule)
+        if key not in level:
+            used = [n for n in names if re.search(r"(?<![\w:])" + re.escape(n) + r"(?![\w:])", rule["expr"])]
+            level[key] = 1 + max((of(r) for r in rules if r["record"] in used and r is not rule), default=0)
+        return level[key]
+    out = {}
+    for r in rules:
+        out.setdefault(of(r), []).append(r)
+    return [out[k] for k in sorted(out)]
+
+
+def reduce(reducer, values):
+    """Grafana's reducers, as nsmon's panel tests apply them (src/nsmon/ruletest/panels.cpp)."""
+    present = [v for v in values if v is not None]
+    if reducer == "last":
+        return values[-1] if values and values[-1] is not None else math.nan
+    if reducer == "lastNotNull":
+        return next((v for v in reversed(present) if not math.isnan(v)), math.nan)
+    if reducer == "count":
+        return float(len(present))
+    if not present:
+        return math.nan
+    if reducer in ("sum", "mean"):
+        return sum(present) / (1 if reducer == "sum" else len(present))
+    numbers = [v for v in present if not math.isnan(v)]
+    return (max if reducer == "max" else min)(numbers) if numbers else math.nan
+
+
+def color(panel, v):
+    steps = panel.get("fieldConfig", {}).get("defaults", {}).get("thresholds", {}).get("steps", [])
+    shown = None
+    for s in steps:
+        if s.get("value") is None or v >= s["value"]:
+            shown = s["color"]
+    return shown
+
+
+def same(e, g):
+    if math.isnan(e) or math.isnan(g):
+        return math.isnan(e) and math.isnan(g)
+    return abs(e - g) <= 1e-9 * max(abs(e), abs(g), 1e-12)
+
+
+def check(prom, dashboards, start, step, test):
+    """One panel test against the committed JSON on `prom`; a line saying what it saw."""
+    d, panel = dashboards.panel(test["dashboard"], [test["panel"]], test.get("row"))
+    targets = [t for t in panel.get("targets", []) if not t.get("hide")]
+    if any("ALERTS" in t["expr"] for t in targets) and test.get("exp_series"):
+        raise Skip("reads ALERTS, which a backfill does not write")
+    T = start + seconds(test["eval_time"])
+    range_s = seconds(test.get("range", test["eval_time"]))
+    interval = max(seconds(test.get("interval", f"{step}s")), step)
+    builtins = {"__interval": f"{interval}s", "__interval_ms": str(interval * 1000),
+                "__rate_interval": f"{max(interval + step, 4 * step)}s",
+                "__rate_interval_ms": str(max(interval + step, 4 * step) * 1000),
+                "__range": f"{range_s}s", "__range_s": str(range_s), "__range_ms": str(range_s * 1000)}
+    variables = {v["name"]: v for v in d.get("templating", {}).get("list", [])}
+
+    def value(name):
+        if name in builtins:
+            return builtins[name]
+        v = variables[name]
+        return "prometheus" if v.get("type") == "datasource" else (v.get("allValue") or ".*")
+    pattern = r"\$\{(\w+)(?::\w+)?\}|\[\[(\w+)\]\]|\$(\w+)"
+    reduces = panel.get("type") in ("stat", "gauge", "bargauge")
+    reducer = (panel.get("options", {}).get("reduceOptions", {}).get("calcs") or ["lastNotNull"])[0]
+    end = T - T % interval
+    first = (T - range_s) - (T - range_s) % interval
+    got = {}
+    for t in targets:
+        expr = re.sub(pattern, lambda m: value(m.group(1) or m.group(2) or m.group(3)), t["expr"])
+        if t.get("instant"):
+            for s in prom.api("query", query=expr, time=T):
+                got[legend(t.get("legendFormat"), s["metric"])] = {"value": float(s["value"][1]), "points": {}}
+            continue
+        for s in prom.api("query_range", query=expr, start=first, end=end, step=interval):
+            at = {int(float(x)): float(v) for x, v in s["values"]}
+            values = [at.get(x) for x in range(first, end + 1, interval)]
+            got[legend(t.get("legendFormat"), s["metric"])] = {
+                "value": reduce(reducer, values) if reduces else values[-1], "points": at}
+    want = {e["legend"]: e for e in test.get("exp_series") or []}
+    if sorted(want) != sorted(got):
+        raise Mismatch(f"series {sorted(got)}, expected {sorted(want)}: {got}")
+    unit = panel.get("fieldConfig", {}).get("defaults", {}).get("unit")
+    if "unit" in test and unit != test["unit"]:
+        raise Mismatch(f"unit {unit}, expected {test['unit']}")
+    seen = []
+    for name, e in want.items():
+        g = got[name]
+        if "value" in e and (g["value"] is None or not same(float(e["value"]), g["value"])):
+            raise Mismatch(f"{name}: {g['value']}, expected {e['value']}")
+        if "color" in e and color(panel, g["value"]) != e["color"]:
+            raise Mismatch(f"{name}: colour {color(panel, g['value'])} of {g['value']}, expected {e['color']}")
+        for p in e.get("points", []):
+            v = g["points"].get(start + seconds(p["at"]))
+            if v is None or not same(float(p["value"]), v):
+                raise Mismatch(f"{name} at {p['at']}: {v}, expected {p['value']}")
+        seen.append(f"{name} {g['value']:g}" + (f" {e['color']}" if "color" in e else ""))
+    return "; ".join(seen) or "no series"
+
+
+def main():
+    with open(os.path.join(SRC, "tests", "scenarios", "panels.yml"), encoding="utf-8") as f:
+        doc = yaml.safe_load(f)
+    dashboards = Dashboards(os.environ.get("DASHBOARDS") or os.path.join(SRC, "dashboards"))
+    failed = passed = skipped = 0
+    for name, tests in sorted(doc["scenarios"].items()):
+        run = scenarios.SCENARIOS[name][1]()
+        step = run.step * 60
+        minutes = (run.steps - 1) * run.step
+        start = int(time.time()) // 3600 * 3600 - minutes * 60 - 3 * 3600
+        work = os.path.join(TMP, name)
+        data = os.path.join(work, "data")
+        os.makedirs(work)
+        samples = os.path.join(work, "samples.om")
+        with open(samples, "w", encoding="utf-8") as f:
+            f.write(scenarios.openmetrics(run, start))
+        subprocess.run(["promtool", "tsdb", "create-blocks-from", "openmetrics", samples, data],
+                       check=True, stdout=subprocess.DEVNULL)
+        prom = Prometheus(data)
+        try:
+            prom.start()
+            for rules in doc.get("rule_files", {}).get(name, []):
+                for i, level in enumerate(rule_levels(os.path.join(SRC, rules))):
+                    path = os.path.join(work, f"level{i}.yml")
+                    with open(path, "w", encoding="utf-8") as f:
+                        yaml.safe_dump({"groups": [{"name": f"level{i}", "rules": level}]}, f)
+                    subprocess.run(["promtool", "tsdb", "create-blocks-from", "rules", "--quiet",
+                                    f"--start={start}", f"--end={start + minutes * 60}",
+                                    f"--url={prom.url}", f"--eval-interval={RULE_STEP}s",
+                                    f"--output-dir={data}", path], check=True)
+                    prom.stop()
+                    prom.start()
+            for test in tests:
+                where = f"{name} | {test['dashboard']} | {test.get('row', '') and test['row'] + ' | '}{test['panel']} at {test['eval_time']}"
+                try:
+                    print(f"ok    {where}: {check(prom, dashboards, start, step, test)}")
+                    passed += 1
+                except Skip as e:
+                    print(f"SKIP  {where}: {e}")
+                    skipped += 1
+                except Exception as e:
+                    print(f"FAIL  {where}: {type(e).__name__}: {e}")
+                    failed += 1
+        finally:
+            prom.stop()
+        shutil.rmtree(data, ignore_errors=True)
+    print(f"{passed} panel tests passed on Prometheus, {skipped} skipped, {failed} failed")
+    return 1 if failed or not passed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The committed dashboards (dashboards/*.json) in the scenarios of tests/scenarios/, queried on a
+# real Prometheus (2.42) as Grafana queries them: each scenario's samples backfilled with promtool,
+# its recording rules too, and every panel test of tests/scenarios/panels.yml checked against
+# what Prometheus answers (dashboards_scenarios_prometheus.py says how). Issue 57's "done means":
+# a resumed run shows its true progress and loss (resume), two instances of one model stay at or
+# below 100% with a non-negative time left (two-instances), the app down while Prometheus and
+# node-exporter are up reads as down (app-down), no mean-per-image stat shows a stale number
+# after idle minutes (idle), the SLO budgets are right after idle periods (slo-30d-idle).
+# Skipped (77) without prometheus, promtool or python3-yaml.
+source "$(dirname "$0")/lib.sh"
+command -v prometheus >/dev/null && command -v promtool >/dev/null || {
+  echo "prometheus or promtool not installed: skipped"
+  exit 77
+}
+/usr/bin/python3 -c 'import yaml' 2>/dev/null || {
+  echo "python3-yaml not installed: skipped"
+  exit 77
+}
+/usr/bin/python3 "$SRC/tests/e2e/dashboards_scenarios_prometheus.py" "$SRC" "$TMP" >"$TMP/out" 2>"$TMP/err" ||
+  fail "a panel shows something else on Prometheus: $(grep -v '^ok' "$TMP/out") $(grep -v 'level=info' "$TMP/err" | tail -5)"
+cat "$TMP/out"
+for want in "resume | nsmon-training | Progress" "resume | nsmon-training | Training loss" \
+  "two-instances | nsmon-training | Progress" "two-instances | nsmon-training | Time left" \
+  "app-down | nsmon-errors | Targets up" "idle | nsmon-inference | Mean detections per image" \
+  "idle | nsmon-inference | Mean SAHI slices per image" \
+  "slo-30d-idle | nsmon-slo-neurosymbolic-app | inference-success | Error budget remaining"; do
+  grep -qF "ok    $want" "$TMP/out" || fail "no passing check of $want"
+done

@@ -1,0 +1,436 @@
+#!/usr/bin/python3
+"""The scenario library: the detector's series, shaped as rules/catalog.yml says, in named
+situations that the dashboards must show truly (issue 57).
+
+  scenarios.py list                         one line per scenario: NAME  what it is
+  scenarios.py series NAME                  its series in promtool's notation (input_series YAML)
+  scenarios.py openmetrics NAME START       its samples as OpenMetrics with timestamps from START
+                                            (Unix seconds), for `promtool tsdb create-blocks-from`
+  scenarios.py tests OUT_DIR                one test-rules file per scenario that has panel tests
+                                            (tests/scenarios/panels.yml), into OUT_DIR
+  scenarios.py matrix                       the Markdown matrix panel x scenario -> what it shows
+
+Each scenario is a function that fills a Run: one sample per step (`step` minutes, which is the
+scrape interval) for each series, None where the series is absent. Histograms take their bucket
+bounds from the catalog, so that a change of the catalog's buckets changes every scenario.
+Panel tests (tests/scenarios/panels.yml) name the scenario they read; `tests` writes them out
+as test-rules files whose input_series are the scenario's.
+"""
+
+import math
+import os
+import random
+import sys
+
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+APP = "neurosymbolic-app"
+
+
+def catalog_buckets():
+    with open(os.path.join(ROOT, "rules", "catalog.yml"), encoding="utf-8") as f:
+        return {m["name"]: m["buckets"] for m in yaml.safe_load(f)["metrics"] if "buckets" in m}
+
+
+BUCKETS = catalog_buckets()
+
+
+class Run:
+    """The series of one scenario: `minutes` long, a sample every `step` minutes."""
+
+    def __init__(self, minutes, step=1):
+        self.steps = minutes // step + 1
+        self.step = step
+        self.series = {}   # (name, sorted label items) -> [value or None] per step
+
+    def times(self):
+        return [i * self.step for i in range(self.steps)]
+
+    def _get(self, name, labels):
+        key = (name, tuple(sorted(labels.items())))
+        return self.series.setdefault(key, [None] * self.steps)
+
+    def gauge(self, name, labels, value_at):
+        """value_at(minute) -> value or None (absent)."""
+        values = self._get(name, labels)
+        for i, t in enumerate(self.times()):
+            values[i] = value_at(t)
+
+    def counter(self, name, labels, rate_at, up=lambda t: True):
+        """A counter that grows by rate_at(minute) per minute, from 0; rate_at may return
+        "reset" (the process restarted: the counter starts again from 0)."""
+        values = self._get(name, labels)
+        total = 0.0
+        for i, t in enumerate(self.times()):
+            r = rate_at(t)
+            if r == "reset":
+                total = 0.0
+            elif i > 0:
+                total += r * self.step
+            values[i] = round(total, 6) if up(t) else None
+
+    def histogram(self, name, labels, per_minute, observe, up=lambda t: True, reset=lambda t: False):
+        """A histogram with the catalog's buckets: per_minute(t) observations a minute, each
+        drawn by observe(t, rng); _bucket, _count and _sum series."""
+        bounds = BUCKETS[name] + [math.inf]
+        rng = random.Random(f"{name}{sorted(labels.items())}")
+        counts = [0] * len(bounds)
+        total = count = 0.0
+        series = {b: self._get(f"{name}_bucket", {**labels, "le": le_text(b)}) for b in bounds}
+        s_count, s_sum = self._get(f"{name}_count", labels), self._get(f"{name}_sum", labels)
+        for i, t in enumerate(self.times()):
+            if reset(t):
+                counts, total, count = [0] * len(bounds), 0.0, 0
+            elif i > 0:
+                for _ in range(round(per_minute(t) * self.step)):
+                    v = observe(t, rng)
+                    for j, b in enumerate(bounds):
+                        if v <= b:
+                            counts[j] += 1
+                    total += v
+                    count += 1
+            present = up(t)
+            for j, b in enumerate(bounds):
+                series[b][i] = counts[j] if present else None
+            s_count[i] = count if present else None
+            s_sum[i] = round(total, 6) if present else None
+
+
+def le_text(b):
+    return "+Inf" if b == math.inf else repr(float(b))
+
+
+# ------------------------------------------------------------------------------ the app's parts
+#
+# Each helper adds one part of the detector's exposition for one instance; a scenario composes
+# them with its own rates, times and faults. `up(t)` says whether the target answers at minute t
+# (its series are absent when it does not).
+
+def targets(run, app_instances, app_up=lambda inst, t: True):
+    """up of every target of rules/prometheus.yml: the app's instances, Prometheus itself and
+    node-exporter (which stay up)."""
+    for inst in app_instances:
+        run.gauge("up", {"job": APP, "instance": inst}, lambda t, inst=inst: 1 if app_up(inst, t) else 0)
+    run.gauge("up", {"job": "prometheus", "instance": "localhost:9090"}, lambda t: 1)
+    run.gauge("up", {"job": "node-exporter", "instance": "localhost:9100"}, lambda t: 1)
+
+
+def inference(run, inst, model="yolo", images=lambda t: 60, failed=0.002, latency=None, up=lambda t: True,
+              reset=lambda t: False, errors=lambda t: 0, error_stage="inference", stages=True):
+    """Images processed, their latency (seconds, drawn by latency(t, rng)), errors and (with
+    `stages`) detections, SAHI slices and pipeline stages; `images(t)` a minute, of which a share
+    `failed` fails."""
+    base = {"job": APP, "instance": inst}
+    latency = latency or (lambda t, rng: rng.lognormvariate(math.log(0.25), 0.4))
+
+    def counter(name, labels, rate):
+        run.counter(name, {**base, **labels}, lambda t: "reset" if reset(t) else rate(t), up)
+    counter("images_processed_total", {"stage": "inference", "status": "success"},
+            lambda t: images(t) * (1 - failed))
+    counter("images_processed_total", {"stage": "inference", "status": "failed"}, lambda t: images(t) * failed)
+    counter("errors_total", {"error_type": "TimeoutError", "stage": error_stage},
+            lambda t: images(t) * failed + errors(t))
+    for sahi, share in (("true", 0.75), ("false", 0.25)):
+        run.histogram("inference_time_seconds", {**base, "model": model, "use_sahi": sahi},
+                      lambda t, share=share: images(t) * share, latency, up, reset)
+    if not stages:
+        return
+    run.histogram("detections_per_image", {**base, "model": model}, images,
+                  lambda t, rng: rng.choice([8, 12, 20, 30]), up, reset)
+    run.histogram("sahi_slices_per_image", base, lambda t: images(t) * 0.75, lambda t, rng: 4, up, reset)
+    for stage, median in (("preprocess", 1.8), ("symbolic", 2.7), ("eval", 2.2)):
+        run.histogram("pipeline_stage_duration_seconds", {**base, "stage": stage}, lambda t: images(t) / 6,
+                      lambda t, rng, m=median: rng.uniform(0.9 * m, 1.1 * m), up, reset)
+
+
+def training(run, inst, model="yolo", planned=10, epoch_minutes=5, first_epoch=1, losses=None,
+             up=lambda t: True):
+    """A training run: epoch e (from first_epoch) finishes at minute (e - first_epoch + 1) x
+    epoch_minutes; training_loss keeps one series per finished epoch (a run resumed from a
+    checkpoint exports only the epochs it ran), training_epoch the latest finished epoch."""
+    base = {"job": APP, "instance": inst, "model": model}
+    losses = losses or (lambda e: round(2.5 / e, 4))
+
+    def finished(t):   # the latest epoch finished at minute t, or None
+        n = int(t // epoch_minutes)
+        return min(first_epoch + n - 1, planned) if n >= 1 else None
+    for e in range(first_epoch, planned + 1):
+        run.gauge("training_loss", {**base, "epoch": str(e)},
+                  lambda t, e=e: losses(e) if up(t) and finished(t) is not None and finished(t) >= e else None)
+    run.gauge("training_epoch", base, lambda t: finished(t) if up(t) and finished(t) is not None else None)
+    run.gauge("training_epochs_planned", base, lambda t: planned if up(t) else None)
+    run.counter("training_duration_seconds_count", base,
+                lambda t: (1 / epoch_minutes) if (finished(t) or 0) < planned else 0, up)
+    run.counter("training_duration_seconds_sum", base,
+                lambda t: 60.0 if (finished(t) or 0) < planned else 0, up)
+
+
+def gpu(run, inst, allocated=lambda t: 4e9):
+    run.gauge("gpu_memory_allocated_bytes", {"job": APP, "instance": inst, "device_id": "0"}, allocated)
+    run.gauge("gpu_memory_reserved_bytes", {"job": APP, "instance": inst, "device_id": "0"},
+              lambda t: max(6e9, allocated(t) * 1.2))
+
+
+# ------------------------------------------------------------------------------ the scenarios
+
+A, B, C = "app-a:8000", "app-b:8000", "app-c:8000"
+SCENARIOS = {}
+
+
+def scenario(description):
+    def add(fn):
+        SCENARIOS[fn.__name__.replace("_", "-")] = (description, fn)
+        return fn
+    return add
+
+
+@scenario("one instance, 60 images a minute, 0.2% failing, training 10 epochs of 5 minutes")
+def healthy():
+    run = Run(60)
+    targets(run, [A])
+    inference(run, A)
+    training(run, A)
+    gpu(run, A)
+    return run
+
+
+@scenario("60 images a minute for 30 minutes, then none (counters flat, the target up)")
+def idle():
+    run = Run(60)
+    targets(run, [A])
+    inference(run, A, images=lambda t: 60 if t <= 30 else 0)
+    return run
+
+
+@scenario("the detector restarts at minute 30: every counter starts again from 0")
+def restart():
+    run = Run(60)
+    targets(run, [A])
+    inference(run, A, reset=lambda t: t == 30)
+    return run
+
+
+@scenario("training resumed from a checkpoint at epoch 14 of 16: only epochs 14-16 exported")
+def resume():
+    run = Run(20)
+    targets(run, [A])
+    training(run, A, planned=16, first_epoch=14, losses=lambda e: round(0.1 + 0.01 * (16 - e), 4))
+    return run
+
+
+@scenario("one model trained on two instances, at epoch 3 and at epoch 6 of 8")
+def two_instances():
+    run = Run(30)
+    targets(run, [A, B])
+    training(run, A, planned=8, epoch_minutes=10)
+    training(run, B, planned=8, epoch_minutes=5)
+    return run
+
+
+@scenario("two models (yolo on one instance, detr on another), yolo 4x slower")
+def two_models():
+    run = Run(30)
+    targets(run, [A, B])
+    inference(run, A, model="yolo", latency=lambda t, rng: rng.uniform(1.2, 1.8))
+    inference(run, B, model="detr", latency=lambda t, rng: rng.uniform(0.2, 0.4))
+    return run
+
+
+@scenario("three replicas; replica c stops answering at minute 30")
+def replica_down():
+    run = Run(60)
+    down = lambda inst, t: not (inst == C and t >= 30)
+    targets(run, [A, B, C], down)
+    for inst in (A, B, C):
+        inference(run, inst, up=lambda t, inst=inst: down(inst, t))
+    return run
+
+
+@scenario("the detector stops answering at minute 30; Prometheus and node-exporter stay up")
+def app_down():
+    run = Run(60)
+    down = lambda inst, t: t < 30
+    targets(run, [A], down)
+    inference(run, A, up=lambda t: t < 30)
+    return run
+
+
+@scenario("2% of the images take 8 s from minute 20 to 40: p99 only")
+def p99_spike():
+    run = Run(60)
+    targets(run, [A])
+
+    def latency(t, rng):
+        slow = 20 <= t < 40 and rng.random() < 0.02
+        return 8.0 if slow else rng.lognormvariate(math.log(0.25), 0.3)
+    inference(run, A, latency=latency)
+    return run
+
+
+@scenario("30 extra errors a minute in the symbolic stage from minute 20 to 30")
+def error_burst():
+    run = Run(60)
+    targets(run, [A])
+    inference(run, A, errors=lambda t: 30 if 20 <= t < 30 else 0, error_stage="symbolic")
+    return run
+
+
+@scenario("the training loss falls for 5 epochs, then grows tenfold each epoch")
+def loss_divergence():
+    run = Run(50)
+    targets(run, [A])
+    training(run, A, planned=10, losses=lambda e: round(2.5 / e if e <= 5 else 0.5 * 10 ** (e - 5), 4))
+    return run
+
+
+@scenario("GPU memory allocated grows by 40 MiB a minute and is never released")
+def gpu_memory_leak():
+    run = Run(60)
+    targets(run, [A])
+    gpu(run, A, allocated=lambda t: 4e9 + t * 40 * 2 ** 20)
+    return run
+
+
+@scenario("two days and two hours, idle every night from 00:00 to 08:00; 0.5% of images fail")
+def slo_30d_idle():
+    run = Run(2 * 24 * 60 + 120)
+    targets(run, [A])
+    busy = lambda t: (t % 1440) >= 480
+    inference(run, A, images=lambda t: 200 if busy(t) else 0, failed=0.005,
+              latency=lambda t, rng: 0.25, stages=False)
+    return run
+
+
+# ------------------------------------------------------------------------------ output
+
+def label_text(labels):
+    return ", ".join(f'{k}="{v}"' for k, v in labels)
+
+
+def number(v):
+    return str(int(v)) if float(v).is_integer() else repr(float(v))
+
+
+def notation(values):
+    """promtool's input_series values: one per step, `_` for none. A run of whole numbers that
+    grows by a constant whole step is written `a+bxn` (promtool adds b n times, exact for whole
+    numbers); other values one by one, so that every value stays exact."""
+    out, i = [], 0
+    while i < len(values):
+        v = values[i]
+        if v is None:
+            j = i
+            while j + 1 < len(values) and values[j + 1] is None:
+                j += 1
+            out.append("_" if j == i else f"_x{j - i + 1}")
+            i = j + 1
+            continue
+        j = i
+        whole = lambda x: x is not None and float(x).is_integer()
+        if whole(v) and i + 1 < len(values) and whole(values[i + 1]):
+            d = values[i + 1] - v
+            while j + 1 < len(values) and whole(values[j + 1]) and values[j + 1] - values[j] == d:
+                j += 1
+        if j - i >= 2:
+            out.append(f"{number(v)}{'+' if d >= 0 else '-'}{number(abs(d))}x{j - i}")
+            i = j + 1
+        else:
+            out.append(number(v))
+            i += 1
+    return " ".join(out)
+
+
+def series_yaml(run):
+    return [{"series": f"{name}{{{label_text(labels)}}}", "values": notation(values)}
+            for (name, labels), values in sorted(run.series.items())]
+
+
+def openmetrics(run, start):
+    lines = []
+    by_name = {}
+    for (name, labels), values in sorted(run.series.items()):
+        by_name.setdefault(name, []).append((labels, values))
+    for name, all_series in by_name.items():
+        lines.append(f"# TYPE {name} gauge")   # backfilling keeps samples, not types
+        for labels, values in all_series:
+            for i, v in enumerate(values):
+                if v is not None:
+                    # OpenMetrics: no space between labels.
+                    inner = ",".join(f'{k}="{v}"' for k, v in labels)
+                    lines.append(f"{name}{{{inner}}} {v:.17g} {start + i * run.step * 60}")
+    lines.append("# EOF")
+    return "\n".join(lines) + "\n"
+
+
+def load_panels():
+    with open(os.path.join(HERE, "panels.yml"), encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def write_tests(out_dir):
+    doc = load_panels()
+    os.makedirs(out_dir, exist_ok=True)
+    written = []
+    for name, tests in sorted(doc["scenarios"].items()):
+        run = SCENARIOS[name][1]()
+        panel_tests = []
+        for t in tests:
+            t = dict(t)
+            t.pop("shows", None)
+            panel_tests.append(t)
+        test = {"dashboards": [os.path.join(ROOT, "templates", f) for f in doc["dashboards"]],
+                "evaluation_interval": f"{run.step}m",
+                "tests": [{"name": name, "interval": f"{run.step}m", "input_series": series_yaml(run),
+                           "panel_tests": panel_tests}]}
+        rules = doc.get("rule_files", {}).get(name)
+        if rules:
+            test["rule_files"] = [os.path.join(ROOT, r) for r in rules]
+        path = os.path.join(out_dir, f"{name}.yml")
+        with open(path + ".tmp", "w", encoding="utf-8") as f:
+            yaml.safe_dump(test, f, sort_keys=False, width=200)
+        os.replace(path + ".tmp", path)
+        written.append(path)
+    print("\n".join(written))
+
+
+def matrix():
+    """Markdown: one row per panel and scenario, what the panel shows there (`shows:`)."""
+    doc = load_panels()
+    rows = []
+    for name, tests in doc["scenarios"].items():
+        for t in tests:
+            panel = f"{t['dashboard']}: {t['panel']}" + (f" ({t['row']})" if t.get("row") else "")
+            rows.append((panel, name, f"{t.get('shows', '')} (at {t['eval_time']})"))
+    out = ["| panel | scenario | what it shows |", "|---|---|---|"]
+    last = None
+    for panel, name, shows in sorted(rows):
+        out.append(f"| {panel if panel != last else ''} | {name} | {shows.replace('|', '/')} |")
+        last = panel
+    return "\n".join(out) + "\n"
+
+
+def main(argv):
+    if argv[1:2] == ["list"]:
+        for name, (description, _) in SCENARIOS.items():
+            print(f"{name}  {description}")
+        return 0
+    if argv[1:2] == ["series"] and len(argv) == 3 and argv[2] in SCENARIOS:
+        yaml.safe_dump(series_yaml(SCENARIOS[argv[2]][1]()), sys.stdout, sort_keys=False, width=200)
+        return 0
+    if argv[1:2] == ["openmetrics"] and len(argv) == 4 and argv[2] in SCENARIOS:
+        sys.stdout.write(openmetrics(SCENARIOS[argv[2]][1](), int(argv[3])))
+        return 0
+    if argv[1:2] == ["tests"] and len(argv) == 3:
+        write_tests(argv[2])
+        return 0
+    if argv[1:2] == ["matrix"]:
+        sys.stdout.write(matrix())
+        return 0
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
