@@ -198,6 +198,38 @@ TEST_CASE("label flow: joins that can never match, labels lost in a join", "[lin
   });
 }
 
+// One-to-one matching takes one series per match group on each side; Prometheus fails the
+// evaluation when a side holds two (proofs: tests/data/shipped-bugs/proofs).
+TEST_CASE("label flow: one-to-one matches whose side holds several series per group", "[lint][label-flow]") {
+  run_cases({
+      {"a regex of several codes, ignoring (code)",
+       alert("x{code=~\"5..\"} / ignoring (code) sum without (code) (x) > 0.5"),
+       V{"labels/duplicate-match-group 5:12"}},
+      {"the codes summed first", alert("sum without (code) (x{code=~\"5..\"}) / sum without (code) (x) > 0.5"), V{}},
+      {"a by list finer than on ()",
+       alert("max by (namespace, pod, container) (a) * on (namespace, pod) max by (namespace, pod) (b) > 1"),
+       V{"labels/duplicate-match-group 5:12"}},
+      {"the same with group_left",
+       alert("max by (namespace, pod, container) (a) * on (namespace, pod) group_left max by (namespace, pod) (b) > 1"),
+       V{}},
+      {"a container pinned by a matcher",
+       alert("max by (namespace, pod, container) (a{container=\"app\"}) * on (namespace, pod) max by (namespace, pod) "
+             "(b) > 1"),
+       V{}},
+      {"job beside instance names where a series comes from",
+       alert("sum by (instance, job) (a) / on (instance) sum by (instance) (b) > 1"), V{}},
+      {"a job's instances on (job)", alert("up / on (job) count by (job) (up) < 0.5"),
+       V{"labels/duplicate-match-group 5:12"}},
+      {"a job's instances on the right", alert("count by (job) (up) / on (job) up > 1"),
+       V{"labels/duplicate-match-group 5:12"}},
+      {"a job's instances summed", alert("sum by (job) (up) / on (job) count by (job) (up) < 0.5"), V{}},
+      {"the other side may have the label too", alert("x{code=~\"5..\"} / on (handler) y > 1"), V{}},
+      {"and ignores cardinality", alert("x{code=~\"5..\"} > 1 and ignoring (code) sum without (code) (x)"), V{}},
+      {"on () against one series", alert("sum without (pod) (x{tier=~\".*tier1.*\"}) < on () count(y) * 0.4"),
+       V{"labels/duplicate-match-group 5:12"}},
+  });
+}
+
 TEST_CASE("label flow: expressions that never return, or never remove, anything", "[lint][label-flow]") {
   run_cases({
       {"group () is always 1", alert("group(vector(0)) > 0"), V{"promql/always-true 5:12"}},

@@ -166,6 +166,8 @@ inline constexpr auto kChecks = [] {
        "group_left/group_right (x) from a side whose series have no x: the result loses x", lint},
       {"labels/dropped-by-config", warning,
        "a label that relabel_configs or metric_relabel_configs remove from every series the rule reads", lint},
+      {"labels/duplicate-match-group", warning,
+       "one-to-one matching where a side can hold several series per match group: the evaluation fails", lint},
       {"labels/high-cardinality", warning, "an alert keeps a high-cardinality label (image_id, epoch)", lint},
       {"labels/impossible-match", warning, "vector matching between label sets that can never match", lint},
       {"labels/removed-label", warning, "a label used after an operator of the expression removed it", lint},

@@ -481,7 +481,11 @@ private:
     // A side that can never return anything was reported where that began.
     if (!l.empty.empty() || !r.empty.empty()) return;
     std::vector<std::string> only_l = inf_.apart(l, r, vm), only_r = inf_.apart(r, l, vm);
-    if (only_l.empty() && only_r.empty()) return;
+    if (only_l.empty() && only_r.empty()) {
+      if (!is_set_operator(b.op) && vm.card == Cardinality::one_to_one && !duplicate_group(b, vm, true))
+        duplicate_group(b, vm, false);
+      return;
+    }
     std::set<std::string> ls, rs;
     for (const auto& x : l.labels)
       if (matched(x)) ls.insert(x);
@@ -499,6 +503,45 @@ private:
     emit("labels/impossible-match", b.range,
          std::string("the two sides of '") + to_string(b.op) + "' can never match: " + why + outcome,
          "match on the labels both sides have: on(" + util::join(common, ", ") + ") or aggregate both sides by them");
+  }
+
+  // A one-to-one match (no group_left or group_right) takes at most one series per match group on
+  // each side. A side that keeps a label the match leaves out, which tells its series apart (a
+  // regex matcher accepting several values, a by list, a job's instances) while the other side
+  // has none, holds several series in a group: Prometheus fails the evaluation
+  // (engine.go, VectorBinop) and the rule returns nothing. Whether it was reported.
+  bool duplicate_group(const BinaryExpr& b, const VectorMatching& vm, bool left) {
+    const Shape& s = inf_.at(left ? b.lhs : b.rhs);
+    const Shape& other = inf_.at(left ? b.rhs : b.lhs);
+    auto left_out = [&](const std::string& x) {
+      bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
+      return vm.on != listed && s.labels.count(x) && !inf_.absent(s, x) && inf_.absent(other, x);
+    };
+    std::string label, why;
+    for (const auto& [x, w] : s.several)
+      if (left_out(x)) {
+        label = x, why = w;
+        break;
+      }
+    // A job is a set of targets, each with its own instance: on (job) or on () leaves them apart.
+    const bool by_job =
+        !vm.on || std::all_of(vm.labels.begin(), vm.labels.end(), [](const auto& x) { return x == "job"; });
+    if (label.empty() && by_job && left_out("instance"))
+      label = "instance", why = "each target of a job has its own instance";
+    if (label.empty()) return false;
+    const std::string match = std::string(vm.on ? "on" : "ignoring") + " (" + util::join(vm.labels, ", ") + ")";
+    const char* side = left ? "left" : "right";
+    emit("labels/duplicate-match-group", b.range,
+         util::concat(
+             {"the ", side, " side keeps ", label, ", which ", match, " leaves out and the ", left ? "right" : "left",
+              " side lacks (", why, "): a match group can hold several ", side,
+              " series, and Prometheus then fails the evaluation: \"",
+              left ? "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)"
+                   : "found duplicate series for the match group ... on the right hand-side of the operation",
+              "\""}),
+         util::concat({"aggregate ", label, " away on the ", side, " side (sum without (", label, ") (...))",
+                       left ? ", or write group_left to keep a series per " + label : ""}));
+    return true;
   }
 
   // group_left (x) copies x from the other side's series; where they have none, it removes x from

@@ -112,6 +112,15 @@ bool matches_everything(const std::string& re) {
   }
 }
 
+// Whether a regex matcher accepts several values that its author means (5.., a|b, sd[a-z],
+// node.*), not one value written loosely (10.0.0.1:9100, a dot for a dot) or any value (.+).
+bool several_values(std::string_view re) {
+  if (re == ".*" || re == ".+" || re == "(.*)" || re == "(.+)" || re == "^.*$" || re == "^.+$") return false;
+  if (re.find_first_of("|[*+?{") != std::string_view::npos) return true;
+  return re.find("..") != std::string_view::npos || (!re.empty() && re.back() == '.') ||
+         re.find("\\d") != std::string_view::npos || re.find("\\w") != std::string_view::npos;
+}
+
 // Why no series can pass all of a selector's matchers (a label with two different values, a
 // matcher no value passes), or "".
 std::string impossible_matchers(const VectorSelector& vs) {
@@ -150,7 +159,9 @@ void Inference::leaf(const VectorSelector& vs, Shape& s) const {
         s.removed[m.name] = "the matcher " + m.name + "=\"\"";
         continue;
       }
-      if (m.op == MatchOp::equal) s.values[m.name] = {m.value};
+      if (m.op == MatchOp::equal) s.values[m.name] = {m.value}, s.several.erase(m.name);
+      if (m.op == MatchOp::regex && several_values(m.value))
+        s.several[m.name] = "the matcher " + promql::format_matcher(m) + " accepts several values";
       if (!promql::matches_empty(m)) {
         s.labels.insert(m.name);
         s.maybe.erase(m.name);
@@ -275,6 +286,7 @@ void Inference::call(const Call& c, Shape& s) const {
   s.lacking = arg0->lacking;
   s.closed_by = arg0->closed_by;
   s.values = arg0->values;
+  s.several = arg0->several;
   s.labels.erase("__name__");
   s.aggregated = arg0->aggregated;
   s.empty = arg0->empty;
@@ -288,6 +300,7 @@ void Inference::call(const Call& c, Shape& s) const {
   } else if (n == "histogram_quantile" || n == "histogram_fraction") {
     s.labels.erase("le");
     s.values.erase("le");
+    s.several.erase("le");
     if (s.nan.empty()) {
       s.nan = c.name + "() of buckets with no observations in the window is NaN";
       s.nan_at = c.range;
@@ -345,6 +358,8 @@ void Inference::either(const Shape& l, const Shape& r, Shape& s) const {
       both.erase(std::unique(both.begin(), both.end()), both.end());
       s.values[x] = std::move(both);
     }
+  s.several = l.several;
+  s.several.insert(r.several.begin(), r.several.end());
   s.filters = l.filters && r.filters;
   s.set_range(std::min(l.lo, r.lo), std::max(l.hi, r.hi));
   s.count_like = l.count_like && r.count_like;
@@ -436,9 +451,10 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
         s.closed_by = how;
         std::erase_if(s.values, [&](const auto& kv) { return !keep.count(kv.first); });
         std::erase_if(s.lacking, [&](const auto& kv) { return !keep.count(kv.first); });
+        std::erase_if(s.several, [&](const auto& kv) { return !keep.count(kv.first); });
       } else {
         for (const auto& x : vm->labels) {
-          s.labels.erase(x), s.maybe.erase(x), s.values.erase(x), s.lacking.erase(x);
+          s.labels.erase(x), s.maybe.erase(x), s.values.erase(x), s.lacking.erase(x), s.several.erase(x);
           s.removed[x] = how;
         }
       }
@@ -454,6 +470,7 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
           s.labels.erase(inc);
           s.maybe.erase(inc);
           s.values.erase(inc);
+          s.several.erase(inc);
           s.removed[inc] = util::concat({vm->card == Cardinality::many_to_one ? "group_left" : "group_right", " (", inc,
                                          "), copying it from the ", side, " side's series, which have none,"});
           continue;
@@ -464,6 +481,8 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
         else s.maybe.erase(inc);
         if (auto it = other.values.find(inc); it != other.values.end()) s.values[inc] = it->second;
         else s.values.erase(inc);
+        if (auto it = other.several.find(inc); it != other.several.end()) s.several[inc] = it->second;
+        else s.several.erase(inc);
         if (auto it = other.lacking.find(inc); it != other.lacking.end()) s.lacking.insert(*it);
       }
       s.labels_known = s.labels_known && (vm->include.empty() || other.labels_known);
@@ -531,6 +550,19 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
   for (auto it = s.maybe.begin(); it != s.maybe.end();) it = s.labels.count(*it) ? std::next(it) : s.maybe.erase(it);
 }
 
+namespace {
+// Whether a label of an aggregation's by list is known to tell its groups apart within any match
+// group that leaves it out: not a label with one value there (pinned by a matcher), nor one that
+// names where a series comes from, which the labels a rule matches on usually decide (job by
+// instance, node by pod, cluster and namespace with one cluster).
+bool splits(const std::string& label, const Shape& in) {
+  if (auto it = in.values.find(label); it != in.values.end() && it->second.size() == 1) return false;
+  static constexpr std::string_view kWhere[] = {"cluster",   "endpoint", "env",    "environment", "job",
+                                                "namespace", "node",     "region", "service",     "zone"};
+  return std::find(std::begin(kWhere), std::end(kWhere), label) == std::end(kWhere);
+}
+} // namespace
+
 bool spreads_nan(AggregateOp op) {
   return op == AggregateOp::sum || op == AggregateOp::avg || op == AggregateOp::stddev || op == AggregateOp::stdvar;
 }
@@ -555,8 +587,10 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
     s.labels_known = in.labels_known;
     s.closed_by = in.closed_by;
     s.removed = in.removed;
+    s.several = in.several;
     for (const auto& g : a.grouping) {
       s.labels.erase(g);
+      s.several.erase(g);
       s.removed[g] = how;
     }
     s.labels.erase("__name__");
@@ -567,6 +601,8 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
       if (absent(in, g)) continue;
       s.labels.insert(g);
       if (!in.labels.count(g) || in.maybe.count(g)) s.maybe.insert(g); // by (x) of series without x: no x
+      if (auto it = in.several.find(g); it != in.several.end()) s.several.insert(*it);
+      else if (splits(g, in)) s.several.emplace(g, how + " keeps a series per " + g);
     }
   }
   // The input's series had no such label: neither has the result (the config's doing).
@@ -580,8 +616,10 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
   if (a.without) s.targets_open = in.targets_open;
   if (a.op == AggregateOp::count_values) {
     const Expr* label = unparen(a.param);
-    if (label && label->kind == NodeKind::string_literal) s.set_label(label->as<StringLiteral>().value);
-    else s.labels_known = s.targets_open = false;
+    if (label && label->kind == NodeKind::string_literal) {
+      s.set_label(label->as<StringLiteral>().value);
+      s.several.emplace(label->as<StringLiteral>().value, how + " keeps a series per value");
+    } else s.labels_known = s.targets_open = false;
   }
   // sum of counters is still a counter (the classic sum-then-rate trap); min/max/avg keep units.
   if (a.op == AggregateOp::sum) s.kind = in.kind;

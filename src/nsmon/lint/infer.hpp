@@ -67,6 +67,10 @@ struct Shape {
   /// Labels every result series carries with one of these values (an equality matcher, the
   /// catalog's fixed values); a label of `labels` not here has values nobody listed.
   std::map<std::string, std::vector<std::string>> values;
+  /// Labels known to tell series of the result apart, with why: a regex matcher that accepts
+  /// several values (code=~"5.."), an aggregation's by list. A one-to-one match that leaves such a
+  /// label out may find several series in one match group, and Prometheus fails the evaluation.
+  std::map<std::string, std::string> several;
 
   /// The values the series can take: [lo, hi], each bound included or not. NaN aside.
   double lo = -std::numeric_limits<double>::infinity();
@@ -90,6 +94,7 @@ struct Shape {
     removed.erase(label);
     lacking.erase(label);
     values.erase(label);
+    several.erase(label);
   }
   /// Whether `v` lies within [lo, hi].
   bool may_be(double v) const { return (v > lo || (v == lo && !lo_open)) && (v < hi || (v == hi && !hi_open)); }
