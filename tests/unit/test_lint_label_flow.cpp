@@ -14,6 +14,7 @@ struct Case {
   std::string rules;                 ///< a whole rule file
   std::vector<std::string> expected; ///< "check line:col", in report order
   const char* config = nullptr;      ///< prometheus.yml, when the case needs one
+  bool no_catalog = false;           ///< --catalog none
 };
 
 // Global 15s; the application's job every minute; node every 15s.
@@ -45,7 +46,7 @@ std::vector<std::string> lint(const Case& c) {
   in.rule_files.push_back(rules::load_rule_file(rules_src, diags));
   if (c.config) in.config = rules::load_config(cfg_src, diags);
   lint::Options opt;
-  opt.catalog = &catalog::embedded();
+  opt.catalog = c.no_catalog ? &catalog::none() : &catalog::embedded();
   lint::drop_disjoint_duplicates(diags, in, opt); // as lint-rules does with the loader's findings
   auto found = lint::run(in, opt);
   diags.insert(diags.end(), found.begin(), found.end());
@@ -228,6 +229,33 @@ TEST_CASE("label flow: one-to-one matches whose side holds several series per gr
       {"on () against one series", alert("sum without (pod) (x{tier=~\".*tier1.*\"}) < on () count(y) * 0.4"),
        V{"labels/duplicate-match-group 5:12"}},
   });
+}
+
+// The series a recording rule writes carry the labels its expression leaves and those its rule
+// sets; a name no rule records is read from nowhere.
+TEST_CASE("label flow: selectors of recording rules' series", "[lint][label-flow]") {
+  const std::string rec =
+      "groups:\n- name: r\n  rules:\n  - record: job:x:rate5m\n    expr: sum by (job) (rate(x[5m]))\n"
+      "    labels: {team: web}\n";
+  auto reads = [&](const std::string& expr) {
+    return rec + "  - alert: A\n    expr: '" + expr + "'\n    annotations: {summary: s}\n";
+  };
+  // The alert's expression starts at line 8, column 12.
+  run_cases({
+      {"a label its by () drops", reads("job:x:rate5m{instance=\"a\"} > 1"), V{"promql/impossible 8:12"}},
+      {"a label its by () keeps", reads("job:x:rate5m{job=\"a\"} > 1"), V{}},
+      {"a label it may lack", reads("job:x:rate5m{instance=\"\"} > 1"), V{}},
+      {"a value its rule does not set", reads("job:x:rate5m{team=\"db\"} > 1"), V{"promql/impossible 8:12"}},
+      {"the value its rule sets", reads("job:x:rate5m{team=~\"web|db\"} > 1"), V{}},
+  });
+  // With --catalog none only a near miss of a name the files record is a finding, once per name.
+  Case typo{"a typo of a recorded name", reads("job:x:rate1m > 1 or job:x:rate1m < 0"),
+            V{"rules/undefined-recording-rule 8:12"}};
+  typo.no_catalog = true;
+  Case elsewhere{"a name recorded elsewhere", reads("instance:y:ratio > 1"), V{}};
+  elsewhere.no_catalog = true;
+  Case catalog{"the catalog knows every name", reads("instance:y:ratio > 1"), V{"rules/undefined-recording-rule 8:12"}};
+  run_cases({typo, elsewhere, catalog});
 }
 
 TEST_CASE("label flow: expressions that never return, or never remove, anything", "[lint][label-flow]") {

@@ -24,16 +24,20 @@ namespace nsmon::lint {
 
 using namespace promql;
 
-// Selectors of metrics the catalog lacks (ExprChecks::foreign_metric) and the jobs the
-// application's own metrics are selected under, collected per step of rules: reported once per
-// exporter at the end (Analysis::foreign_metrics), not once per selector.
+// Selectors of metrics the catalog lacks (ExprChecks::foreign_metric), the jobs the
+// application's own metrics are selected under, and selectors of recording rules' names that no
+// rule records (ExprChecks::unrecorded), collected per step of rules: reported once per exporter
+// or name at the end (Analysis::foreign_metrics, Analysis::unrecorded), not once per selector.
 struct ForeignMetrics {
   struct Use {
     std::string name, job, rule, group;
     core::Span span;
+    bool sure = false;      ///< unrecorded: the catalog does not know the name either
+    std::string suggestion; ///< unrecorded: a near name
   };
   std::vector<Use> uses;
   std::set<std::string> app_jobs;
+  std::vector<Use> unrecorded;
 };
 
 struct ParsedRule {
@@ -114,6 +118,11 @@ private:
   // Its suggestion (a far-fetched catalog name: near ones were reported) is not used.
   void foreign_metric(const VectorSelector& vs, const std::string& name, PosRange at, std::string) override {
     foreign_.uses.push_back({name, job_of(vs), r_.name.value, pr_.group->name.value, expr_span(r_, at)});
+  }
+  void unrecorded(const VectorSelector&, const std::string& name, PosRange at, bool sure,
+                  std::string suggestion) override {
+    foreign_.unrecorded.push_back(
+        {name, {}, r_.name.value, pr_.group->name.value, expr_span(r_, at), sure, std::move(suggestion)});
   }
   void app_selector(const VectorSelector& vs) override {
     if (std::string job = job_of(vs); !job.empty()) foreign_.app_jobs.insert(std::move(job));
@@ -499,8 +508,10 @@ void Analysis::run() {
   for (auto& f : foreign) {
     std::move(f.uses.begin(), f.uses.end(), std::back_inserter(all.uses));
     all.app_jobs.merge(f.app_jobs);
+    std::move(f.unrecorded.begin(), f.unrecorded.end(), std::back_inserter(all.unrecorded));
   }
   foreign_metrics(all);
+  unrecorded(all, recorded);
   std::erase_if(costs, [](const RuleCost& c) { return c.rule == nullptr; }); // did not parse
   auto heavy = cost_outliers(costs, options_.policy, false, cfg);
   std::move(heavy.begin(), heavy.end(), std::back_inserter(out_));
@@ -528,6 +539,48 @@ std::string selectors_in(std::size_t selectors, std::size_t files) {
                        files > 1 ? " in " + std::to_string(files) + " files" : std::string(), ")"});
 }
 } // namespace
+
+// A recording rule's name that no rule of the files records: reported once per name, at its first
+// selector. The catalog judges every name (sure); where it does not (--catalog none, another
+// exporter's prefix), the files' own rules do, when they could have recorded it: a name a letter
+// or two from one they record (a typo, sum_irate renamed sum_rate). Not merely another name of the
+// same metric: rules read series that other Prometheus servers record and send (federation,
+// remote write to Cortex or Thanos), often beside their own rules of the same metric.
+void Analysis::unrecorded(const ForeignMetrics& foreign, const std::map<std::string, RecordedMetric>& recorded) {
+  std::vector<std::string> names;
+  for (const auto& [n, rm] : recorded) names.push_back(n);
+  struct Name {
+    const ForeignMetrics::Use* first = nullptr;
+    std::size_t selectors = 0;
+    std::set<core::FilePath> files;
+  };
+  std::map<std::string, Name> by_name;
+  for (const auto& u : foreign.unrecorded) {
+    if (recorded.count(u.name)) continue;
+    Name& n = by_name[u.name];
+    if (!n.first || u.span.file < n.first->span.file ||
+        (u.span.file == n.first->span.file && u.span.col < n.first->span.col))
+      n.first = &u;
+    ++n.selectors;
+    n.files.insert(u.span.file);
+  }
+  for (const auto& [name, n] : by_name) {
+    const auto& u = *n.first;
+    std::string suggestion = u.suggestion;
+    if (!u.sure) {
+      std::string hint = util::did_you_mean(name, names);
+      if (hint.empty() || util::edit_distance(name, hint, 3) > 2) continue;
+      suggestion = "did you mean " + hint + "?";
+    }
+    core::Diagnostic d = core::make_diagnostic("rules/undefined-recording-rule", u.span,
+                                               "recording rule " + name + " is defined in none of the rule files" +
+                                                   selectors_in(n.selectors, n.files.size()),
+                                               suggestion);
+    d.rule = u.rule;
+    d.group = u.group;
+    out_.push_back(std::move(d));
+  }
+}
 
 // A repository often holds other exporters' rules next to the application's. The catalog cannot
 // judge their metrics: a selector pinned to a job the application is not scraped under says

@@ -1,4 +1,6 @@
 #pragma once
+#include <map>
+#include <string>
 #include <vector>
 
 #include "nsmon/lint/cost.hpp"
@@ -28,6 +30,8 @@ private:
   void config(const rules::Config* cfg);
   /// Other exporters' metrics: one finding per name prefix, one note with the policy line.
   void foreign_metrics(const ForeignMetrics& foreign);
+  /// Recording rules' names that no rule records: one finding per name.
+  void unrecorded(const ForeignMetrics& foreign, const std::map<std::string, RecordedMetric>& recorded);
 
   const Input& input_;
   const Options& options_;

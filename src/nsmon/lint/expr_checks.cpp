@@ -122,6 +122,9 @@ private:
       if (!s.metric->prometheus) self_.app_selector(vs);
       break;
     case SeriesInfo::Origin::unknown: unknown_name(vs, s.name, name_range); return;
+    case SeriesInfo::Origin::external:
+      if (s.name.find(':') != std::string::npos) self_.unrecorded(vs, s.name, name_range, false, {});
+      return;
     default: return;
     }
   }
@@ -153,8 +156,7 @@ private:
     std::string hint = util::did_you_mean(name, names_);
     std::string suggestion = hint.empty() ? "" : "did you mean " + hint + "?";
     if (name.find(':') != std::string::npos) {
-      emit("rules/undefined-recording-rule", at, "recording rule " + name + " is defined in none of the rule files",
-           suggestion);
+      self_.unrecorded(vs, name, at, true, suggestion);
       return;
     }
     // A name one or two edits from the catalog's (inference_time_second) is a typo wherever it
@@ -775,6 +777,14 @@ private:
 };
 
 void ExprChecks::check(const Expr& root) { Impl(*this).run(root); }
+
+void ExprChecks::unrecorded(const VectorSelector&, const std::string& name, PosRange at, bool sure,
+                            std::string suggestion) {
+  const core::CheckId check = "rules/undefined-recording-rule";
+  if (sure)
+    emit(check, at, "recording rule " + name + " is defined in none of the rule files", std::move(suggestion),
+         check.severity());
+}
 
 void ExprChecks::foreign_metric(const VectorSelector&, const std::string& name, PosRange at, std::string suggestion) {
   const core::CheckId check = "catalog/unknown-metric";

@@ -146,10 +146,28 @@ std::string impossible_matchers(const VectorSelector& vs) {
 } // namespace
 
 void Inference::leaf(const VectorSelector& vs, Shape& s) const {
-  leaf_labels(vs, s);
+  const RecordedMetric* recorded = leaf_labels(vs, s);
   // What the matchers say, whatever the metric: l="v" pins a value, l="" takes the label off,
   // a matcher the empty value fails puts it on every series.
   if (!vs.matchers.empty()) {
+    // A recording rule's series carry the labels its expression leaves them and those its rule
+    // sets, with the values they are known to take: a matcher that wants another selects nothing.
+    std::string unrecorded;
+    for (const auto& m : vs.matchers) {
+      if (!recorded || !unrecorded.empty()) break;
+      if (m.name == "__name__") continue;
+      auto known = s.values.find(m.name);
+      if (!promql::matches_empty(m) && absent(s, m.name)) {
+        std::string why = removed_by(s, m.name);
+        unrecorded = recorded->name + "'s series have no " + m.name + (why.empty() ? "" : " (" + why + ")");
+      } else if (known != s.values.end() &&
+                 std::none_of(known->second.begin(), known->second.end(), [&](const std::string& v) {
+                   return labels::matches(m, v, labels::Dialect::prometheus);
+                 })) {
+        unrecorded = util::concat({recorded->name, "'s ", m.name, " is always ", util::join(known->second, " or "),
+                                   ", which ", promql::format_matcher(m), " refuses"});
+      }
+    }
     for (const auto& m : vs.matchers) {
       if (m.name == "__name__") continue;
       if (m.op == MatchOp::equal && m.value.empty()) {
@@ -168,10 +186,11 @@ void Inference::leaf(const VectorSelector& vs, Shape& s) const {
       }
     }
     s.empty = impossible_matchers(vs);
+    if (s.empty.empty()) s.empty = std::move(unrecorded);
   }
 }
 
-void Inference::leaf_labels(const VectorSelector& vs, Shape& s) const {
+const RecordedMetric* Inference::leaf_labels(const VectorSelector& vs, Shape& s) const {
   SeriesInfo info = series(vs);
   if (info.origin == SeriesInfo::Origin::recording) {
     s = info.recorded->shape;
@@ -181,9 +200,11 @@ void Inference::leaf_labels(const VectorSelector& vs, Shape& s) const {
     // whose series reach this one by federation or remote write with its external labels: which
     // labels they carry is not known from the rule.
     const std::string& from = info.recorded->span.file.str();
-    if (dir_ && std::string_view(from).substr(0, from.rfind('/') + 1) != *dir_)
+    if (dir_ && std::string_view(from).substr(0, from.rfind('/') + 1) != *dir_) {
       s.labels_known = s.targets_open = false, s.closed_by.clear();
-    return;
+      return nullptr;
+    }
+    return info.recorded;
   }
   if (info.origin == SeriesInfo::Origin::external || info.origin == SeriesInfo::Origin::unknown) {
     // Another exporter's metric: its labels are unknown, its counters known by their names
@@ -202,9 +223,9 @@ void Inference::leaf_labels(const VectorSelector& vs, Shape& s) const {
       s.labels.insert("instance"), s.labels.insert("job");
     // A recording rule's series whose rule is not at hand: its name may say it is a ratio.
     if (std::string why = ratio_by_name(info.name); !why.empty()) narrow_to_ratio(s, why);
-    return;
+    return nullptr;
   }
-  if (info.origin != SeriesInfo::Origin::catalog) return; // a selector with no name: nothing known
+  if (info.origin != SeriesInfo::Origin::catalog) return nullptr; // a selector with no name: nothing known
   const auto& m = *info.metric;
   if (m.prometheus && m.name.rfind("ALERTS", 0) == 0) {
     s.labels = scraped_labels(m, info.suffix); // the rules' labels, no target labels
@@ -232,6 +253,7 @@ void Inference::leaf_labels(const VectorSelector& vs, Shape& s) const {
   if (m.type == catalog::MetricType::gauge && m.unit == "ratio") s.set_range(0, 1, m.name + " is a ratio");
   if (m.type == catalog::MetricType::gauge && m.unit == "percent") s.set_range(0, 100, m.name + " is a percentage");
   if (m.type == catalog::MetricType::histogram && info.suffix == "_bucket") s.bucket_unit = m.unit, s.unit_of = m.name;
+  return nullptr;
 }
 
 void Inference::call(const Call& c, Shape& s) const {

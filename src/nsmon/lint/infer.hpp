@@ -179,8 +179,10 @@ public:
   }
 
 private:
-  // Each fills `s`, a new Shape in its place in shapes_, with the shape of one node.
-  void leaf_labels(const promql::VectorSelector& vs, Shape& s) const;
+  // Each fills `s`, a new Shape in its place in shapes_, with the shape of one node. leaf_labels
+  // returns the recording rule whose series the selector reads, when its rule is at hand (one
+  // Prometheus records and reads them).
+  const RecordedMetric* leaf_labels(const promql::VectorSelector& vs, Shape& s) const;
   void leaf(const promql::VectorSelector& vs, Shape& s) const;
   void node(const promql::Expr& e, Shape& s) const;
   void call(const promql::Call& c, Shape& s) const;
