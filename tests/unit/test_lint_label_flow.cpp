@@ -87,7 +87,7 @@ TEST_CASE("label flow: a template reads a label the result cannot carry", "[lint
       {"both sides of or have it", alert("foo > 1 or sum by (instance) (bar) > 2", "{{ $labels.instance }}"), V{}},
       {"a group_left label dropped by a later on ()",
        alert("(a * on (instance) group_left (node) b) / on (instance) c > 1", "{{ $labels.node }}"),
-       V{"labels/template-label-lost 6:40"}},
+       V{"labels/copied-label-dropped 5:12", "labels/template-label-lost 6:40"}},
       {"a group_left label kept", alert("(a * on (instance) group_left (node) b) > 1", "{{ $labels.node }}"), V{}},
   });
 }
@@ -228,6 +228,23 @@ TEST_CASE("label flow: one-to-one matches whose side holds several series per gr
       {"and ignores cardinality", alert("x{code=~\"5..\"} > 1 and ignoring (code) sum without (code) (x)"), V{}},
       {"on () against one series", alert("sum without (pod) (x{tier=~\".*tier1.*\"}) < on () count(y) * 0.4"),
        V{"labels/duplicate-match-group 5:12"}},
+  });
+}
+
+// A label a group_left copied, dropped again by a later operator (pint's "orphaned label").
+TEST_CASE("label flow: a join's label dropped by a later operator", "[lint][label-flow]") {
+  const std::string join = "(a * on (instance) group_left (version) max by (instance, version) (info))";
+  run_cases({
+      {"one-to-one on () without it", alert(join + " / on (instance) b > 1"), V{"labels/copied-label-dropped 5:12"}},
+      {"one-to-one on () with it", alert(join + " / on (instance, version) b > 1"), V{}},
+      {"ignoring it", alert(join + " / ignoring (version) b > 1"), V{"labels/copied-label-dropped 5:12"}},
+      {"group_left keeps the left side's labels", alert(join + " / on (instance) group_left b > 1"), V{}},
+      {"the right side of and", alert("b > 1 and on (instance) " + join), V{"labels/copied-label-dropped 5:12"}},
+      {"and matching on it", alert("b > 1 and on (instance, version) " + join), V{}},
+      {"the right side of or", alert("(b or " + join + ") > 1"), V{}},
+      {"the one side of another group_left", alert("b * on (instance) group_left () " + join + " > 1"),
+       V{"labels/copied-label-dropped 5:12"}},
+      {"copied again", alert("b * on (instance) group_left (version) " + join + " > 1"), V{}},
   });
 }
 

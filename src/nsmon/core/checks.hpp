@@ -164,6 +164,8 @@ inline constexpr auto kChecks = [] {
        nsmon_files},
       {"labels/copied-label-absent", warning,
        "group_left/group_right (x) from a side whose series have no x: the result loses x", lint},
+      {"labels/copied-label-dropped", warning,
+       "a label group_left or group_right copies that a later operator drops again: the join adds nothing", lint},
       {"labels/dropped-by-config", warning,
        "a label that relabel_configs or metric_relabel_configs remove from every series the rule reads", lint},
       {"labels/duplicate-match-group", warning,

@@ -462,6 +462,7 @@ private:
   void binary(const BinaryExpr& b) {
     const VectorMatching* vm = b.matching();
     if (vm && b.op != BinaryOp::lor) matching(b, *vm);
+    if (vm && b.op != BinaryOp::lor) join_undone(b, *vm);
     if (is_comparison(b.op)) {
       units(b, b.lhs, b.rhs);
       units(b, b.rhs, b.lhs);
@@ -544,6 +545,35 @@ private:
          util::concat({"aggregate ", label, " away on the ", side, " side (sum without (", label, ") (...))",
                        left ? ", or write group_left to keep a series per " + label : ""}));
     return true;
+  }
+
+  // A label that a group_left (x) below copied, which this operator drops again: one-to-one on ()
+  // keeps only its labels and ignoring () drops its own, and/unless and the "one" side of a
+  // group_left keep none of that side's. A label the match compares is used, not dropped.
+  void join_undone(const BinaryExpr& b, const VectorMatching& vm) {
+    const Shape& out = inf_.at(&b);
+    for (const Expr* side : {b.lhs, b.rhs})
+      for (const auto& [x, how] : inf_.at(side).joined) {
+        const bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
+        if (out.joined.count(x) || vm.on == listed) continue;
+        const std::string op = vm.card == Cardinality::one_to_one && !is_set_operator(b.op)
+                                   ? std::string(vm.on ? "on" : "ignoring") + " (" + util::join(vm.labels, ", ") + ")"
+                                   : std::string("'") + to_string(b.op) + "'" +
+                                         (vm.card == Cardinality::many_to_one   ? " group_left"
+                                          : vm.card == Cardinality::one_to_many ? " group_right"
+                                                                                : "");
+        const bool whole_side = is_set_operator(b.op) || (side == b.rhs) != (vm.card == Cardinality::one_to_many);
+        emit("labels/copied-label-dropped", b.range,
+             util::concat({op, " drops ", x, ", which ", how, " copied onto the ", side == b.lhs ? "left" : "right",
+                           " side: ",
+                           whole_side ? "the result takes its labels from the other side"
+                                      : (vm.on ? "one-to-one matching keeps only the on () labels"
+                                               : "one-to-one matching drops the ignored labels"),
+                           ", so the join adds nothing"}),
+             "keep " + x + " through the match (on (..., " + x + ") or group_left (" + x +
+                 ")), or drop the join if the label is not wanted");
+        return; // one finding per operator
+      }
   }
 
   // group_left (x) copies x from the other side's series; where they have none, it removes x from

@@ -195,6 +195,7 @@ const RecordedMetric* Inference::leaf_labels(const VectorSelector& vs, Shape& s)
   if (info.origin == SeriesInfo::Origin::recording) {
     s = info.recorded->shape;
     s.filters = false;
+    s.joined.clear(); // its rule's joins, not this expression's
     s.empty.clear();
     // Recorded by the rules of another directory, often another Prometheus's (a cache, a shard),
     // whose series reach this one by federation or remote write with its external labels: which
@@ -309,6 +310,7 @@ void Inference::call(const Call& c, Shape& s) const {
   s.closed_by = arg0->closed_by;
   s.values = arg0->values;
   s.several = arg0->several;
+  s.joined = arg0->joined;
   s.labels.erase("__name__");
   s.aggregated = arg0->aggregated;
   s.empty = arg0->empty;
@@ -382,6 +384,8 @@ void Inference::either(const Shape& l, const Shape& r, Shape& s) const {
     }
   s.several = l.several;
   s.several.insert(r.several.begin(), r.several.end());
+  s.joined = l.joined;
+  s.joined.insert(r.joined.begin(), r.joined.end());
   s.filters = l.filters && r.filters;
   s.set_range(std::min(l.lo, r.lo), std::max(l.hi, r.hi));
   s.count_like = l.count_like && r.count_like;
@@ -474,9 +478,11 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
         std::erase_if(s.values, [&](const auto& kv) { return !keep.count(kv.first); });
         std::erase_if(s.lacking, [&](const auto& kv) { return !keep.count(kv.first); });
         std::erase_if(s.several, [&](const auto& kv) { return !keep.count(kv.first); });
+        std::erase_if(s.joined, [&](const auto& kv) { return !keep.count(kv.first); });
       } else {
         for (const auto& x : vm->labels) {
-          s.labels.erase(x), s.maybe.erase(x), s.values.erase(x), s.lacking.erase(x), s.several.erase(x);
+          s.labels.erase(x), s.maybe.erase(x), s.values.erase(x), s.lacking.erase(x), s.several.erase(x),
+              s.joined.erase(x);
           s.removed[x] = how;
         }
       }
@@ -493,6 +499,7 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
           s.maybe.erase(inc);
           s.values.erase(inc);
           s.several.erase(inc);
+          s.joined.erase(inc);
           s.removed[inc] = util::concat({vm->card == Cardinality::many_to_one ? "group_left" : "group_right", " (", inc,
                                          "), copying it from the ", side, " side's series, which have none,"});
           continue;
@@ -503,8 +510,9 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
         else s.maybe.erase(inc);
         if (auto it = other.values.find(inc); it != other.values.end()) s.values[inc] = it->second;
         else s.values.erase(inc);
-        if (auto it = other.several.find(inc); it != other.several.end()) s.several[inc] = it->second;
-        else s.several.erase(inc);
+        s.several.erase(inc); // one value per series of this side: the one side has one series per group
+        s.joined[inc] = util::concat({vm->card == Cardinality::many_to_one ? "group_left" : "group_right", " (",
+                                      util::join(vm->include, ", "), ")"});
         if (auto it = other.lacking.find(inc); it != other.lacking.end()) s.lacking.insert(*it);
       }
       s.labels_known = s.labels_known && (vm->include.empty() || other.labels_known);
@@ -610,9 +618,11 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
     s.closed_by = in.closed_by;
     s.removed = in.removed;
     s.several = in.several;
+    s.joined = in.joined;
     for (const auto& g : a.grouping) {
       s.labels.erase(g);
       s.several.erase(g);
+      s.joined.erase(g);
       s.removed[g] = how;
     }
     s.labels.erase("__name__");
@@ -623,6 +633,7 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
       if (absent(in, g)) continue;
       s.labels.insert(g);
       if (!in.labels.count(g) || in.maybe.count(g)) s.maybe.insert(g); // by (x) of series without x: no x
+      if (auto it = in.joined.find(g); it != in.joined.end()) s.joined.insert(*it);
       if (auto it = in.several.find(g); it != in.several.end()) s.several.insert(*it);
       else if (splits(g, in)) s.several.emplace(g, how + " keeps a series per " + g);
     }

@@ -71,6 +71,9 @@ struct Shape {
   /// several values (code=~"5.."), an aggregation's by list. A one-to-one match that leaves such a
   /// label out may find several series in one match group, and Prometheus fails the evaluation.
   std::map<std::string, std::string> several;
+  /// Labels that a group_left or group_right of the expression copied onto the result, with the
+  /// operator that did ("group_left (tier)"): a later operator that drops one undoes the join.
+  std::map<std::string, std::string> joined;
 
   /// The values the series can take: [lo, hi], each bound included or not. NaN aside.
   double lo = -std::numeric_limits<double>::infinity();
@@ -95,6 +98,7 @@ struct Shape {
     lacking.erase(label);
     values.erase(label);
     several.erase(label);
+    joined.erase(label);
   }
   /// Whether `v` lies within [lo, hi].
   bool may_be(double v) const { return (v > lo || (v == lo && !lo_open)) && (v < hi || (v == hi && !hi_open)); }
