@@ -272,7 +272,16 @@ TEST_CASE("label flow: selectors of recording rules' series", "[lint][label-flow
   Case elsewhere{"a name recorded elsewhere", reads("instance:y:ratio > 1"), V{}};
   elsewhere.no_catalog = true;
   Case catalog{"the catalog knows every name", reads("instance:y:ratio > 1"), V{"rules/undefined-recording-rule 8:12"}};
-  run_cases({typo, elsewhere, catalog});
+  Case sibling{"a sibling of a name its file records", reads("cluster:x_total:rate5m > 1"), V{}};
+  sibling.rules = "groups:\n- name: r\n  rules:\n  - record: cluster:x:sum_rate5m\n    expr: sum(rate(x_total[5m]))\n"
+                  "  - alert: A\n    expr: 'cluster:x_total:rate5m > 1'\n    annotations: {summary: s}\n";
+  sibling.expected = V{"rules/undefined-recording-rule 7:12"};
+  sibling.no_catalog = true;
+  Case chain{"the input of a chain its file records", "", V{}};
+  chain.rules = "groups:\n- name: r\n  rules:\n  - record: cluster:x:rate5m:avg_over_time\n"
+                "    expr: avg_over_time(cluster:x:rate5m[1h])\n";
+  chain.no_catalog = true;
+  run_cases({typo, elsewhere, catalog, sibling, chain});
 }
 
 TEST_CASE("label flow: expressions that never return, or never remove, anything", "[lint][label-flow]") {

@@ -543,9 +543,10 @@ std::string selectors_in(std::size_t selectors, std::size_t files) {
 // A recording rule's name that no rule of the files records: reported once per name, at its first
 // selector. The catalog judges every name (sure); where it does not (--catalog none, another
 // exporter's prefix), the files' own rules do, when they could have recorded it: a name a letter
-// or two from one they record (a typo, sum_irate renamed sum_rate). Not merely another name of the
-// same metric: rules read series that other Prometheus servers record and send (federation,
-// remote write to Cortex or Thanos), often beside their own rules of the same metric.
+// or two from one they record (a typo, sum_irate renamed sum_rate), or a sibling that the same file
+// records (sibling()). Not merely another name of the same metric: rules read series that other
+// Prometheus servers record and send (federation, remote write to Cortex or Thanos), often beside
+// their own rules of the same metric.
 void Analysis::unrecorded(const ForeignMetrics& foreign, const std::map<std::string, RecordedMetric>& recorded) {
   std::vector<std::string> names;
   for (const auto& [n, rm] : recorded) names.push_back(n);
@@ -569,7 +570,8 @@ void Analysis::unrecorded(const ForeignMetrics& foreign, const std::map<std::str
     std::string suggestion = u.suggestion;
     if (!u.sure) {
       std::string hint = util::did_you_mean(name, names);
-      if (hint.empty() || util::edit_distance(name, hint, 3) > 2) continue;
+      if (hint.empty() || util::edit_distance(name, hint, 3) > 2) hint = sibling(name, u.span.file, recorded);
+      if (hint.empty()) continue;
       suggestion = "did you mean " + hint + "?";
     }
     core::Diagnostic d = core::make_diagnostic("rules/undefined-recording-rule", u.span,
@@ -580,6 +582,33 @@ void Analysis::unrecorded(const ForeignMetrics& foreign, const std::map<std::str
     d.group = u.group;
     out_.push_back(std::move(d));
   }
+}
+
+namespace {
+// level and metric of a recording rule's name (level:metric:operations).
+std::pair<std::string_view, std::string_view> level_metric(std::string_view n) {
+  auto a = n.find(':');
+  auto b = n.find(':', a + 1);
+  if (a == n.npos || b == n.npos) return {};
+  return {n.substr(0, a), n.substr(a + 1, b - a - 1)};
+}
+} // namespace
+
+std::string Analysis::sibling(const std::string& name, const core::FilePath& file,
+                              const std::map<std::string, RecordedMetric>& recorded) {
+  auto [level, metric] = level_metric(name);
+  if (level.empty() || metric.empty()) return {};
+  for (const auto& [r, rm] : recorded) {
+    // The input of a chain the file records (x read, x:sum_over_time recorded) comes from elsewhere.
+    if (r.size() > name.size() && util::starts_with(r, name) && r[name.size()] == ':') return {};
+  }
+  for (const auto& [r, rm] : recorded) {
+    auto [l, m] = level_metric(r);
+    if (rm.span.file == file && l == level && !m.empty() &&
+        (util::starts_with(m, metric) || util::starts_with(metric, m)))
+      return r;
+  }
+  return {};
 }
 
 // A repository often holds other exporters' rules next to the application's. The catalog cannot
