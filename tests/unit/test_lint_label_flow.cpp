@@ -443,3 +443,24 @@ TEST_CASE("label flow: duplicates that never collide, groups of one, histogram f
        V{"promql/sum-then-rate 7:12"}},
   });
 }
+
+// A template's label that only the "one" side of the join carries: the help says to copy it.
+TEST_CASE("label flow: a template label the join did not copy", "[lint][label-flow]") {
+  auto help = [](const std::string& expr) {
+    core::SourceFile src("r.yml", alert(expr, "{{ $labels.version }}"));
+    std::vector<core::Diagnostic> diags;
+    lint::Input in;
+    in.rule_files.push_back(rules::load_rule_file(src, diags));
+    lint::Options opt;
+    opt.catalog = &catalog::none();
+    for (const auto& d : lint::run(in, opt))
+      if (d.check.id() == "labels/template-label-lost") return d.suggestion;
+    return std::string("no finding");
+  };
+  CHECK(
+      help("sum by (instance) (rate(e_total[5m])) * on (instance) group_left max by (instance, version) (info) > 1") ==
+      "the right side of group_left has version: copy it with group_left (version)");
+  // Lost by the aggregation above the join: the join is not where it went.
+  CHECK(help("sum by (node) (a * on (instance) group_left (node) max by (instance, node, version) (info)) > 1") ==
+        "keep it in the aggregation, e.g. sum by (version, ...)");
+}

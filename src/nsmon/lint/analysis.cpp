@@ -342,6 +342,32 @@ private:
     return out;
   }
 
+  // Where a template's label that the result lacks is to be had (issue 59 class 7): the "one" side
+  // of the group_left or group_right that makes the result (under a comparison with a number,
+  // or the left of and/unless), when it carries the label and does not copy it; or "".
+  std::string joined_from(const std::string& label) const {
+    const Expr* e = unparen(pr_.parsed->expr());
+    while (e->kind == NodeKind::binary) {
+      const auto& b = e->as<BinaryExpr>();
+      const VectorMatching* vm = b.matching();
+      if (vm && (vm->card == Cardinality::many_to_one || vm->card == Cardinality::one_to_many)) {
+        const bool left = vm->card == Cardinality::many_to_one;
+        const Shape& one = inf_.at(left ? b.rhs : b.lhs);
+        if (std::find(vm->include.begin(), vm->include.end(), label) != vm->include.end() || !one.labels.count(label) ||
+            inf_.absent(one, label))
+          return {};
+        return util::concat({"the ", left ? "right" : "left", " side of ", left ? "group_left" : "group_right", " has ",
+                             label, ": copy it with ", left ? "group_left" : "group_right", " (",
+                             util::join(vm->include, ", "), vm->include.empty() ? "" : ", ", label, ")"});
+      }
+      if (b.op == BinaryOp::land || b.op == BinaryOp::lunless) e = unparen(b.lhs);
+      else if (is_comparison(b.op) && b.rhs->type == ValueType::scalar) e = unparen(b.lhs);
+      else if (is_comparison(b.op) && b.lhs->type == ValueType::scalar) e = unparen(b.rhs);
+      else return {};
+    }
+    return {};
+  }
+
   void templates(const Shape& shape) {
     LabelSet available = shape.labels;
     available.erase("__name__");
@@ -378,7 +404,9 @@ private:
                                 ", but the expression's result has no ", ref.name, " label",
                                 removed_by(shape, ref.name).empty() ? "" : ": " + removed_by(shape, ref.name),
                                 " (it has: ", util::join(available, ", "), ")"}),
-                  util::concat({"keep it in the aggregation, e.g. sum by (", ref.name, ", ...)"}));
+                  joined_from(ref.name).empty()
+                      ? util::concat({"keep it in the aggregation, e.g. sum by (", ref.name, ", ...)"})
+                      : joined_from(ref.name));
       }
       // $externalLabels.x: global.external_labels of the config (unknown without one).
       if (cfg_)
