@@ -14,6 +14,7 @@ struct Case {
   std::string rules;                 ///< a whole rule file
   std::vector<std::string> expected; ///< "check line:col", in report order
   const char* config = nullptr;      ///< prometheus.yml, when the case needs one
+  bool no_catalog = false;           ///< --catalog none
 };
 
 // Global 15s; the application's job every minute; node every 15s.
@@ -45,7 +46,7 @@ std::vector<std::string> lint(const Case& c) {
   in.rule_files.push_back(rules::load_rule_file(rules_src, diags));
   if (c.config) in.config = rules::load_config(cfg_src, diags);
   lint::Options opt;
-  opt.catalog = &catalog::embedded();
+  opt.catalog = c.no_catalog ? &catalog::none() : &catalog::embedded();
   lint::drop_disjoint_duplicates(diags, in, opt); // as lint-rules does with the loader's findings
   auto found = lint::run(in, opt);
   diags.insert(diags.end(), found.begin(), found.end());
@@ -86,7 +87,7 @@ TEST_CASE("label flow: a template reads a label the result cannot carry", "[lint
       {"both sides of or have it", alert("foo > 1 or sum by (instance) (bar) > 2", "{{ $labels.instance }}"), V{}},
       {"a group_left label dropped by a later on ()",
        alert("(a * on (instance) group_left (node) b) / on (instance) c > 1", "{{ $labels.node }}"),
-       V{"labels/template-label-lost 6:40"}},
+       V{"labels/copied-label-dropped 5:12", "labels/template-label-lost 6:40"}},
       {"a group_left label kept", alert("(a * on (instance) group_left (node) b) > 1", "{{ $labels.node }}"), V{}},
   });
 }
@@ -196,6 +197,91 @@ TEST_CASE("label flow: joins that can never match, labels lost in a join", "[lin
       {"group_left (job) from a side whose job is empty",
        alert("foo * on (instance) group_left (job) bar{job=\"\"} > 1"), V{"labels/copied-label-absent 5:12"}},
   });
+}
+
+// One-to-one matching takes one series per match group on each side; Prometheus fails the
+// evaluation when a side holds two (proofs: tests/data/shipped-bugs/proofs).
+TEST_CASE("label flow: one-to-one matches whose side holds several series per group", "[lint][label-flow]") {
+  run_cases({
+      {"a regex of several codes, ignoring (code)",
+       alert("x{code=~\"5..\"} / ignoring (code) sum without (code) (x) > 0.5"),
+       V{"labels/duplicate-match-group 5:12"}},
+      {"the codes summed first", alert("sum without (code) (x{code=~\"5..\"}) / sum without (code) (x) > 0.5"), V{}},
+      {"a by list finer than on ()",
+       alert("max by (namespace, pod, container) (a) * on (namespace, pod) max by (namespace, pod) (b) > 1"),
+       V{"labels/duplicate-match-group 5:12"}},
+      {"the same with group_left",
+       alert("max by (namespace, pod, container) (a) * on (namespace, pod) group_left max by (namespace, pod) (b) > 1"),
+       V{}},
+      {"a container pinned by a matcher",
+       alert("max by (namespace, pod, container) (a{container=\"app\"}) * on (namespace, pod) max by (namespace, pod) "
+             "(b) > 1"),
+       V{}},
+      {"job beside instance names where a series comes from",
+       alert("sum by (instance, job) (a) / on (instance) sum by (instance) (b) > 1"), V{}},
+      {"a job's instances on (job)", alert("up / on (job) count by (job) (up) < 0.5"),
+       V{"labels/duplicate-match-group 5:12"}},
+      {"a job's instances on the right", alert("count by (job) (up) / on (job) up > 1"),
+       V{"labels/duplicate-match-group 5:12"}},
+      {"a job's instances summed", alert("sum by (job) (up) / on (job) count by (job) (up) < 0.5"), V{}},
+      {"the other side may have the label too", alert("x{code=~\"5..\"} / on (handler) y > 1"), V{}},
+      {"and ignores cardinality", alert("x{code=~\"5..\"} > 1 and ignoring (code) sum without (code) (x)"), V{}},
+      {"on () against one series", alert("sum without (pod) (x{tier=~\".*tier1.*\"}) < on () count(y) * 0.4"),
+       V{"labels/duplicate-match-group 5:12"}},
+  });
+}
+
+// A label a group_left copied, dropped again by a later operator (pint's "orphaned label").
+TEST_CASE("label flow: a join's label dropped by a later operator", "[lint][label-flow]") {
+  const std::string join = "(a * on (instance) group_left (version) max by (instance, version) (info))";
+  run_cases({
+      {"one-to-one on () without it", alert(join + " / on (instance) b > 1"), V{"labels/copied-label-dropped 5:12"}},
+      {"one-to-one on () with it", alert(join + " / on (instance, version) b > 1"), V{}},
+      {"ignoring it", alert(join + " / ignoring (version) b > 1"), V{"labels/copied-label-dropped 5:12"}},
+      {"group_left keeps the left side's labels", alert(join + " / on (instance) group_left b > 1"), V{}},
+      {"the right side of and", alert("b > 1 and on (instance) " + join), V{"labels/copied-label-dropped 5:12"}},
+      {"and matching on it", alert("b > 1 and on (instance, version) " + join), V{}},
+      {"the right side of or", alert("(b or " + join + ") > 1"), V{}},
+      {"the one side of another group_left", alert("b * on (instance) group_left () " + join + " > 1"),
+       V{"labels/copied-label-dropped 5:12"}},
+      {"copied again", alert("b * on (instance) group_left (version) " + join + " > 1"), V{}},
+  });
+}
+
+// The series a recording rule writes carry the labels its expression leaves and those its rule
+// sets; a name no rule records is read from nowhere.
+TEST_CASE("label flow: selectors of recording rules' series", "[lint][label-flow]") {
+  const std::string rec =
+      "groups:\n- name: r\n  rules:\n  - record: job:x:rate5m\n    expr: sum by (job) (rate(x[5m]))\n"
+      "    labels: {team: web}\n";
+  auto reads = [&](const std::string& expr) {
+    return rec + "  - alert: A\n    expr: '" + expr + "'\n    annotations: {summary: s}\n";
+  };
+  // The alert's expression starts at line 8, column 12.
+  run_cases({
+      {"a label its by () drops", reads("job:x:rate5m{instance=\"a\"} > 1"), V{"promql/impossible 8:12"}},
+      {"a label its by () keeps", reads("job:x:rate5m{job=\"a\"} > 1"), V{}},
+      {"a label it may lack", reads("job:x:rate5m{instance=\"\"} > 1"), V{}},
+      {"a value its rule does not set", reads("job:x:rate5m{team=\"db\"} > 1"), V{"promql/impossible 8:12"}},
+      {"the value its rule sets", reads("job:x:rate5m{team=~\"web|db\"} > 1"), V{}},
+  });
+  // With --catalog none only a near miss of a name the files record is a finding, once per name.
+  Case typo{"a typo of a recorded name", reads("job:x:rate1m > 1 or job:x:rate1m < 0"),
+            V{"rules/undefined-recording-rule 8:12"}};
+  typo.no_catalog = true;
+  Case elsewhere{"a name recorded elsewhere", reads("instance:y:ratio > 1"), V{}};
+  elsewhere.no_catalog = true;
+  Case catalog{"the catalog knows every name", reads("instance:y:ratio > 1"), V{"rules/undefined-recording-rule 8:12"}};
+  Case sibling{"a sibling of a name its file records", reads("cluster:x_total:rate5m > 1"), V{}};
+  sibling.rules = "groups:\n- name: r\n  rules:\n  - record: cluster:x:sum_rate5m\n    expr: sum(rate(x_total[5m]))\n"
+                  "  - alert: A\n    expr: 'cluster:x_total:rate5m > 1'\n    annotations: {summary: s}\n";
+  sibling.expected = V{"rules/undefined-recording-rule 7:12"};
+  sibling.no_catalog = true;
+  Case chain{"the input of a chain its file records", "", V{}};
+  chain.rules = "groups:\n- name: r\n  rules:\n  - record: cluster:x:rate5m:avg_over_time\n"
+                "    expr: avg_over_time(cluster:x:rate5m[1h])\n";
+  chain.no_catalog = true;
+  run_cases({typo, elsewhere, catalog, sibling, chain});
 }
 
 TEST_CASE("label flow: expressions that never return, or never remove, anything", "[lint][label-flow]") {
@@ -356,4 +442,25 @@ TEST_CASE("label flow: duplicates that never collide, groups of one, histogram f
            rule("alert", "A", "rate(job:errors:sum[5m]) > 1")),
        V{"promql/sum-then-rate 7:12"}},
   });
+}
+
+// A template's label that only the "one" side of the join carries: the help says to copy it.
+TEST_CASE("label flow: a template label the join did not copy", "[lint][label-flow]") {
+  auto help = [](const std::string& expr) {
+    core::SourceFile src("r.yml", alert(expr, "{{ $labels.version }}"));
+    std::vector<core::Diagnostic> diags;
+    lint::Input in;
+    in.rule_files.push_back(rules::load_rule_file(src, diags));
+    lint::Options opt;
+    opt.catalog = &catalog::none();
+    for (const auto& d : lint::run(in, opt))
+      if (d.check.id() == "labels/template-label-lost") return d.suggestion;
+    return std::string("no finding");
+  };
+  CHECK(
+      help("sum by (instance) (rate(e_total[5m])) * on (instance) group_left max by (instance, version) (info) > 1") ==
+      "the right side of group_left has version: copy it with group_left (version)");
+  // Lost by the aggregation above the join: the join is not where it went.
+  CHECK(help("sum by (node) (a * on (instance) group_left (node) max by (instance, node, version) (info)) > 1") ==
+        "keep it in the aggregation, e.g. sum by (version, ...)");
 }

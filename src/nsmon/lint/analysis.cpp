@@ -24,16 +24,20 @@ namespace nsmon::lint {
 
 using namespace promql;
 
-// Selectors of metrics the catalog lacks (ExprChecks::foreign_metric) and the jobs the
-// application's own metrics are selected under, collected per step of rules: reported once per
-// exporter at the end (Analysis::foreign_metrics), not once per selector.
+// Selectors of metrics the catalog lacks (ExprChecks::foreign_metric), the jobs the
+// application's own metrics are selected under, and selectors of recording rules' names that no
+// rule records (ExprChecks::unrecorded), collected per step of rules: reported once per exporter
+// or name at the end (Analysis::foreign_metrics, Analysis::unrecorded), not once per selector.
 struct ForeignMetrics {
   struct Use {
     std::string name, job, rule, group;
     core::Span span;
+    bool sure = false;      ///< unrecorded: the catalog does not know the name either
+    std::string suggestion; ///< unrecorded: a near name
   };
   std::vector<Use> uses;
   std::set<std::string> app_jobs;
+  std::vector<Use> unrecorded;
 };
 
 struct ParsedRule {
@@ -114,6 +118,11 @@ private:
   // Its suggestion (a far-fetched catalog name: near ones were reported) is not used.
   void foreign_metric(const VectorSelector& vs, const std::string& name, PosRange at, std::string) override {
     foreign_.uses.push_back({name, job_of(vs), r_.name.value, pr_.group->name.value, expr_span(r_, at)});
+  }
+  void unrecorded(const VectorSelector&, const std::string& name, PosRange at, bool sure,
+                  std::string suggestion) override {
+    foreign_.unrecorded.push_back(
+        {name, {}, r_.name.value, pr_.group->name.value, expr_span(r_, at), sure, std::move(suggestion)});
   }
   void app_selector(const VectorSelector& vs) override {
     if (std::string job = job_of(vs); !job.empty()) foreign_.app_jobs.insert(std::move(job));
@@ -333,6 +342,32 @@ private:
     return out;
   }
 
+  // Where a template's label that the result lacks is to be had (issue 59 class 7): the "one" side
+  // of the group_left or group_right that makes the result (under a comparison with a number,
+  // or the left of and/unless), when it carries the label and does not copy it; or "".
+  std::string joined_from(const std::string& label) const {
+    const Expr* e = unparen(pr_.parsed->expr());
+    while (e->kind == NodeKind::binary) {
+      const auto& b = e->as<BinaryExpr>();
+      const VectorMatching* vm = b.matching();
+      if (vm && (vm->card == Cardinality::many_to_one || vm->card == Cardinality::one_to_many)) {
+        const bool left = vm->card == Cardinality::many_to_one;
+        const Shape& one = inf_.at(left ? b.rhs : b.lhs);
+        if (std::find(vm->include.begin(), vm->include.end(), label) != vm->include.end() || !one.labels.count(label) ||
+            inf_.absent(one, label))
+          return {};
+        return util::concat({"the ", left ? "right" : "left", " side of ", left ? "group_left" : "group_right", " has ",
+                             label, ": copy it with ", left ? "group_left" : "group_right", " (",
+                             util::join(vm->include, ", "), vm->include.empty() ? "" : ", ", label, ")"});
+      }
+      if (b.op == BinaryOp::land || b.op == BinaryOp::lunless) e = unparen(b.lhs);
+      else if (is_comparison(b.op) && b.rhs->type == ValueType::scalar) e = unparen(b.lhs);
+      else if (is_comparison(b.op) && b.lhs->type == ValueType::scalar) e = unparen(b.rhs);
+      else return {};
+    }
+    return {};
+  }
+
   void templates(const Shape& shape) {
     LabelSet available = shape.labels;
     available.erase("__name__");
@@ -369,7 +404,9 @@ private:
                                 ", but the expression's result has no ", ref.name, " label",
                                 removed_by(shape, ref.name).empty() ? "" : ": " + removed_by(shape, ref.name),
                                 " (it has: ", util::join(available, ", "), ")"}),
-                  util::concat({"keep it in the aggregation, e.g. sum by (", ref.name, ", ...)"}));
+                  joined_from(ref.name).empty()
+                      ? util::concat({"keep it in the aggregation, e.g. sum by (", ref.name, ", ...)"})
+                      : joined_from(ref.name));
       }
       // $externalLabels.x: global.external_labels of the config (unknown without one).
       if (cfg_)
@@ -499,8 +536,10 @@ void Analysis::run() {
   for (auto& f : foreign) {
     std::move(f.uses.begin(), f.uses.end(), std::back_inserter(all.uses));
     all.app_jobs.merge(f.app_jobs);
+    std::move(f.unrecorded.begin(), f.unrecorded.end(), std::back_inserter(all.unrecorded));
   }
   foreign_metrics(all);
+  unrecorded(all, recorded);
   std::erase_if(costs, [](const RuleCost& c) { return c.rule == nullptr; }); // did not parse
   auto heavy = cost_outliers(costs, options_.policy, false, cfg);
   std::move(heavy.begin(), heavy.end(), std::back_inserter(out_));
@@ -528,6 +567,77 @@ std::string selectors_in(std::size_t selectors, std::size_t files) {
                        files > 1 ? " in " + std::to_string(files) + " files" : std::string(), ")"});
 }
 } // namespace
+
+// A recording rule's name that no rule of the files records: reported once per name, at its first
+// selector. The catalog judges every name (sure); where it does not (--catalog none, another
+// exporter's prefix), the files' own rules do, when they could have recorded it: a name a letter
+// or two from one they record (a typo, sum_irate renamed sum_rate), or a sibling that the same file
+// records (sibling()). Not merely another name of the same metric: rules read series that other
+// Prometheus servers record and send (federation, remote write to Cortex or Thanos), often beside
+// their own rules of the same metric.
+void Analysis::unrecorded(const ForeignMetrics& foreign, const std::map<std::string, RecordedMetric>& recorded) {
+  std::vector<std::string> names;
+  for (const auto& [n, rm] : recorded) names.push_back(n);
+  struct Name {
+    const ForeignMetrics::Use* first = nullptr;
+    std::size_t selectors = 0;
+    std::set<core::FilePath> files;
+  };
+  std::map<std::string, Name> by_name;
+  for (const auto& u : foreign.unrecorded) {
+    if (recorded.count(u.name)) continue;
+    Name& n = by_name[u.name];
+    if (!n.first || u.span.file < n.first->span.file ||
+        (u.span.file == n.first->span.file && u.span.col < n.first->span.col))
+      n.first = &u;
+    ++n.selectors;
+    n.files.insert(u.span.file);
+  }
+  for (const auto& [name, n] : by_name) {
+    const auto& u = *n.first;
+    std::string suggestion = u.suggestion;
+    if (!u.sure) {
+      std::string hint = util::did_you_mean(name, names);
+      if (hint.empty() || util::edit_distance(name, hint, 3) > 2) hint = sibling(name, u.span.file, recorded);
+      if (hint.empty()) continue;
+      suggestion = "did you mean " + hint + "?";
+    }
+    core::Diagnostic d = core::make_diagnostic("rules/undefined-recording-rule", u.span,
+                                               "recording rule " + name + " is defined in none of the rule files" +
+                                                   selectors_in(n.selectors, n.files.size()),
+                                               suggestion);
+    d.rule = u.rule;
+    d.group = u.group;
+    out_.push_back(std::move(d));
+  }
+}
+
+namespace {
+// level and metric of a recording rule's name (level:metric:operations).
+std::pair<std::string_view, std::string_view> level_metric(std::string_view n) {
+  auto a = n.find(':');
+  auto b = n.find(':', a + 1);
+  if (a == n.npos || b == n.npos) return {};
+  return {n.substr(0, a), n.substr(a + 1, b - a - 1)};
+}
+} // namespace
+
+std::string Analysis::sibling(const std::string& name, const core::FilePath& file,
+                              const std::map<std::string, RecordedMetric>& recorded) {
+  auto [level, metric] = level_metric(name);
+  if (level.empty() || metric.empty()) return {};
+  for (const auto& [r, rm] : recorded) {
+    // The input of a chain the file records (x read, x:sum_over_time recorded) comes from elsewhere.
+    if (r.size() > name.size() && util::starts_with(r, name) && r[name.size()] == ':') return {};
+  }
+  for (const auto& [r, rm] : recorded) {
+    auto [l, m] = level_metric(r);
+    if (rm.span.file == file && l == level && !m.empty() &&
+        (util::starts_with(m, metric) || util::starts_with(metric, m)))
+      return r;
+  }
+  return {};
+}
 
 // A repository often holds other exporters' rules next to the application's. The catalog cannot
 // judge their metrics: a selector pinned to a job the application is not scraped under says

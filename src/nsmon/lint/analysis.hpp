@@ -1,4 +1,6 @@
 #pragma once
+#include <map>
+#include <string>
 #include <vector>
 
 #include "nsmon/lint/cost.hpp"
@@ -28,6 +30,14 @@ private:
   void config(const rules::Config* cfg);
   /// Other exporters' metrics: one finding per name prefix, one note with the policy line.
   void foreign_metrics(const ForeignMetrics& foreign);
+  /// Recording rules' names that no rule records: one finding per name.
+  /// A name the file `file` records with the same level and a metric one of whose names extends
+  /// the other's (cluster:node_cpu:sum_rate5m for cluster:node_cpu_seconds_total:rate5m): what a
+  /// selector of `name` in that file likely meant, or "". Not when the file records a chain from
+  /// `name` (name:sum_over_time): then `name` is read from elsewhere.
+  static std::string sibling(const std::string& name, const core::FilePath& file,
+                             const std::map<std::string, RecordedMetric>& recorded);
+  void unrecorded(const ForeignMetrics& foreign, const std::map<std::string, RecordedMetric>& recorded);
 
   const Input& input_;
   const Options& options_;

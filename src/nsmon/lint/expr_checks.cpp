@@ -122,6 +122,9 @@ private:
       if (!s.metric->prometheus) self_.app_selector(vs);
       break;
     case SeriesInfo::Origin::unknown: unknown_name(vs, s.name, name_range); return;
+    case SeriesInfo::Origin::external:
+      if (s.name.find(':') != std::string::npos) self_.unrecorded(vs, s.name, name_range, false, {});
+      return;
     default: return;
     }
   }
@@ -153,8 +156,7 @@ private:
     std::string hint = util::did_you_mean(name, names_);
     std::string suggestion = hint.empty() ? "" : "did you mean " + hint + "?";
     if (name.find(':') != std::string::npos) {
-      emit("rules/undefined-recording-rule", at, "recording rule " + name + " is defined in none of the rule files",
-           suggestion);
+      self_.unrecorded(vs, name, at, true, suggestion);
       return;
     }
     // A name one or two edits from the catalog's (inference_time_second) is a typo wherever it
@@ -460,6 +462,7 @@ private:
   void binary(const BinaryExpr& b) {
     const VectorMatching* vm = b.matching();
     if (vm && b.op != BinaryOp::lor) matching(b, *vm);
+    if (vm && b.op != BinaryOp::lor) join_undone(b, *vm);
     if (is_comparison(b.op)) {
       units(b, b.lhs, b.rhs);
       units(b, b.rhs, b.lhs);
@@ -481,7 +484,11 @@ private:
     // A side that can never return anything was reported where that began.
     if (!l.empty.empty() || !r.empty.empty()) return;
     std::vector<std::string> only_l = inf_.apart(l, r, vm), only_r = inf_.apart(r, l, vm);
-    if (only_l.empty() && only_r.empty()) return;
+    if (only_l.empty() && only_r.empty()) {
+      if (!is_set_operator(b.op) && vm.card == Cardinality::one_to_one && !duplicate_group(b, vm, true))
+        duplicate_group(b, vm, false);
+      return;
+    }
     std::set<std::string> ls, rs;
     for (const auto& x : l.labels)
       if (matched(x)) ls.insert(x);
@@ -499,6 +506,74 @@ private:
     emit("labels/impossible-match", b.range,
          std::string("the two sides of '") + to_string(b.op) + "' can never match: " + why + outcome,
          "match on the labels both sides have: on(" + util::join(common, ", ") + ") or aggregate both sides by them");
+  }
+
+  // A one-to-one match (no group_left or group_right) takes at most one series per match group on
+  // each side. A side that keeps a label the match leaves out, which tells its series apart (a
+  // regex matcher accepting several values, a by list, a job's instances) while the other side
+  // has none, holds several series in a group: Prometheus fails the evaluation
+  // (engine.go, VectorBinop) and the rule returns nothing. Whether it was reported.
+  bool duplicate_group(const BinaryExpr& b, const VectorMatching& vm, bool left) {
+    const Shape& s = inf_.at(left ? b.lhs : b.rhs);
+    const Shape& other = inf_.at(left ? b.rhs : b.lhs);
+    auto left_out = [&](const std::string& x) {
+      bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
+      return vm.on != listed && s.labels.count(x) && !inf_.absent(s, x) && inf_.absent(other, x);
+    };
+    std::string label, why;
+    for (const auto& [x, w] : s.several)
+      if (left_out(x)) {
+        label = x, why = w;
+        break;
+      }
+    // A job is a set of targets, each with its own instance: on (job) or on () leaves them apart.
+    const bool by_job =
+        !vm.on || std::all_of(vm.labels.begin(), vm.labels.end(), [](const auto& x) { return x == "job"; });
+    if (label.empty() && by_job && left_out("instance"))
+      label = "instance", why = "each target of a job has its own instance";
+    if (label.empty()) return false;
+    const std::string match = std::string(vm.on ? "on" : "ignoring") + " (" + util::join(vm.labels, ", ") + ")";
+    const char* side = left ? "left" : "right";
+    emit("labels/duplicate-match-group", b.range,
+         util::concat(
+             {"the ", side, " side keeps ", label, ", which ", match, " leaves out and the ", left ? "right" : "left",
+              " side lacks (", why, "): a match group can hold several ", side,
+              " series, and Prometheus then fails the evaluation: \"",
+              left ? "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)"
+                   : "found duplicate series for the match group ... on the right hand-side of the operation",
+              "\""}),
+         util::concat({"aggregate ", label, " away on the ", side, " side (sum without (", label, ") (...))",
+                       left ? ", or write group_left to keep a series per " + label : ""}));
+    return true;
+  }
+
+  // A label that a group_left (x) below copied, which this operator drops again: one-to-one on ()
+  // keeps only its labels and ignoring () drops its own, and/unless and the "one" side of a
+  // group_left keep none of that side's. A label the match compares is used, not dropped.
+  void join_undone(const BinaryExpr& b, const VectorMatching& vm) {
+    const Shape& out = inf_.at(&b);
+    for (const Expr* side : {b.lhs, b.rhs})
+      for (const auto& [x, how] : inf_.at(side).joined) {
+        const bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
+        if (out.joined.count(x) || vm.on == listed) continue;
+        const std::string op = vm.card == Cardinality::one_to_one && !is_set_operator(b.op)
+                                   ? std::string(vm.on ? "on" : "ignoring") + " (" + util::join(vm.labels, ", ") + ")"
+                                   : std::string("'") + to_string(b.op) + "'" +
+                                         (vm.card == Cardinality::many_to_one   ? " group_left"
+                                          : vm.card == Cardinality::one_to_many ? " group_right"
+                                                                                : "");
+        const bool whole_side = is_set_operator(b.op) || (side == b.rhs) != (vm.card == Cardinality::one_to_many);
+        emit("labels/copied-label-dropped", b.range,
+             util::concat({op, " drops ", x, ", which ", how, " copied onto the ", side == b.lhs ? "left" : "right",
+                           " side: ",
+                           whole_side ? "the result takes its labels from the other side"
+                                      : (vm.on ? "one-to-one matching keeps only the on () labels"
+                                               : "one-to-one matching drops the ignored labels"),
+                           ", so the join adds nothing"}),
+             "keep " + x + " through the match (on (..., " + x + ") or group_left (" + x +
+                 ")), or drop the join if the label is not wanted");
+        return; // one finding per operator
+      }
   }
 
   // group_left (x) copies x from the other side's series; where they have none, it removes x from
@@ -732,6 +807,14 @@ private:
 };
 
 void ExprChecks::check(const Expr& root) { Impl(*this).run(root); }
+
+void ExprChecks::unrecorded(const VectorSelector&, const std::string& name, PosRange at, bool sure,
+                            std::string suggestion) {
+  const core::CheckId check = "rules/undefined-recording-rule";
+  if (sure)
+    emit(check, at, "recording rule " + name + " is defined in none of the rule files", std::move(suggestion),
+         check.severity());
+}
 
 void ExprChecks::foreign_metric(const VectorSelector&, const std::string& name, PosRange at, std::string suggestion) {
   const core::CheckId check = "catalog/unknown-metric";

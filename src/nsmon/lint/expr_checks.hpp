@@ -41,6 +41,13 @@ protected:
   /// here; lint-rules collects them and reports them once per exporter (Analysis).
   virtual void foreign_metric(const promql::VectorSelector& vs, const std::string& name, promql::PosRange at,
                               std::string suggestion);
+  /// A selector of a recording rule's name (level:metric:operations) that no rule of the files
+  /// records. `sure`: the catalog does not know the name either (it judges every name); otherwise
+  /// the name is another exporter's as far as the catalog goes (--catalog none), and only the
+  /// rules of the files can tell. By default a finding here when sure; lint-rules collects them
+  /// and reports once per name (Analysis).
+  virtual void unrecorded(const promql::VectorSelector& vs, const std::string& name, promql::PosRange at, bool sure,
+                          std::string suggestion);
   /// A selector of one of the application's own metrics (lint-rules learns its jobs from them).
   virtual void app_selector(const promql::VectorSelector&) {}
 

@@ -119,6 +119,15 @@ bool matches_everything(const std::string& re) {
   }
 }
 
+// Whether a regex matcher accepts several values that its author means (5.., a|b, sd[a-z],
+// node.*), not one value written loosely (10.0.0.1:9100, a dot for a dot) or any value (.+).
+bool several_values(std::string_view re) {
+  if (re == ".*" || re == ".+" || re == "(.*)" || re == "(.+)" || re == "^.*$" || re == "^.+$") return false;
+  if (re.find_first_of("|[*+?{") != std::string_view::npos) return true;
+  return re.find("..") != std::string_view::npos || (!re.empty() && re.back() == '.') ||
+         re.find("\\d") != std::string_view::npos || re.find("\\w") != std::string_view::npos;
+}
+
 // Why no series can pass all of a selector's matchers (a label with two different values, a
 // matcher no value passes), or "".
 std::string impossible_matchers(const VectorSelector& vs) {
@@ -144,10 +153,28 @@ std::string impossible_matchers(const VectorSelector& vs) {
 } // namespace
 
 void Inference::leaf(const VectorSelector& vs, Shape& s) const {
-  leaf_labels(vs, s);
+  const RecordedMetric* recorded = leaf_labels(vs, s);
   // What the matchers say, whatever the metric: l="v" pins a value, l="" takes the label off,
   // a matcher the empty value fails puts it on every series.
   if (!vs.matchers.empty()) {
+    // A recording rule's series carry the labels its expression leaves them and those its rule
+    // sets, with the values they are known to take: a matcher that wants another selects nothing.
+    std::string unrecorded;
+    for (const auto& m : vs.matchers) {
+      if (!recorded || !unrecorded.empty()) break;
+      if (m.name == "__name__") continue;
+      auto known = s.values.find(m.name);
+      if (!promql::matches_empty(m) && absent(s, m.name)) {
+        std::string why = removed_by(s, m.name);
+        unrecorded = recorded->name + "'s series have no " + m.name + (why.empty() ? "" : " (" + why + ")");
+      } else if (known != s.values.end() &&
+                 std::none_of(known->second.begin(), known->second.end(), [&](const std::string& v) {
+                   return labels::matches(m, v, labels::Dialect::prometheus);
+                 })) {
+        unrecorded = util::concat({recorded->name, "'s ", m.name, " is always ", util::join(known->second, " or "),
+                                   ", which ", promql::format_matcher(m), " refuses"});
+      }
+    }
     for (const auto& m : vs.matchers) {
       if (m.name == "__name__") continue;
       if (m.op == MatchOp::equal && m.value.empty()) {
@@ -157,29 +184,35 @@ void Inference::leaf(const VectorSelector& vs, Shape& s) const {
         s.removed[m.name] = "the matcher " + m.name + "=\"\"";
         continue;
       }
-      if (m.op == MatchOp::equal) s.values[m.name] = {m.value};
+      if (m.op == MatchOp::equal) s.values[m.name] = {m.value}, s.several.erase(m.name);
+      if (m.op == MatchOp::regex && several_values(m.value))
+        s.several[m.name] = "the matcher " + promql::format_matcher(m) + " accepts several values";
       if (!promql::matches_empty(m)) {
         s.labels.insert(m.name);
         s.maybe.erase(m.name);
       }
     }
     s.empty = impossible_matchers(vs);
+    if (s.empty.empty()) s.empty = std::move(unrecorded);
   }
 }
 
-void Inference::leaf_labels(const VectorSelector& vs, Shape& s) const {
+const RecordedMetric* Inference::leaf_labels(const VectorSelector& vs, Shape& s) const {
   SeriesInfo info = series(vs);
   if (info.origin == SeriesInfo::Origin::recording) {
     s = info.recorded->shape;
     s.filters = false;
+    s.joined.clear(); // its rule's joins, not this expression's
     s.empty.clear();
     // Recorded by the rules of another directory, often another Prometheus's (a cache, a shard),
     // whose series reach this one by federation or remote write with its external labels: which
     // labels they carry is not known from the rule.
     const std::string& from = info.recorded->span.file.str();
-    if (dir_ && std::string_view(from).substr(0, from.rfind('/') + 1) != *dir_)
+    if (dir_ && std::string_view(from).substr(0, from.rfind('/') + 1) != *dir_) {
       s.labels_known = s.targets_open = false, s.closed_by.clear();
-    return;
+      return nullptr;
+    }
+    return info.recorded;
   }
   if (info.origin == SeriesInfo::Origin::external || info.origin == SeriesInfo::Origin::unknown) {
     // Another exporter's metric: its labels are unknown, its counters known by their names
@@ -198,9 +231,9 @@ void Inference::leaf_labels(const VectorSelector& vs, Shape& s) const {
       s.labels.insert("instance"), s.labels.insert("job");
     // A recording rule's series whose rule is not at hand: its name may say it is a ratio.
     if (std::string why = ratio_by_name(info.name); !why.empty()) narrow_to_ratio(s, why);
-    return;
+    return nullptr;
   }
-  if (info.origin != SeriesInfo::Origin::catalog) return; // a selector with no name: nothing known
+  if (info.origin != SeriesInfo::Origin::catalog) return nullptr; // a selector with no name: nothing known
   const auto& m = *info.metric;
   if (m.prometheus && m.name.rfind("ALERTS", 0) == 0) {
     s.labels = scraped_labels(m, info.suffix); // the rules' labels, no target labels
@@ -228,6 +261,7 @@ void Inference::leaf_labels(const VectorSelector& vs, Shape& s) const {
   if (m.type == catalog::MetricType::gauge && m.unit == "ratio") s.set_range(0, 1, m.name + " is a ratio");
   if (m.type == catalog::MetricType::gauge && m.unit == "percent") s.set_range(0, 100, m.name + " is a percentage");
   if (m.type == catalog::MetricType::histogram && info.suffix == "_bucket") s.bucket_unit = m.unit, s.unit_of = m.name;
+  return nullptr;
 }
 
 void Inference::call(const Call& c, Shape& s) const {
@@ -282,6 +316,8 @@ void Inference::call(const Call& c, Shape& s) const {
   s.lacking = arg0->lacking;
   s.closed_by = arg0->closed_by;
   s.values = arg0->values;
+  s.several = arg0->several;
+  s.joined = arg0->joined;
   s.labels.erase("__name__");
   s.aggregated = arg0->aggregated;
   s.empty = arg0->empty;
@@ -296,6 +332,7 @@ void Inference::call(const Call& c, Shape& s) const {
     s.labels.erase("le");
     s.values.erase("le");
     s.removed["le"] = c.name + "()";
+    s.several.erase("le");
     if (s.nan.empty()) {
       s.nan = c.name + "() of buckets with no observations in the window is NaN";
       s.nan_at = c.range;
@@ -353,6 +390,10 @@ void Inference::either(const Shape& l, const Shape& r, Shape& s) const {
       both.erase(std::unique(both.begin(), both.end()), both.end());
       s.values[x] = std::move(both);
     }
+  s.several = l.several;
+  s.several.insert(r.several.begin(), r.several.end());
+  s.joined = l.joined;
+  s.joined.insert(r.joined.begin(), r.joined.end());
   s.filters = l.filters && r.filters;
   s.set_range(std::min(l.lo, r.lo), std::max(l.hi, r.hi));
   s.count_like = l.count_like && r.count_like;
@@ -444,9 +485,12 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
         s.closed_by = closing(how, s.labels);
         std::erase_if(s.values, [&](const auto& kv) { return !keep.count(kv.first); });
         std::erase_if(s.lacking, [&](const auto& kv) { return !keep.count(kv.first); });
+        std::erase_if(s.several, [&](const auto& kv) { return !keep.count(kv.first); });
+        std::erase_if(s.joined, [&](const auto& kv) { return !keep.count(kv.first); });
       } else {
         for (const auto& x : vm->labels) {
-          s.labels.erase(x), s.maybe.erase(x), s.values.erase(x), s.lacking.erase(x);
+          s.labels.erase(x), s.maybe.erase(x), s.values.erase(x), s.lacking.erase(x), s.several.erase(x),
+              s.joined.erase(x);
           s.removed[x] = how;
         }
       }
@@ -462,6 +506,8 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
           s.labels.erase(inc);
           s.maybe.erase(inc);
           s.values.erase(inc);
+          s.several.erase(inc);
+          s.joined.erase(inc);
           s.removed[inc] = util::concat({vm->card == Cardinality::many_to_one ? "group_left" : "group_right", " (", inc,
                                          "), copying it from the ", side, " side's series, which have none,"});
           continue;
@@ -472,6 +518,9 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
         else s.maybe.erase(inc);
         if (auto it = other.values.find(inc); it != other.values.end()) s.values[inc] = it->second;
         else s.values.erase(inc);
+        s.several.erase(inc); // one value per series of this side: the one side has one series per group
+        s.joined[inc] = util::concat({vm->card == Cardinality::many_to_one ? "group_left" : "group_right", " (",
+                                      util::join(vm->include, ", "), ")"});
         if (auto it = other.lacking.find(inc); it != other.lacking.end()) s.lacking.insert(*it);
       }
       s.labels_known = s.labels_known && (vm->include.empty() || other.labels_known);
@@ -540,6 +589,19 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
   for (auto it = s.maybe.begin(); it != s.maybe.end();) it = s.labels.count(*it) ? std::next(it) : s.maybe.erase(it);
 }
 
+namespace {
+// Whether a label of an aggregation's by list is known to tell its groups apart within any match
+// group that leaves it out: not a label with one value there (pinned by a matcher), nor one that
+// names where a series comes from, which the labels a rule matches on usually decide (job by
+// instance, node by pod, cluster and namespace with one cluster).
+bool splits(const std::string& label, const Shape& in) {
+  if (auto it = in.values.find(label); it != in.values.end() && it->second.size() == 1) return false;
+  static constexpr std::string_view kWhere[] = {"cluster",   "endpoint", "env",    "environment", "job",
+                                                "namespace", "node",     "region", "service",     "zone"};
+  return std::find(std::begin(kWhere), std::end(kWhere), label) == std::end(kWhere);
+}
+} // namespace
+
 bool spreads_nan(AggregateOp op) {
   return op == AggregateOp::sum || op == AggregateOp::avg || op == AggregateOp::stddev || op == AggregateOp::stdvar;
 }
@@ -564,8 +626,12 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
     s.labels_known = in.labels_known;
     s.closed_by = in.closed_by;
     s.removed = in.removed;
+    s.several = in.several;
+    s.joined = in.joined;
     for (const auto& g : a.grouping) {
       s.labels.erase(g);
+      s.several.erase(g);
+      s.joined.erase(g);
       s.removed[g] = how;
     }
     s.labels.erase("__name__");
@@ -575,6 +641,9 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
       if (absent(in, g)) continue;
       s.labels.insert(g);
       if (!in.labels.count(g) || in.maybe.count(g)) s.maybe.insert(g); // by (x) of series without x: no x
+      if (auto it = in.joined.find(g); it != in.joined.end()) s.joined.insert(*it);
+      if (auto it = in.several.find(g); it != in.several.end()) s.several.insert(*it);
+      else if (splits(g, in)) s.several.emplace(g, how + " keeps a series per " + g);
     }
     s.closed_by = closing(how, s.labels);
   }
@@ -589,8 +658,10 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
   if (a.without) s.targets_open = in.targets_open;
   if (a.op == AggregateOp::count_values) {
     const Expr* label = unparen(a.param);
-    if (label && label->kind == NodeKind::string_literal) s.set_label(label->as<StringLiteral>().value);
-    else s.labels_known = s.targets_open = false;
+    if (label && label->kind == NodeKind::string_literal) {
+      s.set_label(label->as<StringLiteral>().value);
+      s.several.emplace(label->as<StringLiteral>().value, how + " keeps a series per value");
+    } else s.labels_known = s.targets_open = false;
   }
   // sum of counters is still a counter (the classic sum-then-rate trap); min/max/avg keep units.
   if (a.op == AggregateOp::sum) s.kind = in.kind;

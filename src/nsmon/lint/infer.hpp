@@ -78,6 +78,13 @@ struct Shape {
   /// Labels every result series carries with one of these values (an equality matcher, the
   /// catalog's fixed values); a label of `labels` not here has values nobody listed.
   std::map<std::string, std::vector<std::string>> values;
+  /// Labels known to tell series of the result apart, with why: a regex matcher that accepts
+  /// several values (code=~"5.."), an aggregation's by list. A one-to-one match that leaves such a
+  /// label out may find several series in one match group, and Prometheus fails the evaluation.
+  std::map<std::string, std::string> several;
+  /// Labels that a group_left or group_right of the expression copied onto the result, with the
+  /// operator that did ("group_left (tier)"): a later operator that drops one undoes the join.
+  std::map<std::string, std::string> joined;
 
   /// The values the series can take: [lo, hi], each bound included or not. NaN aside.
   double lo = -std::numeric_limits<double>::infinity();
@@ -101,6 +108,8 @@ struct Shape {
     removed.erase(label);
     lacking.erase(label);
     values.erase(label);
+    several.erase(label);
+    joined.erase(label);
   }
   /// Whether `v` lies within [lo, hi].
   bool may_be(double v) const { return (v > lo || (v == lo && !lo_open)) && (v < hi || (v == hi && !hi_open)); }
@@ -185,8 +194,10 @@ public:
   }
 
 private:
-  // Each fills `s`, a new Shape in its place in shapes_, with the shape of one node.
-  void leaf_labels(const promql::VectorSelector& vs, Shape& s) const;
+  // Each fills `s`, a new Shape in its place in shapes_, with the shape of one node. leaf_labels
+  // returns the recording rule whose series the selector reads, when its rule is at hand (one
+  // Prometheus records and reads them).
+  const RecordedMetric* leaf_labels(const promql::VectorSelector& vs, Shape& s) const;
   void leaf(const promql::VectorSelector& vs, Shape& s) const;
   void node(const promql::Expr& e, Shape& s) const;
   void call(const promql::Call& c, Shape& s) const;
