@@ -223,6 +223,29 @@ std::string Inference::part_of_whole(const Expr* part, const Expr* whole) const 
   }
 }
 
+// Why the division or remainder `b` can give NaN or an infinity, or "": its divisor can be 0 (a
+// number, or values known to reach 0: a rate, a clamp or a comparison that lets 0 through). x / 0
+// is +Inf or -Inf (`inf`), 0 / 0 and x % 0 are NaN. Values nothing is known of are not suspected:
+// a gauge that is never 0 in practice (a filesystem's size) would be reported as readily.
+std::string Inference::zero_divisor(const BinaryExpr& b, const Shape& l, const Shape& r, bool& inf) const {
+  const bool div = b.op == BinaryOp::div;
+  const std::string what = div ? "x / 0 is +Inf or -Inf, 0 / 0 NaN" : "x % 0 is NaN";
+  inf = div;
+  if (point(r) == 0.0) return "a division by 0: " + what;
+  if (!r.bounded() || !r.may_be(0)) return {};
+  if (const Expr* d = unparen(b.rhs); d->kind == NodeKind::binary) {
+    const auto& c = d->as<BinaryExpr>();
+    if (c.op == BinaryOp::neq && !c.return_bool && (constant(c.lhs) == 0.0 || constant(c.rhs) == 0.0)) return {};
+  }
+  if (div && l.may_be(0)) {
+    inf = false; // as it was worded before: a rate over a rate, where 0 / 0 is the case that happens
+    return "0/0 is NaN, and both sides of this division can be 0";
+  }
+  std::string divisor = print(*b.rhs);
+  if (divisor.size() > 60) divisor = "the divisor";
+  return divisor + " can be 0 (" + (r.range_of.empty() ? "its values reach 0" : r.range_of) + "), and " + what;
+}
+
 std::string ratio_by_name(std::string_view name) {
   // level:metric:operations, Prometheus's form of a recording rule's name.
   const auto c1 = name.find(':');

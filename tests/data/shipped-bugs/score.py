@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""Scores nsmon lint-rules on bugs that public projects shipped in their rule files and later fixed.
+
+  python3 score.py NSMON [--strict]
+
+Each case is a directory <project>-<short commit>/ holding before.yml (the rules as shipped, with
+the bug) and after.yml (the same rules as the fix left them); README.md names the source of each.
+A finding counts when its severity is warning or error and its check is not policy/* (the cases
+keep the projects' own annotations and labels, which a team's policy need not like). A case is
+caught when before.yml has a counted finding and after.yml has none: the fixed file is quiet.
+
+Prints each case with the findings that decided it, then the counts. With --strict, exits 1 unless
+every case is caught and no after.yml is flagged; 0 otherwise.
+"""
+import json, os, subprocess, sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def counted(nsmon, path):
+    r = subprocess.run([nsmon, '--catalog', 'none', 'lint-rules', '--format', 'json', '--fail-on', 'never', path],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f'{nsmon} failed on {path} (exit {r.returncode}): {r.stderr.strip()}')
+    return [f for f in json.loads(r.stdout)['findings']
+            if f['severity'] in ('warning', 'error') and not f['check'].startswith('policy/')]
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    nsmon, strict = sys.argv[1], '--strict' in sys.argv[2:]
+    cases = sorted(d for d in os.listdir(HERE)
+                   if os.path.isfile(os.path.join(HERE, d, 'before.yml')) and os.path.isfile(os.path.join(HERE, d, 'after.yml')))
+    caught = after_flagged = 0
+    for case in cases:
+        before = counted(nsmon, os.path.join(HERE, case, 'before.yml'))
+        after = counted(nsmon, os.path.join(HERE, case, 'after.yml'))
+        caught += bool(before) and not after
+        after_flagged += bool(after)
+        print(f"{'CAUGHT' if before and not after else 'MISSED'} {case}" + (' (after.yml flagged)' if after else ''))
+        for name, found in (('before', before), ('after', after)):
+            for f in found:
+                print(f"  {name} {f['line']}:{f['column']} {f['severity']} [{f['check']}] {f['message']}")
+    print(f'caught {caught} of {len(cases)}; after.yml flagged in {after_flagged}')
+    return 1 if strict and (caught != len(cases) or after_flagged) else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

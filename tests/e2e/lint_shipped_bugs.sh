@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Bugs public projects shipped in their rule files (tests/data/shipped-bugs, issue 59): lint-rules
+# flags every shipped file and none of the fixed ones (score.py --strict), and the promtool tests
+# under proofs/ that show each bug's effect pass (promtool's answers stored in
+# proofs/promtool-answers.json); string-result.fails.test.yml fails with the evaluator's error.
+source "$(dirname "$0")/lib.sh"
+corpus=$SRC/tests/data/shipped-bugs
+peer_store "$corpus/proofs/promtool-answers.json"
+/usr/bin/python3 "$corpus/score.py" "$NSMON" --strict >"$TMP/score" 2>&1 || fail "$(cat "$TMP/score")"
+tail -1 "$TMP/score"
+cd "$corpus/proofs"
+tests=$(ls *.test.yml | grep -v '\.fails\.test\.yml$')
+promtool test rules $tests >"$TMP/proofs" 2>&1 || fail "a proof fails: $(cat "$TMP/proofs")"
+[ "$(grep -c '^  SUCCESS' "$TMP/proofs")" -eq "$(echo "$tests" | wc -l)" ] || fail "not every proof passed: $(cat "$TMP/proofs")"
+promtool check rules string-result.rules.yml >"$TMP/check" 2>&1 || fail "promtool refuses string-result.rules.yml: $(cat "$TMP/check")"
+set +e
+promtool test rules string-result.fails.test.yml >"$TMP/fails" 2>&1
+rc=$?
+set -e
+[ "$rc" -ne 0 ] && grep -q 'err: rule result is not a vector or scalar' "$TMP/fails" ||
+  fail "string-result.fails.test.yml: expected the evaluator's error, got (exit $rc): $(cat "$TMP/fails")"
