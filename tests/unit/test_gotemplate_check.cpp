@@ -145,13 +145,13 @@ TEST_CASE("template queries and the labels read from their samples", "[template]
     return out;
   };
   CHECK(queries("{{ range query \"sum(up)\" }}{{ .Labels.instance }} {{ .Value }}{{ end }}") ==
-        V{"sum(up): instance@37"});
+        V{"sum(up): instance@38"});
   CHECK(queries("{{ with printf \"sum({job='%s'}) by(\" .Labels.job | query }}{{ . | first | label \"instance\" }}"
-                "{{ end }}") == V{"printf sum({job='%s'}) by(: instance@75"});
+                "{{ end }}") == V{"printf sum({job='%s'}) by(: instance@81"});
   CHECK(queries("{{ (query \"sum(up)\" | first).Labels.instance }}") == V{"sum(up): instance@36"});
   CHECK(queries("{{ \"up xxx\" | query | first | value }}") == V{"up xxx:"});
-  CHECK(queries("{{ range $i, $s := query `up` }}{{ $s.Labels.x }}{{ $labels.a }}{{ end }}") == V{"up: x@44"});
-  CHECK(queries("{{ query \"up\" | sortByLabel \"job\" }}") == V{"up: job@32"});
+  CHECK(queries("{{ range $i, $s := query `up` }}{{ $s.Labels.x }}{{ $labels.a }}{{ end }}") == V{"up: x@45"});
+  CHECK(queries("{{ query \"up\" | sortByLabel \"job\" }}") == V{"up: job@29"});
   // A query built of other text: not known.
   CHECK(queries("{{ range query $labels.q }}{{ .Labels.x }}{{ end }}").empty());
   CHECK(queries("{{ printf \"%v\" nil }}{{ $x := 1 }}").empty());

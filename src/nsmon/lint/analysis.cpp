@@ -508,12 +508,11 @@ private:
       if (!parsed->ok()) {
         // Prometheus's "1:59: parse error: ..."; a filled verb moves the position: left out.
         std::string error = parsed->error_string();
-        if (q.formatted && error.find(": parse error") != std::string::npos)
-          error.erase(0, error.find("parse error"));
+        if (q.formatted && error.find(": parse error") != std::string::npos) error.erase(0, error.find("parse error"));
         emit_at("rules/template", at(q.offset, q.length),
                 util::concat({what, " \"", kv.key.value, "\" runs the query \"", q.text, "\", which does not parse (",
-                              error, "): where the template runs it, the expansion fails and the ",
-                              what, " reads \"<error expanding template: ...>\""}),
+                              error, "): where the template runs it, the expansion fails and the ", what,
+                              " reads \"<error expanding template: ...>\""}),
                 "write the query as the expression of a rule would be written");
         continue;
       }
