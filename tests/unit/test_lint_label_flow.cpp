@@ -293,7 +293,8 @@ TEST_CASE("label flow: Grafana variables in a rule's matchers", "[lint][label-fl
       {"a regex of $var", alert("up{pod=~\"$pod\"} == 0"), V{"rules/grafana-variable 5:15"}},
       {"${var} with a format", alert("up{pod=\"${pod:raw}\"} == 0"), V{"rules/grafana-variable 5:15"}},
       {"[[var]]", alert("up{pod!~\"[[pod]]\"} == 0"), V{"rules/grafana-variable 5:15"}},
-      {"end anchors are no variables", alert("up{job=~\"(a$)|b\", x=\"$\", y=~\"\\\\$1\"} == 0"), V{}},
+      {"end anchors are no variables", alert("up{job=~\"(a$)|b\", x=\"$\", y=~\"\\\\$1\", z=~\"a\\\\$pod\"} == 0"),
+       V{}},
   });
 }
 

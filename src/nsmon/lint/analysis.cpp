@@ -191,6 +191,10 @@ private:
         while (end < v.size() && (std::isalnum(static_cast<unsigned char>(v[end])) || v[end] == '_')) ++end;
         return end > from && !std::isdigit(static_cast<unsigned char>(v[from])) ? end : std::string::npos;
       };
+      if (v[i] == '\\') { // \$ is a dollar sign, in a regex as in Grafana's own escaping
+        ++i;
+        continue;
+      }
       if (v[i] == '$' && i + 1 < v.size() && v[i + 1] == '{') {
         if (auto end = word(i + 2); end != std::string::npos && end < v.size() && (v[end] == '}' || v[end] == ':'))
           var = v.substr(i, v.find('}', end) == std::string::npos ? end - i : v.find('}', end) + 1 - i);
@@ -447,15 +451,16 @@ private:
                   util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name, ", but the config drops ",
                                 ref.name, " from every series the expression reads: ", d->second}),
                   "use a label the series keep, or stop dropping " + ref.name);
-        else
+        else {
+          const std::string near = typo_of(ref.name, available);
           emit_at("labels/template-label-lost", at(ref.offset, ref.length),
                   util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name,
                                 ", but the expression's result has no ", ref.name, " label",
                                 removed_by(shape, ref.name).empty() ? "" : ": " + removed_by(shape, ref.name),
                                 " (it has: ", util::join(available, ", "), ")"}),
-                  typo_of(ref.name, available).empty()
-                      ? util::concat({"keep it in the aggregation, e.g. sum by (", ref.name, ", ...)"})
-                      : "did you mean $labels." + typo_of(ref.name, available) + "?");
+                  near.empty() ? util::concat({"keep it in the aggregation, e.g. sum by (", ref.name, ", ...)"})
+                               : "did you mean $labels." + near + "?");
+        }
       }
       // $externalLabels.x: global.external_labels of the config (unknown without one).
       if (cfg_)
