@@ -24,3 +24,4 @@ for t in *.fails.test.yml; do
     grep -qF -- "err: $want" "$TMP/fails" || fail "$t: expected \"$want\", got: $(cat "$TMP/fails")"
   done < <(sed -n 's/^# expect: //p' "$t")
 done
+promtool check rules string-result.rules.yml >"$TMP/check" 2>&1 || fail "promtool refuses string-result.rules.yml: $(cat "$TMP/check")"

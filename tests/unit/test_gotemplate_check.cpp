@@ -71,6 +71,7 @@ TEST_CASE("templates Prometheus rejects, with Go's message and the offset", "[te
       {"{{ 'ab' }}", 3, "malformed character constant: 'ab'"},
       {"{{ break }}", 3, "{{break}} outside {{range}}"},
       {"{{ $x := }}", 6, "missing value for command"},
+      {"line\n{{ nil }}", 8, "nil is not a command (promtool accepts it; executing it fails)"},
   };
   for (const auto& c : bad) {
     INFO(c.text);
@@ -124,6 +125,37 @@ TEST_CASE("label references follow the dot through range and with", "[template]"
   // .Value inside a range is the sample's, not the alert's.
   CHECK(check_template("{{ range query \"up\" }}{{ .Value }}{{ end }}").value_refs.empty());
   CHECK(check_template("{{ $.Value }}").value_refs.size() == 1);
+}
+
+// The queries a template runs where their text is written in it, and the labels read from their
+// samples (issue 59 class 4).
+TEST_CASE("template queries and the labels read from their samples", "[template]") {
+  using nsmon::gotemplate::fill_verbs;
+  using V = std::vector<std::string>;
+  auto queries = [](const char* t) {
+    auto info = check_template(t);
+    INFO(t);
+    CHECK(info.errors.empty());
+    std::vector<std::string> out;
+    for (const auto& q : info.queries) {
+      std::string labels;
+      for (const auto& r : q.label_refs) labels += " " + r.name + "@" + std::to_string(r.offset);
+      out.push_back(std::string(q.formatted ? "printf " : "") + q.text + ":" + labels);
+    }
+    return out;
+  };
+  CHECK(queries("{{ range query \"sum(up)\" }}{{ .Labels.instance }} {{ .Value }}{{ end }}") ==
+        V{"sum(up): instance@38"});
+  CHECK(queries("{{ with printf \"sum({job='%s'}) by(\" .Labels.job | query }}{{ . | first | label \"instance\" }}"
+                "{{ end }}") == V{"printf sum({job='%s'}) by(: instance@81"});
+  CHECK(queries("{{ (query \"sum(up)\" | first).Labels.instance }}") == V{"sum(up): instance@36"});
+  CHECK(queries("{{ \"up xxx\" | query | first | value }}") == V{"up xxx:"});
+  CHECK(queries("{{ range $i, $s := query `up` }}{{ $s.Labels.x }}{{ $labels.a }}{{ end }}") == V{"up: x@45"});
+  CHECK(queries("{{ query \"up\" | sortByLabel \"job\" }}") == V{"up: job@29"});
+  // A query built of other text: not known.
+  CHECK(queries("{{ range query $labels.q }}{{ .Labels.x }}{{ end }}").empty());
+  CHECK(queries("{{ printf \"%v\" nil }}{{ $x := 1 }}").empty());
+  CHECK(fill_verbs("a %s b %5.2f %% c %[1]d", "x") == "a x b x % c x");
 }
 
 TEST_CASE("hostile templates", "[template]") {

@@ -300,6 +300,15 @@ TEST_CASE("label flow: expressions that never return, or never remove, anything"
       {"count () > 0 is an idiom", alert("count(up == 0) > 0"), V{}},
       {"a counter's rate is never negative", alert("rate(errors_total[5m]) < 0"), V{"promql/impossible 5:12"}},
       {"a counter's rate above a threshold", alert("rate(errors_total[5m]) > 0.5"), V{}},
+      // Failures over all of one family, by their names, lie in [0, 1] (issue 59 class 8).
+      {"failures among all compared with 5", alert("sum(rate(jobs_failed_total[5m])) / sum(rate(jobs_total[5m])) > 5"),
+       V{"promql/impossible 5:12"}},
+      {"operation_failures of operations", alert("rate(op_failures_total[5m]) / rate(ops_total[5m]) >= 1.5"),
+       V{"promql/impossible 5:12"}},
+      {"failures among all in percent", alert("sum(rate(jobs_failed_total[5m])) / sum(rate(jobs_total[5m])) * 100 > 5"),
+       V{}},
+      {"errors over another family", alert("sum(rate(jobs_errors_total[5m])) / sum(rate(requests_total[5m])) > 5"),
+       V{}},
   });
 }
 
@@ -313,6 +322,85 @@ TEST_CASE("label flow: NaN spread by an aggregation", "[lint][label-flow]") {
        V{"promql/nan-in-aggregation 5:12"}},
       {"max of quantiles passes NaN only when all are",
        alert("max(histogram_quantile(0.9, rate(x_seconds_bucket[5m]))) > 1"), V{}},
+      // A divisor that can be 0: x / 0 is +Inf or -Inf, 0 / 0 and x % 0 NaN (issue 59 class 8).
+      {"a divisor of values nothing is known of is not suspected", alert("sum(foo / bar) > 1"), V{}},
+      {"a remainder by 0", alert("avg(foo % 0) > 1"), V{"promql/nan-in-aggregation 5:12"}},
+      {"a division by 0", alert("sum(foo / 0) > 1"), V{"promql/nan-in-aggregation 5:12"}},
+      {"a clamp that lets 0 through", alert("sum(foo / clamp_min(bar, 0)) > 1"), V{"promql/nan-in-aggregation 5:12"}},
+      {"a divisor kept from 0 by != 0", alert("sum(foo / (bar != 0)) > 1"), V{}},
+      {"a divisor kept from 0 by clamp_min", alert("sum(foo / clamp_min(bar, 1)) > 1"), V{}},
+      {"a divisor kept below 0", alert("sum(foo / (bar < 0)) > 1"), V{}},
+      {"a division by a number", alert("sum(foo / 2) > 1"), V{}},
+      {"min passes NaN only when all are", alert("min(foo / bar) > 1"), V{}},
+      {"a division of recorded series by a divisor that can be 0",
+       "groups:\n- name: g\n  rules:\n  - record: job:foo:ratio\n    expr: foo / clamp_min(bar, 0)\n  - alert: A\n    "
+       "expr: "
+       "sum(job:foo:ratio) > 1\n",
+       V{"promql/nan-in-aggregation 7:11"}},
+  });
+}
+
+TEST_CASE("label flow: constant alerts, and results a rule cannot use", "[lint][label-flow]") {
+  const std::string rec = "groups:\n- name: g\n  rules:\n  - record: x:time:seconds\n    expr: ";
+  run_cases({
+      {"vector(0) always fires", alert("vector(0)"), V{"alerts/no-comparison 5:11"}},
+      {"the vector(1) heartbeat is meant to", alert("vector(1)"), V{}},
+      {"a number always fires", alert("1"), V{"alerts/no-comparison 5:11"}},
+      {"a scalar comparison always fires", alert("scalar(up) > bool 1"), V{"alerts/no-comparison 5:11"}},
+      {"a string never evaluates", alert("\"down\""), V{"promql/syntax 5:11"}},
+      {"a range vector never evaluates", alert("up[5m]"), V{"promql/syntax 5:11"}},
+      {"a recording rule of a string", rec + "'\"x\"'\n", V{"promql/syntax 5:11"}},
+      {"a recording rule of a scalar records one series", rec + "time()\n", V{}},
+  });
+}
+
+TEST_CASE("label flow: queries written in a template", "[lint][label-flow]") {
+  run_cases({
+      {"a label of a sum", alert("up == 0", "{{ range query \"sum(up)\" }}{{ .Labels.instance }}{{ end }}"),
+       V{"labels/template-label-lost 6:67"}},
+      {"a label the sum keeps",
+       alert("up == 0", "{{ range query \"sum by (instance) (up)\" }}{{ .Labels.instance }}{{ end }}"), V{}},
+      {"first | label of vector()", alert("up == 0", "{{ query \"vector(1)\" | first | label \"job\" }}"),
+       V{"labels/template-label-lost 6:67"}},
+      {"a query that does not parse", alert("up == 0", "{{ query \"up xxx\" | first | value }}"),
+       V{"rules/template 6:38"}},
+      {"a format no argument mends",
+       alert("up == 0", "{{ with printf \"sum(up{job=\\\"%s\\\"}) by(\" .Labels.job | query }}{{ end }}"),
+       V{"rules/template 6:44"}},
+      {"a verb where a duration goes", alert("up == 0", "{{ with printf \"rate(x[%s])\" .Labels.w | query }}{{ end }}"),
+       V{}},
+      {"a verb where a label goes",
+       alert("up == 0", "{{ range printf \"sum by (%s) (up)\" \"pod\" | query }}{{ .Labels.pod }}{{ end }}"), V{}},
+  });
+}
+
+TEST_CASE("label flow: Grafana variables in a rule's matchers", "[lint][label-flow]") {
+  run_cases({
+      {"a regex of $var", alert("up{pod=~\"$pod\"} == 0"), V{"rules/grafana-variable 5:15"}},
+      {"${var} with a format", alert("up{pod=\"${pod:raw}\"} == 0"), V{"rules/grafana-variable 5:15"}},
+      {"[[var]]", alert("up{pod!~\"[[pod]]\"} == 0"), V{"rules/grafana-variable 5:15"}},
+      {"end anchors are no variables", alert("up{job=~\"(a$)|b\", x=\"$\", y=~\"\\\\$1\", z=~\"a\\\\$pod\"} == 0"),
+       V{}},
+  });
+}
+
+TEST_CASE("label flow: $labels.x near a label the rule has", "[lint][label-flow]") {
+  run_cases({
+      {"a plural the aggregation removes", alert("sum by (namespace) (x) > 1", "{{ $labels.namespaces }}"),
+       V{"labels/template-label-lost 6:40"}},
+      {"interface where the matchers say device", alert("x{device=\"eth0\"} > 1", "{{ $labels.interface }}"),
+       V{"labels/template-label-typo 6:40"}},
+      {"a plural of a label more of the group's templates read",
+       "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: x > 1\n    annotations: {summary: "
+       "'{{ $labels.pods }}'}\n  - alert: B\n    expr: y > 1\n    annotations: {summary: '{{ $labels.pod }}'}\n"
+       "  - alert: C\n    expr: z > 1\n    annotations: {summary: '{{ $labels.pod }}'}\n",
+       V{"labels/template-label-typo 6:40"}},
+      {"the singular as many templates read as the plural",
+       "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: x > 1\n    annotations: {summary: "
+       "'{{ $labels.pods }}'}\n  - alert: B\n    expr: y > 1\n    annotations: {summary: '{{ $labels.pod }}'}\n",
+       V{}},
+      {"a label nothing resembles", alert("x{device=\"eth0\"} > 1", "{{ $labels.status }}"), V{}},
+      {"a plural the expression names", alert("x{pods=\"a\", pod=\"b\"} > 1", "{{ $labels.pods }}"), V{}},
   });
 }
 

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <set>
+
+#include "nsmon/text/go.hpp"
 
 namespace nsmon::gotemplate {
 
@@ -37,15 +40,22 @@ struct Token {
   std::size_t offset; ///< in the whole template
 };
 
-// What a value is, as far as the alert's labels go: the alert's data (what Prometheus executes the
-// template with: .Labels, .Value), its label map ($labels, .Labels), or anything else (a query's
-// sample, a string). Go's text/template rebinds the dot inside {{range}} and {{with}}, so .Labels.x
-// there reads the element's labels, not the alert's.
-enum class Dot { alert, labels, other };
+// What a value is, as far as labels go: the alert's data (what Prometheus executes the template
+// with: .Labels, .Value), its label map ($labels, .Labels), the result of a query written in the
+// template (its samples), one of those samples, or anything else (a string). Go's text/template
+// rebinds the dot inside {{range}} and {{with}}, so .Labels.x there reads the element's labels, not
+// the alert's.
+enum class Dot { alert, labels, other, query, sample };
+
+struct Val {
+  Dot kind = Dot::other;
+  int query = -1; ///< of a query or a sample: its index in TemplateInfo::queries
+  bool operator==(Dot d) const { return kind == d; }
+};
 
 struct Variable {
   std::string name;
-  Dot kind;
+  Val kind;
 };
 
 class Checker {
@@ -94,7 +104,7 @@ private:
     std::string keyword;
     std::size_t offset;
     std::size_t scope; ///< variables_ size when the block opened
-    Dot outer;         ///< the dot around the block: its pipeline's, its {{else}}'s, and after {{end}}
+    Val outer;         ///< the dot around the block: its pipeline's, its {{else}}'s, and after {{end}}
   };
 
   void fail(std::size_t offset, std::string msg) {
@@ -236,7 +246,7 @@ private:
       } else if (kw == "define" || kw == "block") {
         // Their body runs with whatever dot {{template}} passes: nothing known of it.
         blocks_.push_back({std::string(kw), head.offset, variables_.size(), dot_});
-        dot_ = Dot::other;
+        dot_ = Val{};
         return;
       } else if (kw == "break" || kw == "continue") {
         bool in_range =
@@ -305,6 +315,11 @@ private:
       case Tok::assign:
       case Tok::comma: fail(t.offset, "unexpected \"" + std::string(t.text) + "\" in command"); return;
       case Tok::ident:
+        // Go parses {{ nil }}, and so does promtool; executing it fails, wherever it runs.
+        if (t.text == "nil" && expect_command) {
+          fail(t.offset, "nil is not a command (promtool accepts it; executing it fails)");
+          return;
+        }
         if (t.text == "true" || t.text == "false" || t.text == "nil") break;
         if (!is_function(t.text)) {
           fail(t.offset, "function \"" + std::string(t.text) + "\" not defined");
@@ -334,14 +349,69 @@ private:
       return;
     }
     // What the pipeline's value is, for the variables it declares and the dot of a with.
-    Dot value = i + 1 == toks.size() ? kind_of(toks[i]) : Dot::other;
-    if (rebind == Rebind::range) value = Dot::other; // an element: a sample, a label value
+    Val value = chain(toks, i, toks.size());
+    // An element: a sample of a query, or a label value, a number.
+    if (rebind == Rebind::range) value = value.kind == Dot::query ? Val{Dot::sample, value.query} : Val{};
     for (auto& d : declared) {
       Variable* old = lookup(d);
       if (toks[i - 1].kind == Tok::assign && old) old->kind = value;
       else variables_.push_back({std::move(d), value});
     }
     if (rebind != Rebind::none) dot_ = value;
+  }
+
+  // The value of the commands toks[b, e) joined by '|' (each passes its value on as the last
+  // argument of the next), as far as queries go: `query "up"` and `printf "..." x | query` run
+  // one (registered in info_.queries), `first` takes a sample of it, `label "x"` and
+  // `(...).Labels.x` read a label of a sample. Syntax is checked by the caller.
+  Val chain(const std::vector<Token>& toks, std::size_t b, std::size_t e) {
+    Val cur;
+    const Token* text = nullptr; // a string the previous command made: a literal, or printf's format
+    bool formatted = false;
+    for (std::size_t cb = b; cb < e;) {
+      std::size_t ce = cb;
+      for (int depth = 0; ce < e && !(depth == 0 && toks[ce].kind == Tok::pipe); ++ce)
+        depth += toks[ce].kind == Tok::lparen ? 1 : toks[ce].kind == Tok::rparen ? -1 : 0;
+      const Token& h = toks[cb];
+      const bool arg = cb + 1 < ce && toks[cb + 1].kind == Tok::string;
+      const Token* made = nullptr;
+      bool made_formatted = false;
+      Val next;
+      if (ce - cb == 1 && h.kind == Tok::string) made = &h;
+      else if (ce - cb == 1 && cb == b) next = kind_of(h);
+      else if (h.kind == Tok::lparen && ce - cb >= 3 && toks[ce - 1].kind == Tok::field &&
+               toks[ce - 2].kind == Tok::rparen && toks[ce - 2].offset + 1 == toks[ce - 1].offset) {
+        const Token& f = toks[ce - 1]; // (...).Labels.x
+        if (f.text.size() > 1) fields(chain(toks, cb + 1, ce - 2), f.text.substr(1), f.offset + 1);
+      } else if (h.kind == Tok::lparen && toks[ce - 1].kind == Tok::rparen) next = chain(toks, cb + 1, ce - 1);
+      else if (h.kind == Tok::ident && h.text == "printf" && arg) made = &toks[cb + 1], made_formatted = true;
+      else if (h.kind == Tok::ident && h.text == "query") {
+        if (arg) next = add_query(toks[cb + 1], false);
+        else if (text && ce - cb == 1) next = add_query(*text, formatted);
+      } else if (h.kind == Tok::ident && h.text == "first" && cur.kind == Dot::query) next = {Dot::sample, cur.query};
+      else if (h.kind == Tok::ident && (h.text == "label" || h.text == "sortByLabel") && arg && ce - cb == 2 &&
+               (cur.kind == Dot::sample || cur.kind == Dot::query)) {
+        const Token& l = toks[cb + 1];
+        add_query_label(cur.query, l.text.substr(1, l.text.size() - 2), l.offset + 1);
+        if (h.text == "sortByLabel") next = cur;
+      }
+      cur = next, text = made, formatted = made_formatted;
+      cb = ce + 1;
+    }
+    return cur;
+  }
+
+  // A query whose text is the string literal `lit` (a printf format when `formatted`).
+  Val add_query(const Token& lit, bool formatted) {
+    std::optional<std::string> text = text::go::unquote(lit.text);
+    if (!text) return {};
+    info_.queries.push_back({std::move(*text), formatted, lit.offset, lit.text.size(), {}});
+    return {Dot::query, static_cast<int>(info_.queries.size() - 1)};
+  }
+
+  void add_query_label(int query, std::string_view name, std::size_t offset) {
+    if (query >= 0 && !name.empty())
+      info_.queries[static_cast<std::size_t>(query)].label_refs.push_back({std::string(name), offset, name.size()});
   }
 
   // The variable `name` declared last (an inner one hides an outer one), or nullptr.
@@ -352,17 +422,17 @@ private:
   }
 
   // What one operand is: `.`, `.Labels`, `$`, `$labels`, `$x.Labels`, ...
-  Dot kind_of(const Token& t) {
+  Val kind_of(const Token& t) {
     std::string_view base = t.text, fields;
     if (t.kind == Tok::field) base = ".", fields = t.text.size() > 1 ? t.text.substr(1) : "";
     else if (t.kind == Tok::variable && t.text.find('.') != std::string_view::npos)
       base = t.text.substr(0, t.text.find('.')), fields = t.text.substr(base.size() + 1);
-    else if (t.kind != Tok::variable) return Dot::other;
-    Dot kind = Dot::other;
+    else if (t.kind != Tok::variable) return {};
+    Val kind;
     if (base == ".") kind = dot_;
     else if (const Variable* v = lookup(base)) kind = v->kind;
     if (fields.empty()) return kind;
-    return kind == Dot::alert && fields == "Labels" ? Dot::labels : Dot::other;
+    return kind == Dot::alert && fields == "Labels" ? Val{Dot::labels} : Val{};
   }
 
   void variable(const Token& t) {
@@ -387,10 +457,13 @@ private:
   }
 
   // The field chain `rest` (at `offset`) of a value of `kind`: the alert's .Labels.x and .Value,
-  // or a label map's .x.
-  void fields(Dot kind, std::string_view rest, std::size_t offset) {
+  // a label map's .x, a query's sample's .Labels.x.
+  void fields(Val kind, std::string_view rest, std::size_t offset) {
     std::string_view head = rest.substr(0, rest.find('.'));
-    if (kind == Dot::labels) add_label_ref(head, offset);
+    if (kind == Dot::sample && head == "Labels" && rest.size() > 7) {
+      rest.remove_prefix(7);
+      add_query_label(kind.query, rest.substr(0, rest.find('.')), offset + 7);
+    } else if (kind == Dot::labels) add_label_ref(head, offset);
     else if (kind == Dot::alert && head == "Value" && head.size() == rest.size())
       info_.value_refs.push_back(offset - 1);
     else if (kind == Dot::alert && head == "Labels" && rest.size() > 7) {
@@ -407,17 +480,30 @@ private:
   TemplateInfo info_;
   std::vector<Block> blocks_;
   /// Declared variables, innermost last; Prometheus declares these four before the template.
-  std::vector<Variable> variables_{{"$", Dot::alert},
-                                   {"$labels", Dot::labels},
-                                   {"$value", Dot::other},
-                                   {"$externalLabels", Dot::other},
-                                   {"$externalURL", Dot::other}};
-  Dot dot_ = Dot::alert;
+  std::vector<Variable> variables_{
+      {"$", {Dot::alert}}, {"$labels", {Dot::labels}}, {"$value", {}}, {"$externalLabels", {}}, {"$externalURL", {}}};
+  Val dot_{Dot::alert};
   std::vector<Token> tokens_; ///< the current action's, kept for the next
 };
 
 } // namespace
 
 TemplateInfo check_template(std::string_view text) { return Checker(text).run(); }
+
+std::string fill_verbs(std::string_view format, std::string_view with) {
+  std::string out;
+  for (std::size_t i = 0; i < format.size(); ++i) {
+    if (format[i] != '%') {
+      out += format[i];
+      continue;
+    }
+    std::size_t j = i + 1; // flags, width, precision, argument index, then the verb
+    while (j < format.size() && std::string_view("+-# 0123456789.[]*").find(format[j]) != std::string_view::npos) ++j;
+    if (j < format.size() && format[j] == '%') out += '%';
+    else out += with;
+    i = j;
+  }
+  return out;
+}
 
 } // namespace nsmon::gotemplate

@@ -18,6 +18,18 @@ struct TemplateError {
   std::string message;
 };
 
+/// A PromQL query the template runs with Prometheus's `query`, where its text is written in the
+/// template: `query "..."`, `"..." | query`, or `printf "..." args | query`.
+struct TemplateQuery {
+  std::string text;       ///< the query as written: with `formatted`, printf's format (fill_verbs)
+  bool formatted = false; ///< text is a printf format, whose verbs the arguments fill
+  std::size_t offset = 0; ///< of the string literal holding it, in the template text
+  std::size_t length = 0;
+  /// Labels read from its samples: `.Labels.x` in a {{range}} over it, `first | label "x"`,
+  /// `(query "..." | first).Labels.x`.
+  std::vector<LabelRef> label_refs;
+};
+
 /// What a label or annotation template uses, and what is wrong with it.
 struct TemplateInfo {
   std::vector<TemplateError> errors;
@@ -25,6 +37,7 @@ struct TemplateInfo {
   std::vector<std::size_t> value_refs; ///< offsets of $value / .Value
   bool has_actions = false;
   std::vector<LabelRef> external_label_refs; ///< `$externalLabels.x`
+  std::vector<TemplateQuery> queries;
 };
 
 /// Checks Go text/template syntax as Prometheus uses it for alert labels and annotations:
@@ -32,5 +45,8 @@ struct TemplateInfo {
 /// Prometheus's humanize*, printf, query, ...), declared variables ($labels, $value,
 /// $externalLabels, $externalURL and `:=`), parentheses and string literals.
 TemplateInfo check_template(std::string_view text);
+
+/// printf's `format` with each verb (%s, %v, %5.2f, ...) replaced by `with`, and %% by %.
+std::string fill_verbs(std::string_view format, std::string_view with);
 
 } // namespace nsmon::gotemplate

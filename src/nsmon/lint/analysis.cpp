@@ -1,10 +1,12 @@
 #include "nsmon/lint/analysis.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <iterator>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -96,6 +98,17 @@ public:
     cost(*root);
     // A rule with neither alert nor record was reported by the loader; nothing more to say.
     if (r_.name.value.empty()) return;
+    if (root->type == ValueType::string || root->type == ValueType::matrix) {
+      // promtool and the rule loader check only that the expression parses; the evaluator takes an
+      // instant vector or a scalar (made one series without labels) and fails on anything else.
+      emit_at("promql/syntax", r_.expr.span,
+              std::string("the expression is ") + (root->type == ValueType::string ? "a string" : "a range vector") +
+                  ": Prometheus loads the rule, but every evaluation fails with \"rule result is not a vector or "
+                  "scalar\", so the rule " +
+                  (r_.is_alert() ? "never fires" : "records nothing"),
+              root->type == ValueType::matrix ? "apply a function over the range, e.g. max_over_time(...)" : "");
+      return;
+    }
     if (r_.is_alert()) alert(shape);
     else recording_name();
   }
@@ -138,6 +151,7 @@ private:
     walk(root, [&](const Expr& n, std::span<const Expr* const>) {
       if (n.kind != NodeKind::vector_selector) return true;
       const auto& vs = n.as<VectorSelector>();
+      for (const auto& m : vs.matchers) dashboard_variable(m);
       const std::string& name = metric_name(vs);
       if (name != "ALERTS" && name != "ALERTS_FOR_STATE") return true;
       for (const auto& m : vs.matchers) {
@@ -172,6 +186,46 @@ private:
       }
       return true;
     });
+  }
+
+  // A Grafana variable ($pod, ${pod}, [[pod]]) in a rule's matcher, copied from a dashboard's
+  // query: Prometheus expands nothing in an expression, so the matcher compares with the text
+  // itself. In a regex, $ is the end of the text, which no character can follow.
+  void dashboard_variable(const Matcher& m) {
+    const std::string& v = m.value;
+    std::string var;
+    for (std::size_t i = 0; i < v.size() && var.empty(); ++i) {
+      auto word = [&](std::size_t from) {
+        std::size_t end = from;
+        while (end < v.size() && (std::isalnum(static_cast<unsigned char>(v[end])) || v[end] == '_')) ++end;
+        return end > from && !std::isdigit(static_cast<unsigned char>(v[from])) ? end : std::string::npos;
+      };
+      if (v[i] == '\\') { // \$ is a dollar sign, in a regex as in Grafana's own escaping
+        ++i;
+        continue;
+      }
+      if (v[i] == '$' && i + 1 < v.size() && v[i + 1] == '{') {
+        if (auto end = word(i + 2); end != std::string::npos && end < v.size() && (v[end] == '}' || v[end] == ':'))
+          var = v.substr(i, v.find('}', end) == std::string::npos ? end - i : v.find('}', end) + 1 - i);
+      } else if (v[i] == '$') {
+        if (auto end = word(i + 1); end != std::string::npos) var = v.substr(i, end - i);
+      } else if (v.compare(i, 2, "[[") == 0) {
+        if (auto end = word(i + 2); end != std::string::npos && v.compare(end, 2, "]]") == 0)
+          var = v.substr(i, end + 2 - i);
+      }
+    }
+    if (var.empty()) return;
+    const bool regex = m.op == MatchOp::regex || m.op == MatchOp::not_regex;
+    const bool never = regex && var[0] == '$';
+    std::string effect = never   ? "can never match: in a regex, $ is the end of the text"
+                         : regex ? "reads [[ as a character class, not a variable"
+                                 : "compares " + m.name + " with the text \"" + v + "\"";
+    emit("rules/grafana-variable", m.range,
+         promql::format_matcher(m) + ": " + var +
+             " is a Grafana dashboard variable, and Prometheus expands no variable in a rule's expression; the "
+             "matcher " +
+             effect + (never && m.op == MatchOp::not_regex ? ", so it removes nothing" : ""),
+         "write the value the rule is for, or drop the matcher");
   }
 
   // --- cost -----------------------------------------------------------------------------------
@@ -228,7 +282,8 @@ private:
 
   // --- alerts ----------------------------------------------------------------------------------
   void alert(const Shape& shape) {
-    if (!shape.filters && !always_fires(*pr_.parsed->expr())) unfiltered(unparen(pr_.parsed->expr()));
+    if (!constant_alert(*pr_.parsed->expr()) && !shape.filters && !always_fires(*pr_.parsed->expr()))
+      unfiltered(unparen(pr_.parsed->expr()));
     if (uses_absent_ && (!r_.for_ || r_.for_->ms == 0) && !r_.misspelt.count("for"))
       emit_at("alerts/absent-without-for", r_.name.span,
               "absent() without 'for': a restart or a single missed scrape fires the alert", "add for: 5m or more");
@@ -244,6 +299,30 @@ private:
                   ": one alert per value, and they never resolve together",
               "aggregate it away, e.g. max without (" + hc + ") (...)");
     templates(shape);
+  }
+
+  // An alert whose expression returns one series at every evaluation, whatever the data: a
+  // scalar, which the evaluator makes one series without labels, or vector() of a number. Only
+  // vector(1) is a design: the heartbeat that proves the pipeline works (Watchdog). Whether it
+  // was reported.
+  bool constant_alert(const Expr& root) {
+    const Expr* top = unparen(&root);
+    if (top->type == ValueType::scalar) {
+      emit_at("alerts/no-comparison", r_.expr.span,
+              "alert " + r_.name.value +
+                  " always fires: its expression is a scalar, which Prometheus turns into one series without labels "
+                  "at every evaluation, whatever its value",
+              "select the series whose state is bad, e.g. `x > 0.9`");
+      return true;
+    }
+    if (top->kind != NodeKind::call || top->as<Call>().name != "vector" || top->as<Call>().args.empty()) return false;
+    auto v = inf_.constant(top->as<Call>().args[0]);
+    if (!v || *v == 1) return false;
+    emit_at("alerts/no-comparison", r_.expr.span,
+            "alert " + r_.name.value + " always fires: " + print(*top) +
+                " returns one series at every evaluation, whatever its value",
+            "select the series whose state is bad; a heartbeat alert (Watchdog) is written vector(1)");
+    return true;
   }
 
   // An alert with nothing that filters fires for every series its expression returns. That is a
@@ -392,21 +471,32 @@ private:
                   "give both sides of 'or' the label, e.g. with label_replace or by (" + ref.name + ", ...)");
           continue;
         }
-        if (available.count(ref.name) || !inf_.absent(shape, ref.name)) continue;
+        if (available.count(ref.name)) continue;
+        if (!inf_.absent(shape, ref.name)) {
+          if (std::string near = near_label(ref.name, shape); !near.empty())
+            emit_at("labels/template-label-typo", at(ref.offset, ref.length),
+                    util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name,
+                                  ", a label nothing in the rule names, while ", near, ": if the series have no ",
+                                  ref.name, ", the ", what, " shows it empty"}),
+                    "did you mean $labels." + near.substr(0, near.find(' ')) + "?");
+          continue;
+        }
         if (auto d = shape.dropped.find(ref.name); d != shape.dropped.end())
           emit_at("labels/dropped-by-config", at(ref.offset, ref.length),
                   util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name, ", but the config drops ",
                                 ref.name, " from every series the expression reads: ", d->second}),
                   "use a label the series keep, or stop dropping " + ref.name);
-        else
+        else {
+          const std::string near = typo_of(ref.name, available);
           emit_at("labels/template-label-lost", at(ref.offset, ref.length),
                   util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name,
                                 ", but the expression's result has no ", ref.name, " label",
                                 removed_by(shape, ref.name).empty() ? "" : ": " + removed_by(shape, ref.name),
                                 " (it has: ", util::join(available, ", "), ")"}),
-                  joined_from(ref.name).empty()
-                      ? util::concat({"keep it in the aggregation, e.g. sum by (", ref.name, ", ...)"})
-                      : joined_from(ref.name));
+                  !near.empty()                     ? "did you mean $labels." + near + "?"
+                  : !joined_from(ref.name).empty() ? joined_from(ref.name)
+                                                   : util::concat({"keep it in the aggregation, e.g. sum by (", ref.name, ", ...)"}));
+        }
       }
       // $externalLabels.x: global.external_labels of the config (unknown without one).
       if (cfg_)
@@ -433,6 +523,134 @@ private:
     };
     for (const auto& kv : r_.labels) check(kv, true);
     for (const auto& kv : r_.annotations) check(kv, false);
+    // Last: running a query's inference replaces the storage `shape` lives in.
+    for (const auto& kv : r_.labels) template_queries(kv, true);
+    for (const auto& kv : r_.annotations) template_queries(kv, false);
+  }
+
+  // The queries a template runs with Prometheus's `query` (written in it: `query "..."`, or
+  // printf's format piped to query). One that does not parse makes the expansion fail wherever
+  // the template runs it; Prometheus then shows "<error expanding template: ...>" as the value. A
+  // label read from its samples that its result cannot carry is empty.
+  void template_queries(const rules::KeyValue& kv, bool is_label) {
+    const gotemplate::TemplateInfo& info = kv.tmpl();
+    if (!info.errors.empty()) return;
+    const std::string_view what = is_label ? "label" : "annotation";
+    auto at = [&](std::size_t off, std::size_t len) {
+      return core::Span{kv.value.span.file, 0, static_cast<int>(kv.value.file_offset(off)), static_cast<int>(len)};
+    };
+    for (const auto& q : info.queries) {
+      // A printf verb stands for any text: the query is wrong only if no argument could mend it.
+      std::optional<ParseResult> parsed;
+      for (std::string_view arg : {"x", "1", "1m"}) {
+        parsed.emplace(parse(q.formatted ? gotemplate::fill_verbs(q.text, arg) : q.text, opt_.parse));
+        if (parsed->ok() || !q.formatted) break;
+      }
+      if (!parsed->ok()) {
+        // Prometheus's "1:59: parse error: ..."; a filled verb moves the position: left out.
+        std::string error = parsed->error_string();
+        if (q.formatted && error.find(": parse error") != std::string::npos) error.erase(0, error.find("parse error"));
+        emit_at("rules/template", at(q.offset, q.length),
+                util::concat({what, " \"", kv.key.value, "\" runs the query \"", q.text, "\", which does not parse (",
+                              error, "): where the template runs it, the expansion fails and the ", what,
+                              " reads \"<error expanding template: ...>\""}),
+                "write the query as the expression of a rule would be written");
+        continue;
+      }
+      if (q.label_refs.empty() || (q.formatted && verb_names_labels(*parsed->expr()))) continue;
+      // Kept while the rule is checked: the inference indexes shapes by the nodes' addresses.
+      queries_.push_back(std::move(*parsed));
+      const Shape& s = inf_.run(*queries_.back().expr());
+      for (const auto& ref : q.label_refs)
+        if (inf_.absent(s, ref.name)) {
+          std::string why = removed_by(s, ref.name);
+          emit_at("labels/template-label-lost", at(ref.offset, ref.length),
+                  util::concat({what, " \"", kv.key.value, "\" reads label ", ref.name,
+                                " of the samples of the query \"", q.text, "\", whose result has no ", ref.name,
+                                why.empty() ? "" : ": " + why, "; it shows empty"}),
+                  "keep " + ref.name + " in the query, e.g. sum by (" + ref.name + ", ...)");
+        }
+    }
+  }
+
+  // Whether printf's verb (filled with x) may stand for a label name of the query: by (%s),
+  // on (%s), ... Its result's labels are then not known from the format.
+  static bool verb_names_labels(const Expr& root) {
+    bool named = false;
+    walk(root, [&](const Expr& n, std::span<const Expr* const>) {
+      if (n.kind == NodeKind::aggregate) {
+        const auto& g = n.as<AggregateExpr>().grouping;
+        named = named || std::find(g.begin(), g.end(), "x") != g.end();
+      }
+      if (n.kind == NodeKind::binary)
+        if (const VectorMatching* vm = n.as<BinaryExpr>().matching())
+          named = named || std::find(vm->labels.begin(), vm->labels.end(), "x") != vm->labels.end() ||
+                  std::find(vm->include.begin(), vm->include.end(), "x") != vm->include.end();
+      if (n.kind == NodeKind::call)
+        for (const Expr* a : n.as<Call>().args)
+          named =
+              named || (unparen(a)->kind == NodeKind::string_literal && unparen(a)->as<StringLiteral>().value == "x");
+      return !named;
+    });
+    return named;
+  }
+
+  // The label that `x` looks like a slip of: its singular (namespaces for namespace), its plural
+  // unless `singular_only`, or the word the series use for the same thing (interface where
+  // node_exporter says device).
+  static std::string typo_of(const std::string& x, const LabelSet& names, bool singular_only = false) {
+    static const std::pair<std::string_view, std::string_view> kSynonyms[] = {{"interface", "device"}};
+    std::vector<std::string> forms;
+    for (std::string_view end : {"s", "es"}) {
+      if (!singular_only) forms.push_back(x + std::string(end));
+      if (util::ends_with(x, end) && x.size() > end.size() + 1) forms.push_back(x.substr(0, x.size() - end.size()));
+    }
+    for (const auto& [a, b] : kSynonyms)
+      if (x == a) forms.emplace_back(b);
+    for (const auto& f : forms)
+      if (names.count(f)) return f;
+    return {};
+  }
+
+  // A label near-identical to `x` (typo_of) that the rule has, where nothing in the rule names x:
+  // not its expression, its result as far as known, nor its labels. "y is ...", with where y
+  // comes from; "" when there is none. The templates of the group's other rules count too, for a
+  // plural x of a y that more of them read (three messages saying namespaces, ten namespace).
+  std::string near_label(const std::string& x, const Shape& shape) const {
+    LabelSet named(shape.labels.begin(), shape.labels.end());
+    walk(*pr_.parsed->expr(), [&](const Expr& n, std::span<const Expr* const>) {
+      if (n.kind == NodeKind::vector_selector)
+        for (const auto& m : n.as<VectorSelector>().matchers) named.insert(m.name);
+      if (n.kind == NodeKind::aggregate)
+        for (const auto& g : n.as<AggregateExpr>().grouping) named.insert(g);
+      if (n.kind == NodeKind::binary)
+        if (const VectorMatching* vm = n.as<BinaryExpr>().matching()) {
+          named.insert(vm->labels.begin(), vm->labels.end());
+          named.insert(vm->include.begin(), vm->include.end());
+        }
+      if (n.kind == NodeKind::call && n.as<Call>().args.size() > 1 &&
+          unparen(n.as<Call>().args[1])->kind == NodeKind::string_literal)
+        named.insert(unparen(n.as<Call>().args[1])->as<StringLiteral>().value);
+      return true;
+    });
+    if (named.count(x)) return {};
+    if (std::string y = typo_of(x, named); !y.empty()) return y + " is in its expression";
+    std::map<std::string, int> readers; // label -> rules of the group whose templates read it
+    for (const auto& r : pr_.group->rules) {
+      LabelSet read;
+      for (const auto* list : {&r.labels, &r.annotations})
+        for (const auto& kv : *list)
+          for (const auto& ref : kv.tmpl().label_refs) read.insert(ref.name);
+      for (const auto& l : read) ++readers[l];
+    }
+    const int mine = readers[x];
+    LabelSet more; // read by more rules than x
+    for (const auto& [l, n] : readers)
+      if (n > mine) more.insert(l);
+    if (std::string y = typo_of(x, more, true); !y.empty())
+      return y + " is what more of its group's templates read (" + std::to_string(readers[y]) + " rules, " +
+             std::to_string(mine) + " " + x + ")";
+    return {};
   }
 
   std::string external_names() const {
@@ -460,6 +678,7 @@ private:
   std::vector<core::Diagnostic>& out_;
   ForeignMetrics& foreign_;
   const CostModel& model_;
+  std::vector<ParseResult> queries_; ///< of the templates, parsed: template_queries()
   RuleCost& cost_;
 };
 

@@ -630,6 +630,12 @@ private:
   bool bounded(const BinaryExpr& b, const Expr* side, const Expr* other, double v) {
     const Shape& s = inf_.at(side);
     if (!s.bounded()) return false;
+    // vector(0) == 1 compares two numbers as written: its outcome is what its author wrote, a
+    // rule that never fires on purpose (a test of the alerting pipeline).
+    if (const Expr* u = unparen(side);
+        inf_.constant(u) || (u->kind == NodeKind::call && u->as<Call>().name == "vector" &&
+                             !u->as<Call>().args.empty() && inf_.constant(u->as<Call>().args[0])))
+      return false;
     const BinaryOp op = side == b.lhs ? b.op : flip(b.op);
     const Verdict verdict = compare(s, op, v);
     // count(x) > 0 and absent(x) == 1 are idioms: the comparison states the intent.
@@ -711,8 +717,12 @@ private:
     const Shape& in = inf_.at(a.expr);
     if (!in.nan.empty() && !in.nan_aggregated && spreads_nan(a.op) && !one_series_per_group(a, in))
       emit("promql/nan-in-aggregation", a.range,
-           std::string(to_string(a.op)) + "() over values that can be NaN (" + in.nan +
-               "): one such series makes the whole result NaN, and a comparison of NaN is false while it lasts",
+           in.nan_inf ? std::string(to_string(a.op)) + "() over values that can be NaN or infinite (" + in.nan +
+                            "): one such series makes the whole result NaN or infinite whatever the others hold; "
+                            "NaN fails every comparison, +Inf passes every >"
+                      : std::string(to_string(a.op)) + "() over values that can be NaN (" + in.nan +
+                            "): one such series makes the whole result NaN, and a comparison of NaN is false "
+                            "while it lasts",
            "aggregate before dividing: sum(rate(a[5m])) / sum(rate(b[5m])), or keep the NaN out: (b > 0)");
     std::vector<std::string> known(in.labels.begin(), in.labels.end());
     for (const auto& g : a.grouping)

@@ -295,6 +295,7 @@ void Inference::call(const Call& c, Shape& s) const {
       const Shape& v = at(c.args[0]);
       s.lo = v.lo, s.hi = v.hi, s.lo_open = v.lo_open, s.hi_open = v.hi_open, s.range_of = v.range_of;
       s.nan = v.nan;
+      s.nan_inf = v.nan_inf;
     }
     if (n == "time") s.set_range(0, s.hi);
     return;
@@ -324,6 +325,7 @@ void Inference::call(const Call& c, Shape& s) const {
   s.nan = arg0->nan;
   s.nan_at = arg0->nan_at;
   s.nan_aggregated = arg0->nan_aggregated;
+  s.nan_inf = arg0->nan_inf;
   if (n == "label_replace" || n == "label_join") {
     const Expr* dst = c.args.size() > 1 ? unparen(c.args[1]) : nullptr;
     if (dst && dst->kind == NodeKind::string_literal) s.set_label(dst->as<StringLiteral>().value);
@@ -337,6 +339,7 @@ void Inference::call(const Call& c, Shape& s) const {
       s.nan = c.name + "() of buckets with no observations in the window is NaN";
       s.nan_at = c.range;
       s.nan_aggregated = false;
+      s.nan_inf = false;
     }
   } else if (n == "info") {
     s.labels_known = s.targets_open = false; // adds the info metric's labels
@@ -400,6 +403,7 @@ void Inference::either(const Shape& l, const Shape& r, Shape& s) const {
   s.nan = l.nan.empty() ? r.nan : l.nan;
   s.nan_at = l.nan.empty() ? r.nan_at : l.nan_at;
   s.nan_aggregated = l.nan_aggregated || r.nan_aggregated;
+  s.nan_inf = l.nan.empty() ? r.nan_inf : l.nan_inf;
   if (!l.empty.empty() && !r.empty.empty()) s.empty = l.empty;
 }
 
@@ -537,6 +541,7 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
       s.nan = l.nan.empty() ? r.nan : l.nan;
       s.nan_at = l.nan.empty() ? r.nan_at : l.nan_at;
       s.nan_aggregated = l.nan_aggregated || r.nan_aggregated;
+      s.nan_inf = l.nan.empty() ? r.nan_inf : l.nan_inf;
     }
   } else {
     s.labels_known = true; // scalar op scalar
@@ -544,18 +549,22 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
   if (arithmetic && (!lv || !rv)) {
     arithmetic_range(b.op, l, r, s);
     s.count_like = false;
-    if (s.nan.empty()) s.nan = l.nan.empty() ? r.nan : l.nan;
+    if (s.nan.empty()) s.nan = l.nan.empty() ? r.nan : l.nan, s.nan_inf = l.nan.empty() ? r.nan_inf : l.nan_inf;
   }
-  // 0/0: a denominator known to reach 0 (a rate, a sum of rates: no traffic) over a numerator
-  // that may be 0 too. Values nothing is known of are not suspected.
-  if (arithmetic && b.op == BinaryOp::div && s.nan.empty() && l.may_be(0) && r.bounded() && r.may_be(0) && (lv || rv)) {
-    s.nan = "0/0 is NaN, and both sides of this division can be 0";
-    s.nan_at = b.range;
-    s.nan_aggregated = false;
+  // A divisor that can be 0 (value_range.cpp): NaN or an infinity, which an aggregation spreads.
+  if (arithmetic && (b.op == BinaryOp::div || b.op == BinaryOp::mod) && s.nan.empty() && (lv || rv)) {
+    bool inf = false;
+    if (std::string why = zero_divisor(b, l, r, inf); !why.empty()) {
+      s.nan = std::move(why);
+      s.nan_at = b.range;
+      s.nan_aggregated = false;
+      s.nan_inf = inf;
+    }
   }
   if (comparison) {
     s.filters = true;
     s.nan.clear(); // a comparison with NaN is false: the series goes
+    s.nan_inf = false;
     // x > 3 narrows the values that pass.
     const Expr* number = lv && !rv ? b.rhs : (!lv && rv ? b.lhs : nullptr);
     if (auto c = constant(number)) {
@@ -578,6 +587,7 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
   if (b.return_bool) {
     s.set_range(0, 1, "a comparison with bool is 0 or 1");
     s.nan.clear();
+    s.nan_inf = false;
     s.count_like = false;
   }
   if (arithmetic || b.return_bool) {
@@ -704,6 +714,7 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
     s.nan = in.nan;
     s.nan_at = in.nan_at;
     s.nan_aggregated = in.nan_aggregated || spreads_nan(a.op);
+    s.nan_inf = in.nan_inf;
   }
 }
 

@@ -96,6 +96,7 @@ struct Shape {
   std::string nan;
   promql::PosRange nan_at;     ///< where the NaN comes from
   bool nan_aggregated = false; ///< an aggregation already spread that NaN (reported there)
+  bool nan_inf = false;        ///< a division by 0 can make them +Inf or -Inf too
   /// The expression can never return a series: why ("" when it may).
   std::string empty;
 
@@ -207,6 +208,7 @@ private:
   void passing(const promql::Expr* e, promql::BinaryOp op, double v, Shape& s) const;
   void aggregate(const promql::AggregateExpr& a, Shape& s) const;
   std::string part_of_whole(const promql::Expr* part, const promql::Expr* whole) const;
+  std::string zero_divisor(const promql::BinaryExpr& b, const Shape& l, const Shape& r, bool& inf) const;
 
   const catalog::Catalog& cat_;
   const TargetLabels* targets_;

@@ -58,7 +58,7 @@ void either(Shape& s, const Shape& other, const Inference& inf) {
     ++it;
   }
   if (s.empty.empty() || other.empty.empty()) s.empty.clear();
-  if (s.nan.empty()) s.nan = other.nan, s.nan_at = other.nan_at;
+  if (s.nan.empty()) s.nan = other.nan, s.nan_at = other.nan_at, s.nan_inf = other.nan_inf;
   s.closed_by = s.labels_known ? mine.closed_by : "";
   s.aggregated = mine.aggregated && other.aggregated;
 }
@@ -95,7 +95,8 @@ std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<Recordi
       rm.shape.filters = false;
       // Its NaN, as a reader of the series sees it.
       if (!rm.shape.nan.empty() && rm.shape.nan.rfind(rm.name, 0) != 0)
-        rm.shape.nan = rm.name + " can be NaN: in its rule, " + rm.shape.nan;
+        rm.shape.nan =
+            rm.name + (rm.shape.nan_inf ? " can be NaN or infinite" : " can be NaN") + ": in its rule, " + rm.shape.nan;
       // Its range, likewise; the rules of one name together take the values of each.
       if (!rm.shape.range_of.empty() && rm.shape.range_of.text.rfind(rm.name, 0) != 0)
         rm.shape.range_of.text = rm.name + ": in its rule, " + rm.shape.range_of.text;

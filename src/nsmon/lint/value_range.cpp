@@ -157,6 +157,22 @@ bool per_series(std::string_view n) {
 bool same_matcher(const labels::Matcher& a, const labels::Matcher& b) {
   return a.name == b.name && a.op == b.op && a.value == b.value;
 }
+
+// Whether counter `part` counts the failures among what counter `whole` counts, as Prometheus's
+// naming says: x_failed_total, x_failures_total or x_errors_total of x_total (or of xs_total:
+// operation_failures of operations).
+bool failures_of(std::string_view part, std::string_view whole) {
+  constexpr std::string_view total = "_total";
+  if (!util::ends_with(whole, total)) return false;
+  const std::string_view of = whole.substr(0, whole.size() - total.size());
+  for (std::string_view w : {"_failed_total", "_failures_total", "_errors_total"})
+    if (util::ends_with(part, w)) {
+      const std::string_view x = part.substr(0, part.size() - w.size());
+      if (!x.empty() && (x == of || (of.size() == x.size() + 1 && util::starts_with(of, x) && of.back() == 's')))
+        return true;
+    }
+  return false;
+}
 } // namespace
 
 // `part` reads some of the series `whole` reads (its selector is the whole's with more matchers),
@@ -209,18 +225,45 @@ std::string Inference::part_of_whole(const Expr* part, const Expr* whole) const 
       const auto& y = b->as<VectorSelector>();
       const auto& mx = x.modifiers;
       const auto& my = y.modifiers;
-      const std::string& name = metric_name(x);
-      if (name.empty() || name != metric_name(y) || mx.offset_ns != my.offset_ns || mx.offset_expr || my.offset_expr ||
-          mx.at != my.at || mx.at_ms != my.at_ms || x.anchored != y.anchored || x.smoothed != y.smoothed)
+      const std::string &name = metric_name(x), &whole = metric_name(y);
+      const bool family = name != whole && failures_of(name, whole);
+      if (name.empty() || (name != whole && !family) || mx.offset_ns != my.offset_ns || mx.offset_expr ||
+          my.offset_expr || mx.at != my.at || mx.at_ms != my.at_ms || x.anchored != y.anchored ||
+          x.smoothed != y.smoothed)
         return {};
       for (const auto& m : y.matchers)
         if (std::none_of(x.matchers.begin(), x.matchers.end(), [&](const auto& n) { return same_matcher(m, n); }))
           return {};
+      if (family)
+        return "a ratio of " + name + " to " + whole + " (by their names, the failures among all) is between 0 and 1";
       return "a ratio of some of the series of " + name + " to all of them is between 0 and 1";
     }
     default: return {};
     }
   }
+}
+
+// Why the division or remainder `b` can give NaN or an infinity, or "": its divisor can be 0 (a
+// number, or values known to reach 0: a rate, a clamp or a comparison that lets 0 through). x / 0
+// is +Inf or -Inf (`inf`), 0 / 0 and x % 0 are NaN. Values nothing is known of are not suspected:
+// a gauge that is never 0 in practice (a filesystem's size) would be reported as readily.
+std::string Inference::zero_divisor(const BinaryExpr& b, const Shape& l, const Shape& r, bool& inf) const {
+  const bool div = b.op == BinaryOp::div;
+  const std::string what = div ? "x / 0 is +Inf or -Inf, 0 / 0 NaN" : "x % 0 is NaN";
+  inf = div;
+  if (point(r) == 0.0) return "a division by 0: " + what;
+  if (!r.bounded() || !r.may_be(0)) return {};
+  if (const Expr* d = unparen(b.rhs); d->kind == NodeKind::binary) {
+    const auto& c = d->as<BinaryExpr>();
+    if (c.op == BinaryOp::neq && !c.return_bool && (constant(c.lhs) == 0.0 || constant(c.rhs) == 0.0)) return {};
+  }
+  if (div && l.may_be(0)) {
+    inf = false; // as it was worded before: a rate over a rate, where 0 / 0 is the case that happens
+    return "0/0 is NaN, and both sides of this division can be 0";
+  }
+  std::string divisor = print(*b.rhs);
+  if (divisor.size() > 60) divisor = "the divisor";
+  return divisor + " can be 0 (" + (r.range_of.empty() ? "its values reach 0" : r.range_of) + "), and " + what;
 }
 
 std::string ratio_by_name(std::string_view name) {

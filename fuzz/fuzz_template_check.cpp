@@ -1,0 +1,28 @@
+// libFuzzer target: the input as an alert label or annotation template through the checker that
+// the rule loader runs (gotemplate::check_template): errors, label references, and the queries a
+// template writes out with what it reads from their samples. Every offset lies inside the input,
+// and filling a query's printf verbs never crashes.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "nsmon/gotemplate/check.hpp"
+
+using namespace nsmon::gotemplate;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::string text(reinterpret_cast<const char*>(data), size);
+  TemplateInfo info = check_template(text);
+  auto inside = [&](std::size_t offset, std::size_t length) {
+    if (offset > size || length > size - offset) __builtin_trap();
+  };
+  for (const auto& e : info.errors) inside(e.offset, 0);
+  for (const auto& r : info.label_refs) inside(r.offset, r.length);
+  for (const auto& q : info.queries) {
+    inside(q.offset, q.length);
+    for (const auto& r : q.label_refs) inside(r.offset, r.length);
+    if (q.formatted) (void)fill_verbs(q.text, "x");
+  }
+  (void)fill_verbs(text, "1m");
+  return 0;
+}
