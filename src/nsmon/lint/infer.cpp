@@ -119,6 +119,16 @@ bool matches_everything(const std::string& re) {
   }
 }
 
+// Labels that name where a series comes from, which the labels a rule matches on usually decide
+// (job by instance: up{job=~"thanos-.*"} + on (instance) has one series per instance; node by pod;
+// cluster and namespace with one cluster): several values of one do not make several series in
+// a match group.
+bool names_origin(std::string_view label) {
+  static constexpr std::string_view kWhere[] = {"cluster",   "endpoint", "env",    "environment", "job",
+                                                "namespace", "node",     "region", "service",     "zone"};
+  return std::find(std::begin(kWhere), std::end(kWhere), label) != std::end(kWhere);
+}
+
 // Whether a regex matcher accepts several values that its author means (5.., a|b, sd[a-z],
 // node.*), not one value written loosely (10.0.0.1:9100, a dot for a dot) or any value (.+).
 bool several_values(std::string_view re) {
@@ -185,7 +195,7 @@ void Inference::leaf(const VectorSelector& vs, Shape& s) const {
         continue;
       }
       if (m.op == MatchOp::equal) s.values[m.name] = {m.value}, s.several.erase(m.name);
-      if (m.op == MatchOp::regex && several_values(m.value))
+      if (m.op == MatchOp::regex && several_values(m.value) && !names_origin(m.name))
         s.several[m.name] = "the matcher " + promql::format_matcher(m) + " accepts several values";
       if (!promql::matches_empty(m)) {
         s.labels.insert(m.name);
@@ -602,13 +612,10 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
 namespace {
 // Whether a label of an aggregation's by list is known to tell its groups apart within any match
 // group that leaves it out: not a label with one value there (pinned by a matcher), nor one that
-// names where a series comes from, which the labels a rule matches on usually decide (job by
-// instance, node by pod, cluster and namespace with one cluster).
+// names where a series comes from (names_origin).
 bool splits(const std::string& label, const Shape& in) {
   if (auto it = in.values.find(label); it != in.values.end() && it->second.size() == 1) return false;
-  static constexpr std::string_view kWhere[] = {"cluster",   "endpoint", "env",    "environment", "job",
-                                                "namespace", "node",     "region", "service",     "zone"};
-  return std::find(std::begin(kWhere), std::end(kWhere), label) == std::end(kWhere);
+  return !names_origin(label);
 }
 } // namespace
 
