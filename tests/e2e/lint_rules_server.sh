@@ -130,11 +130,17 @@ expect_out "SERVER"
 # a quarter (the exporter's fresh 2s scrapes add a few).
 printf 'global: {scrape_interval: 15s}\nscrape_configs:\n  - job_name: neurosymbolic-app\n    static_configs: [{targets: [localhost:8000]}]\n' >"$TMP/p15.yml"
 run lint-rules --prometheus "$PROM_URL" --cost --config "$TMP/p15.yml" "$SRC/rules/slo_rules.yml" --format json
-python3 - "$TMP/out" <<'PY' || fail "$out"
+python3 - "$TMP/out" "$SRC/rules/slo_rules.yml" <<'PY' || fail "$out"
 import json, sys
 costs = {c["line"]: c for c in json.load(open(sys.argv[1]))["costs"]}
-for line, samples in ((97, 480), (100, 960), (103, 1920)):
-    c = costs[line]
+# The line of each window's error ratio (1 - good / all), wherever slo generate put it: its rule
+# starts on the line before the expression.
+lines = open(sys.argv[2]).read().split("\n")
+def ratio_line(window):
+    want = "1 - sum(rate(inference_time_seconds_bucket{le=~\"1|1\\\\.0\"}[%s]))" % window
+    return next(i for i, l in enumerate(lines) if want in l)
+for window, samples in (("30m", 480), ("1h", 960), ("2h", 1920)):
+    c = costs[ratio_line(window)]
     assert c["estimate"]["samples"] == samples, c
     assert 1 <= c["server_samples"] / samples < 1.25, c
 PY

@@ -238,7 +238,7 @@ TEST_CASE("every sample name the model reads is a series of a catalog metric", "
   }
 }
 
-TEST_CASE("a stalled run: the ETA passed is said, not 0; images stopped is said", "[watch][stats]") {
+TEST_CASE("a stalled run: the ETA passed is said, not 0, and images stopped is said", "[watch][stats]") {
   Model m;
   std::string base = "training_epochs_planned{model=\"m\"} 4\n";
   auto epochs = [&](int n) {
