@@ -3,8 +3,9 @@
 # (issue 58): a YAML syntax error, an unknown field, a missing file. SARIF: the findings that made
 # the input invalid as results at level error with their file and line, and the run marked as
 # stopped (an invocation with executionSuccessful false, the exit code and the error as a
-# notification), checked against SARIF 2.1.0's schema rules (tests/e2e/sarif_check.py); JUnit: a
-# testcase with an <error> (the XML parsed). The exit code is the one of --format text.
+# notification, at the file when it is one that cannot be read), checked against SARIF 2.1.0's
+# schema rules (tests/e2e/sarif_check.py); JUnit: a testcase with an <error> (the XML parsed).
+# The exit code is the one of --format text.
 source "$(dirname "$0")/lib.sh"
 cd "$TMP"
 
@@ -29,6 +30,11 @@ inv, = run["invocations"]
 assert inv["executionSuccessful"] is False and inv["exitCode"] == code, inv
 note, = inv["toolExecutionNotifications"]
 assert note["level"] == "error" and note["message"]["text"] == why, note
+if why.startswith("cannot read "):  # the file it could not read is where the notification points
+    uri = why[len("cannot read "):].split(":")[0]
+    assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == uri, note
+else:
+    assert "locations" not in note, note
 got = []
 for r in run["results"]:
     loc = r["locations"][0]["physicalLocation"]

@@ -3,6 +3,7 @@
 
 #include "nsmon/core/checks.hpp"
 #include "nsmon/core/diagnostic.hpp"
+#include "nsmon/report/junit.hpp"
 #include "nsmon/report/render.hpp"
 
 using namespace nsmon;
@@ -295,4 +296,29 @@ TEST_CASE("sarif: a check outside lint's list that a result cites is declared", 
   CHECK(rules.back()["id"] == "ruletest/failed");
   CHECK(rules.back()["defaultConfiguration"]["level"] == "error");
   CHECK(log["runs"][0]["results"][0]["ruleIndex"] == rules.size() - 1);
+}
+
+TEST_CASE("sarif: a run that stopped says so in its invocation, a finished one has none", "[report][render]") {
+  core::SourceSet sources;
+  sources.add("t.yml", "tests: [\n");
+  report::Report r;
+  r.findings = {core::make_diagnostic("yaml/syntax", {"t.yml", 2, 1, 1}, "YAML: end of sequence flow not found")};
+  CHECK(!json::parse(report::render_sarif(r, sources))["runs"][0].contains("invocations"));
+  r.stopped = "the test input t.yml is invalid";
+  r.stopped_exit_code = 2;
+  json log = json::parse(report::render_sarif(r, sources));
+  check_sarif(log);
+  CHECK(log["runs"][0]["results"].size() == 1);
+  CHECK(log["runs"][0]["invocations"] == json::parse(R"([{"executionSuccessful": false, "exitCode": 2,
+    "toolExecutionNotifications": [{"level": "error", "message": {"text": "the test input t.yml is invalid"}}]}])"));
+}
+
+TEST_CASE("junit: an input that could not run is an error; what XML cannot hold is U+FFFD", "[report][render]") {
+  report::JUnitCase input{"load the tests", 0, false, {}, "the test input t.yml is invalid\nt.yml:1:1: \x01 \xff <&>"};
+  const std::string xml = report::render_junit({{"t.yml", {input}}});
+  CHECK(xml.find(R"(<testsuite name="t.yml" tests="1" failures="0" errors="1" skipped="0")") != std::string::npos);
+  CHECK(xml.find("<error message=\"the test input t.yml is invalid\">the test input t.yml is invalid\nt.yml:1:1: "
+                 "\xEF\xBF\xBD \xEF\xBF\xBD &lt;&amp;&gt;</error>") != std::string::npos);
+  // A suite without errors is written as before: no errors attribute.
+  CHECK(report::render_junit({{"t.yml", {{"ok", 0, false, {}, ""}}}}).find("errors=") == std::string::npos);
 }

@@ -10,6 +10,7 @@
 #include "nsmon/core/exit_codes.hpp"
 #include "nsmon/core/terminal.hpp"
 #include "nsmon/lint/lint.hpp"
+#include "nsmon/util/files.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::cli {
@@ -79,13 +80,14 @@ void check_loaded(std::vector<core::Diagnostic> diags, const core::SourceSet& so
 }
 
 void report_stopped(const std::string& why, int exit_code, const std::vector<core::Diagnostic>& findings,
-                    const core::SourceSet& sources, const ReportOptions& o) {
+                    const core::SourceSet& sources, const ReportOptions& o, const std::string& unreadable) {
   if (o.format != "sarif") return;
   report::Report report;
   report.findings = findings;
   core::sort_diagnostics(report.findings);
   report.stopped = why;
   report.stopped_exit_code = exit_code;
+  report.stopped_file = unreadable;
   std::cout << report::render_sarif(report, sources);
   std::cout.flush();
 }
@@ -93,8 +95,9 @@ void report_stopped(const std::string& why, int exit_code, const std::vector<cor
 void report_stopped(const Error& e, int exit_code, const ReportOptions& o) {
   static const core::SourceSet none;
   const auto* invalid = dynamic_cast<const InvalidInput*>(&e);
+  const auto* unreadable = dynamic_cast<const util::UnreadableFile*>(&e);
   report_stopped(e.what(), exit_code, invalid ? invalid->findings : std::vector<core::Diagnostic>{},
-                 invalid && invalid->sources ? *invalid->sources : none, o);
+                 invalid && invalid->sources ? *invalid->sources : none, o, unreadable ? unreadable->path : "");
 }
 
 } // namespace nsmon::cli

@@ -43,8 +43,9 @@ ReportOptions report_options(const CLI::App& cmd, const config::Settings& settin
 /// already on stderr, and the findings that stopped it): in --format sarif, a SARIF document with
 /// the reason in its invocation and the findings as results, on stdout; in the others nothing.
 void report_stopped(const std::string& why, int exit_code, const std::vector<core::Diagnostic>& findings,
-                    const core::SourceSet& sources, const ReportOptions& o);
-/// The same for an error caught by cli::main (an InvalidInput brings its findings).
+                    const core::SourceSet& sources, const ReportOptions& o, const std::string& unreadable = {});
+/// The same for an error caught by cli::main (an InvalidInput brings its findings, an unreadable
+/// file its path).
 void report_stopped(const Error& e, int exit_code, const ReportOptions& o);
 
 /// Renders the report on stdout in `o.format` (text with quiet_text: the findings on stderr, no

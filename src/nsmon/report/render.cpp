@@ -229,12 +229,16 @@ std::string render_sarif(const Report& report, const core::SourceSet& sources) {
       {"tool", {{"driver", std::move(driver)}}}, {"columnKind", "unicodeCodePoints"}, {"results", std::move(results)}};
   // A run that stopped: SARIF's way to say the results are not all there is (its appendix on
   // incomplete result sets): an unsuccessful invocation with the reason as an error notification.
-  if (!report.stopped.empty())
-    run["invocations"] =
-        json::array({{{"executionSuccessful", false},
-                      {"exitCode", report.stopped_exit_code},
-                      {"toolExecutionNotifications",
-                       json::array({{{"level", "error"}, {"message", {{"text", report.stopped}}}}})}}});
+  // An unreadable file is where it points.
+  if (!report.stopped.empty()) {
+    json note = {{"level", "error"}, {"message", {{"text", report.stopped}}}};
+    if (!report.stopped_file.empty())
+      note["locations"] =
+          json::array({{{"physicalLocation", {{"artifactLocation", {{"uri", to_uri(report.stopped_file)}}}}}}});
+    run["invocations"] = json::array({{{"executionSuccessful", false},
+                                       {"exitCode", report.stopped_exit_code},
+                                       {"toolExecutionNotifications", json::array({std::move(note)})}}});
+  }
   json doc = {
       {"$schema", "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemata/sarif-schema-2.1.0.json"},
       {"version", "2.1.0"},

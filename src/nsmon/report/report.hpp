@@ -62,6 +62,7 @@ struct Report {
   /// stopped it being the results, so that a runner asked for SARIF still gets a document.
   std::string stopped;
   int stopped_exit_code = 0;
+  std::string stopped_file; ///< the file it could not read, if that stopped it
 };
 
 /// "1 file", "2 files".

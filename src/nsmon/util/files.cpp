@@ -34,11 +34,11 @@ std::string os_error(const std::string& what, const std::string& path) {
 std::string read_file(const std::string& path, std::size_t spare) {
   if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw Error(os_error("cannot read", path));
+  if (fd < 0) throw UnreadableFile(os_error("cannot read", path), path);
   struct stat st {};
   if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
     ::close(fd);
-    throw Error("cannot read " + path + ": is a directory");
+    throw UnreadableFile("cannot read " + path + ": is a directory", path);
   }
   // Straight into the string: a regular file in one read of its size, into one allocation of its
   // size and `spare` (it may have changed since: read to the end all the same).
@@ -54,7 +54,7 @@ std::string read_file(const std::string& path, std::size_t spare) {
     if (n < 0) {
       std::string msg = os_error("cannot read", path);
       ::close(fd);
-      throw Error(msg);
+      throw UnreadableFile(msg, path);
     }
     if (n == 0) break;
     used += static_cast<std::size_t>(n);

@@ -6,9 +6,17 @@
 #include <utility>
 #include <vector>
 
+#include "nsmon/core/error.hpp"
+
 namespace nsmon::util {
 
-/// Reads a whole file ("-" is stdin); throws nsmon::Error with the path and the OS reason.
+/// A file that cannot be read, with its path (what a report points at: SARIF's notification).
+struct UnreadableFile : Error {
+  UnreadableFile(const std::string& message, std::string file) : Error(message), path(std::move(file)) {}
+  std::string path;
+};
+
+/// Reads a whole file ("-" is stdin); throws UnreadableFile with the path and the OS reason.
 std::string read_file(const std::string& path, std::size_t spare = 0);
 
 /// The paths `pattern` matches (glob(3): *, ?, [...] in any path element), sorted as Go's
