@@ -313,7 +313,7 @@ TEST_CASE("sarif: a run that stopped says so in its invocation, a finished one h
     "toolExecutionNotifications": [{"level": "error", "message": {"text": "the test input t.yml is invalid"}}]}])"));
 }
 
-TEST_CASE("junit: an input that could not run is an error; what XML cannot hold is U+FFFD", "[report][render]") {
+TEST_CASE("junit: an input that could not run is an error, and what XML cannot hold is U+FFFD", "[report][render]") {
   report::JUnitCase input{"load the tests", 0, false, {}, "the test input t.yml is invalid\nt.yml:1:1: \x01 \xff <&>"};
   const std::string xml = report::render_junit({{"t.yml", {input}}});
   CHECK(xml.find(R"(<testsuite name="t.yml" tests="1" failures="0" errors="1" skipped="0")") != std::string::npos);

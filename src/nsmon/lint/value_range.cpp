@@ -225,9 +225,9 @@ std::string Inference::part_of_whole(const Expr* part, const Expr* whole) const 
       const auto& y = b->as<VectorSelector>();
       const auto& mx = x.modifiers;
       const auto& my = y.modifiers;
-      const std::string &name = metric_name(x), &whole = metric_name(y);
-      const bool family = name != whole && failures_of(name, whole);
-      if (name.empty() || (name != whole && !family) || mx.offset_ns != my.offset_ns || mx.offset_expr ||
+      const std::string &name = metric_name(x), &whole_name = metric_name(y);
+      const bool family = name != whole_name && failures_of(name, whole_name);
+      if (name.empty() || (name != whole_name && !family) || mx.offset_ns != my.offset_ns || mx.offset_expr ||
           my.offset_expr || mx.at != my.at || mx.at_ms != my.at_ms || x.anchored != y.anchored ||
           x.smoothed != y.smoothed)
         return {};
@@ -235,7 +235,8 @@ std::string Inference::part_of_whole(const Expr* part, const Expr* whole) const 
         if (std::none_of(x.matchers.begin(), x.matchers.end(), [&](const auto& n) { return same_matcher(m, n); }))
           return {};
       if (family)
-        return "a ratio of " + name + " to " + whole + " (by their names, the failures among all) is between 0 and 1";
+        return "a ratio of " + name + " to " + whole_name +
+               " (by their names, the failures among all) is between 0 and 1";
       return "a ratio of some of the series of " + name + " to all of them is between 0 and 1";
     }
     default: return {};
