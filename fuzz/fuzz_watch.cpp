@@ -3,8 +3,8 @@
 // model twice (the second time as a later scrape, with every value changed), a Prometheus query
 // answer, the command's output lines, and a scrape kept by watch --rules (twice, a failed scrape
 // between, an assertion checked, the rule events and both --record formats rendered); every
-// renderer runs on the results, the summary with the series found missing. Besides crashes and sanitizer reports it checks that rendered lines fit the
-// width they were given and that sanitized output holds no control bytes.
+// renderer runs on the results, the summary with the series found missing. Besides crashes and sanitizer reports it
+// checks that rendered lines fit the width they were given and that sanitized output holds no control bytes.
 //
 //   cmake --preset fuzz && cmake --build build/fuzz --target fuzz_watch
 //   mkdir -p /tmp/watch-corpus && build/fuzz/fuzz/fuzz_watch /tmp/watch-corpus tests/golden/metrics/*/

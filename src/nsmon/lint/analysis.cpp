@@ -493,9 +493,10 @@ private:
                                 ", but the expression's result has no ", ref.name, " label",
                                 removed_by(shape, ref.name).empty() ? "" : ": " + removed_by(shape, ref.name),
                                 " (it has: ", util::join(available, ", "), ")"}),
-                  !near.empty()                     ? "did you mean $labels." + near + "?"
-                  : !joined_from(ref.name).empty() ? joined_from(ref.name)
-                                                   : util::concat({"keep it in the aggregation, e.g. sum by (", ref.name, ", ...)"}));
+                  !near.empty() ? "did you mean $labels." + near + "?"
+                  : !joined_from(ref.name).empty()
+                      ? joined_from(ref.name)
+                      : util::concat({"keep it in the aggregation, e.g. sum by (", ref.name, ", ...)"}));
         }
       }
       // $externalLabels.x: global.external_labels of the config (unknown without one).
