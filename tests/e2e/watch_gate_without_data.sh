@@ -13,20 +13,6 @@ cleanup() {
 trap cleanup EXIT
 /usr/bin/python3 -c 'import prometheus_client' 2>/dev/null || { echo "python3-prometheus-client not installed: skipped"; exit 77; }
 
-# The user's training script: serves training_loss (a gauge, or as a counter with --counter) on
-# PORT for two seconds, then exits 0.
-cat >"$TMP/train.py" <<'PY'
-import sys, time
-from prometheus_client import Counter, Gauge, start_http_server
-port, kind = int(sys.argv[1]), sys.argv[2]
-if kind == "counter":
-    Counter("training_loss", "loss, exported with the wrong type").inc(0.5)
-else:
-    Gauge("training_loss", "loss").set(0.5)
-start_http_server(port, addr="127.0.0.1")
-print("serving on", port, flush=True)
-time.sleep(2)
-PY
 cat >"$TMP/rules.yml" <<'YML'
 groups:
   - name: training
@@ -38,7 +24,7 @@ groups:
 YML
 gate() { # gate LOOK_PORT SERVE_PORT KIND [FORMAT]
   run watch --format "${4:-plain}" --interval 0.2 --metrics-url "http://127.0.0.1:$1/metrics" --rules "$TMP/rules.yml" \
-    --fail-on-alert critical --assert 'max(training_loss) < 50' -- /usr/bin/python3 "$TMP/train.py" "$2" "$3"
+    --fail-on-alert critical --assert 'max(training_loss) < 50' -- /usr/bin/python3 "$SRC/tests/support/user_train.py" "$2" "$3"
 }
 
 look=$(free_port)

@@ -12,29 +12,12 @@ cleanup() {
 trap cleanup EXIT
 /usr/bin/python3 -c 'import prometheus_client' 2>/dev/null || { echo "python3-prometheus-client not installed: skipped"; exit 77; }
 
-# The user's script, with the real prometheus_client: its loss as KIND (counter, gauge, or a gauge
-# under another name), and a validation mAP gauge, served on PORT for two seconds.
-cat >"$TMP/train.py" <<'PY'
-import sys, time
-from prometheus_client import Counter, Gauge, start_http_server
-port, kind = int(sys.argv[1]), sys.argv[2]
-if kind == "counter":
-    Counter("training_loss", "loss, exported with the wrong type").inc(0.5)
-elif kind == "renamed":
-    Gauge("train_loss", "loss under a name of its own").set(0.5)
-else:
-    Gauge("training_loss", "loss").set(0.5)
-Gauge("validation_map", "mAP", ["model", "iou_threshold"]).labels("m", "0.5").set(0.8)
-start_http_server(port, addr="127.0.0.1")
-print("serving on", port, flush=True)
-time.sleep(2)
-PY
 port=$(free_port)
 watch_script() { # KIND [FORMAT] [ARGS...]
   local kind=$1 format=${2:-plain}
   shift 2 || shift
   run watch --format "$format" --interval 0.2 --metrics-url "http://127.0.0.1:$port/metrics" "$@" \
-    -- /usr/bin/python3 "$TMP/train.py" "$port" "$kind"
+    -- /usr/bin/python3 "$SRC/tests/support/user_train.py" "$port" "$kind"
 }
 cause='training_loss: exported as a counter (training_loss_total, training_loss_created); the catalog says gauge'
 
