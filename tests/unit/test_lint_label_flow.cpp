@@ -98,7 +98,10 @@ TEST_CASE("label flow: a template reads a query's labels, not the alert's", "[li
       {"the alert's label, gone", alert("sum(foo) > 1", "{{ .Labels.host }}"), V{"labels/template-label-lost 6:40"}},
       {"a query's sample in range",
        alert("sum(foo) > 1", "{{ range query \"up\" }}{{ .Labels.host }}{{ .Value }}{{ end }}"), V{}},
-      {"a query's sample in with", alert("sum(foo) > 1", "{{ with query \"up\" }}{{ .Labels.host }}{{ end }}"), V{}},
+      // with binds the dot to the query's result, a list: .Labels of it fails the expansion (proofs/
+      // template-types.test.yml), but no label of the alert is read.
+      {"a query's result in with", alert("sum(foo) > 1", "{{ with query \"up\" }}{{ .Labels.host }}{{ end }}"),
+       V{"rules/template 6:60"}},
       {"the alert's label in a range, through $labels",
        alert("sum(foo) > 1", "{{ range query \"up\" }}{{ $labels.host }}{{ end }}"),
        V{"labels/template-label-lost 6:62"}},
@@ -384,7 +387,7 @@ TEST_CASE("label flow: template functions given a value of the wrong type", "[li
       {"first of $value", alert("up == 0", "{{ $value | first }}"), V{"rules/template 6:41"}},
       {"label of $value", alert("up == 0", "{{ $value | label \"instance\" }}"), V{"rules/template 6:47"}},
       {"humanize of a word", alert("up == 0", "{{ \"abc\" | humanize }}"), V{"rules/template 6:40"}},
-      {"humanize of a sample", alert("up == 0", "{{ query \"up\" | first | humanize }}"), V{"rules/template 6:54"}},
+      {"humanize of a sample", alert("up == 0", "{{ query \"up\" | first | humanize }}"), V{"rules/template 6:53"}},
       {"gt of a float and an int", alert("up == 0", "{{ if gt $value 80 }}high{{ end }}"), V{"rules/template 6:35"}},
       {"%s of $value", alert("up == 0", "{{ $value | printf \"%s\" }}"), V{"rules/template 6:29"}},
       {"%f of a label", alert("up == 0", "{{ printf \"%.2f\" $labels.instance }}"), V{"rules/template 6:29"}},
