@@ -20,7 +20,9 @@
 // `template_differential` compares every case of `corpus.tsv` byte for byte: 227 of 231 agree, the
 // 4 others are listed in `known_differences.tsv` with why (complex constants, `%x` of a float,
 // Unicode case mapping in `title`/`toUpper`, the oracle's package name in a type name).
-// `fuzz/fuzz_template_eval.cpp` runs hostile templates against the limits.
+// `fuzz/fuzz_template_eval.cpp` runs hostile templates against the limits. `find_type_fault`
+// (`gotemplate/fault.cpp`) runs the evaluator once over an alert template to find the faults its
+// types make, for lint's rules/template.
 
 #include <cstdint>
 #include <functional>
