@@ -536,6 +536,7 @@ private:
   // writes its %!verb complaint where the value belongs.
   template <class At>
   void type_fault(const rules::KeyValue& kv, const gotemplate::TemplateInfo& info, std::string_view what, At at) {
+    if (!info.may_fault) return;
     std::vector<std::string> names;
     for (const auto& ref : info.label_refs) names.push_back(ref.name);
     std::optional<gotemplate::TypeFault> f = gotemplate::find_type_fault(kv.value.value, names);
