@@ -1,12 +1,14 @@
 // libFuzzer target: the input as an alert label or annotation template through the checker that
 // the rule loader runs (gotemplate::check_template): errors, label references, and the queries a
 // template writes out with what it reads from their samples. Every offset lies inside the input,
-// and filling a query's printf verbs never crashes.
+// and filling a query's printf verbs never crashes. Where an action may fault by type, the
+// evaluator's probe (gotemplate::find_type_fault) runs too, and its offset lies inside the input.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "nsmon/gotemplate/check.hpp"
+#include "nsmon/gotemplate/eval.hpp"
 
 using namespace nsmon::gotemplate;
 
@@ -24,5 +26,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (q.formatted) (void)fill_verbs(q.text, "x");
   }
   (void)fill_verbs(text, "1m");
+  if (info.errors.empty() && info.may_fault) {
+    std::vector<std::string> names;
+    for (const auto& r : info.label_refs) names.push_back(r.name);
+    if (auto f = find_type_fault(text, names); f && f->offset) inside(*f->offset, 0);
+  }
   return 0;
 }

@@ -44,6 +44,13 @@ TEST_CASE("errors are worded and positioned as Go's", "[rules][template_eval]") 
   REQUIRE(e.error);
   CHECK(*e.error == "error parsing template __alert_A: template: __alert_A:1: function \"nope\" not defined");
   CHECK(expand("{{ toUpper $value }}").find("wrong type for value; expected string; got float64") != std::string::npos);
+  // A piped value of the wrong type: Go's context is the last argument it evaluated
+  // (tests/data/shipped-bugs/proofs/template-types.test.yml).
+  CHECK(expand("{{ $value | label \"instance\" }}") ==
+        "<error expanding template: error executing template __alert_A: template: __alert_A:1:130: executing "
+        "\"__alert_A\" at <\"instance\">: wrong type for value; expected *template.sample; got float64>");
+  CHECK(expand("{{ $value | first }}").find(":1:124: executing \"__alert_A\" at <first>: wrong type") !=
+        std::string::npos);
 }
 
 TEST_CASE("control structures, variables, define and template", "[rules][template_eval]") {

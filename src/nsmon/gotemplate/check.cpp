@@ -257,7 +257,26 @@ private:
         return;
       }
     }
+    if (rebind != Rebind::none || !plain(toks, first)) info_.may_fault = true;
     pipeline(toks, first, rebind);
+  }
+
+  // Whether the action's pipeline toks[i, ...) is a form whose types are always right: one of the
+  // variables Prometheus declares or the alert's .Value and .Labels.x, alone, or $value piped to a
+  // humanize function ({{ $labels.instance }}, {{ $value | humanizePercentage }}).
+  bool plain(const std::vector<Token>& toks, std::size_t i) {
+    auto declared = [&](const Token& t) {
+      std::size_t dots = static_cast<std::size_t>(std::count(t.text.begin(), t.text.end(), '.'));
+      if (t.kind == Tok::field)
+        return dot_ == Dot::alert && (t.text == ".Value" || (t.text.substr(0, 8) == ".Labels." && dots == 2));
+      std::string_view name = t.text.substr(0, t.text.find('.'));
+      const Variable* v = t.kind == Tok::variable ? lookup(name) : nullptr;
+      // Not redeclared ({{ $value := query "up" }}): the preamble's.
+      return v && v - variables_.data() < kPreamble && name != "$" && dots <= 1;
+    };
+    if (toks.size() == i + 1) return declared(toks[i]);
+    return toks.size() == i + 3 && declared(toks[i]) && (toks[i].text == "$value" || toks[i].text == ".Value") &&
+           toks[i + 1].kind == Tok::pipe && toks[i + 2].text.substr(0, 8) == "humanize";
   }
 
   // How an action sets the dot for what follows it: {{range}} to each element, {{with}} to its value.
@@ -480,6 +499,7 @@ private:
   TemplateInfo info_;
   std::vector<Block> blocks_;
   /// Declared variables, innermost last; Prometheus declares these four before the template.
+  static constexpr std::ptrdiff_t kPreamble = 5; ///< the variables below that Prometheus declares
   std::vector<Variable> variables_{
       {"$", {Dot::alert}}, {"$labels", {Dot::labels}}, {"$value", {}}, {"$externalLabels", {}}, {"$externalURL", {}}};
   Val dot_{Dot::alert};

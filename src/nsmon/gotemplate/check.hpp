@@ -36,6 +36,9 @@ struct TemplateInfo {
   std::vector<LabelRef> label_refs;
   std::vector<std::size_t> value_refs; ///< offsets of $value / .Value
   bool has_actions = false;
+  /// An action calls a function other than humanize of $value, or rebinds the dot: its types may be
+  /// wrong (find_type_fault). Not in `{{ $labels.x }}` or `{{ $value | humanize }}`.
+  bool may_fault = false;
   std::vector<LabelRef> external_label_refs; ///< `$externalLabels.x`
   std::vector<TemplateQuery> queries;
 };

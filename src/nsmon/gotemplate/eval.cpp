@@ -524,7 +524,9 @@ private:
     }
     if (final) {
       Param p = fn->params[std::min(given - 1, fn->params.size() - 1)];
-      args.push_back(check(c.pos, detail::to_string(c), *final, p));
+      // Go's context is the node it evaluated last: the last argument, or the function's name.
+      const Arg& last = c.args.back();
+      args.push_back(check(last.pos, detail::to_string(last), *final, p));
     }
     if (id.name == "call")
       fail(c.pos, detail::to_string(c),
@@ -573,8 +575,7 @@ Expanded expand_template(std::string_view name, std::string_view text, const Tem
 
 Expanded expand_alert_template(std::string_view alertname, std::string_view text, const TemplateData& data,
                                const QueryFn& query) {
-  std::string full = "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := "
-                     ".ExternalURL}}{{$value := .Value}}";
+  std::string full(detail::kAlertPreamble);
   full += text;
   Expanded e = expand_template("__alert_" + std::string(alertname), full, data, query);
   if (e.error) e.text = "<error expanding template: " + *e.error + ">";

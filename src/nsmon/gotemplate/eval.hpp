@@ -20,7 +20,9 @@
 // `template_differential` compares every case of `corpus.tsv` byte for byte: 227 of 231 agree, the
 // 4 others are listed in `known_differences.tsv` with why (complex constants, `%x` of a float,
 // Unicode case mapping in `title`/`toUpper`, the oracle's package name in a type name).
-// `fuzz/fuzz_template_eval.cpp` runs hostile templates against the limits.
+// `fuzz/fuzz_template_eval.cpp` runs hostile templates against the limits. `find_type_fault`
+// (`gotemplate/fault.cpp`) runs the evaluator once over an alert template to find the faults its
+// types make, for lint's rules/template.
 
 #include <cstdint>
 #include <functional>
@@ -90,6 +92,23 @@ Expanded expand_template(std::string_view name, std::string_view text, const Tem
 /// and an error turned into the text `<error expanding template: ...>` (the error is kept too).
 Expanded expand_alert_template(std::string_view alertname, std::string_view text, const TemplateData& data,
                                const QueryFn& query = {});
+
+/// A fault an alert template shows for every alert whose expansion reaches it, because of the types
+/// of its values rather than the values: an expansion error (printf's format a float, `first` or
+/// `label` of $value, humanize of a word or of a sample, a comparison of a float with an int, a
+/// wrong number of arguments), or Go's %!verb complaint in the text (%s of $value, %f of a label, a
+/// missing or extra argument).
+struct TypeFault {
+  std::optional<std::size_t> offset; ///< of the action in the template's text; none for a %!verb
+  std::string message;               ///< Go's error ("at <first>: wrong type for value; ..."), or the %!verb
+};
+
+/// The first type fault of the alert template `text`, found by expanding it once with each label of
+/// `label_names` set to "1", $value 1 and every query answering one sample: an alert's values
+/// change which branch runs, and which string humanize parses, but not the type of a label (a
+/// string), of $value (a float64) or of a query's sample. Only faults that no value could avoid
+/// are kept.
+std::optional<TypeFault> find_type_fault(std::string_view text, const std::vector<std::string>& label_names);
 
 /// What Go's time.Time keeps of a time parsed from RFC 3339 beyond its millisecond: the
 /// nanoseconds below it and the offset it was written with. Alertmanager's API keeps both, and

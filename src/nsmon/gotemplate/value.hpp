@@ -78,6 +78,11 @@ private:
   }
 };
 
+/// What rules/alerting.go puts before an alert's template (one line: Go's column of an error in
+/// the template's first line counts it).
+constexpr std::string_view kAlertPreamble = "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}"
+                                            "{{$externalURL := .ExternalURL}}{{$value := .Value}}";
+
 /// The Go type name: "float64", "map[string]string", "*template.sample", ...
 std::string type_name(const Value& v);
 /// Go's truth: false, 0, "", empty maps and slices, nil are false.

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "nsmon/gotemplate/check.hpp"
+#include "nsmon/gotemplate/eval.hpp"
 #include "nsmon/labels/labels.hpp"
 #include "nsmon/lint/expr_checks.hpp"
 #include "nsmon/lint/infer.hpp"
@@ -509,6 +510,7 @@ private:
                                   ", but global.external_labels has no ", ref.name, " (it has: ", external_names(),
                                   "): it expands to nothing"}),
                     "add " + ref.name + " to global.external_labels, or use one it has");
+      type_fault(kv, info, what, at);
       if (is_label && !info.value_refs.empty())
         emit_at("alerts/value-in-labels", at(info.value_refs[0], 6),
                 "label \"" + kv.key.value + "\" uses $value: every change of the value makes a new alert",
@@ -527,6 +529,30 @@ private:
     // Last: running a query's inference replaces the storage `shape` lives in.
     for (const auto& kv : r_.labels) template_queries(kv, true);
     for (const auto& kv : r_.annotations) template_queries(kv, false);
+  }
+
+  // A function given a value of a type it does not take, which promtool lets through: where the
+  // template runs it, the expansion fails and Prometheus shows its error as the text, or Go's fmt
+  // writes its %!verb complaint where the value belongs.
+  template <class At>
+  void type_fault(const rules::KeyValue& kv, const gotemplate::TemplateInfo& info, std::string_view what, At at) {
+    if (!info.may_fault) return;
+    std::vector<std::string> names;
+    for (const auto& ref : info.label_refs) names.push_back(ref.name);
+    std::optional<gotemplate::TypeFault> f = gotemplate::find_type_fault(kv.value.value, names);
+    if (!f) return;
+    if (f->offset)
+      emit_at("rules/template", at(*f->offset, 2),
+              util::concat({what, " \"", kv.key.value, "\": where Prometheus runs this action, the expansion fails ",
+                            f->message, "; the ", what, " reads \"<error expanding template: ...>\""}),
+              "give the function the type it takes: printf a format string, first and label a query's result, "
+              "humanize a number, gt a number of the same type (80.0 for $value)");
+    else
+      emit_at("rules/template", at(0, std::min<std::size_t>(kv.value.value.size(), 2)),
+              util::concat({what, " \"", kv.key.value, "\" shows Go's complaint ", f->message,
+                            " where a value belongs: a printf verb that does not fit its argument's type, or a "
+                            "missing or extra argument"}),
+              "use %v, or the verb of the argument's type: %s for a label, %g or %.2f for $value");
   }
 
   // The queries a template runs with Prometheus's `query` (written in it: `query "..."`, or
