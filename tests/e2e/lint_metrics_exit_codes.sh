@@ -7,7 +7,7 @@ G=$SRC/tests/golden/metrics
 
 run lint-metrics "$G/detector_text/input.txt"
 expect_rc 1 # two promtool naming warnings (graph_*_count gauges)
-expect_out "0 errors, 2 warnings, 0 info in $G/detector_text/input.txt (66 families, 243 series)"
+expect_out "0 errors, 2 warnings, 0 info in $G/detector_text/input.txt (67 families, 262 series)"
 run lint-metrics "$G/detector_text/input.txt" --fail-on error
 expect_rc 0
 run lint-metrics "$G/detector_text/input.txt" --disable metrics/reserved-suffix
@@ -17,7 +17,7 @@ run lint-metrics "$G/planted_bugs/input.txt" --fail-on never
 expect_rc 0
 run lint-metrics - <"$G/planted_bugs/input.txt"
 expect_rc 1
-expect_out "in <stdin> (67 families"
+expect_out "in <stdin> (68 families"
 set +e
 "$NSMON" lint-metrics - --format json <"$G/planted_bugs/input.txt" >"$TMP/pipe.json"
 rc=$?

@@ -95,5 +95,5 @@ done
 # The detector against the catalog, as the server chooses the format (OpenMetrics): no error.
 run lint-metrics "http://127.0.0.1:$det_port/metrics" --fail-on error
 expect_rc 0
-expect_out "(46 families"
+expect_out "(47 families"
 echo "ok: lint-metrics agrees with promtool on $((5 + n)) expositions"
