@@ -3,9 +3,9 @@
 // named as Grafana's legends name them; failures as a diff with the template's position.
 #include <catch2/catch.hpp>
 #include <cmath>
-#include <optional>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <unistd.h>
 
 #include "nsmon/dashboards/variables.hpp"
