@@ -27,6 +27,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       auto vr = nsmon::engine::parse_values(s.values.value);
       if (vr.error && vr.error->offset > s.values.value.size()) __builtin_trap();
     }
+    // panel_tests: the unit, each expected series' legend, colour and points inside the input.
+    for (const auto& p : t.panel_tests) {
+      inside(p.unit);
+      for (const auto& e : p.exp_series) {
+        inside(e.legend);
+        inside(e.color);
+        for (const auto& pt : e.points) inside(pt.at);
+      }
+    }
     for (const auto& x : t.expr_tests) {
       inside(x.expr);
       for (const auto& e : x.exp_samples) inside(e.labels);

@@ -369,3 +369,27 @@ TEST_CASE("an aggregation across a sequence or entity label says what it means")
                      "            across: {epoch: the lowest loss}"));
   CHECK(has(*r, "dashboards/aggregate-across", 12, 22));
 }
+
+TEST_CASE("a stat showing the last value of a range query of a rate") {
+  auto stat = [](const std::string& expr, const std::string& extra = "", const std::string& query_extra = "") {
+    std::string text = with_query(expr, extra) + query_extra;
+    return run(text.replace(text.find("type: timeseries"), 16, "type: stat"));
+  };
+  auto count = [](const Run& r) {
+    return std::count_if(r.diags.begin(), r.diags.end(),
+                         [](const auto& d) { return d.check == "dashboards/stat-range-rate"; });
+  };
+  const std::string rate =
+      "sum(rate(images_processed_total{job=~\"$job\", instance=~\"$instance\"}[$__rate_interval]))";
+  // A range query, lastNotNull: stale after an idle period; once per query, at the first rate()
+  // (line 11, column 23).
+  auto r = stat(rate + " / " + rate);
+  INFO(dump(r->diags));
+  CHECK(has(*r, "dashboards/stat-range-rate", 11, 23));
+  CHECK(count(*r) == 1);
+  // Clean: an instant query; a mean over the range (asked for); the range's total; a graph.
+  CHECK(count(*stat(rate, "", "            instant: true\n")) == 0);
+  CHECK(count(*stat(rate, "        reduce: mean\n")) == 0);
+  CHECK(count(*stat("sum(increase(images_processed_total{job=~\"$job\", instance=~\"$instance\"}[$__range]))")) == 0);
+  CHECK(count(*run(with_query(rate))) == 0);
+}

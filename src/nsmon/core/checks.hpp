@@ -146,6 +146,8 @@ inline constexpr auto kChecks = [] {
        dashboards},
       {"dashboards/slo-thresholds", error,
        "a panel with slo: and thresholds of its own (they drift from the objective)", dashboards},
+      {"dashboards/stat-range-rate", warning,
+       "a stat, gauge or bargauge showing the last value of a range query of a rate (stale when idle)", dashboards},
       {"dashboards/thresholds", error, "thresholds not in increasing order", dashboards},
       {"dashboards/title-description", error, "a panel without a title (error) or a description (warning)", dashboards},
       {"dashboards/uid", error, "a uid that is not 1-40 of [A-Za-z0-9_-], or used by two templates", dashboards},

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "nsmon/dashboards/variables.hpp"
@@ -424,8 +425,12 @@ private:
       QueryChecks pos(cat_, *parsed.inf, names_, q.expr, parsed.sub, out_);
       const Expr* root = parsed.result.expr();
       std::map<std::string, Unfiltered> unfiltered;
+      bool stale_said = false;
       walk(*root, [&](const Expr& n, std::span<const Expr* const>) {
-        if (n.kind == NodeKind::call) rate_interval(n.as<Call>(), q.expr, parsed.sub, pos);
+        if (n.kind == NodeKind::call) {
+          rate_interval(n.as<Call>(), q.expr, parsed.sub, pos);
+          stat_range_rate(p, q, n.as<Call>(), parsed.sub, pos, stale_said);
+        }
         if (n.kind == NodeKind::vector_selector) filters(n.as<VectorSelector>(), *parsed.inf, pos, unfiltered);
         return true;
       });
@@ -495,19 +500,48 @@ private:
              "across: " + label.value + ", but no aggregation of the query crosses " + label.value, "remove it");
   }
 
-  void rate_interval(const Call& c, const core::Located& expr, const Substituted& sub, const QueryChecks& pos) {
-    if (!lint::is_rate_function(c.name) || c.args.empty()) return;
+  // The window of a rate function's selector as the template writes it (`$__rate_interval`,
+  // `5m`), or nullopt when the call has none.
+  static std::optional<std::string_view> rate_window(const Call& c, const core::Located& expr, const Substituted& sub) {
+    if (!lint::is_rate_function(c.name) || c.args.empty()) return std::nullopt;
     const Expr* arg = lint::unparen(c.args[0]);
-    if (!arg || arg->kind != NodeKind::matrix_selector) return;
+    if (!arg || arg->kind != NodeKind::matrix_selector) return std::nullopt;
     // The window is what stands between the selector's last '[' and its ']' in the original.
     PosRange o = sub.original(arg->range);
     std::string_view text = std::string_view(expr.value).substr(o.start, o.end - o.start);
     std::size_t open = text.rfind('[');
-    if (open == std::string_view::npos) return;
-    std::string_view window = util::trim(text.substr(open + 1, text.size() - open - 2));
+    if (open == std::string_view::npos) return std::nullopt;
+    return util::trim(text.substr(open + 1, text.size() - open - 2));
+  }
+
+  static bool is_range_window(std::string_view w) { return w == "$__range" || w == "${__range}"; }
+
+  // A stat, gauge or bargauge reduces a range query to one value; with lastNotNull (or last) it
+  // means "now". Of a rate that is the last rate Grafana got, and lastNotNull skips the NaN of an
+  // idle window (0 / 0) and the steps of an outage: the panel goes on showing the rate from before.
+  // An instant query shows the rate now (NaN, or nothing, when there is none).
+  void stat_range_rate(const Panel& p, const Query& q, const Call& c, const Substituted& sub, const QueryChecks& pos,
+                       bool& said) {
+    if (said || q.instant || (p.type.value != "stat" && p.type.value != "gauge" && p.type.value != "bargauge")) return;
+    if (p.reduce != "lastNotNull" && p.reduce != "last") return;
+    auto window = rate_window(c, q.expr, sub);
+    // increase() over the whole range is the range's total, whatever the step it ends at.
+    if (!window || is_range_window(*window)) return;
+    emit(out_, "dashboards/stat-range-rate", pos.span(c.range),
+         "the " + p.type.value + " shows the last value of a range query of " + c.name + "() (" + p.reduce +
+             "): after an idle period or an outage it goes on showing the " + c.name + " from before",
+         "add instant: true to the query: it shows the " + c.name + " now");
+    said = true; // once per query: each rate of a ratio is the same finding
+  }
+
+  void rate_interval(const Call& c, const core::Located& expr, const Substituted& sub, const QueryChecks& pos) {
+    auto found = rate_window(c, expr, sub);
+    if (!found) return;
+    std::string_view window = *found;
     if (window == "$__rate_interval" || window == "${__rate_interval}") return;
     // increase() over the whole time range is a total, not a rate: $__range is what it means.
-    if (c.name == "increase" && (window == "$__range" || window == "${__range}")) return;
+    if (c.name == "increase" && is_range_window(window)) return;
+    const Expr* arg = lint::unparen(c.args[0]);
     emit(out_, "dashboards/rate-interval", pos.span(arg->range),
          c.name + "() over [" + std::string(window) +
              "]: Grafana's $__rate_interval follows the zoom and is never shorter than four scrape intervals",
