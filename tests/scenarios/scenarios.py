@@ -209,6 +209,7 @@ def restart():
     run = Run(60)
     targets(run, [A])
     inference(run, A, reset=lambda t: t == 30)
+    run.gauge("app_uptime_seconds", {"job": APP, "instance": A}, lambda t: 60 * (t if t < 30 else t - 30))
     return run
 
 
