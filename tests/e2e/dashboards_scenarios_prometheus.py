@@ -13,8 +13,18 @@ Prometheus restarted in between). Then each panel test: the panel found in the J
 dashboard uid, row and title; its targets interpolated as Grafana does (variables at All, the
 built-ins from the scrape interval and `interval:`); an instant query, or a range query aligned
 to its step and reduced by the panel's reducer (stat, gauge, bargauge); compared by legend with
-the expected value, colour (the JSON's threshold steps), unit and points. Alerts are not
-backfilled: a test of ALERTS is skipped, and says so.
+the expected value, colour (the JSON's threshold steps), unit and points.
+
+ALERTS: `promtool tsdb create-blocks-from rules` ignores alerting rules ("Alerts are currently
+ignored if they are in the recording rule file", Prometheus's docs/storage.md), so the firing
+alerts are asked of Prometheus's own rule evaluation another way: `promtool test rules` (the
+rules package the server runs: `for:`, label templates, the recording rules the alerts read) on
+the scenario's series, one alert_rule_test per alerting rule and step expecting nothing, and the
+alerts it reports firing are written as ALERTS{alertstate="firing", ...} = 1 at that step and
+backfilled with the samples. What that cannot give: the rules evaluated at the scenario's step
+or RULE_STEP (not the group's interval), no pending alerts, and no staleness marker when an alert
+resolves (OpenMetrics has none), so a resolved alert's series lingers for the 5m lookback: a test
+of ALERTS within 5m after one resolved is skipped, and says so.
 """
 
 import json
@@ -37,15 +47,19 @@ sys.path.insert(0, os.path.join(SRC, "tests", "e2e"))
 import scenarios  # noqa: E402
 from dashboards_prometheus import Dashboards, Mismatch, Skip, legend  # noqa: E402
 
-UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "y": 31536000}
 # The recording rules are backfilled at a 5m step, not the 1m of the scrape: two days of 1m steps
 # of the SLO rules' 1d and 3d windows take minutes. What the SLO panels show is a ratio of sums
-# (or a mean) of recordings taken at the same times, which the step does not change.
+# (or a mean) of recordings taken at the same times, which the step does not change. promtool
+# aligns the evaluations to the group's offset (a hash of its name and file, so of $TMP), so a
+# recording read at a minute may be up to RULE_STEP older: right for the SLO windows' smooth
+# series, not for a noisy 5m window (so panels.yml tests no burn rate over 5m in p99-spike).
 RULE_STEP = 300
 
 
 def seconds(text):
-    return sum(int(n) * UNITS[u] for n, u in re.findall(r"(\d+)([smhd])", str(text)))
+    """A Prometheus duration (the tests' 25m, promtool's 2d2h) in whole seconds."""
+    return sum(int(n) * UNITS[u] for n, u in re.findall(r"(\d+)([smhdwy])(?!s)", str(text)))
 
 
 def free_port():
@@ -117,6 +131,73 @@ def rule_levels(path):
     return [out[k] for k in sorted(out)]
 
 
+def firing_alerts(run, rule_files, work):
+    """The alerts promtool's rule evaluation reports firing in `run` (see the module's doc):
+    {(seconds from the start, labels as a sorted tuple)}, and the seconds between evaluations."""
+    alerting = []
+    for path in rule_files:
+        with open(path, encoding="utf-8") as f:
+            alerting += [r for g in yaml.safe_load(f)["groups"] for r in g["rules"] if "alert" in r]
+    if not alerting:
+        return set(), run.step * 60
+    # At each scrape step when a rule has a for:, so that its firing starts when Prometheus's
+    # would (to the step); else every RULE_STEP, as the recording rules: an alert without for:
+    # fires at an evaluation exactly when its expression holds then, and two days of 1m
+    # evaluations of the SLO rules take promtool minutes.
+    every = run.step if any(r.get("for") for r in alerting) else max(run.step, RULE_STEP // 60)
+    test = {"rule_files": rule_files, "evaluation_interval": f"{every}m",
+            "tests": [{"interval": f"{run.step}m", "input_series": scenarios.series_yaml(run),
+                       "alert_rule_test": [{"eval_time": f"{t}m", "alertname": a, "exp_alerts": []}
+                                           for t in run.times() if t % every == 0
+                                           for a in sorted({r["alert"] for r in alerting})]}]}
+    path = os.path.join(work, "alerts_test.yml")
+    with open(path, "w", encoding="utf-8") as f:
+        yaml.safe_dump(test, f, sort_keys=False, width=200)
+    out = subprocess.run(["promtool", "test", "rules", path], capture_output=True, text=True)
+    # promtool reports the failed tests on stderr; exit 1 is also a rule file it refuses, with
+    # no failed test.
+    if out.returncode not in (0, 1) or out.returncode == 1 and "FAILED:" not in out.stderr:
+        raise SystemExit(f"promtool test rules {path}: exit {out.returncode}: {out.stdout} {out.stderr}")
+    fired, at = set(), None
+    for line in out.stderr.splitlines():
+        m = re.match(r"\s*alertname: \S+, time: (\S+),", line)
+        if m:
+            at = seconds(m.group(1))
+        m = re.match(r"\s*Labels:\{(.*)\}\s*$", line)
+        if m:
+            labels = re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', m.group(1))
+            fired.add((at, tuple(sorted(labels + [("alertstate", "firing")]))))
+    return fired, every * 60
+
+
+def alerts_openmetrics(fired, start):
+    """The ALERTS samples of `fired` (firing_alerts) as OpenMetrics, one series after another."""
+    lines = ["# TYPE ALERTS gauge"]
+    for labels in sorted({ls for _, ls in fired}):
+        inner = ",".join(f'{k}="{v}"' for k, v in labels)
+        lines += [f"ALERTS{{{inner}}} 1 {start + t}" for t in sorted(t for t, ls in fired if ls == labels)]
+    return "\n".join(lines) + "\n# EOF\n"
+
+
+def buckets(result):
+    """A result of cumulative buckets as a target of format heatmap shows it (Grafana's
+    data source): each bucket's own count, the one before it (in le order, per other labels)
+    subtracted, at each time."""
+    groups = {}
+    for s in result:
+        rest = tuple(sorted((k, v) for k, v in s["metric"].items() if k != "le"))
+        groups.setdefault(rest, []).append(s)
+    for series in groups.values():
+        series.sort(key=lambda s: float(s["metric"]["le"]))
+        for before, s in reversed(list(zip(series, series[1:]))):
+            if "value" in s:
+                s["value"] = [s["value"][0], str(float(s["value"][1]) - float(before["value"][1]))]
+            else:
+                prev = dict(before["values"])
+                s["values"] = [[x, str(float(v) - float(prev[x]))] if x in prev else [x, v] for x, v in s["values"]]
+    return result
+
+
 def reduce(reducer, values):
     """Grafana's reducers, as nsmon's panel tests apply them (src/nsmon/ruletest/panels.cpp)."""
     present = [v for v in values if v is not None]
@@ -149,13 +230,21 @@ def same(e, g):
     return abs(e - g) <= 1e-9 * max(abs(e), abs(g), 1e-12)
 
 
-def check(prom, dashboards, start, step, test):
+def check(prom, dashboards, start, step, test, alerts):
     """One panel test against the committed JSON on `prom`; a line saying what it saw."""
     d, panel = dashboards.panel(test["dashboard"], [test["panel"]], test.get("row"))
     targets = [t for t in panel.get("targets", []) if not t.get("hide")]
-    if any("ALERTS" in t["expr"] for t in targets) and test.get("exp_series"):
-        raise Skip("reads ALERTS, which a backfill does not write")
     T = start + seconds(test["eval_time"])
+    if any("ALERTS" in t["expr"] for t in targets):
+        # An alert that stopped firing (at the evaluation after its last sample) within the 5m
+        # lookback still shows: no staleness marker.
+        fired, every = alerts
+        last = {}
+        for t, labels in fired:
+            if t <= T - start:
+                last[labels] = max(last.get(labels, t), t)
+        if any(t + every <= T - start < t + 300 for t in last.values()):
+            raise Skip("an alert resolved within 5m before: the backfill has no staleness marker")
     range_s = seconds(test.get("range", test["eval_time"]))
     interval = max(seconds(test.get("interval", f"{step}s")), step)
     builtins = {"__interval": f"{interval}s", "__interval_ms": str(interval * 1000),
@@ -177,11 +266,12 @@ def check(prom, dashboards, start, step, test):
     got = {}
     for t in targets:
         expr = re.sub(pattern, lambda m: value(m.group(1) or m.group(2) or m.group(3)), t["expr"])
+        shown = buckets if t.get("format") == "heatmap" else (lambda result: result)
         if t.get("instant"):
-            for s in prom.api("query", query=expr, time=T):
+            for s in shown(prom.api("query", query=expr, time=T)):
                 got[legend(t.get("legendFormat"), s["metric"])] = {"value": float(s["value"][1]), "points": {}}
             continue
-        for s in prom.api("query_range", query=expr, start=first, end=end, step=interval):
+        for s in shown(prom.api("query_range", query=expr, start=first, end=end, step=interval)):
             at = {int(float(x)): float(v) for x, v in s["values"]}
             values = [at.get(x) for x in range(first, end + 1, interval)]
             got[legend(t.get("legendFormat"), s["metric"])] = {
@@ -225,6 +315,15 @@ def main():
             f.write(scenarios.openmetrics(run, start))
         subprocess.run(["promtool", "tsdb", "create-blocks-from", "openmetrics", samples, data],
                        check=True, stdout=subprocess.DEVNULL)
+        rule_files = [os.path.join(SRC, r) for r in doc.get("rule_files", {}).get(name, [])]
+        alerts = firing_alerts(run, rule_files, work)
+        fired = alerts[0]
+        if fired:
+            path = os.path.join(work, "alerts.om")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(alerts_openmetrics(fired, start))
+            subprocess.run(["promtool", "tsdb", "create-blocks-from", "openmetrics", path, data],
+                           check=True, stdout=subprocess.DEVNULL)
         prom = Prometheus(data)
         try:
             prom.start()
@@ -242,7 +341,7 @@ def main():
             for test in tests:
                 where = f"{name} | {test['dashboard']} | {test.get('row', '') and test['row'] + ' | '}{test['panel']} at {test['eval_time']}"
                 try:
-                    print(f"ok    {where}: {check(prom, dashboards, start, step, test)}")
+                    print(f"ok    {where}: {check(prom, dashboards, start, step, test, alerts)}")
                     passed += 1
                 except Skip as e:
                     print(f"SKIP  {where}: {e}")

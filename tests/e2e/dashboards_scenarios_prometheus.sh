@@ -6,7 +6,9 @@
 # a resumed run shows its true progress and loss (resume), two instances of one model stay at or
 # below 100% with a non-negative time left (two-instances), the app down while Prometheus and
 # node-exporter are up reads as down (app-down), no mean-per-image stat shows a stale number
-# after idle minutes (idle), the SLO budgets are right after idle periods (slo-30d-idle).
+# after idle minutes (idle), the SLO budgets are right after idle periods (slo-30d-idle). The
+# panels that read ALERTS are checked too: the alerts promtool's rule evaluation fires in the
+# scenario are backfilled as ALERTS series (HighErrorRate in error-burst).
 # Skipped (77) without prometheus, promtool or python3-yaml.
 source "$(dirname "$0")/lib.sh"
 command -v prometheus >/dev/null && command -v promtool >/dev/null || {
@@ -24,6 +26,9 @@ for want in "resume | nsmon-training | Progress" "resume | nsmon-training | Trai
   "two-instances | nsmon-training | Progress" "two-instances | nsmon-training | Time left" \
   "app-down | nsmon-errors | Targets up" "idle | nsmon-inference | Mean detections per image" \
   "idle | nsmon-inference | Mean SAHI slices per image" \
-  "slo-30d-idle | nsmon-slo-neurosymbolic-app | inference-success | Error budget remaining"; do
+  "slo-30d-idle | nsmon-slo-neurosymbolic-app | inference-success | Error budget remaining" \
+  "slo-30d-idle | nsmon-slo-neurosymbolic-app | inference-success | Burn-rate alerts firing" \
+  "error-burst | nsmon-errors | Firing alerts at 25m: ALERTS{alertname=\"HighErrorRate\"" \
+  "loss-divergence | nsmon-training | Best training loss"; do
   grep -qF "ok    $want" "$TMP/out" || fail "no passing check of $want"
 done

@@ -20,6 +20,7 @@ as test-rules files whose input_series are the scenario's.
 import math
 import os
 import random
+import re
 import sys
 
 import yaml
@@ -209,6 +210,7 @@ def restart():
     run = Run(60)
     targets(run, [A])
     inference(run, A, reset=lambda t: t == 30)
+    run.gauge("app_uptime_seconds", {"job": APP, "instance": A}, lambda t: 60 * (t if t < 30 else t - 30))
     return run
 
 
@@ -395,19 +397,57 @@ def write_tests(out_dir):
     print("\n".join(written))
 
 
+def dashboard_panels():
+    """(uid, row, title, exprs) of every panel of the committed dashboards (dashboards/*.json),
+    in their order; row is the title of the row a panel sits in, up to its first colon ('' for
+    none)."""
+    import glob
+    import json
+    out = []
+    for path in sorted(glob.glob(os.path.join(ROOT, "dashboards", "*.json"))):
+        with open(path, encoding="utf-8") as f:
+            d = json.load(f)
+        row = ""
+        for p in d["panels"]:
+            if p["type"] == "row":
+                row = p["title"].split(":")[0]
+            else:
+                out.append((d["uid"], row, p["title"], tuple(t["expr"] for t in p.get("targets", []))))
+    return out
+
+
 def matrix():
-    """Markdown: one row per panel and scenario, what the panel shows there (`shows:`)."""
+    """Markdown: every panel of the committed dashboards, and what it shows in each scenario that
+    has a panel test of it (`shows:`, at each eval_time). A panel no scenario tests says which
+    scenarios export a series it reads, or that none does."""
     doc = load_panels()
-    rows = []
+    panels = dashboard_panels()
+    titles = [(uid, title) for uid, _, title, _ in panels]
+    exported = {name: {series for series, _ in fn().series} for name, (_, fn) in SCENARIOS.items()}
+    for name, files in doc.get("rule_files", {}).items():   # and what their tests' rules write
+        for path in files:
+            with open(os.path.join(ROOT, path), encoding="utf-8") as f:
+                rules = [r for g in yaml.safe_load(f)["groups"] for r in g["rules"]]
+            exported[name] |= {r.get("record", "ALERTS") for r in rules}
+    cells = {}
     for name, tests in doc["scenarios"].items():
         for t in tests:
-            panel = f"{t['dashboard']}: {t['panel']}" + (f" ({t['row']})" if t.get("row") else "")
-            rows.append((panel, name, f"{t.get('shows', '')} (at {t['eval_time']})"))
+            key = next(p for p in panels if p[0] == t["dashboard"] and p[2] == t["panel"]
+                       and p[1].startswith(t.get("row", "")))
+            cells.setdefault(key, {}).setdefault(name, []).append(f"{t.get('shows', '')} (at {t['eval_time']})")
     out = ["| panel | scenario | what it shows |", "|---|---|---|"]
-    last = None
-    for panel, name, shows in sorted(rows):
-        out.append(f"| {panel if panel != last else ''} | {name} | {shows.replace('|', '/')} |")
-        last = panel
+    for key in panels:
+        uid, row, title, exprs = key
+        panel = f"{uid}: {title}" + (f" ({row})" if titles.count((uid, title)) > 1 else "")
+        for i, (name, shows) in enumerate(sorted(cells.get(key, {}).items())):
+            text = "; ".join(shows).replace("|", "/")
+            out.append(f"| {panel if i == 0 else ''} | {name} | {text} |")
+        if key not in cells:
+            words = set(re.findall(r"[a-zA-Z_:][\w:]*", " ".join(exprs)))
+            reading = sorted(n for n, series in exported.items() if words & series)
+            out.append(f"| {panel} | | no panel test; " + (
+                f"its series are in: {', '.join(reading)} |" if reading else
+                "no scenario has its series |"))
     return "\n".join(out) + "\n"
 
 
