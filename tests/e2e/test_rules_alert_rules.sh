@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$SRC"
 run test-rules --coverage rules/alert_rules_test.yml
 expect_rc 0
-expect_out "1 file (14 tests: 14 passed, 0 failed), coverage 100.0% (7/7 rules)"
+expect_out "1 file (15 tests: 15 passed, 0 failed), coverage 100.0% (7/7 rules)"
 if command -v promtool >/dev/null; then
   promtool test rules rules/alert_rules_test.yml >"$TMP/promtool" 2>&1 || fail "promtool: $(cat "$TMP/promtool")"
 fi
@@ -15,5 +15,5 @@ sed 's/description: CPU usage is 95%/description: CPU usage is 96%/' rules/alert
 trap 'rm -f "$SRC/rules/.alert_rules_test_broken.yml"; rm -rf "$TMP"' EXIT
 run test-rules rules/.alert_rules_test_broken.yml
 expect_rc 1
-expect_out "(14 tests: 13 passed, 1 failed)"
+expect_out "(15 tests: 14 passed, 1 failed)"
 expect_out "test 'HighCPUUsage fires': alertname: HighCPUUsage, time: 6m"
