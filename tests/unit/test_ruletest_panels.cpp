@@ -229,4 +229,11 @@ TEST_CASE("panel tests: the colour a panel's thresholds give a value", "[ruletes
   CHECK(ruletest::threshold_color(p, 0) == "orange"); // a step is reached at its value
   CHECK(ruletest::threshold_color(p, 0.3) == "green");
   CHECK(ruletest::threshold_color(p, NAN) == "red"); // no comparison holds for NaN
+  // Without a colour written: green under a bound someone set, the neutral text colour where
+  // nothing judges the value (a count is not "healthy").
+  dashboards::Panel bare;
+  CHECK(ruletest::threshold_color(bare, 3600) == "text");
+  bare.thresholds = {{90, "red"}};
+  CHECK(ruletest::threshold_color(bare, 50) == "green");
+  CHECK(ruletest::threshold_color(bare, 95) == "red");
 }

@@ -44,7 +44,7 @@ struct Panel {
   core::Located unit;       ///< as written: a Grafana unit id or a catalog unit; empty: inferred
   core::Located datasource; ///< only when the template overrides it (checked: must be ${datasource})
   std::optional<double> decimals, min, max;
-  std::string base_color = "green";   ///< the colour below the first threshold
+  std::string base_color;             ///< below the first threshold, as written (see shown_base_color)
   std::vector<Threshold> thresholds;  ///< in increasing order of value
   core::Located slo;                  ///< an SLO of the template's `slos:` files: its objective is the threshold
   bool slo_errors = false;            ///< `slo_ratio: errors`: the panel shows the error ratio, not the SLI
@@ -57,6 +57,14 @@ struct Panel {
   std::string used;         ///< the library panel's name, when it came through `use:`
   std::string grafana_unit; ///< the unit id written to the JSON, set by check()
 };
+
+/// The colour a value below the first threshold is shown in. Green says "healthy": only a panel
+/// with a bound someone set may say it; a value nothing judges (a count, an uptime, a time left)
+/// is shown in Grafana's neutral text colour.
+inline std::string shown_base_color(const Panel& p) {
+  if (!p.base_color.empty()) return p.base_color;
+  return p.thresholds.empty() ? "text" : "green";
+}
 
 struct Row {
   core::Located title;

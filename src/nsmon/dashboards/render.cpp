@@ -156,7 +156,7 @@ json custom(const Panel& p) {
 }
 
 json field_config(const Panel& p) {
-  json steps = json::array({{{"color", p.base_color}, {"value", nullptr}}});
+  json steps = json::array({{{"color", shown_base_color(p)}, {"value", nullptr}}});
   for (const auto& t : p.thresholds) steps.push_back({{"color", t.color}, {"value", number(t.value)}});
   json defaults = {{"color", {{"mode", p.type.value == "timeseries" ? "palette-classic" : "thresholds"}}},
                    {"mappings", json::array()},

@@ -328,7 +328,7 @@ double reduce(std::string_view reducer, const std::vector<std::optional<double>>
 }
 
 std::string threshold_color(const dashboards::Panel& p, double v) {
-  std::string color = p.base_color;
+  std::string color = dashboards::shown_base_color(p);
   for (const auto& t : p.thresholds)
     if (v >= t.value) color = t.color;
   return color;
