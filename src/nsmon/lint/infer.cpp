@@ -114,7 +114,7 @@ SeriesInfo Inference::series(const VectorSelector& vs) const {
     s.origin = SeriesInfo::Origin::none;
     return s;
   }
-  if (auto it = recorded_.find(s.name); it != recorded_.end() && it->second.sole) {
+  if (auto it = recorded_.find(s.name); it != recorded_.end() && it->second.source == RecordedMetric::Source::rules) {
     s.origin = SeriesInfo::Origin::recording;
     s.recorded = &it->second;
     return s;
@@ -242,7 +242,8 @@ void Inference::leaf(const VectorSelector& vs, Shape& s) const {
 const RecordedMetric* Inference::leaf_labels(const VectorSelector& vs, Shape& s) const {
   const RecordedMetric* recorded = one_source_labels(vs, s);
   // A recorded name that may be scraped too: the selector reads the series of both.
-  if (auto it = recorded_.find(promql::metric_name(vs)); it != recorded_.end() && !it->second.sole) {
+  if (auto it = recorded_.find(promql::metric_name(vs));
+      it != recorded_.end() && it->second.source == RecordedMetric::Source::both) {
     Shape rules = it->second.shape;
     rules.filters = false;
     rules.joined.clear();
@@ -826,10 +827,7 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
     else s.set_range(1, s.hi, op + "() is at least 1");
     s.count_like = true;
     break;
-  case AggregateOp::group:
-    s.set_range(1, 1, "group() is always 1");
-    s.count_like = true; // group(x) > 0, like count(x) > 0, states the intent
-    break;
+  case AggregateOp::group: s.set_range(1, 1, "group() is always 1"); break;
   case AggregateOp::stddev:
   case AggregateOp::stdvar: s.set_range(0, s.hi, op + "() is never negative"); break;
   default: break;

@@ -136,11 +136,12 @@ struct RecordedMetric {
   std::string name;
   Shape shape;
   core::Span span;
-  /// Its rules are the name's only source (recorded_metrics says when): a selector of it reads
-  /// `shape`. Otherwise the name may be scraped too (a rule that copies a scraped metric's series
-  /// under its name, one that names its result like an exporter's metric): a selector reads both,
-  /// and is judged as the scraped metric.
-  bool sole = true;
+  /// What a selector of the name reads (recorded_metrics says which): the rules' results alone
+  /// (`shape`); the scraped metric, whose series the rules only add copies to (they read the
+  /// name: label_replace(sum(x{...}), "job", ...)), judged as that metric; or both, where nothing
+  /// says that no exporter has the name.
+  enum class Source { rules, scraped, both };
+  Source source = Source::rules;
 };
 
 /// What a vector selector's metric name refers to.
