@@ -387,11 +387,13 @@ private:
     switch (e->kind) {
     case NodeKind::vector_selector: {
       const auto& vs = e->as<VectorSelector>();
-      if (matchers_are_condition(vs)) return Condition::proven;
+      // A kube-state-metrics state series has a series for every state: its matchers pick every
+      // object, != as well as =.
       if (zero_or_one_states(vs, metric_name(vs))) {
         if (!found.zero_or_one) found.zero_or_one = &vs;
         return Condition::none;
       }
+      if (matchers_are_condition(vs)) return Condition::proven;
       if (std::none_of(vs.matchers.begin(), vs.matchers.end(), picks_state)) return Condition::none;
       if (!found.state) found.state = &vs;
       return Condition::maybe;
