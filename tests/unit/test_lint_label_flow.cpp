@@ -648,10 +648,10 @@ TEST_CASE("strangers: one series per group, constant values", "[lint][label-flow
 
 TEST_CASE("strangers: rules of one name whose series never meet", "[lint][label-flow][strangers]") {
   const std::string dup = "groups:\n- name: g\n  rules:\n"
-                          "  - record: reasons\n    expr: label_replace(a, \"reason\", \"offline\", \"\", \".*\")\n"
-                          "  - record: reasons\n    expr: label_replace(b, \"reason\", \"dp\", \"\", \".*\")\n"
-                          "  - record: size\n    expr: case_one * x\n"
-                          "  - record: size\n    expr: case_two * x\n"
+                          "  - record: job:reasons:set\n    expr: label_replace(a, \"reason\", \"offline\", \"\", \".*\")\n"
+                          "  - record: job:reasons:set\n    expr: label_replace(b, \"reason\", \"dp\", \"\", \".*\")\n"
+                          "  - record: job:size:mul\n    expr: case_one * x\n"
+                          "  - record: job:size:mul\n    expr: case_two * x\n"
                           "  - alert: E\n    expr: sum by (h) (rate(r{h=\"/q\"}[5m])) > 1\n"
                           "  - alert: E\n    expr: sum by (h) (rate(r{h!=\"/q\"}[5m])) > 1\n"
                           "  - alert: F\n    expr: sum by (h) (rate(r{h=\"/q\"}[5m])) > 1\n"
