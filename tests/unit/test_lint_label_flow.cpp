@@ -647,15 +647,16 @@ TEST_CASE("strangers: one series per group, constant values", "[lint][label-flow
 }
 
 TEST_CASE("strangers: rules of one name whose series never meet", "[lint][label-flow][strangers]") {
-  const std::string dup = "groups:\n- name: g\n  rules:\n"
-                          "  - record: job:reasons:set\n    expr: label_replace(a, \"reason\", \"offline\", \"\", \".*\")\n"
-                          "  - record: job:reasons:set\n    expr: label_replace(b, \"reason\", \"dp\", \"\", \".*\")\n"
-                          "  - record: job:size:mul\n    expr: case_one * x\n"
-                          "  - record: job:size:mul\n    expr: case_two * x\n"
-                          "  - alert: E\n    expr: sum by (h) (rate(r{h=\"/q\"}[5m])) > 1\n"
-                          "  - alert: E\n    expr: sum by (h) (rate(r{h!=\"/q\"}[5m])) > 1\n"
-                          "  - alert: F\n    expr: sum by (h) (rate(r{h=\"/q\"}[5m])) > 1\n"
-                          "  - alert: F\n    expr: sum by (h) (rate(r{h!=\"/z\"}[5m])) > 2\n";
+  const std::string dup =
+      "groups:\n- name: g\n  rules:\n"
+      "  - record: job:reasons:set\n    expr: label_replace(a, \"reason\", \"offline\", \"\", \".*\")\n"
+      "  - record: job:reasons:set\n    expr: label_replace(b, \"reason\", \"dp\", \"\", \".*\")\n"
+      "  - record: job:size:mul\n    expr: case_one * x\n"
+      "  - record: job:size:mul\n    expr: case_two * x\n"
+      "  - alert: E\n    expr: sum by (h) (rate(r{h=\"/q\"}[5m])) > 1\n"
+      "  - alert: E\n    expr: sum by (h) (rate(r{h!=\"/q\"}[5m])) > 1\n"
+      "  - alert: F\n    expr: sum by (h) (rate(r{h=\"/q\"}[5m])) > 1\n"
+      "  - alert: F\n    expr: sum by (h) (rate(r{h!=\"/z\"}[5m])) > 2\n";
   run_cases({{"label_replace constants, = against !=, other metrics", dup,
               V{"rules/duplicate-rule 10:13 info", "rules/duplicate-rule 18:12 warning"}, nullptr, true, true}});
 }

@@ -356,8 +356,8 @@ private:
           "alerts/no-comparison", r_.expr.span,
           util::concat({"alert ", r_.name.value, " compares nothing: its condition is the matcher ",
                         promql::format_matcher(m), " of ", metric_name(vs), ", which holds only if ", metric_name(vs),
-                        " has no series in the other states; if it has one for each state (0 or 1), the alert "
-                        "fires for every one of them"}),
+                        " has no series in the other states; if it has one for each state (0 or 1), the alert",
+                        " fires for every one of them"}),
           "compare the value too, e.g. `== 1`");
       out_.back().severity = core::Severity::info;
       return;
@@ -592,8 +592,8 @@ private:
     else
       emit_at("rules/template", at(0, std::min<std::size_t>(kv.value.value.size(), 2)),
               util::concat({what, " \"", kv.key.value, "\" shows Go's complaint ", f->message,
-                            " where a value belongs: a printf verb that does not fit its argument's type, or a "
-                            "missing or extra argument"}),
+                            " where a value belongs: a printf verb that does not fit its argument's type, or a",
+                            " missing or extra argument"}),
               "use %v, or the verb of the argument's type: %s for a label, %g or %.2f for $value");
   }
 
