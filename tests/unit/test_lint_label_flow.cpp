@@ -15,6 +15,7 @@ struct Case {
   std::vector<std::string> expected; ///< "check line:col", in report order
   const char* config = nullptr;      ///< prometheus.yml, when the case needs one
   bool no_catalog = false;           ///< --catalog none
+  bool severity = false;             ///< "check line:col severity"
 };
 
 // Global 15s; the application's job every minute; node every 15s.
@@ -55,7 +56,8 @@ std::vector<std::string> lint(const Case& c) {
   for (const auto& d : diags) {
     std::string id(d.check.id());
     if (id.rfind("policy/", 0) == 0 || id.rfind("catalog/", 0) == 0) continue;
-    out.push_back(id + " " + std::to_string(d.span.line) + ":" + std::to_string(d.span.col));
+    out.push_back(id + " " + std::to_string(d.span.line) + ":" + std::to_string(d.span.col) +
+                  (c.severity ? std::string(" ") + core::to_string(d.severity) : ""));
   }
   return out;
 }
@@ -584,4 +586,89 @@ TEST_CASE("label flow: a template label the join did not copy", "[lint][label-fl
   // Lost by the aggregation above the join: the join is not where it went.
   CHECK(help("sum by (node) (a * on (instance) group_left (node) max by (instance, node, version) (info)) > 1") ==
         "keep it in the aggregation, e.g. sum by (version, ...)");
+}
+
+// Strangers' files (issue 56's second corpus, tests/data/review-corpus: monitoring-mixins, SAP's
+// helm-charts), linted as a mixed repository is: --catalog none. Each false class found there has
+// its case, and a twin whose finding is true.
+TEST_CASE("label flow: an or default that the later steps remove", "[lint][label-flow][strangers]") {
+  run_cases({
+      // etcd's mixin: the absent() side is 0 throughout, its increase 0, and >= 4 removes it.
+      {"or 0 * absent(x) inside increase(...[15m:1m]) >= 4",
+       alert("increase((max without (instance) (foo) or 0 * absent(foo))[15m:1m]) >= 4", "{{ $labels.job }}"),
+       V{"alerts/absent-without-for 4:12"}, nullptr, true},
+      {"the same with >= 0, which 0 passes",
+       alert("increase((max without (instance) (foo) or 0 * absent(foo))[15m:1m]) >= 0", "{{ $labels.job }}"),
+       V{"alerts/absent-without-for 4:12", "promql/always-true 5:12", "labels/template-label-lost 6:40"}, nullptr,
+       true},
+      // SAP's cronus: the defaults meet only each other in the division, 0/0 is NaN, > 0.8 drops it.
+      {"or on() vector(0) on both sides of a division",
+       alert("sum(foo{p=~\".+\"} or on() vector(0)) by (p) / sum(bar{p=~\".+\"} or on() vector(0)) by (p) > 0.8",
+             "{{ $labels.p }}"),
+       V{}, nullptr, true},
+      {"or on() vector(1): 1/1 passes > 0.8",
+       alert("sum(foo{p=~\".+\"} or on() vector(1)) by (p) / sum(bar{p=~\".+\"} or on() vector(1)) by (p) > 0.8",
+             "{{ $labels.p }}"),
+       V{"labels/template-label-lost 6:40"}, nullptr, true},
+  });
+}
+
+TEST_CASE("strangers: an alert whose matchers are its condition", "[lint][label-flow][strangers]") {
+  run_cases({
+      {"an info series joined with and",
+       alert("vrops_alert_info{alert_name=\"x\"} and on (h) maint{state!=\"in\"}", "s"), V{}, nullptr, true},
+      {"NetApp Harvest's *_labels", alert("vol_labels{logical=\"true\"} and vol_labels{enforced=\"false\"}", "s"), V{},
+       nullptr, true},
+      {"a state picked with =, which may have a series per state", alert("ctl_status{state=\"DOWN\"}", "s"),
+       V{"alerts/no-comparison 5:11 info"}, nullptr, true, true},
+      {"a rate with no comparison", alert("rate(x[5m])", "s"), V{"alerts/no-comparison 5:11 warning"}, nullptr, true,
+       true},
+  });
+}
+
+TEST_CASE("strangers: one series per group, constant values", "[lint][label-flow][strangers]") {
+  const std::string value =
+      "groups:\n- name: g\n  rules:\n"
+      "  - alert: A\n    expr: count by (a) (sum by (a) (x) > 1)\n    labels: {meta: '{{ $value }}'}\n"
+      "  - alert: B\n    expr: sum by (a) (x) > 1\n    labels: {meta: '{{ $value }}'}\n";
+  run_cases({
+      {"$value of count by the same labels is always 1", value, V{"alerts/value-in-labels 9:24"}, nullptr, true},
+      // SAP's swift: whichever project tops, it matches sum()'s one series.
+      {"topk(1) under ignoring its only label", alert("sum(a) - ignoring (p) topk(1, sum by (p) (b)) > 5", "s"), V{},
+       nullptr, true},
+      {"topk(1) whose series are the alert's", alert("topk(1, sum by (p) (b)) > 5", "s"), V{"alerts/topk 5:12"},
+       nullptr, true},
+      {"NaN where a group may hold one series",
+       alert("sum by (job, instance) (rate(a_total[5m]) / rate(b_total[5m])) > 1", "s"),
+       V{"promql/nan-in-aggregation 5:12 info"}, nullptr, true, true},
+      {"NaN where sum() folds every instance", alert("sum(rate(a_total[5m]) / rate(b_total[5m])) > 1", "s"),
+       V{"promql/nan-in-aggregation 5:12 warning"}, nullptr, true, true},
+  });
+}
+
+TEST_CASE("strangers: rules of one name whose series never meet", "[lint][label-flow][strangers]") {
+  const std::string dup =
+      "groups:\n- name: g\n  rules:\n"
+      "  - record: job:reasons:set\n    expr: label_replace(a, \"reason\", \"offline\", \"\", \".*\")\n"
+      "  - record: job:reasons:set\n    expr: label_replace(b, \"reason\", \"dp\", \"\", \".*\")\n"
+      "  - record: job:size:mul\n    expr: case_one * x\n"
+      "  - record: job:size:mul\n    expr: case_two * x\n"
+      "  - alert: E\n    expr: sum by (h) (rate(r{h=\"/q\"}[5m])) > 1\n"
+      "  - alert: E\n    expr: sum by (h) (rate(r{h!=\"/q\"}[5m])) > 1\n"
+      "  - alert: F\n    expr: sum by (h) (rate(r{h=\"/q\"}[5m])) > 1\n"
+      "  - alert: F\n    expr: sum by (h) (rate(r{h!=\"/z\"}[5m])) > 2\n";
+  run_cases({{"label_replace constants, = against !=, other metrics", dup,
+              V{"rules/duplicate-rule 10:13 info", "rules/duplicate-rule 18:12 warning"}, nullptr, true, true}});
+}
+
+// A recorded name without a colon may be an exporter's too (Prometheus reserves colons for
+// recording rules): under --catalog none, what its rule's results lack says nothing of the rest.
+TEST_CASE("strangers: a recorded name without a colon may be scraped too", "[lint][label-flow][strangers]") {
+  const std::string rules = "groups:\n- name: g\n  rules:\n"
+                            "  - record: foo_by_pod\n    expr: sum by (pod) (foo)\n"
+                            "  - record: pod:foo:sum\n    expr: sum by (pod) (foo)\n"
+                            "  - alert: A\n    expr: sum by (container) (foo_by_pod) > 1\n"
+                            "  - alert: B\n    expr: sum by (container) (pod:foo:sum) > 1\n";
+  run_cases({{"only the colon name is the rule's alone", rules,
+              V{"rules/record-naming 4:13", "labels/removed-label 11:11"}, nullptr, true}});
 }

@@ -332,59 +332,99 @@ private:
   // of the bad state and the expression passes them on: say so only where it is known.
   void unfiltered(const Expr* top) {
     const std::string alert = "alert " + r_.name.value + " compares nothing and filters nothing: ";
-    const auto leaves = passed_on(top);
-    for (const VectorSelector* vs : leaves)
-      if (std::string name = metric_name(*vs); zero_or_one_states(*vs, name)) {
-        emit_at("alerts/no-comparison", r_.expr.span,
-                alert + name +
-                    " is named like a kube-state-metrics state series, 0 or 1 for every object and state, so it "
-                    "fires for every object, those not in that state too",
-                "keep the state that holds: `== 1`");
-        return;
-      }
-    if (!leaves.empty() && std::all_of(leaves.begin(), leaves.end(),
-                                       [&](const VectorSelector* vs) { return matchers_are_condition(*vs); }))
+    Found found;
+    const Condition c = condition(top, found);
+    if (c == Condition::proven) return;
+    if (found.zero_or_one) {
+      emit_at("alerts/no-comparison", r_.expr.span,
+              alert + metric_name(*found.zero_or_one) +
+                  " is named like a kube-state-metrics state series, 0 or 1 for every object and state, so it "
+                  "fires for every object, those not in that state too",
+              "keep the state that holds: `== 1`");
       return;
+    }
+    if (c == Condition::maybe) {
+      // Whether the other states have series, and with what value, is the exporter's choice: the
+      // claim is a guess, said as one.
+      const VectorSelector& vs = *found.state;
+      // The matcher to name: an equality (a regex more often picks places: vcenter=~"vc-.*").
+      auto m_it = std::find_if(vs.matchers.begin(), vs.matchers.end(),
+                               [](const Matcher& x) { return picks_state(x) && x.op == MatchOp::equal; });
+      const Matcher& m =
+          m_it != vs.matchers.end() ? *m_it : *std::find_if(vs.matchers.begin(), vs.matchers.end(), picks_state);
+      emit_at(
+          "alerts/no-comparison", r_.expr.span,
+          util::concat({"alert ", r_.name.value, " compares nothing: its condition is the matcher ",
+                        promql::format_matcher(m), " of ", metric_name(vs), ", which holds only if ", metric_name(vs),
+                        " has no series in the other states; if it has one for each state (0 or 1), the alert",
+                        " fires for every one of them"}),
+          "compare the value too, e.g. `== 1`");
+      out_.back().severity = core::Severity::info;
+      return;
+    }
     emit_at("alerts/no-comparison", r_.expr.span,
             alert + "it fires for every series the expression returns, whatever its value",
             "add a comparison, e.g. `> 0.9`");
   }
 
-  // The selectors whose series an expression passes on as they are, or counts: through label_replace,
-  // sort, last/max/min/present_over_time, count/group/max/min/sum, either side of `or`; a branch
-  // that filters already (absent(), a comparison) passes nothing on. Empty where a node computes a
-  // value (rate, arithmetic, ...): the value is then what the alert is about.
-  std::vector<const VectorSelector*> passed_on(const Expr* root) const {
+  // How far the existence of an expression's series is a condition: proven (a comparison, absent(),
+  // ALERTS, an info series picked by a state label, a state label matched with != or !~), maybe (a
+  // state label matched with = or =~ on a series that may exist for every state), or none (the
+  // series exist whatever the state: a value is what the alert is about). Through what passes
+  // series on as they are (label_replace, sort, last/max/min/present_over_time, count, group, max,
+  // min, sum); `or` is as weak as its weaker side, `and` and `unless` as strong as their stronger.
+  enum class Condition { none, maybe, proven };
+  struct Found {
+    const VectorSelector* state = nullptr;       ///< the selector of a maybe
+    const VectorSelector* zero_or_one = nullptr; ///< a kube-state-metrics state series passed on
+  };
+  Condition condition(const Expr* root, Found& found) const {
     static const std::set<std::string, std::less<>> kPassing = {"label_replace", "label_join",       "sort",
                                                                 "sort_desc",     "last_over_time",   "max_over_time",
                                                                 "min_over_time", "present_over_time"};
-    std::vector<const VectorSelector*> out;
-    std::vector<const Expr*> todo{root};
-    while (!todo.empty()) {
-      const Expr* e = unparen(todo.back());
-      todo.pop_back();
-      if (inf_.at(e).filters) continue;
-      if (e->kind == NodeKind::vector_selector) out.push_back(&e->as<VectorSelector>());
-      else if (e->kind == NodeKind::matrix_selector) todo.push_back(e->as<MatrixSelector>().selector);
-      else if (e->kind == NodeKind::call && kPassing.count(e->as<Call>().name) && !e->as<Call>().args.empty())
-        todo.push_back(e->as<Call>().args[0]);
-      else if (e->kind == NodeKind::aggregate &&
-               (e->as<AggregateExpr>().op == AggregateOp::count || e->as<AggregateExpr>().op == AggregateOp::group ||
-                e->as<AggregateExpr>().op == AggregateOp::max || e->as<AggregateExpr>().op == AggregateOp::min ||
-                e->as<AggregateExpr>().op == AggregateOp::sum))
-        todo.push_back(e->as<AggregateExpr>().expr);
-      else if (e->kind == NodeKind::binary && e->as<BinaryExpr>().op == BinaryOp::lor)
-        todo.push_back(e->as<BinaryExpr>().lhs), todo.push_back(e->as<BinaryExpr>().rhs);
-      else return {};
+    const Expr* e = unparen(root);
+    if (inf_.at(e).filters) return Condition::proven;
+    switch (e->kind) {
+    case NodeKind::vector_selector: {
+      const auto& vs = e->as<VectorSelector>();
+      // A kube-state-metrics state series has a series for every state: its matchers pick every
+      // object, != as well as =.
+      if (zero_or_one_states(vs, metric_name(vs))) {
+        if (!found.zero_or_one) found.zero_or_one = &vs;
+        return Condition::none;
+      }
+      if (matchers_are_condition(vs)) return Condition::proven;
+      if (std::none_of(vs.matchers.begin(), vs.matchers.end(), picks_state)) return Condition::none;
+      if (!found.state) found.state = &vs;
+      return Condition::maybe;
     }
-    return out;
+    case NodeKind::matrix_selector: return condition(e->as<MatrixSelector>().selector, found);
+    case NodeKind::call: {
+      const auto& c = e->as<Call>();
+      return kPassing.count(c.name) && !c.args.empty() ? condition(c.args[0], found) : Condition::none;
+    }
+    case NodeKind::aggregate: {
+      const auto op = e->as<AggregateExpr>().op;
+      const bool passes = op == AggregateOp::count || op == AggregateOp::group || op == AggregateOp::max ||
+                          op == AggregateOp::min || op == AggregateOp::sum;
+      return passes ? condition(e->as<AggregateExpr>().expr, found) : Condition::none;
+    }
+    case NodeKind::binary: {
+      const auto& b = e->as<BinaryExpr>();
+      if (b.op != BinaryOp::lor && b.op != BinaryOp::land && b.op != BinaryOp::lunless) return Condition::none;
+      const Condition l = condition(b.lhs, found), r = condition(b.rhs, found);
+      return b.op == BinaryOp::lor ? std::min(l, r) : std::max(l, r);
+    }
+    default: return Condition::none;
+    }
   }
 
   // A matcher that picks a state rather than a place: not on a label that names the target or the
   // Kubernetes object, and not one that only asks for the label (l!="", l=~".+").
   static bool picks_state(const Matcher& m) {
-    static const std::set<std::string, std::less<>> kPlace = {"__name__",  "job",  "instance", "namespace", "pod",
-                                                              "container", "node", "service",  "cluster"};
+    static const std::set<std::string, std::less<>> kPlace = {"__name__",  "job",   "instance", "namespace",
+                                                              "pod",       "node",  "service",  "cluster",
+                                                              "container", "module"}; // snmp_exporter's module
     if (kPlace.count(m.name) || m.value.empty()) return false;
     return !((m.op == MatchOp::regex || m.op == MatchOp::not_regex) && (m.value == ".+" || m.value == ".*"));
   }
@@ -397,7 +437,8 @@ private:
   static bool matchers_are_condition(const VectorSelector& vs) {
     const std::string& name = metric_name(vs);
     if (name == "ALERTS" || name == "ALERTS_FOR_STATE") return true;
-    const bool info = name.ends_with("_info") || name.ends_with("_metadata");
+    // NetApp Harvest writes its info series *_labels (netapp_volume_labels, always 1).
+    const bool info = name.ends_with("_info") || name.ends_with("_metadata") || name.ends_with("_labels");
     return std::any_of(vs.matchers.begin(), vs.matchers.end(), [&](const Matcher& m) {
       return picks_state(m) && (info || m.op == MatchOp::not_equal || m.op == MatchOp::not_regex);
     });
@@ -467,7 +508,7 @@ private:
         if (auto l = shape.lacking.find(ref.name); l != shape.lacking.end() && !inf_.absent(shape, ref.name)) {
           emit_at("labels/template-label-lost", at(ref.offset, ref.length),
                   util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name,
-                                ", but some of the alerts have no ", ref.name, ": ", l->second, "; their ", what,
+                                ", but some of the alerts have no ", ref.name, ": ", l->second.why, "; their ", what,
                                 " shows it empty"}),
                   "give both sides of 'or' the label, e.g. with label_replace or by (" + ref.name + ", ...)");
           continue;
@@ -511,7 +552,8 @@ private:
                                   "): it expands to nothing"}),
                     "add " + ref.name + " to global.external_labels, or use one it has");
       type_fault(kv, info, what, at);
-      if (is_label && !info.value_refs.empty())
+      // A value that cannot change (group(), count of one series per group) makes no new alert.
+      if (is_label && !info.value_refs.empty() && shape.lo != shape.hi)
         emit_at("alerts/value-in-labels", at(info.value_refs[0], 6),
                 "label \"" + kv.key.value + "\" uses $value: every change of the value makes a new alert",
                 "move it to an annotation");
@@ -550,8 +592,8 @@ private:
     else
       emit_at("rules/template", at(0, std::min<std::size_t>(kv.value.value.size(), 2)),
               util::concat({what, " \"", kv.key.value, "\" shows Go's complaint ", f->message,
-                            " where a value belongs: a printf verb that does not fit its argument's type, or a "
-                            "missing or extra argument"}),
+                            " where a value belongs: a printf verb that does not fit its argument's type, or a",
+                            " missing or extra argument"}),
               "use %v, or the verb of the argument's type: %s for a label, %g or %.2f for $value");
   }
 

@@ -22,15 +22,18 @@ namespace nsmon::lint {
 
 namespace {
 
-// The constraint every selector of an expression puts on `label`, if they all put the same one.
-std::optional<promql::Matcher> constraint(const promql::Expr& e, const std::string& label) {
+// The constraint every selector of an expression puts on `label`, if they all put the same one:
+// a value or a regex it must match (`negated`: one it must not).
+std::optional<promql::Matcher> constraint(const promql::Expr& e, const std::string& label, bool negated = false) {
   std::optional<promql::Matcher> out;
   bool mixed = false;
+  const auto ops = negated ? std::pair{promql::MatchOp::not_equal, promql::MatchOp::not_regex}
+                           : std::pair{promql::MatchOp::equal, promql::MatchOp::regex};
   promql::walk(e, [&](const promql::Expr& n, auto) {
     if (n.kind != promql::NodeKind::vector_selector) return true;
     const promql::Matcher* m = nullptr;
     for (const auto& x : n.as<promql::VectorSelector>().matchers)
-      if (x.name == label && (x.op == promql::MatchOp::equal || x.op == promql::MatchOp::regex)) m = &x;
+      if (x.name == label && (x.op == ops.first || x.op == ops.second)) m = &x;
     if (!m || (out && (out->op != m->op || out->value != m->value))) mixed = true;
     else out = *m;
     return true;
@@ -165,6 +168,11 @@ bool separated(const promql::Expr& ei, const promql::Expr& ej, Inference& inf,
     // A selector that fixes the label to non-empty values selects only series that have it.
     auto a = constraint(ei, l), b = constraint(ej, l);
     if (a && b && !matches_empty(*a) && !matches_empty(*b) && disjoint(*a, *b)) return true;
+    // One side's selectors take l="v", the other's refuse v (handler="/q" and handler!="/q").
+    for (auto [pos, neg] : {std::pair{a, constraint(ej, l, true)}, std::pair{b, constraint(ei, l, true)}})
+      if (pos && neg && pos->op == promql::MatchOp::equal &&
+          !labels::matches(*neg, pos->value, labels::Dialect::prometheus))
+        return true;
   }
   for (const auto& l : sj.labels)
     if (!ignored(l) && Inference::present(sj, l) && inf.absent(si, l)) return true;
@@ -245,11 +253,17 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
     // expression of several, whose outputs meet only where their series happen to give the same
     // labels at once: up == 0 against the same target's other series, stale then) it is often
     // meant, one alert fed by several conditions, and the rules alone seldom prove a collision:
-    // said, at info.
-    if (first->is_alert() && !p.one_metric) {
+    // said, at info. So with recording rules that write one name from other metrics, each case
+    // of a whole (kube-prometheus' and castellum's cases by condition): a sample lost is the
+    // collision, if their series meet.
+    if (!p.one_metric) {
       d.severity = core::Severity::info;
-      d.message +=
-          ", from another expression: where both fire for the same labels at once, Alertmanager sees one alert";
+      d.message += first->is_alert()
+                       ? ", from another expression: where both fire for the same labels at once, Alertmanager sees "
+                         "one alert"
+                       : ", from another expression: where both return a series with the same labels at once, "
+                         "Prometheus keeps the first rule's sample and drops the other's (duplicate sample for "
+                         "timestamp)";
     }
     return false;
   });

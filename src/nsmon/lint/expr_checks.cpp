@@ -55,7 +55,7 @@ private:
   // Whether the series of `n` are the result's series: not only a filter on them (the right side
   // of and/unless), not folded into one series (an aggregation without by, scalar()), when
   // `folded` counts.
-  static bool reaches_result(const Expr& n, std::span<const Expr* const> path, bool folded) {
+  bool reaches_result(const Expr& n, std::span<const Expr* const> path, bool folded) const {
     const Expr* child = &n;
     for (auto it = path.rbegin(); it != path.rend(); child = *it++) {
       const Expr& a = **it;
@@ -64,6 +64,7 @@ private:
         if ((b.op == BinaryOp::land || b.op == BinaryOp::lunless) && b.rhs == child) return false;
       }
       if (!folded) continue;
+      if (a.kind == NodeKind::binary && !labels_matched(a.as<BinaryExpr>(), child)) return false;
       if (a.kind == NodeKind::aggregate) {
         const auto& g = a.as<AggregateExpr>();
         if (g.expr == child && !g.without && g.grouping.empty()) return false;
@@ -71,6 +72,24 @@ private:
       if (a.kind == NodeKind::call && a.as<Call>().name == "scalar") return false;
     }
     return true;
+  }
+
+  // Whether the labels of `side`'s series matter to the result of `b`: a side whose series give
+  // their labels to the result does, and the other side (the right, or the left of group_right)
+  // only where matching reads a label it carries. x - ignoring (project) topk(1, y by (project))
+  // reads none: whichever series tops, it matches the same series of x.
+  bool labels_matched(const BinaryExpr& b, const Expr* side) const {
+    if (b.lhs->type != ValueType::vector || b.rhs->type != ValueType::vector || is_set_operator(b.op)) return true;
+    const VectorMatching* vm = b.matching();
+    if (side != (vm && vm->card == Cardinality::one_to_many ? b.lhs : b.rhs)) return true;
+    const Shape& s = inf_.at(side);
+    const std::vector<std::string> none;
+    const auto& listed = vm ? vm->labels : none;
+    auto in_list = [&](const std::string& l) { return std::find(listed.begin(), listed.end(), l) != listed.end(); };
+    if (vm && vm->on)
+      return std::any_of(listed.begin(), listed.end(), [&](const std::string& l) { return !inf_.absent(s, l); });
+    return !s.labels_known || std::any_of(s.labels.begin(), s.labels.end(),
+                                          [&](const std::string& l) { return l != "__name__" && !in_list(l); });
   }
 
   // Whether `n` is within a side of `or` that the comparison right above the `or` always removes:
@@ -715,15 +734,22 @@ private:
            std::string(to_string(a.op)) + " in an alert: which series are in the top set changes between "
                                           "evaluations, so the alert flaps");
     const Shape& in = inf_.at(a.expr);
-    if (!in.nan.empty() && !in.nan_aggregated && spreads_nan(a.op) && !one_series_per_group(a, in))
-      emit("promql/nan-in-aggregation", a.range,
-           in.nan_inf ? std::string(to_string(a.op)) + "() over values that can be NaN or infinite (" + in.nan +
-                            "): one such series makes the whole result NaN or infinite whatever the others hold; "
-                            "NaN fails every comparison, +Inf passes every >"
-                      : std::string(to_string(a.op)) + "() over values that can be NaN (" + in.nan +
-                            "): one such series makes the whole result NaN, and a comparison of NaN is false "
-                            "while it lasts",
-           "aggregate before dividing: sum(rate(a[5m])) / sum(rate(b[5m])), or keep the NaN out: (b > 0)");
+    if (!in.nan.empty() && !in.nan_aggregated && spreads_nan(a.op) && !one_series_per_group(a, in)) {
+      // One NaN spoils the others only where a group holds several series: known where the
+      // aggregation leaves out a label that tells the input's series apart; otherwise a guess.
+      const bool several = leaves_out_a_known_label(a, in);
+      const std::string op = to_string(a.op);
+      self_.emit("promql/nan-in-aggregation", a.range,
+                 (several ? "" : "if a group of " + op + "() holds several series: ") +
+                     (in.nan_inf ? op + "() over values that can be NaN or infinite (" + in.nan +
+                                       "): one such series makes the whole result NaN or infinite whatever the others "
+                                       "hold; NaN fails every comparison, +Inf passes every >"
+                                 : op + "() over values that can be NaN (" + in.nan +
+                                       "): one such series makes the whole result NaN, and a comparison of NaN is "
+                                       "false while it lasts"),
+                 "aggregate before dividing: sum(rate(a[5m])) / sum(rate(b[5m])), or keep the NaN out: (b > 0)",
+                 several ? core::Severity::warning : core::Severity::info);
+    }
     std::vector<std::string> known(in.labels.begin(), in.labels.end());
     for (const auto& g : a.grouping)
       if (inf_.absent(in, g)) {
@@ -754,13 +780,16 @@ private:
   // Whether every group of `a` holds one series of its input: the grouping keeps every label the
   // input's series can carry (a closed label set), so a NaN stays in its own series. A selector
   // names one metric, so __name__ tells no two of its series apart.
-  static bool one_series_per_group(const AggregateExpr& a, const Shape& in) {
-    if (!in.labels_known) return false;
+  // Whether the aggregation groups series that a label every input series carries tells apart
+  // (sum() of scraped series, which all have instance; avg by (job) of several instances).
+  bool leaves_out_a_known_label(const AggregateExpr& a, const Shape& in) const {
     auto grouped = [&](const std::string& l) {
       return std::find(a.grouping.begin(), a.grouping.end(), l) != a.grouping.end();
     };
-    return std::all_of(in.labels.begin(), in.labels.end(),
-                       [&](const std::string& l) { return l == "__name__" || grouped(l) != a.without; });
+    auto left_out = [&](const std::string& l) { return l != "__name__" && grouped(l) == a.without; };
+    return std::any_of(in.labels.begin(), in.labels.end(),
+                       [&](const std::string& l) { return left_out(l) && Inference::present(in, l); }) ||
+           std::any_of(in.several.begin(), in.several.end(), [&](const auto& kv) { return left_out(kv.first); });
   }
 
   // --- rate windows against the scrape interval -----------------------------------------------

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstddef>
 #include <memory_resource>
+#include <re2/re2.h>
 
 #include "nsmon/labels/labels.hpp"
 #include "nsmon/promql/functions.hpp"
@@ -73,6 +74,37 @@ bool external_counter_name(std::string_view name) {
     if (util::ends_with(base, unit)) return true;
   return false;
 }
+// The value of f(series) for a series that holds the value v all the time, where f keeps it or
+// makes it one number: a series that never changes has a rate and a delta of 0.
+std::optional<double> value_of_constant(std::string_view f, double v) {
+  if (is_rate_function(f) || f == "delta" || f == "idelta" || f == "deriv" || f == "changes" || f == "resets")
+    return 0.0;
+  static const std::set<std::string_view> kSame = {"avg_over_time",  "min_over_time",      "max_over_time",
+                                                   "last_over_time", "quantile_over_time", "sort",
+                                                   "sort_desc",      "label_replace",      "label_join"};
+  if (kSame.count(f)) return v;
+  return std::nullopt;
+}
+
+// The value label_replace(v, dst, replacement, src, regex) gives dst on every series, or "": a
+// replacement with no $ reference under a regex that matches any value of src (".*", or src "",
+// the empty value, and a regex that accepts it). label_join's is the sources' values.
+std::string replaced_with(const Call& c) {
+  if (c.name != "label_replace" || c.args.size() != 5) return {};
+  std::array<const StringLiteral*, 3> lit{};
+  for (std::size_t i = 2; i < 5; ++i) {
+    const Expr* e = unparen(c.args[i]);
+    if (e->kind != NodeKind::string_literal) return {};
+    lit[i - 2] = &e->as<StringLiteral>();
+  }
+  const std::string &repl = lit[0]->value, &src = lit[1]->value, &re = lit[2]->value;
+  if (repl.empty() || repl.find('$') != std::string::npos) return {};
+  const bool any = re == ".*" || re == "(.*)" || re == "^.*$" || re == "^(.*)$";
+  const bool empty_src = src.empty() && labels::regex(re, labels::Dialect::prometheus).ok() &&
+                         RE2::FullMatch("", labels::regex(re, labels::Dialect::prometheus));
+  return any || empty_src ? repl : std::string();
+}
+
 } // namespace
 
 SeriesInfo Inference::series(const VectorSelector& vs) const {
@@ -82,7 +114,7 @@ SeriesInfo Inference::series(const VectorSelector& vs) const {
     s.origin = SeriesInfo::Origin::none;
     return s;
   }
-  if (auto it = recorded_.find(s.name); it != recorded_.end() && !it->second.copies_scraped) {
+  if (auto it = recorded_.find(s.name); it != recorded_.end() && it->second.source == RecordedMetric::Source::rules) {
     s.origin = SeriesInfo::Origin::recording;
     s.recorded = &it->second;
     return s;
@@ -208,6 +240,23 @@ void Inference::leaf(const VectorSelector& vs, Shape& s) const {
 }
 
 const RecordedMetric* Inference::leaf_labels(const VectorSelector& vs, Shape& s) const {
+  const RecordedMetric* recorded = one_source_labels(vs, s);
+  // A recorded name that may be scraped too: the selector reads the series of both.
+  if (auto it = recorded_.find(promql::metric_name(vs));
+      it != recorded_.end() && it->second.source == RecordedMetric::Source::both) {
+    Shape rules = it->second.shape;
+    rules.filters = false;
+    rules.joined.clear();
+    rules.empty.clear();
+    Shape both;
+    either(rules, s, both);
+    both.kind = s.kind; // the scraped metric's, as its name says
+    s = std::move(both);
+  }
+  return recorded;
+}
+
+const RecordedMetric* Inference::one_source_labels(const VectorSelector& vs, Shape& s) const {
   SeriesInfo info = series(vs);
   if (info.origin == SeriesInfo::Origin::recording) {
     s = info.recorded->shape;
@@ -325,6 +374,7 @@ void Inference::call(const Call& c, Shape& s) const {
   s.dropped = arg0->dropped;
   s.removed = arg0->removed;
   s.lacking = arg0->lacking;
+  for (auto& [x, k] : s.lacking) k.value = k.value ? value_of_constant(n, *k.value) : std::nullopt;
   s.closed_by = arg0->closed_by;
   s.values = arg0->values;
   s.several = arg0->several;
@@ -338,8 +388,10 @@ void Inference::call(const Call& c, Shape& s) const {
   s.nan_inf = arg0->nan_inf;
   if (n == "label_replace" || n == "label_join") {
     const Expr* dst = c.args.size() > 1 ? unparen(c.args[1]) : nullptr;
-    if (dst && dst->kind == NodeKind::string_literal) s.set_label(dst->as<StringLiteral>().value);
-    else s.labels_known = s.targets_open = false, s.dropped.clear(), s.removed.clear();
+    if (dst && dst->kind == NodeKind::string_literal) {
+      s.set_label(dst->as<StringLiteral>().value);
+      if (std::string v = replaced_with(c); !v.empty()) s.values[dst->as<StringLiteral>().value] = {v};
+    } else s.labels_known = s.targets_open = false, s.dropped.clear(), s.removed.clear();
   } else if (n == "histogram_quantile" || n == "histogram_fraction") {
     s.labels.erase("le");
     s.values.erase("le");
@@ -375,7 +427,7 @@ void Inference::call(const Call& c, Shape& s) const {
 }
 
 // The series of `l or r`, into `s` (a new Shape): certain on both is certain, on one a maybe.
-void Inference::either(const Shape& l, const Shape& r, Shape& s) const {
+void Inference::either(const Shape& l, const Shape& r, Shape& s, bool right_if_left_empty) const {
   // Series of either side: certain on both is certain, on one a maybe.
   s.labels = l.labels;
   s.labels.insert(r.labels.begin(), r.labels.end());
@@ -390,8 +442,10 @@ void Inference::either(const Shape& l, const Shape& r, Shape& s) const {
   // A label one side never has: the series of that side lack it.
   for (const auto& x : s.labels) {
     if (s.removed.count(x)) continue;
-    if (absent(l, x)) s.lacking.emplace(x, "the left side of 'or' has no " + x);
-    else if (absent(r, x)) s.lacking.emplace(x, "the right side of 'or' has no " + x);
+    if (absent(l, x)) s.lacking.emplace(x, Lacking{"the left side of 'or' has no " + x, only_value(l), present(r, x)});
+    else if (absent(r, x))
+      s.lacking.emplace(
+          x, Lacking{"the right side of 'or' has no " + x, only_value(r), present(l, x) || right_if_left_empty});
   }
   for (const auto* side : {&l, &r})
     for (const auto& [x, why] : side->lacking) s.lacking.emplace(x, why);
@@ -454,6 +508,32 @@ void Inference::passing(const Expr* e, BinaryOp op, double v, Shape& s) const {
   }
 }
 
+// Of `l op r` (arithmetic or comparison, vectors on both sides), what becomes of the result's
+// series that lack a label: where matching reads the label, they meet only series of the other
+// side that lack it too, none where the other side's all carry it, and their value is then the
+// two lacking values combined (0/0 of two defaults is NaN).
+void Inference::match_lacking(const BinaryExpr& b, const Shape& l, const Shape& r, Shape& s) const {
+  const VectorMatching* vm = b.matching();
+  const bool left = !(vm && vm->card == Cardinality::one_to_many); // whose series the result's are
+  const Shape& other = left ? r : l;
+  const bool arithmetic = !is_comparison(b.op);
+  for (auto it = s.lacking.begin(); it != s.lacking.end();) {
+    Lacking& k = it->second;
+    const bool listed = vm && std::find(vm->labels.begin(), vm->labels.end(), it->first) != vm->labels.end();
+    const bool matched = vm && vm->on ? listed : !listed;
+    if (matched && present(other, it->first)) {
+      it = s.lacking.erase(it);
+      continue;
+    }
+    auto o = other.lacking.find(it->first);
+    if (matched && o != other.lacking.end() && k.value && o->second.value && arithmetic) {
+      k.value = left ? combine(b.op, *k.value, *o->second.value) : combine(b.op, *o->second.value, *k.value);
+      k.alone = k.alone && o->second.alone;
+    } else if (arithmetic || b.return_bool) k.value.reset();
+    ++it;
+  }
+}
+
 void Inference::binary(const BinaryExpr& b, Shape& s) const {
   const Shape& l = at(b.lhs);
   const Shape& r = at(b.rhs);
@@ -471,7 +551,7 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
   } else if (lv && rv) {
     const VectorMatching* vm = b.matching();
     if (b.op == BinaryOp::lor) {
-      either(l, r, s);
+      either(l, r, s, vm && vm->on && vm->labels.empty());
       return;
     }
     if (vm && vm->card == Cardinality::one_to_many) s = r;
@@ -539,6 +619,7 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
       }
       s.labels_known = s.labels_known && (vm->include.empty() || other.labels_known);
     }
+    if (!is_set_operator(b.op)) match_lacking(b, l, r, s);
     if (arithmetic) {
       arithmetic_range(b.op, l, r, s);
       s.count_like = false;
@@ -557,6 +638,11 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
     s.labels_known = true; // scalar op scalar
   }
   if (arithmetic && (!lv || !rv)) {
+    // The lacking series' one value, with the number.
+    const std::optional<double> c = constant(lv ? b.rhs : b.lhs);
+    for (auto& [x, k] : s.lacking)
+      k.value =
+          k.value && c ? std::optional(lv ? combine(b.op, *k.value, *c) : combine(b.op, *c, *k.value)) : std::nullopt;
     arithmetic_range(b.op, l, r, s);
     s.count_like = false;
     if (s.nan.empty()) s.nan = l.nan.empty() ? r.nan : l.nan, s.nan_inf = l.nan.empty() ? r.nan_inf : l.nan_inf;
@@ -581,6 +667,13 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
       double v = *c;
       BinaryOp op = number == b.lhs ? flip(b.op) : b.op;
       if (compare(s, op, v) == Verdict::never && s.empty.empty()) s.empty = "the comparison can never be true";
+      // Series lacking a label whose one value never passes are not in the result.
+      std::erase_if(s.lacking, [&](const auto& kv) {
+        if (!kv.second.value) return false;
+        Shape one;
+        one.set_range(*kv.second.value, *kv.second.value);
+        return std::isnan(*kv.second.value) || compare(one, op, v) == Verdict::never;
+      });
       // What bounds the values now is this comparison, whatever bounded them before.
       auto kept = [&] {
         return RangeReason("the comparison " + std::string(to_string(op)) + " " + util::format_number(v) +
@@ -595,6 +688,7 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
     }
   }
   if (b.return_bool) {
+    for (auto& [x, k] : s.lacking) k.value.reset();
     s.set_range(0, 1, "a comparison with bool is 0 or 1");
     s.nan.clear();
     s.nan_inf = false;
@@ -623,6 +717,15 @@ bool spreads_nan(AggregateOp op) {
   return op == AggregateOp::sum || op == AggregateOp::avg || op == AggregateOp::stddev || op == AggregateOp::stdvar;
 }
 
+bool one_series_per_group(const AggregateExpr& a, const Shape& in) {
+  if (!in.labels_known) return false;
+  auto grouped = [&](const std::string& l) {
+    return std::find(a.grouping.begin(), a.grouping.end(), l) != a.grouping.end();
+  };
+  return std::all_of(in.labels.begin(), in.labels.end(),
+                     [&](const std::string& l) { return l == "__name__" || grouped(l) != a.without; });
+}
+
 void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
   const Shape& in = at(a.expr);
   s.filters = in.filters;
@@ -632,6 +735,11 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
       a.op == AggregateOp::limit_ratio) {
     s = in;
     s.filters = true;
+    // k = 1 keeps one series per group: no label of those left out tells two series apart.
+    if (auto k = constant(a.param); k && *k == 1 && a.op != AggregateOp::limit_ratio)
+      std::erase_if(s.several, [&](const auto& kv) {
+        return a.without == (std::find(a.grouping.begin(), a.grouping.end(), kv.first) != a.grouping.end());
+      });
     return;
   }
   const std::string op = to_string(a.op);
@@ -669,8 +777,14 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
   for (auto it = s.maybe.begin(); it != s.maybe.end();) it = s.labels.count(*it) ? std::next(it) : s.maybe.erase(it);
   for (const auto& [x, v] : in.values)
     if (s.labels.count(x)) s.values.emplace(x, v);
-  for (const auto& [x, why] : in.lacking)
-    if (s.labels.count(x)) s.lacking.emplace(x, why);
+  // The lacking series alone in their groups keep their value through min, max, avg, a sum of 0s.
+  for (const auto& [x, k] : in.lacking)
+    if (s.labels.count(x)) {
+      Lacking& out = s.lacking.emplace(x, k).first->second;
+      const bool keeps = a.op == AggregateOp::min || a.op == AggregateOp::max || a.op == AggregateOp::avg ||
+                         (a.op == AggregateOp::sum && k.value == 0.0);
+      if (!k.alone || !keeps) out.value.reset();
+    }
   s.dropped = in.dropped;
   if (a.without) s.targets_open = in.targets_open;
   if (a.op == AggregateOp::count_values) {
@@ -707,7 +821,10 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
     break;
   case AggregateOp::count:
   case AggregateOp::count_values:
-    s.set_range(1, s.hi, op + "() is at least 1");
+    // A vector's series differ in their labels: grouped by all of them, a group holds one.
+    if (a.op == AggregateOp::count && one_series_per_group(a, in))
+      s.set_range(1, 1, how + " counts one series per group: it is always 1");
+    else s.set_range(1, s.hi, op + "() is at least 1");
     s.count_like = true;
     break;
   case AggregateOp::group: s.set_range(1, 1, "group() is always 1"); break;

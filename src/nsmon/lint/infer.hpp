@@ -48,6 +48,17 @@ struct RangeReason {
   void clear() { *this = {}; }
 };
 
+/// The series of an expression that surely lack a label: why, and their one value where it is
+/// known (the default of `x or vector(0)`), so that a comparison or a match that always removes
+/// them takes the claim with them: `(x or vector(0)) > 0` never returns a series without x.
+struct Lacking {
+  std::string why;
+  std::optional<double> value; ///< NaN too (0/0 of two defaults)
+  /// Each group of an aggregation holds only these series (the other side of the `or` has the
+  /// label, or adds them only when it is empty: `or on()`), so a sum of zeros stays 0.
+  bool alone = false;
+};
+
 /// What the linter knows about the result of an expression node. A label is "proved absent"
 /// (Inference::absent) or not known to be; only the former is a finding.
 
@@ -70,8 +81,8 @@ struct Shape {
   /// ignoring, on, by, a matcher l="", group_left of a label the other side lacks), with what did
   /// it: absent even where the rest of the label set is open.
   std::map<std::string, std::string> removed;
-  /// Labels that some result series surely lack (one side of `or` has none): why.
-  std::map<std::string, std::string> lacking;
+  /// Labels that some result series surely lack (one side of `or` has none), and about them.
+  std::map<std::string, Lacking> lacking;
   /// The operator that made the label set closed and what it kept ("sum by (model) keeps only
   /// model", "on (instance) keeps no label"), if one did.
   std::string closed_by;
@@ -125,10 +136,12 @@ struct RecordedMetric {
   std::string name;
   Shape shape;
   core::Span span;
-  /// The rule reads its own name (record: x, expr: label_replace(sum(x{...}), "job", ...)): it
-  /// adds copies to a scraped metric's series, so a selector of x reads both, and is judged as the
-  /// scraped metric.
-  bool copies_scraped = false;
+  /// What a selector of the name reads (recorded_metrics says which): the rules' results alone
+  /// (`shape`); the scraped metric, whose series the rules only add copies to (they read the
+  /// name: label_replace(sum(x{...}), "job", ...)), judged as that metric; or both, where nothing
+  /// says that no exporter has the name.
+  enum class Source { rules, scraped, both };
+  Source source = Source::rules;
 };
 
 /// What a vector selector's metric name refers to.
@@ -199,12 +212,15 @@ private:
   // returns the recording rule whose series the selector reads, when its rule is at hand (one
   // Prometheus records and reads them).
   const RecordedMetric* leaf_labels(const promql::VectorSelector& vs, Shape& s) const;
+  /// leaf_labels of the name's one source: its recording rules if they are it, else the scraper's.
+  const RecordedMetric* one_source_labels(const promql::VectorSelector& vs, Shape& s) const;
   void leaf(const promql::VectorSelector& vs, Shape& s) const;
   void node(const promql::Expr& e, Shape& s) const;
   void call(const promql::Call& c, Shape& s) const;
   void call_range(const promql::Call& c, const Shape& arg, Shape& s) const;
   void binary(const promql::BinaryExpr& b, Shape& s) const;
-  void either(const Shape& l, const Shape& r, Shape& s) const;
+  void either(const Shape& l, const Shape& r, Shape& s, bool right_if_left_empty = false) const;
+  void match_lacking(const promql::BinaryExpr& b, const Shape& l, const Shape& r, Shape& s) const;
   void passing(const promql::Expr* e, promql::BinaryOp op, double v, Shape& s) const;
   void aggregate(const promql::AggregateExpr& a, Shape& s) const;
   std::string part_of_whole(const promql::Expr* part, const promql::Expr* whole) const;
@@ -226,6 +242,9 @@ Verdict compare(const Shape& s, promql::BinaryOp op, double v);
 promql::BinaryOp flip(promql::BinaryOp op);
 /// Whether one NaN among an aggregation's series makes its result NaN (sum, avg, stddev, stdvar).
 bool spreads_nan(promql::AggregateOp op);
+/// Whether each group of the aggregation holds one series: it groups by every label its input can
+/// carry (a vector's series differ in their labels).
+bool one_series_per_group(const promql::AggregateExpr& a, const Shape& in);
 
 /// Why the name of a recorded series says that its values lie between 0 and 1, or "": a metric
 /// part in Prometheus's ratio unit (level:disk_usage_ratio:avg; only operations that keep the
@@ -252,5 +271,9 @@ bool keeps_unit(std::string_view name);
 bool keeps_values(std::string_view name);
 /// The range of `l OP r` for arithmetic operators (value_range.cpp), into `s`.
 void arithmetic_range(promql::BinaryOp op, const Shape& l, const Shape& r, Shape& s);
+/// The one value a shape's series can take, if its range is a single number.
+std::optional<double> only_value(const Shape& s);
+/// `a op b` for an arithmetic operator; NaN for others.
+double combine(promql::BinaryOp op, double a, double b);
 
 } // namespace nsmon::lint

@@ -63,6 +63,23 @@ void either(Shape& s, const Shape& other, const Inference& inf) {
   s.aggregated = mine.aggregated && other.aggregated;
 }
 
+// What a selector of a recorded name reads. A rule may record a name that is scraped too: pint's
+// cases record `foo` from `sum(foo / bar)`, kubermatic records container_cpu_usage_seconds_total
+// from itself (to give the VPA a job of its own); what the rules' results lack then says nothing
+// about the scraped series.
+// - A name with a colon is a recording rule's: Prometheus reserves colons for them, exporters and
+//   instrumentation do not use them ("Metric and label naming"). A rule of such a name that reads
+//   it accumulates its own output (gardener's probe_failure:run:time:total reads itself [10m]).
+// - Any other name may be an exporter's. A rule that reads its own name adds copies to the scraped
+//   series: the selector is judged as the scraped metric. Otherwise only a catalog that lists what
+//   is scraped can say that nothing scrapes the name: it neither declares it nor leaves it to
+//   another exporter (`--catalog none` leaves every name); where it cannot, a selector reads both.
+RecordedMetric::Source source_of(const std::string& name, bool self_read, const catalog::Catalog& cat) {
+  if (name.find(':') != std::string::npos) return RecordedMetric::Source::rules;
+  if (self_read) return RecordedMetric::Source::scraped;
+  return cat.resolve(name) || cat.is_external(name) ? RecordedMetric::Source::both : RecordedMetric::Source::rules;
+}
+
 bool reads_name(const promql::Expr& root, const std::string& name) {
   bool found = false;
   promql::walk(root, [&](const promql::Expr& n, std::span<const promql::Expr* const>) {
@@ -77,12 +94,15 @@ bool reads_name(const promql::Expr& root, const std::string& name) {
 std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<RecordingRule>& rules,
                                                        const catalog::Catalog& cat, const TargetLabels* targets) {
   std::map<std::string, RecordedMetric> recorded;
+  std::set<std::string> self_read; // names a rule of theirs reads
+  for (const auto& r : rules)
+    if (reads_name(*r.expr, r.rule->name.value)) self_read.insert(r.rule->name.value);
   for (int pass = 0; pass < 2; ++pass) {
     std::set<std::string> seen; // this pass's names: several rules may record one name
     for (const auto& r : rules) {
       Inference inf(cat, targets, recorded);
       RecordedMetric rm{r.rule->name.value, inf.run(*r.expr), r.rule->name.span};
-      rm.copies_scraped = reads_name(*r.expr, rm.name);
+      rm.source = source_of(rm.name, self_read.count(rm.name) > 0, cat);
       // The name's promise where the expression proves no range (a ratio of two counters).
       if (std::string why = ratio_by_name(rm.name); !why.empty() && !scaled(*r.expr, inf))
         narrow_to_ratio(rm.shape, why);
@@ -103,7 +123,6 @@ std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<Recordi
       if (!seen.insert(rm.name).second) {
         const Shape& other = recorded[rm.name].shape;
         either(rm.shape, other, inf);
-        rm.copies_scraped = rm.copies_scraped || recorded[rm.name].copies_scraped;
         if (other.lo < rm.shape.lo || (other.lo == rm.shape.lo && !other.lo_open))
           rm.shape.lo = other.lo, rm.shape.lo_open = other.lo_open, rm.shape.range_of = other.range_of;
         if (other.hi > rm.shape.hi || (other.hi == rm.shape.hi && !other.hi_open))

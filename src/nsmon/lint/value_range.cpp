@@ -95,18 +95,28 @@ Verdict compare(const Shape& s, BinaryOp op, double v) {
   return all ? Verdict::always : Verdict::depends;
 }
 
-namespace {
-// The one value of a shape whose range is a single number, or nullopt.
-std::optional<double> point(const Shape& s) {
+std::optional<double> only_value(const Shape& s) {
   if (s.lo == s.hi && std::isfinite(s.lo) && !s.lo_open && !s.hi_open) return s.lo;
   return std::nullopt;
 }
-} // namespace
+
+double combine(BinaryOp op, double a, double b) {
+  switch (op) {
+  case BinaryOp::add: return a + b;
+  case BinaryOp::sub: return a - b;
+  case BinaryOp::mul: return a * b;
+  case BinaryOp::div: return a / b;
+  case BinaryOp::mod: return std::fmod(a, b);
+  case BinaryOp::pow: return std::pow(a, b);
+  case BinaryOp::atan2: return std::atan2(a, b);
+  default: return NAN;
+  }
+}
 
 std::optional<double> Inference::constant(const Expr* e) const {
   if (!e || e->type != ValueType::scalar) return std::nullopt;
   const Shape& s = at(e);
-  return s.nan.empty() ? point(s) : std::nullopt; // scalar() of no series or of several is NaN
+  return s.nan.empty() ? only_value(s) : std::nullopt; // scalar() of no series or of several is NaN
 }
 
 // Interval arithmetic of a binary operator's values; open bounds are taken as closed. Two single
@@ -115,19 +125,8 @@ void arithmetic_range(BinaryOp op, const Shape& l, const Shape& r, Shape& s) {
   const double inf = std::numeric_limits<double>::infinity();
   auto product = [](double a, double b) { return (a == 0 || b == 0) ? 0.0 : a * b; };
   s.set_range(-inf, inf);
-  if (auto a = point(l), b = point(r); a && b) {
-    double v = NAN;
-    switch (op) {
-    case BinaryOp::add: v = *a + *b; break;
-    case BinaryOp::sub: v = *a - *b; break;
-    case BinaryOp::mul: v = *a * *b; break;
-    case BinaryOp::div: v = *a / *b; break;
-    case BinaryOp::mod: v = std::fmod(*a, *b); break;
-    case BinaryOp::pow: v = std::pow(*a, *b); break;
-    case BinaryOp::atan2: v = std::atan2(*a, *b); break;
-    default: break;
-    }
-    if (std::isfinite(v)) s.set_range(v, v);
+  if (auto a = only_value(l), b = only_value(r); a && b) {
+    if (double v = combine(op, *a, *b); std::isfinite(v)) s.set_range(v, v);
     return;
   }
   switch (op) {
@@ -252,7 +251,7 @@ std::string Inference::zero_divisor(const BinaryExpr& b, const Shape& l, const S
   const bool div = b.op == BinaryOp::div;
   const std::string what = div ? "x / 0 is +Inf or -Inf, 0 / 0 NaN" : "x % 0 is NaN";
   inf = div;
-  if (point(r) == 0.0) return "a division by 0: " + what;
+  if (only_value(r) == 0.0) return "a division by 0: " + what;
   if (!r.bounded() || !r.may_be(0)) return {};
   if (const Expr* d = unparen(b.rhs); d->kind == NodeKind::binary) {
     const auto& c = d->as<BinaryExpr>();
