@@ -168,9 +168,11 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
        true, kRelabelConfig},
       {"another job keeps the metric's label", alert("max by (model, iou_threshold) (validation_map) < 0.5"), V{}, true,
        kRelabelConfig},
+      // No impossible match, but on (tier) against a side without tier matches only the series
+      // without it: the right side's sum removed it.
       {"a label on some targets only proves no impossible match",
-       alert("sum by (cluster, tier) (up) / on (cluster, tier) group_left sum by (cluster) (up) > 1"), V{}, true,
-       kRelabelConfig},
+       alert("sum by (cluster, tier) (up) / on (cluster, tier) group_left sum by (cluster) (up) > 1"),
+       V{"labels/removed-label"}, true, kRelabelConfig},
       {"external label", alert("up == 0", "", "summary: s, description: '{{ $externalLabels.region }}'"), V{}, true,
        kRelabelConfig},
       {"external label not set", alert("up == 0", "", "summary: s, description: '{{ $externalLabels.cluster }}'"),
@@ -543,6 +545,15 @@ TEST_CASE("removed-label names the step that removed the label, under histogram_
       false, &all);
   REQUIRE(all.size() == 1);
   CHECK(all[0].message == "by (le): the aggregated series have no le, histogram_quantile() removes it");
+  // on (x) of a side an aggregation took x off: it matches only the other side's series without x.
+  run(alert("node_load1 * on (cluster) group_right (job) group by (device) (node_network_up) > 2"), false, &all);
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].message == "on (cluster): the right side has no cluster, group by (device) keeps only device: it "
+                          "matches only the left side's series without cluster");
+  run(alert("sum(node_load1) * on (cluster) sum(node_load5) > 2"), false, &all);
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].message == "on (cluster): neither side has cluster (left: sum() keeps no label; right: sum() keeps no "
+                          "label): '*' matches its series as if cluster were not listed");
 }
 
 TEST_CASE("counter-raw: a counter by the catalog, a counter by its name only", "[lint][checks]") {

@@ -537,7 +537,8 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
                                       util::join(vm->include, ", "), ")"});
         if (auto it = other.lacking.find(inc); it != other.lacking.end()) s.lacking.insert(*it);
       }
-      s.labels_known = s.labels_known && (vm->include.empty() || other.labels_known);
+      // The result's labels are this side's and the copied ones, which the loop above adds (as
+      // maybe where the other side may lack them): what the other side carries besides adds none.
     }
     if (arithmetic) {
       arithmetic_range(b.op, l, r, s);
