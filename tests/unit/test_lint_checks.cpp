@@ -626,4 +626,20 @@ TEST_CASE("duplicate-rule: alerts on the same metrics are a warning, on other me
   CHECK(dup(all)->severity == core::Severity::info);
   CHECK(dup(all)->message.find("from another expression: where both fire for the same labels at once, "
                                "Alertmanager sees one alert") != std::string::npos);
+  // One expression of two metrics under nested thresholds (pint's rule_duplicate bug-012): above
+  // 0.2 both fire for the same series (tests/data/pint-cases/proofs/duplicate-nested.test.yml).
+  run(q("errors / total > 0.1") + q("errors / total > 0.2"), false, &all);
+  REQUIRE(dup(all));
+  CHECK(dup(all)->severity == core::Severity::warning);
+  CHECK(dup(all)->message ==
+        "alert 'Q' is defined twice with the same labels (first at line 5), on the same expression: every series "
+        "that passes one's condition passes the other's, so both fire for it with the same labels and "
+        "Alertmanager sees one alert");
+  run(q("errors / total < 0.5") + q("0.1 > errors / total"), false, &all);
+  REQUIRE(dup(all));
+  CHECK(dup(all)->severity == core::Severity::warning);
+  // Thresholds that overlap without one containing the other: one alert fed by two conditions.
+  run(q("errors / total > 0.1") + q("errors / total < 0.2"), false, &all);
+  REQUIRE(dup(all));
+  CHECK(dup(all)->severity == core::Severity::info);
 }
