@@ -643,3 +643,12 @@ TEST_CASE("duplicate-rule: alerts on the same metrics are a warning, on other me
   REQUIRE(dup(all));
   CHECK(dup(all)->severity == core::Severity::info);
 }
+
+TEST_CASE("template-label-lost: a side of 'or' that cannot carry the label, the other may", "[lint][checks]") {
+  std::vector<core::Diagnostic> all;
+  run(alert("(node_load1 or on () vector(0)) == 0", "", "summary: 'load in {{ $labels.colo }}', description: d"), false,
+      &all);
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].message == "annotation \"summary\" uses $labels.colo, but some of the alerts have no colo: the right "
+                          "side of 'or' (vector(0)) has no colo; their annotation shows it empty");
+}

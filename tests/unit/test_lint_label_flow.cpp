@@ -120,6 +120,14 @@ TEST_CASE("label flow: a fallback that a later comparison removes", "[lint][labe
        V{"alerts/absent-without-for 4:12", "labels/template-label-lost 6:40"}},
       {"a chain of or, the middle side removed",
        alert("4 <= (sum by (job) (a) or vector(0) or sum by (job) (b))", "{{ $labels.job }}"), V{}},
+      // pint's alerts_template bug-049: a side of open labels or vector(0), which == 0 lets through
+      // (tests/data/pint-cases/proofs/or-side-without-label.test.yml).
+      {"an open side or vector(0) before == 0", alert("(foo or on () vector(0)) == 0", "{{ $labels.colo }}"),
+       V{"labels/template-label-lost 6:40"}},
+      {"an open side or vector(0) before > 0", alert("(foo or on () vector(0)) > 0", "{{ $labels.colo }}"), V{}},
+      {"two open sides", alert("foo == 0 or bar == 0", "{{ $labels.colo }}"), V{}},
+      {"an open side and a sum without the label", alert("foo > 1 or sum(bar) > 1", "{{ $labels.colo }}"),
+       V{"labels/template-label-lost 6:40"}},
   });
 }
 
