@@ -159,6 +159,26 @@ TEST_CASE("label flow: names recorded by several rules, or scraped too", "[lint]
   });
 }
 
+// A regex that lists values (job=~"api|web") gives a recording rule's series those values only:
+// a selector of its output that wants another selects nothing
+// (tests/data/pint-cases/proofs/recorded-regex-values.test.yml).
+TEST_CASE("label flow: a recorded label's values listed by a regex", "[lint][label-flow]") {
+  auto rules = [](const std::string& matcher, const std::string& read) {
+    return "groups:\n- name: g\n  rules:\n  - record: job:requests:rate5m\n"
+           "    expr: 'sum by (job) (rate(requests_total{job=~\"" +
+           matcher + "\"}[5m]))'\n  - alert: A\n    expr: 'job:requests:rate5m{" + read + "} > 1'\n";
+  };
+  run_cases({
+      {"another value", rules("api|web", "job=\"db\""), V{"promql/impossible 7:12"}},
+      {"a regex of other values", rules("(api|web)", "job=~\"db|cache\""), V{"promql/impossible 7:12"}},
+      {"a listed value", rules("api|web", "job=\"web\""), V{}},
+      {"a regex sharing a value", rules("api|web", "job=~\"db|web\""), V{}},
+      {"an escaped dot", rules("prod\\\\.eu|dev", "job=\"prod.eu\""), V{}},
+      {"a list with the empty value", rules("api|", "job=\"db\""), V{}},
+      {"a pattern, not a list", rules("api.*", "job=\"db\""), V{}},
+  });
+}
+
 // A series recorded by the rules of another directory may reach the alert's Prometheus by
 // federation (Gardener: a cache Prometheus records, the garden's reads with the seed label).
 TEST_CASE("label flow: a series recorded in another directory", "[lint][label-flow]") {
