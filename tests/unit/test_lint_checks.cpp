@@ -168,9 +168,11 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
        true, kRelabelConfig},
       {"another job keeps the metric's label", alert("max by (model, iou_threshold) (validation_map) < 0.5"), V{}, true,
        kRelabelConfig},
+      // No impossible match, but on (tier) against a side without tier matches only the series
+      // without it: the right side's sum removed it.
       {"a label on some targets only proves no impossible match",
-       alert("sum by (cluster, tier) (up) / on (cluster, tier) group_left sum by (cluster) (up) > 1"), V{}, true,
-       kRelabelConfig},
+       alert("sum by (cluster, tier) (up) / on (cluster, tier) group_left sum by (cluster) (up) > 1"),
+       V{"labels/removed-label"}, true, kRelabelConfig},
       {"external label", alert("up == 0", "", "summary: s, description: '{{ $externalLabels.region }}'"), V{}, true,
        kRelabelConfig},
       {"external label not set", alert("up == 0", "", "summary: s, description: '{{ $externalLabels.cluster }}'"),
@@ -543,6 +545,15 @@ TEST_CASE("removed-label names the step that removed the label, under histogram_
       false, &all);
   REQUIRE(all.size() == 1);
   CHECK(all[0].message == "by (le): the aggregated series have no le, histogram_quantile() removes it");
+  // on (x) of a side an aggregation took x off: it matches only the other side's series without x.
+  run(alert("node_load1 * on (cluster) group_right (job) group by (device) (node_network_up) > 2"), false, &all);
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].message == "on (cluster): the right side has no cluster, group by (device) keeps only device: it "
+                          "matches only the left side's series without cluster");
+  run(alert("sum(node_load1) * on (cluster) sum(node_load5) > 2"), false, &all);
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].message == "on (cluster): neither side has cluster (left: sum() keeps no label; right: sum() keeps no "
+                          "label): '*' matches its series as if cluster were not listed");
 }
 
 TEST_CASE("counter-raw: a counter by the catalog, a counter by its name only", "[lint][checks]") {
@@ -615,4 +626,29 @@ TEST_CASE("duplicate-rule: alerts on the same metrics are a warning, on other me
   CHECK(dup(all)->severity == core::Severity::info);
   CHECK(dup(all)->message.find("from another expression: where both fire for the same labels at once, "
                                "Alertmanager sees one alert") != std::string::npos);
+  // One expression of two metrics under nested thresholds (pint's rule_duplicate bug-012): above
+  // 0.2 both fire for the same series (tests/data/pint-cases/proofs/duplicate-nested.test.yml).
+  run(q("errors / total > 0.1") + q("errors / total > 0.2"), false, &all);
+  REQUIRE(dup(all));
+  CHECK(dup(all)->severity == core::Severity::warning);
+  CHECK(dup(all)->message ==
+        "alert 'Q' is defined twice with the same labels (first at line 5), on the same expression: every series "
+        "that passes one's condition passes the other's, so both fire for it with the same labels and "
+        "Alertmanager sees one alert");
+  run(q("errors / total < 0.5") + q("0.1 > errors / total"), false, &all);
+  REQUIRE(dup(all));
+  CHECK(dup(all)->severity == core::Severity::warning);
+  // Thresholds that overlap without one containing the other: one alert fed by two conditions.
+  run(q("errors / total > 0.1") + q("errors / total < 0.2"), false, &all);
+  REQUIRE(dup(all));
+  CHECK(dup(all)->severity == core::Severity::info);
+}
+
+TEST_CASE("template-label-lost: a side of 'or' that cannot carry the label, the other may", "[lint][checks]") {
+  std::vector<core::Diagnostic> all;
+  run(alert("(node_load1 or on () vector(0)) == 0", "", "summary: 'load in {{ $labels.colo }}', description: d"), false,
+      &all);
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].message == "annotation \"summary\" uses $labels.colo, but some of the alerts have no colo: the right "
+                          "side of 'or' (vector(0)) has no colo; their annotation shows it empty");
 }

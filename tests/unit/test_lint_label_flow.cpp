@@ -122,6 +122,14 @@ TEST_CASE("label flow: a fallback that a later comparison removes", "[lint][labe
        V{"alerts/absent-without-for 4:12", "labels/template-label-lost 6:40"}},
       {"a chain of or, the middle side removed",
        alert("4 <= (sum by (job) (a) or vector(0) or sum by (job) (b))", "{{ $labels.job }}"), V{}},
+      // pint's alerts_template bug-049: a side of open labels or vector(0), which == 0 lets through
+      // (tests/data/pint-cases/proofs/or-side-without-label.test.yml).
+      {"an open side or vector(0) before == 0", alert("(foo or on () vector(0)) == 0", "{{ $labels.colo }}"),
+       V{"labels/template-label-lost 6:40"}},
+      {"an open side or vector(0) before > 0", alert("(foo or on () vector(0)) > 0", "{{ $labels.colo }}"), V{}},
+      {"two open sides", alert("foo == 0 or bar == 0", "{{ $labels.colo }}"), V{}},
+      {"an open side and a sum without the label", alert("foo > 1 or sum(bar) > 1", "{{ $labels.colo }}"),
+       V{"labels/template-label-lost 6:40"}},
   });
 }
 
@@ -150,6 +158,26 @@ TEST_CASE("label flow: names recorded by several rules, or scraped too", "[lint]
        V{"rules/record-naming 4:13"}},
       {"a name only a rule writes", vpa + alert_on("sum by (container) (pod:foo:sum) > 1", "s"),
        V{"rules/record-naming 4:13", "labels/removed-label 9:12"}},
+  });
+}
+
+// A regex that lists values (job=~"api|web") gives a recording rule's series those values only:
+// a selector of its output that wants another selects nothing
+// (tests/data/pint-cases/proofs/recorded-regex-values.test.yml).
+TEST_CASE("label flow: a recorded label's values listed by a regex", "[lint][label-flow]") {
+  auto rules = [](const std::string& matcher, const std::string& read) {
+    return "groups:\n- name: g\n  rules:\n  - record: job:requests:rate5m\n"
+           "    expr: 'sum by (job) (rate(requests_total{job=~\"" +
+           matcher + "\"}[5m]))'\n  - alert: A\n    expr: 'job:requests:rate5m{" + read + "} > 1'\n";
+  };
+  run_cases({
+      {"another value", rules("api|web", "job=\"db\""), V{"promql/impossible 7:12"}},
+      {"a regex of other values", rules("(api|web)", "job=~\"db|cache\""), V{"promql/impossible 7:12"}},
+      {"a listed value", rules("api|web", "job=\"web\""), V{}},
+      {"a regex sharing a value", rules("api|web", "job=~\"db|web\""), V{}},
+      {"an escaped dot", rules("prod\\\\.eu|dev", "job=\"prod.eu\""), V{}},
+      {"a list with the empty value", rules("api|", "job=\"db\""), V{}},
+      {"a pattern, not a list", rules("api.*", "job=\"db\""), V{}},
   });
 }
 
@@ -195,6 +223,19 @@ TEST_CASE("label flow: joins that can never match, labels lost in a join", "[lin
       {"by (cluster) over an aggregation that removed it", alert("sum by (cluster) (sum without (cluster) (foo)) > 1"),
        V{"labels/removed-label 5:12"}},
       {"by (cluster) over an aggregation that kept it", alert("sum by (cluster) (sum without (pod) (foo)) > 1"), V{}},
+      // pint's promql_impossible bug-015, bug-028 (tests/data/pint-cases/proofs/on-removed-label.test.yml).
+      {"on (cluster) of two sums without it", alert("sum(bar) * on (cluster) sum(foo) > 1"),
+       V{"labels/removed-label 5:12"}},
+      {"on (cluster) against a group by of other labels",
+       alert("foo * on (cluster) group_right (tier) group by (animal) (bar) > 1"), V{"labels/removed-label 5:12"}},
+      {"on (cluster) of two sums by it", alert("sum by (cluster) (bar) * on (cluster) sum by (cluster) (foo) > 1"),
+       V{}},
+      // bug-016: a group_left (err) keeps the left side's closed label set, and adds err.
+      {"by (cluster) over a join of a sum without it",
+       alert("sum by (cluster) (sum by (instance) (foo) * on (instance) group_left (err) bar) > 1"),
+       V{"labels/removed-label 5:12"}},
+      {"by (err) over a join that copied it",
+       alert("sum by (err) (sum by (instance) (foo) * on (instance) group_left (err) bar) > 1"), V{}},
       {"group_left (job) from a side without job",
        alert("foo * on (instance) group_left (job) sum by (instance) (bar) > 1"), V{"labels/copied-label-absent 5:12"}},
       {"group_left (job) from a side with job",

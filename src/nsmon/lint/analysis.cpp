@@ -489,6 +489,52 @@ private:
     return {};
   }
 
+  // A side of an `or` that makes the result whose series cannot carry `label` (vector(0), an
+  // aggregation by other labels) while the other side's may: the alerts of that side show it
+  // empty. The label set of `or` is open there, so Shape::lacking, which names only labels some
+  // side is known to carry, says nothing. Walked as joined_from() walks, through comparisons with
+  // a number (a side no value of which passes makes no alerts) and the left of and/unless. Why,
+  // or "".
+  std::string or_side_without(const std::string& label) const {
+    struct Step {
+      const Expr* e;
+      std::vector<std::pair<BinaryOp, double>> passed; ///< the comparisons above it
+    };
+    std::vector<Step> todo{{unparen(pr_.parsed->expr()), {}}};
+    while (!todo.empty()) {
+      Step at = std::move(todo.back());
+      todo.pop_back();
+      if (at.e->kind != NodeKind::binary) continue;
+      const auto& b = at.e->as<BinaryExpr>();
+      if (b.op == BinaryOp::lor) {
+        auto passes = [&](const Expr* x) {
+          return inf_.at(x).empty.empty() && std::none_of(at.passed.begin(), at.passed.end(), [&](const auto& c) {
+                   return compare(inf_.at(x), c.first, c.second) == Verdict::never;
+                 });
+        };
+        const Shape &l = inf_.at(b.lhs), &r = inf_.at(b.rhs);
+        if (passes(b.lhs) && passes(b.rhs))
+          for (const bool left : {true, false})
+            if (inf_.absent(left ? l : r, label) && !inf_.absent(left ? r : l, label)) {
+              const std::string side = print(*unparen(left ? b.lhs : b.rhs));
+              return util::concat({"the ", left ? "left" : "right", " side of 'or'",
+                                   side.size() <= 40 ? " (" + side + ")" : "", " has no ", label});
+            }
+        todo.push_back({unparen(b.lhs), at.passed});
+        todo.push_back({unparen(b.rhs), std::move(at.passed)});
+      } else if (b.op == BinaryOp::land || b.op == BinaryOp::lunless) {
+        todo.push_back({unparen(b.lhs), std::move(at.passed)});
+      } else if (is_comparison(b.op) && !b.return_bool &&
+                 (b.lhs->type == ValueType::scalar) != (b.rhs->type == ValueType::scalar)) {
+        const bool number_right = b.rhs->type == ValueType::scalar;
+        if (auto v = inf_.constant(number_right ? b.rhs : b.lhs))
+          at.passed.emplace_back(number_right ? b.op : flip(b.op), *v);
+        todo.push_back({unparen(number_right ? b.lhs : b.rhs), std::move(at.passed)});
+      }
+    }
+    return {};
+  }
+
   void templates(const Shape& shape) {
     LabelSet available = shape.labels;
     available.erase("__name__");
@@ -514,6 +560,14 @@ private:
           continue;
         }
         if (available.count(ref.name)) continue;
+        if (std::string why = inf_.absent(shape, ref.name) ? "" : or_side_without(ref.name); !why.empty()) {
+          emit_at("labels/template-label-lost", at(ref.offset, ref.length),
+                  util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name,
+                                ", but some of the alerts have no ", ref.name, ": ", why, "; their ", what,
+                                " shows it empty"}),
+                  "give both sides of 'or' the label, e.g. with label_replace or by (" + ref.name + ", ...)");
+          continue;
+        }
         if (!inf_.absent(shape, ref.name)) {
           if (std::string near = near_label(ref.name, shape); !near.empty())
             emit_at("labels/template-label-typo", at(ref.offset, ref.length),

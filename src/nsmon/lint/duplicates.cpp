@@ -5,6 +5,7 @@
 // lacks (job, or only instance after sum by (instance)): Alertmanager tells alerts apart by their
 // labels; one condition split in two (x > 0, x == 0); a histogram read in its classic and its
 // native form. Those findings are dropped here; the rest name the first rule that may collide.
+#include <array>
 #include <deque>
 #include <map>
 #include <re2/re2.h>
@@ -129,17 +130,37 @@ bool holds(promql::BinaryOp op, double x, double v) {
   }
 }
 
+// Two conditions on the same expression, and a value of each stretch their numbers cut the line
+// into: each condition is a half-line, a point or all but a point, so what holds at these values
+// holds on the whole line.
+struct ConditionPair {
+  Condition a, b;
+  std::array<double, 5> points{};
+};
+std::optional<ConditionPair> same_side(const promql::Expr& a, const promql::Expr& b) {
+  auto ca = condition(a), cb = condition(b);
+  if (!ca || !cb || promql::print(*ca->side) != promql::print(*cb->side)) return std::nullopt;
+  const double lo = std::min(ca->value, cb->value), hi = std::max(ca->value, cb->value);
+  return ConditionPair{*ca, *cb, {lo - 1, lo, (lo + hi) / 2, hi, hi + 1}};
+}
+
 // The same expression compared with numbers no value passes both times (x > 0 and x == 0): a
 // series is in at most one rule's result at a time.
 bool disjoint_conditions(const promql::Expr& a, const promql::Expr& b) {
-  auto ca = condition(a), cb = condition(b);
-  if (!ca || !cb || promql::print(*ca->side) != promql::print(*cb->side)) return false;
-  // Each condition is a half-line, a point or all but a point: if both hold somewhere, they hold
-  // at one of these values.
-  const double lo = std::min(ca->value, cb->value), hi = std::max(ca->value, cb->value);
-  for (double x : {ca->value, cb->value, (lo + hi) / 2, lo - 1, hi + 1})
-    if (holds(ca->op, x, ca->value) && holds(cb->op, x, cb->value)) return false;
-  return true;
+  auto p = same_side(a, b);
+  return p && std::none_of(p->points.begin(), p->points.end(),
+                           [&](double x) { return holds(p->a.op, x, p->a.value) && holds(p->b.op, x, p->b.value); });
+}
+
+// The same expression where every value that passes one condition passes the other (x > 0.2 and
+// x > 0.1): whenever the stricter rule fires, the other fires for the same series.
+bool nested_conditions(const promql::Expr& a, const promql::Expr& b) {
+  auto p = same_side(a, b);
+  auto within = [&](const Condition& in, const Condition& out) {
+    return std::all_of(p->points.begin(), p->points.end(),
+                       [&](double x) { return !holds(in.op, x, in.value) || holds(out.op, x, out.value); });
+  };
+  return p && (within(p->a, p->b) || within(p->b, p->a));
 }
 
 // Whether two rules' results can never share a series: a label both keep, fixed to disjoint
@@ -207,6 +228,7 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
   struct Partner {
     const rules::Rule* first = nullptr; ///< null: none may collide
     bool one_metric = false;            ///< both rules' expressions read one and the same metric
+    bool nested = false;                ///< one expression's condition implies the other's
   };
   std::map<Where, std::deque<Partner>> partner;
   std::set<const rules::RuleFile*> decided;
@@ -227,6 +249,7 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
             p.one_metric = !parsed[i].ok() || !parsed[j].ok() ||
                            (metric_names(*parsed[i].expr()).size() == 1 &&
                             metric_names(*parsed[i].expr()) == metric_names(*parsed[j].expr()));
+            p.nested = parsed[i].ok() && parsed[j].ok() && nested_conditions(*parsed[i].expr(), *parsed[j].expr());
           }
         partner[{&f, list[i]->name.span.line, list[i]->name.span.col}].push_back(p);
       }
@@ -255,7 +278,14 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
     // meant, one alert fed by several conditions, and the rules alone seldom prove a collision:
     // said, at info. So with recording rules that write one name from other metrics, each case
     // of a whole (kube-prometheus' and castellum's cases by condition): a sample lost is the
-    // collision, if their series meet.
+    // collision, if their series meet. The same expression under conditions one of which implies
+    // the other (a warning and a critical threshold without a label between them) fires both for
+    // the same series whenever the stricter one fires: a warning, whatever it reads.
+    if (first->is_alert() && !p.one_metric && p.nested) {
+      d.message += ", on the same expression: every series that passes one's condition passes the other's, so both "
+                   "fire for it with the same labels and Alertmanager sees one alert";
+      return false;
+    }
     if (!p.one_metric) {
       d.severity = core::Severity::info;
       d.message += first->is_alert()

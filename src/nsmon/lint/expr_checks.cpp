@@ -504,6 +504,7 @@ private:
     if (!l.empty.empty() || !r.empty.empty()) return;
     std::vector<std::string> only_l = inf_.apart(l, r, vm), only_r = inf_.apart(r, l, vm);
     if (only_l.empty() && only_r.empty()) {
+      if (on_removed(b, vm)) return;
       if (!is_set_operator(b.op) && vm.card == Cardinality::one_to_one && !duplicate_group(b, vm, true))
         duplicate_group(b, vm, false);
       return;
@@ -525,6 +526,33 @@ private:
     emit("labels/impossible-match", b.range,
          std::string("the two sides of '") + to_string(b.op) + "' can never match: " + why + outcome,
          "match on the labels both sides have: on(" + util::join(common, ", ") + ") or aggregate both sides by them");
+  }
+
+  // on (x) where an operator of a side removed x (sum by (job), a group by of other labels):
+  // Prometheus reads the missing label as empty, so that side matches only the other side's
+  // series without x, and where neither has it, on (x) keys on nothing. A side that surely has x
+  // against one that cannot is labels/impossible-match. Whether it was reported.
+  bool on_removed(const BinaryExpr& b, const VectorMatching& vm) {
+    if (!vm.on) return false;
+    const Shape& l = inf_.at(b.lhs);
+    const Shape& r = inf_.at(b.rhs);
+    for (const auto& x : vm.labels) {
+      const std::string wl = removed_by(l, x), wr = removed_by(r, x);
+      if (wl.empty() && wr.empty()) continue;
+      const std::string on = "on (" + util::join(vm.labels, ", ") + ")";
+      if (!wl.empty() && !wr.empty())
+        emit("labels/removed-label", b.range,
+             util::concat({on, ": neither side has ", x, " (left: ", wl, "; right: ", wr, "): '", to_string(b.op),
+                           "' matches its series as if ", x, " were not listed"}),
+             "keep " + x + " where it is removed, or drop it from on ()");
+      else
+        emit("labels/removed-label", b.range,
+             util::concat({on, ": the ", wl.empty() ? "right" : "left", " side has no ", x, ", ", wl.empty() ? wr : wl,
+                           ": it matches only the ", wl.empty() ? "left" : "right", " side's series without ", x}),
+             "keep " + x + " where it is removed, or drop it from on ()");
+      return true;
+    }
+    return false;
   }
 
   // A one-to-one match (no group_left or group_right) takes at most one series per match group on

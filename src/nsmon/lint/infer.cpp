@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstddef>
+#include <iterator>
 #include <memory_resource>
+#include <optional>
 #include <re2/re2.h>
 
 #include "nsmon/labels/labels.hpp"
@@ -170,6 +173,24 @@ bool several_values(std::string_view re) {
          re.find("\\d") != std::string_view::npos || re.find("\\w") != std::string_view::npos;
 }
 
+// The values a regex matcher accepts when it lists them (a|b, (a|b), prod\.eu|dev): Prometheus
+// anchors the regex, so a series it selects has one of them. Nothing for any other regex.
+std::optional<std::vector<std::string>> listed_values(std::string_view re) {
+  if (re.size() >= 2 && re.front() == '(' && re.back() == ')') re = re.substr(1, re.size() - 2);
+  std::vector<std::string> out(1);
+  for (std::size_t i = 0; i < re.size(); ++i) {
+    const char c = re[i];
+    if (c == '|') out.emplace_back();
+    else if (c == '\\' && i + 1 < re.size() && std::ispunct(static_cast<unsigned char>(re[i + 1])))
+      out.back() += re[++i];
+    else if (std::string_view("\\.+*?()[]{}^$").find(c) != std::string_view::npos) return std::nullopt;
+    else out.back() += c;
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 // Why no series can pass all of a selector's matchers (a label with two different values, a
 // matcher no value passes), or "".
 std::string impossible_matchers(const VectorSelector& vs) {
@@ -227,6 +248,18 @@ void Inference::leaf(const VectorSelector& vs, Shape& s) const {
         continue;
       }
       if (m.op == MatchOp::equal) s.values[m.name] = {m.value}, s.several.erase(m.name);
+      // A regex that lists values narrows those known to them (a recorded job=~"a|d" read with
+      // job=~"a|b" is a), or gives them; a list with the empty value lets the label be absent.
+      if (auto listed = m.op == MatchOp::regex && !promql::matches_empty(m) ? listed_values(m.value) : std::nullopt) {
+        auto known = s.values.find(m.name);
+        if (known == s.values.end()) s.values[m.name] = std::move(*listed);
+        else {
+          std::vector<std::string> was = known->second, both;
+          std::sort(was.begin(), was.end());
+          std::set_intersection(was.begin(), was.end(), listed->begin(), listed->end(), std::back_inserter(both));
+          if (!both.empty()) known->second = std::move(both);
+        }
+      }
       if (m.op == MatchOp::regex && several_values(m.value) && !names_origin(m.name))
         s.several[m.name] = "the matcher " + promql::format_matcher(m) + " accepts several values";
       if (!promql::matches_empty(m)) {
@@ -617,7 +650,8 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
                                       util::join(vm->include, ", "), ")"});
         if (auto it = other.lacking.find(inc); it != other.lacking.end()) s.lacking.insert(*it);
       }
-      s.labels_known = s.labels_known && (vm->include.empty() || other.labels_known);
+      // The result's labels are this side's and the copied ones, which the loop above adds (as
+      // maybe where the other side may lack them): what the other side carries besides adds none.
     }
     if (!is_set_operator(b.op)) match_lacking(b, l, r, s);
     if (arithmetic) {
