@@ -204,6 +204,26 @@ TEST_CASE("panel tests: format heatmap sorts buckets by le and makes each its ow
                      {"a 5.0", 2}, {"a 20.0", 5}, {"a 100.0", 3}, {"a +Inf", 0}, {"b 5.0", 9}, {"b +Inf", 0}});
 }
 
+TEST_CASE("panel tests: format heatmap on a range query makes each step's buckets their own counts", "[ruletest]") {
+  // Two steps (0 and 60s); the +Inf bucket has no point at 60s, the 1.0 bucket no point at 0.
+  engine::Series inf{{{"le", "+Inf"}}, {{0, 10}}};
+  engine::Series five{{{"le", "5"}}, {{0, 8}, {60000, 9}}};
+  engine::Series one{{{"le", "1.0"}}, {{60000, 4}}};
+  std::vector<engine::Series> got = {inf, five, one};
+  ruletest::as_buckets(got);
+  using Points = std::vector<std::pair<std::int64_t, double>>;
+  auto points = [](const engine::Series& s) {
+    Points out;
+    for (const auto& p : s.points) out.emplace_back(p.t, p.v);
+    return out;
+  };
+  REQUIRE(got.size() == 3);
+  CHECK(got[0].labels[0].second == "1.0");
+  CHECK(points(got[0]) == Points{{60000, 4}});
+  CHECK(points(got[1]) == Points{{0, 8}, {60000, 5}}); // 9 - 4 at 60s; nothing below it at 0
+  CHECK(points(got[2]) == Points{{0, 2}});
+}
+
 TEST_CASE("panel tests: Grafana's reducers over a range's values, nulls and NaN", "[ruletest]") {
   using V = std::vector<std::optional<double>>;
   const V values = {1.0, std::nullopt, 3.0, NAN, std::nullopt};

@@ -66,6 +66,13 @@ inline std::string shown_base_color(const Panel& p) {
   return p.thresholds.empty() ? "text" : "green";
 }
 
+/// The legendFormat Grafana is given for a query of a panel of `type`: as written; else a
+/// heatmap's buckets named by their bound, and Grafana's automatic legend for the rest.
+inline std::string legend_format(const Query& q, const std::string& type) {
+  if (!q.legend.value.empty()) return q.legend.value;
+  return type == "heatmap" ? "{{le}}" : "__auto";
+}
+
 struct Row {
   core::Located title;
   bool collapsed = false;

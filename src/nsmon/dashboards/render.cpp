@@ -189,7 +189,7 @@ json targets(const Panel& p) {
               {"instant", instant},
               {"range", !instant},
               {"refId", ref_id(i)}};
-    t["legendFormat"] = !q.legend.value.empty() ? q.legend.value : type == "heatmap" ? "{{le}}" : "__auto";
+    t["legendFormat"] = legend_format(q, type);
     out.push_back(std::move(t));
   }
   return out;

@@ -1,5 +1,6 @@
 #include "nsmon/ruletest/panels.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -270,33 +271,54 @@ PreparedFile::PanelRun prepare_panel_test(const PreparedFile& p, const PanelTest
       ok = false;
       continue;
     }
-    run.queries.push_back({std::move(text), std::move(parsed), q.legend.value, q.buckets || heatmap,
-                           q.instant || !panel || panel->type.value == "table"});
+    run.queries.push_back({std::move(text), std::move(parsed),
+                           panel ? dashboards::legend_format(q, panel->type.value) : q.legend.value,
+                           q.buckets || heatmap, q.instant || !panel || panel->type.value == "table"});
   }
   if (ok) run.dashboard = dash;
   return run;
 }
 
-void as_buckets(std::vector<engine::Sample>& series) {
-  // le as clients write it ("0.5", "1e+06", "+Inf"), read as Prometheus reads it.
-  auto bound = [](const engine::Sample& s) {
+namespace {
+
+// Sorts histogram buckets (instant samples or range series) by their other labels, then by `le`
+// as clients write it ("0.5", "1e+06", "+Inf") and Prometheus reads it, and from the top down
+// has minus(upper, lower) take each bucket's cumulative count below it away. A bucket whose `le`
+// is not a number is left as it is.
+template <class T, class Minus> void decumulate(std::vector<T>& series, Minus minus) {
+  auto bound = [](const T& s) {
     return text::go::parse_float(labels::get(s.labels, "le"), nullptr, text::go::Overflow::infinity).value_or(NAN);
   };
-  auto others = [](const engine::Sample& s) {
+  auto others = [](const T& s) {
     labels::Labels ls = s.labels;
     std::erase_if(ls, [](const auto& l) { return l.first == "le"; });
     return ls;
   };
-  std::stable_sort(series.begin(), series.end(), [&](const engine::Sample& a, const engine::Sample& b) {
+  std::stable_sort(series.begin(), series.end(), [&](const T& a, const T& b) {
     auto oa = others(a), ob = others(b);
     if (oa != ob) return oa < ob;
     return bound(a) < bound(b); // NaN bounds compare false: they keep their place
   });
-  // From the top down, so that each bucket subtracts the cumulative count below it.
   for (std::size_t i = series.size(); i-- > 1;)
     if (others(series[i]) == others(series[i - 1]) && !std::isnan(bound(series[i])) &&
         !std::isnan(bound(series[i - 1])))
-      series[i].v -= series[i - 1].v;
+      minus(series[i], series[i - 1]);
+}
+
+} // namespace
+
+void as_buckets(std::vector<engine::Sample>& series) {
+  decumulate(series, [](engine::Sample& upper, const engine::Sample& lower) { upper.v -= lower.v; });
+}
+
+void as_buckets(std::vector<engine::Series>& matrix) {
+  // At each step, as Grafana does on every frame of a range query's result.
+  decumulate(matrix, [](engine::Series& upper, const engine::Series& lower) {
+    std::map<std::int64_t, double> below;
+    for (const auto& p : lower.points) below[p.t] = p.v;
+    for (auto& p : upper.points)
+      if (auto it = below.find(p.t); it != below.end()) p.v -= it->second;
+  });
 }
 
 double reduce(std::string_view reducer, const std::vector<std::optional<double>>& values) {

@@ -30,6 +30,8 @@ PreparedFile::PanelRun prepare_panel_test(const PreparedFile& p, const PanelTest
 /// `le` and each one's value less the bucket below it (of the same other labels), so that each
 /// bucket shows its own count. A value whose `le` is not a number is left as it is.
 void as_buckets(std::vector<engine::Sample>& series);
+/// The same at every step of a range query's result.
+void as_buckets(std::vector<engine::Series>& matrix);
 
 /// What a stat, gauge or bargauge shows of a series of a range query: Grafana's reducer
 /// (`lastNotNull`, `last`, `mean`, `max`, `min`, `sum`, `count`) over its values, a step the

@@ -478,6 +478,7 @@ TestResult run_test(const PreparedFile& pf, std::size_t index, const RunOptions&
                     text::format_duration(*asked.begin());
         } else {
           engine::Result r = engine::range(*q.parsed->expr(), storage, range_start, range_end, istep, opts);
+          if (r.value.type == promql::ValueType::matrix && q.buckets) as_buckets(r.value.matrix);
           if (r.error) error = *r.error;
           else if (r.value.type != promql::ValueType::matrix) error = "the query's result is not a matrix";
           for (const auto& series : r.value.matrix) {
