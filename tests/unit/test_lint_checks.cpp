@@ -360,6 +360,15 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
       {"a ratio compared with arithmetic above 1", alert("validation_map > (13.44 * 0.1)"), V{"units/out-of-range"}},
       {"a ratio compared with arithmetic below 1", alert("validation_map > (14.4 * 0.01)"), V{}},
       {"changes() is never negative", alert("max(changes(training_loss[1h])) < 0"), V{"promql/impossible"}},
+      // A bucket's le is a number: text that is none selects nothing (cortex-jsonnet 9f13af9).
+      {"a regex after le=",
+       alert("sum(rate(prometheus_http_request_duration_seconds_bucket{le=\"0(\\\\.0)?\"}[5m])) > 1"),
+       V{"promql/impossible"}},
+      {"le= as the client writes it",
+       alert("sum(rate(prometheus_http_request_duration_seconds_bucket{le=\"1e-05\"}[5m])) > 1"), V{}},
+      {"a regex after le=~",
+       alert("sum(rate(prometheus_http_request_duration_seconds_bucket{le=~\"0(\\\\.0)?\"}[5m])) > 1"), V{}},
+      {"le of a series that is no bucket", alert("node_thing{le=\"big\"} > 1"), V{}},
       // Recorded ratios: from the rule (some of a counter's series over all of them), else from
       // the name (Sloth's and nsmon's SLI error ratio, Prometheus's _ratio unit).
       {"some of a counter over all of it is at most 1",
@@ -558,6 +567,18 @@ TEST_CASE("counter-raw: a counter by the catalog, a counter by its name only", "
   CHECK(all[0].check == core::CheckId("promql/counter-raw"));
   CHECK(all[0].severity == core::Severity::info);
   CHECK(all[0].message.find("node_edac_uncorrectable_errors_total is named like a counter: if it is one") == 0);
+}
+
+TEST_CASE("impossible: a bucket's le that is no number says why", "[lint][checks]") {
+  std::vector<core::Diagnostic> all;
+  run(alert("sum(rate(prometheus_http_request_duration_seconds_bucket{le=\"0(\\\\.0)?\"}[5m])) > 1"), false, &all);
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].message == "this selector can never select a series: le=\"0(\\.0)?\" is no number, and every bucket's "
+                          "le is one (its upper bound): = compares text, =~ takes a regex");
+  run(alert("sum(rate(prometheus_http_request_duration_seconds_bucket{le=\"5s\"}[5m])) > 1"), false, &all);
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].message == "this selector can never select a series: le=\"5s\" is no number, and every bucket's le is "
+                          "one (its upper bound)");
 }
 
 TEST_CASE("always-true: a range from the catalog's counter, none from a name", "[lint][checks]") {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <set>
-#include <stdexcept>
 
 #include "nsmon/labels/labels.hpp"
 #include "nsmon/lint/lint.hpp"
@@ -271,17 +271,11 @@ private:
   // prometheus_client writes bounds as Python floats ("0.5", "1.0", "+Inf"); a bound the
   // histogram does not have matches nothing.
   void le_value(const Matcher& mt, const catalog::Metric& m) {
-    double v = 0;
     if (mt.value == "+Inf") return;
-    try {
-      std::size_t used = 0;
-      v = std::stod(mt.value, &used);
-      if (used != mt.value.size()) throw std::invalid_argument("trailing");
-    } catch (const std::exception&) {
-      emit("catalog/unknown-label-value", mt.range, "le=\"" + mt.value + "\" is not a number",
-           "write the bound as a number, as the client writes it (le=\"0.5\", le=\"+Inf\")");
-      return;
-    }
+    // A bound that is no number selects nothing whatever the catalog says: promql/impossible.
+    const std::optional<double> parsed = text::go::parse_float(mt.value);
+    if (!parsed) return;
+    const double v = *parsed;
     if (std::find(m.buckets.begin(), m.buckets.end(), v) != m.buckets.end()) {
       // The bound exists, but the label is text: le="1" never equals the "1.0" the client writes
       // (and Prometheus 3 writes "1.0" whatever the exposition said).
