@@ -209,6 +209,9 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
        V{}},
       {"rate on gauge", alert("rate(cpu_usage_percent[5m]) > 1"), V{"promql/rate-on-gauge"}},
       {"deriv on gauge", alert("deriv(cpu_usage_percent[5m]) > 1"), V{}},
+      // Another exporter's start time is a gauge by what it is (cortex-jsonnet 14d4ff1).
+      {"increase of a start time", alert("increase(process_start_time_seconds[30m]) > 1"), V{"promql/rate-on-gauge"}},
+      {"changes of a start time", alert("changes(process_start_time_seconds[30m]) > 1"), V{}},
       {"counter raw", alert("errors_total > 5"), V{"promql/counter-raw"}},
       {"counter increase", alert("increase(errors_total[1h]) > 5"), V{}},
       {"quantile without rate", alert("histogram_quantile(0.9, inference_time_seconds_bucket) > 1"),
@@ -579,6 +582,16 @@ TEST_CASE("impossible: a bucket's le that is no number says why", "[lint][checks
   REQUIRE(all.size() == 1);
   CHECK(all[0].message == "this selector can never select a series: le=\"5s\" is no number, and every bucket's le is "
                           "one (its upper bound)");
+}
+
+TEST_CASE("rate-on-gauge: another exporter's start time counts seconds, not restarts", "[lint][checks]") {
+  std::vector<core::Diagnostic> all;
+  run(alert("increase(process_start_time_seconds{job=\"ingester\"}[30m]) > 1"), false, &all);
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].severity == core::Severity::warning);
+  CHECK(all[0].message == "increase() of process_start_time_seconds, a start time (a gauge): it jumps by the uptime at "
+                          "each restart, so increase gives seconds, not a number of restarts");
+  CHECK(all[0].suggestion == "count restarts with changes(process_start_time_seconds[...])");
 }
 
 TEST_CASE("always-true: a range from the catalog's counter, none from a name", "[lint][checks]") {

@@ -327,6 +327,14 @@ private:
           emit("promql/rate-on-gauge", c.range,
                c.name + "() of " + s.name + ", which is a gauge: " + c.name + " only makes sense for counters",
                c.name == "increase" ? "use delta() for a gauge's change" : "use deriv() for a gauge's slope");
+        // A start time (process_start_time_seconds, what every client library exports) is a Unix
+        // time, set anew at each start: its increase is the seconds between two starts, not a count.
+        else if ((s.origin == SeriesInfo::Origin::external || s.origin == SeriesInfo::Origin::unknown) &&
+                 util::ends_with(s.name, "_start_time_seconds"))
+          emit("promql/rate-on-gauge", c.range,
+               c.name + "() of " + s.name + ", a start time (a gauge): it jumps by the uptime at each restart, so " +
+                   c.name + " gives seconds, not a number of restarts",
+               "count restarts with changes(" + s.name + "[...])");
         if (s.recorded && s.recorded->shape.aggregated && s.recorded->shape.kind == ValueKind::counter)
           emit("promql/sum-then-rate", c.range,
                c.name + "() of " + s.name + ", a recording rule that aggregates counters: counter resets are lost",
