@@ -381,6 +381,14 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
       {"a regex after le=~",
        alert("sum(rate(prometheus_http_request_duration_seconds_bucket{le=~\"0(\\\\.0)?\"}[5m])) > 1"), V{}},
       {"le of a series that is no bucket", alert("node_thing{le=\"big\"} > 1"), V{}},
+      // A regex's wildcard after = (tempo 52a0e16, namespace=".*"; TiKV's name="apply_.*").
+      {"a regex wildcard after =", alert("max(rate(node_thread_cpu_seconds_total{name=\"apply_.*\"}[1m])) > 0.9"),
+       V{"promql/regex-as-text"}},
+      {"a regex wildcard after !=", alert("max(node_thread_cpu{name!=\".+\"}) > 0.9"), V{"promql/regex-as-text"}},
+      {"a regex wildcard after =~", alert("max(rate(node_thread_cpu_seconds_total{name=~\"apply_.*\"}[1m])) > 0.9"),
+       V{}},
+      {"a path may hold a regex as its text", alert("sum(rate(node_http_requests_total{path=\"/api/(.*)\"}[5m])) > 1"),
+       V{}},
       // Recorded ratios: from the rule (some of a counter's series over all of them), else from
       // the name (Sloth's and nsmon's SLI error ratio, Prometheus's _ratio unit).
       {"some of a counter over all of it is at most 1",
@@ -591,6 +599,17 @@ TEST_CASE("impossible: a bucket's le that is no number says why", "[lint][checks
   REQUIRE(all.size() == 1);
   CHECK(all[0].message == "this selector can never select a series: le=\"5s\" is no number, and every bucket's le is "
                           "one (its upper bound)");
+}
+
+TEST_CASE("regex-as-text: what = compares, and the matcher to write", "[lint][checks]") {
+  std::vector<core::Diagnostic> all;
+  run(alert("avg(node_blocklist_length{namespace=\".*\"}) > 1"), false, &all);
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].severity == core::Severity::warning);
+  CHECK(all[0].message ==
+        "namespace=\".*\" compares text: it selects only the series whose namespace is \".*\" itself, "
+        "not what the regex .* matches");
+  CHECK(all[0].suggestion == "for a regex, write namespace=~\".*\"");
 }
 
 TEST_CASE("rate-on-gauge: another exporter's start time counts seconds, not restarts", "[lint][checks]") {

@@ -106,6 +106,7 @@ private:
            "remove the matcher that refuses every series");
     SeriesInfo s = inf_.series(vs);
     unknown_job(vs, s);
+    for (const auto& mt : vs.matchers) regex_as_text(mt);
     PosRange name_range{vs.range.start, vs.range.start + std::max<std::size_t>(s.name.size(), 1)};
     switch (s.origin) {
     case SeriesInfo::Origin::catalog:
@@ -293,6 +294,21 @@ private:
     emit("catalog/unknown-label-value", mt.range,
          m.name + " has no bucket le=\"" + mt.value + "\" (bounds: " + util::join(bounds, ", ") + ")",
          "use one of these bounds, or add the bound to the histogram in the application and the catalog");
+  }
+
+  // A regex's wildcard (.* or .+) after = or !=, which compare text: {namespace=".*"} selects
+  // the series whose namespace is those two characters. A value with a '/' is left alone: a path
+  // or a route label can hold a regex as its text (an ingress path "/api/(.*)").
+  void regex_as_text(const Matcher& mt) {
+    if (mt.op != MatchOp::equal && mt.op != MatchOp::not_equal) return;
+    const std::string& v = mt.value;
+    if ((v.find(".*") == std::string::npos && v.find(".+") == std::string::npos) || v.find('/') != std::string::npos)
+      return;
+    const bool eq = mt.op == MatchOp::equal;
+    emit("promql/regex-as-text", mt.range,
+         promql::format_matcher(mt) + " compares text: it " + (eq ? "selects" : "leaves out") +
+             " only the series whose " + mt.name + " is \"" + v + "\" itself, not what the regex " + v + " matches",
+         std::string("for a regex, write ") + mt.name + (eq ? "=~" : "!~") + "\"" + v + "\"");
   }
 
   void regex(const Matcher& mt) {
