@@ -553,8 +553,8 @@ private:
     else
       emit_at("rules/template", at(0, std::min<std::size_t>(kv.value.value.size(), 2)),
               util::concat({what, " \"", kv.key.value, "\" shows Go's complaint ", f->message,
-                            (" where a value belongs: a printf verb that does not fit its argument's type, or a "
-                             "missing or extra argument")}),
+                            " where a value belongs: a printf verb that does not fit its argument's type, or a "
+                            "missing or extra argument"}),
               "use %v, or the verb of the argument's type: %s for a label, %g or %.2f for $value");
   }
 
