@@ -291,15 +291,6 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
       {"ratio in range", alert("min by (model) (validation_map) < 0.3"), V{}},
       {"no comparison", alert("sum(rate(errors_total[5m]))"), V{"alerts/no-comparison"}},
       {"a Watchdog alert fires on purpose", alert("vector(1)"), V{}},
-      // A recording rule that keeps only the bad state chose the series, as a matcher would
-      // (rook's CephNodeDown read cluster:ceph_node_down:join_kube, recorded `... == 0`).
-      {"a recorded series that its rule filters",
-       record("job:errors_total:rate5m_positive", "sum by (job) (rate(errors_total[5m])) > 0") +
-           alert("job:errors_total:rate5m_positive"),
-       V{}},
-      {"a recorded series that its rule does not filter",
-       record("job:errors_total:rate5m", "sum by (job) (rate(errors_total[5m]))") + alert("job:errors_total:rate5m"),
-       V{"alerts/no-comparison"}},
       {"a Watchdog alert in parentheses", alert("(vector(1))"), V{}},
       {"absent is a condition", alert("absent(up{job=\"neurosymbolic-app\"})", "    for: 5m\n"), V{}},
       {"value in labels",

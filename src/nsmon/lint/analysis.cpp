@@ -342,11 +342,8 @@ private:
                 "keep the state that holds: `== 1`");
         return;
       }
-    // A recording rule that filters (`... == 0`) chose the series of the bad state, as matchers do.
-    if (!leaves.empty() && std::all_of(leaves.begin(), leaves.end(), [&](const VectorSelector* vs) {
-          const SeriesInfo s = inf_.series(*vs);
-          return matchers_are_condition(*vs) || (s.recorded && s.recorded->filters);
-        }))
+    if (!leaves.empty() && std::all_of(leaves.begin(), leaves.end(),
+                                       [&](const VectorSelector* vs) { return matchers_are_condition(*vs); }))
       return;
     emit_at("alerts/no-comparison", r_.expr.span,
             alert + "it fires for every series the expression returns, whatever its value",

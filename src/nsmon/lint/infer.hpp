@@ -129,9 +129,6 @@ struct RecordedMetric {
   /// adds copies to a scraped metric's series, so a selector of x reads both, and is judged as the
   /// scraped metric.
   bool copies_scraped = false;
-  /// Every rule of the name drops series (a comparison, absent(), ...): its series are those the
-  /// rule kept, so an alert that passes them on fires for those only, by design.
-  bool filters = false;
 };
 
 /// What a vector selector's metric name refers to.

@@ -92,7 +92,6 @@ std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<Recordi
           rm.shape.set_label(kv.key.value);
           if (kv.value.value.find("{{") == std::string::npos) rm.shape.values[kv.key.value] = {kv.value.value};
         }
-      rm.filters = rm.shape.filters;
       rm.shape.filters = false;
       // Its NaN, as a reader of the series sees it.
       if (!rm.shape.nan.empty() && rm.shape.nan.rfind(rm.name, 0) != 0)
@@ -105,7 +104,6 @@ std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<Recordi
         const Shape& other = recorded[rm.name].shape;
         either(rm.shape, other, inf);
         rm.copies_scraped = rm.copies_scraped || recorded[rm.name].copies_scraped;
-        rm.filters = rm.filters && recorded[rm.name].filters;
         if (other.lo < rm.shape.lo || (other.lo == rm.shape.lo && !other.lo_open))
           rm.shape.lo = other.lo, rm.shape.lo_open = other.lo_open, rm.shape.range_of = other.range_of;
         if (other.hi > rm.shape.hi || (other.hi == rm.shape.hi && !other.hi_open))
