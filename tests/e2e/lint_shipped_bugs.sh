@@ -3,7 +3,8 @@
 # flags every shipped file and none of the fixed ones (score.py --strict), and the promtool tests
 # under proofs/ that show each bug's effect pass (promtool's answers stored in
 # proofs/promtool-answers.json); each *.fails.test.yml fails with every error its "# expect:"
-# lines quote.
+# lines quote. promtool check rules refuses each before.yml that proofs/refused.txt names and
+# accepts its after.yml.
 source "$(dirname "$0")/lib.sh"
 corpus=$SRC/tests/data/shipped-bugs
 peer_store "$corpus/proofs/promtool-answers.json"
@@ -25,3 +26,8 @@ for t in *.fails.test.yml; do
   done < <(sed -n 's/^# expect: //p' "$t")
 done
 promtool check rules string-result.rules.yml >"$TMP/check" 2>&1 || fail "promtool refuses string-result.rules.yml: $(cat "$TMP/check")"
+while read -r case; do
+  case $case in '' | '#'*) continue ;; esac
+  if promtool check rules "../$case/before.yml" >"$TMP/check" 2>&1; then fail "promtool accepts $case/before.yml"; fi
+  promtool check rules "../$case/after.yml" >"$TMP/check" 2>&1 || fail "promtool refuses $case/after.yml: $(cat "$TMP/check")"
+done <refused.txt

@@ -211,6 +211,9 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
        V{}},
       {"rate on gauge", alert("rate(cpu_usage_percent[5m]) > 1"), V{"promql/rate-on-gauge"}},
       {"deriv on gauge", alert("deriv(cpu_usage_percent[5m]) > 1"), V{}},
+      // Another exporter's start time is a gauge by what it is (cortex-jsonnet 14d4ff1).
+      {"increase of a start time", alert("increase(process_start_time_seconds[30m]) > 1"), V{"promql/rate-on-gauge"}},
+      {"changes of a start time", alert("changes(process_start_time_seconds[30m]) > 1"), V{}},
       {"counter raw", alert("errors_total > 5"), V{"promql/counter-raw"}},
       {"counter increase", alert("increase(errors_total[1h]) > 5"), V{}},
       {"quantile without rate", alert("histogram_quantile(0.9, inference_time_seconds_bucket) > 1"),
@@ -362,6 +365,23 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
       {"a ratio compared with arithmetic above 1", alert("validation_map > (13.44 * 0.1)"), V{"units/out-of-range"}},
       {"a ratio compared with arithmetic below 1", alert("validation_map > (14.4 * 0.01)"), V{}},
       {"changes() is never negative", alert("max(changes(training_loss[1h])) < 0"), V{"promql/impossible"}},
+      // A bucket's le is a number: text that is none selects nothing (cortex-jsonnet 9f13af9).
+      {"a regex after le=",
+       alert("sum(rate(prometheus_http_request_duration_seconds_bucket{le=\"0(\\\\.0)?\"}[5m])) > 1"),
+       V{"promql/impossible"}},
+      {"le= as the client writes it",
+       alert("sum(rate(prometheus_http_request_duration_seconds_bucket{le=\"1e-05\"}[5m])) > 1"), V{}},
+      {"a regex after le=~",
+       alert("sum(rate(prometheus_http_request_duration_seconds_bucket{le=~\"0(\\\\.0)?\"}[5m])) > 1"), V{}},
+      {"le of a series that is no bucket", alert("node_thing{le=\"big\"} > 1"), V{}},
+      // A regex's wildcard after = (tempo 52a0e16, namespace=".*"; TiKV's name="apply_.*").
+      {"a regex wildcard after =", alert("max(rate(node_thread_cpu_seconds_total{name=\"apply_.*\"}[1m])) > 0.9"),
+       V{"promql/regex-as-text"}},
+      {"a regex wildcard after !=", alert("max(node_thread_cpu{name!=\".+\"}) > 0.9"), V{"promql/regex-as-text"}},
+      {"a regex wildcard after =~", alert("max(rate(node_thread_cpu_seconds_total{name=~\"apply_.*\"}[1m])) > 0.9"),
+       V{}},
+      {"a path may hold a regex as its text", alert("sum(rate(node_http_requests_total{path=\"/api/(.*)\"}[5m])) > 1"),
+       V{}},
       // Recorded ratios: from the rule (some of a counter's series over all of them), else from
       // the name (Sloth's and nsmon's SLI error ratio, Prometheus's _ratio unit).
       {"some of a counter over all of it is at most 1",
@@ -569,6 +589,39 @@ TEST_CASE("counter-raw: a counter by the catalog, a counter by its name only", "
   CHECK(all[0].check == core::CheckId("promql/counter-raw"));
   CHECK(all[0].severity == core::Severity::info);
   CHECK(all[0].message.find("node_edac_uncorrectable_errors_total is named like a counter: if it is one") == 0);
+}
+
+TEST_CASE("impossible: a bucket's le that is no number says why", "[lint][checks]") {
+  std::vector<core::Diagnostic> all;
+  run(alert("sum(rate(prometheus_http_request_duration_seconds_bucket{le=\"0(\\\\.0)?\"}[5m])) > 1"), false, &all);
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].message == "this selector can never select a series: le=\"0(\\.0)?\" is no number, and every bucket's "
+                          "le is one (its upper bound): = compares text, =~ takes a regex");
+  run(alert("sum(rate(prometheus_http_request_duration_seconds_bucket{le=\"5s\"}[5m])) > 1"), false, &all);
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].message == "this selector can never select a series: le=\"5s\" is no number, and every bucket's le is "
+                          "one (its upper bound)");
+}
+
+TEST_CASE("regex-as-text: what = compares, and the matcher to write", "[lint][checks]") {
+  std::vector<core::Diagnostic> all;
+  run(alert("avg(node_blocklist_length{namespace=\".*\"}) > 1"), false, &all);
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].severity == core::Severity::warning);
+  CHECK(all[0].message ==
+        "namespace=\".*\" compares text: it selects only the series whose namespace is \".*\" itself, "
+        "not what the regex .* matches");
+  CHECK(all[0].suggestion == "for a regex, write namespace=~\".*\"");
+}
+
+TEST_CASE("rate-on-gauge: another exporter's start time counts seconds, not restarts", "[lint][checks]") {
+  std::vector<core::Diagnostic> all;
+  run(alert("increase(process_start_time_seconds{job=\"ingester\"}[30m]) > 1"), false, &all);
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].severity == core::Severity::warning);
+  CHECK(all[0].message == "increase() of process_start_time_seconds, a start time (a gauge): it jumps by the uptime at "
+                          "each restart, so increase gives seconds, not a number of restarts");
+  CHECK(all[0].suggestion == "count restarts with changes(process_start_time_seconds[...])");
 }
 
 TEST_CASE("always-true: a range from the catalog's counter, none from a name", "[lint][checks]") {

@@ -219,6 +219,7 @@ inline constexpr auto kChecks = [] {
       {"promql/quantile-range", warning, "a quantile outside 0..1 (95 instead of 0.95)", lint},
       {"promql/rate-on-gauge", warning, "rate/irate/increase over a gauge", lint},
       {"promql/regex-anchors", info, "redundant ^ or $ in a regex matcher (matchers are anchored)", lint},
+      {"promql/regex-as-text", warning, "a regex's .* or .+ after = or !=, which compare text", lint},
       {"promql/sum-then-rate", warning, "rate() of an aggregation: counter resets are lost", lint},
       {"promql/syntax", error, "the expression does not parse or type-check", lint},
       {"routes/case-failed", error, "a routes test case whose receivers or inhibition differ from the expected ones",

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <set>
-#include <stdexcept>
 
 #include "nsmon/labels/labels.hpp"
 #include "nsmon/lint/lint.hpp"
@@ -125,6 +125,7 @@ private:
            "remove the matcher that refuses every series");
     SeriesInfo s = inf_.series(vs);
     unknown_job(vs, s);
+    for (const auto& mt : vs.matchers) regex_as_text(mt);
     PosRange name_range{vs.range.start, vs.range.start + std::max<std::size_t>(s.name.size(), 1)};
     switch (s.origin) {
     case SeriesInfo::Origin::catalog:
@@ -290,17 +291,11 @@ private:
   // prometheus_client writes bounds as Python floats ("0.5", "1.0", "+Inf"); a bound the
   // histogram does not have matches nothing.
   void le_value(const Matcher& mt, const catalog::Metric& m) {
-    double v = 0;
     if (mt.value == "+Inf") return;
-    try {
-      std::size_t used = 0;
-      v = std::stod(mt.value, &used);
-      if (used != mt.value.size()) throw std::invalid_argument("trailing");
-    } catch (const std::exception&) {
-      emit("catalog/unknown-label-value", mt.range, "le=\"" + mt.value + "\" is not a number",
-           "write the bound as a number, as the client writes it (le=\"0.5\", le=\"+Inf\")");
-      return;
-    }
+    // A bound that is no number selects nothing whatever the catalog says: promql/impossible.
+    const std::optional<double> parsed = text::go::parse_float(mt.value);
+    if (!parsed) return;
+    const double v = *parsed;
     if (std::find(m.buckets.begin(), m.buckets.end(), v) != m.buckets.end()) {
       // The bound exists, but the label is text: le="1" never equals the "1.0" the client writes
       // (and Prometheus 3 writes "1.0" whatever the exposition said).
@@ -318,6 +313,21 @@ private:
     emit("catalog/unknown-label-value", mt.range,
          m.name + " has no bucket le=\"" + mt.value + "\" (bounds: " + util::join(bounds, ", ") + ")",
          "use one of these bounds, or add the bound to the histogram in the application and the catalog");
+  }
+
+  // A regex's wildcard (.* or .+) after = or !=, which compare text: {namespace=".*"} selects
+  // the series whose namespace is those two characters. A value with a '/' is left alone: a path
+  // or a route label can hold a regex as its text (an ingress path "/api/(.*)").
+  void regex_as_text(const Matcher& mt) {
+    if (mt.op != MatchOp::equal && mt.op != MatchOp::not_equal) return;
+    const std::string& v = mt.value;
+    if ((v.find(".*") == std::string::npos && v.find(".+") == std::string::npos) || v.find('/') != std::string::npos)
+      return;
+    const bool eq = mt.op == MatchOp::equal;
+    emit("promql/regex-as-text", mt.range,
+         promql::format_matcher(mt) + " compares text: it " + (eq ? "selects" : "leaves out") +
+             " only the series whose " + mt.name + " is \"" + v + "\" itself, not what the regex " + v + " matches",
+         std::string("for a regex, write ") + mt.name + (eq ? "=~" : "!~") + "\"" + v + "\"");
   }
 
   void regex(const Matcher& mt) {
@@ -352,6 +362,14 @@ private:
           emit("promql/rate-on-gauge", c.range,
                c.name + "() of " + s.name + ", which is a gauge: " + c.name + " only makes sense for counters",
                c.name == "increase" ? "use delta() for a gauge's change" : "use deriv() for a gauge's slope");
+        // A start time (process_start_time_seconds, what every client library exports) is a Unix
+        // time, set anew at each start: its increase is the seconds between two starts, not a count.
+        else if ((s.origin == SeriesInfo::Origin::external || s.origin == SeriesInfo::Origin::unknown) &&
+                 util::ends_with(s.name, "_start_time_seconds"))
+          emit("promql/rate-on-gauge", c.range,
+               c.name + "() of " + s.name + ", a start time (a gauge): it jumps by the uptime at each restart, so " +
+                   c.name + " gives seconds, not a number of restarts",
+               "count restarts with changes(" + s.name + "[...])");
         if (s.recorded && s.recorded->shape.aggregated && s.recorded->shape.kind == ValueKind::counter)
           emit("promql/sum-then-rate", c.range,
                c.name + "() of " + s.name + ", a recording rule that aggregates counters: counter resets are lost",

@@ -13,6 +13,7 @@
 #include "nsmon/promql/functions.hpp"
 #include "nsmon/promql/printer.hpp"
 #include "nsmon/promql/regex.hpp"
+#include "nsmon/text/go.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::lint {
@@ -199,6 +200,11 @@ std::string impossible_matchers(const VectorSelector& vs) {
     if (m.op == MatchOp::not_regex && matches_everything(m.value))
       return "the matcher " + m.name + "!~\"" + m.value + "\" refuses every value, an absent label's too";
     if (m.op != MatchOp::equal) continue;
+    // A bucket's le is its upper bound, written by the client as a number ("0.005", "+Inf"); = compares
+    // text, so a value that is no number (a regex written after =, a unit) passes no bucket.
+    if (m.name == "le" && util::ends_with(vs.name, "_bucket") && !text::go::parse_float(m.value))
+      return "le=\"" + m.value + "\" is no number, and every bucket's le is one (its upper bound)" +
+             (m.value.find_first_of("()|*?[\\") != std::string::npos ? ": = compares text, =~ takes a regex" : "");
     auto [it, inserted] = equal.emplace(m.name, &m);
     if (!inserted && it->second->value != m.value)
       return "the matchers " + m.name + "=\"" + it->second->value + "\" and " + m.name + "=\"" + m.value +
