@@ -38,10 +38,10 @@ if check "$TMP/w" >"$TMP/missing"; then fail "a config without slo_rules.yml pas
   fail "unexpected: $(cat "$TMP/missing")"
 # gen-dashboards: clean on the repository's files; on the copy, an error at the SLO dashboard's
 # panels, naming the file and the config, and nothing written.
-run gen-dashboards --templates templates --out "$TMP/out"
+run gen-dashboards --templates templates --out "$TMP/dash"
 expect_rc 0
-run gen-dashboards --templates "$TMP/w/templates" --out "$TMP/out-w"
+run gen-dashboards --templates "$TMP/w/templates" --out "$TMP/dash-w"
 expect_rc 1
 grep -q "^$TMP/w/templates/slo.yml:[0-9]*:[0-9]*: error: the panel reads slo:[a-z_:0-9]*, which $TMP/w/rules/slo_rules.yml records, and $TMP/w/rules/prometheus.yml does not load that file (rule_files): with the shipped config the query returns nothing \[dashboards/rule-not-loaded\]$" <<<"$out" ||
   fail "no rule-not-loaded finding: $out"
-[ ! -e "$TMP/out-w" ] || fail "dashboards written despite the error"
+[ ! -e "$TMP/dash-w" ] || fail "dashboards written despite the error"

@@ -474,6 +474,17 @@ TEST_CASE("a panel that ignores $model says so") {
   INFO(dump(r->diags));
   CHECK(count_of(*r, "dashboards/variable-label") == 0);
   CHECK(count_of(*run(with_query(q)), "dashboards/variable-label") == 0);
+  // A single-value picker serves the panels that use it; ALERTS may carry any label.
+  std::string single = with_query(q);
+  single.replace(single.find("[datasource, job, instance]"), 27,
+                 "\n  - datasource\n  - job\n  - instance\n  - {name: model, query: 'label_values(inference_time_"
+                 "seconds_count, model)', multi: false, include_all: false}");
+  r = run(single);
+  INFO(dump(r->diags));
+  CHECK(count_of(*r, "dashboards/variable-label") == 0);
+  r = run(with_model("count(ALERTS{alertstate=\"firing\"})", "        unit: short\n"));
+  INFO(dump(r->diags));
+  CHECK(count_of(*r, "dashboards/variable-label") == 0);
 }
 
 TEST_CASE("a quantile that pools the models $model selects") {

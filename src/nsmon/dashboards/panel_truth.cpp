@@ -210,7 +210,8 @@ void PanelTruth::matchers(const VectorSelector& vs, const lint::Inference& inf, 
     Use& u = uses_[v.variable];
     if (inf.absent(leaf, v.label)) {
       if (std::find(u.without.begin(), u.without.end(), vs.name) == u.without.end()) u.without.push_back(vs.name);
-    } else u.may_carry = true;
+    } else if (leaf.labels.count(v.label)) u.may_carry = true;
+    else u.unknown = true;
   }
 }
 
@@ -322,11 +323,14 @@ void PanelTruth::loaded(const VectorSelector& vs, const lint::Inference& inf, co
 void PanelTruth::end(const std::vector<Citation>& cited) {
   const Panel& p = *p_;
   // A label variable the panel does not filter by, on series that cannot carry the label or
-  // without the matcher: it shows every value whatever the variable selects. Its title or
-  // description speaking of the label ("every model") is taken at its word.
+  // without the matcher: it shows every value whatever the variable selects. Only a variable
+  // that selects several values (multi-value, or All) filters the whole dashboard, as job and
+  // instance do; a single-value picker serves the panels that use it. Series nsmon knows nothing
+  // of (ALERTS, other exporters') may or may not carry the label: nothing is said. The panel's
+  // title or description speaking of the label ("every model") is taken at its word.
   for (const auto& v : variables_) {
     auto it = uses_.find(v.variable);
-    if (it == uses_.end() || it->second.filtered) continue;
+    if (!v.multi || it == uses_.end() || it->second.filtered || it->second.unknown) continue;
     const Use& u = it->second;
     if (u.without.empty() && !u.may_carry) continue;
     if (speaks_of(p.title.value, v.label) || speaks_of(p.description.value, v.label)) continue;

@@ -47,7 +47,8 @@ private:
   // Per label variable, what the panel's selectors do with it.
   struct Use {
     bool filtered = false;            ///< a matcher of the label with the variable
-    bool may_carry = false;           ///< a selector without it whose series may carry the label
+    bool may_carry = false;           ///< a selector without it whose series carry the label
+    bool unknown = false;             ///< a selector whose series nobody says carry the label or not
     std::vector<std::string> without; ///< selectors whose series cannot carry the label
   };
 
