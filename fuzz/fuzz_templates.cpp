@@ -1,7 +1,10 @@
 // libFuzzer target: dashboard templates through the loader, every check (Grafana variables,
-// PromQL, lint's expression checks, units, legends) and the renderer; shared panels too.
+// PromQL, lint's expression checks, units, legends, what panels show against the rules' alerts
+// and SLOs) and the renderer; shared panels too.
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,7 +38,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (auto p = dashboards::load_panel_file(panel_src, diags)) lib["p"] = *p;
   core::SourceFile src("t.yml", text);
   dashboards::Template t = dashboards::load_template(src, lib, diags);
-  dashboards::check(t, catalog::embedded(), diags);
+  // With rules' facts, so that {alert:NAME}, {slo:NAME} and slo: reach the threshold checks.
+  static const dashboards::RuleFacts facts = [] {
+    dashboards::RuleFacts f;
+    f.alerts["HighCPUUsage"] = {"cpu_usage_percent > 90", "5m", "warning"};
+    f.slos["inference-success"] = {0.99, 30LL * 24 * 3600 * 1000, std::nullopt};
+    f.slos["inference-latency"] = {0.95, 30LL * 24 * 3600 * 1000, 1.0};
+    return f;
+  }();
+  static const std::map<std::string, lint::RecordedMetric> recorded;
+  dashboards::check(t, catalog::embedded(), recorded, facts, diags);
   positions_inside(diags, src);
   positions_inside(diags, panel_src);
   std::string json = dashboards::render(t);

@@ -3,7 +3,8 @@
 # load slo_rules.yml, and the SLO dashboard was blank): each `rules:` file of templates/*.yml is
 # matched by one of its rule_files (globs, relative to the config, as Prometheus reads them), and
 # lint-rules --config finds the config and its files clean. A copy of the config without
-# slo_rules.yml fails, naming the template and the file.
+# slo_rules.yml fails, naming the template and the file; gen-dashboards says the same statically
+# (dashboards/rule-not-loaded), at each panel that reads the file's recordings.
 source "$(dirname "$0")/lib.sh"
 /usr/bin/python3 -c 'import yaml' 2>/dev/null || {
   echo "python3-yaml not installed: skipped"
@@ -35,3 +36,12 @@ sed -i "/- 'slo_rules.yml'/d" "$TMP/w/rules/prometheus.yml"
 if check "$TMP/w" >"$TMP/missing"; then fail "a config without slo_rules.yml passes"; fi
 [ "$(cat "$TMP/missing")" = "$TMP/w/templates/slo.yml: rules: ../rules/slo_rules.yml is not loaded by $TMP/w/rules/prometheus.yml" ] ||
   fail "unexpected: $(cat "$TMP/missing")"
+# gen-dashboards: clean on the repository's files; on the copy, an error at the SLO dashboard's
+# panels, naming the file and the config, and nothing written.
+run gen-dashboards --templates templates --out "$TMP/dash"
+expect_rc 0
+run gen-dashboards --templates "$TMP/w/templates" --out "$TMP/dash-w"
+expect_rc 1
+grep -q "^$TMP/w/templates/slo.yml:[0-9]*:[0-9]*: error: the panel reads slo:[a-z_:0-9]*, which $TMP/w/rules/slo_rules.yml records, and $TMP/w/rules/prometheus.yml does not load that file (rule_files): with the shipped config the query returns nothing \[dashboards/rule-not-loaded\]$" <<<"$out" ||
+  fail "no rule-not-loaded finding: $out"
+[ ! -e "$TMP/dash-w" ] || fail "dashboards written despite the error"

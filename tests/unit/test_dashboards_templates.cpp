@@ -10,6 +10,10 @@
 #include "nsmon/dashboards/checks.hpp"
 #include "nsmon/dashboards/loader.hpp"
 #include "nsmon/dashboards/variables.hpp"
+#include "nsmon/engine/engine.hpp"
+#include "nsmon/lint/recorded.hpp"
+#include "nsmon/promql/parser.hpp"
+#include "nsmon/rules/rule_file.hpp"
 
 using namespace nsmon;
 using namespace nsmon::dashboards;
@@ -392,4 +396,211 @@ TEST_CASE("a stat showing the last value of a range query of a rate") {
   CHECK(count(*stat(rate, "        reduce: mean\n")) == 0);
   CHECK(count(*stat("sum(increase(images_processed_total{job=~\"$job\", instance=~\"$instance\"}[$__range]))")) == 0);
   CHECK(count(*run(with_query(rate))) == 0);
+}
+
+namespace {
+// kHead with the built-in model variable too (line 3); the query is still line 11.
+std::string with_model(const std::string& expr, const std::string& extra = "") {
+  std::string text = with_query(expr, extra);
+  return text.replace(text.find("[datasource, job, instance]"), 27, "[datasource, job, instance, model]");
+}
+std::size_t count_of(const Run& r, const std::string& check) {
+  return static_cast<std::size_t>(
+      std::count_if(r.diags.begin(), r.diags.end(), [&](const auto& d) { return d.check == check; }));
+}
+} // namespace
+
+TEST_CASE("a variable matched on a label the series do not have empties the panel") {
+  // sahi_slices_per_image has no model label (catalog): line 11, the matcher at column 92.
+  const std::string q = "sum(rate(sahi_slices_per_image_count{job=~\"$job\", instance=~\"$instance\", "
+                        "model=~\"$model\"}[$__rate_interval]))";
+  auto r = run(with_model(q, "        unit: short\n"));
+  INFO(dump(r->diags));
+  REQUIRE(has(*r, "dashboards/variable-label", 12, 92));
+  CHECK(r->diags.size() == 1); // catalog/unknown-label gives way on the same matcher
+  CHECK(r->diags[0].severity == core::Severity::error);
+  CHECK(r->diags[0].message.find("the query shows nothing") != std::string::npos);
+  // !~ keeps every series: the selection is ignored.
+  std::string negated = q;
+  negated.replace(negated.find("model=~"), 7, "model!~");
+  r = run(with_model(negated, "        unit: short\n"));
+  INFO(dump(r->diags));
+  REQUIRE(has(*r, "dashboards/variable-label", 12, 92));
+  CHECK(r->diags[0].message.find("ignores what $model selects") != std::string::npos);
+
+  // The proof, with the catalog's labels: what Grafana writes for $model (All: .+; one model)
+  // selects nothing from a series without model; the negation keeps it.
+  engine::Storage store;
+  const engine::Labels series = {
+      {"__name__", "sahi_slices_per_image_count"}, {"instance", "app:8000"}, {"job", "neurosymbolic-app"}};
+  for (std::int64_t t = 0; t <= 600; t += 15) store.add(series, t * 1000, static_cast<double>(t));
+  Variable model;
+  model.name.value = "model";
+  auto eval = [&](const std::string& expr, const std::string& value) {
+    std::string text = interpolate(expr, [&](const VariableRef& ref) {
+      return ref.name == "model" ? value : ref.name == "__rate_interval" ? std::string("1m") : std::string(".+");
+    });
+    auto parsed = promql::parse(text);
+    REQUIRE(parsed.ok());
+    return engine::instant(*parsed.expr(), store, 600 * 1000).value.vector.size();
+  };
+  CHECK(all_value(model) == ".+");
+  CHECK(eval(q, all_value(model)) == 0);
+  CHECK(eval(q, "yolov8") == 0);
+  CHECK(eval(negated, "yolov8") == 1);
+  // Clean: the label is the metric's.
+  r = run(with_model("sum(rate(inference_time_seconds_count{job=~\"$job\", instance=~\"$instance\", "
+                     "model=~\"$model\"}[$__rate_interval]))"));
+  INFO(dump(r->diags));
+  CHECK(r->diags.empty());
+}
+
+TEST_CASE("a panel that ignores $model says so") {
+  // images_processed_total has no model label: the panel shows every model (line 8, the title).
+  const std::string q = "sum(rate(images_processed_total{job=~\"$job\", instance=~\"$instance\"}[$__rate_interval]))";
+  auto r = run(with_model(q));
+  INFO(dump(r->diags));
+  REQUIRE(has(*r, "dashboards/variable-label", 8, 16));
+  CHECK(r->diags.size() == 1);
+  CHECK(r->diags[0].severity == core::Severity::warning);
+  // A metric with model, without the matcher: ignored too.
+  r = run(
+      with_model("sum(rate(inference_time_seconds_count{job=~\"$job\", instance=~\"$instance\"}[$__rate_interval]))"));
+  CHECK(has(*r, "dashboards/variable-label", 8, 16));
+  // Said in its words; or a dashboard without $model.
+  std::string said = with_model(q);
+  said.replace(said.find("CPU usage."), 10, "Images of every model per second.");
+  r = run(said);
+  INFO(dump(r->diags));
+  CHECK(count_of(*r, "dashboards/variable-label") == 0);
+  CHECK(count_of(*run(with_query(q)), "dashboards/variable-label") == 0);
+  // A single-value picker serves the panels that use it; ALERTS may carry any label.
+  std::string single = with_query(q);
+  single.replace(single.find("[datasource, job, instance]"), 27,
+                 "\n  - datasource\n  - job\n  - instance\n  - {name: model, query: 'label_values(inference_time_"
+                 "seconds_count, model)', multi: false, include_all: false}");
+  r = run(single);
+  INFO(dump(r->diags));
+  CHECK(count_of(*r, "dashboards/variable-label") == 0);
+  r = run(with_model("count(ALERTS{alertstate=\"firing\"})", "        unit: short\n"));
+  INFO(dump(r->diags));
+  CHECK(count_of(*r, "dashboards/variable-label") == 0);
+}
+
+TEST_CASE("a quantile that pools the models $model selects") {
+  // sum by (le) takes model off: line 11, the call at column 19.
+  auto r = run(with_model("histogram_quantile(0.95, sum by (le) (rate(inference_time_seconds_bucket{job=~\"$job\", "
+                          "instance=~\"$instance\", model=~\"$model\"}[$__rate_interval])))"));
+  INFO(dump(r->diags));
+  CHECK(has(*r, "dashboards/quantile-blend", 11, 19));
+  CHECK(r->diags.size() == 1);
+  r = run(with_model("quantile(0.9, sum by (model) (rate(inference_time_seconds_count{job=~\"$job\", "
+                     "instance=~\"$instance\", model=~\"$model\"}[$__rate_interval])))"));
+  INFO(dump(r->diags));
+  CHECK(has(*r, "dashboards/quantile-blend", 11, 19));
+  // Clean: per model; pooled instances (replicas); a single-value model variable.
+  r = run(with_model("histogram_quantile(0.95, sum by (le, model) (rate(inference_time_seconds_bucket{job=~\"$job\", "
+                     "instance=~\"$instance\", model=~\"$model\"}[$__rate_interval])))"));
+  INFO(dump(r->diags));
+  CHECK(r->diags.empty());
+  std::string single = kHead;
+  single.replace(
+      single.find("[datasource, job, instance]"), 27,
+      "\n  - datasource\n  - job\n  - instance\n  - {name: model, query: 'label_values(inference_time_seconds_"
+      "count, model)', multi: false, include_all: false}");
+  r = run(single + "        queries:\n          - expr: histogram_quantile(0.95, sum by (le) "
+                   "(rate(inference_time_seconds_bucket{job=~\"$job\", instance=~\"$instance\", "
+                   "model=~\"$model\"}[$__rate_interval])))\n");
+  INFO(dump(r->diags));
+  CHECK(count_of(*r, "dashboards/quantile-blend") == 0);
+}
+
+TEST_CASE("a threshold on a quantile between two bucket bounds, or above the largest") {
+  // inference_time_seconds: bounds 0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10 (catalog).
+  const std::string q = "histogram_quantile(0.95, sum by (le) (rate(inference_time_seconds_bucket{job=~\"$job\", "
+                        "instance=~\"$instance\"}[$__rate_interval])))";
+  auto at = [&](const std::string& value) {
+    return run(with_query(q, "        thresholds:\n          - {value: " + value + ", color: red}\n"));
+  };
+  auto r = at("3");
+  INFO(dump(r->diags));
+  REQUIRE(has(*r, "dashboards/bucket-threshold", 13, 19));
+  CHECK(r->diags[0].message ==
+        "the threshold at 3 s (red) lies between the bucket bounds 2 s and 5 s: the p95 of inference_time_seconds is "
+        "interpolated linearly there, so a reading of 3 s means a true value anywhere from 2 s to 5 s (up to 2 s "
+        "off), and the colour at the threshold is a guess");
+  r = at("20");
+  INFO(dump(r->diags));
+  REQUIRE(has(*r, "dashboards/bucket-threshold", 13, 19));
+  CHECK(r->diags[0].message.find("never reads above 10 s") != std::string::npos);
+  // Clean: on a bound; a threshold on a quantile's neighbour query is not judged.
+  CHECK(at("2")->diags.empty());
+  CHECK(at("0.5")->diags.empty());
+  r = run(with_query("cpu_usage_percent{job=~\"$job\", instance=~\"$instance\"}",
+                     "        thresholds:\n          - {value: 3, color: red}\n"));
+  CHECK(r->diags.empty());
+}
+
+TEST_CASE("thresholds that contradict the SLO or alert the description cites") {
+  const std::string latency = "histogram_quantile(0.95, sum by (le) (rate(inference_time_seconds_bucket{job=~\"$job\", "
+                              "instance=~\"$instance\"}[$__rate_interval])))";
+  auto panel = [](const std::string& description, const std::string& expr, const std::string& thresholds,
+                  const std::string& unit = "") {
+    std::string text = with_query(expr, unit + "        thresholds:\n" + thresholds);
+    return run_with_facts(text.replace(text.find("CPU usage."), 10, description));
+  };
+  // A latency line at an alert's 5 s under the 1 s latency SLO it cites: line 9, the citation at 48.
+  auto r = panel("Inference latency; the red line is {slo:inference-latency}.", latency,
+                 "          - {value: 5, color: red}\n");
+  INFO(dump(r->diags));
+  CHECK(has(*r, "dashboards/threshold-cited", 9, 57));
+  r = panel("Inference latency; the red line is {slo:inference-latency}.", latency,
+            "          - {value: 1, color: red}\n");
+  INFO(dump(r->diags));
+  CHECK(r->diags.empty());
+  // An error count red at 1 under an SLO that allows 1% of failures; without colour it is clean.
+  const std::string errors = "sum(increase(errors_total{job=~\"$job\", instance=~\"$instance\"}[$__range]))";
+  r = panel("Errors; {slo:inference-success} says whether they are too many.", errors,
+            "          - {value: 1, color: red}\n", "        unit: short\n");
+  INFO(dump(r->diags));
+  CHECK(has(*r, "dashboards/threshold-cited", 9, 30));
+  r = panel("Errors; {slo:inference-success} says whether they are too many.", errors, "          - {color: text}\n",
+            "        unit: short\n");
+  INFO(dump(r->diags));
+  CHECK(r->diags.empty());
+  // A CPU line at 80 (red) where the alert it cites fires above 90; at 90 it agrees.
+  const std::string cpu = "cpu_usage_percent{job=~\"$job\", instance=~\"$instance\"}";
+  r = panel("CPU usage; {alert:HighCPUUsage}.", cpu, "          - {value: 80, color: red}\n");
+  INFO(dump(r->diags));
+  CHECK(has(*r, "dashboards/threshold-cited", 9, 33));
+  r = panel("CPU usage; {alert:HighCPUUsage}.", cpu,
+            "          - {value: 80, color: orange}\n          - {value: 90, color: red}\n");
+  INFO(dump(r->diags));
+  CHECK(r->diags.empty());
+}
+
+TEST_CASE("a panel reading a recording that the prometheus.yml beside its rule file does not load") {
+  auto r = std::make_unique<Run>();
+  std::vector<rules::RuleFile> files = {rules::load_rule_file(
+      r->sources.add("rules/records.yml", "groups:\n  - name: e\n    rules:\n      - record: job:errors:rate5m\n"
+                                          "        expr: sum by (job) (rate(errors_total[5m]))\n"),
+      r->diags)};
+  const auto recorded = lint::recorded_metrics(files, catalog::embedded());
+  RuleFacts facts;
+  facts.unloaded["rules/records.yml"] = "rules/prometheus.yml";
+  const std::string text =
+      "uid: t\ntitle: T\nvariables: [datasource]\nrows:\n  - title: R\n    panels:\n      - type: timeseries\n"
+      "        title: Errors\n        description: Errors per second.\n        unit: cps\n        queries:\n"
+      "          - expr: sum(job:errors:rate5m)\n";
+  r->t = load_template(r->sources.add("t.yml", text), {}, r->diags);
+  check(r->t, catalog::embedded(), recorded, facts, r->diags);
+  INFO(dump(r->diags));
+  REQUIRE(has(*r, "dashboards/rule-not-loaded", 12, 23));
+  CHECK(r->diags[0].suggestion == "add 'records.yml' to rule_files of rules/prometheus.yml");
+  // Loaded: clean.
+  auto ok = std::make_unique<Run>();
+  ok->t = load_template(ok->sources.add("t.yml", text), {}, ok->diags);
+  check(ok->t, catalog::embedded(), recorded, RuleFacts{}, ok->diags);
+  INFO(dump(ok->diags));
+  CHECK(ok->diags.empty());
 }

@@ -19,6 +19,7 @@
 #include "nsmon/dashboards/render.hpp"
 #include "nsmon/dashboards/rule_facts.hpp"
 #include "nsmon/lint/recorded.hpp"
+#include "nsmon/rules/config.hpp"
 #include "nsmon/rules/rule_file.hpp"
 #include "nsmon/slo/spec.hpp"
 #include "nsmon/util/files.hpp"
@@ -70,6 +71,28 @@ const core::SourceFile& template_file(const dashboards::Template& t, const core:
   return sources.add(path.string(), util::read_file(path.string()));
 }
 
+// The rule files of `rules:` that the prometheus.yml beside each does not load (the shipped
+// layout: rules/prometheus.yml loads rules/*.yml), with that config's path. A rule file without a
+// prometheus.yml beside it is loaded by a config nsmon does not know of: nothing is said.
+std::map<std::string, std::string> unloaded_rule_files(const dashboards::Template& t, core::SourceSet& sources) {
+  std::map<std::string, std::string> out;
+  for (const auto& f : t.rules) {
+    const fs::path path = fs::path(t.path).parent_path() / f.value;
+    const fs::path config = path.parent_path() / "prometheus.yml";
+    std::error_code ec;
+    if (!fs::is_regular_file(config, ec)) continue;
+    const core::SourceFile* src = sources.find(config.string());
+    if (!src) src = &sources.add(config.string(), util::read_file(config.string()));
+    // The config's own problems are lint-rules --config's to report.
+    std::vector<core::Diagnostic> ignored;
+    bool loaded = false;
+    for (const auto& file : rules::resolve_rule_files(rules::load_config(*src, ignored), ignored))
+      loaded = loaded || fs::equivalent(file, path, ec);
+    if (!loaded) out[path.string()] = config.lexically_normal().string();
+  }
+  return out;
+}
+
 } // namespace
 
 // What a template's `rules:` and `slos:` files say: the series their recording rules write (its
@@ -83,6 +106,7 @@ void check_template(dashboards::Template& t, const catalog::Catalog& cat, core::
     files.push_back(rules::load_rule_file(template_file(t, f, "rule file", sources), diags));
   const auto recorded = lint::recorded_metrics(files, cat);
   dashboards::RuleFacts facts = dashboards::rule_facts(files);
+  facts.unloaded = unloaded_rule_files(t, sources);
   // An SLO spec's own notes are slo generate's to give; what stops it here is an error.
   std::vector<core::Diagnostic> spec_diags;
   for (const auto& f : t.slos)

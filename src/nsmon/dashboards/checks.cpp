@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 
+#include "nsmon/dashboards/panel_truth.hpp"
 #include "nsmon/dashboards/variables.hpp"
 #include "nsmon/lint/expr_checks.hpp"
 #include "nsmon/lint/infer.hpp"
@@ -102,7 +103,8 @@ class TemplateChecks {
 public:
   TemplateChecks(Template& t, const catalog::Catalog& cat, const std::map<std::string, lint::RecordedMetric>& recorded,
                  const RuleFacts& facts, std::vector<core::Diagnostic>& out)
-      : t_(t), cat_(cat), out_(out), names_(cat.all_series_names()), recorded_(recorded), facts_(facts) {
+      : t_(t), cat_(cat), out_(out), names_(cat.all_series_names()), recorded_(recorded), facts_(facts),
+        truth_(t, facts, out) {
     for (const auto& [name, r] : recorded_) names_.push_back(name);
     for (const auto& m : cat.metrics)
       for (const auto& l : m.labels)
@@ -267,6 +269,7 @@ private:
                         name = text.substr(colon + 1, close - colon - 1);
       std::string words = rule_words(kind, name);
       if (kind == "alert" || kind == "slo") {
+        cited_.push_back({kind, name, p.description.at(open, close + 1)});
         if (words.empty()) {
           std::vector<std::string> known;
           for (const auto& [n, a] : facts_.alerts) known.push_back(n);
@@ -400,8 +403,10 @@ private:
   }
 
   void panel(Panel& p) {
+    cited_.clear();
     description(p);
     slo_thresholds(p);
+    truth_.begin(p);
     if (p.title.value.empty())
       emit(out_, "dashboards/title-description", p.span, "the panel has no title",
            "say what the panel shows and how to read it");
@@ -434,6 +439,7 @@ private:
         if (n.kind == NodeKind::vector_selector) filters(n.as<VectorSelector>(), *parsed.inf, pos, unfiltered);
         return true;
       });
+      truth_.query(*root, *parsed.inf, [&](PosRange r) { return pos.span(r); });
       // dashboard-linter's target-job-rule and target-instance-rule, per query: an exception when
       // every selector without the matcher reads series that cannot carry the label.
       for (const auto& [v, u] : unfiltered) {
@@ -463,6 +469,7 @@ private:
     }
     // A query with findings of its own gives no unit; saying so as well would only be noise.
     resolve_unit(p, unit, out_.size() > before);
+    truth_.end(cited_);
   }
 
   // An aggregation across a catalog label with a role picks one epoch or mixes images: the query
@@ -672,6 +679,8 @@ private:
   const std::map<std::string, lint::RecordedMetric>& recorded_;
   const RuleFacts& facts_;
   std::map<std::string, catalog::LabelRole> roles_; ///< catalog labels with a role, by name
+  PanelTruth truth_;
+  std::vector<Citation> cited_; ///< the {alert:NAME} and {slo:NAME} of the panel's description
 };
 
 } // namespace

@@ -103,6 +103,10 @@ struct RuleFacts {
   };
   std::map<std::string, Alert> alerts;
   std::map<std::string, Slo> slos;
+  /// Rule files of `rules:` (as the template names them, joined to its folder) that the
+  /// prometheus.yml beside them does not load, with that config's path: their series are not
+  /// recorded on the shipped setup.
+  std::map<std::string, std::string> unloaded;
 };
 
 /// An exception to a rule of grafana/dashboard-linter that check() found the facts for: an entry of
