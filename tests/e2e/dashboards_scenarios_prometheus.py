@@ -32,7 +32,6 @@ import math
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -44,8 +43,10 @@ import yaml
 SRC, TMP = sys.argv[1], sys.argv[2]
 sys.path.insert(0, os.path.join(SRC, "tests", "scenarios"))
 sys.path.insert(0, os.path.join(SRC, "tests", "e2e"))
+sys.path.insert(0, os.path.join(SRC, "tests", "support"))
 import scenarios  # noqa: E402
 from dashboards_prometheus import Dashboards, Mismatch, Skip, legend  # noqa: E402
+from servers import start_server  # noqa: E402
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "y": 31536000}
 # The recording rules are backfilled at a 5m step, not the 1m of the scrape: two days of 1m steps
@@ -62,38 +63,18 @@ def seconds(text):
     return sum(int(n) * UNITS[u] for n, u in re.findall(r"(\d+)([smhdwy])(?!s)", str(text)))
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 class Prometheus:
     def __init__(self, data):
         self.data, self.proc = data, None
 
     def start(self):
-        self.port = free_port()
         config = os.path.join(self.data, "..", "prometheus.yml")
         with open(config, "w", encoding="utf-8") as f:
             f.write("global: {scrape_interval: 1m, evaluation_interval: 1m}\n")
-        self.log = open(os.path.join(self.data, "..", "prometheus.log"), "a", encoding="utf-8")
-        self.proc = subprocess.Popen(
-            ["prometheus", f"--config.file={config}", f"--storage.tsdb.path={self.data}",
-             "--storage.tsdb.retention.time=90d", f"--web.listen-address=127.0.0.1:{self.port}",
-             "--log.level=warn"], stdout=self.log, stderr=self.log)
-        self.url = f"http://127.0.0.1:{self.port}"
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"{self.url}/-/ready", timeout=1).read()
-                return
-            except OSError:
-                if self.proc.poll() is not None:
-                    break
-                time.sleep(0.1)
-        raise SystemExit(f"Prometheus did not start on {self.data}")
+        self.proc, self.url = start_server(
+            lambda port: ["prometheus", f"--config.file={config}", f"--storage.tsdb.path={self.data}",
+                          "--storage.tsdb.retention.time=90d", f"--web.listen-address=127.0.0.1:{port}",
+                          "--log.level=warn"], "/-/ready", os.path.join(self.data, "..", "prometheus.log"), 30)
 
     def stop(self):
         if self.proc:

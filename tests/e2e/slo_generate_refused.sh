@@ -29,7 +29,11 @@ events='    objective: 0.99
     sli:
       errors: images_processed_total{status="failed"}
       total: images_processed_total'
-sloth_events="    objective: 99
+sloth_slo="version: prometheus/v1
+service: detector
+slos:
+  - name: inference
+    objective: 99
     sli:
       events:
         error_query: sum(rate(images_processed_total{status=\"failed\"}[{{.window}}]))
@@ -54,17 +58,9 @@ slos:
   - name: a
 $up_slo" \
   "spec.yml:9:5: error: SLO a is defined twice (first on line 3): its rule group slo-a would be written twice"
-refused "version: prometheus/v1
-service: detector
-slos:
-  - name: inference
-$sloth_events
+refused "$sloth_slo
 ---
-version: prometheus/v1
-service: detector
-slos:
-  - name: inference
-$sloth_events" \
+$sloth_slo" \
   "spec.yml:15:5: error: SLO detector-inference is defined twice (first on line 4): its rule group sloth-slo-sli-recordings-detector-inference would be written twice"
 
 # Fields written without a value (YAML's null, which the parser places at the next token): said
@@ -84,11 +80,7 @@ refused "slos:
   - name: a
 $up_slo
 ---
-version: prometheus/v1
-service: detector
-slos:
-  - name: inference
-$sloth_events" \
+$sloth_slo" \
   "spec.yml:9:5: error: this document is a Sloth prometheus/v1 spec, the first an nsmon/v1 spec: the SLOs of one file are generated into one output, one way [yaml/type]"
 
 # The traffic guard: below 0 it guards nothing (always true), at .inf the alerts never fire;
@@ -114,11 +106,7 @@ refused "slos:
   - name: a
     objective: 0.99
     sli: {up: {0job: neurosymbolic-app}}" "spec.yml:4:16: error: '0job' is not a label name Prometheus 2.x reads"
-refused "version: prometheus/v1
-service: detector
-slos:
-  - name: inference
-${sloth_events/\{name: Inference\}/{name: Inference, annotations: {runbook-url: x}}}" \
+refused "${sloth_slo/\{name: Inference\}/{name: Inference, annotations: {runbook-url: x}}}" \
   "spec.yml:10:47: error: 'runbook-url' is not a label name Prometheus 2.x reads"
 
 # A label value Prometheus expands as a template that does not parse: refused by promtool
@@ -137,11 +125,7 @@ refused "slos:
       errors: images_processed_total{status=\"failure\"}
       total: images_processed_total" \
   "spec.yml:5:15: error: label status of images_processed_total never has the value \"failure\" (values: success, failed) [slo/label]"
-refused "version: prometheus/v1
-service: detector
-slos:
-  - name: inference
-${sloth_events//failed/failure}" \
+refused "${sloth_slo//failed/failure}" \
   "spec.yml:4:5: error: SLO inference: label status of images_processed_total never has the value \"failure\" (values: success, failed) [slo/label]"
 
 # What still gets written, with names and values that need quoting (a " in the SLO's name, which

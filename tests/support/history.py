@@ -38,7 +38,6 @@ import json
 import math
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -46,6 +45,8 @@ import urllib.parse
 import urllib.request
 
 import yaml
+
+from servers import start_server, tail
 
 SRC = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 JOB, INSTANCE = "neurosymbolic-app", "localhost:8000"
@@ -216,14 +217,6 @@ def num(v):
     return repr(float(v)) if v != int(v) else str(int(v))
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 def get(url, timeout=2):
     with urllib.request.urlopen(url, timeout=timeout) as r:
         return r.read()
@@ -240,13 +233,6 @@ def wait_until(pred, seconds, what, proc=None, log=None):
             pass
         time.sleep(0.2)
     raise SystemExit(f"history.py: {what} did not happen within {seconds} s; log: {tail(log)}")
-
-
-def tail(path):
-    try:
-        return "".join(open(path).readlines()[-5:])
-    except Exception:
-        return "(none)"
 
 
 def scrape_config(directory, exporter_port):
@@ -276,21 +262,6 @@ def scraped(url):
     return data["status"] == "success" and len(data["data"]["result"]) >= 1
 
 
-def start(cmd, log):
-    return subprocess.Popen(cmd, stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def start_on_free_port(make_cmd, log):
-    """Starts make_cmd(port) on a free port; a port can be taken between free_port and the bind,
-    so a server that exits at once is started again on another, 5 times at most. (process, port)."""
-    for attempt in range(5):
-        port = free_port()
-        p = start(make_cmd(port), log)
-        time.sleep(0.5)
-        if p.poll() is None: return p, port
-    raise SystemExit(f"history.py: {make_cmd(0)[0]} did not stay up on a free port (5 tries); its log: {tail(log)}")
-
-
 def up(directory, hours, step, which, want_prom, want_vm):
     directory = os.path.abspath(directory)
     os.makedirs(directory, exist_ok=True)
@@ -306,39 +277,37 @@ def up(directory, hours, step, which, want_prom, want_vm):
             f.write("".join(f"{p}\n" for p in pids))
 
     try:
-        port = free_port()
-        exporter = start([sys.executable, os.path.abspath(__file__), "serve", os.path.join(directory, "live.prom"),
-                          str(port)], os.path.join(directory, "exporter.log"))
+        exporter, url = start_server(
+            lambda port: [sys.executable, os.path.abspath(__file__), "serve", os.path.join(directory, "live.prom"),
+                          str(port)], "/metrics", os.path.join(directory, "exporter.log"), 20)
         pids.append(exporter.pid)
-        env.update(EXPORTER_URL=f"http://127.0.0.1:{port}", EXPORTER_PID=exporter.pid)
+        env.update(EXPORTER_URL=url, EXPORTER_PID=exporter.pid)
         record()
-        wait_until(lambda: get(f"http://127.0.0.1:{port}/metrics"), 20, "the exporter answering", exporter,
-                   os.path.join(directory, "exporter.log"))
-        config = scrape_config(directory, port)
+        config = scrape_config(directory, urllib.parse.urlsplit(url).port)
         if want_prom:
             data = os.path.join(directory, "prom")
             subprocess.run(["promtool", "tsdb", "create-blocks-from", "openmetrics",
                             os.path.join(directory, "history.om"), data], check=True, stdout=subprocess.DEVNULL)
             log = os.path.join(directory, "prometheus.log")
-            p, port = start_on_free_port(
+            p, url = start_server(
                 lambda port: ["prometheus", f"--config.file={config}", f"--storage.tsdb.path={data}",
-                              "--storage.tsdb.retention.time=100y", f"--web.listen-address=127.0.0.1:{port}"], log)
+                              "--storage.tsdb.retention.time=100y", f"--web.listen-address=127.0.0.1:{port}"],
+                "/-/ready", log)
             pids.append(p.pid)
-            env.update(PROM_URL=f"http://127.0.0.1:{port}", PROM_PID=p.pid)
+            env.update(PROM_URL=url, PROM_PID=p.pid)
             record()
-            wait_until(lambda: get(f"{env['PROM_URL']}/-/ready"), 60, "Prometheus ready", p, log)
             wait_until(lambda: has_history(env["PROM_URL"], planted), 60, "Prometheus serving the history", p, log)
             wait_until(lambda: scraped(env["PROM_URL"]), 30, "Prometheus's first scrape", p, log)
         if want_vm:
             log = os.path.join(directory, "victoria-metrics.log")
-            p, port = start_on_free_port(
+            p, url = start_server(
                 lambda port: ["victoria-metrics", f"-httpListenAddr=127.0.0.1:{port}",
                               f"-storageDataPath={os.path.join(directory, 'vm')}", f"-promscrape.config={config}",
-                              "-retentionPeriod=100y", "-search.latencyOffset=0s", "-search.disableCache"], log)
+                              "-retentionPeriod=100y", "-search.latencyOffset=0s", "-search.disableCache"],
+                "/health", log)
             pids.append(p.pid)
-            env.update(VM_URL=f"http://127.0.0.1:{port}", VM_PID=p.pid)
+            env.update(VM_URL=url, VM_PID=p.pid)
             record()
-            wait_until(lambda: get(f"{env['VM_URL']}/health"), 60, "VictoriaMetrics ready", p, log)
             with open(os.path.join(directory, "history.prom"), "rb") as f:
                 req = urllib.request.Request(f"{env['VM_URL']}/api/v1/import/prometheus", data=f, method="POST")
                 req.add_header("Content-Length", str(os.path.getsize(os.path.join(directory, "history.prom"))))

@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 
@@ -416,4 +418,85 @@ TEST_CASE("session: the probes before the endpoint came up are not failed scrape
   CHECK(sink.summary.status.failures == 0);
   CHECK(sink.summary.status.scrapes >= 1);
   CHECK_FALSE(sink.summary.never_served);
+}
+
+namespace {
+
+// The command's own endpoint, gone before the command is, as a server's socket closes before its
+// process can be reaped: it refuses the probes until the command creates DIR/serving, answers while
+// that file exists, then every scrape fails (connection refused, or the connection cut). The first
+// failure writes DIR/told; with `after_end`, each later one waits until the command (whose pid is
+// in DIR/pid) has ended, so it comes after the command's end whatever the machine's load.
+class EndpointThatGoes final : public Source {
+public:
+  EndpointThatGoes(std::string dir, bool refused, bool after_end)
+      : dir_(std::move(dir)), refused_(refused), after_end_(after_end) {}
+  ScrapeResult fetch() override {
+    ScrapeResult r;
+    if (::access((dir_ + "/serving").c_str(), F_OK) == 0) {
+      answered_ = true;
+      r.ok = r.answered = true;
+      parse_snapshot("cpu_usage_percent 12\n", nsmon::expfmt::Format::text, {"cpu_usage_percent"}, r.snapshot);
+      r.snapshot.at = Clock::now();
+      return r;
+    }
+    if (answered_ && failures_++ == 0) std::fclose(std::fopen((dir_ + "/told").c_str(), "w"));
+    else if (answered_ && after_end_) wait_for_end();
+    r.unreachable = refused_ || !answered_;
+    r.cut = !r.unreachable;
+    r.error = r.cut ? "the connection broke: Connection reset by peer" : "connection refused";
+    return r;
+  }
+  std::string describe() const override { return "fake://metrics"; }
+
+private:
+  // Until the command is a zombie or gone (/proc/PID/stat's state, after the name in parentheses).
+  void wait_for_end() const {
+    std::FILE* f = std::fopen((dir_ + "/pid").c_str(), "r");
+    int pid = 0;
+    if (!f || std::fscanf(f, "%d", &pid) != 1) pid = 0;
+    if (f) std::fclose(f);
+    for (int i = 0; pid > 0 && i < 1000; ++i, std::this_thread::sleep_for(10ms)) {
+      std::FILE* stat = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+      if (!stat) return;
+      char text[512] = {};
+      const std::size_t n = std::fread(text, 1, sizeof text - 1, stat);
+      std::fclose(stat);
+      const char* paren = std::strrchr(text, ')');
+      if (n == 0 || !paren || paren[1] == '\0' || paren[2] == 'Z' || paren[2] == 'X') return;
+    }
+  }
+  std::string dir_;
+  bool refused_, after_end_;
+  bool answered_ = false;
+  int failures_ = 0;
+};
+
+} // namespace
+
+TEST_CASE("session: a scrape refused or cut as the command exits is not a failed scrape", "[watch][session]") {
+  const std::string dir = "/tmp/nsmon-test-goes." + std::to_string(::getpid());
+  const std::string start = "echo $$ >" + dir + "/pid; : >" + dir + "/serving; sleep 0.3; rm " + dir + "/serving; ";
+  for (bool refused : {true, false}) {
+    INFO((refused ? "refused" : "cut"));
+    REQUIRE(::mkdir(dir.c_str(), 0700) == 0);
+    // The endpoint goes, and the command exits 0.2s after the first scrape that found it gone: that
+    // scrape is seen while the command still runs, the next one after its end.
+    RecordingSink exits;
+    CHECK(run_session(briefly(start + "while [ ! -e " + dir + "/told ]; do sleep 0.01; done; sleep 0.2"),
+                      std::make_unique<EndpointThatGoes>(dir, refused, true), exits) == 0);
+    CHECK(exits.summary.have_figures);
+    CHECK(exits.summary.status.scrapes >= 1);
+    CHECK(exits.summary.status.failures == 0);
+    CHECK(exits.summary.status.state == ScrapeStatus::State::ok);
+    // The endpoint goes and the command runs on for a second: those are failed scrapes.
+    std::remove((dir + "/told").c_str());
+    RecordingSink runs_on;
+    CHECK(run_session(briefly(start + "sleep 1"), std::make_unique<EndpointThatGoes>(dir, refused, false), runs_on) ==
+          0);
+    CHECK(runs_on.summary.status.failures >= 1);
+    CHECK(runs_on.summary.status.state == ScrapeStatus::State::failed);
+    for (const char* f : {"/pid", "/serving", "/told"}) std::remove((dir + f).c_str());
+    REQUIRE(::rmdir(dir.c_str()) == 0);
+  }
 }

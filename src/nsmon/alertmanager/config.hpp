@@ -1,7 +1,8 @@
 #pragma once
 // alertmanager/: alertmanager.yml → typed model with positions (`config.*`: strict loading as the
 // target Alertmanager, field by field: durations, URLs, smarthosts, secrets, matchers, time
-// intervals), the fields each version added (`versions.*`: the target version, default Debian's
+// intervals; `receivers.cpp` the receivers and their integrations' entries; `loader.hpp` the loader
+// class both define), the fields each version added (`versions.*`: the target version, default Debian's
 // 0.25; a newer field is refused; the URL fields that became secrets, printed in full before), the
 // syntax of single values Alertmanager checks at load and what makes a secret a credential
 // (`values.*`: host:port, time interval entries), the checks that need the whole file

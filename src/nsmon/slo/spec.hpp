@@ -4,8 +4,9 @@
 // them (`spec.*`); for Sloth's specs the rules Sloth v0.16 writes, names, labels, metadata rules,
 // page/ticket alerts, Go's number spellings (`sloth.*`); for nsmon's the multi-window,
 // multi-burn-rate recording and alerting rules, the unit tests that prove them and the error-budget
-// dashboard template that gen-dashboards renders (`generate.*`: text out, no dependency on
-// `dashboards/`).
+// dashboard template that gen-dashboards renders (`generate.hpp`; `generate_rules.cpp`,
+// `generate_tests.cpp`, `generate_dashboard.cpp`, what they share in `generate_detail.hpp`: text
+// out, no dependency on `dashboards/`).
 //
 // SLO specs: nsmon's own (`version: nsmon/v1`, rules/slos.yml) and Sloth's `prometheus/v1`, read
 // into one model with positions, and checked against the metric catalog.

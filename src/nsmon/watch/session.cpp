@@ -183,6 +183,7 @@ private:
   // the endpoint is not the command's (its group is gone). A refusal here is the endpoint going
   // with its command, not a failed scrape.
   void final_scrape() {
+    held_.reset(); // the endpoint's last failure before the command's end: it went with the command
     for (auto& r : poller_->take()) scraped(std::move(r));
     ScrapeResult r = poller_->fetch_final();
     for (auto& left : poller_->take()) scraped(std::move(left));
@@ -250,18 +251,41 @@ private:
     if (o_.rules && r.started_ms > 0 && !theirs)
       rule_events(r.ok ? o_.rules->scraped(r.samples, r.started_ms) : o_.rules->scrape_failed(r.started_ms),
                   Clock::now());
-    status_.out_of_turn = r.out_of_turn;
-    // Nothing listening once the command has ended: the endpoint went with it, not a failed scrape.
-    if (r.unreachable && sup_ && sup_->exited()) return;
+    settle_held();
+    // Nothing listening, or the connection cut, once the command has ended: the endpoint went with
+    // it, not a failed scrape.
+    const bool gone = r.unreachable || r.cut;
+    if (gone && sup_ && sup_->exited()) return;
     // Nothing listening before the endpoint first answered: waiting for it, not a failed scrape.
     if (r.unreachable && !status_.ever_ok) {
       ++status_.probes;
       if (sup_) note_command_ports();
+      status_.out_of_turn = r.out_of_turn;
       status_.error = r.error;
       status_.state = ScrapeStatus::State::waiting;
       sink_.scraped(model_.figures(), status_);
       return;
     }
+    // The same while the command runs may be the command exiting: its sockets close before it can
+    // be reaped (tens of ms later under load). Held until the next scrape's result tells.
+    if (gone && sup_ && !theirs) {
+      held_ = std::move(r);
+      return;
+    }
+    count(std::move(r), theirs);
+  }
+
+  // A failure held back is judged by the next result or the command's end, whichever comes first:
+  // a command that has ended since took its endpoint with it; one that still runs failed a scrape.
+  void settle_held() {
+    if (!held_) return;
+    ScrapeResult r = std::move(*held_);
+    held_.reset();
+    if (!sup_->exited()) count(std::move(r), false);
+  }
+
+  void count(ScrapeResult r, bool theirs) {
+    status_.out_of_turn = r.out_of_turn;
     ++status_.scrapes;
     status_.scrape_seconds = r.seconds;
     status_.bytes = r.bytes;
@@ -369,6 +393,7 @@ private:
   std::unique_ptr<Supervisor> sup_;
   std::unique_ptr<Poller> poller_;
   Owner owner_;
+  std::optional<ScrapeResult> held_; ///< a refused or cut scrape while the command runs, until judged
   int stop_signal_ = 0;
   bool broken_ = false, duration_over_ = false, rules_stopped_ = false, rules_stop_ = false;
   std::string ended_;

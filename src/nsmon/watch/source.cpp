@@ -29,13 +29,15 @@ std::int64_t wall_ms() {
 }
 
 // Runs one fetch and classifies its failure for the screen: nothing listening yet (connection
-// refused, DNS) is "waiting for metrics", anything else an error that watching goes on through.
+// refused, DNS) is "waiting for metrics", anything else an error that watching goes on through. A
+// cut connection is told apart too: it is also what a server exiting in mid-scrape looks like.
 template <class Fetch> bool attempt(ScrapeResult& r, Fetch&& fetch) {
   try {
     fetch();
     return true;
   } catch (const http::TransportError& e) {
     r.unreachable = e.failure == http::Failure::connect || e.failure == http::Failure::dns;
+    r.cut = e.failure == http::Failure::truncated;
     r.error = e.what();
   } catch (const promapi::ScrapeStatusError& e) {
     r.answered = true;

@@ -19,6 +19,7 @@ namespace nsmon::watch {
 struct ScrapeResult {
   bool ok = false;
   bool unreachable = false; ///< nothing listening yet (connection refused, DNS): "waiting for metrics"
+  bool cut = false;         ///< the connection broke before a whole answer (reset, or closed by the server)
   bool answered = false;    ///< something listening gave an HTTP answer (any status, parsed or not)
   std::string error;        ///< why it failed, for the screen ("HTTP 500", "malformed: 2 errors, first ...")
   Snapshot snapshot;        ///< valid when ok
