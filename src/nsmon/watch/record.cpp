@@ -92,12 +92,18 @@ std::string relative_to(const std::string& file, const std::filesystem::path& di
 std::string record_test(const RuleWatch& rw, std::int64_t iv, const std::string& path, const RecordAlertmanager& am) {
   iv = std::max<std::int64_t>(1, iv);
   auto by_name = scraped_series(rw);
+  // The samples' span, within what the run's evaluations could read: an exporter's own timestamp
+  // far off (1970, seconds read as milliseconds) would otherwise make steps for every interval
+  // in between.
+  const auto [from, to] = rw.readable_span();
   std::int64_t t0 = INT64_MAX, t1 = INT64_MIN;
   for (const auto& [name, list] : by_name)
-    for (const auto* s : list) {
-      t0 = std::min(t0, s->points.front().t);
-      t1 = std::max(t1, s->points.back().t);
-    }
+    for (const auto* s : list)
+      for (const auto& p : s->points)
+        if (p.t >= from && p.t <= to) {
+          t0 = std::min(t0, p.t);
+          t1 = std::max(t1, p.t);
+        }
   // Time 0 of the test on an evaluation slot of the run (groups evaluate on multiples of their
   // interval), so that the test's evaluations fall where the run's did.
   const std::int64_t ei = std::max<std::int64_t>(1, rw.min_interval_ms());
@@ -116,7 +122,7 @@ std::string record_test(const RuleWatch& rw, std::int64_t iv, const std::string&
   const std::int64_t base = am.setup && t0 != INT64_MAX ? t0 : 0;
   if (base) out += "    start_timestamp: " + std::to_string(base / 1000) + "\n";
   out += "    interval: " + text::format_duration(iv) + "\n    input_series:\n";
-  if (by_name.empty()) {
+  if (by_name.empty() || t0 > t1) {
     out += "      []\n";
     return out;
   }
@@ -125,6 +131,7 @@ std::string record_test(const RuleWatch& rw, std::int64_t iv, const std::string&
   for (const auto& [name, list] : by_name)
     for (const auto* s : list) {
       auto vs = resample(*s, t0, iv, steps);
+      if (std::none_of(vs.begin(), vs.end(), [](const auto& v) { return v.has_value(); })) continue;
       out += "      - series: " + yaml_single(engine::format_series(s->labels)) +
              "\n        values: " + yaml_single(engine::format_values(vs)) + "\n";
       for (std::size_t k = 0; k < vs.size(); ++k)

@@ -189,6 +189,13 @@ void RuleWatch::begin_scrape(std::int64_t t) {
   seen_before_ = seen_;
   seen_ = kept_ = 0;
   oldest_ms_ = std::min(oldest_ms_, t);
+  first_scrape_ms_ = std::min(first_scrape_ms_, t);
+  last_scrape_ms_ = std::max(last_scrape_ms_, t);
+}
+
+std::pair<std::int64_t, std::int64_t> RuleWatch::readable_span() const {
+  if (first_scrape_ms_ > last_scrape_ms_) return {INT64_MAX, INT64_MIN};
+  return {first_scrape_ms_ - std::max(window_ms_, kLookbackMs), last_scrape_ms_};
 }
 
 // What every scrape ends with, good or failed: `up`, staleness markers, the window, the assertions.

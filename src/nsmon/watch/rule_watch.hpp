@@ -142,6 +142,11 @@ public:
   const ruletest::LoadedRules& loaded() const { return loaded_; }
   /// The interval between two evaluations of the most frequent group.
   std::int64_t min_interval_ms() const;
+  /// The times an evaluation of the run could read (ms): from the longest window the rules read
+  /// before the first scrape to the last scrape. A sample stamped outside them by its exporter
+  /// (seconds read as milliseconds, a clock years off) was never read. {INT64_MAX, INT64_MIN}
+  /// before any scrape.
+  std::pair<std::int64_t, std::int64_t> readable_span() const;
 
 private:
   void trim(std::int64_t now);
@@ -175,6 +180,7 @@ private:
   std::vector<bool> assert_failed_;
   std::vector<bool> assert_checked_; ///< evaluated at least once with series to check
   std::int64_t window_ms_ = 0;
+  std::int64_t first_scrape_ms_ = INT64_MAX, last_scrape_ms_ = INT64_MIN;
   bool shrunk_ = false;
   RulesStatus status_;
 };
