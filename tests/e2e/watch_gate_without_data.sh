@@ -6,11 +6,8 @@
 # (training_loss_total), the assertion is never checked on data: exit 4, said so. The same gate
 # on the right data passes (0, "1 of 1 held").
 source "$(dirname "$0")/lib.sh"
-cleanup() {
-  kill_leftovers
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
+pids=()
+trap stop_background EXIT
 /usr/bin/python3 -c 'import prometheus_client' 2>/dev/null || { echo "python3-prometheus-client not installed: skipped"; exit 77; }
 
 cat >"$TMP/rules.yml" <<'YML'

@@ -5,11 +5,8 @@
 # the series the figures read that no scrape held, live and in its summary (text and jsonl), with
 # the cause the scrape shows, and names the others without a guess.
 source "$(dirname "$0")/lib.sh"
-cleanup() {
-  kill_leftovers
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
+pids=()
+trap stop_background EXIT
 /usr/bin/python3 -c 'import prometheus_client' 2>/dev/null || { echo "python3-prometheus-client not installed: skipped"; exit 77; }
 
 port=$(free_port)
