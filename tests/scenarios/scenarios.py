@@ -340,13 +340,15 @@ def two_models():
     return run
 
 
-@scenario("three replicas; replica c stops answering at minute 30")
+@scenario("three replicas (hosts at 40%, 60% and 85% CPU); replica c stops answering at minute 30")
 def replica_down():
     run = Run(60)
     down = lambda inst, t: not (inst == C and t >= 30)
     targets(run, [A, B, C], down)
     for inst in (A, B, C):
         inference(run, inst, up=lambda t, inst=inst: down(inst, t))
+    for inst, cpu in ((A, 40), (B, 60), (C, 85)):
+        system(run, inst, up=lambda t, inst=inst: down(inst, t), cpu=lambda t, cpu=cpu: cpu)
     return run
 
 
