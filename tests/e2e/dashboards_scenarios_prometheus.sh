@@ -8,7 +8,9 @@
 # node-exporter are up reads as down (app-down), no mean-per-image stat shows a stale number
 # after idle minutes (idle), the SLO budgets are right after idle periods (slo-30d-idle). The
 # panels that read ALERTS are checked too: the alerts promtool's rule evaluation fires in the
-# scenario are backfilled as ALERTS series (HighErrorRate in error-burst).
+# scenario are backfilled as ALERTS series (HighErrorRate in error-burst). The pipeline, system
+# and training panels too: ratios in the idle period, rates across the restart, one line per
+# instance with two models or two instances training one model, nothing once the app is down.
 # Skipped (77) without prometheus, promtool or python3-yaml.
 source "$(dirname "$0")/lib.sh"
 command -v prometheus >/dev/null && command -v promtool >/dev/null || {
@@ -29,6 +31,11 @@ for want in "resume | nsmon-training | Progress" "resume | nsmon-training | Trai
   "slo-30d-idle | nsmon-slo-neurosymbolic-app | inference-success | Error budget remaining" \
   "slo-30d-idle | nsmon-slo-neurosymbolic-app | inference-success | Burn-rate alerts firing" \
   "error-burst | nsmon-errors | Firing alerts at 25m: ALERTS{alertname=\"HighErrorRate\"" \
-  "loss-divergence | nsmon-training | Best training loss"; do
+  "loss-divergence | nsmon-training | Best training loss" \
+  "idle | nsmon-pipeline | Prolog failure ratio at 45m: failed nan" "idle | nsmon-pipeline | NMS efficiency" \
+  "restart | nsmon-pipeline | Failed Prolog queries" "restart | nsmon-system | Disk I/O" \
+  "two-models | nsmon-pipeline | NMS efficiency" "two-models | nsmon-inference | Confidence score p5 / p50" \
+  "app-down | nsmon-system | CPU now at 45m: no series" "two-instances | nsmon-training | Learning rate" \
+  "two-instances | nsmon-training | Validation mAP" "healthy | nsmon-training | Batch time p95"; do
   grep -qF "ok    $want" "$TMP/out" || fail "no passing check of $want"
 done

@@ -17,6 +17,7 @@ Panel tests (tests/scenarios/panels.yml) name the scenario they read; `tests` wr
 as test-rules files whose input_series are the scenario's.
 """
 
+import itertools
 import math
 import os
 import random
@@ -72,15 +73,17 @@ class Run:
                 total += r * self.step
             values[i] = round(total, 6) if up(t) else None
 
-    def histogram(self, name, labels, per_minute, observe, up=lambda t: True, reset=lambda t: False):
+    def histogram(self, name, labels, per_minute, observe, up=lambda t: True, reset=lambda t: False,
+                  with_sum=True):
         """A histogram with the catalog's buckets: per_minute(t) observations a minute, each
-        drawn by observe(t, rng); _bucket, _count and _sum series."""
+        drawn by observe(t, rng); _bucket, _count and (with_sum) _sum series."""
         bounds = BUCKETS[name] + [math.inf]
         rng = random.Random(f"{name}{sorted(labels.items())}")
         counts = [0] * len(bounds)
         total = count = 0.0
         series = {b: self._get(f"{name}_bucket", {**labels, "le": le_text(b)}) for b in bounds}
-        s_count, s_sum = self._get(f"{name}_count", labels), self._get(f"{name}_sum", labels)
+        s_count = self._get(f"{name}_count", labels)
+        s_sum = self._get(f"{name}_sum", labels) if with_sum else [None] * self.steps
         for i, t in enumerate(self.times()):
             if reset(t):
                 counts, total, count = [0] * len(bounds), 0.0, 0
@@ -147,12 +150,16 @@ def inference(run, inst, model="yolo", images=lambda t: 60, failed=0.002, latenc
 
 
 def training(run, inst, model="yolo", planned=10, epoch_minutes=5, first_epoch=1, losses=None,
-             up=lambda t: True):
+             maps=None, up=lambda t: True):
     """A training run: epoch e (from first_epoch) finishes at minute (e - first_epoch + 1) x
     epoch_minutes; training_loss keeps one series per finished epoch (a run resumed from a
-    checkpoint exports only the epochs it ran), training_epoch the latest finished epoch."""
+    checkpoint exports only the epochs it ran), training_epoch the latest finished epoch,
+    validation_map its mAP (maps(e) at IoU 0.5, 0.6 of it at 0.75); the learning rate is 0.01
+    for the first half of the planned epochs, 0.001 after; while it trains, 20 training
+    batches of 0.3 s and 4 validation batches of 0.15 s a minute."""
     base = {"job": APP, "instance": inst, "model": model}
     losses = losses or (lambda e: round(2.5 / e, 4))
+    maps = maps or (lambda e: round(0.1 + 0.05 * e, 4))
 
     def finished(t):   # the latest epoch finished at minute t, or None
         n = int(t // epoch_minutes)
@@ -166,12 +173,97 @@ def training(run, inst, model="yolo", planned=10, epoch_minutes=5, first_epoch=1
                 lambda t: (1 / epoch_minutes) if (finished(t) or 0) < planned else 0, up)
     run.counter("training_duration_seconds_sum", base,
                 lambda t: 60.0 if (finished(t) or 0) < planned else 0, up)
+    for iou, share in (("0.5", 1), ("0.75", 0.6)):
+        run.gauge("validation_map", {**base, "iou_threshold": iou},
+                  lambda t, share=share: round(maps(finished(t)) * share, 4)
+                  if up(t) and finished(t) is not None else None)
+    epoch_now = lambda t: min(first_epoch + int(t // epoch_minutes), planned)   # the latest started
+    run.gauge("learning_rate", base, lambda t: (0.01 if epoch_now(t) <= planned // 2 else 0.001) if up(t) else None)
+    training_now = lambda t: (finished(t) or 0) < planned
+    for phase, per_minute, seconds in (("train", 20, 0.3), ("val", 4, 0.15)):
+        run.histogram("batch_processing_seconds", {**base, "phase": phase},
+                      lambda t, n=per_minute: n if training_now(t) else 0, lambda t, rng, s=seconds: s, up)
 
 
-def gpu(run, inst, allocated=lambda t: 4e9):
+def gpu(run, inst, allocated=lambda t: 4e9, utilization=lambda t: 90):
     run.gauge("gpu_memory_allocated_bytes", {"job": APP, "instance": inst, "device_id": "0"}, allocated)
     run.gauge("gpu_memory_reserved_bytes", {"job": APP, "instance": inst, "device_id": "0"},
               lambda t: max(6e9, allocated(t) * 1.2))
+    run.gauge("gpu_utilization_percent", {"job": APP, "instance": inst, "device_id": "0"}, utilization)
+
+
+# ------------------------------------------------------------------------------ the symbolic stage,
+# the knowledge graph and the host
+#
+# What examples/detector exports besides inference, in shapes whose true values a test can say
+# by hand: fixed values, or values drawn within one bucket, so that every quantile's bucket is known.
+
+def cycle(values):
+    """observe() that takes `values` in turn: whole cycles a minute keep each value's share exact."""
+    it = itertools.cycle(values)
+    return lambda t, rng: next(it)
+
+
+def latest_image(run, name, labels, value, images, up, reset):
+    """A gauge of the latest image (image_id="current", as examples/detector sets it): absent
+    until the process has processed an image, then that image's value while the target is up,
+    however long ago it was processed."""
+    seen = [False]
+
+    def at(t):
+        if reset(t):
+            seen[0] = False
+        elif t > 0 and images(t) > 0:
+            seen[0] = True
+        return value if up(t) and seen[0] else None
+    run.gauge(name, {**labels, "image_id": "current"}, at)
+
+
+def symbolic(run, inst, model="yolo", images=lambda t: 60, failed=0.002, up=lambda t: True,
+             reset=lambda t: False, nms=(30, 12), prolog_failed=0.01,
+             confidence=(0.2,) + (0.6,) * 4 + (0.8,) * 10 + (0.92,) * 5):
+    """The symbolic stage and the knowledge graph of the images that do not fail (`images(t)` a
+    minute, as inference() has them, of which a share `failed` fails before it): each image's
+    detections before and after NMS (`nms`; NMS takes 2-8 ms), its confidence scores
+    (`confidence`, one image's worth), 3 Prolog queries of 5 ms of which a share
+    `prolog_failed` fails, 4 confidence adjustments (-0.2, -0.04, +0.02, +0.2; no _sum, the
+    buckets being negative), and a knowledge graph of a node per kept detection and 5 edges
+    (2 spatial_left, 2 spatial_right, 1 near relationships), built in 0.2-0.4 s."""
+    base = {"job": APP, "instance": inst}
+    done = lambda t: images(t) * (1 - failed)
+    whole = lambda t: round(done(t))   # histograms observe whole images: whole cycles of values
+
+    def counter(name, labels, rate):
+        run.counter(name, {**base, **labels}, lambda t: "reset" if reset(t) else rate(t), up)
+
+    def histogram(name, labels, per_image, observe, with_sum=True):
+        run.histogram(name, {**base, **labels}, lambda t: whole(t) * per_image, observe, up, reset, with_sum)
+    before, after = nms
+    histogram("confidence_scores", {"model": model}, len(confidence), cycle(confidence))
+    histogram("nms_filtering_seconds", {}, 1, lambda t, rng: rng.uniform(0.002, 0.008))
+    latest_image(run, "detections_before_nms", base, before, images, up, reset)
+    latest_image(run, "detections_after_nms", base, after, images, up, reset)
+    histogram("prolog_query_seconds", {}, 3, lambda t, rng: 0.005)
+    counter("failed_prolog_queries_total", {}, lambda t: whole(t) * 3 * prolog_failed)
+    histogram("confidence_adjustment_delta", {}, 4, cycle([-0.2, -0.04, 0.02, 0.2]), with_sum=False)
+    histogram("graph_construction_seconds", {}, 1, lambda t, rng: rng.uniform(0.2, 0.4))
+    latest_image(run, "graph_nodes_count", base, after, images, up, reset)
+    latest_image(run, "graph_edges_count", base, 5, images, up, reset)
+    for kind, per_image in (("spatial_left", 2), ("spatial_right", 2), ("near", 1)):
+        counter("relationships_extracted_total", {"relationship_type": kind},
+                lambda t, n=per_image: done(t) * n)
+
+
+def system(run, inst, up=lambda t: True, reset=lambda t: False, cpu=lambda t: 50):
+    """The detector's system collector (psutil, as examples/detector's): the host's CPU usage
+    (`cpu(t)` percent), 6 GiB used and 10 GiB available, and 1 MB/s read and 0.2 MB/s written,
+    counted from the detector's start (a restart starts the counters from 0)."""
+    base = {"job": APP, "instance": inst}
+    run.gauge("cpu_usage_percent", base, lambda t: cpu(t) if up(t) else None)
+    run.gauge("memory_usage_bytes", base, lambda t: 6 * 2 ** 30 if up(t) else None)
+    run.gauge("memory_available_bytes", base, lambda t: 10 * 2 ** 30 if up(t) else None)
+    run.counter("disk_read_bytes_total", base, lambda t: "reset" if reset(t) else 60e6, up)
+    run.counter("disk_write_bytes_total", base, lambda t: "reset" if reset(t) else 12e6, up)
 
 
 # ------------------------------------------------------------------------------ the scenarios
@@ -192,6 +284,8 @@ def healthy():
     run = Run(60)
     targets(run, [A])
     inference(run, A)
+    symbolic(run, A)
+    system(run, A)
     training(run, A)
     gpu(run, A)
     return run
@@ -202,6 +296,8 @@ def idle():
     run = Run(60)
     targets(run, [A])
     inference(run, A, images=lambda t: 60 if t <= 30 else 0)
+    symbolic(run, A, images=lambda t: 60 if t <= 30 else 0)
+    system(run, A)
     return run
 
 
@@ -210,6 +306,8 @@ def restart():
     run = Run(60)
     targets(run, [A])
     inference(run, A, reset=lambda t: t == 30)
+    symbolic(run, A, reset=lambda t: t == 30)
+    system(run, A, reset=lambda t: t == 30)
     run.gauge("app_uptime_seconds", {"job": APP, "instance": A}, lambda t: 60 * (t if t < 30 else t - 30))
     return run
 
@@ -237,16 +335,20 @@ def two_models():
     targets(run, [A, B])
     inference(run, A, model="yolo", latency=lambda t, rng: rng.uniform(1.2, 1.8))
     inference(run, B, model="detr", latency=lambda t, rng: rng.uniform(0.2, 0.4))
+    symbolic(run, A, model="yolo")
+    symbolic(run, B, model="detr", nms=(25, 20), confidence=(0.6,) * 2 + (0.92,) * 18)
     return run
 
 
-@scenario("three replicas; replica c stops answering at minute 30")
+@scenario("three replicas (hosts at 40%, 60% and 85% CPU); replica c stops answering at minute 30")
 def replica_down():
     run = Run(60)
     down = lambda inst, t: not (inst == C and t >= 30)
     targets(run, [A, B, C], down)
     for inst in (A, B, C):
         inference(run, inst, up=lambda t, inst=inst: down(inst, t))
+    for inst, cpu in ((A, 40), (B, 60), (C, 85)):
+        system(run, inst, up=lambda t, inst=inst: down(inst, t), cpu=lambda t, cpu=cpu: cpu)
     return run
 
 
@@ -256,6 +358,8 @@ def app_down():
     down = lambda inst, t: t < 30
     targets(run, [A], down)
     inference(run, A, up=lambda t: t < 30)
+    symbolic(run, A, up=lambda t: t < 30)
+    system(run, A, up=lambda t: t < 30)
     return run
 
 
@@ -283,7 +387,8 @@ def error_burst():
 def loss_divergence():
     run = Run(50)
     targets(run, [A])
-    training(run, A, planned=10, losses=lambda e: round(2.5 / e if e <= 5 else 0.5 * 10 ** (e - 5), 4))
+    training(run, A, planned=10, losses=lambda e: round(2.5 / e if e <= 5 else 0.5 * 10 ** (e - 5), 4),
+             maps=lambda e: round(0.1 + 0.05 * e if e <= 5 else 0.35 - 0.05 * (e - 5), 4))
     return run
 
 
