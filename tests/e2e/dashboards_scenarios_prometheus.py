@@ -5,9 +5,10 @@ dashboards (dashboards/*.json) as Grafana queries them (tests/e2e/dashboards_sce
   dashboards_scenarios_prometheus.py SRC TMP     (DASHBOARDS=DIR: another folder of dashboards,
                                                  e.g. an older commit's, to see what it fails)
 
-For each scenario: its samples (scenarios.py openmetrics) backfilled with `promtool tsdb
-create-blocks-from openmetrics`, a Prometheus started on them; when the scenario's tests read
-rule files, their recording rules backfilled with `promtool tsdb create-blocks-from rules`, one
+For each group of panel tests (scenarios.groups: a scenario, with or without rule files): its
+scenario's samples (scenarios.py openmetrics) backfilled with `promtool tsdb
+create-blocks-from openmetrics`, a Prometheus started on them; when the group reads rule files,
+their recording rules backfilled with `promtool tsdb create-blocks-from rules`, one
 level of dependency at a time (a rule that reads another's series waits for its blocks:
 Prometheus restarted in between). Then each panel test: the panel found in the JSON by
 dashboard uid, row and title; its targets interpolated as Grafana does (variables at All, the
@@ -307,8 +308,8 @@ def main():
         doc = yaml.safe_load(f)
     dashboards = Dashboards(os.environ.get("DASHBOARDS") or os.path.join(SRC, "dashboards"))
     failed = passed = skipped = 0
-    for name, tests in sorted(doc["scenarios"].items()):
-        run = scenarios.SCENARIOS[name][1]()
+    for name, scenario_name, rule_paths, tests in scenarios.groups(doc):
+        run = scenarios.SCENARIOS[scenario_name][1]()
         step = run.step * 60
         minutes = (run.steps - 1) * run.step
         start = int(time.time()) // 3600 * 3600 - minutes * 60 - 3 * 3600
@@ -320,7 +321,7 @@ def main():
             f.write(scenarios.openmetrics(run, start))
         subprocess.run(["promtool", "tsdb", "create-blocks-from", "openmetrics", samples, data],
                        check=True, stdout=subprocess.DEVNULL)
-        rule_files = [os.path.join(SRC, r) for r in doc.get("rule_files", {}).get(name, [])]
+        rule_files = [os.path.join(SRC, r) for r in rule_paths]
         alerts = firing_alerts(run, rule_files, work)
         fired = alerts[0]
         if fired:
@@ -332,7 +333,7 @@ def main():
         prom = Prometheus(data)
         try:
             prom.start()
-            for rules in doc.get("rule_files", {}).get(name, []):
+            for rules in rule_paths:
                 for level in rule_levels(os.path.join(SRC, rules)):
                     with open(os.path.join(work, "rules.yml"), "w", encoding="utf-8") as f:
                         yaml.safe_dump({"groups": [{"name": RULE_GROUP, "rules": level}]}, f)

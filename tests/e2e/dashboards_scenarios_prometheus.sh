@@ -8,7 +8,9 @@
 # node-exporter are up reads as down (app-down), no mean-per-image stat shows a stale number
 # after idle minutes (idle), the SLO budgets are right after idle periods (slo-30d-idle). The
 # panels that read ALERTS are checked too: the alerts promtool's rule evaluation fires in the
-# scenario are backfilled as ALERTS series (HighErrorRate in error-burst).
+# scenario are backfilled as ALERTS series (HighErrorRate in error-burst). The SLO dashboard's 5m
+# burn rates are compared too: the recording rules are evaluated on the scrapes' minutes
+# (RULE_GROUP in the .py), as promtool test rules and nsmon evaluate them.
 # Skipped (77) without prometheus, promtool or python3-yaml.
 source "$(dirname "$0")/lib.sh"
 command -v prometheus >/dev/null && command -v promtool >/dev/null || {
@@ -29,6 +31,9 @@ for want in "resume | nsmon-training | Progress" "resume | nsmon-training | Trai
   "slo-30d-idle | nsmon-slo-neurosymbolic-app | inference-success | Error budget remaining" \
   "slo-30d-idle | nsmon-slo-neurosymbolic-app | inference-success | Burn-rate alerts firing" \
   "error-burst | nsmon-errors | Firing alerts at 25m: ALERTS{alertname=\"HighErrorRate\"" \
-  "loss-divergence | nsmon-training | Best training loss"; do
+  "loss-divergence | nsmon-training | Best training loss" \
+  "slo-p99-spike | nsmon-slo-neurosymbolic-app | inference-latency | Burn rate now at 30m: 5m 0.266667 green" \
+  "slo-error-burst | nsmon-slo-neurosymbolic-app | symbolic-queries | Burn rate at 29m: 5m 10.2" \
+  "slo-app-down | nsmon-slo-neurosymbolic-app | availability | Burn-rate alerts firing at 45m: firing 4 red"; do
   grep -qF "ok    $want" "$TMP/out" || fail "no passing check of $want"
 done
