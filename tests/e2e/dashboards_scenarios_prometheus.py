@@ -299,7 +299,9 @@ def check(prom, dashboards, start, step, test, alerts):
             v = g["points"].get(start + seconds(p["at"]))
             if v is None or not same(float(p["value"]), v):
                 raise Mismatch(f"{name} at {p['at']}: {v}, expected {p['value']}")
-        seen.append(f"{name} {g['value']:g}" + (f" {e['color']}" if "color" in e else ""))
+        # A graph's series may have no point at eval_time (a line that ended): "none".
+        shown = "none" if g["value"] is None else f"{g['value']:g}"
+        seen.append(f"{name} {shown}" + (f" {e['color']}" if "color" in e else ""))
     return "; ".join(seen) or "no series"
 
 
