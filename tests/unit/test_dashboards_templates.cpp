@@ -531,6 +531,10 @@ TEST_CASE("a threshold on a quantile between two bucket bounds, or above the lar
         "the threshold at 3 s (red) lies between the bucket bounds 2 s and 5 s: the p95 of inference_time_seconds is "
         "interpolated linearly there, so a reading of 3 s means a true value anywhere from 2 s to 5 s (up to 2 s "
         "off), and the colour at the threshold is a guess");
+  // The width as the bounds write it, not 0.30000000000000004.
+  r = at("0.8");
+  REQUIRE(has(*r, "dashboards/bucket-threshold", 13, 19));
+  CHECK(r->diags[0].message.find("(up to 0.3 s off)") != std::string::npos);
   r = at("20");
   INFO(dump(r->diags));
   REQUIRE(has(*r, "dashboards/bucket-threshold", 13, 19));

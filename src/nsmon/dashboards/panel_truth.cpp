@@ -299,7 +299,9 @@ void PanelTruth::buckets(const Call& c, const Expr& root, const lint::Inference&
          "the threshold at " + num(t.value) + " (" + t.color + ") lies between the bucket bounds " + num(lo) + " and " +
              num(hi) + ": the " + name + " is interpolated linearly there, so a reading of " + num(t.value) +
              " means a true value anywhere from " + num(lo) + " to " + num(hi) + " (up to " +
-             num(std::max(t.value - lo, hi - t.value)) + " off), and the colour at the threshold is a guess",
+             // 1 - 0.7 is 0.30000000000000004 in binary: the width as the bounds write it.
+             num(std::round(std::max(t.value - lo, hi - t.value) * 1e12) / 1e12) +
+             " off), and the colour at the threshold is a guess",
          "put the threshold on a bound (" + num(lo) + " or " + num(hi) + "), or add a bound at " + num(t.value) +
              " to the exporter's buckets and the catalog's",
          core::Severity::warning);
