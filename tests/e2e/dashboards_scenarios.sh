@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The dashboards in the scenarios of tests/scenarios/scenarios.py (issue 57): every panel test of
-# tests/scenarios/panels.yml passes on the repository's templates and each scenario fails on the
-# templates before issue 57 (tests/scenarios/before/), but those of panels.yml's true_before:,
-# which pass there too. Then the panel tests' powers, each on a
+# tests/scenarios/panels.yml passes on the repository's templates and each group of them (a
+# scenario's, or one of the SLO block's) fails on the templates before issue 57
+# (tests/scenarios/before/), but those of panels.yml's true_before:, which pass there too. Then the panel tests' powers, each on a
 # right panel and a wrong one: Grafana's reducer over a stat's range, the threshold colour, the
 # unit, values at points of the range, and $__rate_interval as Grafana computes it from
 # `interval:`.
@@ -20,7 +20,7 @@ run test-rules "${files[@]}"
 [ "$rc" -eq 0 ] || fail "the scenarios' panel tests fail on templates/ (exit $rc): $out $err"
 expect_out "in ${#files[@]} files ("
 
-# Before issue 57: every scenario fails, with a panel that shows something else (exit 1) or is
+# Before issue 57: every group fails, with a panel that shows something else (exit 1) or is
 # not there (exit 2), on the templates and SLO rules of then, except those panels.yml lists in
 # true_before:, which pass there too. The old templates' rules: and slos: name ../rules/.
 true_before=" $(/usr/bin/python3 -c 'import sys, yaml; print(" ".join(yaml.safe_load(open(sys.argv[1]))["true_before"]))' \

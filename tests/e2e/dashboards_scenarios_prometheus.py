@@ -5,9 +5,10 @@ dashboards (dashboards/*.json) as Grafana queries them (tests/e2e/dashboards_sce
   dashboards_scenarios_prometheus.py SRC TMP     (DASHBOARDS=DIR: another folder of dashboards,
                                                  e.g. an older commit's, to see what it fails)
 
-For each scenario: its samples (scenarios.py openmetrics) backfilled with `promtool tsdb
-create-blocks-from openmetrics`, a Prometheus started on them; when the scenario's tests read
-rule files, their recording rules backfilled with `promtool tsdb create-blocks-from rules`, one
+For each group of panel tests (scenarios.groups: a scenario, with or without rule files): its
+scenario's samples (scenarios.py openmetrics) backfilled with `promtool tsdb
+create-blocks-from openmetrics`, a Prometheus started on them; when the group reads rule files,
+their recording rules backfilled with `promtool tsdb create-blocks-from rules`, one
 level of dependency at a time (a rule that reads another's series waits for its blocks:
 Prometheus restarted in between). Then each panel test: the panel found in the JSON by
 dashboard uid, row and title; its targets interpolated as Grafana does (variables at All, the
@@ -22,7 +23,7 @@ rules package the server runs: `for:`, label templates, the recording rules the 
 the scenario's series, one alert_rule_test per alerting rule and step expecting nothing, and the
 alerts it reports firing are written as ALERTS{alertstate="firing", ...} = 1 at that step and
 backfilled with the samples. What that cannot give: the rules evaluated at the scenario's step
-or RULE_STEP (not the group's interval), no pending alerts, and no staleness marker when an alert
+or rule_step (not the group's interval), no pending alerts, and no staleness marker when an alert
 resolves (OpenMetrics has none), so a resolved alert's series lingers for the 5m lookback: a test
 of ALERTS within 5m after one resolved is skipped, and says so.
 """
@@ -49,13 +50,25 @@ from dashboards_prometheus import Dashboards, Mismatch, Skip, legend  # noqa: E4
 from servers import start_server  # noqa: E402
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "y": 31536000}
-# The recording rules are backfilled at a 5m step, not the 1m of the scrape: two days of 1m steps
-# of the SLO rules' 1d and 3d windows take minutes. What the SLO panels show is a ratio of sums
-# (or a mean) of recordings taken at the same times, which the step does not change. promtool
-# aligns the evaluations to the group's offset (a hash of its name and file, so of $TMP), so a
-# recording read at a minute may be up to RULE_STEP older: right for the SLO windows' smooth
-# series, not for a noisy 5m window (so panels.yml tests no burn rate over 5m in p99-spike).
-RULE_STEP = 300
+# promtool's rule backfill evaluates a group where Prometheus would: at the slots of the group's
+# interval shifted by its offset, a hash of the group's name and file (Group.EvalTimestamp). A
+# recording read at a minute is the one of the last slot before it, and a slot between two scrapes
+# holds other samples in its 5m window than the minute does: with the file under $TMP, the offset
+# changed from run to run, and a noisy 5m burn rate read 0.25 or 0.33 where the rules give 0.267
+# at the minute. So every level is backfilled as the group RULE_GROUP of the file rules.yml (run
+# in the scenario's folder), whose offset is 0.02 ms (xxhash of "file\xffrules.yml\xffname\xff
+# aligned-8533768\xff", as labels.Hash writes it, modulo 300 s and 60 s; Prometheus reads the
+# evaluation times to the millisecond): its slots are the scrapes' minutes, the instants at which
+# promtool test rules and nsmon evaluate, and aligned() checks that the recordings sit there.
+RULE_GROUP = "aligned-8533768"
+
+
+def rule_step(run):
+    """The rules' evaluation interval in seconds: the scrape interval; 5m for a run over a day
+    (two days of 1m steps of the SLO rules' 1d and 3d windows take promtool minutes), whose tests
+    read at multiples of 5m (a slot) and ratios of sums of recordings, which are the same at 5m
+    steps for the SLO windows' smooth series."""
+    return 300 if run.steps * run.step > 24 * 60 else run.step * 60
 
 
 def seconds(text):
@@ -91,6 +104,18 @@ class Prometheus:
         return answer["data"]["result"]
 
 
+def aligned(prom, records, start, end, step):
+    """Fails unless every recording of `records` sits on the scrapes' minutes, every `step`
+    seconds from `start` (see RULE_GROUP)."""
+    for record in records:
+        result = prom.api("query", query=f"{record}[{end - start}s]", time=end)
+        off = sorted({int(float(t) * 1000) for s in result for t, _ in s["values"]
+                      if (int(float(t) * 1000) - start * 1000) % (step * 1000)})
+        if off:
+            raise SystemExit(f"{record} evaluated off the {step} s slots from {start}: at {off[:3]} (ms): "
+                             f"the offset of rule group {RULE_GROUP} is not 0")
+
+
 def rule_levels(path):
     """The recording rules of `path` by level: 1 reads only scraped series, n + 1 reads a rule
     of level n."""
@@ -122,10 +147,10 @@ def firing_alerts(run, rule_files, work):
     if not alerting:
         return set(), run.step * 60
     # At each scrape step when a rule has a for:, so that its firing starts when Prometheus's
-    # would (to the step); else every RULE_STEP, as the recording rules: an alert without for:
+    # would (to the step); else at the recording rules' step (rule_step): an alert without for:
     # fires at an evaluation exactly when its expression holds then, and two days of 1m
     # evaluations of the SLO rules take promtool minutes.
-    every = run.step if any(r.get("for") for r in alerting) else max(run.step, RULE_STEP // 60)
+    every = run.step if any(r.get("for") for r in alerting) else max(run.step, rule_step(run) // 60)
     test = {"rule_files": rule_files, "evaluation_interval": f"{every}m",
             "tests": [{"interval": f"{run.step}m", "input_series": scenarios.series_yaml(run),
                        "alert_rule_test": [{"eval_time": f"{t}m", "alertname": a, "exp_alerts": []}
@@ -274,7 +299,9 @@ def check(prom, dashboards, start, step, test, alerts):
             v = g["points"].get(start + seconds(p["at"]))
             if v is None or not same(float(p["value"]), v):
                 raise Mismatch(f"{name} at {p['at']}: {v}, expected {p['value']}")
-        seen.append(f"{name} {g['value']:g}" + (f" {e['color']}" if "color" in e else ""))
+        # A graph's series may have no point at eval_time (a line that ended): "none".
+        shown = "none" if g["value"] is None else f"{g['value']:g}"
+        seen.append(f"{name} {shown}" + (f" {e['color']}" if "color" in e else ""))
     return "; ".join(seen) or "no series"
 
 
@@ -283,8 +310,8 @@ def main():
         doc = yaml.safe_load(f)
     dashboards = Dashboards(os.environ.get("DASHBOARDS") or os.path.join(SRC, "dashboards"))
     failed = passed = skipped = 0
-    for name, tests in sorted(doc["scenarios"].items()):
-        run = scenarios.SCENARIOS[name][1]()
+    for name, scenario_name, rule_paths, tests in scenarios.groups(doc):
+        run = scenarios.SCENARIOS[scenario_name][1]()
         step = run.step * 60
         minutes = (run.steps - 1) * run.step
         start = int(time.time()) // 3600 * 3600 - minutes * 60 - 3 * 3600
@@ -296,7 +323,7 @@ def main():
             f.write(scenarios.openmetrics(run, start))
         subprocess.run(["promtool", "tsdb", "create-blocks-from", "openmetrics", samples, data],
                        check=True, stdout=subprocess.DEVNULL)
-        rule_files = [os.path.join(SRC, r) for r in doc.get("rule_files", {}).get(name, [])]
+        rule_files = [os.path.join(SRC, r) for r in rule_paths]
         alerts = firing_alerts(run, rule_files, work)
         fired = alerts[0]
         if fired:
@@ -308,17 +335,17 @@ def main():
         prom = Prometheus(data)
         try:
             prom.start()
-            for rules in doc.get("rule_files", {}).get(name, []):
-                for i, level in enumerate(rule_levels(os.path.join(SRC, rules))):
-                    path = os.path.join(work, f"level{i}.yml")
-                    with open(path, "w", encoding="utf-8") as f:
-                        yaml.safe_dump({"groups": [{"name": f"level{i}", "rules": level}]}, f)
+            for rules in rule_paths:
+                for level in rule_levels(os.path.join(SRC, rules)):
+                    with open(os.path.join(work, "rules.yml"), "w", encoding="utf-8") as f:
+                        yaml.safe_dump({"groups": [{"name": RULE_GROUP, "rules": level}]}, f)
                     subprocess.run(["promtool", "tsdb", "create-blocks-from", "rules", "--quiet",
                                     f"--start={start}", f"--end={start + minutes * 60}",
-                                    f"--url={prom.url}", f"--eval-interval={RULE_STEP}s",
-                                    f"--output-dir={data}", path], check=True)
+                                    f"--url={prom.url}", f"--eval-interval={rule_step(run)}s",
+                                    f"--output-dir={data}", "rules.yml"], check=True, cwd=work)
                     prom.stop()
                     prom.start()
+                    aligned(prom, {r["record"] for r in level}, start, start + minutes * 60, rule_step(run))
             for test in tests:
                 where = f"{name} | {test['dashboard']} | {test.get('row', '') and test['row'] + ' | '}{test['panel']} at {test['eval_time']}"
                 try:

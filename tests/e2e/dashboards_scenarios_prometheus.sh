@@ -11,6 +11,8 @@
 # scenario are backfilled as ALERTS series (HighErrorRate in error-burst). The pipeline, system
 # and training panels too: ratios in the idle period, rates across the restart, one line per
 # instance with two models or two instances training one model, nothing once the app is down.
+# The SLO dashboard's 5m burn rates are compared too: the recording rules are evaluated on the
+# scrapes' minutes (RULE_GROUP in the .py), as promtool test rules and nsmon evaluate them.
 # Skipped (77) without prometheus, promtool or python3-yaml.
 source "$(dirname "$0")/lib.sh"
 command -v prometheus >/dev/null && command -v promtool >/dev/null || {
@@ -36,6 +38,9 @@ for want in "resume | nsmon-training | Progress" "resume | nsmon-training | Trai
   "restart | nsmon-pipeline | Failed Prolog queries" "restart | nsmon-system | Disk I/O" \
   "two-models | nsmon-pipeline | NMS efficiency" "two-models | nsmon-inference | Confidence score p5 / p50" \
   "app-down | nsmon-system | CPU now at 45m: no series" "two-instances | nsmon-training | Learning rate" \
-  "two-instances | nsmon-training | Validation mAP" "healthy | nsmon-training | Batch time p95"; do
+  "two-instances | nsmon-training | Validation mAP" "healthy | nsmon-training | Batch time p95" \
+  "slo-p99-spike | nsmon-slo-neurosymbolic-app | inference-latency | Burn rate now at 30m: 5m 0.266667 green" \
+  "slo-error-burst | nsmon-slo-neurosymbolic-app | symbolic-queries | Burn rate at 29m: 5m 10.2" \
+  "slo-app-down | nsmon-slo-neurosymbolic-app | availability | Burn-rate alerts firing at 45m: firing 4 red"; do
   grep -qF "ok    $want" "$TMP/out" || fail "no passing check of $want"
 done

@@ -45,7 +45,10 @@ panels = {}
 for p in d["panels"]:  # the first SLO's row
     panels.setdefault(p["title"], p)
 steps = [s["value"] for s in panels["Burn rate now"]["fieldConfig"]["defaults"]["thresholds"]["steps"]]
-assert steps == [None, 0.233333333333, 0.7, 1.4, 3.36], steps  # the 3d, 1d, 6h and 1h alerts at 7d
+# NaN (a window without events) neutral, green from 0, then the 3d, 1d, 6h and 1h alerts at 7d.
+assert steps == [None, 0, 0.233333333333, 0.7, 1.4, 3.36], steps
+colors = [s["color"] for s in panels["Burn rate now"]["fieldConfig"]["defaults"]["thresholds"]["steps"]]
+assert colors[:2] == ["text", "green"], colors
 exprs = [t["expr"] for t in panels["Burn rate"]["targets"]]
 assert exprs[2] == 'slo:sli_error:ratio_rate1h{slo="success"} / 0.01', exprs
 assert panels["Error budget remaining"]["targets"][0]["expr"] == 'slo:error_budget:remaining{slo="success"}'

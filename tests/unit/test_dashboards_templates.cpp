@@ -277,7 +277,9 @@ RuleFacts rule_facts_for_tests() {
   RuleFacts f;
   f.alerts["HighCPUUsage"] = {"cpu_usage_percent > 90", "5m", "warning"};
   f.slos["inference-success"] = {0.99, 30LL * 24 * 3600 * 1000};
-  f.slos["inference-latency"] = {0.95, 30LL * 24 * 3600 * 1000, 1.0};
+  f.slos["inference-latency"] = {0.95, 30LL * 24 * 3600 * 1000, 1.0, "inference_time_seconds"};
+  // A latency SLO at 0.8 s, between inference_time_seconds' bounds 0.5 and 1.
+  f.slos["under-800ms"] = {0.95, 30LL * 24 * 3600 * 1000, 0.8, "inference_time_seconds"};
   return f;
 }
 
@@ -529,6 +531,10 @@ TEST_CASE("a threshold on a quantile between two bucket bounds, or above the lar
         "the threshold at 3 s (red) lies between the bucket bounds 2 s and 5 s: the p95 of inference_time_seconds is "
         "interpolated linearly there, so a reading of 3 s means a true value anywhere from 2 s to 5 s (up to 2 s "
         "off), and the colour at the threshold is a guess");
+  // The width as the bounds write it, not 0.30000000000000004.
+  r = at("0.8");
+  REQUIRE(has(*r, "dashboards/bucket-threshold", 13, 19));
+  CHECK(r->diags[0].message.find("(up to 0.3 s off)") != std::string::npos);
   r = at("20");
   INFO(dump(r->diags));
   REQUIRE(has(*r, "dashboards/bucket-threshold", 13, 19));
@@ -539,6 +545,38 @@ TEST_CASE("a threshold on a quantile between two bucket bounds, or above the lar
   r = run(with_query("cpu_usage_percent{job=~\"$job\", instance=~\"$instance\"}",
                      "        thresholds:\n          - {value: 3, color: red}\n"));
   CHECK(r->diags.empty());
+}
+
+TEST_CASE("a latency SLO the panel names at a bound its histogram lacks") {
+  const std::string ratio = "sum(rate(inference_time_seconds_bucket{job=~\"$job\", instance=~\"$instance\", "
+                            "le=\"1.0\"}[$__rate_interval])) / sum(rate(inference_time_seconds_count{job=~\"$job\", "
+                            "instance=~\"$instance\"}[$__rate_interval]))";
+  auto panel = [&](const std::string& description, const std::string& extra) {
+    std::string text = with_query(ratio, extra);
+    return run_with_facts(text.replace(text.find("CPU usage."), 10, description));
+  };
+  // slo: on the panel (its thresholds the objective's, no quantile): the bound at 0.8 s is no
+  // bucket bound; line 10, the SLO's name at column 14.
+  auto r = panel("Images under the bound.", "        unit: percentunit\n        slo: under-800ms\n");
+  INFO(dump(r->diags));
+  REQUIRE(has(*r, "dashboards/bucket-threshold", 11, 14));
+  CHECK(r->diags.size() == 1);
+  CHECK(r->diags[0].message ==
+        "the under-800ms SLO's bound, le 0.8, is not a bucket bound of inference_time_seconds (0.01, 0.05, 0.1, 0.5, "
+        "1, 2, 5, 10): no _bucket series counts the requests under it, so what the panel shows of the SLO is "
+        "interpolated between two bounds");
+  // Cited in the description, at the citation (line 9, column 34); once when also slo:.
+  r = panel("Share under {slo:under-800ms}.", "        unit: percentunit\n");
+  INFO(dump(r->diags));
+  CHECK(has(*r, "dashboards/bucket-threshold", 9, 34));
+  r = panel("Share under {slo:under-800ms}.", "        unit: percentunit\n        slo: under-800ms\n");
+  CHECK(count_of(*r, "dashboards/bucket-threshold") == 1);
+  // Clean: a bound the histogram has; an SLO that is not a latency's.
+  r = panel("Images under the bound.", "        unit: percentunit\n        slo: inference-latency\n");
+  INFO(dump(r->diags));
+  CHECK(r->diags.empty());
+  r = panel("Images under the bound.", "        unit: percentunit\n        slo: inference-success\n");
+  CHECK(count_of(*r, "dashboards/bucket-threshold") == 0);
 }
 
 TEST_CASE("thresholds that contradict the SLO or alert the description cites") {

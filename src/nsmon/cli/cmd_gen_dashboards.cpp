@@ -113,8 +113,12 @@ void check_template(dashboards::Template& t, const catalog::Catalog& cat, core::
     for (const auto& spec : slo::load_specs(template_file(t, f, "SLO spec file", sources), cat, spec_diags))
       for (const auto& s : spec.slos) {
         std::optional<double> bound;
-        if (s.kind == slo::Slo::Kind::latency) bound = std::strtod(s.le.c_str(), nullptr);
-        facts.slos[s.name] = {s.objective, s.window_ms, bound};
+        std::string metric;
+        if (s.kind == slo::Slo::Kind::latency) {
+          bound = std::strtod(s.le.c_str(), nullptr);
+          metric = s.metric;
+        }
+        facts.slos[s.name] = {s.objective, s.window_ms, bound, metric};
       }
   for (auto& d : spec_diags)
     if (d.severity == core::Severity::error) diags.push_back(std::move(d));

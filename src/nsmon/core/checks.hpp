@@ -130,7 +130,9 @@ inline constexpr auto kChecks = [] {
        "a histogram's buckets on a bar gauge, stat or gauge without format: heatmap (cumulative, unsorted)",
        dashboards},
       {"dashboards/bucket-threshold", warning,
-       "a threshold on a histogram_quantile between two bucket bounds, or above the largest", dashboards},
+       "a threshold on a histogram_quantile between two bucket bounds or above the largest, or a latency SLO's "
+       "bound that no bucket has",
+       dashboards},
       {"dashboards/counter-raw", warning, "a counter shown raw instead of through rate() or increase()", dashboards},
       {"dashboards/datasource-variable", error, "the dashboard has no `datasource` variable (type prometheus)",
        dashboards},

@@ -104,7 +104,7 @@ public:
   TemplateChecks(Template& t, const catalog::Catalog& cat, const std::map<std::string, lint::RecordedMetric>& recorded,
                  const RuleFacts& facts, std::vector<core::Diagnostic>& out)
       : t_(t), cat_(cat), out_(out), names_(cat.all_series_names()), recorded_(recorded), facts_(facts),
-        truth_(t, facts, out) {
+        truth_(t, cat, facts, out) {
     for (const auto& [name, r] : recorded_) names_.push_back(name);
     for (const auto& m : cat.metrics)
       for (const auto& l : m.labels)

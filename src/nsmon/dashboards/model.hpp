@@ -100,6 +100,7 @@ struct RuleFacts {
     double objective = 0;
     std::int64_t window_ms = 0;
     std::optional<double> latency_bound; ///< a latency SLI's bucket bound, in seconds
+    std::string latency_metric;          ///< a latency SLI's histogram
   };
   std::map<std::string, Alert> alerts;
   std::map<std::string, Slo> slos;

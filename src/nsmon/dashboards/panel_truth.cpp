@@ -103,8 +103,9 @@ std::optional<AlertBound> alert_bound(const std::string& expr) {
 
 } // namespace
 
-PanelTruth::PanelTruth(const Template& t, const RuleFacts& facts, std::vector<core::Diagnostic>& out)
-    : t_(t), facts_(facts), out_(out) {
+PanelTruth::PanelTruth(const Template& t, const catalog::Catalog& cat, const RuleFacts& facts,
+                       std::vector<core::Diagnostic>& out)
+    : t_(t), cat_(cat), facts_(facts), out_(out) {
   for (const auto& v : t.variables) {
     const std::string& name = v.name.value;
     if (v.type != "query" || name == "job" || name == "instance") continue;
@@ -298,11 +299,37 @@ void PanelTruth::buckets(const Call& c, const Expr& root, const lint::Inference&
          "the threshold at " + num(t.value) + " (" + t.color + ") lies between the bucket bounds " + num(lo) + " and " +
              num(hi) + ": the " + name + " is interpolated linearly there, so a reading of " + num(t.value) +
              " means a true value anywhere from " + num(lo) + " to " + num(hi) + " (up to " +
-             num(std::max(t.value - lo, hi - t.value)) + " off), and the colour at the threshold is a guess",
+             // 1 - 0.7 is 0.30000000000000004 in binary: the width as the bounds write it.
+             num(std::round(std::max(t.value - lo, hi - t.value) * 1e12) / 1e12) +
+             " off), and the colour at the threshold is a guess",
          "put the threshold on a bound (" + num(lo) + " or " + num(hi) + "), or add a bound at " + num(t.value) +
              " to the exporter's buckets and the catalog's",
          core::Severity::warning);
   }
+}
+
+// A latency SLO counts the requests at or below its bound from the _bucket series with that le: at
+// a bound the histogram lacks (the catalog's buckets changed, or the spec names another) there is
+// no such series, and a panel on the SLO (its SLI, or a quantile's crossing of the bound) can
+// only interpolate between the neighbouring bounds. Said once per SLO and panel, where the panel
+// names it.
+void PanelTruth::slo_bound(const std::string& slo, const core::Span& at) {
+  auto it = facts_.slos.find(slo);
+  if (it == facts_.slos.end() || !it->second.latency_bound) return;
+  const catalog::Metric* m = cat_.find(it->second.latency_metric);
+  if (!m || m->buckets.empty()) return;
+  const double le = *it->second.latency_bound;
+  if (std::any_of(m->buckets.begin(), m->buckets.end(), [&](double b) { return same(b, le); })) return;
+  std::vector<std::string> bounds;
+  for (double b : m->buckets) bounds.push_back(util::format_number(b));
+  emit(out_, "dashboards/bucket-threshold", at,
+       "the " + slo + " SLO's bound, le " + util::format_number(le) + ", is not a bucket bound of " + m->name + " (" +
+           util::join(bounds, ", ") +
+           "): no _bucket series counts the requests under it, so what the "
+           "panel shows of the SLO is interpolated between two bounds",
+       "give the SLO a bound of the histogram, or add " + util::format_number(le) +
+           " to the exporter's buckets and the catalog's",
+       core::Severity::warning);
 }
 
 // A series that a recording rule of the template's rules: files writes, where the prometheus.yml
@@ -322,6 +349,10 @@ void PanelTruth::loaded(const VectorSelector& vs, const lint::Inference& inf, co
 
 void PanelTruth::end(const std::vector<Citation>& cited) {
   const Panel& p = *p_;
+  std::set<std::string> named;
+  if (!p.slo.value.empty() && named.insert(p.slo.value).second) slo_bound(p.slo.value, p.slo.span);
+  for (const auto& c : cited)
+    if (c.kind == "slo" && named.insert(c.name).second) slo_bound(c.name, c.span);
   // A label variable the panel does not filter by, on series that cannot carry the label or
   // without the matcher: it shows every value whatever the variable selects. Only a variable
   // that selects several values (multi-value, or All) filters the whole dashboard, as job and

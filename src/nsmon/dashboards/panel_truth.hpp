@@ -3,7 +3,8 @@
 // parsed query and then for the panel: a dashboard variable applied to series without its label,
 // or ignored by a panel on series without it (`dashboards/variable-label`); a quantile that blends
 // what a variable selects into one line (`dashboards/quantile-blend`); a threshold that a
-// quantile's buckets cannot resolve (`dashboards/bucket-threshold`); a threshold that contradicts
+// quantile's buckets cannot resolve, or a latency SLO the panel names whose bound is no bucket bound
+// of its histogram (`dashboards/bucket-threshold`); a threshold that contradicts
 // the SLO or alert the description cites (`dashboards/threshold-cited`); a recorded series that the
 // prometheus.yml beside its rule file does not load (`dashboards/rule-not-loaded`). check() runs
 // them; lint-rules' expression checks and the dashboard-linter rules stay in checks.cpp.
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "nsmon/catalog/catalog.hpp"
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/dashboards/model.hpp"
 #include "nsmon/lint/infer.hpp"
@@ -30,7 +32,8 @@ struct Citation {
 class PanelTruth {
 public:
   using SpanOf = std::function<core::Span(promql::PosRange)>;
-  PanelTruth(const Template& t, const RuleFacts& facts, std::vector<core::Diagnostic>& out);
+  PanelTruth(const Template& t, const catalog::Catalog& cat, const RuleFacts& facts,
+             std::vector<core::Diagnostic>& out);
 
   /// Before the queries of `p`.
   void begin(const Panel& p);
@@ -56,9 +59,11 @@ private:
   void blend(const promql::Expr& quantile, const promql::Expr& input, const lint::Inference& inf, const SpanOf& span);
   void buckets(const promql::Call& c, const promql::Expr& root, const lint::Inference& inf, const SpanOf& span);
   void loaded(const promql::VectorSelector& vs, const lint::Inference& inf, const SpanOf& span);
+  void slo_bound(const std::string& slo, const core::Span& at);
   const LabelVariable* variable_of(const promql::Matcher& m) const;
 
   const Template& t_;
+  const catalog::Catalog& cat_;
   const RuleFacts& facts_;
   std::vector<core::Diagnostic>& out_;
   std::vector<LabelVariable> variables_; ///< the dashboard's variables of a label other than job, instance

@@ -69,8 +69,11 @@ std::string slo_row(const Spec& spec, const Slo& s) {
   o += panel("stat", "SLI over " + w,
              "The share of good events over the last " + w + " (1 - slo:sli_error:ratio_rate" + w +
                  "); red below the objective.",
-             "        unit: percentunit\n        decimals: 3\n" + thresholds("red", {{s.objective, "green"}}) +
-                 "        queries:\n" + query("1 - slo:sli_error:ratio_rate" + w + of, "SLI", true));
+             "        unit: percentunit\n        decimals: 3\n" +
+                 // A share is 0 or more: the base colour is NaN's alone (no event in the window),
+                 // neutral rather than red.
+                 thresholds("text", {{0, "red"}, {s.objective, "green"}}) + "        queries:\n" +
+                 query("1 - slo:sli_error:ratio_rate" + w + of, "SLI", true));
   o += panel("stat", "Error budget remaining",
              "The part of the " + w + " error budget (" + percent(budget) +
                  " of the events) not spent yet; below 0 the SLO is missed.",
@@ -85,7 +88,9 @@ std::string slo_row(const Spec& spec, const Slo& s) {
                            "}) or on () 0 * count(slo:objective:ratio" + of + ")",
                        "firing", true));
   // The alerts' thresholds as burn rates, in increasing order: 3d and 1d open tickets, 6h and 1h page.
-  std::vector<std::pair<double, std::string>> steps;
+  // Green from 0: a window without events has no ratio (NaN), which takes the base colour, and
+  // an idle window is no healthy one.
+  std::vector<std::pair<double, std::string>> steps = {{0, "green"}};
   const char* colors[] = {"dark-red", "red", "orange", "yellow"};
   for (std::size_t i = burn_rates().size(); i-- > 0;) steps.emplace_back(factor(burn_rates()[i], s), colors[i]);
   std::string factors;
@@ -100,12 +105,13 @@ std::string slo_row(const Spec& spec, const Slo& s) {
   }
   const std::string burn = "The error ratio over each window divided by the error budget (" + num(budget) +
                            "): 1 spends the budget in exactly " + w + ". The alerts fire at " + factors +
-                           ", each confirmed over its short window.";
+                           ", each confirmed over its short window. A window without events has no ratio "
+                           "(NaN), in the neutral colour.";
   o += panel("bargauge", "Burn rate now", burn,
-             "        unit: none\n        decimals: 2\n        width: 8\n" + thresholds("green", steps) +
+             "        unit: none\n        decimals: 2\n        width: 8\n" + thresholds("text", steps) +
                  "        queries:\n" + now);
   o += panel("timeseries", "Burn rate", burn,
-             "        unit: none\n        width: 16\n" + thresholds("green", steps) + "        queries:\n" + history);
+             "        unit: none\n        width: 16\n" + thresholds("text", steps) + "        queries:\n" + history);
   // The budget over time: a fast burn is a cliff here, a slow one a slope that reaches 0 before
   // the window ends.
   o += panel("timeseries", "Error budget over time",
