@@ -368,7 +368,8 @@ private:
   }
 
   // How far the existence of an expression's series is a condition: proven (a comparison, absent(),
-  // ALERTS, an info series picked by a state label, a state label matched with != or !~), maybe (a
+  // ALERTS, a series recorded only by rules that filter (r: x == 0), an info series picked by a
+  // state label, a state label matched with != or !~), maybe (a
   // state label matched with = or =~ on a series that may exist for every state), or none (the
   // series exist whatever the state: a value is what the alert is about). Through what passes
   // series on as they are (label_replace, sort, last/max/min/present_over_time, count, group, max,
@@ -387,6 +388,10 @@ private:
     switch (e->kind) {
     case NodeKind::vector_selector: {
       const auto& vs = e->as<VectorSelector>();
+      if (const SeriesInfo info = inf_.series(vs); info.origin == SeriesInfo::Origin::recording &&
+                                                   info.recorded->source == RecordedMetric::Source::rules &&
+                                                   info.recorded->filters)
+        return Condition::proven;
       // A kube-state-metrics state series has a series for every state: its matchers pick every
       // object, != as well as =.
       if (zero_or_one_states(vs, metric_name(vs))) {
