@@ -219,6 +219,8 @@ inline constexpr auto kChecks = [] {
       {"policy/severity", warning, "alerts carry a severity label from the allowed set", lint},
       {"promql/always-true", warning, "a comparison every value the series can take passes: it removes nothing", lint},
       {"promql/counter-raw", warning, "a counter compared or shown raw instead of through rate()", lint},
+      {"promql/duration-unit", warning,
+       "a range, step or offset written as a number ([10]): seconds since Prometheus 2.54, refused before", lint},
       {"promql/histogram-quantile-le", warning, "histogram_quantile input aggregated without le", lint},
       {"promql/histogram-quantile-rate", warning, "histogram_quantile over _bucket without rate()", lint},
       {"promql/histogram-quantile-series", warning, "histogram_quantile over a series that is not a _bucket", lint},
