@@ -142,8 +142,9 @@ struct RecordedMetric {
   /// says that no exporter has the name.
   enum class Source { rules, scraped, both };
   Source source = Source::rules;
-  /// Every rule of the name filters (a comparison, and, unless, absent): a series exists only
-  /// while its rule's condition holds (`shape.filters` is false: a reader's own filters count).
+  /// Every rule of the name filters as Shape::filters says (a comparison, and, unless, absent,
+  /// topk): its series exist only while the rule's condition holds (`shape.filters` is false: a
+  /// reader's own filters count).
   bool filters = false;
 };
 
