@@ -526,6 +526,25 @@ TEST_CASE("label flow: ALERTS of no rule, alerts with no comparison", "[lint][la
   });
 }
 
+// ceph-mixins' CephMonQuorumLost (a3fec5e, a shipped-bugs case) counted kube-state-metrics'
+// phase series of the monitors: failed ones have a Running series too, valued 0.
+TEST_CASE("label flow: count() of kube-state-metrics' state series", "[lint][label-flow]") {
+  run_cases({
+      {"a count of a state compared",
+       alert("count by (namespace) (kube_pod_status_phase{pod=~\"mon-.*\", phase=\"Running\"}) < 2"),
+       V{"promql/count-of-states 5:12"}},
+      {"a count of a condition compared the other way round",
+       alert("2 > count(kube_node_status_condition{condition=\"Ready\", status=\"true\"})"),
+       V{"promql/count-of-states 5:16"}},
+      {"a count of the series that hold", alert("count(kube_pod_status_phase{phase=\"Running\"} == 1) < 2"), V{}},
+      {"a count of every node, as a denominator",
+       alert("count(kube_node_status_condition{condition=\"Ready\", status=\"true\"} == 1) / "
+             "count(kube_node_status_condition{condition=\"Ready\", status=\"true\"}) < 0.9"),
+       V{}},
+      {"a count of a series that is not a state", alert("count(kube_pod_info{namespace=\"prod\"}) < 2"), V{}},
+  });
+}
+
 TEST_CASE("label flow: the config's jobs and intervals", "[lint][label-flow]") {
   run_cases({
       {"a window under two samples of the only job that scrapes it", alert("rate(errors_total[90s]) > 1"),

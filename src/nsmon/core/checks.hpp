@@ -218,6 +218,8 @@ inline constexpr auto kChecks = [] {
       {"policy/annotations", warning, "alerts carry the required annotations (summary, description)", lint},
       {"policy/severity", warning, "alerts carry a severity label from the allowed set", lint},
       {"promql/always-true", warning, "a comparison every value the series can take passes: it removes nothing", lint},
+      {"promql/count-of-states", warning,
+       "count() of kube-state-metrics' state series (0 or 1 for every object) compared with a number", lint},
       {"promql/counter-raw", warning, "a counter compared or shown raw instead of through rate()", lint},
       {"promql/duration-unit", warning,
        "a range, step or offset written as a number ([10]): seconds since Prometheus 2.54, refused before", lint},

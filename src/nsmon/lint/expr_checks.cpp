@@ -54,7 +54,10 @@ public:
       }
       case NodeKind::call: call(n.as<Call>()); break;
       case NodeKind::binary: binary(n.as<BinaryExpr>()); break;
-      case NodeKind::aggregate: aggregate(n.as<AggregateExpr>(), reaches_result(n, path, true)); break;
+      case NodeKind::aggregate:
+        aggregate(n.as<AggregateExpr>(), reaches_result(n, path, true));
+        state_count(n.as<AggregateExpr>(), path);
+        break;
       default: break;
       }
       return true;
@@ -400,6 +403,28 @@ private:
     if (c.name == "histogram_quantile" && c.args.size() == 2) histogram_quantile(c);
     if ((c.name == "histogram_quantile" || c.name == "quantile_over_time") && !c.args.empty())
       quantile_range(c.args[0], c.name);
+  }
+
+  // count() of kube-state-metrics' state series counts every object with a series for the state,
+  // 0 or 1: those not in it too (ceph-mixins' CephMonQuorumLost counted failed monitors as
+  // Running, and never fired). Said where the count is compared with a number, as a condition on
+  // the state is; a count of every object is an idiom elsewhere (the denominator of a share).
+  void state_count(const AggregateExpr& a, std::span<const Expr* const> path) {
+    const Expr* in = unparen(a.expr);
+    if (a.op != AggregateOp::count || in->kind != NodeKind::vector_selector ||
+        !kube_state_series(in->as<VectorSelector>()))
+      return;
+    auto parent = std::find_if(path.rbegin(), path.rend(), [](const Expr* e) { return e->kind != NodeKind::paren; });
+    if (parent == path.rend() || (*parent)->kind != NodeKind::binary) return;
+    const auto& b = (*parent)->as<BinaryExpr>();
+    const Expr* other = unparen(b.lhs) == &a ? b.rhs : b.lhs;
+    if (!is_comparison(b.op) || b.return_bool || !literal(other)) return;
+    const auto& vs = in->as<VectorSelector>();
+    emit("promql/count-of-states", a.range,
+         util::concat({"count() of ", metric_name(vs),
+                       ", named like a kube-state-metrics state series (a series for every object and state: 1 where "
+                       "it holds, 0 elsewhere), counts the objects not in that state too"}),
+         util::concat({"count only the series that hold: count(", print(vs), " == 1), or sum(", print(vs), ")"}));
   }
 
   // A range, step or offset written as a number ([10]): since 2.54 Prometheus reads the seconds,
