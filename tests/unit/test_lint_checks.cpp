@@ -341,6 +341,11 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
        alert("histogram_quantile(95, sum by (le) (rate(inference_time_seconds_bucket[5m]))) > 1"),
        V{"promql/quantile-range"}},
       {"quantile as a fraction", alert("quantile(0.95, rate(errors_total[5m])) > 1"), V{}},
+      {"a range without a unit", alert("sum(increase(errors_total[10])) > 2"), V{"promql/duration-unit"}},
+      {"an offset without a unit", alert("sum(rate(errors_total[5m] offset 300)) > 2"), V{"promql/duration-unit"}},
+      {"a subquery's range and step without a unit", alert("max_over_time(sum(rate(errors_total[5m]))[600:60]) > 2"),
+       V{"promql/duration-unit", "promql/duration-unit"}},
+      {"durations with units, and a number compared", alert("sum(increase(errors_total[10m] offset 5m)) > 10"), V{}},
       {"le that is not a bucket", alert("rate(inference_time_seconds_bucket{le=\"0.25\"}[5m]) > 1"),
        V{"catalog/unknown-label-value"}},
       {"le written as Python prints it", alert("rate(inference_time_seconds_bucket{le=\"1.0\"}[5m]) > 1"), V{}},
@@ -612,6 +617,16 @@ TEST_CASE("regex-as-text: what = compares, and the matcher to write", "[lint][ch
         "namespace=\".*\" compares text: it selects only the series whose namespace is \".*\" itself, "
         "not what the regex .* matches");
   CHECK(all[0].suggestion == "for a regex, write namespace=~\".*\"");
+}
+
+TEST_CASE("duration-unit: what Prometheus makes of a number where a duration goes", "[lint][checks]") {
+  std::vector<core::Diagnostic> all;
+  run(alert("sum(increase(errors_total[10])) > 2"), false, &all);
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].severity == core::Severity::warning);
+  CHECK(all[0].message == "the range [10] has no unit: Prometheus 2.54 and later read it as seconds (10s), earlier "
+                          "versions refuse the rule file (\"missing unit character in duration\")");
+  CHECK(all[0].suggestion == "write the unit: 10s if seconds were meant");
 }
 
 TEST_CASE("rate-on-gauge: another exporter's start time counts seconds, not restarts", "[lint][checks]") {

@@ -482,6 +482,8 @@ TEST_CASE("label flow: $labels.x near a label the rule has", "[lint][label-flow]
 
 TEST_CASE("label flow: ALERTS of no rule, alerts with no comparison", "[lint][label-flow]") {
   const std::string b = "  - alert: B\n    expr: up == 0\n";
+  const std::string down = "  - record: node:ceph_node:down\n    expr: max by (node) (ceph_up) == 0\n";
+  const std::string up = "  - record: node:ceph_node:up\n    expr: max by (node) (ceph_up)\n";
   run_cases({
       {"ALERTS of no rule", alert("ALERTS{alertname=\"Bb\"} == 1") + b, V{"alerts/undefined-alert 5:19"}},
       {"ALERTS of a rule", alert("ALERTS{alertname=\"B\"} == 1") + b, V{}},
@@ -507,6 +509,39 @@ TEST_CASE("label flow: ALERTS of no rule, alerts with no comparison", "[lint][la
        V{"alerts/no-comparison 5:11"}},
       {"an info series asked for a label only", alert("foo_info{ready!=\"\"}"), V{"alerts/no-comparison 5:11"}},
       {"a rate of the failed outcomes", alert("rate(x_total{code!=\"200\"}[5m])"), V{"alerts/no-comparison 5:11"}},
+      // Issue 59: a recorded series whose every rule filters (`== 0`, unless) exists only while
+      // that condition holds, so an alert that passes it on compares (a CephNodeDown that reads a
+      // recorded `... == 0`); one rule that does not filter records series whatever the state.
+      {"a recording whose rule compares", alert("node:ceph_node:down") + down, V{}},
+      {"a recording whose rule keeps what unless leaves",
+       alert("node:ceph_node:down") +
+           "  - record: node:ceph_node:down\n    expr: max by (node) (ceph_osd_metadata) unless on (node) "
+           "kube_node_info\n",
+       V{}},
+      {"a recording whose rule compares nothing", alert("node:ceph_node:up") + up, V{"alerts/no-comparison 5:11"}},
+      {"a name recorded by a rule that compares and one that does not",
+       alert("node:ceph_node:down") + down +
+           "  - record: node:ceph_node:down\n    expr: max by (node) (ceph_mon_up)\n    labels: {daemon: mon}\n",
+       V{"alerts/no-comparison 5:11"}},
+  });
+}
+
+// ceph-mixins' CephMonQuorumLost (a3fec5e, a shipped-bugs case) counted kube-state-metrics'
+// phase series of the monitors: failed ones have a Running series too, valued 0.
+TEST_CASE("label flow: count() of kube-state-metrics' state series", "[lint][label-flow]") {
+  run_cases({
+      {"a count of a state compared",
+       alert("count by (namespace) (kube_pod_status_phase{pod=~\"mon-.*\", phase=\"Running\"}) < 2"),
+       V{"promql/count-of-states 5:12"}},
+      {"a count of a condition compared the other way round",
+       alert("2 > count(kube_node_status_condition{condition=\"Ready\", status=\"true\"})"),
+       V{"promql/count-of-states 5:16"}},
+      {"a count of the series that hold", alert("count(kube_pod_status_phase{phase=\"Running\"} == 1) < 2"), V{}},
+      {"a count of every node, as a denominator",
+       alert("count(kube_node_status_condition{condition=\"Ready\", status=\"true\"} == 1) / "
+             "count(kube_node_status_condition{condition=\"Ready\", status=\"true\"}) < 0.9"),
+       V{}},
+      {"a count of a series that is not a state", alert("count(kube_pod_info{namespace=\"prod\"}) < 2"), V{}},
   });
 }
 

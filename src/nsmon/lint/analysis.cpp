@@ -368,7 +368,8 @@ private:
   }
 
   // How far the existence of an expression's series is a condition: proven (a comparison, absent(),
-  // ALERTS, an info series picked by a state label, a state label matched with != or !~), maybe (a
+  // ALERTS, a series recorded only by rules that filter (r: x == 0), an info series picked by a
+  // state label, a state label matched with != or !~), maybe (a
   // state label matched with = or =~ on a series that may exist for every state), or none (the
   // series exist whatever the state: a value is what the alert is about). Through what passes
   // series on as they are (label_replace, sort, last/max/min/present_over_time, count, group, max,
@@ -387,9 +388,13 @@ private:
     switch (e->kind) {
     case NodeKind::vector_selector: {
       const auto& vs = e->as<VectorSelector>();
+      if (const SeriesInfo info = inf_.series(vs); info.origin == SeriesInfo::Origin::recording &&
+                                                   info.recorded->source == RecordedMetric::Source::rules &&
+                                                   info.recorded->filters)
+        return Condition::proven;
       // A kube-state-metrics state series has a series for every state: its matchers pick every
       // object, != as well as =.
-      if (zero_or_one_states(vs, metric_name(vs))) {
+      if (kube_state_series(vs)) {
         if (!found.zero_or_one) found.zero_or_one = &vs;
         return Condition::none;
       }
@@ -441,16 +446,6 @@ private:
     const bool info = name.ends_with("_info") || name.ends_with("_metadata") || name.ends_with("_labels");
     return std::any_of(vs.matchers.begin(), vs.matchers.end(), [&](const Matcher& m) {
       return picks_state(m) && (info || m.op == MatchOp::not_equal || m.op == MatchOp::not_regex);
-    });
-  }
-
-  // kube-state-metrics' state series (kube_pod_status_phase, kube_node_status_condition, ...)
-  // have a series for every object and every state, 1 for the one that holds and 0 for the
-  // others: a matcher on the state picks every object.
-  static bool zero_or_one_states(const VectorSelector& vs, const std::string& name) {
-    if (!name.starts_with("kube_") || name.find("_status_") == std::string::npos) return false;
-    return std::any_of(vs.matchers.begin(), vs.matchers.end(), [](const Matcher& m) {
-      return m.name == "phase" || m.name == "condition" || m.name == "status";
     });
   }
 

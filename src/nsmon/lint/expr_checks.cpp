@@ -37,10 +37,27 @@ public:
           reaches_result(n, path, false) && !filtered_out(n, path))
         self_.uses_absent_ = true;
       switch (n.kind) {
-      case NodeKind::vector_selector: selector(n.as<VectorSelector>()); break;
+      case NodeKind::vector_selector:
+        selector(n.as<VectorSelector>());
+        unitless(n, n.as<VectorSelector>().modifiers.offset_unitless, "offset",
+                 n.as<VectorSelector>().modifiers.offset_ns);
+        break;
+      case NodeKind::matrix_selector:
+        unitless(n, n.as<MatrixSelector>().range_unitless, "range", n.as<MatrixSelector>().range_ns);
+        break;
+      case NodeKind::subquery: {
+        const auto& sq = n.as<SubqueryExpr>();
+        unitless(n, sq.range_unitless, "range", sq.range_ns);
+        unitless(n, sq.step_unitless, "step", sq.step_ns);
+        unitless(n, sq.modifiers.offset_unitless, "offset", sq.modifiers.offset_ns);
+        break;
+      }
       case NodeKind::call: call(n.as<Call>()); break;
       case NodeKind::binary: binary(n.as<BinaryExpr>()); break;
-      case NodeKind::aggregate: aggregate(n.as<AggregateExpr>(), reaches_result(n, path, true)); break;
+      case NodeKind::aggregate:
+        aggregate(n.as<AggregateExpr>(), reaches_result(n, path, true));
+        state_count(n.as<AggregateExpr>(), path);
+        break;
       default: break;
       }
       return true;
@@ -386,6 +403,42 @@ private:
     if (c.name == "histogram_quantile" && c.args.size() == 2) histogram_quantile(c);
     if ((c.name == "histogram_quantile" || c.name == "quantile_over_time") && !c.args.empty())
       quantile_range(c.args[0], c.name);
+  }
+
+  // count() of kube-state-metrics' state series counts every object with a series for the state,
+  // 0 or 1: those not in it too (ceph-mixins' CephMonQuorumLost counted failed monitors as
+  // Running, and never fired). Said where the count is compared with a number, as a condition on
+  // the state is; a count of every object is an idiom elsewhere (the denominator of a share).
+  void state_count(const AggregateExpr& a, std::span<const Expr* const> path) {
+    const Expr* in = unparen(a.expr);
+    if (a.op != AggregateOp::count || in->kind != NodeKind::vector_selector ||
+        !kube_state_series(in->as<VectorSelector>()))
+      return;
+    auto parent = std::find_if(path.rbegin(), path.rend(), [](const Expr* e) { return e->kind != NodeKind::paren; });
+    if (parent == path.rend() || (*parent)->kind != NodeKind::binary) return;
+    const auto& b = (*parent)->as<BinaryExpr>();
+    const Expr* other = unparen(b.lhs) == &a ? b.rhs : b.lhs;
+    if (!is_comparison(b.op) || b.return_bool || !literal(other)) return;
+    const auto& vs = in->as<VectorSelector>();
+    emit("promql/count-of-states", a.range,
+         util::concat({"count() of ", metric_name(vs),
+                       ", named like a kube-state-metrics state series (a series for every object and state: 1 where "
+                       "it holds, 0 elsewhere), counts the objects not in that state too"}),
+         util::concat({"count only the series that hold: count(", print(vs), " == 1), or sum(", print(vs), ")"}));
+  }
+
+  // A range, step or offset written as a number ([10]): since 2.54 Prometheus reads the seconds,
+  // before it refused the rule file. Whichever runs it, the author rarely meant seconds
+  // (awesome-prometheus-alerts' [10] was to be 10 minutes): the unit says what was meant.
+  void unitless(const Expr& n, bool written_unitless, std::string_view what, std::int64_t ns) {
+    if (!written_unitless) return;
+    const std::string seconds = text::go::format_float_v(static_cast<double>(ns) / 1e9);
+    const std::string as = text::format_duration(ns / 1000000);
+    const std::string written = what == "range" ? "range [" + seconds + "]" : std::string(what) + " " + seconds;
+    emit("promql/duration-unit", n.range,
+         util::concat({"the ", written, " has no unit: Prometheus 2.54 and later read it as seconds (", as,
+                       "), earlier versions refuse the rule file (\"missing unit character in duration\")"}),
+         util::concat({"write the unit: ", as, " if seconds were meant"}));
   }
 
   void quantile_range(const Expr* arg, const std::string& what) {

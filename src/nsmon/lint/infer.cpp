@@ -25,6 +25,13 @@ const Expr* unparen(const Expr* e) {
   return e;
 }
 
+bool kube_state_series(const VectorSelector& vs) {
+  const std::string& name = metric_name(vs);
+  if (!name.starts_with("kube_") || name.find("_status_") == std::string::npos) return false;
+  return std::any_of(vs.matchers.begin(), vs.matchers.end(),
+                     [](const Matcher& m) { return m.name == "phase" || m.name == "condition" || m.name == "status"; });
+}
+
 bool is_rate_function(std::string_view n) { return n == "rate" || n == "irate" || n == "increase"; }
 
 // Functions whose result keeps the input's labels (minus the metric name) and unit, and stays

@@ -142,6 +142,10 @@ struct RecordedMetric {
   /// says that no exporter has the name.
   enum class Source { rules, scraped, both };
   Source source = Source::rules;
+  /// Every rule of the name filters as Shape::filters says (a comparison, and, unless, absent,
+  /// topk): its series exist only while the rule's condition holds (`shape.filters` is false: a
+  /// reader's own filters count).
+  bool filters = false;
 };
 
 /// What a vector selector's metric name refers to.
@@ -260,6 +264,12 @@ std::string removed_by(const Shape& s, const std::string& label);
 
 /// `e` with parentheses removed.
 const promql::Expr* unparen(const promql::Expr* e);
+
+/// Whether a selector reads kube-state-metrics' state series (kube_pod_status_phase,
+/// kube_node_status_condition, ...) by their state label. By its name only: such a metric has a
+/// series for every object and every state, 1 for the state that holds and 0 for the others, so
+/// a matcher on the state picks every object.
+bool kube_state_series(const promql::VectorSelector& vs);
 
 /// Whether a function turns counter samples into per-second or total increases.
 bool is_rate_function(std::string_view name);

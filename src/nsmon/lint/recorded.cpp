@@ -112,6 +112,7 @@ std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<Recordi
           rm.shape.set_label(kv.key.value);
           if (kv.value.value.find("{{") == std::string::npos) rm.shape.values[kv.key.value] = {kv.value.value};
         }
+      rm.filters = rm.shape.filters;
       rm.shape.filters = false;
       // Its NaN, as a reader of the series sees it.
       if (!rm.shape.nan.empty() && rm.shape.nan.rfind(rm.name, 0) != 0)
@@ -122,6 +123,7 @@ std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<Recordi
         rm.shape.range_of.text = rm.name + ": in its rule, " + rm.shape.range_of.text;
       if (!seen.insert(rm.name).second) {
         const Shape& other = recorded[rm.name].shape;
+        rm.filters = rm.filters && recorded[rm.name].filters;
         either(rm.shape, other, inf);
         if (other.lo < rm.shape.lo || (other.lo == rm.shape.lo && !other.lo_open))
           rm.shape.lo = other.lo, rm.shape.lo_open = other.lo_open, rm.shape.range_of = other.range_of;

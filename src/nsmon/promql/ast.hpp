@@ -143,6 +143,7 @@ struct Matcher : labels::Matcher {
 struct TimeModifiers {
   std::int64_t offset_ns = 0;          ///< signed; 0 when none
   DurationExpr* offset_expr = nullptr; ///< set instead of offset_ns for duration expressions
+  bool offset_unitless = false;        ///< written as a number of seconds (offset 300), not a duration
   AtKind at = AtKind::none;
   std::int64_t at_ms = 0; ///< for AtKind::timestamp, milliseconds since the epoch
 };
@@ -162,6 +163,7 @@ struct MatrixSelector final : Expr {
   Expr* selector = nullptr; ///< a VectorSelector
   std::int64_t range_ns = 0;
   DurationExpr* range_expr = nullptr;
+  bool range_unitless = false; ///< written as a number of seconds ([300]), not a duration ([5m])
 };
 
 struct SubqueryExpr final : Expr {
@@ -171,6 +173,8 @@ struct SubqueryExpr final : Expr {
   DurationExpr* range_expr = nullptr;
   std::int64_t step_ns = 0; ///< 0: the default evaluation interval
   DurationExpr* step_expr = nullptr;
+  bool range_unitless = false; ///< the range written as a number of seconds, like MatrixSelector's
+  bool step_unitless = false;  ///< the step, likewise
   TimeModifiers modifiers;
 };
 

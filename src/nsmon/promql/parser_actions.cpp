@@ -73,6 +73,8 @@ DurationOp duration_op(TokenKind k) {
 }
 
 bool is_number(const Expr* e) { return e && e->kind == NodeKind::number_literal; }
+// A number where a duration goes, written without a unit ([300]): Prometheus reads seconds.
+bool unitless(const Expr* e) { return is_number(e) && !e->as<NumberLiteral>().duration; }
 bool is_duration(const Expr* e) { return e && e->kind == NodeKind::duration; }
 
 } // namespace
@@ -235,7 +237,7 @@ TimeModifiers* ParserImpl::modifiers_of(Expr* e, const char* modifier) {
   }
 }
 
-void ParserImpl::add_offset(Expr* e, std::int64_t ns, DurationExpr* expr, std::size_t end) {
+void ParserImpl::add_offset(Expr* e, std::int64_t ns, DurationExpr* expr, bool unitless_ns, std::size_t end) {
   TimeModifiers* mods = modifiers_of(e, "offset");
   if (!mods) return;
   if (mods->offset_ns != 0 || mods->offset_expr) {
@@ -244,6 +246,7 @@ void ParserImpl::add_offset(Expr* e, std::int64_t ns, DurationExpr* expr, std::s
     mods->offset_expr = expr;
   } else {
     mods->offset_ns = ns;
+    mods->offset_unitless = unitless_ns;
   }
   e->range.end = end;
 }
@@ -444,9 +447,10 @@ void ParserImpl::act(Action action, Value* v, Value& out) {
     break;
   case Action::offset:
     if (is_number(v[2].node)) {
-      add_offset(v[0].node, text::go::seconds_to_ns(v[2].node->as<NumberLiteral>().value), nullptr, span.end);
+      add_offset(v[0].node, text::go::seconds_to_ns(v[2].node->as<NumberLiteral>().value), nullptr, unitless(v[2].node),
+                 span.end);
     } else {
-      add_offset(v[0].node, 0, &v[2].node->as<DurationExpr>(), span.end);
+      add_offset(v[0].node, 0, &v[2].node->as<DurationExpr>(), false, span.end);
     }
     out.node = v[0].node;
     break;
@@ -476,6 +480,7 @@ void ParserImpl::act(Action action, Value* v, Value& out) {
     ms->range = span;
     if (is_number(v[2].node)) ms->range_ns = text::go::seconds_to_ns(v[2].node->as<NumberLiteral>().value);
     if (is_duration(v[2].node)) ms->range_expr = &v[2].node->as<DurationExpr>();
+    ms->range_unitless = unitless(v[2].node);
     out.node = ms;
     break;
   }
@@ -486,9 +491,11 @@ void ParserImpl::act(Action action, Value* v, Value& out) {
     sq->range = span;
     if (is_number(v[2].node)) sq->range_ns = text::go::seconds_to_ns(v[2].node->as<NumberLiteral>().value);
     if (is_duration(v[2].node)) sq->range_expr = &v[2].node->as<DurationExpr>();
+    sq->range_unitless = unitless(v[2].node);
     if (action == Action::subquery_step) {
       if (is_number(v[4].node)) sq->step_ns = text::go::seconds_to_ns(v[4].node->as<NumberLiteral>().value);
       if (is_duration(v[4].node)) sq->step_expr = &v[4].node->as<DurationExpr>();
+      sq->step_unitless = unitless(v[4].node);
     }
     out.node = sq;
     break;

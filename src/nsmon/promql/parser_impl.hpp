@@ -59,7 +59,7 @@ private:
   /// The offset and @ of the selector or subquery `e`; nullptr (an error reported) when `e` takes
   /// no `modifier`.
   TimeModifiers* modifiers_of(Expr* e, const char* modifier);
-  void add_offset(Expr* e, std::int64_t ns, DurationExpr* expr, std::size_t end);
+  void add_offset(Expr* e, std::int64_t ns, DurationExpr* expr, bool unitless_ns, std::size_t end);
   void set_at(Expr* e, AtKind kind, double ts, std::size_t end);
   void set_extended(Expr* e, bool anchored);
   Matcher make_matcher(const Value& name, const Value& op, const Value& value);
