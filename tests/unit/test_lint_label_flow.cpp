@@ -713,3 +713,56 @@ TEST_CASE("strangers: a recorded name without a colon may be scraped too", "[lin
   run_cases({{"only the colon name is the rule's alone", rules,
               V{"rules/record-naming 4:13", "labels/removed-label 11:11"}, nullptr, true}});
 }
+
+// Strangers' files (issue 56, the third review: GitLab's runbooks).
+TEST_CASE("label flow: a Thanos Ruler's group reads its series through the querier", "[lint][label-flow]") {
+  // The ruler's own recorded series carry its external labels (GitLab's monitor="global").
+  const std::string thanos = "groups:\n- name: g\n  partial_response_strategy: warn\n  rules:\n"
+                             "  - record: job:x:rate5m\n    expr: sum by (job) (rate(x[5m]))\n"
+                             "    labels: {team: web}\n"
+                             "  - alert: A\n    expr: 'job:x:rate5m{monitor=\"global\", team=\"db\"} > 1'\n";
+  std::string prometheus = thanos;
+  prometheus.replace(prometheus.find("  partial_response_strategy: warn\n"), 34, "");
+  run_cases({
+      {"a Thanos Ruler's group", thanos, V{"yaml/unknown-field 3:3"}},
+      {"a Prometheus group", prometheus, V{"promql/impossible 8:12"}},
+  });
+}
+
+namespace {
+// --catalog none lint-rules of several files, given by path: the findings of one check.
+std::vector<std::string> lint_files(const std::vector<std::pair<std::string, std::string>>& files,
+                                    std::string_view check) {
+  std::vector<core::SourceFile> sources;
+  sources.reserve(files.size());
+  for (const auto& [path, text] : files) sources.emplace_back(path, text);
+  std::vector<core::Diagnostic> diags;
+  lint::Input in;
+  for (const auto& s : sources) in.rule_files.push_back(rules::load_rule_file(s, diags));
+  lint::Options opt;
+  opt.catalog = &catalog::none();
+  auto found = lint::run(in, opt);
+  std::vector<std::string> out;
+  for (const auto& d : found)
+    if (d.check.id() == check) out.push_back(d.span.file.str() + " " + std::to_string(d.span.line));
+  return out;
+}
+
+// A file that records job:x:rate5m (by job, team="web"), and one with an alert A of `expr`.
+const std::string records =
+    "groups:\n- name: r\n  rules:\n  - record: job:x:rate5m\n    expr: sum by (job) (rate(x[5m]))\n"
+    "    labels: {team: web}\n";
+std::string reads(const std::string& expr) {
+  return "groups:\n- name: a\n  rules:\n  - alert: A\n    expr: '" + expr + "'\n";
+}
+} // namespace
+
+TEST_CASE("label flow: the values of another directory's recorded series", "[lint][label-flow]") {
+  // Another directory's recorded series may come from another server's rules of the name: the
+  // values its rule here sets are not all it can have.
+  CHECK(lint_files({{"a/r.yml", records + "  - alert: A\n    expr: 'job:x:rate5m{team=\"db\"} > 1'\n"}},
+                   "promql/impossible") == V{"a/r.yml 8"});
+  CHECK(lint_files({{"a/rules/r.yml", records}, {"a/alerts/a.yml", reads("job:x:rate5m{team=\"db\"} > 1")}},
+                   "promql/impossible")
+            .empty());
+}

@@ -866,7 +866,7 @@ void Analysis::run() {
       if (!pr.ok) continue;
       const std::size_t before = found[k].size();
       inf.forget();
-      inf.read_in(pr.file->path);
+      inf.read_in(pr.file->path, pr.group->thanos_ruler);
       RuleChecks(pr, options_, inf, cfg, names, alert_names, found[k], foreign[k], model, costs[i]).run();
       policy(pr, found[k]); // while the rule is in the cache
       for (std::size_t j = before; j < found[k].size(); ++j) locate(found[k][j], *pr.file);

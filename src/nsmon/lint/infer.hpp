@@ -170,7 +170,12 @@ public:
   SeriesInfo series(const promql::VectorSelector& vs) const;
   /// The rule file the expressions come from: a series recorded by the rules of another
   /// directory may come from another Prometheus. Not called: one Prometheus evaluates every rule.
-  void read_in(std::string_view file) { dir_ = file.substr(0, file.rfind('/') + 1); }
+  /// `querier`: a Thanos Ruler's group, which reads every series through the querier: each
+  /// carries the external labels of the server that stored it, the ruler's own recorded ones too.
+  void read_in(std::string_view file, bool querier = false) {
+    dir_ = file.substr(0, file.rfind('/') + 1);
+    querier_ = querier;
+  }
   /// What the series of a selector's metric carry before its matchers narrow them (at() of a
   /// selector has what the matchers add: the labels they require, the values they pin).
   Shape leaf_labels(const promql::VectorSelector& vs) const {
@@ -231,6 +236,7 @@ private:
   std::unique_ptr<TargetLabels> own_targets_;
   const std::map<std::string, RecordedMetric>& recorded_;
   std::optional<std::string_view> dir_;                            ///< of the rule file read_in() named, with its '/'
+  bool querier_ = false;                                           ///< read_in() a Thanos Ruler's group
   std::vector<Shape> shapes_;                                      ///< of the nodes run() saw
   std::vector<std::pair<const promql::Expr*, std::size_t>> index_; ///< node -> shape, by node
 };
