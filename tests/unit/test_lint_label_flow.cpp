@@ -729,6 +729,28 @@ TEST_CASE("label flow: a Thanos Ruler's group reads its series through the queri
   });
 }
 
+TEST_CASE("duplicate-rule: selectors and labels that keep two rules apart", "[lint][label-flow]") {
+  const std::string head = "groups:\n- name: g\n  rules:\n";
+  auto rec = [](const std::string& expr) { return "  - record: instance_mode:x:rate1m\n    expr: '" + expr + "'\n"; };
+  auto alert_q = [](const std::string& expr) { return "  - alert: Q\n    expr: '" + expr + "'\n"; };
+  Case apart{"mode=\"iowait\" and mode!=\"iowait\" under sum without (cpu)",
+             head + rec("sum without (cpu) (rate(x{mode!=\"iowait\"}[1m]))") +
+                 rec("sum without (cpu) (deriv(x{mode=\"iowait\"}[1m]) > 0)"),
+             V{}};
+  Case overlap{"mode=\"iowait\" and mode!=\"idle\"",
+               head + rec("sum without (cpu) (rate(x{mode!=\"idle\"}[1m]))") +
+                   rec("sum without (cpu) (deriv(x{mode=\"iowait\"}[1m]) > 0)"),
+               V{"rules/duplicate-rule 6:13 warning"}};
+  // by (verb) against a sum of everything: they meet only where the series have no verb.
+  Case by_verb{"sum () and sum by (verb) of one metric",
+               head + alert_q("sum(rate(r_total[5m])) > 3") + alert_q("sum by (verb) (rate(r_total[5m])) > 10"),
+               V{"rules/duplicate-rule 6:12 info"}};
+  Case same{"sum () twice", head + alert_q("sum(rate(r_total[5m])) > 3") + alert_q("sum(rate(r_total[5m])) > 10"),
+            V{"rules/duplicate-rule 6:12 warning"}};
+  for (Case* c : {&apart, &overlap, &by_verb, &same}) c->severity = true;
+  run_cases({apart, overlap, by_verb, same});
+}
+
 namespace {
 // --catalog none lint-rules of several files, given by path: the findings of one check.
 std::vector<std::string> lint_files(const std::vector<std::pair<std::string, std::string>>& files,
