@@ -729,6 +729,14 @@ TEST_CASE("label flow: a Thanos Ruler's group reads its series through the queri
   });
 }
 
+TEST_CASE("label flow: a comparison that removes only NaN", "[lint][label-flow]") {
+  run_cases({
+      {">= 0 of a ratio of rates keeps the NaN out", alert("sum(rate(a_total[5m])) / sum(rate(b_total[5m])) >= 0"),
+       V{}},
+      {">= 0 of a rate removes nothing", alert("sum(rate(a_total[5m])) >= 0"), V{"promql/always-true 5:12"}},
+  });
+}
+
 TEST_CASE("duplicate-rule: selectors and labels that keep two rules apart", "[lint][label-flow]") {
   const std::string head = "groups:\n- name: g\n  rules:\n";
   auto rec = [](const std::string& expr) { return "  - record: instance_mode:x:rate1m\n    expr: '" + expr + "'\n"; };

@@ -720,6 +720,9 @@ private:
            s.unit_of + " is a " + s.unit + ", so it is between 0 and " + util::format_number(hi) + tail);
       return true;
     }
+    // A comparison every number passes removes the NaN samples of a series that may be NaN (x >= 0
+    // of a ratio of rates): that is what it is for.
+    if (!never && !s.nan.empty()) return false;
     const std::string range = s.range_of.empty() ? "its values lie in " + range_text(s) : s.range_of.text;
     if (never)
       emit("promql/impossible", b.range, range + tail + ": the expression never returns anything",
