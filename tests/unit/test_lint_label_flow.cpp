@@ -737,6 +737,16 @@ TEST_CASE("label flow: a comparison that removes only NaN", "[lint][label-flow]"
   });
 }
 
+TEST_CASE("label flow: NaN in an aggregation whose values nothing reads", "[lint][label-flow]") {
+  run_cases({
+      {"the right side of unless", alert("up > 1 unless on (job) sum by (job) (rate(e_total[5m]) / rate(t_total[5m]))"),
+       V{}},
+      {"a comparison on the right side of and",
+       alert("up > 1 and on (job) sum by (job) (rate(e_total[5m]) / rate(t_total[5m])) > 0.5"),
+       V{"promql/nan-in-aggregation 5:32"}},
+  });
+}
+
 TEST_CASE("duplicate-rule: selectors and labels that keep two rules apart", "[lint][label-flow]") {
   const std::string head = "groups:\n- name: g\n  rules:\n";
   auto rec = [](const std::string& expr) { return "  - record: instance_mode:x:rate1m\n    expr: '" + expr + "'\n"; };
