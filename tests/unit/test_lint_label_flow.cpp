@@ -747,6 +747,16 @@ TEST_CASE("label flow: NaN in an aggregation whose values nothing reads", "[lint
   });
 }
 
+TEST_CASE("label flow: the actions of a range over a query that does not parse", "[lint][label-flow]") {
+  run_cases({
+      // The expansion fails at the query; .labels (no field of a sample) is never reached.
+      {"after the query", alert("up == 0", "{{ range query \"up xxx\" }}{{ .labels.x }}{{ end }}"),
+       V{"rules/template 6:44"}},
+      {"over a query that parses", alert("up == 0", "{{ range query \"up\" }}{{ .labels.x }}{{ end }}"),
+       V{"rules/template 6:61"}},
+  });
+}
+
 TEST_CASE("duplicate-rule: selectors and labels that keep two rules apart", "[lint][label-flow]") {
   const std::string head = "groups:\n- name: g\n  rules:\n";
   auto rec = [](const std::string& expr) { return "  - record: instance_mode:x:rate1m\n    expr: '" + expr + "'\n"; };

@@ -637,6 +637,12 @@ private:
     for (const auto& ref : info.label_refs) names.push_back(ref.name);
     std::optional<gotemplate::TypeFault> f = gotemplate::find_type_fault(kv.value.value, names);
     if (!f) return;
+    // A query before the faulty action that does not parse fails the expansion there first
+    // (template_queries says so): the action, in its range or after it, is never run.
+    if (f->offset && std::any_of(info.queries.begin(), info.queries.end(), [&](const gotemplate::TemplateQuery& q) {
+          return q.offset < *f->offset && !parse_query(q).ok();
+        }))
+      return;
     if (f->offset)
       emit_at("rules/template", at(*f->offset, 2),
               util::concat({what, " \"", kv.key.value, "\": where Prometheus runs this action, the expansion fails ",
@@ -651,6 +657,16 @@ private:
               "use %v, or the verb of the argument's type: %s for a label, %g or %.2f for $value");
   }
 
+  // A template's query as Prometheus would run it. A printf verb stands for any text: the query
+  // is wrong only if no argument could mend it.
+  ParseResult parse_query(const gotemplate::TemplateQuery& q) const {
+    for (std::string_view arg : {"x", "1"})
+      if (ParseResult r = parse(q.formatted ? gotemplate::fill_verbs(q.text, arg) : q.text, opt_.parse);
+          r.ok() || !q.formatted)
+        return r;
+    return parse(gotemplate::fill_verbs(q.text, "1m"), opt_.parse);
+  }
+
   // The queries a template runs with Prometheus's `query` (written in it: `query "..."`, or
   // printf's format piped to query). One that does not parse makes the expansion fail wherever
   // the template runs it; Prometheus then shows "<error expanding template: ...>" as the value. A
@@ -663,12 +679,7 @@ private:
       return core::Span{kv.value.span.file, 0, static_cast<int>(kv.value.file_offset(off)), static_cast<int>(len)};
     };
     for (const auto& q : info.queries) {
-      // A printf verb stands for any text: the query is wrong only if no argument could mend it.
-      std::optional<ParseResult> parsed;
-      for (std::string_view arg : {"x", "1", "1m"}) {
-        parsed.emplace(parse(q.formatted ? gotemplate::fill_verbs(q.text, arg) : q.text, opt_.parse));
-        if (parsed->ok() || !q.formatted) break;
-      }
+      std::optional<ParseResult> parsed(parse_query(q));
       if (!parsed->ok()) {
         // Prometheus's "1:59: parse error: ..."; a filled verb moves the position: left out.
         std::string error = parsed->error_string();
