@@ -807,6 +807,15 @@ std::string reads(const std::string& expr) {
 }
 } // namespace
 
+TEST_CASE("undefined-recording-rule: a near miss of another project's name", "[lint][label-flow]") {
+  // A near miss of a name its own project records is a typo; of another project's, nothing.
+  CHECK(lint_files({{"a/rules/r.yml", records}, {"a/alerts/a.yml", reads("job:x:rate1m > 1")}},
+                   "rules/undefined-recording-rule") == V{"a/alerts/a.yml 5"});
+  CHECK(lint_files({{"a/rules/r.yml", records}, {"b/alerts/a.yml", reads("job:x:rate1m > 1")}},
+                   "rules/undefined-recording-rule")
+            .empty());
+}
+
 TEST_CASE("label flow: the values of another directory's recorded series", "[lint][label-flow]") {
   // Another directory's recorded series may come from another server's rules of the name: the
   // values its rule here sets are not all it can have.

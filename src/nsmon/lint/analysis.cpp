@@ -929,8 +929,6 @@ std::string selectors_in(std::size_t selectors, std::size_t files) {
 // Prometheus servers record and send (federation, remote write to Cortex or Thanos), often beside
 // their own rules of the same metric.
 void Analysis::unrecorded(const ForeignMetrics& foreign, const std::map<std::string, RecordedMetric>& recorded) {
-  std::vector<std::string> names;
-  for (const auto& [n, rm] : recorded) names.push_back(n);
   struct Name {
     const ForeignMetrics::Use* first = nullptr;
     std::size_t selectors = 0;
@@ -946,11 +944,22 @@ void Analysis::unrecorded(const ForeignMetrics& foreign, const std::map<std::str
     ++n.selectors;
     n.files.insert(u.span.file);
   }
+  // The first directory of a path as given: files under different ones (a repository of several
+  // projects' rules, each in its own tree) are different projects' rules.
+  auto tree = [](std::string_view path) {
+    while (path.starts_with("./")) path.remove_prefix(2);
+    const auto slash = path.find('/');
+    return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
+  };
   for (const auto& [name, n] : by_name) {
     const auto& u = *n.first;
     std::string suggestion = u.suggestion;
     if (!u.sure) {
-      std::string hint = util::did_you_mean(name, names);
+      // A typo is of a name its own project records: another project's near name says nothing.
+      std::vector<std::string> near;
+      for (const auto& [r, rm] : recorded)
+        if (tree(rm.span.file.str()) == tree(u.span.file.str())) near.push_back(r);
+      std::string hint = util::did_you_mean(name, near);
       if (hint.empty() || util::edit_distance(name, hint, 3) > 2) hint = sibling(name, u.span.file, recorded);
       if (hint.empty()) continue;
       suggestion = "did you mean " + hint + "?";
