@@ -827,3 +827,12 @@ TEST_CASE("label flow: the values of a series read through a Thanos querier", "[
   CHECK(lint_files({{"a/r.yml", thanos}}, "promql/impossible").empty());
   CHECK(lint_files({{"a/r.yml", prometheus}}, "promql/impossible") == V{"a/r.yml 7"});
 }
+
+TEST_CASE("label flow: a name recorded in several directories, whatever the files' order", "[lint][label-flow]") {
+  // Two servers' rules record job:x:rate5m: which labels its series carry is not known from
+  // either, and the finding must not depend on which file comes first.
+  const std::string alert_a = records + "  - alert: A\n    expr: 'job:x:rate5m{instance=\"a\"} > 1'\n";
+  CHECK(lint_files({{"a/r.yml", alert_a}, {"b/r.yml", records}}, "promql/impossible").empty());
+  CHECK(lint_files({{"b/r.yml", records}, {"a/r.yml", alert_a}}, "promql/impossible").empty());
+  CHECK(lint_files({{"a/r.yml", alert_a}}, "promql/impossible") == V{"a/r.yml 8"});
+}

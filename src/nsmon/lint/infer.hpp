@@ -142,6 +142,8 @@ struct RecordedMetric {
   /// says that no exporter has the name.
   enum class Source { rules, scraped, both };
   Source source = Source::rules;
+  /// Rules of more than one directory record it (`span` is the last one's): several servers may.
+  bool several_dirs = false;
 };
 
 /// What a vector selector's metric name refers to.
