@@ -712,6 +712,25 @@ TEST_CASE("duplicate-rule: alerts on the same metrics are a warning, on other me
   CHECK(dup(all)->severity == core::Severity::info);
 }
 
+TEST_CASE("duplicate-rule: one recording rule name in two groups", "[lint][checks]") {
+  std::vector<core::Diagnostic> all;
+  auto dup = [&]() -> std::string {
+    for (const auto& d : all)
+      if (d.check == core::CheckId("rules/duplicate-rule")) return d.message;
+    return "";
+  };
+  const std::string p95_1m = record("job:x:p95", "histogram_quantile(0.95, job:x_bucket:rate1m)");
+  const std::string p95_5m = record("job:x:p95", "histogram_quantile(0.95, job:x_bucket:rate5m)");
+  // Two groups evaluate at their own times (an offset per group): no sample is refused, the
+  // series holds both rules' samples.
+  run(p95_1m + "- name: h\n  rules:\n" + p95_5m, false, &all);
+  CHECK(dup() == "recording rule 'job:x:p95' is defined twice with the same labels (first at line 5), from another "
+                 "expression in another group: where both return a series with the same labels, that series holds "
+                 "both rules' samples, each written at its group's evaluations");
+  run(p95_1m + p95_5m, false, &all);
+  CHECK(dup().find("Prometheus keeps the first rule's sample and drops the other's") != std::string::npos);
+}
+
 TEST_CASE("template-label-lost: a side of 'or' that cannot carry the label, the other may", "[lint][checks]") {
   std::vector<core::Diagnostic> all;
   run(alert("(node_load1 or on () vector(0)) == 0", "", "summary: 'load in {{ $labels.colo }}', description: d"), false,

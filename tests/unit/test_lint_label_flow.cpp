@@ -748,3 +748,126 @@ TEST_CASE("strangers: a recorded name without a colon may be scraped too", "[lin
   run_cases({{"only the colon name is the rule's alone", rules,
               V{"rules/record-naming 4:13", "labels/removed-label 11:11"}, nullptr, true}});
 }
+
+// Strangers' files (issue 56, the third review: GitLab's runbooks).
+TEST_CASE("label flow: a Thanos Ruler's group reads its series through the querier", "[lint][label-flow]") {
+  // The ruler's own recorded series carry its external labels (GitLab's monitor="global").
+  const std::string thanos = "groups:\n- name: g\n  partial_response_strategy: warn\n  rules:\n"
+                             "  - record: job:x:rate5m\n    expr: sum by (job) (rate(x[5m]))\n"
+                             "    labels: {team: web}\n"
+                             "  - alert: A\n    expr: 'job:x:rate5m{monitor=\"global\", team=\"db\"} > 1'\n";
+  std::string prometheus = thanos;
+  prometheus.replace(prometheus.find("  partial_response_strategy: warn\n"), 34, "");
+  run_cases({
+      {"a Thanos Ruler's group", thanos, V{"yaml/unknown-field 3:3"}},
+      {"a Prometheus group", prometheus, V{"promql/impossible 8:12"}},
+  });
+}
+
+TEST_CASE("label flow: a comparison that removes only NaN", "[lint][label-flow]") {
+  run_cases({
+      {">= 0 of a ratio of rates keeps the NaN out", alert("sum(rate(a_total[5m])) / sum(rate(b_total[5m])) >= 0"),
+       V{}},
+      {">= 0 of a rate removes nothing", alert("sum(rate(a_total[5m])) >= 0"), V{"promql/always-true 5:12"}},
+  });
+}
+
+TEST_CASE("label flow: NaN in an aggregation whose values nothing reads", "[lint][label-flow]") {
+  run_cases({
+      {"the right side of unless", alert("up > 1 unless on (job) sum by (job) (rate(e_total[5m]) / rate(t_total[5m]))"),
+       V{}},
+      {"a comparison on the right side of and",
+       alert("up > 1 and on (job) sum by (job) (rate(e_total[5m]) / rate(t_total[5m])) > 0.5"),
+       V{"promql/nan-in-aggregation 5:32"}},
+  });
+}
+
+TEST_CASE("label flow: the actions of a range over a query that does not parse", "[lint][label-flow]") {
+  run_cases({
+      // The expansion fails at the query; .labels (no field of a sample) is never reached.
+      {"after the query", alert("up == 0", "{{ range query \"up xxx\" }}{{ .labels.x }}{{ end }}"),
+       V{"rules/template 6:44"}},
+      {"over a query that parses", alert("up == 0", "{{ range query \"up\" }}{{ .labels.x }}{{ end }}"),
+       V{"rules/template 6:61"}},
+  });
+}
+
+TEST_CASE("duplicate-rule: selectors and labels that keep two rules apart", "[lint][label-flow]") {
+  const std::string head = "groups:\n- name: g\n  rules:\n";
+  auto rec = [](const std::string& expr) { return "  - record: instance_mode:x:rate1m\n    expr: '" + expr + "'\n"; };
+  auto alert_q = [](const std::string& expr) { return "  - alert: Q\n    expr: '" + expr + "'\n"; };
+  Case apart{"mode=\"iowait\" and mode!=\"iowait\" under sum without (cpu)",
+             head + rec("sum without (cpu) (rate(x{mode!=\"iowait\"}[1m]))") +
+                 rec("sum without (cpu) (deriv(x{mode=\"iowait\"}[1m]) > 0)"),
+             V{}};
+  Case overlap{"mode=\"iowait\" and mode!=\"idle\"",
+               head + rec("sum without (cpu) (rate(x{mode!=\"idle\"}[1m]))") +
+                   rec("sum without (cpu) (deriv(x{mode=\"iowait\"}[1m]) > 0)"),
+               V{"rules/duplicate-rule 6:13 warning"}};
+  // by (verb) against a sum of everything: they meet only where the series have no verb.
+  Case by_verb{"sum () and sum by (verb) of one metric",
+               head + alert_q("sum(rate(r_total[5m])) > 3") + alert_q("sum by (verb) (rate(r_total[5m])) > 10"),
+               V{"rules/duplicate-rule 6:12 info"}};
+  Case same{"sum () twice", head + alert_q("sum(rate(r_total[5m])) > 3") + alert_q("sum(rate(r_total[5m])) > 10"),
+            V{"rules/duplicate-rule 6:12 warning"}};
+  for (Case* c : {&apart, &overlap, &by_verb, &same}) c->severity = true;
+  run_cases({apart, overlap, by_verb, same});
+}
+
+namespace {
+// --catalog none lint-rules of several files, given by path: the findings of one check.
+std::vector<std::string> lint_files(const std::vector<std::pair<std::string, std::string>>& files,
+                                    std::string_view check) {
+  std::vector<core::SourceFile> sources;
+  sources.reserve(files.size());
+  for (const auto& [path, text] : files) sources.emplace_back(path, text);
+  std::vector<core::Diagnostic> diags;
+  lint::Input in;
+  for (const auto& s : sources) in.rule_files.push_back(rules::load_rule_file(s, diags));
+  lint::Options opt;
+  opt.catalog = &catalog::none();
+  auto found = lint::run(in, opt);
+  std::vector<std::string> out;
+  for (const auto& d : found)
+    if (d.check.id() == check) out.push_back(d.span.file.str() + " " + std::to_string(d.span.line));
+  return out;
+}
+
+// A file that records job:x:rate5m (by job, team="web"), and one with an alert A of `expr`.
+const std::string records =
+    "groups:\n- name: r\n  rules:\n  - record: job:x:rate5m\n    expr: sum by (job) (rate(x[5m]))\n"
+    "    labels: {team: web}\n";
+std::string reads(const std::string& expr) {
+  return "groups:\n- name: a\n  rules:\n  - alert: A\n    expr: '" + expr + "'\n";
+}
+} // namespace
+
+TEST_CASE("undefined-recording-rule: a near miss of another project's name", "[lint][label-flow]") {
+  // A near miss of a name its own project records is a typo; of another project's, nothing.
+  CHECK(lint_files({{"a/rules/r.yml", records}, {"a/alerts/a.yml", reads("job:x:rate1m > 1")}},
+                   "rules/undefined-recording-rule") == V{"a/alerts/a.yml 5"});
+  CHECK(lint_files({{"a/rules/r.yml", records}, {"b/alerts/a.yml", reads("job:x:rate1m > 1")}},
+                   "rules/undefined-recording-rule")
+            .empty());
+}
+
+TEST_CASE("label flow: the values of a series read through a Thanos querier", "[lint][label-flow]") {
+  // Other servers' rules of the name may give it other values (GitLab's key metrics of each
+  // service): type="web" is not refused because the rule here reads type="gitaly".
+  const std::string thanos = "groups:\n- name: g\n  partial_response_strategy: warn\n  rules:\n"
+                             "  - record: job:x:rate5m\n    expr: sum by (job, type) (rate(x{type=\"gitaly\"}[5m]))\n"
+                             "  - alert: A\n    expr: 'job:x:rate5m{type=\"web\"} > 1'\n";
+  std::string prometheus = thanos;
+  prometheus.replace(prometheus.find("  partial_response_strategy: warn\n"), 34, "");
+  CHECK(lint_files({{"a/r.yml", thanos}}, "promql/impossible").empty());
+  CHECK(lint_files({{"a/r.yml", prometheus}}, "promql/impossible") == V{"a/r.yml 7"});
+}
+
+TEST_CASE("label flow: a name recorded in several directories, whatever the files' order", "[lint][label-flow]") {
+  // Two servers' rules record job:x:rate5m: which labels its series carry is not known from
+  // either, and the finding must not depend on which file comes first.
+  const std::string alert_a = records + "  - alert: A\n    expr: 'job:x:rate5m{instance=\"a\"} > 1'\n";
+  CHECK(lint_files({{"a/r.yml", alert_a}, {"b/r.yml", records}}, "promql/impossible").empty());
+  CHECK(lint_files({{"b/r.yml", records}, {"a/r.yml", alert_a}}, "promql/impossible").empty());
+  CHECK(lint_files({{"a/r.yml", alert_a}}, "promql/impossible") == V{"a/r.yml 8"});
+}

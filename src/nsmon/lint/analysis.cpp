@@ -632,6 +632,12 @@ private:
     for (const auto& ref : info.label_refs) names.push_back(ref.name);
     std::optional<gotemplate::TypeFault> f = gotemplate::find_type_fault(kv.value.value, names);
     if (!f) return;
+    // A query before the faulty action that does not parse fails the expansion there first
+    // (template_queries says so): the action, in its range or after it, is never run.
+    if (f->offset && std::any_of(info.queries.begin(), info.queries.end(), [&](const gotemplate::TemplateQuery& q) {
+          return q.offset < *f->offset && !parse_query(q).ok();
+        }))
+      return;
     if (f->offset)
       emit_at("rules/template", at(*f->offset, 2),
               util::concat({what, " \"", kv.key.value, "\": where Prometheus runs this action, the expansion fails ",
@@ -646,6 +652,16 @@ private:
               "use %v, or the verb of the argument's type: %s for a label, %g or %.2f for $value");
   }
 
+  // A template's query as Prometheus would run it. A printf verb stands for any text: the query
+  // is wrong only if no argument could mend it.
+  ParseResult parse_query(const gotemplate::TemplateQuery& q) const {
+    for (std::string_view arg : {"x", "1"})
+      if (ParseResult r = parse(q.formatted ? gotemplate::fill_verbs(q.text, arg) : q.text, opt_.parse);
+          r.ok() || !q.formatted)
+        return r;
+    return parse(gotemplate::fill_verbs(q.text, "1m"), opt_.parse);
+  }
+
   // The queries a template runs with Prometheus's `query` (written in it: `query "..."`, or
   // printf's format piped to query). One that does not parse makes the expansion fail wherever
   // the template runs it; Prometheus then shows "<error expanding template: ...>" as the value. A
@@ -658,12 +674,7 @@ private:
       return core::Span{kv.value.span.file, 0, static_cast<int>(kv.value.file_offset(off)), static_cast<int>(len)};
     };
     for (const auto& q : info.queries) {
-      // A printf verb stands for any text: the query is wrong only if no argument could mend it.
-      std::optional<ParseResult> parsed;
-      for (std::string_view arg : {"x", "1", "1m"}) {
-        parsed.emplace(parse(q.formatted ? gotemplate::fill_verbs(q.text, arg) : q.text, opt_.parse));
-        if (parsed->ok() || !q.formatted) break;
-      }
+      std::optional<ParseResult> parsed(parse_query(q));
       if (!parsed->ok()) {
         // Prometheus's "1:59: parse error: ..."; a filled verb moves the position: left out.
         std::string error = parsed->error_string();
@@ -861,7 +872,7 @@ void Analysis::run() {
       if (!pr.ok) continue;
       const std::size_t before = found[k].size();
       inf.forget();
-      inf.read_in(pr.file->path);
+      inf.read_in(pr.file->path, pr.group->thanos_ruler);
       RuleChecks(pr, options_, inf, cfg, names, alert_names, found[k], foreign[k], model, costs[i]).run();
       policy(pr, found[k]); // while the rule is in the cache
       for (std::size_t j = before; j < found[k].size(); ++j) locate(found[k][j], *pr.file);
@@ -913,8 +924,6 @@ std::string selectors_in(std::size_t selectors, std::size_t files) {
 // Prometheus servers record and send (federation, remote write to Cortex or Thanos), often beside
 // their own rules of the same metric.
 void Analysis::unrecorded(const ForeignMetrics& foreign, const std::map<std::string, RecordedMetric>& recorded) {
-  std::vector<std::string> names;
-  for (const auto& [n, rm] : recorded) names.push_back(n);
   struct Name {
     const ForeignMetrics::Use* first = nullptr;
     std::size_t selectors = 0;
@@ -930,11 +939,22 @@ void Analysis::unrecorded(const ForeignMetrics& foreign, const std::map<std::str
     ++n.selectors;
     n.files.insert(u.span.file);
   }
+  // The first directory of a path as given: files under different ones (a repository of several
+  // projects' rules, each in its own tree) are different projects' rules.
+  auto tree = [](std::string_view path) {
+    while (path.starts_with("./")) path.remove_prefix(2);
+    const auto slash = path.find('/');
+    return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
+  };
   for (const auto& [name, n] : by_name) {
     const auto& u = *n.first;
     std::string suggestion = u.suggestion;
     if (!u.sure) {
-      std::string hint = util::did_you_mean(name, names);
+      // A typo is of a name its own project records: another project's near name says nothing.
+      std::vector<std::string> near;
+      for (const auto& [r, rm] : recorded)
+        if (tree(rm.span.file.str()) == tree(u.span.file.str())) near.push_back(r);
+      std::string hint = util::did_you_mean(name, near);
       if (hint.empty() || util::edit_distance(name, hint, 3) > 2) hint = sibling(name, u.span.file, recorded);
       if (hint.empty()) continue;
       suggestion = "did you mean " + hint + "?";

@@ -163,21 +163,41 @@ bool nested_conditions(const promql::Expr& a, const promql::Expr& b) {
   return p && (within(p->a, p->b) || within(p->b, p->a));
 }
 
+// Whether an expression may set `label` itself (label_replace, label_join): then its selectors'
+// matchers do not bound the label's values in its result.
+bool sets_labels(const promql::Expr& e) {
+  bool found = false;
+  promql::walk(e, [&](const promql::Expr& n, auto) {
+    if (n.kind == promql::NodeKind::call &&
+        (n.as<promql::Call>().name == "label_replace" || n.as<promql::Call>().name == "label_join"))
+      found = true;
+    return !found;
+  });
+  return found;
+}
+
+// Whether two rules' results can share a series: never (`apart`), or only where the input lacks
+// a label one rule keeps and the other's result provably lacks (`unless_absent`: the first keeps
+// it by (verb), the other sums it away; whether the series carry it is not known).
+enum class Apart { no, unless_absent, apart };
+
 // Whether two rules' results can never share a series: a label both keep, fixed to disjoint
 // values; a label every series of one carries and the other's lack; the two forms of one
 // histogram; one expression under disjoint conditions. The rules' own labels (`fixed`) override
 // what the expressions give, so they tell nothing apart.
-bool separated(const promql::Expr& ei, const promql::Expr& ej, Inference& inf,
-               const std::map<std::string, std::string>& fixed) {
-  if (histogram_forms(ei, ej) || disjoint_conditions(ei, ej)) return true;
+Apart separated(const promql::Expr& ei, const promql::Expr& ej, Inference& inf,
+                const std::map<std::string, std::string>& fixed) {
+  if (histogram_forms(ei, ej) || disjoint_conditions(ei, ej)) return Apart::apart;
   inf.run(ei); // both runs first: a run may move the shapes of earlier ones
   inf.run(ej);
   const Shape &si = inf.at(&ei), &sj = inf.at(&ej);
   // An alert drops __name__, a recording rule sets it: it tells no two results apart.
   auto ignored = [&](const std::string& l) { return l == "__name__" || fixed.count(l) > 0; };
+  bool unless_absent = false;
   for (const auto& l : si.labels) {
     if (ignored(l)) continue;
-    if (Inference::present(si, l) && inf.absent(sj, l)) return true;
+    if (Inference::present(si, l) && inf.absent(sj, l)) return Apart::apart;
+    unless_absent = unless_absent || inf.absent(sj, l);
     if (!sj.labels.count(l)) continue; // kept by both
     // Values the model knows on both sides and no value of both.
     auto vi = si.values.find(l), vj = sj.values.find(l);
@@ -185,19 +205,27 @@ bool separated(const promql::Expr& ei, const promql::Expr& ej, Inference& inf,
         std::none_of(vi->second.begin(), vi->second.end(), [&](const std::string& v) {
           return std::find(vj->second.begin(), vj->second.end(), v) != vj->second.end();
         }))
-      return true;
+      return Apart::apart;
     // A selector that fixes the label to non-empty values selects only series that have it.
     auto a = constraint(ei, l), b = constraint(ej, l);
-    if (a && b && !matches_empty(*a) && !matches_empty(*b) && disjoint(*a, *b)) return true;
-    // One side's selectors take l="v", the other's refuse v (handler="/q" and handler!="/q").
-    for (auto [pos, neg] : {std::pair{a, constraint(ej, l, true)}, std::pair{b, constraint(ei, l, true)}})
-      if (pos && neg && pos->op == promql::MatchOp::equal &&
-          !labels::matches(*neg, pos->value, labels::Dialect::prometheus))
-        return true;
+    if (a && b && !matches_empty(*a) && !matches_empty(*b) && disjoint(*a, *b)) return Apart::apart;
   }
-  for (const auto& l : sj.labels)
-    if (!ignored(l) && Inference::present(sj, l) && inf.absent(si, l)) return true;
-  return false;
+  for (const auto& l : sj.labels) {
+    if (ignored(l)) continue;
+    if (Inference::present(sj, l) && inf.absent(si, l)) return Apart::apart;
+    unless_absent = unless_absent || inf.absent(si, l);
+  }
+  // One side's selectors take l="v" and its result keeps l, the other's refuse v
+  // (mode="iowait" and mode!="iowait" under sum without (cpu)): the other's results have another
+  // value of l or none, whether or not it keeps l (a != matcher does not say the label is there).
+  for (auto [pos, pos_shape, neg] : {std::tuple{&ei, &si, &ej}, std::tuple{&ej, &sj, &ei}})
+    for (const auto& l : pos_shape->labels) {
+      auto p = constraint(*pos, l), n = constraint(*neg, l, true);
+      if (!ignored(l) && p && n && p->op == promql::MatchOp::equal && !p->value.empty() && !sets_labels(*neg) &&
+          !labels::matches(*n, p->value, labels::Dialect::prometheus))
+        return Apart::apart;
+    }
+  return unless_absent ? Apart::unless_absent : Apart::no;
 }
 
 } // namespace
@@ -229,28 +257,39 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
     const rules::Rule* first = nullptr; ///< null: none may collide
     bool one_metric = false;            ///< both rules' expressions read one and the same metric
     bool nested = false;                ///< one expression's condition implies the other's
+    bool unless_absent = false;         ///< they collide only where the series lack a label one keeps
+    bool other_group = false;           ///< the first is in another group
   };
   std::map<Where, std::deque<Partner>> partner;
   std::set<const rules::RuleFile*> decided;
   auto decide = [&](const rules::RuleFile& f) {
     std::map<std::pair<std::string, std::map<std::string, std::string>>, std::vector<const rules::Rule*>> same;
+    std::map<const rules::Rule*, const rules::Group*> group_of;
     for (const auto& g : f.groups)
-      for (const auto& r : g.rules)
+      for (const auto& r : g.rules) {
+        group_of[&r] = &g;
         if (!r.name.value.empty()) same[{r.name.value, static_labels(g, r)}].push_back(&r);
+      }
     for (const auto& [key, list] : same) {
       if (list.size() < 2) continue;
       std::vector<promql::ParseResult> parsed;
       for (const auto* r : list) parsed.push_back(promql::parse(r->expr.value, options.parse));
       for (std::size_t i = 1; i < list.size(); ++i) {
         Partner p;
-        for (std::size_t j = 0; j < i && !p.first; ++j)
-          if (!parsed[i].ok() || !parsed[j].ok() || !separated(*parsed[j].expr(), *parsed[i].expr(), inf, key.second)) {
+        for (std::size_t j = 0; j < i && !p.first; ++j) {
+          const Apart apart = !parsed[i].ok() || !parsed[j].ok()
+                                  ? Apart::no
+                                  : separated(*parsed[j].expr(), *parsed[i].expr(), inf, key.second);
+          if (apart != Apart::apart) {
             p.first = list[j];
+            p.unless_absent = apart == Apart::unless_absent;
+            p.other_group = group_of[list[j]] != group_of[list[i]];
             p.one_metric = !parsed[i].ok() || !parsed[j].ok() ||
                            (metric_names(*parsed[i].expr()).size() == 1 &&
                             metric_names(*parsed[i].expr()) == metric_names(*parsed[j].expr()));
             p.nested = parsed[i].ok() && parsed[j].ok() && nested_conditions(*parsed[i].expr(), *parsed[j].expr());
           }
+        }
         partner[{&f, list[i]->name.span.line, list[i]->name.span.col}].push_back(p);
       }
     }
@@ -286,11 +325,16 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
                    "fire for it with the same labels and Alertmanager sees one alert";
       return false;
     }
-    if (!p.one_metric) {
+    // One rule keeps a label (by (verb)) that the other's result lacks: they meet only where the
+    // series lack it, which the rules alone do not tell: the same, at info. Two groups evaluate
+    // at their own times: the series holds both rules' samples, one after the other.
+    if (!p.one_metric || p.unless_absent) {
       d.severity = core::Severity::info;
-      d.message += first->is_alert()
-                       ? ", from another expression: where both fire for the same labels at once, Alertmanager sees "
-                         "one alert"
+      d.message += first->is_alert() ? ", from another expression: where both fire for the same labels at once, "
+                                       "Alertmanager sees one alert"
+                   : p.other_group
+                       ? ", from another expression in another group: where both return a series with the same "
+                         "labels, that series holds both rules' samples, each written at its group's evaluations"
                        : ", from another expression: where both return a series with the same labels at once, "
                          "Prometheus keeps the first rule's sample and drops the other's (duplicate sample for "
                          "timestamp)";

@@ -55,7 +55,7 @@ public:
       case NodeKind::call: call(n.as<Call>()); break;
       case NodeKind::binary: binary(n.as<BinaryExpr>()); break;
       case NodeKind::aggregate:
-        aggregate(n.as<AggregateExpr>(), reaches_result(n, path, true));
+        aggregate(n.as<AggregateExpr>(), reaches_result(n, path, true), values_read(n, path));
         state_count(n.as<AggregateExpr>(), path);
         break;
       default: break;
@@ -87,6 +87,19 @@ private:
         if (g.expr == child && !g.without && g.grouping.empty()) return false;
       }
       if (a.kind == NodeKind::call && a.as<Call>().name == "scalar") return false;
+    }
+    return true;
+  }
+
+  // Whether the values of `n` are read: not when it is the right side of and/unless, which only
+  // asks which series exist (x unless sum(a / b)).
+  static bool values_read(const Expr& n, std::span<const Expr* const> path) {
+    const Expr* child = &n;
+    for (auto it = path.rbegin(); it != path.rend(); child = *it++) {
+      if ((*it)->kind == NodeKind::paren) continue;
+      if ((*it)->kind != NodeKind::binary) return true;
+      const auto& b = (*it)->as<BinaryExpr>();
+      return !((b.op == BinaryOp::land || b.op == BinaryOp::lunless) && b.rhs == child);
     }
     return true;
   }
@@ -773,6 +786,9 @@ private:
            s.unit_of + " is a " + s.unit + ", so it is between 0 and " + util::format_number(hi) + tail);
       return true;
     }
+    // A comparison every number passes removes the NaN samples of a series that may be NaN (x >= 0
+    // of a ratio of rates): that is what it is for.
+    if (!never && !s.nan.empty()) return false;
     const std::string range = s.range_of.empty() ? "its values lie in " + range_text(s) : s.range_of.text;
     if (never)
       emit("promql/impossible", b.range, range + tail + ": the expression never returns anything",
@@ -823,7 +839,8 @@ private:
                suggestion, core::Severity::info);
   }
 
-  void aggregate(const AggregateExpr& a, bool reaches_result) {
+  // `values_used`: values_read() of the aggregation.
+  void aggregate(const AggregateExpr& a, bool reaches_result, bool values_used) {
     if (a.op == AggregateOp::quantile && a.param) quantile_range(a.param, "quantile");
     // topk by (x) (1, ...) keeps one series per group: the standard idiom, stable, not a top set.
     const bool one_per_group = (!a.grouping.empty() || a.without) && a.param && literal(a.param) == 1.0;
@@ -833,7 +850,7 @@ private:
            std::string(to_string(a.op)) + " in an alert: which series are in the top set changes between "
                                           "evaluations, so the alert flaps");
     const Shape& in = inf_.at(a.expr);
-    if (!in.nan.empty() && !in.nan_aggregated && spreads_nan(a.op) && !one_series_per_group(a, in)) {
+    if (!in.nan.empty() && !in.nan_aggregated && spreads_nan(a.op) && values_used && !one_series_per_group(a, in)) {
       // One NaN spoils the others only where a group holds several series: known where the
       // aggregation leaves out a label that tells the input's series apart; otherwise a guess.
       const bool several = leaves_out_a_known_label(a, in);

@@ -310,10 +310,13 @@ const RecordedMetric* Inference::one_source_labels(const VectorSelector& vs, Sha
     s.joined.clear(); // its rule's joins, not this expression's
     s.empty.clear();
     // Recorded by the rules of another directory, often another Prometheus's (a cache, a shard),
-    // whose series reach this one by federation or remote write with its external labels: which
-    // labels they carry is not known from the rule.
+    // whose series reach this one by federation or remote write with its external labels, or read
+    // by a Thanos Ruler through its querier, which adds the external labels of the server that
+    // stored each series: which labels they carry is not known from the rule. So with rules of
+    // the name in several directories, whichever is read first.
     const std::string& from = info.recorded->span.file.str();
-    if (dir_ && std::string_view(from).substr(0, from.rfind('/') + 1) != *dir_) {
+    if (querier_ ||
+        (dir_ && (info.recorded->several_dirs || std::string_view(from).substr(0, from.rfind('/') + 1) != *dir_))) {
       s.labels_known = s.targets_open = false, s.closed_by.clear();
       return nullptr;
     }

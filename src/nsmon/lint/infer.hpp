@@ -146,6 +146,8 @@ struct RecordedMetric {
   /// topk): its series exist only while the rule's condition holds (`shape.filters` is false: a
   /// reader's own filters count).
   bool filters = false;
+  /// Rules of more than one directory record it (`span` is the last one's): several servers may.
+  bool several_dirs = false;
 };
 
 /// What a vector selector's metric name refers to.
@@ -174,7 +176,12 @@ public:
   SeriesInfo series(const promql::VectorSelector& vs) const;
   /// The rule file the expressions come from: a series recorded by the rules of another
   /// directory may come from another Prometheus. Not called: one Prometheus evaluates every rule.
-  void read_in(std::string_view file) { dir_ = file.substr(0, file.rfind('/') + 1); }
+  /// `querier`: a Thanos Ruler's group, which reads every series through the querier: each
+  /// carries the external labels of the server that stored it, the ruler's own recorded ones too.
+  void read_in(std::string_view file, bool querier = false) {
+    dir_ = file.substr(0, file.rfind('/') + 1);
+    querier_ = querier;
+  }
   /// What the series of a selector's metric carry before its matchers narrow them (at() of a
   /// selector has what the matchers add: the labels they require, the values they pin).
   Shape leaf_labels(const promql::VectorSelector& vs) const {
@@ -235,6 +242,7 @@ private:
   std::unique_ptr<TargetLabels> own_targets_;
   const std::map<std::string, RecordedMetric>& recorded_;
   std::optional<std::string_view> dir_;                            ///< of the rule file read_in() named, with its '/'
+  bool querier_ = false;                                           ///< read_in() a Thanos Ruler's group
   std::vector<Shape> shapes_;                                      ///< of the nodes run() saw
   std::vector<std::pair<const promql::Expr*, std::size_t>> index_; ///< node -> shape, by node
 };

@@ -122,8 +122,11 @@ std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<Recordi
       if (!rm.shape.range_of.empty() && rm.shape.range_of.text.rfind(rm.name, 0) != 0)
         rm.shape.range_of.text = rm.name + ": in its rule, " + rm.shape.range_of.text;
       if (!seen.insert(rm.name).second) {
-        const Shape& other = recorded[rm.name].shape;
-        rm.filters = rm.filters && recorded[rm.name].filters;
+        const RecordedMetric& before = recorded[rm.name];
+        auto dir = [](const std::string& f) { return f.substr(0, f.rfind('/') + 1); };
+        rm.several_dirs = before.several_dirs || dir(before.span.file.str()) != dir(rm.span.file.str());
+        rm.filters = rm.filters && before.filters;
+        const Shape& other = before.shape;
         either(rm.shape, other, inf);
         if (other.lo < rm.shape.lo || (other.lo == rm.shape.lo && !other.lo_open))
           rm.shape.lo = other.lo, rm.shape.lo_open = other.lo_open, rm.shape.range_of = other.range_of;

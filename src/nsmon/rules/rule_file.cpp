@@ -277,6 +277,7 @@ private:
     }
     g.labels = pairs(n, "labels", gname, "");
     check_label_names(g.labels, false, gname, "");
+    g.thanos_ruler = static_cast<bool>(n["partial_response_strategy"]);
     auto rules = n["rules"];
     if (rules && !rules.is_null()) {
       if (!rules.is_sequence()) add(y_.span(rules), "yaml/type", "'rules' must be a list", gname);

@@ -74,6 +74,9 @@ struct Group {
   std::vector<KeyValue> labels;
   std::vector<Rule> rules;
   core::Span span;
+  /// Has Thanos Ruler's `partial_response_strategy` (which Prometheus refuses): a Thanos Ruler's
+  /// group, whose expressions read every series through the querier.
+  bool thanos_ruler = false;
 };
 
 /// The YAML documents after the first of a plain rule file. Prometheus decodes a rule file once
