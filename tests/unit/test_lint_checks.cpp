@@ -469,6 +469,57 @@ TEST_CASE("a group evaluated less often than every 5m: what it does to the rules
         "group r is evaluated every 10m: the series it records are older than the 5m lookback between evaluations");
 }
 
+TEST_CASE("absent() without for: said of series a missed scrape or a target's leaving removes", "[lint][checks]") {
+  auto message = [](const std::string& expr) {
+    std::vector<core::Diagnostic> diags;
+    run(alert(expr), false, &diags);
+    for (const auto& d : diags)
+      if (d.check == "alerts/absent-without-for") return d.message;
+    return std::string();
+  };
+  CHECK(message("absent(images_processed_total)") ==
+        "absent() without 'for': a single missed scrape fires the alert (it marks the series stale)");
+  CHECK(message("absent(sum(rate(images_processed_total[5m])))") ==
+        "absent() without 'for': a single missed scrape fires the alert (it marks the series stale)");
+  // up is written for every scrape, failed or not: it goes only with the target.
+  CHECK(message("absent(up{job=\"neurosymbolic-app\"})") ==
+        "absent() without 'for': a target that leaves service discovery for one evaluation (a rollout, a "
+        "rescheduled pod) fires the alert");
+  // Nothing makes vector(1) absent; absent_over_time's range already waits as a for: would.
+  CHECK(message("absent(vector(1))").empty());
+  CHECK(message("absent_over_time(images_processed_total[10m])").empty());
+}
+
+TEST_CASE("a slow group whose alerts keep firing between evaluations is info, not a fault", "[lint][checks]") {
+  // The group's alerts/group-interval finding: its severity and message.
+  auto finding = [](const std::string& rules) {
+    core::SourceFile src("r.yml", "groups:\n- name: g\n  interval: 10m\n  rules:\n" + rules);
+    std::vector<core::Diagnostic> diags;
+    lint::Input in;
+    in.rule_files.push_back(rules::load_rule_file(src, diags));
+    lint::Options opt;
+    opt.catalog = &catalog::embedded();
+    std::vector<core::Diagnostic> found;
+    for (auto& d : lint::run(in, opt))
+      if (d.check == "alerts/group-interval") found.push_back(d);
+    REQUIRE(found.size() == 1);
+    return std::pair{found[0].severity, found[0].message};
+  };
+  const std::string alert = "  - alert: A\n    expr: up == 0\n";
+  // keep_firing_for at least the interval: the author chose the cadence (pint's clean case).
+  auto [severity, message] = finding(alert + "    keep_firing_for: 15m\n");
+  CHECK(severity == core::Severity::info);
+  CHECK(message == "group g is evaluated every 10m: its alerts see a problem up to that late (a shorter one not "
+                   "at all); keep_firing_for holds its alerts between evaluations");
+  // Shorter than the interval, or one alert without it: still a warning.
+  CHECK(finding(alert + "    keep_firing_for: 5m\n").first == core::Severity::warning);
+  CHECK(finding(alert + "    keep_firing_for: 10m\n  - alert: B\n    expr: up == 0\n").first ==
+        core::Severity::warning);
+  // A group that also records: its series go stale whatever the alerts do.
+  CHECK(finding(alert + "    keep_firing_for: 10m\n  - record: job:up:sum\n    expr: sum by (job) (up)\n").first ==
+        core::Severity::warning);
+}
+
 TEST_CASE("findings point into the expression, block scalars included", "[lint][checks]") {
   std::vector<core::Diagnostic> diags;
   run("  - alert: A\n    expr: |\n      sum(rate(errors_total[5m]))\n        > on() group_left\n      trainig_loss\n"

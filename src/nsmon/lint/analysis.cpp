@@ -287,7 +287,11 @@ private:
       unfiltered(unparen(pr_.parsed->expr()));
     if (uses_absent_ && (!r_.for_ || r_.for_->ms == 0) && !r_.misspelt.count("for"))
       emit_at("alerts/absent-without-for", r_.name.span,
-              "absent() without 'for': a restart or a single missed scrape fires the alert", "add for: 5m or more");
+              absent_stale_
+                  ? "absent() without 'for': a single missed scrape fires the alert (it marks the series stale)"
+                  : "absent() without 'for': a target that leaves service discovery for one evaluation "
+                    "(a rollout, a rescheduled pod) fires the alert",
+              "add for: 5m or more");
     std::int64_t interval = pr_.group->interval ? pr_.group->interval->ms : cfg_ ? cfg_->evaluation_interval_ms : 0;
     if (r_.for_ && r_.for_->ms > 0 && interval && r_.for_->ms < interval)
       emit_at("alerts/for-too-short", r_.for_->span,
@@ -1144,17 +1148,26 @@ void Analysis::config(const rules::Config* cfg) {
     for (const auto& g : f.groups)
       if (g.interval && g.interval->ms > 5 * 60 * 1000) {
         // What the interval does to this group: each part only where the group has such rules.
-        bool alerts = false, records = false;
-        for (const auto& r : g.rules) (r.is_alert() ? alerts : records) = true;
+        bool alerts = false, records = false, held = true;
+        for (const auto& r : g.rules) {
+          (r.is_alert() ? alerts : records) = true;
+          if (r.is_alert()) held = held && r.keep_firing_for && r.keep_firing_for->ms >= g.interval->ms;
+        }
         std::vector<std::string> effects;
         if (alerts) effects.emplace_back("its alerts see a problem up to that late (a shorter one not at all)");
         if (records) effects.emplace_back("the series it records are older than the 5m lookback between evaluations");
         if (effects.empty()) continue;
+        // Alerts that keep firing for at least the interval were written for that cadence: the
+        // delay is then a fact to know, not a fault (pint accepts such a group too). Recorded
+        // series still go stale between evaluations, so a group that records stays a warning.
+        held = held && alerts && !records;
         core::Diagnostic d =
             core::make_diagnostic("alerts/group-interval", g.interval->span,
                                   "group " + g.name.value + " is evaluated every " +
-                                      text::format_duration(g.interval->ms) + ": " + util::join(effects, ", and "),
+                                      text::format_duration(g.interval->ms) + ": " + util::join(effects, ", and ") +
+                                      (held ? "; keep_firing_for holds its alerts between evaluations" : std::string()),
                                   "evaluate rule groups every 5m or less");
+        if (held) d.severity = core::Severity::info;
         d.group = g.name.value;
         out_.push_back(std::move(d));
       }

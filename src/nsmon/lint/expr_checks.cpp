@@ -32,10 +32,12 @@ public:
 
   void run(const Expr& root) {
     walk(root, [&](const Expr& n, std::span<const Expr* const> path) {
-      // absent() that is the alert's series, not a filter on them (x and on() absent(y)).
-      if (n.kind == NodeKind::call && (n.as<Call>().name == "absent" || n.as<Call>().name == "absent_over_time") &&
-          reaches_result(n, path, false) && !filtered_out(n, path))
-        self_.uses_absent_ = true;
+      // absent() that is the alert's series, not a filter on them (x and on() absent(y)), of an
+      // argument that reads series: one missed scrape marks them stale. Not absent_over_time(),
+      // whose range waits as a for: would, nor absent(vector(1)), which nothing makes absent.
+      if (n.kind == NodeKind::call && n.as<Call>().name == "absent" && reaches_result(n, path, false) &&
+          !filtered_out(n, path))
+        absent_reads(n.as<Call>());
       switch (n.kind) {
       case NodeKind::vector_selector:
         selector(n.as<VectorSelector>());
@@ -438,6 +440,19 @@ private:
                        ", named like a kube-state-metrics state series (a series for every object and state: 1 where "
                        "it holds, 0 elsewhere), counts the objects not in that state too"}),
          util::concat({"count only the series that hold: count(", print(vs), " == 1), or sum(", print(vs), ")"}));
+  }
+
+  // What absent()'s argument reads: scraped series go stale at one missed scrape; up and the
+  // other series Prometheus writes for every scrape, failed or not, only when the target leaves.
+  void absent_reads(const Call& c) {
+    for (const Expr* a : c.args)
+      walk(*a, [&](const Expr& e, std::span<const Expr* const>) {
+        if (e.kind != NodeKind::vector_selector) return true;
+        const std::string& name = metric_name(e.as<VectorSelector>());
+        self_.uses_absent_ = true;
+        if (name != "up" && !name.starts_with("scrape_")) self_.absent_stale_ = true;
+        return true;
+      });
   }
 
   // A range, step or offset written as a number ([10]): since 2.54 Prometheus reads the seconds,

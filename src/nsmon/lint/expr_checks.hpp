@@ -52,8 +52,9 @@ protected:
   virtual void app_selector(const promql::VectorSelector&) {}
 
   Inference& inf_;
-  bool in_alert_ = false;    ///< the expression is an alert's (topk/bottomk flap)
-  bool uses_absent_ = false; ///< set by check(): absent() or absent_over_time() is called
+  bool in_alert_ = false;     ///< the expression is an alert's (topk/bottomk flap)
+  bool uses_absent_ = false;  ///< set by check(): the alert is absent() of series
+  bool absent_stale_ = false; ///< ... of series one missed scrape marks stale (not up, scrape_*)
 
 private:
   class Impl;
