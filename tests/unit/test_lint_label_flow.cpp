@@ -719,6 +719,20 @@ TEST_CASE("strangers: one series per group, constant values", "[lint][label-flow
        V{"promql/nan-in-aggregation 5:12 info"}, nullptr, true, true},
       {"NaN where sum() folds every instance", alert("sum(rate(a_total[5m]) / rate(b_total[5m])) > 1", "s"),
        V{"promql/nan-in-aggregation 5:12 warning"}, nullptr, true, true},
+      // OpenShift's ClusterLogForwarderOutputErrorRate: a group keeps the pod, one target, so the
+      // job and instance it leaves out tell none of its series apart.
+      {"NaN where each group keeps the pod",
+       alert("sum by (namespace, pod, error_kind) (irate(a_total[5m]) / on (namespace, pod) group_left "
+             "irate(b_total[5m])) > 0.1",
+             "s"),
+       V{"promql/nan-in-aggregation 5:12 info"}, nullptr, true, true},
+      // Rook's NVMeoF latency: avg by (instance) over a gateway's bdevs, reviewed true.
+      {"NaN where each group keeps the instance and leaves out the job",
+       alert("avg by (instance) (rate(a_total[5m]) / rate(b_total[5m])) > 1", "s"),
+       V{"promql/nan-in-aggregation 5:12 warning"}, nullptr, true, true},
+      {"NaN where sum by (pod) folds a pod's several series",
+       alert("sum by (pod) (rate(a_total{pod!=\"\",bdev!=\"\"}[5m]) / rate(b_total[5m])) > 1", "s"),
+       V{"promql/nan-in-aggregation 5:12 warning"}, nullptr, true, true},
   });
 }
 

@@ -918,8 +918,14 @@ private:
       return std::find(a.grouping.begin(), a.grouping.end(), l) != a.grouping.end();
     };
     auto left_out = [&](const std::string& l) { return l != "__name__" && grouped(l) == a.without; };
+    // A group that keeps the pod keeps one scrape target (bar a pod scraped on two ports):
+    // the job and instance it leaves out tell none of its series apart.
+    const bool one_target = !a.without && grouped("pod");
+    auto target_label = [](const std::string& l) { return l == "instance" || l == "job"; };
     return std::any_of(in.labels.begin(), in.labels.end(),
-                       [&](const std::string& l) { return left_out(l) && Inference::present(in, l); }) ||
+                       [&](const std::string& l) {
+                         return left_out(l) && Inference::present(in, l) && !(one_target && target_label(l));
+                       }) ||
            std::any_of(in.several.begin(), in.several.end(), [&](const auto& kv) { return left_out(kv.first); });
   }
 
