@@ -84,7 +84,7 @@ std::string and_list(const std::vector<std::string>& items) {
 class RuleChecks : public ExprChecks {
 public:
   RuleChecks(const ParsedRule& pr, const Options& opt, Inference& inf, const rules::Config* cfg,
-             const std::vector<std::string>& all_names, const std::vector<std::string>& alerts,
+             const std::vector<std::string>& all_names, const std::vector<std::string_view>& alerts,
              std::vector<core::Diagnostic>& out, ForeignMetrics& foreign, const CostModel& model, RuleCost& cost)
       : ExprChecks(*opt.catalog, inf, cfg, all_names), pr_(pr), r_(*pr.rule), opt_(opt), cfg_(cfg), alerts_(alerts),
         out_(out), foreign_(foreign), model_(model), cost_(cost) {
@@ -159,7 +159,7 @@ private:
         if (m.name != "alertname" || (m.op != MatchOp::equal && m.op != MatchOp::regex) || promql::matches_empty(m))
           continue;
         if (std::any_of(alerts_.begin(), alerts_.end(),
-                        [&](const std::string& a) { return labels::matches(m, a, labels::Dialect::prometheus); }))
+                        [&](std::string_view a) { return labels::matches(m, a, labels::Dialect::prometheus); }))
           continue;
         // A name close to one the files define is a typo. Another name may be an alert of rules
         // not linted with these, whose ALERTS reach this Prometheus by federation or remote
@@ -167,8 +167,8 @@ private:
         // The alert's own name is no typo: SeedPodStuckInPending reads PodStuckInPending.
         std::vector<std::string> others;
         if (m.op == MatchOp::equal)
-          std::copy_if(alerts_.begin(), alerts_.end(), std::back_inserter(others),
-                       [&](const std::string& a) { return a != r_.name.value; });
+          for (std::string_view a : alerts_)
+            if (a != r_.name.value) others.emplace_back(a);
         std::string hint = m.op == MatchOp::equal ? util::did_you_mean(m.value, others) : "";
         // A typo is a letter or two; a prefix or a word more is another alert's name.
         if (util::edit_distance(m.value, hint, 3) > 2) hint.clear();
@@ -807,7 +807,7 @@ private:
   const rules::Rule& r_;
   const Options& opt_;
   const rules::Config* cfg_;
-  const std::vector<std::string>& alerts_;
+  const std::vector<std::string_view>& alerts_;
   std::vector<core::Diagnostic>& out_;
   ForeignMetrics& foreign_;
   const CostModel& model_;
@@ -857,7 +857,8 @@ void Analysis::run() {
   std::vector<RuleCost> costs(parsed.size());
 
   std::vector<std::string> names = options_.catalog->all_series_names();
-  std::vector<std::string> alert_names; // for ALERTS{alertname="X"}
+  // For ALERTS{alertname="X"}: the rules' names, as views (the rules outlive the checks).
+  std::vector<std::string_view> alert_names;
   for (const auto& f : input_.rule_files)
     for (const auto& g : f.groups)
       for (const auto& r : g.rules)

@@ -201,14 +201,14 @@ CostModel::Node CostModel::evaluate(const Expr& root, std::int64_t interval_ms) 
     case NodeKind::aggregate: {
       const auto& a = e.as<AggregateExpr>();
       Node in = child(a.expr), param = child(a.param);
-      n = in;
-      n.samples = in.samples + param.samples;
-      n.read = in.read + param.read;
-      n.known = in.known && param.known;
+      n = std::move(in);
+      n.samples += param.samples;
+      n.read += param.read;
+      n.known = n.known && param.known;
       if (a.op == AggregateOp::count_values) break; // a series per value: unknown, kept as is
       double groups = 1;
       LabelCounts kept;
-      for (const auto& [label, count] : in.values) {
+      for (const auto& [label, count] : n.values) {
         bool listed = std::find(a.grouping.begin(), a.grouping.end(), label) != a.grouping.end();
         if (listed != a.without) {
           kept.emplace_back(label, count);
@@ -218,7 +218,7 @@ CostModel::Node CostModel::evaluate(const Expr& root, std::int64_t interval_ms) 
       // topk, bottomk, limitk keep up to k series a group: no more than came in.
       if (a.op != AggregateOp::topk && a.op != AggregateOp::bottomk && a.op != AggregateOp::limitk &&
           a.op != AggregateOp::limit_ratio) {
-        n.series = std::min(in.series, groups);
+        n.series = std::min(n.series, groups);
         n.values = std::move(kept);
       }
       break;
@@ -234,7 +234,7 @@ CostModel::Node CostModel::evaluate(const Expr& root, std::int64_t interval_ms) 
         n.known = n.known && a.known;
         if (first && !a.scalar) {
           n.series = a.series;
-          n.values = a.values;
+          n.values = std::move(a.values);
           first = false;
         }
       }
@@ -254,9 +254,9 @@ CostModel::Node CostModel::evaluate(const Expr& root, std::int64_t interval_ms) 
       n.read = l.read + r.read;
       n.known = l.known && r.known;
       n.scalar = l.scalar && r.scalar;
-      const Node& vec = l.scalar ? r : l;
+      Node& vec = l.scalar ? r : l;
       n.series = vec.series;
-      n.values = vec.values;
+      n.values = std::move(vec.values);
       if (!l.scalar && !r.scalar) {
         const VectorMatching* m = b.matching();
         if (b.op == BinaryOp::lor) {
@@ -265,7 +265,7 @@ CostModel::Node CostModel::evaluate(const Expr& root, std::int64_t interval_ms) 
           n.series = l.series;
         } else if (m && m->card == Cardinality::one_to_many) { // group_right: the right side's series
           n.series = r.series;
-          n.values = r.values;
+          n.values = std::move(r.values); // not moved above: the left side was the vector
         } else if (!m || m->card == Cardinality::one_to_one) {
           n.series = std::min(l.series, r.series);
         }
