@@ -4,18 +4,19 @@
 // value ranges, what a comparison with a number does; `label_set`: a node's label names in one
 // sorted vector; `target_labels`: each job's labels, a catalog metric's per job and a selector's
 // across its jobs computed once), the series recording rules write and their shapes (`recorded`:
-// lint-rules' rules and gen-dashboards' `rules:` files read them), semantic checks (`analysis`;
-// `check_expression` for one expression), each rule's cost (`cost`: the samples one evaluation
-// reads, estimated from the catalog's label values and the config's scrape intervals through the
-// whole expression and the recordings it reads; the outliers, `rules/cost` or, with a server's
-// counts, `server/cost`; the `--cost` table), policy, the `--list-checks` table
-// (`render_checks_table`); no I/O.
+// lint-rules' rules and gen-dashboards' `rules:` files read them), semantic checks (`analysis`:
+// the run over the files; `rule_checks`: one rule's, its templates' in `rule_templates`;
+// `files_checks`: over all the files together; `check_expression` for one expression), each
+// rule's cost (`cost`: the samples one evaluation reads, estimated from the catalog's label values
+// and the config's scrape intervals through the whole expression and the recordings it reads; the
+// outliers, `rules/cost` or, with a server's counts, `server/cost`; the `--cost` table), policy,
+// the `--list-checks` table (`render_checks_table`); no I/O.
 //
 // lint-rules without a config: when the short form warns: Most people run `nsmon lint-rules
 // alerts/*.yml` with no `prometheus.yml`, in repositories that hold other exporters' rules too. The
-// rule of thumb (`lint/expr_checks.cpp`, `lint/analysis.cpp`, `cli/rule_inputs.cpp`; pinned by
-// `tests/golden/lint/short-form*`, `mixed-repository`, `directory` and the "short form" rows of
-// `tests/unit/test_lint_checks.cpp`):
+// rule of thumb (`lint/expr_checks.cpp`, `lint/rule_checks.cpp`, `lint/files_checks.cpp`,
+// `cli/rule_inputs.cpp`; pinned by `tests/golden/lint/short-form*`, `mixed-repository`,
+// `directory` and the "short form" rows of `tests/unit/test_lint_checks.cpp`):
 //
 // - **Known without a config** — what the catalog says of the application's own metrics: their
 //   names, labels, label values, units and bucket bounds, plus `job` and `instance`. A matcher that

@@ -1,0 +1,305 @@
+// The checks of lint-rules over all the rule files together (Analysis): other exporters' metrics
+// and recording rules no file records, reported once per name; the team policy; the config.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "nsmon/lint/analysis.hpp"
+#include "nsmon/lint/rule_checks.hpp"
+#include "nsmon/text/duration.hpp"
+#include "nsmon/util/strings.hpp"
+
+namespace nsmon::lint {
+
+namespace {
+
+// "a", "a and b", "a, b and c".
+std::string and_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == items.size() ? " and " : ", ") + items[i];
+  return out;
+}
+
+} // namespace
+
+namespace {
+// The exporter a metric name belongs to, as far as a name tells: its first word (kube_,
+// apiserver_, container_), the way exporters namespace their metrics.
+std::string prefix_of(const std::string& name) {
+  auto cut = name.find('_');
+  return cut == std::string::npos ? name : name.substr(0, cut + 1);
+}
+
+// "3 selectors in 2 files", or nothing for one selector.
+std::string selectors_in(std::size_t selectors, std::size_t files) {
+  if (selectors < 2) return {};
+  return util::concat({" (", std::to_string(selectors), " selectors",
+                       files > 1 ? " in " + std::to_string(files) + " files" : std::string(), ")"});
+}
+} // namespace
+
+// A recording rule's name that no rule of the files records: reported once per name, at its first
+// selector. The catalog judges every name (sure); where it does not (--catalog none, another
+// exporter's prefix), the files' own rules do, when they could have recorded it: a name a letter
+// or two from one they record (a typo, sum_irate renamed sum_rate), or a sibling that the same file
+// records (sibling()). Not merely another name of the same metric: rules read series that other
+// Prometheus servers record and send (federation, remote write to Cortex or Thanos), often beside
+// their own rules of the same metric.
+void Analysis::unrecorded(const ForeignMetrics& foreign, const std::map<std::string, RecordedMetric>& recorded) {
+  struct Name {
+    const ForeignMetrics::Use* first = nullptr;
+    std::size_t selectors = 0;
+    std::set<core::FilePath> files;
+  };
+  std::map<std::string, Name> by_name;
+  for (const auto& u : foreign.unrecorded) {
+    if (recorded.count(u.name)) continue;
+    Name& n = by_name[u.name];
+    if (!n.first || u.span.file < n.first->span.file ||
+        (u.span.file == n.first->span.file && u.span.col < n.first->span.col))
+      n.first = &u;
+    ++n.selectors;
+    n.files.insert(u.span.file);
+  }
+  // The first directory of a path as given: files under different ones (a repository of several
+  // projects' rules, each in its own tree) are different projects' rules.
+  auto tree = [](std::string_view path) {
+    while (path.starts_with("./")) path.remove_prefix(2);
+    const auto slash = path.find('/');
+    return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
+  };
+  for (const auto& [name, n] : by_name) {
+    const auto& u = *n.first;
+    std::string suggestion = u.suggestion;
+    if (!u.sure) {
+      // A typo is of a name its own project records: another project's near name says nothing.
+      std::vector<std::string> near;
+      for (const auto& [r, rm] : recorded)
+        if (tree(rm.span.file.str()) == tree(u.span.file.str())) near.push_back(r);
+      std::string hint = util::did_you_mean(name, near);
+      if (hint.empty() || util::edit_distance(name, hint, 3) > 2) hint = sibling(name, u.span.file, recorded);
+      if (hint.empty()) continue;
+      suggestion = "did you mean " + hint + "?";
+    }
+    core::Diagnostic d = core::make_diagnostic("rules/undefined-recording-rule", u.span,
+                                               "recording rule " + name + " is defined in none of the rule files" +
+                                                   selectors_in(n.selectors, n.files.size()),
+                                               suggestion);
+    d.rule = u.rule;
+    d.group = u.group;
+    out_.push_back(std::move(d));
+  }
+}
+
+namespace {
+// level and metric of a recording rule's name (level:metric:operations).
+std::pair<std::string_view, std::string_view> level_metric(std::string_view n) {
+  auto a = n.find(':');
+  auto b = n.find(':', a + 1);
+  if (a == n.npos || b == n.npos) return {};
+  return {n.substr(0, a), n.substr(a + 1, b - a - 1)};
+}
+} // namespace
+
+std::string Analysis::sibling(const std::string& name, const core::FilePath& file,
+                              const std::map<std::string, RecordedMetric>& recorded) {
+  auto [level, metric] = level_metric(name);
+  if (level.empty() || metric.empty()) return {};
+  for (const auto& [r, rm] : recorded) {
+    // The input of a chain the file records (x read, x:sum_over_time recorded) comes from elsewhere.
+    if (r.size() > name.size() && util::starts_with(r, name) && r[name.size()] == ':') return {};
+  }
+  for (const auto& [r, rm] : recorded) {
+    auto [l, m] = level_metric(r);
+    if (rm.span.file == file && l == level && !m.empty() &&
+        (util::starts_with(m, metric) || util::starts_with(metric, m)))
+      return r;
+  }
+  return {};
+}
+
+// A repository often holds other exporters' rules next to the application's. The catalog cannot
+// judge their metrics: a selector pinned to a job the application is not scraped under says
+// nothing about it at all, and the others are reported once per name prefix, not per selector.
+// One note then names every such prefix in the policy line that declares them.
+void Analysis::foreign_metrics(const ForeignMetrics& foreign) {
+  if (foreign.uses.empty()) return;
+  std::set<std::string> app_jobs = foreign.app_jobs;
+  app_jobs.insert(options_.catalog->jobs.begin(), options_.catalog->jobs.end());
+  struct Group {
+    const ForeignMetrics::Use* first = nullptr;
+    std::set<std::string> names;
+    std::size_t selectors = 0;
+    std::set<core::FilePath> files;
+    std::set<std::string> jobs; ///< the application's jobs its selectors name ("" when one names none)
+  };
+  std::map<std::string, Group> by_prefix;
+  std::set<std::string> all_prefixes, other_jobs, names;
+  // The first in report order (a span's col is still its file offset here).
+  auto earlier = [](const ForeignMetrics::Use* a, const ForeignMetrics::Use& b) {
+    return !a || b.span.file < a->span.file || (b.span.file == a->span.file && b.span.col < a->span.col);
+  };
+  const ForeignMetrics::Use* first = nullptr;
+  for (const auto& u : foreign.uses) {
+    if (earlier(first, u)) first = &u;
+    names.insert(u.name);
+    // A metric selected under the application's own job is the catalog's gap, not an exporter.
+    if (u.job.empty() || !app_jobs.count(u.job)) all_prefixes.insert(prefix_of(u.name));
+    if (!u.job.empty() && !app_jobs.count(u.job)) {
+      other_jobs.insert(u.job);
+      continue;
+    }
+    Group& g = by_prefix[prefix_of(u.name)];
+    g.jobs.insert(u.job);
+    if (earlier(g.first, u)) g.first = &u;
+    g.names.insert(u.name);
+    ++g.selectors;
+    g.files.insert(u.span.file);
+  }
+  auto push = [&](core::Diagnostic d, const ForeignMetrics::Use& u) {
+    d.rule = u.rule;
+    d.group = u.group;
+    out_.push_back(std::move(d));
+  };
+  const std::string declare = "external: [" + util::join(all_prefixes, ", ") + "]";
+  const std::string counted =
+      util::concat({std::to_string(names.size()), names.size() == 1 ? " metric with " : " metrics with ",
+                    std::to_string(all_prefixes.size()), all_prefixes.size() == 1 ? " name prefix" : " name prefixes"});
+  for (const auto& [prefix, g] : by_prefix) {
+    const auto& u = *g.first;
+    std::string others =
+        g.names.size() > 1
+            ? util::concat({", nor are ", std::to_string(g.names.size() - 1), " other ", prefix, " metrics"})
+            : std::string();
+    push(core::make_diagnostic(
+             "catalog/unknown-metric", u.span,
+             "metric " + u.name + " is not in the catalog" + others + selectors_in(g.selectors, g.files.size()),
+             g.jobs.count("")
+                 ? "if " + prefix + " is another exporter's, declare it in a policy file: external: [" + prefix + "]"
+                 : "it is selected under the application's job " + util::join(g.jobs, ", ") +
+                       ": if the application exports it, add it to the catalog (--catalog)"),
+         u);
+  }
+  if (all_prefixes.empty()) return; // only the application's jobs: nothing to declare
+  std::string jobs = other_jobs.empty() ? std::string()
+                                        : util::concat({"; those pinned to jobs the application is not scraped under (",
+                                                        util::join(other_jobs, ", "), ") were not checked"});
+  push(core::make_diagnostic("catalog/other-exporters", first->span,
+                             counted + (names.size() == 1 ? " is" : " are") + " not in the catalog" + jobs,
+                             "declare other exporters in a policy file (--policy FILE): " + declare +
+                                 "; or lint their rules apart with --catalog none"),
+       *first);
+}
+
+void Analysis::locate(core::Diagnostic& d, const rules::RuleFile& f) {
+  if (d.span.line != 0 || d.span.col == 0 || !f.source || f.path != d.span.file) return;
+  auto b = static_cast<std::size_t>(d.span.col);
+  core::Span at = core::span_at(*f.source, b, b + static_cast<std::size_t>(std::max(d.span.len, 1)));
+  d.span.line = at.line;
+  d.span.col = at.col;
+  d.span.len = at.len;
+}
+
+void Analysis::policy(const ParsedRule& pr, std::vector<core::Diagnostic>& out) const {
+  const Policy& p = options_.policy;
+  const auto& r = *pr.rule;
+  if (!r.is_alert() || r.name.value.empty()) return;
+  auto emit = [&](core::CheckId check, const core::Span& at, std::string msg, std::string sugg) {
+    core::Diagnostic d = core::make_diagnostic(check, at, std::move(msg), std::move(sugg));
+    d.rule = r.name.value;
+    d.group = pr.group->name.value;
+    out.push_back(std::move(d));
+  };
+  if (!p.severity_label.empty() && !r.misspelt.count("labels") && !always_fires(*pr.parsed->expr())) {
+    const rules::KeyValue* sev = nullptr;
+    for (const auto& kv : r.labels)
+      if (kv.key.value == p.severity_label) sev = &kv;
+    if (!sev)
+      emit("policy/severity", r.name.span, "alert " + r.name.value + " has no " + p.severity_label + " label",
+           "add labels: {" + p.severity_label + ": " + (p.severity_values.empty() ? "warning" : p.severity_values[0]) +
+               "}");
+    else if (!p.severity_values.empty() && std::find(p.severity_values.begin(), p.severity_values.end(),
+                                                     sev->value.value) == p.severity_values.end()) {
+      std::string hint = util::did_you_mean(sev->value.value, p.severity_values);
+      emit("policy/severity", sev->value.span,
+           p.severity_label + " \"" + sev->value.value + "\" is not one of " + util::join(p.severity_values, ", "),
+           hint.empty() ? "" : "did you mean \"" + hint + "\"?");
+    }
+  }
+  if (r.misspelt.count("annotations")) return; // yaml/unknown-field names the cause
+  auto find = [](const std::vector<rules::KeyValue>& kvs, const std::string& key) {
+    return std::any_of(kvs.begin(), kvs.end(),
+                       [&](const rules::KeyValue& kv) { return kv.key.value == key && !kv.value.value.empty(); });
+  };
+  std::vector<std::string> missing, as_labels;
+  for (const auto& want : p.required_annotations)
+    if (!find(r.annotations, want)) {
+      missing.push_back(want);
+      if (find(r.labels, want)) as_labels.push_back(want);
+    }
+  if (missing.empty()) return;
+  // One finding per alert, naming all that is missing, and the likely cause: texts written as
+  // labels, or kubernetes-mixin's single `message` annotation (its convention until 2020, when
+  // it became `description` beside a one-line `summary`).
+  std::string msg = "alert " + r.name.value + " has no " + and_list(missing) +
+                    (missing.size() == 1 ? " annotation" : " annotations"),
+              fix;
+  auto lacks = [&](const char* name) { return std::find(missing.begin(), missing.end(), name) != missing.end(); };
+  const char* rename = lacks("description") ? "description" : lacks("summary") ? "summary" : nullptr;
+  if (!as_labels.empty()) {
+    msg += ": " + and_list(as_labels) + (as_labels.size() == 1 ? " is a label" : " are labels") + " here";
+    fix = "move " + and_list(as_labels) +
+          " from labels to annotations: notifications print the annotations, and every label is part of the "
+          "alert's identity";
+  } else if (rename && find(r.annotations, "message")) {
+    msg += ": it has the older message annotation (kubernetes-mixin's convention until 2020)";
+    std::vector<std::string> add;
+    for (const auto& m : missing)
+      if (m != rename) add.push_back(m);
+    fix = std::string("rename message to ") + rename + (add.empty() ? "" : " and add " + and_list(add));
+  }
+  emit("policy/annotations", r.name.span, std::move(msg), std::move(fix));
+}
+
+void Analysis::config(const rules::Config* cfg) {
+  for (const auto& f : input_.rule_files)
+    for (const auto& g : f.groups)
+      if (g.interval && g.interval->ms > 5 * 60 * 1000) {
+        // What the interval does to this group: each part only where the group has such rules.
+        bool alerts = false, records = false, held = true;
+        for (const auto& r : g.rules) {
+          (r.is_alert() ? alerts : records) = true;
+          if (r.is_alert()) held = held && r.keep_firing_for && r.keep_firing_for->ms >= g.interval->ms;
+        }
+        std::vector<std::string> effects;
+        if (alerts) effects.emplace_back("its alerts see a problem up to that late (a shorter one not at all)");
+        if (records) effects.emplace_back("the series it records are older than the 5m lookback between evaluations");
+        if (effects.empty()) continue;
+        // Alerts that keep firing for at least the interval were written for that cadence: the
+        // delay is then a fact to know, not a fault (pint accepts such a group too). Recorded
+        // series still go stale between evaluations, so a group that records stays a warning.
+        held = held && alerts && !records;
+        core::Diagnostic d =
+            core::make_diagnostic("alerts/group-interval", g.interval->span,
+                                  "group " + g.name.value + " is evaluated every " +
+                                      text::format_duration(g.interval->ms) + ": " + util::join(effects, ", and ") +
+                                      (held ? "; keep_firing_for holds its alerts between evaluations" : std::string()),
+                                  "evaluate rule groups every 5m or less");
+        if (held) d.severity = core::Severity::info;
+        d.group = g.name.value;
+        out_.push_back(std::move(d));
+      }
+  if (!cfg) return;
+  bool alerts = false;
+  for (const auto& f : input_.rule_files)
+    for (const auto& g : f.groups)
+      for (const auto& r : g.rules) alerts = alerts || r.is_alert();
+  if (alerts && cfg->alertmanager_targets.empty() && !cfg->alertmanager_discovery)
+    out_.push_back(
+        core::make_diagnostic("config/no-alertmanager", cfg->alerting_span,
+                              "alerting rules are loaded but no Alertmanager is configured: alerts fire and go nowhere",
+                              "add alerting.alertmanagers[].static_configs[].targets, e.g. ['localhost:9093']"));
+}
+
+} // namespace nsmon::lint

@@ -1,0 +1,407 @@
+// The checks of one rule but its templates' (rule_templates.cpp): the alert's condition, its
+// selectors of ALERTS and Grafana variables, its cost, a recording rule's name.
+#include "nsmon/lint/rule_checks.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "nsmon/labels/labels.hpp"
+#include "nsmon/promql/printer.hpp"
+#include "nsmon/promql/regex.hpp"
+#include "nsmon/text/duration.hpp"
+#include "nsmon/util/humanize.hpp"
+#include "nsmon/util/strings.hpp"
+
+namespace nsmon::lint {
+
+using namespace promql;
+
+// Where a byte range of a rule's expression is in the YAML file.
+// The span holds a file offset in `col` (line 0) until Analysis::run turns it into line:col.
+core::Span expr_span(const rules::Rule& r, PosRange range) {
+  if (r.expr.value.empty()) return r.expr.span;
+  std::size_t b = r.expr.file_offset(range.start);
+  std::size_t e = r.expr.file_offset(std::max(range.end, range.start + 1) - 1);
+  return {r.expr.span.file, 0, static_cast<int>(b), static_cast<int>(e - b + 1)};
+}
+
+// vector(1) is the deliberate always-firing alert (Watchdog, DeadMansSwitch): it needs no
+// condition, and its receiver is chosen by its name, not by a severity.
+bool always_fires(const Expr& root) {
+  const Expr* top = unparen(&root);
+  return top->kind == NodeKind::call && top->as<Call>().name == "vector";
+}
+
+void RuleChecks::run() {
+  const Expr* root = pr_.parsed->expr();
+  const Shape& shape = inf_.run(*root);
+  check(*root);
+  alert_selectors(*root);
+  cost(*root);
+  // A rule with neither alert nor record was reported by the loader; nothing more to say.
+  if (r_.name.value.empty()) return;
+  if (root->type == ValueType::string || root->type == ValueType::matrix) {
+    // promtool and the rule loader check only that the expression parses; the evaluator takes an
+    // instant vector or a scalar (made one series without labels) and fails on anything else.
+    emit_at("promql/syntax", r_.expr.span,
+            std::string("the expression is ") + (root->type == ValueType::string ? "a string" : "a range vector") +
+                ": Prometheus loads the rule, but every evaluation fails with \"rule result is not a vector or "
+                "scalar\", so the rule " +
+                (r_.is_alert() ? "never fires" : "records nothing"),
+            root->type == ValueType::matrix ? "apply a function over the range, e.g. max_over_time(...)" : "");
+    return;
+  }
+  if (r_.is_alert()) alert(shape);
+  else recording_name();
+}
+
+void RuleChecks::emit_at(core::CheckId check, const core::Span& at, std::string msg, std::string suggestion) {
+  core::Diagnostic d = core::make_diagnostic(check, at, std::move(msg), std::move(suggestion));
+  d.rule = r_.name.value;
+  d.group = pr_.group->name.value;
+  out_.push_back(std::move(d));
+}
+
+void RuleChecks::emit(core::CheckId check, PosRange range, std::string msg, std::string suggestion,
+                      core::Severity severity) {
+  emit_at(check, expr_span(r_, range), std::move(msg), std::move(suggestion));
+  out_.back().severity = severity;
+}
+
+void RuleChecks::emit(core::CheckId check, PosRange range, std::string msg, std::string suggestion) {
+  emit(check, range, std::move(msg), std::move(suggestion), check.severity());
+}
+
+// Its suggestion (a far-fetched catalog name: near ones were reported) is not used.
+void RuleChecks::foreign_metric(const VectorSelector& vs, const std::string& name, PosRange at, std::string) {
+  foreign_.uses.push_back({name, job_of(vs), r_.name.value, pr_.group->name.value, expr_span(r_, at)});
+}
+
+void RuleChecks::unrecorded(const VectorSelector&, const std::string& name, PosRange at, bool sure,
+                            std::string suggestion) {
+  foreign_.unrecorded.push_back(
+      {name, {}, r_.name.value, pr_.group->name.value, expr_span(r_, at), sure, std::move(suggestion)});
+}
+
+void RuleChecks::app_selector(const VectorSelector& vs) {
+  if (std::string job = job_of(vs); !job.empty()) foreign_.app_jobs.insert(std::move(job));
+}
+
+std::string RuleChecks::job_of(const VectorSelector& vs) {
+  for (const auto& m : vs.matchers)
+    if (m.name == "job" && m.op == MatchOp::equal) return m.value;
+  return {};
+}
+
+// ALERTS{alertname="X"} where no rule of the files defines X selects nothing, ever.
+void RuleChecks::alert_selectors(const Expr& root) {
+  walk(root, [&](const Expr& n, std::span<const Expr* const>) {
+    if (n.kind != NodeKind::vector_selector) return true;
+    const auto& vs = n.as<VectorSelector>();
+    for (const auto& m : vs.matchers) dashboard_variable(m);
+    const std::string& name = metric_name(vs);
+    if (name != "ALERTS" && name != "ALERTS_FOR_STATE") return true;
+    for (const auto& m : vs.matchers) {
+      if (m.name != "alertname" || (m.op != MatchOp::equal && m.op != MatchOp::regex) || promql::matches_empty(m))
+        continue;
+      if (std::any_of(alerts_.begin(), alerts_.end(),
+                      [&](std::string_view a) { return labels::matches(m, a, labels::Dialect::prometheus); }))
+        continue;
+      // A name close to one the files define is a typo. Another name may be an alert of rules
+      // not linted with these, whose ALERTS reach this Prometheus by federation or remote
+      // write: that is for the reader to tell, a note.
+      // The alert's own name is no typo: SeedPodStuckInPending reads PodStuckInPending.
+      std::vector<std::string> others;
+      if (m.op == MatchOp::equal)
+        for (std::string_view a : alerts_)
+          if (a != r_.name.value) others.emplace_back(a);
+      std::string hint = m.op == MatchOp::equal ? util::did_you_mean(m.value, others) : "";
+      // A typo is a letter or two; a prefix or a word more is another alert's name.
+      if (util::edit_distance(m.value, hint, 3) > 2) hint.clear();
+      if (!hint.empty()) {
+        emit("alerts/undefined-alert", m.range,
+             "no alerting rule of the files linted is " + promql::format_matcher(m) + ", but " + hint +
+                 " is: as written, " + name + " never has such a series",
+             "did you mean " + hint + "?");
+        continue;
+      }
+      emit("alerts/undefined-alert", m.range,
+           "no alerting rule of the files linted is " + promql::format_matcher(m) + ": " + name +
+               " has such a series only if rules linted elsewhere define it (federated, remote-written)",
+           "lint the file that defines it with these rules");
+      out_.back().severity = core::Severity::info;
+    }
+    return true;
+  });
+}
+
+// A Grafana variable ($pod, ${pod}, [[pod]]) in a rule's matcher, copied from a dashboard's
+// query: Prometheus expands nothing in an expression, so the matcher compares with the text
+// itself. In a regex, $ is the end of the text, which no character can follow.
+void RuleChecks::dashboard_variable(const Matcher& m) {
+  const std::string& v = m.value;
+  std::string var;
+  for (std::size_t i = 0; i < v.size() && var.empty(); ++i) {
+    auto word = [&](std::size_t from) {
+      std::size_t end = from;
+      while (end < v.size() && (std::isalnum(static_cast<unsigned char>(v[end])) || v[end] == '_')) ++end;
+      return end > from && !std::isdigit(static_cast<unsigned char>(v[from])) ? end : std::string::npos;
+    };
+    if (v[i] == '\\') { // \$ is a dollar sign, in a regex as in Grafana's own escaping
+      ++i;
+      continue;
+    }
+    if (v[i] == '$' && i + 1 < v.size() && v[i + 1] == '{') {
+      if (auto end = word(i + 2); end != std::string::npos && end < v.size() && (v[end] == '}' || v[end] == ':'))
+        var = v.substr(i, v.find('}', end) == std::string::npos ? end - i : v.find('}', end) + 1 - i);
+    } else if (v[i] == '$') {
+      if (auto end = word(i + 1); end != std::string::npos) var = v.substr(i, end - i);
+    } else if (v.compare(i, 2, "[[") == 0) {
+      if (auto end = word(i + 2); end != std::string::npos && v.compare(end, 2, "]]") == 0)
+        var = v.substr(i, end + 2 - i);
+    }
+  }
+  if (var.empty()) return;
+  const bool regex = m.op == MatchOp::regex || m.op == MatchOp::not_regex;
+  const bool never = regex && var[0] == '$';
+  std::string effect = never   ? "can never match: in a regex, $ is the end of the text"
+                       : regex ? "reads [[ as a character class, not a variable"
+                               : "compares " + m.name + " with the text \"" + v + "\"";
+  emit("rules/grafana-variable", m.range,
+       promql::format_matcher(m) + ": " + var +
+           " is a Grafana dashboard variable, and Prometheus expands no variable in a rule's expression; the "
+           "matcher " +
+           effect + (never && m.op == MatchOp::not_regex ? ", so it removes nothing" : ""),
+       "write the value the rule is for, or drop the matcher");
+}
+
+// --- cost -----------------------------------------------------------------------------------
+// A rule runs at every evaluation (every minute by default): a subquery over days re-evaluates
+// its inner query at each of its steps, a raw range over days reads every sample of it. The
+// burn-rate windows go up to 3d; longer periods are served by averaging a short recording
+// (Sloth's period rule), for a fraction of the samples. The cost model is the one judge of how
+// much that is: the long range is named only where the rule's estimate passes the policy's
+// floor (cost: min_samples), and a rule it names is not judged again by cost_outliers.
+void RuleChecks::cost(const Expr& root) {
+  constexpr std::int64_t kDay = 86400000;
+  const std::int64_t interval = model_.interval_of(*pr_.group);
+  cost_ = RuleCost{pr_.file, pr_.group, pr_.rule, interval, model_.estimate(root, interval), std::nullopt};
+  if (!cost_.estimate || cost_.estimate->samples < opt_.policy.cost_min_samples) return;
+  const std::int64_t scrape = cfg_ ? cfg_->scrape_interval_ms : 60000;
+  const std::string every = " at every evaluation (every " + text::format_duration(interval) + "), about " +
+                            util::fmt::count(cost_.estimate->samples) + " samples in all";
+  const std::string fix = "record it over a short window (5m, 1h) and aggregate the recording over the period "
+                          "(sum_over_time(r[30d]) / count_over_time(r[30d]) for a ratio, min_over_time(r[1w]) for "
+                          "a minimum), or give the group a longer interval";
+  walk(root, [&](const Expr& n, std::span<const Expr* const>) {
+    if (n.kind == NodeKind::subquery) {
+      const auto& sq = n.as<SubqueryExpr>();
+      const std::int64_t range = sq.range_ns / 1000000, step = sq.step_ns ? sq.step_ns / 1000000 : interval;
+      if (range >= kDay && step > 0) {
+        cost_.explained = true;
+        emit("rules/expensive-range", n.range,
+             "a subquery over " + text::format_duration(range) + " evaluates its inner query " +
+                 std::to_string(range / step) + " times (every " + text::format_duration(step) + ")" + every,
+             fix);
+        return false; // its inside is part of that cost
+      }
+    }
+    if (n.kind == NodeKind::matrix_selector) {
+      const auto& ms = n.as<MatrixSelector>();
+      const std::int64_t range = ms.range_ns / 1000000;
+      const auto* vs =
+          ms.selector && ms.selector->kind == NodeKind::vector_selector ? &ms.selector->as<VectorSelector>() : nullptr;
+      // A recording rule's series (level:metric:ops) is already the cheap form.
+      if (range > 3 * kDay && vs && vs->name.find(':') == std::string::npos) {
+        cost_.explained = true;
+        emit("rules/expensive-range", n.range,
+             "reads " + text::format_duration(range) + " of raw samples of " +
+                 (vs->name.empty() ? "the selector" : vs->name) + ", " + std::to_string(range / scrape) +
+                 " a series at a " + text::format_duration(scrape) + " scrape interval" +
+                 (cfg_ ? "" : " (Prometheus's default)") + every,
+             fix);
+      }
+    }
+    return true;
+  });
+}
+
+// --- alerts ----------------------------------------------------------------------------------
+void RuleChecks::alert(const Shape& shape) {
+  if (!constant_alert(*pr_.parsed->expr()) && !shape.filters && !always_fires(*pr_.parsed->expr()))
+    unfiltered(unparen(pr_.parsed->expr()));
+  if (uses_absent_ && (!r_.for_ || r_.for_->ms == 0) && !r_.misspelt.count("for"))
+    emit_at("alerts/absent-without-for", r_.name.span,
+            absent_stale_ ? "absent() without 'for': a single missed scrape fires the alert (it marks the series stale)"
+                          : "absent() without 'for': a target that leaves service discovery for one evaluation "
+                            "(a rollout, a rescheduled pod) fires the alert",
+            "add for: 5m or more");
+  std::int64_t interval = pr_.group->interval ? pr_.group->interval->ms : cfg_ ? cfg_->evaluation_interval_ms : 0;
+  if (r_.for_ && r_.for_->ms > 0 && interval && r_.for_->ms < interval)
+    emit_at("alerts/for-too-short", r_.for_->span,
+            "for: " + text::format_duration(r_.for_->ms) + " is shorter than the evaluation interval " +
+                text::format_duration(interval) + ", so it waits a whole interval anyway",
+            "use for: " + text::format_duration(interval) + " or more");
+  for (const auto& hc : high_cardinality(shape))
+    emit_at("labels/high-cardinality", r_.expr.span,
+            "the alert keeps the high-cardinality label " + hc +
+                ": one alert per value, and they never resolve together",
+            "aggregate it away, e.g. max without (" + hc + ") (...)");
+  templates(shape);
+}
+
+// An alert whose expression returns one series at every evaluation, whatever the data: a
+// scalar, which the evaluator makes one series without labels, or vector() of a number. Only
+// vector(1) is a design: the heartbeat that proves the pipeline works (Watchdog). Whether it
+// was reported.
+bool RuleChecks::constant_alert(const Expr& root) {
+  const Expr* top = unparen(&root);
+  if (top->type == ValueType::scalar) {
+    emit_at("alerts/no-comparison", r_.expr.span,
+            "alert " + r_.name.value +
+                " always fires: its expression is a scalar, which Prometheus turns into one series without labels "
+                "at every evaluation, whatever its value",
+            "select the series whose state is bad, e.g. `x > 0.9`");
+    return true;
+  }
+  if (top->kind != NodeKind::call || top->as<Call>().name != "vector" || top->as<Call>().args.empty()) return false;
+  auto v = inf_.constant(top->as<Call>().args[0]);
+  if (!v || *v == 1) return false;
+  emit_at("alerts/no-comparison", r_.expr.span,
+          "alert " + r_.name.value + " always fires: " + print(*top) +
+              " returns one series at every evaluation, whatever its value",
+          "select the series whose state is bad; a heartbeat alert (Watchdog) is written vector(1)");
+  return true;
+}
+
+// An alert with nothing that filters fires for every series its expression returns. That is a
+// bug where the series exist whatever the state (a rate, a gauge, a state series that is 0 or
+// 1 for every object); it is the alert's design where a selector's matchers choose the series
+// of the bad state and the expression passes them on: say so only where it is known.
+void RuleChecks::unfiltered(const Expr* top) {
+  const std::string alert = "alert " + r_.name.value + " compares nothing and filters nothing: ";
+  Found found;
+  const Condition c = condition(top, found);
+  if (c == Condition::proven) return;
+  if (found.zero_or_one) {
+    emit_at("alerts/no-comparison", r_.expr.span,
+            alert + metric_name(*found.zero_or_one) +
+                " is named like a kube-state-metrics state series, 0 or 1 for every object and state, so it "
+                "fires for every object, those not in that state too",
+            "keep the state that holds: `== 1`");
+    return;
+  }
+  if (c == Condition::maybe) {
+    // Whether the other states have series, and with what value, is the exporter's choice: the
+    // claim is a guess, said as one.
+    const VectorSelector& vs = *found.state;
+    // The matcher to name: an equality (a regex more often picks places: vcenter=~"vc-.*").
+    auto m_it = std::find_if(vs.matchers.begin(), vs.matchers.end(),
+                             [](const Matcher& x) { return picks_state(x) && x.op == MatchOp::equal; });
+    const Matcher& m =
+        m_it != vs.matchers.end() ? *m_it : *std::find_if(vs.matchers.begin(), vs.matchers.end(), picks_state);
+    emit_at("alerts/no-comparison", r_.expr.span,
+            util::concat({"alert ", r_.name.value, " compares nothing: its condition is the matcher ",
+                          promql::format_matcher(m), " of ", metric_name(vs), ", which holds only if ", metric_name(vs),
+                          " has no series in the other states; if it has one for each state (0 or 1), the alert",
+                          " fires for every one of them"}),
+            "compare the value too, e.g. `== 1`");
+    out_.back().severity = core::Severity::info;
+    return;
+  }
+  emit_at("alerts/no-comparison", r_.expr.span,
+          alert + "it fires for every series the expression returns, whatever its value",
+          "add a comparison, e.g. `> 0.9`");
+}
+
+RuleChecks::Condition RuleChecks::condition(const Expr* root, Found& found) const {
+  static const std::set<std::string, std::less<>> kPassing = {"label_replace", "label_join",       "sort",
+                                                              "sort_desc",     "last_over_time",   "max_over_time",
+                                                              "min_over_time", "present_over_time"};
+  const Expr* e = unparen(root);
+  if (inf_.at(e).filters) return Condition::proven;
+  switch (e->kind) {
+  case NodeKind::vector_selector: {
+    const auto& vs = e->as<VectorSelector>();
+    if (const SeriesInfo info = inf_.series(vs); info.origin == SeriesInfo::Origin::recording &&
+                                                 info.recorded->source == RecordedMetric::Source::rules &&
+                                                 info.recorded->filters)
+      return Condition::proven;
+    // A kube-state-metrics state series has a series for every state: its matchers pick every
+    // object, != as well as =.
+    if (kube_state_series(vs)) {
+      if (!found.zero_or_one) found.zero_or_one = &vs;
+      return Condition::none;
+    }
+    if (matchers_are_condition(vs)) return Condition::proven;
+    if (std::none_of(vs.matchers.begin(), vs.matchers.end(), picks_state)) return Condition::none;
+    if (!found.state) found.state = &vs;
+    return Condition::maybe;
+  }
+  case NodeKind::matrix_selector: return condition(e->as<MatrixSelector>().selector, found);
+  case NodeKind::call: {
+    const auto& c = e->as<Call>();
+    return kPassing.count(c.name) && !c.args.empty() ? condition(c.args[0], found) : Condition::none;
+  }
+  case NodeKind::aggregate: {
+    const auto op = e->as<AggregateExpr>().op;
+    const bool passes = op == AggregateOp::count || op == AggregateOp::group || op == AggregateOp::max ||
+                        op == AggregateOp::min || op == AggregateOp::sum;
+    return passes ? condition(e->as<AggregateExpr>().expr, found) : Condition::none;
+  }
+  case NodeKind::binary: {
+    const auto& b = e->as<BinaryExpr>();
+    if (b.op != BinaryOp::lor && b.op != BinaryOp::land && b.op != BinaryOp::lunless) return Condition::none;
+    const Condition l = condition(b.lhs, found), r = condition(b.rhs, found);
+    return b.op == BinaryOp::lor ? std::min(l, r) : std::max(l, r);
+  }
+  default: return Condition::none;
+  }
+}
+
+// A matcher that picks a state rather than a place: not on a label that names the target or the
+// Kubernetes object, and not one that only asks for the label (l!="", l=~".+").
+bool RuleChecks::picks_state(const Matcher& m) {
+  static const std::set<std::string, std::less<>> kPlace = {"__name__",  "job",   "instance", "namespace",
+                                                            "pod",       "node",  "service",  "cluster",
+                                                            "container", "module"}; // snmp_exporter's module
+  if (kPlace.count(m.name) || m.value.empty()) return false;
+  return !((m.op == MatchOp::regex || m.op == MatchOp::not_regex) && (m.value == ".+" || m.value == ".*"));
+}
+
+// Whether the series a selector picks exist only in the state its matchers ask for, so that
+// their existence is the condition: ALERTS (a series only while an alert is pending or
+// firing), an info or metadata series (always 1, a series per object and label values) picked
+// by a state label, any series picked by != or !~ on a state label (the outcomes other than
+// the good one).
+bool RuleChecks::matchers_are_condition(const VectorSelector& vs) {
+  const std::string& name = metric_name(vs);
+  if (name == "ALERTS" || name == "ALERTS_FOR_STATE") return true;
+  // NetApp Harvest writes its info series *_labels (netapp_volume_labels, always 1).
+  const bool info = name.ends_with("_info") || name.ends_with("_metadata") || name.ends_with("_labels");
+  return std::any_of(vs.matchers.begin(), vs.matchers.end(), [&](const Matcher& m) {
+    return picks_state(m) && (info || m.op == MatchOp::not_equal || m.op == MatchOp::not_regex);
+  });
+}
+
+std::vector<std::string> RuleChecks::high_cardinality(const Shape& shape) {
+  std::vector<std::string> out;
+  for (const auto& m : opt_.catalog->metrics)
+    for (const auto& l : m.labels)
+      if (l.high_cardinality && shape.labels.count(l.name) && std::find(out.begin(), out.end(), l.name) == out.end())
+        out.push_back(l.name);
+  return out;
+}
+
+void RuleChecks::recording_name() {
+  const std::string& n = r_.name.value;
+  // Names that a generator defines and dashboards query by that name: renaming them would break
+  // what reads them. Sloth records sloth_slo_info, its SLOs' info series.
+  static constexpr std::string_view generated[] = {"sloth_slo_info"};
+  if (std::find(std::begin(generated), std::end(generated), n) != std::end(generated)) return;
+  if (std::count(n.begin(), n.end(), ':') < 2)
+    emit_at("rules/record-naming", r_.name.span,
+            "recording rule " + n + " does not follow level:metric:operations (e.g. job:errors:rate5m)");
+}
+} // namespace nsmon::lint

@@ -1,0 +1,124 @@
+#pragma once
+// Private to lint: the checks of one rule (RuleChecks, rule_checks.cpp and rule_templates.cpp) and
+// what Analysis::run (analysis.cpp) and the checks over all the files (files_checks.cpp) share.
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nsmon/gotemplate/check.hpp"
+#include "nsmon/lint/cost.hpp"
+#include "nsmon/lint/expr_checks.hpp"
+#include "nsmon/lint/infer.hpp"
+#include "nsmon/lint/lint.hpp"
+#include "nsmon/promql/parser.hpp"
+#include "nsmon/rules/rule_file.hpp"
+
+namespace nsmon::lint {
+
+// Selectors of metrics the catalog lacks (ExprChecks::foreign_metric), the jobs the
+// application's own metrics are selected under, and selectors of recording rules' names that no
+// rule records (ExprChecks::unrecorded), collected per step of rules: reported once per exporter
+// or name at the end (Analysis::foreign_metrics, Analysis::unrecorded), not once per selector.
+struct ForeignMetrics {
+  struct Use {
+    std::string name, job, rule, group;
+    core::Span span;
+    bool sure = false;      ///< unrecorded: the catalog does not know the name either
+    std::string suggestion; ///< unrecorded: a near name
+  };
+  std::vector<Use> uses;
+  std::set<std::string> app_jobs;
+  std::vector<Use> unrecorded;
+};
+
+struct ParsedRule {
+  const rules::RuleFile* file;
+  const rules::Group* group;
+  const rules::Rule* rule;
+  std::unique_ptr<promql::ParseResult> parsed; ///< recording rules' trees, kept for the checks; alerts: parsed there
+  bool ok = true;                              ///< the expression parsed
+};
+
+/// Where a byte range of a rule's expression is in the YAML file (rule_checks.cpp).
+core::Span expr_span(const rules::Rule& r, promql::PosRange range);
+/// An alert of vector(1): the deliberate always-firing one (rule_checks.cpp).
+bool always_fires(const promql::Expr& root);
+
+// Checks of one rule: the expression checks shared with gen-dashboards, then the rule's own
+// (alert, templates, naming); findings are positioned in the expression or on the rule.
+class RuleChecks : public ExprChecks {
+public:
+  RuleChecks(const ParsedRule& pr, const Options& opt, Inference& inf, const rules::Config* cfg,
+             const std::vector<std::string>& all_names, const std::vector<std::string_view>& alerts,
+             std::vector<core::Diagnostic>& out, ForeignMetrics& foreign, const CostModel& model, RuleCost& cost)
+      : ExprChecks(*opt.catalog, inf, cfg, all_names), pr_(pr), r_(*pr.rule), opt_(opt), cfg_(cfg), alerts_(alerts),
+        out_(out), foreign_(foreign), model_(model), cost_(cost) {
+    in_alert_ = r_.is_alert();
+  }
+  void run();
+
+private:
+  // rule_checks.cpp: where findings go, the alert, its selectors, its cost, a recording's name.
+  void emit_at(core::CheckId check, const core::Span& at, std::string msg, std::string suggestion = {});
+  void emit(core::CheckId check, promql::PosRange range, std::string msg, std::string suggestion,
+            core::Severity severity) override;
+  void emit(core::CheckId check, promql::PosRange range, std::string msg, std::string suggestion);
+  void foreign_metric(const promql::VectorSelector& vs, const std::string& name, promql::PosRange at,
+                      std::string) override;
+  void unrecorded(const promql::VectorSelector&, const std::string& name, promql::PosRange at, bool sure,
+                  std::string suggestion) override;
+  void app_selector(const promql::VectorSelector& vs) override;
+  static std::string job_of(const promql::VectorSelector& vs);
+  void alert_selectors(const promql::Expr& root);
+  void dashboard_variable(const promql::Matcher& m);
+  void cost(const promql::Expr& root);
+  void alert(const Shape& shape);
+  bool constant_alert(const promql::Expr& root);
+  void unfiltered(const promql::Expr* top);
+
+  // How far the existence of an expression's series is a condition: proven (a comparison, absent(),
+  // ALERTS, a series recorded only by rules that filter (r: x == 0), an info series picked by a
+  // state label, a state label matched with != or !~), maybe (a
+  // state label matched with = or =~ on a series that may exist for every state), or none (the
+  // series exist whatever the state: a value is what the alert is about). Through what passes
+  // series on as they are (label_replace, sort, last/max/min/present_over_time, count, group, max,
+  // min, sum); `or` is as weak as its weaker side, `and` and `unless` as strong as their stronger.
+  enum class Condition { none, maybe, proven };
+  struct Found {
+    const promql::VectorSelector* state = nullptr;       ///< the selector of a maybe
+    const promql::VectorSelector* zero_or_one = nullptr; ///< a kube-state-metrics state series passed on
+  };
+  Condition condition(const promql::Expr* root, Found& found) const;
+  static bool picks_state(const promql::Matcher& m);
+  static bool matchers_are_condition(const promql::VectorSelector& vs);
+  std::vector<std::string> high_cardinality(const Shape& shape);
+  void recording_name();
+
+  // rule_templates.cpp: the labels' and annotations' templates.
+  std::string joined_from(const std::string& label) const;
+  std::string or_side_without(const std::string& label) const;
+  void templates(const Shape& shape);
+  template <class At>
+  void type_fault(const rules::KeyValue& kv, const gotemplate::TemplateInfo& info, std::string_view what, At at);
+  promql::ParseResult parse_query(const gotemplate::TemplateQuery& q) const;
+  void template_queries(const rules::KeyValue& kv, bool is_label);
+  static bool verb_names_labels(const promql::Expr& root);
+  static std::string typo_of(const std::string& x, const LabelSet& names, bool singular_only = false);
+  std::string near_label(const std::string& x, const Shape& shape) const;
+  std::string external_names() const;
+
+  const ParsedRule& pr_;
+  const rules::Rule& r_;
+  const Options& opt_;
+  const rules::Config* cfg_;
+  const std::vector<std::string_view>& alerts_;
+  std::vector<core::Diagnostic>& out_;
+  ForeignMetrics& foreign_;
+  const CostModel& model_;
+  std::vector<promql::ParseResult> queries_; ///< of the templates, parsed: template_queries()
+  RuleCost& cost_;
+};
+
+} // namespace nsmon::lint

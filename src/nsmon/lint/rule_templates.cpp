@@ -1,0 +1,347 @@
+// The checks of one rule's label and annotation templates: the labels they read, the types their
+// functions are given, the queries they run (RuleChecks::templates).
+#include <algorithm>
+#include <iterator>
+#include <map>
+#include <optional>
+
+#include "nsmon/gotemplate/check.hpp"
+#include "nsmon/gotemplate/eval.hpp"
+#include "nsmon/lint/rule_checks.hpp"
+#include "nsmon/promql/printer.hpp"
+#include "nsmon/util/strings.hpp"
+
+namespace nsmon::lint {
+
+using namespace promql;
+
+// Where a template's label that the result lacks is to be had (issue 59 class 7): the "one" side
+// of the group_left or group_right that makes the result (under a comparison with a number,
+// or the left of and/unless), when it carries the label and does not copy it; or "".
+std::string RuleChecks::joined_from(const std::string& label) const {
+  const Expr* e = unparen(pr_.parsed->expr());
+  while (e->kind == NodeKind::binary) {
+    const auto& b = e->as<BinaryExpr>();
+    const VectorMatching* vm = b.matching();
+    if (vm && (vm->card == Cardinality::many_to_one || vm->card == Cardinality::one_to_many)) {
+      const bool left = vm->card == Cardinality::many_to_one;
+      const Shape& one = inf_.at(left ? b.rhs : b.lhs);
+      if (std::find(vm->include.begin(), vm->include.end(), label) != vm->include.end() || !one.labels.count(label) ||
+          inf_.absent(one, label))
+        return {};
+      return util::concat({"the ", left ? "right" : "left", " side of ", left ? "group_left" : "group_right", " has ",
+                           label, ": copy it with ", left ? "group_left" : "group_right", " (",
+                           util::join(vm->include, ", "), vm->include.empty() ? "" : ", ", label, ")"});
+    }
+    if (b.op == BinaryOp::land || b.op == BinaryOp::lunless) e = unparen(b.lhs);
+    else if (is_comparison(b.op) && b.rhs->type == ValueType::scalar) e = unparen(b.lhs);
+    else if (is_comparison(b.op) && b.lhs->type == ValueType::scalar) e = unparen(b.rhs);
+    else return {};
+  }
+  return {};
+}
+
+// A side of an `or` that makes the result whose series cannot carry `label` (vector(0), an
+// aggregation by other labels) while the other side's may: the alerts of that side show it
+// empty. The label set of `or` is open there, so Shape::lacking, which names only labels some
+// side is known to carry, says nothing. Walked as joined_from() walks, through comparisons with
+// a number (a side no value of which passes makes no alerts) and the left of and/unless. Why,
+// or "".
+std::string RuleChecks::or_side_without(const std::string& label) const {
+  struct Step {
+    const Expr* e;
+    std::vector<std::pair<BinaryOp, double>> passed; ///< the comparisons above it
+  };
+  std::vector<Step> todo{{unparen(pr_.parsed->expr()), {}}};
+  while (!todo.empty()) {
+    Step at = std::move(todo.back());
+    todo.pop_back();
+    if (at.e->kind != NodeKind::binary) continue;
+    const auto& b = at.e->as<BinaryExpr>();
+    if (b.op == BinaryOp::lor) {
+      auto passes = [&](const Expr* x) {
+        return inf_.at(x).empty.empty() && std::none_of(at.passed.begin(), at.passed.end(), [&](const auto& c) {
+                 return compare(inf_.at(x), c.first, c.second) == Verdict::never;
+               });
+      };
+      const Shape &l = inf_.at(b.lhs), &r = inf_.at(b.rhs);
+      if (passes(b.lhs) && passes(b.rhs))
+        for (const bool left : {true, false})
+          if (inf_.absent(left ? l : r, label) && !inf_.absent(left ? r : l, label)) {
+            const std::string side = print(*unparen(left ? b.lhs : b.rhs));
+            return util::concat({"the ", left ? "left" : "right", " side of 'or'",
+                                 side.size() <= 40 ? " (" + side + ")" : "", " has no ", label});
+          }
+      todo.push_back({unparen(b.lhs), at.passed});
+      todo.push_back({unparen(b.rhs), std::move(at.passed)});
+    } else if (b.op == BinaryOp::land || b.op == BinaryOp::lunless) {
+      todo.push_back({unparen(b.lhs), std::move(at.passed)});
+    } else if (is_comparison(b.op) && !b.return_bool &&
+               (b.lhs->type == ValueType::scalar) != (b.rhs->type == ValueType::scalar)) {
+      const bool number_right = b.rhs->type == ValueType::scalar;
+      if (auto v = inf_.constant(number_right ? b.rhs : b.lhs))
+        at.passed.emplace_back(number_right ? b.op : flip(b.op), *v);
+      todo.push_back({unparen(number_right ? b.lhs : b.rhs), std::move(at.passed)});
+    }
+  }
+  return {};
+}
+
+void RuleChecks::templates(const Shape& shape) {
+  LabelSet available = shape.labels;
+  available.erase("__name__");
+  available.insert("alertname");
+  for (const auto& kv : pr_.group->labels) available.insert(kv.key.value);
+  for (const auto& kv : r_.labels) available.insert(kv.key.value);
+  auto check = [&](const rules::KeyValue& kv, bool is_label) {
+    const gotemplate::TemplateInfo& info = kv.tmpl(); // checked once, by the loader
+    if (!info.errors.empty()) return;
+    auto at = [&](std::size_t off, std::size_t len) {
+      if (kv.value.value.empty()) return kv.value.span;
+      return core::Span{kv.value.span.file, 0, static_cast<int>(kv.value.file_offset(off)), static_cast<int>(len)};
+    };
+    const std::string_view what = is_label ? "label" : "annotation";
+    for (const auto& ref : info.label_refs) {
+      // Some of the alerts lack it: one side of `or` has none.
+      if (auto l = shape.lacking.find(ref.name); l != shape.lacking.end() && !inf_.absent(shape, ref.name)) {
+        emit_at(
+            "labels/template-label-lost", at(ref.offset, ref.length),
+            util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name, ", but some of the alerts have no ",
+                          ref.name, ": ", l->second.why, "; their ", what, " shows it empty"}),
+            "give both sides of 'or' the label, e.g. with label_replace or by (" + ref.name + ", ...)");
+        continue;
+      }
+      if (available.count(ref.name)) continue;
+      if (std::string why = inf_.absent(shape, ref.name) ? "" : or_side_without(ref.name); !why.empty()) {
+        emit_at(
+            "labels/template-label-lost", at(ref.offset, ref.length),
+            util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name, ", but some of the alerts have no ",
+                          ref.name, ": ", why, "; their ", what, " shows it empty"}),
+            "give both sides of 'or' the label, e.g. with label_replace or by (" + ref.name + ", ...)");
+        continue;
+      }
+      if (!inf_.absent(shape, ref.name)) {
+        if (std::string near = near_label(ref.name, shape); !near.empty())
+          emit_at("labels/template-label-typo", at(ref.offset, ref.length),
+                  util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name,
+                                ", a label nothing in the rule names, while ", near, ": if the series have no ",
+                                ref.name, ", the ", what, " shows it empty"}),
+                  "did you mean $labels." + near.substr(0, near.find(' ')) + "?");
+        continue;
+      }
+      if (auto d = shape.dropped.find(ref.name); d != shape.dropped.end())
+        emit_at("labels/dropped-by-config", at(ref.offset, ref.length),
+                util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name, ", but the config drops ",
+                              ref.name, " from every series the expression reads: ", d->second}),
+                "use a label the series keep, or stop dropping " + ref.name);
+      else {
+        const std::string near = typo_of(ref.name, available);
+        emit_at("labels/template-label-lost", at(ref.offset, ref.length),
+                util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name,
+                              ", but the expression's result has no ", ref.name, " label",
+                              removed_by(shape, ref.name).empty() ? "" : ": " + removed_by(shape, ref.name),
+                              " (it has: ", util::join(available, ", "), ")"}),
+                !near.empty() ? "did you mean $labels." + near + "?"
+                : !joined_from(ref.name).empty()
+                    ? joined_from(ref.name)
+                    : util::concat({"keep it in the aggregation, e.g. sum by (", ref.name, ", ...)"}));
+      }
+    }
+    // $externalLabels.x: global.external_labels of the config (unknown without one).
+    if (cfg_)
+      for (const auto& ref : info.external_label_refs)
+        if (std::none_of(cfg_->external_labels.begin(), cfg_->external_labels.end(),
+                         [&](const rules::KeyValue& e) { return e.key.value == ref.name; }))
+          emit_at("labels/unknown-external-label", at(ref.offset, ref.length),
+                  util::concat({what, " \"", kv.key.value, "\" uses $externalLabels.", ref.name,
+                                ", but global.external_labels has no ", ref.name, " (it has: ", external_names(),
+                                "): it expands to nothing"}),
+                  "add " + ref.name + " to global.external_labels, or use one it has");
+    type_fault(kv, info, what, at);
+    // A value that cannot change (group(), count of one series per group) makes no new alert.
+    if (is_label && !info.value_refs.empty() && shape.lo != shape.hi)
+      emit_at("alerts/value-in-labels", at(info.value_refs[0], 6),
+              "label \"" + kv.key.value + "\" uses $value: every change of the value makes a new alert",
+              "move it to an annotation");
+    if (kv.value.plain && !info.has_actions) {
+      static constexpr std::string_view ambiguous[] = {"yes", "no",  "on", "off", "y",   "n",  "Yes",
+                                                       "No",  "YES", "NO", "On",  "Off", "ON", "OFF"};
+      if (std::find(std::begin(ambiguous), std::end(ambiguous), kv.value.value) != std::end(ambiguous))
+        emit_at("yaml/ambiguous-boolean", kv.value.span,
+                "unquoted " + kv.value.value + " is read as a boolean by YAML 1.1 tools (and older Prometheus)",
+                "quote it: \"" + kv.value.value + "\"");
+    }
+  };
+  for (const auto& kv : r_.labels) check(kv, true);
+  for (const auto& kv : r_.annotations) check(kv, false);
+  // Last: running a query's inference replaces the storage `shape` lives in.
+  for (const auto& kv : r_.labels) template_queries(kv, true);
+  for (const auto& kv : r_.annotations) template_queries(kv, false);
+}
+
+// A function given a value of a type it does not take, which promtool lets through: where the
+// template runs it, the expansion fails and Prometheus shows its error as the text, or Go's fmt
+// writes its %!verb complaint where the value belongs.
+template <class At>
+void RuleChecks::type_fault(const rules::KeyValue& kv, const gotemplate::TemplateInfo& info, std::string_view what,
+                            At at) {
+  if (!info.may_fault) return;
+  std::vector<std::string> names;
+  for (const auto& ref : info.label_refs) names.push_back(ref.name);
+  std::optional<gotemplate::TypeFault> f = gotemplate::find_type_fault(kv.value.value, names);
+  if (!f) return;
+  // A query before the faulty action that does not parse fails the expansion there first
+  // (template_queries says so): the action, in its range or after it, is never run.
+  if (f->offset && std::any_of(info.queries.begin(), info.queries.end(), [&](const gotemplate::TemplateQuery& q) {
+        return q.offset < *f->offset && !parse_query(q).ok();
+      }))
+    return;
+  if (f->offset)
+    emit_at("rules/template", at(*f->offset, 2),
+            util::concat({what, " \"", kv.key.value, "\": where Prometheus runs this action, the expansion fails ",
+                          f->message, "; the ", what, " reads \"<error expanding template: ...>\""}),
+            "give the function the type it takes: printf a format string, first and label a query's result, "
+            "humanize a number, gt a number of the same type (80.0 for $value)");
+  else
+    emit_at("rules/template", at(0, std::min<std::size_t>(kv.value.value.size(), 2)),
+            util::concat({what, " \"", kv.key.value, "\" shows Go's complaint ", f->message,
+                          " where a value belongs: a printf verb that does not fit its argument's type, or a",
+                          " missing or extra argument"}),
+            "use %v, or the verb of the argument's type: %s for a label, %g or %.2f for $value");
+}
+
+// A template's query as Prometheus would run it. A printf verb stands for any text: the query
+// is wrong only if no argument could mend it.
+ParseResult RuleChecks::parse_query(const gotemplate::TemplateQuery& q) const {
+  for (std::string_view arg : {"x", "1"})
+    if (ParseResult r = parse(q.formatted ? gotemplate::fill_verbs(q.text, arg) : q.text, opt_.parse);
+        r.ok() || !q.formatted)
+      return r;
+  return parse(gotemplate::fill_verbs(q.text, "1m"), opt_.parse);
+}
+
+// The queries a template runs with Prometheus's `query` (written in it: `query "..."`, or
+// printf's format piped to query). One that does not parse makes the expansion fail wherever
+// the template runs it; Prometheus then shows "<error expanding template: ...>" as the value. A
+// label read from its samples that its result cannot carry is empty.
+void RuleChecks::template_queries(const rules::KeyValue& kv, bool is_label) {
+  const gotemplate::TemplateInfo& info = kv.tmpl();
+  if (!info.errors.empty()) return;
+  const std::string_view what = is_label ? "label" : "annotation";
+  auto at = [&](std::size_t off, std::size_t len) {
+    return core::Span{kv.value.span.file, 0, static_cast<int>(kv.value.file_offset(off)), static_cast<int>(len)};
+  };
+  for (const auto& q : info.queries) {
+    std::optional<ParseResult> parsed(parse_query(q));
+    if (!parsed->ok()) {
+      // Prometheus's "1:59: parse error: ..."; a filled verb moves the position: left out.
+      std::string error = parsed->error_string();
+      if (q.formatted && error.find(": parse error") != std::string::npos) error.erase(0, error.find("parse error"));
+      emit_at("rules/template", at(q.offset, q.length),
+              util::concat({what, " \"", kv.key.value, "\" runs the query \"", q.text, "\", which does not parse (",
+                            error, "): where the template runs it, the expansion fails and the ", what,
+                            " reads \"<error expanding template: ...>\""}),
+              "write the query as the expression of a rule would be written");
+      continue;
+    }
+    if (q.label_refs.empty() || (q.formatted && verb_names_labels(*parsed->expr()))) continue;
+    // Kept while the rule is checked: the inference indexes shapes by the nodes' addresses.
+    queries_.push_back(std::move(*parsed));
+    const Shape& s = inf_.run(*queries_.back().expr());
+    for (const auto& ref : q.label_refs)
+      if (inf_.absent(s, ref.name)) {
+        std::string why = removed_by(s, ref.name);
+        emit_at("labels/template-label-lost", at(ref.offset, ref.length),
+                util::concat({what, " \"", kv.key.value, "\" reads label ", ref.name, " of the samples of the query \"",
+                              q.text, "\", whose result has no ", ref.name, why.empty() ? "" : ": " + why,
+                              "; it shows empty"}),
+                "keep " + ref.name + " in the query, e.g. sum by (" + ref.name + ", ...)");
+      }
+  }
+}
+
+// Whether printf's verb (filled with x) may stand for a label name of the query: by (%s),
+// on (%s), ... Its result's labels are then not known from the format.
+bool RuleChecks::verb_names_labels(const Expr& root) {
+  bool named = false;
+  walk(root, [&](const Expr& n, std::span<const Expr* const>) {
+    if (n.kind == NodeKind::aggregate) {
+      const auto& g = n.as<AggregateExpr>().grouping;
+      named = named || std::find(g.begin(), g.end(), "x") != g.end();
+    }
+    if (n.kind == NodeKind::binary)
+      if (const VectorMatching* vm = n.as<BinaryExpr>().matching())
+        named = named || std::find(vm->labels.begin(), vm->labels.end(), "x") != vm->labels.end() ||
+                std::find(vm->include.begin(), vm->include.end(), "x") != vm->include.end();
+    if (n.kind == NodeKind::call)
+      for (const Expr* a : n.as<Call>().args)
+        named = named || (unparen(a)->kind == NodeKind::string_literal && unparen(a)->as<StringLiteral>().value == "x");
+    return !named;
+  });
+  return named;
+}
+
+// The label that `x` looks like a slip of: its singular (namespaces for namespace), its plural
+// unless `singular_only`, or the word the series use for the same thing (interface where
+// node_exporter says device).
+std::string RuleChecks::typo_of(const std::string& x, const LabelSet& names, bool singular_only) {
+  static const std::pair<std::string_view, std::string_view> kSynonyms[] = {{"interface", "device"}};
+  std::vector<std::string> forms;
+  for (std::string_view end : {"s", "es"}) {
+    if (!singular_only) forms.push_back(x + std::string(end));
+    if (util::ends_with(x, end) && x.size() > end.size() + 1) forms.push_back(x.substr(0, x.size() - end.size()));
+  }
+  for (const auto& [a, b] : kSynonyms)
+    if (x == a) forms.emplace_back(b);
+  for (const auto& f : forms)
+    if (names.count(f)) return f;
+  return {};
+}
+
+// A label near-identical to `x` (typo_of) that the rule has, where nothing in the rule names x:
+// not its expression, its result as far as known, nor its labels. "y is ...", with where y
+// comes from; "" when there is none. The templates of the group's other rules count too, for a
+// plural x of a y that more of them read (three messages saying namespaces, ten namespace).
+std::string RuleChecks::near_label(const std::string& x, const Shape& shape) const {
+  LabelSet named(shape.labels.begin(), shape.labels.end());
+  walk(*pr_.parsed->expr(), [&](const Expr& n, std::span<const Expr* const>) {
+    if (n.kind == NodeKind::vector_selector)
+      for (const auto& m : n.as<VectorSelector>().matchers) named.insert(m.name);
+    if (n.kind == NodeKind::aggregate)
+      for (const auto& g : n.as<AggregateExpr>().grouping) named.insert(g);
+    if (n.kind == NodeKind::binary)
+      if (const VectorMatching* vm = n.as<BinaryExpr>().matching()) {
+        named.insert(vm->labels.begin(), vm->labels.end());
+        named.insert(vm->include.begin(), vm->include.end());
+      }
+    if (n.kind == NodeKind::call && n.as<Call>().args.size() > 1 &&
+        unparen(n.as<Call>().args[1])->kind == NodeKind::string_literal)
+      named.insert(unparen(n.as<Call>().args[1])->as<StringLiteral>().value);
+    return true;
+  });
+  if (named.count(x)) return {};
+  if (std::string y = typo_of(x, named); !y.empty()) return y + " is in its expression";
+  std::map<std::string, int> readers; // label -> rules of the group whose templates read it
+  for (const auto& r : pr_.group->rules) {
+    LabelSet read;
+    for (const auto* list : {&r.labels, &r.annotations})
+      for (const auto& kv : *list)
+        for (const auto& ref : kv.tmpl().label_refs) read.insert(ref.name);
+    for (const auto& l : read) ++readers[l];
+  }
+  const int mine = readers[x];
+  LabelSet more; // read by more rules than x
+  for (const auto& [l, n] : readers)
+    if (n > mine) more.insert(l);
+  if (std::string y = typo_of(x, more, true); !y.empty())
+    return y + " is what more of its group's templates read (" + std::to_string(readers[y]) + " rules, " +
+           std::to_string(mine) + " " + x + ")";
+  return {};
+}
+
+std::string RuleChecks::external_names() const {
+  std::vector<std::string> names;
+  for (const auto& e : cfg_->external_labels) names.push_back(e.key.value);
+  return names.empty() ? "none" : util::join(names, ", ");
+}
+} // namespace nsmon::lint
