@@ -447,11 +447,10 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
   }
 }
 
-TEST_CASE("a group evaluated less often than every 5m: what it does to the rules it has", "[lint][checks]") {
-  core::SourceFile src("r.yml",
-                       "groups:\n- name: g\n  interval: 10m\n  rules:\n  - alert: A\n    expr: up == 0\n"
-                       "- name: h\n  interval: 5m\n  rules: []\n- name: e\n  interval: 10m\n  rules: []\n"
-                       "- name: r\n  interval: 10m\n  rules:\n  - record: job:up:sum\n    expr: sum by (job) (up)\n");
+namespace {
+// The alerts/group-interval findings of a rule file, linted with the embedded catalog.
+std::vector<core::Diagnostic> group_interval_findings(const std::string& text) {
+  core::SourceFile src("r.yml", text);
   std::vector<core::Diagnostic> diags;
   lint::Input in;
   in.rule_files.push_back(rules::load_rule_file(src, diags));
@@ -460,6 +459,15 @@ TEST_CASE("a group evaluated less often than every 5m: what it does to the rules
   std::vector<core::Diagnostic> found;
   for (auto& d : lint::run(in, opt))
     if (d.check == "alerts/group-interval") found.push_back(d);
+  return found;
+}
+} // namespace
+
+TEST_CASE("a group evaluated less often than every 5m: what it does to the rules it has", "[lint][checks]") {
+  auto found = group_interval_findings(
+      "groups:\n- name: g\n  interval: 10m\n  rules:\n  - alert: A\n    expr: up == 0\n"
+      "- name: h\n  interval: 5m\n  rules: []\n- name: e\n  interval: 10m\n  rules: []\n"
+      "- name: r\n  interval: 10m\n  rules:\n  - record: job:up:sum\n    expr: sum by (job) (up)\n");
   // g: its alert is late, nothing recorded goes stale; e: no rule, no effect; r: records only.
   REQUIRE(found.size() == 2);
   CHECK(found[0].span.line == 3);
@@ -493,15 +501,7 @@ TEST_CASE("absent() without for: said of series a missed scrape or a target's le
 TEST_CASE("a slow group whose alerts keep firing between evaluations is info, not a fault", "[lint][checks]") {
   // The group's alerts/group-interval finding: its severity and message.
   auto finding = [](const std::string& rules) {
-    core::SourceFile src("r.yml", "groups:\n- name: g\n  interval: 10m\n  rules:\n" + rules);
-    std::vector<core::Diagnostic> diags;
-    lint::Input in;
-    in.rule_files.push_back(rules::load_rule_file(src, diags));
-    lint::Options opt;
-    opt.catalog = &catalog::embedded();
-    std::vector<core::Diagnostic> found;
-    for (auto& d : lint::run(in, opt))
-      if (d.check == "alerts/group-interval") found.push_back(d);
+    auto found = group_interval_findings("groups:\n- name: g\n  interval: 10m\n  rules:\n" + rules);
     REQUIRE(found.size() == 1);
     return std::pair{found[0].severity, found[0].message};
   };
@@ -659,35 +659,38 @@ TEST_CASE("impossible: a bucket's le that is no number says why", "[lint][checks
                           "one (its upper bound)");
 }
 
-TEST_CASE("regex-as-text: what = compares, and the matcher to write", "[lint][checks]") {
+namespace {
+// The one finding of an alert on expr (REQUIREd to be the only one).
+core::Diagnostic only_finding(const std::string& expr) {
   std::vector<core::Diagnostic> all;
-  run(alert("avg(node_blocklist_length{namespace=\".*\"}) > 1"), false, &all);
+  run(alert(expr), false, &all);
   REQUIRE(all.size() == 1);
-  CHECK(all[0].severity == core::Severity::warning);
-  CHECK(all[0].message ==
-        "namespace=\".*\" compares text: it selects only the series whose namespace is \".*\" itself, "
-        "not what the regex .* matches");
-  CHECK(all[0].suggestion == "for a regex, write namespace=~\".*\"");
+  return all[0];
+}
+} // namespace
+
+TEST_CASE("regex-as-text: what = compares, and the matcher to write", "[lint][checks]") {
+  const core::Diagnostic d = only_finding("avg(node_blocklist_length{namespace=\".*\"}) > 1");
+  CHECK(d.severity == core::Severity::warning);
+  CHECK(d.message == "namespace=\".*\" compares text: it selects only the series whose namespace is \".*\" itself, "
+                     "not what the regex .* matches");
+  CHECK(d.suggestion == "for a regex, write namespace=~\".*\"");
 }
 
 TEST_CASE("duration-unit: what Prometheus makes of a number where a duration goes", "[lint][checks]") {
-  std::vector<core::Diagnostic> all;
-  run(alert("sum(increase(errors_total[10])) > 2"), false, &all);
-  REQUIRE(all.size() == 1);
-  CHECK(all[0].severity == core::Severity::warning);
-  CHECK(all[0].message == "the range [10] has no unit: Prometheus 2.54 and later read it as seconds (10s), earlier "
-                          "versions refuse the rule file (\"missing unit character in duration\")");
-  CHECK(all[0].suggestion == "write the unit: 10s if seconds were meant");
+  const core::Diagnostic d = only_finding("sum(increase(errors_total[10])) > 2");
+  CHECK(d.severity == core::Severity::warning);
+  CHECK(d.message == "the range [10] has no unit: Prometheus 2.54 and later read it as seconds (10s), earlier "
+                     "versions refuse the rule file (\"missing unit character in duration\")");
+  CHECK(d.suggestion == "write the unit: 10s if seconds were meant");
 }
 
 TEST_CASE("rate-on-gauge: another exporter's start time counts seconds, not restarts", "[lint][checks]") {
-  std::vector<core::Diagnostic> all;
-  run(alert("increase(process_start_time_seconds{job=\"ingester\"}[30m]) > 1"), false, &all);
-  REQUIRE(all.size() == 1);
-  CHECK(all[0].severity == core::Severity::warning);
-  CHECK(all[0].message == "increase() of process_start_time_seconds, a start time (a gauge): it jumps by the uptime at "
-                          "each restart, so increase gives seconds, not a number of restarts");
-  CHECK(all[0].suggestion == "count restarts with changes(process_start_time_seconds[...])");
+  const core::Diagnostic d = only_finding("increase(process_start_time_seconds{job=\"ingester\"}[30m]) > 1");
+  CHECK(d.severity == core::Severity::warning);
+  CHECK(d.message == "increase() of process_start_time_seconds, a start time (a gauge): it jumps by the uptime at "
+                     "each restart, so increase gives seconds, not a number of restarts");
+  CHECK(d.suggestion == "count restarts with changes(process_start_time_seconds[...])");
 }
 
 TEST_CASE("always-true: a range from the catalog's counter, none from a name", "[lint][checks]") {
