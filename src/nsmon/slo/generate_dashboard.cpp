@@ -1,4 +1,5 @@
 #include <cctype>
+#include <cmath>
 
 #include "nsmon/slo/generate.hpp"
 #include "nsmon/slo/generate_detail.hpp"
@@ -77,7 +78,12 @@ std::string slo_row(const Spec& spec, const Slo& s) {
   o += panel("stat", "Error budget remaining",
              "The part of the " + w + " error budget (" + percent(budget) +
                  " of the events) not spent yet; below 0 the SLO is missed.",
-             "        unit: percentunit\n        decimals: 1\n" + thresholds("red", {{0, "orange"}, {0.25, "green"}}) +
+             "        unit: percentunit\n        decimals: 1\n" +
+                 // Bad events are a part of all events, so the remaining budget is at least
+                 // 1 - 1/budget (every event bad; floored, so that rounding cannot leave it
+                 // below the step): the base colour is NaN's alone (no event in the window
+                 // yet), neutral rather than red.
+                 thresholds("text", {{std::floor(1 - 1 / budget), "red"}, {0, "orange"}, {0.25, "green"}}) +
                  "        queries:\n" + query(names.remaining + of, "remaining", true));
   o += panel("stat", "Burn-rate alerts firing",
              "How many of the burn-rate alerts of " + s.name + " fire now (" + names.alerts + ").",
