@@ -22,17 +22,17 @@ _nsmon_subcommands() {
 _nsmon_options() {
   case "$1" in
     '') echo '--help -h --version --catalog --color' ;;
-    'query') echo '--help -h --time --start --end --step --since --format -o --graph --check --no-lint --enable-feature --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --version --catalog --color' ;;
-    'query series') echo '--help -h --match --start --end --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
-    'query labels') echo '--help -h --match --start --end --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
-    'query label-values') echo '--help -h --match --start --end --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
-    'query targets') echo '--help -h --state --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
-    'query rules') echo '--help -h --type --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
-    'query alerts') echo '--help -h --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
-    'query metadata') echo '--help -h --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
-    'query buildinfo') echo '--help -h --format -o --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
-    'lint-rules') echo '--help -h --config --policy --disable --prometheus --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --lookback --cost --no-cost --format --fail-on --list-checks --enable-feature --version --catalog --color' ;;
-    'backtest') echo '--help -h --since --start --end --compare --config --engine --evaluation-interval --repeat-interval --flap-window --prometheus-version --lookback-delta --format -o --prometheus --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --version --catalog --color' ;;
+    'query') echo '--help -h --time --start --end --step --since --format -o --graph --check --no-lint --enable-feature --server --prometheus --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --version --catalog --color' ;;
+    'query series') echo '--help -h --match --start --end --format -o --server --prometheus --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
+    'query labels') echo '--help -h --match --start --end --format -o --server --prometheus --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
+    'query label-values') echo '--help -h --match --start --end --format -o --server --prometheus --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
+    'query targets') echo '--help -h --state --format -o --server --prometheus --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
+    'query rules') echo '--help -h --type --format -o --server --prometheus --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
+    'query alerts') echo '--help -h --format -o --server --prometheus --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
+    'query metadata') echo '--help -h --format -o --server --prometheus --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
+    'query buildinfo') echo '--help -h --format -o --server --prometheus --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
+    'lint-rules') echo '--help -h --config --policy --disable --prometheus --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --lookback --cost --no-cost --format --fail-on --list-checks --enable-feature --version --catalog --color' ;;
+    'backtest') echo '--help -h --since --start --end --compare --config --engine --evaluation-interval --repeat-interval --flap-window --prometheus-version --lookback-delta --format -o --prometheus --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --version --catalog --color' ;;
     'lint-metrics') echo '--help -h --format --fail-on --input-format --disable --no-catalog --no-naming --timeout --list-checks --version --catalog --color' ;;
     'lint-alertmanager') echo '--help -h --rules --config --alertmanager-version --format --fail-on --list-checks --version --catalog --color' ;;
     'test-rules') echo '--help -h --format --fail-on --run --junit --ignore-unknown-fields --debug --diff --coverage --coverage-min --max-samples --alertmanager --enable-feature --prometheus-version --version --catalog --color' ;;
@@ -75,7 +75,7 @@ _nsmon_takes_value() {
     'query|--check' | \
     'query|--no-lint' | \
     'query|--enable-feature' | \
-    'query|--server' | \
+    'query|--server'|'query|--prometheus' | \
     'query|--timeout' | \
     'query|--connect-timeout' | \
     'query|--retries' | \
@@ -96,7 +96,7 @@ _nsmon_takes_value() {
     'query series|--start' | \
     'query series|--end' | \
     'query series|--format'|'query series|-o' | \
-    'query series|--server' | \
+    'query series|--server'|'query series|--prometheus' | \
     'query series|--timeout' | \
     'query series|--connect-timeout' | \
     'query series|--retries' | \
@@ -117,7 +117,7 @@ _nsmon_takes_value() {
     'query labels|--start' | \
     'query labels|--end' | \
     'query labels|--format'|'query labels|-o' | \
-    'query labels|--server' | \
+    'query labels|--server'|'query labels|--prometheus' | \
     'query labels|--timeout' | \
     'query labels|--connect-timeout' | \
     'query labels|--retries' | \
@@ -138,7 +138,7 @@ _nsmon_takes_value() {
     'query label-values|--start' | \
     'query label-values|--end' | \
     'query label-values|--format'|'query label-values|-o' | \
-    'query label-values|--server' | \
+    'query label-values|--server'|'query label-values|--prometheus' | \
     'query label-values|--timeout' | \
     'query label-values|--connect-timeout' | \
     'query label-values|--retries' | \
@@ -157,7 +157,7 @@ _nsmon_takes_value() {
     'query targets|--help'|'query targets|-h' | \
     'query targets|--state' | \
     'query targets|--format'|'query targets|-o' | \
-    'query targets|--server' | \
+    'query targets|--server'|'query targets|--prometheus' | \
     'query targets|--timeout' | \
     'query targets|--connect-timeout' | \
     'query targets|--retries' | \
@@ -176,7 +176,7 @@ _nsmon_takes_value() {
     'query rules|--help'|'query rules|-h' | \
     'query rules|--type' | \
     'query rules|--format'|'query rules|-o' | \
-    'query rules|--server' | \
+    'query rules|--server'|'query rules|--prometheus' | \
     'query rules|--timeout' | \
     'query rules|--connect-timeout' | \
     'query rules|--retries' | \
@@ -194,7 +194,7 @@ _nsmon_takes_value() {
     'query rules|--verbose'|'query rules|-v' | \
     'query alerts|--help'|'query alerts|-h' | \
     'query alerts|--format'|'query alerts|-o' | \
-    'query alerts|--server' | \
+    'query alerts|--server'|'query alerts|--prometheus' | \
     'query alerts|--timeout' | \
     'query alerts|--connect-timeout' | \
     'query alerts|--retries' | \
@@ -212,7 +212,7 @@ _nsmon_takes_value() {
     'query alerts|--verbose'|'query alerts|-v' | \
     'query metadata|--help'|'query metadata|-h' | \
     'query metadata|--format'|'query metadata|-o' | \
-    'query metadata|--server' | \
+    'query metadata|--server'|'query metadata|--prometheus' | \
     'query metadata|--timeout' | \
     'query metadata|--connect-timeout' | \
     'query metadata|--retries' | \
@@ -230,7 +230,7 @@ _nsmon_takes_value() {
     'query metadata|--verbose'|'query metadata|-v' | \
     'query buildinfo|--help'|'query buildinfo|-h' | \
     'query buildinfo|--format'|'query buildinfo|-o' | \
-    'query buildinfo|--server' | \
+    'query buildinfo|--server'|'query buildinfo|--prometheus' | \
     'query buildinfo|--timeout' | \
     'query buildinfo|--connect-timeout' | \
     'query buildinfo|--retries' | \
@@ -250,7 +250,7 @@ _nsmon_takes_value() {
     'lint-rules|--config' | \
     'lint-rules|--policy' | \
     'lint-rules|--disable' | \
-    'lint-rules|--prometheus' | \
+    'lint-rules|--prometheus'|'lint-rules|--server' | \
     'lint-rules|--timeout' | \
     'lint-rules|--connect-timeout' | \
     'lint-rules|--retries' | \
@@ -286,7 +286,7 @@ _nsmon_takes_value() {
     'backtest|--prometheus-version' | \
     'backtest|--lookback-delta' | \
     'backtest|--format'|'backtest|-o' | \
-    'backtest|--prometheus' | \
+    'backtest|--prometheus'|'backtest|--server' | \
     'backtest|--timeout' | \
     'backtest|--connect-timeout' | \
     'backtest|--retries' | \
@@ -440,7 +440,7 @@ _nsmon_value() {
     'query|--check') COMPREPLY=() ;;
     'query|--no-lint') COMPREPLY=() ;;
     'query|--enable-feature') COMPREPLY=() ;;
-    'query|--server') COMPREPLY=() ;;
+    'query|--server'|'query|--prometheus') COMPREPLY=() ;;
     'query|--timeout') COMPREPLY=() ;;
     'query|--connect-timeout') COMPREPLY=() ;;
     'query|--retries') COMPREPLY=() ;;
@@ -461,7 +461,7 @@ _nsmon_value() {
     'query series|--start') COMPREPLY=() ;;
     'query series|--end') COMPREPLY=() ;;
     'query series|--format'|'query series|-o') COMPREPLY=($(compgen -W 'table json jsonl csv' -- "$cur")) ;;
-    'query series|--server') COMPREPLY=() ;;
+    'query series|--server'|'query series|--prometheus') COMPREPLY=() ;;
     'query series|--timeout') COMPREPLY=() ;;
     'query series|--connect-timeout') COMPREPLY=() ;;
     'query series|--retries') COMPREPLY=() ;;
@@ -482,7 +482,7 @@ _nsmon_value() {
     'query labels|--start') COMPREPLY=() ;;
     'query labels|--end') COMPREPLY=() ;;
     'query labels|--format'|'query labels|-o') COMPREPLY=($(compgen -W 'table json jsonl csv' -- "$cur")) ;;
-    'query labels|--server') COMPREPLY=() ;;
+    'query labels|--server'|'query labels|--prometheus') COMPREPLY=() ;;
     'query labels|--timeout') COMPREPLY=() ;;
     'query labels|--connect-timeout') COMPREPLY=() ;;
     'query labels|--retries') COMPREPLY=() ;;
@@ -503,7 +503,7 @@ _nsmon_value() {
     'query label-values|--start') COMPREPLY=() ;;
     'query label-values|--end') COMPREPLY=() ;;
     'query label-values|--format'|'query label-values|-o') COMPREPLY=($(compgen -W 'table json jsonl csv' -- "$cur")) ;;
-    'query label-values|--server') COMPREPLY=() ;;
+    'query label-values|--server'|'query label-values|--prometheus') COMPREPLY=() ;;
     'query label-values|--timeout') COMPREPLY=() ;;
     'query label-values|--connect-timeout') COMPREPLY=() ;;
     'query label-values|--retries') COMPREPLY=() ;;
@@ -522,7 +522,7 @@ _nsmon_value() {
     'query targets|--help'|'query targets|-h') COMPREPLY=() ;;
     'query targets|--state') COMPREPLY=($(compgen -W 'active dropped any' -- "$cur")) ;;
     'query targets|--format'|'query targets|-o') COMPREPLY=($(compgen -W 'table json jsonl csv' -- "$cur")) ;;
-    'query targets|--server') COMPREPLY=() ;;
+    'query targets|--server'|'query targets|--prometheus') COMPREPLY=() ;;
     'query targets|--timeout') COMPREPLY=() ;;
     'query targets|--connect-timeout') COMPREPLY=() ;;
     'query targets|--retries') COMPREPLY=() ;;
@@ -541,7 +541,7 @@ _nsmon_value() {
     'query rules|--help'|'query rules|-h') COMPREPLY=() ;;
     'query rules|--type') COMPREPLY=($(compgen -W 'alert record' -- "$cur")) ;;
     'query rules|--format'|'query rules|-o') COMPREPLY=($(compgen -W 'table json jsonl csv' -- "$cur")) ;;
-    'query rules|--server') COMPREPLY=() ;;
+    'query rules|--server'|'query rules|--prometheus') COMPREPLY=() ;;
     'query rules|--timeout') COMPREPLY=() ;;
     'query rules|--connect-timeout') COMPREPLY=() ;;
     'query rules|--retries') COMPREPLY=() ;;
@@ -559,7 +559,7 @@ _nsmon_value() {
     'query rules|--verbose'|'query rules|-v') COMPREPLY=() ;;
     'query alerts|--help'|'query alerts|-h') COMPREPLY=() ;;
     'query alerts|--format'|'query alerts|-o') COMPREPLY=($(compgen -W 'table json jsonl csv' -- "$cur")) ;;
-    'query alerts|--server') COMPREPLY=() ;;
+    'query alerts|--server'|'query alerts|--prometheus') COMPREPLY=() ;;
     'query alerts|--timeout') COMPREPLY=() ;;
     'query alerts|--connect-timeout') COMPREPLY=() ;;
     'query alerts|--retries') COMPREPLY=() ;;
@@ -577,7 +577,7 @@ _nsmon_value() {
     'query alerts|--verbose'|'query alerts|-v') COMPREPLY=() ;;
     'query metadata|--help'|'query metadata|-h') COMPREPLY=() ;;
     'query metadata|--format'|'query metadata|-o') COMPREPLY=($(compgen -W 'table json jsonl csv' -- "$cur")) ;;
-    'query metadata|--server') COMPREPLY=() ;;
+    'query metadata|--server'|'query metadata|--prometheus') COMPREPLY=() ;;
     'query metadata|--timeout') COMPREPLY=() ;;
     'query metadata|--connect-timeout') COMPREPLY=() ;;
     'query metadata|--retries') COMPREPLY=() ;;
@@ -595,7 +595,7 @@ _nsmon_value() {
     'query metadata|--verbose'|'query metadata|-v') COMPREPLY=() ;;
     'query buildinfo|--help'|'query buildinfo|-h') COMPREPLY=() ;;
     'query buildinfo|--format'|'query buildinfo|-o') COMPREPLY=($(compgen -W 'table json jsonl csv' -- "$cur")) ;;
-    'query buildinfo|--server') COMPREPLY=() ;;
+    'query buildinfo|--server'|'query buildinfo|--prometheus') COMPREPLY=() ;;
     'query buildinfo|--timeout') COMPREPLY=() ;;
     'query buildinfo|--connect-timeout') COMPREPLY=() ;;
     'query buildinfo|--retries') COMPREPLY=() ;;
@@ -615,7 +615,7 @@ _nsmon_value() {
     'lint-rules|--config') _nsmon_files "$cur" ;;
     'lint-rules|--policy') _nsmon_files "$cur" ;;
     'lint-rules|--disable') COMPREPLY=($(compgen -W "$_nsmon_checks" -- "$cur")) ;;
-    'lint-rules|--prometheus') COMPREPLY=() ;;
+    'lint-rules|--prometheus'|'lint-rules|--server') COMPREPLY=() ;;
     'lint-rules|--timeout') COMPREPLY=() ;;
     'lint-rules|--connect-timeout') COMPREPLY=() ;;
     'lint-rules|--retries') COMPREPLY=() ;;
@@ -651,7 +651,7 @@ _nsmon_value() {
     'backtest|--prometheus-version') COMPREPLY=($(compgen -W '2 3' -- "$cur")) ;;
     'backtest|--lookback-delta') COMPREPLY=() ;;
     'backtest|--format'|'backtest|-o') COMPREPLY=($(compgen -W 'table json' -- "$cur")) ;;
-    'backtest|--prometheus') COMPREPLY=() ;;
+    'backtest|--prometheus'|'backtest|--server') COMPREPLY=() ;;
     'backtest|--timeout') COMPREPLY=() ;;
     'backtest|--connect-timeout') COMPREPLY=() ;;
     'backtest|--retries') COMPREPLY=() ;;

@@ -49,6 +49,7 @@ function __nsmon_takes_value
         'query|--no-lint' \
         'query|--enable-feature' \
         'query|--server' \
+        'query|--prometheus' \
         'query|--timeout' \
         'query|--connect-timeout' \
         'query|--retries' \
@@ -73,6 +74,7 @@ function __nsmon_takes_value
         'query series|--format' \
         'query series|-o' \
         'query series|--server' \
+        'query series|--prometheus' \
         'query series|--timeout' \
         'query series|--connect-timeout' \
         'query series|--retries' \
@@ -97,6 +99,7 @@ function __nsmon_takes_value
         'query labels|--format' \
         'query labels|-o' \
         'query labels|--server' \
+        'query labels|--prometheus' \
         'query labels|--timeout' \
         'query labels|--connect-timeout' \
         'query labels|--retries' \
@@ -121,6 +124,7 @@ function __nsmon_takes_value
         'query label-values|--format' \
         'query label-values|-o' \
         'query label-values|--server' \
+        'query label-values|--prometheus' \
         'query label-values|--timeout' \
         'query label-values|--connect-timeout' \
         'query label-values|--retries' \
@@ -143,6 +147,7 @@ function __nsmon_takes_value
         'query targets|--format' \
         'query targets|-o' \
         'query targets|--server' \
+        'query targets|--prometheus' \
         'query targets|--timeout' \
         'query targets|--connect-timeout' \
         'query targets|--retries' \
@@ -165,6 +170,7 @@ function __nsmon_takes_value
         'query rules|--format' \
         'query rules|-o' \
         'query rules|--server' \
+        'query rules|--prometheus' \
         'query rules|--timeout' \
         'query rules|--connect-timeout' \
         'query rules|--retries' \
@@ -186,6 +192,7 @@ function __nsmon_takes_value
         'query alerts|--format' \
         'query alerts|-o' \
         'query alerts|--server' \
+        'query alerts|--prometheus' \
         'query alerts|--timeout' \
         'query alerts|--connect-timeout' \
         'query alerts|--retries' \
@@ -207,6 +214,7 @@ function __nsmon_takes_value
         'query metadata|--format' \
         'query metadata|-o' \
         'query metadata|--server' \
+        'query metadata|--prometheus' \
         'query metadata|--timeout' \
         'query metadata|--connect-timeout' \
         'query metadata|--retries' \
@@ -228,6 +236,7 @@ function __nsmon_takes_value
         'query buildinfo|--format' \
         'query buildinfo|-o' \
         'query buildinfo|--server' \
+        'query buildinfo|--prometheus' \
         'query buildinfo|--timeout' \
         'query buildinfo|--connect-timeout' \
         'query buildinfo|--retries' \
@@ -250,6 +259,7 @@ function __nsmon_takes_value
         'lint-rules|--policy' \
         'lint-rules|--disable' \
         'lint-rules|--prometheus' \
+        'lint-rules|--server' \
         'lint-rules|--timeout' \
         'lint-rules|--connect-timeout' \
         'lint-rules|--retries' \
@@ -289,6 +299,7 @@ function __nsmon_takes_value
         'backtest|--format' \
         'backtest|-o' \
         'backtest|--prometheus' \
+        'backtest|--server' \
         'backtest|--timeout' \
         'backtest|--connect-timeout' \
         'backtest|--retries' \
@@ -531,7 +542,7 @@ complete -c nsmon -n '__nsmon_under "query"' -l graph -x -d 'Draw a range query 
 complete -c nsmon -n '__nsmon_under "query"' -l check -x -d 'Exit 1 unless every value satisfies '\''OP VALUE'\'' (e.g. '\''< 1'\'')'
 complete -c nsmon -n '__nsmon_under "query"' -l no-lint -x -d 'Send the expression without parsing and checking it first'
 complete -c nsmon -n '__nsmon_under "query"' -l enable-feature -x -d 'PromQL feature flags for the pre-flight parse (as promql check)'
-complete -c nsmon -n '__nsmon_under "query"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
+complete -c nsmon -n '__nsmon_under "query"' -l server -l prometheus -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
 complete -c nsmon -n '__nsmon_under "query"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "query"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "query"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
@@ -553,7 +564,7 @@ complete -c nsmon -n '__nsmon_under "query series"' -l match -x -d 'Series selec
 complete -c nsmon -n '__nsmon_under "query series"' -l start -x -d 'Start time: RFC 3339, Unix seconds, or relative (now-1h, -15m)'
 complete -c nsmon -n '__nsmon_under "query series"' -l end -x -d 'End time (default: now when --start or --since is given)'
 complete -c nsmon -n '__nsmon_under "query series"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim, once it is complete; default otherwise), jsonl, csv (a column per label)'
-complete -c nsmon -n '__nsmon_under "query series"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
+complete -c nsmon -n '__nsmon_under "query series"' -l server -l prometheus -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
 complete -c nsmon -n '__nsmon_under "query series"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "query series"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "query series"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
@@ -574,7 +585,7 @@ complete -c nsmon -n '__nsmon_under "query labels"' -l match -x -d 'Series selec
 complete -c nsmon -n '__nsmon_under "query labels"' -l start -x -d 'Start time: RFC 3339, Unix seconds, or relative (now-1h, -15m)'
 complete -c nsmon -n '__nsmon_under "query labels"' -l end -x -d 'End time (default: now when --start or --since is given)'
 complete -c nsmon -n '__nsmon_under "query labels"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim, once it is complete; default otherwise), jsonl, csv (a column per label)'
-complete -c nsmon -n '__nsmon_under "query labels"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
+complete -c nsmon -n '__nsmon_under "query labels"' -l server -l prometheus -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
 complete -c nsmon -n '__nsmon_under "query labels"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "query labels"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "query labels"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
@@ -595,7 +606,7 @@ complete -c nsmon -n '__nsmon_under "query label-values"' -l match -x -d 'Series
 complete -c nsmon -n '__nsmon_under "query label-values"' -l start -x -d 'Start time: RFC 3339, Unix seconds, or relative (now-1h, -15m)'
 complete -c nsmon -n '__nsmon_under "query label-values"' -l end -x -d 'End time (default: now when --start or --since is given)'
 complete -c nsmon -n '__nsmon_under "query label-values"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim, once it is complete; default otherwise), jsonl, csv (a column per label)'
-complete -c nsmon -n '__nsmon_under "query label-values"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
+complete -c nsmon -n '__nsmon_under "query label-values"' -l server -l prometheus -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
 complete -c nsmon -n '__nsmon_under "query label-values"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "query label-values"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "query label-values"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
@@ -615,7 +626,7 @@ complete -c nsmon -n '__nsmon_at "query label-values"' -x
 complete -c nsmon -n '__nsmon_under "query targets"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "query targets"' -l state -x -a 'active dropped any' -d 'active, dropped or any'
 complete -c nsmon -n '__nsmon_under "query targets"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim, once it is complete; default otherwise), jsonl, csv (a column per label)'
-complete -c nsmon -n '__nsmon_under "query targets"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
+complete -c nsmon -n '__nsmon_under "query targets"' -l server -l prometheus -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
 complete -c nsmon -n '__nsmon_under "query targets"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "query targets"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "query targets"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
@@ -634,7 +645,7 @@ complete -c nsmon -n '__nsmon_under "query targets"' -l verbose -s v -x -d 'Trac
 complete -c nsmon -n '__nsmon_under "query rules"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "query rules"' -l type -x -a 'alert record' -d 'alert or record'
 complete -c nsmon -n '__nsmon_under "query rules"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim, once it is complete; default otherwise), jsonl, csv (a column per label)'
-complete -c nsmon -n '__nsmon_under "query rules"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
+complete -c nsmon -n '__nsmon_under "query rules"' -l server -l prometheus -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
 complete -c nsmon -n '__nsmon_under "query rules"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "query rules"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "query rules"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
@@ -652,7 +663,7 @@ complete -c nsmon -n '__nsmon_under "query rules"' -l insecure-skip-verify -x -d
 complete -c nsmon -n '__nsmon_under "query rules"' -l verbose -s v -x -d 'Trace requests and answers on stderr (secrets masked)'
 complete -c nsmon -n '__nsmon_under "query alerts"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "query alerts"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim, once it is complete; default otherwise), jsonl, csv (a column per label)'
-complete -c nsmon -n '__nsmon_under "query alerts"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
+complete -c nsmon -n '__nsmon_under "query alerts"' -l server -l prometheus -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
 complete -c nsmon -n '__nsmon_under "query alerts"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "query alerts"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "query alerts"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
@@ -670,7 +681,7 @@ complete -c nsmon -n '__nsmon_under "query alerts"' -l insecure-skip-verify -x -
 complete -c nsmon -n '__nsmon_under "query alerts"' -l verbose -s v -x -d 'Trace requests and answers on stderr (secrets masked)'
 complete -c nsmon -n '__nsmon_under "query metadata"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "query metadata"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim, once it is complete; default otherwise), jsonl, csv (a column per label)'
-complete -c nsmon -n '__nsmon_under "query metadata"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
+complete -c nsmon -n '__nsmon_under "query metadata"' -l server -l prometheus -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
 complete -c nsmon -n '__nsmon_under "query metadata"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "query metadata"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "query metadata"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
@@ -689,7 +700,7 @@ complete -c nsmon -n '__nsmon_under "query metadata"' -l verbose -s v -x -d 'Tra
 complete -c nsmon -n '__nsmon_at "query metadata"' -x -a '(__nsmon_metrics)'
 complete -c nsmon -n '__nsmon_under "query buildinfo"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "query buildinfo"' -l format -s o -x -a 'table json jsonl csv' -d 'table (default on a terminal), json (the answer'\''s data, verbatim, once it is complete; default otherwise), jsonl, csv (a column per label)'
-complete -c nsmon -n '__nsmon_under "query buildinfo"' -l server -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
+complete -c nsmon -n '__nsmon_under "query buildinfo"' -l server -l prometheus -x -d 'Prometheus-compatible server URL, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
 complete -c nsmon -n '__nsmon_under "query buildinfo"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "query buildinfo"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "query buildinfo"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
@@ -709,7 +720,7 @@ complete -c nsmon -n '__nsmon_under "lint-rules"' -l help -s h -x -d 'Print this
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l config -r -F -d 'A prometheus.yml to lint, with the rule files it names'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l policy -r -F -d 'Team policy: severity label and values, required annotations, disabled checks, severity overrides (YAML)'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l disable -x -a '(__nsmon_checks)' -d 'Checks to skip (comma-separated, repeatable), as a policy'\''s disable list'
-complete -c nsmon -n '__nsmon_under "lint-rules"' -l prometheus -x -d 'Also ask this Prometheus-compatible server about every selector (default: $NSMON_LINT_PROMETHEUS_URL; off when unset)'
+complete -c nsmon -n '__nsmon_under "lint-rules"' -l prometheus -l server -x -d 'Also ask this Prometheus-compatible server about every selector (default: $NSMON_LINT_PROMETHEUS_URL; off when unset)'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "lint-rules"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'
@@ -746,7 +757,7 @@ complete -c nsmon -n '__nsmon_under "backtest"' -l flap-window -x -d 'An episode
 complete -c nsmon -n '__nsmon_under "backtest"' -l prometheus-version -x -a '2 3' -d 'Window semantics of the engine path: 2 (default, Debian 12'\''s Prometheus: closed) or 3 (left-open: a 3.x server)'
 complete -c nsmon -n '__nsmon_under "backtest"' -l lookback-delta -x -d 'The server'\''s --query.lookback-delta, for the engine path (default 5m); a duration (500ms, 2m, 1h30m) or seconds'
 complete -c nsmon -n '__nsmon_under "backtest"' -l format -s o -x -a 'table json' -d 'table (default) or json'
-complete -c nsmon -n '__nsmon_under "backtest"' -l prometheus -x -d 'The Prometheus-compatible server holding the history, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
+complete -c nsmon -n '__nsmon_under "backtest"' -l prometheus -l server -x -d 'The Prometheus-compatible server holding the history, path prefix allowed (default: $NSMON_PROMETHEUS_URL, else http://localhost:9090)'
 complete -c nsmon -n '__nsmon_under "backtest"' -l timeout -x -d 'Total time for each request, retries included (default 30s)'
 complete -c nsmon -n '__nsmon_under "backtest"' -l connect-timeout -x -d 'Time to establish each connection (default 5s)'
 complete -c nsmon -n '__nsmon_under "backtest"' -l retries -x -d 'Extra attempts on connection errors and 502/503/504 (default 2)'

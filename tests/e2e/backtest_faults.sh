@@ -26,6 +26,10 @@ expect_rc 3
 expect_err "is not JSON: \"this is not JSON at all\" (from $FAULT/junk)"
 one_line
 [ -z "$out" ] || fail "stdout: $out"
+# query's spelling of the flag, --server, names the same server.
+run backtest "$TMP/rules.yml" --server "$FAULT/junk" --since 1h
+expect_rc 3
+expect_err "(from $FAULT/junk)"
 
 within 8 backtest "$TMP/rules.yml" --prometheus "$FAULT/hang" --timeout 2s --retries 0 --since 1h
 expect_rc 3

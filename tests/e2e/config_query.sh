@@ -36,6 +36,10 @@ expect_err "127.0.0.1:1"
 NSMON_PROMETHEUS_URL=http://127.0.0.1:1 run query --server "$PROM" --time "$t" --format csv images_processed_total
 expect_rc 0
 [ "$(wc -l <<<"$out")" = 3 ] || fail "--format csv over the config's jsonl: $out"
+# --prometheus, the other commands' spelling, is the same flag.
+NSMON_PROMETHEUS_URL=http://127.0.0.1:1 run query --prometheus "$PROM" --time "$t" --format csv images_processed_total
+expect_rc 0
+[ "$(wc -l <<<"$out")" = 3 ] || fail "--prometheus: $out"
 
 # A verb takes the same settings.
 run query buildinfo

@@ -32,7 +32,10 @@ bool is_loopback(const std::string& url) {
 
 void add_server_options(CLI::App* c, ServerOptions& o, const std::string& url_flag, const std::string& url_help) {
   const char* g = "Connection";
-  c->add_option(url_flag, o.url, url_help)->option_text("URL")->group(g);
+  // query named the server --server before the other commands named it --prometheus: each takes
+  // both, so that a flag learnt on one command works on the next.
+  const std::string other = url_flag == "--server" ? "--prometheus" : "--server";
+  c->add_option(url_flag + "," + other, o.url, url_help)->option_text("URL")->group(g);
   c->add_option("--timeout", o.timeout, "Total time for each request, retries included (default 30s)")
       ->option_text("DURATION")
       ->group(g);
