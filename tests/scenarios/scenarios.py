@@ -266,6 +266,20 @@ def system(run, inst, up=lambda t: True, reset=lambda t: False, cpu=lambda t: 50
     run.counter("disk_write_bytes_total", base, lambda t: "reset" if reset(t) else 12e6, up)
 
 
+def host(run):
+    """node-exporter's view of the host (instance localhost:9100, as targets() scrapes it), which
+    goes on whatever the detector does: two CPUs each 60% idle, 30% user and 10% system, 12 GiB
+    available, 1.5 MB/s received and 0.5 MB/s sent on eth0 and 2 MB/s each way on lo."""
+    base = {"job": "node-exporter", "instance": "localhost:9100"}
+    for cpu in ("0", "1"):
+        for mode, share in (("idle", 0.6), ("user", 0.3), ("system", 0.1)):
+            run.counter("node_cpu_seconds_total", {**base, "cpu": cpu, "mode": mode}, lambda t, s=share: 60 * s)
+    run.gauge("node_memory_MemAvailable_bytes", base, lambda t: 12 * 2 ** 30)
+    for device, received, sent in (("eth0", 1.5e6, 0.5e6), ("lo", 2e6, 2e6)):
+        run.counter("node_network_receive_bytes_total", {**base, "device": device}, lambda t, r=received: 60 * r)
+        run.counter("node_network_transmit_bytes_total", {**base, "device": device}, lambda t, r=sent: 60 * r)
+
+
 # ------------------------------------------------------------------------------ the scenarios
 
 A, B, C = "app-a:8000", "app-b:8000", "app-c:8000"
@@ -286,6 +300,7 @@ def healthy():
     inference(run, A)
     symbolic(run, A)
     system(run, A)
+    host(run)
     training(run, A)
     gpu(run, A)
     return run
@@ -360,6 +375,7 @@ def app_down():
     inference(run, A, up=lambda t: t < 30)
     symbolic(run, A, up=lambda t: t < 30)
     system(run, A, up=lambda t: t < 30)
+    host(run)
     return run
 
 

@@ -180,11 +180,13 @@ private:
   struct Unfiltered {
     std::set<std::string> recorded; ///< recording rules that write series without the label
     std::set<std::string> alerts;   ///< ALERTS, ALERTS_FOR_STATE: an alert's own labels
+    std::set<std::string> external; ///< another exporter's series (node_*): its own target's labels
     bool unexcused = false;         ///< a selector whose series may carry the label
-    bool any() const { return unexcused || !recorded.empty() || !alerts.empty(); }
+    bool any() const { return unexcused || !recorded.empty() || !alerts.empty() || !external.empty(); }
     void merge(const Unfiltered& o) {
       recorded.insert(o.recorded.begin(), o.recorded.end());
       alerts.insert(o.alerts.begin(), o.alerts.end());
+      external.insert(o.external.begin(), o.external.end());
       unexcused = unexcused || o.unexcused;
     }
     std::string reason(const std::string& v) const {
@@ -201,6 +203,11 @@ private:
         why.push_back(util::join({alerts.begin(), alerts.end()}, ", ") +
                       " has each alert's own labels, and a filter on " + v +
                       " would hide the alerts whose rule aggregates it away");
+      if (!external.empty())
+        why.push_back(util::join({external.begin(), external.end()}, ", ") + (external.size() == 1 ? " is" : " are") +
+                      " another exporter's (the catalog's external_prefixes), whose " + v +
+                      " names that exporter's target: a filter on the detector's " + v + " would hide " +
+                      (external.size() == 1 ? "it" : "them"));
       return util::join(why, "; ");
     }
   };
@@ -446,7 +453,9 @@ private:
         unfiltered_[v].merge(u);
         if (has_variable(v) && !u.unexcused && !p.title.value.empty())
           t_.linter_exceptions.push_back({"target-" + v + "-rule", p.title.value, static_cast<int>(i),
-                                          "it selects series that carry no " + v + ": " + u.reason(v)});
+                                          (u.external.empty() ? "it selects series that carry no " + v + ": "
+                                                              : "it selects series of another target: ") +
+                                              u.reason(v)});
       }
       if (parsed.shape.kind == lint::ValueKind::counter)
         emit(out_, "dashboards/counter-raw", q.expr.span,
@@ -573,6 +582,7 @@ private:
       if (m && m->op == MatchOp::regex && m->value == want) continue;
       Unfiltered& u = unfiltered[v];
       if (catalog && !labels.count(v)) u.alerts.insert(s.name);
+      else if (s.origin == lint::SeriesInfo::Origin::external) u.external.insert(s.name);
       else if (s.origin == lint::SeriesInfo::Origin::recording && s.recorded->shape.labels_known &&
                !s.recorded->shape.labels.count(v))
         u.recorded.insert(s.name);
