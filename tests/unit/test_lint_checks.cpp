@@ -792,4 +792,16 @@ TEST_CASE("template-label-lost: a side of 'or' that cannot carry the label, the 
   REQUIRE(all.size() == 1);
   CHECK(all[0].message == "annotation \"summary\" uses $labels.colo, but some of the alerts have no colo: the right "
                           "side of 'or' (vector(0)) has no colo; their annotation shows it empty");
+  // OpenShift's Dynatrace alert: {{if $labels.x}} shows nothing where the label is missing, as
+  // meant (tests/data/review-corpus/proofs/stranger5.test.yml); its {{else}} is not guarded.
+  all.clear();
+  run(alert("(node_load1 or on () vector(0)) == 0", "",
+            "summary: '{{ if $labels.colo }}load in {{ $labels.colo }}{{ end }}', description: d"),
+      false, &all);
+  CHECK(all.empty());
+  all.clear();
+  run(alert("(node_load1 or on () vector(0)) == 0", "",
+            "summary: '{{ if $labels.colo }}ok{{ else }}load in {{ $labels.colo }}{{ end }}', description: d"),
+      false, &all);
+  CHECK(all.size() == 1);
 }
