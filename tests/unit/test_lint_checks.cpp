@@ -720,6 +720,19 @@ TEST_CASE("always-true: a comparison its own expression already decides is info"
   CHECK(severity() == core::Severity::info);
   run(alert("rate(node_network_receive_errs_total[5m]) >= 0"), false, &all); // a condition that tests nothing
   CHECK(severity() == core::Severity::warning);
+  // TiCDC's alerts: == and an 'or' of == keep only their values, all above 0.
+  run(alert("(max_over_time(node_load1[1m]) == 2) > 0"), false, &all);
+  CHECK(severity() == core::Severity::info);
+  run(alert("(max_over_time(node_load1[1m]) == 1 or max_over_time(node_load1[1m]) == 6) > 0"), false, &all);
+  CHECK(severity() == core::Severity::info);
+  // Omnibus GitLab's: the inner > 10 of a ratio leaves nothing, which promql/impossible says; the
+  // outer comparison has no values to be always true of.
+  run(alert("(sum without (code) (rate(x_total{code=~\"5..\"}[5m])) / sum without (code) (rate(x_total[5m])) > 10) "
+            "* 100 > 10"),
+      false, &all);
+  CHECK_FALSE(severity());
+  CHECK(
+      std::any_of(all.begin(), all.end(), [](const auto& d) { return d.check == core::CheckId("promql/impossible"); }));
 }
 
 TEST_CASE("duplicate-rule: alerts on the same metrics are a warning, on other metrics info", "[lint][checks]") {

@@ -776,7 +776,9 @@ private:
   // reported.
   bool bounded(const BinaryExpr& b, const Expr* side, const Expr* other, double v) {
     const Shape& s = inf_.at(side);
-    if (!s.bounded()) return false;
+    // A side that has no series ((ratio > 10) * 100 > 10) has no values to speak of: what emptied
+    // it is reported where it did.
+    if (!s.bounded() || !s.empty.empty()) return false;
     // vector(0) == 1 compares two numbers as written: its outcome is what its author wrote, a
     // rule that never fires on purpose (a test of the alerting pipeline).
     if (const Expr* u = unparen(side);
