@@ -610,6 +610,14 @@ TEST_CASE("label flow: duplicates that never collide, groups of one, histogram f
       {"overlapping conditions",
        rules(rule("alert", "Q", "queue_length > 0") + rule("alert", "Q", "queue_length > 10")),
        V{"rules/duplicate-rule 6:12"}},
+      // Omnibus GitLab's WorkhorseHighErrorRate: the split is under the alert's threshold.
+      {"one condition split in two, under arithmetic and a threshold",
+       rules(rule("alert", "Q", "(queue_length < 10) * 100 > 50") +
+             rule("alert", "Q", "(queue_length > 10) * 100 > 2000 and on () up")),
+       V{}},
+      {"a split under an aggregation is no split of its series",
+       rules(rule("alert", "Q", "sum(queue_length < 10) > 50") + rule("alert", "Q", "sum(queue_length > 10) > 10")),
+       V{"rules/duplicate-rule 6:12"}},
       {"the rule's own label is no separation",
        rules(rule("alert", "Q", "queue_length{severity=\"a\"} > 0", "severity: x") +
              rule("alert", "Q", "queue_length{severity=\"b\"} > 1", "severity: x")),
