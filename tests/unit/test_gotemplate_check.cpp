@@ -95,17 +95,20 @@ TEST_CASE("label and value references are found with their offsets", "[template]
   CHECK_FALSE(check_template("no actions").has_actions);
 }
 
+// The names of the template's label references; with `marks`, each followed by + if guarded.
+static std::vector<std::string> ref_names(const char* t, bool marks = false) {
+  auto info = check_template(t);
+  INFO(t);
+  CHECK(info.errors.empty());
+  std::vector<std::string> out;
+  for (const auto& r : info.label_refs) out.push_back(r.name + (!marks ? "" : r.guarded ? "+" : "-"));
+  return out;
+}
+
 // The alert's labels as Go's text/template reaches them: the dot is the alert's data outside
 // {{range}} and {{with}} only; $labels and $.Labels are the alert's everywhere.
 TEST_CASE("label references follow the dot through range and with", "[template]") {
-  auto names = [](const char* t) {
-    auto info = check_template(t);
-    INFO(t);
-    CHECK(info.errors.empty());
-    std::vector<std::string> out;
-    for (const auto& r : info.label_refs) out.push_back(r.name);
-    return out;
-  };
+  auto names = [](const char* t) { return ref_names(t); };
   using V = std::vector<std::string>;
   // A query's samples: their .Labels are not the alert's (Rook's CephMonDown).
   CHECK(names("{{ range printf \"up{c='%s'}\" .Labels.cluster | query }}{{ .Labels.host }}{{ end }}") == V{"cluster"});
@@ -125,6 +128,23 @@ TEST_CASE("label references follow the dot through range and with", "[template]"
   // .Value inside a range is the sample's, not the alert's.
   CHECK(check_template("{{ range query \"up\" }}{{ .Value }}{{ end }}").value_refs.empty());
   CHECK(check_template("{{ $.Value }}").value_refs.size() == 1);
+}
+
+// {{if $labels.x}} shows nothing where the alert has no x: its test and body read x guarded, its
+// {{else}} does not, nor a test of more than the label.
+TEST_CASE("label references under a test of the label itself are guarded", "[template]") {
+  auto guarded = [](const char* t) { return ref_names(t, true); };
+  using V = std::vector<std::string>;
+  CHECK(guarded("{{ if $labels.d }} {{$labels.d}} Deployment {{end}}{{ $labels.d }}") == V{"d+", "d+", "d-"});
+  CHECK(guarded("{{ if .Labels.d }}{{ .Labels.d }}{{ $labels.e }}{{ else }}{{ $labels.d }}{{ end }}") ==
+        V{"d+", "d+", "e-", "d-"});
+  CHECK(guarded("{{ if $labels.a }}{{ else if $labels.b }}{{ $labels.b }}{{ $labels.a }}{{ end }}") ==
+        V{"a+", "b+", "b+", "a-"});
+  CHECK(guarded("{{ with $labels.a }}{{ . }}{{ $labels.a }}{{ end }}") == V{"a+", "a+"});
+  CHECK(guarded("{{ if eq $labels.a \"x\" }}{{ $labels.a }}{{ end }}") == V{"a-", "a-"});
+  CHECK(
+      guarded("{{ range $labels.a }}{{ end }}{{ if $labels.a }}{{ if $labels.b }}{{ $labels.a }}{{ end }}{{ end }}") ==
+      V{"a-", "a+", "b+", "a+"});
 }
 
 // The queries a template runs where their text is written in it, and the labels read from their

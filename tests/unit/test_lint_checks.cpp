@@ -720,6 +720,19 @@ TEST_CASE("always-true: a comparison its own expression already decides is info"
   CHECK(severity() == core::Severity::info);
   run(alert("rate(node_network_receive_errs_total[5m]) >= 0"), false, &all); // a condition that tests nothing
   CHECK(severity() == core::Severity::warning);
+  // TiCDC's alerts: == and an 'or' of == keep only their values, all above 0.
+  run(alert("(max_over_time(node_load1[1m]) == 2) > 0"), false, &all);
+  CHECK(severity() == core::Severity::info);
+  run(alert("(max_over_time(node_load1[1m]) == 1 or max_over_time(node_load1[1m]) == 6) > 0"), false, &all);
+  CHECK(severity() == core::Severity::info);
+  // Omnibus GitLab's: the inner > 10 of a ratio leaves nothing, which promql/impossible says; the
+  // outer comparison has no values to be always true of.
+  run(alert("(sum without (code) (rate(x_total{code=~\"5..\"}[5m])) / sum without (code) (rate(x_total[5m])) > 10) "
+            "* 100 > 10"),
+      false, &all);
+  CHECK_FALSE(severity());
+  CHECK(
+      std::any_of(all.begin(), all.end(), [](const auto& d) { return d.check == core::CheckId("promql/impossible"); }));
 }
 
 TEST_CASE("duplicate-rule: alerts on the same metrics are a warning, on other metrics info", "[lint][checks]") {
@@ -792,4 +805,16 @@ TEST_CASE("template-label-lost: a side of 'or' that cannot carry the label, the 
   REQUIRE(all.size() == 1);
   CHECK(all[0].message == "annotation \"summary\" uses $labels.colo, but some of the alerts have no colo: the right "
                           "side of 'or' (vector(0)) has no colo; their annotation shows it empty");
+  // OpenShift's Dynatrace alert: {{if $labels.x}} shows nothing where the label is missing, as
+  // meant (tests/data/review-corpus/proofs/stranger5.test.yml); its {{else}} is not guarded.
+  all.clear();
+  run(alert("(node_load1 or on () vector(0)) == 0", "",
+            "summary: '{{ if $labels.colo }}load in {{ $labels.colo }}{{ end }}', description: d"),
+      false, &all);
+  CHECK(all.empty());
+  all.clear();
+  run(alert("(node_load1 or on () vector(0)) == 0", "",
+            "summary: '{{ if $labels.colo }}ok{{ else }}load in {{ $labels.colo }}{{ end }}', description: d"),
+      false, &all);
+  CHECK(all.size() == 1);
 }

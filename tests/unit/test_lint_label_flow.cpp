@@ -242,6 +242,14 @@ TEST_CASE("label flow: joins that can never match, labels lost in a join", "[lin
        alert("foo * on (instance) group_left (job) sum by (instance, job) (bar) > 1"), V{}},
       {"group_left (job) from a side whose job is empty",
        alert("foo * on (instance) group_left (job) bar{job=\"\"} > 1"), V{"labels/copied-label-absent 5:12"}},
+      // OpenShift's managed-cluster-config: neither side has the label, so there is none to lose;
+      // a later join copies it from a side that has it.
+      {"group_left (job) where neither side has job",
+       alert("max by (instance) (foo) * on (instance) group_left (job) sum by (instance) (bar) > 1"), V{}},
+      {"group_left (job) where neither side has job, then from a side with it",
+       alert("max by (instance) (foo) * on (instance) group_left (job) max by (instance) (bar) * on (instance) "
+             "group_left (job) max by (instance, job) (baz) > 1"),
+       V{}},
   });
 }
 
@@ -601,6 +609,14 @@ TEST_CASE("label flow: duplicates that never collide, groups of one, histogram f
        rules(rule("alert", "Q", "queue_length > 0") + rule("alert", "Q", "queue_length == 0")), V{}},
       {"overlapping conditions",
        rules(rule("alert", "Q", "queue_length > 0") + rule("alert", "Q", "queue_length > 10")),
+       V{"rules/duplicate-rule 6:12"}},
+      // Omnibus GitLab's WorkhorseHighErrorRate: the split is under the alert's threshold.
+      {"one condition split in two, under arithmetic and a threshold",
+       rules(rule("alert", "Q", "(queue_length < 10) * 100 > 50") +
+             rule("alert", "Q", "(queue_length > 10) * 100 > 2000 and on () up")),
+       V{}},
+      {"a split under an aggregation is no split of its series",
+       rules(rule("alert", "Q", "sum(queue_length < 10) > 50") + rule("alert", "Q", "sum(queue_length > 10) > 10")),
        V{"rules/duplicate-rule 6:12"}},
       {"the rule's own label is no separation",
        rules(rule("alert", "Q", "queue_length{severity=\"a\"} > 0", "severity: x") +

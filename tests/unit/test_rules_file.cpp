@@ -193,6 +193,10 @@ spec:
   CHECK(where(bad) == V{"4:3 error yaml/unknown-field"});
   auto api = load("apiVersion: v1\nkind: PrometheusRule\nspec: {groups: []}\n");
   CHECK(where(api) == V{"1:13 error rules/missing-field"});
+  // Red Hat's Observability Operator reads the same manifest under its own API group.
+  auto rhobs = load("apiVersion: monitoring.rhobs/v1\nkind: PrometheusRule\nspec: {groups: [{name: a, rules: []}]}\n");
+  CHECK(rhobs.diags.empty());
+  CHECK(rhobs.file.groups.size() == 1);
   // A plain rule file of several documents: every document is read.
   auto two = load("groups: [{name: a, rules: []}]\n---\ngroups: [{name: b, rules: []}]\n");
   CHECK(two.file.groups.size() == 2);

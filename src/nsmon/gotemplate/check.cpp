@@ -105,6 +105,7 @@ private:
     std::size_t offset;
     std::size_t scope; ///< variables_ size when the block opened
     Val outer;         ///< the dot around the block: its pipeline's, its {{else}}'s, and after {{end}}
+    std::string guard; ///< the alert's label x of {{if $labels.x}} / {{with $labels.x}}, until {{else}}
   };
 
   void fail(std::size_t offset, std::string msg) {
@@ -233,6 +234,7 @@ private:
         }
         // The else branch runs with the block's outer dot; {{else with x}} then binds it to x.
         dot_ = blocks_.back().outer;
+        blocks_.back().guard.clear();
         if (first == 1) return;
         rebind = toks[1].text == "with" ? Rebind::with : Rebind::none;
       } else if (kw == "if" || kw == "range" || kw == "with") {
@@ -258,7 +260,15 @@ private:
       }
     }
     if (rebind != Rebind::none || !plain(toks, first)) info_.may_fault = true;
+    const std::size_t refs = info_.label_refs.size();
     pipeline(toks, first, rebind);
+    // {{if $labels.x}}, {{with $labels.x}}, {{else if $labels.x}}: a test of the label alone.
+    if (first > 0 && toks[first - 1].kind == Tok::ident &&
+        (toks[first - 1].text == "if" || toks[first - 1].text == "with") && toks.size() == first + 1 &&
+        info_.label_refs.size() == refs + 1 && !blocks_.empty()) {
+      info_.label_refs.back().guarded = true;
+      blocks_.back().guard = info_.label_refs.back().name;
+    }
   }
 
   // Whether the action's pipeline toks[i, ...) is a form whose types are always right: one of the
@@ -492,7 +502,9 @@ private:
   }
 
   void add_label_ref(std::string_view name, std::size_t offset) {
-    if (!name.empty()) info_.label_refs.push_back({std::string(name), offset, name.size()});
+    if (name.empty()) return;
+    const bool guarded = std::any_of(blocks_.begin(), blocks_.end(), [&](const Block& b) { return b.guard == name; });
+    info_.label_refs.push_back({std::string(name), offset, name.size(), guarded});
   }
 
   std::string_view text_;

@@ -11,6 +11,9 @@ struct LabelRef {
   std::string name;
   std::size_t offset = 0; ///< byte offset of the reference in the template text
   std::size_t length = 0;
+  /// In {{if $labels.x}} or {{with $labels.x}} (the test or its body, not its {{else}}): where the
+  /// alert has no x, the test is false and nothing of it is shown.
+  bool guarded = false;
 };
 
 struct TemplateError {

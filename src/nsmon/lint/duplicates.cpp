@@ -137,19 +137,45 @@ struct ConditionPair {
   Condition a, b;
   std::array<double, 5> points{};
 };
-std::optional<ConditionPair> same_side(const promql::Expr& a, const promql::Expr& b) {
-  auto ca = condition(a), cb = condition(b);
+std::optional<ConditionPair> same_side(std::optional<Condition> ca, std::optional<Condition> cb) {
   if (!ca || !cb || promql::print(*ca->side) != promql::print(*cb->side)) return std::nullopt;
   const double lo = std::min(ca->value, cb->value), hi = std::max(ca->value, cb->value);
   return ConditionPair{*ca, *cb, {lo - 1, lo, (lo + hi) / 2, hi, hi + 1}};
 }
+std::optional<ConditionPair> same_side(const promql::Expr& a, const promql::Expr& b) {
+  return same_side(condition(a), condition(b));
+}
 
-// The same expression compared with numbers no value passes both times (x > 0 and x == 0): a
-// series is in at most one rule's result at a time.
+// The conditions every series of `e` has passed, on series that keep their labels up to the
+// result: e's own comparison, and those under arithmetic with a number ((x < 10) * 100 > 50), a
+// further comparison, or the left side of and/unless. Not below an aggregation or a function,
+// whose series are others.
+std::vector<Condition> conditions(const promql::Expr& e) {
+  std::vector<Condition> out;
+  for (const promql::Expr* at = unparen(&e); at && at->kind == promql::NodeKind::binary;) {
+    const auto& b = at->as<promql::BinaryExpr>();
+    const bool lnum = b.lhs->type == promql::ValueType::scalar, rnum = b.rhs->type == promql::ValueType::scalar;
+    if (auto c = condition(*at)) out.push_back(*c);
+    if (b.op == promql::BinaryOp::land || b.op == promql::BinaryOp::lunless) at = unparen(b.lhs);
+    else if (!b.return_bool && lnum != rnum && b.op != promql::BinaryOp::lor) at = unparen(lnum ? b.rhs : b.lhs);
+    else break;
+  }
+  return out;
+}
+
+// The same expression compared with numbers no value passes both times (x > 0 and x == 0), in
+// the rules' conditions or under them ((x < 10) * 100 > 50 and (x > 10) * 100 > 10): a series is
+// in at most one rule's result at a time.
 bool disjoint_conditions(const promql::Expr& a, const promql::Expr& b) {
-  auto p = same_side(a, b);
-  return p && std::none_of(p->points.begin(), p->points.end(),
-                           [&](double x) { return holds(p->a.op, x, p->a.value) && holds(p->b.op, x, p->b.value); });
+  const std::vector<Condition> ca = conditions(a), cb = conditions(b);
+  for (const auto& x : ca)
+    for (const auto& y : cb) {
+      auto p = same_side(x, y);
+      if (p && std::none_of(p->points.begin(), p->points.end(),
+                            [&](double v) { return holds(p->a.op, v, p->a.value) && holds(p->b.op, v, p->b.value); }))
+        return true;
+    }
+  return false;
 }
 
 // The same expression where every value that passes one condition passes the other (x > 0.2 and

@@ -723,13 +723,14 @@ private:
   }
 
   // group_left (x) copies x from the other side's series; where they have none, it removes x from
-  // the result instead.
+  // the result instead. Where the kept side has no x either, there is nothing to lose: a no-op.
   void copied_labels(const BinaryExpr& b, const VectorMatching& vm) {
     if (vm.card != Cardinality::many_to_one && vm.card != Cardinality::one_to_many) return;
     const bool left = vm.card == Cardinality::many_to_one;
     const Shape& other = inf_.at(left ? b.rhs : b.lhs);
+    const Shape& kept = inf_.at(left ? b.lhs : b.rhs);
     for (const auto& inc : vm.include)
-      if (inf_.absent(other, inc)) {
+      if (inf_.absent(other, inc) && !inf_.absent(kept, inc)) {
         std::string why = removed_by(other, inc);
         emit("labels/copied-label-absent", b.range,
              util::concat({left ? "group_left" : "group_right", " (", inc, ") copies ", inc, " from the ",
@@ -775,7 +776,9 @@ private:
   // reported.
   bool bounded(const BinaryExpr& b, const Expr* side, const Expr* other, double v) {
     const Shape& s = inf_.at(side);
-    if (!s.bounded()) return false;
+    // A side that has no series ((ratio > 10) * 100 > 10) has no values to speak of: what emptied
+    // it is reported where it did.
+    if (!s.bounded() || !s.empty.empty()) return false;
     // vector(0) == 1 compares two numbers as written: its outcome is what its author wrote, a
     // rule that never fires on purpose (a test of the alerting pipeline).
     if (const Expr* u = unparen(side);

@@ -511,7 +511,10 @@ void Inference::either(const Shape& l, const Shape& r, Shape& s, bool right_if_l
   s.joined = l.joined;
   s.joined.insert(r.joined.begin(), r.joined.end());
   s.filters = l.filters && r.filters;
-  s.set_range(std::min(l.lo, r.lo), std::max(l.hi, r.hi));
+  s.set_range(std::min(l.lo, r.lo), std::max(l.hi, r.hi),
+              l.range_of.comparison && r.range_of.comparison
+                  ? RangeReason("the comparisons on both sides of 'or' keep only the values they accept", true)
+                  : RangeReason());
   s.count_like = l.count_like && r.count_like;
   s.nan = l.nan.empty() ? r.nan : l.nan;
   s.nan_at = l.nan.empty() ? r.nan_at : l.nan_at;
@@ -734,7 +737,7 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
         s.lo = v, s.lo_open = op == BinaryOp::gtr, s.range_of = kept();
       if ((op == BinaryOp::lss || op == BinaryOp::lte) && v <= s.hi)
         s.hi = v, s.hi_open = op == BinaryOp::lss, s.range_of = kept();
-      if (op == BinaryOp::eql) s.set_range(v, v, s.range_of);
+      if (op == BinaryOp::eql) s.set_range(v, v, kept());
     }
   }
   if (b.return_bool) {

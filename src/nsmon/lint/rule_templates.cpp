@@ -102,8 +102,10 @@ void RuleChecks::templates(const Shape& shape) {
     };
     const std::string_view what = is_label ? "label" : "annotation";
     for (const auto& ref : info.label_refs) {
-      // Some of the alerts lack it: one side of `or` has none.
+      // Some of the alerts lack it: one side of `or` has none. Under {{if $labels.x}} those show
+      // nothing of it, as meant.
       if (auto l = shape.lacking.find(ref.name); l != shape.lacking.end() && !inf_.absent(shape, ref.name)) {
+        if (ref.guarded) continue;
         emit_at(
             "labels/template-label-lost", at(ref.offset, ref.length),
             util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name, ", but some of the alerts have no ",
@@ -113,6 +115,7 @@ void RuleChecks::templates(const Shape& shape) {
       }
       if (available.count(ref.name)) continue;
       if (std::string why = inf_.absent(shape, ref.name) ? "" : or_side_without(ref.name); !why.empty()) {
+        if (ref.guarded) continue;
         emit_at(
             "labels/template-label-lost", at(ref.offset, ref.length),
             util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name, ", but some of the alerts have no ",

@@ -122,8 +122,9 @@ private:
   static bool is_manifest(const yaml::Node& root) { return root.is_map() && (root["apiVersion"] || root["kind"]); }
 
   // The mapping that holds `groups`: the root of a rule file, or the spec of a PrometheusRule
-  // manifest (monitoring.coreos.com/v1, as the Prometheus Operator reads it). Other Kubernetes
-  // objects (a file of several documents often has Services and ConfigMaps too) hold no rules.
+  // manifest (monitoring.coreos.com/v1, as the Prometheus Operator reads it, or monitoring.rhobs/v1,
+  // as Red Hat's Observability Operator, its fork, reads the same spec). Other Kubernetes objects
+  // (a file of several documents often has Services and ConfigMaps too) hold no rules.
   std::optional<yaml::Node> groups_holder(const yaml::Node& root) {
     if (!is_manifest(root)) {
       if (!y_.check_mapping(root, {"groups"}, "a rule file")) return std::nullopt;
@@ -133,8 +134,12 @@ private:
     if (!kind || !kind.is_scalar() || kind.scalar() != "PrometheusRule") return std::nullopt;
     if (!y_.check_mapping(root, {"apiVersion", "kind", "metadata", "spec"}, "a PrometheusRule")) return std::nullopt;
     auto api = root["apiVersion"];
-    if (!api || !api.is_scalar() || !util::starts_with(api.scalar(), "monitoring.coreos.com/"))
-      y_.report(api ? api : kind, "rules/missing-field", "a PrometheusRule's apiVersion is monitoring.coreos.com/v1");
+    if (!api || !api.is_scalar() ||
+        !(util::starts_with(api.scalar(), "monitoring.coreos.com/") ||
+          util::starts_with(api.scalar(), "monitoring.rhobs/")))
+      y_.report(api ? api : kind, "rules/missing-field",
+                "a PrometheusRule's apiVersion is monitoring.coreos.com/v1 (monitoring.rhobs/v1 for the Observability "
+                "Operator)");
     auto spec = root["spec"];
     if (!spec || spec.is_null()) return std::nullopt;
     if (!y_.check_mapping(spec, {"groups"}, "a PrometheusRule's spec")) return std::nullopt;
