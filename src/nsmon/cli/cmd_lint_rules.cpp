@@ -173,8 +173,8 @@ int run_lint(LintOptions& o, const Context& ctx) {
 }
 
 constexpr const char* kLintRulesHelp = R"(Inputs:
-  FILES are Prometheus rule files or PrometheusRule manifests (monitoring.coreos.com/v1,
-  spec.groups; a file may hold several YAML documents, other Kubernetes objects are skipped), or
+  FILES are Prometheus rule files or PrometheusRule manifests (monitoring.coreos.com/v1 or the
+  Observability Operator's monitoring.rhobs/v1, spec.groups; a file may hold several YAML documents, other Kubernetes objects are skipped), or
   directories (their *.yml and *.yaml files, recursively); '-' reads standard input. With --config, prometheus.yml is
   checked too and the rule files its rule_files name (globs, relative to the config) are linted;
   a file named both ways is linted once. With neither, lints rules/prometheus.yml and its rule
