@@ -273,6 +273,16 @@ TEST_CASE("label flow: one-to-one matches whose side holds several series per gr
       {"a job's instances on the right", alert("count by (job) (up) / on (job) up > 1"),
        V{"labels/duplicate-match-group 5:12"}},
       {"a job's instances summed", alert("sum by (job) (up) / on (job) count by (job) (up) < 0.5"), V{}},
+      // alertmanager 069d48e (tests/data/shipped-bugs/proofs/alertmanager-069d48e.before.fails.test.yml).
+      {"a service's instances on (service)",
+       alert("alertmanager_cluster_members != on (service) count by (service) (alertmanager_cluster_members)"),
+       V{"labels/duplicate-match-group 5:12"}},
+      {"the same with group_left",
+       alert(
+           "alertmanager_cluster_members < on (service) group_left count by (service) (alertmanager_cluster_members)"),
+       V{}},
+      {"a service's instances on (service, instance)",
+       alert("a != on (service, instance) count by (service, instance) (a)"), V{}},
       {"the other side may have the label too", alert("x{code=~\"5..\"} / on (handler) y > 1"), V{}},
       {"and ignores cardinality", alert("x{code=~\"5..\"} > 1 and ignoring (code) sum without (code) (x)"), V{}},
       {"on () against one series", alert("sum without (pod) (x{tier=~\".*tier1.*\"}) < on () count(y) * 0.4"),

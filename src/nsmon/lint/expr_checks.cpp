@@ -672,11 +672,12 @@ private:
         label = x, why = w;
         break;
       }
-    // A job is a set of targets, each with its own instance: on (job) or on () leaves them apart.
-    const bool by_job =
-        !vm.on || std::all_of(vm.labels.begin(), vm.labels.end(), [](const auto& x) { return x == "job"; });
+    // A job is a set of targets, each with its own instance, and so is a Kubernetes service (the
+    // Prometheus Operator names the job after it): on (job), on (service) or on () leaves them apart.
+    const bool by_job = !vm.on || std::all_of(vm.labels.begin(), vm.labels.end(),
+                                              [](const auto& x) { return x == "job" || x == "service"; });
     if (label.empty() && by_job && left_out("instance"))
-      label = "instance", why = "each target of a job has its own instance";
+      label = "instance", why = "each target of a job or service has its own instance";
     if (label.empty()) return false;
     const std::string match = std::string(vm.on ? "on" : "ignoring") + " (" + util::join(vm.labels, ", ") + ")";
     const char* side = left ? "left" : "right";
