@@ -796,6 +796,19 @@ TEST_CASE("label flow: a comparison that removes only NaN", "[lint][label-flow]"
   });
 }
 
+// NaN is unequal to every value and orders with none (gitlab-com-runbooks-5bee5bb's proof).
+TEST_CASE("label flow: a comparison with NaN", "[lint][label-flow]") {
+  const std::string ratio = "sum(rate(a_total[5m])) / sum(rate(b_total[5m]))";
+  run_cases({
+      {"!= NaN removes nothing", alert("(" + ratio + " != NaN) < 0.9"), V{"promql/always-true 5:13"}},
+      {"NaN on the left", alert("(NaN != " + ratio + ") < 0.9"), V{"promql/always-true 5:13"}},
+      {"== NaN keeps nothing", alert(ratio + " == NaN"), V{"promql/impossible 5:12"}},
+      {"> NaN keeps nothing", alert(ratio + " > nan"), V{"promql/impossible 5:12"}},
+      {"a bool comparison returns every series", alert("(" + ratio + " != bool NaN) == 1"), V{}},
+      {"x == x drops the NaN samples", alert("(" + ratio + " == " + ratio + ") < 0.9"), V{}},
+  });
+}
+
 TEST_CASE("label flow: NaN in an aggregation whose values nothing reads", "[lint][label-flow]") {
   run_cases({
       {"the right side of unless", alert("up > 1 unless on (job) sum by (job) (rate(e_total[5m]) / rate(t_total[5m]))"),
