@@ -796,6 +796,22 @@ TEST_CASE("label flow: a comparison that removes only NaN", "[lint][label-flow]"
   });
 }
 
+// An alert sets its own alertname: the alerts it reads, told apart by theirs, collide
+// (kube-prometheus-5a7662e's proof).
+TEST_CASE("label flow: an alert that keeps the alertname of the alerts it reads", "[lint][label-flow]") {
+  run_cases({
+      {"ALERTS of every name",
+       alert("ALERTS{severity=\"info\"} == 1 unless on (namespace) ALERTS{severity=\"critical\"}"),
+       V{"alerts/duplicate-labelset 4:12"}},
+      {"a by list that keeps alertname", alert("count by (alertname, namespace) (ALERTS) > 1"),
+       V{"alerts/duplicate-labelset 4:12"}},
+      {"counted by namespace", alert("count by (namespace) (ALERTS{severity=\"info\"}) > 0"), V{}},
+      {"one alert's series", alert("ALERTS{alertname=\"KubePodCrashLooping\", alertstate=\"firing\"}"),
+       V{"alerts/undefined-alert 5:19"}},
+      {"on the right side of and", alert("up == 0 and on (instance) ALERTS{alertstate=\"firing\"}"), V{}},
+  });
+}
+
 // NaN is unequal to every value and orders with none (gitlab-com-runbooks-5bee5bb's proof).
 TEST_CASE("label flow: a comparison with NaN", "[lint][label-flow]") {
   const std::string ratio = "sum(rate(a_total[5m])) / sum(rate(b_total[5m]))";
