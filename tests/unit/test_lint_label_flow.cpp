@@ -281,6 +281,16 @@ TEST_CASE("label flow: one-to-one matches whose side holds several series per gr
       {"a job's instances on the right", alert("count by (job) (up) / on (job) up > 1"),
        V{"labels/duplicate-match-group 5:12"}},
       {"a job's instances summed", alert("sum by (job) (up) / on (job) count by (job) (up) < 0.5"), V{}},
+      // alertmanager 069d48e (tests/data/shipped-bugs/proofs/alertmanager-069d48e.before.fails.test.yml).
+      {"a service's instances on (service)",
+       alert("alertmanager_cluster_members != on (service) count by (service) (alertmanager_cluster_members)"),
+       V{"labels/duplicate-match-group 5:12"}},
+      {"the same with group_left",
+       alert(
+           "alertmanager_cluster_members < on (service) group_left count by (service) (alertmanager_cluster_members)"),
+       V{}},
+      {"a service's instances on (service, instance)",
+       alert("a != on (service, instance) count by (service, instance) (a)"), V{}},
       {"the other side may have the label too", alert("x{code=~\"5..\"} / on (handler) y > 1"), V{}},
       {"and ignores cardinality", alert("x{code=~\"5..\"} > 1 and ignoring (code) sum without (code) (x)"), V{}},
       {"on () against one series", alert("sum without (pod) (x{tier=~\".*tier1.*\"}) < on () count(y) * 0.4"),
@@ -799,6 +809,35 @@ TEST_CASE("label flow: a comparison that removes only NaN", "[lint][label-flow]"
       {">= 0 of a ratio of rates keeps the NaN out", alert("sum(rate(a_total[5m])) / sum(rate(b_total[5m])) >= 0"),
        V{}},
       {">= 0 of a rate removes nothing", alert("sum(rate(a_total[5m])) >= 0"), V{"promql/always-true 5:12"}},
+  });
+}
+
+// An alert sets its own alertname: the alerts it reads, told apart by theirs, collide
+// (kube-prometheus-5a7662e's proof).
+TEST_CASE("label flow: an alert that keeps the alertname of the alerts it reads", "[lint][label-flow]") {
+  run_cases({
+      {"ALERTS of every name",
+       alert("ALERTS{severity=\"info\"} == 1 unless on (namespace) ALERTS{severity=\"critical\"}"),
+       V{"alerts/duplicate-labelset 4:12"}},
+      {"a by list that keeps alertname", alert("count by (alertname, namespace) (ALERTS) > 1"),
+       V{"alerts/duplicate-labelset 4:12"}},
+      {"counted by namespace", alert("count by (namespace) (ALERTS{severity=\"info\"}) > 0"), V{}},
+      {"one alert's series", alert("ALERTS{alertname=\"KubePodCrashLooping\", alertstate=\"firing\"}"),
+       V{"alerts/undefined-alert 5:19"}},
+      {"on the right side of and", alert("up == 0 and on (instance) ALERTS{alertstate=\"firing\"}"), V{}},
+  });
+}
+
+// NaN is unequal to every value and orders with none (gitlab-com-runbooks-5bee5bb's proof).
+TEST_CASE("label flow: a comparison with NaN", "[lint][label-flow]") {
+  const std::string ratio = "sum(rate(a_total[5m])) / sum(rate(b_total[5m]))";
+  run_cases({
+      {"!= NaN removes nothing", alert("(" + ratio + " != NaN) < 0.9"), V{"promql/always-true 5:13"}},
+      {"NaN on the left", alert("(NaN != " + ratio + ") < 0.9"), V{"promql/always-true 5:13"}},
+      {"== NaN keeps nothing", alert(ratio + " == NaN"), V{"promql/impossible 5:12"}},
+      {"> NaN keeps nothing", alert(ratio + " > nan"), V{"promql/impossible 5:12"}},
+      {"a bool comparison returns every series", alert("(" + ratio + " != bool NaN) == 1"), V{}},
+      {"x == x drops the NaN samples", alert("(" + ratio + " == " + ratio + ") < 0.9"), V{}},
   });
 }
 

@@ -582,6 +582,7 @@ private:
     if (vm && b.op != BinaryOp::lor) matching(b, *vm);
     if (vm && b.op != BinaryOp::lor) join_undone(b, *vm);
     if (is_comparison(b.op)) {
+      nan_threshold(b);
       units(b, b.lhs, b.rhs);
       units(b, b.rhs, b.lhs);
       counter_raw(b, b.lhs);
@@ -672,11 +673,12 @@ private:
         label = x, why = w;
         break;
       }
-    // A job is a set of targets, each with its own instance: on (job) or on () leaves them apart.
-    const bool by_job =
-        !vm.on || std::all_of(vm.labels.begin(), vm.labels.end(), [](const auto& x) { return x == "job"; });
+    // A job is a set of targets, each with its own instance, and so is a Kubernetes service (the
+    // Prometheus Operator names the job after it): on (job), on (service) or on () leaves them apart.
+    const bool by_job = !vm.on || std::all_of(vm.labels.begin(), vm.labels.end(),
+                                              [](const auto& x) { return x == "job" || x == "service"; });
     if (label.empty() && by_job && left_out("instance"))
-      label = "instance", why = "each target of a job has its own instance";
+      label = "instance", why = "each target of a job or service has its own instance";
     if (label.empty()) return false;
     const std::string match = std::string(vm.on ? "on" : "ignoring") + " (" + util::join(vm.labels, ", ") + ")";
     const char* side = left ? "left" : "right";
@@ -748,6 +750,27 @@ private:
       return e->as<UnaryExpr>().op == UnaryOp::minus ? -v : v;
     }
     return std::nullopt;
+  }
+
+  // A comparison with the number NaN: NaN is unequal to every value, itself too, and neither less
+  // nor greater than any, so x != NaN keeps every sample (NaN ones too) and the other comparisons
+  // keep none. Written to drop NaN samples, it drops nothing (gitlab-com/runbooks 5bee5bb).
+  void nan_threshold(const BinaryExpr& b) {
+    if (b.return_bool) return;
+    auto l = literal(b.lhs), r = literal(b.rhs);
+    if (!(l && std::isnan(*l)) && !(r && std::isnan(*r))) return;
+    const std::string op = to_string(b.op);
+    if (b.op == BinaryOp::neq)
+      emit("promql/always-true", b.range,
+           "'!= NaN' is true of every sample, NaN ones too (NaN is unequal to every value, itself included): it "
+           "removes nothing",
+           "to drop NaN samples compare the series with itself (x == x), or with a bound its values keep (x >= 0)");
+    else
+      emit("promql/impossible", b.range,
+           "'" + op +
+               " NaN' is never true (NaN is neither equal to, less nor greater than any value, itself "
+               "included): the expression never returns anything",
+           "to keep only NaN samples write x != x");
   }
 
   void units(const BinaryExpr& b, const Expr* side, const Expr* other) {

@@ -230,6 +230,12 @@ std::string impossible_matchers(const VectorSelector& vs) {
 
 void Inference::leaf(const VectorSelector& vs, Shape& s) const {
   const RecordedMetric* recorded = leaf_labels(vs, s);
+  // ALERTS and ALERTS_FOR_STATE hold a series per alert, told apart by its alertname.
+  if (const std::string& name = promql::metric_name(vs); name == "ALERTS" || name == "ALERTS_FOR_STATE") {
+    s.labels.insert("alertname");
+    s.maybe.erase("alertname");
+    s.several.emplace("alertname", name + " holds a series per alert");
+  }
   // What the matchers say, whatever the metric: l="v" pins a value, l="" takes the label off,
   // a matcher the empty value fails puts it on every series.
   if (!vs.matchers.empty()) {

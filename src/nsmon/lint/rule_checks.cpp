@@ -248,7 +248,25 @@ void RuleChecks::alert(const Shape& shape) {
             "the alert keeps the high-cardinality label " + hc +
                 ": one alert per value, and they never resolve together",
             "aggregate it away, e.g. max without (" + hc + ") (...)");
+  overwritten_alertname(shape);
   templates(shape);
+}
+
+// The alert sets alertname on every series it returns. Where the result keeps an alertname that
+// tells its series apart (ALERTS read without aggregating the name away), two alerts with the same
+// other labels become one labelset, and Prometheus fails the evaluation (rules/alerting.go): the
+// alert never fires while they last. A rule's own labels replace labels too, but a by list or a
+// regex does not tell that series differ in that label alone (a policy's severity follows its
+// name), so only the name, which alerts share their other labels under, is reported.
+void RuleChecks::overwritten_alertname(const Shape& shape) {
+  auto it = shape.several.find("alertname");
+  if (it == shape.several.end() || !shape.labels.count("alertname")) return;
+  emit_at("alerts/duplicate-labelset", r_.name.span,
+          util::concat({"the expression's series keep alertname, which tells them apart (", it->second,
+                        "), and the alert's name replaces it: two alerts with the same other labels become one "
+                        "labelset, and Prometheus fails the evaluation (\"vector contains metrics with the same "
+                        "labelset after applying alert labels\")"}),
+          "aggregate alertname away, e.g. count by (namespace) (...)");
 }
 
 // An alert whose expression returns one series at every evaluation, whatever the data: a

@@ -75,6 +75,7 @@ private:
   void dashboard_variable(const promql::Matcher& m);
   void cost(const promql::Expr& root);
   void alert(const Shape& shape);
+  void overwritten_alertname(const Shape& shape);
   bool constant_alert(const promql::Expr& root);
   void unfiltered(const promql::Expr* top);
 
