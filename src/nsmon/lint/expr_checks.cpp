@@ -225,7 +225,7 @@ private:
     if (m.open_labels) return;
     // Only a label proved absent is a finding: with no config, or with service discovery, the
     // targets may carry labels nobody listed.
-    const Shape shape = inf_.leaf_labels(vs);
+    const Shape& shape = inf_.leaf_labels(vs);
     std::vector<std::string> candidates(shape.labels.begin(), shape.labels.end());
     for (const auto& mt : vs.matchers) {
       if (mt.name != "__name__" && inf_.absent(shape, mt.name)) {

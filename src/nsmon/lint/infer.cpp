@@ -228,8 +228,7 @@ std::string impossible_matchers(const VectorSelector& vs) {
 }
 } // namespace
 
-void Inference::leaf(const VectorSelector& vs, Shape& s) const {
-  const RecordedMetric* recorded = leaf_labels(vs, s);
+void Inference::leaf(const VectorSelector& vs, const RecordedMetric* recorded, Shape& s) const {
   // What the matchers say, whatever the metric: l="v" pins a value, l="" takes the label off,
   // a matcher the empty value fails puts it on every series.
   if (!vs.matchers.empty()) {
@@ -894,7 +893,6 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
 
 void Inference::node(const Expr& e, Shape& s) const {
   switch (e.kind) {
-  case NodeKind::vector_selector: leaf(e.as<VectorSelector>(), s); return;
   case NodeKind::unary:
     s = at(e.as<UnaryExpr>().expr);
     s.labels.erase("__name__");
@@ -943,21 +941,37 @@ const Shape& Inference::run(const Expr& root) {
   // Each node's place in shapes_, into the index first (sorted by address, merged with earlier
   // runs'), so that a node's shape finds its children's. A node that passes its child's result
   // on shares the child's shape rather than a copy of it; in pre-order that child is the next node.
-  const std::size_t indexed = index_.size();
+  // A selector has two shapes: its metric's series (leaf_labels), kept for the checks of its
+  // matchers, then what the matchers make of them, a copy narrowed.
+  const std::size_t indexed = index_.size(), leaves = leaves_.size();
   if (index_.capacity() < indexed + order.size())
     index_.reserve(std::max(2 * index_.capacity(), indexed + order.size()));
   index_.resize(indexed + order.size());
   std::size_t next = shapes_.size();
-  for (std::size_t i = order.size(); i-- > 0;)
-    index_[indexed + i] = {order[i], passes_through(*order[i]) ? index_[indexed + i + 1].second : next++};
-  std::sort(index_.begin() + static_cast<std::ptrdiff_t>(indexed), index_.end());
-  std::inplace_merge(index_.begin(), index_.begin() + static_cast<std::ptrdiff_t>(indexed), index_.end());
+  for (std::size_t i = order.size(); i-- > 0;) {
+    std::size_t slot = passes_through(*order[i]) ? index_[indexed + i + 1].second : next++;
+    if (order[i]->kind == NodeKind::vector_selector) leaves_.emplace_back(order[i], slot), slot = next++;
+    index_[indexed + i] = {order[i], slot};
+  }
+  for (auto [index, from] : {std::pair{&index_, indexed}, std::pair{&leaves_, leaves}}) {
+    std::sort(index->begin() + static_cast<std::ptrdiff_t>(from), index->end());
+    std::inplace_merge(index->begin(), index->begin() + static_cast<std::ptrdiff_t>(from), index->end());
+  }
   // The shapes, children first, each made in its place.
   if (shapes_.capacity() < next) shapes_.reserve(std::max(2 * shapes_.capacity(), next));
   for (std::size_t i = order.size(); i-- > 0;) {
     if (passes_through(*order[i])) continue;
-    Shape& s = shapes_.emplace_back();
-    node(*order[i], s);
+    Shape* made = nullptr;
+    if (order[i]->kind == NodeKind::vector_selector) {
+      const auto& vs = order[i]->as<VectorSelector>();
+      const RecordedMetric* recorded = leaf_labels(vs, shapes_.emplace_back());
+      made = &shapes_.emplace_back(shapes_.back());
+      leaf(vs, recorded, *made);
+    } else {
+      made = &shapes_.emplace_back();
+      node(*order[i], *made);
+    }
+    Shape& s = *made;
     // A ratio or a percentage, while its unit survives, is bounded by it.
     if (!s.bounded() && (s.unit == "ratio" || s.unit == "percent"))
       s.set_range(0, s.unit == "ratio" ? 1 : 100, s.unit_of + " is a " + (s.unit == "ratio" ? "ratio" : "percentage"));
@@ -986,12 +1000,14 @@ bool Inference::absent(const Shape& s, const std::string& label) const {
   return s.labels_known || s.dropped.count(label) || (s.targets_open && targets_->in_vocabulary(label));
 }
 
-const Shape& Inference::at(const Expr* e) const {
+const Shape& Inference::at(const Expr* e) const { return find(index_, e); }
+
+const Shape& Inference::find(const Index& index, const Expr* e) const {
   static const Shape unknown;
   // The latest run's shape of a node seen twice.
-  auto it = std::upper_bound(index_.begin(), index_.end(), e,
+  auto it = std::upper_bound(index.begin(), index.end(), e,
                              [](const promql::Expr* x, const auto& entry) { return x < entry.first; });
-  return it == index_.begin() || std::prev(it)->first != e ? unknown : shapes_[std::prev(it)->second];
+  return it == index.begin() || std::prev(it)->first != e ? unknown : shapes_[std::prev(it)->second];
 }
 
 } // namespace nsmon::lint

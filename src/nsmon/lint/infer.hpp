@@ -183,12 +183,9 @@ public:
     querier_ = querier;
   }
   /// What the series of a selector's metric carry before its matchers narrow them (at() of a
-  /// selector has what the matchers add: the labels they require, the values they pin).
-  Shape leaf_labels(const promql::VectorSelector& vs) const {
-    Shape s;
-    leaf_labels(vs, s);
-    return s;
-  }
+  /// selector has what the matchers add: the labels they require, the values they pin), for a
+  /// selector of a tree run() saw (nothing known for others); valid until the next run().
+  const Shape& leaf_labels(const promql::VectorSelector& vs) const { return find(leaves_, &vs); }
   /// Labels every series of a catalog metric carries once scraped (catalog labels, le, target labels).
   LabelSet scraped_labels(const catalog::Metric& m, const std::string& suffix) const;
 
@@ -199,6 +196,7 @@ public:
   void forget() {
     shapes_.clear();
     index_.clear();
+    leaves_.clear();
   }
   /// The config's jobs and their target labels.
   const TargetLabels& targets() const { return *targets_; }
@@ -225,7 +223,9 @@ private:
   const RecordedMetric* leaf_labels(const promql::VectorSelector& vs, Shape& s) const;
   /// leaf_labels of the name's one source: its recording rules if they are it, else the scraper's.
   const RecordedMetric* one_source_labels(const promql::VectorSelector& vs, Shape& s) const;
-  void leaf(const promql::VectorSelector& vs, Shape& s) const;
+  /// What a selector's matchers make of `s`, its metric's series (leaf_labels), read from
+  /// `recorded` when it is a recording rule's.
+  void leaf(const promql::VectorSelector& vs, const RecordedMetric* recorded, Shape& s) const;
   void node(const promql::Expr& e, Shape& s) const;
   void call(const promql::Call& c, Shape& s) const;
   void call_range(const promql::Call& c, const Shape& arg, Shape& s) const;
@@ -241,10 +241,14 @@ private:
   const TargetLabels* targets_;
   std::unique_ptr<TargetLabels> own_targets_;
   const std::map<std::string, RecordedMetric>& recorded_;
-  std::optional<std::string_view> dir_;                            ///< of the rule file read_in() named, with its '/'
-  bool querier_ = false;                                           ///< read_in() a Thanos Ruler's group
-  std::vector<Shape> shapes_;                                      ///< of the nodes run() saw
-  std::vector<std::pair<const promql::Expr*, std::size_t>> index_; ///< node -> shape, by node
+  std::optional<std::string_view> dir_; ///< of the rule file read_in() named, with its '/'
+  bool querier_ = false;                ///< read_in() a Thanos Ruler's group
+  using Index = std::vector<std::pair<const promql::Expr*, std::size_t>>; ///< node -> shape, by node
+  /// The latest run's shape of `e` in `index` (nothing known for a node no run saw).
+  const Shape& find(const Index& index, const promql::Expr* e) const;
+  std::vector<Shape> shapes_; ///< of the nodes run() saw, and of their selectors before the matchers
+  Index index_;               ///< node -> its shape
+  Index leaves_;              ///< selector -> its metric's shape before its matchers (leaf_labels)
 };
 
 /// What a comparison `s OP v` of a series with a number does, the values `s` can take known.
