@@ -804,7 +804,7 @@ private:
     // A comparison every number passes removes the NaN samples of a series that may be NaN (x >= 0
     // of a ratio of rates): that is what it is for.
     if (!never && !s.nan.empty()) return false;
-    const std::string range = s.range_of.empty() ? "its values lie in " + range_text(s) : s.range_of.text;
+    const std::string range = s.range_of.empty() ? "its values lie in " + range_text(s) : s.range_of.text();
     if (never)
       emit("promql/impossible", b.range, range + tail + ": the expression never returns anything",
            "compare with a value the series can take");

@@ -20,6 +20,12 @@ namespace nsmon::lint {
 
 using namespace promql;
 
+std::string RangeReason::text() const {
+  if (!comparison || !text_.empty()) return text_;
+  return util::concat(
+      {"the comparison ", to_string(op_), " ", util::format_number(bound_), " keeps only the values it accepts"});
+}
+
 const Expr* unparen(const Expr* e) {
   while (e && e->kind == NodeKind::paren) e = e->as<ParenExpr>().expr;
   return e;
@@ -724,15 +730,10 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
         return std::isnan(*kv.second.value) || compare(one, op, v) == Verdict::never;
       });
       // What bounds the values now is this comparison, whatever bounded them before.
-      auto kept = [&] {
-        return RangeReason("the comparison " + std::string(to_string(op)) + " " + util::format_number(v) +
-                               " keeps only the values it accepts",
-                           true);
-      };
       if ((op == BinaryOp::gtr || op == BinaryOp::gte) && v >= s.lo)
-        s.lo = v, s.lo_open = op == BinaryOp::gtr, s.range_of = kept();
+        s.lo = v, s.lo_open = op == BinaryOp::gtr, s.range_of = RangeReason(op, v);
       if ((op == BinaryOp::lss || op == BinaryOp::lte) && v <= s.hi)
-        s.hi = v, s.hi_open = op == BinaryOp::lss, s.range_of = kept();
+        s.hi = v, s.hi_open = op == BinaryOp::lss, s.range_of = RangeReason(op, v);
       if (op == BinaryOp::eql) s.set_range(v, v, s.range_of);
     }
   }

@@ -38,14 +38,22 @@ enum class ValueKind { unknown, counter, gauge };
 /// of the expression itself set the bound (`x > 1`), so a later comparison that the bound already
 /// decides is redundant, not a mistake (`(x > 1) > 0`: promql/always-true at info).
 struct RangeReason {
-  std::string text;
   bool comparison = false;
   RangeReason() = default;
   RangeReason(std::string why, bool by_comparison = false) // NOLINT(google-explicit-constructor): a reason is its text
-      : text(std::move(why)), comparison(by_comparison) {}
-  RangeReason(const char* why) : text(why) {} // NOLINT(google-explicit-constructor)
-  bool empty() const { return text.empty(); }
+      : comparison(by_comparison), text_(std::move(why)) {}
+  RangeReason(const char* why) : text_(why) {} // NOLINT(google-explicit-constructor)
+  /// The comparison `OP bound`, which keeps only the values it accepts. Its words are made when
+  /// read: every alert compares, and few findings quote the reason.
+  RangeReason(promql::BinaryOp op, double bound) : comparison(true), op_(op), bound_(bound) {}
+  std::string text() const;
+  bool empty() const { return text_.empty() && !comparison; }
   void clear() { *this = {}; }
+
+private:
+  std::string text_; ///< empty for a comparison's, said from op_ and bound_
+  promql::BinaryOp op_ = promql::BinaryOp::add;
+  double bound_ = 0;
 };
 
 /// The series of an expression that surely lack a label: why, and their one value where it is

@@ -119,8 +119,8 @@ std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<Recordi
         rm.shape.nan =
             rm.name + (rm.shape.nan_inf ? " can be NaN or infinite" : " can be NaN") + ": in its rule, " + rm.shape.nan;
       // Its range, likewise; the rules of one name together take the values of each.
-      if (!rm.shape.range_of.empty() && rm.shape.range_of.text.rfind(rm.name, 0) != 0)
-        rm.shape.range_of.text = rm.name + ": in its rule, " + rm.shape.range_of.text;
+      if (const std::string why = rm.shape.range_of.text(); !why.empty() && why.rfind(rm.name, 0) != 0)
+        rm.shape.range_of = RangeReason(rm.name + ": in its rule, " + why, rm.shape.range_of.comparison);
       if (!seen.insert(rm.name).second) {
         const RecordedMetric& before = recorded[rm.name];
         auto dir = [](const std::string& f) { return f.substr(0, f.rfind('/') + 1); };
