@@ -926,6 +926,11 @@ namespace {
 bool passes_through(const Expr& e) {
   return e.kind == NodeKind::paren || e.kind == NodeKind::matrix_selector || e.kind == NodeKind::subquery;
 }
+
+const Shape& nothing_known() {
+  static const Shape none;
+  return none;
+}
 } // namespace
 
 const Shape& Inference::run(const Expr& root) {
@@ -948,7 +953,7 @@ const Shape& Inference::run(const Expr& root) {
   if (index_.capacity() < indexed + order.size())
     index_.reserve(std::max(2 * index_.capacity(), indexed + order.size()));
   index_.resize(indexed + order.size());
-  std::size_t next = shapes_.size();
+  std::size_t next = made_;
   for (std::size_t i = order.size(); i-- > 0;) {
     std::size_t slot = passes_through(*order[i]) ? index_[indexed + i + 1].second : next++;
     if (order[i]->kind == NodeKind::vector_selector) leaves_.emplace_back(order[i], slot), slot = next++;
@@ -958,18 +963,21 @@ const Shape& Inference::run(const Expr& root) {
     std::sort(index->begin() + static_cast<std::ptrdiff_t>(from), index->end());
     std::inplace_merge(index->begin(), index->begin() + static_cast<std::ptrdiff_t>(from), index->end());
   }
-  // The shapes, children first, each made in its place.
-  if (shapes_.capacity() < next) shapes_.reserve(std::max(2 * shapes_.capacity(), next));
+  // The shapes, children first, each made in its place. A place that an earlier rule's shape had
+  // is emptied by assignment, which keeps the memory of its strings and lists for this one.
+  if (shapes_.size() < next) shapes_.resize(std::max(2 * shapes_.size(), next));
+  auto place = [&](const Shape& from) -> Shape& { return shapes_[made_++] = from; };
   for (std::size_t i = order.size(); i-- > 0;) {
     if (passes_through(*order[i])) continue;
     Shape* made = nullptr;
     if (order[i]->kind == NodeKind::vector_selector) {
       const auto& vs = order[i]->as<VectorSelector>();
-      const RecordedMetric* recorded = leaf_labels(vs, shapes_.emplace_back());
-      made = &shapes_.emplace_back(shapes_.back());
+      Shape& before = place(nothing_known());
+      const RecordedMetric* recorded = leaf_labels(vs, before);
+      made = &place(before);
       leaf(vs, recorded, *made);
     } else {
-      made = &shapes_.emplace_back();
+      made = &place(nothing_known());
       node(*order[i], *made);
     }
     Shape& s = *made;
@@ -1004,11 +1012,10 @@ bool Inference::absent(const Shape& s, const std::string& label) const {
 const Shape& Inference::at(const Expr* e) const { return find(index_, e); }
 
 const Shape& Inference::find(const Index& index, const Expr* e) const {
-  static const Shape unknown;
   // The latest run's shape of a node seen twice.
   auto it = std::upper_bound(index.begin(), index.end(), e,
                              [](const promql::Expr* x, const auto& entry) { return x < entry.first; });
-  return it == index.begin() || std::prev(it)->first != e ? unknown : shapes_[std::prev(it)->second];
+  return it == index.begin() || std::prev(it)->first != e ? nothing_known() : shapes_[std::prev(it)->second];
 }
 
 } // namespace nsmon::lint

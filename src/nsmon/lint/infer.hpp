@@ -202,7 +202,7 @@ public:
   /// Forgets every run's shapes, keeping their memory for the next runs: one Inference serves
   /// the rules of a thread in turn.
   void forget() {
-    shapes_.clear();
+    made_ = 0;
     index_.clear();
     leaves_.clear();
   }
@@ -254,9 +254,12 @@ private:
   using Index = std::vector<std::pair<const promql::Expr*, std::size_t>>; ///< node -> shape, by node
   /// The latest run's shape of `e` in `index` (nothing known for a node no run saw).
   const Shape& find(const Index& index, const promql::Expr* e) const;
-  std::vector<Shape> shapes_; ///< of the nodes run() saw, and of their selectors before the matchers
-  Index index_;               ///< node -> its shape
-  Index leaves_;              ///< selector -> its metric's shape before its matchers (leaf_labels)
+  /// Of the nodes run() saw, and of their selectors before the matchers: the first made_. The
+  /// others are places that forget() freed, each keeping the memory of its strings and lists.
+  std::vector<Shape> shapes_;
+  std::size_t made_ = 0;
+  Index index_;  ///< node -> its shape
+  Index leaves_; ///< selector -> its metric's shape before its matchers (leaf_labels)
 };
 
 /// What a comparison `s OP v` of a series with a number does, the values `s` can take known.
