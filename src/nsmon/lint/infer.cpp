@@ -631,10 +631,10 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
         s.labels_known = true;
         s.targets_open = false;
         s.closed_by = closing(how, s.labels);
-        std::erase_if(s.values, [&](const auto& kv) { return !keep.count(kv.first); });
-        std::erase_if(s.lacking, [&](const auto& kv) { return !keep.count(kv.first); });
-        std::erase_if(s.several, [&](const auto& kv) { return !keep.count(kv.first); });
-        std::erase_if(s.joined, [&](const auto& kv) { return !keep.count(kv.first); });
+        erase_if(s.values, [&](const auto& kv) { return !keep.count(kv.first); });
+        erase_if(s.lacking, [&](const auto& kv) { return !keep.count(kv.first); });
+        erase_if(s.several, [&](const auto& kv) { return !keep.count(kv.first); });
+        erase_if(s.joined, [&](const auto& kv) { return !keep.count(kv.first); });
       } else {
         for (const auto& x : vm->labels) {
           s.labels.erase(x), s.maybe.erase(x), s.values.erase(x), s.lacking.erase(x), s.several.erase(x),
@@ -723,7 +723,7 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
       BinaryOp op = number == b.lhs ? flip(b.op) : b.op;
       if (compare(s, op, v) == Verdict::never && s.empty.empty()) s.empty = "the comparison can never be true";
       // Series lacking a label whose one value never passes are not in the result.
-      std::erase_if(s.lacking, [&](const auto& kv) {
+      erase_if(s.lacking, [&](const auto& kv) {
         if (!kv.second.value) return false;
         Shape one;
         one.set_range(*kv.second.value, *kv.second.value);
@@ -787,7 +787,7 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
     s.filters = true;
     // k = 1 keeps one series per group: no label of those left out tells two series apart.
     if (auto k = constant(a.param); k && *k == 1 && a.op != AggregateOp::limit_ratio)
-      std::erase_if(s.several, [&](const auto& kv) {
+      erase_if(s.several, [&](const auto& kv) {
         return a.without == (std::find(a.grouping.begin(), a.grouping.end(), kv.first) != a.grouping.end());
       });
     return;

@@ -77,7 +77,7 @@ struct Shape {
   /// Beyond `labels`, only target labels that the config does not name (no config, service
   /// discovery, labelmap) may appear: never one of the catalog's own label names.
   bool targets_open = false;
-  std::map<std::string, std::string> dropped; ///< labels the config removes from every series, and where
+  LabelMap<std::string> dropped; ///< labels the config removes from every series, and where
   ValueKind kind = ValueKind::unknown;
   std::string unit;        ///< the catalog unit while it survives (seconds, bytes, percent, ratio)
   std::string bucket_unit; ///< a histogram's buckets: the unit of their le bounds, which a quantile takes
@@ -88,22 +88,22 @@ struct Shape {
   /// Labels that an operator of the expression takes off every result series (without,
   /// ignoring, on, by, a matcher l="", group_left of a label the other side lacks), with what did
   /// it: absent even where the rest of the label set is open.
-  std::map<std::string, std::string> removed;
+  LabelMap<std::string> removed;
   /// Labels that some result series surely lack (one side of `or` has none), and about them.
-  std::map<std::string, Lacking> lacking;
+  LabelMap<Lacking> lacking;
   /// The operator that made the label set closed and what it kept ("sum by (model) keeps only
   /// model", "on (instance) keeps no label"), if one did.
   std::string closed_by;
   /// Labels every result series carries with one of these values (an equality matcher, the
   /// catalog's fixed values); a label of `labels` not here has values nobody listed.
-  std::map<std::string, std::vector<std::string>> values;
+  LabelMap<std::vector<std::string>> values;
   /// Labels known to tell series of the result apart, with why: a regex matcher that accepts
   /// several values (code=~"5.."), an aggregation's by list. A one-to-one match that leaves such a
   /// label out may find several series in one match group, and Prometheus fails the evaluation.
-  std::map<std::string, std::string> several;
+  LabelMap<std::string> several;
   /// Labels that a group_left or group_right of the expression copied onto the result, with the
   /// operator that did ("group_left (tier)"): a later operator that drops one undoes the join.
-  std::map<std::string, std::string> joined;
+  LabelMap<std::string> joined;
 
   /// The values the series can take: [lo, hi], each bound included or not. NaN aside.
   double lo = -std::numeric_limits<double>::infinity();

@@ -38,14 +38,14 @@ void either(Shape& s, const Shape& other, const Inference& inf) {
   s.labels_known = mine.labels_known && other.labels_known;
   s.targets_open =
       !s.labels_known && (mine.labels_known || mine.targets_open) && (other.labels_known || other.targets_open);
-  std::erase_if(s.dropped, [&](const auto& kv) { return !other.dropped.count(kv.first); });
-  std::erase_if(s.removed, [&](const auto& kv) { return !inf.absent(other, kv.first); });
+  erase_if(s.dropped, [&](const auto& kv) { return !other.dropped.count(kv.first); });
+  erase_if(s.removed, [&](const auto& kv) { return !inf.absent(other, kv.first); });
   for (const auto& [x, why] : other.removed)
     if (inf.absent(mine, x)) s.removed.emplace(x, why);
   // Not "lacking": a selector may pick the series of some of the rules only (by="instance", a
   // label the rules set), so a label one rule does not give is not surely missing from what it
   // reads.
-  std::erase_if(s.lacking, [&](const auto& kv) { return !other.lacking.count(kv.first); });
+  erase_if(s.lacking, [&](const auto& kv) { return !other.lacking.count(kv.first); });
   for (auto it = s.values.begin(); it != s.values.end();) {
     auto o = other.values.find(it->first);
     if (o == other.values.end()) {
