@@ -70,6 +70,12 @@ bool keeps_values(std::string_view n) { return keeps_unit(n) || n == "label_repl
 
 namespace {
 
+// The shape of a node nothing is known about; a place of shapes_ is made one by assignment.
+const Shape& nothing_known() {
+  static const Shape none;
+  return none;
+}
+
 // What an operator that closes the label set keeps, said when it is made: a later step (the `le`
 // that histogram_quantile() takes off) is that step's doing, not this one's. The set holds only the
 // labels it names, __name__ too when it is one of them (count by (__name__)).
@@ -605,7 +611,7 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
   } else if (lv && rv) {
     const VectorMatching* vm = b.matching();
     if (b.op == BinaryOp::lor) {
-      either(l, r, s, vm && vm->on && vm->labels.empty());
+      either(l, r, s = nothing_known(), vm && vm->on && vm->labels.empty());
       return;
     }
     if (vm && vm->card == Cardinality::one_to_many) s = r;
@@ -690,6 +696,7 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
       s.nan_inf = l.nan.empty() ? r.nan_inf : l.nan_inf;
     }
   } else {
+    s = nothing_known();
     s.labels_known = true; // scalar op scalar
   }
   if (arithmetic && (!lv || !rv)) {
@@ -893,6 +900,9 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
 }
 
 void Inference::node(const Expr& e, Shape& s) const {
+  // `s` holds an earlier rule's shape: each kind starts from a copy of its child's, or from
+  // nothing known (binary() knows which it does).
+  if (e.kind != NodeKind::unary && e.kind != NodeKind::binary) s = nothing_known();
   switch (e.kind) {
   case NodeKind::unary:
     s = at(e.as<UnaryExpr>().expr);
@@ -927,10 +937,6 @@ bool passes_through(const Expr& e) {
   return e.kind == NodeKind::paren || e.kind == NodeKind::matrix_selector || e.kind == NodeKind::subquery;
 }
 
-const Shape& nothing_known() {
-  static const Shape none;
-  return none;
-}
 } // namespace
 
 const Shape& Inference::run(const Expr& root) {
@@ -977,7 +983,7 @@ const Shape& Inference::run(const Expr& root) {
       made = &place(before);
       leaf(vs, recorded, *made);
     } else {
-      made = &place(nothing_known());
+      made = &shapes_[made_++];
       node(*order[i], *made);
     }
     Shape& s = *made;

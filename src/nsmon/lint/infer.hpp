@@ -225,7 +225,8 @@ public:
   }
 
 private:
-  // Each fills `s`, a new Shape in its place in shapes_, with the shape of one node. leaf_labels
+  // Each fills `s`, its place in shapes_, with the shape of one node (node() first empties the
+  // place, which holds an earlier rule's shape, or copies a child's shape into it). leaf_labels
   // returns the recording rule whose series the selector reads, when its rule is at hand (one
   // Prometheus records and reads them).
   const RecordedMetric* leaf_labels(const promql::VectorSelector& vs, Shape& s) const;
