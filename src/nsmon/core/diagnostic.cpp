@@ -47,9 +47,11 @@ namespace {
 // by '?', byte for byte so that the caret's column stays right: a hostile or binary input line can
 // neither drive the terminal nor reach it raw.
 void append_printable(std::string& out, std::string_view s) {
-  const std::size_t at = out.size();
+  // Most text is printable ASCII, which goes as it is: only the rest is looked at byte by byte.
+  std::size_t plain = 0;
+  while (plain < s.size() && ((s[plain] >= 0x20 && s[plain] < 0x7f) || s[plain] == '\t')) ++plain;
   out.append(s);
-  for (std::size_t i = at; i < out.size();) {
+  for (std::size_t i = out.size() - s.size() + plain; i < out.size();) {
     const auto c = static_cast<unsigned char>(out[i]);
     if (c < 0x80) {
       if ((c < 0x20 && c != '\t') || c == 0x7f) out[i] = '?';

@@ -158,7 +158,7 @@ void PanelTruth::query(const Expr& root, const lint::Inference& inf, const SpanO
 // is ignored. The same matcher is lint's catalog/unknown-label, which says less: it gives way.
 // A matcher of the label that the series may carry counts as the panel filtering by it.
 void PanelTruth::matchers(const VectorSelector& vs, const lint::Inference& inf, const SpanOf& span) {
-  const lint::Shape leaf = inf.leaf_labels(vs);
+  const lint::Shape& leaf = inf.leaf_labels(vs);
   std::set<std::string> unfiltered; // label variables this selector does not filter by
   for (const auto& v : variables_) unfiltered.insert(v.variable);
   for (const auto& m : vs.matchers) {
@@ -225,7 +225,7 @@ void PanelTruth::blend(const Expr& quantile, const Expr& input, const lint::Infe
   walk(input, [&](const Expr& n, std::span<const Expr* const>) {
     if (n.kind != NodeKind::vector_selector) return true;
     const auto& vs = n.as<VectorSelector>();
-    const lint::Shape leaf = inf.leaf_labels(vs);
+    const lint::Shape& leaf = inf.leaf_labels(vs);
     for (const auto& m : vs.matchers)
       if (const LabelVariable* lv = variable_of(m); lv && lv->multi && !inf.absent(leaf, m.name)) selected.insert(lv);
     return true;

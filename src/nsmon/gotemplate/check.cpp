@@ -520,7 +520,11 @@ private:
 
 } // namespace
 
-TemplateInfo check_template(std::string_view text) { return Checker(text).run(); }
+TemplateInfo check_template(std::string_view text) {
+  // Plain text, as most labels are, has nothing to check: no checker is set up for it.
+  if (text.find("{{") == std::string_view::npos) return {};
+  return Checker(text).run();
+}
 
 std::string fill_verbs(std::string_view format, std::string_view with) {
   std::string out;

@@ -69,6 +69,7 @@ void Analysis::run() {
   std::sort(alert_names.begin(), alert_names.end());
   alert_names.erase(std::unique(alert_names.begin(), alert_names.end()), alert_names.end());
   for (const auto& [n, rm] : recorded) names.push_back(n);
+  const std::vector<std::string> high_cardinality = high_cardinality_labels(*options_.catalog);
   // The rules are independent now that recording rules are known: checked in parallel. An alert's
   // tree lives only while its rule is checked (holding every tree at once cost more memory than
   // the rest of the run), a recording rule's tree is freed after its checks.
@@ -81,7 +82,8 @@ void Analysis::run() {
       const std::size_t before = found[k].size();
       inf.forget();
       inf.read_in(pr.file->path, pr.group->thanos_ruler);
-      RuleChecks(pr, options_, inf, cfg, names, alert_names, found[k], foreign[k], model, costs[i]).run();
+      RuleChecks(pr, options_, inf, cfg, names, alert_names, high_cardinality, found[k], foreign[k], model, costs[i])
+          .run();
       policy(pr, found[k]); // while the rule is in the cache
       for (std::size_t j = before; j < found[k].size(); ++j) locate(found[k][j], *pr.file);
       pr.parsed.reset();

@@ -225,7 +225,7 @@ private:
     if (m.open_labels) return;
     // Only a label proved absent is a finding: with no config, or with service discovery, the
     // targets may carry labels nobody listed.
-    const Shape shape = inf_.leaf_labels(vs);
+    const Shape& shape = inf_.leaf_labels(vs);
     std::vector<std::string> candidates(shape.labels.begin(), shape.labels.end());
     for (const auto& mt : vs.matchers) {
       if (mt.name != "__name__" && inf_.absent(shape, mt.name)) {
@@ -830,7 +830,7 @@ private:
     // A comparison every number passes removes the NaN samples of a series that may be NaN (x >= 0
     // of a ratio of rates): that is what it is for.
     if (!never && !s.nan.empty()) return false;
-    const std::string range = s.range_of.empty() ? "its values lie in " + range_text(s) : s.range_of.text;
+    const std::string range = s.range_of.empty() ? "its values lie in " + range_text(s) : s.range_of.text();
     if (never)
       emit("promql/impossible", b.range, range + tail + ": the expression never returns anything",
            "compare with a value the series can take");

@@ -20,6 +20,12 @@ namespace nsmon::lint {
 
 using namespace promql;
 
+std::string RangeReason::text() const {
+  if (!comparison || !text_.empty()) return text_;
+  return util::concat(
+      {"the comparison ", to_string(op_), " ", util::format_number(bound_), " keeps only the values it accepts"});
+}
+
 const Expr* unparen(const Expr* e) {
   while (e && e->kind == NodeKind::paren) e = e->as<ParenExpr>().expr;
   return e;
@@ -63,6 +69,12 @@ bool keeps_unit(std::string_view n) {
 bool keeps_values(std::string_view n) { return keeps_unit(n) || n == "label_replace" || n == "label_join"; }
 
 namespace {
+
+// The shape of a node nothing is known about; a place of shapes_ is made one by assignment.
+const Shape& nothing_known() {
+  static const Shape none;
+  return none;
+}
 
 // What an operator that closes the label set keeps, said when it is made: a later step (the `le`
 // that histogram_quantile() takes off) is that step's doing, not this one's. The set holds only the
@@ -228,8 +240,7 @@ std::string impossible_matchers(const VectorSelector& vs) {
 }
 } // namespace
 
-void Inference::leaf(const VectorSelector& vs, Shape& s) const {
-  const RecordedMetric* recorded = leaf_labels(vs, s);
+void Inference::leaf(const VectorSelector& vs, const RecordedMetric* recorded, Shape& s) const {
   // ALERTS and ALERTS_FOR_STATE hold a series per alert, told apart by its alertname.
   if (const std::string& name = promql::metric_name(vs); name == "ALERTS" || name == "ALERTS_FOR_STATE") {
     s.labels.insert("alertname");
@@ -609,7 +620,7 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
   } else if (lv && rv) {
     const VectorMatching* vm = b.matching();
     if (b.op == BinaryOp::lor) {
-      either(l, r, s, vm && vm->on && vm->labels.empty());
+      either(l, r, s = nothing_known(), vm && vm->on && vm->labels.empty());
       return;
     }
     if (vm && vm->card == Cardinality::one_to_many) s = r;
@@ -635,10 +646,10 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
         s.labels_known = true;
         s.targets_open = false;
         s.closed_by = closing(how, s.labels);
-        std::erase_if(s.values, [&](const auto& kv) { return !keep.count(kv.first); });
-        std::erase_if(s.lacking, [&](const auto& kv) { return !keep.count(kv.first); });
-        std::erase_if(s.several, [&](const auto& kv) { return !keep.count(kv.first); });
-        std::erase_if(s.joined, [&](const auto& kv) { return !keep.count(kv.first); });
+        erase_if(s.values, [&](const auto& kv) { return !keep.count(kv.first); });
+        erase_if(s.lacking, [&](const auto& kv) { return !keep.count(kv.first); });
+        erase_if(s.several, [&](const auto& kv) { return !keep.count(kv.first); });
+        erase_if(s.joined, [&](const auto& kv) { return !keep.count(kv.first); });
       } else {
         for (const auto& x : vm->labels) {
           s.labels.erase(x), s.maybe.erase(x), s.values.erase(x), s.lacking.erase(x), s.several.erase(x),
@@ -694,6 +705,7 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
       s.nan_inf = l.nan.empty() ? r.nan_inf : l.nan_inf;
     }
   } else {
+    s = nothing_known();
     s.labels_known = true; // scalar op scalar
   }
   if (arithmetic && (!lv || !rv)) {
@@ -727,23 +739,18 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
       BinaryOp op = number == b.lhs ? flip(b.op) : b.op;
       if (compare(s, op, v) == Verdict::never && s.empty.empty()) s.empty = "the comparison can never be true";
       // Series lacking a label whose one value never passes are not in the result.
-      std::erase_if(s.lacking, [&](const auto& kv) {
+      erase_if(s.lacking, [&](const auto& kv) {
         if (!kv.second.value) return false;
         Shape one;
         one.set_range(*kv.second.value, *kv.second.value);
         return std::isnan(*kv.second.value) || compare(one, op, v) == Verdict::never;
       });
       // What bounds the values now is this comparison, whatever bounded them before.
-      auto kept = [&] {
-        return RangeReason("the comparison " + std::string(to_string(op)) + " " + util::format_number(v) +
-                               " keeps only the values it accepts",
-                           true);
-      };
       if ((op == BinaryOp::gtr || op == BinaryOp::gte) && v >= s.lo)
-        s.lo = v, s.lo_open = op == BinaryOp::gtr, s.range_of = kept();
+        s.lo = v, s.lo_open = op == BinaryOp::gtr, s.range_of = RangeReason(op, v);
       if ((op == BinaryOp::lss || op == BinaryOp::lte) && v <= s.hi)
-        s.hi = v, s.hi_open = op == BinaryOp::lss, s.range_of = kept();
-      if (op == BinaryOp::eql) s.set_range(v, v, kept());
+        s.hi = v, s.hi_open = op == BinaryOp::lss, s.range_of = RangeReason(op, v);
+      if (op == BinaryOp::eql) s.set_range(v, v, RangeReason(op, v));
     }
   }
   if (b.return_bool) {
@@ -796,7 +803,7 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
     s.filters = true;
     // k = 1 keeps one series per group: no label of those left out tells two series apart.
     if (auto k = constant(a.param); k && *k == 1 && a.op != AggregateOp::limit_ratio)
-      std::erase_if(s.several, [&](const auto& kv) {
+      erase_if(s.several, [&](const auto& kv) {
         return a.without == (std::find(a.grouping.begin(), a.grouping.end(), kv.first) != a.grouping.end());
       });
     return;
@@ -902,8 +909,10 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
 }
 
 void Inference::node(const Expr& e, Shape& s) const {
+  // `s` holds an earlier rule's shape: each kind starts from a copy of its child's, or from
+  // nothing known (binary() knows which it does).
+  if (e.kind != NodeKind::unary && e.kind != NodeKind::binary) s = nothing_known();
   switch (e.kind) {
-  case NodeKind::vector_selector: leaf(e.as<VectorSelector>(), s); return;
   case NodeKind::unary:
     s = at(e.as<UnaryExpr>().expr);
     s.labels.erase("__name__");
@@ -936,6 +945,7 @@ namespace {
 bool passes_through(const Expr& e) {
   return e.kind == NodeKind::paren || e.kind == NodeKind::matrix_selector || e.kind == NodeKind::subquery;
 }
+
 } // namespace
 
 const Shape& Inference::run(const Expr& root) {
@@ -952,21 +962,40 @@ const Shape& Inference::run(const Expr& root) {
   // Each node's place in shapes_, into the index first (sorted by address, merged with earlier
   // runs'), so that a node's shape finds its children's. A node that passes its child's result
   // on shares the child's shape rather than a copy of it; in pre-order that child is the next node.
-  const std::size_t indexed = index_.size();
+  // A selector has two shapes: its metric's series (leaf_labels), kept for the checks of its
+  // matchers, then what the matchers make of them, a copy narrowed.
+  const std::size_t indexed = index_.size(), leaves = leaves_.size();
   if (index_.capacity() < indexed + order.size())
     index_.reserve(std::max(2 * index_.capacity(), indexed + order.size()));
   index_.resize(indexed + order.size());
-  std::size_t next = shapes_.size();
-  for (std::size_t i = order.size(); i-- > 0;)
-    index_[indexed + i] = {order[i], passes_through(*order[i]) ? index_[indexed + i + 1].second : next++};
-  std::sort(index_.begin() + static_cast<std::ptrdiff_t>(indexed), index_.end());
-  std::inplace_merge(index_.begin(), index_.begin() + static_cast<std::ptrdiff_t>(indexed), index_.end());
-  // The shapes, children first, each made in its place.
-  if (shapes_.capacity() < next) shapes_.reserve(std::max(2 * shapes_.capacity(), next));
+  std::size_t next = made_;
+  for (std::size_t i = order.size(); i-- > 0;) {
+    std::size_t slot = passes_through(*order[i]) ? index_[indexed + i + 1].second : next++;
+    if (order[i]->kind == NodeKind::vector_selector) leaves_.emplace_back(order[i], slot), slot = next++;
+    index_[indexed + i] = {order[i], slot};
+  }
+  for (auto [index, from] : {std::pair{&index_, indexed}, std::pair{&leaves_, leaves}}) {
+    std::sort(index->begin() + static_cast<std::ptrdiff_t>(from), index->end());
+    std::inplace_merge(index->begin(), index->begin() + static_cast<std::ptrdiff_t>(from), index->end());
+  }
+  // The shapes, children first, each made in its place. A place that an earlier rule's shape had
+  // is emptied by assignment, which keeps the memory of its strings and lists for this one.
+  if (shapes_.size() < next) shapes_.resize(std::max(2 * shapes_.size(), next));
+  auto place = [&](const Shape& from) -> Shape& { return shapes_[made_++] = from; };
   for (std::size_t i = order.size(); i-- > 0;) {
     if (passes_through(*order[i])) continue;
-    Shape& s = shapes_.emplace_back();
-    node(*order[i], s);
+    Shape* made = nullptr;
+    if (order[i]->kind == NodeKind::vector_selector) {
+      const auto& vs = order[i]->as<VectorSelector>();
+      Shape& before = place(nothing_known());
+      const RecordedMetric* recorded = leaf_labels(vs, before);
+      made = &place(before);
+      leaf(vs, recorded, *made);
+    } else {
+      made = &shapes_[made_++];
+      node(*order[i], *made);
+    }
+    Shape& s = *made;
     // A ratio or a percentage, while its unit survives, is bounded by it.
     if (!s.bounded() && (s.unit == "ratio" || s.unit == "percent"))
       s.set_range(0, s.unit == "ratio" ? 1 : 100, s.unit_of + " is a " + (s.unit == "ratio" ? "ratio" : "percentage"));
@@ -995,12 +1024,13 @@ bool Inference::absent(const Shape& s, const std::string& label) const {
   return s.labels_known || s.dropped.count(label) || (s.targets_open && targets_->in_vocabulary(label));
 }
 
-const Shape& Inference::at(const Expr* e) const {
-  static const Shape unknown;
+const Shape& Inference::at(const Expr* e) const { return find(index_, e); }
+
+const Shape& Inference::find(const Index& index, const Expr* e) const {
   // The latest run's shape of a node seen twice.
-  auto it = std::upper_bound(index_.begin(), index_.end(), e,
+  auto it = std::upper_bound(index.begin(), index.end(), e,
                              [](const promql::Expr* x, const auto& entry) { return x < entry.first; });
-  return it == index_.begin() || std::prev(it)->first != e ? unknown : shapes_[std::prev(it)->second];
+  return it == index.begin() || std::prev(it)->first != e ? nothing_known() : shapes_[std::prev(it)->second];
 }
 
 } // namespace nsmon::lint

@@ -38,14 +38,22 @@ enum class ValueKind { unknown, counter, gauge };
 /// of the expression itself set the bound (`x > 1`), so a later comparison that the bound already
 /// decides is redundant, not a mistake (`(x > 1) > 0`: promql/always-true at info).
 struct RangeReason {
-  std::string text;
   bool comparison = false;
   RangeReason() = default;
   RangeReason(std::string why, bool by_comparison = false) // NOLINT(google-explicit-constructor): a reason is its text
-      : text(std::move(why)), comparison(by_comparison) {}
-  RangeReason(const char* why) : text(why) {} // NOLINT(google-explicit-constructor)
-  bool empty() const { return text.empty(); }
+      : comparison(by_comparison), text_(std::move(why)) {}
+  RangeReason(const char* why) : text_(why) {} // NOLINT(google-explicit-constructor)
+  /// The comparison `OP bound`, which keeps only the values it accepts. Its words are made when
+  /// read: every alert compares, and few findings quote the reason.
+  RangeReason(promql::BinaryOp op, double bound) : comparison(true), op_(op), bound_(bound) {}
+  std::string text() const;
+  bool empty() const { return text_.empty() && !comparison; }
   void clear() { *this = {}; }
+
+private:
+  std::string text_; ///< empty for a comparison's, said from op_ and bound_
+  promql::BinaryOp op_ = promql::BinaryOp::add;
+  double bound_ = 0;
 };
 
 /// The series of an expression that surely lack a label: why, and their one value where it is
@@ -69,7 +77,7 @@ struct Shape {
   /// Beyond `labels`, only target labels that the config does not name (no config, service
   /// discovery, labelmap) may appear: never one of the catalog's own label names.
   bool targets_open = false;
-  std::map<std::string, std::string> dropped; ///< labels the config removes from every series, and where
+  LabelMap<std::string> dropped; ///< labels the config removes from every series, and where
   ValueKind kind = ValueKind::unknown;
   std::string unit;        ///< the catalog unit while it survives (seconds, bytes, percent, ratio)
   std::string bucket_unit; ///< a histogram's buckets: the unit of their le bounds, which a quantile takes
@@ -80,22 +88,22 @@ struct Shape {
   /// Labels that an operator of the expression takes off every result series (without,
   /// ignoring, on, by, a matcher l="", group_left of a label the other side lacks), with what did
   /// it: absent even where the rest of the label set is open.
-  std::map<std::string, std::string> removed;
+  LabelMap<std::string> removed;
   /// Labels that some result series surely lack (one side of `or` has none), and about them.
-  std::map<std::string, Lacking> lacking;
+  LabelMap<Lacking> lacking;
   /// The operator that made the label set closed and what it kept ("sum by (model) keeps only
   /// model", "on (instance) keeps no label"), if one did.
   std::string closed_by;
   /// Labels every result series carries with one of these values (an equality matcher, the
   /// catalog's fixed values); a label of `labels` not here has values nobody listed.
-  std::map<std::string, std::vector<std::string>> values;
+  LabelMap<std::vector<std::string>> values;
   /// Labels known to tell series of the result apart, with why: a regex matcher that accepts
   /// several values (code=~"5.."), an aggregation's by list. A one-to-one match that leaves such a
   /// label out may find several series in one match group, and Prometheus fails the evaluation.
-  std::map<std::string, std::string> several;
+  LabelMap<std::string> several;
   /// Labels that a group_left or group_right of the expression copied onto the result, with the
   /// operator that did ("group_left (tier)"): a later operator that drops one undoes the join.
-  std::map<std::string, std::string> joined;
+  LabelMap<std::string> joined;
 
   /// The values the series can take: [lo, hi], each bound included or not. NaN aside.
   double lo = -std::numeric_limits<double>::infinity();
@@ -183,12 +191,9 @@ public:
     querier_ = querier;
   }
   /// What the series of a selector's metric carry before its matchers narrow them (at() of a
-  /// selector has what the matchers add: the labels they require, the values they pin).
-  Shape leaf_labels(const promql::VectorSelector& vs) const {
-    Shape s;
-    leaf_labels(vs, s);
-    return s;
-  }
+  /// selector has what the matchers add: the labels they require, the values they pin), for a
+  /// selector of a tree run() saw (nothing known for others); valid until the next run().
+  const Shape& leaf_labels(const promql::VectorSelector& vs) const { return find(leaves_, &vs); }
   /// Labels every series of a catalog metric carries once scraped (catalog labels, le, target labels).
   LabelSet scraped_labels(const catalog::Metric& m, const std::string& suffix) const;
 
@@ -197,8 +202,9 @@ public:
   /// Forgets every run's shapes, keeping their memory for the next runs: one Inference serves
   /// the rules of a thread in turn.
   void forget() {
-    shapes_.clear();
+    made_ = 0;
     index_.clear();
+    leaves_.clear();
   }
   /// The config's jobs and their target labels.
   const TargetLabels& targets() const { return *targets_; }
@@ -219,13 +225,16 @@ public:
   }
 
 private:
-  // Each fills `s`, a new Shape in its place in shapes_, with the shape of one node. leaf_labels
+  // Each fills `s`, its place in shapes_, with the shape of one node (node() first empties the
+  // place, which holds an earlier rule's shape, or copies a child's shape into it). leaf_labels
   // returns the recording rule whose series the selector reads, when its rule is at hand (one
   // Prometheus records and reads them).
   const RecordedMetric* leaf_labels(const promql::VectorSelector& vs, Shape& s) const;
   /// leaf_labels of the name's one source: its recording rules if they are it, else the scraper's.
   const RecordedMetric* one_source_labels(const promql::VectorSelector& vs, Shape& s) const;
-  void leaf(const promql::VectorSelector& vs, Shape& s) const;
+  /// What a selector's matchers make of `s`, its metric's series (leaf_labels), read from
+  /// `recorded` when it is a recording rule's.
+  void leaf(const promql::VectorSelector& vs, const RecordedMetric* recorded, Shape& s) const;
   void node(const promql::Expr& e, Shape& s) const;
   void call(const promql::Call& c, Shape& s) const;
   void call_range(const promql::Call& c, const Shape& arg, Shape& s) const;
@@ -241,10 +250,17 @@ private:
   const TargetLabels* targets_;
   std::unique_ptr<TargetLabels> own_targets_;
   const std::map<std::string, RecordedMetric>& recorded_;
-  std::optional<std::string_view> dir_;                            ///< of the rule file read_in() named, with its '/'
-  bool querier_ = false;                                           ///< read_in() a Thanos Ruler's group
-  std::vector<Shape> shapes_;                                      ///< of the nodes run() saw
-  std::vector<std::pair<const promql::Expr*, std::size_t>> index_; ///< node -> shape, by node
+  std::optional<std::string_view> dir_; ///< of the rule file read_in() named, with its '/'
+  bool querier_ = false;                ///< read_in() a Thanos Ruler's group
+  using Index = std::vector<std::pair<const promql::Expr*, std::size_t>>; ///< node -> shape, by node
+  /// The latest run's shape of `e` in `index` (nothing known for a node no run saw).
+  const Shape& find(const Index& index, const promql::Expr* e) const;
+  /// Of the nodes run() saw, and of their selectors before the matchers: the first made_. The
+  /// others are places that forget() freed, each keeping the memory of its strings and lists.
+  std::vector<Shape> shapes_;
+  std::size_t made_ = 0;
+  Index index_;  ///< node -> its shape
+  Index leaves_; ///< selector -> its metric's shape before its matchers (leaf_labels)
 };
 
 /// What a comparison `s OP v` of a series with a number does, the values `s` can take known.

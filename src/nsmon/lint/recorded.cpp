@@ -38,14 +38,14 @@ void either(Shape& s, const Shape& other, const Inference& inf) {
   s.labels_known = mine.labels_known && other.labels_known;
   s.targets_open =
       !s.labels_known && (mine.labels_known || mine.targets_open) && (other.labels_known || other.targets_open);
-  std::erase_if(s.dropped, [&](const auto& kv) { return !other.dropped.count(kv.first); });
-  std::erase_if(s.removed, [&](const auto& kv) { return !inf.absent(other, kv.first); });
+  erase_if(s.dropped, [&](const auto& kv) { return !other.dropped.count(kv.first); });
+  erase_if(s.removed, [&](const auto& kv) { return !inf.absent(other, kv.first); });
   for (const auto& [x, why] : other.removed)
     if (inf.absent(mine, x)) s.removed.emplace(x, why);
   // Not "lacking": a selector may pick the series of some of the rules only (by="instance", a
   // label the rules set), so a label one rule does not give is not surely missing from what it
   // reads.
-  std::erase_if(s.lacking, [&](const auto& kv) { return !other.lacking.count(kv.first); });
+  erase_if(s.lacking, [&](const auto& kv) { return !other.lacking.count(kv.first); });
   for (auto it = s.values.begin(); it != s.values.end();) {
     auto o = other.values.find(it->first);
     if (o == other.values.end()) {
@@ -119,8 +119,8 @@ std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<Recordi
         rm.shape.nan =
             rm.name + (rm.shape.nan_inf ? " can be NaN or infinite" : " can be NaN") + ": in its rule, " + rm.shape.nan;
       // Its range, likewise; the rules of one name together take the values of each.
-      if (!rm.shape.range_of.empty() && rm.shape.range_of.text.rfind(rm.name, 0) != 0)
-        rm.shape.range_of.text = rm.name + ": in its rule, " + rm.shape.range_of.text;
+      if (const std::string why = rm.shape.range_of.text(); !why.empty() && why.rfind(rm.name, 0) != 0)
+        rm.shape.range_of = RangeReason(rm.name + ": in its rule, " + why, rm.shape.range_of.comparison);
       if (!seen.insert(rm.name).second) {
         const RecordedMetric& before = recorded[rm.name];
         auto dir = [](const std::string& f) { return f.substr(0, f.rfind('/') + 1); };

@@ -403,12 +403,18 @@ bool RuleChecks::matchers_are_condition(const VectorSelector& vs) {
   });
 }
 
+std::vector<std::string> high_cardinality_labels(const catalog::Catalog& cat) {
+  std::vector<std::string> out;
+  for (const auto& m : cat.metrics)
+    for (const auto& l : m.labels)
+      if (l.high_cardinality && std::find(out.begin(), out.end(), l.name) == out.end()) out.push_back(l.name);
+  return out;
+}
+
 std::vector<std::string> RuleChecks::high_cardinality(const Shape& shape) {
   std::vector<std::string> out;
-  for (const auto& m : opt_.catalog->metrics)
-    for (const auto& l : m.labels)
-      if (l.high_cardinality && shape.labels.count(l.name) && std::find(out.begin(), out.end(), l.name) == out.end())
-        out.push_back(l.name);
+  for (const auto& l : high_cardinality_)
+    if (shape.labels.count(l)) out.push_back(l);
   return out;
 }
 

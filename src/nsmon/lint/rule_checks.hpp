@@ -45,6 +45,9 @@ struct ParsedRule {
 core::Span expr_span(const rules::Rule& r, promql::PosRange range);
 /// An alert of vector(1): the deliberate always-firing one (rule_checks.cpp).
 bool always_fires(const promql::Expr& root);
+/// The label names the catalog marks high-cardinality, each once, in the catalog's order
+/// (rule_checks.cpp): found once per run, not once per alert.
+std::vector<std::string> high_cardinality_labels(const catalog::Catalog& cat);
 
 // Checks of one rule: the expression checks shared with gen-dashboards, then the rule's own
 // (alert, templates, naming); findings are positioned in the expression or on the rule.
@@ -52,9 +55,10 @@ class RuleChecks : public ExprChecks {
 public:
   RuleChecks(const ParsedRule& pr, const Options& opt, Inference& inf, const rules::Config* cfg,
              const std::vector<std::string>& all_names, const std::vector<std::string_view>& alerts,
-             std::vector<core::Diagnostic>& out, ForeignMetrics& foreign, const CostModel& model, RuleCost& cost)
+             const std::vector<std::string>& high_cardinality, std::vector<core::Diagnostic>& out,
+             ForeignMetrics& foreign, const CostModel& model, RuleCost& cost)
       : ExprChecks(*opt.catalog, inf, cfg, all_names), pr_(pr), r_(*pr.rule), opt_(opt), cfg_(cfg), alerts_(alerts),
-        out_(out), foreign_(foreign), model_(model), cost_(cost) {
+        high_cardinality_(high_cardinality), out_(out), foreign_(foreign), model_(model), cost_(cost) {
     in_alert_ = r_.is_alert();
   }
   void run();
@@ -115,6 +119,7 @@ private:
   const Options& opt_;
   const rules::Config* cfg_;
   const std::vector<std::string_view>& alerts_;
+  const std::vector<std::string>& high_cardinality_; ///< high_cardinality_labels() of the catalog
   std::vector<core::Diagnostic>& out_;
   ForeignMetrics& foreign_;
   const CostModel& model_;

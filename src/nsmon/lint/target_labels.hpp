@@ -26,7 +26,7 @@ struct LabelFacts {
   std::map<std::string, Presence> named;
   bool open = false;
   /// Labels a labeldrop or labelkeep removed, with where (for the finding's message).
-  std::map<std::string, std::string> dropped;
+  LabelMap<std::string> dropped;
 
   Presence presence(const std::string& name) const;
   void set(const std::string& name, Presence p);
@@ -67,7 +67,7 @@ public:
   /// not named may appear. Computed once per metric and jobs: thread-safe, lives as long as this.
   struct Selected {
     LabelSet labels, maybe;
-    std::map<std::string, std::string> dropped;
+    LabelMap<std::string> dropped;
     bool open = false;
   };
   const Selected& selected(const catalog::Metric& m, bool bucket, const std::vector<const Job*>& jobs) const;

@@ -263,7 +263,7 @@ std::string Inference::zero_divisor(const BinaryExpr& b, const Shape& l, const S
   }
   std::string divisor = print(*b.rhs);
   if (divisor.size() > 60) divisor = "the divisor";
-  return divisor + " can be 0 (" + (r.range_of.empty() ? "its values reach 0" : r.range_of.text) + "), and " + what;
+  return divisor + " can be 0 (" + (r.range_of.empty() ? "its values reach 0" : r.range_of.text()) + "), and " + what;
 }
 
 std::string ratio_by_name(std::string_view name) {
