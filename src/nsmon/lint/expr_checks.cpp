@@ -725,20 +725,25 @@ private:
   }
 
   // group_left (x) copies x from the other side's series; where they have none, it removes x from
-  // the result instead. Where the kept side has no x either, there is nothing to lose: a no-op.
+  // the result instead. Where the kept side has no x either, the join adds no x and loses none: a
+  // no-op, said at info (a later join may add x, as OpenShift's SLO rules do), since the join
+  // written to add x (the detector's version) still adds nothing.
   void copied_labels(const BinaryExpr& b, const VectorMatching& vm) {
     if (vm.card != Cardinality::many_to_one && vm.card != Cardinality::one_to_many) return;
     const bool left = vm.card == Cardinality::many_to_one;
     const Shape& other = inf_.at(left ? b.rhs : b.lhs);
     const Shape& kept = inf_.at(left ? b.lhs : b.rhs);
     for (const auto& inc : vm.include)
-      if (inf_.absent(other, inc) && !inf_.absent(kept, inc)) {
+      if (inf_.absent(other, inc)) {
+        const bool loses = !inf_.absent(kept, inc);
         std::string why = removed_by(other, inc);
-        emit("labels/copied-label-absent", b.range,
-             util::concat({left ? "group_left" : "group_right", " (", inc, ") copies ", inc, " from the ",
-                           left ? "right" : "left", " side, whose series have none",
-                           why.empty() ? "" : " (" + why + ")", ": the result loses ", inc}),
-             "keep " + inc + " on the " + (left ? "right" : "left") + " side, e.g. by (" + inc + ", ...)");
+        self_.emit(
+            "labels/copied-label-absent", b.range,
+            util::concat({left ? "group_left" : "group_right", " (", inc, ") copies ", inc, " from the ",
+                          left ? "right" : "left", " side, whose series have none", why.empty() ? "" : " (" + why + ")",
+                          loses ? ": the result loses " + inc : ": the join adds no " + inc}),
+            "keep " + inc + " on the " + (left ? "right" : "left") + " side, e.g. by (" + inc + ", ...)",
+            loses ? core::Severity::warning : core::Severity::info);
       }
   }
 
