@@ -15,7 +15,10 @@ pids+=("$peer_pid")
 for _ in $(seq 1 300); do [ -s "$TMP/truth.json" ] && break; sleep 0.2; done
 [ -s "$TMP/truth.json" ] || fail "the detector's run did not end in 60 s: $(tail -5 "$TMP/detector.log")"
 url="http://127.0.0.1:$peer_port/metrics"
-curl -fsS "$url" | grep -q '^graph_nodes_count{' || fail "no graph_nodes_count sample after inference at $url"
+# The body first, then grep: under pipefail, grep -q leaving at its first match made curl fail
+# writing the rest of a large scrape (exit 23), and the check with it.
+body=$(curl -fsS "$url") || fail "cannot scrape $url"
+grep -q '^graph_nodes_count{' <<<"$body" || fail "no graph_nodes_count sample after inference at $url"
 
 run lint-metrics "$url"
 expect_rc 0
