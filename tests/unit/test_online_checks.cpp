@@ -21,7 +21,9 @@ Run lint(const std::string& exprs) {
   http::FakeClient client;
   client.on("label/__name__/values", {200, "application/json", ok(R"(["errors_total","up"])")});
   client.on("label/job/values", {200, "application/json", ok(R"(["a"])")});
-  client.on("/labels", {200, "application/json", ok(R"(["__name__","job"])")});
+  client.on("label/code/values", {200, "application/json", ok(R"(["200"])")});
+  client.on("label/le/values", {200, "application/json", ok("[]")});
+  client.on("/labels", {200, "application/json", ok(R"(["__name__","code","job"])")});
   client.on("/series", {200, "application/json", ok("[]")});
   client.on("/targets",
             {200, "application/json", ok(R"({"activeTargets":[{"labels":{"job":"a"},"scrapeInterval":"15s"}]})")});
@@ -73,6 +75,15 @@ TEST_CASE("online: why a selector matches nothing, from the server's answers") {
   CHECK_FALSE(r.summary.rules); // 404: asked once, done without
   CHECK_FALSE(r.summary.exact_cost);
   CHECK(r.summary.selectors == 5); // absent()'s is not asked about
+}
+
+TEST_CASE("online: every matcher that alone matches nothing is named, in one run") {
+  auto r = lint("errors_total{job=\"b\", code=\"500\", le=\"1\"} > 0\nerrors_total{job=\"a\", code=\"200\"} > 0");
+  CHECK(r.found == std::vector<std::string>{"5:28 server/job-not-scraped", "5:37 server/label-value-missing",
+                                            "5:49 server/label-missing", "7:15 server/selector-empty"});
+  CHECK(std::any_of(r.diags.begin(), r.diags.end(), [](const auto& d) {
+    return d.message.find("code=\"500\": no series") == 0 && d.message.find("(code takes: 200)") != std::string::npos;
+  }));
 }
 
 TEST_CASE("online: a finding the catalog gave at the same place, or for the same metric, is dropped") {

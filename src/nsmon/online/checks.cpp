@@ -304,13 +304,17 @@ private:
       emit(u, "server/selector-empty", sel + " matches no series on the server in the last " + lb, "");
       return;
     }
+    // Every matcher that alone matches nothing is reported, so that one run names all there is to
+    // fix (device="eth9" and job="nodes"), not one a run.
     const auto names = strings_of(*batch_.fetch(promapi::labels({u.name}, start_, o_.now)));
+    bool reported = false;
     for (const auto& m : u.vs->matchers) {
       if (m.name == "__name__") continue;
       const auto values = strings_of(*batch_.fetch(promapi::label_values(m.name, {u.name}, start_, o_.now)));
       bool any = false;
       for (const auto& v : values) any = any || labels::matches(m, v, labels::Dialect::prometheus);
       if (any || labels::matches(m, "", labels::Dialect::prometheus)) continue;
+      reported = true;
       if (m.name == "job") {
         const auto jobs = strings_of(*batch_.fetch(promapi::label_values("job", {}, start_, o_.now)));
         bool scraped = false;
@@ -320,7 +324,7 @@ private:
                promql::format_matcher(m) + ": no series on the server has such a job in the last " + lb +
                    " (its jobs: " + list(jobs) + ")",
                "use the job name of the scrape config that scrapes " + u.name, m.range);
-          return;
+          continue;
         }
       }
       if (std::find(names.begin(), names.end(), m.name) == names.end()) {
@@ -328,18 +332,18 @@ private:
              u.name + " never carries the label " + m.name + " on the server (in the last " + lb +
                  "; its labels: " + list(names) + ")",
              "", m.range);
-        return;
+        continue;
       }
       emit(u, "server/label-value-missing",
            promql::format_matcher(m) + ": no series of " + u.name + " on the server has such a value in the last " +
                lb + " (" + m.name + " takes: " + list(values) + ")",
            "", m.range);
-      return;
     }
-    emit(u, "server/selector-empty",
-         sel + " matches no series on the server in the last " + lb +
-             ", though each of its matchers alone matches some: no series meets them all",
-         "");
+    if (!reported)
+      emit(u, "server/selector-empty",
+           sel + " matches no series on the server in the last " + lb +
+               ", though each of its matchers alone matches some: no series meets them all",
+           "");
   }
 
   // Ranges under rate() and its kin: a gauge by the server's metadata; shorter than two scrapes.
