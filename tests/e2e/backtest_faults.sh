@@ -47,4 +47,18 @@ run backtest "$TMP/bad.yml" --prometheus "$FAULT/ok" --since 1h
 expect_rc 2
 expect_err "bad.yml:5:"
 check_requests 'assert r == [], r'
+
+# A directory stands for its rule files, as in lint-rules: another kind of file there (an SLO
+# spec) is left out, and a directory with no rule file is a usage error.
+mkdir "$TMP/dir" "$TMP/none"
+cp "$TMP/rules.yml" "$TMP/dir/"
+printf 'version: prometheus/v1\nservice: x\nslos: []\n' >"$TMP/dir/slos.yml"
+cp "$TMP/dir/slos.yml" "$TMP/none/"
+run backtest "$TMP/dir" --prometheus "$FAULT/error,code=422,type=execution,msg=boom" --since 1h
+expect_rc 1
+expect_out "Down"
+expect_out " evaluations failed: $FAULT/error,code=422,type=execution,msg=boom answered: execution: boom"
+run backtest "$TMP/none" --prometheus "$FAULT/ok" --since 1h
+expect_rc 2
+expect_err "no rule files among the YAML files of the directory $TMP/none"
 echo ok

@@ -25,6 +25,14 @@ expect_err "unknown_field_test.yml:7:9: error: unknown field 'valuess' in an inp
 expect_err "did you mean 'values'?"
 [ -z "$out" ] || fail "an invalid file must stop everything before a test runs: $out"
 
+# A directory stands for its unit-test files; the rule files beside them are read through the
+# tests' rule_files, not as tests.
+mkdir tdir
+cp basic_rules.yml basic_test.yml tdir/
+run test-rules tdir
+expect_rc 0
+expect_out "1 file (1 test: 1 passed, 0 failed)"
+
 # --run: only the tests whose name matches (promtool's --run); none left means nothing failed.
 run test-rules --run '^nothing' basic_fail_test.yml
 expect_rc 0

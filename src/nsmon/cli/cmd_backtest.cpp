@@ -11,6 +11,7 @@
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
 #include "nsmon/cli/report.hpp"
+#include "nsmon/cli/rule_inputs.hpp"
 #include "nsmon/cli/server.hpp"
 #include "nsmon/config/settings.hpp"
 #include "nsmon/core/error.hpp"
@@ -81,6 +82,8 @@ void read_config(BacktestOptions& o, bool interval_given) {
 
 int run_backtest(BacktestOptions& o, const Context& ctx) {
   if (!o.config.empty()) read_config(o, ctx.cmd.get_option("--evaluation-interval")->count() > 0);
+  o.files = expand_paths(o.files, FileKind::rules);
+  o.compare = expand_paths(o.compare, FileKind::rules);
   if (o.files.empty())
     throw UsageError(o.config.empty()
                          ? "give the rule files to backtest, or --config prometheus.yml"
@@ -192,7 +195,8 @@ Examples:
 Run define_backtest(CLI::App& cmd) {
   auto o = std::make_shared<BacktestOptions>();
   cmd.footer(std::string(kBacktestHelp) + exit_codes_help({kOk, kFindings, kUsage, kUnreachable}));
-  cmd.add_option("RULES", o->files, "Rule files whose alerting rules are backtested")->option_text("FILE...");
+  cmd.add_option("RULES", o->files, "Rule files whose alerting rules are backtested, or directories of them")
+      ->option_text("FILE...");
   cmd.add_option("--since", o->since, "Backtest the last DURATION (default 7d): --start now-DURATION")
       ->option_text("DURATION");
   cmd.add_option("--start", o->start, "Start of the range: RFC 3339, Unix seconds, or relative (now-2d)")

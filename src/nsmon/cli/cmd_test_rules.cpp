@@ -8,6 +8,7 @@
 #include "nsmon/alertmanager/dispatch.hpp"
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
+#include "nsmon/cli/rule_inputs.hpp"
 #include "nsmon/config/settings.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/exit_codes.hpp"
@@ -123,7 +124,8 @@ int run_test_rules(const TestRulesOptions& o, const Context& ctx) {
   core::SourceSet sources;
   std::vector<std::unique_ptr<ruletest::PreparedFile>> files;
   std::vector<core::Diagnostic> problems;
-  for (const auto& path : o.files) {
+  const std::vector<std::string> inputs = expand_paths(o.files, FileKind::rule_tests);
+  for (const auto& path : inputs) {
     const core::SourceFile& src = sources.add(path, util::read_file(path));
     files.push_back(ruletest::prepare(src, options, sources, problems));
   }
@@ -135,7 +137,7 @@ int run_test_rules(const TestRulesOptions& o, const Context& ctx) {
     warnings.push_back(std::move(d));
     return true;
   });
-  check_loaded(std::move(problems), sources, "test input", o.files.size() == 1 ? o.files[0] : "set",
+  check_loaded(std::move(problems), sources, "test input", inputs.size() == 1 ? inputs[0] : "set",
                core::Severity::error);
   load_alertmanagers(files, alertmanager_version(ctx.settings));
 
@@ -297,7 +299,8 @@ other findings, such as a file with no tests); an invalid test or rule file is i
 
 Run define_test_rules(CLI::App& cmd) {
   auto o = std::make_shared<TestRulesOptions>();
-  cmd.add_option("FILE", o->files, "Rule unit-test files (promtool test rules' format)")->required();
+  cmd.add_option("FILE", o->files, "Rule unit-test files (promtool test rules' format), or directories of them")
+      ->required();
   add_report_options(cmd);
   cmd.add_option("--run", o->run, "Run only the tests whose name matches REGEX (repeatable: any of them)")
       ->option_text("REGEX");

@@ -52,6 +52,7 @@ TopLevel top_level(std::string_view text) {
 struct OtherKind {
   std::string what, how;
 };
+constexpr const char* kUnitTestFile = "a rule unit-test file";
 
 std::optional<OtherKind> other_kind(std::string_view text, const std::string& path) {
   TopLevel t = top_level(text);
@@ -60,7 +61,7 @@ std::optional<OtherKind> other_kind(std::string_view text, const std::string& pa
     return OtherKind{"a Prometheus config", "lint the rules with it: nsmon lint-rules --config " + path};
   if (t.has("route") && t.has("receivers"))
     return OtherKind{"an Alertmanager config", "nsmon lint-alertmanager --config " + path};
-  if (t.has("rule_files") && t.has("tests")) return OtherKind{"a rule unit-test file", "nsmon test-rules " + path};
+  if (t.has("rule_files") && t.has("tests")) return OtherKind{kUnitTestFile, "nsmon test-rules " + path};
   if (t.has("cases")) return OtherKind{"a routing test file", "nsmon routes test --cases " + path};
   if (t.has("catalog_version")) return OtherKind{"a metric catalog", "nsmon lint-rules --catalog " + path};
   if (t.has("slos") && t.has("version")) return OtherKind{"an SLO spec", "nsmon slo generate " + path};
@@ -72,13 +73,11 @@ std::optional<OtherKind> other_kind(std::string_view text, const std::string& pa
   return std::nullopt;
 }
 
-} // namespace
-
-void InputReader::rule_path(const std::string& path, const std::string& config) {
+// The *.yml and *.yaml files under `dir`, recursively (hidden ones left out), in name order.
+std::vector<std::string> yaml_files_in(const std::string& dir) {
   std::error_code ec;
-  if (path == "-" || !fs::is_directory(path, ec)) return rule_file(path);
   std::vector<std::string> files;
-  fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
+  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
   for (; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
     if (!name.empty() && name[0] == '.') {
@@ -88,11 +87,39 @@ void InputReader::rule_path(const std::string& path, const std::string& config) 
     const auto ext = it->path().extension();
     if ((ext == ".yml" || ext == ".yaml") && it->is_regular_file(ec)) files.push_back(it->path().string());
   }
-  if (ec) throw Error("cannot read " + path + ": " + ec.message());
-  if (files.empty()) throw UsageError("no *.yml or *.yaml files in the directory " + path);
+  if (ec) throw Error("cannot read " + dir + ": " + ec.message());
+  if (files.empty()) throw UsageError("no *.yml or *.yaml files in the directory " + dir);
   std::sort(files.begin(), files.end());
+  return files;
+}
+
+} // namespace
+
+std::vector<std::string> expand_paths(const std::vector<std::string>& paths, FileKind want) {
+  std::vector<std::string> out;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (path == "-" || !fs::is_directory(path, ec)) {
+      out.push_back(path);
+      continue;
+    }
+    const std::size_t before = out.size();
+    for (auto& f : yaml_files_in(path)) {
+      const auto kind = other_kind(util::read_file(f), f);
+      if (want == FileKind::rules ? !kind : kind && kind->what == kUnitTestFile) out.push_back(std::move(f));
+    }
+    if (out.size() == before)
+      throw UsageError("no " + std::string(want == FileKind::rules ? "rule files" : "rule unit-test files") +
+                       " among the YAML files of the directory " + path);
+  }
+  return out;
+}
+
+void InputReader::rule_path(const std::string& path, const std::string& config) {
+  std::error_code ec;
+  if (path == "-" || !fs::is_directory(path, ec)) return rule_file(path);
   const std::string config_identity = config.empty() ? std::string() : identity(config);
-  for (const auto& f : files) {
+  for (const auto& f : yaml_files_in(path)) {
     const std::string id = identity(f);
     if (id == config_identity || seen_.count(id)) continue; // config() reads --config
     std::string text = util::read_file(f, yaml::kInputPadding);

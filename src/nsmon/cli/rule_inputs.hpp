@@ -1,7 +1,7 @@
 #pragma once
 // Rule files and prometheus.yml read from disk for the commands that take them (lint-rules,
-// lint-alertmanager --rules/--config): directories stand for their YAML files, a file named twice
-// is read once, a config brings its rule_files.
+// lint-alertmanager --rules/--config; backtest and test-rules through expand_paths): directories
+// stand for their YAML files, a file named twice is read once, a config brings its rule_files.
 #include <memory>
 #include <set>
 #include <string>
@@ -45,6 +45,13 @@ private:
   Loaded& out_;
   std::set<std::string> seen_;
 };
+
+enum class FileKind { rules, rule_tests };
+
+/// backtest's and test-rules' arguments: each path itself, or for a directory its *.yml and *.yaml
+/// files (recursively, hidden ones left out, in name order) whose content is of kind `want`, as
+/// rule_path tells them apart; UsageError for a directory that holds none.
+std::vector<std::string> expand_paths(const std::vector<std::string>& paths, FileKind want);
 
 /// lint-rules' checks of what was read: the checks' findings and the loaders', each under the same
 /// `# nsmon disable` comments and policy, sorted, with the summary's counts (what lint-rules
