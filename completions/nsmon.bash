@@ -38,7 +38,7 @@ _nsmon_options() {
     'test-rules') echo '--help -h --format --fail-on --run --junit --ignore-unknown-fields --debug --diff --coverage --coverage-min --max-samples --alertmanager --enable-feature --prometheus-version --version --catalog --color' ;;
     'routes') echo '--help -h --version --catalog --color' ;;
     'routes test') echo '--help -h --alertmanager --config --alertmanager-version --verify-receivers --cases --alerts --time --external-url --default-templates --format --fail-on --version --catalog --color' ;;
-    'routes show') echo '--help -h --alertmanager --config --alertmanager-version --version --catalog --color' ;;
+    'routes show') echo '--help -h --alertmanager --config --alertmanager-version --format --version --catalog --color' ;;
     'slo') echo '--help -h --version --catalog --color' ;;
     'slo generate') echo '--help -h --out --tests --dashboard --policy --check --format --fail-on --version --catalog --color' ;;
     'gen-dashboards') echo '--help -h --templates --out --check --provisioning --prometheus-url --importable --format --fail-on --version --catalog --color' ;;
@@ -349,6 +349,7 @@ _nsmon_takes_value() {
     'routes show|--alertmanager' | \
     'routes show|--config' | \
     'routes show|--alertmanager-version' | \
+    'routes show|--format' | \
     'slo|--help'|'slo|-h' | \
     'slo generate|--help'|'slo generate|-h' | \
     'slo generate|--out' | \
@@ -714,6 +715,7 @@ _nsmon_value() {
     'routes show|--alertmanager') _nsmon_files "$cur" ;;
     'routes show|--config') COMPREPLY=() ;;
     'routes show|--alertmanager-version') COMPREPLY=() ;;
+    'routes show|--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")) ;;
     'slo|--help'|'slo|-h') COMPREPLY=() ;;
     'slo generate|--help'|'slo generate|-h') COMPREPLY=() ;;
     'slo generate|--out') _nsmon_files "$cur" ;;

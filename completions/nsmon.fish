@@ -369,6 +369,7 @@ function __nsmon_takes_value
         'routes show|--alertmanager' \
         'routes show|--config' \
         'routes show|--alertmanager-version' \
+        'routes show|--format' \
         'slo|--help' \
         'slo|-h' \
         'slo generate|--help' \
@@ -825,6 +826,7 @@ complete -c nsmon -n '__nsmon_under "routes show"' -l help -s h -x -d 'Print thi
 complete -c nsmon -n '__nsmon_under "routes show"' -l alertmanager -r -F -d 'alertmanager.yml (default: rules/alertmanager.yml)'
 complete -c nsmon -n '__nsmon_under "routes show"' -l config -x -d ''
 complete -c nsmon -n '__nsmon_under "routes show"' -l alertmanager-version -x -d 'The Alertmanager version the file is checked for: 0.25 to 0.34 or latest (default: the alertmanager.version setting, 0.25, Debian 12'\''s)'
+complete -c nsmon -n '__nsmon_under "routes show"' -l format -x -a 'text json' -d 'text (default): the tree; json: each route with its matchers and what it has in effect (receiver, group_by, timings, inherited where it sets none), its children under routes'
 complete -c nsmon -n '__nsmon_at "slo"' -a 'generate' -d 'Recording rules, burn-rate alerts and their unit tests from an SLO spec'
 complete -c nsmon -n '__nsmon_under "slo"' -l help -s h -x -d 'Print this help message and exit'
 complete -c nsmon -n '__nsmon_under "slo generate"' -l help -s h -x -d 'Print this help message and exit'

@@ -64,6 +64,39 @@ expect_rc 0
 expect_out "default-route  receiver: default"
 expect_out '├── {severity="critical", env!="dev"}  continue: true  receiver: oncall'
 expect_out '│   └── {stage!~"train.*"}  receiver: ml'
+# --format json: what each route has in effect. A route that sets nothing inherits its parent's
+# receiver, group_by and timings; the root's unset timings are Alertmanager's defaults (30s, 5m, 4h).
+cat >"$TMP/inherit.yml" <<'YML'
+route:
+  receiver: default
+  group_by: [alertname]
+  repeat_interval: 12h
+  routes:
+    - matchers: ['team="ml"']
+      group_wait: 1m
+      routes:
+        - receiver: ml-pager
+          group_by: [alertname, instance]
+          matchers: ['severity="critical"']
+receivers:
+  - name: default
+  - name: ml-pager
+YML
+run routes show --alertmanager "$TMP/inherit.yml" --format json
+expect_rc 0
+/usr/bin/python3 - "$out" <<'PY' || fail "routes show --format json: $out"
+import json, sys
+root = json.loads(sys.argv[1])
+ml = root["routes"][0]
+pager = ml["routes"][0]
+eff = lambda r: (r["receiver"], r["receiver_inherited"], r["group_by"], r["group_wait"], r["group_interval"], r["repeat_interval"])
+assert eff(root) == ("default", False, ["alertname"], "30s", "5m", "12h"), eff(root)
+assert eff(ml) == ("default", True, ["alertname"], "1m", "5m", "12h"), eff(ml)
+assert eff(pager) == ("ml-pager", False, ["alertname", "instance"], "1m", "5m", "12h"), eff(pager)
+assert (ml["matchers"], pager["matchers"], pager["line"]) == (['team="ml"'], ['severity="critical"'], 9), pager
+PY
+run routes show --alertmanager "$TMP/inherit.yml" --format yaml
+expect_rc 2
 # --config, prometheus.yml everywhere else, still names the alertmanager.yml here, with a warning.
 run routes show --config "$D/routing.yml"
 expect_rc 0

@@ -17,6 +17,7 @@
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/exit_codes.hpp"
 #include "nsmon/promapi/time.hpp"
+#include "nsmon/text/duration.hpp"
 #include "nsmon/util/files.hpp"
 #include "nsmon/util/strings.hpp"
 
@@ -34,6 +35,7 @@ struct RoutesOptions {
   std::string external_url = "http://localhost:9093"; ///< --external-url
   std::string templates_dir;                          ///< --default-templates DIR
   alertmanager::Version version;                      ///< --alertmanager-version, through the settings
+  std::string show_format = "text";                   ///< routes show --format
 };
 
 constexpr const char* kDefaultAlertmanagerConfig = "rules/alertmanager.yml";
@@ -200,9 +202,50 @@ void print_tree(const alertmanager::Route& r, const std::string& receiver, const
     print_tree(r.routes[i], mine, next, i + 1 == r.routes.size(), false);
 }
 
+// What a route has in effect, inherited from its parents where it sets nothing (dispatch/route.go's
+// NewRoute: group_by, the three timings and the receiver), with Alertmanager's defaults at the root.
+struct Effective {
+  std::string receiver;
+  std::vector<std::string> group_by;
+  std::int64_t group_wait_ms = 30'000, group_interval_ms = 300'000, repeat_interval_ms = 4 * 3'600'000;
+};
+
+nlohmann::json route_json(const alertmanager::Route& r, Effective e) {
+  if (r.receiver && !r.receiver->value.empty()) e.receiver = r.receiver->value;
+  if (!r.group_by.empty()) {
+    e.group_by.clear();
+    for (const auto& g : r.group_by) e.group_by.push_back(g.value);
+  }
+  e.group_wait_ms = r.group_wait_ms.value_or(e.group_wait_ms);
+  e.group_interval_ms = r.group_interval_ms.value_or(e.group_interval_ms);
+  e.repeat_interval_ms = r.repeat_interval_ms.value_or(e.repeat_interval_ms);
+  nlohmann::json matchers = nlohmann::json::array(), children = nlohmann::json::array();
+  for (const auto& m : r.match_all) matchers.push_back(alertmanager::to_string(m));
+  for (const auto& c : r.routes) children.push_back(route_json(c, e));
+  auto names = [](const std::vector<core::Located>& v) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& x : v) a.push_back(x.value);
+    return a;
+  };
+  return {{"line", r.span.line},
+          {"matchers", matchers},
+          {"receiver", e.receiver},
+          {"receiver_inherited", !(r.receiver && !r.receiver->value.empty())},
+          {"continue", r.continue_},
+          {"group_by", e.group_by},
+          {"group_wait", text::format_duration(e.group_wait_ms)},
+          {"group_interval", text::format_duration(e.group_interval_ms)},
+          {"repeat_interval", text::format_duration(e.repeat_interval_ms)},
+          {"mute_time_intervals", names(r.mute_time_intervals)},
+          {"active_time_intervals", names(r.active_time_intervals)},
+          {"routes", children}};
+}
+
 int run_show(const RoutesOptions& o) {
   LoadedAlertmanager l = load(o.config, o.version);
-  print_tree(*l.cfg.route, "", "", true, true);
+  if (o.show_format == "json")
+    std::cout << route_json(*l.cfg.route, {}).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  else print_tree(*l.cfg.route, "", "", true, true);
   return kOk;
 }
 
@@ -267,6 +310,7 @@ Examples:
   nsmon routes test --alertmanager alertmanager.yml --verify-receivers pager,ml-team severity=critical team=ml
   nsmon routes test --alertmanager alertmanager.yml --cases routing_cases.yml
   nsmon routes show --alertmanager alertmanager.yml
+  nsmon routes show --alertmanager alertmanager.yml --format json | jq '.routes[].receiver'
 
 Receivers (or a case) other than expected fail the test; a configuration or cases file that does
 not load is shown with its errors' positions.)";
@@ -307,6 +351,11 @@ Run define_routes(CLI::App& cmd) {
   show->footer("\n" + exit_codes_help({kOk, kUsage}));
   add_config_options(*show, *o);
   add_alertmanager_version_option(*show);
+  show->add_option("--format", o->show_format,
+                   "text (default): the tree; json: each route with its matchers and what it has in effect "
+                   "(receiver, group_by, timings, inherited where it sets none), its children under routes")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->option_text("FORMAT");
   return [o, test](const Context& ctx) {
     o->version = alertmanager_version(ctx.settings);
     return test->parsed() ? run_test(*o, ctx.report) : run_show(*o);
