@@ -20,6 +20,7 @@
 #include "nsmon/core/source.hpp"
 #include "nsmon/core/yaml.hpp"
 #include "nsmon/gotemplate/check.hpp"
+#include "nsmon/rules/rulers.hpp"
 
 namespace nsmon::rules {
 
@@ -74,9 +75,12 @@ struct Group {
   std::vector<KeyValue> labels;
   std::vector<Rule> rules;
   core::Span span;
-  /// Has Thanos Ruler's `partial_response_strategy` (which Prometheus refuses): a Thanos Ruler's
-  /// group, whose expressions read every series through the querier.
-  bool thanos_ruler = false;
+  /// The ruler that reads the group (rulers.hpp): --rule-schema's, or under `auto` the one whose
+  /// field the group has (a Thanos Ruler's group reads every series through the querier);
+  /// `automatic` when nothing says.
+  Schema ruler = Schema::automatic;
+  /// Under `auto`: the first field of the group that only `ruler` reads (empty when none).
+  core::Located ruler_field;
 };
 
 /// The YAML documents after the first of a plain rule file. Prometheus decodes a rule file once
@@ -104,7 +108,13 @@ struct RuleFile {
 /// Also reads PrometheusRule manifests (spec.groups) and files of several documents (each document
 /// checked alone; other Kubernetes objects skipped; a plain rule file's later documents are read
 /// too, and recorded in `later_documents`).
+/// Another ruler's group fields are read as `options.schema` says (rulers.hpp): under `auto`, one
+/// rules/other-ruler info per ruler and file says Prometheus refuses the file.
 /// Findings are appended to `diags`; whatever could be read is returned.
-RuleFile load_rule_file(const core::SourceFile& src, std::vector<core::Diagnostic>& diags);
+struct LoadOptions {
+  Schema schema = Schema::automatic;
+};
+RuleFile load_rule_file(const core::SourceFile& src, std::vector<core::Diagnostic>& diags,
+                        const LoadOptions& options = {});
 
 } // namespace nsmon::rules
