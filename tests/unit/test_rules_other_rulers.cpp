@@ -29,8 +29,8 @@ V lint_as(const std::string& text, Schema schema = Schema::automatic) {
   for (const auto& d : diags) {
     std::string id(d.check.id());
     if (id.rfind("policy/", 0) == 0 || id.rfind("catalog/", 0) == 0) continue;
-    out.push_back(std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " +
-                  core::to_string(d.severity) + " " + id);
+    out.push_back(std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + core::to_string(d.severity) +
+                  " " + id);
   }
   return out;
 }
@@ -83,8 +83,7 @@ TEST_CASE("other rulers: a field's value checked as its ruler checks it", "[rule
   // Thanos: warn or abort in any case; empty or null is abort (storepb.PartialResponseStrategy).
   for (const char* ok : {"warn", "ABORT", "Warn", "''", "~"}) {
     INFO(ok);
-    CHECK(lint_as(group(std::string("  partial_response_strategy: ") + ok + "\n")) ==
-          V{"3:3 info rules/other-ruler"});
+    CHECK(lint_as(group(std::string("  partial_response_strategy: ") + ok + "\n")) == V{"3:3 info rules/other-ruler"});
   }
   CHECK(lint_as(group("  partial_response_strategy: sometimes\n")) ==
         V{"3:3 info rules/other-ruler", "3:30 error rules/other-ruler"});
