@@ -57,10 +57,10 @@ expect_rc 1 # Thanos Ruler refuses Mimir's field
 expect_out "error: unknown field 'source_tenants' in a rule group [yaml/unknown-field]"
 run test-rules tests.yml
 expect_rc 0
-expect_out "1 tests: 1 passed, 0 failed"
+expect_out "1 test: 1 passed, 0 failed"
 run test-rules --rule-schema prometheus tests.yml
 expect_rc 2
-expect_out "unknown field 'partial_response_strategy'"
+expect_err "error: unknown field 'partial_response_strategy' in a rule group [yaml/unknown-field]"
 run lint-rules --rule-schema sometimes rules.yml
 expect_rc 2
 sed -i 's/partial_response_strategy: warn/partial_response_strategy: sometimes/' rules.yml

@@ -102,13 +102,13 @@ TEST_CASE("other rulers: LogQL is noted once a rule, PromQL errors stay", "[rule
   }
   SECTION("auto: a PromQL syntax error stays an error") {
     CHECK(lint_as("groups:\n- name: p\n  rules:\n  - record: job:up:sum\n    expr: sum by (job) (up\n") ==
-          V{"5:24 error promql/syntax"});
+          V{"5:26 error promql/syntax"});
     CHECK(lint_as("groups:\n- name: p\n  rules:\n  - alert: A\n    expr: up{job=\"a\"} | 1\n") ==
           V{"5:11 info rules/other-ruler"}); // `}` then `|`: no PromQL has it, LogQL's label filter does
   }
   SECTION("prometheus and thanos: LogQL is promql/syntax, as promtool and Thanos Ruler say") {
-    CHECK(lint_as(kLoki, Schema::prometheus) == V{"5:41 error promql/syntax"});
-    CHECK(lint_as(kLoki, Schema::thanos) == V{"5:41 error promql/syntax"});
+    CHECK(lint_as(kLoki, Schema::prometheus) == V{"5:42 error promql/syntax"});
+    CHECK(lint_as(kLoki, Schema::thanos) == V{"5:42 error promql/syntax"});
   }
   SECTION("loki: every expression is LogQL, even one that parses as PromQL") {
     CHECK(lint_as("groups:\n- name: l\n  rules:\n  - alert: A\n    expr: count_over_time({app=\"x\"}[5m]) > 0\n",
@@ -129,4 +129,16 @@ TEST_CASE("other rulers: LogQL's shape", "[rules][other-rulers]") {
     INFO(other);
     CHECK_FALSE(rules::looks_like_logql(other));
   }
+}
+
+TEST_CASE("other rulers: group fields newer than Prometheus 2.42 are a note", "[rules][other-rulers]") {
+  // promtool check rules 2.42: "field query_offset not found in type rulefmt.RuleGroup", and the
+  // same for labels; Prometheus 2.53 reads query_offset, 3.0 a group's labels.
+  const std::string newer = "groups:\n- name: g\n  query_offset: 1m\n  labels: {team: a}\n  limit: 10\n  rules:\n"
+                            "  - record: job:up:sum\n    expr: sum by (job) (up)\n";
+  CHECK(lint_as(newer) == V{"3:3 info yaml/unknown-field", "4:3 info yaml/unknown-field"});
+  CHECK(lint_as(newer, Schema::prometheus) == V{"3:3 info yaml/unknown-field", "4:3 info yaml/unknown-field"});
+  // Thanos Ruler, Mimir and Loki read them (they build on a newer Prometheus).
+  CHECK(lint_as(newer, Schema::thanos).empty());
+  CHECK(lint_as(newer, Schema::mimir).empty());
 }

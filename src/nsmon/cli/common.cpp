@@ -110,13 +110,12 @@ void add_rule_schema_option(CLI::App& cmd) {
   // Read through the settings (settings_for), which take the flag over NSMON_RULE_SCHEMA.
   const config::Key& key = *config::find_key("rule_schema");
   cmd.add_option("--rule-schema")
-      ->type_name(util::join(key.choices, "|"))
       ->check(CLI::IsMember(key.choices))
-      ->description("The ruler whose rule files these are: prometheus (another ruler's field is an error), "
-                    "thanos (Thanos Ruler: partial_response_strategy), mimir (source_tenants, evaluation_delay, "
-                    "align_evaluation_time_on_interval), loki (every expression LogQL, not linted), or auto "
-                    "(default: the rule_schema setting; a group with another ruler's field is that ruler's, "
-                    "noted once per file, and an expression that is no PromQL but has LogQL's shape is Loki's)");
+      ->option_text("SCHEMA")
+      ->description("The ruler the rule files are for: auto (default: the rule_schema setting; a group with "
+                    "another ruler's field is that ruler's, an expression that is no PromQL but has LogQL's shape "
+                    "Loki's), prometheus (as promtool: their fields are errors), thanos (partial_response_strategy), "
+                    "mimir (source_tenants, evaluation_delay, align_evaluation_time_on_interval), loki (LogQL)");
 }
 
 rules::Schema rule_schema(const config::Settings& settings) {

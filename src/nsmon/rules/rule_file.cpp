@@ -295,6 +295,7 @@ private:
     g.labels = pairs(n, "labels", gname, "");
     check_label_names(g.labels, false, gname, "");
     ruler_fields(n, g.ruler, gname);
+    newer_fields(n, g.ruler, gname);
     auto rules = n["rules"];
     if (rules && !rules.is_null()) {
       if (!rules.is_sequence()) add(y_.span(rules), "yaml/type", "'rules' must be a list", gname);
@@ -323,6 +324,21 @@ private:
     duration_field(n, "evaluation_delay", gname, "");
     if (auto a = n["align_evaluation_time_on_interval"]; a && !a.is_null())
       y_.boolean(a, "align_evaluation_time_on_interval");
+  }
+
+  // Group fields newer than the Prometheus nsmon assumes (Debian 12's 2.42, which refuses the
+  // file: "field query_offset not found in type rulefmt.RuleGroup"): a note, not an error, as
+  // later versions read them. Thanos Ruler, Mimir and Loki build on a newer Prometheus.
+  void newer_fields(const yaml::Node& n, Schema ruler, const std::string& gname) {
+    if (ruler != Schema::automatic && ruler != Schema::prometheus) return;
+    for (auto [field, version] : {std::pair{"query_offset", "2.53"}, std::pair{"labels", "3.0"}})
+      if (n[field]) {
+        auto& d = add(key_span(n, field), "yaml/unknown-field",
+                      "'" + std::string(field) + "' on a group is read by Prometheus " + version +
+                          " and later: earlier versions, Debian 12's 2.42 among them, refuse the file",
+                      gname);
+        d.severity = core::Severity::info;
+      }
   }
 
   // A rule of the group named `group`; the findings of the generic YAML checks inside it belong
