@@ -5,9 +5,11 @@
 // loader, one file per section as Prometheus's config package splits them (`config_validate.cpp`:
 // global, scrape fields, alerting, storage, tracing, otlp, runtime; `config_sd.cpp`: service
 // discovery kinds as rule rows; `config_relabel.cpp`; `config_remote.cpp`: remote write/read;
-// `config_types.cpp`: typed scalars); alert templates checked with `gotemplate/`, the HTTP client
-// sections with `httpconfig/`. Why httpconfig/ is a room of its own: alertmanager.yml's http_config
-// is the same common/config HTTPClientConfig, and alertmanager/ must not depend on rules/ for it.
+// `config_types.cpp`: typed scalars); the rulers besides Prometheus that read its rule format with
+// fields of their own (`rulers.hpp`: Thanos Ruler, Mimir, Loki's LogQL); alert templates checked
+// with `gotemplate/`, the HTTP client sections with `httpconfig/`. Why httpconfig/ is a room of its
+// own: alertmanager.yml's http_config is the same common/config HTTPClientConfig, and alertmanager/
+// must not depend on rules/ for it.
 
 #include <cstdint>
 #include <memory>
