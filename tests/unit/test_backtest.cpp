@@ -85,6 +85,9 @@ struct Rules {
   explicit Rules(const std::string& yaml) {
     std::vector<core::Diagnostic> diags;
     files.push_back(rules::load_rule_file(sources.add("rules.yml", yaml), diags));
+    // As the backtest command loads rules (ruletest::load_for_evaluation): only errors stop it (a
+    // group's query_offset is an info, newer than Prometheus 2.42).
+    std::erase_if(diags, [](const core::Diagnostic& d) { return d.severity != core::Severity::error; });
     groups = ruletest::compile_groups(files, M, {}, diags);
     REQUIRE(diags.empty());
   }

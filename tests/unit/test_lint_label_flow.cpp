@@ -801,7 +801,7 @@ TEST_CASE("label flow: a Thanos Ruler's group reads its series through the queri
   std::string prometheus = thanos;
   prometheus.replace(prometheus.find("  partial_response_strategy: warn\n"), 34, "");
   run_cases({
-      {"a Thanos Ruler's group", thanos, V{"yaml/unknown-field 3:3"}},
+      {"a Thanos Ruler's group", thanos, V{"rules/other-ruler 3:3"}},
       {"a Prometheus group", prometheus, V{"promql/impossible 8:12"}},
   });
 }

@@ -80,9 +80,9 @@ std::uintmax_t input_bytes(const LintOptions& o) {
 
 /// Every rule file (a directory's, a config's) read and loaded into the typed model, with the
 /// loaders' findings; with neither files nor --config, the repository's default config.
-std::unique_ptr<Loaded> read_inputs(const LintOptions& o) {
+std::unique_ptr<Loaded> read_inputs(const LintOptions& o, rules::Schema schema) {
   auto loaded = std::make_unique<Loaded>();
-  InputReader reader(*loaded);
+  InputReader reader(*loaded, {.schema = schema});
   std::string config = o.config;
   if (config.empty() && o.files.empty())
     config = require_default(kDefaultPrometheusConfig, "nothing to lint: give rule files or --config prometheus.yml");
@@ -157,7 +157,7 @@ int run_lint(LintOptions& o, const Context& ctx) {
   // pages for all of it.
   util::heap_on_huge_pages(std::max<std::uintmax_t>(std::uintmax_t{64} << 20, 24 * input_bytes(o)));
   // Read everything first: an unreadable file ends the command (exit 2) before any check runs.
-  auto loaded = read_inputs(o);
+  auto loaded = read_inputs(o, rule_schema(ctx.settings));
   // Check the whole input at once: rules are judged against each other and the config.
   std::vector<lint::RuleCost> costs;
   auto report = lint_loaded(*loaded, options, costs);
@@ -282,6 +282,7 @@ Run define_lint_rules(CLI::App& cmd) {
   add_report_options(cmd);
   cmd.add_flag("--list-checks", o->list_checks, "List every check with its severity and summary, then exit");
   add_feature_option(cmd, o->features);
+  add_rule_schema_option(cmd);
   cmd.footer(std::string(kLintRulesHelp) + "\n\n" + exit_codes_help({kOk, kFindings, kUsage, kUnreachable}));
   return [o](const Context& ctx) { return run_lint(*o, ctx); };
 }

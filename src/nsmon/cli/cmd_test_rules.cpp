@@ -95,6 +95,7 @@ int run_test_rules(const TestRulesOptions& o, const Context& ctx) {
   options.parse = parse_features(o.features);
   options.max_samples = o.max_samples;
   options.ignore_unknown_fields = o.ignore_unknown_fields;
+  options.rule_schema = rule_schema(ctx.settings);
   options.debug = o.debug;
   options.diff = o.diff;
   options.alertmanager = o.alertmanager;
@@ -325,6 +326,7 @@ Run define_test_rules(CLI::App& cmd) {
                  "without, show what Alertmanager does at each alert_rule_test's eval_time")
       ->option_text("FILE");
   add_feature_option(cmd, o->features);
+  add_rule_schema_option(cmd);
   // Read through the settings, which take the flag over NSMON_PROMETHEUS_VERSION.
   cmd.add_option("--prometheus-version")
       ->type_name("2|3|both")

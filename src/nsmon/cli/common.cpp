@@ -106,6 +106,24 @@ alertmanager::Version alertmanager_version(const config::Settings& settings) {
                    alertmanager::kOldestVersion.str() + " to " + alertmanager::kNewestVersion.str() + ", or latest");
 }
 
+void add_rule_schema_option(CLI::App& cmd) {
+  // Read through the settings (settings_for), which take the flag over NSMON_RULE_SCHEMA.
+  const config::Key& key = *config::find_key("rule_schema");
+  cmd.add_option("--rule-schema")
+      ->check(CLI::IsMember(key.choices))
+      ->option_text("SCHEMA")
+      ->description("The ruler the rule files are for: auto (default: the rule_schema setting; a group with "
+                    "another ruler's field is that ruler's, an expression that is no PromQL but has LogQL's shape "
+                    "Loki's), prometheus (as promtool: their fields are errors), thanos (partial_response_strategy), "
+                    "mimir (source_tenants, evaluation_delay, align_evaluation_time_on_interval), loki (LogQL)");
+}
+
+rules::Schema rule_schema(const config::Settings& settings) {
+  const config::Value& v = settings.get("rule_schema");
+  if (auto schema = rules::parse_schema(v.value)) return *schema;
+  throw UsageError("unknown rule schema '" + v.value + "' (" + v.where + "): auto, prometheus, thanos, mimir or loki");
+}
+
 LoadedAlertmanager load_alertmanager(const std::string& path, alertmanager::Version version) {
   std::string text = util::read_file(path);
   core::SourceFile src(path == "-" ? "<stdin>" : path, text);

@@ -15,6 +15,7 @@
 #include "nsmon/dashboards/model.hpp"
 #include "nsmon/lint/lint.hpp"
 #include "nsmon/promql/parser.hpp"
+#include "nsmon/rules/rulers.hpp"
 #include "nsmon/ruletest/alert_path.hpp"
 
 namespace CLI {
@@ -65,6 +66,12 @@ void add_alertmanager_version_option(CLI::App& cmd);
 /// the setting alertmanager.version (default: Debian's 0.25); a version nsmon does not know is a
 /// UsageError.
 alertmanager::Version alertmanager_version(const config::Settings& settings);
+
+/// --rule-schema auto|prometheus|thanos|mimir|loki, for the commands that read rule files.
+void add_rule_schema_option(CLI::App& cmd);
+/// The ruler whose format rule files are read as: the flag, NSMON_RULE_SCHEMA or the setting
+/// rule_schema (default auto).
+rules::Schema rule_schema(const config::Settings& settings);
 
 /// An alertmanager.yml loaded as lint-alertmanager loads it: its errors (what stops Alertmanager
 /// from loading it; the rest is lint-alertmanager's business) printed with their positions, the

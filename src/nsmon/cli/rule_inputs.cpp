@@ -143,7 +143,7 @@ void InputReader::rule_file(const std::string& path) {
 void InputReader::rule_file(const std::string& path, std::string text) {
   if (path != "-" && !seen_.insert(identity(path)).second) return;
   const auto& src = out_.sources.add(path == "-" ? "<stdin>" : path, std::move(text));
-  out_.input.rule_files.push_back(rules::load_rule_file(src, out_.diags));
+  out_.input.rule_files.push_back(rules::load_rule_file(src, out_.diags, options_));
   ++out_.files;
   for (const auto& g : out_.input.rule_files.back().groups) out_.rules += static_cast<int>(g.rules.size());
 }

@@ -11,6 +11,7 @@
 #include "nsmon/core/source.hpp"
 #include "nsmon/lint/lint.hpp"
 #include "nsmon/report/report.hpp"
+#include "nsmon/rules/rule_file.hpp"
 
 namespace nsmon::cli {
 
@@ -26,7 +27,7 @@ struct Loaded {
 
 class InputReader {
 public:
-  explicit InputReader(Loaded& out) : out_(out) {}
+  explicit InputReader(Loaded& out, rules::LoadOptions options = {}) : out_(out), options_(options) {}
 
   /// A rule file, or a directory: its *.yml and *.yaml files, recursively (hidden ones left out),
   /// in name order. A directory's file that its content shows to be another kind (prometheus.yml,
@@ -43,6 +44,7 @@ private:
   static std::string identity(const std::string& path);
 
   Loaded& out_;
+  rules::LoadOptions options_; ///< how every rule file is read (--rule-schema)
   std::set<std::string> seen_;
 };
 

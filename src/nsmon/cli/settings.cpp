@@ -44,7 +44,8 @@ config::Settings load() {
   return s;
 }
 
-// Whether a setting's flag belongs to the subcommand `name` ("lint" covers lint-rules and lint-metrics).
+// Whether a setting's flag belongs to the subcommand `name` ("lint" covers lint-rules and lint-metrics,
+// "rules" the commands that read rule files with --rule-schema: lint-rules and test-rules).
 // The connection settings of "query" also belong to the other subcommands that talk to a server
 // (server.hpp), which define the same flags.
 bool belongs(const config::Key& key, const std::string& name) {
@@ -52,6 +53,7 @@ bool belongs(const config::Key& key, const std::string& name) {
   const bool connection = command == "query" && std::string_view(key.name) != "format.query";
   return !command.empty() && (name == command || (command == "lint" && util::starts_with(name, "lint-")) ||
                               (command == "alertmanager" && (name == "lint-alertmanager" || name == "routes")) ||
+                              (command == "rules" && (name == "lint-rules" || name == "test-rules")) ||
                               (connection && (name == "lint-rules" || name == "backtest")));
 }
 

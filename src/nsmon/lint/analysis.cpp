@@ -11,6 +11,7 @@
 #include "nsmon/lint/infer.hpp"
 #include "nsmon/lint/recorded.hpp"
 #include "nsmon/lint/rule_checks.hpp"
+#include "nsmon/rules/rulers.hpp"
 #include "nsmon/util/parallel.hpp"
 #include "nsmon/util/strings.hpp"
 
@@ -33,7 +34,22 @@ void Analysis::run() {
   std::vector<ForeignMetrics> foreign(found.size());
   // The expression's tree, or its promql/syntax findings (nullptr).
   auto parse_rule = [&](ParsedRule& pr, std::vector<core::Diagnostic>& out) -> std::unique_ptr<ParseResult> {
-    auto result = std::make_unique<ParseResult>(parse(pr.rule->expr.value, options_.parse));
+    const rules::Schema ruler = pr.group->ruler;
+    std::unique_ptr<ParseResult> result;
+    if (ruler != rules::Schema::loki)
+      result = std::make_unique<ParseResult>(parse(pr.rule->expr.value, options_.parse));
+    // Loki's ruler's expressions (a loki schema's all; under auto, those that are no PromQL and
+    // have LogQL's shape) are LogQL, which nsmon does not check: one note, not PromQL's errors.
+    if (!result ||
+        (!result->ok() && ruler == rules::Schema::automatic && rules::looks_like_logql(pr.rule->expr.value))) {
+      core::Diagnostic d =
+          core::make_diagnostic("rules/other-ruler", pr.rule->expr.span, "a LogQL expression (Loki ruler): not linted");
+      d.rule = pr.rule->name.value;
+      d.group = pr.group->name.value;
+      out.push_back(std::move(d));
+      pr.ok = false;
+      return nullptr;
+    }
     for (const auto& e : result->errors()) {
       core::Diagnostic d = core::make_diagnostic("promql/syntax", expr_span(*pr.rule, e.range), e.message);
       d.rule = pr.rule->name.value;
@@ -81,7 +97,7 @@ void Analysis::run() {
       if (!pr.ok) continue;
       const std::size_t before = found[k].size();
       inf.forget();
-      inf.read_in(pr.file->path, pr.group->thanos_ruler);
+      inf.read_in(pr.file->path, pr.group->ruler == rules::Schema::thanos);
       RuleChecks(pr, options_, inf, cfg, names, alert_names, high_cardinality, found[k], foreign[k], model, costs[i])
           .run();
       policy(pr, found[k]); // while the rule is in the cache

@@ -1,6 +1,7 @@
 #include "nsmon/rules/rule_file.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <unordered_map>
@@ -27,9 +28,11 @@ namespace {
 
 class Loader {
 public:
-  Loader(const core::SourceFile& src, std::vector<core::Diagnostic>& diags) : y_(src, diags), diags_(diags) {}
+  Loader(const core::SourceFile& src, std::vector<core::Diagnostic>& diags, const LoadOptions& options)
+      : y_(src, diags), diags_(diags), options_(options) {}
   /// A loader of parts of the document `parsed` parsed, whose findings go to `diags`.
-  Loader(const core::YamlReader& parsed, std::vector<core::Diagnostic>& diags) : y_(parsed, diags), diags_(diags) {}
+  Loader(const core::YamlReader& parsed, std::vector<core::Diagnostic>& diags, const LoadOptions& options)
+      : y_(parsed, diags), diags_(diags), options_(options) {}
 
   RuleFile run() {
     RuleFile file;
@@ -60,7 +63,7 @@ public:
     for (const auto& g : groups) {
       GroupRead& r = read[i++];
       r.rules_begin = rule_nodes.size();
-      r.group = Loader(y_, r.diags).read_group(g, rule_nodes);
+      r.group = Loader(y_, r.diags, options_).read_group(g, rule_nodes);
       r.rules_end = rule_nodes.size();
       rule_group.resize(rule_nodes.size(), r.group ? &r.group->name.value : nullptr);
     }
@@ -75,7 +78,7 @@ public:
     std::vector<char> is_rule(rule_nodes.size());
     util::parallel_steps(rule_nodes.size(), 256, [&](std::size_t b, std::size_t e, std::size_t) {
       std::vector<core::Diagnostic> out;
-      Loader part(y_, out);
+      Loader part(y_, out, options_);
       for (std::size_t k = b; k < e; ++k) {
         if (auto rule = part.read_rule_of(rule_nodes[k], *rule_group[k])) {
           *slot[k] = std::move(*rule);
@@ -262,9 +265,18 @@ private:
 
   // A group's own fields; its rules' nodes are appended to `rules`.
   std::optional<Group> read_group(const yaml::Node& n, std::vector<yaml::Node>& rules_out) {
-    static const std::vector<std::string> kFields = {"name", "interval", "query_offset", "limit", "rules", "labels"};
-    if (!y_.check_mapping(n, kFields, "a rule group")) return std::nullopt;
     Group g;
+    g.ruler = options_.schema;
+    // Under auto, the first field only another ruler reads makes the group that ruler's.
+    if (g.ruler == Schema::automatic && n.is_map())
+      for (auto it = n.begin(); it != n.end() && g.ruler == Schema::automatic; ++it)
+        if (auto ruler = it->first.is_scalar() ? ruler_of_group_field(it->first.scalar()) : std::nullopt) {
+          g.ruler = *ruler;
+          g.ruler_field = text(it->first);
+        }
+    std::vector<std::string> fields = {"name", "interval", "query_offset", "limit", "rules", "labels"};
+    for (std::string_view f : group_fields(g.ruler)) fields.emplace_back(f);
+    if (!y_.check_mapping(n, fields, "a rule group")) return std::nullopt;
     g.span = y_.span(n);
     if (auto name = string_field(n, "name", "", "")) g.name = std::move(*name);
     if (g.name.value.empty()) {
@@ -282,7 +294,8 @@ private:
     }
     g.labels = pairs(n, "labels", gname, "");
     check_label_names(g.labels, false, gname, "");
-    g.thanos_ruler = static_cast<bool>(n["partial_response_strategy"]);
+    ruler_fields(n, g.ruler, gname);
+    newer_fields(n, g.ruler, gname);
     auto rules = n["rules"];
     if (rules && !rules.is_null()) {
       if (!rules.is_sequence()) add(y_.span(rules), "yaml/type", "'rules' must be a list", gname);
@@ -290,6 +303,42 @@ private:
         for (const auto& r : rules) rules_out.push_back(r);
     }
     return g;
+  }
+
+  // The group fields of the ruler it is for (`fields` let them through), read as that ruler reads
+  // them: what it refuses is an error.
+  void ruler_fields(const yaml::Node& n, Schema ruler, const std::string& gname) {
+    if (auto s = n["partial_response_strategy"]; ruler == Schema::thanos && s && !s.is_null()) {
+      std::string v = s.is_scalar() ? std::string(s.scalar()) : std::string();
+      std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::toupper(c); });
+      if (!s.is_scalar() || !(v.empty() || v == "WARN" || v == "ABORT")) {
+        auto& d = add(span(s), "rules/other-ruler",
+                      "Thanos Ruler refuses the file: partial_response_strategy is warn or abort" +
+                          (s.is_scalar() ? ", not " + text::go::quote(s.scalar()) : std::string()),
+                      gname);
+        d.severity = core::Severity::error;
+      }
+    }
+    if (ruler != Schema::mimir) return;
+    if (auto t = n["source_tenants"]; t && !t.is_null()) y_.strings(t, "source_tenants");
+    duration_field(n, "evaluation_delay", gname, "");
+    if (auto a = n["align_evaluation_time_on_interval"]; a && !a.is_null())
+      y_.boolean(a, "align_evaluation_time_on_interval");
+  }
+
+  // Group fields newer than the Prometheus nsmon assumes (Debian 12's 2.42, which refuses the
+  // file: "field query_offset not found in type rulefmt.RuleGroup"): a note, not an error, as
+  // later versions read them. Thanos Ruler, Mimir and Loki build on a newer Prometheus.
+  void newer_fields(const yaml::Node& n, Schema ruler, const std::string& gname) {
+    if (ruler != Schema::automatic && ruler != Schema::prometheus) return;
+    for (auto [field, version] : {std::pair{"query_offset", "2.53"}, std::pair{"labels", "3.0"}})
+      if (n[field]) {
+        auto& d = add(key_span(n, field), "yaml/unknown-field",
+                      "'" + std::string(field) + "' on a group is read by Prometheus " + version +
+                          " and later: earlier versions, Debian 12's 2.42 among them, refuse the file",
+                      gname);
+        d.severity = core::Severity::info;
+      }
   }
 
   // A rule of the group named `group`; the findings of the generic YAML checks inside it belong
@@ -510,6 +559,7 @@ private:
 
   core::YamlReader y_;
   std::vector<core::Diagnostic>& diags_;
+  const LoadOptions& options_;
   bool plain_ = false;
   yaml::Node via_; ///< the alias the content being read is read through, if any
 };
@@ -544,18 +594,41 @@ void point_at(const core::SourceFile& src, Group& g) {
   }
 }
 
-} // namespace
+// Under auto, one info per other ruler whose groups the file has, at the first group's field that
+// says so: the file is read as that ruler reads it, and Prometheus would refuse it.
+void other_rulers(const RuleFile& file, std::vector<core::Diagnostic>& diags) {
+  for (Schema ruler : {Schema::thanos, Schema::mimir}) {
+    const Group* first = nullptr;
+    std::size_t groups = 0;
+    for (const auto& g : file.groups)
+      if (g.ruler == ruler && !g.ruler_field.value.empty() && groups++ == 0) first = &g;
+    if (!first) continue;
+    const std::string field = first->ruler_field.value, name(ruler_name(ruler));
+    core::Diagnostic d = core::make_diagnostic(
+        "rules/other-ruler", first->ruler_field.span,
+        "'" + field + "' is a " + name + " field: " +
+            (groups == 1
+                 ? "the group is read as the " + name + " reads it"
+                 : std::to_string(groups) + " groups with such fields are read as the " + name + " reads them") +
+            "; Prometheus and promtool refuse this file (field " + field + " not found in type rulefmt.RuleGroup)",
+        "--rule-schema " + std::string(to_string(ruler)) + " says the file is for the " + name +
+            " (no note); --rule-schema prometheus makes such fields errors");
+    d.group = first->name.value;
+    diags.push_back(std::move(d));
+  }
+}
 
-RuleFile load_rule_file(const core::SourceFile& src, std::vector<core::Diagnostic>& diags) {
+// The file's documents read (see load_rule_file).
+RuleFile read_documents(const core::SourceFile& src, std::vector<core::Diagnostic>& diags, const LoadOptions& options) {
   auto docs = core::documents(src);
-  if (docs.size() <= 1) return Loader(src, diags).run();
+  if (docs.size() <= 1) return Loader(src, diags, options).run();
   RuleFile file;
   file.path = src.path();
   file.source = &src;
   LaterDocuments later{{}, docs.size() - 1, 0, 0};
   bool plain = false;
   for (std::size_t i = 0; i < docs.size(); ++i) {
-    Loader loader(docs[i], diags);
+    Loader loader(docs[i], diags, options);
     RuleFile part = loader.run();
     if (i == 0) plain = loader.plain();
     else
@@ -573,6 +646,14 @@ RuleFile load_rule_file(const core::SourceFile& src, std::vector<core::Diagnosti
     later.at = document_start(src, core::document_ranges(src.text()).at(1).first);
     file.later_documents = later;
   }
+  return file;
+}
+
+} // namespace
+
+RuleFile load_rule_file(const core::SourceFile& src, std::vector<core::Diagnostic>& diags, const LoadOptions& options) {
+  RuleFile file = read_documents(src, diags, options);
+  if (options.schema == Schema::automatic) other_rulers(file, diags);
   return file;
 }
 

@@ -5,9 +5,11 @@
 // loader, one file per section as Prometheus's config package splits them (`config_validate.cpp`:
 // global, scrape fields, alerting, storage, tracing, otlp, runtime; `config_sd.cpp`: service
 // discovery kinds as rule rows; `config_relabel.cpp`; `config_remote.cpp`: remote write/read;
-// `config_types.cpp`: typed scalars); alert templates checked with `gotemplate/`, the HTTP client
-// sections with `httpconfig/`. Why httpconfig/ is a room of its own: alertmanager.yml's http_config
-// is the same common/config HTTPClientConfig, and alertmanager/ must not depend on rules/ for it.
+// `config_types.cpp`: typed scalars); the rulers besides Prometheus that read its rule format with
+// fields of their own (`rulers.hpp`: Thanos Ruler, Mimir, Loki's LogQL); alert templates checked
+// with `gotemplate/`, the HTTP client sections with `httpconfig/`. Why httpconfig/ is a room of its
+// own: alertmanager.yml's http_config is the same common/config HTTPClientConfig, and alertmanager/
+// must not depend on rules/ for it.
 
 #include <cstdint>
 #include <memory>
@@ -20,6 +22,7 @@
 #include "nsmon/core/source.hpp"
 #include "nsmon/core/yaml.hpp"
 #include "nsmon/gotemplate/check.hpp"
+#include "nsmon/rules/rulers.hpp"
 
 namespace nsmon::rules {
 
@@ -74,9 +77,12 @@ struct Group {
   std::vector<KeyValue> labels;
   std::vector<Rule> rules;
   core::Span span;
-  /// Has Thanos Ruler's `partial_response_strategy` (which Prometheus refuses): a Thanos Ruler's
-  /// group, whose expressions read every series through the querier.
-  bool thanos_ruler = false;
+  /// The ruler that reads the group (rulers.hpp): --rule-schema's, or under `auto` the one whose
+  /// field the group has (a Thanos Ruler's group reads every series through the querier);
+  /// `automatic` when nothing says.
+  Schema ruler = Schema::automatic;
+  /// Under `auto`: the first field of the group that only `ruler` reads (empty when none).
+  core::Located ruler_field;
 };
 
 /// The YAML documents after the first of a plain rule file. Prometheus decodes a rule file once
@@ -104,7 +110,13 @@ struct RuleFile {
 /// Also reads PrometheusRule manifests (spec.groups) and files of several documents (each document
 /// checked alone; other Kubernetes objects skipped; a plain rule file's later documents are read
 /// too, and recorded in `later_documents`).
+/// Another ruler's group fields are read as `options.schema` says (rulers.hpp): under `auto`, one
+/// rules/other-ruler info per ruler and file says Prometheus refuses the file.
 /// Findings are appended to `diags`; whatever could be read is returned.
-RuleFile load_rule_file(const core::SourceFile& src, std::vector<core::Diagnostic>& diags);
+struct LoadOptions {
+  Schema schema = Schema::automatic;
+};
+RuleFile load_rule_file(const core::SourceFile& src, std::vector<core::Diagnostic>& diags,
+                        const LoadOptions& options = {});
 
 } // namespace nsmon::rules

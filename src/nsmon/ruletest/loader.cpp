@@ -8,11 +8,12 @@
 namespace nsmon::ruletest {
 
 rules::RuleFile load_for_evaluation(const std::string& path, core::SourceSet& sources,
-                                    std::vector<core::Diagnostic>& diags, bool ignore_unknown_fields) {
+                                    std::vector<core::Diagnostic>& diags, bool ignore_unknown_fields,
+                                    const rules::LoadOptions& load) {
   const core::SourceFile* src = sources.find(path);
   if (!src) src = &sources.add(path, util::read_file(path));
   std::vector<core::Diagnostic> found;
-  rules::RuleFile file = rules::load_rule_file(*src, found);
+  rules::RuleFile file = rules::load_rule_file(*src, found, load);
   // Only what Prometheus refuses stops the evaluation.
   for (auto& d : found)
     if (d.severity == core::Severity::error && !(ignore_unknown_fields && d.check == "yaml/unknown-field"))

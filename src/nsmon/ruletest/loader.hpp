@@ -18,9 +18,11 @@ namespace nsmon::ruletest {
 
 /// The rule file at `path`, read into `sources` (a path read before is not read again) and loaded;
 /// its errors go to `diags`, its milder findings are dropped, and so is yaml/unknown-field with
-/// `ignore_unknown_fields`. Throws nsmon::Error when the file cannot be read.
+/// `ignore_unknown_fields`; `load` says which ruler's format it is. Throws nsmon::Error when the
+/// file cannot be read.
 rules::RuleFile load_for_evaluation(const std::string& path, core::SourceSet& sources,
-                                    std::vector<core::Diagnostic>& diags, bool ignore_unknown_fields = false);
+                                    std::vector<core::Diagnostic>& diags, bool ignore_unknown_fields = false,
+                                    const rules::LoadOptions& load = {});
 
 /// Rule files and assertions loaded before a command starts; `diags` holds positioned errors.
 struct LoadedRules {

@@ -77,7 +77,8 @@ std::unique_ptr<PreparedFile> prepare(const core::SourceFile& src, const RunOpti
   p->file = load_test_file(src, diags);
   p->rule_paths = glob_rule_files(p->file, diags);
   for (const auto& path : p->rule_paths)
-    p->rule_files.push_back(load_for_evaluation(path, sources, diags, options.ignore_unknown_fields));
+    p->rule_files.push_back(
+        load_for_evaluation(path, sources, diags, options.ignore_unknown_fields, {.schema = options.rule_schema}));
   load_dashboards(*p, options, sources, diags);
   p->groups = compile_groups(p->rule_files, p->file.evaluation_interval_ms, options.parse, diags);
   // group_eval_order: the groups it names in its order; the others keep their place, as if named

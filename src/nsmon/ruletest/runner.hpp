@@ -30,6 +30,7 @@
 #include "nsmon/engine/engine.hpp"
 #include "nsmon/engine/notation.hpp"
 #include "nsmon/promql/parser.hpp"
+#include "nsmon/rules/rulers.hpp"
 #include "nsmon/ruletest/alert_path.hpp"
 #include "nsmon/ruletest/evaluator.hpp"
 #include "nsmon/ruletest/test_file.hpp"
@@ -45,6 +46,9 @@ struct RunOptions {
   /// promtool's --ignore-unknown-fields: fields of the rule files that Prometheus does not know
   /// (team metadata such as `ownership:`) are not errors.
   bool ignore_unknown_fields = false;
+  /// --rule-schema: the ruler whose format the rule files are read as (another ruler's group
+  /// fields are no errors under auto; what that ruler refuses still is).
+  rules::Schema rule_schema = rules::Schema::automatic;
   /// promtool's --debug: each result carries the state its expectations were checked against.
   bool debug = false;
   /// promtool's --diff: a failure pairs each expected item left over with the got item most like

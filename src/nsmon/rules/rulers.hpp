@@ -1,0 +1,39 @@
+#pragma once
+// rules/: the rulers besides Prometheus that read its rule file format, and what each adds. Thanos
+// Ruler reads a group's `partial_response_strategy` (pkg/rules: the group decoded strictly with that
+// one extra key, warn or abort in any case, empty meaning abort). Mimir's ruler reads
+// `source_tenants`, `evaluation_delay` (the older name of query_offset) and
+// `align_evaluation_time_on_interval` (mimir-prometheus's rulefmt.RuleGroup; Cortex's ruler reads
+// Prometheus's rulefmt unchanged, pkg/ruler/rulespb). Loki's ruler reads Prometheus's group fields unchanged, with
+// LogQL in `expr`. Prometheus and promtool refuse every one of these fields ("field ... not found in type
+// rulefmt.RuleGroup"), so a file that has them is some other ruler's: lint-rules reads it as that
+// ruler does (--rule-schema picks one, or, by default, a group's own fields do).
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace nsmon::rules {
+
+/// Which ruler's format a rule file is read as. `automatic`: Prometheus's, and a group with
+/// another ruler's field is that ruler's.
+enum class Schema { automatic, prometheus, thanos, mimir, loki };
+
+/// "auto", "prometheus", "thanos", "mimir", "loki".
+std::string_view to_string(Schema s);
+std::optional<Schema> parse_schema(std::string_view name);
+/// The ruler's name in a message: "Thanos Ruler", "Mimir ruler", ...
+std::string_view ruler_name(Schema s);
+
+/// The ruler that reads `field` in a rule group, besides Prometheus's fields; nullopt for a field
+/// no other ruler reads.
+std::optional<Schema> ruler_of_group_field(std::string_view field);
+/// The group fields `ruler` reads besides Prometheus's (none for automatic, prometheus, loki).
+std::vector<std::string_view> group_fields(Schema ruler);
+
+/// Whether `expr`, which is no PromQL, has LogQL's shape: a stream selector `{...}` followed by
+/// a log pipeline stage (`|=`, `|~`, `| json`, `| logfmt`, `| line_format ...`, any `|` stage,
+/// or a `!=` / `!~` line filter with a string). PromQL has no `|` outside strings, and compares
+/// nothing with a string, so neither can be a mistyped PromQL expression.
+bool looks_like_logql(std::string_view expr);
+
+} // namespace nsmon::rules
