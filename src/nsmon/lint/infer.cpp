@@ -80,7 +80,8 @@ const Shape& nothing_known() {
 // that histogram_quantile() takes off) is that step's doing, not this one's. The set holds only the
 // labels it names, __name__ too when it is one of them (count by (__name__)).
 std::string closing(const std::string& how, const LabelSet& labels) {
-  return how + (labels.empty() ? std::string(" keeps no label") : " keeps only " + util::join(labels, ", "));
+  if (labels.empty()) return how + " keeps no label";
+  return util::concat({how, " keeps only ", util::join(labels, ", ")}); // made for every aggregation
 }
 
 // Whether another exporter's metric is a counter by its name: _total and _bucket always; _count
@@ -808,10 +809,11 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
       });
     return;
   }
-  const std::string op = to_string(a.op);
-  const std::string how = a.without            ? op + " without (" + util::join(a.grouping, ", ") + ")"
-                          : a.grouping.empty() ? op + "()"
-                                               : op + " by (" + util::join(a.grouping, ", ") + ")";
+  const std::string_view op = to_string(a.op);
+  const std::string how =
+      a.grouping.empty() && !a.without
+          ? util::concat({op, "()"})
+          : util::concat({op, a.without ? " without (" : " by (", util::join(a.grouping, ", "), ")"});
   if (a.without) {
     s.labels = in.labels;
     s.labels_known = in.labels_known;
@@ -890,12 +892,12 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
     // A vector's series differ in their labels: grouped by all of them, a group holds one.
     if (a.op == AggregateOp::count && one_series_per_group(a, in))
       s.set_range(1, 1, how + " counts one series per group: it is always 1");
-    else s.set_range(1, s.hi, op + "() is at least 1");
+    else s.set_range(1, s.hi, util::concat({op, "() is at least 1"}));
     s.count_like = true;
     break;
   case AggregateOp::group: s.set_range(1, 1, "group() is always 1"); break;
   case AggregateOp::stddev:
-  case AggregateOp::stdvar: s.set_range(0, s.hi, op + "() is never negative"); break;
+  case AggregateOp::stdvar: s.set_range(0, s.hi, util::concat({op, "() is never negative"})); break;
   default: break;
   }
   // One NaN makes a sum or an average NaN; min and max pass it on only when every series is NaN.
