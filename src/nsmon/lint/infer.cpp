@@ -621,7 +621,8 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
   } else if (lv && rv) {
     const VectorMatching* vm = b.matching();
     if (b.op == BinaryOp::lor) {
-      either(l, r, s = nothing_known(), vm && vm->on && vm->labels.empty());
+      s.reset();
+      either(l, r, s, vm && vm->on && vm->labels.empty());
       return;
     }
     if (vm && vm->card == Cardinality::one_to_many) s = r;
@@ -706,7 +707,7 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
       s.nan_inf = l.nan.empty() ? r.nan_inf : l.nan_inf;
     }
   } else {
-    s = nothing_known();
+    s.reset();
     s.labels_known = true; // scalar op scalar
   }
   if (arithmetic && (!lv || !rv)) {
@@ -913,7 +914,7 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
 void Inference::node(const Expr& e, Shape& s) const {
   // `s` holds an earlier rule's shape: each kind starts from a copy of its child's, or from
   // nothing known (binary() knows which it does).
-  if (e.kind != NodeKind::unary && e.kind != NodeKind::binary) s = nothing_known();
+  if (e.kind != NodeKind::unary && e.kind != NodeKind::binary) s.reset();
   switch (e.kind) {
   case NodeKind::unary:
     s = at(e.as<UnaryExpr>().expr);
@@ -981,7 +982,8 @@ const Shape& Inference::run(const Expr& root) {
     std::inplace_merge(index->begin(), index->begin() + static_cast<std::ptrdiff_t>(from), index->end());
   }
   // The shapes, children first, each made in its place. A place that an earlier rule's shape had
-  // is emptied by assignment, which keeps the memory of its strings and lists for this one.
+  // is emptied in place (Shape::reset, or the copy of a child's shape a node starts from), which
+  // keeps the memory of its strings and lists for this one.
   if (shapes_.size() < next) shapes_.resize(std::max(2 * shapes_.size(), next));
   auto place = [&](const Shape& from) -> Shape& { return shapes_[made_++] = from; };
   for (std::size_t i = order.size(); i-- > 0;) {
@@ -989,7 +991,8 @@ const Shape& Inference::run(const Expr& root) {
     Shape* made = nullptr;
     if (order[i]->kind == NodeKind::vector_selector) {
       const auto& vs = order[i]->as<VectorSelector>();
-      Shape& before = place(nothing_known());
+      Shape& before = shapes_[made_++];
+      before.reset();
       const RecordedMetric* recorded = leaf_labels(vs, before);
       made = &place(before);
       leaf(vs, recorded, *made);
