@@ -72,6 +72,50 @@ TEST_CASE("Inference: every node of every tree it ran on keeps its shape", "[lin
   CHECK(inf.at(rate).labels.count("error_type") == 1);
 }
 
+// Every node's shape starts from reset(), in a place an earlier rule's shape had: a field it left
+// as it was would carry that rule's labels, units or reasons into this one.
+TEST_CASE("Shape::reset: every field as a default Shape has it", "[lint]") {
+  lint::Shape s;
+  s.labels_known = s.targets_open = s.filters = s.aggregated = true;
+  s.lo_open = s.hi_open = s.count_like = s.nan_aggregated = s.nan_inf = true;
+  s.labels.insert("a"), s.maybe.insert("a");
+  s.dropped.emplace("a", "x"), s.removed.emplace("a", "x"), s.several.emplace("a", "x"), s.joined.emplace("a", "x");
+  s.lacking.emplace("a", lint::Lacking{"x", 0.0, true});
+  s.values.emplace("a", std::vector<std::string>{"v"});
+  s.kind = lint::ValueKind::counter;
+  s.unit = s.bucket_unit = s.unit_of = s.closed_by = s.nan = s.empty = "x";
+  s.set_range(0, 1, lint::RangeReason(promql::BinaryOp::gtr, 0));
+  s.nan_at = {1, 2};
+  s.reset();
+  const lint::Shape d;
+  CHECK(s.labels_known == d.labels_known);
+  CHECK(s.targets_open == d.targets_open);
+  CHECK(s.filters == d.filters);
+  CHECK(s.aggregated == d.aggregated);
+  CHECK(s.lo_open == d.lo_open);
+  CHECK(s.hi_open == d.hi_open);
+  CHECK(s.count_like == d.count_like);
+  CHECK(s.nan_aggregated == d.nan_aggregated);
+  CHECK(s.nan_inf == d.nan_inf);
+  CHECK(s.labels.empty());
+  CHECK(s.maybe.empty());
+  CHECK(s.dropped.empty());
+  CHECK(s.removed.empty());
+  CHECK(s.several.empty());
+  CHECK(s.joined.empty());
+  CHECK(s.lacking.empty());
+  CHECK(s.values.empty());
+  CHECK(s.kind == d.kind);
+  for (const std::string* text : {&s.unit, &s.bucket_unit, &s.unit_of, &s.closed_by, &s.nan, &s.empty})
+    CHECK(text->empty());
+  CHECK(s.lo == d.lo);
+  CHECK(s.hi == d.hi);
+  CHECK(s.range_of.empty());
+  CHECK_FALSE(s.range_of.comparison);
+  CHECK(s.nan_at.start == d.nan_at.start);
+  CHECK(s.nan_at.end == d.nan_at.end);
+}
+
 TEST_CASE("Inference: a node that passes its child's result on shares its shape", "[lint]") {
   const std::map<std::string, lint::RecordedMetric> recorded;
   lint::Inference inf(catalog::embedded(), nullptr, recorded);

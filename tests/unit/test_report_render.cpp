@@ -215,6 +215,13 @@ TEST_CASE("json: written as it goes, byte for byte what nlohmann's dump of the t
   r.findings.push_back(d);
   r.facts.push_back({"input", std::string("a \"quoted\" string")});
   CHECK(report::render_json(r) == json_by_tree(r));
+  // Every ASCII byte, escaped as nlohmann escapes it (render_json escapes ASCII itself).
+  std::string ascii;
+  for (int c = 0; c < 0x80; ++c) ascii += static_cast<char>(c);
+  d.message = ascii;
+  d.rule = ascii + "\xc3\xa9";
+  r.findings.push_back(d);
+  CHECK(report::render_json(r) == json_by_tree(r));
   report::Report empty;
   CHECK(report::render_json(empty) == json_by_tree(empty));
   report::describe_files(empty, 0, 0);

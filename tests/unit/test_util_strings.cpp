@@ -51,6 +51,13 @@ TEST_CASE("did_you_mean: the nearest name when it is a likely typo", "[util]") {
   CHECK(util::did_you_mean("modle", V{"model", "stage"}) == "model");
 }
 
+// lint-rules hands it the files' alert names as they come: unsorted, with repeats.
+TEST_CASE("did_you_mean: of equally near names the first in order, whatever the candidates' order", "[util]") {
+  for (const V& names :
+       {V{"Alert1a", "Alert1b"}, V{"Alert1b", "Alert1a"}, V{"Alert1b", "Alert1b", "Alert1a", "Alert1a"}})
+    CHECK(util::did_you_mean("Alert1x", names) == "Alert1a");
+}
+
 TEST_CASE("edit_distance: a swap of neighbours is one edit, the cap stops early", "[util]") {
   CHECK(util::edit_distance("modle", "model") == 1);
   CHECK(util::edit_distance("abcd", "badc") == 2);

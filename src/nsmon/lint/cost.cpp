@@ -1,8 +1,10 @@
 #include "nsmon/lint/cost.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
+#include <memory_resource>
 #include <set>
 
 #include "nsmon/labels/labels.hpp"
@@ -157,8 +159,12 @@ std::optional<Estimate> CostModel::estimate(const Expr& root, std::int64_t inter
 }
 
 CostModel::Node CostModel::evaluate(const Expr& root, std::int64_t interval_ms) const {
-  // Pre-order, then reversed: each node after its children (as Inference::run).
-  std::vector<const Expr*> order;
+  // Pre-order, then reversed: each node after its children (as Inference::run). A rule's tree has
+  // a handful of nodes: both lists start in a buffer of the call (every rule is estimated).
+  std::array<std::byte, 32 * sizeof(const Expr*) + 8 * sizeof(Node)> buffer;
+  std::pmr::monotonic_buffer_resource memory(buffer.data(), buffer.size());
+  std::pmr::vector<const Expr*> order(&memory);
+  order.reserve(32);
   walk(root, [&](const Expr& n, std::span<const Expr* const>) {
     order.push_back(&n);
     return true;
@@ -166,7 +172,8 @@ CostModel::Node CostModel::evaluate(const Expr& root, std::int64_t interval_ms) 
   // Reversed, the pre-order has a node's children before it, the last first: each estimate is
   // pushed, and a node pops its children's in their order (an empty slot, as an aggregation's
   // missing parameter, was never visited: it counts as a scalar).
-  std::vector<Node> done;
+  std::pmr::vector<Node> done(&memory);
+  done.reserve(8);
   auto child = [&](const Expr* e) -> Node {
     if (!e) return Node{0, 0, 0, true, true, 0, {}};
     Node n = std::move(done.back());

@@ -226,7 +226,9 @@ private:
     // Only a label proved absent is a finding: with no config, or with service discovery, the
     // targets may carry labels nobody listed.
     const Shape& shape = inf_.leaf_labels(vs);
-    std::vector<std::string> candidates(shape.labels.begin(), shape.labels.end());
+    // The metric's labels, listed in a finding's message: made only for one (every selector of a
+    // catalog metric comes here).
+    auto candidates = [&] { return std::vector<std::string>(shape.labels.begin(), shape.labels.end()); };
     for (const auto& mt : vs.matchers) {
       if (mt.name != "__name__" && inf_.absent(shape, mt.name)) {
         PosRange at{mt.range.start, mt.range.start + mt.name.size()};
@@ -236,14 +238,15 @@ private:
                "match on a label the series keep, or stop dropping " + mt.name);
           continue;
         }
-        std::string hint = util::did_you_mean(mt.name, candidates);
+        const std::vector<std::string> names = candidates();
+        std::string hint = util::did_you_mean(mt.name, names);
         emit("catalog/unknown-label", at,
-             m.name + " has no label " + mt.name + " (labels: " + util::join(candidates, ", ") + ")",
+             m.name + " has no label " + mt.name + " (labels: " + util::join(names, ", ") + ")",
              hint.empty() ? "" : "did you mean " + hint + "?");
         continue;
       }
       if (!cfg_ && !m.prometheus && unlisted_label_required(shape, mt)) {
-        unlisted_label(mt, m, candidates);
+        unlisted_label(mt, m, candidates());
         continue;
       }
       if (mt.name == "le" && suffix == "_bucket" && mt.op == MatchOp::equal) le_value(mt, m);

@@ -80,7 +80,8 @@ const Shape& nothing_known() {
 // that histogram_quantile() takes off) is that step's doing, not this one's. The set holds only the
 // labels it names, __name__ too when it is one of them (count by (__name__)).
 std::string closing(const std::string& how, const LabelSet& labels) {
-  return how + (labels.empty() ? std::string(" keeps no label") : " keeps only " + util::join(labels, ", "));
+  if (labels.empty()) return how + " keeps no label";
+  return util::concat({how, " keeps only ", util::join(labels, ", ")}); // made for every aggregation
 }
 
 // Whether another exporter's metric is a counter by its name: _total and _bucket always; _count
@@ -620,7 +621,8 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
   } else if (lv && rv) {
     const VectorMatching* vm = b.matching();
     if (b.op == BinaryOp::lor) {
-      either(l, r, s = nothing_known(), vm && vm->on && vm->labels.empty());
+      s.reset();
+      either(l, r, s, vm && vm->on && vm->labels.empty());
       return;
     }
     if (vm && vm->card == Cardinality::one_to_many) s = r;
@@ -705,7 +707,7 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
       s.nan_inf = l.nan.empty() ? r.nan_inf : l.nan_inf;
     }
   } else {
-    s = nothing_known();
+    s.reset();
     s.labels_known = true; // scalar op scalar
   }
   if (arithmetic && (!lv || !rv)) {
@@ -808,10 +810,11 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
       });
     return;
   }
-  const std::string op = to_string(a.op);
-  const std::string how = a.without            ? op + " without (" + util::join(a.grouping, ", ") + ")"
-                          : a.grouping.empty() ? op + "()"
-                                               : op + " by (" + util::join(a.grouping, ", ") + ")";
+  const std::string_view op = to_string(a.op);
+  const std::string how =
+      a.grouping.empty() && !a.without
+          ? util::concat({op, "()"})
+          : util::concat({op, a.without ? " without (" : " by (", util::join(a.grouping, ", "), ")"});
   if (a.without) {
     s.labels = in.labels;
     s.labels_known = in.labels_known;
@@ -890,12 +893,12 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
     // A vector's series differ in their labels: grouped by all of them, a group holds one.
     if (a.op == AggregateOp::count && one_series_per_group(a, in))
       s.set_range(1, 1, how + " counts one series per group: it is always 1");
-    else s.set_range(1, s.hi, op + "() is at least 1");
+    else s.set_range(1, s.hi, util::concat({op, "() is at least 1"}));
     s.count_like = true;
     break;
   case AggregateOp::group: s.set_range(1, 1, "group() is always 1"); break;
   case AggregateOp::stddev:
-  case AggregateOp::stdvar: s.set_range(0, s.hi, op + "() is never negative"); break;
+  case AggregateOp::stdvar: s.set_range(0, s.hi, util::concat({op, "() is never negative"})); break;
   default: break;
   }
   // One NaN makes a sum or an average NaN; min and max pass it on only when every series is NaN.
@@ -911,7 +914,7 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
 void Inference::node(const Expr& e, Shape& s) const {
   // `s` holds an earlier rule's shape: each kind starts from a copy of its child's, or from
   // nothing known (binary() knows which it does).
-  if (e.kind != NodeKind::unary && e.kind != NodeKind::binary) s = nothing_known();
+  if (e.kind != NodeKind::unary && e.kind != NodeKind::binary) s.reset();
   switch (e.kind) {
   case NodeKind::unary:
     s = at(e.as<UnaryExpr>().expr);
@@ -979,7 +982,8 @@ const Shape& Inference::run(const Expr& root) {
     std::inplace_merge(index->begin(), index->begin() + static_cast<std::ptrdiff_t>(from), index->end());
   }
   // The shapes, children first, each made in its place. A place that an earlier rule's shape had
-  // is emptied by assignment, which keeps the memory of its strings and lists for this one.
+  // is emptied in place (Shape::reset, or the copy of a child's shape a node starts from), which
+  // keeps the memory of its strings and lists for this one.
   if (shapes_.size() < next) shapes_.resize(std::max(2 * shapes_.size(), next));
   auto place = [&](const Shape& from) -> Shape& { return shapes_[made_++] = from; };
   for (std::size_t i = order.size(); i-- > 0;) {
@@ -987,7 +991,8 @@ const Shape& Inference::run(const Expr& root) {
     Shape* made = nullptr;
     if (order[i]->kind == NodeKind::vector_selector) {
       const auto& vs = order[i]->as<VectorSelector>();
-      Shape& before = place(nothing_known());
+      Shape& before = shapes_[made_++];
+      before.reset();
       const RecordedMetric* recorded = leaf_labels(vs, before);
       made = &place(before);
       leaf(vs, recorded, *made);

@@ -119,6 +119,20 @@ struct Shape {
   /// The expression can never return a series: why ("" when it may).
   std::string empty;
 
+  /// Back to a default Shape (nothing known) in place: the lists and strings keep their memory
+  /// for the shape made next. Every node's shape starts so; assigning a default Shape instead
+  /// copied each of its empty strings, a call each.
+  void reset() {
+    labels_known = targets_open = filters = aggregated = false;
+    labels.clear(), maybe.clear(), dropped.clear(), removed.clear(), lacking.clear();
+    values.clear(), several.clear(), joined.clear();
+    kind = ValueKind::unknown;
+    unit.clear(), bucket_unit.clear(), unit_of.clear(), closed_by.clear(), nan.clear(), empty.clear();
+    lo = -std::numeric_limits<double>::infinity(), hi = std::numeric_limits<double>::infinity();
+    lo_open = hi_open = count_like = nan_aggregated = nan_inf = false;
+    range_of.clear();
+    nan_at = {};
+  }
   /// `label` set on every series to a value nobody listed (label_replace, count_values, a rule's
   /// labels).
   void set_label(const std::string& label) {

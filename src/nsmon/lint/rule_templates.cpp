@@ -88,7 +88,9 @@ std::string RuleChecks::or_side_without(const std::string& label) const {
 }
 
 void RuleChecks::templates(const Shape& shape) {
-  LabelSet available = shape.labels;
+  // Built label by label rather than copied: a copy has room for no more, and the names added
+  // below would grow it a few times.
+  LabelSet available(shape.labels.begin(), shape.labels.end());
   available.erase("__name__");
   available.insert("alertname");
   for (const auto& kv : pr_.group->labels) available.insert(kv.key.value);

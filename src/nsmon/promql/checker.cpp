@@ -1,5 +1,8 @@
 // The type checker: Prometheus's checkAST, run without recursion. Each node is visited by a frame
 // that resumes after each child, so that errors come out in exactly Prometheus's order.
+#include <array>
+#include <cstddef>
+#include <memory_resource>
 #include <vector>
 
 #include "nsmon/promql/functions.hpp"
@@ -17,6 +20,7 @@ public:
   Checker(std::string_view input, std::vector<ParseError>& errors) : in_(input), errors_(errors) {}
 
   void run(Expr* root) {
+    stack_.reserve(kStackDepth);
     stack_.push_back({root});
     while (!stack_.empty()) step();
   }
@@ -61,7 +65,12 @@ private:
 
   std::string_view in_;
   std::vector<ParseError>& errors_;
-  std::vector<Frame> stack_;
+  // The frames, in a buffer of the checker (on the caller's stack) for the first 32 levels: a file
+  // of 10,000 rules checks 10,000 expressions, most a few levels deep.
+  static constexpr std::size_t kStackDepth = 32;
+  alignas(Frame) std::array<std::byte, kStackDepth * sizeof(Frame)> stack_buffer_;
+  std::pmr::monotonic_buffer_resource stack_memory_{stack_buffer_.data(), stack_buffer_.size()};
+  std::pmr::vector<Frame> stack_{&stack_memory_};
   ValueType result_ = ValueType::none;
 };
 
@@ -171,19 +180,20 @@ bool Checker::check_call(Frame& f) {
   const std::size_t nargs = types.size();
   if (f.stage == 0) {
     f.stage = 1;
-    const std::string name = text::go::quote(fn.name);
+    // The function's name quoted, for an error only: every call is checked, few are wrong.
+    auto name = [&] { return text::go::quote(fn.name); };
     if (fn.variadic == 0) {
       if (nargs != c.args.size())
-        error(c.range, "expected " + std::to_string(nargs) + " argument(s) in call to " + name + ", got " +
+        error(c.range, "expected " + std::to_string(nargs) + " argument(s) in call to " + name() + ", got " +
                            std::to_string(c.args.size()));
     } else {
       std::size_t na = nargs - 1;
       if (na > c.args.size()) {
-        error(c.range, "expected at least " + std::to_string(na) + " argument(s) in call to " + name + ", got " +
+        error(c.range, "expected at least " + std::to_string(na) + " argument(s) in call to " + name() + ", got " +
                            std::to_string(c.args.size()));
       } else if (fn.variadic > 0 && na + static_cast<std::size_t>(fn.variadic) < c.args.size()) {
         error(c.range, "expected at most " + std::to_string(na + static_cast<std::size_t>(fn.variadic)) +
-                           " argument(s) in call to " + name + ", got " + std::to_string(c.args.size()));
+                           " argument(s) in call to " + name() + ", got " + std::to_string(c.args.size()));
       }
     }
     // info()'s second argument selects labels only: a selector without a metric name.

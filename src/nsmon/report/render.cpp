@@ -1,6 +1,8 @@
 #include "nsmon/report/render.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -59,32 +61,76 @@ int code_point_column(std::string_view line, int col) {
   return cp;
 }
 
-// A finding as dump(2) lays it out inside the findings array, written field by field; only the
-// strings go through nlohmann, for their escaping. Building, dumping and re-indenting a json tree
-// per finding was 15% of the instructions of `--format json` on 10,000 rules.
+// A string as dump() writes it. ASCII is escaped here, as nlohmann escapes it (a control
+// character as \uXXXX unless it has a short form), without the value and the serializer nlohmann
+// builds for each string; text with other bytes goes through nlohmann, which also replaces
+// invalid UTF-8. Runs of characters that stand for themselves are copied whole.
+void append_json_string(std::string& out, std::string_view s) {
+  // The bytes that stand for themselves in a JSON string: printable ASCII but '"' and '\\'.
+  static constexpr auto kPlain = [] {
+    std::array<bool, 256> plain{};
+    for (int c = 0x20; c < 0x80; ++c) plain[c] = c != '"' && c != '\\';
+    return plain;
+  }();
+  const std::size_t start = out.size();
+  out += '"';
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (kPlain[static_cast<unsigned char>(c)]) continue;
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      out.resize(start);
+      out += dump(json(std::string(s)));
+      return;
+    }
+    out.append(s.substr(run, i - run));
+    run = i + 1;
+    switch (c) {
+    case '"': out += "\\\""; break;
+    case '\\': out += "\\\\"; break;
+    case '\b': out += "\\b"; break;
+    case '\f': out += "\\f"; break;
+    case '\n': out += "\\n"; break;
+    case '\r': out += "\\r"; break;
+    case '\t': out += "\\t"; break;
+    default: {
+      std::array<char, 8> u{};
+      std::snprintf(u.data(), u.size(), "\\u%04x", static_cast<unsigned>(c));
+      out += u.data();
+    }
+    }
+  }
+  out.append(s.substr(run));
+  out += '"';
+}
+
+// A finding as dump(2) lays it out inside the findings array, written field by field. Building,
+// dumping and re-indenting a json tree per finding was 15% of the instructions of `--format json`
+// on 10,000 rules.
 void append_finding_json(std::string& out, const core::Diagnostic& d) {
-  auto field = [&](const char* key, const std::string& value, bool last = false) {
-    out.append("      \"").append(key).append("\": ").append(value).append(last ? "\n" : ",\n");
-  };
-  auto str = [](const std::string& s) {
-    // Printable ASCII without a quote or backslash is its own escaping: nlohmann would copy it as
-    // it is, after building a value and a serializer for it (half of this function's cost).
-    const bool plain =
-        std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
-    return plain ? '"' + s + '"' : dump(json(s));
-  };
-  auto str_or_null = [&](const std::string& s) { return s.empty() ? std::string("null") : str(s); };
+  // Each field but the last ends with a comma.
   const bool located = d.span.line > 0;
+  auto key = [&](const char* name) { out.append("      \"").append(name).append("\": "); };
+  auto number = [&](const char* name, int n) {
+    key(name);
+    out.append(located ? std::to_string(n) : "null").append(",\n");
+  };
+  auto str = [&](const char* name, std::string_view s, bool null_if_empty = false, bool last = false) {
+    key(name);
+    if (null_if_empty && s.empty()) out += "null";
+    else append_json_string(out, s);
+    out += last ? "\n" : ",\n";
+  };
   out += "{\n";
-  field("file", str(d.span.file.str()));
-  field("line", located ? std::to_string(d.span.line) : "null");
-  field("column", located ? std::to_string(std::max(d.span.col, 1)) : "null");
-  field("severity", str(core::to_string(d.severity)));
-  field("check", str(std::string(d.check.id())));
-  field("message", str(d.message));
-  field("rule", str_or_null(d.rule));
-  field("group", str_or_null(d.group));
-  field("suggestion", str_or_null(d.suggestion), true);
+  str("file", d.span.file.str());
+  number("line", d.span.line);
+  number("column", std::max(d.span.col, 1));
+  str("severity", core::to_string(d.severity));
+  str("check", d.check.id());
+  str("message", d.message);
+  str("rule", d.rule, true);
+  str("group", d.group, true);
+  str("suggestion", d.suggestion, true, true);
   out += "    }";
 }
 
