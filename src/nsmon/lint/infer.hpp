@@ -152,6 +152,9 @@ struct Shape {
   }
   bool bounded() const { return std::isfinite(lo) || std::isfinite(hi); }
 };
+// reset() names every field: a field added to Shape and not cleared there would carry an earlier
+// rule's facts into the next (the size is that of x86-64 with libstdc++, GCC and Clang alike).
+static_assert(sizeof(Shape) == 528, "a new field of Shape: clear it in Shape::reset(), then update this size");
 
 /// A recording rule, as a metric other rules can use.
 struct RecordedMetric {
