@@ -393,6 +393,19 @@ TEST_CASE("label flow: NaN spread by an aggregation", "[lint][label-flow]") {
        alert("max(histogram_quantile(0.9, rate(x_seconds_bucket[5m]))) > 1"), V{}},
       // A divisor that can be 0: x / 0 is +Inf or -Inf, 0 / 0 and x % 0 NaN (issue 59 class 8).
       {"a divisor of values nothing is known of is not suspected", alert("sum(foo / bar) > 1"), V{}},
+      // Most divisors are sizes and capacities, never 0; a limit its exporter reports as 0 for
+      // "no limit" is the one kind the review of strangers' rules found meeting 0.
+      {"a pool's limit is 0 when there is none",
+       alert("avg(sum by (pod) (go_sql_dbstats_connections_open) / sum by (pod) (go_sql_dbstats_connections_max_open)) "
+             "> 0.7"),
+       V{"promql/nan-in-aggregation 5:12"}},
+      {"a container's memory limit is 0 when it has none",
+       alert("sum(container_memory_working_set_bytes / container_spec_memory_limit_bytes) > 0.9"),
+       V{"promql/nan-in-aggregation 5:12"}},
+      {"a memory limit kept above 0",
+       alert("sum(container_memory_working_set_bytes / (container_spec_memory_limit_bytes > 0)) > 0.9"), V{}},
+      {"a filesystem's size is not suspected",
+       alert("sum(node_filesystem_avail_bytes / node_filesystem_size_bytes) > 0.9"), V{}},
       {"a remainder by 0", alert("avg(foo % 0) > 1"), V{"promql/nan-in-aggregation 5:12"}},
       {"a division by 0", alert("sum(foo / 0) > 1"), V{"promql/nan-in-aggregation 5:12"}},
       {"a clamp that lets 0 through", alert("sum(foo / clamp_min(bar, 0)) > 1"), V{"promql/nan-in-aggregation 5:12"}},

@@ -97,6 +97,21 @@ bool external_counter_name(std::string_view name) {
     if (util::ends_with(base, unit)) return true;
   return false;
 }
+// Why another exporter's gauge, a limit, is 0 when nothing limits: a division by it is then +Inf.
+// Only limits whose exporter documents the 0: a capacity, a size or a configured maximum is
+// never 0 in practice, and most divisors are those (issue 59's review of the unknown divisors).
+std::string unlimited_is_zero(std::string_view name) {
+  // cAdvisor reports a cgroup's memory limits as 0 when the container has none (specMemoryValue).
+  for (std::string_view m : {"container_spec_memory_limit_bytes", "container_spec_memory_swap_limit_bytes",
+                             "container_spec_memory_reservation_limit_bytes"})
+    if (name == m) return std::string(name) + " is 0 for a container without a limit (cAdvisor)";
+  // Go's database/sql: DBStats.MaxOpenConnections is 0 when SetMaxOpenConns set no limit.
+  if (name == "go_sql_dbstats_connections_max_open" || name == "go_sql_stats_connections_max_open" ||
+      name == "go_sql_max_open_connections")
+    return std::string(name) + " is 0 for a pool without a limit (Go's database/sql)";
+  return {};
+}
+
 // The value of f(series) for a series that holds the value v all the time, where f keeps it or
 // makes it one number: a series that never changes has a rate and a delta of 0.
 std::optional<double> value_of_constant(std::string_view f, double v) {
@@ -354,6 +369,7 @@ const RecordedMetric* Inference::one_source_labels(const VectorSelector& vs, Sha
     }
     if (!info.name.empty() && info.name.find(':') == std::string::npos && info.name.rfind("ALERTS", 0) != 0)
       s.labels.insert("instance"), s.labels.insert("job");
+    if (std::string why = unlimited_is_zero(info.name); !why.empty()) s.set_range(0, s.hi, std::move(why));
     // A recording rule's series whose rule is not at hand: its name may say it is a ratio.
     if (std::string why = ratio_by_name(info.name); !why.empty()) narrow_to_ratio(s, why);
     return nullptr;
