@@ -404,6 +404,16 @@ TEST_CASE("label flow: NaN spread by an aggregation", "[lint][label-flow]") {
        V{"promql/nan-in-aggregation 5:12"}},
       {"a memory limit kept above 0",
        alert("sum(container_memory_working_set_bytes / (container_spec_memory_limit_bytes > 0)) > 0.9"), V{}},
+      {"a usage over an unlimited container's 0 passes >",
+       alert("(sum by (name) (container_memory_working_set_bytes) / sum by (name) "
+             "(container_spec_memory_limit_bytes) * 100) > 80"),
+       V{"promql/division-by-zero 5:13"}},
+      {"a sum of the limits kept above 0 is above 0",
+       alert("(sum by (name) (container_memory_working_set_bytes) / sum by (name) "
+             "(container_spec_memory_limit_bytes > 0) * 100) > 80"),
+       V{}},
+      {"below a threshold +Inf passes nothing",
+       alert("container_memory_working_set_bytes / container_spec_memory_limit_bytes < 0.1"), V{}},
       {"a filesystem's size is not suspected",
        alert("sum(node_filesystem_avail_bytes / node_filesystem_size_bytes) > 0.9"), V{}},
       {"a remainder by 0", alert("avg(foo % 0) > 1"), V{"promql/nan-in-aggregation 5:12"}},

@@ -226,6 +226,8 @@ inline constexpr auto kChecks = [] {
       {"promql/count-of-states", warning,
        "count() of kube-state-metrics' state series (0 or 1 for every object) compared with a number", lint},
       {"promql/counter-raw", warning, "a counter compared or shown raw instead of through rate()", lint},
+      {"promql/division-by-zero", warning,
+       "a division by a limit that is 0 for \"no limit\": +Inf, which passes every >", lint},
       {"promql/duration-unit", warning,
        "a range, step or offset written as a number ([10]): seconds since Prometheus 2.54, refused before", lint},
       {"promql/histogram-quantile-le", warning, "histogram_quantile input aggregated without le", lint},

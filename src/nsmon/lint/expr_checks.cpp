@@ -583,6 +583,8 @@ private:
     if (vm && b.op != BinaryOp::lor) join_undone(b, *vm);
     if (is_comparison(b.op)) {
       nan_threshold(b);
+      unlimited_divisor(b, b.lhs, b.rhs);
+      unlimited_divisor(b, b.rhs, b.lhs);
       units(b, b.lhs, b.rhs);
       units(b, b.rhs, b.lhs);
       counter_raw(b, b.lhs);
@@ -776,6 +778,28 @@ private:
                " NaN' is never true (NaN is neither equal to, less nor greater than any value, itself "
                "included): the expression never returns anything",
            "to keep only NaN samples write x != x");
+  }
+
+  // A division by a limit that its exporter reports as 0 for "no limit" is +Inf there, and +Inf
+  // passes every > : the usage-over-limit alert fires for every container or pool without one
+  // (awesome-prometheus-alerts cf70272). Inside an aggregation nan-in-aggregation says it.
+  void unlimited_divisor(const BinaryExpr& b, const Expr* side, const Expr* other) {
+    const Shape& s = inf_.at(side);
+    if (b.return_bool || !s.nan_inf || s.nan_aggregated || !inf_.constant(other)) return;
+    const BinaryOp op = side == b.rhs ? flip(b.op) : b.op;
+    if (op != BinaryOp::gtr && op != BinaryOp::gte) return;
+    const BinaryExpr* div = nullptr;
+    walk(*side, [&](const Expr& n, auto) {
+      if (n.kind == NodeKind::binary && n.range.start == s.nan_at.start && n.range.end == s.nan_at.end)
+        div = &n.as<BinaryExpr>();
+      return !div;
+    });
+    const VectorSelector* limit = div && div->op == BinaryOp::div ? unlimited_limit(*div->rhs) : nullptr;
+    if (!limit) return;
+    emit("promql/division-by-zero", div->range,
+         unlimited_is_zero(metric_name(*limit)) + ": this division is +Inf for those, and +Inf passes '" +
+             to_string(op) + " " + print(*other) + "', so the comparison keeps every series without a limit",
+         "divide by the limited ones only: (" + print(*limit) + " > 0)");
   }
 
   void units(const BinaryExpr& b, const Expr* side, const Expr* other) {

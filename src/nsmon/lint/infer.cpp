@@ -97,21 +97,6 @@ bool external_counter_name(std::string_view name) {
     if (util::ends_with(base, unit)) return true;
   return false;
 }
-// Why another exporter's gauge, a limit, is 0 when nothing limits: a division by it is then +Inf.
-// Only limits whose exporter documents the 0: a capacity, a size or a configured maximum is
-// never 0 in practice, and most divisors are those (issue 59's review of the unknown divisors).
-std::string unlimited_is_zero(std::string_view name) {
-  // cAdvisor reports a cgroup's memory limits as 0 when the container has none (specMemoryValue).
-  for (std::string_view m : {"container_spec_memory_limit_bytes", "container_spec_memory_swap_limit_bytes",
-                             "container_spec_memory_reservation_limit_bytes"})
-    if (name == m) return std::string(name) + " is 0 for a container without a limit (cAdvisor)";
-  // Go's database/sql: DBStats.MaxOpenConnections is 0 when SetMaxOpenConns set no limit.
-  if (name == "go_sql_dbstats_connections_max_open" || name == "go_sql_stats_connections_max_open" ||
-      name == "go_sql_max_open_connections")
-    return std::string(name) + " is 0 for a pool without a limit (Go's database/sql)";
-  return {};
-}
-
 // The value of f(series) for a series that holds the value v all the time, where f keeps it or
 // makes it one number: a series that never changes has a rate and a delta of 0.
 std::optional<double> value_of_constant(std::string_view f, double v) {
@@ -144,6 +129,21 @@ std::string replaced_with(const Call& c) {
 }
 
 } // namespace
+
+// Why another exporter's gauge, a limit, is 0 when nothing limits: a division by it is then +Inf.
+// Only limits whose exporter documents the 0: a capacity, a size or a configured maximum is
+// never 0 in practice, and most divisors are those (issue 59's review of the unknown divisors).
+std::string unlimited_is_zero(std::string_view name) {
+  // cAdvisor reports a cgroup's memory limits as 0 when the container has none (specMemoryValue).
+  for (std::string_view m : {"container_spec_memory_limit_bytes", "container_spec_memory_swap_limit_bytes",
+                             "container_spec_memory_reservation_limit_bytes"})
+    if (name == m) return std::string(name) + " is 0 for a container without a limit (cAdvisor)";
+  // Go's database/sql: DBStats.MaxOpenConnections is 0 when SetMaxOpenConns set no limit.
+  if (name == "go_sql_dbstats_connections_max_open" || name == "go_sql_stats_connections_max_open" ||
+      name == "go_sql_max_open_connections")
+    return std::string(name) + " is 0 for a pool without a limit (Go's database/sql)";
+  return {};
+}
 
 SeriesInfo Inference::series(const VectorSelector& vs) const {
   SeriesInfo s;
@@ -887,12 +887,14 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
   if (a.op == AggregateOp::sum || a.op == AggregateOp::min || a.op == AggregateOp::max || a.op == AggregateOp::avg)
     s.bucket_unit = in.bucket_unit;
   if (!s.unit.empty() || !s.bucket_unit.empty()) s.unit_of = in.unit_of;
-  // The values: a sum of values that are never negative is never negative; min, max, avg and a
-  // quantile stay within the input's range; count and group count.
+  // The values: a sum of values that are never negative is never negative, and one of values a
+  // comparison kept above 0 stays above 0 (sum(limit > 0) is no divisor of 0; a bound of 1 is
+  // left at 0: `sum(count(x)) > 0` is an idiom, not "always true"); min, max, avg and a quantile
+  // stay within the input's range; count and group count.
   switch (a.op) {
   case AggregateOp::sum:
-    if (in.lo >= 0) s.set_range(0, s.hi, in.range_of);
-    else if (in.hi <= 0) s.set_range(s.lo, 0, in.range_of);
+    if (in.lo >= 0) s.set_range(0, s.hi, in.range_of), s.lo_open = in.lo == 0 && in.lo_open;
+    else if (in.hi <= 0) s.set_range(s.lo, 0, in.range_of), s.hi_open = in.hi == 0 && in.hi_open;
     break;
   case AggregateOp::min:
   case AggregateOp::max:

@@ -257,13 +257,25 @@ std::string Inference::zero_divisor(const BinaryExpr& b, const Shape& l, const S
     const auto& c = d->as<BinaryExpr>();
     if (c.op == BinaryOp::neq && !c.return_bool && (constant(c.lhs) == 0.0 || constant(c.rhs) == 0.0)) return {};
   }
-  if (div && l.may_be(0)) {
+  // A limit's 0 means "none": it meets a dividend that is not 0 (the usage of an unlimited
+  // container), so x / 0 is the case that happens.
+  if (div && l.may_be(0) && !unlimited_limit(*b.rhs)) {
     inf = false; // as it was worded before: a rate over a rate, where 0 / 0 is the case that happens
     return "0/0 is NaN, and both sides of this division can be 0";
   }
   std::string divisor = print(*b.rhs);
   if (divisor.size() > 60) divisor = "the divisor";
   return divisor + " can be 0 (" + (r.range_of.empty() ? "its values reach 0" : r.range_of.text()) + "), and " + what;
+}
+
+const VectorSelector* unlimited_limit(const Expr& divisor) {
+  const VectorSelector* found = nullptr;
+  walk(divisor, [&](const Expr& n, auto) {
+    if (n.kind == NodeKind::vector_selector && !unlimited_is_zero(metric_name(n.as<VectorSelector>())).empty())
+      found = &n.as<VectorSelector>();
+    return !found;
+  });
+  return found;
 }
 
 std::string ratio_by_name(std::string_view name) {
