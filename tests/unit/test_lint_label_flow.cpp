@@ -965,3 +965,31 @@ TEST_CASE("label flow: a name recorded in several directories, whatever the file
   CHECK(lint_files({{"b/r.yml", records}, {"a/r.yml", alert_a}}, "promql/impossible").empty());
   CHECK(lint_files({{"a/r.yml", alert_a}}, "promql/impossible") == V{"a/r.yml 8"});
 }
+
+TEST_CASE("label flow: units by the series' names", "[lint][label-flow]") {
+  // A recording rule: the expression starts at line 5, column 11, as alert()'s does.
+  auto record = [](const std::string& expr) {
+    return "groups:\n- name: g\n  rules:\n  - record: instance:x:ratio\n    expr: '" + expr + "'\n";
+  };
+  const std::string mem = "node_memory_MemAvailable_bytes or (node_memory_MemFree_bytes + node_memory_Cached_bytes)";
+  run_cases({
+      // node_exporter 4bc1c020: `/` binds before `or`.
+      {"bytes or a ratio of bytes", record("1 - (" + mem + " / node_memory_MemTotal_bytes)"),
+       V{"units/mixed-or 5:17 warning"}, nullptr, true, true},
+      {"the or parenthesised before the division", record("1 - ((" + mem + ") / node_memory_MemTotal_bytes)"), V{},
+       nullptr, true, true},
+      {"bytes or bytes", record("node_memory_MemAvailable_bytes or node_memory_MemFree_bytes"), V{}, nullptr, true,
+       true},
+      {"bytes or seconds", record("x_bytes or y_seconds"), V{"units/mixed-or 5:12 warning"}, nullptr, true, true},
+      {"a series whose name has no unit", record("x_bytes or y / z_bytes"), V{}, nullptr, true, true},
+      // sapcc helm-charts c37a452: a name is no fact, so a condition at info.
+      {"a percent by its name compared with a ratio", alert("limes_capacity_blocked_percent > 0.8"),
+       V{"units/percent-as-ratio 5:12 info"}, nullptr, true, true},
+      {"a percent by its name compared with a percentage", alert("limes_capacity_blocked_percent > 80"), V{}, nullptr,
+       true, true},
+      {"a percent scaled first", alert("x_used_percent * 100 > 66"), V{}, nullptr, true, true},
+      // Of three _ratio series compared above 1 in strangers' rules, all three held percentages.
+      {"a ratio by its name compared above 1 is not suspected", alert("activemq_store_usage_ratio > 70"), V{}, nullptr,
+       true, true},
+  });
+}

@@ -304,6 +304,7 @@ inline constexpr auto kChecks = [] {
       {"slo/threshold", error, "a latency SLO threshold that is not a bucket bound of its histogram", lint},
       {"slo/window", error, "an SLO window that is not a sane duration", lint},
       {"units/bytes-vs-megabytes", warning, "a catalog metric in bytes compared with a megabyte-sized number", lint},
+      {"units/mixed-or", warning, "the two sides of 'or' in different units (A or B / C: / binds first)", lint},
       {"units/out-of-range", warning, "a ratio or percentage compared so that it is never or always true", lint},
       {"units/percent-as-ratio", warning, "a percent (0-100) metric compared with a ratio (0-1)", lint},
       {"yaml/ambiguous-boolean", warning, "an unquoted yes/no/on/off that YAML 1.1 tools read as a boolean", lint},

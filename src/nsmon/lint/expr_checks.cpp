@@ -581,6 +581,7 @@ private:
     const VectorMatching* vm = b.matching();
     if (vm && b.op != BinaryOp::lor) matching(b, *vm);
     if (vm && b.op != BinaryOp::lor) join_undone(b, *vm);
+    if (b.op == BinaryOp::lor) mixed_or(b);
     if (is_comparison(b.op)) {
       nan_threshold(b);
       unlimited_divisor(b, b.lhs, b.rhs);
@@ -802,6 +803,27 @@ private:
          "divide by the limited ones only: (" + print(*limit) + " > 0)");
   }
 
+  // The two sides of `or` in different units, by the names of their series: the result holds
+  // series of both. Most often precedence: `A or B / C` is `A or (B / C)`, so where A exists the
+  // rule records A's bytes, elsewhere a ratio (node_exporter 4bc1c020).
+  void mixed_or(const BinaryExpr& b) {
+    std::string l_of, r_of;
+    const std::string l = unit_by_name(*b.lhs, &l_of), r = unit_by_name(*b.rhs, &r_of);
+    if (l.empty() || r.empty() || l == r) return;
+    auto in = [](const std::string& unit, const std::string& of) {
+      return unit == "quotient" ? of + ", a unit over itself: a plain number" : of + ", in " + unit;
+    };
+    auto division = [](const Expr* e) {
+      return e->kind == NodeKind::binary && e->as<BinaryExpr>().op == BinaryOp::div;
+    };
+    const bool precedence = division(b.rhs) || division(b.lhs); // unparenthesised: `or` took only its dividend
+    emit("units/mixed-or", b.range,
+         "the sides of 'or' are in different units (" + in(l, l_of) + "; " + in(r, r_of) +
+             "): the result mixes them, series by series" +
+             (precedence ? "; '/' binds tighter than 'or', so 'A or B / C' is 'A or (B / C)'" : ""),
+         precedence ? "parenthesise what the division divides: (A or B) / C" : "compare or combine values of one unit");
+  }
+
   void units(const BinaryExpr& b, const Expr* side, const Expr* other) {
     // A threshold may be written as arithmetic (13.44 * 0.1, a burn rate times a budget); the
     // unit checks below read only a number as written.
@@ -810,8 +832,21 @@ private:
     if (!lit) return;
     const Shape& s = inf_.at(side);
     double v = *lit;
+    const std::string what = util::format_number(v);
+    if (std::string of; s.unit.empty() && unit_by_name(*side, &of) == "percent") {
+      // Another exporter's percentage by its name only: a threshold below 1 is a fraction of a
+      // percent (limes_capacity_blocked_percent > 0.8 meant 80: sapcc helm-charts c37a452). Names
+      // are no facts (of three _ratio series compared above 1 in strangers' rules, all three held
+      // percentages): said as a condition, at info.
+      if (v > 0 && v < 1)
+        self_.emit("units/percent-as-ratio", b.range,
+                   "if " + of + " is a percentage (0-100), as its name says, " + what + " is " + what +
+                       " percent; a ratio of " + what + " is " + util::format_number(v * 100) + " percent",
+                   "write " + util::format_number(v * 100) + " for " + util::format_number(v * 100) + " percent",
+                   core::Severity::info);
+      return;
+    }
     if (s.unit != "bytes" && s.unit != "percent") return; // the units checked below
-    std::string what = util::format_number(v);
     if (s.unit == "bytes" && v >= 1 && v < 1e6)
       emit("units/bytes-vs-megabytes", b.range,
            "a value in bytes compared with " + what + ", which is less than a megabyte; was it meant in MB?",
