@@ -310,7 +310,8 @@ std::string unit_by_name(const Expr& e, std::string* of) {
   case NodeKind::binary: {
     const auto& b = u->as<BinaryExpr>();
     std::string l_of, r_of;
-    const std::string l = unit_by_name(*b.lhs, &l_of), r = unit_by_name(*b.rhs, &r_of);
+    std::string l = unit_by_name(*b.lhs, &l_of);
+    const std::string r = unit_by_name(*b.rhs, &r_of);
     if (l.empty() || l != r) return {};
     // A sum or difference keeps the unit; a quotient of one unit by itself has none (used / total).
     if (b.op == BinaryOp::add || b.op == BinaryOp::sub) {
