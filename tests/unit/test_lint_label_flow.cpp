@@ -981,6 +981,7 @@ TEST_CASE("label flow: units by the series' names", "[lint][label-flow]") {
       {"bytes or bytes", record("node_memory_MemAvailable_bytes or node_memory_MemFree_bytes"), V{}, nullptr, true,
        true},
       {"bytes or seconds", record("x_bytes or y_seconds"), V{"units/mixed-or 5:12 warning"}, nullptr, true, true},
+      {"a ratio by its name or a quotient", record("x_ratio or a_bytes / b_bytes"), V{}, nullptr, true, true},
       {"a series whose name has no unit", record("x_bytes or y / z_bytes"), V{}, nullptr, true, true},
       // sapcc helm-charts c37a452: a name is no fact, so a condition at info.
       {"a percent by its name compared with a ratio", alert("limes_capacity_blocked_percent > 0.8"),

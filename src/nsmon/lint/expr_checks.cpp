@@ -809,7 +809,10 @@ private:
   void mixed_or(const BinaryExpr& b) {
     std::string l_of, r_of;
     const std::string l = unit_by_name(*b.lhs, &l_of), r = unit_by_name(*b.rhs, &r_of);
-    if (l.empty() || r.empty() || l == r) return;
+    // Names that say percent or ratio are often wrong about which (units/percent-as-ratio), and a
+    // quotient is a ratio: only base units (bytes, seconds) and quotients are told apart.
+    auto scale = [](const std::string& u) { return u == "percent" || u == "ratio"; };
+    if (l.empty() || r.empty() || l == r || scale(l) || scale(r)) return;
     auto in = [](const std::string& unit, const std::string& of) {
       return unit == "quotient" ? of + ", a unit over itself: a plain number" : of + ", in " + unit;
     };
