@@ -994,3 +994,19 @@ TEST_CASE("label flow: units by the series' names", "[lint][label-flow]") {
        true, true},
   });
 }
+
+TEST_CASE("label flow: branches of or that mirror each other", "[lint][label-flow]") {
+  const std::string skew = "(x > 0.05 and deriv(x[5m]) >= 0) or (x < ";
+  run_cases({
+      // node_exporter 8b00b229: the mirror image of 0.05 is -0.05.
+      {"a bound written twice where its negative was meant", alert(skew + "0.05 and deriv(x[5m]) <= 0)"),
+       V{"promql/mirrored-threshold 5:49"}, nullptr, true},
+      {"the bound mirrored", alert(skew + "-0.05 and deriv(x[5m]) <= 0)"), V{}, nullptr, true},
+      // British summer time: March from the 25th, October before it; the branches test months too.
+      {"branches that test other things",
+       alert("(vector(1) and month() == 3 and day_of_month() >= 25) or (vector(1) and month() == 10 and "
+             "day_of_month() < 25)"),
+       V{}, nullptr, true},
+      {"one test a side is no mirror", alert("x > 5 or x < 5"), V{}, nullptr, true},
+  });
+}

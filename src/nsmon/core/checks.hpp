@@ -235,6 +235,8 @@ inline constexpr auto kChecks = [] {
       {"promql/histogram-quantile-series", warning, "histogram_quantile over a series that is not a _bucket", lint},
       {"promql/impossible", warning, "an expression or selector that can never return a series", lint},
       {"promql/literal-regex", info, "a regex matcher without special characters; use = or !=", lint},
+      {"promql/mirrored-threshold", warning,
+       "one side of 'or' tests x above a bound, the other x below the same bound (not its negative)", lint},
       {"promql/nan-in-aggregation", warning,
        "a sum or average over values that can be NaN or infinite (0/0, x/0): one makes the whole result so", lint},
       {"promql/quantile-range", warning, "a quantile outside 0..1 (95 instead of 0.95)", lint},

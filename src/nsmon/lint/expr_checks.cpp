@@ -582,6 +582,7 @@ private:
     if (vm && b.op != BinaryOp::lor) matching(b, *vm);
     if (vm && b.op != BinaryOp::lor) join_undone(b, *vm);
     if (b.op == BinaryOp::lor) mixed_or(b);
+    if (b.op == BinaryOp::lor) mirrored_threshold(b);
     if (is_comparison(b.op)) {
       nan_threshold(b);
       unlimited_divisor(b, b.lhs, b.rhs);
@@ -825,6 +826,55 @@ private:
              "): the result mixes them, series by series" +
              (precedence ? "; '/' binds tighter than 'or', so 'A or B / C' is 'A or (B / C)'" : ""),
          precedence ? "parenthesise what the division divides: (A or B) / C" : "compare or combine values of one unit");
+  }
+
+  // `(x > 0.05 and deriv(x[5m]) >= 0) or (x < 0.05 and deriv(x[5m]) <= 0)`: branches that mirror
+  // each other test by test (the same series, the opposite direction, a bound and its negative),
+  // but for one bound written twice where its negative was meant (node_exporter 8b00b229: an
+  // offset below 0.05 is most offsets, not a skew). Branches that test anything else (month() == 3
+  // against month() == 10) are not mirror images and are left alone.
+  void mirrored_threshold(const BinaryExpr& b) {
+    struct Test {
+      std::string series;
+      bool above;
+      double bound;
+      PosRange at;
+    };
+    auto tests = [&](const Expr* side, std::vector<Test>& out) {
+      bool plain = true; // only comparisons of a series with a number, each either way
+      walk(*side, [&](const Expr& n, auto) {
+        if (n.kind != NodeKind::binary || !is_comparison(n.as<BinaryExpr>().op)) return true;
+        const auto& c = n.as<BinaryExpr>();
+        const auto l = inf_.constant(c.lhs), r = inf_.constant(c.rhs);
+        const BinaryOp op = r ? c.op : flip(c.op);
+        if (c.return_bool || l.has_value() == r.has_value() || op == BinaryOp::eql || op == BinaryOp::neq)
+          plain = false;
+        else
+          out.push_back(
+              {print(*(r ? c.lhs : c.rhs)), op == BinaryOp::gtr || op == BinaryOp::gte, r ? *r : *l, c.range});
+        return true;
+      });
+      return plain;
+    };
+    std::vector<Test> left, right;
+    if (!tests(b.lhs, left) || !tests(b.rhs, right) || left.size() != right.size() || left.size() < 2) return;
+    const Test* same = nullptr; // the one pair whose bound is not mirrored
+    const Test* in_left = nullptr;
+    for (const auto& x : left) {
+      auto y = std::find_if(right.begin(), right.end(),
+                            [&](const Test& t) { return t.series == x.series && t.above != x.above; });
+      if (y == right.end()) return;
+      if (y->bound == -x.bound) continue;
+      if (y->bound != x.bound || same) return;
+      same = &*y, in_left = &x;
+    }
+    if (!same) return;
+    const std::string v = util::format_number(same->bound), neg = util::format_number(-same->bound);
+    emit("promql/mirrored-threshold", same->at,
+         "the two sides of 'or' mirror each other test by test, but " + same->series + " is tested " +
+             (in_left->above ? "above " : "below ") + v + " on one and " + (same->above ? "above " : "below ") + v +
+             " on the other, not " + neg + ": between them every value but " + v + " passes one",
+         "write " + neg + " for the mirror image of " + v);
   }
 
   void units(const BinaryExpr& b, const Expr* side, const Expr* other) {
