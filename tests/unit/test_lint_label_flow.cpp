@@ -393,6 +393,29 @@ TEST_CASE("label flow: NaN spread by an aggregation", "[lint][label-flow]") {
        alert("max(histogram_quantile(0.9, rate(x_seconds_bucket[5m]))) > 1"), V{}},
       // A divisor that can be 0: x / 0 is +Inf or -Inf, 0 / 0 and x % 0 NaN (issue 59 class 8).
       {"a divisor of values nothing is known of is not suspected", alert("sum(foo / bar) > 1"), V{}},
+      // Most divisors are sizes and capacities, never 0; a limit its exporter reports as 0 for
+      // "no limit" is the one kind the review of strangers' rules found meeting 0.
+      {"a pool's limit is 0 when there is none",
+       alert("avg(sum by (pod) (go_sql_dbstats_connections_open) / sum by (pod) (go_sql_dbstats_connections_max_open)) "
+             "> 0.7"),
+       V{"promql/nan-in-aggregation 5:12"}},
+      {"a container's memory limit is 0 when it has none",
+       alert("sum(container_memory_working_set_bytes / container_spec_memory_limit_bytes) > 0.9"),
+       V{"promql/nan-in-aggregation 5:12"}},
+      {"a memory limit kept above 0",
+       alert("sum(container_memory_working_set_bytes / (container_spec_memory_limit_bytes > 0)) > 0.9"), V{}},
+      {"a usage over an unlimited container's 0 passes >",
+       alert("(sum by (name) (container_memory_working_set_bytes) / sum by (name) "
+             "(container_spec_memory_limit_bytes) * 100) > 80"),
+       V{"promql/division-by-zero 5:13"}},
+      {"a sum of the limits kept above 0 is above 0",
+       alert("(sum by (name) (container_memory_working_set_bytes) / sum by (name) "
+             "(container_spec_memory_limit_bytes > 0) * 100) > 80"),
+       V{}},
+      {"below a threshold +Inf passes nothing",
+       alert("container_memory_working_set_bytes / container_spec_memory_limit_bytes < 0.1"), V{}},
+      {"a filesystem's size is not suspected",
+       alert("sum(node_filesystem_avail_bytes / node_filesystem_size_bytes) > 0.9"), V{}},
       {"a remainder by 0", alert("avg(foo % 0) > 1"), V{"promql/nan-in-aggregation 5:12"}},
       {"a division by 0", alert("sum(foo / 0) > 1"), V{"promql/nan-in-aggregation 5:12"}},
       {"a clamp that lets 0 through", alert("sum(foo / clamp_min(bar, 0)) > 1"), V{"promql/nan-in-aggregation 5:12"}},
@@ -941,4 +964,49 @@ TEST_CASE("label flow: a name recorded in several directories, whatever the file
   CHECK(lint_files({{"a/r.yml", alert_a}, {"b/r.yml", records}}, "promql/impossible").empty());
   CHECK(lint_files({{"b/r.yml", records}, {"a/r.yml", alert_a}}, "promql/impossible").empty());
   CHECK(lint_files({{"a/r.yml", alert_a}}, "promql/impossible") == V{"a/r.yml 8"});
+}
+
+TEST_CASE("label flow: units by the series' names", "[lint][label-flow]") {
+  // A recording rule: the expression starts at line 5, column 11, as alert()'s does.
+  auto record = [](const std::string& expr) {
+    return "groups:\n- name: g\n  rules:\n  - record: instance:x:ratio\n    expr: '" + expr + "'\n";
+  };
+  const std::string mem = "node_memory_MemAvailable_bytes or (node_memory_MemFree_bytes + node_memory_Cached_bytes)";
+  run_cases({
+      // node_exporter 4bc1c020: `/` binds before `or`.
+      {"bytes or a ratio of bytes", record("1 - (" + mem + " / node_memory_MemTotal_bytes)"),
+       V{"units/mixed-or 5:17 warning"}, nullptr, true, true},
+      {"the or parenthesised before the division", record("1 - ((" + mem + ") / node_memory_MemTotal_bytes)"), V{},
+       nullptr, true, true},
+      {"bytes or bytes", record("node_memory_MemAvailable_bytes or node_memory_MemFree_bytes"), V{}, nullptr, true,
+       true},
+      {"bytes or seconds", record("x_bytes or y_seconds"), V{"units/mixed-or 5:12 warning"}, nullptr, true, true},
+      {"a ratio by its name or a quotient", record("x_ratio or a_bytes / b_bytes"), V{}, nullptr, true, true},
+      {"a series whose name has no unit", record("x_bytes or y / z_bytes"), V{}, nullptr, true, true},
+      // sapcc helm-charts c37a452: a name is no fact, so a condition at info.
+      {"a percent by its name compared with a ratio", alert("limes_capacity_blocked_percent > 0.8"),
+       V{"units/percent-as-ratio 5:12 info"}, nullptr, true, true},
+      {"a percent by its name compared with a percentage", alert("limes_capacity_blocked_percent > 80"), V{}, nullptr,
+       true, true},
+      {"a percent scaled first", alert("x_used_percent * 100 > 66"), V{}, nullptr, true, true},
+      // Of three _ratio series compared above 1 in strangers' rules, all three held percentages.
+      {"a ratio by its name compared above 1 is not suspected", alert("activemq_store_usage_ratio > 70"), V{}, nullptr,
+       true, true},
+  });
+}
+
+TEST_CASE("label flow: branches of or that mirror each other", "[lint][label-flow]") {
+  const std::string skew = "(x > 0.05 and deriv(x[5m]) >= 0) or (x < ";
+  run_cases({
+      // node_exporter 8b00b229: the mirror image of 0.05 is -0.05.
+      {"a bound written twice where its negative was meant", alert(skew + "0.05 and deriv(x[5m]) <= 0)"),
+       V{"promql/mirrored-threshold 5:49"}, nullptr, true},
+      {"the bound mirrored", alert(skew + "-0.05 and deriv(x[5m]) <= 0)"), V{}, nullptr, true},
+      // British summer time: March from the 25th, October before it; the branches test months too.
+      {"branches that test other things",
+       alert("(vector(1) and month() == 3 and day_of_month() >= 25) or (vector(1) and month() == 10 and "
+             "day_of_month() < 25)"),
+       V{}, nullptr, true},
+      {"one test a side is no mirror", alert("x > 5 or x < 5"), V{}, nullptr, true},
+  });
 }

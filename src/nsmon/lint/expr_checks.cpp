@@ -584,8 +584,12 @@ private:
     const VectorMatching* vm = b.matching();
     if (vm && b.op != BinaryOp::lor) matching(b, *vm);
     if (vm && b.op != BinaryOp::lor) join_undone(b, *vm);
+    if (b.op == BinaryOp::lor) mixed_or(b);
+    if (b.op == BinaryOp::lor) mirrored_threshold(b);
     if (is_comparison(b.op)) {
       nan_threshold(b);
+      unlimited_divisor(b, b.lhs, b.rhs);
+      unlimited_divisor(b, b.rhs, b.lhs);
       units(b, b.lhs, b.rhs);
       units(b, b.rhs, b.lhs);
       counter_raw(b, b.lhs);
@@ -781,6 +785,101 @@ private:
            "to keep only NaN samples write x != x");
   }
 
+  // A division by a limit that its exporter reports as 0 for "no limit" is +Inf there, and +Inf
+  // passes every > : the usage-over-limit alert fires for every container or pool without one
+  // (awesome-prometheus-alerts cf70272). Inside an aggregation nan-in-aggregation says it.
+  void unlimited_divisor(const BinaryExpr& b, const Expr* side, const Expr* other) {
+    const Shape& s = inf_.at(side);
+    if (b.return_bool || !s.nan_inf || s.nan_aggregated || !inf_.constant(other)) return;
+    const BinaryOp op = side == b.rhs ? flip(b.op) : b.op;
+    if (op != BinaryOp::gtr && op != BinaryOp::gte) return;
+    const BinaryExpr* div = nullptr;
+    walk(*side, [&](const Expr& n, auto) {
+      if (n.kind == NodeKind::binary && n.range.start == s.nan_at.start && n.range.end == s.nan_at.end)
+        div = &n.as<BinaryExpr>();
+      return !div;
+    });
+    const VectorSelector* limit = div && div->op == BinaryOp::div ? unlimited_limit(*div->rhs) : nullptr;
+    if (!limit) return;
+    emit("promql/division-by-zero", div->range,
+         unlimited_is_zero(metric_name(*limit)) + ": this division is +Inf for those, and +Inf passes '" +
+             to_string(op) + " " + print(*other) + "', so the comparison keeps every series without a limit",
+         "divide by the limited ones only: (" + print(*limit) + " > 0)");
+  }
+
+  // The two sides of `or` in different units, by the names of their series: the result holds
+  // series of both. Most often precedence: `A or B / C` is `A or (B / C)`, so where A exists the
+  // rule records A's bytes, elsewhere a ratio (node_exporter 4bc1c020).
+  void mixed_or(const BinaryExpr& b) {
+    std::string l_of, r_of;
+    const std::string l = unit_by_name(*b.lhs, &l_of), r = unit_by_name(*b.rhs, &r_of);
+    // Names that say percent or ratio are often wrong about which (units/percent-as-ratio), and a
+    // quotient is a ratio: only base units (bytes, seconds) and quotients are told apart.
+    auto scale = [](const std::string& u) { return u == "percent" || u == "ratio"; };
+    if (l.empty() || r.empty() || l == r || scale(l) || scale(r)) return;
+    auto in = [](const std::string& unit, const std::string& of) {
+      return unit == "quotient" ? of + ", a unit over itself: a plain number" : of + ", in " + unit;
+    };
+    auto division = [](const Expr* e) {
+      return e->kind == NodeKind::binary && e->as<BinaryExpr>().op == BinaryOp::div;
+    };
+    const bool precedence = division(b.rhs) || division(b.lhs); // unparenthesised: `or` took only its dividend
+    emit("units/mixed-or", b.range,
+         "the sides of 'or' are in different units (" + in(l, l_of) + "; " + in(r, r_of) +
+             "): the result mixes them, series by series" +
+             (precedence ? "; '/' binds tighter than 'or', so 'A or B / C' is 'A or (B / C)'" : ""),
+         precedence ? "parenthesise what the division divides: (A or B) / C" : "compare or combine values of one unit");
+  }
+
+  // `(x > 0.05 and deriv(x[5m]) >= 0) or (x < 0.05 and deriv(x[5m]) <= 0)`: branches that mirror
+  // each other test by test (the same series, the opposite direction, a bound and its negative),
+  // but for one bound written twice where its negative was meant (node_exporter 8b00b229: an
+  // offset below 0.05 is most offsets, not a skew). Branches that test anything else (month() == 3
+  // against month() == 10) are not mirror images and are left alone.
+  void mirrored_threshold(const BinaryExpr& b) {
+    struct Test {
+      std::string series;
+      bool above;
+      double bound;
+      PosRange at;
+    };
+    auto tests = [&](const Expr* side, std::vector<Test>& out) {
+      bool plain = true; // only comparisons of a series with a number, each either way
+      walk(*side, [&](const Expr& n, auto) {
+        if (n.kind != NodeKind::binary || !is_comparison(n.as<BinaryExpr>().op)) return true;
+        const auto& c = n.as<BinaryExpr>();
+        const auto l = inf_.constant(c.lhs), r = inf_.constant(c.rhs);
+        const BinaryOp op = r ? c.op : flip(c.op);
+        if (c.return_bool || l.has_value() == r.has_value() || op == BinaryOp::eql || op == BinaryOp::neq)
+          plain = false;
+        else
+          out.push_back(
+              {print(*(r ? c.lhs : c.rhs)), op == BinaryOp::gtr || op == BinaryOp::gte, r ? *r : *l, c.range});
+        return true;
+      });
+      return plain;
+    };
+    std::vector<Test> left, right;
+    if (!tests(b.lhs, left) || !tests(b.rhs, right) || left.size() != right.size() || left.size() < 2) return;
+    const Test* same = nullptr; // the one pair whose bound is not mirrored
+    const Test* in_left = nullptr;
+    for (const auto& x : left) {
+      auto y = std::find_if(right.begin(), right.end(),
+                            [&](const Test& t) { return t.series == x.series && t.above != x.above; });
+      if (y == right.end()) return;
+      if (y->bound == -x.bound) continue;
+      if (y->bound != x.bound || same) return;
+      same = &*y, in_left = &x;
+    }
+    if (!same) return;
+    const std::string v = util::format_number(same->bound), neg = util::format_number(-same->bound);
+    emit("promql/mirrored-threshold", same->at,
+         "the two sides of 'or' mirror each other test by test, but " + same->series + " is tested " +
+             (in_left->above ? "above " : "below ") + v + " on one and " + (same->above ? "above " : "below ") + v +
+             " on the other, not " + neg + ": between them every value but " + v + " passes one",
+         "write " + neg + " for the mirror image of " + v);
+  }
+
   void units(const BinaryExpr& b, const Expr* side, const Expr* other) {
     // A threshold may be written as arithmetic (13.44 * 0.1, a burn rate times a budget); the
     // unit checks below read only a number as written.
@@ -789,8 +888,21 @@ private:
     if (!lit) return;
     const Shape& s = inf_.at(side);
     double v = *lit;
+    const std::string what = util::format_number(v);
+    if (std::string of; s.unit.empty() && unit_by_name(*side, &of) == "percent") {
+      // Another exporter's percentage by its name only: a threshold below 1 is a fraction of a
+      // percent (limes_capacity_blocked_percent > 0.8 meant 80: sapcc helm-charts c37a452). Names
+      // are no facts (of three _ratio series compared above 1 in strangers' rules, all three held
+      // percentages): said as a condition, at info.
+      if (v > 0 && v < 1)
+        self_.emit("units/percent-as-ratio", b.range,
+                   "if " + of + " is a percentage (0-100), as its name says, " + what + " is " + what +
+                       " percent; a ratio of " + what + " is " + util::format_number(v * 100) + " percent",
+                   "write " + util::format_number(v * 100) + " for " + util::format_number(v * 100) + " percent",
+                   core::Severity::info);
+      return;
+    }
     if (s.unit != "bytes" && s.unit != "percent") return; // the units checked below
-    std::string what = util::format_number(v);
     if (s.unit == "bytes" && v >= 1 && v < 1e6)
       emit("units/bytes-vs-megabytes", b.range,
            "a value in bytes compared with " + what + ", which is less than a megabyte; was it meant in MB?",

@@ -131,6 +131,21 @@ std::string replaced_with(const Call& c) {
 
 } // namespace
 
+// Why another exporter's gauge, a limit, is 0 when nothing limits: a division by it is then +Inf.
+// Only limits whose exporter documents the 0: a capacity, a size or a configured maximum is
+// never 0 in practice, and most divisors are those (issue 59's review of the unknown divisors).
+std::string unlimited_is_zero(std::string_view name) {
+  // cAdvisor reports a cgroup's memory limits as 0 when the container has none (specMemoryValue).
+  for (std::string_view m : {"container_spec_memory_limit_bytes", "container_spec_memory_swap_limit_bytes",
+                             "container_spec_memory_reservation_limit_bytes"})
+    if (name == m) return std::string(name) + " is 0 for a container without a limit (cAdvisor)";
+  // Go's database/sql: DBStats.MaxOpenConnections is 0 when SetMaxOpenConns set no limit.
+  if (name == "go_sql_dbstats_connections_max_open" || name == "go_sql_stats_connections_max_open" ||
+      name == "go_sql_max_open_connections")
+    return std::string(name) + " is 0 for a pool without a limit (Go's database/sql)";
+  return {};
+}
+
 SeriesInfo Inference::series(const VectorSelector& vs) const {
   SeriesInfo s;
   s.name = promql::metric_name(vs);
@@ -355,6 +370,7 @@ const RecordedMetric* Inference::one_source_labels(const VectorSelector& vs, Sha
     }
     if (!info.name.empty() && info.name.find(':') == std::string::npos && info.name.rfind("ALERTS", 0) != 0)
       s.labels.insert("instance"), s.labels.insert("job");
+    if (std::string why = unlimited_is_zero(info.name); !why.empty()) s.set_range(0, s.hi, std::move(why));
     // A recording rule's series whose rule is not at hand: its name may say it is a ratio.
     if (std::string why = ratio_by_name(info.name); !why.empty()) narrow_to_ratio(s, why);
     return nullptr;
@@ -874,12 +890,14 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
   if (a.op == AggregateOp::sum || a.op == AggregateOp::min || a.op == AggregateOp::max || a.op == AggregateOp::avg)
     s.bucket_unit = in.bucket_unit;
   if (!s.unit.empty() || !s.bucket_unit.empty()) s.unit_of = in.unit_of;
-  // The values: a sum of values that are never negative is never negative; min, max, avg and a
-  // quantile stay within the input's range; count and group count.
+  // The values: a sum of values that are never negative is never negative, and one of values a
+  // comparison kept above 0 stays above 0 (sum(limit > 0) is no divisor of 0; a bound of 1 is
+  // left at 0: `sum(count(x)) > 0` is an idiom, not "always true"); min, max, avg and a quantile
+  // stay within the input's range; count and group count.
   switch (a.op) {
   case AggregateOp::sum:
-    if (in.lo >= 0) s.set_range(0, s.hi, in.range_of);
-    else if (in.hi <= 0) s.set_range(s.lo, 0, in.range_of);
+    if (in.lo >= 0) s.set_range(0, s.hi, in.range_of), s.lo_open = in.lo == 0 && in.lo_open;
+    else if (in.hi <= 0) s.set_range(s.lo, 0, in.range_of), s.hi_open = in.hi == 0 && in.hi_open;
     break;
   case AggregateOp::min:
   case AggregateOp::max:

@@ -291,6 +291,18 @@ bool spreads_nan(promql::AggregateOp op);
 /// carry (a vector's series differ in their labels).
 bool one_series_per_group(const promql::AggregateExpr& a, const Shape& in);
 
+/// Why another exporter's gauge named `name` is 0 when nothing limits (cAdvisor's memory limits,
+/// Go's database/sql pool size), or "": a division by it meets that 0 with a dividend that is not.
+std::string unlimited_is_zero(std::string_view name);
+/// The selector of `divisor` that reads such a limit (unlimited_is_zero), or nullptr.
+const promql::VectorSelector* unlimited_limit(const promql::Expr& divisor);
+
+/// The unit an expression's values are in by the names of the series it reads, or "": a scraped
+/// series' name ending in a base unit (_bytes, _seconds) or in percent or ratio, kept by the
+/// functions and aggregations that keep values, by + and - of one unit; "quotient" for a
+/// division of one unit by itself (used_bytes / total_bytes). `of` gets the names it read.
+std::string unit_by_name(const promql::Expr& e, std::string* of = nullptr);
+
 /// Why the name of a recorded series says that its values lie between 0 and 1, or "": a metric
 /// part in Prometheus's ratio unit (level:disk_usage_ratio:avg; only operations that keep the
 /// range), or Sloth's and nsmon's SLI error ratio and objective (slo:sli_error:ratio_rate5m).

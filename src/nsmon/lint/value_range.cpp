@@ -257,13 +257,75 @@ std::string Inference::zero_divisor(const BinaryExpr& b, const Shape& l, const S
     const auto& c = d->as<BinaryExpr>();
     if (c.op == BinaryOp::neq && !c.return_bool && (constant(c.lhs) == 0.0 || constant(c.rhs) == 0.0)) return {};
   }
-  if (div && l.may_be(0)) {
+  // A limit's 0 means "none": it meets a dividend that is not 0 (the usage of an unlimited
+  // container), so x / 0 is the case that happens.
+  if (div && l.may_be(0) && !unlimited_limit(*b.rhs)) {
     inf = false; // as it was worded before: a rate over a rate, where 0 / 0 is the case that happens
     return "0/0 is NaN, and both sides of this division can be 0";
   }
   std::string divisor = print(*b.rhs);
   if (divisor.size() > 60) divisor = "the divisor";
   return divisor + " can be 0 (" + (r.range_of.empty() ? "its values reach 0" : r.range_of.text()) + "), and " + what;
+}
+
+const VectorSelector* unlimited_limit(const Expr& divisor) {
+  const VectorSelector* found = nullptr;
+  walk(divisor, [&](const Expr& n, auto) {
+    if (n.kind == NodeKind::vector_selector && !unlimited_is_zero(metric_name(n.as<VectorSelector>())).empty())
+      found = &n.as<VectorSelector>();
+    return !found;
+  });
+  return found;
+}
+
+std::string unit_by_name(const Expr& e, std::string* of) {
+  const Expr* u = unparen(&e);
+  switch (u->kind) {
+  case NodeKind::vector_selector: {
+    // A scraped series' base unit, its name's last word as Prometheus's naming writes it; a
+    // counter (_total) counts and a recording rule's name is no unit.
+    const std::string& name = metric_name(u->as<VectorSelector>());
+    if (name.find(':') != std::string::npos) return {};
+    for (std::string_view unit : {"bytes", "seconds", "percent", "ratio", "celsius", "volts", "amperes", "joules"})
+      if (name.size() > unit.size() + 1 && util::ends_with(name, unit) && name[name.size() - unit.size() - 1] == '_') {
+        if (of) *of = name;
+        return std::string(unit);
+      }
+    return {};
+  }
+  case NodeKind::call: {
+    const auto& c = u->as<Call>();
+    if (!keeps_values(c.name) || c.args.empty()) return {};
+    const Expr* arg = c.args[0];
+    if (arg->kind == NodeKind::matrix_selector) arg = arg->as<MatrixSelector>().selector;
+    return unit_by_name(*arg, of);
+  }
+  case NodeKind::aggregate: {
+    const auto& a = u->as<AggregateExpr>();
+    const bool keeps = a.op == AggregateOp::sum || a.op == AggregateOp::min || a.op == AggregateOp::max ||
+                       a.op == AggregateOp::avg || a.op == AggregateOp::quantile || a.op == AggregateOp::topk ||
+                       a.op == AggregateOp::bottomk;
+    return keeps ? unit_by_name(*a.expr, of) : std::string();
+  }
+  case NodeKind::binary: {
+    const auto& b = u->as<BinaryExpr>();
+    std::string l_of, r_of;
+    std::string l = unit_by_name(*b.lhs, &l_of);
+    const std::string r = unit_by_name(*b.rhs, &r_of);
+    if (l.empty() || l != r) return {};
+    // A sum or difference keeps the unit; a quotient of one unit by itself has none (used / total).
+    if (b.op == BinaryOp::add || b.op == BinaryOp::sub) {
+      if (of) *of = util::ends_with(l_of, "...") ? l_of : l_of + (b.op == BinaryOp::add ? " + ..." : " - ...");
+      return l;
+    }
+    if (b.op == BinaryOp::div) {
+      if (of) *of = (util::ends_with(l_of, "...") ? "(" + l_of + ")" : l_of) + " / " + r_of;
+      return l == "ratio" || l == "percent" ? std::string() : "quotient";
+    }
+    return {};
+  }
+  default: return {};
+  }
 }
 
 std::string ratio_by_name(std::string_view name) {
