@@ -32,9 +32,9 @@ _nsmon_options() {
     'query metadata') echo '--help -h --format -o --server --prometheus --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
     'query buildinfo') echo '--help -h --format -o --server --prometheus --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --time --start --end --step --since --graph --check --no-lint --enable-feature --version --catalog --color' ;;
     'lint-rules') echo '--help -h --config --policy --disable --prometheus --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --lookback --cost --no-cost --format --fail-on --list-checks --enable-feature --rule-schema --version --catalog --color' ;;
-    'backtest') echo '--help -h --since --start --end --compare --config --engine --evaluation-interval --repeat-interval --flap-window --prometheus-version --lookback-delta --format -o --prometheus --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --version --catalog --color' ;;
+    'backtest') echo '--help -h --since --start --end --compare --config --engine --rule-schema --evaluation-interval --repeat-interval --flap-window --prometheus-version --lookback-delta --format -o --prometheus --server --timeout --connect-timeout --retries --max-bytes --bearer-token-file --username --password-file --password-env --header --tenant --ca-file --cert --key --insecure-skip-verify --verbose -v --version --catalog --color' ;;
     'lint-metrics') echo '--help -h --format --fail-on --input-format --disable --no-catalog --no-naming --timeout --list-checks --version --catalog --color' ;;
-    'lint-alertmanager') echo '--help -h --rules --config --alertmanager-version --format --fail-on --list-checks --version --catalog --color' ;;
+    'lint-alertmanager') echo '--help -h --rules --config --alertmanager-version --rule-schema --format --fail-on --list-checks --version --catalog --color' ;;
     'test-rules') echo '--help -h --format --fail-on --run --junit --ignore-unknown-fields --debug --diff --coverage --coverage-min --max-samples --alertmanager --enable-feature --rule-schema --prometheus-version --version --catalog --color' ;;
     'routes') echo '--help -h --version --catalog --color' ;;
     'routes test') echo '--help -h --alertmanager --config --alertmanager-version --verify-receivers --cases --alerts --time --external-url --default-templates --format --fail-on --version --catalog --color' ;;
@@ -42,7 +42,7 @@ _nsmon_options() {
     'slo') echo '--help -h --version --catalog --color' ;;
     'slo generate') echo '--help -h --out --tests --dashboard --policy --check --format --fail-on --version --catalog --color' ;;
     'gen-dashboards') echo '--help -h --templates --out --check --provisioning --prometheus-url --importable --format --fail-on --version --catalog --color' ;;
-    'watch') echo '--help -h --metrics-url --prometheus --selector --interval --format --every --grace --kill-after --timeout --rate-window --duration --total-images --prefix --rules --assert --evaluation-interval --rules-window --rules-memory --job --fail-on-alert --attach --stop-on-alert --alertmanager --record --version --catalog --color' ;;
+    'watch') echo '--help -h --metrics-url --prometheus --selector --interval --format --every --grace --kill-after --timeout --rate-window --duration --total-images --prefix --rules --rule-schema --assert --evaluation-interval --rules-window --rules-memory --job --fail-on-alert --attach --stop-on-alert --alertmanager --record --version --catalog --color' ;;
     'catalog') echo '--help -h --version --catalog --color' ;;
     'catalog list') echo '--help -h --stage --prometheus --format --version --catalog --color' ;;
     'catalog show') echo '--help -h --format --version --catalog --color' ;;
@@ -281,6 +281,7 @@ _nsmon_takes_value() {
     'backtest|--compare' | \
     'backtest|--config' | \
     'backtest|--engine' | \
+    'backtest|--rule-schema' | \
     'backtest|--evaluation-interval' | \
     'backtest|--repeat-interval' | \
     'backtest|--flap-window' | \
@@ -316,6 +317,7 @@ _nsmon_takes_value() {
     'lint-alertmanager|--rules' | \
     'lint-alertmanager|--config' | \
     'lint-alertmanager|--alertmanager-version' | \
+    'lint-alertmanager|--rule-schema' | \
     'lint-alertmanager|--format' | \
     'lint-alertmanager|--fail-on' | \
     'lint-alertmanager|--list-checks' | \
@@ -385,6 +387,7 @@ _nsmon_takes_value() {
     'watch|--total-images' | \
     'watch|--prefix' | \
     'watch|--rules' | \
+    'watch|--rule-schema' | \
     'watch|--assert' | \
     'watch|--evaluation-interval' | \
     'watch|--rules-window' | \
@@ -649,6 +652,7 @@ _nsmon_value() {
     'backtest|--compare') _nsmon_files "$cur" ;;
     'backtest|--config') _nsmon_files "$cur" ;;
     'backtest|--engine') COMPREPLY=() ;;
+    'backtest|--rule-schema') COMPREPLY=($(compgen -W 'auto prometheus thanos mimir loki' -- "$cur")) ;;
     'backtest|--evaluation-interval') COMPREPLY=() ;;
     'backtest|--repeat-interval') COMPREPLY=() ;;
     'backtest|--flap-window') COMPREPLY=() ;;
@@ -684,6 +688,7 @@ _nsmon_value() {
     'lint-alertmanager|--rules') _nsmon_files "$cur" ;;
     'lint-alertmanager|--config') _nsmon_files "$cur" ;;
     'lint-alertmanager|--alertmanager-version') COMPREPLY=() ;;
+    'lint-alertmanager|--rule-schema') COMPREPLY=($(compgen -W 'auto prometheus thanos mimir loki' -- "$cur")) ;;
     'lint-alertmanager|--format') COMPREPLY=($(compgen -W 'text json github sarif' -- "$cur")) ;;
     'lint-alertmanager|--fail-on') COMPREPLY=($(compgen -W 'error warning info never' -- "$cur")) ;;
     'lint-alertmanager|--list-checks') COMPREPLY=() ;;
@@ -753,6 +758,7 @@ _nsmon_value() {
     'watch|--total-images') COMPREPLY=() ;;
     'watch|--prefix') COMPREPLY=() ;;
     'watch|--rules') _nsmon_files "$cur" ;;
+    'watch|--rule-schema') COMPREPLY=($(compgen -W 'auto prometheus thanos mimir loki' -- "$cur")) ;;
     'watch|--assert') COMPREPLY=() ;;
     'watch|--evaluation-interval') COMPREPLY=() ;;
     'watch|--rules-window') COMPREPLY=() ;;

@@ -292,6 +292,7 @@ function __nsmon_takes_value
         'backtest|--compare' \
         'backtest|--config' \
         'backtest|--engine' \
+        'backtest|--rule-schema' \
         'backtest|--evaluation-interval' \
         'backtest|--repeat-interval' \
         'backtest|--flap-window' \
@@ -332,6 +333,7 @@ function __nsmon_takes_value
         'lint-alertmanager|--rules' \
         'lint-alertmanager|--config' \
         'lint-alertmanager|--alertmanager-version' \
+        'lint-alertmanager|--rule-schema' \
         'lint-alertmanager|--format' \
         'lint-alertmanager|--fail-on' \
         'lint-alertmanager|--list-checks' \
@@ -409,6 +411,7 @@ function __nsmon_takes_value
         'watch|--total-images' \
         'watch|--prefix' \
         'watch|--rules' \
+        'watch|--rule-schema' \
         'watch|--assert' \
         'watch|--evaluation-interval' \
         'watch|--rules-window' \
@@ -755,6 +758,7 @@ complete -c nsmon -n '__nsmon_under "backtest"' -l end -x -d 'End of the range (
 complete -c nsmon -n '__nsmon_under "backtest"' -l compare -r -F -d 'Old rule files: backtest them too and show both side by side'
 complete -c nsmon -n '__nsmon_under "backtest"' -l config -r -F -d 'prometheus.yml: its evaluation_interval for groups without one, its rule_files when no RULES'
 complete -c nsmon -n '__nsmon_under "backtest"' -l engine -x -d 'Evaluate every rule with nsmon'\''s engine on raw samples from the server'
+complete -c nsmon -n '__nsmon_under "backtest"' -l rule-schema -x -a 'auto prometheus thanos mimir loki' -d 'The ruler the rule files are for: auto (default: the rule_schema setting; a group with another ruler'\''s field is that ruler'\''s, an expression that is no PromQL but has LogQL'\''s shape Loki'\''s), prometheus (as promtool: their fields are errors), thanos (partial_response_strategy), mimir (source_tenants, evaluation_delay, align_evaluation_time_on_interval), loki (LogQL)'
 complete -c nsmon -n '__nsmon_under "backtest"' -l evaluation-interval -x -d 'Interval of groups without one (Prometheus'\''s evaluation_interval, default 1m); a duration (500ms, 2m, 1h30m) or seconds'
 complete -c nsmon -n '__nsmon_under "backtest"' -l repeat-interval -x -d 'Alertmanager'\''s repeat_interval, for the notification count (default 4h); a duration (500ms, 2m, 1h30m) or seconds'
 complete -c nsmon -n '__nsmon_under "backtest"' -l flap-window -x -d 'An episode starting this soon after the last one ended is a flap (default 15m); a duration (500ms, 2m, 1h30m) or seconds'
@@ -791,6 +795,7 @@ complete -c nsmon -n '__nsmon_under "lint-alertmanager"' -l help -s h -x -d 'Pri
 complete -c nsmon -n '__nsmon_under "lint-alertmanager"' -l rules -r -F -d 'Rule files or directories whose alerts the routing is checked against (repeatable)'
 complete -c nsmon -n '__nsmon_under "lint-alertmanager"' -l config -r -F -d 'prometheus.yml: check the routing against the alerts of its rule_files'
 complete -c nsmon -n '__nsmon_under "lint-alertmanager"' -l alertmanager-version -x -d 'The Alertmanager version the file is checked for: 0.25 to 0.34 or latest (default: the alertmanager.version setting, 0.25, Debian 12'\''s)'
+complete -c nsmon -n '__nsmon_under "lint-alertmanager"' -l rule-schema -x -a 'auto prometheus thanos mimir loki' -d 'The ruler the rule files are for: auto (default: the rule_schema setting; a group with another ruler'\''s field is that ruler'\''s, an expression that is no PromQL but has LogQL'\''s shape Loki'\''s), prometheus (as promtool: their fields are errors), thanos (partial_response_strategy), mimir (source_tenants, evaluation_delay, align_evaluation_time_on_interval), loki (LogQL)'
 complete -c nsmon -n '__nsmon_under "lint-alertmanager"' -l format -x -a 'text json github sarif' -d 'Output format: text, json, github, sarif (default: the format.lint setting, text)'
 complete -c nsmon -n '__nsmon_under "lint-alertmanager"' -l fail-on -x -a 'error warning info never' -d 'Exit 1 when a finding is at least this severe: error, warning, info, never (default warning)'
 complete -c nsmon -n '__nsmon_under "lint-alertmanager"' -l list-checks -x -d 'List the alertmanager/* checks with their severity, then exit'
@@ -866,6 +871,7 @@ complete -c nsmon -n '__nsmon_under "watch"' -l duration -x -d 'Stop after this 
 complete -c nsmon -n '__nsmon_under "watch"' -l total-images -x -d 'Images the inference run will process (for progress and ETA)'
 complete -c nsmon -n '__nsmon_under "watch"' -l prefix -x -d 'Prefix of the command'\''s lines in plain and jsonl output (default [NAME] )'
 complete -c nsmon -n '__nsmon_under "watch"' -l rules -r -F -d 'Rule files to evaluate on the scraped samples, as Prometheus would (repeatable, or a,b)'
+complete -c nsmon -n '__nsmon_under "watch"' -l rule-schema -x -a 'auto prometheus thanos mimir loki' -d 'The ruler the rule files are for: auto (default: the rule_schema setting; a group with another ruler'\''s field is that ruler'\''s, an expression that is no PromQL but has LogQL'\''s shape Loki'\''s), prometheus (as promtool: their fields are errors), thanos (partial_response_strategy), mimir (source_tenants, evaluation_delay, align_evaluation_time_on_interval), loki (LogQL)'
 complete -c nsmon -n '__nsmon_under "watch"' -l assert -x -d 'A PromQL condition that must hold while the run lasts (repeatable)'
 complete -c nsmon -n '__nsmon_under "watch"' -l evaluation-interval -x -d 'Interval of rule groups without their own (default 1m, as Prometheus); a duration (500ms, 2m, 1h30m) or seconds'
 complete -c nsmon -n '__nsmon_under "watch"' -l rules-window -x -d 'Samples kept for the rules (default: what they read back, at least 15m); a duration (500ms, 2m, 1h30m) or seconds'

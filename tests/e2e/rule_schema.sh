@@ -3,7 +3,8 @@
 # source_tenants are no errors under auto (the default), in lint-rules and in test-rules, which
 # then runs the rules; promtool 2.42 refuses the file (checked here), and so does
 # --rule-schema prometheus; a value Thanos Ruler refuses stays an error. The setting and
-# NSMON_RULE_SCHEMA choose the schema too; an unknown one is a usage error.
+# NSMON_RULE_SCHEMA choose the schema too; an unknown one is a usage error. backtest,
+# lint-alertmanager --rules and watch --rules read the files the same way.
 source "$(dirname "$0")/lib.sh"
 cd "$TMP"
 cat >rules.yml <<'YML'
@@ -61,6 +62,24 @@ expect_out "1 test: 1 passed, 0 failed"
 run test-rules --rule-schema prometheus tests.yml
 expect_rc 2
 expect_err "error: unknown field 'partial_response_strategy' in a rule group [yaml/unknown-field]"
+# The other commands that read rule files take the same flag: under auto they load the file and
+# go on (backtest then finds no server, exit 3; watch runs the command); under prometheus the
+# file is refused before anything else (exit 2).
+run backtest --rule-schema prometheus --prometheus http://127.0.0.1:1 --retries 0 --since 1h rules.yml
+expect_rc 2
+expect_err "unknown field 'partial_response_strategy' in a rule group"
+run backtest --prometheus http://127.0.0.1:1 --retries 0 --since 1h rules.yml
+expect_rc 3
+expect_err "cannot connect to http://127.0.0.1:1/"
+printf 'route: {receiver: r}\nreceivers: [{name: r}]\n' >am.yml
+run lint-alertmanager --rule-schema prometheus --rules rules.yml am.yml
+expect_rc 2
+expect_err "unknown field 'partial_response_strategy' in a rule group"
+run lint-alertmanager --rules rules.yml am.yml
+expect_rc 0
+run watch --rule-schema prometheus --rules rules.yml --format plain --duration 1s -- true
+expect_rc 2
+expect_err "unknown field 'partial_response_strategy' in a rule group"
 run lint-rules --rule-schema sometimes rules.yml
 expect_rc 2
 sed -i 's/partial_response_strategy: warn/partial_response_strategy: sometimes/' rules.yml

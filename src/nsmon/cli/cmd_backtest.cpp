@@ -31,6 +31,7 @@ namespace {
 
 struct BacktestOptions {
   std::vector<std::string> files, compare;
+  rules::Schema schema = rules::Schema::automatic; ///< --rule-schema, through the settings
   std::string config;
   std::string since, start, end;
   double evaluation_interval = 60, repeat_interval = 4 * 3600, flap_window = 15 * 60, lookback_delta = 300;
@@ -45,7 +46,7 @@ std::int64_t to_ms(double seconds) { return static_cast<std::int64_t>(std::llrou
 
 // The rule files, loaded and compiled; what Prometheus would refuse stops the run (exit 2).
 std::unique_ptr<ruletest::LoadedRules> load(const std::vector<std::string>& files, const BacktestOptions& o) {
-  auto loaded = ruletest::load_rules(files, {}, to_ms(o.evaluation_interval));
+  auto loaded = ruletest::load_rules(files, {}, to_ms(o.evaluation_interval), {.schema = o.schema});
   check_loaded(std::move(loaded->diags), loaded->sources, files.size() == 1 ? "rule file" : "input",
                files.size() == 1 ? files[0] : "of the rule files", core::Severity::error);
   return loaded;
@@ -82,6 +83,7 @@ void read_config(BacktestOptions& o, bool interval_given) {
 
 int run_backtest(BacktestOptions& o, const Context& ctx) {
   if (!o.config.empty()) read_config(o, ctx.cmd.get_option("--evaluation-interval")->count() > 0);
+  o.schema = rule_schema(ctx.settings);
   o.files = expand_paths(o.files, FileKind::rules);
   o.compare = expand_paths(o.compare, FileKind::rules);
   if (o.files.empty())
@@ -209,6 +211,7 @@ Run define_backtest(CLI::App& cmd) {
                  "prometheus.yml: its evaluation_interval for groups without one, its rule_files when no RULES")
       ->option_text("FILE");
   cmd.add_flag("--engine", o->engine, "Evaluate every rule with nsmon's engine on raw samples from the server");
+  add_rule_schema_option(cmd);
   add_duration_option(cmd, "--evaluation-interval", o->evaluation_interval,
                       "Interval of groups without one (Prometheus's evaluation_interval, default 1m)");
   add_duration_option(cmd, "--repeat-interval", o->repeat_interval,

@@ -85,7 +85,7 @@ int run_lint_alertmanager(const LintAlertmanagerOptions& o, const Context& ctx) 
   long long alerting_rules = -1;
   if (!o.rules.empty() || !o.config.empty()) {
     Loaded rules;
-    InputReader reader(rules);
+    InputReader reader(rules, {.schema = rule_schema(ctx.settings)});
     for (const auto& r : o.rules) reader.rule_path(r);
     if (!o.config.empty()) reader.config(o.config);
     std::erase_if(rules.diags, [](const core::Diagnostic& d) { return d.severity < core::Severity::error; });
@@ -182,6 +182,7 @@ Run define_lint_alertmanager(CLI::App& cmd) {
   cmd.add_option("--config", o->config, "prometheus.yml: check the routing against the alerts of its rule_files")
       ->option_text("FILE");
   add_alertmanager_version_option(cmd);
+  add_rule_schema_option(cmd);
   add_report_options(cmd);
   cmd.add_flag("--list-checks", o->list_checks, "List the alertmanager/* checks with their severity, then exit");
   cmd.footer(std::string(kLintAlertmanagerHelp) + "\n\n" + exit_codes_help({kOk, kFindings, kUsage}));

@@ -104,7 +104,8 @@ Rules load_rules(const WatchOptions& o, const Context& ctx) {
       throw UsageError("--alertmanager goes with --record FILE.yml: the recorded test carries what Alertmanager does");
     r.alertmanager = load_alertmanager_setup(o.alertmanager, alertmanager_version(ctx.settings));
   }
-  r.loaded = ruletest::load_rules(o.rules, o.asserts, ms(o.evaluation_interval).count());
+  r.loaded = ruletest::load_rules(o.rules, o.asserts, ms(o.evaluation_interval).count(),
+                                  {.schema = rule_schema(ctx.settings)});
   const bool one_file = o.rules.size() == 1 && o.asserts.empty();
   check_loaded(std::move(r.loaded->diags), r.loaded->sources, one_file ? "rule file" : "input",
                one_file ? o.rules[0] : "of --rules/--assert", core::Severity::error);
@@ -313,6 +314,7 @@ Run define_watch(CLI::App& cmd) {
       ->allow_extra_args(false)
       ->delimiter(',')
       ->check(CLI::ExistingFile);
+  add_rule_schema_option(cmd);
   cmd.add_option("--assert", o->asserts, "A PromQL condition that must hold while the run lasts (repeatable)")
       ->option_text("EXPR")
       ->allow_extra_args(false);

@@ -45,16 +45,18 @@ config::Settings load() {
 }
 
 // Whether a setting's flag belongs to the subcommand `name` ("lint" covers lint-rules and lint-metrics,
-// "rules" the commands that read rule files with --rule-schema: lint-rules and test-rules).
+// "rules" the commands that read rule files with --rule-schema).
 // The connection settings of "query" also belong to the other subcommands that talk to a server
 // (server.hpp), which define the same flags.
 bool belongs(const config::Key& key, const std::string& name) {
   std::string_view command = key.command;
   const bool connection = command == "query" && std::string_view(key.name) != "format.query";
-  return !command.empty() && (name == command || (command == "lint" && util::starts_with(name, "lint-")) ||
-                              (command == "alertmanager" && (name == "lint-alertmanager" || name == "routes")) ||
-                              (command == "rules" && (name == "lint-rules" || name == "test-rules")) ||
-                              (connection && (name == "lint-rules" || name == "backtest")));
+  return !command.empty() &&
+         (name == command || (command == "lint" && util::starts_with(name, "lint-")) ||
+          (command == "alertmanager" && (name == "lint-alertmanager" || name == "routes")) ||
+          (command == "rules" && (name == "lint-rules" || name == "test-rules" || name == "backtest" ||
+                                  name == "watch" || name == "lint-alertmanager")) ||
+          (connection && (name == "lint-rules" || name == "backtest")));
 }
 
 // The last value of a flag given to `cmd` or one of its parents; nullopt when it was not given.

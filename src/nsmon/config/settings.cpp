@@ -126,7 +126,8 @@ const std::vector<Key>& keys() {
        "auto",
        Kind::choice,
        {"auto", "prometheus", "thanos", "mimir", "loki"},
-       "the ruler whose rule file format lint-rules and test-rules read (auto: Prometheus's, and a group with "
+       "the ruler whose format the rule files are in, for every command that reads them (auto: Prometheus's, and a "
+       "group with "
        "another ruler's field is that ruler's; a LogQL expression is Loki's)"},
       {"catalog",
        "NSMON_CATALOG",

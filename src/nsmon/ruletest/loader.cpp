@@ -22,9 +22,9 @@ rules::RuleFile load_for_evaluation(const std::string& path, core::SourceSet& so
 }
 
 std::unique_ptr<LoadedRules> load_rules(const std::vector<std::string>& paths, const std::vector<std::string>& asserts,
-                                        std::int64_t default_interval_ms) {
+                                        std::int64_t default_interval_ms, const rules::LoadOptions& load) {
   auto out = std::make_unique<LoadedRules>();
-  for (const auto& path : paths) out->files.push_back(load_for_evaluation(path, out->sources, out->diags));
+  for (const auto& path : paths) out->files.push_back(load_for_evaluation(path, out->sources, out->diags, false, load));
   out->groups = compile_groups(out->files, default_interval_ms, {}, out->diags);
   for (std::size_t i = 0; i < asserts.size(); ++i) {
     const std::string name = asserts.size() == 1 ? "--assert" : "--assert " + std::to_string(i + 1);

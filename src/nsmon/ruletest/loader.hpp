@@ -36,8 +36,8 @@ struct LoadedRules {
 
 /// Reads and loads the rule files, compiles their groups (`default_interval_ms` for a group
 /// without `interval`) and parses the assertions (a core::Span in "--assert" for those). Throws
-/// nsmon::Error when a file cannot be read.
+/// nsmon::Error when a file cannot be read. `load` says which ruler's format the files are.
 std::unique_ptr<LoadedRules> load_rules(const std::vector<std::string>& paths, const std::vector<std::string>& asserts,
-                                        std::int64_t default_interval_ms);
+                                        std::int64_t default_interval_ms, const rules::LoadOptions& load = {});
 
 } // namespace nsmon::ruletest
