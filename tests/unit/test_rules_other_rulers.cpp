@@ -72,6 +72,15 @@ TEST_CASE("other rulers: a group's own fields name its ruler", "[rules][other-ru
     CHECK(lint_as(kThanos, Schema::mimir) == V{"3:3 error yaml/unknown-field"});
     CHECK(lint_as(kThanos, Schema::loki) == V{"3:3 error yaml/unknown-field", "6:11 info rules/other-ruler"});
   }
+  SECTION("a top-level namespace (mimirtool, cortextool, lokitool): a note under auto") {
+    const std::string ns = "namespace: team-a\ngroups:\n- name: g\n  rules:\n  - record: job:up:sum\n"
+                           "    expr: sum by (job) (up)\n";
+    CHECK(lint_as(ns) == V{"1:1 info rules/other-ruler"});
+    CHECK(lint_as(ns, Schema::mimir).empty());
+    CHECK(lint_as(ns, Schema::prometheus) == V{"1:1 error yaml/unknown-field"});
+    CHECK(lint_as(ns, Schema::thanos) == V{"1:1 error yaml/unknown-field"});
+    CHECK(lint_as("namespace: [a]\ngroups: []\n") == V{"1:12 error yaml/type"});
+  }
   SECTION("auto: a group with two rulers' fields is the first one's") {
     std::string both = "groups:\n- name: t\n  partial_response_strategy: warn\n  source_tenants: [a]\n  rules: []\n";
     CHECK(lint_as(both) == V{"3:3 info rules/other-ruler", "4:3 error yaml/unknown-field"});

@@ -130,7 +130,24 @@ private:
   // (a file of several documents often has Services and ConfigMaps too) hold no rules.
   std::optional<yaml::Node> groups_holder(const yaml::Node& root) {
     if (!is_manifest(root)) {
-      if (!y_.check_mapping(root, {"groups"}, "a rule file")) return std::nullopt;
+      // mimirtool's, cortextool's and lokitool's rule files name the ruler's namespace at the top;
+      // Prometheus and Thanos Ruler refuse the field.
+      const Schema schema = options_.schema;
+      const bool namespaced = schema == Schema::automatic || schema == Schema::mimir || schema == Schema::loki;
+      if (!y_.check_mapping(
+              root, namespaced ? std::vector<std::string>{"groups", "namespace"} : std::vector<std::string>{"groups"},
+              "a rule file"))
+        return std::nullopt;
+      if (auto ns = root["namespace"]; namespaced && ns) {
+        if (!ns.is_scalar()) y_.report(ns, "yaml/type", "'namespace' must be a string");
+        else if (schema == Schema::automatic)
+          add(key_span(root, "namespace"), "rules/other-ruler",
+              "'namespace' is a field of mimirtool's, cortextool's and lokitool's rule files: the file is read as "
+              "they read it; Prometheus and promtool refuse this file (field namespace not found in type "
+              "rulefmt.RuleGroups)")
+              .suggestion = "--rule-schema mimir or loki says the file is for those tools (no note); --rule-schema "
+                            "prometheus makes the field an error";
+      }
       return root;
     }
     auto kind = root["kind"];
