@@ -870,7 +870,7 @@ complete -c nsmon -n '__nsmon_under "watch"' -l rate-window -x -d 'Time images/s
 complete -c nsmon -n '__nsmon_under "watch"' -l duration -x -d 'Stop after this long (the command gets SIGTERM); a duration (500ms, 2m, 1h30m) or seconds'
 complete -c nsmon -n '__nsmon_under "watch"' -l total-images -x -d 'Images the inference run will process (for progress and ETA)'
 complete -c nsmon -n '__nsmon_under "watch"' -l prefix -x -d 'Prefix of the command'\''s lines in plain and jsonl output (default [NAME] )'
-complete -c nsmon -n '__nsmon_under "watch"' -l rules -r -F -d 'Rule files to evaluate on the scraped samples, as Prometheus would (repeatable, or a,b)'
+complete -c nsmon -n '__nsmon_under "watch"' -l rules -r -F -d 'Rule files (or directories of them) to evaluate on the scraped samples, as Prometheus would (repeatable, or a,b)'
 complete -c nsmon -n '__nsmon_under "watch"' -l rule-schema -x -a 'auto prometheus thanos mimir loki' -d 'The ruler the rule files are for: auto (default: the rule_schema setting; a group with another ruler'\''s field is that ruler'\''s, an expression that is no PromQL but has LogQL'\''s shape Loki'\''s), prometheus (as promtool: their fields are errors), thanos (partial_response_strategy), mimir (source_tenants, evaluation_delay, align_evaluation_time_on_interval), loki (LogQL)'
 complete -c nsmon -n '__nsmon_under "watch"' -l assert -x -d 'A PromQL condition that must hold while the run lasts (repeatable)'
 complete -c nsmon -n '__nsmon_under "watch"' -l evaluation-interval -x -d 'Interval of rule groups without their own (default 1m, as Prometheus); a duration (500ms, 2m, 1h30m) or seconds'

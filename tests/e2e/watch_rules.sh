@@ -17,6 +17,14 @@ run watch --rules "$TMP/bad.yml" -- /bin/sh -c "touch $TMP/started"
 expect_rc 2
 expect_err "$TMP/bad.yml:5:24: error: unclosed left parenthesis [promql/syntax]"
 [ ! -e "$TMP/started" ] || fail "the command was started despite the invalid rule file"
+# A directory stands for its rule files (as in lint-rules and backtest): the bad one in it stops
+# everything the same way.
+mkdir "$TMP/rules.d"
+cp "$TMP/bad.yml" "$TMP/rules.d/"
+run watch --rules "$TMP/rules.d" -- /bin/sh -c "touch $TMP/started"
+expect_rc 2
+expect_err "$TMP/rules.d/bad.yml:5:24: error: unclosed left parenthesis [promql/syntax]"
+[ ! -e "$TMP/started" ] || fail "the command was started despite the invalid rule file in the directory"
 run watch --assert 'max(training_loss) <' -- /bin/sh -c "touch $TMP/started"
 expect_rc 2
 expect_err "--assert:1:"

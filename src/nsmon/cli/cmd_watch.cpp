@@ -7,6 +7,7 @@
 #include "nsmon/cli/command.hpp"
 #include "nsmon/cli/common.hpp"
 #include "nsmon/cli/report.hpp"
+#include "nsmon/cli/rule_inputs.hpp"
 #include "nsmon/cli/settings.hpp"
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/exit_codes.hpp"
@@ -104,11 +105,12 @@ Rules load_rules(const WatchOptions& o, const Context& ctx) {
       throw UsageError("--alertmanager goes with --record FILE.yml: the recorded test carries what Alertmanager does");
     r.alertmanager = load_alertmanager_setup(o.alertmanager, alertmanager_version(ctx.settings));
   }
-  r.loaded = ruletest::load_rules(o.rules, o.asserts, ms(o.evaluation_interval).count(),
-                                  {.schema = rule_schema(ctx.settings)});
-  const bool one_file = o.rules.size() == 1 && o.asserts.empty();
+  const std::vector<std::string> files = expand_paths(o.rules, FileKind::rules);
+  r.loaded =
+      ruletest::load_rules(files, o.asserts, ms(o.evaluation_interval).count(), {.schema = rule_schema(ctx.settings)});
+  const bool one_file = files.size() == 1 && o.asserts.empty();
   check_loaded(std::move(r.loaded->diags), r.loaded->sources, one_file ? "rule file" : "input",
-               one_file ? o.rules[0] : "of --rules/--assert", core::Severity::error);
+               one_file ? files[0] : "of --rules/--assert", core::Severity::error);
   watch::RuleWatchOptions ro;
   ro.default_interval_ms = ms(o.evaluation_interval).count();
   ro.window_ms = ms(o.rules_window).count();
@@ -309,11 +311,12 @@ Run define_watch(CLI::App& cmd) {
       ->option_text("TEXT");
   // One value per occurrence: a list option would take the `--` before the command as its end.
   cmd.add_option("--rules", o->rules,
-                 "Rule files to evaluate on the scraped samples, as Prometheus would (repeatable, or a,b)")
-      ->option_text("FILE")
+                 "Rule files (or directories of them) to evaluate on the scraped samples, as Prometheus would "
+                 "(repeatable, or a,b)")
+      ->option_text("PATH")
       ->allow_extra_args(false)
       ->delimiter(',')
-      ->check(CLI::ExistingFile);
+      ->check(CLI::ExistingPath);
   add_rule_schema_option(cmd);
   cmd.add_option("--assert", o->asserts, "A PromQL condition that must hold while the run lasts (repeatable)")
       ->option_text("EXPR")
