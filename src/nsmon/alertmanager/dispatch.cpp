@@ -73,10 +73,9 @@ std::string matchers_string(const Route& r) {
   return out + "}";
 }
 
-// What a route inherits on the way down from the root (dispatch/route.go's NewRoute).
+// What a route inherits on the way down from the root (inherit), and its key.
 struct Opts {
-  std::vector<std::string> group_by;
-  bool group_by_all = false;
+  RouteOptions route;
   std::string key;
 };
 
@@ -84,18 +83,7 @@ Opts route_opts(const Route& root, const std::vector<std::size_t>& path) {
   Opts o;
   const Route* r = &root;
   auto apply = [&](const Route& x, bool is_root) {
-    std::vector<std::string> by;
-    bool all = false;
-    for (const auto& g : x.group_by) {
-      if (g.value == "...") all = true;
-      else by.push_back(g.value);
-    }
-    if (!by.empty()) {
-      o.group_by = std::move(by);
-      o.group_by_all = false;
-    } else if (all) {
-      o.group_by_all = true;
-    }
+    o.route = inherit(o.route, x);
     o.key = is_root ? matchers_string(x) : o.key + "/" + matchers_string(x);
   };
   apply(*r, true);
@@ -480,7 +468,8 @@ Outcome dispatch(const Config& cfg, const Templates& templates, const std::vecto
       Opts o = route_opts(root, m.path);
       labels::Labels gl;
       for (const auto& [n, v] : alerts[i].labels)
-        if (o.group_by_all || std::find(o.group_by.begin(), o.group_by.end(), n) != o.group_by.end())
+        if (o.route.group_by_all ||
+            std::find(o.route.group_by.begin(), o.route.group_by.end(), n) != o.route.group_by.end())
           gl.emplace_back(n, v);
       std::string key = o.key + ":" + labelset_string(gl);
       auto [it, fresh] = groups.try_emplace({m.path, key});

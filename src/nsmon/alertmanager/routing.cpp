@@ -62,6 +62,27 @@ std::vector<std::size_t> inhibited_by(const Config& cfg, const labels::Labels& t
   return out;
 }
 
+RouteOptions inherit(const RouteOptions& parent, const Route& r) {
+  RouteOptions o = parent;
+  if (r.receiver && !r.receiver->value.empty()) o.receiver = r.receiver->value;
+  std::vector<std::string> by;
+  bool all = false;
+  for (const auto& g : r.group_by) {
+    if (g.value == "...") all = true;
+    else by.push_back(g.value);
+  }
+  if (!by.empty()) {
+    o.group_by = std::move(by);
+    o.group_by_all = false;
+  } else if (all) {
+    o.group_by_all = true;
+  }
+  o.group_wait_ms = r.group_wait_ms.value_or(o.group_wait_ms);
+  o.group_interval_ms = r.group_interval_ms.value_or(o.group_interval_ms);
+  o.repeat_interval_ms = r.repeat_interval_ms.value_or(o.repeat_interval_ms);
+  return o;
+}
+
 std::string to_string(const Matcher& m) {
   const char* op = labels::to_string(m.op);
   std::string v;

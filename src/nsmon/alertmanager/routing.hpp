@@ -1,6 +1,7 @@
 #pragma once
 // Where an alert goes: Alertmanager's routing tree walk (dispatch/route.go) and inhibition
 // (inhibit/inhibit.go) over the typed model, for `nsmon routes test` and the checks that need it.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,17 @@ struct InhibitMatch {
 };
 std::vector<InhibitMatch> inhibitions(const Config& cfg, const labels::Labels& target,
                                       const std::vector<labels::Labels>& firing);
+
+/// What a route has in effect: its own receiver, group_by and timings, else its parent's, as
+/// dispatch/route.go's NewRoute inherits them; the defaults here are Alertmanager's for the root.
+struct RouteOptions {
+  std::string receiver;
+  std::vector<std::string> group_by;
+  bool group_by_all = false; ///< group_by: ['...']
+  std::int64_t group_wait_ms = 30'000, group_interval_ms = 300'000, repeat_interval_ms = 4 * 3'600'000;
+};
+/// The options of `r`, a child of a route whose options are `parent` (the root: a default one).
+RouteOptions inherit(const RouteOptions& parent, const Route& r);
 
 /// A matcher as Alertmanager prints it: name="value", name=~"regex", ...
 std::string to_string(const Matcher& m);

@@ -202,23 +202,9 @@ void print_tree(const alertmanager::Route& r, const std::string& receiver, const
     print_tree(r.routes[i], mine, next, i + 1 == r.routes.size(), false);
 }
 
-// What a route has in effect, inherited from its parents where it sets nothing (dispatch/route.go's
-// NewRoute: group_by, the three timings and the receiver), with Alertmanager's defaults at the root.
-struct Effective {
-  std::string receiver;
-  std::vector<std::string> group_by;
-  std::int64_t group_wait_ms = 30'000, group_interval_ms = 300'000, repeat_interval_ms = 4 * 3'600'000;
-};
-
-nlohmann::json route_json(const alertmanager::Route& r, Effective e) {
-  if (r.receiver && !r.receiver->value.empty()) e.receiver = r.receiver->value;
-  if (!r.group_by.empty()) {
-    e.group_by.clear();
-    for (const auto& g : r.group_by) e.group_by.push_back(g.value);
-  }
-  e.group_wait_ms = r.group_wait_ms.value_or(e.group_wait_ms);
-  e.group_interval_ms = r.group_interval_ms.value_or(e.group_interval_ms);
-  e.repeat_interval_ms = r.repeat_interval_ms.value_or(e.repeat_interval_ms);
+// A route and its children, each with what it has in effect (alertmanager::inherit).
+nlohmann::json route_json(const alertmanager::Route& r, const alertmanager::RouteOptions& parent) {
+  const alertmanager::RouteOptions e = alertmanager::inherit(parent, r);
   nlohmann::json matchers = nlohmann::json::array(), children = nlohmann::json::array();
   for (const auto& m : r.match_all) matchers.push_back(alertmanager::to_string(m));
   for (const auto& c : r.routes) children.push_back(route_json(c, e));
@@ -232,7 +218,7 @@ nlohmann::json route_json(const alertmanager::Route& r, Effective e) {
           {"receiver", e.receiver},
           {"receiver_inherited", !(r.receiver && !r.receiver->value.empty())},
           {"continue", r.continue_},
-          {"group_by", e.group_by},
+          {"group_by", e.group_by_all ? std::vector<std::string>{"..."} : e.group_by},
           {"group_wait", text::format_duration(e.group_wait_ms)},
           {"group_interval", text::format_duration(e.group_interval_ms)},
           {"repeat_interval", text::format_duration(e.repeat_interval_ms)},
