@@ -110,6 +110,8 @@ TEST_CASE("exporters: a label one side of a match has and the other cannot", "[e
   CHECK(ratio.at(0).message ==
         "the two sides of '/' can never match: only the left side has reason (since Alertmanager 0.26, "
         "alertmanager_notifications_failed_total carries reason): the expression never returns anything");
+  CHECK(ratio.at(0).suggestion == "ignoring (reason) group_left keeps a series per reason, or aggregate it away on "
+                                  "the left side (sum or max without (reason))");
   CHECK(where(lint_one(failed + " / ignoring (reason) group_left " + total + " > 0.01")).empty());
   CHECK(where(lint_one("sum by (integration) (" + failed + ") / sum by (integration) (" + total + ") > 0.01")).empty());
   CHECK(where(lint_one("sum without (reason) (" + failed + ") / " + total + " > 0.01")).empty());
