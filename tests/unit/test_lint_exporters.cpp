@@ -56,7 +56,7 @@ TEST_CASE("exporters: the embedded facts load and are found by series name", "[e
   CHECK(failed->label("receiver_name")->maybe != "");
   CHECK(known.find("node_md_disks")->label("state")->values == V{"active", "failed", "spare"});
   CHECK(known.find("node_md_disk") == nullptr); // a name, not a prefix
-  CHECK(failed->exporter->labels == V{"integration", "reason", "receiver_name"});
+  CHECK(failed->exporter->labels == V{"group_key", "integration", "reason", "receiver_name", "state"});
 }
 
 TEST_CASE("exporters: the loader refuses what it does not know", "[exporters]") {
@@ -94,6 +94,12 @@ TEST_CASE("exporters: a value the exporter never writes", "[exporters][lint]") {
         V{"exporters/unknown-label-value 5:34"});
   CHECK(where(lint_one("kube_pod_status_phase{phase=~\"Failed|Evicted\"} == 1")).empty());
   CHECK(where(lint_one("kube_pod_status_phase{phase!=\"Running\"} == 1")).empty());
+  // node_exporter's CPU modes are those of every platform it runs on.
+  auto idle = lint_one("avg by (instance) (rate(node_cpu_seconds_total{mode=\"idel\"}[5m])) < 0.1");
+  CHECK(where(idle) == V{"exporters/unknown-label-value 5:59"});
+  CHECK(idle.at(0).suggestion == "did you mean mode=\"idle\"?");
+  CHECK(where(lint_one("avg by (instance) (rate(node_cpu_seconds_total{mode=\"interrupt\"}[5m])) > 0.5")).empty());
+  CHECK(where(lint_one("alertmanager_silences{state=\"Active\"} > 100")).size() == 1);
   // An open label (a condition's name) is never judged.
   CHECK(where(lint_one("kube_node_status_condition{condition=\"Raedy\", status=\"true\"} == 0")).empty());
   // A label a version added: a matcher that accepts its absence matches the older series.

@@ -110,7 +110,9 @@ const Exporters& exporters() {
     core::SourceFile src("<embedded exporters.yml>", std::string(embedded::exporters_yml));
     std::vector<core::Diagnostic> diags;
     Exporters e = load_exporters(src, diags);
-    if (!diags.empty()) throw Error("the embedded exporters.yml is invalid: " + diags.front().message);
+    if (!diags.empty())
+      throw Error("the embedded exporters.yml is invalid: line " + std::to_string(diags.front().span.line) + ": " +
+                  diags.front().message);
     return e;
   }();
   return known;
