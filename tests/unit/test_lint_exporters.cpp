@@ -128,6 +128,15 @@ TEST_CASE("exporters: a label one side of a match has and the other cannot", "[e
                        "rate(alertmanager_notification_requests_total[5m]) > 0.01"))
             .empty());
 
+  // kube-state-metrics writes a series per phase of each pod: a one-to-one match on the pod meets
+  // five of them (promtool: "multiple matches for labels: many-to-one matching must be explicit").
+  const std::string restarts =
+      " / on (namespace, pod) sum by (namespace, pod) (kube_pod_container_status_restarts_total) > 1";
+  CHECK(where(lint_one("kube_pod_status_phase" + restarts)) == V{"labels/duplicate-match-group 5:12"});
+  CHECK(where(lint_one("kube_pod_status_phase{phase=\"Running\"}" + restarts)).empty());
+  // A label a version added (reason): not said to split the older versions' series.
+  CHECK(where(lint_one(failed + " / on (instance, job, integration) " + total + " > 0.01")).empty());
+
   // Prometheus 3.10 gave the notifier's queue length an alertmanager label; the capacity has none.
   auto queue = lint_one("predict_linear(prometheus_notifications_queue_length[5m], 1800) > "
                         "min_over_time(prometheus_notifications_queue_capacity[5m])");

@@ -263,8 +263,17 @@ std::string impossible_matchers(const VectorSelector& vs) {
 void exporter_labels(const catalog::ExporterMetric& m, Shape& s) {
   for (const auto& l : m.labels) {
     s.labels.insert(l.name);
-    if (!l.maybe.empty()) s.maybe.insert(l.name);
-    else if (!l.values.empty()) s.values[l.name] = l.values;
+    if (!l.maybe.empty()) {
+      s.maybe.insert(l.name);
+      continue;
+    }
+    if (l.values.empty()) continue;
+    s.values[l.name] = l.values;
+    // A series per value, each written whatever holds (a state's 0 or 1, a failure count by
+    // reason): a one-to-one match that leaves the label out meets several of them in a group.
+    if (l.values.size() > 1 && l.since.empty())
+      s.several.emplace(l.name, util::concat({m.exporter->name, " writes ", m.name, " with ", l.name, " ",
+                                              util::join(l.values, ", ")}));
   }
   if (m.exporter->closed)
     for (const auto& x : m.exporter->labels)
