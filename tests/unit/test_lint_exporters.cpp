@@ -83,6 +83,15 @@ TEST_CASE("exporters: a value the exporter never writes", "[exporters][lint]") {
   CHECK(where(lint_one("node_md_disks{state=\"fail\"} > 0", catalog::embedded())) ==
         V{"exporters/unknown-label-value 5:26"});
 
+  // A catalog that defines the name speaks for it.
+  core::SourceFile own("c.yml",
+                       "catalog_version: 1\nmetrics:\n- {name: node_md_disks, type: gauge, help: h, unit: count, "
+                       "stage: system, labels: {state: {values: [fail, ok]}}}\n");
+  std::vector<core::Diagnostic> loaded;
+  const catalog::Catalog mine = catalog::load(own, loaded);
+  REQUIRE(loaded.empty());
+  CHECK(where(lint_one("node_md_disks{state=\"fail\"} > 0", mine)).empty());
+
   // Two values swapped: the hint puts them back.
   auto swapped = lint_one("kube_hpa_status_condition{condition=\"false\", status=\"AbleToScale\"} == 1");
   CHECK(where(swapped) == V{"exporters/unknown-label-value 5:57"});

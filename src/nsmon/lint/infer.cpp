@@ -383,8 +383,11 @@ void Inference::leaf(const VectorSelector& vs, const RecordedMetric* recorded, S
     }
     s.empty = impossible_matchers(vs);
     if (s.empty.empty()) s.empty = std::move(unrecorded);
-    if (s.empty.empty())
-      if (auto refused = exporter_refusal(vs)) s.empty = std::move(refused->why);
+    // A well-known exporter's values, unless the name is the user's catalog's or a rule's.
+    if (s.empty.empty() && !recorded && catalog::exporters().find(promql::metric_name(vs)))
+      if (const auto origin = series(vs).origin;
+          origin == SeriesInfo::Origin::external || origin == SeriesInfo::Origin::unknown)
+        if (auto refused = exporter_refusal(vs)) s.empty = std::move(refused->why);
   }
 }
 
