@@ -176,6 +176,8 @@ inline constexpr auto kChecks = [] {
        "a selector without job=~\"$job\" (instance=~\"$instance\") where its series have it", dashboards},
       {"dashboards/variable-label", error,
        "a variable matched on a label the series lack (empty panel), or ignored by a panel (warning)", dashboards},
+      {"exporters/unknown-label-value", warning,
+       "a matcher that no value a well-known exporter writes passes (node_md_disks{state=\"fail\"})", lint},
       {"generated/stale", error,
        "a generated file (slo generate, gen-dashboards) that differs from what its source gives, is missing, or "
        "that nothing generates (--check)",

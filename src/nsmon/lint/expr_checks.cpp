@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 
+#include "nsmon/catalog/exporters.hpp"
 #include "nsmon/labels/labels.hpp"
 #include "nsmon/lint/lint.hpp"
 #include "nsmon/promql/printer.hpp"
@@ -152,7 +153,13 @@ private:
 
   // --- catalog: names, labels, values ------------------------------------------------------
   void selector(const VectorSelector& vs) {
-    if (const Shape& shape = inf_.at(&vs); !shape.empty.empty())
+    // A value a well-known exporter never writes is said with the exporter's words; other reasons
+    // why no series passes, as promql/impossible.
+    auto refused = exporter_refusal(vs);
+    if (const Shape& shape = inf_.at(&vs); refused && shape.empty == refused->why)
+      emit("exporters/unknown-label-value", refused->matcher->range,
+           refused->why + ": this selector never selects a series", refused->hint);
+    else if (!shape.empty.empty())
       emit("promql/impossible", vs.range, "this selector can never select a series: " + shape.empty,
            "remove the matcher that refuses every series");
     SeriesInfo s = inf_.series(vs);
@@ -622,17 +629,45 @@ private:
     for (const auto& x : r.labels)
       if (matched(x)) rs.insert(x);
     std::string why;
-    if (!only_l.empty()) why += "only the left side has " + util::join(only_l, ", ");
+    const std::string since_l = only_l.empty() ? "" : added_since(*b.lhs, only_l);
+    const std::string since_r = only_r.empty() ? "" : added_since(*b.rhs, only_r);
+    if (!only_l.empty()) why += "only the left side has " + util::join(only_l, ", ") + since_l;
     if (!only_r.empty())
-      why += std::string(why.empty() ? "" : "; ") + "only the right side has " + util::join(only_r, ", ");
+      why += std::string(why.empty() ? "" : "; ") + "only the right side has " + util::join(only_r, ", ") + since_r;
     std::vector<std::string> common;
     std::set_intersection(ls.begin(), ls.end(), rs.begin(), rs.end(), std::back_inserter(common));
     const std::string outcome = b.op == BinaryOp::lunless ? ": unless never removes anything"
                                 : b.op == BinaryOp::land  ? ": and never returns anything"
                                                           : ": the expression never returns anything";
+    // A label an exporter added splits one side's series (failures by reason): matching on the
+    // labels both have finds several of them in a group, so the fix ignores it and says which
+    // side keeps a series per value (alertmanager aff09c2: ignoring (reason) group_left).
+    std::string fix =
+        "match on the labels both sides have: on(" + util::join(common, ", ") + ") or aggregate both sides by them";
+    if (!is_set_operator(b.op) && (since_l.empty() != since_r.empty()) && (only_l.empty() || only_r.empty())) {
+      const std::string added = util::join(since_l.empty() ? only_r : only_l, ", ");
+      fix = util::concat({"ignoring (", added, ") ", since_l.empty() ? "group_right" : "group_left",
+                          " keeps a series per ", added, ", or aggregate it away on the ",
+                          since_l.empty() ? "right" : "left", " side (sum or max without (", added, "))"});
+    }
     emit("labels/impossible-match", b.range,
-         std::string("the two sides of '") + to_string(b.op) + "' can never match: " + why + outcome,
-         "match on the labels both sides have: on(" + util::join(common, ", ") + ") or aggregate both sides by them");
+         std::string("the two sides of '") + to_string(b.op) + "' can never match: " + why + outcome, fix);
+  }
+
+  // Where a well-known exporter added one of `names` to a series of `side` in a version (since
+  // Alertmanager 0.26, alertmanager_notifications_failed_total carries reason): " (since ...)",
+  // or "". Older versions' series lack it, and the match holds there.
+  static std::string added_since(const Expr& side, const std::vector<std::string>& names) {
+    std::string out;
+    walk(side, [&](const Expr& n, std::span<const Expr* const>) {
+      if (n.kind != NodeKind::vector_selector || !out.empty()) return out.empty();
+      if (const catalog::ExporterMetric* m = catalog::exporters().find(metric_name(n.as<VectorSelector>())))
+        for (const auto& x : names)
+          if (const catalog::ExporterLabel* l = m->label(x); l && !l->since.empty() && out.empty())
+            out = util::concat({" (since ", m->exporter->name, " ", l->since, ", ", m->name, " carries ", x, ")"});
+      return out.empty();
+    });
+    return out;
   }
 
   // on (x) where an operator of a side removed x (sum by (job), a group by of other labels):

@@ -9,12 +9,14 @@
 #include <optional>
 #include <re2/re2.h>
 
+#include "nsmon/catalog/exporters.hpp"
 #include "nsmon/labels/labels.hpp"
 #include "nsmon/promql/functions.hpp"
 #include "nsmon/promql/printer.hpp"
 #include "nsmon/promql/regex.hpp"
 #include "nsmon/text/go.hpp"
 #include "nsmon/util/strings.hpp"
+#include "nsmon/util/url.hpp"
 
 namespace nsmon::lint {
 
@@ -254,7 +256,73 @@ std::string impossible_matchers(const VectorSelector& vs) {
   }
   return {};
 }
+
+// A well-known exporter's series: the labels it writes on them, present on every series unless
+// a feature flag decides, with their closed value sets. A closed exporter writes no other label
+// of its own (Shape::unwritten).
+void exporter_labels(const catalog::ExporterMetric& m, Shape& s) {
+  for (const auto& l : m.labels) {
+    s.labels.insert(l.name);
+    if (!l.maybe.empty()) {
+      s.maybe.insert(l.name);
+      continue;
+    }
+    if (l.values.empty()) continue;
+    s.values[l.name] = l.values;
+    // A series per value, each written whatever holds (a state's 0 or 1, a failure count by
+    // reason): a one-to-one match that leaves the label out meets several of them in a group.
+    if (l.values.size() > 1 && l.since.empty())
+      s.several.emplace(l.name, util::concat({m.exporter->name, " writes ", m.name, " with ", l.name, " ",
+                                              util::join(l.values, ", ")}));
+  }
+  if (m.exporter->closed)
+    for (const auto& x : m.exporter->labels)
+      if (!m.label(x)) s.unwritten.insert(x);
+}
 } // namespace
+
+namespace {
+// The value of `values` that `v` is a typo of: a few edits away, another case (True), or cut short
+// (fail for failed).
+std::string near_value(const std::string& v, const std::vector<std::string>& values) {
+  if (std::string near = util::did_you_mean(v, values); !near.empty()) return near;
+  for (const auto& x : values)
+    if (util::ascii_lower(x) == util::ascii_lower(v) ||
+        (v.size() >= 3 && x.size() <= v.size() + 3 && util::starts_with(x, v)))
+      return x;
+  return {};
+}
+} // namespace
+
+std::optional<ExporterRefusal> exporter_refusal(const VectorSelector& vs) {
+  const catalog::ExporterMetric* known = catalog::exporters().find(promql::metric_name(vs));
+  if (!known) return std::nullopt;
+  for (const auto& m : vs.matchers) {
+    const catalog::ExporterLabel* l = known->label(m.name);
+    // A label that some series lack (a feature flag, a version before it) passes the matchers
+    // that accept the empty value.
+    if (!l || l->values.empty() || ((!l->maybe.empty() || !l->since.empty()) && promql::matches_empty(m))) continue;
+    if (std::any_of(l->values.begin(), l->values.end(),
+                    [&](const std::string& v) { return labels::matches(m, v, labels::Dialect::prometheus); }))
+      continue;
+    ExporterRefusal r{&m,
+                      util::concat({known->exporter->name, " writes ", m.name, " on ", known->name, " only as ",
+                                    util::join(l->values, ", "), " (its source at ", known->exporter->version,
+                                    "): ", promql::format_matcher(m), " matches none of them"}),
+                      {}};
+    // kube_hpa_status_condition{condition="false", status="AbleToScale"}: two values swapped.
+    for (const auto& other : vs.matchers)
+      if (m.op == MatchOp::equal && other.op == MatchOp::equal && &other != &m &&
+          std::find(l->values.begin(), l->values.end(), other.value) != l->values.end())
+        r.hint = util::concat(
+            {"did you swap the values? ", other.name, "=\"", m.value, "\", ", m.name, "=\"", other.value, "\""});
+    if (std::string near = m.op == MatchOp::equal ? near_value(m.value, l->values) : "";
+        r.hint.empty() && !near.empty())
+      r.hint = "did you mean " + m.name + "=\"" + near + "\"?";
+    return r;
+  }
+  return std::nullopt;
+}
 
 void Inference::leaf(const VectorSelector& vs, const RecordedMetric* recorded, Shape& s) const {
   // ALERTS and ALERTS_FOR_STATE hold a series per alert, told apart by its alertname.
@@ -315,6 +383,11 @@ void Inference::leaf(const VectorSelector& vs, const RecordedMetric* recorded, S
     }
     s.empty = impossible_matchers(vs);
     if (s.empty.empty()) s.empty = std::move(unrecorded);
+    // A well-known exporter's values, unless the name is the user's catalog's or a rule's.
+    if (s.empty.empty() && !recorded && catalog::exporters().find(promql::metric_name(vs)))
+      if (const auto origin = series(vs).origin;
+          origin == SeriesInfo::Origin::external || origin == SeriesInfo::Origin::unknown)
+        if (auto refused = exporter_refusal(vs)) s.empty = std::move(refused->why);
   }
 }
 
@@ -370,6 +443,7 @@ const RecordedMetric* Inference::one_source_labels(const VectorSelector& vs, Sha
     }
     if (!info.name.empty() && info.name.find(':') == std::string::npos && info.name.rfind("ALERTS", 0) != 0)
       s.labels.insert("instance"), s.labels.insert("job");
+    if (const catalog::ExporterMetric* known = catalog::exporters().find(info.name)) exporter_labels(*known, s);
     if (std::string why = unlimited_is_zero(info.name); !why.empty()) s.set_range(0, s.hi, std::move(why));
     // A recording rule's series whose rule is not at hand: its name may say it is a ratio.
     if (std::string why = ratio_by_name(info.name); !why.empty()) narrow_to_ratio(s, why);
@@ -455,6 +529,7 @@ void Inference::call(const Call& c, Shape& s) const {
   s.maybe = arg0->maybe;
   s.targets_open = arg0->targets_open;
   s.dropped = arg0->dropped;
+  s.unwritten = arg0->unwritten;
   s.removed = arg0->removed;
   s.lacking = arg0->lacking;
   for (auto& [x, k] : s.lacking) k.value = k.value ? value_of_constant(n, *k.value) : std::nullopt;
@@ -474,7 +549,7 @@ void Inference::call(const Call& c, Shape& s) const {
     if (dst && dst->kind == NodeKind::string_literal) {
       s.set_label(dst->as<StringLiteral>().value);
       if (std::string v = replaced_with(c); !v.empty()) s.values[dst->as<StringLiteral>().value] = {v};
-    } else s.labels_known = s.targets_open = false, s.dropped.clear(), s.removed.clear();
+    } else s.labels_known = s.targets_open = false, s.dropped.clear(), s.unwritten.clear(), s.removed.clear();
   } else if (n == "histogram_quantile" || n == "histogram_fraction") {
     s.labels.erase("le");
     s.values.erase("le");
@@ -489,6 +564,7 @@ void Inference::call(const Call& c, Shape& s) const {
   } else if (n == "info") {
     s.labels_known = s.targets_open = false; // adds the info metric's labels
     s.dropped.clear();
+    s.unwritten.clear();
   } else if (n == "sort" || n == "sort_desc" || n == "sort_by_label" || n == "sort_by_label_desc" ||
              n == "last_over_time" || n == "timestamp") {
     s.labels.insert("__name__");
@@ -520,6 +596,8 @@ void Inference::either(const Shape& l, const Shape& r, Shape& s, bool right_if_l
   s.targets_open = !s.labels_known && (l.labels_known || l.targets_open) && (r.labels_known || r.targets_open);
   for (const auto& [x, why] : l.dropped)
     if (r.dropped.count(x)) s.dropped.emplace(x, why);
+  for (const auto& x : l.unwritten)
+    if (r.unwritten.count(x)) s.unwritten.insert(x);
   for (const auto& [x, why] : l.removed)
     if (absent(r, x)) s.removed.emplace(x, why);
   // A label one side never has: the series of that side lack it.
@@ -871,6 +949,7 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
       if (!k.alone || !keeps) out.value.reset();
     }
   s.dropped = in.dropped;
+  s.unwritten = in.unwritten;
   if (a.without) s.targets_open = in.targets_open;
   if (a.op == AggregateOp::count_values) {
     const Expr* label = unparen(a.param);
@@ -1044,7 +1123,8 @@ std::vector<std::string> Inference::apart(const Shape& a, const Shape& other, co
 bool Inference::absent(const Shape& s, const std::string& label) const {
   if (s.removed.count(label)) return true;
   if (s.labels.count(label)) return false;
-  return s.labels_known || s.dropped.count(label) || (s.targets_open && targets_->in_vocabulary(label));
+  return s.labels_known || s.dropped.count(label) || s.unwritten.count(label) ||
+         (s.targets_open && targets_->in_vocabulary(label));
 }
 
 const Shape& Inference::at(const Expr* e) const { return find(index_, e); }

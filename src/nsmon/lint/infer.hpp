@@ -78,6 +78,10 @@ struct Shape {
   /// discovery, labelmap) may appear: never one of the catalog's own label names.
   bool targets_open = false;
   LabelMap<std::string> dropped; ///< labels the config removes from every series, and where
+  /// Labels that a well-known exporter writes on its other metrics but not on these series
+  /// (catalog/exporters.hpp): absent, as no target label takes one of the exporter's own names
+  /// (it would rename the exporter's label to exported_<name>).
+  LabelSet unwritten;
   ValueKind kind = ValueKind::unknown;
   std::string unit;        ///< the catalog unit while it survives (seconds, bytes, percent, ratio)
   std::string bucket_unit; ///< a histogram's buckets: the unit of their le bounds, which a quantile takes
@@ -124,7 +128,7 @@ struct Shape {
   /// copied each of its empty strings, a call each.
   void reset() {
     labels_known = targets_open = filters = aggregated = false;
-    labels.clear(), maybe.clear(), dropped.clear(), removed.clear(), lacking.clear();
+    labels.clear(), maybe.clear(), dropped.clear(), unwritten.clear(), removed.clear(), lacking.clear();
     values.clear(), several.clear(), joined.clear();
     kind = ValueKind::unknown;
     unit.clear(), bucket_unit.clear(), unit_of.clear(), closed_by.clear(), nan.clear(), empty.clear();
@@ -139,6 +143,7 @@ struct Shape {
     labels.insert(label);
     maybe.erase(label);
     dropped.erase(label);
+    unwritten.erase(label);
     removed.erase(label);
     lacking.erase(label);
     values.erase(label);
@@ -154,7 +159,7 @@ struct Shape {
 };
 // reset() names every field: a field added to Shape and not cleared there would carry an earlier
 // rule's facts into the next (the size is that of x86-64 with libstdc++, GCC and Clang alike).
-static_assert(sizeof(Shape) == 528, "a new field of Shape: clear it in Shape::reset(), then update this size");
+static_assert(sizeof(Shape) == 552, "a new field of Shape: clear it in Shape::reset(), then update this size");
 
 /// A recording rule, as a metric other rules can use.
 struct RecordedMetric {
@@ -228,8 +233,8 @@ public:
   /// The shape of a node of a tree run() saw (nothing known for others); valid until the next run().
   const Shape& at(const promql::Expr* e) const;
   /// Whether no series of `s` can carry `label` (a closed label set without it, a label the
-  /// config drops or an operator removes, or a catalog label name where only unknown target
-  /// labels may be added).
+  /// config drops or an operator removes, a catalog label name where only unknown target labels
+  /// may be added, or a label its well-known exporter does not write on them).
   bool absent(const Shape& s, const std::string& label) const;
   /// The labels that `vm` compares which every series of `a` carries and no series of `other`
   /// can: each puts the two sides' match groups apart for good.
@@ -323,6 +328,15 @@ const promql::Expr* unparen(const promql::Expr* e);
 /// series for every object and every state, 1 for the state that holds and 0 for the others, so
 /// a matcher on the state picks every object.
 bool kube_state_series(const promql::VectorSelector& vs);
+
+/// A matcher of a selector that no value a well-known exporter writes passes
+/// (node_md_disks{state="fail"}; catalog/exporters.hpp): the selector never matches.
+struct ExporterRefusal {
+  const promql::Matcher* matcher = nullptr;
+  std::string why;  ///< "node_exporter writes state on node_md_disks as one of ..."
+  std::string hint; ///< a near-identical value, or the two values swapped; "" when none
+};
+std::optional<ExporterRefusal> exporter_refusal(const promql::VectorSelector& vs);
 
 /// Whether a function turns counter samples into per-second or total increases.
 bool is_rate_function(std::string_view name);

@@ -29,7 +29,7 @@ void sort_unique(std::vector<core::Diagnostic>& diags) {
 bool applies_alone(core::CheckId check) {
   const std::string_view id = check.id();
   return id.starts_with("promql/") || id.starts_with("catalog/") || id.starts_with("units/") ||
-         check == core::CheckId("labels/impossible-match");
+         id.starts_with("exporters/") || check == core::CheckId("labels/impossible-match");
 }
 
 // lint-rules' expression checks on one expression, positioned in its source text.

@@ -39,6 +39,8 @@ void either(Shape& s, const Shape& other, const Inference& inf) {
   s.targets_open =
       !s.labels_known && (mine.labels_known || mine.targets_open) && (other.labels_known || other.targets_open);
   erase_if(s.dropped, [&](const auto& kv) { return !other.dropped.count(kv.first); });
+  for (auto it = s.unwritten.begin(); it != s.unwritten.end();)
+    it = other.unwritten.count(*it) ? std::next(it) : s.unwritten.erase(it);
   erase_if(s.removed, [&](const auto& kv) { return !inf.absent(other, kv.first); });
   for (const auto& [x, why] : other.removed)
     if (inf.absent(mine, x)) s.removed.emplace(x, why);

@@ -10,9 +10,12 @@ keep the projects' own annotations and labels, which a team's policy need not li
 caught when before.yml has a counted finding and after.yml has none: the fixed file is quiet.
 
 Prints each case with the findings that decided it, then the counts. misses.txt names the cases
-nsmon is known to miss, one a line with the reason after the name. With --strict, exits 1 if an
-after.yml is flagged, a case not in misses.txt is missed, or a case in it is caught (the list is
-stale); 0 otherwise.
+nsmon is known to miss, one a line with the reason after the name. later-fixes.txt names the
+findings on an after.yml that are true because the project shipped the bug after the case's fix and
+fixed it in a later commit that the line names (`case line:column check commit why`): they do not
+count against the fixed file. With --strict, exits 1 if an after.yml is flagged otherwise, a case
+not in misses.txt is missed, a case in it is caught, or a later-fixes.txt line names no finding
+(either list is stale); 0 otherwise.
 """
 import json, os, subprocess, sys
 
@@ -36,11 +39,20 @@ def main():
                    if os.path.isfile(os.path.join(HERE, d, 'before.yml')) and os.path.isfile(os.path.join(HERE, d, 'after.yml')))
     with open(os.path.join(HERE, 'misses.txt')) as f:
         known = {l.split()[0] for l in f if l.strip() and not l.startswith('#')}
+    with open(os.path.join(HERE, 'later-fixes.txt')) as f:
+        later = {tuple(l.split()[:3]) for l in f if l.strip() and not l.startswith('#')}
     caught = after_flagged = 0
     wrong = []
     for case in cases:
         before = counted(nsmon, os.path.join(HERE, case, 'before.yml'))
-        after = counted(nsmon, os.path.join(HERE, case, 'after.yml'))
+        after = []
+        for f in counted(nsmon, os.path.join(HERE, case, 'after.yml')):
+            fixed_later = (case, f"{f['line']}:{f['column']}", f['check'])
+            if fixed_later in later:
+                later.discard(fixed_later)
+                print(f"  later fix of {case}: after {f['line']}:{f['column']} [{f['check']}] {f['message']}")
+            else:
+                after.append(f)
         caught += bool(before) and not after
         after_flagged += bool(after)
         ok = bool(before) and not after
@@ -54,7 +66,9 @@ def main():
     print(f'caught {caught} of {len(cases)}; after.yml flagged in {after_flagged}')
     if wrong:
         print('misses.txt disagrees on: ' + ', '.join(wrong))
-    return 1 if strict and (wrong or after_flagged) else 0
+    for case, at, check in sorted(later):
+        print(f'later-fixes.txt names no finding: {case} {at} {check}')
+    return 1 if strict and (wrong or after_flagged or later) else 0
 
 
 if __name__ == '__main__':

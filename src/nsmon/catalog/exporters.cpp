@@ -1,0 +1,121 @@
+#include "nsmon/catalog/exporters.hpp"
+
+#include <algorithm>
+
+#include "nsmon/core/error.hpp"
+#include "nsmon/core/yaml.hpp"
+
+namespace nsmon::embedded {
+extern const std::string_view exporters_yml;
+}
+
+namespace nsmon::catalog {
+
+const ExporterLabel* ExporterMetric::label(std::string_view n) const {
+  auto it = std::find_if(labels.begin(), labels.end(), [&](const ExporterLabel& l) { return l.name == n; });
+  return it == labels.end() ? nullptr : &*it;
+}
+
+const ExporterMetric* Exporters::find(std::string_view series) const {
+  auto it = by_name_.find(series);
+  return it == by_name_.end() ? nullptr : it->second;
+}
+
+void Exporters::reindex() {
+  by_name_.clear();
+  for (auto& e : exporters) {
+    e.labels.clear();
+    for (const auto& m : e.metrics) {
+      by_name_.emplace(m.name, &m);
+      for (const auto& l : m.labels)
+        if (l.target_label_too.empty()) e.labels.push_back(l.name);
+    }
+    std::sort(e.labels.begin(), e.labels.end());
+    e.labels.erase(std::unique(e.labels.begin(), e.labels.end()), e.labels.end());
+  }
+}
+
+namespace {
+
+// Reads the file nsmon itself ships (never a user's): a problem is a build defect that the unit
+// tests catch, reported with its place like the catalog's.
+class Loader {
+public:
+  Loader(const core::SourceFile& src, std::vector<core::Diagnostic>& diags) : y_(src, diags) {}
+
+  Exporters run() {
+    Exporters out;
+    auto root = y_.parse();
+    if (!root) return out;
+    if (!root->is_map() || !(*root)["exporters"].is_sequence()) {
+      y_.report(*root, "catalog/structure", "exporters.yml must be a mapping with an 'exporters' list");
+      return out;
+    }
+    y_.check_mapping(*root, {"exporters"}, "exporters.yml");
+    for (const auto& n : (*root)["exporters"]) {
+      if (!y_.check_mapping(n, {"name", "source", "license", "version", "history", "read", "closed", "metrics"},
+                            "an exporter"))
+        continue;
+      for (const char* key : {"name", "source", "license", "version"})
+        if (!n[key]) y_.report(n, "catalog/missing-field", std::string("an exporter has no '") + key + "'");
+      Exporter& e = out.exporters.emplace_back();
+      if (n["name"]) e.name = y_.string(n["name"], "name").value_or("");
+      if (n["source"]) e.source = y_.string(n["source"], "source").value_or("");
+      if (n["version"]) e.version = y_.string(n["version"], "version").value_or("");
+      if (n["closed"]) e.closed = y_.boolean(n["closed"], "closed").value_or(false);
+      if (!n["metrics"].is_map()) {
+        y_.report(n, "catalog/structure", "an exporter needs a 'metrics' mapping");
+        continue;
+      }
+      for (auto it = n["metrics"].begin(); it != n["metrics"].end(); ++it) {
+        ExporterMetric& m = e.metrics.emplace_back();
+        m.name = std::string(it->first.scalar());
+        m.exporter = &e;
+        labels(it->second, m);
+      }
+    }
+    out.reindex();
+    return out;
+  }
+
+private:
+  void labels(const yaml::Node& n, ExporterMetric& m) {
+    if (!n.is_map()) {
+      y_.report(n, "yaml/type", "a metric's labels must be a mapping of label name to its facts");
+      return;
+    }
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      ExporterLabel& l = m.labels.emplace_back();
+      l.name = std::string(it->first.scalar());
+      yaml::Node spec = it->second; // a copy: the iterator hands out a temporary
+      if (!y_.check_mapping(spec, {"values", "since", "maybe", "target_label_too"}, "label " + l.name)) continue;
+      if (auto v = spec["values"]) l.values = y_.strings(v, "values").value_or(std::vector<std::string>{});
+      if (auto s = spec["since"]) l.since = y_.string(s, "since").value_or("");
+      if (auto w = spec["maybe"]) l.maybe = y_.string(w, "maybe").value_or("");
+      if (auto t = spec["target_label_too"]) l.target_label_too = y_.string(t, "target_label_too").value_or("");
+    }
+  }
+
+  core::YamlReader y_;
+};
+
+} // namespace
+
+Exporters load_exporters(const core::SourceFile& src, std::vector<core::Diagnostic>& diags) {
+  return Loader(src, diags).run();
+}
+
+const Exporters& exporters() {
+  static const Exporters known = [] {
+    core::SourceFile src("<embedded exporters.yml>", std::string(embedded::exporters_yml));
+    std::vector<core::Diagnostic> diags;
+    Exporters e = load_exporters(src, diags);
+    if (!diags.empty())
+      throw Error("the embedded exporters.yml is invalid: line " + std::to_string(diags.front().span.line) + ": " +
+                  diags.front().message);
+    return e;
+  }();
+  return known;
+}
+
+} // namespace nsmon::catalog

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# rules/exporters.yml against the real exporters of this machine (Debian 12: Alertmanager 0.25,
+# Prometheus 2.42, node_exporter 1.5): what each serves on /metrics agrees with the file (label
+# sets of the closed exporters, closed value sets, labels added since a later version left out);
+# tests/support/exporter_facts.py says how.
+source "$(dirname "$0")/lib.sh"
+for peer in prometheus-alertmanager prometheus prometheus-node-exporter; do command -v $peer >/dev/null || exit 77; done
+pids=()
+trap stop_background EXIT
+facts() { /usr/bin/python3 "$SRC/tests/support/exporter_facts.py" "$SRC/rules/exporters.yml" "$@"; }
+version() { "$@" --version 2>&1 | sed -n '1s/.*version \([0-9.]*\).*/\1/p'; }
+
+cat >"$TMP/am.yml" <<'YML'
+route: {receiver: r}
+receivers: [{name: r}]
+YML
+start_peer alertmanager -/ready prometheus-alertmanager --config.file="$TMP/am.yml" --storage.path="$TMP/am" \
+  --web.listen-address=127.0.0.1:{port} --cluster.listen-address=
+pids+=("$peer_pid")
+curl -fsS "http://127.0.0.1:$peer_port/metrics" >"$TMP/am.txt"
+facts Alertmanager "$(version prometheus-alertmanager)" "$TMP/am.txt"
+
+# Prometheus scrapes itself, so that it appends samples (prometheus_tsdb_head_samples_appended_total).
+prom_port=$(free_port)
+cat >"$TMP/prom.yml" <<YML
+global: {scrape_interval: 1s}
+scrape_configs: [{job_name: p, static_configs: [{targets: ['127.0.0.1:$prom_port']}]}]
+YML
+prometheus --config.file="$TMP/prom.yml" --storage.tsdb.path="$TMP/prom" \
+  --web.listen-address=127.0.0.1:$prom_port >"$TMP/prometheus.log" 2>&1 &
+pids+=("$!")
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$prom_port/metrics" 2>/dev/null | grep -q '^prometheus_tsdb_head_samples_appended_total' && break
+  sleep 0.2
+done
+curl -fsS "http://127.0.0.1:$prom_port/metrics" >"$TMP/prom.txt" || fail "prometheus did not start: $(tail -5 "$TMP/prometheus.log")"
+facts Prometheus "$(version prometheus)" "$TMP/prom.txt"
+
+start_peer node_exporter metrics prometheus-node-exporter --web.listen-address=127.0.0.1:{port}
+pids+=("$peer_pid")
+curl -fsS "http://127.0.0.1:$peer_port/metrics" >"$TMP/node.txt"
+facts node_exporter "$(version prometheus-node-exporter)" "$TMP/node.txt"

@@ -1,0 +1,62 @@
+#!/usr/bin/python3
+"""Checks rules/exporters.yml against what a real exporter serves.
+
+  exporter_facts.py EXPORTERS_YML NAME VERSION SCRAPE_FILE
+
+NAME is an exporter of the file (Alertmanager, Prometheus, node_exporter), VERSION the version that
+served SCRAPE_FILE (its /metrics, text format). For every series of a metric the file lists: each
+value of a label with a closed set is in the set; each label the file lists without `maybe` and
+without a `since` newer than VERSION is there; and, for a closed exporter, no label of the series
+is missing from the file's list for the metric. Prints one line per metric checked and exits 1 on
+the first disagreement, 2 when no metric of the file was served (nothing was checked).
+"""
+import re
+import sys
+
+import yaml
+
+
+def version(v):
+    return tuple(int(x) for x in re.findall(r"\d+", v)[:3])
+
+
+def series(text):
+    """(name, {label: value}) of each sample line."""
+    line_re = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s')
+    label_re = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
+    for line in text.splitlines():
+        m = line_re.match(line)
+        if m:
+            yield m.group(1), dict(label_re.findall(m.group(2) or ""))
+
+
+def main():
+    path, name, served, scrape = sys.argv[1:5]
+    exporter = next(e for e in yaml.safe_load(open(path))["exporters"] if e["name"] == name)
+    metrics = exporter["metrics"]
+    seen = set()
+    for metric, labels in series(open(scrape).read()):
+        facts = metrics.get(metric)
+        if facts is None:
+            continue
+        seen.add(metric)
+        for label, fact in facts.items():
+            fact = fact or {}
+            value = labels.get(label)
+            if value is None:
+                if not fact.get("maybe") and version(fact.get("since", "0")) <= version(served):
+                    sys.exit(f"{metric}: {name} {served} serves a series without {label}: {labels}")
+            elif fact.get("values") and value not in fact["values"]:
+                sys.exit(f"{metric}: {name} {served} writes {label}={value!r}, not in {fact['values']}")
+        if exporter.get("closed"):
+            extra = set(labels) - set(facts)
+            if extra:
+                sys.exit(f"{metric}: {name} {served} writes {sorted(extra)}, which the file does not list")
+    for metric in sorted(seen):
+        print(f"{name} {served}: {metric} agrees")
+    if not seen:
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

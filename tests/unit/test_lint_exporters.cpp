@@ -1,0 +1,163 @@
+// Well-known exporters' series (catalog/exporters.hpp, rules/exporters.yml): the facts load, and
+// lint-rules uses them under --catalog none: a value an exporter never writes, and a label one side
+// of a match has and the other cannot. Each bad case has a correct twin that must stay quiet.
+#include <catch2/catch.hpp>
+
+#include "nsmon/catalog/exporters.hpp"
+#include "nsmon/lint/lint.hpp"
+
+using namespace nsmon;
+
+namespace {
+
+struct Found {
+  std::string where; ///< "check line:col"
+  std::string message, suggestion;
+};
+
+// lint-rules' findings on one alert whose expression is `expr` (line 5, column 12), without the
+// policy's, with the catalog `cat`.
+std::vector<Found> lint_one(const std::string& expr, const catalog::Catalog& cat = catalog::none()) {
+  core::SourceFile src("r.yml", "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: '" + expr + "'\n");
+  std::vector<core::Diagnostic> diags;
+  lint::Input in;
+  in.rule_files.push_back(rules::load_rule_file(src, diags));
+  lint::Options opt;
+  opt.catalog = &cat;
+  auto found = lint::run(in, opt);
+  diags.insert(diags.end(), found.begin(), found.end());
+  core::sort_diagnostics(diags);
+  std::vector<Found> out;
+  for (const auto& d : diags)
+    if (!d.check.id().starts_with("policy/"))
+      out.push_back({std::string(d.check.id()) + " " + std::to_string(d.span.line) + ":" + std::to_string(d.span.col),
+                     d.message, d.suggestion});
+  return out;
+}
+
+std::vector<std::string> where(const std::vector<Found>& found) {
+  std::vector<std::string> out;
+  for (const auto& f : found) out.push_back(f.where);
+  return out;
+}
+
+using V = std::vector<std::string>;
+
+} // namespace
+
+TEST_CASE("exporters: the embedded facts load and are found by series name", "[exporters]") {
+  const auto& known = catalog::exporters();
+  const catalog::ExporterMetric* failed = known.find("alertmanager_notifications_failed_total");
+  REQUIRE(failed);
+  CHECK(failed->exporter->name == "Alertmanager");
+  CHECK(failed->exporter->closed);
+  REQUIRE(failed->label("reason"));
+  CHECK(failed->label("reason")->since == "0.26");
+  CHECK(failed->label("receiver_name")->maybe != "");
+  CHECK(known.find("node_md_disks")->label("state")->values == V{"active", "failed", "spare"});
+  CHECK(known.find("node_md_disk") == nullptr); // a name, not a prefix
+  CHECK(failed->exporter->labels == V{"group_key", "integration", "reason", "receiver_name", "state"});
+}
+
+TEST_CASE("exporters: the loader refuses what it does not know", "[exporters]") {
+  core::SourceFile src("e.yml", "exporters:\n- {name: x, source: s, license: l, version: '1'}\n- name: y\n  closed: "
+                                "true\n  metrics:\n    m:\n      l: {value: [a]}\n");
+  std::vector<core::Diagnostic> diags;
+  auto e = catalog::load_exporters(src, diags);
+  REQUIRE(diags.size() == 5);
+  CHECK(diags[0].message == "an exporter needs a 'metrics' mapping"); // x
+  CHECK(diags[1].message == "an exporter has no 'source'");           // y, as the three others
+  CHECK(diags[4].span.line == 7);                                     // value for values
+  CHECK(e.find("m") != nullptr);
+}
+
+TEST_CASE("exporters: a value the exporter never writes", "[exporters][lint]") {
+  auto fail = lint_one("node_md_disks{state=\"fail\"} > 0");
+  CHECK(where(fail) == V{"exporters/unknown-label-value 5:26"});
+  CHECK(fail.at(0).message ==
+        "node_exporter writes state on node_md_disks only as active, failed, spare (its source at 1.9.1): "
+        "state=\"fail\" matches none of them: this selector never selects a series");
+  CHECK(fail.at(0).suggestion == "did you mean state=\"failed\"?");
+  CHECK(where(lint_one("node_md_disks{state=\"failed\"} > 0")).empty());
+  // The same under the application's catalog, which does not define the name.
+  CHECK(where(lint_one("node_md_disks{state=\"fail\"} > 0", catalog::embedded())) ==
+        V{"exporters/unknown-label-value 5:26"});
+
+  // A catalog that defines the name speaks for it.
+  core::SourceFile own("c.yml",
+                       "catalog_version: 1\nmetrics:\n- {name: node_md_disks, type: gauge, help: h, unit: count, "
+                       "stage: system, labels: {state: {values: [fail, ok]}}}\n");
+  std::vector<core::Diagnostic> loaded;
+  const catalog::Catalog mine = catalog::load(own, loaded);
+  REQUIRE(loaded.empty());
+  CHECK(where(lint_one("node_md_disks{state=\"fail\"} > 0", mine)).empty());
+
+  // Two values swapped: the hint puts them back.
+  auto swapped = lint_one("kube_hpa_status_condition{condition=\"false\", status=\"AbleToScale\"} == 1");
+  CHECK(where(swapped) == V{"exporters/unknown-label-value 5:57"});
+  CHECK(swapped.at(0).suggestion == "did you swap the values? condition=\"AbleToScale\", status=\"false\"");
+  CHECK(where(lint_one("kube_hpa_status_condition{status=\"false\", condition=\"AbleToScale\"} == 1")).empty());
+
+  // A regex that accepts none of the values; one that accepts some is the author's business.
+  CHECK(where(lint_one("kube_pod_status_phase{phase=~\"Evicted|Terminated\"} == 1")) ==
+        V{"exporters/unknown-label-value 5:34"});
+  CHECK(where(lint_one("kube_pod_status_phase{phase=~\"Failed|Evicted\"} == 1")).empty());
+  CHECK(where(lint_one("kube_pod_status_phase{phase!=\"Running\"} == 1")).empty());
+  // node_exporter's CPU modes are those of every platform it runs on.
+  auto idle = lint_one("avg by (instance) (rate(node_cpu_seconds_total{mode=\"idel\"}[5m])) < 0.1");
+  CHECK(where(idle) == V{"exporters/unknown-label-value 5:59"});
+  CHECK(idle.at(0).suggestion == "did you mean mode=\"idle\"?");
+  CHECK(where(lint_one("avg by (instance) (rate(node_cpu_seconds_total{mode=\"interrupt\"}[5m])) > 0.5")).empty());
+  CHECK(where(lint_one("alertmanager_silences{state=\"Active\"} > 100")).size() == 1);
+  // An open label (a condition's name) is never judged.
+  CHECK(where(lint_one("kube_node_status_condition{condition=\"Raedy\", status=\"true\"} == 0")).empty());
+  // A label a version added: a matcher that accepts its absence matches the older series.
+  CHECK(where(lint_one("rate(prometheus_tsdb_head_samples_appended_total{type=~\"|foo\"}[5m]) > 0")).empty());
+  CHECK(where(lint_one("rate(prometheus_tsdb_head_samples_appended_total{type=\"floats\"}[5m]) > 0")) ==
+        V{"exporters/unknown-label-value 5:61"});
+}
+
+TEST_CASE("exporters: a label one side of a match has and the other cannot", "[exporters][lint]") {
+  const std::string failed = "rate(alertmanager_notifications_failed_total[5m])";
+  const std::string total = "rate(alertmanager_notifications_total[5m])";
+  auto ratio = lint_one(failed + " / " + total + " > 0.01");
+  CHECK(where(ratio) == V{"labels/impossible-match 5:12"});
+  CHECK(ratio.at(0).message ==
+        "the two sides of '/' can never match: only the left side has reason (since Alertmanager 0.26, "
+        "alertmanager_notifications_failed_total carries reason): the expression never returns anything");
+  CHECK(ratio.at(0).suggestion == "ignoring (reason) group_left keeps a series per reason, or aggregate it away on "
+                                  "the left side (sum or max without (reason))");
+  CHECK(where(lint_one(failed + " / ignoring (reason) group_left " + total + " > 0.01")).empty());
+  CHECK(where(lint_one("sum by (integration) (" + failed + ") / sum by (integration) (" + total + ") > 0.01")).empty());
+  CHECK(where(lint_one("sum without (reason) (" + failed + ") / " + total + " > 0.01")).empty());
+  // The other side is another exporter's, whose labels nobody knows: nothing is claimed.
+  CHECK(where(lint_one(failed + " / rate(foo_total[5m]) > 0.01")).empty());
+  // Both sides are Alertmanager's and have the same labels.
+  CHECK(where(lint_one("rate(alertmanager_notification_requests_failed_total[5m]) / "
+                       "rate(alertmanager_notification_requests_total[5m]) > 0.01"))
+            .empty());
+
+  // kube-state-metrics writes a series per phase of each pod: a one-to-one match on the pod meets
+  // five of them (promtool: "multiple matches for labels: many-to-one matching must be explicit").
+  const std::string restarts =
+      " / on (namespace, pod) sum by (namespace, pod) (kube_pod_container_status_restarts_total) > 1";
+  CHECK(where(lint_one("kube_pod_status_phase" + restarts)) == V{"labels/duplicate-match-group 5:12"});
+  CHECK(where(lint_one("kube_pod_status_phase{phase=\"Running\"}" + restarts)).empty());
+  // A label a version added (reason): not said to split the older versions' series.
+  CHECK(where(lint_one(failed + " / on (instance, job, integration) " + total + " > 0.01")).empty());
+
+  // Prometheus 3.10 gave the notifier's queue length an alertmanager label; the capacity has none.
+  auto queue = lint_one("predict_linear(prometheus_notifications_queue_length[5m], 1800) > "
+                        "min_over_time(prometheus_notifications_queue_capacity[5m])");
+  CHECK(where(queue) == V{"labels/impossible-match 5:12"});
+  CHECK(queue.at(0).message.find("since Prometheus 3.10") != std::string::npos);
+  // Prometheus 2.40's type label on the appended samples: scrape configs name target labels type
+  // too (GitLab's, on every target), so the other Prometheus metrics are not said to lack it.
+  CHECK(where(lint_one("rate(prometheus_tsdb_head_samples_appended_total[5m]) <= 0 and "
+                       "sum without (rule_group) (prometheus_rule_group_rules) > 0"))
+            .empty());
+  CHECK(where(lint_one("sum by (type) (rate(prometheus_rule_evaluation_failures_total[5m])) > 0")).empty());
+  // An exporter's label is no target label of another's series (up, another exporter's).
+  CHECK(where(lint_one("sum by (reason) (up) == 0")).empty());
+  CHECK(where(lint_one("up == 0 and on (instance, integration) foo")).empty());
+}
