@@ -733,6 +733,7 @@ RuleFile read_documents(const core::SourceFile& src, std::vector<core::Diagnosti
   file.source = &src;
   LaterDocuments later{{}, docs.size() - 1, 0, 0};
   bool plain = false;
+  std::vector<std::size_t> document_of; // each group's document
   for (std::size_t i = 0; i < docs.size(); ++i) {
     Loader loader(docs[i], diags, options);
     RuleFile part = loader.run();
@@ -745,15 +746,32 @@ RuleFile read_documents(const core::SourceFile& src, std::vector<core::Diagnosti
     for (auto& g : part.groups) {
       point_at(src, g);
       file.groups.push_back(std::move(g));
+      document_of.push_back(i);
     }
     file.disabled.insert(part.disabled.begin(), part.disabled.end());
   }
-  // vmalert reads every document of its files.
+  // vmalert reads every document of its files (since 1.105, 1.102.5 and 1.97.10 LTS), and
+  // refuses a group name given twice in the file, in one document or several.
   const bool vmalert =
       std::any_of(file.groups.begin(), file.groups.end(), [](const Group& g) { return g.ruler == Schema::vmalert; });
   if (plain && !vmalert) {
     later.at = document_start(src, core::document_ranges(src.text()).at(1).first);
     file.later_documents = later;
+  }
+  if (plain && vmalert) {
+    std::map<std::string_view, std::pair<std::size_t, int>> first; // a name's first document and line
+    for (std::size_t k = 0; k < file.groups.size(); ++k) {
+      const Group& g = file.groups[k];
+      auto [it, inserted] = first.try_emplace(g.name.value, document_of[k], g.name.span.line);
+      if (!inserted && !g.name.value.empty() && it->second.first != document_of[k]) { // a document's own: its loader's
+        core::Diagnostic d =
+            core::make_diagnostic("rules/duplicate-group", g.name.span,
+                                  "groupname: \"" + g.name.value + "\" is repeated in the same file (first at line " +
+                                      std::to_string(it->second.second) + "), which vmalert refuses");
+        d.group = g.name.value;
+        diags.push_back(std::move(d));
+      }
+    }
   }
   return file;
 }
