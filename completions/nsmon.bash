@@ -644,7 +644,7 @@ _nsmon_value() {
     'lint-rules|--fail-on') COMPREPLY=($(compgen -W 'error warning info never' -- "$cur")) ;;
     'lint-rules|--list-checks') COMPREPLY=() ;;
     'lint-rules|--enable-feature') COMPREPLY=() ;;
-    'lint-rules|--rule-schema') COMPREPLY=($(compgen -W 'auto prometheus thanos mimir loki' -- "$cur")) ;;
+    'lint-rules|--rule-schema') COMPREPLY=($(compgen -W 'auto prometheus thanos mimir loki vmalert' -- "$cur")) ;;
     'backtest|--help'|'backtest|-h') COMPREPLY=() ;;
     'backtest|--since') COMPREPLY=() ;;
     'backtest|--start') COMPREPLY=() ;;
@@ -652,7 +652,7 @@ _nsmon_value() {
     'backtest|--compare') _nsmon_files "$cur" ;;
     'backtest|--config') _nsmon_files "$cur" ;;
     'backtest|--engine') COMPREPLY=() ;;
-    'backtest|--rule-schema') COMPREPLY=($(compgen -W 'auto prometheus thanos mimir loki' -- "$cur")) ;;
+    'backtest|--rule-schema') COMPREPLY=($(compgen -W 'auto prometheus thanos mimir loki vmalert' -- "$cur")) ;;
     'backtest|--evaluation-interval') COMPREPLY=() ;;
     'backtest|--repeat-interval') COMPREPLY=() ;;
     'backtest|--flap-window') COMPREPLY=() ;;
@@ -688,7 +688,7 @@ _nsmon_value() {
     'lint-alertmanager|--rules') _nsmon_files "$cur" ;;
     'lint-alertmanager|--config') _nsmon_files "$cur" ;;
     'lint-alertmanager|--alertmanager-version') COMPREPLY=() ;;
-    'lint-alertmanager|--rule-schema') COMPREPLY=($(compgen -W 'auto prometheus thanos mimir loki' -- "$cur")) ;;
+    'lint-alertmanager|--rule-schema') COMPREPLY=($(compgen -W 'auto prometheus thanos mimir loki vmalert' -- "$cur")) ;;
     'lint-alertmanager|--format') COMPREPLY=($(compgen -W 'text json github sarif' -- "$cur")) ;;
     'lint-alertmanager|--fail-on') COMPREPLY=($(compgen -W 'error warning info never' -- "$cur")) ;;
     'lint-alertmanager|--list-checks') COMPREPLY=() ;;
@@ -705,7 +705,7 @@ _nsmon_value() {
     'test-rules|--max-samples') COMPREPLY=() ;;
     'test-rules|--alertmanager') _nsmon_files "$cur" ;;
     'test-rules|--enable-feature') COMPREPLY=() ;;
-    'test-rules|--rule-schema') COMPREPLY=($(compgen -W 'auto prometheus thanos mimir loki' -- "$cur")) ;;
+    'test-rules|--rule-schema') COMPREPLY=($(compgen -W 'auto prometheus thanos mimir loki vmalert' -- "$cur")) ;;
     'test-rules|--prometheus-version') COMPREPLY=($(compgen -W '2 3 both' -- "$cur")) ;;
     'routes|--help'|'routes|-h') COMPREPLY=() ;;
     'routes test|--help'|'routes test|-h') COMPREPLY=() ;;
@@ -758,7 +758,7 @@ _nsmon_value() {
     'watch|--total-images') COMPREPLY=() ;;
     'watch|--prefix') COMPREPLY=() ;;
     'watch|--rules') _nsmon_files "$cur" ;;
-    'watch|--rule-schema') COMPREPLY=($(compgen -W 'auto prometheus thanos mimir loki' -- "$cur")) ;;
+    'watch|--rule-schema') COMPREPLY=($(compgen -W 'auto prometheus thanos mimir loki vmalert' -- "$cur")) ;;
     'watch|--assert') COMPREPLY=() ;;
     'watch|--evaluation-interval') COMPREPLY=() ;;
     'watch|--rules-window') COMPREPLY=() ;;

@@ -1,6 +1,6 @@
 // libFuzzer target: Prometheus rule files through the loader and every lint check
 // (YAML, positions inside scalars, disable comments, PromQL, label inference, other rulers' fields
-// and LogQL under each --rule-schema).
+// LogQL and MetricsQL under each --rule-schema).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::vector<nsmon::core::Diagnostic> diags;
   nsmon::lint::Input in;
   // Every --rule-schema, by the input's length: the same text read as each ruler reads it.
-  const auto schema = static_cast<nsmon::rules::Schema>(size % 5);
+  const auto schema = static_cast<nsmon::rules::Schema>(size % 6);
   in.rule_files.push_back(nsmon::rules::load_rule_file(src, diags, {.schema = schema}));
   // Every mapped position must lie inside the file.
   for (const auto& g : in.rule_files[0].groups)

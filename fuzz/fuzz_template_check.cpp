@@ -14,7 +14,8 @@ using namespace nsmon::gotemplate;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
-  TemplateInfo info = check_template(text);
+  // Prometheus's dialect or vmalert's, by the input's length.
+  TemplateInfo info = check_template(text, size % 2 ? Dialect::vmalert : Dialect::prometheus);
   auto inside = [&](std::size_t offset, std::size_t length) {
     if (offset > size || length > size - offset) __builtin_trap();
   };

@@ -69,6 +69,7 @@ peer_store() {
   PEER_STORE=$1
   promtool() { /usr/bin/python3 "$SRC/tests/support/peer.py" --store "$PEER_STORE" promtool "$@"; }
   amtool() { /usr/bin/python3 "$SRC/tests/support/peer.py" --store "$PEER_STORE" amtool "$@"; }
+  vmalert() { /usr/bin/python3 "$SRC/tests/support/peer.py" --store "$PEER_STORE" vmalert "$@"; }
 }
 # throttle N: waits until fewer than N background jobs of this shell run (work two at a time on
 # two cores: `throttle 2; cmd &`).

@@ -1,10 +1,10 @@
 #!/usr/bin/python3
-"""A peer's answers stored with the data they judge: promtool and amtool, replayed from a file.
+"""A peer's answers stored with the data they judge: promtool, amtool and vmalert, replayed from a file.
 
 Usage: peer.py --store FILE PEER ARG...
 
 Answers PEER ARG... (exit status, stdout, stderr) as the real PEER does. The peers the suite
-compares nsmon with are pinned by Debian 12 (promtool 2.42, amtool 0.25), so their answer to the
+compares nsmon with are pinned by Debian 12 (promtool 2.42, amtool 0.25, vmalert 1.79), so their answer to the
 same command on the same input files never changes: it is stored once, in FILE beside the data,
 and read back on every run instead of starting the peer. The key of an answer is the command and
 the content of every file it reads (the files named in it, the rule files a unit-test file or a

@@ -461,6 +461,8 @@ TEST_CASE("label flow: queries written in a template", "[lint][label-flow]") {
        V{"rules/template 6:44"}},
       {"a verb where a duration goes", alert("up == 0", "{{ with printf \"rate(x[%s])\" .Labels.w | query }}{{ end }}"),
        V{}},
+      {"%q where a label value goes (it writes a quoted string)",
+       alert("up == 0", "{{ with printf \"sum(up{instance=%q})\" .Labels.instance | query }}{{ end }}"), V{}},
       {"a verb where a label goes",
        alert("up == 0", "{{ range printf \"sum by (%s) (up)\" \"pod\" | query }}{{ .Labels.pod }}{{ end }}"), V{}},
   });

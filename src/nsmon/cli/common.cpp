@@ -114,14 +114,17 @@ void add_rule_schema_option(CLI::App& cmd) {
       ->option_text("SCHEMA")
       ->description("The ruler the rule files are for: auto (default: the rule_schema setting; a group with "
                     "another ruler's field is that ruler's, an expression that is no PromQL but has LogQL's shape "
-                    "Loki's), prometheus (as promtool: their fields are errors), thanos (partial_response_strategy), "
-                    "mimir (source_tenants, evaluation_delay, align_evaluation_time_on_interval), loki (LogQL)");
+                    "Loki's, one that reads as MetricsQL vmalert's), prometheus (as promtool: their fields are "
+                    "errors), thanos (partial_response_strategy), mimir (source_tenants, evaluation_delay, "
+                    "align_evaluation_time_on_interval), loki (LogQL), vmalert (concurrency, type, eval_offset, "
+                    "params, headers, ...; MetricsQL)");
 }
 
 rules::Schema rule_schema(const config::Settings& settings) {
   const config::Value& v = settings.get("rule_schema");
   if (auto schema = rules::parse_schema(v.value)) return *schema;
-  throw UsageError("unknown rule schema '" + v.value + "' (" + v.where + "): auto, prometheus, thanos, mimir or loki");
+  throw UsageError("unknown rule schema '" + v.value + "' (" + v.where +
+                   "): auto, prometheus, thanos, mimir, loki or vmalert");
 }
 
 LoadedAlertmanager load_alertmanager(const std::string& path, alertmanager::Version version) {

@@ -67,7 +67,7 @@ void add_alertmanager_version_option(CLI::App& cmd);
 /// UsageError.
 alertmanager::Version alertmanager_version(const config::Settings& settings);
 
-/// --rule-schema auto|prometheus|thanos|mimir|loki, for the commands that read rule files.
+/// --rule-schema auto|prometheus|thanos|mimir|loki|vmalert, for the commands that read rule files.
 void add_rule_schema_option(CLI::App& cmd);
 /// The ruler whose format rule files are read as: the flag, NSMON_RULE_SCHEMA or the setting
 /// rule_schema (default auto).

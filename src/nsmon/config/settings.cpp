@@ -125,10 +125,10 @@ const std::vector<Key>& keys() {
        "rules",
        "auto",
        Kind::choice,
-       {"auto", "prometheus", "thanos", "mimir", "loki"},
+       {"auto", "prometheus", "thanos", "mimir", "loki", "vmalert"},
        "the ruler whose format the rule files are in, for every command that reads them (auto: Prometheus's, and a "
        "group with "
-       "another ruler's field is that ruler's; a LogQL expression is Loki's)"},
+       "another ruler's field is that ruler's; a LogQL expression is Loki's, a MetricsQL one vmalert's)"},
       {"catalog",
        "NSMON_CATALOG",
        "--catalog",

@@ -270,7 +270,9 @@ inline constexpr auto kChecks = [] {
       {"rules/not-a-rule-file", info,
        "a file of a linted directory that is another kind of file (prometheus.yml, a policy, ...): skipped", lint},
       {"rules/other-ruler", info,
-       "another ruler's rule file (Thanos Ruler, Mimir, Loki): read as that ruler reads it, LogQL not linted", lint},
+       "another ruler's rule file (Thanos Ruler, Mimir, Loki, vmalert): read as that ruler reads it, LogQL and "
+       "MetricsQL not linted",
+       lint},
       {"rules/record-fields", error, "for, keep_firing_for or annotations on a recording rule", lint},
       {"rules/record-name", error, "a recording rule name that is not a metric name", lint},
       {"rules/record-naming", info, "recording rule names should follow level:metric:operations", lint},

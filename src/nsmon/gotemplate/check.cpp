@@ -21,7 +21,19 @@ constexpr std::string_view kFunctions[] = {
     "humanizeDuration", "humanizePercentage", "humanizeTimestamp", "toTime", "toDuration", "now", "pathPrefix",
     "externalURL", "parseDuration"};
 
-bool is_function(std::string_view s) {
+// vmalert's own functions (app/vmalert/templates/template.go); Go's builtins as above.
+constexpr std::string_view kVmalertFunctions[] = {
+    "and", "call", "html", "index", "slice", "js", "len", "not", "or", "print", "printf", "println", "urlquery", "eq",
+    "ge", "gt", "le", "lt", "ne",
+    // vmalert's
+    "query", "externalURL", "pathPrefix", "title", "toUpper", "toLower", "crlfEscape", "quotesEscape", "jsonEscape",
+    "htmlEscape", "stripPort", "stripDomain", "match", "reReplaceAll", "parseDuration", "parseDurationTime", "humanize",
+    "humanize1024", "humanizeDuration", "humanizePercentage", "humanizeTimestamp", "toTime", "formatTime", "pathEscape",
+    "queryEscape", "first", "label", "value", "strvalue", "sortByLabel", "now", "args", "safeHtml"};
+
+bool is_function(std::string_view s, Dialect dialect) {
+  if (dialect == Dialect::vmalert)
+    return std::find(std::begin(kVmalertFunctions), std::end(kVmalertFunctions), s) != std::end(kVmalertFunctions);
   return std::find(std::begin(kFunctions), std::end(kFunctions), s) != std::end(kFunctions);
 }
 
@@ -60,7 +72,12 @@ struct Variable {
 
 class Checker {
 public:
-  explicit Checker(std::string_view text) : text_(text) {}
+  Checker(std::string_view text, Dialect dialect) : text_(text), dialect_(dialect) {
+    // vmalert declares more variables before the template (notifier/alert.go's tplHeaders).
+    if (dialect == Dialect::vmalert)
+      for (const char* v : {"$type", "$expr", "$interval", "$alertID", "$groupID", "$activeAt", "$for", "$isPartial"})
+        variables_.push_back({v, {}});
+  }
 
   TemplateInfo run() {
     std::size_t pos = 0;
@@ -350,7 +367,7 @@ private:
           return;
         }
         if (t.text == "true" || t.text == "false" || t.text == "nil") break;
-        if (!is_function(t.text)) {
+        if (!is_function(t.text, dialect_)) {
           fail(t.offset, "function \"" + std::string(t.text) + "\" not defined");
           return;
         }
@@ -508,6 +525,7 @@ private:
   }
 
   std::string_view text_;
+  Dialect dialect_;
   TemplateInfo info_;
   std::vector<Block> blocks_;
   /// Declared variables, innermost last; Prometheus declares these four before the template.
@@ -520,10 +538,10 @@ private:
 
 } // namespace
 
-TemplateInfo check_template(std::string_view text) {
+TemplateInfo check_template(std::string_view text, Dialect dialect) {
   // Plain text, as most labels are, has nothing to check: no checker is set up for it.
   if (text.find("{{") == std::string_view::npos) return {};
-  return Checker(text).run();
+  return Checker(text, dialect).run();
 }
 
 std::string fill_verbs(std::string_view format, std::string_view with) {

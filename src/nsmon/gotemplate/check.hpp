@@ -50,7 +50,10 @@ struct TemplateInfo {
 /// balanced actions, if/range/with/else/end nesting, known functions (Go's builtins and
 /// Prometheus's humanize*, printf, query, ...), declared variables ($labels, $value,
 /// $externalLabels, $externalURL and `:=`), parentheses and string literals.
-TemplateInfo check_template(std::string_view text);
+/// Whose templates: Prometheus's, or vmalert's (more variables declared before the template:
+/// $expr, $alertID, $activeAt, ...; its own set of functions: parseDurationTime, queryEscape, ...).
+enum class Dialect { prometheus, vmalert };
+TemplateInfo check_template(std::string_view text, Dialect dialect = Dialect::prometheus);
 
 /// printf's `format` with each verb (%s, %v, %5.2f, ...) replaced by `with`, and %% by %.
 std::string fill_verbs(std::string_view format, std::string_view with);

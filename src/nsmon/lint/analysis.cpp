@@ -7,10 +7,12 @@
 #include <iterator>
 #include <map>
 #include <memory>
+#include <set>
 
 #include "nsmon/lint/infer.hpp"
 #include "nsmon/lint/recorded.hpp"
 #include "nsmon/lint/rule_checks.hpp"
+#include "nsmon/promql/metricsql.hpp"
 #include "nsmon/rules/rulers.hpp"
 #include "nsmon/util/parallel.hpp"
 #include "nsmon/util/strings.hpp"
@@ -32,32 +34,38 @@ void Analysis::run() {
   constexpr std::size_t kStep = 128;
   std::vector<std::vector<core::Diagnostic>> found(util::step_count(parsed.size(), kStep));
   std::vector<ForeignMetrics> foreign(found.size());
-  // The expression's tree, or its promql/syntax findings (nullptr).
+  // The expression's tree, or its promql/syntax findings (nullptr), or nothing for an expression
+  // in another language (pr.language), which vmalert_files and foreign_expressions speak of.
   auto parse_rule = [&](ParsedRule& pr, std::vector<core::Diagnostic>& out) -> std::unique_ptr<ParseResult> {
-    const rules::Schema ruler = pr.group->ruler;
-    std::unique_ptr<ParseResult> result;
-    if (ruler != rules::Schema::loki)
-      result = std::make_unique<ParseResult>(parse(pr.rule->expr.value, options_.parse));
-    // Loki's ruler's expressions (a loki schema's all; under auto, those that are no PromQL and
-    // have LogQL's shape) are LogQL, which nsmon does not check: one note, not PromQL's errors.
-    if (!result ||
-        (!result->ok() && ruler == rules::Schema::automatic && rules::looks_like_logql(pr.rule->expr.value))) {
+    const rules::Group& g = *pr.group;
+    const std::string& expr = pr.rule->expr.value;
+    auto result = std::make_unique<ParseResult>(parse(expr, options_.parse));
+    rules::MetricsqlVerdict mql;
+    if (!result->ok() && (g.ruler == rules::Schema::automatic || g.ruler == rules::Schema::vmalert)) {
+      promql::MetricsqlReading reading = promql::read_metricsql(expr);
+      mql = {reading.parses, !reading.extension.empty()};
+      pr.metricsql_extension = std::move(reading.extension);
+    }
+    pr.language = rules::language_of(g.ruler, g.type.value, expr, result->ok(), mql, false);
+    pr.ok = pr.language == rules::Language::promql && result->ok();
+    if (pr.language == rules::Language::logql) {
+      // Loki's ruler's expressions: one note each, not PromQL's errors.
       core::Diagnostic d =
           core::make_diagnostic("rules/other-ruler", pr.rule->expr.span, "a LogQL expression (Loki ruler): not linted");
       d.rule = pr.rule->name.value;
-      d.group = pr.group->name.value;
+      d.group = g.name.value;
       out.push_back(std::move(d));
-      pr.ok = false;
-      return nullptr;
     }
+    if (pr.language != rules::Language::promql || pr.ok) return pr.ok ? std::move(result) : nullptr;
+    // MetricsQL if the file turns out vmalert's: the findings wait until then.
+    std::vector<core::Diagnostic>& to = mql.parses ? pr.unless_vmalert : out;
     for (const auto& e : result->errors()) {
       core::Diagnostic d = core::make_diagnostic("promql/syntax", expr_span(*pr.rule, e.range), e.message);
       d.rule = pr.rule->name.value;
-      d.group = pr.group->name.value;
-      out.push_back(std::move(d));
+      d.group = g.name.value;
+      to.push_back(std::move(d));
     }
-    pr.ok = result->ok();
-    return pr.ok ? std::move(result) : nullptr;
+    return nullptr;
   };
   // Recording rules define metrics that every other rule may read: their trees first (parsing is
   // the costliest step and every expression stands alone: spread over the cores), kept.
@@ -106,6 +114,7 @@ void Analysis::run() {
     }
   });
   for (auto& f : found) std::move(f.begin(), f.end(), std::back_inserter(out_));
+  vmalert_files(parsed);
   ForeignMetrics all;
   for (auto& f : foreign) {
     std::move(f.uses.begin(), f.uses.end(), std::back_inserter(all.uses));
@@ -124,6 +133,59 @@ void Analysis::run() {
   // about their rule into line:col, these are the others.
   for (auto& d : out_)
     for (const auto& f : input_.rule_files) locate(d, f);
+}
+
+// A file is vmalert's when one of its groups is, or one of its expressions names a MetricsQL
+// extension: then its expressions that PromQL refuses only for their types are MetricsQL (the
+// others' promql/syntax findings are reported now). One note per file and language says which
+// expressions are not linted, and why.
+void Analysis::vmalert_files(std::vector<ParsedRule>& parsed) {
+  std::vector<ParsedRule*> foreign; // in file order
+  for (auto& pr : parsed)
+    if (!pr.unless_vmalert.empty() || (pr.language != rules::Language::promql && pr.language != rules::Language::logql))
+      foreign.push_back(&pr);
+  if (foreign.empty()) return;
+  std::set<const rules::RuleFile*> vmalert;
+  for (const auto& pr : parsed)
+    if (pr.group->ruler == rules::Schema::vmalert || !pr.metricsql_extension.empty()) vmalert.insert(pr.file);
+  for (ParsedRule* pr : foreign) {
+    if (pr->unless_vmalert.empty()) continue;
+    if (vmalert.count(pr->file)) pr->language = rules::Language::metricsql;
+    else std::move(pr->unless_vmalert.begin(), pr->unless_vmalert.end(), std::back_inserter(out_));
+  }
+  for (rules::Language language : {rules::Language::metricsql, rules::Language::graphite, rules::Language::logsql})
+    for (std::size_t i = 0; i < foreign.size();) {
+      // The file's expressions in `language`.
+      const rules::RuleFile* file = foreign[i]->file;
+      std::vector<const ParsedRule*> in;
+      std::vector<std::string> extensions;
+      for (; i < foreign.size() && foreign[i]->file == file; ++i) {
+        const ParsedRule& pr = *foreign[i];
+        if (pr.language != language) continue;
+        in.push_back(&pr);
+        if (!pr.metricsql_extension.empty() &&
+            std::find(extensions.begin(), extensions.end(), pr.metricsql_extension) == extensions.end())
+          extensions.push_back(pr.metricsql_extension);
+      }
+      if (in.empty()) continue;
+      const std::string name(rules::language_name(language));
+      std::string message =
+          in.size() == 1 ? "an expression in " + name : std::to_string(in.size()) + " expressions in " + name;
+      if (language == rules::Language::metricsql)
+        message += " (vmalert), which Prometheus refuses (" +
+                   (extensions.empty() ? std::string("for its types") : util::join(extensions, ", ")) + ")";
+      else message += " (vmalert, type: " + in[0]->group->type.value + ")";
+      message += ": not linted: ";
+      constexpr std::size_t kNamed = 5;
+      for (std::size_t k = 0; k < in.size() && k < kNamed; ++k)
+        message +=
+            (k ? ", " : "") + in[k]->rule->name.value + " (line " + std::to_string(in[k]->rule->expr.span.line) + ")";
+      if (in.size() > kNamed) message += ", ...";
+      core::Diagnostic d = core::make_diagnostic("rules/other-ruler", in[0]->rule->expr.span, message);
+      d.rule = in[0]->rule->name.value;
+      d.group = in[0]->group->name.value;
+      out_.push_back(std::move(d));
+    }
 }
 
 } // namespace nsmon::lint

@@ -28,6 +28,9 @@ private:
   /// The team policy's findings about one rule (its severity label and annotations).
   void policy(const ParsedRule& pr, std::vector<core::Diagnostic>& out) const;
   void config(const rules::Config* cfg);
+  /// The expressions in vmalert's other languages (MetricsQL, Graphite, LogsQL): one note per
+  /// file and language; the MetricsQL of vmalert's files told from PromQL's errors.
+  void vmalert_files(std::vector<ParsedRule>& parsed);
   /// Other exporters' metrics: one finding per name prefix, one note with the policy line.
   void foreign_metrics(const ForeignMetrics& foreign);
   /// Recording rules' names that no rule records: one finding per name.

@@ -39,6 +39,12 @@ struct ParsedRule {
   const rules::Rule* rule;
   std::unique_ptr<promql::ParseResult> parsed; ///< recording rules' trees, kept for the checks; alerts: parsed there
   bool ok = true;                              ///< the expression parsed
+  /// What the expression is written in (rules/rulers.hpp): nsmon lints PromQL only.
+  rules::Language language = rules::Language::promql;
+  /// PromQL refuses the expression, which reads as MetricsQL without naming an extension: it is
+  /// MetricsQL if its file is vmalert's, else these (its promql/syntax findings) are reported.
+  std::vector<core::Diagnostic> unless_vmalert;
+  std::string metricsql_extension; ///< the first MetricsQL extension it names, if any
 };
 
 /// Where a byte range of a rule's expression is in the YAML file (rule_checks.cpp).

@@ -216,9 +216,9 @@ void RuleChecks::type_fault(const rules::KeyValue& kv, const gotemplate::Templat
 }
 
 // A template's query as Prometheus would run it. A printf verb stands for any text: the query
-// is wrong only if no argument could mend it.
+// is wrong only if no argument could mend it (%q writes a quoted string: `{instance=%q}`).
 ParseResult RuleChecks::parse_query(const gotemplate::TemplateQuery& q) const {
-  for (std::string_view arg : {"x", "1"})
+  for (std::string_view arg : {"x", "1", "\"x\""})
     if (ParseResult r = parse(q.formatted ? gotemplate::fill_verbs(q.text, arg) : q.text, opt_.parse);
         r.ok() || !q.formatted)
       return r;

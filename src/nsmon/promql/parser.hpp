@@ -1,5 +1,6 @@
 #pragma once
-// promql/: PromQL lexer, parser, AST, function table, type checker, printer.
+// promql/: PromQL lexer, parser, AST, function table, type checker, printer; what of MetricsQL
+// tells it from PromQL's typos (metricsql.hpp).
 
 #include <memory>
 #include <string>

@@ -58,14 +58,14 @@ public:
     };
     std::vector<GroupRead> read(groups.size());
     std::vector<yaml::Node> rule_nodes;
-    std::vector<const std::string*> rule_group; // the name of each rule's group
+    std::vector<const Group*> rule_group; // each rule's group
     std::size_t i = 0;
     for (const auto& g : groups) {
       GroupRead& r = read[i++];
       r.rules_begin = rule_nodes.size();
       r.group = Loader(y_, r.diags, options_).read_group(g, rule_nodes);
       r.rules_end = rule_nodes.size();
-      rule_group.resize(rule_nodes.size(), r.group ? &r.group->name.value : nullptr);
+      rule_group.resize(rule_nodes.size(), r.group ? &*r.group : nullptr);
     }
     // Each rule read into its place in its group; those that are no rule are dropped after.
     std::vector<Rule*> slot(rule_nodes.size());
@@ -80,7 +80,7 @@ public:
       std::vector<core::Diagnostic> out;
       Loader part(y_, out, options_);
       for (std::size_t k = b; k < e; ++k) {
-        if (auto rule = part.read_rule_of(rule_nodes[k], *rule_group[k])) {
+        if (auto rule = part.read_rule_of(rule_nodes[k], rule_group[k]->name.value, rule_group[k]->ruler)) {
           *slot[k] = std::move(*rule);
           is_rule[k] = 1;
         }
@@ -284,14 +284,26 @@ private:
   std::optional<Group> read_group(const yaml::Node& n, std::vector<yaml::Node>& rules_out) {
     Group g;
     g.ruler = options_.schema;
-    // Under auto, the first field only another ruler reads makes the group that ruler's.
+    // Under auto, the first field only another ruler reads makes the group that ruler's; failing
+    // that, the first such field of one of its rules.
     if (g.ruler == Schema::automatic && n.is_map())
       for (auto it = n.begin(); it != n.end() && g.ruler == Schema::automatic; ++it)
         if (auto ruler = it->first.is_scalar() ? ruler_of_group_field(it->first.scalar()) : std::nullopt) {
           g.ruler = *ruler;
           g.ruler_field = text(it->first);
         }
-    std::vector<std::string> fields = {"name", "interval", "query_offset", "limit", "rules", "labels"};
+    if (auto rs = n.is_map() ? n["rules"] : yaml::Node(); g.ruler == Schema::automatic && rs && rs.is_sequence())
+      for (const auto& r : rs) {
+        for (auto it = r.is_map() ? r.begin() : r.end(); it != r.end() && g.ruler == Schema::automatic; ++it)
+          if (auto ruler = it->first.is_scalar() ? ruler_of_rule_field(it->first.scalar()) : std::nullopt) {
+            g.ruler = *ruler;
+            g.ruler_field = text(it->first);
+            g.ruler_field_on_rule = true;
+          }
+        if (g.ruler != Schema::automatic) break;
+      }
+    std::vector<std::string> fields = {"name", "interval", "limit", "rules", "labels"};
+    if (g.ruler != Schema::vmalert) fields.emplace_back("query_offset"); // vmalert has eval_offset instead
     for (std::string_view f : group_fields(g.ruler)) fields.emplace_back(f);
     if (!y_.check_mapping(n, fields, "a rule group")) return std::nullopt;
     g.span = y_.span(n);
@@ -311,7 +323,7 @@ private:
     }
     g.labels = pairs(n, "labels", gname, "");
     check_label_names(g.labels, false, gname, "");
-    ruler_fields(n, g.ruler, gname);
+    ruler_fields(n, g, gname);
     newer_fields(n, g.ruler, gname);
     auto rules = n["rules"];
     if (rules && !rules.is_null()) {
@@ -324,7 +336,8 @@ private:
 
   // The group fields of the ruler it is for (`fields` let them through), read as that ruler reads
   // them: what it refuses is an error.
-  void ruler_fields(const yaml::Node& n, Schema ruler, const std::string& gname) {
+  void ruler_fields(const yaml::Node& n, Group& g, const std::string& gname) {
+    const Schema ruler = g.ruler;
     if (auto s = n["partial_response_strategy"]; ruler == Schema::thanos && s && !s.is_null()) {
       std::string v = s.is_scalar() ? std::string(s.scalar()) : std::string();
       std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::toupper(c); });
@@ -336,11 +349,73 @@ private:
         d.severity = core::Severity::error;
       }
     }
+    if (ruler == Schema::vmalert) vmalert_fields(n, g, gname);
     if (ruler != Schema::mimir) return;
     if (auto t = n["source_tenants"]; t && !t.is_null()) y_.strings(t, "source_tenants");
     duration_field(n, "evaluation_delay", gname, "");
     if (auto a = n["align_evaluation_time_on_interval"]; a && !a.is_null())
       y_.boolean(a, "align_evaluation_time_on_interval");
+  }
+
+  // What vmalert refuses: an error of rules/other-ruler.
+  void vmalert_refuses(core::Span at, const std::string& why, const std::string& gname) {
+    add(at, "rules/other-ruler", "vmalert refuses the file: " + why, gname).severity = core::Severity::error;
+  }
+
+  // An integer field of vmalert's (yaml.v2 decodes it into a Go int).
+  std::optional<std::int64_t> vmalert_integer(const yaml::Node& n, const char* key) {
+    auto v = n[key];
+    if (!v || v.is_null()) return std::nullopt;
+    auto x = y_.number(v, key);
+    if (!x) return std::nullopt;
+    if (!std::isfinite(*x) || *x != std::floor(*x) || std::fabs(*x) > 9e18) {
+      y_.report(v, "yaml/type", std::string(key) + " must be an integer");
+      return std::nullopt;
+    }
+    return static_cast<std::int64_t>(*x);
+  }
+
+  // vmalert's group fields, checked as app/vmalert/config's Group.Validate and its types do.
+  void vmalert_fields(const yaml::Node& n, Group& g, const std::string& gname) {
+    if (auto t = n["type"]; t && !t.is_null()) {
+      if (auto v = y_.string(t, "type")) {
+        g.type = text(t);
+        if (*v != "prometheus" && *v != "graphite" && *v != "vlogs")
+          vmalert_refuses(y_.span(t),
+                          "unknown datasource type=" + text::go::quote(*v) + ", want prometheus, graphite or vlogs",
+                          gname);
+      }
+    }
+    if (auto c = vmalert_integer(n, "concurrency"); c && *c < 0)
+      vmalert_refuses(y_.span(n["concurrency"]),
+                      "invalid concurrency " + std::to_string(*c) + ", shouldn't be less than 0", gname);
+    auto offset = duration_field(n, "eval_offset", gname, "");
+    duration_field(n, "eval_delay", gname, "");
+    if (n["eval_offset"] && n["eval_delay"])
+      vmalert_refuses(key_span(n, "eval_delay"), "eval_offset cannot be used with eval_delay", gname);
+    // Without `interval` the group runs every -evaluationInterval, but the check reads the field.
+    const std::int64_t interval = g.interval ? g.interval->ms : 0;
+    if (offset && offset->ms > interval)
+      vmalert_refuses(offset->span,
+                      "eval_offset must be smaller than the group's interval (" +
+                          (g.interval ? text::format_duration(interval) : std::string("none given")) + ")",
+                      gname);
+    for (const char* key : {"eval_alignment", "debug"})
+      if (auto b = n[key]; b && !b.is_null()) y_.boolean(b, key);
+    for (const char* key : {"headers", "notifier_headers"})
+      if (auto h = n[key]; h && !h.is_null())
+        if (auto list = y_.strings(h, key))
+          for (const auto& header : *list)
+            if (!header.empty() && header.find(':') == std::string::npos)
+              vmalert_refuses(y_.span(h),
+                              "missing ':' in header " + text::go::quote(header) + "; expecting \"key: value\" format",
+                              gname);
+    if (auto p = n["params"]; p && !p.is_null()) {
+      if (!p.is_map()) y_.report(p, "yaml/type", "'params' must be a mapping of names to lists of values");
+      else
+        for (auto it = p.begin(); it != p.end(); ++it)
+          if (!it->second.is_null()) y_.strings(it->second, "a value of params");
+    }
   }
 
   // Group fields newer than the Prometheus nsmon assumes (Debian 12's 2.42, which refuses the
@@ -360,10 +435,10 @@ private:
 
   // A rule of the group named `group`; the findings of the generic YAML checks inside it belong
   // to it too.
-  std::optional<Rule> read_rule_of(const yaml::Node& r, const std::string& group) {
+  std::optional<Rule> read_rule_of(const yaml::Node& r, const std::string& group, Schema ruler) {
     std::size_t before = diags_.size();
     via_ = r.alias_at() >= 0 ? r : yaml::Node();
-    auto rule = read_rule(r, group);
+    auto rule = read_rule(r, group, ruler);
     via_ = yaml::Node();
     std::string rname = rule ? rule->name.value : std::string();
     if (!rule && r.is_map() && r["alert"] && r["alert"].is_scalar()) rname = r["alert"].scalar();
@@ -386,10 +461,20 @@ private:
     return name;
   }
 
-  std::optional<Rule> read_rule(const yaml::Node& n, const std::string& group) {
-    static const std::vector<std::string> kFields = {"alert",           "record", "expr",       "for",
-                                                     "keep_firing_for", "labels", "annotations"};
+  std::optional<Rule> read_rule(const yaml::Node& n, const std::string& group, Schema ruler) {
+    static const std::vector<std::string> kPrometheus = {"alert",           "record", "expr",       "for",
+                                                         "keep_firing_for", "labels", "annotations"};
+    static const std::vector<std::string> kVmalert = [] {
+      std::vector<std::string> all = kPrometheus;
+      for (std::string_view f : rule_fields(Schema::vmalert)) all.emplace_back(f);
+      return all;
+    }();
+    const std::vector<std::string>& kFields = ruler == Schema::vmalert ? kVmalert : kPrometheus;
     if (!y_.check_mapping(n, kFields, "a rule")) return std::nullopt;
+    if (ruler == Schema::vmalert) {
+      if (auto b = n["debug"]; b && !b.is_null()) y_.boolean(b, "debug");
+      vmalert_integer(n, "update_entries_limit");
+    }
     Rule r;
     r.span = span(n);
     for (auto it = n.begin(); it != n.end(); ++it)
@@ -423,10 +508,13 @@ private:
     check_label_names(r.annotations, true, group, name);
 
     if (r.kind == Rule::Kind::alert) {
-      check_templates(r.labels, "label", group, name);
-      check_templates(r.annotations, "annotation", group, name);
+      const auto dialect = ruler == Schema::vmalert ? gotemplate::Dialect::vmalert : gotemplate::Dialect::prometheus;
+      check_templates(r.labels, "label", group, name, dialect);
+      check_templates(r.annotations, "annotation", group, name, dialect);
     }
-    if (r.kind == Rule::Kind::record) {
+    // vmalert checks none of these: it reads (and ignores) a recording rule's annotations and
+    // `for`, and takes any name.
+    if (r.kind == Rule::Kind::record && ruler != Schema::vmalert) {
       if (n["annotations"])
         add(key_span(n, "annotations"), "rules/record-fields", "invalid field 'annotations' in recording rule", group,
             name);
@@ -453,11 +541,11 @@ private:
     return r;
   }
 
-  // Go template syntax, as promtool checks it for alerting rules.
-  void check_templates(std::vector<KeyValue>& kvs, const char* what, const std::string& group,
-                       const std::string& rule) {
+  // Go template syntax, as promtool (or vmalert, in its groups) checks it for alerting rules.
+  void check_templates(std::vector<KeyValue>& kvs, const char* what, const std::string& group, const std::string& rule,
+                       gotemplate::Dialect dialect) {
     for (auto& kv : kvs) {
-      gotemplate::TemplateInfo info = gotemplate::check_template(kv.value.value);
+      gotemplate::TemplateInfo info = gotemplate::check_template(kv.value.value, dialect);
       for (const auto& e : info.errors) {
         core::Span at = kv.value.span; // an aliased value's: the alias
         if (!kv.value.value.empty() && !kv.value.anchor_line) {
@@ -614,21 +702,22 @@ void point_at(const core::SourceFile& src, Group& g) {
 // Under auto, one info per other ruler whose groups the file has, at the first group's field that
 // says so: the file is read as that ruler reads it, and Prometheus would refuse it.
 void other_rulers(const RuleFile& file, std::vector<core::Diagnostic>& diags) {
-  for (Schema ruler : {Schema::thanos, Schema::mimir}) {
+  for (Schema ruler : {Schema::thanos, Schema::mimir, Schema::vmalert}) {
     const Group* first = nullptr;
     std::size_t groups = 0;
     for (const auto& g : file.groups)
       if (g.ruler == ruler && !g.ruler_field.value.empty() && groups++ == 0) first = &g;
     if (!first) continue;
     const std::string field = first->ruler_field.value, name(ruler_name(ruler));
+    const std::string the = ruler == Schema::vmalert ? name : "the " + name; // "vmalert", "the Mimir ruler"
     core::Diagnostic d = core::make_diagnostic(
         "rules/other-ruler", first->ruler_field.span,
         "'" + field + "' is a " + name + " field: " +
-            (groups == 1
-                 ? "the group is read as the " + name + " reads it"
-                 : std::to_string(groups) + " groups with such fields are read as the " + name + " reads them") +
-            "; Prometheus and promtool refuse this file (field " + field + " not found in type rulefmt.RuleGroup)",
-        "--rule-schema " + std::string(to_string(ruler)) + " says the file is for the " + name +
+            (groups == 1 ? "the group is read as " + the + " reads it"
+                         : std::to_string(groups) + " groups with such fields are read as " + the + " reads them") +
+            "; Prometheus and promtool refuse this file (field " + field + " not found in type rulefmt." +
+            (first->ruler_field_on_rule ? "RuleNode)" : "RuleGroup)"),
+        "--rule-schema " + std::string(to_string(ruler)) + " says the file is for " + the +
             " (no note); --rule-schema prometheus makes such fields errors");
     d.group = first->name.value;
     diags.push_back(std::move(d));
@@ -644,6 +733,7 @@ RuleFile read_documents(const core::SourceFile& src, std::vector<core::Diagnosti
   file.source = &src;
   LaterDocuments later{{}, docs.size() - 1, 0, 0};
   bool plain = false;
+  std::vector<std::size_t> document_of; // each group's document
   for (std::size_t i = 0; i < docs.size(); ++i) {
     Loader loader(docs[i], diags, options);
     RuleFile part = loader.run();
@@ -656,12 +746,32 @@ RuleFile read_documents(const core::SourceFile& src, std::vector<core::Diagnosti
     for (auto& g : part.groups) {
       point_at(src, g);
       file.groups.push_back(std::move(g));
+      document_of.push_back(i);
     }
     file.disabled.insert(part.disabled.begin(), part.disabled.end());
   }
-  if (plain) {
+  // vmalert reads every document of its files (since 1.105, 1.102.5 and 1.97.10 LTS), and
+  // refuses a group name given twice in the file, in one document or several.
+  const bool vmalert =
+      std::any_of(file.groups.begin(), file.groups.end(), [](const Group& g) { return g.ruler == Schema::vmalert; });
+  if (plain && !vmalert) {
     later.at = document_start(src, core::document_ranges(src.text()).at(1).first);
     file.later_documents = later;
+  }
+  if (plain && vmalert) {
+    std::map<std::string_view, std::pair<std::size_t, int>> first; // a name's first document and line
+    for (std::size_t k = 0; k < file.groups.size(); ++k) {
+      const Group& g = file.groups[k];
+      auto [it, inserted] = first.try_emplace(g.name.value, document_of[k], g.name.span.line);
+      if (!inserted && !g.name.value.empty() && it->second.first != document_of[k]) { // a document's own: its loader's
+        core::Diagnostic d =
+            core::make_diagnostic("rules/duplicate-group", g.name.span,
+                                  "groupname: \"" + g.name.value + "\" is repeated in the same file (first at line " +
+                                      std::to_string(it->second.second) + "), which vmalert refuses");
+        d.group = g.name.value;
+        diags.push_back(std::move(d));
+      }
+    }
   }
   return file;
 }

@@ -81,8 +81,13 @@ struct Group {
   /// field the group has (a Thanos Ruler's group reads every series through the querier);
   /// `automatic` when nothing says.
   Schema ruler = Schema::automatic;
-  /// Under `auto`: the first field of the group that only `ruler` reads (empty when none).
+  /// Under `auto`: the first field of the group that only `ruler` reads (empty when none), or
+  /// else of one of its rules (`ruler_field_on_rule`).
   core::Located ruler_field;
+  bool ruler_field_on_rule = false;
+  /// vmalert's `type`: the language of the group's expressions (prometheus, which is MetricsQL,
+  /// graphite or vlogs); empty when the group does not say.
+  core::Located type;
 };
 
 /// The YAML documents after the first of a plain rule file. Prometheus decodes a rule file once
@@ -101,7 +106,8 @@ struct RuleFile {
   std::vector<Group> groups;
   std::set<std::string> disabled; ///< silenced for the whole file (comments before any content)
   /// A plain rule file of several documents (Kubernetes manifests are not: each PrometheusRule is
-  /// its own object); its groups include theirs.
+  /// its own object; nor is vmalert's file, as vmalert reads every document); its groups include
+  /// theirs.
   std::optional<LaterDocuments> later_documents;
 };
 

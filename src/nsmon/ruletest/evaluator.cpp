@@ -12,6 +12,7 @@
 #include "nsmon/core/checks.hpp"
 #include "nsmon/core/diagnostic.hpp"
 #include "nsmon/gotemplate/eval.hpp"
+#include "nsmon/promql/metricsql.hpp"
 #include "nsmon/promql/printer.hpp"
 
 namespace nsmon::ruletest {
@@ -52,6 +53,24 @@ std::vector<EvalGroup> compile_groups(const std::vector<rules::RuleFile>& files,
                                       const promql::ParseOptions& parse, std::vector<core::Diagnostic>& diags) {
   std::vector<EvalGroup> out;
   for (const auto& f : files) {
+    // Every expression parsed first: the file is vmalert's when a group is, or an expression
+    // that PromQL refuses names a MetricsQL extension (as lint-rules decides: rules::language_of).
+    std::vector<std::shared_ptr<promql::ParseResult>> parsed_rules;
+    std::vector<rules::MetricsqlVerdict> verdicts;
+    bool vmalert = false;
+    for (const auto& g : f.groups) {
+      vmalert |= g.ruler == rules::Schema::vmalert;
+      for (const auto& r : g.rules) {
+        auto& p = parsed_rules.emplace_back(std::make_shared<promql::ParseResult>(promql::parse(r.expr.value, parse)));
+        rules::MetricsqlVerdict& mql = verdicts.emplace_back();
+        if (!p->ok() && (g.ruler == rules::Schema::automatic || g.ruler == rules::Schema::vmalert)) {
+          promql::MetricsqlReading reading = promql::read_metricsql(r.expr.value);
+          mql = {reading.parses, !reading.extension.empty()};
+          vmalert |= mql.named;
+        }
+      }
+    }
+    std::size_t next = 0;
     for (const auto& g : f.groups) {
       EvalGroup eg;
       eg.file = f.path;
@@ -60,7 +79,26 @@ std::vector<EvalGroup> compile_groups(const std::vector<rules::RuleFile>& files,
       eg.query_offset_ms = g.query_offset ? g.query_offset->ms : 0;
       eg.limit = g.limit.value_or(0);
       for (const auto& r : g.rules) {
-        auto parsed = std::make_shared<promql::ParseResult>(promql::parse(r.expr.value, parse));
+        const rules::MetricsqlVerdict mql = verdicts[next];
+        auto parsed = std::move(parsed_rules[next++]);
+        // Another ruler's language: nsmon's engine runs PromQL only, so the file is refused.
+        if (rules::Language l = rules::language_of(g.ruler, g.type.value, r.expr.value, parsed->ok(), mql, vmalert);
+            l != rules::Language::promql) {
+          const bool loki = l == rules::Language::logql;
+          core::Diagnostic d = core::make_diagnostic(
+              "rules/other-ruler", r.expr.span,
+              std::string(r.is_alert() ? "alert " : "recording rule ") + r.name.value + " is written in " +
+                  std::string(rules::language_name(l)) + (loki ? " (Loki ruler)" : " (vmalert)") +
+                  ": nsmon evaluates PromQL only, so it cannot run this file",
+              loki ? "run it with Loki's ruler; lint-rules reads the file and skips such rules"
+                   : "run it with vmalert (vmalert-tool unittest for rule tests); lint-rules reads the file and skips "
+                     "such rules");
+          d.severity = core::Severity::error;
+          d.rule = r.name.value;
+          d.group = g.name.value;
+          diags.push_back(std::move(d));
+          continue;
+        }
         if (!parsed->ok()) {
           for (const auto& e : parsed->errors()) {
             core::Span at = r.expr.span;
