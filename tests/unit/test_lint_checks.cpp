@@ -387,6 +387,11 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
        V{}},
       {"a path may hold a regex as its text", alert("sum(rate(node_http_requests_total{path=\"/api/(.*)\"}[5m])) > 1"),
        V{}},
+      // An alternation after = (OpenShift's scope="resource|", cluster-kube-apiserver-operator 622c08f^).
+      {"an alternation after =", alert("sum(rate(node_requests_total{scope=\"resource|\"}[5m])) > 1"),
+       V{"promql/regex-as-text"}},
+      {"an alternation after !=", alert("up{job!=\"a|b\"} == 0"), V{"promql/regex-as-text"}},
+      {"an alternation after =~", alert("up{job=~\"a|b\"} == 0"), V{}},
       // Recorded ratios: from the rule (some of a counter's series over all of them), else from
       // the name (Sloth's and nsmon's SLI error ratio, Prometheus's _ratio unit).
       {"some of a counter over all of it is at most 1",

@@ -523,6 +523,20 @@ TEST_CASE("label flow: $labels.x near a label the rule has", "[lint][label-flow]
   });
 }
 
+// openshift/cluster-logging-operator shipped "on $labels.hostname host" (5cef4c5^): every alert
+// read those words (tests/data/shipped-bugs/proofs/cluster-logging-operator-5cef4c5.*.test.yml).
+TEST_CASE("label flow: $labels.x and $value written outside {{ }}", "[lint][label-flow]") {
+  run_cases({
+      {"a label as text", alert("x > 1", "disk full on $labels.hostname host"), V{"rules/template-text 6:42"}},
+      {"$value as text, after an action", alert("x > 1", "{{ $labels.job }} at $value%"),
+       V{"rules/template-text 6:50"}},
+      {"in an action", alert("x > 1", "disk full on {{ $labels.hostname }} host"), V{}},
+      {"helm's escaped braces: the text is a template's source", alert("x > 1", "on {{\"{{\"}} $labels.pod {{\"}}\"}}"),
+       V{}},
+      {"a price and a word", alert("x > 1", "costs $5 in $values and $labels"), V{}},
+  });
+}
+
 TEST_CASE("label flow: ALERTS of no rule, alerts with no comparison", "[lint][label-flow]") {
   const std::string b = "  - alert: B\n    expr: up == 0\n";
   const std::string down = "  - record: node:ceph_node:down\n    expr: max by (node) (ceph_up) == 0\n";

@@ -152,6 +152,13 @@ void RuleChecks::templates(const Shape& shape) {
                     : util::concat({"keep it in the aggregation, e.g. sum by (", ref.name, ", ...)"}));
       }
     }
+    // Outside {{ }} Go copies the text: the alert reads "$labels.hostname", not the host.
+    for (const auto& ref : info.text_refs)
+      emit_at(
+          "rules/template-text", at(ref.offset, ref.length),
+          util::concat({what, " \"", kv.key.value, "\" has $", ref.name,
+                        " outside {{ }}: Go prints text as written, so every alert reads \"$", ref.name, "\" there"}),
+          "write {{ $" + ref.name + " }}");
     // $externalLabels.x: global.external_labels of the config (unknown without one).
     if (cfg_)
       for (const auto& ref : info.external_label_refs)
