@@ -523,6 +523,28 @@ TEST_CASE("label flow: $labels.x near a label the rule has", "[lint][label-flow]
   });
 }
 
+// Prometheus fills $labels from the expression's sample, before it adds the rule's labels and
+// alertname (tests/data/review-corpus/proofs/template-rule-label-*.test.yml): sapcc's
+// service: '{{ $labels.service }}' over sum by (initiator_project_id, ...) expanded empty (2015b53^).
+TEST_CASE("label flow: $labels.x of a label only the rule sets", "[lint][label-flow]") {
+  auto rule = [](const std::string& expr, const std::string& labels, const std::string& summary) {
+    return "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: '" + expr + "'\n    labels: {" + labels +
+           "}\n    annotations: {summary: '" + summary + "'}\n";
+  };
+  run_cases({
+      {"the rule's severity, summed away", rule("sum by (job) (x) > 1", "severity: page", "{{ $labels.severity }}"),
+       V{"labels/template-label-lost 7:40"}},
+      {"a label that reads itself", rule("sum by (job) (x) > 1", "service: \"{{ $labels.service }}\"", "s"),
+       V{"labels/template-label-lost 6:35"}},
+      {"alertname", rule("sum(x) > 1", "severity: page", "{{ $labels.alertname }}"),
+       V{"labels/template-label-lost 7:40"}},
+      {"kept by the aggregation", rule("sum by (severity) (x) > 1", "severity: page", "{{ $labels.severity }}"), V{}},
+      {"a raw selector's series may carry it", rule("x > 1", "severity: page", "{{ $labels.severity }}"), V{}},
+      {"under a test of the label itself",
+       rule("sum by (job) (x) > 1", "severity: page", "{{ if $labels.severity }}{{ $labels.severity }}{{ end }}"), V{}},
+  });
+}
+
 // openshift/cluster-logging-operator shipped "on $labels.hostname host" (5cef4c5^): every alert
 // read those words (tests/data/shipped-bugs/proofs/cluster-logging-operator-5cef4c5.*.test.yml).
 TEST_CASE("label flow: $labels.x and $value written outside {{ }}", "[lint][label-flow]") {
