@@ -95,6 +95,19 @@ TEST_CASE("label and value references are found with their offsets", "[template]
   CHECK_FALSE(check_template("no actions").has_actions);
 }
 
+TEST_CASE("$labels.x and $value in the text between actions", "[template]") {
+  auto info = check_template("on $labels.host_name: {{ $labels.job }} is $value{{/* $value */}} $labelsx $valued");
+  REQUIRE(info.text_refs.size() == 2);
+  CHECK(info.text_refs[0].name == "labels.host_name");
+  CHECK(info.text_refs[0].offset == 3);
+  CHECK(info.text_refs[0].length == 17);
+  CHECK(info.text_refs[1].name == "value");
+  CHECK(info.text_refs[1].offset == 43);
+  // An action that prints braces makes the template a template's source (helm's escape).
+  CHECK(check_template("{{`{{`}} $labels.pod {{`}}`}}").text_refs.empty());
+  CHECK(check_template("$labels.pod at the end").text_refs.size() == 1);
+}
+
 // The names of the template's label references; with `marks`, each followed by + if guarded.
 static std::vector<std::string> ref_names(const char* t, bool marks = false) {
   auto info = check_template(t);

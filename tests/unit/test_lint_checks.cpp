@@ -260,8 +260,11 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
       {"template label kept",
        alert("sum by (stage) (rate(errors_total[5m])) > 0.1", "", "summary: s, description: '{{ $labels.stage }}'"),
        V{}},
-      {"template label from the rule's labels",
-       alert("sum(rate(errors_total[5m])) > 0.1", "", "summary: s, description: '{{ $labels.severity }}'"), V{}},
+      // $labels holds the expression's labels only: the rule's severity is added after the
+      // templates run (review-corpus/proofs/template-rule-label-gitlab.test.yml).
+      {"template label from the rule's labels, summed away",
+       alert("sum(rate(errors_total[5m])) > 0.1", "", "summary: s, description: '{{ $labels.severity }}'"),
+       V{"labels/template-label-lost"}},
       {"impossible match", alert("rate(errors_total[5m]) / rate(images_processed_total[5m]) > 0.1"),
        V{"labels/impossible-match"}},
       {"matching on shared labels",
@@ -387,6 +390,11 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
        V{}},
       {"a path may hold a regex as its text", alert("sum(rate(node_http_requests_total{path=\"/api/(.*)\"}[5m])) > 1"),
        V{}},
+      // An alternation after = (OpenShift's scope="resource|", cluster-kube-apiserver-operator 622c08f^).
+      {"an alternation after =", alert("sum(rate(node_requests_total{scope=\"resource|\"}[5m])) > 1"),
+       V{"promql/regex-as-text"}},
+      {"an alternation after !=", alert("up{job!=\"a|b\"} == 0"), V{"promql/regex-as-text"}},
+      {"an alternation after =~", alert("up{job=~\"a|b\"} == 0"), V{}},
       // Recorded ratios: from the rule (some of a counter's series over all of them), else from
       // the name (Sloth's and nsmon's SLI error ratio, Prometheus's _ratio unit).
       {"some of a counter over all of it is at most 1",

@@ -525,6 +525,42 @@ TEST_CASE("label flow: $labels.x near a label the rule has", "[lint][label-flow]
   });
 }
 
+// Prometheus fills $labels from the expression's sample, before it adds the rule's labels and
+// alertname (tests/data/review-corpus/proofs/template-rule-label-*.test.yml): sapcc's
+// service: '{{ $labels.service }}' over sum by (initiator_project_id, ...) expanded empty (2015b53^).
+TEST_CASE("label flow: $labels.x of a label only the rule sets", "[lint][label-flow]") {
+  auto rule = [](const std::string& expr, const std::string& labels, const std::string& summary) {
+    return "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: '" + expr + "'\n    labels: {" + labels +
+           "}\n    annotations: {summary: '" + summary + "'}\n";
+  };
+  run_cases({
+      {"the rule's severity, summed away", rule("sum by (job) (x) > 1", "severity: page", "{{ $labels.severity }}"),
+       V{"labels/template-label-lost 7:40"}},
+      {"a label that reads itself", rule("sum by (job) (x) > 1", "service: \"{{ $labels.service }}\"", "s"),
+       V{"labels/template-label-lost 6:35"}},
+      {"alertname", rule("sum(x) > 1", "severity: page", "{{ $labels.alertname }}"),
+       V{"labels/template-label-lost 7:40"}},
+      {"kept by the aggregation", rule("sum by (severity) (x) > 1", "severity: page", "{{ $labels.severity }}"), V{}},
+      {"a raw selector's series may carry it", rule("x > 1", "severity: page", "{{ $labels.severity }}"), V{}},
+      {"under a test of the label itself",
+       rule("sum by (job) (x) > 1", "severity: page", "{{ if $labels.severity }}{{ $labels.severity }}{{ end }}"), V{}},
+  });
+}
+
+// openshift/cluster-logging-operator shipped "on $labels.hostname host" (5cef4c5^): every alert
+// read those words (tests/data/shipped-bugs/proofs/cluster-logging-operator-5cef4c5.*.test.yml).
+TEST_CASE("label flow: $labels.x and $value written outside {{ }}", "[lint][label-flow]") {
+  run_cases({
+      {"a label as text", alert("x > 1", "disk full on $labels.hostname host"), V{"rules/template-text 6:42"}},
+      {"$value as text, after an action", alert("x > 1", "{{ $labels.job }} at $value%"),
+       V{"rules/template-text 6:50"}},
+      {"in an action", alert("x > 1", "disk full on {{ $labels.hostname }} host"), V{}},
+      {"helm's escaped braces: the text is a template's source", alert("x > 1", "on {{\"{{\"}} $labels.pod {{\"}}\"}}"),
+       V{}},
+      {"a price and a word", alert("x > 1", "costs $5 in $values and $labels"), V{}},
+  });
+}
+
 TEST_CASE("label flow: ALERTS of no rule, alerts with no comparison", "[lint][label-flow]") {
   const std::string b = "  - alert: B\n    expr: up == 0\n";
   const std::string down = "  - record: node:ceph_node:down\n    expr: max by (node) (ceph_up) == 0\n";

@@ -277,6 +277,7 @@ inline constexpr auto kChecks = [] {
       {"rules/record-name", error, "a recording rule name that is not a metric name", lint},
       {"rules/record-naming", info, "recording rule names should follow level:metric:operations", lint},
       {"rules/template", error, "Go template syntax errors in labels and annotations", lint},
+      {"rules/template-text", warning, "$labels.x or $value written outside {{ }}: printed as is", lint},
       {"rules/undefined-recording-rule", error, "a reference to a recording rule that is defined nowhere", lint},
       {"rules/unknown-disable", warning, "a '# nsmon disable' comment that names a check nsmon does not have", lint},
       {"ruletest/failed", error, "a rule unit test whose alerts or samples differ from the expected ones", nsmon_files},

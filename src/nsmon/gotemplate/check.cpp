@@ -83,6 +83,7 @@ public:
     std::size_t pos = 0;
     while (info_.errors.empty()) {
       std::size_t open = text_.find("{{", pos);
+      text_refs(pos, open == std::string_view::npos ? text_.size() : open);
       if (open == std::string_view::npos) break;
       info_.has_actions = true;
       std::size_t start = open + 2;
@@ -113,6 +114,7 @@ public:
     }
     if (info_.errors.empty() && !blocks_.empty())
       fail(blocks_.back().offset, "unexpected EOF: {{" + blocks_.back().keyword + "}} has no matching {{end}}");
+    if (prints_braces_) info_.text_refs.clear();
     return std::move(info_);
   }
 
@@ -212,6 +214,19 @@ private:
     return true;
   }
 
+  // `$labels.x` and `$value` in text_[begin, end), outside any action: Go prints them as written.
+  void text_refs(std::size_t begin, std::size_t end) {
+    for (std::size_t at = text_.find('$', begin); at < end; at = text_.find('$', at + 1)) {
+      std::string_view rest = text_.substr(at + 1, end - at - 1);
+      std::size_t n = 0;
+      if (rest.substr(0, 7) == "labels." && rest.size() > 7 && ident_char(rest[7])) {
+        n = 8;
+        while (n < rest.size() && ident_char(rest[n])) ++n;
+      } else if (rest.substr(0, 5) == "value" && (rest.size() == 5 || !ident_char(rest[5]))) n = 5;
+      if (n) info_.text_refs.push_back({std::string(rest.substr(0, n)), at, n + 1});
+    }
+  }
+
   void action(std::size_t begin, std::size_t end) {
     std::vector<Token>& toks = tokens_;
     toks.clear();
@@ -221,6 +236,9 @@ private:
       fail(begin, "missing value for command");
       return;
     }
+    if (toks.size() == 1 && toks[0].kind == Tok::string &&
+        (toks[0].text.find("{{") != std::string_view::npos || toks[0].text.find("}}") != std::string_view::npos))
+      prints_braces_ = true;
     std::size_t first = 0;
     Rebind rebind = Rebind::none;
     const Token& head = toks[0];
@@ -533,14 +551,16 @@ private:
   std::vector<Variable> variables_{
       {"$", {Dot::alert}}, {"$labels", {Dot::labels}}, {"$value", {}}, {"$externalLabels", {}}, {"$externalURL", {}}};
   Val dot_{Dot::alert};
-  std::vector<Token> tokens_; ///< the current action's, kept for the next
+  std::vector<Token> tokens_;  ///< the current action's, kept for the next
+  bool prints_braces_ = false; ///< an action is a string holding "{{" or "}}" (text_refs)
 };
 
 } // namespace
 
 TemplateInfo check_template(std::string_view text, Dialect dialect) {
-  // Plain text, as most labels are, has nothing to check: no checker is set up for it.
-  if (text.find("{{") == std::string_view::npos) return {};
+  // Plain text, as most labels are, has nothing to check: no checker is set up for it. A '$'
+  // may be a $labels.x written as text (Checker::text_refs).
+  if (text.find("{{") == std::string_view::npos && text.find('$') == std::string_view::npos) return {};
   return Checker(text, dialect).run();
 }
 

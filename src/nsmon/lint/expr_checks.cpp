@@ -357,13 +357,15 @@ private:
          "use one of these bounds, or add the bound to the histogram in the application and the catalog");
   }
 
-  // A regex's wildcard (.* or .+) after = or !=, which compare text: {namespace=".*"} selects
-  // the series whose namespace is those two characters. A value with a '/' is left alone: a path
-  // or a route label can hold a regex as its text (an ingress path "/api/(.*)").
+  // A regex's wildcard (.* or .+) or alternation (|) after = or !=, which compare text:
+  // {namespace=".*"} selects the series whose namespace is those two characters, and
+  // {job="a|b"} neither a nor b (OpenShift's scope="resource|", 622c08f^). A value with a '/' is
+  // left alone: a path or a route label can hold a regex as its text (an ingress path "/api/(.*)").
   void regex_as_text(const Matcher& mt) {
     if (mt.op != MatchOp::equal && mt.op != MatchOp::not_equal) return;
     const std::string& v = mt.value;
-    if ((v.find(".*") == std::string::npos && v.find(".+") == std::string::npos) || v.find('/') != std::string::npos)
+    if ((v.find(".*") == std::string::npos && v.find(".+") == std::string::npos && v.find('|') == std::string::npos) ||
+        v.find('/') != std::string::npos)
       return;
     const bool eq = mt.op == MatchOp::equal;
     emit("promql/regex-as-text", mt.range,

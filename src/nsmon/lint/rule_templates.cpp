@@ -87,6 +87,10 @@ std::string RuleChecks::or_side_without(const std::string& label) const {
   return {};
 }
 
+static bool has_key(const std::vector<rules::KeyValue>& kvs, const std::string& name) {
+  return std::any_of(kvs.begin(), kvs.end(), [&](const rules::KeyValue& kv) { return kv.key.value == name; });
+}
+
 void RuleChecks::templates(const Shape& shape) {
   // Built label by label rather than copied: a copy has room for no more, and the names added
   // below would grow it a few times.
@@ -113,6 +117,23 @@ void RuleChecks::templates(const Shape& shape) {
             util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name, ", but some of the alerts have no ",
                           ref.name, ": ", l->second.why, "; their ", what, " shows it empty"}),
             "give both sides of 'or' the label, e.g. with label_replace or by (" + ref.name + ", ...)");
+        continue;
+      }
+      // Prometheus fills $labels from the expression's sample alone: the rule's own labels and
+      // alertname are set after the templates run (sapcc's label context: '{{ $labels.context }}'
+      // over sum by (hostgroup), proofs/template-rule-label-*.test.yml).
+      if (!shape.labels.count(ref.name) && inf_.absent(shape, ref.name) &&
+          (ref.name == "alertname" || has_key(r_.labels, ref.name) || has_key(pr_.group->labels, ref.name))) {
+        if (ref.guarded) continue;
+        std::string why = removed_by(shape, ref.name);
+        emit_at("labels/template-label-lost", at(ref.offset, ref.length),
+                util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name,
+                              ", but the expression's result has no ", ref.name, " label",
+                              why.empty() ? "" : ": " + why, "; the rule's own ", ref.name,
+                              " is not in $labels (Prometheus fills it from the result before it adds the rule's "
+                              "labels), so the ",
+                              what, " shows it empty"}),
+                util::concat({"keep ", ref.name, " in the result, e.g. by (", ref.name, ", ...), or write its value"}));
         continue;
       }
       if (available.count(ref.name)) continue;
@@ -152,6 +173,13 @@ void RuleChecks::templates(const Shape& shape) {
                     : util::concat({"keep it in the aggregation, e.g. sum by (", ref.name, ", ...)"}));
       }
     }
+    // Outside {{ }} Go copies the text: the alert reads "$labels.hostname", not the host.
+    for (const auto& ref : info.text_refs)
+      emit_at(
+          "rules/template-text", at(ref.offset, ref.length),
+          util::concat({what, " \"", kv.key.value, "\" has $", ref.name,
+                        " outside {{ }}: Go prints text as written, so every alert reads \"$", ref.name, "\" there"}),
+          "write {{ $" + ref.name + " }}");
     // $externalLabels.x: global.external_labels of the config (unknown without one).
     if (cfg_)
       for (const auto& ref : info.external_label_refs)

@@ -556,7 +556,7 @@ private:
             std::string(what) + " \"" + kv.key.value + "\": template: " + e.message + kv.value.anchor_note(), group,
             rule);
       }
-      if (info.has_actions || !info.errors.empty())
+      if (info.has_actions || !info.errors.empty() || !info.text_refs.empty())
         kv.template_info = std::make_shared<gotemplate::TemplateInfo>(std::move(info));
     }
   }
