@@ -151,3 +151,23 @@ TEST_CASE("other rulers: group fields newer than Prometheus 2.42 are a note", "[
   CHECK(lint_as(newer, Schema::thanos).empty());
   CHECK(lint_as(newer, Schema::mimir).empty());
 }
+
+TEST_CASE("other rulers: Mimir's evaluation_delay is the group's query offset", "[rules][other-rulers]") {
+  // Mimir reads evaluation_delay as a query offset (grafana/mimir#8295 deprecates it for
+  // query_offset and keeps both): test-rules, backtest and watch evaluate the group's rules that
+  // much earlier. query_offset, the newer field, wins when a group has both.
+  auto offset_of = [](const std::string& text, Schema schema) {
+    core::SourceFile src("r.yml", text);
+    std::vector<core::Diagnostic> diags;
+    rules::RuleFile f = rules::load_rule_file(src, diags, {.schema = schema});
+    REQUIRE(f.groups.size() == 1);
+    return f.groups[0].query_offset ? f.groups[0].query_offset->ms : std::int64_t{-1};
+  };
+  CHECK(offset_of(kMimir, Schema::automatic) == 60'000);
+  CHECK(offset_of(kMimir, Schema::mimir) == 60'000);
+  const std::string both = "groups:\n- name: m\n  evaluation_delay: 5m\n  query_offset: 30s\n  rules:\n"
+                           "  - record: job:up:sum\n    expr: sum by (job) (up)\n";
+  CHECK(offset_of(both, Schema::mimir) == 30'000);
+  // Read as Prometheus reads it, the field is refused and shifts nothing.
+  CHECK(offset_of("groups:\n- name: m\n  evaluation_delay: 5m\n  rules: []\n", Schema::prometheus) == -1);
+}

@@ -352,7 +352,10 @@ private:
     if (ruler == Schema::vmalert) vmalert_fields(n, g, gname);
     if (ruler != Schema::mimir) return;
     if (auto t = n["source_tenants"]; t && !t.is_null()) y_.strings(t, "source_tenants");
-    duration_field(n, "evaluation_delay", gname, "");
+    // Mimir reads evaluation_delay as the query offset it was before query_offset replaced it
+    // (grafana/mimir#8295, which keeps both fields): the rules read their data that much earlier.
+    // query_offset, the newer field, wins when a group has both.
+    if (auto delay = duration_field(n, "evaluation_delay", gname, ""); delay && !g.query_offset) g.query_offset = delay;
     if (auto a = n["align_evaluation_time_on_interval"]; a && !a.is_null())
       y_.boolean(a, "align_evaluation_time_on_interval");
   }
