@@ -2,9 +2,7 @@
 // them (rules/rulers.hpp), under --rule-schema auto and each named schema.
 #include <catch2/catch.hpp>
 
-#include "nsmon/lint/lint.hpp"
-#include "nsmon/rules/rule_file.hpp"
-#include "nsmon/rules/rulers.hpp"
+#include "test_rules_schema_support.hpp"
 
 using namespace nsmon;
 
@@ -13,27 +11,7 @@ namespace {
 using V = std::vector<std::string>;
 using rules::Schema;
 
-// Every finding, loader's and checks', as "line:col severity check"; the policy's and the
-// catalog's left out (the rules have no severity label and use other exporters' metrics).
-V lint_as(const std::string& text, Schema schema = Schema::automatic) {
-  core::SourceFile src("r.yml", text);
-  std::vector<core::Diagnostic> diags;
-  lint::Input in;
-  in.rule_files.push_back(rules::load_rule_file(src, diags, {.schema = schema}));
-  lint::Options opt;
-  opt.catalog = &catalog::none();
-  auto found = lint::run(in, opt);
-  diags.insert(diags.end(), found.begin(), found.end());
-  core::sort_diagnostics(diags);
-  V out;
-  for (const auto& d : diags) {
-    std::string id(d.check.id());
-    if (id.rfind("policy/", 0) == 0 || id.rfind("catalog/", 0) == 0) continue;
-    out.push_back(std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + core::to_string(d.severity) +
-                  " " + id);
-  }
-  return out;
-}
+using rules_schema_test::lint_as;
 
 const std::string kThanos = "groups:\n- name: t\n  partial_response_strategy: warn\n  rules:\n"
                             "  - record: job:up:sum\n    expr: sum by (job) (up)\n";

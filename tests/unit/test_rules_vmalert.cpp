@@ -4,11 +4,11 @@
 #include <catch2/catch.hpp>
 
 #include "nsmon/gotemplate/check.hpp"
-#include "nsmon/lint/lint.hpp"
 #include "nsmon/promql/metricsql.hpp"
 #include "nsmon/rules/rule_file.hpp"
 #include "nsmon/rules/rulers.hpp"
 #include "nsmon/ruletest/evaluator.hpp"
+#include "test_rules_schema_support.hpp"
 
 using namespace nsmon;
 
@@ -17,40 +17,12 @@ namespace {
 using V = std::vector<std::string>;
 using rules::Schema;
 
-// Every finding, loader's and checks', as "line:col severity check"; the policy's and the
-// catalog's left out.
-V lint_as(const std::string& text, Schema schema = Schema::automatic) {
-  core::SourceFile src("r.yml", text);
-  std::vector<core::Diagnostic> diags;
-  lint::Input in;
-  in.rule_files.push_back(rules::load_rule_file(src, diags, {.schema = schema}));
-  lint::Options opt;
-  opt.catalog = &catalog::none();
-  auto found = lint::run(in, opt);
-  diags.insert(diags.end(), found.begin(), found.end());
-  core::sort_diagnostics(diags);
-  V out;
-  for (const auto& d : diags) {
-    std::string id(d.check.id());
-    if (id.rfind("policy/", 0) == 0 || id.rfind("catalog/", 0) == 0) continue;
-    out.push_back(std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + core::to_string(d.severity) +
-                  " " + id);
-  }
-  return out;
-}
+using rules_schema_test::lint_as;
 
 // The messages of the findings of `check`.
 V messages(const std::string& text, const std::string& check, Schema schema = Schema::automatic) {
-  core::SourceFile src("r.yml", text);
-  std::vector<core::Diagnostic> diags;
-  lint::Input in;
-  in.rule_files.push_back(rules::load_rule_file(src, diags, {.schema = schema}));
-  lint::Options opt;
-  opt.catalog = &catalog::none();
-  auto found = lint::run(in, opt);
-  diags.insert(diags.end(), found.begin(), found.end());
   V out;
-  for (const auto& d : diags)
+  for (const auto& d : rules_schema_test::findings(text, schema))
     if (d.check.id() == check) out.push_back(d.message);
   return out;
 }
