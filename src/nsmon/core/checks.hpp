@@ -75,7 +75,7 @@ inline constexpr auto kChecks = [] {
       {"alertmanager/unmatched-route", warning, "a route whose matchers no alert of the rules can satisfy", lint},
       {"alertmanager/unused-receiver", warning, "a receiver that no route uses", lint},
       {"alertmanager/url", error, "a URL that is not http or https with a host", lint},
-      {"alerts/absent-without-for", warning, "absent() without for: fires on every restart or scrape gap", lint},
+      {"alerts/absent-without-for", info, "absent() without for: fires on every restart or scrape gap", lint},
       {"alerts/duplicate-labelset", warning,
        "an alert that keeps the alertname of the alerts it reads (ALERTS): its name replaces it, the evaluation fails",
        lint},
