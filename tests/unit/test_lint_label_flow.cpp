@@ -300,6 +300,54 @@ TEST_CASE("label flow: one-to-one matches whose side holds several series per gr
   });
 }
 
+// group_left's "one" side (group_right's left) takes at most one series per match group: two fail
+// the evaluation, "many-to-many matching not allowed" (paas-cf 5bab342,
+// tests/data/shipped-bugs/proofs/paas-cf-5bab342.before.fails.test.yml).
+TEST_CASE("label flow: the one side of group_left reads the many side's series", "[lint][label-flow]") {
+  // paas-cf's two recording rules of one per-router metric, after the alert (its line stays 5).
+  const std::string records = "  - record: router:routes:delta5m\n    expr: delta(routes[5m])\n"
+                              "  - record: router:routes:mean5m\n    expr: avg_over_time(routes[5m])\n";
+  run_cases({
+      {"two recording rules of one metric on () (paas-cf 5bab342)",
+       alert("100 * min_over_time(router:routes:delta5m[30m]) / on () group_left () router:routes:mean5m < -20") +
+           records,
+       V{"labels/duplicate-match-group 5:12"}, nullptr, true},
+      {"the same metric itself", alert("rate(routes[5m]) / on () group_left () routes > 1"),
+       V{"labels/duplicate-match-group 5:12"}, nullptr, true},
+      {"group_right's one side is the left",
+       alert("router:routes:mean5m / on () group_right () router:routes:delta5m > 1") + records,
+       V{"labels/duplicate-match-group 5:12"}, nullptr, true},
+      {"on (job) leaves instance out", alert("rate(routes[5m]) / on (job) group_left () routes > 1"),
+       V{"labels/duplicate-match-group 5:12"}, nullptr, true},
+      {"the one side summed",
+       alert("router:routes:delta5m / on () group_left () sum(router:routes:mean5m) < -0.2") + records, V{}, nullptr,
+       true},
+      {"the one side pinned to one instance",
+       alert("router:routes:delta5m / on () group_left () router:routes:mean5m{instance=\"a:9100\"} < -0.2") + records,
+       V{}, nullptr, true},
+      {"both pinned to one instance",
+       alert("rate(routes{instance=\"a\"}[5m]) / on () group_left () routes{instance=\"a\"} > 1"), V{}, nullptr, true},
+      // GitLab's runbooks (tests/data/review-corpus): the primary against its replicas.
+      {"a filter keeps one of them on the one side",
+       alert("(x and is_replica == 0) - ignoring (instance) group_right () (x and is_replica == 1) > 1"), V{}, nullptr,
+       true},
+      {"matched on instance", alert("rate(routes[5m]) / on (instance) group_left () routes > 1"), V{}, nullptr, true},
+      {"another metric on the one side", alert("rate(routes[5m]) / on () group_left () routes_limit > 1"), V{}, nullptr,
+       true},
+      {"an info join", alert("a * on (namespace, pod) group_left (owner) max by (namespace, pod, owner) (o) > 1"), V{},
+       nullptr, true},
+  });
+}
+
+// A one-to-one match of a job's instances against one per job, one instance pinned.
+TEST_CASE("label flow: a pinned instance is one series per job", "[lint][label-flow]") {
+  run_cases({
+      {"one instance of up", alert("up{instance=\"a:9100\"} / on (job) count by (job) (up) < 0.5"), V{}},
+      {"every instance of up", alert("up / on (job) count by (job) (up) < 0.5"),
+       V{"labels/duplicate-match-group 5:12"}},
+  });
+}
+
 // A label a group_left copied, dropped again by a later operator (pint's "orphaned label").
 TEST_CASE("label flow: a join's label dropped by a later operator", "[lint][label-flow]") {
   const std::string join = "(a * on (instance) group_left (version) max by (instance, version) (info))";

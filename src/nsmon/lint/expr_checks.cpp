@@ -621,8 +621,10 @@ private:
     std::vector<std::string> only_l = inf_.apart(l, r, vm), only_r = inf_.apart(r, l, vm);
     if (only_l.empty() && only_r.empty()) {
       if (on_removed(b, vm)) return;
-      if (!is_set_operator(b.op) && vm.card == Cardinality::one_to_one && !duplicate_group(b, vm, true))
-        duplicate_group(b, vm, false);
+      if (is_set_operator(b.op)) return;
+      if (vm.card == Cardinality::one_to_one && !duplicate_group(b, vm, true)) duplicate_group(b, vm, false);
+      // group_left's "one" side is the right, group_right's the left (engine.go, VectorBinop).
+      if (vm.card != Cardinality::one_to_one) one_side_mirrors(b, vm);
       return;
     }
     std::set<std::string> ls, rs;
@@ -699,6 +701,16 @@ private:
     return false;
   }
 
+  // A job is a set of targets, each with its own instance, and so is a Kubernetes service (the
+  // Prometheus Operator names the job after it): on (job), on (service) or on () leaves them
+  // apart, unless a matcher pins `s` to one instance.
+  static bool instances_apart(const VectorMatching& vm, const Shape& s) {
+    const auto pinned = s.values.find("instance");
+    return (!vm.on || std::all_of(vm.labels.begin(), vm.labels.end(),
+                                  [](const auto& x) { return x == "job" || x == "service"; })) &&
+           (pinned == s.values.end() || pinned->second.size() != 1);
+  }
+
   // A one-to-one match (no group_left or group_right) takes at most one series per match group on
   // each side. A side that keeps a label the match leaves out, which tells its series apart (a
   // regex matcher accepting several values, a by list, a job's instances) while the other side
@@ -717,11 +729,7 @@ private:
         label = x, why = w;
         break;
       }
-    // A job is a set of targets, each with its own instance, and so is a Kubernetes service (the
-    // Prometheus Operator names the job after it): on (job), on (service) or on () leaves them apart.
-    const bool by_job = !vm.on || std::all_of(vm.labels.begin(), vm.labels.end(),
-                                              [](const auto& x) { return x == "job" || x == "service"; });
-    if (label.empty() && by_job && left_out("instance"))
+    if (label.empty() && instances_apart(vm, s) && left_out("instance"))
       label = "instance", why = "each target of a job or service has its own instance";
     if (label.empty()) return false;
     const std::string match = std::string(vm.on ? "on" : "ignoring") + " (" + util::join(vm.labels, ", ") + ")";
@@ -737,6 +745,61 @@ private:
          util::concat({"aggregate ", label, " away on the ", side, " side (sum without (", label, ") (...))",
                        left ? ", or write group_left to keep a series per " + label : ""}));
     return true;
+  }
+
+  // group_left's "one" side (group_right's left) takes one series per match group. A "one" side
+  // that reads the very metrics of the many side, aggregated on neither side, filtered and pinned
+  // no tighter, holds as many series in a group as the many side, and group_left is written
+  // because that can be several: Prometheus then fails the evaluation (paas-cf 5bab342:
+  // x:delta5m / on () group_left () x:mean5m, both of one per-router metric). A label the match
+  // leaves out must tell the series apart on both sides (a scraped series' instance).
+  void one_side_mirrors(const BinaryExpr& b, const VectorMatching& vm) {
+    const bool left = vm.card == Cardinality::one_to_many;
+    const Shape& one = inf_.at(left ? b.lhs : b.rhs);
+    const Shape& many = inf_.at(left ? b.rhs : b.lhs);
+    // A filter may keep one of them (GitLab's primary, `x and is_replica == 0`, against its replicas).
+    if (one.aggregated || many.aggregated || one.filters) return;
+    for (const auto& [x, v] : one.values)
+      if (auto it = many.values.find(x); v.size() == 1 && (it == many.values.end() || it->second != v)) return;
+    // The label that tells the series apart in a group: a job's instances (on (), on (job)), or
+    // one that the many side's matchers or by list split; a label that may hold one value per
+    // group (job under on (instance)) lets a needless group_left pass.
+    auto left_out = [&](const std::string& x) {
+      const bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
+      return vm.on != listed && Inference::present(one, x) && Inference::present(many, x);
+    };
+    std::string label = instances_apart(vm, one) && left_out("instance") ? "instance" : "";
+    for (const auto& [x, w] : many.several)
+      if (label.empty() && one.several.count(x) && left_out(x)) label = x;
+    if (label.empty()) return;
+    const std::set<std::string> reads = scraped_reads(left ? *b.lhs : *b.rhs);
+    if (reads.empty() || reads != scraped_reads(left ? *b.rhs : *b.lhs)) return;
+    const std::string side = left ? "left" : "right", other = left ? "right" : "left";
+    const std::string group = left ? "group_right" : "group_left";
+    const std::string match = std::string(vm.on ? "on" : "ignoring") + " (" + util::join(vm.labels, ", ") + ")";
+    const std::string names = util::join(std::vector<std::string>(reads.begin(), reads.end()), ", ");
+    emit("labels/duplicate-match-group", b.range,
+         "the " + side + " side, the \"one\" side of " + group + ", reads the same series as the " + other + " side (" +
+             names + ") and aggregates none away: a match group holds as many " + side + " series as " + other +
+             " ones (they differ in " + label + ", which " + match + " leaves out), several wherever " + group +
+             " is needed, and Prometheus then fails the evaluation: \"found duplicate series for the match " +
+             "group ... on the " + side + " hand-side of the operation ...; many-to-many matching not allowed\"",
+         "match series by series (" + (vm.on ? "on (..., " + label + ")" : std::string("ignoring fewer labels")) +
+             ", no group modifier), or aggregate the " + side + " side to the match labels");
+  }
+
+  // The metrics a side selects, a recording rule's name replaced by what its rules read.
+  std::set<std::string> scraped_reads(const Expr& side) const {
+    std::set<std::string> out;
+    walk(side, [&](const Expr& n, std::span<const Expr* const>) {
+      if (n.kind != NodeKind::vector_selector) return true;
+      const auto& vs = n.as<VectorSelector>();
+      const RecordedMetric* rm = inf_.series(vs).recorded;
+      if (rm) out.insert(rm->reads.begin(), rm->reads.end());
+      if (!rm || rm->source != RecordedMetric::Source::rules) out.insert(metric_name(vs));
+      return true;
+    });
+    return out;
   }
 
   // A label that a group_left (x) below copied, which this operator drops again: one-to-one on ()

@@ -178,6 +178,9 @@ struct RecordedMetric {
   bool filters = false;
   /// Rules of more than one directory record it (`span` is the last one's): several servers may.
   bool several_dirs = false;
+  /// The metrics its rules select, a recorded one replaced by what it reads where its rule came
+  /// first: two sides that read the same scraped series (labels/duplicate-match-group).
+  std::set<std::string> reads;
 };
 
 /// What a vector selector's metric name refers to.
