@@ -117,6 +117,29 @@ TEST_CASE("vmalert: MetricsQL is one note per file, a PromQL typo stays an error
   }
 }
 
+// vmalert's `query` template function sends MetricsQL to its datasource: a template query is
+// read as the rule's expression would be.
+TEST_CASE("vmalert: a template's query in MetricsQL", "[rules][vmalert]") {
+  auto with_query = [](const std::string& fields, const std::string& query) {
+    return "groups:\n- name: g\n" + fields + "  rules:\n  - alert: A\n    expr: 'up == 0'\n" +
+           "    annotations: {d: '{{ range query \"" + query + "\" }}{{ .Value }}{{ end }}'}\n";
+  };
+  const std::string mql = "sum(rate(x[5m])) by (job) keep_metric_names";
+  SECTION("in a vmalert group: not an error") {
+    CHECK(lint_as(with_query("  concurrency: 1\n", mql)) == V{"3:3 info rules/other-ruler"});
+    CHECK(lint_as(with_query("", "rate(x)"), Schema::vmalert).empty());
+  }
+  SECTION("under auto, an extension names it MetricsQL; PromQL's type error alone does not") {
+    CHECK(lint_as(with_query("", mql)).empty());
+    CHECK(lint_as(with_query("", "rate(x)")) == V{"6:38 error rules/template"});
+  }
+  SECTION("a typo stays an error, and Prometheus refuses MetricsQL") {
+    CHECK(lint_as(with_query("  concurrency: 1\n", "sum(rate(x[5m]) by (job)")) ==
+          V{"3:3 info rules/other-ruler", "7:38 error rules/template"});
+    CHECK(lint_as(with_query("", mql), Schema::prometheus) == V{"6:38 error rules/template"});
+  }
+}
+
 TEST_CASE("vmalert: MetricsQL's extensions read by name", "[promql][vmalert]") {
   auto reads = [](std::string_view e) { return promql::read_metricsql(e); };
   CHECK(reads("lag(x[1h]) > 1").parses);

@@ -114,6 +114,7 @@ private:
   template <class At>
   void type_fault(const rules::KeyValue& kv, const gotemplate::TemplateInfo& info, std::string_view what, At at);
   promql::ParseResult parse_query(const gotemplate::TemplateQuery& q) const;
+  bool vmalert_query(const gotemplate::TemplateQuery& q) const;
   void template_queries(const rules::KeyValue& kv, bool is_label);
   static bool verb_names_labels(const promql::Expr& root);
   static std::string typo_of(const std::string& x, const LabelSet& names, bool singular_only = false);

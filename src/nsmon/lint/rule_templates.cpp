@@ -8,6 +8,7 @@
 #include "nsmon/gotemplate/check.hpp"
 #include "nsmon/gotemplate/eval.hpp"
 #include "nsmon/lint/rule_checks.hpp"
+#include "nsmon/promql/metricsql.hpp"
 #include "nsmon/promql/printer.hpp"
 #include "nsmon/util/strings.hpp"
 
@@ -266,6 +267,7 @@ void RuleChecks::template_queries(const rules::KeyValue& kv, bool is_label) {
   };
   for (const auto& q : info.queries) {
     std::optional<ParseResult> parsed(parse_query(q));
+    if (!parsed->ok() && vmalert_query(q)) continue;
     if (!parsed->ok()) {
       // Prometheus's "1:59: parse error: ..."; a filled verb moves the position: left out.
       std::string error = parsed->error_string();
@@ -291,6 +293,17 @@ void RuleChecks::template_queries(const rules::KeyValue& kv, bool is_label) {
                 "keep " + ref.name + " in the query, e.g. sum by (" + ref.name + ", ...)");
       }
   }
+}
+
+// Whether vmalert runs the query PromQL refuses: its `query` function sends MetricsQL to its
+// datasource. As for a rule's expression (rules::language_of): a query that reads as MetricsQL in
+// a vmalert group, or that names one of MetricsQL's extensions where the ruler is not given.
+bool RuleChecks::vmalert_query(const gotemplate::TemplateQuery& q) const {
+  const rules::Schema ruler = pr_.group->ruler;
+  if (ruler != rules::Schema::vmalert && ruler != rules::Schema::automatic) return false;
+  const promql::MetricsqlReading reading =
+      promql::read_metricsql(q.formatted ? gotemplate::fill_verbs(q.text, "x") : q.text);
+  return reading.parses && (ruler == rules::Schema::vmalert || !reading.extension.empty());
 }
 
 // Whether printf's verb (filled with x) may stand for a label name of the query: by (%s),
