@@ -38,7 +38,19 @@ TEST_CASE("vmalert: its fields make a group vmalert's under auto", "[rules][vmal
     CHECK(lint_as(group("  concurrency: 2\n")) == V{"3:3 info rules/other-ruler"});
     CHECK(messages(group("  concurrency: 2\n"), "rules/other-ruler") ==
           V{"'concurrency' is a vmalert field: the group is read as vmalert reads it; Prometheus and promtool refuse "
-            "this file (field concurrency not found in type rulefmt.RuleGroup)"});
+            "this file (field concurrency not found in type rulefmt.RuleGroup); vmalert 1.37 or later reads it "
+            "(concurrency, line 3)"});
+  }
+  SECTION("the oldest vmalert that reads the file: its newest field, in any group or rule") {
+    // vmalert 1.79 (Debian 12's) refuses update_entries_limit (1.86) and eval_delay (1.95).
+    const std::string rule_field = "groups:\n- name: g\n  concurrency: 2\n  rules:\n  - alert: A\n    expr: up == 0\n"
+                                   "    update_entries_limit: 5\n";
+    CHECK(messages(rule_field, "rules/other-ruler")
+              .at(0)
+              .ends_with("; vmalert 1.86 or later reads it (update_entries_limit, line 7)"));
+    const std::string second = rule_field + "- name: h\n  eval_delay: 1m\n  rules:\n  - alert: B\n    expr: up == 0\n";
+    CHECK(
+        messages(second, "rules/other-ruler").at(0).ends_with("; vmalert 1.95 or later reads it (eval_delay, line 9)"));
   }
   SECTION("a rule field names the group vmalert's, as promtool names the type") {
     std::string text = "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up == 0\n    debug: true\n";

@@ -280,6 +280,19 @@ private:
     }
   }
 
+  // The vmalert field of the group or its rules that the newest vmalert release added.
+  void newest_vmalert_field(const yaml::Node& n, Group& g) {
+    auto consider = [&](const yaml::Node& map, bool on_rule) {
+      for (auto it = map.is_map() ? map.begin() : map.end(); it != map.end(); ++it)
+        if (int minor = it->first.is_scalar() ? vmalert_minor_since(it->first.scalar(), on_rule) : 0;
+            minor > g.newest_vmalert_minor)
+          g.newest_vmalert_minor = minor, g.newest_vmalert_field = text(it->first);
+    };
+    consider(n, false);
+    if (auto rs = n.is_map() ? n["rules"] : yaml::Node(); rs && rs.is_sequence())
+      for (const auto& r : rs) consider(r, true);
+  }
+
   // A group's own fields; its rules' nodes are appended to `rules`.
   std::optional<Group> read_group(const yaml::Node& n, std::vector<yaml::Node>& rules_out) {
     Group g;
@@ -302,6 +315,7 @@ private:
           }
         if (g.ruler != Schema::automatic) break;
       }
+    if (g.ruler == Schema::vmalert) newest_vmalert_field(n, g);
     std::vector<std::string> fields = {"name", "interval", "limit", "rules", "labels"};
     if (g.ruler != Schema::vmalert) fields.emplace_back("query_offset"); // vmalert has eval_offset instead
     for (std::string_view f : group_fields(g.ruler)) fields.emplace_back(f);
@@ -702,6 +716,17 @@ void point_at(const core::SourceFile& src, Group& g) {
   }
 }
 
+// "; vmalert 1.95 or later reads it (eval_delay, line 12)": the oldest vmalert that knows every
+// vmalert field of the file's groups, as older ones refuse it ("field eval_delay not found").
+std::string oldest_vmalert(const RuleFile& file, Schema ruler) {
+  const Group* newest = nullptr;
+  for (const auto& g : file.groups)
+    if (g.ruler == ruler && (!newest || g.newest_vmalert_minor > newest->newest_vmalert_minor)) newest = &g;
+  if (!newest || newest->newest_vmalert_minor == 0) return "";
+  return "; vmalert 1." + std::to_string(newest->newest_vmalert_minor) + " or later reads it (" +
+         newest->newest_vmalert_field.value + ", line " + std::to_string(newest->newest_vmalert_field.span.line) + ")";
+}
+
 // Under auto, one info per other ruler whose groups the file has, at the first group's field that
 // says so: the file is read as that ruler reads it, and Prometheus would refuse it.
 void other_rulers(const RuleFile& file, std::vector<core::Diagnostic>& diags) {
@@ -719,7 +744,7 @@ void other_rulers(const RuleFile& file, std::vector<core::Diagnostic>& diags) {
             (groups == 1 ? "the group is read as " + the + " reads it"
                          : std::to_string(groups) + " groups with such fields are read as " + the + " reads them") +
             "; Prometheus and promtool refuse this file (field " + field + " not found in type rulefmt." +
-            (first->ruler_field_on_rule ? "RuleNode)" : "RuleGroup)"),
+            (first->ruler_field_on_rule ? "RuleNode)" : "RuleGroup)") + oldest_vmalert(file, ruler),
         "--rule-schema " + std::string(to_string(ruler)) + " says the file is for " + the +
             " (no note); --rule-schema prometheus makes such fields errors");
     d.group = first->name.value;

@@ -85,6 +85,10 @@ struct Group {
   /// else of one of its rules (`ruler_field_on_rule`).
   core::Located ruler_field;
   bool ruler_field_on_rule = false;
+  /// A vmalert group's field (or its rules') that the newest vmalert release added, and that
+  /// release's minor number (rulers.hpp vmalert_minor_since): older vmalerts refuse the file.
+  core::Located newest_vmalert_field;
+  int newest_vmalert_minor = 0;
   /// vmalert's `type`: the language of the group's expressions (prometheus, which is MetricsQL,
   /// graphite or vlogs); empty when the group does not say.
   core::Located type;

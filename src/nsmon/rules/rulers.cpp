@@ -14,43 +14,51 @@ constexpr std::array<std::pair<Schema, std::string_view>, 6> kNames = {{{Schema:
                                                                         {Schema::loki, "loki"},
                                                                         {Schema::vmalert, "vmalert"}}};
 
-// The group fields only one other ruler reads (Loki's ruler has none of its own). vmalert's, with
-// the release that added each (git log -S of app/vmalert/config/config.go): type 1.53,
-// concurrency 1.37, params 1.70, headers 1.80, debug 1.82, notifier_headers 1.91, eval_offset
-// 1.94, eval_delay and eval_alignment 1.95. vmalert reads `limit` (1.78) and `labels` as
-// Prometheus does, and not `query_offset`.
-constexpr std::array<std::pair<std::string_view, Schema>, 13> kGroupFields = {{
+// The fields only one other ruler reads, and for vmalert's the 1.N release that added each (git
+// log -S of app/vmalert/config/config.go; every vmalert release is 1.x). vmalert reads a group's
+// `limit` (1.78) and `labels` as Prometheus does, and not `query_offset`.
+struct OtherField {
+  std::string_view name;
+  Schema ruler;
+  int vmalert_minor = 0;
+};
+constexpr std::array<OtherField, 13> kGroupFields = {{
     {"partial_response_strategy", Schema::thanos},
     {"source_tenants", Schema::mimir},
     {"evaluation_delay", Schema::mimir},
     {"align_evaluation_time_on_interval", Schema::mimir},
-    {"type", Schema::vmalert},
-    {"concurrency", Schema::vmalert},
-    {"params", Schema::vmalert},
-    {"headers", Schema::vmalert},
-    {"notifier_headers", Schema::vmalert},
-    {"eval_offset", Schema::vmalert},
-    {"eval_delay", Schema::vmalert},
-    {"eval_alignment", Schema::vmalert},
-    {"debug", Schema::vmalert},
+    {"type", Schema::vmalert, 53},
+    {"concurrency", Schema::vmalert, 37},
+    {"params", Schema::vmalert, 70},
+    {"headers", Schema::vmalert, 80},
+    {"notifier_headers", Schema::vmalert, 91},
+    {"eval_offset", Schema::vmalert, 94},
+    {"eval_delay", Schema::vmalert, 95},
+    {"eval_alignment", Schema::vmalert, 95},
+    {"debug", Schema::vmalert, 82},
 }};
 
-// A rule's fields only vmalert reads: debug 1.82, update_entries_limit 1.86.
-constexpr std::array<std::pair<std::string_view, Schema>, 2> kRuleFields = {{
-    {"debug", Schema::vmalert},
-    {"update_entries_limit", Schema::vmalert},
+// A rule's fields only vmalert reads.
+constexpr std::array<OtherField, 2> kRuleFields = {{
+    {"debug", Schema::vmalert, 82},
+    {"update_entries_limit", Schema::vmalert, 86},
 }};
+
+template <class Table> const OtherField* find_field(const Table& table, std::string_view field) {
+  for (const auto& f : table)
+    if (f.name == field) return &f;
+  return nullptr;
+}
 
 template <class Table> std::optional<Schema> ruler_of(const Table& table, std::string_view field) {
-  for (const auto& [name, ruler] : table)
-    if (name == field) return ruler;
-  return std::nullopt;
+  const OtherField* f = find_field(table, field);
+  return f ? std::optional<Schema>(f->ruler) : std::nullopt;
 }
 
 template <class Table> std::vector<std::string_view> fields_of(const Table& table, Schema ruler) {
   std::vector<std::string_view> out;
-  for (const auto& [name, r] : table)
-    if (r == ruler) out.push_back(name);
+  for (const auto& f : table)
+    if (f.ruler == ruler) out.push_back(f.name);
   return out;
 }
 
@@ -86,6 +94,10 @@ std::optional<Schema> ruler_of_group_field(std::string_view field) { return rule
 std::vector<std::string_view> group_fields(Schema ruler) { return fields_of(kGroupFields, ruler); }
 std::optional<Schema> ruler_of_rule_field(std::string_view field) { return ruler_of(kRuleFields, field); }
 std::vector<std::string_view> rule_fields(Schema ruler) { return fields_of(kRuleFields, ruler); }
+int vmalert_minor_since(std::string_view field, bool on_rule) {
+  const OtherField* f = on_rule ? find_field(kRuleFields, field) : find_field(kGroupFields, field);
+  return f ? f->vmalert_minor : 0;
+}
 
 bool looks_like_logql(std::string_view expr) {
   const std::size_t n = expr.size();

@@ -36,6 +36,9 @@ std::vector<std::string_view> group_fields(Schema ruler);
 /// The same for a rule's fields: only vmalert has some.
 std::optional<Schema> ruler_of_rule_field(std::string_view field);
 std::vector<std::string_view> rule_fields(Schema ruler);
+/// The vmalert release 1.N that added `field`, a vmalert-only field of a group (or of a rule,
+/// `on_rule`): N; 0 for any other field. An older vmalert refuses a file that has it.
+int vmalert_minor_since(std::string_view field, bool on_rule);
 
 /// Whether `expr`, which is no PromQL, has LogQL's shape: a stream selector `{...}` followed by
 /// a log pipeline stage (`|=`, `|~`, `| json`, `| logfmt`, `| line_format ...`, any `|` stage,
