@@ -655,6 +655,29 @@ TEST_CASE("counter-raw: a counter by the catalog, a counter by its name only", "
   CHECK(all[0].message.find("node_edac_uncorrectable_errors_total is named like a counter: if it is one") == 0);
 }
 
+// awesome-prometheus-alerts 97a31f3 (tests/data/shipped-bugs): index time over index count, raw.
+TEST_CASE("counter-raw: a ratio of two raw counters", "[lint][checks]") {
+  std::vector<core::Diagnostic> all;
+  run(alert("disk_read_bytes_total / disk_write_bytes_total > 2"), false, &all);
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].check == core::CheckId("promql/counter-raw"));
+  CHECK(all[0].severity == core::Severity::warning);
+  CHECK(all[0].message.find("disk_read_bytes_total and disk_write_bytes_total are counters: dividing their raw values "
+                            "gives the average since each process started") == 0);
+  run(alert("sum(failed_predictions_total) / sum(predictions_total) > 0.05"), false, &all);
+  CHECK(all.size() == 1);
+  // Other exporters' names: a guess, at info.
+  run(alert("node_disk_read_time_seconds_total / node_disk_reads_completed_total > 0.01"), false, &all);
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].severity == core::Severity::info);
+  CHECK(all[0].message.find("are named like counters: if they are, dividing") != std::string::npos);
+  // Their rates: no finding; a counter over a gauge is not this.
+  run(alert("rate(disk_read_bytes_total[5m]) / rate(disk_write_bytes_total[5m]) > 2"), false, &all);
+  CHECK(all.empty());
+  run(alert("sum(errors_total) / count(up) > 5"), false, &all);
+  CHECK(all.empty());
+}
+
 TEST_CASE("impossible: a bucket's le that is no number says why", "[lint][checks]") {
   std::vector<core::Diagnostic> all;
   run(alert("sum(rate(prometheus_http_request_duration_seconds_bucket{le=\"0(\\\\.0)?\"}[5m])) > 1"), false, &all);

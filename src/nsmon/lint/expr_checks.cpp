@@ -1069,35 +1069,67 @@ private:
     return std::string(s.lo_open ? "(" : "[") + bound(s.lo) + ", " + bound(s.hi) + (s.hi_open ? ")" : "]");
   }
 
-  void counter_raw(const BinaryExpr& b, const Expr* side) {
+  // The counter a side reads raw (a selector, through aggregations), known from the catalog or
+  // by its name (external): nullopt for anything else.
+  std::optional<SeriesInfo> raw_counter(const Expr* side) const {
     const Expr* e = unparen(side);
     while (e && e->kind == NodeKind::aggregate) e = unparen(e->as<AggregateExpr>().expr);
-    if (!e || e->kind != NodeKind::vector_selector) return;
-    const Shape& s = inf_.at(e);
+    if (!e || e->kind != NodeKind::vector_selector || inf_.at(e).kind != ValueKind::counter) return std::nullopt;
     SeriesInfo info = inf_.series(e->as<VectorSelector>());
+    if (info.origin != SeriesInfo::Origin::catalog && info.origin != SeriesInfo::Origin::external) return std::nullopt;
+    return info;
+  }
+
+  void counter_raw(const BinaryExpr& b, const Expr* side) {
     // Another exporter's metric is a counter by its name only, and exporters name gauges _total
     // too (cadvisor's container_fs_inodes_total, minio_cluster_drive_offline_total): compared
     // with 0 it is as often such a gauge, or the guard of a division by it, as an "ever
     // happened" counter, so only another threshold is reported.
     const Expr* other = side == b.lhs ? b.rhs : b.lhs;
-    if (info.origin == SeriesInfo::Origin::external && literal(other) == 0.0) return;
-    if (s.kind != ValueKind::counter ||
-        (info.origin != SeriesInfo::Origin::catalog && info.origin != SeriesInfo::Origin::external))
+    const bool zero = literal(other) == 0.0;
+    if (const Expr* e = unparen(side); e->kind == NodeKind::binary && e->as<BinaryExpr>().op == BinaryOp::div) {
+      counter_ratio(b, e->as<BinaryExpr>(), zero);
       return;
-    const std::string suggestion = "compare rate(" + info.name + "[5m]) or increase(" + info.name + "[1h]) instead";
-    if (info.origin == SeriesInfo::Origin::catalog) {
+    }
+    const std::optional<SeriesInfo> info = raw_counter(side);
+    if (!info || (info->origin == SeriesInfo::Origin::external && zero)) return;
+    const std::string suggestion = "compare rate(" + info->name + "[5m]) or increase(" + info->name + "[1h]) instead";
+    if (info->origin == SeriesInfo::Origin::catalog) {
       emit("promql/counter-raw", b.range,
-           info.name + " is a counter: its raw value only grows, so this comparison depends on when the process "
-                       "started",
+           info->name + " is a counter: its raw value only grows, so this comparison depends on when the process "
+                        "started",
            suggestion);
       return;
     }
     // Only the name says counter, and a convention is no fact (TiKV's tikv_worker_pending_task_total
     // is a gauge): said as a guess, at info.
     self_.emit("promql/counter-raw", b.range,
-               info.name + " is named like a counter: if it is one, its raw value only grows, so this comparison "
-                           "depends on when the process started",
+               info->name + " is named like a counter: if it is one, its raw value only grows, so this comparison "
+                            "depends on when the process started",
                suggestion, core::Severity::info);
+  }
+
+  // A ratio of two raw counters compared with a threshold: the average since the processes
+  // started (seconds per operation since boot), which a bad hour barely moves, so the alert stays
+  // silent (awesome-prometheus-alerts 97a31f3: index time over index count). Counters of the
+  // catalog: a warning; by their names only: info, as for one counter.
+  void counter_ratio(const BinaryExpr& cmp, const BinaryExpr& div, bool zero) {
+    const std::optional<SeriesInfo> num = raw_counter(div.lhs), den = raw_counter(div.rhs);
+    if (!num || !den) return;
+    const bool known = num->origin == SeriesInfo::Origin::catalog && den->origin == SeriesInfo::Origin::catalog;
+    if (!known && zero) return;
+    // X_sum / X_count: a summary's or histogram's, the mean observation since the start.
+    const bool mean = num->name.ends_with("_sum") && den->name.ends_with("_count") &&
+                      num->name.substr(0, num->name.size() - 4) == den->name.substr(0, den->name.size() - 6);
+    const std::string what = known  ? " are counters: "
+                             : mean ? " are named like a summary's or histogram's sum and count: if they are, "
+                                    : " are named like counters: if they are, ";
+    self_.emit("promql/counter-raw", cmp.range,
+               num->name + " and " + den->name + what +
+                   "dividing their raw values gives the average since each process started, which a burst late in "
+                   "a long run barely moves",
+               "divide their rates: rate(" + num->name + "[5m]) / rate(" + den->name + "[5m])",
+               known ? core::Severity::warning : core::Severity::info);
   }
 
   // `values_used`: values_read() of the aggregation.
