@@ -289,3 +289,44 @@ TEST_CASE("a YAML null label value is the empty string, as Go's yaml reads it", 
   CHECK(labels[1].value.value.empty());
   CHECK(labels[2].value.value == "y");
 }
+
+// The source of a rule file, not one (public/pub: giantswarm's and sapcc's Helm charts,
+// cloudfoundry's ERB): one finding at its first tag, nothing read; Prometheus's own templates stay.
+TEST_CASE("a template of a rule file is one finding, not linted", "[rules]") {
+  const std::string rules = "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up == 0\n";
+  SECTION("Helm") {
+    Loaded l = load("{{- if .Values.alerts.enabled }}\n" + rules + "    for: {{ .Values.for }}\n{{- end }}\n");
+    CHECK(where(l) == V{"1:1 error yaml/template-source"});
+    CHECK(l.diags.at(0).message.find("the file is a Helm template of a rule file, not one") == 0);
+    CHECK(l.diags.at(0).message.find("({{- if .Values.alerts.enabled }})") != std::string::npos);
+    CHECK(l.file.groups.empty());
+    CHECK(where(load(rules + "    labels: {team: '{{ include \"team\" . }}'}\n")) ==
+          V{"6:21 error yaml/template-source"});
+  }
+  SECTION("ERB and Jinja") {
+    Loaded erb = load(rules + "    for: <%= p('alerts.for') %>\n");
+    CHECK(where(erb) == V{"6:10 error yaml/template-source"});
+    CHECK(erb.diags.at(0).message.find("an ERB template") != std::string::npos);
+    CHECK(where(load("{% for job in jobs %}\n" + rules + "{% endfor %}\n")) == V{"1:1 error yaml/template-source"});
+  }
+  SECTION("Prometheus's templates, and tags in comments, are not") {
+    CHECK(where(load(rules + "    annotations:\n      summary: '{{ $labels.instance }} {{ .Labels.job }}'\n"
+                             "      description: |\n        {{ range query \"up\" }}{{ .Value }}{{ end }}\n"))
+              .empty());
+    CHECK(where(load("# rendered by hand: each <%= p('x') %> and {{ .Values.y }} replaced\n" + rules)).empty());
+  }
+}
+
+TEST_CASE("a YAML file of another tool is one finding", "[rules]") {
+  Loaded l = load("nameOverride: ''\nglobal: {}\nrbac: {create: true}\nimage: x\n");
+  CHECK(where(l) == V{"1:1 error yaml/unknown-field"});
+  CHECK(l.diags.at(0).message ==
+        "the file is no rule file: no groups:, and none of its 4 top-level fields (nameOverride, global, rbac, image) "
+        "is a rule file's; Prometheus refuses it");
+  // promtool's test file, passed as a rule file.
+  CHECK(load("rule_files: [r.yml]\ntests: []\n").diags.at(0).message ==
+        "the file is a rule test file (tests:), not a rule file; Prometheus refuses it as one");
+  // A misspelt rule file keeps its field-by-field findings.
+  CHECK(where(load("group:\n- name: g\n")) == V{"1:1 error yaml/unknown-field"});
+  CHECK(load("group:\n- name: g\n").diags.at(0).message.find("unknown field 'group'") == 0);
+}

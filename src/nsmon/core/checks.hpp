@@ -319,6 +319,8 @@ inline constexpr auto kChecks = [] {
       {"yaml/ambiguous-boolean", warning, "an unquoted yes/no/on/off that YAML 1.1 tools read as a boolean", lint},
       {"yaml/duplicate-key", error, "the same key twice in a mapping", lint},
       {"yaml/syntax", error, "the file is not valid YAML", lint},
+      {"yaml/template-source", error,
+       "a Helm, ERB or Jinja template of a rule file, whose tags neither YAML nor Prometheus reads", lint},
       {"yaml/type", error, "a value of the wrong type (list, mapping, string, number)", lint},
       {"yaml/unknown-field", error, "a field Prometheus does not know (often a misspelling)", lint},
   });

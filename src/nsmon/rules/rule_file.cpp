@@ -124,6 +124,32 @@ public:
 private:
   static bool is_manifest(const yaml::Node& root) { return root.is_map() && (root["apiVersion"] || root["kind"]); }
 
+  // A mapping of several keys, none a rule file's: another tool's YAML (a Helm chart's values.yaml,
+  // a docker-compose file) that a directory walk met, not a misspelt rule file. One finding
+  // instead of one per key (kube-prometheus-stack's values.yaml has 33). Whether it reported.
+  bool not_rules(const yaml::Node& root) {
+    if (!root.is_map() || root["groups"] || root["namespace"]) return false;
+    if (root["tests"] && (root["rule_files"] || root["evaluation_interval"])) {
+      y_.report(root.begin()->first, "yaml/unknown-field",
+                "the file is a rule test file (tests:), not a rule file; Prometheus refuses it as one",
+                "run it with nsmon test-rules (or promtool test rules), and lint the rule files it names");
+      return true;
+    }
+    std::vector<std::string> keys;
+    for (const auto& kv : root)
+      if (kv.first.is_scalar()) keys.emplace_back(kv.first.scalar());
+    constexpr std::size_t kNamed = 4;
+    if (keys.size() < 3) return false;
+    std::string named =
+        util::join(std::vector<std::string>(keys.begin(), keys.begin() + std::min(kNamed, keys.size())), ", ");
+    if (keys.size() > kNamed) named += ", ...";
+    y_.report(root.begin()->first, "yaml/unknown-field",
+              "the file is no rule file: no groups:, and none of its " + std::to_string(keys.size()) +
+                  " top-level fields (" + named + ") is a rule file's; Prometheus refuses it",
+              "pass only rule files (a directory is read whole: its other YAML files too)");
+    return true;
+  }
+
   // The mapping that holds `groups`: the root of a rule file, or the spec of a PrometheusRule
   // manifest (monitoring.coreos.com/v1, as the Prometheus Operator reads it, or monitoring.rhobs/v1,
   // as Red Hat's Observability Operator, its fork, reads the same spec). Other Kubernetes objects
@@ -134,6 +160,7 @@ private:
       // Prometheus and Thanos Ruler refuse the field.
       const Schema schema = options_.schema;
       const bool namespaced = schema == Schema::automatic || schema == Schema::mimir || schema == Schema::loki;
+      if (not_rules(root)) return std::nullopt;
       if (!y_.check_mapping(
               root, namespaced ? std::vector<std::string>{"groups", "namespace"} : std::vector<std::string>{"groups"},
               "a rule file"))
@@ -806,7 +833,64 @@ RuleFile read_documents(const core::SourceFile& src, std::vector<core::Diagnosti
 
 } // namespace
 
+// The source of a rule file rather than the file: a Helm chart's template, a BOSH release's ERB,
+// an Ansible role's Jinja. Their tags are neither YAML nor Prometheus's, and each would be a
+// syntax, duration or template error of its own (cloudfoundry's prometheus-boshrelease: 448
+// findings in 32 files). The engine and where its first tag starts, outside comment lines.
+// Prometheus's own templates never read .Values or .Release, nor use <% or {%.
+namespace {
+std::optional<std::pair<std::string_view, std::size_t>> template_source(std::string_view text) {
+  static constexpr std::string_view kHelm[] = {".Values.", ".Release.",  ".Chart.", ".Capabilities.",
+                                               ".Files.",  "include \"", "toYaml",  "nindent"};
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t end = std::min(text.find('\n', at), text.size());
+    const std::string_view line = text.substr(at, end - at);
+    const std::size_t first = line.find_first_not_of(" \t");
+    if (first != std::string_view::npos && line[first] != '#') {
+      for (std::size_t i = line.find("<%"); i != std::string_view::npos; i = line.find("<%", i + 2))
+        if (i + 2 < line.size() && std::string_view("=-# ").find(line[i + 2]) != std::string_view::npos)
+          return std::pair{std::string_view("ERB"), at + i};
+      if (std::size_t i = line.find("{%"); i != std::string_view::npos)
+        return std::pair{std::string_view("Jinja"), at + i};
+      for (std::size_t i = line.find("{{"); i != std::string_view::npos; i = line.find("{{", i + 2)) {
+        const std::string_view action = line.substr(i, line.find("}}", i) - i);
+        for (std::string_view marker : kHelm)
+          if (action.find(marker) != std::string_view::npos) return std::pair{std::string_view("Helm"), at + i};
+      }
+    }
+    at = end + 1;
+  }
+  return std::nullopt;
+}
+
+// The tag at `at`: to its closing }}, %> or %} on its line, at most 60 bytes.
+std::string_view tag_at(std::string_view text, std::size_t at) {
+  const std::string_view line = text.substr(at, text.find('\n', at) - at);
+  std::size_t close = std::min({line.find("}}"), line.find("%>"), line.find("%}")});
+  close = close == std::string_view::npos ? line.size() : close + 2;
+  return line.substr(0, std::min<std::size_t>(close, 60));
+}
+} // namespace
+
 RuleFile load_rule_file(const core::SourceFile& src, std::vector<core::Diagnostic>& diags, const LoadOptions& options) {
+  if (auto source = template_source(src.text())) {
+    const auto [engine, at] = *source;
+    const std::string_view tag = tag_at(src.text(), at);
+    diags.push_back(core::make_diagnostic(
+        "yaml/template-source", core::span_at(src, at, at + tag.size()),
+        util::concat({engine == "ERB" ? "the file is an " : "the file is a ", engine,
+                      " template of a rule file, not one: Prometheus loads what ", engine,
+                      " renders from it, and reads none of its tags (", tag, "); not linted"}),
+        std::string(engine == "Helm"  ? "lint the rendered file: helm template CHART | nsmon lint-rules -"
+                    : engine == "ERB" ? "lint the rendered file (bosh interpolate, or the job's rendered config)"
+                                      : "lint the rendered file (ansible's template module output)")));
+    RuleFile file{.path = std::string(src.path()), .source = &src};
+    // `# nsmon disable yaml/template-source` before the content, or on the tag's line.
+    const int tag_line = diags.back().span.line;
+    for (auto& c : read_disable_comments(src, diags))
+      if (c.before_content || c.line == tag_line) file.disabled.insert(c.ids.begin(), c.ids.end());
+    return file;
+  }
   RuleFile file = read_documents(src, diags, options);
   if (options.schema == Schema::automatic) other_rulers(file, diags);
   return file;
