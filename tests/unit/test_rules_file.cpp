@@ -326,6 +326,11 @@ TEST_CASE("a YAML file of another tool is one finding", "[rules]") {
   // promtool's test file, passed as a rule file.
   CHECK(load("rule_files: [r.yml]\ntests: []\n").diags.at(0).message ==
         "the file is a rule test file (tests:), not a rule file; Prometheus refuses it as one");
+  CHECK(load("global: {}\nscrape_configs: []\n").diags.at(0).message ==
+        "the file is a Prometheus configuration (scrape_configs:, rule_files:), not a rule file; Prometheus refuses it "
+        "as one");
+  CHECK(load("route: {receiver: a}\nreceivers: [{name: a}]\n").diags.at(0).suggestion ==
+        "lint it with nsmon lint-alertmanager FILE");
   // A misspelt rule file keeps its field-by-field findings.
   CHECK(where(load("group:\n- name: g\n")) == V{"1:1 error yaml/unknown-field"});
   CHECK(load("group:\n- name: g\n").diags.at(0).message.find("unknown field 'group'") == 0);

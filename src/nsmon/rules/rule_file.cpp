@@ -129,10 +129,20 @@ private:
   // instead of one per key (kube-prometheus-stack's values.yaml has 33). Whether it reported.
   bool not_rules(const yaml::Node& root) {
     if (!root.is_map() || root["groups"] || root["namespace"]) return false;
-    if (root["tests"] && (root["rule_files"] || root["evaluation_interval"])) {
+    // The other files of a monitoring repository, each named with the command that reads it.
+    const char* what = nullptr;
+    const char* fix = nullptr;
+    if (root["tests"] && (root["rule_files"] || root["evaluation_interval"]))
+      what = "a rule test file (tests:)",
+      fix = "run it with nsmon test-rules (or promtool test rules), and lint the rule files it names";
+    else if (root["scrape_configs"] || root["rule_files"])
+      what = "a Prometheus configuration (scrape_configs:, rule_files:)",
+      fix = "pass it as nsmon lint-rules --config FILE, which lints the rule files it names";
+    else if (root["route"] && root["receivers"])
+      what = "an Alertmanager configuration (route:, receivers:)", fix = "lint it with nsmon lint-alertmanager FILE";
+    if (what) {
       y_.report(root.begin()->first, "yaml/unknown-field",
-                "the file is a rule test file (tests:), not a rule file; Prometheus refuses it as one",
-                "run it with nsmon test-rules (or promtool test rules), and lint the rule files it names");
+                std::string("the file is ") + what + ", not a rule file; Prometheus refuses it as one", fix);
       return true;
     }
     std::vector<std::string> keys;
