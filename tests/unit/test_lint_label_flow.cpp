@@ -868,6 +868,12 @@ TEST_CASE("strangers: one series per group, constant values", "[lint][label-flow
              "irate(b_total[5m])) > 0.1",
              "s"),
        V{"promql/nan-in-aggregation 5:12 info"}, nullptr, true, true},
+      // Canonical's PostgresqlHighRollbackRate: a group is one database of one target.
+      {"NaN where each group keeps the instance and the label the selectors pick by",
+       alert("sum by (datname, instance, datid) (rate(a_total{datid!=\"0\"}[5m]) / rate(b_total{datid!=\"0\"}[5m])) "
+             "> 0.02",
+             "s"),
+       V{"promql/nan-in-aggregation 5:12 info"}, nullptr, true, true},
       // Rook's NVMeoF latency: avg by (instance) over a gateway's bdevs, reviewed true.
       {"NaN where each group keeps the instance and leaves out the job",
        alert("avg by (instance) (rate(a_total[5m]) / rate(b_total[5m])) > 1", "s"),
