@@ -846,6 +846,11 @@ TEST_CASE("strangers: one series per group, constant values", "[lint][label-flow
       "  - alert: B\n    expr: sum by (a) (x) > 1\n    labels: {meta: '{{ $value }}'}\n";
   run_cases({
       {"$value of count by the same labels is always 1", value, V{"alerts/value-in-labels 9:24"}, nullptr, true},
+      // Canonical's hardware observer: ipmi_sel_state_warning's value is the log entry's id.
+      {"$value in a label named as an id: one alert per id is the design, said at info",
+       "groups:\n- name: g\n  rules:\n"
+       "  - alert: A\n    expr: sel_state_warning > 0\n    labels: {event_id: '{{ $value }}'}\n",
+       V{"alerts/value-in-labels 6:28 info"}, nullptr, true, true},
       // SAP's swift: whichever project tops, it matches sum()'s one series.
       {"topk(1) under ignoring its only label", alert("sum(a) - ignoring (p) topk(1, sum by (p) (b)) > 5", "s"), V{},
        nullptr, true},
@@ -861,6 +866,12 @@ TEST_CASE("strangers: one series per group, constant values", "[lint][label-flow
       {"NaN where each group keeps the pod",
        alert("sum by (namespace, pod, error_kind) (irate(a_total[5m]) / on (namespace, pod) group_left "
              "irate(b_total[5m])) > 0.1",
+             "s"),
+       V{"promql/nan-in-aggregation 5:12 info"}, nullptr, true, true},
+      // Canonical's PostgresqlHighRollbackRate: a group is one database of one target.
+      {"NaN where each group keeps the instance and the label the selectors pick by",
+       alert("sum by (datname, instance, datid) (rate(a_total{datid!=\"0\"}[5m]) / rate(b_total{datid!=\"0\"}[5m])) "
+             "> 0.02",
              "s"),
        V{"promql/nan-in-aggregation 5:12 info"}, nullptr, true, true},
       // Rook's NVMeoF latency: avg by (instance) over a gateway's bdevs, reviewed true.

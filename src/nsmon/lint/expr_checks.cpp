@@ -1189,6 +1189,20 @@ private:
   // Whether every group of `a` holds one series of its input: the grouping keeps every label the
   // input's series can carry (a closed label set), so a NaN stays in its own series. A selector
   // names one metric, so __name__ tells no two of its series apart.
+  // Whether the grouping keeps a label that a selector under the aggregation matches on, other
+  // than the target's own (job, instance) and the name.
+  bool keeps_a_picked_label(const AggregateExpr& a) const {
+    bool found = false;
+    walk(*a.expr, [&](const Expr& e, std::span<const Expr* const>) {
+      if (e.kind != NodeKind::vector_selector) return true;
+      for (const auto& m : e.as<VectorSelector>().matchers)
+        found = found || (m.name != "__name__" && m.name != "job" && m.name != "instance" &&
+                          std::find(a.grouping.begin(), a.grouping.end(), m.name) != a.grouping.end());
+      return !found;
+    });
+    return found;
+  }
+
   // Whether the aggregation groups series that a label every input series carries tells apart
   // (sum() of scraped series, which all have instance; avg by (job) of several instances).
   bool leaves_out_a_known_label(const AggregateExpr& a, const Shape& in) const {
@@ -1197,8 +1211,10 @@ private:
     };
     auto left_out = [&](const std::string& l) { return l != "__name__" && grouped(l) == a.without; };
     // A group that keeps the pod keeps one scrape target (bar a pod scraped on two ports):
-    // the job and instance it leaves out tell none of its series apart.
-    const bool one_target = !a.without && grouped("pod");
+    // the job and instance it leaves out tell none of its series apart. So does one that keeps
+    // the instance and a label its selectors pick the object by (datid!="0": one database of one
+    // target), bar a target two jobs scrape.
+    const bool one_target = !a.without && (grouped("pod") || (grouped("instance") && keeps_a_picked_label(a)));
     auto target_label = [](const std::string& l) { return l == "instance" || l == "job"; };
     return std::any_of(in.labels.begin(), in.labels.end(),
                        [&](const std::string& l) {

@@ -219,8 +219,11 @@ void Analysis::policy(const ParsedRule& pr, std::vector<core::Diagnostic>& out) 
       emit("policy/severity", r.name.span, "alert " + r.name.value + " has no " + p.severity_label + " label",
            "add labels: {" + p.severity_label + ": " + (p.severity_values.empty() ? "warning" : p.severity_values[0]) +
                "}");
-    else if (!p.severity_values.empty() && std::find(p.severity_values.begin(), p.severity_values.end(),
-                                                     sev->value.value) == p.severity_values.end()) {
+    // A templated value ({{ toLower $labels.state }}) is filled in from each series' labels when
+    // the alert fires: what it becomes is not known here, so no claim is made about it.
+    else if (!p.severity_values.empty() && sev->value.value.find("{{") == std::string::npos &&
+             std::find(p.severity_values.begin(), p.severity_values.end(), sev->value.value) ==
+                 p.severity_values.end()) {
       std::string hint = util::did_you_mean(sev->value.value, p.severity_values);
       emit("policy/severity", sev->value.span,
            p.severity_label + " \"" + sev->value.value + "\" is not one of " + util::join(p.severity_values, ", "),

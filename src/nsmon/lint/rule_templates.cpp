@@ -193,10 +193,16 @@ void RuleChecks::templates(const Shape& shape) {
                   "add " + ref.name + " to global.external_labels, or use one it has");
     type_fault(kv, info, what, at);
     // A value that cannot change (group(), count of one series per group) makes no new alert.
-    if (is_label && !info.value_refs.empty() && shape.lo != shape.hi)
+    if (is_label && !info.value_refs.empty() && shape.lo != shape.hi) {
+      // A label named as an id (event_id) says the value is one (an exporter that writes a log
+      // entry's id as its value): a new alert for each id is then the design, so it is said at info.
+      const bool id = kv.key.value == "id" || kv.key.value.ends_with("_id");
       emit_at("alerts/value-in-labels", at(info.value_refs[0], 6),
-              "label \"" + kv.key.value + "\" uses $value: every change of the value makes a new alert",
+              "label \"" + kv.key.value + "\" uses $value: every change of the value makes a new alert" +
+                  (id ? " (named as an id: one alert per id may be the design)" : ""),
               "move it to an annotation");
+      if (id) out_.back().severity = core::Severity::info;
+    }
     if (kv.value.plain && !info.has_actions) {
       static constexpr std::string_view ambiguous[] = {"yes", "no",  "on", "off", "y",   "n",  "Yes",
                                                        "No",  "YES", "NO", "On",  "Off", "ON", "OFF"};
