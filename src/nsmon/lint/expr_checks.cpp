@@ -1186,9 +1186,6 @@ private:
       }
   }
 
-  // Whether every group of `a` holds one series of its input: the grouping keeps every label the
-  // input's series can carry (a closed label set), so a NaN stays in its own series. A selector
-  // names one metric, so __name__ tells no two of its series apart.
   // Whether the grouping keeps a label that a selector under the aggregation matches on, other
   // than the target's own (job, instance) and the name.
   bool keeps_a_picked_label(const AggregateExpr& a) const {
