@@ -441,6 +441,11 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
        "  - alert: A\n    expr: 'cpu_usage_percent > 90'\n    labels: {severity: critcal}\n"
        "    annotations: {summary: s, description: d}\n",
        V{"policy/severity"}},
+      {"a severity that is a template: its output is the value, known only per alert",
+       "  - alert: A\n    expr: 'cpu_usage_percent > 90'\n"
+       "    labels: {severity: '{{ if eq $labels.level \"alert\" }}critical{{ else }}warning{{ end }}'}\n"
+       "    annotations: {summary: s, description: d}\n",
+       V{}},
       {"annotations missing", alert("cpu_usage_percent > 90", "", "summary: s"), V{"policy/annotations"}},
       {"the Watchdog's severity: none routes it by its name",
        "  - alert: Watchdog\n    expr: vector(1)\n    labels: {severity: none}\n"

@@ -219,8 +219,12 @@ void Analysis::policy(const ParsedRule& pr, std::vector<core::Diagnostic>& out) 
       emit("policy/severity", r.name.span, "alert " + r.name.value + " has no " + p.severity_label + " label",
            "add labels: {" + p.severity_label + ": " + (p.severity_values.empty() ? "warning" : p.severity_values[0]) +
                "}");
-    else if (!p.severity_values.empty() && std::find(p.severity_values.begin(), p.severity_values.end(),
-                                                     sev->value.value) == p.severity_values.end()) {
+    // A label value with a template is the template's output, known only per alert (NetApp
+    // Harvest maps ONTAP's EMS severities to critical/warning/info with {{ if }}): its text is
+    // never the value, so it says nothing against the policy.
+    else if (!p.severity_values.empty() && sev->value.value.find("{{") == std::string::npos &&
+             std::find(p.severity_values.begin(), p.severity_values.end(), sev->value.value) ==
+                 p.severity_values.end()) {
       std::string hint = util::did_you_mean(sev->value.value, p.severity_values);
       emit("policy/severity", sev->value.span,
            p.severity_label + " \"" + sev->value.value + "\" is not one of " + util::join(p.severity_values, ", "),
