@@ -867,13 +867,6 @@ TEST_CASE("strangers: one series per group, constant values", "[lint][label-flow
       {"NaN where each group keeps the instance and leaves out the job",
        alert("avg by (instance) (rate(a_total[5m]) / rate(b_total[5m])) > 1", "s"),
        V{"promql/nan-in-aggregation 5:12 warning"}, nullptr, true, true},
-      // Canonical's PostgresqlHighRollbackRate: a group is one database of one target; only the
-      // job, which two jobs scraping one address would need, is left out.
-      {"NaN where each group keeps the instance and an object of it",
-       alert("sum by (namespace, datname, instance, datid) (rate(a_total[3m]) / (rate(a_total[3m]) + "
-             "rate(b_total[3m]))) > 0.02",
-             "s"),
-       V{"promql/nan-in-aggregation 5:12 info"}, nullptr, true, true},
       {"NaN where sum by (pod) folds a pod's several series",
        alert("sum by (pod) (rate(a_total{pod!=\"\",bdev!=\"\"}[5m]) / rate(b_total[5m])) > 1", "s"),
        V{"promql/nan-in-aggregation 5:12 warning"}, nullptr, true, true},

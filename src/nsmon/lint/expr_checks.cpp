@@ -1197,13 +1197,8 @@ private:
     };
     auto left_out = [&](const std::string& l) { return l != "__name__" && grouped(l) == a.without; };
     // A group that keeps the pod keeps one scrape target (bar a pod scraped on two ports):
-    // the job and instance it leaves out tell none of its series apart. So does one that keeps
-    // the instance and names an object of it too (by (instance, datname, datid): one database
-    // of one target); by (instance) alone folds whatever the target exports under the name.
-    static const std::set<std::string, std::less<>> kPlace = {"instance", "job", "namespace", "cluster"};
-    const bool names_object =
-        std::any_of(a.grouping.begin(), a.grouping.end(), [](const std::string& l) { return !kPlace.count(l); });
-    const bool one_target = !a.without && (grouped("pod") || (grouped("instance") && names_object));
+    // the job and instance it leaves out tell none of its series apart.
+    const bool one_target = !a.without && grouped("pod");
     auto target_label = [](const std::string& l) { return l == "instance" || l == "job"; };
     return std::any_of(in.labels.begin(), in.labels.end(),
                        [&](const std::string& l) {
