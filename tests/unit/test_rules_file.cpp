@@ -335,3 +335,12 @@ TEST_CASE("a YAML file of another tool is one finding", "[rules]") {
   CHECK(where(load("group:\n- name: g\n")) == V{"1:1 error yaml/unknown-field"});
   CHECK(load("group:\n- name: g\n").diags.at(0).message.find("unknown field 'group'") == 0);
 }
+
+// A VMRule is vmalert's, through the VictoriaMetrics operator: one note, not a silent "0 rules".
+TEST_CASE("a VMRule is one note, not read", "[rules]") {
+  Loaded l = load("apiVersion: operator.victoriametrics.com/v1beta1\nkind: VMRule\nmetadata: {name: x}\n"
+                  "spec:\n  groups:\n  - name: g\n    rules:\n    - alert: A\n      expr: up == 0\n");
+  CHECK(where(l) == V{"2:7 info rules/other-ruler"});
+  CHECK(l.diags.at(0).message.find("a VMRule (the VictoriaMetrics operator's, for vmalert)") == 0);
+  CHECK(l.file.groups.empty());
+}

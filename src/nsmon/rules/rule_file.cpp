@@ -188,6 +188,14 @@ private:
       return root;
     }
     auto kind = root["kind"];
+    // The VictoriaMetrics operator's VMRule holds vmalert's groups in spec.groups, with fields of
+    // its own CRD that nsmon does not know: said once, rather than a silent "0 rules".
+    if (kind && kind.is_scalar() && kind.scalar() == "VMRule") {
+      y_.report(kind, "rules/other-ruler",
+                "a VMRule (the VictoriaMetrics operator's, for vmalert): nsmon does not read its groups; not linted",
+                "lint its spec.groups as a vmalert rule file (groups: at the top, --rule-schema vmalert)");
+      return std::nullopt;
+    }
     if (!kind || !kind.is_scalar() || kind.scalar() != "PrometheusRule") return std::nullopt;
     if (!y_.check_mapping(root, {"apiVersion", "kind", "metadata", "spec"}, "a PrometheusRule")) return std::nullopt;
     auto api = root["apiVersion"];
