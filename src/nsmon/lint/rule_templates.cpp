@@ -127,13 +127,13 @@ void RuleChecks::templates(const Shape& shape) {
           (ref.name == "alertname" || has_key(r_.labels, ref.name) || has_key(pr_.group->labels, ref.name))) {
         if (ref.guarded) continue;
         std::string why = removed_by(shape, ref.name);
+        const std::string own = "; the rule's own " + ref.name +
+                                " is not in $labels (Prometheus fills it from the result before it adds the rule's "
+                                "labels), so the ";
         emit_at("labels/template-label-lost", at(ref.offset, ref.length),
                 util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name,
                               ", but the expression's result has no ", ref.name, " label",
-                              why.empty() ? "" : ": " + why, "; the rule's own ", ref.name,
-                              " is not in $labels (Prometheus fills it from the result before it adds the rule's "
-                              "labels), so the ",
-                              what, " shows it empty"}),
+                              why.empty() ? "" : ": " + why, own, what, " shows it empty"}),
                 util::concat({"keep ", ref.name, " in the result, e.g. by (", ref.name, ", ...), or write its value"}));
         continue;
       }
