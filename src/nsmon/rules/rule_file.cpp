@@ -860,25 +860,27 @@ namespace {
 std::optional<std::pair<std::string_view, std::size_t>> template_source(std::string_view text) {
   static constexpr std::string_view kHelm[] = {".Values.", ".Release.",  ".Chart.", ".Capabilities.",
                                                ".Files.",  "include \"", "toYaml",  "nindent"};
-  for (std::size_t at = 0; at < text.size();) {
-    const std::size_t end = std::min(text.find('\n', at), text.size());
-    const std::string_view line = text.substr(at, end - at);
-    const std::size_t first = line.find_first_not_of(" \t");
-    if (first != std::string_view::npos && line[first] != '#') {
-      for (std::size_t i = line.find("<%"); i != std::string_view::npos; i = line.find("<%", i + 2))
-        if (i + 2 < line.size() && std::string_view("=-# ").find(line[i + 2]) != std::string_view::npos)
-          return std::pair{std::string_view("ERB"), at + i};
-      if (std::size_t i = line.find("{%"); i != std::string_view::npos)
-        return std::pair{std::string_view("Jinja"), at + i};
-      for (std::size_t i = line.find("{{"); i != std::string_view::npos; i = line.find("{{", i + 2)) {
-        const std::string_view action = line.substr(i, line.find("}}", i) - i);
-        for (std::string_view marker : kHelm)
-          if (action.find(marker) != std::string_view::npos) return std::pair{std::string_view("Helm"), at + i};
-      }
-    }
-    at = end + 1;
+  constexpr std::size_t npos = std::string_view::npos;
+  auto comment_line = [&](std::size_t at) {
+    const std::size_t first = text.find_first_not_of(" \t", at == 0 ? 0 : text.rfind('\n', at - 1) + 1);
+    return first < at && text[first] == '#';
+  };
+  // Every tag starts at a '<' or a '{', which rule files have few of: searched for by memchr,
+  // not line by line (that walk cost 6% of lint-rules' instructions on 10,000 rules, callgrind).
+  std::optional<std::pair<std::string_view, std::size_t>> first;
+  for (std::size_t i = text.find("<%"); i != npos && !first; i = text.find("<%", i + 2))
+    if (i + 2 < text.size() && std::string_view("=-# ").find(text[i + 2]) != npos && !comment_line(i))
+      first = std::pair{std::string_view("ERB"), i};
+  for (std::size_t i = text.find('{'); i != npos && i + 1 < text.size(); i = text.find('{', i + 2)) {
+    if (first && first->second < i) break;
+    if (text[i + 1] == '%' && !comment_line(i)) return std::pair{std::string_view("Jinja"), i};
+    if (text[i + 1] != '{') continue;
+    const std::size_t close = std::min(text.find("}}", i + 2), text.find('\n', i + 2));
+    const std::string_view action = text.substr(i, close == npos ? npos : close - i);
+    for (std::string_view marker : kHelm)
+      if (action.find(marker) != npos && !comment_line(i)) return std::pair{std::string_view("Helm"), i};
   }
-  return std::nullopt;
+  return first;
 }
 
 // The tag at `at`: to its closing }}, %> or %} on its line, at most 60 bytes.
