@@ -9,6 +9,7 @@
 #include "nsmon/catalog/exporters.hpp"
 #include "nsmon/labels/labels.hpp"
 #include "nsmon/lint/lint.hpp"
+#include "nsmon/lint/recorded.hpp"
 #include "nsmon/promql/printer.hpp"
 #include "nsmon/promql/regex.hpp"
 #include "nsmon/text/duration.hpp"
@@ -772,8 +773,8 @@ private:
     for (const auto& [x, w] : many.several)
       if (label.empty() && one.several.count(x) && left_out(x)) label = x;
     if (label.empty()) return;
-    const std::set<std::string> reads = scraped_reads(left ? *b.lhs : *b.rhs);
-    if (reads.empty() || reads != scraped_reads(left ? *b.rhs : *b.lhs)) return;
+    const std::set<std::string> reads = scraped_reads(left ? *b.lhs : *b.rhs, inf_.recorded());
+    if (reads.empty() || reads != scraped_reads(left ? *b.rhs : *b.lhs, inf_.recorded())) return;
     const std::string side = left ? "left" : "right", other = left ? "right" : "left";
     const std::string group = left ? "group_right" : "group_left";
     const std::string match = std::string(vm.on ? "on" : "ignoring") + " (" + util::join(vm.labels, ", ") + ")";
@@ -786,20 +787,6 @@ private:
              "group ... on the " + side + " hand-side of the operation ...; many-to-many matching not allowed\"",
          "match series by series (" + (vm.on ? "on (..., " + label + ")" : std::string("ignoring fewer labels")) +
              ", no group modifier), or aggregate the " + side + " side to the match labels");
-  }
-
-  // The metrics a side selects, a recording rule's name replaced by what its rules read.
-  std::set<std::string> scraped_reads(const Expr& side) const {
-    std::set<std::string> out;
-    walk(side, [&](const Expr& n, std::span<const Expr* const>) {
-      if (n.kind != NodeKind::vector_selector) return true;
-      const auto& vs = n.as<VectorSelector>();
-      const RecordedMetric* rm = inf_.series(vs).recorded;
-      if (rm) out.insert(rm->reads.begin(), rm->reads.end());
-      if (!rm || rm->source != RecordedMetric::Source::rules) out.insert(metric_name(vs));
-      return true;
-    });
-    return out;
   }
 
   // A label that a group_left (x) below copied, which this operator drops again: one-to-one on ()

@@ -231,6 +231,8 @@ public:
     index_.clear();
     leaves_.clear();
   }
+  /// The recording rules the expressions may read.
+  const std::map<std::string, RecordedMetric>& recorded() const { return recorded_; }
   /// The config's jobs and their target labels.
   const TargetLabels& targets() const { return *targets_; }
   /// The shape of a node of a tree run() saw (nothing known for others); valid until the next run().

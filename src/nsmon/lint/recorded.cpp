@@ -92,20 +92,21 @@ bool reads_name(const promql::Expr& root, const std::string& name) {
   return found;
 }
 
-// The metrics `root` selects, each recorded one (of its rules alone) replaced by what it reads.
-void add_reads(const promql::Expr& root, const std::map<std::string, RecordedMetric>& recorded,
-               std::set<std::string>& out) {
+} // namespace
+
+std::set<std::string> scraped_reads(const promql::Expr& root, const std::map<std::string, RecordedMetric>& recorded) {
+  std::set<std::string> out;
   promql::walk(root, [&](const promql::Expr& n, std::span<const promql::Expr* const>) {
     if (n.kind != promql::NodeKind::vector_selector) return true;
     std::string name = promql::metric_name(n.as<promql::VectorSelector>());
     auto it = recorded.find(name);
-    if (it != recorded.end() && it->second.source != RecordedMetric::Source::scraped && !it->second.reads.empty())
+    if (it != recorded.end() && it->second.source != RecordedMetric::Source::scraped)
       out.insert(it->second.reads.begin(), it->second.reads.end());
     if (it == recorded.end() || it->second.source != RecordedMetric::Source::rules) out.insert(std::move(name));
     return true;
   });
+  return out;
 }
-} // namespace
 
 std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<RecordingRule>& rules,
                                                        const catalog::Catalog& cat, const TargetLabels* targets) {
@@ -119,7 +120,7 @@ std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<Recordi
       Inference inf(cat, targets, recorded);
       RecordedMetric rm{r.rule->name.value, inf.run(*r.expr), r.rule->name.span};
       rm.source = source_of(rm.name, self_read.count(rm.name) > 0, cat);
-      if (rm.source != RecordedMetric::Source::scraped) add_reads(*r.expr, recorded, rm.reads);
+      if (rm.source != RecordedMetric::Source::scraped) rm.reads = scraped_reads(*r.expr, recorded);
       // The name's promise where the expression proves no range (a ratio of two counters).
       if (std::string why = ratio_by_name(rm.name); !why.empty() && !scaled(*r.expr, inf))
         narrow_to_ratio(rm.shape, why);

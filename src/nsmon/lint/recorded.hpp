@@ -2,6 +2,7 @@
 // The series recording rules write, as metrics other expressions can read (lint-rules' rules,
 // gen-dashboards' panels): each with the shape of its rule's result and the labels it adds.
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,11 @@ struct RecordingRule {
   const rules::Rule* rule;
   const promql::Expr* expr;
 };
+
+/// The metrics `root` selects, a recording rule's name replaced by what its rules read (and kept
+/// too where an exporter may have the name): two expressions that read the same scraped series
+/// (RecordedMetric::reads, labels/duplicate-match-group).
+std::set<std::string> scraped_reads(const promql::Expr& root, const std::map<std::string, RecordedMetric>& recorded);
 
 /// Two passes, so that a rule may read another's series whatever their order in the files.
 std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<RecordingRule>& rules,
