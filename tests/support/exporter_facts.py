@@ -7,8 +7,10 @@ NAME is an exporter of the file (Alertmanager, Prometheus, node_exporter), VERSI
 served SCRAPE_FILE (its /metrics, text format). For every series of a metric the file lists: each
 value of a label with a closed set is in the set; each label the file lists without `maybe` and
 without a `since` newer than VERSION is there; and, for a closed exporter, no label of the series
-is missing from the file's list for the metric. Prints one line per metric checked and exits 1 on
-the first disagreement, 2 when no metric of the file was served (nothing was checked).
+is missing from the file's list for the metric. Where the file lists the exporter's renamed
+metrics and VERSION is the renaming release or later: no old name is served, and at least one
+replacement is (the renames are of this exporter). Prints one line per metric checked and exits 1
+on the first disagreement, 2 when no metric of the file was served (nothing was checked).
 """
 import re
 import sys
@@ -52,6 +54,18 @@ def main():
             extra = set(labels) - set(facts)
             if extra:
                 sys.exit(f"{metric}: {name} {served} writes {sorted(extra)}, which the file does not list")
+    renamed = exporter.get("renamed")
+    if renamed and version(renamed["since"]) <= version(served):
+        names = {m for m, _ in series(open(scrape).read())}
+        old = set(renamed.get("names", {})) & names
+        old |= {m for m in names for p in renamed.get("prefixes", {}) if m.startswith(p)}
+        if old:
+            sys.exit(f"{name} {served} serves {sorted(old)}, which the file says {renamed['since']} renamed")
+        new = {re.sub(r"\{.*", "", n) for n in renamed.get("names", {}).values()} & names
+        if not new:
+            sys.exit(f"{name} {served} serves none of the renamed metrics' replacements")
+        print(f"{name} {served}: none of the {len(renamed.get('names', {}))} names {renamed['since']} renamed is "
+              f"served; {len(new)} replacements are")
     for metric in sorted(seen):
         print(f"{name} {served}: {metric} agrees")
     if not seen:

@@ -2,6 +2,7 @@
 // lint-rules uses them under --catalog none: a value an exporter never writes, and a label one side
 // of a match has and the other cannot. Each bad case has a correct twin that must stay quiet.
 #include <catch2/catch.hpp>
+#include <deque>
 
 #include "nsmon/catalog/exporters.hpp"
 #include "nsmon/lint/lint.hpp"
@@ -57,6 +58,16 @@ TEST_CASE("exporters: the embedded facts load and are found by series name", "[e
   CHECK(known.find("node_md_disks")->label("state")->values == V{"active", "failed", "spare"});
   CHECK(known.find("node_md_disk") == nullptr); // a name, not a prefix
   CHECK(failed->exporter->labels == V{"group_key", "integration", "reason", "receiver_name", "state"});
+  // Renamed metrics: by name, by prefix; replacements that only the newer releases serve.
+  CHECK(known.renamed("node_cpu").now == "node_cpu_seconds_total");
+  CHECK(known.renamed("node_cpu").exporter->name == "node_exporter");
+  CHECK(known.renamed("node_cpu_seconds_total").exporter == nullptr);
+  CHECK(known.renamed("kube_hpa_spec_max_replicas").now == "kube_horizontalpodautoscaler_spec_max_replicas");
+  CHECK(known.replacement("node_cpu_seconds_total").newer_only);
+  CHECK(known.replacement("kube_horizontalpodautoscaler_spec_max_replicas").newer_only);
+  CHECK(known.replacement("kube_node_status_capacity").exporter != nullptr);
+  CHECK_FALSE(known.replacement("kube_node_status_capacity").newer_only); // served by 1.x too
+  CHECK(known.replacement("node_load1").exporter == nullptr);
 }
 
 TEST_CASE("exporters: the loader refuses what it does not know", "[exporters]") {
@@ -93,10 +104,12 @@ TEST_CASE("exporters: a value the exporter never writes", "[exporters][lint]") {
   CHECK(where(lint_one("node_md_disks{state=\"fail\"} > 0", mine)).empty());
 
   // Two values swapped: the hint puts them back.
+  // (kube_hpa_ is kube-state-metrics 1's name: a note says 2.0.0 renamed it.)
   auto swapped = lint_one("kube_hpa_status_condition{condition=\"false\", status=\"AbleToScale\"} == 1");
-  CHECK(where(swapped) == V{"exporters/unknown-label-value 5:57"});
-  CHECK(swapped.at(0).suggestion == "did you swap the values? condition=\"AbleToScale\", status=\"false\"");
-  CHECK(where(lint_one("kube_hpa_status_condition{status=\"false\", condition=\"AbleToScale\"} == 1")).empty());
+  CHECK(where(swapped) == V{"exporters/renamed-metric 5:12", "exporters/unknown-label-value 5:57"});
+  CHECK(swapped.at(1).suggestion == "did you swap the values? condition=\"AbleToScale\", status=\"false\"");
+  CHECK(where(lint_one("kube_hpa_status_condition{status=\"false\", condition=\"AbleToScale\"} == 1")) ==
+        V{"exporters/renamed-metric 5:12"});
 
   // A regex that accepts none of the values; one that accepts some is the author's business.
   CHECK(where(lint_one("kube_pod_status_phase{phase=~\"Evicted|Terminated\"} == 1")) ==
@@ -115,6 +128,75 @@ TEST_CASE("exporters: a value the exporter never writes", "[exporters][lint]") {
   CHECK(where(lint_one("rate(prometheus_tsdb_head_samples_appended_total{type=~\"|foo\"}[5m]) > 0")).empty());
   CHECK(where(lint_one("rate(prometheus_tsdb_head_samples_appended_total{type=\"floats\"}[5m]) > 0")) ==
         V{"exporters/unknown-label-value 5:61"});
+}
+
+// lint-rules' findings of `check` on rule files {path, rules}, as "path:line:col severity".
+V lint_files(const std::vector<std::pair<std::string, std::string>>& files, std::string_view check,
+             std::vector<std::string>* messages = nullptr) {
+  std::vector<core::Diagnostic> diags;
+  lint::Input in;
+  std::deque<core::SourceFile> sources; // the rule files point into them
+  for (const auto& [path, text] : files)
+    in.rule_files.push_back(
+        rules::load_rule_file(sources.emplace_back(path, "groups:\n- name: g\n  rules:\n" + text), diags));
+  lint::Options opt;
+  opt.catalog = &catalog::none();
+  auto found = lint::run(in, opt);
+  core::sort_diagnostics(found);
+  V out;
+  for (const auto& d : found)
+    if (d.check.id() == check) {
+      out.push_back(d.span.file.str() + ":" + std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " +
+                    std::string(core::to_string(d.severity)));
+      if (messages) messages->push_back(d.message);
+    }
+  return out;
+}
+
+TEST_CASE("exporters: a metric the exporter renamed", "[exporters][lint]") {
+  const std::string old_cpu =
+      "  - record: instance:node_cpus:count\n    expr: count without (cpu) (node_cpu{mode=\"idle\"})\n";
+  const std::string new_fs =
+      "  - alert: DiskFull\n    expr: node_filesystem_avail_bytes / node_filesystem_size_bytes < 0.1\n";
+  // Alone, the file may be right for the node_exporter it was written for: a note with the release.
+  std::vector<std::string> said;
+  CHECK(lint_files({{"a/old.yml", old_cpu}}, "exporters/renamed-metric", &said) == V{"a/old.yml:5:32 info"});
+  CHECK(said.at(0) == "node_exporter 0.16.0 replaced node_cpu with node_cpu_seconds_total: with node_exporter 0.16.0 "
+                      "or later this selector selects nothing");
+  // Beside rules of the same directory that read a name only 0.16.0 and later serve: one of the two is
+  // empty on every target.
+  said.clear();
+  CHECK(lint_files({{"a/old.yml", old_cpu}, {"a/new.yml", new_fs}}, "exporters/renamed-metric", &said) ==
+        V{"a/old.yml:5:32 warning"});
+  CHECK(said.at(0).find("these rules also read node_filesystem_avail_bytes (a/new.yml:5)") != std::string::npos);
+  // Another directory is another project's rules, maybe for another fleet: no evidence.
+  CHECK(lint_files({{"a/old.yml", old_cpu}, {"b/new.yml", new_fs}}, "exporters/renamed-metric") ==
+        V{"a/old.yml:5:32 info"});
+  // A rule that reads both names is written for both releases: quiet, and no evidence either.
+  const std::string both = "  - record: cpu:rate5m\n    expr: rate(node_cpu_seconds_total[5m]) or rate(node_cpu[5m])\n";
+  CHECK(lint_files({{"a/both.yml", both}}, "exporters/renamed-metric").empty());
+  CHECK(lint_files({{"a/both.yml", both}, {"a/old.yml", old_cpu}}, "exporters/renamed-metric") ==
+        V{"a/old.yml:5:32 info"});
+  // A name the files record is theirs (the upgrade guide's compatibility rules record node_cpu).
+  const std::string compat = "  - record: node_cpu\n    expr: node_cpu_seconds_total\n";
+  CHECK(lint_files({{"a/c.yml", compat + old_cpu}}, "exporters/renamed-metric").empty());
+  // kube-state-metrics 2.0.0: a prefix renamed, and metrics replaced by a label of another. Its
+  // kube_pod_container_resource_requests was served by 1.x too: not evidence of 2.0.
+  const std::string ksm1 =
+      "  - alert: Req\n    expr: sum by (node) (kube_pod_container_resource_requests_cpu_cores) > 4\n";
+  const std::string ksm_both_1x =
+      "  - alert: Gpu\n    expr: kube_pod_container_resource_requests{resource=\"gpu\"} > 0\n";
+  const std::string ksm2 = "  - alert: Hpa\n    expr: kube_horizontalpodautoscaler_status_current_replicas == 0\n";
+  said.clear();
+  CHECK(lint_files({{"k/a.yml", ksm1}, {"k/b.yml", ksm_both_1x}}, "exporters/renamed-metric", &said) ==
+        V{"k/a.yml:5:26 info"});
+  CHECK(said.at(0).starts_with("kube-state-metrics 2.0.0 replaced kube_pod_container_resource_requests_cpu_cores with "
+                               "kube_pod_container_resource_requests{resource=\"cpu\"}"));
+  CHECK(lint_files({{"k/a.yml", ksm1}, {"k/c.yml", ksm2}}, "exporters/renamed-metric") == V{"k/a.yml:5:26 warning"});
+  said.clear();
+  CHECK(lint_files({{"k/h.yml", "  - alert: H\n    expr: kube_hpa_status_current_replicas == 0\n"}},
+                   "exporters/renamed-metric", &said) == V{"k/h.yml:5:11 info"});
+  CHECK(said.at(0).find("with kube_horizontalpodautoscaler_status_current_replicas") != std::string::npos);
 }
 
 TEST_CASE("exporters: a label one side of a match has and the other cannot", "[exporters][lint]") {

@@ -21,9 +21,33 @@ const ExporterMetric* Exporters::find(std::string_view series) const {
   return it == by_name_.end() ? nullptr : it->second;
 }
 
+Exporters::Rename Exporters::renamed(std::string_view series) const {
+  if (auto it = old_names_.find(series); it != old_names_.end()) return it->second;
+  for (const auto& e : exporters)
+    for (const auto& [old, now] : e.renamed.prefixes)
+      if (series.starts_with(old)) return {&e, now + std::string(series.substr(old.size()))};
+  return {};
+}
+
+Exporters::Replacement Exporters::replacement(std::string_view series) const {
+  if (auto it = new_names_.find(series); it != new_names_.end()) return it->second;
+  for (const auto& e : exporters)
+    for (const auto& [old, now] : e.renamed.prefixes)
+      if (series.starts_with(now)) return {&e, true};
+  return {};
+}
+
 void Exporters::reindex() {
   by_name_.clear();
+  old_names_.clear();
+  new_names_.clear();
   for (auto& e : exporters) {
+    for (const auto& [old, now] : e.renamed.names) {
+      old_names_.emplace(old, Rename{&e, now});
+      const std::string name = now.substr(0, now.find('{'));
+      const auto& older = e.renamed.older_too;
+      new_names_.emplace(name, Replacement{&e, std::find(older.begin(), older.end(), name) == older.end()});
+    }
     e.labels.clear();
     for (const auto& m : e.metrics) {
       by_name_.emplace(m.name, &m);
@@ -53,7 +77,8 @@ public:
     }
     y_.check_mapping(*root, {"exporters"}, "exporters.yml");
     for (const auto& n : (*root)["exporters"]) {
-      if (!y_.check_mapping(n, {"name", "source", "license", "version", "history", "read", "closed", "metrics"},
+      if (!y_.check_mapping(n,
+                            {"name", "source", "license", "version", "history", "read", "closed", "metrics", "renamed"},
                             "an exporter"))
         continue;
       for (const char* key : {"name", "source", "license", "version"})
@@ -63,6 +88,7 @@ public:
       if (n["source"]) e.source = y_.string(n["source"], "source").value_or("");
       if (n["version"]) e.version = y_.string(n["version"], "version").value_or("");
       if (n["closed"]) e.closed = y_.boolean(n["closed"], "closed").value_or(false);
+      if (n["renamed"]) renamed(n["renamed"], e.renamed);
       if (!n["metrics"].is_map()) {
         y_.report(n, "catalog/structure", "an exporter needs a 'metrics' mapping");
         continue;
@@ -79,6 +105,23 @@ public:
   }
 
 private:
+  void renamed(const yaml::Node& n, ExporterRenames& r) {
+    if (!y_.check_mapping(n, {"since", "read", "names", "prefixes", "older_too"}, "renamed")) return;
+    if (n["since"]) r.since = y_.string(n["since"], "since").value_or("");
+    if (n["older_too"]) r.older_too = y_.strings(n["older_too"], "older_too").value_or(std::vector<std::string>{});
+    for (const char* key : {"names", "prefixes"}) {
+      const yaml::Node m = n[key];
+      if (!m) continue;
+      if (!m.is_map()) {
+        y_.report(m, "yaml/type", std::string(key) + " must map each old name to its replacement");
+        continue;
+      }
+      auto& to = std::string_view(key) == "names" ? r.names : r.prefixes;
+      for (auto it = m.begin(); it != m.end(); ++it)
+        to.emplace_back(std::string(it->first.scalar()), y_.string(it->second, key).value_or(""));
+    }
+  }
+
   void labels(const yaml::Node& n, ExporterMetric& m) {
     if (!n.is_map()) {
       y_.report(n, "yaml/type", "a metric's labels must be a mapping of label name to its facts");

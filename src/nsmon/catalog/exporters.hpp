@@ -36,6 +36,18 @@ struct ExporterMetric {
   const ExporterLabel* label(std::string_view n) const;
 };
 
+/// The metrics an exporter renamed or removed in one release (node_exporter 0.16.0,
+/// kube-state-metrics 2.0.0): each old name (or name prefix) and what replaced it.
+struct ExporterRenames {
+  std::string since; ///< the release that renamed them
+  /// Old name -> what to read now: a name, with the matchers that pick the old series out of a
+  /// merged metric ("kube_node_status_capacity{resource=\"cpu\"}").
+  std::vector<std::pair<std::string, std::string>> names;
+  std::vector<std::pair<std::string, std::string>> prefixes; ///< old prefix -> new (kube_hpa_)
+  /// Replacements that releases before `since` served too: reading one says nothing of the version.
+  std::vector<std::string> older_too;
+};
+
 struct Exporter {
   std::string name;    ///< as its users call it ("node_exporter", "Alertmanager")
   std::string source;  ///< its repository
@@ -44,6 +56,7 @@ struct Exporter {
   /// metric does not list is one its series never carry.
   bool closed = false;
   std::vector<ExporterMetric> metrics;
+  ExporterRenames renamed;
   /// The labels it writes on some of `metrics` and that no target label is named like (not
   /// target_label_too), sorted: a closed exporter's metric that does not list one lacks it.
   std::vector<std::string> labels;
@@ -56,11 +69,26 @@ public:
 
   /// The metric a series name is, or nullptr.
   const ExporterMetric* find(std::string_view series) const;
+  /// A series name an exporter renamed: the exporter and what replaced it ("" when not renamed).
+  struct Rename {
+    const Exporter* exporter = nullptr;
+    std::string now;
+  };
+  Rename renamed(std::string_view series) const;
+  /// A series name that replaced renamed ones: its exporter, and whether only the releases since
+  /// the renames serve it (not older_too).
+  struct Replacement {
+    const Exporter* exporter = nullptr;
+    bool newer_only = false;
+  };
+  Replacement replacement(std::string_view series) const;
   /// Rebuilds the index and each exporter's `labels`; load_exporters() calls it.
   void reindex();
 
 private:
   std::unordered_map<std::string, const ExporterMetric*, util::StringHash, std::equal_to<>> by_name_;
+  std::unordered_map<std::string, Rename, util::StringHash, std::equal_to<>> old_names_;
+  std::unordered_map<std::string, Replacement, util::StringHash, std::equal_to<>> new_names_;
 };
 
 /// Reads exporters.yml text; problems are appended to `diags`.

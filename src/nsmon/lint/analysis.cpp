@@ -120,9 +120,11 @@ void Analysis::run() {
     std::move(f.uses.begin(), f.uses.end(), std::back_inserter(all.uses));
     all.app_jobs.merge(f.app_jobs);
     std::move(f.unrecorded.begin(), f.unrecorded.end(), std::back_inserter(all.unrecorded));
+    std::move(f.renames.begin(), f.renames.end(), std::back_inserter(all.renames));
   }
   foreign_metrics(all);
   unrecorded(all, recorded);
+  renamed_metrics(all, recorded);
   std::erase_if(costs, [](const RuleCost& c) { return c.rule == nullptr; }); // did not parse
   auto heavy = cost_outliers(costs, options_.policy, false, cfg);
   std::move(heavy.begin(), heavy.end(), std::back_inserter(out_));

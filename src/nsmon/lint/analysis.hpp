@@ -41,6 +41,9 @@ private:
   static std::string sibling(const std::string& name, const core::FilePath& file,
                              const std::map<std::string, RecordedMetric>& recorded);
   void unrecorded(const ForeignMetrics& foreign, const std::map<std::string, RecordedMetric>& recorded);
+  /// Selectors of names a well-known exporter renamed (exporters/renamed-metric); a name the rules
+  /// record is theirs.
+  void renamed_metrics(const ForeignMetrics& foreign, const std::map<std::string, RecordedMetric>& recorded);
 
   const Input& input_;
   const Options& options_;

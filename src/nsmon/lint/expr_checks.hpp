@@ -48,6 +48,9 @@ protected:
   /// and reports once per name (Analysis).
   virtual void unrecorded(const promql::VectorSelector& vs, const std::string& name, promql::PosRange at, bool sure,
                           std::string suggestion);
+  /// A selector of a name a well-known exporter renamed, or of one that replaced such names
+  /// (catalog::Exporters::renamed): lint-rules judges them over all the files (Analysis).
+  virtual void exporter_rename(const promql::VectorSelector&, const std::string&, promql::PosRange) {}
   /// A selector of one of the application's own metrics (lint-rules learns its jobs from them).
   virtual void app_selector(const promql::VectorSelector&) {}
 

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
+#include "nsmon/catalog/exporters.hpp"
 #include "nsmon/lint/analysis.hpp"
 #include "nsmon/lint/rule_checks.hpp"
 #include "nsmon/text/duration.hpp"
@@ -29,6 +31,14 @@ namespace {
 std::string prefix_of(const std::string& name) {
   auto cut = name.find('_');
   return cut == std::string::npos ? name : name.substr(0, cut + 1);
+}
+
+// The first directory of a path as given: files under different ones (a repository of several
+// projects' rules, each in its own tree) are different projects' rules.
+std::string_view tree(std::string_view path) {
+  while (path.starts_with("./")) path.remove_prefix(2);
+  const auto slash = path.find('/');
+  return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
 }
 
 // "3 selectors in 2 files", or nothing for one selector.
@@ -62,13 +72,6 @@ void Analysis::unrecorded(const ForeignMetrics& foreign, const std::map<std::str
     ++n.selectors;
     n.files.insert(u.span.file);
   }
-  // The first directory of a path as given: files under different ones (a repository of several
-  // projects' rules, each in its own tree) are different projects' rules.
-  auto tree = [](std::string_view path) {
-    while (path.starts_with("./")) path.remove_prefix(2);
-    const auto slash = path.find('/');
-    return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
-  };
   for (const auto& [name, n] : by_name) {
     const auto& u = *n.first;
     std::string suggestion = u.suggestion;
@@ -117,6 +120,69 @@ std::string Analysis::sibling(const std::string& name, const core::FilePath& fil
       return r;
   }
   return {};
+}
+
+// A selector of a name a well-known exporter renamed (node_exporter 0.16.0, kube-state-metrics
+// 2.0.0) selects nothing on its releases since. Where rules in the same directory (one project's,
+// deployed together) also read a name only those releases serve, no release serves both, so on every target one of the
+// two selects nothing: a warning. Where nothing tells which release the rules were written for (an old file, right for
+// the exporter it was written for), a note. A rule that reads the old name and its replacement (`new or old`) is
+// written for both: quiet, and no evidence either.
+void Analysis::renamed_metrics(const ForeignMetrics& foreign, const std::map<std::string, RecordedMetric>& recorded) {
+  using Use = ForeignMetrics::Use;
+  using Rule = std::tuple<core::FilePath, std::string, std::string>;
+  auto rule_of = [](const Use& u) { return Rule{u.span.file, u.group, u.rule}; };
+  auto directory = [](const core::FilePath& f) {
+    const std::string_view path = f.str();
+    const auto slash = path.rfind('/');
+    return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
+  };
+  const catalog::Exporters& known = catalog::exporters();
+  std::vector<const Use*> uses; // a name the rules record is theirs
+  for (const auto& u : foreign.renames)
+    if (!recorded.count(u.name)) uses.push_back(&u);
+  std::set<std::pair<Rule, const catalog::Exporter*>> reads_new, compatible;
+  for (const Use* u : uses)
+    if (auto r = known.replacement(u->name); r.exporter) reads_new.emplace(rule_of(*u), r.exporter);
+  for (const Use* u : uses)
+    if (auto r = known.renamed(u->name); r.exporter && reads_new.count({rule_of(*u), r.exporter}))
+      compatible.emplace(rule_of(*u), r.exporter);
+  // The first selector, per directory and exporter, of a name only its newer releases serve.
+  std::map<std::pair<std::string_view, const catalog::Exporter*>, const Use*> newer;
+  for (const Use* u : uses) {
+    auto r = known.replacement(u->name);
+    if (!r.newer_only || compatible.count({rule_of(*u), r.exporter})) continue;
+    const Use*& first = newer[{directory(u->span.file), r.exporter}];
+    if (!first || u->span.file < first->span.file ||
+        (u->span.file == first->span.file && u->span.col < first->span.col))
+      first = u;
+  }
+  std::set<std::pair<Rule, std::string>> said; // one finding per rule and name
+  for (const Use* u : uses) {
+    auto r = known.renamed(u->name);
+    if (!r.exporter || compatible.count({rule_of(*u), r.exporter}) || !said.emplace(rule_of(*u), u->name).second)
+      continue;
+    const catalog::Exporter& e = *r.exporter;
+    std::string msg = util::concat({e.name, " ", e.renamed.since, " replaced ", u->name, " with ", r.now});
+    auto it = newer.find({directory(u->span.file), &e});
+    const bool proven = it != newer.end();
+    if (proven) {
+      const Use& n = *it->second;
+      msg +=
+          util::concat({", and these rules also read ", n.name, " (", n.span.file.str(), ":",
+                        std::to_string(n.rule_line), "), which only ", e.name, " ", e.renamed.since,
+                        " and later serve: no release serves both, so on every target one of the two selects nothing"});
+    } else {
+      msg += util::concat({": with ", e.name, " ", e.renamed.since, " or later this selector selects nothing"});
+    }
+    core::Diagnostic d = core::make_diagnostic(
+        "exporters/renamed-metric", u->span, std::move(msg),
+        "read " + r.now + (proven ? std::string() : " if your " + e.name + " is " + e.renamed.since + " or later"));
+    if (!proven) d.severity = core::Severity::info;
+    d.rule = u->rule;
+    d.group = u->group;
+    out_.push_back(std::move(d));
+  }
 }
 
 // A repository often holds other exporters' rules next to the application's. The catalog cannot

@@ -84,6 +84,12 @@ void RuleChecks::unrecorded(const VectorSelector&, const std::string& name, PosR
       {name, {}, r_.name.value, pr_.group->name.value, expr_span(r_, at), sure, std::move(suggestion)});
 }
 
+void RuleChecks::exporter_rename(const VectorSelector&, const std::string& name, PosRange at) {
+  ForeignMetrics::Use u{name, {}, r_.name.value, pr_.group->name.value, expr_span(r_, at)};
+  u.rule_line = r_.expr.span.line;
+  foreign_.renames.push_back(std::move(u));
+}
+
 void RuleChecks::app_selector(const VectorSelector& vs) {
   if (std::string job = job_of(vs); !job.empty()) foreign_.app_jobs.insert(std::move(job));
 }

@@ -27,10 +27,12 @@ struct ForeignMetrics {
     core::Span span;
     bool sure = false;      ///< unrecorded: the catalog does not know the name either
     std::string suggestion; ///< unrecorded: a near name
+    int rule_line = 0;      ///< renames: the line of the rule's expression
   };
   std::vector<Use> uses;
   std::set<std::string> app_jobs;
   std::vector<Use> unrecorded;
+  std::vector<Use> renames; ///< selectors of names exporters renamed, or of their replacements
 };
 
 struct ParsedRule {
@@ -80,6 +82,7 @@ private:
   void unrecorded(const promql::VectorSelector&, const std::string& name, promql::PosRange at, bool sure,
                   std::string suggestion) override;
   void app_selector(const promql::VectorSelector& vs) override;
+  void exporter_rename(const promql::VectorSelector&, const std::string& name, promql::PosRange at) override;
   static std::string job_of(const promql::VectorSelector& vs);
   void alert_selectors(const promql::Expr& root);
   void dashboard_variable(const promql::Matcher& m);
