@@ -336,11 +336,23 @@ TEST_CASE("a YAML file of another tool is one finding", "[rules]") {
   CHECK(load("group:\n- name: g\n").diags.at(0).message.find("unknown field 'group'") == 0);
 }
 
-// A VMRule is vmalert's, through the VictoriaMetrics operator: one note, not a silent "0 rules".
-TEST_CASE("a VMRule is one note, not read", "[rules]") {
-  Loaded l = load("apiVersion: operator.victoriametrics.com/v1beta1\nkind: VMRule\nmetadata: {name: x}\n"
-                  "spec:\n  groups:\n  - name: g\n    rules:\n    - alert: A\n      expr: up == 0\n");
-  CHECK(where(l) == V{"2:7 info rules/other-ruler"});
-  CHECK(l.diags.at(0).message.find("a VMRule (the VictoriaMetrics operator's, for vmalert)") == 0);
-  CHECK(l.file.groups.empty());
+// A VMRule is vmalert's, through the VictoriaMetrics operator: its spec.groups are read as
+// vmalert's groups (the operator's `tenant` too), unless --rule-schema says otherwise.
+TEST_CASE("a VMRule's groups are vmalert's", "[rules]") {
+  const std::string head = "apiVersion: operator.victoriametrics.com/v1beta1\nkind: VMRule\nmetadata: {name: x}\n";
+  Loaded l = load(
+      head + "spec:\n  groups:\n  - name: g\n    tenant: \"1:2\"\n    interval: 1m\n    eval_offset: 30s\n    rules:\n"
+             "    - alert: A\n      expr: up == 0\n      debug: true\n");
+  CHECK(where(l).empty());
+  REQUIRE(l.file.groups.size() == 1);
+  CHECK(l.file.groups[0].ruler == rules::Schema::vmalert);
+  CHECK(l.file.groups[0].rules.size() == 1);
+  // The operator refuses unknown fields, as vmalert does.
+  CHECK(where(load(head + "spec:\n  groups:\n  - name: g\n    query_offset: 1m\n    rules: []\n")) ==
+        V{"7:5 error yaml/unknown-field"});
+  CHECK(where(load(head + "spec:\n  groups: []\n  other: 1\n")) == V{"6:3 error yaml/unknown-field"});
+  // `tenant` is the VMRule's, not a rule file's.
+  CHECK(where(load("groups:\n- name: g\n  tenant: '1'\n  rules: []\n")) == V{"3:3 error yaml/unknown-field"});
+  CHECK(where(load("apiVersion: v1\nkind: VMRule\nmetadata: {name: x}\nspec: {groups: []}\n")) ==
+        V{"1:13 error rules/missing-field"});
 }

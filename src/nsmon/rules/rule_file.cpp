@@ -57,13 +57,18 @@ public:
       std::size_t rules_begin = 0, rules_end = 0; // its rules in `rule_nodes`
     };
     std::vector<GroupRead> read(groups.size());
+    // A VMRule's groups are vmalert's, unless --rule-schema says otherwise.
+    LoadOptions group_options = options_;
+    if (vmrule_ && group_options.schema == Schema::automatic) group_options.schema = Schema::vmalert;
     std::vector<yaml::Node> rule_nodes;
     std::vector<const Group*> rule_group; // each rule's group
     std::size_t i = 0;
     for (const auto& g : groups) {
       GroupRead& r = read[i++];
       r.rules_begin = rule_nodes.size();
-      r.group = Loader(y_, r.diags, options_).read_group(g, rule_nodes);
+      Loader part(y_, r.diags, group_options);
+      part.vmrule_ = vmrule_;
+      r.group = part.read_group(g, rule_nodes);
       r.rules_end = rule_nodes.size();
       rule_group.resize(rule_nodes.size(), r.group ? &*r.group : nullptr);
     }
@@ -188,26 +193,27 @@ private:
       return root;
     }
     auto kind = root["kind"];
-    // The VictoriaMetrics operator's VMRule holds vmalert's groups in spec.groups, with fields of
-    // its own CRD that nsmon does not know: said once, rather than a silent "0 rules".
-    if (kind && kind.is_scalar() && kind.scalar() == "VMRule") {
-      y_.report(kind, "rules/other-ruler",
-                "a VMRule (the VictoriaMetrics operator's, for vmalert): nsmon does not read its groups; not linted",
-                "lint its spec.groups as a vmalert rule file (groups: at the top, --rule-schema vmalert)");
-      return std::nullopt;
-    }
-    if (!kind || !kind.is_scalar() || kind.scalar() != "PrometheusRule") return std::nullopt;
-    if (!y_.check_mapping(root, {"apiVersion", "kind", "metadata", "spec"}, "a PrometheusRule")) return std::nullopt;
+    // The VictoriaMetrics operator's VMRule holds vmalert's groups in spec.groups (its RuleGroup is
+    // vmalert's group plus `tenant`, which it strips before vmalert's own validation).
+    const bool vmrule = kind && kind.is_scalar() && kind.scalar() == "VMRule";
+    if (!vmrule && (!kind || !kind.is_scalar() || kind.scalar() != "PrometheusRule")) return std::nullopt;
+    const std::string what = vmrule ? "a VMRule" : "a PrometheusRule";
+    if (!y_.check_mapping(root, {"apiVersion", "kind", "metadata", "spec"}, what)) return std::nullopt;
     auto api = root["apiVersion"];
-    if (!api || !api.is_scalar() ||
-        !(util::starts_with(api.scalar(), "monitoring.coreos.com/") ||
-          util::starts_with(api.scalar(), "monitoring.rhobs/")))
+    auto api_is = [&](std::string_view prefix) {
+      return api && api.is_scalar() && util::starts_with(api.scalar(), prefix);
+    };
+    if (vmrule && !api_is("operator.victoriametrics.com/"))
+      y_.report(api ? api : kind, "rules/missing-field",
+                "a VMRule's apiVersion is operator.victoriametrics.com/v1beta1");
+    if (!vmrule && !api_is("monitoring.coreos.com/") && !api_is("monitoring.rhobs/"))
       y_.report(api ? api : kind, "rules/missing-field",
                 "a PrometheusRule's apiVersion is monitoring.coreos.com/v1 (monitoring.rhobs/v1 for the Observability "
                 "Operator)");
     auto spec = root["spec"];
     if (!spec || spec.is_null()) return std::nullopt;
-    if (!y_.check_mapping(spec, {"groups"}, "a PrometheusRule's spec")) return std::nullopt;
+    if (!y_.check_mapping(spec, {"groups"}, what + "'s spec")) return std::nullopt;
+    vmrule_ = vmrule;
     return spec;
   }
 
@@ -363,6 +369,7 @@ private:
     if (g.ruler == Schema::vmalert) newest_vmalert_field(n, g);
     std::vector<std::string> fields = {"name", "interval", "limit", "rules", "labels"};
     if (g.ruler != Schema::vmalert) fields.emplace_back("query_offset"); // vmalert has eval_offset instead
+    if (vmrule_) fields.emplace_back("tenant");                          // the operator's, for vmalert enterprise
     for (std::string_view f : group_fields(g.ruler)) fields.emplace_back(f);
     if (!y_.check_mapping(n, fields, "a rule group")) return std::nullopt;
     g.span = y_.span(n);
@@ -728,7 +735,8 @@ private:
   std::vector<core::Diagnostic>& diags_;
   const LoadOptions& options_;
   bool plain_ = false;
-  yaml::Node via_; ///< the alias the content being read is read through, if any
+  bool vmrule_ = false; ///< the groups are a VMRule's (the VictoriaMetrics operator's)
+  yaml::Node via_;      ///< the alias the content being read is read through, if any
 };
 
 // Where the document at `begin` (as document_ranges gives it) starts: its `---`, or after a `...`
