@@ -37,16 +37,29 @@ Exporters::Replacement Exporters::replacement(std::string_view series) const {
   return {};
 }
 
+bool Exporters::in_renames(std::string_view series) const {
+  if (all_names_.find(series) != all_names_.end()) return true;
+  return std::any_of(prefixes_.begin(), prefixes_.end(), [&](const std::string& p) { return series.starts_with(p); });
+}
+
 void Exporters::reindex() {
   by_name_.clear();
   old_names_.clear();
   new_names_.clear();
+  all_names_.clear();
+  prefixes_.clear();
   for (auto& e : exporters) {
     for (const auto& [old, now] : e.renamed.names) {
       old_names_.emplace(old, Rename{&e, now});
       const std::string name = now.substr(0, now.find('{'));
       const auto& older = e.renamed.older_too;
       new_names_.emplace(name, Replacement{&e, std::find(older.begin(), older.end(), name) == older.end()});
+      all_names_.insert(old);
+      all_names_.insert(name);
+    }
+    for (const auto& [old, now] : e.renamed.prefixes) {
+      prefixes_.push_back(old);
+      prefixes_.push_back(now);
     }
     e.labels.clear();
     for (const auto& m : e.metrics) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "nsmon/core/diagnostic.hpp"
@@ -82,6 +83,8 @@ public:
     bool newer_only = false;
   };
   Replacement replacement(std::string_view series) const;
+  /// renamed(series) or replacement(series) finds it: one lookup, for every selector.
+  bool in_renames(std::string_view series) const;
   /// Rebuilds the index and each exporter's `labels`; load_exporters() calls it.
   void reindex();
 
@@ -89,6 +92,8 @@ private:
   std::unordered_map<std::string, const ExporterMetric*, util::StringHash, std::equal_to<>> by_name_;
   std::unordered_map<std::string, Rename, util::StringHash, std::equal_to<>> old_names_;
   std::unordered_map<std::string, Replacement, util::StringHash, std::equal_to<>> new_names_;
+  std::unordered_set<std::string, util::StringHash, std::equal_to<>> all_names_; ///< old and new
+  std::vector<std::string> prefixes_;                                            ///< old and new
 };
 
 /// Reads exporters.yml text; problems are appended to `diags`.

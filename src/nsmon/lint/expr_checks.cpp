@@ -168,7 +168,7 @@ private:
     for (const auto& mt : vs.matchers) regex_as_text(mt);
     PosRange name_range{vs.range.start, vs.range.start + std::max<std::size_t>(s.name.size(), 1)};
     if ((s.origin == SeriesInfo::Origin::external || s.origin == SeriesInfo::Origin::unknown) &&
-        (catalog::exporters().renamed(s.name).exporter || catalog::exporters().replacement(s.name).exporter))
+        catalog::exporters().in_renames(s.name))
       self_.exporter_rename(vs, s.name, name_range);
     switch (s.origin) {
     case SeriesInfo::Origin::catalog:
