@@ -231,7 +231,7 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
       {"external counter by name: a threshold", alert("node_edac_uncorrectable_errors_total > 5"),
        V{"promql/counter-raw"}},
       {"external _total compared with 0: a gauge as often (cadvisor's inodes_total), or a guard",
-       alert("node_filesystem_free / node_filesystem_inodes_total < 0.1 and node_filesystem_inodes_total > 0"), V{}},
+       alert("node_filesystem_free_bytes / node_filesystem_inodes_total < 0.1 and node_filesystem_inodes_total > 0"), V{}},
       {"external histogram _count by its unit", alert("node_scrape_duration_seconds_count > 5"),
        V{"promql/counter-raw"}},
       {"external _count without a unit is a gauge counting things (pg_stat_activity_count)",
