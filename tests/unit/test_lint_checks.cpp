@@ -834,6 +834,70 @@ TEST_CASE("duplicate-rule: one recording rule name in two groups", "[lint][check
   CHECK(dup().find("Prometheus keeps the first rule's sample and drops the other's") != std::string::npos);
 }
 
+TEST_CASE("duplicate-rule: the same query of two metrics twice is no other expression", "[lint][checks]") {
+  std::vector<core::Diagnostic> all;
+  auto dup = [&]() -> const core::Diagnostic* {
+    for (const auto& d : all)
+      if (d.check == core::CheckId("rules/duplicate-rule")) return &d;
+    return nullptr;
+  };
+  // OpenShift's descheduler operator records descheduler:averageworkersutilization:memory:avg1m
+  // twice with one expression (tests/data/review-corpus/openshift-cluster-kube-descheduler-operator).
+  const std::string q = "avg(x:util:avg1m * on(instance) group_left(node) kube_node_role{role=\"worker\"})";
+  run(record("x:avg_util:avg1m", q) + record("x:avg_util:avg1m", " avg( x:util:avg1m * on (instance) group_left (node) "
+                                                                 "kube_node_role{role=\"worker\"} )"),
+      false, &all);
+  REQUIRE(dup());
+  CHECK(dup()->severity == core::Severity::warning);
+  CHECK(dup()->message == "recording rule 'x:avg_util:avg1m' is defined twice with the same labels (first at line 5)");
+  // Another query of the same two metrics still is.
+  run(record("x:avg_util:avg1m", q) + record("x:avg_util:avg1m", "max(x:util:avg1m * on(instance) group_left(node) "
+                                                                 "kube_node_role{role=\"worker\"})"),
+      false, &all);
+  REQUIRE(dup());
+  CHECK(dup()->message.find("from another expression") != std::string::npos);
+}
+
+TEST_CASE("grafana-variable: a placeholder the file also has outside its rules is a template's", "[lint][checks]") {
+  auto lint = [](const std::string& namespace_line, const std::string& summary) {
+    core::SourceFile src("r.yaml",
+                         "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: r\n" +
+                             namespace_line +
+                             "spec:\n  groups:\n  - name: g\n    rules:\n    - alert: A\n      expr: "
+                             "'up{namespace=\"${OBJECT_NAMESPACE}\"} == 0'\n      labels: {severity: "
+                             "warning}\n      annotations: {summary: '" +
+                             summary + "', description: d}\n");
+    std::vector<core::Diagnostic> diags;
+    lint::Input in;
+    in.rule_files.push_back(rules::load_rule_file(src, diags));
+    lint::Options opt;
+    opt.catalog = &catalog::embedded();
+    std::vector<core::Diagnostic> found;
+    for (auto& d : lint::run(in, opt))
+      if (d.check == core::CheckId("rules/grafana-variable")) found.push_back(d);
+    return found;
+  };
+  // OpenShift's local-storage-operator: its Go code replaces ${OBJECT_NAMESPACE} in the whole
+  // manifest, metadata.namespace included, before it creates the PrometheusRule.
+  auto found = lint("  namespace: ${OBJECT_NAMESPACE}\n", "s");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].severity == core::Severity::info);
+  CHECK(found[0].message ==
+        "namespace=\"${OBJECT_NAMESPACE}\": ${OBJECT_NAMESPACE} is a placeholder of a template (the file has it "
+        "outside its rules too), which whatever deploys the file fills in; as written, Prometheus expands no "
+        "variable in an expression, and the matcher compares namespace with the text \"${OBJECT_NAMESPACE}\"");
+  // Another placeholder of the same template, in the expression only (LSO's ${DAEMONSET_NAME}).
+  found = lint("  namespace: ${TARGET_NAMESPACE}\n", "s");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].severity == core::Severity::info);
+  CHECK(found[0].message.find("(the file has ${...} outside its rules too)") != std::string::npos);
+  // In the rule's own annotations only (a panel's title copied too): a dashboard's variable.
+  found = lint("", "down in ${OBJECT_NAMESPACE}");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].severity == core::Severity::warning);
+  CHECK(found[0].message.find("is a Grafana dashboard variable") != std::string::npos);
+}
+
 TEST_CASE("template-label-lost: a side of 'or' that cannot carry the label, the other may", "[lint][checks]") {
   std::vector<core::Diagnostic> all;
   run(alert("(node_load1 or on () vector(0)) == 0", "", "summary: 'load in {{ $labels.colo }}', description: d"), false,

@@ -878,6 +878,18 @@ TEST_CASE("strangers: one series per group, constant values", "[lint][label-flow
       {"NaN where each group keeps the instance and leaves out the job",
        alert("avg by (instance) (rate(a_total[5m]) / rate(b_total[5m])) > 1", "s"),
        V{"promql/nan-in-aggregation 5:12 warning"}, nullptr, true, true},
+      // KubeSphere's etcd:etcd_disk_wal_fsync_duration:avg: node is the host of the instance, one
+      // member per host (tests/data/review-corpus/proofs/review7b.test.yml).
+      {"NaN where each group keeps the instance's host",
+       alert("sum by (node) (label_replace(sum by (instance) (irate(a_sum[5m])) / sum by (instance) "
+             "(irate(a_count[5m])), \"node\", \"$1\", \"instance\", \"(.*):.*\")) > 1",
+             "s"),
+       V{"promql/nan-in-aggregation 5:12 info"}, nullptr, true, true},
+      {"NaN where a group keeps a label made of more than the host",
+       alert("sum by (node) (label_replace(sum by (instance) (irate(a_sum[5m])) / sum by (instance) "
+             "(irate(a_count[5m])), \"node\", \"$1\", \"instance\", \"(.*)-[0-9]+:.*\")) > 1",
+             "s"),
+       V{"promql/nan-in-aggregation 5:12 warning"}, nullptr, true, true},
       {"NaN where sum by (pod) folds a pod's several series",
        alert("sum by (pod) (rate(a_total{pod!=\"\",bdev!=\"\"}[5m]) / rate(b_total[5m])) > 1", "s"),
        V{"promql/nan-in-aggregation 5:12 warning"}, nullptr, true, true},

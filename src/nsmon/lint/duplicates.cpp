@@ -285,6 +285,7 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
     bool nested = false;                ///< one expression's condition implies the other's
     bool unless_absent = false;         ///< they collide only where the series lack a label one keeps
     bool other_group = false;           ///< the first is in another group
+    bool same_expr = false;             ///< the two expressions are the same query
   };
   std::map<Where, std::deque<Partner>> partner;
   std::set<const rules::RuleFile*> decided;
@@ -314,6 +315,8 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
                            (metric_names(*parsed[i].expr()).size() == 1 &&
                             metric_names(*parsed[i].expr()) == metric_names(*parsed[j].expr()));
             p.nested = parsed[i].ok() && parsed[j].ok() && nested_conditions(*parsed[i].expr(), *parsed[j].expr());
+            p.same_expr = parsed[i].ok() && parsed[j].ok() &&
+                          promql::print(*parsed[i].expr()) == promql::print(*parsed[j].expr());
           }
         }
         partner[{&f, list[i]->name.span.line, list[i]->name.span.col}].push_back(p);
@@ -354,7 +357,9 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
     // One rule keeps a label (by (verb)) that the other's result lacks: they meet only where the
     // series lack it, which the rules alone do not tell: the same, at info. Two groups evaluate
     // at their own times: the series holds both rules' samples, one after the other.
-    if (!p.one_metric || p.unless_absent) {
+    // The same query written twice (the descheduler operator's copied recording rule) is no
+    // other expression: the loader's finding says what it is.
+    if ((!p.one_metric || p.unless_absent) && !p.same_expr) {
       d.severity = core::Severity::info;
       d.message += first->is_alert() ? ", from another expression: where both fire for the same labels at once, "
                                        "Alertmanager sees one alert"

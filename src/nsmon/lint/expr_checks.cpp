@@ -1190,6 +1190,28 @@ private:
     return found;
   }
 
+  // Whether the grouping keeps a label that a label_replace under the aggregation makes of the
+  // instance's host: label_replace(..., "node", "$1", "instance", "(.*):.*") (KubeSphere's etcd
+  // rules), one value per host.
+  bool keeps_the_host(const AggregateExpr& a) const {
+    bool found = false;
+    walk(*a.expr, [&](const Expr& e, std::span<const Expr* const>) {
+      if (e.kind != NodeKind::call) return true;
+      const auto& c = e.as<Call>();
+      if (c.name != "label_replace" || c.args.size() != 5) return true;
+      auto text = [&](std::size_t i) -> std::string {
+        return c.args[i]->kind == NodeKind::string_literal ? c.args[i]->as<StringLiteral>().value : "";
+      };
+      const std::string re = text(4);
+      const bool host = re == "(.*):.*" || re == "(.+):.*" || re == "([^:]+):.*" || re == "([^:]*):.*" ||
+                        re == "(.*):[0-9]+" || re == "(.+):[0-9]+" || re == "(.*):\\d+" || re == "(.+):\\d+";
+      found = found || (text(3) == "instance" && text(2) == "$1" && host &&
+                        std::find(a.grouping.begin(), a.grouping.end(), text(1)) != a.grouping.end());
+      return !found;
+    });
+    return found;
+  }
+
   // Whether the aggregation groups series that a label every input series carries tells apart
   // (sum() of scraped series, which all have instance; avg by (job) of several instances).
   bool leaves_out_a_known_label(const AggregateExpr& a, const Shape& in) const {
@@ -1200,14 +1222,17 @@ private:
     // A group that keeps the pod keeps one scrape target (bar a pod scraped on two ports):
     // the job and instance it leaves out tell none of its series apart. So does one that keeps
     // the instance and a label its selectors pick the object by (datid!="0": one database of one
-    // target), bar a target two jobs scrape.
-    const bool one_target = !a.without && (grouped("pod") || (grouped("instance") && keeps_a_picked_label(a)));
+    // target), bar a target two jobs scrape; and one that keeps the instance's host, bar two
+    // targets of the selected jobs on one host.
+    const bool one_target =
+        !a.without && (grouped("pod") || (grouped("instance") && keeps_a_picked_label(a)) || keeps_the_host(a));
     auto target_label = [](const std::string& l) { return l == "instance" || l == "job"; };
     return std::any_of(in.labels.begin(), in.labels.end(),
                        [&](const std::string& l) {
                          return left_out(l) && Inference::present(in, l) && !(one_target && target_label(l));
                        }) ||
-           std::any_of(in.several.begin(), in.several.end(), [&](const auto& kv) { return left_out(kv.first); });
+           std::any_of(in.several.begin(), in.several.end(),
+                       [&](const auto& kv) { return left_out(kv.first) && !(one_target && target_label(kv.first)); });
   }
 
   // --- rate windows against the scrape interval -----------------------------------------------

@@ -169,6 +169,41 @@ void RuleChecks::dashboard_variable(const Matcher& m) {
     }
   }
   if (var.empty()) return;
+  // The same ${VAR} outside every rule of the file (the manifest's metadata.namespace) is no
+  // dashboard's: the file is a template that whatever deploys it fills in (an operator's
+  // strings.NewReplacer, envsubst, an OpenShift Template's parameters). A rule's own summary may
+  // quote the panel it was copied from: it tells nothing.
+  if (pr_.file && pr_.file->source) {
+    auto count = [](std::string_view text, std::string_view what) {
+      std::size_t n = 0;
+      for (auto at = text.find(what); at != std::string_view::npos; at = text.find(what, at + what.size())) ++n;
+      return n;
+    };
+    // Whether the file has `what` outside its rules' expressions, labels and annotations.
+    auto outside_rules = [&](std::string_view what) {
+      std::size_t in_rules = 0;
+      for (const auto& g : pr_.file->groups)
+        for (const auto& r : g.rules) {
+          in_rules += count(r.expr.value, what);
+          for (const auto* kvs : {&r.labels, &r.annotations})
+            for (const auto& kv : *kvs) in_rules += count(kv.value.value, what);
+        }
+      return count(pr_.file->source->text(), what) > in_rules;
+    };
+    // The template's other ${...} (LSO's ${DAEMONSET_NAME}, in the expression only) are its too.
+    const bool self = outside_rules(var);
+    if (self || (var.starts_with("${") && outside_rules("${"))) {
+      emit("rules/grafana-variable", m.range,
+           promql::format_matcher(m) + ": " + var + " is a placeholder of a template (the file has " +
+               (self ? "it" : "${...}") +
+               " outside its rules too), which whatever deploys the file fills in; as written, Prometheus expands no "
+               "variable in an expression, and the "
+               "matcher compares " +
+               m.name + " with the text \"" + v + "\"",
+           "lint the file that the template makes", core::Severity::info);
+      return;
+    }
+  }
   const bool regex = m.op == MatchOp::regex || m.op == MatchOp::not_regex;
   const bool never = regex && var[0] == '$';
   std::string effect = never   ? "can never match: in a regex, $ is the end of the text"
