@@ -713,6 +713,24 @@ TEST_CASE("regex-as-text: what = compares, and the matcher to write", "[lint][ch
   CHECK(d.suggestion == "for a regex, write namespace=~\".*\"");
 }
 
+TEST_CASE("severity missing: the value suggested is the level the alert gives elsewhere", "[lint][checks]") {
+  auto suggestion = [](const std::string& labels) {
+    std::vector<core::Diagnostic> all;
+    run("  - alert: A\n    expr: 'cpu_usage_percent > 90'\n    labels: {" + labels +
+            "}\n    annotations: {summary: s, description: d}\n",
+        false, &all);
+    REQUIRE(all.size() == 1);
+    CHECK(all[0].message == "alert A has no severity label");
+    return all[0].suggestion;
+  };
+  // TiDB's rule files (pingcap/tidb-ansible, tidb-docker-compose) route on level: warning.
+  CHECK(suggestion("env: prod, level: warning") == "add labels: {severity: warning} (the level its level label gives)");
+  CHECK(suggestion("priority: info") == "add labels: {severity: info} (the level its priority label gives)");
+  // A level outside the set (TiDB's emergency) says nothing of which one: the set's first.
+  CHECK(suggestion("level: emergency") == "add labels: {severity: critical}");
+  CHECK(suggestion("team: db") == "add labels: {severity: critical}");
+}
+
 TEST_CASE("duration-unit: what Prometheus makes of a number where a duration goes", "[lint][checks]") {
   const core::Diagnostic d = only_finding("sum(increase(errors_total[10])) > 2");
   CHECK(d.severity == core::Severity::warning);

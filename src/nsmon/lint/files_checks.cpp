@@ -281,10 +281,20 @@ void Analysis::policy(const ParsedRule& pr, std::vector<core::Diagnostic>& out) 
     const rules::KeyValue* sev = nullptr;
     for (const auto& kv : r.labels)
       if (kv.key.value == p.severity_label) sev = &kv;
-    if (!sev)
+    if (!sev) {
+      // The value to suggest: the one another label of the alert already gives as its level
+      // (TiDB's files route on level: warning), else the set's first. Suggesting the first,
+      // critical, for an alert its authors wrote as a warning would make it page.
+      std::string value = p.severity_values.empty() ? "warning" : p.severity_values[0], from;
+      for (const auto& kv : r.labels)
+        if (std::find(p.severity_values.begin(), p.severity_values.end(), kv.value.value) != p.severity_values.end()) {
+          value = kv.value.value;
+          from = " (the level its " + kv.key.value + " label gives)";
+          break;
+        }
       emit("policy/severity", r.name.span, "alert " + r.name.value + " has no " + p.severity_label + " label",
-           "add labels: {" + p.severity_label + ": " + (p.severity_values.empty() ? "warning" : p.severity_values[0]) +
-               "}");
+           "add labels: {" + p.severity_label + ": " + value + "}" + from);
+    }
     // A templated value ({{ toLower $labels.state }}) is filled in from each series' labels when
     // the alert fires: what it becomes is not known here, so no claim is made about it.
     else if (!p.severity_values.empty() && sev->value.value.find("{{") == std::string::npos &&
