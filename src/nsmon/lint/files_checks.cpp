@@ -41,6 +41,11 @@ std::string_view tree(std::string_view path) {
   return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
 }
 
+// Whether `a` comes before `b` in report order (a span's col is still its file offset here).
+bool reported_before(const core::Span& a, const core::Span& b) {
+  return a.file < b.file || (a.file == b.file && a.col < b.col);
+}
+
 // "3 selectors in 2 files", or nothing for one selector.
 std::string selectors_in(std::size_t selectors, std::size_t files) {
   if (selectors < 2) return {};
@@ -66,9 +71,7 @@ void Analysis::unrecorded(const ForeignMetrics& foreign, const std::map<std::str
   for (const auto& u : foreign.unrecorded) {
     if (recorded.count(u.name)) continue;
     Name& n = by_name[u.name];
-    if (!n.first || u.span.file < n.first->span.file ||
-        (u.span.file == n.first->span.file && u.span.col < n.first->span.col))
-      n.first = &u;
+    if (!n.first || reported_before(u.span, n.first->span)) n.first = &u;
     ++n.selectors;
     n.files.insert(u.span.file);
   }
@@ -153,9 +156,7 @@ void Analysis::renamed_metrics(const ForeignMetrics& foreign, const std::map<std
     auto r = known.replacement(u->name);
     if (!r.newer_only || compatible.count({rule_of(*u), r.exporter})) continue;
     const Use*& first = newer[{directory(u->span.file), r.exporter}];
-    if (!first || u->span.file < first->span.file ||
-        (u->span.file == first->span.file && u->span.col < first->span.col))
-      first = u;
+    if (!first || reported_before(u->span, first->span)) first = u;
   }
   std::set<std::pair<Rule, std::string>> said; // one finding per rule and name
   for (const Use* u : uses) {
@@ -204,7 +205,7 @@ void Analysis::foreign_metrics(const ForeignMetrics& foreign) {
   std::set<std::string> all_prefixes, other_jobs, names;
   // The first in report order (a span's col is still its file offset here).
   auto earlier = [](const ForeignMetrics::Use* a, const ForeignMetrics::Use& b) {
-    return !a || b.span.file < a->span.file || (b.span.file == a->span.file && b.span.col < a->span.col);
+    return !a || reported_before(b.span, a->span);
   };
   const ForeignMetrics::Use* first = nullptr;
   for (const auto& u : foreign.uses) {
