@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "nsmon/lint/lint.hpp"
+#include "test_lint_support.hpp"
 
 using namespace nsmon;
 
@@ -461,27 +462,13 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
   }
 }
 
-namespace {
-// The alerts/group-interval findings of a rule file, linted with the embedded catalog.
-std::vector<core::Diagnostic> group_interval_findings(const std::string& text) {
-  core::SourceFile src("r.yml", text);
-  std::vector<core::Diagnostic> diags;
-  lint::Input in;
-  in.rule_files.push_back(rules::load_rule_file(src, diags));
-  lint::Options opt;
-  opt.catalog = &catalog::embedded();
-  std::vector<core::Diagnostic> found;
-  for (auto& d : lint::run(in, opt))
-    if (d.check == "alerts/group-interval") found.push_back(d);
-  return found;
-}
-} // namespace
-
 TEST_CASE("a group evaluated less often than every 5m: what it does to the rules it has", "[lint][checks]") {
-  auto found = group_interval_findings(
+  auto found = testing::lint_findings(
+      "r.yml",
       "groups:\n- name: g\n  interval: 10m\n  rules:\n  - alert: A\n    expr: up == 0\n"
       "- name: h\n  interval: 5m\n  rules: []\n- name: e\n  interval: 10m\n  rules: []\n"
-      "- name: r\n  interval: 10m\n  rules:\n  - record: job:up:sum\n    expr: sum by (job) (up)\n");
+      "- name: r\n  interval: 10m\n  rules:\n  - record: job:up:sum\n    expr: sum by (job) (up)\n",
+      "alerts/group-interval");
   // g: its alert is late, nothing recorded goes stale; e: no rule, no effect; r: records only.
   REQUIRE(found.size() == 2);
   CHECK(found[0].span.line == 3);
@@ -515,7 +502,8 @@ TEST_CASE("absent() without for: said of series a missed scrape or a target's le
 TEST_CASE("a slow group whose alerts keep firing between evaluations is info, not a fault", "[lint][checks]") {
   // The group's alerts/group-interval finding: its severity and message.
   auto finding = [](const std::string& rules) {
-    auto found = group_interval_findings("groups:\n- name: g\n  interval: 10m\n  rules:\n" + rules);
+    auto found = testing::lint_findings("r.yml", "groups:\n- name: g\n  interval: 10m\n  rules:\n" + rules,
+                                        "alerts/group-interval");
     REQUIRE(found.size() == 1);
     return std::pair{found[0].severity, found[0].message};
   };
@@ -879,22 +867,14 @@ TEST_CASE("duplicate-rule: the same query of two metrics twice is no other expre
 
 TEST_CASE("grafana-variable: a placeholder the file also has outside its rules is a template's", "[lint][checks]") {
   auto lint = [](const std::string& namespace_line, const std::string& summary) {
-    core::SourceFile src("r.yaml",
-                         "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: r\n" +
-                             namespace_line +
-                             "spec:\n  groups:\n  - name: g\n    rules:\n    - alert: A\n      expr: "
-                             "'up{namespace=\"${OBJECT_NAMESPACE}\"} == 0'\n      labels: {severity: "
-                             "warning}\n      annotations: {summary: '" +
-                             summary + "', description: d}\n");
-    std::vector<core::Diagnostic> diags;
-    lint::Input in;
-    in.rule_files.push_back(rules::load_rule_file(src, diags));
-    lint::Options opt;
-    opt.catalog = &catalog::embedded();
-    std::vector<core::Diagnostic> found;
-    for (auto& d : lint::run(in, opt))
-      if (d.check == core::CheckId("rules/grafana-variable")) found.push_back(d);
-    return found;
+    return testing::lint_findings("r.yaml",
+                                  "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: r\n" +
+                                      namespace_line +
+                                      "spec:\n  groups:\n  - name: g\n    rules:\n    - alert: A\n      expr: "
+                                      "'up{namespace=\"${OBJECT_NAMESPACE}\"} == 0'\n      labels: {severity: "
+                                      "warning}\n      annotations: {summary: '" +
+                                      summary + "', description: d}\n",
+                                  "rules/grafana-variable");
   };
   // OpenShift's local-storage-operator: its Go code replaces ${OBJECT_NAMESPACE} in the whole
   // manifest, metadata.namespace included, before it creates the PrometheusRule.

@@ -199,6 +199,31 @@ TEST_CASE("exporters: a metric the exporter renamed", "[exporters][lint]") {
   CHECK(said.at(0).find("with kube_horizontalpodautoscaler_status_current_replicas") != std::string::npos);
 }
 
+TEST_CASE("exporters: a metric under the job another exporter is scraped under", "[exporters][lint]") {
+  // kubernetes-mixin af9a436: kube-state-metrics' series read under node_exporter's job.
+  const std::string quota = "  - alert: Quota\n    expr: sum(kube_resourcequota{job=\"kube-state-metrics\"}) > "
+                            "sum(kube_node_status_allocatable{job=\"node-exporter\"})\n";
+  std::vector<std::string> said;
+  CHECK(lint_files({{"a.yml", quota}}, "exporters/wrong-job", &said) == V{"a.yml:5:67 warning"});
+  CHECK(
+      said.at(0) ==
+      "kube_node_status_allocatable is a kube-state-metrics metric (kube_*), selected under job=\"node-exporter\", the "
+      "job node_exporter is scraped under; these rules read kube-state-metrics under job=\"kube-state-metrics\" "
+      "(kube_resourcequota, a.yml:5), so this selector selects nothing");
+  const std::string fixed = "  - alert: Quota\n    expr: sum(kube_resourcequota{job=\"kube-state-metrics\"}) > "
+                            "sum(kube_node_status_allocatable{job=\"kube-state-metrics\"})\n";
+  CHECK(lint_files({{"a.yml", fixed}}, "exporters/wrong-job").empty());
+  // Nothing else read under its own job: the scrape config may name jobs otherwise, a note.
+  const std::string alone = "  - alert: Load\n    expr: node_load1{job=\"prometheus\"} > 10\n";
+  CHECK(lint_files({{"b.yml", alone}}, "exporters/wrong-job") == V{"b.yml:5:11 info"});
+  // Jobs nobody names for an exporter, metrics of no known exporter, no job: quiet.
+  CHECK(lint_files({{"c.yml", "  - alert: L\n    expr: node_load1{job=\"hosts\"} > 10\n"}}, "exporters/wrong-job")
+            .empty());
+  CHECK(lint_files({{"c.yml", "  - alert: U\n    expr: up{job=\"node-exporter\"} == 0\n"}}, "exporters/wrong-job")
+            .empty());
+  CHECK(lint_files({{"c.yml", "  - alert: U\n    expr: kube_pod_info > 1000\n"}}, "exporters/wrong-job").empty());
+}
+
 TEST_CASE("exporters: a label one side of a match has and the other cannot", "[exporters][lint]") {
   const std::string failed = "rate(alertmanager_notifications_failed_total[5m])";
   const std::string total = "rate(alertmanager_notifications_total[5m])";

@@ -21,6 +21,18 @@ const ExporterMetric* Exporters::find(std::string_view series) const {
   return it == by_name_.end() ? nullptr : it->second;
 }
 
+const Exporter* Exporters::by_prefix(std::string_view series) const {
+  for (const auto& e : exporters)
+    if (!e.prefix.empty() && util::starts_with(series, e.prefix)) return &e;
+  return nullptr;
+}
+
+const Exporter* Exporters::by_job(std::string_view job) const {
+  for (const auto& e : exporters)
+    if (std::find(e.jobs.begin(), e.jobs.end(), job) != e.jobs.end()) return &e;
+  return nullptr;
+}
+
 Exporters::Rename Exporters::renamed(std::string_view series) const {
   if (auto it = old_names_.find(series); it != old_names_.end()) return it->second;
   for (const auto& e : exporters)
@@ -91,7 +103,8 @@ public:
     y_.check_mapping(*root, {"exporters"}, "exporters.yml");
     for (const auto& n : (*root)["exporters"]) {
       if (!y_.check_mapping(n,
-                            {"name", "source", "license", "version", "history", "read", "closed", "metrics", "renamed"},
+                            {"name", "source", "license", "version", "history", "read", "prefix", "jobs", "closed",
+                             "metrics", "renamed"},
                             "an exporter"))
         continue;
       for (const char* key : {"name", "source", "license", "version"})
@@ -102,6 +115,8 @@ public:
       if (n["version"]) e.version = y_.string(n["version"], "version").value_or("");
       if (n["closed"]) e.closed = y_.boolean(n["closed"], "closed").value_or(false);
       if (n["renamed"]) renamed(n["renamed"], e.renamed);
+      if (n["prefix"]) e.prefix = y_.string(n["prefix"], "prefix").value_or("");
+      if (n["jobs"]) e.jobs = y_.strings(n["jobs"], "jobs").value_or(std::vector<std::string>{});
       if (!n["metrics"].is_map()) {
         y_.report(n, "catalog/structure", "an exporter needs a 'metrics' mapping");
         continue;

@@ -58,6 +58,8 @@ struct Exporter {
   bool closed = false;
   std::vector<ExporterMetric> metrics;
   ExporterRenames renamed;
+  std::string prefix;            ///< every metric of its own is named so ("node_"); "" when not known
+  std::vector<std::string> jobs; ///< the job names scrape configs conventionally give it
   /// The labels it writes on some of `metrics` and that no target label is named like (not
   /// target_label_too), sorted: a closed exporter's metric that does not list one lacks it.
   std::vector<std::string> labels;
@@ -85,6 +87,10 @@ public:
   Replacement replacement(std::string_view series) const;
   /// renamed(series) or replacement(series) finds it: one lookup, for every selector.
   bool in_renames(std::string_view series) const;
+  /// The exporter whose own metrics are named like `series` (its prefix), or nullptr.
+  const Exporter* by_prefix(std::string_view series) const;
+  /// The exporter conventionally scraped under `job`, or nullptr.
+  const Exporter* by_job(std::string_view job) const;
   /// Rebuilds the index and each exporter's `labels`; load_exporters() calls it.
   void reindex();
 

@@ -181,6 +181,9 @@ inline constexpr auto kChecks = [] {
        lint},
       {"exporters/unknown-label-value", warning,
        "a matcher that no value a well-known exporter writes passes (node_md_disks{state=\"fail\"})", lint},
+      {"exporters/wrong-job", warning,
+       "a well-known exporter's metric selected under the job another is scraped under (kube_* under node-exporter)",
+       lint},
       {"generated/stale", error,
        "a generated file (slo generate, gen-dashboards) that differs from what its source gives, is missing, or "
        "that nothing generates (--check)",
@@ -319,6 +322,7 @@ inline constexpr auto kChecks = [] {
       {"units/mixed-or", warning, "the two sides of 'or' in different units (A or B / C: / binds first)", lint},
       {"units/out-of-range", warning, "a ratio or percentage compared so that it is never or always true", lint},
       {"units/percent-as-ratio", warning, "a percent (0-100) metric compared with a ratio (0-1)", lint},
+      {"units/threshold-unit", warning, "a threshold in seconds where an annotation says milliseconds, or back", lint},
       {"yaml/ambiguous-boolean", warning, "an unquoted yes/no/on/off that YAML 1.1 tools read as a boolean", lint},
       {"yaml/duplicate-key", error, "the same key twice in a mapping", lint},
       {"yaml/syntax", error, "the file is not valid YAML", lint},

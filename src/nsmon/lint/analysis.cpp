@@ -121,10 +121,12 @@ void Analysis::run() {
     all.app_jobs.merge(f.app_jobs);
     std::move(f.unrecorded.begin(), f.unrecorded.end(), std::back_inserter(all.unrecorded));
     std::move(f.renames.begin(), f.renames.end(), std::back_inserter(all.renames));
+    std::move(f.exporter_jobs.begin(), f.exporter_jobs.end(), std::back_inserter(all.exporter_jobs));
   }
   foreign_metrics(all);
   unrecorded(all, recorded);
   renamed_metrics(all, recorded);
+  exporter_jobs(all, recorded);
   std::erase_if(costs, [](const RuleCost& c) { return c.rule == nullptr; }); // did not parse
   auto heavy = cost_outliers(costs, options_.policy, false, cfg);
   std::move(heavy.begin(), heavy.end(), std::back_inserter(out_));

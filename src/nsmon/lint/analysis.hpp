@@ -44,6 +44,9 @@ private:
   /// Selectors of names a well-known exporter renamed (exporters/renamed-metric); a name the rules
   /// record is theirs.
   void renamed_metrics(const ForeignMetrics& foreign, const std::map<std::string, RecordedMetric>& recorded);
+  /// A well-known exporter's metric selected under the job another is conventionally scraped
+  /// under (kube_* under job="node-exporter"): one finding per selector.
+  void exporter_jobs(const ForeignMetrics& foreign, const std::map<std::string, RecordedMetric>& recorded);
 
   const Input& input_;
   const Options& options_;

@@ -170,6 +170,9 @@ private:
     if ((s.origin == SeriesInfo::Origin::external || s.origin == SeriesInfo::Origin::unknown) &&
         catalog::exporters().in_renames(s.name))
       self_.exporter_rename(vs, s.name, name_range);
+    if ((s.origin == SeriesInfo::Origin::external || s.origin == SeriesInfo::Origin::unknown) &&
+        s.name.find(':') == std::string::npos && catalog::exporters().by_prefix(s.name))
+      self_.exporter_selector(vs, s.name, name_range);
     switch (s.origin) {
     case SeriesInfo::Origin::catalog:
       if (!s.exists) {

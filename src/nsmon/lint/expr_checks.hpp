@@ -51,6 +51,9 @@ protected:
   /// A selector of a name a well-known exporter renamed, or of one that replaced such names
   /// (catalog::Exporters::renamed): lint-rules judges them over all the files (Analysis).
   virtual void exporter_rename(const promql::VectorSelector&, const std::string&, promql::PosRange) {}
+  /// A selector of a metric named as a well-known exporter's own (catalog::Exporters::by_prefix):
+  /// lint-rules judges its job over all the files (Analysis).
+  virtual void exporter_selector(const promql::VectorSelector&, const std::string&, promql::PosRange) {}
   /// A selector of one of the application's own metrics (lint-rules learns its jobs from them).
   virtual void app_selector(const promql::VectorSelector&) {}
 

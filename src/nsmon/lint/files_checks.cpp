@@ -186,6 +186,46 @@ void Analysis::renamed_metrics(const ForeignMetrics& foreign, const std::map<std
   }
 }
 
+// The monitoring mixins select each exporter by the job its users' scrape configs give it
+// (kubernetes-mixin: node_exporter as job="node-exporter", kube-state-metrics as
+// job="kube-state-metrics"). A metric of one exporter under another's job selects nothing where
+// the jobs are so named: kubernetes-mixin af9a436 read kube_node_status_allocatable_memory_bytes
+// under job="node-exporter" for two years. Where the rules also read the metric's exporter under
+// one of its own jobs, the naming is the rules' own: a warning; otherwise a note, since a
+// scrape config may name its jobs otherwise (one job "prometheus" for every target of a host).
+void Analysis::exporter_jobs(const ForeignMetrics& foreign, const std::map<std::string, RecordedMetric>& recorded) {
+  using Use = ForeignMetrics::Use;
+  const catalog::Exporters& known = catalog::exporters();
+  std::map<const catalog::Exporter*, const Use*> own; // the first selector of an exporter under its own job
+  for (const auto& u : foreign.exporter_jobs) {
+    const catalog::Exporter* e = known.by_prefix(u.name);
+    if (!e || recorded.count(u.name) || known.by_job(u.job) != e) continue;
+    const Use*& first = own[e];
+    if (!first || reported_before(u.span, first->span)) first = &u;
+  }
+  for (const auto& u : foreign.exporter_jobs) {
+    const catalog::Exporter* e = known.by_prefix(u.name);
+    const catalog::Exporter* other = e ? known.by_job(u.job) : nullptr;
+    if (!other || other == e || recorded.count(u.name)) continue;
+    std::string msg = util::concat({u.name, " is a ", e->name, " metric (", e->prefix, "*), selected under job=\"",
+                                    u.job, "\", the job ", other->name, " is scraped under"});
+    auto it = own.find(e);
+    if (it != own.end())
+      msg += util::concat({"; these rules read ", e->name, " under job=\"", it->second->job, "\" (", it->second->name,
+                           ", ", it->second->span.file.str(), ":", std::to_string(it->second->rule_line),
+                           "), so this selector selects nothing"});
+    else msg += util::concat({": where ", other->name, " has that job, this selector selects nothing"});
+    core::Diagnostic d =
+        core::make_diagnostic("exporters/wrong-job", u.span, std::move(msg),
+                              util::concat({"select it under the job ", e->name, " is scraped under",
+                                            it != own.end() ? " (job=\"" + it->second->job + "\")" : std::string()}));
+    if (it == own.end()) d.severity = core::Severity::info;
+    d.rule = u.rule;
+    d.group = u.group;
+    out_.push_back(std::move(d));
+  }
+}
+
 // A repository often holds other exporters' rules next to the application's. The catalog cannot
 // judge their metrics: a selector pinned to a job the application is not scraped under says
 // nothing about it at all, and the others are reported once per name prefix, not per selector.

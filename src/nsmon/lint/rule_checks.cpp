@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <cstdlib>
 #include <set>
 
 #include "nsmon/labels/labels.hpp"
@@ -88,6 +90,14 @@ void RuleChecks::exporter_rename(const VectorSelector&, const std::string& name,
   ForeignMetrics::Use u{name, {}, r_.name.value, pr_.group->name.value, expr_span(r_, at)};
   u.rule_line = r_.expr.span.line;
   foreign_.renames.push_back(std::move(u));
+}
+
+void RuleChecks::exporter_selector(const VectorSelector& vs, const std::string& name, PosRange at) {
+  std::string job = job_of(vs);
+  if (job.empty()) return;
+  ForeignMetrics::Use u{name, std::move(job), r_.name.value, pr_.group->name.value, expr_span(r_, at)};
+  u.rule_line = r_.expr.span.line;
+  foreign_.exporter_jobs.push_back(std::move(u));
 }
 
 void RuleChecks::app_selector(const VectorSelector& vs) {
@@ -290,7 +300,101 @@ void RuleChecks::alert(const Shape& shape) {
                 ": one alert per value, and they never resolve together",
             "aggregate it away, e.g. max without (" + hc + ") (...)");
   overwritten_alertname(shape);
+  threshold_unit();
   templates(shape);
+}
+
+namespace {
+
+// A duration an annotation states in words ("> 100ms", "longer than 0.5 seconds"), outside its
+// template actions: the number as written and its unit in seconds (1 or 0.001).
+struct Stated {
+  double value, scale;
+  std::string text;
+};
+
+std::vector<Stated> stated_durations(std::string_view t) {
+  std::vector<Stated> out;
+  auto letter = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; };
+  auto digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t.compare(i, 2, "{{") == 0) {
+      const auto close = t.find("}}", i + 2);
+      if (close == std::string_view::npos) break;
+      i = close + 1;
+      continue;
+    }
+    // A number of its own: not a part of p99, http2, 1.2.3 or a label value's digits.
+    if (!digit(t[i]) || (i > 0 && (letter(t[i - 1]) || digit(t[i - 1]) || t[i - 1] == '.' || t[i - 1] == '_')))
+      continue;
+    std::size_t j = i;
+    while (j < t.size() && (digit(t[j]) || (t[j] == '.' && j + 1 < t.size() && digit(t[j + 1])))) ++j;
+    std::size_t w = j < t.size() && t[j] == ' ' ? j + 1 : j;
+    std::size_t e = w;
+    while (e < t.size() && letter(t[e])) ++e;
+    std::string word(t.substr(w, e - w));
+    for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    double scale = 0;
+    if (word == "ms" || word == "msec" || word == "msecs" || word == "millisecond" || word == "milliseconds")
+      scale = 0.001;
+    else if (word == "s" || word == "sec" || word == "secs" || word == "second" || word == "seconds") scale = 1;
+    // strtod, not stod: a number out of range is HUGE_VAL here, not an exception.
+    if (scale > 0)
+      out.push_back(
+          {std::strtod(std::string(t.substr(i, j - i)).c_str(), nullptr), scale, std::string(t.substr(i, e - i))});
+    i = j;
+  }
+  return out;
+}
+
+bool same_number(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(std::abs(a), std::abs(b)); }
+
+} // namespace
+
+// A threshold written in another unit of time than the expression's values, where an annotation
+// states the duration meant: `rate(read_time_seconds_total) / rate(reads_completed_total) > 100`
+// described as "> 100ms" (awesome-prometheus-alerts 4266b4d), or an average in milliseconds
+// compared with 0.1, "longer than 100ms" (cbc2022). Said only where the threshold is what the
+// annotation states, written as is or converted between seconds and milliseconds, in the other
+// unit than the names give, and no stated duration agrees with the threshold in theirs.
+void RuleChecks::threshold_unit() {
+  std::vector<std::pair<std::string, Stated>> stated;
+  for (const auto& kv : r_.annotations)
+    for (auto& d : stated_durations(kv.value.value)) stated.emplace_back(kv.key.value, std::move(d));
+  if (stated.empty()) return;
+  walk(*pr_.parsed->expr(), [&](const Expr& n, auto) {
+    if (n.kind != NodeKind::binary) return true;
+    const auto& b = n.as<BinaryExpr>();
+    if (!is_comparison(b.op) || b.op == BinaryOp::eql || b.op == BinaryOp::neq) return true;
+    const Expr* l = unparen(b.lhs);
+    const Expr* r = unparen(b.rhs);
+    const bool right = r->kind == NodeKind::number_literal;
+    if (right == (l->kind == NodeKind::number_literal)) return true;
+    const double v = (right ? r : l)->as<NumberLiteral>().value;
+    std::string of;
+    const double unit = duration_unit(right ? *l : *r, &of);
+    if (unit == 0 || v == 0) return true;
+    // The unit the threshold was written in, as each stated duration would have it.
+    const Stated* wrong = nullptr;
+    for (const auto& [key, d] : stated) {
+      double meant = 0;
+      if (same_number(v, d.value)) meant = d.scale;
+      else if (d.scale == 0.001 && same_number(v, d.value / 1000)) meant = 1;
+      else if (d.scale == 1 && same_number(v, d.value * 1000)) meant = 0.001;
+      if (meant == unit) return true;
+      if (meant != 0 && !wrong) wrong = &d;
+    }
+    if (!wrong) return true;
+    auto in = [](double scale) { return scale == 1 ? "seconds" : "milliseconds"; };
+    const std::string key =
+        std::find_if(stated.begin(), stated.end(), [&](auto& p) { return &p.second == wrong; })->first;
+    emit("units/threshold-unit", b.range,
+         util::concat({"the ", key, " annotation says ", wrong->text, ", but ", of, " is in ", in(unit),
+                       " by its names: the threshold ", util::format_number(v), " is ", util::format_number(v), " ",
+                       in(unit)}),
+         util::concat({"write ", util::format_number(wrong->value * wrong->scale / unit), " for ", wrong->text}));
+    return true;
+  });
 }
 
 // The alert sets alertname on every series it returns. Where the result keeps an alertname that

@@ -27,12 +27,13 @@ struct ForeignMetrics {
     core::Span span;
     bool sure = false;      ///< unrecorded: the catalog does not know the name either
     std::string suggestion; ///< unrecorded: a near name
-    int rule_line = 0;      ///< renames: the line of the rule's expression
+    int rule_line = 0;      ///< renames, exporter_jobs: the line of the rule's expression
   };
   std::vector<Use> uses;
   std::set<std::string> app_jobs;
   std::vector<Use> unrecorded;
-  std::vector<Use> renames; ///< selectors of names exporters renamed, or of their replacements
+  std::vector<Use> renames;       ///< selectors of names exporters renamed, or of their replacements
+  std::vector<Use> exporter_jobs; ///< selectors of well-known exporters' metrics with a job
 };
 
 struct ParsedRule {
@@ -83,12 +84,14 @@ private:
                   std::string suggestion) override;
   void app_selector(const promql::VectorSelector& vs) override;
   void exporter_rename(const promql::VectorSelector&, const std::string& name, promql::PosRange at) override;
+  void exporter_selector(const promql::VectorSelector& vs, const std::string& name, promql::PosRange at) override;
   static std::string job_of(const promql::VectorSelector& vs);
   void alert_selectors(const promql::Expr& root);
   void dashboard_variable(const promql::Matcher& m);
   void cost(const promql::Expr& root);
   void alert(const Shape& shape);
   void overwritten_alertname(const Shape& shape);
+  void threshold_unit();
   bool constant_alert(const promql::Expr& root);
   void unfiltered(const promql::Expr* top);
 

@@ -328,6 +328,116 @@ std::string unit_by_name(const Expr& e, std::string* of) {
   }
 }
 
+namespace {
+
+// What the names of an expression's series say its values are, for duration_unit: a duration in
+// `scale` seconds, a rate of one (seconds per second), a count or a rate of one, or nothing known.
+// A counter's name ending in a unit counts that unit, not events (sent_bytes_total).
+constexpr std::string_view units[] = {"_bytes",   "_bits",   "_ratio",   "_percent",      "_celsius", "_volts",
+                                      "_amperes", "_joules", "_seconds", "_milliseconds", "_ms",      "_microseconds"};
+
+struct TimeDim {
+  enum Kind { none, duration, duration_rate, count } kind = none;
+  double scale = 0;
+  std::string of;
+};
+
+TimeDim time_dim(const Expr& e) {
+  const Expr* u = unparen(&e);
+  switch (u->kind) {
+  case NodeKind::vector_selector: {
+    std::string_view name = metric_name(u->as<VectorSelector>());
+    // A recording rule's name is no unit; a histogram's buckets are read by histogram_quantile.
+    if (name.find(':') != std::string_view::npos || util::ends_with(name, "_bucket")) return {};
+    TimeDim d{TimeDim::none, 0, std::string(name)};
+    if (util::ends_with(name, "_count")) return d.kind = TimeDim::count, d;
+    const bool total = util::ends_with(name, "_total"), sum = util::ends_with(name, "_sum");
+    if (total || sum) name.remove_suffix(sum ? 4 : 6);
+    if (util::ends_with(name, "_seconds")) d.kind = TimeDim::duration, d.scale = 1;
+    else if (util::ends_with(name, "_milliseconds") || util::ends_with(name, "_ms"))
+      d.kind = TimeDim::duration, d.scale = 0.001;
+    else if (total && std::none_of(std::begin(units), std::end(units),
+                                   [&](std::string_view w) { return util::ends_with(name, w); }))
+      d.kind = TimeDim::count; // requests_total: events
+    return d;
+  }
+  case NodeKind::call: {
+    const auto& c = u->as<Call>();
+    if (c.name == "histogram_quantile" && c.args.size() == 2) {
+      TimeDim d;
+      walk(*c.args[1], [&](const Expr& n, auto) {
+        if (n.kind != NodeKind::vector_selector) return true;
+        std::string_view name = metric_name(n.as<VectorSelector>());
+        if (name.find(':') == std::string_view::npos && util::ends_with(name, "_bucket")) {
+          name.remove_suffix(7);
+          if (util::ends_with(name, "_seconds")) d = {TimeDim::duration, 1, std::string(name)};
+          else if (util::ends_with(name, "_milliseconds") || util::ends_with(name, "_ms"))
+            d = {TimeDim::duration, 0.001, std::string(name)};
+        }
+        return d.kind == TimeDim::none;
+      });
+      return d;
+    }
+    if (c.args.empty()) return {};
+    const Expr* arg = c.args[0];
+    if (arg->kind == NodeKind::matrix_selector) arg = arg->as<MatrixSelector>().selector;
+    TimeDim d = time_dim(*arg);
+    if (c.name == "rate" || c.name == "irate") {
+      if (d.kind == TimeDim::duration) d.kind = TimeDim::duration_rate;
+      return d;
+    }
+    if (c.name == "increase" || keeps_values(c.name)) return d;
+    return {};
+  }
+  case NodeKind::aggregate: {
+    const auto& a = u->as<AggregateExpr>();
+    const bool keeps = a.op == AggregateOp::sum || a.op == AggregateOp::min || a.op == AggregateOp::max ||
+                       a.op == AggregateOp::avg || a.op == AggregateOp::quantile || a.op == AggregateOp::topk ||
+                       a.op == AggregateOp::bottomk;
+    return keeps ? time_dim(*a.expr) : TimeDim{};
+  }
+  case NodeKind::binary: {
+    const auto& b = u->as<BinaryExpr>();
+    if (is_comparison(b.op) || b.op == BinaryOp::land || b.op == BinaryOp::lor || b.op == BinaryOp::lunless) {
+      if (b.return_bool) return {};
+      return b.op == BinaryOp::lor ? TimeDim{} : time_dim(*b.lhs); // a filter keeps the left side's values
+    }
+    const Expr* r = unparen(b.rhs);
+    const Expr* l = unparen(b.lhs);
+    // * 1000 makes seconds milliseconds, / 1000 milliseconds seconds.
+    auto thousand = [](const Expr* x) {
+      return x->kind == NodeKind::number_literal && x->as<NumberLiteral>().value == 1000;
+    };
+    if ((b.op == BinaryOp::mul || b.op == BinaryOp::div) && (thousand(r) || (b.op == BinaryOp::mul && thousand(l)))) {
+      TimeDim d = time_dim(thousand(r) ? *l : *r);
+      if (d.kind != TimeDim::duration) return {};
+      d.scale = b.op == BinaryOp::mul ? d.scale / 1000 : d.scale * 1000;
+      if (d.scale != 1 && d.scale != 0.001) return {};
+      return d;
+    }
+    TimeDim dl = time_dim(*l), dr = time_dim(*r);
+    if (b.op == BinaryOp::div && dr.kind == TimeDim::count &&
+        (dl.kind == TimeDim::duration || dl.kind == TimeDim::duration_rate)) {
+      dl.kind = TimeDim::duration; // seconds per request
+      dl.of += " / " + dr.of;
+      return dl;
+    }
+    if ((b.op == BinaryOp::add || b.op == BinaryOp::sub) && dl.kind == dr.kind && dl.scale == dr.scale) return dl;
+    return {};
+  }
+  default: return {};
+  }
+}
+
+} // namespace
+
+double duration_unit(const Expr& e, std::string* of) {
+  TimeDim d = time_dim(e);
+  if (d.kind != TimeDim::duration) return 0;
+  if (of) *of = d.of;
+  return d.scale;
+}
+
 std::string ratio_by_name(std::string_view name) {
   // level:metric:operations, Prometheus's form of a recording rule's name.
   const auto c1 = name.find(':');
