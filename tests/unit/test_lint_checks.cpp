@@ -522,6 +522,26 @@ TEST_CASE("a slow group whose alerts keep firing between evaluations is info, no
         core::Severity::warning);
 }
 
+// slo-exporter records a 4w increase every 15m and reads it only as last_over_time(...[30m]), as
+// its comment says it must (tests/data/review-corpus, review8b; proofs/review8b-interval.test.yml).
+TEST_CASE("a slow group whose series every reader reads over a longer range is info", "[lint][checks]") {
+  auto finding = [](const std::string& range) {
+    auto found = group_interval_findings(
+        "groups:\n- name: sparse\n  interval: 15m\n  rules:\n  - record: slo:x:sparse\n    expr: sum(x)\n"
+        "- name: dense\n  interval: 3m\n  rules:\n  - record: slo:x\n    expr: last_over_time(slo:x:sparse" +
+        range + ")\n");
+    REQUIRE(found.size() == 1);
+    return std::pair{found[0].severity, found[0].message};
+  };
+  auto [severity, message] = finding("[30m]");
+  CHECK(severity == core::Severity::info);
+  CHECK(message == "group sparse is evaluated every 15m: the series it records are older than the 5m lookback "
+                   "between evaluations; the rules that read its series read ranges that bridge the gaps");
+  // A range no longer than the interval may fall between two evaluations; an instant selector does.
+  CHECK(finding("[15m]").first == core::Severity::warning);
+  CHECK(finding("[30m]) + slo:x:sparse * (0").first == core::Severity::warning);
+}
+
 TEST_CASE("findings point into the expression, block scalars included", "[lint][checks]") {
   std::vector<core::Diagnostic> diags;
   run("  - alert: A\n    expr: |\n      sum(rate(errors_total[5m]))\n        > on() group_left\n      trainig_loss\n"
@@ -718,6 +738,22 @@ TEST_CASE("severity missing: the value suggested is the level the alert gives el
   // A level outside the set (TiDB's emergency) says nothing of which one: the set's first.
   CHECK(suggestion("level: emergency") == "add labels: {severity: critical}");
   CHECK(suggestion("team: db") == "add labels: {severity: critical}");
+}
+
+// slo-exporter's SloSixHourAlertLowTraffic takes its severity from a series: critical in working
+// hours, warning outside them (tests/data/review-corpus, review8b; proofs/review8b.test.yml).
+TEST_CASE("severity missing: none when the expression gives every alert one", "[lint][checks]") {
+  auto severity_findings = [](const std::string& expr) {
+    std::vector<core::Diagnostic> all;
+    run("  - alert: A\n    expr: '" + expr + "'\n    annotations: {summary: s, description: d}\n", false, &all);
+    return std::count_if(all.begin(), all.end(),
+                         [](const core::Diagnostic& d) { return d.check == core::CheckId("policy/severity"); });
+  };
+  CHECK(severity_findings("(cpu_usage_percent > 90) * on () group_left (severity) max by (severity) "
+                          "(current_severity_level_info)") == 0);
+  CHECK(severity_findings("count by (severity) (ALERTS{alertstate=\"firing\"}) > 10") == 0);
+  CHECK(severity_findings("(cpu_usage_percent > 90) * on () group_left (team) max by (team) (team_info)") == 1);
+  CHECK(severity_findings("sum without (severity) (ALERTS{alertstate=\"firing\"}) > 10") == 1);
 }
 
 TEST_CASE("duration-unit: what Prometheus makes of a number where a duration goes", "[lint][checks]") {

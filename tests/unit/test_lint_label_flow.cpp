@@ -206,6 +206,35 @@ TEST_CASE("label flow: a series recorded in another directory", "[lint][label-fl
   CHECK(lint_two("cache/recording.yml", "garden/alerts.yml").empty());
 }
 
+// The values a recording rule's labels give its series are those of the copy at hand: another file
+// may record the name with others (slo-exporter's generator writes a file of thresholds per SLO
+// domain; its example-domain.yaml is one), so a matcher for another value is impossible only in
+// the rules' own file (tests/data/review-corpus, review8b).
+TEST_CASE("label flow: a recorded value read in another file", "[lint][label-flow]") {
+  const std::string rec = "groups:\n- name: r\n  rules:\n  - record: slo:threshold\n    expr: \"0.9\"\n"
+                          "    labels: {slo_domain: example-domain}\n";
+  const std::string reader = "groups:\n- name: a\n  rules:\n  - alert: A\n"
+                             "    expr: 'x > on (slo_domain) slo:threshold{slo_domain=~\"slo-exporter.+\"}'\n"
+                             "    annotations: {summary: s}\n";
+  auto lint_files = [](const std::vector<std::pair<const char*, std::string>>& files) {
+    std::vector<core::SourceFile> sources;
+    for (const auto& [path, text] : files) sources.emplace_back(path, text);
+    std::vector<core::Diagnostic> diags;
+    lint::Input in;
+    for (const auto& src : sources) in.rule_files.push_back(rules::load_rule_file(src, diags));
+    lint::Options opt;
+    opt.catalog = &catalog::none();
+    std::vector<std::string> out;
+    for (const auto& d : lint::run(in, opt))
+      if (d.check.id() == "promql/impossible") out.push_back(d.span.file.str());
+    return out;
+  };
+  CHECK(lint_files({{"rules/example-domain.yaml", rec}, {"rules/reader.yaml", reader}}).empty());
+  // The rules and their reader in one file: the file holds every value the name takes.
+  const std::string both = rec + reader.substr(reader.find("- name: a"));
+  CHECK(lint_files({{"rules/one.yaml", both}}) == V{"rules/one.yaml"});
+}
+
 // without (x) of series without x removes nothing; by (x) of them groups by nothing.
 TEST_CASE("label flow: without of a label already gone is a no-op", "[lint][label-flow]") {
   run_cases({

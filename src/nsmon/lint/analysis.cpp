@@ -108,7 +108,7 @@ void Analysis::run() {
       inf.read_in(pr.file->path, pr.group->ruler == rules::Schema::thanos);
       RuleChecks(pr, options_, inf, cfg, names, alert_names, high_cardinality, found[k], foreign[k], model, costs[i])
           .run();
-      policy(pr, found[k]); // while the rule is in the cache
+      policy(pr, inf, found[k]); // while the rule is in the cache
       for (std::size_t j = before; j < found[k].size(); ++j) locate(found[k][j], *pr.file);
       pr.parsed.reset();
     }

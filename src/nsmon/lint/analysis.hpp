@@ -9,6 +9,7 @@
 namespace nsmon::lint {
 
 struct ParsedRule;
+class Inference;
 struct ForeignMetrics;
 
 /// The semantic checks over all rule files of one run (catalog, types, labels, units, alerts,
@@ -25,8 +26,9 @@ private:
   /// A finding in `f` that carries a file offset in `col` (line 0: an expression's), put at its
   /// line:col; others are left as they are.
   static void locate(core::Diagnostic& d, const rules::RuleFile& f);
-  /// The team policy's findings about one rule (its severity label and annotations).
-  void policy(const ParsedRule& pr, std::vector<core::Diagnostic>& out) const;
+  /// The team policy's findings about one rule (its severity label and annotations); `inf` reads
+  /// its expression (a severity its series carry).
+  void policy(const ParsedRule& pr, Inference& inf, std::vector<core::Diagnostic>& out) const;
   void config(const rules::Config* cfg);
   /// The expressions in vmalert's other languages (MetricsQL, Graphite, LogsQL): one note per
   /// file and language; the MetricsQL of vmalert's files told from PromQL's errors.

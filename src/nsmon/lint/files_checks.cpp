@@ -8,6 +8,7 @@
 #include "nsmon/catalog/exporters.hpp"
 #include "nsmon/lint/analysis.hpp"
 #include "nsmon/lint/rule_checks.hpp"
+#include "nsmon/promql/parser.hpp"
 #include "nsmon/text/duration.hpp"
 #include "nsmon/util/strings.hpp"
 
@@ -308,7 +309,7 @@ void Analysis::locate(core::Diagnostic& d, const rules::RuleFile& f) {
   d.span.len = at.len;
 }
 
-void Analysis::policy(const ParsedRule& pr, std::vector<core::Diagnostic>& out) const {
+void Analysis::policy(const ParsedRule& pr, Inference& inf, std::vector<core::Diagnostic>& out) const {
   const Policy& p = options_.policy;
   const auto& r = *pr.rule;
   if (!r.is_alert() || r.name.value.empty()) return;
@@ -322,19 +323,32 @@ void Analysis::policy(const ParsedRule& pr, std::vector<core::Diagnostic>& out) 
     const rules::KeyValue* sev = nullptr;
     for (const auto& kv : r.labels)
       if (kv.key.value == p.severity_label) sev = &kv;
+    // An expression whose result names the label gives every alert its value: slo-exporter's
+    // `* on () group_left(severity) max(current_severity_level_info) by (severity)` (critical in
+    // working hours, warning outside them), a meta-alert over ALERTS{severity="critical"}.
+    // Its own run: the rule's checks are done with the shapes they made (its templates' queries
+    // among them, whose trees are gone).
+    auto from_series = [&] {
+      inf.forget();
+      const Shape& s = inf.run(*pr.parsed->expr());
+      return s.labels.count(p.severity_label) && !s.removed.count(p.severity_label) && !inf.absent(s, p.severity_label);
+    };
     if (!sev) {
-      // The value to suggest: the one another label of the alert already gives as its level
-      // (TiDB's files route on level: warning), else the set's first. Suggesting the first,
-      // critical, for an alert its authors wrote as a warning would make it page.
-      std::string value = p.severity_values.empty() ? "warning" : p.severity_values[0], from;
-      for (const auto& kv : r.labels)
-        if (std::find(p.severity_values.begin(), p.severity_values.end(), kv.value.value) != p.severity_values.end()) {
-          value = kv.value.value;
-          from = " (the level its " + kv.key.value + " label gives)";
-          break;
-        }
-      emit("policy/severity", r.name.span, "alert " + r.name.value + " has no " + p.severity_label + " label",
-           "add labels: {" + p.severity_label + ": " + value + "}" + from);
+      if (!from_series()) {
+        // The value to suggest: the one another label of the alert already gives as its level
+        // (TiDB's files route on level: warning), else the set's first. Suggesting the first,
+        // critical, for an alert its authors wrote as a warning would make it page.
+        std::string value = p.severity_values.empty() ? "warning" : p.severity_values[0], from;
+        for (const auto& kv : r.labels)
+          if (std::find(p.severity_values.begin(), p.severity_values.end(), kv.value.value) !=
+              p.severity_values.end()) {
+            value = kv.value.value;
+            from = " (the level its " + kv.key.value + " label gives)";
+            break;
+          }
+        emit("policy/severity", r.name.span, "alert " + r.name.value + " has no " + p.severity_label + " label",
+             "add labels: {" + p.severity_label + ": " + value + "}" + from);
+      }
     }
     // A templated value ({{ toLower $labels.state }}) is filled in from each series' labels when
     // the alert fires: what it becomes is not known here, so no claim is made about it.
@@ -382,15 +396,54 @@ void Analysis::policy(const ParsedRule& pr, std::vector<core::Diagnostic>& out) 
   emit("policy/annotations", r.name.span, std::move(msg), std::move(fix));
 }
 
+namespace {
+// Of the names the rules of groups evaluated less often than every 5m record: the shortest range
+// over which the files' rules read each (0: an instant selector), for the names some rule reads.
+// A reader of last_over_time(x:sparse[30m]) finds the last sample whenever it is evaluated, so
+// the gaps between the evaluations of a 15m group do not reach it.
+std::map<std::string, std::int64_t> read_ranges(const std::vector<rules::RuleFile>& files) {
+  std::map<std::string, std::int64_t> out;
+  std::set<std::string> names;
+  for (const auto& f : files)
+    for (const auto& g : f.groups)
+      if (g.interval && g.interval->ms > 5 * 60 * 1000)
+        for (const auto& r : g.rules)
+          if (!r.is_alert()) names.insert(r.name.value);
+  if (names.empty()) return out;
+  for (const auto& f : files)
+    for (const auto& g : f.groups)
+      for (const auto& r : g.rules) {
+        const promql::ParseResult parsed = promql::parse(r.expr.value);
+        if (!parsed.ok()) continue;
+        promql::walk(*parsed.expr(), [&](const promql::Expr& n, std::span<const promql::Expr* const> path) {
+          if (n.kind != promql::NodeKind::vector_selector) return true;
+          const std::string& name = promql::metric_name(n.as<promql::VectorSelector>());
+          if (!names.count(name)) return true;
+          const promql::Expr* parent = path.empty() ? nullptr : path.back();
+          const std::int64_t ms = parent && parent->kind == promql::NodeKind::matrix_selector
+                                      ? parent->as<promql::MatrixSelector>().range_ns / 1000000
+                                      : 0;
+          auto [it, first] = out.emplace(name, ms);
+          if (!first) it->second = std::min(it->second, ms);
+          return true;
+        });
+      }
+  return out;
+}
+} // namespace
+
 void Analysis::config(const rules::Config* cfg) {
+  const std::map<std::string, std::int64_t> ranges = read_ranges(input_.rule_files);
   for (const auto& f : input_.rule_files)
     for (const auto& g : f.groups)
       if (g.interval && g.interval->ms > 5 * 60 * 1000) {
         // What the interval does to this group: each part only where the group has such rules.
         bool alerts = false, records = false, held = true;
+        std::set<std::string> recorded;
         for (const auto& r : g.rules) {
           (r.is_alert() ? alerts : records) = true;
           if (r.is_alert()) held = held && r.keep_firing_for && r.keep_firing_for->ms >= g.interval->ms;
+          else recorded.insert(r.name.value);
         }
         std::vector<std::string> effects;
         if (alerts) effects.emplace_back("its alerts see a problem up to that late (a shorter one not at all)");
@@ -398,14 +451,23 @@ void Analysis::config(const rules::Config* cfg) {
         if (effects.empty()) continue;
         // Alerts that keep firing for at least the interval were written for that cadence: the
         // delay is then a fact to know, not a fault (pint accepts such a group too). Recorded
-        // series still go stale between evaluations, so a group that records stays a warning.
-        held = held && alerts && !records;
-        core::Diagnostic d =
-            core::make_diagnostic("alerts/group-interval", g.interval->span,
-                                  "group " + g.name.value + " is evaluated every " +
-                                      text::format_duration(g.interval->ms) + ": " + util::join(effects, ", and ") +
-                                      (held ? "; keep_firing_for holds its alerts between evaluations" : std::string()),
-                                  "evaluate rule groups every 5m or less");
+        // series go stale between evaluations: a fault unless every rule that reads them reads
+        // a range that bridges the gaps (slo-exporter's 15m group of a 4w increase, read with
+        // last_over_time(...[30m]) by a 3m group, as its comment says).
+        bool bridged = records;
+        for (const auto& name : recorded) {
+          auto it = ranges.find(name);
+          bridged = bridged && it != ranges.end() && it->second > g.interval->ms;
+        }
+        held = (!alerts || held) && (!records || bridged);
+        std::string why;
+        if (held && alerts) why += "; keep_firing_for holds its alerts between evaluations";
+        if (held && records) why += "; the rules that read its series read ranges that bridge the gaps";
+        core::Diagnostic d = core::make_diagnostic("alerts/group-interval", g.interval->span,
+                                                   "group " + g.name.value + " is evaluated every " +
+                                                       text::format_duration(g.interval->ms) + ": " +
+                                                       util::join(effects, ", and ") + why,
+                                                   "evaluate rule groups every 5m or less");
         if (held) d.severity = core::Severity::info;
         d.group = g.name.value;
         out_.push_back(std::move(d));

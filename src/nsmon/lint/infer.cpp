@@ -336,6 +336,9 @@ void Inference::leaf(const VectorSelector& vs, const RecordedMetric* recorded, S
   if (!vs.matchers.empty()) {
     // A recording rule's series carry the labels its expression leaves them and those its rule
     // sets, with the values they are known to take: a matcher that wants another selects nothing.
+    // The values are those of the copy at hand, though: another file may record the name with
+    // others (slo-exporter's generator writes a file of thresholds per SLO domain, its shipped
+    // example-domain.yaml is one), so only a reader in the rules' own file is told so.
     std::string unrecorded;
     for (const auto& m : vs.matchers) {
       if (!recorded || !unrecorded.empty()) break;
@@ -344,7 +347,7 @@ void Inference::leaf(const VectorSelector& vs, const RecordedMetric* recorded, S
       if (!promql::matches_empty(m) && absent(s, m.name)) {
         std::string why = removed_by(s, m.name);
         unrecorded = recorded->name + "'s series have no " + m.name + (why.empty() ? "" : " (" + why + ")");
-      } else if (known != s.values.end() &&
+      } else if (known != s.values.end() && recorded_here(*recorded) &&
                  std::none_of(known->second.begin(), known->second.end(), [&](const std::string& v) {
                    return labels::matches(m, v, labels::Dialect::prometheus);
                  })) {

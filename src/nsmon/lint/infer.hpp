@@ -178,6 +178,8 @@ struct RecordedMetric {
   bool filters = false;
   /// Rules of more than one directory record it (`span` is the last one's): several servers may.
   bool several_dirs = false;
+  /// Rules of more than one file record it (`span` is the last one's).
+  bool several_files = false;
   /// The metrics its rules select, a recorded one replaced by what it reads where its rule came
   /// first: two sides that read the same scraped series (labels/duplicate-match-group).
   std::set<std::string> reads;
@@ -212,6 +214,7 @@ public:
   /// `querier`: a Thanos Ruler's group, which reads every series through the querier: each
   /// carries the external labels of the server that stored it, the ruler's own recorded ones too.
   void read_in(std::string_view file, bool querier = false) {
+    file_ = file;
     dir_ = file.substr(0, file.rfind('/') + 1);
     querier_ = querier;
   }
@@ -262,6 +265,10 @@ private:
   /// What a selector's matchers make of `s`, its metric's series (leaf_labels), read from
   /// `recorded` when it is a recording rule's.
   void leaf(const promql::VectorSelector& vs, const RecordedMetric* recorded, Shape& s) const;
+  /// Whether every rule of `r` is in the file the expressions come from (or no file was named).
+  bool recorded_here(const RecordedMetric& r) const {
+    return !file_ || (!r.several_files && r.span.file.str() == *file_);
+  }
   void node(const promql::Expr& e, Shape& s) const;
   void call(const promql::Call& c, Shape& s) const;
   void call_range(const promql::Call& c, const Shape& arg, Shape& s) const;
@@ -277,8 +284,9 @@ private:
   const TargetLabels* targets_;
   std::unique_ptr<TargetLabels> own_targets_;
   const std::map<std::string, RecordedMetric>& recorded_;
-  std::optional<std::string_view> dir_; ///< of the rule file read_in() named, with its '/'
-  bool querier_ = false;                ///< read_in() a Thanos Ruler's group
+  std::optional<std::string_view> file_; ///< the rule file read_in() named
+  std::optional<std::string_view> dir_;  ///< of the rule file read_in() named, with its '/'
+  bool querier_ = false;                 ///< read_in() a Thanos Ruler's group
   using Index = std::vector<std::pair<const promql::Expr*, std::size_t>>; ///< node -> shape, by node
   /// The latest run's shape of `e` in `index` (nothing known for a node no run saw).
   const Shape& find(const Index& index, const promql::Expr* e) const;

@@ -143,6 +143,7 @@ std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<Recordi
         const RecordedMetric& before = recorded[rm.name];
         auto dir = [](const std::string& f) { return f.substr(0, f.rfind('/') + 1); };
         rm.several_dirs = before.several_dirs || dir(before.span.file.str()) != dir(rm.span.file.str());
+        rm.several_files = before.several_files || before.span.file.str() != rm.span.file.str();
         rm.filters = rm.filters && before.filters;
         rm.reads.insert(before.reads.begin(), before.reads.end());
         const Shape& other = before.shape;
