@@ -526,10 +526,12 @@ TEST_CASE("a slow group whose alerts keep firing between evaluations is info, no
 // its comment says it must (tests/data/review-corpus, review8b; proofs/review8b-interval.test.yml).
 TEST_CASE("a slow group whose series every reader reads over a longer range is info", "[lint][checks]") {
   auto finding = [](const std::string& range) {
-    auto found = group_interval_findings(
+    auto found = testing::lint_findings(
+        "r.yml",
         "groups:\n- name: sparse\n  interval: 15m\n  rules:\n  - record: slo:x:sparse\n    expr: sum(x)\n"
         "- name: dense\n  interval: 3m\n  rules:\n  - record: slo:x\n    expr: last_over_time(slo:x:sparse" +
-        range + ")\n");
+            range + ")\n",
+        "alerts/group-interval");
     REQUIRE(found.size() == 1);
     return std::pair{found[0].severity, found[0].message};
   };
