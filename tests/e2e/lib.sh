@@ -71,6 +71,25 @@ peer_store() {
   amtool() { /usr/bin/python3 "$SRC/tests/support/peer.py" --store "$PEER_STORE" amtool "$@"; }
   vmalert() { /usr/bin/python3 "$SRC/tests/support/peer.py" --store "$PEER_STORE" vmalert "$@"; }
 }
+# promtool_proofs DIR: the promtool tests in DIR that show a claim pass, run as one (promtool
+# names each file in its output); each *.fails.test.yml fails, with every error its "# expect:"
+# lines quote (a rule whose evaluation fails: promtool's own error is the proof).
+promtool_proofs() {
+  local t rc tests
+  tests=$(cd "$1" && ls *.test.yml | grep -v '\.fails\.test\.yml$')
+  (cd "$1" && promtool test rules $tests) >"$TMP/proofs" 2>&1 || fail "a proof fails: $(cat "$TMP/proofs")"
+  [ "$(grep -c '^  SUCCESS' "$TMP/proofs")" -eq "$(echo "$tests" | wc -l)" ] || fail "not every proof passed: $(cat "$TMP/proofs")"
+  for t in "$1"/*.fails.test.yml; do
+    [ -e "$t" ] || continue
+    grep -q '^# expect: ' "$t" || fail "$t says no error it expects (# expect: ...)"
+    rc=0
+    (cd "$1" && promtool test rules "$(basename "$t")") >"$TMP/fails" 2>&1 || rc=$?
+    [ "$rc" -ne 0 ] || fail "$t passed; it should fail with the evaluator's error"
+    while IFS= read -r want; do
+      grep -qF -- "err: $want" "$TMP/fails" || fail "$t: expected \"$want\", got: $(cat "$TMP/fails")"
+    done < <(sed -n 's/^# expect: //p' "$t")
+  done
+}
 # throttle N: waits until fewer than N background jobs of this shell run (work two at a time on
 # two cores: `throttle 2; cmd &`).
 throttle() { while [ "$(jobs -rp | wc -l)" -ge "$1" ]; do wait -n || true; done; }

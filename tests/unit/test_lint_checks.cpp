@@ -849,8 +849,13 @@ TEST_CASE("duplicate-rule: alerts on the same metrics are a warning, on other me
   CHECK(dup(all)->severity == core::Severity::warning);
   CHECK(dup(all)->message ==
         "alert 'Q' is defined twice with the same labels (first at line 5), on the same expression: every series "
-        "that passes one's condition passes the other's, so both fire for it with the same labels and "
-        "Alertmanager sees one alert");
+        "that passes '> 0.2' passes '> 0.1' too, so both fire for it with the same labels and Alertmanager sees "
+        "one alert");
+  // The implication goes one way (etcd at 85% passes > 0.8 and not > 0.9): the stricter is named
+  // first, whichever rule comes first (neco-apps' DatabaseSpaceExceeded).
+  run(q("errors / total > 0.9") + q("errors / total > 0.8"), false, &all);
+  REQUIRE(dup(all));
+  CHECK(dup(all)->message.find("every series that passes '> 0.9' passes '> 0.8' too") != std::string::npos);
   run(q("errors / total < 0.5") + q("0.1 > errors / total"), false, &all);
   REQUIRE(dup(all));
   CHECK(dup(all)->severity == core::Severity::warning);
@@ -858,6 +863,35 @@ TEST_CASE("duplicate-rule: alerts on the same metrics are a warning, on other me
   run(q("errors / total > 0.1") + q("errors / total < 0.2"), false, &all);
   REQUIRE(dup(all));
   CHECK(dup(all)->severity == core::Severity::info);
+}
+
+TEST_CASE("duplicate-rule: names the earlier rule that surely collides", "[lint][checks]") {
+  auto q = [](const std::string& expr) {
+    return "  - alert: Q\n    expr: '" + expr +
+           "'\n    labels: {severity: error}\n    annotations: {summary: s, "
+           "description: d}\n";
+  };
+  std::vector<core::Diagnostic> all;
+  auto at = [&](int line) -> const core::Diagnostic* {
+    for (const auto& d : all)
+      if (d.check == core::CheckId("rules/duplicate-rule") && d.span.line == line) return &d;
+    return nullptr;
+  };
+  // neco-apps' KubeAPIErrorsHigh: sum() > 1, then by (verb) > 10, then by (verb) > 5. The third
+  // meets the first only where the series lack verb, the second whenever it fires above 10.
+  run(q("sum(rate(x_total{code=~\"5..\"}[5m])) / sum(rate(x_total[5m])) > 1") +
+          q("sum by (verb) (rate(x_total{code=~\"5..\"}[5m])) / sum by (verb) (rate(x_total[5m])) > 10") +
+          q("sum by (verb) (rate(x_total{code=~\"5..\"}[5m])) / sum by (verb) (rate(x_total[5m])) > 5"),
+      false, &all);
+  REQUIRE(at(9));
+  CHECK(at(9)->severity == core::Severity::info); // only where x_total lacks verb
+  CHECK(at(9)->message == "alert 'Q' is defined twice with the same labels (first at line 5), from another "
+                          "expression: their series can have the same labels only where they lack verb (labels one "
+                          "rule keeps and the other's result lacks); where both fire for the same labels at once, "
+                          "Alertmanager sees one alert");
+  REQUIRE(at(13));
+  CHECK(at(13)->severity == core::Severity::warning);
+  CHECK(at(13)->message == "alert 'Q' is defined twice with the same labels (first at line 9)");
 }
 
 TEST_CASE("duplicate-rule: one recording rule name in two groups", "[lint][checks]") {

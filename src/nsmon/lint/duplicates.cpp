@@ -4,7 +4,8 @@
 // sum by (code)), as kube-prometheus's rules do; an alert whose result carries a label the other's
 // lacks (job, or only instance after sum by (instance)): Alertmanager tells alerts apart by their
 // labels; one condition split in two (x > 0, x == 0); a histogram read in its classic and its
-// native form. Those findings are dropped here; the rest name the first rule that may collide.
+// native form. Those findings are dropped here; the rest name the first rule that surely collides,
+// else the first that may.
 #include <array>
 #include <deque>
 #include <map>
@@ -17,6 +18,7 @@
 #include "nsmon/lint/lint.hpp"
 #include "nsmon/promql/parser.hpp"
 #include "nsmon/promql/printer.hpp"
+#include "nsmon/text/go.hpp"
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::lint {
@@ -179,14 +181,22 @@ bool disjoint_conditions(const promql::Expr& a, const promql::Expr& b) {
 }
 
 // The same expression where every value that passes one condition passes the other (x > 0.2 and
-// x > 0.1): whenever the stricter rule fires, the other fires for the same series.
-bool nested_conditions(const promql::Expr& a, const promql::Expr& b) {
+// x > 0.1): whenever the stricter rule fires, the other fires for the same series. The two
+// conditions as written after the expression, the stricter first ("> 0.2", "> 0.1"): the
+// implication goes one way only, and the finding says which.
+std::optional<std::pair<std::string, std::string>> nested_conditions(const promql::Expr& a, const promql::Expr& b) {
   auto p = same_side(a, b);
+  if (!p) return std::nullopt;
   auto within = [&](const Condition& in, const Condition& out) {
     return std::all_of(p->points.begin(), p->points.end(),
                        [&](double x) { return !holds(in.op, x, in.value) || holds(out.op, x, out.value); });
   };
-  return p && (within(p->a, p->b) || within(p->b, p->a));
+  auto say = [](const Condition& c) {
+    return std::string(promql::to_string(c.op)) + " " + text::go::format_float(c.value);
+  };
+  if (within(p->a, p->b)) return std::pair{say(p->a), say(p->b)};
+  if (within(p->b, p->a)) return std::pair{say(p->b), say(p->a)};
+  return std::nullopt;
 }
 
 // Whether an expression may set `label` itself (label_replace, label_join): then its selectors'
@@ -212,7 +222,7 @@ enum class Apart { no, unless_absent, apart };
 // histogram; one expression under disjoint conditions. The rules' own labels (`fixed`) override
 // what the expressions give, so they tell nothing apart.
 Apart separated(const promql::Expr& ei, const promql::Expr& ej, Inference& inf,
-                const std::map<std::string, std::string>& fixed) {
+                const std::map<std::string, std::string>& fixed, std::set<std::string>& lacking) {
   if (histogram_forms(ei, ej) || disjoint_conditions(ei, ej)) return Apart::apart;
   inf.run(ei); // both runs first: a run may move the shapes of earlier ones
   inf.run(ej);
@@ -223,7 +233,10 @@ Apart separated(const promql::Expr& ei, const promql::Expr& ej, Inference& inf,
   for (const auto& l : si.labels) {
     if (ignored(l)) continue;
     if (Inference::present(si, l) && inf.absent(sj, l)) return Apart::apart;
-    unless_absent = unless_absent || inf.absent(sj, l);
+    if (inf.absent(sj, l)) {
+      unless_absent = true;
+      lacking.insert(l);
+    }
     if (!sj.labels.count(l)) continue; // kept by both
     // Values the model knows on both sides and no value of both.
     auto vi = si.values.find(l), vj = sj.values.find(l);
@@ -239,7 +252,10 @@ Apart separated(const promql::Expr& ei, const promql::Expr& ej, Inference& inf,
   for (const auto& l : sj.labels) {
     if (ignored(l)) continue;
     if (Inference::present(sj, l) && inf.absent(si, l)) return Apart::apart;
-    unless_absent = unless_absent || inf.absent(si, l);
+    if (inf.absent(si, l)) {
+      unless_absent = true;
+      lacking.insert(l);
+    }
   }
   // One side's selectors take l="v" and its result keeps l, the other's refuse v
   // (mode="iowait" and mode!="iowait" under sum without (cpu)): the other's results have another
@@ -282,10 +298,12 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
   struct Partner {
     const rules::Rule* first = nullptr; ///< null: none may collide
     bool one_metric = false;            ///< both rules' expressions read one and the same metric
-    bool nested = false;                ///< one expression's condition implies the other's
-    bool unless_absent = false;         ///< they collide only where the series lack a label one keeps
-    bool other_group = false;           ///< the first is in another group
-    bool same_expr = false;             ///< the two expressions are the same query
+    /// One expression's condition implies the other's: the two, the stricter first.
+    std::optional<std::pair<std::string, std::string>> nested;
+    bool unless_absent = false;    ///< they collide only where the series lack a label one keeps
+    std::set<std::string> lacking; ///< those labels
+    bool other_group = false;      ///< the first is in another group
+    bool same_expr = false;        ///< the two expressions are the same query
   };
   std::map<Where, std::deque<Partner>> partner;
   std::set<const rules::RuleFile*> decided;
@@ -302,22 +320,28 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
       std::vector<promql::ParseResult> parsed;
       for (const auto* r : list) parsed.push_back(promql::parse(r->expr.value, options.parse));
       for (std::size_t i = 1; i < list.size(); ++i) {
+        // The earlier rule to name: the first whose series surely meet this one's where both
+        // fire, else the first that meets it only where the series lack a label one keeps
+        // (KubeAPIErrorsHigh by (verb) > 5 collides with its > 10 twin, not with a sum() above it).
         Partner p;
-        for (std::size_t j = 0; j < i && !p.first; ++j) {
+        for (std::size_t j = 0; j < i; ++j) {
+          std::set<std::string> lacking;
           const Apart apart = !parsed[i].ok() || !parsed[j].ok()
                                   ? Apart::no
-                                  : separated(*parsed[j].expr(), *parsed[i].expr(), inf, key.second);
-          if (apart != Apart::apart) {
-            p.first = list[j];
-            p.unless_absent = apart == Apart::unless_absent;
-            p.other_group = group_of[list[j]] != group_of[list[i]];
-            p.one_metric = !parsed[i].ok() || !parsed[j].ok() ||
-                           (metric_names(*parsed[i].expr()).size() == 1 &&
-                            metric_names(*parsed[i].expr()) == metric_names(*parsed[j].expr()));
-            p.nested = parsed[i].ok() && parsed[j].ok() && nested_conditions(*parsed[i].expr(), *parsed[j].expr());
-            p.same_expr = parsed[i].ok() && parsed[j].ok() &&
-                          promql::print(*parsed[i].expr()) == promql::print(*parsed[j].expr());
-          }
+                                  : separated(*parsed[j].expr(), *parsed[i].expr(), inf, key.second, lacking);
+          if (apart == Apart::apart || (p.first && apart == Apart::unless_absent)) continue;
+          p.first = list[j];
+          p.unless_absent = apart == Apart::unless_absent;
+          p.lacking = apart == Apart::unless_absent ? lacking : std::set<std::string>{};
+          p.other_group = group_of[list[j]] != group_of[list[i]];
+          p.one_metric = !parsed[i].ok() || !parsed[j].ok() ||
+                         (metric_names(*parsed[i].expr()).size() == 1 &&
+                          metric_names(*parsed[i].expr()) == metric_names(*parsed[j].expr()));
+          p.nested =
+              parsed[i].ok() && parsed[j].ok() ? nested_conditions(*parsed[i].expr(), *parsed[j].expr()) : std::nullopt;
+          p.same_expr =
+              parsed[i].ok() && parsed[j].ok() && promql::print(*parsed[i].expr()) == promql::print(*parsed[j].expr());
+          if (!p.unless_absent) break;
         }
         partner[{&f, list[i]->name.span.line, list[i]->name.span.col}].push_back(p);
       }
@@ -336,7 +360,7 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
     it->second.pop_front();
     const rules::Rule* first = p.first;
     if (!first) return true;
-    // The first rule that may collide is the one to name.
+    // The rule chosen above is the one to name.
     if (auto at = d.message.rfind("(first at line "); at != std::string::npos)
       d.message = d.message.substr(0, at) + "(first at line " + std::to_string(first->span.line) + ")";
     // Two alerts of one name and labels on one metric, with selectors and conditions not apart
@@ -350,8 +374,9 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
     // the other (a warning and a critical threshold without a label between them) fires both for
     // the same series whenever the stricter one fires: a warning, whatever it reads.
     if (first->is_alert() && !p.one_metric && p.nested) {
-      d.message += ", on the same expression: every series that passes one's condition passes the other's, so both "
-                   "fire for it with the same labels and Alertmanager sees one alert";
+      d.message += util::concat({", on the same expression: every series that passes '", p.nested->first, "' passes '",
+                                 p.nested->second,
+                                 "' too, so both fire for it with the same labels and Alertmanager sees one alert"});
       return false;
     }
     // One rule keeps a label (by (verb)) that the other's result lacks: they meet only where the
@@ -361,14 +386,19 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
     // other expression: the loader's finding says what it is.
     if ((!p.one_metric || p.unless_absent) && !p.same_expr) {
       d.severity = core::Severity::info;
-      d.message += first->is_alert() ? ", from another expression: where both fire for the same labels at once, "
-                                       "Alertmanager sees one alert"
+      const std::string where = p.lacking.empty() ? ""
+                                                  : "their series can have the same labels only where they lack " +
+                                                        util::join(p.lacking, ", ") +
+                                                        " (labels one rule keeps and the other's result lacks); ";
+      d.message += first->is_alert() ? ", from another expression: " + where +
+                                           "where both fire for the same labels at once, Alertmanager sees one alert"
                    : p.other_group
-                       ? ", from another expression in another group: where both return a series with the same "
-                         "labels, that series holds both rules' samples, each written at its group's evaluations"
-                       : ", from another expression: where both return a series with the same labels at once, "
-                         "Prometheus keeps the first rule's sample and drops the other's (duplicate sample for "
-                         "timestamp)";
+                       ? ", from another expression in another group: " + where +
+                             "where both return a series with the same labels, that series holds both rules' "
+                             "samples, each written at its group's evaluations"
+                       : ", from another expression: " + where +
+                             "where both return a series with the same labels at once, Prometheus keeps the first "
+                             "rule's sample and drops the other's (duplicate sample for timestamp)";
     }
     return false;
   });

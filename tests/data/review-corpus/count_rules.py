@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Count the alerting and recording rules in Prometheus rule files.
 
-Reads plain rule files (`groups:` at the top) and PrometheusRule manifests (`spec.groups`),
+Reads plain rule files (`groups:` at the top) and PrometheusRule and VMRule manifests (`spec.groups`),
 including multi-document files and `kind: List`. Prints alert, record, whether rule groups were
 found, and the path, one line a file, then the totals.
 
@@ -18,7 +18,7 @@ def groups_of(doc):
     if isinstance(doc.get("groups"), list):
         return doc["groups"]
     spec = doc.get("spec")
-    if doc.get("kind") == "PrometheusRule" and isinstance(spec, dict) and isinstance(spec.get("groups"), list):
+    if doc.get("kind") in ("PrometheusRule", "VMRule") and isinstance(spec, dict) and isinstance(spec.get("groups"), list):
         return spec["groups"]
     return None
 
