@@ -674,6 +674,23 @@ TEST_CASE("label flow: count() of kube-state-metrics' state series", "[lint][lab
   });
 }
 
+// Thanos' mixin (8f50211, a shipped-bugs case) read time() - timestamp(heartbeat time): the age of
+// the scrape, not of the heartbeat the value holds.
+TEST_CASE("label flow: timestamp() of a series whose value is a time", "[lint][label-flow]") {
+  run_cases({
+      {"the age of a heartbeat's scrape",
+       alert("time() - max by (job) (timestamp(thanos_sidecar_last_heartbeat_success_time_seconds)) >= 240"),
+       V{"promql/timestamp-of-time 5:35"}},
+      {"the age of a creation time's scrape", alert("time() - timestamp(kube_pod_created) > 600"),
+       V{"promql/timestamp-of-time 5:21"}},
+      {"the age of the time the value holds",
+       alert("time() - max by (job) (thanos_sidecar_last_heartbeat_success_time_seconds) >= 240"), V{}},
+      {"a clock's skew reads the value too", alert("abs(timestamp(node_time_seconds) - node_time_seconds) > 1"), V{}},
+      {"the value's age at the scrape", alert("timestamp(x_last_sync_timestamp) - x_last_sync_timestamp > 3600"), V{}},
+      {"a duration's staleness", alert("time() - timestamp(job_duration_seconds) > 120"), V{}},
+  });
+}
+
 TEST_CASE("label flow: the config's jobs and intervals", "[lint][label-flow]") {
   run_cases({
       {"a window under two samples of the only job that scrapes it", alert("rate(errors_total[90s]) > 1"),
