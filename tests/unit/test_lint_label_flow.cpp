@@ -638,6 +638,13 @@ TEST_CASE("label flow: ALERTS of no rule, alerts with no comparison", "[lint][la
        V{"alerts/no-comparison 5:11"}},
       {"an info series asked for a label only", alert("foo_info{ready!=\"\"}"), V{"alerts/no-comparison 5:11"}},
       {"a rate of the failed outcomes", alert("rate(x_total{code!=\"200\"}[5m])"), V{"alerts/no-comparison 5:11"}},
+      // gitlab-com's runbooks' PostgreSQL_SplitBrain (df4f1cf): bool keeps every group, 0 too.
+      {"a bool comparison over a filter", alert("count(pg_replication_is_replica == 0) by (environment) > bool 1"),
+       V{"alerts/no-comparison 5:11"}},
+      {"a bool comparison", alert("sum by (cluster) (lag_seconds{role=\"replica\"}) >bool 0"),
+       V{"alerts/no-comparison 5:11"}},
+      {"bool under a comparison", alert("sum by (cluster) (up == bool 0) > 1"), V{}},
+      {"a bool comparison every filtered value passes", alert("(foo > 1) > bool 1"), V{"promql/always-true 5:12"}},
       // Issue 59: a recorded series whose every rule filters (`== 0`, unless) exists only while
       // that condition holds, so an alert that passes it on compares (a CephNodeDown that reads a
       // recorded `... == 0`); one rule that does not filter records series whatever the state.

@@ -90,6 +90,7 @@ private:
   void alert(const Shape& shape);
   void overwritten_alertname(const Shape& shape);
   bool constant_alert(const promql::Expr& root);
+  bool bool_alert(const promql::Expr& root);
   void unfiltered(const promql::Expr* top);
 
   // How far the existence of an expression's series is a condition: proven (a comparison, absent(),
