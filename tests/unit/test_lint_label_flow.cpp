@@ -667,6 +667,13 @@ TEST_CASE("label flow: ALERTS of no rule, alerts with no comparison", "[lint][la
        V{"alerts/no-comparison 5:11"}},
       {"an info series asked for a label only", alert("foo_info{ready!=\"\"}"), V{"alerts/no-comparison 5:11"}},
       {"a rate of the failed outcomes", alert("rate(x_total{code!=\"200\"}[5m])"), V{"alerts/no-comparison 5:11"}},
+      // gitlab-com's runbooks' PostgreSQL_SplitBrain (df4f1cf): bool keeps every group, 0 too.
+      {"a bool comparison over a filter", alert("count(pg_replication_is_replica == 0) by (environment) > bool 1"),
+       V{"alerts/no-comparison 5:11"}},
+      {"a bool comparison", alert("sum by (cluster) (lag_seconds{role=\"replica\"}) >bool 0"),
+       V{"alerts/no-comparison 5:11"}},
+      {"bool under a comparison", alert("sum by (cluster) (up == bool 0) > 1"), V{}},
+      {"a bool comparison every filtered value passes", alert("(foo > 1) > bool 1"), V{"promql/always-true 5:12"}},
       // Issue 59: a recorded series whose every rule filters (`== 0`, unless) exists only while
       // that condition holds, so an alert that passes it on compares (a CephNodeDown that reads a
       // recorded `... == 0`); one rule that does not filter records series whatever the state.
@@ -700,6 +707,23 @@ TEST_CASE("label flow: count() of kube-state-metrics' state series", "[lint][lab
              "count(kube_node_status_condition{condition=\"Ready\", status=\"true\"}) < 0.9"),
        V{}},
       {"a count of a series that is not a state", alert("count(kube_pod_info{namespace=\"prod\"}) < 2"), V{}},
+  });
+}
+
+// Thanos' mixin (8f50211, a shipped-bugs case) read time() - timestamp(heartbeat time): the age of
+// the scrape, not of the heartbeat the value holds.
+TEST_CASE("label flow: timestamp() of a series whose value is a time", "[lint][label-flow]") {
+  run_cases({
+      {"the age of a heartbeat's scrape",
+       alert("time() - max by (job) (timestamp(thanos_sidecar_last_heartbeat_success_time_seconds)) >= 240"),
+       V{"promql/timestamp-of-time 5:35"}},
+      {"the age of a creation time's scrape", alert("time() - timestamp(kube_pod_created) > 600"),
+       V{"promql/timestamp-of-time 5:21"}},
+      {"the age of the time the value holds",
+       alert("time() - max by (job) (thanos_sidecar_last_heartbeat_success_time_seconds) >= 240"), V{}},
+      {"a clock's skew reads the value too", alert("abs(timestamp(node_time_seconds) - node_time_seconds) > 1"), V{}},
+      {"the value's age at the scrape", alert("timestamp(x_last_sync_timestamp) - x_last_sync_timestamp > 3600"), V{}},
+      {"a duration's staleness", alert("time() - timestamp(job_duration_seconds) > 120"), V{}},
   });
 }
 

@@ -253,6 +253,8 @@ inline constexpr auto kChecks = [] {
       {"promql/regex-as-text", warning, "a regex's .* or .+ after = or !=, which compare text", lint},
       {"promql/sum-then-rate", warning, "rate() of an aggregation: counter resets are lost", lint},
       {"promql/syntax", error, "the expression does not parse or type-check", lint},
+      {"promql/timestamp-of-time", warning,
+       "timestamp() of a series whose value is a Unix time: the sample's time, not the value's", lint},
       {"routes/case-failed", error, "a routes test case whose receivers or inhibition differ from the expected ones",
        nsmon_files},
       {"rules/alert-xor-record", error, "a rule must have exactly one of alert and record", lint},

@@ -33,6 +33,7 @@ public:
       : self_(self), inf_(self.inf_), cat_(self.cat_), cfg_(self.cfg_), names_(self.names_) {}
 
   void run(const Expr& root) {
+    root_ = &root;
     walk(root, [&](const Expr& n, std::span<const Expr* const> path) {
       // absent() that is the alert's series, not a filter on them (x and on() absent(y)), of an
       // argument that reads series: one missed scrape marks them stale. Not absent_over_time(),
@@ -434,9 +435,50 @@ private:
                "aggregate the rate instead: sum(rate(x[5m]))");
       }
     }
+    if (c.name == "timestamp" && c.args.size() == 1) timestamp_of_time(c);
     if (c.name == "histogram_quantile" && c.args.size() == 2) histogram_quantile(c);
     if ((c.name == "histogram_quantile" || c.name == "quantile_over_time") && !c.args.empty())
       quantile_range(c.args[0], c.name);
+  }
+
+  // Whether a metric's name says its value is a Unix time: _timestamp_seconds, a start or boot
+  // time, the time of a last event (thanos_sidecar_last_heartbeat_success_time_seconds,
+  // kube_cronjob_status_last_schedule_time), kube-state-metrics' creation times (kube_pod_created).
+  static bool named_like_unix_time(std::string_view n) {
+    if (util::ends_with(n, "_timestamp_seconds") || util::ends_with(n, "_timestamp")) return true;
+    if (n == "node_time_seconds" || util::ends_with(n, "_start_time_seconds") ||
+        util::ends_with(n, "_boot_time_seconds"))
+      return true;
+    if (n.find("_last_") != std::string_view::npos &&
+        (util::ends_with(n, "_time_seconds") || util::ends_with(n, "_time")))
+      return true;
+    return n.starts_with("kube_") && util::ends_with(n, "_created");
+  }
+
+  // timestamp() of a series whose value is a Unix time is when its sample was taken (its scrape),
+  // not the time the value holds: Thanos' mixin read time() - timestamp(
+  // thanos_sidecar_last_heartbeat_success_time_seconds) as the heartbeat's age, which stays under
+  // the scrape interval while the sidecar is scraped, healthy or not, and the alert never fired.
+  // Not where the expression reads the value too: timestamp(node_time_seconds) - node_time_seconds
+  // is a clock's skew, timestamp(x_timestamp) - x_timestamp the value's age at the scrape.
+  void timestamp_of_time(const Call& c) {
+    const Expr* arg = unparen(c.args[0]);
+    if (arg->kind != NodeKind::vector_selector) return;
+    const std::string& name = metric_name(arg->as<VectorSelector>());
+    if (!named_like_unix_time(name)) return;
+    bool value_read = false;
+    walk(*root_, [&](const Expr& e, std::span<const Expr* const> path) {
+      if (e.kind != NodeKind::vector_selector || metric_name(e.as<VectorSelector>()) != name) return true;
+      auto parent = std::find_if(path.rbegin(), path.rend(), [](const Expr* p) { return p->kind != NodeKind::paren; });
+      if (parent == path.rend() || (*parent)->kind != NodeKind::call || (*parent)->as<Call>().name != "timestamp")
+        value_read = true;
+      return true;
+    });
+    if (value_read) return;
+    emit("promql/timestamp-of-time", c.range,
+         util::concat({"timestamp() of ", name, " is when its sample was taken (its scrape), not the Unix time ",
+                       "its value holds (named like one): it moves with every scrape whatever the value is"}),
+         util::concat({"read the value: time() - ", name, " is the age of the time it holds"}));
   }
 
   // count() of kube-state-metrics' state series counts every object with a series for the state,
@@ -1289,6 +1331,7 @@ private:
   const catalog::Catalog& cat_;
   const rules::Config* cfg_;
   const std::vector<std::string>& names_;
+  const Expr* root_ = nullptr; ///< the expression run() checks
 };
 
 void ExprChecks::check(const Expr& root) { Impl(*this).run(root); }

@@ -280,7 +280,8 @@ void RuleChecks::cost(const Expr& root) {
 
 // --- alerts ----------------------------------------------------------------------------------
 void RuleChecks::alert(const Shape& shape) {
-  if (!constant_alert(*pr_.parsed->expr()) && !shape.filters && !always_fires(*pr_.parsed->expr()))
+  if (!constant_alert(*pr_.parsed->expr()) && !bool_alert(*pr_.parsed->expr()) && !shape.filters &&
+      !always_fires(*pr_.parsed->expr()))
     unfiltered(unparen(pr_.parsed->expr()));
   if (uses_absent_ && (!r_.for_ || r_.for_->ms == 0) && !r_.misspelt.count("for"))
     emit_at("alerts/absent-without-for", r_.name.span,
@@ -435,6 +436,34 @@ bool RuleChecks::constant_alert(const Expr& root) {
           "alert " + r_.name.value + " always fires: " + print(*top) +
               " returns one series at every evaluation, whatever its value",
           "select the series whose state is bad; a heartbeat alert (Watchdog) is written vector(1)");
+  return true;
+}
+
+// An alert whose expression is a comparison with bool: bool makes the comparison a value, 1 where
+// it holds and 0 where it does not, and keeps every series its sides match; Prometheus fires for
+// every series an alert returns, 0 too, wherever the comparison can fail. gitlab-com's runbooks'
+// PostgreSQL_SplitBrain (count(... == 0) by (environment, type) > bool 1) paged every environment
+// with its one primary.
+// Whether it was reported.
+bool RuleChecks::bool_alert(const Expr& root) {
+  const Expr* top = unparen(&root);
+  if (top->kind != NodeKind::binary) return false;
+  const auto& b = top->as<BinaryExpr>();
+  if (!is_comparison(b.op) || !b.return_bool) return false;
+  // Where the comparison holds for every value the other side can take ((foo > 1) > bool 1),
+  // every series is 1, and what that side filters is the alert's condition.
+  const std::optional<double> r = inf_.constant(b.rhs), l = r ? std::nullopt : inf_.constant(b.lhs);
+  if (const Expr* side = r   ? b.lhs
+                         : l ? b.rhs
+                             : nullptr;
+      side && compare(inf_.at(side), side == b.lhs ? b.op : flip(b.op), r ? *r : *l) == Verdict::always)
+    return false;
+  const std::string op(to_string(b.op));
+  emit_at("alerts/no-comparison", r_.expr.span,
+          util::concat({"alert ", r_.name.value, " fires for every series its expression returns: '", op,
+                        " bool' keeps them all, valued 1 where the comparison holds and 0 where it does not, and ",
+                        "Prometheus fires for every series, 0 too"}),
+          util::concat({"drop bool: `", op, "` keeps only the series where the comparison holds"}));
   return true;
 }
 

@@ -93,6 +93,7 @@ private:
   void overwritten_alertname(const Shape& shape);
   void threshold_unit();
   bool constant_alert(const promql::Expr& root);
+  bool bool_alert(const promql::Expr& root);
   void unfiltered(const promql::Expr* top);
 
   // How far the existence of an expression's series is a condition: proven (a comparison, absent(),
