@@ -105,3 +105,51 @@ TEST_CASE("check_expression: quantiles outside 0..1, both functions, both sides"
   CHECK(check("quantile_over_time(1, training_loss[1h])").empty());
   CHECK(check("histogram_quantile(1, sum by (le) (rate(inference_time_seconds_bucket[5m])))").empty());
 }
+
+TEST_CASE("check_expression: a regex branch written as a prefix", "[lint][expression]") {
+  auto said = [](const std::string& expr) {
+    std::vector<std::string> out;
+    for (const auto& d : check(expr))
+      if (d.check == "promql/regex-anchors")
+        out.push_back(std::string(core::to_string(d.severity)) + ": " + d.message + " | " + d.suggestion);
+    return out;
+  };
+  // OpenShift's cluster-storage-operator e0acdfc: "^6" meant the 6.x releases.
+  CHECK(
+      said(R"e(vsphere_esxi_version_total{api_version=~"^7\\.0\\.[0-1]|^6"} > 0)e") ==
+      std::vector<std::string>{
+          R"e(warning: the branch ^6 of api_version=~"^7\\.0\\.[0-1]|^6" matches only the value "6": Prometheus )e"
+          "anchors a regex matcher at both ends, so ^ makes no prefix | for the values that start with 6, write ^6.*"});
+  CHECK(said(R"e(vsphere_esxi_version_total{api_version=~"^7\\.0\\.[0-1].*|^6.*"} > 0)e").empty());
+  // Escaped text is text; a branch with more regex after it, a group, an end anchor: left alone.
+  CHECK(said(R"e(x{v=~"^10\\.0"} > 0)e").size() == 1);
+  CHECK(said(R"e(x{code=~"^5.."} > 0)e").empty());
+  CHECK(said(R"e(x{ns=~"^(kube|openshift)"} > 0)e").empty());
+  CHECK(said(R"e(x{ns=~"^kube$|^default$"} > 0)e").empty());
+  CHECK(said(R"e(x{ns=~"[|^]a|b"} > 0)e").empty());
+  // The catalog's own series: its values tell, and the redundant anchor stays a note.
+  CHECK(said(R"e(rate(errors_total{stage=~"^inference|symbolic$"}[5m]) > 0)e") ==
+        std::vector<std::string>{
+            R"e(info: regex matchers are fully anchored; the ^ or $ in "^inference|symbolic$" is redundant | )e"});
+}
+
+TEST_CASE("check_expression: two sides that pin a matched label to other values", "[lint][expression]") {
+  auto said = [](const std::string& expr) {
+    std::vector<std::string> out;
+    for (const auto& d : check(expr))
+      if (d.check == "labels/impossible-match") out.push_back(d.message + " | " + d.suggestion);
+    return out;
+  };
+  // billimek's UPSPowerRestored (review-corpus, review8a): and matches on flag too.
+  CHECK(said(R"e(nut_status{flag="OL"} == 1 and nut_status{flag="OB"} == 0)e") ==
+        std::vector<std::string>{
+            R"e(the two sides of 'and' can never match: flag is "OL" on the left side and "OB" on the right: )e"
+            "and never returns anything | leave flag out of the match: ignoring (flag)"});
+  // The hit ratio of awesome-prometheus-alerts' memcached rules: + of hits and misses.
+  CHECK(said(R"e(x{status="hit"} / (x{status="hit"} + x{status="miss"}) < 0.8)e").size() == 1);
+  // Left out of the match, or one value in common: they can meet.
+  CHECK(said(R"e(nut_status{flag="OL"} == 1 and ignoring(flag) nut_status{flag="OB"} == 0)e").empty());
+  CHECK(said(R"e(x{status="hit"} / on(instance) x{status="miss"} > 1)e").empty());
+  CHECK(said(R"e(x{status=~"hit|miss"} and x{status="miss"})e").empty());
+  CHECK(said(R"e(sum by (status) (x{status="hit"}) / ignoring(status) sum(x))e").empty());
+}

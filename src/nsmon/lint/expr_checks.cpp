@@ -166,7 +166,11 @@ private:
            "remove the matcher that refuses every series");
     SeriesInfo s = inf_.series(vs);
     unknown_job(vs, s);
-    for (const auto& mt : vs.matchers) regex_as_text(mt);
+    for (const auto& mt : vs.matchers) {
+      regex_as_text(mt);
+      // The catalog's own label values tell whether a prefix was meant: regex() says it there.
+      if (s.origin != SeriesInfo::Origin::catalog) prefix_regex(mt);
+    }
     PosRange name_range{vs.range.start, vs.range.start + std::max<std::size_t>(s.name.size(), 1)};
     if ((s.origin == SeriesInfo::Origin::external || s.origin == SeriesInfo::Origin::unknown) &&
         catalog::exporters().in_renames(s.name))
@@ -380,6 +384,51 @@ private:
          promql::format_matcher(mt) + " compares text: it " + (eq ? "selects" : "leaves out") +
              " only the series whose " + mt.name + " is \"" + v + "\" itself, not what the regex " + v + " matches",
          std::string("for a regex, write ") + mt.name + (eq ? "=~" : "!~") + "\"" + v + "\"");
+  }
+
+  // A branch of a regex written as a prefix, ^ and plain text with nothing after it
+  // (api_version=~"^7\\.0\\.[0-1]|^6": cluster-storage-operator e0acdfc), or "": `text` gets the
+  // branch's text, unescaped. Prometheus anchors the whole regex at both ends, so ^6 matches the
+  // value "6" only, never "6.7.3": the ^ says grep's unanchored match was expected, and a value
+  // equal to the text would need no ^.
+  static std::string_view prefix_branch(std::string_view v, std::string& text) {
+    std::vector<std::string_view> branches; // the top level's, split at |
+    int depth = 0;
+    bool in_class = false;
+    std::size_t from = 0;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const char c = v[i];
+      if (c == '\\') ++i;
+      else if (in_class) in_class = c != ']';
+      else if (c == '[') in_class = true;
+      else if (c == '(') ++depth;
+      else if (c == ')') --depth;
+      else if (c == '|' && depth == 0) branches.push_back(v.substr(from, i - from)), from = i + 1;
+    }
+    branches.push_back(v.substr(std::min(from, v.size())));
+    for (std::string_view b : branches) {
+      if (b.size() < 2 || b.front() != '^') continue;
+      text.clear();
+      bool plain = true;
+      for (std::size_t i = 1; i < b.size() && plain; ++i) {
+        if (b[i] == '\\' && i + 1 < b.size() && !std::isalnum(static_cast<unsigned char>(b[i + 1]))) text += b[++i];
+        else if (std::string_view(".*+?()[]{}|^$\\").find(b[i]) != std::string_view::npos) plain = false;
+        else text += b[i];
+      }
+      if (plain && !text.empty()) return b;
+    }
+    return {};
+  }
+
+  void prefix_regex(const Matcher& mt) {
+    if (mt.op != MatchOp::regex && mt.op != MatchOp::not_regex) return;
+    std::string text;
+    const std::string_view b = prefix_branch(mt.value, text);
+    if (b.empty()) return;
+    self_.emit("promql/regex-anchors", mt.range,
+               util::concat({"the branch ", b, " of ", promql::format_matcher(mt), " matches only the value \"", text,
+                             "\": Prometheus anchors a regex matcher at both ends, so ^ makes no prefix"}),
+               util::concat({"for the values that start with ", text, ", write ", b, ".*"}), core::Severity::warning);
   }
 
   void regex(const Matcher& mt) {
@@ -668,7 +717,8 @@ private:
     // A side that can never return anything was reported where that began.
     if (!l.empty.empty() || !r.empty.empty()) return;
     std::vector<std::string> only_l = inf_.apart(l, r, vm), only_r = inf_.apart(r, l, vm);
-    if (only_l.empty() && only_r.empty()) {
+    const std::vector<std::string> clash = inf_.values_apart(l, r, vm);
+    if (only_l.empty() && only_r.empty() && clash.empty()) {
       if (on_removed(b, vm)) return;
       if (is_set_operator(b.op)) return;
       if (vm.card == Cardinality::one_to_one && !duplicate_group(b, vm, true)) duplicate_group(b, vm, false);
@@ -687,6 +737,14 @@ private:
     if (!only_l.empty()) why += "only the left side has " + util::join(only_l, ", ") + since_l;
     if (!only_r.empty())
       why += std::string(why.empty() ? "" : "; ") + "only the right side has " + util::join(only_r, ", ") + since_r;
+    auto quoted = [](const std::vector<std::string>& values) {
+      std::string out;
+      for (const auto& v : values) out += (out.empty() ? "\"" : ", \"") + v + "\"";
+      return out;
+    };
+    for (const auto& x : clash)
+      why += util::concat({why.empty() ? "" : "; ", x, " is ", quoted(l.values.find(x)->second),
+                           " on the left side and ", quoted(r.values.find(x)->second), " on the right"});
     std::vector<std::string> common;
     std::set_intersection(ls.begin(), ls.end(), rs.begin(), rs.end(), std::back_inserter(common));
     const std::string outcome = b.op == BinaryOp::lunless ? ": unless never removes anything"
@@ -697,6 +755,9 @@ private:
     // side keeps a series per value (alertmanager aff09c2: ignoring (reason) group_left).
     std::string fix =
         "match on the labels both sides have: on(" + util::join(common, ", ") + ") or aggregate both sides by them";
+    // Only values apart (flag="OL" against flag="OB" of one metric): the match must leave them out.
+    if (only_l.empty() && only_r.empty())
+      fix = "leave " + util::join(clash, ", ") + " out of the match: ignoring (" + util::join(clash, ", ") + ")";
     if (!is_set_operator(b.op) && (since_l.empty() != since_r.empty()) && (only_l.empty() || only_r.empty())) {
       const std::string added = util::join(since_l.empty() ? only_r : only_l, ", ");
       fix = util::concat({"ignoring (", added, ") ", since_l.empty() ? "group_right" : "group_left",

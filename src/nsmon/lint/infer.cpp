@@ -728,7 +728,8 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
     // Nothing on one side: nothing out, but from the left of unless. Sides whose match groups
     // never meet: nothing out either (unless removes nothing).
     if (b.op != BinaryOp::lunless && s.empty.empty()) s.empty = !l.empty.empty() ? l.empty : r.empty;
-    if (b.op != BinaryOp::lunless && s.empty.empty() && vm && (!apart(l, r, *vm).empty() || !apart(r, l, *vm).empty()))
+    if (b.op != BinaryOp::lunless && s.empty.empty() && vm &&
+        (!apart(l, r, *vm).empty() || !apart(r, l, *vm).empty() || !values_apart(l, r, *vm).empty()))
       s.empty = "the two sides of '" + std::string(to_string(b.op)) + "' can never match";
     if (vm && !is_set_operator(b.op) && vm->card == Cardinality::one_to_one) {
       // on(...) keeps only those labels, ignoring(...) drops them: arithmetic and comparisons
@@ -1119,6 +1120,23 @@ std::vector<std::string> Inference::apart(const Shape& a, const Shape& other, co
   for (const auto& x : a.labels) {
     const bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
     if (x != "__name__" && (vm.on ? listed : !listed) && present(a, x) && absent(other, x)) out.push_back(x);
+  }
+  return out;
+}
+
+std::vector<std::string> Inference::values_apart(const Shape& a, const Shape& b, const VectorMatching& vm) const {
+  std::vector<std::string> out;
+  for (const auto& [x, va] : a.values) {
+    const bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
+    auto it = b.values.find(x);
+    if (x == "__name__" || (vm.on ? !listed : listed) || it == b.values.end()) continue;
+    const auto& vb = it->second;
+    // "" is no value but the label's absence, which apart() judges.
+    auto unset = [](const std::vector<std::string>& v) { return std::find(v.begin(), v.end(), "") != v.end(); };
+    if (unset(va) || unset(vb)) continue;
+    if (std::none_of(va.begin(), va.end(),
+                     [&](const std::string& v) { return std::find(vb.begin(), vb.end(), v) != vb.end(); }))
+      out.push_back(x);
   }
   return out;
 }

@@ -247,6 +247,9 @@ public:
   /// The labels that `vm` compares which every series of `a` carries and no series of `other`
   /// can: each puts the two sides' match groups apart for good.
   std::vector<std::string> apart(const Shape& a, const Shape& other, const promql::VectorMatching& vm) const;
+  /// The labels that `vm` compares whose values on `a` and on `b` never meet (flag="OL" against
+  /// flag="OB"): each puts the two sides' match groups apart for good too.
+  std::vector<std::string> values_apart(const Shape& a, const Shape& b, const promql::VectorMatching& vm) const;
   /// The value of a number expression (13.44 * 0.1, -(1), 2 ^ 10) of a tree run() saw, or nullopt.
   std::optional<double> constant(const promql::Expr* e) const;
   /// Whether every series of `s` carries `label` (with a value that is not empty).
