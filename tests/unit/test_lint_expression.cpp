@@ -153,3 +153,20 @@ TEST_CASE("check_expression: two sides that pin a matched label to other values"
   CHECK(said(R"e(x{status=~"hit|miss"} and x{status="miss"})e").empty());
   CHECK(said(R"e(sum by (status) (x{status="hit"}) / ignoring(status) sum(x))e").empty());
 }
+
+TEST_CASE("check_expression: the age of a selector's sample is within the lookback", "[lint][expression]") {
+  auto impossible = [](const std::string& expr) {
+    for (const auto& d : check(expr))
+      if (d.check == "promql/impossible") return d.message;
+    return std::string();
+  };
+  CHECK(impossible("time() - timestamp(up) > 600") ==
+        "time() - timestamp() of a selector is its latest sample's age, which the 5m lookback keeps below 300 (an "
+        "older sample is not selected); this comparison with 600 can never be true: the expression never returns "
+        "anything");
+  // Within the lookback; an offset or @ moves the sample; a function's output is stamped now.
+  CHECK(impossible("time() - timestamp(up) > 120").empty());
+  CHECK(impossible("time() - timestamp(up offset 1h) > 600").empty());
+  CHECK(impossible("time() - timestamp(up @ 1700000000) > 600").empty());
+  CHECK(impossible("time() - node_boot_time_seconds > 600").empty());
+}

@@ -817,6 +817,25 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
     arithmetic_range(b.op, l, r, s);
     s.count_like = false;
     if (s.nan.empty()) s.nan = l.nan.empty() ? r.nan : l.nan, s.nan_inf = l.nan.empty() ? r.nan_inf : l.nan_inf;
+    // time() - timestamp(x) is the age of x's latest sample, which a selector finds only within
+    // the lookback (5m unless --query.lookback-delta says otherwise): an older one selects
+    // nothing, so the age never exceeds it (postgres_exporter's mixin: `timestamp(x) < time() -
+    // 36000` for a table not vacuumed in ten hours).
+    auto is_call = [](const Expr* e, std::string_view name) {
+      e = unparen(e);
+      return e->kind == NodeKind::call && e->as<Call>().name == name ? &e->as<Call>() : nullptr;
+    };
+    auto now = [](const Expr* e) { // a selector of the samples at the evaluation time: no offset, no @
+      if (e->kind != NodeKind::vector_selector) return false;
+      const auto& vs = e->as<VectorSelector>();
+      return !vs.modifiers.offset_ns && !vs.modifiers.offset_expr && vs.modifiers.at == AtKind::none && !vs.anchored &&
+             !vs.smoothed;
+    };
+    if (const Call* ts = is_call(b.rhs, "timestamp");
+        ts && b.op == BinaryOp::sub && is_call(b.lhs, "time") && ts->args.size() == 1 && now(unparen(ts->args[0])))
+      s.set_range(0, 300,
+                  "time() - timestamp() of a selector is its latest sample's age, which the 5m lookback keeps below "
+                  "300 (an older sample is not selected)");
   }
   // A divisor that can be 0 (value_range.cpp): NaN or an infinity, which an aggregation spreads.
   if (arithmetic && (b.op == BinaryOp::div || b.op == BinaryOp::mod) && s.nan.empty() && (lv || rv)) {
