@@ -717,8 +717,9 @@ TEST_CASE("label flow: timestamp() of a series whose value is a time", "[lint][l
       {"the age of a heartbeat's scrape",
        alert("time() - max by (job) (timestamp(thanos_sidecar_last_heartbeat_success_time_seconds)) >= 240"),
        V{"promql/timestamp-of-time 5:35"}},
+      // Beyond the 5m lookback the age of a scrape is never seen either: both are said.
       {"the age of a creation time's scrape", alert("time() - timestamp(kube_pod_created) > 600"),
-       V{"promql/timestamp-of-time 5:21"}},
+       V{"promql/impossible 5:12", "promql/timestamp-of-time 5:21"}},
       {"the age of the time the value holds",
        alert("time() - max by (job) (thanos_sidecar_last_heartbeat_success_time_seconds) >= 240"), V{}},
       {"a clock's skew reads the value too", alert("abs(timestamp(node_time_seconds) - node_time_seconds) > 1"), V{}},
