@@ -376,24 +376,25 @@ void RuleChecks::threshold_unit() {
     const double unit = duration_unit(right ? *l : *r, &of);
     if (unit == 0 || v == 0) return true;
     // The unit the threshold was written in, as each stated duration would have it.
-    const Stated* wrong = nullptr;
-    for (const auto& [key, d] : stated) {
+    const std::pair<std::string, Stated>* wrong = nullptr; // the annotation's key and its duration
+    for (const auto& kd : stated) {
+      const Stated& d = kd.second;
       double meant = 0;
       if (same_number(v, d.value)) meant = d.scale;
       else if (d.scale == 0.001 && same_number(v, d.value / 1000)) meant = 1;
       else if (d.scale == 1 && same_number(v, d.value * 1000)) meant = 0.001;
       if (meant == unit) return true;
-      if (meant != 0 && !wrong) wrong = &d;
+      if (meant != 0 && !wrong) wrong = &kd;
     }
     if (!wrong) return true;
     auto in = [](double scale) { return scale == 1 ? "seconds" : "milliseconds"; };
-    const std::string key =
-        std::find_if(stated.begin(), stated.end(), [&](auto& p) { return &p.second == wrong; })->first;
+    const std::string& key = wrong->first;
+    const Stated& said = wrong->second;
     emit("units/threshold-unit", b.range,
-         util::concat({"the ", key, " annotation says ", wrong->text, ", but ", of, " is in ", in(unit),
+         util::concat({"the ", key, " annotation says ", said.text, ", but ", of, " is in ", in(unit),
                        " by its names: the threshold ", util::format_number(v), " is ", util::format_number(v), " ",
                        in(unit)}),
-         util::concat({"write ", util::format_number(wrong->value * wrong->scale / unit), " for ", wrong->text}));
+         util::concat({"write ", util::format_number(said.value * said.scale / unit), " for ", said.text}));
     return true;
   });
 }

@@ -278,6 +278,14 @@ const VectorSelector* unlimited_limit(const Expr& divisor) {
   return found;
 }
 
+namespace {
+// The aggregations whose result is in their input's unit (a sum of seconds is seconds; a count is not).
+bool keeps_unit(AggregateOp op) {
+  return op == AggregateOp::sum || op == AggregateOp::min || op == AggregateOp::max || op == AggregateOp::avg ||
+         op == AggregateOp::quantile || op == AggregateOp::topk || op == AggregateOp::bottomk;
+}
+} // namespace
+
 std::string unit_by_name(const Expr& e, std::string* of) {
   const Expr* u = unparen(&e);
   switch (u->kind) {
@@ -302,10 +310,7 @@ std::string unit_by_name(const Expr& e, std::string* of) {
   }
   case NodeKind::aggregate: {
     const auto& a = u->as<AggregateExpr>();
-    const bool keeps = a.op == AggregateOp::sum || a.op == AggregateOp::min || a.op == AggregateOp::max ||
-                       a.op == AggregateOp::avg || a.op == AggregateOp::quantile || a.op == AggregateOp::topk ||
-                       a.op == AggregateOp::bottomk;
-    return keeps ? unit_by_name(*a.expr, of) : std::string();
+    return keeps_unit(a.op) ? unit_by_name(*a.expr, of) : std::string();
   }
   case NodeKind::binary: {
     const auto& b = u->as<BinaryExpr>();
@@ -391,10 +396,7 @@ TimeDim time_dim(const Expr& e) {
   }
   case NodeKind::aggregate: {
     const auto& a = u->as<AggregateExpr>();
-    const bool keeps = a.op == AggregateOp::sum || a.op == AggregateOp::min || a.op == AggregateOp::max ||
-                       a.op == AggregateOp::avg || a.op == AggregateOp::quantile || a.op == AggregateOp::topk ||
-                       a.op == AggregateOp::bottomk;
-    return keeps ? time_dim(*a.expr) : TimeDim{};
+    return keeps_unit(a.op) ? time_dim(*a.expr) : TimeDim{};
   }
   case NodeKind::binary: {
     const auto& b = u->as<BinaryExpr>();
