@@ -1,0 +1,163 @@
+#include "nsmon/lint/expr_checks_impl.hpp"
+
+namespace nsmon::lint {
+
+// `values_used`: values_read() of the aggregation.
+void ExprChecks::Impl::aggregate(const AggregateExpr& a, bool reaches_result, bool values_used) {
+  if (a.op == AggregateOp::quantile && a.param) quantile_range(a.param, "quantile");
+  // topk by (x) (1, ...) keeps one series per group: the standard idiom, stable, not a top set.
+  const bool one_per_group = (!a.grouping.empty() || a.without) && a.param && literal(a.param) == 1.0;
+  if (self_.in_alert_ && (a.op == AggregateOp::topk || a.op == AggregateOp::bottomk) && !one_per_group &&
+      reaches_result)
+    emit("alerts/topk", a.range,
+         std::string(to_string(a.op)) + " in an alert: which series are in the top set changes between "
+                                        "evaluations, so the alert flaps");
+  const Shape& in = inf_.at(a.expr);
+  if (!in.nan.empty() && !in.nan_aggregated && spreads_nan(a.op) && values_used && !one_series_per_group(a, in)) {
+    // One NaN spoils the others only where a group holds several series: known where the
+    // aggregation leaves out a label that tells the input's series apart; otherwise a guess.
+    const bool several = leaves_out_a_known_label(a, in);
+    const std::string op = to_string(a.op);
+    self_.emit("promql/nan-in-aggregation", a.range,
+               (several ? "" : "if a group of " + op + "() holds several series: ") +
+                   (in.nan_inf ? op + "() over values that can be NaN or infinite (" + in.nan +
+                                     "): one such series makes the whole result NaN or infinite whatever the others "
+                                     "hold; NaN fails every comparison, +Inf passes every >"
+                               : op + "() over values that can be NaN (" + in.nan +
+                                     "): one such series makes the whole result NaN, and a comparison of NaN is "
+                                     "false while it lasts"),
+               "aggregate before dividing: sum(rate(a[5m])) / sum(rate(b[5m])), or keep the NaN out: (b > 0)",
+               several ? core::Severity::warning : core::Severity::info);
+  }
+  std::vector<std::string> known(in.labels.begin(), in.labels.end());
+  for (const auto& g : a.grouping)
+    if (inf_.absent(in, g)) {
+      // without (x) of series that have no x removes nothing: harmless, whoever took x off. A
+      // name nothing knows may still be a typo of a label that stays.
+      if (a.without && (!removed_by(in, g).empty() || in.dropped.count(g))) continue;
+      if (std::string why = removed_by(in, g); !why.empty()) {
+        emit("labels/removed-label", a.range,
+             std::string(a.without ? "without" : "by") + " (" + g + "): the aggregated series have no " + g + ", " +
+                 why,
+             "keep " + g + " where it is removed, or aggregate by a label that is left");
+        continue;
+      }
+      if (auto d = in.dropped.find(g); d != in.dropped.end()) {
+        emit("labels/dropped-by-config", a.range,
+             std::string(a.without ? "without" : "by") + " (" + g + "): the aggregated series have no label " + g +
+                 ", the config drops it: " + d->second,
+             "aggregate by a label the series keep, or stop dropping " + g);
+        continue;
+      }
+      std::string hint = util::did_you_mean(g, known);
+      emit("catalog/unknown-label", a.range,
+           std::string(a.without ? "without" : "by") + " (" + g + "): the aggregated series have no label " + g,
+           hint.empty() ? "" : "did you mean " + hint + "?");
+    }
+}
+
+// Whether the grouping keeps a label that a selector under the aggregation matches on, other
+// than the target's own (job, instance) and the name.
+bool ExprChecks::Impl::keeps_a_picked_label(const AggregateExpr& a) const {
+  bool found = false;
+  walk(*a.expr, [&](const Expr& e, std::span<const Expr* const>) {
+    if (e.kind != NodeKind::vector_selector) return true;
+    for (const auto& m : e.as<VectorSelector>().matchers)
+      found = found || (m.name != "__name__" && m.name != "job" && m.name != "instance" &&
+                        std::find(a.grouping.begin(), a.grouping.end(), m.name) != a.grouping.end());
+    return !found;
+  });
+  return found;
+}
+
+// Whether the grouping keeps a label that a label_replace under the aggregation makes of the
+// instance's host: label_replace(..., "node", "$1", "instance", "(.*):.*") (KubeSphere's etcd
+// rules), one value per host.
+bool ExprChecks::Impl::keeps_the_host(const AggregateExpr& a) const {
+  bool found = false;
+  walk(*a.expr, [&](const Expr& e, std::span<const Expr* const>) {
+    if (e.kind != NodeKind::call) return true;
+    const auto& c = e.as<Call>();
+    if (c.name != "label_replace" || c.args.size() != 5) return true;
+    auto text = [&](std::size_t i) -> std::string {
+      return c.args[i]->kind == NodeKind::string_literal ? c.args[i]->as<StringLiteral>().value : "";
+    };
+    const std::string re = text(4);
+    const bool host = re == "(.*):.*" || re == "(.+):.*" || re == "([^:]+):.*" || re == "([^:]*):.*" ||
+                      re == "(.*):[0-9]+" || re == "(.+):[0-9]+" || re == "(.*):\\d+" || re == "(.+):\\d+";
+    found = found || (text(3) == "instance" && text(2) == "$1" && host &&
+                      std::find(a.grouping.begin(), a.grouping.end(), text(1)) != a.grouping.end());
+    return !found;
+  });
+  return found;
+}
+
+// Whether the aggregation groups series that a label every input series carries tells apart
+// (sum() of scraped series, which all have instance; avg by (job) of several instances).
+bool ExprChecks::Impl::leaves_out_a_known_label(const AggregateExpr& a, const Shape& in) const {
+  auto grouped = [&](const std::string& l) {
+    return std::find(a.grouping.begin(), a.grouping.end(), l) != a.grouping.end();
+  };
+  auto left_out = [&](const std::string& l) { return l != "__name__" && grouped(l) == a.without; };
+  // A group that keeps the pod keeps one scrape target (bar a pod scraped on two ports):
+  // the job and instance it leaves out tell none of its series apart. So does one that keeps
+  // the instance and a label its selectors pick the object by (datid!="0": one database of one
+  // target), bar a target two jobs scrape; and one that keeps the instance's host, bar two
+  // targets of the selected jobs on one host.
+  const bool one_target =
+      !a.without && (grouped("pod") || (grouped("instance") && keeps_a_picked_label(a)) || keeps_the_host(a));
+  auto target_label = [](const std::string& l) { return l == "instance" || l == "job"; };
+  return std::any_of(in.labels.begin(), in.labels.end(),
+                     [&](const std::string& l) {
+                       return left_out(l) && Inference::present(in, l) && !(one_target && target_label(l));
+                     }) ||
+         std::any_of(in.several.begin(), in.several.end(),
+                     [&](const auto& kv) { return left_out(kv.first) && !(one_target && target_label(kv.first)); });
+}
+
+// The jobs whose targets may expose a selector's series: those its job matchers accept, else
+// the application's jobs for its own metrics; empty when nothing tells (another exporter's
+// metric, no config).
+std::vector<const rules::ScrapeJob*> ExprChecks::Impl::scraping_jobs(const VectorSelector& vs) const {
+  std::vector<const rules::ScrapeJob*> out;
+  if (!cfg_) return out;
+  bool pinned = false;
+  for (const auto& m : vs.matchers) pinned = pinned || m.name == "job";
+  SeriesInfo s = inf_.series(vs);
+  const bool own = s.origin == SeriesInfo::Origin::catalog && !s.metric->prometheus;
+  for (const auto& job : cfg_->jobs) {
+    bool ok = true;
+    for (const auto& m : vs.matchers)
+      if (m.name == "job") ok = ok && labels::matches(m, job.name.value, labels::Dialect::prometheus);
+    if (!pinned && own) ok = std::find(cat_.jobs.begin(), cat_.jobs.end(), job.name.value) != cat_.jobs.end();
+    if (ok && (pinned || own)) out.push_back(&job);
+  }
+  // The application under a job name the catalog does not know: any job may scrape it.
+  if (out.empty() && own && !pinned)
+    for (const auto& job : cfg_->jobs) out.push_back(&job);
+  return out;
+}
+
+void ExprChecks::Impl::rate_window(const VectorSelector& vs, const Expr* arg) {
+  if (!cfg_ || arg->kind != NodeKind::matrix_selector) return;
+  const auto& ms = arg->as<MatrixSelector>();
+  if (ms.range_expr) return;
+  // The window must hold two samples at every job that may scrape the series: the slowest.
+  std::int64_t interval = cfg_->scrape_interval_ms;
+  std::string source = "the global scrape_interval";
+  const auto jobs = scraping_jobs(vs);
+  if (!jobs.empty()) {
+    const auto* slowest = *std::max_element(
+        jobs.begin(), jobs.end(), [](const auto* a, const auto* b) { return a->interval_ms < b->interval_ms; });
+    interval = slowest->interval_ms;
+    source = "job " + slowest->name.value + "'s scrape_interval";
+  }
+  std::int64_t range_ms = ms.range_ns / 1000000;
+  if (range_ms < 2 * interval)
+    emit("config/rate-window", ms.range,
+         "a " + text::format_duration(range_ms) + " window holds fewer than two samples at " + source + " of " +
+             text::format_duration(interval) + ": rate() will often return nothing",
+         "use at least " + text::format_duration(4 * interval));
+}
+
+} // namespace nsmon::lint

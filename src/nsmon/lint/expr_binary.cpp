@@ -1,0 +1,542 @@
+#include "nsmon/lint/expr_checks_impl.hpp"
+
+namespace nsmon::lint {
+
+void ExprChecks::Impl::binary(const BinaryExpr& b) {
+  const VectorMatching* vm = b.matching();
+  if (vm && b.op != BinaryOp::lor) matching(b, *vm);
+  if (vm && b.op != BinaryOp::lor) join_undone(b, *vm);
+  if (b.op == BinaryOp::lor) mixed_or(b);
+  if (b.op == BinaryOp::lor) mirrored_threshold(b);
+  if (is_comparison(b.op)) {
+    nan_threshold(b);
+    unlimited_divisor(b, b.lhs, b.rhs);
+    unlimited_divisor(b, b.rhs, b.lhs);
+    units(b, b.lhs, b.rhs);
+    units(b, b.rhs, b.lhs);
+    counter_raw(b, b.lhs);
+    counter_raw(b, b.rhs);
+  }
+}
+
+void ExprChecks::Impl::matching(const BinaryExpr& b, const VectorMatching& vm) {
+  const Shape& l = inf_.at(b.lhs);
+  const Shape& r = inf_.at(b.rhs);
+  // A label every series of one side carries and that no series of the other can carry puts
+  // the two sides' signatures apart for good; a label one side only may carry proves nothing.
+  auto matched = [&](const std::string& x) {
+    bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
+    return x != "__name__" && (vm.on ? listed : !listed);
+  };
+  copied_labels(b, vm);
+  // A side that can never return anything was reported where that began.
+  if (!l.empty.empty() || !r.empty.empty()) return;
+  std::vector<std::string> only_l = inf_.apart(l, r, vm), only_r = inf_.apart(r, l, vm);
+  const std::vector<std::string> clash = inf_.values_apart(l, r, vm);
+  if (only_l.empty() && only_r.empty() && clash.empty()) {
+    if (on_removed(b, vm)) return;
+    if (is_set_operator(b.op)) return;
+    if (vm.card == Cardinality::one_to_one && !duplicate_group(b, vm, true)) duplicate_group(b, vm, false);
+    // group_left's "one" side is the right, group_right's the left (engine.go, VectorBinop).
+    if (vm.card != Cardinality::one_to_one) one_side_mirrors(b, vm);
+    return;
+  }
+  std::set<std::string> ls, rs;
+  for (const auto& x : l.labels)
+    if (matched(x)) ls.insert(x);
+  for (const auto& x : r.labels)
+    if (matched(x)) rs.insert(x);
+  std::string why;
+  const std::string since_l = only_l.empty() ? "" : added_since(*b.lhs, only_l);
+  const std::string since_r = only_r.empty() ? "" : added_since(*b.rhs, only_r);
+  if (!only_l.empty()) why += "only the left side has " + util::join(only_l, ", ") + since_l;
+  if (!only_r.empty())
+    why += std::string(why.empty() ? "" : "; ") + "only the right side has " + util::join(only_r, ", ") + since_r;
+  auto quoted = [](const std::vector<std::string>& values) {
+    std::string out;
+    for (const auto& v : values) out += (out.empty() ? "\"" : ", \"") + v + "\"";
+    return out;
+  };
+  for (const auto& x : clash)
+    why += util::concat({why.empty() ? "" : "; ", x, " is ", quoted(l.values.find(x)->second), " on the left side and ",
+                         quoted(r.values.find(x)->second), " on the right"});
+  std::vector<std::string> common;
+  std::set_intersection(ls.begin(), ls.end(), rs.begin(), rs.end(), std::back_inserter(common));
+  const std::string outcome = b.op == BinaryOp::lunless ? ": unless never removes anything"
+                              : b.op == BinaryOp::land  ? ": and never returns anything"
+                                                        : ": the expression never returns anything";
+  // A label an exporter added splits one side's series (failures by reason): matching on the
+  // labels both have finds several of them in a group, so the fix ignores it and says which
+  // side keeps a series per value (alertmanager aff09c2: ignoring (reason) group_left).
+  std::string fix =
+      "match on the labels both sides have: on(" + util::join(common, ", ") + ") or aggregate both sides by them";
+  // Only values apart (flag="OL" against flag="OB" of one metric): the match must leave them out.
+  if (only_l.empty() && only_r.empty())
+    fix = "leave " + util::join(clash, ", ") + " out of the match: ignoring (" + util::join(clash, ", ") + ")";
+  if (!is_set_operator(b.op) && (since_l.empty() != since_r.empty()) && (only_l.empty() || only_r.empty())) {
+    const std::string added = util::join(since_l.empty() ? only_r : only_l, ", ");
+    fix = util::concat({"ignoring (", added, ") ", since_l.empty() ? "group_right" : "group_left",
+                        " keeps a series per ", added, ", or aggregate it away on the ",
+                        since_l.empty() ? "right" : "left", " side (sum or max without (", added, "))"});
+  }
+  emit("labels/impossible-match", b.range,
+       std::string("the two sides of '") + to_string(b.op) + "' can never match: " + why + outcome, fix);
+}
+
+// Where a well-known exporter added one of `names` to a series of `side` in a version (since
+// Alertmanager 0.26, alertmanager_notifications_failed_total carries reason): " (since ...)",
+// or "". Older versions' series lack it, and the match holds there.
+std::string ExprChecks::Impl::added_since(const Expr& side, const std::vector<std::string>& names) {
+  std::string out;
+  walk(side, [&](const Expr& n, std::span<const Expr* const>) {
+    if (n.kind != NodeKind::vector_selector || !out.empty()) return out.empty();
+    if (const catalog::ExporterMetric* m = catalog::exporters().find(metric_name(n.as<VectorSelector>())))
+      for (const auto& x : names)
+        if (const catalog::ExporterLabel* l = m->label(x); l && !l->since.empty() && out.empty())
+          out = util::concat({" (since ", m->exporter->name, " ", l->since, ", ", m->name, " carries ", x, ")"});
+    return out.empty();
+  });
+  return out;
+}
+
+// on (x) where an operator of a side removed x (sum by (job), a group by of other labels):
+// Prometheus reads the missing label as empty, so that side matches only the other side's
+// series without x, and where neither has it, on (x) keys on nothing. A side that surely has x
+// against one that cannot is labels/impossible-match. Whether it was reported.
+bool ExprChecks::Impl::on_removed(const BinaryExpr& b, const VectorMatching& vm) {
+  if (!vm.on) return false;
+  const Shape& l = inf_.at(b.lhs);
+  const Shape& r = inf_.at(b.rhs);
+  for (const auto& x : vm.labels) {
+    const std::string wl = removed_by(l, x), wr = removed_by(r, x);
+    if (wl.empty() && wr.empty()) continue;
+    const std::string on = "on (" + util::join(vm.labels, ", ") + ")";
+    if (!wl.empty() && !wr.empty())
+      emit("labels/removed-label", b.range,
+           util::concat({on, ": neither side has ", x, " (left: ", wl, "; right: ", wr, "): '", to_string(b.op),
+                         "' matches its series as if ", x, " were not listed"}),
+           "keep " + x + " where it is removed, or drop it from on ()");
+    else
+      emit("labels/removed-label", b.range,
+           util::concat({on, ": the ", wl.empty() ? "right" : "left", " side has no ", x, ", ", wl.empty() ? wr : wl,
+                         ": it matches only the ", wl.empty() ? "left" : "right", " side's series without ", x}),
+           "keep " + x + " where it is removed, or drop it from on ()");
+    return true;
+  }
+  return false;
+}
+
+// A job is a set of targets, each with its own instance, and so is a Kubernetes service (the
+// Prometheus Operator names the job after it): on (job), on (service) or on () leaves them
+// apart, unless a matcher pins `s` to one instance.
+bool ExprChecks::Impl::instances_apart(const VectorMatching& vm, const Shape& s) {
+  const auto pinned = s.values.find("instance");
+  return (!vm.on || std::all_of(vm.labels.begin(), vm.labels.end(),
+                                [](const auto& x) { return x == "job" || x == "service"; })) &&
+         (pinned == s.values.end() || pinned->second.size() != 1);
+}
+
+// A one-to-one match (no group_left or group_right) takes at most one series per match group on
+// each side. A side that keeps a label the match leaves out, which tells its series apart (a
+// regex matcher accepting several values, a by list, a job's instances) while the other side
+// has none, holds several series in a group: Prometheus fails the evaluation
+// (engine.go, VectorBinop) and the rule returns nothing. Whether it was reported.
+bool ExprChecks::Impl::duplicate_group(const BinaryExpr& b, const VectorMatching& vm, bool left) {
+  const Shape& s = inf_.at(left ? b.lhs : b.rhs);
+  const Shape& other = inf_.at(left ? b.rhs : b.lhs);
+  auto left_out = [&](const std::string& x) {
+    bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
+    return vm.on != listed && s.labels.count(x) && !inf_.absent(s, x) && inf_.absent(other, x);
+  };
+  std::string label, why;
+  for (const auto& [x, w] : s.several)
+    if (left_out(x)) {
+      label = x, why = w;
+      break;
+    }
+  if (label.empty() && instances_apart(vm, s) && left_out("instance"))
+    label = "instance", why = "each target of a job or service has its own instance";
+  if (label.empty()) return false;
+  const std::string match = std::string(vm.on ? "on" : "ignoring") + " (" + util::join(vm.labels, ", ") + ")";
+  const char* side = left ? "left" : "right";
+  emit(
+      "labels/duplicate-match-group", b.range,
+      util::concat({"the ", side, " side keeps ", label, ", which ", match, " leaves out and the ",
+                    left ? "right" : "left", " side lacks (", why, "): a match group can hold several ", side,
+                    " series, and Prometheus then fails the evaluation: \"",
+                    left ? "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)"
+                         : "found duplicate series for the match group ... on the right hand-side of the operation",
+                    "\""}),
+      util::concat({"aggregate ", label, " away on the ", side, " side (sum without (", label, ") (...))",
+                    left ? ", or write group_left to keep a series per " + label : ""}));
+  return true;
+}
+
+// group_left's "one" side (group_right's left) takes one series per match group. A "one" side
+// that reads the very metrics of the many side, aggregated on neither side, filtered and pinned
+// no tighter, holds as many series in a group as the many side, and group_left is written
+// because that can be several: Prometheus then fails the evaluation (paas-cf 5bab342:
+// x:delta5m / on () group_left () x:mean5m, both of one per-router metric). A label the match
+// leaves out must tell the series apart on both sides (a scraped series' instance).
+void ExprChecks::Impl::one_side_mirrors(const BinaryExpr& b, const VectorMatching& vm) {
+  const bool left = vm.card == Cardinality::one_to_many;
+  const Shape& one = inf_.at(left ? b.lhs : b.rhs);
+  const Shape& many = inf_.at(left ? b.rhs : b.lhs);
+  // A filter may keep one of them (GitLab's primary, `x and is_replica == 0`, against its replicas).
+  if (one.aggregated || many.aggregated || one.filters) return;
+  for (const auto& [x, v] : one.values)
+    if (auto it = many.values.find(x); v.size() == 1 && (it == many.values.end() || it->second != v)) return;
+  // The label that tells the series apart in a group: a job's instances (on (), on (job)), or
+  // one that the many side's matchers or by list split; a label that may hold one value per
+  // group (job under on (instance)) lets a needless group_left pass.
+  auto left_out = [&](const std::string& x) {
+    const bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
+    return vm.on != listed && Inference::present(one, x) && Inference::present(many, x);
+  };
+  std::string label = instances_apart(vm, one) && left_out("instance") ? "instance" : "";
+  for (const auto& [x, w] : many.several)
+    if (label.empty() && one.several.count(x) && left_out(x)) label = x;
+  if (label.empty()) return;
+  const std::set<std::string> reads = scraped_reads(left ? *b.lhs : *b.rhs, inf_.recorded());
+  if (reads.empty() || reads != scraped_reads(left ? *b.rhs : *b.lhs, inf_.recorded())) return;
+  const std::string side = left ? "left" : "right", other = left ? "right" : "left";
+  const std::string group = left ? "group_right" : "group_left";
+  const std::string match = std::string(vm.on ? "on" : "ignoring") + " (" + util::join(vm.labels, ", ") + ")";
+  const std::string names = util::join(std::vector<std::string>(reads.begin(), reads.end()), ", ");
+  emit("labels/duplicate-match-group", b.range,
+       "the " + side + " side, the \"one\" side of " + group + ", reads the same series as the " + other + " side (" +
+           names + ") and aggregates none away: a match group holds as many " + side + " series as " + other +
+           " ones (they differ in " + label + ", which " + match + " leaves out), several wherever " + group +
+           " is needed, and Prometheus then fails the evaluation: \"found duplicate series for the match " +
+           "group ... on the " + side + " hand-side of the operation ...; many-to-many matching not allowed\"",
+       "match series by series (" + (vm.on ? "on (..., " + label + ")" : std::string("ignoring fewer labels")) +
+           ", no group modifier), or aggregate the " + side + " side to the match labels");
+}
+
+// A label that a group_left (x) below copied, which this operator drops again: one-to-one on ()
+// keeps only its labels and ignoring () drops its own, and/unless and the "one" side of a
+// group_left keep none of that side's. A label the match compares is used, not dropped.
+void ExprChecks::Impl::join_undone(const BinaryExpr& b, const VectorMatching& vm) {
+  const Shape& out = inf_.at(&b);
+  for (const Expr* side : {b.lhs, b.rhs})
+    for (const auto& [x, how] : inf_.at(side).joined) {
+      const bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
+      if (out.joined.count(x) || vm.on == listed) continue;
+      const std::string op = vm.card == Cardinality::one_to_one && !is_set_operator(b.op)
+                                 ? std::string(vm.on ? "on" : "ignoring") + " (" + util::join(vm.labels, ", ") + ")"
+                                 : std::string("'") + to_string(b.op) + "'" +
+                                       (vm.card == Cardinality::many_to_one   ? " group_left"
+                                        : vm.card == Cardinality::one_to_many ? " group_right"
+                                                                              : "");
+      const bool whole_side = is_set_operator(b.op) || (side == b.rhs) != (vm.card == Cardinality::one_to_many);
+      emit("labels/copied-label-dropped", b.range,
+           util::concat({op, " drops ", x, ", which ", how, " copied onto the ", side == b.lhs ? "left" : "right",
+                         " side: ",
+                         whole_side ? "the result takes its labels from the other side"
+                                    : (vm.on ? "one-to-one matching keeps only the on () labels"
+                                             : "one-to-one matching drops the ignored labels"),
+                         ", so the join adds nothing"}),
+           "keep " + x + " through the match (on (..., " + x + ") or group_left (" + x +
+               ")), or drop the join if the label is not wanted");
+      return; // one finding per operator
+    }
+}
+
+// group_left (x) copies x from the other side's series; where they have none, it removes x from
+// the result instead. Where the kept side has no x either, the join adds no x and loses none: a
+// no-op, said at info (a later join may add x, as OpenShift's SLO rules do), since the join
+// written to add x (the detector's version) still adds nothing.
+void ExprChecks::Impl::copied_labels(const BinaryExpr& b, const VectorMatching& vm) {
+  if (vm.card != Cardinality::many_to_one && vm.card != Cardinality::one_to_many) return;
+  const bool left = vm.card == Cardinality::many_to_one;
+  const Shape& other = inf_.at(left ? b.rhs : b.lhs);
+  const Shape& kept = inf_.at(left ? b.lhs : b.rhs);
+  for (const auto& inc : vm.include)
+    if (inf_.absent(other, inc)) {
+      const bool loses = !inf_.absent(kept, inc);
+      std::string why = removed_by(other, inc);
+      self_.emit(
+          "labels/copied-label-absent", b.range,
+          util::concat({left ? "group_left" : "group_right", " (", inc, ") copies ", inc, " from the ",
+                        left ? "right" : "left", " side, whose series have none", why.empty() ? "" : " (" + why + ")",
+                        loses ? ": the result loses " + inc : ": the join adds no " + inc}),
+          "keep " + inc + " on the " + (left ? "right" : "left") + " side, e.g. by (" + inc + ", ...)",
+          loses ? core::Severity::warning : core::Severity::info);
+    }
+}
+
+std::optional<double> ExprChecks::Impl::literal(const Expr* e) {
+  e = unparen(e);
+  if (e && e->kind == NodeKind::number_literal) return e->as<NumberLiteral>().value;
+  if (e && e->kind == NodeKind::unary && unparen(e->as<UnaryExpr>().expr)->kind == NodeKind::number_literal) {
+    double v = unparen(e->as<UnaryExpr>().expr)->as<NumberLiteral>().value;
+    return e->as<UnaryExpr>().op == UnaryOp::minus ? -v : v;
+  }
+  return std::nullopt;
+}
+
+// A comparison with the number NaN: NaN is unequal to every value, itself too, and neither less
+// nor greater than any, so x != NaN keeps every sample (NaN ones too) and the other comparisons
+// keep none. Written to drop NaN samples, it drops nothing (gitlab-com/runbooks 5bee5bb).
+void ExprChecks::Impl::nan_threshold(const BinaryExpr& b) {
+  if (b.return_bool) return;
+  auto l = literal(b.lhs), r = literal(b.rhs);
+  if (!(l && std::isnan(*l)) && !(r && std::isnan(*r))) return;
+  const std::string op = to_string(b.op);
+  if (b.op == BinaryOp::neq)
+    emit("promql/always-true", b.range,
+         "'!= NaN' is true of every sample, NaN ones too (NaN is unequal to every value, itself included): it "
+         "removes nothing",
+         "to drop NaN samples compare the series with itself (x == x), or with a bound its values keep (x >= 0)");
+  else
+    emit("promql/impossible", b.range,
+         "'" + op +
+             " NaN' is never true (NaN is neither equal to, less nor greater than any value, itself "
+             "included): the expression never returns anything",
+         "to keep only NaN samples write x != x");
+}
+
+// A division by a limit that its exporter reports as 0 for "no limit" is +Inf there, and +Inf
+// passes every > : the usage-over-limit alert fires for every container or pool without one
+// (awesome-prometheus-alerts cf70272). Inside an aggregation nan-in-aggregation says it.
+void ExprChecks::Impl::unlimited_divisor(const BinaryExpr& b, const Expr* side, const Expr* other) {
+  const Shape& s = inf_.at(side);
+  if (b.return_bool || !s.nan_inf || s.nan_aggregated || !inf_.constant(other)) return;
+  const BinaryOp op = side == b.rhs ? flip(b.op) : b.op;
+  if (op != BinaryOp::gtr && op != BinaryOp::gte) return;
+  const BinaryExpr* div = nullptr;
+  walk(*side, [&](const Expr& n, auto) {
+    if (n.kind == NodeKind::binary && n.range.start == s.nan_at.start && n.range.end == s.nan_at.end)
+      div = &n.as<BinaryExpr>();
+    return !div;
+  });
+  const VectorSelector* limit = div && div->op == BinaryOp::div ? unlimited_limit(*div->rhs) : nullptr;
+  if (!limit) return;
+  emit("promql/division-by-zero", div->range,
+       unlimited_is_zero(metric_name(*limit)) + ": this division is +Inf for those, and +Inf passes '" + to_string(op) +
+           " " + print(*other) + "', so the comparison keeps every series without a limit",
+       "divide by the limited ones only: (" + print(*limit) + " > 0)");
+}
+
+// The two sides of `or` in different units, by the names of their series: the result holds
+// series of both. Most often precedence: `A or B / C` is `A or (B / C)`, so where A exists the
+// rule records A's bytes, elsewhere a ratio (node_exporter 4bc1c020).
+void ExprChecks::Impl::mixed_or(const BinaryExpr& b) {
+  std::string l_of, r_of;
+  const std::string l = unit_by_name(*b.lhs, &l_of), r = unit_by_name(*b.rhs, &r_of);
+  // Names that say percent or ratio are often wrong about which (units/percent-as-ratio), and a
+  // quotient is a ratio: only base units (bytes, seconds) and quotients are told apart.
+  auto scale = [](const std::string& u) { return u == "percent" || u == "ratio"; };
+  if (l.empty() || r.empty() || l == r || scale(l) || scale(r)) return;
+  auto in = [](const std::string& unit, const std::string& of) {
+    return unit == "quotient" ? of + ", a unit over itself: a plain number" : of + ", in " + unit;
+  };
+  auto division = [](const Expr* e) { return e->kind == NodeKind::binary && e->as<BinaryExpr>().op == BinaryOp::div; };
+  const bool precedence = division(b.rhs) || division(b.lhs); // unparenthesised: `or` took only its dividend
+  emit("units/mixed-or", b.range,
+       "the sides of 'or' are in different units (" + in(l, l_of) + "; " + in(r, r_of) +
+           "): the result mixes them, series by series" +
+           (precedence ? "; '/' binds tighter than 'or', so 'A or B / C' is 'A or (B / C)'" : ""),
+       precedence ? "parenthesise what the division divides: (A or B) / C" : "compare or combine values of one unit");
+}
+
+// `(x > 0.05 and deriv(x[5m]) >= 0) or (x < 0.05 and deriv(x[5m]) <= 0)`: branches that mirror
+// each other test by test (the same series, the opposite direction, a bound and its negative),
+// but for one bound written twice where its negative was meant (node_exporter 8b00b229: an
+// offset below 0.05 is most offsets, not a skew). Branches that test anything else (month() == 3
+// against month() == 10) are not mirror images and are left alone.
+void ExprChecks::Impl::mirrored_threshold(const BinaryExpr& b) {
+  struct Test {
+    std::string series;
+    bool above;
+    double bound;
+    PosRange at;
+  };
+  auto tests = [&](const Expr* side, std::vector<Test>& out) {
+    bool plain = true; // only comparisons of a series with a number, each either way
+    walk(*side, [&](const Expr& n, auto) {
+      if (n.kind != NodeKind::binary || !is_comparison(n.as<BinaryExpr>().op)) return true;
+      const auto& c = n.as<BinaryExpr>();
+      const auto l = inf_.constant(c.lhs), r = inf_.constant(c.rhs);
+      const BinaryOp op = r ? c.op : flip(c.op);
+      if (c.return_bool || l.has_value() == r.has_value() || op == BinaryOp::eql || op == BinaryOp::neq) plain = false;
+      else
+        out.push_back({print(*(r ? c.lhs : c.rhs)), op == BinaryOp::gtr || op == BinaryOp::gte, r ? *r : *l, c.range});
+      return true;
+    });
+    return plain;
+  };
+  std::vector<Test> left, right;
+  if (!tests(b.lhs, left) || !tests(b.rhs, right) || left.size() != right.size() || left.size() < 2) return;
+  const Test* same = nullptr; // the one pair whose bound is not mirrored
+  const Test* in_left = nullptr;
+  for (const auto& x : left) {
+    auto y = std::find_if(right.begin(), right.end(),
+                          [&](const Test& t) { return t.series == x.series && t.above != x.above; });
+    if (y == right.end()) return;
+    if (y->bound == -x.bound) continue;
+    if (y->bound != x.bound || same) return;
+    same = &*y, in_left = &x;
+  }
+  if (!same) return;
+  const std::string v = util::format_number(same->bound), neg = util::format_number(-same->bound);
+  emit("promql/mirrored-threshold", same->at,
+       "the two sides of 'or' mirror each other test by test, but " + same->series + " is tested " +
+           (in_left->above ? "above " : "below ") + v + " on one and " + (same->above ? "above " : "below ") + v +
+           " on the other, not " + neg + ": between them every value but " + v + " passes one",
+       "write " + neg + " for the mirror image of " + v);
+}
+
+void ExprChecks::Impl::units(const BinaryExpr& b, const Expr* side, const Expr* other) {
+  // A threshold may be written as arithmetic (13.44 * 0.1, a burn rate times a budget); the
+  // unit checks below read only a number as written.
+  if (auto c = inf_.constant(other); c && bounded(b, side, other, *c)) return;
+  auto lit = literal(other);
+  if (!lit) return;
+  const Shape& s = inf_.at(side);
+  double v = *lit;
+  const std::string what = util::format_number(v);
+  if (std::string of; s.unit.empty() && unit_by_name(*side, &of) == "percent") {
+    // Another exporter's percentage by its name only: a threshold below 1 is a fraction of a
+    // percent (limes_capacity_blocked_percent > 0.8 meant 80: sapcc helm-charts c37a452). Names
+    // are no facts (of three _ratio series compared above 1 in strangers' rules, all three held
+    // percentages): said as a condition, at info.
+    if (v > 0 && v < 1)
+      self_.emit("units/percent-as-ratio", b.range,
+                 "if " + of + " is a percentage (0-100), as its name says, " + what + " is " + what +
+                     " percent; a ratio of " + what + " is " + util::format_number(v * 100) + " percent",
+                 "write " + util::format_number(v * 100) + " for " + util::format_number(v * 100) + " percent",
+                 core::Severity::info);
+    return;
+  }
+  if (s.unit != "bytes" && s.unit != "percent") return; // the units checked below
+  if (s.unit == "bytes" && v >= 1 && v < 1e6)
+    emit("units/bytes-vs-megabytes", b.range,
+         "a value in bytes compared with " + what + ", which is less than a megabyte; was it meant in MB?",
+         "write the threshold in bytes, e.g. " + util::format_number(v * 1e6) + " for " + what + " MB");
+  else if (s.unit == "percent" && v > 0 && v <= 1)
+    emit("units/percent-as-ratio", b.range,
+         "a percentage (0-100) compared with " + what + ", which looks like a ratio (0-1)",
+         "write " + util::format_number(v * 100) + " for " + what);
+}
+
+// A series whose values are bounded (a ratio, a counter's rate, count(), group()) compared with
+// a number: a comparison that holds for every value (the alert fires whenever the series exists)
+// or for none (it can never fire). A ratio or a percentage speaks of its unit. Whether it was
+// reported.
+bool ExprChecks::Impl::bounded(const BinaryExpr& b, const Expr* side, const Expr* other, double v) {
+  const Shape& s = inf_.at(side);
+  // A side that has no series ((ratio > 10) * 100 > 10) has no values to speak of: what emptied
+  // it is reported where it did.
+  if (!s.bounded() || !s.empty.empty()) return false;
+  // vector(0) == 1 compares two numbers as written: its outcome is what its author wrote, a
+  // rule that never fires on purpose (a test of the alerting pipeline).
+  if (const Expr* u = unparen(side);
+      inf_.constant(u) || (u->kind == NodeKind::call && u->as<Call>().name == "vector" && !u->as<Call>().args.empty() &&
+                           inf_.constant(u->as<Call>().args[0])))
+    return false;
+  const BinaryOp op = side == b.lhs ? b.op : flip(b.op);
+  const Verdict verdict = compare(s, op, v);
+  // count(x) > 0 and absent(x) == 1 are idioms: the comparison states the intent.
+  if (verdict == Verdict::depends || (verdict == Verdict::always && s.count_like)) return false;
+  const bool never = verdict == Verdict::never;
+  // A threshold written as arithmetic is quoted, with its value as the rules write numbers.
+  std::string what = util::format_number(v);
+  if (!literal(other)) {
+    char value[32];
+    std::snprintf(value, sizeof value, "%.12g", v);
+    what = print(*other) + " = " + value;
+  }
+  const std::string tail = "; this comparison with " + what + (never ? " can never be true" : " is always true");
+  if ((s.unit == "ratio" || s.unit == "percent") && !s.unit_of.empty()) {
+    const double hi = s.unit == "ratio" ? 1 : 100;
+    emit("units/out-of-range", b.range,
+         s.unit_of + " is a " + s.unit + ", so it is between 0 and " + util::format_number(hi) + tail);
+    return true;
+  }
+  // A comparison every number passes removes the NaN samples of a series that may be NaN (x >= 0
+  // of a ratio of rates): that is what it is for.
+  if (!never && !s.nan.empty()) return false;
+  const std::string range = s.range_of.empty() ? "its values lie in " + range_text(s) : s.range_of.text();
+  if (never)
+    emit("promql/impossible", b.range, range + tail + ": the expression never returns anything",
+         "compare with a value the series can take");
+  else if (s.range_of.comparison) // (x > 1) > 0: redundant, harmless
+    self_.emit("promql/always-true", b.range, range + tail + ": it removes nothing", "drop the comparison",
+               core::Severity::info);
+  else
+    emit("promql/always-true", b.range, range + tail + ": it removes nothing",
+         "compare with a value that separates good from bad, or drop the comparison");
+  return true;
+}
+
+std::string ExprChecks::Impl::range_text(const Shape& s) {
+  auto bound = [](double x) { return std::isinf(x) ? std::string(x < 0 ? "-Inf" : "+Inf") : util::format_number(x); };
+  if (s.lo == s.hi) return "always " + bound(s.lo);
+  return std::string(s.lo_open ? "(" : "[") + bound(s.lo) + ", " + bound(s.hi) + (s.hi_open ? ")" : "]");
+}
+
+// The counter a side reads raw (a selector, through aggregations), known from the catalog or
+// by its name (external): nullopt for anything else.
+std::optional<SeriesInfo> ExprChecks::Impl::raw_counter(const Expr* side) const {
+  const Expr* e = unparen(side);
+  while (e && e->kind == NodeKind::aggregate) e = unparen(e->as<AggregateExpr>().expr);
+  if (!e || e->kind != NodeKind::vector_selector || inf_.at(e).kind != ValueKind::counter) return std::nullopt;
+  SeriesInfo info = inf_.series(e->as<VectorSelector>());
+  if (info.origin != SeriesInfo::Origin::catalog && info.origin != SeriesInfo::Origin::external) return std::nullopt;
+  return info;
+}
+
+void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
+  // Another exporter's metric is a counter by its name only, and exporters name gauges _total
+  // too (cadvisor's container_fs_inodes_total, minio_cluster_drive_offline_total): compared
+  // with 0 it is as often such a gauge, or the guard of a division by it, as an "ever
+  // happened" counter, so only another threshold is reported.
+  const Expr* other = side == b.lhs ? b.rhs : b.lhs;
+  const bool zero = literal(other) == 0.0;
+  if (const Expr* e = unparen(side); e->kind == NodeKind::binary && e->as<BinaryExpr>().op == BinaryOp::div) {
+    counter_ratio(b, e->as<BinaryExpr>(), zero);
+    return;
+  }
+  const std::optional<SeriesInfo> info = raw_counter(side);
+  if (!info || (info->origin == SeriesInfo::Origin::external && zero)) return;
+  const std::string suggestion = "compare rate(" + info->name + "[5m]) or increase(" + info->name + "[1h]) instead";
+  if (info->origin == SeriesInfo::Origin::catalog) {
+    emit("promql/counter-raw", b.range,
+         info->name + " is a counter: its raw value only grows, so this comparison depends on when the process "
+                      "started",
+         suggestion);
+    return;
+  }
+  // Only the name says counter, and a convention is no fact (TiKV's tikv_worker_pending_task_total
+  // is a gauge): said as a guess, at info.
+  self_.emit("promql/counter-raw", b.range,
+             info->name + " is named like a counter: if it is one, its raw value only grows, so this comparison "
+                          "depends on when the process started",
+             suggestion, core::Severity::info);
+}
+
+// A ratio of two raw counters compared with a threshold: the average since the processes
+// started (seconds per operation since boot), which a bad hour barely moves, so the alert stays
+// silent (awesome-prometheus-alerts 97a31f3: index time over index count). Counters of the
+// catalog: a warning; by their names only: info, as for one counter.
+void ExprChecks::Impl::counter_ratio(const BinaryExpr& cmp, const BinaryExpr& div, bool zero) {
+  const std::optional<SeriesInfo> num = raw_counter(div.lhs), den = raw_counter(div.rhs);
+  if (!num || !den) return;
+  const bool known = num->origin == SeriesInfo::Origin::catalog && den->origin == SeriesInfo::Origin::catalog;
+  if (!known && zero) return;
+  // X_sum / X_count: a summary's or histogram's, the mean observation since the start.
+  const bool mean = num->name.ends_with("_sum") && den->name.ends_with("_count") &&
+                    num->name.substr(0, num->name.size() - 4) == den->name.substr(0, den->name.size() - 6);
+  const std::string what = known  ? " are counters: "
+                           : mean ? " are named like a summary's or histogram's sum and count: if they are, "
+                                  : " are named like counters: if they are, ";
+  self_.emit("promql/counter-raw", cmp.range,
+             num->name + " and " + den->name + what +
+                 "dividing their raw values gives the average since each process started, which a burst late in "
+                 "a long run barely moves",
+             "divide their rates: rate(" + num->name + "[5m]) / rate(" + den->name + "[5m])",
+             known ? core::Severity::warning : core::Severity::info);
+}
+
+} // namespace nsmon::lint

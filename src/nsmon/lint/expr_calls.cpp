@@ -1,0 +1,247 @@
+#include "nsmon/lint/expr_checks_impl.hpp"
+
+namespace nsmon::lint {
+
+const VectorSelector* ExprChecks::Impl::selector_of(const Expr* e) {
+  e = unparen(e);
+  if (e && e->kind == NodeKind::matrix_selector) e = e->as<MatrixSelector>().selector;
+  return e && e->kind == NodeKind::vector_selector ? &e->as<VectorSelector>() : nullptr;
+}
+
+void ExprChecks::Impl::call(const Call& c) {
+  if (is_rate_function(c.name) && !c.args.empty()) {
+    const Expr* arg = unparen(c.args[0]);
+    if (const VectorSelector* vs = selector_of(arg)) {
+      SeriesInfo s = inf_.series(*vs);
+      const Shape& shape = inf_.at(vs);
+      // A histogram's or summary's base name is no series at all (catalog/histogram-base-name), not
+      // a gauge.
+      if (shape.kind == ValueKind::gauge && s.exists && (s.origin == SeriesInfo::Origin::catalog || s.recorded) &&
+          !(s.recorded && s.recorded->shape.aggregated && s.recorded->shape.kind == ValueKind::counter))
+        emit("promql/rate-on-gauge", c.range,
+             c.name + "() of " + s.name + ", which is a gauge: " + c.name + " only makes sense for counters",
+             c.name == "increase" ? "use delta() for a gauge's change" : "use deriv() for a gauge's slope");
+      // A start time (process_start_time_seconds, what every client library exports) is a Unix
+      // time, set anew at each start: its increase is the seconds between two starts, not a count.
+      else if ((s.origin == SeriesInfo::Origin::external || s.origin == SeriesInfo::Origin::unknown) &&
+               util::ends_with(s.name, "_start_time_seconds"))
+        emit("promql/rate-on-gauge", c.range,
+             c.name + "() of " + s.name + ", a start time (a gauge): it jumps by the uptime at each restart, so " +
+                 c.name + " gives seconds, not a number of restarts",
+             "count restarts with changes(" + s.name + "[...])");
+      if (s.recorded && s.recorded->shape.aggregated && s.recorded->shape.kind == ValueKind::counter)
+        emit("promql/sum-then-rate", c.range,
+             c.name + "() of " + s.name + ", a recording rule that aggregates counters: counter resets are lost",
+             "record the aggregation of the rate instead (sum(rate(...)))");
+      rate_window(*vs, arg);
+    } else if (arg->kind == NodeKind::subquery) {
+      const Expr* inner = unparen(arg->as<SubqueryExpr>().expr);
+      if (inner->kind == NodeKind::aggregate && inf_.at(inner).kind == ValueKind::counter)
+        emit("promql/sum-then-rate", c.range,
+             c.name + "() over an aggregation of counters: a reset in any series looks like a huge drop",
+             "aggregate the rate instead: sum(rate(x[5m]))");
+    }
+  }
+  if (c.name == "timestamp" && c.args.size() == 1) timestamp_of_time(c);
+  if (c.name == "histogram_quantile" && c.args.size() == 2) histogram_quantile(c);
+  if ((c.name == "histogram_quantile" || c.name == "quantile_over_time") && !c.args.empty())
+    quantile_range(c.args[0], c.name);
+}
+
+// Whether a metric's name says its value is a Unix time: _timestamp_seconds, a start or boot
+// time, the time of a last event (thanos_sidecar_last_heartbeat_success_time_seconds,
+// kube_cronjob_status_last_schedule_time), kube-state-metrics' creation times (kube_pod_created).
+bool ExprChecks::Impl::named_like_unix_time(std::string_view n) {
+  if (util::ends_with(n, "_timestamp_seconds") || util::ends_with(n, "_timestamp")) return true;
+  if (n == "node_time_seconds" || util::ends_with(n, "_start_time_seconds") || util::ends_with(n, "_boot_time_seconds"))
+    return true;
+  if (n.find("_last_") != std::string_view::npos &&
+      (util::ends_with(n, "_time_seconds") || util::ends_with(n, "_time")))
+    return true;
+  return n.starts_with("kube_") && util::ends_with(n, "_created");
+}
+
+// timestamp() of a series whose value is a Unix time is when its sample was taken (its scrape),
+// not the time the value holds: Thanos' mixin read time() - timestamp(
+// thanos_sidecar_last_heartbeat_success_time_seconds) as the heartbeat's age, which stays under
+// the scrape interval while the sidecar is scraped, healthy or not, and the alert never fired.
+// Not where the expression reads the value too: timestamp(node_time_seconds) - node_time_seconds
+// is a clock's skew, timestamp(x_timestamp) - x_timestamp the value's age at the scrape.
+void ExprChecks::Impl::timestamp_of_time(const Call& c) {
+  const Expr* arg = unparen(c.args[0]);
+  if (arg->kind != NodeKind::vector_selector) return;
+  const std::string& name = metric_name(arg->as<VectorSelector>());
+  if (!named_like_unix_time(name)) return;
+  bool value_read = false;
+  walk(*root_, [&](const Expr& e, std::span<const Expr* const> path) {
+    if (e.kind != NodeKind::vector_selector || metric_name(e.as<VectorSelector>()) != name) return true;
+    auto parent = std::find_if(path.rbegin(), path.rend(), [](const Expr* p) { return p->kind != NodeKind::paren; });
+    if (parent == path.rend() || (*parent)->kind != NodeKind::call || (*parent)->as<Call>().name != "timestamp")
+      value_read = true;
+    return true;
+  });
+  if (value_read) return;
+  emit("promql/timestamp-of-time", c.range,
+       util::concat({"timestamp() of ", name, " is when its sample was taken (its scrape), not the Unix time ",
+                     "its value holds (named like one): it moves with every scrape whatever the value is"}),
+       util::concat({"read the value: time() - ", name, " is the age of the time it holds"}));
+}
+
+// count() of kube-state-metrics' state series counts every object with a series for the state,
+// 0 or 1: those not in it too (ceph-mixins' CephMonQuorumLost counted failed monitors as
+// Running, and never fired). Said where the count is compared with a number, as a condition on
+// the state is; a count of every object is an idiom elsewhere (the denominator of a share).
+void ExprChecks::Impl::state_count(const AggregateExpr& a, std::span<const Expr* const> path) {
+  const Expr* in = unparen(a.expr);
+  if (a.op != AggregateOp::count || in->kind != NodeKind::vector_selector ||
+      !kube_state_series(in->as<VectorSelector>()))
+    return;
+  auto parent = std::find_if(path.rbegin(), path.rend(), [](const Expr* e) { return e->kind != NodeKind::paren; });
+  if (parent == path.rend() || (*parent)->kind != NodeKind::binary) return;
+  const auto& b = (*parent)->as<BinaryExpr>();
+  const Expr* other = unparen(b.lhs) == &a ? b.rhs : b.lhs;
+  if (!is_comparison(b.op) || b.return_bool || !literal(other)) return;
+  const auto& vs = in->as<VectorSelector>();
+  emit("promql/count-of-states", a.range,
+       util::concat({"count() of ", metric_name(vs),
+                     ", named like a kube-state-metrics state series (a series for every object and state: 1 where "
+                     "it holds, 0 elsewhere), counts the objects not in that state too"}),
+       util::concat({"count only the series that hold: count(", print(vs), " == 1), or sum(", print(vs), ")"}));
+}
+
+// What absent()'s argument reads: scraped series go stale at one missed scrape; up and the
+// other series Prometheus writes for every scrape, failed or not, only when the target leaves.
+void ExprChecks::Impl::absent_reads(const Call& c) {
+  for (const Expr* a : c.args)
+    walk(*a, [&](const Expr& e, std::span<const Expr* const>) {
+      if (e.kind != NodeKind::vector_selector) return true;
+      const std::string& name = metric_name(e.as<VectorSelector>());
+      self_.uses_absent_ = true;
+      if (name != "up" && !name.starts_with("scrape_")) self_.absent_stale_ = true;
+      return true;
+    });
+}
+
+// A range, step or offset written as a number ([10]): since 2.54 Prometheus reads the seconds,
+// before it refused the rule file. Whichever runs it, the author rarely meant seconds
+// (awesome-prometheus-alerts' [10] was to be 10 minutes): the unit says what was meant.
+void ExprChecks::Impl::unitless(const Expr& n, bool written_unitless, std::string_view what, std::int64_t ns) {
+  if (!written_unitless) return;
+  const std::string seconds = text::go::format_float_v(static_cast<double>(ns) / 1e9);
+  const std::string as = text::format_duration(ns / 1000000);
+  const std::string written = what == "range" ? "range [" + seconds + "]" : std::string(what) + " " + seconds;
+  emit("promql/duration-unit", n.range,
+       util::concat({"the ", written, " has no unit: Prometheus 2.54 and later read it as seconds (", as,
+                     "), earlier versions refuse the rule file (\"missing unit character in duration\")"}),
+       util::concat({"write the unit: ", as, " if seconds were meant"}));
+}
+
+void ExprChecks::Impl::quantile_range(const Expr* arg, const std::string& what) {
+  auto v = literal(arg);
+  if (v && (*v < 0 || *v > 1))
+    emit("promql/quantile-range", arg->range,
+         what + " takes a quantile between 0 and 1; " + util::format_number(*v) + " gives " +
+             (*v > 1 ? "+Inf" : "-Inf") + " for every series",
+         *v > 1 && *v <= 100 ? "write " + util::format_number(*v / 100) : "");
+}
+
+void ExprChecks::Impl::histogram_quantile(const Call& c) {
+  // Walk down the second argument: what lies between histogram_quantile and the selector.
+  // Only classic buckets carry le: a native histogram (a series not named _bucket, which rules
+  // read as histogram_quantile(0.99, sum by (job) (rate(x[5m])))) has its buckets inside each
+  // sample, so its aggregation keeps no le. VictoriaMetrics' buckets carry vmrange instead.
+  bool rate_seen = false, le_lost = false, aggregated = false, classic = false;
+  const Expr* lost_at = nullptr;
+  std::vector<const Expr*> stack{c.args[1]};
+  while (!stack.empty()) {
+    const Expr* e = unparen(stack.back());
+    stack.pop_back();
+    if (!e) continue;
+    if (e->kind == NodeKind::aggregate) {
+      const auto& a = e->as<AggregateExpr>();
+      auto keeps = [&](const char* l) {
+        bool listed = std::find(a.grouping.begin(), a.grouping.end(), l) != a.grouping.end();
+        return listed != a.without;
+      };
+      bool keeps_le = keeps("le") || (!a.without && keeps("vmrange"));
+      if (!keeps_le && !le_lost) le_lost = true, lost_at = e;
+      aggregated = true;
+      stack.push_back(a.expr);
+      continue;
+    }
+    if (e->kind == NodeKind::call) {
+      const auto& f = e->as<Call>();
+      if (is_rate_function(f.name)) {
+        // Only what is inside matters from here: a rate'd bucket is fine.
+        if (const VectorSelector* vs = selector_of(f.args.empty() ? nullptr : f.args[0])) {
+          bucket(*vs, true, aggregated, c);
+          classic = classic || classic_bucket(*vs);
+        }
+        rate_seen = true;
+        continue;
+      }
+      for (const Expr* a : f.args) stack.push_back(a);
+      continue;
+    }
+    if (e->kind == NodeKind::binary) {
+      // Only the side whose labels the result keeps holds the buckets: the left one of a
+      // one-to-one, group_left or and/unless match, the right one of group_right, the vector
+      // of a vector/scalar pair, both of or. The other side's aggregation (a join's
+      // `max by (instance, node) (info)`) needs no le.
+      const auto& b = e->as<BinaryExpr>();
+      const VectorMatching* vm = b.matching();
+      bool left = b.lhs->type != ValueType::scalar, right = b.rhs->type != ValueType::scalar;
+      if (vm && b.op != BinaryOp::lor) {
+        left = vm->card != Cardinality::one_to_many;
+        right = !left;
+      }
+      if (left) stack.push_back(b.lhs);
+      if (right) stack.push_back(b.rhs);
+      continue;
+    }
+    if (e->kind == NodeKind::vector_selector) {
+      bucket(e->as<VectorSelector>(), rate_seen, aggregated, c);
+      classic = classic || classic_bucket(e->as<VectorSelector>());
+    }
+  }
+  if (le_lost && classic)
+    emit("promql/histogram-quantile-le", lost_at->range,
+         "histogram_quantile needs the le label, but this aggregation drops it",
+         "aggregate with by (le, ...) or without (...) not listing le");
+}
+
+// Whether a selector reads classic histogram buckets, whose le an aggregation must keep: the
+// catalog's _bucket series, a recording rule's series with le or of buckets by its name
+// (job:x_bucket:rate5m), or another exporter's _bucket.
+bool ExprChecks::Impl::classic_bucket(const VectorSelector& vs) const {
+  SeriesInfo s = inf_.series(vs);
+  if (s.origin == SeriesInfo::Origin::recording)
+    return s.recorded->shape.labels.count("le") > 0 || s.name.find("_bucket") != std::string::npos;
+  if (s.origin == SeriesInfo::Origin::catalog) return s.suffix == "_bucket";
+  return util::ends_with(s.name, "_bucket");
+}
+
+void ExprChecks::Impl::bucket(const VectorSelector& vs, bool rated, bool aggregated, const Call& hq) {
+  SeriesInfo s = inf_.series(vs);
+  if (s.origin == SeriesInfo::Origin::catalog && s.exists && s.suffix != "_bucket") {
+    emit("promql/histogram-quantile-series", vs.range,
+         "histogram_quantile over " + s.name + ", which is not a histogram's _bucket series",
+         s.metric->type == catalog::MetricType::histogram ? "use " + s.metric->name + "_bucket" : "");
+    return;
+  }
+  if (s.origin == SeriesInfo::Origin::recording && !s.recorded->shape.labels.count("le") &&
+      s.recorded->shape.labels_known) {
+    emit("promql/histogram-quantile-le", vs.range, "recording rule " + s.name + " has no le label");
+    return;
+  }
+  bool is_bucket = (s.origin == SeriesInfo::Origin::catalog && s.suffix == "_bucket") ||
+                   (s.origin != SeriesInfo::Origin::recording && util::ends_with(s.name, "_bucket"));
+  if (is_bucket && !rated)
+    emit("promql/histogram-quantile-rate", hq.range,
+         "histogram_quantile over the raw cumulative " + s.name + " counters" +
+             (aggregated ? "" : ", with no rate() and no sum by (le)") +
+             ": the answer covers the whole lifetime of the process, not recent observations",
+         "histogram_quantile(φ, sum by (le) (rate(" + s.name + "[5m])))");
+}
+
+} // namespace nsmon::lint

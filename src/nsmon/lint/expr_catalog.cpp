@@ -1,0 +1,294 @@
+#include "nsmon/lint/expr_checks_impl.hpp"
+
+namespace nsmon::lint {
+
+void ExprChecks::Impl::selector(const VectorSelector& vs) {
+  // A value a well-known exporter never writes is said with the exporter's words; other reasons
+  // why no series passes, as promql/impossible.
+  auto refused = exporter_refusal(vs);
+  if (const Shape& shape = inf_.at(&vs); refused && shape.empty == refused->why)
+    emit("exporters/unknown-label-value", refused->matcher->range,
+         refused->why + ": this selector never selects a series", refused->hint);
+  else if (!shape.empty.empty())
+    emit("promql/impossible", vs.range, "this selector can never select a series: " + shape.empty,
+         "remove the matcher that refuses every series");
+  SeriesInfo s = inf_.series(vs);
+  unknown_job(vs, s);
+  for (const auto& mt : vs.matchers) {
+    regex_as_text(mt);
+    // The catalog's own label values tell whether a prefix was meant: regex() says it there.
+    if (s.origin != SeriesInfo::Origin::catalog) prefix_regex(mt);
+  }
+  PosRange name_range{vs.range.start, vs.range.start + std::max<std::size_t>(s.name.size(), 1)};
+  if ((s.origin == SeriesInfo::Origin::external || s.origin == SeriesInfo::Origin::unknown) &&
+      catalog::exporters().in_renames(s.name))
+    self_.exporter_rename(vs, s.name, name_range);
+  if ((s.origin == SeriesInfo::Origin::external || s.origin == SeriesInfo::Origin::unknown) &&
+      s.name.find(':') == std::string::npos && catalog::exporters().by_prefix(s.name))
+    self_.exporter_selector(vs, s.name, name_range);
+  switch (s.origin) {
+  case SeriesInfo::Origin::catalog:
+    if (!s.exists) {
+      auto wire = catalog::Catalog::wire_names(*s.metric);
+      emit("catalog/histogram-base-name", name_range,
+           std::string(catalog::to_string(s.metric->type)) + " " + s.name +
+               " is not a series; Prometheus stores it as " + util::join(wire, ", "),
+           s.metric->type == catalog::MetricType::histogram ? "use " + s.name + "_bucket with rate() and le"
+                                                            : "use " + wire.front());
+      return;
+    }
+    labels(vs, *s.metric, s.suffix);
+    if (!s.metric->prometheus) self_.app_selector(vs);
+    break;
+  case SeriesInfo::Origin::unknown: unknown_name(vs, s.name, name_range); return;
+  case SeriesInfo::Origin::external:
+    if (s.name.find(':') != std::string::npos) self_.unrecorded(vs, s.name, name_range, false, {});
+    return;
+  default: return;
+  }
+}
+
+void ExprChecks::Impl::unknown_name(const VectorSelector& vs, const std::string& name, PosRange at) {
+  const auto& cat = cat_;
+  // Renamed, possibly with a series suffix (gpu_memory_mb -> gpu_memory_allocated_bytes).
+  for (const char* sfx : {"", "_bucket", "_sum", "_count", "_total", "_created"}) {
+    std::string sx = sfx;
+    if (!util::ends_with(name, sx)) continue;
+    std::string base = name.substr(0, name.size() - sx.size());
+    if (const catalog::Metric* m = cat.renamed_to(base)) {
+      std::string now = m->name + (m->type == catalog::MetricType::histogram ? sx : "");
+      emit("catalog/renamed-metric", at, name + " was renamed to " + now, "use " + now);
+      return;
+    }
+  }
+  // A real metric with a suffix it does not have.
+  for (const char* sfx : {"_bucket", "_sum", "_count", "_total"}) {
+    std::string sx = sfx;
+    if (!util::ends_with(name, sx)) continue;
+    if (const catalog::Metric* m = cat.find(name.substr(0, name.size() - sx.size()))) {
+      emit("catalog/bad-suffix", at, m->name + " is a " + catalog::to_string(m->type) + "; it has no " + sx + " series",
+           "its series: " + util::join(catalog::Catalog::wire_names(*m), ", "));
+      return;
+    }
+  }
+  std::string hint = util::did_you_mean(name, names_);
+  std::string suggestion = hint.empty() ? "" : "did you mean " + hint + "?";
+  if (name.find(':') != std::string::npos) {
+    self_.unrecorded(vs, name, at, true, suggestion);
+    return;
+  }
+  // A name one or two edits from the catalog's (inference_time_second) is a typo wherever it
+  // is; did_you_mean's looser third of the name also pairs other exporters' long names
+  // (kubelet_pod_worker_duration_seconds_bucket) with the catalog's.
+  if (!hint.empty() && util::edit_distance(name, hint, 2) <= (name.size() < 10 ? 1u : 2u)) {
+    emit("catalog/unknown-metric", at, "metric " + name + " is not in the catalog", suggestion);
+    return;
+  }
+  self_.foreign_metric(vs, name, at, suggestion);
+}
+
+void ExprChecks::Impl::labels(const VectorSelector& vs, const catalog::Metric& m, const std::string& suffix) {
+  if (m.open_labels) return;
+  // Only a label proved absent is a finding: with no config, or with service discovery, the
+  // targets may carry labels nobody listed.
+  const Shape& shape = inf_.leaf_labels(vs);
+  // The metric's labels, listed in a finding's message: made only for one (every selector of a
+  // catalog metric comes here).
+  auto candidates = [&] { return std::vector<std::string>(shape.labels.begin(), shape.labels.end()); };
+  for (const auto& mt : vs.matchers) {
+    if (mt.name != "__name__" && inf_.absent(shape, mt.name)) {
+      PosRange at{mt.range.start, mt.range.start + mt.name.size()};
+      if (auto d = shape.dropped.find(mt.name); d != shape.dropped.end()) {
+        emit("labels/dropped-by-config", at,
+             m.name + " has no label " + mt.name + " once scraped: the config drops it: " + d->second,
+             "match on a label the series keep, or stop dropping " + mt.name);
+        continue;
+      }
+      const std::vector<std::string> names = candidates();
+      std::string hint = util::did_you_mean(mt.name, names);
+      emit("catalog/unknown-label", at,
+           m.name + " has no label " + mt.name + " (labels: " + util::join(names, ", ") + ")",
+           hint.empty() ? "" : "did you mean " + hint + "?");
+      continue;
+    }
+    if (!cfg_ && !m.prometheus && unlisted_label_required(shape, mt)) {
+      unlisted_label(mt, m, candidates());
+      continue;
+    }
+    if (mt.name == "le" && suffix == "_bucket" && mt.op == MatchOp::equal) le_value(mt, m);
+    const catalog::Label* l = m.label(mt.name);
+    if (l && !l->values.empty() && mt.op == MatchOp::equal && !mt.value.empty() &&
+        std::find(l->values.begin(), l->values.end(), mt.value) == l->values.end()) {
+      std::string hint = util::did_you_mean(mt.value, l->values);
+      emit("catalog/unknown-label-value", mt.range,
+           "label " + mt.name + " of " + m.name + " never has the value \"" + mt.value +
+               "\" (values: " + util::join(l->values, ", ") + ")",
+           hint.empty() ? "use one of these values, or declare the new one in the catalog if the application "
+                          "now exports it"
+                        : "did you mean \"" + hint + "\"?");
+    }
+  }
+  for (const auto& mt : vs.matchers) regex(mt);
+}
+
+// A job matcher no scrape config satisfies: the selector matches nothing, unless a relabel rule
+// or honor_labels (federation, the Pushgateway) sets job to other values.
+void ExprChecks::Impl::unknown_job(const VectorSelector& vs, const SeriesInfo& s) {
+  if (!cfg_ || cfg_->jobs.empty() || s.name.rfind("ALERTS", 0) == 0) return;
+  if (s.origin == SeriesInfo::Origin::recording || s.name.find(':') != std::string::npos) return;
+  const Matcher* pin = nullptr;
+  for (const auto& mt : vs.matchers)
+    if (mt.name == "job" && !promql::matches_empty(mt)) pin = &mt;
+  if (!pin) return;
+  std::vector<std::string> names;
+  for (const auto& j : inf_.targets().jobs()) {
+    if (!j.job || !j.name_kept || j.job->honor_labels) return;
+    names.push_back(j.name);
+    bool ok = true;
+    for (const auto& mt : vs.matchers)
+      if (mt.name == "job") ok = ok && labels::matches(mt, j.name, labels::Dialect::prometheus);
+    if (ok) return;
+  }
+  std::string hint = pin->op == MatchOp::equal ? util::did_you_mean(pin->value, names) : "";
+  emit("config/unknown-job", pin->range,
+       "no scrape config of the config matches " + promql::format_matcher(*pin) + " (jobs: " + util::join(names, ", ") +
+           "): this selector matches nothing",
+       hint.empty() ? "use one of the config's job names" : "did you mean job=\"" + hint + "\"?");
+}
+
+// Without a config nsmon cannot see what targets add, so it does not prove a label absent. But
+// a matcher that needs a label the catalog does not list on one of the application's metrics is
+// far more often a typo than a label a relabel rule adds: it is reported, unless the name is
+// one that service discovery and relabelling conventionally add. The series Prometheus makes
+// (up, scrape_*) carry every target label of every exporter: not judged. With a config, its
+// relabelling decides (labels()).
+bool ExprChecks::Impl::unlisted_label_required(const Shape& shape, const Matcher& mt) {
+  static const std::set<std::string_view> conventional = {
+      "cluster",   "container", "datacenter", "dc",     "endpoint", "env",  "environment", "host",
+      "namespace", "node",      "pod",        "region", "service",  "team", "tenant",      "zone"};
+  if (mt.name == "__name__" || shape.labels.count(mt.name) || conventional.count(mt.name)) return false;
+  // Only a matcher that an absent label fails empties the selector: x="v", or x=~"re" where
+  // re does not match the empty string.
+  return (mt.op == MatchOp::equal || mt.op == MatchOp::regex) && !promql::matches_empty(mt);
+}
+
+void ExprChecks::Impl::unlisted_label(const Matcher& mt, const catalog::Metric& m,
+                                      const std::vector<std::string>& candidates) {
+  PosRange at{mt.range.start, mt.range.start + mt.name.size()};
+  // {state="failed"}: the value is one that a catalog label takes (status), a surer sign than a
+  // name a letter away (stage).
+  std::string hint;
+  for (const auto& l : m.labels)
+    if (hint.empty() && mt.op == MatchOp::equal &&
+        std::find(l.values.begin(), l.values.end(), mt.value) != l.values.end())
+      hint = l.name;
+  if (hint.empty()) hint = util::did_you_mean(mt.name, candidates);
+  emit("catalog/unknown-label", at,
+       m.name + " has no label " + mt.name + " (labels: " + util::join(candidates, ", ") +
+           "): this selector matches nothing unless a relabel rule adds " + mt.name,
+       hint.empty() ? "if your scrape config adds " + mt.name + ", lint with --config prometheus.yml"
+                    : "did you mean " + hint + "?");
+}
+
+// prometheus_client writes bounds as Python floats ("0.5", "1.0", "+Inf"); a bound the
+// histogram does not have matches nothing.
+void ExprChecks::Impl::le_value(const Matcher& mt, const catalog::Metric& m) {
+  if (mt.value == "+Inf") return;
+  // A bound that is no number selects nothing whatever the catalog says: promql/impossible.
+  const std::optional<double> parsed = text::go::parse_float(mt.value);
+  if (!parsed) return;
+  const double v = *parsed;
+  if (std::find(m.buckets.begin(), m.buckets.end(), v) != m.buckets.end()) {
+    // The bound exists, but the label is text: le="1" never equals the "1.0" the client writes
+    // (and Prometheus 3 writes "1.0" whatever the exposition said).
+    std::string wire = le_label(v);
+    if (mt.value != wire)
+      emit("catalog/unknown-label-value", mt.range,
+           "le=\"" + mt.value + "\" matches no series: " + m.name + "'s bucket bound is written le=\"" + wire +
+               "\" (label values are compared as text)",
+           "use le=\"" + wire + "\"");
+    return;
+  }
+  std::vector<std::string> bounds;
+  for (double b : m.buckets) bounds.push_back(le_label(b));
+  bounds.push_back("+Inf");
+  emit("catalog/unknown-label-value", mt.range,
+       m.name + " has no bucket le=\"" + mt.value + "\" (bounds: " + util::join(bounds, ", ") + ")",
+       "use one of these bounds, or add the bound to the histogram in the application and the catalog");
+}
+
+// A regex's wildcard (.* or .+) or alternation (|) after = or !=, which compare text:
+// {namespace=".*"} selects the series whose namespace is those two characters, and
+// {job="a|b"} neither a nor b (OpenShift's scope="resource|", 622c08f^). A value with a '/' is
+// left alone: a path or a route label can hold a regex as its text (an ingress path "/api/(.*)").
+void ExprChecks::Impl::regex_as_text(const Matcher& mt) {
+  if (mt.op != MatchOp::equal && mt.op != MatchOp::not_equal) return;
+  const std::string& v = mt.value;
+  if ((v.find(".*") == std::string::npos && v.find(".+") == std::string::npos && v.find('|') == std::string::npos) ||
+      v.find('/') != std::string::npos)
+    return;
+  const bool eq = mt.op == MatchOp::equal;
+  emit("promql/regex-as-text", mt.range,
+       promql::format_matcher(mt) + " compares text: it " + (eq ? "selects" : "leaves out") +
+           " only the series whose " + mt.name + " is \"" + v + "\" itself, not what the regex " + v + " matches",
+       std::string("for a regex, write ") + mt.name + (eq ? "=~" : "!~") + "\"" + v + "\"");
+}
+
+// A branch of a regex written as a prefix, ^ and plain text with nothing after it
+// (api_version=~"^7\\.0\\.[0-1]|^6": cluster-storage-operator e0acdfc), or "": `text` gets the
+// branch's text, unescaped. Prometheus anchors the whole regex at both ends, so ^6 matches the
+// value "6" only, never "6.7.3": the ^ says grep's unanchored match was expected, and a value
+// equal to the text would need no ^.
+std::string_view ExprChecks::Impl::prefix_branch(std::string_view v, std::string& text) {
+  std::vector<std::string_view> branches; // the top level's, split at |
+  int depth = 0;
+  bool in_class = false;
+  std::size_t from = 0;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const char c = v[i];
+    if (c == '\\') ++i;
+    else if (in_class) in_class = c != ']';
+    else if (c == '[') in_class = true;
+    else if (c == '(') ++depth;
+    else if (c == ')') --depth;
+    else if (c == '|' && depth == 0) branches.push_back(v.substr(from, i - from)), from = i + 1;
+  }
+  branches.push_back(v.substr(std::min(from, v.size())));
+  for (std::string_view b : branches) {
+    if (b.size() < 2 || b.front() != '^') continue;
+    text.clear();
+    bool plain = true;
+    for (std::size_t i = 1; i < b.size() && plain; ++i) {
+      if (b[i] == '\\' && i + 1 < b.size() && !std::isalnum(static_cast<unsigned char>(b[i + 1]))) text += b[++i];
+      else if (std::string_view(".*+?()[]{}|^$\\").find(b[i]) != std::string_view::npos) plain = false;
+      else text += b[i];
+    }
+    if (plain && !text.empty()) return b;
+  }
+  return {};
+}
+
+void ExprChecks::Impl::prefix_regex(const Matcher& mt) {
+  if (mt.op != MatchOp::regex && mt.op != MatchOp::not_regex) return;
+  std::string text;
+  const std::string_view b = prefix_branch(mt.value, text);
+  if (b.empty()) return;
+  self_.emit("promql/regex-anchors", mt.range,
+             util::concat({"the branch ", b, " of ", promql::format_matcher(mt), " matches only the value \"", text,
+                           "\": Prometheus anchors a regex matcher at both ends, so ^ makes no prefix"}),
+             util::concat({"for the values that start with ", text, ", write ", b, ".*"}), core::Severity::warning);
+}
+
+void ExprChecks::Impl::regex(const Matcher& mt) {
+  if (mt.op != MatchOp::regex && mt.op != MatchOp::not_regex) return;
+  const std::string& v = mt.value;
+  if (!v.empty() && (v.front() == '^' || (v.back() == '$' && (v.size() < 2 || v[v.size() - 2] != '\\'))))
+    emit("promql/regex-anchors", mt.range,
+         "regex matchers are fully anchored; the ^ or $ in \"" + v + "\" is redundant");
+  else if (!v.empty() && v.find_first_of(".*+?()[]{}|\\^$") == std::string::npos)
+    emit("promql/literal-regex", mt.range, "\"" + v + "\" has no regex characters",
+         std::string("use ") + (mt.op == MatchOp::regex ? "=" : "!=") + " instead of " +
+             (mt.op == MatchOp::regex ? "=~" : "!~"));
+}
+
+} // namespace nsmon::lint

@@ -1,0 +1,108 @@
+// ExprChecks::Impl, the checks of expr_checks.hpp, declared once and defined by theme in
+// expr_checks.cpp (the walk), expr_catalog.cpp (names, labels, matchers), expr_calls.cpp (functions,
+// histograms), expr_binary.cpp (matching, thresholds, units) and expr_aggregates.cpp (aggregations,
+// rate windows).
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <optional>
+#include <set>
+
+#include "nsmon/catalog/exporters.hpp"
+#include "nsmon/labels/labels.hpp"
+#include "nsmon/lint/expr_checks.hpp"
+#include "nsmon/lint/lint.hpp"
+#include "nsmon/lint/recorded.hpp"
+#include "nsmon/promql/printer.hpp"
+#include "nsmon/promql/regex.hpp"
+#include "nsmon/text/duration.hpp"
+#include "nsmon/text/go.hpp"
+#include "nsmon/util/strings.hpp"
+
+namespace nsmon::lint {
+
+using namespace promql;
+
+// The checks themselves; findings go back through ExprChecks::emit.
+class ExprChecks::Impl {
+public:
+  explicit Impl(ExprChecks& self)
+      : self_(self), inf_(self.inf_), cat_(self.cat_), cfg_(self.cfg_), names_(self.names_) {}
+
+  void run(const Expr& root);
+
+private:
+  // expr_checks.cpp: the walk and where a node's series go
+  void emit(core::CheckId check, PosRange range, std::string msg, std::string suggestion = {});
+  bool reaches_result(const Expr& n, std::span<const Expr* const> path, bool folded) const;
+  static bool values_read(const Expr& n, std::span<const Expr* const> path);
+  bool labels_matched(const BinaryExpr& b, const Expr* side) const;
+  bool filtered_out(const Expr& n, std::span<const Expr* const> path) const;
+
+  // expr_catalog.cpp: the catalog's names, labels and values; matchers
+  void selector(const VectorSelector& vs);
+  void unknown_name(const VectorSelector& vs, const std::string& name, PosRange at);
+  void labels(const VectorSelector& vs, const catalog::Metric& m, const std::string& suffix);
+  void unknown_job(const VectorSelector& vs, const SeriesInfo& s);
+  static bool unlisted_label_required(const Shape& shape, const Matcher& mt);
+  void unlisted_label(const Matcher& mt, const catalog::Metric& m, const std::vector<std::string>& candidates);
+  void le_value(const Matcher& mt, const catalog::Metric& m);
+  void regex_as_text(const Matcher& mt);
+  static std::string_view prefix_branch(std::string_view v, std::string& text);
+  void prefix_regex(const Matcher& mt);
+  void regex(const Matcher& mt);
+
+  // expr_calls.cpp: functions, histograms
+  static const VectorSelector* selector_of(const Expr* e);
+  void call(const Call& c);
+  static bool named_like_unix_time(std::string_view n);
+  void timestamp_of_time(const Call& c);
+  void state_count(const AggregateExpr& a, std::span<const Expr* const> path);
+  void absent_reads(const Call& c);
+  void unitless(const Expr& n, bool written_unitless, std::string_view what, std::int64_t ns);
+  void quantile_range(const Expr* arg, const std::string& what);
+  void histogram_quantile(const Call& c);
+  bool classic_bucket(const VectorSelector& vs) const;
+  void bucket(const VectorSelector& vs, bool rated, bool aggregated, const Call& hq);
+
+  // expr_binary.cpp: vector matching, thresholds, units, counters
+  void binary(const BinaryExpr& b);
+  void matching(const BinaryExpr& b, const VectorMatching& vm);
+  static std::string added_since(const Expr& side, const std::vector<std::string>& names);
+  bool on_removed(const BinaryExpr& b, const VectorMatching& vm);
+  static bool instances_apart(const VectorMatching& vm, const Shape& s);
+  bool duplicate_group(const BinaryExpr& b, const VectorMatching& vm, bool left);
+  void one_side_mirrors(const BinaryExpr& b, const VectorMatching& vm);
+  void join_undone(const BinaryExpr& b, const VectorMatching& vm);
+  void copied_labels(const BinaryExpr& b, const VectorMatching& vm);
+  static std::optional<double> literal(const Expr* e);
+  void nan_threshold(const BinaryExpr& b);
+  void unlimited_divisor(const BinaryExpr& b, const Expr* side, const Expr* other);
+  void mixed_or(const BinaryExpr& b);
+  void mirrored_threshold(const BinaryExpr& b);
+  void units(const BinaryExpr& b, const Expr* side, const Expr* other);
+  bool bounded(const BinaryExpr& b, const Expr* side, const Expr* other, double v);
+  static std::string range_text(const Shape& s);
+  std::optional<SeriesInfo> raw_counter(const Expr* side) const;
+  void counter_raw(const BinaryExpr& b, const Expr* side);
+  void counter_ratio(const BinaryExpr& cmp, const BinaryExpr& div, bool zero);
+
+  // expr_aggregates.cpp: aggregations; rate windows against the scrape interval
+  void aggregate(const AggregateExpr& a, bool reaches_result, bool values_used);
+  bool keeps_a_picked_label(const AggregateExpr& a) const;
+  bool keeps_the_host(const AggregateExpr& a) const;
+  bool leaves_out_a_known_label(const AggregateExpr& a, const Shape& in) const;
+  std::vector<const rules::ScrapeJob*> scraping_jobs(const VectorSelector& vs) const;
+  void rate_window(const VectorSelector& vs, const Expr* arg);
+
+  ExprChecks& self_;
+  Inference& inf_;
+  const catalog::Catalog& cat_;
+  const rules::Config* cfg_;
+  const std::vector<std::string>& names_;
+  const Expr* root_ = nullptr; ///< the expression run() checks
+};
+
+} // namespace nsmon::lint
