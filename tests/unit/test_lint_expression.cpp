@@ -169,4 +169,26 @@ TEST_CASE("check_expression: the age of a selector's sample is within the lookba
   CHECK(impossible("time() - timestamp(up offset 1h) > 600").empty());
   CHECK(impossible("time() - timestamp(up @ 1700000000) > 600").empty());
   CHECK(impossible("time() - node_boot_time_seconds > 600").empty());
+  // The same written as a time (postgres_exporter's mixin), either way round.
+  const std::string never = "timestamp() of a selector is its latest sample's time, which the 5m lookback keeps "
+                            "within 300 seconds before time() (an older sample is not selected), so it is never ";
+  CHECK(impossible("timestamp(pg_stat_user_tables_last_autovacuum) < time() - 36000") ==
+        never + "< time() - 36000: the expression never returns anything");
+  CHECK(impossible("(time() - 10 * 3600) > timestamp(up)") ==
+        never + "< time() - 10 * 3600: the expression never returns anything");
+  CHECK(impossible("timestamp(up) > time() + 60") == never + "> time() + 60: the expression never returns anything");
+  CHECK(impossible("timestamp(up) < time() - 120").empty());
+  CHECK(impossible("timestamp(up) >= time()").empty());
+  CHECK(impossible("timestamp(up) < bool time() - 36000").empty());
+  CHECK(impossible("timestamp(up offset 1h) < time() - 3600").empty());
+  CHECK(impossible("pg_stat_user_tables_last_autovacuum < time() - 36000").empty());
+  // Prometheus stamps what it computes with the evaluation time: postgres_exporter's mixin's own form.
+  const std::string computed = "timestamp() of an expression that is not a selector is the evaluation time, time() "
+                               "itself (Prometheus stamps the samples it computes with it), so it is never ";
+  CHECK(impossible("group without (instance) (timestamp(dead > live * 0.2) < time() - 36000)") ==
+        computed + "< time() - 36000: the expression never returns anything");
+  CHECK(impossible("time() - timestamp(-up) > 60") ==
+        "time() - timestamp() of an expression that is not a selector is 0: Prometheus stamps the samples it computes "
+        "with the evaluation time; this comparison with 60 can never be true: the expression never returns anything");
+  CHECK(impossible("timestamp((up)) < time() - 120").empty());
 }

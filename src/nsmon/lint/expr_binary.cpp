@@ -16,7 +16,21 @@ void ExprChecks::Impl::binary(const BinaryExpr& b) {
     units(b, b.rhs, b.lhs);
     counter_raw(b, b.lhs);
     counter_raw(b, b.rhs);
+    scalar_threshold(b);
   }
+}
+
+// A comparison of series with a threshold that moves with time() (timestamp(x) < time() - 36000)
+// that the inference knows no value passes: a number as threshold is bounded()'s.
+void ExprChecks::Impl::scalar_threshold(const BinaryExpr& b) {
+  const Expr* threshold = b.lhs->type == ValueType::scalar ? b.lhs : b.rhs;
+  const Expr* series = threshold == b.lhs ? b.rhs : b.lhs;
+  const Shape& s = inf_.at(&b);
+  if (threshold->type != ValueType::scalar || series->type != ValueType::vector || inf_.constant(threshold) ||
+      s.empty.empty() || !inf_.at(series).empty.empty())
+    return;
+  emit("promql/impossible", b.range, s.empty + ": the expression never returns anything",
+       "compare with a time the lookback allows, or read the time the series holds as its value");
 }
 
 void ExprChecks::Impl::matching(const BinaryExpr& b, const VectorMatching& vm) {

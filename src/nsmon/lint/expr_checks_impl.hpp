@@ -69,6 +69,7 @@ private:
 
   // expr_binary.cpp: vector matching, thresholds, units, counters
   void binary(const BinaryExpr& b);
+  void scalar_threshold(const BinaryExpr& b);
   void matching(const BinaryExpr& b, const VectorMatching& vm);
   static std::string added_since(const Expr& side, const std::vector<std::string>& names);
   bool on_removed(const BinaryExpr& b, const VectorMatching& vm);

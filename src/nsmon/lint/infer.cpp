@@ -701,6 +701,38 @@ void Inference::match_lacking(const BinaryExpr& b, const Shape& l, const Shape& 
   }
 }
 
+namespace {
+const Call* call_named(const Expr* e, std::string_view name) {
+  e = unparen(e);
+  return e->kind == NodeKind::call && e->as<Call>().name == name ? &e->as<Call>() : nullptr;
+}
+
+// How far before time() the times timestamp() returns lie, for the forms that tell: a selector of
+// the samples at the evaluation time (no offset, no @) finds none older than the lookback (5m
+// unless --query.lookback-delta says otherwise), and Prometheus stamps the samples it computes (any
+// other argument) with the evaluation time itself (engine.go evaluates timestamp() of a selector
+// on its samples' times only).
+struct Stamp {
+  double earliest; ///< seconds relative to time(): -300 or 0; the latest is 0
+  const char* what;
+};
+
+std::optional<Stamp> stamp_of(const Expr* e) {
+  const Call* ts = call_named(e, "timestamp");
+  if (!ts || ts->args.size() != 1) return std::nullopt;
+  const Expr* arg = unparen(ts->args[0]);
+  if (arg->kind != NodeKind::vector_selector)
+    return Stamp{0, "timestamp() of an expression that is not a selector is the evaluation time, time() itself "
+                    "(Prometheus stamps the samples it computes with it)"};
+  const auto& vs = arg->as<VectorSelector>();
+  if (vs.modifiers.offset_ns || vs.modifiers.offset_expr || vs.modifiers.at != AtKind::none || vs.anchored ||
+      vs.smoothed)
+    return std::nullopt;
+  return Stamp{-300, "timestamp() of a selector is its latest sample's time, which the 5m lookback keeps within 300 "
+                     "seconds before time() (an older sample is not selected)"};
+}
+} // namespace
+
 void Inference::binary(const BinaryExpr& b, Shape& s) const {
   const Shape& l = at(b.lhs);
   const Shape& r = at(b.rhs);
@@ -821,21 +853,12 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
     // the lookback (5m unless --query.lookback-delta says otherwise): an older one selects
     // nothing, so the age never exceeds it (postgres_exporter's mixin: `timestamp(x) < time() -
     // 36000` for a table not vacuumed in ten hours).
-    auto is_call = [](const Expr* e, std::string_view name) {
-      e = unparen(e);
-      return e->kind == NodeKind::call && e->as<Call>().name == name ? &e->as<Call>() : nullptr;
-    };
-    auto now = [](const Expr* e) { // a selector of the samples at the evaluation time: no offset, no @
-      if (e->kind != NodeKind::vector_selector) return false;
-      const auto& vs = e->as<VectorSelector>();
-      return !vs.modifiers.offset_ns && !vs.modifiers.offset_expr && vs.modifiers.at == AtKind::none && !vs.anchored &&
-             !vs.smoothed;
-    };
-    if (const Call* ts = is_call(b.rhs, "timestamp");
-        ts && b.op == BinaryOp::sub && is_call(b.lhs, "time") && ts->args.size() == 1 && now(unparen(ts->args[0])))
-      s.set_range(0, 300,
-                  "time() - timestamp() of a selector is its latest sample's age, which the 5m lookback keeps below "
-                  "300 (an older sample is not selected)");
+    if (auto stamp = b.op == BinaryOp::sub && call_named(b.lhs, "time") ? stamp_of(b.rhs) : std::nullopt)
+      s.set_range(0, -stamp->earliest,
+                  stamp->earliest < 0 ? "time() - timestamp() of a selector is its latest sample's age, which the 5m "
+                                        "lookback keeps below 300 (an older sample is not selected)"
+                                      : "time() - timestamp() of an expression that is not a selector is 0: "
+                                        "Prometheus stamps the samples it computes with the evaluation time");
   }
   // A divisor that can be 0 (value_range.cpp): NaN or an infinity, which an aggregation spreads.
   if (arithmetic && (b.op == BinaryOp::div || b.op == BinaryOp::mod) && s.nan.empty() && (lv || rv)) {
@@ -870,6 +893,21 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
       if ((op == BinaryOp::lss || op == BinaryOp::lte) && v <= s.hi)
         s.hi = v, s.hi_open = op == BinaryOp::lss, s.range_of = RangeReason(op, v);
       if (op == BinaryOp::eql) s.set_range(v, v, RangeReason(op, v));
+    } else if (auto stamp = number ? stamp_of(number == b.lhs ? b.rhs : b.lhs) : std::nullopt;
+               stamp && s.empty.empty() && !b.return_bool) {
+      // timestamp(x) < time() - 36000 (postgres_exporter's mixin): compare the times as offsets
+      // from time(), [-300, 0] (or 0) against -36000.
+      const Expr* t = unparen(number);
+      const BinaryExpr* shift = t->kind == NodeKind::binary ? &t->as<BinaryExpr>() : nullptr;
+      std::optional<double> by;
+      if (call_named(t, "time")) by = 0;
+      else if (shift && (shift->op == BinaryOp::sub || shift->op == BinaryOp::add) && call_named(shift->lhs, "time"))
+        if (auto c = constant(shift->rhs)) by = shift->op == BinaryOp::sub ? -*c : *c;
+      Shape offset;
+      offset.set_range(stamp->earliest, 0);
+      const BinaryOp op = number == b.lhs ? flip(b.op) : b.op;
+      if (by && compare(offset, op, *by) == Verdict::never)
+        s.empty = util::concat({stamp->what, ", so it is never ", to_string(op), " ", print(*t)});
     }
   }
   if (b.return_bool) {
