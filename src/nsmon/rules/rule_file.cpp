@@ -12,6 +12,7 @@
 #include "nsmon/gotemplate/check.hpp"
 #include "nsmon/labels/labels.hpp"
 #include "nsmon/rules/disable.hpp"
+#include "nsmon/rules/loader.hpp"
 #include "nsmon/text/duration.hpp"
 #include "nsmon/text/go.hpp"
 #include "nsmon/util/parallel.hpp"
@@ -24,720 +25,295 @@ const gotemplate::TemplateInfo& KeyValue::tmpl() const {
   return template_info ? *template_info : none;
 }
 
-namespace {
+namespace detail {
 
-class Loader {
-public:
-  Loader(const core::SourceFile& src, std::vector<core::Diagnostic>& diags, const LoadOptions& options)
-      : y_(src, diags), diags_(diags), options_(options) {}
-  /// A loader of parts of the document `parsed` parsed, whose findings go to `diags`.
-  Loader(const core::YamlReader& parsed, std::vector<core::Diagnostic>& diags, const LoadOptions& options)
-      : y_(parsed, diags), diags_(diags), options_(options) {}
-
-  RuleFile run() {
-    RuleFile file;
-    file.path = y_.source().path();
-    file.source = &y_.source();
-    auto root = y_.parse();
-    plain_ = root && !is_manifest(*root);
-    if (!root || root->is_null()) return file; // an empty file has no groups, like promtool
-    std::optional<yaml::Node> holder = groups_holder(*root);
-    if (!holder) return file;
-    auto groups = (*holder)["groups"];
-    if (!groups || groups.is_null()) return file;
-    if (!groups.is_sequence()) {
-      y_.report(groups, "yaml/type", "'groups' must be a list of rule groups");
-      return file;
-    }
-    // The groups' own fields first, then their rules on several threads, each rule's findings
-    // apart; then all of it in the order (and with the findings in the order) of one thread.
-    struct GroupRead {
-      std::optional<Group> group;
-      std::vector<core::Diagnostic> diags;
-      std::size_t rules_begin = 0, rules_end = 0; // its rules in `rule_nodes`
-    };
-    std::vector<GroupRead> read(groups.size());
-    // A VMRule's groups are vmalert's, unless --rule-schema says otherwise.
-    LoadOptions group_options = options_;
-    if (vmrule_ && group_options.schema == Schema::automatic) group_options.schema = Schema::vmalert;
-    std::vector<yaml::Node> rule_nodes;
-    std::vector<const Group*> rule_group; // each rule's group
-    std::size_t i = 0;
-    for (const auto& g : groups) {
-      GroupRead& r = read[i++];
-      r.rules_begin = rule_nodes.size();
-      Loader part(y_, r.diags, group_options);
-      part.vmrule_ = vmrule_;
-      r.group = part.read_group(g, rule_nodes);
-      r.rules_end = rule_nodes.size();
-      rule_group.resize(rule_nodes.size(), r.group ? &*r.group : nullptr);
-    }
-    // Each rule read into its place in its group; those that are no rule are dropped after.
-    std::vector<Rule*> slot(rule_nodes.size());
-    for (auto& r : read)
-      if (r.group) {
-        r.group->rules.resize(r.rules_end - r.rules_begin);
-        for (std::size_t k = r.rules_begin; k < r.rules_end; ++k) slot[k] = &r.group->rules[k - r.rules_begin];
-      }
-    std::vector<std::vector<core::Diagnostic>> rule_diags(rule_nodes.size());
-    std::vector<char> is_rule(rule_nodes.size());
-    util::parallel_steps(rule_nodes.size(), 256, [&](std::size_t b, std::size_t e, std::size_t) {
-      std::vector<core::Diagnostic> out;
-      Loader part(y_, out, options_);
-      for (std::size_t k = b; k < e; ++k) {
-        if (auto rule = part.read_rule_of(rule_nodes[k], rule_group[k]->name.value, rule_group[k]->ruler)) {
-          *slot[k] = std::move(*rule);
-          is_rule[k] = 1;
-        }
-        rule_diags[k] = std::move(out);
-        out.clear();
-      }
-    });
-
-    std::map<std::string, core::Span> seen;
-    file.groups.reserve(groups.size());
-    for (auto& r : read) {
-      diags_.insert(diags_.end(), std::make_move_iterator(r.diags.begin()), std::make_move_iterator(r.diags.end()));
-      if (!r.group) continue;
-      Group& group = *r.group;
-      std::size_t kept = 0;
-      for (std::size_t k = r.rules_begin; k < r.rules_end; ++k) {
-        auto& d = rule_diags[k];
-        diags_.insert(diags_.end(), std::make_move_iterator(d.begin()), std::make_move_iterator(d.end()));
-        if (is_rule[k] && kept++ != k - r.rules_begin)
-          group.rules[kept - 1] = std::move(group.rules[k - r.rules_begin]);
-      }
-      group.rules.resize(kept);
-      if (auto it = seen.find(group.name.value); it != seen.end() && !group.name.value.empty())
-        add(group.name.span, "rules/duplicate-group",
-            "groupname: \"" + group.name.value + "\" is repeated in the same file (first at line " +
-                std::to_string(it->second.line) + ")",
-            group.name.value);
-      else seen.emplace(group.name.value, group.name.span);
-      file.groups.push_back(std::move(group));
-    }
-    assign_last_lines(file);
-    read_disable_comments(file);
-    check_duplicate_rules(file);
+RuleFile Loader::run() {
+  RuleFile file;
+  file.path = y_.source().path();
+  file.source = &y_.source();
+  auto root = y_.parse();
+  plain_ = root && !is_manifest(*root);
+  if (!root || root->is_null()) return file; // an empty file has no groups, like promtool
+  std::optional<yaml::Node> holder = groups_holder(*root);
+  if (!holder) return file;
+  auto groups = (*holder)["groups"];
+  if (!groups || groups.is_null()) return file;
+  if (!groups.is_sequence()) {
+    y_.report(groups, "yaml/type", "'groups' must be a list of rule groups");
     return file;
   }
-
-  /// After run(): the document parsed and is no Kubernetes object (a plain rule file, as
-  /// Prometheus reads it).
-  bool plain() const { return plain_; }
-
-private:
-  static bool is_manifest(const yaml::Node& root) { return root.is_map() && (root["apiVersion"] || root["kind"]); }
-
-  // A mapping of several keys, none a rule file's: another tool's YAML (a Helm chart's values.yaml,
-  // a docker-compose file) that a directory walk met, not a misspelt rule file. One finding
-  // instead of one per key (kube-prometheus-stack's values.yaml has 33). Whether it reported.
-  bool not_rules(const yaml::Node& root) {
-    if (!root.is_map() || root["groups"] || root["namespace"]) return false;
-    // The other files of a monitoring repository, each named with the command that reads it.
-    const char* what = nullptr;
-    const char* fix = nullptr;
-    if (root["tests"] && (root["rule_files"] || root["evaluation_interval"]))
-      what = "a rule test file (tests:)",
-      fix = "run it with nsmon test-rules (or promtool test rules), and lint the rule files it names";
-    else if (root["scrape_configs"] || root["rule_files"])
-      what = "a Prometheus configuration (scrape_configs:, rule_files:)",
-      fix = "pass it as nsmon lint-rules --config FILE, which lints the rule files it names";
-    else if (root["route"] && root["receivers"])
-      what = "an Alertmanager configuration (route:, receivers:)", fix = "lint it with nsmon lint-alertmanager FILE";
-    if (what) {
-      y_.report(root.begin()->first, "yaml/unknown-field",
-                std::string("the file is ") + what + ", not a rule file; Prometheus refuses it as one", fix);
-      return true;
+  // The groups' own fields first, then their rules on several threads, each rule's findings
+  // apart; then all of it in the order (and with the findings in the order) of one thread.
+  struct GroupRead {
+    std::optional<Group> group;
+    std::vector<core::Diagnostic> diags;
+    std::size_t rules_begin = 0, rules_end = 0; // its rules in `rule_nodes`
+  };
+  std::vector<GroupRead> read(groups.size());
+  // A VMRule's groups are vmalert's, unless --rule-schema says otherwise.
+  LoadOptions group_options = options_;
+  if (vmrule_ && group_options.schema == Schema::automatic) group_options.schema = Schema::vmalert;
+  std::vector<yaml::Node> rule_nodes;
+  std::vector<const Group*> rule_group; // each rule's group
+  std::size_t i = 0;
+  for (const auto& g : groups) {
+    GroupRead& r = read[i++];
+    r.rules_begin = rule_nodes.size();
+    Loader part(y_, r.diags, group_options);
+    part.vmrule_ = vmrule_;
+    r.group = part.read_group(g, rule_nodes);
+    r.rules_end = rule_nodes.size();
+    rule_group.resize(rule_nodes.size(), r.group ? &*r.group : nullptr);
+  }
+  // Each rule read into its place in its group; those that are no rule are dropped after.
+  std::vector<Rule*> slot(rule_nodes.size());
+  for (auto& r : read)
+    if (r.group) {
+      r.group->rules.resize(r.rules_end - r.rules_begin);
+      for (std::size_t k = r.rules_begin; k < r.rules_end; ++k) slot[k] = &r.group->rules[k - r.rules_begin];
     }
-    std::vector<std::string> keys;
-    for (const auto& kv : root)
-      if (kv.first.is_scalar()) keys.emplace_back(kv.first.scalar());
-    constexpr std::size_t kNamed = 4;
-    if (keys.size() < 3) return false;
-    std::string named =
-        util::join(std::vector<std::string>(keys.begin(), keys.begin() + std::min(kNamed, keys.size())), ", ");
-    if (keys.size() > kNamed) named += ", ...";
+  std::vector<std::vector<core::Diagnostic>> rule_diags(rule_nodes.size());
+  std::vector<char> is_rule(rule_nodes.size());
+  util::parallel_steps(rule_nodes.size(), 256, [&](std::size_t b, std::size_t e, std::size_t) {
+    std::vector<core::Diagnostic> out;
+    Loader part(y_, out, options_);
+    for (std::size_t k = b; k < e; ++k) {
+      if (auto rule = part.read_rule_of(rule_nodes[k], rule_group[k]->name.value, rule_group[k]->ruler)) {
+        *slot[k] = std::move(*rule);
+        is_rule[k] = 1;
+      }
+      rule_diags[k] = std::move(out);
+      out.clear();
+    }
+  });
+
+  std::map<std::string, core::Span> seen;
+  file.groups.reserve(groups.size());
+  for (auto& r : read) {
+    diags_.insert(diags_.end(), std::make_move_iterator(r.diags.begin()), std::make_move_iterator(r.diags.end()));
+    if (!r.group) continue;
+    Group& group = *r.group;
+    std::size_t kept = 0;
+    for (std::size_t k = r.rules_begin; k < r.rules_end; ++k) {
+      auto& d = rule_diags[k];
+      diags_.insert(diags_.end(), std::make_move_iterator(d.begin()), std::make_move_iterator(d.end()));
+      if (is_rule[k] && kept++ != k - r.rules_begin) group.rules[kept - 1] = std::move(group.rules[k - r.rules_begin]);
+    }
+    group.rules.resize(kept);
+    if (auto it = seen.find(group.name.value); it != seen.end() && !group.name.value.empty())
+      add(group.name.span, "rules/duplicate-group",
+          "groupname: \"" + group.name.value + "\" is repeated in the same file (first at line " +
+              std::to_string(it->second.line) + ")",
+          group.name.value);
+    else seen.emplace(group.name.value, group.name.span);
+    file.groups.push_back(std::move(group));
+  }
+  assign_last_lines(file);
+  read_disable_comments(file);
+  check_duplicate_rules(file);
+  return file;
+}
+
+// A mapping of several keys, none a rule file's: another tool's YAML (a Helm chart's values.yaml,
+// a docker-compose file) that a directory walk met, not a misspelt rule file. One finding
+// instead of one per key (kube-prometheus-stack's values.yaml has 33). Whether it reported.
+bool Loader::not_rules(const yaml::Node& root) {
+  if (!root.is_map() || root["groups"] || root["namespace"]) return false;
+  // The other files of a monitoring repository, each named with the command that reads it.
+  const char* what = nullptr;
+  const char* fix = nullptr;
+  if (root["tests"] && (root["rule_files"] || root["evaluation_interval"]))
+    what = "a rule test file (tests:)",
+    fix = "run it with nsmon test-rules (or promtool test rules), and lint the rule files it names";
+  else if (root["scrape_configs"] || root["rule_files"])
+    what = "a Prometheus configuration (scrape_configs:, rule_files:)",
+    fix = "pass it as nsmon lint-rules --config FILE, which lints the rule files it names";
+  else if (root["route"] && root["receivers"])
+    what = "an Alertmanager configuration (route:, receivers:)", fix = "lint it with nsmon lint-alertmanager FILE";
+  if (what) {
     y_.report(root.begin()->first, "yaml/unknown-field",
-              "the file is no rule file: no groups:, and none of its " + std::to_string(keys.size()) +
-                  " top-level fields (" + named + ") is a rule file's; Prometheus refuses it",
-              "pass only rule files (a directory is read whole: its other YAML files too)");
+              std::string("the file is ") + what + ", not a rule file; Prometheus refuses it as one", fix);
     return true;
   }
+  std::vector<std::string> keys;
+  for (const auto& kv : root)
+    if (kv.first.is_scalar()) keys.emplace_back(kv.first.scalar());
+  constexpr std::size_t kNamed = 4;
+  if (keys.size() < 3) return false;
+  std::string named =
+      util::join(std::vector<std::string>(keys.begin(), keys.begin() + std::min(kNamed, keys.size())), ", ");
+  if (keys.size() > kNamed) named += ", ...";
+  y_.report(root.begin()->first, "yaml/unknown-field",
+            "the file is no rule file: no groups:, and none of its " + std::to_string(keys.size()) +
+                " top-level fields (" + named + ") is a rule file's; Prometheus refuses it",
+            "pass only rule files (a directory is read whole: its other YAML files too)");
+  return true;
+}
 
-  // The mapping that holds `groups`: the root of a rule file, or the spec of a PrometheusRule
-  // manifest (monitoring.coreos.com/v1, as the Prometheus Operator reads it, or monitoring.rhobs/v1,
-  // as Red Hat's Observability Operator, its fork, reads the same spec). Other Kubernetes objects
-  // (a file of several documents often has Services and ConfigMaps too) hold no rules.
-  std::optional<yaml::Node> groups_holder(const yaml::Node& root) {
-    if (!is_manifest(root)) {
-      // mimirtool's, cortextool's and lokitool's rule files name the ruler's namespace at the top;
-      // Prometheus and Thanos Ruler refuse the field.
-      const Schema schema = options_.schema;
-      const bool namespaced = schema == Schema::automatic || schema == Schema::mimir || schema == Schema::loki;
-      if (not_rules(root)) return std::nullopt;
-      if (!y_.check_mapping(
-              root, namespaced ? std::vector<std::string>{"groups", "namespace"} : std::vector<std::string>{"groups"},
-              "a rule file"))
-        return std::nullopt;
-      if (auto ns = root["namespace"]; namespaced && ns) {
-        if (!ns.is_scalar()) y_.report(ns, "yaml/type", "'namespace' must be a string");
-        else if (schema == Schema::automatic)
-          add(key_span(root, "namespace"), "rules/other-ruler",
-              "'namespace' is a field of mimirtool's, cortextool's and lokitool's rule files: the file is read as "
-              "they read it; Prometheus and promtool refuse this file (field namespace not found in type "
-              "rulefmt.RuleGroups)")
-              .suggestion = "--rule-schema mimir or loki says the file is for those tools (no note); --rule-schema "
-                            "prometheus makes the field an error";
-      }
-      return root;
-    }
-    auto kind = root["kind"];
-    // The VictoriaMetrics operator's VMRule holds vmalert's groups in spec.groups (its RuleGroup is
-    // vmalert's group plus `tenant`, which it strips before vmalert's own validation).
-    const bool vmrule = kind && kind.is_scalar() && kind.scalar() == "VMRule";
-    if (!vmrule && (!kind || !kind.is_scalar() || kind.scalar() != "PrometheusRule")) return std::nullopt;
-    const std::string what = vmrule ? "a VMRule" : "a PrometheusRule";
-    if (!y_.check_mapping(root, {"apiVersion", "kind", "metadata", "spec"}, what)) return std::nullopt;
-    auto api = root["apiVersion"];
-    auto api_is = [&](std::string_view prefix) {
-      return api && api.is_scalar() && util::starts_with(api.scalar(), prefix);
-    };
-    if (vmrule && !api_is("operator.victoriametrics.com/"))
-      y_.report(api ? api : kind, "rules/missing-field",
-                "a VMRule's apiVersion is operator.victoriametrics.com/v1beta1");
-    if (!vmrule && !api_is("monitoring.coreos.com/") && !api_is("monitoring.rhobs/"))
-      y_.report(api ? api : kind, "rules/missing-field",
-                "a PrometheusRule's apiVersion is monitoring.coreos.com/v1 (monitoring.rhobs/v1 for the Observability "
-                "Operator)");
-    auto spec = root["spec"];
-    if (!spec || spec.is_null()) return std::nullopt;
-    if (!y_.check_mapping(spec, {"groups"}, what + "'s spec")) return std::nullopt;
-    vmrule_ = vmrule;
-    return spec;
-  }
-
-  // A finding at the check's default severity; the result (valid until the next finding) lets a
-  // milder variant lower it.
-  core::Diagnostic& add(core::Span span, core::CheckId check, std::string msg, std::string group = {},
-                        std::string rule = {}) {
-    core::Diagnostic& d = diags_.emplace_back(core::make_diagnostic(check, span, std::move(msg)));
-    d.group = std::move(group);
-    d.rule = std::move(rule);
-    return d;
-  }
-
-  // A rule's content read through an alias (`- *r`, `labels: *l`) is placed at the alias, the
-  // outermost one: what is said about it is said about the rule that uses it (an alias of a
-  // scalar, `expr: *e`, places itself).
-  core::Located text(const yaml::Node& n) { return y_.located(n, via_); }
-  core::Span span(const yaml::Node& n) const { return y_.use_span(via_ ? via_ : n); }
-  core::Span key_span(const yaml::Node& map, const std::string& key) const {
-    return via_ ? y_.use_span(via_) : y_.key_span(map, key);
-  }
-
-  // An empty value (`expr:`, `expr: ~`) has no place of its own: its key's.
-  core::Located empty_at(const yaml::Node& key) {
-    core::Located empty = text(key);
-    empty.value.clear();
-    empty.plain = false;
-    empty.offsets.clear();
-    if (!empty.anchor_line) empty.base = static_cast<std::size_t>(std::max(0, key.mark().pos));
-    return empty;
-  }
-
-  std::optional<core::Located> string_field(const yaml::Node& parent, const char* key, const std::string& group,
-                                            const std::string& rule) {
-    auto n = parent[key];
-    if (!n) return std::nullopt;
-    // Go's yaml decodes null into a string as "": `expr:` is an empty expression, not a type
-    // error; placed on the key (a null's own mark is the next token's, often the next rule).
-    if (n.is_null()) {
-      for (auto it = parent.begin(); it != parent.end(); ++it)
-        if (it->first.is_scalar() && it->first.scalar() == key) return empty_at(it->first);
-    }
-    if (!n.is_scalar()) {
-      add(span(n), "yaml/type", std::string("field '") + key + "' must be a string", group, rule);
+// The mapping that holds `groups`: the root of a rule file, or the spec of a PrometheusRule
+// manifest (monitoring.coreos.com/v1, as the Prometheus Operator reads it, or monitoring.rhobs/v1,
+// as Red Hat's Observability Operator, its fork, reads the same spec). Other Kubernetes objects
+// (a file of several documents often has Services and ConfigMaps too) hold no rules.
+std::optional<yaml::Node> Loader::groups_holder(const yaml::Node& root) {
+  if (!is_manifest(root)) {
+    // mimirtool's, cortextool's and lokitool's rule files name the ruler's namespace at the top;
+    // Prometheus and Thanos Ruler refuse the field.
+    const Schema schema = options_.schema;
+    const bool namespaced = schema == Schema::automatic || schema == Schema::mimir || schema == Schema::loki;
+    if (not_rules(root)) return std::nullopt;
+    if (!y_.check_mapping(
+            root, namespaced ? std::vector<std::string>{"groups", "namespace"} : std::vector<std::string>{"groups"},
+            "a rule file"))
       return std::nullopt;
+    if (auto ns = root["namespace"]; namespaced && ns) {
+      if (!ns.is_scalar()) y_.report(ns, "yaml/type", "'namespace' must be a string");
+      else if (schema == Schema::automatic)
+        add(key_span(root, "namespace"), "rules/other-ruler",
+            "'namespace' is a field of mimirtool's, cortextool's and lokitool's rule files: the file is read as "
+            "they read it; Prometheus and promtool refuse this file (field namespace not found in type "
+            "rulefmt.RuleGroups)")
+            .suggestion = "--rule-schema mimir or loki says the file is for those tools (no note); --rule-schema "
+                          "prometheus makes the field an error";
     }
-    return text(n);
+    return root;
   }
+  auto kind = root["kind"];
+  // The VictoriaMetrics operator's VMRule holds vmalert's groups in spec.groups (its RuleGroup is
+  // vmalert's group plus `tenant`, which it strips before vmalert's own validation).
+  const bool vmrule = kind && kind.is_scalar() && kind.scalar() == "VMRule";
+  if (!vmrule && (!kind || !kind.is_scalar() || kind.scalar() != "PrometheusRule")) return std::nullopt;
+  const std::string what = vmrule ? "a VMRule" : "a PrometheusRule";
+  if (!y_.check_mapping(root, {"apiVersion", "kind", "metadata", "spec"}, what)) return std::nullopt;
+  auto api = root["apiVersion"];
+  auto api_is = [&](std::string_view prefix) {
+    return api && api.is_scalar() && util::starts_with(api.scalar(), prefix);
+  };
+  if (vmrule && !api_is("operator.victoriametrics.com/"))
+    y_.report(api ? api : kind, "rules/missing-field", "a VMRule's apiVersion is operator.victoriametrics.com/v1beta1");
+  if (!vmrule && !api_is("monitoring.coreos.com/") && !api_is("monitoring.rhobs/"))
+    y_.report(api ? api : kind, "rules/missing-field",
+              "a PrometheusRule's apiVersion is monitoring.coreos.com/v1 (monitoring.rhobs/v1 for the Observability "
+              "Operator)");
+  auto spec = root["spec"];
+  if (!spec || spec.is_null()) return std::nullopt;
+  if (!y_.check_mapping(spec, {"groups"}, what + "'s spec")) return std::nullopt;
+  vmrule_ = vmrule;
+  return spec;
+}
 
-  std::optional<Duration> duration_field(const yaml::Node& parent, const char* key, const std::string& group,
-                                         const std::string& rule) {
-    // `for:` with no value is no duration: Go's yaml leaves a null's field at zero, as promtool does.
-    if (auto n = parent[key]; n && n.is_null()) return std::nullopt;
-    auto t = string_field(parent, key, group, rule);
-    if (!t) return std::nullopt;
-    auto ms = text::parse_duration(t->value);
-    if (!ms) {
-      add(t->span, "rules/duration",
-          "not a valid duration string: \"" + t->value + "\" (use e.g. 30s, 5m, 1h30m)" + t->anchor_note(), group,
-          rule);
-      return std::nullopt;
-    }
-    return Duration{*ms, t->span};
+// A finding at the check's default severity; the result (valid until the next finding) lets a
+// milder variant lower it.
+core::Diagnostic& Loader::add(core::Span span, core::CheckId check, std::string msg, std::string group,
+                              std::string rule) {
+  core::Diagnostic& d = diags_.emplace_back(core::make_diagnostic(check, span, std::move(msg)));
+  d.group = std::move(group);
+  d.rule = std::move(rule);
+  return d;
+}
+
+core::Span Loader::key_span(const yaml::Node& map, const std::string& key) const {
+  return via_ ? y_.use_span(via_) : y_.key_span(map, key);
+}
+
+// An empty value (`expr:`, `expr: ~`) has no place of its own: its key's.
+core::Located Loader::empty_at(const yaml::Node& key) {
+  core::Located empty = text(key);
+  empty.value.clear();
+  empty.plain = false;
+  empty.offsets.clear();
+  if (!empty.anchor_line) empty.base = static_cast<std::size_t>(std::max(0, key.mark().pos));
+  return empty;
+}
+
+std::optional<core::Located> Loader::string_field(const yaml::Node& parent, const char* key, const std::string& group,
+                                                  const std::string& rule) {
+  auto n = parent[key];
+  if (!n) return std::nullopt;
+  // Go's yaml decodes null into a string as "": `expr:` is an empty expression, not a type
+  // error; placed on the key (a null's own mark is the next token's, often the next rule).
+  if (n.is_null()) {
+    for (auto it = parent.begin(); it != parent.end(); ++it)
+      if (it->first.is_scalar() && it->first.scalar() == key) return empty_at(it->first);
   }
+  if (!n.is_scalar()) {
+    add(span(n), "yaml/type", std::string("field '") + key + "' must be a string", group, rule);
+    return std::nullopt;
+  }
+  return text(n);
+}
 
-  std::vector<KeyValue> pairs(const yaml::Node& parent, const char* key, const std::string& group,
-                              const std::string& rule) {
-    std::vector<KeyValue> out;
-    auto n = parent[key];
-    if (!n || n.is_null()) return out;
-    if (!n.is_map()) {
-      add(span(n), "yaml/type", std::string("'") + key + "' must be a mapping", group, rule);
-      return out;
-    }
-    const yaml::Node outer = via_;
-    if (!via_ && n.alias_at() >= 0) via_ = n;
-    // A key written twice: YamlReader::parse reported it (as for every map); the first wins.
-    util::FirstSeen first;
-    out.reserve(n.size());
-    for (auto it = n.begin(); it != n.end(); ++it) {
-      // `job_name:` or `~`: Go's yaml decodes null into a string as "", which removes the label.
-      if (it->first.is_scalar() && it->second.is_null()) {
-        if (!first(it->first.scalar())) continue;
-        out.push_back(KeyValue{text(it->first), empty_at(it->first)});
-        continue;
-      }
-      if (!it->first.is_scalar() || !it->second.is_scalar()) {
-        add(span(it->second.is_scalar() ? it->first : it->second), "yaml/type",
-            std::string("entries of '") + key + "' must be name: string", group, rule);
-        continue;
-      }
-      if (!first(it->first.scalar())) continue;
-      out.push_back(KeyValue{text(it->first), text(it->second)});
-    }
-    via_ = outer;
+std::optional<Duration> Loader::duration_field(const yaml::Node& parent, const char* key, const std::string& group,
+                                               const std::string& rule) {
+  // `for:` with no value is no duration: Go's yaml leaves a null's field at zero, as promtool does.
+  if (auto n = parent[key]; n && n.is_null()) return std::nullopt;
+  auto t = string_field(parent, key, group, rule);
+  if (!t) return std::nullopt;
+  auto ms = text::parse_duration(t->value);
+  if (!ms) {
+    add(t->span, "rules/duration",
+        "not a valid duration string: \"" + t->value + "\" (use e.g. 30s, 5m, 1h30m)" + t->anchor_note(), group, rule);
+    return std::nullopt;
+  }
+  return Duration{*ms, t->span};
+}
+
+std::vector<KeyValue> Loader::pairs(const yaml::Node& parent, const char* key, const std::string& group,
+                                    const std::string& rule) {
+  std::vector<KeyValue> out;
+  auto n = parent[key];
+  if (!n || n.is_null()) return out;
+  if (!n.is_map()) {
+    add(span(n), "yaml/type", std::string("'") + key + "' must be a mapping", group, rule);
     return out;
   }
+  const yaml::Node outer = via_;
+  if (!via_ && n.alias_at() >= 0) via_ = n;
+  // A key written twice: YamlReader::parse reported it (as for every map); the first wins.
+  util::FirstSeen first;
+  out.reserve(n.size());
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    // `job_name:` or `~`: Go's yaml decodes null into a string as "", which removes the label.
+    if (it->first.is_scalar() && it->second.is_null()) {
+      if (!first(it->first.scalar())) continue;
+      out.push_back(KeyValue{text(it->first), empty_at(it->first)});
+      continue;
+    }
+    if (!it->first.is_scalar() || !it->second.is_scalar()) {
+      add(span(it->second.is_scalar() ? it->first : it->second), "yaml/type",
+          std::string("entries of '") + key + "' must be name: string", group, rule);
+      continue;
+    }
+    if (!first(it->first.scalar())) continue;
+    out.push_back(KeyValue{text(it->first), text(it->second)});
+  }
+  via_ = outer;
+  return out;
+}
 
-  void check_label_names(const std::vector<KeyValue>& kvs, bool annotations, const std::string& group,
-                         const std::string& rule) {
-    for (const auto& kv : kvs) {
-      const auto& k = kv.key.value;
-      std::string what = annotations ? "annotation" : "label";
-      if (k.empty() || !text::go::valid_utf8(k) || (!annotations && k == "__name__"))
-        add(kv.key.span, "rules/label-name", "invalid " + what + " name: " + text::go::quote(k) + kv.key.anchor_note(),
-            group, rule);
-      else if (!labels::is_legacy_label_name(k)) {
-        // Valid since Prometheus 3.0: the milder variant, a warning.
-        auto& d = add(kv.key.span, "rules/label-name",
-                      "'" + k + "' is not a valid " + what +
-                          " name before Prometheus 3.0 (only letters, digits and _)" + kv.key.anchor_note(),
-                      group, rule);
-        d.severity = core::Severity::warning;
-      }
+void Loader::check_label_names(const std::vector<KeyValue>& kvs, bool annotations, const std::string& group,
+                               const std::string& rule) {
+  for (const auto& kv : kvs) {
+    const auto& k = kv.key.value;
+    std::string what = annotations ? "annotation" : "label";
+    if (k.empty() || !text::go::valid_utf8(k) || (!annotations && k == "__name__"))
+      add(kv.key.span, "rules/label-name", "invalid " + what + " name: " + text::go::quote(k) + kv.key.anchor_note(),
+          group, rule);
+    else if (!labels::is_legacy_label_name(k)) {
+      // Valid since Prometheus 3.0: the milder variant, a warning.
+      auto& d = add(kv.key.span, "rules/label-name",
+                    "'" + k + "' is not a valid " + what + " name before Prometheus 3.0 (only letters, digits and _)" +
+                        kv.key.anchor_note(),
+                    group, rule);
+      d.severity = core::Severity::warning;
     }
   }
+}
 
-  // The vmalert field of the group or its rules that the newest vmalert release added.
-  void newest_vmalert_field(const yaml::Node& n, Group& g) {
-    auto consider = [&](const yaml::Node& map, bool on_rule) {
-      for (auto it = map.is_map() ? map.begin() : map.end(); it != map.end(); ++it)
-        if (int minor = it->first.is_scalar() ? vmalert_minor_since(it->first.scalar(), on_rule) : 0;
-            minor > g.newest_vmalert_minor)
-          g.newest_vmalert_minor = minor, g.newest_vmalert_field = text(it->first);
-    };
-    consider(n, false);
-    if (auto rs = n.is_map() ? n["rules"] : yaml::Node(); rs && rs.is_sequence())
-      for (const auto& r : rs) consider(r, true);
-  }
+} // namespace detail
 
-  // A group's own fields; its rules' nodes are appended to `rules`.
-  std::optional<Group> read_group(const yaml::Node& n, std::vector<yaml::Node>& rules_out) {
-    Group g;
-    g.ruler = options_.schema;
-    // Under auto, the first field only another ruler reads makes the group that ruler's; failing
-    // that, the first such field of one of its rules.
-    if (g.ruler == Schema::automatic && n.is_map())
-      for (auto it = n.begin(); it != n.end() && g.ruler == Schema::automatic; ++it)
-        if (auto ruler = it->first.is_scalar() ? ruler_of_group_field(it->first.scalar()) : std::nullopt) {
-          g.ruler = *ruler;
-          g.ruler_field = text(it->first);
-        }
-    if (auto rs = n.is_map() ? n["rules"] : yaml::Node(); g.ruler == Schema::automatic && rs && rs.is_sequence())
-      for (const auto& r : rs) {
-        for (auto it = r.is_map() ? r.begin() : r.end(); it != r.end() && g.ruler == Schema::automatic; ++it)
-          if (auto ruler = it->first.is_scalar() ? ruler_of_rule_field(it->first.scalar()) : std::nullopt) {
-            g.ruler = *ruler;
-            g.ruler_field = text(it->first);
-            g.ruler_field_on_rule = true;
-          }
-        if (g.ruler != Schema::automatic) break;
-      }
-    if (g.ruler == Schema::vmalert) newest_vmalert_field(n, g);
-    std::vector<std::string> fields = {"name", "interval", "limit", "rules", "labels"};
-    if (g.ruler != Schema::vmalert) fields.emplace_back("query_offset"); // vmalert has eval_offset instead
-    if (vmrule_) fields.emplace_back("tenant");                          // the operator's, for vmalert enterprise
-    for (std::string_view f : group_fields(g.ruler)) fields.emplace_back(f);
-    if (!y_.check_mapping(n, fields, "a rule group")) return std::nullopt;
-    g.span = y_.span(n);
-    if (auto name = string_field(n, "name", "", "")) g.name = std::move(*name);
-    if (g.name.value.empty()) {
-      g.name.span = g.span;
-      add(g.span, "rules/missing-field", "Groupname must not be empty");
-    }
-    const std::string& gname = g.name.value;
-    g.interval = duration_field(n, "interval", gname, "");
-    g.query_offset = duration_field(n, "query_offset", gname, "");
-    if (auto l = n["limit"]) {
-      auto v = y_.number(l, "limit");
-      if (v && (!std::isfinite(*v) || *v < 0 || *v > 9e18 || *v != std::floor(*v)))
-        add(y_.span(l), "yaml/type", "limit must be a non-negative integer", gname);
-      else if (v) g.limit = static_cast<std::int64_t>(*v);
-    }
-    g.labels = pairs(n, "labels", gname, "");
-    check_label_names(g.labels, false, gname, "");
-    ruler_fields(n, g, gname);
-    newer_fields(n, g.ruler, gname);
-    auto rules = n["rules"];
-    if (rules && !rules.is_null()) {
-      if (!rules.is_sequence()) add(y_.span(rules), "yaml/type", "'rules' must be a list", gname);
-      else
-        for (const auto& r : rules) rules_out.push_back(r);
-    }
-    return g;
-  }
+namespace {
 
-  // The group fields of the ruler it is for (`fields` let them through), read as that ruler reads
-  // them: what it refuses is an error.
-  void ruler_fields(const yaml::Node& n, Group& g, const std::string& gname) {
-    const Schema ruler = g.ruler;
-    if (auto s = n["partial_response_strategy"]; ruler == Schema::thanos && s && !s.is_null()) {
-      std::string v = s.is_scalar() ? std::string(s.scalar()) : std::string();
-      std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::toupper(c); });
-      if (!s.is_scalar() || !(v.empty() || v == "WARN" || v == "ABORT")) {
-        auto& d = add(span(s), "rules/other-ruler",
-                      "Thanos Ruler refuses the file: partial_response_strategy is warn or abort" +
-                          (s.is_scalar() ? ", not " + text::go::quote(s.scalar()) : std::string()),
-                      gname);
-        d.severity = core::Severity::error;
-      }
-    }
-    if (ruler == Schema::vmalert) vmalert_fields(n, g, gname);
-    if (ruler != Schema::mimir) return;
-    if (auto t = n["source_tenants"]; t && !t.is_null()) y_.strings(t, "source_tenants");
-    // Mimir reads evaluation_delay as the query offset it was before query_offset replaced it
-    // (grafana/mimir#8295, which keeps both fields): the rules read their data that much earlier.
-    // query_offset, the newer field, wins when a group has both.
-    if (auto delay = duration_field(n, "evaluation_delay", gname, ""); delay && !g.query_offset) g.query_offset = delay;
-    if (auto a = n["align_evaluation_time_on_interval"]; a && !a.is_null())
-      y_.boolean(a, "align_evaluation_time_on_interval");
-  }
-
-  // What vmalert refuses: an error of rules/other-ruler.
-  void vmalert_refuses(core::Span at, const std::string& why, const std::string& gname) {
-    add(at, "rules/other-ruler", "vmalert refuses the file: " + why, gname).severity = core::Severity::error;
-  }
-
-  // An integer field of vmalert's (yaml.v2 decodes it into a Go int).
-  std::optional<std::int64_t> vmalert_integer(const yaml::Node& n, const char* key) {
-    auto v = n[key];
-    if (!v || v.is_null()) return std::nullopt;
-    auto x = y_.number(v, key);
-    if (!x) return std::nullopt;
-    if (!std::isfinite(*x) || *x != std::floor(*x) || std::fabs(*x) > 9e18) {
-      y_.report(v, "yaml/type", std::string(key) + " must be an integer");
-      return std::nullopt;
-    }
-    return static_cast<std::int64_t>(*x);
-  }
-
-  // vmalert's group fields, checked as app/vmalert/config's Group.Validate and its types do.
-  void vmalert_fields(const yaml::Node& n, Group& g, const std::string& gname) {
-    if (auto t = n["type"]; t && !t.is_null()) {
-      if (auto v = y_.string(t, "type")) {
-        g.type = text(t);
-        if (*v != "prometheus" && *v != "graphite" && *v != "vlogs")
-          vmalert_refuses(y_.span(t),
-                          "unknown datasource type=" + text::go::quote(*v) + ", want prometheus, graphite or vlogs",
-                          gname);
-      }
-    }
-    if (auto c = vmalert_integer(n, "concurrency"); c && *c < 0)
-      vmalert_refuses(y_.span(n["concurrency"]),
-                      "invalid concurrency " + std::to_string(*c) + ", shouldn't be less than 0", gname);
-    auto offset = duration_field(n, "eval_offset", gname, "");
-    duration_field(n, "eval_delay", gname, "");
-    if (n["eval_offset"] && n["eval_delay"])
-      vmalert_refuses(key_span(n, "eval_delay"), "eval_offset cannot be used with eval_delay", gname);
-    // Without `interval` the group runs every -evaluationInterval, but the check reads the field.
-    const std::int64_t interval = g.interval ? g.interval->ms : 0;
-    if (offset && offset->ms > interval)
-      vmalert_refuses(offset->span,
-                      "eval_offset must be smaller than the group's interval (" +
-                          (g.interval ? text::format_duration(interval) : std::string("none given")) + ")",
-                      gname);
-    for (const char* key : {"eval_alignment", "debug"})
-      if (auto b = n[key]; b && !b.is_null()) y_.boolean(b, key);
-    for (const char* key : {"headers", "notifier_headers"})
-      if (auto h = n[key]; h && !h.is_null())
-        if (auto list = y_.strings(h, key))
-          for (const auto& header : *list)
-            if (!header.empty() && header.find(':') == std::string::npos)
-              vmalert_refuses(y_.span(h),
-                              "missing ':' in header " + text::go::quote(header) + "; expecting \"key: value\" format",
-                              gname);
-    if (auto p = n["params"]; p && !p.is_null()) {
-      if (!p.is_map()) y_.report(p, "yaml/type", "'params' must be a mapping of names to lists of values");
-      else
-        for (auto it = p.begin(); it != p.end(); ++it)
-          if (!it->second.is_null()) y_.strings(it->second, "a value of params");
-    }
-  }
-
-  // Group fields newer than the Prometheus nsmon assumes (Debian 12's 2.42, which refuses the
-  // file: "field query_offset not found in type rulefmt.RuleGroup"): a note, not an error, as
-  // later versions read them. Thanos Ruler, Mimir and Loki build on a newer Prometheus.
-  void newer_fields(const yaml::Node& n, Schema ruler, const std::string& gname) {
-    if (ruler != Schema::automatic && ruler != Schema::prometheus) return;
-    for (auto [field, version] : {std::pair{"query_offset", "2.53"}, std::pair{"labels", "3.0"}})
-      if (n[field]) {
-        auto& d = add(key_span(n, field), "yaml/unknown-field",
-                      "'" + std::string(field) + "' on a group is read by Prometheus " + version +
-                          " and later: earlier versions, Debian 12's 2.42 among them, refuse the file",
-                      gname);
-        d.severity = core::Severity::info;
-      }
-  }
-
-  // A rule of the group named `group`; the findings of the generic YAML checks inside it belong
-  // to it too.
-  std::optional<Rule> read_rule_of(const yaml::Node& r, const std::string& group, Schema ruler) {
-    std::size_t before = diags_.size();
-    via_ = r.alias_at() >= 0 ? r : yaml::Node();
-    auto rule = read_rule(r, group, ruler);
-    via_ = yaml::Node();
-    std::string rname = rule ? rule->name.value : std::string();
-    if (!rule && r.is_map() && r["alert"] && r["alert"].is_scalar()) rname = r["alert"].scalar();
-    if (!rule && r.is_map() && r["record"] && r["record"].is_scalar()) rname = r["record"].scalar();
-    for (std::size_t i = before; i < diags_.size(); ++i) {
-      if (diags_[i].group.empty()) diags_[i].group = group;
-      if (diags_[i].rule.empty()) diags_[i].rule = rname;
-    }
-    return rule;
-  }
-
-  // alert, record and expr: as a string_field, but an alias is read as Prometheus reads it (the
-  // alias's name; see Rule::aliased).
-  std::optional<core::Located> node_field(const yaml::Node& parent, const char* key, Rule& r, const std::string& group,
-                                          const std::string& rule) {
-    auto n = parent[key];
-    if (!n || n.alias_at() < 0) return string_field(parent, key, group, rule);
-    core::Located name = y_.alias_name(n, via_);
-    r.aliased.push_back({key, name.span, y_.span(n).line});
-    return name;
-  }
-
-  std::optional<Rule> read_rule(const yaml::Node& n, const std::string& group, Schema ruler) {
-    static const std::vector<std::string> kPrometheus = {"alert",           "record", "expr",       "for",
-                                                         "keep_firing_for", "labels", "annotations"};
-    static const std::vector<std::string> kVmalert = [] {
-      std::vector<std::string> all = kPrometheus;
-      for (std::string_view f : rule_fields(Schema::vmalert)) all.emplace_back(f);
-      return all;
-    }();
-    const std::vector<std::string>& kFields = ruler == Schema::vmalert ? kVmalert : kPrometheus;
-    if (!y_.check_mapping(n, kFields, "a rule")) return std::nullopt;
-    if (ruler == Schema::vmalert) {
-      if (auto b = n["debug"]; b && !b.is_null()) y_.boolean(b, "debug");
-      vmalert_integer(n, "update_entries_limit");
-    }
-    Rule r;
-    r.span = span(n);
-    for (auto it = n.begin(); it != n.end(); ++it)
-      if (it->first.is_scalar() && std::find(kFields.begin(), kFields.end(), it->first.scalar()) == kFields.end())
-        if (std::string meant = util::did_you_mean(it->first.scalar(), kFields); !meant.empty() && !n[meant])
-          r.misspelt.insert(meant);
-    auto alert = node_field(n, "alert", r, group, "");
-    auto record = node_field(n, "record", r, group, "");
-    bool has_alert = alert && !alert->value.empty(), has_record = record && !record->value.empty();
-    if (has_alert && has_record) {
-      add(record->span, "rules/alert-xor-record", "only one of 'record' and 'alert' must be set", group, alert->value);
-    } else if (!has_alert && !has_record) {
-      add(r.span, "rules/alert-xor-record", "one of 'record' or 'alert' must be set", group);
-    }
-    r.kind = has_record && !has_alert ? Rule::Kind::record : Rule::Kind::alert;
-    if (has_alert) r.name = std::move(*alert);
-    else if (has_record) r.name = std::move(*record);
-    else r.name.span = r.span;
-    const std::string& name = r.name.value;
-
-    if (auto e = node_field(n, "expr", r, group, name)) r.expr = std::move(*e);
-    if (util::trim(r.expr.value).empty()) {
-      if (!n["expr"]) r.expr.span = r.span;
-      add(r.expr.span, "rules/missing-field", "field 'expr' must be set in rule" + r.expr.anchor_note(), group, name);
-    }
-    r.for_ = duration_field(n, "for", group, name);
-    r.keep_firing_for = duration_field(n, "keep_firing_for", group, name);
-    r.labels = pairs(n, "labels", group, name);
-    r.annotations = pairs(n, "annotations", group, name);
-    check_label_names(r.labels, false, group, name);
-    check_label_names(r.annotations, true, group, name);
-
-    if (r.kind == Rule::Kind::alert) {
-      const auto dialect = ruler == Schema::vmalert ? gotemplate::Dialect::vmalert : gotemplate::Dialect::prometheus;
-      check_templates(r.labels, "label", group, name, dialect);
-      check_templates(r.annotations, "annotation", group, name, dialect);
-    }
-    // vmalert checks none of these: it reads (and ignores) a recording rule's annotations and
-    // `for`, and takes any name.
-    if (r.kind == Rule::Kind::record && ruler != Schema::vmalert) {
-      if (n["annotations"])
-        add(key_span(n, "annotations"), "rules/record-fields", "invalid field 'annotations' in recording rule", group,
-            name);
-      if (n["for"])
-        add(key_span(n, "for"), "rules/record-fields", "invalid field 'for' in recording rule", group, name);
-      if (n["keep_firing_for"])
-        add(key_span(n, "keep_firing_for"), "rules/record-fields", "invalid field 'keep_firing_for' in recording rule",
-            group, name);
-      if (name.find('{') != std::string::npos || name.find('}') != std::string::npos)
-        add(r.name.span, "rules/record-name",
-            "braces present in the recording rule name; should it be in expr?: " + name + r.name.anchor_note(), group,
-            name);
-      else if (!text::go::valid_utf8(name))
-        add(r.name.span, "rules/record-name",
-            "invalid recording rule name: " + text::go::quote(name) + r.name.anchor_note(), group, name);
-      else if (!labels::is_legacy_metric_name(name)) {
-        // Valid since Prometheus 3.0: the milder variant, a warning.
-        auto& d =
-            add(r.name.span, "rules/record-name",
-                "'" + name + "' is not a valid metric name before Prometheus 3.0" + r.name.anchor_note(), group, name);
-        d.severity = core::Severity::warning;
-      }
-    }
-    return r;
-  }
-
-  // Go template syntax, as promtool (or vmalert, in its groups) checks it for alerting rules.
-  void check_templates(std::vector<KeyValue>& kvs, const char* what, const std::string& group, const std::string& rule,
-                       gotemplate::Dialect dialect) {
-    for (auto& kv : kvs) {
-      gotemplate::TemplateInfo info = gotemplate::check_template(kv.value.value, dialect);
-      for (const auto& e : info.errors) {
-        core::Span at = kv.value.span; // an aliased value's: the alias
-        if (!kv.value.value.empty() && !kv.value.anchor_line) {
-          auto lc = y_.source().line_col(kv.value.file_offset(e.offset));
-          at = {at.file, lc.line, lc.col, 2};
-        }
-        add(at, "rules/template",
-            std::string(what) + " \"" + kv.key.value + "\": template: " + e.message + kv.value.anchor_note(), group,
-            rule);
-      }
-      if (info.has_actions || !info.errors.empty() || !info.text_refs.empty())
-        kv.template_info = std::make_shared<gotemplate::TemplateInfo>(std::move(info));
-    }
-  }
-
-  void assign_last_lines(RuleFile& file) {
-    // A rule extends to the line before the next rule or group starts (or the end of the file).
-    std::vector<Rule*> all;
-    std::vector<int> starts;
-    for (auto& g : file.groups) {
-      starts.push_back(g.span.line);
-      for (auto& r : g.rules) {
-        all.push_back(&r);
-        starts.push_back(r.span.line);
-      }
-    }
-    std::sort(starts.begin(), starts.end());
-    for (auto* r : all) {
-      auto it = std::upper_bound(starts.begin(), starts.end(), r->span.line);
-      r->last_line = it == starts.end() ? y_.source().line_count() : *it - 1;
-    }
-  }
-
-  void read_disable_comments(RuleFile& file) {
-    std::vector<Rule*> all;
-    for (auto& g : file.groups)
-      for (auto& r : g.rules) all.push_back(&r);
-    for (auto& c : rules::read_disable_comments(y_.source(), diags_)) {
-      if (c.before_content) file.disabled.insert(c.ids.begin(), c.ids.end());
-      else if (Rule* r = rule_for_comment(all, c.line, c.whole_line)) r->disabled.insert(c.ids.begin(), c.ids.end());
-    }
-  }
-
-  // The rule a comment on `line` belongs to: a comment after content belongs to the rule whose
-  // lines contain it; a comment line, to the rule right below it (only comments or blank lines
-  // between), else to the rule containing it.
-  Rule* rule_for_comment(const std::vector<Rule*>& all, int line, bool whole_line) {
-    const auto& src = y_.source();
-    for (Rule* r : all) {
-      if (!whole_line) break;
-      if (r->span.line < line) continue;
-      bool only_comments = true;
-      for (int l = line + 1; l < r->span.line && only_comments; ++l) {
-        auto t = util::trim(src.line(l));
-        only_comments = t.empty() || t[0] == '#';
-      }
-      if (only_comments) return r;
-      break;
-    }
-    for (Rule* r : all)
-      if (r->span.line <= line && line <= r->last_line) return r;
-    return nullptr;
-  }
-
-  void check_duplicate_rules(const RuleFile& file) {
-    // Like promtool: the same name with the same labels (group labels included, the rule's win)
-    // twice in a file. Only names given more than once have their labels compared.
-    // The names given more than once: the rules sorted by their name's hash, equal hashes
-    // compared. Cheaper than a map of every name or sorting the names themselves, since
-    // generated names share long prefixes, and this runs on one thread.
-    std::vector<std::pair<std::size_t, std::size_t>> by_hash; // (hash, rule's ordinal)
-    std::vector<const Rule*> all;
-    for (const auto& g : file.groups)
-      for (const auto& r : g.rules) {
-        by_hash.emplace_back(std::hash<std::string_view>{}(r.name.value), all.size());
-        all.push_back(&r);
-      }
-    std::sort(by_hash.begin(), by_hash.end());
-    auto name = [&](const std::pair<std::size_t, std::size_t>& e) -> const std::string& {
-      return all[e.second]->name.value;
-    };
-    std::vector<char> repeated(all.size());
-    for (auto i = by_hash.begin(), j = i; i != by_hash.end(); i = j) {
-      while (j != by_hash.end() && j->first == i->first) ++j;
-      if (j - i < 2) continue;
-      std::sort(i, j, [&](const auto& a, const auto& b) { return name(a) < name(b); });
-      for (auto k = i + 1; k != j; ++k)
-        if (name(*k) == name(*(k - 1))) repeated[k->second] = repeated[(k - 1)->second] = 1;
-    }
-    std::unordered_map<std::string, const Rule*> seen;
-    std::vector<std::pair<std::string_view, std::string_view>> labels;
-    std::size_t ordinal = 0;
-    for (const auto& g : file.groups)
-      for (const auto& r : g.rules) {
-        const bool again = repeated[ordinal++] != 0;
-        if (r.name.value.empty() || !again) continue;
-        labels.clear();
-        for (const auto& kv : r.labels) labels.emplace_back(kv.key.value, kv.value.value);
-        for (const auto& kv : g.labels) labels.emplace_back(kv.key.value, kv.value.value);
-        // Sorted by name, the rule's label first among equals (each list's names are unique).
-        std::stable_sort(labels.begin(), labels.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-        std::string key = r.name.value;
-        for (std::size_t i = 0; i < labels.size(); ++i) {
-          if (i > 0 && labels[i].first == labels[i - 1].first) continue;
-          key.append(1, '\0').append(labels[i].first).append(1, '\0').append(labels[i].second);
-        }
-        auto [it, inserted] = seen.try_emplace(std::move(key), &r);
-        if (!inserted)
-          add(r.name.span, "rules/duplicate-rule",
-              std::string(r.is_alert() ? "alert" : "recording rule") + " '" + r.name.value +
-                  "' is defined twice with the same labels (first at line " + std::to_string(it->second->span.line) +
-                  ")",
-              g.name.value, r.name.value);
-      }
-  }
-
-  core::YamlReader y_;
-  std::vector<core::Diagnostic>& diags_;
-  const LoadOptions& options_;
-  bool plain_ = false;
-  bool vmrule_ = false; ///< the groups are a VMRule's (the VictoriaMetrics operator's)
-  yaml::Node via_;      ///< the alias the content being read is read through, if any
-};
+using detail::Loader;
 
 // Where the document at `begin` (as document_ranges gives it) starts: its `---`, or after a `...`
 // line its first content.

@@ -1,0 +1,112 @@
+// The rule file loader's parts, declared once and defined by theme in rule_file.cpp (the
+// document and its groups' fields), rule_loader_groups.cpp (a group and the rulers' own fields)
+// and rule_loader_rules.cpp (a rule; disable comments, duplicates). Not part of the API:
+// rule_file.hpp's load_rule_file is.
+#pragma once
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <map>
+#include <unordered_map>
+
+#include "nsmon/core/checks.hpp"
+#include "nsmon/core/diagnostic.hpp"
+#include "nsmon/core/yaml.hpp"
+#include "nsmon/gotemplate/check.hpp"
+#include "nsmon/labels/labels.hpp"
+#include "nsmon/rules/disable.hpp"
+#include "nsmon/rules/rule_file.hpp"
+#include "nsmon/text/duration.hpp"
+#include "nsmon/text/go.hpp"
+#include "nsmon/util/parallel.hpp"
+#include "nsmon/util/strings.hpp"
+
+namespace nsmon::rules::detail {
+
+class Loader {
+public:
+  Loader(const core::SourceFile& src, std::vector<core::Diagnostic>& diags, const LoadOptions& options)
+      : y_(src, diags), diags_(diags), options_(options) {}
+  /// A loader of parts of the document `parsed` parsed, whose findings go to `diags`.
+  Loader(const core::YamlReader& parsed, std::vector<core::Diagnostic>& diags, const LoadOptions& options)
+      : y_(parsed, diags), diags_(diags), options_(options) {}
+
+  RuleFile run();
+
+  /// After run(): the document parsed and is no Kubernetes object (a plain rule file, as
+  /// Prometheus reads it).
+  bool plain() const { return plain_; }
+
+private:
+  static bool is_manifest(const yaml::Node& root) { return root.is_map() && (root["apiVersion"] || root["kind"]); }
+
+  bool not_rules(const yaml::Node& root);
+
+  std::optional<yaml::Node> groups_holder(const yaml::Node& root);
+
+  core::Diagnostic& add(core::Span span, core::CheckId check, std::string msg, std::string group = {},
+                        std::string rule = {});
+
+  // A rule's content read through an alias (`- *r`, `labels: *l`) is placed at the alias, the
+  // outermost one: what is said about it is said about the rule that uses it (an alias of a
+  // scalar, `expr: *e`, places itself).
+  core::Located text(const yaml::Node& n) { return y_.located(n, via_); }
+  core::Span span(const yaml::Node& n) const { return y_.use_span(via_ ? via_ : n); }
+  core::Span key_span(const yaml::Node& map, const std::string& key) const;
+
+  core::Located empty_at(const yaml::Node& key);
+
+  std::optional<core::Located> string_field(const yaml::Node& parent, const char* key, const std::string& group,
+                                            const std::string& rule);
+
+  std::optional<Duration> duration_field(const yaml::Node& parent, const char* key, const std::string& group,
+                                         const std::string& rule);
+
+  std::vector<KeyValue> pairs(const yaml::Node& parent, const char* key, const std::string& group,
+                              const std::string& rule);
+
+  void check_label_names(const std::vector<KeyValue>& kvs, bool annotations, const std::string& group,
+                         const std::string& rule);
+
+  void newest_vmalert_field(const yaml::Node& n, Group& g);
+
+  std::optional<Group> read_group(const yaml::Node& n, std::vector<yaml::Node>& rules_out);
+
+  void ruler_fields(const yaml::Node& n, Group& g, const std::string& gname);
+
+  void vmalert_refuses(core::Span at, const std::string& why, const std::string& gname);
+
+  std::optional<std::int64_t> vmalert_integer(const yaml::Node& n, const char* key);
+
+  void vmalert_fields(const yaml::Node& n, Group& g, const std::string& gname);
+
+  void newer_fields(const yaml::Node& n, Schema ruler, const std::string& gname);
+
+  std::optional<Rule> read_rule_of(const yaml::Node& r, const std::string& group, Schema ruler);
+
+  std::optional<core::Located> node_field(const yaml::Node& parent, const char* key, Rule& r, const std::string& group,
+                                          const std::string& rule);
+
+  std::optional<Rule> read_rule(const yaml::Node& n, const std::string& group, Schema ruler);
+
+  void check_templates(std::vector<KeyValue>& kvs, const char* what, const std::string& group, const std::string& rule,
+                       gotemplate::Dialect dialect);
+
+  void assign_last_lines(RuleFile& file);
+
+  void read_disable_comments(RuleFile& file);
+
+  Rule* rule_for_comment(const std::vector<Rule*>& all, int line, bool whole_line);
+
+  void check_duplicate_rules(const RuleFile& file);
+
+  core::YamlReader y_;
+  std::vector<core::Diagnostic>& diags_;
+  const LoadOptions& options_;
+  bool plain_ = false;
+  bool vmrule_ = false; ///< the groups are a VMRule's (the VictoriaMetrics operator's)
+  yaml::Node via_;      ///< the alias the content being read is read through, if any
+};
+
+} // namespace nsmon::rules::detail
