@@ -902,7 +902,7 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
       std::optional<double> by;
       if (call_named(t, "time")) by = 0;
       else if (shift && (shift->op == BinaryOp::sub || shift->op == BinaryOp::add) && call_named(shift->lhs, "time"))
-        if (auto c = constant(shift->rhs)) by = shift->op == BinaryOp::sub ? -*c : *c;
+        if (auto n = constant(shift->rhs)) by = shift->op == BinaryOp::sub ? -*n : *n;
       Shape offset;
       offset.set_range(stamp->earliest, 0);
       const BinaryOp op = number == b.lhs ? flip(b.op) : b.op;
