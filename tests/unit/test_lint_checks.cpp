@@ -478,6 +478,29 @@ TEST_CASE("a group evaluated less often than every 5m: what it does to the rules
         "group r is evaluated every 10m: the series it records are older than the 5m lookback between evaluations");
 }
 
+TEST_CASE("template-label-lost: lists the labels $labels has, not the alert's", "[lint][checks]") {
+  // Prometheus fills $labels from the expression's sample alone; the rule's labels (severity) and
+  // alertname come after the templates run, so they are not among what the result has
+  // (review9a: "(it has: alertname, namespace, severity)" on a sum(), proofs/review9a.test.yml).
+  auto message = [](const std::string& expr, const std::string& annotations) {
+    std::vector<core::Diagnostic> diags;
+    run(alert(expr, "", annotations), false, &diags);
+    for (const auto& d : diags)
+      if (d.check == "labels/template-label-lost") return d.message;
+    return std::string();
+  };
+  CHECK(message("sum by (cluster) (rate(errors_total[5m])) > 0", "summary: \"{{ $labels.dc }}\", description: d") ==
+        "annotation \"summary\" uses $labels.dc, but the expression's result has no dc label: sum by (cluster) keeps "
+        "only cluster (it has: cluster)");
+  CHECK(message("sum(rate(errors_total[5m])) > 0", "summary: \"{{ $labels.cluster }}\", description: d") ==
+        "annotation \"summary\" uses $labels.cluster, but the expression's result has no cluster label: sum() keeps "
+        "no label");
+  CHECK(message("sum without (instance) (rate(errors_total{job=\"app\"}[5m])) > 0",
+                "summary: \"{{ $labels.instance }}\", description: d") ==
+        "annotation \"summary\" uses $labels.instance, but the expression's result has no instance label: sum without "
+        "(instance) removes it (it has: error_type, job, stage, and labels not known here)");
+}
+
 TEST_CASE("absent() without for: said of series a missed scrape or a target's leaving removes", "[lint][checks]") {
   auto message = [](const std::string& expr) {
     std::vector<core::Diagnostic> diags;

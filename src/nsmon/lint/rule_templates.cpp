@@ -93,10 +93,16 @@ static bool has_key(const std::vector<rules::KeyValue>& kvs, const std::string& 
 }
 
 void RuleChecks::templates(const Shape& shape) {
+  // The labels $labels has: Prometheus fills it from the expression's sample alone, and adds the
+  // rule's labels and alertname to the alert after the templates run
+  // (proofs/review9a.test.yml: ElasticsearchDiskSpaceRunningLow_labels).
+  LabelSet result(shape.labels.begin(), shape.labels.end());
+  result.erase("__name__");
+  // And the alert's: a reference to one of those is no lost label of the result (a rule's own
+  // label is judged below, where the result surely lacks it).
   // Built label by label rather than copied: a copy has room for no more, and the names added
   // below would grow it a few times.
-  LabelSet available(shape.labels.begin(), shape.labels.end());
-  available.erase("__name__");
+  LabelSet available(result.begin(), result.end());
   available.insert("alertname");
   for (const auto& kv : pr_.group->labels) available.insert(kv.key.value);
   for (const auto& kv : r_.labels) available.insert(kv.key.value);
@@ -162,12 +168,18 @@ void RuleChecks::templates(const Shape& shape) {
                               ref.name, " from every series the expression reads: ", d->second}),
                 "use a label the series keep, or stop dropping " + ref.name);
       else {
-        const std::string near = typo_of(ref.name, available);
+        const std::string near = typo_of(ref.name, result);
+        const std::string why = removed_by(shape, ref.name);
+        // What the result has, which is all $labels has; after "keeps no label" nothing to add.
+        const std::string has = !result.empty() ? " (it has: " + util::join(result, ", ") +
+                                                      (shape.labels_known ? ")" : ", and labels not known here)")
+                                : !shape.labels_known ? ""
+                                : why.empty()         ? " (it has no label)"
+                                                      : "";
         emit_at("labels/template-label-lost", at(ref.offset, ref.length),
                 util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name,
                               ", but the expression's result has no ", ref.name, " label",
-                              removed_by(shape, ref.name).empty() ? "" : ": " + removed_by(shape, ref.name),
-                              " (it has: ", util::join(available, ", "), ")"}),
+                              why.empty() ? "" : ": " + why, has}),
                 !near.empty() ? "did you mean $labels." + near + "?"
                 : !joined_from(ref.name).empty()
                     ? joined_from(ref.name)
