@@ -545,6 +545,43 @@ TEST_CASE("a slow group whose alerts keep firing between evaluations is info, no
         core::Severity::warning);
 }
 
+// Arch Linux's fastly group: evaluated every 60m, its one alert reads max_over_time(...[2h]),
+// so an estimate above 1 for 10m between two evaluations is seen at the next one
+// (tests/data/review-corpus, review9b; proofs/review9b-1h.test.yml): "a shorter one not at all"
+// is false of it.
+TEST_CASE("a slow group whose alerts read ranges as long as the interval sees short problems", "[lint][checks]") {
+  auto finding = [](const std::string& rules) {
+    auto found = testing::lint_findings("r.yml", "groups:\n- name: g\n  interval: 60m\n  rules:\n" + rules,
+                                        "alerts/group-interval");
+    REQUIRE(found.size() == 1);
+    return std::pair{found[0].severity, found[0].message};
+  };
+  auto [severity, message] = finding("  - alert: A\n    expr: max_over_time(cost[2h]) > 1\n");
+  CHECK(severity == core::Severity::info);
+  CHECK(message == "group g is evaluated every 1h: its alerts see a problem up to that late; its alerts read ranges "
+                   "that bridge the gaps");
+  // A range as long as the interval reaches back to the evaluation before.
+  CHECK(finding("  - alert: A\n    expr: increase(errors_total[1h]) > 0\n").first == core::Severity::info);
+  // A shorter range, an instant selector beside the range, a subquery: a short problem may fall
+  // between two evaluations.
+  for (const char* expr : {"max_over_time(cost[30m]) > 1", "max_over_time(cost[2h]) > 1 and up == 1",
+                           "max_over_time((cost > 1)[2h:1m])", "vector(1)"}) {
+    INFO(expr);
+    auto [sev, msg] = finding(std::string("  - alert: A\n    expr: ") + expr + "\n");
+    CHECK(sev == core::Severity::warning);
+    CHECK(msg == "group g is evaluated every 1h: its alerts see a problem up to that late (a shorter one not at all)");
+  }
+  // One alert that reads ranges and one that keeps firing: info; one of neither: a warning.
+  CHECK(finding("  - alert: A\n    expr: max_over_time(cost[2h]) > 1\n  - alert: B\n    expr: up == 0\n"
+                "    keep_firing_for: 1h\n") ==
+        std::pair{core::Severity::info,
+                  std::string("group g is evaluated every 1h: its alerts see a problem up to that late (a shorter "
+                              "one not at all); each of its alerts reads ranges that bridge the gaps or keeps "
+                              "firing between evaluations")});
+  CHECK(finding("  - alert: A\n    expr: max_over_time(cost[2h]) > 1\n  - alert: B\n    expr: up == 0\n").first ==
+        core::Severity::warning);
+}
+
 // slo-exporter records a 4w increase every 15m and reads it only as last_over_time(...[30m]), as
 // its comment says it must (tests/data/review-corpus, review8b; proofs/review8b-interval.test.yml).
 TEST_CASE("a slow group whose series every reader reads over a longer range is info", "[lint][checks]") {

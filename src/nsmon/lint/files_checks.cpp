@@ -430,6 +430,26 @@ std::map<std::string, std::int64_t> read_ranges(const std::vector<rules::RuleFil
       }
   return out;
 }
+
+// Whether an alert's expression reads every series over a range of at least `ms` (and reads
+// some): then no sample falls between two evaluations `ms` apart, and a problem shorter than
+// the interval is still seen (Arch's max_over_time(fastly_mtd_estimate_dollars_total[2h]) > 1
+// in its 60m group). An instant selector, or one under a subquery, may miss it.
+bool reads_ranges_of(const std::string& expr, std::int64_t ms) {
+  const promql::ParseResult parsed = promql::parse(expr);
+  if (!parsed.ok()) return false;
+  bool some = false, all = true;
+  promql::walk(*parsed.expr(), [&](const promql::Expr& n, std::span<const promql::Expr* const> path) {
+    if (n.kind != promql::NodeKind::vector_selector) return true;
+    const promql::Expr* parent = path.empty() ? nullptr : path.back();
+    const bool ranged = parent && parent->kind == promql::NodeKind::matrix_selector &&
+                        parent->as<promql::MatrixSelector>().range_ns / 1000000 >= ms;
+    some = true;
+    all = all && ranged;
+    return true;
+  });
+  return some && all;
+}
 } // namespace
 
 void Analysis::config(const rules::Config* cfg) {
@@ -438,19 +458,31 @@ void Analysis::config(const rules::Config* cfg) {
     for (const auto& g : f.groups)
       if (g.interval && g.interval->ms > 5 * 60 * 1000) {
         // What the interval does to this group: each part only where the group has such rules.
-        bool alerts = false, records = false, held = true;
+        // held: every alert keeps firing for the interval; seen: every alert reads ranges that
+        // reach back over the interval, so it sees a shorter problem too; covered: every alert
+        // is one or the other.
+        bool alerts = false, records = false, held = true, seen = true, covered = true;
         std::set<std::string> recorded;
         for (const auto& r : g.rules) {
           (r.is_alert() ? alerts : records) = true;
-          if (r.is_alert()) held = held && r.keep_firing_for && r.keep_firing_for->ms >= g.interval->ms;
-          else recorded.insert(r.name.value);
+          if (r.is_alert()) {
+            const bool keeps = r.keep_firing_for && r.keep_firing_for->ms >= g.interval->ms;
+            const bool reads = reads_ranges_of(r.expr.value, g.interval->ms);
+            held = held && keeps;
+            seen = seen && reads;
+            covered = covered && (keeps || reads);
+          } else recorded.insert(r.name.value);
         }
         std::vector<std::string> effects;
-        if (alerts) effects.emplace_back("its alerts see a problem up to that late (a shorter one not at all)");
+        if (alerts)
+          effects.emplace_back(seen ? "its alerts see a problem up to that late"
+                                    : "its alerts see a problem up to that late (a shorter one not at all)");
         if (records) effects.emplace_back("the series it records are older than the 5m lookback between evaluations");
         if (effects.empty()) continue;
         // Alerts that keep firing for at least the interval were written for that cadence: the
-        // delay is then a fact to know, not a fault (pint accepts such a group too). Recorded
+        // delay is then a fact to know, not a fault (pint accepts such a group too); so are
+        // alerts that read every series over a range as long as the interval, which see a
+        // problem shorter than it too (Arch's fastly group, review9b). Recorded
         // series go stale between evaluations: a fault unless every rule that reads them reads
         // a range that bridges the gaps (slo-exporter's 15m group of a 4w increase, read with
         // last_over_time(...[30m]) by a 3m group, as its comment says).
@@ -459,16 +491,19 @@ void Analysis::config(const rules::Config* cfg) {
           auto it = ranges.find(name);
           bridged = bridged && it != ranges.end() && it->second > g.interval->ms;
         }
-        held = (!alerts || held) && (!records || bridged);
+        const bool quiet = (!alerts || covered) && (!records || bridged);
         std::string why;
-        if (held && alerts) why += "; keep_firing_for holds its alerts between evaluations";
-        if (held && records) why += "; the rules that read its series read ranges that bridge the gaps";
+        if (quiet && alerts && seen) why += "; its alerts read ranges that bridge the gaps";
+        else if (quiet && alerts && held) why += "; keep_firing_for holds its alerts between evaluations";
+        else if (quiet && alerts)
+          why += "; each of its alerts reads ranges that bridge the gaps or keeps firing between evaluations";
+        if (quiet && records) why += "; the rules that read its series read ranges that bridge the gaps";
         core::Diagnostic d = core::make_diagnostic("alerts/group-interval", g.interval->span,
                                                    "group " + g.name.value + " is evaluated every " +
                                                        text::format_duration(g.interval->ms) + ": " +
                                                        util::join(effects, ", and ") + why,
                                                    "evaluate rule groups every 5m or less");
-        if (held) d.severity = core::Severity::info;
+        if (quiet) d.severity = core::Severity::info;
         d.group = g.name.value;
         out_.push_back(std::move(d));
       }
