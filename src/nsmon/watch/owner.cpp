@@ -4,10 +4,10 @@
 #include <array>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <vector>
 
+#include "nsmon/util/files.hpp"
 #include "nsmon/util/humanize.hpp"
 #include "nsmon/util/url.hpp"
 
@@ -104,10 +104,21 @@ struct Listener {
   std::string inode; ///< as a descriptor's link names it: "socket:[123]"
 };
 
+// A /proc file's text, or "" when it cannot be read: a process can end between the listing of
+// /proc and the read, which then fails with ESRCH (an exception from an ifstream's buffer, which
+// took nsmon watch down in CI).
+std::string proc_text(const std::string& path) {
+  try {
+    return util::read_file(path);
+  } catch (const std::exception&) {
+    return {};
+  }
+}
+
 std::vector<Listener> loopback_listeners() {
   std::vector<Listener> out;
   for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
-    std::ifstream in(table);
+    std::istringstream in(proc_text(table));
     std::string line;
     std::getline(in, line); // the header
     while (std::getline(in, line)) {
@@ -162,8 +173,7 @@ std::vector<std::string> process_tree(int root) {
   for (fs::directory_iterator p("/proc", ec), end; !ec && p != end; p.increment(ec)) {
     const std::string pid = p->path().filename().string();
     if (!is_pid(pid)) continue;
-    std::ifstream in(p->path() / "stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string stat = proc_text(p->path() / "stat");
     // "PID (COMM) STATE PPID ...": COMM may hold spaces and parentheses, the last ")" ends it.
     auto close = stat.rfind(')');
     if (close == std::string::npos) continue;
@@ -179,8 +189,7 @@ std::vector<std::string> process_tree(int root) {
 }
 
 std::string command_line(const std::string& pid) {
-  std::ifstream in("/proc/" + pid + "/cmdline", std::ios::binary);
-  std::string cmd((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string cmd = proc_text("/proc/" + pid + "/cmdline");
   while (!cmd.empty() && cmd.back() == '\0') cmd.pop_back();
   std::replace(cmd.begin(), cmd.end(), '\0', ' ');
   return cmd;
