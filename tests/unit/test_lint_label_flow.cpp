@@ -961,8 +961,10 @@ TEST_CASE("strangers: rules of one name whose series never meet", "[lint][label-
       "  - alert: E\n    expr: sum by (h) (rate(r{h!=\"/q\"}[5m])) > 1\n"
       "  - alert: F\n    expr: sum by (h) (rate(r{h=\"/q\"}[5m])) > 1\n"
       "  - alert: F\n    expr: sum by (h) (rate(r{h!=\"/z\"}[5m])) > 2\n";
-  run_cases({{"label_replace constants, = against !=, other metrics", dup,
-              V{"rules/duplicate-rule 10:13 info", "rules/duplicate-rule 18:12 warning"}, nullptr, true, true}});
+  run_cases(
+      {{"label_replace constants, = against !=, other metrics", dup,
+        V{"rules/duplicate-rule 10:13 info", "rules/copied-alert 16:12 warning", "rules/duplicate-rule 18:12 warning"},
+        nullptr, true, true}});
 }
 
 // A recorded name without a colon may be an exporter's too (Prometheus reserves colons for

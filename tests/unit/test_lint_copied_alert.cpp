@@ -1,0 +1,45 @@
+// rules/copied-alert: an alert that repeats an earlier alert of its file under another name.
+#include <catch2/catch.hpp>
+
+#include "test_lint_support.hpp"
+
+using nsmon::testing::lint_findings;
+
+namespace {
+std::string alerts(const std::string& second_expr, const std::string& second_for = "15m",
+                   const std::string& second_severity = "critical") {
+  return "groups:\n- name: hw\n  rules:\n"
+         "  - alert: VoltageFailing\n    expr: ipmi_voltage_state > 0\n    for: 15m\n"
+         "    labels: {severity: critical}\n"
+         "  - alert: FanSpeedFailing\n    expr: " +
+         second_expr + "\n    for: " + second_for + "\n    labels: {severity: " + second_severity + "}\n";
+}
+} // namespace
+
+TEST_CASE("copied-alert: another name over the same expression, for and labels", "[lint][checks]") {
+  auto found = lint_findings("r.yml", alerts("ipmi_voltage_state>0"), "rules/copied-alert");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].span.line == 8);
+  CHECK(found[0].message ==
+        "alert FanSpeedFailing has the expression, for and labels of alert VoltageFailing (line 4): the two always "
+        "fire together, for the same series, so this one tests the other's condition under its own name; a copy "
+        "whose expression was not changed?");
+  // Another expression, another for, another label: another alert.
+  CHECK(lint_findings("r.yml", alerts("ipmi_fan_speed_state > 0"), "rules/copied-alert").empty());
+  CHECK(lint_findings("r.yml", alerts("ipmi_voltage_state > 0", "1h"), "rules/copied-alert").empty());
+  CHECK(lint_findings("r.yml", alerts("ipmi_voltage_state > 0", "15m", "warning"), "rules/copied-alert").empty());
+  // Alerts that read no series are alike on purpose (a pipeline's test alerts).
+  CHECK(lint_findings("r.yml",
+                      "groups:\n- name: t\n  rules:\n  - alert: A\n    expr: vector(1)\n"
+                      "  - alert: B\n    expr: vector(1)\n",
+                      "rules/copied-alert")
+            .empty());
+  // Spaces count inside a string only.
+  const std::string spaced = "groups:\n- name: hw\n  rules:\n"
+                             "  - alert: A\n    expr: 'x{name=\"a b\"} > 0'\n"
+                             "  - alert: B\n    expr: 'x{name=\"ab\"}>0'\n"
+                             "  - alert: C\n    expr: 'x{ name=\"ab\" } >  0'\n";
+  found = lint_findings("r.yml", spaced, "rules/copied-alert");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].rule == "C");
+}
