@@ -766,6 +766,38 @@ TEST_CASE("impossible: a bucket's le that is no number says why", "[lint][checks
                           "one (its upper bound)");
 }
 
+TEST_CASE("format-placeholder: says what the matcher does with the text", "[lint][checks]") {
+  auto one = [](const std::string& expr) {
+    std::vector<core::Diagnostic> all, found;
+    run(alert(expr), false, &all);
+    for (auto& d : all)
+      if (d.check == "rules/format-placeholder") found.push_back(d);
+    REQUIRE(found.size() == 1);
+    return found[0].message;
+  };
+  CHECK(one("sum(rate(sidekiq_jobs_failed_total{shard=\"%(shard)s\"}[5m])) > 1") ==
+        "shard=\"%(shard)s\": %(shard)s is a jsonnet (or Python) format placeholder left unexpanded by whatever "
+        "generated the rule, and Prometheus expands nothing in an expression; the matcher compares shard with the "
+        "text \"%(shard)s\", which no shard is written like: the selector selects nothing");
+  CHECK(one("sum(rate(sidekiq_jobs_failed_total{shard!~\"%(shard)s\"}[5m])) > 1") ==
+        "shard!~\"%(shard)s\": %(shard)s is a jsonnet (or Python) format placeholder left unexpanded by whatever "
+        "generated the rule, and Prometheus expands nothing in an expression; the matcher reads it as the text "
+        "\"%shards\", which no shard is written like: that part of the regex removes no series");
+  CHECK(one("sum(rate(sidekiq_jobs_failed_total{shard!=\"%s\"}[5m])) > 1") ==
+        "shard!=\"%s\": %s is a format verb (printf's, or jsonnet's % operator's) left unexpanded by whatever "
+        "generated the rule, and Prometheus expands nothing in an expression; the matcher compares shard with the "
+        "text \"%s\", which no shard is written like, and removes no series");
+  // A file that has the placeholder outside its rules too is a template filled in when deployed.
+  std::string manifest = "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: r\n"
+                         "  namespace: '%(namespace)s'\nspec:\n  groups:\n  - name: g\n    rules:\n    - alert: A\n"
+                         "      expr: 'up{job=\"%(job)s\"} == 0'\n      labels: {severity: warning}\n"
+                         "      annotations: {summary: s, description: d}\n";
+  auto found = testing::lint_findings("r.yaml", manifest, "rules/format-placeholder");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].severity == core::Severity::info);
+  CHECK(found[0].message.find("(the file has %(...) outside its rules too)") != std::string::npos);
+}
+
 namespace {
 // The one finding of an alert on expr (REQUIREd to be the only one).
 core::Diagnostic only_finding(const std::string& expr) {

@@ -582,6 +582,19 @@ TEST_CASE("label flow: Grafana variables in a rule's matchers", "[lint][label-fl
   });
 }
 
+TEST_CASE("label flow: format placeholders left unexpanded in a rule's matchers", "[lint][label-flow]") {
+  run_cases({
+      // gitlab-com/runbooks 9841c00: the generator's jsonnet format was not applied.
+      {"jsonnet's %(name)s", alert("rate(x_total{shard=\"%(shard)s\"}[1m]) > 1"), V{"rules/format-placeholder 5:25"}},
+      {"in a regex", alert("x{shard=~\"a|%(shard)s\"} > 1"), V{"rules/format-placeholder 5:14"}},
+      {"negated: removes nothing", alert("x{shard!=\"%(shard)d\"} > 1"), V{"rules/format-placeholder 5:14"}},
+      {"a bare printf verb", alert("x{pod=~\"%s-.*\"} > 1"), V{"rules/format-placeholder 5:14"}},
+      {"a metric name of __name__", alert("{__name__=\"%(metric)s\"} > 1"), V{"rules/format-placeholder 5:13"}},
+      {"percent signs and percent-encoding are no formats",
+       alert("x{a=\"100%\", b=~\".*%2F.*\", c=\"%%s\", d=\"%(x)\", e=\"%sql\", f=\"%()s\"} > 1"), V{}},
+  });
+}
+
 TEST_CASE("label flow: $labels.x near a label the rule has", "[lint][label-flow]") {
   run_cases({
       {"a plural the aggregation removes", alert("sum by (namespace) (x) > 1", "{{ $labels.namespaces }}"),
