@@ -766,6 +766,33 @@ TEST_CASE("impossible: a bucket's le that is no number says why", "[lint][checks
                           "one (its upper bound)");
 }
 
+TEST_CASE("impossible: le on a series that is not a bucket names the bucket", "[lint][checks]") {
+  // The names are no catalog's: only promql/impossible is looked at.
+  auto impossible = [](const std::string& expr) {
+    std::vector<core::Diagnostic> all, out;
+    run(alert(expr), false, &all);
+    for (auto& d : all)
+      if (d.check == "promql/impossible") out.push_back(d);
+    return out;
+  };
+  auto all = impossible("sum(rate(sidekiq_jobs_failed_total{le=\"+Inf\"}[5m])) > 1");
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].message == "this selector can never select a series: le=\"+Inf\" wants an le label, and client "
+                          "libraries write it only on a histogram's _bucket series (x_bucket): "
+                          "sidekiq_jobs_failed_total, named as a counter, has none");
+  all = impossible("sum(rate(job_duration_seconds_sum{le!=\"\"}[5m])) > 1");
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].message == "this selector can never select a series: le!=\"\" wants an le label, and client "
+                          "libraries write it only on a histogram's _bucket series (job_duration_seconds_bucket): "
+                          "job_duration_seconds_sum has none");
+  // A name the rules record keeps whatever its rule keeps, le included.
+  std::string rules = "groups:\n- name: g\n  rules:\n  - record: job_duration_seconds_sum\n    expr: sum by (le) "
+                      "(rate(job_duration_seconds_bucket[5m]))\n  - alert: A\n    expr: "
+                      "job_duration_seconds_sum{le=\"1\"} > 1\n    labels: {severity: warning}\n    annotations: "
+                      "{summary: s, description: d}\n";
+  CHECK(testing::lint_findings("r.yml", rules, "promql/impossible").empty());
+}
+
 TEST_CASE("format-placeholder: says what the matcher does with the text", "[lint][checks]") {
   auto one = [](const std::string& expr) {
     std::vector<core::Diagnostic> all, found;

@@ -455,7 +455,15 @@ TEST_CASE("label flow: expressions that never return, or never remove, anything"
        V{}},
       {"errors over another family", alert("sum(rate(jobs_errors_total[5m])) / sum(rate(requests_total[5m])) > 5"),
        V{}},
+      // gitlab-com/runbooks 3114f72: only a histogram's _bucket series carry le.
+      {"le on a counter", alert("rate(jobs_failed_total{le=\"+Inf\"}[5m]) > 1"), V{"promql/impossible 5:17"}},
+      {"le on a histogram's _count", alert("x_seconds_count{le=~\".+\"} > 1"), V{"promql/impossible 5:12"}},
+      {"le on a bucket", alert("rate(x_seconds_bucket{le=\"+Inf\"}[5m]) > 1"), V{}},
+      {"le that may be absent", alert("x_seconds_count{le=~\"|1\"} > 1"), V{}},
   });
+  Case recorded{"le on a recorded name", alert("job:x_seconds_count:rate5m{le=\"1\"} > 1"), V{}};
+  recorded.no_catalog = true;
+  run_cases({recorded});
 }
 
 TEST_CASE("label flow: NaN spread by an aggregation", "[lint][label-flow]") {
