@@ -766,6 +766,65 @@ TEST_CASE("impossible: a bucket's le that is no number says why", "[lint][checks
                           "one (its upper bound)");
 }
 
+TEST_CASE("impossible: le on a series that is not a bucket names the bucket", "[lint][checks]") {
+  // The names are no catalog's: only promql/impossible is looked at.
+  auto impossible = [](const std::string& expr) {
+    std::vector<core::Diagnostic> all, out;
+    run(alert(expr), false, &all);
+    for (auto& d : all)
+      if (d.check == "promql/impossible") out.push_back(d);
+    return out;
+  };
+  auto all = impossible("sum(rate(sidekiq_jobs_failed_total{le=\"+Inf\"}[5m])) > 1");
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].message == "this selector can never select a series: le=\"+Inf\" wants an le label, and client "
+                          "libraries write it only on a histogram's _bucket series (x_bucket): "
+                          "sidekiq_jobs_failed_total, named as a counter, has none");
+  all = impossible("sum(rate(job_duration_seconds_sum{le!=\"\"}[5m])) > 1");
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].message == "this selector can never select a series: le!=\"\" wants an le label, and client "
+                          "libraries write it only on a histogram's _bucket series (job_duration_seconds_bucket): "
+                          "job_duration_seconds_sum has none");
+  // A name the rules record keeps whatever its rule keeps, le included.
+  std::string rules = "groups:\n- name: g\n  rules:\n  - record: job_duration_seconds_sum\n    expr: sum by (le) "
+                      "(rate(job_duration_seconds_bucket[5m]))\n  - alert: A\n    expr: "
+                      "job_duration_seconds_sum{le=\"1\"} > 1\n    labels: {severity: warning}\n    annotations: "
+                      "{summary: s, description: d}\n";
+  CHECK(testing::lint_findings("r.yml", rules, "promql/impossible").empty());
+}
+
+TEST_CASE("format-placeholder: says what the matcher does with the text", "[lint][checks]") {
+  auto one = [](const std::string& expr) {
+    std::vector<core::Diagnostic> all, found;
+    run(alert(expr), false, &all);
+    for (auto& d : all)
+      if (d.check == "rules/format-placeholder") found.push_back(d);
+    REQUIRE(found.size() == 1);
+    return found[0].message;
+  };
+  CHECK(one("sum(rate(sidekiq_jobs_failed_total{shard=\"%(shard)s\"}[5m])) > 1") ==
+        "shard=\"%(shard)s\": %(shard)s is a jsonnet (or Python) format placeholder left unexpanded by whatever "
+        "generated the rule, and Prometheus expands nothing in an expression; the matcher compares shard with the "
+        "text \"%(shard)s\", which no shard is written like: the selector selects nothing");
+  CHECK(one("sum(rate(sidekiq_jobs_failed_total{shard!~\"%(shard)s\"}[5m])) > 1") ==
+        "shard!~\"%(shard)s\": %(shard)s is a jsonnet (or Python) format placeholder left unexpanded by whatever "
+        "generated the rule, and Prometheus expands nothing in an expression; the matcher reads it as the text "
+        "\"%shards\", which no shard is written like: that part of the regex removes no series");
+  CHECK(one("sum(rate(sidekiq_jobs_failed_total{shard!=\"%s\"}[5m])) > 1") ==
+        "shard!=\"%s\": %s is a format verb (printf's, or jsonnet's % operator's) left unexpanded by whatever "
+        "generated the rule, and Prometheus expands nothing in an expression; the matcher compares shard with the "
+        "text \"%s\", which no shard is written like, and removes no series");
+  // A file that has the placeholder outside its rules too is a template filled in when deployed.
+  std::string manifest = "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: r\n"
+                         "  namespace: '%(namespace)s'\nspec:\n  groups:\n  - name: g\n    rules:\n    - alert: A\n"
+                         "      expr: 'up{job=\"%(job)s\"} == 0'\n      labels: {severity: warning}\n"
+                         "      annotations: {summary: s, description: d}\n";
+  auto found = testing::lint_findings("r.yaml", manifest, "rules/format-placeholder");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].severity == core::Severity::info);
+  CHECK(found[0].message.find("(the file has %(...) outside its rules too)") != std::string::npos);
+}
+
 namespace {
 // The one finding of an alert on expr (REQUIREd to be the only one).
 core::Diagnostic only_finding(const std::string& expr) {

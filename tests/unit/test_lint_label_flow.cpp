@@ -455,7 +455,15 @@ TEST_CASE("label flow: expressions that never return, or never remove, anything"
        V{}},
       {"errors over another family", alert("sum(rate(jobs_errors_total[5m])) / sum(rate(requests_total[5m])) > 5"),
        V{}},
+      // gitlab-com/runbooks 3114f72: only a histogram's _bucket series carry le.
+      {"le on a counter", alert("rate(jobs_failed_total{le=\"+Inf\"}[5m]) > 1"), V{"promql/impossible 5:17"}},
+      {"le on a histogram's _count", alert("x_seconds_count{le=~\".+\"} > 1"), V{"promql/impossible 5:12"}},
+      {"le on a bucket", alert("rate(x_seconds_bucket{le=\"+Inf\"}[5m]) > 1"), V{}},
+      {"le that may be absent", alert("x_seconds_count{le=~\"|1\"} > 1"), V{}},
   });
+  Case recorded{"le on a recorded name", alert("job:x_seconds_count:rate5m{le=\"1\"} > 1"), V{}};
+  recorded.no_catalog = true;
+  run_cases({recorded});
 }
 
 TEST_CASE("label flow: NaN spread by an aggregation", "[lint][label-flow]") {
@@ -579,6 +587,19 @@ TEST_CASE("label flow: Grafana variables in a rule's matchers", "[lint][label-fl
       {"[[var]]", alert("up{pod!~\"[[pod]]\"} == 0"), V{"rules/grafana-variable 5:15"}},
       {"end anchors are no variables", alert("up{job=~\"(a$)|b\", x=\"$\", y=~\"\\\\$1\", z=~\"a\\\\$pod\"} == 0"),
        V{}},
+  });
+}
+
+TEST_CASE("label flow: format placeholders left unexpanded in a rule's matchers", "[lint][label-flow]") {
+  run_cases({
+      // gitlab-com/runbooks 9841c00: the generator's jsonnet format was not applied.
+      {"jsonnet's %(name)s", alert("rate(x_total{shard=\"%(shard)s\"}[1m]) > 1"), V{"rules/format-placeholder 5:25"}},
+      {"in a regex", alert("x{shard=~\"a|%(shard)s\"} > 1"), V{"rules/format-placeholder 5:14"}},
+      {"negated: removes nothing", alert("x{shard!=\"%(shard)d\"} > 1"), V{"rules/format-placeholder 5:14"}},
+      {"a bare printf verb", alert("x{pod=~\"%s-.*\"} > 1"), V{"rules/format-placeholder 5:14"}},
+      {"a metric name of __name__", alert("{__name__=\"%(metric)s\"} > 1"), V{"rules/format-placeholder 5:13"}},
+      {"percent signs and percent-encoding are no formats",
+       alert("x{a=\"100%\", b=~\".*%2F.*\", c=\"%%s\", d=\"%(x)\", e=\"%sql\", f=\"%()s\"} > 1"), V{}},
   });
 }
 

@@ -272,6 +272,8 @@ inline constexpr auto kChecks = [] {
       {"rules/expensive-range", warning,
        "a rule that reads raw series over more than 3d, or runs a subquery over a day or more, at every evaluation",
        lint},
+      {"rules/format-placeholder", warning,
+       "a format placeholder (jsonnet's %(shard)s, printf's %s) left unexpanded in a rule's matcher", lint},
       {"rules/grafana-variable", warning,
        "a Grafana variable ($pod, ${pod}, [[pod]]) in a rule's matcher: Prometheus does not expand it", lint},
       {"rules/label-name", error, "an invalid label or annotation name", lint},

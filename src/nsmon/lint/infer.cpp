@@ -257,6 +257,27 @@ std::string impossible_matchers(const VectorSelector& vs) {
   return {};
 }
 
+// Client libraries write le on a histogram's _bucket series only: a series named as a counter
+// (_total) or as a histogram's or summary's other series (_count, _sum, _created) has none, and
+// a matcher on le that an absent label fails selects nothing. A name with a colon is a recording
+// rule's, whose labels its rule decides.
+std::string le_off_buckets(const VectorSelector& vs) {
+  const std::string& name = promql::metric_name(vs);
+  if (name.find(':') != std::string::npos) return {};
+  for (std::string_view suffix : {"_total", "_count", "_sum", "_created"}) {
+    if (!util::ends_with(name, suffix)) continue;
+    const std::string bucket =
+        suffix == "_total" ? "x_bucket" : name.substr(0, name.size() - suffix.size()) + "_bucket";
+    for (const auto& m : vs.matchers)
+      if (m.name == "le" && !promql::matches_empty(m))
+        return util::concat({promql::format_matcher(m),
+                             " wants an le label, and client libraries write it only on a "
+                             "histogram's _bucket series (",
+                             bucket, "): ", name, suffix == "_total" ? ", named as a counter," : "", " has none"});
+  }
+  return {};
+}
+
 // A well-known exporter's series: the labels it writes on them, present on every series unless
 // a feature flag decides, with their closed value sets. A closed exporter writes no other label
 // of its own (Shape::unwritten).
@@ -386,6 +407,11 @@ void Inference::leaf(const VectorSelector& vs, const RecordedMetric* recorded, S
     }
     s.empty = impossible_matchers(vs);
     if (s.empty.empty()) s.empty = std::move(unrecorded);
+    // le on a series no rule records (a rule's, or scraped too, may keep its buckets' le).
+    if (s.empty.empty() && !recorded_.count(promql::metric_name(vs)))
+      if (const auto origin = series(vs).origin;
+          origin == SeriesInfo::Origin::external || origin == SeriesInfo::Origin::unknown)
+        s.empty = le_off_buckets(vs);
     // A well-known exporter's values, unless the name is the user's catalog's or a rule's.
     if (s.empty.empty() && !recorded && catalog::exporters().find(promql::metric_name(vs)))
       if (const auto origin = series(vs).origin;

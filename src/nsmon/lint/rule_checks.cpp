@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <set>
 
 #include "nsmon/labels/labels.hpp"
@@ -115,7 +116,7 @@ void RuleChecks::alert_selectors(const Expr& root) {
   walk(root, [&](const Expr& n, std::span<const Expr* const>) {
     if (n.kind != NodeKind::vector_selector) return true;
     const auto& vs = n.as<VectorSelector>();
-    for (const auto& m : vs.matchers) dashboard_variable(m);
+    for (const auto& m : vs.matchers) unexpanded_placeholder(m);
     const std::string& name = metric_name(vs);
     if (name != "ALERTS" && name != "ALERTS_FOR_STATE") return true;
     for (const auto& m : vs.matchers) {
@@ -152,11 +153,10 @@ void RuleChecks::alert_selectors(const Expr& root) {
   });
 }
 
-// A Grafana variable ($pod, ${pod}, [[pod]]) in a rule's matcher, copied from a dashboard's
-// query: Prometheus expands nothing in an expression, so the matcher compares with the text
-// itself. In a regex, $ is the end of the text, which no character can follow.
-void RuleChecks::dashboard_variable(const Matcher& m) {
-  const std::string& v = m.value;
+namespace {
+// The first Grafana dashboard variable of a matcher's value ($pod, ${pod}, ${pod:regex},
+// [[pod]]), or "".
+std::string grafana_variable(const std::string& v) {
   std::string var;
   for (std::size_t i = 0; i < v.size() && var.empty(); ++i) {
     auto word = [&](std::size_t from) {
@@ -178,11 +178,57 @@ void RuleChecks::dashboard_variable(const Matcher& m) {
         var = v.substr(i, end + 2 - i);
     }
   }
+  return var;
+}
+
+// The first format placeholder of a matcher's value, or "": jsonnet's and Python's named
+// %(shard)s (any of their conversion letters), or a bare %s, %d, %v or %q (printf's, and the
+// % operator's with an array) that no letter or digit follows, which no label value is written
+// like. %% is a percent sign; %2F and %de are percent-encoding.
+std::string format_placeholder(const std::string& v) {
+  for (std::size_t i = 0; i + 1 < v.size(); ++i) {
+    if (v[i] != '%') continue;
+    if (v[i + 1] == '%') {
+      ++i;
+      continue;
+    }
+    if (v[i + 1] == '(') {
+      std::size_t end = i + 2;
+      while (end < v.size() && (std::isalnum(static_cast<unsigned char>(v[end])) || v[end] == '_')) ++end;
+      if (end > i + 2 && end + 1 < v.size() && v[end] == ')' &&
+          std::string_view("sdiouxXeEfFgGcr").find(v[end + 1]) != std::string_view::npos)
+        return v.substr(i, end + 2 - i);
+    } else if (std::string_view("sdvq").find(v[i + 1]) != std::string_view::npos &&
+               (i + 2 == v.size() || !std::isalnum(static_cast<unsigned char>(v[i + 2])))) {
+      return v.substr(i, 2);
+    }
+  }
+  return {};
+}
+} // namespace
+
+// A placeholder in a rule's matcher that nothing filled in: a Grafana variable ($pod, ${pod},
+// [[pod]]) copied from a dashboard's query, or a format placeholder (%(shard)s) a generator's
+// jsonnet or Python left unexpanded. Prometheus expands nothing in an expression, so the
+// matcher compares with the text itself. In a regex, $ is the end of the text, which no
+// character can follow, and %(shard)s is the text %shards.
+void RuleChecks::unexpanded_placeholder(const Matcher& m) {
+  const std::string& v = m.value;
+  std::string var = grafana_variable(v);
+  const bool grafana = !var.empty();
+  if (!grafana) var = format_placeholder(v);
   if (var.empty()) return;
-  // The same ${VAR} outside every rule of the file (the manifest's metadata.namespace) is no
-  // dashboard's: the file is a template that whatever deploys it fills in (an operator's
-  // strings.NewReplacer, envsubst, an OpenShift Template's parameters). A rule's own summary may
-  // quote the panel it was copied from: it tells nothing.
+  auto say = [&](std::string msg, std::string fix, std::optional<core::Severity> severity) {
+    if (!severity) {
+      if (grafana) emit("rules/grafana-variable", m.range, std::move(msg), std::move(fix));
+      else emit("rules/format-placeholder", m.range, std::move(msg), std::move(fix));
+    } else if (grafana) emit("rules/grafana-variable", m.range, std::move(msg), std::move(fix), *severity);
+    else emit("rules/format-placeholder", m.range, std::move(msg), std::move(fix), *severity);
+  };
+  // The same placeholder outside every rule of the file (the manifest's metadata.namespace) is
+  // no dashboard's: the file is a template that whatever deploys it fills in (an operator's
+  // strings.NewReplacer, envsubst, an OpenShift Template's parameters, a Python script's %). A
+  // rule's own summary may quote the panel it was copied from: it tells nothing.
   if (pr_.file && pr_.file->source) {
     auto count = [](std::string_view text, std::string_view what) {
       std::size_t n = 0;
@@ -200,31 +246,54 @@ void RuleChecks::dashboard_variable(const Matcher& m) {
         }
       return count(pr_.file->source->text(), what) > in_rules;
     };
-    // The template's other ${...} (LSO's ${DAEMONSET_NAME}, in the expression only) are its too.
+    // The template's other placeholders of the kind (LSO's ${DAEMONSET_NAME}, in the
+    // expression only) are its too.
+    const std::string_view kind = var.starts_with("${") ? "${" : var.starts_with("%(") ? "%(" : "";
     const bool self = outside_rules(var);
-    if (self || (var.starts_with("${") && outside_rules("${"))) {
-      emit("rules/grafana-variable", m.range,
-           promql::format_matcher(m) + ": " + var + " is a placeholder of a template (the file has " +
-               (self ? "it" : "${...}") +
-               " outside its rules too), which whatever deploys the file fills in; as written, Prometheus expands no "
-               "variable in an expression, and the "
-               "matcher compares " +
-               m.name + " with the text \"" + v + "\"",
-           "lint the file that the template makes", core::Severity::info);
+    if (self || (!kind.empty() && outside_rules(kind))) {
+      say(promql::format_matcher(m) + ": " + var + " is a placeholder of a template (the file has " +
+              (self           ? "it"
+               : kind == "${" ? "${...}"
+                              : "%(...)") +
+              " outside its rules too), which whatever deploys the file fills in; as written, Prometheus expands no "
+              "variable in an expression, and the matcher compares " +
+              m.name + " with the text \"" + v + "\"",
+          "lint the file that the template makes", core::Severity::info);
       return;
     }
   }
   const bool regex = m.op == MatchOp::regex || m.op == MatchOp::not_regex;
-  const bool never = regex && var[0] == '$';
-  std::string effect = never   ? "can never match: in a regex, $ is the end of the text"
-                       : regex ? "reads [[ as a character class, not a variable"
-                               : "compares " + m.name + " with the text \"" + v + "\"";
-  emit("rules/grafana-variable", m.range,
-       promql::format_matcher(m) + ": " + var +
-           " is a Grafana dashboard variable, and Prometheus expands no variable in a rule's expression; the "
-           "matcher " +
-           effect + (never && m.op == MatchOp::not_regex ? ", so it removes nothing" : ""),
-       "write the value the rule is for, or drop the matcher");
+  const bool negated = m.op == MatchOp::not_equal || m.op == MatchOp::not_regex;
+  if (grafana) {
+    const bool never = regex && var[0] == '$';
+    std::string effect = never   ? "can never match: in a regex, $ is the end of the text"
+                         : regex ? "reads [[ as a character class, not a variable"
+                                 : "compares " + m.name + " with the text \"" + v + "\"";
+    say(promql::format_matcher(m) + ": " + var +
+            " is a Grafana dashboard variable, and Prometheus expands no variable in a rule's expression; the "
+            "matcher " +
+            effect + (never && m.op == MatchOp::not_regex ? ", so it removes nothing" : ""),
+        "write the value the rule is for, or drop the matcher", std::nullopt);
+    return;
+  }
+  // In a regex, %(shard)s is the text %shards: the parentheses are a group.
+  std::string text = var;
+  if (regex) std::erase_if(text, [](char c) { return c == '(' || c == ')'; });
+  const std::string whose = var.starts_with("%(") ? "a jsonnet (or Python) format placeholder"
+                                                  : "a format verb (printf's, or jsonnet's % operator's)";
+  const std::string unlike = ", which no " + m.name + " is written like";
+  std::string effect = m.op == MatchOp::equal ? "compares " + m.name + " with the text \"" + v + "\"" + unlike +
+                                                    ": the selector selects nothing"
+                       : m.op == MatchOp::not_equal
+                           ? "compares " + m.name + " with the text \"" + v + "\"" + unlike + ", and removes no series"
+                           : "reads it as the text \"" + text + "\"" + unlike +
+                                 (negated ? ": that part of the regex removes no series"
+                                          : ": that part of the regex matches no " + m.name);
+  say(promql::format_matcher(m) + ": " + var + " is " + whose +
+          " left unexpanded by whatever generated the rule, and Prometheus expands nothing in an expression; "
+          "the matcher " +
+          effect,
+      "expand the format in the generator (the value the rule is for), or drop the matcher", std::nullopt);
 }
 
 // --- cost -----------------------------------------------------------------------------------

@@ -87,7 +87,7 @@ private:
   void exporter_selector(const promql::VectorSelector& vs, const std::string& name, promql::PosRange at) override;
   static std::string job_of(const promql::VectorSelector& vs);
   void alert_selectors(const promql::Expr& root);
-  void dashboard_variable(const promql::Matcher& m);
+  void unexpanded_placeholder(const promql::Matcher& m);
   void cost(const promql::Expr& root);
   void alert(const Shape& shape);
   void overwritten_alertname(const Shape& shape);
