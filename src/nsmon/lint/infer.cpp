@@ -270,10 +270,9 @@ std::string le_off_buckets(const VectorSelector& vs) {
         suffix == "_total" ? "x_bucket" : name.substr(0, name.size() - suffix.size()) + "_bucket";
     for (const auto& m : vs.matchers)
       if (m.name == "le" && !promql::matches_empty(m))
-        return util::concat({promql::format_matcher(m),
-                             " wants an le label, and client libraries write it only on a "
-                             "histogram's _bucket series (",
-                             bucket, "): ", name, suffix == "_total" ? ", named as a counter," : "", " has none"});
+        return util::concat({promql::format_matcher(m), " wants an le label, and client libraries write it only on a ",
+                             "histogram's _bucket series (", bucket, "): ", name,
+                             suffix == "_total" ? ", named as a counter," : "", " has none"});
   }
   return {};
 }
