@@ -127,7 +127,7 @@ void Analysis::run() {
   unrecorded(all, recorded);
   renamed_metrics(all, recorded);
   exporter_jobs(all, recorded);
-  copied_alerts();
+  copied_alerts(input_, options_, out_);
   std::erase_if(costs, [](const RuleCost& c) { return c.rule == nullptr; }); // did not parse
   auto heavy = cost_outliers(costs, options_.policy, false, cfg);
   std::move(heavy.begin(), heavy.end(), std::back_inserter(out_));

@@ -49,8 +49,6 @@ private:
   /// A well-known exporter's metric selected under the job another is conventionally scraped
   /// under (kube_* under job="node-exporter"): one finding per selector.
   void exporter_jobs(const ForeignMetrics& foreign, const std::map<std::string, RecordedMetric>& recorded);
-  /// rules/copied-alert: an alert that repeats an earlier alert of its file under another name.
-  void copied_alerts();
 
   const Input& input_;
   const Options& options_;

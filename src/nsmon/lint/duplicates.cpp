@@ -5,8 +5,9 @@
 // lacks (job, or only instance after sum by (instance)): Alertmanager tells alerts apart by their
 // labels; one condition split in two (x > 0, x == 0); a histogram read in its classic and its
 // native form. Those findings are dropped here; the rest name the first rule that surely collides,
-// else the first that may.
+// else the first that may. rules/copied-alert, an alert repeated under another name, is here too.
 #include <array>
+#include <cctype>
 #include <deque>
 #include <map>
 #include <re2/re2.h>
@@ -402,6 +403,53 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
     }
     return false;
   });
+}
+
+// An alert with the expression, for, keep_firing_for and labels of an earlier alert of its file,
+// under another name: the two fire together for the same series, and the later one's name and
+// annotations describe a condition it does not test. In strangers' files every such pair was a
+// copy whose expression was not edited: metal-stack's IPMIFanSpeedState reads
+// ipmi_voltage_state, OpenStreetMap's "ocsp status unknown" repeats "ssl certificate revoked",
+// GitLab's PostgresDatabaseDeadlockCancels repeats PostgresDatabaseDeadlocks.
+void copied_alerts(const Input& input, const Options& options, std::vector<core::Diagnostic>& out) {
+  auto duration = [](const std::optional<rules::Duration>& d) { return d ? d->ms : std::int64_t{0}; };
+  for (const auto& f : input.rule_files) {
+    std::map<std::string, const rules::Rule*> first;
+    for (const auto& g : f.groups)
+      for (const auto& r : g.rules) {
+        if (!r.is_alert() || r.name.value.empty()) continue;
+        // The expression without the spaces outside its strings: `a-b` is `a - b`, `{x="a b"}` not `{x="ab"}`.
+        std::string key;
+        char quote = 0;
+        for (std::size_t i = 0; i < r.expr.value.size(); ++i) {
+          const char c = r.expr.value[i];
+          if (quote && c == '\\' && i + 1 < r.expr.value.size()) key += c, key += r.expr.value[++i];
+          else if (quote) key += c, quote = c == quote ? 0 : quote;
+          else if (c == '"' || c == '\'' || c == '`') key += c, quote = c;
+          else if (!std::isspace(static_cast<unsigned char>(c))) key += c;
+        }
+        if (key.empty()) continue;
+        key += '\n' + std::to_string(duration(r.for_)) + ' ' + std::to_string(duration(r.keep_firing_for));
+        for (const auto& [k, v] : static_labels(g, r)) key += '\n' + k + '=' + v;
+        auto [it, fresh] = first.emplace(std::move(key), &r);
+        if (fresh || it->second->name.value == r.name.value) continue;
+        // Alerts that read no series (vector(1)) are alike on purpose: heartbeats, or a pipeline's
+        // test alerts (rhobs/configuration's AlwaysFiringAlert and AlwaysFiringAlert2).
+        const promql::ParseResult parsed = promql::parse(r.expr.value, options.parse);
+        if (!parsed.expr() || names_read(*parsed.expr()).empty()) continue;
+        const rules::Rule& earlier = *it->second;
+        core::Diagnostic d = core::make_diagnostic(
+            "rules/copied-alert", r.name.span,
+            util::concat({"alert ", r.name.value, " has the expression, for and labels of alert ", earlier.name.value,
+                          " (line ", std::to_string(earlier.name.span.line),
+                          "): the two always fire together, for the same series, so this one tests the other's ",
+                          "condition under its own name; a copy whose expression was not changed?"}),
+            "write the expression this alert is meant for, or remove the copy");
+        d.group = g.name.value;
+        d.rule = r.name.value;
+        out.push_back(std::move(d));
+      }
+  }
 }
 
 } // namespace nsmon::lint

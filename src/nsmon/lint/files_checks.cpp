@@ -1,7 +1,6 @@
 // The checks of lint-rules over all the rule files together (Analysis): other exporters' metrics
 // and recording rules no file records, reported once per name; the team policy; the config.
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <set>
 #include <tuple>
@@ -232,64 +231,6 @@ void Analysis::exporter_jobs(const ForeignMetrics& foreign, const std::map<std::
 // judge their metrics: a selector pinned to a job the application is not scraped under says
 // nothing about it at all, and the others are reported once per name prefix, not per selector.
 // One note then names every such prefix in the policy line that declares them.
-// An alert with the expression, for, keep_firing_for and labels of an earlier alert of its file,
-// under another name: the two fire together for the same series, and the later one's name and
-// annotations describe a condition it does not test. In strangers' files every such pair was a
-// copy whose expression was not edited: metal-stack's IPMIFanSpeedState reads
-// ipmi_voltage_state, OpenStreetMap's "ocsp status unknown" repeats "ssl certificate revoked",
-// GitLab's PostgresDatabaseDeadlockCancels repeats PostgresDatabaseDeadlocks.
-void Analysis::copied_alerts() {
-  auto duration = [](const std::optional<rules::Duration>& d) { return d ? d->ms : std::int64_t{0}; };
-  // Alerts that read no series (vector(1)) are alike on purpose: heartbeats, or a pipeline's test
-  // alerts (rhobs/configuration's AlwaysFiringAlert and AlwaysFiringAlert2).
-  auto reads_series = [&](const std::string& expr) {
-    const promql::ParseResult parsed = promql::parse(expr, options_.parse);
-    bool found = false;
-    if (parsed.expr())
-      promql::walk(*parsed.expr(), [&](const promql::Expr& n, auto) {
-        found = found || n.kind == promql::NodeKind::vector_selector;
-        return !found;
-      });
-    return found;
-  };
-  for (const auto& f : input_.rule_files) {
-    std::map<std::string, const rules::Rule*> first;
-    for (const auto& g : f.groups)
-      for (const auto& r : g.rules) {
-        if (!r.is_alert() || r.name.value.empty()) continue;
-        // The expression without the spaces outside its strings: `a-b` is `a - b`, `{x="a b"}` not `{x="ab"}`.
-        std::string key;
-        char quote = 0;
-        for (std::size_t i = 0; i < r.expr.value.size(); ++i) {
-          const char c = r.expr.value[i];
-          if (quote && c == '\\' && i + 1 < r.expr.value.size()) key += c, key += r.expr.value[++i];
-          else if (quote) key += c, quote = c == quote ? 0 : quote;
-          else if (c == '"' || c == '\'' || c == '`') key += c, quote = c;
-          else if (!std::isspace(static_cast<unsigned char>(c))) key += c;
-        }
-        if (key.empty()) continue;
-        key += '\n' + std::to_string(duration(r.for_)) + ' ' + std::to_string(duration(r.keep_firing_for));
-        std::map<std::string, std::string> labels;
-        for (const auto& kv : g.labels) labels[kv.key.value] = kv.value.value;
-        for (const auto& kv : r.labels) labels[kv.key.value] = kv.value.value;
-        for (const auto& [k, v] : labels) key += '\n' + k + '=' + v;
-        auto [it, fresh] = first.emplace(std::move(key), &r);
-        if (fresh || it->second->name.value == r.name.value || !reads_series(r.expr.value)) continue;
-        const rules::Rule& earlier = *it->second;
-        core::Diagnostic d = core::make_diagnostic(
-            "rules/copied-alert", r.name.span,
-            util::concat({"alert ", r.name.value, " has the expression, for and labels of alert ", earlier.name.value,
-                          " (line ", std::to_string(earlier.name.span.line),
-                          "): the two always fire together, for the same series, so this one tests the other's ",
-                          "condition under its own name; a copy whose expression was not changed?"}),
-            "write the expression this alert is meant for, or remove the copy");
-        d.group = g.name.value;
-        d.rule = r.name.value;
-        out_.push_back(std::move(d));
-      }
-  }
-}
-
 void Analysis::foreign_metrics(const ForeignMetrics& foreign) {
   if (foreign.uses.empty()) return;
   std::set<std::string> app_jobs = foreign.app_jobs;

@@ -122,6 +122,10 @@ std::vector<core::Diagnostic> check_expression(const core::SourceFile& src, cons
 /// histogram's classic and native forms (duplicates.cpp).
 void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input& input, const Options& options);
 
+/// rules/copied-alert: an alert with the expression, for and labels of an earlier alert of its
+/// file under another name (duplicates.cpp).
+void copied_alerts(const Input& input, const Options& options, std::vector<core::Diagnostic>& out);
+
 /// Removes findings silenced by `# nsmon disable` comments (a rule file's or a rule's, prometheus.yml's
 /// or an entry's) or by the policy, and applies the policy's severity overrides. Used on loader
 /// findings too.
