@@ -125,7 +125,8 @@ expect_rc 2
 stopped 2 "no templates directory missing (give --templates DIR)"
 
 # A run that finishes has no invocation: nothing says it stopped.
-sarif lint-rules rules.yml
+printf 'groups:\n  - name: g\n    rules:\n      - record: job:up:sum\n        expr: sum by (job) (up)\n' >one_rule.yml
+sarif lint-rules one_rule.yml
 expect_rc 0
 /usr/bin/python3 -c 'import json, sys; assert "invocations" not in json.load(open(sys.argv[1]))["runs"][0]' "$TMP/out" ||
   fail "a finished run says it stopped"

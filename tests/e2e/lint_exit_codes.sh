@@ -58,6 +58,20 @@ run lint-rules "$TMP/junk.yml"
 expect_rc 1
 expect_out "$TMP/junk.yml:1:"
 
+# Inputs that hold no rule at all: the gate checked nothing, and fails (rules/no-rules), naming
+# what each file held; a file without rules beside one with rules is no such case.
+: >"$TMP/empty.yml"
+printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: detector}\n' >"$TMP/deploy.yml"
+run lint-rules "$TMP/empty.yml" "$TMP/deploy.yml"
+expect_rc 1
+expect_out "error: no rule in 2 files, so nothing was checked: $TMP/empty.yml is empty; $TMP/deploy.yml holds Kubernetes objects but no rule manifest (Deployment) [rules/no-rules]"
+expect_out "1 error, 0 warnings, 0 info in 2 files (0 rules)"
+run lint-rules --fail-on never "$TMP/empty.yml"
+expect_rc 0
+run lint-rules "$TMP/empty.yml" "$TMP/deploy.yml" "$TMP/clean.yml"
+expect_rc 0
+[ "$out" = "no problems found in 3 files (1 rule)" ] || fail "a run with one rule: $out"
+
 # Unreadable input and usage errors: exit 2 with nsmon: error.
 run lint-rules "$TMP/missing.yml"
 expect_rc 2

@@ -43,7 +43,7 @@ assert set(summary) == {"errors", "warnings", "info", "files", "rules"}, summary
 assert summary["files"] == 1 and summary["rules"] == 1 and summary["errors"] >= 2, summary
 PY
 # A clean run is an empty list, not nothing.
-printf 'groups: []\n' >"$TMP/empty.yml"
+printf 'groups:\n  - name: g\n    rules:\n      - record: job:up:sum\n        expr: sum by (job) (up)\n' >"$TMP/empty.yml"
 run lint-rules --format json "$TMP/empty.yml"
 expect_rc 0
 /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["findings"] == [] and d["summary"]["files"] == 1' "$TMP/out"

@@ -356,3 +356,43 @@ TEST_CASE("a VMRule's groups are vmalert's", "[rules]") {
   CHECK(where(load("apiVersion: v1\nkind: VMRule\nmetadata: {name: x}\nspec: {groups: []}\n")) ==
         V{"1:13 error rules/missing-field"});
 }
+
+// Google Managed Prometheus' Rules, ClusterRules and GlobalRules hold Prometheus's groups in
+// spec.groups, with fewer fields than a rule file: the API server drops the others.
+TEST_CASE("Google Managed Prometheus' rule manifests are read, with their fields", "[rules]") {
+  const std::string head = "apiVersion: monitoring.googleapis.com/v1\nkind: ";
+  const std::string body = "\nmetadata: {name: x, namespace: y}\nspec:\n  groups:\n  - name: g\n    interval: 30s\n"
+                           "    rules:\n    - record: job:up:sum\n      expr: sum by (job) (up)\n"
+                           "    - alert: A\n      expr: up == 0\n      for: 5m\n";
+  for (const char* kind : {"Rules", "ClusterRules", "GlobalRules"}) {
+    Loaded l = load(head + kind + body);
+    CHECK(where(l).empty());
+    REQUIRE(l.file.groups.size() == 1);
+    CHECK(l.file.groups[0].ruler == rules::Schema::prometheus);
+    CHECK(l.file.groups[0].rules.size() == 2);
+  }
+  // keep_firing_for, limit, query_offset and group labels are Prometheus's, not the CRD's.
+  Loaded kff = load(head + "Rules" + body + "      keep_firing_for: 5m\n");
+  CHECK(where(kff) == V{"14:7 error yaml/unknown-field"});
+  CHECK(kff.diags.at(0).message == "unknown field 'keep_firing_for' in a Google Managed Prometheus rule (the API "
+                                   "server drops it)");
+  CHECK(where(load(head + "Rules" + body + "    limit: 10\n")) == V{"14:5 error yaml/unknown-field"});
+  // The operator's status is part of a manifest read back from the cluster.
+  CHECK(where(load(head + "Rules" + body + "status: {observedGeneration: 1}\n")).empty());
+  // A kind of that name under another API group is someone else's object: skipped, named.
+  Loaded other = load("apiVersion: example.com/v1\nkind: Rules\nspec:\n  groups: [{name: g}]\n");
+  CHECK(where(other).empty());
+  CHECK(other.file.groups.empty());
+  CHECK(other.file.other_objects == std::vector<std::string>{"Rules"});
+}
+
+// The kinds of the objects that held no rules are kept, for a run that read no rule to say what
+// it read instead; a ConfigMap that carries a rule file says where.
+TEST_CASE("the Kubernetes objects that hold no rules are named", "[rules]") {
+  Loaded l = load("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n---\napiVersion: v1\nkind: "
+                  "ConfigMap\nmetadata: {name: c}\ndata:\n  alerts.yml: |\n    groups:\n    - name: g\n"
+                  "      rules: []\n  other: x\n");
+  CHECK(where(l).empty());
+  CHECK(l.file.other_objects ==
+        std::vector<std::string>{"Deployment", "ConfigMap with rule groups in data.alerts.yml"});
+}

@@ -41,8 +41,10 @@ std::string severity_text(const core::CheckInfo& c, const std::string& command) 
     s += " A policy file (`--policy FILE`) changes it: `severity: {" + id + ": error}` (error, warning, info or off).";
     // `# nsmon disable` comments are read in the rule files and the prometheus.yml that load; a
     // file that does not parse, a file skipped, and the check of the comments themselves are
-    // where no comment silences. explain_examples.py proves each sentence it gets.
-    const bool by_comment = id != "yaml/syntax" && id != "rules/not-a-rule-file" && id != "rules/unknown-disable";
+    // where no comment silences, as is a run that read no rule (no file of it is the one to say
+    // so). explain_examples.py proves each sentence it gets.
+    const bool by_comment =
+        id != "yaml/syntax" && id != "rules/not-a-rule-file" && id != "rules/unknown-disable" && id != "rules/no-rules";
     if (by_comment)
       s += "\n\nOne occurrence: a `# nsmon disable " + id +
            "` comment on the rule or the prometheus.yml entry (before any content of the file: the whole "

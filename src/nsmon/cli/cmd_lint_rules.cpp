@@ -91,6 +91,49 @@ std::unique_ptr<Loaded> read_inputs(const LintOptions& o, rules::Schema schema) 
   return loaded;
 }
 
+/// What a file that gave no rule holds instead: "is empty", "holds Kubernetes objects but no rule
+/// manifest (Deployment, Service)".
+std::string held_instead(const rules::RuleFile& file) {
+  if (!file.groups.empty())
+    return "has " + report::plural(static_cast<long long>(file.groups.size()), "group", "groups") + " but no rule";
+  if (!file.other_objects.empty()) {
+    std::string kinds;
+    std::set<std::string_view> seen;
+    for (const auto& k : file.other_objects)
+      if (seen.insert(k).second) kinds += (kinds.empty() ? "" : ", ") + k;
+    return "holds Kubernetes objects but no rule manifest (" + kinds + ")";
+  }
+  const std::string_view text = file.source ? file.source->text() : std::string_view();
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t end = std::min(text.find('\n', at), text.size());
+    const std::string_view line = util::trim(text.substr(at, end - at));
+    if (!line.empty() && line[0] != '#' && line != "---" && line != "...") return "has no rule groups";
+    at = end + 1;
+  }
+  return "is empty";
+}
+
+/// A gate that read no rule checked nothing, so it must not pass: one error that says what each
+/// input held instead. Not with --config (a Prometheus without rules is linted for its config),
+/// nor after a loader's error (the file was meant to hold rules, and that error says why not).
+std::optional<core::Diagnostic> no_rules(const Loaded& loaded) {
+  if (loaded.rules > 0 || loaded.input.config || loaded.input.rule_files.empty()) return std::nullopt;
+  for (const auto& d : loaded.diags)
+    if (d.severity == core::Severity::error) return std::nullopt;
+  std::string what;
+  const auto& files = loaded.input.rule_files;
+  for (std::size_t i = 0; i < files.size() && i < 3; ++i)
+    what += (i ? "; " : "") + files[i].path + " " + held_instead(files[i]);
+  if (files.size() > 3)
+    what += "; and " + report::plural(static_cast<long long>(files.size() - 3), "file", "files") + " more";
+  return core::make_diagnostic(
+      "rules/no-rules", {files.front().path, 1, 1, 0},
+      "no rule in " + report::plural(static_cast<long long>(files.size()), "file", "files") +
+          ", so nothing was checked: " + what,
+      "name the rule files: plain ones (groups:), PrometheusRule, VMRule or Google Managed Prometheus manifests; "
+      "a wrong path or glob is the usual cause");
+}
+
 /// --prometheus: the server's findings on the same rules, under the same comments and policy,
 /// without those that repeat an offline finding; what was asked goes to the summary's facts. The
 /// server's count of each rule's samples joins `costs`, and judges them in place of the estimate.
@@ -158,6 +201,7 @@ int run_lint(LintOptions& o, const Context& ctx) {
   util::heap_on_huge_pages(std::max<std::uintmax_t>(std::uintmax_t{64} << 20, 24 * input_bytes(o)));
   // Read everything first: an unreadable file ends the command (exit 2) before any check runs.
   auto loaded = read_inputs(o, rule_schema(ctx.settings));
+  if (auto d = no_rules(*loaded)) loaded->diags.push_back(std::move(*d));
   // Check the whole input at once: rules are judged against each other and the config.
   std::vector<lint::RuleCost> costs;
   auto report = lint_loaded(*loaded, options, costs);
@@ -173,9 +217,12 @@ int run_lint(LintOptions& o, const Context& ctx) {
 }
 
 constexpr const char* kLintRulesHelp = R"(Inputs:
-  FILES are Prometheus rule files or PrometheusRule manifests (monitoring.coreos.com/v1 or the
-  Observability Operator's monitoring.rhobs/v1, spec.groups; a file may hold several YAML documents, other Kubernetes objects are skipped), or
-  directories (their *.yml and *.yaml files, recursively); '-' reads standard input. With --config, prometheus.yml is
+  FILES are Prometheus rule files, or manifests with rule groups in spec.groups: PrometheusRule
+  (monitoring.coreos.com/v1, or the Observability Operator's monitoring.rhobs/v1), VMRule, and
+  Google Managed Prometheus' Rules, ClusterRules and GlobalRules (a file may hold several YAML
+  documents; other Kubernetes objects are skipped), or directories (their *.yml and *.yaml files,
+  recursively); '-' reads standard input. Inputs that hold no rule at all are an error
+  (rules/no-rules): a gate that read nothing does not pass. With --config, prometheus.yml is
   checked too and the rule files its rule_files name (globs, relative to the config) are linted;
   a file named both ways is linted once. With neither, lints rules/prometheus.yml and its rule
   files, if the current directory has one. The global options --catalog FILE (the metric catalog

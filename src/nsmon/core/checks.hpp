@@ -280,6 +280,8 @@ inline constexpr auto kChecks = [] {
       {"rules/missing-field", error, "a required field is missing (group name, expr)", lint},
       {"rules/multiple-documents", error,
        "a plain rule file with a second YAML document, whose groups Prometheus never loads", lint},
+      {"rules/no-rules", error,
+       "inputs that hold no rule at all (an empty file, other Kubernetes objects): the run checked nothing", lint},
       {"rules/not-a-rule-file", info,
        "a file of a linted directory that is another kind of file (prometheus.yml, a policy, ...): skipped", lint},
       {"rules/other-ruler", info,

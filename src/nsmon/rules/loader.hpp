@@ -24,6 +24,11 @@
 
 namespace nsmon::rules::detail {
 
+// What an unknown field is in, in Google Managed Prometheus' manifests: their CRDs have fewer
+// fields than Prometheus's rule files, and the API server drops the others without a word.
+inline constexpr const char* kGmpGroup = "a Google Managed Prometheus rule group (the API server drops it)";
+inline constexpr const char* kGmpRule = "a Google Managed Prometheus rule (the API server drops it)";
+
 class Loader {
 public:
   Loader(const core::SourceFile& src, std::vector<core::Diagnostic>& diags, const LoadOptions& options)
@@ -106,7 +111,9 @@ private:
   const LoadOptions& options_;
   bool plain_ = false;
   bool vmrule_ = false; ///< the groups are a VMRule's (the VictoriaMetrics operator's)
-  yaml::Node via_;      ///< the alias the content being read is read through, if any
+  bool gmp_ = false;    ///< the groups are a Google Managed Prometheus manifest's (Rules, ClusterRules...)
+  std::vector<std::string> other_objects_; ///< the kinds of the Kubernetes objects that hold no rules
+  yaml::Node via_;                         ///< the alias the content being read is read through, if any
 };
 
 } // namespace nsmon::rules::detail

@@ -35,6 +35,7 @@ RuleFile Loader::run() {
   plain_ = root && !is_manifest(*root);
   if (!root || root->is_null()) return file; // an empty file has no groups, like promtool
   std::optional<yaml::Node> holder = groups_holder(*root);
+  file.other_objects = std::move(other_objects_);
   if (!holder) return file;
   auto groups = (*holder)["groups"];
   if (!groups || groups.is_null()) return file;
@@ -53,6 +54,8 @@ RuleFile Loader::run() {
   // A VMRule's groups are vmalert's, unless --rule-schema says otherwise.
   LoadOptions group_options = options_;
   if (vmrule_ && group_options.schema == Schema::automatic) group_options.schema = Schema::vmalert;
+  // Google's rule evaluator is Prometheus's, and the manifest's schema has no other ruler's field.
+  if (gmp_) group_options.schema = Schema::prometheus;
   std::vector<yaml::Node> rule_nodes;
   std::vector<const Group*> rule_group; // each rule's group
   std::size_t i = 0;
@@ -61,6 +64,7 @@ RuleFile Loader::run() {
     r.rules_begin = rule_nodes.size();
     Loader part(y_, r.diags, group_options);
     part.vmrule_ = vmrule_;
+    part.gmp_ = gmp_;
     r.group = part.read_group(g, rule_nodes);
     r.rules_end = rule_nodes.size();
     rule_group.resize(rule_nodes.size(), r.group ? &*r.group : nullptr);
@@ -77,6 +81,7 @@ RuleFile Loader::run() {
   util::parallel_steps(rule_nodes.size(), 256, [&](std::size_t b, std::size_t e, std::size_t) {
     std::vector<core::Diagnostic> out;
     Loader part(y_, out, options_);
+    part.gmp_ = gmp_;
     for (std::size_t k = b; k < e; ++k) {
       if (auto rule = part.read_rule_of(rule_nodes[k], rule_group[k]->name.value, rule_group[k]->ruler)) {
         *slot[k] = std::move(*rule);
@@ -150,6 +155,22 @@ bool Loader::not_rules(const yaml::Node& root) {
   return true;
 }
 
+// " with rule groups in data.alerts.yml" for a ConfigMap that carries a rule file as one of its
+// values (a Prometheus mounts it), which is text to the loader: what a run that read no rule says.
+namespace {
+std::string rules_in_data(const yaml::Node& root) {
+  auto data = root["data"];
+  if (!data || !data.is_map()) return "";
+  for (auto it = data.begin(); it != data.end(); ++it)
+    if (it->first.is_scalar() && it->second.is_scalar()) {
+      const std::string_view v = it->second.scalar();
+      if (util::starts_with(v, "groups:") || v.find("\ngroups:") != std::string_view::npos)
+        return " with rule groups in data." + std::string(it->first.scalar());
+    }
+  return "";
+}
+} // namespace
+
 // The mapping that holds `groups`: the root of a rule file, or the spec of a PrometheusRule
 // manifest (monitoring.coreos.com/v1, as the Prometheus Operator reads it, or monitoring.rhobs/v1,
 // as Red Hat's Observability Operator, its fork, reads the same spec). Other Kubernetes objects
@@ -178,19 +199,33 @@ std::optional<yaml::Node> Loader::groups_holder(const yaml::Node& root) {
     return root;
   }
   auto kind = root["kind"];
-  // The VictoriaMetrics operator's VMRule holds vmalert's groups in spec.groups (its RuleGroup is
-  // vmalert's group plus `tenant`, which it strips before vmalert's own validation).
-  const bool vmrule = kind && kind.is_scalar() && kind.scalar() == "VMRule";
-  if (!vmrule && (!kind || !kind.is_scalar() || kind.scalar() != "PrometheusRule")) return std::nullopt;
-  const std::string what = vmrule ? "a VMRule" : "a PrometheusRule";
-  if (!y_.check_mapping(root, {"apiVersion", "kind", "metadata", "spec"}, what)) return std::nullopt;
+  const std::string kind_name = kind && kind.is_scalar() ? std::string(kind.scalar()) : std::string();
   auto api = root["apiVersion"];
   auto api_is = [&](std::string_view prefix) {
     return api && api.is_scalar() && util::starts_with(api.scalar(), prefix);
   };
+  // The VictoriaMetrics operator's VMRule holds vmalert's groups in spec.groups (its RuleGroup is
+  // vmalert's group plus `tenant`, which it strips before vmalert's own validation).
+  const bool vmrule = kind_name == "VMRule";
+  // Google Cloud Managed Service for Prometheus (monitoring.googleapis.com/v1) holds Prometheus's
+  // groups in the spec of Rules (one namespace's data), ClusterRules and GlobalRules: only name,
+  // interval and rules, whose rules have no keep_firing_for (its CRDs' schema; the API server
+  // prunes any other field).
+  const bool gmp = (kind_name == "Rules" || kind_name == "ClusterRules" || kind_name == "GlobalRules") &&
+                   api_is("monitoring.googleapis.com/");
+  if (!vmrule && !gmp && kind_name != "PrometheusRule") {
+    if (!kind_name.empty()) other_objects_.push_back(kind_name + rules_in_data(root));
+    return std::nullopt;
+  }
+  const std::string what = vmrule ? "a VMRule" : gmp ? "a " + kind_name + " manifest" : "a PrometheusRule";
+  if (!y_.check_mapping(root,
+                        gmp ? std::vector<std::string>{"apiVersion", "kind", "metadata", "spec", "status"}
+                            : std::vector<std::string>{"apiVersion", "kind", "metadata", "spec"},
+                        what))
+    return std::nullopt;
   if (vmrule && !api_is("operator.victoriametrics.com/"))
     y_.report(api ? api : kind, "rules/missing-field", "a VMRule's apiVersion is operator.victoriametrics.com/v1beta1");
-  if (!vmrule && !api_is("monitoring.coreos.com/") && !api_is("monitoring.rhobs/"))
+  if (kind_name == "PrometheusRule" && !api_is("monitoring.coreos.com/") && !api_is("monitoring.rhobs/"))
     y_.report(api ? api : kind, "rules/missing-field",
               "a PrometheusRule's apiVersion is monitoring.coreos.com/v1 (monitoring.rhobs/v1 for the Observability "
               "Operator)");
@@ -198,6 +233,7 @@ std::optional<yaml::Node> Loader::groups_holder(const yaml::Node& root) {
   if (!spec || spec.is_null()) return std::nullopt;
   if (!y_.check_mapping(spec, {"groups"}, what + "'s spec")) return std::nullopt;
   vmrule_ = vmrule;
+  gmp_ = gmp;
   return spec;
 }
 
@@ -406,6 +442,7 @@ RuleFile read_documents(const core::SourceFile& src, std::vector<core::Diagnosti
       document_of.push_back(i);
     }
     file.disabled.insert(part.disabled.begin(), part.disabled.end());
+    file.other_objects.insert(file.other_objects.end(), part.other_objects.begin(), part.other_objects.end());
   }
   // vmalert reads every document of its files (since 1.105, 1.102.5 and 1.97.10 LTS), and
   // refuses a group name given twice in the file, in one document or several.

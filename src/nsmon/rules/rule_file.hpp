@@ -113,13 +113,16 @@ struct RuleFile {
   /// its own object; nor is vmalert's file, as vmalert reads every document); its groups include
   /// theirs.
   std::optional<LaterDocuments> later_documents;
+  /// The kinds of the file's Kubernetes objects that hold no rules (Deployment, ConfigMap, ...).
+  std::vector<std::string> other_objects;
 };
 
 /// Reads a Prometheus rule file with promtool's structural checks (strict fields, types, required
 /// fields, alert xor record, names, durations, recording-rule constraints, duplicate groups and rules).
-/// Also reads PrometheusRule manifests (spec.groups) and files of several documents (each document
-/// checked alone; other Kubernetes objects skipped; a plain rule file's later documents are read
-/// too, and recorded in `later_documents`).
+/// Also reads the groups of PrometheusRule, VMRule and Google Managed Prometheus manifests
+/// (spec.groups) and files of several documents (each document checked alone; other Kubernetes
+/// objects skipped and named in `other_objects`; a plain rule file's later documents are read too,
+/// and recorded in `later_documents`).
 /// Another ruler's group fields are read as `options.schema` says (rulers.hpp): under `auto`, one
 /// rules/other-ruler info per ruler and file says Prometheus refuses the file.
 /// Findings are appended to `diags`; whatever could be read is returned.

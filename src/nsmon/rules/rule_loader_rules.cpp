@@ -38,8 +38,9 @@ std::optional<Rule> Loader::read_rule(const yaml::Node& n, const std::string& gr
     for (std::string_view f : rule_fields(Schema::vmalert)) all.emplace_back(f);
     return all;
   }();
-  const std::vector<std::string>& kFields = ruler == Schema::vmalert ? kVmalert : kPrometheus;
-  if (!y_.check_mapping(n, kFields, "a rule")) return std::nullopt;
+  static const std::vector<std::string> kGmp = {"alert", "record", "expr", "for", "labels", "annotations"};
+  const std::vector<std::string>& kFields = gmp_ ? kGmp : ruler == Schema::vmalert ? kVmalert : kPrometheus;
+  if (!y_.check_mapping(n, kFields, gmp_ ? kGmpRule : "a rule")) return std::nullopt;
   if (ruler == Schema::vmalert) {
     if (auto b = n["debug"]; b && !b.is_null()) y_.boolean(b, "debug");
     vmalert_integer(n, "update_entries_limit");
