@@ -17,7 +17,7 @@ one_line() { [ "$(wc -l <"$TMP/err")" -eq 1 ] || fail "not one line on stderr: $
 
 within 5 backtest "$TMP/rules.yml" --prometheus http://127.0.0.1:1 --retries 0 --since 1h
 expect_rc 3
-[ "$err" = "nsmon: error: cannot connect to http://127.0.0.1:1/api/v1/query_range: connection refused" ] ||
+[ "$err" = "nsmon: error: cannot connect to http://127.0.0.1:1/api/v1/label/__name__/values: connection refused" ] ||
   fail "stderr: $err"
 [ -z "$out" ] || fail "stdout: $out"
 

@@ -96,4 +96,16 @@ for name, episodes in prom.items():
 PY
 /usr/bin/python3 "$TMP/compare.py" "$TMP/alerts.json" <<<"$out" 2>"$TMP/compare.log" ||
   fail "episodes differ: $(cat "$TMP/compare.log")"
+
+# A metric the server has no series of: the rule fired 0 times for want of data, which the table
+# says; when no rule has any data (a wrong server or range), the backtest checked nothing and fails.
+printf 'groups:\n  - name: m\n    rules:\n      - alert: Missing\n        expr: bt_queue_depth > 5\n' >"$TMP/missing.yml"
+run backtest "$TMP/missing.yml" --prometheus "$PROM" --start "$start" --end "$end"
+expect_rc 1
+expect_out "Missing: the server has no series of bt_queue_depth in the range, nor of anything else it reads"
+expect_err "has none of the metrics the rules read from"
+sed 1d "$TMP/missing.yml" >>"$TMP/rules.yml"
+run backtest "$TMP/rules.yml" --prometheus "$PROM" --start "$start" --end "$end"
+expect_rc 0
+expect_out "no data"
 echo ok

@@ -299,3 +299,47 @@ TEST_CASE("backtest: the timeline marks the cells an episode touches, --compare 
   CHECK(cmp.find("A      1 -> 2    10m -> 20m  1 -> 2         0 -> 0") != std::string::npos);
   CHECK(cmp.find("A |·█········|") != std::string::npos);
 }
+
+// A server without the metrics a rule reads (the wrong server or port, a range before the data):
+// its 0 episodes say nothing, and the table, the notes and the JSON say why.
+TEST_CASE("backtest: the metrics a rule reads that the server has no series of", "[backtest]") {
+  const char* yaml = R"(groups:
+  - name: g
+    rules:
+      - record: job:latency:max
+        expr: max by (job) (latency)
+      - alert: Errors
+        expr: errors > 0.5
+      - alert: Ratio
+        expr: errors / requests > 0.1
+      - alert: Latency
+        expr: job:latency:max > 2
+      - alert: Constant
+        expr: vector(1) > 2
+)";
+  Rules r(yaml);
+  FakeServer server;
+  fill(server.storage, kSeries, burst);
+  auto res = run(r, server);
+  REQUIRE(res.alerts.size() == 4);
+  CHECK(res.alerts[0].missing.empty());
+  CHECK_FALSE(res.alerts[0].no_data());
+  CHECK(res.alerts[1].missing == std::vector<std::string>{"requests"});
+  CHECK(res.alerts[1].data_names == 2);
+  CHECK_FALSE(res.alerts[1].no_data());
+  // Through a recording rule the server lacks: the series nsmon evaluates it from.
+  CHECK(res.alerts[2].missing == std::vector<std::string>{"latency"});
+  CHECK(res.alerts[2].no_data());
+  CHECK(res.alerts[3].data_names == 0);
+  CHECK_FALSE(res.alerts[3].no_data());
+  const std::string text = backtest::render_text(res, {});
+  CHECK(text.find("Ratio: the server has no series of requests in the range (1 of the 2 metrics it reads have "
+                  "data)") != std::string::npos);
+  CHECK(text.find("Latency: the server has no series of latency in the range, nor of anything else it reads: its "
+                  "0 episodes say nothing about it") != std::string::npos);
+  CHECK(text.find("no data") != std::string::npos);
+  auto doc = nlohmann::json::parse(backtest::render_json(res, nullptr, {}));
+  CHECK(doc["alerts"][2]["no_data"] == true);
+  CHECK(doc["alerts"][2]["metrics_without_data"] == nlohmann::json::array({"latency"}));
+  CHECK(doc["alerts"][0]["no_data"] == false);
+}

@@ -132,32 +132,43 @@ Result run(const std::vector<ruletest::EvalGroup>& groups, const Options& o, con
       else recorders[er.rule->name.value].push_back(&er);
     }
 
-  // Which recorded series the alerts read (directly or through other recording rules) the server
-  // holds over the range: one label-values call.
-  std::set<std::string> reached;
+  // Which of the metric names the alerts read (directly or through recording rules) the server
+  // holds over the range and what the rules read before it: one label-values call. A recorded
+  // one it lacks is evaluated by nsmon; a scraped one it lacks means the rule had nothing to read.
+  std::set<std::string> reached, scraped;
   std::function<void(const std::string&)> reach = [&](const std::string& name) {
     auto it = recorders.find(name);
+    if (it == recorders.end()) scraped.insert(name);
     if (it == recorders.end() || !reached.insert(name).second) return;
     for (const auto* r : it->second)
       for (const auto& n : names_in(*r->expr->expr())) reach(n);
   };
+  std::int64_t reads_back_ms = 0;
+  for (const auto& g : groups)
+    for (const auto& r : g.rules)
+      reads_back_ms = std::max(reads_back_ms, reach_ms(*r.expr->expr()) + g.query_offset_ms);
   for (const auto& a : alerts)
     for (const auto& n : names_in(*groups[a.group].rules[a.rule].expr->expr())) reach(n);
   std::set<std::string> on_server;
-  if (!reached.empty()) {
+  if (!reached.empty() || !scraped.empty()) {
     std::vector<std::string> quoted;
-    for (const auto& n : reached) quoted.push_back(RE2::QuoteMeta(n));
+    for (const auto* names : {&reached, &scraped})
+      for (const auto& n : *names) quoted.push_back(RE2::QuoteMeta(n));
     std::string data;
     promapi::ReaderOptions ro;
     ro.data_sink = [&](std::string_view b) { data.append(b); };
     ++out.other_queries;
     promapi::Reply reply =
         ask(promapi::label_values("__name__", {"{__name__=~" + text::go::quote(util::join(quoted, "|")) + "}"},
-                                  seconds(o.start_ms), seconds(o.end_ms)),
+                                  seconds(o.start_ms - reads_back_ms - o.lookback_ms), seconds(o.end_ms)),
             ro);
-    if (reply.status != "success") throw ServerError(o.server + " cannot list metric names: " + error_text(reply));
+    // Without the list, the path of a rule that reads a recording rule is unknown; the data of
+    // scraped metrics only goes unjudged (each rule's query says what it says).
+    if (reply.status != "success" && !reached.empty())
+      throw ServerError(o.server + " cannot list metric names: " + error_text(reply));
     auto names = nlohmann::json::parse(data, nullptr, false);
-    if (names.is_array())
+    if (reply.status != "success") on_server = scraped;
+    else if (names.is_array())
       for (const auto& n : names)
         if (n.is_string()) on_server.insert(n.get<std::string>());
   }
@@ -184,6 +195,19 @@ Result run(const std::vector<ruletest::EvalGroup>& groups, const Options& o, con
     };
     for (const auto& n : names_in(*er.expr->expr())) need(n);
     res.evaluated.assign(missing.begin(), missing.end());
+    // The data it reads: the recorded series the server has, and the scraped ones behind those
+    // nsmon evaluates.
+    std::set<std::string> data;
+    auto read = [&](const std::string& n) {
+      if (!recorders.count(n) || on_server.count(n)) data.insert(n);
+    };
+    for (const auto& n : names_in(*er.expr->expr())) read(n);
+    for (const auto& m : missing)
+      for (const auto* r : recorders[m])
+        for (const auto& n : names_in(*r->expr->expr())) read(n);
+    res.data_names = data.size();
+    for (const auto& n : data)
+      if (!on_server.count(n)) res.missing.push_back(n);
     res.path = o.engine_only || !missing.empty() ? Path::engine : Path::server;
     roles[&er] = res.path == Path::engine ? Role::engine : Role::server;
     evaluated_names.insert(missing.begin(), missing.end());

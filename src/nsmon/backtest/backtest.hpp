@@ -59,6 +59,12 @@ struct AlertResult {
   std::vector<Episode> episodes;      ///< by start, then labels
   std::size_t failed_steps = 0;       ///< evaluations that failed (the rule's or the server's error)
   std::string first_error;
+  /// The metric names the rule reads (through the recording rules the server lacks) whose data the
+  /// server holds: `data_names` of them, and those it has no series of at all over the range.
+  std::size_t data_names = 0;
+  std::vector<std::string> missing;
+  /// It reads metrics, and the server has none of them: its episodes say nothing of the rule.
+  bool no_data() const { return data_names > 0 && missing.size() == data_names; }
 };
 
 struct Result {

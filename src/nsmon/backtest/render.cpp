@@ -10,6 +10,7 @@
 #include "nsmon/text/duration.hpp"
 #include "nsmon/text/time.hpp"
 #include "nsmon/util/humanize.hpp"
+#include "nsmon/util/strings.hpp"
 #include "nsmon/util/table.hpp"
 
 namespace nsmon::backtest {
@@ -59,6 +60,8 @@ json alerts_json(const Result& r, const RenderOptions& o) {
                       {"notifications", s.notifications},
                       {"flaps", s.flaps},
                       {"failed_evaluations", a.failed_steps},
+                      {"metrics_without_data", a.missing},
+                      {"no_data", a.no_data()},
                       {"error", a.first_error.empty() ? json(nullptr) : json(a.first_error)}});
   }
   return alerts;
@@ -72,7 +75,8 @@ std::vector<std::vector<std::string>> summary_rows(const Result& r, const Render
     std::string by = to_string(a.path);
     if (!a.evaluated.empty()) by += " (+" + std::to_string(a.evaluated.size()) + " recording)";
     rows.push_back({a.alertname, a.group, by, text::format_duration(a.interval_ms),
-                    a.for_ms ? text::format_duration(a.for_ms) : "-", std::to_string(a.episodes.size()),
+                    a.for_ms ? text::format_duration(a.for_ms) : "-",
+                    a.no_data() && a.episodes.empty() ? "no data" : std::to_string(a.episodes.size()),
                     firing_text(s.firing_ms), std::to_string(s.notifications), std::to_string(s.flaps)});
   }
   return rows;
@@ -127,6 +131,17 @@ std::string render_text(const Result& r, const RenderOptions& o) {
     if (a.failed_steps)
       out +=
           "\n" + a.alertname + ": " + std::to_string(a.failed_steps) + " evaluations failed: " + a.first_error + "\n";
+  // A rule whose metrics the server lacks fired 0 times for want of data, not because all was well.
+  std::string no_data;
+  for (const auto& a : r.alerts)
+    if (!a.missing.empty())
+      no_data += a.alertname + ": the server has no series of " + util::join(a.missing, ", ") + " in the range" +
+                 (!a.no_data() ? " (" + std::to_string(a.data_names - a.missing.size()) + " of the " +
+                                     std::to_string(a.data_names) + " metrics it reads have data)"
+                  : a.episodes.empty() ? ", nor of anything else it reads: its 0 episodes say nothing about it"
+                                       : ", nor of anything else it reads") +
+                 "\n";
+  if (!no_data.empty()) out += "\n" + no_data;
   out += "\n" + render_timeline(r, o);
   return out;
 }

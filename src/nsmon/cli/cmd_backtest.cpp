@@ -2,6 +2,7 @@
 // range, from the data a Prometheus-compatible server holds (backtest/); --compare runs an old
 // version of the rules over the same range and shows both.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <iostream>
@@ -22,6 +23,7 @@
 #include "nsmon/rules/config.hpp"
 #include "nsmon/ruletest/loader.hpp"
 #include "nsmon/text/duration.hpp"
+#include "nsmon/text/time.hpp"
 #include "nsmon/util/files.hpp"
 #include "nsmon/util/url.hpp"
 
@@ -139,6 +141,18 @@ int run_backtest(BacktestOptions& o, const Context& ctx) {
   std::fprintf(stderr, "nsmon: %zu requests to %s took %s of %s (nsmon's engine under Prometheus %s.x semantics)\n",
                requests, util::redact_url(session.server).c_str(), took(server_seconds).c_str(), took(total).c_str(),
                o.prometheus_version.c_str());
+  // A server that holds none of the metrics the rules read (a wrong server, port or range) gave a
+  // backtest of nothing, which must not pass for a quiet one.
+  const auto& alerts = result.alerts;
+  if (std::any_of(alerts.begin(), alerts.end(), [](const auto& a) { return a.data_names > 0; }) &&
+      std::all_of(alerts.begin(), alerts.end(), [](const auto& a) { return a.data_names == 0 || a.no_data(); })) {
+    std::fprintf(stderr,
+                 "nsmon: %s has none of the metrics the rules read from %s to %s: nothing was backtested (a "
+                 "wrong server, or a range without the data?)\n",
+                 util::redact_url(session.server).c_str(), text::format_rfc3339_ms(start_ms).c_str(),
+                 text::format_rfc3339_ms(end_ms).c_str());
+    return kFindings;
+  }
   // A rule that could not be evaluated (the server's error answer, or the rule's own) makes the
   // backtest incomplete: exit 1, as a failed query does.
   for (const auto* r : {&result, old_result ? &*old_result : nullptr})
@@ -151,8 +165,11 @@ constexpr const char* kBacktestHelp = R"(
 What is asked of the server:
   For each alerting rule, its expression as range queries (/api/v1/query_range) from the start to
   the end at its group's interval (one query per 10,000 steps: 7 days at 1m is one), shifted by
-  the group's query_offset. When the rules' recording rules are among the rule files, one
-  /api/v1/label/__name__/values call asks which of them the server holds over the range. An
+  the group's query_offset. First, one /api/v1/label/__name__/values call asks which of the
+  metric names the alerts read (and the recording rules of the files they read) the server holds
+  over the range. A rule whose metrics the server has no series of shows "no data" as its
+  episodes, with a note; when no rule has any data (a wrong server, port or range), the backtest
+  checked nothing, and exits 1 saying so. An
   alerting rule that reads a recording rule the server lacks (or every one, with --engine) is
   evaluated by nsmon's engine instead: each selector it reads is fetched raw once, as an instant
   query of SELECTOR[RANGE] (the whole range plus the lookback and the rule's own ranges), and
@@ -182,7 +199,8 @@ Output (--format):
           go to stderr
   json    {"range": {...}, "alerts": [{"alertname", "group", "file", "line", "evaluated_by",
           "episodes": [{"labels", "active_at", "start", "end" (null: still firing),
-          "duration_seconds"}], "firing_seconds", "notifications", "flaps", ...}], "old": {...}
+          "duration_seconds"}], "firing_seconds", "notifications", "flaps", "no_data",
+          "metrics_without_data", ...}], "old": {...}
           with --compare, "queries": {...}}
 
 Examples:
