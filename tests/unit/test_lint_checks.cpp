@@ -731,6 +731,42 @@ TEST_CASE("counter-raw: a counter by the catalog, a counter by its name only", "
   CHECK(all[0].message.find("node_edac_uncorrectable_errors_total is named like a counter: if it is one") == 0);
 }
 
+// review10b: aerospike-prometheus-exporter writes aerospike_latencies_read_ms_bucket as the last
+// latency slice's operations per second per le, not cumulative counters; only the catalog knows a
+// _bucket series is a histogram's.
+TEST_CASE("histogram-quantile-rate: buckets by the catalog, buckets by their name only", "[lint][checks]") {
+  std::vector<core::Diagnostic> all;
+  auto found = [&](const std::string& expr) {
+    run(alert(expr), false, &all);
+    std::erase_if(all,
+                  [](const core::Diagnostic& d) { return d.check != core::CheckId("promql/histogram-quantile-rate"); });
+    return all.size();
+  };
+  REQUIRE(found("histogram_quantile(0.9, inference_time_seconds_bucket) > 1") == 1);
+  CHECK(all[0].severity == core::Severity::warning);
+  CHECK(all[0].message.find("histogram_quantile over the raw cumulative inference_time_seconds_bucket counters") == 0);
+  REQUIRE(found("histogram_quantile(0.95, aerospike_latencies_read_ms_bucket{job=\"aerospike\"}) > 2") == 1);
+  CHECK(all[0].severity == core::Severity::info);
+  CHECK(all[0].message ==
+        "histogram_quantile over the raw aerospike_latencies_read_ms_bucket, with no rate() and no sum by (le), "
+        "named like a histogram's cumulative buckets: if they are, the answer covers the whole lifetime of the "
+        "process, not recent observations");
+  REQUIRE(found("histogram_quantile(0.95, sum by (le) (aerospike_latencies_read_ms_bucket)) > 2") == 1);
+  CHECK(all[0].severity == core::Severity::info);
+  CHECK(all[0].message.find("histogram_quantile over the raw aerospike_latencies_read_ms_bucket, named like") == 0);
+  // The expression rates the same histogram elsewhere (Thanos's latency alerts before 4dc1684):
+  // its author takes the series for counters.
+  REQUIRE(found("histogram_quantile(0.99, sum by (job, le) (http_request_duration_seconds_bucket)) > 90 and sum by "
+                "(job) (rate(http_request_duration_seconds_count[5m])) > 0") == 1);
+  CHECK(all[0].severity == core::Severity::warning);
+  CHECK(all[0].message.find("histogram_quantile over the raw cumulative http_request_duration_seconds_bucket counters "
+                            "(the expression rates the same histogram elsewhere)") == 0);
+  // Another histogram's rate says nothing of this one.
+  REQUIRE(found("histogram_quantile(0.99, sum by (le) (aerospike_latencies_read_ms_bucket)) > 2 and "
+                "rate(aerospike_latencies_read_ms_count_total[5m]) > 0") == 1);
+  CHECK(all[0].severity == core::Severity::info);
+}
+
 // awesome-prometheus-alerts 97a31f3 (tests/data/shipped-bugs): index time over index count, raw.
 TEST_CASE("counter-raw: a ratio of two raw counters", "[lint][checks]") {
   std::vector<core::Diagnostic> all;

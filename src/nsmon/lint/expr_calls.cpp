@@ -236,12 +236,55 @@ void ExprChecks::Impl::bucket(const VectorSelector& vs, bool rated, bool aggrega
   }
   bool is_bucket = (s.origin == SeriesInfo::Origin::catalog && s.suffix == "_bucket") ||
                    (s.origin != SeriesInfo::Origin::recording && util::ends_with(s.name, "_bucket"));
-  if (is_bucket && !rated)
+  if (!is_bucket || rated) return;
+  const std::string lacks = aggregated ? "" : ", with no rate() and no sum by (le)";
+  const std::string suggestion = "histogram_quantile(φ, sum by (le) (rate(" + s.name + "[5m])))";
+  if (s.origin == SeriesInfo::Origin::catalog) {
     emit("promql/histogram-quantile-rate", hq.range,
-         "histogram_quantile over the raw cumulative " + s.name + " counters" +
-             (aggregated ? "" : ", with no rate() and no sum by (le)") +
+         "histogram_quantile over the raw cumulative " + s.name + " counters" + lacks +
              ": the answer covers the whole lifetime of the process, not recent observations",
-         "histogram_quantile(φ, sum by (le) (rate(" + s.name + "[5m])))");
+         suggestion);
+    return;
+  }
+  // Only the name says cumulative buckets, and a convention is no fact: exporters write other
+  // things under it (aerospike-prometheus-exporter's aerospike_latencies_read_ms_bucket is the
+  // server's last latency slice, in operations per second per le). Unless the expression itself
+  // rates the histogram (Thanos's `histogram_quantile(0.99, sum by (job, le) (x_bucket)) > 90 and
+  // sum by (job) (rate(x_bucket[5m])) > 0`): said as a guess, at info, as promql/counter-raw says
+  // a counter named so.
+  const std::string_view base = std::string_view(s.name).substr(0, s.name.size() - 7);
+  if (family_rated(base)) {
+    emit("promql/histogram-quantile-rate", hq.range,
+         "histogram_quantile over the raw cumulative " + s.name + " counters" + lacks +
+             " (the expression rates the same histogram elsewhere): the answer covers the whole lifetime of the "
+             "process, not recent observations",
+         suggestion);
+    return;
+  }
+  self_.emit("promql/histogram-quantile-rate", hq.range,
+             "histogram_quantile over the raw " + s.name + lacks +
+                 ", named like a histogram's cumulative buckets: if they are, the answer covers the whole "
+                 "lifetime of the process, not recent observations",
+             suggestion, core::Severity::info);
+}
+
+// Whether the expression reads the histogram `base` (its _bucket, _count or _sum series) through
+// rate(), irate() or increase(): whoever wrote it takes them for counters.
+bool ExprChecks::Impl::family_rated(std::string_view base) const {
+  bool found = false;
+  promql::walk(*root_, [&](const Expr& n, std::span<const Expr* const>) {
+    if (found) return false;
+    if (n.kind != NodeKind::call || !is_rate_function(n.as<Call>().name)) return true;
+    const auto& f = n.as<Call>();
+    if (const VectorSelector* vs = selector_of(f.args.empty() ? nullptr : f.args[0])) {
+      const std::string& name = promql::metric_name(*vs);
+      for (std::string_view suffix : {"_bucket", "_count", "_sum"})
+        if (name.size() == base.size() + suffix.size() && name.starts_with(base) && name.ends_with(suffix))
+          found = true;
+    }
+    return !found;
+  });
+  return found;
 }
 
 } // namespace nsmon::lint

@@ -66,6 +66,7 @@ private:
   void histogram_quantile(const Call& c);
   bool classic_bucket(const VectorSelector& vs) const;
   void bucket(const VectorSelector& vs, bool rated, bool aggregated, const Call& hq);
+  bool family_rated(std::string_view base) const;
 
   // expr_binary.cpp: vector matching, thresholds, units, counters
   void binary(const BinaryExpr& b);
