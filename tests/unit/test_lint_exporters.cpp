@@ -197,6 +197,22 @@ TEST_CASE("exporters: a metric the exporter renamed", "[exporters][lint]") {
   CHECK(lint_files({{"k/h.yml", "  - alert: H\n    expr: kube_hpa_status_current_replicas == 0\n"}},
                    "exporters/renamed-metric", &said) == V{"k/h.yml:5:11 info"});
   CHECK(said.at(0).find("with kube_horizontalpodautoscaler_status_current_replicas") != std::string::npos);
+  // Prometheus 2.1.0 prefixed the WAL's two counters that 2.0.0 still served as tsdb_wal_*
+  // (kube-prometheus 78bec4e); its other TSDB metrics were prometheus_tsdb_ in 2.0.0 already, so
+  // reading them says nothing of the release.
+  const std::string wal = "  - alert: Wal\n    expr: tsdb_wal_corruptions_total{job=\"prometheus\"} > 0\n";
+  said.clear();
+  CHECK(lint_files({{"p/w.yml", wal}}, "exporters/renamed-metric", &said) == V{"p/w.yml:5:11 info"});
+  CHECK(said.at(0) ==
+        "Prometheus 2.1.0 replaced tsdb_wal_corruptions_total with prometheus_tsdb_wal_corruptions_total: "
+        "with Prometheus 2.1.0 or later this selector selects nothing");
+  const std::string reloads = "  - alert: Reload\n    expr: rate(prometheus_tsdb_reloads_failures_total[5m]) > 0\n";
+  CHECK(lint_files({{"p/w.yml", wal}, {"p/r.yml", reloads}}, "exporters/renamed-metric") == V{"p/w.yml:5:11 info"});
+  const std::string fsync =
+      "  - alert: Fsync\n    expr: prometheus_tsdb_wal_fsync_duration_seconds{quantile=\"0.99\"} > 1\n";
+  CHECK(lint_files({{"p/w.yml", wal}, {"p/f.yml", fsync}}, "exporters/renamed-metric") == V{"p/w.yml:5:11 warning"});
+  CHECK(lint_files({{"p/s.yml", "  - alert: S\n    expr: rate(tsdb_wal_fsync_duration_seconds_sum[5m]) > 1\n"}},
+                   "exporters/renamed-metric") == V{"p/s.yml:5:16 info"});
 }
 
 TEST_CASE("exporters: a metric under the job another exporter is scraped under", "[exporters][lint]") {

@@ -54,3 +54,41 @@ TEST_CASE("threshold-unit: a threshold in the other unit of time than the annota
   CHECK(threshold_unit(p99 + " > 100", "{{ 100 }}ms and p100s").empty());
   CHECK(threshold_unit(p99 + " > 100", std::string(400, '9') + " s").empty());
 }
+
+TEST_CASE("threshold-unit: a recorded series whose name says its unit", "[lint][units]") {
+  using V = std::vector<std::string>;
+  // gitlab-com/runbooks d2d59af: level:metric:operations, a p95 of a metric in seconds, compared
+  // with the 2000 and 1500 of "2s" and "1500ms".
+  const std::string p95 = "type:rails_requests_completed_seconds:p95{type='web'}";
+  CHECK(threshold_unit(p95 + " > 2000", "Web latency has been over 2s") ==
+        V{"the description annotation says 2s, but type:rails_requests_completed_seconds:p95 is in seconds by its "
+          "names: the threshold 2000 is 2000 seconds"});
+  CHECK(threshold_unit(p95 + " > 1500", "API latency has been over 1500ms").size() == 1);
+  CHECK(threshold_unit(p95 + " > 2", "Web latency has been over 2s").empty());
+  CHECK(threshold_unit(p95 + " > 1.5", "API latency has been over 1500ms").empty());
+  // Operations that keep the values: a window, a quantile, an average over time, a maximum.
+  CHECK(threshold_unit("job:request_duration_milliseconds:histogram_quantile > 0.5", "over 500ms").size() == 1);
+  CHECK(threshold_unit("job:request_duration_seconds:avg_over_time5m > 500", "over 500ms").size() == 1);
+  CHECK(threshold_unit("job:request_duration_seconds:max > 500", "over 500ms").size() == 1);
+  // Operations that do not: a rate (seconds per second), a sum, an unknown one; no unit, no form.
+  CHECK(threshold_unit("job:request_duration_seconds:rate5m > 500", "over 500ms").empty());
+  CHECK(threshold_unit("job:request_duration_seconds:sum > 500", "over 500ms").empty());
+  CHECK(threshold_unit("job:request_duration_seconds:apdex > 500", "over 500ms").empty());
+  CHECK(threshold_unit("job:requests:p95 > 500", "over 500ms").empty());
+  CHECK(threshold_unit("request_duration_seconds:p95 > 500", "over 500ms").empty());
+}
+
+TEST_CASE("threshold-unit: a recording rule of the files that scales its name's unit", "[lint][units]") {
+  // The files record the p95 in milliseconds under a name in seconds: the name says nothing.
+  const std::string files = "groups:\n- name: g\n  rules:\n"
+                            "  - record: job:latency_seconds:p95\n"
+                            "    expr: histogram_quantile(0.95, sum by (job, le) (rate(latency_seconds_bucket[5m]))) * "
+                            "1000\n"
+                            "  - alert: A\n    expr: job:latency_seconds:p95 > 500\n"
+                            "    labels: {severity: warning}\n    annotations:\n"
+                            "      summary: s\n      description: \"p95 over 500ms\"\n";
+  CHECK(testing::lint_findings("r.yml", files, "units/threshold-unit").empty());
+  std::string plain = files;
+  plain.replace(plain.find(" * 1000"), 7, "");
+  CHECK(testing::lint_findings("r.yml", plain, "units/threshold-unit").size() == 1);
+}

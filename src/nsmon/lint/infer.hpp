@@ -180,6 +180,9 @@ struct RecordedMetric {
   bool several_dirs = false;
   /// Rules of more than one file record it (`span` is the last one's).
   bool several_files = false;
+  /// A rule of the name multiplies or divides its values by a number (x * 1000, x / 0.01): the
+  /// unit or range its name promises may not be its values'.
+  bool scaled = false;
   /// The metrics its rules select, a recorded one replaced by what it reads where its rule came
   /// first: two sides that read the same scraped series (labels/duplicate-match-group).
   std::set<std::string> reads;

@@ -122,8 +122,8 @@ std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<Recordi
       rm.source = source_of(rm.name, self_read.count(rm.name) > 0, cat);
       if (rm.source != RecordedMetric::Source::scraped) rm.reads = scraped_reads(*r.expr, recorded);
       // The name's promise where the expression proves no range (a ratio of two counters).
-      if (std::string why = ratio_by_name(rm.name); !why.empty() && !scaled(*r.expr, inf))
-        narrow_to_ratio(rm.shape, why);
+      rm.scaled = scaled(*r.expr, inf);
+      if (std::string why = ratio_by_name(rm.name); !why.empty() && !rm.scaled) narrow_to_ratio(rm.shape, why);
       rm.shape.labels.insert("__name__");
       for (const auto* list : {&r.group->labels, &r.rule->labels})
         for (const auto& kv : *list) {
@@ -145,6 +145,7 @@ std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<Recordi
         rm.several_dirs = before.several_dirs || dir(before.span.file.str()) != dir(rm.span.file.str());
         rm.several_files = before.several_files || before.span.file.str() != rm.span.file.str();
         rm.filters = rm.filters && before.filters;
+        rm.scaled = rm.scaled || before.scaled;
         rm.reads.insert(before.reads.begin(), before.reads.end());
         const Shape& other = before.shape;
         either(rm.shape, other, inf);

@@ -423,9 +423,10 @@ bool same_number(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max
 
 // A threshold written in another unit of time than the expression's values, where an annotation
 // states the duration meant: `rate(read_time_seconds_total) / rate(reads_completed_total) > 100`
-// described as "> 100ms" (awesome-prometheus-alerts 4266b4d), or an average in milliseconds
-// compared with 0.1, "longer than 100ms" (cbc2022). Said only where the threshold is what the
-// annotation states, written as is or converted between seconds and milliseconds, in the other
+// described as "> 100ms" (awesome-prometheus-alerts 4266b4d), an average in milliseconds
+// compared with 0.1, "longer than 100ms" (cbc2022), or a recorded p95 in seconds
+// (type:rails_requests_completed_seconds:p95) compared with 2000, "over 2s" (gitlab-com d2d59af). Said only where the
+// threshold is what the annotation states, written as is or converted between seconds and milliseconds, in the other
 // unit than the names give, and no stated duration agrees with the threshold in theirs.
 void RuleChecks::threshold_unit() {
   std::vector<std::pair<std::string, Stated>> stated;
@@ -442,8 +443,19 @@ void RuleChecks::threshold_unit() {
     if (right == (l->kind == NodeKind::number_literal)) return true;
     const double v = (right ? r : l)->as<NumberLiteral>().value;
     std::string of;
-    const double unit = duration_unit(right ? *l : *r, &of);
+    const Expr& side = right ? *l : *r;
+    const double unit = duration_unit(side, &of);
     if (unit == 0 || v == 0) return true;
+    // A recording rule of these files that scales what it records (x * 1000) under a name in
+    // seconds breaks the name's promise: the name says nothing then.
+    bool scaled_record = false;
+    walk(side, [&](const Expr& x, auto) {
+      if (x.kind != NodeKind::vector_selector) return true;
+      auto it = inf_.recorded().find(promql::metric_name(x.as<VectorSelector>()));
+      scaled_record = scaled_record || (it != inf_.recorded().end() && it->second.scaled);
+      return !scaled_record;
+    });
+    if (scaled_record) return true;
     // The unit the threshold was written in, as each stated duration would have it.
     const std::pair<std::string, Stated>* wrong = nullptr; // the annotation's key and its duration
     for (const auto& kd : stated) {

@@ -335,6 +335,34 @@ std::string unit_by_name(const Expr& e, std::string* of) {
 
 namespace {
 
+// A recording rule's name in Prometheus's form level:metric:operations whose operations all keep
+// the values of the metric part in its range and unit (avg, max, quantile, p99, histogram_quantile,
+// over time, with a window: avg_over_time5m): that metric part, or "" (rate5m, sum, ratio).
+std::string_view kept_metric(std::string_view name) {
+  const auto c1 = name.find(':');
+  const auto c2 = c1 == std::string_view::npos ? c1 : name.find(':', c1 + 1);
+  if (c2 == std::string_view::npos || name.find(':', c2 + 1) != std::string_view::npos) return {};
+  const std::string_view metric = name.substr(c1 + 1, c2 - c1 - 1);
+  static const std::set<std::string_view> kKeep = {"",       "avg",      "min",  "max",  "last",     "mean",
+                                                   "median", "quantile", "over", "time", "histogram"};
+  for (std::string_view rest = name.substr(c2 + 1);;) {
+    const auto cut = rest.find('_');
+    std::string_view op = rest.substr(0, cut);
+    const auto digit = op.find_first_of("0123456789");
+    if (digit != std::string_view::npos) {
+      // a window (avg5m) or a percentile (p99, p999)
+      const bool percentile =
+          op[0] == 'p' && digit == 1 && op.find_first_not_of("0123456789", 1) == std::string_view::npos;
+      if (!percentile && op.find_first_not_of("0123456789smhdwy", digit) != std::string_view::npos) return {};
+      op = percentile ? std::string_view() : op.substr(0, digit);
+    }
+    if (!kKeep.count(op)) return {};
+    if (cut == std::string_view::npos) break;
+    rest.remove_prefix(cut + 1);
+  }
+  return metric;
+}
+
 // What the names of an expression's series say its values are, for duration_unit: a duration in
 // `scale` seconds, a rate of one (seconds per second), a count or a rate of one, or nothing known.
 // A counter's name ending in a unit counts that unit, not events (sent_bytes_total).
@@ -352,9 +380,18 @@ TimeDim time_dim(const Expr& e) {
   switch (u->kind) {
   case NodeKind::vector_selector: {
     std::string_view name = metric_name(u->as<VectorSelector>());
-    // A recording rule's name is no unit; a histogram's buckets are read by histogram_quantile.
-    if (name.find(':') != std::string_view::npos || util::ends_with(name, "_bucket")) return {};
     TimeDim d{TimeDim::none, 0, std::string(name)};
+    // A recording rule's name says its unit where it is Prometheus's level:metric:operations and
+    // the operations keep the metric's values (level:request_duration_seconds:p99); a histogram's
+    // buckets are read by histogram_quantile.
+    if (name.find(':') != std::string_view::npos) {
+      const std::string_view kept = kept_metric(name);
+      if (util::ends_with(kept, "_seconds")) d.kind = TimeDim::duration, d.scale = 1;
+      else if (util::ends_with(kept, "_milliseconds") || util::ends_with(kept, "_ms"))
+        d.kind = TimeDim::duration, d.scale = 0.001;
+      return d;
+    }
+    if (util::ends_with(name, "_bucket")) return {};
     if (util::ends_with(name, "_count")) return d.kind = TimeDim::count, d;
     const bool total = util::ends_with(name, "_total"), sum = util::ends_with(name, "_sum");
     if (total || sum) name.remove_suffix(sum ? 4 : 6);
@@ -454,23 +491,9 @@ std::string ratio_by_name(std::string_view name) {
     return series + " is an SLO's " + (metric == "sli_error" ? "error ratio" : std::string(metric)) +
            " as Sloth and nsmon name it, between 0 and 1";
   // Prometheus's naming: the unit ratio is 0-1 (disk_usage_ratio; a quotient of two quantities
-  // is A_per_B, whatever its range). Operations that keep the range: avg, min, max, last, mean,
-  // quantile, over time, with a window (avg_over_time5m).
-  if (metric.size() <= 6 || !util::ends_with(metric, "_ratio")) return {};
-  static const std::set<std::string_view> kKeep = {"",     "avg",    "min",      "max",  "last",
-                                                   "mean", "median", "quantile", "over", "time"};
-  for (std::string_view rest = ops;;) {
-    const auto cut = rest.find('_');
-    std::string_view op = rest.substr(0, cut);
-    const auto digit = op.find_first_of("0123456789");
-    if (digit != std::string_view::npos) {
-      if (op.find_first_not_of("0123456789smhdwy", digit) != std::string_view::npos) return {};
-      op = op.substr(0, digit);
-    }
-    if (!kKeep.count(op)) return {};
-    if (cut == std::string_view::npos) break;
-    rest.remove_prefix(cut + 1);
-  }
+  // is A_per_B, whatever its range), kept by the operations kept_metric names.
+  const std::string_view kept = kept_metric(name);
+  if (kept.size() <= 6 || !util::ends_with(kept, "_ratio")) return {};
   return series + " is a ratio, between 0 and 1 (Prometheus's naming: the unit of a _ratio metric is 0-1)";
 }
 
