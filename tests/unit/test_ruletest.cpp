@@ -691,3 +691,32 @@ tests:
                    "stays active") != std::string::npos);
   CHECK(r->results[0].failures[1].message.find("expr: \"up:neg{job=\\\"a\\\"}\", time: 1m") != std::string::npos);
 }
+
+// An alert_rule_test of a name no alerting rule has: no alert can fire, so an empty exp_alerts
+// passes whatever the rule does (promtool says SUCCESS). A warning, with the nearest name.
+TEST_CASE("ruletest: an alert test of a name no alerting rule has is a warning", "[ruletest]") {
+  const std::string tests = R"(rule_files: [rules.yml]
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+      - series: up{job="a"}
+        values: 0x10
+    alert_rule_test:
+      - eval_time: 5m
+        alertname: Dwn
+        exp_alerts: []
+      - eval_time: 5m
+        alertname: Down
+        exp_alerts: [{exp_labels: {job: a}}]
+)";
+  auto r = run_files(tests, kRules);
+  REQUIRE(r->diags.size() == 1);
+  const core::Diagnostic& d = r->diags[0];
+  CHECK(d.check.id() == "ruletest/unknown-alert");
+  CHECK(d.severity == core::Severity::warning);
+  CHECK(d.span.line == 10);
+  CHECK(d.message == "no alerting rule of the test's rule files is named Dwn: no alert of it can fire, so the test "
+                     "passes without testing anything");
+  CHECK(d.suggestion == "did you mean Down?");
+}

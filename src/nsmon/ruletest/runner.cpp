@@ -15,6 +15,7 @@
 #include "nsmon/ruletest/loader.hpp"
 #include "nsmon/ruletest/panels.hpp"
 #include "nsmon/util/files.hpp"
+#include "nsmon/util/strings.hpp"
 
 namespace nsmon::ruletest {
 
@@ -89,6 +90,24 @@ std::unique_ptr<PreparedFile> prepare(const core::SourceFile& src, const RunOpti
     auto ia = order.find(a.name), ib = order.find(b.name);
     return (ia == order.end() ? 0 : ia->second) < (ib == order.end() ? 0 : ib->second);
   });
+
+  // An alert_rule_test of a name no alerting rule has sees no alert, whatever the data: with
+  // exp_alerts empty it passes, in promtool too, and tests nothing (a typo, a renamed rule).
+  std::vector<std::string> alert_names;
+  for (const auto& g : p->groups)
+    for (const auto& r : g.rules)
+      if (r.rule->is_alert()) alert_names.push_back(r.rule->name.value);
+  for (const auto& t : p->file.tests)
+    for (const auto& a : t.alert_tests)
+      if (!p->rule_paths.empty() &&
+          std::find(alert_names.begin(), alert_names.end(), a.alertname.value) == alert_names.end()) {
+        const std::string hint = util::did_you_mean(a.alertname.value, alert_names);
+        diags.push_back(core::make_diagnostic(
+            "ruletest/unknown-alert", a.alertname.span,
+            "no alerting rule of the test's rule files is named " + a.alertname.value + ": no alert of it can fire" +
+                (a.exp_alerts.empty() ? ", so the test passes without testing anything" : ""),
+            hint.empty() ? "alert_rule_test's alertname is an alerting rule's name" : "did you mean " + hint + "?"));
+      }
 
   for (const auto& t : p->file.tests) {
     PreparedFile::Test pt;
