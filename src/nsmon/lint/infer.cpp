@@ -573,6 +573,9 @@ void Inference::call(const Call& c, Shape& s) const {
   s.nan_aggregated = arg0->nan_aggregated;
   s.nan_inf = arg0->nan_inf;
   if (n == "label_replace" || n == "label_join") {
+    // They keep the metric name (review10a: count by (__name__) (...), then label_replace, prints
+    // LABELS = map[__name__:foo name:foo], proofs/review10a-cardinality.test.yml).
+    if (arg0->labels.count("__name__")) s.labels.insert("__name__");
     const Expr* dst = c.args.size() > 1 ? unparen(c.args[1]) : nullptr;
     if (dst && dst->kind == NodeKind::string_literal) {
       s.set_label(dst->as<StringLiteral>().value);
