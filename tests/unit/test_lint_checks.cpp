@@ -499,6 +499,22 @@ TEST_CASE("template-label-lost: lists the labels $labels has, not the alert's", 
                 "summary: \"{{ $labels.instance }}\", description: d") ==
         "annotation \"summary\" uses $labels.instance, but the expression's result has no instance label: sum without "
         "(instance) removes it (it has: error_type, job, stage, and labels not known here)");
+  // The sample's metric name is in $labels where the result keeps it: count by (__name__), then
+  // label_replace (review10a: OSISM's PrometheusTimeseriesCardinality said "(it has: name)",
+  // proofs/review10a-cardinality.test.yml prints LABELS = map[__name__:foo name:foo]).
+  CHECK(message("label_replace(count by (__name__) ({__name__=~\".+\"}), \"name\", \"$1\", \"__name__\", \"(.+)\") > "
+                "10000",
+                "summary: \"{{ $labels.instance }}\", description: d") ==
+        "annotation \"summary\" uses $labels.instance, but the expression's result has no instance label: count by "
+        "(__name__) keeps only __name__ (it has: __name__, name)");
+  // And not where it does not: sort() of a sum, timestamp() (promtool 2.42 prints map[a:1] for
+  // both, proofs/review10a-cardinality.test.yml).
+  CHECK(message("sort(sum by (job) (rate(errors_total[5m]))) > 0", "summary: \"{{ $labels.dc }}\", description: d") ==
+        "annotation \"summary\" uses $labels.dc, but the expression's result has no dc label: sum by (job) keeps "
+        "only job (it has: job)");
+  CHECK(message("timestamp(sum by (job) (errors_total)) > 0", "summary: \"{{ $labels.dc }}\", description: d") ==
+        "annotation \"summary\" uses $labels.dc, but the expression's result has no dc label: sum by (job) keeps "
+        "only job (it has: job)");
 }
 
 TEST_CASE("absent() without for: said of series a missed scrape or a target's leaving removes", "[lint][checks]") {

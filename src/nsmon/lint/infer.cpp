@@ -565,6 +565,10 @@ void Inference::call(const Call& c, Shape& s) const {
   s.values = arg0->values;
   s.several = arg0->several;
   s.joined = arg0->joined;
+  // Functions drop the metric name, but for those below that keep their argument's, if it has one
+  // (promtool 2.42: sort(sum by (a) (foo)) and timestamp(foo) have no __name__ in $labels,
+  // review10a).
+  const bool named = arg0->labels.count("__name__") > 0;
   s.labels.erase("__name__");
   s.aggregated = arg0->aggregated;
   s.empty = arg0->empty;
@@ -573,6 +577,9 @@ void Inference::call(const Call& c, Shape& s) const {
   s.nan_aggregated = arg0->nan_aggregated;
   s.nan_inf = arg0->nan_inf;
   if (n == "label_replace" || n == "label_join") {
+    // They keep the metric name (review10a: count by (__name__) (...), then label_replace, prints
+    // LABELS = map[__name__:foo name:foo], proofs/review10a-cardinality.test.yml).
+    if (named) s.labels.insert("__name__");
     const Expr* dst = c.args.size() > 1 ? unparen(c.args[1]) : nullptr;
     if (dst && dst->kind == NodeKind::string_literal) {
       s.set_label(dst->as<StringLiteral>().value);
@@ -593,8 +600,8 @@ void Inference::call(const Call& c, Shape& s) const {
     s.labels_known = s.targets_open = false; // adds the info metric's labels
     s.dropped.clear();
     s.unwritten.clear();
-  } else if (n == "sort" || n == "sort_desc" || n == "sort_by_label" || n == "sort_by_label_desc" ||
-             n == "last_over_time" || n == "timestamp") {
+  } else if (named && (n == "sort" || n == "sort_desc" || n == "sort_by_label" || n == "sort_by_label_desc" ||
+                       n == "last_over_time")) {
     s.labels.insert("__name__");
   }
   if (is_rate_function(n) || n == "deriv" || n == "delta" || n == "idelta") s.kind = ValueKind::gauge;

@@ -95,9 +95,10 @@ static bool has_key(const std::vector<rules::KeyValue>& kvs, const std::string& 
 void RuleChecks::templates(const Shape& shape) {
   // The labels $labels has: Prometheus fills it from the expression's sample alone, and adds the
   // rule's labels and alertname to the alert after the templates run
-  // (proofs/review9a.test.yml: ElasticsearchDiskSpaceRunningLow_labels).
-  LabelSet result(shape.labels.begin(), shape.labels.end());
-  result.erase("__name__");
+  // (proofs/review9a.test.yml: ElasticsearchDiskSpaceRunningLow_labels). The sample's __name__ too,
+  // where the result keeps the metric name (review10a: count by (__name__), then label_replace,
+  // prints LABELS = map[__name__:foo name:foo], proofs/review10a-cardinality.test.yml).
+  const LabelSet result(shape.labels.begin(), shape.labels.end());
   // And the alert's: a reference to one of those is no lost label of the result (a rule's own
   // label is judged below, where the result surely lacks it).
   // Built label by label rather than copied: a copy has room for no more, and the names added
