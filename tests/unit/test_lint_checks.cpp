@@ -1133,11 +1133,37 @@ TEST_CASE("grafana-variable: a placeholder the file also has outside its rules i
   REQUIRE(found.size() == 1);
   CHECK(found[0].severity == core::Severity::info);
   CHECK(found[0].message.find("(the file has ${...} outside its rules too)") != std::string::npos);
-  // In the rule's own annotations only (a panel's title copied too): a dashboard's variable.
+  // In the rule's own annotations only: no template's, but named in capitals, as Flux's postBuild
+  // substitution and envsubst name theirs: said as a condition.
   found = lint("", "down in ${OBJECT_NAMESPACE}");
   REQUIRE(found.size() == 1);
-  CHECK(found[0].severity == core::Severity::warning);
-  CHECK(found[0].message.find("is a Grafana dashboard variable") != std::string::npos);
+  CHECK(found[0].severity == core::Severity::info);
+  CHECK(found[0].message ==
+        "namespace=\"${OBJECT_NAMESPACE}\": ${OBJECT_NAMESPACE} is written like a deploy-time substitution (Flux's "
+        "postBuild, envsubst), which fills it in before Prometheus loads the rule; if nothing does, Prometheus "
+        "expands no variable in an expression, and the matcher compares namespace with the text "
+        "\"${OBJECT_NAMESPACE}\"");
+}
+
+TEST_CASE("grafana-variable: ${CLUSTER} in capitals is a substitution's, ${pod} a dashboard's", "[lint][checks]") {
+  auto lint = [](const std::string& matcher) {
+    return testing::lint_findings("r.yml",
+                                  "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: 'up{" + matcher +
+                                      "} == 0'\n    labels: {severity: warning}\n    annotations: {summary: s, "
+                                      "description: d}\n",
+                                  "rules/grafana-variable");
+  };
+  // joryirving/home-ops (e6edf2736): group="${CLUSTER}-...", which Flux fills in.
+  auto found = lint("group=\"${CLUSTER}-nodes\"");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].severity == core::Severity::info);
+  CHECK(found[0].message.find("${CLUSTER} is written like a deploy-time substitution") != std::string::npos);
+  for (const char* dashboard : {"pod=~\"${pod}\"", "pod=\"${Pod_1}\"", "pod=\"${POD:regex}\"", "pod=\"$POD\""}) {
+    found = lint(dashboard);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].severity == core::Severity::warning);
+    CHECK(found[0].message.find("is a Grafana dashboard variable") != std::string::npos);
+  }
 }
 
 TEST_CASE("template-label-lost: a side of 'or' that cannot carry the label, the other may", "[lint][checks]") {

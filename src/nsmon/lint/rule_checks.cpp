@@ -264,6 +264,22 @@ void RuleChecks::unexpanded_placeholder(const Matcher& m) {
   }
   const bool regex = m.op == MatchOp::regex || m.op == MatchOp::not_regex;
   const bool negated = m.op == MatchOp::not_equal || m.op == MatchOp::not_regex;
+  // ${CLUSTER}, in capitals, is how Flux's postBuild substitution and envsubst name what they fill
+  // in before anything applies the manifest (GitOps repositories write group="${CLUSTER}-..."),
+  // and Grafana's variables are seldom named so: whether something substitutes it is the
+  // deployment's knowledge, said as a condition.
+  if (grafana && var.starts_with("${") && std::all_of(var.begin() + 2, var.end() - 1, [](char c) {
+        return std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_';
+      })) {
+    say(promql::format_matcher(m) + ": " + var +
+            " is written like a deploy-time substitution (Flux's postBuild, envsubst), which fills it in before "
+            "Prometheus loads the rule; if nothing does, Prometheus expands no variable in an expression, and the "
+            "matcher " +
+            (regex && var[0] == '$' ? std::string("can never match: in a regex, $ is the end of the text")
+                                    : "compares " + m.name + " with the text \"" + v + "\""),
+        "lint the file the substitution makes (flux build kustomization, envsubst < FILE)", core::Severity::info);
+    return;
+  }
   if (grafana) {
     const bool never = regex && var[0] == '$';
     std::string effect = never   ? "can never match: in a regex, $ is the end of the text"
