@@ -427,7 +427,22 @@ TEST_CASE("label flow: selectors of recording rules' series", "[lint][label-flow
   chain.rules = "groups:\n- name: r\n  rules:\n  - record: cluster:x:rate5m:avg_over_time\n"
                 "    expr: avg_over_time(cluster:x:rate5m[1h])\n";
   chain.no_catalog = true;
-  run_cases({typo, elsewhere, catalog, sibling, chain});
+  // A name without a colon may be any exporter's: only one a letter or two from a name its file
+  // records is a typo, and not where that name's rule reads it (it records the series anew).
+  const std::string plain = "groups:\n- name: r\n  rules:\n  - record: wlatencya\n"
+                            "    expr: sum by (instance) (rate(w_sum[1m]))\n  - alert: A\n    expr: '";
+  Case plain_typo{"a letter from a plain name its file records", plain + "wlatencypa > 1'\n",
+                  V{"rules/record-naming 4:13", "rules/undefined-recording-rule 7:12"}};
+  plain_typo.no_catalog = true;
+  Case exporter{"an exporter's name beside a plain recorded name", plain + "w_sum > 1'\n",
+                V{"rules/record-naming 4:13"}};
+  exporter.no_catalog = true;
+  Case anew{"a plain name recorded anew",
+            "groups:\n- name: r\n  rules:\n  - record: _w_info\n"
+            "    expr: w_info\n  - alert: A\n    expr: 'w_info > 1'\n",
+            V{"rules/record-naming 4:13"}};
+  anew.no_catalog = true;
+  run_cases({typo, elsewhere, catalog, sibling, chain, plain_typo, exporter, anew});
 }
 
 TEST_CASE("label flow: expressions that never return, or never remove, anything", "[lint][label-flow]") {

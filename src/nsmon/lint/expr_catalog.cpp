@@ -41,9 +41,7 @@ void ExprChecks::Impl::selector(const VectorSelector& vs) {
     if (!s.metric->prometheus) self_.app_selector(vs);
     break;
   case SeriesInfo::Origin::unknown: unknown_name(vs, s.name, name_range); return;
-  case SeriesInfo::Origin::external:
-    if (s.name.find(':') != std::string::npos) self_.unrecorded(vs, s.name, name_range, false, {});
-    return;
+  case SeriesInfo::Origin::external: self_.unrecorded(vs, s.name, name_range, false, {}); return;
   default: return;
   }
 }

@@ -67,6 +67,7 @@ void Analysis::unrecorded(const ForeignMetrics& foreign, const std::map<std::str
     const ForeignMetrics::Use* first = nullptr;
     std::size_t selectors = 0;
     std::set<core::FilePath> files;
+    std::set<std::string_view> rules; ///< the rules that read it
   };
   std::map<std::string, Name> by_name;
   for (const auto& u : foreign.unrecorded) {
@@ -75,11 +76,32 @@ void Analysis::unrecorded(const ForeignMetrics& foreign, const std::map<std::str
     if (!n.first || reported_before(u.span, n.first->span)) n.first = &u;
     ++n.selectors;
     n.files.insert(u.span.file);
+    n.rules.insert(u.rule);
   }
+  // Names without a colon that the files record, by file: the near names a plain name is judged by.
+  std::map<core::FilePath, std::vector<std::string_view>> plain_records;
+  for (const auto& [r, rm] : recorded)
+    if (r.find(':') == std::string::npos) plain_records[rm.span.file].push_back(r);
   for (const auto& [name, n] : by_name) {
     const auto& u = *n.first;
     std::string suggestion = u.suggestion;
-    if (!u.sure) {
+    if (name.find(':') == std::string::npos) {
+      // A name without a colon may be any exporter's; only a letter or two from one that a file
+      // reading it records (scylla-monitoring's wlatencypa beside its wlatencya) is it a typo.
+      // Not where that rule reads it: it records the name anew (NooBaa_total_usage as
+      // noobaa_total_usage, garden_shoot_info as _garden_shoot_info).
+      std::string_view near;
+      std::size_t best = name.size() < 10 ? 1 : 2;
+      for (const auto& f : n.files)
+        if (auto it = plain_records.find(f); it != plain_records.end())
+          for (std::string_view r : it->second)
+            if (auto d = util::edit_distance(name, r, best); d <= best && !n.rules.count(r)) {
+              near = r;
+              best = d;
+            }
+      if (near.empty()) continue;
+      suggestion = util::concat({"did you mean ", near, "?"});
+    } else if (!u.sure) {
       // A typo is of a name its own project records: another project's near name says nothing.
       std::vector<std::string> near;
       for (const auto& [r, rm] : recorded)
