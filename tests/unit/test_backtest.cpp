@@ -33,12 +33,19 @@ std::int64_t ms_of(const std::string& seconds) { return std::llround(std::stod(s
 struct FakeServer {
   engine::Storage storage;
   std::vector<std::string> calls;
-  std::string fail_query; ///< a query answered with an error
+  std::string fail_query;  ///< a query answered with an error
+  bool fail_names = false; ///< label values answered with an error
 
   promapi::Reply answer(const promapi::Call& c, const promapi::ReaderOptions& ro) {
     calls.push_back(c.path + " " + param(c, "query"));
     promapi::Reply reply;
     reply.status = "success";
+    if (c.path.rfind("label/", 0) == 0 && fail_names) {
+      reply.status = "error";
+      reply.error_type = "bad_data";
+      reply.error = "match[] is not supported";
+      return reply;
+    }
     if (c.path.rfind("label/", 0) == 0) {
       nlohmann::json names = nlohmann::json::array();
       for (const auto& [ls, s] : storage.all()) names.push_back(engine::get(ls, "__name__"));
@@ -342,4 +349,31 @@ TEST_CASE("backtest: the metrics a rule reads that the server has no series of",
   CHECK(doc["alerts"][2]["no_data"] == true);
   CHECK(doc["alerts"][2]["metrics_without_data"] == nlohmann::json::array({"latency"}));
   CHECK(doc["alerts"][0]["no_data"] == false);
+}
+
+TEST_CASE("backtest: a server that cannot list its metric names", "[backtest]") {
+  FakeServer server;
+  server.fail_names = true;
+  fill(server.storage, kSeries, burst);
+  // Rules of scraped metrics alone run as the server answers them; none is said to lack data.
+  Rules scraped(R"(groups:
+  - name: g
+    rules:
+      - alert: Ratio
+        expr: errors / requests > 0.1
+)");
+  auto res = run(scraped, server);
+  CHECK(res.alerts[0].missing.empty());
+  CHECK_FALSE(res.alerts[0].no_data());
+  // Where an alert reads a recording rule, whether the server holds its series decides the path.
+  Rules recorded(R"(groups:
+  - name: g
+    rules:
+      - record: job:errors:max
+        expr: max by (job) (errors)
+      - alert: Errors
+        expr: job:errors:max > 0.5
+)");
+  CHECK_THROWS_WITH(run(recorded, server),
+                    Catch::Contains("cannot list metric names: bad_data: match[] is not supported"));
 }

@@ -109,6 +109,50 @@ private:
 
 enum class Role { skip, server, engine };
 
+// How far back of its evaluation time a rule reads, beyond the lookback: its expression's reach,
+// shifted by its group's query offset.
+std::int64_t reach_ms(const ruletest::EvalGroup& g, const ruletest::EvalRule& r) {
+  return reach_ms(*r.expr->expr()) + g.query_offset_ms;
+}
+
+// The metric names the server holds over the range the rules read.
+struct ServerNames {
+  std::set<std::string> names;
+  bool known = true; ///< false: the server could not list them, and no name is judged missing
+  bool lacks(const std::string& n) const { return known && !names.count(n); }
+};
+
+// Which of the recorded and scraped names the alerts read the server holds, from as far back as
+// any rule reads to the range's end: one label-values call. Without the list, the path of a rule
+// that reads a recording rule is unknown (an error); the data of scraped metrics only goes
+// unjudged (each rule's query says what it says).
+ServerNames names_on_server(const std::set<std::string>& recorded, const std::set<std::string>& scraped,
+                            std::int64_t from_ms, const Options& o, const Ask& ask, Result& out) {
+  ServerNames server;
+  if (recorded.empty() && scraped.empty()) return server;
+  std::vector<std::string> quoted;
+  for (const auto* names : {&recorded, &scraped})
+    for (const auto& n : *names) quoted.push_back(RE2::QuoteMeta(n));
+  std::string data;
+  promapi::ReaderOptions ro;
+  ro.data_sink = [&](std::string_view b) { data.append(b); };
+  ++out.other_queries;
+  promapi::Reply reply =
+      ask(promapi::label_values("__name__", {"{__name__=~" + text::go::quote(util::join(quoted, "|")) + "}"},
+                                seconds(from_ms), seconds(o.end_ms)),
+          ro);
+  if (reply.status != "success") {
+    if (!recorded.empty()) throw ServerError(o.server + " cannot list metric names: " + error_text(reply));
+    server.known = false;
+    return server;
+  }
+  auto names = nlohmann::json::parse(data, nullptr, false);
+  if (names.is_array())
+    for (const auto& n : names)
+      if (n.is_string()) server.names.insert(n.get<std::string>());
+  return server;
+}
+
 struct RuleRef {
   std::size_t group, rule;
 };
@@ -132,9 +176,8 @@ Result run(const std::vector<ruletest::EvalGroup>& groups, const Options& o, con
       else recorders[er.rule->name.value].push_back(&er);
     }
 
-  // Which of the metric names the alerts read (directly or through recording rules) the server
-  // holds over the range and what the rules read before it: one label-values call. A recorded
-  // one it lacks is evaluated by nsmon; a scraped one it lacks means the rule had nothing to read.
+  // The metric names the alerts read, directly or through recording rules: a recorded one the
+  // server lacks is evaluated by nsmon; a scraped one it lacks means the rule had nothing to read.
   std::set<std::string> reached, scraped;
   std::function<void(const std::string&)> reach = [&](const std::string& name) {
     auto it = recorders.find(name);
@@ -145,33 +188,10 @@ Result run(const std::vector<ruletest::EvalGroup>& groups, const Options& o, con
   };
   std::int64_t reads_back_ms = 0;
   for (const auto& g : groups)
-    for (const auto& r : g.rules)
-      reads_back_ms = std::max(reads_back_ms, reach_ms(*r.expr->expr()) + g.query_offset_ms);
+    for (const auto& r : g.rules) reads_back_ms = std::max(reads_back_ms, reach_ms(g, r));
   for (const auto& a : alerts)
     for (const auto& n : names_in(*groups[a.group].rules[a.rule].expr->expr())) reach(n);
-  std::set<std::string> on_server;
-  if (!reached.empty() || !scraped.empty()) {
-    std::vector<std::string> quoted;
-    for (const auto* names : {&reached, &scraped})
-      for (const auto& n : *names) quoted.push_back(RE2::QuoteMeta(n));
-    std::string data;
-    promapi::ReaderOptions ro;
-    ro.data_sink = [&](std::string_view b) { data.append(b); };
-    ++out.other_queries;
-    promapi::Reply reply =
-        ask(promapi::label_values("__name__", {"{__name__=~" + text::go::quote(util::join(quoted, "|")) + "}"},
-                                  seconds(o.start_ms - reads_back_ms - o.lookback_ms), seconds(o.end_ms)),
-            ro);
-    // Without the list, the path of a rule that reads a recording rule is unknown; the data of
-    // scraped metrics only goes unjudged (each rule's query says what it says).
-    if (reply.status != "success" && !reached.empty())
-      throw ServerError(o.server + " cannot list metric names: " + error_text(reply));
-    auto names = nlohmann::json::parse(data, nullptr, false);
-    if (reply.status != "success") on_server = scraped;
-    else if (names.is_array())
-      for (const auto& n : names)
-        if (n.is_string()) on_server.insert(n.get<std::string>());
-  }
+  const ServerNames server = names_on_server(reached, scraped, o.start_ms - reads_back_ms - o.lookback_ms, o, ask, out);
 
   // Each alerting rule's path; the recording rules nsmon evaluates for those on the engine path.
   std::map<const ruletest::EvalRule*, Role> roles;
@@ -189,7 +209,7 @@ Result run(const std::vector<ruletest::EvalGroup>& groups, const Options& o, con
     std::set<std::string> missing;
     std::function<void(const std::string&)> need = [&](const std::string& name) {
       auto it = recorders.find(name);
-      if (it == recorders.end() || on_server.count(name) || !missing.insert(name).second) return;
+      if (it == recorders.end() || server.names.count(name) || !missing.insert(name).second) return;
       for (const auto* r : it->second)
         for (const auto& n : names_in(*r->expr->expr())) need(n);
     };
@@ -199,7 +219,7 @@ Result run(const std::vector<ruletest::EvalGroup>& groups, const Options& o, con
     // nsmon evaluates.
     std::set<std::string> data;
     auto read = [&](const std::string& n) {
-      if (!recorders.count(n) || on_server.count(n)) data.insert(n);
+      if (!recorders.count(n) || server.names.count(n)) data.insert(n);
     };
     for (const auto& n : names_in(*er.expr->expr())) read(n);
     for (const auto& m : missing)
@@ -207,7 +227,7 @@ Result run(const std::vector<ruletest::EvalGroup>& groups, const Options& o, con
         for (const auto& n : names_in(*r->expr->expr())) read(n);
     res.data_names = data.size();
     for (const auto& n : data)
-      if (!on_server.count(n)) res.missing.push_back(n);
+      if (server.lacks(n)) res.missing.push_back(n);
     res.path = o.engine_only || !missing.empty() ? Path::engine : Path::server;
     roles[&er] = res.path == Path::engine ? Role::engine : Role::server;
     evaluated_names.insert(missing.begin(), missing.end());
@@ -254,7 +274,7 @@ Result run(const std::vector<ruletest::EvalGroup>& groups, const Options& o, con
   for (const auto& g : groups)
     for (const auto& r : g.rules) {
       if (roles[&r] != Role::engine) continue;
-      back_ms = std::max(back_ms, reach_ms(*r.expr->expr()) + g.query_offset_ms + g.interval_ms);
+      back_ms = std::max(back_ms, reach_ms(g, r) + g.interval_ms);
       promql::walk(*r.expr->expr(), [&](const promql::Expr& n, std::span<const promql::Expr* const>) {
         if (n.kind != promql::NodeKind::vector_selector) return true;
         const auto& vs = n.as<promql::VectorSelector>();
