@@ -145,3 +145,29 @@ TEST_CASE("Inference: a node that passes its child's result on shares its shape"
   REQUIRE(b.ok());
   CHECK(inf.run(*b.expr()).labels.count("model") == 1);
 }
+
+// What arithmetic leaves of a counter: the rate of a counter scaled, or joined with series that
+// are 1 (gitlab-com-runbooks' `requests * on (ingress) group_left (stage) labels`), is the rate
+// scaled, so the result is no gauge; of a name nothing types (no _total), nothing is known.
+TEST_CASE("Inference: the kind of arithmetic's result", "[lint]") {
+  const std::map<std::string, lint::RecordedMetric> recorded;
+  lint::Inference inf(catalog::none(), nullptr, recorded);
+  auto kind = [&](const char* expr) {
+    auto p = promql::parse(expr);
+    REQUIRE(p.ok());
+    return inf.run(*p.expr()).kind;
+  };
+  using K = lint::ValueKind;
+  CHECK(kind("x_total") == K::counter);
+  CHECK(kind("x_total * 8") == K::counter);
+  CHECK(kind("8 * x_total / 1000") == K::counter);
+  CHECK(kind("x_total * on (ingress) group_left (stage) group by (ingress, stage) (y)") == K::counter);
+  CHECK(kind("x_total * on (ingress) group_left (stage) (y == 1)") == K::counter);
+  CHECK(kind("x * on (ingress) group_left (stage) group by (ingress, stage) (y)") == K::unknown);
+  CHECK(kind("x_total * on (ingress) group_left (stage) y") == K::unknown);
+  CHECK(kind("x_total * -1") == K::gauge);
+  CHECK(kind("100 - x_total") == K::gauge);
+  CHECK(kind("x_total / y_total") == K::gauge);
+  CHECK(kind("x_total * rate(y_total[5m])") == K::gauge);
+  CHECK(kind("x_total > bool 1") == K::gauge);
+}

@@ -951,9 +951,8 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
   }
   if (arithmetic || b.return_bool) {
     s.labels.erase("__name__");
-    s.kind = ValueKind::gauge;
-    s.unit.clear();
-    // Scaling by a number keeps counter-ness out of the picture but a unit is no longer reliable.
+    s.kind = b.return_bool ? ValueKind::gauge : arithmetic_kind(b.op, l, r);
+    s.unit.clear(); // a unit is no longer reliable, even after scaling by a number
   }
   for (auto it = s.maybe.begin(); it != s.maybe.end();) it = s.labels.count(*it) ? std::next(it) : s.maybe.erase(it);
 }

@@ -375,6 +375,8 @@ bool keeps_unit(std::string_view name);
 bool keeps_values(std::string_view name);
 /// The range of `l OP r` for arithmetic operators (value_range.cpp), into `s`.
 void arithmetic_range(promql::BinaryOp op, const Shape& l, const Shape& r, Shape& s);
+/// The kind of `l OP r` for arithmetic operators (value_range.cpp).
+ValueKind arithmetic_kind(promql::BinaryOp op, const Shape& l, const Shape& r);
 /// The one value a shape's series can take, if its range is a single number.
 std::optional<double> only_value(const Shape& s);
 /// `a op b` for an arithmetic operator; NaN for others.

@@ -100,6 +100,26 @@ std::optional<double> only_value(const Shape& s) {
   return std::nullopt;
 }
 
+// A counter scaled by a positive number, or multiplied by series that are always 1 (a join's
+// label carrier: group(), `y == 1`), is still a counter: its rate is the rate scaled. Other
+// arithmetic with a number, a gauge on either side, or counters on both sides (a difference or a
+// ratio of counters goes down) make a gauge. A side whose kind nothing says (another exporter's
+// metric, not named like a counter) leaves the kind unknown: gitlab-com-runbooks' `requests *
+// on (ingress) group_left (stage) labels` is requests' kind where labels is 1.
+ValueKind arithmetic_kind(BinaryOp op, const Shape& l, const Shape& r) {
+  auto positive = [](const Shape& s) {
+    auto v = only_value(s);
+    return v && *v > 0;
+  };
+  if (op == BinaryOp::mul && positive(r)) return l.kind;
+  if (op == BinaryOp::mul && positive(l)) return r.kind;
+  if (op == BinaryOp::div && positive(r)) return l.kind;
+  if (only_value(l) || only_value(r) || l.kind == ValueKind::gauge || r.kind == ValueKind::gauge)
+    return ValueKind::gauge;
+  if (l.kind == ValueKind::unknown || r.kind == ValueKind::unknown) return ValueKind::unknown;
+  return ValueKind::gauge;
+}
+
 double combine(BinaryOp op, double a, double b) {
   switch (op) {
   case BinaryOp::add: return a + b;
