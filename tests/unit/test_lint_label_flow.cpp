@@ -737,7 +737,10 @@ TEST_CASE("label flow: count() of kube-state-metrics' state series", "[lint][lab
       {"a count of a condition compared the other way round",
        alert("2 > count(kube_node_status_condition{condition=\"Ready\", status=\"true\"})"),
        V{"promql/count-of-states 5:16"}},
-      {"a count of the series that hold", alert("count(kube_pod_status_phase{phase=\"Running\"} == 1) < 2"), V{}},
+      // Counted, the series that hold are none when none holds (alerts/count-never-zero); added up, 0.
+      {"a count of the series that hold", alert("count(kube_pod_status_phase{phase=\"Running\"} == 1) < 2"),
+       V{"alerts/count-never-zero 5:12"}},
+      {"a sum of the state series", alert("sum(kube_pod_status_phase{phase=\"Running\"}) < 2"), V{}},
       {"a count of every node, as a denominator",
        alert("count(kube_node_status_condition{condition=\"Ready\", status=\"true\"} == 1) / "
              "count(kube_node_status_condition{condition=\"Ready\", status=\"true\"}) < 0.9"),

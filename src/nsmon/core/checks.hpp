@@ -76,6 +76,8 @@ inline constexpr auto kChecks = [] {
       {"alertmanager/unused-receiver", warning, "a receiver that no route uses", lint},
       {"alertmanager/url", error, "a URL that is not http or https with a host", lint},
       {"alerts/absent-without-for", info, "absent() without for: fires on every restart or scrape gap", lint},
+      {"alerts/count-never-zero", info,
+       "count() of a comparison compared below a number: no series passes, no count, so silent at zero", lint},
       {"alerts/duplicate-labelset", warning,
        "an alert that keeps the alertname of the alerts it reads (ALERTS): its name replaces it, the evaluation fails",
        lint},

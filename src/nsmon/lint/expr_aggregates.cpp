@@ -160,4 +160,46 @@ void ExprChecks::Impl::rate_window(const VectorSelector& vs, const Expr* arg) {
          "use at least " + text::format_duration(4 * interval));
 }
 
+// count() of what a comparison keeps, compared below a number in an alert: count() of nothing is
+// nothing, not 0, so where no series passes the comparison there is no count to compare, and the
+// alert fires while one is left but not when none is (Streamhouse's InsufficientAgents,
+// `count(up == 1) < 2`). `absent(...) or count(...) < 2` covers the zero case, and so does an alert
+// of the group on `absent(...)` of the same comparison. Info: an alert of
+// redundancy may leave "none at all" to another alert (every target down).
+void ExprChecks::Impl::count_never_zero(const AggregateExpr& a, std::span<const Expr* const> path) {
+  const Expr* in = unparen(a.expr);
+  if (!self_.in_alert_ || a.op != AggregateOp::count || in->kind != NodeKind::binary) return;
+  const auto& filter = in->as<BinaryExpr>();
+  if (!is_comparison(filter.op) || filter.return_bool) return;
+  auto it = std::find_if(path.rbegin(), path.rend(), [](const Expr* e) { return e->kind != NodeKind::paren; });
+  if (it == path.rend() || (*it)->kind != NodeKind::binary) return;
+  const auto& b = (*it)->as<BinaryExpr>();
+  const bool left = unparen(b.lhs) == &a;
+  const std::optional<double> v = literal(left ? b.rhs : b.lhs);
+  if (!is_comparison(b.op) || b.return_bool || !v) return;
+  const BinaryOp op = left ? b.op : flip(b.op);
+  if (!((op == BinaryOp::lss && *v > 1) || ((op == BinaryOp::lte || op == BinaryOp::neq) && *v >= 1))) return;
+  // The comparison decides the alert: above it only parentheses, or and/unless it is the left of.
+  for (const Expr* child = *it++; it != path.rend(); child = *it++) {
+    const Expr& up = **it;
+    const bool filtered_left =
+        up.kind == NodeKind::binary && up.as<BinaryExpr>().lhs == child &&
+        (up.as<BinaryExpr>().op == BinaryOp::land || up.as<BinaryExpr>().op == BinaryOp::lunless);
+    if (up.kind != NodeKind::paren && !filtered_left) return;
+  }
+  if (self_.absent_alerted(filter.range)) return;
+  const bool grouped = a.without || !a.grouping.empty();
+  const std::string grouping =
+      grouped ? util::concat({a.without ? " without (" : " by (", util::join(a.grouping, ", "), ") "}) : "";
+  const std::string kept = print(filter);
+  const std::string counted =
+      util::concat({print(*filter.lhs), " ", to_string(filter.op), " bool ", print(*filter.rhs)});
+  emit("alerts/count-never-zero", a.range,
+       util::concat({"count() of nothing is nothing, not 0: where no series ", grouped ? "of a group " : "", "passes ",
+                     kept, ", there is no count to compare with ", util::format_number(*v),
+                     ", so the alert fires while one is left and is silent when none is"}),
+       util::concat({"count the series that fail too: sum", grouping, "(", counted, ") ", to_string(op), " ",
+                     util::format_number(*v), ", or cover the zero case: absent(", kept, ") or ..."}));
+}
+
 } // namespace nsmon::lint

@@ -106,7 +106,7 @@ void ExprChecks::Impl::state_count(const AggregateExpr& a, std::span<const Expr*
        util::concat({"count() of ", metric_name(vs),
                      ", named like a kube-state-metrics state series (a series for every object and state: 1 where "
                      "it holds, 0 elsewhere), counts the objects not in that state too"}),
-       util::concat({"count only the series that hold: count(", print(vs), " == 1), or sum(", print(vs), ")"}));
+       util::concat({"add them up: sum(", print(vs), ") counts the objects in the state, and is 0 when none is"}));
 }
 
 // What absent()'s argument reads: scraped series go stale at one missed scrape; up and the

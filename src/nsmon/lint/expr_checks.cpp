@@ -38,6 +38,7 @@ void ExprChecks::Impl::run(const Expr& root) {
     case NodeKind::aggregate:
       aggregate(n.as<AggregateExpr>(), reaches_result(n, path, true), values_read(n, path));
       state_count(n.as<AggregateExpr>(), path);
+      count_never_zero(n.as<AggregateExpr>(), path);
       break;
     default: break;
     }

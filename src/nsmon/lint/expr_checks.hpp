@@ -56,6 +56,9 @@ protected:
   virtual void exporter_selector(const promql::VectorSelector&, const std::string&, promql::PosRange) {}
   /// A selector of one of the application's own metrics (lint-rules learns its jobs from them).
   virtual void app_selector(const promql::VectorSelector&) {}
+  /// Whether another alert of the rule's group fires on absent() of the comparison at `filter`
+  /// (of this expression's text): it covers the case where no series passes it.
+  virtual bool absent_alerted(promql::PosRange) const { return false; }
 
   Inference& inf_;
   bool in_alert_ = false;     ///< the expression is an alert's (topk/bottomk flap)

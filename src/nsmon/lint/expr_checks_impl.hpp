@@ -60,6 +60,7 @@ private:
   static bool named_like_unix_time(std::string_view n);
   void timestamp_of_time(const Call& c);
   void state_count(const AggregateExpr& a, std::span<const Expr* const> path);
+  void count_never_zero(const AggregateExpr& a, std::span<const Expr* const> path);
   void absent_reads(const Call& c);
   void unitless(const Expr& n, bool written_unitless, std::string_view what, std::int64_t ns);
   void quantile_range(const Expr* arg, const std::string& what);

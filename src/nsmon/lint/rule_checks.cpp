@@ -87,6 +87,24 @@ void RuleChecks::unrecorded(const VectorSelector&, const std::string& name, PosR
       {name, {}, r_.name.value, pr_.group->name.value, expr_span(r_, at), sure, std::move(suggestion)});
 }
 
+// cybozu's K8sAPIServersDegraded is `count(up{...} == 1) < 3` beside a K8sAPIServersDegraded of
+// `absent(up{...} == 1)`: compared as written, spaces aside.
+bool RuleChecks::absent_alerted(PosRange filter) const {
+  auto compact = [](std::string_view t) {
+    std::string out;
+    for (char c : t)
+      if (!std::isspace(static_cast<unsigned char>(c))) out += c;
+    return out;
+  };
+  const std::string& text = r_.expr.value;
+  if (filter.end > text.size() || filter.start >= filter.end) return false;
+  const std::string wanted =
+      "absent(" + compact(std::string_view(text).substr(filter.start, filter.end - filter.start));
+  return std::any_of(pr_.group->rules.begin(), pr_.group->rules.end(), [&](const rules::Rule& other) {
+    return &other != &r_ && other.is_alert() && compact(other.expr.value).find(wanted) != std::string::npos;
+  });
+}
+
 void RuleChecks::exporter_rename(const VectorSelector&, const std::string& name, PosRange at) {
   ForeignMetrics::Use u{name, {}, r_.name.value, pr_.group->name.value, expr_span(r_, at)};
   u.rule_line = r_.expr.span.line;

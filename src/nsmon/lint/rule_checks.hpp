@@ -85,6 +85,7 @@ private:
   void app_selector(const promql::VectorSelector& vs) override;
   void exporter_rename(const promql::VectorSelector&, const std::string& name, promql::PosRange at) override;
   void exporter_selector(const promql::VectorSelector& vs, const std::string& name, promql::PosRange at) override;
+  bool absent_alerted(promql::PosRange filter) const override;
   static std::string job_of(const promql::VectorSelector& vs);
   void alert_selectors(const promql::Expr& root);
   void unexpanded_placeholder(const promql::Matcher& m);

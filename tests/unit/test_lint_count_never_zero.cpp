@@ -1,0 +1,48 @@
+// alerts/count-never-zero: count() of what a comparison keeps, compared below a number in an
+// alert, has no series when nothing passes, so the alert is silent at zero.
+#include <catch2/catch.hpp>
+
+#include "test_lint_support.hpp"
+
+using nsmon::testing::lint_findings;
+
+namespace {
+// An alert A with `expr`, and `more` rules after it in its group.
+std::string alert(const std::string& expr, const std::string& more = "") {
+  return "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: '" + expr + "'\n" + more;
+}
+std::size_t found(const std::string& text) { return lint_findings("r.yml", text, "alerts/count-never-zero").size(); }
+} // namespace
+
+TEST_CASE("count-never-zero: a count of a comparison below a number", "[lint][checks]") {
+  auto f = lint_findings("r.yml", alert("count(up{job=\"agent\"} == 1) < 2"), "alerts/count-never-zero");
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].span.line == 5);
+  CHECK(f[0].severity == nsmon::core::Severity::info);
+  CHECK(f[0].message ==
+        "count() of nothing is nothing, not 0: where no series passes up{job=\"agent\"} == 1, there "
+        "is no count to compare with 2, so the alert fires while one is left and is silent when none is");
+  CHECK(f[0].suggestion == "count the series that fail too: sum(up{job=\"agent\"} == bool 1) < 2, or cover the zero "
+                           "case: absent(up{job=\"agent\"} == 1) or ...");
+  // By group, written the other way round, <= and != below the number of series wanted.
+  CHECK(found(alert("count by (job) (up == 1) <= 1")) == 1);
+  CHECK(found(alert("3 > count(up == 1)")) == 1);
+  CHECK(found(alert("count(up == 1) != 3")) == 1);
+  CHECK(found(alert("(count(up == 1) < 2) and on () hour() > 8")) == 1);
+}
+
+TEST_CASE("count-never-zero: counts that reach zero, or a zero case covered", "[lint][checks]") {
+  // A count of every series (up is 0 or 1, always there), a count compared above, below 1.
+  CHECK(found(alert("count(up) < 2")) == 0);
+  CHECK(found(alert("count(up == 1) > 2")) == 0);
+  CHECK(found(alert("count(up == 0) >= 1")) == 0);
+  CHECK(found(alert("count(up == 1) < bool 2")) == 0);
+  // absent() of the comparison, in the expression or in another alert of the group.
+  CHECK(found(alert("absent(up{job=\"agent\"} == 1) or count(up{job=\"agent\"} == 1) < 2")) == 0);
+  CHECK(found(alert("count(up{job=\"agent\"} == 1) < 2", "  - alert: B\n    expr: absent( up{job=\"agent\"}==1 )\n")) ==
+        0);
+  CHECK(found(alert("count(up{job=\"agent\"} == 1) < 2", "  - alert: B\n    expr: absent(up{job=\"other\"} == 1)\n")) ==
+        1);
+  // A recording rule records nothing for the group: what reads it says what that means.
+  CHECK(found("groups:\n- name: g\n  rules:\n  - record: job:up:few\n    expr: count(up == 1) < 2\n") == 0);
+}
