@@ -212,6 +212,12 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
        V{}},
       {"rate on gauge", alert("rate(cpu_usage_percent[5m]) > 1"), V{"promql/rate-on-gauge"}},
       {"deriv on gauge", alert("deriv(cpu_usage_percent[5m]) > 1"), V{}},
+      // A subquery of what a function computes over a window rises and falls (albatrossflavour's
+      // Puppet alert); of a counter's last or largest value it still only grows.
+      {"rate over a subquery of changes()", alert("rate(changes(cpu_usage_percent[5m])[1h:5m]) > 10"),
+       V{"promql/rate-on-gauge"}},
+      {"rate over a subquery of a rate", alert("rate(rate(errors_total[5m])[1h:]) > 1"), V{"promql/rate-on-gauge"}},
+      {"rate over a subquery of a counter's max", alert("rate(max_over_time(errors_total[1m])[1h:5m]) > 1"), V{}},
       // Another exporter's start time is a gauge by what it is (cortex-jsonnet 14d4ff1).
       {"increase of a start time", alert("increase(process_start_time_seconds[30m]) > 1"), V{"promql/rate-on-gauge"}},
       {"changes of a start time", alert("changes(process_start_time_seconds[30m]) > 1"), V{}},
