@@ -249,6 +249,19 @@ TEST_CASE("label flow: joins that can never match, labels lost in a join", "[lin
       {"on (instance) against a sum without it", alert("foo / on (instance) sum(bar) > 1"),
        V{"labels/impossible-match 5:12"}},
       {"on (instance) against a sum by it", alert("foo / on (instance) sum by (instance) (bar) > 1"), V{}},
+      // An or's fallback without a label every series of the other side has (pint's promql_impossible
+      // bug-008, tests/data/pint-cases/proofs/or-fallback-unmatched.test.yml); not for the target's
+      // labels, which a name recorded elsewhere may lack; both sides with fallbacks match.
+      {"an or's fallback without the label the other side has",
+       alert("max by (region) (x{region=~\"a|b\"} or vector(0)) / sum by (region) (y{region=~\"a|b\"}) < 0.9"),
+       V{"labels/impossible-match 5:12"}},
+      {"an or's fallback against a side with no label",
+       alert("max by (region) (x{region=~\"a|b\"} or vector(0)) / sum(y) < 0.9"), V{}},
+      {"an or's fallback against the target's labels", alert("(foo or vector(0)) / bar > 0"), V{}},
+      {"fallbacks on both sides",
+       alert("max by (region) (x{region=~\"a|b\"} or vector(0)) / max by (region) (y{region=~\"a|b\"} or vector(1)) < "
+             "0.9"),
+       V{}},
       {"by (cluster) over an aggregation that removed it", alert("sum by (cluster) (sum without (cluster) (foo)) > 1"),
        V{"labels/removed-label 5:12"}},
       {"by (cluster) over an aggregation that kept it", alert("sum by (cluster) (sum without (pod) (foo)) > 1"), V{}},

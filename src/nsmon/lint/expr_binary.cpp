@@ -6,6 +6,7 @@ void ExprChecks::Impl::binary(const BinaryExpr& b) {
   const VectorMatching* vm = b.matching();
   if (vm && b.op != BinaryOp::lor) matching(b, *vm);
   if (vm && b.op != BinaryOp::lor) join_undone(b, *vm);
+  if (vm && !is_set_operator(b.op)) dead_fallback(b, *vm);
   if (b.op == BinaryOp::lor) mixed_or(b);
   if (b.op == BinaryOp::lor) mirrored_threshold(b);
   if (is_comparison(b.op)) {
@@ -17,6 +18,36 @@ void ExprChecks::Impl::binary(const BinaryExpr& b) {
     counter_raw(b, b.lhs);
     counter_raw(b, b.rhs);
     scalar_threshold(b);
+  }
+}
+
+// The series an `or` adds without a label (`x{region=~"a|b"} or vector(0)`, the fallback for no x)
+// against a side whose every series has it, matched on it: they never match, so where the or's
+// other side has no series the operator returns nothing, not the fallback's value (pint's
+// promql/impossible cases: an alert meant to fire on missing data stays silent). Not for job and
+// instance: a name without a colon is taken to carry them as a scraped series would, but one that
+// another server's rules record may not, and the fallback would match it (pint's clean cases
+// `(foo or vector(0)) / bar`). Arithmetic and comparisons match without __name__.
+void ExprChecks::Impl::dead_fallback(const BinaryExpr& b, const VectorMatching& vm) {
+  const Shape& l = inf_.at(b.lhs);
+  const Shape& r = inf_.at(b.rhs);
+  if (!l.empty.empty() || !r.empty.empty()) return; // reported where that began
+  for (const Shape* side : {&l, &r}) {
+    const Shape& other = side == &l ? r : l;
+    for (const auto& [x, k] : side->lacking) {
+      const bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
+      if ((vm.on ? !listed : listed) || x == "__name__" || x == "job" || x == "instance" ||
+          !Inference::present(other, x))
+        continue;
+      const std::string op = to_string(b.op);
+      emit("labels/impossible-match", b.range,
+           util::concat({k.why, ", and every series of the other side of '", op, "' has ", x,
+                         ": those series never match, so where the or's other side has no series, '", op,
+                         "' returns nothing, not the fallback's value"}),
+           util::concat({"give the fallback the label (label_replace(vector(0), \"", x,
+                         "\", ...)), or aggregate it away on both sides"}));
+      return;
+    }
   }
 }
 

@@ -79,6 +79,7 @@ private:
   bool duplicate_group(const BinaryExpr& b, const VectorMatching& vm, bool left);
   void one_side_mirrors(const BinaryExpr& b, const VectorMatching& vm);
   void join_undone(const BinaryExpr& b, const VectorMatching& vm);
+  void dead_fallback(const BinaryExpr& b, const VectorMatching& vm);
   void copied_labels(const BinaryExpr& b, const VectorMatching& vm);
   static std::optional<double> literal(const Expr* e);
   void nan_threshold(const BinaryExpr& b);
