@@ -258,6 +258,10 @@ TEST_CASE("label flow: joins that can never match, labels lost in a join", "[lin
       {"an or's fallback against a side with no label",
        alert("max by (region) (x{region=~\"a|b\"} or vector(0)) / sum(y) < 0.9"), V{}},
       {"an or's fallback against the target's labels", alert("(foo or vector(0)) / bar > 0"), V{}},
+      {"an or's fallback of sides that never match: one finding",
+       alert("max by (region, zone) (x{region=~\"a|b\", zone=\"z\"} or vector(0)) / "
+             "sum by (region, team) (y{region=~\"a|b\", team=\"t\"}) < 0.9"),
+       V{"labels/impossible-match 5:12"}},
       {"fallbacks on both sides",
        alert("max by (region) (x{region=~\"a|b\"} or vector(0)) / max by (region) (y{region=~\"a|b\"} or vector(1)) < "
              "0.9"),

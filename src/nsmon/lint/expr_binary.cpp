@@ -31,7 +31,8 @@ void ExprChecks::Impl::binary(const BinaryExpr& b) {
 void ExprChecks::Impl::dead_fallback(const BinaryExpr& b, const VectorMatching& vm) {
   const Shape& l = inf_.at(b.lhs);
   const Shape& r = inf_.at(b.rhs);
-  if (!l.empty.empty() || !r.empty.empty()) return; // reported where that began
+  // A side, or the operator itself, that never returns anything was reported where that began.
+  if (!l.empty.empty() || !r.empty.empty() || !inf_.at(&b).empty.empty()) return;
   for (const Shape* side : {&l, &r}) {
     const Shape& other = side == &l ? r : l;
     for (const auto& [x, k] : side->lacking) {
