@@ -164,8 +164,8 @@ void ExprChecks::Impl::rate_window(const VectorSelector& vs, const Expr* arg) {
 // nothing, not 0, so where no series passes the comparison there is no count to compare, and the
 // alert fires while one is left but not when none is (Streamhouse's InsufficientAgents,
 // `count(up == 1) < 2`). `absent(...) or count(...) < 2` covers the zero case, and so does an alert
-// of the group on `absent(...)` of the same comparison. Info: an alert of
-// redundancy may leave "none at all" to another alert (every target down).
+// of the group on `absent(...)` of the same comparison. Info: an alert of redundancy may leave
+// "none at all" to another alert (every target down).
 void ExprChecks::Impl::count_never_zero(const AggregateExpr& a, std::span<const Expr* const> path) {
   const Expr* in = unparen(a.expr);
   if (!self_.in_alert_ || a.op != AggregateOp::count || in->kind != NodeKind::binary) return;
