@@ -961,6 +961,15 @@ TEST_CASE("strangers: one series per group, constant values", "[lint][label-flow
        "groups:\n- name: g\n  rules:\n"
        "  - alert: A\n    expr: sel_state_warning > 0\n    labels: {event_id: '{{ $value }}'}\n",
        V{"alerts/value-in-labels 6:28 info"}, nullptr, true, true},
+      // DC/OS's Elastic_UP: elasticsearch_up is 0 or 1, so `!= 1` keeps the 0s: the label is
+      // always "0" (tests/data/review-corpus/proofs/review11c.test.yml).
+      {"$value of a health gauge compared != 1 is always 0",
+       "groups:\n- name: g\n  rules:\n"
+       "  - alert: A\n    expr: elasticsearch_up{job=\"es\"} != 1\n    labels: {value: '{{ $value }}'}\n"
+       "  - alert: B\n    expr: (up > 0)\n    labels: {value: '{{ $value }}'}\n"
+       "  - alert: C\n    expr: node_load1 != 1\n    labels: {value: '{{ $value }}'}\n"
+       "  - alert: D\n    expr: mysql_up >= 0\n    labels: {value: '{{ $value }}'}\n",
+       V{"alerts/value-in-labels 12:25", "alerts/value-in-labels 15:25"}, nullptr, true},
       // SAP's swift: whichever project tops, it matches sum()'s one series.
       {"topk(1) under ignoring its only label", alert("sum(a) - ignoring (p) topk(1, sum by (p) (b)) > 5", "s"), V{},
        nullptr, true},

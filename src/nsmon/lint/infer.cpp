@@ -925,6 +925,9 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
       if ((op == BinaryOp::lss || op == BinaryOp::lte) && v <= s.hi)
         s.hi = v, s.hi_open = op == BinaryOp::lss, s.range_of = RangeReason(op, v);
       if (op == BinaryOp::eql) s.set_range(v, v, RangeReason(op, v));
+      // A health gauge takes 0 or 1 alone: `up != 1` keeps the 0s, one value as `up == 0` does.
+      if (auto one = health_value_passing(number == b.lhs ? b.rhs : b.lhs, op, v); one && s.may_be(*one))
+        s.set_range(*one, *one, RangeReason(op, v));
     } else if (auto stamp = number ? stamp_of(number == b.lhs ? b.rhs : b.lhs) : std::nullopt;
                stamp && s.empty.empty() && !b.return_bool) {
       // timestamp(x) < time() - 36000 (postgres_exporter's mixin): compare the times as offsets

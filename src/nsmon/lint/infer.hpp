@@ -379,6 +379,10 @@ void arithmetic_range(promql::BinaryOp op, const Shape& l, const Shape& r, Shape
 ValueKind arithmetic_kind(promql::BinaryOp op, const Shape& l, const Shape& r);
 /// The one value a shape's series can take, if its range is a single number.
 std::optional<double> only_value(const Shape& s);
+/// Where `e` reads a health gauge, 0 or 1 by its name (`up`, and an exporter's `mysql_up` or
+/// `elasticsearch_up`: whether the last scrape of what it watches succeeded), the one of 0 and 1
+/// that passes `OP v` when only one does: `up != 1` leaves 0, as `up == 0` does.
+std::optional<double> health_value_passing(const promql::Expr* e, promql::BinaryOp op, double v);
 /// `a op b` for an arithmetic operator; NaN for others.
 double combine(promql::BinaryOp op, double a, double b);
 

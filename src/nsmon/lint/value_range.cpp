@@ -100,6 +100,22 @@ std::optional<double> only_value(const Shape& s) {
   return std::nullopt;
 }
 
+std::optional<double> health_value_passing(const Expr* e, BinaryOp op, double v) {
+  e = unparen(e);
+  if (!e || e->kind != NodeKind::vector_selector) return std::nullopt;
+  const std::string& name = metric_name(e->as<VectorSelector>());
+  if (name != "up" && (name.size() <= 3 || !util::ends_with(name, "_up"))) return std::nullopt;
+  Shape one;
+  std::optional<double> passing;
+  for (double x : {0.0, 1.0}) {
+    one.set_range(x, x);
+    if (compare(one, op, v) == Verdict::never) continue;
+    if (passing) return std::nullopt; // both pass: the comparison keeps both values
+    passing = x;
+  }
+  return passing;
+}
+
 // A counter scaled by a positive number, or multiplied by series that are always 1 (a join's
 // label carrier: group(), `y == 1`), is still a counter: its rate is the rate scaled. Other
 // arithmetic with a number, a gauge on either side, or counters on both sides (a difference or a
