@@ -812,6 +812,52 @@ TEST_CASE("counter-raw: a ratio of two raw counters", "[lint][checks]") {
   CHECK(all.empty());
 }
 
+// A raw counter inside arithmetic still grows with the process's uptime (review: node_exporter's
+// receive plus transmit bytes over the link's speed, compared with 0.8).
+TEST_CASE("counter-raw: a raw counter through arithmetic", "[lint][checks]") {
+  std::vector<core::Diagnostic> all;
+  auto found = [&](const std::string& expr) {
+    run(alert(expr), false, &all);
+    std::erase_if(all, [](const core::Diagnostic& d) { return d.check != core::CheckId("promql/counter-raw"); });
+    return all.size();
+  };
+  // The catalog's counter, divided by a number and multiplied: a fact, a warning.
+  REQUIRE(found("errors_total / 60 * 100 > 5") == 1);
+  CHECK(all[0].severity == core::Severity::warning);
+  CHECK(all[0].message == "this side reads errors_total raw, and errors_total is a counter: its raw value only grows, "
+                          "so this comparison depends on when the process started");
+  // Other exporters' names, summed and over a series that is no counter: a guess, at info.
+  REQUIRE(found("(node_network_receive_bytes_total + node_network_transmit_bytes_total) / node_network_speed_bytes > "
+                "0.8") == 1);
+  CHECK(all[0].severity == core::Severity::info);
+  CHECK(
+      all[0].message.find("this side reads node_network_receive_bytes_total raw, and node_network_receive_bytes_total "
+                          "is named like a counter: if it is one") == 0);
+  // A ratio of two raw counters times 100: the mean since the start.
+  REQUIRE(found("sum(failed_predictions_total) / sum(predictions_total) * 100 > 5") == 1);
+  CHECK(all[0].message.find("failed_predictions_total and predictions_total are counters: dividing their raw values") ==
+        0);
+  // A part of one counter over its whole (review10b: aerospike's CPU utilisation since boot).
+  REQUIRE(found("sum by (instance) (node_cpu_seconds_total{mode!=\"idle\"}) / on (instance) group_left sum by "
+                "(instance) (node_cpu_seconds_total) * 100 > 70") == 1);
+  CHECK(all[0].severity == core::Severity::info);
+  CHECK(all[0].message.find("both sides of '/' read node_cpu_seconds_total raw, and node_cpu_seconds_total is named "
+                            "like a counter: if it is one, dividing their raw values gives the average since") == 0);
+  // What is no raw counter: a difference of two (a lag), a count of series, a number over a
+  // counter, rates, a counter over a count.
+  CHECK(found("kafka_log_end_offset_total - kafka_consumer_offset_total > 1000") == 0);
+  CHECK(found("count(errors_total) > 5") == 0);
+  CHECK(found("count by (job) (node_edac_uncorrectable_errors_total) > 5") == 0);
+  CHECK(found("100 / errors_total > 5") == 0);
+  CHECK(found("rate(errors_total[5m]) * 60 > 5") == 0);
+  CHECK(found("sum(errors_total) / count(up) * 100 > 5") == 0);
+  // An uptime counter compared raw is a restart detector (awesome-prometheus-alerts' ApacheRestart).
+  CHECK(found("apache_uptime_seconds_total / 60 < 1") == 0);
+  CHECK(found("apache_uptime_seconds_total < 60") == 0);
+  // Another exporter's counter through arithmetic compared with 0: not reported, as plain.
+  CHECK(found("node_edac_uncorrectable_errors_total * 2 > 0") == 0);
+}
+
 TEST_CASE("impossible: a bucket's le that is no number says why", "[lint][checks]") {
   std::vector<core::Diagnostic> all;
   run(alert("sum(rate(prometheus_http_request_duration_seconds_bucket{le=\"0(\\\\.0)?\"}[5m])) > 1"), false, &all);
