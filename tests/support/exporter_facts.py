@@ -9,7 +9,8 @@ value of a label with a closed set is in the set; each label the file lists with
 without a `since` newer than VERSION is there; and, for a closed exporter, no label of the series
 is missing from the file's list for the metric. Where the file lists the exporter's renamed
 metrics and VERSION is the renaming release or later: no old name is served, and at least one
-replacement is (the renames are of this exporter). Prints one line per metric checked and exits 1
+replacement is (the renames are of this exporter). Where it lists the exporter's gauges: every
+metric served whose name they cover has `# TYPE name gauge`, and at least one is served. Prints one line per metric checked and exits 1
 on the first disagreement, 2 when no metric of the file was served (nothing was checked).
 """
 import re
@@ -66,6 +67,18 @@ def main():
             sys.exit(f"{name} {served} serves none of the renamed metrics' replacements")
         print(f"{name} {served}: none of the {len(renamed.get('names', {}))} names {renamed['since']} renamed is "
               f"served; {len(new)} replacements are")
+    gauges = exporter.get("gauges")
+    if gauges:
+        types = dict(re.findall(r"^# TYPE (\S+) (\S+)$", open(scrape).read(), re.M))
+        covered = {m: t for m, t in types.items()
+                   if m in gauges.get("names", [])
+                   or (not m.endswith("_total") and any(m.startswith(p) for p in gauges.get("prefixes", [])))}
+        wrong = {m: t for m, t in covered.items() if t != "gauge"}
+        if wrong:
+            sys.exit(f"{name} {served} types {wrong}, which the file says are gauges")
+        if not covered:
+            sys.exit(f"{name} {served} serves none of the metrics the file says are gauges")
+        print(f"{name} {served}: the {len(covered)} metrics the file says are gauges are typed gauge")
     for metric in sorted(seen):
         print(f"{name} {served}: {metric} agrees")
     if not seen:

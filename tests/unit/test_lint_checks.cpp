@@ -218,6 +218,11 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
        V{"promql/rate-on-gauge"}},
       {"rate over a subquery of a rate", alert("rate(rate(errors_total[5m])[1h:]) > 1"), V{"promql/rate-on-gauge"}},
       {"rate over a subquery of a counter's max", alert("rate(max_over_time(errors_total[1m])[1h:5m]) > 1"), V{}},
+      // node_exporter writes its memory, filesystem and load series as gauges (rules/exporters.yml).
+      {"rate of node_exporter's gauge", alert("rate(node_memory_MemAvailable_bytes[30m]) > 1"),
+       V{"promql/rate-on-gauge"}},
+      {"a node_memory_ counter", alert("rate(node_memory_numa_numa_hit_total[5m]) > 1"), V{}},
+      {"node_exporter's counter without _total is no gauge fact", alert("rate(node_vmstat_pswpin[5m]) > 1"), V{}},
       // Another exporter's start time is a gauge by what it is (cortex-jsonnet 14d4ff1).
       {"increase of a start time", alert("increase(process_start_time_seconds[30m]) > 1"), V{"promql/rate-on-gauge"}},
       {"changes of a start time", alert("changes(process_start_time_seconds[30m]) > 1"), V{}},

@@ -68,6 +68,15 @@ TEST_CASE("exporters: the embedded facts load and are found by series name", "[e
   CHECK(known.replacement("kube_node_status_capacity").exporter != nullptr);
   CHECK_FALSE(known.replacement("kube_node_status_capacity").newer_only); // served by 1.x too
   CHECK(known.replacement("node_load1").exporter == nullptr);
+  // Gauges by name and by prefix; a prefix's _total names are its counters.
+  REQUIRE(known.gauge("node_memory_MemAvailable_bytes"));
+  CHECK(known.gauge("node_memory_MemAvailable_bytes")->name == "node_exporter");
+  CHECK(known.gauge("node_load15"));
+  CHECK(known.gauge("node_filesystem_avail_bytes"));
+  CHECK(known.gauge("node_memory_numa_numa_hit_total") == nullptr);
+  CHECK(known.gauge("node_memory_swap_in_bytes_total") == nullptr);
+  CHECK(known.gauge("node_vmstat_pswpin") == nullptr);
+  CHECK(known.gauge("node_load") == nullptr);
 }
 
 TEST_CASE("exporters: the loader refuses what it does not know", "[exporters]") {

@@ -468,6 +468,8 @@ const RecordedMetric* Inference::one_source_labels(const VectorSelector& vs, Sha
       s.kind = ValueKind::counter;
       if (!util::ends_with(info.name, "_total"))
         s.set_range(0, s.hi, info.name + " is a histogram's or summary's counter");
+    } else if (info.origin == SeriesInfo::Origin::external && catalog::exporters().gauge(info.name)) {
+      s.kind = ValueKind::gauge; // a well-known exporter's gauge (rules/exporters.yml)
     }
     if (!info.name.empty() && info.name.find(':') == std::string::npos && info.name.rfind("ALERTS", 0) != 0)
       s.labels.insert("instance"), s.labels.insert("job");
