@@ -10,7 +10,8 @@ without a `since` newer than VERSION is there; and, for a closed exporter, no la
 is missing from the file's list for the metric. Where the file lists the exporter's renamed
 metrics and VERSION is the renaming release or later: no old name is served, and at least one
 replacement is (the renames are of this exporter). Where it lists the exporter's gauges: every
-metric served whose name they cover has `# TYPE name gauge`, and at least one is served. Prints one line per metric checked and exits 1
+metric served whose name they cover has `# TYPE name gauge`, and at least one is served; each
+series of an `always_one` metric has the value 1. Prints one line per metric checked and exits 1
 on the first disagreement, 2 when no metric of the file was served (nothing was checked).
 """
 import re
@@ -31,6 +32,14 @@ def series(text):
         m = line_re.match(line)
         if m:
             yield m.group(1), dict(label_re.findall(m.group(2) or ""))
+
+
+def values(text):
+    """(name, value) of each sample line."""
+    for line in text.splitlines():
+        m = re.match(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{.*\})?\s+(\S+)', line)
+        if m:
+            yield m.group(1), float(m.group(2))
 
 
 def main():
@@ -79,6 +88,14 @@ def main():
         if not covered:
             sys.exit(f"{name} {served} serves none of the metrics the file says are gauges")
         print(f"{name} {served}: the {len(covered)} metrics the file says are gauges are typed gauge")
+        ones = [(m, v) for m, v in values(open(scrape).read()) if m in gauges.get("always_one", [])]
+        wrong = [(m, v) for m, v in ones if v != 1]
+        if wrong:
+            sys.exit(f"{name} {served} writes {wrong[:3]}, which the file says are always 1")
+        if gauges.get("always_one") and not ones:
+            sys.exit(f"{name} {served} serves none of the metrics the file says are always 1")
+        if ones:
+            print(f"{name} {served}: the {len(ones)} series of {sorted({m for m, _ in ones})} are all 1")
     for metric in sorted(seen):
         print(f"{name} {served}: {metric} agrees")
     if not seen:

@@ -223,6 +223,11 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
        V{"promql/rate-on-gauge"}},
       {"a node_memory_ counter", alert("rate(node_memory_numa_numa_hit_total[5m]) > 1"), V{}},
       {"node_exporter's counter without _total is no gauge fact", alert("rate(node_vmstat_pswpin[5m]) > 1"), V{}},
+      // node_exporter writes node_uname_info as 1 on every series: a new kernel is a new series, and
+      // changes() of each is 0 (awesome-prometheus-alerts' HostKernelVersionDeviations).
+      {"changes of an info metric always 1", alert("changes(node_uname_info[1h]) > 0"), V{"promql/impossible"}},
+      {"changes of a series that changes", alert("changes(node_boot_time_seconds[1h]) > 0"), V{}},
+      {"an info metric joined", alert("node_load1 * on (instance) group_left (nodename) node_uname_info > 4"), V{}},
       // Another exporter's start time is a gauge by what it is (cortex-jsonnet 14d4ff1).
       {"increase of a start time", alert("increase(process_start_time_seconds[30m]) > 1"), V{"promql/rate-on-gauge"}},
       {"changes of a start time", alert("changes(process_start_time_seconds[30m]) > 1"), V{}},

@@ -84,6 +84,9 @@ TEST_CASE("exporters: the embedded facts load and are found by series name", "[e
   CHECK(known.gauge("node_memory_swap_in_bytes_total") == nullptr);
   CHECK(known.gauge("node_vmstat_pswpin") == nullptr);
   CHECK(known.gauge("node_load") == nullptr);
+  REQUIRE(known.always_one("node_uname_info"));
+  CHECK(known.gauge("node_uname_info"));
+  CHECK(known.always_one("node_load1") == nullptr);
 }
 
 TEST_CASE("exporters: the loader refuses what it does not know", "[exporters]") {

@@ -55,6 +55,9 @@ struct ExporterRenames {
 struct ExporterGauges {
   std::vector<std::string> names;
   std::vector<std::string> prefixes;
+  /// Gauges it writes as 1 on every series (an info metric's labels carry the information): a
+  /// change of the information is a new series, never a new value.
+  std::vector<std::string> always_one;
 };
 
 struct Exporter {
@@ -98,6 +101,8 @@ public:
   bool in_renames(std::string_view series) const;
   /// The exporter that writes `series` as a gauge (its `gauges`), or nullptr.
   const Exporter* gauge(std::string_view series) const;
+  /// The exporter that writes `series` as 1 on every series (its gauges' `always_one`), or nullptr.
+  const Exporter* always_one(std::string_view series) const;
   /// The exporter whose own metrics are named like `series` (its prefix), or nullptr.
   const Exporter* by_prefix(std::string_view series) const;
   /// The exporter conventionally scraped under `job`, or nullptr.
