@@ -11,7 +11,7 @@ is missing from the file's list for the metric. Where the file lists the exporte
 metrics and VERSION is the renaming release or later: no old name is served, and at least one
 replacement is (the renames are of this exporter). Where it lists the exporter's gauges: every
 metric served whose name they cover has `# TYPE name gauge`, and at least one is served; each
-series of an `always_one` metric has the value 1. Prints one line per metric checked and exits 1
+series of an `always_one` metric has the value 1, and of a `zero_or_one` metric 0 or 1. Prints one line per metric checked and exits 1
 on the first disagreement, 2 when no metric of the file was served (nothing was checked).
 """
 import re
@@ -96,6 +96,12 @@ def main():
             sys.exit(f"{name} {served} serves none of the metrics the file says are always 1")
         if ones:
             print(f"{name} {served}: the {len(ones)} series of {sorted({m for m, _ in ones})} are all 1")
+        flags = [(m, v) for m, v in values(open(scrape).read()) if m in gauges.get("zero_or_one", [])]
+        wrong = [(m, v) for m, v in flags if v not in (0, 1)]
+        if wrong:
+            sys.exit(f"{name} {served} writes {wrong[:3]}, which the file says are 0 or 1")
+        if flags:
+            print(f"{name} {served}: the {len(flags)} series of {sorted({m for m, _ in flags})} are 0 or 1")
     for metric in sorted(seen):
         print(f"{name} {served}: {metric} agrees")
     if not seen:

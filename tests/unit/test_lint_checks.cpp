@@ -228,6 +228,9 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
       {"changes of an info metric always 1", alert("changes(node_uname_info[1h]) > 0"), V{"promql/impossible"}},
       {"changes of a series that changes", alert("changes(node_boot_time_seconds[1h]) > 0"), V{}},
       {"an info metric joined", alert("node_load1 * on (instance) group_left (nodename) node_uname_info > 4"), V{}},
+      // node_exporter writes node_filesystem_readonly as 0 or 1 (tidb-ansible 8f0e086).
+      {"a 0/1 flag above 1", alert("node_filesystem_readonly{fstype=~\"(ext.|xfs)\"} > 1"), V{"promql/impossible"}},
+      {"a 0/1 flag equal to 1", alert("node_filesystem_readonly == 1"), V{}},
       // Another exporter's start time is a gauge by what it is (cortex-jsonnet 14d4ff1).
       {"increase of a start time", alert("increase(process_start_time_seconds[30m]) > 1"), V{"promql/rate-on-gauge"}},
       {"changes of a start time", alert("changes(process_start_time_seconds[30m]) > 1"), V{}},

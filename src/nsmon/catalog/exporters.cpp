@@ -31,7 +31,8 @@ const Exporter* Exporters::gauge(std::string_view series) const {
   for (const auto& e : exporters) {
     const auto& g = e.gauges;
     if (std::find(g.names.begin(), g.names.end(), series) != g.names.end() ||
-        std::find(g.always_one.begin(), g.always_one.end(), series) != g.always_one.end())
+        std::find(g.always_one.begin(), g.always_one.end(), series) != g.always_one.end() ||
+        std::find(g.zero_or_one.begin(), g.zero_or_one.end(), series) != g.zero_or_one.end())
       return &e;
     if (!util::ends_with(series, "_total") &&
         std::any_of(g.prefixes.begin(), g.prefixes.end(), [&](const std::string& p) { return series.starts_with(p); }))
@@ -43,6 +44,13 @@ const Exporter* Exporters::gauge(std::string_view series) const {
 const Exporter* Exporters::always_one(std::string_view series) const {
   for (const auto& e : exporters)
     if (std::find(e.gauges.always_one.begin(), e.gauges.always_one.end(), series) != e.gauges.always_one.end())
+      return &e;
+  return nullptr;
+}
+
+const Exporter* Exporters::zero_or_one(std::string_view series) const {
+  for (const auto& e : exporters)
+    if (std::find(e.gauges.zero_or_one.begin(), e.gauges.zero_or_one.end(), series) != e.gauges.zero_or_one.end())
       return &e;
   return nullptr;
 }
@@ -172,11 +180,13 @@ private:
   }
 
   void gauges(const yaml::Node& n, ExporterGauges& g) {
-    if (!y_.check_mapping(n, {"read", "names", "prefixes", "always_one"}, "gauges")) return;
+    if (!y_.check_mapping(n, {"read", "names", "prefixes", "always_one", "zero_or_one"}, "gauges")) return;
     if (!n["read"]) y_.report(n, "catalog/missing-field", "gauges has no 'read' (where the types come from)");
     if (n["names"]) g.names = y_.strings(n["names"], "names").value_or(std::vector<std::string>{});
     if (n["prefixes"]) g.prefixes = y_.strings(n["prefixes"], "prefixes").value_or(std::vector<std::string>{});
     if (n["always_one"]) g.always_one = y_.strings(n["always_one"], "always_one").value_or(std::vector<std::string>{});
+    if (n["zero_or_one"])
+      g.zero_or_one = y_.strings(n["zero_or_one"], "zero_or_one").value_or(std::vector<std::string>{});
   }
 
   void labels(const yaml::Node& n, ExporterMetric& m) {

@@ -58,6 +58,8 @@ struct ExporterGauges {
   /// Gauges it writes as 1 on every series (an info metric's labels carry the information): a
   /// change of the information is a new series, never a new value.
   std::vector<std::string> always_one;
+  /// Gauges it writes as 0 or 1 on every series (a flag: read-only, a device error).
+  std::vector<std::string> zero_or_one;
 };
 
 struct Exporter {
@@ -103,6 +105,8 @@ public:
   const Exporter* gauge(std::string_view series) const;
   /// The exporter that writes `series` as 1 on every series (its gauges' `always_one`), or nullptr.
   const Exporter* always_one(std::string_view series) const;
+  /// The exporter that writes `series` as 0 or 1 (its gauges' `zero_or_one`), or nullptr.
+  const Exporter* zero_or_one(std::string_view series) const;
   /// The exporter whose own metrics are named like `series` (its prefix), or nullptr.
   const Exporter* by_prefix(std::string_view series) const;
   /// The exporter conventionally scraped under `job`, or nullptr.
