@@ -9,7 +9,9 @@ value of a label with a closed set is in the set; each label the file lists with
 without a `since` newer than VERSION is there; and, for a closed exporter, no label of the series
 is missing from the file's list for the metric. Where the file lists the exporter's renamed
 metrics and VERSION is the renaming release or later: no old name is served, and at least one
-replacement is (the renames are of this exporter). Prints one line per metric checked and exits 1
+replacement is (the renames are of this exporter). Where it lists the exporter's gauges: every
+metric served whose name they cover has `# TYPE name gauge`, and at least one is served; each
+series of an `always_one` metric has the value 1, and of a `zero_or_one` metric 0 or 1. Prints one line per metric checked and exits 1
 on the first disagreement, 2 when no metric of the file was served (nothing was checked).
 """
 import re
@@ -30,6 +32,14 @@ def series(text):
         m = line_re.match(line)
         if m:
             yield m.group(1), dict(label_re.findall(m.group(2) or ""))
+
+
+def values(text):
+    """(name, value) of each sample line."""
+    for line in text.splitlines():
+        m = re.match(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{.*\})?\s+(\S+)', line)
+        if m:
+            yield m.group(1), float(m.group(2))
 
 
 def main():
@@ -66,6 +76,32 @@ def main():
             sys.exit(f"{name} {served} serves none of the renamed metrics' replacements")
         print(f"{name} {served}: none of the {len(renamed.get('names', {}))} names {renamed['since']} renamed is "
               f"served; {len(new)} replacements are")
+    gauges = exporter.get("gauges")
+    if gauges:
+        types = dict(re.findall(r"^# TYPE (\S+) (\S+)$", open(scrape).read(), re.M))
+        covered = {m: t for m, t in types.items()
+                   if m in gauges.get("names", [])
+                   or (not m.endswith("_total") and any(m.startswith(p) for p in gauges.get("prefixes", [])))}
+        wrong = {m: t for m, t in covered.items() if t != "gauge"}
+        if wrong:
+            sys.exit(f"{name} {served} types {wrong}, which the file says are gauges")
+        if not covered:
+            sys.exit(f"{name} {served} serves none of the metrics the file says are gauges")
+        print(f"{name} {served}: the {len(covered)} metrics the file says are gauges are typed gauge")
+        ones = [(m, v) for m, v in values(open(scrape).read()) if m in gauges.get("always_one", [])]
+        wrong = [(m, v) for m, v in ones if v != 1]
+        if wrong:
+            sys.exit(f"{name} {served} writes {wrong[:3]}, which the file says are always 1")
+        if gauges.get("always_one") and not ones:
+            sys.exit(f"{name} {served} serves none of the metrics the file says are always 1")
+        if ones:
+            print(f"{name} {served}: the {len(ones)} series of {sorted({m for m, _ in ones})} are all 1")
+        flags = [(m, v) for m, v in values(open(scrape).read()) if m in gauges.get("zero_or_one", [])]
+        wrong = [(m, v) for m, v in flags if v not in (0, 1)]
+        if wrong:
+            sys.exit(f"{name} {served} writes {wrong[:3]}, which the file says are 0 or 1")
+        if flags:
+            print(f"{name} {served}: the {len(flags)} series of {sorted({m for m, _ in flags})} are 0 or 1")
     for metric in sorted(seen):
         print(f"{name} {served}: {metric} agrees")
     if not seen:

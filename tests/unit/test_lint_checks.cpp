@@ -218,6 +218,19 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
        V{"promql/rate-on-gauge"}},
       {"rate over a subquery of a rate", alert("rate(rate(errors_total[5m])[1h:]) > 1"), V{"promql/rate-on-gauge"}},
       {"rate over a subquery of a counter's max", alert("rate(max_over_time(errors_total[1m])[1h:5m]) > 1"), V{}},
+      // node_exporter writes its memory, filesystem and load series as gauges (rules/exporters.yml).
+      {"rate of node_exporter's gauge", alert("rate(node_memory_MemAvailable_bytes[30m]) > 1"),
+       V{"promql/rate-on-gauge"}},
+      {"a node_memory_ counter", alert("rate(node_memory_numa_numa_hit_total[5m]) > 1"), V{}},
+      {"node_exporter's counter without _total is no gauge fact", alert("rate(node_vmstat_pswpin[5m]) > 1"), V{}},
+      // node_exporter writes node_uname_info as 1 on every series: a new kernel is a new series, and
+      // changes() of each is 0 (awesome-prometheus-alerts' HostKernelVersionDeviations).
+      {"changes of an info metric always 1", alert("changes(node_uname_info[1h]) > 0"), V{"promql/impossible"}},
+      {"changes of a series that changes", alert("changes(node_boot_time_seconds[1h]) > 0"), V{}},
+      {"an info metric joined", alert("node_load1 * on (instance) group_left (nodename) node_uname_info > 4"), V{}},
+      // node_exporter writes node_filesystem_readonly as 0 or 1 (tidb-ansible 8f0e086).
+      {"a 0/1 flag above 1", alert("node_filesystem_readonly{fstype=~\"(ext.|xfs)\"} > 1"), V{"promql/impossible"}},
+      {"a 0/1 flag equal to 1", alert("node_filesystem_readonly == 1"), V{}},
       // Another exporter's start time is a gauge by what it is (cortex-jsonnet 14d4ff1).
       {"increase of a start time", alert("increase(process_start_time_seconds[30m]) > 1"), V{"promql/rate-on-gauge"}},
       {"changes of a start time", alert("changes(process_start_time_seconds[30m]) > 1"), V{}},
@@ -810,6 +823,52 @@ TEST_CASE("counter-raw: a ratio of two raw counters", "[lint][checks]") {
   CHECK(all.empty());
   run(alert("sum(errors_total) / count(up) > 5"), false, &all);
   CHECK(all.empty());
+}
+
+// A raw counter inside arithmetic still grows with the process's uptime (review: node_exporter's
+// receive plus transmit bytes over the link's speed, compared with 0.8).
+TEST_CASE("counter-raw: a raw counter through arithmetic", "[lint][checks]") {
+  std::vector<core::Diagnostic> all;
+  auto found = [&](const std::string& expr) {
+    run(alert(expr), false, &all);
+    std::erase_if(all, [](const core::Diagnostic& d) { return d.check != core::CheckId("promql/counter-raw"); });
+    return all.size();
+  };
+  // The catalog's counter, divided by a number and multiplied: a fact, a warning.
+  REQUIRE(found("errors_total / 60 * 100 > 5") == 1);
+  CHECK(all[0].severity == core::Severity::warning);
+  CHECK(all[0].message == "this side reads errors_total raw, and errors_total is a counter: its raw value only grows, "
+                          "so this comparison depends on when the process started");
+  // Other exporters' names, summed and over a series that is no counter: a guess, at info.
+  REQUIRE(found("(node_network_receive_bytes_total + node_network_transmit_bytes_total) / node_network_speed_bytes > "
+                "0.8") == 1);
+  CHECK(all[0].severity == core::Severity::info);
+  CHECK(
+      all[0].message.find("this side reads node_network_receive_bytes_total raw, and node_network_receive_bytes_total "
+                          "is named like a counter: if it is one") == 0);
+  // A ratio of two raw counters times 100: the mean since the start.
+  REQUIRE(found("sum(failed_predictions_total) / sum(predictions_total) * 100 > 5") == 1);
+  CHECK(all[0].message.find("failed_predictions_total and predictions_total are counters: dividing their raw values") ==
+        0);
+  // A part of one counter over its whole (review10b: aerospike's CPU utilisation since boot).
+  REQUIRE(found("sum by (instance) (node_cpu_seconds_total{mode!=\"idle\"}) / on (instance) group_left sum by "
+                "(instance) (node_cpu_seconds_total) * 100 > 70") == 1);
+  CHECK(all[0].severity == core::Severity::info);
+  CHECK(all[0].message.find("both sides of '/' read node_cpu_seconds_total raw, and node_cpu_seconds_total is named "
+                            "like a counter: if it is one, dividing their raw values gives the average since") == 0);
+  // What is no raw counter: a difference of two (a lag), a count of series, a number over a
+  // counter, rates, a counter over a count.
+  CHECK(found("kafka_log_end_offset_total - kafka_consumer_offset_total > 1000") == 0);
+  CHECK(found("count(errors_total) > 5") == 0);
+  CHECK(found("count by (job) (node_edac_uncorrectable_errors_total) > 5") == 0);
+  CHECK(found("100 / errors_total > 5") == 0);
+  CHECK(found("rate(errors_total[5m]) * 60 > 5") == 0);
+  CHECK(found("sum(errors_total) / count(up) * 100 > 5") == 0);
+  // An uptime counter compared raw is a restart detector (awesome-prometheus-alerts' ApacheRestart).
+  CHECK(found("apache_uptime_seconds_total / 60 < 1") == 0);
+  CHECK(found("apache_uptime_seconds_total < 60") == 0);
+  // Another exporter's counter through arithmetic compared with 0: not reported, as plain.
+  CHECK(found("node_edac_uncorrectable_errors_total * 2 > 0") == 0);
 }
 
 TEST_CASE("impossible: a bucket's le that is no number says why", "[lint][checks]") {

@@ -68,6 +68,25 @@ TEST_CASE("exporters: the embedded facts load and are found by series name", "[e
   CHECK(known.replacement("kube_node_status_capacity").exporter != nullptr);
   CHECK_FALSE(known.replacement("kube_node_status_capacity").newer_only); // served by 1.x too
   CHECK(known.replacement("node_load1").exporter == nullptr);
+  // windows_exporter renamed in two releases, an entry for each (kubernetes-mixin 46578c1).
+  CHECK(known.renamed("windows_system_system_up_time").now == "windows_system_boot_time_timestamp_seconds");
+  CHECK(known.renamed("windows_system_system_up_time").exporter->renamed.since == "0.30.0");
+  CHECK(known.renamed("windows_system_boot_time_timestamp_seconds").now == "windows_system_boot_time_timestamp");
+  CHECK(known.renamed("windows_system_boot_time_timestamp_seconds").exporter->renamed.since == "0.31.0");
+  CHECK(known.replacement("windows_pagefile_free_bytes").newer_only);
+  CHECK_FALSE(known.replacement("windows_memory_physical_free_bytes").newer_only); // served before 0.31.0 too
+  // Gauges by name and by prefix; a prefix's _total names are its counters.
+  REQUIRE(known.gauge("node_memory_MemAvailable_bytes"));
+  CHECK(known.gauge("node_memory_MemAvailable_bytes")->name == "node_exporter");
+  CHECK(known.gauge("node_load15"));
+  CHECK(known.gauge("node_filesystem_avail_bytes"));
+  CHECK(known.gauge("node_memory_numa_numa_hit_total") == nullptr);
+  CHECK(known.gauge("node_memory_swap_in_bytes_total") == nullptr);
+  CHECK(known.gauge("node_vmstat_pswpin") == nullptr);
+  CHECK(known.gauge("node_load") == nullptr);
+  REQUIRE(known.always_one("node_uname_info"));
+  CHECK(known.gauge("node_uname_info"));
+  CHECK(known.always_one("node_load1") == nullptr);
 }
 
 TEST_CASE("exporters: the loader refuses what it does not know", "[exporters]") {

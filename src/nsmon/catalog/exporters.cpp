@@ -27,6 +27,34 @@ const Exporter* Exporters::by_prefix(std::string_view series) const {
   return nullptr;
 }
 
+const Exporter* Exporters::gauge(std::string_view series) const {
+  for (const auto& e : exporters) {
+    const auto& g = e.gauges;
+    if (std::find(g.names.begin(), g.names.end(), series) != g.names.end() ||
+        std::find(g.always_one.begin(), g.always_one.end(), series) != g.always_one.end() ||
+        std::find(g.zero_or_one.begin(), g.zero_or_one.end(), series) != g.zero_or_one.end())
+      return &e;
+    if (!util::ends_with(series, "_total") &&
+        std::any_of(g.prefixes.begin(), g.prefixes.end(), [&](const std::string& p) { return series.starts_with(p); }))
+      return &e;
+  }
+  return nullptr;
+}
+
+const Exporter* Exporters::always_one(std::string_view series) const {
+  for (const auto& e : exporters)
+    if (std::find(e.gauges.always_one.begin(), e.gauges.always_one.end(), series) != e.gauges.always_one.end())
+      return &e;
+  return nullptr;
+}
+
+const Exporter* Exporters::zero_or_one(std::string_view series) const {
+  for (const auto& e : exporters)
+    if (std::find(e.gauges.zero_or_one.begin(), e.gauges.zero_or_one.end(), series) != e.gauges.zero_or_one.end())
+      return &e;
+  return nullptr;
+}
+
 const Exporter* Exporters::by_job(std::string_view job) const {
   for (const auto& e : exporters)
     if (std::find(e.jobs.begin(), e.jobs.end(), job) != e.jobs.end()) return &e;
@@ -104,7 +132,7 @@ public:
     for (const auto& n : (*root)["exporters"]) {
       if (!y_.check_mapping(n,
                             {"name", "source", "license", "version", "history", "read", "prefix", "jobs", "closed",
-                             "metrics", "renamed"},
+                             "metrics", "renamed", "gauges"},
                             "an exporter"))
         continue;
       for (const char* key : {"name", "source", "license", "version"})
@@ -115,6 +143,7 @@ public:
       if (n["version"]) e.version = y_.string(n["version"], "version").value_or("");
       if (n["closed"]) e.closed = y_.boolean(n["closed"], "closed").value_or(false);
       if (n["renamed"]) renamed(n["renamed"], e.renamed);
+      if (n["gauges"]) gauges(n["gauges"], e.gauges);
       if (n["prefix"]) e.prefix = y_.string(n["prefix"], "prefix").value_or("");
       if (n["jobs"]) e.jobs = y_.strings(n["jobs"], "jobs").value_or(std::vector<std::string>{});
       if (!n["metrics"].is_map()) {
@@ -148,6 +177,16 @@ private:
       for (auto it = m.begin(); it != m.end(); ++it)
         to.emplace_back(std::string(it->first.scalar()), y_.string(it->second, key).value_or(""));
     }
+  }
+
+  void gauges(const yaml::Node& n, ExporterGauges& g) {
+    if (!y_.check_mapping(n, {"read", "names", "prefixes", "always_one", "zero_or_one"}, "gauges")) return;
+    if (!n["read"]) y_.report(n, "catalog/missing-field", "gauges has no 'read' (where the types come from)");
+    if (n["names"]) g.names = y_.strings(n["names"], "names").value_or(std::vector<std::string>{});
+    if (n["prefixes"]) g.prefixes = y_.strings(n["prefixes"], "prefixes").value_or(std::vector<std::string>{});
+    if (n["always_one"]) g.always_one = y_.strings(n["always_one"], "always_one").value_or(std::vector<std::string>{});
+    if (n["zero_or_one"])
+      g.zero_or_one = y_.strings(n["zero_or_one"], "zero_or_one").value_or(std::vector<std::string>{});
   }
 
   void labels(const yaml::Node& n, ExporterMetric& m) {

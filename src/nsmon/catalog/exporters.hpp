@@ -49,6 +49,19 @@ struct ExporterRenames {
   std::vector<std::string> older_too;
 };
 
+/// The metrics an exporter writes as gauges (its source's GaugeValue): `names` one by one, and
+/// every name of a `prefixes` entry that does not end in _total (a collector that writes its
+/// _total fields as counters and every other as a gauge, node_exporter's meminfo).
+struct ExporterGauges {
+  std::vector<std::string> names;
+  std::vector<std::string> prefixes;
+  /// Gauges it writes as 1 on every series (an info metric's labels carry the information): a
+  /// change of the information is a new series, never a new value.
+  std::vector<std::string> always_one;
+  /// Gauges it writes as 0 or 1 on every series (a flag: read-only, a device error).
+  std::vector<std::string> zero_or_one;
+};
+
 struct Exporter {
   std::string name;    ///< as its users call it ("node_exporter", "Alertmanager")
   std::string source;  ///< its repository
@@ -58,6 +71,7 @@ struct Exporter {
   bool closed = false;
   std::vector<ExporterMetric> metrics;
   ExporterRenames renamed;
+  ExporterGauges gauges;
   std::string prefix;            ///< every metric of its own is named so ("node_"); "" when not known
   std::vector<std::string> jobs; ///< the job names scrape configs conventionally give it
   /// The labels it writes on some of `metrics` and that no target label is named like (not
@@ -87,6 +101,12 @@ public:
   Replacement replacement(std::string_view series) const;
   /// renamed(series) or replacement(series) finds it: one lookup, for every selector.
   bool in_renames(std::string_view series) const;
+  /// The exporter that writes `series` as a gauge (its `gauges`), or nullptr.
+  const Exporter* gauge(std::string_view series) const;
+  /// The exporter that writes `series` as 1 on every series (its gauges' `always_one`), or nullptr.
+  const Exporter* always_one(std::string_view series) const;
+  /// The exporter that writes `series` as 0 or 1 (its gauges' `zero_or_one`), or nullptr.
+  const Exporter* zero_or_one(std::string_view series) const;
   /// The exporter whose own metrics are named like `series` (its prefix), or nullptr.
   const Exporter* by_prefix(std::string_view series) const;
   /// The exporter conventionally scraped under `job`, or nullptr.

@@ -522,15 +522,82 @@ std::string ExprChecks::Impl::range_text(const Shape& s) {
   return std::string(s.lo_open ? "(" : "[") + bound(s.lo) + ", " + bound(s.hi) + (s.hi_open ? ")" : "]");
 }
 
-// The counter a side reads raw (a selector, through aggregations), known from the catalog or
-// by its name (external): nullopt for anything else.
-std::optional<SeriesInfo> ExprChecks::Impl::raw_counter(const Expr* side) const {
-  const Expr* e = unparen(side);
-  while (e && e->kind == NodeKind::aggregate) e = unparen(e->as<AggregateExpr>().expr);
-  if (!e || e->kind != NodeKind::vector_selector || inf_.at(e).kind != ValueKind::counter) return std::nullopt;
-  SeriesInfo info = inf_.series(e->as<VectorSelector>());
-  if (info.origin != SeriesInfo::Origin::catalog && info.origin != SeriesInfo::Origin::external) return std::nullopt;
-  return info;
+// The counter a side reads raw, known from the catalog or by its name (external), as its value
+// flows to the comparison: through the aggregations that keep a sample's value (sum, avg, min,
+// max, topk, bottomk, quantile; not count or group, whose values are numbers of series), and
+// through arithmetic that keeps a value growing with the process's uptime: a sum of raw
+// counters, a raw counter plus, minus, times or divided by a number, or divided by a series that
+// is no counter (bytes over a link's speed). A difference of two counters is a lag (an offset
+// behind another), not a total; a ratio of two raw counters is ratio_of (the mean since the
+// start). Whatever else a function or an operator makes is no raw counter.
+namespace {
+// The expression whose samples' values an expression passes on: itself, or what the aggregations
+// that keep a sample's value read; nullptr under any other aggregation.
+const Expr* values_of(const Expr* e) {
+  e = unparen(e);
+  while (e && e->kind == NodeKind::aggregate) {
+    const AggregateOp op = e->as<AggregateExpr>().op;
+    if (op != AggregateOp::sum && op != AggregateOp::avg && op != AggregateOp::min && op != AggregateOp::max &&
+        op != AggregateOp::topk && op != AggregateOp::bottomk && op != AggregateOp::quantile)
+      return nullptr;
+    e = unparen(e->as<AggregateExpr>().expr);
+  }
+  return e;
+}
+} // namespace
+
+ExprChecks::Impl::RawFlow ExprChecks::Impl::raw_flow(const Expr* side) const {
+  const Expr* e = values_of(side);
+  if (!e) return {};
+  if (e->kind == NodeKind::vector_selector) {
+    if (inf_.at(e).kind != ValueKind::counter) return {};
+    SeriesInfo info = inf_.series(e->as<VectorSelector>());
+    if (info.origin != SeriesInfo::Origin::catalog && info.origin != SeriesInfo::Origin::external) return {};
+    // An uptime counter (apache_uptime_seconds_total, mysql_global_status_uptime) holds the time
+    // since its process started: a comparison of it that depends on the start is a restart
+    // detector (ApacheRestart's uptime / 60 < 1), which is what it is for.
+    if (info.name.find("uptime") != std::string::npos) return {};
+    RawFlow out;
+    out.counter = std::move(info);
+    return out;
+  }
+  if (e->kind != NodeKind::binary) return {};
+  const auto& b = e->as<BinaryExpr>();
+  if (b.op != BinaryOp::add && b.op != BinaryOp::sub && b.op != BinaryOp::mul && b.op != BinaryOp::div) return {};
+  const RawFlow l = raw_flow(b.lhs), r = raw_flow(b.rhs);
+  const bool l_number = inf_.constant(b.lhs).has_value(), r_number = inf_.constant(b.rhs).has_value();
+  // A series that is no counter, read as it is (through aggregations): a gauge, or a series
+  // whose kind nothing says.
+  auto no_counter = [&](const Expr* x) {
+    x = values_of(x);
+    return x && x->kind == NodeKind::vector_selector && inf_.at(x).kind != ValueKind::counter;
+  };
+  auto stronger = [](const RawFlow& a, const RawFlow& c) { // a counter of the catalog first
+    return c.counter->origin == SeriesInfo::Origin::catalog && a.counter->origin != SeriesInfo::Origin::catalog ? c : a;
+  };
+  switch (b.op) {
+  case BinaryOp::add:
+    if (l.raw() && r.raw()) return stronger(l, r);
+    if (l.raw() && r_number) return l;
+    if (r.raw() && l_number) return r;
+    return {};
+  case BinaryOp::sub:
+    if (l.raw() && r_number) return l;
+    return {};
+  case BinaryOp::mul:
+    if (l.counter && r_number) return l;
+    if (r.counter && l_number) return r;
+    return {};
+  default: // div
+    if (l.raw() && r.raw()) {
+      RawFlow out = l;
+      out.ratio_of = r.counter;
+      return out;
+    }
+    if (l.counter && r_number) return l;
+    if (l.raw() && no_counter(b.rhs)) return l;
+    return {};
+  }
 }
 
 void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
@@ -540,25 +607,31 @@ void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
   // happened" counter, so only another threshold is reported.
   const Expr* other = side == b.lhs ? b.rhs : b.lhs;
   const bool zero = literal(other) == 0.0;
-  if (const Expr* e = unparen(side); e->kind == NodeKind::binary && e->as<BinaryExpr>().op == BinaryOp::div) {
-    counter_ratio(b, e->as<BinaryExpr>(), zero);
+  const RawFlow flow = raw_flow(side);
+  if (!flow.counter) return;
+  if (flow.ratio_of) {
+    counter_ratio(b, *flow.counter, *flow.ratio_of, zero);
     return;
   }
-  const std::optional<SeriesInfo> info = raw_counter(side);
-  if (!info || (info->origin == SeriesInfo::Origin::external && zero)) return;
-  const std::string suggestion = "compare rate(" + info->name + "[5m]) or increase(" + info->name + "[1h]) instead";
-  if (info->origin == SeriesInfo::Origin::catalog) {
+  const SeriesInfo& info = *flow.counter;
+  if (info.origin == SeriesInfo::Origin::external && zero) return;
+  const std::string suggestion = "compare rate(" + info.name + "[5m]) or increase(" + info.name + "[1h]) instead";
+  // Read through arithmetic, the side is said to read the counter raw.
+  const Expr* e = values_of(side);
+  const std::string through = e->kind == NodeKind::binary ? "this side reads " + info.name + " raw, and " : "";
+  if (info.origin == SeriesInfo::Origin::catalog) {
     emit("promql/counter-raw", b.range,
-         info->name + " is a counter: its raw value only grows, so this comparison depends on when the process "
-                      "started",
+         through + info.name +
+             " is a counter: its raw value only grows, so this comparison depends on when the process started",
          suggestion);
     return;
   }
   // Only the name says counter, and a convention is no fact (TiKV's tikv_worker_pending_task_total
   // is a gauge): said as a guess, at info.
   self_.emit("promql/counter-raw", b.range,
-             info->name + " is named like a counter: if it is one, its raw value only grows, so this comparison "
-                          "depends on when the process started",
+             through + info.name +
+                 " is named like a counter: if it is one, its raw value only grows, so this comparison depends on "
+                 "when the process started",
              suggestion, core::Severity::info);
 }
 
@@ -566,22 +639,24 @@ void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
 // started (seconds per operation since boot), which a bad hour barely moves, so the alert stays
 // silent (awesome-prometheus-alerts 97a31f3: index time over index count). Counters of the
 // catalog: a warning; by their names only: info, as for one counter.
-void ExprChecks::Impl::counter_ratio(const BinaryExpr& cmp, const BinaryExpr& div, bool zero) {
-  const std::optional<SeriesInfo> num = raw_counter(div.lhs), den = raw_counter(div.rhs);
-  if (!num || !den) return;
-  const bool known = num->origin == SeriesInfo::Origin::catalog && den->origin == SeriesInfo::Origin::catalog;
+void ExprChecks::Impl::counter_ratio(const BinaryExpr& cmp, const SeriesInfo& num, const SeriesInfo& den, bool zero) {
+  const bool known = num.origin == SeriesInfo::Origin::catalog && den.origin == SeriesInfo::Origin::catalog;
   if (!known && zero) return;
   // X_sum / X_count: a summary's or histogram's, the mean observation since the start.
-  const bool mean = num->name.ends_with("_sum") && den->name.ends_with("_count") &&
-                    num->name.substr(0, num->name.size() - 4) == den->name.substr(0, den->name.size() - 6);
-  const std::string what = known  ? " are counters: "
+  const bool mean = num.name.ends_with("_sum") && den.name.ends_with("_count") &&
+                    num.name.substr(0, num.name.size() - 4) == den.name.substr(0, den.name.size() - 6);
+  // Two selections of one counter (a CPU mode's seconds over every mode's): named once.
+  const bool same = num.name == den.name;
+  const std::string what = known  ? (same ? " is a counter: " : " are counters: ")
                            : mean ? " are named like a summary's or histogram's sum and count: if they are, "
+                           : same ? " is named like a counter: if it is one, "
                                   : " are named like counters: if they are, ";
   self_.emit("promql/counter-raw", cmp.range,
-             num->name + " and " + den->name + what +
+             (same ? "both sides of '/' read " + num.name + " raw, and " + num.name : num.name + " and " + den.name) +
+                 what +
                  "dividing their raw values gives the average since each process started, which a burst late in "
                  "a long run barely moves",
-             "divide their rates: rate(" + num->name + "[5m]) / rate(" + den->name + "[5m])",
+             "divide their rates: rate(" + num.name + "[5m]) / rate(" + den.name + "[5m])",
              known ? core::Severity::warning : core::Severity::info);
 }
 

@@ -21,6 +21,16 @@ void ExprChecks::Impl::call(const Call& c) {
         emit("promql/rate-on-gauge", c.range,
              c.name + "() of " + s.name + ", which is a gauge: " + c.name + " only makes sense for counters",
              c.name == "increase" ? "use delta() for a gauge's change" : "use deriv() for a gauge's slope");
+      // A well-known exporter's gauge by its source (rules/exporters.yml: node_exporter's memory,
+      // filesystem and load series): awesome-prometheus-alerts 56a7e0d rated
+      // node_memory_MemAvailable_bytes, and the "underutilised memory" alert read noise.
+      else if (const catalog::Exporter* by = s.origin == SeriesInfo::Origin::external && shape.kind == ValueKind::gauge
+                                                 ? catalog::exporters().gauge(s.name)
+                                                 : nullptr)
+        emit("promql/rate-on-gauge", c.range,
+             c.name + "() of " + s.name + ", which " + by->name + " writes as a gauge: " + c.name +
+                 " only makes sense for counters (a gauge's fall reads as a counter's reset)",
+             c.name == "increase" ? "use delta() for a gauge's change" : "use deriv() for a gauge's slope");
       // A start time (process_start_time_seconds, what every client library exports) is a Unix
       // time, set anew at each start: its increase is the seconds between two starts, not a count.
       else if ((s.origin == SeriesInfo::Origin::external || s.origin == SeriesInfo::Origin::unknown) &&

@@ -89,9 +89,15 @@ private:
   void units(const BinaryExpr& b, const Expr* side, const Expr* other);
   bool bounded(const BinaryExpr& b, const Expr* side, const Expr* other, double v);
   static std::string range_text(const Shape& s);
-  std::optional<SeriesInfo> raw_counter(const Expr* side) const;
+  /// What a comparison's side makes of a raw counter: the counter it reads raw, or a ratio of two.
+  struct RawFlow {
+    std::optional<SeriesInfo> counter;  ///< the counter read raw (the ratio's numerator)
+    std::optional<SeriesInfo> ratio_of; ///< the ratio's denominator, a raw counter too
+    bool raw() const { return counter && !ratio_of; }
+  };
+  RawFlow raw_flow(const Expr* side) const;
   void counter_raw(const BinaryExpr& b, const Expr* side);
-  void counter_ratio(const BinaryExpr& cmp, const BinaryExpr& div, bool zero);
+  void counter_ratio(const BinaryExpr& cmp, const SeriesInfo& num, const SeriesInfo& den, bool zero);
 
   // expr_aggregates.cpp: aggregations; rate windows against the scrape interval
   void aggregate(const AggregateExpr& a, bool reaches_result, bool values_used);

@@ -468,6 +468,12 @@ const RecordedMetric* Inference::one_source_labels(const VectorSelector& vs, Sha
       s.kind = ValueKind::counter;
       if (!util::ends_with(info.name, "_total"))
         s.set_range(0, s.hi, info.name + " is a histogram's or summary's counter");
+    } else if (info.origin == SeriesInfo::Origin::external && catalog::exporters().gauge(info.name)) {
+      s.kind = ValueKind::gauge; // a well-known exporter's gauge (rules/exporters.yml)
+      if (const catalog::Exporter* one = catalog::exporters().always_one(info.name))
+        s.set_range(1, 1, util::concat({one->name, " writes ", info.name, " as 1 on every series"}));
+      else if (const catalog::Exporter* flag = catalog::exporters().zero_or_one(info.name))
+        s.set_range(0, 1, util::concat({flag->name, " writes ", info.name, " as 0 or 1"}));
     }
     if (!info.name.empty() && info.name.find(':') == std::string::npos && info.name.rfind("ALERTS", 0) != 0)
       s.labels.insert("instance"), s.labels.insert("job");

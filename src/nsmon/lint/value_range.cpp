@@ -29,6 +29,12 @@ void Inference::call_range(const Call& c, const Shape& arg, Shape& s) const {
     s.count_like = arg.count_like;
   };
   if (is_rate_function(n)) s.set_range(0, s.hi, c.name + "() is never negative"); // a decrease counts as a reset
+  // A series whose every value is the same (node_exporter's node_uname_info, always 1): a
+  // change of its labels makes a new series, and changes() counts a series' own values only.
+  else if ((n == "changes" || n == "resets") && arg.lo == arg.hi && !arg.range_of.empty())
+    s.set_range(0, 0,
+                c.name + "() of a series whose every value is the same is always 0 (" + arg.range_of.text() +
+                    "; a change of its labels makes a new series)");
   else if (n == "changes" || n == "resets") s.set_range(0, s.hi, c.name + "() counts, from 0 up");
   else if (n == "count_over_time") {
     s.set_range(1, s.hi, "count_over_time() is at least 1");
