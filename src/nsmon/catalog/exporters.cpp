@@ -27,13 +27,16 @@ const Exporter* Exporters::by_prefix(std::string_view series) const {
   return nullptr;
 }
 
+namespace {
+bool listed(const std::vector<std::string>& names, std::string_view series) {
+  return std::find(names.begin(), names.end(), series) != names.end();
+}
+} // namespace
+
 const Exporter* Exporters::gauge(std::string_view series) const {
   for (const auto& e : exporters) {
     const auto& g = e.gauges;
-    if (std::find(g.names.begin(), g.names.end(), series) != g.names.end() ||
-        std::find(g.always_one.begin(), g.always_one.end(), series) != g.always_one.end() ||
-        std::find(g.zero_or_one.begin(), g.zero_or_one.end(), series) != g.zero_or_one.end())
-      return &e;
+    if (listed(g.names, series) || listed(g.always_one, series) || listed(g.zero_or_one, series)) return &e;
     if (!util::ends_with(series, "_total") &&
         std::any_of(g.prefixes.begin(), g.prefixes.end(), [&](const std::string& p) { return series.starts_with(p); }))
       return &e;
@@ -43,15 +46,13 @@ const Exporter* Exporters::gauge(std::string_view series) const {
 
 const Exporter* Exporters::always_one(std::string_view series) const {
   for (const auto& e : exporters)
-    if (std::find(e.gauges.always_one.begin(), e.gauges.always_one.end(), series) != e.gauges.always_one.end())
-      return &e;
+    if (listed(e.gauges.always_one, series)) return &e;
   return nullptr;
 }
 
 const Exporter* Exporters::zero_or_one(std::string_view series) const {
   for (const auto& e : exporters)
-    if (std::find(e.gauges.zero_or_one.begin(), e.gauges.zero_or_one.end(), series) != e.gauges.zero_or_one.end())
-      return &e;
+    if (listed(e.gauges.zero_or_one, series)) return &e;
   return nullptr;
 }
 

@@ -17,6 +17,7 @@
 #include "nsmon/labels/labels.hpp"
 #include "nsmon/lint/infer.hpp"
 #include "nsmon/lint/lint.hpp"
+#include "nsmon/lint/rule_checks.hpp"
 #include "nsmon/promql/parser.hpp"
 #include "nsmon/promql/printer.hpp"
 #include "nsmon/text/go.hpp"
@@ -418,16 +419,7 @@ void copied_alerts(const Input& input, const Options& options, std::vector<core:
     for (const auto& g : f.groups)
       for (const auto& r : g.rules) {
         if (!r.is_alert() || r.name.value.empty()) continue;
-        // The expression without the spaces outside its strings: `a-b` is `a - b`, `{x="a b"}` not `{x="ab"}`.
-        std::string key;
-        char quote = 0;
-        for (std::size_t i = 0; i < r.expr.value.size(); ++i) {
-          const char c = r.expr.value[i];
-          if (quote && c == '\\' && i + 1 < r.expr.value.size()) key += c, key += r.expr.value[++i];
-          else if (quote) key += c, quote = c == quote ? 0 : quote;
-          else if (c == '"' || c == '\'' || c == '`') key += c, quote = c;
-          else if (!std::isspace(static_cast<unsigned char>(c))) key += c;
-        }
+        std::string key = without_spaces(r.expr.value);
         if (key.empty()) continue;
         key += '\n' + std::to_string(duration(r.for_)) + ' ' + std::to_string(duration(r.keep_firing_for));
         for (const auto& [k, v] : static_labels(g, r)) key += '\n' + k + '=' + v;

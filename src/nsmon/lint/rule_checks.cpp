@@ -87,21 +87,28 @@ void RuleChecks::unrecorded(const VectorSelector&, const std::string& name, PosR
       {name, {}, r_.name.value, pr_.group->name.value, expr_span(r_, at), sure, std::move(suggestion)});
 }
 
+std::string without_spaces(std::string_view expr) {
+  std::string out;
+  char quote = 0;
+  for (std::size_t i = 0; i < expr.size(); ++i) {
+    const char c = expr[i];
+    if (quote && c == '\\' && i + 1 < expr.size()) out += c, out += expr[++i];
+    else if (quote) out += c, quote = c == quote ? 0 : quote;
+    else if (c == '"' || c == '\'' || c == '`') out += c, quote = c;
+    else if (!std::isspace(static_cast<unsigned char>(c))) out += c;
+  }
+  return out;
+}
+
 // cybozu's K8sAPIServersDegraded is `count(up{...} == 1) < 3` beside a K8sAPIServersDegraded of
 // `absent(up{...} == 1)`: compared as written, spaces aside.
 bool RuleChecks::absent_alerted(PosRange filter) const {
-  auto compact = [](std::string_view t) {
-    std::string out;
-    for (char c : t)
-      if (!std::isspace(static_cast<unsigned char>(c))) out += c;
-    return out;
-  };
   const std::string& text = r_.expr.value;
   if (filter.end > text.size() || filter.start >= filter.end) return false;
   const std::string wanted =
-      "absent(" + compact(std::string_view(text).substr(filter.start, filter.end - filter.start));
+      "absent(" + without_spaces(std::string_view(text).substr(filter.start, filter.end - filter.start));
   return std::any_of(pr_.group->rules.begin(), pr_.group->rules.end(), [&](const rules::Rule& other) {
-    return &other != &r_ && other.is_alert() && compact(other.expr.value).find(wanted) != std::string::npos;
+    return &other != &r_ && other.is_alert() && without_spaces(other.expr.value).find(wanted) != std::string::npos;
   });
 }
 

@@ -54,6 +54,9 @@ struct ParsedRule {
 core::Span expr_span(const rules::Rule& r, promql::PosRange range);
 /// An alert of vector(1): the deliberate always-firing one (rule_checks.cpp).
 bool always_fires(const promql::Expr& root);
+/// An expression's text without the spaces outside its strings (rule_checks.cpp): `a-b` is
+/// `a - b`, `{x="a b"}` is not `{x="ab"}`. Two alerts' texts compared as written, spaces aside.
+std::string without_spaces(std::string_view expr);
 /// The label names the catalog marks high-cardinality, each once, in the catalog's order
 /// (rule_checks.cpp): found once per run, not once per alert.
 std::vector<std::string> high_cardinality_labels(const catalog::Catalog& cat);
