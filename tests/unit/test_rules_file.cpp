@@ -387,12 +387,43 @@ TEST_CASE("Google Managed Prometheus' rule manifests are read, with their fields
 }
 
 // The kinds of the objects that held no rules are kept, for a run that read no rule to say what
-// it read instead; a ConfigMap that carries a rule file says where.
+// it read instead; a ConfigMap that carries a rule file it cannot read says where.
 TEST_CASE("the Kubernetes objects that hold no rules are named", "[rules]") {
   Loaded l = load("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n---\napiVersion: v1\nkind: "
-                  "ConfigMap\nmetadata: {name: c}\ndata:\n  alerts.yml: |\n    groups:\n    - name: g\n"
-                  "      rules: []\n  other: x\n");
+                  "ConfigMap\nmetadata: {name: c}\ndata:\n  alerts.yml: \"groups:\\n- name: g\\n  rules: []\\n\"\n"
+                  "  other: x\n");
   CHECK(where(l).empty());
+  CHECK(l.file.groups.empty());
   CHECK(l.file.other_objects ==
-        std::vector<std::string>{"Deployment", "ConfigMap with rule groups in data.alerts.yml"});
+        std::vector<std::string>{"Deployment", "ConfigMap with rule groups in data.alerts.yml, not linted"});
+}
+
+// A ConfigMap's rule file written as a literal block stands in the manifest line for line: it is
+// read as the file a Prometheus mounts from it, each finding at its line in the manifest.
+TEST_CASE("a rule file in a ConfigMap's data is read where it stands", "[rules]") {
+  const std::string configmap = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  alerts.yml: |-\n"
+                                "    groups:\n    - name: g\n      rules:\n      - alert: A\n        expr: up == 0\n"
+                                "        for: 5x\n";
+  Loaded l = load("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n---\n" + configmap +
+                  "  other.yml: |\n    groups:\n    - name: g\n      rules:\n      # nsmon disable rules/duration\n"
+                  "      - record: r\n        expr: sum(up)\n        labels: {a: b}\n  notes: |\n    text\n");
+  CHECK(where(l) == V{"15:14 error rules/duration"}); // the first file's `for: 5x`; other.yml's group name may repeat
+  REQUIRE(l.file.groups.size() == 2);
+  CHECK(l.file.groups[0].rules.at(0).expr.value == "up == 0");
+  CHECK(l.file.groups[0].rules.at(0).expr.span.line == 14);
+  CHECK(l.file.groups[0].rules.at(0).expr.span.col == 15);
+  CHECK(l.file.groups[1].rules.at(0).name.value == "r");
+  CHECK(l.file.other_objects == V{"Deployment"});
+  // Alone in its file, and at the end of the file without a final line break.
+  Loaded alone = load(configmap.substr(0, configmap.size() - 1));
+  CHECK(where(alone) == V{"11:14 error rules/duration"});
+  CHECK(alone.file.groups.size() == 1);
+  // A value whose lines are not the rule file's (quoted, folded, an explicit indentation) is not read.
+  for (const char* value : {">\n    groups: []\n", "|2\n    groups: []\n", "'groups: []'\n"}) {
+    Loaded other = load("kind: ConfigMap\ndata:\n  a.yml: " + std::string(value));
+    INFO(value);
+    CHECK(where(other).empty());
+    CHECK(other.file.groups.empty());
+    CHECK(other.file.other_objects == V{"ConfigMap with rule groups in data.a.yml, not linted"});
+  }
 }

@@ -250,16 +250,18 @@ std::vector<std::pair<std::size_t, std::size_t>> document_ranges(std::string_vie
   return out;
 }
 
+SourceFile masked(const SourceFile& src, std::size_t begin, std::size_t end) {
+  std::string text(src.text());
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if ((i < begin || i >= end) && text[i] != '\n' && text[i] != '\r') text[i] = ' ';
+  return SourceFile(src.path(), std::move(text));
+}
+
 std::vector<SourceFile> documents(const SourceFile& src) {
   auto ranges = document_ranges(src.text());
   if (ranges.size() <= 1) return {SourceFile(src.path(), std::string(src.text()))};
   std::vector<SourceFile> out;
-  for (const auto& [begin, end] : ranges) {
-    std::string masked(src.text());
-    for (std::size_t i = 0; i < masked.size(); ++i)
-      if ((i < begin || i >= end) && masked[i] != '\n' && masked[i] != '\r') masked[i] = ' ';
-    out.emplace_back(src.path(), std::move(masked));
-  }
+  for (const auto& [begin, end] : ranges) out.push_back(masked(src, begin, end));
   return out;
 }
 

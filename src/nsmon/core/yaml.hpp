@@ -195,6 +195,10 @@ private:
 /// lines at column 0 separate them, as YAML says); empty documents are left out.
 std::vector<std::pair<std::size_t, std::size_t>> document_ranges(std::string_view text);
 
+/// A copy of `src` with every byte outside [begin, end) blanked (line ends kept): that part
+/// parses alone, and every position in it is the file's own.
+SourceFile masked(const SourceFile& src, std::size_t begin, std::size_t end);
+
 /// The documents of a file of several (kubectl-style manifests, Sloth's specs), each a copy of
 /// the file with the others blanked out, so that every position is the file's own; one document
 /// (or none): the file itself.

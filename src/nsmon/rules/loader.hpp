@@ -43,12 +43,18 @@ public:
   /// Prometheus reads it).
   bool plain() const { return plain_; }
 
+  /// After run(): the byte ranges of the rule files a ConfigMap of the document holds in its data
+  /// as literal block scalars (`alerts.yml: |`), whose lines stand in the file as they are.
+  const std::vector<std::pair<std::size_t, std::size_t>>& embedded() const { return embedded_; }
+
 private:
   static bool is_manifest(const yaml::Node& root) { return root.is_map() && (root["apiVersion"] || root["kind"]); }
 
   bool not_rules(const yaml::Node& root);
 
   std::optional<yaml::Node> groups_holder(const yaml::Node& root);
+
+  std::string embedded_rules(const yaml::Node& root);
 
   core::Diagnostic& add(core::Span span, core::CheckId check, std::string msg, std::string group = {},
                         std::string rule = {});
@@ -113,7 +119,8 @@ private:
   bool vmrule_ = false; ///< the groups are a VMRule's (the VictoriaMetrics operator's)
   bool gmp_ = false;    ///< the groups are a Google Managed Prometheus manifest's (Rules, ClusterRules...)
   std::vector<std::string> other_objects_; ///< the kinds of the Kubernetes objects that hold no rules
-  yaml::Node via_;                         ///< the alias the content being read is read through, if any
+  std::vector<std::pair<std::size_t, std::size_t>> embedded_; ///< see embedded()
+  yaml::Node via_; ///< the alias the content being read is read through, if any
 };
 
 } // namespace nsmon::rules::detail

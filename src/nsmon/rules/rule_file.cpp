@@ -155,21 +155,37 @@ bool Loader::not_rules(const yaml::Node& root) {
   return true;
 }
 
-// " with rule groups in data.alerts.yml" for a ConfigMap that carries a rule file as one of its
-// values (a Prometheus mounts it), which is text to the loader: what a run that read no rule says.
-namespace {
-std::string rules_in_data(const yaml::Node& root) {
+// A ConfigMap's data values that hold a rule file (a Prometheus mounts it as one). A literal
+// block scalar (`alerts.yml: |`) stands in the file line for line: its lines are read as the rule
+// file they are, every position the file's own (embedded_). Any other (quoted, folded, an alias,
+// an explicit indentation) is text whose lines are not the rule file's: named, not read, in what
+// a run that read no rule says (" with rule groups in data.alerts.yml, not linted").
+std::string Loader::embedded_rules(const yaml::Node& root) {
   auto data = root["data"];
   if (!data || !data.is_map()) return "";
-  for (auto it = data.begin(); it != data.end(); ++it)
-    if (it->first.is_scalar() && it->second.is_scalar()) {
-      const std::string_view v = it->second.scalar();
-      if (util::starts_with(v, "groups:") || v.find("\ngroups:") != std::string_view::npos)
-        return " with rule groups in data." + std::string(it->first.scalar());
+  const std::string_view text = y_.source().text();
+  std::string unread;
+  for (auto it = data.begin(); it != data.end(); ++it) {
+    const yaml::Node& value = it->second;
+    if (!it->first.is_scalar() || !value.is_scalar()) continue;
+    const std::string_view v = value.scalar();
+    if (!util::starts_with(v, "groups:") && v.find("\ngroups:") == std::string_view::npos) continue;
+    const core::Located at = y_.located(value);
+    const auto pos = static_cast<std::size_t>(std::max(0, value.mark().pos));
+    const std::size_t header_end = std::min(text.find('\n', pos), text.size());
+    const std::string_view header = text.substr(pos, header_end - pos); // "|-", "|2", "| # rules"
+    const std::string_view indicator = header.substr(0, header.find_first_of(" \t#"));
+    const bool as_written = value.style() == yaml::ScalarStyle::literal && !at.anchor_line &&
+                            indicator.find_first_of("123456789") == std::string_view::npos;
+    if (!as_written) {
+      if (unread.empty()) unread = " with rule groups in data." + std::string(it->first.scalar()) + ", not linted";
+      continue;
     }
-  return "";
+    const std::size_t last = at.file_offset(v.size() - 1);
+    embedded_.emplace_back(std::min(header_end + 1, text.size()), std::min(text.find('\n', last), text.size()));
+  }
+  return unread;
 }
-} // namespace
 
 // The mapping that holds `groups`: the root of a rule file, or the spec of a PrometheusRule
 // manifest (monitoring.coreos.com/v1, as the Prometheus Operator reads it, or monitoring.rhobs/v1,
@@ -214,7 +230,8 @@ std::optional<yaml::Node> Loader::groups_holder(const yaml::Node& root) {
   const bool gmp = (kind_name == "Rules" || kind_name == "ClusterRules" || kind_name == "GlobalRules") &&
                    api_is("monitoring.googleapis.com/");
   if (!vmrule && !gmp && kind_name != "PrometheusRule") {
-    if (!kind_name.empty()) other_objects_.push_back(kind_name + rules_in_data(root));
+    const std::string unread = kind_name == "ConfigMap" ? embedded_rules(root) : "";
+    if (!kind_name.empty() && (embedded_.empty() || !unread.empty())) other_objects_.push_back(kind_name + unread);
     return std::nullopt;
   }
   const std::string what = vmrule ? "a VMRule" : gmp ? "a " + kind_name + " manifest" : "a PrometheusRule";
@@ -418,9 +435,29 @@ void other_rulers(const RuleFile& file, std::vector<core::Diagnostic>& diags) {
 }
 
 // The file's documents read (see load_rule_file).
+// The rule files a document's ConfigMaps hold (Loader::embedded), each read as Prometheus reads
+// the file the ConfigMap mounts: a plain rule file. Their groups join `file`'s.
+void read_embedded(const core::SourceFile& src, const Loader& loader, RuleFile& file,
+                   std::vector<core::Diagnostic>& diags, const LoadOptions& options) {
+  for (const auto& [begin, end] : loader.embedded()) {
+    const core::SourceFile part_source = core::masked(src, begin, end);
+    RuleFile part = Loader(part_source, diags, options).run();
+    for (auto& g : part.groups) {
+      point_at(src, g);
+      file.groups.push_back(std::move(g));
+    }
+    file.disabled.insert(part.disabled.begin(), part.disabled.end());
+  }
+}
+
 RuleFile read_documents(const core::SourceFile& src, std::vector<core::Diagnostic>& diags, const LoadOptions& options) {
   auto docs = core::documents(src);
-  if (docs.size() <= 1) return Loader(src, diags, options).run();
+  if (docs.size() <= 1) {
+    Loader loader(src, diags, options);
+    RuleFile file = loader.run();
+    read_embedded(src, loader, file, diags, options);
+    return file;
+  }
   RuleFile file;
   file.path = src.path();
   file.source = &src;
@@ -430,6 +467,7 @@ RuleFile read_documents(const core::SourceFile& src, std::vector<core::Diagnosti
   for (std::size_t i = 0; i < docs.size(); ++i) {
     Loader loader(docs[i], diags, options);
     RuleFile part = loader.run();
+    read_embedded(src, loader, part, diags, options);
     if (i == 0) plain = loader.plain();
     else
       for (const auto& g : part.groups) {
