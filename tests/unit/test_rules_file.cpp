@@ -398,6 +398,38 @@ TEST_CASE("the Kubernetes objects that hold no rules are named", "[rules]") {
         std::vector<std::string>{"Deployment", "ConfigMap with rule groups in data.alerts.yml, not linted"});
 }
 
+// Helm charts that write rule groups out as given (toYaml): kube-prometheus-stack makes a
+// PrometheusRule of each additionalPrometheusRulesMap entry (the older list only without the map),
+// the prometheus chart a rule file of each serverFiles entry; in a values file or a Flux
+// HelmRelease's spec.values. A group name may repeat in another entry (another object).
+TEST_CASE("rule groups in a Helm chart's values are read", "[rules]") {
+  const std::string map = "additionalPrometheusRulesMap:\n  a:\n    groups:\n    - name: g\n      rules:\n"
+                          "      - alert: A\n        expr: up == 0\n  b:\n    additionalLabels: {x: y}\n"
+                          "    groups:\n    - name: g\n      rules:\n      - alert: B\n        expr: up == 0\n"
+                          "        for: 5x\n";
+  const std::string list = "additionalPrometheusRules:\n- name: c\n  groups:\n  - name: h\n    rules:\n"
+                           "    - record: r\n      expr: up\n";
+  Loaded values = load("grafana: {enabled: true}\nalertmanager: {enabled: false}\n" + map + list);
+  CHECK(where(values) == V{"17:14 error rules/duration"});
+  REQUIRE(values.file.groups.size() == 2);
+  CHECK(values.file.groups[1].rules.at(0).name.value == "B");
+  Loaded old_list = load("prometheusOperator: {}\nkubeEtcd: {}\n" + list);
+  REQUIRE(old_list.file.groups.size() == 1);
+  CHECK(old_list.file.groups[0].name.value == "h");
+  const std::string release = "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: p}\nspec:\n"
+                              "  chart: {spec: {chart: prometheus}}\n  values:\n";
+  Loaded server = load(release + "    serverFiles:\n      prometheus.yml: {scrape_configs: []}\n"
+                                 "      alerting_rules.yml:\n        groups:\n        - name: g\n          rules:\n"
+                                 "          - alert: A\n            expr: up == 0\n");
+  CHECK(where(server).empty());
+  REQUIRE(server.file.groups.size() == 1);
+  CHECK(server.file.groups[0].rules.at(0).expr.span.line == 14);
+  // Another chart's release holds no rules.
+  Loaded other = load(release + "    replicas: 2\n");
+  CHECK(other.file.groups.empty());
+  CHECK(other.file.other_objects == V{"HelmRelease"});
+}
+
 // A ConfigMap's rule file written as a literal block stands in the manifest line for line: it is
 // read as the file a Prometheus mounts from it, each finding at its line in the manifest.
 TEST_CASE("a rule file in a ConfigMap's data is read where it stands", "[rules]") {

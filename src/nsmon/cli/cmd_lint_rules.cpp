@@ -131,7 +131,8 @@ std::optional<core::Diagnostic> no_rules(const Loaded& loaded) {
       "no rule in " + report::plural(static_cast<long long>(files.size()), "file", "files") +
           ", so nothing was checked: " + what,
       "name the rule files: plain ones (groups:), PrometheusRule, VMRule or Google Managed Prometheus manifests, "
-      "ConfigMaps with one in data as a literal block (alerts.yml: |); a wrong path or glob is the usual cause");
+      "ConfigMaps with one in data as a literal block (alerts.yml: |), Helm values with rule groups; a wrong path "
+      "or glob is the usual cause");
 }
 
 /// --prometheus: the server's findings on the same rules, under the same comments and policy,
@@ -219,10 +220,12 @@ int run_lint(LintOptions& o, const Context& ctx) {
 constexpr const char* kLintRulesHelp = R"(Inputs:
   FILES are Prometheus rule files, or manifests with rule groups in spec.groups: PrometheusRule
   (monitoring.coreos.com/v1, or the Observability Operator's monitoring.rhobs/v1), VMRule, and
-  Google Managed Prometheus' Rules, ClusterRules and GlobalRules, or ConfigMaps that hold a rule
-  file in data as a literal block (alerts.yml: |), read as the file a Prometheus mounts from it (a
-  file may hold several YAML documents; other Kubernetes objects are skipped), or directories
-  (their *.yml and *.yaml files, recursively); '-' reads standard input. Inputs that hold no rule at all are an error
+  Google Managed Prometheus' Rules, ClusterRules and GlobalRules; ConfigMaps that hold a rule file
+  in data as a literal block (alerts.yml: |), read as the file a Prometheus mounts from it; Helm
+  values (a values file or a Flux HelmRelease's spec.values) with kube-prometheus-stack's
+  additionalPrometheusRulesMap or the prometheus chart's serverFiles (a file may hold several YAML
+  documents; other Kubernetes objects are skipped), or directories (their *.yml and *.yaml files,
+  recursively); '-' reads standard input. Inputs that hold no rule at all are an error
   (rules/no-rules): a gate that read nothing does not pass. With --config, prometheus.yml is
   checked too and the rule files its rule_files name (globs, relative to the config) are linted;
   a file named both ways is linted once. With neither, lints rules/prometheus.yml and its rule

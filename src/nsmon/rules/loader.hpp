@@ -52,7 +52,7 @@ private:
 
   bool not_rules(const yaml::Node& root);
 
-  std::optional<yaml::Node> groups_holder(const yaml::Node& root);
+  std::vector<yaml::Node> groups_holders(const yaml::Node& root);
 
   std::string embedded_rules(const yaml::Node& root);
 

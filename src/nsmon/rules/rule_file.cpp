@@ -34,15 +34,25 @@ RuleFile Loader::run() {
   auto root = y_.parse();
   plain_ = root && !is_manifest(*root);
   if (!root || root->is_null()) return file; // an empty file has no groups, like promtool
-  std::optional<yaml::Node> holder = groups_holder(*root);
+  const std::vector<yaml::Node> holders = groups_holders(*root);
   file.other_objects = std::move(other_objects_);
-  if (!holder) return file;
-  auto groups = (*holder)["groups"];
-  if (!groups || groups.is_null()) return file;
-  if (!groups.is_sequence()) {
-    y_.report(groups, "yaml/type", "'groups' must be a list of rule groups");
-    return file;
+  std::vector<yaml::Node> groups;
+  std::vector<std::size_t> holder_of; // each group's holder: a group name may repeat in another
+  bool listed = false;                // some holder has a list of groups, if an empty one
+  for (std::size_t h = 0; h < holders.size(); ++h) {
+    auto list = holders[h]["groups"];
+    if (!list || list.is_null()) continue;
+    if (!list.is_sequence()) {
+      y_.report(list, "yaml/type", "'groups' must be a list of rule groups");
+      continue;
+    }
+    listed = true;
+    for (const auto& g : list) {
+      groups.push_back(g);
+      holder_of.push_back(h);
+    }
   }
+  if (!listed) return file;
   // The groups' own fields first, then their rules on several threads, each rule's findings
   // apart; then all of it in the order (and with the findings in the order) of one thread.
   struct GroupRead {
@@ -92,9 +102,10 @@ RuleFile Loader::run() {
     }
   });
 
-  std::map<std::string, core::Span> seen;
+  std::map<std::pair<std::size_t, std::string>, core::Span> seen;
   file.groups.reserve(groups.size());
-  for (auto& r : read) {
+  for (std::size_t at = 0; at < read.size(); ++at) {
+    GroupRead& r = read[at];
     diags_.insert(diags_.end(), std::make_move_iterator(r.diags.begin()), std::make_move_iterator(r.diags.end()));
     if (!r.group) continue;
     Group& group = *r.group;
@@ -105,12 +116,12 @@ RuleFile Loader::run() {
       if (is_rule[k] && kept++ != k - r.rules_begin) group.rules[kept - 1] = std::move(group.rules[k - r.rules_begin]);
     }
     group.rules.resize(kept);
-    if (auto it = seen.find(group.name.value); it != seen.end() && !group.name.value.empty())
+    if (auto it = seen.find({holder_of[at], group.name.value}); it != seen.end() && !group.name.value.empty())
       add(group.name.span, "rules/duplicate-group",
           "groupname: \"" + group.name.value + "\" is repeated in the same file (first at line " +
               std::to_string(it->second.line) + ")",
           group.name.value);
-    else seen.emplace(group.name.value, group.name.span);
+    else seen.emplace(std::pair{holder_of[at], group.name.value}, group.name.span);
     file.groups.push_back(std::move(group));
   }
   assign_last_lines(file);
@@ -187,21 +198,49 @@ std::string Loader::embedded_rules(const yaml::Node& root) {
   return unread;
 }
 
-// The mapping that holds `groups`: the root of a rule file, or the spec of a PrometheusRule
-// manifest (monitoring.coreos.com/v1, as the Prometheus Operator reads it, or monitoring.rhobs/v1,
-// as Red Hat's Observability Operator, its fork, reads the same spec). Other Kubernetes objects
-// (a file of several documents often has Services and ConfigMaps too) hold no rules.
-std::optional<yaml::Node> Loader::groups_holder(const yaml::Node& root) {
+namespace {
+// The rule files of a Helm chart's values (a values.yaml, or a Flux HelmRelease's spec.values) that
+// the chart writes out unchanged (toYaml, no tpl): kube-prometheus-stack makes a PrometheusRule of
+// each additionalPrometheusRulesMap entry's groups (or, when that map is not given, of each
+// additionalPrometheusRules entry's); the prometheus chart writes each serverFiles entry as a file
+// (alerting_rules.yml, recording_rules.yml) its Prometheus loads.
+std::vector<yaml::Node> chart_rule_files(const yaml::Node& values) {
+  std::vector<yaml::Node> out;
+  if (!values || !values.is_map()) return out;
+  auto take = [&](const yaml::Node& entry) {
+    if (entry.is_map() && entry["groups"]) out.push_back(entry);
+  };
+  if (auto map = values["additionalPrometheusRulesMap"]; map && map.is_map())
+    for (const auto& kv : map) take(kv.second);
+  else if (auto list = values["additionalPrometheusRules"]; list && list.is_sequence())
+    for (const auto& entry : list) take(entry);
+  if (auto files = values["serverFiles"]; files && files.is_map())
+    for (const auto& kv : files) take(kv.second);
+  return out;
+}
+} // namespace
+
+// The mappings that hold `groups`: the root of a rule file, the spec of a PrometheusRule manifest
+// (monitoring.coreos.com/v1, as the Prometheus Operator reads it, or monitoring.rhobs/v1, as Red
+// Hat's Observability Operator, its fork, reads the same spec), or the rule files of a chart's
+// values (chart_rule_files). Other Kubernetes objects (a file of several documents often has
+// Services and ConfigMaps too) hold no rules.
+std::vector<yaml::Node> Loader::groups_holders(const yaml::Node& root) {
   if (!is_manifest(root)) {
+    if (root.is_map() && !root["groups"] && !root["namespace"])
+      if (auto held = chart_rule_files(root); !held.empty()) {
+        plain_ = false;
+        return held;
+      }
     // mimirtool's, cortextool's and lokitool's rule files name the ruler's namespace at the top;
     // Prometheus and Thanos Ruler refuse the field.
     const Schema schema = options_.schema;
     const bool namespaced = schema == Schema::automatic || schema == Schema::mimir || schema == Schema::loki;
-    if (not_rules(root)) return std::nullopt;
+    if (not_rules(root)) return {};
     if (!y_.check_mapping(
             root, namespaced ? std::vector<std::string>{"groups", "namespace"} : std::vector<std::string>{"groups"},
             "a rule file"))
-      return std::nullopt;
+      return {};
     if (auto ns = root["namespace"]; namespaced && ns) {
       if (!ns.is_scalar()) y_.report(ns, "yaml/type", "'namespace' must be a string");
       else if (schema == Schema::automatic)
@@ -212,7 +251,7 @@ std::optional<yaml::Node> Loader::groups_holder(const yaml::Node& root) {
             .suggestion = "--rule-schema mimir or loki says the file is for those tools (no note); --rule-schema "
                           "prometheus makes the field an error";
     }
-    return root;
+    return {root};
   }
   auto kind = root["kind"];
   const std::string kind_name = kind && kind.is_scalar() ? std::string(kind.scalar()) : std::string();
@@ -229,17 +268,20 @@ std::optional<yaml::Node> Loader::groups_holder(const yaml::Node& root) {
   // prunes any other field).
   const bool gmp = (kind_name == "Rules" || kind_name == "ClusterRules" || kind_name == "GlobalRules") &&
                    api_is("monitoring.googleapis.com/");
+  if (kind_name == "HelmRelease" && api_is("helm.toolkit.fluxcd.io/"))
+    if (auto spec = root["spec"]; spec && spec.is_map())
+      if (auto held = chart_rule_files(spec["values"]); !held.empty()) return held;
   if (!vmrule && !gmp && kind_name != "PrometheusRule") {
     const std::string unread = kind_name == "ConfigMap" ? embedded_rules(root) : "";
     if (!kind_name.empty() && (embedded_.empty() || !unread.empty())) other_objects_.push_back(kind_name + unread);
-    return std::nullopt;
+    return {};
   }
   const std::string what = vmrule ? "a VMRule" : gmp ? "a " + kind_name + " manifest" : "a PrometheusRule";
   if (!y_.check_mapping(root,
                         gmp ? std::vector<std::string>{"apiVersion", "kind", "metadata", "spec", "status"}
                             : std::vector<std::string>{"apiVersion", "kind", "metadata", "spec"},
                         what))
-    return std::nullopt;
+    return {};
   if (vmrule && !api_is("operator.victoriametrics.com/"))
     y_.report(api ? api : kind, "rules/missing-field", "a VMRule's apiVersion is operator.victoriametrics.com/v1beta1");
   if (kind_name == "PrometheusRule" && !api_is("monitoring.coreos.com/") && !api_is("monitoring.rhobs/"))
@@ -247,11 +289,11 @@ std::optional<yaml::Node> Loader::groups_holder(const yaml::Node& root) {
               "a PrometheusRule's apiVersion is monitoring.coreos.com/v1 (monitoring.rhobs/v1 for the Observability "
               "Operator)");
   auto spec = root["spec"];
-  if (!spec || spec.is_null()) return std::nullopt;
-  if (!y_.check_mapping(spec, {"groups"}, what + "'s spec")) return std::nullopt;
+  if (!spec || spec.is_null()) return {};
+  if (!y_.check_mapping(spec, {"groups"}, what + "'s spec")) return {};
   vmrule_ = vmrule;
   gmp_ = gmp;
-  return spec;
+  return {spec};
 }
 
 // A finding at the check's default severity; the result (valid until the next finding) lets a
