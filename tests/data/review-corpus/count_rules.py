@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Count the alerting and recording rules in Prometheus rule files.
 
-Reads plain rule files (`groups:` at the top) and PrometheusRule and VMRule manifests (`spec.groups`),
-including multi-document files and `kind: List`. Prints alert, record, whether rule groups were
+Reads plain rule files (`groups:` at the top), PrometheusRule and VMRule manifests (`spec.groups`),
+ConfigMaps with a rule file in their data and Helm values with rule groups (kube-prometheus-stack's,
+the prometheus chart's; in a Flux HelmRelease too), including multi-document files and `kind: List`. Prints alert, record, whether rule groups were
 found, and the path, one line a file, then the totals.
 
     python3 count_rules.py $(find . -name '*.yml' -o -name '*.yaml')
@@ -10,6 +11,22 @@ found, and the path, one line a file, then the totals.
 import sys
 
 import yaml
+
+
+def chart_groups(values):
+    """kube-prometheus-stack's additionalPrometheusRulesMap (else additionalPrometheusRules) and the
+    prometheus chart's serverFiles, as lint-rules reads them; None when the values hold none."""
+    if not isinstance(values, dict):
+        return None
+    entries = []
+    if isinstance(values.get("additionalPrometheusRulesMap"), dict):
+        entries += values["additionalPrometheusRulesMap"].values()
+    elif isinstance(values.get("additionalPrometheusRules"), list):
+        entries += values["additionalPrometheusRules"]
+    if isinstance(values.get("serverFiles"), dict):
+        entries += values["serverFiles"].values()
+    held = [e["groups"] for e in entries if isinstance(e, dict) and isinstance(e.get("groups"), list)]
+    return [g for gs in held for g in gs] if held else None
 
 
 def groups_of(doc):
@@ -20,6 +37,16 @@ def groups_of(doc):
     spec = doc.get("spec")
     if doc.get("kind") in ("PrometheusRule", "VMRule") and isinstance(spec, dict) and isinstance(spec.get("groups"), list):
         return spec["groups"]
+    if doc.get("kind") == "ConfigMap" and isinstance(doc.get("data"), dict):
+        # A rule file in the data (lint-rules reads those written as literal blocks).
+        held = [yaml.safe_load(v) for v in doc["data"].values()
+                if isinstance(v, str) and (v.startswith("groups:") or "\ngroups:" in v)]
+        held = [h["groups"] for h in held if isinstance(h, dict) and isinstance(h.get("groups"), list)]
+        return [g for gs in held for g in gs] if held else None
+    if doc.get("kind") == "HelmRelease" and isinstance(spec, dict):
+        return chart_groups(spec.get("values"))
+    if "apiVersion" not in doc and "kind" not in doc:
+        return chart_groups(doc)
     return None
 
 
