@@ -398,6 +398,24 @@ TEST_CASE("the Kubernetes objects that hold no rules are named", "[rules]") {
         std::vector<std::string>{"Deployment", "ConfigMap with rule groups in data.alerts.yml, not linted"});
 }
 
+// `kubectl get prometheusrules -o yaml` and kube-prometheus-stack's template write a List: each
+// item is read as its own object, a VMRule's groups as vmalert's beside a PrometheusRule's.
+TEST_CASE("the rule manifests of a List are read", "[rules]") {
+  Loaded l =
+      load("apiVersion: v1\nkind: List\nitems:\n- apiVersion: operator.victoriametrics.com/v1beta1\n"
+           "  kind: VMRule\n  metadata: {name: a}\n  spec:\n    groups:\n    - name: g\n      tenant: '1'\n"
+           "      rules: [{alert: A, expr: up == 0}]\n- apiVersion: monitoring.coreos.com/v1\n"
+           "  kind: PrometheusRule\n  metadata: {name: b}\n  spec:\n    groups:\n    - name: g\n"
+           "      tenant: '1'\n      rules: [{alert: B, expr: up == 0}]\n- {apiVersion: v1, kind: Service}\n"
+           "- {apiVersion: v1, kind: List, items: [{apiVersion: monitoring.coreos.com/v1, kind: PrometheusRule}]}\n"
+           "metadata: {resourceVersion: ''}\n");
+  CHECK(where(l) == V{"18:7 error yaml/unknown-field"}); // the PrometheusRule's tenant; the name g may repeat
+  REQUIRE(l.file.groups.size() == 2);
+  CHECK(l.file.groups[0].ruler == rules::Schema::vmalert);
+  CHECK(l.file.groups[1].rules.at(0).name.value == "B");
+  CHECK(l.file.other_objects == V{"Service"});
+}
+
 // Helm charts that write rule groups out as given (toYaml): kube-prometheus-stack makes a
 // PrometheusRule of each additionalPrometheusRulesMap entry (the older list only without the map),
 // the prometheus chart a rule file of each serverFiles entry; in a values file or a Flux

@@ -52,7 +52,15 @@ private:
 
   bool not_rules(const yaml::Node& root);
 
-  std::vector<yaml::Node> groups_holders(const yaml::Node& root);
+  /// A mapping that holds `groups`, and whose groups they are.
+  struct Holder {
+    yaml::Node node;
+    bool vmrule = false; ///< a VMRule's spec (the VictoriaMetrics operator's)
+    bool gmp = false;    ///< a Google Managed Prometheus manifest's spec (Rules, ClusterRules...)
+  };
+  std::vector<Holder> groups_holders(const yaml::Node& root);
+
+  void manifest_holders(const yaml::Node& root, std::vector<Holder>& out);
 
   std::string embedded_rules(const yaml::Node& root);
 
@@ -116,8 +124,8 @@ private:
   std::vector<core::Diagnostic>& diags_;
   const LoadOptions& options_;
   bool plain_ = false;
-  bool vmrule_ = false; ///< the groups are a VMRule's (the VictoriaMetrics operator's)
-  bool gmp_ = false;    ///< the groups are a Google Managed Prometheus manifest's (Rules, ClusterRules...)
+  bool vmrule_ = false;                    ///< the group being read is a VMRule's (Holder::vmrule)
+  bool gmp_ = false;                       ///< the group or rule being read is a Google Managed Prometheus manifest's
   std::vector<std::string> other_objects_; ///< the kinds of the Kubernetes objects that hold no rules
   std::vector<std::pair<std::size_t, std::size_t>> embedded_; ///< see embedded()
   yaml::Node via_; ///< the alias the content being read is read through, if any

@@ -34,13 +34,13 @@ RuleFile Loader::run() {
   auto root = y_.parse();
   plain_ = root && !is_manifest(*root);
   if (!root || root->is_null()) return file; // an empty file has no groups, like promtool
-  const std::vector<yaml::Node> holders = groups_holders(*root);
+  const std::vector<Holder> holders = groups_holders(*root);
   file.other_objects = std::move(other_objects_);
   std::vector<yaml::Node> groups;
   std::vector<std::size_t> holder_of; // each group's holder: a group name may repeat in another
   bool listed = false;                // some holder has a list of groups, if an empty one
   for (std::size_t h = 0; h < holders.size(); ++h) {
-    auto list = holders[h]["groups"];
+    auto list = holders[h].node["groups"];
     if (!list || list.is_null()) continue;
     if (!list.is_sequence()) {
       y_.report(list, "yaml/type", "'groups' must be a list of rule groups");
@@ -61,23 +61,25 @@ RuleFile Loader::run() {
     std::size_t rules_begin = 0, rules_end = 0; // its rules in `rule_nodes`
   };
   std::vector<GroupRead> read(groups.size());
-  // A VMRule's groups are vmalert's, unless --rule-schema says otherwise.
-  LoadOptions group_options = options_;
-  if (vmrule_ && group_options.schema == Schema::automatic) group_options.schema = Schema::vmalert;
-  // Google's rule evaluator is Prometheus's, and the manifest's schema has no other ruler's field.
-  if (gmp_) group_options.schema = Schema::prometheus;
   std::vector<yaml::Node> rule_nodes;
   std::vector<const Group*> rule_group; // each rule's group
-  std::size_t i = 0;
-  for (const auto& g : groups) {
-    GroupRead& r = read[i++];
+  std::vector<char> rule_gmp;           // and whether it is a Google Managed Prometheus manifest's
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    const Holder& holder = holders[holder_of[i]];
+    // A VMRule's groups are vmalert's, unless --rule-schema says otherwise. Google's rule
+    // evaluator is Prometheus's, and its manifests' schema has no other ruler's field.
+    LoadOptions group_options = options_;
+    if (holder.vmrule && group_options.schema == Schema::automatic) group_options.schema = Schema::vmalert;
+    if (holder.gmp) group_options.schema = Schema::prometheus;
+    GroupRead& r = read[i];
     r.rules_begin = rule_nodes.size();
     Loader part(y_, r.diags, group_options);
-    part.vmrule_ = vmrule_;
-    part.gmp_ = gmp_;
-    r.group = part.read_group(g, rule_nodes);
+    part.vmrule_ = holder.vmrule;
+    part.gmp_ = holder.gmp;
+    r.group = part.read_group(groups[i], rule_nodes);
     r.rules_end = rule_nodes.size();
     rule_group.resize(rule_nodes.size(), r.group ? &*r.group : nullptr);
+    rule_gmp.resize(rule_nodes.size(), holder.gmp);
   }
   // Each rule read into its place in its group; those that are no rule are dropped after.
   std::vector<Rule*> slot(rule_nodes.size());
@@ -91,8 +93,8 @@ RuleFile Loader::run() {
   util::parallel_steps(rule_nodes.size(), 256, [&](std::size_t b, std::size_t e, std::size_t) {
     std::vector<core::Diagnostic> out;
     Loader part(y_, out, options_);
-    part.gmp_ = gmp_;
     for (std::size_t k = b; k < e; ++k) {
+      part.gmp_ = rule_gmp[k];
       if (auto rule = part.read_rule_of(rule_nodes[k], rule_group[k]->name.value, rule_group[k]->ruler)) {
         *slot[k] = std::move(*rule);
         is_rule[k] = 1;
@@ -225,12 +227,14 @@ std::vector<yaml::Node> chart_rule_files(const yaml::Node& values) {
 // Hat's Observability Operator, its fork, reads the same spec), or the rule files of a chart's
 // values (chart_rule_files). Other Kubernetes objects (a file of several documents often has
 // Services and ConfigMaps too) hold no rules.
-std::vector<yaml::Node> Loader::groups_holders(const yaml::Node& root) {
+std::vector<Loader::Holder> Loader::groups_holders(const yaml::Node& root) {
   if (!is_manifest(root)) {
     if (root.is_map() && !root["groups"] && !root["namespace"])
       if (auto held = chart_rule_files(root); !held.empty()) {
         plain_ = false;
-        return held;
+        std::vector<Holder> out;
+        for (const auto& h : held) out.push_back(Holder{h});
+        return out;
       }
     // mimirtool's, cortextool's and lokitool's rule files name the ruler's namespace at the top;
     // Prometheus and Thanos Ruler refuse the field.
@@ -251,8 +255,24 @@ std::vector<yaml::Node> Loader::groups_holders(const yaml::Node& root) {
             .suggestion = "--rule-schema mimir or loki says the file is for those tools (no note); --rule-schema "
                           "prometheus makes the field an error";
     }
-    return {root};
+    return {Holder{root}};
   }
+  // `kubectl get prometheusrules -o yaml` writes a List, and so does kube-prometheus-stack's
+  // template of its additional rules: its items are the objects (a List in a List is not read).
+  std::vector<Holder> out;
+  if (auto kind = root["kind"]; kind && kind.is_scalar() && kind.scalar() == "List") {
+    if (auto items = root["items"]; items && items.is_sequence())
+      for (const auto& item : items)
+        if (is_manifest(item) && !(item["kind"].is_scalar() && item["kind"].scalar() == "List"))
+          manifest_holders(item, out);
+    return out;
+  }
+  manifest_holders(root, out);
+  return out;
+}
+
+// The holders of one Kubernetes object, appended to `out`.
+void Loader::manifest_holders(const yaml::Node& root, std::vector<Holder>& out) {
   auto kind = root["kind"];
   const std::string kind_name = kind && kind.is_scalar() ? std::string(kind.scalar()) : std::string();
   auto api = root["apiVersion"];
@@ -270,18 +290,23 @@ std::vector<yaml::Node> Loader::groups_holders(const yaml::Node& root) {
                    api_is("monitoring.googleapis.com/");
   if (kind_name == "HelmRelease" && api_is("helm.toolkit.fluxcd.io/"))
     if (auto spec = root["spec"]; spec && spec.is_map())
-      if (auto held = chart_rule_files(spec["values"]); !held.empty()) return held;
+      if (auto held = chart_rule_files(spec["values"]); !held.empty()) {
+        for (const auto& h : held) out.push_back(Holder{h});
+        return;
+      }
   if (!vmrule && !gmp && kind_name != "PrometheusRule") {
+    const std::size_t embedded = embedded_.size();
     const std::string unread = kind_name == "ConfigMap" ? embedded_rules(root) : "";
-    if (!kind_name.empty() && (embedded_.empty() || !unread.empty())) other_objects_.push_back(kind_name + unread);
-    return {};
+    if (!kind_name.empty() && (embedded_.size() == embedded || !unread.empty()))
+      other_objects_.push_back(kind_name + unread);
+    return;
   }
   const std::string what = vmrule ? "a VMRule" : gmp ? "a " + kind_name + " manifest" : "a PrometheusRule";
   if (!y_.check_mapping(root,
                         gmp ? std::vector<std::string>{"apiVersion", "kind", "metadata", "spec", "status"}
                             : std::vector<std::string>{"apiVersion", "kind", "metadata", "spec"},
                         what))
-    return {};
+    return;
   if (vmrule && !api_is("operator.victoriametrics.com/"))
     y_.report(api ? api : kind, "rules/missing-field", "a VMRule's apiVersion is operator.victoriametrics.com/v1beta1");
   if (kind_name == "PrometheusRule" && !api_is("monitoring.coreos.com/") && !api_is("monitoring.rhobs/"))
@@ -289,11 +314,9 @@ std::vector<yaml::Node> Loader::groups_holders(const yaml::Node& root) {
               "a PrometheusRule's apiVersion is monitoring.coreos.com/v1 (monitoring.rhobs/v1 for the Observability "
               "Operator)");
   auto spec = root["spec"];
-  if (!spec || spec.is_null()) return {};
-  if (!y_.check_mapping(spec, {"groups"}, what + "'s spec")) return {};
-  vmrule_ = vmrule;
-  gmp_ = gmp;
-  return {spec};
+  if (!spec || spec.is_null()) return;
+  if (!y_.check_mapping(spec, {"groups"}, what + "'s spec")) return;
+  out.push_back(Holder{spec, vmrule, gmp});
 }
 
 // A finding at the check's default severity; the result (valid until the next finding) lets a
