@@ -469,7 +469,8 @@ TEST_CASE("a rule file in a ConfigMap's data is read where it stands", "[rules]"
   CHECK(where(alone) == V{"11:14 error rules/duration"});
   CHECK(alone.file.groups.size() == 1);
   // A value whose lines are not the rule file's (quoted, folded, an explicit indentation) is not read.
-  for (const char* value : {">\n    groups: []\n", "|2\n    groups: []\n", "'groups: []'\n"}) {
+  for (const char* value : {">\n    groups: []\n", "|2\n    groups: []\n", "'groups: []'\n",
+                            "|\n    groups: []\n    ---\n    groups: []\n"}) {
     Loaded other = load("kind: ConfigMap\ndata:\n  a.yml: " + std::string(value));
     INFO(value);
     CHECK(where(other).empty());

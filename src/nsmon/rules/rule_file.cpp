@@ -171,7 +171,7 @@ bool Loader::not_rules(const yaml::Node& root) {
 // A ConfigMap's data values that hold a rule file (a Prometheus mounts it as one). A literal
 // block scalar (`alerts.yml: |`) stands in the file line for line: its lines are read as the rule
 // file they are, every position the file's own (embedded_). Any other (quoted, folded, an alias,
-// an explicit indentation) is text whose lines are not the rule file's: named, not read, in what
+// an explicit indentation, several documents) is text whose lines are not the rule file's: named, not read, in what
 // a run that read no rule says (" with rule groups in data.alerts.yml, not linted").
 std::string Loader::embedded_rules(const yaml::Node& root) {
   auto data = root["data"];
@@ -188,8 +188,11 @@ std::string Loader::embedded_rules(const yaml::Node& root) {
     const std::size_t header_end = std::min(text.find('\n', pos), text.size());
     const std::string_view header = text.substr(pos, header_end - pos); // "|-", "|2", "| # rules"
     const std::string_view indicator = header.substr(0, header.find_first_of(" \t#"));
+    // A rule file of several documents (Prometheus reads the first) has its `---` indented here,
+    // where it is no document marker: read alone, the block would be another YAML.
     const bool as_written = value.style() == yaml::ScalarStyle::literal && !at.anchor_line &&
-                            indicator.find_first_of("123456789") == std::string_view::npos;
+                            indicator.find_first_of("123456789") == std::string_view::npos &&
+                            core::document_ranges(v).size() <= 1;
     if (!as_written) {
       if (unread.empty()) unread = " with rule groups in data." + std::string(it->first.scalar()) + ", not linted";
       continue;
