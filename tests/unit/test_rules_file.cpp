@@ -431,6 +431,12 @@ TEST_CASE("rule groups in a Helm chart's values are read", "[rules]") {
   CHECK(where(values) == V{"17:14 error rules/duration"});
   REQUIRE(values.file.groups.size() == 2);
   CHECK(values.file.groups[1].rules.at(0).name.value == "B");
+  // victoria-metrics-k8s-stack's entries are VMRules: vmalert's groups.
+  Loaded vm = load("vmalert: {enabled: true}\nadditionalVictoriaMetricsMap:\n  a:\n    groups:\n    - name: g\n"
+                   "      tenant: '1'\n      rules: [{alert: A, expr: up == 0}]\n");
+  CHECK(where(vm).empty());
+  REQUIRE(vm.file.groups.size() == 1);
+  CHECK(vm.file.groups[0].ruler == rules::Schema::vmalert);
   Loaded old_list = load("prometheusOperator: {}\nkubeEtcd: {}\n" + list);
   REQUIRE(old_list.file.groups.size() == 1);
   CHECK(old_list.file.groups[0].name.value == "h");

@@ -62,6 +62,8 @@ private:
 
   void manifest_holders(const yaml::Node& root, std::vector<Holder>& out);
 
+  static std::vector<Holder> chart_rule_files(const yaml::Node& values);
+
   std::string embedded_rules(const yaml::Node& root);
 
   core::Diagnostic& add(core::Span span, core::CheckId check, std::string msg, std::string group = {},

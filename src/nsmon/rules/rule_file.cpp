@@ -203,27 +203,28 @@ std::string Loader::embedded_rules(const yaml::Node& root) {
   return unread;
 }
 
-namespace {
 // The rule files of a Helm chart's values (a values.yaml, or a Flux HelmRelease's spec.values) that
 // the chart writes out unchanged (toYaml, no tpl): kube-prometheus-stack makes a PrometheusRule of
 // each additionalPrometheusRulesMap entry's groups (or, when that map is not given, of each
-// additionalPrometheusRules entry's); the prometheus chart writes each serverFiles entry as a file
-// (alerting_rules.yml, recording_rules.yml) its Prometheus loads.
-std::vector<yaml::Node> chart_rule_files(const yaml::Node& values) {
-  std::vector<yaml::Node> out;
+// additionalPrometheusRules entry's), victoria-metrics-k8s-stack a VMRule of each
+// additionalVictoriaMetricsMap entry's; the prometheus chart writes each serverFiles entry as a
+// file (alerting_rules.yml, recording_rules.yml) its Prometheus loads.
+std::vector<Loader::Holder> Loader::chart_rule_files(const yaml::Node& values) {
+  std::vector<Holder> out;
   if (!values || !values.is_map()) return out;
-  auto take = [&](const yaml::Node& entry) {
-    if (entry.is_map() && entry["groups"]) out.push_back(entry);
+  auto take = [&](const yaml::Node& entry, bool vmrule) {
+    if (entry.is_map() && entry["groups"]) out.push_back(Holder{entry, vmrule});
   };
   if (auto map = values["additionalPrometheusRulesMap"]; map && map.is_map())
-    for (const auto& kv : map) take(kv.second);
+    for (const auto& kv : map) take(kv.second, false);
   else if (auto list = values["additionalPrometheusRules"]; list && list.is_sequence())
-    for (const auto& entry : list) take(entry);
+    for (const auto& entry : list) take(entry, false);
+  if (auto map = values["additionalVictoriaMetricsMap"]; map && map.is_map())
+    for (const auto& kv : map) take(kv.second, true);
   if (auto files = values["serverFiles"]; files && files.is_map())
-    for (const auto& kv : files) take(kv.second);
+    for (const auto& kv : files) take(kv.second, false);
   return out;
 }
-} // namespace
 
 // The mappings that hold `groups`: the root of a rule file, the spec of a PrometheusRule manifest
 // (monitoring.coreos.com/v1, as the Prometheus Operator reads it, or monitoring.rhobs/v1, as Red
@@ -235,9 +236,7 @@ std::vector<Loader::Holder> Loader::groups_holders(const yaml::Node& root) {
     if (root.is_map() && !root["groups"] && !root["namespace"])
       if (auto held = chart_rule_files(root); !held.empty()) {
         plain_ = false;
-        std::vector<Holder> out;
-        for (const auto& h : held) out.push_back(Holder{h});
-        return out;
+        return held;
       }
     // mimirtool's, cortextool's and lokitool's rule files name the ruler's namespace at the top;
     // Prometheus and Thanos Ruler refuse the field.
@@ -294,7 +293,7 @@ void Loader::manifest_holders(const yaml::Node& root, std::vector<Holder>& out) 
   if (kind_name == "HelmRelease" && api_is("helm.toolkit.fluxcd.io/"))
     if (auto spec = root["spec"]; spec && spec.is_map())
       if (auto held = chart_rule_files(spec["values"]); !held.empty()) {
-        for (const auto& h : held) out.push_back(Holder{h});
+        out.insert(out.end(), held.begin(), held.end());
         return;
       }
   if (!vmrule && !gmp && kind_name != "PrometheusRule") {
