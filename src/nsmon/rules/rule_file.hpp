@@ -120,9 +120,12 @@ struct RuleFile {
 /// Reads a Prometheus rule file with promtool's structural checks (strict fields, types, required
 /// fields, alert xor record, names, durations, recording-rule constraints, duplicate groups and rules).
 /// Also reads the groups of PrometheusRule, VMRule and Google Managed Prometheus manifests
-/// (spec.groups) and files of several documents (each document checked alone; other Kubernetes
-/// objects skipped and named in `other_objects`; a plain rule file's later documents are read too,
-/// and recorded in `later_documents`).
+/// (spec.groups), the rule file a ConfigMap holds in its data as a literal block, the rule groups
+/// of kube-prometheus-stack's, victoria-metrics-k8s-stack's and the prometheus chart's Helm values
+/// (a values file or a Flux HelmRelease), the items of a `kind: List`, and files of several
+/// documents (each document checked alone; other Kubernetes objects skipped and named in
+/// `other_objects`; a plain rule file's later documents are read too, and recorded in
+/// `later_documents`). Every position is the file's own.
 /// Another ruler's group fields are read as `options.schema` says (rulers.hpp): under `auto`, one
 /// rules/other-ruler info per ruler and file says Prometheus refuses the file.
 /// Findings are appended to `diags`; whatever could be read is returned.
