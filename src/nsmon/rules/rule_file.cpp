@@ -171,8 +171,9 @@ bool Loader::not_rules(const yaml::Node& root) {
 // A ConfigMap's data values that hold a rule file (a Prometheus mounts it as one). A literal
 // block scalar (`alerts.yml: |`) stands in the file line for line: its lines are read as the rule
 // file they are, every position the file's own (embedded_). Any other (quoted, folded, an alias,
-// an explicit indentation, several documents) is text whose lines are not the rule file's: named, not read, in what
-// a run that read no rule says (" with rule groups in data.alerts.yml, not linted").
+// an explicit indentation, several documents) is text whose lines are not the rule file's: named,
+// not read, in what a run that read no rule says (" with rule groups in data.alerts.yml, not
+// linted").
 std::string Loader::embedded_rules(const yaml::Node& root) {
   auto data = root["data"];
   if (!data || !data.is_map()) return "";
