@@ -1070,13 +1070,21 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
   if (a.op == AggregateOp::sum || a.op == AggregateOp::min || a.op == AggregateOp::max || a.op == AggregateOp::avg)
     s.bucket_unit = in.bucket_unit;
   if (!s.unit.empty() || !s.bucket_unit.empty()) s.unit_of = in.unit_of;
-  // The values: a sum of values that are never negative is never negative, and one of values a
-  // comparison kept above 0 stays above 0 (sum(limit > 0) is no divisor of 0; a bound of 1 is
-  // left at 0: `sum(count(x)) > 0` is an idiom, not "always true"); min, max, avg and a quantile
-  // stay within the input's range; count and group count.
+  // The values: a sum of values that are never negative is never negative, one of values a
+  // comparison kept above 0 stays above 0 (sum(limit > 0) is no divisor of 0), and one of values
+  // of at least 1 is at least 1 (sum(up == 1) < 1 never holds); a sum of positive values is
+  // count-like (`sum(up == 1) > 0`, `sum(count(x)) > 0` are idioms, not "always true"); min, max,
+  // avg and a quantile stay within the input's range; count and group count.
   switch (a.op) {
   case AggregateOp::sum:
-    if (in.lo >= 0) s.set_range(0, s.hi, in.range_of), s.lo_open = in.lo == 0 && in.lo_open;
+    if (in.lo > 0) {
+      const std::string lo = util::format_number(in.lo);
+      s.set_range(in.lo, s.hi,
+                  in.lo_open ? util::concat({"sum() of values above ", lo, " is above ", lo})
+                             : util::concat({"sum() of values of at least ", lo, " is at least ", lo}));
+      s.lo_open = in.lo_open;
+      s.count_like = true;
+    } else if (in.lo >= 0) s.set_range(0, s.hi, in.range_of), s.lo_open = in.lo == 0 && in.lo_open;
     else if (in.hi <= 0) s.set_range(s.lo, 0, in.range_of), s.hi_open = in.hi == 0 && in.hi_open;
     break;
   case AggregateOp::min:
