@@ -1,5 +1,5 @@
-// alerts/count-never-zero: count() of what a comparison keeps, compared below a number in an
-// alert, has no series when nothing passes, so the alert is silent at zero.
+// alerts/count-never-zero: count() or sum() of what a comparison keeps, compared in an alert so
+// that 0 would pass, has no series when nothing passes, so the alert is silent at zero.
 #include <catch2/catch.hpp>
 
 #include "test_lint_support.hpp"
@@ -45,4 +45,42 @@ TEST_CASE("count-never-zero: counts that reach zero, or a zero case covered", "[
         1);
   // A recording rule records nothing for the group: what reads it says what that means.
   CHECK(found("groups:\n- name: g\n  rules:\n  - record: job:up:few\n    expr: count(up == 1) < 2\n") == 0);
+}
+
+TEST_CASE("count-never-zero: a sum of a comparison that 0 would fire", "[lint][checks]") {
+  // sum(up == 1) is the same count (a stranger's sum(up{...} == 1) < 1 is promql/impossible's).
+  auto f = lint_findings("r.yml", alert("sum(up{job=\"a\"} == 1) by (job) < 2"), "alerts/count-never-zero");
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].severity == nsmon::core::Severity::info);
+  CHECK(f[0].message == "sum() of nothing is nothing, not 0: where no series of a group passes up{job=\"a\"} == 1, "
+                        "there is no sum to compare with 2, so the alert is silent when none passes, where a sum of "
+                        "0 would fire it");
+  CHECK(f[0].suggestion == "count the series that fail too: sum by (job) (up{job=\"a\"} == bool 1) < 2, or cover "
+                           "the zero case: absent(up{job=\"a\"} == 1) or ...");
+  // A sum of values: the zero case only, no bool rewrite (it would count, not add up).
+  auto v = lint_findings("r.yml", alert("sum(rate(x_total[5m]) > 0) < 1"), "alerts/count-never-zero");
+  REQUIRE(v.size() == 1);
+  CHECK(v[0].suggestion == "cover the zero case: absent(rate(x_total[5m]) > 0) or ...");
+  CHECK(found(alert("sum(x > 0) <= 0.5")) == 1);
+  CHECK(found(alert("sum(x > 0) != 3")) == 1);
+  // 0 would not fire, the comparison never holds (promql/impossible), a filter that removes
+  // nothing, a sum of 0/1 with bool, an absent() of the comparison beside it.
+  CHECK(found(alert("sum(x > 0) > 3")) == 0);
+  CHECK(found(alert("sum(up == 1) < 1")) == 0);
+  CHECK(found(alert("sum(rate(x_total[5m]) >= 0) < 1")) == 0);
+  CHECK(found(alert("sum(up == bool 1) < 2")) == 0);
+  CHECK(found(alert("absent(up{job=\"a\"} == 1) or sum(up{job=\"a\"} == 1) < 2")) == 0);
+  CHECK(found(alert("max(up == 1) < 2")) == 0);
+}
+
+TEST_CASE("count-never-zero: a sum of values of at least 1 is at least 1", "[lint][checks]") {
+  // project-onboarding-operator's ProjectOnboardingOperatorDown, sysdig promcat's haproxy-ingress.
+  auto f = lint_findings("r.yml", alert("sum(up{namespace=\"p\"} == 1) < 1"), "promql/impossible");
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].message == "sum() of values of at least 1 is at least 1; this comparison with 1 can never be true: the "
+                        "expression never returns anything");
+  CHECK(lint_findings("r.yml", alert("sum (ha_backend_status == 1) == 0"), "promql/impossible").size() == 1);
+  // Compared above 0 it is an idiom ("any up"), not "always true"; below 2 it can hold.
+  CHECK(lint_findings("r.yml", alert("sum(up == 1) > 0"), "promql/always-true").empty());
+  CHECK(lint_findings("r.yml", alert("sum(up == 1) < 2"), "promql/impossible").empty());
 }

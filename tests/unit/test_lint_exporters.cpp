@@ -87,6 +87,13 @@ TEST_CASE("exporters: the embedded facts load and are found by series name", "[e
   REQUIRE(known.always_one("node_uname_info"));
   CHECK(known.gauge("node_uname_info"));
   CHECK(known.always_one("node_load1") == nullptr);
+  // Levels an exporter passes on untyped, said apart from the gauges it types.
+  REQUIRE(known.untyped("mysql_global_status_threads_running"));
+  CHECK(known.untyped("mysql_global_status_threads_running")->gauges.untyped_from == "MySQL's SHOW GLOBAL STATUS");
+  CHECK(known.gauge("mysql_global_status_threads_running"));
+  CHECK(known.gauge("mysql_global_status_threads_created") == nullptr);
+  CHECK(known.untyped("pg_stat_activity_count") == nullptr);
+  CHECK(known.gauge("pg_stat_activity_count")->name == "postgres_exporter");
 }
 
 TEST_CASE("exporters: the loader refuses what it does not know", "[exporters]") {
@@ -99,6 +106,42 @@ TEST_CASE("exporters: the loader refuses what it does not know", "[exporters]") 
   CHECK(diags[1].message == "an exporter has no 'source'");           // y, as the three others
   CHECK(diags[4].span.line == 7);                                     // value for values
   CHECK(e.find("m") != nullptr);
+}
+
+TEST_CASE("exporters: rate() of a level an exporter passes on untyped", "[exporters][lint]") {
+  auto f = lint_one("rate(mysql_global_status_threads_running[1m]) > 40");
+  REQUIRE(where(f) == V{"promql/rate-on-gauge 5:12"});
+  CHECK(f.at(0).message == "rate() of mysql_global_status_threads_running, which mysqld_exporter passes on untyped "
+                           "from MySQL's SHOW GLOBAL STATUS, a level (a value of now): rate only makes sense for "
+                           "counters (a level's fall reads as a counter's reset)");
+  // Threads_created counts; postgres_exporter's and redis_exporter's gauges; a WAL position only
+  // grows and is no fact.
+  CHECK(where(lint_one("rate(mysql_global_status_threads_created[1m]) > 40")).empty());
+  CHECK(where(lint_one("rate(pg_stat_activity_max_tx_duration[2m]) > 120")) == V{"promql/rate-on-gauge 5:12"});
+  CHECK(where(lint_one("rate(pg_xlog_location_bytes[5m]) > 1e6")).empty());
+  CHECK(where(lint_one("increase(redis_connected_clients[5m]) > 10")) == V{"promql/rate-on-gauge 5:12"});
+}
+
+TEST_CASE("exporters: min() over several values of a one-hot label", "[exporters][lint]") {
+  // kube-state-metrics writes a series per phase for each pod, at most one of them 1: the min of a
+  // pod's Running and Succeeded series is 0, so `< 1` holds for every pod, and `== 1` for none
+  // (cypr0's PodNotReady).
+  auto f = lint_one("min(kube_pod_status_phase{phase=~\"Running|Succeeded\"}) by (pod) < 1");
+  REQUIRE(where(f) == V{"promql/always-true 5:12"});
+  CHECK(f.at(0).message ==
+        "min() over phase Running, Succeeded of kube_pod_status_phase is always 0 (kube-state-metrics writes, for "
+        "each object, a series per phase, at most one of them 1 and the others 0); this comparison with 1 is always "
+        "true: it removes nothing");
+  CHECK(where(lint_one("min by (namespace, pod) (kube_pod_status_phase{phase=~\"Pending|Unknown\"}) == 1")) ==
+        V{"promql/impossible 5:12"});
+  CHECK(where(lint_one("min by (node) (kube_node_status_condition{condition=\"Ready\"}) == 0")) ==
+        V{"promql/always-true 5:12"});
+  // One value, the label kept, max() (1 when the pod is in either phase).
+  CHECK(where(lint_one("min by (pod) (kube_pod_status_phase{phase=\"Running\"}) < 1")).empty());
+  CHECK(where(lint_one("min by (pod, phase) (kube_pod_status_phase{phase=~\"Running|Succeeded\"}) < 1")).empty());
+  CHECK(where(lint_one("max by (pod) (kube_pod_status_phase{phase=~\"Pending|Unknown\"}) == 1")).empty());
+  CHECK(
+      where(lint_one("min by (node) (kube_node_status_condition{condition=\"Ready\", status=\"true\"}) == 0")).empty());
 }
 
 TEST_CASE("exporters: a value the exporter never writes", "[exporters][lint]") {

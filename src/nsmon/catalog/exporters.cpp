@@ -36,7 +36,9 @@ bool listed(const std::vector<std::string>& names, std::string_view series) {
 const Exporter* Exporters::gauge(std::string_view series) const {
   for (const auto& e : exporters) {
     const auto& g = e.gauges;
-    if (listed(g.names, series) || listed(g.always_one, series) || listed(g.zero_or_one, series)) return &e;
+    if (listed(g.names, series) || listed(g.always_one, series) || listed(g.zero_or_one, series) ||
+        listed(g.untyped, series))
+      return &e;
     if (!util::ends_with(series, "_total") &&
         std::any_of(g.prefixes.begin(), g.prefixes.end(), [&](const std::string& p) { return series.starts_with(p); }))
       return &e;
@@ -53,6 +55,12 @@ const Exporter* Exporters::always_one(std::string_view series) const {
 const Exporter* Exporters::zero_or_one(std::string_view series) const {
   for (const auto& e : exporters)
     if (listed(e.gauges.zero_or_one, series)) return &e;
+  return nullptr;
+}
+
+const Exporter* Exporters::untyped(std::string_view series) const {
+  for (const auto& e : exporters)
+    if (listed(e.gauges.untyped, series)) return &e;
   return nullptr;
 }
 
@@ -181,13 +189,19 @@ private:
   }
 
   void gauges(const yaml::Node& n, ExporterGauges& g) {
-    if (!y_.check_mapping(n, {"read", "names", "prefixes", "always_one", "zero_or_one"}, "gauges")) return;
+    if (!y_.check_mapping(n, {"read", "names", "prefixes", "always_one", "zero_or_one", "untyped", "untyped_from"},
+                          "gauges"))
+      return;
     if (!n["read"]) y_.report(n, "catalog/missing-field", "gauges has no 'read' (where the types come from)");
     if (n["names"]) g.names = y_.strings(n["names"], "names").value_or(std::vector<std::string>{});
     if (n["prefixes"]) g.prefixes = y_.strings(n["prefixes"], "prefixes").value_or(std::vector<std::string>{});
     if (n["always_one"]) g.always_one = y_.strings(n["always_one"], "always_one").value_or(std::vector<std::string>{});
     if (n["zero_or_one"])
       g.zero_or_one = y_.strings(n["zero_or_one"], "zero_or_one").value_or(std::vector<std::string>{});
+    if (n["untyped"]) g.untyped = y_.strings(n["untyped"], "untyped").value_or(std::vector<std::string>{});
+    if (n["untyped"] && !n["untyped_from"])
+      y_.report(n, "catalog/missing-field", "gauges has untyped levels but no 'untyped_from' (what they come from)");
+    if (n["untyped_from"]) g.untyped_from = y_.string(n["untyped_from"], "untyped_from").value_or("");
   }
 
   void labels(const yaml::Node& n, ExporterMetric& m) {
@@ -199,11 +213,13 @@ private:
       ExporterLabel& l = m.labels.emplace_back();
       l.name = std::string(it->first.scalar());
       yaml::Node spec = it->second; // a copy: the iterator hands out a temporary
-      if (!y_.check_mapping(spec, {"values", "since", "maybe", "target_label_too"}, "label " + l.name)) continue;
+      if (!y_.check_mapping(spec, {"values", "since", "maybe", "target_label_too", "one_hot"}, "label " + l.name))
+        continue;
       if (auto v = spec["values"]) l.values = y_.strings(v, "values").value_or(std::vector<std::string>{});
       if (auto s = spec["since"]) l.since = y_.string(s, "since").value_or("");
       if (auto w = spec["maybe"]) l.maybe = y_.string(w, "maybe").value_or("");
       if (auto t = spec["target_label_too"]) l.target_label_too = y_.string(t, "target_label_too").value_or("");
+      if (auto h = spec["one_hot"]) l.one_hot = y_.boolean(h, "one_hot").value_or(false);
     }
   }
 

@@ -27,6 +27,9 @@ struct ExporterLabel {
   /// Why scrape configs also use the name for a target label (type), which then takes it on
   /// every series of the target: "" when they do not.
   std::string target_label_too;
+  /// For each object the exporter writes a series per value, at most one of them 1 and the
+  /// others 0 (kube-state-metrics' phases, a condition's true/false/unknown).
+  bool one_hot = false;
 };
 
 struct ExporterMetric {
@@ -60,6 +63,10 @@ struct ExporterGauges {
   std::vector<std::string> always_one;
   /// Gauges it writes as 0 or 1 on every series (a flag: read-only, a device error).
   std::vector<std::string> zero_or_one;
+  /// Levels it passes on untyped from the system it reads (`untyped_from`, whose documentation
+  /// describes each as a value of now: a number of threads, of open files).
+  std::vector<std::string> untyped;
+  std::string untyped_from; ///< "MySQL's SHOW GLOBAL STATUS"
 };
 
 struct Exporter {
@@ -107,6 +114,8 @@ public:
   const Exporter* always_one(std::string_view series) const;
   /// The exporter that writes `series` as 0 or 1 (its gauges' `zero_or_one`), or nullptr.
   const Exporter* zero_or_one(std::string_view series) const;
+  /// The exporter that passes `series` on untyped, a level by its source's documentation.
+  const Exporter* untyped(std::string_view series) const;
   /// The exporter whose own metrics are named like `series` (its prefix), or nullptr.
   const Exporter* by_prefix(std::string_view series) const;
   /// The exporter conventionally scraped under `job`, or nullptr.

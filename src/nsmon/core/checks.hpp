@@ -77,7 +77,7 @@ inline constexpr auto kChecks = [] {
       {"alertmanager/url", error, "a URL that is not http or https with a host", lint},
       {"alerts/absent-without-for", info, "absent() without for: fires on every restart or scrape gap", lint},
       {"alerts/count-never-zero", info,
-       "count() of a comparison compared below a number: no series passes, no count, so silent at zero", lint},
+       "count() or sum() of a comparison compared so that 0 would fire: none passes, nothing to compare, silent", lint},
       {"alerts/duplicate-labelset", warning,
        "an alert that keeps the alertname of the alerts it reads (ALERTS): its name replaces it, the evaluation fails",
        lint},

@@ -160,15 +160,19 @@ void ExprChecks::Impl::rate_window(const VectorSelector& vs, const Expr* arg) {
          "use at least " + text::format_duration(4 * interval));
 }
 
-// count() of what a comparison keeps, compared below a number in an alert: count() of nothing is
-// nothing, not 0, so where no series passes the comparison there is no count to compare, and the
-// alert fires while one is left but not when none is (Streamhouse's InsufficientAgents,
-// `count(up == 1) < 2`). `absent(...) or count(...) < 2` covers the zero case, and so does an alert
-// of the group on `absent(...)` of the same comparison. Info: an alert of redundancy may leave
-// "none at all" to another alert (every target down).
+// count() or sum() of what a comparison keeps, compared in an alert so that 0 would pass:
+// count() and sum() of nothing are nothing, not 0, so where no series passes the comparison
+// there is nothing to compare, and the alert fires while one is left but not when none is
+// (Streamhouse's InsufficientAgents, `count(up == 1) < 2`; `sum(up == 1) by (job) < 2` is the
+// same count). A sum that the comparison's outcome cannot make true when it exists is
+// promql/impossible's (`sum(up == 1) < 1`); a filter that removes nothing its input can hold
+// (`up >= 0`) empties nothing. `absent(...) or count(...) < 2` covers the zero case, and so does
+// an alert of the group on `absent(...)` of the same comparison. Info: an alert of redundancy may
+// leave "none at all" to another alert (every target down).
 void ExprChecks::Impl::count_never_zero(const AggregateExpr& a, std::span<const Expr* const> path) {
   const Expr* in = unparen(a.expr);
-  if (!self_.in_alert_ || a.op != AggregateOp::count || in->kind != NodeKind::binary) return;
+  const bool count = a.op == AggregateOp::count;
+  if (!self_.in_alert_ || (!count && a.op != AggregateOp::sum) || in->kind != NodeKind::binary) return;
   const auto& filter = in->as<BinaryExpr>();
   if (!is_comparison(filter.op) || filter.return_bool) return;
   auto it = std::find_if(path.rbegin(), path.rend(), [](const Expr* e) { return e->kind != NodeKind::paren; });
@@ -178,7 +182,18 @@ void ExprChecks::Impl::count_never_zero(const AggregateExpr& a, std::span<const 
   const std::optional<double> v = literal(left ? b.rhs : b.lhs);
   if (!is_comparison(b.op) || b.return_bool || !v) return;
   const BinaryOp op = left ? b.op : flip(b.op);
-  if (!((op == BinaryOp::lss && *v > 1) || ((op == BinaryOp::lte || op == BinaryOp::neq) && *v >= 1))) return;
+  if (count && !((op == BinaryOp::lss && *v > 1) || ((op == BinaryOp::lte || op == BinaryOp::neq) && *v >= 1))) return;
+  if (!count) {
+    Shape zero;
+    zero.set_range(0, 0);
+    if (compare(zero, op, *v) != Verdict::always || compare(inf_.at(&a), op, *v) == Verdict::never) return;
+    // A threshold the filter's input always passes (up >= 0) removes no series.
+    const bool lit_right = literal(filter.rhs).has_value();
+    if (const std::optional<double> t = literal(lit_right ? filter.rhs : filter.lhs);
+        t && compare(inf_.at(lit_right ? filter.lhs : filter.rhs), lit_right ? filter.op : flip(filter.op), *t) ==
+                 Verdict::always)
+      return;
+  }
   // The comparison decides the alert: above it only parentheses, or and/unless it is the left of.
   for (const Expr* child = *it++; it != path.rend(); child = *it++) {
     const Expr& up = **it;
@@ -194,12 +209,20 @@ void ExprChecks::Impl::count_never_zero(const AggregateExpr& a, std::span<const 
   const std::string kept = print(filter);
   const std::string counted =
       util::concat({print(*filter.lhs), " ", to_string(filter.op), " bool ", print(*filter.rhs)});
+  const std::string agg = count ? "count" : "sum";
+  // sum() of what `== 1` keeps is a count: the series that fail count as 0 with `bool`.
+  const std::optional<double> kept_only = only_value(inf_.at(in));
+  const bool counts = count || (kept_only && *kept_only == 1);
+  const std::string threshold = util::concat({") ", to_string(op), " ", util::format_number(*v)});
   emit("alerts/count-never-zero", a.range,
-       util::concat({"count() of nothing is nothing, not 0: where no series ", grouped ? "of a group " : "", "passes ",
-                     kept, ", there is no count to compare with ", util::format_number(*v),
-                     ", so the alert fires while one is left and is silent when none is"}),
-       util::concat({"count the series that fail too: sum", grouping, "(", counted, ") ", to_string(op), " ",
-                     util::format_number(*v), ", or cover the zero case: absent(", kept, ") or ..."}));
+       util::concat({agg, "() of nothing is nothing, not 0: where no series ", grouped ? "of a group " : "", "passes ",
+                     kept, ", there is no ", agg, " to compare with ", util::format_number(*v),
+                     count ? ", so the alert fires while one is left and is silent when none is"
+                           : ", so the alert is silent when none passes, where a sum of 0 would fire it"}),
+       util::concat({counts ? util::concat({"count the series that fail too: sum", grouping, "(", counted, threshold,
+                                            ", or cover"})
+                            : "cover",
+                     " the zero case: absent(", kept, ") or ..."}));
 }
 
 } // namespace nsmon::lint

@@ -27,9 +27,15 @@ void ExprChecks::Impl::call(const Call& c) {
       else if (const catalog::Exporter* by = s.origin == SeriesInfo::Origin::external && shape.kind == ValueKind::gauge
                                                  ? catalog::exporters().gauge(s.name)
                                                  : nullptr)
+        // mysqld_exporter writes SHOW GLOBAL STATUS untyped; MySQL's manual says which values are
+        // of now (awesome-prometheus-alerts 038e467 rated mysql_global_status_threads_running).
         emit("promql/rate-on-gauge", c.range,
-             c.name + "() of " + s.name + ", which " + by->name + " writes as a gauge: " + c.name +
-                 " only makes sense for counters (a gauge's fall reads as a counter's reset)",
+             c.name + "() of " + s.name + ", which " + by->name +
+                 (catalog::exporters().untyped(s.name)
+                      ? " passes on untyped from " + by->gauges.untyped_from + ", a level (a value of now): " + c.name +
+                            " only makes sense for counters (a level's fall reads as a counter's reset)"
+                      : " writes as a gauge: " + c.name +
+                            " only makes sense for counters (a gauge's fall reads as a counter's reset)"),
              c.name == "increase" ? "use delta() for a gauge's change" : "use deriv() for a gauge's slope");
       // A start time (process_start_time_seconds, what every client library exports) is a Unix
       // time, set anew at each start: its increase is the seconds between two starts, not a count.

@@ -989,6 +989,35 @@ bool one_series_per_group(const AggregateExpr& a, const Shape& in) {
                      [&](const std::string& l) { return l == "__name__" || grouped(l) != a.without; });
 }
 
+// min() straight over a well-known exporter's series whose label L is one-hot (for each object a
+// series per value, at most one 1, the others 0: kube-state-metrics' kube_pod_status_phase), where
+// the grouping leaves L out and the matchers let two values or more of L through: each object of a
+// group brings a 0, so the min is always 0 (`min by (pod) (kube_pod_status_phase{phase=~"Running|
+// Succeeded"}) < 1` fires for every pod). Why, or "" when that is not known.
+std::string Inference::min_of_one_hot(const AggregateExpr& a) const {
+  const Expr* e = unparen(a.expr);
+  if (e->kind != NodeKind::vector_selector) return {};
+  const auto& vs = e->as<VectorSelector>();
+  if (series(vs).origin != SeriesInfo::Origin::external) return {};
+  const catalog::ExporterMetric* known = catalog::exporters().find(promql::metric_name(vs));
+  if (!known) return {};
+  for (const auto& l : known->labels) {
+    if (!l.one_hot || a.without != (std::find(a.grouping.begin(), a.grouping.end(), l.name) != a.grouping.end()))
+      continue;
+    std::vector<std::string> through;
+    for (const auto& v : l.values)
+      if (std::all_of(vs.matchers.begin(), vs.matchers.end(), [&](const Matcher& m) {
+            return m.name != l.name || labels::matches(m, v, labels::Dialect::prometheus);
+          }))
+        through.push_back(v);
+    if (through.size() >= 2)
+      return util::concat({"min() over ", l.name, " ", util::join(through, ", "), " of ", known->name, " is always 0 (",
+                           known->exporter->name, " writes", l.since.empty() ? "" : " since " + l.since,
+                           ", for each object, a series per ", l.name, ", at most one of them 1 and the others 0)"});
+  }
+  return {};
+}
+
 void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
   const Shape& in = at(a.expr);
   s.filters = in.filters;
@@ -1070,13 +1099,21 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
   if (a.op == AggregateOp::sum || a.op == AggregateOp::min || a.op == AggregateOp::max || a.op == AggregateOp::avg)
     s.bucket_unit = in.bucket_unit;
   if (!s.unit.empty() || !s.bucket_unit.empty()) s.unit_of = in.unit_of;
-  // The values: a sum of values that are never negative is never negative, and one of values a
-  // comparison kept above 0 stays above 0 (sum(limit > 0) is no divisor of 0; a bound of 1 is
-  // left at 0: `sum(count(x)) > 0` is an idiom, not "always true"); min, max, avg and a quantile
-  // stay within the input's range; count and group count.
+  // The values: a sum of values that are never negative is never negative, one of values a
+  // comparison kept above 0 stays above 0 (sum(limit > 0) is no divisor of 0), and one of values
+  // of at least 1 is at least 1 (sum(up == 1) < 1 never holds); a sum of positive values is
+  // count-like (`sum(up == 1) > 0`, `sum(count(x)) > 0` are idioms, not "always true"); min, max,
+  // avg and a quantile stay within the input's range; count and group count.
   switch (a.op) {
   case AggregateOp::sum:
-    if (in.lo >= 0) s.set_range(0, s.hi, in.range_of), s.lo_open = in.lo == 0 && in.lo_open;
+    if (in.lo > 0) {
+      const std::string lo = util::format_number(in.lo);
+      s.set_range(in.lo, s.hi,
+                  in.lo_open ? util::concat({"sum() of values above ", lo, " is above ", lo})
+                             : util::concat({"sum() of values of at least ", lo, " is at least ", lo}));
+      s.lo_open = in.lo_open;
+      s.count_like = true;
+    } else if (in.lo >= 0) s.set_range(0, s.hi, in.range_of), s.lo_open = in.lo == 0 && in.lo_open;
     else if (in.hi <= 0) s.set_range(s.lo, 0, in.range_of), s.hi_open = in.hi == 0 && in.hi_open;
     break;
   case AggregateOp::min:
@@ -1085,6 +1122,8 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
   case AggregateOp::quantile:
     s.lo = in.lo, s.hi = in.hi, s.lo_open = in.lo_open, s.hi_open = in.hi_open, s.range_of = in.range_of;
     s.count_like = in.count_like;
+    if (a.op == AggregateOp::min)
+      if (std::string why = min_of_one_hot(a); !why.empty()) s.set_range(0, 0, std::move(why));
     break;
   case AggregateOp::count:
   case AggregateOp::count_values:

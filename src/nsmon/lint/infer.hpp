@@ -283,6 +283,7 @@ private:
   void match_lacking(const promql::BinaryExpr& b, const Shape& l, const Shape& r, Shape& s) const;
   void passing(const promql::Expr* e, promql::BinaryOp op, double v, Shape& s) const;
   void aggregate(const promql::AggregateExpr& a, Shape& s) const;
+  std::string min_of_one_hot(const promql::AggregateExpr& a) const;
   std::string part_of_whole(const promql::Expr* part, const promql::Expr* whole) const;
   std::string zero_divisor(const promql::BinaryExpr& b, const Shape& l, const Shape& r, bool& inf) const;
 
