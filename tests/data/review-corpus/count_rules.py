@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Count the alerting and recording rules in Prometheus rule files.
 
-Reads plain rule files (`groups:` at the top), PrometheusRule and VMRule manifests (`spec.groups`),
+Reads plain rule files (`groups:` at the top), PrometheusRule and VMRule manifests and Google Cloud
+Managed Service for Prometheus' Rules, ClusterRules and GlobalRules (`spec.groups`),
 ConfigMaps with a rule file in their data and Helm values with rule groups (kube-prometheus-stack's,
 the prometheus chart's; in a Flux HelmRelease too), including multi-document files and `kind: List`. Prints alert, record, whether rule groups were
 found, and the path, one line a file, then the totals.
@@ -35,7 +36,9 @@ def groups_of(doc):
     if isinstance(doc.get("groups"), list):
         return doc["groups"]
     spec = doc.get("spec")
-    if doc.get("kind") in ("PrometheusRule", "VMRule") and isinstance(spec, dict) and isinstance(spec.get("groups"), list):
+    gmp = doc.get("kind") in ("Rules", "ClusterRules", "GlobalRules") and str(
+        doc.get("apiVersion", "")).startswith("monitoring.googleapis.com/")
+    if (doc.get("kind") in ("PrometheusRule", "VMRule") or gmp) and isinstance(spec, dict) and isinstance(spec.get("groups"), list):
         return spec["groups"]
     if doc.get("kind") == "ConfigMap" and isinstance(doc.get("data"), dict):
         # A rule file in the data (lint-rules reads those written as literal blocks).
