@@ -1240,3 +1240,39 @@ TEST_CASE("label flow: branches of or that mirror each other", "[lint][label-flo
       {"one test a side is no mirror", alert("x > 5 or x < 5"), V{}, nullptr, true},
   });
 }
+
+// Google Cloud Managed Service for Prometheus evaluates a Rules manifest scoped to its project,
+// location, cluster and namespace (a ClusterRules manifest to all but the namespace): its operator
+// adds an equality matcher on each to every selector and each as a label to every rule. So
+// absent()'s result carries them, and so does every series a recording rule writes; $labels has
+// them where the expression keeps them, not from the rule (proofs/review12.test.yml, GMPScope*).
+TEST_CASE("strangers: Managed Service for Prometheus scopes every selector and result",
+          "[lint][label-flow][strangers]") {
+  auto gmp = [](const char* kind, const std::string& rules) {
+    return std::string("apiVersion: monitoring.googleapis.com/v1\nkind: ") + kind +
+           "\nmetadata: {name: x, namespace: shop}\nspec:\n  groups:\n  - name: g\n    rules:\n" + rules;
+  };
+  const std::string absent = "    - alert: A\n      expr: absent(up{job=\"web\"})\n      for: 5m\n"
+                             "      annotations: {summary: 'web gone from {{ $labels.namespace }}'}\n";
+  const std::string recorded = "    - record: job:up:sum\n      expr: sum by (job) (up)\n"
+                               "    - alert: B\n      expr: job:up:sum == 0\n"
+                               "      annotations: {summary: '{{ $labels.job }} down in {{ $labels.namespace }}'}\n";
+  const std::string summed = "    - alert: C\n      expr: sum(up) == 0\n"
+                             "      annotations: {summary: 'all down in {{ $labels.namespace }}'}\n";
+  const std::string plain = "groups:\n- name: g\n  rules:\n";
+  auto unindent = [](std::string s) {
+    for (std::size_t at = 0; (at = s.find("    ", at)) != std::string::npos;) s.erase(at, 2), at += 2;
+    return s;
+  };
+  run_cases({
+      {"absent() in a Rules manifest carries its namespace", gmp("Rules", absent), V{}, nullptr, true},
+      {"absent() in a plain rule file does not", plain + unindent(absent), V{"labels/template-label-lost 7:54"},
+       nullptr, true},
+      {"absent() in a ClusterRules manifest carries no namespace", gmp("ClusterRules", absent),
+       V{"labels/template-label-lost 11:56"}, nullptr, true},
+      {"a Rules manifest's recorded series carry its namespace", gmp("Rules", recorded), V{}, nullptr, true},
+      {"a plain file's do not", plain + unindent(recorded), V{"labels/template-label-lost 8:66"}, nullptr, true},
+      {"sum() keeps no label: the scope is the rule's label, not $labels'", gmp("Rules", summed),
+       V{"labels/template-label-lost 10:54"}, nullptr, true},
+  });
+}

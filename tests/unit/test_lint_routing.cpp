@@ -252,3 +252,34 @@ inhibit_rules:
   routed.replace(routed.find("job=\"db\""), 8, "job=\"api\"");
   CHECK(check(routed, same).empty());
 }
+
+// Google Cloud Managed Service for Prometheus puts its scope labels (project_id, location, cluster
+// and, for a Rules manifest, namespace) on every alert, with its values: a route that groups by
+// namespace groups the alerts of a Rules manifest by it, even after sum() (proofs/review12.test.yml,
+// GMPScopeSum), but not those of a ClusterRules manifest.
+TEST_CASE("routing checks: Managed Service for Prometheus' scope labels are on every alert", "[lint][routing]") {
+  const std::string am = R"(route:
+  receiver: a
+  group_by: [namespace, cluster]
+  routes:
+    - {receiver: a, matchers: ['namespace=""']}
+receivers: [{name: a}]
+)";
+  auto gmp = [](const char* kind) {
+    return std::string("apiVersion: monitoring.googleapis.com/v1\nkind: ") + kind +
+           "\nmetadata: {name: x, namespace: shop}\nspec:\n  groups:\n  - name: g\n    rules:\n"
+           "    - alert: AllDown\n      expr: sum(up) == 0\n";
+  };
+  // Every alert of a Rules manifest has a namespace: namespace="" takes none of them.
+  auto rules = check(am, gmp("Rules"));
+  REQUIRE(rules.size() == 1);
+  CHECK(rules[0].check == "alertmanager/unmatched-route");
+  CHECK(std::pair(rules[0].span.line, rules[0].span.col) == std::pair(5, 7));
+  auto d = check(am, gmp("ClusterRules"));
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].check == "alertmanager/group-by-absent");
+  CHECK(std::pair(d[0].span.line, d[0].span.col) == std::pair(3, 14));
+  // A plain rule file's sum() keeps neither.
+  auto plain = check(am, "groups:\n- name: g\n  rules:\n  - alert: AllDown\n    expr: sum(up) == 0\n");
+  CHECK(plain.size() == 2);
+}

@@ -362,6 +362,7 @@ std::vector<AlertLabels> alert_labels(const Input& input, const Options& options
         auto parsed = promql::parse(r.expr.value, options.parse);
         if (parsed.ok()) {
           Inference inf(*options.catalog, &targets, recorded);
+          inf.scoped(g.scope);
           const Shape& shape = inf.run(*parsed.expr());
           // Present: every series of the result carries it, with one of the values the shape
           // knows (an equality matcher's, the catalog's) or any.
@@ -380,6 +381,9 @@ std::vector<AlertLabels> alert_labels(const Input& input, const Options& options
         for (const auto* kvs : {&g.labels, &r.labels})
           for (const auto& kv : *kvs)
             if (!a.fixed.count(kv.key.value)) a.absent.erase(kv.key.value), a.present.erase(kv.key.value);
+        // The ruler's scope labels, with its values (GMP's namespace), are on every alert.
+        for (const auto& l : g.scope)
+          if (!a.fixed.count(l)) a.absent.erase(l), a.present[l];
         // Prometheus adds the external labels an alert lacks before sending it.
         if (cfg)
           for (const auto& kv : cfg->external_labels) {

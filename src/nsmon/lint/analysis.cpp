@@ -106,6 +106,7 @@ void Analysis::run() {
       const std::size_t before = found[k].size();
       inf.forget();
       inf.read_in(pr.file->path, pr.group->ruler == rules::Schema::thanos);
+      inf.scoped(pr.group->scope);
       RuleChecks(pr, options_, inf, cfg, names, alert_names, high_cardinality, found[k], foreign[k], model, costs[i])
           .run();
       policy(pr, inf, found[k]); // while the rule is in the cache

@@ -345,6 +345,10 @@ std::optional<ExporterRefusal> exporter_refusal(const VectorSelector& vs) {
 }
 
 void Inference::leaf(const VectorSelector& vs, const RecordedMetric* recorded, Shape& s) const {
+  // The ruler's scope: an equality matcher on each label, with a value of its own.
+  if (scope_)
+    for (const auto& l : *scope_)
+      if (!s.removed.count(l)) s.labels.insert(l), s.maybe.erase(l);
   // ALERTS and ALERTS_FOR_STATE hold a series per alert, told apart by its alertname.
   if (const std::string& name = promql::metric_name(vs); name == "ALERTS" || name == "ALERTS_FOR_STATE") {
     s.labels.insert("alertname");
@@ -531,12 +535,15 @@ void Inference::call(const Call& c, Shape& s) const {
     s.count_like = true;
     const Expr* arg = c.args.empty() ? nullptr : unparen(c.args[0]);
     if (arg && arg->kind == NodeKind::matrix_selector) arg = arg->as<MatrixSelector>().selector;
-    if (arg && arg->kind == NodeKind::vector_selector)
+    if (arg && arg->kind == NodeKind::vector_selector) {
       for (const auto& m : arg->as<VectorSelector>().matchers)
         if (m.op == MatchOp::equal && m.name != "__name__" && !m.value.empty()) {
           s.labels.insert(m.name);
           s.values[m.name] = {m.value};
         }
+      // The ruler's scope matchers too (GMP's namespace: proofs/review12.test.yml, GMPScopeAbsent).
+      if (scope_) s.labels.insert(scope_->begin(), scope_->end());
+    }
     return;
   }
   if (n == "vector" || n == "time" || n == "pi") {

@@ -221,6 +221,10 @@ public:
     dir_ = file.substr(0, file.rfind('/') + 1);
     querier_ = querier;
   }
+  /// The labels the ruler of the rule at hand scopes it to (rules::Group::scope: an equality
+  /// matcher on each in every selector, with a value of the ruler's); `labels` must outlive the
+  /// runs. Kept until changed.
+  void scoped(const std::vector<std::string>& labels) { scope_ = &labels; }
   /// What the series of a selector's metric carry before its matchers narrow them (at() of a
   /// selector has what the matchers add: the labels they require, the values they pin), for a
   /// selector of a tree run() saw (nothing known for others); valid until the next run().
@@ -291,9 +295,10 @@ private:
   const TargetLabels* targets_;
   std::unique_ptr<TargetLabels> own_targets_;
   const std::map<std::string, RecordedMetric>& recorded_;
-  std::optional<std::string_view> file_; ///< the rule file read_in() named
-  std::optional<std::string_view> dir_;  ///< of the rule file read_in() named, with its '/'
-  bool querier_ = false;                 ///< read_in() a Thanos Ruler's group
+  std::optional<std::string_view> file_;            ///< the rule file read_in() named
+  std::optional<std::string_view> dir_;             ///< of the rule file read_in() named, with its '/'
+  bool querier_ = false;                            ///< read_in() a Thanos Ruler's group
+  const std::vector<std::string>* scope_ = nullptr; ///< scoped()'s labels
   using Index = std::vector<std::pair<const promql::Expr*, std::size_t>>; ///< node -> shape, by node
   /// The latest run's shape of `e` in `index` (nothing known for a node no run saw).
   const Shape& find(const Index& index, const promql::Expr* e) const;

@@ -118,6 +118,7 @@ std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<Recordi
     std::set<std::string> seen; // this pass's names: several rules may record one name
     for (const auto& r : rules) {
       Inference inf(cat, targets, recorded);
+      inf.scoped(r.group->scope);
       RecordedMetric rm{r.rule->name.value, inf.run(*r.expr), r.rule->name.span};
       rm.source = source_of(rm.name, self_read.count(rm.name) > 0, cat);
       if (rm.source != RecordedMetric::Source::scraped) rm.reads = scraped_reads(*r.expr, recorded);
@@ -130,6 +131,7 @@ std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<Recordi
           rm.shape.set_label(kv.key.value);
           if (kv.value.value.find("{{") == std::string::npos) rm.shape.values[kv.key.value] = {kv.value.value};
         }
+      for (const auto& l : r.group->scope) rm.shape.set_label(l); // the ruler's, with its values
       rm.filters = rm.shape.filters;
       rm.shape.filters = false;
       // Its NaN, as a reader of the series sees it.

@@ -55,8 +55,9 @@ private:
   /// A mapping that holds `groups`, and whose groups they are.
   struct Holder {
     yaml::Node node;
-    bool vmrule = false; ///< a VMRule's spec (the VictoriaMetrics operator's)
-    bool gmp = false;    ///< a Google Managed Prometheus manifest's spec (Rules, ClusterRules...)
+    bool vmrule = false;            ///< a VMRule's spec (the VictoriaMetrics operator's)
+    bool gmp = false;               ///< a Google Managed Prometheus manifest's spec (Rules, ClusterRules...)
+    std::vector<std::string> scope; ///< the labels its kind scopes its groups to (Group::scope)
   };
   std::vector<Holder> groups_holders(const yaml::Node& root);
 

@@ -124,6 +124,7 @@ RuleFile Loader::run() {
               std::to_string(it->second.line) + ")",
           group.name.value);
     else seen.emplace(std::pair{holder_of[at], group.name.value}, group.name.span);
+    group.scope = holders[holder_of[at]].scope;
     file.groups.push_back(std::move(group));
   }
   assign_last_lines(file);
@@ -319,7 +320,9 @@ void Loader::manifest_holders(const yaml::Node& root, std::vector<Holder>& out) 
   auto spec = root["spec"];
   if (!spec || spec.is_null()) return;
   if (!y_.check_mapping(spec, {"groups"}, what + "'s spec")) return;
-  out.push_back(Holder{spec, vmrule, gmp});
+  Holder& held = out.emplace_back(Holder{spec, vmrule, gmp});
+  if (gmp && kind_name != "GlobalRules") held.scope = {"project_id", "location", "cluster"};
+  if (gmp && kind_name == "Rules") held.scope.emplace_back("namespace");
 }
 
 // A finding at the check's default severity; the result (valid until the next finding) lets a

@@ -76,6 +76,11 @@ struct Group {
   std::optional<std::int64_t> limit;
   std::vector<KeyValue> labels;
   std::vector<Rule> rules;
+  /// The labels the ruler adds to every selector as an equality matcher and to every rule's
+  /// result, with values of its own: Google Cloud Managed Service for Prometheus scopes a
+  /// ClusterRules manifest to project_id, location and cluster, a Rules manifest to its
+  /// namespace too (its operator's scope(), rules_config.go). Empty for every other ruler.
+  std::vector<std::string> scope;
   core::Span span;
   /// The ruler that reads the group (rulers.hpp): --rule-schema's, or under `auto` the one whose
   /// field the group has (a Thanos Ruler's group reads every series through the querier);
