@@ -128,6 +128,9 @@ TEST_CASE("label flow: a fallback that a later comparison removes", "[lint][labe
        V{"labels/template-label-lost 6:40"}},
       {"an open side or vector(0) before > 0", alert("(foo or on () vector(0)) > 0", "{{ $labels.colo }}"), V{}},
       {"two open sides", alert("foo == 0 or bar == 0", "{{ $labels.colo }}"), V{}},
+      // A comparison binds tighter than or: the fallback is (vector(0) > 0), which is always empty
+      // (proofs/info-conditions.test.yml).
+      {"or vector(0) > 0 unparenthesised", alert("sum by (job) (foo) > 1 or vector(0) > 0", "{{ $labels.job }}"), V{}},
       {"an open side and a sum without the label", alert("foo > 1 or sum(bar) > 1", "{{ $labels.colo }}"),
        V{"labels/template-label-lost 6:40"}},
   });
@@ -719,6 +722,24 @@ TEST_CASE("label flow: ALERTS of no rule, alerts with no comparison", "[lint][la
       {"an info series picked by its place", alert("kube_pod_info{namespace=\"prod\"}"),
        V{"alerts/no-comparison 5:11"}},
       {"an info series asked for a label only", alert("foo_info{ready!=\"\"}"), V{"alerts/no-comparison 5:11"}},
+      // l="" keeps the series without l: the pods without a team (proofs/info-conditions.test.yml).
+      {"an info series picked by a label it lacks", alert("kube_pod_labels{label_team=\"\"}"), V{}},
+      {"an annotations series picked by one it lacks", alert("kube_namespace_annotations{annotation_owner=~\"\"}"),
+       V{}},
+      {"a series not an info one, picked by a label it lacks", alert("foo{team=\"\"}"), V{"alerts/no-comparison 5:11"}},
+      // Arithmetic passes on the series, and the condition, of the side whose labels it keeps.
+      {"an info series picked by its state, joined",
+       alert("node_os_info{id!=\"debian\"} * on (instance) group_left (nodename) node_uname_info"), V{}},
+      {"an info series picked by its state, joined on the right",
+       alert("node_uname_info * on (instance) group_right (nodename) node_os_info{id!=\"debian\"}"), V{}},
+      {"a counter joined to the namespaces of one team",
+       alert("contour_httpproxy_invalid_total * on (namespace) group_left (label_team) "
+             "kube_namespace_labels{label_team=\"neco\"}"),
+       V{"alerts/no-comparison 5:11"}},
+      {"a ratio of two states' counts",
+       alert("sum by (shard) (jobs{stage=\"pull\"}) / sum by (shard) (jobs{stage=\"run\"})"),
+       V{"alerts/no-comparison 5:11"}},
+      {"an info series scaled", alert("foo_info{ready!=\"True\"} * 100"), V{}},
       {"a rate of the failed outcomes", alert("rate(x_total{code!=\"200\"}[5m])"), V{"alerts/no-comparison 5:11"}},
       // gitlab-com's runbooks' PostgreSQL_SplitBrain (df4f1cf): bool keeps every group, 0 too.
       {"a bool comparison over a filter", alert("count(pg_replication_is_replica == 0) by (environment) > bool 1"),

@@ -795,6 +795,12 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
   } else if (lv && rv) {
     const VectorMatching* vm = b.matching();
     if (b.op == BinaryOp::lor) {
+      // A side that never returns a series adds none, and no labels: `x > 1 or vector(0) > 0`
+      // (a comparison binds tighter than `or`) is x > 1.
+      if (l.empty.empty() != r.empty.empty()) {
+        s = l.empty.empty() ? l : r;
+        return;
+      }
       s.reset();
       either(l, r, s, vm && vm->on && vm->labels.empty());
       return;

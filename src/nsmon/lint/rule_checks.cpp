@@ -667,7 +667,18 @@ RuleChecks::Condition RuleChecks::condition(const Expr* root, Found& found) cons
   }
   case NodeKind::binary: {
     const auto& b = e->as<BinaryExpr>();
-    if (b.op != BinaryOp::lor && b.op != BinaryOp::land && b.op != BinaryOp::lunless) return Condition::none;
+    // Arithmetic passes on the series of the side whose labels the result takes (the left, the
+    // right under group_right, the vector beside a number), and a proven condition with them:
+    // node_os_info{id!="debian"} * on (instance) group_left (nodename) node_uname_info. What
+    // the other side's matchers pick is where the join applies, more often a scope than a state
+    // (x * on (namespace) group_left kube_namespace_labels{label_team="neco"}); and a value
+    // made of others (a ratio of two states' counts) exists whatever the state.
+    if (!is_set_operator(b.op) && !is_comparison(b.op)) {
+      const VectorMatching* vm = b.matching();
+      const bool right = b.lhs->type != ValueType::vector || (vm && vm->card == Cardinality::one_to_many);
+      return condition(right ? b.rhs : b.lhs, found) == Condition::proven ? Condition::proven : Condition::none;
+    }
+    if (!is_set_operator(b.op)) return Condition::none;
     const Condition l = condition(b.lhs, found), r = condition(b.rhs, found);
     return b.op == BinaryOp::lor ? std::min(l, r) : std::max(l, r);
   }
@@ -688,15 +699,19 @@ bool RuleChecks::picks_state(const Matcher& m) {
 // Whether the series a selector picks exist only in the state its matchers ask for, so that
 // their existence is the condition: ALERTS (a series only while an alert is pending or
 // firing), an info or metadata series (always 1, a series per object and label values) picked
-// by a state label, any series picked by != or !~ on a state label (the outcomes other than
-// the good one).
+// by a state label or by the lack of a label (kube_pod_labels{label_team=""}: the pods without
+// a team), any series picked by != or !~ on a state label (the outcomes other than the good one).
 bool RuleChecks::matchers_are_condition(const VectorSelector& vs) {
   const std::string& name = metric_name(vs);
   if (name == "ALERTS" || name == "ALERTS_FOR_STATE") return true;
-  // NetApp Harvest writes its info series *_labels (netapp_volume_labels, always 1).
-  const bool info = name.ends_with("_info") || name.ends_with("_metadata") || name.ends_with("_labels");
+  // NetApp Harvest writes its info series *_labels (netapp_volume_labels, always 1), and
+  // kube-state-metrics its objects' Kubernetes labels and annotations (kube_pod_labels,
+  // kube_namespace_annotations, always 1).
+  const bool info = name.ends_with("_info") || name.ends_with("_metadata") || name.ends_with("_labels") ||
+                    name.ends_with("_annotations");
   return std::any_of(vs.matchers.begin(), vs.matchers.end(), [&](const Matcher& m) {
-    return picks_state(m) && (info || m.op == MatchOp::not_equal || m.op == MatchOp::not_regex);
+    const bool lacks = m.value.empty() && (m.op == MatchOp::equal || m.op == MatchOp::regex) && m.name != "__name__";
+    return (picks_state(m) && (info || m.op == MatchOp::not_equal || m.op == MatchOp::not_regex)) || (info && lacks);
   });
 }
 
