@@ -446,10 +446,14 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
       {"a _ratio metric that no rule records, by its name", alert("job:disk_usage_ratio:max_over_time1h > 1.5"),
        V{"promql/impossible", "rules/undefined-recording-rule"}},
       {"a sum of ratios may pass 1", alert("job:disk_usage_ratio:sum > 1.5"), V{"rules/undefined-recording-rule"}},
-      // Other exporters' metrics (lint-rules: one finding per prefix, one note).
+      // Other exporters' metrics (lint-rules: one note; an error once per prefix the application's
+      // metrics share).
       {"another exporter's metric pinned to its job", alert("kube_pod_info{job=\"kube-state-metrics\"} > 1"),
        V{"catalog/other-exporters"}},
-      {"another exporter's metric", alert("kube_pod_info > 1"), V{"catalog/other-exporters", "catalog/unknown-metric"}},
+      {"another exporter's metric", alert("kube_pod_info > 1"), V{"catalog/other-exporters"}},
+      {"an unknown name of a catalog metric's prefix", alert("inference_latency_seconds > 1"),
+       V{"catalog/other-exporters", "catalog/unknown-metric"}},
+      {"snmp_exporter's one-word name", alert("ifOperStatus == 2"), V{"catalog/other-exporters"}},
       {"a near miss of a catalog metric pinned to another job",
        alert("rate(inference_time_second_count{job=\"kube-state-metrics\"}[5m]) > 1"), V{"catalog/unknown-metric"}},
       {"a job the application's metrics are selected under is the application's",

@@ -33,7 +33,8 @@ private:
   /// The expressions in vmalert's other languages (MetricsQL, Graphite, LogsQL): one note per
   /// file and language; the MetricsQL of vmalert's files told from PromQL's errors.
   void vmalert_files(std::vector<ParsedRule>& parsed);
-  /// Other exporters' metrics: one finding per name prefix, one note with the policy line.
+  /// Unknown metrics: one error per name prefix of the application's, one note with the policy
+  /// line that declares the other exporters'.
   void foreign_metrics(const ForeignMetrics& foreign);
   /// Recording rules' names that no rule records: one finding per name.
   /// A name the file `file` records with the same level and a metric one of whose names extends

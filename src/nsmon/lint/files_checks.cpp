@@ -34,6 +34,8 @@ std::string prefix_of(const std::string& name) {
   return cut == std::string::npos ? name : name.substr(0, cut + 1);
 }
 
+std::string_view first_word(std::string_view name) { return name.substr(0, name.find('_')); }
+
 // The first directory of a path as given: files under different ones (a repository of several
 // projects' rules, each in its own tree) are different projects' rules.
 std::string_view tree(std::string_view path) {
@@ -251,12 +253,18 @@ void Analysis::exporter_jobs(const ForeignMetrics& foreign, const std::map<std::
 
 // A repository often holds other exporters' rules next to the application's. The catalog cannot
 // judge their metrics: a selector pinned to a job the application is not scraped under says
-// nothing about it at all, and the others are reported once per name prefix, not per selector.
-// One note then names every such prefix in the policy line that declares them.
+// nothing about it at all. An unknown name is the application's (an error, once per name prefix)
+// where it shares its first word with a catalog metric (inference_latency_seconds beside
+// inference_time_seconds) or is selected under the application's job; a name of another prefix
+// (kube_, container_, snmp_exporter's ifOperStatus) is another exporter's, which the catalog
+// cannot call wrong: the short form on a mixed repository fails no run for it. One note names
+// every such prefix in the policy line that declares them.
 void Analysis::foreign_metrics(const ForeignMetrics& foreign) {
   if (foreign.uses.empty()) return;
   std::set<std::string> app_jobs = foreign.app_jobs;
   app_jobs.insert(options_.catalog->jobs.begin(), options_.catalog->jobs.end());
+  std::set<std::string_view, std::less<>> app_words;
+  for (const auto& m : options_.catalog->metrics) app_words.insert(first_word(m.name));
   struct Group {
     const ForeignMetrics::Use* first = nullptr;
     std::set<std::string> names;
@@ -297,6 +305,7 @@ void Analysis::foreign_metrics(const ForeignMetrics& foreign) {
       util::concat({std::to_string(names.size()), names.size() == 1 ? " metric with " : " metrics with ",
                     std::to_string(all_prefixes.size()), all_prefixes.size() == 1 ? " name prefix" : " name prefixes"});
   for (const auto& [prefix, g] : by_prefix) {
+    if (!app_words.count(first_word(prefix)) && g.jobs == std::set<std::string>{""}) continue;
     const auto& u = *g.first;
     std::string others =
         g.names.size() > 1

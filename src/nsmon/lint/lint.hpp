@@ -36,9 +36,11 @@
 // - **Other exporters** — the catalog cannot judge them. A name one or two edits from a catalog
 //   metric is an error wherever it is. A selector pinned to a job the application is not scraped
 //   under (`{job="kube-state-metrics"}`; the application's jobs are the catalog's `jobs:` and the
-//   jobs selectors of its own metrics name) is not judged; the others are one
-//   `catalog/unknown-metric` per name prefix, and one `catalog/other-exporters` note gives the
-//   policy line that declares them all (`external: [...]`).
+//   jobs selectors of its own metrics name) is not judged. An unknown name that shares its first
+//   word with a catalog metric, has no prefix, or is selected under the application's job is the
+//   application's: one `catalog/unknown-metric` error per name prefix. The others (kube_,
+//   container_) fail no run: one `catalog/other-exporters` note, at info, gives the policy line
+//   that declares them all (`external: [...]`).
 // - **Other files** — a directory's YAML file that its top-level keys show to be a Prometheus or
 //   Alertmanager config, a unit-test or routing-test file, a catalog, an SLO spec or a policy is
 //   skipped with one `rules/not-a-rule-file` note naming the command that reads it; a file named on
