@@ -875,6 +875,30 @@ TEST_CASE("counter-raw: a raw counter through arithmetic", "[lint][checks]") {
   CHECK(found("node_edac_uncorrectable_errors_total * 2 > 0") == 0);
 }
 
+// A part over its whole scaled in the divisor (a / (b * 100), a percentage written the wrong way
+// round) is at most 0.01 (proofs/part-over-scaled-whole.test.yml).
+// The findings of one check on an alert of `expr`.
+static std::vector<core::Diagnostic> findings_of(core::CheckId check, const std::string& expr) {
+  std::vector<core::Diagnostic> all;
+  run(alert(expr), false, &all);
+  std::erase_if(all, [&](const core::Diagnostic& d) { return d.check != check; });
+  return all;
+}
+
+TEST_CASE("impossible: a part over its whole times a number", "[lint][checks]") {
+  auto impossible = [](const std::string& expr) { return findings_of("promql/impossible", expr).size(); };
+  const std::string part = "sum(rate(x_total{code=~\"5..\"}[5m]))";
+  auto all = findings_of("promql/impossible", part + " / (sum(rate(x_total[5m])) * 100) > 5");
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].message == "a ratio of some of the series of x_total to all of them is between 0 and 1, and the divisor "
+                          "is the whole times 100, so the quotient is between 0 and 0.01; this comparison with 5 can "
+                          "never be true: the expression never returns anything");
+  CHECK(impossible(part + " / (100 * sum(rate(x_total[5m]))) > 0.05") == 1);
+  CHECK(impossible(part + " / (sum(rate(x_total[5m])) * 100) > 0.005") == 0);
+  CHECK(impossible(part + " / (sum(rate(x_total[5m])) * 0.01) > 5") == 0); // at most 100
+  CHECK(impossible(part + " / (sum(rate(x_total[5m])) * -1) > 5") == 0);   // no bound claimed
+}
+
 TEST_CASE("impossible: a bucket's le that is no number says why", "[lint][checks]") {
   std::vector<core::Diagnostic> all;
   run(alert("sum(rate(prometheus_http_request_duration_seconds_bucket{le=\"0(\\\\.0)?\"}[5m])) > 1"), false, &all);
@@ -889,13 +913,7 @@ TEST_CASE("impossible: a bucket's le that is no number says why", "[lint][checks
 
 TEST_CASE("impossible: le on a series that is not a bucket names the bucket", "[lint][checks]") {
   // The names are no catalog's: only promql/impossible is looked at.
-  auto impossible = [](const std::string& expr) {
-    std::vector<core::Diagnostic> all, out;
-    run(alert(expr), false, &all);
-    for (auto& d : all)
-      if (d.check == "promql/impossible") out.push_back(d);
-    return out;
-  };
+  auto impossible = [](const std::string& expr) { return findings_of("promql/impossible", expr); };
   auto all = impossible("sum(rate(sidekiq_jobs_failed_total{le=\"+Inf\"}[5m])) > 1");
   REQUIRE(all.size() == 1);
   CHECK(all[0].message == "this selector can never select a series: le=\"+Inf\" wants an le label, and client "

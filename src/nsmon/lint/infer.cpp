@@ -877,8 +877,22 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
       arithmetic_range(b.op, l, r, s);
       s.count_like = false;
       if (b.op == BinaryOp::div && vm && vm->card == Cardinality::one_to_one && !vm->on && vm->labels.empty() &&
-          !vm->fill_lhs && !vm->fill_rhs)
-        if (std::string why = part_of_whole(b.lhs, b.rhs); !why.empty()) s.set_range(0, 1, std::move(why));
+          !vm->fill_lhs && !vm->fill_rhs) {
+        // The whole may be scaled where it divides (a / (b * 100), meant as a percentage, is at
+        // most 0.01).
+        const Expr* whole = unparen(b.rhs);
+        std::optional<double> times;
+        if (whole->kind == NodeKind::binary && whole->as<BinaryExpr>().op == BinaryOp::mul) {
+          const auto& m = whole->as<BinaryExpr>();
+          if (auto c = constant(m.rhs); c && *c > 0) times = c, whole = m.lhs;
+          else if (auto c2 = constant(m.lhs); c2 && *c2 > 0) times = c2, whole = m.rhs;
+        }
+        if (std::string why = part_of_whole(b.lhs, whole); !why.empty())
+          s.set_range(0, 1 / times.value_or(1),
+                      times ? util::concat({why, ", and the divisor is the whole times ", util::format_number(*times),
+                                            ", so the quotient is between 0 and ", util::format_number(1 / *times)})
+                            : std::move(why));
+      }
     }
     if (!comparison && !is_set_operator(b.op)) {
       // NaN spreads through arithmetic; 0/0 makes it.
