@@ -829,6 +829,40 @@ TEST_CASE("counter-raw: a ratio of two raw counters", "[lint][checks]") {
   CHECK(all.empty());
 }
 
+// Istio's mixin (review13, nlamirault/monitoring-mixins): istio_requests_total{5xx} /
+// istio_requests_total, no sum: one-to-one matching pairs each 5xx series with itself, so the
+// ratio is 1, not an average since the start (proofs/review13.test.yml).
+TEST_CASE("a series divided by itself is 1: always-true, no since-start average", "[lint][checks]") {
+  std::vector<core::Diagnostic> all;
+  auto lint_expr = [&](const std::string& expr) { // istio_ is not in the catalog: its findings aside
+    run(alert(expr), false, &all);
+    std::erase_if(all, [](const core::Diagnostic& d) { return d.check.id().starts_with("catalog/"); });
+  };
+  lint_expr("(istio_requests_total{response_code=~\"5.*\"} / istio_requests_total{}) > 0.05");
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].check == core::CheckId("promql/always-true"));
+  CHECK(all[0].severity == core::Severity::warning);
+  CHECK(all[0].message ==
+        "each series of istio_requests_total on the left is also on the right, with the same labels, so one-to-one "
+        "matching divides it by itself: the ratio is 1; this comparison with 0.05 is always true: it removes only "
+        "series at 0 (0 / 0 is NaN)");
+  // A counter of the catalog read raw: no "average since each process started" (promql/counter-raw)
+  // for a series over itself.
+  lint_expr("disk_read_bytes_total{job=\"a\"} / disk_read_bytes_total > 0.5");
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].check == core::CheckId("promql/always-true"));
+  // Through rate(), the same pairs; 1 never passes < 0.1.
+  lint_expr("rate(node_cpu_seconds_total{mode=\"idle\"}[5m]) / rate(node_cpu_seconds_total[5m]) < 0.1");
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].check == core::CheckId("promql/impossible"));
+  CHECK(all[0].message.find("divides it by itself: the ratio is 1; this comparison with 0.1 can never be true") !=
+        std::string::npos);
+  // Summed by job, the part over the whole: a real ratio, nothing to say.
+  lint_expr("sum by (job) (rate(istio_requests_total{response_code=~\"5.*\"}[5m])) / sum by (job) "
+            "(rate(istio_requests_total[5m])) > 0.05");
+  CHECK(all.empty());
+}
+
 // A raw counter inside arithmetic still grows with the process's uptime (review: node_exporter's
 // receive plus transmit bytes over the link's speed, compared with 0.8).
 TEST_CASE("counter-raw: a raw counter through arithmetic", "[lint][checks]") {

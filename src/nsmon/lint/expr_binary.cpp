@@ -501,10 +501,19 @@ bool ExprChecks::Impl::bounded(const BinaryExpr& b, const Expr* side, const Expr
     return true;
   }
   // A comparison every number passes removes the NaN samples of a series that may be NaN (x >= 0
-  // of a ratio of rates): that is what it is for.
-  if (!never && !s.nan.empty()) return false;
+  // of a ratio of rates): that is what it is for. Not of a series divided by itself, 1 (0 / 0 is
+  // NaN): a comparison that 1 passes removes only the series at 0, which is no threshold anybody
+  // meant; one that 1 fails removes every series.
+  const bool itself = s.range_of.itself;
+  if (!never && !s.nan.empty() && !itself) return false;
   const std::string range = s.range_of.empty() ? "its values lie in " + range_text(s) : s.range_of.text();
-  if (never)
+  const std::string per = "sum both sides by the labels the ratio is for: sum by (job) (rate(x{...}[5m])) / sum by "
+                          "(job) (rate(x[5m]))";
+  if (itself && never)
+    emit("promql/impossible", b.range, range + tail + ": the expression never returns anything", per);
+  else if (itself)
+    emit("promql/always-true", b.range, range + tail + ": it removes only series at 0 (0 / 0 is NaN)", per);
+  else if (never)
     emit("promql/impossible", b.range, range + tail + ": the expression never returns anything",
          "compare with a value the series can take");
   else if (s.range_of.comparison) // (x > 1) > 0: redundant, harmless
@@ -609,6 +618,8 @@ void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
   const bool zero = literal(other) == 0.0;
   const RawFlow flow = raw_flow(side);
   if (!flow.counter) return;
+  // A series divided by itself is 1, no average since the start: promql/always-true says so.
+  if (flow.ratio_of && inf_.at(values_of(side)).range_of.itself) return;
   if (flow.ratio_of) {
     counter_ratio(b, *flow.counter, *flow.ratio_of, zero);
     return;

@@ -887,11 +887,17 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
           if (auto c = constant(m.rhs); c && *c > 0) times = c, whole = m.lhs;
           else if (auto c2 = constant(m.lhs); c2 && *c2 > 0) times = c2, whole = m.rhs;
         }
-        if (std::string why = part_of_whole(b.lhs, whole); !why.empty())
-          s.set_range(0, 1 / times.value_or(1),
-                      times ? util::concat({why, ", and the divisor is the whole times ", util::format_number(*times),
-                                            ", so the quotient is between 0 and ", util::format_number(1 / *times)})
-                            : std::move(why));
+        // A series over itself (no sum on the way) is 1, or 1 over the factor.
+        bool itself = false;
+        if (std::string why = part_of_whole(b.lhs, whole, itself); !why.empty()) {
+          const double hi = 1 / times.value_or(1);
+          RangeReason reason(times ? util::concat({why, ", and the divisor is ", itself ? "the series" : "the whole",
+                                                   " times ", util::format_number(*times), ", so the quotient is ",
+                                                   itself ? "" : "between 0 and ", util::format_number(hi)})
+                                   : std::move(why));
+          reason.itself = itself;
+          s.set_range(itself ? hi : 0, hi, std::move(reason));
+        }
       }
     }
     if (!comparison && !is_set_operator(b.op)) {

@@ -39,6 +39,9 @@ enum class ValueKind { unknown, counter, gauge };
 /// decides is redundant, not a mistake (`(x > 1) > 0`: promql/always-true at info).
 struct RangeReason {
   bool comparison = false;
+  /// The values are one series divided by itself (`x{code=~"5.."} / x`, one-to-one): 1, or NaN
+  /// where it is 0.
+  bool itself = false;
   RangeReason() = default;
   RangeReason(std::string why, bool by_comparison = false) // NOLINT(google-explicit-constructor): a reason is its text
       : comparison(by_comparison), text_(std::move(why)) {}
@@ -288,7 +291,7 @@ private:
   void passing(const promql::Expr* e, promql::BinaryOp op, double v, Shape& s) const;
   void aggregate(const promql::AggregateExpr& a, Shape& s) const;
   std::string min_of_one_hot(const promql::AggregateExpr& a) const;
-  std::string part_of_whole(const promql::Expr* part, const promql::Expr* whole) const;
+  std::string part_of_whole(const promql::Expr* part, const promql::Expr* whole, bool& itself) const;
   std::string zero_divisor(const promql::BinaryExpr& b, const Shape& l, const Shape& r, bool& inf) const;
 
   const catalog::Catalog& cat_;

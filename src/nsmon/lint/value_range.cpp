@@ -219,10 +219,15 @@ bool failures_of(std::string_view part, std::string_view whole) {
 // `part` reads some of the series `whole` reads (its selector is the whole's with more matchers),
 // through the same functions and the same sum or count, and no series is negative: then a sum
 // over the part is at most the sum over the whole, and part / whole lies between 0 and 1 (errors
-// over all requests, sum(rate(x{code=~"5.."}[5m])) / sum(rate(x[5m]))). Why, or "".
-std::string Inference::part_of_whole(const Expr* part, const Expr* whole) const {
+// over all requests, sum(rate(x{code=~"5.."}[5m])) / sum(rate(x[5m]))). Why, or "". With no
+// sum or count on the way (`itself`), each series of the part is a series of the whole with the
+// same labels, and one-to-one matching pairs it with itself: the ratio is 1 (Istio's mixin:
+// istio_requests_total{response_code=~"5.*"} / istio_requests_total > 0.05).
+std::string Inference::part_of_whole(const Expr* part, const Expr* whole, bool& itself) const {
   const Expr* a = part;
   const Expr* b = whole;
+  bool aggregated = false;
+  itself = false;
   for (;;) {
     a = unparen(a), b = unparen(b);
     if (!a || !b || a->kind != b->kind) return {};
@@ -235,6 +240,7 @@ std::string Inference::part_of_whole(const Expr* part, const Expr* whole) const 
               std::set<std::string>(y.grouping.begin(), y.grouping.end()))
         return {};
       if (x.op == AggregateOp::sum && at(y.expr).lo < 0) return {};
+      aggregated = true;
       a = x.expr, b = y.expr;
       break;
     }
@@ -278,6 +284,12 @@ std::string Inference::part_of_whole(const Expr* part, const Expr* whole) const 
       if (family)
         return "a ratio of " + name + " to " + whole_name +
                " (by their names, the failures among all) is between 0 and 1";
+      if (!aggregated) {
+        itself = true;
+        return "each series of " + name +
+               " on the left is also on the right, with the same labels, so "
+               "one-to-one matching divides it by itself: the ratio is 1";
+      }
       return "a ratio of some of the series of " + name + " to all of them is between 0 and 1";
     }
     default: return {};
