@@ -857,6 +857,11 @@ TEST_CASE("a series divided by itself is 1: always-true, no since-start average"
   CHECK(all[0].check == core::CheckId("promql/impossible"));
   CHECK(all[0].message.find("divides it by itself: the ratio is 1; this comparison with 0.1 can never be true") !=
         std::string::npos);
+  // Over itself times 100 (a percentage written the wrong way round): 0.01, as main's scaled whole.
+  lint_expr("rate(node_cpu_seconds_total{mode=\"idle\"}[5m]) / (rate(node_cpu_seconds_total[5m]) * 100) > 5");
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].check == core::CheckId("promql/impossible"));
+  CHECK(all[0].message.find("the divisor is the series times 100, so the quotient is 0.01;") != std::string::npos);
   // Summed by job, the part over the whole: a real ratio, nothing to say.
   lint_expr("sum by (job) (rate(istio_requests_total{response_code=~\"5.*\"}[5m])) / sum by (job) "
             "(rate(istio_requests_total[5m])) > 0.05");
