@@ -1,6 +1,7 @@
 // rules/copied-alert: an alert that repeats an earlier alert of its file under another name.
 #include <catch2/catch.hpp>
 
+#include "nsmon/lint/rule_checks.hpp"
 #include "test_lint_support.hpp"
 
 using nsmon::testing::lint_findings;
@@ -42,4 +43,18 @@ TEST_CASE("copied-alert: another name over the same expression, for and labels",
   found = lint_findings("r.yml", spaced, "rules/copied-alert");
   REQUIRE(found.size() == 1);
   CHECK(found[0].rule == "C");
+}
+
+TEST_CASE("without_spaces: spaces out of strings go, strings stay whole", "[lint][checks]") {
+  using nsmon::lint::without_spaces;
+  CHECK(without_spaces("sum by (job) (rate(x[5m]))\t>\n0.2 ") == "sumby(job)(rate(x[5m]))>0.2");
+  CHECK(without_spaces("x{a=\"a b\", b='c d', c=`e f`} > 0") == "x{a=\"a b\",b='c d',c=`e f`}>0");
+  // An escaped quote does not end its string; another kind of quote inside a string is text.
+  CHECK(without_spaces("x{a=\"q\\\" 'r s\" , b = 1}") == "x{a=\"q\\\" 'r s\",b=1}");
+  CHECK(without_spaces("x{a='\\\\' , b='1 2'}") == "x{a='\\\\',b='1 2'}");
+  // A string left open keeps its spaces to the end; a backslash last is text.
+  CHECK(without_spaces("x{a=\"b c ") == "x{a=\"b c ");
+  CHECK(without_spaces("x{a=\"b \\") == "x{a=\"b \\");
+  CHECK(without_spaces(" \v\f\r ").empty());
+  CHECK(without_spaces("").empty());
 }

@@ -10,9 +10,11 @@
 #include <cctype>
 #include <deque>
 #include <map>
+#include <numeric>
 #include <re2/re2.h>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 #include "nsmon/labels/labels.hpp"
 #include "nsmon/lint/infer.hpp"
@@ -415,14 +417,20 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
 void copied_alerts(const Input& input, const Options& options, std::vector<core::Diagnostic>& out) {
   auto duration = [](const std::optional<rules::Duration>& d) { return d ? d->ms : std::int64_t{0}; };
   for (const auto& f : input.rule_files) {
-    std::map<std::string, const rules::Rule*> first;
+    // The first alert of each key. Hashed: the keys are whole expressions, and sorting tens of
+    // thousands of them compared long common prefixes ("sum by (job) (rate(...") over and over.
+    std::unordered_map<std::string, const rules::Rule*> first;
+    first.reserve(std::accumulate(f.groups.begin(), f.groups.end(), std::size_t{0},
+                                  [](std::size_t n, const rules::Group& g) { return n + g.rules.size(); }));
     for (const auto& g : f.groups)
       for (const auto& r : g.rules) {
         if (!r.is_alert() || r.name.value.empty()) continue;
         std::string key = without_spaces(r.expr.value);
         if (key.empty()) continue;
-        key += '\n' + std::to_string(duration(r.for_)) + ' ' + std::to_string(duration(r.keep_firing_for));
-        for (const auto& [k, v] : static_labels(g, r)) key += '\n' + k + '=' + v;
+        // Appended piece by piece: a sum of strings makes a temporary per `+`, a label each.
+        key.append(1, '\n').append(std::to_string(duration(r.for_)));
+        key.append(1, ' ').append(std::to_string(duration(r.keep_firing_for)));
+        for (const auto& [k, v] : static_labels(g, r)) key.append(1, '\n').append(k).append(1, '=').append(v);
         auto [it, fresh] = first.emplace(std::move(key), &r);
         if (fresh || it->second->name.value == r.name.value) continue;
         // Alerts that read no series (vector(1)) are alike on purpose: heartbeats, or a pipeline's

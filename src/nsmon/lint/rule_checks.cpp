@@ -88,14 +88,24 @@ void RuleChecks::unrecorded(const VectorSelector&, const std::string& name, PosR
 }
 
 std::string without_spaces(std::string_view expr) {
+  // Copied a run at a time, not a byte at a time: every alert's expression goes through here
+  // once (copied_alerts), on the one thread, and a byte-wise append cost ~30 instructions a byte.
+  auto space = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }; // std::isspace in the C locale
+  auto quote = [](char c) { return c == '"' || c == '\'' || c == '`'; };
   std::string out;
-  char quote = 0;
-  for (std::size_t i = 0; i < expr.size(); ++i) {
-    const char c = expr[i];
-    if (quote && c == '\\' && i + 1 < expr.size()) out += c, out += expr[++i];
-    else if (quote) out += c, quote = c == quote ? 0 : quote;
-    else if (c == '"' || c == '\'' || c == '`') out += c, quote = c;
-    else if (!std::isspace(static_cast<unsigned char>(c))) out += c;
+  out.reserve(expr.size());
+  for (std::size_t i = 0, end = 0; i < expr.size(); i = end) {
+    end = i + 1;
+    if (quote(expr[i])) {
+      // A string, kept whole to its closing quote (a backslash escapes the byte after it).
+      while (end < expr.size() && expr[end] != expr[i]) end += expr[end] == '\\' ? 2 : 1;
+      end = std::min(end + 1, expr.size());
+    } else if (space(expr[i])) {
+      continue;
+    } else {
+      while (end < expr.size() && !space(expr[end]) && !quote(expr[end])) ++end;
+    }
+    out.append(expr, i, end - i);
   }
   return out;
 }
