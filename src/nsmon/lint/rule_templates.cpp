@@ -98,7 +98,7 @@ void RuleChecks::templates(const Shape& shape) {
   // (proofs/review9a.test.yml: ElasticsearchDiskSpaceRunningLow_labels). The sample's __name__ too,
   // where the result keeps the metric name (review10a: count by (__name__), then label_replace,
   // prints LABELS = map[__name__:foo name:foo], proofs/review10a-cardinality.test.yml).
-  const LabelSet result(shape.labels.begin(), shape.labels.end());
+  const LabelSet& result = shape.labels;
   // And the alert's: a reference to one of those is no lost label of the result (a rule's own
   // label is judged below, where the result surely lacks it).
   // Built label by label rather than copied: a copy has room for no more, and the names added
