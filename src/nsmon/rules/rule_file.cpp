@@ -522,13 +522,15 @@ void read_embedded(const core::SourceFile& src, const Loader& loader, RuleFile& 
 }
 
 RuleFile read_documents(const core::SourceFile& src, std::vector<core::Diagnostic>& diags, const LoadOptions& options) {
-  auto docs = core::documents(src);
-  if (docs.size() <= 1) {
+  // One document (or none), as most rule files: read in place. core::documents would return a
+  // copy of the whole file with its own line index, only to be dropped here.
+  if (core::document_ranges(src.text()).size() <= 1) {
     Loader loader(src, diags, options);
     RuleFile file = loader.run();
     read_embedded(src, loader, file, diags, options);
     return file;
   }
+  auto docs = core::documents(src);
   RuleFile file;
   file.path = src.path();
   file.source = &src;
