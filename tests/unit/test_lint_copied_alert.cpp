@@ -58,3 +58,20 @@ TEST_CASE("without_spaces: spaces out of strings go, strings stay whole", "[lint
   CHECK(without_spaces(" \v\f\r ").empty());
   CHECK(without_spaces("").empty());
 }
+
+TEST_CASE("copied-alert: the first alert of the same key, among alerts of one expression", "[lint][checks]") {
+  // One expression, spaces aside, for five alerts: only labels tell them apart. Each copy names
+  // the first alert with its labels; an alert of the same name is no copy.
+  const std::string file = "groups:\n- name: g\n  rules:\n"
+                           "  - alert: A\n    expr: x > 0\n    labels: {severity: critical}\n"
+                           "  - alert: B\n    expr: x>0\n    labels: {severity: warning}\n"
+                           "  - alert: C\n    expr: x >0\n    labels: {severity: warning}\n"
+                           "  - alert: A\n    expr: x > 0\n    labels: {severity: critical}\n"
+                           "  - alert: E\n    expr: ' x  >  0 '\n    labels: {severity: critical}\n";
+  const auto found = lint_findings("r.yml", file, "rules/copied-alert");
+  REQUIRE(found.size() == 2);
+  CHECK(found[0].rule == "C");
+  CHECK(found[0].message.find("of alert B (line 7)") != std::string::npos);
+  CHECK(found[1].rule == "E");
+  CHECK(found[1].message.find("of alert A (line 4)") != std::string::npos);
+}

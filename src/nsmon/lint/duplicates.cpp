@@ -6,11 +6,13 @@
 // labels; one condition split in two (x > 0, x == 0); a histogram read in its classic and its
 // native form. Those findings are dropped here; the rest name the first rule that surely collides,
 // else the first that may. rules/copied-alert, an alert repeated under another name, is here too.
+#include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <deque>
 #include <map>
-#include <numeric>
+#include <optional>
 #include <re2/re2.h>
 #include <set>
 #include <tuple>
@@ -408,6 +410,40 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
   });
 }
 
+namespace {
+
+std::int64_t duration_ms(const std::optional<rules::Duration>& d) { return d ? d->ms : 0; }
+
+// What makes two alerts of a file copies of each other: the expression as written, spaces aside,
+// for, keep_firing_for and the labels. Empty for an expression of spaces only (no alert).
+std::string copy_key(const rules::Group& g, const rules::Rule& r) {
+  std::string key = without_spaces(r.expr.value);
+  if (key.empty()) return key;
+  key.append(1, '\n').append(std::to_string(duration_ms(r.for_)));
+  key.append(1, ' ').append(std::to_string(duration_ms(r.keep_firing_for)));
+  for (const auto& [k, v] : static_labels(g, r)) key.append(1, '\n').append(k).append(1, '=').append(v);
+  return key;
+}
+
+// A fingerprint of copy_key but the labels, made as the text is read rather than from the key
+// (FNV-1a over the kept bytes, then for and keep_firing_for): alerts with equal keys have equal
+// prints. None for an expression of spaces only.
+std::optional<std::uint64_t> copy_print(const rules::Rule& r) {
+  constexpr std::uint64_t kPrime = 0x100000001b3;
+  std::uint64_t h = 0xcbf29ce484222325;
+  bool kept = false;
+  kept_runs(r.expr.value, [&](std::string_view run) {
+    kept = true;
+    for (const char c : run) h = (h ^ static_cast<unsigned char>(c)) * kPrime;
+  });
+  if (!kept) return std::nullopt;
+  for (const std::int64_t ms : {duration_ms(r.for_), duration_ms(r.keep_firing_for)})
+    h = (h ^ static_cast<std::uint64_t>(ms)) * kPrime;
+  return h;
+}
+
+} // namespace
+
 // An alert with the expression, for, keep_firing_for and labels of an earlier alert of its file,
 // under another name: the two fire together for the same series, and the later one's name and
 // annotations describe a condition it does not test. In strangers' files every such pair was a
@@ -415,40 +451,55 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
 // ipmi_voltage_state, OpenStreetMap's "ocsp status unknown" repeats "ssl certificate revoked",
 // GitLab's PostgresDatabaseDeadlockCancels repeats PostgresDatabaseDeadlocks.
 void copied_alerts(const Input& input, const Options& options, std::vector<core::Diagnostic>& out) {
-  auto duration = [](const std::optional<rules::Duration>& d) { return d ? d->ms : std::int64_t{0}; };
+  struct Alert {
+    std::uint64_t print;
+    std::size_t order; // in the file
+    const rules::Group* group;
+    const rules::Rule* rule;
+  };
   for (const auto& f : input.rule_files) {
-    // The first alert of each key. Hashed: the keys are whole expressions, and sorting tens of
-    // thousands of them compared long common prefixes ("sum by (job) (rate(...") over and over.
-    std::unordered_map<std::string, const rules::Rule*> first;
-    first.reserve(std::accumulate(f.groups.begin(), f.groups.end(), std::size_t{0},
-                                  [](std::size_t n, const rules::Group& g) { return n + g.rules.size(); }));
+    // The alerts by fingerprint, sorted (this runs on the main thread, over every alert of the
+    // file): only alerts of one print can be copies, and their keys are built and compared then.
+    // Most prints are the file's only one, and no key is built at all.
+    std::vector<Alert> alerts;
     for (const auto& g : f.groups)
-      for (const auto& r : g.rules) {
-        if (!r.is_alert() || r.name.value.empty()) continue;
-        std::string key = without_spaces(r.expr.value);
-        if (key.empty()) continue;
-        // Appended piece by piece: a sum of strings makes a temporary per `+`, a label each.
-        key.append(1, '\n').append(std::to_string(duration(r.for_)));
-        key.append(1, ' ').append(std::to_string(duration(r.keep_firing_for)));
-        for (const auto& [k, v] : static_labels(g, r)) key.append(1, '\n').append(k).append(1, '=').append(v);
-        auto [it, fresh] = first.emplace(std::move(key), &r);
-        if (fresh || it->second->name.value == r.name.value) continue;
-        // Alerts that read no series (vector(1)) are alike on purpose: heartbeats, or a pipeline's
-        // test alerts (rhobs/configuration's AlwaysFiringAlert and AlwaysFiringAlert2).
-        const promql::ParseResult parsed = promql::parse(r.expr.value, options.parse);
-        if (!parsed.expr() || names_read(*parsed.expr()).empty()) continue;
-        const rules::Rule& earlier = *it->second;
-        core::Diagnostic d = core::make_diagnostic(
-            "rules/copied-alert", r.name.span,
-            util::concat({"alert ", r.name.value, " has the expression, for and labels of alert ", earlier.name.value,
-                          " (line ", std::to_string(earlier.name.span.line),
-                          "): the two always fire together, for the same series, so this one tests the other's ",
-                          "condition under its own name; a copy whose expression was not changed?"}),
-            "write the expression this alert is meant for, or remove the copy");
-        d.group = g.name.value;
-        d.rule = r.name.value;
-        out.push_back(std::move(d));
+      for (const auto& r : g.rules)
+        if (r.is_alert() && !r.name.value.empty())
+          if (const auto print = copy_print(r)) alerts.push_back({*print, alerts.size(), &g, &r});
+    std::sort(alerts.begin(), alerts.end(),
+              [](const Alert& a, const Alert& b) { return std::tie(a.print, a.order) < std::tie(b.print, b.order); });
+    std::vector<std::pair<const Alert*, const Alert*>> copies; // an alert, the first one it copies
+    for (auto run = alerts.begin(); run != alerts.end();) {
+      const auto end = std::find_if(run, alerts.end(), [&](const Alert& a) { return a.print != run->print; });
+      if (end - run > 1) {
+        std::unordered_map<std::string, const Alert*> first; // in file order: the first alert of each key
+        for (auto a = run; a != end; ++a) {
+          auto [it, fresh] = first.emplace(copy_key(*a->group, *a->rule), &*a);
+          if (!fresh && it->second->rule->name.value != a->rule->name.value) copies.emplace_back(&*a, it->second);
+        }
       }
+      run = end;
+    }
+    std::sort(copies.begin(), copies.end(),
+              [](const auto& a, const auto& b) { return a.first->order < b.first->order; });
+    for (const auto& [copy, of] : copies) {
+      const rules::Rule& r = *copy->rule;
+      // Alerts that read no series (vector(1)) are alike on purpose: heartbeats, or a pipeline's
+      // test alerts (rhobs/configuration's AlwaysFiringAlert and AlwaysFiringAlert2).
+      const promql::ParseResult parsed = promql::parse(r.expr.value, options.parse);
+      if (!parsed.expr() || names_read(*parsed.expr()).empty()) continue;
+      const rules::Rule& earlier = *of->rule;
+      core::Diagnostic d = core::make_diagnostic(
+          "rules/copied-alert", r.name.span,
+          util::concat({"alert ", r.name.value, " has the expression, for and labels of alert ", earlier.name.value,
+                        " (line ", std::to_string(earlier.name.span.line),
+                        "): the two always fire together, for the same series, so this one tests the other's ",
+                        "condition under its own name; a copy whose expression was not changed?"}),
+          "write the expression this alert is meant for, or remove the copy");
+      d.group = copy->group->name.value;
+      d.rule = r.name.value;
+      out.push_back(std::move(d));
+    }
   }
 }
 

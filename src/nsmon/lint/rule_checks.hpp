@@ -1,6 +1,8 @@
 #pragma once
 // Private to lint: the checks of one rule (RuleChecks, rule_checks.cpp and rule_templates.cpp) and
 // what Analysis::run (analysis.cpp) and the checks over all the files (files_checks.cpp) share.
+#include <algorithm>
+#include <array>
 #include <memory>
 #include <set>
 #include <string>
@@ -54,6 +56,32 @@ struct ParsedRule {
 core::Span expr_span(const rules::Rule& r, promql::PosRange range);
 /// An alert of vector(1): the deliberate always-firing one (rule_checks.cpp).
 bool always_fires(const promql::Expr& root);
+/// The runs of an expression's text that without_spaces keeps, in order, each passed to
+/// fn(std::string_view): a string whole (a backslash escapes the byte after it; one left open
+/// runs to the end), the text between spaces outside strings. A run ends at a space or a quote,
+/// each byte classed by one table look-up.
+template <class Fn> void kept_runs(std::string_view expr, Fn&& fn) {
+  enum : unsigned char { text, space, quote };
+  static constexpr auto kClass = [] {
+    std::array<unsigned char, 256> c{};
+    for (unsigned char x : {' ', '\t', '\n', '\v', '\f', '\r'}) c[x] = space; // std::isspace's, in the C locale
+    for (unsigned char x : {'"', '\'', '`'}) c[x] = quote;
+    return c;
+  }();
+  auto of = [&](std::size_t i) { return kClass[static_cast<unsigned char>(expr[i])]; };
+  for (std::size_t i = 0, end = 0; i < expr.size(); i = end) {
+    end = i + 1;
+    if (of(i) == quote) {
+      while (end < expr.size() && expr[end] != expr[i]) end += expr[end] == '\\' ? 2 : 1;
+      end = std::min(end + 1, expr.size());
+    } else if (of(i) == space) {
+      continue;
+    } else {
+      while (end < expr.size() && of(end) == text) ++end;
+    }
+    fn(expr.substr(i, end - i));
+  }
+}
 /// An expression's text without the spaces outside its strings (rule_checks.cpp): `a-b` is
 /// `a - b`, `{x="a b"}` is not `{x="ab"}`. Two alerts' texts compared as written, spaces aside.
 std::string without_spaces(std::string_view expr);
