@@ -128,6 +128,7 @@ CostModel::Node CostModel::selector(const VectorSelector& vs) const {
   const Scrape from = scrape_of(vs, ref->metric->prometheus);
   n.interval_ms = from.interval_ms;
   n.series = from.targets;
+  n.values.reserve(ref->metric->labels.size() + 2); // instance, the metric's labels, le: one allocation
   slot(n.values, "instance") = from.targets;
   for (const auto& m : vs.matchers)
     if (m.name == "instance" && m.op == MatchOp::equal) n.series = slot(n.values, "instance") = 1;
