@@ -94,6 +94,13 @@ TEST_CASE("exporters: the embedded facts load and are found by series name", "[e
   CHECK(known.gauge("mysql_global_status_threads_created") == nullptr);
   CHECK(known.untyped("pg_stat_activity_count") == nullptr);
   CHECK(known.gauge("pg_stat_activity_count")->name == "postgres_exporter");
+  // The labels a store writes on every metric of a resource, by name prefix.
+  REQUIRE(known.family("kube_pod_container_status_restarts_total"));
+  CHECK(known.family("kube_pod_container_status_restarts_total")->labels == V{"namespace", "pod"});
+  CHECK(known.family("kube_pod_container_status_restarts_total")->exporter->name == "kube-state-metrics");
+  CHECK(known.family("kube_poddisruptionbudget_status_current_healthy") == nullptr);
+  CHECK(known.family("kube_serviceaccount_info") == nullptr);
+  CHECK(known.family("kube_node_info")->labels == V{"node"});
 }
 
 TEST_CASE("exporters: the loader refuses what it does not know", "[exporters]") {

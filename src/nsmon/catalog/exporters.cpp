@@ -21,6 +21,14 @@ const ExporterMetric* Exporters::find(std::string_view series) const {
   return it == by_name_.end() ? nullptr : it->second;
 }
 
+const ExporterFamily* Exporters::family(std::string_view series) const {
+  const ExporterFamily* best = nullptr;
+  for (const auto& e : exporters)
+    for (const auto& f : e.families)
+      if (util::starts_with(series, f.prefix) && (!best || f.prefix.size() > best->prefix.size())) best = &f;
+  return best;
+}
+
 const Exporter* Exporters::by_prefix(std::string_view series) const {
   for (const auto& e : exporters)
     if (!e.prefix.empty() && util::starts_with(series, e.prefix)) return &e;
@@ -141,7 +149,7 @@ public:
     for (const auto& n : (*root)["exporters"]) {
       if (!y_.check_mapping(n,
                             {"name", "source", "license", "version", "history", "read", "prefix", "jobs", "closed",
-                             "metrics", "renamed", "gauges"},
+                             "metrics", "renamed", "gauges", "families"},
                             "an exporter"))
         continue;
       for (const char* key : {"name", "source", "license", "version"})
@@ -155,6 +163,7 @@ public:
       if (n["gauges"]) gauges(n["gauges"], e.gauges);
       if (n["prefix"]) e.prefix = y_.string(n["prefix"], "prefix").value_or("");
       if (n["jobs"]) e.jobs = y_.strings(n["jobs"], "jobs").value_or(std::vector<std::string>{});
+      if (n["families"]) families(n["families"], e);
       if (!n["metrics"].is_map()) {
         y_.report(n, "catalog/structure", "an exporter needs a 'metrics' mapping");
         continue;
@@ -185,6 +194,22 @@ private:
       auto& to = std::string_view(key) == "names" ? r.names : r.prefixes;
       for (auto it = m.begin(); it != m.end(); ++it)
         to.emplace_back(std::string(it->first.scalar()), y_.string(it->second, key).value_or(""));
+    }
+  }
+
+  void families(const yaml::Node& n, Exporter& e) {
+    if (!y_.check_mapping(n, {"read", "prefixes"}, "families")) return;
+    if (!n["read"]) y_.report(n, "catalog/missing-field", "families has no 'read' (where the labels come from)");
+    const yaml::Node p = n["prefixes"];
+    if (!p.is_map()) {
+      y_.report(n, "catalog/structure", "families needs a 'prefixes' mapping of name prefix to its labels");
+      return;
+    }
+    for (auto it = p.begin(); it != p.end(); ++it) {
+      ExporterFamily& f = e.families.emplace_back();
+      f.exporter = &e;
+      f.prefix = std::string(it->first.scalar());
+      f.labels = y_.strings(it->second, "labels").value_or(std::vector<std::string>{});
     }
   }
 

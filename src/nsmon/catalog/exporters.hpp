@@ -69,6 +69,15 @@ struct ExporterGauges {
   std::string untyped_from; ///< "MySQL's SHOW GLOBAL STATUS"
 };
 
+/// A family of metrics named by one prefix on every one of which the exporter writes the same
+/// labels (kube-state-metrics' kube_deployment_*: namespace and deployment, which its store adds to
+/// every metric of the resource).
+struct ExporterFamily {
+  const Exporter* exporter = nullptr;
+  std::string prefix;
+  std::vector<std::string> labels;
+};
+
 struct Exporter {
   std::string name;    ///< as its users call it ("node_exporter", "Alertmanager")
   std::string source;  ///< its repository
@@ -79,8 +88,9 @@ struct Exporter {
   std::vector<ExporterMetric> metrics;
   ExporterRenames renamed;
   ExporterGauges gauges;
-  std::string prefix;            ///< every metric of its own is named so ("node_"); "" when not known
-  std::vector<std::string> jobs; ///< the job names scrape configs conventionally give it
+  std::string prefix;                   ///< every metric of its own is named so ("node_"); "" when not known
+  std::vector<std::string> jobs;        ///< the job names scrape configs conventionally give it
+  std::vector<ExporterFamily> families; ///< labels every metric of a name prefix carries
   /// The labels it writes on some of `metrics` and that no target label is named like (not
   /// target_label_too), sorted: a closed exporter's metric that does not list one lacks it.
   std::vector<std::string> labels;
@@ -116,6 +126,8 @@ public:
   const Exporter* zero_or_one(std::string_view series) const;
   /// The exporter that passes `series` on untyped, a level by its source's documentation.
   const Exporter* untyped(std::string_view series) const;
+  /// The family `series` belongs to (the longest prefix of an exporter's `families`), or nullptr.
+  const ExporterFamily* family(std::string_view series) const;
   /// The exporter whose own metrics are named like `series` (its prefix), or nullptr.
   const Exporter* by_prefix(std::string_view series) const;
   /// The exporter conventionally scraped under `job`, or nullptr.
