@@ -29,6 +29,47 @@ const ExporterFamily* Exporters::family(std::string_view series) const {
   return best;
 }
 
+namespace {
+// One insertion, deletion or substitution, or two neighbouring letters swapped.
+bool one_letter_away(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > 1) return false;
+  std::size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  if (i == b.size()) return false; // equal
+  if (a.size() < b.size()) return a.substr(i) == b.substr(i + 1);
+  if (a.substr(i + 1) == b.substr(i + 1)) return true;
+  return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] && a.substr(i + 2) == b.substr(i + 2);
+}
+
+std::vector<std::string_view> words(std::string_view name) {
+  std::vector<std::string_view> out;
+  for (std::size_t start = 0;;) {
+    const std::size_t end = name.find('_', start);
+    out.push_back(name.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+} // namespace
+
+Exporters::Misspelt Exporters::misspelt(std::string_view series) const {
+  const Exporter* e = by_prefix(series);
+  if (!e || e->served.names.empty() || e->served.names.count(series) || e->served.other_names.count(series) ||
+      all_names_.count(series))
+    return {};
+  for (const auto& p : e->served.user_prefixes)
+    if (util::starts_with(series, p)) return {};
+  const auto mine = words(series);
+  for (const auto& n : e->served.sorted) {
+    if (one_letter_away(series, n)) return {e, n, "one letter away"};
+    if (n.size() == series.size() && words(n) == mine) return {e, n, "the same words in another order"};
+  }
+  return {};
+}
+
 const Exporter* Exporters::by_prefix(std::string_view series) const {
   for (const auto& e : exporters)
     if (!e.prefix.empty() && util::starts_with(series, e.prefix)) return &e;
@@ -149,7 +190,7 @@ public:
     for (const auto& n : (*root)["exporters"]) {
       if (!y_.check_mapping(n,
                             {"name", "source", "license", "version", "history", "read", "prefix", "jobs", "closed",
-                             "metrics", "renamed", "gauges", "families"},
+                             "metrics", "renamed", "gauges", "families", "served"},
                             "an exporter"))
         continue;
       for (const char* key : {"name", "source", "license", "version"})
@@ -164,6 +205,7 @@ public:
       if (n["prefix"]) e.prefix = y_.string(n["prefix"], "prefix").value_or("");
       if (n["jobs"]) e.jobs = y_.strings(n["jobs"], "jobs").value_or(std::vector<std::string>{});
       if (n["families"]) families(n["families"], e);
+      if (n["served"]) served(n["served"], e.served);
       if (!n["metrics"].is_map()) {
         y_.report(n, "catalog/structure", "an exporter needs a 'metrics' mapping");
         continue;
@@ -211,6 +253,21 @@ private:
       f.prefix = std::string(it->first.scalar());
       f.labels = y_.strings(it->second, "labels").value_or(std::vector<std::string>{});
     }
+  }
+
+  void served(const yaml::Node& n, ExporterServed& s) {
+    if (!y_.check_mapping(n, {"read", "versions", "names", "user_prefixes", "others", "other_names"}, "served")) return;
+    for (const char* key : {"read", "versions", "names"})
+      if (!n[key]) y_.report(n, "catalog/missing-field", std::string("served has no '") + key + "'");
+    if (n["versions"]) s.versions = y_.string(n["versions"], "versions").value_or("");
+    if (n["names"]) s.sorted = y_.strings(n["names"], "names").value_or(std::vector<std::string>{});
+    std::sort(s.sorted.begin(), s.sorted.end());
+    s.names.insert(s.sorted.begin(), s.sorted.end());
+    if (n["other_names"])
+      for (auto& x : y_.strings(n["other_names"], "other_names").value_or(std::vector<std::string>{}))
+        s.other_names.insert(std::move(x));
+    if (n["user_prefixes"])
+      s.user_prefixes = y_.strings(n["user_prefixes"], "user_prefixes").value_or(std::vector<std::string>{});
   }
 
   void gauges(const yaml::Node& n, ExporterGauges& g) {
