@@ -227,7 +227,8 @@ V lint_files(const std::vector<std::pair<std::string, std::string>>& files, std:
 
 TEST_CASE("exporters: a name near one the exporter serves, which none of its releases served", "[exporters][lint]") {
   const auto& known = catalog::exporters();
-  CHECK(known.misspelt("kube_deployment_status_replicas_avaliable").near == "kube_deployment_status_replicas_available");
+  CHECK(known.misspelt("kube_deployment_status_replicas_avaliable").near ==
+        "kube_deployment_status_replicas_available");
   CHECK(known.misspelt("kube_pod_container_status_restart_total").near == "kube_pod_container_status_restarts_total");
   CHECK(known.misspelt("kube_pod_status_container_ready").how == "the same words in another order");
   // Served by some release (0.x's allocateable too), renamed (renamed-metric's), the users' own

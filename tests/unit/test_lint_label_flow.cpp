@@ -658,8 +658,8 @@ TEST_CASE("label flow: $labels.x near a label the rule has", "[lint][label-flow]
        alert("kube_deployment_status_observed_generation != kube_deployment_metadata_generation",
              "{{ $labels.namespaces }}"),
        V{"labels/template-label-typo 6:40"}},
-      {"a plural of a label other metrics' series may lack", alert("kube_deploymentx_y > 1", "{{ $labels.namespaces }}"),
-       V{}},
+      {"a plural of a label other metrics' series may lack",
+       alert("kube_deploymentx_y > 1", "{{ $labels.namespaces }}"), V{}},
       {"a label nothing resembles", alert("x{device=\"eth0\"} > 1", "{{ $labels.status }}"), V{}},
       {"a plural the expression names", alert("x{pods=\"a\", pod=\"b\"} > 1", "{{ $labels.pods }}"), V{}},
   });
