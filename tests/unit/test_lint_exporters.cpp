@@ -75,6 +75,9 @@ TEST_CASE("exporters: the embedded facts load and are found by series name", "[e
   CHECK(known.renamed("windows_system_boot_time_timestamp_seconds").exporter->renamed.since == "0.31.0");
   CHECK(known.replacement("windows_pagefile_free_bytes").newer_only);
   CHECK_FALSE(known.replacement("windows_memory_physical_free_bytes").newer_only); // served before 0.31.0 too
+  // vmalert 1.147.0 to 1.149.0 served the group's results limit under a name 1.150.0 changed.
+  CHECK(known.renamed("vmalert_rule_group_results_limit").now == "vmalert_group_rule_results_limit");
+  CHECK(known.replacement("vmalert_group_rule_results_limit").newer_only);
   // Gauges by name and by prefix; a prefix's _total names are its counters.
   REQUIRE(known.gauge("node_memory_MemAvailable_bytes"));
   CHECK(known.gauge("node_memory_MemAvailable_bytes")->name == "node_exporter");
@@ -94,6 +97,13 @@ TEST_CASE("exporters: the embedded facts load and are found by series name", "[e
   CHECK(known.gauge("mysql_global_status_threads_created") == nullptr);
   CHECK(known.untyped("pg_stat_activity_count") == nullptr);
   CHECK(known.gauge("pg_stat_activity_count")->name == "postgres_exporter");
+  // The labels a store writes on every metric of a resource, by name prefix.
+  REQUIRE(known.family("kube_pod_container_status_restarts_total"));
+  CHECK(known.family("kube_pod_container_status_restarts_total")->labels == V{"namespace", "pod"});
+  CHECK(known.family("kube_pod_container_status_restarts_total")->exporter->name == "kube-state-metrics");
+  CHECK(known.family("kube_poddisruptionbudget_status_current_healthy") == nullptr);
+  CHECK(known.family("kube_serviceaccount_info") == nullptr);
+  CHECK(known.family("kube_node_info")->labels == V{"node"});
 }
 
 TEST_CASE("exporters: the loader refuses what it does not know", "[exporters]") {
@@ -213,6 +223,32 @@ V lint_files(const std::vector<std::pair<std::string, std::string>>& files, std:
       if (messages) messages->push_back(d.message);
     }
   return out;
+}
+
+TEST_CASE("exporters: a name near one the exporter serves, which none of its releases served", "[exporters][lint]") {
+  const auto& known = catalog::exporters();
+  CHECK(known.misspelt("kube_deployment_status_replicas_avaliable").near ==
+        "kube_deployment_status_replicas_available");
+  CHECK(known.misspelt("kube_pod_container_status_restart_total").near == "kube_pod_container_status_restarts_total");
+  CHECK(known.misspelt("kube_pod_status_container_ready").how == "the same words in another order");
+  // Served by some release (0.x's allocateable too), renamed (renamed-metric's), the users' own
+  // prefix, another component's, or near nothing.
+  CHECK(known.misspelt("kube_node_status_allocateable_pods").exporter == nullptr);
+  CHECK(known.misspelt("kube_deployment_status_replicas_available").exporter == nullptr);
+  CHECK(known.misspelt("kube_hpa_status_current_replicas").exporter == nullptr);
+  CHECK(known.misspelt("kube_customresource_deployment_status_replicas_availabl").exporter == nullptr);
+  CHECK(known.misspelt("kube_pod_resource_request").exporter == nullptr);
+  CHECK(known.misspelt("kube_pod_windows_container_resource_memory_request").exporter == nullptr);
+  const std::string bad = "  - alert: A\n    expr: kube_pod_container_status_restart_total > 3\n";
+  std::vector<std::string> said;
+  CHECK(lint_files({{"a.yml", bad}}, "exporters/misspelt-metric", &said) == V{"a.yml:5:11 warning"});
+  CHECK(said.at(0) == "kube-state-metrics served no metric kube_pod_container_status_restart_total in any release "
+                      "from 0.1.0 to 2.20.0, and kube_pod_container_status_restarts_total is one letter away: unless "
+                      "a component other than kube-state-metrics serves it under kube_, this selector selects nothing");
+  // A name the rules record is theirs.
+  CHECK(lint_files({{"a.yml", bad + "  - record: kube_pod_container_status_restart_total\n    expr: x\n"}},
+                   "exporters/misspelt-metric")
+            .empty());
 }
 
 TEST_CASE("exporters: a metric the exporter renamed", "[exporters][lint]") {

@@ -653,6 +653,13 @@ TEST_CASE("label flow: $labels.x near a label the rule has", "[lint][label-flow]
        "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: x > 1\n    annotations: {summary: "
        "'{{ $labels.pods }}'}\n  - alert: B\n    expr: y > 1\n    annotations: {summary: '{{ $labels.pod }}'}\n",
        V{}},
+      // kube-prometheus a2d273b: kube-state-metrics writes namespace on every kube_deployment_* series.
+      {"a plural of a label kube-state-metrics writes on the family",
+       alert("kube_deployment_status_observed_generation != kube_deployment_metadata_generation",
+             "{{ $labels.namespaces }}"),
+       V{"labels/template-label-typo 6:40"}},
+      {"a plural of a label other metrics' series may lack",
+       alert("kube_deploymentx_y > 1", "{{ $labels.namespaces }}"), V{}},
       {"a label nothing resembles", alert("x{device=\"eth0\"} > 1", "{{ $labels.status }}"), V{}},
       {"a plural the expression names", alert("x{pods=\"a\", pod=\"b\"} > 1", "{{ $labels.pods }}"), V{}},
   });

@@ -21,6 +21,55 @@ const ExporterMetric* Exporters::find(std::string_view series) const {
   return it == by_name_.end() ? nullptr : it->second;
 }
 
+const ExporterFamily* Exporters::family(std::string_view series) const {
+  const ExporterFamily* best = nullptr;
+  for (const auto& e : exporters)
+    for (const auto& f : e.families)
+      if (util::starts_with(series, f.prefix) && (!best || f.prefix.size() > best->prefix.size())) best = &f;
+  return best;
+}
+
+namespace {
+// One insertion, deletion or substitution, or two neighbouring letters swapped.
+bool one_letter_away(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > 1) return false;
+  std::size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  if (i == b.size()) return false; // equal
+  if (a.size() < b.size()) return a.substr(i) == b.substr(i + 1);
+  if (a.substr(i + 1) == b.substr(i + 1)) return true;
+  return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] && a.substr(i + 2) == b.substr(i + 2);
+}
+
+std::vector<std::string_view> words(std::string_view name) {
+  std::vector<std::string_view> out;
+  for (std::size_t start = 0;;) {
+    const std::size_t end = name.find('_', start);
+    out.push_back(name.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+} // namespace
+
+Exporters::Misspelt Exporters::misspelt(std::string_view series) const {
+  const Exporter* e = by_prefix(series);
+  if (!e || e->served.names.empty() || e->served.names.count(series) || e->served.other_names.count(series) ||
+      all_names_.count(series))
+    return {};
+  for (const auto& p : e->served.user_prefixes)
+    if (util::starts_with(series, p)) return {};
+  const auto mine = words(series);
+  for (const auto& n : e->served.sorted) {
+    if (one_letter_away(series, n)) return {e, n, "one letter away"};
+    if (n.size() == series.size() && words(n) == mine) return {e, n, "the same words in another order"};
+  }
+  return {};
+}
+
 const Exporter* Exporters::by_prefix(std::string_view series) const {
   for (const auto& e : exporters)
     if (!e.prefix.empty() && util::starts_with(series, e.prefix)) return &e;
@@ -141,7 +190,7 @@ public:
     for (const auto& n : (*root)["exporters"]) {
       if (!y_.check_mapping(n,
                             {"name", "source", "license", "version", "history", "read", "prefix", "jobs", "closed",
-                             "metrics", "renamed", "gauges"},
+                             "metrics", "renamed", "gauges", "families", "served"},
                             "an exporter"))
         continue;
       for (const char* key : {"name", "source", "license", "version"})
@@ -155,6 +204,8 @@ public:
       if (n["gauges"]) gauges(n["gauges"], e.gauges);
       if (n["prefix"]) e.prefix = y_.string(n["prefix"], "prefix").value_or("");
       if (n["jobs"]) e.jobs = y_.strings(n["jobs"], "jobs").value_or(std::vector<std::string>{});
+      if (n["families"]) families(n["families"], e);
+      if (n["served"]) served(n["served"], e.served);
       if (!n["metrics"].is_map()) {
         y_.report(n, "catalog/structure", "an exporter needs a 'metrics' mapping");
         continue;
@@ -186,6 +237,37 @@ private:
       for (auto it = m.begin(); it != m.end(); ++it)
         to.emplace_back(std::string(it->first.scalar()), y_.string(it->second, key).value_or(""));
     }
+  }
+
+  void families(const yaml::Node& n, Exporter& e) {
+    if (!y_.check_mapping(n, {"read", "prefixes"}, "families")) return;
+    if (!n["read"]) y_.report(n, "catalog/missing-field", "families has no 'read' (where the labels come from)");
+    const yaml::Node p = n["prefixes"];
+    if (!p.is_map()) {
+      y_.report(n, "catalog/structure", "families needs a 'prefixes' mapping of name prefix to its labels");
+      return;
+    }
+    for (auto it = p.begin(); it != p.end(); ++it) {
+      ExporterFamily& f = e.families.emplace_back();
+      f.exporter = &e;
+      f.prefix = std::string(it->first.scalar());
+      f.labels = y_.strings(it->second, "labels").value_or(std::vector<std::string>{});
+    }
+  }
+
+  void served(const yaml::Node& n, ExporterServed& s) {
+    if (!y_.check_mapping(n, {"read", "versions", "names", "user_prefixes", "others", "other_names"}, "served")) return;
+    for (const char* key : {"read", "versions", "names"})
+      if (!n[key]) y_.report(n, "catalog/missing-field", std::string("served has no '") + key + "'");
+    if (n["versions"]) s.versions = y_.string(n["versions"], "versions").value_or("");
+    if (n["names"]) s.sorted = y_.strings(n["names"], "names").value_or(std::vector<std::string>{});
+    std::sort(s.sorted.begin(), s.sorted.end());
+    s.names.insert(s.sorted.begin(), s.sorted.end());
+    if (n["other_names"])
+      for (auto& x : y_.strings(n["other_names"], "other_names").value_or(std::vector<std::string>{}))
+        s.other_names.insert(std::move(x));
+    if (n["user_prefixes"])
+      s.user_prefixes = y_.strings(n["user_prefixes"], "user_prefixes").value_or(std::vector<std::string>{});
   }
 
   void gauges(const yaml::Node& n, ExporterGauges& g) {

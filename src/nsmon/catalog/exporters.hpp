@@ -69,6 +69,26 @@ struct ExporterGauges {
   std::string untyped_from; ///< "MySQL's SHOW GLOBAL STATUS"
 };
 
+/// Every metric name the releases of an exporter served (the union over `versions`): a name of its
+/// prefix that none of them served, near-identical to one they did, is a misspelling.
+struct ExporterServed {
+  std::string versions; ///< the releases read ("0.1.0 to 2.20.0")
+  std::unordered_set<std::string, util::StringHash, std::equal_to<>> names;
+  /// Names other components serve under the prefix (kube-scheduler's kube_pod_resource_request).
+  std::unordered_set<std::string, util::StringHash, std::equal_to<>> other_names;
+  std::vector<std::string> user_prefixes; ///< prefixes whose names the user chooses (kube_customresource_)
+  std::vector<std::string> sorted;        ///< names, sorted: the near one found is always the same
+};
+
+/// A family of metrics named by one prefix on every one of which the exporter writes the same
+/// labels (kube-state-metrics' kube_deployment_*: namespace and deployment, which its store adds to
+/// every metric of the resource).
+struct ExporterFamily {
+  const Exporter* exporter = nullptr;
+  std::string prefix;
+  std::vector<std::string> labels;
+};
+
 struct Exporter {
   std::string name;    ///< as its users call it ("node_exporter", "Alertmanager")
   std::string source;  ///< its repository
@@ -79,8 +99,10 @@ struct Exporter {
   std::vector<ExporterMetric> metrics;
   ExporterRenames renamed;
   ExporterGauges gauges;
-  std::string prefix;            ///< every metric of its own is named so ("node_"); "" when not known
-  std::vector<std::string> jobs; ///< the job names scrape configs conventionally give it
+  std::string prefix;                   ///< every metric of its own is named so ("node_"); "" when not known
+  std::vector<std::string> jobs;        ///< the job names scrape configs conventionally give it
+  std::vector<ExporterFamily> families; ///< labels every metric of a name prefix carries
+  ExporterServed served;                ///< every name its releases served; empty when not known
   /// The labels it writes on some of `metrics` and that no target label is named like (not
   /// target_label_too), sorted: a closed exporter's metric that does not list one lacks it.
   std::vector<std::string> labels;
@@ -116,6 +138,17 @@ public:
   const Exporter* zero_or_one(std::string_view series) const;
   /// The exporter that passes `series` on untyped, a level by its source's documentation.
   const Exporter* untyped(std::string_view series) const;
+  /// A name of an exporter's prefix that none of its releases served (`served`), and the one it
+  /// is a slip of: a letter away (one edit, two letters swapped) or the same words in another
+  /// order. Not for a name the exporter renamed (renamed()) nor one of its users' own prefixes.
+  struct Misspelt {
+    const Exporter* exporter = nullptr;
+    std::string near;
+    std::string how; ///< "one letter away", "the same words in another order"
+  };
+  Misspelt misspelt(std::string_view series) const;
+  /// The family `series` belongs to (the longest prefix of an exporter's `families`), or nullptr.
+  const ExporterFamily* family(std::string_view series) const;
   /// The exporter whose own metrics are named like `series` (its prefix), or nullptr.
   const Exporter* by_prefix(std::string_view series) const;
   /// The exporter conventionally scraped under `job`, or nullptr.

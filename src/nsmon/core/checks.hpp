@@ -178,6 +178,10 @@ inline constexpr auto kChecks = [] {
        "a selector without job=~\"$job\" (instance=~\"$instance\") where its series have it", dashboards},
       {"dashboards/variable-label", error,
        "a variable matched on a label the series lack (empty panel), or ignored by a panel (warning)", dashboards},
+      {"exporters/misspelt-metric", warning,
+       "a name under a well-known exporter's prefix that none of its releases served, a letter or a word order away "
+       "from one they did",
+       lint},
       {"exporters/renamed-metric", warning,
        "a metric a well-known exporter renamed (node_cpu since node_exporter 0.16.0), read beside its newer names",
        lint},

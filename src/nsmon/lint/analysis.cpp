@@ -123,11 +123,13 @@ void Analysis::run() {
     std::move(f.unrecorded.begin(), f.unrecorded.end(), std::back_inserter(all.unrecorded));
     std::move(f.renames.begin(), f.renames.end(), std::back_inserter(all.renames));
     std::move(f.exporter_jobs.begin(), f.exporter_jobs.end(), std::back_inserter(all.exporter_jobs));
+    std::move(f.misspelt.begin(), f.misspelt.end(), std::back_inserter(all.misspelt));
   }
   foreign_metrics(all);
   unrecorded(all, recorded);
   renamed_metrics(all, recorded);
   exporter_jobs(all, recorded);
+  misspelt_metrics(all, recorded);
   copied_alerts(input_, options_, out_);
   std::erase_if(costs, [](const RuleCost& c) { return c.rule == nullptr; }); // did not parse
   auto heavy = cost_outliers(costs, options_.policy, false, cfg);

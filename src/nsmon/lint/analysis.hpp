@@ -50,6 +50,9 @@ private:
   /// A well-known exporter's metric selected under the job another is conventionally scraped
   /// under (kube_* under job="node-exporter"): one finding per selector.
   void exporter_jobs(const ForeignMetrics& foreign, const std::map<std::string, RecordedMetric>& recorded);
+  /// A name of a well-known exporter's prefix that none of its releases served, a letter or a
+  /// word order away from one they did (exporters/misspelt-metric); a name the rules record is theirs.
+  void misspelt_metrics(const ForeignMetrics& foreign, const std::map<std::string, RecordedMetric>& recorded);
 
   const Input& input_;
   const Options& options_;

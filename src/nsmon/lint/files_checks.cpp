@@ -251,6 +251,28 @@ void Analysis::exporter_jobs(const ForeignMetrics& foreign, const std::map<std::
   }
 }
 
+// A name of a well-known exporter's prefix that none of its releases served (rules/exporters.yml
+// `served`, the union over them), a letter or a word order away from one they did: kube-prometheus
+// and its kin shipped such names, and the selector selected nothing on any release. A name the rules
+// record is theirs; another component may serve names under the prefix, which the message says.
+void Analysis::misspelt_metrics(const ForeignMetrics& foreign, const std::map<std::string, RecordedMetric>& recorded) {
+  for (const auto& u : foreign.misspelt) {
+    if (recorded.count(u.name)) continue;
+    const auto m = catalog::exporters().misspelt(u.name);
+    if (!m.exporter) continue;
+    const catalog::Exporter& e = *m.exporter;
+    core::Diagnostic d = core::make_diagnostic(
+        "exporters/misspelt-metric", u.span,
+        util::concat({e.name, " served no metric ", u.name, " in any release from ", e.served.versions, ", and ",
+                      m.near, " is ", m.how, ": unless a component other than ", e.name, " serves it under ", e.prefix,
+                      ", this selector selects nothing"}),
+        "did you mean " + m.near + "?");
+    d.rule = u.rule;
+    d.group = u.group;
+    out_.push_back(std::move(d));
+  }
+}
+
 // A repository often holds other exporters' rules next to the application's. The catalog cannot
 // judge their metrics: a selector pinned to a job the application is not scraped under says
 // nothing about it at all. An unknown name is the application's (an error, once per name prefix)

@@ -482,6 +482,8 @@ const RecordedMetric* Inference::one_source_labels(const VectorSelector& vs, Sha
     if (!info.name.empty() && info.name.find(':') == std::string::npos && info.name.rfind("ALERTS", 0) != 0)
       s.labels.insert("instance"), s.labels.insert("job");
     if (const catalog::ExporterMetric* known = catalog::exporters().find(info.name)) exporter_labels(*known, s);
+    if (const catalog::ExporterFamily* f = catalog::exporters().family(info.name))
+      s.labels.insert(f->labels.begin(), f->labels.end());
     if (std::string why = unlimited_is_zero(info.name); !why.empty()) s.set_range(0, s.hi, std::move(why));
     // A recording rule's series whose rule is not at hand: its name may say it is a ratio.
     if (std::string why = ratio_by_name(info.name); !why.empty()) narrow_to_ratio(s, why);

@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 
+#include "nsmon/catalog/exporters.hpp"
 #include "nsmon/labels/labels.hpp"
 #include "nsmon/promql/printer.hpp"
 #include "nsmon/promql/regex.hpp"
@@ -114,6 +115,10 @@ void RuleChecks::exporter_rename(const VectorSelector&, const std::string& name,
 }
 
 void RuleChecks::exporter_selector(const VectorSelector& vs, const std::string& name, PosRange at) {
+  if (catalog::exporters().misspelt(name).exporter) {
+    ForeignMetrics::Use u{name, {}, r_.name.value, pr_.group->name.value, expr_span(r_, at)};
+    foreign_.misspelt.push_back(std::move(u));
+  }
   std::string job = job_of(vs);
   if (job.empty()) return;
   ForeignMetrics::Use u{name, std::move(job), r_.name.value, pr_.group->name.value, expr_span(r_, at)};

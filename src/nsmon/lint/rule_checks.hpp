@@ -36,6 +36,7 @@ struct ForeignMetrics {
   std::vector<Use> unrecorded;
   std::vector<Use> renames;       ///< selectors of names exporters renamed, or of their replacements
   std::vector<Use> exporter_jobs; ///< selectors of well-known exporters' metrics with a job
+  std::vector<Use> misspelt;      ///< selectors of names near a well-known exporter's that it never served
 };
 
 struct ParsedRule {
