@@ -30,18 +30,6 @@ const ExporterFamily* Exporters::family(std::string_view series) const {
 }
 
 namespace {
-// One insertion, deletion or substitution, or two neighbouring letters swapped.
-bool one_letter_away(std::string_view a, std::string_view b) {
-  if (a.size() > b.size()) std::swap(a, b);
-  if (b.size() - a.size() > 1) return false;
-  std::size_t i = 0;
-  while (i < a.size() && a[i] == b[i]) ++i;
-  if (i == b.size()) return false; // equal
-  if (a.size() < b.size()) return a.substr(i) == b.substr(i + 1);
-  if (a.substr(i + 1) == b.substr(i + 1)) return true;
-  return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] && a.substr(i + 2) == b.substr(i + 2);
-}
-
 std::vector<std::string_view> words(std::string_view name) {
   std::vector<std::string_view> out;
   for (std::size_t start = 0;;) {
@@ -64,7 +52,9 @@ Exporters::Misspelt Exporters::misspelt(std::string_view series) const {
     if (util::starts_with(series, p)) return {};
   const auto mine = words(series);
   for (const auto& n : e->served.sorted) {
-    if (one_letter_away(series, n)) return {e, n, "one letter away"};
+    // One insertion, deletion or substitution, or two neighbouring letters swapped (series is
+    // not n: served names return above).
+    if (util::edit_distance(series, n, 1) == 1) return {e, n, "one letter away"};
     if (n.size() == series.size() && words(n) == mine) return {e, n, "the same words in another order"};
   }
   return {};

@@ -373,16 +373,17 @@ std::string RuleChecks::near_label(const std::string& x, const Shape& shape) con
   // The labels a well-known exporter writes on every series of a family the rule reads
   // (kube-state-metrics' namespace on kube_deployment_*): label -> "the exporter writes it on ...".
   std::map<std::string, std::string> written;
+  LabelSet in_text; // the labels its matchers and groupings name
   walk(*pr_.parsed->expr(), [&](const Expr& n, std::span<const Expr* const>) {
-    if (n.kind == NodeKind::vector_selector)
+    if (n.kind == NodeKind::vector_selector) {
       if (const catalog::ExporterFamily* f = catalog::exporters().family(promql::metric_name(n.as<VectorSelector>())))
         for (const auto& l : f->labels)
           written.emplace(l, util::concat({f->exporter->name, " writes it on every ", f->prefix,
                                            "* series, its source at ", f->exporter->version}));
-    if (n.kind == NodeKind::vector_selector)
-      for (const auto& m : n.as<VectorSelector>().matchers) named.insert(m.name);
+      for (const auto& m : n.as<VectorSelector>().matchers) named.insert(m.name), in_text.insert(m.name);
+    }
     if (n.kind == NodeKind::aggregate)
-      for (const auto& g : n.as<AggregateExpr>().grouping) named.insert(g);
+      for (const auto& g : n.as<AggregateExpr>().grouping) named.insert(g), in_text.insert(g);
     if (n.kind == NodeKind::binary)
       if (const VectorMatching* vm = n.as<BinaryExpr>().matching()) {
         named.insert(vm->labels.begin(), vm->labels.end());
@@ -396,17 +397,8 @@ std::string RuleChecks::near_label(const std::string& x, const Shape& shape) con
   if (named.count(x)) return {};
   if (std::string y = typo_of(x, named); !y.empty()) {
     // Named by no matcher or grouping, but a label the exporter writes on what the rule reads.
-    if (auto w = written.find(y); w != written.end() && shape.labels.count(y)) {
-      bool in_text = false;
-      walk(*pr_.parsed->expr(), [&](const Expr& n, std::span<const Expr* const>) {
-        if (n.kind == NodeKind::vector_selector)
-          for (const auto& m : n.as<VectorSelector>().matchers) in_text = in_text || m.name == y;
-        if (n.kind == NodeKind::aggregate)
-          for (const auto& g : n.as<AggregateExpr>().grouping) in_text = in_text || g == y;
-        return !in_text;
-      });
-      if (!in_text) return y + " is a label of its result (" + w->second + ")";
-    }
+    if (auto w = written.find(y); w != written.end() && shape.labels.count(y) && !in_text.count(y))
+      return y + " is a label of its result (" + w->second + ")";
     return y + " is in its expression";
   }
   std::map<std::string, int> readers; // label -> rules of the group whose templates read it
