@@ -133,6 +133,17 @@ TEST_CASE("label flow: a fallback that a later comparison removes", "[lint][labe
       {"or vector(0) > 0 unparenthesised", alert("sum by (job) (foo) > 1 or vector(0) > 0", "{{ $labels.job }}"), V{}},
       {"an open side and a sum without the label", alert("foo > 1 or sum(bar) > 1", "{{ $labels.colo }}"),
        V{"labels/template-label-lost 6:40"}},
+      // The fallback's value through a function that maps one number to one (clamp_min(0, 0) is
+      // 0, which > 1 removes; proofs/fallback-through-functions.test.yml).
+      {"or vector(0) through clamp_min before > 1",
+       alert("clamp_min(sum by (job) (foo) or vector(0), 0) > 1", "{{ $labels.job }}"), V{}},
+      {"or vector(0) through abs before > 1", alert("abs(sum by (job) (foo) or vector(0)) > 1", "{{ $labels.job }}"),
+       V{}},
+      {"or vector(3) through clamp_max(..., 5) before > 1",
+       alert("clamp_max(sum by (job) (foo) or vector(3), 5) > 1", "{{ $labels.job }}"),
+       V{"labels/template-label-lost 6:40"}},
+      {"or vector(-3) through abs before > 1", alert("abs(sum by (job) (foo) or vector(-3)) > 1", "{{ $labels.job }}"),
+       V{"labels/template-label-lost 6:40"}},
   });
 }
 

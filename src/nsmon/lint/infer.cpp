@@ -101,14 +101,28 @@ bool external_counter_name(std::string_view name) {
   return false;
 }
 // The value of f(series) for a series that holds the value v all the time, where f keeps it or
-// makes it one number: a series that never changes has a rate and a delta of 0.
-std::optional<double> value_of_constant(std::string_view f, double v) {
+// makes it one number: a series that never changes has a rate and a delta of 0, and
+// clamp_min(vector(0), 0) is 0 (a fallback's value through the functions that map one number to
+// one number, with the bounds written as numbers).
+std::optional<double> value_of_constant(const Call& c, double v) {
+  std::string_view f = c.name;
   if (is_rate_function(f) || f == "delta" || f == "idelta" || f == "deriv" || f == "changes" || f == "resets")
     return 0.0;
   static const std::set<std::string_view> kSame = {"avg_over_time",  "min_over_time",      "max_over_time",
                                                    "last_over_time", "quantile_over_time", "sort",
                                                    "sort_desc",      "label_replace",      "label_join"};
   if (kSame.count(f)) return v;
+  auto a = number_arg(c, 1), b = number_arg(c, 2); // clamp's bounds, written as numbers
+  if (c.args.size() == 1) {
+    if (f == "abs") return std::fabs(v);
+    if (f == "ceil") return std::ceil(v);
+    if (f == "floor") return std::floor(v);
+    if (f == "round") return std::floor(v + 0.5); // as Prometheus rounds
+    if (f == "sgn") return v > 0 ? 1.0 : v < 0 ? -1.0 : v;
+  }
+  if (f == "clamp_min" && a) return std::max(v, *a);
+  if (f == "clamp_max" && a) return std::min(v, *a);
+  if (f == "clamp" && a && b && *a <= *b) return std::min(std::max(v, *a), *b);
   return std::nullopt;
 }
 
@@ -575,7 +589,7 @@ void Inference::call(const Call& c, Shape& s) const {
   s.unwritten = arg0->unwritten;
   s.removed = arg0->removed;
   s.lacking = arg0->lacking;
-  for (auto& [x, k] : s.lacking) k.value = k.value ? value_of_constant(n, *k.value) : std::nullopt;
+  for (auto& [x, k] : s.lacking) k.value = k.value ? value_of_constant(c, *k.value) : std::nullopt;
   s.closed_by = arg0->closed_by;
   s.values = arg0->values;
   s.several = arg0->several;

@@ -318,6 +318,8 @@ enum class Verdict { depends, never, always };
 Verdict compare(const Shape& s, promql::BinaryOp op, double v);
 /// `a OP b` as `b OP' a`.
 promql::BinaryOp flip(promql::BinaryOp op);
+/// The call's argument `i` if it is written as a number (clamp_min(x, 0)'s 0).
+std::optional<double> number_arg(const promql::Call& c, std::size_t i);
 /// Whether one NaN among an aggregation's series makes its result NaN (sum, avg, stddev, stdvar).
 bool spreads_nan(promql::AggregateOp op);
 /// Whether each group of the aggregation holds one series: it groups by every label its input can

@@ -18,11 +18,6 @@ using namespace promql;
 // The values a function's result can take, from its argument's.
 void Inference::call_range(const Call& c, const Shape& arg, Shape& s) const {
   std::string_view n = c.name;
-  auto literal_arg = [&](std::size_t i) -> std::optional<double> {
-    const Expr* e = i < c.args.size() ? unparen(c.args[i]) : nullptr;
-    if (e && e->kind == NodeKind::number_literal) return e->as<NumberLiteral>().value;
-    return std::nullopt;
-  };
   auto keep = [&] {
     s.lo = arg.lo, s.hi = arg.hi, s.lo_open = arg.lo_open, s.hi_open = arg.hi_open;
     s.range_of = arg.range_of;
@@ -49,7 +44,7 @@ void Inference::call_range(const Call& c, const Shape& arg, Shape& s) const {
   } else if (n == "abs") s.set_range(0, std::max(std::fabs(arg.lo), std::fabs(arg.hi)), "abs() is never negative");
   else if (n == "clamp_min" || n == "clamp_max" || n == "clamp") {
     keep();
-    auto a = literal_arg(1), b = literal_arg(2);
+    auto a = number_arg(c, 1), b = number_arg(c, 2);
     if (n == "clamp_min" && a && *a >= s.lo)
       s.lo = *a, s.lo_open = false, s.range_of = "clamp_min(..., " + util::format_number(*a) + ")";
     if (n == "clamp_max" && a && *a <= s.hi)
@@ -60,6 +55,12 @@ void Inference::call_range(const Call& c, const Shape& arg, Shape& s) const {
     s.lo = std::floor(s.lo), s.hi = std::ceil(s.hi), s.lo_open = s.hi_open = false;
   } else if (n == "histogram_fraction") s.set_range(0, 1, "histogram_fraction() is a ratio");
   else if (keeps_values(n)) keep();
+}
+
+std::optional<double> number_arg(const Call& c, std::size_t i) {
+  const Expr* e = i < c.args.size() ? unparen(c.args[i]) : nullptr;
+  if (e && e->kind == NodeKind::number_literal) return e->as<NumberLiteral>().value;
+  return std::nullopt;
 }
 
 BinaryOp flip(BinaryOp op) {
