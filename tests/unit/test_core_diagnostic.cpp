@@ -22,6 +22,16 @@ TEST_CASE("compiler-style rendering with the source line and a caret", "[diagnos
   CHECK(core::render_text(d, sources, true).find("\033[") != std::string::npos);
 }
 
+// A block scalar's expression spans several lines: the caret line ends where the line shown does.
+TEST_CASE("a span past its line is underlined to the line's end", "[diagnostic]") {
+  core::SourceSet sources;
+  sources.add("rules.yml", "    expr: |\n      sum(rate(x[5m]))\n        > 1\n");
+  core::Diagnostic d{core::Severity::info, {"rules.yml", 1, 11, 40}, "rules/other-ruler", "not linted", ""};
+  CHECK(core::render_text(d, sources, false) == "rules.yml:1:11: info: not linted [rules/other-ruler]\n"
+                                                "      expr: |\n"
+                                                "            ^\n");
+}
+
 TEST_CASE("a message's diff lines are red and green on a terminal, plain otherwise", "[diagnostic]") {
   core::SourceSet sources;
   core::Diagnostic d{

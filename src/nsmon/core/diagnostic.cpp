@@ -136,7 +136,11 @@ void append_text(std::string& out, const Diagnostic& d, const SourceSet& sources
     out.append(2 + (from ? 3 : 0) + (col - from), ' ');
     for (std::size_t i = from; i < col && i < line.size(); ++i)
       if (line[i] == '\t') out[pad_at + 2 + (from ? 3 : 0) + (i - from)] = '\t';
-    int len = std::clamp(d.span.len, 1, 120);
+    // A span that goes on past its first line (a block scalar's expression) is underlined to
+    // the end of the line shown, not beyond it.
+    const std::size_t shown_end = std::min(line.size(), from + 160);
+    const int rest = shown_end > col ? static_cast<int>(shown_end - col) : 1;
+    int len = std::clamp(std::min(d.span.len, rest), 1, 120);
     paint_on("\033[1;32m");
     out.append(1, '^').append(static_cast<std::size_t>(len - 1), '~');
     paint_off();
