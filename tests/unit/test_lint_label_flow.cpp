@@ -1173,8 +1173,26 @@ TEST_CASE("duplicate-rule: selectors and labels that keep two rules apart", "[li
                V{"rules/duplicate-rule 6:12 info"}};
   Case same{"sum () twice", head + alert_q("sum(rate(r_total[5m])) > 3") + alert_q("sum(rate(r_total[5m])) > 10"),
             V{"rules/duplicate-rule 6:12 warning"}};
-  for (Case* c : {&apart, &overlap, &by_verb, &same}) c->severity = true;
-  run_cases({apart, overlap, by_verb, same});
+  // One gate taken by one rule and refused by the other, or two gates no hour passes both: a
+  // series is in one result at a time (proofs/duplicate-gates.test.yml).
+  Case night{"a gate and its refusal",
+             head + alert_q("rate(r_total[5m]) > 1 unless on () hour() >= 22") +
+                 alert_q("rate(r_total[5m]) > 5 and on () hour() >= 22"),
+             V{}};
+  Case hours{"two gates of the hour that pass no hour both",
+             head + alert_q("rate(r_total[5m]) > 1 and on () hour() < 22") +
+                 alert_q("rate(r_total[5m]) > 5 and on () hour() >= 22"),
+             V{}};
+  Case late{"two gates of the hour that overlap",
+            head + alert_q("rate(r_total[5m]) > 1 and on () hour() >= 20") +
+                alert_q("rate(r_total[5m]) > 5 and on () hour() >= 22"),
+            V{"rules/duplicate-rule 6:12 warning"}};
+  Case other_keys{"a gate and its refusal on other labels",
+                  head + alert_q("rate(r_total[5m]) > 1 unless on (job) up == 0") +
+                      alert_q("rate(r_total[5m]) > 5 and on (instance) up == 0"),
+                  V{"rules/duplicate-rule 6:12 info"}};
+  for (Case* c : {&apart, &overlap, &by_verb, &same, &night, &hours, &late, &other_keys}) c->severity = true;
+  run_cases({apart, overlap, by_verb, same, night, hours, late, other_keys});
 }
 
 namespace {

@@ -154,33 +154,82 @@ std::optional<ConditionPair> same_side(const promql::Expr& a, const promql::Expr
   return same_side(condition(a), condition(b));
 }
 
+// `... and on (l) G` or `... unless on (l) G` above a result's series: each passes it by whether G
+// has a series of its match key.
+struct Gate {
+  bool unless = false;
+  std::string matching; ///< on/ignoring and its labels, as a key
+  const promql::Expr* gate = nullptr;
+};
+
 // The conditions every series of `e` has passed, on series that keep their labels up to the
 // result: e's own comparison, and those under arithmetic with a number ((x < 10) * 100 > 50), a
-// further comparison, or the left side of and/unless. Not below an aggregation or a function,
-// whose series are others.
-std::vector<Condition> conditions(const promql::Expr& e) {
-  std::vector<Condition> out;
+// further comparison, or the left side of and/unless, whose right sides are its gates. Not below
+// an aggregation or a function, whose series are others.
+struct Conditions {
+  std::vector<Condition> compared;
+  std::vector<Gate> gates;
+};
+Conditions conditions(const promql::Expr& e) {
+  Conditions out;
   for (const promql::Expr* at = unparen(&e); at && at->kind == promql::NodeKind::binary;) {
     const auto& b = at->as<promql::BinaryExpr>();
     const bool lnum = b.lhs->type == promql::ValueType::scalar, rnum = b.rhs->type == promql::ValueType::scalar;
-    if (auto c = condition(*at)) out.push_back(*c);
-    if (b.op == promql::BinaryOp::land || b.op == promql::BinaryOp::lunless) at = unparen(b.lhs);
-    else if (!b.return_bool && lnum != rnum && b.op != promql::BinaryOp::lor) at = unparen(lnum ? b.rhs : b.lhs);
+    if (auto c = condition(*at)) out.compared.push_back(*c);
+    if (b.op == promql::BinaryOp::land || b.op == promql::BinaryOp::lunless) {
+      std::string key;
+      if (const promql::VectorMatching* vm = b.matching()) {
+        std::vector<std::string> labels = vm->labels;
+        std::sort(labels.begin(), labels.end());
+        key = vm->on ? "on" : "ignoring";
+        for (const auto& l : labels) key.append(1, ' ').append(l);
+      }
+      out.gates.push_back({b.op == promql::BinaryOp::lunless, std::move(key), unparen(b.rhs)});
+      at = unparen(b.lhs);
+    } else if (!b.return_bool && lnum != rnum && b.op != promql::BinaryOp::lor) at = unparen(lnum ? b.rhs : b.lhs);
     else break;
   }
   return out;
 }
 
+// Whether two conditions on the same expression pass no value both (x > 0 and x == 0).
+bool exclusive(const Condition& x, const Condition& y) {
+  auto p = same_side(x, y);
+  return p && std::none_of(p->points.begin(), p->points.end(),
+                           [&](double v) { return holds(p->a.op, v, p->a.value) && holds(p->b.op, v, p->b.value); });
+}
+
+// Whether an expression reads no series (hour(), day_of_week(), vector(time())): it has one
+// series, with no labels, at every evaluation.
+bool reads_no_series(const promql::Expr& e) {
+  bool found = false;
+  promql::walk(e, [&](const promql::Expr& n, auto) {
+    found = found || n.kind == promql::NodeKind::vector_selector || n.kind == promql::NodeKind::matrix_selector;
+    return !found;
+  });
+  return !found;
+}
+
 // The same expression compared with numbers no value passes both times (x > 0 and x == 0), in
 // the rules' conditions or under them ((x < 10) * 100 > 50 and (x > 10) * 100 > 10): a series is
-// in at most one rule's result at a time.
+// in at most one rule's result at a time. So too one gate taken by one rule and refused by the
+// other (`and on () hour() >= 22`, `unless on () hour() >= 22`: a series has one match key, which
+// the gate has or lacks), or two gates of one series that pass no value both (`and on () hour()
+// >= 22`, `and on () hour() < 22`).
 bool disjoint_conditions(const promql::Expr& a, const promql::Expr& b) {
-  const std::vector<Condition> ca = conditions(a), cb = conditions(b);
-  for (const auto& x : ca)
-    for (const auto& y : cb) {
-      auto p = same_side(x, y);
-      if (p && std::none_of(p->points.begin(), p->points.end(),
-                            [&](double v) { return holds(p->a.op, v, p->a.value) && holds(p->b.op, v, p->b.value); }))
+  const Conditions ca = conditions(a), cb = conditions(b);
+  auto exclusive_any = [](const std::vector<Condition>& xs, const std::vector<Condition>& ys) {
+    return std::any_of(xs.begin(), xs.end(), [&](const Condition& x) {
+      return std::any_of(ys.begin(), ys.end(), [&](const Condition& y) { return exclusive(x, y); });
+    });
+  };
+  if (exclusive_any(ca.compared, cb.compared)) return true;
+  for (const auto& x : ca.gates)
+    for (const auto& y : cb.gates) {
+      if (x.matching != y.matching) continue;
+      if (x.unless != y.unless && promql::print(*x.gate) == promql::print(*y.gate)) return true;
+      if (!x.unless && !y.unless && reads_no_series(*x.gate) && reads_no_series(*y.gate) &&
+          exclusive_any(conditions(*x.gate).compared, conditions(*y.gate).compared))
         return true;
     }
   return false;
