@@ -770,6 +770,28 @@ TEST_CASE("counter-raw: a counter by the catalog, a counter by its name only", "
   CHECK(all[0].message.find("node_edac_uncorrectable_errors_total is named like a counter: if it is one") == 0);
 }
 
+// review14: another exporter's _total named for a state things are in now, or selected by one,
+// counts them now (a gauge named _total): no guess that it is a counter. A counter of events
+// (queued: a past participle) and a state the catalog's counter is selected by stay reported.
+TEST_CASE("counter-raw: a _total named or selected for a state now is no counter by its name", "[lint][checks]") {
+  std::vector<core::Diagnostic> all;
+  auto counter_raw = [&](const std::string& expr) {
+    run(alert(expr), false, &all);
+    std::erase_if(all, [](const core::Diagnostic& d) { return d.check != core::CheckId("promql/counter-raw"); });
+    return all.size();
+  };
+  // node_ is another exporter's prefix in the embedded catalog: these names stand for
+  // cnpg_backends_waiting_total, tikv_worker_pending_task_total and bullmq_jobs_total.
+  CHECK(counter_raw("sum by (instance) (node_backends_waiting_total) > 10") == 0);
+  CHECK(counter_raw("node_worker_pending_task_total > 100") == 0);
+  CHECK(counter_raw("sum(node_jobs_total{state=\"waiting\"}) > 20") == 0);
+  CHECK(counter_raw("node_backends_waiting_total / node_backends_total > 0.5") == 0);
+  CHECK(counter_raw("sum(node_jobs_total{state=\"failed\"}) > 20") == 1);
+  CHECK(counter_raw("node_jobs_queued_total > 100") == 1);
+  CHECK(counter_raw("node_backends_total / node_requests_total > 0.5") == 1);
+  CHECK(counter_raw("errors_total{status=\"pending\"} > 5") == 1);
+}
+
 // review10b: aerospike-prometheus-exporter writes aerospike_latencies_read_ms_bucket as the last
 // latency slice's operations per second per le, not cumulative counters; only the catalog knows a
 // _bucket series is a histogram's.

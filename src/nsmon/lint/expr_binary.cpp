@@ -553,6 +553,29 @@ const Expr* values_of(const Expr* e) {
   }
   return e;
 }
+
+// A _total that another exporter names for a state things are in now counts them now: a gauge
+// named _total, not a count of events (CloudNativePG's cnpg_backends_waiting_total, TiKV's
+// tikv_worker_pending_task_total, MinIO's minio_node_file_descriptor_open_total, autobrr's
+// autobrr_irc_channel_monitored_total), as is one a matcher selects by such a state
+// (bullmq_jobs_total{state="waiting"}, a prom-client Gauge: review14). Adjectives only: a past
+// participle (queued, scheduled) as often names a counter of events.
+bool counts_a_state(const VectorSelector& vs, std::string_view name) {
+  static constexpr std::string_view states[] = {"waiting", "pending", "idle",    "active",    "running", "open",
+                                                "blocked", "paused",  "enabled", "monitored", "inflight"};
+  auto is_state = [](std::string_view w) {
+    return std::find(std::begin(states), std::end(states), w) != std::end(states);
+  };
+  // A histogram's _count or _bucket counts observations, whatever its name says.
+  for (std::size_t from = 0; name.ends_with("_total") && from <= name.size();) {
+    const std::size_t to = std::min(name.find('_', from), name.size());
+    if (is_state(name.substr(from, to - from))) return true;
+    from = to + 1;
+  }
+  return std::any_of(vs.matchers.begin(), vs.matchers.end(), [&](const Matcher& mt) {
+    return mt.op == MatchOp::equal && (mt.name == "state" || mt.name == "status") && is_state(mt.value);
+  });
+}
 } // namespace
 
 ExprChecks::Impl::RawFlow ExprChecks::Impl::raw_flow(const Expr* side) const {
@@ -566,6 +589,7 @@ ExprChecks::Impl::RawFlow ExprChecks::Impl::raw_flow(const Expr* side) const {
     // since its process started: a comparison of it that depends on the start is a restart
     // detector (ApacheRestart's uptime / 60 < 1), which is what it is for.
     if (info.name.find("uptime") != std::string::npos) return {};
+    if (info.origin == SeriesInfo::Origin::external && counts_a_state(e->as<VectorSelector>(), info.name)) return {};
     RawFlow out;
     out.counter = std::move(info);
     return out;
