@@ -561,12 +561,14 @@ const Expr* values_of(const Expr* e) {
 // (bullmq_jobs_total{state="waiting"}, a prom-client Gauge: review14). Adjectives only: a past
 // participle (queued, scheduled) as often names a counter of events.
 bool counts_a_state(const VectorSelector& vs, std::string_view name) {
-  static constexpr std::string_view states[] = {"waiting", "pending", "idle",    "active",    "running", "open",
-                                                "blocked", "paused",  "enabled", "monitored", "inflight"};
+  // Not "blocked": as often the requests a filter refused (a counter) as tasks blocked now.
+  static constexpr std::string_view states[] = {"waiting", "pending", "idle",    "active",    "running",
+                                                "open",    "paused",  "enabled", "monitored", "inflight"};
   auto is_state = [](std::string_view w) {
     return std::find(std::begin(states), std::end(states), w) != std::end(states);
   };
-  // A histogram's _count or _bucket counts observations, whatever its name says.
+  // By the name's words, of a _total only: a histogram's _count or _bucket counts observations,
+  // whatever its name says.
   for (std::size_t from = 0; name.ends_with("_total") && from <= name.size();) {
     const std::size_t to = std::min(name.find('_', from), name.size());
     if (is_state(name.substr(from, to - from))) return true;
