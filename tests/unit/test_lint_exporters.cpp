@@ -279,6 +279,24 @@ TEST_CASE("exporters: node_exporter's, Prometheus's and Alertmanager's names non
   CHECK(known.misspelt("alertmanager_notification_latency_seconds_counts").exporter == nullptr);
 }
 
+TEST_CASE("exporters: node_exporter's device, mountpoint and fstype, which it writes on every series of a family",
+          "[exporters][lint]") {
+  const auto& known = catalog::exporters();
+  REQUIRE(known.family("node_network_receive_errs_total") != nullptr);
+  CHECK(known.family("node_network_receive_errs_total")->labels == std::vector<std::string>{"device"});
+  CHECK(known.family("node_filesystem_avail_bytes")->labels ==
+        std::vector<std::string>{"device", "fstype", "mountpoint"});
+  // netclass's transmit_queue_length had interface in 0.17.0; 0.6.0 to 0.10.0's filesystem label.
+  CHECK(known.family("node_network_transmit_queue_length") == nullptr);
+  CHECK(known.family("node_filesystem_files") == nullptr);
+  const std::string rule = "  - alert: NetErr\n    expr: rate(node_network_receive_errs_total[5m]) > 1\n"
+                           "    annotations:\n      summary: '{{ $labels.interface }} errors'\n";
+  std::vector<std::string> said;
+  CHECK(lint_files({{"a.yml", rule}}, "labels/template-label-typo", &said) == V{"a.yml:7:28 warning"});
+  CHECK(said.at(0).find("device is a label of its result (node_exporter writes it on every node_network_receive_* "
+                        "series") != std::string::npos);
+}
+
 TEST_CASE("exporters: a metric the exporter renamed", "[exporters][lint]") {
   const std::string old_cpu =
       "  - record: instance:node_cpus:count\n    expr: count without (cpu) (node_cpu{mode=\"idle\"})\n";
