@@ -287,6 +287,7 @@ TEST_CASE("exporters: node_exporter's device, mountpoint and fstype, which it wr
   CHECK(known.family("node_filesystem_avail_bytes")->labels ==
         std::vector<std::string>{"device", "fstype", "mountpoint"});
   // netclass's transmit_queue_length had interface in 0.17.0; 0.6.0 to 0.10.0's filesystem label.
+  CHECK(known.family("node_cpu_seconds_total")->labels == std::vector<std::string>{"cpu", "mode"});
   CHECK(known.family("node_network_transmit_queue_length") == nullptr);
   CHECK(known.family("node_filesystem_files") == nullptr);
   const std::string rule = "  - alert: NetErr\n    expr: rate(node_network_receive_errs_total[5m]) > 1\n"
