@@ -259,6 +259,7 @@ TEST_CASE("exporters: node_exporter's, Prometheus's and Alertmanager's names non
         "prometheus_tsdb_wal_truncations_failed_total");
   CHECK(known.misspelt("prometheus_sd_kubernetes_workqueue_dept").near == "prometheus_sd_kubernetes_workqueue_depth");
   CHECK(known.misspelt("prometheus_operator_syncs").exporter == nullptr);
+  CHECK(known.misspelt("net_conntrack_dialer_conn_failed_totals").near == "net_conntrack_dialer_conn_failed_total");
   CHECK(known.misspelt("node_filesystem_avail_byte").near == "node_filesystem_avail_bytes");
   CHECK(known.misspelt("node_filesytem_size_bytes").near == "node_filesystem_size_bytes");
   CHECK(known.misspelt("node_load_1").near == "node_load1");
