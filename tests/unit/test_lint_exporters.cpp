@@ -275,6 +275,12 @@ TEST_CASE("exporters: node_exporter's, Prometheus's and Alertmanager's names non
   CHECK(known.misspelt("node_memory_MemAvailabe_bytes").exporter == nullptr);
   CHECK(known.misspelt("node_md_disk_info").exporter == nullptr);
   CHECK(known.misspelt("node_load1:").exporter == nullptr);
+  // A letter changed that makes another word: a short one (gpu, not cpu: another program serves
+  // node_gpu_info), or one the exporter's names use (stats, not state); a longer slip is one.
+  CHECK(known.misspelt("node_gpu_info").exporter == nullptr);
+  CHECK(known.misspelt("node_cooling_device_cur_stats").exporter == nullptr);
+  CHECK(known.misspelt("node_cooling_device_cur_stade").near == "node_cooling_device_cur_state");
+  CHECK(known.misspelt("node_filesystem_avail_bites").near == "node_filesystem_avail_bytes");
   // A histogram's series are other_names: never near-names, as not every name is a histogram's.
   CHECK(known.misspelt("alertmanager_notification_latency_seconds_count").exporter == nullptr);
   CHECK(known.misspelt("alertmanager_notification_latency_seconds_counts").exporter == nullptr);

@@ -46,6 +46,25 @@ std::string words_key(std::string_view name) {
   for (const auto w : out) key.append(w).push_back('_');
   return key;
 }
+// Whether `series`, one letter changed from the served `near`, names another thing rather than a
+// slip: the letter turns a short word into another (gpu for cpu: node_gpu_info is another
+// program's, not node_cpu_info) or a word into one the exporter's names use elsewhere (stats for
+// state). Only a letter changed: one added, left out or two swapped makes no other word so.
+bool another_word(std::string_view series, std::string_view near, const std::vector<std::string>& served) {
+  if (series.size() != near.size()) return false;
+  std::size_t i = 0;
+  while (i < series.size() && series[i] == near[i]) ++i;
+  if (i == series.size() || series.substr(i + 1) != near.substr(i + 1)) return false; // equal, or swapped
+  if (series[i] == '_' || near[i] == '_') return false;
+  const std::size_t start = series.rfind('_', i) + 1; // npos + 1 is 0
+  const std::size_t end = std::min(series.find('_', i), series.size());
+  const std::string_view word = series.substr(start, end - start);
+  if (word.size() <= 4) return true;
+  for (const auto& n : served)
+    for (std::size_t at = n.find(word); at != std::string::npos; at = n.find(word, at + 1))
+      if ((at == 0 || n[at - 1] == '_') && (at + word.size() == n.size() || n[at + word.size()] == '_')) return true;
+  return false;
+}
 } // namespace
 
 Exporters::Misspelt Exporters::misspelt(std::string_view series) const {
@@ -63,7 +82,7 @@ Exporters::Misspelt Exporters::misspelt(std::string_view series) const {
   std::optional<std::size_t> near;
   for (std::size_t n = series.empty() ? 0 : series.size() - 1; n <= series.size() + 1 && n < sv.by_length.size(); ++n)
     for (const std::size_t i : sv.by_length[n])
-      if (util::edit_distance(series, sv.sorted[i], 1) == 1) {
+      if (util::edit_distance(series, sv.sorted[i], 1) == 1 && !another_word(series, sv.sorted[i], sv.sorted)) {
         if (!near || i < *near) near = i;
         break;
       }
