@@ -35,6 +35,8 @@ for _ in $(seq 1 100); do
 done
 curl -fsS "http://127.0.0.1:$prom_port/metrics" >"$TMP/prom.txt" || fail "prometheus did not start: $(tail -5 "$TMP/prometheus.log")"
 facts Prometheus "$(version prometheus)" "$TMP/prom.txt"
+# Prometheus's HTTP clients and listener count their connections through go-conntrack.
+facts go-conntrack 2f06839 "$TMP/prom.txt"
 
 start_peer node_exporter metrics prometheus-node-exporter --web.listen-address=127.0.0.1:{port}
 pids+=("$peer_pid")

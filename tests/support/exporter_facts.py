@@ -11,7 +11,11 @@ is missing from the file's list for the metric. Where the file lists the exporte
 metrics and VERSION is the renaming release or later: no old name is served, and at least one
 replacement is (the renames are of this exporter). Where it lists the exporter's gauges: every
 metric served whose name they cover has `# TYPE name gauge`, and at least one is served; each
-series of an `always_one` metric has the value 1, and of a `zero_or_one` metric 0 or 1. Prints one line per metric checked and exits 1
+series of an `always_one` metric has the value 1, and of a `zero_or_one` metric 0 or 1. Where it lists
+the names the exporter's releases served (`served`): every name of the exporter's prefix served is
+one of them (or a histogram's or summary's series of one), or under its user_prefixes or
+open_prefixes. Where it lists families: each series of a family carries its labels. Prints one line
+per metric checked and exits 1
 on the first disagreement, 2 when no metric of the file was served (nothing was checked).
 """
 import re
@@ -102,9 +106,30 @@ def main():
             sys.exit(f"{name} {served} writes {wrong[:3]}, which the file says are 0 or 1")
         if flags:
             print(f"{name} {served}: the {len(flags)} series of {sorted({m for m, _ in flags})} are 0 or 1")
+    known, names = exporter.get("served"), set()
+    if known:
+        listed = set(known["names"]) | set(known.get("other_names", []))
+        prefixes = known.get("user_prefixes", []) + known.get("open_prefixes", [])
+        names = {m for m, _ in series(open(scrape).read()) if m.startswith(exporter["prefix"])}
+        missing = sorted(m for m in names
+                         if m not in listed and not any(m.startswith(p) for p in prefixes)
+                         and not (re.sub(r"_(bucket|sum|count)$", "", m) in listed))
+        if missing:
+            sys.exit(f"{name} {served} serves {missing[:5]}, which the file's served names do not hold")
+        print(f"{name} {served}: the {len(names)} names of {exporter['prefix']} it serves are among the served names")
+    families = (exporter.get("families") or {}).get("prefixes", {})
+    checked = 0
+    for metric, labels in series(open(scrape).read()):
+        for prefix, wanted in families.items():
+            if metric.startswith(prefix):
+                checked += 1
+                if set(wanted) - set(labels):
+                    sys.exit(f"{metric}: {name} {served} serves a series without {sorted(set(wanted) - set(labels))}")
+    if families:
+        print(f"{name} {served}: the {checked} series of its families carry their labels")
     for metric in sorted(seen):
         print(f"{name} {served}: {metric} agrees")
-    if not seen:
+    if not seen and not (known and names) and not checked:
         sys.exit(2)
 
 

@@ -251,6 +251,60 @@ TEST_CASE("exporters: a name near one the exporter serves, which none of its rel
             .empty());
 }
 
+TEST_CASE("exporters: node_exporter's, Prometheus's and Alertmanager's names none of their releases served",
+          "[exporters][lint]") {
+  const auto& known = catalog::exporters();
+  CHECK(known.misspelt("prometheus_rule_evaluation_failure_total").near == "prometheus_rule_evaluation_failures_total");
+  CHECK(known.misspelt("prometheus_tsdb_wal_trucations_failed_total").near ==
+        "prometheus_tsdb_wal_truncations_failed_total");
+  CHECK(known.misspelt("prometheus_sd_kubernetes_workqueue_dept").near == "prometheus_sd_kubernetes_workqueue_depth");
+  CHECK(known.misspelt("prometheus_operator_syncs").exporter == nullptr);
+  CHECK(known.misspelt("net_conntrack_dialer_conn_failed_totals").near == "net_conntrack_dialer_conn_failed_total");
+  CHECK(known.misspelt("node_filesystem_avail_byte").near == "node_filesystem_avail_bytes");
+  CHECK(known.misspelt("node_filesytem_size_bytes").near == "node_filesystem_size_bytes");
+  CHECK(known.misspelt("node_load_1").near == "node_load1");
+  CHECK(known.misspelt("node_seconds_boot_time").how == "the same words in another order");
+  CHECK(known.misspelt("alertmanager_notifications_failed_totals").near == "alertmanager_notifications_failed_total");
+  CHECK(known.misspelt("alertmanager_notification_latency_second").near == "alertmanager_notification_latency_seconds");
+  // A name the releases served under a prefix whose names a collector builds from what it reads is
+  // named when a name outside it is near one.
+  CHECK(known.misspelt("node_memroy_MemAvailable_bytes").near == "node_memory_MemAvailable_bytes");
+  // Served by some release (0.15's node_filesystem_free too); under a prefix whose names a collector
+  // builds from what it reads (/proc/meminfo's fields); a textfile script's; a recording rule's.
+  CHECK(known.misspelt("node_filesystem_free").exporter == nullptr);
+  CHECK(known.misspelt("node_memory_MemAvailabe_bytes").exporter == nullptr);
+  CHECK(known.misspelt("node_md_disk_info").exporter == nullptr);
+  CHECK(known.misspelt("node_load1:").exporter == nullptr);
+  // A letter changed that makes another word: a short one (gpu, not cpu: another program serves
+  // node_gpu_info), or one the exporter's names use (stats, not state); a longer slip is one.
+  CHECK(known.misspelt("node_gpu_info").exporter == nullptr);
+  CHECK(known.misspelt("node_cooling_device_cur_stats").exporter == nullptr);
+  CHECK(known.misspelt("node_cooling_device_cur_stade").near == "node_cooling_device_cur_state");
+  CHECK(known.misspelt("node_filesystem_avail_bites").near == "node_filesystem_avail_bytes");
+  // A histogram's series are other_names: never near-names, as not every name is a histogram's.
+  CHECK(known.misspelt("alertmanager_notification_latency_seconds_count").exporter == nullptr);
+  CHECK(known.misspelt("alertmanager_notification_latency_seconds_counts").exporter == nullptr);
+}
+
+TEST_CASE("exporters: node_exporter's device, mountpoint and fstype, which it writes on every series of a family",
+          "[exporters][lint]") {
+  const auto& known = catalog::exporters();
+  REQUIRE(known.family("node_network_receive_errs_total") != nullptr);
+  CHECK(known.family("node_network_receive_errs_total")->labels == std::vector<std::string>{"device"});
+  CHECK(known.family("node_filesystem_avail_bytes")->labels ==
+        std::vector<std::string>{"device", "fstype", "mountpoint"});
+  // netclass's transmit_queue_length had interface in 0.17.0; 0.6.0 to 0.10.0's filesystem label.
+  CHECK(known.family("node_cpu_seconds_total")->labels == std::vector<std::string>{"cpu", "mode"});
+  CHECK(known.family("node_network_transmit_queue_length") == nullptr);
+  CHECK(known.family("node_filesystem_files") == nullptr);
+  const std::string rule = "  - alert: NetErr\n    expr: rate(node_network_receive_errs_total[5m]) > 1\n"
+                           "    annotations:\n      summary: '{{ $labels.interface }} errors'\n";
+  std::vector<std::string> said;
+  CHECK(lint_files({{"a.yml", rule}}, "labels/template-label-typo", &said) == V{"a.yml:7:28 warning"});
+  CHECK(said.at(0).find("device is a label of its result (node_exporter writes it on every node_network_receive_* "
+                        "series") != std::string::npos);
+}
+
 TEST_CASE("exporters: a metric the exporter renamed", "[exporters][lint]") {
   const std::string old_cpu =
       "  - record: instance:node_cpus:count\n    expr: count without (cpu) (node_cpu{mode=\"idle\"})\n";

@@ -1,6 +1,7 @@
 #include "nsmon/catalog/exporters.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "nsmon/core/error.hpp"
 #include "nsmon/core/yaml.hpp"
@@ -30,7 +31,9 @@ const ExporterFamily* Exporters::family(std::string_view series) const {
 }
 
 namespace {
-std::vector<std::string_view> words(std::string_view name) {
+// The words of a name (split at '_'), sorted and joined by '_': two names of the same words in
+// another order have the same key.
+std::string words_key(std::string_view name) {
   std::vector<std::string_view> out;
   for (std::size_t start = 0;;) {
     const std::size_t end = name.find('_', start);
@@ -39,24 +42,54 @@ std::vector<std::string_view> words(std::string_view name) {
     start = end + 1;
   }
   std::sort(out.begin(), out.end());
-  return out;
+  std::string key;
+  for (const auto w : out) key.append(w).push_back('_');
+  return key;
+}
+// Whether `series`, one letter changed from the served `near`, names another thing rather than a
+// slip: the letter turns a short word into another (gpu for cpu: node_gpu_info is another
+// program's, not node_cpu_info) or a word into one the exporter's names use elsewhere (stats for
+// state). Only a letter changed: one added, left out or two swapped makes no other word so.
+bool another_word(std::string_view series, std::string_view near, const std::vector<std::string>& served) {
+  if (series.size() != near.size()) return false;
+  std::size_t i = 0;
+  while (i < series.size() && series[i] == near[i]) ++i;
+  if (i == series.size() || series.substr(i + 1) != near.substr(i + 1)) return false; // equal, or swapped
+  if (series[i] == '_' || near[i] == '_') return false;
+  const std::size_t start = series.rfind('_', i) + 1; // npos + 1 is 0
+  const std::size_t end = std::min(series.find('_', i), series.size());
+  const std::string_view word = series.substr(start, end - start);
+  if (word.size() <= 4) return true;
+  for (const auto& n : served)
+    for (std::size_t at = n.find(word); at != std::string::npos; at = n.find(word, at + 1))
+      if ((at == 0 || n[at - 1] == '_') && (at + word.size() == n.size() || n[at + word.size()] == '_')) return true;
+  return false;
 }
 } // namespace
 
 Exporters::Misspelt Exporters::misspelt(std::string_view series) const {
   const Exporter* e = by_prefix(series);
-  if (!e || e->served.names.empty() || e->served.names.count(series) || e->served.other_names.count(series) ||
-      all_names_.count(series))
+  // A name with a colon is a recording rule's, never an exporter's.
+  if (!e || e->served.names.empty() || series.find(':') != std::string_view::npos || e->served.names.count(series) ||
+      e->served.other_names.count(series) || all_names_.count(series))
     return {};
-  for (const auto& p : e->served.user_prefixes)
-    if (util::starts_with(series, p)) return {};
-  const auto mine = words(series);
-  for (const auto& n : e->served.sorted) {
-    // One insertion, deletion or substitution, or two neighbouring letters swapped (series is
-    // not n: served names return above).
-    if (util::edit_distance(series, n, 1) == 1) return {e, n, "one letter away"};
-    if (n.size() == series.size() && words(n) == mine) return {e, n, "the same words in another order"};
-  }
+  for (const auto* prefixes : {&e->served.user_prefixes, &e->served.open_prefixes})
+    for (const auto& p : *prefixes)
+      if (util::starts_with(series, p)) return {};
+  // The first served name (in sorted order) that is one insertion, deletion or substitution away,
+  // or two neighbouring letters swapped (series is not one of them: served names return above)...
+  const auto& sv = e->served;
+  std::optional<std::size_t> near;
+  for (std::size_t n = series.empty() ? 0 : series.size() - 1; n <= series.size() + 1 && n < sv.by_length.size(); ++n)
+    for (const std::size_t i : sv.by_length[n])
+      if (util::edit_distance(series, sv.sorted[i], 1) == 1 && !another_word(series, sv.sorted[i], sv.sorted)) {
+        if (!near || i < *near) near = i;
+        break;
+      }
+  // ... or the same words in another order.
+  const auto w = sv.by_words.find(words_key(series));
+  if (near && (w == sv.by_words.end() || *near <= w->second)) return {e, sv.sorted[*near], "one letter away"};
+  if (w != sv.by_words.end()) return {e, sv.sorted[w->second], "the same words in another order"};
   return {};
 }
 
@@ -246,7 +279,9 @@ private:
   }
 
   void served(const yaml::Node& n, ExporterServed& s) {
-    if (!y_.check_mapping(n, {"read", "versions", "names", "user_prefixes", "others", "other_names"}, "served")) return;
+    if (!y_.check_mapping(n, {"read", "versions", "names", "user_prefixes", "open_prefixes", "others", "other_names"},
+                          "served"))
+      return;
     for (const char* key : {"read", "versions", "names"})
       if (!n[key]) y_.report(n, "catalog/missing-field", std::string("served has no '") + key + "'");
     if (n["versions"]) s.versions = y_.string(n["versions"], "versions").value_or("");
@@ -258,6 +293,16 @@ private:
         s.other_names.insert(std::move(x));
     if (n["user_prefixes"])
       s.user_prefixes = y_.strings(n["user_prefixes"], "user_prefixes").value_or(std::vector<std::string>{});
+    if (n["open_prefixes"])
+      s.open_prefixes = y_.strings(n["open_prefixes"], "open_prefixes").value_or(std::vector<std::string>{});
+    s.by_length.clear();
+    s.by_words.clear();
+    for (std::size_t i = 0; i < s.sorted.size(); ++i) {
+      const std::string& name = s.sorted[i];
+      if (s.by_length.size() <= name.size()) s.by_length.resize(name.size() + 1);
+      s.by_length[name.size()].push_back(i);
+      s.by_words.emplace(words_key(name), i);
+    }
   }
 
   void gauges(const yaml::Node& n, ExporterGauges& g) {

@@ -77,7 +77,14 @@ struct ExporterServed {
   /// Names other components serve under the prefix (kube-scheduler's kube_pod_resource_request).
   std::unordered_set<std::string, util::StringHash, std::equal_to<>> other_names;
   std::vector<std::string> user_prefixes; ///< prefixes whose names the user chooses (kube_customresource_)
-  std::vector<std::string> sorted;        ///< names, sorted: the near one found is always the same
+  /// Prefixes whose names no list closes: the exporter builds them from what it reads (node_exporter's
+  /// node_memory_ from /proc/meminfo's fields), or another program names its own under them.
+  std::vector<std::string> open_prefixes;
+  std::vector<std::string> sorted; ///< names, sorted: the near one found is always the same
+  /// Built once from `sorted`, as indices into it: the names of each length (in sorted order), and
+  /// the first name of each set of words (its words sorted, joined by '_').
+  std::vector<std::vector<std::size_t>> by_length;
+  std::unordered_map<std::string, std::size_t, util::StringHash, std::equal_to<>> by_words;
 };
 
 /// A family of metrics named by one prefix on every one of which the exporter writes the same
