@@ -67,11 +67,29 @@ bool another_word(std::string_view series, std::string_view near, const std::vec
 }
 } // namespace
 
+const ExporterServed::Near& ExporterServed::near() const {
+  std::call_once(lazy_->once, [&] {
+    Near& n = lazy_->near;
+    for (std::size_t i = 0; i < sorted.size(); ++i) {
+      const std::string& name = sorted[i];
+      if (n.by_length.size() <= name.size()) n.by_length.resize(name.size() + 1);
+      n.by_length[name.size()].push_back(i);
+      n.by_words.emplace(words_key(name), i);
+    }
+  });
+  return lazy_->near;
+}
+
+bool ExporterServed::serves(std::string_view name) const {
+  return std::binary_search(sorted.begin(), sorted.end(), name) ||
+         std::binary_search(other_names.begin(), other_names.end(), name);
+}
+
 Exporters::Misspelt Exporters::misspelt(std::string_view series) const {
   const Exporter* e = by_prefix(series);
   // A name with a colon is a recording rule's, never an exporter's.
-  if (!e || e->served.names.empty() || series.find(':') != std::string_view::npos || e->served.names.count(series) ||
-      e->served.other_names.count(series) || all_names_.count(series))
+  if (!e || e->served.sorted.empty() || series.find(':') != std::string_view::npos || e->served.serves(series) ||
+      all_names_.count(series))
     return {};
   for (const auto* prefixes : {&e->served.user_prefixes, &e->served.open_prefixes})
     for (const auto& p : *prefixes)
@@ -79,17 +97,19 @@ Exporters::Misspelt Exporters::misspelt(std::string_view series) const {
   // The first served name (in sorted order) that is one insertion, deletion or substitution away,
   // or two neighbouring letters swapped (series is not one of them: served names return above)...
   const auto& sv = e->served;
+  const ExporterServed::Near& index = sv.near();
   std::optional<std::size_t> near;
-  for (std::size_t n = series.empty() ? 0 : series.size() - 1; n <= series.size() + 1 && n < sv.by_length.size(); ++n)
-    for (const std::size_t i : sv.by_length[n])
+  for (std::size_t n = series.empty() ? 0 : series.size() - 1; n <= series.size() + 1 && n < index.by_length.size();
+       ++n)
+    for (const std::size_t i : index.by_length[n])
       if (util::edit_distance(series, sv.sorted[i], 1) == 1 && !another_word(series, sv.sorted[i], sv.sorted)) {
         if (!near || i < *near) near = i;
         break;
       }
   // ... or the same words in another order.
-  const auto w = sv.by_words.find(words_key(series));
-  if (near && (w == sv.by_words.end() || *near <= w->second)) return {e, sv.sorted[*near], "one letter away"};
-  if (w != sv.by_words.end()) return {e, sv.sorted[w->second], "the same words in another order"};
+  const auto w = index.by_words.find(words_key(series));
+  if (near && (w == index.by_words.end() || *near <= w->second)) return {e, sv.sorted[*near], "one letter away"};
+  if (w != index.by_words.end()) return {e, sv.sorted[w->second], "the same words in another order"};
   return {};
 }
 
@@ -287,22 +307,13 @@ private:
     if (n["versions"]) s.versions = y_.string(n["versions"], "versions").value_or("");
     if (n["names"]) s.sorted = y_.strings(n["names"], "names").value_or(std::vector<std::string>{});
     std::sort(s.sorted.begin(), s.sorted.end());
-    s.names.insert(s.sorted.begin(), s.sorted.end());
     if (n["other_names"])
-      for (auto& x : y_.strings(n["other_names"], "other_names").value_or(std::vector<std::string>{}))
-        s.other_names.insert(std::move(x));
+      s.other_names = y_.strings(n["other_names"], "other_names").value_or(std::vector<std::string>{});
+    std::sort(s.other_names.begin(), s.other_names.end());
     if (n["user_prefixes"])
       s.user_prefixes = y_.strings(n["user_prefixes"], "user_prefixes").value_or(std::vector<std::string>{});
     if (n["open_prefixes"])
       s.open_prefixes = y_.strings(n["open_prefixes"], "open_prefixes").value_or(std::vector<std::string>{});
-    s.by_length.clear();
-    s.by_words.clear();
-    for (std::size_t i = 0; i < s.sorted.size(); ++i) {
-      const std::string& name = s.sorted[i];
-      if (s.by_length.size() <= name.size()) s.by_length.resize(name.size() + 1);
-      s.by_length[name.size()].push_back(i);
-      s.by_words.emplace(words_key(name), i);
-    }
   }
 
   void gauges(const yaml::Node& n, ExporterGauges& g) {

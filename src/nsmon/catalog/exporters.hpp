@@ -5,6 +5,8 @@
 // facts live in rules/exporters.yml, compiled in, each with the exporter's source and version.
 
 #include <deque>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -73,18 +75,31 @@ struct ExporterGauges {
 /// prefix that none of them served, near-identical to one they did, is a misspelling.
 struct ExporterServed {
   std::string versions; ///< the releases read ("0.1.0 to 2.20.0")
-  std::unordered_set<std::string, util::StringHash, std::equal_to<>> names;
-  /// Names other components serve under the prefix (kube-scheduler's kube_pod_resource_request).
-  std::unordered_set<std::string, util::StringHash, std::equal_to<>> other_names;
+  std::vector<std::string>
+      sorted; ///< the names, sorted: looked up by binary search, and the near one found is always the same
+  /// Names other components serve under the prefix (kube-scheduler's kube_pod_resource_request), sorted.
+  std::vector<std::string> other_names;
   std::vector<std::string> user_prefixes; ///< prefixes whose names the user chooses (kube_customresource_)
   /// Prefixes whose names no list closes: the exporter builds them from what it reads (node_exporter's
   /// node_memory_ from /proc/meminfo's fields), or another program names its own under them.
   std::vector<std::string> open_prefixes;
-  std::vector<std::string> sorted; ///< names, sorted: the near one found is always the same
-  /// Built once from `sorted`, as indices into it: the names of each length (in sorted order), and
-  /// the first name of each set of words (its words sorted, joined by '_').
-  std::vector<std::vector<std::size_t>> by_length;
-  std::unordered_map<std::string, std::size_t, util::StringHash, std::equal_to<>> by_words;
+  /// Indices into `sorted`: the names of each length (in sorted order), and the first name of each
+  /// set of words (its words sorted, joined by '_').
+  struct Near {
+    std::vector<std::vector<std::size_t>> by_length;
+    std::unordered_map<std::string, std::size_t, util::StringHash, std::equal_to<>> by_words;
+  };
+  /// The index, built on first use, once, whatever the thread: few runs look a near name up, and
+  /// building it for thousands of names would be most of loading exporters.yml.
+  const Near& near() const;
+  bool serves(std::string_view name) const;
+
+private:
+  struct Lazy {
+    std::once_flag once;
+    Near near;
+  };
+  std::shared_ptr<Lazy> lazy_ = std::make_shared<Lazy>();
 };
 
 /// A family of metrics named by one prefix on every one of which the exporter writes the same
