@@ -51,7 +51,10 @@ struct Metric {
 /// How a series name seen on the wire or in PromQL relates to a catalog metric.
 struct SeriesRef {
   const Metric* metric = nullptr;
-  std::string suffix; ///< "", "_bucket", "_sum", "_count", "_created", "_info"
+  /// "", "_bucket", "_sum", "_count", "_created", "_info": a view of the catalog's index, valid
+  /// while the catalog is neither changed nor reindexed (lint resolves a name per selector, often
+  /// several times: a copy each time cost more than the look-up).
+  std::string_view suffix;
   bool exists = true; ///< false when the name is the metric's but no such series is exported
                       ///< (a histogram's base name, a summary's base name)
 };

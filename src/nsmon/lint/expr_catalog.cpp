@@ -85,7 +85,7 @@ void ExprChecks::Impl::unknown_name(const VectorSelector& vs, const std::string&
   self_.foreign_metric(vs, name, at, suggestion);
 }
 
-void ExprChecks::Impl::labels(const VectorSelector& vs, const catalog::Metric& m, const std::string& suffix) {
+void ExprChecks::Impl::labels(const VectorSelector& vs, const catalog::Metric& m, std::string_view suffix) {
   if (m.open_labels) return;
   // Only a label proved absent is a finding: with no config, or with service discovery, the
   // targets may carry labels nobody listed.

@@ -44,7 +44,7 @@ private:
   // expr_catalog.cpp: the catalog's names, labels and values; matchers
   void selector(const VectorSelector& vs);
   void unknown_name(const VectorSelector& vs, const std::string& name, PosRange at);
-  void labels(const VectorSelector& vs, const catalog::Metric& m, const std::string& suffix);
+  void labels(const VectorSelector& vs, const catalog::Metric& m, std::string_view suffix);
   void unknown_job(const VectorSelector& vs, const SeriesInfo& s);
   static bool unlisted_label_required(const Shape& shape, const Matcher& mt);
   void unlisted_label(const Matcher& mt, const catalog::Metric& m, const std::vector<std::string>& candidates);

@@ -185,7 +185,7 @@ SeriesInfo Inference::series(const VectorSelector& vs) const {
   return s;
 }
 
-LabelSet Inference::scraped_labels(const catalog::Metric& m, const std::string& suffix) const {
+LabelSet Inference::scraped_labels(const catalog::Metric& m, std::string_view suffix) const {
   LabelSet out;
   for (const auto& l : m.labels) out.insert(l.name);
   if (suffix == "_bucket") out.insert("le");

@@ -196,7 +196,7 @@ struct SeriesInfo {
   enum class Origin { catalog, recording, external, unknown, none } origin = Origin::unknown;
   std::string name;
   const catalog::Metric* metric = nullptr; ///< catalog
-  std::string suffix;                      ///< catalog: "_bucket", "_total", ...
+  std::string_view suffix;                 ///< catalog: "_bucket", "_total", ...; a view of the catalog's (SeriesRef)
   bool exists = true;                      ///< catalog: false for a histogram's base name
   const RecordedMetric* recorded = nullptr;
 };
@@ -233,7 +233,7 @@ public:
   /// selector of a tree run() saw (nothing known for others); valid until the next run().
   const Shape& leaf_labels(const promql::VectorSelector& vs) const { return find(leaves_, &vs); }
   /// Labels every series of a catalog metric carries once scraped (catalog labels, le, target labels).
-  LabelSet scraped_labels(const catalog::Metric& m, const std::string& suffix) const;
+  LabelSet scraped_labels(const catalog::Metric& m, std::string_view suffix) const;
 
   /// Computes shapes for every node of the tree; returns the root's (valid until the next run()).
   const Shape& run(const promql::Expr& root);

@@ -292,7 +292,7 @@ private:
         // A series name used as a family: samples without # TYPE, or the wrong TYPE line.
         family_finding("metrics/type",
                        name + " is exposed as a family of its own (" + expfmt::to_string(f.type) + "); it is a " +
-                           ref->suffix + " series of the " + catalog::to_string(m.type) + " " + m.name,
+                           std::string(ref->suffix) + " series of the " + catalog::to_string(m.type) + " " + m.name,
                        "expose " + m.name + " with # TYPE " + m.name + " " + catalog::to_string(m.type));
         fam_.metric = nullptr;
         return;

@@ -101,13 +101,11 @@ void RuleChecks::templates(const Shape& shape) {
   // prints LABELS = map[__name__:foo name:foo], proofs/review10a-cardinality.test.yml).
   const LabelSet& result = shape.labels;
   // And the alert's: a reference to one of those is no lost label of the result (a rule's own
-  // label is judged below, where the result surely lacks it).
-  // Built label by label rather than copied: a copy has room for no more, and the names added
-  // below would grow it a few times.
-  LabelSet available(result.begin(), result.end());
-  available.insert("alertname");
-  for (const auto& kv : pr_.group->labels) available.insert(kv.key.value);
-  for (const auto& kv : r_.labels) available.insert(kv.key.value);
+  // label is judged below, where the result surely lacks it). Asked of the few references that
+  // get that far, rather than built into a set for every alert.
+  auto available = [&](const std::string& name) {
+    return result.count(name) || name == "alertname" || has_key(r_.labels, name) || has_key(pr_.group->labels, name);
+  };
   auto check = [&](const rules::KeyValue& kv, bool is_label) {
     const gotemplate::TemplateInfo& info = kv.tmpl(); // checked once, by the loader
     if (!info.errors.empty()) return;
@@ -145,7 +143,7 @@ void RuleChecks::templates(const Shape& shape) {
                 util::concat({"keep ", ref.name, " in the result, e.g. by (", ref.name, ", ...), or write its value"}));
         continue;
       }
-      if (available.count(ref.name)) continue;
+      if (available(ref.name)) continue;
       if (std::string why = inf_.absent(shape, ref.name) ? "" : or_side_without(ref.name); !why.empty()) {
         if (ref.guarded) continue;
         emit_at(
