@@ -92,3 +92,79 @@ TEST_CASE("threshold-unit: a recording rule of the files that scales its name's 
   plain.replace(plain.find(" * 1000"), 7, "");
   CHECK(testing::lint_findings("r.yml", plain, "units/threshold-unit").size() == 1);
 }
+
+namespace {
+
+// The units/count-vs-rate messages of a recording rule with `expr`.
+std::vector<std::string> count_vs_rate(const std::string& expr) {
+  std::vector<std::string> out;
+  for (const auto& d : testing::lint_findings(
+           "r.yml", "groups:\n- name: g\n  rules:\n  - record: job:x:ratio\n    expr: " + expr + "\n",
+           "units/count-vs-rate"))
+    out.push_back(d.message);
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("count-vs-rate: an increase() against a rate() or irate()", "[lint][units]") {
+  using V = std::vector<std::string>;
+  // cluster-monitoring-operator e94b2de: failed requests over 5m per request per second.
+  const V ocp = count_vs_rate(
+      "sum(max without(pod) (increase(haproxy_server_http_responses_total{code=\"5xx\"}[5m]) > 0)) / sum(max "
+      "without(pod) (irate(haproxy_server_http_responses_total[5m])))");
+  REQUIRE(ocp.size() == 1);
+  CHECK(ocp[0] ==
+        "the dividend is an increase(), the divisor an irate(): increase() is a count per 5m, irate() a count per "
+        "second, so the quotient is 300 times the ratio of the two counts");
+  const V inverse = count_vs_rate("sum(rate(errors_total[1h])) / sum(increase(requests_total[1h]))");
+  REQUIRE(inverse.size() == 1);
+  CHECK(inverse[0].find("1/3600 of the ratio") != std::string::npos);
+  const V compared = count_vs_rate("increase(errors_total[10m]) > rate(requests_total[10m])");
+  REQUIRE(compared.size() == 1);
+  CHECK(compared[0].find("the sides of '>' are an increase() and a rate()") != std::string::npos);
+  // One function on both sides, or a side the author converted with a number: nothing.
+  CHECK(count_vs_rate("sum(rate(errors_total[5m])) / sum(rate(requests_total[5m]))").empty());
+  CHECK(count_vs_rate("sum(increase(errors_total[1h])) / sum(increase(requests_total[1h]))").empty());
+  CHECK(count_vs_rate("sum(increase(errors_total[5m])) / (sum(rate(requests_total[5m])) * 300)").empty());
+  CHECK(count_vs_rate("increase(errors_total[5m]) / scalar(rate(requests_total[5m]))").empty());
+  CHECK(count_vs_rate("increase(errors_total[5m]) or rate(requests_total[5m])").empty());
+}
+
+namespace {
+
+// The units/humanize-duration messages of one alert with `expr` and `description`.
+std::vector<std::string> humanize_duration(const std::string& expr, const std::string& description) {
+  std::vector<std::string> out;
+  for (const auto& d : testing::lint_findings("r.yml",
+                                              "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: " + expr +
+                                                  "\n    labels: {severity: warning}\n    annotations:\n"
+                                                  "      summary: s\n      description: '" +
+                                                  description + "'\n",
+                                              "units/humanize-duration"))
+    out.push_back(d.message);
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("humanize-duration: humanizeDuration of a value in another unit than seconds", "[lint][units]") {
+  using V = std::vector<std::string>;
+  // gitlab-com runbooks c04ec2f: a recorded age in hours, "seen 48.09s ago".
+  const V hours = humanize_duration("gitlab_com:last_wale_basebackup_age_in_hours >= 48",
+                                    "seen {{ .Value | humanizeDuration }} ago");
+  REQUIRE(hours.size() == 1);
+  CHECK(hours[0] == "annotation \"description\" prints $value with humanizeDuration, which reads seconds, but "
+                    "gitlab_com:last_wale_basebackup_age_in_hours is in hours by its names: 48 hours print as \"48s\"");
+  CHECK(humanize_duration("(time() - push_time_seconds) / 3600 > 48", "{{ humanizeDuration $value }}").size() == 1);
+  const V ms =
+      humanize_duration("histogram_quantile(0.99, sum by (le) (rate(request_duration_milliseconds_bucket[5m]))) > 250",
+                        "p99 {{ $value | humanizeDuration }}");
+  REQUIRE(ms.size() == 1);
+  CHECK(ms[0].find("in milliseconds by its names: 250 milliseconds print as \"4m 10s\"") != std::string::npos);
+  // Seconds, the value printed as a number, or converted back to seconds: nothing.
+  CHECK(humanize_duration("time() - push_time_seconds > 172800", "{{ $value | humanizeDuration }}").empty());
+  CHECK(humanize_duration("backup_age_hours > 48", "{{ $value }} hours").empty());
+  CHECK(humanize_duration("request_duration_milliseconds / 1000 > 1", "{{ $value | humanizeDuration }}").empty());
+  CHECK(humanize_duration("backup_age_hours > 48", "{{ $value | humanize }}").empty());
+}

@@ -295,6 +295,7 @@ private:
       }
     }
     if (rebind != Rebind::none || !plain(toks, first)) info_.may_fault = true;
+    if (rebind == Rebind::none) value_duration(toks, first);
     const std::size_t refs = info_.label_refs.size();
     pipeline(toks, first, rebind);
     // {{if $labels.x}}, {{with $labels.x}}, {{else if $labels.x}}: a test of the label alone.
@@ -322,6 +323,21 @@ private:
     if (toks.size() == i + 1) return declared(toks[i]);
     return toks.size() == i + 3 && declared(toks[i]) && (toks[i].text == "$value" || toks[i].text == ".Value") &&
            toks[i + 1].kind == Tok::pipe && toks[i + 2].text.substr(0, 8) == "humanize";
+  }
+
+  // {{ $value | humanizeDuration }} or {{ humanizeDuration $value }} (.Value as well): the alert's
+  // value printed as seconds.
+  void value_duration(const std::vector<Token>& toks, std::size_t i) {
+    auto value = [&](const Token& t) {
+      if (t.kind == Tok::field) return dot_ == Dot::alert && t.text == ".Value";
+      const Variable* v = t.kind == Tok::variable && t.text == "$value" ? lookup(t.text) : nullptr;
+      return v && v - variables_.data() < kPreamble;
+    };
+    auto duration = [](const Token& t) { return t.kind == Tok::ident && t.text == "humanizeDuration"; };
+    if (toks.size() == i + 3 && value(toks[i]) && toks[i + 1].kind == Tok::pipe && duration(toks[i + 2]))
+      info_.value_durations.push_back(toks[i + 2].offset);
+    else if (toks.size() == i + 2 && duration(toks[i]) && value(toks[i + 1]))
+      info_.value_durations.push_back(toks[i].offset);
   }
 
   // How an action sets the dot for what follows it: {{range}} to each element, {{with}} to its value.

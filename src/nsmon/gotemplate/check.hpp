@@ -38,6 +38,9 @@ struct TemplateInfo {
   std::vector<TemplateError> errors;
   std::vector<LabelRef> label_refs;
   std::vector<std::size_t> value_refs; ///< offsets of $value / .Value
+  /// Offsets of humanizeDuration given $value or .Value alone ({{ $value | humanizeDuration }},
+  /// {{ humanizeDuration .Value }}): it prints the value as a number of seconds.
+  std::vector<std::size_t> value_durations;
   bool has_actions = false;
   /// An action calls a function other than humanize of $value, or rebinds the dot: its types may be
   /// wrong (find_type_fault). Not in `{{ $labels.x }}` or `{{ $value | humanize }}`.

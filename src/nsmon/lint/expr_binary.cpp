@@ -9,6 +9,7 @@ void ExprChecks::Impl::binary(const BinaryExpr& b) {
   if (vm && !is_set_operator(b.op)) dead_fallback(b, *vm);
   if (b.op == BinaryOp::lor) mixed_or(b);
   if (b.op == BinaryOp::lor) mirrored_threshold(b);
+  count_vs_rate(b);
   if (is_comparison(b.op)) {
     nan_threshold(b);
     unlimited_divisor(b, b.lhs, b.rhs);
@@ -384,6 +385,42 @@ void ExprChecks::Impl::mixed_or(const BinaryExpr& b) {
            "): the result mixes them, series by series" +
            (precedence ? "; '/' binds tighter than 'or', so 'A or B / C' is 'A or (B / C)'" : ""),
        precedence ? "parenthesise what the division divides: (A or B) / C" : "compare or combine values of one unit");
+}
+
+// An increase() on one side and a rate() or irate() on the other of a division, a sum, a
+// difference or a comparison: a count per the increase's window against a count per second, so
+// the two differ by the window's seconds whatever the data. OpenShift recorded
+// increase(errors[5m]) / irate(all[5m]) as the fraction of failed requests (cluster-monitoring-
+// operator e94b2de): 300 times it. A side scaled by a number (rate(x[5m]) * 300) converts, and
+// is not one of these.
+void ExprChecks::Impl::count_vs_rate(const BinaryExpr& b) {
+  const bool arithmetic = b.op == BinaryOp::div || b.op == BinaryOp::add || b.op == BinaryOp::sub;
+  if (!arithmetic && !is_comparison(b.op)) return;
+  if (b.lhs->type != ValueType::vector || b.rhs->type != ValueType::vector) return;
+  const Call *l = counted_by(*b.lhs), *r = counted_by(*b.rhs);
+  if (!l || !r || (l->name == "increase") == (r->name == "increase")) return;
+  const Call& inc = l->name == "increase" ? *l : *r;
+  const Call& per_second = l->name == "increase" ? *r : *l;
+  std::int64_t ns = 0;
+  if (!inc.args.empty() && inc.args[0]->kind == NodeKind::matrix_selector &&
+      !inc.args[0]->as<MatrixSelector>().range_expr)
+    ns = inc.args[0]->as<MatrixSelector>().range_ns;
+  const std::string window = ns > 0 ? text::format_duration(ns / 1000000) : std::string("its range");
+  const std::string seconds = ns > 0 ? util::format_number(static_cast<double>(ns) / 1e9) : std::string("its seconds");
+  const std::string counted =
+      util::concat({"increase() is a count per ", window, ", ", per_second.name, "() a count per second"});
+  const std::string a = per_second.name == "irate" ? "an " : "a ";
+  std::string msg;
+  if (b.op == BinaryOp::div)
+    msg = util::concat({"the ", l == &inc ? "dividend" : "divisor", " is an increase(), the ",
+                        l == &inc ? "divisor" : "dividend", " ", a, per_second.name, "(): ", counted,
+                        ", so the quotient is ", l == &inc ? seconds + " times" : "1/" + seconds + " of",
+                        " the ratio of the two counts"});
+  else
+    msg = util::concat({"the sides of '", std::string(to_string(b.op)), "' are an increase() and ", a, per_second.name,
+                        "(): ", counted, ", so they differ by a factor of ", seconds, " whatever the data"});
+  emit("units/count-vs-rate", b.range, msg,
+       util::concat({"use one function on both sides: increase() for counts per ", window, ", or rate()"}));
 }
 
 // `(x > 0.05 and deriv(x[5m]) >= 0) or (x < 0.05 and deriv(x[5m]) <= 0)`: branches that mirror

@@ -85,6 +85,7 @@ private:
   void nan_threshold(const BinaryExpr& b);
   void unlimited_divisor(const BinaryExpr& b, const Expr* side, const Expr* other);
   void mixed_or(const BinaryExpr& b);
+  void count_vs_rate(const BinaryExpr& b);
   void mirrored_threshold(const BinaryExpr& b);
   void units(const BinaryExpr& b, const Expr* side, const Expr* other);
   bool bounded(const BinaryExpr& b, const Expr* side, const Expr* other, double v);

@@ -338,13 +338,21 @@ const promql::VectorSelector* unlimited_limit(const promql::Expr& divisor);
 /// division of one unit by itself (used_bytes / total_bytes). `of` gets the names it read.
 std::string unit_by_name(const promql::Expr& e, std::string* of = nullptr);
 
-/// The unit of time an expression's values are in by the names of the series it reads: seconds
-/// (1) or milliseconds (0.001; `_milliseconds`, `_ms`), or 0 where they are no duration or the
+/// The unit of time an expression's values are in by the names of the series it reads, in seconds:
+/// seconds (1), milliseconds (0.001; `_milliseconds`, `_ms`), or a gauge's or recorded series'
+/// minutes, hours or days (60, 3600, 86400; `_hours`, or seconds `/ 3600`), or 0 where they are no duration or the
 /// names do not say. A duration series, its increase, histogram_quantile of its buckets, a rate of
 /// its `_sum`/`_total` over a rate of a count (seconds per request), kept by the functions and
 /// aggregations that keep values and scaled by `* 1000` or `/ 1000`. A rate alone is seconds per
 /// second (a busy fraction), no duration. `of` gets the names it read.
 double duration_unit(const promql::Expr& e, std::string* of = nullptr);
+
+/// The increase() or the rate()/irate() whose values an expression's are, through the
+/// aggregations that keep values (sum, avg, min, max, quantile, topk, bottomk), a filter by a
+/// comparison with a number, the left of and/unless, and + or - of two of one kind; nullptr where
+/// anything else (a number's scaling: `rate(x[5m]) * 300`) makes them. An increase is a count per
+/// its range, a rate a count per second.
+const promql::Call* counted_by(const promql::Expr& e);
 
 /// Why the name of a recorded series says that its values lie between 0 and 1, or "": a metric
 /// part in Prometheus's ratio unit (level:disk_usage_ratio:avg; only operations that keep the

@@ -489,7 +489,7 @@ void RuleChecks::threshold_unit() {
     std::string of;
     const Expr& side = right ? *l : *r;
     const double unit = duration_unit(side, &of);
-    if (unit == 0 || v == 0) return true;
+    if ((unit != 1 && unit != 0.001) || v == 0) return true; // stated durations are seconds or milliseconds
     // A recording rule of these files that scales what it records (x * 1000) under a name in
     // seconds breaks the name's promise: the name says nothing then.
     bool scaled_record = false;

@@ -193,6 +193,24 @@ void RuleChecks::templates(const Shape& shape) {
           util::concat({what, " \"", kv.key.value, "\" has $", ref.name,
                         " outside {{ }}: Go prints text as written, so every alert reads \"$", ref.name, "\" there"}),
           "write {{ $" + ref.name + " }}");
+    // humanizeDuration reads a number of seconds: a value in milliseconds or hours prints as that
+    // many seconds (gitlab-com runbooks c04ec2f: a basebackup 48 hours old "seen 48.09s ago").
+    if (!info.value_durations.empty()) {
+      std::string of;
+      const double unit = duration_unit(*pr_.parsed->expr(), &of);
+      const char* in = unit == 0.001   ? "milliseconds"
+                       : unit == 60    ? "minutes"
+                       : unit == 3600  ? "hours"
+                       : unit == 86400 ? "days"
+                                       : nullptr;
+      if (in)
+        emit_at("units/humanize-duration", at(info.value_durations[0], 16),
+                util::concat({what, " \"", kv.key.value,
+                              "\" prints $value with humanizeDuration, which reads seconds, but ", of, " is in ", in,
+                              " by its names: ", unit < 1 ? "250 " : "48 ", in, " print as ",
+                              unit < 1 ? "\"4m 10s\"" : "\"48s\""}),
+                util::concat({"print the number ({{ $value }} ", in, "), or make the expression return seconds"}));
+    }
     // $externalLabels.x: global.external_labels of the config (unknown without one).
     if (cfg_)
       for (const auto& ref : info.external_label_refs)

@@ -430,6 +430,15 @@ struct TimeDim {
   std::string of;
 };
 
+// A gauge's or a recorded series' name in a unit of time coarser than Prometheus's seconds
+// (backup_age_in_hours, uptime_days): the seconds in one, or 0.
+double coarse_unit(std::string_view name) {
+  if (util::ends_with(name, "_minutes")) return 60;
+  if (util::ends_with(name, "_hours")) return 3600;
+  if (util::ends_with(name, "_days")) return 86400;
+  return 0;
+}
+
 TimeDim time_dim(const Expr& e) {
   const Expr* u = unparen(&e);
   switch (u->kind) {
@@ -440,10 +449,14 @@ TimeDim time_dim(const Expr& e) {
     // the operations keep the metric's values (level:request_duration_seconds:p99); a histogram's
     // buckets are read by histogram_quantile.
     if (name.find(':') != std::string_view::npos) {
-      const std::string_view kept = kept_metric(name);
+      std::string_view kept = kept_metric(name);
+      // level:metric, no operation to change the values (gitlab_com:backup_age_in_hours).
+      if (const auto c = name.find(':'); kept.empty() && name.find(':', c + 1) == std::string_view::npos)
+        kept = name.substr(c + 1);
       if (util::ends_with(kept, "_seconds")) d.kind = TimeDim::duration, d.scale = 1;
       else if (util::ends_with(kept, "_milliseconds") || util::ends_with(kept, "_ms"))
         d.kind = TimeDim::duration, d.scale = 0.001;
+      else if (double s = coarse_unit(kept); s > 0) d.kind = TimeDim::duration, d.scale = s;
       return d;
     }
     if (util::ends_with(name, "_bucket")) return {};
@@ -453,6 +466,7 @@ TimeDim time_dim(const Expr& e) {
     if (util::ends_with(name, "_seconds")) d.kind = TimeDim::duration, d.scale = 1;
     else if (util::ends_with(name, "_milliseconds") || util::ends_with(name, "_ms"))
       d.kind = TimeDim::duration, d.scale = 0.001;
+    else if (double s = !total && !sum ? coarse_unit(name) : 0; s > 0) d.kind = TimeDim::duration, d.scale = s;
     else if (total && std::none_of(std::begin(units), std::end(units),
                                    [&](std::string_view w) { return util::ends_with(name, w); }))
       d.kind = TimeDim::count; // requests_total: events
@@ -502,6 +516,16 @@ TimeDim time_dim(const Expr& e) {
     auto thousand = [](const Expr* x) {
       return x->kind == NodeKind::number_literal && x->as<NumberLiteral>().value == 1000;
     };
+    // seconds / 60, / 3600, / 86400: minutes, hours, days.
+    if (b.op == BinaryOp::div && r->kind == NodeKind::number_literal) {
+      const double v = r->as<NumberLiteral>().value;
+      if (v == 60 || v == 3600 || v == 86400) {
+        TimeDim d = time_dim(*l);
+        if (d.kind != TimeDim::duration || d.scale != 1) return {};
+        d.scale = v;
+        return d;
+      }
+    }
     if ((b.op == BinaryOp::mul || b.op == BinaryOp::div) && (thousand(r) || (b.op == BinaryOp::mul && thousand(l)))) {
       TimeDim d = time_dim(thousand(r) ? *l : *r);
       if (d.kind != TimeDim::duration) return {};
@@ -510,6 +534,10 @@ TimeDim time_dim(const Expr& e) {
       return d;
     }
     TimeDim dl = time_dim(*l), dr = time_dim(*r);
+    // time() - a timestamp in seconds: an age in seconds.
+    if (b.op == BinaryOp::sub && l->kind == NodeKind::call && l->as<Call>().name == "time" &&
+        dr.kind == TimeDim::duration && dr.scale == 1)
+      return dr;
     if (b.op == BinaryOp::div && dr.kind == TimeDim::count &&
         (dl.kind == TimeDim::duration || dl.kind == TimeDim::duration_rate)) {
       dl.kind = TimeDim::duration; // seconds per request
@@ -530,6 +558,32 @@ double duration_unit(const Expr& e, std::string* of) {
   if (d.kind != TimeDim::duration) return 0;
   if (of) *of = d.of;
   return d.scale;
+}
+
+const Call* counted_by(const Expr& e) {
+  const Expr* u = unparen(&e);
+  switch (u->kind) {
+  case NodeKind::call: {
+    const auto& c = u->as<Call>();
+    return c.name == "increase" || c.name == "rate" || c.name == "irate" ? &c : nullptr;
+  }
+  case NodeKind::aggregate: {
+    const auto& a = u->as<AggregateExpr>();
+    return keeps_unit(a.op) ? counted_by(*a.expr) : nullptr;
+  }
+  case NodeKind::binary: {
+    const auto& b = u->as<BinaryExpr>();
+    if (b.op == BinaryOp::land || b.op == BinaryOp::lunless) return counted_by(*b.lhs);
+    if (is_comparison(b.op)) {
+      if (b.return_bool || (b.lhs->type == ValueType::scalar) == (b.rhs->type == ValueType::scalar)) return nullptr;
+      return counted_by(b.lhs->type == ValueType::scalar ? *b.rhs : *b.lhs);
+    }
+    if (b.op != BinaryOp::add && b.op != BinaryOp::sub) return nullptr;
+    const Call *l = counted_by(*b.lhs), *r = counted_by(*b.rhs);
+    return l && r && (l->name == "increase") == (r->name == "increase") ? l : nullptr;
+  }
+  default: return nullptr;
+  }
 }
 
 std::string ratio_by_name(std::string_view name) {
