@@ -523,6 +523,7 @@ TimeDim time_dim(const Expr& e) {
         TimeDim d = time_dim(*l);
         if (d.kind != TimeDim::duration || d.scale != 1) return {};
         d.scale = v;
+        d.of = print(*u); // its unit is the name's and the division's
         return d;
       }
     }
@@ -531,6 +532,7 @@ TimeDim time_dim(const Expr& e) {
       if (d.kind != TimeDim::duration) return {};
       d.scale = b.op == BinaryOp::mul ? d.scale / 1000 : d.scale * 1000;
       if (d.scale != 1 && d.scale != 0.001) return {};
+      d.of = print(*u);
       return d;
     }
     TimeDim dl = time_dim(*l), dr = time_dim(*r);
