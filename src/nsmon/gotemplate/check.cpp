@@ -310,16 +310,18 @@ private:
   // Whether the action's pipeline toks[i, ...) is a form whose types are always right: one of the
   // variables Prometheus declares or the alert's .Value and .Labels.x, alone, or $value piped to a
   // humanize function ({{ $labels.instance }}, {{ $value | humanizePercentage }}).
+  // Whether a token is one of the variables Prometheus declares, or the alert's .Value or
+  // .Labels.x, as it is: not redeclared ({{ $value := query "up" }}), not a field of one.
+  bool declared(const Token& t) {
+    std::size_t dots = static_cast<std::size_t>(std::count(t.text.begin(), t.text.end(), '.'));
+    if (t.kind == Tok::field)
+      return dot_ == Dot::alert && (t.text == ".Value" || (t.text.substr(0, 8) == ".Labels." && dots == 2));
+    std::string_view name = t.text.substr(0, t.text.find('.'));
+    const Variable* v = t.kind == Tok::variable ? lookup(name) : nullptr;
+    return v && v - variables_.data() < kPreamble && name != "$" && dots <= 1;
+  }
+
   bool plain(const std::vector<Token>& toks, std::size_t i) {
-    auto declared = [&](const Token& t) {
-      std::size_t dots = static_cast<std::size_t>(std::count(t.text.begin(), t.text.end(), '.'));
-      if (t.kind == Tok::field)
-        return dot_ == Dot::alert && (t.text == ".Value" || (t.text.substr(0, 8) == ".Labels." && dots == 2));
-      std::string_view name = t.text.substr(0, t.text.find('.'));
-      const Variable* v = t.kind == Tok::variable ? lookup(name) : nullptr;
-      // Not redeclared ({{ $value := query "up" }}): the preamble's.
-      return v && v - variables_.data() < kPreamble && name != "$" && dots <= 1;
-    };
     if (toks.size() == i + 1) return declared(toks[i]);
     return toks.size() == i + 3 && declared(toks[i]) && (toks[i].text == "$value" || toks[i].text == ".Value") &&
            toks[i + 1].kind == Tok::pipe && toks[i + 2].text.substr(0, 8) == "humanize";
@@ -328,11 +330,7 @@ private:
   // {{ $value | humanizeDuration }} or {{ humanizeDuration $value }} (.Value as well): the alert's
   // value printed as seconds.
   void value_duration(const std::vector<Token>& toks, std::size_t i) {
-    auto value = [&](const Token& t) {
-      if (t.kind == Tok::field) return dot_ == Dot::alert && t.text == ".Value";
-      const Variable* v = t.kind == Tok::variable && t.text == "$value" ? lookup(t.text) : nullptr;
-      return v && v - variables_.data() < kPreamble;
-    };
+    auto value = [&](const Token& t) { return (t.text == "$value" || t.text == ".Value") && declared(t); };
     auto duration = [](const Token& t) { return t.kind == Tok::ident && t.text == "humanizeDuration"; };
     if (toks.size() == i + 3 && value(toks[i]) && toks[i + 1].kind == Tok::pipe && duration(toks[i + 2]))
       info_.value_durations.push_back(toks[i + 2].offset);
