@@ -165,6 +165,9 @@ TEST_CASE("humanize-duration: humanizeDuration of a value in another unit than s
                         "p99 {{ $value | humanizeDuration }}");
   REQUIRE(ms.size() == 1);
   CHECK(ms[0].find("in milliseconds by its names: 250 milliseconds print as \"4m 10s\"") != std::string::npos);
+  // A comparison keeps its vector side's values, on either side of the operator; bool makes them 0 or 1.
+  CHECK(humanize_duration("48 < backup_age_hours", "{{ $value | humanizeDuration }}").size() == 1);
+  CHECK(humanize_duration("backup_age_hours > bool 48", "{{ $value | humanizeDuration }}").empty());
   // Seconds, the value printed as a number, or converted back to seconds: nothing.
   CHECK(humanize_duration("time() - push_time_seconds > 172800", "{{ $value | humanizeDuration }}").empty());
   CHECK(humanize_duration("backup_age_hours > 48", "{{ $value }} hours").empty());

@@ -439,8 +439,24 @@ double coarse_unit(std::string_view name) {
   return 0;
 }
 
+// The operand whose values a node passes on as they are, or nullptr: an aggregation that keeps
+// its input's unit, a filter (and, unless, a comparison without bool) its left side or, where
+// that is a number, its right (`0 < x` keeps x's values).
+const Expr* passes_values_of(const Expr& e) {
+  if (e.kind == NodeKind::aggregate) {
+    const auto& a = e.as<AggregateExpr>();
+    return keeps_unit(a.op) ? a.expr : nullptr;
+  }
+  if (e.kind != NodeKind::binary) return nullptr;
+  const auto& b = e.as<BinaryExpr>();
+  if (b.op == BinaryOp::land || b.op == BinaryOp::lunless) return b.lhs;
+  if (!is_comparison(b.op) || b.return_bool) return nullptr;
+  return b.lhs->type == ValueType::scalar ? b.rhs : b.lhs;
+}
+
 TimeDim time_dim(const Expr& e) {
   const Expr* u = unparen(&e);
+  if (const Expr* kept = passes_values_of(*u)) return time_dim(*kept);
   switch (u->kind) {
   case NodeKind::vector_selector: {
     std::string_view name = metric_name(u->as<VectorSelector>());
@@ -500,16 +516,9 @@ TimeDim time_dim(const Expr& e) {
     if (c.name == "increase" || keeps_values(c.name)) return d;
     return {};
   }
-  case NodeKind::aggregate: {
-    const auto& a = u->as<AggregateExpr>();
-    return keeps_unit(a.op) ? time_dim(*a.expr) : TimeDim{};
-  }
   case NodeKind::binary: {
     const auto& b = u->as<BinaryExpr>();
-    if (is_comparison(b.op) || b.op == BinaryOp::land || b.op == BinaryOp::lor || b.op == BinaryOp::lunless) {
-      if (b.return_bool) return {};
-      return b.op == BinaryOp::lor ? TimeDim{} : time_dim(*b.lhs); // a filter keeps the left side's values
-    }
+    if (is_comparison(b.op) || b.op == BinaryOp::lor) return {}; // a 0/1 of bool; or mixes two sides
     const Expr* r = unparen(b.rhs);
     const Expr* l = unparen(b.lhs);
     // * 1000 makes seconds milliseconds, / 1000 milliseconds seconds.
@@ -564,22 +573,14 @@ double duration_unit(const Expr& e, std::string* of) {
 
 const Call* counted_by(const Expr& e) {
   const Expr* u = unparen(&e);
+  if (const Expr* kept = passes_values_of(*u)) return counted_by(*kept);
   switch (u->kind) {
   case NodeKind::call: {
     const auto& c = u->as<Call>();
     return c.name == "increase" || c.name == "rate" || c.name == "irate" ? &c : nullptr;
   }
-  case NodeKind::aggregate: {
-    const auto& a = u->as<AggregateExpr>();
-    return keeps_unit(a.op) ? counted_by(*a.expr) : nullptr;
-  }
   case NodeKind::binary: {
     const auto& b = u->as<BinaryExpr>();
-    if (b.op == BinaryOp::land || b.op == BinaryOp::lunless) return counted_by(*b.lhs);
-    if (is_comparison(b.op)) {
-      if (b.return_bool || (b.lhs->type == ValueType::scalar) == (b.rhs->type == ValueType::scalar)) return nullptr;
-      return counted_by(b.lhs->type == ValueType::scalar ? *b.rhs : *b.lhs);
-    }
     if (b.op != BinaryOp::add && b.op != BinaryOp::sub) return nullptr;
     const Call *l = counted_by(*b.lhs), *r = counted_by(*b.rhs);
     return l && r && (l->name == "increase") == (r->name == "increase") ? l : nullptr;
