@@ -120,13 +120,21 @@ TEST_CASE("check_expression: a regex branch written as a prefix", "[lint][expres
       std::vector<std::string>{
           R"e(warning: the branch ^6 of api_version=~"^7\\.0\\.[0-1]|^6" matches only the value "6": Prometheus )e"
           "anchors a regex matcher at both ends, so ^ makes no prefix | for the values that start with 6, write ^6.*"});
-  CHECK(said(R"e(vsphere_esxi_version_total{api_version=~"^7\\.0\\.[0-1].*|^6.*"} > 0)e").empty());
-  // Escaped text is text; a branch with more regex after it, a group, an end anchor: left alone.
+  // Not a prefix: the ^ is only redundant, said once as a note on any series (issue 56).
+  auto noted = [](const std::string& v) {
+    return std::vector<std::string>{"info: regex matchers are fully anchored; the ^ or $ in \"" + v +
+                                    "\" is redundant | "};
+  };
+  CHECK(said(R"e(vsphere_esxi_version_total{api_version=~"^7\\.0\\.[0-1].*|^6.*"} > 0)e") ==
+        noted(R"e(^7\.0\.[0-1].*|^6.*)e"));
+  // Escaped text is text; a branch with more regex after it, a group, an end anchor: no prefix.
   CHECK(said(R"e(x{v=~"^10\\.0"} > 0)e").size() == 1);
-  CHECK(said(R"e(x{code=~"^5.."} > 0)e").empty());
-  CHECK(said(R"e(x{ns=~"^(kube|openshift)"} > 0)e").empty());
-  CHECK(said(R"e(x{ns=~"^kube$|^default$"} > 0)e").empty());
+  CHECK(said(R"e(x{code=~"^5.."} > 0)e") == noted("^5.."));
+  CHECK(said(R"e(x{ns=~"^(kube|openshift)"} > 0)e") == noted("^(kube|openshift)"));
+  CHECK(said(R"e(x{ns=~"^kube$|^default$"} > 0)e") == noted("^kube$|^default$"));
   CHECK(said(R"e(x{ns=~"[|^]a|b"} > 0)e").empty());
+  CHECK(said(R"e(x{ns=~"kube.*|default"} > 0)e").empty());
+  CHECK(said(R"e(x{price=~"9\\$"} > 0)e").empty()); // an escaped $ is text
   // The catalog's own series: its values tell, and the redundant anchor stays a note.
   CHECK(said(R"e(rate(errors_total{stage=~"^inference|symbolic$"}[5m]) > 0)e") ==
         std::vector<std::string>{

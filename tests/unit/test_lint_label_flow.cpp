@@ -877,6 +877,16 @@ TEST_CASE("label flow: duplicates that never collide, groups of one, histogram f
        V{}},
       {"one condition split in two",
        rules(rule("alert", "Q", "queue_length > 0") + rule("alert", "Q", "queue_length == 0")), V{}},
+      // mirceanton/home-ops' NodeMemoryHighUtilization: a ZFS node passes the join with the ARC
+      // size, another only the unless of it (tests/data/review-corpus/proofs/review15.test.yml).
+      {"one alert name, a join with G and an unless of G",
+       rules(rule("alert", "M", "(1 - ((avail + on (instance) group_left () arc) / total)) * 100 > 90") +
+             rule("alert", "M", "(1 - (avail / total)) * 100 > 90 unless on (instance) arc")),
+       V{}},
+      {"one alert name, a join with G and an unless of another",
+       rules(rule("alert", "M", "(1 - ((avail + on (instance) group_left () arc) / total)) * 100 > 90") +
+             rule("alert", "M", "(1 - (avail / total)) * 100 > 90 unless on (instance) swap")),
+       V{"rules/duplicate-rule 6:12"}},
       {"overlapping conditions",
        rules(rule("alert", "Q", "queue_length > 0") + rule("alert", "Q", "queue_length > 10")),
        V{"rules/duplicate-rule 6:12"}},
@@ -1051,6 +1061,38 @@ TEST_CASE("strangers: one series per group, constant values", "[lint][label-flow
       {"NaN where sum by (pod) folds a pod's several series",
        alert("sum by (pod) (rate(a_total{pod!=\"\",bdev!=\"\"}[5m]) / rate(b_total[5m])) > 1", "s"),
        V{"promql/nan-in-aggregation 5:12 warning"}, nullptr, true, true},
+      // Open Data Hub's burn rates: a ratio recorded by (ns) with a fixed component label, summed
+      // by (ns) again. The component left out has one value: a group is one recorded series
+      // (tests/data/review-corpus/proofs/review15.test.yml).
+      {"NaN where the group leaves out only a label the recording rule fixes",
+       "groups:\n- name: g\n  rules:\n"
+       "  - record: ns:x:ratio\n    expr: sum by (ns) (rate(a_total[5m])) / sum by (ns) (rate(b_total[5m]))\n"
+       "    labels: {component: dsp}\n"
+       "  - alert: A\n    expr: sum by (ns) (ns:x:ratio{component=\"dsp\"}) > 1\n"
+       "  - alert: B\n    expr: sum by (ns) (ns:x:ratio) > 1\n",
+       V{}, nullptr, true, true},
+      // The dashboard's burn rate shares its name with the pipelines' ones, which lack route:
+      // route=~"rhods-dashboard" reads the dashboard's one series only.
+      {"NaN of a name two rules record, where the matchers read one rule's series",
+       "groups:\n- name: g\n  rules:\n"
+       "  - record: ns:x:ratio\n    expr: sum(rate(a_total[5m])) / sum(rate(b_total[5m]))\n    labels: {route: r}\n"
+       "  - record: ns:x:ratio\n    expr: sum by (ns) (rate(a_total[5m])) / sum by (ns) (rate(b_total[5m]))\n"
+       "    labels: {component: dsp}\n"
+       "  - alert: A\n    expr: sum by (route) (ns:x:ratio{route=~\"r\"}) > 1\n",
+       V{}, nullptr, true, true},
+      {"NaN of a name two rules record, both read",
+       "groups:\n- name: g\n  rules:\n"
+       "  - record: ns:x:ratio\n    expr: sum(rate(a_total[5m])) / sum(rate(b_total[5m]))\n    labels: {route: r}\n"
+       "  - record: ns:x:ratio\n    expr: sum by (ns) (rate(a_total[5m])) / sum by (ns) (rate(b_total[5m]))\n"
+       "    labels: {component: dsp}\n"
+       "  - alert: A\n    expr: sum by (route) (ns:x:ratio) > 1\n",
+       V{"promql/nan-in-aggregation 11:11 warning"}, nullptr, true, true},
+      {"NaN where the group leaves out the recorded ratio's own label",
+       "groups:\n- name: g\n  rules:\n"
+       "  - record: ns:x:ratio\n    expr: sum by (ns) (rate(a_total[5m])) / sum by (ns) (rate(b_total[5m]))\n"
+       "    labels: {component: dsp}\n"
+       "  - alert: A\n    expr: sum by (component) (ns:x:ratio) > 1\n",
+       V{"promql/nan-in-aggregation 8:11 warning"}, nullptr, true, true},
   });
 }
 

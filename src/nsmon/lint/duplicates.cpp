@@ -170,6 +170,16 @@ struct Conditions {
   std::vector<Condition> compared;
   std::vector<Gate> gates;
 };
+
+// on/ignoring and its labels, sorted: two gates match series alike when their keys are equal.
+std::string matching_key(const promql::VectorMatching& vm) {
+  std::vector<std::string> labels = vm.labels;
+  std::sort(labels.begin(), labels.end());
+  std::string key = vm.on ? "on" : "ignoring";
+  for (const auto& l : labels) key.append(1, ' ').append(l);
+  return key;
+}
+
 Conditions conditions(const promql::Expr& e) {
   Conditions out;
   for (const promql::Expr* at = unparen(&e); at && at->kind == promql::NodeKind::binary;) {
@@ -178,16 +188,22 @@ Conditions conditions(const promql::Expr& e) {
     if (auto c = condition(*at)) out.compared.push_back(*c);
     if (b.op == promql::BinaryOp::land || b.op == promql::BinaryOp::lunless) {
       std::string key;
-      if (const promql::VectorMatching* vm = b.matching()) {
-        std::vector<std::string> labels = vm->labels;
-        std::sort(labels.begin(), labels.end());
-        key = vm->on ? "on" : "ignoring";
-        for (const auto& l : labels) key.append(1, ' ').append(l);
-      }
+      if (const promql::VectorMatching* vm = b.matching()) key = matching_key(*vm);
       out.gates.push_back({b.op == promql::BinaryOp::lunless, std::move(key), unparen(b.rhs)});
       at = unparen(b.lhs);
-    } else if (!b.return_bool && lnum != rnum && b.op != promql::BinaryOp::lor) at = unparen(lnum ? b.rhs : b.lhs);
-    else break;
+    } else if (!b.return_bool && lnum != rnum && b.op != promql::BinaryOp::lor) {
+      at = unparen(lnum ? b.rhs : b.lhs);
+    } else if (const promql::VectorMatching* vm = b.matching();
+               vm && b.op != promql::BinaryOp::lor && !vm->fill_lhs && !vm->fill_rhs &&
+               (vm->card == promql::Cardinality::many_to_one || (!vm->written && !b.return_bool))) {
+      // Two vectors whose result keeps the left side's labels: a join (x + on (l) group_left
+      // G) passes only the series G has a partner for, a gate as `and on (l) G` is; a default
+      // one-to-one match (x / y) keeps x's series that y pairs.
+      if (vm->card == promql::Cardinality::many_to_one) out.gates.push_back({false, matching_key(*vm), unparen(b.rhs)});
+      at = unparen(b.lhs);
+    } else {
+      break;
+    }
   }
   return out;
 }

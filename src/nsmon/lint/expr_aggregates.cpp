@@ -107,9 +107,15 @@ bool ExprChecks::Impl::leaves_out_a_known_label(const AggregateExpr& a, const Sh
   const bool one_target =
       !a.without && (grouped("pod") || (grouped("instance") && keeps_a_picked_label(a)) || keeps_the_host(a));
   auto target_label = [](const std::string& l) { return l == "instance" || l == "job"; };
+  // A label with one value on every series (a recording rule's labels:) tells none apart.
+  auto one_value = [&](const std::string& l) {
+    auto it = in.values.find(l);
+    return it != in.values.end() && it->second.size() == 1;
+  };
   return std::any_of(in.labels.begin(), in.labels.end(),
                      [&](const std::string& l) {
-                       return left_out(l) && Inference::present(in, l) && !(one_target && target_label(l));
+                       return left_out(l) && Inference::present(in, l) && !(one_target && target_label(l)) &&
+                              !one_value(l);
                      }) ||
          std::any_of(in.several.begin(), in.several.end(),
                      [&](const auto& kv) { return left_out(kv.first) && !(one_target && target_label(kv.first)); });

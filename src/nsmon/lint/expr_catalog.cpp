@@ -17,7 +17,8 @@ void ExprChecks::Impl::selector(const VectorSelector& vs) {
   for (const auto& mt : vs.matchers) {
     regex_as_text(mt);
     // The catalog's own label values tell whether a prefix was meant: regex() says it there.
-    if (s.origin != SeriesInfo::Origin::catalog) prefix_regex(mt);
+    // Elsewhere an anchor that is no prefix is as redundant as on a catalog metric.
+    if (s.origin != SeriesInfo::Origin::catalog && !prefix_regex(mt)) redundant_anchors(mt);
   }
   PosRange name_range{vs.range.start, vs.range.start + std::max<std::size_t>(s.name.size(), 1)};
   if ((s.origin == SeriesInfo::Origin::external || s.origin == SeriesInfo::Origin::unknown) &&
@@ -266,24 +267,33 @@ std::string_view ExprChecks::Impl::prefix_branch(std::string_view v, std::string
   return {};
 }
 
-void ExprChecks::Impl::prefix_regex(const Matcher& mt) {
-  if (mt.op != MatchOp::regex && mt.op != MatchOp::not_regex) return;
+bool ExprChecks::Impl::prefix_regex(const Matcher& mt) {
+  if (mt.op != MatchOp::regex && mt.op != MatchOp::not_regex) return false;
   std::string text;
   const std::string_view b = prefix_branch(mt.value, text);
-  if (b.empty()) return;
+  if (b.empty()) return false;
   self_.emit("promql/regex-anchors", mt.range,
              util::concat({"the branch ", b, " of ", promql::format_matcher(mt), " matches only the value \"", text,
                            "\": Prometheus anchors a regex matcher at both ends, so ^ makes no prefix"}),
              util::concat({"for the values that start with ", text, ", write ", b, ".*"}), core::Severity::warning);
+  return true;
+}
+
+// A ^ at the start or an unescaped $ at the end of a regex matcher: Prometheus anchors every regex
+// matcher at both ends, so the series selected are the same without it.
+bool ExprChecks::Impl::redundant_anchors(const Matcher& mt) {
+  if (mt.op != MatchOp::regex && mt.op != MatchOp::not_regex) return false;
+  const std::string& v = mt.value;
+  if (v.empty() || (v.front() != '^' && (v.back() != '$' || (v.size() >= 2 && v[v.size() - 2] == '\\')))) return false;
+  emit("promql/regex-anchors", mt.range, "regex matchers are fully anchored; the ^ or $ in \"" + v + "\" is redundant");
+  return true;
 }
 
 void ExprChecks::Impl::regex(const Matcher& mt) {
   if (mt.op != MatchOp::regex && mt.op != MatchOp::not_regex) return;
   const std::string& v = mt.value;
-  if (!v.empty() && (v.front() == '^' || (v.back() == '$' && (v.size() < 2 || v[v.size() - 2] != '\\'))))
-    emit("promql/regex-anchors", mt.range,
-         "regex matchers are fully anchored; the ^ or $ in \"" + v + "\" is redundant");
-  else if (!v.empty() && v.find_first_of(".*+?()[]{}|\\^$") == std::string::npos)
+  if (redundant_anchors(mt)) return;
+  if (!v.empty() && v.find_first_of(".*+?()[]{}|\\^$") == std::string::npos)
     emit("promql/literal-regex", mt.range, "\"" + v + "\" has no regex characters",
          std::string("use ") + (mt.op == MatchOp::regex ? "=" : "!=") + " instead of " +
              (mt.op == MatchOp::regex ? "=~" : "!~"));

@@ -51,7 +51,8 @@ private:
   void le_value(const Matcher& mt, const catalog::Metric& m);
   void regex_as_text(const Matcher& mt);
   static std::string_view prefix_branch(std::string_view v, std::string& text);
-  void prefix_regex(const Matcher& mt);
+  bool prefix_regex(const Matcher& mt);
+  bool redundant_anchors(const Matcher& mt);
   void regex(const Matcher& mt);
 
   // expr_calls.cpp: functions, histograms

@@ -195,6 +195,19 @@ LabelSet Inference::scraped_labels(const catalog::Metric& m, std::string_view su
 }
 
 namespace {
+// Whether a rule's series (its shape) may pass the matchers: each label the rule fixes, or lacks
+// for sure, has a value the matcher takes.
+bool passes(const std::vector<promql::Matcher>& matchers, const Shape& part) {
+  return std::all_of(matchers.begin(), matchers.end(), [&](const promql::Matcher& m) {
+    if (m.name == "__name__") return true;
+    if (auto v = part.values.find(m.name); v != part.values.end())
+      return std::any_of(v->second.begin(), v->second.end(),
+                         [&](const std::string& x) { return labels::matches(m, x, labels::Dialect::prometheus); });
+    if (part.labels_known && !part.labels.count(m.name)) return labels::matches(m, "", labels::Dialect::prometheus);
+    return true;
+  });
+}
+
 // Whether a regex matches every value (.*, (.*), a|.*): a !~ of it selects nothing.
 bool matches_everything(const std::string& re) {
   std::string_view rest = re;
@@ -458,6 +471,17 @@ const RecordedMetric* Inference::one_source_labels(const VectorSelector& vs, Sha
   SeriesInfo info = series(vs);
   if (info.origin == SeriesInfo::Origin::recording) {
     s = info.recorded->shape;
+    // Rules of the name whose series the matchers refuse (a label the rule fixes to another
+    // value, or lacks where the matcher needs one) are not read: the other rules' series alone.
+    if (!info.recorded->parts.empty()) {
+      std::vector<const Shape*> read;
+      for (const Shape& part : info.recorded->parts)
+        if (passes(vs.matchers, part)) read.push_back(&part);
+      if (!read.empty() && read.size() < info.recorded->parts.size()) {
+        s = *read.front();
+        for (std::size_t i = 1; i < read.size(); ++i) combine_recorded(s, *read[i], *this);
+      }
+    }
     s.filters = false;
     s.joined.clear(); // its rule's joins, not this expression's
     s.empty.clear();
@@ -1034,8 +1058,14 @@ bool one_series_per_group(const AggregateExpr& a, const Shape& in) {
   auto grouped = [&](const std::string& l) {
     return std::find(a.grouping.begin(), a.grouping.end(), l) != a.grouping.end();
   };
+  // A label left out with one value on every series (a recording rule's labels:, an equality
+  // matcher) tells no two series apart.
+  auto one_value = [&](const std::string& l) {
+    auto it = in.values.find(l);
+    return it != in.values.end() && it->second.size() == 1;
+  };
   return std::all_of(in.labels.begin(), in.labels.end(),
-                     [&](const std::string& l) { return l == "__name__" || grouped(l) != a.without; });
+                     [&](const std::string& l) { return l == "__name__" || grouped(l) != a.without || one_value(l); });
 }
 
 // min() straight over a well-known exporter's series whose label L is one-hot (for each object a

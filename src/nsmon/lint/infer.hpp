@@ -189,6 +189,9 @@ struct RecordedMetric {
   /// The metrics its rules select, a recorded one replaced by what it reads where its rule came
   /// first: two sides that read the same scraped series (labels/duplicate-match-group).
   std::set<std::string> reads;
+  /// Where several rules record the name, each one's shape (`shape` is them all together): a
+  /// selector whose matchers refuse some rules' series reads the others' only.
+  std::vector<Shape> parts;
 };
 
 /// What a vector selector's metric name refers to.
@@ -313,6 +316,10 @@ private:
   Index leaves_; ///< selector -> its metric's shape before its matchers (leaf_labels)
 };
 
+/// The series of two rules of one name together, as a selector of the name reads them
+/// (recorded.cpp).
+void combine_recorded(Shape& s, const Shape& other, const Inference& inf);
+
 /// What a comparison `s OP v` of a series with a number does, the values `s` can take known.
 enum class Verdict { depends, never, always };
 Verdict compare(const Shape& s, promql::BinaryOp op, double v);
@@ -323,7 +330,7 @@ std::optional<double> number_arg(const promql::Call& c, std::size_t i);
 /// Whether one NaN among an aggregation's series makes its result NaN (sum, avg, stddev, stdvar).
 bool spreads_nan(promql::AggregateOp op);
 /// Whether each group of the aggregation holds one series: it groups by every label its input can
-/// carry (a vector's series differ in their labels).
+/// carry but those with one value (a vector's series differ in their labels).
 bool one_series_per_group(const promql::AggregateExpr& a, const Shape& in);
 
 /// Why another exporter's gauge named `name` is 0 when nothing limits (cAdvisor's memory limits,

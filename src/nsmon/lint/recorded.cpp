@@ -108,6 +108,14 @@ std::set<std::string> scraped_reads(const promql::Expr& root, const std::map<std
   return out;
 }
 
+void combine_recorded(Shape& s, const Shape& other, const Inference& inf) {
+  either(s, other, inf);
+  if (other.lo < s.lo || (other.lo == s.lo && !other.lo_open))
+    s.lo = other.lo, s.lo_open = other.lo_open, s.range_of = other.range_of;
+  if (other.hi > s.hi || (other.hi == s.hi && !other.hi_open))
+    s.hi = other.hi, s.hi_open = other.hi_open, s.range_of = other.range_of;
+}
+
 std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<RecordingRule>& rules,
                                                        const catalog::Catalog& cat, const TargetLabels* targets) {
   std::map<std::string, RecordedMetric> recorded;
@@ -143,18 +151,15 @@ std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<Recordi
         rm.shape.range_of = RangeReason(rm.name + ": in its rule, " + why, rm.shape.range_of.comparison);
       if (!seen.insert(rm.name).second) {
         const RecordedMetric& before = recorded[rm.name];
+        rm.parts = before.parts.empty() ? std::vector<Shape>{before.shape} : before.parts;
+        rm.parts.push_back(rm.shape);
         auto dir = [](const std::string& f) { return f.substr(0, f.rfind('/') + 1); };
         rm.several_dirs = before.several_dirs || dir(before.span.file.str()) != dir(rm.span.file.str());
         rm.several_files = before.several_files || before.span.file.str() != rm.span.file.str();
         rm.filters = rm.filters && before.filters;
         rm.scaled = rm.scaled || before.scaled;
         rm.reads.insert(before.reads.begin(), before.reads.end());
-        const Shape& other = before.shape;
-        either(rm.shape, other, inf);
-        if (other.lo < rm.shape.lo || (other.lo == rm.shape.lo && !other.lo_open))
-          rm.shape.lo = other.lo, rm.shape.lo_open = other.lo_open, rm.shape.range_of = other.range_of;
-        if (other.hi > rm.shape.hi || (other.hi == rm.shape.hi && !other.hi_open))
-          rm.shape.hi = other.hi, rm.shape.hi_open = other.hi_open, rm.shape.range_of = other.range_of;
+        combine_recorded(rm.shape, before.shape, inf);
       }
       recorded[rm.name] = rm;
     }
