@@ -654,7 +654,7 @@ ExprChecks::Impl::RawFlow ExprChecks::Impl::raw_flow(const Expr* side) const {
   if (e->kind != NodeKind::binary) return {};
   const auto& b = e->as<BinaryExpr>();
   if (b.op != BinaryOp::add && b.op != BinaryOp::sub && b.op != BinaryOp::mul && b.op != BinaryOp::div) return {};
-  const RawFlow l = raw_flow(b.lhs), r = raw_flow(b.rhs);
+  RawFlow l = raw_flow(b.lhs), r = raw_flow(b.rhs); // not const: returned by value, moved
   const bool l_number = inf_.constant(b.lhs).has_value(), r_number = inf_.constant(b.rhs).has_value();
   // A series that is no counter, read as it is (through aggregations): a gauge, or a series
   // whose kind nothing says.
