@@ -84,3 +84,21 @@ TEST_CASE("count-never-zero: a sum of values of at least 1 is at least 1", "[lin
   CHECK(lint_findings("r.yml", alert("sum(up == 1) > 0"), "promql/always-true").empty());
   CHECK(lint_findings("r.yml", alert("sum(up == 1) < 2"), "promql/impossible").empty());
 }
+
+TEST_CASE("count-never-zero: a sum of values that are all 0 is 0", "[lint][checks]") {
+  // wikimedia operations-alerts bb396f7^: the share of hosts reporting no resources, summed where
+  // it meant counted: 0 / count is 0, and the branch never fired.
+  auto f = lint_findings("r.yml", alert("sum(x == 0) / count(x == 0) >= 0.1"), "promql/impossible");
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].message.rfind("sum() of values that are all 0 is 0 (the comparison == 0 keeps only the values it "
+                           "accepts)",
+                           0) == 0);
+  CHECK(lint_findings("r.yml", alert("sum by (job) (up == 0) > 0"), "promql/impossible").size() == 1);
+  // A count of them, a sum of what may be 0 or more, a sum with bool: they can pass.
+  CHECK(lint_findings("r.yml", alert("count(x == 0) / count(x) >= 0.1"), "promql/impossible").empty());
+  CHECK(lint_findings("r.yml", alert("sum(x >= 0) > 1"), "promql/impossible").empty());
+  CHECK(lint_findings("r.yml", alert("sum(x == bool 0) / count(x) >= 0.1"), "promql/impossible").empty());
+  // Compared so that 0 passes it is redundant, not a mistake: info at most.
+  for (const auto& d : lint_findings("r.yml", alert("sum(x == 0) < 1"), "promql/always-true"))
+    CHECK(d.severity == nsmon::core::Severity::info);
+}

@@ -272,6 +272,16 @@ TEST_CASE("label flow: joins that can never match, labels lost in a join", "[lin
       {"an or's fallback against a side with no label",
        alert("max by (region) (x{region=~\"a|b\"} or vector(0)) / sum(y) < 0.9"), V{}},
       {"an or's fallback against the target's labels", alert("(foo or vector(0)) / bar > 0"), V{}},
+      // Unless every selector of the other side gives the target label a value (wikimedia
+      // operations-alerts c0fc5e4^); one selector that does not leaves it open.
+      {"an or's fallback against an instance every selector gives",
+       alert("(sum by (instance) (foo) or on () vector(0)) / sum by (instance) (bar{instance=~\"cr.*\"}) > 0"),
+       V{"labels/impossible-match 5:12"}},
+      {"an or's fallback against an instance one selector leaves open",
+       alert("(sum by (instance) (foo) or on () vector(0)) / sum by (instance) (bar{instance=~\"cr.*\"} or baz) > 0"),
+       V{}},
+      {"an or's fallback against an instance a matcher may leave empty",
+       alert("(sum by (instance) (foo) or on () vector(0)) / sum by (instance) (bar{instance=~\"cr.*|\"}) > 0"), V{}},
       {"an or's fallback of sides that never match: one finding",
        alert("max by (region, zone) (x{region=~\"a|b\", zone=\"z\"} or vector(0)) / "
              "sum by (region, team) (y{region=~\"a|b\", team=\"t\"}) < 0.9"),

@@ -28,7 +28,23 @@ void ExprChecks::Impl::binary(const BinaryExpr& b) {
 // promql/impossible cases: an alert meant to fire on missing data stays silent). Not for job and
 // instance: a name without a colon is taken to carry them as a scraped series would, but one that
 // another server's rules record may not, and the fallback would match it (pint's clean cases
-// `(foo or vector(0)) / bar`). Arithmetic and comparisons match without __name__.
+// `(foo or vector(0)) / bar`), unless every selector of that side gives it a value
+// (`x{instance=~"cr.*"}`: wikimedia operations-alerts c0fc5e4^, a drop ratio that read nothing
+// where one of two drop counters had no series). Arithmetic and comparisons match without __name__.
+namespace {
+bool given_everywhere(const Expr& side, const std::string& x) {
+  bool any = false, all = true;
+  walk(side, [&](const Expr& n, std::span<const Expr* const>) {
+    if (n.kind != NodeKind::vector_selector) return all;
+    const auto& ms = n.as<VectorSelector>().matchers;
+    any = true;
+    all = std::any_of(ms.begin(), ms.end(), [&](const auto& m) { return m.name == x && !promql::matches_empty(m); });
+    return all;
+  });
+  return any && all;
+}
+} // namespace
+
 void ExprChecks::Impl::dead_fallback(const BinaryExpr& b, const VectorMatching& vm) {
   const Shape& l = inf_.at(b.lhs);
   const Shape& r = inf_.at(b.rhs);
@@ -36,10 +52,12 @@ void ExprChecks::Impl::dead_fallback(const BinaryExpr& b, const VectorMatching& 
   if (!l.empty.empty() || !r.empty.empty() || !inf_.at(&b).empty.empty()) return;
   for (const Shape* side : {&l, &r}) {
     const Shape& other = side == &l ? r : l;
+    const Expr& other_expr = side == &l ? *b.rhs : *b.lhs;
     for (const auto& [x, k] : side->lacking) {
       const bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
-      if ((vm.on ? !listed : listed) || x == "__name__" || x == "job" || x == "instance" ||
-          !Inference::present(other, x))
+      const bool target = x == "job" || x == "instance";
+      if ((vm.on ? !listed : listed) || x == "__name__" || !Inference::present(other, x) ||
+          (target && !given_everywhere(other_expr, x)))
         continue;
       const std::string op = to_string(b.op);
       emit("labels/impossible-match", b.range,
@@ -636,7 +654,7 @@ ExprChecks::Impl::RawFlow ExprChecks::Impl::raw_flow(const Expr* side) const {
   if (e->kind != NodeKind::binary) return {};
   const auto& b = e->as<BinaryExpr>();
   if (b.op != BinaryOp::add && b.op != BinaryOp::sub && b.op != BinaryOp::mul && b.op != BinaryOp::div) return {};
-  const RawFlow l = raw_flow(b.lhs), r = raw_flow(b.rhs);
+  RawFlow l = raw_flow(b.lhs), r = raw_flow(b.rhs); // not const: returned by value, moved
   const bool l_number = inf_.constant(b.lhs).has_value(), r_number = inf_.constant(b.rhs).has_value();
   // A series that is no counter, read as it is (through aggregations): a gauge, or a series
   // whose kind nothing says.

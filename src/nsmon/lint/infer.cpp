@@ -1192,6 +1192,10 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
                              : util::concat({"sum() of values of at least ", lo, " is at least ", lo}));
       s.lo_open = in.lo_open;
       s.count_like = true;
+    } else if (in.lo == 0 && in.hi == 0) {
+      // Every value is 0 (sum(x == 0)): so is their sum, whatever the number of series.
+      const std::string of = in.range_of.empty() ? "" : " (" + in.range_of.text() + ")";
+      s.set_range(0, 0, RangeReason("sum() of values that are all 0 is 0" + of, in.range_of.comparison));
     } else if (in.lo >= 0) s.set_range(0, s.hi, in.range_of), s.lo_open = in.lo == 0 && in.lo_open;
     else if (in.hi <= 0) s.set_range(s.lo, 0, in.range_of), s.hi_open = in.hi == 0 && in.hi_open;
     break;

@@ -187,6 +187,12 @@ void arithmetic_range(BinaryOp op, const Shape& l, const Shape& r, Shape& s) {
   }
   if (std::isnan(s.lo) || std::isnan(s.hi)) s.set_range(-inf, inf);
   s.range_of.clear();
+  // 0 over values that are never 0 is 0 (sum(x == 0) / count(x == 0), a share that is always 0).
+  if (op == BinaryOp::div && only_value(l) == 0.0 && (r.lo > 0 || (r.lo == 0 && r.lo_open) || r.hi < 0))
+    s.set_range(
+        0, 0,
+        util::concat({l.range_of.empty() ? "0" : l.range_of.text(), ", and 0 divided by values that are never 0 "
+                                                                    "is 0"}));
 }
 
 namespace {
