@@ -144,6 +144,18 @@ TEST_CASE("label flow: a fallback that a later comparison removes", "[lint][labe
        V{"labels/template-label-lost 6:40"}},
       {"or vector(-3) through abs before > 1", alert("abs(sum by (job) (foo) or vector(-3)) > 1", "{{ $labels.job }}"),
        V{"labels/template-label-lost 6:40"}},
+      // A fallback the divisor can never meet (every series of it has job) is not in the result, nor
+      // are the other labels it lacks (wikimedia operations-alerts c0fc5e4^: $labels.site).
+      {"a fallback no match meets, its other labels",
+       alert("(sum by (job, site) (rate(a{job=\"x\"}[5m])) or on () vector(0)) / sum by (job, site) "
+             "(rate(b{job=\"x\"}[5m])) > 0.02",
+             "{{ $labels.site }}"),
+       V{"labels/impossible-match 5:12"}},
+      {"a fallback the divisor may meet",
+       alert("(sum by (site) (rate(a[5m])) or on () vector(0)) / sum by (site) "
+             "(rate(b[5m])) > 0.02",
+             "{{ $labels.site }}"),
+       V{"labels/template-label-lost 6:40"}},
   });
 }
 

@@ -689,15 +689,18 @@ void Inference::either(const Shape& l, const Shape& r, Shape& s, bool right_if_l
   for (const auto& [x, why] : l.removed)
     if (absent(r, x)) s.removed.emplace(x, why);
   // A label one side never has: the series of that side lack it.
+  const unsigned left = ++sides_, right = ++sides_;
   for (const auto& x : s.labels) {
     if (s.removed.count(x)) continue;
-    if (absent(l, x)) s.lacking.emplace(x, Lacking{"the left side of 'or' has no " + x, only_value(l), present(r, x)});
+    if (absent(l, x))
+      s.lacking.emplace(x, Lacking{"the left side of 'or' has no " + x, only_value(l), present(r, x), left});
     else if (absent(r, x))
       s.lacking.emplace(
-          x, Lacking{"the right side of 'or' has no " + x, only_value(r), present(l, x) || right_if_left_empty});
+          x, Lacking{"the right side of 'or' has no " + x, only_value(r), present(l, x) || right_if_left_empty, right});
   }
   for (const auto* side : {&l, &r})
-    for (const auto& [x, why] : side->lacking) s.lacking.emplace(x, why);
+    for (const auto& [x, k] : side->lacking)
+      if (auto [it, added] = s.lacking.emplace(x, k); !added && it->second.from != k.from) it->second.from = 0;
   for (const auto& [x, vl] : l.values)
     if (auto it = r.values.find(x); it != r.values.end()) {
       std::vector<std::string> both = vl;
@@ -762,18 +765,21 @@ void Inference::passing(const Expr* e, BinaryOp op, double v, Shape& s) const {
 
 // Of `l op r` (arithmetic or comparison, vectors on both sides), what becomes of the result's
 // series that lack a label: where matching reads the label, they meet only series of the other
-// side that lack it too, none where the other side's all carry it, and their value is then the
+// side that lack it too, none where the other side's all carry it (nor do the other labels those
+// series lack, then), and their value is then the
 // two lacking values combined (0/0 of two defaults is NaN).
 void Inference::match_lacking(const BinaryExpr& b, const Shape& l, const Shape& r, Shape& s) const {
   const VectorMatching* vm = b.matching();
   const bool left = !(vm && vm->card == Cardinality::one_to_many); // whose series the result's are
   const Shape& other = left ? r : l;
   const bool arithmetic = !is_comparison(b.op);
+  std::set<unsigned> unmatched; // sides of `or` whose series meet none of the other side's
   for (auto it = s.lacking.begin(); it != s.lacking.end();) {
     Lacking& k = it->second;
     const bool listed = vm && std::find(vm->labels.begin(), vm->labels.end(), it->first) != vm->labels.end();
     const bool matched = vm && vm->on ? listed : !listed;
     if (matched && present(other, it->first)) {
+      if (k.from) unmatched.insert(k.from);
       it = s.lacking.erase(it);
       continue;
     }
@@ -784,6 +790,9 @@ void Inference::match_lacking(const BinaryExpr& b, const Shape& l, const Shape& 
     } else if (arithmetic || b.return_bool) k.value.reset();
     ++it;
   }
+  // Those series are not in the result, whatever other label they lack: `(x or on() vector(0)) /
+  // sum by (instance, site) (y)` returns no series without site, as vector(0)'s has no instance.
+  erase_if(s.lacking, [&](const auto& kv) { return unmatched.count(kv.second.from) > 0; });
 }
 
 namespace {

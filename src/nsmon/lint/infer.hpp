@@ -68,6 +68,9 @@ struct Lacking {
   /// Each group of an aggregation holds only these series (the other side of the `or` has the
   /// label, or adds them only when it is empty: `or on()`), so a sum of zeros stays 0.
   bool alone = false;
+  /// Which side of which `or` the series are (0: series of several sides lack the label). The
+  /// entries of one side name the same series: a match that none of them can meet removes all.
+  unsigned from = 0;
 };
 
 /// What the linter knows about the result of an expression node. A label is "proved absent"
@@ -312,8 +315,9 @@ private:
   /// others are places that forget() freed, each keeping the memory of its strings and lists.
   std::vector<Shape> shapes_;
   std::size_t made_ = 0;
-  Index index_;  ///< node -> its shape
-  Index leaves_; ///< selector -> its metric's shape before its matchers (leaf_labels)
+  Index index_;                ///< node -> its shape
+  Index leaves_;               ///< selector -> its metric's shape before its matchers (leaf_labels)
+  mutable unsigned sides_ = 0; ///< the sides of `or` numbered so far (Lacking::from)
 };
 
 /// The series of two rules of one name together, as a selector of the name reads them
