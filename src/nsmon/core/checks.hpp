@@ -272,6 +272,8 @@ inline constexpr auto kChecks = [] {
       {"rules/cost", info,
        "a rule whose evaluation reads far more samples than the others' (estimated from the catalog and the config)",
        lint},
+      {"rules/crd-type", error,
+       "a PrometheusRule value of a type its CRD refuses (`slo: true`): Kubernetes refuses the whole resource", lint},
       {"rules/duplicate-group", error, "two groups with the same name in a file", lint},
       {"rules/duplicate-rule", warning, "the same rule name with the same labels twice", lint},
       {"rules/duration", error, "a duration Prometheus cannot parse", lint},

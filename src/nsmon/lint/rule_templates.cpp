@@ -233,7 +233,8 @@ void RuleChecks::templates(const Shape& shape) {
               "move it to an annotation");
       if (id) out_.back().severity = core::Severity::info;
     }
-    if (kv.value.plain && !info.has_actions) {
+    // In a PrometheusRule, Kubernetes reads it so: the loader's rules/crd-type error says it.
+    if (kv.value.plain && !info.has_actions && !pr_.group->crd) {
       static constexpr std::string_view ambiguous[] = {"yes", "no",  "on", "off", "y",   "n",  "Yes",
                                                        "No",  "YES", "NO", "On",  "Off", "ON", "OFF"};
       if (std::find(std::begin(ambiguous), std::end(ambiguous), kv.value.value) != std::end(ambiguous))

@@ -57,6 +57,7 @@ private:
     yaml::Node node;
     bool vmrule = false;            ///< a VMRule's spec (the VictoriaMetrics operator's)
     bool gmp = false;               ///< a Google Managed Prometheus manifest's spec (Rules, ClusterRules...)
+    bool crd = false;               ///< a PrometheusRule's spec, or groups a chart makes one of (Group::crd)
     std::vector<std::string> scope; ///< the labels its kind scopes its groups to (Group::scope)
   };
   std::vector<Holder> groups_holders(const yaml::Node& root);
@@ -112,6 +113,8 @@ private:
 
   std::optional<Rule> read_rule(const yaml::Node& n, const std::string& group, Schema ruler);
 
+  void crd_types(const yaml::Node& n, bool rule, const std::string& group);
+
   void check_templates(std::vector<KeyValue>& kvs, const char* what, const std::string& group, const std::string& rule,
                        gotemplate::Dialect dialect);
 
@@ -129,6 +132,7 @@ private:
   bool plain_ = false;
   bool vmrule_ = false;                    ///< the group being read is a VMRule's (Holder::vmrule)
   bool gmp_ = false;                       ///< the group or rule being read is a Google Managed Prometheus manifest's
+  bool crd_ = false;                       ///< the group or rule being read is a PrometheusRule's (Holder::crd)
   std::vector<std::string> other_objects_; ///< the kinds of the Kubernetes objects that hold no rules
   std::vector<std::pair<std::size_t, std::size_t>> embedded_; ///< see embedded()
   yaml::Node via_; ///< the alias the content being read is read through, if any

@@ -62,8 +62,8 @@ RuleFile Loader::run() {
   };
   std::vector<GroupRead> read(groups.size());
   std::vector<yaml::Node> rule_nodes;
-  std::vector<const Group*> rule_group; // each rule's group
-  std::vector<char> rule_gmp;           // and whether it is a Google Managed Prometheus manifest's
+  std::vector<const Group*> rule_group;   // each rule's group
+  std::vector<const Holder*> rule_holder; // and its holder
   for (std::size_t i = 0; i < groups.size(); ++i) {
     const Holder& holder = holders[holder_of[i]];
     // A VMRule's groups are vmalert's, unless --rule-schema says otherwise. Google's rule
@@ -76,10 +76,11 @@ RuleFile Loader::run() {
     Loader part(y_, r.diags, group_options);
     part.vmrule_ = holder.vmrule;
     part.gmp_ = holder.gmp;
+    part.crd_ = holder.crd;
     r.group = part.read_group(groups[i], rule_nodes);
     r.rules_end = rule_nodes.size();
     rule_group.resize(rule_nodes.size(), r.group ? &*r.group : nullptr);
-    rule_gmp.resize(rule_nodes.size(), holder.gmp);
+    rule_holder.resize(rule_nodes.size(), &holder);
   }
   // Each rule read into its place in its group; those that are no rule are dropped after.
   std::vector<Rule*> slot(rule_nodes.size());
@@ -94,7 +95,8 @@ RuleFile Loader::run() {
     std::vector<core::Diagnostic> out;
     Loader part(y_, out, options_);
     for (std::size_t k = b; k < e; ++k) {
-      part.gmp_ = rule_gmp[k];
+      part.gmp_ = rule_holder[k]->gmp;
+      part.crd_ = rule_holder[k]->crd;
       if (auto rule = part.read_rule_of(rule_nodes[k], rule_group[k]->name.value, rule_group[k]->ruler)) {
         *slot[k] = std::move(*rule);
         is_rule[k] = 1;
@@ -214,17 +216,19 @@ std::string Loader::embedded_rules(const yaml::Node& root) {
 std::vector<Loader::Holder> Loader::chart_rule_files(const yaml::Node& values) {
   std::vector<Holder> out;
   if (!values || !values.is_map()) return out;
-  auto take = [&](const yaml::Node& entry, bool vmrule) {
-    if (entry.is_map() && entry["groups"]) out.push_back(Holder{entry, vmrule});
+  // kube-prometheus-stack's groups become a PrometheusRule: Helm reads the values with yaml.v2
+  // and writes them out with toYaml, so a boolean among them stays one (Group::crd).
+  auto take = [&](const yaml::Node& entry, bool vmrule, bool crd) {
+    if (entry.is_map() && entry["groups"]) out.push_back(Holder{entry, vmrule, false, crd});
   };
   if (auto map = values["additionalPrometheusRulesMap"]; map && map.is_map())
-    for (const auto& kv : map) take(kv.second, false);
+    for (const auto& kv : map) take(kv.second, false, true);
   else if (auto list = values["additionalPrometheusRules"]; list && list.is_sequence())
-    for (const auto& entry : list) take(entry, false);
+    for (const auto& entry : list) take(entry, false, true);
   if (auto map = values["additionalVictoriaMetricsMap"]; map && map.is_map())
-    for (const auto& kv : map) take(kv.second, true);
+    for (const auto& kv : map) take(kv.second, true, false);
   if (auto files = values["serverFiles"]; files && files.is_map())
-    for (const auto& kv : files) take(kv.second, false);
+    for (const auto& kv : files) take(kv.second, false, false);
   return out;
 }
 
@@ -320,7 +324,7 @@ void Loader::manifest_holders(const yaml::Node& root, std::vector<Holder>& out) 
   auto spec = root["spec"];
   if (!spec || spec.is_null()) return;
   if (!y_.check_mapping(spec, {"groups"}, what + "'s spec")) return;
-  Holder& held = out.emplace_back(Holder{spec, vmrule, gmp});
+  Holder& held = out.emplace_back(Holder{spec, vmrule, gmp, kind_name == "PrometheusRule"});
   if (gmp && kind_name != "GlobalRules") held.scope = {"project_id", "location", "cluster"};
   if (gmp && kind_name == "Rules") held.scope.emplace_back("namespace");
 }

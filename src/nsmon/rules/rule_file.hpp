@@ -81,6 +81,10 @@ struct Group {
   /// ClusterRules manifest to project_id, location and cluster, a Rules manifest to its
   /// namespace too (its operator's scope(), rules_config.go). Empty for every other ruler.
   std::vector<std::string> scope;
+  /// A PrometheusRule's group (or a chart's that it makes one of): the Kubernetes API server
+  /// checks its values against the CRD's types, as a client's yaml.v2 reads them (YAML 1.1), and
+  /// the loader reports what it refuses (rules/crd-type).
+  bool crd = false;
   core::Span span;
   /// The ruler that reads the group (rulers.hpp): --rule-schema's, or under `auto` the one whose
   /// field the group has (a Thanos Ruler's group reads every series through the querier);

@@ -51,6 +51,8 @@ std::optional<Group> Loader::read_group(const yaml::Node& n, std::vector<yaml::N
     add(g.span, "rules/missing-field", "Groupname must not be empty");
   }
   const std::string& gname = g.name.value;
+  g.crd = crd_;
+  if (crd_) crd_types(n, false, gname);
   g.interval = duration_field(n, "interval", gname, "");
   g.query_offset = duration_field(n, "query_offset", gname, "");
   if (auto l = n["limit"]) {

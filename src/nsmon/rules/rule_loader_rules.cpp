@@ -45,6 +45,7 @@ std::optional<Rule> Loader::read_rule(const yaml::Node& n, const std::string& gr
     if (auto b = n["debug"]; b && !b.is_null()) y_.boolean(b, "debug");
     vmalert_integer(n, "update_entries_limit");
   }
+  if (crd_) crd_types(n, true, group);
   Rule r;
   r.span = span(n);
   for (auto it = n.begin(); it != n.end(); ++it)
