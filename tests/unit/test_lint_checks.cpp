@@ -403,6 +403,24 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
       {"a regex after le=~",
        alert("sum(rate(prometheus_http_request_duration_seconds_bucket{le=~\"0(\\\\.0)?\"}[5m])) > 1"), V{}},
       {"le of a series that is no bucket", alert("node_thing{le=\"big\"} > 1"), V{}},
+      // Prometheus 3 stores a scraped bucket's le and a summary's quantile as floats (o11y 4da6605).
+      {"an integer le of a scraped bucket",
+       alert("sum(rate(apiserver_request_duration_seconds_bucket{le=\"1\"}[5m])) > 1"),
+       V{"catalog/other-exporters", "promql/unnormalized-le"}},
+      {"le as Prometheus 3 stores it",
+       alert("sum(rate(apiserver_request_duration_seconds_bucket{le=\"1.0\"}[5m])) > 1"), V{"catalog/other-exporters"}},
+      {"a regex of both texts of le",
+       alert("sum(rate(apiserver_request_duration_seconds_bucket{le=~\"1|1.0\"}[5m])) > 1"),
+       V{"catalog/other-exporters"}},
+      {"a branch of a regex of le",
+       alert("sum(rate(apiserver_request_duration_seconds_bucket{le=~\"0.5|1\"}[5m])) > 1"),
+       V{"catalog/other-exporters", "promql/unnormalized-le"}},
+      {"an integer le of a recorded bucket",
+       alert("sum(job:apiserver_request_duration_seconds_bucket:rate5m{le=\"1\"}) > 1"),
+       V{"rules/undefined-recording-rule"}},
+      {"quantile 1 of a summary", alert("go_gc_duration_seconds{quantile=\"1\"} > 1"), V{"promql/unnormalized-le"}},
+      {"a percentile named 99, no summary's", alert("nginx_upstream_latency{quantile=\"99\"} > 1"),
+       V{"catalog/other-exporters"}},
       // A regex's wildcard after = (tempo 52a0e16, namespace=".*"; TiKV's name="apply_.*").
       {"a regex wildcard after =", alert("max(rate(node_thread_cpu_seconds_total{name=\"apply_.*\"}[1m])) > 0.9"),
        V{"promql/regex-as-text"}},
@@ -1041,6 +1059,26 @@ TEST_CASE("regex-as-text: what = compares, and the matcher to write", "[lint][ch
   CHECK(d.message == "namespace=\".*\" compares text: it selects only the series whose namespace is \".*\" itself, "
                      "not what the regex .* matches");
   CHECK(d.suggestion == "for a regex, write namespace=~\".*\"");
+}
+
+TEST_CASE("unnormalized-le: what Prometheus 3 stores, and the matcher that works on 2 and 3", "[lint][checks]") {
+  auto le_finding = [](const std::string& expr) {
+    std::vector<core::Diagnostic> all;
+    run(alert(expr), false, &all);
+    std::erase_if(all, [](const core::Diagnostic& x) { return x.check != "promql/unnormalized-le"; });
+    REQUIRE(all.size() == 1);
+    return all[0];
+  };
+  core::Diagnostic d = le_finding("sum(rate(apiserver_request_duration_seconds_bucket{le=\"1\"}[5m])) > 1");
+  // Prometheus 3.0 (2024-11-14) is under three years old at exporters.yml's renames_as_of: a note.
+  CHECK(d.severity == core::Severity::info);
+  CHECK(d.message == "le=\"1\" selects no bucket on Prometheus 3, which stores le=\"1\" as le=\"1.0\" (Prometheus 2 "
+                     "kept the exporter's text)");
+  CHECK(d.suggestion == "write le=~\"1(\\\\.0)?\" for both, or le=\"1.0\" for Prometheus 3");
+  d = le_finding("sum(rate(apiserver_request_duration_seconds_bucket{le!=\"1000000\"}[5m])) > 1");
+  CHECK(d.message == "le!=\"1000000\" leaves out no bucket on Prometheus 3, which stores le=\"1000000\" as "
+                     "le=\"1e+06\" (Prometheus 2 kept the exporter's text)");
+  CHECK(d.suggestion == "write le!~\"1000000|1e\\\\+06\" for both, or le!=\"1e+06\" for Prometheus 3");
 }
 
 TEST_CASE("severity missing: the value suggested is the level the alert gives elsewhere", "[lint][checks]") {

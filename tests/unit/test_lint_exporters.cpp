@@ -367,6 +367,29 @@ TEST_CASE("exporters: a metric the exporter renamed", "[exporters][lint]") {
                    "exporters/renamed-metric") == V{"p/s.yml:5:16 info"});
 }
 
+TEST_CASE("exporters: a rename's age is counted to renames_as_of, in whole years", "[exporters]") {
+  auto load = [](const std::string& released, std::vector<core::Diagnostic>& diags) {
+    core::SourceFile src("e.yml", "renames_as_of: \"2026-11-28\"\nexporters:\n- name: x\n  source: s\n  license: l\n"
+                                  "  version: '1'\n  renamed:\n    since: '2'\n" +
+                                      released + "    names: {a: b}\n  metrics: {}\n");
+    return catalog::load_exporters(src, diags);
+  };
+  std::vector<core::Diagnostic> diags;
+  auto three = load("    released: \"2023-11-28\"\n", diags);
+  CHECK(three.rename_age(three.exporters.front()) == 3);
+  auto e = load("    released: \"2023-11-29\"\n", diags);
+  CHECK(e.rename_age(e.exporters.front()) == 2); // a day short of three years
+  CHECK(diags.empty());
+  auto missing = load("", diags);
+  CHECK(missing.rename_age(missing.exporters.front()) == -1);
+  REQUIRE(diags.size() == 1);
+  CHECK(diags[0].message == "renamed has no 'released' (the date of the release that renamed them)");
+  diags.clear();
+  load("    released: \"2023-1-5\"\n", diags);
+  REQUIRE(diags.size() == 1);
+  CHECK(diags[0].message == "released must be a date, YYYY-MM-DD");
+}
+
 TEST_CASE("exporters: a metric under the job another exporter is scraped under", "[exporters][lint]") {
   // kubernetes-mixin af9a436: kube-state-metrics' series read under node_exporter's job.
   const std::string quota = "  - alert: Quota\n    expr: sum(kube_resourcequota{job=\"kube-state-metrics\"}) > "

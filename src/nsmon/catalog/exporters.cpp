@@ -1,6 +1,8 @@
 #include "nsmon/catalog/exporters.hpp"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <optional>
 
 #include "nsmon/core/error.hpp"
@@ -162,6 +164,33 @@ const Exporter* Exporters::by_job(std::string_view job) const {
   return nullptr;
 }
 
+namespace {
+
+// A date written "YYYY-MM-DD": year, month, day.
+std::optional<std::array<int, 3>> parse_day(std::string_view s) {
+  std::array<int, 3> ymd{};
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  for (auto [i, from, len] : {std::array<std::size_t, 3>{0, 0, 4}, {1, 5, 2}, {2, 8, 2}}) {
+    const char* b = s.data() + from;
+    auto [end, ec] = std::from_chars(b, b + len, ymd[i]);
+    if (ec != std::errc() || end != b + len) return std::nullopt;
+  }
+  if (ymd[1] < 1 || ymd[1] > 12 || ymd[2] < 1 || ymd[2] > 31) return std::nullopt;
+  return ymd;
+}
+
+} // namespace
+
+int Exporters::rename_age(const Exporter& e) const { return age(e.renamed.released); }
+
+int Exporters::age(std::string_view date) const {
+  auto from = parse_day(date);
+  auto to = parse_day(renames_as_of);
+  if (!from || !to || *to < *from) return -1;
+  const bool before_anniversary = std::pair((*to)[1], (*to)[2]) < std::pair((*from)[1], (*from)[2]);
+  return (*to)[0] - (*from)[0] - (before_anniversary ? 1 : 0);
+}
+
 Exporters::Rename Exporters::renamed(std::string_view series) const {
   if (auto it = old_names_.find(series); it != old_names_.end()) return it->second;
   for (const auto& e : exporters)
@@ -229,7 +258,8 @@ public:
       y_.report(*root, "catalog/structure", "exporters.yml must be a mapping with an 'exporters' list");
       return out;
     }
-    y_.check_mapping(*root, {"exporters"}, "exporters.yml");
+    y_.check_mapping(*root, {"renames_as_of", "exporters"}, "exporters.yml");
+    if ((*root)["renames_as_of"]) out.renames_as_of = date((*root)["renames_as_of"], "renames_as_of");
     for (const auto& n : (*root)["exporters"]) {
       if (!y_.check_mapping(n,
                             {"name", "source", "license", "version", "history", "read", "prefix", "jobs", "closed",
@@ -266,8 +296,10 @@ public:
 
 private:
   void renamed(const yaml::Node& n, ExporterRenames& r) {
-    if (!y_.check_mapping(n, {"since", "read", "names", "prefixes", "older_too"}, "renamed")) return;
+    if (!y_.check_mapping(n, {"since", "released", "read", "names", "prefixes", "older_too"}, "renamed")) return;
     if (n["since"]) r.since = y_.string(n["since"], "since").value_or("");
+    if (n["released"]) r.released = date(n["released"], "released");
+    else y_.report(n, "catalog/missing-field", "renamed has no 'released' (the date of the release that renamed them)");
     if (n["older_too"]) r.older_too = y_.strings(n["older_too"], "older_too").value_or(std::vector<std::string>{});
     for (const char* key : {"names", "prefixes"}) {
       const yaml::Node m = n[key];
@@ -280,6 +312,12 @@ private:
       for (auto it = m.begin(); it != m.end(); ++it)
         to.emplace_back(std::string(it->first.scalar()), y_.string(it->second, key).value_or(""));
     }
+  }
+
+  std::string date(const yaml::Node& n, const char* what) {
+    std::string s = y_.string(n, what).value_or("");
+    if (!parse_day(s)) y_.report(n, "catalog/structure", std::string(what) + " must be a date, YYYY-MM-DD");
+    return s;
   }
 
   void families(const yaml::Node& n, Exporter& e) {

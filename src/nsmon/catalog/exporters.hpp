@@ -45,7 +45,8 @@ struct ExporterMetric {
 /// The metrics an exporter renamed or removed in one release (node_exporter 0.16.0,
 /// kube-state-metrics 2.0.0): each old name (or name prefix) and what replaced it.
 struct ExporterRenames {
-  std::string since; ///< the release that renamed them
+  std::string since;    ///< the release that renamed them
+  std::string released; ///< its date, "YYYY-MM-DD"
   /// Old name -> what to read now: a name, with the matchers that pick the old series out of a
   /// merged metric ("kube_node_status_capacity{resource=\"cpu\"}").
   std::vector<std::pair<std::string, std::string>> names;
@@ -130,10 +131,23 @@ struct Exporter {
   std::vector<std::string> labels;
 };
 
+/// A change at least this many years old at renames_as_of is one no deployment is expected to
+/// predate: a deployment that has not upgraded in that long is rare, while a change of the last
+/// year or two may still be ahead of one that upgrades with its distribution or chart.
+inline constexpr int kOldChangeYears = 3;
+
 /// The exporters' facts, looked up by series name.
 class Exporters {
 public:
   std::deque<Exporter> exporters; ///< a deque: metrics point to their exporter
+  /// The date ("YYYY-MM-DD") the renames were last checked: their ages are counted to it, never
+  /// to the clock, so that a finding is the same on every day.
+  std::string renames_as_of;
+
+  /// The whole years from the release of `e`'s renames to renames_as_of; -1 when it has none.
+  int rename_age(const Exporter& e) const;
+  /// The whole years from `date` ("YYYY-MM-DD") to renames_as_of; -1 when either is no date.
+  int age(std::string_view date) const;
 
   /// The metric a series name is, or nullptr.
   const ExporterMetric* find(std::string_view series) const;

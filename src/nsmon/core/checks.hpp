@@ -261,6 +261,8 @@ inline constexpr auto kChecks = [] {
       {"promql/syntax", error, "the expression does not parse or type-check", lint},
       {"promql/timestamp-of-time", warning,
        "timestamp() of a series whose value is a Unix time: the sample's time, not the value's", lint},
+      {"promql/unnormalized-le", warning,
+       "an le or quantile matcher written as Prometheus 3 never stores it (le=\"1\", stored le=\"1.0\")", lint},
       {"routes/case-failed", error, "a routes test case whose receivers or inhibition differ from the expected ones",
        nsmon_files},
       {"rules/alert-xor-record", error, "a rule must have exactly one of alert and record", lint},

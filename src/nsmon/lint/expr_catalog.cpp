@@ -14,6 +14,7 @@ void ExprChecks::Impl::selector(const VectorSelector& vs) {
          "remove the matcher that refuses every series");
   SeriesInfo s = inf_.series(vs);
   unknown_job(vs, s);
+  if (s.origin == SeriesInfo::Origin::external || s.origin == SeriesInfo::Origin::unknown) unnormalized_le(vs, s);
   for (const auto& mt : vs.matchers) {
     regex_as_text(mt);
     // The catalog's own label values tell whether a prefix was meant: regex() says it there.
@@ -214,6 +215,68 @@ void ExprChecks::Impl::le_value(const Matcher& mt, const catalog::Metric& m) {
   emit("catalog/unknown-label-value", mt.range,
        m.name + " has no bucket le=\"" + mt.value + "\" (bounds: " + util::join(bounds, ", ") + ")",
        "use one of these bounds, or add the bound to the histogram in the application and the catalog");
+}
+
+// Prometheus 3 stores the le of a classic histogram's buckets and the quantile of a summary's series
+// as floats, whatever text the exporter wrote (docs/migration.md at prometheus ffb296ee, "le and
+// quantile label values": "alerts, recording rules and dashboards that directly reference label
+// values as whole numbers such as le=\"1\" will stop working"): le="1" is stored le="1.0", which
+// Prometheus 2 kept as the text format said (Go's client writes "1"). Only a scraped series is
+// normalised: a name the rules record, or one with a colon, keeps what its rule wrote. A quantile
+// outside 0..1 is no summary's (a gauge that names a percentile "99"), and its type decides.
+//
+// Like a rename (exporters/renamed-metric), a change of the last years may still be ahead of a
+// deployment: a rule written for Prometheus 2 (or VictoriaMetrics, which keeps the exporter's text)
+// was right there, so the finding is a note until Prometheus 3.0 (2024-11-14, CHANGELOG "Scraping:
+// normalize le and quantile label values upon ingestion", #15164) is kOldChangeYears old at the
+// date exporters.yml's renames were checked, never the clock's.
+void ExprChecks::Impl::unnormalized_le(const VectorSelector& vs, const SeriesInfo& s) {
+  if (s.name.empty() || s.name.find(':') != std::string::npos) return;
+  const core::Severity severity = catalog::exporters().age("2024-11-14") >= catalog::kOldChangeYears
+                                      ? core::Severity::warning
+                                      : core::Severity::info;
+  const bool bucket = util::ends_with(s.name, "_bucket");
+  const bool summary = !bucket && !util::ends_with(s.name, "_sum") && !util::ends_with(s.name, "_count");
+  for (const auto& mt : vs.matchers) {
+    if (!(mt.name == "le" && bucket) && !(mt.name == "quantile" && summary)) continue;
+    // The values the matcher names: its value, or each branch of a regex of plain numbers.
+    const bool regex = mt.op == MatchOp::regex || mt.op == MatchOp::not_regex;
+    std::vector<std::string> values;
+    if (!regex) values.push_back(mt.value);
+    else if (mt.value.find_first_not_of("0123456789.\\|") == std::string::npos) {
+      values.emplace_back();
+      for (char c : mt.value)
+        if (c == '|') values.emplace_back();
+        else if (c != '\\') values.back() += c;
+    }
+    for (const auto& v : values) {
+      const std::optional<double> f = text::go::parse_float(v);
+      if (!f || (mt.name == "quantile" && !(*f >= 0 && *f <= 1))) continue;
+      const std::string stored = le_label(*f);
+      const bool differs = labels::matches(mt, stored, labels::Dialect::prometheus) !=
+                           labels::matches(mt, v, labels::Dialect::prometheus);
+      if (stored == v || !differs) continue;
+      const bool eq = mt.op == MatchOp::equal || mt.op == MatchOp::regex;
+      auto escaped = [](const std::string& t) {
+        std::string out;
+        for (char c : t) out += c == '.' || c == '+' ? std::string("\\\\") + c : std::string(1, c);
+        return out;
+      };
+      const std::string both = stored == v + ".0" ? escaped(v) + "(\\\\.0)?" : escaped(v) + "|" + escaped(stored);
+      const std::string what =
+          regex ? "the branch " + v + " of " + promql::format_matcher(mt) : promql::format_matcher(mt);
+      self_.emit(
+          "promql/unnormalized-le", mt.range,
+          util::concat({what, " ", eq ? "selects" : "leaves out", " no ", bucket ? "bucket" : "series",
+                        " on Prometheus 3, which stores ", mt.name, "=\"", v, "\" as ", mt.name, "=\"", stored,
+                        "\" (Prometheus 2 kept the exporter's text)"}),
+          regex ? util::concat({"write the branch as ", both, " for both, or ", escaped(stored), " for Prometheus 3"})
+                : util::concat({"write ", mt.name, eq ? "=~" : "!~", "\"", both, "\" for both, or ", mt.name,
+                                eq ? "=" : "!=", "\"", stored, "\" for Prometheus 3"}),
+          severity);
+      break;
+    }
+  }
 }
 
 // A regex's wildcard (.* or .+) or alternation (|) after = or !=, which compare text:

@@ -50,6 +50,7 @@ private:
   void unlisted_label(const Matcher& mt, const catalog::Metric& m, const std::vector<std::string>& candidates);
   void le_value(const Matcher& mt, const catalog::Metric& m);
   void regex_as_text(const Matcher& mt);
+  void unnormalized_le(const VectorSelector& vs, const SeriesInfo& s);
   static std::string_view prefix_branch(std::string_view v, std::string& text);
   bool prefix_regex(const Matcher& mt);
   bool redundant_anchors(const Matcher& mt);
