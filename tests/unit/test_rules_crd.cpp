@@ -87,7 +87,7 @@ TEST_CASE("rules/crd-type: only in a PrometheusRule", "[rules][crd]") {
   // kube-prometheus-stack makes a PrometheusRule of its additional rules, through yaml.v2 and
   // toYaml: a boolean stays one. The prometheus chart's serverFiles are a file Prometheus reads.
   CHECK(where("additionalPrometheusRulesMap:\n  r:\n    groups:\n    - name: g\n      rules:\n      - alert: A\n"
-              "        expr: up == 0\n        labels: {slo: true}\n") == V{"8:25 rules/crd-type"});
+              "        expr: up == 0\n        labels: {slo: true}\n") == V{"8:23 rules/crd-type"});
   CHECK(where("serverFiles:\n  alerting_rules.yml:\n    groups:\n    - name: g\n      rules:\n      - alert: A\n"
               "        expr: up == 0\n        labels: {slo: true}\n")
             .empty());
