@@ -902,6 +902,12 @@ TEST_CASE("a series divided by itself is 1: always-true, no since-start average"
   REQUIRE(all.size() == 1);
   CHECK(all[0].check == core::CheckId("promql/impossible"));
   CHECK(all[0].message.find("the divisor is the series times 100, so the quotient is 0.01;") != std::string::npos);
+  // The ratio to itself times 100: one value, said as one ("its values lie in always 100" before).
+  lint_expr("increase(grpc_server_handled_total{grpc_code!=\"OK\"}[5m]) / increase(grpc_server_handled_total[5m]) * "
+            "100 > 110");
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].check == core::CheckId("promql/impossible"));
+  CHECK(all[0].message.rfind("its value is always 100; this comparison with 110 can never be true", 0) == 0);
   // Summed by job, the part over the whole: a real ratio, nothing to say.
   lint_expr("sum by (job) (rate(istio_requests_total{response_code=~\"5.*\"}[5m])) / sum by (job) "
             "(rate(istio_requests_total[5m])) > 0.05");

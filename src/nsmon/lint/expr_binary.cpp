@@ -561,7 +561,7 @@ bool ExprChecks::Impl::bounded(const BinaryExpr& b, const Expr* side, const Expr
   // meant; one that 1 fails removes every series.
   const bool itself = s.range_of.itself;
   if (!never && !s.nan.empty() && !itself) return false;
-  const std::string range = s.range_of.empty() ? "its values lie in " + range_text(s) : s.range_of.text();
+  const std::string range = s.range_of.empty() ? range_text(s) : s.range_of.text();
   const std::string per = "sum both sides by the labels the ratio is for: sum by (job) (rate(x{...}[5m])) / sum by "
                           "(job) (rate(x[5m]))";
   if (itself && never)
@@ -582,8 +582,9 @@ bool ExprChecks::Impl::bounded(const BinaryExpr& b, const Expr* side, const Expr
 
 std::string ExprChecks::Impl::range_text(const Shape& s) {
   auto bound = [](double x) { return std::isinf(x) ? std::string(x < 0 ? "-Inf" : "+Inf") : util::format_number(x); };
-  if (s.lo == s.hi) return "always " + bound(s.lo);
-  return std::string(s.lo_open ? "(" : "[") + bound(s.lo) + ", " + bound(s.hi) + (s.hi_open ? ")" : "]");
+  if (s.lo == s.hi) return "its value is always " + bound(s.lo);
+  return std::string("its values lie in ") + (s.lo_open ? "(" : "[") + bound(s.lo) + ", " + bound(s.hi) +
+         (s.hi_open ? ")" : "]");
 }
 
 // The counter a side reads raw, known from the catalog or by its name (external), as its value
