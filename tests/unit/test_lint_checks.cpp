@@ -1205,6 +1205,18 @@ TEST_CASE("duplicate-rule: alerts on the same metrics are a warning, on other me
   CHECK(dup(all)->severity == core::Severity::info);
   CHECK(dup(all)->message.find("from another expression: where both fire for the same labels at once, "
                                "Alertmanager sees one alert") != std::string::npos);
+  // One metric read apart (openstack-helm's K8SManyNodesNotReady counts status="unknown" in one
+  // rule, status="false" in the other): no series feeds both; the counts meet as other metrics'
+  // do, where both conditions hold at once.
+  run(q("count(node_ready{status=\"unknown\"} == 1) > 1") + q("count(node_ready{status=\"false\"} == 1) > 1"), false,
+      &all);
+  REQUIRE(dup(all));
+  CHECK(dup(all)->severity == core::Severity::info);
+  // The same status in both, another threshold: still one metric's same series.
+  run(q("count(node_ready{status=\"false\"} == 1) > 1") + q("count(node_ready{status=~\"false\"} == 1) > 3"), false,
+      &all);
+  REQUIRE(dup(all));
+  CHECK(dup(all)->severity == core::Severity::warning);
   // One expression of two metrics under nested thresholds (pint's rule_duplicate bug-012): above
   // 0.2 both fire for the same series (tests/data/pint-cases/proofs/duplicate-nested.test.yml).
   run(q("errors / total > 0.1") + q("errors / total > 0.2"), false, &all);

@@ -418,7 +418,8 @@ TEST_CASE("the rule manifests of a List are read", "[rules]") {
 
 // Helm charts that write rule groups out as given (toYaml): kube-prometheus-stack makes a
 // PrometheusRule of each additionalPrometheusRulesMap entry (the older list only without the map),
-// the prometheus chart a rule file of each serverFiles entry; in a values file or a Flux
+// the prometheus chart a rule file of each serverFiles entry (openstack-helm's of each
+// conf.prometheus.rules entry); in a values file or a Flux
 // HelmRelease's spec.values. A group name may repeat in another entry (another object).
 TEST_CASE("rule groups in a Helm chart's values are read", "[rules]") {
   const std::string map = "additionalPrometheusRulesMap:\n  a:\n    groups:\n    - name: g\n      rules:\n"
@@ -448,6 +449,13 @@ TEST_CASE("rule groups in a Helm chart's values are read", "[rules]") {
   CHECK(where(server).empty());
   REQUIRE(server.file.groups.size() == 1);
   CHECK(server.file.groups[0].rules.at(0).expr.span.line == 14);
+  // openstack-helm's prometheus chart writes each conf.prometheus.rules entry as a rule file.
+  Loaded osh = load("conf:\n  prometheus:\n    scrape_configs: {}\n    rules:\n      nodes:\n        groups:\n"
+                    "        - name: g\n          rules:\n          - alert: A\n            expr: up == 0\n"
+                    "            for: 5x\n");
+  CHECK(where(osh) == V{"11:18 error rules/duration"});
+  REQUIRE(osh.file.groups.size() == 1);
+  CHECK(osh.file.groups[0].rules.at(0).name.value == "A");
   // Another chart's release holds no rules.
   Loaded other = load(release + "    replicas: 2\n");
   CHECK(other.file.groups.empty());

@@ -341,6 +341,22 @@ Apart separated(const promql::Expr& ei, const promql::Expr& ej, Inference& inf,
   return unless_absent ? Apart::unless_absent : Apart::no;
 }
 
+// Whether the two expressions read apart series of their metrics: every selector of each fixes
+// some label to values the other's selectors refuse (kube_node_status_condition{status="unknown"}
+// and {status="false"}), whether or not the label survives to the results.
+bool reads_apart(const promql::Expr& ei, const promql::Expr& ej) {
+  std::set<std::string> names;
+  promql::walk(ei, [&](const promql::Expr& n, auto) {
+    if (n.kind == promql::NodeKind::vector_selector)
+      for (const auto& m : n.as<promql::VectorSelector>().matchers) names.insert(m.name);
+    return true;
+  });
+  return std::any_of(names.begin(), names.end(), [&](const std::string& l) {
+    auto a = constraint(ei, l), b = constraint(ej, l);
+    return l != "__name__" && a && b && !matches_empty(*a) && !matches_empty(*b) && disjoint(*a, *b);
+  });
+}
+
 } // namespace
 
 namespace {
@@ -405,9 +421,12 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
           p.unless_absent = apart == Apart::unless_absent;
           p.lacking = apart == Apart::unless_absent ? lacking : std::set<std::string>{};
           p.other_group = group_of[list[j]] != group_of[list[i]];
+          // Apart series of one metric (status="unknown" and status="false" counted) meet only
+          // after an aggregation, where both conditions hold at once: as other metrics do.
           p.one_metric = !parsed[i].ok() || !parsed[j].ok() ||
                          (metric_names(*parsed[i].expr()).size() == 1 &&
-                          metric_names(*parsed[i].expr()) == metric_names(*parsed[j].expr()));
+                          metric_names(*parsed[i].expr()) == metric_names(*parsed[j].expr()) &&
+                          !reads_apart(*parsed[i].expr(), *parsed[j].expr()));
           p.nested =
               parsed[i].ok() && parsed[j].ok() ? nested_conditions(*parsed[i].expr(), *parsed[j].expr()) : std::nullopt;
           p.same_expr =

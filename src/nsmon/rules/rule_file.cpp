@@ -212,7 +212,8 @@ std::string Loader::embedded_rules(const yaml::Node& root) {
 // each additionalPrometheusRulesMap entry's groups (or, when that map is not given, of each
 // additionalPrometheusRules entry's), victoria-metrics-k8s-stack a VMRule of each
 // additionalVictoriaMetricsMap entry's; the prometheus chart writes each serverFiles entry as a
-// file (alerting_rules.yml, recording_rules.yml) its Prometheus loads.
+// file (alerting_rules.yml, recording_rules.yml) its Prometheus loads, and openstack-helm's
+// prometheus chart each conf.prometheus.rules entry.
 std::vector<Loader::Holder> Loader::chart_rule_files(const yaml::Node& values) {
   std::vector<Holder> out;
   if (!values || !values.is_map()) return out;
@@ -229,6 +230,12 @@ std::vector<Loader::Holder> Loader::chart_rule_files(const yaml::Node& values) {
     for (const auto& kv : map) take(kv.second, true, false);
   if (auto files = values["serverFiles"]; files && files.is_map())
     for (const auto& kv : files) take(kv.second, false, false);
+  // openstack-helm's prometheus chart writes each conf.prometheus.rules entry out (toYaml) as the
+  // rule file `<key>.rules` its Prometheus loads.
+  if (auto conf = values["conf"]; conf && conf.is_map())
+    if (auto prometheus = conf["prometheus"]; prometheus && prometheus.is_map())
+      if (auto files = prometheus["rules"]; files && files.is_map())
+        for (const auto& kv : files) take(kv.second, false, false);
   return out;
 }
 

@@ -16,7 +16,8 @@ import yaml
 
 def chart_groups(values):
     """kube-prometheus-stack's additionalPrometheusRulesMap (else additionalPrometheusRules) and the
-    prometheus chart's serverFiles, as lint-rules reads them; None when the values hold none."""
+    prometheus chart's serverFiles and openstack-helm's conf.prometheus.rules, as lint-rules reads
+    them; None when the values hold none."""
     if not isinstance(values, dict):
         return None
     entries = []
@@ -26,6 +27,10 @@ def chart_groups(values):
         entries += values["additionalPrometheusRules"]
     if isinstance(values.get("serverFiles"), dict):
         entries += values["serverFiles"].values()
+    conf = values.get("conf")
+    prometheus = conf.get("prometheus") if isinstance(conf, dict) else None
+    if isinstance(prometheus, dict) and isinstance(prometheus.get("rules"), dict):
+        entries += prometheus["rules"].values()  # openstack-helm's prometheus chart
     held = [e["groups"] for e in entries if isinstance(e, dict) and isinstance(e.get("groups"), list)]
     return [g for gs in held for g in gs] if held else None
 
