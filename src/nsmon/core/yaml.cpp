@@ -183,6 +183,9 @@ Located through(Located t, const yaml::Node& via, const YamlReader& y) {
 } // namespace
 
 Located YamlReader::located(const yaml::Node& n, const yaml::Node& via) const {
+  // Most values are read through no alias: returned as made, not moved through through() (every
+  // key and value of every rule comes here).
+  if (!via || via.alias_at() < 0) return located(n);
   return through(located(n), via, *this);
 }
 

@@ -496,7 +496,9 @@ void ExprChecks::Impl::units(const BinaryExpr& b, const Expr* side, const Expr* 
   if (!lit) return;
   const Shape& s = inf_.at(side);
   double v = *lit;
-  const std::string what = util::format_number(v);
+  // The threshold as the rules write it, made only for a finding: every comparison with a number
+  // comes here, and few are one.
+  auto what = [v] { return util::format_number(v); };
   if (std::string of; s.unit.empty() && unit_by_name(*side, &of) == "percent") {
     // Another exporter's percentage by its name only: a threshold below 1 is a fraction of a
     // percent (limes_capacity_blocked_percent > 0.8 meant 80: sapcc helm-charts c37a452). Names
@@ -504,8 +506,8 @@ void ExprChecks::Impl::units(const BinaryExpr& b, const Expr* side, const Expr* 
     // percentages): said as a condition, at info.
     if (v > 0 && v < 1)
       self_.emit("units/percent-as-ratio", b.range,
-                 "if " + of + " is a percentage (0-100), as its name says, " + what + " is " + what +
-                     " percent; a ratio of " + what + " is " + util::format_number(v * 100) + " percent",
+                 "if " + of + " is a percentage (0-100), as its name says, " + what() + " is " + what() +
+                     " percent; a ratio of " + what() + " is " + util::format_number(v * 100) + " percent",
                  "write " + util::format_number(v * 100) + " for " + util::format_number(v * 100) + " percent",
                  core::Severity::info);
     return;
@@ -513,12 +515,12 @@ void ExprChecks::Impl::units(const BinaryExpr& b, const Expr* side, const Expr* 
   if (s.unit != "bytes" && s.unit != "percent") return; // the units checked below
   if (s.unit == "bytes" && v >= 1 && v < 1e6)
     emit("units/bytes-vs-megabytes", b.range,
-         "a value in bytes compared with " + what + ", which is less than a megabyte; was it meant in MB?",
-         "write the threshold in bytes, e.g. " + util::format_number(v * 1e6) + " for " + what + " MB");
+         "a value in bytes compared with " + what() + ", which is less than a megabyte; was it meant in MB?",
+         "write the threshold in bytes, e.g. " + util::format_number(v * 1e6) + " for " + what() + " MB");
   else if (s.unit == "percent" && v > 0 && v <= 1)
     emit("units/percent-as-ratio", b.range,
-         "a percentage (0-100) compared with " + what + ", which looks like a ratio (0-1)",
-         "write " + util::format_number(v * 100) + " for " + what);
+         "a percentage (0-100) compared with " + what() + ", which looks like a ratio (0-1)",
+         "write " + util::format_number(v * 100) + " for " + what());
 }
 
 // A series whose values are bounded (a ratio, a counter's rate, count(), group()) compared with

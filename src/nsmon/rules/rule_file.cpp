@@ -429,10 +429,11 @@ void Loader::check_label_names(const std::vector<KeyValue>& kvs, bool annotation
                                const std::string& rule) {
   for (const auto& kv : kvs) {
     const auto& k = kv.key.value;
-    std::string what = annotations ? "annotation" : "label";
+    // A word of a finding's message: no string made for each of every rule's labels.
+    const char* what = annotations ? "annotation" : "label";
     if (k.empty() || !text::go::valid_utf8(k) || (!annotations && k == "__name__"))
-      add(kv.key.span, "rules/label-name", "invalid " + what + " name: " + text::go::quote(k) + kv.key.anchor_note(),
-          group, rule);
+      add(kv.key.span, "rules/label-name",
+          std::string("invalid ") + what + " name: " + text::go::quote(k) + kv.key.anchor_note(), group, rule);
     else if (!labels::is_legacy_label_name(k)) {
       // Valid since Prometheus 3.0: the milder variant, a warning.
       auto& d = add(kv.key.span, "rules/label-name",
