@@ -283,6 +283,14 @@ bool sets_labels(const promql::Expr& e) {
   return found;
 }
 
+// Whether every selector of each expression fixes `label` to non-empty values, and no value
+// matches both: a selector that does selects only series that have the label, so the two read
+// none in common.
+bool fixed_apart(const promql::Expr& ei, const promql::Expr& ej, const std::string& label) {
+  auto a = constraint(ei, label), b = constraint(ej, label);
+  return a && b && !matches_empty(*a) && !matches_empty(*b) && disjoint(*a, *b);
+}
+
 // Whether two rules' results can share a series: never (`apart`), or only where the input lacks
 // a label one rule keeps and the other's result provably lacks (`unless_absent`: the first keeps
 // it by (verb), the other sums it away; whether the series carry it is not known).
@@ -316,9 +324,7 @@ Apart separated(const promql::Expr& ei, const promql::Expr& ej, Inference& inf,
           return std::find(vj->second.begin(), vj->second.end(), v) != vj->second.end();
         }))
       return Apart::apart;
-    // A selector that fixes the label to non-empty values selects only series that have it.
-    auto a = constraint(ei, l), b = constraint(ej, l);
-    if (a && b && !matches_empty(*a) && !matches_empty(*b) && disjoint(*a, *b)) return Apart::apart;
+    if (fixed_apart(ei, ej, l)) return Apart::apart;
   }
   for (const auto& l : sj.labels) {
     if (ignored(l)) continue;
@@ -351,10 +357,8 @@ bool reads_apart(const promql::Expr& ei, const promql::Expr& ej) {
       for (const auto& m : n.as<promql::VectorSelector>().matchers) names.insert(m.name);
     return true;
   });
-  return std::any_of(names.begin(), names.end(), [&](const std::string& l) {
-    auto a = constraint(ei, l), b = constraint(ej, l);
-    return l != "__name__" && a && b && !matches_empty(*a) && !matches_empty(*b) && disjoint(*a, *b);
-  });
+  return std::any_of(names.begin(), names.end(),
+                     [&](const std::string& l) { return l != "__name__" && fixed_apart(ei, ej, l); });
 }
 
 } // namespace
