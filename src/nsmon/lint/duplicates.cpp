@@ -24,6 +24,7 @@
 #include "nsmon/lint/rule_checks.hpp"
 #include "nsmon/promql/parser.hpp"
 #include "nsmon/promql/printer.hpp"
+#include "nsmon/promql/regex.hpp"
 #include "nsmon/text/go.hpp"
 #include "nsmon/util/strings.hpp"
 
@@ -58,12 +59,6 @@ bool range(const promql::Matcher& m, std::string& lo, std::string& hi) {
   }
   const RE2& re = labels::regex(m.value, labels::Dialect::prometheus);
   return re.ok() && re.PossibleMatchRange(&lo, &hi, 16);
-}
-
-bool matches_empty(const promql::Matcher& m) {
-  if (m.op == promql::MatchOp::equal) return m.value.empty();
-  const RE2& re = labels::regex(m.value, labels::Dialect::prometheus);
-  return !re.ok() || RE2::FullMatch("", re);
 }
 
 bool disjoint(const promql::Matcher& a, const promql::Matcher& b) {
@@ -288,7 +283,7 @@ bool sets_labels(const promql::Expr& e) {
 // none in common.
 bool fixed_apart(const promql::Expr& ei, const promql::Expr& ej, const std::string& label) {
   auto a = constraint(ei, label), b = constraint(ej, label);
-  return a && b && !matches_empty(*a) && !matches_empty(*b) && disjoint(*a, *b);
+  return a && b && !promql::matches_empty(*a) && !promql::matches_empty(*b) && disjoint(*a, *b);
 }
 
 // Whether two rules' results can share a series: never (`apart`), or only where the input lacks
