@@ -23,9 +23,6 @@ void heap_on_huge_pages(std::size_t bytes) {
   if (mallopt(M_MMAP_THRESHOLD, kMmapMax) == 0 || mallopt(M_TOP_PAD, pad) == 0 ||
       mallopt(M_TRIM_THRESHOLD, pad > INT32_MAX / 2 ? INT32_MAX : 2 * pad) == 0)
     return;
-  // The parallel steps' threads allocate from this heap too: an arena of their own would be
-  // 4 KiB pages again (and a 64 MiB reservation per thread), each page a fault.
-  mallopt(M_ARENA_MAX, 1);
   // More than the heap's top holds: the break moves `pad` past it. The whole huge pages from that
   // block to the break are advised; they were not touched yet, so the kernel maps them huge.
   auto* grow = static_cast<char*>(std::malloc(kHuge));

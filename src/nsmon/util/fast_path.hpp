@@ -22,10 +22,9 @@ namespace nsmon::util {
 /// machine every page fault is a trap to the hypervisor: the main heap is grown by `bytes` at
 /// once, kept instead of trimmed, and advised to the kernel as transparent huge pages (2 MiB), as
 /// glibc does with GLIBC_TUNABLES=glibc.malloc.hugetlb=1, so that it takes a fault per 2 MiB
-/// instead of one per 4 KiB. Threads started after the call allocate from the same heap
-/// (glibc.malloc.arena_max=1) rather than from arenas of their own in small pages. The
-/// reservation is address space only: memory not touched is not used. Does nothing without glibc, under
-/// AddressSanitizer (its own allocator), or where the kernel refuses; never fails.
+/// instead of one per 4 KiB. The reservation is address space only: memory not touched is not
+/// used. Does nothing without glibc, under AddressSanitizer (its own allocator), or where the
+/// kernel refuses; never fails.
 void heap_on_huge_pages(std::size_t bytes);
 
 /// Keep until exit. The model and the report are freed by the process's end, not by a walk
