@@ -163,8 +163,15 @@ std::string unlimited_is_zero(std::string_view name) {
 }
 
 SeriesInfo Inference::series(const VectorSelector& vs) const {
+  const std::string& name = promql::metric_name(vs);
+  for (const SeriesInfo& s : series_)
+    if (s.name == name) return s;
+  return series_.emplace_back(series_of(name));
+}
+
+SeriesInfo Inference::series_of(const std::string& name) const {
   SeriesInfo s;
-  s.name = promql::metric_name(vs);
+  s.name = name;
   if (s.name.empty()) {
     s.origin = SeriesInfo::Origin::none;
     return s;
@@ -1281,6 +1288,7 @@ bool passes_through(const Expr& e) {
 } // namespace
 
 const Shape& Inference::run(const Expr& root) {
+  series_.clear(); // a tree and its checks at a time: the memo stays a few names long
   // Pre-order, then reversed: every node comes after its children, with no recursion. A rule's
   // tree has a handful of nodes (~6): in a buffer of the call.
   std::array<std::byte, 64 * sizeof(const Expr*)> buffer;

@@ -249,6 +249,7 @@ public:
     made_ = 0;
     index_.clear();
     leaves_.clear();
+    series_.clear();
   }
   /// The recording rules the expressions may read.
   const std::map<std::string, RecordedMetric>& recorded() const { return recorded_; }
@@ -311,6 +312,7 @@ private:
   using Index = std::vector<std::pair<const promql::Expr*, std::size_t>>; ///< node -> shape, by node
   /// The latest run's shape of `e` in `index` (nothing known for a node no run saw).
   const Shape& find(const Index& index, const promql::Expr* e) const;
+  SeriesInfo series_of(const std::string& name) const; ///< series() without the memo
   /// Of the nodes run() saw, and of their selectors before the matchers: the first made_. The
   /// others are places that forget() freed, each keeping the memory of its strings and lists.
   std::vector<Shape> shapes_;
@@ -318,6 +320,9 @@ private:
   Index index_;                ///< node -> its shape
   Index leaves_;               ///< selector -> its metric's shape before its matchers (leaf_labels)
   mutable unsigned sides_ = 0; ///< the sides of `or` numbered so far (Lacking::from)
+  /// series() of the names asked since the last run() or forget(): the inference and several
+  /// checks ask it of each selector (~4 times), and the answer depends on the name alone.
+  mutable std::vector<SeriesInfo> series_;
 };
 
 /// The series of two rules of one name together, as a selector of the name reads them
