@@ -230,6 +230,29 @@ TEST_CASE("label flow: a series recorded in another directory", "[lint][label-fl
   CHECK(lint_two("rules/recording.yml", "rules/alerts.yml") == V{"rules/alerts.yml"});
   CHECK(lint_two("r.yml", "a.yml") == V{"a.yml"});
   CHECK(lint_two("cache/recording.yml", "garden/alerts.yml").empty());
+  // Nor what a rule of the reading directory records from it (rhobs' telemeter rules: by (_id) of
+  // series OpenShift clusters record and send with _id).
+  auto lint_chain = [](const char* recording_path, const char* chain_path) {
+    core::SourceFile rec(recording_path, "groups:\n- name: r\n  rules:\n"
+                                         "  - record: ns:restarts:max\n    expr: max by (namespace) (restarts)\n");
+    core::SourceFile chain(chain_path,
+                           "groups:\n- name: a\n  rules:\n  - record: seed:restarts:max\n"
+                           "    expr: max by (seed) (ns:restarts:max)\n  - alert: A\n"
+                           "    expr: seed:restarts:max > 5\n    annotations: {summary: '{{ $labels.seed }}'}\n");
+    std::vector<core::Diagnostic> diags;
+    lint::Input in;
+    in.rule_files.push_back(rules::load_rule_file(rec, diags));
+    in.rule_files.push_back(rules::load_rule_file(chain, diags));
+    lint::Options opt;
+    opt.catalog = &catalog::embedded();
+    std::vector<std::string> out;
+    for (const auto& d : lint::run(in, opt))
+      if (d.check.id().starts_with("labels/")) out.push_back(std::string(d.check.id()));
+    return out;
+  };
+  CHECK(lint_chain("rules/recording.yml", "rules/alerts.yml") ==
+        V{"labels/removed-label", "labels/template-label-lost"});
+  CHECK(lint_chain("cache/recording.yml", "garden/alerts.yml").empty());
 }
 
 // The values a recording rule's labels give its series are those of the copy at hand: another file
@@ -480,6 +503,12 @@ TEST_CASE("label flow: selectors of recording rules' series", "[lint][label-flow
   chain.rules = "groups:\n- name: r\n  rules:\n  - record: cluster:x:rate5m:avg_over_time\n"
                 "    expr: avg_over_time(cluster:x:rate5m[1h])\n";
   chain.no_catalog = true;
+  // The rule that reads a name records its sibling from it (telemeter's L:M:vcpu_hours from
+  // L:M:max): a chain, not a typo of the name it writes.
+  Case derived{"a sibling the reading rule records from it", "", V{}};
+  derived.rules = "groups:\n- name: r\n  rules:\n  - record: cluster:x:vcpu_hours\n"
+                  "    expr: max by (id) (sum_over_time(cluster:x:max[1h:5m]))\n";
+  derived.no_catalog = true;
   // A name without a colon may be any exporter's: only one a letter or two from a name its file
   // records is a typo, and not where that name's rule reads it (it records the series anew).
   const std::string plain = "groups:\n- name: r\n  rules:\n  - record: wlatencya\n"
@@ -495,7 +524,7 @@ TEST_CASE("label flow: selectors of recording rules' series", "[lint][label-flow
             "    expr: w_info\n  - alert: A\n    expr: 'w_info > 1'\n",
             V{"rules/record-naming 4:13"}};
   anew.no_catalog = true;
-  run_cases({typo, elsewhere, catalog, sibling, chain, plain_typo, exporter, anew});
+  run_cases({typo, elsewhere, catalog, sibling, chain, derived, plain_typo, exporter, anew});
 }
 
 TEST_CASE("label flow: expressions that never return, or never remove, anything", "[lint][label-flow]") {

@@ -197,6 +197,13 @@ spec:
   auto rhobs = load("apiVersion: monitoring.rhobs/v1\nkind: PrometheusRule\nspec: {groups: [{name: a, rules: []}]}\n");
   CHECK(rhobs.diags.empty());
   CHECK(rhobs.file.groups.size() == 1);
+  // app-interface's `$schema` (its tooling's, stripped before it applies the manifest); a plain
+  // rule file has no such field: Prometheus refuses it.
+  auto app_interface = load("$schema: /openshift/prometheus-rule-1.yml\napiVersion: monitoring.coreos.com/v1\n"
+                            "kind: PrometheusRule\nspec: {groups: [{name: a, rules: []}]}\n");
+  CHECK(app_interface.diags.empty());
+  CHECK(app_interface.file.groups.size() == 1);
+  CHECK(where(load("$schema: x\ngroups: []\n")) == V{"1:1 error yaml/unknown-field"});
   // A plain rule file of several documents: every document is read.
   auto two = load("groups: [{name: a, rules: []}]\n---\ngroups: [{name: b, rules: []}]\n");
   CHECK(two.file.groups.size() == 2);

@@ -1,6 +1,8 @@
 #pragma once
 #include <map>
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "nsmon/lint/cost.hpp"
@@ -40,9 +42,12 @@ private:
   /// A name the file `file` records with the same level and a metric one of whose names extends
   /// the other's (cluster:node_cpu:sum_rate5m for cluster:node_cpu_seconds_total:rate5m): what a
   /// selector of `name` in that file likely meant, or "". Not when the file records a chain from
-  /// `name` (name:sum_over_time): then `name` is read from elsewhere.
+  /// `name` (name:sum_over_time): then `name` is read from elsewhere. Not the names of `readers`,
+  /// the rules that read `name`: a rule that records a sibling from it (L:M:vcpu_hours from
+  /// L:M:max) is a chain too.
   static std::string sibling(const std::string& name, const core::FilePath& file,
-                             const std::map<std::string, RecordedMetric>& recorded);
+                             const std::map<std::string, RecordedMetric>& recorded,
+                             const std::set<std::string_view>& readers);
   void unrecorded(const ForeignMetrics& foreign, const std::map<std::string, RecordedMetric>& recorded);
   /// Selectors of names a well-known exporter renamed (exporters/renamed-metric); a name the rules
   /// record is theirs.

@@ -107,9 +107,9 @@ void Analysis::unrecorded(const ForeignMetrics& foreign, const std::map<std::str
       // A typo is of a name its own project records: another project's near name says nothing.
       std::vector<std::string> near;
       for (const auto& [r, rm] : recorded)
-        if (tree(rm.span.file.str()) == tree(u.span.file.str())) near.push_back(r);
+        if (tree(rm.span.file.str()) == tree(u.span.file.str()) && !n.rules.count(r)) near.push_back(r);
       std::string hint = util::did_you_mean(name, near);
-      if (hint.empty() || util::edit_distance(name, hint, 3) > 2) hint = sibling(name, u.span.file, recorded);
+      if (hint.empty() || util::edit_distance(name, hint, 3) > 2) hint = sibling(name, u.span.file, recorded, n.rules);
       if (hint.empty()) continue;
       suggestion = "did you mean " + hint + "?";
     }
@@ -134,7 +134,8 @@ std::pair<std::string_view, std::string_view> level_metric(std::string_view n) {
 } // namespace
 
 std::string Analysis::sibling(const std::string& name, const core::FilePath& file,
-                              const std::map<std::string, RecordedMetric>& recorded) {
+                              const std::map<std::string, RecordedMetric>& recorded,
+                              const std::set<std::string_view>& readers) {
   auto [level, metric] = level_metric(name);
   if (level.empty() || metric.empty()) return {};
   for (const auto& [r, rm] : recorded) {
@@ -143,7 +144,7 @@ std::string Analysis::sibling(const std::string& name, const core::FilePath& fil
   }
   for (const auto& [r, rm] : recorded) {
     auto [l, m] = level_metric(r);
-    if (rm.span.file == file && l == level && !m.empty() &&
+    if (rm.span.file == file && l == level && !m.empty() && !readers.count(r) &&
         (util::starts_with(m, metric) || util::starts_with(metric, m)))
       return r;
   }

@@ -126,6 +126,10 @@ std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<Recordi
     std::set<std::string> seen; // this pass's names: several rules may record one name
     for (const auto& r : rules) {
       Inference inf(cat, targets, recorded);
+      // As the checks read it: a name another directory's rules record may reach this rule's
+      // Prometheus with labels its rule does not show (telemetry's _id, external labels), and so
+      // may what this rule records from it.
+      inf.read_in(r.rule->name.span.file.str(), r.group->ruler == rules::Schema::thanos);
       inf.scoped(r.group->scope);
       RecordedMetric rm{r.rule->name.value, inf.run(*r.expr), r.rule->name.span};
       rm.source = source_of(rm.name, self_read.count(rm.name) > 0, cat);

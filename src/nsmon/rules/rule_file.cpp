@@ -317,9 +317,12 @@ void Loader::manifest_holders(const yaml::Node& root, std::vector<Holder>& out) 
     return;
   }
   const std::string what = vmrule ? "a VMRule" : gmp ? "a " + kind_name + " manifest" : "a PrometheusRule";
+  // `$schema` names the schema a manifest's own tooling checks it against and strips before it
+  // applies it: every resource file of Red Hat's app-interface has one (rhobs/configuration's
+  // PrometheusRules). It says nothing about the rules.
   if (!y_.check_mapping(root,
-                        gmp ? std::vector<std::string>{"apiVersion", "kind", "metadata", "spec", "status"}
-                            : std::vector<std::string>{"apiVersion", "kind", "metadata", "spec"},
+                        gmp ? std::vector<std::string>{"apiVersion", "kind", "metadata", "spec", "status", "$schema"}
+                            : std::vector<std::string>{"apiVersion", "kind", "metadata", "spec", "$schema"},
                         what))
     return;
   if (vmrule && !api_is("operator.victoriametrics.com/"))
