@@ -1,0 +1,422 @@
+// What an expression means (lint::Inference), on forms found in strangers' files (the review
+// corpus): or defaults a later step removes, matchers that are the condition, rules whose series
+// never meet, Thanos and Managed Service for Prometheus rulers, and names recorded in several places.
+#include <catch2/catch.hpp>
+
+#include "test_label_flow_support.hpp"
+
+using namespace nsmon;
+using namespace nsmon::testing::label_flow;
+
+TEST_CASE("label flow: an or default that the later steps remove", "[lint][label-flow][strangers]") {
+  run_cases({
+      // etcd's mixin: the absent() side is 0 throughout, its increase 0, and >= 4 removes it.
+      {"or 0 * absent(x) inside increase(...[15m:1m]) >= 4",
+       alert("increase((max without (instance) (foo) or 0 * absent(foo))[15m:1m]) >= 4", "{{ $labels.job }}"),
+       V{"alerts/absent-without-for 4:12"}, nullptr, true},
+      {"the same with >= 0, which 0 passes",
+       alert("increase((max without (instance) (foo) or 0 * absent(foo))[15m:1m]) >= 0", "{{ $labels.job }}"),
+       V{"alerts/absent-without-for 4:12", "promql/always-true 5:12", "labels/template-label-lost 6:40"}, nullptr,
+       true},
+      // SAP's cronus: the defaults meet only each other in the division, 0/0 is NaN, > 0.8 drops it.
+      {"or on() vector(0) on both sides of a division",
+       alert("sum(foo{p=~\".+\"} or on() vector(0)) by (p) / sum(bar{p=~\".+\"} or on() vector(0)) by (p) > 0.8",
+             "{{ $labels.p }}"),
+       V{}, nullptr, true},
+      {"or on() vector(1): 1/1 passes > 0.8",
+       alert("sum(foo{p=~\".+\"} or on() vector(1)) by (p) / sum(bar{p=~\".+\"} or on() vector(1)) by (p) > 0.8",
+             "{{ $labels.p }}"),
+       V{"labels/template-label-lost 6:40"}, nullptr, true},
+  });
+}
+
+TEST_CASE("strangers: an alert whose matchers are its condition", "[lint][label-flow][strangers]") {
+  run_cases({
+      {"an info series joined with and",
+       alert("vrops_alert_info{alert_name=\"x\"} and on (h) maint{state!=\"in\"}", "s"), V{}, nullptr, true},
+      {"NetApp Harvest's *_labels", alert("vol_labels{logical=\"true\"} and vol_labels{enforced=\"false\"}", "s"), V{},
+       nullptr, true},
+      {"a state picked with =, which may have a series per state", alert("ctl_status{state=\"DOWN\"}", "s"),
+       V{"alerts/no-comparison 5:11 info"}, nullptr, true, true},
+      {"a rate with no comparison", alert("rate(x[5m])", "s"), V{"alerts/no-comparison 5:11 warning"}, nullptr, true,
+       true},
+  });
+}
+
+TEST_CASE("strangers: one series per group, constant values", "[lint][label-flow][strangers]") {
+  const std::string value =
+      "groups:\n- name: g\n  rules:\n"
+      "  - alert: A\n    expr: count by (a) (sum by (a) (x) > 1)\n    labels: {meta: '{{ $value }}'}\n"
+      "  - alert: B\n    expr: sum by (a) (x) > 1\n    labels: {meta: '{{ $value }}'}\n";
+  run_cases({
+      {"$value of count by the same labels is always 1", value, V{"alerts/value-in-labels 9:24"}, nullptr, true},
+      // Canonical's hardware observer: ipmi_sel_state_warning's value is the log entry's id.
+      {"$value in a label named as an id: one alert per id is the design, said at info",
+       "groups:\n- name: g\n  rules:\n"
+       "  - alert: A\n    expr: sel_state_warning > 0\n    labels: {event_id: '{{ $value }}'}\n",
+       V{"alerts/value-in-labels 6:28 info"}, nullptr, true, true},
+      // DC/OS's Elastic_UP: elasticsearch_up is 0 or 1, so `!= 1` keeps the 0s: the label is
+      // always "0" (tests/data/review-corpus/proofs/review11c.test.yml).
+      {"$value of a health gauge compared != 1 is always 0",
+       "groups:\n- name: g\n  rules:\n"
+       "  - alert: A\n    expr: elasticsearch_up{job=\"es\"} != 1\n    labels: {value: '{{ $value }}'}\n"
+       "  - alert: B\n    expr: (up > 0)\n    labels: {value: '{{ $value }}'}\n"
+       "  - alert: C\n    expr: node_load1 != 1\n    labels: {value: '{{ $value }}'}\n"
+       "  - alert: D\n    expr: mysql_up >= 0\n    labels: {value: '{{ $value }}'}\n",
+       V{"alerts/value-in-labels 12:25", "alerts/value-in-labels 15:25"}, nullptr, true},
+      // SAP's swift: whichever project tops, it matches sum()'s one series.
+      {"topk(1) under ignoring its only label", alert("sum(a) - ignoring (p) topk(1, sum by (p) (b)) > 5", "s"), V{},
+       nullptr, true},
+      {"topk(1) whose series are the alert's", alert("topk(1, sum by (p) (b)) > 5", "s"), V{"alerts/topk 5:12"},
+       nullptr, true},
+      {"NaN where a group may hold one series",
+       alert("sum by (job, instance) (rate(a_total[5m]) / rate(b_total[5m])) > 1", "s"),
+       V{"promql/nan-in-aggregation 5:12 info"}, nullptr, true, true},
+      {"NaN where sum() folds every instance", alert("sum(rate(a_total[5m]) / rate(b_total[5m])) > 1", "s"),
+       V{"promql/nan-in-aggregation 5:12 warning"}, nullptr, true, true},
+      // OpenShift's ClusterLogForwarderOutputErrorRate: a group keeps the pod, one target, so the
+      // job and instance it leaves out tell none of its series apart.
+      {"NaN where each group keeps the pod",
+       alert("sum by (namespace, pod, error_kind) (irate(a_total[5m]) / on (namespace, pod) group_left "
+             "irate(b_total[5m])) > 0.1",
+             "s"),
+       V{"promql/nan-in-aggregation 5:12 info"}, nullptr, true, true},
+      // Canonical's PostgresqlHighRollbackRate: a group is one database of one target.
+      {"NaN where each group keeps the instance and the label the selectors pick by",
+       alert("sum by (datname, instance, datid) (rate(a_total{datid!=\"0\"}[5m]) / rate(b_total{datid!=\"0\"}[5m])) "
+             "> 0.02",
+             "s"),
+       V{"promql/nan-in-aggregation 5:12 info"}, nullptr, true, true},
+      // Rook's NVMeoF latency: avg by (instance) over a gateway's bdevs, reviewed true.
+      {"NaN where each group keeps the instance and leaves out the job",
+       alert("avg by (instance) (rate(a_total[5m]) / rate(b_total[5m])) > 1", "s"),
+       V{"promql/nan-in-aggregation 5:12 warning"}, nullptr, true, true},
+      // KubeSphere's etcd:etcd_disk_wal_fsync_duration:avg: node is the host of the instance, one
+      // member per host (tests/data/review-corpus/proofs/review7b.test.yml).
+      {"NaN where each group keeps the instance's host",
+       alert("sum by (node) (label_replace(sum by (instance) (irate(a_sum[5m])) / sum by (instance) "
+             "(irate(a_count[5m])), \"node\", \"$1\", \"instance\", \"(.*):.*\")) > 1",
+             "s"),
+       V{"promql/nan-in-aggregation 5:12 info"}, nullptr, true, true},
+      {"NaN where a group keeps a label made of more than the host",
+       alert("sum by (node) (label_replace(sum by (instance) (irate(a_sum[5m])) / sum by (instance) "
+             "(irate(a_count[5m])), \"node\", \"$1\", \"instance\", \"(.*)-[0-9]+:.*\")) > 1",
+             "s"),
+       V{"promql/nan-in-aggregation 5:12 warning"}, nullptr, true, true},
+      {"NaN where sum by (pod) folds a pod's several series",
+       alert("sum by (pod) (rate(a_total{pod!=\"\",bdev!=\"\"}[5m]) / rate(b_total[5m])) > 1", "s"),
+       V{"promql/nan-in-aggregation 5:12 warning"}, nullptr, true, true},
+      // Open Data Hub's burn rates: a ratio recorded by (ns) with a fixed component label, summed
+      // by (ns) again. The component left out has one value: a group is one recorded series
+      // (tests/data/review-corpus/proofs/review15.test.yml).
+      {"NaN where the group leaves out only a label the recording rule fixes",
+       "groups:\n- name: g\n  rules:\n"
+       "  - record: ns:x:ratio\n    expr: sum by (ns) (rate(a_total[5m])) / sum by (ns) (rate(b_total[5m]))\n"
+       "    labels: {component: dsp}\n"
+       "  - alert: A\n    expr: sum by (ns) (ns:x:ratio{component=\"dsp\"}) > 1\n"
+       "  - alert: B\n    expr: sum by (ns) (ns:x:ratio) > 1\n",
+       V{}, nullptr, true, true},
+      // The dashboard's burn rate shares its name with the pipelines' ones, which lack route:
+      // route=~"rhods-dashboard" reads the dashboard's one series only.
+      {"NaN of a name two rules record, where the matchers read one rule's series",
+       "groups:\n- name: g\n  rules:\n"
+       "  - record: ns:x:ratio\n    expr: sum(rate(a_total[5m])) / sum(rate(b_total[5m]))\n    labels: {route: r}\n"
+       "  - record: ns:x:ratio\n    expr: sum by (ns) (rate(a_total[5m])) / sum by (ns) (rate(b_total[5m]))\n"
+       "    labels: {component: dsp}\n"
+       "  - alert: A\n    expr: sum by (route) (ns:x:ratio{route=~\"r\"}) > 1\n",
+       V{}, nullptr, true, true},
+      {"NaN of a name two rules record, both read",
+       "groups:\n- name: g\n  rules:\n"
+       "  - record: ns:x:ratio\n    expr: sum(rate(a_total[5m])) / sum(rate(b_total[5m]))\n    labels: {route: r}\n"
+       "  - record: ns:x:ratio\n    expr: sum by (ns) (rate(a_total[5m])) / sum by (ns) (rate(b_total[5m]))\n"
+       "    labels: {component: dsp}\n"
+       "  - alert: A\n    expr: sum by (route) (ns:x:ratio) > 1\n",
+       V{"promql/nan-in-aggregation 11:11 warning"}, nullptr, true, true},
+      {"NaN where the group leaves out the recorded ratio's own label",
+       "groups:\n- name: g\n  rules:\n"
+       "  - record: ns:x:ratio\n    expr: sum by (ns) (rate(a_total[5m])) / sum by (ns) (rate(b_total[5m]))\n"
+       "    labels: {component: dsp}\n"
+       "  - alert: A\n    expr: sum by (component) (ns:x:ratio) > 1\n",
+       V{"promql/nan-in-aggregation 8:11 warning"}, nullptr, true, true},
+  });
+}
+
+TEST_CASE("strangers: rules of one name whose series never meet", "[lint][label-flow][strangers]") {
+  const std::string dup =
+      "groups:\n- name: g\n  rules:\n"
+      "  - record: job:reasons:set\n    expr: label_replace(a, \"reason\", \"offline\", \"\", \".*\")\n"
+      "  - record: job:reasons:set\n    expr: label_replace(b, \"reason\", \"dp\", \"\", \".*\")\n"
+      "  - record: job:size:mul\n    expr: case_one * x\n"
+      "  - record: job:size:mul\n    expr: case_two * x\n"
+      "  - alert: E\n    expr: sum by (h) (rate(r{h=\"/q\"}[5m])) > 1\n"
+      "  - alert: E\n    expr: sum by (h) (rate(r{h!=\"/q\"}[5m])) > 1\n"
+      "  - alert: F\n    expr: sum by (h) (rate(r{h=\"/q\"}[5m])) > 1\n"
+      "  - alert: F\n    expr: sum by (h) (rate(r{h!=\"/z\"}[5m])) > 2\n";
+  run_cases(
+      {{"label_replace constants, = against !=, other metrics", dup,
+        V{"rules/duplicate-rule 10:13 info", "rules/copied-alert 16:12 warning", "rules/duplicate-rule 18:12 warning"},
+        nullptr, true, true}});
+}
+
+// A recorded name without a colon may be an exporter's too (Prometheus reserves colons for
+// recording rules): under --catalog none, what its rule's results lack says nothing of the rest.
+TEST_CASE("strangers: a recorded name without a colon may be scraped too", "[lint][label-flow][strangers]") {
+  const std::string rules = "groups:\n- name: g\n  rules:\n"
+                            "  - record: foo_by_pod\n    expr: sum by (pod) (foo)\n"
+                            "  - record: pod:foo:sum\n    expr: sum by (pod) (foo)\n"
+                            "  - alert: A\n    expr: sum by (container) (foo_by_pod) > 1\n"
+                            "  - alert: B\n    expr: sum by (container) (pod:foo:sum) > 1\n";
+  run_cases({{"only the colon name is the rule's alone", rules,
+              V{"rules/record-naming 4:13", "labels/removed-label 11:11"}, nullptr, true}});
+}
+
+// Strangers' files (issue 56, the third review: GitLab's runbooks).
+TEST_CASE("label flow: a Thanos Ruler's group reads its series through the querier", "[lint][label-flow]") {
+  // The ruler's own recorded series carry its external labels (GitLab's monitor="global").
+  const std::string thanos = "groups:\n- name: g\n  partial_response_strategy: warn\n  rules:\n"
+                             "  - record: job:x:rate5m\n    expr: sum by (job) (rate(x[5m]))\n"
+                             "    labels: {team: web}\n"
+                             "  - alert: A\n    expr: 'job:x:rate5m{monitor=\"global\", team=\"db\"} > 1'\n";
+  std::string prometheus = thanos;
+  prometheus.replace(prometheus.find("  partial_response_strategy: warn\n"), 34, "");
+  run_cases({
+      {"a Thanos Ruler's group", thanos, V{"rules/other-ruler 3:3"}},
+      {"a Prometheus group", prometheus, V{"promql/impossible 8:12"}},
+  });
+}
+
+TEST_CASE("label flow: a comparison that removes only NaN", "[lint][label-flow]") {
+  run_cases({
+      {">= 0 of a ratio of rates keeps the NaN out", alert("sum(rate(a_total[5m])) / sum(rate(b_total[5m])) >= 0"),
+       V{}},
+      {">= 0 of a rate removes nothing", alert("sum(rate(a_total[5m])) >= 0"), V{"promql/always-true 5:12"}},
+  });
+}
+
+// An alert sets its own alertname: the alerts it reads, told apart by theirs, collide
+// (kube-prometheus-5a7662e's proof).
+TEST_CASE("label flow: an alert that keeps the alertname of the alerts it reads", "[lint][label-flow]") {
+  run_cases({
+      {"ALERTS of every name",
+       alert("ALERTS{severity=\"info\"} == 1 unless on (namespace) ALERTS{severity=\"critical\"}"),
+       V{"alerts/duplicate-labelset 4:12"}},
+      {"a by list that keeps alertname", alert("count by (alertname, namespace) (ALERTS) > 1"),
+       V{"alerts/duplicate-labelset 4:12"}},
+      {"counted by namespace", alert("count by (namespace) (ALERTS{severity=\"info\"}) > 0"), V{}},
+      {"one alert's series", alert("ALERTS{alertname=\"KubePodCrashLooping\", alertstate=\"firing\"}"),
+       V{"alerts/undefined-alert 5:19"}},
+      {"on the right side of and", alert("up == 0 and on (instance) ALERTS{alertstate=\"firing\"}"), V{}},
+  });
+}
+
+// NaN is unequal to every value and orders with none (gitlab-com-runbooks-5bee5bb's proof).
+TEST_CASE("label flow: a comparison with NaN", "[lint][label-flow]") {
+  const std::string ratio = "sum(rate(a_total[5m])) / sum(rate(b_total[5m]))";
+  run_cases({
+      {"!= NaN removes nothing", alert("(" + ratio + " != NaN) < 0.9"), V{"promql/always-true 5:13"}},
+      {"NaN on the left", alert("(NaN != " + ratio + ") < 0.9"), V{"promql/always-true 5:13"}},
+      {"== NaN keeps nothing", alert(ratio + " == NaN"), V{"promql/impossible 5:12"}},
+      {"> NaN keeps nothing", alert(ratio + " > nan"), V{"promql/impossible 5:12"}},
+      {"a bool comparison returns every series", alert("(" + ratio + " != bool NaN) == 1"), V{}},
+      {"x == x drops the NaN samples", alert("(" + ratio + " == " + ratio + ") < 0.9"), V{}},
+  });
+}
+
+TEST_CASE("label flow: NaN in an aggregation whose values nothing reads", "[lint][label-flow]") {
+  run_cases({
+      {"the right side of unless", alert("up > 1 unless on (job) sum by (job) (rate(e_total[5m]) / rate(t_total[5m]))"),
+       V{}},
+      {"a comparison on the right side of and",
+       alert("up > 1 and on (job) sum by (job) (rate(e_total[5m]) / rate(t_total[5m])) > 0.5"),
+       V{"promql/nan-in-aggregation 5:32"}},
+  });
+}
+
+TEST_CASE("label flow: the actions of a range over a query that does not parse", "[lint][label-flow]") {
+  run_cases({
+      // The expansion fails at the query; .labels (no field of a sample) is never reached.
+      {"after the query", alert("up == 0", "{{ range query \"up xxx\" }}{{ .labels.x }}{{ end }}"),
+       V{"rules/template 6:44"}},
+      {"over a query that parses", alert("up == 0", "{{ range query \"up\" }}{{ .labels.x }}{{ end }}"),
+       V{"rules/template 6:61"}},
+  });
+}
+
+TEST_CASE("duplicate-rule: selectors and labels that keep two rules apart", "[lint][label-flow]") {
+  const std::string head = "groups:\n- name: g\n  rules:\n";
+  auto rec = [](const std::string& expr) { return "  - record: instance_mode:x:rate1m\n    expr: '" + expr + "'\n"; };
+  auto alert_q = [](const std::string& expr) { return "  - alert: Q\n    expr: '" + expr + "'\n"; };
+  Case apart{"mode=\"iowait\" and mode!=\"iowait\" under sum without (cpu)",
+             head + rec("sum without (cpu) (rate(x{mode!=\"iowait\"}[1m]))") +
+                 rec("sum without (cpu) (deriv(x{mode=\"iowait\"}[1m]) > 0)"),
+             V{}};
+  Case overlap{"mode=\"iowait\" and mode!=\"idle\"",
+               head + rec("sum without (cpu) (rate(x{mode!=\"idle\"}[1m]))") +
+                   rec("sum without (cpu) (deriv(x{mode=\"iowait\"}[1m]) > 0)"),
+               V{"rules/duplicate-rule 6:13 warning"}};
+  // by (verb) against a sum of everything: they meet only where the series have no verb.
+  Case by_verb{"sum () and sum by (verb) of one metric",
+               head + alert_q("sum(rate(r_total[5m])) > 3") + alert_q("sum by (verb) (rate(r_total[5m])) > 10"),
+               V{"rules/duplicate-rule 6:12 info"}};
+  Case same{"sum () twice", head + alert_q("sum(rate(r_total[5m])) > 3") + alert_q("sum(rate(r_total[5m])) > 10"),
+            V{"rules/duplicate-rule 6:12 warning"}};
+  // One gate taken by one rule and refused by the other, or two gates no hour passes both: a
+  // series is in one result at a time (proofs/duplicate-gates.test.yml).
+  Case night{"a gate and its refusal",
+             head + alert_q("rate(r_total[5m]) > 1 unless on () hour() >= 22") +
+                 alert_q("rate(r_total[5m]) > 5 and on () hour() >= 22"),
+             V{}};
+  Case hours{"two gates of the hour that pass no hour both",
+             head + alert_q("rate(r_total[5m]) > 1 and on () hour() < 22") +
+                 alert_q("rate(r_total[5m]) > 5 and on () hour() >= 22"),
+             V{}};
+  Case late{"two gates of the hour that overlap",
+            head + alert_q("rate(r_total[5m]) > 1 and on () hour() >= 20") +
+                alert_q("rate(r_total[5m]) > 5 and on () hour() >= 22"),
+            V{"rules/duplicate-rule 6:12 warning"}};
+  Case other_keys{"a gate and its refusal on other labels",
+                  head + alert_q("rate(r_total[5m]) > 1 unless on (job) up == 0") +
+                      alert_q("rate(r_total[5m]) > 5 and on (instance) up == 0"),
+                  V{"rules/duplicate-rule 6:12 info"}};
+  for (Case* c : {&apart, &overlap, &by_verb, &same, &night, &hours, &late, &other_keys}) c->severity = true;
+  run_cases({apart, overlap, by_verb, same, night, hours, late, other_keys});
+}
+
+namespace {
+// --catalog none lint-rules of several files, given by path: the findings of one check.
+std::vector<std::string> lint_files(const std::vector<std::pair<std::string, std::string>>& files,
+                                    std::string_view check) {
+  std::vector<core::SourceFile> sources;
+  sources.reserve(files.size());
+  for (const auto& [path, text] : files) sources.emplace_back(path, text);
+  std::vector<core::Diagnostic> diags;
+  lint::Input in;
+  for (const auto& s : sources) in.rule_files.push_back(rules::load_rule_file(s, diags));
+  lint::Options opt;
+  opt.catalog = &catalog::none();
+  auto found = lint::run(in, opt);
+  std::vector<std::string> out;
+  for (const auto& d : found)
+    if (d.check.id() == check) out.push_back(d.span.file.str() + " " + std::to_string(d.span.line));
+  return out;
+}
+
+// A file that records job:x:rate5m (by job, team="web"), and one with an alert A of `expr`.
+const std::string records =
+    "groups:\n- name: r\n  rules:\n  - record: job:x:rate5m\n    expr: sum by (job) (rate(x[5m]))\n"
+    "    labels: {team: web}\n";
+std::string reads(const std::string& expr) {
+  return "groups:\n- name: a\n  rules:\n  - alert: A\n    expr: '" + expr + "'\n";
+}
+} // namespace
+
+TEST_CASE("undefined-recording-rule: a near miss of another project's name", "[lint][label-flow]") {
+  // A near miss of a name its own project records is a typo; of another project's, nothing.
+  CHECK(lint_files({{"a/rules/r.yml", records}, {"a/alerts/a.yml", reads("job:x:rate1m > 1")}},
+                   "rules/undefined-recording-rule") == V{"a/alerts/a.yml 5"});
+  CHECK(lint_files({{"a/rules/r.yml", records}, {"b/alerts/a.yml", reads("job:x:rate1m > 1")}},
+                   "rules/undefined-recording-rule")
+            .empty());
+}
+
+TEST_CASE("label flow: the values of a series read through a Thanos querier", "[lint][label-flow]") {
+  // Other servers' rules of the name may give it other values (GitLab's key metrics of each
+  // service): type="web" is not refused because the rule here reads type="gitaly".
+  const std::string thanos = "groups:\n- name: g\n  partial_response_strategy: warn\n  rules:\n"
+                             "  - record: job:x:rate5m\n    expr: sum by (job, type) (rate(x{type=\"gitaly\"}[5m]))\n"
+                             "  - alert: A\n    expr: 'job:x:rate5m{type=\"web\"} > 1'\n";
+  std::string prometheus = thanos;
+  prometheus.replace(prometheus.find("  partial_response_strategy: warn\n"), 34, "");
+  CHECK(lint_files({{"a/r.yml", thanos}}, "promql/impossible").empty());
+  CHECK(lint_files({{"a/r.yml", prometheus}}, "promql/impossible") == V{"a/r.yml 7"});
+}
+
+TEST_CASE("label flow: a name recorded in several directories, whatever the files' order", "[lint][label-flow]") {
+  // Two servers' rules record job:x:rate5m: which labels its series carry is not known from
+  // either, and the finding must not depend on which file comes first.
+  const std::string alert_a = records + "  - alert: A\n    expr: 'job:x:rate5m{instance=\"a\"} > 1'\n";
+  CHECK(lint_files({{"a/r.yml", alert_a}, {"b/r.yml", records}}, "promql/impossible").empty());
+  CHECK(lint_files({{"b/r.yml", records}, {"a/r.yml", alert_a}}, "promql/impossible").empty());
+  CHECK(lint_files({{"a/r.yml", alert_a}}, "promql/impossible") == V{"a/r.yml 8"});
+}
+
+TEST_CASE("label flow: units by the series' names", "[lint][label-flow]") {
+  // A recording rule: the expression starts at line 5, column 11, as alert()'s does.
+  auto record = [](const std::string& expr) {
+    return "groups:\n- name: g\n  rules:\n  - record: instance:x:ratio\n    expr: '" + expr + "'\n";
+  };
+  const std::string mem = "node_memory_MemAvailable_bytes or (node_memory_MemFree_bytes + node_memory_Cached_bytes)";
+  run_cases({
+      // node_exporter 4bc1c020: `/` binds before `or`.
+      {"bytes or a ratio of bytes", record("1 - (" + mem + " / node_memory_MemTotal_bytes)"),
+       V{"units/mixed-or 5:17 warning"}, nullptr, true, true},
+      {"the or parenthesised before the division", record("1 - ((" + mem + ") / node_memory_MemTotal_bytes)"), V{},
+       nullptr, true, true},
+      {"bytes or bytes", record("node_memory_MemAvailable_bytes or node_memory_MemFree_bytes"), V{}, nullptr, true,
+       true},
+      {"bytes or seconds", record("x_bytes or y_seconds"), V{"units/mixed-or 5:12 warning"}, nullptr, true, true},
+      {"a ratio by its name or a quotient", record("x_ratio or a_bytes / b_bytes"), V{}, nullptr, true, true},
+      {"a series whose name has no unit", record("x_bytes or y / z_bytes"), V{}, nullptr, true, true},
+      // sapcc helm-charts c37a452: a name is no fact, so a condition at info.
+      {"a percent by its name compared with a ratio", alert("limes_capacity_blocked_percent > 0.8"),
+       V{"units/percent-as-ratio 5:12 info"}, nullptr, true, true},
+      {"a percent by its name compared with a percentage", alert("limes_capacity_blocked_percent > 80"), V{}, nullptr,
+       true, true},
+      {"a percent scaled first", alert("x_used_percent * 100 > 66"), V{}, nullptr, true, true},
+      // Of three _ratio series compared above 1 in strangers' rules, all three held percentages.
+      {"a ratio by its name compared above 1 is not suspected", alert("activemq_store_usage_ratio > 70"), V{}, nullptr,
+       true, true},
+  });
+}
+
+TEST_CASE("label flow: branches of or that mirror each other", "[lint][label-flow]") {
+  const std::string skew = "(x > 0.05 and deriv(x[5m]) >= 0) or (x < ";
+  run_cases({
+      // node_exporter 8b00b229: the mirror image of 0.05 is -0.05.
+      {"a bound written twice where its negative was meant", alert(skew + "0.05 and deriv(x[5m]) <= 0)"),
+       V{"promql/mirrored-threshold 5:49"}, nullptr, true},
+      {"the bound mirrored", alert(skew + "-0.05 and deriv(x[5m]) <= 0)"), V{}, nullptr, true},
+      // British summer time: March from the 25th, October before it; the branches test months too.
+      {"branches that test other things",
+       alert("(vector(1) and month() == 3 and day_of_month() >= 25) or (vector(1) and month() == 10 and "
+             "day_of_month() < 25)"),
+       V{}, nullptr, true},
+      {"one test a side is no mirror", alert("x > 5 or x < 5"), V{}, nullptr, true},
+  });
+}
+
+// Google Cloud Managed Service for Prometheus evaluates a Rules manifest scoped to its project,
+// location, cluster and namespace (a ClusterRules manifest to all but the namespace): its operator
+// adds an equality matcher on each to every selector and each as a label to every rule. So
+// absent()'s result carries them, and so does every series a recording rule writes; $labels has
+// them where the expression keeps them, not from the rule (proofs/review12.test.yml, GMPScope*).
+TEST_CASE("strangers: Managed Service for Prometheus scopes every selector and result",
+          "[lint][label-flow][strangers]") {
+  auto gmp = [](const char* kind, const std::string& rules) {
+    return std::string("apiVersion: monitoring.googleapis.com/v1\nkind: ") + kind +
+           "\nmetadata: {name: x, namespace: shop}\nspec:\n  groups:\n  - name: g\n    rules:\n" + rules;
+  };
+  const std::string absent = "    - alert: A\n      expr: absent(up{job=\"web\"})\n      for: 5m\n"
+                             "      annotations: {summary: 'web gone from {{ $labels.namespace }}'}\n";
+  const std::string recorded = "    - record: job:up:sum\n      expr: sum by (job) (up)\n"
+                               "    - alert: B\n      expr: job:up:sum == 0\n"
+                               "      annotations: {summary: '{{ $labels.job }} down in {{ $labels.namespace }}'}\n";
+  const std::string summed = "    - alert: C\n      expr: sum(up) == 0\n"
+                             "      annotations: {summary: 'all down in {{ $labels.namespace }}'}\n";
+  const std::string plain = "groups:\n- name: g\n  rules:\n";
+  auto unindent = [](std::string s) {
+    for (std::size_t at = 0; (at = s.find("    ", at)) != std::string::npos;) s.erase(at, 2), at += 2;
+    return s;
+  };
+  run_cases({
+      {"absent() in a Rules manifest carries its namespace", gmp("Rules", absent), V{}, nullptr, true},
+      {"absent() in a plain rule file does not", plain + unindent(absent), V{"labels/template-label-lost 7:54"},
+       nullptr, true},
+      {"absent() in a ClusterRules manifest carries no namespace", gmp("ClusterRules", absent),
+       V{"labels/template-label-lost 11:56"}, nullptr, true},
+      {"a Rules manifest's recorded series carry its namespace", gmp("Rules", recorded), V{}, nullptr, true},
+      {"a plain file's do not", plain + unindent(recorded), V{"labels/template-label-lost 8:66"}, nullptr, true},
+      {"sum() keeps no label: the scope is the rule's label, not $labels'", gmp("Rules", summed),
+       V{"labels/template-label-lost 10:54"}, nullptr, true},
+  });
+}
