@@ -2,6 +2,7 @@
 #include <set>
 
 #include "nsmon/catalog/catalog.hpp"
+#include "test_places.hpp"
 
 using namespace nsmon;
 using catalog::MetricType;
@@ -21,12 +22,7 @@ Loaded load_text(const std::string& text) {
 }
 
 // "line:col check" of every diagnostic, for compact assertions.
-std::vector<std::string> where(const Loaded& l) {
-  std::vector<std::string> out;
-  for (const auto& d : l.diags)
-    out.push_back(std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + std::string(d.check.id()));
-  return out;
-}
+std::vector<std::string> where(const Loaded& l) { return testing::places(l.diags); }
 
 const char* kMinimal = R"(catalog_version: 1
 metrics:

@@ -3,6 +3,7 @@
 
 #include "nsmon/config/settings.hpp"
 #include "nsmon/core/error.hpp"
+#include "test_places.hpp"
 
 using namespace nsmon;
 using config::Origin;
@@ -25,12 +26,7 @@ Loaded load(const std::string& text, const std::string& path = "/home/u/.config/
   return l;
 }
 
-std::vector<std::string> where(const Loaded& l) {
-  std::vector<std::string> out;
-  for (const auto& d : l.diags)
-    out.push_back(std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + std::string(d.check.id()));
-  return out;
-}
+std::vector<std::string> where(const Loaded& l) { return testing::places(l.diags); }
 
 // What a user sees on stderr for the findings: the compiler-style text with the masked lines.
 std::string rendered(const Loaded& l) {

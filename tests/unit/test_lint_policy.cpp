@@ -3,6 +3,7 @@
 
 #include "nsmon/lint/lint.hpp"
 #include "nsmon/lint/policy.hpp"
+#include "test_places.hpp"
 
 using namespace nsmon;
 using json = nlohmann::ordered_json;
@@ -21,12 +22,7 @@ Loaded load(const std::string& text) {
   return l;
 }
 
-std::vector<std::string> where(const Loaded& l) {
-  std::vector<std::string> out;
-  for (const auto& d : l.diags)
-    out.push_back(std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + std::string(d.check.id()));
-  return out;
-}
+std::vector<std::string> where(const Loaded& l) { return testing::places(l.diags); }
 using V = std::vector<std::string>;
 } // namespace
 

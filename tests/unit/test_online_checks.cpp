@@ -4,6 +4,7 @@
 
 #include "nsmon/http/fake_client.hpp"
 #include "nsmon/online/checks.hpp"
+#include "test_places.hpp"
 
 using namespace nsmon;
 
@@ -51,8 +52,7 @@ Run lint(const std::string& exprs) {
   o.server = "http://127.0.0.1:9";
   o.now = 1700000000;
   r.diags = online::check({file}, batch, o, r.summary);
-  for (const auto& d : r.diags)
-    r.found.push_back(std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + std::string(d.check.id()));
+  r.found = testing::places(r.diags);
   std::sort(r.found.begin(), r.found.end());
   return r;
 }

@@ -6,6 +6,7 @@
 
 #include "nsmon/rules/config.hpp"
 #include "nsmon/util/files.hpp"
+#include "test_places.hpp"
 
 using namespace nsmon;
 
@@ -24,11 +25,7 @@ Loaded load(const std::string& text, const std::string& path = "prometheus.yml")
 }
 
 std::vector<std::string> where(const std::vector<core::Diagnostic>& diags) {
-  std::vector<std::string> out;
-  for (const auto& d : diags)
-    out.push_back(std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + core::to_string(d.severity) +
-                  " " + std::string(d.check.id()));
-  return out;
+  return testing::places_with_severity(diags);
 }
 using V = std::vector<std::string>;
 } // namespace

@@ -4,6 +4,7 @@
 #include "nsmon/core/yaml.hpp"
 #include "nsmon/rules/rule_file.hpp"
 #include "nsmon/util/files.hpp"
+#include "test_places.hpp"
 
 using namespace nsmon;
 
@@ -20,12 +21,7 @@ std::vector<core::Diagnostic> lint(const std::string& text) {
 }
 
 // "line:col check" of each finding.
-std::vector<std::string> where(const std::string& text) {
-  std::vector<std::string> out;
-  for (const auto& d : lint(text))
-    out.push_back(std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + std::string(d.check.id()));
-  return out;
-}
+std::vector<std::string> where(const std::string& text) { return testing::places(lint(text)); }
 using V = std::vector<std::string>;
 
 const std::string kHead = "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: {name: r}\nspec:\n"

@@ -2,6 +2,7 @@
 
 #include "nsmon/rules/rule_file.hpp"
 #include "nsmon/util/files.hpp"
+#include "test_places.hpp"
 
 using namespace nsmon;
 
@@ -19,13 +20,7 @@ Loaded load(const std::string& text) {
   return l;
 }
 
-std::vector<std::string> where(const Loaded& l) {
-  std::vector<std::string> out;
-  for (const auto& d : l.diags)
-    out.push_back(std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + core::to_string(d.severity) +
-                  " " + std::string(d.check.id()));
-  return out;
-}
+std::vector<std::string> where(const Loaded& l) { return testing::places_with_severity(l.diags); }
 using V = std::vector<std::string>;
 } // namespace
 

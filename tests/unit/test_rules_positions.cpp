@@ -5,6 +5,7 @@
 
 #include "nsmon/lint/lint.hpp"
 #include "nsmon/rules/rule_file.hpp"
+#include "test_places.hpp"
 
 using namespace nsmon;
 
@@ -15,11 +16,7 @@ std::vector<std::string> findings(const std::string& text) {
   std::vector<core::Diagnostic> diags;
   rules::load_rule_file(src, diags);
   core::sort_diagnostics(diags);
-  std::vector<std::string> out;
-  for (const auto& d : diags)
-    out.push_back(std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + core::to_string(d.severity) +
-                  " " + std::string(d.check.id()));
-  return out;
+  return testing::places_with_severity(diags);
 }
 using V = std::vector<std::string>;
 

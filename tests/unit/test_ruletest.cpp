@@ -10,6 +10,7 @@
 #include "nsmon/ruletest/evaluator.hpp"
 #include "nsmon/ruletest/runner.hpp"
 #include "nsmon/ruletest/test_file.hpp"
+#include "test_places.hpp"
 
 using namespace nsmon;
 using ruletest::AlertState;
@@ -30,12 +31,7 @@ LoadedTests load_tests(const std::string& text) {
   return l;
 }
 
-std::vector<std::string> where(const std::vector<core::Diagnostic>& diags) {
-  std::vector<std::string> out;
-  for (const auto& d : diags)
-    out.push_back(std::to_string(d.span.line) + ":" + std::to_string(d.span.col) + " " + std::string(d.check.id()));
-  return out;
-}
+std::vector<std::string> where(const std::vector<core::Diagnostic>& diags) { return testing::places(diags); }
 
 // Rule groups from YAML, compiled; the objects they point into kept alive.
 struct Groups {
