@@ -285,6 +285,16 @@ TEST_CASE("grafana-variable: ${CLUSTER} in capitals is a substitution's, ${pod} 
   REQUIRE(found.size() == 1);
   CHECK(found[0].severity == core::Severity::info);
   CHECK(found[0].message.find("${CLUSTER} is written like a deploy-time substitution") != std::string::npos);
+  // tscibilia/home-ops (959aefa0): $${CLUSTER} is Flux's escape, which leaves the text ${CLUSTER}
+  // in the rule: no substitution fills it in.
+  found = lint("group=\"$${CLUSTER}-external\"");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].severity == core::Severity::info);
+  CHECK(found[0].message ==
+        "group=\"$${CLUSTER}-external\": $${CLUSTER} is Flux's postBuild escape, which writes the text ${CLUSTER} "
+        "instead of a value; Prometheus expands no variable in an expression, so the matcher compares group with "
+        "the text \"${CLUSTER}-external\"");
+  CHECK(found[0].suggestion == "write ${CLUSTER} (one $) for Flux to fill it in");
   for (const char* dashboard : {"pod=~\"${pod}\"", "pod=\"${Pod_1}\"", "pod=\"${POD:regex}\"", "pod=\"$POD\""}) {
     found = lint(dashboard);
     REQUIRE(found.size() == 1);

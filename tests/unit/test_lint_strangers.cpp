@@ -420,3 +420,16 @@ TEST_CASE("strangers: Managed Service for Prometheus scopes every selector and r
        V{"labels/template-label-lost 10:54"}, nullptr, true},
   });
 }
+
+// review19: CloudNativePG's default monitoring queries write backends.total as a GAUGE (the
+// backends connected now), so cnpg_backends_total is no counter, whatever its name; another
+// exporter's _total still is one by its name, said at info.
+TEST_CASE("strangers: a _total an exporter's source writes as a gauge", "[lint][label-flow][strangers]") {
+  const auto info = [](const std::string& expr) { return Case{"", alert(expr), V{}, nullptr, true, true}; };
+  Case gauge = info("sum by (pod) (cnpg_backends_total) / 100 > 0.8");
+  gauge.name = "cnpg_backends_total: the backends now";
+  Case counter = info("sum by (pod) (cnpg_backends_opened_total) / 100 > 0.8");
+  counter.name = "another _total of the prefix: a counter by its name";
+  counter.expected = V{"promql/counter-raw 5:12 info"};
+  run_cases({gauge, counter});
+}

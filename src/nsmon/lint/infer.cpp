@@ -513,7 +513,11 @@ const RecordedMetric* Inference::one_source_labels(const VectorSelector& vs, Sha
     // of a name ending in its unit) never goes below 0; _total is a convention exporters also give
     // gauges (scylla_manager_repair_token_ranges_total), so no range is claimed from it: `>= 0` on
     // it is not "always true".
-    if (info.origin == SeriesInfo::Origin::external && external_counter_name(info.name)) {
+    // A _total that a well-known exporter's source writes as a gauge (CloudNativePG's
+    // cnpg_backends_total, the backends connected now) is one: the source outweighs the convention.
+    const bool listed_gauge = info.origin == SeriesInfo::Origin::external && util::ends_with(info.name, "_total") &&
+                              catalog::exporters().gauge(info.name);
+    if (info.origin == SeriesInfo::Origin::external && external_counter_name(info.name) && !listed_gauge) {
       s.kind = ValueKind::counter;
       if (!util::ends_with(info.name, "_total"))
         s.set_range(0, s.hi, info.name + " is a histogram's or summary's counter");

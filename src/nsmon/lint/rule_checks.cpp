@@ -296,6 +296,19 @@ void RuleChecks::unexpanded_placeholder(const Matcher& m) {
   if (grafana && var.starts_with("${") && std::all_of(var.begin() + 2, var.end() - 1, [](char c) {
         return std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_';
       })) {
+    // $${CLUSTER} is Flux's escape: its postBuild substitution writes the text ${CLUSTER} and fills
+    // in nothing, so the rule Prometheus loads still has the placeholder (fluxcd's kustomization
+    // docs: "$${var} which will print out ${var}").
+    if (const auto at = v.find("$" + var); at != std::string::npos) {
+      std::string after = v;
+      after.erase(at, 1);
+      say(promql::format_matcher(m) + ": $" + var + " is Flux's postBuild escape, which writes the text " + var +
+              " instead of a value; Prometheus expands no variable in an expression, so the matcher " +
+              (regex ? std::string("can never match: in a regex, $ is the end of the text")
+                     : "compares " + m.name + " with the text \"" + after + "\""),
+          "write " + var + " (one $) for Flux to fill it in", core::Severity::info);
+      return;
+    }
     say(promql::format_matcher(m) + ": " + var +
             " is written like a deploy-time substitution (Flux's postBuild, envsubst), which fills it in before "
             "Prometheus loads the rule; if nothing does, Prometheus expands no variable in an expression, and the "
