@@ -1,6 +1,7 @@
 // What an expression means (lint::Inference), on forms found in strangers' files (the review
 // corpus): or defaults a later step removes, matchers that are the condition, rules whose series
 // never meet, Thanos and Managed Service for Prometheus rulers, and names recorded in several places.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "test_label_flow_support.hpp"
@@ -41,6 +42,26 @@ TEST_CASE("strangers: an alert whose matchers are its condition", "[lint][label-
       {"a rate with no comparison", alert("rate(x[5m])", "s"), V{"alerts/no-comparison 5:11 warning"}, nullptr, true,
        true},
   });
+}
+
+// The fix said for a matcher that may be the condition: awesome-prometheus-alerts'
+// PostgresqlInvalidIndex fires while an index named *ccnew* exists, and its series is the index's
+// size in bytes, so `== 1` alone would have silenced it.
+TEST_CASE("strangers: the fix for a matcher that may be the condition fits a size too",
+          "[lint][label-flow][strangers]") {
+  core::SourceFile src("r.yml", alert("pg_index_size_bytes{indexrelname=~\".*ccnew.*\"}", "s"));
+  std::vector<core::Diagnostic> diags;
+  lint::Input in;
+  in.rule_files.push_back(rules::load_rule_file(src, diags));
+  lint::Options opt;
+  opt.catalog = &catalog::none();
+  const auto found = lint::run(in, opt);
+  auto it = std::find_if(found.begin(), found.end(),
+                         [](const core::Diagnostic& d) { return d.check.id() == "alerts/no-comparison"; });
+  REQUIRE(it != found.end());
+  CHECK(it->severity == core::Severity::info);
+  CHECK(it->suggestion.find("`> 0`") != std::string::npos);
+  CHECK(it->suggestion.find("`== 1`") != std::string::npos);
 }
 
 TEST_CASE("strangers: one series per group, constant values", "[lint][label-flow][strangers]") {

@@ -639,7 +639,11 @@ void RuleChecks::unfiltered(const Expr* top) {
                           promql::format_matcher(m), " of ", metric_name(vs), ", which holds only if ", metric_name(vs),
                           " has no series in the other states; if it has one for each state (0 or 1), the alert",
                           " fires for every one of them"}),
-            "compare the value too, e.g. `== 1`");
+            // Not only `== 1`: the series may be a count (endpoints in the state) or a size
+            // (awesome-prometheus-alerts' PostgresqlInvalidIndex reads an index's bytes), which
+            // `== 1` would silence.
+            "compare the value too: `== 1` where the series is 1 in that state and 0 in the others, "
+            "`> 0` where it counts or measures what is in it");
     out_.back().severity = core::Severity::info;
     return;
   }
