@@ -2,6 +2,7 @@
 // policy, disable comments, counters, impossible values, format placeholders and le. The bad and
 // clean case of every check: test_lint_checks.cpp.
 #include <catch2/catch.hpp>
+#include <tuple>
 
 #include "nsmon/lint/lint.hpp"
 #include "test_lint_checks_support.hpp"
@@ -214,6 +215,20 @@ TEST_CASE("policy/annotations: one finding per alert, naming what it lacks and w
     auto [msg, fix] = finding("", "severity: warning, summary: s, description: d");
     CHECK(msg == "alert A has no summary and description annotations: summary and description are labels here");
     CHECK(fix.rfind("move summary and description from labels to annotations", 0) == 0);
+  }
+  SECTION("a misspelt name (cloudalchemy's descritpion, gitlab's descrition)") {
+    auto [msg, fix] = finding("summary: s, descritpion: d");
+    CHECK(msg == "alert A has no description annotation: descritpion looks like a misspelling of description");
+    CHECK(fix == "rename descritpion to description");
+    std::tie(msg, fix) = finding("summmary: s, descrition: d");
+    CHECK(msg == "alert A has no summary and description annotations: summmary and descrition look like "
+                 "misspellings of summary and description");
+    CHECK(fix == "rename summmary to summary and descrition to description");
+  }
+  SECTION("another annotation whose name starts like a missing one is not a misspelling") {
+    auto [msg, fix] = finding("summary_zh: s, description: d");
+    CHECK(msg == "alert A has no summary annotation");
+    CHECK(fix.empty());
   }
 }
 

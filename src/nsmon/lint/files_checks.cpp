@@ -433,6 +433,15 @@ void Analysis::policy(const ParsedRule& pr, Inference& inf, std::vector<core::Di
   std::string msg = "alert " + r.name.value + " has no " + and_list(missing) +
                     (missing.size() == 1 ? " annotation" : " annotations"),
               fix;
+  // An annotation named one slip away from a missing one (cloudalchemy's `descritpion`,
+  // gitlab-com/runbooks' `descrition`): the notification's template reads the right name and
+  // prints nothing. A name a suffix longer (summary_zh) is another annotation, not a slip.
+  std::vector<std::string> slips, meant;
+  for (const auto& kv : r.annotations) {
+    const std::string near = util::did_you_mean(kv.key.value, missing);
+    if (!near.empty() && kv.key.value.size() + 1 >= near.size() && kv.key.value.size() <= near.size() + 1)
+      slips.push_back(kv.key.value), meant.push_back(near);
+  }
   auto lacks = [&](const char* name) { return std::find(missing.begin(), missing.end(), name) != missing.end(); };
   const char* rename = lacks("description") ? "description" : lacks("summary") ? "summary" : nullptr;
   if (!as_labels.empty()) {
@@ -440,6 +449,12 @@ void Analysis::policy(const ParsedRule& pr, Inference& inf, std::vector<core::Di
     fix = "move " + and_list(as_labels) +
           " from labels to annotations: notifications print the annotations, and every label is part of the "
           "alert's identity";
+  } else if (!slips.empty()) {
+    msg += ": " + and_list(slips) +
+           (slips.size() == 1 ? " looks like a misspelling of " : " look like misspellings of ") + and_list(meant);
+    std::vector<std::string> renames;
+    for (std::size_t i = 0; i < slips.size(); ++i) renames.push_back(slips[i] + " to " + meant[i]);
+    fix = "rename " + and_list(renames);
   } else if (rename && find(r.annotations, "message")) {
     msg += ": it has the older message annotation (kubernetes-mixin's convention until 2020)";
     std::vector<std::string> add;
