@@ -514,14 +514,15 @@ const RecordedMetric* Inference::one_source_labels(const VectorSelector& vs, Sha
     // gauges (scylla_manager_repair_token_ranges_total), so no range is claimed from it: `>= 0` on
     // it is not "always true".
     // A _total that a well-known exporter's source writes as a gauge (CloudNativePG's
-    // cnpg_backends_total, the backends connected now) is one: the source outweighs the convention.
-    const bool listed_gauge = info.origin == SeriesInfo::Origin::external && util::ends_with(info.name, "_total") &&
-                              catalog::exporters().gauge(info.name);
-    if (info.origin == SeriesInfo::Origin::external && external_counter_name(info.name) && !listed_gauge) {
+    // cnpg_backends_total, the backends connected now) is one: the source outweighs the convention
+    // (only a listed name: an exporter's gauge prefixes never take a _total).
+    const bool external = info.origin == SeriesInfo::Origin::external;
+    if (external && external_counter_name(info.name) &&
+        !(util::ends_with(info.name, "_total") && catalog::exporters().gauge(info.name))) {
       s.kind = ValueKind::counter;
       if (!util::ends_with(info.name, "_total"))
         s.set_range(0, s.hi, info.name + " is a histogram's or summary's counter");
-    } else if (info.origin == SeriesInfo::Origin::external && catalog::exporters().gauge(info.name)) {
+    } else if (external && catalog::exporters().gauge(info.name)) {
       s.kind = ValueKind::gauge; // a well-known exporter's gauge (rules/exporters.yml)
       if (const catalog::Exporter* one = catalog::exporters().always_one(info.name))
         s.set_range(1, 1, util::concat({one->name, " writes ", info.name, " as 1 on every series"}));
