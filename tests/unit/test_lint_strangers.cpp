@@ -47,7 +47,7 @@ TEST_CASE("strangers: an alert whose matchers are its condition", "[lint][label-
 // The fix said for a matcher that may be the condition: awesome-prometheus-alerts'
 // PostgresqlInvalidIndex fires while an index named *ccnew* exists, and its series is the index's
 // size in bytes, so `== 1` alone would have silenced it.
-TEST_CASE("strangers: the fix for a matcher that may be the condition fits a size too",
+TEST_CASE("strangers: the words and fix for a matcher that may be the condition fit a size too",
           "[lint][label-flow][strangers]") {
   core::SourceFile src("r.yml", alert("pg_index_size_bytes{indexrelname=~\".*ccnew.*\"}", "s"));
   std::vector<core::Diagnostic> diags;
@@ -62,6 +62,12 @@ TEST_CASE("strangers: the fix for a matcher that may be the condition fits a siz
   CHECK(it->severity == core::Severity::info);
   CHECK(it->suggestion.find("`> 0`") != std::string::npos);
   CHECK(it->suggestion.find("`== 1`") != std::string::npos);
+  // The matcher picks index names, not a state: the message speaks of the series the matcher
+  // picks, not of "other states" (review18).
+  CHECK(it->message == "alert A compares nothing: its condition is the matcher indexrelname=~\".*ccnew.*\" of "
+                       "pg_index_size_bytes, which holds only if pg_index_size_bytes has a series the matcher picks "
+                       "only while the problem lasts; if it keeps one otherwise (valued 0, say), the alert fires for "
+                       "it then too");
 }
 
 TEST_CASE("strangers: one series per group, constant values", "[lint][label-flow][strangers]") {

@@ -626,8 +626,9 @@ void RuleChecks::unfiltered(const Expr* top) {
     return;
   }
   if (c == Condition::maybe) {
-    // Whether the other states have series, and with what value, is the exporter's choice: the
-    // claim is a guess, said as one.
+    // Whether the series the matcher picks exist only while the problem lasts (a state's series,
+    // an index so named) or always (valued 0 when all is well) is the exporter's choice: the claim
+    // is a guess, said as one, in words that fit a state label and any other alike.
     const VectorSelector& vs = *found.state;
     // The matcher to name: an equality (a regex more often picks places: vcenter=~"vc-.*").
     auto m_it = std::find_if(vs.matchers.begin(), vs.matchers.end(),
@@ -637,8 +638,8 @@ void RuleChecks::unfiltered(const Expr* top) {
     emit_at("alerts/no-comparison", r_.expr.span,
             util::concat({"alert ", r_.name.value, " compares nothing: its condition is the matcher ",
                           promql::format_matcher(m), " of ", metric_name(vs), ", which holds only if ", metric_name(vs),
-                          " has no series in the other states; if it has one for each state (0 or 1), the alert",
-                          " fires for every one of them"}),
+                          " has a series the matcher picks only while the problem lasts; if it keeps one otherwise",
+                          " (valued 0, say), the alert fires for it then too"}),
             // Not only `== 1`: the series may be a count (endpoints in the state) or a size
             // (awesome-prometheus-alerts' PostgresqlInvalidIndex reads an index's bytes), which
             // `== 1` would silence.
