@@ -14,7 +14,9 @@ metric served whose name they cover has `# TYPE name gauge`, and at least one is
 series of an `always_one` metric has the value 1, and of a `zero_or_one` metric 0 or 1. Where it lists
 the names the exporter's releases served (`served`): every name of the exporter's prefix served is
 one of them (or a histogram's or summary's series of one), or under its user_prefixes or
-open_prefixes. Where it lists families: each series of a family carries its labels. Prints one line
+open_prefixes. Where it lists families: each series of a family carries its labels. Where it lists
+parts: for each pair served, every series of the part is at most the whole's series of the same labels
+(and, unless the pair says `negative`, not below 0). Prints one line
 per metric checked and exits 1
 on the first disagreement, 2 when no metric of the file was served (nothing was checked).
 """
@@ -127,6 +129,21 @@ def main():
                     sys.exit(f"{metric}: {name} {served} serves a series without {sorted(set(wanted) - set(labels))}")
     if families:
         print(f"{name} {served}: the {checked} series of its families carry their labels")
+    samples = {}
+    for line in open(scrape).read().splitlines():
+        m = re.match(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})?\s+(\S+)', line)
+        if m:
+            samples.setdefault(m.group(1), {})[m.group(2) or ""] = float(m.group(3))
+    for pair in (exporter.get("parts") or {}).get("pairs", []):
+        part, whole = samples.get(pair["part"], {}), samples.get(pair["whole"], {})
+        both = [k for k in part if k in whole]
+        if not both:
+            continue
+        for k in both:
+            if part[k] > whole[k] or (part[k] < 0 and not pair.get("negative")):
+                sys.exit(f"{pair['part']}{k} is {part[k]}, {pair['whole']} {whole[k]}: the file says it is a part")
+        checked += len(both)
+        print(f"{name} {served}: the {len(both)} series of {pair['part']} are parts of {pair['whole']}")
     for metric in sorted(seen):
         print(f"{name} {served}: {metric} agrees")
     if not seen and not (known and names) and not checked:

@@ -475,3 +475,39 @@ TEST_CASE("exporters: a label one side of a match has and the other cannot", "[e
   CHECK(where(lint_one("sum by (reason) (up) == 0")).empty());
   CHECK(where(lint_one("up == 0 and on (instance, integration) foo")).empty());
 }
+
+TEST_CASE("exporters: a part over its whole compared past 1", "[exporters][lint]") {
+  // node_exporter's available blocks are some of the filesystem's (statfs): their ratio is at most
+  // 1, so a percentage's threshold never passes it.
+  auto f =
+      lint_one("node_filesystem_avail_bytes{fstype!=\"tmpfs\"} / node_filesystem_size_bytes{fstype!=\"tmpfs\"} > 90");
+  REQUIRE(where(f) == V{"promql/impossible 5:12"});
+  CHECK(
+      f.at(0).message ==
+      "a ratio of node_filesystem_avail_bytes to node_filesystem_size_bytes (node_exporter's available blocks are "
+      "some of the filesystem's blocks) is between -1 and 1 (FreeBSD's available blocks are below 0, never below minus "
+      "the filesystem's, while root uses its reserve); this comparison with 90 can never be true: the expression "
+      "never returns anything");
+  // 1 - avail / size lies between 0 and 2.
+  CHECK(where(lint_one("(1 - node_filesystem_avail_bytes / node_filesystem_size_bytes) > 90")) ==
+        V{"promql/impossible 5:12"});
+  CHECK(where(lint_one("(1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes) > 95")) ==
+        V{"promql/impossible 5:12"});
+  // MemTotal is never 0: always true. A filesystem's size may be (ramfs): the NaN is said.
+  CHECK(where(lint_one("node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes < 10")) ==
+        V{"promql/always-true 5:12"});
+  f = lint_one("node_filesystem_free_bytes / node_filesystem_size_bytes < 10");
+  REQUIRE(where(f) == V{"promql/always-true 5:12"});
+  CHECK(f.at(0).message.ends_with("is always true: it removes only the series whose divisor is 0 (0 / 0 is NaN)"));
+  // The percentage, a threshold the ratio can cross, FreeBSD's negative available blocks, the part
+  // over another whole, the whole over the part, and available over free blocks (no pair: root's
+  // reserve may be more than the free blocks): quiet.
+  CHECK(where(lint_one("node_filesystem_avail_bytes / node_filesystem_size_bytes * 100 < 10")).empty());
+  CHECK(where(lint_one("node_filesystem_avail_bytes / node_filesystem_size_bytes < 0.1")).empty());
+  CHECK(where(lint_one("node_filesystem_avail_bytes / node_filesystem_size_bytes < 0")).empty());
+  CHECK(where(lint_one("node_filesystem_avail_bytes / node_memory_MemTotal_bytes > 2")).empty());
+  CHECK(where(lint_one("node_filesystem_size_bytes / node_filesystem_avail_bytes > 2")).empty());
+  CHECK(where(lint_one("node_filesystem_avail_bytes / node_filesystem_free_bytes < -2")).empty());
+  // The whole's matchers must be the part's: other series of the whole may be smaller.
+  CHECK(where(lint_one("node_filesystem_avail_bytes / node_filesystem_size_bytes{mountpoint=\"/\"} > 2")).empty());
+}

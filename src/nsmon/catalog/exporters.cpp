@@ -140,6 +140,13 @@ const Exporter* Exporters::gauge(std::string_view series) const {
   return nullptr;
 }
 
+const ExporterPart* Exporters::part_of(std::string_view part, std::string_view whole) const {
+  for (const Exporter& e : exporters)
+    for (const ExporterPart& p : e.parts)
+      if (p.part == part && p.whole == whole) return &p;
+  return nullptr;
+}
+
 const Exporter* Exporters::always_one(std::string_view series) const {
   for (const auto& e : exporters)
     if (listed(e.gauges.always_one, series)) return &e;
@@ -263,7 +270,7 @@ public:
     for (const auto& n : (*root)["exporters"]) {
       if (!y_.check_mapping(n,
                             {"name", "source", "license", "version", "history", "read", "prefix", "jobs", "closed",
-                             "metrics", "renamed", "gauges", "families", "served"},
+                             "metrics", "renamed", "gauges", "families", "served", "parts"},
                             "an exporter"))
         continue;
       for (const char* key : {"name", "source", "license", "version"})
@@ -279,6 +286,7 @@ public:
       if (n["jobs"]) e.jobs = y_.strings(n["jobs"], "jobs").value_or(std::vector<std::string>{});
       if (n["families"]) families(n["families"], e);
       if (n["served"]) served(n["served"], e.served);
+      if (n["parts"]) parts(n["parts"], e.parts);
       if (!n["metrics"].is_map()) {
         y_.report(n, "catalog/structure", "an exporter needs a 'metrics' mapping");
         continue;
@@ -352,6 +360,25 @@ private:
       s.user_prefixes = y_.strings(n["user_prefixes"], "user_prefixes").value_or(std::vector<std::string>{});
     if (n["open_prefixes"])
       s.open_prefixes = y_.strings(n["open_prefixes"], "open_prefixes").value_or(std::vector<std::string>{});
+  }
+
+  void parts(const yaml::Node& n, std::vector<ExporterPart>& out) {
+    if (!y_.check_mapping(n, {"read", "pairs"}, "parts")) return;
+    if (!n["read"]) y_.report(n, "catalog/missing-field", "parts has no 'read' (where the facts come from)");
+    if (!n["pairs"].is_sequence()) {
+      y_.report(n, "catalog/structure", "parts needs a 'pairs' list");
+      return;
+    }
+    for (const auto& p : n["pairs"]) {
+      if (!y_.check_mapping(p, {"part", "whole", "how", "zero_whole", "negative"}, "a part")) continue;
+      ExporterPart& x = out.emplace_back();
+      for (auto [key, field] : {std::pair{"part", &x.part}, {"whole", &x.whole}, {"how", &x.how}}) {
+        if (!p[key]) y_.report(p, "catalog/missing-field", std::string("a part has no '") + key + "'");
+        else *field = y_.string(p[key], key).value_or("");
+      }
+      if (p["zero_whole"]) x.zero_whole = y_.string(p["zero_whole"], "zero_whole").value_or("");
+      if (p["negative"]) x.negative = y_.string(p["negative"], "negative").value_or("");
+    }
   }
 
   void gauges(const yaml::Node& n, ExporterGauges& g) {

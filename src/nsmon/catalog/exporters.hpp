@@ -103,6 +103,18 @@ private:
   std::shared_ptr<Lazy> lazy_ = std::make_shared<Lazy>();
 };
 
+/// Two metrics of which one is, series by series (the same labels), a part of the other: at most it
+/// and never negative (node_exporter's node_filesystem_avail_bytes of node_filesystem_size_bytes,
+/// both statfs(2)'s blocks: f_bavail <= f_blocks). part / whole then lies between 0 and 1.
+struct ExporterPart {
+  std::string part, whole;
+  std::string how; ///< what makes it a part, said in findings ("statfs's available blocks are some of its blocks")
+  std::string zero_whole; ///< where the whole is 0, so that part / whole is 0 / 0, NaN; "" when never
+  /// Where the part is below 0, never below minus the whole (FreeBSD's f_bavail, its free blocks less
+  /// root's reserve, which is some of its blocks); "" when never.
+  std::string negative;
+};
+
 /// A family of metrics named by one prefix on every one of which the exporter writes the same
 /// labels (kube-state-metrics' kube_deployment_*: namespace and deployment, which its store adds to
 /// every metric of the resource).
@@ -126,6 +138,7 @@ struct Exporter {
   std::vector<std::string> jobs;        ///< the job names scrape configs conventionally give it
   std::vector<ExporterFamily> families; ///< labels every metric of a name prefix carries
   ExporterServed served;                ///< every name its releases served; empty when not known
+  std::vector<ExporterPart> parts;      ///< metrics that are parts of others
   /// The labels it writes on some of `metrics` and that no target label is named like (not
   /// target_label_too), sorted: a closed exporter's metric that does not list one lacks it.
   std::vector<std::string> labels;
@@ -183,6 +196,8 @@ public:
     std::string how; ///< "one letter away", "the same words in another order"
   };
   Misspelt misspelt(std::string_view series) const;
+  /// The fact that `part` is, series by series, a part of `whole`, or nullptr.
+  const ExporterPart* part_of(std::string_view part, std::string_view whole) const;
   /// The family `series` belongs to (the longest prefix of an exporter's `families`), or nullptr.
   const ExporterFamily* family(std::string_view series) const;
   /// The exporter whose own metrics are named like `series` (its prefix), or nullptr.

@@ -576,8 +576,11 @@ bool ExprChecks::Impl::bounded(const BinaryExpr& b, const Expr* side, const Expr
   else if (s.range_of.comparison) // (x > 1) > 0: redundant, harmless
     self_.emit("promql/always-true", b.range, range + tail + ": it removes nothing", "drop the comparison",
                core::Severity::info);
-  else
-    emit("promql/always-true", b.range, range + tail + ": it removes nothing",
+  else // a part over a whole that can be 0 (a ramfs mount's size) is NaN there, which no comparison passes
+    emit("promql/always-true", b.range,
+         range + tail +
+             (s.range_of.zero_whole ? ": it removes only the series whose divisor is 0 (0 / 0 is NaN)"
+                                    : ": it removes nothing"),
          "compare with a value that separates good from bad, or drop the comparison");
   return true;
 }

@@ -949,15 +949,19 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
           else if (auto c2 = constant(m.lhs); c2 && *c2 > 0) times = c2, whole = m.rhs;
         }
         // A series over itself (no sum on the way) is 1, or 1 over the factor.
-        bool itself = false;
-        if (std::string why = part_of_whole(b.lhs, whole, itself); !why.empty()) {
+        if (PartOfWhole p = part_of_whole(b.lhs, whole); !p.why.empty()) {
           const double hi = 1 / times.value_or(1);
-          RangeReason reason(times ? util::concat({why, ", and the divisor is ", itself ? "the series" : "the whole",
-                                                   " times ", util::format_number(*times), ", so the quotient is ",
-                                                   itself ? "" : "between 0 and ", util::format_number(hi)})
-                                   : std::move(why));
-          reason.itself = itself;
-          s.set_range(itself ? hi : 0, hi, std::move(reason));
+          RangeReason reason(times
+                                 ? util::concat({p.why, ", and the divisor is ", p.itself ? "the series" : "the whole",
+                                                 " times ", util::format_number(*times), ", so the quotient is ",
+                                                 p.itself     ? ""
+                                                 : p.negative ? "between -1 and "
+                                                              : "between 0 and ",
+                                                 util::format_number(hi)})
+                                 : std::move(p.why));
+          reason.itself = p.itself;
+          reason.zero_whole = p.zero_whole;
+          s.set_range(p.itself ? hi : p.negative ? -hi : 0, hi, std::move(reason));
         }
       }
     }

@@ -42,6 +42,9 @@ struct RangeReason {
   /// The values are one series divided by itself (`x{code=~"5.."} / x`, one-to-one): 1, or NaN
   /// where it is 0.
   bool itself = false;
+  /// The values are a part over its whole where the whole can be 0 (a ramfs mount's size): 0 / 0
+  /// is NaN there, which every comparison removes, so no comparison is said to keep every series.
+  bool zero_whole = false;
   RangeReason() = default;
   RangeReason(std::string why, bool by_comparison = false) // NOLINT(google-explicit-constructor): a reason is its text
       : comparison(by_comparison), text_(std::move(why)) {}
@@ -298,7 +301,14 @@ private:
   void passing(const promql::Expr* e, promql::BinaryOp op, double v, Shape& s) const;
   void aggregate(const promql::AggregateExpr& a, Shape& s) const;
   std::string min_of_one_hot(const promql::AggregateExpr& a) const;
-  std::string part_of_whole(const promql::Expr* part, const promql::Expr* whole, bool& itself) const;
+  /// Why part / whole is at most 1, or an empty `why`.
+  struct PartOfWhole {
+    std::string why;
+    bool itself = false;     ///< one series over itself: 1 (or NaN at 0)
+    bool zero_whole = false; ///< the whole can be 0: 0 / 0 is NaN
+    bool negative = false;   ///< the part can be below 0, never below minus the whole (FreeBSD's f_bavail)
+  };
+  PartOfWhole part_of_whole(const promql::Expr* part, const promql::Expr* whole) const;
   std::string zero_divisor(const promql::BinaryExpr& b, const Shape& l, const Shape& r, bool& inf) const;
 
   const catalog::Catalog& cat_;

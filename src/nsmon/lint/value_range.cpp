@@ -4,6 +4,7 @@
 #include <limits>
 #include <set>
 
+#include "nsmon/catalog/exporters.hpp"
 #include "nsmon/lint/infer.hpp"
 #include "nsmon/promql/printer.hpp"
 #include "nsmon/util/strings.hpp"
@@ -186,7 +187,10 @@ void arithmetic_range(BinaryOp op, const Shape& l, const Shape& r, Shape& s) {
   default: break;
   }
   if (std::isnan(s.lo) || std::isnan(s.hi)) s.set_range(-inf, inf);
+  // What the values were is no longer said, but a NaN of 0 / 0 stays one (1 - avail / size).
+  const bool zero_whole = l.range_of.zero_whole || r.range_of.zero_whole;
   s.range_of.clear();
+  s.range_of.zero_whole = zero_whole;
   // 0 over values that are never 0 is 0 (sum(x == 0) / count(x == 0), a share that is always 0).
   if (op == BinaryOp::div && only_value(l) == 0.0 && (r.lo > 0 || (r.lo == 0 && r.lo_open) || r.hi < 0))
     s.set_range(
@@ -230,11 +234,10 @@ bool failures_of(std::string_view part, std::string_view whole) {
 // sum or count on the way (`itself`), each series of the part is a series of the whole with the
 // same labels, and one-to-one matching pairs it with itself: the ratio is 1 (Istio's mixin:
 // istio_requests_total{response_code=~"5.*"} / istio_requests_total > 0.05).
-std::string Inference::part_of_whole(const Expr* part, const Expr* whole, bool& itself) const {
+Inference::PartOfWhole Inference::part_of_whole(const Expr* part, const Expr* whole) const {
   const Expr* a = part;
   const Expr* b = whole;
   bool aggregated = false;
-  itself = false;
   for (;;) {
     a = unparen(a), b = unparen(b);
     if (!a || !b || a->kind != b->kind) return {};
@@ -281,7 +284,11 @@ std::string Inference::part_of_whole(const Expr* part, const Expr* whole, bool& 
       const auto& my = y.modifiers;
       const std::string &name = metric_name(x), &whole_name = metric_name(y);
       const bool family = name != whole_name && failures_of(name, whole_name);
-      if (name.empty() || (name != whole_name && !family) || mx.offset_ns != my.offset_ns || mx.offset_expr ||
+      // An exporter's fact: node_filesystem_avail_bytes is, series by series, a part of
+      // node_filesystem_size_bytes (rules/exporters.yml `parts`).
+      const catalog::ExporterPart* fact =
+          name != whole_name && !family ? catalog::exporters().part_of(name, whole_name) : nullptr;
+      if (name.empty() || (name != whole_name && !family && !fact) || mx.offset_ns != my.offset_ns || mx.offset_expr ||
           my.offset_expr || mx.at != my.at || mx.at_ms != my.at_ms || x.anchored != y.anchored ||
           x.smoothed != y.smoothed)
         return {};
@@ -289,15 +296,20 @@ std::string Inference::part_of_whole(const Expr* part, const Expr* whole, bool& 
         if (std::none_of(x.matchers.begin(), x.matchers.end(), [&](const auto& n) { return same_matcher(m, n); }))
           return {};
       if (family)
-        return "a ratio of " + name + " to " + whole_name +
-               " (by their names, the failures among all) is between 0 and 1";
-      if (!aggregated) {
-        itself = true;
-        return "each series of " + name +
-               " on the left is also on the right, with the same labels, so "
-               "one-to-one matching divides it by itself: the ratio is 1";
+        return {"a ratio of " + name + " to " + whole_name +
+                " (by their names, the failures among all) is between 0 and 1"};
+      if (fact) {
+        const bool negative = !fact->negative.empty();
+        return {util::concat({"a ratio of ", name, " to ", whole_name, " (", fact->how, ") is ",
+                              negative ? "between -1 and 1 (" + fact->negative + ")" : "between 0 and 1"}),
+                false, !fact->zero_whole.empty(), negative};
       }
-      return "a ratio of some of the series of " + name + " to all of them is between 0 and 1";
+      if (!aggregated)
+        return {"each series of " + name +
+                    " on the left is also on the right, with the same labels, so "
+                    "one-to-one matching divides it by itself: the ratio is 1",
+                true};
+      return {"a ratio of some of the series of " + name + " to all of them is between 0 and 1"};
     }
     default: return {};
     }
