@@ -488,9 +488,11 @@ TEST_CASE("exporters: a part over its whole compared past 1", "[exporters][lint]
       "some of the filesystem's blocks) is between -1 and 1 (FreeBSD's available blocks are below 0, never below minus "
       "the filesystem's, while root uses its reserve); this comparison with 90 can never be true: the expression "
       "never returns anything");
-  // 1 - avail / size lies between 0 and 2.
-  CHECK(where(lint_one("(1 - node_filesystem_avail_bytes / node_filesystem_size_bytes) > 90")) ==
-        V{"promql/impossible 5:12"});
+  // 1 - avail / size lies between 0 and 2, and the finding says why.
+  f = lint_one("(1 - node_filesystem_avail_bytes / node_filesystem_size_bytes) > 90");
+  REQUIRE(where(f) == V{"promql/impossible 5:12"});
+  CHECK(f.at(0).message.find("while root uses its reserve), so 1 minus it lies in [0, 2]; this comparison with 90 "
+                             "can never be true") != std::string::npos);
   CHECK(where(lint_one("(1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes) > 95")) ==
         V{"promql/impossible 5:12"});
   // MemTotal is never 0: always true. A filesystem's size may be (ramfs): the NaN is said.

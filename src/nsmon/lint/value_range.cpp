@@ -187,9 +187,24 @@ void arithmetic_range(BinaryOp op, const Shape& l, const Shape& r, Shape& s) {
   default: break;
   }
   if (std::isnan(s.lo) || std::isnan(s.hi)) s.set_range(-inf, inf);
-  // What the values were is no longer said, but a NaN of 0 / 0 stays one (1 - avail / size).
+  // A number and a side whose bounds have a reason: the reason carries over, so that a finding on
+  // `1 - avail / size > 90` says where [0, 2] comes from. A NaN of 0 / 0 stays one either way.
   const bool zero_whole = l.range_of.zero_whole || r.range_of.zero_whole;
+  const std::optional<double> lc = only_value(l), rc = only_value(r);
+  const Shape* why = lc && !r.range_of.empty() && !r.range_of.comparison   ? &r
+                     : rc && !l.range_of.empty() && !l.range_of.comparison ? &l
+                                                                           : nullptr;
   s.range_of.clear();
+  if (why && s.bounded() && std::isfinite(s.lo) && std::isfinite(s.hi) &&
+      (op == BinaryOp::add || op == BinaryOp::sub || op == BinaryOp::mul)) {
+    const std::string n = util::format_number(lc ? *lc : *rc);
+    const std::string it = op == BinaryOp::add   ? "it plus " + n
+                           : op == BinaryOp::mul ? n + " times it"
+                           : lc                  ? n + " minus it"
+                                                 : "it minus " + n;
+    s.range_of = RangeReason(util::concat({why->range_of.text(), ", so ", it, " lies in [", util::format_number(s.lo),
+                                           ", ", util::format_number(s.hi), "]"}));
+  }
   s.range_of.zero_whole = zero_whole;
   // 0 over values that are never 0 is 0 (sum(x == 0) / count(x == 0), a share that is always 0).
   if (op == BinaryOp::div && only_value(l) == 0.0 && (r.lo > 0 || (r.lo == 0 && r.lo_open) || r.hi < 0))
