@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # The dashboards in the scenarios of tests/scenarios/scenarios.py (issue 57): every panel test of
-# tests/scenarios/panels.yml passes on the repository's templates and each group of them (a
-# scenario's, or one of the SLO block's) fails on the templates before issue 57
-# (tests/scenarios/before/), but those of panels.yml's true_before:, which pass there too. Then the panel tests' powers, each on a
-# right panel and a wrong one: Grafana's reducer over a stat's range, the threshold colour, the
-# unit, values at points of the range, and $__rate_interval as Grafana computes it from
+# tests/scenarios/panels.yml passes on the repository's templates (dashboards_scenarios_before.sh:
+# each fails on the templates before issue 57). Then the panel tests' powers, each
+# on a right panel and a wrong one: Grafana's reducer over a stat's range, the threshold colour,
+# the unit, values at points of the range, and $__rate_interval as Grafana computes it from
 # `interval:`.
 source "$(dirname "$0")/lib.sh"
 /usr/bin/python3 -c 'import yaml' 2>/dev/null || {
@@ -19,28 +18,6 @@ mapfile -t files <"$TMP/files"
 run test-rules "${files[@]}"
 [ "$rc" -eq 0 ] || fail "the scenarios' panel tests fail on templates/ (exit $rc): $out $err"
 expect_out "in ${#files[@]} files ("
-
-# Before issue 57: every group fails, with a panel that shows something else (exit 1) or is
-# not there (exit 2), on the templates and SLO rules of then, except those panels.yml lists in
-# true_before:, which pass there too. The old templates' rules: and slos: name ../rules/.
-true_before=" $(/usr/bin/python3 -c 'import sys, yaml; print(" ".join(yaml.safe_load(open(sys.argv[1]))["true_before"]))' \
-  "$SRC/tests/scenarios/panels.yml") "
-mkdir -p "$TMP/old"
-cp -r "$SRC/tests/scenarios/before" "$TMP/old/templates"
-ln -s "$SRC/rules" "$TMP/old/rules"
-for f in "${files[@]}"; do
-  name=$(basename "$f")
-  sed -e "s|$SRC/templates/|$TMP/old/templates/|g" \
-    -e "s|$SRC/rules/slo_rules.yml|$SRC/tests/scenarios/before/slo_rules.yml|" "$f" >"$TMP/old/$name"
-  run test-rules "$TMP/old/$name"
-  if [[ "$true_before" == *" ${name%.yml} "* ]]; then
-    [ "$rc" -eq 0 ] || fail "$name is in true_before: but fails on the dashboards before issue 57: $out $err"
-    continue
-  fi
-  [ "$rc" -eq 1 ] || [ "$rc" -eq 2 ] || fail "$name passes on the dashboards before issue 57: $out"
-  [[ "$out$err" == *"ruletest/failed"* || "$out$err" == *"no panel '"* ]] ||
-    fail "$name: no failed panel on the old dashboards: $out $err"
-done
 
 # The powers, on one series: 1 2 3 for three minutes, then NaN (0/0 of an idle rate), which the
 # minutes without a sample go on reading (the 5m lookback). A stat panel per reducer, each with a
@@ -122,4 +99,4 @@ sed 's/panel: Rate,/panel: Rate over the interval,/' "$TMP/p/rate.yml" >"$TMP/p/
 run test-rules "$TMP/p/wrong_rate.yml"
 expect_rc 1
 expect_out '+   value: 0.1'
-echo "ok: ${#files[@]} scenario files pass, each fails before issue 57 but true_before's; reducer, colour, unit, points, rate interval"
+echo "ok: ${#files[@]} scenario files pass; reducer, colour, unit, points, rate interval"
