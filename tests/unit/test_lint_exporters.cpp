@@ -1,6 +1,7 @@
 // Well-known exporters' series (catalog/exporters.hpp, rules/exporters.yml): the facts load, and
 // lint-rules uses them under --catalog none: a value an exporter never writes, and a label one side
 // of a match has and the other cannot. Each bad case has a correct twin that must stay quiet.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <deque>
 
@@ -510,6 +511,21 @@ TEST_CASE("exporters: a part over its whole compared past 1", "[exporters][lint]
   CHECK(where(lint_one("node_filesystem_avail_bytes / node_memory_MemTotal_bytes > 2")).empty());
   CHECK(where(lint_one("node_filesystem_size_bytes / node_filesystem_avail_bytes > 2")).empty());
   CHECK(where(lint_one("node_filesystem_avail_bytes / node_filesystem_free_bytes < -2")).empty());
+  // Recorded, the ratio keeps its bounds and its NaN of 0 / 0.
+  core::SourceFile src("r.yml", "groups:\n- name: g\n  rules:\n  - record: instance:fs_avail:ratio\n"
+                                "    expr: node_filesystem_avail_bytes / node_filesystem_size_bytes\n"
+                                "  - alert: A\n    expr: instance:fs_avail:ratio < 10\n");
+  std::vector<core::Diagnostic> diags;
+  lint::Input in;
+  in.rule_files.push_back(rules::load_rule_file(src, diags));
+  lint::Options opt;
+  opt.catalog = &catalog::none();
+  const auto recorded = lint::run(in, opt);
+  auto it = std::find_if(recorded.begin(), recorded.end(),
+                         [](const core::Diagnostic& d) { return d.check.id() == "promql/always-true"; });
+  REQUIRE(it != recorded.end());
+  CHECK(it->message.starts_with("instance:fs_avail:ratio: in its rule, a ratio of node_filesystem_avail_bytes"));
+  CHECK(it->message.ends_with("it removes only the series whose divisor is 0 (0 / 0 is NaN)"));
   // The whole's matchers must be the part's: other series of the whole may be smaller.
   CHECK(where(lint_one("node_filesystem_avail_bytes / node_filesystem_size_bytes{mountpoint=\"/\"} > 2")).empty());
 }

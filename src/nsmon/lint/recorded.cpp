@@ -151,8 +151,11 @@ std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<Recordi
         rm.shape.nan =
             rm.name + (rm.shape.nan_inf ? " can be NaN or infinite" : " can be NaN") + ": in its rule, " + rm.shape.nan;
       // Its range, likewise; the rules of one name together take the values of each.
-      if (const std::string why = rm.shape.range_of.text(); !why.empty() && why.rfind(rm.name, 0) != 0)
+      if (const std::string why = rm.shape.range_of.text(); !why.empty() && why.rfind(rm.name, 0) != 0) {
+        const bool zero_whole = rm.shape.range_of.zero_whole; // a NaN of 0 / 0 stays one when recorded
         rm.shape.range_of = RangeReason(rm.name + ": in its rule, " + why, rm.shape.range_of.comparison);
+        rm.shape.range_of.zero_whole = zero_whole;
+      }
       if (!seen.insert(rm.name).second) {
         const RecordedMetric& before = recorded[rm.name];
         rm.parts = before.parts.empty() ? std::vector<Shape>{before.shape} : before.parts;
