@@ -395,7 +395,7 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
       {"a misspelt annotation key", alert("cpu_usage_percent > 90", "", "summary: s, description: d, mesage: m"),
        V{"alerts/misspelt-annotation"}},
       {"a misspelt description is one too", alert("cpu_usage_percent > 90", "", "summary: s, descritpion: d"),
-       V{"alerts/misspelt-annotation", "policy/annotations"}},
+       V{"policy/annotations", "alerts/misspelt-annotation"}},
       // Case and separator variants may be read on purpose; a near key beside the real one, and a
       // runbook, are other names.
       {"keys near a read name that are not typos of it",
