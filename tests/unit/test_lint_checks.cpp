@@ -391,6 +391,17 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
        "    annotations: {summary: s, description: d}\n",
        V{}},
       {"annotations missing", alert("cpu_usage_percent > 90", "", "summary: s"), V{"policy/annotations"}},
+      // A key a typo from one templates read, which the alert lacks (kubermatic d303295's "mesage").
+      {"a misspelt annotation key", alert("cpu_usage_percent > 90", "", "summary: s, description: d, mesage: m"),
+       V{"alerts/misspelt-annotation"}},
+      {"a misspelt description is one too", alert("cpu_usage_percent > 90", "", "summary: s, descritpion: d"),
+       V{"policy/annotations", "alerts/misspelt-annotation"}},
+      // Case and separator variants may be read on purpose; a near key beside the real one, and a
+      // runbook, are other names.
+      {"keys near a read name that are not typos of it",
+       alert("cpu_usage_percent > 90", "", "summary: s, description: d, Message: m, summary2: t, runbook: r"), V{}},
+      {"a separator variant (only Prometheus 2's name rule speaks)",
+       alert("cpu_usage_percent > 90", "", "summary: s, description: d, runbook-url: u"), V{"rules/label-name"}},
       {"the Watchdog's severity: none routes it by its name",
        "  - alert: Watchdog\n    expr: vector(1)\n    labels: {severity: none}\n"
        "    annotations: {summary: s, description: d}\n",

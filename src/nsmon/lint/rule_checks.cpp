@@ -425,6 +425,7 @@ void RuleChecks::alert(const Shape& shape) {
             "aggregate it away, e.g. max without (" + hc + ") (...)");
   overwritten_alertname(shape);
   threshold_unit();
+  misspelt_annotation();
   templates(shape);
 }
 

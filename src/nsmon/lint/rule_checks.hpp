@@ -125,6 +125,7 @@ private:
   void alert(const Shape& shape);
   void overwritten_alertname(const Shape& shape);
   void threshold_unit();
+  void misspelt_annotation();
   bool constant_alert(const promql::Expr& root);
   bool bool_alert(const promql::Expr& root);
   void unfiltered(const promql::Expr* top);

@@ -12,6 +12,7 @@
 #include "nsmon/promql/metricsql.hpp"
 #include "nsmon/promql/printer.hpp"
 #include "nsmon/util/strings.hpp"
+#include "nsmon/util/url.hpp"
 
 namespace nsmon::lint {
 
@@ -91,6 +92,32 @@ std::string RuleChecks::or_side_without(const std::string& label) const {
 
 static bool has_key(const std::vector<rules::KeyValue>& kvs, const std::string& name) {
   return std::any_of(kvs.begin(), kvs.end(), [&](const rules::KeyValue& kv) { return kv.key.value == name; });
+}
+
+// An annotation key one typo from the names notification templates and receivers read, where the
+// alert has no annotation of that name: "descritpion" (cloudalchemy/ansible-prometheus 80ca269),
+// "mesage" (kubermatic d303295). Alertmanager hands annotations on by their exact key, so a
+// template reading .Annotations.message shows nothing for the alert. A key that differs only in
+// case or separator is left alone: a team may read "Summary" or "runbook-url" on purpose.
+void RuleChecks::misspelt_annotation() {
+  static const std::vector<std::string> kRead = {"description", "message", "runbook_url", "summary"};
+  for (const auto& kv : r_.annotations) {
+    const std::string& key = kv.key.value;
+    std::string lower = util::ascii_lower(key);
+    std::replace(lower.begin(), lower.end(), '-', '_');
+    // One edit for a short name ("mesage"), two for a long one ("descritpion" swaps two letters).
+    for (const auto& meant : kRead) {
+      if (lower == meant) break;
+      if (has_key(r_.annotations, meant) || util::edit_distance(lower, meant, 3) > (meant.size() > 8 ? 2U : 1U))
+        continue;
+      emit_at("alerts/misspelt-annotation", kv.key.span,
+              util::concat({"annotation \"", key, "\" is a typo away from \"", meant,
+                            "\", which the alert lacks: templates and receivers that read ", meant,
+                            " show nothing for it"}),
+              "rename it " + meant);
+      break;
+    }
+  }
 }
 
 void RuleChecks::templates(const Shape& shape) {
