@@ -400,6 +400,8 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
       // runbook, are other names.
       {"keys near a read name that are not typos of it",
        alert("cpu_usage_percent > 90", "", "summary: s, description: d, Message: m, summary2: t, runbook: r"), V{}},
+      {"a camelCase key is a spelling, not a typo",
+       alert("cpu_usage_percent > 90", "", "summary: s, description: d, runbookUrl: u"), V{}},
       {"a separator variant (only Prometheus 2's name rule speaks)",
        alert("cpu_usage_percent > 90", "", "summary: s, description: d, runbook-url: u"), V{"rules/label-name"}},
       {"the Watchdog's severity: none routes it by its name",

@@ -105,9 +105,16 @@ void RuleChecks::misspelt_annotation() {
     const std::string& key = kv.key.value;
     std::string lower = util::ascii_lower(key);
     std::replace(lower.begin(), lower.end(), '-', '_');
+    // The key without its case and separators: runbookUrl, runbook-url and RUNBOOK_URL are one
+    // team's spelling of runbook_url, not a typo.
+    auto squashed = [](std::string x) {
+      x.erase(std::remove(x.begin(), x.end(), '_'), x.end());
+      return x;
+    };
+    const std::string bare = squashed(lower);
     // One edit for a short name ("mesage"), two for a long one ("descritpion" swaps two letters).
     for (const auto& meant : kRead) {
-      if (lower == meant) break;
+      if (bare == squashed(meant)) break;
       if (has_key(r_.annotations, meant) || util::edit_distance(lower, meant, 3) > (meant.size() > 8 ? 2U : 1U))
         continue;
       emit_at("alerts/misspelt-annotation", kv.key.span,
