@@ -34,8 +34,9 @@ bool passes(double value, BinaryOp op, double v) {
 
 // For each object a one-hot label's series (rules/exporters.yml `one_hot`: kube_pod_status_phase's
 // phase, elasticsearch_cluster_health_status's color) are 1 for the state that holds and 0 for the
-// others. An alert whose whole expression is such a selector, its matchers letting every value of
-// the label through, filtered by a comparison that keeps 1 and drops 0 (`> 0`, `== 1`) returns one
+// others, and where every object has them (`every_object`: not a condition only failed jobs have,
+// kube_job_failed's, whose `> 0` is right) an alert whose whole expression is such a selector, its matchers letting
+// every value of the label through, filtered by a comparison that keeps 1 and drops 0 (`> 0`, `== 1`) returns one
 // series per object in every state: it fires for each object as long as the exporter writes it
 // (openstack-helm-infra 9e5a295: `elasticsearch_cluster_health_status > 0` fired for a green
 // cluster). Anything after the comparison (an aggregation, and, a further comparison) may narrow it
@@ -57,7 +58,7 @@ void RuleChecks::one_hot_alert(const Expr& root) {
   const catalog::ExporterMetric* known = catalog::exporters().find(metric_name(vs));
   if (!known) return;
   for (const auto& label : known->labels) {
-    if (!label.one_hot || label.values.size() < 2) continue;
+    if (!label.one_hot || label.every_object.empty() || label.values.size() < 2) continue;
     const bool all_through = std::all_of(label.values.begin(), label.values.end(), [&](const std::string& value) {
       return std::all_of(vs.matchers.begin(), vs.matchers.end(), [&](const Matcher& m) {
         return m.name != label.name || labels::matches(m, value, labels::Dialect::prometheus);
