@@ -529,3 +529,32 @@ TEST_CASE("exporters: a part over its whole compared past 1", "[exporters][lint]
   // The whole's matchers must be the part's: other series of the whole may be smaller.
   CHECK(where(lint_one("node_filesystem_avail_bytes / node_filesystem_size_bytes{mountpoint=\"/\"} > 2")).empty());
 }
+
+TEST_CASE("exporters: an alert keeps a one-hot label's current series", "[exporters][lint]") {
+  // Each pod has a series per phase, one of them 1: `> 0` keeps it, whatever the phase
+  // (openstack-helm-infra 9e5a295's elasticsearch_cluster_health_status > 0).
+  auto f = lint_one("kube_pod_status_phase > 0");
+  REQUIRE(where(f) == V{"promql/always-true 5:12"});
+  CHECK(f.at(0).message ==
+        "alert A fires for every object kube_pod_status_phase describes, as long as it exists: kube-state-metrics "
+        "writes for each a series per phase (Pending, Running, Succeeded, Failed, Unknown), 1 for the one that holds "
+        "and 0 for the others, and `kube_pod_status_phase > 0` keeps the one that holds, whatever it is");
+  CHECK(where(lint_one("kube_node_status_condition{condition=\"Ready\"} == 1")) == V{"promql/always-true 5:12"});
+  CHECK(where(lint_one("elasticsearch_cluster_health_status > 0")) == V{"promql/always-true 5:12"});
+  CHECK(where(lint_one("1 <= elasticsearch_cluster_health_status{color=~\".+\"}")) == V{"promql/always-true 5:12"});
+  // Some states only, the state picked, `== 0`, a threshold over an aggregation: quiet.
+  CHECK(where(lint_one("kube_pod_status_phase{phase=~\"Pending|Unknown\"} > 0")).empty());
+  CHECK(where(lint_one("kube_node_status_condition{condition=\"Ready\", status=\"true\"} == 0")).empty());
+  CHECK(where(lint_one("kube_pod_status_phase == 0")).empty());
+  CHECK(where(lint_one("sum by (namespace) (kube_pod_status_phase > 0) > 100")).empty());
+  CHECK(where(lint_one("elasticsearch_cluster_health_status{color=\"red\"} == 1")).empty());
+  // A recording rule records every state's current series on purpose.
+  core::SourceFile src("r.yml",
+                       "groups:\n- name: g\n  rules:\n  - record: pod:phase\n    expr: kube_pod_status_phase > 0\n");
+  std::vector<core::Diagnostic> diags;
+  lint::Input in;
+  in.rule_files.push_back(rules::load_rule_file(src, diags));
+  lint::Options opt;
+  opt.catalog = &catalog::none();
+  for (const auto& d : lint::run(in, opt)) CHECK(d.check.id() != "promql/always-true");
+}

@@ -32,6 +32,9 @@ struct ExporterLabel {
   /// For each object the exporter writes a series per value, at most one of them 1 and the
   /// others 0 (kube-state-metrics' phases, a condition's true/false/unknown).
   bool one_hot = false;
+  /// Why every object has a series of the label's values as long as it exists (a phase, a
+  /// colour; not a condition only some objects have, kube_job_failed's): "" when not known.
+  std::string every_object;
 };
 
 struct ExporterMetric {

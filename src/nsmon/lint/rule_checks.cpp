@@ -403,6 +403,7 @@ void RuleChecks::cost(const Expr& root) {
 
 // --- alerts ----------------------------------------------------------------------------------
 void RuleChecks::alert(const Shape& shape) {
+  one_hot_alert(*pr_.parsed->expr()); // a comparison: filters, so unfiltered() below stays quiet
   if (!constant_alert(*pr_.parsed->expr()) && !bool_alert(*pr_.parsed->expr()) && !shape.filters &&
       !always_fires(*pr_.parsed->expr()))
     unfiltered(unparen(pr_.parsed->expr()));

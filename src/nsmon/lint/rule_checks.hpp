@@ -128,6 +128,7 @@ private:
   void misspelt_annotation();
   bool constant_alert(const promql::Expr& root);
   bool bool_alert(const promql::Expr& root);
+  void one_hot_alert(const promql::Expr& root);
   void unfiltered(const promql::Expr* top);
 
   // How far the existence of an expression's series is a condition: proven (a comparison, absent(),

@@ -1,0 +1,80 @@
+// An alert that keeps, of a well-known exporter's one-hot state series, the current state's series
+// whatever the state is (RuleChecks::one_hot_alert).
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nsmon/catalog/exporters.hpp"
+#include "nsmon/labels/labels.hpp"
+#include "nsmon/lint/rule_checks.hpp"
+#include "nsmon/promql/printer.hpp"
+#include "nsmon/util/strings.hpp"
+
+namespace nsmon::lint {
+
+using namespace promql;
+
+namespace {
+
+// Whether value op v holds (the sample passes a filtering comparison).
+bool passes(double value, BinaryOp op, double v) {
+  switch (op) {
+  case BinaryOp::eql: return value == v;
+  case BinaryOp::neq: return value != v;
+  case BinaryOp::gtr: return value > v;
+  case BinaryOp::lss: return value < v;
+  case BinaryOp::gte: return value >= v;
+  case BinaryOp::lte: return value <= v;
+  default: return false;
+  }
+}
+
+} // namespace
+
+// For each object a one-hot label's series (rules/exporters.yml `one_hot`: kube_pod_status_phase's
+// phase, elasticsearch_cluster_health_status's color) are 1 for the state that holds and 0 for the
+// others, and where every object has them (`every_object`: not a condition only failed jobs have,
+// kube_job_failed's, whose `> 0` is right) an alert whose whole expression is such a selector, its matchers letting
+// every value of the label through, filtered by a comparison that keeps 1 and drops 0 (`> 0`, `== 1`) returns one
+// series per object in every state: it fires for each object as long as the exporter writes it
+// (openstack-helm-infra 9e5a295: `elasticsearch_cluster_health_status > 0` fired for a green
+// cluster). Anything after the comparison (an aggregation, and, a further comparison) may narrow it
+// and is left alone, as is `== 0` (it keeps the states that do not hold, one or more per object,
+// a different question).
+void RuleChecks::one_hot_alert(const Expr& root) {
+  const Expr* top = unparen(&root);
+  if (top->kind != NodeKind::binary) return;
+  const auto& b = top->as<BinaryExpr>();
+  if (!is_comparison(b.op) || b.return_bool) return;
+  const std::optional<double> r = inf_.constant(b.rhs), l = r ? std::nullopt : inf_.constant(b.lhs);
+  if (!r && !l) return;
+  const Expr* side = unparen(r ? b.lhs : b.rhs);
+  const BinaryOp op = r ? b.op : flip(b.op);
+  const double v = r ? *r : *l;
+  if (side->kind != NodeKind::vector_selector || !passes(1, op, v) || passes(0, op, v)) return;
+  const auto& vs = side->as<VectorSelector>();
+  if (inf_.series(vs).origin != SeriesInfo::Origin::external) return;
+  const catalog::ExporterMetric* known = catalog::exporters().find(metric_name(vs));
+  if (!known) return;
+  for (const auto& label : known->labels) {
+    if (!label.one_hot || label.every_object.empty() || label.values.size() < 2) continue;
+    const bool all_through = std::all_of(label.values.begin(), label.values.end(), [&](const std::string& value) {
+      return std::all_of(vs.matchers.begin(), vs.matchers.end(), [&](const Matcher& m) {
+        return m.name != label.name || labels::matches(m, value, labels::Dialect::prometheus);
+      });
+    });
+    if (!all_through) continue;
+    emit("promql/always-true", b.range,
+         util::concat({"alert ", r_.name.value, " fires for every object ", known->name,
+                       " describes, as long as it exists: ", known->exporter->name,
+                       label.since.empty() ? "" : " (since " + label.since + ")", " writes for each a series per ",
+                       label.name, " (", util::join(label.values, ", "),
+                       "), 1 for the one that holds and 0 for the others, and `", print(*top),
+                       "` keeps the one that holds, whatever it is"}),
+         util::concat({"keep only the bad ", label.name, "s: ", known->name, "{", label.name, "=~\"...\"} == 1"}));
+    return;
+  }
+}
+
+} // namespace nsmon::lint
