@@ -6,15 +6,7 @@
 # the unit, values at points of the range, and $__rate_interval as Grafana computes it from
 # `interval:`.
 source "$(dirname "$0")/lib.sh"
-/usr/bin/python3 -c 'import yaml' 2>/dev/null || {
-  echo "python3-yaml not installed: skipped"
-  exit 77
-}
-GEN="$SRC/tests/scenarios/scenarios.py"
-
-/usr/bin/python3 "$GEN" tests "$TMP/now" >"$TMP/files" || fail "scenarios.py tests failed"
-mapfile -t files <"$TMP/files"
-[ "${#files[@]}" -ge 7 ] || fail "only ${#files[@]} scenario test files: $(cat "$TMP/files")"
+scenario_files
 run test-rules "${files[@]}"
 [ "$rc" -eq 0 ] || fail "the scenarios' panel tests fail on templates/ (exit $rc): $out $err"
 expect_out "in ${#files[@]} files ("

@@ -106,3 +106,15 @@ in_parallel() {
   for p in "${started[@]}"; do wait "$p" || failed=$((failed + 1)); done
   [ "$failed" -eq 0 ] || fail "$failed of $# parallel parts: $*"
 }
+
+# scenario_files: the test files of tests/scenarios/scenarios.py's scenarios (issue 57), written
+# under $TMP/now, in the array `files`; skips (77) without python3-yaml, which the generator reads.
+scenario_files() {
+  /usr/bin/python3 -c 'import yaml' 2>/dev/null || {
+    echo "python3-yaml not installed: skipped"
+    exit 77
+  }
+  /usr/bin/python3 "$SRC/tests/scenarios/scenarios.py" tests "$TMP/now" >"$TMP/files" || fail "scenarios.py tests failed"
+  mapfile -t files <"$TMP/files"
+  [ "${#files[@]}" -ge 7 ] || fail "only ${#files[@]} scenario test files: $(cat "$TMP/files")"
+}

@@ -17,10 +17,9 @@ struct Found {
   std::string message, suggestion;
 };
 
-// lint-rules' findings on one alert whose expression is `expr` (line 5, column 12), without the
-// policy's, with the catalog `cat`.
-std::vector<Found> lint_one(const std::string& expr, const catalog::Catalog& cat = catalog::none()) {
-  core::SourceFile src("r.yml", "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: '" + expr + "'\n");
+// lint-rules' findings on the rule file `text`, without the policy's, with the catalog `cat`.
+std::vector<Found> lint_text(const std::string& text, const catalog::Catalog& cat = catalog::none()) {
+  core::SourceFile src("r.yml", text);
   std::vector<core::Diagnostic> diags;
   lint::Input in;
   in.rule_files.push_back(rules::load_rule_file(src, diags));
@@ -35,6 +34,11 @@ std::vector<Found> lint_one(const std::string& expr, const catalog::Catalog& cat
       out.push_back({std::string(d.check.id()) + " " + std::to_string(d.span.line) + ":" + std::to_string(d.span.col),
                      d.message, d.suggestion});
   return out;
+}
+
+// The same of one alert whose expression is `expr` (line 5, column 12).
+std::vector<Found> lint_one(const std::string& expr, const catalog::Catalog& cat = catalog::none()) {
+  return lint_text("groups:\n- name: g\n  rules:\n  - alert: A\n    expr: '" + expr + "'\n", cat);
 }
 
 std::vector<std::string> where(const std::vector<Found>& found) {
@@ -512,18 +516,11 @@ TEST_CASE("exporters: a part over its whole compared past 1", "[exporters][lint]
   CHECK(where(lint_one("node_filesystem_size_bytes / node_filesystem_avail_bytes > 2")).empty());
   CHECK(where(lint_one("node_filesystem_avail_bytes / node_filesystem_free_bytes < -2")).empty());
   // Recorded, the ratio keeps its bounds and its NaN of 0 / 0.
-  core::SourceFile src("r.yml", "groups:\n- name: g\n  rules:\n  - record: instance:fs_avail:ratio\n"
-                                "    expr: node_filesystem_avail_bytes / node_filesystem_size_bytes\n"
-                                "  - alert: A\n    expr: instance:fs_avail:ratio < 10\n");
-  std::vector<core::Diagnostic> diags;
-  lint::Input in;
-  in.rule_files.push_back(rules::load_rule_file(src, diags));
-  lint::Options opt;
-  opt.catalog = &catalog::none();
-  const auto recorded = lint::run(in, opt);
-  auto it = std::find_if(recorded.begin(), recorded.end(),
-                         [](const core::Diagnostic& d) { return d.check.id() == "promql/always-true"; });
-  REQUIRE(it != recorded.end());
+  f = lint_text("groups:\n- name: g\n  rules:\n  - record: instance:fs_avail:ratio\n"
+                "    expr: node_filesystem_avail_bytes / node_filesystem_size_bytes\n"
+                "  - alert: A\n    expr: instance:fs_avail:ratio < 10\n");
+  auto it = std::find_if(f.begin(), f.end(), [](const Found& x) { return x.where.starts_with("promql/always-true"); });
+  REQUIRE(it != f.end());
   CHECK(it->message.starts_with("instance:fs_avail:ratio: in its rule, a ratio of node_filesystem_avail_bytes"));
   CHECK(it->message.ends_with("it removes only the series whose divisor is 0 (0 / 0 is NaN)"));
   // The whole's matchers must be the part's: other series of the whole may be smaller.
