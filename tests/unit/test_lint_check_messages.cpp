@@ -185,12 +185,20 @@ TEST_CASE("findings point into the expression, block scalars included", "[lint][
 }
 
 TEST_CASE("policy/annotations: one finding per alert, naming what it lacks and why", "[lint][checks]") {
-  auto finding = [](const std::string& annotations, const std::string& labels = "severity: warning") {
+  auto finding = [](const std::string& annotations, const std::string& labels = "severity: warning",
+                    std::vector<std::string> required = {"summary", "description"}) {
     std::vector<core::Diagnostic> diags;
-    run("  - alert: A\n    expr: 'cpu_usage_percent > 90'\n    labels: {" + labels + "}\n" +
-            (annotations.empty() ? "" : "    annotations: {" + annotations + "}\n"),
-        false, &diags);
-    // A misspelt key is alerts/misspelt-annotation's finding too (test_lint_checks.cpp): not this test's.
+    core::SourceFile src("r.yml", "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: 'cpu_usage_percent > 90'\n"
+                                  "    labels: {" +
+                                      labels + "}\n" +
+                                      (annotations.empty() ? "" : "    annotations: {" + annotations + "}\n"));
+    lint::Input in;
+    in.rule_files.push_back(rules::load_rule_file(src, diags));
+    lint::Options opt;
+    opt.catalog = &catalog::embedded();
+    opt.policy.required_annotations = std::move(required);
+    diags = lint::run(in, opt);
+    // A misspelt key is alerts/misspelt-annotation's finding (test_lint_checks.cpp): not this test's.
     std::erase_if(diags, [](const core::Diagnostic& d) { return d.check == "alerts/misspelt-annotation"; });
     REQUIRE(diags.size() == 1);
     CHECK(diags[0].check == "policy/annotations");
@@ -218,14 +226,17 @@ TEST_CASE("policy/annotations: one finding per alert, naming what it lacks and w
     CHECK(msg == "alert A has no summary and description annotations: summary and description are labels here");
     CHECK(fix.rfind("move summary and description from labels to annotations", 0) == 0);
   }
-  SECTION("a misspelt name (cloudalchemy's descritpion, gitlab's descrition)") {
-    auto [msg, fix] = finding("summary: s, descritpion: d");
-    CHECK(msg == "alert A has no description annotation: descritpion looks like a misspelling of description");
-    CHECK(fix == "rename descritpion to description");
-    std::tie(msg, fix) = finding("summmary: s, descrition: d");
-    CHECK(msg == "alert A has no summary and description annotations: summmary and descrition look like "
-                 "misspellings of summary and description");
-    CHECK(fix == "rename summmary to summary and descrition to description");
+  SECTION("a misspelt name of a required annotation the team reads (dashboard)") {
+    auto [msg, fix] = finding("summary: s, description: d, dashbord: u", "severity: warning",
+                              {"summary", "description", "dashboard"});
+    CHECK(msg == "alert A has no dashboard annotation: dashbord looks like a misspelling of dashboard");
+    CHECK(fix == "rename dashbord to dashboard");
+  }
+  SECTION("a typo of a name templates read is alerts/misspelt-annotation's, said once") {
+    // cloudalchemy's descritpion: that finding says why description is missing; summary's lack is this one's.
+    auto [msg, fix] = finding("descritpion: d");
+    CHECK(msg == "alert A has no summary annotation");
+    CHECK(fix.empty());
   }
   SECTION("another annotation whose name starts like a missing one is not a misspelling") {
     auto [msg, fix] = finding("summary_zh: s, description: d");

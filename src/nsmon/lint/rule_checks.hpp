@@ -55,6 +55,9 @@ struct ParsedRule {
 
 /// Where a byte range of a rule's expression is in the YAML file (rule_checks.cpp).
 core::Span expr_span(const rules::Rule& r, promql::PosRange range);
+/// The annotation that notification templates read (summary, description, ...) which `key` is a typo
+/// of, where `annotations` lack it; "" when none (alerts/misspelt-annotation, rule_templates.cpp).
+std::string misspelt_annotation(const std::string& key, const std::vector<rules::KeyValue>& annotations);
 /// An alert of vector(1): the deliberate always-firing one (rule_checks.cpp).
 bool always_fires(const promql::Expr& root);
 /// The runs of an expression's text that without_spaces keeps, in order, each passed to

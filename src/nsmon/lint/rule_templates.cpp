@@ -99,31 +99,35 @@ static bool has_key(const std::vector<rules::KeyValue>& kvs, const std::string& 
 // "mesage" (kubermatic d303295). Alertmanager hands annotations on by their exact key, so a
 // template reading .Annotations.message shows nothing for the alert. A key that differs only in
 // case or separator is left alone: a team may read "Summary" or "runbook-url" on purpose.
-void RuleChecks::misspelt_annotation() {
+std::string misspelt_annotation(const std::string& key, const std::vector<rules::KeyValue>& annotations) {
   static const std::vector<std::string> kRead = {"description", "message", "runbook_url", "summary"};
+  std::string lower = util::ascii_lower(key);
+  std::replace(lower.begin(), lower.end(), '-', '_');
+  // The key without its case and separators: runbookUrl, runbook-url and RUNBOOK_URL are one
+  // team's spelling of runbook_url, not a typo.
+  auto squashed = [](std::string x) {
+    x.erase(std::remove(x.begin(), x.end(), '_'), x.end());
+    return x;
+  };
+  const std::string bare = squashed(lower);
+  // One edit for a short name ("mesage"), two for a long one ("descritpion" swaps two letters).
+  for (const auto& meant : kRead) {
+    if (bare == squashed(meant)) return {};
+    if (!has_key(annotations, meant) && util::edit_distance(lower, meant, 3) <= (meant.size() > 8 ? 2U : 1U))
+      return meant;
+  }
+  return {};
+}
+
+void RuleChecks::misspelt_annotation() {
   for (const auto& kv : r_.annotations) {
-    const std::string& key = kv.key.value;
-    std::string lower = util::ascii_lower(key);
-    std::replace(lower.begin(), lower.end(), '-', '_');
-    // The key without its case and separators: runbookUrl, runbook-url and RUNBOOK_URL are one
-    // team's spelling of runbook_url, not a typo.
-    auto squashed = [](std::string x) {
-      x.erase(std::remove(x.begin(), x.end(), '_'), x.end());
-      return x;
-    };
-    const std::string bare = squashed(lower);
-    // One edit for a short name ("mesage"), two for a long one ("descritpion" swaps two letters).
-    for (const auto& meant : kRead) {
-      if (bare == squashed(meant)) break;
-      if (has_key(r_.annotations, meant) || util::edit_distance(lower, meant, 3) > (meant.size() > 8 ? 2U : 1U))
-        continue;
-      emit_at("alerts/misspelt-annotation", kv.key.span,
-              util::concat({"annotation \"", key, "\" is a typo away from \"", meant,
-                            "\", which the alert lacks: templates and receivers that read ", meant,
-                            " show nothing for it"}),
-              "rename it " + meant);
-      break;
-    }
+    const std::string meant = lint::misspelt_annotation(kv.key.value, r_.annotations);
+    if (meant.empty()) continue;
+    emit_at(
+        "alerts/misspelt-annotation", kv.key.span,
+        util::concat({"annotation \"", kv.key.value, "\" is a typo away from \"", meant,
+                      "\", which the alert lacks: templates and receivers that read ", meant, " show nothing for it"}),
+        "rename it " + meant);
   }
 }
 
