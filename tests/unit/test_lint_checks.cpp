@@ -335,6 +335,16 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
        V{"promql/regex-as-text"}},
       {"an alternation after !=", alert("up{job!=\"a|b\"} == 0"), V{"promql/regex-as-text"}},
       {"an alternation after =~", alert("up{job=~\"a|b\"} == 0"), V{}},
+      // A branch written as a glob (giantswarm/prometheus-rules ba877f1^: "teleport-*|dex*"), in a
+      // group too (wikimedia's cirrusSearch(...|LinksUpdate*|...)); a regex's own repeats are not.
+      {"branches written as globs", alert("up{job=~\"teleport-*|dex*|rbac-operator\"} == 0"), V{"promql/regex-glob"}},
+      {"a glob branch inside a group", alert("up{job=~\".*search(Delete|LinksUpdate*)\"} == 0"),
+       V{"promql/regex-glob"}},
+      {"a glob after !~", alert("up{job!~\"node-exporter-*\"} == 0"), V{"promql/regex-glob"}},
+      {"repeats a regex means: digits, classes, groups, a wildcard, a repeat inside a branch",
+       alert("up{code=~\"50*\", a=~\"[a-z]*\", b=~\"(ab)*\", c=~\"\\\\d*\", d=~\"thanos-.+-compactor-*.+\", "
+             "e=~\"ab*\", f=~\"foo.*\", g=~\"x-*y\"} == 0"),
+       V{}},
       // Recorded ratios: from the rule (some of a counter's series over all of them), else from
       // the name (Sloth's and nsmon's SLI error ratio, Prometheus's _ratio unit).
       {"some of a counter over all of it is at most 1",

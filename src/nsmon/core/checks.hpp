@@ -259,6 +259,8 @@ inline constexpr auto kChecks = [] {
       {"promql/rate-on-gauge", warning, "rate/irate/increase over a gauge", lint},
       {"promql/regex-anchors", info, "redundant ^ or $ in a regex matcher (matchers are anchored)", lint},
       {"promql/regex-as-text", warning, "a regex's .* or .+ after = or !=, which compare text", lint},
+      {"promql/regex-glob", warning,
+       "a regex matcher's branch written as a glob (teleport-*), where * repeats one character", lint},
       {"promql/sum-then-rate", warning, "rate() of an aggregation: counter resets are lost", lint},
       {"promql/syntax", error, "the expression does not parse or type-check", lint},
       {"promql/timestamp-of-time", warning,

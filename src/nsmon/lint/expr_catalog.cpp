@@ -17,6 +17,7 @@ void ExprChecks::Impl::selector(const VectorSelector& vs) {
   if (s.origin == SeriesInfo::Origin::external || s.origin == SeriesInfo::Origin::unknown) unnormalized_le(vs, s);
   for (const auto& mt : vs.matchers) {
     regex_as_text(mt);
+    glob_regex(mt);
     // The catalog's own label values tell whether a prefix was meant: regex() says it there.
     // Elsewhere an anchor that is no prefix is as redundant as on a catalog metric.
     if (s.origin != SeriesInfo::Origin::catalog && !prefix_regex(mt)) redundant_anchors(mt);
@@ -340,6 +341,48 @@ bool ExprChecks::Impl::prefix_regex(const Matcher& mt) {
                            "\": Prometheus anchors a regex matcher at both ends, so ^ makes no prefix"}),
              util::concat({"for the values that start with ", text, ", write ", b, ".*"}), core::Severity::warning);
   return true;
+}
+
+// The branches of a regex matcher written as shell globs: plain text whose last letter, '-' or '_'
+// carries a * (deployment=~"cert-manager-*|teleport-*|dex*": giantswarm/prometheus-rules ba877f1,
+// "teleport-.*" in the fix). In a regex * repeats the one character before it, and Prometheus
+// anchors the matcher at both ends, so teleport-* matches "teleport", "teleport-", "teleport--",
+// never "teleport-operator" (proofs/regex-glob.test.yml). A branch inside a group counts too
+// (cirrusSearch(...|LinksUpdate*|...)); a digit's * is left alone, as 50* may mean 5, 50, 500.
+void ExprChecks::Impl::glob_regex(const Matcher& mt) {
+  if (mt.op != MatchOp::regex && mt.op != MatchOp::not_regex) return;
+  const std::string_view v = mt.value;
+  auto plain = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; };
+  std::vector<std::string_view> globs; // each branch's text before its *
+  bool in_class = false;
+  std::size_t from = 0; // where the current branch starts
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const char c = v[i];
+    if (c == '\\') ++i;
+    else if (in_class) in_class = c != ']';
+    else if (c == '[') in_class = true;
+    else if (c == '(' || c == '|') from = i + 1;
+    else if (c == '*' && i >= from + 3 && (i + 1 == v.size() || v[i + 1] == '|' || v[i + 1] == ')')) {
+      const std::string_view text = v.substr(from, i - from);
+      if (std::all_of(text.begin(), text.end(), plain) && !std::isdigit(static_cast<unsigned char>(text.back())))
+        globs.push_back(text);
+    }
+  }
+  if (globs.empty()) return;
+  std::vector<std::string> written, fixed;
+  for (std::string_view g : globs) {
+    written.push_back(std::string(g) + "*");
+    fixed.push_back(std::string(g) + ".*");
+  }
+  const std::string_view g = globs[0];
+  const std::string_view stem = g.substr(0, g.size() - 1);
+  const std::string last(1, g.back());
+  emit("promql/regex-glob", mt.range,
+       util::concat({globs.size() == 1 ? "the branch " : "the branches ", util::join(written, ", "), " of ",
+                     promql::format_matcher(mt), globs.size() == 1 ? " reads as a glob" : " read as globs",
+                     ", but * repeats the one character before it: ", written[0], " matches \"", stem, "\", \"", g,
+                     "\", \"", g, last, "\" and so on, never \"", g, "\" followed by another character"}),
+       util::concat({"for the values that start with ", g, ", write ", util::join(fixed, ", ")}));
 }
 
 // A ^ at the start or an unescaped $ at the end of a regex matcher: Prometheus anchors every regex

@@ -54,6 +54,7 @@ private:
   static std::string_view prefix_branch(std::string_view v, std::string& text);
   bool prefix_regex(const Matcher& mt);
   bool redundant_anchors(const Matcher& mt);
+  void glob_regex(const Matcher& mt);
   void regex(const Matcher& mt);
 
   // expr_calls.cpp: functions, histograms
