@@ -271,6 +271,12 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
       {"a subquery's range and step without a unit", alert("max_over_time(sum(rate(errors_total[5m]))[600:60]) > 2"),
        V{"promql/duration-unit", "promql/duration-unit"}},
       {"durations with units, and a number compared", alert("sum(increase(errors_total[10m] offset 5m)) > 10"), V{}},
+      // The other way round (openstreetmap/chef 7dade8a^: "> 3h"): refused before Prometheus 2.54.
+      {"a duration where a number goes", alert("max(training_epoch) > 3h"), V{"promql/duration-unit"}},
+      {"a duration as a function's number", alert("predict_linear(training_epoch[1h], 4h) > 10"),
+       V{"promql/duration-unit"}},
+      {"durations in a subquery and an offset are durations",
+       alert("max_over_time(training_epoch[1h:5m] offset 1h) > 10800"), V{}},
       {"le that is not a bucket", alert("rate(inference_time_seconds_bucket{le=\"0.25\"}[5m]) > 1"),
        V{"catalog/unknown-label-value"}},
       {"le written as Python prints it", alert("rate(inference_time_seconds_bucket{le=\"1.0\"}[5m]) > 1"), V{}},

@@ -160,6 +160,28 @@ void ExprChecks::Impl::unitless(const Expr& n, bool written_unitless, std::strin
        util::concat({"write the unit: ", as, " if seconds were meant"}));
 }
 
+// The other side of the same change (prometheus/prometheus#9138, released in 2.54.0 on 2024-08-09):
+// a number written as a duration (`> 3h`, openstreetmap/chef 7dade8a^) is read as its seconds
+// since 2.54, and refused before it ("unexpected duration"), which fails the whole rule file. A
+// change of the last kOldChangeYears may still be ahead of a deployment that upgrades with its
+// distribution (Debian 12 ships 2.42), so while it is that young the finding is a warning; the
+// number of seconds works on every version. Durations inside a duration expression
+// (`[5m + step()]`) are durations, not numbers.
+void ExprChecks::Impl::duration_number(const NumberLiteral& nl, std::span<const Expr* const> path) {
+  if (!nl.duration ||
+      std::any_of(path.begin(), path.end(), [](const Expr* e) { return e->kind == NodeKind::duration; }))
+    return;
+  const std::string written = text::format_duration(static_cast<std::int64_t>(nl.value * 1000));
+  const std::string seconds = util::format_number(nl.value);
+  const core::Severity severity = catalog::exporters().age("2024-08-09") >= catalog::kOldChangeYears
+                                      ? core::Severity::info
+                                      : core::Severity::warning;
+  self_.emit("promql/duration-unit", nl.range,
+             util::concat({"a duration (", written, ") where a number goes: Prometheus 2.54 and later read it as ",
+                           seconds, " (its seconds), earlier versions refuse the rule file (\"unexpected duration\")"}),
+             util::concat({"write ", seconds, ", which every version reads"}), severity);
+}
+
 void ExprChecks::Impl::quantile_range(const Expr* arg, const std::string& what) {
   auto v = literal(arg);
   if (v && (*v < 0 || *v > 1))

@@ -33,6 +33,7 @@ void ExprChecks::Impl::run(const Expr& root) {
       unitless(n, sq.modifiers.offset_unitless, "offset", sq.modifiers.offset_ns);
       break;
     }
+    case NodeKind::number_literal: duration_number(n.as<NumberLiteral>(), path); break;
     case NodeKind::call: call(n.as<Call>()); break;
     case NodeKind::binary: binary(n.as<BinaryExpr>()); break;
     case NodeKind::aggregate:

@@ -66,6 +66,7 @@ private:
   void count_never_zero(const AggregateExpr& a, std::span<const Expr* const> path);
   void absent_reads(const Call& c);
   void unitless(const Expr& n, bool written_unitless, std::string_view what, std::int64_t ns);
+  void duration_number(const NumberLiteral& nl, std::span<const Expr* const> path);
   void quantile_range(const Expr* arg, const std::string& what);
   void histogram_quantile(const Call& c);
   bool classic_bucket(const VectorSelector& vs) const;
