@@ -420,17 +420,18 @@ void Analysis::policy(const ParsedRule& pr, Inference& inf, std::vector<core::Di
     return std::any_of(kvs.begin(), kvs.end(),
                        [&](const rules::KeyValue& kv) { return kv.key.value == key && !kv.value.value.empty(); });
   };
-  // A key alerts/misspelt-annotation reports as a typo of a required name says why that one is
-  // missing: one finding for one slip.
-  std::set<std::string> typos;
-  for (const auto& kv : r.annotations) typos.insert(misspelt_annotation(kv.key.value, r.annotations));
   std::vector<std::string> missing, as_labels;
   for (const auto& want : p.required_annotations)
-    if (!find(r.annotations, want) && !typos.count(want)) {
-      missing.push_back(want);
-      if (find(r.labels, want)) as_labels.push_back(want);
-    }
+    if (!find(r.annotations, want)) missing.push_back(want);
   if (missing.empty()) return;
+  // A key alerts/misspelt-annotation reports as a typo of a required name says why that one is
+  // missing: one finding for one slip.
+  for (const auto& kv : r.annotations)
+    if (const std::string meant = misspelt_annotation(kv.key.value, r.annotations); !meant.empty())
+      std::erase(missing, meant);
+  if (missing.empty()) return;
+  for (const auto& want : missing)
+    if (find(r.labels, want)) as_labels.push_back(want);
   // One finding per alert, naming all that is missing, and the likely cause: texts written as
   // labels, or kubernetes-mixin's single `message` annotation (its convention until 2020, when
   // it became `description` beside a one-line `summary`).
