@@ -370,14 +370,24 @@ private:
       return;
     }
     for (const auto& p : n["pairs"]) {
-      if (!y_.check_mapping(p, {"part", "whole", "how", "zero_whole", "negative"}, "a part")) continue;
-      ExporterPart& x = out.emplace_back();
+      if (!y_.check_mapping(p, {"part", "whole", "how", "zero_whole", "negative", "prefixes"}, "a part")) continue;
+      ExporterPart x;
       for (auto [key, field] : {std::pair{"part", &x.part}, {"whole", &x.whole}, {"how", &x.how}}) {
         if (!p[key]) y_.report(p, "catalog/missing-field", std::string("a part has no '") + key + "'");
         else *field = y_.string(p[key], key).value_or("");
       }
       if (p["zero_whole"]) x.zero_whole = y_.string(p["zero_whole"], "zero_whole").value_or("");
       if (p["negative"]) x.negative = y_.string(p["negative"], "negative").value_or("");
+      if (!p["prefixes"]) {
+        out.push_back(std::move(x));
+        continue;
+      }
+      // One provider's two counters, which the program registers under a prefix per user of it
+      // (Thanos's DNS provider: thanos_query_store_apis_dns_failures_total and ..._lookups_total).
+      for (const std::string& prefix : y_.strings(p["prefixes"], "prefixes").value_or(std::vector<std::string>{})) {
+        ExporterPart& named = out.emplace_back(x);
+        named.part = prefix + x.part, named.whole = prefix + x.whole;
+      }
     }
   }
 

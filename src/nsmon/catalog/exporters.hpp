@@ -110,7 +110,7 @@ private:
 /// and never negative (node_exporter's node_filesystem_avail_bytes of node_filesystem_size_bytes,
 /// both statfs(2)'s blocks: f_bavail <= f_blocks). part / whole then lies between 0 and 1.
 struct ExporterPart {
-  std::string part, whole;
+  std::string part, whole; ///< the full names (a pair's `prefixes` in the file make a part per prefix)
   std::string how; ///< what makes it a part, said in findings ("statfs's available blocks are some of its blocks")
   std::string zero_whole; ///< where the whole is 0, so that part / whole is 0 / 0, NaN; "" when never
   /// Where the part is below 0, never below minus the whole (FreeBSD's f_bavail, its free blocks less
