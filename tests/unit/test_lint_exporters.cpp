@@ -556,6 +556,33 @@ TEST_CASE("exporters: a counter's part over its whole, rated, compared past 1", 
   CHECK(where(lint_one("rate(thanos_query_store_apis_dns_failures_total[5m]) / " + lookups + " > 1")).empty());
 }
 
+TEST_CASE("exporters: an exporter's Unix time kept above a number before 2001", "[exporters][lint]") {
+  // CloudNativePG's "Epoch of the last time WAL archiving failed" (-1 before any) compared with 1:
+  // from the first failure on, for good (onedr0p home-ops 72eac51).
+  auto f = lint_one("cnpg_pg_stat_archiver_last_failed_time > 1");
+  REQUIRE(where(f) == V{"units/timestamp-threshold 5:12"});
+  CHECK(f.at(0).message ==
+        "cnpg_pg_stat_archiver_last_failed_time is a Unix time (CloudNativePG 1.30.0 writes it as one), and every "
+        "time since 2001 is above 1e9: `> 1` passes it from the first time it is set, and the alert fires from then "
+        "on, for good");
+  CHECK(where(lint_one("0 <= max by (pod) (cnpg_pg_stat_archiver_last_archived_time)")) ==
+        V{"units/timestamp-threshold 5:12"});
+  // Its age, its change, a guard beside another condition, "never yet", a recent time, a name alike
+  // that no fact makes a time (a _time may be a duration), and a recording rule: quiet.
+  CHECK(where(lint_one("time() - cnpg_pg_stat_archiver_last_archived_time > 3600")).empty());
+  CHECK(where(lint_one("delta(cnpg_pg_stat_archiver_last_failed_time[5m]) > 0")).empty());
+  CHECK(where(lint_one("time() - cnpg_pg_stat_archiver_last_failed_time < 300 and "
+                       "cnpg_pg_stat_archiver_last_failed_time > 0"))
+            .empty());
+  CHECK(where(lint_one("cnpg_pg_stat_archiver_last_archived_time < 0")).empty());
+  CHECK(where(lint_one("cnpg_pg_stat_archiver_last_failed_time > 1.7e9")).empty());
+  CHECK(where(lint_one("cnpg_pg_stat_archiver_last_failed_time > time() - 300")).empty());
+  CHECK(where(lint_one("pg_stat_archiver_last_failed_time > 1")).empty());
+  CHECK(where(lint_text("groups:\n- name: g\n  rules:\n  - record: pod:archive_failed:filter\n"
+                        "    expr: cnpg_pg_stat_archiver_last_failed_time > 0\n"))
+            .empty());
+}
+
 TEST_CASE("exporters: an alert keeps a one-hot label's current series", "[exporters][lint]") {
   // Each pod has a series per phase, one of them 1: `> 0` keeps it, whatever the phase
   // (openstack-helm-infra 9e5a295's elasticsearch_cluster_health_status > 0).

@@ -131,7 +131,7 @@ const Exporter* Exporters::gauge(std::string_view series) const {
   for (const auto& e : exporters) {
     const auto& g = e.gauges;
     if (listed(g.names, series) || listed(g.always_one, series) || listed(g.zero_or_one, series) ||
-        listed(g.untyped, series))
+        listed(g.untyped, series) || listed(g.timestamps, series))
       return &e;
     if (!util::ends_with(series, "_total") &&
         std::any_of(g.prefixes.begin(), g.prefixes.end(), [&](const std::string& p) { return series.starts_with(p); }))
@@ -150,6 +150,12 @@ const ExporterPart* Exporters::part_of(std::string_view part, std::string_view w
 const Exporter* Exporters::always_one(std::string_view series) const {
   for (const auto& e : exporters)
     if (listed(e.gauges.always_one, series)) return &e;
+  return nullptr;
+}
+
+const Exporter* Exporters::timestamp(std::string_view series) const {
+  for (const auto& e : exporters)
+    if (listed(e.gauges.timestamps, series)) return &e;
   return nullptr;
 }
 
@@ -392,8 +398,9 @@ private:
   }
 
   void gauges(const yaml::Node& n, ExporterGauges& g) {
-    if (!y_.check_mapping(n, {"read", "names", "prefixes", "always_one", "zero_or_one", "untyped", "untyped_from"},
-                          "gauges"))
+    if (!y_.check_mapping(
+            n, {"read", "names", "prefixes", "always_one", "zero_or_one", "untyped", "untyped_from", "timestamps"},
+            "gauges"))
       return;
     if (!n["read"]) y_.report(n, "catalog/missing-field", "gauges has no 'read' (where the types come from)");
     if (n["names"]) g.names = y_.strings(n["names"], "names").value_or(std::vector<std::string>{});
@@ -402,6 +409,7 @@ private:
     if (n["zero_or_one"])
       g.zero_or_one = y_.strings(n["zero_or_one"], "zero_or_one").value_or(std::vector<std::string>{});
     if (n["untyped"]) g.untyped = y_.strings(n["untyped"], "untyped").value_or(std::vector<std::string>{});
+    if (n["timestamps"]) g.timestamps = y_.strings(n["timestamps"], "timestamps").value_or(std::vector<std::string>{});
     if (n["untyped"] && !n["untyped_from"])
       y_.report(n, "catalog/missing-field", "gauges has untyped levels but no 'untyped_from' (what they come from)");
     if (n["untyped_from"]) g.untyped_from = y_.string(n["untyped_from"], "untyped_from").value_or("");
