@@ -546,6 +546,12 @@ TEST_CASE("exporters: a counter's part over its whole, rated, compared past 1", 
   CHECK(where(lint_one("increase(thanos_rule_alertmanagers_dns_failures_total[1h]) / "
                        "increase(thanos_rule_alertmanagers_dns_lookups_total[1h]) > 5")) ==
         V{"promql/impossible 5:12"});
+  // `/` binds before `>`: ((a / b) > 0) > 1, whose bound above is still the ratio's, and says so.
+  f = lint_one(failures + " / " + lookups + " > 0 * 100 > 1");
+  REQUIRE(where(f) == V{"promql/impossible 5:12"});
+  CHECK(f.at(0).message.starts_with("a ratio of thanos_query_store_apis_dns_failures_total to "));
+  CHECK(f.at(0).message.find("between 0 and 1, and the comparison > 0 keeps only the values it accepts; this "
+                             "comparison with 1 can never be true") != std::string::npos);
   // The percentage, a share the ratio can reach, one user's failures over another's lookups, the
   // whole with fewer matchers than the part's... the other way round: quiet.
   CHECK(where(lint_one("sum by (job) (" + failures + ") / sum by (job) (" + lookups + ") * 100 > 1")).empty());
