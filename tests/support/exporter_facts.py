@@ -134,7 +134,12 @@ def main():
         m = re.match(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})?\s+(\S+)', line)
         if m:
             samples.setdefault(m.group(1), {})[m.group(2) or ""] = float(m.group(3))
+    pairs = []
     for pair in (exporter.get("parts") or {}).get("pairs", []):
+        # A pair with prefixes is one per prefix, its part and whole each after it.
+        for prefix in pair.get("prefixes", [""]):
+            pairs.append(dict(pair, part=prefix + pair["part"], whole=prefix + pair["whole"]))
+    for pair in pairs:
         part, whole = samples.get(pair["part"], {}), samples.get(pair["whole"], {})
         both = [k for k in part if k in whole]
         if not both:

@@ -527,6 +527,68 @@ TEST_CASE("exporters: a part over its whole compared past 1", "[exporters][lint]
   CHECK(where(lint_one("node_filesystem_avail_bytes / node_filesystem_size_bytes{mountpoint=\"/\"} > 2")).empty());
 }
 
+TEST_CASE("exporters: a counter's part over its whole, rated, compared past 1", "[exporters][lint]") {
+  // Thanos's DNS provider counts each failed lookup among its lookups, under a prefix per user of
+  // it (thanos 4513d0d^: the querier's failures over lookups compared with 1, never true).
+  const auto& known = catalog::exporters();
+  REQUIRE(known.part_of("thanos_rule_endpoints_dns_failures_total", "thanos_rule_endpoints_dns_lookups_total"));
+  CHECK(known.part_of("thanos_sd_dns_failures_total", "thanos_sd_dns_lookup_total"));
+  CHECK_FALSE(known.part_of("dns_failures_total", "dns_lookups_total"));
+  CHECK_FALSE(known.part_of("thanos_rule_endpoints_dns_failures_total", "thanos_query_endpoints_dns_lookups_total"));
+  const std::string failures = "rate(thanos_query_store_apis_dns_failures_total{job=~\"q.*\"}[5m])";
+  const std::string lookups = "rate(thanos_query_store_apis_dns_lookups_total{job=~\"q.*\"}[5m])";
+  auto f = lint_one("sum by (job) (" + failures + ") / sum by (job) (" + lookups + ") > 1");
+  REQUIRE(where(f) == V{"promql/impossible 5:12"});
+  CHECK(f.at(0).message ==
+        "a ratio of thanos_query_store_apis_dns_failures_total to thanos_query_store_apis_dns_lookups_total (Thanos "
+        "counts each failed DNS lookup among its lookups) is between 0 and 1; this comparison with 1 can never be "
+        "true: the expression never returns anything");
+  CHECK(where(lint_one("increase(thanos_rule_alertmanagers_dns_failures_total[1h]) / "
+                       "increase(thanos_rule_alertmanagers_dns_lookups_total[1h]) > 5")) ==
+        V{"promql/impossible 5:12"});
+  // `/` binds before `>`: ((a / b) > 0) > 1, whose bound above is still the ratio's, and says so.
+  f = lint_one(failures + " / " + lookups + " > 0 * 100 > 1");
+  REQUIRE(where(f) == V{"promql/impossible 5:12"});
+  CHECK(f.at(0).message.starts_with("a ratio of thanos_query_store_apis_dns_failures_total to "));
+  CHECK(f.at(0).message.find("between 0 and 1, and the comparison > 0 keeps only the values it accepts; this "
+                             "comparison with 1 can never be true") != std::string::npos);
+  // The percentage, a share the ratio can reach, one user's failures over another's lookups, the
+  // whole with fewer matchers than the part's... the other way round: quiet.
+  CHECK(where(lint_one("sum by (job) (" + failures + ") / sum by (job) (" + lookups + ") * 100 > 1")).empty());
+  CHECK(where(lint_one(failures + " / " + lookups + " > 0.5")).empty());
+  CHECK(where(lint_one("rate(thanos_rule_query_apis_dns_failures_total[5m]) / "
+                       "rate(thanos_rule_alertmanagers_dns_lookups_total[5m]) > 1"))
+            .empty());
+  CHECK(where(lint_one("rate(thanos_query_store_apis_dns_failures_total[5m]) / " + lookups + " > 1")).empty());
+}
+
+TEST_CASE("exporters: an exporter's Unix time kept above a number before 2001", "[exporters][lint]") {
+  // CloudNativePG's "Epoch of the last time WAL archiving failed" (-1 before any) compared with 1:
+  // from the first failure on, for good (onedr0p home-ops 72eac51).
+  auto f = lint_one("cnpg_pg_stat_archiver_last_failed_time > 1");
+  REQUIRE(where(f) == V{"units/timestamp-threshold 5:12"});
+  CHECK(f.at(0).message ==
+        "cnpg_pg_stat_archiver_last_failed_time is a Unix time (CloudNativePG 1.30.0 writes it as one), and every "
+        "time since 2001 is above 1e9: `> 1` passes it from the first time it is set, and the alert fires from then "
+        "on, for good");
+  CHECK(where(lint_one("0 <= max by (pod) (cnpg_pg_stat_archiver_last_archived_time)")) ==
+        V{"units/timestamp-threshold 5:12"});
+  // Its age, its change, a guard beside another condition, "never yet", a recent time, a name alike
+  // that no fact makes a time (a _time may be a duration), and a recording rule: quiet.
+  CHECK(where(lint_one("time() - cnpg_pg_stat_archiver_last_archived_time > 3600")).empty());
+  CHECK(where(lint_one("delta(cnpg_pg_stat_archiver_last_failed_time[5m]) > 0")).empty());
+  CHECK(where(lint_one("time() - cnpg_pg_stat_archiver_last_failed_time < 300 and "
+                       "cnpg_pg_stat_archiver_last_failed_time > 0"))
+            .empty());
+  CHECK(where(lint_one("cnpg_pg_stat_archiver_last_archived_time < 0")).empty());
+  CHECK(where(lint_one("cnpg_pg_stat_archiver_last_failed_time > 1.7e9")).empty());
+  CHECK(where(lint_one("cnpg_pg_stat_archiver_last_failed_time > time() - 300")).empty());
+  CHECK(where(lint_one("pg_stat_archiver_last_failed_time > 1")).empty());
+  CHECK(where(lint_text("groups:\n- name: g\n  rules:\n  - record: pod:archive_failed:filter\n"
+                        "    expr: cnpg_pg_stat_archiver_last_failed_time > 0\n"))
+            .empty());
+}
+
 TEST_CASE("exporters: an alert keeps a one-hot label's current series", "[exporters][lint]") {
   // Each pod has a series per phase, one of them 1: `> 0` keeps it, whatever the phase
   // (openstack-helm-infra 9e5a295's elasticsearch_cluster_health_status > 0).

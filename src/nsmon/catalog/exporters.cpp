@@ -131,7 +131,7 @@ const Exporter* Exporters::gauge(std::string_view series) const {
   for (const auto& e : exporters) {
     const auto& g = e.gauges;
     if (listed(g.names, series) || listed(g.always_one, series) || listed(g.zero_or_one, series) ||
-        listed(g.untyped, series))
+        listed(g.untyped, series) || listed(g.timestamps, series))
       return &e;
     if (!util::ends_with(series, "_total") &&
         std::any_of(g.prefixes.begin(), g.prefixes.end(), [&](const std::string& p) { return series.starts_with(p); }))
@@ -150,6 +150,12 @@ const ExporterPart* Exporters::part_of(std::string_view part, std::string_view w
 const Exporter* Exporters::always_one(std::string_view series) const {
   for (const auto& e : exporters)
     if (listed(e.gauges.always_one, series)) return &e;
+  return nullptr;
+}
+
+const Exporter* Exporters::timestamp(std::string_view series) const {
+  for (const auto& e : exporters)
+    if (listed(e.gauges.timestamps, series)) return &e;
   return nullptr;
 }
 
@@ -370,20 +376,31 @@ private:
       return;
     }
     for (const auto& p : n["pairs"]) {
-      if (!y_.check_mapping(p, {"part", "whole", "how", "zero_whole", "negative"}, "a part")) continue;
-      ExporterPart& x = out.emplace_back();
+      if (!y_.check_mapping(p, {"part", "whole", "how", "zero_whole", "negative", "prefixes"}, "a part")) continue;
+      ExporterPart x;
       for (auto [key, field] : {std::pair{"part", &x.part}, {"whole", &x.whole}, {"how", &x.how}}) {
         if (!p[key]) y_.report(p, "catalog/missing-field", std::string("a part has no '") + key + "'");
         else *field = y_.string(p[key], key).value_or("");
       }
       if (p["zero_whole"]) x.zero_whole = y_.string(p["zero_whole"], "zero_whole").value_or("");
       if (p["negative"]) x.negative = y_.string(p["negative"], "negative").value_or("");
+      if (!p["prefixes"]) {
+        out.push_back(std::move(x));
+        continue;
+      }
+      // One provider's two counters, which the program registers under a prefix per user of it
+      // (Thanos's DNS provider: thanos_query_store_apis_dns_failures_total and ..._lookups_total).
+      for (const std::string& prefix : y_.strings(p["prefixes"], "prefixes").value_or(std::vector<std::string>{})) {
+        ExporterPart& named = out.emplace_back(x);
+        named.part = prefix + x.part, named.whole = prefix + x.whole;
+      }
     }
   }
 
   void gauges(const yaml::Node& n, ExporterGauges& g) {
-    if (!y_.check_mapping(n, {"read", "names", "prefixes", "always_one", "zero_or_one", "untyped", "untyped_from"},
-                          "gauges"))
+    if (!y_.check_mapping(
+            n, {"read", "names", "prefixes", "always_one", "zero_or_one", "untyped", "untyped_from", "timestamps"},
+            "gauges"))
       return;
     if (!n["read"]) y_.report(n, "catalog/missing-field", "gauges has no 'read' (where the types come from)");
     if (n["names"]) g.names = y_.strings(n["names"], "names").value_or(std::vector<std::string>{});
@@ -392,6 +409,7 @@ private:
     if (n["zero_or_one"])
       g.zero_or_one = y_.strings(n["zero_or_one"], "zero_or_one").value_or(std::vector<std::string>{});
     if (n["untyped"]) g.untyped = y_.strings(n["untyped"], "untyped").value_or(std::vector<std::string>{});
+    if (n["timestamps"]) g.timestamps = y_.strings(n["timestamps"], "timestamps").value_or(std::vector<std::string>{});
     if (n["untyped"] && !n["untyped_from"])
       y_.report(n, "catalog/missing-field", "gauges has untyped levels but no 'untyped_from' (what they come from)");
     if (n["untyped_from"]) g.untyped_from = y_.string(n["untyped_from"], "untyped_from").value_or("");

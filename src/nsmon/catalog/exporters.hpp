@@ -73,6 +73,10 @@ struct ExporterGauges {
   /// describes each as a value of now: a number of threads, of open files).
   std::vector<std::string> untyped;
   std::string untyped_from; ///< "MySQL's SHOW GLOBAL STATUS"
+  /// Gauges whose value is a Unix time in seconds, the time of an event or a start, which its
+  /// source documents as such ("Epoch of the last time WAL archiving failed"): every value but a
+  /// "not yet" one (0, -1) is a time it saw, after 2001-09-09 (1e9).
+  std::vector<std::string> timestamps;
 };
 
 /// Every metric name the releases of an exporter served (the union over `versions`): a name of its
@@ -110,7 +114,7 @@ private:
 /// and never negative (node_exporter's node_filesystem_avail_bytes of node_filesystem_size_bytes,
 /// both statfs(2)'s blocks: f_bavail <= f_blocks). part / whole then lies between 0 and 1.
 struct ExporterPart {
-  std::string part, whole;
+  std::string part, whole; ///< the full names (a pair's `prefixes` in the file make a part per prefix)
   std::string how; ///< what makes it a part, said in findings ("statfs's available blocks are some of its blocks")
   std::string zero_whole; ///< where the whole is 0, so that part / whole is 0 / 0, NaN; "" when never
   /// Where the part is below 0, never below minus the whole (FreeBSD's f_bavail, its free blocks less
@@ -186,6 +190,8 @@ public:
   const Exporter* gauge(std::string_view series) const;
   /// The exporter that writes `series` as 1 on every series (its gauges' `always_one`), or nullptr.
   const Exporter* always_one(std::string_view series) const;
+  /// The exporter that writes `series` as a Unix time (its gauges' `timestamps`), or nullptr.
+  const Exporter* timestamp(std::string_view series) const;
   /// The exporter that writes `series` as 0 or 1 (its gauges' `zero_or_one`), or nullptr.
   const Exporter* zero_or_one(std::string_view series) const;
   /// The exporter that passes `series` on untyped, a level by its source's documentation.

@@ -353,6 +353,8 @@ inline constexpr auto kChecks = [] {
       {"units/out-of-range", warning, "a ratio or percentage compared so that it is never or always true", lint},
       {"units/percent-as-ratio", warning, "a percent (0-100) metric compared with a ratio (0-1)", lint},
       {"units/threshold-unit", warning, "a threshold in seconds where an annotation says milliseconds, or back", lint},
+      {"units/timestamp-threshold", warning,
+       "an exporter's Unix time kept above a number before 2001: true from the first time it is set", lint},
       {"yaml/ambiguous-boolean", warning, "an unquoted yes/no/on/off that YAML 1.1 tools read as a boolean", lint},
       {"yaml/duplicate-key", error, "the same key twice in a mapping", lint},
       {"yaml/syntax", error, "the file is not valid YAML", lint},

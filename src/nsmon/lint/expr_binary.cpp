@@ -16,6 +16,8 @@ void ExprChecks::Impl::binary(const BinaryExpr& b) {
     unlimited_divisor(b, b.rhs, b.lhs);
     units(b, b.lhs, b.rhs);
     units(b, b.rhs, b.lhs);
+    timestamp_threshold(b, b.lhs, b.rhs);
+    timestamp_threshold(b, b.rhs, b.lhs);
     counter_raw(b, b.lhs);
     counter_raw(b, b.rhs);
     scalar_threshold(b);
@@ -521,6 +523,39 @@ void ExprChecks::Impl::units(const BinaryExpr& b, const Expr* side, const Expr* 
     emit("units/percent-as-ratio", b.range,
          "a percentage (0-100) compared with " + what() + ", which looks like a ratio (0-1)",
          "write " + util::format_number(v * 100) + " for " + what());
+}
+
+// A Unix time that a well-known exporter's source documents as one (rules/exporters.yml, gauges'
+// `timestamps`: CloudNativePG's cnpg_pg_stat_archiver_last_failed_time, "Epoch of the last time WAL
+// archiving failed", -1 before any) kept where it is above a number below 1e9 (2001-09-09, before
+// any of them existed): every time it holds passes, so the alert fires from the first event on,
+// for good (onedr0p home-ops 72eac51: one failed archive fired "archiving failed" for ever). Only
+// where the comparison is the alert's whole condition: beside `and`, `x > 0` is a guard that drops
+// the "not yet" value (time() - x < 300 and x > 0). Names are no facts: a _time may be a duration.
+void ExprChecks::Impl::timestamp_threshold(const BinaryExpr& b, const Expr* side, const Expr* other) {
+  const BinaryOp op = side == b.lhs ? b.op : flip(b.op);
+  const auto v = literal(other);
+  if (!self_.in_alert_ || b.return_bool || (op != BinaryOp::gtr && op != BinaryOp::gte) || !v || *v >= 1e9 ||
+      unparen(root_) != &b)
+    return;
+  const Expr* u = unparen(side);
+  if (u->kind == NodeKind::aggregate) { // the latest of several: max by (pod) (x)
+    const auto& a = u->as<AggregateExpr>();
+    if (a.op != AggregateOp::max && a.op != AggregateOp::min && a.op != AggregateOp::avg) return;
+    u = unparen(a.expr);
+  }
+  if (u->kind != NodeKind::vector_selector) return;
+  const auto& vs = u->as<VectorSelector>();
+  const SeriesInfo s = inf_.series(vs);
+  const catalog::Exporter* by =
+      s.origin == SeriesInfo::Origin::external ? catalog::exporters().timestamp(s.name) : nullptr;
+  if (!by) return;
+  const std::string what = util::format_number(*v);
+  emit("units/timestamp-threshold", b.range,
+       util::concat({s.name, " is a Unix time (", by->name, " ", by->version,
+                     " writes it as one), and every time since 2001 is above 1e9: `", to_string(op), " ", what,
+                     "` passes it from the first time it is set, and the alert fires from then on, for good"}),
+       util::concat({"compare its age, time() - ", s.name, " < 300, or its change, changes(", s.name, "[5m]) > 0"}));
 }
 
 // A series whose values are bounded (a ratio, a counter's rate, count(), group()) compared with

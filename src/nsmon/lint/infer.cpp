@@ -1024,8 +1024,14 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
         return std::isnan(*kv.second.value) || compare(one, op, v) == Verdict::never;
       });
       // What bounds the values now is this comparison, whatever bounded them before.
-      if ((op == BinaryOp::gtr || op == BinaryOp::gte) && v >= s.lo)
-        s.lo = v, s.lo_open = op == BinaryOp::gtr, s.range_of = RangeReason(op, v);
+      if ((op == BinaryOp::gtr || op == BinaryOp::gte) && v >= s.lo) {
+        RangeReason why(op, v);
+        // The bound above stays what it was, and so does its reason: a part over its whole is at
+        // most 1, and `> 0` keeps (0, 1] (gitlab-com-runbooks' `a / b > 0 * 100 > 1`).
+        if (std::isfinite(s.hi) && !s.range_of.empty() && !s.range_of.comparison)
+          why = RangeReason(util::concat({s.range_of.text(), ", and ", why.text()}), true);
+        s.lo = v, s.lo_open = op == BinaryOp::gtr, s.range_of = std::move(why);
+      }
       if ((op == BinaryOp::lss || op == BinaryOp::lte) && v <= s.hi)
         s.hi = v, s.hi_open = op == BinaryOp::lss, s.range_of = RangeReason(op, v);
       if (op == BinaryOp::eql) s.set_range(v, v, RangeReason(op, v));
