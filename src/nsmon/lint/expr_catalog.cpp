@@ -347,8 +347,9 @@ bool ExprChecks::Impl::prefix_regex(const Matcher& mt) {
 // carries a * (deployment=~"cert-manager-*|teleport-*|dex*": giantswarm/prometheus-rules ba877f1,
 // "teleport-.*" in the fix). In a regex * repeats the one character before it, and Prometheus
 // anchors the matcher at both ends, so teleport-* matches "teleport", "teleport-", "teleport--",
-// never "teleport-operator" (proofs/regex-glob.test.yml). A branch inside a group counts too
-// (cirrusSearch(...|LinksUpdate*|...)); a digit's * is left alone, as 50* may mean 5, 50, 500.
+// never "teleport-operator" (shipped-bugs/proofs/giantswarm-prometheus-rules-ba877f1.before.test.yml).
+// A branch inside a group counts too (cirrusSearch(...|LinksUpdate*|...)); a digit's * is left
+// alone, as 50* may mean 5, 50, 500.
 void ExprChecks::Impl::glob_regex(const Matcher& mt) {
   if (mt.op != MatchOp::regex && mt.op != MatchOp::not_regex) return;
   const std::string_view v = mt.value;
