@@ -617,3 +617,39 @@ TEST_CASE("exporters: an alert keeps a one-hot label's current series", "[export
   opt.catalog = &catalog::none();
   for (const auto& d : lint::run(in, opt)) CHECK(d.check.id() != "promql/always-true");
 }
+
+TEST_CASE("exporters: a role one member of a cluster holds, compared member by member", "[exporters][lint]") {
+  // Kafka's active controller count is 1 on the controller broker and 0 on every other: `!= 1`
+  // per broker fires for every broker but the controller (strimzi 76a7682).
+  const std::string m = "kafka_controller_kafkacontroller_activecontrollercount";
+  auto f = lint_one("sum(" + m + ") by (strimzi_io_name, namespace, pod) != 1");
+  REQUIRE(where(f) == V{"promql/always-true 5:12"});
+  CHECK(f.at(0).message.find("every member of a healthy cluster but one") != std::string::npos);
+  CHECK(where(lint_one(m + " == 0")) == V{"promql/always-true 5:12"});
+  CHECK(where(lint_one("max without (topic) (" + m + ") < 1")) == V{"promql/always-true 5:12"});
+  // The count per cluster, the holder itself, a grouping that drops the instance: quiet.
+  CHECK(where(lint_one("sum(" + m + ") by (strimzi_io_name, namespace) != 1")).empty());
+  CHECK(where(lint_one("sum(" + m + ") == 0")).empty());
+  CHECK(where(lint_one(m + " == 1")).empty());
+  CHECK(where(lint_one("sum without (instance, pod) (" + m + ") != 1")).empty());
+  CHECK(where(lint_one("count by (pod) (" + m + ") != 1")).empty());
+}
+
+TEST_CASE("exporters: counters an exporter's source declares, divided raw", "[exporters][lint]") {
+  // elasticsearch_exporter writes both as CounterValue: their raw ratio is the mean since the
+  // node started (awesome-prometheus-alerts 97a31f3), a warning, where names alone make an info.
+  auto f =
+      lint_one("elasticsearch_indices_indexing_index_time_seconds_total / elasticsearch_indices_indexing_index_total"
+               " > 0.0005");
+  REQUIRE(where(f) == V{"promql/counter-raw 5:12"});
+  CHECK(f.at(0).message.find("are counters (elasticsearch_exporter's source at ") != std::string::npos);
+  // No _total in the name: the source alone says counter.
+  CHECK(where(lint_one(
+            "elasticsearch_indices_search_fetch_time_seconds / elasticsearch_indices_search_fetch_total > 1")) ==
+        V{"promql/counter-raw 5:12"});
+  // Their increases, and a gauge of the same exporter: quiet.
+  CHECK(where(lint_one("increase(elasticsearch_indices_search_fetch_time_seconds[1m]) / "
+                       "increase(elasticsearch_indices_search_fetch_total[1m]) > 1"))
+            .empty());
+  CHECK(where(lint_one("elasticsearch_jvm_memory_used_bytes / elasticsearch_jvm_memory_max_bytes > 0.9")).empty());
+}

@@ -131,7 +131,7 @@ const Exporter* Exporters::gauge(std::string_view series) const {
   for (const auto& e : exporters) {
     const auto& g = e.gauges;
     if (listed(g.names, series) || listed(g.always_one, series) || listed(g.zero_or_one, series) ||
-        listed(g.untyped, series) || listed(g.timestamps, series))
+        listed(g.untyped, series) || listed(g.timestamps, series) || listed(g.one_in_cluster, series))
       return &e;
     if (!util::ends_with(series, "_total") &&
         std::any_of(g.prefixes.begin(), g.prefixes.end(), [&](const std::string& p) { return series.starts_with(p); }))
@@ -162,6 +162,18 @@ const Exporter* Exporters::timestamp(std::string_view series) const {
 const Exporter* Exporters::zero_or_one(std::string_view series) const {
   for (const auto& e : exporters)
     if (listed(e.gauges.zero_or_one, series)) return &e;
+  return nullptr;
+}
+
+const Exporter* Exporters::counter(std::string_view series) const {
+  for (const auto& e : exporters)
+    if (listed(e.counters, series)) return &e;
+  return nullptr;
+}
+
+const Exporter* Exporters::one_in_cluster(std::string_view series) const {
+  for (const auto& e : exporters)
+    if (listed(e.gauges.one_in_cluster, series)) return &e;
   return nullptr;
 }
 
@@ -276,7 +288,7 @@ public:
     for (const auto& n : (*root)["exporters"]) {
       if (!y_.check_mapping(n,
                             {"name", "source", "license", "version", "history", "read", "prefix", "jobs", "closed",
-                             "metrics", "renamed", "gauges", "families", "served", "parts"},
+                             "metrics", "renamed", "gauges", "families", "served", "parts", "counters"},
                             "an exporter"))
         continue;
       for (const char* key : {"name", "source", "license", "version"})
@@ -293,6 +305,7 @@ public:
       if (n["families"]) families(n["families"], e);
       if (n["served"]) served(n["served"], e.served);
       if (n["parts"]) parts(n["parts"], e.parts);
+      if (n["counters"]) counters(n["counters"], e.counters);
       if (!n["metrics"].is_map()) {
         y_.report(n, "catalog/structure", "an exporter needs a 'metrics' mapping");
         continue;
@@ -397,10 +410,17 @@ private:
     }
   }
 
+  void counters(const yaml::Node& n, std::vector<std::string>& out) {
+    if (!y_.check_mapping(n, {"read", "names"}, "counters")) return;
+    if (!n["read"]) y_.report(n, "catalog/missing-field", "counters has no 'read' (where the types come from)");
+    if (n["names"]) out = y_.strings(n["names"], "names").value_or(std::vector<std::string>{});
+  }
+
   void gauges(const yaml::Node& n, ExporterGauges& g) {
-    if (!y_.check_mapping(
-            n, {"read", "names", "prefixes", "always_one", "zero_or_one", "untyped", "untyped_from", "timestamps"},
-            "gauges"))
+    if (!y_.check_mapping(n,
+                          {"read", "names", "prefixes", "always_one", "zero_or_one", "untyped", "untyped_from",
+                           "timestamps", "one_in_cluster"},
+                          "gauges"))
       return;
     if (!n["read"]) y_.report(n, "catalog/missing-field", "gauges has no 'read' (where the types come from)");
     if (n["names"]) g.names = y_.strings(n["names"], "names").value_or(std::vector<std::string>{});
@@ -410,6 +430,8 @@ private:
       g.zero_or_one = y_.strings(n["zero_or_one"], "zero_or_one").value_or(std::vector<std::string>{});
     if (n["untyped"]) g.untyped = y_.strings(n["untyped"], "untyped").value_or(std::vector<std::string>{});
     if (n["timestamps"]) g.timestamps = y_.strings(n["timestamps"], "timestamps").value_or(std::vector<std::string>{});
+    if (n["one_in_cluster"])
+      g.one_in_cluster = y_.strings(n["one_in_cluster"], "one_in_cluster").value_or(std::vector<std::string>{});
     if (n["untyped"] && !n["untyped_from"])
       y_.report(n, "catalog/missing-field", "gauges has untyped levels but no 'untyped_from' (what they come from)");
     if (n["untyped_from"]) g.untyped_from = y_.string(n["untyped_from"], "untyped_from").value_or("");

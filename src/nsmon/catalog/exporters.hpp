@@ -77,6 +77,9 @@ struct ExporterGauges {
   /// source documents as such ("Epoch of the last time WAL archiving failed"): every value but a
   /// "not yet" one (0, -1) is a time it saw, after 2001-09-09 (1e9).
   std::vector<std::string> timestamps;
+  /// Gauges that one member of a cluster writes as 1 and every other member as 0: a role that
+  /// one member holds at a time (Kafka's ActiveControllerCount, 1 on the controller broker).
+  std::vector<std::string> one_in_cluster;
 };
 
 /// Every metric name the releases of an exporter served (the union over `versions`): a name of its
@@ -146,6 +149,9 @@ struct Exporter {
   std::vector<ExporterFamily> families; ///< labels every metric of a name prefix carries
   ExporterServed served;                ///< every name its releases served; empty when not known
   std::vector<ExporterPart> parts;      ///< metrics that are parts of others
+  /// The metrics its source writes as counters (CounterValue) of a quantity that only grows
+  /// (operations, seconds spent): read raw, their value depends on when the process started.
+  std::vector<std::string> counters;
   /// The labels it writes on some of `metrics` and that no target label is named like (not
   /// target_label_too), sorted: a closed exporter's metric that does not list one lacks it.
   std::vector<std::string> labels;
@@ -194,6 +200,11 @@ public:
   const Exporter* timestamp(std::string_view series) const;
   /// The exporter that writes `series` as 0 or 1 (its gauges' `zero_or_one`), or nullptr.
   const Exporter* zero_or_one(std::string_view series) const;
+  /// The exporter whose source writes `series` as a counter (its `counters`), or nullptr.
+  const Exporter* counter(std::string_view series) const;
+  /// The exporter whose members write `series` as 1 on one of them and 0 on the others (its
+  /// gauges' `one_in_cluster`), or nullptr.
+  const Exporter* one_in_cluster(std::string_view series) const;
   /// The exporter that passes `series` on untyped, a level by its source's documentation.
   const Exporter* untyped(std::string_view series) const;
   /// A name of an exporter's prefix that none of its releases served (`served`), and the one it

@@ -731,6 +731,19 @@ ExprChecks::Impl::RawFlow ExprChecks::Impl::raw_flow(const Expr* side) const {
   }
 }
 
+namespace {
+// A counter that a well-known exporter's source declares (rules/exporters.yml `counters`).
+bool declared_counter(const SeriesInfo& s) {
+  return s.origin == SeriesInfo::Origin::external && catalog::exporters().counter(s.name);
+}
+// Whose source says so, for the finding: " (elasticsearch_exporter's source at 1.11.0)"; "" for the catalog's.
+std::string declared_by(const SeriesInfo& s) {
+  const catalog::Exporter* e =
+      s.origin == SeriesInfo::Origin::external ? catalog::exporters().counter(s.name) : nullptr;
+  return e ? util::concat({" (", e->name, "'s source at ", e->version, ")"}) : "";
+}
+} // namespace
+
 void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
   // Another exporter's metric is a counter by its name only, and exporters name gauges _total
   // too (cadvisor's container_fs_inodes_total, minio_cluster_drive_offline_total): compared
@@ -752,10 +765,10 @@ void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
   // Read through arithmetic, the side is said to read the counter raw.
   const Expr* e = values_of(side);
   const std::string through = e->kind == NodeKind::binary ? "this side reads " + info.name + " raw, and " : "";
-  if (info.origin == SeriesInfo::Origin::catalog) {
+  if (info.origin == SeriesInfo::Origin::catalog || declared_counter(info)) {
     emit("promql/counter-raw", b.range,
-         through + info.name +
-             " is a counter: its raw value only grows, so this comparison depends on when the process started",
+         through + info.name + " is a counter" + declared_by(info) +
+             ": its raw value only grows, so this comparison depends on when the process started",
          suggestion);
     return;
   }
@@ -773,14 +786,16 @@ void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
 // silent (awesome-prometheus-alerts 97a31f3: index time over index count). Counters of the
 // catalog: a warning; by their names only: info, as for one counter.
 void ExprChecks::Impl::counter_ratio(const BinaryExpr& cmp, const SeriesInfo& num, const SeriesInfo& den, bool zero) {
-  const bool known = num.origin == SeriesInfo::Origin::catalog && den.origin == SeriesInfo::Origin::catalog;
+  auto counter = [](const SeriesInfo& s) { return s.origin == SeriesInfo::Origin::catalog || declared_counter(s); };
+  const bool known = counter(num) && counter(den);
   if (!known && zero) return;
   // X_sum / X_count: a summary's or histogram's, the mean observation since the start.
   const bool mean = num.name.ends_with("_sum") && den.name.ends_with("_count") &&
                     num.name.substr(0, num.name.size() - 4) == den.name.substr(0, den.name.size() - 6);
   // Two selections of one counter (a CPU mode's seconds over every mode's): named once.
   const bool same = num.name == den.name;
-  const std::string what = known  ? (same ? " is a counter: " : " are counters: ")
+  const std::string by = same || declared_by(num) == declared_by(den) ? declared_by(num) : "";
+  const std::string what = known  ? (same ? " is a counter" : " are counters") + by + ": "
                            : mean ? " are named like a summary's or histogram's sum and count: if they are, "
                            : same ? " is named like a counter: if it is one, "
                                   : " are named like counters: if they are, ";

@@ -517,8 +517,13 @@ const RecordedMetric* Inference::one_source_labels(const VectorSelector& vs, Sha
     // cnpg_backends_total, the backends connected now) is one: the source outweighs the convention
     // (only a listed name: an exporter's gauge prefixes never take a _total).
     const bool external = info.origin == SeriesInfo::Origin::external;
-    if (external && external_counter_name(info.name) &&
-        !(util::ends_with(info.name, "_total") && catalog::exporters().gauge(info.name))) {
+    // A counter a well-known exporter's source declares (CounterValue) is one whatever its name
+    // (elasticsearch_exporter's elasticsearch_indices_search_fetch_time_seconds).
+    if (const catalog::Exporter* declared = external ? catalog::exporters().counter(info.name) : nullptr) {
+      s.kind = ValueKind::counter;
+      s.set_range(0, s.hi, util::concat({declared->name, " writes ", info.name, " as a counter"}));
+    } else if (external && external_counter_name(info.name) &&
+               !(util::ends_with(info.name, "_total") && catalog::exporters().gauge(info.name))) {
       s.kind = ValueKind::counter;
       if (!util::ends_with(info.name, "_total"))
         s.set_range(0, s.hi, info.name + " is a histogram's or summary's counter");

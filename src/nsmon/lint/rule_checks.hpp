@@ -132,6 +132,7 @@ private:
   bool constant_alert(const promql::Expr& root);
   bool bool_alert(const promql::Expr& root);
   void one_hot_alert(const promql::Expr& root);
+  bool one_in_cluster_alert(const promql::BinaryExpr& b, const promql::Expr* side, promql::BinaryOp op, double v);
   void unfiltered(const promql::Expr* top);
 
   // How far the existence of an expression's series is a condition: proven (a comparison, absent(),

@@ -30,7 +30,45 @@ bool passes(double value, BinaryOp op, double v) {
   }
 }
 
+// The selector under `side` when each of its series stays one target's own: the selector itself,
+// or a sum, min, max or avg of it that keeps the instance (a scraped series always has one) or
+// groups by pod. nullptr otherwise.
+const VectorSelector* per_target(const Expr* side) {
+  if (side->kind == NodeKind::vector_selector) return &side->as<VectorSelector>();
+  if (side->kind != NodeKind::aggregate) return nullptr;
+  const auto& a = side->as<AggregateExpr>();
+  const Expr* in = unparen(a.expr);
+  if (in->kind != NodeKind::vector_selector || a.param) return nullptr;
+  if (a.op != AggregateOp::sum && a.op != AggregateOp::min && a.op != AggregateOp::max && a.op != AggregateOp::avg)
+    return nullptr;
+  auto grouped = [&](const char* l) { return std::find(a.grouping.begin(), a.grouping.end(), l) != a.grouping.end(); };
+  const bool keeps = a.without ? !grouped("instance") : grouped("instance") || grouped("pod");
+  return keeps ? &in->as<VectorSelector>() : nullptr;
+}
+
 } // namespace
+
+// A gauge that one member of a cluster writes as 1 and every other as 0 (rules/exporters.yml
+// `one_in_cluster`: Kafka's active controller count), compared per member with a comparison that
+// keeps 0 and drops 1 (`!= 1`, `== 0`, `< 1`), returns every member but the one holding the role,
+// on a healthy cluster: the alert fires for each of them as long as they run (strimzi 76a7682:
+// `sum by (..., pod) (...) != 1` fired for every broker but the controller). The count per
+// cluster, `sum by (cluster)`, is the comparison meant; it is left alone.
+bool RuleChecks::one_in_cluster_alert(const BinaryExpr& b, const Expr* side, BinaryOp op, double v) {
+  const VectorSelector* vs = per_target(side);
+  if (!vs || !passes(0, op, v) || passes(1, op, v) || inf_.series(*vs).origin != SeriesInfo::Origin::external)
+    return false;
+  const catalog::Exporter* e = catalog::exporters().one_in_cluster(metric_name(*vs));
+  if (!e) return false;
+  emit("promql/always-true", b.range,
+       util::concat({"alert ", r_.name.value, " fires for every member of a healthy cluster but one: ", e->name,
+                     " writes ", metric_name(*vs),
+                     " as 1 on the one member that holds the role and 0 on every other, and `", print(b),
+                     "` compares each member's own series (", side == vs ? "no aggregation" : "grouped per target",
+                     "), keeping the 0s"}),
+       util::concat({"count the holders per cluster: sum by (<the cluster's labels>) (", metric_name(*vs), ") != 1"}));
+  return true;
+}
 
 // For each object a one-hot label's series (rules/exporters.yml `one_hot`: kube_pod_status_phase's
 // phase, elasticsearch_cluster_health_status's color) are 1 for the state that holds and 0 for the
@@ -52,6 +90,7 @@ void RuleChecks::one_hot_alert(const Expr& root) {
   const Expr* side = unparen(r ? b.lhs : b.rhs);
   const BinaryOp op = r ? b.op : flip(b.op);
   const double v = r ? *r : *l;
+  if (one_in_cluster_alert(b, side, op, v)) return;
   if (side->kind != NodeKind::vector_selector || !passes(1, op, v) || passes(0, op, v)) return;
   const auto& vs = side->as<VectorSelector>();
   if (inf_.series(vs).origin != SeriesInfo::Origin::external) return;
