@@ -323,6 +323,33 @@ TEST_CASE("counter-raw: a counter by the catalog, a counter by its name only", "
   CHECK(all[0].message.find("node_edac_uncorrectable_errors_total is named like a counter: if it is one") == 0);
 }
 
+// gardener 66335a1 (tests/data/shipped-bugs): a histogram's or summary's count above 0 as the
+// alert's whole condition holds from the first observation until the process restarts. Beside
+// another condition it is a guard; a _total is as often a gauge (minio_cluster_drive_offline_total).
+TEST_CASE("counter-raw: a histogram's count above 0 as the whole alert", "[lint][checks]") {
+  std::vector<core::Diagnostic> all;
+  auto counter_raw = [&](const std::string& expr) {
+    run(alert(expr), false, &all);
+    std::erase_if(all, [](const core::Diagnostic& d) { return d.check != core::CheckId("promql/counter-raw"); });
+    return all.size();
+  };
+  // node_ is another exporter's prefix in the embedded catalog: these names stand for
+  // etcdbr_restoration_duration_seconds_count and its kin.
+  REQUIRE(counter_raw("node_restoration_duration_seconds_count{succeeded=\"false\"} > 0") == 1);
+  CHECK(all[0].severity == core::Severity::warning);
+  CHECK(all[0].message.find("node_restoration_duration_seconds_count is named like a histogram's or summary's "
+                            "count or sum") == 0);
+  CHECK(counter_raw("0 < sum by (job) (node_restore_duration_seconds_sum)") == 1);
+  CHECK(counter_raw("(node_restore_duration_seconds_count != 0)") == 1);
+  // A guard beside another condition, a number of now, a _total by its name, rate() of it: quiet.
+  CHECK(counter_raw("node_restore_duration_seconds_count > 0 and rate(node_restore_duration_seconds_sum[5m]) / "
+                    "rate(node_restore_duration_seconds_count[5m]) > 5") == 0);
+  CHECK(counter_raw("node_stat_activity_count > 0") == 0);
+  CHECK(counter_raw("node_cluster_drive_offline_total > 0") == 0);
+  CHECK(counter_raw("rate(node_restore_duration_seconds_count[5m]) > 0") == 0);
+  CHECK(counter_raw("node_restore_duration_seconds_count == 0") == 0);
+}
+
 // review14: another exporter's _total named for a state things are in now, or selected by one,
 // counts them now (a gauge named _total): no guess that it is a counter. A counter of events
 // (queued: a past participle) and a state the catalog's counter is selected by stay reported.

@@ -291,6 +291,15 @@ TEST_CASE("exporters: node_exporter's, Prometheus's and Alertmanager's names non
   CHECK(known.misspelt("alertmanager_notification_latency_seconds_counts").exporter == nullptr);
 }
 
+// postgres_exporter rebuilds pg_process_idle_seconds from the sessions idle now at each scrape
+// (rules/exporters.yml): its count above 0 is "a session idle now", no counter's "ever since".
+TEST_CASE("exporters: a histogram an exporter rebuilds from the state now is no counter", "[exporters][lint]") {
+  CHECK(lint_files({{"a.yml", "  - alert: A\n    expr: pg_process_idle_seconds_count > 0\n"}}, "promql/counter-raw")
+            .empty());
+  CHECK(lint_files({{"a.yml", "  - alert: A\n    expr: pg_restore_duration_seconds_count > 0\n"}},
+                   "promql/counter-raw") == V{"a.yml:5:11 warning"});
+}
+
 TEST_CASE("exporters: node_exporter's device, mountpoint and fstype, which it writes on every series of a family",
           "[exporters][lint]") {
   const auto& known = catalog::exporters();

@@ -748,7 +748,7 @@ void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
   // Another exporter's metric is a counter by its name only, and exporters name gauges _total
   // too (cadvisor's container_fs_inodes_total, minio_cluster_drive_offline_total): compared
   // with 0 it is as often such a gauge, or the guard of a division by it, as an "ever
-  // happened" counter, so only another threshold is reported.
+  // happened" counter, so only another threshold is reported, and the one case below.
   const Expr* other = side == b.lhs ? b.rhs : b.lhs;
   const bool zero = literal(other) == 0.0;
   const RawFlow flow = raw_flow(side);
@@ -760,8 +760,26 @@ void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
     return;
   }
   const SeriesInfo& info = *flow.counter;
-  if (info.origin == SeriesInfo::Origin::external && zero) return;
   const std::string suggestion = "compare rate(" + info.name + "[5m]) or increase(" + info.name + "[1h]) instead";
+  if (info.origin == SeriesInfo::Origin::external && zero) {
+    // Except the alert's whole condition `> 0` on a histogram's or summary's _count or _sum (a
+    // unit, then the suffix: the names client libraries give their counters; a histogram an
+    // exporter rebuilds from the state now is listed as its gauge): it holds from the first
+    // observation until the process restarts, so the alert never resolves (gardener 66335a1).
+    // Beside another condition (`x_count > 0 and ...`) it is a guard: quiet.
+    const bool above_zero =
+        (b.op == BinaryOp::gtr && side == b.lhs) || (b.op == BinaryOp::lss && side == b.rhs) || b.op == BinaryOp::neq;
+    if (!self_.in_alert_ || unparen(root_) != &b || b.return_bool || !above_zero ||
+        !(info.name.ends_with("_count") || info.name.ends_with("_sum")) || catalog::exporters().gauge(info.name))
+      return;
+    emit("promql/counter-raw", b.range,
+         info.name +
+             " is named like a histogram's or summary's count or sum (a unit, then the suffix), which client "
+             "libraries write as counters: as the alert's whole condition, above 0 holds from the first observation "
+             "until the process restarts, so the alert never resolves",
+         "compare increase(" + info.name + "[1h]) > 0 instead");
+    return;
+  }
   // Read through arithmetic, the side is said to read the counter raw.
   const Expr* e = values_of(side);
   const std::string through = e->kind == NodeKind::binary ? "this side reads " + info.name + " raw, and " : "";
