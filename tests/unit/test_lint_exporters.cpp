@@ -291,6 +291,23 @@ TEST_CASE("exporters: node_exporter's, Prometheus's and Alertmanager's names non
   CHECK(known.misspelt("alertmanager_notification_latency_seconds_counts").exporter == nullptr);
 }
 
+// kubermatic 40d264b (tests/data/shipped-bugs): a served name with a base unit's suffix added or
+// left out, before a counter's or a histogram's suffix too. Not _total: an OpenMetrics scrape adds it
+// to a counter's name.
+TEST_CASE("exporters: a served name with a unit's suffix added or left out", "[exporters][lint]") {
+  const auto& known = catalog::exporters();
+  const auto readonly = known.misspelt("node_filesystem_readonly_bytes");
+  CHECK(readonly.near == "node_filesystem_readonly");
+  CHECK(readonly.how == "the same name without _bytes");
+  CHECK(known.misspelt("alertmanager_notification_latency").how == "the same name with _seconds");
+  CHECK(known.misspelt("node_cpu_guest_total").near == "node_cpu_guest_seconds_total");
+  CHECK(known.misspelt("alertmanager_notification_latency").near == "alertmanager_notification_latency_seconds");
+  // Served by some release (0.15's node_filesystem_size), _total added, or no served name either way.
+  CHECK(known.misspelt("node_filesystem_size").exporter == nullptr);
+  CHECK(known.misspelt("node_filesystem_readonly_total").exporter == nullptr);
+  CHECK(known.misspelt("node_filesystem_frobnicate_bytes").exporter == nullptr);
+}
+
 // postgres_exporter rebuilds pg_process_idle_seconds from the sessions idle now at each scrape
 // (rules/exporters.yml): its count above 0 is "a session idle now", no counter's "ever since".
 TEST_CASE("exporters: a histogram an exporter rebuilds from the state now is no counter", "[exporters][lint]") {

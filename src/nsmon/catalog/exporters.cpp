@@ -112,6 +112,26 @@ Exporters::Misspelt Exporters::misspelt(std::string_view series) const {
   const auto w = index.by_words.find(words_key(series));
   if (near && (w == index.by_words.end() || *near <= w->second)) return {e, sv.sorted[*near], "one letter away"};
   if (w != index.by_words.end()) return {e, sv.sorted[w->second], "the same words in another order"};
+  return unit_slip(*e, series);
+}
+
+// A served name with a base unit's suffix added or left out, before the suffix a counter's or a
+// histogram's series takes (kubermatic 40d264b read node_filesystem_readonly_bytes, where
+// node_exporter serves the flag node_filesystem_readonly). Not _total nor _info: an OpenMetrics
+// scrape adds them to a counter's or an info's name that lacks them.
+Exporters::Misspelt Exporters::unit_slip(const Exporter& e, std::string_view series) {
+  for (const std::string_view tail : {"", "_total", "_bucket", "_count", "_sum"}) {
+    if (!util::ends_with(series, tail)) continue;
+    const std::string_view core = series.substr(0, series.size() - tail.size());
+    for (const std::string_view unit : kBaseUnitSuffixes) {
+      const bool added = util::ends_with(core, unit);
+      const std::string near =
+          added ? util::concat({core.substr(0, core.size() - unit.size()), tail}) : util::concat({core, unit, tail});
+      // The served list only, as for a letter slip: other_names are never near-names.
+      if (std::binary_search(e.served.sorted.begin(), e.served.sorted.end(), near))
+        return {&e, near, util::concat({"the same name ", added ? "without " : "with ", unit})};
+    }
+  }
   return {};
 }
 

@@ -20,6 +20,11 @@ namespace nsmon::catalog {
 
 struct Exporter;
 
+/// The suffixes of Prometheus's base units, as its naming guide lists them (seconds, bytes,
+/// meters, grams, joules, volts, amperes, celsius, ratio): the unit a metric's name ends in.
+inline constexpr std::string_view kBaseUnitSuffixes[] = {"_seconds", "_bytes",   "_meters",  "_grams", "_joules",
+                                                         "_volts",   "_amperes", "_celsius", "_ratio"};
+
 /// One label an exporter writes on a metric.
 struct ExporterLabel {
   std::string name;
@@ -208,12 +213,13 @@ public:
   /// The exporter that passes `series` on untyped, a level by its source's documentation.
   const Exporter* untyped(std::string_view series) const;
   /// A name of an exporter's prefix that none of its releases served (`served`), and the one it
-  /// is a slip of: a letter away (one edit, two letters swapped) or the same words in another
-  /// order. Not for a name the exporter renamed (renamed()) nor one of its users' own prefixes.
+  /// is a slip of: a letter away (one edit, two letters swapped), the same words in another
+  /// order, or a base unit's suffix added or left out (before _total, _bucket, _count, _sum).
+  /// Not for a name the exporter renamed (renamed()) nor one of its users' own prefixes.
   struct Misspelt {
     const Exporter* exporter = nullptr;
     std::string near;
-    std::string how; ///< "one letter away", "the same words in another order"
+    std::string how; ///< "one letter away", "the same words in another order", "the same name without _bytes"
   };
   Misspelt misspelt(std::string_view series) const;
   /// The fact that `part` is, series by series, a part of `whole`, or nullptr.
@@ -228,6 +234,8 @@ public:
   void reindex();
 
 private:
+  /// The served name that `series` is with a base unit's suffix added or left out (misspelt()).
+  static Misspelt unit_slip(const Exporter& e, std::string_view series);
   std::unordered_map<std::string, const ExporterMetric*, util::StringHash, std::equal_to<>> by_name_;
   std::unordered_map<std::string, Rename, util::StringHash, std::equal_to<>> old_names_;
   std::unordered_map<std::string, Replacement, util::StringHash, std::equal_to<>> new_names_;

@@ -95,10 +95,8 @@ bool external_counter_name(std::string_view name) {
   if (util::ends_with(name, "_total") || util::ends_with(name, "_bucket")) return true;
   if (!util::ends_with(name, "_count") && !util::ends_with(name, "_sum")) return false;
   std::string_view base = name.substr(0, name.rfind('_'));
-  for (std::string_view unit :
-       {"_seconds", "_bytes", "_meters", "_grams", "_joules", "_volts", "_amperes", "_celsius", "_ratio"})
-    if (util::ends_with(base, unit)) return true;
-  return false;
+  return std::any_of(std::begin(catalog::kBaseUnitSuffixes), std::end(catalog::kBaseUnitSuffixes),
+                     [&](std::string_view unit) { return util::ends_with(base, unit); });
 }
 // The value of f(series) for a series that holds the value v all the time, where f keeps it or
 // makes it one number: a series that never changes has a rate and a delta of 0, and
