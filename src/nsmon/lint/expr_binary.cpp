@@ -732,14 +732,12 @@ ExprChecks::Impl::RawFlow ExprChecks::Impl::raw_flow(const Expr* side) const {
 }
 
 namespace {
-// A counter that a well-known exporter's source declares (rules/exporters.yml `counters`).
-bool declared_counter(const SeriesInfo& s) {
-  return s.origin == SeriesInfo::Origin::external && catalog::exporters().counter(s.name);
+// The well-known exporter whose source declares `s` a counter (rules/exporters.yml `counters`), or nullptr.
+const catalog::Exporter* declarer(const SeriesInfo& s) {
+  return s.origin == SeriesInfo::Origin::external ? catalog::exporters().counter(s.name) : nullptr;
 }
 // Whose source says so, for the finding: " (elasticsearch_exporter's source at 1.11.0)"; "" for the catalog's.
-std::string declared_by(const SeriesInfo& s) {
-  const catalog::Exporter* e =
-      s.origin == SeriesInfo::Origin::external ? catalog::exporters().counter(s.name) : nullptr;
+std::string declared_by(const catalog::Exporter* e) {
   return e ? util::concat({" (", e->name, "'s source at ", e->version, ")"}) : "";
 }
 } // namespace
@@ -783,9 +781,9 @@ void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
   // Read through arithmetic, the side is said to read the counter raw.
   const Expr* e = values_of(side);
   const std::string through = e->kind == NodeKind::binary ? "this side reads " + info.name + " raw, and " : "";
-  if (info.origin == SeriesInfo::Origin::catalog || declared_counter(info)) {
+  if (const catalog::Exporter* declared = declarer(info); info.origin == SeriesInfo::Origin::catalog || declared) {
     emit("promql/counter-raw", b.range,
-         through + info.name + " is a counter" + declared_by(info) +
+         through + info.name + " is a counter" + declared_by(declared) +
              ": its raw value only grows, so this comparison depends on when the process started",
          suggestion);
     return;
@@ -804,15 +802,17 @@ void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
 // silent (awesome-prometheus-alerts 97a31f3: index time over index count). Counters of the
 // catalog: a warning; by their names only: info, as for one counter.
 void ExprChecks::Impl::counter_ratio(const BinaryExpr& cmp, const SeriesInfo& num, const SeriesInfo& den, bool zero) {
-  auto counter = [](const SeriesInfo& s) { return s.origin == SeriesInfo::Origin::catalog || declared_counter(s); };
-  const bool known = counter(num) && counter(den);
+  const catalog::Exporter* num_by = declarer(num);
+  const catalog::Exporter* den_by = declarer(den);
+  const bool known =
+      (num.origin == SeriesInfo::Origin::catalog || num_by) && (den.origin == SeriesInfo::Origin::catalog || den_by);
   if (!known && zero) return;
   // X_sum / X_count: a summary's or histogram's, the mean observation since the start.
   const bool mean = num.name.ends_with("_sum") && den.name.ends_with("_count") &&
                     num.name.substr(0, num.name.size() - 4) == den.name.substr(0, den.name.size() - 6);
   // Two selections of one counter (a CPU mode's seconds over every mode's): named once.
   const bool same = num.name == den.name;
-  const std::string by = same || declared_by(num) == declared_by(den) ? declared_by(num) : "";
+  const std::string by = same || num_by == den_by ? declared_by(num_by) : "";
   const std::string what = known  ? (same ? " is a counter" : " are counters") + by + ": "
                            : mean ? " are named like a summary's or histogram's sum and count: if they are, "
                            : same ? " is named like a counter: if it is one, "
