@@ -1,5 +1,5 @@
-// The units checks that read more than the expression: a threshold against the duration an
-// alert's annotations state.
+// The units checks that read more than the expression: a threshold against the duration or the
+// percentage an alert's annotations state.
 #include <catch2/catch.hpp>
 
 #include "test_lint_support.hpp"
@@ -8,15 +8,16 @@ using namespace nsmon;
 
 namespace {
 
-// The units/threshold-unit messages of one alert with `expr` and `description`.
-std::vector<std::string> threshold_unit(const std::string& expr, const std::string& description) {
+// The messages of `check` on one alert with `expr` and `description`.
+std::vector<std::string> threshold_unit(const std::string& expr, const std::string& description,
+                                        const std::string& check = "units/threshold-unit") {
   std::vector<std::string> out;
   for (const auto& d : testing::lint_findings("r.yml",
                                               "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: " + expr +
                                                   "\n    labels: {severity: warning}\n    annotations:\n"
                                                   "      summary: s\n      description: \"" +
                                                   description + "\"\n",
-                                              "units/threshold-unit"))
+                                              check))
     out.push_back(d.message);
   return out;
 }
@@ -173,4 +174,29 @@ TEST_CASE("humanize-duration: humanizeDuration of a value in another unit than s
   CHECK(humanize_duration("backup_age_hours > 48", "{{ $value }} hours").empty());
   CHECK(humanize_duration("request_duration_milliseconds / 1000 > 1", "{{ $value | humanizeDuration }}").empty());
   CHECK(humanize_duration("backup_age_hours > 48", "{{ $value | humanize }}").empty());
+}
+
+TEST_CASE("ratio-as-percent: a unit over itself compared with a stated percentage", "[lint][units]") {
+  using V = std::vector<std::string>;
+  auto ratio = [](const std::string& expr, const std::string& description) {
+    return threshold_unit(expr, description, "units/ratio-as-percent");
+  };
+  // openstack-helm-infra 8411362: used over capacity, both bytes, compared with the 80 of "80%".
+  const std::string used = "kubelet_volume_stats_used_bytes / kubelet_volume_stats_capacity_bytes";
+  CHECK(ratio("(" + used + ") > 80", "usage has exceeded 80% of total capacity") ==
+        V{"the description annotation says 80%, but kubelet_volume_stats_used_bytes / "
+          "kubelet_volume_stats_capacity_bytes is a unit over itself, a ratio where 1 is 100%: the threshold 80 is "
+          "8000%"});
+  CHECK(ratio("80 < sum by (node) (" + used + ")", "above 80 percent").size() == 1);
+  CHECK(ratio(used + " > 80", "above 80 % full").size() == 1);
+  // Scaled, or compared with the ratio the percentage is, it agrees.
+  CHECK(ratio("(" + used + ") * 100 > 80", "usage has exceeded 80%").empty());
+  CHECK(ratio("100 * " + used + " > 80", "usage has exceeded 80%").empty());
+  CHECK(ratio(used + " > 0.8", "usage has exceeded 80%").empty());
+  // Another number stated, a percentage in a template action, or no quotient of one unit: quiet.
+  CHECK(ratio(used + " > 80", "usage has exceeded 90%").empty());
+  CHECK(ratio(used + " > 80", "usage is {{ 80 }}% and {{ $value | humanizePercentage }}").empty());
+  CHECK(ratio("node_filesystem_avail_percent > 80", "above 80%").empty());
+  CHECK(ratio("rate(node_cpu_seconds_total[5m]) / count(node_cpu_seconds_total) > 80", "above 80%").empty());
+  CHECK(ratio("job:disk_used_bytes:ratio / job:disk_size_bytes:sum > 80", "above 80%").empty());
 }

@@ -432,14 +432,16 @@ void RuleChecks::alert(const Shape& shape) {
 
 namespace {
 
-// A duration an annotation states in words ("> 100ms", "longer than 0.5 seconds"), outside its
-// template actions: the number as written and its unit in seconds (1 or 0.001).
+// A duration or a percentage an annotation states ("> 100ms", "longer than 0.5 seconds", "above
+// 80%"), outside its template actions: the number as written and its unit, in seconds for a
+// duration (1 or 0.001), kPercent for a percentage.
 struct Stated {
   double value, scale;
   std::string text;
 };
+constexpr double kPercent = 0.01;
 
-std::vector<Stated> stated_durations(std::string_view t) {
+std::vector<Stated> stated_amounts(std::string_view t) {
   std::vector<Stated> out;
   // ASCII, as std::isalpha and std::isdigit in the "C" locale nsmon runs in, and "{{" by its
   // bytes: every byte of every annotation comes here, where a call per test cost the most.
@@ -469,6 +471,8 @@ std::vector<Stated> stated_durations(std::string_view t) {
     if (unit == "ms" || unit == "msec" || unit == "msecs" || unit == "millisecond" || unit == "milliseconds")
       scale = 0.001;
     else if (unit == "s" || unit == "sec" || unit == "secs" || unit == "second" || unit == "seconds") scale = 1;
+    else if (w < t.size() && t[w] == '%') scale = kPercent, e = w + 1; // "80%", "80 %"
+    else if (unit == "percent") scale = kPercent;
     // strtod, not stod: a number out of range is HUGE_VAL here, not an exception.
     if (scale > 0)
       out.push_back(
@@ -482,17 +486,20 @@ bool same_number(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max
 
 } // namespace
 
-// A threshold written in another unit of time than the expression's values, where an annotation
-// states the duration meant: `rate(read_time_seconds_total) / rate(reads_completed_total) > 100`
-// described as "> 100ms" (awesome-prometheus-alerts 4266b4d), an average in milliseconds
-// compared with 0.1, "longer than 100ms" (cbc2022), or a recorded p95 in seconds
-// (type:rails_requests_completed_seconds:p95) compared with 2000, "over 2s" (gitlab-com d2d59af). Said only where the
-// threshold is what the annotation states, written as is or converted between seconds and milliseconds, in the other
-// unit than the names give, and no stated duration agrees with the threshold in theirs.
+// A threshold the annotations state in another unit than the expression's values, where the
+// threshold is the number they state:
+// - a duration in the other unit of time: `rate(read_time_seconds_total) / rate(reads_completed_total) > 100`
+//   described as "> 100ms" (awesome-prometheus-alerts 4266b4d), an average in milliseconds compared with 0.1,
+//   "longer than 100ms" (cbc2022), or a recorded p95 in seconds (type:rails_requests_completed_seconds:p95)
+//   compared with 2000, "over 2s" (gitlab-com d2d59af). Said only where the threshold is a stated duration,
+//   written as is or converted between seconds and milliseconds, in the other unit than the names give, and no
+//   stated duration agrees with the threshold in theirs;
+// - a percentage, where the values are a unit over itself (used_bytes / capacity_bytes), a plain ratio that
+//   reaches 80 only at 8,000%: `> 80` described as "exceeded 80%" (openstack-helm-infra 8411362).
 void RuleChecks::threshold_unit() {
   std::vector<std::pair<std::string, Stated>> stated;
   for (const auto& kv : r_.annotations)
-    for (auto& d : stated_durations(kv.value.value)) stated.emplace_back(kv.key.value, std::move(d));
+    for (auto& d : stated_amounts(kv.value.value)) stated.emplace_back(kv.key.value, std::move(d));
   if (stated.empty()) return;
   walk(*pr_.parsed->expr(), [&](const Expr& n, auto) {
     if (n.kind != NodeKind::binary) return true;
@@ -503,8 +510,19 @@ void RuleChecks::threshold_unit() {
     const bool right = r->kind == NodeKind::number_literal;
     if (right == (l->kind == NodeKind::number_literal)) return true;
     const double v = (right ? r : l)->as<NumberLiteral>().value;
-    std::string of;
     const Expr& side = right ? *l : *r;
+    std::string of;
+    if (v != 0 && unit_by_name(side, &of) == "quotient")
+      for (const auto& [key, said] : stated)
+        if (said.scale == kPercent && same_number(v, said.value)) {
+          emit("units/ratio-as-percent", b.range,
+               util::concat({"the ", key, " annotation says ", said.text, ", but ", of,
+                             " is a unit over itself, a ratio where 1 is 100%: the threshold ", util::format_number(v),
+                             " is ", util::format_number(v * 100), "%"}),
+               util::concat(
+                   {"write ", util::format_number(v / 100), " for ", said.text, ", or multiply the ratio by 100"}));
+          return true;
+        }
     const double unit = duration_unit(side, &of);
     if ((unit != 1 && unit != 0.001) || v == 0) return true; // stated durations are seconds or milliseconds
     // A recording rule of these files that scales what it records (x * 1000) under a name in
@@ -521,6 +539,7 @@ void RuleChecks::threshold_unit() {
     const std::pair<std::string, Stated>* wrong = nullptr; // the annotation's key and its duration
     for (const auto& kd : stated) {
       const Stated& d = kd.second;
+      if (d.scale == kPercent) continue;
       double meant = 0;
       if (same_number(v, d.value)) meant = d.scale;
       else if (d.scale == 0.001 && same_number(v, d.value / 1000)) meant = 1;
