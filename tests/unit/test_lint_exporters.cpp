@@ -230,6 +230,49 @@ V lint_files(const std::vector<std::pair<std::string, std::string>>& files, std:
   return out;
 }
 
+TEST_CASE("exporters: a label the exporter writes only as a decimal number", "[exporters][lint]") {
+  // node_exporter 0.16.0 and later write cpu="0" on node_cpu_seconds_total; 0.15's node_cpu had cpu="cpu0".
+  auto old = lint_one("rate(node_cpu_seconds_total{cpu=\"cpu0\", mode=\"idle\"}[5m]) < 0.1");
+  CHECK(where(old) == V{"exporters/unknown-label-value 5:40"});
+  CHECK(old.at(0).message ==
+        "node_exporter writes cpu on node_cpu_seconds_total only as a decimal number (the CPU's index: \"0\", where "
+        "0.15.2's node_cpu wrote \"cpu0\"; its source at 1.9.1): cpu=\"cpu0\" matches none: this selector never "
+        "selects a series");
+  CHECK(where(lint_one("node_cpu_seconds_total{cpu=~\"cpu[0-9]+\"} > 0")) == V{"exporters/unknown-label-value 5:35"});
+  // A number, a regex that may match one, a negative matcher: quiet.
+  CHECK(where(lint_one("rate(node_cpu_seconds_total{cpu=\"0\", mode=\"idle\"}[5m]) < 0.1")).empty());
+  CHECK(where(lint_one("rate(node_cpu_seconds_total{cpu=~\"1[0-5]|cpu0\", mode=\"idle\"}[5m]) < 0.1")).empty());
+  CHECK(where(lint_one("rate(node_cpu_seconds_total{cpu!=\"cpu0\", mode=\"idle\"}[5m]) < 0.1")).empty());
+}
+
+TEST_CASE("exporters: a label_replace whose regex matches no value the exporter writes", "[exporters][lint]") {
+  const std::string rec = "groups:\n- name: g\n  rules:\n  - record: instance:node_cpu:relabel\n    expr: ";
+  auto found = [&](const std::string& expr) { return where(lint_text(rec + "'" + expr + "'\n")); };
+  // node_exporter cee3866: 0.16's cpu="0" never matched "cpu(.+)", so the old cpu="cpu0" was never made.
+  auto bad = lint_text(rec + "'label_replace(node_cpu_seconds_total, \"cpu\", \"$1\", \"cpu\", \"cpu(.+)\")'\n");
+  REQUIRE(where(bad) == V{"exporters/label-replace-no-match 5:12"});
+  CHECK(bad.at(0).message ==
+        "label_replace changes no series: node_exporter writes cpu on node_cpu_seconds_total only as a decimal number "
+        "(the CPU's index: \"0\", where 0.15.2's node_cpu wrote \"cpu0\"; its source at 1.9.1): cpu=~\"cpu(.+)\" "
+        "matches none, nor the empty value of a series without cpu");
+  CHECK(found("sum by (cpu) (label_replace(rate(node_cpu_seconds_total[5m]), \"core\", \"$1\", \"cpu\", "
+              "\"cpu([0-9]+)\"))") == V{"exporters/label-replace-no-match 5:26"});
+  // A closed set: node_md_disks' state is active, failed or spare.
+  CHECK(found("label_replace(node_md_disks, \"s\", \"$1\", \"state\", \"(fail)\")") ==
+        V{"exporters/label-replace-no-match 5:12"});
+  CHECK(found("label_replace(node_md_disks, \"s\", \"$1\", \"state\", \"(fail).*\")").empty());
+  // The fix, a regex that takes the empty value too, an unknown label or metric, another metric beside
+  // it, or a label_replace under it that may write cpu: quiet.
+  CHECK(found("label_replace(node_cpu_seconds_total, \"cpu\", \"cpu$1\", \"cpu\", \"(.+)\")").empty());
+  CHECK(found("label_replace(node_cpu_seconds_total, \"cpu\", \"$1\", \"cpu\", \"cpu(.*)|\")").empty());
+  CHECK(found("label_replace(node_cpu_seconds_total, \"x\", \"$1\", \"instance\", \"cpu(.+)\")").empty());
+  CHECK(found("label_replace(my_cpu_seconds_total, \"cpu\", \"$1\", \"cpu\", \"cpu(.+)\")").empty());
+  CHECK(found("label_replace(node_cpu_seconds_total or my_cpu_total, \"cpu\", \"$1\", \"cpu\", \"cpu(.+)\")").empty());
+  CHECK(found("label_replace(label_replace(node_cpu_seconds_total, \"cpu\", \"cpu$1\", \"cpu\", \"(.+)\"), "
+              "\"cpu\", \"$1\", \"cpu\", \"cpu(.+)\")")
+            .empty());
+}
+
 TEST_CASE("exporters: a name near one the exporter serves, which none of its releases served", "[exporters][lint]") {
   const auto& known = catalog::exporters();
   CHECK(known.misspelt("kube_deployment_status_replicas_avaliable").near ==

@@ -466,10 +466,12 @@ private:
       ExporterLabel& l = m.labels.emplace_back();
       l.name = std::string(it->first.scalar());
       yaml::Node spec = it->second; // a copy: the iterator hands out a temporary
-      if (!y_.check_mapping(spec, {"values", "since", "maybe", "target_label_too", "one_hot", "every_object"},
+      if (!y_.check_mapping(spec,
+                            {"values", "numbers", "since", "maybe", "target_label_too", "one_hot", "every_object"},
                             "label " + l.name))
         continue;
       if (auto v = spec["values"]) l.values = y_.strings(v, "values").value_or(std::vector<std::string>{});
+      if (auto d = spec["numbers"]) l.numbers = y_.string(d, "numbers").value_or("");
       if (auto s = spec["since"]) l.since = y_.string(s, "since").value_or("");
       if (auto w = spec["maybe"]) l.maybe = y_.string(w, "maybe").value_or("");
       if (auto t = spec["target_label_too"]) l.target_label_too = y_.string(t, "target_label_too").value_or("");

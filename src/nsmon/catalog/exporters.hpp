@@ -29,8 +29,10 @@ inline constexpr std::string_view kBaseUnitSuffixes[] = {"_seconds", "_bytes",  
 struct ExporterLabel {
   std::string name;
   std::vector<std::string> values; ///< the closed set it writes (the union over versions); empty: open
-  std::string since;               ///< the exporter version that added it; "": every version has it
-  std::string maybe;               ///< why only some series carry it (a feature flag); "": all do
+  /// Why every value it writes is a decimal number (a CPU's index: "0", "1"); "" when not known.
+  std::string numbers;
+  std::string since; ///< the exporter version that added it; "": every version has it
+  std::string maybe; ///< why only some series carry it (a feature flag); "": all do
   /// Why scrape configs also use the name for a target label (type), which then takes it on
   /// every series of the target: "" when they do not.
   std::string target_label_too;

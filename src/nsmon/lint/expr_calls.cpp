@@ -67,9 +67,47 @@ void ExprChecks::Impl::call(const Call& c) {
     }
   }
   if (c.name == "timestamp" && c.args.size() == 1) timestamp_of_time(c);
+  if (c.name == "label_replace" && c.args.size() == 5) label_replace_no_match(c);
   if (c.name == "histogram_quantile" && c.args.size() == 2) histogram_quantile(c);
   if ((c.name == "histogram_quantile" || c.name == "quantile_over_time") && !c.args.empty())
     quantile_range(c.args[0], c.name);
+}
+
+// label_replace(v, dst, replacement, src, regex) whose regex accepts none of the values that a
+// well-known exporter writes in src on every series of v (rules/exporters.yml: a closed set, or
+// decimal numbers), nor the empty value of a series without src: it changes no series, and what
+// reads dst finds v's own values. node_exporter's compatibility rules matched "cpu(.+)" against
+// 0.16.0's cpu="0" from v1.0.0 to v1.3.1 (cee3866), so the old cpu="cpu0" was never made.
+void ExprChecks::Impl::label_replace_no_match(const Call& c) {
+  const Expr* src = unparen(c.args[3]);
+  const Expr* re = unparen(c.args[4]);
+  if (src->kind != NodeKind::string_literal || re->kind != NodeKind::string_literal) return;
+  promql::Matcher m;
+  m.name = src->as<StringLiteral>().value;
+  m.op = MatchOp::regex;
+  m.value = re->as<StringLiteral>().value;
+  if (m.name.empty() || promql::matches_empty(m)) return;
+  // Every selector under v reads such a metric, and nothing under it writes src anew.
+  std::string why;
+  bool known = true;
+  walk(*c.args[0], [&](const Expr& n, auto) {
+    if (n.kind == NodeKind::call && (n.as<Call>().name == "label_replace" || n.as<Call>().name == "label_join"))
+      known = false;
+    if (!known || n.kind != NodeKind::vector_selector) return known;
+    const auto& vs = n.as<VectorSelector>();
+    const catalog::ExporterMetric* metric = inf_.series(vs).origin == SeriesInfo::Origin::external
+                                                ? catalog::exporters().find(promql::metric_name(vs))
+                                                : nullptr;
+    const catalog::ExporterLabel* l = metric ? metric->label(m.name) : nullptr;
+    std::string refused = l ? exporter_refuses(*metric, *l, m) : "";
+    known = !refused.empty();
+    if (known && why.empty()) why = std::move(refused);
+    return known;
+  });
+  if (!known || why.empty()) return;
+  emit("exporters/label-replace-no-match", c.range,
+       util::concat({"label_replace changes no series: ", why, ", nor the empty value of a series without ", m.name}),
+       "write a regex that matches the values the exporter writes");
 }
 
 // Whether a metric's name says its value is a Unix time: _timestamp_seconds, a start or boot

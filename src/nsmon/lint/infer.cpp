@@ -346,22 +346,44 @@ std::string near_value(const std::string& v, const std::vector<std::string>& val
 }
 } // namespace
 
+std::string exporter_refuses(const catalog::ExporterMetric& known, const catalog::ExporterLabel& l,
+                             const promql::Matcher& m) {
+  // A label that some series lack (a feature flag, a version before it) passes the matchers
+  // that accept the empty value.
+  if ((!l.maybe.empty() || !l.since.empty()) && promql::matches_empty(m)) return {};
+  const std::string shown = promql::format_matcher(m);
+  if (!l.values.empty()) {
+    if (std::any_of(l.values.begin(), l.values.end(),
+                    [&](const std::string& v) { return labels::matches(m, v, labels::Dialect::prometheus); }))
+      return {};
+    return util::concat({known.exporter->name, " writes ", m.name, " on ", known.name, " only as ",
+                         util::join(l.values, ", "), " (its source at ", known.exporter->version, "): ", shown,
+                         " matches none of them"});
+  }
+  if (l.numbers.empty()) return {};
+  // Decimal numbers lie in ["0", ":") in byte order: a regex whose matches all lie outside
+  // (RE2's PossibleMatchRange, a bound on every string it matches) accepts none of them.
+  bool accepts = true;
+  if (m.op == MatchOp::equal)
+    accepts = !m.value.empty() && m.value.find_first_not_of("0123456789") == std::string::npos;
+  else if (m.op == MatchOp::regex) {
+    const re2::RE2& re = labels::regex(m.value, labels::Dialect::prometheus);
+    std::string lo, hi;
+    accepts = !re.ok() || !re.PossibleMatchRange(&lo, &hi, 16) || (hi >= "0" && lo < ":");
+  }
+  if (accepts) return {};
+  return util::concat({known.exporter->name, " writes ", m.name, " on ", known.name, " only as a decimal number (",
+                       l.numbers, "; its source at ", known.exporter->version, "): ", shown, " matches none"});
+}
+
 std::optional<ExporterRefusal> exporter_refusal(const VectorSelector& vs) {
   const catalog::ExporterMetric* known = catalog::exporters().find(promql::metric_name(vs));
   if (!known) return std::nullopt;
   for (const auto& m : vs.matchers) {
     const catalog::ExporterLabel* l = known->label(m.name);
-    // A label that some series lack (a feature flag, a version before it) passes the matchers
-    // that accept the empty value.
-    if (!l || l->values.empty() || ((!l->maybe.empty() || !l->since.empty()) && promql::matches_empty(m))) continue;
-    if (std::any_of(l->values.begin(), l->values.end(),
-                    [&](const std::string& v) { return labels::matches(m, v, labels::Dialect::prometheus); }))
-      continue;
-    ExporterRefusal r{&m,
-                      util::concat({known->exporter->name, " writes ", m.name, " on ", known->name, " only as ",
-                                    util::join(l->values, ", "), " (its source at ", known->exporter->version,
-                                    "): ", promql::format_matcher(m), " matches none of them"}),
-                      {}};
+    if (!l) continue;
+    ExporterRefusal r{&m, exporter_refuses(*known, *l, m), {}};
+    if (r.why.empty()) continue;
     // kube_hpa_status_condition{condition="false", status="AbleToScale"}: two values swapped.
     for (const auto& other : vs.matchers)
       if (m.op == MatchOp::equal && other.op == MatchOp::equal && &other != &m &&

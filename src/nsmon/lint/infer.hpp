@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "nsmon/catalog/catalog.hpp"
+#include "nsmon/catalog/exporters.hpp"
 #include "nsmon/lint/label_set.hpp"
 #include "nsmon/lint/target_labels.hpp"
 #include "nsmon/promql/ast.hpp"
@@ -409,6 +410,10 @@ struct ExporterRefusal {
   std::string hint; ///< a near-identical value, or the two values swapped; "" when none
 };
 std::optional<ExporterRefusal> exporter_refusal(const promql::VectorSelector& vs);
+/// Why `m` accepts none of the values `known`'s exporter writes in `l` (its closed values, or
+/// decimal numbers), in the exporter's words; "" when it may accept one.
+std::string exporter_refuses(const catalog::ExporterMetric& known, const catalog::ExporterLabel& l,
+                             const promql::Matcher& m);
 
 /// Whether a function turns counter samples into per-second or total increases.
 bool is_rate_function(std::string_view name);
