@@ -137,6 +137,18 @@ TEST_CASE("exporters: rate() of a level an exporter passes on untyped", "[export
   CHECK(where(lint_one("increase(redis_connected_clients[5m]) > 10")) == V{"promql/rate-on-gauge 5:12"});
 }
 
+// review20: david-driscoll's LokiProxyUnhealthy, (1 - avg(rate(probe_success[5m]))) > 0.1, fires while
+// every probe succeeds (rate 0); the success ratio is avg_over_time, and blackbox_exporter's
+// probe_http_duration_seconds is not declared, so it stays quiet.
+TEST_CASE("exporters: rate() of blackbox_exporter's probe_success", "[exporters][lint]") {
+  auto f = lint_one("(1 - avg(rate(probe_success{probe=\"loki-http\"}[5m]))) > 0.1");
+  REQUIRE(where(f) == V{"promql/rate-on-gauge 5:21"});
+  CHECK(f.at(0).message == "rate() of probe_success, which blackbox_exporter writes as a gauge: rate only makes "
+                           "sense for counters (a gauge's fall reads as a counter's reset)");
+  CHECK(where(lint_one("(1 - avg(avg_over_time(probe_success[5m]))) > 0.1")).empty());
+  CHECK(where(lint_one("rate(probe_http_duration_seconds[5m]) > 1")).empty());
+}
+
 TEST_CASE("exporters: min() over several values of a one-hot label", "[exporters][lint]") {
   // kube-state-metrics writes a series per phase for each pod, at most one of them 1: the min of a
   // pod's Running and Succeeded series is 0, so `< 1` holds for every pod, and `== 1` for none

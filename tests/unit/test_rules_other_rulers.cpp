@@ -118,6 +118,22 @@ TEST_CASE("other rulers: LogQL's shape", "[rules][other-rulers]") {
   }
 }
 
+// review20: zebernst/homelab's type: vlogs groups hold Loki's `count_over_time({app="x"} |~ "..."[1h])`,
+// which the note called LogsQL; LogsQL's own `{...} | stats` must not read as LogQL's line filter.
+TEST_CASE("other rulers: LogQL's line filter, which LogsQL has not", "[rules][other-rulers]") {
+  for (const char* logql : {"sum by (app) (count_over_time({app=\"q\"} |~ \"(?i)fast resume rejected\"[1h])) > 0",
+                            "{app=\"foo\"}|=`error`", "{a=\"b\"}\n  |= \"x\" | json"}) {
+    INFO(logql);
+    CHECK(rules::has_logql_line_filter(logql));
+  }
+  for (const char* logsql :
+       {"{app=\"foo\"} error | stats count() as n", "_time:5m {app=\"x\"} | stats by (app) count()",
+        "{app=\"foo\"} | filter level:=error", "x{a=\"} |~ \"}", "{app=\"foo\"} != \"debug\""}) {
+    INFO(logsql);
+    CHECK_FALSE(rules::has_logql_line_filter(logsql));
+  }
+}
+
 TEST_CASE("other rulers: group fields newer than Prometheus 2.42 are a note", "[rules][other-rulers]") {
   // promtool check rules 2.42: "field query_offset not found in type rulefmt.RuleGroup", and the
   // same for labels; Prometheus 2.53 reads query_offset, 3.0 a group's labels.

@@ -122,6 +122,14 @@ TEST_CASE("vmalert: MetricsQL is one note per file, a PromQL typo stays an error
           "an expression in Graphite (vmalert, type: graphite): not linted: A (line 6)");
     CHECK(lint_as(group("  type: vlogs\n", "error | stats count() as n")) ==
           V{"3:3 info rules/other-ruler", "6:11 info rules/other-ruler"});
+    CHECK(messages(group("  type: vlogs\n", "{app=\"x\"} error | stats count() as n"), "rules/other-ruler").at(1) ==
+          "an expression in LogsQL (vmalert, type: vlogs): not linted: A (line 6)");
+  }
+  SECTION("Loki's LogQL in a type: vlogs group is not called LogsQL (review20)") {
+    CHECK(
+        messages(group("  type: vlogs\n", "sum(count_over_time({app=\"x\"} |~ \"err\"[1h])) > 0"), "rules/other-ruler")
+            .at(1) == "an expression in Loki's LogQL (a |= or |~ line filter), in a type: vlogs group "
+                      "(VictoriaLogs' LogsQL): not linted: A (line 6)");
   }
   SECTION("PromQL in a vmalert group is linted as PromQL") {
     CHECK(lint_as(group("  concurrency: 1\n", "up")) ==

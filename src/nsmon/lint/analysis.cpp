@@ -161,6 +161,21 @@ void Analysis::vmalert_files(std::vector<ParsedRule>& parsed) {
     if (vmalert.count(pr->file)) pr->language = rules::Language::metricsql;
     else std::move(pr->unless_vmalert.begin(), pr->unless_vmalert.end(), std::back_inserter(out_));
   }
+  // One note on the expressions `in`, written in what `where` says.
+  auto note = [this](const std::vector<const ParsedRule*>& in, const std::string& where) {
+    if (in.empty()) return;
+    std::string message = (in.size() == 1 ? "an expression" : std::to_string(in.size()) + " expressions") + where;
+    message += ": not linted: ";
+    constexpr std::size_t kNamed = 5;
+    for (std::size_t k = 0; k < in.size() && k < kNamed; ++k)
+      message +=
+          (k ? ", " : "") + in[k]->rule->name.value + " (line " + std::to_string(in[k]->rule->expr.span.line) + ")";
+    if (in.size() > kNamed) message += ", ...";
+    core::Diagnostic d = core::make_diagnostic("rules/other-ruler", in[0]->rule->expr.span, message);
+    d.rule = in[0]->rule->name.value;
+    d.group = in[0]->group->name.value;
+    out_.push_back(std::move(d));
+  };
   for (rules::Language language : {rules::Language::metricsql, rules::Language::graphite, rules::Language::logsql})
     for (std::size_t i = 0; i < foreign.size();) {
       // The file's expressions in `language`.
@@ -177,22 +192,21 @@ void Analysis::vmalert_files(std::vector<ParsedRule>& parsed) {
       }
       if (in.empty()) continue;
       const std::string name(rules::language_name(language));
-      std::string message =
-          in.size() == 1 ? "an expression in " + name : std::to_string(in.size()) + " expressions in " + name;
+      std::string where;
       if (language == rules::Language::metricsql)
-        message += " (vmalert), which Prometheus refuses (" +
-                   (extensions.empty() ? std::string("for its types") : util::join(extensions, ", ")) + ")";
-      else message += " (vmalert, type: " + in[0]->group->type.value + ")";
-      message += ": not linted: ";
-      constexpr std::size_t kNamed = 5;
-      for (std::size_t k = 0; k < in.size() && k < kNamed; ++k)
-        message +=
-            (k ? ", " : "") + in[k]->rule->name.value + " (line " + std::to_string(in[k]->rule->expr.span.line) + ")";
-      if (in.size() > kNamed) message += ", ...";
-      core::Diagnostic d = core::make_diagnostic("rules/other-ruler", in[0]->rule->expr.span, message);
-      d.rule = in[0]->rule->name.value;
-      d.group = in[0]->group->name.value;
-      out_.push_back(std::move(d));
+        where = " in " + name + " (vmalert), which Prometheus refuses (" +
+                (extensions.empty() ? std::string("for its types") : util::join(extensions, ", ")) + ")";
+      else where = " in " + name + " (vmalert, type: " + in[0]->group->type.value + ")";
+      // A type: vlogs group's expression with Loki's line filter is LogQL, not the LogsQL its
+      // group names: said apart, so that the note does not call LogQL LogsQL.
+      std::vector<const ParsedRule*> logql;
+      if (language == rules::Language::logsql) {
+        auto is_logql = [](const ParsedRule* pr) { return rules::has_logql_line_filter(pr->rule->expr.value); };
+        std::copy_if(in.begin(), in.end(), std::back_inserter(logql), is_logql);
+        in.erase(std::remove_if(in.begin(), in.end(), is_logql), in.end());
+      }
+      note(in, where);
+      note(logql, " in Loki's LogQL (a |= or |~ line filter), in a type: vlogs group (VictoriaLogs' LogsQL)");
     }
 }
 

@@ -99,7 +99,11 @@ int vmalert_minor_since(std::string_view field, bool on_rule) {
   return f ? f->vmalert_minor : 0;
 }
 
-bool looks_like_logql(std::string_view expr) {
+namespace {
+
+// Whether `follows` accepts the text after some `}` of `expr` (at the first non-blank, which
+// may be the end), strings and comments skipped: what comes after a stream selector.
+template <class Follows> bool after_selector(std::string_view expr, Follows follows) {
   const std::size_t n = expr.size();
   for (std::size_t i = 0; i < n; ++i) {
     const char c = expr[i];
@@ -115,14 +119,27 @@ bool looks_like_logql(std::string_view expr) {
     if (c != '}') continue;
     std::size_t j = i + 1;
     while (j < n && space(expr[j])) ++j;
-    if (j < n && expr[j] == '|') return true;
-    if (j + 1 < n && expr[j] == '!' && (expr[j + 1] == '=' || expr[j + 1] == '~')) {
-      j += 2;
-      while (j < n && space(expr[j])) ++j;
-      if (j < n && (expr[j] == '"' || expr[j] == '`')) return true;
-    }
+    if (follows(expr.substr(j))) return true;
   }
   return false;
+}
+
+} // namespace
+
+bool looks_like_logql(std::string_view expr) {
+  return after_selector(expr, [](std::string_view rest) {
+    if (!rest.empty() && rest[0] == '|') return true;
+    if (rest.size() < 2 || rest[0] != '!' || (rest[1] != '=' && rest[1] != '~')) return false;
+    rest.remove_prefix(2);
+    while (!rest.empty() && space(rest[0])) rest.remove_prefix(1);
+    return !rest.empty() && (rest[0] == '"' || rest[0] == '`');
+  });
+}
+
+bool has_logql_line_filter(std::string_view expr) {
+  return after_selector(expr, [](std::string_view rest) {
+    return rest.size() >= 2 && rest[0] == '|' && (rest[1] == '=' || rest[1] == '~');
+  });
 }
 
 std::string_view language_name(Language l) {

@@ -45,6 +45,10 @@ int vmalert_minor_since(std::string_view field, bool on_rule);
 /// or a `!=` / `!~` line filter with a string). PromQL has no `|` outside strings, and compares
 /// nothing with a string, so neither can be a mistyped PromQL expression.
 bool looks_like_logql(std::string_view expr);
+/// Whether `expr` has LogQL's line filter `|=` or `|~` right after a stream selector `{...}`:
+/// LogsQL, which shares the `{...}` stream filter and the `| stage` pipes, has neither (its
+/// pipes are named, `| stats ...`), so an expression with one is LogQL whatever its group says.
+bool has_logql_line_filter(std::string_view expr);
 
 /// The languages a rule's expression can be written in.
 enum class Language { promql, logql, metricsql, graphite, logsql };
