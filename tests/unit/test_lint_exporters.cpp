@@ -679,3 +679,25 @@ TEST_CASE("exporters: counters an exporter's source declares, divided raw", "[ex
             .empty());
   CHECK(where(lint_one("elasticsearch_jvm_memory_used_bytes / elasticsearch_jvm_memory_max_bytes > 0.9")).empty());
 }
+
+// albatrossflavour/home-ops 48d35fc (tests/data/shipped-bugs): volsync's source declares
+// missed_intervals_total a counter, so above 0 as the alert's whole condition holds from the first
+// missed interval until the operator restarts. Beside another condition it is a guard.
+TEST_CASE("exporters: a declared counter above 0 as the alert's whole condition", "[exporters][lint]") {
+  auto f = lint_one("volsync_missed_intervals_total > 0");
+  REQUIRE(where(f) == V{"promql/counter-raw 5:12"});
+  CHECK(f.at(0).message ==
+        "volsync_missed_intervals_total is a counter (VolSync's source at 0.16.0): as the alert's whole condition, "
+        "above 0 holds from the first event it counts until the process restarts, so the alert keeps firing long "
+        "after that event");
+  CHECK(f.at(0).suggestion == "compare increase(volsync_missed_intervals_total[1h]) > 0 instead");
+  CHECK(where(lint_one("sum by (obj_name) (velero_backup_failure_total) != 0")) == V{"promql/counter-raw 5:12"});
+  CHECK(where(lint_one("1 <= velero_backup_failure_total")) == V{"promql/counter-raw 5:12"});
+  // Its increase, a guard beside another condition, == 0, a gauge of the same exporter whose name
+  // says _total (velero_backup_total, the backups that exist now), an undeclared _total: quiet.
+  CHECK(where(lint_one("increase(volsync_missed_intervals_total[1h]) > 0")).empty());
+  CHECK(where(lint_one("volsync_missed_intervals_total > 0 and volsync_volume_out_of_sync == 1")).empty());
+  CHECK(where(lint_one("velero_backup_success_total == 0")).empty());
+  CHECK(where(lint_one("velero_backup_total > 0")).empty());
+  CHECK(where(lint_one("minio_cluster_drive_offline_total > 0")).empty());
+}

@@ -736,17 +736,30 @@ namespace {
 const catalog::Exporter* declarer(const SeriesInfo& s) {
   return s.origin == SeriesInfo::Origin::external ? catalog::exporters().counter(s.name) : nullptr;
 }
+// A counter by a fact, the catalog's or an exporter's source, not by its name only.
+bool known_counter(const SeriesInfo& s) { return s.origin == SeriesInfo::Origin::catalog || declarer(s); }
 // Whose source says so, for the finding: " (elasticsearch_exporter's source at 1.11.0)"; "" for the catalog's.
 std::string declared_by(const catalog::Exporter* e) {
   return e ? util::concat({" (", e->name, "'s source at ", e->version, ")"}) : "";
 }
 } // namespace
 
+// The alert's whole condition is its raw counter above 0 (x > 0, x != 0, x >= 1, a counter's
+// values being whole numbers): it holds from the first count until the process restarts, so the
+// alert keeps firing long after what it counted (gardener 66335a1, albatrossflavour/home-ops
+// 48d35fc). Beside another condition (`x > 0 and ...`) it is a guard.
+bool ExprChecks::Impl::ever_since_start(const BinaryExpr& cmp, const Expr* side) const {
+  const std::optional<double> v = literal(side == cmp.lhs ? cmp.rhs : cmp.lhs);
+  const BinaryOp op = side == cmp.lhs ? cmp.op : flip(cmp.op);
+  return self_.in_alert_ && unparen(root_) == &cmp && !cmp.return_bool && v &&
+         ((*v == 0 && (op == BinaryOp::gtr || op == BinaryOp::neq)) || (*v == 1 && op == BinaryOp::gte));
+}
+
 void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
   // Another exporter's metric is a counter by its name only, and exporters name gauges _total
   // too (cadvisor's container_fs_inodes_total, minio_cluster_drive_offline_total): compared
   // with 0 it is as often such a gauge, or the guard of a division by it, as an "ever
-  // happened" counter, so only another threshold is reported, and the one case below.
+  // happened" counter, so only another threshold is reported, and the cases below.
   const Expr* other = side == b.lhs ? b.rhs : b.lhs;
   const bool zero = literal(other) == 0.0;
   const RawFlow flow = raw_flow(side);
@@ -759,31 +772,37 @@ void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
   }
   const SeriesInfo& info = *flow.counter;
   const std::string suggestion = "compare rate(" + info.name + "[5m]) or increase(" + info.name + "[1h]) instead";
-  if (info.origin == SeriesInfo::Origin::external && zero) {
-    // Except the alert's whole condition `> 0` on a histogram's or summary's _count or _sum (a
-    // unit, then the suffix: the names client libraries give their counters; a histogram an
-    // exporter rebuilds from the state now is listed as its gauge): it holds from the first
-    // observation until the process restarts, so the alert never resolves (gardener 66335a1).
-    // Beside another condition (`x_count > 0 and ...`) it is a guard: quiet.
-    const bool above_zero =
-        (b.op == BinaryOp::gtr && side == b.lhs) || (b.op == BinaryOp::lss && side == b.rhs) || b.op == BinaryOp::neq;
-    if (!self_.in_alert_ || unparen(root_) != &b || b.return_bool || !above_zero ||
-        !(info.name.ends_with("_count") || info.name.ends_with("_sum")) || catalog::exporters().gauge(info.name))
+  const std::string since_start = ": as the alert's whole condition, above 0 holds from the first ";
+  const std::string fix = "compare increase(" + info.name + "[1h]) > 0 instead";
+  if (info.origin == SeriesInfo::Origin::external && ever_since_start(b, side)) {
+    // A counter an exporter's source declares, whatever its name (volsync_missed_intervals_total).
+    if (const catalog::Exporter* declared = declarer(info)) {
+      emit("promql/counter-raw", b.range,
+           info.name + " is a counter" + declared_by(declared) + since_start +
+               "event it counts until the process restarts, so the alert keeps firing long after that event",
+           fix);
       return;
-    emit("promql/counter-raw", b.range,
-         info.name +
-             " is named like a histogram's or summary's count or sum (a unit, then the suffix), which client "
-             "libraries write as counters: as the alert's whole condition, above 0 holds from the first observation "
-             "until the process restarts, so the alert never resolves",
-         "compare increase(" + info.name + "[1h]) > 0 instead");
-    return;
+    }
+    // A histogram's or summary's _count or _sum (a unit, then the suffix: the names client
+    // libraries give their counters; a histogram an exporter rebuilds from the state now is listed
+    // as its gauge).
+    if ((info.name.ends_with("_count") || info.name.ends_with("_sum")) && !catalog::exporters().gauge(info.name)) {
+      emit("promql/counter-raw", b.range,
+           info.name +
+               " is named like a histogram's or summary's count or sum (a unit, then the suffix), which client "
+               "libraries write as counters" +
+               since_start + "observation until the process restarts, so the alert never resolves",
+           fix);
+      return;
+    }
   }
+  if (info.origin == SeriesInfo::Origin::external && zero) return;
   // Read through arithmetic, the side is said to read the counter raw.
   const Expr* e = values_of(side);
   const std::string through = e->kind == NodeKind::binary ? "this side reads " + info.name + " raw, and " : "";
-  if (const catalog::Exporter* declared = declarer(info); info.origin == SeriesInfo::Origin::catalog || declared) {
+  if (known_counter(info)) {
     emit("promql/counter-raw", b.range,
-         through + info.name + " is a counter" + declared_by(declared) +
+         through + info.name + " is a counter" + declared_by(declarer(info)) +
              ": its raw value only grows, so this comparison depends on when the process started",
          suggestion);
     return;
@@ -804,8 +823,7 @@ void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
 void ExprChecks::Impl::counter_ratio(const BinaryExpr& cmp, const SeriesInfo& num, const SeriesInfo& den, bool zero) {
   const catalog::Exporter* num_by = declarer(num);
   const catalog::Exporter* den_by = declarer(den);
-  const bool known =
-      (num.origin == SeriesInfo::Origin::catalog || num_by) && (den.origin == SeriesInfo::Origin::catalog || den_by);
+  const bool known = known_counter(num) && known_counter(den);
   if (!known && zero) return;
   // X_sum / X_count: a summary's or histogram's, the mean observation since the start.
   const bool mean = num.name.ends_with("_sum") && den.name.ends_with("_count") &&

@@ -104,6 +104,7 @@ private:
   RawFlow raw_flow(const Expr* side) const;
   void counter_raw(const BinaryExpr& b, const Expr* side);
   void counter_ratio(const BinaryExpr& cmp, const SeriesInfo& num, const SeriesInfo& den, bool zero);
+  bool ever_since_start(const BinaryExpr& cmp, const Expr* side) const;
 
   // expr_aggregates.cpp: aggregations; rate windows against the scrape interval
   void aggregate(const AggregateExpr& a, bool reaches_result, bool values_used);
