@@ -701,3 +701,30 @@ TEST_CASE("exporters: a declared counter above 0 as the alert's whole condition"
   CHECK(where(lint_one("velero_backup_total > 0")).empty());
   CHECK(where(lint_one("minio_cluster_drive_offline_total > 0")).empty());
 }
+
+// kubermatic c2a82b1 (tests/data/shipped-bugs): attempts minus successes, both counters velero's
+// source declares, above 0 holds from the first failed backup until velero restarts.
+TEST_CASE("exporters: a difference of declared counters above 0 as the alert's whole condition", "[exporters][lint]") {
+  auto f = lint_one("(velero_backup_attempt_total - velero_backup_success_total) > 0");
+  REQUIRE(where(f) == V{"promql/counter-raw 5:12"});
+  CHECK(f.at(0).message.find("velero_backup_attempt_total and velero_backup_success_total are counters (Velero's "
+                             "source at 1.18.1): their raw difference counts since the process started") == 0);
+  CHECK(f.at(0).suggestion == "compare their increases over a window: increase(velero_backup_attempt_total[1h]) - "
+                              "increase(velero_backup_success_total[1h]) > 0");
+  CHECK(where(lint_one("sum by (schedule) (velero_backup_attempt_total) - sum by (schedule) "
+                       "(velero_backup_success_total) != 0")) == V{"promql/counter-raw 5:12"});
+  // Their increases (the fix), a threshold other than 0 (a lag), a guard, one counter against
+  // itself an hour ago, counters by their names only: quiet.
+  CHECK(where(lint_one("(increase(velero_backup_attempt_total[60m]) - increase(velero_backup_failure_total[60m])) "
+                       "> 0"))
+            .empty());
+  CHECK(where(lint_one("velero_backup_attempt_total - velero_backup_success_total > 5")).empty());
+  CHECK(where(lint_one("velero_backup_attempt_total - velero_backup_success_total > 0 and on (schedule) "
+                       "velero_backup_last_status == 0"))
+            .empty());
+  CHECK(where(lint_one("velero_backup_failure_total - velero_backup_failure_total offset 1h > 0")).empty());
+  // A queue's enqueued minus dequeued is its depth now, no outcome's count: quiet.
+  CHECK(where(lint_one("podVolume_pod_volume_backup_enqueue_count - podVolume_pod_volume_backup_dequeue_count > 0"))
+            .empty());
+  CHECK(where(lint_one("kafka_log_end_offset_total - kafka_consumer_offset_total > 0")).empty());
+}

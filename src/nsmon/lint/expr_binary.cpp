@@ -632,9 +632,10 @@ std::string ExprChecks::Impl::range_text(const Shape& s) {
 // max, topk, bottomk, quantile; not count or group, whose values are numbers of series), and
 // through arithmetic that keeps a value growing with the process's uptime: a sum of raw
 // counters, a raw counter plus, minus, times or divided by a number, or divided by a series that
-// is no counter (bytes over a link's speed). A difference of two counters is a lag (an offset
-// behind another), not a total; a ratio of two raw counters is ratio_of (the mean since the
-// start). Whatever else a function or an operator makes is no raw counter.
+// is no counter (bytes over a link's speed). A difference of two raw counters is minus: what one
+// counted and the other did not since the start (attempts not successes), or a lag (an offset
+// behind another); a ratio of two raw counters is ratio_of (the mean since the start). Whatever
+// else a function or an operator makes is no raw counter.
 namespace {
 // The expression whose samples' values an expression passes on: itself, or what the aggregations
 // that keep a sample's value read; nullptr under any other aggregation.
@@ -714,6 +715,11 @@ ExprChecks::Impl::RawFlow ExprChecks::Impl::raw_flow(const Expr* side) const {
     return {};
   case BinaryOp::sub:
     if (l.raw() && r_number) return l;
+    if (l.raw() && r.raw()) {
+      RawFlow out = l;
+      out.minus = r.counter;
+      return out;
+    }
     return {};
   case BinaryOp::mul:
     if (l.counter && r_number) return l;
@@ -736,6 +742,8 @@ namespace {
 const catalog::Exporter* declarer(const SeriesInfo& s) {
   return s.origin == SeriesInfo::Origin::external ? catalog::exporters().counter(s.name) : nullptr;
 }
+// The words of an operation's outcome counters (velero_backup_attempt_total, ..._success_total).
+constexpr std::string_view kOutcomes[] = {"attempt", "success", "succeeded", "fail", "error"};
 // A counter by a fact, the catalog's or an exporter's source, not by its name only.
 bool known_counter(const SeriesInfo& s) { return s.origin == SeriesInfo::Origin::catalog || declarer(s); }
 // Whose source says so, for the finding: " (elasticsearch_exporter's source at 1.11.0)"; "" for the catalog's.
@@ -768,6 +776,10 @@ void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
   if (flow.ratio_of && inf_.at(values_of(side)).range_of.itself) return;
   if (flow.ratio_of) {
     counter_ratio(b, *flow.counter, *flow.ratio_of, zero);
+    return;
+  }
+  if (flow.minus) {
+    if (ever_since_start(b, side)) counter_difference(b, *flow.counter, *flow.minus);
     return;
   }
   const SeriesInfo& info = *flow.counter;
@@ -814,6 +826,29 @@ void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
                  " is named like a counter: if it is one, its raw value only grows, so this comparison depends on "
                  "when the process started",
              suggestion, core::Severity::info);
+}
+
+// A difference of two counters known as such, of an operation's outcomes (attempts minus
+// successes), above 0 as the alert's whole condition: since the processes started, so from the
+// first thing the one counted and the other never will (a failure) until a restart (kubermatic
+// c2a82b1). Not of other counters: enqueued minus dequeued (Velero's podVolume_pod_volume_backup_*)
+// is a queue's depth now, back to 0 once it drains. Two selections of one counter (x - x offset 1h,
+// one shard's against another's) are no such count. By names only: quiet, as a difference of
+// _totals is as often a lag or a level.
+void ExprChecks::Impl::counter_difference(const BinaryExpr& cmp, const SeriesInfo& a, const SeriesInfo& b) {
+  auto outcome = [](std::string_view name) {
+    return std::any_of(std::begin(kOutcomes), std::end(kOutcomes),
+                       [&](std::string_view w) { return name.find(w) != std::string_view::npos; });
+  };
+  if (a.name == b.name || !known_counter(a) || !known_counter(b) || !(outcome(a.name) || outcome(b.name))) return;
+  const catalog::Exporter* a_by = declarer(a);
+  emit("promql/counter-raw", cmp.range,
+       a.name + " and " + b.name + " are counters" + (a_by == declarer(b) ? declared_by(a_by) : "") +
+           ": their raw difference counts since the process started, so as the alert's whole condition, above 0 "
+           "holds from the first event " +
+           a.name + " counts that " + b.name +
+           " never will (a failure) until the process restarts, and the alert keeps firing long after it",
+       "compare their increases over a window: increase(" + a.name + "[1h]) - increase(" + b.name + "[1h]) > 0");
 }
 
 // A ratio of two raw counters compared with a threshold: the average since the processes
