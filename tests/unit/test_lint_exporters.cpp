@@ -308,6 +308,30 @@ TEST_CASE("exporters: a served name with a unit's suffix added or left out", "[e
   CHECK(known.misspelt("node_filesystem_frobnicate_bytes").exporter == nullptr);
 }
 
+// machine-api-operator d83dfa8 (tests/data/shipped-bugs): a Unix time's _timestamp_seconds left out
+// (or added) is a unit's slip too.
+TEST_CASE("exporters: a served name with _timestamp_seconds added or left out", "[exporters][lint]") {
+  const auto& known = catalog::exporters();
+  const auto created = known.misspelt("mapi_machine_created");
+  CHECK(created.near == "mapi_machine_created_timestamp_seconds");
+  CHECK(created.how == "the same name with _timestamp_seconds");
+  CHECK(known.misspelt("mapi_machine_items_timestamp_seconds").how == "the same name without _timestamp_seconds");
+  // _seconds alone is the base unit's slip; served names, another component's, a name near none: quiet.
+  CHECK(known.misspelt("mapi_machine_created_timestamp").how == "the same name with _seconds");
+  CHECK(known.misspelt("mapi_machine_created_timestamp_seconds").exporter == nullptr);
+  CHECK(known.misspelt("mapi_current_pending_csr").exporter == nullptr);
+  CHECK(known.misspelt("mapi_machine_phase_transition_seconds_count").exporter == nullptr);
+  CHECK(known.misspelt("mapi_nvidia_carbide_machines_managed").exporter == nullptr);
+  std::vector<std::string> said;
+  CHECK(lint_files({{"a.yml", "  - alert: A\n    expr: (mapi_machine_created unless on(node) kube_node_info) > 0\n"}},
+                   "exporters/misspelt-metric", &said) == V{"a.yml:5:12 warning"});
+  CHECK(said.at(0) ==
+        "machine-api-operator served no metric mapi_machine_created in any release from OpenShift 4.2 to "
+        "5.2, and mapi_machine_created_timestamp_seconds is the same name with _timestamp_seconds: unless "
+        "a component other than machine-api-operator serves it under mapi_, this selector selects "
+        "nothing");
+}
+
 // postgres_exporter rebuilds pg_process_idle_seconds from the sessions idle now at each scrape
 // (rules/exporters.yml): its count above 0 is "a session idle now", no counter's "ever since".
 TEST_CASE("exporters: a histogram an exporter rebuilds from the state now is no counter", "[exporters][lint]") {
