@@ -363,6 +363,30 @@ TEST_CASE("exporters: a served name with a unit's suffix added or left out", "[e
   CHECK(known.misspelt("node_filesystem_frobnicate_bytes").exporter == nullptr);
 }
 
+// machine-api-operator d83dfa8 (tests/data/shipped-bugs): a Unix time's _timestamp_seconds left out
+// (or added) is a unit's slip too.
+TEST_CASE("exporters: a served name with _timestamp_seconds added or left out", "[exporters][lint]") {
+  const auto& known = catalog::exporters();
+  const auto created = known.misspelt("mapi_machine_created");
+  CHECK(created.near == "mapi_machine_created_timestamp_seconds");
+  CHECK(created.how == "the same name with _timestamp_seconds");
+  CHECK(known.misspelt("mapi_machine_items_timestamp_seconds").how == "the same name without _timestamp_seconds");
+  // _seconds alone is the base unit's slip; served names, another component's, a name near none: quiet.
+  CHECK(known.misspelt("mapi_machine_created_timestamp").how == "the same name with _seconds");
+  CHECK(known.misspelt("mapi_machine_created_timestamp_seconds").exporter == nullptr);
+  CHECK(known.misspelt("mapi_current_pending_csr").exporter == nullptr);
+  CHECK(known.misspelt("mapi_machine_phase_transition_seconds_count").exporter == nullptr);
+  CHECK(known.misspelt("mapi_nvidia_carbide_machines_managed").exporter == nullptr);
+  std::vector<std::string> said;
+  CHECK(lint_files({{"a.yml", "  - alert: A\n    expr: (mapi_machine_created unless on(node) kube_node_info) > 0\n"}},
+                   "exporters/misspelt-metric", &said) == V{"a.yml:5:12 warning"});
+  CHECK(said.at(0) ==
+        "machine-api-operator served no metric mapi_machine_created in any release from OpenShift 4.2 to "
+        "5.2, and mapi_machine_created_timestamp_seconds is the same name with _timestamp_seconds: unless "
+        "a component other than machine-api-operator serves it under mapi_, this selector selects "
+        "nothing");
+}
+
 // postgres_exporter rebuilds pg_process_idle_seconds from the sessions idle now at each scrape
 // (rules/exporters.yml): its count above 0 is "a session idle now", no counter's "ever since".
 TEST_CASE("exporters: a histogram an exporter rebuilds from the state now is no counter", "[exporters][lint]") {
@@ -733,4 +757,53 @@ TEST_CASE("exporters: counters an exporter's source declares, divided raw", "[ex
                        "increase(elasticsearch_indices_search_fetch_total[1m]) > 1"))
             .empty());
   CHECK(where(lint_one("elasticsearch_jvm_memory_used_bytes / elasticsearch_jvm_memory_max_bytes > 0.9")).empty());
+}
+
+// albatrossflavour/home-ops 48d35fc (tests/data/shipped-bugs): volsync's source declares
+// missed_intervals_total a counter, so above 0 as the alert's whole condition holds from the first
+// missed interval until the operator restarts. Beside another condition it is a guard.
+TEST_CASE("exporters: a declared counter above 0 as the alert's whole condition", "[exporters][lint]") {
+  auto f = lint_one("volsync_missed_intervals_total > 0");
+  REQUIRE(where(f) == V{"promql/counter-raw 5:12"});
+  CHECK(f.at(0).message ==
+        "volsync_missed_intervals_total is a counter (VolSync's source at 0.16.0): as the alert's whole condition, "
+        "above 0 holds from the first event it counts until the process restarts, so the alert keeps firing long "
+        "after that event");
+  CHECK(f.at(0).suggestion == "compare increase(volsync_missed_intervals_total[1h]) > 0 instead");
+  CHECK(where(lint_one("sum by (obj_name) (velero_backup_failure_total) != 0")) == V{"promql/counter-raw 5:12"});
+  CHECK(where(lint_one("1 <= velero_backup_failure_total")) == V{"promql/counter-raw 5:12"});
+  // Its increase, a guard beside another condition, == 0, a gauge of the same exporter whose name
+  // says _total (velero_backup_total, the backups that exist now), an undeclared _total: quiet.
+  CHECK(where(lint_one("increase(volsync_missed_intervals_total[1h]) > 0")).empty());
+  CHECK(where(lint_one("volsync_missed_intervals_total > 0 and volsync_volume_out_of_sync == 1")).empty());
+  CHECK(where(lint_one("velero_backup_success_total == 0")).empty());
+  CHECK(where(lint_one("velero_backup_total > 0")).empty());
+  CHECK(where(lint_one("minio_cluster_drive_offline_total > 0")).empty());
+}
+
+// kubermatic c2a82b1 (tests/data/shipped-bugs): attempts minus successes, both counters velero's
+// source declares, above 0 holds from the first failed backup until velero restarts.
+TEST_CASE("exporters: a difference of declared counters above 0 as the alert's whole condition", "[exporters][lint]") {
+  auto f = lint_one("(velero_backup_attempt_total - velero_backup_success_total) > 0");
+  REQUIRE(where(f) == V{"promql/counter-raw 5:12"});
+  CHECK(f.at(0).message.find("velero_backup_attempt_total and velero_backup_success_total are counters (Velero's "
+                             "source at 1.18.1): their raw difference counts since the process started") == 0);
+  CHECK(f.at(0).suggestion == "compare their increases over a window: increase(velero_backup_attempt_total[1h]) - "
+                              "increase(velero_backup_success_total[1h]) > 0");
+  CHECK(where(lint_one("sum by (schedule) (velero_backup_attempt_total) - sum by (schedule) "
+                       "(velero_backup_success_total) != 0")) == V{"promql/counter-raw 5:12"});
+  // Their increases (the fix), a threshold other than 0 (a lag), a guard, one counter against
+  // itself an hour ago, counters by their names only: quiet.
+  CHECK(where(lint_one("(increase(velero_backup_attempt_total[60m]) - increase(velero_backup_failure_total[60m])) "
+                       "> 0"))
+            .empty());
+  CHECK(where(lint_one("velero_backup_attempt_total - velero_backup_success_total > 5")).empty());
+  CHECK(where(lint_one("velero_backup_attempt_total - velero_backup_success_total > 0 and on (schedule) "
+                       "velero_backup_last_status == 0"))
+            .empty());
+  CHECK(where(lint_one("velero_backup_failure_total - velero_backup_failure_total offset 1h > 0")).empty());
+  // A queue's enqueued minus dequeued is its depth now, no outcome's count: quiet.
+  CHECK(where(lint_one("podVolume_pod_volume_backup_enqueue_count - podVolume_pod_volume_backup_dequeue_count > 0"))
+            .empty());
+  CHECK(where(lint_one("kafka_log_end_offset_total - kafka_consumer_offset_total > 0")).empty());
 }

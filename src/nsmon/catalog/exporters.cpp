@@ -117,13 +117,20 @@ Exporters::Misspelt Exporters::misspelt(std::string_view series) const {
 
 // A served name with a base unit's suffix added or left out, before the suffix a counter's or a
 // histogram's series takes (kubermatic 40d264b read node_filesystem_readonly_bytes, where
-// node_exporter serves the flag node_filesystem_readonly). Not _total nor _info: an OpenMetrics
-// scrape adds them to a counter's or an info's name that lacks them.
+// node_exporter serves the flag node_filesystem_readonly), or _timestamp_seconds, a Unix time's
+// unit (machine-api-operator d83dfa8 read mapi_machine_created, where the operator serves
+// mapi_machine_created_timestamp_seconds). Not _total nor _info: an OpenMetrics scrape adds them to
+// a counter's or an info's name that lacks them.
 Exporters::Misspelt Exporters::unit_slip(const Exporter& e, std::string_view series) {
+  static const std::vector<std::string_view> units = [] {
+    std::vector<std::string_view> u(std::begin(kBaseUnitSuffixes), std::end(kBaseUnitSuffixes));
+    u.push_back("_timestamp_seconds");
+    return u;
+  }();
   for (const std::string_view tail : {"", "_total", "_bucket", "_count", "_sum"}) {
     if (!util::ends_with(series, tail)) continue;
     const std::string_view core = series.substr(0, series.size() - tail.size());
-    for (const std::string_view unit : kBaseUnitSuffixes) {
+    for (const std::string_view unit : units) {
       const bool added = util::ends_with(core, unit);
       const std::string near =
           added ? util::concat({core.substr(0, core.size() - unit.size()), tail}) : util::concat({core, unit, tail});

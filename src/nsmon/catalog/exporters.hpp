@@ -216,8 +216,9 @@ public:
   const Exporter* untyped(std::string_view series) const;
   /// A name of an exporter's prefix that none of its releases served (`served`), and the one it
   /// is a slip of: a letter away (one edit, two letters swapped), the same words in another
-  /// order, or a base unit's suffix added or left out (before _total, _bucket, _count, _sum).
-  /// Not for a name the exporter renamed (renamed()) nor one of its users' own prefixes.
+  /// order, or a base unit's suffix or _timestamp_seconds added or left out (before _total,
+  /// _bucket, _count, _sum). Not for a name the exporter renamed (renamed()) nor one of its users'
+  /// own prefixes.
   struct Misspelt {
     const Exporter* exporter = nullptr;
     std::string near;
@@ -236,7 +237,8 @@ public:
   void reindex();
 
 private:
-  /// The served name that `series` is with a base unit's suffix added or left out (misspelt()).
+  /// The served name that `series` is with a base unit's suffix or _timestamp_seconds added or left
+  /// out (misspelt()).
   static Misspelt unit_slip(const Exporter& e, std::string_view series);
   std::unordered_map<std::string, const ExporterMetric*, util::StringHash, std::equal_to<>> by_name_;
   std::unordered_map<std::string, Rename, util::StringHash, std::equal_to<>> old_names_;

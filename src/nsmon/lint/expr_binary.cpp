@@ -632,9 +632,10 @@ std::string ExprChecks::Impl::range_text(const Shape& s) {
 // max, topk, bottomk, quantile; not count or group, whose values are numbers of series), and
 // through arithmetic that keeps a value growing with the process's uptime: a sum of raw
 // counters, a raw counter plus, minus, times or divided by a number, or divided by a series that
-// is no counter (bytes over a link's speed). A difference of two counters is a lag (an offset
-// behind another), not a total; a ratio of two raw counters is ratio_of (the mean since the
-// start). Whatever else a function or an operator makes is no raw counter.
+// is no counter (bytes over a link's speed). A difference of two raw counters is minus: what one
+// counted and the other did not since the start (attempts not successes), or a lag (an offset
+// behind another); a ratio of two raw counters is ratio_of (the mean since the start). Whatever
+// else a function or an operator makes is no raw counter.
 namespace {
 // The expression whose samples' values an expression passes on: itself, or what the aggregations
 // that keep a sample's value read; nullptr under any other aggregation.
@@ -714,6 +715,11 @@ ExprChecks::Impl::RawFlow ExprChecks::Impl::raw_flow(const Expr* side) const {
     return {};
   case BinaryOp::sub:
     if (l.raw() && r_number) return l;
+    if (l.raw() && r.raw()) {
+      RawFlow out = l;
+      out.minus = r.counter;
+      return out;
+    }
     return {};
   case BinaryOp::mul:
     if (l.counter && r_number) return l;
@@ -736,17 +742,32 @@ namespace {
 const catalog::Exporter* declarer(const SeriesInfo& s) {
   return s.origin == SeriesInfo::Origin::external ? catalog::exporters().counter(s.name) : nullptr;
 }
+// The words of an operation's outcome counters (velero_backup_attempt_total, ..._success_total).
+constexpr std::string_view kOutcomes[] = {"attempt", "success", "succeeded", "fail", "error"};
+// A counter by a fact, the catalog's or an exporter's source, not by its name only.
+bool known_counter(const SeriesInfo& s) { return s.origin == SeriesInfo::Origin::catalog || declarer(s); }
 // Whose source says so, for the finding: " (elasticsearch_exporter's source at 1.11.0)"; "" for the catalog's.
 std::string declared_by(const catalog::Exporter* e) {
   return e ? util::concat({" (", e->name, "'s source at ", e->version, ")"}) : "";
 }
 } // namespace
 
+// The alert's whole condition is its raw counter above 0 (x > 0, x != 0, x >= 1, a counter's
+// values being whole numbers): it holds from the first count until the process restarts, so the
+// alert keeps firing long after what it counted (gardener 66335a1, albatrossflavour/home-ops
+// 48d35fc). Beside another condition (`x > 0 and ...`) it is a guard.
+bool ExprChecks::Impl::ever_since_start(const BinaryExpr& cmp, const Expr* side) const {
+  const std::optional<double> v = literal(side == cmp.lhs ? cmp.rhs : cmp.lhs);
+  const BinaryOp op = side == cmp.lhs ? cmp.op : flip(cmp.op);
+  return self_.in_alert_ && unparen(root_) == &cmp && !cmp.return_bool && v &&
+         ((*v == 0 && (op == BinaryOp::gtr || op == BinaryOp::neq)) || (*v == 1 && op == BinaryOp::gte));
+}
+
 void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
   // Another exporter's metric is a counter by its name only, and exporters name gauges _total
   // too (cadvisor's container_fs_inodes_total, minio_cluster_drive_offline_total): compared
   // with 0 it is as often such a gauge, or the guard of a division by it, as an "ever
-  // happened" counter, so only another threshold is reported, and the one case below.
+  // happened" counter, so only another threshold is reported, and the cases below.
   const Expr* other = side == b.lhs ? b.rhs : b.lhs;
   const bool zero = literal(other) == 0.0;
   const RawFlow flow = raw_flow(side);
@@ -757,33 +778,43 @@ void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
     counter_ratio(b, *flow.counter, *flow.ratio_of, zero);
     return;
   }
-  const SeriesInfo& info = *flow.counter;
-  const std::string suggestion = "compare rate(" + info.name + "[5m]) or increase(" + info.name + "[1h]) instead";
-  if (info.origin == SeriesInfo::Origin::external && zero) {
-    // Except the alert's whole condition `> 0` on a histogram's or summary's _count or _sum (a
-    // unit, then the suffix: the names client libraries give their counters; a histogram an
-    // exporter rebuilds from the state now is listed as its gauge): it holds from the first
-    // observation until the process restarts, so the alert never resolves (gardener 66335a1).
-    // Beside another condition (`x_count > 0 and ...`) it is a guard: quiet.
-    const bool above_zero =
-        (b.op == BinaryOp::gtr && side == b.lhs) || (b.op == BinaryOp::lss && side == b.rhs) || b.op == BinaryOp::neq;
-    if (!self_.in_alert_ || unparen(root_) != &b || b.return_bool || !above_zero ||
-        !(info.name.ends_with("_count") || info.name.ends_with("_sum")) || catalog::exporters().gauge(info.name))
-      return;
-    emit("promql/counter-raw", b.range,
-         info.name +
-             " is named like a histogram's or summary's count or sum (a unit, then the suffix), which client "
-             "libraries write as counters: as the alert's whole condition, above 0 holds from the first observation "
-             "until the process restarts, so the alert never resolves",
-         "compare increase(" + info.name + "[1h]) > 0 instead");
+  if (flow.minus) {
+    if (ever_since_start(b, side)) counter_difference(b, *flow.counter, *flow.minus);
     return;
   }
+  const SeriesInfo& info = *flow.counter;
+  const std::string suggestion = "compare rate(" + info.name + "[5m]) or increase(" + info.name + "[1h]) instead";
+  const std::string since_start = ": as the alert's whole condition, above 0 holds from the first ";
+  const std::string fix = "compare increase(" + info.name + "[1h]) > 0 instead";
+  if (info.origin == SeriesInfo::Origin::external && ever_since_start(b, side)) {
+    // A counter an exporter's source declares, whatever its name (volsync_missed_intervals_total).
+    if (const catalog::Exporter* declared = declarer(info)) {
+      emit("promql/counter-raw", b.range,
+           info.name + " is a counter" + declared_by(declared) + since_start +
+               "event it counts until the process restarts, so the alert keeps firing long after that event",
+           fix);
+      return;
+    }
+    // A histogram's or summary's _count or _sum (a unit, then the suffix: the names client
+    // libraries give their counters; a histogram an exporter rebuilds from the state now is listed
+    // as its gauge).
+    if ((info.name.ends_with("_count") || info.name.ends_with("_sum")) && !catalog::exporters().gauge(info.name)) {
+      emit("promql/counter-raw", b.range,
+           info.name +
+               " is named like a histogram's or summary's count or sum (a unit, then the suffix), which client "
+               "libraries write as counters" +
+               since_start + "observation until the process restarts, so the alert never resolves",
+           fix);
+      return;
+    }
+  }
+  if (info.origin == SeriesInfo::Origin::external && zero) return;
   // Read through arithmetic, the side is said to read the counter raw.
   const Expr* e = values_of(side);
   const std::string through = e->kind == NodeKind::binary ? "this side reads " + info.name + " raw, and " : "";
-  if (const catalog::Exporter* declared = declarer(info); info.origin == SeriesInfo::Origin::catalog || declared) {
+  if (known_counter(info)) {
     emit("promql/counter-raw", b.range,
-         through + info.name + " is a counter" + declared_by(declared) +
+         through + info.name + " is a counter" + declared_by(declarer(info)) +
              ": its raw value only grows, so this comparison depends on when the process started",
          suggestion);
     return;
@@ -797,6 +828,29 @@ void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
              suggestion, core::Severity::info);
 }
 
+// A difference of two counters known as such, of an operation's outcomes (attempts minus
+// successes), above 0 as the alert's whole condition: since the processes started, so from the
+// first thing the one counted and the other never will (a failure) until a restart (kubermatic
+// c2a82b1). Not of other counters: enqueued minus dequeued (Velero's podVolume_pod_volume_backup_*)
+// is a queue's depth now, back to 0 once it drains. Two selections of one counter (x - x offset 1h,
+// one shard's against another's) are no such count. By names only: quiet, as a difference of
+// _totals is as often a lag or a level.
+void ExprChecks::Impl::counter_difference(const BinaryExpr& cmp, const SeriesInfo& a, const SeriesInfo& b) {
+  auto outcome = [](std::string_view name) {
+    return std::any_of(std::begin(kOutcomes), std::end(kOutcomes),
+                       [&](std::string_view w) { return name.find(w) != std::string_view::npos; });
+  };
+  if (a.name == b.name || !known_counter(a) || !known_counter(b) || !(outcome(a.name) || outcome(b.name))) return;
+  const catalog::Exporter* a_by = declarer(a);
+  emit("promql/counter-raw", cmp.range,
+       a.name + " and " + b.name + " are counters" + (a_by == declarer(b) ? declared_by(a_by) : "") +
+           ": their raw difference counts since the process started, so as the alert's whole condition, above 0 "
+           "holds from the first event " +
+           a.name + " counts that " + b.name +
+           " never will (a failure) until the process restarts, and the alert keeps firing long after it",
+       "compare their increases over a window: increase(" + a.name + "[1h]) - increase(" + b.name + "[1h]) > 0");
+}
+
 // A ratio of two raw counters compared with a threshold: the average since the processes
 // started (seconds per operation since boot), which a bad hour barely moves, so the alert stays
 // silent (awesome-prometheus-alerts 97a31f3: index time over index count). Counters of the
@@ -804,8 +858,7 @@ void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
 void ExprChecks::Impl::counter_ratio(const BinaryExpr& cmp, const SeriesInfo& num, const SeriesInfo& den, bool zero) {
   const catalog::Exporter* num_by = declarer(num);
   const catalog::Exporter* den_by = declarer(den);
-  const bool known =
-      (num.origin == SeriesInfo::Origin::catalog || num_by) && (den.origin == SeriesInfo::Origin::catalog || den_by);
+  const bool known = known_counter(num) && known_counter(den);
   if (!known && zero) return;
   // X_sum / X_count: a summary's or histogram's, the mean observation since the start.
   const bool mean = num.name.ends_with("_sum") && den.name.ends_with("_count") &&
