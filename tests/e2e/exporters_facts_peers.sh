@@ -42,3 +42,37 @@ start_peer node_exporter metrics prometheus-node-exporter --web.listen-address=1
 pids+=("$peer_pid")
 curl -fsS "http://127.0.0.1:$peer_port/metrics" >"$TMP/node.txt"
 facts node_exporter "$(version prometheus-node-exporter)" "$TMP/node.txt"
+
+# What exporters/renamed-metric warns of, on one shipped bug's file: each selector of an old name in
+# shipped-bugs/swarmprom-99e2c4c/before.yml (node_exporter 0.15's node_cpu, node_filesystem_free, ...)
+# selects nothing on this node_exporter, a release of the years since 0.16.0, and its replacement
+# selects its series. Prometheus itself evaluates both, scraping this node_exporter.
+node_port=$peer_port
+run --catalog none lint-rules --format json --fail-on never "$SRC/tests/data/shipped-bugs/swarmprom-99e2c4c/before.yml"
+renames=$(/usr/bin/python3 -c '
+import json, re, sys
+for f in json.load(sys.stdin)["findings"]:
+    if f["check"] == "exporters/renamed-metric" and f["severity"] == "warning":
+        print(*re.match(r"node_exporter 0\.16\.0 \(2018\) replaced (\w+) with (\w+),", f["message"]).groups())
+' <<<"$out" | sort -u)
+[ "$(wc -l <<<"$renames")" -ge 5 ] || fail "expected renamed-metric warnings on swarmprom's node_exporter 0.15 names: $out"
+scrape_port=$(free_port)
+cat >"$TMP/node-prom.yml" <<YML
+global: {scrape_interval: 1s}
+scrape_configs: [{job_name: node, static_configs: [{targets: ['127.0.0.1:$node_port']}]}]
+YML
+prometheus --config.file="$TMP/node-prom.yml" --storage.tsdb.path="$TMP/node-prom" \
+  --web.listen-address="127.0.0.1:$scrape_port" >"$TMP/node-prometheus.log" 2>&1 &
+pids+=("$!")
+# count(SELECTOR) as Prometheus evaluates it: the number of series, or "none".
+count() {
+  curl -fsS "http://127.0.0.1:$scrape_port/api/v1/query" --data-urlencode "query=count($1)" |
+    /usr/bin/python3 -c 'import json, sys; r = json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "none")'
+}
+for _ in $(seq 1 100); do [ "$(count 'up{job="node"} == 1' 2>/dev/null)" = 1 ] && break; sleep 0.2; done
+[ "$(count 'up{job="node"} == 1')" = 1 ] || fail "prometheus did not scrape node_exporter: $(tail -5 "$TMP/node-prometheus.log")"
+while read -r old new; do
+  [ "$(count "$old")" = none ] || fail "$old selects series on node_exporter $(version prometheus-node-exporter)"
+  [ "$(count "$new")" != none ] || fail "$new, which replaced $old, selects nothing on node_exporter $(version prometheus-node-exporter)"
+done <<<"$renames"
+echo "node_exporter $(version prometheus-node-exporter): swarmprom-99e2c4c's $(wc -l <<<"$renames") old names select nothing, their replacements select series"

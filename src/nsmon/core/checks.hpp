@@ -187,7 +187,8 @@ inline constexpr auto kChecks = [] {
        "from one they did",
        lint},
       {"exporters/renamed-metric", warning,
-       "a metric a well-known exporter renamed (node_cpu since node_exporter 0.16.0), read beside its newer names",
+       "a metric a well-known exporter renamed years ago (node_cpu since node_exporter 0.16.0 of 2018), or read beside "
+       "its newer names",
        lint},
       {"exporters/unknown-label-value", warning,
        "a matcher that no value a well-known exporter writes passes (node_md_disks{state=\"fail\"})", lint},

@@ -154,9 +154,11 @@ std::string Analysis::sibling(const std::string& name, const core::FilePath& fil
 // A selector of a name a well-known exporter renamed (node_exporter 0.16.0, kube-state-metrics
 // 2.0.0) selects nothing on its releases since. Where rules in the same directory (one project's,
 // deployed together) also read a name only those releases serve, no release serves both, so on every target one of the
-// two selects nothing: a warning. Where nothing tells which release the rules were written for (an old file, right for
-// the exporter it was written for), a note. A rule that reads the old name and its replacement (`new or old`) is
-// written for both: quiet, and no evidence either.
+// two selects nothing: a warning. Where nothing tells which release the rules were written for, the rename's age does:
+// one kOldChangeYears old at renames_as_of is one no deployment is expected to predate (as Prometheus 3's le in
+// expr_catalog.cpp), a warning; a younger one may still be ahead of a deployment that upgrades with its distribution or
+// chart, and a file written for the release before it was right for it: a note. A rule that reads the old name and its
+// replacement (`new or old`) is written for both: quiet, and no evidence either.
 void Analysis::renamed_metrics(const ForeignMetrics& foreign, const std::map<std::string, RecordedMetric>& recorded) {
   using Use = ForeignMetrics::Use;
   using Rule = std::tuple<core::FilePath, std::string, std::string>;
@@ -190,22 +192,30 @@ void Analysis::renamed_metrics(const ForeignMetrics& foreign, const std::map<std
     if (!r.exporter || compatible.count({rule_of(*u), r.exporter}) || !said.emplace(rule_of(*u), u->name).second)
       continue;
     const catalog::Exporter& e = *r.exporter;
-    std::string msg = util::concat({e.name, " ", e.renamed.since, " replaced ", u->name, " with ", r.now});
+    const std::string release = e.name + " " + e.renamed.since;
+    const std::string year = e.renamed.released.substr(0, 4);
+    std::string msg =
+        util::concat({release, year.empty() ? "" : " (" + year + ")", " replaced ", u->name, " with ", r.now});
     auto it = newer.find({directory(u->span.file), &e});
     const bool proven = it != newer.end();
+    const bool old = known.rename_age(e) >= catalog::kOldChangeYears;
     if (proven) {
       const Use& n = *it->second;
       msg +=
           util::concat({", and these rules also read ", n.name, " (", n.span.file.str(), ":",
-                        std::to_string(n.rule_line), "), which only ", e.name, " ", e.renamed.since,
+                        std::to_string(n.rule_line), "), which only ", release,
                         " and later serve: no release serves both, so on every target one of the two selects nothing"});
+    } else if (old) {
+      msg += util::concat({", and every release since serves only the new name: this selector selects nothing on ",
+                           release, " and later"});
     } else {
-      msg += util::concat({": with ", e.name, " ", e.renamed.since, " or later this selector selects nothing"});
+      msg += util::concat({": with ", release, " or later this selector selects nothing"});
     }
     core::Diagnostic d = core::make_diagnostic(
         "exporters/renamed-metric", u->span, std::move(msg),
-        "read " + r.now + (proven ? std::string() : " if your " + e.name + " is " + e.renamed.since + " or later"));
-    if (!proven) d.severity = core::Severity::info;
+        "read " + r.now +
+            (proven || old ? std::string() : " if your " + e.name + " is " + e.renamed.since + " or later"));
+    if (!proven && !old) d.severity = core::Severity::info;
     d.rule = u->rule;
     d.group = u->group;
     out_.push_back(std::move(d));

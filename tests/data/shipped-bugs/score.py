@@ -13,8 +13,9 @@ Prints each case with the findings that decided it, then the counts. misses.txt 
 nsmon is known to miss, one a line with the reason after the name. later-fixes.txt names the
 findings on an after.yml that are true because the project shipped the bug after the case's fix and
 fixed it in a later commit that the line names (`case line:column check commit why`): they do not
-count against the fixed file. A line whose commit is `unfixed` names a true finding on a bug the
-project never fixed, there before the case's fix too: it counts on neither file. With --strict, exits 1 if an after.yml is flagged otherwise, a case
+count against the fixed file, nor does the same finding on before.yml count for the case (a bug that
+outlived the fix is not the one the case holds). A line whose commit is `unfixed` names a true finding
+on a bug the project never fixed. With --strict, exits 1 if an after.yml is flagged otherwise, a case
 not in misses.txt is missed, a case in it is caught, or a later-fixes.txt line names no finding
 (either list is stale); 0 otherwise.
 """
@@ -45,18 +46,19 @@ def main():
     caught = after_flagged = 0
     wrong = []
     for case in cases:
-        after, unfixed = [], set()
+        after, shipped_on = [], set()
         for f in counted(nsmon, os.path.join(HERE, case, 'after.yml')):
             fixed_later = (case, f"{f['line']}:{f['column']}", f['check'])
             if fixed_later in later:
-                # A bug the project never fixed was in before.yml too: not the bug the case holds.
-                if later.pop(fixed_later) == 'unfixed':
-                    unfixed.add((f['check'], f['message']))
+                # A bug that outlived the case's fix (fixed later, or never) is not the bug the case
+                # holds: the same finding on before.yml does not catch the case either.
+                later.pop(fixed_later)
+                shipped_on.add((f['check'], f['message']))
                 print(f"  later fix of {case}: after {f['line']}:{f['column']} [{f['check']}] {f['message']}")
             else:
                 after.append(f)
         before = [f for f in counted(nsmon, os.path.join(HERE, case, 'before.yml'))
-                  if (f['check'], f['message']) not in unfixed]
+                  if (f['check'], f['message']) not in shipped_on]
         caught += bool(before) and not after
         after_flagged += bool(after)
         ok = bool(before) and not after
