@@ -200,3 +200,24 @@ TEST_CASE("ratio-as-percent: a unit over itself compared with a stated percentag
   CHECK(ratio("rate(node_cpu_seconds_total[5m]) / count(node_cpu_seconds_total) > 80", "above 80%").empty());
   CHECK(ratio("job:disk_used_bytes:ratio / job:disk_size_bytes:sum > 80", "above 80%").empty());
 }
+
+TEST_CASE("ratio-as-percent: a ratio of two counts of events compared with a stated percentage", "[lint][units]") {
+  using V = std::vector<std::string>;
+  auto ratio = [](const std::string& expr, const std::string& description) {
+    return threshold_unit(expr, description, "units/ratio-as-percent");
+  };
+  const std::string errors =
+      "sum by (job) (rate(http_requests_failed_total[5m])) / sum by (job) (rate(http_requests_total[5m]))";
+  CHECK(ratio(errors + " > 5", "more than 5% of requests fail") ==
+        V{"the description annotation says 5%, but http_requests_failed_total / http_requests_total is a ratio of two "
+          "counts "
+          "of events, a ratio where 1 is 100%: the threshold 5 is 500%"});
+  CHECK(ratio("increase(jobs_failed_total[1h]) / increase(jobs_started_total[1h]) > 10", "over 10% failed").size() ==
+        1);
+  // Scaled or written as the ratio; a count per second over a count per hour; seconds over a count.
+  CHECK(ratio(errors + " > 0.05", "more than 5% of requests fail").empty());
+  CHECK(ratio(errors + " * 100 > 5", "more than 5% of requests fail").empty());
+  CHECK(ratio("increase(jobs_failed_total[1h]) / rate(jobs_started_total[1h]) > 10", "over 10% failed").empty());
+  CHECK(ratio("rate(request_duration_seconds_sum[5m]) / rate(request_duration_seconds_count[5m]) > 5", "5% slower")
+            .empty());
+}

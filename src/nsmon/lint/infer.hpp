@@ -380,6 +380,10 @@ double duration_unit(const promql::Expr& e, std::string* of = nullptr);
 /// anything else (a number's scaling: `rate(x[5m]) * 300`) makes them. An increase is a count per
 /// its range, a rate a count per second.
 const promql::Call* counted_by(const promql::Expr& e);
+/// Whether an expression's values are a ratio of two counts of events over the same window: a
+/// division of rate()s (or of increase()s) of counters named as counts (a `_total` without a unit,
+/// a `_count`), under the aggregations that keep values: where 1 is 100%. `of` gets the names read.
+bool count_ratio(const promql::Expr& e, std::string* of = nullptr);
 
 /// Why the name of a recorded series says that its values lie between 0 and 1, or "": a metric
 /// part in Prometheus's ratio unit (level:disk_usage_ratio:avg; only operations that keep the

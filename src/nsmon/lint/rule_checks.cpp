@@ -512,13 +512,15 @@ void RuleChecks::threshold_unit() {
     const double v = (right ? r : l)->as<NumberLiteral>().value;
     const Expr& side = right ? *l : *r;
     std::string of;
-    if (v != 0 && unit_by_name(side, &of) == "quotient")
+    const bool quotient = v != 0 && unit_by_name(side, &of) == "quotient";
+    if (quotient || (v != 0 && count_ratio(side, &of)))
       for (const auto& [key, said] : stated)
         if (said.scale == kPercent && same_number(v, said.value)) {
           emit("units/ratio-as-percent", b.range,
                util::concat({"the ", key, " annotation says ", said.text, ", but ", of,
-                             " is a unit over itself, a ratio where 1 is 100%: the threshold ", util::format_number(v),
-                             " is ", util::format_number(v * 100), "%"}),
+                             quotient ? " is a unit over itself" : " is a ratio of two counts of events",
+                             ", a ratio where 1 is 100%: the threshold ", util::format_number(v), " is ",
+                             util::format_number(v * 100), "%"}),
                util::concat(
                    {"write ", util::format_number(v / 100), " for ", said.text, ", or multiply the ratio by 100"}));
           return true;

@@ -622,6 +622,20 @@ const Call* counted_by(const Expr& e) {
   }
 }
 
+bool count_ratio(const Expr& e, std::string* of) {
+  const Expr* u = unparen(&e);
+  while (const Expr* kept = passes_values_of(*u)) u = unparen(kept);
+  if (u->kind != NodeKind::binary || u->as<BinaryExpr>().op != BinaryOp::div) return false;
+  const auto& b = u->as<BinaryExpr>();
+  const TimeDim l = time_dim(*b.lhs), r = time_dim(*b.rhs);
+  const Call *lc = counted_by(*b.lhs), *rc = counted_by(*b.rhs);
+  if (l.kind != TimeDim::count || r.kind != TimeDim::count || !lc || !rc ||
+      (lc->name == "increase") != (rc->name == "increase"))
+    return false;
+  if (of) *of = l.of + " / " + r.of;
+  return true;
+}
+
 std::string ratio_by_name(std::string_view name) {
   // level:metric:operations, Prometheus's form of a recording rule's name.
   const auto c1 = name.find(':');
