@@ -9,6 +9,17 @@ pids=()
 trap stop_background EXIT
 facts() { /usr/bin/python3 "$SRC/tests/support/exporter_facts.py" "$SRC/rules/exporters.yml" "$@"; }
 version() { "$@" --version 2>&1 | sed -n '1s/.*version \([0-9.]*\).*/\1/p'; }
+# prometheus_scraping NAME PORT TARGET_PORT: Debian's Prometheus on 127.0.0.1:PORT, scraping
+# 127.0.0.1:TARGET_PORT every second as job NAME; its log is $TMP/NAME-prometheus.log.
+prometheus_scraping() {
+  cat >"$TMP/$1-prom.yml" <<YML
+global: {scrape_interval: 1s}
+scrape_configs: [{job_name: $1, static_configs: [{targets: ['127.0.0.1:$3']}]}]
+YML
+  prometheus --config.file="$TMP/$1-prom.yml" --storage.tsdb.path="$TMP/$1-prom" \
+    --web.listen-address="127.0.0.1:$2" >"$TMP/$1-prometheus.log" 2>&1 &
+  pids+=("$!")
+}
 
 cat >"$TMP/am.yml" <<'YML'
 route: {receiver: r}
@@ -22,18 +33,12 @@ facts Alertmanager "$(version prometheus-alertmanager)" "$TMP/am.txt"
 
 # Prometheus scrapes itself, so that it appends samples (prometheus_tsdb_head_samples_appended_total).
 prom_port=$(free_port)
-cat >"$TMP/prom.yml" <<YML
-global: {scrape_interval: 1s}
-scrape_configs: [{job_name: p, static_configs: [{targets: ['127.0.0.1:$prom_port']}]}]
-YML
-prometheus --config.file="$TMP/prom.yml" --storage.tsdb.path="$TMP/prom" \
-  --web.listen-address=127.0.0.1:$prom_port >"$TMP/prometheus.log" 2>&1 &
-pids+=("$!")
+prometheus_scraping p "$prom_port" "$prom_port"
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$prom_port/metrics" 2>/dev/null | grep -q '^prometheus_tsdb_head_samples_appended_total' && break
   sleep 0.2
 done
-curl -fsS "http://127.0.0.1:$prom_port/metrics" >"$TMP/prom.txt" || fail "prometheus did not start: $(tail -5 "$TMP/prometheus.log")"
+curl -fsS "http://127.0.0.1:$prom_port/metrics" >"$TMP/prom.txt" || fail "prometheus did not start: $(tail -5 "$TMP/p-prometheus.log")"
 facts Prometheus "$(version prometheus)" "$TMP/prom.txt"
 # Prometheus's HTTP clients and listener count their connections through go-conntrack.
 facts go-conntrack 2f06839 "$TMP/prom.txt"
@@ -57,13 +62,7 @@ for f in json.load(sys.stdin)["findings"]:
 ' <<<"$out" | sort -u)
 [ "$(wc -l <<<"$renames")" -ge 5 ] || fail "expected renamed-metric warnings on swarmprom's node_exporter 0.15 names: $out"
 scrape_port=$(free_port)
-cat >"$TMP/node-prom.yml" <<YML
-global: {scrape_interval: 1s}
-scrape_configs: [{job_name: node, static_configs: [{targets: ['127.0.0.1:$node_port']}]}]
-YML
-prometheus --config.file="$TMP/node-prom.yml" --storage.tsdb.path="$TMP/node-prom" \
-  --web.listen-address="127.0.0.1:$scrape_port" >"$TMP/node-prometheus.log" 2>&1 &
-pids+=("$!")
+prometheus_scraping node "$scrape_port" "$node_port"
 # count(SELECTOR) as Prometheus evaluates it: the number of series, or "none".
 count() {
   curl -fsS "http://127.0.0.1:$scrape_port/api/v1/query" --data-urlencode "query=count($1)" |

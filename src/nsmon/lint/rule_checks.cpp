@@ -512,19 +512,24 @@ void RuleChecks::threshold_unit() {
     const double v = (right ? r : l)->as<NumberLiteral>().value;
     const Expr& side = right ? *l : *r;
     std::string of;
-    const bool quotient = v != 0 && unit_by_name(side, &of) == "quotient";
-    if (quotient || (v != 0 && count_ratio(side, &of)))
-      for (const auto& [key, said] : stated)
-        if (said.scale == kPercent && same_number(v, said.value)) {
-          emit("units/ratio-as-percent", b.range,
-               util::concat({"the ", key, " annotation says ", said.text, ", but ", of,
-                             quotient ? " is a unit over itself" : " is a ratio of two counts of events",
-                             ", a ratio where 1 is 100%: the threshold ", util::format_number(v), " is ",
-                             util::format_number(v * 100), "%"}),
-               util::concat(
-                   {"write ", util::format_number(v / 100), " for ", said.text, ", or multiply the ratio by 100"}));
-          return true;
-        }
+    // The threshold is a stated percentage: the values must be one, not a ratio where 1 is 100%.
+    const auto percent = std::find_if(stated.begin(), stated.end(), [&](const auto& kd) {
+      return kd.second.scale == kPercent && same_number(v, kd.second.value);
+    });
+    if (v != 0 && percent != stated.end()) {
+      const bool quotient = unit_by_name(side, &of) == "quotient";
+      if (quotient || count_ratio(side, &of)) {
+        const auto& [key, said] = *percent;
+        emit("units/ratio-as-percent", b.range,
+             util::concat({"the ", key, " annotation says ", said.text, ", but ", of,
+                           quotient ? " is a unit over itself" : " is a ratio of two counts of events",
+                           ", a ratio where 1 is 100%: the threshold ", util::format_number(v), " is ",
+                           util::format_number(v * 100), "%"}),
+             util::concat(
+                 {"write ", util::format_number(v / 100), " for ", said.text, ", or multiply the ratio by 100"}));
+        return true;
+      }
+    }
     const double unit = duration_unit(side, &of);
     if ((unit != 1 && unit != 0.001) || v == 0) return true; // stated durations are seconds or milliseconds
     // A recording rule of these files that scales what it records (x * 1000) under a name in
