@@ -123,6 +123,21 @@ TEST_CASE("exporters: the loader refuses what it does not know", "[exporters]") 
   CHECK(e.find("m") != nullptr);
 }
 
+TEST_CASE("exporters: a family's labels that tell a target's things apart", "[exporters][lint]") {
+  core::SourceFile src("e.yml", "exporters:\n- name: x\n  source: s\n  license: l\n  version: '1'\n  metrics: {}\n"
+                                "  families:\n    read: r\n    prefixes: {x_disk_: [device, host]}\n"
+                                "    apart:\n      x_disk_: {device: disk, serial: disk}\n      x_cpu_: {cpu: CPU}\n");
+  std::vector<core::Diagnostic> diags;
+  auto e = catalog::load_exporters(src, diags);
+  REQUIRE(diags.size() == 2);
+  CHECK(diags[0].message == "apart's serial is not one of its prefix's labels");
+  CHECK(diags[0].span.line == 11);
+  CHECK(diags[1].message == "apart's prefixes must be prefixes' too, each a {label: what} mapping");
+  const catalog::ExporterFamily* f = e.family("x_disk_reads_total");
+  REQUIRE(f != nullptr);
+  CHECK(f->apart == std::vector<std::pair<std::string, std::string>>{{"device", "disk"}});
+}
+
 TEST_CASE("exporters: rate() of a level an exporter passes on untyped", "[exporters][lint]") {
   auto f = lint_one("rate(mysql_global_status_threads_running[1m]) > 40");
   REQUIRE(where(f) == V{"promql/rate-on-gauge 5:12"});
@@ -568,6 +583,26 @@ TEST_CASE("exporters: a label one side of a match has and the other cannot", "[e
       " / on (namespace, pod) sum by (namespace, pod) (kube_pod_container_status_restarts_total) > 1";
   CHECK(where(lint_one("kube_pod_status_phase" + restarts)) == V{"labels/duplicate-match-group 5:12"});
   CHECK(where(lint_one("kube_pod_status_phase{phase=\"Running\"}" + restarts)).empty());
+  // node_exporter writes a series per CPU of the host: matched on the instance alone, a host of two
+  // CPUs puts two in a group (promtool: "multiple matches for labels").
+  const std::string idle = "rate(node_cpu_seconds_total{mode=\"idle\"}[5m])";
+  const std::string cpus = " / on (instance) count by (instance) (node_cpu_seconds_total{mode=\"idle\"}) > 0.5";
+  auto per_cpu = lint_one(idle + cpus);
+  REQUIRE(where(per_cpu) == V{"labels/duplicate-match-group 5:12"});
+  CHECK(per_cpu.at(0).message.find("(node_exporter writes node_cpu_seconds_total with a series per CPU (cpu)): a "
+                                   "match group can hold several left series") != std::string::npos);
+  CHECK(where(lint_one("rate(node_cpu_seconds_total{mode=\"idle\",cpu=\"0\"}[5m])" + cpus)).empty());
+  CHECK(where(lint_one(idle + " / on (instance) group_left count by (instance) (node_cpu_seconds_total{mode=\"idle\"}) "
+                              "> 0.5"))
+            .empty());
+  CHECK(where(lint_one("sum by (instance) (" + idle + ")" + cpus)).empty());
+  // The mounted filesystems and network devices (lo among them) of a host, alike.
+  CHECK(where(lint_one("node_filesystem_avail_bytes / on (instance) sum by (instance) (node_filesystem_size_bytes) "
+                       "< 0.1")) == V{"labels/duplicate-match-group 5:12"});
+  CHECK(where(lint_one("node_filesystem_avail_bytes / node_filesystem_size_bytes < 0.1")).empty());
+  CHECK(where(lint_one("rate(node_network_receive_bytes_total[5m]) / on (instance) group_left "
+                       "sum by (instance) (rate(node_network_receive_bytes_total[5m])) > 0.9"))
+            .empty());
   // A label a version added (reason): not said to split the older versions' series.
   CHECK(where(lint_one(failed + " / on (instance, job, integration) " + total + " > 0.01")).empty());
 

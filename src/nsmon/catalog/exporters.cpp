@@ -375,7 +375,7 @@ private:
   }
 
   void families(const yaml::Node& n, Exporter& e) {
-    if (!y_.check_mapping(n, {"read", "prefixes"}, "families")) return;
+    if (!y_.check_mapping(n, {"read", "prefixes", "apart"}, "families")) return;
     if (!n["read"]) y_.report(n, "catalog/missing-field", "families has no 'read' (where the labels come from)");
     const yaml::Node p = n["prefixes"];
     if (!p.is_map()) {
@@ -387,6 +387,31 @@ private:
       f.exporter = &e;
       f.prefix = std::string(it->first.scalar());
       f.labels = y_.strings(it->second, "labels").value_or(std::vector<std::string>{});
+    }
+    if (const yaml::Node a = n["apart"]) apart(a, e);
+  }
+
+  // apart: {prefix: {label: what each series of the label is}}, for a prefix and its labels
+  // listed under prefixes.
+  void apart(const yaml::Node& n, Exporter& e) {
+    if (!n.is_map()) {
+      y_.report(n, "catalog/structure", "apart needs a mapping of name prefix to {label: what its series are}");
+      return;
+    }
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      const std::string_view prefix = it->first.scalar();
+      auto f = std::find_if(e.families.begin(), e.families.end(), [&](const auto& x) { return x.prefix == prefix; });
+      if (f == e.families.end() || !it->second.is_map()) {
+        y_.report(it->first, "catalog/structure",
+                  "apart's prefixes must be prefixes' too, each a {label: what} mapping");
+        continue;
+      }
+      for (auto l = it->second.begin(); l != it->second.end(); ++l) {
+        std::string label(l->first.scalar());
+        if (std::find(f->labels.begin(), f->labels.end(), label) == f->labels.end())
+          y_.report(l->first, "catalog/structure", "apart's " + label + " is not one of its prefix's labels");
+        else f->apart.emplace_back(std::move(label), y_.string(l->second, "apart").value_or(""));
+      }
     }
   }
 

@@ -139,6 +139,10 @@ struct ExporterFamily {
   const Exporter* exporter = nullptr;
   std::string prefix;
   std::vector<std::string> labels;
+  /// Labels of `labels` that tell apart the several things of one target the exporter writes a
+  /// series for, with what they are ("CPU": node_exporter's cpu): a match that leaves one out
+  /// meets several series of a target in a group.
+  std::vector<std::pair<std::string, std::string>> apart;
 };
 
 struct Exporter {

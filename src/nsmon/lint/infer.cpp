@@ -331,6 +331,15 @@ void exporter_labels(const catalog::ExporterMetric& m, Shape& s) {
     for (const auto& x : m.exporter->labels)
       if (!m.label(x)) s.unwritten.insert(x);
 }
+
+// The labels a well-known exporter writes on every metric of a family; those that tell apart a
+// target's several things (a host's CPUs) put several series of one target in a match group.
+void family_labels(const catalog::ExporterFamily& f, const std::string& name, Shape& s) {
+  s.labels.insert(f.labels.begin(), f.labels.end());
+  for (const auto& [label, what] : f.apart)
+    s.several.emplace(
+        label, util::concat({f.exporter->name, " writes ", name, " with a series per ", what, " (", label, ")"}));
+}
 } // namespace
 
 namespace {
@@ -557,8 +566,7 @@ const RecordedMetric* Inference::one_source_labels(const VectorSelector& vs, Sha
     if (!info.name.empty() && info.name.find(':') == std::string::npos && info.name.rfind("ALERTS", 0) != 0)
       s.labels.insert("instance"), s.labels.insert("job");
     if (const catalog::ExporterMetric* known = catalog::exporters().find(info.name)) exporter_labels(*known, s);
-    if (const catalog::ExporterFamily* f = catalog::exporters().family(info.name))
-      s.labels.insert(f->labels.begin(), f->labels.end());
+    if (const catalog::ExporterFamily* f = catalog::exporters().family(info.name)) family_labels(*f, info.name, s);
     if (std::string why = unlimited_is_zero(info.name); !why.empty()) s.set_range(0, s.hi, std::move(why));
     // A recording rule's series whose rule is not at hand: its name may say it is a ratio.
     if (std::string why = ratio_by_name(info.name); !why.empty()) narrow_to_ratio(s, why);
