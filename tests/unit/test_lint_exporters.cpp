@@ -104,7 +104,7 @@ TEST_CASE("exporters: the embedded facts load and are found by series name", "[e
   CHECK(known.gauge("pg_stat_activity_count")->name == "postgres_exporter");
   // The labels a store writes on every metric of a resource, by name prefix.
   REQUIRE(known.family("kube_pod_container_status_restarts_total"));
-  CHECK(known.family("kube_pod_container_status_restarts_total")->labels == V{"namespace", "pod"});
+  CHECK(known.family("kube_pod_container_status_restarts_total")->labels == V{"namespace", "pod", "container"});
   CHECK(known.family("kube_pod_container_status_restarts_total")->exporter->name == "kube-state-metrics");
   CHECK(known.family("kube_poddisruptionbudget_status_current_healthy") == nullptr);
   CHECK(known.family("kube_serviceaccount_info") == nullptr);
@@ -596,6 +596,11 @@ TEST_CASE("exporters: a label one side of a match has and the other cannot", "[e
                               "> 0.5"))
             .empty());
   CHECK(where(lint_one("sum by (instance) (" + idle + ")" + cpus)).empty());
+  // kube-state-metrics writes a series per container of a pod: a pod with a sidecar has two.
+  const std::string restarted = "increase(kube_pod_container_status_restarts_total[1h]) * on (namespace, pod) ";
+  const std::string running = "max by (namespace, pod) (kube_pod_status_phase{phase=\"Running\"}) > 3";
+  CHECK(where(lint_one(restarted + running)) == V{"labels/duplicate-match-group 5:12"});
+  CHECK(where(lint_one(restarted + "group_left " + running)).empty());
   // The mounted filesystems and network devices (lo among them) of a host, alike.
   CHECK(where(lint_one("node_filesystem_avail_bytes / on (instance) sum by (instance) (node_filesystem_size_bytes) "
                        "< 0.1")) == V{"labels/duplicate-match-group 5:12"});
