@@ -487,5 +487,11 @@ TEST_CASE("strangers: a _total an exporter's source writes as a gauge", "[lint][
   Case counter = info("sum by (pod) (cnpg_backends_opened_total) / 100 > 0.8");
   counter.name = "another _total of the prefix: a counter by its name";
   counter.expected = V{"promql/counter-raw 5:12 info"};
-  run_cases({gauge, counter});
+  // exportarr writes <app>_queue_total as a gauge, the items queued now (review21).
+  Case queue = info("sonarr_queue_total > 10 or radarr_queue_total > 10");
+  queue.name = "exportarr's queue_total: the items queued now";
+  Case history = info("sonarr_history_total > 10");
+  history.name = "another exportarr _total: a counter by its name";
+  history.expected = V{"promql/counter-raw 5:12 info"};
+  run_cases({gauge, counter, queue, history});
 }
