@@ -310,9 +310,8 @@ TEST_CASE("duplicate-rule: selectors and labels that keep two rules apart", "[li
 }
 
 namespace {
-// --catalog none lint-rules of several files, given by path: the findings of one check.
-std::vector<std::string> lint_files(const std::vector<std::pair<std::string, std::string>>& files,
-                                    std::string_view check) {
+// --catalog none lint-rules of several files, given by path: every finding.
+std::vector<core::Diagnostic> lint_all(const std::vector<std::pair<std::string, std::string>>& files) {
   std::vector<core::SourceFile> sources;
   sources.reserve(files.size());
   for (const auto& [path, text] : files) sources.emplace_back(path, text);
@@ -321,9 +320,14 @@ std::vector<std::string> lint_files(const std::vector<std::pair<std::string, std
   for (const auto& s : sources) in.rule_files.push_back(rules::load_rule_file(s, diags));
   lint::Options opt;
   opt.catalog = &catalog::none();
-  auto found = lint::run(in, opt);
+  return lint::run(in, opt);
+}
+
+// The findings of one check of lint_all(): file and line.
+std::vector<std::string> lint_files(const std::vector<std::pair<std::string, std::string>>& files,
+                                    std::string_view check) {
   std::vector<std::string> out;
-  for (const auto& d : found)
+  for (const auto& d : lint_all(files))
     if (d.check.id() == check) out.push_back(d.span.file.str() + " " + std::to_string(d.span.line));
   return out;
 }
@@ -344,6 +348,31 @@ TEST_CASE("undefined-recording-rule: a near miss of another project's name", "[l
   CHECK(lint_files({{"a/rules/r.yml", records}, {"b/alerts/a.yml", reads("job:x:rate1m > 1")}},
                    "rules/undefined-recording-rule")
             .empty());
+}
+
+TEST_CASE("undefined-alert: a near miss of another project's alert", "[lint][label-flow]") {
+  // Gardener's garden Prometheus reads its seeds' ALERTS{alertname="PodStuckInPending"}; a home
+  // lab's PodStuckPending, linted in the same run, is no evidence of a typo (review26).
+  const std::string defines = "groups:\n- name: d\n  rules:\n  - alert: PodStuckPending\n"
+                              "    expr: kube_pod_status_phase{phase=\"Pending\"} == 1\n";
+  const std::string reader = reads("ALERTS{alertname=\"PodStuckInPending\", alertstate=\"firing\"}");
+  auto said = [](const std::vector<std::pair<std::string, std::string>>& files) {
+    std::vector<std::string> out;
+    for (const auto& d : lint_all(files))
+      if (d.check.id() == "alerts/undefined-alert")
+        out.push_back(std::string(core::to_string(d.severity)) + ": " + d.message);
+    return out;
+  };
+  // Its own project's near name is a typo: ALERTS never has the name as written.
+  const auto same = said({{"a/d.yml", defines}, {"a/r.yml", reader}});
+  REQUIRE(same.size() == 1);
+  CHECK(same[0].starts_with("warning: "));
+  CHECK(same[0].find("but PodStuckPending is: as written, ALERTS never has such a series") != std::string::npos);
+  // Another project's: the note that rules linted elsewhere may define it, and no suggestion.
+  const auto other = said({{"b/d.yml", defines}, {"a/r.yml", reader}});
+  REQUIRE(other.size() == 1);
+  CHECK(other[0].starts_with("info: "));
+  CHECK(other[0].find("only if rules linted elsewhere define it") != std::string::npos);
 }
 
 TEST_CASE("label flow: the values of a series read through a Thanos querier", "[lint][label-flow]") {
@@ -458,5 +487,11 @@ TEST_CASE("strangers: a _total an exporter's source writes as a gauge", "[lint][
   Case counter = info("sum by (pod) (cnpg_backends_opened_total) / 100 > 0.8");
   counter.name = "another _total of the prefix: a counter by its name";
   counter.expected = V{"promql/counter-raw 5:12 info"};
-  run_cases({gauge, counter});
+  // exportarr writes <app>_queue_total as a gauge, the items queued now (review21).
+  Case queue = info("sonarr_queue_total > 10 or radarr_queue_total > 10");
+  queue.name = "exportarr's queue_total: the items queued now";
+  Case history = info("sonarr_history_total > 10");
+  history.name = "another exportarr _total: a counter by its name";
+  history.expected = V{"promql/counter-raw 5:12 info"};
+  run_cases({gauge, counter, queue, history});
 }

@@ -84,14 +84,14 @@ void Analysis::run() {
   std::vector<RuleCost> costs(parsed.size());
 
   std::vector<std::string> names = options_.catalog->all_series_names();
-  // For ALERTS{alertname="X"}: the rules' names, as views (the rules outlive the checks), in file
-  // order. Nothing needs them sorted or unique: a selector's matcher is tried on each in turn, and
-  // did_you_mean picks the same name from them in any order.
-  std::vector<std::string_view> alert_names;
+  // For ALERTS{alertname="X"}: the rules' names and trees, as views (the rules outlive the checks),
+  // in file order. Nothing needs them sorted or unique: a selector's matcher is tried on each in
+  // turn, and did_you_mean picks the same name from them in any order.
+  std::vector<DefinedAlert> alert_names;
   for (const auto& f : input_.rule_files)
     for (const auto& g : f.groups)
       for (const auto& r : g.rules)
-        if (r.is_alert()) alert_names.push_back(r.name.value);
+        if (r.is_alert()) alert_names.push_back({r.name.value, tree(f.path)});
   for (const auto& [n, rm] : recorded) names.push_back(n);
   const std::vector<std::string> high_cardinality = high_cardinality_labels(*options_.catalog);
   // The rules are independent now that recording rules are known: checked in parallel. An alert's

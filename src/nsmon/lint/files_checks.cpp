@@ -36,14 +36,6 @@ std::string prefix_of(const std::string& name) {
 
 std::string_view first_word(std::string_view name) { return name.substr(0, name.find('_')); }
 
-// The first directory of a path as given: files under different ones (a repository of several
-// projects' rules, each in its own tree) are different projects' rules.
-std::string_view tree(std::string_view path) {
-  while (path.starts_with("./")) path.remove_prefix(2);
-  const auto slash = path.find('/');
-  return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
-}
-
 // Whether `a` comes before `b` in report order (a span's col is still its file offset here).
 bool reported_before(const core::Span& a, const core::Span& b) {
   return a.file < b.file || (a.file == b.file && a.col < b.col);
@@ -56,6 +48,12 @@ std::string selectors_in(std::size_t selectors, std::size_t files) {
                        files > 1 ? " in " + std::to_string(files) + " files" : std::string(), ")"});
 }
 } // namespace
+
+std::string_view tree(std::string_view path) {
+  while (path.starts_with("./")) path.remove_prefix(2);
+  const auto slash = path.find('/');
+  return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
+}
 
 // A recording rule's name that no rule of the files records: reported once per name, at its first
 // selector. The catalog judges every name (sure); where it does not (--catalog none, another

@@ -148,16 +148,19 @@ void RuleChecks::alert_selectors(const Expr& root) {
       if (m.name != "alertname" || (m.op != MatchOp::equal && m.op != MatchOp::regex) || promql::matches_empty(m))
         continue;
       if (std::any_of(alerts_.begin(), alerts_.end(),
-                      [&](std::string_view a) { return labels::matches(m, a, labels::Dialect::prometheus); }))
+                      [&](const DefinedAlert& a) { return labels::matches(m, a.name, labels::Dialect::prometheus); }))
         continue;
       // A name close to one the files define is a typo. Another name may be an alert of rules
       // not linted with these, whose ALERTS reach this Prometheus by federation or remote
       // write: that is for the reader to tell, a note.
-      // The alert's own name is no typo: SeedPodStuckInPending reads PodStuckInPending.
+      // The alert's own name is no typo: SeedPodStuckInPending reads PodStuckInPending. Nor is a
+      // name near another project's alert (another tree()): Gardener's garden Prometheus reads its
+      // seeds' PodStuckInPending, one letter from a home lab's PodStuckPending (review26).
       std::vector<std::string> others;
+      const std::string_view own_tree = tree(pr_.file->path);
       if (m.op == MatchOp::equal)
-        for (std::string_view a : alerts_)
-          if (a != r_.name.value) others.emplace_back(a);
+        for (const DefinedAlert& a : alerts_)
+          if (a.name != r_.name.value && a.tree == own_tree) others.emplace_back(a.name);
       std::string hint = m.op == MatchOp::equal ? util::did_you_mean(m.value, others) : "";
       // A typo is a letter or two; a prefix or a word more is another alert's name.
       if (util::edit_distance(m.value, hint, 3) > 2) hint.clear();

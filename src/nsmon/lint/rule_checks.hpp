@@ -53,6 +53,16 @@ struct ParsedRule {
   std::string metricsql_extension; ///< the first MetricsQL extension it names, if any
 };
 
+/// The first directory of a path as given: files under different ones (a repository of several
+/// projects' rules, each in its own tree) are different projects' rules.
+std::string_view tree(std::string_view path);
+
+/// An alerting rule of the files linted, for ALERTS{alertname="X"}: its name and its file's tree().
+struct DefinedAlert {
+  std::string_view name;
+  std::string_view tree;
+};
+
 /// Where a byte range of a rule's expression is in the YAML file (rule_checks.cpp).
 core::Span expr_span(const rules::Rule& r, promql::PosRange range);
 /// The annotation that notification templates read (summary, description, ...) which `key` is a typo
@@ -98,7 +108,7 @@ std::vector<std::string> high_cardinality_labels(const catalog::Catalog& cat);
 class RuleChecks : public ExprChecks {
 public:
   RuleChecks(const ParsedRule& pr, const Options& opt, Inference& inf, const rules::Config* cfg,
-             const std::vector<std::string>& all_names, const std::vector<std::string_view>& alerts,
+             const std::vector<std::string>& all_names, const std::vector<DefinedAlert>& alerts,
              const std::vector<std::string>& high_cardinality, std::vector<core::Diagnostic>& out,
              ForeignMetrics& foreign, const CostModel& model, RuleCost& cost)
       : ExprChecks(*opt.catalog, inf, cfg, all_names), pr_(pr), r_(*pr.rule), opt_(opt), cfg_(cfg), alerts_(alerts),
@@ -171,7 +181,7 @@ private:
   const rules::Rule& r_;
   const Options& opt_;
   const rules::Config* cfg_;
-  const std::vector<std::string_view>& alerts_;
+  const std::vector<DefinedAlert>& alerts_;
   const std::vector<std::string>& high_cardinality_; ///< high_cardinality_labels() of the catalog
   std::vector<core::Diagnostic>& out_;
   ForeignMetrics& foreign_;
