@@ -10,6 +10,7 @@
 #include <string_view>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -102,6 +103,19 @@ TEST_CASE("heap_on_huge_pages: allocation goes on", "[util]") {
 // Run alone, in a process of its own (the next test starts it): the heap as a command has it
 // when it calls heap_on_huge_pages, not after other tests freed blocks of every size.
 TEST_CASE("heap_on_huge_pages: in a fresh process", "[.fresh-heap]") {
+  // A thread's block of its own arena, advised or not after thread_heap_on_huge_pages: 8 MiB, so
+  // that its middle is past the first huge page boundary of what the arena gives.
+  auto thread_advised = [] {
+    bool is = false;
+    std::thread([&] {
+      util::thread_heap_on_huge_pages();
+      auto* p = static_cast<char*>(std::malloc(std::size_t{8} << 20));
+      is = advised(p + (std::size_t{4} << 20));
+      std::free(p);
+    }).join();
+    return is;
+  };
+  CHECK_FALSE(thread_advised()); // nothing before heap_on_huge_pages
   util::heap_on_huge_pages(std::size_t{64} << 20);
   // Every advised range starts with a whole huge page none of whose pages is in use: a page in
   // use there (malloc's header of the heap's top) keeps that range on 4 KiB pages. Looked at
@@ -109,6 +123,7 @@ TEST_CASE("heap_on_huge_pages: in a fresh process", "[.fresh-heap]") {
   const bool untouched = advised_ranges_untouched();
   expect_advised(advised());
   CHECK(untouched);
+  expect_advised(thread_advised());
 }
 
 TEST_CASE("heap_on_huge_pages: the heap is advised", "[util]") {
