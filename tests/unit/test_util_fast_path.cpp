@@ -1,4 +1,5 @@
 // util/fast_path: the heap of a short, large command advised as transparent huge pages.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <cstdio>
@@ -6,7 +7,10 @@
 #include <fcntl.h>
 #include <fstream>
 #include <string>
+#include <string_view>
+#include <sys/mman.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -30,6 +34,38 @@ bool advised_at(std::uintptr_t at) {
   return false;
 }
 bool advised(const void* p = nullptr) { return advised_at(reinterpret_cast<std::uintptr_t>(p)); }
+
+// Whether every mapping of /proc/self/smaps with the `hg` flag starts with a whole huge page
+// none of whose pages is in use (mincore: resident). Reads smaps into static memory, so that
+// nothing is allocated from the heap it looks at.
+bool advised_ranges_untouched() {
+  static char text[4 << 20];
+  const int fd = open("/proc/self/smaps", O_RDONLY);
+  if (fd < 0) return false;
+  std::size_t size = 0;
+  for (ssize_t n; (n = read(fd, text + size, sizeof text - size)) > 0;) size += static_cast<std::size_t>(n);
+  close(fd);
+  constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
+  const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+  std::string_view rest(text, size);
+  void* lo = nullptr; // a mapping's first address, read as a pointer (%p) for mincore
+  std::uintptr_t length = 0;
+  while (!rest.empty()) {
+    const std::string_view line = rest.substr(0, rest.find('\n'));
+    rest.remove_prefix(std::min(rest.size(), line.size() + 1));
+    void* a = nullptr;
+    std::uintptr_t b = 0;
+    if (std::sscanf(line.data(), "%p-%lx ", &a, &b) == 2) {
+      lo = a, length = b - reinterpret_cast<std::uintptr_t>(a);
+    } else if (line.substr(0, 8) == "VmFlags:" && line.find(" hg") != std::string_view::npos && length >= kHuge) {
+      static unsigned char in[kHuge / 4096];
+      if (mincore(lo, kHuge, in) != 0) return false;
+      for (std::uintptr_t i = 0; i < kHuge / page; ++i)
+        if (in[i] & 1) return false;
+    }
+  }
+  return true;
+}
 
 // Whether the kernel takes MADV_HUGEPAGE advice ("always [madvise] never" or "[always] ...").
 [[maybe_unused]] bool thp_advisable() {
@@ -67,8 +103,27 @@ TEST_CASE("heap_on_huge_pages: allocation goes on", "[util]") {
 // Run alone, in a process of its own (the next test starts it): the heap as a command has it
 // when it calls heap_on_huge_pages, not after other tests freed blocks of every size.
 TEST_CASE("heap_on_huge_pages: in a fresh process", "[.fresh-heap]") {
+  // A thread's block of its own arena, advised or not after thread_heap_on_huge_pages: 8 MiB, so
+  // that its middle is past the first huge page boundary of what the arena gives.
+  auto thread_advised = [] {
+    bool is = false;
+    std::thread([&] {
+      util::thread_heap_on_huge_pages();
+      auto* p = static_cast<char*>(std::malloc(std::size_t{8} << 20));
+      is = advised(p + (std::size_t{4} << 20));
+      std::free(p);
+    }).join();
+    return is;
+  };
+  CHECK_FALSE(thread_advised()); // nothing before heap_on_huge_pages
   util::heap_on_huge_pages(std::size_t{64} << 20);
+  // Every advised range starts with a whole huge page none of whose pages is in use: a page in
+  // use there (malloc's header of the heap's top) keeps that range on 4 KiB pages. Looked at
+  // first, before anything here allocates.
+  const bool untouched = advised_ranges_untouched();
   expect_advised(advised());
+  CHECK(untouched);
+  expect_advised(thread_advised());
 }
 
 TEST_CASE("heap_on_huge_pages: the heap is advised", "[util]") {

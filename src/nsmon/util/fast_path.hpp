@@ -27,6 +27,12 @@ namespace nsmon::util {
 /// kernel refuses; never fails.
 void heap_on_huge_pages(std::size_t bytes);
 
+/// The same for the calling thread's malloc arena, once heap_on_huge_pages ran (parallel_steps
+/// calls it in each thread it starts): glibc grows a thread's arena a few pages at a time, never
+/// advised, so without it every 4 KiB page a worker fills is a fault of its own. Does nothing
+/// before heap_on_huge_pages, without glibc or under AddressSanitizer.
+void thread_heap_on_huge_pages();
+
 /// Keep until exit. The model and the report are freed by the process's end, not by a walk
 /// through every rule's and finding's destructor right before it. Builds with AddressSanitizer
 /// destroy `p` as usual, so that their leak check still sees every owner.

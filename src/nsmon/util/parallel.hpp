@@ -5,6 +5,8 @@
 #include <thread>
 #include <vector>
 
+#include "nsmon/util/fast_path.hpp"
+
 namespace nsmon::util {
 
 /// The most threads parallel_steps uses.
@@ -39,7 +41,11 @@ template <class Fn> void parallel_steps(std::size_t n, std::size_t size, Fn&& fn
   };
   if (threads <= 1) return run();
   std::vector<std::thread> others;
-  for (unsigned t = 1; t < threads; ++t) others.emplace_back(run);
+  for (unsigned t = 1; t < threads; ++t)
+    others.emplace_back([&] {
+      thread_heap_on_huge_pages();
+      run();
+    });
   try {
     run();
   } catch (...) {
