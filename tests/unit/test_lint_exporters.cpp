@@ -782,6 +782,35 @@ TEST_CASE("exporters: a declared counter above 0 as the alert's whole condition"
   CHECK(where(lint_one("minio_cluster_drive_offline_total > 0")).empty());
 }
 
+// awesome-prometheus-alerts 01e32a1 (tests/data/shipped-bugs): ClickHouse writes every
+// ClickHouseErrorMetric_<code> as a counter of errors since it started, so == 1 holds from the first
+// error until the restart, and a burst that skips 1 never matches. A pattern names the family.
+TEST_CASE("exporters: a counter family named by a pattern, compared raw", "[exporters][lint]") {
+  auto f = lint_one("ClickHouseErrorMetric_NO_AVAILABLE_REPLICA == 1");
+  REQUIRE(where(f) == V{"promql/counter-raw 5:12"});
+  CHECK(f.at(0).message.find("ClickHouseErrorMetric_NO_AVAILABLE_REPLICA is a counter (ClickHouse's source at "
+                             "master at 75a050b5b5)") == 0);
+  CHECK(where(lint_one("ClickHouseProfileEvents_FailedQuery > 0")) == V{"promql/counter-raw 5:12"});
+  // Their increase (the fix), the gauges of the same endpoint, a name that only starts like the
+  // family's, and the prefix alone (the * stands for at least one character): quiet.
+  CHECK(where(lint_one("increase(ClickHouseErrorMetric_NO_AVAILABLE_REPLICA[5m]) > 0")).empty());
+  CHECK(where(lint_one("ClickHouseMetrics_TCPConnection > 400")).empty());
+  CHECK(where(lint_one("ClickHouseErrorMetricX_NO_AVAILABLE_REPLICA == 1")).empty());
+  CHECK(where(lint_one("ClickHouseErrorMetric_ == 1")).empty());
+}
+
+// awesome-prometheus-alerts 1aafa40 (tests/data/shipped-bugs): netdata's "average" source writes each
+// dimension's average over the interval as a gauge named ..._average; the "as-collected" source
+// writes counters, named ..._total.
+TEST_CASE("exporters: rate() of a gauge family named by a pattern", "[exporters][lint]") {
+  auto f = lint_one("rate(netdata_cpu_cpu_percentage_average{dimension=\"idle\"}[1m]) > 80");
+  REQUIRE(where(f) == V{"promql/rate-on-gauge 5:12"});
+  CHECK(f.at(0).message.find("rate() of netdata_cpu_cpu_percentage_average, which netdata writes as a gauge") == 0);
+  CHECK(where(lint_one("netdata_cpu_cpu_percentage_average{dimension=\"idle\"} < 20")).empty());
+  CHECK(where(lint_one("rate(netdata_disk_io_KiB_persec_total[5m]) > 1000")).empty());
+  CHECK(where(lint_one("rate(node_average[5m]) > 1")).empty());
+}
+
 // kubermatic c2a82b1 (tests/data/shipped-bugs): attempts minus successes, both counters velero's
 // source declares, above 0 holds from the first failed backup until velero restarts.
 TEST_CASE("exporters: a difference of declared counters above 0 as the alert's whole condition", "[exporters][lint]") {
