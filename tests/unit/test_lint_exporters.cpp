@@ -415,6 +415,30 @@ TEST_CASE("exporters: node_exporter's device, mountpoint and fstype, which it wr
                         "series") != std::string::npos);
 }
 
+// awesome-prometheus-alerts 05c4716 (tests/data/shipped-bugs): Kubernetes 1.18.0 removed the metrics
+// 1.14 deprecated, each replacement served since 1.14 (its older_too): reading both, or a
+// replacement, says nothing of the version; the old name alone is a warning (2020).
+TEST_CASE("exporters: a metric Kubernetes 1.18 removed", "[exporters][lint]") {
+  const std::string old_latency =
+      "  - alert: L\n    expr: histogram_quantile(0.99, sum by (le) (rate(apiserver_request_latencies_bucket[5m]))) "
+      "/ 1e6 > 1\n";
+  std::vector<std::string> said;
+  CHECK(lint_files({{"k/a.yml", old_latency}}, "exporters/renamed-metric", &said) == V{"k/a.yml:5:54 warning"});
+  CHECK(said.at(0) == "Kubernetes 1.18.0 (2020) replaced apiserver_request_latencies_bucket with "
+                      "apiserver_request_duration_seconds_bucket, and every release since serves only the new name: "
+                      "this selector selects nothing on Kubernetes 1.18.0 and later");
+  // Its replacement, beside the old name in the directory: the replacement is no evidence (1.14 to
+  // 1.17 served both), and it is quiet itself.
+  const std::string total = "  - alert: E\n    expr: sum(rate(apiserver_request_total{code=~\"5..\"}[5m])) > 1\n";
+  CHECK(lint_files({{"k/a.yml", old_latency}, {"k/b.yml", total}}, "exporters/renamed-metric") ==
+        V{"k/a.yml:5:54 warning"});
+  CHECK(lint_files({{"k/b.yml", total}}, "exporters/renamed-metric").empty());
+  // client-go's rest_client_ names are other programs' too, at their own versions: not listed.
+  CHECK(lint_files({{"k/c.yml", "  - alert: R\n    expr: rate(rest_client_request_latency_seconds_count[5m]) > 1\n"}},
+                   "exporters/renamed-metric")
+            .empty());
+}
+
 TEST_CASE("exporters: a metric the exporter renamed", "[exporters][lint]") {
   const std::string old_cpu =
       "  - record: instance:node_cpus:count\n    expr: count without (cpu) (node_cpu{mode=\"idle\"})\n";
