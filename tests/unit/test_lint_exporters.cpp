@@ -430,6 +430,30 @@ TEST_CASE("exporters: node_exporter's device, mountpoint and fstype, which it wr
                         "series") != std::string::npos);
 }
 
+// awesome-prometheus-alerts 05c4716 (tests/data/shipped-bugs): Kubernetes 1.18.0 removed the metrics
+// 1.14 deprecated, each replacement served since 1.14 (its older_too): reading both, or a
+// replacement, says nothing of the version; the old name alone is a warning (2020).
+TEST_CASE("exporters: a metric Kubernetes 1.18 removed", "[exporters][lint]") {
+  const std::string old_latency =
+      "  - alert: L\n    expr: histogram_quantile(0.99, sum by (le) (rate(apiserver_request_latencies_bucket[5m]))) "
+      "/ 1e6 > 1\n";
+  std::vector<std::string> said;
+  CHECK(lint_files({{"k/a.yml", old_latency}}, "exporters/renamed-metric", &said) == V{"k/a.yml:5:54 warning"});
+  CHECK(said.at(0) == "Kubernetes 1.18.0 (2020) replaced apiserver_request_latencies_bucket with "
+                      "apiserver_request_duration_seconds_bucket, and every release since serves only the new name: "
+                      "this selector selects nothing on Kubernetes 1.18.0 and later");
+  // Its replacement, beside the old name in the directory: the replacement is no evidence (1.14 to
+  // 1.17 served both), and it is quiet itself.
+  const std::string total = "  - alert: E\n    expr: sum(rate(apiserver_request_total{code=~\"5..\"}[5m])) > 1\n";
+  CHECK(lint_files({{"k/a.yml", old_latency}, {"k/b.yml", total}}, "exporters/renamed-metric") ==
+        V{"k/a.yml:5:54 warning"});
+  CHECK(lint_files({{"k/b.yml", total}}, "exporters/renamed-metric").empty());
+  // client-go's rest_client_ names are other programs' too, at their own versions: not listed.
+  CHECK(lint_files({{"k/c.yml", "  - alert: R\n    expr: rate(rest_client_request_latency_seconds_count[5m]) > 1\n"}},
+                   "exporters/renamed-metric")
+            .empty());
+}
+
 TEST_CASE("exporters: a metric the exporter renamed", "[exporters][lint]") {
   const std::string old_cpu =
       "  - record: instance:node_cpus:count\n    expr: count without (cpu) (node_cpu{mode=\"idle\"})\n";
@@ -820,6 +844,35 @@ TEST_CASE("exporters: a declared counter above 0 as the alert's whole condition"
   CHECK(where(lint_one("velero_backup_success_total == 0")).empty());
   CHECK(where(lint_one("velero_backup_total > 0")).empty());
   CHECK(where(lint_one("minio_cluster_drive_offline_total > 0")).empty());
+}
+
+// awesome-prometheus-alerts 01e32a1 (tests/data/shipped-bugs): ClickHouse writes every
+// ClickHouseErrorMetric_<code> as a counter of errors since it started, so == 1 holds from the first
+// error until the restart, and a burst that skips 1 never matches. A pattern names the family.
+TEST_CASE("exporters: a counter family named by a pattern, compared raw", "[exporters][lint]") {
+  auto f = lint_one("ClickHouseErrorMetric_NO_AVAILABLE_REPLICA == 1");
+  REQUIRE(where(f) == V{"promql/counter-raw 5:12"});
+  CHECK(f.at(0).message.find("ClickHouseErrorMetric_NO_AVAILABLE_REPLICA is a counter (ClickHouse's source at "
+                             "master at 75a050b5b5)") == 0);
+  CHECK(where(lint_one("ClickHouseProfileEvents_FailedQuery > 0")) == V{"promql/counter-raw 5:12"});
+  // Their increase (the fix), the gauges of the same endpoint, a name that only starts like the
+  // family's, and the prefix alone (the * stands for at least one character): quiet.
+  CHECK(where(lint_one("increase(ClickHouseErrorMetric_NO_AVAILABLE_REPLICA[5m]) > 0")).empty());
+  CHECK(where(lint_one("ClickHouseMetrics_TCPConnection > 400")).empty());
+  CHECK(where(lint_one("ClickHouseErrorMetricX_NO_AVAILABLE_REPLICA == 1")).empty());
+  CHECK(where(lint_one("ClickHouseErrorMetric_ == 1")).empty());
+}
+
+// awesome-prometheus-alerts 1aafa40 (tests/data/shipped-bugs): netdata's "average" source writes each
+// dimension's average over the interval as a gauge named ..._average; the "as-collected" source
+// writes counters, named ..._total.
+TEST_CASE("exporters: rate() of a gauge family named by a pattern", "[exporters][lint]") {
+  auto f = lint_one("rate(netdata_cpu_cpu_percentage_average{dimension=\"idle\"}[1m]) > 80");
+  REQUIRE(where(f) == V{"promql/rate-on-gauge 5:12"});
+  CHECK(f.at(0).message.find("rate() of netdata_cpu_cpu_percentage_average, which netdata writes as a gauge") == 0);
+  CHECK(where(lint_one("netdata_cpu_cpu_percentage_average{dimension=\"idle\"} < 20")).empty());
+  CHECK(where(lint_one("rate(netdata_disk_io_KiB_persec_total[5m]) > 1000")).empty());
+  CHECK(where(lint_one("rate(node_average[5m]) > 1")).empty());
 }
 
 // kubermatic c2a82b1 (tests/data/shipped-bugs): attempts minus successes, both counters velero's

@@ -106,6 +106,17 @@ TEST_CASE("label flow: constant alerts, and results a rule cannot use", "[lint][
       {"a range vector never evaluates", alert("up[5m]"), V{"promql/syntax 5:11"}},
       {"a recording rule of a string", rec + "'\"x\"'\n", V{"promql/syntax 5:11"}},
       {"a recording rule of a scalar records one series", rec + "time()\n", V{}},
+      // awesome-prometheus-alerts f673fe7: or binds looser than <, so vector(0) < 1 is a side of
+      // its own, always there. Grouped as meant, or in parentheses as written, or a comparison of
+      // the two numbers that fails (a side that adds nothing): quiet.
+      {"an or beside two numbers compared, which hold",
+       alert("count(redis_instance_info{role=\"master\"}) or vector(0) < 1"), V{"alerts/no-comparison 5:11"}},
+      {"the same beside a sum, with on()", alert("sum(up{job=\"node\"}) or on() vector(-1) < 1"),
+       V{"alerts/no-comparison 5:11"}},
+      {"the or grouped before the comparison", alert("(count(redis_instance_info{role=\"master\"}) or vector(0)) < 1"),
+       V{}},
+      {"the comparison in parentheses", alert("count(up == 0) > 1 or (vector(0) < 1)"), V{}},
+      {"two numbers compared, which fail", alert("count(up == 0) > 1 or vector(0) > 1"), V{}},
   });
 }
 

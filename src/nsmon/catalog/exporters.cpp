@@ -152,6 +152,20 @@ namespace {
 bool listed(const std::vector<std::string>& names, std::string_view series) {
   return std::find(names.begin(), names.end(), series) != names.end();
 }
+
+// A pattern has one `*` (checked when the catalog is read): the name starts with the text
+// before it and ends with the text after it, and the `*` stands for at least one character.
+bool matches_pattern(std::string_view pattern, std::string_view series) {
+  const size_t star = pattern.find('*');
+  if (star == std::string_view::npos) return false;
+  const std::string_view head = pattern.substr(0, star), tail = pattern.substr(star + 1);
+  return series.size() > head.size() + tail.size() && series.starts_with(head) && series.ends_with(tail);
+}
+
+bool any_pattern(const std::vector<std::string>& patterns, std::string_view series) {
+  return std::any_of(patterns.begin(), patterns.end(),
+                     [&](const std::string& p) { return matches_pattern(p, series); });
+}
 } // namespace
 
 const Exporter* Exporters::gauge(std::string_view series) const {
@@ -163,6 +177,7 @@ const Exporter* Exporters::gauge(std::string_view series) const {
     if (!util::ends_with(series, "_total") &&
         std::any_of(g.prefixes.begin(), g.prefixes.end(), [&](const std::string& p) { return series.starts_with(p); }))
       return &e;
+    if (any_pattern(g.patterns, series)) return &e;
   }
   return nullptr;
 }
@@ -194,7 +209,7 @@ const Exporter* Exporters::zero_or_one(std::string_view series) const {
 
 const Exporter* Exporters::counter(std::string_view series) const {
   for (const auto& e : exporters)
-    if (listed(e.counters, series)) return &e;
+    if (listed(e.counters, series) || any_pattern(e.counter_patterns, series)) return &e;
   return nullptr;
 }
 
@@ -332,7 +347,7 @@ public:
       if (n["families"]) families(n["families"], e);
       if (n["served"]) served(n["served"], e.served);
       if (n["parts"]) parts(n["parts"], e.parts);
-      if (n["counters"]) counters(n["counters"], e.counters);
+      if (n["counters"]) counters(n["counters"], e);
       if (!n["metrics"].is_map()) {
         y_.report(n, "catalog/structure", "an exporter needs a 'metrics' mapping");
         continue;
@@ -462,21 +477,33 @@ private:
     }
   }
 
-  void counters(const yaml::Node& n, std::vector<std::string>& out) {
-    if (!y_.check_mapping(n, {"read", "names"}, "counters")) return;
+  void counters(const yaml::Node& n, Exporter& e) {
+    if (!y_.check_mapping(n, {"read", "names", "patterns"}, "counters")) return;
     if (!n["read"]) y_.report(n, "catalog/missing-field", "counters has no 'read' (where the types come from)");
-    if (n["names"]) out = y_.strings(n["names"], "names").value_or(std::vector<std::string>{});
+    if (n["names"]) e.counters = y_.strings(n["names"], "names").value_or(std::vector<std::string>{});
+    if (n["patterns"]) e.counter_patterns = patterns(n["patterns"]);
+  }
+
+  // Name patterns: each has exactly one `*`, which stands for the rest of the name.
+  std::vector<std::string> patterns(const yaml::Node& n) {
+    std::vector<std::string> out = y_.strings(n, "patterns").value_or(std::vector<std::string>{});
+    for (const std::string& p : out)
+      if (std::count(p.begin(), p.end(), '*') != 1)
+        y_.report(n, "catalog/structure", "pattern '" + p + "' must have exactly one '*'");
+    std::erase_if(out, [](const std::string& p) { return std::count(p.begin(), p.end(), '*') != 1; });
+    return out;
   }
 
   void gauges(const yaml::Node& n, ExporterGauges& g) {
     if (!y_.check_mapping(n,
-                          {"read", "names", "prefixes", "always_one", "zero_or_one", "untyped", "untyped_from",
-                           "timestamps", "one_in_cluster"},
+                          {"read", "names", "prefixes", "patterns", "always_one", "zero_or_one", "untyped",
+                           "untyped_from", "timestamps", "one_in_cluster"},
                           "gauges"))
       return;
     if (!n["read"]) y_.report(n, "catalog/missing-field", "gauges has no 'read' (where the types come from)");
     if (n["names"]) g.names = y_.strings(n["names"], "names").value_or(std::vector<std::string>{});
     if (n["prefixes"]) g.prefixes = y_.strings(n["prefixes"], "prefixes").value_or(std::vector<std::string>{});
+    if (n["patterns"]) g.patterns = patterns(n["patterns"]);
     if (n["always_one"]) g.always_one = y_.strings(n["always_one"], "always_one").value_or(std::vector<std::string>{});
     if (n["zero_or_one"])
       g.zero_or_one = y_.strings(n["zero_or_one"], "zero_or_one").value_or(std::vector<std::string>{});

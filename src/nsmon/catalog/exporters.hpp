@@ -71,6 +71,9 @@ struct ExporterRenames {
 struct ExporterGauges {
   std::vector<std::string> names;
   std::vector<std::string> prefixes;
+  /// Name patterns with one `*` (netdata_*_average): every name that starts with the text before
+  /// it and ends with the text after it, whatever it ends in (_total included).
+  std::vector<std::string> patterns;
   /// Gauges it writes as 1 on every series (an info metric's labels carry the information): a
   /// change of the information is a new series, never a new value.
   std::vector<std::string> always_one;
@@ -163,6 +166,9 @@ struct Exporter {
   /// The metrics its source writes as counters (CounterValue) of a quantity that only grows
   /// (operations, seconds spent): read raw, their value depends on when the process started.
   std::vector<std::string> counters;
+  /// Name patterns with one `*` whose every name its source writes as such a counter
+  /// (ClickHouseErrorMetric_*: ClickHouse's count of each error code since it started).
+  std::vector<std::string> counter_patterns;
   /// The labels it writes on some of `metrics` and that no target label is named like (not
   /// target_label_too), sorted: a closed exporter's metric that does not list one lacks it.
   std::vector<std::string> labels;

@@ -407,8 +407,8 @@ void RuleChecks::cost(const Expr& root) {
 // --- alerts ----------------------------------------------------------------------------------
 void RuleChecks::alert(const Shape& shape) {
   one_hot_alert(*pr_.parsed->expr()); // a comparison: filters, so unfiltered() below stays quiet
-  if (!constant_alert(*pr_.parsed->expr()) && !bool_alert(*pr_.parsed->expr()) && !shape.filters &&
-      !always_fires(*pr_.parsed->expr()))
+  if (!or_constant_alert(*pr_.parsed->expr()) && !constant_alert(*pr_.parsed->expr()) &&
+      !bool_alert(*pr_.parsed->expr()) && !shape.filters && !always_fires(*pr_.parsed->expr()))
     unfiltered(unparen(pr_.parsed->expr()));
   if (uses_absent_ && (!r_.for_ || r_.for_->ms == 0) && !r_.misspelt.count("for"))
     emit_at("alerts/absent-without-for", r_.name.span,
@@ -609,6 +609,42 @@ bool RuleChecks::constant_alert(const Expr& root) {
               " returns one series at every evaluation, whatever its value",
           "select the series whose state is bad; a heartbeat alert (Watchdog) is written vector(1)");
   return true;
+}
+
+// An alert whose top-level `or` has, as one side written without parentheses, vector(c) compared
+// with a number: `or` binds looser than any comparison, so `A or vector(0) < 1` is
+// `A or (vector(0) < 1)`, not `(A or vector(0)) < 1`. Where the two numbers pass, that side is a
+// series at every evaluation, the or's result is never empty, and the alert fires at every
+// evaluation (awesome-prometheus-alerts f673fe7). Whether it was reported.
+bool RuleChecks::or_constant_alert(const Expr& root) {
+  const Expr* top = unparen(&root);
+  std::vector<const BinaryExpr*> ors;
+  for (const Expr* e = top; e->kind == NodeKind::binary && e->as<BinaryExpr>().op == BinaryOp::lor;
+       e = unparen(e->as<BinaryExpr>().lhs))
+    ors.push_back(&e->as<BinaryExpr>());
+  for (const BinaryExpr* o : ors)
+    for (const Expr* side : {o->rhs, o->lhs}) {
+      if (side->kind != NodeKind::binary) continue; // in parentheses, the author chose the grouping
+      const auto& c = side->as<BinaryExpr>();
+      if (!is_comparison(c.op) || c.return_bool) continue;
+      const Expr* v = unparen(c.lhs);
+      if (v->kind != NodeKind::call || v->as<Call>().name != "vector" || v->as<Call>().args.empty()) continue;
+      const std::optional<double> a = inf_.constant(v->as<Call>().args[0]), b = inf_.constant(c.rhs);
+      if (!a || !b || !passes(*a, c.op, *b)) continue;
+      const std::string op(to_string(c.op)), whole = print(*o), compared = print(*side);
+      // The or as written, its comparison moved outside: `(A or on () vector(0)) < 1`.
+      std::string fix = "put the or in parentheses and compare the whole of it";
+      if (side == o->rhs && whole.ends_with(compared))
+        fix = "group the or before comparing: `(" + whole.substr(0, whole.size() - compared.size()) + print(*c.lhs) +
+              ") " + op + " " + print(*c.rhs) + "`";
+      emit_at("alerts/no-comparison", r_.expr.span,
+              "alert " + r_.name.value + " always fires: 'or' binds looser than '" + op + "', so " + compared +
+                  " is a side of the or of its own, two numbers compared, which holds: it adds a series at every "
+                  "evaluation",
+              fix);
+      return true;
+    }
+  return false;
 }
 
 // An alert whose expression is a comparison with bool: bool makes the comparison a value, 1 where

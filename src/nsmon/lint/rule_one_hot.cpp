@@ -15,9 +15,6 @@ namespace nsmon::lint {
 
 using namespace promql;
 
-namespace {
-
-// Whether value op v holds (the sample passes a filtering comparison).
 bool passes(double value, BinaryOp op, double v) {
   switch (op) {
   case BinaryOp::eql: return value == v;
@@ -29,6 +26,8 @@ bool passes(double value, BinaryOp op, double v) {
   default: return false;
   }
 }
+
+namespace {
 
 // The selector under `side` when each of its series stays one target's own: the selector itself,
 // or a sum, min, max or avg of it that keeps the instance (a scraped series always has one) or
