@@ -666,16 +666,17 @@ void inverted_severities(const Input& input, const Options& options, std::vector
         const bool below = c.bound.op == promql::BinaryOp::lss || c.bound.op == promql::BinaryOp::lte;
         for (const Alert& w : alerts) {
           if (w.critical || (below ? c.bound.value <= w.bound.value : c.bound.value >= w.bound.value)) continue;
+          constexpr std::string_view kSwapped =
+              ", on the same expression: the warning fires only while the critical does; are the two thresholds "
+              "swapped?";
           const std::string op = promql::to_string(c.bound.op);
-          core::Diagnostic d = core::make_diagnostic(
-              "alerts/inverted-severity", c.rule->name.span,
-              util::concat({"alert ", c.rule->name.value, " (severity critical) fires at ", op, " ",
-                            util::format_number(c.bound.value), ", before its warning ", w.rule->name.value, " (line ",
-                            std::to_string(w.rule->name.span.line), ") at ", op, " ",
-                            util::format_number(w.bound.value),
-                            ", on the same expression: the warning fires only while the critical does; are the two "
-                            "thresholds swapped?"}),
-              "give the critical alert the stricter bound and the warning the looser one");
+          core::Diagnostic d =
+              core::make_diagnostic("alerts/inverted-severity", c.rule->name.span,
+                                    util::concat({"alert ", c.rule->name.value, " (severity critical) fires at ", op,
+                                                  " ", util::format_number(c.bound.value), ", before its warning ",
+                                                  w.rule->name.value, " (line ", std::to_string(w.rule->name.span.line),
+                                                  ") at ", op, " ", util::format_number(w.bound.value), kSwapped}),
+                                    "give the critical alert the stricter bound and the warning the looser one");
           d.group = c.group->name.value;
           d.rule = c.rule->name.value;
           out.push_back(std::move(d));
