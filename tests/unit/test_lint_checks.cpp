@@ -119,6 +119,17 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
        V{"promql/rate-on-gauge"}},
       {"rate over a subquery of a rate", alert("rate(rate(errors_total[5m])[1h:]) > 1"), V{"promql/rate-on-gauge"}},
       {"rate over a subquery of a counter's max", alert("rate(max_over_time(errors_total[1m])[1h:5m]) > 1"), V{}},
+      // A subquery of arithmetic on a gauge, or of a ratio of counters, falls as often as it rises
+      // (etcd's mixin, 91f8eb1bd: a defragmentation read as growth); a counter scaled by a number or
+      // plus one still only grows.
+      {"increase over a subquery of a gauge's share of another",
+       alert("increase(((cpu_usage_percent / cpu_usage_percent offset 1d) * 100)[4h:1m]) > 50"),
+       V{"promql/rate-on-gauge"}},
+      {"rate over a subquery of a ratio of counters", alert("rate((errors_total / errors_total offset 1h)[1h:5m]) > 1"),
+       V{"promql/rate-on-gauge"}},
+      {"rate over a subquery of a scaled counter", alert("rate((errors_total * 60 + 1)[1h:5m]) > 1"), V{}},
+      {"increase over a subquery of a sum of counters",
+       alert("increase((errors_total + errors_total offset 1h)[1h:5m]) > 1"), V{}},
       // node_exporter writes its memory, filesystem and load series as gauges (rules/exporters.yml).
       {"rate of node_exporter's gauge", alert("rate(node_memory_MemAvailable_bytes[30m]) > 1"),
        V{"promql/rate-on-gauge"}},

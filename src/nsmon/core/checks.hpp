@@ -84,6 +84,8 @@ inline constexpr auto kChecks = [] {
       {"alerts/for-too-short", warning, "for shorter than the evaluation interval", lint},
       {"alerts/group-interval", warning,
        "a group interval over 5m (alerts late or never; recorded series stale between evaluations)", lint},
+      {"alerts/inverted-severity", warning,
+       "a critical alert whose bound is looser than its warning's on the same expression: it fires first", lint},
       {"alerts/misspelt-annotation", warning,
        "an annotation key a typo away from description, message, runbook_url or summary, which the alert lacks", lint},
       {"alerts/no-comparison", warning, "an alert without a comparison fires whenever the series exists", lint},

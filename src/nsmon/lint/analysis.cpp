@@ -131,6 +131,7 @@ void Analysis::run() {
   exporter_jobs(all, recorded);
   misspelt_metrics(all, recorded);
   copied_alerts(input_, options_, out_);
+  inverted_severities(input_, options_, out_);
   std::erase_if(costs, [](const RuleCost& c) { return c.rule == nullptr; }); // did not parse
   auto heavy = cost_outliers(costs, options_.policy, false, cfg);
   std::move(heavy.begin(), heavy.end(), std::back_inserter(out_));

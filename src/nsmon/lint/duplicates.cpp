@@ -586,4 +586,104 @@ void copied_alerts(const Input& input, const Options& options, std::vector<core:
   }
 }
 
+namespace {
+
+// An alert's one bound: the comparison with a number that decides whether it fires, reached from
+// the expression's top through parentheses, `and` and `or` only (under them a looser bound fires
+// for more series; under unless, absent() or arithmetic it need not). The number on the right.
+struct Bound {
+  promql::BinaryOp op;
+  double value;
+  promql::PosRange number; // in the expression's text
+};
+
+// Counts the bounds under e (through parentheses, and, or) and keeps the last one found.
+void find_bounds(const promql::Expr& e, std::optional<Bound>& bound, int& found) {
+  if (e.kind == promql::NodeKind::paren) return find_bounds(*e.as<promql::ParenExpr>().expr, bound, found);
+  if (e.kind != promql::NodeKind::binary) return;
+  const auto& b = e.as<promql::BinaryExpr>();
+  if (b.op == promql::BinaryOp::land || b.op == promql::BinaryOp::lor) {
+    find_bounds(*b.lhs, bound, found);
+    find_bounds(*b.rhs, bound, found);
+    return;
+  }
+  if (!promql::is_comparison(b.op) || b.return_bool || b.op == promql::BinaryOp::eql || b.op == promql::BinaryOp::neq)
+    return;
+  for (const auto& [number, op] : {std::pair{b.rhs, b.op}, std::pair{b.lhs, flip(b.op)}}) {
+    if (number->kind != promql::NodeKind::number_literal) continue;
+    const auto& n = number->as<promql::NumberLiteral>();
+    if (n.duration) continue;
+    ++found;
+    bound = Bound{op, n.value, n.range};
+  }
+}
+
+std::optional<Bound> bound_of(const promql::Expr& root) {
+  std::optional<Bound> bound;
+  int found = 0;
+  find_bounds(root, bound, found);
+  return found == 1 ? bound : std::nullopt;
+}
+
+} // namespace
+
+// Two alerts of a file whose expressions differ only in the number of their one bound, with the
+// same for and labels but severity critical and warning, where the critical's bound is the
+// looser: the critical fires first, and the warning only while the critical does. node_exporter's
+// mixin shipped its filesystem alerts so from 0b50eb72 to cec414df ("Warnings now have a smaller
+// threshold than critical alerts"): critical below 5% free, warning below 3%.
+void inverted_severities(const Input& input, const Options& options, std::vector<core::Diagnostic>& out) {
+  struct Alert {
+    const rules::Group* group;
+    const rules::Rule* rule;
+    Bound bound;
+    bool critical;
+  };
+  for (const auto& f : input.rule_files) {
+    std::map<std::string, std::vector<Alert>> by_key; // the expression but the bound's number, for, labels
+    for (const auto& g : f.groups)
+      for (const auto& r : g.rules) {
+        if (!r.is_alert()) continue;
+        auto labels = static_labels(g, r);
+        const auto severity = labels.find("severity");
+        if (severity == labels.end() || (severity->second != "critical" && severity->second != "warning")) continue;
+        const bool critical = severity->second == "critical";
+        labels.erase(severity);
+        const promql::ParseResult parsed = promql::parse(r.expr.value, options.parse);
+        if (!parsed.expr()) continue;
+        const auto bound = bound_of(*parsed.expr());
+        if (!bound) continue;
+        std::string key = without_spaces(r.expr.value.substr(0, bound->number.start)) + "#" +
+                          without_spaces(r.expr.value.substr(bound->number.end));
+        key.append(1, '\n').append(promql::to_string(bound->op));
+        key.append(1, '\n').append(std::to_string(duration_ms(r.for_)));
+        for (const auto& [k, v] : labels) key.append(1, '\n').append(k).append(1, '=').append(v);
+        by_key[key].push_back({&g, &r, *bound, critical});
+      }
+    for (const auto& [key, alerts] : by_key)
+      for (const Alert& c : alerts) {
+        if (!c.critical) continue;
+        const bool below = c.bound.op == promql::BinaryOp::lss || c.bound.op == promql::BinaryOp::lte;
+        for (const Alert& w : alerts) {
+          if (w.critical || (below ? c.bound.value <= w.bound.value : c.bound.value >= w.bound.value)) continue;
+          constexpr std::string_view kSwapped =
+              ", on the same expression: the warning fires only while the critical does; are the two thresholds "
+              "swapped?";
+          const std::string op = promql::to_string(c.bound.op);
+          core::Diagnostic d =
+              core::make_diagnostic("alerts/inverted-severity", c.rule->name.span,
+                                    util::concat({"alert ", c.rule->name.value, " (severity critical) fires at ", op,
+                                                  " ", util::format_number(c.bound.value), ", before its warning ",
+                                                  w.rule->name.value, " (line ", std::to_string(w.rule->name.span.line),
+                                                  ") at ", op, " ", util::format_number(w.bound.value), kSwapped}),
+                                    "give the critical alert the stricter bound and the warning the looser one");
+          d.group = c.group->name.value;
+          d.rule = c.rule->name.value;
+          out.push_back(std::move(d));
+          break;
+        }
+      }
+  }
+}
+
 } // namespace nsmon::lint

@@ -8,6 +8,25 @@ const VectorSelector* ExprChecks::Impl::selector_of(const Expr* e) {
   return e && e->kind == NodeKind::vector_selector ? &e->as<VectorSelector>() : nullptr;
 }
 
+// The arithmetic of two vectors, under any scaling by numbers, whose result is a gauge: one side a
+// gauge, or a ratio or difference of counters. Its values fall as often as they rise: etcd's mixin
+// took increase(((etcd_mvcc_db_total_size_in_bytes/etcd_server_quota_backend_bytes)*100)[240m:1m]),
+// and a defragmentation's fall from 80% to 55% read as 55 points of growth (91f8eb1bd). A number on
+// one side decides nothing (x_total + 1 still only grows), so the other side is judged alone.
+const BinaryExpr* ExprChecks::Impl::gauge_arithmetic(const Expr* e) const {
+  e = unparen(e);
+  if (e->kind != NodeKind::binary) return nullptr;
+  const auto& b = e->as<BinaryExpr>();
+  if (b.op != BinaryOp::add && b.op != BinaryOp::sub && b.op != BinaryOp::mul && b.op != BinaryOp::div) return nullptr;
+  if (only_value(inf_.at(b.lhs))) return gauge_arithmetic(b.rhs);
+  if (only_value(inf_.at(b.rhs))) return gauge_arithmetic(b.lhs);
+  // A sum or a product of counters only grows, as they do: there one side must be a gauge.
+  const bool grows_with_counters = b.op == BinaryOp::add || b.op == BinaryOp::mul;
+  if (grows_with_counters && inf_.at(b.lhs).kind != ValueKind::gauge && inf_.at(b.rhs).kind != ValueKind::gauge)
+    return nullptr;
+  return inf_.at(e).kind == ValueKind::gauge ? &b : nullptr;
+}
+
 void ExprChecks::Impl::call(const Call& c) {
   if (is_rate_function(c.name) && !c.args.empty()) {
     const Expr* arg = unparen(c.args[0]);
@@ -62,6 +81,11 @@ void ExprChecks::Impl::call(const Call& c) {
       else if (inner->kind == NodeKind::call && inf_.at(inner).kind == ValueKind::gauge)
         emit("promql/rate-on-gauge", c.range,
              c.name + "() over a subquery of " + inner->as<Call>().name + "(), which is a gauge: " + c.name +
+                 " reads each drop as a counter reset",
+             c.name == "increase" ? "use delta() for a gauge's change" : "use deriv() for a gauge's slope");
+      else if (const BinaryExpr* b = gauge_arithmetic(inner))
+        emit("promql/rate-on-gauge", c.range,
+             c.name + "() over a subquery of " + print(*b) + ", which is a gauge: " + c.name +
                  " reads each drop as a counter reset",
              c.name == "increase" ? "use delta() for a gauge's change" : "use deriv() for a gauge's slope");
     }

@@ -128,6 +128,10 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
 /// file under another name (duplicates.cpp).
 void copied_alerts(const Input& input, const Options& options, std::vector<core::Diagnostic>& out);
 
+/// alerts/inverted-severity: a critical alert whose one bound is looser than that of a warning of its
+/// file with the same expression otherwise, for and labels (duplicates.cpp).
+void inverted_severities(const Input& input, const Options& options, std::vector<core::Diagnostic>& out);
+
 /// Removes findings silenced by `# nsmon disable` comments (a rule file's or a rule's, prometheus.yml's
 /// or an entry's) or by the policy, and applies the policy's severity overrides. Used on loader
 /// findings too.
