@@ -618,6 +618,28 @@ void find_bounds(const promql::Expr& e, std::optional<Bound>& bound, int& found)
   }
 }
 
+// A print of an alert's expression blind to the numbers written in it (a digit that does not
+// continue a name: `> 0.9`, `[5m]`, not node_load1's) and of its for: alerts that differ in their
+// bound's number have the same print.
+std::uint64_t number_blind_print(const rules::Rule& r) {
+  constexpr std::uint64_t kPrime = 0x100000001b3;
+  std::uint64_t h = 0xcbf29ce484222325;
+  auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  kept_runs(r.expr.value, [&](std::string_view run) {
+    char prev = ' ';
+    for (std::size_t i = 0; i < run.size(); ++i) {
+      if (std::isdigit(static_cast<unsigned char>(run[i])) && !alnum(prev) && prev != '_' && prev != ':') {
+        while (i + 1 < run.size() && (alnum(run[i + 1]) || run[i + 1] == '.')) ++i;
+        continue;
+      }
+      prev = run[i];
+      h = (h ^ static_cast<unsigned char>(prev)) * kPrime;
+    }
+    h = (h ^ ' ') * kPrime;
+  });
+  return (h ^ static_cast<std::uint64_t>(duration_ms(r.for_))) * kPrime;
+}
+
 std::optional<Bound> bound_of(const promql::Expr& root) {
   std::optional<Bound> bound;
   int found = 0;
@@ -639,16 +661,49 @@ void inverted_severities(const Input& input, const Options& options, std::vector
     Bound bound;
     bool critical;
   };
+  // An alert's severity label: its own, else its group's (Prometheus 3's group labels).
+  auto severity_of = [](const rules::Group& g, const rules::Rule& r) -> std::string_view {
+    for (const auto* labels : {&r.labels, &g.labels})
+      for (const auto& kv : *labels)
+        if (kv.key.value == "severity") return kv.value.value;
+    return {};
+  };
   for (const auto& f : input.rule_files) {
-    std::map<std::string, std::vector<Alert>> by_key; // the expression but the bound's number, for, labels
+    // A pair needs a critical alert and a warning: most files of one team's alerts have both.
+    bool critical = false, warning = false;
     for (const auto& g : f.groups)
-      for (const auto& r : g.rules) {
-        if (!r.is_alert()) continue;
-        auto labels = static_labels(g, r);
-        const auto severity = labels.find("severity");
-        if (severity == labels.end() || (severity->second != "critical" && severity->second != "warning")) continue;
-        const bool critical = severity->second == "critical";
-        labels.erase(severity);
+      for (const auto& r : g.rules)
+        if (r.is_alert()) {
+          critical = critical || severity_of(g, r) == "critical";
+          warning = warning || severity_of(g, r) == "warning";
+        }
+    if (!critical || !warning) continue;
+    // Then the alerts that can pair up at all, of one number_blind_print(): a critical and a
+    // warning of one print are parsed, the rest of the file's alerts never are (the rules' own
+    // parses are gone by now; parsing each alert again cost a fifth of lint-rules' instructions on
+    // bench/gen_rules.py's 10,000 alerts).
+    struct Candidate {
+      std::uint64_t print;
+      std::size_t order;
+      const rules::Group* group;
+      const rules::Rule* rule;
+      bool critical;
+    };
+    std::vector<Candidate> candidates;
+    for (const auto& g : f.groups)
+      for (const auto& r : g.rules)
+        if (const std::string_view sev = r.is_alert() ? severity_of(g, r) : ""; sev == "critical" || sev == "warning")
+          candidates.push_back({number_blind_print(r), candidates.size(), &g, &r, sev == "critical"});
+    std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+      return std::tie(a.print, a.order) < std::tie(b.print, b.order);
+    });
+    std::map<std::string, std::vector<Alert>> by_key; // the expression but the bound's number, for, labels
+    for (auto run = candidates.begin(); run != candidates.end();) {
+      const auto end = std::find_if(run, candidates.end(), [&](const Candidate& c) { return c.print != run->print; });
+      const bool both = std::any_of(run, end, [](const Candidate& c) { return c.critical; }) &&
+                        std::any_of(run, end, [](const Candidate& c) { return !c.critical; });
+      for (auto c = run; both && c != end; ++c) {
+        const rules::Rule& r = *c->rule;
         const promql::ParseResult parsed = promql::parse(r.expr.value, options.parse);
         if (!parsed.expr()) continue;
         const auto bound = bound_of(*parsed.expr());
@@ -657,9 +712,12 @@ void inverted_severities(const Input& input, const Options& options, std::vector
                           without_spaces(r.expr.value.substr(bound->number.end));
         key.append(1, '\n').append(promql::to_string(bound->op));
         key.append(1, '\n').append(std::to_string(duration_ms(r.for_)));
-        for (const auto& [k, v] : labels) key.append(1, '\n').append(k).append(1, '=').append(v);
-        by_key[key].push_back({&g, &r, *bound, critical});
+        for (const auto& [k, v] : static_labels(*c->group, r))
+          if (k != "severity") key.append(1, '\n').append(k).append(1, '=').append(v);
+        by_key[key].push_back({c->group, c->rule, *bound, c->critical});
       }
+      run = end;
+    }
     for (const auto& [key, alerts] : by_key)
       for (const Alert& c : alerts) {
         if (!c.critical) continue;
