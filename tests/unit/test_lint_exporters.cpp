@@ -326,6 +326,32 @@ TEST_CASE("exporters: a name near one the exporter serves, which none of its rel
             .empty());
 }
 
+TEST_CASE("exporters: windows_exporter's names none of its releases served", "[exporters][lint]") {
+  const auto& known = catalog::exporters();
+  CHECK(known.misspelt("windows_net_bytes_recieved_total").near == "windows_net_bytes_received_total");
+  CHECK(known.misspelt("windows_logical_disk_free").how == "the same name with _bytes");
+  // Served by the current release, by old ones only (0.13.0 to 0.28.2's service status; 0.16.0's own
+  // misspelt limix), renamed (renamed-metric's), built from the user's configuration, or the wmi_
+  // names of the releases before 0.13.0: quiet.
+  CHECK(known.misspelt("windows_cpu_time_total").exporter == nullptr);
+  CHECK(known.misspelt("windows_service_status").exporter == nullptr);
+  CHECK(known.misspelt("windows_os_process_memory_limix_bytes").exporter == nullptr);
+  CHECK(known.misspelt("windows_net_packets_received_discarded").exporter == nullptr);
+  CHECK(known.misspelt("windows_perfdata_memory_cache_faults_sec").exporter == nullptr);
+  CHECK(known.misspelt("wmi_net_bytes_recieved_total").exporter == nullptr);
+  std::vector<std::string> said;
+  CHECK(lint_files({{"a.yml", "  - alert: A\n    expr: rate(windows_net_bytes_recieved_total[5m]) > 1e9\n"}},
+                   "exporters/misspelt-metric", &said) == V{"a.yml:5:16 warning"});
+  CHECK(said.at(0).starts_with("windows_exporter served no metric windows_net_bytes_recieved_total in any release "
+                               "from 0.13.0 to 0.31.8, and windows_net_bytes_received_total is one letter away"));
+  // kubernetes-mixin e819780: 0.16.0 (2021) gave the network counters _total.
+  said.clear();
+  CHECK(lint_files({{"a.yml", "  - record: r\n    expr: irate(windows_net_packets_received_discarded[1m])\n"}},
+                   "exporters/renamed-metric", &said) == V{"a.yml:5:17 warning"});
+  CHECK(said.at(0).starts_with("windows_exporter 0.16.0 (2021) replaced windows_net_packets_received_discarded with "
+                               "windows_net_packets_received_discarded_total, and every release since"));
+}
+
 TEST_CASE("exporters: node_exporter's, Prometheus's and Alertmanager's names none of their releases served",
           "[exporters][lint]") {
   const auto& known = catalog::exporters();
