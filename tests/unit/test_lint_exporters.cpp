@@ -330,6 +330,11 @@ TEST_CASE("exporters: windows_exporter's names none of its releases served", "[e
   const auto& known = catalog::exporters();
   CHECK(known.misspelt("windows_net_bytes_recieved_total").near == "windows_net_bytes_received_total");
   CHECK(known.misspelt("windows_logical_disk_free").how == "the same name with _bytes");
+  // _total left off: no scrape takes it off (an OpenMetrics one adds it, so _total added is no slip).
+  CHECK(known.misspelt("windows_cpu_time").near == "windows_cpu_time_total");
+  CHECK(known.misspelt("windows_cpu_time").how == "the same name with _total");
+  CHECK(known.misspelt("node_cpu_seconds").near == "node_cpu_seconds_total");
+  CHECK(known.misspelt("windows_os_processes_limit_total").exporter == nullptr);
   // Served by the current release, by old ones only (0.13.0 to 0.28.2's service status; 0.16.0's own
   // misspelt limix), renamed (renamed-metric's), built from the user's configuration, or the wmi_
   // names of the releases before 0.13.0: quiet.

@@ -119,14 +119,20 @@ Exporters::Misspelt Exporters::misspelt(std::string_view series) const {
 // histogram's series takes (kubermatic 40d264b read node_filesystem_readonly_bytes, where
 // node_exporter serves the flag node_filesystem_readonly), or _timestamp_seconds, a Unix time's
 // unit (machine-api-operator d83dfa8 read mapi_machine_created, where the operator serves
-// mapi_machine_created_timestamp_seconds). Not _total nor _info: an OpenMetrics scrape adds them to
-// a counter's or an info's name that lacks them.
+// mapi_machine_created_timestamp_seconds). _total and _info added are no slip: an OpenMetrics scrape
+// adds them to a counter's or an info's name that lacks them. _total left off is: no scrape takes it
+// off a name that has it (node_cpu_seconds, where node_exporter serves node_cpu_seconds_total).
 Exporters::Misspelt Exporters::unit_slip(const Exporter& e, std::string_view series) {
   static const std::vector<std::string_view> units = [] {
     std::vector<std::string_view> u(std::begin(kBaseUnitSuffixes), std::end(kBaseUnitSuffixes));
     u.push_back("_timestamp_seconds");
     return u;
   }();
+  if (!util::ends_with(series, "_total")) {
+    std::string near = util::concat({series, "_total"});
+    if (std::binary_search(e.served.sorted.begin(), e.served.sorted.end(), near))
+      return {&e, std::move(near), "the same name with _total"};
+  }
   for (const std::string_view tail : {"", "_total", "_bucket", "_count", "_sum"}) {
     if (!util::ends_with(series, tail)) continue;
     const std::string_view core = series.substr(0, series.size() - tail.size());
