@@ -336,14 +336,19 @@ TEST_CASE("exporters: windows_exporter's names none of its releases served", "[e
   CHECK(known.misspelt("node_cpu_seconds").near == "node_cpu_seconds_total");
   CHECK(known.misspelt("windows_os_processes_limit_total").exporter == nullptr);
   // Served by the current release, by old ones only (0.13.0 to 0.28.2's service status; 0.16.0's own
-  // misspelt limix), renamed (renamed-metric's), built from the user's configuration, or the wmi_
-  // names of the releases before 0.13.0: quiet.
+  // misspelt limix), renamed (renamed-metric's), or built from the user's configuration: quiet.
   CHECK(known.misspelt("windows_cpu_time_total").exporter == nullptr);
   CHECK(known.misspelt("windows_service_status").exporter == nullptr);
   CHECK(known.misspelt("windows_os_process_memory_limix_bytes").exporter == nullptr);
   CHECK(known.misspelt("windows_net_packets_received_discarded").exporter == nullptr);
   CHECK(known.misspelt("windows_perfdata_memory_cache_faults_sec").exporter == nullptr);
-  CHECK(known.misspelt("wmi_net_bytes_recieved_total").exporter == nullptr);
+  // 0.13.0 renamed the prefix wmi_ windows_: each name a release before served is renamed; a misspelt
+  // one is misspelt, and one dropped before 0.13.0 has no replacement to read.
+  CHECK(known.renamed("wmi_cpu_time_total").now == "windows_cpu_time_total");
+  CHECK(known.misspelt("wmi_net_bytes_recieved_total").near == "wmi_net_bytes_received_total");
+  CHECK(known.renamed("wmi_net_bytes_recieved_total").exporter == nullptr);
+  CHECK(known.renamed("wmi_os_processes_max").exporter == nullptr);
+  CHECK(known.misspelt("wmi_os_processes_max").exporter == nullptr);
   std::vector<std::string> said;
   CHECK(lint_files({{"a.yml", "  - alert: A\n    expr: rate(windows_net_bytes_recieved_total[5m]) > 1e9\n"}},
                    "exporters/misspelt-metric", &said) == V{"a.yml:5:16 warning"});

@@ -264,11 +264,23 @@ int Exporters::age(std::string_view date) const {
   return (*to)[0] - (*from)[0] - (before_anniversary ? 1 : 0);
 }
 
+// A renamed prefix maps every name under it, but only a name some release served was renamed: a
+// misspelt wmi_ name is misspelt-metric's, and wmi_os_processes_max, which windows_exporter dropped
+// before 0.13.0 renamed the prefix, has no windows_os_processes_max to be read now.
+bool Exporters::never_served(std::string_view series) const {
+  const Exporter* e = by_prefix(series);
+  return e && !e->served.sorted.empty() && !e->served.serves(series);
+}
+
 Exporters::Rename Exporters::renamed(std::string_view series) const {
   if (auto it = old_names_.find(series); it != old_names_.end()) return it->second;
   for (const auto& e : exporters)
     for (const auto& [old, now] : e.renamed.prefixes)
-      if (series.starts_with(old)) return {&e, now + std::string(series.substr(old.size()))};
+      if (series.starts_with(old)) {
+        std::string name = now + std::string(series.substr(old.size()));
+        if (never_served(series) || never_served(name)) return {};
+        return {&e, std::move(name)};
+      }
   return {};
 }
 
@@ -276,7 +288,9 @@ Exporters::Replacement Exporters::replacement(std::string_view series) const {
   if (auto it = new_names_.find(series); it != new_names_.end()) return it->second;
   for (const auto& e : exporters)
     for (const auto& [old, now] : e.renamed.prefixes)
-      if (series.starts_with(now)) return {&e, true};
+      if (series.starts_with(now) && !never_served(series) &&
+          !never_served(old + std::string(series.substr(now.size()))))
+        return {&e, true};
   return {};
 }
 

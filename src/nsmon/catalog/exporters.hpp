@@ -200,6 +200,8 @@ public:
     std::string now;
   };
   Rename renamed(std::string_view series) const;
+  /// Whether `series` is of an exporter's prefix whose `served` list does not hold it.
+  bool never_served(std::string_view series) const;
   /// A series name that replaced renamed ones: its exporter, and whether only the releases since
   /// the renames serve it (not older_too).
   struct Replacement {
