@@ -119,14 +119,20 @@ Exporters::Misspelt Exporters::misspelt(std::string_view series) const {
 // histogram's series takes (kubermatic 40d264b read node_filesystem_readonly_bytes, where
 // node_exporter serves the flag node_filesystem_readonly), or _timestamp_seconds, a Unix time's
 // unit (machine-api-operator d83dfa8 read mapi_machine_created, where the operator serves
-// mapi_machine_created_timestamp_seconds). Not _total nor _info: an OpenMetrics scrape adds them to
-// a counter's or an info's name that lacks them.
+// mapi_machine_created_timestamp_seconds). _total and _info added are no slip: an OpenMetrics scrape
+// adds them to a counter's or an info's name that lacks them. _total left off is: no scrape takes it
+// off a name that has it (node_cpu_seconds, where node_exporter serves node_cpu_seconds_total).
 Exporters::Misspelt Exporters::unit_slip(const Exporter& e, std::string_view series) {
   static const std::vector<std::string_view> units = [] {
     std::vector<std::string_view> u(std::begin(kBaseUnitSuffixes), std::end(kBaseUnitSuffixes));
     u.push_back("_timestamp_seconds");
     return u;
   }();
+  if (!util::ends_with(series, "_total")) {
+    std::string near = util::concat({series, "_total"});
+    if (std::binary_search(e.served.sorted.begin(), e.served.sorted.end(), near))
+      return {&e, std::move(near), "the same name with _total"};
+  }
   for (const std::string_view tail : {"", "_total", "_bucket", "_count", "_sum"}) {
     if (!util::ends_with(series, tail)) continue;
     const std::string_view core = series.substr(0, series.size() - tail.size());
@@ -258,11 +264,23 @@ int Exporters::age(std::string_view date) const {
   return (*to)[0] - (*from)[0] - (before_anniversary ? 1 : 0);
 }
 
+// A renamed prefix maps every name under it, but only a name some release served was renamed: a
+// misspelt wmi_ name is misspelt-metric's, and wmi_os_processes_max, which windows_exporter dropped
+// before 0.13.0 renamed the prefix, has no windows_os_processes_max to be read now.
+bool Exporters::never_served(std::string_view series) const {
+  const Exporter* e = by_prefix(series);
+  return e && !e->served.sorted.empty() && !e->served.serves(series);
+}
+
 Exporters::Rename Exporters::renamed(std::string_view series) const {
   if (auto it = old_names_.find(series); it != old_names_.end()) return it->second;
   for (const auto& e : exporters)
     for (const auto& [old, now] : e.renamed.prefixes)
-      if (series.starts_with(old)) return {&e, now + std::string(series.substr(old.size()))};
+      if (series.starts_with(old)) {
+        std::string name = now + std::string(series.substr(old.size()));
+        if (never_served(series) || never_served(name)) return {};
+        return {&e, std::move(name)};
+      }
   return {};
 }
 
@@ -270,7 +288,9 @@ Exporters::Replacement Exporters::replacement(std::string_view series) const {
   if (auto it = new_names_.find(series); it != new_names_.end()) return it->second;
   for (const auto& e : exporters)
     for (const auto& [old, now] : e.renamed.prefixes)
-      if (series.starts_with(now)) return {&e, true};
+      if (series.starts_with(now) && !never_served(series) &&
+          !never_served(old + std::string(series.substr(now.size()))))
+        return {&e, true};
   return {};
 }
 

@@ -200,6 +200,8 @@ public:
     std::string now;
   };
   Rename renamed(std::string_view series) const;
+  /// Whether `series` is of an exporter's prefix whose `served` list does not hold it.
+  bool never_served(std::string_view series) const;
   /// A series name that replaced renamed ones: its exporter, and whether only the releases since
   /// the renames serve it (not older_too).
   struct Replacement {
@@ -226,8 +228,8 @@ public:
   const Exporter* untyped(std::string_view series) const;
   /// A name of an exporter's prefix that none of its releases served (`served`), and the one it
   /// is a slip of: a letter away (one edit, two letters swapped), the same words in another
-  /// order, or a base unit's suffix or _timestamp_seconds added or left out (before _total,
-  /// _bucket, _count, _sum). Not for a name the exporter renamed (renamed()) nor one of its users'
+  /// order, a base unit's suffix or _timestamp_seconds added or left out (before _total,
+  /// _bucket, _count, _sum), or _total left off. Not for a name the exporter renamed (renamed()) nor one of its users'
   /// own prefixes.
   struct Misspelt {
     const Exporter* exporter = nullptr;
@@ -248,7 +250,7 @@ public:
 
 private:
   /// The served name that `series` is with a base unit's suffix or _timestamp_seconds added or left
-  /// out (misspelt()).
+  /// out, or _total left off (misspelt()).
   static Misspelt unit_slip(const Exporter& e, std::string_view series);
   std::unordered_map<std::string, const ExporterMetric*, util::StringHash, std::equal_to<>> by_name_;
   std::unordered_map<std::string, Rename, util::StringHash, std::equal_to<>> old_names_;
