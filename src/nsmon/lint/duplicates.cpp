@@ -508,21 +508,26 @@ std::string copy_key(const rules::Group& g, const rules::Rule& r) {
   return key;
 }
 
+// FNV-1a, fed a byte or a number at a time: the prints below.
+struct Fnv1a {
+  std::uint64_t h = 0xcbf29ce484222325;
+  void add(std::uint64_t v) { h = (h ^ v) * 0x100000001b3; }
+};
+
 // A fingerprint of copy_key but the labels, made as the text is read rather than from the key
 // (FNV-1a over the kept bytes, then for and keep_firing_for): alerts with equal keys have equal
 // prints. None for an expression of spaces only.
 std::optional<std::uint64_t> copy_print(const rules::Rule& r) {
-  constexpr std::uint64_t kPrime = 0x100000001b3;
-  std::uint64_t h = 0xcbf29ce484222325;
+  Fnv1a print;
   bool kept = false;
   kept_runs(r.expr.value, [&](std::string_view run) {
     kept = true;
-    for (const char c : run) h = (h ^ static_cast<unsigned char>(c)) * kPrime;
+    for (const char c : run) print.add(static_cast<unsigned char>(c));
   });
   if (!kept) return std::nullopt;
   for (const std::int64_t ms : {duration_ms(r.for_), duration_ms(r.keep_firing_for)})
-    h = (h ^ static_cast<std::uint64_t>(ms)) * kPrime;
-  return h;
+    print.add(static_cast<std::uint64_t>(ms));
+  return print.h;
 }
 
 } // namespace
@@ -622,8 +627,7 @@ void find_bounds(const promql::Expr& e, std::optional<Bound>& bound, int& found)
 // continue a name: `> 0.9`, `[5m]`, not node_load1's) and of its for: alerts that differ in their
 // bound's number have the same print.
 std::uint64_t number_blind_print(const rules::Rule& r) {
-  constexpr std::uint64_t kPrime = 0x100000001b3;
-  std::uint64_t h = 0xcbf29ce484222325;
+  Fnv1a print;
   auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
   kept_runs(r.expr.value, [&](std::string_view run) {
     char prev = ' ';
@@ -633,11 +637,12 @@ std::uint64_t number_blind_print(const rules::Rule& r) {
         continue;
       }
       prev = run[i];
-      h = (h ^ static_cast<unsigned char>(prev)) * kPrime;
+      print.add(static_cast<unsigned char>(prev));
     }
-    h = (h ^ ' ') * kPrime;
+    print.add(' ');
   });
-  return (h ^ static_cast<std::uint64_t>(duration_ms(r.for_))) * kPrime;
+  print.add(static_cast<std::uint64_t>(duration_ms(r.for_)));
+  return print.h;
 }
 
 std::optional<Bound> bound_of(const promql::Expr& root) {

@@ -78,16 +78,17 @@ void ExprChecks::Impl::call(const Call& c) {
       // A subquery of what a function computes from a window (changes(), avg_over_time(), a
       // rate) goes down as often as up: albatrossflavour's rate(changes(x[...])[1h:5m]) > 10
       // stayed silent at 60 changes an hour.
-      else if (inner->kind == NodeKind::call && inf_.at(inner).kind == ValueKind::gauge)
-        emit("promql/rate-on-gauge", c.range,
-             c.name + "() over a subquery of " + inner->as<Call>().name + "(), which is a gauge: " + c.name +
-                 " reads each drop as a counter reset",
-             c.name == "increase" ? "use delta() for a gauge's change" : "use deriv() for a gauge's slope");
-      else if (const BinaryExpr* b = gauge_arithmetic(inner))
-        emit("promql/rate-on-gauge", c.range,
-             c.name + "() over a subquery of " + print(*b) + ", which is a gauge: " + c.name +
-                 " reads each drop as a counter reset",
-             c.name == "increase" ? "use delta() for a gauge's change" : "use deriv() for a gauge's slope");
+      else {
+        std::string gauge; // what the subquery computes, when it is a gauge
+        if (inner->kind == NodeKind::call && inf_.at(inner).kind == ValueKind::gauge)
+          gauge = inner->as<Call>().name + "()";
+        else if (const BinaryExpr* b = gauge_arithmetic(inner)) gauge = print(*b);
+        if (!gauge.empty())
+          emit("promql/rate-on-gauge", c.range,
+               c.name + "() over a subquery of " + gauge + ", which is a gauge: " + c.name +
+                   " reads each drop as a counter reset",
+               c.name == "increase" ? "use delta() for a gauge's change" : "use deriv() for a gauge's slope");
+      }
     }
   }
   if (c.name == "timestamp" && c.args.size() == 1) timestamp_of_time(c);
