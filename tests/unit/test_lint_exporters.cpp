@@ -668,6 +668,11 @@ TEST_CASE("exporters: a label one side of a match has and the other cannot", "[e
   CHECK(where(lint_one("rate(node_network_receive_bytes_total[5m]) / on (instance) group_left "
                        "sum by (instance) (rate(node_network_receive_bytes_total[5m])) > 0.9"))
             .empty());
+  // Only the active ceph-mgr serves a cluster's ceph_ series: on () meets one of them per cluster
+  // (Ceph's own CephMonDownQuorumAtRisk), while a job's targets that each serve up do not.
+  const std::string quorum = " * on () (count(ceph_mon_quorum_status == 1) == bool 2) == 1";
+  CHECK(where(lint_one("(ceph_health_detail{name=\"MON_DOWN\"} == 1)" + quorum)).empty());
+  CHECK(where(lint_one("(up{job=\"ceph\"} == 1)" + quorum)) == V{"labels/duplicate-match-group 5:12"});
   // A label a version added (reason): not said to split the older versions' series.
   CHECK(where(lint_one(failed + " / on (instance, job, integration) " + total + " > 0.01")).empty());
 

@@ -158,8 +158,11 @@ struct Exporter {
   std::vector<ExporterMetric> metrics;
   ExporterRenames renamed;
   ExporterGauges gauges;
-  std::string prefix;                   ///< every metric of its own is named so ("node_"); "" when not known
-  std::vector<std::string> jobs;        ///< the job names scrape configs conventionally give it
+  std::string prefix;            ///< every metric of its own is named so ("node_"); "" when not known
+  std::vector<std::string> jobs; ///< the job names scrape configs conventionally give it
+  /// Why one target serves each of its series in a cluster (Ceph's active mgr; a standby's
+  /// /metrics is empty): a job's several instances do not write the same series. "" when not so.
+  std::string one_target;
   std::vector<ExporterFamily> families; ///< labels every metric of a name prefix carries
   ExporterServed served;                ///< every name its releases served; empty when not known
   std::vector<ExporterPart> parts;      ///< metrics that are parts of others

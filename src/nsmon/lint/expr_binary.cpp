@@ -195,12 +195,19 @@ bool ExprChecks::Impl::on_removed(const BinaryExpr& b, const VectorMatching& vm)
 
 // A job is a set of targets, each with its own instance, and so is a Kubernetes service (the
 // Prometheus Operator names the job after it): on (job), on (service) or on () leaves them
-// apart, unless a matcher pins `s` to one instance.
-bool ExprChecks::Impl::instances_apart(const VectorMatching& vm, const Shape& s) {
+// apart, unless a matcher pins `s` to one instance, or every series `side` reads is of an
+// exporter that one target serves in a cluster (Ceph's active mgr: a standby serves nothing).
+bool ExprChecks::Impl::instances_apart(const VectorMatching& vm, const Shape& s, const Expr& side) const {
   const auto pinned = s.values.find("instance");
-  return (!vm.on || std::all_of(vm.labels.begin(), vm.labels.end(),
-                                [](const auto& x) { return x == "job" || x == "service"; })) &&
-         (pinned == s.values.end() || pinned->second.size() != 1);
+  if ((vm.on &&
+       !std::all_of(vm.labels.begin(), vm.labels.end(), [](const auto& x) { return x == "job" || x == "service"; })) ||
+      (pinned != s.values.end() && pinned->second.size() == 1))
+    return false;
+  const std::set<std::string> reads = scraped_reads(side, inf_.recorded());
+  return reads.empty() || !std::all_of(reads.begin(), reads.end(), [](const std::string& name) {
+           const catalog::Exporter* e = catalog::exporters().by_prefix(name);
+           return e && !e->one_target.empty();
+         });
 }
 
 // A one-to-one match (no group_left or group_right) takes at most one series per match group on
@@ -221,7 +228,7 @@ bool ExprChecks::Impl::duplicate_group(const BinaryExpr& b, const VectorMatching
       label = x, why = w;
       break;
     }
-  if (label.empty() && instances_apart(vm, s) && left_out("instance"))
+  if (label.empty() && left_out("instance") && instances_apart(vm, s, left ? *b.lhs : *b.rhs))
     label = "instance", why = "each target of a job or service has its own instance";
   if (label.empty()) return false;
   const std::string match = std::string(vm.on ? "on" : "ignoring") + " (" + util::join(vm.labels, ", ") + ")";
@@ -260,7 +267,7 @@ void ExprChecks::Impl::one_side_mirrors(const BinaryExpr& b, const VectorMatchin
     const bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
     return vm.on != listed && Inference::present(one, x) && Inference::present(many, x);
   };
-  std::string label = instances_apart(vm, one) && left_out("instance") ? "instance" : "";
+  std::string label = left_out("instance") && instances_apart(vm, one, left ? *b.lhs : *b.rhs) ? "instance" : "";
   for (const auto& [x, w] : many.several)
     if (label.empty() && one.several.count(x) && left_out(x)) label = x;
   if (label.empty()) return;
