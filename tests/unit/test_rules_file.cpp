@@ -462,6 +462,24 @@ TEST_CASE("rule groups in a Helm chart's values are read", "[rules]") {
   Loaded other = load(release + "    replicas: 2\n");
   CHECK(other.file.groups.empty());
   CHECK(other.file.other_objects == V{"HelmRelease"});
+  // prometheus-blackbox-exporter writes prometheusRule.rules (toYaml) as one group's rules, when
+  // enabled; a release names its chart in spec.chart or through the source spec.chartRef names.
+  const std::string blackbox = "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: b}\n"
+                               "spec:\n  chartRef: {kind: OCIRepository, name: blackbox-exporter}\n  values:\n"
+                               "    prometheusRule:\n      enabled: true\n      additionalLabels: {a: b}\n"
+                               "      rules:\n      - alert: ProbeFailed\n        expr: probe_success == 0\n"
+                               "        for: 5x\n";
+  Loaded probes = load(blackbox);
+  CHECK(where(probes) == V{"13:14 error rules/duration"});
+  REQUIRE(probes.file.groups.size() == 1);
+  CHECK(probes.file.groups[0].name.value == "prometheus-blackbox-exporter");
+  CHECK(probes.file.groups[0].rules.at(0).name.value == "ProbeFailed");
+  Loaded disabled = load(blackbox.substr(0, blackbox.find("enabled: true")) + "enabled: false\n" +
+                         blackbox.substr(blackbox.find("      additionalLabels")));
+  CHECK(disabled.file.groups.empty());
+  Loaded another = load(std::string(blackbox).replace(blackbox.find("name: blackbox-exporter"), 23, "name: podinfo"));
+  CHECK(another.file.groups.empty());
+  CHECK(another.file.other_objects == V{"HelmRelease"});
 }
 
 // A ConfigMap's rule file written as a literal block stands in the manifest line for line: it is

@@ -224,8 +224,8 @@ constexpr const char* kLintRulesHelp = R"(Inputs:
   in data as a literal block (alerts.yml: |), read as the file a Prometheus mounts from it; Helm
   values (a values file or a Flux HelmRelease's spec.values) with kube-prometheus-stack's
   additionalPrometheusRulesMap, victoria-metrics-k8s-stack's additionalVictoriaMetricsMap (read as
-  VMRules), the prometheus chart's serverFiles or openstack-helm's conf.prometheus.rules (a file
-  may hold several YAML
+  VMRules), the prometheus chart's serverFiles or openstack-helm's conf.prometheus.rules, and a
+  prometheus-blackbox-exporter HelmRelease's prometheusRule.rules (a file may hold several YAML
   documents, and a List of objects, as kubectl get -o yaml writes; other Kubernetes objects are
   skipped), or directories (their *.yml and *.yaml files,
   recursively); '-' reads standard input. Inputs that hold no rule at all are an error

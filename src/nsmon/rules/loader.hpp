@@ -59,12 +59,16 @@ private:
     bool gmp = false;               ///< a Google Managed Prometheus manifest's spec (Rules, ClusterRules...)
     bool crd = false;               ///< a PrometheusRule's spec, or groups a chart makes one of (Group::crd)
     std::vector<std::string> scope; ///< the labels its kind scopes its groups to (Group::scope)
+    /// The name of the one group a chart makes of the node's `rules` list (read_chart_group);
+    /// "" when the node holds `groups`.
+    std::string chart_group;
   };
   std::vector<Holder> groups_holders(const yaml::Node& root);
 
   void manifest_holders(const yaml::Node& root, std::vector<Holder>& out);
 
   static std::vector<Holder> chart_rule_files(const yaml::Node& values);
+  static Holder blackbox_rules(const yaml::Node& spec);
 
   std::string embedded_rules(const yaml::Node& root);
 
@@ -95,6 +99,7 @@ private:
   void newest_vmalert_field(const yaml::Node& n, Group& g);
 
   std::optional<Group> read_group(const yaml::Node& n, std::vector<yaml::Node>& rules_out);
+  std::optional<Group> read_chart_group(const yaml::Node& n, std::string name, std::vector<yaml::Node>& rules_out);
 
   void ruler_fields(const yaml::Node& n, Group& g, const std::string& gname);
 

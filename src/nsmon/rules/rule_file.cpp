@@ -40,6 +40,12 @@ RuleFile Loader::run() {
   std::vector<std::size_t> holder_of; // each group's holder: a group name may repeat in another
   bool listed = false;                // some holder has a list of groups, if an empty one
   for (std::size_t h = 0; h < holders.size(); ++h) {
+    if (!holders[h].chart_group.empty()) {
+      listed = true;
+      groups.push_back(holders[h].node);
+      holder_of.push_back(h);
+      continue;
+    }
     auto list = holders[h].node["groups"];
     if (!list || list.is_null()) continue;
     if (!list.is_sequence()) {
@@ -77,7 +83,8 @@ RuleFile Loader::run() {
     part.vmrule_ = holder.vmrule;
     part.gmp_ = holder.gmp;
     part.crd_ = holder.crd;
-    r.group = part.read_group(groups[i], rule_nodes);
+    r.group = holder.chart_group.empty() ? part.read_group(groups[i], rule_nodes)
+                                         : part.read_chart_group(groups[i], holder.chart_group, rule_nodes);
     r.rules_end = rule_nodes.size();
     rule_group.resize(rule_nodes.size(), r.group ? &*r.group : nullptr);
     rule_holder.resize(rule_nodes.size(), &holder);
@@ -239,6 +246,26 @@ std::vector<Loader::Holder> Loader::chart_rule_files(const yaml::Node& values) {
   return out;
 }
 
+// A Flux HelmRelease of prometheus-community's prometheus-blackbox-exporter chart (spec.chart's
+// chart, or the name of the source spec.chartRef names, says blackbox-exporter): with
+// prometheusRule.enabled, its template writes prometheusRule.rules out with toYaml as the rules of
+// one group named after the chart (templates/prometheusrule.yaml). A holder without a node when not.
+Loader::Holder Loader::blackbox_rules(const yaml::Node& spec) {
+  auto chart = spec["chart"] && spec["chart"].is_map() && spec["chart"]["spec"].is_map()
+                   ? spec["chart"]["spec"]["chart"]
+               : spec["chartRef"] && spec["chartRef"].is_map() ? spec["chartRef"]["name"]
+                                                               : yaml::Node();
+  auto values = spec["values"];
+  if (!chart || !chart.is_scalar() || chart.scalar().find("blackbox-exporter") == std::string_view::npos || !values ||
+      !values.is_map())
+    return {};
+  auto rule = values["prometheusRule"];
+  if (!rule || !rule.is_map() || !rule["enabled"] || !rule["enabled"].is_scalar() ||
+      rule["enabled"].scalar() != "true" || !rule["rules"] || !rule["rules"].is_sequence())
+    return {};
+  return Holder{rule, false, false, true, {}, "prometheus-blackbox-exporter"};
+}
+
 // The mappings that hold `groups`: the root of a rule file, the spec of a PrometheusRule manifest
 // (monitoring.coreos.com/v1, as the Prometheus Operator reads it, or monitoring.rhobs/v1, as Red
 // Hat's Observability Operator, its fork, reads the same spec), or the rule files of a chart's
@@ -304,11 +331,16 @@ void Loader::manifest_holders(const yaml::Node& root, std::vector<Holder>& out) 
   const bool gmp = (kind_name == "Rules" || kind_name == "ClusterRules" || kind_name == "GlobalRules") &&
                    api_is("monitoring.googleapis.com/");
   if (kind_name == "HelmRelease" && api_is("helm.toolkit.fluxcd.io/"))
-    if (auto spec = root["spec"]; spec && spec.is_map())
+    if (auto spec = root["spec"]; spec && spec.is_map()) {
       if (auto held = chart_rule_files(spec["values"]); !held.empty()) {
         out.insert(out.end(), held.begin(), held.end());
         return;
       }
+      if (auto held = blackbox_rules(spec); held.node) {
+        out.push_back(std::move(held));
+        return;
+      }
+    }
   if (!vmrule && !gmp && kind_name != "PrometheusRule") {
     const std::size_t embedded = embedded_.size();
     const std::string unread = kind_name == "ConfigMap" ? embedded_rules(root) : "";

@@ -74,6 +74,21 @@ std::optional<Group> Loader::read_group(const yaml::Node& n, std::vector<yaml::N
   return g;
 }
 
+// The one group a chart makes of a values list of rules, written out with toYaml under a group
+// it names (prometheus-blackbox-exporter's prometheusRule.rules): the mapping's other fields are
+// the chart's, not a group's, and its PrometheusRule's types are checked (Group::crd).
+std::optional<Group> Loader::read_chart_group(const yaml::Node& n, std::string name,
+                                              std::vector<yaml::Node>& rules_out) {
+  Group g;
+  g.ruler = options_.schema;
+  g.span = y_.span(n);
+  g.name.value = std::move(name);
+  g.name.span = g.span;
+  g.crd = true;
+  for (const auto& r : n["rules"]) rules_out.push_back(r);
+  return g;
+}
+
 // The group fields of the ruler it is for (`fields` let them through), read as that ruler reads
 // them: what it refuses is an error.
 void Loader::ruler_fields(const yaml::Node& n, Group& g, const std::string& gname) {

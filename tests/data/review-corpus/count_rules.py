@@ -4,7 +4,8 @@
 Reads plain rule files (`groups:` at the top), PrometheusRule and VMRule manifests and Google Cloud
 Managed Service for Prometheus' Rules, ClusterRules and GlobalRules (`spec.groups`),
 ConfigMaps with a rule file in their data and Helm values with rule groups (kube-prometheus-stack's,
-the prometheus chart's; in a Flux HelmRelease too), including multi-document files and `kind: List`. Prints alert, record, whether rule groups were
+the prometheus chart's; in a Flux HelmRelease too; a prometheus-blackbox-exporter HelmRelease's
+prometheusRule.rules), including multi-document files and `kind: List`. Prints alert, record, whether rule groups were
 found, and the path, one line a file, then the totals.
 
     python3 count_rules.py $(find . -name '*.yml' -o -name '*.yaml')
@@ -35,6 +36,17 @@ def chart_groups(values):
     return [g for gs in held for g in gs] if held else None
 
 
+def blackbox_group(spec):
+    """prometheus-blackbox-exporter's prometheusRule.rules (when enabled), one group, as lint-rules
+    reads a HelmRelease of the chart; None otherwise."""
+    chart = ((spec.get("chart") or {}).get("spec") or {}).get("chart") or (spec.get("chartRef") or {}).get("name")
+    rule = (spec.get("values") or {}).get("prometheusRule")
+    if not (isinstance(chart, str) and "blackbox-exporter" in chart and isinstance(rule, dict)
+            and rule.get("enabled") is True and isinstance(rule.get("rules"), list)):
+        return None
+    return [{"name": "prometheus-blackbox-exporter", "rules": rule["rules"]}]
+
+
 def groups_of(doc):
     if not isinstance(doc, dict):
         return None
@@ -52,7 +64,8 @@ def groups_of(doc):
         held = [h["groups"] for h in held if isinstance(h, dict) and isinstance(h.get("groups"), list)]
         return [g for gs in held for g in gs] if held else None
     if doc.get("kind") == "HelmRelease" and isinstance(spec, dict):
-        return chart_groups(spec.get("values"))
+        held = chart_groups(spec.get("values"))
+        return held if held is not None else blackbox_group(spec)
     if "apiVersion" not in doc and "kind" not in doc:
         return chart_groups(doc)
     return None
