@@ -462,9 +462,13 @@ void ExprChecks::Impl::mirrored_threshold(const BinaryExpr& b) {
     double bound;
     PosRange at;
   };
-  auto tests = [&](const Expr* side, std::vector<Test>& out) {
+  // A side's tests, unless it has more than `most` nodes: the mirror image of the right side has
+  // about its nodes (a bound's minus sign more). In a chain of a thousand `or`s each one's left
+  // side is the chain before it: read only that far, the chain is read once, not once an `or`.
+  auto tests = [&](const Expr* side, std::vector<Test>& out, std::size_t most, std::size_t& nodes) {
     bool plain = true; // only comparisons of a series with a number, each either way
     walk(*side, [&](const Expr& n, auto) {
+      if (!plain || ++nodes > most) return plain = false;
       if (n.kind != NodeKind::binary || !is_comparison(n.as<BinaryExpr>().op)) return true;
       const auto& c = n.as<BinaryExpr>();
       const auto l = inf_.constant(c.lhs), r = inf_.constant(c.rhs);
@@ -477,7 +481,10 @@ void ExprChecks::Impl::mirrored_threshold(const BinaryExpr& b) {
     return plain;
   };
   std::vector<Test> left, right;
-  if (!tests(b.lhs, left) || !tests(b.rhs, right) || left.size() != right.size() || left.size() < 2) return;
+  std::size_t right_nodes = 0, left_nodes = 0;
+  if (!tests(b.rhs, right, SIZE_MAX, right_nodes) || right.size() < 2 ||
+      !tests(b.lhs, left, 2 * right_nodes + 8, left_nodes) || left.size() != right.size())
+    return;
   const Test* same = nullptr; // the one pair whose bound is not mirrored
   const Test* in_left = nullptr;
   for (const auto& x : left) {

@@ -164,7 +164,10 @@ SeriesInfo Inference::series(const VectorSelector& vs) const {
   const std::string& name = promql::metric_name(vs);
   for (const SeriesInfo& s : series_)
     if (s.name == name) return s;
-  return series_.emplace_back(series_of(name));
+  // A tree reads a few names; one of thousands (a generated chain of `or`s) would make each
+  // look-up a scan of them all: past the first few, a name is looked up anew each time.
+  constexpr std::size_t kMemo = 32;
+  return series_.size() < kMemo ? series_.emplace_back(series_of(name)) : series_of(name);
 }
 
 SeriesInfo Inference::series_of(const std::string& name) const {

@@ -402,10 +402,13 @@ std::string unit_by_name(const Expr& e, std::string* of) {
   }
   case NodeKind::binary: {
     const auto& b = u->as<BinaryExpr>();
+    // The right side first: a chain of `or`s is deep on the left, and a right side without a
+    // unit ends the reading there rather than at each `or` of the chain.
     std::string l_of, r_of;
-    std::string l = unit_by_name(*b.lhs, &l_of);
     const std::string r = unit_by_name(*b.rhs, &r_of);
-    if (l.empty() || l != r) return {};
+    if (r.empty()) return {};
+    std::string l = unit_by_name(*b.lhs, &l_of);
+    if (l != r) return {};
     // A sum or difference keeps the unit; a quotient of one unit by itself has none (used / total).
     if (b.op == BinaryOp::add || b.op == BinaryOp::sub) {
       if (of) *of = util::ends_with(l_of, "...") ? l_of : l_of + (b.op == BinaryOp::add ? " + ..." : " - ...");
