@@ -218,15 +218,25 @@ void Analysis::renamed_metrics(const ForeignMetrics& foreign, const std::map<std
     if (!first || reported_before(u->span, first->span)) first = u;
   }
   std::set<std::pair<Rule, std::string>> said; // one finding per rule and name
+  auto year = [](const catalog::Exporter& e) {
+    const std::string y = e.renamed.released.substr(0, 4);
+    return y.empty() ? y : " (" + y + ")";
+  };
   for (const Use* u : uses) {
-    auto r = known.renamed(u->name);
-    if (!r.exporter || compatible.count({rule_of(*u), r.exporter}) || !said.emplace(rule_of(*u), u->name).second)
+    const std::vector<catalog::Exporters::Rename> chain = known.renames(u->name);
+    if (chain.empty() || compatible.count({rule_of(*u), chain.front().exporter}) ||
+        !said.emplace(rule_of(*u), u->name).second)
       continue;
-    const catalog::Exporter& e = *r.exporter;
+    const catalog::Exporter& e = *chain.front().exporter;
     const std::string release = e.name + " " + e.renamed.since;
-    const std::string year = e.renamed.released.substr(0, 4);
-    std::string msg =
-        util::concat({release, year.empty() ? "" : " (" + year + ")", " replaced ", u->name, " with ", r.now});
+    std::string msg = util::concat({release, year(e), " replaced ", u->name, " with ", chain.front().now});
+    // Where a later release renamed the replacement too, each step to the name served now: who
+    // reads the first replacement alone still reads a name no release serves any more.
+    for (std::size_t i = 1; i < chain.size(); ++i) {
+      const catalog::Exporter& later = *chain[i].exporter;
+      msg += util::concat({", which ", later.name == e.name ? "" : later.name + " ", later.renamed.since, year(later),
+                           " replaced with ", chain[i].now});
+    }
     auto it = newer.find({directory(u->span.file), &e});
     const bool proven = it != newer.end();
     const bool old = known.rename_age(e) >= catalog::kOldChangeYears;
@@ -242,10 +252,14 @@ void Analysis::renamed_metrics(const ForeignMetrics& foreign, const std::map<std
     } else {
       msg += util::concat({": with ", release, " or later this selector selects nothing"});
     }
-    core::Diagnostic d = core::make_diagnostic(
-        "exporters/renamed-metric", u->span, std::move(msg),
-        "read " + r.now +
-            (proven || old ? std::string() : " if your " + e.name + " is " + e.renamed.since + " or later"));
+    // The name served now; where its release is recent, the one before it serves older targets.
+    std::string fix = "read " + chain.back().now;
+    if (const catalog::Exporter& last = *chain.back().exporter;
+        chain.size() > 1 && known.rename_age(last) < catalog::kOldChangeYears)
+      fix += util::concat(
+          {" (", last.name, " ", last.renamed.since, " and later; ", chain[chain.size() - 2].now, " before)"});
+    if (!proven && !old) fix += " if your " + e.name + " is " + e.renamed.since + " or later";
+    core::Diagnostic d = core::make_diagnostic("exporters/renamed-metric", u->span, std::move(msg), std::move(fix));
     if (!proven && !old) d.severity = core::Severity::info;
     d.rule = u->rule;
     d.group = u->group;
