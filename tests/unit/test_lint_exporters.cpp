@@ -652,6 +652,16 @@ TEST_CASE("exporters: a metric under the job another exporter is scraped under",
   CHECK(lint_files({{"c.yml", "  - alert: U\n    expr: up{job=\"node-exporter\"} == 0\n"}}, "exporters/wrong-job")
             .empty());
   CHECK(lint_files({{"c.yml", "  - alert: U\n    expr: kube_pod_info > 1000\n"}}, "exporters/wrong-job").empty());
+  // windows_exporter has no conventional job: the ones its users give it (the corpora's wmi-exporter,
+  // win-exporter-ad and kubernetes-mixin's kubernetes-windows-exporter; windows, windows-exporter and
+  // wmi on GitHub) are no other exporter's, quiet. Under node_exporter's job, the note.
+  for (const char* job : {"windows", "windows-exporter", "wmi", "wmi-exporter", "kubernetes-windows-exporter"})
+    CHECK(lint_files({{"w.yml", std::string("  - alert: W\n    expr: windows_os_info{job=\"") + job +
+                                    "\"} and wmi_os_info{job=\"" + job + "\"}\n"}},
+                     "exporters/wrong-job")
+              .empty());
+  CHECK(lint_files({{"w.yml", "  - alert: W\n    expr: windows_os_info{job=\"node-exporter\"}\n"}},
+                   "exporters/wrong-job") == V{"w.yml:5:11 info"});
 }
 
 TEST_CASE("exporters: a label one side of a match has and the other cannot", "[exporters][lint]") {
