@@ -362,6 +362,42 @@ TEST_CASE("exporters: windows_exporter's names none of its releases served", "[e
                                "windows_net_packets_received_discarded_total, and every release since"));
 }
 
+// A name a later release renamed again: who follows the first step alone still reads a name no
+// release serves, so the finding follows the chain to the name served now.
+TEST_CASE("exporters: a chain of renames names the name served now", "[exporters][lint]") {
+  const catalog::Exporters& known = catalog::exporters();
+  CHECK(known.renames("wmi_net_packets_received_discarded").size() == 2);
+  CHECK(known.renames("wmi_system_system_up_time").back().now == "windows_system_boot_time_timestamp");
+  // A merged metric's matchers end the chain; a name renamed once is one step.
+  CHECK(known.renames("kube_node_status_ready").size() == 1);
+  CHECK(known.renames("windows_net_packets_received_discarded").size() == 1);
+  CHECK(known.renames("windows_net_packets_received_discarded_total").empty());
+  auto renamed = [](const std::string& expr) {
+    std::vector<Found> out;
+    for (auto& f : lint_one(expr))
+      if (f.where.starts_with("exporters/renamed-metric ")) out.push_back(std::move(f));
+    return out;
+  };
+  // wmi_exporter's name: windows_ in 0.13.0 (2020), _total in 0.16.0 (2021), both old: a warning.
+  auto chained = renamed("rate(wmi_net_packets_received_discarded[5m]) > 1");
+  REQUIRE(where(chained) == V{"exporters/renamed-metric 5:17"});
+  CHECK(chained[0].message == "windows_exporter 0.13.0 (2020) replaced wmi_net_packets_received_discarded with "
+                              "windows_net_packets_received_discarded, which 0.16.0 (2021) replaced with "
+                              "windows_net_packets_received_discarded_total, and every release since serves only "
+                              "the new name: this selector selects nothing on windows_exporter 0.13.0 and later");
+  CHECK(chained[0].suggestion == "read windows_net_packets_received_discarded_total");
+  // Renamed in 0.30.0 and again in 0.31.0 (2025): the fix names both, for targets not yet upgraded.
+  auto young = renamed("time() - windows_system_system_up_time < 600");
+  REQUIRE(where(young) == V{"exporters/renamed-metric 5:21"});
+  CHECK(young[0].message.find(", which 0.31.0 (2025) replaced with windows_system_boot_time_timestamp") !=
+        std::string::npos);
+  CHECK(young[0].suggestion == "read windows_system_boot_time_timestamp (windows_exporter 0.31.0 and later; "
+                               "windows_system_boot_time_timestamp_seconds before) if your windows_exporter is 0.30.0 "
+                               "or later");
+  // The name served now is quiet.
+  CHECK(renamed("rate(windows_net_packets_received_discarded_total[5m]) > 1").empty());
+}
+
 TEST_CASE("exporters: node_exporter's, Prometheus's and Alertmanager's names none of their releases served",
           "[exporters][lint]") {
   const auto& known = catalog::exporters();
@@ -521,8 +557,9 @@ TEST_CASE("exporters: a metric the exporter renamed", "[exporters][lint]") {
   said.clear();
   CHECK(lint_files({{"w/a.yml", up_time}}, "exporters/renamed-metric", &said) == V{"w/a.yml:5:11 info"});
   CHECK(said.at(0) == "windows_exporter 0.30.0 (2025) replaced windows_system_system_up_time with "
-                      "windows_system_boot_time_timestamp_seconds: with windows_exporter 0.30.0 or later this "
-                      "selector selects nothing");
+                      "windows_system_boot_time_timestamp_seconds, which 0.31.0 (2025) replaced with "
+                      "windows_system_boot_time_timestamp: with windows_exporter 0.30.0 or later this selector "
+                      "selects nothing");
   // Beside rules of the same directory that read a name only 0.30.0 and later serve: a warning.
   CHECK(lint_files({{"w/a.yml", up_time}, {"w/b.yml", pagefile}}, "exporters/renamed-metric") ==
         V{"w/a.yml:5:11 warning"});
@@ -630,6 +667,16 @@ TEST_CASE("exporters: a metric under the job another exporter is scraped under",
   CHECK(lint_files({{"c.yml", "  - alert: U\n    expr: up{job=\"node-exporter\"} == 0\n"}}, "exporters/wrong-job")
             .empty());
   CHECK(lint_files({{"c.yml", "  - alert: U\n    expr: kube_pod_info > 1000\n"}}, "exporters/wrong-job").empty());
+  // windows_exporter has no conventional job: the ones its users give it (the corpora's wmi-exporter,
+  // win-exporter-ad and kubernetes-mixin's kubernetes-windows-exporter; windows, windows-exporter and
+  // wmi on GitHub) are no other exporter's, quiet. Under node_exporter's job, the note.
+  for (const char* job : {"windows", "windows-exporter", "wmi", "wmi-exporter", "kubernetes-windows-exporter"})
+    CHECK(lint_files({{"w.yml", std::string("  - alert: W\n    expr: windows_os_info{job=\"") + job +
+                                    "\"} and wmi_os_info{job=\"" + job + "\"}\n"}},
+                     "exporters/wrong-job")
+              .empty());
+  CHECK(lint_files({{"w.yml", "  - alert: W\n    expr: windows_os_info{job=\"node-exporter\"}\n"}},
+                   "exporters/wrong-job") == V{"w.yml:5:11 info"});
 }
 
 TEST_CASE("exporters: a label one side of a match has and the other cannot", "[exporters][lint]") {

@@ -3,6 +3,8 @@
 // never meet, Thanos and Managed Service for Prometheus rulers, and names recorded in several places.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 
 #include "test_label_flow_support.hpp"
 
@@ -339,13 +341,31 @@ const std::string records =
 std::string reads(const std::string& expr) {
   return "groups:\n- name: a\n  rules:\n  - alert: A\n    expr: '" + expr + "'\n";
 }
+
+// A directory of its own under the system's temporary one, where `marks` (relative paths) are made:
+// a name ending in ".git" a directory, any other an empty file. projects() tells projects apart by
+// such marks on the disk; the rule files themselves need not be there.
+std::string scratch(const std::string& name, const std::vector<std::string>& marks) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("nsmon-projects-" + name);
+  fs::remove_all(dir);
+  for (const auto& m : marks) {
+    fs::create_directories((dir / m).parent_path());
+    if (m.ends_with(".git")) fs::create_directories(dir / m);
+    else std::ofstream(dir / m).put('\n');
+  }
+  fs::create_directories(dir);
+  return dir.string();
+}
 } // namespace
 
 TEST_CASE("undefined-recording-rule: a near miss of another project's name", "[lint][label-flow]") {
   // A near miss of a name its own project records is a typo; of another project's, nothing.
-  CHECK(lint_files({{"a/rules/r.yml", records}, {"a/alerts/a.yml", reads("job:x:rate1m > 1")}},
-                   "rules/undefined-recording-rule") == V{"a/alerts/a.yml 5"});
-  CHECK(lint_files({{"a/rules/r.yml", records}, {"b/alerts/a.yml", reads("job:x:rate1m > 1")}},
+  // One repository's rules/ and alerts/ are one project.
+  const std::string d = scratch("recording", {"a/.git", "b/LICENSE"});
+  CHECK(lint_files({{d + "/a/rules/r.yml", records}, {d + "/a/alerts/a.yml", reads("job:x:rate1m > 1")}},
+                   "rules/undefined-recording-rule") == V{d + "/a/alerts/a.yml 5"});
+  CHECK(lint_files({{d + "/a/rules/r.yml", records}, {d + "/b/alerts/a.yml", reads("job:x:rate1m > 1")}},
                    "rules/undefined-recording-rule")
             .empty());
 }
@@ -363,16 +383,30 @@ TEST_CASE("undefined-alert: a near miss of another project's alert", "[lint][lab
         out.push_back(std::string(core::to_string(d.severity)) + ": " + d.message);
     return out;
   };
-  // Its own project's near name is a typo: ALERTS never has the name as written.
-  const auto same = said({{"a/d.yml", defines}, {"a/r.yml", reader}});
-  REQUIRE(same.size() == 1);
-  CHECK(same[0].starts_with("warning: "));
-  CHECK(same[0].find("but PodStuckPending is: as written, ALERTS never has such a series") != std::string::npos);
+  auto typo = [&](const std::vector<std::pair<std::string, std::string>>& files) {
+    const auto found = said(files);
+    REQUIRE(found.size() == 1);
+    return found[0].starts_with("warning: ") &&
+           found[0].find("but PodStuckPending is: as written, ALERTS never has such a series") != std::string::npos;
+  };
+  // A corpus of projects, each under its licence, in a repository of its own (the review corpus),
+  // and a user's repository that vendors a mixin (a submodule, or a copy with its LICENSE).
+  const std::string d =
+      scratch("alerts", {".git", "gardener/LICENSE", "homelab/LICENSE", "home/.git", "home/vendor/mixin/LICENSE"});
+  // Its own project's near name is a typo, however the paths are spelt: ALERTS never has the name.
+  CHECK(typo({{d + "/gardener/d.yml", defines}, {d + "/gardener/sub/r.yml", reader}}));
+  CHECK(typo({{d + "/home/alerts/d.yml", defines}, {d + "/home/rules/../rules/./r.yml", reader}}));
+  CHECK(typo({{d + "/home/d.yml", defines}, {d + "/home/rules/team-a/r.yml", reader}}));
+  // Files under no mark at all (a directory of rules a Prometheus loads): their common parent's.
+  const std::string plain = scratch("plain", {});
+  CHECK(typo({{plain + "/team-a/d.yml", defines}, {plain + "/team-b/r.yml", reader}}));
   // Another project's: the note that rules linted elsewhere may define it, and no suggestion.
-  const auto other = said({{"b/d.yml", defines}, {"a/r.yml", reader}});
-  REQUIRE(other.size() == 1);
-  CHECK(other[0].starts_with("info: "));
-  CHECK(other[0].find("only if rules linted elsewhere define it") != std::string::npos);
+  for (const auto& other : {d + "/homelab/d.yml", d + "/home/vendor/mixin/d.yml", d + "/d.yml"}) {
+    const auto found = said({{other, defines}, {d + "/gardener/r.yml", reader}});
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].starts_with("info: "));
+    CHECK(found[0].find("only if rules linted elsewhere define it") != std::string::npos);
+  }
 }
 
 TEST_CASE("label flow: the values of a series read through a Thanos querier", "[lint][label-flow]") {

@@ -284,6 +284,17 @@ Exporters::Rename Exporters::renamed(std::string_view series) const {
   return {};
 }
 
+std::vector<Exporters::Rename> Exporters::renames(std::string_view series) const {
+  std::vector<Rename> chain;
+  for (Rename r = renamed(series); r.exporter; r = renamed(r.now)) {
+    // Each release renames once: a release met again is a loop in the catalog, not a step.
+    if (std::any_of(chain.begin(), chain.end(), [&](const Rename& c) { return c.exporter == r.exporter; })) break;
+    chain.push_back(r);
+    if (r.now.find('{') != std::string::npos) break; // a merged metric's matchers: no name to follow
+  }
+  return chain;
+}
+
 Exporters::Replacement Exporters::replacement(std::string_view series) const {
   if (auto it = new_names_.find(series); it != new_names_.end()) return it->second;
   for (const auto& e : exporters)

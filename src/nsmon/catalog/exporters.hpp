@@ -203,6 +203,10 @@ public:
     std::string now;
   };
   Rename renamed(std::string_view series) const;
+  /// renamed(series), then what renamed its replacement in a later release, and so on to the name
+  /// served now (wmi_X: windows_X in windows_exporter 0.13.0, windows_X_total in 0.16.0); empty
+  /// when not renamed.
+  std::vector<Rename> renames(std::string_view series) const;
   /// Whether `series` is of an exporter's prefix whose `served` list does not hold it.
   bool never_served(std::string_view series) const;
   /// A series name that replaced renamed ones: its exporter, and whether only the releases since

@@ -24,11 +24,15 @@ using namespace promql;
 void Analysis::run() {
   const rules::Config* cfg = input_.config ? &*input_.config : nullptr;
   const TargetLabels targets(*options_.catalog, cfg); // once: every rule's inference reads it
+  projects_ = projects(input_.rule_files);
   std::vector<ParsedRule> parsed;
   for (const auto& f : input_.rule_files)
     for (const auto& g : f.groups)
       for (const auto& r : g.rules)
-        if (!util::trim(r.expr.value).empty()) parsed.push_back(ParsedRule{&f, &g, &r, nullptr});
+        if (!util::trim(r.expr.value).empty()) {
+          parsed.push_back(ParsedRule{&f, &g, &r, nullptr});
+          parsed.back().project = project(f.path);
+        }
   // The rules are parsed and checked on several threads in steps of kStep rules; each step's
   // findings go to a list of its own, merged in order at the end.
   constexpr std::size_t kStep = 128;
@@ -84,14 +88,14 @@ void Analysis::run() {
   std::vector<RuleCost> costs(parsed.size());
 
   std::vector<std::string> names = options_.catalog->all_series_names();
-  // For ALERTS{alertname="X"}: the rules' names and trees, as views (the rules outlive the checks),
+  // For ALERTS{alertname="X"}: the rules' names and projects, as views (the rules outlive the checks),
   // in file order. Nothing needs them sorted or unique: a selector's matcher is tried on each in
   // turn, and did_you_mean picks the same name from them in any order.
   std::vector<DefinedAlert> alert_names;
   for (const auto& f : input_.rule_files)
     for (const auto& g : f.groups)
       for (const auto& r : g.rules)
-        if (r.is_alert()) alert_names.push_back({r.name.value, tree(f.path)});
+        if (r.is_alert()) alert_names.push_back({r.name.value, project(f.path)});
   for (const auto& [n, rm] : recorded) names.push_back(n);
   const std::vector<std::string> high_cardinality = high_cardinality_labels(*options_.catalog);
   // The rules are independent now that recording rules are known: checked in parallel. An alert's

@@ -59,8 +59,15 @@ private:
   /// word order away from one they did (exporters/misspelt-metric); a name the rules record is theirs.
   void misspelt_metrics(const ForeignMetrics& foreign, const std::map<std::string, RecordedMetric>& recorded);
 
+  /// The project of a file linted, by its path as given (projects()).
+  std::string_view project(std::string_view path) const {
+    auto it = projects_.find(path);
+    return it == projects_.end() ? std::string_view() : std::string_view(it->second);
+  }
+
   const Input& input_;
   const Options& options_;
+  std::map<std::string, std::string, std::less<>> projects_;
   std::vector<core::Diagnostic>& out_;
   std::vector<RuleCost>* costs_;
 };

@@ -1,6 +1,7 @@
 // The checks of lint-rules over all the rule files together (Analysis): other exporters' metrics
 // and recording rules no file records, reported once per name; the team policy; the config.
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <tuple>
@@ -49,10 +50,42 @@ std::string selectors_in(std::size_t selectors, std::size_t files) {
 }
 } // namespace
 
-std::string_view tree(std::string_view path) {
-  while (path.starts_with("./")) path.remove_prefix(2);
-  const auto slash = path.find('/');
-  return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
+std::map<std::string, std::string, std::less<>> projects(const std::vector<rules::RuleFile>& files) {
+  namespace fs = std::filesystem;
+  // Whether a directory starts a project; asked once per directory (files share their parents).
+  std::map<fs::path, bool> starts;
+  auto marked = [&](const fs::path& dir) {
+    auto [it, added] = starts.try_emplace(dir, false);
+    if (added) {
+      std::error_code ec;
+      for (const char* marker : {".git", "LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "COPYING"})
+        if (fs::exists(dir / marker, ec)) {
+          it->second = true;
+          break;
+        }
+    }
+    return it->second;
+  };
+  std::map<std::string, std::string, std::less<>> out;
+  std::vector<std::pair<std::string, fs::path>> unmarked; // a path as given, its directory
+  for (const auto& f : files) {
+    std::error_code ec;
+    const fs::path dir = fs::absolute(f.path, ec).lexically_normal().parent_path();
+    fs::path d = dir;
+    while (!marked(d) && d.has_relative_path()) d = d.parent_path();
+    if (marked(d)) out[f.path] = d.string();
+    else unmarked.emplace_back(f.path, dir);
+  }
+  // The common parent of the files under no marker: its path's components they all share.
+  fs::path common = unmarked.empty() ? fs::path() : unmarked.front().second;
+  for (const auto& [path, dir] : unmarked) {
+    fs::path shared;
+    for (auto a = common.begin(), b = dir.begin(); a != common.end() && b != dir.end() && *a == *b; ++a, ++b)
+      shared /= *a;
+    common = shared;
+  }
+  for (const auto& [path, dir] : unmarked) out[path] = common.string();
+  return out;
 }
 
 // A recording rule's name that no rule of the files records: reported once per name, at its first
@@ -105,7 +138,7 @@ void Analysis::unrecorded(const ForeignMetrics& foreign, const std::map<std::str
       // A typo is of a name its own project records: another project's near name says nothing.
       std::vector<std::string> near;
       for (const auto& [r, rm] : recorded)
-        if (tree(rm.span.file.str()) == tree(u.span.file.str()) && !n.rules.count(r)) near.push_back(r);
+        if (project(rm.span.file.str()) == project(u.span.file.str()) && !n.rules.count(r)) near.push_back(r);
       std::string hint = util::did_you_mean(name, near);
       if (hint.empty() || util::edit_distance(name, hint, 3) > 2) hint = sibling(name, u.span.file, recorded, n.rules);
       if (hint.empty()) continue;
@@ -185,15 +218,25 @@ void Analysis::renamed_metrics(const ForeignMetrics& foreign, const std::map<std
     if (!first || reported_before(u->span, first->span)) first = u;
   }
   std::set<std::pair<Rule, std::string>> said; // one finding per rule and name
+  auto year = [](const catalog::Exporter& e) {
+    const std::string y = e.renamed.released.substr(0, 4);
+    return y.empty() ? y : " (" + y + ")";
+  };
   for (const Use* u : uses) {
-    auto r = known.renamed(u->name);
-    if (!r.exporter || compatible.count({rule_of(*u), r.exporter}) || !said.emplace(rule_of(*u), u->name).second)
+    const std::vector<catalog::Exporters::Rename> chain = known.renames(u->name);
+    if (chain.empty() || compatible.count({rule_of(*u), chain.front().exporter}) ||
+        !said.emplace(rule_of(*u), u->name).second)
       continue;
-    const catalog::Exporter& e = *r.exporter;
+    const catalog::Exporter& e = *chain.front().exporter;
     const std::string release = e.name + " " + e.renamed.since;
-    const std::string year = e.renamed.released.substr(0, 4);
-    std::string msg =
-        util::concat({release, year.empty() ? "" : " (" + year + ")", " replaced ", u->name, " with ", r.now});
+    std::string msg = util::concat({release, year(e), " replaced ", u->name, " with ", chain.front().now});
+    // Where a later release renamed the replacement too, each step to the name served now: who
+    // reads the first replacement alone still reads a name no release serves any more.
+    for (std::size_t i = 1; i < chain.size(); ++i) {
+      const catalog::Exporter& later = *chain[i].exporter;
+      msg += util::concat({", which ", later.name == e.name ? "" : later.name + " ", later.renamed.since, year(later),
+                           " replaced with ", chain[i].now});
+    }
     auto it = newer.find({directory(u->span.file), &e});
     const bool proven = it != newer.end();
     const bool old = known.rename_age(e) >= catalog::kOldChangeYears;
@@ -209,10 +252,14 @@ void Analysis::renamed_metrics(const ForeignMetrics& foreign, const std::map<std
     } else {
       msg += util::concat({": with ", release, " or later this selector selects nothing"});
     }
-    core::Diagnostic d = core::make_diagnostic(
-        "exporters/renamed-metric", u->span, std::move(msg),
-        "read " + r.now +
-            (proven || old ? std::string() : " if your " + e.name + " is " + e.renamed.since + " or later"));
+    // The name served now; where its release is recent, the one before it serves older targets.
+    std::string fix = "read " + chain.back().now;
+    if (const catalog::Exporter& last = *chain.back().exporter;
+        chain.size() > 1 && known.rename_age(last) < catalog::kOldChangeYears)
+      fix += util::concat(
+          {" (", last.name, " ", last.renamed.since, " and later; ", chain[chain.size() - 2].now, " before)"});
+    if (!proven && !old) fix += " if your " + e.name + " is " + e.renamed.since + " or later";
+    core::Diagnostic d = core::make_diagnostic("exporters/renamed-metric", u->span, std::move(msg), std::move(fix));
     if (!proven && !old) d.severity = core::Severity::info;
     d.rule = u->rule;
     d.group = u->group;

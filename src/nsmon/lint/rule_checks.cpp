@@ -154,13 +154,12 @@ void RuleChecks::alert_selectors(const Expr& root) {
       // not linted with these, whose ALERTS reach this Prometheus by federation or remote
       // write: that is for the reader to tell, a note.
       // The alert's own name is no typo: SeedPodStuckInPending reads PodStuckInPending. Nor is a
-      // name near another project's alert (another tree()): Gardener's garden Prometheus reads its
+      // name near another project's alert (projects()): Gardener's garden Prometheus reads its
       // seeds' PodStuckInPending, one letter from a home lab's PodStuckPending (review26).
       std::vector<std::string> others;
-      const std::string_view own_tree = tree(pr_.file->path);
       if (m.op == MatchOp::equal)
         for (const DefinedAlert& a : alerts_)
-          if (a.name != r_.name.value && a.tree == own_tree) others.emplace_back(a.name);
+          if (a.name != r_.name.value && a.project == pr_.project) others.emplace_back(a.name);
       std::string hint = m.op == MatchOp::equal ? util::did_you_mean(m.value, others) : "";
       // A typo is a letter or two; a prefix or a word more is another alert's name.
       if (util::edit_distance(m.value, hint, 3) > 2) hint.clear();

@@ -3,6 +3,7 @@
 // what Analysis::run (analysis.cpp) and the checks over all the files (files_checks.cpp) share.
 #include <algorithm>
 #include <array>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -51,16 +52,20 @@ struct ParsedRule {
   /// MetricsQL if its file is vmalert's, else these (its promql/syntax findings) are reported.
   std::vector<core::Diagnostic> unless_vmalert;
   std::string metricsql_extension; ///< the first MetricsQL extension it names, if any
+  std::string_view project;        ///< its file's project (projects())
 };
 
-/// The first directory of a path as given: files under different ones (a repository of several
-/// projects' rules, each in its own tree) are different projects' rules.
-std::string_view tree(std::string_view path);
+/// Which project each rule file linted belongs to, by its path as given: the directory the
+/// project starts at. That is the nearest directory above the file that holds a repository
+/// (`.git`: a clone, a worktree, a submodule) or a licence file (a vendored copy of another
+/// project keeps its licence); for files under neither, their common parent. Relative, `./` and
+/// absolute spellings of a path give the same project (files_checks.cpp).
+std::map<std::string, std::string, std::less<>> projects(const std::vector<rules::RuleFile>& files);
 
-/// An alerting rule of the files linted, for ALERTS{alertname="X"}: its name and its file's tree().
+/// An alerting rule of the files linted, for ALERTS{alertname="X"}: its name and its file's project.
 struct DefinedAlert {
   std::string_view name;
-  std::string_view tree;
+  std::string_view project;
 };
 
 /// Where a byte range of a rule's expression is in the YAML file (rule_checks.cpp).
