@@ -236,3 +236,37 @@ TEST_CASE("alert, record or expr written as an alias: Prometheus reads the alias
   CHECK(linted(resolved, "rules/aliased-field").empty());
   CHECK(findings(resolved).empty());
 }
+
+TEST_CASE("aliases in a manifest or chart values reach the ruler resolved", "[rules][yaml]") {
+  // kubectl and kustomize (Flux's kustomize-controller) decode a PrometheusRule into JSON before
+  // the operator writes its rule file, and `kubectl kustomize` (v5.5.0) prints `record: *price`
+  // as the anchored name and `expr: *free` as vector(0): the rules hold the anchored text.
+  const std::string rules = "      - record: &rec job:up:sum\n        expr: &e sum(up)\n"
+                            "      - record: *rec\n        labels: {k: v}\n        expr: *e\n"
+                            "      - alert: &a Down\n        expr: up == 0\n      - alert: *a\n        expr: up == 1\n";
+  const std::string manifest = "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: x\n"
+                               "spec:\n  groups:\n  - name: g\n    rules:\n" +
+                               rules;
+  core::SourceFile src("pr.yaml", manifest);
+  std::vector<core::Diagnostic> diags;
+  auto file = rules::load_rule_file(src, diags);
+  const auto& again = file.groups.at(0).rules.at(1);
+  CHECK(again.name.value == "job:up:sum");
+  CHECK(again.expr.value == "sum(up)");
+  CHECK(again.aliased.empty());
+  CHECK(file.groups.at(0).rules.at(3).name.value == "Down");
+  CHECK(linted(manifest, "rules/aliased-field").empty());
+  const std::string vmrule = "apiVersion: operator.victoriametrics.com/v1beta1\nkind: VMRule\nmetadata:\n"
+                             "  name: x\nspec:\n  groups:\n  - name: &n Group\n    rules:\n    - alert: *n\n"
+                             "      expr: up == 0\n";
+  CHECK(linted(vmrule, "rules/aliased-field").empty());
+  const std::string values =
+      "additionalPrometheusRulesMap:\n  x:\n    groups:\n    - name: g\n      rules:\n"
+      "      - alert: &a Down\n        expr: up == 0\n      - alert: *a\n        expr: up == 1\n";
+  CHECK(linted(values, "rules/aliased-field").empty());
+  // A ConfigMap's rule file is mounted as written: Prometheus reads its aliases as names.
+  const std::string configmap = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  r.yml: |\n"
+                                "    groups:\n    - name: g\n      rules:\n      - alert: &a Down\n"
+                                "        expr: up == 0\n      - alert: *a\n        expr: up == 1\n";
+  CHECK(linted(configmap, "rules/aliased-field").size() == 1);
+}

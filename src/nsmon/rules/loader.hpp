@@ -138,6 +138,7 @@ private:
   bool vmrule_ = false;                    ///< the group being read is a VMRule's (Holder::vmrule)
   bool gmp_ = false;                       ///< the group or rule being read is a Google Managed Prometheus manifest's
   bool crd_ = false;                       ///< the group or rule being read is a PrometheusRule's (Holder::crd)
+  bool applied_ = false;                   ///< it is a manifest's or chart's: its aliases arrive resolved
   std::vector<std::string> other_objects_; ///< the kinds of the Kubernetes objects that hold no rules
   std::vector<std::pair<std::size_t, std::size_t>> embedded_; ///< see embedded()
   yaml::Node via_; ///< the alias the content being read is read through, if any

@@ -83,6 +83,7 @@ RuleFile Loader::run() {
     part.vmrule_ = holder.vmrule;
     part.gmp_ = holder.gmp;
     part.crd_ = holder.crd;
+    part.applied_ = !plain_;
     r.group = holder.chart_group.empty() ? part.read_group(groups[i], rule_nodes)
                                          : part.read_chart_group(groups[i], holder.chart_group, rule_nodes);
     r.rules_end = rule_nodes.size();
@@ -101,6 +102,7 @@ RuleFile Loader::run() {
   util::parallel_steps(rule_nodes.size(), 256, [&](std::size_t b, std::size_t e, std::size_t) {
     std::vector<core::Diagnostic> out;
     Loader part(y_, out, options_);
+    part.applied_ = !plain_;
     for (std::size_t k = b; k < e; ++k) {
       part.gmp_ = rule_holder[k]->gmp;
       part.crd_ = rule_holder[k]->crd;

@@ -56,7 +56,9 @@ struct Rule {
   /// alert, record or expr written as a YAML alias (`expr: *e`). rulefmt decodes them into
   /// yaml.Node fields, and yaml.v3 hands such a field the alias node itself, whose value is its
   /// name: Prometheus evaluates `e`, not the anchored text. The rule holds what Prometheus reads;
-  /// lint-rules reports each.
+  /// lint-rules reports each. Only in rule files (a ConfigMap's too): a PrometheusRule's, VMRule's
+  /// or chart's aliases are resolved before any ruler sees them (kubectl, kustomize and Helm
+  /// decode the YAML into JSON), and their rules hold the anchored text.
   struct AliasedField {
     std::string field; ///< "alert", "record" or "expr"
     core::Span at;     ///< the alias

@@ -19,12 +19,14 @@ std::optional<Rule> Loader::read_rule_of(const yaml::Node& r, const std::string&
   return rule;
 }
 
-// alert, record and expr: as a string_field, but an alias is read as Prometheus reads it (the
-// alias's name; see Rule::aliased).
+// alert, record and expr: as a string_field, but an alias in a rule file is read as Prometheus
+// reads it (the alias's name; see Rule::aliased). A manifest's or chart values' aliases reach the
+// ruler resolved (applied_): kubectl, kustomize and Helm decode the YAML into JSON before any
+// operator writes a rule file of it, and `kubectl kustomize` prints `record: *r` as the anchored name.
 std::optional<core::Located> Loader::node_field(const yaml::Node& parent, const char* key, Rule& r,
                                                 const std::string& group, const std::string& rule) {
   auto n = parent[key];
-  if (!n || n.alias_at() < 0) return string_field(parent, key, group, rule);
+  if (!n || n.alias_at() < 0 || applied_) return string_field(parent, key, group, rule);
   core::Located name = y_.alias_name(n, via_);
   r.aliased.push_back({key, name.span, y_.span(n).line});
   return name;
