@@ -92,6 +92,27 @@ TEST_CASE("label flow: NaN spread by an aggregation", "[lint][label-flow]") {
        "expr: "
        "sum(job:foo:ratio) > 1\n",
        V{"promql/nan-in-aggregation 7:11"}},
+      // kube-prometheus' KubeAPIErrorBudgetBurn sums the read and the write burn rates of a cluster;
+      // a running cluster's API servers answer GETs and PUTs of Leases every few seconds, so the
+      // rate of either kind of its requests summed over the cluster is never 0 (rules/exporters.yml).
+      {"an API server's requests summed over the cluster never stop",
+       "groups:\n- name: g\n  rules:\n  - record: cluster:apiserver_request:burnrate1h\n    expr: sum by (cluster) "
+       "(rate(apiserver_request_total{job=\"apiserver\",verb=~\"LIST|GET\",code=~\"5..\"}[1h])) / sum by (cluster) "
+       "(rate(apiserver_request_total{job=\"apiserver\",verb=~\"LIST|GET\"}[1h]))\n    labels: {verb: read}\n"
+       "  - record: cluster:apiserver_request:burnrate1h\n    expr: sum by (cluster) "
+       "(rate(apiserver_request_total{job=\"apiserver\",verb=~\"POST|PUT|PATCH|DELETE\",code=~\"5..\"}[1h])) / sum by "
+       "(cluster) (rate(apiserver_request_total{job=\"apiserver\",verb=~\"POST|PUT|PATCH|DELETE\"}[1h]))\n"
+       "    labels: {verb: write}\n"
+       "  - alert: A\n    expr: sum by (cluster) (cluster:apiserver_request:burnrate1h) > 0.144\n",
+       V{}},
+      {"one resource's requests may stop",
+       alert("sum(sum by (resource) (rate(apiserver_request_total{code=~\"5..\"}[5m])) / sum by (resource) "
+             "(rate(apiserver_request_total[5m]))) > 0.1"),
+       V{"promql/nan-in-aggregation 5:12"}},
+      {"deletes may stop",
+       alert("sum(sum by (cluster) (rate(apiserver_request_total{verb=\"DELETE\",code=~\"5..\"}[5m])) / "
+             "sum by (cluster) (rate(apiserver_request_total{verb=\"DELETE\"}[5m]))) > 0.1"),
+       V{"promql/nan-in-aggregation 5:12"}},
   });
 }
 

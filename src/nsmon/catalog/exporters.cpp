@@ -231,6 +231,12 @@ const Exporter* Exporters::untyped(std::string_view series) const {
   return nullptr;
 }
 
+const Exporter* Exporters::busy(std::string_view series) const {
+  for (const auto& e : exporters)
+    if (listed(e.busy.names, series)) return &e;
+  return nullptr;
+}
+
 const Exporter* Exporters::by_job(std::string_view job) const {
   for (const auto& e : exporters)
     if (std::find(e.jobs.begin(), e.jobs.end(), job) != e.jobs.end()) return &e;
@@ -361,7 +367,8 @@ public:
     for (const auto& n : (*root)["exporters"]) {
       if (!y_.check_mapping(n,
                             {"name", "source", "license", "version", "history", "read", "prefix", "jobs", "one_target",
-                             "closed", "metrics", "renamed", "gauges", "families", "served", "parts", "counters"},
+                             "closed", "metrics", "renamed", "gauges", "families", "served", "parts", "counters",
+                             "busy"},
                             "an exporter"))
         continue;
       for (const char* key : {"name", "source", "license", "version"})
@@ -380,6 +387,7 @@ public:
       if (n["served"]) served(n["served"], e.served);
       if (n["parts"]) parts(n["parts"], e.parts);
       if (n["counters"]) counters(n["counters"], e);
+      if (n["busy"]) busy(n["busy"], e.busy);
       if (!n["metrics"].is_map()) {
         y_.report(n, "catalog/structure", "an exporter needs a 'metrics' mapping");
         continue;
@@ -514,6 +522,17 @@ private:
     if (!n["read"]) y_.report(n, "catalog/missing-field", "counters has no 'read' (where the types come from)");
     if (n["names"]) e.counters = y_.strings(n["names"], "names").value_or(std::vector<std::string>{});
     if (n["patterns"]) e.counter_patterns = patterns(n["patterns"]);
+  }
+
+  void busy(const yaml::Node& n, ExporterBusy& b) {
+    if (!y_.check_mapping(n, {"read", "why", "names", "labels", "label", "values"}, "busy")) return;
+    for (const char* key : {"read", "why", "names", "labels", "label", "values"})
+      if (!n[key]) y_.report(n, "catalog/missing-field", std::string("busy has no '") + key + "'");
+    if (n["why"]) b.why = y_.string(n["why"], "why").value_or("");
+    if (n["names"]) b.names = y_.strings(n["names"], "names").value_or(std::vector<std::string>{});
+    if (n["labels"]) b.labels = y_.strings(n["labels"], "labels").value_or(std::vector<std::string>{});
+    if (n["label"]) b.label = y_.string(n["label"], "label").value_or("");
+    if (n["values"]) b.values = y_.strings(n["values"], "values").value_or(std::vector<std::string>{});
   }
 
   // Name patterns: each has exactly one `*`, which stands for the rest of the name.

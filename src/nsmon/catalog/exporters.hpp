@@ -123,6 +123,17 @@ private:
   std::shared_ptr<Lazy> lazy_ = std::make_shared<Lazy>();
 };
 
+/// Request counters that never stand still while the system runs (the Kubernetes API server's:
+/// its own clients renew leases all the time): a sum over a whole job of their rate, narrowed by
+/// none but `labels` and with a `label` matcher that accepts one of `values`, is never 0.
+struct ExporterBusy {
+  std::string why; ///< said nowhere yet; kept beside the fact
+  std::vector<std::string> names;
+  std::vector<std::string> labels; ///< the labels a matcher or a by list may name
+  std::string label;               ///< the label whose matcher must accept one of `values` ("verb")
+  std::vector<std::string> values; ///< the requests that never stop ("GET", "PUT")
+};
+
 /// Two metrics of which one is, series by series (the same labels), a part of the other: at most it
 /// and never negative (node_exporter's node_filesystem_avail_bytes of node_filesystem_size_bytes,
 /// both statfs(2)'s blocks: f_bavail <= f_blocks). part / whole then lies between 0 and 1.
@@ -166,6 +177,7 @@ struct Exporter {
   std::vector<ExporterFamily> families; ///< labels every metric of a name prefix carries
   ExporterServed served;                ///< every name its releases served; empty when not known
   std::vector<ExporterPart> parts;      ///< metrics that are parts of others
+  ExporterBusy busy;                    ///< request counters that never stand still
   /// The metrics its source writes as counters (CounterValue) of a quantity that only grows
   /// (operations, seconds spent): read raw, their value depends on when the process started.
   std::vector<std::string> counters;
@@ -250,6 +262,8 @@ public:
   const ExporterFamily* family(std::string_view series) const;
   /// The exporter whose own metrics are named like `series` (its prefix), or nullptr.
   const Exporter* by_prefix(std::string_view series) const;
+  /// The exporter whose `busy` lists `series`, or nullptr.
+  const Exporter* busy(std::string_view series) const;
   /// The exporter conventionally scraped under `job`, or nullptr.
   const Exporter* by_job(std::string_view job) const;
   /// Rebuilds the index and each exporter's `labels`; load_exporters() calls it.

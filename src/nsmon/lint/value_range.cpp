@@ -5,6 +5,7 @@
 #include <set>
 
 #include "nsmon/catalog/exporters.hpp"
+#include "nsmon/labels/labels.hpp"
 #include "nsmon/lint/infer.hpp"
 #include "nsmon/promql/printer.hpp"
 #include "nsmon/util/strings.hpp"
@@ -331,6 +332,37 @@ Inference::PartOfWhole Inference::part_of_whole(const Expr* part, const Expr* wh
   }
 }
 
+namespace {
+// Whether `divisor` is a sum over a whole job of the rate of requests that never stop (the
+// Kubernetes API server's, whose kubelets renew their leases with PUTs and whose schedulers and
+// controller managers GET theirs every few seconds: rules/exporters.yml `busy`): it is never 0,
+// while one resource's, one code's or one instance's rate may be.
+bool never_idle(const Expr& divisor) {
+  const Expr* d = unparen(&divisor);
+  if (d->kind != NodeKind::aggregate) return false;
+  const auto& a = d->as<AggregateExpr>();
+  const Expr* inner = unparen(a.expr);
+  if (a.op != AggregateOp::sum || a.without || inner->kind != NodeKind::call) return false;
+  const auto& c = inner->as<Call>();
+  if ((c.name != "rate" && c.name != "irate" && c.name != "increase") || c.args.size() != 1 ||
+      c.args[0]->kind != NodeKind::matrix_selector)
+    return false;
+  const auto& vs = c.args[0]->as<MatrixSelector>().selector->as<VectorSelector>();
+  const catalog::Exporter* e = catalog::exporters().busy(metric_name(vs));
+  if (!e) return false;
+  const auto& allowed = e->busy.labels;
+  auto known = [&](const std::string& l) { return std::find(allowed.begin(), allowed.end(), l) != allowed.end(); };
+  return std::all_of(a.grouping.begin(), a.grouping.end(), known) &&
+         std::all_of(vs.matchers.begin(), vs.matchers.end(), [&](const labels::Matcher& m) {
+           if (m.name == "__name__") return true;
+           if (!known(m.name)) return false;
+           return m.name != e->busy.label ||
+                  std::any_of(e->busy.values.begin(), e->busy.values.end(),
+                              [&](const std::string& v) { return labels::matches(m, v, labels::Dialect::prometheus); });
+         });
+}
+} // namespace
+
 // Why the division or remainder `b` can give NaN or an infinity, or "": its divisor can be 0 (a
 // number, or values known to reach 0: a rate, a clamp or a comparison that lets 0 through). x / 0
 // is +Inf or -Inf (`inf`), 0 / 0 and x % 0 are NaN. Values nothing is known of are not suspected:
@@ -340,7 +372,7 @@ std::string Inference::zero_divisor(const BinaryExpr& b, const Shape& l, const S
   const std::string what = div ? "x / 0 is +Inf or -Inf, 0 / 0 NaN" : "x % 0 is NaN";
   inf = div;
   if (only_value(r) == 0.0) return "a division by 0: " + what;
-  if (!r.bounded() || !r.may_be(0)) return {};
+  if (!r.bounded() || !r.may_be(0) || never_idle(*b.rhs)) return {};
   if (const Expr* d = unparen(b.rhs); d->kind == NodeKind::binary) {
     const auto& c = d->as<BinaryExpr>();
     if (c.op == BinaryOp::neq && !c.return_bool && (constant(c.lhs) == 0.0 || constant(c.rhs) == 0.0)) return {};
