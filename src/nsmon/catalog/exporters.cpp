@@ -528,7 +528,6 @@ private:
     if (!y_.check_mapping(n, {"read", "why", "names", "labels", "label", "values"}, "busy")) return;
     for (const char* key : {"read", "why", "names", "labels", "label", "values"})
       if (!n[key]) y_.report(n, "catalog/missing-field", std::string("busy has no '") + key + "'");
-    if (n["why"]) b.why = y_.string(n["why"], "why").value_or("");
     if (n["names"]) b.names = y_.strings(n["names"], "names").value_or(std::vector<std::string>{});
     if (n["labels"]) b.labels = y_.strings(n["labels"], "labels").value_or(std::vector<std::string>{});
     if (n["label"]) b.label = y_.string(n["label"], "label").value_or("");

@@ -125,9 +125,9 @@ private:
 
 /// Request counters that never stand still while the system runs (the Kubernetes API server's:
 /// its own clients renew leases all the time): a sum over a whole job of their rate, narrowed by
-/// none but `labels` and with a `label` matcher that accepts one of `values`, is never 0.
+/// none but `labels` and with a `label` matcher that accepts one of `values`, is never 0. (Why
+/// stands beside the fact in exporters.yml, as where it was read does.)
 struct ExporterBusy {
-  std::string why; ///< said nowhere yet; kept beside the fact
   std::vector<std::string> names;
   std::vector<std::string> labels; ///< the labels a matcher or a by list may name
   std::string label;               ///< the label whose matcher must accept one of `values` ("verb")

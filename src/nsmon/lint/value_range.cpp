@@ -344,9 +344,7 @@ bool never_idle(const Expr& divisor) {
   const Expr* inner = unparen(a.expr);
   if (a.op != AggregateOp::sum || a.without || inner->kind != NodeKind::call) return false;
   const auto& c = inner->as<Call>();
-  if ((c.name != "rate" && c.name != "irate" && c.name != "increase") || c.args.size() != 1 ||
-      c.args[0]->kind != NodeKind::matrix_selector)
-    return false;
+  if (!is_rate_function(c.name) || c.args.size() != 1 || c.args[0]->kind != NodeKind::matrix_selector) return false;
   const auto& vs = c.args[0]->as<MatrixSelector>().selector->as<VectorSelector>();
   const catalog::Exporter* e = catalog::exporters().busy(metric_name(vs));
   if (!e) return false;
