@@ -834,11 +834,12 @@ void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
     return;
   }
   // Only the name says counter, and a convention is no fact (TiKV's tikv_worker_pending_task_total
-  // is a gauge): said as a guess, at info.
+  // is a gauge): said as a guess, at info. Nor is it known what counts: a process, or a host's kernel
+  // since boot, or a disk over its life (nvme_power_on_hours_total, whose raw value is the point).
   self_.emit("promql/counter-raw", b.range,
              through + info.name +
-                 " is named like a counter: if it is one, its raw value only grows, so this comparison depends on "
-                 "when the process started",
+                 " is named like a counter: if it is one, its raw value is a total since it began counting (a "
+                 "process's, host's or device's start), so this comparison depends on that start",
              suggestion, core::Severity::info);
 }
 
@@ -887,7 +888,7 @@ void ExprChecks::Impl::counter_ratio(const BinaryExpr& cmp, const SeriesInfo& nu
   self_.emit("promql/counter-raw", cmp.range,
              (same ? "both sides of '/' read " + num.name + " raw, and " + num.name : num.name + " and " + den.name) +
                  what +
-                 "dividing their raw values gives the average since each process started, which a burst late in "
+                 "dividing their raw values gives the average since they began counting, which a burst late in "
                  "a long run barely moves",
              "divide their rates: rate(" + num.name + "[5m]) / rate(" + den.name + "[5m])",
              known ? core::Severity::warning : core::Severity::info);
