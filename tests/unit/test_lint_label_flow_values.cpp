@@ -113,6 +113,33 @@ TEST_CASE("label flow: NaN spread by an aggregation", "[lint][label-flow]") {
        alert("sum(sum by (cluster) (rate(apiserver_request_total{verb=\"DELETE\",code=~\"5..\"}[5m])) / "
              "sum by (cluster) (rate(apiserver_request_total{verb=\"DELETE\"}[5m]))) > 0.1"),
        V{"promql/nan-in-aggregation 5:12"}},
+      // Pigsty's node:cpu:usage (review23): 1 - idle / total of a CPU, its total the rate of
+      // node_cpu_seconds_total summed over every mode, which grows one second a second
+      // (rules/exporters.yml `adds_up`): no 0 / 0, through recording rules too.
+      {"a CPU's time over all its modes always passes",
+       "groups:\n- name: g\n  rules:\n  - record: node:cpu:time_irate1m\n    expr: irate(node_cpu_seconds_total[1m])\n"
+       "  - record: node:cpu:total_time_irate1m\n    expr: sum without (mode) (node:cpu:time_irate1m)\n"
+       "  - record: node:cpu:idle_time_irate1m\n    expr: sum without (mode) (node:cpu:time_irate1m{mode=\"idle\"})\n"
+       "  - record: node:cpu:usage\n    expr: 1 - node:cpu:idle_time_irate1m / node:cpu:total_time_irate1m\n"
+       "  - alert: A\n    expr: avg without (cpu) (node:cpu:usage) > 0.9\n",
+       V{}},
+      {"a CPU's time over all its modes, written out",
+       alert("avg without (cpu) (1 - sum by (job, instance, cpu) (rate(node_cpu_seconds_total{mode=\"idle\"}[1m])) / "
+             "sum by (job, instance, cpu) (rate(node_cpu_seconds_total[1m]))) > 0.9"),
+       V{}},
+      {"a CPU's time in some modes may stand still",
+       alert("avg without (cpu) (sum without (mode) (rate(node_cpu_seconds_total{mode=\"user\"}[1m])) / sum without "
+             "(mode) (rate(node_cpu_seconds_total{mode=~\"user|system\"}[1m]))) > 0.5"),
+       V{"promql/nan-in-aggregation 5:12"}},
+      {"a CPU's time per mode may stand still",
+       alert("avg(sum by (job, instance, cpu, mode) (rate(node_cpu_seconds_total{mode=\"idle\"}[1m])) / sum by (job, "
+             "instance, cpu, mode) (rate(node_cpu_seconds_total[1m]))) > 0.5"),
+       V{"promql/nan-in-aggregation 5:12"}},
+      {"a recording rule's rates of some modes only",
+       "groups:\n- name: g\n  rules:\n  - record: node:cpu:time_irate1m\n    expr: irate(node_cpu_seconds_total[1m])\n"
+       "  - alert: A\n    expr: avg(node:cpu:time_irate1m{mode=\"user\"} / ignoring (mode) sum without (mode) "
+       "(node:cpu:time_irate1m{mode=~\"user|system\"})) > 0.5\n",
+       V{"promql/nan-in-aggregation 7:11"}},
   });
 }
 

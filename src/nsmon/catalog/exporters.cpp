@@ -237,6 +237,12 @@ const Exporter* Exporters::busy(std::string_view series) const {
   return nullptr;
 }
 
+const ExporterWhole* Exporters::adds_up(std::string_view series) const {
+  for (const auto& e : exporters)
+    if (listed(e.adds_up.names, series)) return &e.adds_up;
+  return nullptr;
+}
+
 const Exporter* Exporters::by_job(std::string_view job) const {
   for (const auto& e : exporters)
     if (std::find(e.jobs.begin(), e.jobs.end(), job) != e.jobs.end()) return &e;
@@ -368,7 +374,7 @@ public:
       if (!y_.check_mapping(n,
                             {"name", "source", "license", "version", "history", "read", "prefix", "jobs", "one_target",
                              "closed", "metrics", "renamed", "gauges", "families", "served", "parts", "counters",
-                             "busy"},
+                             "busy", "adds_up"},
                             "an exporter"))
         continue;
       for (const char* key : {"name", "source", "license", "version"})
@@ -388,6 +394,7 @@ public:
       if (n["parts"]) parts(n["parts"], e.parts);
       if (n["counters"]) counters(n["counters"], e);
       if (n["busy"]) busy(n["busy"], e.busy);
+      if (n["adds_up"]) adds_up(n["adds_up"], e.adds_up);
       if (!n["metrics"].is_map()) {
         y_.report(n, "catalog/structure", "an exporter needs a 'metrics' mapping");
         continue;
@@ -532,6 +539,15 @@ private:
     if (n["labels"]) b.labels = y_.strings(n["labels"], "labels").value_or(std::vector<std::string>{});
     if (n["label"]) b.label = y_.string(n["label"], "label").value_or("");
     if (n["values"]) b.values = y_.strings(n["values"], "values").value_or(std::vector<std::string>{});
+  }
+
+  void adds_up(const yaml::Node& n, ExporterWhole& w) {
+    if (!y_.check_mapping(n, {"read", "why", "names", "label", "how"}, "adds_up")) return;
+    for (const char* key : {"read", "why", "names", "label", "how"})
+      if (!n[key]) y_.report(n, "catalog/missing-field", std::string("adds_up has no '") + key + "'");
+    if (n["names"]) w.names = y_.strings(n["names"], "names").value_or(std::vector<std::string>{});
+    if (n["label"]) w.label = y_.string(n["label"], "label").value_or("");
+    if (n["how"]) w.how = y_.string(n["how"], "how").value_or("");
   }
 
   // Name patterns: each has exactly one `*`, which stands for the rest of the name.

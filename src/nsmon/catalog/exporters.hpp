@@ -134,6 +134,15 @@ struct ExporterBusy {
   std::vector<std::string> values; ///< the requests that never stop ("GET", "PUT")
 };
 
+/// Counters whose series, over every value of one label, add up to time that never stops passing
+/// (node_exporter's node_cpu_seconds_total: each tick of a CPU is counted in one of its modes): their
+/// rate summed over every value of `label` is above 0.
+struct ExporterWhole {
+  std::vector<std::string> names;
+  std::string label; ///< the label whose values split the whole ("mode")
+  std::string how;   ///< why the sum is above 0, said in findings
+};
+
 /// Two metrics of which one is, series by series (the same labels), a part of the other: at most it
 /// and never negative (node_exporter's node_filesystem_avail_bytes of node_filesystem_size_bytes,
 /// both statfs(2)'s blocks: f_bavail <= f_blocks). part / whole then lies between 0 and 1.
@@ -178,6 +187,7 @@ struct Exporter {
   ExporterServed served;                ///< every name its releases served; empty when not known
   std::vector<ExporterPart> parts;      ///< metrics that are parts of others
   ExporterBusy busy;                    ///< request counters that never stand still
+  ExporterWhole adds_up;                ///< counters whose series add up to time that always passes
   /// The metrics its source writes as counters (CounterValue) of a quantity that only grows
   /// (operations, seconds spent): read raw, their value depends on when the process started.
   std::vector<std::string> counters;
@@ -264,6 +274,8 @@ public:
   const Exporter* by_prefix(std::string_view series) const;
   /// The exporter whose `busy` lists `series`, or nullptr.
   const Exporter* busy(std::string_view series) const;
+  /// The fact of the exporter whose `adds_up` lists `series`, or nullptr.
+  const ExporterWhole* adds_up(std::string_view series) const;
   /// The exporter conventionally scraped under `job`, or nullptr.
   const Exporter* by_job(std::string_view job) const;
   /// Rebuilds the index and each exporter's `labels`; load_exporters() calls it.

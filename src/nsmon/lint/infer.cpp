@@ -72,6 +72,21 @@ bool keeps_values(std::string_view n) { return keeps_unit(n) || n == "label_repl
 
 namespace {
 
+bool narrows(const VectorSelector& vs, const std::string& label) {
+  return std::any_of(vs.matchers.begin(), vs.matchers.end(), [&](const auto& m) { return m.name == label; });
+}
+
+// The fact that the rate `c` reads a counter's series over every value of the label that splits
+// its whole, a matcher on none of them (node_exporter's CPU time, rules/exporters.yml `adds_up`),
+// or nullptr.
+const catalog::ExporterWhole* whole_read(const Call& c) {
+  const Expr* m = c.args.size() == 1 ? unparen(c.args[0]) : nullptr;
+  if (!m || m->kind != NodeKind::matrix_selector) return nullptr;
+  const auto& vs = m->as<MatrixSelector>().selector->as<VectorSelector>();
+  const catalog::ExporterWhole* w = catalog::exporters().adds_up(metric_name(vs));
+  return w && !narrows(vs, w->label) ? w : nullptr;
+}
+
 // The shape of a node nothing is known about; a place of shapes_ is made one by assignment.
 const Shape& nothing_known() {
   static const Shape none;
@@ -411,6 +426,8 @@ std::optional<ExporterRefusal> exporter_refusal(const VectorSelector& vs) {
 }
 
 void Inference::leaf(const VectorSelector& vs, const RecordedMetric* recorded, Shape& s) const {
+  // A recording rule's rates of every mode, of some modes only.
+  if (s.adds_up && narrows(vs, s.adds_up->label)) s.adds_up = nullptr;
   // The ruler's scope: an equality matcher on each label, with a value of its own.
   if (scope_)
     for (const auto& l : *scope_)
@@ -705,6 +722,7 @@ void Inference::call(const Call& c, Shape& s) const {
                        n == "last_over_time")) {
     s.labels.insert("__name__");
   }
+  if (is_rate_function(n)) s.adds_up = whole_read(c);
   if (is_rate_function(n) || n == "deriv" || n == "delta" || n == "idelta") s.kind = ValueKind::gauge;
   else if (keeps_values(n)) {
     s.kind = arg0->kind;
@@ -1265,6 +1283,12 @@ void Inference::aggregate(const AggregateExpr& a, Shape& s) const {
       s.set_range(0, 0, RangeReason("sum() of values that are all 0 is 0" + of, in.range_of.comparison));
     } else if (in.lo >= 0) s.set_range(0, s.hi, in.range_of), s.lo_open = in.lo == 0 && in.lo_open;
     else if (in.hi <= 0) s.set_range(s.lo, 0, in.range_of), s.hi_open = in.hi == 0 && in.hi_open;
+    // The rates of a CPU's every mode, summed over the modes: its time, which always passes.
+    if (const catalog::ExporterWhole* w = in.adds_up;
+        w && a.without == (std::find(a.grouping.begin(), a.grouping.end(), w->label) != a.grouping.end())) {
+      s.set_range(0, s.hi, util::concat({w->how, ": its rate summed over every ", w->label, " is above 0"}));
+      s.lo_open = true;
+    }
     break;
   case AggregateOp::min:
   case AggregateOp::max:
@@ -1305,6 +1329,7 @@ void Inference::node(const Expr& e, Shape& s) const {
   switch (e.kind) {
   case NodeKind::unary:
     s = at(e.as<UnaryExpr>().expr);
+    s.adds_up = nullptr;
     s.labels.erase("__name__");
     s.kind = ValueKind::gauge;
     s.count_like = false;
@@ -1316,8 +1341,15 @@ void Inference::node(const Expr& e, Shape& s) const {
       s.range_of.clear();
     }
     return;
-  case NodeKind::binary: binary(e.as<BinaryExpr>(), s); return;
-  case NodeKind::aggregate: aggregate(e.as<AggregateExpr>(), s); return;
+  // Their results are no rates of a counter's series (Shape::adds_up), whatever they copied.
+  case NodeKind::binary:
+    binary(e.as<BinaryExpr>(), s);
+    s.adds_up = nullptr;
+    return;
+  case NodeKind::aggregate:
+    aggregate(e.as<AggregateExpr>(), s);
+    s.adds_up = nullptr;
+    return;
   case NodeKind::call: call(e.as<Call>(), s); return;
   case NodeKind::number_literal: {
     s.labels_known = true;

@@ -132,6 +132,11 @@ struct Shape {
   bool nan_inf = false;        ///< a division by 0 can make them +Inf or -Inf too
   /// The expression can never return a series: why ("" when it may).
   std::string empty;
+  /// The values are the rates of a counter whose series add up, over every value of the fact's
+  /// label, to time that always passes (node_exporter's CPU modes), read over all of them: summed
+  /// over that label they are above 0 (rules/exporters.yml `adds_up`). Only a rate and a selector
+  /// of a recording rule's series keep it.
+  const catalog::ExporterWhole* adds_up = nullptr;
 
   /// Back to a default Shape (nothing known) in place: the lists and strings keep their memory
   /// for the shape made next. Every node's shape starts so; assigning a default Shape instead
@@ -146,6 +151,7 @@ struct Shape {
     lo_open = hi_open = count_like = nan_aggregated = nan_inf = false;
     range_of.clear();
     nan_at = {};
+    adds_up = nullptr;
   }
   /// `label` set on every series to a value nobody listed (label_replace, count_values, a rule's
   /// labels).
@@ -169,7 +175,7 @@ struct Shape {
 };
 // reset() names every field: a field added to Shape and not cleared there would carry an earlier
 // rule's facts into the next (the size is that of x86-64 with libstdc++, GCC and Clang alike).
-static_assert(sizeof(Shape) == 552, "a new field of Shape: clear it in Shape::reset(), then update this size");
+static_assert(sizeof(Shape) == 560, "a new field of Shape: clear it in Shape::reset(), then update this size");
 
 /// A recording rule, as a metric other rules can use.
 struct RecordedMetric {

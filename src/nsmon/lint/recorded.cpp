@@ -110,6 +110,7 @@ std::set<std::string> scraped_reads(const promql::Expr& root, const std::map<std
 
 void combine_recorded(Shape& s, const Shape& other, const Inference& inf) {
   either(s, other, inf);
+  if (s.adds_up != other.adds_up) s.adds_up = nullptr;
   if (other.lo < s.lo || (other.lo == s.lo && !other.lo_open))
     s.lo = other.lo, s.lo_open = other.lo_open, s.range_of = other.range_of;
   if (other.hi > s.hi || (other.hi == s.hi && !other.hi_open))
