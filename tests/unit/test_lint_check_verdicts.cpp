@@ -102,6 +102,59 @@ TEST_CASE("always-true: a comparison its own expression already decides is info"
       std::any_of(all.begin(), all.end(), [](const auto& d) { return d.check == core::CheckId("promql/impossible"); }));
 }
 
+// nais's documented example (nais/doc 41ada655): `1 - ok / all * 100` is -99 to 1, so `< 95` passes
+// every sample that is a number; `(1 - ok / all) * 100 > 5` was meant.
+TEST_CASE("always-true: a threshold beyond a ratio's values, not a NaN filter at its bound", "[lint][checks]") {
+  const std::string ratio =
+      "sum by (host) (rate(requests_total{code=\"200\"}[5m])) / sum by (host) (rate(requests_total[5m]))";
+  std::vector<core::Diagnostic> all;
+  auto always_true = [&]() -> const core::Diagnostic* {
+    for (const auto& d : all)
+      if (d.check == core::CheckId("promql/always-true")) return &d;
+    return nullptr;
+  };
+  run(alert("1 - " + ratio + " * 100 < 95"), false, &all);
+  REQUIRE(always_true());
+  CHECK(always_true()->severity == core::Severity::warning);
+  CHECK(always_true()->message ==
+        "a ratio of some of the series of requests_total to all of them is between 0 and 1, so 100 times it lies in "
+        "[0, 100], so 1 minus it lies in [-99, 1]; this comparison with 95 is always true: it removes only the "
+        "samples that are NaN (0/0 is NaN, and both sides of this division can be 0)");
+  run(alert(ratio + " < 2"), false, &all);
+  CHECK(always_true());
+  // At a bound of its values the comparison is written to drop the NaN samples (0 / 0).
+  run(alert(ratio + " >= 0"), false, &all);
+  CHECK_FALSE(always_true());
+  run(alert(ratio + " <= 1"), false, &all);
+  CHECK_FALSE(always_true());
+  run(alert("(1 - " + ratio + ") * 100 > 5"), false, &all);
+  CHECK_FALSE(always_true());
+}
+
+// awesome-prometheus-alerts' haproxy rules before f484d30 (issue 319): the `* 100` of a percentage
+// written inside the divisor's sum, so the quotient is at most 0.01.
+TEST_CASE("impossible: a factor inside a sum scales a part over its whole", "[lint][checks]") {
+  auto impossible = [](const std::string& expr) {
+    std::vector<core::Diagnostic> all;
+    run(alert(expr), false, &all);
+    for (const auto& d : all)
+      if (d.check == core::CheckId("promql/impossible")) return d.message;
+    return std::string();
+  };
+  const std::string part = "rate(responses_total{code=\"5xx\"}[1m])", whole = "rate(responses_total[1m])";
+  CHECK(impossible("sum by (server) (" + part + ") / sum by (server) (" + whole + " * 100) > 5") ==
+        "a ratio of some of the series of responses_total to all of them is between 0 and 1, and the divisor is the "
+        "whole times 100, so the quotient is between 0 and 0.01; this comparison with 5 can never be true: the "
+        "expression never returns anything");
+  // The fix: the dividend times 100 is a percentage, 0 to 100.
+  CHECK(impossible("sum by (server) (" + part + " * 100) / sum by (server) (" + whole + ") > 5").empty());
+  // The same factor on both sides cancels; under count() a factor changes no value counted.
+  CHECK_FALSE(impossible("sum (100 * " + part + ") / sum (" + whole + " * 100) > 5").empty());
+  CHECK_FALSE(
+      impossible("count by (server) (responses_total{code=\"5xx\"} * 100) / count by (server) (responses_total) > 5")
+          .empty());
+}
+
 TEST_CASE("duplicate-rule: alerts on the same metrics are a warning, on other metrics info", "[lint][checks]") {
   auto dup = [](const std::vector<core::Diagnostic>& all) -> const core::Diagnostic* {
     for (const auto& d : all)

@@ -607,11 +607,14 @@ bool ExprChecks::Impl::bounded(const BinaryExpr& b, const Expr* side, const Expr
     return true;
   }
   // A comparison every number passes removes the NaN samples of a series that may be NaN (x >= 0
-  // of a ratio of rates): that is what it is for. Not of a series divided by itself, 1 (0 / 0 is
-  // NaN): a comparison that 1 passes removes only the series at 0, which is no threshold anybody
-  // meant; one that 1 fails removes every series.
+  // of a ratio of rates): that is what one at a bound of its values is for. One beyond them was
+  // meant as a threshold (nais's `1 - ok / all * 100 < 95`, -99 to 1, where `(1 - ok / all) * 100`
+  // was meant): it removes only the NaN samples, and the alert fires wherever there is traffic.
+  // Not of a series divided by itself, 1 (0 / 0 is NaN): a comparison that 1 passes removes only
+  // the series at 0, which is no threshold anybody meant; one that 1 fails removes every series.
   const bool itself = s.range_of.itself;
-  if (!never && !s.nan.empty() && !itself) return false;
+  const bool nan_only = !never && !s.nan.empty() && !itself;
+  if (nan_only && (v == s.lo || v == s.hi || std::isinf(v))) return false;
   const std::string range = s.range_of.empty() ? range_text(s) : s.range_of.text();
   const std::string per = "sum both sides by the labels the ratio is for: sum by (job) (rate(x{...}[5m])) / sum by "
                           "(job) (rate(x[5m]))";
@@ -629,6 +632,7 @@ bool ExprChecks::Impl::bounded(const BinaryExpr& b, const Expr* side, const Expr
     emit("promql/always-true", b.range,
          range + tail +
              (s.range_of.zero_whole ? ": it removes only the series whose divisor is 0 (0 / 0 is NaN)"
+              : nan_only            ? ": it removes only the samples that are NaN (" + s.nan + ")"
                                     : ": it removes nothing"),
          "compare with a value that separates good from bad, or drop the comparison");
   return true;

@@ -1002,14 +1002,20 @@ void Inference::binary(const BinaryExpr& b, Shape& s) const {
           if (auto c = constant(m.rhs); c && *c > 0) times = c, whole = m.lhs;
           else if (auto c2 = constant(m.lhs); c2 && *c2 > 0) times = c2, whole = m.rhs;
         }
-        // A series over itself (no sum on the way) is 1, or 1 over the factor.
+        // A series over itself (no sum on the way) is 1, or 1 times the factors.
         if (PartOfWhole p = part_of_whole(b.lhs, whole); !p.why.empty()) {
-          const double hi = 1 / times.value_or(1);
-          RangeReason reason(times
-                                 ? util::concat({p.why, ", and the divisor is ", p.itself ? "the series" : "the whole",
-                                                 " times ", util::format_number(*times), ", so the quotient is ",
+          p.whole_times *= times.value_or(1);
+          const double hi = p.part_times / p.whole_times;
+          auto scaled = [&](const char* side, const char* what, double f) {
+            return f == 1 ? std::string()
+                          : util::concat({", and the ", side, " is ", p.itself ? "the series" : what, " times ",
+                                          util::format_number(f)});
+          };
+          RangeReason reason(hi != 1
+                                 ? util::concat({p.why, scaled("dividend", "the part", p.part_times),
+                                                 scaled("divisor", "the whole", p.whole_times), ", so the quotient is ",
                                                  p.itself     ? ""
-                                                 : p.negative ? "between -1 and "
+                                                 : p.negative ? "between " + util::format_number(-hi) + " and "
                                                               : "between 0 and ",
                                                  util::format_number(hi)})
                                  : std::move(p.why));

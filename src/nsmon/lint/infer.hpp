@@ -314,6 +314,8 @@ private:
     bool itself = false;     ///< one series over itself: 1 (or NaN at 0)
     bool zero_whole = false; ///< the whole can be 0: 0 / 0 is NaN
     bool negative = false;   ///< the part can be below 0, never below minus the whole (FreeBSD's f_bavail)
+    double part_times = 1;   ///< a positive factor on the part's values (sum(rate(x[1m]) * 100))
+    double whole_times = 1;  ///< and on the whole's
   };
   PartOfWhole part_of_whole(const promql::Expr* part, const promql::Expr* whole) const;
   std::string zero_divisor(const promql::BinaryExpr& b, const Shape& l, const Shape& r, bool& inf) const;

@@ -254,9 +254,28 @@ Inference::PartOfWhole Inference::part_of_whole(const Expr* part, const Expr* wh
   const Expr* a = part;
   const Expr* b = whole;
   bool aggregated = false;
+  bool counted = false; // a count on the way counts series: a factor below it changes no value
+  double part_times = 1, whole_times = 1;
+  // A positive number a side's values are multiplied by (haproxy's sum by (server) (rate(x[1m]) *
+  // 100), a percentage meant, written on the whole): peeled, it scales the quotient.
+  auto factor = [&](const Expr*& e) {
+    if (e->kind != NodeKind::binary || e->as<BinaryExpr>().op != BinaryOp::mul) return 1.0;
+    const auto& m = e->as<BinaryExpr>();
+    for (auto [number, rest] : {std::pair{m.rhs, m.lhs}, std::pair{m.lhs, m.rhs}})
+      if (auto c = constant(number); c && *c > 0) {
+        e = unparen(rest);
+        return *c;
+      }
+    return 1.0;
+  };
   for (;;) {
     a = unparen(a), b = unparen(b);
-    if (!a || !b || a->kind != b->kind) return {};
+    if (!a || !b) return {};
+    if (const double fa = factor(a), fb = factor(b); fa != 1 || fb != 1) {
+      if (!counted) part_times *= fa, whole_times *= fb;
+      continue;
+    }
+    if (a->kind != b->kind) return {};
     switch (a->kind) {
     case NodeKind::aggregate: {
       const auto& x = a->as<AggregateExpr>();
@@ -267,6 +286,7 @@ Inference::PartOfWhole Inference::part_of_whole(const Expr* part, const Expr* wh
         return {};
       if (x.op == AggregateOp::sum && at(y.expr).lo < 0) return {};
       aggregated = true;
+      counted = counted || x.op == AggregateOp::count;
       a = x.expr, b = y.expr;
       break;
     }
@@ -311,21 +331,23 @@ Inference::PartOfWhole Inference::part_of_whole(const Expr* part, const Expr* wh
       for (const auto& m : y.matchers)
         if (std::none_of(x.matchers.begin(), x.matchers.end(), [&](const auto& n) { return same_matcher(m, n); }))
           return {};
+      PartOfWhole p;
       if (family)
-        return {"a ratio of " + name + " to " + whole_name +
-                " (by their names, the failures among all) is between 0 and 1"};
-      if (fact) {
+        p = {"a ratio of " + name + " to " + whole_name +
+             " (by their names, the failures among all) is between 0 and 1"};
+      else if (fact) {
         const bool negative = !fact->negative.empty();
-        return {util::concat({"a ratio of ", name, " to ", whole_name, " (", fact->how, ") is ",
-                              negative ? "between -1 and 1 (" + fact->negative + ")" : "between 0 and 1"}),
-                false, !fact->zero_whole.empty(), negative};
-      }
-      if (!aggregated)
-        return {"each series of " + name +
-                    " on the left is also on the right, with the same labels, so "
-                    "one-to-one matching divides it by itself: the ratio is 1",
-                true};
-      return {"a ratio of some of the series of " + name + " to all of them is between 0 and 1"};
+        p = {util::concat({"a ratio of ", name, " to ", whole_name, " (", fact->how, ") is ",
+                           negative ? "between -1 and 1 (" + fact->negative + ")" : "between 0 and 1"}),
+             false, !fact->zero_whole.empty(), negative};
+      } else if (!aggregated)
+        p = {"each series of " + name +
+                 " on the left is also on the right, with the same labels, so "
+                 "one-to-one matching divides it by itself: the ratio is 1",
+             true};
+      else p = {"a ratio of some of the series of " + name + " to all of them is between 0 and 1"};
+      p.part_times = part_times, p.whole_times = whole_times;
+      return p;
     }
     default: return {};
     }
