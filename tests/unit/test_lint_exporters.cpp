@@ -474,6 +474,35 @@ TEST_CASE("exporters: a served name with _timestamp_seconds added or left out", 
         "nothing");
 }
 
+// etcd 13a8634 (tests/data/shipped-bugs): etcd's own alert read member where every release serves
+// peer. One word changed is a slip in a long name only, never the prefix or the series' kind, and
+// only under a prefix whose word_slips says no other program names long series under it.
+TEST_CASE("exporters: a long served name with one word changed", "[exporters][lint]") {
+  const auto& known = catalog::exporters();
+  const auto member = known.misspelt("etcd_network_member_round_trip_time_seconds_bucket");
+  CHECK(member.near == "etcd_network_peer_round_trip_time_seconds_bucket");
+  CHECK(member.how == "the same name with peer for member");
+  // Served by etcd (2.x's names too) or by kube-apiserver under etcd_; a short name; the last word
+  // (a summary's _max is no histogram's _bucket); two words changed: quiet.
+  CHECK(known.misspelt("etcd_network_peer_round_trip_time_seconds_bucket").exporter == nullptr);
+  CHECK(known.misspelt("etcd_http_successful_duration_second_bucket").exporter == nullptr);
+  CHECK(known.misspelt("etcd_request_duration_seconds_bucket").exporter == nullptr);
+  CHECK(known.misspelt("etcd_object_counts").exporter == nullptr);
+  CHECK(known.misspelt("etcd_server_is_follower").exporter == nullptr);
+  CHECK(known.misspelt("etcd_network_peer_round_trip_time_seconds_max").exporter == nullptr);
+  CHECK(known.misspelt("etcd_network_member_round_trip_delay_seconds_bucket").exporter == nullptr);
+  // Under a prefix other programs name long series under (word_slips unset): Volcano's, not a slip.
+  CHECK(known.misspelt("kube_pod_volcano_container_status_running").exporter == nullptr);
+  std::vector<std::string> said;
+  CHECK(lint_files({{"a.yml", "  - alert: A\n    expr: histogram_quantile(0.99, "
+                              "rate(etcd_network_member_round_trip_time_seconds_bucket[5m])) > 0.15\n"}},
+                   "exporters/misspelt-metric", &said) == V{"a.yml:5:41 warning"});
+  CHECK(said.at(0) == "etcd served no metric etcd_network_member_round_trip_time_seconds_bucket in any release from "
+                      "2.1.0 to 3.7.1, and etcd_network_peer_round_trip_time_seconds_bucket is the same name with "
+                      "peer for member: unless a component other than etcd serves it under etcd_, this selector "
+                      "selects nothing");
+}
+
 // postgres_exporter rebuilds pg_process_idle_seconds from the sessions idle now at each scrape
 // (rules/exporters.yml): its count above 0 is "a session idle now", no counter's "ever since".
 TEST_CASE("exporters: a histogram an exporter rebuilds from the state now is no counter", "[exporters][lint]") {
