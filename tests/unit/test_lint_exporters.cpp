@@ -257,13 +257,41 @@ V lint_files(const std::vector<std::pair<std::string, std::string>>& files, std:
   return out;
 }
 
+// node_exporter 6f1286b3 (tests/data/shipped-bugs): the node-mixin's CPU count kept mode="idle",
+// which node_load1 never carries (node_exporter writes no label on the load averages), so the load
+// per CPU matched nothing.
+TEST_CASE("exporters: node_exporter's load averages carry no label of their own", "[exporters][lint]") {
+  const std::string count = "  - record: instance:node_num_cpu:sum\n    expr: count without (cpu) "
+                            "(node_cpu_seconds_total{job=\"node\",mode=\"idle\"})\n";
+  std::vector<std::string> said;
+  CHECK(lint_files({{"a.yml", count + "  - record: r\n    expr: node_load1{job=\"node\"} / "
+                                      "instance:node_num_cpu:sum{job=\"node\"}\n"}},
+                   "labels/impossible-match", &said) == V{"a.yml:7:11 warning"});
+  CHECK(said.at(0) == "the two sides of '/' can never match: only the right side has mode: the expression never "
+                      "returns anything");
+  // The fix drops mode; ignoring(mode) leaves it out of the match; a name of the user's own beside
+  // node_load1 (a textfile script's) is no load average: quiet.
+  const std::string fixed = "  - record: instance:node_num_cpu:sum\n    expr: count without (cpu, mode) "
+                            "(node_cpu_seconds_total{job=\"node\",mode=\"idle\"})\n";
+  CHECK(lint_files({{"a.yml", fixed + "  - record: r\n    expr: node_load5 / instance:node_num_cpu:sum\n"}},
+                   "labels/impossible-match")
+            .empty());
+  CHECK(lint_files({{"a.yml", count + "  - record: r\n    expr: node_load15 / ignoring (mode) "
+                                      "instance:node_num_cpu:sum\n"}},
+                   "labels/impossible-match")
+            .empty());
+  CHECK(lint_files({{"a.yml", count + "  - record: r\n    expr: node_load_average_1m / instance:node_num_cpu:sum\n"}},
+                   "labels/impossible-match")
+            .empty());
+}
+
 TEST_CASE("exporters: a label the exporter writes only as a decimal number", "[exporters][lint]") {
   // node_exporter 0.16.0 and later write cpu="0" on node_cpu_seconds_total; 0.15's node_cpu had cpu="cpu0".
   auto old = lint_one("rate(node_cpu_seconds_total{cpu=\"cpu0\", mode=\"idle\"}[5m]) < 0.1");
   CHECK(where(old) == V{"exporters/unknown-label-value 5:40"});
   CHECK(old.at(0).message ==
         "node_exporter writes cpu on node_cpu_seconds_total only as a decimal number (the CPU's index: \"0\", where "
-        "0.15.2's node_cpu wrote \"cpu0\"; its source at 1.9.1): cpu=\"cpu0\" matches none: this selector never "
+        "0.15.2's node_cpu wrote \"cpu0\"; its source at 1.12.1): cpu=\"cpu0\" matches none: this selector never "
         "selects a series");
   CHECK(where(lint_one("node_cpu_seconds_total{cpu=~\"cpu[0-9]+\"} > 0")) == V{"exporters/unknown-label-value 5:35"});
   // A number, a regex that may match one, a negative matcher: quiet.
@@ -280,7 +308,7 @@ TEST_CASE("exporters: a label_replace whose regex matches no value the exporter 
   REQUIRE(where(bad) == V{"exporters/label-replace-no-match 5:12"});
   CHECK(bad.at(0).message ==
         "label_replace changes no series: node_exporter writes cpu on node_cpu_seconds_total only as a decimal number "
-        "(the CPU's index: \"0\", where 0.15.2's node_cpu wrote \"cpu0\"; its source at 1.9.1): cpu=~\"cpu(.+)\" "
+        "(the CPU's index: \"0\", where 0.15.2's node_cpu wrote \"cpu0\"; its source at 1.12.1): cpu=~\"cpu(.+)\" "
         "matches none, nor the empty value of a series without cpu");
   CHECK(found("sum by (cpu) (label_replace(rate(node_cpu_seconds_total[5m]), \"core\", \"$1\", \"cpu\", "
               "\"cpu([0-9]+)\"))") == V{"exporters/label-replace-no-match 5:26"});
