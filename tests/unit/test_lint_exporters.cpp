@@ -285,6 +285,20 @@ TEST_CASE("exporters: node_exporter's load averages carry no label of their own"
             .empty());
 }
 
+// jsonnet-libs d34855f (tests/data/shipped-bugs): Cassandra's count of hints written since the node
+// started, compared raw.
+TEST_CASE("exporters: Cassandra's hints written is a counter", "[exporters][lint]") {
+  CHECK(lint_files({{"a.yml", "  - alert: A\n    expr: cassandra_storage_totalhints_count > 1\n"}},
+                   "promql/counter-raw") == V{"a.yml:5:11 warning"});
+  // Its increase, and a _count of Cassandra's that no fact names (a gauge's count of tasks): quiet.
+  CHECK(lint_files({{"a.yml", "  - alert: A\n    expr: increase(cassandra_storage_totalhints_count[5m]) > 1\n"}},
+                   "promql/counter-raw")
+            .empty());
+  CHECK(lint_files({{"a.yml", "  - alert: A\n    expr: cassandra_threadpools_currentlyblockedtasks_count > 0\n"}},
+                   "promql/counter-raw")
+            .empty());
+}
+
 TEST_CASE("exporters: a label the exporter writes only as a decimal number", "[exporters][lint]") {
   // node_exporter 0.16.0 and later write cpu="0" on node_cpu_seconds_total; 0.15's node_cpu had cpu="cpu0".
   auto old = lint_one("rate(node_cpu_seconds_total{cpu=\"cpu0\", mode=\"idle\"}[5m]) < 0.1");
