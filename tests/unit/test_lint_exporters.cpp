@@ -285,6 +285,39 @@ TEST_CASE("exporters: node_exporter's load averages carry no label of their own"
             .empty());
 }
 
+// kube-prometheus e1ed501 (tests/data/shipped-bugs): the label of the name prometheus-operator
+// 0.24.0 replaced, read on the new name: every series got service="alertmanager-".
+TEST_CASE("exporters: a label_replace that reads groups of a label the exporter never writes", "[exporters][lint]") {
+  auto found = [](const std::string& expr) {
+    std::vector<Found> out;
+    for (auto& f : lint_one(expr))
+      if (f.where.starts_with("exporters/label-replace-unwritten ")) out.push_back(std::move(f));
+    return out;
+  };
+  const std::string replicas = "prometheus_operator_spec_replicas{job=\"prometheus-operator\"}";
+  auto bad = found("label_replace(" + replicas + ", \"service\", \"alertmanager-$1\", \"alertmanager\", \"(.*)\")");
+  REQUIRE(bad.size() == 1);
+  CHECK(bad[0].message == "label_replace reads alertmanager, a label prometheus-operator never writes on "
+                          "prometheus_operator_spec_replicas (its source at main at 6adcebc50): the regex meets only "
+                          "the empty value, and every series gets service=\"alertmanager-\"");
+  CHECK(bad[0].suggestion == "read a label prometheus_operator_spec_replicas carries (namespace, name, controller)");
+  CHECK(found("label_replace(node_load1, \"x\", \"${1}-$$\", \"cpu\", \"(.*)\")")
+            .at(0)
+            .message.ends_with("every series gets x=\"-$\""));
+  // The fix (name); a constant replacement (the idiom that sets a label); a regex the empty value
+  // fails; the old name, which has the label; a label of an open exporter's metric; a side of an or
+  // that may carry it: quiet.
+  CHECK(found("label_replace(" + replicas + ", \"service\", \"alertmanager-$1\", \"name\", \"(.*)\")").empty());
+  CHECK(found("label_replace(" + replicas + ", \"service\", \"alertmanager\", \"alertmanager\", \".*\")").empty());
+  CHECK(found("label_replace(" + replicas + ", \"service\", \"am-$1\", \"alertmanager\", \"(.+)\")").empty());
+  CHECK(found("label_replace(prometheus_operator_alertmanager_spec_replicas, \"service\", \"am-$1\", "
+              "\"alertmanager\", \"(.*)\")")
+            .empty());
+  CHECK(found("label_replace(node_md_disks, \"x\", \"$1\", \"alertmanager\", \"(.*)\")").empty());
+  CHECK(found("label_replace(" + replicas + " or my_replicas, \"service\", \"am-$1\", \"alertmanager\", \"(.*)\")")
+            .empty());
+}
+
 // jsonnet-libs d34855f (tests/data/shipped-bugs): Cassandra's count of hints written since the node
 // started, compared raw.
 TEST_CASE("exporters: Cassandra's hints written is a counter", "[exporters][lint]") {
