@@ -257,13 +257,88 @@ V lint_files(const std::vector<std::pair<std::string, std::string>>& files, std:
   return out;
 }
 
+// node_exporter 6f1286b3 (tests/data/shipped-bugs): the node-mixin's CPU count kept mode="idle",
+// which node_load1 never carries (node_exporter writes no label on the load averages), so the load
+// per CPU matched nothing.
+TEST_CASE("exporters: node_exporter's load averages carry no label of their own", "[exporters][lint]") {
+  const std::string count = "  - record: instance:node_num_cpu:sum\n    expr: count without (cpu) "
+                            "(node_cpu_seconds_total{job=\"node\",mode=\"idle\"})\n";
+  std::vector<std::string> said;
+  CHECK(lint_files({{"a.yml", count + "  - record: r\n    expr: node_load1{job=\"node\"} / "
+                                      "instance:node_num_cpu:sum{job=\"node\"}\n"}},
+                   "labels/impossible-match", &said) == V{"a.yml:7:11 warning"});
+  CHECK(said.at(0) == "the two sides of '/' can never match: only the right side has mode: the expression never "
+                      "returns anything");
+  // The fix drops mode; ignoring(mode) leaves it out of the match; a name of the user's own beside
+  // node_load1 (a textfile script's) is no load average: quiet.
+  const std::string fixed = "  - record: instance:node_num_cpu:sum\n    expr: count without (cpu, mode) "
+                            "(node_cpu_seconds_total{job=\"node\",mode=\"idle\"})\n";
+  CHECK(lint_files({{"a.yml", fixed + "  - record: r\n    expr: node_load5 / instance:node_num_cpu:sum\n"}},
+                   "labels/impossible-match")
+            .empty());
+  CHECK(lint_files({{"a.yml", count + "  - record: r\n    expr: node_load15 / ignoring (mode) "
+                                      "instance:node_num_cpu:sum\n"}},
+                   "labels/impossible-match")
+            .empty());
+  CHECK(lint_files({{"a.yml", count + "  - record: r\n    expr: node_load_average_1m / instance:node_num_cpu:sum\n"}},
+                   "labels/impossible-match")
+            .empty());
+}
+
+// kube-prometheus e1ed501 (tests/data/shipped-bugs): the label of the name prometheus-operator
+// 0.24.0 replaced, read on the new name: every series got service="alertmanager-".
+TEST_CASE("exporters: a label_replace that reads groups of a label the exporter never writes", "[exporters][lint]") {
+  auto found = [](const std::string& expr) {
+    std::vector<Found> out;
+    for (auto& f : lint_one(expr))
+      if (f.where.starts_with("exporters/label-replace-unwritten ")) out.push_back(std::move(f));
+    return out;
+  };
+  const std::string replicas = "prometheus_operator_spec_replicas{job=\"prometheus-operator\"}";
+  auto bad = found("label_replace(" + replicas + ", \"service\", \"alertmanager-$1\", \"alertmanager\", \"(.*)\")");
+  REQUIRE(bad.size() == 1);
+  CHECK(bad[0].message == "label_replace reads alertmanager, a label prometheus-operator never writes on "
+                          "prometheus_operator_spec_replicas (its source at main at 6adcebc50): the regex meets only "
+                          "the empty value, and every series gets service=\"alertmanager-\"");
+  CHECK(bad[0].suggestion == "read a label prometheus_operator_spec_replicas carries (namespace, name, controller)");
+  CHECK(found("label_replace(node_load1, \"x\", \"${1}-$$\", \"cpu\", \"(.*)\")")
+            .at(0)
+            .message.ends_with("every series gets x=\"-$\""));
+  // The fix (name); a constant replacement (the idiom that sets a label); a regex the empty value
+  // fails; the old name, which has the label; a label of an open exporter's metric; a side of an or
+  // that may carry it: quiet.
+  CHECK(found("label_replace(" + replicas + ", \"service\", \"alertmanager-$1\", \"name\", \"(.*)\")").empty());
+  CHECK(found("label_replace(" + replicas + ", \"service\", \"alertmanager\", \"alertmanager\", \".*\")").empty());
+  CHECK(found("label_replace(" + replicas + ", \"service\", \"am-$1\", \"alertmanager\", \"(.+)\")").empty());
+  CHECK(found("label_replace(prometheus_operator_alertmanager_spec_replicas, \"service\", \"am-$1\", "
+              "\"alertmanager\", \"(.*)\")")
+            .empty());
+  CHECK(found("label_replace(node_md_disks, \"x\", \"$1\", \"alertmanager\", \"(.*)\")").empty());
+  CHECK(found("label_replace(" + replicas + " or my_replicas, \"service\", \"am-$1\", \"alertmanager\", \"(.*)\")")
+            .empty());
+}
+
+// jsonnet-libs d34855f (tests/data/shipped-bugs): Cassandra's count of hints written since the node
+// started, compared raw.
+TEST_CASE("exporters: Cassandra's hints written is a counter", "[exporters][lint]") {
+  CHECK(lint_files({{"a.yml", "  - alert: A\n    expr: cassandra_storage_totalhints_count > 1\n"}},
+                   "promql/counter-raw") == V{"a.yml:5:11 warning"});
+  // Its increase, and a _count of Cassandra's that no fact names (a gauge's count of tasks): quiet.
+  CHECK(lint_files({{"a.yml", "  - alert: A\n    expr: increase(cassandra_storage_totalhints_count[5m]) > 1\n"}},
+                   "promql/counter-raw")
+            .empty());
+  CHECK(lint_files({{"a.yml", "  - alert: A\n    expr: cassandra_threadpools_currentlyblockedtasks_count > 0\n"}},
+                   "promql/counter-raw")
+            .empty());
+}
+
 TEST_CASE("exporters: a label the exporter writes only as a decimal number", "[exporters][lint]") {
   // node_exporter 0.16.0 and later write cpu="0" on node_cpu_seconds_total; 0.15's node_cpu had cpu="cpu0".
   auto old = lint_one("rate(node_cpu_seconds_total{cpu=\"cpu0\", mode=\"idle\"}[5m]) < 0.1");
   CHECK(where(old) == V{"exporters/unknown-label-value 5:40"});
   CHECK(old.at(0).message ==
         "node_exporter writes cpu on node_cpu_seconds_total only as a decimal number (the CPU's index: \"0\", where "
-        "0.15.2's node_cpu wrote \"cpu0\"; its source at 1.9.1): cpu=\"cpu0\" matches none: this selector never "
+        "0.15.2's node_cpu wrote \"cpu0\"; its source at 1.12.1): cpu=\"cpu0\" matches none: this selector never "
         "selects a series");
   CHECK(where(lint_one("node_cpu_seconds_total{cpu=~\"cpu[0-9]+\"} > 0")) == V{"exporters/unknown-label-value 5:35"});
   // A number, a regex that may match one, a negative matcher: quiet.
@@ -280,7 +355,7 @@ TEST_CASE("exporters: a label_replace whose regex matches no value the exporter 
   REQUIRE(where(bad) == V{"exporters/label-replace-no-match 5:12"});
   CHECK(bad.at(0).message ==
         "label_replace changes no series: node_exporter writes cpu on node_cpu_seconds_total only as a decimal number "
-        "(the CPU's index: \"0\", where 0.15.2's node_cpu wrote \"cpu0\"; its source at 1.9.1): cpu=~\"cpu(.+)\" "
+        "(the CPU's index: \"0\", where 0.15.2's node_cpu wrote \"cpu0\"; its source at 1.12.1): cpu=~\"cpu(.+)\" "
         "matches none, nor the empty value of a series without cpu");
   CHECK(found("sum by (cpu) (label_replace(rate(node_cpu_seconds_total[5m]), \"core\", \"$1\", \"cpu\", "
               "\"cpu([0-9]+)\"))") == V{"exporters/label-replace-no-match 5:26"});
@@ -472,6 +547,35 @@ TEST_CASE("exporters: a served name with _timestamp_seconds added or left out", 
         "5.2, and mapi_machine_created_timestamp_seconds is the same name with _timestamp_seconds: unless "
         "a component other than machine-api-operator serves it under mapi_, this selector selects "
         "nothing");
+}
+
+// etcd 13a8634 (tests/data/shipped-bugs): etcd's own alert read member where every release serves
+// peer. One word changed is a slip in a long name only, never the prefix or the series' kind, and
+// only under a prefix whose word_slips says no other program names long series under it.
+TEST_CASE("exporters: a long served name with one word changed", "[exporters][lint]") {
+  const auto& known = catalog::exporters();
+  const auto member = known.misspelt("etcd_network_member_round_trip_time_seconds_bucket");
+  CHECK(member.near == "etcd_network_peer_round_trip_time_seconds_bucket");
+  CHECK(member.how == "the same name with peer for member");
+  // Served by etcd (2.x's names too) or by kube-apiserver under etcd_; a short name; the last word
+  // (a summary's _max is no histogram's _bucket); two words changed: quiet.
+  CHECK(known.misspelt("etcd_network_peer_round_trip_time_seconds_bucket").exporter == nullptr);
+  CHECK(known.misspelt("etcd_http_successful_duration_second_bucket").exporter == nullptr);
+  CHECK(known.misspelt("etcd_request_duration_seconds_bucket").exporter == nullptr);
+  CHECK(known.misspelt("etcd_object_counts").exporter == nullptr);
+  CHECK(known.misspelt("etcd_server_is_follower").exporter == nullptr);
+  CHECK(known.misspelt("etcd_network_peer_round_trip_time_seconds_max").exporter == nullptr);
+  CHECK(known.misspelt("etcd_network_member_round_trip_delay_seconds_bucket").exporter == nullptr);
+  // Under a prefix other programs name long series under (word_slips unset): Volcano's, not a slip.
+  CHECK(known.misspelt("kube_pod_volcano_container_status_running").exporter == nullptr);
+  std::vector<std::string> said;
+  CHECK(lint_files({{"a.yml", "  - alert: A\n    expr: histogram_quantile(0.99, "
+                              "rate(etcd_network_member_round_trip_time_seconds_bucket[5m])) > 0.15\n"}},
+                   "exporters/misspelt-metric", &said) == V{"a.yml:5:41 warning"});
+  CHECK(said.at(0) == "etcd served no metric etcd_network_member_round_trip_time_seconds_bucket in any release from "
+                      "2.1.0 to 3.7.1, and etcd_network_peer_round_trip_time_seconds_bucket is the same name with "
+                      "peer for member: unless a component other than etcd serves it under etcd_, this selector "
+                      "selects nothing");
 }
 
 // postgres_exporter rebuilds pg_process_idle_seconds from the sessions idle now at each scrape

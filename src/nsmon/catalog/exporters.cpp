@@ -33,9 +33,8 @@ const ExporterFamily* Exporters::family(std::string_view series) const {
 }
 
 namespace {
-// The words of a name (split at '_'), sorted and joined by '_': two names of the same words in
-// another order have the same key.
-std::string words_key(std::string_view name) {
+// The words of a name, split at '_'.
+std::vector<std::string_view> words_of(std::string_view name) {
   std::vector<std::string_view> out;
   for (std::size_t start = 0;;) {
     const std::size_t end = name.find('_', start);
@@ -43,6 +42,12 @@ std::string words_key(std::string_view name) {
     if (end == std::string_view::npos) break;
     start = end + 1;
   }
+  return out;
+}
+// The words of a name, sorted and joined by '_': two names of the same words in another order
+// have the same key.
+std::string words_key(std::string_view name) {
+  std::vector<std::string_view> out = words_of(name);
   std::sort(out.begin(), out.end());
   std::string key;
   for (const auto w : out) key.append(w).push_back('_');
@@ -112,7 +117,30 @@ Exporters::Misspelt Exporters::misspelt(std::string_view series) const {
   const auto w = index.by_words.find(words_key(series));
   if (near && (w == index.by_words.end() || *near <= w->second)) return {e, sv.sorted[*near], "one letter away"};
   if (w != index.by_words.end()) return {e, sv.sorted[w->second], "the same words in another order"};
-  return unit_slip(*e, series);
+  if (Misspelt m = unit_slip(*e, series); m.exporter) return m;
+  return word_slip(*e, series);
+}
+
+// A served name with one word changed, a long name's only, under a prefix no other program names
+// its own series under (`word_slips`): etcd's own alert read
+// etcd_network_member_round_trip_time_seconds_bucket, where every etcd release serves
+// etcd_network_peer_round_trip_time_seconds_bucket (etcd 13a8634). The first word (the prefix)
+// and the last (the series' kind: _total, _bucket, _count) must agree, and so must five words in
+// all: in a short name one word is a large part of the meaning. Under a shared prefix a word
+// changed is as likely another program's name (volcano's kube_pod_volcano_container_*).
+Exporters::Misspelt Exporters::word_slip(const Exporter& e, std::string_view series) {
+  constexpr std::size_t kSameWords = 5;
+  const std::vector<std::string_view> words = words_of(series);
+  if (e.served.word_slips.empty() || words.size() < kSameWords + 1) return {};
+  for (const auto& name : e.served.sorted) {
+    const std::vector<std::string_view> near = words_of(name);
+    if (near.size() != words.size() || near.front() != words.front() || near.back() != words.back()) continue;
+    std::size_t changed = 0, at = 0;
+    for (std::size_t i = 1; i + 1 < words.size(); ++i)
+      if (words[i] != near[i]) ++changed, at = i;
+    if (changed == 1) return {&e, name, util::concat({"the same name with ", near[at], " for ", words[at]})};
+  }
+  return {};
 }
 
 // A served name with a base unit's suffix added or left out, before the suffix a counter's or a
@@ -478,8 +506,9 @@ private:
   }
 
   void served(const yaml::Node& n, ExporterServed& s) {
-    if (!y_.check_mapping(n, {"read", "versions", "names", "user_prefixes", "open_prefixes", "others", "other_names"},
-                          "served"))
+    if (!y_.check_mapping(
+            n, {"read", "versions", "names", "user_prefixes", "open_prefixes", "others", "other_names", "word_slips"},
+            "served"))
       return;
     for (const char* key : {"read", "versions", "names"})
       if (!n[key]) y_.report(n, "catalog/missing-field", std::string("served has no '") + key + "'");
@@ -493,6 +522,7 @@ private:
       s.user_prefixes = y_.strings(n["user_prefixes"], "user_prefixes").value_or(std::vector<std::string>{});
     if (n["open_prefixes"])
       s.open_prefixes = y_.strings(n["open_prefixes"], "open_prefixes").value_or(std::vector<std::string>{});
+    if (n["word_slips"]) s.word_slips = y_.string(n["word_slips"], "word_slips").value_or("");
   }
 
   void parts(const yaml::Node& n, std::vector<ExporterPart>& out) {

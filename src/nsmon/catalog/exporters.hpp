@@ -104,6 +104,10 @@ struct ExporterServed {
   /// Prefixes whose names no list closes: the exporter builds them from what it reads (node_exporter's
   /// node_memory_ from /proc/meminfo's fields), or another program names its own under them.
   std::vector<std::string> open_prefixes;
+  /// Why a name of six words or more with one word changed from a served one is a slip under this
+  /// prefix (no other program names its own series so); "" when it may be another program's name
+  /// (kube-state-metrics': volcano's kube_pod_volcano_container_* beside kube_pod_init_container_*).
+  std::string word_slips;
   /// Indices into `sorted`: the names of each length (in sorted order), and the first name of each
   /// set of words (its words sorted, joined by '_').
   struct Near {
@@ -258,8 +262,8 @@ public:
   /// A name of an exporter's prefix that none of its releases served (`served`), and the one it
   /// is a slip of: a letter away (one edit, two letters swapped), the same words in another
   /// order, a base unit's suffix or _timestamp_seconds added or left out (before _total,
-  /// _bucket, _count, _sum), or _total left off. Not for a name the exporter renamed (renamed()) nor one of its users'
-  /// own prefixes.
+  /// _bucket, _count, _sum), _total left off, or one word changed in a long name (`word_slips`). Not for a name the
+  /// exporter renamed (renamed()) nor one of its users' own prefixes.
   struct Misspelt {
     const Exporter* exporter = nullptr;
     std::string near;
@@ -285,6 +289,9 @@ private:
   /// The served name that `series` is with a base unit's suffix or _timestamp_seconds added or left
   /// out, or _total left off (misspelt()).
   static Misspelt unit_slip(const Exporter& e, std::string_view series);
+  /// The served name that `series` is with one word changed, neither the first nor the last, in a
+  /// name of six words or more, under a prefix whose `word_slips` says why (misspelt()).
+  static Misspelt word_slip(const Exporter& e, std::string_view series);
   std::unordered_map<std::string, const ExporterMetric*, util::StringHash, std::equal_to<>> by_name_;
   std::unordered_map<std::string, Rename, util::StringHash, std::equal_to<>> old_names_;
   std::unordered_map<std::string, Replacement, util::StringHash, std::equal_to<>> new_names_;

@@ -184,6 +184,10 @@ inline constexpr auto kChecks = [] {
        "a variable matched on a label the series lack (empty panel), or ignored by a panel (warning)", dashboards},
       {"exporters/label-replace-no-match", warning,
        "a label_replace whose regex matches no value a well-known exporter writes in its source label", lint},
+      {"exporters/label-replace-unwritten", warning,
+       "a label_replace whose replacement reads groups of a source label a well-known exporter never writes on those "
+       "series",
+       lint},
       {"exporters/misspelt-metric", warning,
        "a name under a well-known exporter's prefix that none of its releases served, a letter or a word order away "
        "from one they did",

@@ -1,3 +1,5 @@
+#include <cctype>
+
 #include "nsmon/lint/expr_checks_impl.hpp"
 
 namespace nsmon::lint {
@@ -92,7 +94,7 @@ void ExprChecks::Impl::call(const Call& c) {
     }
   }
   if (c.name == "timestamp" && c.args.size() == 1) timestamp_of_time(c);
-  if (c.name == "label_replace" && c.args.size() == 5) label_replace_no_match(c);
+  if (c.name == "label_replace" && c.args.size() == 5) label_replace_no_match(c), label_replace_unwritten(c);
   if (c.name == "histogram_quantile" && c.args.size() == 2) histogram_quantile(c);
   if ((c.name == "histogram_quantile" || c.name == "quantile_over_time") && !c.args.empty())
     quantile_range(c.args[0], c.name);
@@ -133,6 +135,77 @@ void ExprChecks::Impl::label_replace_no_match(const Call& c) {
   emit("exporters/label-replace-no-match", c.range,
        util::concat({"label_replace changes no series: ", why, ", nor the empty value of a series without ", m.name}),
        "write a regex that matches the values the exporter writes");
+}
+
+// label_replace(v, dst, replacement, src, regex) whose replacement reads the regex's groups, where
+// src is a label a well-known exporter never writes on the series of v (a closed exporter's label
+// that their metric does not list, Shape::unwritten): the regex meets only the empty value, and every
+// series gets the replacement with its groups empty. kube-prometheus e1ed501 read alertmanager on
+// prometheus_operator_spec_replicas, the label of the name prometheus-operator 0.24.0 replaced, and
+// made service="alertmanager-" of every series.
+namespace {
+// The replacement as Go's Regexp.Expand writes it when every group is empty: $1, ${1} and $name
+// give "", $$ gives $.
+std::string expand_empty(std::string_view r) {
+  std::string out;
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    if (r[i] != '$' || i + 1 == r.size()) {
+      out.push_back(r[i]);
+      continue;
+    }
+    if (r[i + 1] == '$') {
+      out.push_back('$');
+      ++i;
+    } else if (r[i + 1] == '{') {
+      const std::size_t end = r.find('}', i);
+      if (end == std::string_view::npos) return out.append(r.substr(i));
+      i = end;
+    } else {
+      std::size_t end = i + 1;
+      while (end < r.size() && (std::isalnum(static_cast<unsigned char>(r[end])) || r[end] == '_')) ++end;
+      if (end == i + 1) out.push_back('$');
+      i = end - 1;
+    }
+  }
+  return out;
+}
+} // namespace
+
+void ExprChecks::Impl::label_replace_unwritten(const Call& c) {
+  const Expr* dst = unparen(c.args[1]);
+  const Expr* repl = unparen(c.args[2]);
+  const Expr* src = unparen(c.args[3]);
+  const Expr* re = unparen(c.args[4]);
+  for (const Expr* a : {dst, repl, src, re})
+    if (a->kind != NodeKind::string_literal) return;
+  const std::string& label = src->as<StringLiteral>().value;
+  const std::string& replacement = repl->as<StringLiteral>().value;
+  promql::Matcher m;
+  m.name = label;
+  m.op = MatchOp::regex;
+  m.value = re->as<StringLiteral>().value;
+  const Shape& s = inf_.at(c.args[0]);
+  if (label.empty() || replacement.find('$') == std::string::npos || !promql::matches_empty(m) ||
+      !s.unwritten.count(label) || s.labels.count(label))
+    return;
+  // The metric to name: the first selector under v of an exporter that lacks the label.
+  const catalog::ExporterMetric* metric = nullptr;
+  walk(*c.args[0], [&](const Expr& n, auto) {
+    if (n.kind != NodeKind::vector_selector || metric) return !metric;
+    const catalog::ExporterMetric* x = catalog::exporters().find(promql::metric_name(n.as<VectorSelector>()));
+    if (x && x->exporter->closed && !x->label(label)) metric = x;
+    return !metric;
+  });
+  if (!metric) return;
+  const catalog::Exporter& e = *metric->exporter;
+  std::vector<std::string> has;
+  for (const auto& l : metric->labels) has.push_back(l.name);
+  emit("exporters/label-replace-unwritten", c.range,
+       util::concat({"label_replace reads ", label, ", a label ", e.name, " never writes on ", metric->name,
+                     " (its source at ", e.version, "): the regex meets only the empty value, and every series gets ",
+                     dst->as<StringLiteral>().value, "=\"", expand_empty(replacement), "\""}),
+       has.empty() ? std::string("read a label the series carry")
+                   : util::concat({"read a label ", metric->name, " carries (", util::join(has, ", "), ")"}));
 }
 
 // Whether a metric's name says its value is a Unix time: _timestamp_seconds, a start or boot

@@ -64,6 +64,7 @@ private:
   static bool named_like_unix_time(std::string_view n);
   void timestamp_of_time(const Call& c);
   void label_replace_no_match(const Call& c);
+  void label_replace_unwritten(const Call& c);
   void state_count(const AggregateExpr& a, std::span<const Expr* const> path);
   void count_never_zero(const AggregateExpr& a, std::span<const Expr* const> path);
   void absent_reads(const Call& c);
