@@ -617,6 +617,10 @@ TEST_CASE("regex-as-text: what = compares, and the matcher to write", "[lint][ch
   CHECK(d.message == "namespace=\".*\" compares text: it selects only the series whose namespace is \".*\" itself, "
                      "not what the regex .* matches");
   CHECK(d.suggestion == "for a regex, write namespace=~\".*\"");
+  // A glob is no regex either: not suggested as one (giantswarm 6b9c093).
+  const core::Diagnostic glob = only_finding("avg(node_blocklist_length{container!=\"app.*|*-aws-*\"}) > 1");
+  CHECK(glob.suggestion == "for a regex, write container!~ with a pattern Prometheus accepts: as written it is none "
+                           "(error parsing regexp: missing argument to repetition operator: `*`)");
 }
 
 TEST_CASE("unnormalized-le: what Prometheus 3 stores, and the matcher that works on 2 and 3", "[lint][checks]") {

@@ -291,10 +291,15 @@ void ExprChecks::Impl::regex_as_text(const Matcher& mt) {
       v.find('/') != std::string::npos)
     return;
   const bool eq = mt.op == MatchOp::equal;
+  // Text that is no regex either (giantswarm 6b9c093's `*-aws-*`, a glob) is not suggested as one:
+  // Prometheus would refuse the rule.
+  const std::string op = mt.name + (eq ? "=~" : "!~");
+  const std::optional<std::string> bad = labels::regex_error(v, labels::Dialect::prometheus);
   emit("promql/regex-as-text", mt.range,
        promql::format_matcher(mt) + " compares text: it " + (eq ? "selects" : "leaves out") +
            " only the series whose " + mt.name + " is \"" + v + "\" itself, not what the regex " + v + " matches",
-       std::string("for a regex, write ") + mt.name + (eq ? "=~" : "!~") + "\"" + v + "\"");
+       bad ? "for a regex, write " + op + " with a pattern Prometheus accepts: as written it is none (" + *bad + ")"
+           : "for a regex, write " + op + "\"" + v + "\"");
 }
 
 // A branch of a regex written as a prefix, ^ and plain text with nothing after it
