@@ -134,17 +134,23 @@ TEST_CASE("count-vs-rate: an increase() against a rate() or irate()", "[lint][un
 
 namespace {
 
-// The units/humanize-duration messages of one alert with `expr` and `description`.
-std::vector<std::string> humanize_duration(const std::string& expr, const std::string& description) {
+// The messages of `check` on one alert with `expr` and a `description` that templates print (in
+// single quotes, so that printf's double-quoted formats stay as written).
+std::vector<std::string> template_findings(const std::string& expr, const std::string& description,
+                                           const std::string& check) {
   std::vector<std::string> out;
   for (const auto& d : testing::lint_findings("r.yml",
                                               "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: " + expr +
                                                   "\n    labels: {severity: warning}\n    annotations:\n"
                                                   "      summary: s\n      description: '" +
                                                   description + "'\n",
-                                              "units/humanize-duration"))
+                                              check))
     out.push_back(d.message);
   return out;
+}
+
+std::vector<std::string> humanize_duration(const std::string& expr, const std::string& description) {
+  return template_findings(expr, description, "units/humanize-duration");
 }
 
 } // namespace
@@ -219,5 +225,36 @@ TEST_CASE("ratio-as-percent: a ratio of two counts of events compared with a sta
   CHECK(ratio(errors + " * 100 > 5", "more than 5% of requests fail").empty());
   CHECK(ratio("increase(jobs_failed_total[1h]) / rate(jobs_started_total[1h]) > 10", "over 10% failed").empty());
   CHECK(ratio("rate(request_duration_seconds_sum[5m]) / rate(request_duration_seconds_count[5m]) > 5", "5% slower")
+            .empty());
+}
+
+namespace {
+std::vector<std::string> ratio_printed(const std::string& expr, const std::string& description) {
+  return template_findings(expr, description, "units/ratio-printed-as-percent");
+}
+} // namespace
+
+// etcd 2bc0ba4f1; review23's wohnzimmer and rhobs alerts (proofs/ratio-printed-percent.test.yml).
+TEST_CASE("ratio-printed-as-percent: a proven ratio printed with a % after it", "[lint][units]") {
+  using V = std::vector<std::string>;
+  const std::string ratio =
+      "sum by (job) (rate(jobs_total{status=\"error\"}[5m])) / sum by (job) (rate(jobs_total[5m]))";
+  CHECK(ratio_printed(ratio + " > 0.05", "{{ $value }}% fail") ==
+        V{"annotation \"description\" prints $value with a % after it, but a ratio of some of the series of "
+          "jobs_total to all of them is between 0 and 1: 5% shows as 0.05% (50m% through humanize)"});
+  // Every way of printing the number, a space before the %, printf's own %%, the threshold on the left.
+  CHECK(ratio_printed(ratio + " > 0.05", "{{ $value | humanize }} % fail").size() == 1);
+  CHECK(ratio_printed(ratio + " > 0.05", "{{ humanize .Value }}% fail").size() == 1);
+  CHECK(ratio_printed(ratio + " > 0.05", "{{ printf \"%.2f\" $value }}% fail").size() == 1);
+  CHECK(ratio_printed(ratio + " > 0.05", "{{ printf \"%.2f%%\" $value }} fail").size() == 1);
+  CHECK(ratio_printed("0.05 < " + ratio, "{{ $value }}% fail").size() == 1);
+  // Scaled to a percentage, printed by humanizePercentage, no % after it, or printed otherwise: quiet.
+  CHECK(ratio_printed("(" + ratio + ") * 100 > 5", "{{ $value }}% fail").empty());
+  CHECK(ratio_printed(ratio + " > 0.05", "{{ $value | humanizePercentage }} fail").empty());
+  CHECK(ratio_printed(ratio + " > 0.05", "{{ $value }} of them, 5% at most").empty());
+  CHECK(ratio_printed(ratio + " > 0.05", "{{ printf \"%d\" $value }}% fail").empty());
+  CHECK(ratio_printed(ratio + " > bool 0.05", "{{ $value }}% fail").empty());
+  // Nothing proves a ratio of two other series below 1: quiet.
+  CHECK(ratio_printed("sum(rate(errors_total[5m])) / sum(rate(requests_total[5m])) > 0.05", "{{ $value }}% fail")
             .empty());
 }

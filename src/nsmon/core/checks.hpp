@@ -363,6 +363,8 @@ inline constexpr auto kChecks = [] {
       {"units/percent-as-ratio", warning, "a percent (0-100) metric compared with a ratio (0-1)", lint},
       {"units/ratio-as-percent", warning,
        "a ratio of a unit over itself compared with the percentage an annotation states, unscaled", lint},
+      {"units/ratio-printed-as-percent", warning,
+       "$value printed with a % after it where the values are a ratio between 0 and 1", lint},
       {"units/threshold-unit", warning, "a threshold in seconds where an annotation says milliseconds, or back", lint},
       {"units/timestamp-threshold", warning,
        "an exporter's Unix time kept above a number before 2001: true from the first time it is set", lint},

@@ -110,6 +110,13 @@ public:
       std::size_t end = close;
       if (end > start && text_[end - 1] == '-' && end - 1 > start && ascii_space(text_[end - 2])) --end;
       action(start, end);
+      // {{ $value }}% : the percent sign in the text right after the number (one space allowed).
+      if (printed_value_) {
+        std::size_t after = close + 2;
+        if (after < text_.size() && text_[after] == ' ') ++after;
+        if (*printed_value_ == kPercentInFormat || (after < text_.size() && text_[after] == '%'))
+          info_.value_percents.push_back(start);
+      }
       pos = close + 2;
     }
     if (info_.errors.empty() && !blocks_.empty())
@@ -228,6 +235,7 @@ private:
   }
 
   void action(std::size_t begin, std::size_t end) {
+    printed_value_.reset();
     std::vector<Token>& toks = tokens_;
     toks.clear();
     if (toks.capacity() == 0) toks.reserve(16); // one allocation for most templates
@@ -295,7 +303,7 @@ private:
       }
     }
     if (rebind != Rebind::none || !plain(toks, first)) info_.may_fault = true;
-    if (rebind == Rebind::none) value_duration(toks, first);
+    if (rebind == Rebind::none) value_duration(toks, first), printed_value_ = value_number(toks, first);
     const std::size_t refs = info_.label_refs.size();
     pipeline(toks, first, rebind);
     // {{if $labels.x}}, {{with $labels.x}}, {{else if $labels.x}}: a test of the label alone.
@@ -336,6 +344,33 @@ private:
       info_.value_durations.push_back(toks[i + 2].offset);
     else if (toks.size() == i + 2 && duration(toks[i]) && value(toks[i + 1]))
       info_.value_durations.push_back(toks[i].offset);
+  }
+
+  // Whether the action prints $value (or .Value) as a number: alone, through humanize, or through
+  // printf with one float verb; kPercentInFormat when printf's format itself ends in "%%".
+  static constexpr int kPercentInFormat = 2;
+  std::optional<int> value_number(const std::vector<Token>& toks, std::size_t i) {
+    auto value = [&](const Token& t) { return (t.text == "$value" || t.text == ".Value") && declared(t); };
+    auto humanize = [](const Token& t) { return t.kind == Tok::ident && t.text == "humanize"; };
+    const std::size_t n = toks.size() - i;
+    if ((n == 1 && value(toks[i])) ||
+        (n == 3 && value(toks[i]) && toks[i + 1].kind == Tok::pipe && humanize(toks[i + 2])) ||
+        (n == 2 && humanize(toks[i]) && value(toks[i + 1])))
+      return 1;
+    // printf "%.2f" $value, $value | printf "%.2f": a format of one float verb, maybe with "%%" after.
+    const Token* format = n == 3 && toks[i].text == "printf" && value(toks[i + 2]) ? &toks[i + 1]
+                          : n == 4 && value(toks[i]) && toks[i + 1].kind == Tok::pipe && toks[i + 2].text == "printf"
+                              ? &toks[i + 3]
+                              : nullptr;
+    if (!format || format->kind != Tok::string || format->text.size() < 2) return std::nullopt;
+    std::string_view f = format->text.substr(1, format->text.size() - 2);
+    const bool percent = f.ends_with("%%");
+    if (percent) f.remove_suffix(2);
+    // %f, %.2f, %g, %.1g, %v: one verb and nothing else.
+    if (f.size() < 2 || f.front() != '%' || std::string_view("fgv").find(f.back()) == std::string_view::npos ||
+        f.find_first_not_of("0123456789.", 1) != f.size() - 1)
+      return std::nullopt;
+    return percent ? kPercentInFormat : 1;
   }
 
   // How an action sets the dot for what follows it: {{range}} to each element, {{with}} to its value.
@@ -565,8 +600,9 @@ private:
   std::vector<Variable> variables_{
       {"$", {Dot::alert}}, {"$labels", {Dot::labels}}, {"$value", {}}, {"$externalLabels", {}}, {"$externalURL", {}}};
   Val dot_{Dot::alert};
-  std::vector<Token> tokens_;  ///< the current action's, kept for the next
-  bool prints_braces_ = false; ///< an action is a string holding "{{" or "}}" (text_refs)
+  std::vector<Token> tokens_;        ///< the current action's, kept for the next
+  bool prints_braces_ = false;       ///< an action is a string holding "{{" or "}}" (text_refs)
+  std::optional<int> printed_value_; ///< the last action prints the value as a number (value_number)
 };
 
 } // namespace

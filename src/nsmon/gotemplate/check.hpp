@@ -41,6 +41,10 @@ struct TemplateInfo {
   /// Offsets of humanizeDuration given $value or .Value alone ({{ $value | humanizeDuration }},
   /// {{ humanizeDuration .Value }}): it prints the value as a number of seconds.
   std::vector<std::size_t> value_durations;
+  /// Offsets of actions that print $value or .Value as a number ({{ $value }}, {{ $value | humanize }},
+  /// {{ printf "%.2f" $value }}) with a '%' right after them, in the text or printf's format: the
+  /// value is printed as a percentage as it is, unscaled.
+  std::vector<std::size_t> value_percents;
   bool has_actions = false;
   /// An action calls a function other than humanize of $value, or rebinds the dot: its types may be
   /// wrong (find_type_fault). Not in `{{ $labels.x }}` or `{{ $value | humanize }}`.

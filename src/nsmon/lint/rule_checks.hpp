@@ -176,6 +176,8 @@ private:
   std::string joined_from(const std::string& label) const;
   std::string or_side_without(const std::string& label) const;
   void templates(const Shape& shape);
+  /// Why the alert's values lie between 0 and 1 ("" when nothing proves it): units/ratio-printed-as-percent.
+  std::string ratio_printed() const;
   template <class At>
   void type_fault(const rules::KeyValue& kv, const gotemplate::TemplateInfo& info, std::string_view what, At at);
   promql::ParseResult parse_query(const gotemplate::TemplateQuery& q) const;

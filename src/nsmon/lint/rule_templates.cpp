@@ -135,6 +135,25 @@ void RuleChecks::misspelt_annotation() {
   }
 }
 
+// Why the alert's values lie between 0 and 1, as value ranges prove it ("" when they may not): the
+// values of the expression, or of the side a threshold filters (`ratio > 0.05` returns the ratio).
+std::string RuleChecks::ratio_printed() const {
+  const promql::Expr* e = unparen(pr_.parsed->expr());
+  if (e && e->kind == promql::NodeKind::binary) {
+    const auto& b = e->as<promql::BinaryExpr>();
+    // `bool` makes the values 0 or 1, no ratio.
+    if (promql::is_comparison(b.op) && b.return_bool) return {};
+    if (promql::is_comparison(b.op)) {
+      if (inf_.constant(b.rhs)) e = unparen(b.lhs);
+      else if (inf_.constant(b.lhs)) e = unparen(b.rhs);
+    }
+  }
+  if (!e) return {};
+  const Shape& s = inf_.at(e);
+  if (s.lo < 0 || s.hi > 1 || s.range_of.empty() || s.range_of.comparison) return {};
+  return s.range_of.text();
+}
+
 void RuleChecks::templates(const Shape& shape) {
   // The labels $labels has: Prometheus fills it from the expression's sample alone, and adds the
   // rule's labels and alertname to the alert after the templates run
@@ -252,6 +271,15 @@ void RuleChecks::templates(const Shape& shape) {
                               " by its names: ", unit < 1 ? "250 " : "48 ", in, " print as ",
                               unit < 1 ? "\"4m 10s\"" : "\"48s\""}),
                 util::concat({"print the number ({{ $value }} ", in, "), or make the expression return seconds"}));
+    }
+    // {{ $value }}% of a ratio: 5% prints as "0.05%" (etcd 2bc0ba4f1). Only where the values are
+    // proven to lie between 0 and 1 (a part over its whole, a 0-or-1 series averaged).
+    if (!info.value_percents.empty()) {
+      if (const std::string why = ratio_printed(); !why.empty())
+        emit_at("units/ratio-printed-as-percent", at(info.value_percents[0], 2),
+                util::concat({what, " \"", kv.key.value, "\" prints $value with a % after it, but ", why,
+                              ": 5% shows as 0.05% (50m% through humanize)"}),
+                "print {{ $value | humanizePercentage }}, which multiplies by 100, or return a percentage (* 100)");
     }
     // $externalLabels.x: global.external_labels of the config (unknown without one).
     if (cfg_)
