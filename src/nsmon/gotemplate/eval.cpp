@@ -356,6 +356,13 @@ private:
       Cmd c;
       c.pos = a.pos;
       c.args.push_back(a);
+      // last_ may point into c, which dies here, also by an error: the node evaluated last is then
+      // `a`, c's copy of it (a fuzzed `(query print).x` read the dead copy).
+      struct PointAtA {
+        const Arg*& last;
+        const Arg* a;
+        ~PointAtA() { last = a; }
+      } point{last_, &a};
       return function(c, dot, nullptr);
     }
     }
