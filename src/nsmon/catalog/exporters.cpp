@@ -405,8 +405,7 @@ public:
                              "busy", "adds_up"},
                             "an exporter"))
         continue;
-      for (const char* key : {"name", "source", "license", "version"})
-        if (!n[key]) y_.report(n, "catalog/missing-field", std::string("an exporter has no '") + key + "'");
+      require(n, {"name", "source", "license", "version"}, "an exporter");
       Exporter& e = out.exporters.emplace_back();
       if (n["name"]) e.name = y_.string(n["name"], "name").value_or("");
       if (n["source"]) e.source = y_.string(n["source"], "source").value_or("");
@@ -439,6 +438,12 @@ public:
   }
 
 private:
+  // Each of `keys` that `n` (`what`: "an exporter", "busy") lacks, reported.
+  void require(const yaml::Node& n, std::initializer_list<const char*> keys, const std::string& what) {
+    for (const char* key : keys)
+      if (!n[key]) y_.report(n, "catalog/missing-field", what + " has no '" + key + "'");
+  }
+
   void renamed(const yaml::Node& n, ExporterRenames& r) {
     if (!y_.check_mapping(n, {"since", "released", "read", "names", "prefixes", "older_too"}, "renamed")) return;
     if (n["since"]) r.since = y_.string(n["since"], "since").value_or("");
@@ -510,8 +515,7 @@ private:
             n, {"read", "versions", "names", "user_prefixes", "open_prefixes", "others", "other_names", "word_slips"},
             "served"))
       return;
-    for (const char* key : {"read", "versions", "names"})
-      if (!n[key]) y_.report(n, "catalog/missing-field", std::string("served has no '") + key + "'");
+    require(n, {"read", "versions", "names"}, "served");
     if (n["versions"]) s.versions = y_.string(n["versions"], "versions").value_or("");
     if (n["names"]) s.sorted = y_.strings(n["names"], "names").value_or(std::vector<std::string>{});
     std::sort(s.sorted.begin(), s.sorted.end());
@@ -563,8 +567,7 @@ private:
 
   void busy(const yaml::Node& n, ExporterBusy& b) {
     if (!y_.check_mapping(n, {"read", "why", "names", "labels", "label", "values"}, "busy")) return;
-    for (const char* key : {"read", "why", "names", "labels", "label", "values"})
-      if (!n[key]) y_.report(n, "catalog/missing-field", std::string("busy has no '") + key + "'");
+    require(n, {"read", "why", "names", "labels", "label", "values"}, "busy");
     if (n["names"]) b.names = y_.strings(n["names"], "names").value_or(std::vector<std::string>{});
     if (n["labels"]) b.labels = y_.strings(n["labels"], "labels").value_or(std::vector<std::string>{});
     if (n["label"]) b.label = y_.string(n["label"], "label").value_or("");
@@ -573,8 +576,7 @@ private:
 
   void adds_up(const yaml::Node& n, ExporterWhole& w) {
     if (!y_.check_mapping(n, {"read", "why", "names", "label", "how"}, "adds_up")) return;
-    for (const char* key : {"read", "why", "names", "label", "how"})
-      if (!n[key]) y_.report(n, "catalog/missing-field", std::string("adds_up has no '") + key + "'");
+    require(n, {"read", "why", "names", "label", "how"}, "adds_up");
     if (n["names"]) w.names = y_.strings(n["names"], "names").value_or(std::vector<std::string>{});
     if (n["label"]) w.label = y_.string(n["label"], "label").value_or("");
     if (n["how"]) w.how = y_.string(n["how"], "how").value_or("");

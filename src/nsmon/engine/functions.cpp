@@ -147,56 +147,6 @@ std::optional<double (*)(double)> math_function(std::string_view n) {
 // ---- label_replace / label_join ----
 bool valid_label_name(const std::string& n) { return !n.empty() && text::go::valid_utf8(n); }
 
-// Go's Regexp.ExpandString: $1, ${1}, $name, ${name}, $$.
-std::string expand(const std::string& tmpl, const RE2& re, const std::vector<re2::StringPiece>& groups) {
-  std::string out;
-  const auto& named = re.NamedCapturingGroups();
-  for (std::size_t i = 0; i < tmpl.size(); ++i) {
-    if (tmpl[i] != '$' || i + 1 >= tmpl.size()) {
-      out += tmpl[i];
-      continue;
-    }
-    if (tmpl[i + 1] == '$') {
-      out += '$';
-      ++i;
-      continue;
-    }
-    std::string name;
-    std::size_t j = i + 1;
-    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
-    if (tmpl[j] == '{') {
-      std::size_t close = tmpl.find('}', j);
-      if (close == std::string::npos) {
-        out += tmpl[i];
-        continue;
-      }
-      name = tmpl.substr(j + 1, close - j - 1);
-      bool ok = !name.empty() && std::all_of(name.begin(), name.end(), word);
-      if (!ok) {
-        out += tmpl[i];
-        continue;
-      }
-      j = close + 1;
-    } else {
-      while (j < tmpl.size() && word(tmpl[j])) name += tmpl[j++];
-      if (name.empty()) {
-        out += tmpl[i];
-        continue;
-      }
-    }
-    int index = -1;
-    if (std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      index = name.size() > 9 ? -1 : std::stoi(name);
-    } else if (auto it = named.find(name); it != named.end()) {
-      index = it->second;
-    }
-    if (index >= 0 && static_cast<std::size_t>(index) < groups.size() && groups[index].data())
-      out.append(groups[index].data(), groups[index].size());
-    i = j - 1;
-  }
-  return out;
-}
-
 Value label_replace(Context& ctx, const Call& e, std::int64_t t) {
   const auto& dst = string_arg(e, 1);
   const auto& repl = string_arg(e, 2);
@@ -207,11 +157,10 @@ Value label_replace(Context& ctx, const Call& e, std::int64_t t) {
   if (!re.ok()) fail("invalid regular expression in label_replace(): " + pattern);
   if (!valid_label_name(dst)) fail("invalid destination label name in label_replace(): " + dst);
   std::vector<Sample> v = evaluate(ctx, *e.args[0], t).vector;
-  std::vector<re2::StringPiece> groups(static_cast<std::size_t>(re.NumberOfCapturingGroups()) + 1);
   for (auto& s : v) {
-    const std::string& value = get(s.labels, src);
-    if (!re.Match(value, 0, value.size(), RE2::ANCHOR_BOTH, groups.data(), static_cast<int>(groups.size()))) continue;
-    set_label(s.labels, dst, expand(repl, re, groups));
+    const std::optional<std::string> value = labels::replaced(re, get(s.labels, src), repl);
+    if (!value) continue;
+    set_label(s.labels, dst, *value);
     if (dst == "__name__") s.drop_name = false;
   }
   check_unique(v);

@@ -329,20 +329,22 @@ private:
     return v && v - variables_.data() < kPreamble && name != "$" && dots <= 1;
   }
 
+  // The alert's value, $value or .Value, as Prometheus declares it.
+  bool alert_value(const Token& t) { return (t.text == "$value" || t.text == ".Value") && declared(t); }
+
   bool plain(const std::vector<Token>& toks, std::size_t i) {
     if (toks.size() == i + 1) return declared(toks[i]);
-    return toks.size() == i + 3 && declared(toks[i]) && (toks[i].text == "$value" || toks[i].text == ".Value") &&
-           toks[i + 1].kind == Tok::pipe && toks[i + 2].text.substr(0, 8) == "humanize";
+    return toks.size() == i + 3 && alert_value(toks[i]) && toks[i + 1].kind == Tok::pipe &&
+           toks[i + 2].text.substr(0, 8) == "humanize";
   }
 
   // {{ $value | humanizeDuration }} or {{ humanizeDuration $value }} (.Value as well): the alert's
   // value printed as seconds.
   void value_duration(const std::vector<Token>& toks, std::size_t i) {
-    auto value = [&](const Token& t) { return (t.text == "$value" || t.text == ".Value") && declared(t); };
     auto duration = [](const Token& t) { return t.kind == Tok::ident && t.text == "humanizeDuration"; };
-    if (toks.size() == i + 3 && value(toks[i]) && toks[i + 1].kind == Tok::pipe && duration(toks[i + 2]))
+    if (toks.size() == i + 3 && alert_value(toks[i]) && toks[i + 1].kind == Tok::pipe && duration(toks[i + 2]))
       info_.value_durations.push_back(toks[i + 2].offset);
-    else if (toks.size() == i + 2 && duration(toks[i]) && value(toks[i + 1]))
+    else if (toks.size() == i + 2 && duration(toks[i]) && alert_value(toks[i + 1]))
       info_.value_durations.push_back(toks[i].offset);
   }
 
@@ -350,18 +352,17 @@ private:
   // printf with one float verb; kPercentInFormat when printf's format itself ends in "%%".
   static constexpr int kPercentInFormat = 2;
   std::optional<int> value_number(const std::vector<Token>& toks, std::size_t i) {
-    auto value = [&](const Token& t) { return (t.text == "$value" || t.text == ".Value") && declared(t); };
     auto humanize = [](const Token& t) { return t.kind == Tok::ident && t.text == "humanize"; };
     const std::size_t n = toks.size() - i;
-    if ((n == 1 && value(toks[i])) ||
-        (n == 3 && value(toks[i]) && toks[i + 1].kind == Tok::pipe && humanize(toks[i + 2])) ||
-        (n == 2 && humanize(toks[i]) && value(toks[i + 1])))
+    if ((n == 1 && alert_value(toks[i])) ||
+        (n == 3 && alert_value(toks[i]) && toks[i + 1].kind == Tok::pipe && humanize(toks[i + 2])) ||
+        (n == 2 && humanize(toks[i]) && alert_value(toks[i + 1])))
       return 1;
     // printf "%.2f" $value, $value | printf "%.2f": a format of one float verb, maybe with "%%" after.
-    const Token* format = n == 3 && toks[i].text == "printf" && value(toks[i + 2]) ? &toks[i + 1]
-                          : n == 4 && value(toks[i]) && toks[i + 1].kind == Tok::pipe && toks[i + 2].text == "printf"
-                              ? &toks[i + 3]
-                              : nullptr;
+    const Token* format =
+        n == 3 && toks[i].text == "printf" && alert_value(toks[i + 2])                                    ? &toks[i + 1]
+        : n == 4 && alert_value(toks[i]) && toks[i + 1].kind == Tok::pipe && toks[i + 2].text == "printf" ? &toks[i + 3]
+                                                                                                          : nullptr;
     if (!format || format->kind != Tok::string || format->text.size() < 2) return std::nullopt;
     std::string_view f = format->text.substr(1, format->text.size() - 2);
     const bool percent = f.ends_with("%%");

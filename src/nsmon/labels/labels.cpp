@@ -182,4 +182,63 @@ std::optional<std::string> regex_error(std::string_view pattern, Dialect d) {
   return refusal("^(?:" + body + ")$").value_or("error parsing regexp: invalid syntax");
 }
 
+namespace {
+// Go's Regexp.ExpandString: $1, ${1}, $name, ${name}, $$.
+std::string expand(std::string_view tmpl, const RE2& re, const std::vector<re2::StringPiece>& groups) {
+  std::string out;
+  const auto& named = re.NamedCapturingGroups();
+  for (std::size_t i = 0; i < tmpl.size(); ++i) {
+    if (tmpl[i] != '$' || i + 1 >= tmpl.size()) {
+      out += tmpl[i];
+      continue;
+    }
+    if (tmpl[i + 1] == '$') {
+      out += '$';
+      ++i;
+      continue;
+    }
+    std::string name;
+    std::size_t j = i + 1;
+    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+    if (tmpl[j] == '{') {
+      std::size_t close = tmpl.find('}', j);
+      if (close == std::string_view::npos) {
+        out += tmpl[i];
+        continue;
+      }
+      name = std::string(tmpl.substr(j + 1, close - j - 1));
+      bool ok = !name.empty() && std::all_of(name.begin(), name.end(), word);
+      if (!ok) {
+        out += tmpl[i];
+        continue;
+      }
+      j = close + 1;
+    } else {
+      while (j < tmpl.size() && word(tmpl[j])) name += tmpl[j++];
+      if (name.empty()) {
+        out += tmpl[i];
+        continue;
+      }
+    }
+    int index = -1;
+    if (std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      index = name.size() > 9 ? -1 : std::stoi(name);
+    } else if (auto it = named.find(name); it != named.end()) {
+      index = it->second;
+    }
+    if (index >= 0 && static_cast<std::size_t>(index) < groups.size() && groups[index].data())
+      out.append(groups[index].data(), groups[index].size());
+    i = j - 1;
+  }
+  return out;
+}
+} // namespace
+
+std::optional<std::string> replaced(const RE2& re, std::string_view value, std::string_view replacement) {
+  std::vector<re2::StringPiece> groups(static_cast<std::size_t>(re.NumberOfCapturingGroups()) + 1);
+  if (!re.Match(value, 0, value.size(), RE2::ANCHOR_BOTH, groups.data(), static_cast<int>(groups.size())))
+    return std::nullopt;
+  return expand(replacement, re, groups);
+}
+
 } // namespace nsmon::labels

@@ -67,6 +67,12 @@ std::optional<std::string> go_regex_error(std::string_view pattern);
 /// by go_regex_error on the pattern as the user wrote it; nullopt when it compiles.
 std::optional<std::string> regex_error(std::string_view pattern, Dialect d);
 
+/// label_replace's new value for a label whose value is `value`: `replacement` expanded as Go's
+/// Regexp.ExpandString ($1, ${1}, $name, ${name}, $$) with the groups of `re` (regex(), anchored)
+/// matching all of it; nullopt where `re` does not match. The engine's label_replace, and lint's
+/// reading of one.
+std::optional<std::string> replaced(const re2::RE2& re, std::string_view value, std::string_view replacement);
+
 /// The RE2 spelling of a Go regexp: `(?<name>re)` becomes `(?P<name>re)`. Go rejects `\C`, which
 /// RE2 reads as "any byte": `any_byte_escape`, when given, says whether the pattern has one.
 std::string to_re2_pattern(std::string_view go_pattern, bool* any_byte_escape = nullptr);

@@ -1,4 +1,4 @@
-#include <cctype>
+#include <re2/re2.h>
 
 #include "nsmon/lint/expr_checks_impl.hpp"
 
@@ -143,34 +143,6 @@ void ExprChecks::Impl::label_replace_no_match(const Call& c) {
 // series gets the replacement with its groups empty. kube-prometheus e1ed501 read alertmanager on
 // prometheus_operator_spec_replicas, the label of the name prometheus-operator 0.24.0 replaced, and
 // made service="alertmanager-" of every series.
-namespace {
-// The replacement as Go's Regexp.Expand writes it when every group is empty: $1, ${1} and $name
-// give "", $$ gives $.
-std::string expand_empty(std::string_view r) {
-  std::string out;
-  for (std::size_t i = 0; i < r.size(); ++i) {
-    if (r[i] != '$' || i + 1 == r.size()) {
-      out.push_back(r[i]);
-      continue;
-    }
-    if (r[i + 1] == '$') {
-      out.push_back('$');
-      ++i;
-    } else if (r[i + 1] == '{') {
-      const std::size_t end = r.find('}', i);
-      if (end == std::string_view::npos) return out.append(r.substr(i));
-      i = end;
-    } else {
-      std::size_t end = i + 1;
-      while (end < r.size() && (std::isalnum(static_cast<unsigned char>(r[end])) || r[end] == '_')) ++end;
-      if (end == i + 1) out.push_back('$');
-      i = end - 1;
-    }
-  }
-  return out;
-}
-} // namespace
-
 void ExprChecks::Impl::label_replace_unwritten(const Call& c) {
   const Expr* dst = unparen(c.args[1]);
   const Expr* repl = unparen(c.args[2]);
@@ -180,14 +152,13 @@ void ExprChecks::Impl::label_replace_unwritten(const Call& c) {
     if (a->kind != NodeKind::string_literal) return;
   const std::string& label = src->as<StringLiteral>().value;
   const std::string& replacement = repl->as<StringLiteral>().value;
-  promql::Matcher m;
-  m.name = label;
-  m.op = MatchOp::regex;
-  m.value = re->as<StringLiteral>().value;
   const Shape& s = inf_.at(c.args[0]);
-  if (label.empty() || replacement.find('$') == std::string::npos || !promql::matches_empty(m) ||
-      !s.unwritten.count(label) || s.labels.count(label))
+  if (label.empty() || replacement.find('$') == std::string::npos || !s.unwritten.count(label) || s.labels.count(label))
     return;
+  // What every series gets: the replacement with the groups of the regex matching the empty value.
+  const RE2& regex = labels::regex(re->as<StringLiteral>().value, labels::Dialect::prometheus);
+  const std::optional<std::string> every = regex.ok() ? labels::replaced(regex, "", replacement) : std::nullopt;
+  if (!every) return;
   // The metric to name: the first selector under v of an exporter that lacks the label.
   const catalog::ExporterMetric* metric = nullptr;
   walk(*c.args[0], [&](const Expr& n, auto) {
@@ -203,7 +174,7 @@ void ExprChecks::Impl::label_replace_unwritten(const Call& c) {
   emit("exporters/label-replace-unwritten", c.range,
        util::concat({"label_replace reads ", label, ", a label ", e.name, " never writes on ", metric->name,
                      " (its source at ", e.version, "): the regex meets only the empty value, and every series gets ",
-                     dst->as<StringLiteral>().value, "=\"", expand_empty(replacement), "\""}),
+                     dst->as<StringLiteral>().value, "=\"", *every, "\""}),
        has.empty() ? std::string("read a label the series carry")
                    : util::concat({"read a label ", metric->name, " carries (", util::join(has, ", "), ")"}));
 }
