@@ -312,6 +312,22 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
       {"a ratio compared with arithmetic above 1", alert("validation_map > (13.44 * 0.1)"), V{"units/out-of-range"}},
       {"a ratio compared with arithmetic below 1", alert("validation_map > (14.4 * 0.01)"), V{}},
       {"changes() is never negative", alert("max(changes(training_loss[1h])) < 0"), V{"promql/impossible"}},
+      // An or's last side, vector(c), that the comparison after it removes: dead code (pint's
+      // promql/impossible cases); one that passes is the no-data case written on purpose.
+      {"a fallback the comparison removes", alert("(sum(rate(errors_total[5m])) or vector(0)) > 0"),
+       V{"promql/fallback-removed"}},
+      {"a fallback of 0 through sum", alert("sum(rate(errors_total[5m]) or on () vector(0)) > 0"),
+       V{"promql/fallback-removed"}},
+      {"a fallback with a label, compared on the left",
+       alert("1 < (rate(errors_total[5m]) or label_replace(vector(0), "
+             "\"job\", \"x\", \"\", \"\"))"),
+       V{"promql/fallback-removed"}},
+      {"a fallback that passes", alert("(sum(rate(errors_total[5m])) or vector(0)) == 0"), V{}},
+      {"a fallback kept by bool", alert("(sum(rate(errors_total[5m])) or vector(0)) > bool 0"),
+       V{"alerts/no-comparison"}},
+      {"a fallback of 1 through sum changes the sum", alert("sum(rate(errors_total[5m]) or vector(1)) > 2"), V{}},
+      {"a fallback before another side", alert("(rate(errors_total[5m]) or vector(0) or rate(errors_total[1m])) > 0"),
+       V{}},
       // A bucket's le is a number: text that is none selects nothing (cortex-jsonnet 9f13af9).
       {"a regex after le=",
        alert("sum(rate(prometheus_http_request_duration_seconds_bucket{le=\"0(\\\\.0)?\"}[5m])) > 1"),

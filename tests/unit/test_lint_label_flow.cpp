@@ -50,7 +50,8 @@ TEST_CASE("label flow: a template reads a query's labels, not the alert's", "[li
 // A side of `or` that the comparison after it always removes brings no series, so no label is lost.
 TEST_CASE("label flow: a fallback that a later comparison removes", "[lint][label-flow]") {
   run_cases({
-      {"or vector(0) before > 0", alert("(sum by (job) (foo) or vector(0)) > 0", "{{ $labels.job }}"), V{}},
+      {"or vector(0) before > 0", alert("(sum by (job) (foo) or vector(0)) > 0", "{{ $labels.job }}"),
+       V{"promql/fallback-removed 5:12"}},
       {"or vector(1) before > 0", alert("(sum by (job) (foo) or vector(1)) > 0", "{{ $labels.job }}"),
        V{"labels/template-label-lost 6:40"}},
       {"or 0 * absent(x) before >= 4",
@@ -63,7 +64,8 @@ TEST_CASE("label flow: a fallback that a later comparison removes", "[lint][labe
       // (tests/data/pint-cases/proofs/or-side-without-label.test.yml).
       {"an open side or vector(0) before == 0", alert("(foo or on () vector(0)) == 0", "{{ $labels.colo }}"),
        V{"labels/template-label-lost 6:40"}},
-      {"an open side or vector(0) before > 0", alert("(foo or on () vector(0)) > 0", "{{ $labels.colo }}"), V{}},
+      {"an open side or vector(0) before > 0", alert("(foo or on () vector(0)) > 0", "{{ $labels.colo }}"),
+       V{"promql/fallback-removed 5:12"}},
       {"two open sides", alert("foo == 0 or bar == 0", "{{ $labels.colo }}"), V{}},
       // A comparison binds tighter than or: the fallback is (vector(0) > 0), which is always empty
       // (proofs/info-conditions.test.yml).

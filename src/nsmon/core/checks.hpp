@@ -255,6 +255,8 @@ inline constexpr auto kChecks = [] {
        "a division by a limit that is 0 for \"no limit\": +Inf, which passes every >", lint},
       {"promql/duration-unit", warning,
        "a range, step or offset written as a number ([10]): seconds since Prometheus 2.54, refused before", lint},
+      {"promql/fallback-removed", warning,
+       "an or's fallback (or vector(0)) whose value the comparison after it always removes", lint},
       {"promql/histogram-quantile-le", warning, "histogram_quantile input aggregated without le", lint},
       {"promql/histogram-quantile-rate", warning, "histogram_quantile over _bucket without rate()", lint},
       {"promql/histogram-quantile-series", warning, "histogram_quantile over a series that is not a _bucket", lint},

@@ -16,6 +16,8 @@ void ExprChecks::Impl::binary(const BinaryExpr& b) {
     unlimited_divisor(b, b.rhs, b.lhs);
     units(b, b.lhs, b.rhs);
     units(b, b.rhs, b.lhs);
+    fallback_removed(b, b.lhs, b.rhs);
+    fallback_removed(b, b.rhs, b.lhs);
     timestamp_threshold(b, b.lhs, b.rhs);
     timestamp_threshold(b, b.rhs, b.lhs);
     counter_raw(b, b.lhs);
@@ -636,6 +638,46 @@ bool ExprChecks::Impl::bounded(const BinaryExpr& b, const Expr* side, const Expr
                                     : ": it removes nothing"),
          "compare with a value that separates good from bad, or drop the comparison");
   return true;
+}
+
+// The fallback an `or` ends with, vector(c) (perhaps given labels by label_replace), whose value the
+// comparison after the or never passes: `(sum(rate(x[5m])) or vector(0)) > 0` (pint's promql/impossible
+// cases; 17 alerts of strangers' files). The or adds its series where the other sides have none of
+// its labels, and the comparison removes each one, so the expression is the same without it; an
+// alert meant to fire where the other sides have no series never does. Through sum() only a fallback
+// of 0: in a group with other series it adds nothing, and alone it is 0. The last side only: an
+// earlier one would still hide a later side's series of the same labels. Not with bool, which keeps
+// the fallback's series as 0.
+void ExprChecks::Impl::fallback_removed(const BinaryExpr& b, const Expr* side, const Expr* other) {
+  const std::optional<double> v = inf_.constant(other);
+  if (b.return_bool || !v || side->type != ValueType::vector) return;
+  const BinaryOp op = side == b.lhs ? b.op : flip(b.op);
+  bool summed = false;
+  const Expr* e = unparen(side);
+  for (; e->kind == NodeKind::aggregate && e->as<AggregateExpr>().op == AggregateOp::sum;
+       e = unparen(e->as<AggregateExpr>().expr))
+    summed = true;
+  if (e->kind != NodeKind::binary || e->as<BinaryExpr>().op != BinaryOp::lor) return;
+  const Expr* fallback = unparen(e->as<BinaryExpr>().rhs);
+  const Expr* call = fallback;
+  while (call->kind == NodeKind::call &&
+         (call->as<Call>().name == "label_replace" || call->as<Call>().name == "label_join") &&
+         !call->as<Call>().args.empty())
+    call = unparen(call->as<Call>().args[0]);
+  if (call->kind != NodeKind::call || call->as<Call>().name != "vector" || call->as<Call>().args.empty()) return;
+  const std::optional<double> c = inf_.constant(call->as<Call>().args[0]);
+  if (!c || (summed && *c != 0)) return;
+  Shape value;
+  value.set_range(*c, *c);
+  // Where no value of the whole passes, the comparison is reported as that.
+  if (compare(value, op, *v) != Verdict::never || compare(inf_.at(side), op, *v) == Verdict::never) return;
+  const std::string num = util::format_number(*c);
+  emit("promql/fallback-removed", b.range,
+       util::concat({"the fallback '", print(*fallback), "' is ", num, ", which '", to_string(op), " ",
+                     util::format_number(*v), "' never passes: the or adds its series only for the comparison to ",
+                     "remove it, so the expression is the same without it, and returns nothing where the or's other ",
+                     "side has no series"}),
+       "drop the fallback; to fire where there is no data, give it a value that passes, or use absent()");
 }
 
 std::string ExprChecks::Impl::range_text(const Shape& s) {
