@@ -642,3 +642,23 @@ TEST_CASE("unnormalized-le: what Prometheus 3 stores, and the matcher that works
                      "le=\"1e+06\" (Prometheus 2 kept the exporter's text)");
   CHECK(d.suggestion == "write le!~\"1000000|1e\\\\+06\" for both, or le!=\"1e+06\" for Prometheus 3");
 }
+
+// pinano/traefik-pro-stack (review24): `X or on() vector(0) > 0.9`, a comparison that binds to the
+// fallback alone and drops it, so X is returned unfiltered (proofs/review24-traefik.test.yml). The
+// message names the precedence and the fix compares X.
+TEST_CASE("no-comparison: a threshold written after an or's fallback compares only the fallback", "[lint][checks]") {
+  std::vector<core::Diagnostic> all;
+  run(alert("(redis_memory_used_bytes / redis_memory_max_bytes) or on() vector(0) > 0.85"), false, &all);
+  std::erase_if(all, [](const core::Diagnostic& d) { return d.check.id().starts_with("catalog/"); });
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].check == core::CheckId("alerts/no-comparison"));
+  CHECK(all[0].message == "alert A compares nothing: 'or' binds looser than '>', so '> 0.85' compares only vector(0), "
+                          "a side of the or of its own that never holds, and the alert fires for every series of "
+                          "(redis_memory_used_bytes / redis_memory_max_bytes), whatever its value");
+  CHECK(all[0].suggestion == "compare that side: `(redis_memory_used_bytes / redis_memory_max_bytes) > 0.85`");
+  // The or grouped first is the dead fallback, another finding.
+  run(alert("((redis_memory_used_bytes / redis_memory_max_bytes) or on() vector(0)) > 0.85"), false, &all);
+  std::erase_if(all, [](const core::Diagnostic& d) { return d.check.id().starts_with("catalog/"); });
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].check == core::CheckId("promql/fallback-removed"));
+}

@@ -610,40 +610,52 @@ bool RuleChecks::constant_alert(const Expr& root) {
   return true;
 }
 
-// An alert whose top-level `or` has, as one side written without parentheses, vector(c) compared
-// with a number: `or` binds looser than any comparison, so `A or vector(0) < 1` is
-// `A or (vector(0) < 1)`, not `(A or vector(0)) < 1`. Where the two numbers pass, that side is a
-// series at every evaluation, the or's result is never empty, and the alert fires at every
-// evaluation (awesome-prometheus-alerts f673fe7). Whether it was reported.
-bool RuleChecks::or_constant_alert(const Expr& root) {
-  const Expr* top = unparen(&root);
-  std::vector<const BinaryExpr*> ors;
-  for (const Expr* e = top; e->kind == NodeKind::binary && e->as<BinaryExpr>().op == BinaryOp::lor;
-       e = unparen(e->as<BinaryExpr>().lhs))
-    ors.push_back(&e->as<BinaryExpr>());
-  for (const BinaryExpr* o : ors)
-    for (const Expr* side : {o->rhs, o->lhs}) {
+// A side of the top-level `or` written without parentheses that is vector(c) compared with a
+// number: `or` binds looser than any comparison, so `A or vector(0) < 1` is `A or (vector(0) < 1)`,
+// not `(A or vector(0)) < 1`. The or and that side, or nulls.
+std::pair<const BinaryExpr*, const Expr*> RuleChecks::numbers_compared_in_or(const Expr& root) const {
+  for (const Expr* e = unparen(&root); e->kind == NodeKind::binary && e->as<BinaryExpr>().op == BinaryOp::lor;
+       e = unparen(e->as<BinaryExpr>().lhs)) {
+    const auto& o = e->as<BinaryExpr>();
+    for (const Expr* side : {o.rhs, o.lhs}) {
       if (side->kind != NodeKind::binary) continue; // in parentheses, the author chose the grouping
       const auto& c = side->as<BinaryExpr>();
       if (!is_comparison(c.op) || c.return_bool) continue;
       const Expr* v = unparen(c.lhs);
-      if (v->kind != NodeKind::call || v->as<Call>().name != "vector" || v->as<Call>().args.empty()) continue;
-      const std::optional<double> a = inf_.constant(v->as<Call>().args[0]), b = inf_.constant(c.rhs);
-      if (!a || !b || !passes(*a, c.op, *b)) continue;
-      const std::string op(to_string(c.op)), whole = print(*o), compared = print(*side);
-      // The or as written, its comparison moved outside: `(A or on () vector(0)) < 1`.
-      std::string fix = "put the or in parentheses and compare the whole of it";
-      if (side == o->rhs && whole.ends_with(compared))
-        fix = "group the or before comparing: `(" + whole.substr(0, whole.size() - compared.size()) + print(*c.lhs) +
-              ") " + op + " " + print(*c.rhs) + "`";
-      emit_at("alerts/no-comparison", r_.expr.span,
-              "alert " + r_.name.value + " always fires: 'or' binds looser than '" + op + "', so " + compared +
-                  " is a side of the or of its own, two numbers compared, which holds: it adds a series at every "
-                  "evaluation",
-              fix);
-      return true;
+      if (v->kind == NodeKind::call && v->as<Call>().name == "vector" && !v->as<Call>().args.empty() &&
+          inf_.constant(v->as<Call>().args[0]) && inf_.constant(c.rhs))
+        return {&o, side};
     }
-  return false;
+  }
+  return {nullptr, nullptr};
+}
+
+namespace {
+bool holds(const Expr& side, const Inference& inf) {
+  const auto& c = side.as<BinaryExpr>();
+  return passes(*inf.constant(unparen(c.lhs)->as<Call>().args[0]), c.op, *inf.constant(c.rhs));
+}
+} // namespace
+
+// Where the two numbers of that side pass, it is a series at every evaluation, the or's result is
+// never empty, and the alert fires at every evaluation (awesome-prometheus-alerts f673fe7). Whether
+// it was reported.
+bool RuleChecks::or_constant_alert(const Expr& root) {
+  const auto [o, side] = numbers_compared_in_or(root);
+  if (!side || !holds(*side, inf_)) return false;
+  const auto& c = side->as<BinaryExpr>();
+  const std::string op(to_string(c.op)), whole = print(*o), compared = print(*side);
+  // The or as written, its comparison moved outside: `(A or on () vector(0)) < 1`.
+  std::string fix = "put the or in parentheses and compare the whole of it";
+  if (side == o->rhs && whole.ends_with(compared))
+    fix = "group the or before comparing: `(" + whole.substr(0, whole.size() - compared.size()) + print(*c.lhs) + ") " +
+          op + " " + print(*c.rhs) + "`";
+  emit_at("alerts/no-comparison", r_.expr.span,
+          "alert " + r_.name.value + " always fires: 'or' binds looser than '" + op + "', so " + compared +
+              " is a side of the or of its own, two numbers compared, which holds: it adds a series at every "
+              "evaluation",
+          fix);
+  return true;
 }
 
 // An alert whose expression is a comparison with bool: bool makes the comparison a value, 1 where
@@ -712,6 +724,19 @@ void RuleChecks::unfiltered(const Expr* top) {
             "compare the value too: `== 1` where the series is 1 in that state and 0 in the others, "
             "`> 0` where it counts or measures what is in it");
     out_.back().severity = core::Severity::info;
+    return;
+  }
+  // `A or on () vector(0) > 0.9`: the comparison the author wrote compares two numbers only
+  // (pinano/traefik-pro-stack's five alerts so, review24).
+  if (const auto [o, side] = numbers_compared_in_or(*top); side && side == o->rhs) {
+    const auto& c = side->as<BinaryExpr>();
+    const std::string op(to_string(c.op)), threshold = print(*c.rhs);
+    emit_at("alerts/no-comparison", r_.expr.span,
+            util::concat({"alert ", r_.name.value, " compares nothing: 'or' binds looser than '", op, "', so '", op,
+                          " ", threshold, "' compares only ", print(*c.lhs),
+                          ", a side of the or of its own that never holds, and the alert fires ",
+                          "for every series of ", print(*o->lhs), ", whatever its value"}),
+            util::concat({"compare that side: `", print(*o->lhs), " ", op, " ", threshold, "`"}));
     return;
   }
   emit_at("alerts/no-comparison", r_.expr.span,

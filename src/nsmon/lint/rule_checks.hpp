@@ -148,6 +148,7 @@ private:
   void threshold_unit();
   void misspelt_annotation();
   bool constant_alert(const promql::Expr& root);
+  std::pair<const promql::BinaryExpr*, const promql::Expr*> numbers_compared_in_or(const promql::Expr& root) const;
   bool or_constant_alert(const promql::Expr& root);
   bool bool_alert(const promql::Expr& root);
   void one_hot_alert(const promql::Expr& root);
