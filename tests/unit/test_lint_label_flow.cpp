@@ -338,6 +338,18 @@ TEST_CASE("label flow: one-to-one matches whose side holds several series per gr
       {"a service's instances on (service, instance)",
        alert("a != on (service, instance) count by (service, instance) (a)"), V{}},
       {"the other side may have the label too", alert("x{code=~\"5..\"} / on (handler) y > 1"), V{}},
+      // An exporter's fact (rules/exporters.yml's `apart`) says the label tells a target's things
+      // apart, whatever the other side has (review-corpus proofs/apart-both-sides*.fails.test.yml).
+      {"a host's CPUs on the right, the left's labels unknown",
+       alert("node_memory_MemAvailable_bytes / on (instance) rate(node_cpu_seconds_total{mode=\"idle\"}[5m]) > 1"),
+       V{"labels/duplicate-match-group 5:12"}},
+      {"a host's filesystems on both sides",
+       alert("node_filesystem_avail_bytes / on (instance) node_filesystem_size_bytes < 0.1"),
+       V{"labels/duplicate-match-group 5:12"}},
+      {"a host's filesystems matched on mountpoint",
+       alert("node_filesystem_avail_bytes / on (instance, mountpoint) node_filesystem_size_bytes < 0.1"), V{}},
+      {"a matcher picking the exporter's label may leave one",
+       alert("kube_pod_container_resource_requests{container=~\"nb-.*\"} * on (pod) y > 1"), V{}},
       {"and ignores cardinality", alert("x{code=~\"5..\"} > 1 and ignoring (code) sum without (code) (x)"), V{}},
       {"on () against one series", alert("sum without (pod) (x{tier=~\".*tier1.*\"}) < on () count(y) * 0.4"),
        V{"labels/duplicate-match-group 5:12"}},

@@ -105,7 +105,8 @@ void ExprChecks::Impl::matching(const BinaryExpr& b, const VectorMatching& vm) {
   if (only_l.empty() && only_r.empty() && clash.empty()) {
     if (on_removed(b, vm)) return;
     if (is_set_operator(b.op)) return;
-    if (vm.card == Cardinality::one_to_one && !duplicate_group(b, vm, true)) duplicate_group(b, vm, false);
+    // Prometheus checks the right side's groups first (engine.go, VectorBinop).
+    if (vm.card == Cardinality::one_to_one && !duplicate_group(b, vm, false)) duplicate_group(b, vm, true);
     // group_left's "one" side is the right, group_right's the left (engine.go, VectorBinop).
     if (vm.card != Cardinality::one_to_one) one_side_mirrors(b, vm);
     return;
@@ -212,17 +213,44 @@ bool ExprChecks::Impl::instances_apart(const VectorMatching& vm, const Shape& s,
          });
 }
 
+namespace {
+// Whether `x` tells apart the several things of one target that a well-known exporter writes a
+// metric `side` selects for (node_exporter's cpu, device, mountpoint; rules/exporters.yml's
+// `apart`): a fact, where a regex matcher or a by list that keeps x is only a sign.
+bool apart_by_exporter(const Expr& side, const std::string& x) {
+  bool apart = false;
+  walk(side, [&](const Expr& n, std::span<const Expr* const>) {
+    if (n.kind != NodeKind::vector_selector) return !apart;
+    const auto& vs = n.as<VectorSelector>();
+    const catalog::ExporterFamily* f = catalog::exporters().family(metric_name(vs));
+    // A matcher that picks values of x (container=~"jupyter-nb-.*") may leave one per target.
+    const bool picked = std::any_of(vs.matchers.begin(), vs.matchers.end(), [&](const Matcher& m) {
+      return m.name == x && (m.op == MatchOp::equal || m.op == MatchOp::regex);
+    });
+    apart = apart || (f && !picked &&
+                      std::any_of(f->apart.begin(), f->apart.end(), [&](const auto& a) { return a.first == x; }));
+    return !apart;
+  });
+  return apart;
+}
+} // namespace
+
 // A one-to-one match (no group_left or group_right) takes at most one series per match group on
 // each side. A side that keeps a label the match leaves out, which tells its series apart (a
-// regex matcher accepting several values, a by list, a job's instances) while the other side
-// has none, holds several series in a group: Prometheus fails the evaluation
-// (engine.go, VectorBinop) and the rule returns nothing. Whether it was reported.
+// regex matcher accepting several values, a by list, a job's instances, an exporter's devices)
+// holds several series in a group, and Prometheus fails the evaluation (engine.go, VectorBinop):
+// on the right whatever the left holds, on the left where a right series meets them. Said where
+// the other side lacks the label (one of its series meets several), or where an exporter's fact
+// says the label tells things apart, whatever the other side has (x / on (instance)
+// node_cpu_seconds_total): a matcher or a by list on both sides may pick one value per group
+// (datname=~"a|b" where each host serves one database). Whether it was reported.
 bool ExprChecks::Impl::duplicate_group(const BinaryExpr& b, const VectorMatching& vm, bool left) {
   const Shape& s = inf_.at(left ? b.lhs : b.rhs);
   const Shape& other = inf_.at(left ? b.rhs : b.lhs);
   auto left_out = [&](const std::string& x) {
     bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
-    return vm.on != listed && s.labels.count(x) && !inf_.absent(s, x) && inf_.absent(other, x);
+    return vm.on != listed && s.labels.count(x) && !inf_.absent(s, x) &&
+           (inf_.absent(other, x) || apart_by_exporter(left ? *b.lhs : *b.rhs, x));
   };
   std::string label, why;
   for (const auto& [x, w] : s.several)
@@ -230,21 +258,25 @@ bool ExprChecks::Impl::duplicate_group(const BinaryExpr& b, const VectorMatching
       label = x, why = w;
       break;
     }
-  if (label.empty() && left_out("instance") && instances_apart(vm, s, left ? *b.lhs : *b.rhs))
+  if (label.empty() && left_out("instance") && inf_.absent(other, "instance") &&
+      instances_apart(vm, s, left ? *b.lhs : *b.rhs))
     label = "instance", why = "each target of a job or service has its own instance";
   if (label.empty()) return false;
   const std::string match = std::string(vm.on ? "on" : "ignoring") + " (" + util::join(vm.labels, ", ") + ")";
   const char* side = left ? "left" : "right";
-  emit(
-      "labels/duplicate-match-group", b.range,
-      util::concat({"the ", side, " side keeps ", label, ", which ", match, " leaves out and the ",
-                    left ? "right" : "left", " side lacks (", why, "): a match group can hold several ", side,
-                    " series, and Prometheus then fails the evaluation: \"",
-                    left ? "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)"
-                         : "found duplicate series for the match group ... on the right hand-side of the operation",
-                    "\""}),
-      util::concat({"aggregate ", label, " away on the ", side, " side (sum without (", label, ") (...))",
-                    left ? ", or write group_left to keep a series per " + label : ""}));
+  const bool both = Inference::present(other, label);
+  emit("labels/duplicate-match-group", b.range,
+       util::concat(
+           {"the ", side, " side keeps ", label, ", which ", match, " leaves out",
+            inf_.absent(other, label) ? std::string(" and the ") + (left ? "right" : "left") + " side lacks" : "", " (",
+            why, "): a match group can hold several ", side, " series, and Prometheus then fails the evaluation: \"",
+            left ? "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)"
+                 : "found duplicate series for the match group ... on the right hand-side of the operation",
+            "\""}),
+       both ? (vm.on ? "match on " + label + " too: on (" + util::join(vm.labels, ", ") + ", " + label + ")"
+                     : "stop ignoring " + label)
+            : util::concat({"aggregate ", label, " away on the ", side, " side (sum without (", label, ") (...))",
+                            left ? ", or write group_left to keep a series per " + label : ""}));
   return true;
 }
 
