@@ -271,6 +271,18 @@ TEST_CASE("label flow: the actions of a range over a query that does not parse",
   });
 }
 
+// noders-team/solana-exporter's vote-credits alerts (tests/data/review-corpus, review25): query
+// given three arguments fails at Go's argument count before any query runs, so the text of its
+// first argument is not a query that "does not parse" (proofs/review25.test.yml).
+TEST_CASE("label flow: query called with three arguments runs no query", "[lint][label-flow][strangers]") {
+  run_cases({
+      {"query \"up{a=\\\"\" $labels.x \"\\\"}\"",
+       alert("up == 0", "{{ query \"up{a=\\\"\" $labels.x \"\\\"}\" | first | value }}"), V{"rules/template 6:32"}},
+      {"the same text given alone, which does not parse", alert("up == 0", "{{ query \"up{a=\\\"\" | first | value }}"),
+       V{"rules/template 6:38"}},
+  });
+}
+
 TEST_CASE("duplicate-rule: selectors and labels that keep two rules apart", "[lint][label-flow]") {
   const std::string head = "groups:\n- name: g\n  rules:\n";
   auto rec = [](const std::string& expr) { return "  - record: instance_mode:x:rate1m\n    expr: '" + expr + "'\n"; };
