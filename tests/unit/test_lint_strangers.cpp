@@ -43,6 +43,16 @@ TEST_CASE("strangers: an alert whose matchers are its condition", "[lint][label-
        V{"alerts/no-comparison 5:11 info"}, nullptr, true, true},
       {"a rate with no comparison", alert("rate(x[5m])", "s"), V{"alerts/no-comparison 5:11 warning"}, nullptr, true,
        true},
+      // webgrip/homelab-cluster (review25): the apps' pods on a control-plane node.
+      {"an info series joined with a state the other side picks",
+       alert("kube_pod_info{pod=~\"app-.*\"} * on (node) group_left (role) kube_node_role{role=\"control-plane\"}",
+             "s"),
+       V{}, nullptr, true},
+      {"a rate joined so",
+       alert("rate(x[5m]) * on (node) group_left (role) kube_node_role{role=\"control-plane\"}", "s"),
+       V{"alerts/no-comparison 5:11 warning"}, nullptr, true, true},
+      {"an info series joined with every node", alert("kube_pod_info * on (node) group_left kube_node_info", "s"),
+       V{"alerts/no-comparison 5:11 warning"}, nullptr, true, true},
   });
 }
 
