@@ -147,6 +147,30 @@ TEST_CASE("a slow group whose alerts read ranges as long as the interval sees sh
         core::Severity::warning);
 }
 
+// oscaromeu/home-ops' Discogs group (tests/data/review-corpus, review25): vmalert gives a type:
+// vlogs group's LogsQL the time filter _time:<interval>, so each evaluation reads every log since
+// the one before (VictoriaMetrics docs/victorialogs/vmalert.md): "a shorter one not at all" is false.
+TEST_CASE("a slow type: vlogs group reads every log of its interval", "[lint][checks]") {
+  auto finding = [](const std::string& expr) {
+    auto found = testing::lint_findings("r.yml",
+                                        "groups:\n- name: g\n  type: vlogs\n  interval: 15m\n  rules:\n"
+                                        "  - alert: A\n    expr: '" +
+                                            expr + "'\n",
+                                        "alerts/group-interval");
+    REQUIRE(found.size() == 1);
+    return std::pair{found[0].severity, found[0].message};
+  };
+  auto [severity, message] = finding("error | stats count() as n | filter n:>0");
+  CHECK(severity == core::Severity::info);
+  CHECK(message == "group g is evaluated every 15m: its alerts see a problem up to that late; its alerts read ranges "
+                   "that bridge the gaps");
+  // A time filter of its own may be shorter than the interval: still a warning.
+  CHECK(finding("_time:5m error | stats count() as n | filter n:>0") ==
+        std::pair{core::Severity::warning,
+                  std::string("group g is evaluated every 15m: its alerts see a problem up to that late (a shorter "
+                              "one not at all)")});
+}
+
 // slo-exporter records a 4w increase every 15m and reads it only as last_over_time(...[30m]), as
 // its comment says it must (tests/data/review-corpus, review8b; proofs/review8b-interval.test.yml).
 TEST_CASE("a slow group whose series every reader reads over a longer range is info", "[lint][checks]") {

@@ -43,6 +43,16 @@ TEST_CASE("strangers: an alert whose matchers are its condition", "[lint][label-
        V{"alerts/no-comparison 5:11 info"}, nullptr, true, true},
       {"a rate with no comparison", alert("rate(x[5m])", "s"), V{"alerts/no-comparison 5:11 warning"}, nullptr, true,
        true},
+      // webgrip/homelab-cluster (review25): the apps' pods on a control-plane node.
+      {"an info series joined with a state the other side picks",
+       alert("kube_pod_info{pod=~\"app-.*\"} * on (node) group_left (role) kube_node_role{role=\"control-plane\"}",
+             "s"),
+       V{}, nullptr, true},
+      {"a rate joined so",
+       alert("rate(x[5m]) * on (node) group_left (role) kube_node_role{role=\"control-plane\"}", "s"),
+       V{"alerts/no-comparison 5:11 warning"}, nullptr, true, true},
+      {"an info series joined with every node", alert("kube_pod_info * on (node) group_left kube_node_info", "s"),
+       V{"alerts/no-comparison 5:11 warning"}, nullptr, true, true},
   });
 }
 
@@ -268,6 +278,18 @@ TEST_CASE("label flow: the actions of a range over a query that does not parse",
        V{"rules/template 6:44"}},
       {"over a query that parses", alert("up == 0", "{{ range query \"up\" }}{{ .labels.x }}{{ end }}"),
        V{"rules/template 6:61"}},
+  });
+}
+
+// noders-team/solana-exporter's vote-credits alerts (tests/data/review-corpus, review25): query
+// given three arguments fails at Go's argument count before any query runs, so the text of its
+// first argument is not a query that "does not parse" (proofs/review25.test.yml).
+TEST_CASE("label flow: query called with three arguments runs no query", "[lint][label-flow][strangers]") {
+  run_cases({
+      {"query \"up{a=\\\"\" $labels.x \"\\\"}\"",
+       alert("up == 0", "{{ query \"up{a=\\\"\" $labels.x \"\\\"}\" | first | value }}"), V{"rules/template 6:32"}},
+      {"the same text given alone, which does not parse", alert("up == 0", "{{ query \"up{a=\\\"\" | first | value }}"),
+       V{"rules/template 6:38"}},
   });
 }
 

@@ -500,7 +500,9 @@ private:
       } else if (h.kind == Tok::lparen && toks[ce - 1].kind == Tok::rparen) next = chain(toks, cb + 1, ce - 1);
       else if (h.kind == Tok::ident && h.text == "printf" && arg) made = &toks[cb + 1], made_formatted = true;
       else if (h.kind == Tok::ident && h.text == "query") {
-        if (arg) next = add_query(toks[cb + 1], false);
+        // Go checks the argument count before the call: `query "a" $x "b"` fails there, and no
+        // query runs (the type check says so).
+        if (arg && ce - cb == 2) next = add_query(toks[cb + 1], false);
         else if (text && ce - cb == 1) next = add_query(*text, formatted);
       } else if (h.kind == Tok::ident && h.text == "first" && cur.kind == Dot::query) next = {Dot::sample, cur.query};
       else if (h.kind == Tok::ident && (h.text == "label" || h.text == "sortByLabel") && arg && ce - cb == 2 &&

@@ -579,6 +579,13 @@ bool reads_ranges_of(const std::string& expr, std::int64_t ms) {
   });
   return some && all;
 }
+
+// Whether vmalert runs an alert of `g` over every log since the group's last evaluation: a type:
+// vlogs group's LogsQL without a time filter of its own is given `_time:<interval>`
+// (VictoriaMetrics docs/victorialogs/vmalert.md, "Time filter"), so a shorter problem is seen too.
+bool reads_logs_of_interval(const rules::Group& g, const rules::Rule& r) {
+  return g.type.value == "vlogs" && r.expr.value.find("_time") == std::string::npos;
+}
 } // namespace
 
 void Analysis::config(const rules::Config* cfg) {
@@ -596,7 +603,7 @@ void Analysis::config(const rules::Config* cfg) {
           (r.is_alert() ? alerts : records) = true;
           if (r.is_alert()) {
             const bool keeps = r.keep_firing_for && r.keep_firing_for->ms >= g.interval->ms;
-            const bool reads = reads_ranges_of(r.expr.value, g.interval->ms);
+            const bool reads = reads_logs_of_interval(g, r) || reads_ranges_of(r.expr.value, g.interval->ms);
             held = held && keeps;
             seen = seen && reads;
             covered = covered && (keeps || reads);

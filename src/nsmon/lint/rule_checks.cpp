@@ -786,11 +786,23 @@ RuleChecks::Condition RuleChecks::condition(const Expr* root, Found& found) cons
     // node_os_info{id!="debian"} * on (instance) group_left (nodename) node_uname_info. What
     // the other side's matchers pick is where the join applies, more often a scope than a state
     // (x * on (namespace) group_left kube_namespace_labels{label_team="neco"}); and a value
-    // made of others (a ratio of two states' counts) exists whatever the state.
+    // made of others (a ratio of two states' counts) exists whatever the state. But where the
+    // kept side is an info series (1 for every object), the result has no value to compare:
+    // the objects the join keeps are the alert, and a state the other side's matchers pick is
+    // its condition (webgrip's kube_pod_info{...} * on (node) group_left (role)
+    // kube_node_role{role="control-plane"}: the apps' pods on a control-plane node).
     if (!is_set_operator(b.op) && !is_comparison(b.op)) {
       const VectorMatching* vm = b.matching();
       const bool right = b.lhs->type != ValueType::vector || (vm && vm->card == Cardinality::one_to_many);
-      return condition(right ? b.rhs : b.lhs, found) == Condition::proven ? Condition::proven : Condition::none;
+      const Expr* kept = unparen(right ? b.rhs : b.lhs);
+      const Expr* other = unparen(right ? b.lhs : b.rhs);
+      if (condition(kept, found) == Condition::proven) return Condition::proven;
+      const bool joins_state = vm && kept->kind == NodeKind::vector_selector &&
+                               info_name(metric_name(kept->as<VectorSelector>())) &&
+                               other->kind == NodeKind::vector_selector &&
+                               std::any_of(other->as<VectorSelector>().matchers.begin(),
+                                           other->as<VectorSelector>().matchers.end(), picks_state);
+      return joins_state ? Condition::proven : Condition::none;
     }
     if (!is_set_operator(b.op)) return Condition::none;
     const Condition l = condition(b.lhs, found), r = condition(b.rhs, found);
@@ -810,6 +822,15 @@ bool RuleChecks::picks_state(const Matcher& m) {
   return !((m.op == MatchOp::regex || m.op == MatchOp::not_regex) && (m.value == ".+" || m.value == ".*"));
 }
 
+// Whether a metric is named as an info or metadata series, 1 for every object and its label
+// values: NetApp Harvest writes its info series *_labels (netapp_volume_labels), and
+// kube-state-metrics its objects' Kubernetes labels and annotations (kube_pod_labels,
+// kube_namespace_annotations).
+bool RuleChecks::info_name(std::string_view name) {
+  return name.ends_with("_info") || name.ends_with("_metadata") || name.ends_with("_labels") ||
+         name.ends_with("_annotations");
+}
+
 // Whether the series a selector picks exist only in the state its matchers ask for, so that
 // their existence is the condition: ALERTS (a series only while an alert is pending or
 // firing), an info or metadata series (always 1, a series per object and label values) picked
@@ -818,11 +839,7 @@ bool RuleChecks::picks_state(const Matcher& m) {
 bool RuleChecks::matchers_are_condition(const VectorSelector& vs) {
   const std::string& name = metric_name(vs);
   if (name == "ALERTS" || name == "ALERTS_FOR_STATE") return true;
-  // NetApp Harvest writes its info series *_labels (netapp_volume_labels, always 1), and
-  // kube-state-metrics its objects' Kubernetes labels and annotations (kube_pod_labels,
-  // kube_namespace_annotations, always 1).
-  const bool info = name.ends_with("_info") || name.ends_with("_metadata") || name.ends_with("_labels") ||
-                    name.ends_with("_annotations");
+  const bool info = info_name(name);
   return std::any_of(vs.matchers.begin(), vs.matchers.end(), [&](const Matcher& m) {
     const bool lacks = m.value.empty() && (m.op == MatchOp::equal || m.op == MatchOp::regex) && m.name != "__name__";
     return (picks_state(m) && (info || m.op == MatchOp::not_equal || m.op == MatchOp::not_regex)) || (info && lacks);

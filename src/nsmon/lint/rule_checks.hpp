@@ -169,6 +169,7 @@ private:
   };
   Condition condition(const promql::Expr* root, Found& found) const;
   static bool picks_state(const promql::Matcher& m);
+  static bool info_name(std::string_view name);
   static bool matchers_are_condition(const promql::VectorSelector& vs);
   std::vector<std::string> high_cardinality(const Shape& shape);
   void recording_name();
