@@ -203,6 +203,10 @@ struct Exporter {
   /// documentation describes each as a number of events since it started: MySQL's Slow_queries).
   std::vector<std::string> counters_untyped;
   std::string counters_untyped_from; ///< "MySQL's SHOW GLOBAL STATUS"
+  /// What its counters count since and until, where not the process's start ("PostgreSQL's
+  /// statistics were last reset", "PostgreSQL's statistics are reset": they outlive a restart).
+  std::string counters_since = "the process started";
+  std::string counters_until = "the process restarts";
   /// Whether `series` is one of `counters_untyped`: a count by the read system's documentation.
   bool counts_untyped(std::string_view series) const {
     return std::find(counters_untyped.begin(), counters_untyped.end(), series) != counters_untyped.end();

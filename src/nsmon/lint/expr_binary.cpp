@@ -812,8 +812,8 @@ void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
     // A counter an exporter's source declares, whatever its name (volsync_missed_intervals_total).
     if (const catalog::Exporter* declared = declarer(info)) {
       emit("promql/counter-raw", b.range,
-           info.name + " is a counter" + declared_by(declared, info.name) + since_start +
-               "event it counts until the process restarts, so the alert keeps firing long after that event",
+           info.name + " is a counter" + declared_by(declared, info.name) + since_start + "event it counts until " +
+               declared->counters_until + ", so the alert keeps firing long after that event",
            fix);
       return;
     }
@@ -837,7 +837,8 @@ void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
   if (known_counter(info)) {
     emit("promql/counter-raw", b.range,
          through + info.name + " is a counter" + declared_by(declarer(info), info.name) +
-             ": its raw value only grows, so this comparison depends on when the process started",
+             ": its raw value only grows, so this comparison depends on when " +
+             (declarer(info) ? declarer(info)->counters_since : std::string("the process started")),
          suggestion);
     return;
   }
