@@ -152,6 +152,44 @@ TEST_CASE("exporters: rate() of a level an exporter passes on untyped", "[export
   CHECK(where(lint_one("increase(redis_connected_clients[5m]) > 10")) == V{"promql/rate-on-gauge 5:12"});
 }
 
+// awesome-prometheus-alerts e009c5d: MySQL's Slow_queries counts since the server started, and
+// mysqld_exporter passes it on untyped: above 0 as the alert's whole condition, it never resolves.
+TEST_CASE("exporters: a MySQL count mysqld_exporter passes on untyped, read raw", "[exporters][lint]") {
+  const catalog::Exporter* mysqld = catalog::exporters().counter("mysql_global_status_slow_queries");
+  REQUIRE(mysqld);
+  CHECK(mysqld->counters_untyped_from == "MySQL's SHOW GLOBAL STATUS");
+  CHECK(catalog::exporters().counter("mysql_global_status_commands_total") == mysqld);
+  CHECK(catalog::exporters().counter("mysql_global_status_threads_running") == nullptr);
+  auto f = lint_one("mysql_global_status_slow_queries > 0");
+  REQUIRE(where(f) == V{"promql/counter-raw 5:12"});
+  CHECK(f.at(0).message == "mysql_global_status_slow_queries is a counter (mysqld_exporter at 0.20.0 passes it on "
+                           "untyped from MySQL's SHOW GLOBAL STATUS, whose documentation describes it as a count "
+                           "since the server started): as the alert's whole condition, above 0 holds from the first "
+                           "event it counts until the process restarts, so the alert keeps firing long after that "
+                           "event");
+  // Its rate; a level it passes on untyped (Threads_running); the count beside another condition, a guard.
+  CHECK(where(lint_one("rate(mysql_global_status_slow_queries[5m]) > 0")).empty());
+  CHECK(where(lint_one("mysql_global_status_threads_running > 40")).empty());
+  CHECK(where(lint_one("mysql_global_status_slow_queries > 0 and mysql_up == 1")).empty());
+}
+
+// CloudNativePG's sample rules compare cnpg_pg_stat_database_deadlocks > 10: a COUNTER column of its
+// default queries, PostgreSQL's deadlocks since the statistics were last reset, which a restart keeps.
+TEST_CASE("exporters: a counter whose count outlives the process's restart", "[exporters][lint]") {
+  auto f = lint_one("cnpg_pg_stat_database_deadlocks > 10");
+  REQUIRE(where(f) == V{"promql/counter-raw 5:12"});
+  CHECK(f.at(0).message == "cnpg_pg_stat_database_deadlocks is a counter (CloudNativePG's source at 1.30.0): its raw "
+                           "value only grows, so this comparison depends on when PostgreSQL's statistics were last "
+                           "reset");
+  f = lint_one("cnpg_pg_stat_archiver_failed_count > 0");
+  REQUIRE(where(f) == V{"promql/counter-raw 5:12"});
+  CHECK(f.at(0).message.ends_with("until PostgreSQL's statistics are reset, so the alert keeps firing long after that "
+                                  "event"));
+  // Its increase; a time the default queries mark COUNTER (the replication backend's start) is no count.
+  CHECK(where(lint_one("increase(cnpg_pg_stat_database_deadlocks[5m]) > 10")).empty());
+  CHECK(where(lint_one("cnpg_pg_stat_replication_backend_start > 0")).empty());
+}
+
 // review20: david-driscoll's LokiProxyUnhealthy, (1 - avg(rate(probe_success[5m]))) > 0.1, fires while
 // every probe succeeds (rate 0); the success ratio is avg_over_time, and blackbox_exporter's
 // probe_http_duration_seconds is not declared, so it stays quiet.

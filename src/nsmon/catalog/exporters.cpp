@@ -243,7 +243,7 @@ const Exporter* Exporters::zero_or_one(std::string_view series) const {
 
 const Exporter* Exporters::counter(std::string_view series) const {
   for (const auto& e : exporters)
-    if (listed(e.counters, series) || any_pattern(e.counter_patterns, series)) return &e;
+    if (listed(e.counters, series) || any_pattern(e.counter_patterns, series) || e.counts_untyped(series)) return &e;
   return nullptr;
 }
 
@@ -559,10 +559,20 @@ private:
   }
 
   void counters(const yaml::Node& n, Exporter& e) {
-    if (!y_.check_mapping(n, {"read", "names", "patterns"}, "counters")) return;
+    if (!y_.check_mapping(n, {"read", "names", "patterns", "untyped", "untyped_from", "since", "until"}, "counters"))
+      return;
+    if (n["since"].is_defined() != n["until"].is_defined())
+      y_.report(n, "catalog/missing-field",
+                "counters has 'since' or 'until' without the other (when counting starts anew)");
+    if (n["since"]) e.counters_since = y_.string(n["since"], "since").value_or(e.counters_since);
+    if (n["until"]) e.counters_until = y_.string(n["until"], "until").value_or(e.counters_until);
     if (!n["read"]) y_.report(n, "catalog/missing-field", "counters has no 'read' (where the types come from)");
     if (n["names"]) e.counters = y_.strings(n["names"], "names").value_or(std::vector<std::string>{});
     if (n["patterns"]) e.counter_patterns = patterns(n["patterns"]);
+    if (n["untyped"]) e.counters_untyped = y_.strings(n["untyped"], "untyped").value_or(std::vector<std::string>{});
+    if (n["untyped"] && !n["untyped_from"])
+      y_.report(n, "catalog/missing-field", "counters has untyped counts but no 'untyped_from' (what they come from)");
+    if (n["untyped_from"]) e.counters_untyped_from = y_.string(n["untyped_from"], "untyped_from").value_or("");
   }
 
   void busy(const yaml::Node& n, ExporterBusy& b) {

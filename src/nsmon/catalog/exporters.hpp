@@ -4,6 +4,7 @@
 // labels each writes on a metric, the closed value sets, and the version that added a label. The
 // facts live in rules/exporters.yml, compiled in, each with the exporter's source and version.
 
+#include <algorithm>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -198,6 +199,18 @@ struct Exporter {
   /// Name patterns with one `*` whose every name its source writes as such a counter
   /// (ClickHouseErrorMetric_*: ClickHouse's count of each error code since it started).
   std::vector<std::string> counter_patterns;
+  /// Counts it passes on untyped from the system it reads (`counters.untyped_from`, whose
+  /// documentation describes each as a number of events since it started: MySQL's Slow_queries).
+  std::vector<std::string> counters_untyped;
+  std::string counters_untyped_from; ///< "MySQL's SHOW GLOBAL STATUS"
+  /// What its counters count since and until, where not the process's start ("PostgreSQL's
+  /// statistics were last reset", "PostgreSQL's statistics are reset": they outlive a restart).
+  std::string counters_since = "the process started";
+  std::string counters_until = "the process restarts";
+  /// Whether `series` is one of `counters_untyped`: a count by the read system's documentation.
+  bool counts_untyped(std::string_view series) const {
+    return std::find(counters_untyped.begin(), counters_untyped.end(), series) != counters_untyped.end();
+  }
   /// The labels it writes on some of `metrics` and that no target label is named like (not
   /// target_label_too), sorted: a closed exporter's metric that does not list one lacks it.
   std::vector<std::string> labels;

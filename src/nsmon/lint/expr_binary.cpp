@@ -839,7 +839,11 @@ constexpr std::string_view kOutcomes[] = {"attempt", "success", "succeeded", "fa
 // A counter by a fact, the catalog's or an exporter's source, not by its name only.
 bool known_counter(const SeriesInfo& s) { return s.origin == SeriesInfo::Origin::catalog || declarer(s); }
 // Whose source says so, for the finding: " (elasticsearch_exporter's source at 1.11.0)"; "" for the catalog's.
-std::string declared_by(const catalog::Exporter* e) {
+// A count the exporter passes on untyped is the counted system's by its documentation (MySQL's).
+std::string declared_by(const catalog::Exporter* e, const std::string& name) {
+  if (e && e->counts_untyped(name))
+    return util::concat({" (", e->name, " at ", e->version, " passes it on untyped from ", e->counters_untyped_from,
+                         ", whose documentation describes it as a count since the server started)"});
   return e ? util::concat({" (", e->name, "'s source at ", e->version, ")"}) : "";
 }
 } // namespace
@@ -882,8 +886,8 @@ void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
     // A counter an exporter's source declares, whatever its name (volsync_missed_intervals_total).
     if (const catalog::Exporter* declared = declarer(info)) {
       emit("promql/counter-raw", b.range,
-           info.name + " is a counter" + declared_by(declared) + since_start +
-               "event it counts until the process restarts, so the alert keeps firing long after that event",
+           info.name + " is a counter" + declared_by(declared, info.name) + since_start + "event it counts until " +
+               declared->counters_until + ", so the alert keeps firing long after that event",
            fix);
       return;
     }
@@ -906,8 +910,9 @@ void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
   const std::string through = e->kind == NodeKind::binary ? "this side reads " + info.name + " raw, and " : "";
   if (known_counter(info)) {
     emit("promql/counter-raw", b.range,
-         through + info.name + " is a counter" + declared_by(declarer(info)) +
-             ": its raw value only grows, so this comparison depends on when the process started",
+         through + info.name + " is a counter" + declared_by(declarer(info), info.name) +
+             ": its raw value only grows, so this comparison depends on when " +
+             (declarer(info) ? declarer(info)->counters_since : std::string("the process started")),
          suggestion);
     return;
   }
@@ -936,7 +941,7 @@ void ExprChecks::Impl::counter_difference(const BinaryExpr& cmp, const SeriesInf
   if (a.name == b.name || !known_counter(a) || !known_counter(b) || !(outcome(a.name) || outcome(b.name))) return;
   const catalog::Exporter* a_by = declarer(a);
   emit("promql/counter-raw", cmp.range,
-       a.name + " and " + b.name + " are counters" + (a_by == declarer(b) ? declared_by(a_by) : "") +
+       a.name + " and " + b.name + " are counters" + (a_by == declarer(b) ? declared_by(a_by, a.name) : "") +
            ": their raw difference counts since the process started, so as the alert's whole condition, above 0 "
            "holds from the first event " +
            a.name + " counts that " + b.name +
@@ -958,7 +963,7 @@ void ExprChecks::Impl::counter_ratio(const BinaryExpr& cmp, const SeriesInfo& nu
                     num.name.substr(0, num.name.size() - 4) == den.name.substr(0, den.name.size() - 6);
   // Two selections of one counter (a CPU mode's seconds over every mode's): named once.
   const bool same = num.name == den.name;
-  const std::string by = same || num_by == den_by ? declared_by(num_by) : "";
+  const std::string by = same || num_by == den_by ? declared_by(num_by, num.name) : "";
   const std::string what = known  ? (same ? " is a counter" : " are counters") + by + ": "
                            : mean ? " are named like a summary's or histogram's sum and count: if they are, "
                            : same ? " is named like a counter: if it is one, "

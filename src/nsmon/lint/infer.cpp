@@ -570,7 +570,11 @@ const RecordedMetric* Inference::one_source_labels(const VectorSelector& vs, Sha
     // (elasticsearch_exporter's elasticsearch_indices_search_fetch_time_seconds).
     if (const catalog::Exporter* declared = external ? catalog::exporters().counter(info.name) : nullptr) {
       s.kind = ValueKind::counter;
-      s.set_range(0, s.hi, util::concat({declared->name, " writes ", info.name, " as a counter"}));
+      s.set_range(0, s.hi,
+                  declared->counts_untyped(info.name)
+                      ? util::concat({declared->name, " passes ", info.name, " on untyped from ",
+                                      declared->counters_untyped_from, ", a count"})
+                      : util::concat({declared->name, " writes ", info.name, " as a counter"}));
     } else if (external && external_counter_name(info.name) &&
                !(util::ends_with(info.name, "_total") && catalog::exporters().gauge(info.name))) {
       s.kind = ValueKind::counter;
