@@ -202,12 +202,16 @@ bool any_pattern(const std::vector<std::string>& patterns, std::string_view seri
 }
 } // namespace
 
+const Exporters::Listed* Exporters::lists(std::string_view series) const {
+  auto it = listed_.find(series);
+  return it == listed_.end() ? nullptr : &it->second;
+}
+
 const Exporter* Exporters::gauge(std::string_view series) const {
+  const Listed* l = lists(series);
   for (const auto& e : exporters) {
+    if (l && l->gauge == &e) return &e;
     const auto& g = e.gauges;
-    if (listed(g.names, series) || listed(g.always_one, series) || listed(g.zero_or_one, series) ||
-        listed(g.untyped, series) || listed(g.timestamps, series) || listed(g.one_in_cluster, series))
-      return &e;
     if (!util::ends_with(series, "_total") &&
         std::any_of(g.prefixes.begin(), g.prefixes.end(), [&](const std::string& p) { return series.starts_with(p); }))
       return &e;
@@ -224,39 +228,35 @@ const ExporterPart* Exporters::part_of(std::string_view part, std::string_view w
 }
 
 const Exporter* Exporters::always_one(std::string_view series) const {
-  for (const auto& e : exporters)
-    if (listed(e.gauges.always_one, series)) return &e;
-  return nullptr;
+  const Listed* l = lists(series);
+  return l ? l->always_one : nullptr;
 }
 
 const Exporter* Exporters::timestamp(std::string_view series) const {
-  for (const auto& e : exporters)
-    if (listed(e.gauges.timestamps, series)) return &e;
-  return nullptr;
+  const Listed* l = lists(series);
+  return l ? l->timestamp : nullptr;
 }
 
 const Exporter* Exporters::zero_or_one(std::string_view series) const {
-  for (const auto& e : exporters)
-    if (listed(e.gauges.zero_or_one, series)) return &e;
-  return nullptr;
+  const Listed* l = lists(series);
+  return l ? l->zero_or_one : nullptr;
 }
 
 const Exporter* Exporters::counter(std::string_view series) const {
+  const Listed* l = lists(series);
   for (const auto& e : exporters)
-    if (listed(e.counters, series) || any_pattern(e.counter_patterns, series) || e.counts_untyped(series)) return &e;
+    if ((l && l->counter == &e) || any_pattern(e.counter_patterns, series)) return &e;
   return nullptr;
 }
 
 const Exporter* Exporters::one_in_cluster(std::string_view series) const {
-  for (const auto& e : exporters)
-    if (listed(e.gauges.one_in_cluster, series)) return &e;
-  return nullptr;
+  const Listed* l = lists(series);
+  return l ? l->one_in_cluster : nullptr;
 }
 
 const Exporter* Exporters::untyped(std::string_view series) const {
-  for (const auto& e : exporters)
-    if (listed(e.gauges.untyped, series)) return &e;
-  return nullptr;
+  const Listed* l = lists(series);
+  return l ? l->untyped : nullptr;
 }
 
 const Exporter* Exporters::busy(std::string_view series) const {
@@ -351,6 +351,25 @@ bool Exporters::in_renames(std::string_view series) const {
 }
 
 void Exporters::reindex() {
+  listed_.clear();
+  for (const auto& e : exporters) {
+    auto mark = [&](const std::vector<std::string>& names, auto... kinds) {
+      for (const auto& n : names) {
+        Listed& l = listed_[n];
+        for (const Exporter** k : {&(l.*kinds)...})
+          if (!*k) *k = &e;
+      }
+    };
+    const auto& g = e.gauges;
+    mark(g.names, &Listed::gauge);
+    mark(g.always_one, &Listed::gauge, &Listed::always_one);
+    mark(g.timestamps, &Listed::gauge, &Listed::timestamp);
+    mark(g.zero_or_one, &Listed::gauge, &Listed::zero_or_one);
+    mark(g.untyped, &Listed::gauge, &Listed::untyped);
+    mark(g.one_in_cluster, &Listed::gauge, &Listed::one_in_cluster);
+    mark(e.counters, &Listed::counter);
+    mark(e.counters_untyped, &Listed::counter);
+  }
   by_name_.clear();
   old_names_.clear();
   new_names_.clear();

@@ -305,6 +305,20 @@ private:
   /// The served name that `series` is with one word changed, neither the first nor the last, in a
   /// name of six words or more, under a prefix whose `word_slips` says why (misspelt()).
   static Misspelt word_slip(const Exporter& e, std::string_view series);
+  /// For a name that exporters list as a gauge or a counter, the first exporter (in the file's
+  /// order, as the lookups' loops go) that lists it in each kind of list: a lookup is one hash
+  /// find, not a scan of every exporter's lists (hundreds of names, for every selector).
+  struct Listed {
+    const Exporter* gauge = nullptr; ///< any of gauges' lists
+    const Exporter* always_one = nullptr;
+    const Exporter* timestamp = nullptr;
+    const Exporter* zero_or_one = nullptr;
+    const Exporter* untyped = nullptr;
+    const Exporter* one_in_cluster = nullptr;
+    const Exporter* counter = nullptr; ///< counters' names and untyped counts
+  };
+  const Listed* lists(std::string_view series) const;
+  std::unordered_map<std::string, Listed, util::StringHash, std::equal_to<>> listed_;
   std::unordered_map<std::string, const ExporterMetric*, util::StringHash, std::equal_to<>> by_name_;
   std::unordered_map<std::string, Rename, util::StringHash, std::equal_to<>> old_names_;
   std::unordered_map<std::string, Replacement, util::StringHash, std::equal_to<>> new_names_;
