@@ -338,6 +338,22 @@ TEST_CASE("a YAML file of another tool is one finding", "[rules]") {
   CHECK(load("group:\n- name: g\n").diags.at(0).message.find("unknown field 'group'") == 0);
 }
 
+// promtool: "cannot unmarshal !!seq into rulefmt.RuleGroups" for both lists (promtool 2.42).
+TEST_CASE("a bare list of rules or groups says what it holds", "[rules]") {
+  Loaded l = load("- alert: A\n  expr: up == 0\n- alert: B\n  expr: up == 1\n");
+  CHECK(where(l) == V{"1:1 error yaml/type"});
+  CHECK(l.diags.at(0).message ==
+        "the file is a bare list of 2 rules, not a mapping with groups: Prometheus refuses it (cannot unmarshal !!seq "
+        "into rulefmt.RuleGroups), so none of its rules is loaded; lint-rules reads none of them either");
+  CHECK(l.file.groups.empty());
+  CHECK(load("- name: g\n  rules: []\n").diags.at(0).message.find("a bare list of 1 rule group,") != std::string::npos);
+  CHECK(load("- name: g\n  rules: []\n").diags.at(0).suggestion == "put groups: above the list, indented");
+  // A list of anything else (or of rules and groups mixed) is only not a mapping.
+  CHECK(load("- a\n- alert: A\n").diags.at(0).message == "a rule file must be a mapping");
+  CHECK(load("- alert: A\n- name: g\n  rules: []\n").diags.at(0).message == "a rule file must be a mapping");
+  CHECK(load("[]\n").diags.at(0).message == "a rule file must be a mapping");
+}
+
 // A VMRule is vmalert's, through the VictoriaMetrics operator: its spec.groups are read as
 // vmalert's groups (the operator's `tenant` too), unless --rule-schema says otherwise.
 TEST_CASE("a VMRule's groups are vmalert's", "[rules]") {

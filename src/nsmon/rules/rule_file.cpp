@@ -144,10 +144,36 @@ RuleFile Loader::run() {
   return file;
 }
 
+// A file that is a list of rules, or of groups, with no `groups:` above it: projects ship such
+// lists as snippets to paste into a group (Flower's example alerts). Prometheus decodes a rule
+// file into rulefmt.RuleGroups, a mapping, and refuses it ("cannot unmarshal !!seq into
+// rulefmt.RuleGroups"), so none of its rules runs; nor does lint-rules read them. Said with what
+// the list holds, as "must be a mapping" does not tell why. Whether it reported.
+bool Loader::bare_list(const yaml::Node& root) {
+  std::size_t rules = 0, groups = 0, items = 0;
+  for (const auto& item : root) {
+    ++items;
+    if (!item.is_map()) continue;
+    if (item["alert"] || item["record"]) ++rules;
+    else if (item["name"] && item["rules"]) ++groups;
+  }
+  if (items == 0 || (rules != items && groups != items)) return false;
+  const bool of_rules = rules == items;
+  auto n = [](std::size_t k, const char* what) { return std::to_string(k) + " " + what + (k == 1 ? "" : "s"); };
+  y_.report(root, "yaml/type",
+            "the file is a bare list of " + (of_rules ? n(rules, "rule") : n(groups, "rule group")) +
+                ", not a mapping with groups: Prometheus refuses it (cannot unmarshal !!seq into "
+                "rulefmt.RuleGroups), so none of its rules is loaded; lint-rules reads none of them either",
+            of_rules ? "put the list in a group: groups:, then - name: NAME and rules: above it, indented"
+                     : "put groups: above the list, indented");
+  return true;
+}
+
 // A mapping of several keys, none a rule file's: another tool's YAML (a Helm chart's values.yaml,
 // a docker-compose file) that a directory walk met, not a misspelt rule file. One finding
 // instead of one per key (kube-prometheus-stack's values.yaml has 33). Whether it reported.
 bool Loader::not_rules(const yaml::Node& root) {
+  if (root.is_sequence()) return bare_list(root);
   if (!root.is_map() || root["groups"] || root["namespace"]) return false;
   // The other files of a monitoring repository, each named with the command that reads it.
   const char* what = nullptr;
