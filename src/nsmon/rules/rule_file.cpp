@@ -31,10 +31,20 @@ RuleFile Loader::run() {
   RuleFile file;
   file.path = y_.source().path();
   file.source = &y_.source();
+  const std::size_t parsed_from = diags_.size();
   auto root = y_.parse();
+  const std::size_t parsed_to = diags_.size();
   plain_ = root && !is_manifest(*root);
   if (!root || root->is_null()) return file; // an empty file has no groups, like promtool
   const std::vector<Holder> holders = groups_holders(*root);
+  // A manifest or a chart's values is read by Helm too, which keeps a repeated key's last value
+  // without a word (sigs.k8s.io/yaml, go-yaml v2 without strict: helm/helm#4107), so the first
+  // one is not deployed; kustomize reads with yaml.v3 and refuses the file, as Prometheus would.
+  if (!plain_)
+    for (std::size_t i = parsed_from; i < parsed_to; ++i)
+      if (diags_[i].check == core::CheckId("yaml/duplicate-key"))
+        diags_[i].message += ": Helm keeps only the last one without a word, losing the earlier ones (lint-rules "
+                             "reads the first), and kustomize refuses the file";
   file.other_objects = std::move(other_objects_);
   std::vector<yaml::Node> groups;
   std::vector<std::size_t> holder_of; // each group's holder: a group name may repeat in another
