@@ -1012,6 +1012,27 @@ TEST_CASE("exporters: a role one member of a cluster holds, compared member by m
   CHECK(where(lint_one("count by (pod) (" + m + ") != 1")).empty());
 }
 
+TEST_CASE("exporters: a rate at 0 of a counter written per outcome", "[exporters][lint]") {
+  // Prometheus writes its remote-read queries per response code: a read that failed once leaves
+  // a code="500" series whose rate is 0 while reads work, and `== 0` keeps it (giantswarm f55e366).
+  const std::string m = "prometheus_remote_storage_read_queries_total";
+  auto f = lint_one("sum by (cluster_id) (rate(" + m + "{job=\"mimir\"}[10m]) == 0 or rate(errors_total[5m]) > 0)");
+  REQUIRE(where(f) == V{"alerts/outcome-rate-zero 5:33"});
+  CHECK(f.at(0).message.find("fires while all is well once one code has been seen and no more: Prometheus writes " + m +
+                             " with a series per code") != std::string::npos);
+  CHECK(where(lint_one("increase(prometheus_remote_read_client_queries_total[1h]) < 1")) ==
+        V{"alerts/outcome-rate-zero 5:12"});
+  CHECK(where(lint_one("max by (code, url) (irate(" + m + "[5m])) == 0")) == V{"alerts/outcome-rate-zero 5:12"});
+  // The codes picked, summed away, a comparison that drops 0, one after that may remove the
+  // series, a counter without outcomes: quiet.
+  CHECK(where(lint_one("rate(" + m + "{code=~\"2..\"}[10m]) == 0")).empty());
+  CHECK(where(lint_one("sum by (url) (rate(" + m + "[10m])) == 0")).empty());
+  CHECK(where(lint_one("sum without (code) (rate(" + m + "[10m])) == 0")).empty());
+  CHECK(where(lint_one("rate(" + m + "[10m]) > 0")).empty());
+  CHECK(where(lint_one("rate(" + m + "[10m]) == 0 unless on (url) rate(" + m + "{code=\"200\"}[10m]) > 0")).empty());
+  CHECK(where(lint_one("rate(prometheus_rule_evaluations_total[10m]) == 0")).empty());
+}
+
 TEST_CASE("exporters: counters an exporter's source declares, divided raw", "[exporters][lint]") {
   // elasticsearch_exporter writes both as CounterValue: their raw ratio is the mean since the
   // node started (awesome-prometheus-alerts 97a31f3), a warning, where names alone make an info.
