@@ -164,6 +164,19 @@ TEST_CASE("exporters: rate() of blackbox_exporter's probe_success", "[exporters]
   CHECK(where(lint_one("rate(probe_http_duration_seconds[5m]) > 1")).empty());
 }
 
+// review24: the vCluster bundle's VclusterControlPlaneOOMKilled took increase() of a kube-state-metrics
+// gauge written as 1 from its first sample: it never rises, and the alert never fired.
+TEST_CASE("exporters: increase() of kube-state-metrics' state gauges", "[exporters][lint]") {
+  auto f = lint_one("increase(kube_pod_container_status_last_terminated_reason{reason=\"OOMKilled\"}[15m]) > 0");
+  REQUIRE(where(f) == V{"promql/rate-on-gauge 5:12"});
+  CHECK(f.at(0).message.find("which kube-state-metrics writes as a gauge") != std::string::npos);
+  CHECK(where(lint_one("rate(kube_pod_status_ready{condition=\"false\"}[5m]) > 0")) == V{"promql/rate-on-gauge 5:12"});
+  // The restarts counter, and kube_job_status_failed, a gauge whose count only grows within a Job:
+  // not listed, quiet.
+  CHECK(where(lint_one("increase(kube_pod_container_status_restarts_total[1h]) > 3")).empty());
+  CHECK(where(lint_one("increase(kube_job_status_failed[10m]) > 0")).empty());
+}
+
 TEST_CASE("exporters: min() over several values of a one-hot label", "[exporters][lint]") {
   // kube-state-metrics writes a series per phase for each pod, at most one of them 1: the min of a
   // pod's Running and Succeeded series is 0, so `< 1` holds for every pod, and `== 1` for none
