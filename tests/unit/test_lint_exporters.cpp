@@ -202,6 +202,19 @@ TEST_CASE("exporters: rate() of blackbox_exporter's probe_success", "[exporters]
   CHECK(where(lint_one("rate(probe_http_duration_seconds[5m]) > 1")).empty());
 }
 
+// review24: the vCluster bundle's VclusterControlPlaneOOMKilled took increase() of a kube-state-metrics
+// gauge written as 1 from its first sample: it never rises, and the alert never fired.
+TEST_CASE("exporters: increase() of kube-state-metrics' state gauges", "[exporters][lint]") {
+  auto f = lint_one("increase(kube_pod_container_status_last_terminated_reason{reason=\"OOMKilled\"}[15m]) > 0");
+  REQUIRE(where(f) == V{"promql/rate-on-gauge 5:12"});
+  CHECK(f.at(0).message.find("which kube-state-metrics writes as a gauge") != std::string::npos);
+  CHECK(where(lint_one("rate(kube_pod_status_ready{condition=\"false\"}[5m]) > 0")) == V{"promql/rate-on-gauge 5:12"});
+  // The restarts counter, and kube_job_status_failed, a gauge whose count only grows within a Job:
+  // not listed, quiet.
+  CHECK(where(lint_one("increase(kube_pod_container_status_restarts_total[1h]) > 3")).empty());
+  CHECK(where(lint_one("increase(kube_job_status_failed[10m]) > 0")).empty());
+}
+
 TEST_CASE("exporters: min() over several values of a one-hot label", "[exporters][lint]") {
   // kube-state-metrics writes a series per phase for each pod, at most one of them 1: the min of a
   // pod's Running and Succeeded series is 0, so `< 1` holds for every pod, and `== 1` for none
@@ -1048,6 +1061,27 @@ TEST_CASE("exporters: a role one member of a cluster holds, compared member by m
   CHECK(where(lint_one(m + " == 1")).empty());
   CHECK(where(lint_one("sum without (instance, pod) (" + m + ") != 1")).empty());
   CHECK(where(lint_one("count by (pod) (" + m + ") != 1")).empty());
+}
+
+TEST_CASE("exporters: a rate at 0 of a counter written per outcome", "[exporters][lint]") {
+  // Prometheus writes its remote-read queries per response code: a read that failed once leaves
+  // a code="500" series whose rate is 0 while reads work, and `== 0` keeps it (giantswarm f55e366).
+  const std::string m = "prometheus_remote_storage_read_queries_total";
+  auto f = lint_one("sum by (cluster_id) (rate(" + m + "{job=\"mimir\"}[10m]) == 0 or rate(errors_total[5m]) > 0)");
+  REQUIRE(where(f) == V{"alerts/outcome-rate-zero 5:33"});
+  CHECK(f.at(0).message.find("fires while all is well once one code has been seen and no more: Prometheus writes " + m +
+                             " with a series per code") != std::string::npos);
+  CHECK(where(lint_one("increase(prometheus_remote_read_client_queries_total[1h]) < 1")) ==
+        V{"alerts/outcome-rate-zero 5:12"});
+  CHECK(where(lint_one("max by (code, url) (irate(" + m + "[5m])) == 0")) == V{"alerts/outcome-rate-zero 5:12"});
+  // The codes picked, summed away, a comparison that drops 0, one after that may remove the
+  // series, a counter without outcomes: quiet.
+  CHECK(where(lint_one("rate(" + m + "{code=~\"2..\"}[10m]) == 0")).empty());
+  CHECK(where(lint_one("sum by (url) (rate(" + m + "[10m])) == 0")).empty());
+  CHECK(where(lint_one("sum without (code) (rate(" + m + "[10m])) == 0")).empty());
+  CHECK(where(lint_one("rate(" + m + "[10m]) > 0")).empty());
+  CHECK(where(lint_one("rate(" + m + "[10m]) == 0 unless on (url) rate(" + m + "{code=\"200\"}[10m]) > 0")).empty());
+  CHECK(where(lint_one("rate(prometheus_rule_evaluations_total[10m]) == 0")).empty());
 }
 
 TEST_CASE("exporters: counters an exporter's source declares, divided raw", "[exporters][lint]") {

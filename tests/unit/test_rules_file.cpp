@@ -338,6 +338,38 @@ TEST_CASE("a YAML file of another tool is one finding", "[rules]") {
   CHECK(load("group:\n- name: g\n").diags.at(0).message.find("unknown field 'group'") == 0);
 }
 
+// yaml.v3 (Prometheus, kustomize) refuses a repeated key; go-yaml v2 without strict, which Helm
+// reads manifests and values with (sigs.k8s.io/yaml), keeps the last (checked with Debian's Go
+// libraries: the second rules: list is what it returns).
+TEST_CASE("a repeated key of a manifest says that Helm keeps the last", "[rules]") {
+  Loaded l = load("apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nspec:\n  groups:\n  - name: g\n"
+                  "    rules:\n    - {alert: A, expr: up == 0}\n    rules:\n    - {alert: B, expr: up == 1}\n");
+  CHECK(where(l) == V{"8:5 error yaml/duplicate-key"});
+  CHECK(l.diags.at(0).message == "duplicate key 'rules' (already defined at line 6): Helm keeps only the last one "
+                                 "without a word, losing the earlier ones (lint-rules reads the first), and kustomize "
+                                 "refuses the file");
+  // A plain rule file is Prometheus's alone, which refuses it: nothing of Helm.
+  Loaded plain = load("groups:\n- name: g\n  rules:\n  - {alert: A, expr: up == 0}\n  rules: []\n");
+  CHECK(where(plain) == V{"5:3 error yaml/duplicate-key"});
+  CHECK(plain.diags.at(0).message == "duplicate key 'rules' (already defined at line 3)");
+}
+
+// promtool: "cannot unmarshal !!seq into rulefmt.RuleGroups" for both lists (promtool 2.42).
+TEST_CASE("a bare list of rules or groups says what it holds", "[rules]") {
+  Loaded l = load("- alert: A\n  expr: up == 0\n- alert: B\n  expr: up == 1\n");
+  CHECK(where(l) == V{"1:1 error yaml/type"});
+  CHECK(l.diags.at(0).message ==
+        "the file is a bare list of 2 rules, not a mapping with groups: Prometheus refuses it (cannot unmarshal !!seq "
+        "into rulefmt.RuleGroups), so none of its rules is loaded; lint-rules reads none of them either");
+  CHECK(l.file.groups.empty());
+  CHECK(load("- name: g\n  rules: []\n").diags.at(0).message.find("a bare list of 1 rule group,") != std::string::npos);
+  CHECK(load("- name: g\n  rules: []\n").diags.at(0).suggestion == "put groups: above the list, indented");
+  // A list of anything else (or of rules and groups mixed) is only not a mapping.
+  CHECK(load("- a\n- alert: A\n").diags.at(0).message == "a rule file must be a mapping");
+  CHECK(load("- alert: A\n- name: g\n  rules: []\n").diags.at(0).message == "a rule file must be a mapping");
+  CHECK(load("[]\n").diags.at(0).message == "a rule file must be a mapping");
+}
+
 // A VMRule is vmalert's, through the VictoriaMetrics operator: its spec.groups are read as
 // vmalert's groups (the operator's `tenant` too), unless --rule-schema says otherwise.
 TEST_CASE("a VMRule's groups are vmalert's", "[rules]") {

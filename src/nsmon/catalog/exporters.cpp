@@ -652,9 +652,9 @@ private:
       ExporterLabel& l = m.labels.emplace_back();
       l.name = std::string(it->first.scalar());
       yaml::Node spec = it->second; // a copy: the iterator hands out a temporary
-      if (!y_.check_mapping(spec,
-                            {"values", "numbers", "since", "maybe", "target_label_too", "one_hot", "every_object"},
-                            "label " + l.name))
+      if (!y_.check_mapping(
+              spec, {"values", "numbers", "since", "maybe", "target_label_too", "one_hot", "every_object", "outcome"},
+              "label " + l.name))
         continue;
       if (auto v = spec["values"]) l.values = y_.strings(v, "values").value_or(std::vector<std::string>{});
       if (auto d = spec["numbers"]) l.numbers = y_.string(d, "numbers").value_or("");
@@ -663,6 +663,7 @@ private:
       if (auto t = spec["target_label_too"]) l.target_label_too = y_.string(t, "target_label_too").value_or("");
       if (auto h = spec["one_hot"]) l.one_hot = y_.boolean(h, "one_hot").value_or(false);
       if (auto o = spec["every_object"]) l.every_object = y_.string(o, "every_object").value_or("");
+      if (auto o = spec["outcome"]) l.outcome = y_.string(o, "outcome").value_or("");
     }
   }
 

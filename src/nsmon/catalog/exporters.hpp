@@ -43,6 +43,9 @@ struct ExporterLabel {
   /// Why every object has a series of the label's values as long as it exists (a phase, a
   /// colour; not a condition only some objects have, kube_job_failed's): "" when not known.
   std::string every_object;
+  /// What each value is the outcome of (an HTTP status code per response): a series per outcome
+  /// seen since the process started, which keeps its count once that outcome stops; "" when not.
+  std::string outcome;
 };
 
 struct ExporterMetric {

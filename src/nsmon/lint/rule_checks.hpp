@@ -153,6 +153,7 @@ private:
   bool bool_alert(const promql::Expr& root);
   void one_hot_alert(const promql::Expr& root);
   bool one_in_cluster_alert(const promql::BinaryExpr& b, const promql::Expr* side, promql::BinaryOp op, double v);
+  void outcome_alert(const promql::Expr& e); // rule_outcome.cpp
   void unfiltered(const promql::Expr* top);
 
   // How far the existence of an expression's series is a condition: proven (a comparison, absent(),

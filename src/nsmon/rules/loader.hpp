@@ -51,6 +51,7 @@ private:
   static bool is_manifest(const yaml::Node& root) { return root.is_map() && (root["apiVersion"] || root["kind"]); }
 
   bool not_rules(const yaml::Node& root);
+  bool bare_list(const yaml::Node& root);
 
   /// A mapping that holds `groups`, and whose groups they are.
   struct Holder {

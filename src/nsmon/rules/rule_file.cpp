@@ -31,10 +31,20 @@ RuleFile Loader::run() {
   RuleFile file;
   file.path = y_.source().path();
   file.source = &y_.source();
+  const std::size_t parsed_from = diags_.size();
   auto root = y_.parse();
+  const std::size_t parsed_to = diags_.size();
   plain_ = root && !is_manifest(*root);
   if (!root || root->is_null()) return file; // an empty file has no groups, like promtool
   const std::vector<Holder> holders = groups_holders(*root);
+  // A manifest or a chart's values is read by Helm too, which keeps a repeated key's last value
+  // without a word (sigs.k8s.io/yaml, go-yaml v2 without strict: helm/helm#4107), so the first
+  // one is not deployed; kustomize reads with yaml.v3 and refuses the file, as Prometheus would.
+  if (!plain_)
+    for (std::size_t i = parsed_from; i < parsed_to; ++i)
+      if (diags_[i].check == core::CheckId("yaml/duplicate-key"))
+        diags_[i].message += ": Helm keeps only the last one without a word, losing the earlier ones (lint-rules "
+                             "reads the first), and kustomize refuses the file";
   file.other_objects = std::move(other_objects_);
   std::vector<yaml::Node> groups;
   std::vector<std::size_t> holder_of; // each group's holder: a group name may repeat in another
@@ -144,10 +154,36 @@ RuleFile Loader::run() {
   return file;
 }
 
+// A file that is a list of rules, or of groups, with no `groups:` above it: projects ship such
+// lists as snippets to paste into a group (Flower's example alerts). Prometheus decodes a rule
+// file into rulefmt.RuleGroups, a mapping, and refuses it ("cannot unmarshal !!seq into
+// rulefmt.RuleGroups"), so none of its rules runs; nor does lint-rules read them. Said with what
+// the list holds, as "must be a mapping" does not tell why. Whether it reported.
+bool Loader::bare_list(const yaml::Node& root) {
+  std::size_t rules = 0, groups = 0, items = 0;
+  for (const auto& item : root) {
+    ++items;
+    if (!item.is_map()) continue;
+    if (item["alert"] || item["record"]) ++rules;
+    else if (item["name"] && item["rules"]) ++groups;
+  }
+  if (items == 0 || (rules != items && groups != items)) return false;
+  const bool of_rules = rules == items;
+  auto n = [](std::size_t k, const char* what) { return std::to_string(k) + " " + what + (k == 1 ? "" : "s"); };
+  y_.report(root, "yaml/type",
+            "the file is a bare list of " + (of_rules ? n(rules, "rule") : n(groups, "rule group")) +
+                ", not a mapping with groups: Prometheus refuses it (cannot unmarshal !!seq into "
+                "rulefmt.RuleGroups), so none of its rules is loaded; lint-rules reads none of them either",
+            of_rules ? "put the list in a group: groups:, then - name: NAME and rules: above it, indented"
+                     : "put groups: above the list, indented");
+  return true;
+}
+
 // A mapping of several keys, none a rule file's: another tool's YAML (a Helm chart's values.yaml,
 // a docker-compose file) that a directory walk met, not a misspelt rule file. One finding
 // instead of one per key (kube-prometheus-stack's values.yaml has 33). Whether it reported.
 bool Loader::not_rules(const yaml::Node& root) {
+  if (root.is_sequence()) return bare_list(root);
   if (!root.is_map() || root["groups"] || root["namespace"]) return false;
   // The other files of a monitoring repository, each named with the command that reads it.
   const char* what = nullptr;

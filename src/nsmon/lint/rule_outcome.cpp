@@ -1,0 +1,96 @@
+// An alert on a rate at 0 of a counter a well-known program writes per outcome
+// (RuleChecks::outcome_alert).
+#include <algorithm>
+#include <optional>
+#include <string>
+
+#include "nsmon/catalog/exporters.hpp"
+#include "nsmon/lint/rule_checks.hpp"
+#include "nsmon/promql/printer.hpp"
+#include "nsmon/util/strings.hpp"
+
+namespace nsmon::lint {
+
+using namespace promql;
+
+namespace {
+
+// The selector of rate(), irate() or increase() under `side`, alone or under one sum, min, max
+// or avg (`agg`, else nullptr); nullptr otherwise.
+const VectorSelector* rate_of(const Expr* side, const AggregateExpr*& agg) {
+  side = unparen(side);
+  agg = nullptr;
+  if (side->kind == NodeKind::aggregate) {
+    agg = &side->as<AggregateExpr>();
+    if (agg->param || (agg->op != AggregateOp::sum && agg->op != AggregateOp::min && agg->op != AggregateOp::max &&
+                       agg->op != AggregateOp::avg))
+      return nullptr;
+    side = unparen(agg->expr);
+  }
+  if (side->kind != NodeKind::call) return nullptr;
+  const auto& c = side->as<Call>();
+  if ((c.name != "rate" && c.name != "irate" && c.name != "increase") || c.args.size() != 1) return nullptr;
+  const Expr* m = unparen(c.args[0]);
+  if (m->kind != NodeKind::matrix_selector) return nullptr;
+  const Expr* vs = m->as<MatrixSelector>().selector;
+  return vs && vs->kind == NodeKind::vector_selector ? &vs->as<VectorSelector>() : nullptr;
+}
+
+} // namespace
+
+// A counter that a well-known program writes per outcome (rules/exporters.yml `outcome`:
+// Prometheus's remote-read queries per HTTP status code) has a series for each outcome seen since
+// the process started, and that series keeps its count once the outcome stops: an error seen once
+// leaves a series whose rate is 0 while everything works. A comparison that keeps a rate of 0
+// (`== 0`, `< 1`) of such a counter, no matcher on the outcome label, keeps that series, and the
+// alert fires while all is well (giantswarm f55e366: `rate(..._read_queries_total[10m]) == 0`
+// paged after one failed read; the fix selects code=~"2.."). Followed from the top through what
+// passes a kept series on to the alert: parentheses, `or`, and sum, min, max, avg, count or group
+// (a group with one series left has a value). Anything else (and, unless, a further comparison)
+// may remove it, and is left alone.
+void RuleChecks::outcome_alert(const Expr& e) {
+  const Expr* top = unparen(&e);
+  if (top->kind == NodeKind::aggregate) {
+    const auto& a = top->as<AggregateExpr>();
+    if (!a.param && (a.op == AggregateOp::sum || a.op == AggregateOp::min || a.op == AggregateOp::max ||
+                     a.op == AggregateOp::avg || a.op == AggregateOp::count || a.op == AggregateOp::group))
+      outcome_alert(*a.expr);
+    return;
+  }
+  if (top->kind != NodeKind::binary) return;
+  const auto& b = top->as<BinaryExpr>();
+  if (b.op == BinaryOp::lor) {
+    outcome_alert(*b.lhs);
+    outcome_alert(*b.rhs);
+    return;
+  }
+  if (!is_comparison(b.op) || b.return_bool) return;
+  const std::optional<double> r = inf_.constant(b.rhs), l = r ? std::nullopt : inf_.constant(b.lhs);
+  if ((!r && !l) || !passes(0, r ? b.op : flip(b.op), r ? *r : *l)) return;
+  const AggregateExpr* agg = nullptr;
+  const VectorSelector* vs = rate_of(r ? b.lhs : b.rhs, agg);
+  if (!vs || inf_.series(*vs).origin != SeriesInfo::Origin::external) return;
+  const catalog::ExporterMetric* known = catalog::exporters().find(metric_name(*vs));
+  if (!known) return;
+  for (const auto& label : known->labels) {
+    if (label.outcome.empty()) continue;
+    // Still a series per outcome (an aggregation keeps the label), none picked by a matcher.
+    if (agg &&
+        agg->without == (std::find(agg->grouping.begin(), agg->grouping.end(), label.name) != agg->grouping.end()))
+      continue;
+    if (std::any_of(vs->matchers.begin(), vs->matchers.end(), [&](const Matcher& m) { return m.name == label.name; }))
+      continue;
+    // The comparison only, as the rate reads: the selector may be long, the message is not.
+    const std::string kept = util::concat({to_string(r ? b.op : flip(b.op)), " ", print(r ? *b.rhs : *b.lhs)});
+    emit("alerts/outcome-rate-zero", b.range,
+         util::concat({"alert ", r_.name.value, " fires while all is well once one ", label.name,
+                       " has been seen and no more: ", known->exporter->name, " writes ", known->name,
+                       " with a series per ", label.name, " (", label.outcome, "), kept after that ", label.name,
+                       " stops, and `", kept, "` keeps such a series, whose rate is 0"}),
+         util::concat({"select the ", label.name, "s meant (", known->name, "{", label.name,
+                       "=~\"...\"}), or sum without (", label.name, ") before comparing"}));
+    return;
+  }
+}
+
+} // namespace nsmon::lint
