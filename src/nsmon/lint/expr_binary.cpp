@@ -213,27 +213,28 @@ bool ExprChecks::Impl::instances_apart(const VectorMatching& vm, const Shape& s,
          });
 }
 
-namespace {
 // Whether `x` tells apart the several things of one target that a well-known exporter writes a
-// metric `side` selects for (node_exporter's cpu, device, mountpoint; rules/exporters.yml's
-// `apart`): a fact, where a regex matcher or a by list that keeps x is only a sign.
-bool apart_by_exporter(const Expr& side, const std::string& x) {
-  bool apart = false;
-  walk(side, [&](const Expr& n, std::span<const Expr* const>) {
-    if (n.kind != NodeKind::vector_selector) return !apart;
-    const auto& vs = n.as<VectorSelector>();
-    const catalog::ExporterFamily* f = catalog::exporters().family(metric_name(vs));
-    // A matcher that picks values of x (container=~"jupyter-nb-.*") may leave one per target.
-    const bool picked = std::any_of(vs.matchers.begin(), vs.matchers.end(), [&](const Matcher& m) {
-      return m.name == x && (m.op == MatchOp::equal || m.op == MatchOp::regex);
-    });
-    apart = apart || (f && !picked &&
-                      std::any_of(f->apart.begin(), f->apart.end(), [&](const auto& a) { return a.first == x; }));
-    return !apart;
+// metric for (node_exporter's cpu, device, mountpoint; rules/exporters.yml's `apart`), where `side`
+// is that metric's selector, alone or under functions of it (rate(), label_replace()): a fact,
+// where a regex matcher or a by list that keeps x is only a sign. A matcher that picks values of
+// x (container=~"jupyter-nb-.*") may leave one per target.
+bool ExprChecks::Impl::apart_by_exporter(const Expr& side, const std::string& x) {
+  const Expr* e = unparen(&side);
+  while (e->kind == NodeKind::call) {
+    const auto& args = e->as<Call>().args;
+    auto it = std::find_if(args.begin(), args.end(),
+                           [](const Expr* a) { return a->type == ValueType::vector || a->type == ValueType::matrix; });
+    if (it == args.end()) return false;
+    e = unparen(*it);
+  }
+  const VectorSelector* vs = selector_of(e);
+  if (!vs) return false;
+  const catalog::ExporterFamily* f = catalog::exporters().family(metric_name(*vs));
+  const bool picked = std::any_of(vs->matchers.begin(), vs->matchers.end(), [&](const Matcher& m) {
+    return m.name == x && (m.op == MatchOp::equal || m.op == MatchOp::regex);
   });
-  return apart;
+  return f && !picked && std::any_of(f->apart.begin(), f->apart.end(), [&](const auto& a) { return a.first == x; });
 }
-} // namespace
 
 // A one-to-one match (no group_left or group_right) takes at most one series per match group on
 // each side. A side that keeps a label the match leaves out, which tells its series apart (a
@@ -674,7 +675,7 @@ bool ExprChecks::Impl::bounded(const BinaryExpr& b, const Expr* side, const Expr
 
 // The fallback an `or` ends with, vector(c) (perhaps given labels by label_replace), whose value the
 // comparison after the or never passes: `(sum(rate(x[5m])) or vector(0)) > 0` (pint's promql/impossible
-// cases; 17 alerts of strangers' files). The or adds its series where the other sides have none of
+// cases; six alerts of review-corpus's strangers' files). The or adds its series where the other sides have none of
 // its labels, and the comparison removes each one, so the expression is the same without it; an
 // alert meant to fire where the other sides have no series never does. Through sum() only a fallback
 // of 0: in a group with other series it adds nothing, and alone it is 0. The last side only: an
