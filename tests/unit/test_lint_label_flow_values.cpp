@@ -148,6 +148,9 @@ TEST_CASE("label flow: constant alerts, and results a rule cannot use", "[lint][
   run_cases({
       {"vector(0) always fires", alert("vector(0)"), V{"alerts/no-comparison 5:11"}},
       {"the vector(1) heartbeat is meant to", alert("vector(1)"), V{}},
+      // The Packt book's deadmanswitch (review26): a heartbeat whatever its number.
+      {"a vector(42) heartbeat is meant to", alert("vector(42)"), V{}},
+      {"vector(0) in parentheses always fires", alert("(vector(0))"), V{"alerts/no-comparison 5:11"}},
       {"a number always fires", alert("1"), V{"alerts/no-comparison 5:11"}},
       {"a scalar comparison always fires", alert("scalar(up) > bool 1"), V{"alerts/no-comparison 5:11"}},
       {"a string never evaluates", alert("\"down\""), V{"promql/syntax 5:11"}},

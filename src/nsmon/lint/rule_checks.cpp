@@ -588,9 +588,10 @@ void RuleChecks::overwritten_alertname(const Shape& shape) {
 }
 
 // An alert whose expression returns one series at every evaluation, whatever the data: a
-// scalar, which the evaluator makes one series without labels, or vector() of a number. Only
-// vector(1) is a design: the heartbeat that proves the pipeline works (Watchdog). Whether it
-// was reported.
+// scalar, which the evaluator makes one series without labels, or vector(0). vector() of any
+// other number is a design, the heartbeat that proves the pipeline works: Watchdog's vector(1),
+// a book's deadmanswitch written vector(42) (review26); only 0 may be read as false, an alert
+// meant never to fire. Whether it was reported.
 bool RuleChecks::constant_alert(const Expr& root) {
   const Expr* top = unparen(&root);
   if (top->type == ValueType::scalar) {
@@ -603,7 +604,7 @@ bool RuleChecks::constant_alert(const Expr& root) {
   }
   if (top->kind != NodeKind::call || top->as<Call>().name != "vector" || top->as<Call>().args.empty()) return false;
   auto v = inf_.constant(top->as<Call>().args[0]);
-  if (!v || *v == 1) return false;
+  if (!v || *v != 0) return false;
   emit_at("alerts/no-comparison", r_.expr.span,
           "alert " + r_.name.value + " always fires: " + print(*top) +
               " returns one series at every evaluation, whatever its value",
