@@ -28,6 +28,25 @@ TEST_CASE("severity missing: the value suggested is the level the alert gives el
   CHECK(suggestion("team: db") == "add labels: {severity: critical}");
 }
 
+// OceanBase's obagent (review26) spells the label serverity on 18 alerts: the finding names the
+// typo, at the key, and the fix renames it; a key that is no typo (team) gets the usual finding.
+TEST_CASE("severity missing: a label key a typo away is named", "[lint][checks]") {
+  std::vector<core::Diagnostic> all;
+  run("  - alert: A\n    expr: up == 0\n    labels: {serverity: critical}\n"
+      "    annotations: {summary: s, description: d}\n",
+      false, &all);
+  std::erase_if(all, [](const core::Diagnostic& d) { return d.check != core::CheckId("policy/severity"); });
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].message == "alert A has no severity label, but has serverity, a typo of it: Alertmanager matches "
+                          "labels as they are spelt, so no route that matches on severity takes this alert");
+  CHECK(all[0].suggestion == "rename serverity to severity");
+  run("  - alert: A\n    expr: up == 0\n    labels: {team: db}\n    annotations: {summary: s, description: d}\n", false,
+      &all);
+  std::erase_if(all, [](const core::Diagnostic& d) { return d.check != core::CheckId("policy/severity"); });
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].message == "alert A has no severity label");
+}
+
 // slo-exporter's SloSixHourAlertLowTraffic takes its severity from a series: critical in working
 // hours, warning outside them (tests/data/review-corpus, review8b; proofs/review8b.test.yml).
 TEST_CASE("severity missing: none when the expression gives every alert one", "[lint][checks]") {

@@ -455,8 +455,20 @@ void Analysis::policy(const ParsedRule& pr, Inference& inf, std::vector<core::Di
             from = " (the level its " + kv.key.value + " label gives)";
             break;
           }
-        emit("policy/severity", r.name.span, "alert " + r.name.value + " has no " + p.severity_label + " label",
-             "add labels: {" + p.severity_label + ": " + value + "}" + from);
+        // A label key a typo away (obagent's 18 alerts wrote serverity, review26): Alertmanager
+        // routes on the label as spelt, so these alerts miss every severity route.
+        const auto typo = std::find_if(r.labels.begin(), r.labels.end(), [&](const rules::KeyValue& kv) {
+          return !util::did_you_mean(kv.key.value, {p.severity_label}).empty();
+        });
+        if (typo != r.labels.end())
+          emit("policy/severity", typo->key.span,
+               "alert " + r.name.value + " has no " + p.severity_label + " label, but has " + typo->key.value +
+                   ", a typo of it: Alertmanager matches labels as they are spelt, so no route that matches on " +
+                   p.severity_label + " takes this alert",
+               "rename " + typo->key.value + " to " + p.severity_label);
+        else
+          emit("policy/severity", r.name.span, "alert " + r.name.value + " has no " + p.severity_label + " label",
+               "add labels: {" + p.severity_label + ": " + value + "}" + from);
       }
     }
     // A templated value ({{ toLower $labels.state }}) is filled in from each series' labels when
