@@ -333,6 +333,24 @@ TEST_CASE("duplicate-rule: selectors and labels that keep two rules apart", "[li
   run_cases({apart, overlap, by_verb, same, night, hours, late, other_keys});
 }
 
+// Skia's DiskSpaceLow (tests/data/review-corpus, review27): one alert per class of machine, told
+// apart by regexes on exported_instance. RE2's match range of skia-(e|rpi).+ spans skia-e to
+// skia-rpi and holds skia-i-, which neither of its branches matches (proofs/review27-skia-public.test.yml).
+TEST_CASE("duplicate-rule: regexes apart branch by branch", "[lint][label-flow][strangers]") {
+  const std::string head = "groups:\n- name: g\n  rules:\n";
+  auto disk = [](const std::string& re) { return "  - alert: D\n    expr: 'free{i=~\"" + re + "\"} < 1e9'\n"; };
+  Case group{"a group of words against a value between them", head + disk("skia-(e|rpi).+") + disk("skia-i-[^r].+"),
+             V{}};
+  Case top{"top-level alternatives", head + disk("e-.+|rpi-.+") + disk("i-.+"), V{}};
+  Case shared{"a branch that shares values", head + disk("skia-(e|rpi).+") + disk("skia-rpi2-.+"),
+              V{"rules/duplicate-rule 6:12 warning"}};
+  // (?i) reaches into the branches after it: B-1 matches both.
+  Case flag{"a flag before the alternatives", head + disk("(?i)a-.+|b-.+") + disk("B-.+"),
+            V{"rules/duplicate-rule 6:12 warning"}};
+  for (Case* c : {&group, &top, &shared, &flag}) c->severity = true;
+  run_cases({group, top, shared, flag});
+}
+
 namespace {
 // --catalog none lint-rules of several files, given by path: every finding.
 std::vector<core::Diagnostic> lint_all(const std::vector<std::pair<std::string, std::string>>& files) {

@@ -61,10 +61,72 @@ bool range(const promql::Matcher& m, std::string& lo, std::string& hi) {
   return re.ok() && re.PossibleMatchRange(&lo, &hi, 16);
 }
 
+// A regex's branches where it spells them as words: its top-level alternatives, and the words of
+// its first group of plain words ("skia-(e|rpi).+" is "skia-e.+" or "skia-rpi.+"). One range over
+// the whole regex spans from skia-e to skia-rpi, holding "skia-i-..." that no branch matches.
+std::vector<std::string> branches(const std::string& p, int depth = 0) {
+  // A flag group ((?i), (?s)) reaches into the alternatives after it: split, they would lose it.
+  for (auto at = p.find("(?"); at != std::string::npos; at = p.find("(?", at + 1))
+    if (at + 2 >= p.size() || p[at + 2] != ':') return {p};
+  std::vector<std::string> top;
+  std::size_t start = 0, open = std::string::npos, close = std::string::npos;
+  int level = 0;
+  bool in_class = false;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '\\') ++i;
+    else if (in_class) in_class = c != ']';
+    else if (c == '[') in_class = true;
+    else if (c == '(') {
+      if (level++ == 0 && open == std::string::npos) open = i;
+    } else if (c == ')') {
+      if (--level == 0 && close == std::string::npos) close = i;
+    } else if (c == '|' && level == 0) {
+      top.push_back(p.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  std::vector<std::string> words;
+  if (!top.empty()) {
+    top.push_back(p.substr(start));
+    words = top;
+  } else if (open != std::string::npos && close != std::string::npos &&
+             (close + 1 == p.size() || std::string_view("?*+{").find(p[close + 1]) == std::string_view::npos)) {
+    std::string inner = p.substr(open + 1, close - open - 1);
+    if (util::starts_with(inner, "?:")) inner.erase(0, 2);
+    if (inner.find('|') == std::string::npos || std::any_of(inner.begin(), inner.end(), [](unsigned char c) {
+          return !std::isalnum(c) && c != '_' && c != '-' && c != '|';
+        }))
+      return {p};
+    for (std::size_t b = 0, e = 0; e != std::string::npos; b = e + 1) {
+      e = inner.find('|', b);
+      words.push_back(p.substr(0, open) + inner.substr(b, e == std::string::npos ? e : e - b) + p.substr(close + 1));
+    }
+  } else return {p};
+  if (depth >= 2 || words.size() > 16) return {p};
+  std::vector<std::string> out;
+  for (const auto& w : words)
+    for (auto& b : branches(w, depth + 1)) out.push_back(std::move(b));
+  return out;
+}
+
 bool disjoint(const promql::Matcher& a, const promql::Matcher& b) {
-  std::string alo, ahi, blo, bhi;
-  if (!range(a, alo, ahi) || !range(b, blo, bhi)) return false;
-  return ahi < blo || bhi < alo;
+  auto pieces = [](const promql::Matcher& m) {
+    if (m.op == promql::MatchOp::equal) return std::vector<promql::Matcher>{m};
+    std::vector<promql::Matcher> out;
+    for (auto& w : branches(m.value)) {
+      promql::Matcher x = m;
+      x.value = std::move(w);
+      out.push_back(std::move(x));
+    }
+    return out;
+  };
+  for (const auto& x : pieces(a))
+    for (const auto& y : pieces(b)) {
+      std::string alo, ahi, blo, bhi;
+      if (!range(x, alo, ahi) || !range(y, blo, bhi) || !(ahi < blo || bhi < alo)) return false;
+    }
+  return true;
 }
 
 // The labels a rule sets on its results: the group's, the rule's winning (as the loader keys them).
