@@ -1015,6 +1015,12 @@ TEST_CASE("exporters: an exporter's Unix time kept above a number before 2001", 
   CHECK(where(lint_text("groups:\n- name: g\n  rules:\n  - record: pod:archive_failed:filter\n"
                         "    expr: cnpg_pg_stat_archiver_last_failed_time > 0\n"))
             .empty());
+  // kube-state-metrics' Kubernetes times (cronjob.go: float64(LastSuccessfulTime.Unix())): GOV.UK's
+  // monitoring-config compared one with 180000 seconds, meaning its age (a96f806).
+  CHECK(where(lint_one("kube_cronjob_status_last_successful_time{cronjob=\"x\"} > 180000")) ==
+        V{"units/timestamp-threshold 5:12"});
+  CHECK(where(lint_one("time() - kube_cronjob_status_last_successful_time{cronjob=\"x\"} > 180000")).empty());
+  CHECK(where(lint_one("time() - kube_job_status_start_time > 3600")).empty());
 }
 
 TEST_CASE("exporters: an alert keeps a one-hot label's current series", "[exporters][lint]") {
