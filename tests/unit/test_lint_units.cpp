@@ -56,6 +56,28 @@ TEST_CASE("threshold-unit: a threshold in the other unit of time than the annota
   CHECK(threshold_unit(p99 + " > 100", std::string(400, '9') + " s").empty());
 }
 
+TEST_CASE("threshold-unit: bytes divided into another size than the annotation's", "[lint][units]") {
+  using V = std::vector<std::string>;
+  // govuk-helm-charts dd033c2: bytes over 10^10 compared with the 5 of "5GB", 50 GB.
+  const std::string pvc = "kubelet_volume_stats_available_bytes";
+  CHECK(threshold_unit(pvc + " / (10 * 1000 * 1000 * 1000) < 5", "Less than 5GB of disk space remaining") ==
+        V{"the description annotation says 5GB, but kubelet_volume_stats_available_bytes / (10 * 1000 * 1000 * 1000) "
+          "counts units of 1e+10 bytes: the threshold 5 is 50GB"});
+  CHECK(threshold_unit(pvc + " / (1000 * 1000 * 1000) < 10", "Less than 10GB of disk space remaining").empty());
+  // GB read as 2^30 bytes agrees too, and so do bytes written out, or a size stated twice.
+  CHECK(threshold_unit(pvc + " / 1024 / 1024 / 1024 < 5", "Less than 5 GB free").empty());
+  CHECK(threshold_unit(pvc + " < 5000000000", "Less than 5GB free").empty());
+  CHECK(threshold_unit(pvc + " / 1e6 < 5000", "Less than 5GB (5000MB) free").empty());
+  // Bytes as they are, compared with the number of a size.
+  CHECK(threshold_unit("node_memory_MemAvailable_bytes < 512", "less than 512MB available") ==
+        V{"the description annotation says 512MB, but node_memory_MemAvailable_bytes is in bytes: the threshold 512 "
+          "is 512 bytes"});
+  // A ratio of sizes, a size whose number is not the threshold, and a name in no unit say nothing.
+  CHECK(threshold_unit(pvc + " / kubelet_volume_stats_capacity_bytes < 5", "Less than 5GB free").empty());
+  CHECK(threshold_unit(pvc + " / 1e9 < 3", "Volume of 500GB nearly full").empty());
+  CHECK(threshold_unit("free_space / 1e6 < 5", "Less than 5GB free").empty());
+}
+
 TEST_CASE("threshold-unit: a recorded series whose name says its unit", "[lint][units]") {
   using V = std::vector<std::string>;
   // gitlab-com/runbooks d2d59af: level:metric:operations, a p95 of a metric in seconds, compared

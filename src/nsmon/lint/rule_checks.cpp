@@ -435,12 +435,13 @@ void RuleChecks::alert(const Shape& shape) {
 
 namespace {
 
-// A duration or a percentage an annotation states ("> 100ms", "longer than 0.5 seconds", "above
-// 80%"), outside its template actions: the number as written and its unit, in seconds for a
-// duration (1 or 0.001), kPercent for a percentage.
+// A duration, a percentage or a size an annotation states ("> 100ms", "longer than 0.5 seconds",
+// "above 80%", "less than 5GB"), outside its template actions: the number as written and its unit,
+// in seconds for a duration (1 or 0.001), kPercent for a percentage, in bytes for a size (`size`).
 struct Stated {
   double value, scale;
   std::string text;
+  bool size = false;
 };
 constexpr double kPercent = 0.01;
 
@@ -476,16 +477,65 @@ std::vector<Stated> stated_amounts(std::string_view t) {
     else if (unit == "s" || unit == "sec" || unit == "secs" || unit == "second" || unit == "seconds") scale = 1;
     else if (w < t.size() && t[w] == '%') scale = kPercent, e = w + 1; // "80%", "80 %"
     else if (unit == "percent") scale = kPercent;
+    bool size = false;
+    // "5GB" is read as 10^9 bytes; 2^30 is checked too, as GB often means GiB (size_threshold).
+    static constexpr std::pair<std::string_view, double> sizes[] = {{"kb", 1e3},     {"mb", 1e6},     {"gb", 1e9},
+                                                                    {"tb", 1e12},    {"kib", 0x1p10}, {"mib", 0x1p20},
+                                                                    {"gib", 0x1p30}, {"tib", 0x1p40}};
+    for (const auto& [name, bytes] : sizes)
+      if (scale == 0 && unit == name) scale = bytes, size = true;
     // strtod, not stod: a number out of range is HUGE_VAL here, not an exception.
     if (scale > 0)
-      out.push_back(
-          {std::strtod(std::string(t.substr(i, j - i)).c_str(), nullptr), scale, std::string(t.substr(i, e - i))});
+      out.push_back({std::strtod(std::string(t.substr(i, j - i)).c_str(), nullptr), scale,
+                     std::string(t.substr(i, e - i)), size});
     i = j;
   }
   return out;
 }
 
 bool same_number(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(std::abs(a), std::abs(b)); }
+
+// Bytes divided by a constant and compared with a size the annotations state, where the
+// threshold is the stated number but the divisor makes it another size: `available_bytes /
+// (10 * 1000 * 1000 * 1000) < 5` described as "Less than 5GB" is below 50 GB (govuk-helm-charts
+// dd033c2: "the units returned by the query were actually 10s of GBs"). A size agrees in either
+// reading of its unit (GB is 10^9 or 2^30 bytes); a stated size whose number is not the threshold
+// says nothing. The finding's message and help, or nothing.
+std::optional<std::pair<std::string, std::string>>
+size_mismatch(const Expr& side, double v, const std::vector<std::pair<std::string, Stated>>& stated,
+              const Inference& inf) {
+  // The bytes as they are (k = 1), or divided by a constant.
+  const Expr* u = unparen(&side);
+  std::optional<double> k = 1;
+  std::string divisor;
+  if (u->kind == NodeKind::binary && u->as<BinaryExpr>().op == BinaryOp::div) {
+    const auto& q = u->as<BinaryExpr>();
+    k = inf.constant(q.rhs);
+    divisor = " / " + print(*q.rhs);
+    u = q.lhs;
+  }
+  std::string of;
+  if (v <= 0 || !k || *k <= 0 || unit_by_name(*u, &of) != "bytes") return {};
+  const double bytes = v * *k;
+  const std::pair<std::string, Stated>* wrong = nullptr;
+  for (const auto& kd : stated) {
+    const Stated& d = kd.second;
+    if (!d.size) continue;
+    const double n = std::round(std::log10(d.scale) / 3); // KB 1, MB 2, GB 3, TB 4
+    if (same_number(bytes, d.value * std::pow(1e3, n)) || same_number(bytes, d.value * std::pow(2, 10 * n))) return {};
+    if (same_number(v, d.value) && !wrong) wrong = &kd;
+  }
+  if (!wrong) return {};
+  const auto& [key, said] = *wrong;
+  const std::string unit = said.text.substr(said.text.find_first_not_of("0123456789."));
+  return std::pair{
+      util::concat({"the ", key, " annotation says ", said.text, ", but ", of, divisor,
+                    *k == 1 ? " is in bytes" : " counts units of " + util::format_number(*k) + " bytes",
+                    ": the threshold ", util::format_number(v), " is ",
+                    *k == 1 ? util::format_number(v) + " bytes" : util::format_number(bytes / said.scale) + unit}),
+      util::concat({"divide by ", util::format_number(said.scale), " to compare in ", util::trim(unit), ", or write ",
+                    util::format_number(said.value * said.scale / *k), " for ", said.text})};
+}
 
 } // namespace
 
@@ -533,6 +583,10 @@ void RuleChecks::threshold_unit() {
         return true;
       }
     }
+    if (auto m = size_mismatch(side, v, stated, inf_)) {
+      emit("units/threshold-unit", b.range, m->first, m->second);
+      return true;
+    }
     const double unit = duration_unit(side, &of);
     if ((unit != 1 && unit != 0.001) || v == 0) return true; // stated durations are seconds or milliseconds
     // A recording rule of these files that scales what it records (x * 1000) under a name in
@@ -549,7 +603,7 @@ void RuleChecks::threshold_unit() {
     const std::pair<std::string, Stated>* wrong = nullptr; // the annotation's key and its duration
     for (const auto& kd : stated) {
       const Stated& d = kd.second;
-      if (d.scale == kPercent) continue;
+      if (d.scale == kPercent || d.size) continue;
       double meant = 0;
       if (same_number(v, d.value)) meant = d.scale;
       else if (d.scale == 0.001 && same_number(v, d.value / 1000)) meant = 1;
