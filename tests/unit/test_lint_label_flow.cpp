@@ -381,6 +381,17 @@ TEST_CASE("label flow: one-to-one matches whose side holds several series per gr
        alert("rate(node_interrupts_total{type=\"NET_RX\"}[5m]) / on (instance, cpu) "
              "rate(node_softnet_processed_total[5m]) > 1"),
        V{}},
+      // kube-state-metrics' node conditions and resources (proofs/apart-ksm-node*.fails.test.yml);
+      // v1.x's kube_node_status_allocatable_cpu_cores has one series per node.
+      {"a node's conditions", alert("kube_node_status_condition{status=\"true\"} * on (node) x > 1"),
+       V{"labels/duplicate-match-group 5:12"}},
+      {"a node's Ready condition",
+       alert("kube_node_status_condition{condition=\"Ready\", status=\"true\"} * on (node) x > 1"), V{}},
+      {"a node's resources", alert("x / on (node) kube_node_status_allocatable > 1"),
+       V{"labels/duplicate-match-group 5:12"}},
+      {"a node's cpu", alert("x / on (node) kube_node_status_allocatable{resource=\"cpu\"} > 1"), V{}},
+      {"v1.x's one-resource name", alert("x / on (node) kube_node_status_allocatable_cpu_cores > 1"),
+       V{"exporters/renamed-metric 5:26"}},
       {"a matcher picking the exporter's label may leave one",
        alert("kube_pod_container_resource_requests{container=~\"nb-.*\"} * on (pod) y > 1"), V{}},
       {"and ignores cardinality", alert("x{code=~\"5..\"} > 1 and ignoring (code) sum without (code) (x)"), V{}},
