@@ -348,16 +348,6 @@ TEST_CASE("label flow: one-to-one matches whose side holds several series per gr
        V{"labels/duplicate-match-group 5:12"}},
       {"a host's filesystems matched on mountpoint",
        alert("node_filesystem_avail_bytes / on (instance, mountpoint) node_filesystem_size_bytes < 0.1"), V{}},
-      // The kubelet's cAdvisor: a series per container and one for the pod's own cgroup
-      // (proofs/apart-cadvisor.fails.test.yml).
-      {"a pod's containers on the right",
-       alert("kube_pod_container_resource_limits{resource=\"memory\"} / on (namespace, pod) "
-             "container_memory_working_set_bytes < 1.1"),
-       V{"labels/duplicate-match-group 5:12"}},
-      {"a pod's containers, one picked on each side",
-       alert("kube_pod_container_resource_limits{resource=\"memory\", container=\"app\"} / on (namespace, pod) "
-             "container_memory_working_set_bytes{container=\"app\"} < 1.1"),
-       V{}},
       {"a host's hwmon sensors", alert("node_load1 / on (instance) node_hwmon_temp_celsius > 1"),
        V{"labels/duplicate-match-group 5:12"}},
       {"a host's hwmon sensor picked",
