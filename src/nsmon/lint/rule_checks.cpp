@@ -785,11 +785,11 @@ void RuleChecks::unfiltered(const Expr* top) {
   // `A or on () vector(0) > 0.9`: the comparison the author wrote compares two numbers only
   // (pinano/traefik-pro-stack's five alerts so, review24).
   if (const auto [o, side] = numbers_compared_in_or(*top); side && side == o->rhs) {
-    const auto& c = side->as<BinaryExpr>();
-    const std::string op(to_string(c.op)), threshold = print(*c.rhs);
+    const auto& cmp = side->as<BinaryExpr>();
+    const std::string op(to_string(cmp.op)), threshold = print(*cmp.rhs);
     emit_at("alerts/no-comparison", r_.expr.span,
             util::concat({"alert ", r_.name.value, " compares nothing: 'or' binds looser than '", op, "', so '", op,
-                          " ", threshold, "' compares only ", print(*c.lhs),
+                          " ", threshold, "' compares only ", print(*cmp.lhs),
                           ", a side of the or of its own that never holds, and the alert fires ",
                           "for every series of ", print(*o->lhs), ", whatever its value"}),
             util::concat({"compare that side: `", print(*o->lhs), " ", op, " ", threshold, "`"}));
