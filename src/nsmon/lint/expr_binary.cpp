@@ -618,10 +618,7 @@ bool ExprChecks::Impl::bounded(const BinaryExpr& b, const Expr* side, const Expr
   if (!s.bounded() || !s.empty.empty()) return false;
   // vector(0) == 1 compares two numbers as written: its outcome is what its author wrote, a
   // rule that never fires on purpose (a test of the alerting pipeline).
-  if (const Expr* u = unparen(side);
-      inf_.constant(u) || (u->kind == NodeKind::call && u->as<Call>().name == "vector" && !u->as<Call>().args.empty() &&
-                           inf_.constant(u->as<Call>().args[0])))
-    return false;
+  if (inf_.constant(unparen(side)) || inf_.vector_number(side)) return false;
   const BinaryOp op = side == b.lhs ? b.op : flip(b.op);
   const Verdict verdict = compare(s, op, v);
   // count(x) > 0 and absent(x) == 1 are idioms: the comparison states the intent.
@@ -697,8 +694,7 @@ void ExprChecks::Impl::fallback_removed(const BinaryExpr& b, const Expr* side, c
          (call->as<Call>().name == "label_replace" || call->as<Call>().name == "label_join") &&
          !call->as<Call>().args.empty())
     call = unparen(call->as<Call>().args[0]);
-  if (call->kind != NodeKind::call || call->as<Call>().name != "vector" || call->as<Call>().args.empty()) return;
-  const std::optional<double> c = inf_.constant(call->as<Call>().args[0]);
+  const std::optional<double> c = inf_.vector_number(call);
   if (!c || (summed && *c != 0)) return;
   Shape value;
   value.set_range(*c, *c);

@@ -279,6 +279,8 @@ public:
   std::vector<std::string> values_apart(const Shape& a, const Shape& b, const promql::VectorMatching& vm) const;
   /// The value of a number expression (13.44 * 0.1, -(1), 2 ^ 10) of a tree run() saw, or nullopt.
   std::optional<double> constant(const promql::Expr* e) const;
+  /// The number c of `vector(c)` (in parentheses too), c a number expression, or nullopt.
+  std::optional<double> vector_number(const promql::Expr* e) const;
   /// Whether every series of `s` carries `label` (with a value that is not empty).
   static bool present(const Shape& s, const std::string& label) {
     return s.labels.count(label) && !s.maybe.count(label) && !s.removed.count(label);

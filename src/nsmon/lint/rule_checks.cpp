@@ -656,8 +656,7 @@ bool RuleChecks::constant_alert(const Expr& root) {
             "select the series whose state is bad, e.g. `x > 0.9`");
     return true;
   }
-  if (top->kind != NodeKind::call || top->as<Call>().name != "vector" || top->as<Call>().args.empty()) return false;
-  auto v = inf_.constant(top->as<Call>().args[0]);
+  auto v = inf_.vector_number(top);
   if (!v || *v != 0) return false;
   emit_at("alerts/no-comparison", r_.expr.span,
           "alert " + r_.name.value + " always fires: " + print(*top) +
@@ -677,10 +676,7 @@ std::pair<const BinaryExpr*, const Expr*> RuleChecks::numbers_compared_in_or(con
       if (side->kind != NodeKind::binary) continue; // in parentheses, the author chose the grouping
       const auto& c = side->as<BinaryExpr>();
       if (!is_comparison(c.op) || c.return_bool) continue;
-      const Expr* v = unparen(c.lhs);
-      if (v->kind == NodeKind::call && v->as<Call>().name == "vector" && !v->as<Call>().args.empty() &&
-          inf_.constant(v->as<Call>().args[0]) && inf_.constant(c.rhs))
-        return {&o, side};
+      if (inf_.vector_number(c.lhs) && inf_.constant(c.rhs)) return {&o, side};
     }
   }
   return {nullptr, nullptr};
@@ -689,7 +685,7 @@ std::pair<const BinaryExpr*, const Expr*> RuleChecks::numbers_compared_in_or(con
 namespace {
 bool holds(const Expr& side, const Inference& inf) {
   const auto& c = side.as<BinaryExpr>();
-  return passes(*inf.constant(unparen(c.lhs)->as<Call>().args[0]), c.op, *inf.constant(c.rhs));
+  return passes(*inf.vector_number(c.lhs), c.op, *inf.constant(c.rhs));
 }
 } // namespace
 

@@ -158,6 +158,13 @@ double combine(BinaryOp op, double a, double b) {
   }
 }
 
+std::optional<double> Inference::vector_number(const Expr* e) const {
+  e = unparen(e);
+  if (!e || e->kind != NodeKind::call || e->as<Call>().name != "vector" || e->as<Call>().args.empty())
+    return std::nullopt;
+  return constant(e->as<Call>().args[0]);
+}
+
 std::optional<double> Inference::constant(const Expr* e) const {
   if (!e || e->type != ValueType::scalar) return std::nullopt;
   const Shape& s = at(e);
