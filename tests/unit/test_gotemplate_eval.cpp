@@ -79,6 +79,13 @@ TEST_CASE("Go's fmt and Prometheus's functions", "[rules][template_eval]") {
         "host-1.example.com host-1:9090");
   CHECK(expand("{{ title \"hello world\" }} {{ toUpper \"a\" }} {{ reReplaceAll \"(a+)\" \"<$1>\" \"baac\" }}") ==
         "Hello World A b<aa>c");
+  // Go steps past an empty match by a character, not a byte (é is two).
+  CHECK(expand("{{ reReplaceAll \"x*\" \"[$0]\" \"aé\" }}") == "[]a[]é[]");
+  // $01 is no group (a leading zero) and ${} is text.
+  CHECK(expand("{{ reReplaceAll \"(?P<first>a+)(b*)\" \"<$01|${first}|$2x|$2|$$|${}>\" \"aabbc aab\" }}") ==
+        "<|aa||bb|$|${}>c <|aa||b|$|${}>");
+  // An empty match right after a match is not replaced.
+  CHECK(expand("{{ reReplaceAll \"a|\" \"<$0>\" \"baac\" }}") == "<>b<a><a>c<>");
   CHECK(expand("{{ graphLink \"up == 0\" }}") == "/graph?g0.expr=up+%3D%3D+0&g0.tab=0");
   CHECK(expand("{{ match \"^api\" $labels.job }} {{ len $labels }} {{ pathPrefix }}") == "true 2 /prefix");
   CHECK(expand("{{ parseDuration \"1m30s\" }} {{ html \"<a&b>\" }} {{ js \"a'b\" }} {{ urlquery \"a b\" }}") ==

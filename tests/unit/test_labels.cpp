@@ -73,3 +73,25 @@ TEST_CASE("labels: a regex error in Go's words, for every reader", "[labels]") {
   CHECK(labels::regex_error("\\C", Dialect::alertmanager) == "error parsing regexp: invalid escape sequence: `\\C`");
   CHECK(!labels::regex_error("a.*b", Dialect::alertmanager));
 }
+
+// Each expected value is what Go 1.19's regexp.ExpandString gave for the same template and match.
+TEST_CASE("labels: a replacement expands as Go's Regexp.Expand", "[labels]") {
+  RE2 re("(?P<first>a+)(b*)(?P<x_1>c?)");
+  std::string_view src = "aabbc";
+  std::vector<re2::StringPiece> groups(4);
+  REQUIRE(re.Match(src, 0, src.size(), RE2::ANCHOR_BOTH, groups.data(), 4));
+  auto expand = [&](std::string_view tmpl) { return labels::expand(tmpl, re, groups); };
+  CHECK(expand("$1|${1}|$first|${first}x|$2$3|$x_1|") == "aa|aa|aa|aax|bbc|c|");
+  CHECK(expand("$$1") == "$1");
+  // Malformed: the '$' is text.
+  CHECK(expand("$") == "$");
+  CHECK(expand("a$") == "a$");
+  CHECK(expand("${") == "${");
+  CHECK(expand("${1") == "${1");
+  CHECK(expand("${}") == "${}");
+  CHECK(expand("$-1") == "$-1");
+  // The longest word is the name: $firstx and $1a name no group, so they are empty.
+  CHECK(expand("[$firstx][$1a][$_][$9]") == "[][][][]");
+  // A number has no leading zero and at most nine digits; otherwise it is a name no group has.
+  CHECK(expand("[$01][${01}][$000000001][$123456789][$1234567890]") == "[][][][][]");
+}

@@ -431,59 +431,25 @@ std::string humanize_duration(double v) {
   return humanize(v, false) + "s";
 }
 
-// Go's regexp ReplaceAllString with $1, ${name}, $$ in the replacement.
-std::string replace_all(const RE2& re, std::string_view text, std::string_view repl) {
+// Go's regexp ReplaceAllString: each match replaced by `repl` expanded (labels::expand), stepping
+// as Go's replaceAll does: past the match, and at least one character (a UTF-8 sequence, not a byte).
+std::string replace_all(const RE2& re, std::string_view src, std::string_view repl) {
   int groups = re.NumberOfCapturingGroups();
   std::vector<re2::StringPiece> m(static_cast<std::size_t>(groups) + 1);
   std::string out;
-  std::size_t pos = 0, last_end = std::string_view::npos;
-  while (pos <= text.size()) {
-    if (!re.Match(text, pos, text.size(), RE2::UNANCHORED, m.data(), groups + 1)) break;
-    auto start = static_cast<std::size_t>(m[0].data() - text.data());
+  std::size_t search = 0, last_end = 0;
+  while (search <= src.size()) {
+    if (!re.Match(src, search, src.size(), RE2::UNANCHORED, m.data(), groups + 1)) break;
+    auto start = static_cast<std::size_t>(m[0].data() - src.data());
     std::size_t end = start + m[0].size();
-    if (m[0].empty() && start == last_end) {
-      // An empty match right after the previous match does not count.
-      if (start >= text.size()) break;
-      out += text[start];
-      pos = start + 1;
-      continue;
-    }
-    out.append(text.substr(pos, start - pos));
-    for (std::size_t i = 0; i < repl.size(); ++i) {
-      if (repl[i] != '$' || i + 1 >= repl.size()) {
-        out += repl[i];
-        continue;
-      }
-      if (repl[i + 1] == '$') {
-        out += '$';
-        ++i;
-        continue;
-      }
-      bool brace = repl[i + 1] == '{';
-      std::size_t j = i + 1 + (brace ? 1 : 0), k = j;
-      while (k < repl.size() && (std::isalnum(static_cast<unsigned char>(repl[k])) || repl[k] == '_')) ++k;
-      if (k == j || (brace && (k >= repl.size() || repl[k] != '}'))) {
-        out += '$';
-        continue;
-      }
-      std::string name(repl.substr(j, k - j));
-      int idx = -1;
-      if (std::all_of(name.begin(), name.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
-        idx = name.size() < 9 ? std::atoi(name.c_str()) : -1;
-      else if (auto it = re.NamedCapturingGroups().find(name); it != re.NamedCapturingGroups().end()) idx = it->second;
-      if (idx >= 0 && idx <= groups && m[static_cast<std::size_t>(idx)].data())
-        out.append(m[static_cast<std::size_t>(idx)].data(), m[static_cast<std::size_t>(idx)].size());
-      i = brace ? k : k - 1;
-    }
+    out.append(src.substr(last_end, start - last_end));
+    // An empty match right after another match is not replaced.
+    if (end > last_end || start == 0) out += labels::expand(repl, re, m);
     last_end = end;
-    if (m[0].empty()) {
-      if (start < text.size()) out += text[start];
-      pos = start + 1;
-    } else {
-      pos = end;
-    }
+    auto width = static_cast<std::size_t>(text::go::decode_rune(src.substr(search)).width);
+    search = search + width > end ? search + width : search + 1 > end ? search + 1 : end;
   }
-  if (pos < text.size()) out.append(text.substr(pos));
+  out.append(src.substr(last_end));
   return out;
 }
 

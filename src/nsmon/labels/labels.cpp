@@ -5,6 +5,8 @@
 #include <re2/re2.h>
 #include <unordered_map>
 
+#include "nsmon/text/ascii.hpp"
+
 namespace nsmon::labels {
 
 bool is_legacy_metric_name(std::string_view s) {
@@ -182,13 +184,10 @@ std::optional<std::string> regex_error(std::string_view pattern, Dialect d) {
   return refusal("^(?:" + body + ")$").value_or("error parsing regexp: invalid syntax");
 }
 
-namespace {
-// Go's Regexp.ExpandString: $1, ${1}, $name, ${name}, $$.
 std::string expand(std::string_view tmpl, const RE2& re, const std::vector<re2::StringPiece>& groups) {
   std::string out;
-  const auto& named = re.NamedCapturingGroups();
   for (std::size_t i = 0; i < tmpl.size(); ++i) {
-    if (tmpl[i] != '$' || i + 1 >= tmpl.size()) {
+    if (tmpl[i] != '$' || i + 1 == tmpl.size()) {
       out += tmpl[i];
       continue;
     }
@@ -197,42 +196,30 @@ std::string expand(std::string_view tmpl, const RE2& re, const std::vector<re2::
       ++i;
       continue;
     }
-    std::string name;
-    std::size_t j = i + 1;
-    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
-    if (tmpl[j] == '{') {
-      std::size_t close = tmpl.find('}', j);
-      if (close == std::string_view::npos) {
-        out += tmpl[i];
-        continue;
-      }
-      name = std::string(tmpl.substr(j + 1, close - j - 1));
-      bool ok = !name.empty() && std::all_of(name.begin(), name.end(), word);
-      if (!ok) {
-        out += tmpl[i];
-        continue;
-      }
-      j = close + 1;
-    } else {
-      while (j < tmpl.size() && word(tmpl[j])) name += tmpl[j++];
-      if (name.empty()) {
-        out += tmpl[i];
-        continue;
-      }
+    // Names are ASCII words here; Go's also take other Unicode letters and digits ($é).
+    bool brace = tmpl[i + 1] == '{';
+    std::size_t from = i + 1 + (brace ? 1 : 0), to = from;
+    while (to < tmpl.size() && text::is_alnum(tmpl[to])) ++to;
+    if (to == from || (brace && (to == tmpl.size() || tmpl[to] != '}'))) {
+      out += '$'; // malformed: the '$' is text, and so is what follows it
+      continue;
     }
+    std::string_view name = tmpl.substr(from, to - from);
+    // A number has at most nine digits and no leading zero; anything else is a group's name.
+    bool number = name.size() <= 9 && (name.size() == 1 || name[0] != '0') &&
+                  std::all_of(name.begin(), name.end(), [](char c) { return text::is_digit(c); });
     int index = -1;
-    if (std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      index = name.size() > 9 ? -1 : std::stoi(name);
-    } else if (auto it = named.find(name); it != named.end()) {
+    if (number) {
+      index = std::stoi(std::string(name));
+    } else if (auto it = re.NamedCapturingGroups().find(std::string(name)); it != re.NamedCapturingGroups().end()) {
       index = it->second;
     }
     if (index >= 0 && static_cast<std::size_t>(index) < groups.size() && groups[index].data())
       out.append(groups[index].data(), groups[index].size());
-    i = j - 1;
+    i = brace ? to : to - 1;
   }
   return out;
 }
-} // namespace
 
 std::optional<std::string> replaced(const RE2& re, std::string_view value, std::string_view replacement) {
   std::vector<re2::StringPiece> groups(static_cast<std::size_t>(re.NumberOfCapturingGroups()) + 1);

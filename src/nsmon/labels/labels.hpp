@@ -10,6 +10,7 @@
 // compiled regexes.
 #include <cstdint>
 #include <optional>
+#include <re2/stringpiece.h>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -66,6 +67,11 @@ std::optional<std::string> go_regex_error(std::string_view pattern);
 /// Why the reader `d` refuses a matcher's regex (anchored as it anchors it: `)(` is fine), worded
 /// by go_regex_error on the pattern as the user wrote it; nullopt when it compiles.
 std::optional<std::string> regex_error(std::string_view pattern, Dialect d);
+
+/// `tmpl` expanded as Go's Regexp.Expand: $1, ${1}, $name, ${name} become the submatch `groups` of
+/// `re` (group 0 the whole match; an unmatched or unknown group is empty), $$ a '$'. label_replace's
+/// replacement and the templates' reReplaceAll.
+std::string expand(std::string_view tmpl, const re2::RE2& re, const std::vector<re2::StringPiece>& groups);
 
 /// label_replace's new value for a label whose value is `value`: `replacement` expanded as Go's
 /// Regexp.ExpandString ($1, ${1}, $name, ${name}, $$) with the groups of `re` (regex(), anchored)
