@@ -1160,6 +1160,17 @@ TEST_CASE("exporters: rate() of a gauge family named by a pattern", "[exporters]
   CHECK(where(lint_one("rate(node_average[5m]) > 1")).empty());
 }
 
+// tikv/tikv 5ee7d037d4 and 36ff688178 (tests/data/shipped-bugs): TiKV registers its pending tasks as
+// gauges named _total, which its own recording rules rated; its counters keep the convention.
+TEST_CASE("exporters: rate() of a gauge its exporter names with _total", "[exporters][lint]") {
+  auto f = lint_one("sum(rate(tikv_worker_pending_task_total[1m])) by (name) > 1000");
+  REQUIRE(where(f) == V{"promql/rate-on-gauge 5:16"});
+  CHECK(f.at(0).message.find("rate() of tikv_worker_pending_task_total, which TiKV writes as a gauge") == 0);
+  CHECK(where(lint_one("sum(tikv_worker_pending_task_total) by (name) > 1000")).empty());
+  CHECK(where(lint_one("sum(avg_over_time(tikv_futurepool_pending_task_total[1m])) by (name) > 100")).empty());
+  CHECK(where(lint_one("sum(rate(tikv_thread_cpu_seconds_total{name=~\"cop_.*\"}[1m])) by (instance) > 1")).empty());
+}
+
 // kubermatic c2a82b1 (tests/data/shipped-bugs): attempts minus successes, both counters velero's
 // source declares, above 0 holds from the first failed backup until velero restarts.
 TEST_CASE("exporters: a difference of declared counters above 0 as the alert's whole condition", "[exporters][lint]") {
