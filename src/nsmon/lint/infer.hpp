@@ -409,6 +409,12 @@ std::string removed_by(const Shape& s, const std::string& label);
 
 /// `e` with parentheses removed.
 const promql::Expr* unparen(const promql::Expr* e);
+/// Whether a selector has a matcher on `label`.
+bool narrows(const promql::VectorSelector& vs, const std::string& label);
+/// Whether a label names where a series comes from (cluster, job, namespace, node, region, ...),
+/// which the labels a rule matches on usually decide: several values of one do not make several
+/// series in a match group.
+bool names_origin(std::string_view label);
 
 /// Whether a selector reads kube-state-metrics' state series (kube_pod_status_phase,
 /// kube_node_status_condition, ...) by their state label. By its name only: such a metric has a
