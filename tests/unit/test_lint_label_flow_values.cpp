@@ -302,7 +302,7 @@ TEST_CASE("label flow: $labels.x of a label only the rule sets", "[lint][label-f
       {"a plain value the series may carry (an event's severity)",
        rule("x > 1", "severity: page", "{{ $labels.severity }}"), V{}},
       // vmalert's annotations see the rule's labels and alertname where the series lack them
-      // (app/vmalert/rule/alerting.go, toLabels); its labels' templates do not.
+      // (rules/exporters.yml, vmalert); its labels' templates do not.
       {"vmalert's annotations",
        "groups:\n- name: g\n  concurrency: 2\n  rules:\n  - alert: A\n    expr: sum(x) > 1\n"
        "    labels: {severity: page, text: '{{ $labels.alertname }}'}\n"

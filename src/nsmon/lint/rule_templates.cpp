@@ -176,15 +176,16 @@ bool RuleChecks::derives_own(const std::string& name) const {
 }
 
 // Whether the rule is vmalert's, whose annotations see the rule's labels and alertname where the
-// series lack them (app/vmalert/rule/alerting.go, toLabels: labelSet.origin).
+// series lack them (rules/exporters.yml, vmalert).
 bool RuleChecks::vmalert_rule() const {
   return pr_.group->ruler == rules::Schema::vmalert || pr_.language == rules::Language::metricsql ||
          !pr_.metricsql_extension.empty();
 }
 
 // Whether the series the expression reads may be alerts' own and carry their labels: ALERTS and
-// ALERTS_FOR_STATE, vmalert's and Alertmanager's series (vmalert_alerts_firing{alertname}), a
-// series recorded by rules not at hand or a selector with no name, which may read either.
+// ALERTS_FOR_STATE, vmalert's and Alertmanager's series (vmalert_alerts_firing{alertname},
+// rules/exporters.yml), a series recorded by rules not at hand or a selector with no name, which
+// may read either.
 bool RuleChecks::reads_alert_labels() const {
   for (const std::string& name : scraped_reads(*pr_.parsed->expr(), inf_.recorded()))
     if (name.empty() || name.starts_with("ALERTS") || name.starts_with("vmalert_") ||
