@@ -328,6 +328,20 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
       {"a fallback of 1 through sum changes the sum", alert("sum(rate(errors_total[5m]) or vector(1)) > 2"), V{}},
       {"a fallback before another side", alert("(rate(errors_total[5m]) or vector(0) or rate(errors_total[1m])) > 0"),
        V{}},
+      // Through max under >, min under <, and arithmetic with a number
+      // (tests/data/review-corpus/proofs/fallback-through.test.yml); not avg, which the fallback
+      // dilutes, nor a max that a sum adds up.
+      {"a fallback through max", alert("max by (job) (rate(errors_total[5m]) or vector(0)) > 0"),
+       V{"promql/fallback-removed"}},
+      {"a fallback through min", alert("min(rate(errors_total[5m]) or vector(1)) < 0.1"), V{"promql/fallback-removed"}},
+      {"a fallback scaled", alert("(rate(errors_total[5m]) or vector(0)) * 100 > 5"), V{"promql/fallback-removed"}},
+      {"a fallback mapped to 0", alert("(1 - (rate(errors_total[5m]) or vector(1))) * 100 > 5"),
+       V{"promql/fallback-removed"}},
+      {"a fallback through avg", alert("avg(rate(errors_total[5m]) or vector(0)) > 0.4"), V{}},
+      {"a fallback through max under <", alert("max(rate(errors_total[5m]) or vector(0)) < 1"), V{}},
+      {"a fallback through a sum of maxima", alert("sum(max by (job) (rate(errors_total[5m]) or vector(0))) > 2"), V{}},
+      {"a fallback through max, negated", alert("-max(rate(errors_total[5m]) or vector(5)) > -1"), V{}},
+      {"a fallback scaled into passing", alert("(rate(errors_total[5m]) or vector(1)) * 100 > 5"), V{}},
       // A bucket's le is a number: text that is none selects nothing (cortex-jsonnet 9f13af9).
       {"a regex after le=",
        alert("sum(rate(prometheus_http_request_duration_seconds_bucket{le=\"0(\\\\.0)?\"}[5m])) > 1"),

@@ -289,6 +289,25 @@ TEST_CASE("label flow: $labels.x of a label only the rule sets", "[lint][label-f
       {"a raw selector's series may carry it", rule("x > 1", "severity: page", "{{ $labels.severity }}"), V{}},
       {"under a test of the label itself",
        rule("sum by (job) (x) > 1", "severity: page", "{{ if $labels.severity }}{{ $labels.severity }}{{ end }}"), V{}},
+      // Where nothing is known of the series' labels (proofs/template-rule-label-open.test.yml):
+      // no series but an alert's own has alertname, and a label the rule computes from others is
+      // not the series' own, whatever they carry.
+      {"alertname over any series", rule("x > 1", "severity: page", "{{ $labels.alertname }}"),
+       V{"labels/template-label-lost 7:40"}},
+      {"a label the rule computes", rule("x > 1", "host: \"{{ $labels.instance }}\"", "{{ $labels.host }}"),
+       V{"labels/template-label-lost 7:40"}},
+      {"the copy of the series' own", rule("x > 1", "host: \"{{ $labels.host }}\"", "{{ $labels.host }}"), V{}},
+      {"alertname of vmalert's own series",
+       rule("vmalert_alerts_firing > 0", "severity: page", "{{ $labels.alertname }}"), V{}},
+      {"a plain value the series may carry (an event's severity)",
+       rule("x > 1", "severity: page", "{{ $labels.severity }}"), V{}},
+      // vmalert's annotations see the rule's labels and alertname where the series lack them
+      // (rules/exporters.yml, vmalert); its labels' templates do not.
+      {"vmalert's annotations",
+       "groups:\n- name: g\n  concurrency: 2\n  rules:\n  - alert: A\n    expr: sum(x) > 1\n"
+       "    labels: {severity: page, text: '{{ $labels.alertname }}'}\n"
+       "    annotations: {summary: '{{ $labels.alertname }} {{ $labels.severity }}'}\n",
+       V{"rules/other-ruler 3:3", "labels/template-label-lost 7:48"}},
   });
 }
 

@@ -670,23 +670,64 @@ bool ExprChecks::Impl::bounded(const BinaryExpr& b, const Expr* side, const Expr
   return true;
 }
 
+// How `x op k` (or `k op x`, k a number) orders its results: 1 the same as x's, -1 reversed, 0
+// neither (x * 0, k / x, %, ^).
+static int monotonic(BinaryOp op, double k, bool k_left) {
+  switch (op) {
+  case BinaryOp::add: return 1;
+  case BinaryOp::sub: return k_left ? -1 : 1;
+  case BinaryOp::mul: return k > 0 ? 1 : k < 0 ? -1 : 0;
+  case BinaryOp::div: return k_left ? 0 : k > 0 ? 1 : k < 0 ? -1 : 0;
+  default: return 0;
+  }
+}
+
 // The fallback an `or` ends with, vector(c) (perhaps given labels by label_replace), whose value the
 // comparison after the or never passes: `(sum(rate(x[5m])) or vector(0)) > 0` (pint's promql/impossible
 // cases; six alerts of review-corpus's strangers' files). The or adds its series where the other sides have none of
 // its labels, and the comparison removes each one, so the expression is the same without it; an
-// alert meant to fire where the other sides have no series never does. Through sum() only a fallback
-// of 0: in a group with other series it adds nothing, and alone it is 0. The last side only: an
-// earlier one would still hide a later side's series of the same labels. Not with bool, which keeps
-// the fallback's series as 0.
+// alert meant to fire where the other sides have no series never does. Between the or and the
+// comparison (proofs/fallback-through.test.yml): arithmetic with a number, which maps the fallback
+// as every series; sum() where the fallback is 0 there (in a group with other series it adds
+// nothing, alone it is 0); max() under `>` and min() under `<` (in a group, a value that fails
+// does not move the max past the threshold; alone it fails), with only the same aggregation above
+// them (sum(max by (job) (...)) adds a max the fallback may have raised). Not avg(), which the
+// fallback dilutes. The last side only: an earlier one would still hide a later side's series of
+// the same labels. Not with bool, which keeps the fallback's series as 0.
 void ExprChecks::Impl::fallback_removed(const BinaryExpr& b, const Expr* side, const Expr* other) {
   const std::optional<double> v = inf_.constant(other);
   if (b.return_bool || !v || side->type != ValueType::vector) return;
   const BinaryOp op = side == b.lhs ? b.op : flip(b.op);
-  bool summed = false;
+  // The layers between the comparison and the or, outermost first, as the comparison sees each
+  // max and min: 1 under `>`, -1 under `<`, through the arithmetic above it.
+  std::vector<const Expr*> layers;
+  int dir = op == BinaryOp::gtr || op == BinaryOp::gte ? 1 : op == BinaryOp::lss || op == BinaryOp::lte ? -1 : 0;
+  std::optional<AggregateOp> above;
   const Expr* e = unparen(side);
-  for (; e->kind == NodeKind::aggregate && e->as<AggregateExpr>().op == AggregateOp::sum;
-       e = unparen(e->as<AggregateExpr>().expr))
-    summed = true;
+  for (;;) {
+    if (e->kind == NodeKind::aggregate) {
+      const AggregateOp agg = e->as<AggregateExpr>().op;
+      if ((agg == AggregateOp::max && (dir != 1 || (above && *above != agg))) ||
+          (agg == AggregateOp::min && (dir != -1 || (above && *above != agg))) ||
+          (agg != AggregateOp::sum && agg != AggregateOp::max && agg != AggregateOp::min))
+        return;
+      above = agg;
+      layers.push_back(e);
+      e = unparen(e->as<AggregateExpr>().expr);
+    } else if (e->kind == NodeKind::binary && !is_comparison(e->as<BinaryExpr>().op) &&
+               e->as<BinaryExpr>().op != BinaryOp::lor && e->as<BinaryExpr>().op != BinaryOp::land &&
+               e->as<BinaryExpr>().op != BinaryOp::lunless) {
+      const auto& a = e->as<BinaryExpr>();
+      const bool k_left = a.lhs->type == ValueType::scalar;
+      const std::optional<double> k = inf_.constant(k_left ? a.lhs : a.rhs);
+      if (!k || (k_left ? a.rhs : a.lhs)->type != ValueType::vector) return;
+      dir *= monotonic(a.op, *k, k_left);
+      layers.push_back(e);
+      e = unparen(k_left ? a.rhs : a.lhs);
+    } else {
+      break;
+    }
+  }
   if (e->kind != NodeKind::binary || e->as<BinaryExpr>().op != BinaryOp::lor) return;
   const Expr* fallback = unparen(e->as<BinaryExpr>().rhs);
   const Expr* call = fallback;
@@ -695,15 +736,31 @@ void ExprChecks::Impl::fallback_removed(const BinaryExpr& b, const Expr* side, c
          !call->as<Call>().args.empty())
     call = unparen(call->as<Call>().args[0]);
   const std::optional<double> c = inf_.vector_number(call);
-  if (!c || (summed && *c != 0)) return;
-  Shape value;
-  value.set_range(*c, *c);
+  if (!c) return;
+  // The fallback's value at each layer, innermost first, up to the comparison.
+  double value = *c;
+  for (auto l = layers.rbegin(); l != layers.rend(); ++l) {
+    if ((*l)->kind == NodeKind::aggregate) {
+      if ((*l)->as<AggregateExpr>().op == AggregateOp::sum && value != 0) return;
+      continue;
+    }
+    const auto& a = (*l)->as<BinaryExpr>();
+    const bool k_left = a.lhs->type == ValueType::scalar;
+    const double k = *inf_.constant(k_left ? a.lhs : a.rhs);
+    value = k_left ? combine(a.op, k, value) : combine(a.op, value, k);
+    if (!std::isfinite(value)) return;
+  }
+  Shape reached;
+  reached.set_range(value, value);
   // Where no value of the whole passes, the comparison is reported as that.
-  if (compare(value, op, *v) != Verdict::never || compare(inf_.at(side), op, *v) == Verdict::never) return;
+  if (compare(reached, op, *v) != Verdict::never || compare(inf_.at(side), op, *v) == Verdict::never) return;
   const std::string num = util::format_number(*c);
+  const bool mapped = value != *c;
   emit("promql/fallback-removed", b.range,
-       util::concat({"the fallback '", print(*fallback), "' is ", num, ", which '", to_string(op), " ",
-                     util::format_number(*v), "' never passes: the or adds its series only for the comparison to ",
+       util::concat({"the fallback '", print(*fallback), "' is ", num,
+                     mapped ? ", " + util::format_number(value) + " where it is compared," : ",", " which '",
+                     to_string(op), " ", util::format_number(*v),
+                     "' never passes: the or adds its series only for the comparison to ",
                      "remove it, so the expression is the same without it, and returns nothing where the or's other ",
                      "side has no series"}),
        "drop the fallback; to fire where there is no data, give it a value that passes, or use absent()");

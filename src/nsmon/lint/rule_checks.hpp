@@ -179,6 +179,10 @@ private:
   std::string joined_from(const std::string& label) const;
   std::string or_side_without(const std::string& label) const;
   void templates(const Shape& shape);
+  const rules::KeyValue* own_label(const std::string& name) const;
+  bool derives_own(const std::string& name) const;
+  bool vmalert_rule() const;
+  bool reads_alert_labels() const;
   /// Why the alert's values lie between 0 and 1 ("" when nothing proves it): units/ratio-printed-as-percent.
   std::string ratio_printed() const;
   template <class At>

@@ -8,6 +8,7 @@
 #include "nsmon/catalog/exporters.hpp"
 #include "nsmon/gotemplate/check.hpp"
 #include "nsmon/gotemplate/eval.hpp"
+#include "nsmon/lint/recorded.hpp"
 #include "nsmon/lint/rule_checks.hpp"
 #include "nsmon/promql/metricsql.hpp"
 #include "nsmon/promql/printer.hpp"
@@ -154,6 +155,45 @@ std::string RuleChecks::ratio_printed() const {
   return s.range_of.text();
 }
 
+// The rule's own label `name` (its own before its group's), or null.
+const rules::KeyValue* RuleChecks::own_label(const std::string& name) const {
+  for (const auto* kvs : {&r_.labels, &pr_.group->labels})
+    for (const auto& kv : *kvs)
+      if (kv.key.value == name) return &kv;
+  return nullptr;
+}
+
+// Whether the rule's own label `name` is a template that computes its value from other labels
+// (alert_host: '{{ reReplaceAll ":.*" "" $labels.instance }}'): the author wants that value where
+// $labels.name is read, which is the series' own name, whatever they carry. A plain value
+// (severity: warning) may be read as the series' on purpose (an event's own severity), and one
+// that reads $labels.name copies it.
+bool RuleChecks::derives_own(const std::string& name) const {
+  const rules::KeyValue* kv = own_label(name);
+  if (!kv || !kv->tmpl().has_actions) return false;
+  const auto& refs = kv->tmpl().label_refs;
+  return std::none_of(refs.begin(), refs.end(), [&](const gotemplate::LabelRef& r) { return r.name == name; });
+}
+
+// Whether the rule is vmalert's, whose annotations see the rule's labels and alertname where the
+// series lack them (rules/exporters.yml, vmalert).
+bool RuleChecks::vmalert_rule() const {
+  return pr_.group->ruler == rules::Schema::vmalert || pr_.language == rules::Language::metricsql ||
+         !pr_.metricsql_extension.empty();
+}
+
+// Whether the series the expression reads may be alerts' own and carry their labels: ALERTS and
+// ALERTS_FOR_STATE, vmalert's and Alertmanager's series (vmalert_alerts_firing{alertname},
+// rules/exporters.yml), a series recorded by rules not at hand or a selector with no name, which
+// may read either.
+bool RuleChecks::reads_alert_labels() const {
+  for (const std::string& name : scraped_reads(*pr_.parsed->expr(), inf_.recorded()))
+    if (name.empty() || name.starts_with("ALERTS") || name.starts_with("vmalert_") ||
+        name.starts_with("alertmanager_") || name.find(':') != std::string::npos)
+      return true;
+  return false;
+}
+
 void RuleChecks::templates(const Shape& shape) {
   // The labels $labels has: Prometheus fills it from the expression's sample alone, and adds the
   // rule's labels and alertname to the alert after the templates run
@@ -189,9 +229,12 @@ void RuleChecks::templates(const Shape& shape) {
       }
       // Prometheus fills $labels from the expression's sample alone: the rule's own labels and
       // alertname are set after the templates run (sapcc's label context: '{{ $labels.context }}'
-      // over sum by (hostgroup), proofs/template-rule-label-*.test.yml).
-      if (!shape.labels.count(ref.name) && inf_.absent(shape, ref.name) &&
-          (ref.name == "alertname" || has_key(r_.labels, ref.name) || has_key(pr_.group->labels, ref.name))) {
+      // over sum by (hostgroup), proofs/template-rule-label-*.test.yml). vmalert's annotations
+      // see them where the series lack them.
+      const bool own =
+          (ref.name == "alertname" || has_key(r_.labels, ref.name) || has_key(pr_.group->labels, ref.name)) &&
+          !shape.labels.count(ref.name) && (is_label || !vmalert_rule());
+      if (own && inf_.absent(shape, ref.name)) {
         if (ref.guarded) continue;
         std::string why = removed_by(shape, ref.name);
         const std::string own = "; the rule's own " + ref.name +
@@ -202,6 +245,23 @@ void RuleChecks::templates(const Shape& shape) {
                               ", but the expression's result has no ", ref.name, " label",
                               why.empty() ? "" : ": " + why, own, what, " shows it empty"}),
                 util::concat({"keep ", ref.name, " in the result, e.g. by (", ref.name, ", ...), or write its value"}));
+        continue;
+      }
+      // Where the series' labels are not known, the two own labels whose value no series has
+      // (proofs/template-rule-label-open.test.yml): alertname, unless the series are alerts' own,
+      // and a label the rule computes (derives_own).
+      if (own && !ref.guarded && (ref.name == "alertname" || derives_own(ref.name)) && !reads_alert_labels()) {
+        static constexpr std::string_view kFilledBefore =
+            ": Prometheus fills $labels from the series before it adds the rule's labels and alertname, so it prints "
+            "the series' own ";
+        const bool name = ref.name == "alertname";
+        const std::string value = name ? "the alert's name, \"" + r_.name.value + "\""
+                                       : "the rule's " + ref.name + ", '" + own_label(ref.name)->value.value + "'";
+        emit_at("labels/template-label-lost", at(ref.offset, ref.length),
+                util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name, kFilledBefore, ref.name,
+                              " (empty where they have none), not ", value}),
+                name ? "write " + r_.name.value + " there as text"
+                     : "write the label's own template there, not $labels." + ref.name);
         continue;
       }
       if (available(ref.name)) continue;
