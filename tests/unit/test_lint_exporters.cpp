@@ -1131,6 +1131,20 @@ TEST_CASE("exporters: a declared counter above 0 as the alert's whole condition"
   CHECK(where(lint_one("minio_cluster_drive_offline_total > 0")).empty());
 }
 
+// alertmanager-k8s-operator 2117f2c (tests/data/shipped-bugs): Alertmanager's notify/metrics.go
+// declares notifications_failed_total a counter, so != 0 holds from the first failed notification
+// until Alertmanager restarts.
+TEST_CASE("exporters: Alertmanager's failed notifications != 0", "[exporters][lint]") {
+  auto f = lint_one(R"(alertmanager_notifications_failed_total{integration=~".*"} != 0)");
+  REQUIRE(where(f) == V{"promql/counter-raw 5:12"});
+  CHECK(f.at(0).message.find("Alertmanager's source at 0.34.0") != std::string::npos);
+  // Its rate, and the ratio of the two counters' rates (the mixin's): quiet.
+  CHECK(where(lint_one("rate(alertmanager_notifications_failed_total[5m]) > 0")).empty());
+  CHECK(where(lint_one("sum by (integration) (rate(alertmanager_notifications_failed_total[5m])) / "
+                       "sum by (integration) (rate(alertmanager_notifications_total[5m])) > 0.01"))
+            .empty());
+}
+
 // awesome-prometheus-alerts 01e32a1 (tests/data/shipped-bugs): ClickHouse writes every
 // ClickHouseErrorMetric_<code> as a counter of errors since it started, so == 1 holds from the first
 // error until the restart, and a burst that skips 1 never matches. A pattern names the family.
