@@ -5,8 +5,6 @@
 #include <re2/re2.h>
 #include <unordered_map>
 
-#include "nsmon/text/ascii.hpp"
-
 namespace nsmon::labels {
 
 bool is_legacy_metric_name(std::string_view s) {
@@ -197,17 +195,19 @@ std::string expand(std::string_view tmpl, const RE2& re, const std::vector<re2::
       continue;
     }
     // Names are ASCII words here; Go's also take other Unicode letters and digits ($é).
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    auto word = [&](char c) { return digit(c) || c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
     bool brace = tmpl[i + 1] == '{';
     std::size_t from = i + 1 + (brace ? 1 : 0), to = from;
-    while (to < tmpl.size() && text::is_alnum(tmpl[to])) ++to;
+    while (to < tmpl.size() && word(tmpl[to])) ++to;
     if (to == from || (brace && (to == tmpl.size() || tmpl[to] != '}'))) {
       out += '$'; // malformed: the '$' is text, and so is what follows it
       continue;
     }
     std::string_view name = tmpl.substr(from, to - from);
     // A number has at most nine digits and no leading zero; anything else is a group's name.
-    bool number = name.size() <= 9 && (name.size() == 1 || name[0] != '0') &&
-                  std::all_of(name.begin(), name.end(), [](char c) { return text::is_digit(c); });
+    bool number =
+        name.size() <= 9 && (name.size() == 1 || name[0] != '0') && std::all_of(name.begin(), name.end(), digit);
     int index = -1;
     if (number) {
       index = std::stoi(std::string(name));

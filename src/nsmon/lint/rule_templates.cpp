@@ -231,10 +231,10 @@ void RuleChecks::templates(const Shape& shape) {
       // alertname are set after the templates run (sapcc's label context: '{{ $labels.context }}'
       // over sum by (hostgroup), proofs/template-rule-label-*.test.yml). vmalert's annotations
       // see them where the series lack them.
-      const bool own =
+      const bool reads_own =
           (ref.name == "alertname" || has_key(r_.labels, ref.name) || has_key(pr_.group->labels, ref.name)) &&
           !shape.labels.count(ref.name) && (is_label || !vmalert_rule());
-      if (own && inf_.absent(shape, ref.name)) {
+      if (reads_own && inf_.absent(shape, ref.name)) {
         if (ref.guarded) continue;
         std::string why = removed_by(shape, ref.name);
         const std::string own = "; the rule's own " + ref.name +
@@ -250,7 +250,7 @@ void RuleChecks::templates(const Shape& shape) {
       // Where the series' labels are not known, the two own labels whose value no series has
       // (proofs/template-rule-label-open.test.yml): alertname, unless the series are alerts' own,
       // and a label the rule computes (derives_own).
-      if (own && !ref.guarded && (ref.name == "alertname" || derives_own(ref.name)) && !reads_alert_labels()) {
+      if (reads_own && !ref.guarded && (ref.name == "alertname" || derives_own(ref.name)) && !reads_alert_labels()) {
         static constexpr std::string_view kFilledBefore =
             ": Prometheus fills $labels from the series before it adds the rule's labels and alertname, so it prints "
             "the series' own ";
