@@ -1160,6 +1160,49 @@ TEST_CASE("exporters: rate() of a gauge family named by a pattern", "[exporters]
   CHECK(where(lint_one("rate(node_average[5m]) > 1")).empty());
 }
 
+// govuk-helm-charts b9498d7 (tests/data/shipped-bugs): the kubelet's prober manager declares
+// prober_probe_total with NewCounterVec, so ">= 30" raw held for as long as a pod that once failed
+// 30 startup probes ran. Its volume stats are gauges (GaugeValue in volume_stats.go).
+TEST_CASE("exporters: the kubelet's counters and gauges", "[exporters][lint]") {
+  auto f = lint_one("prober_probe_total{probe_type=\"Startup\", result=\"failed\"} >= 30");
+  REQUIRE(where(f) == V{"promql/counter-raw 5:12"});
+  CHECK(f.at(0).message.find("(kubelet's source at 0028b26b5f)") != std::string::npos);
+  CHECK(where(lint_one("kubelet_evictions{eviction_signal=\"memory.available\"} > 0")) == V{"promql/counter-raw 5:12"});
+  CHECK(where(lint_one("rate(kubelet_volume_stats_used_bytes[1h]) > 1e6")) == V{"promql/rate-on-gauge 5:12"});
+  // The fix (its increase), the volume's level and its trend, the pods running now: quiet.
+  CHECK(where(lint_one("increase(prober_probe_total{probe_type=\"Startup\", result=\"failed\"}[10m]) >= 30")).empty());
+  CHECK(where(lint_one("kubelet_volume_stats_available_bytes / kubelet_volume_stats_capacity_bytes < 0.1")).empty());
+  CHECK(where(lint_one("predict_linear(kubelet_volume_stats_available_bytes[6h], 4 * 24 * 3600) < 0")).empty());
+  CHECK(where(lint_one("kubelet_running_pods > 100")).empty());
+}
+
+// govuk-helm-charts 4528b2c (tests/data/shipped-bugs): argo_workflows_gauge is the number of
+// workflows in each phase now (an Int64ObservableGauge); increase() read each fall, when finished
+// workflows were garbage-collected, as a reset. argo_workflows_total_count is the counter.
+TEST_CASE("exporters: Argo Workflows' and Argo CD's gauges and counters", "[exporters][lint]") {
+  auto f = lint_one("increase(argo_workflows_gauge{status=\"Failed\"}[1h]) >= 2");
+  REQUIRE(where(f) == V{"promql/rate-on-gauge 5:12"});
+  CHECK(f.at(0).message.find("Argo Workflows") != std::string::npos);
+  CHECK(where(lint_one("increase(argo_workflows_total_count{phase=\"Failed\"}[1h]) >= 2")).empty());
+  CHECK(where(lint_one("argo_workflows_gauge{phase=\"Running\"} > 100")).empty());
+  // Argo CD's repo server counts the requests waiting now in a gauge named _total: its rate is the
+  // bug, its level is not; argocd_app_sync_total is a counter.
+  CHECK(where(lint_one("rate(argocd_repo_pending_request_total[5m]) > 0")) == V{"promql/rate-on-gauge 5:12"});
+  CHECK(where(lint_one("argocd_repo_pending_request_total > 10")).empty());
+  CHECK(where(lint_one("argocd_app_sync_total{phase=\"Failed\"} > 0")) == V{"promql/counter-raw 5:12"});
+  CHECK(where(lint_one("increase(argocd_app_sync_total{phase=\"Failed\"}[10m]) > 0")).empty());
+}
+
+// cert-manager writes each certificate's expiry as float64(NotAfter.Unix()): kept above a number of
+// seconds, it passes from the day the certificate is issued, as a time since 1970, not the time left.
+TEST_CASE("exporters: cert-manager's expiry times", "[exporters][lint]") {
+  CHECK(where(lint_one("certmanager_certificate_expiration_timestamp_seconds > 604800")) ==
+        V{"units/timestamp-threshold 5:12"});
+  CHECK(where(lint_one("certmanager_certificate_expiration_timestamp_seconds - time() < 7 * 86400")).empty());
+  CHECK(where(lint_one("certmanager_certificate_ready_status{condition=\"False\"} == 1")).empty());
+  CHECK(where(lint_one("increase(certmanager_http_acme_client_request_count{status=\"429\"}[5m]) > 0")).empty());
+}
+
 // kubermatic c2a82b1 (tests/data/shipped-bugs): attempts minus successes, both counters velero's
 // source declares, above 0 holds from the first failed backup until velero restarts.
 TEST_CASE("exporters: a difference of declared counters above 0 as the alert's whole condition", "[exporters][lint]") {
