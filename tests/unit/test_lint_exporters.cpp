@@ -1169,6 +1169,8 @@ TEST_CASE("exporters: the kubelet's counters and gauges", "[exporters][lint]") {
   CHECK(f.at(0).message.find("(kubelet's source at 0028b26b5f)") != std::string::npos);
   CHECK(where(lint_one("kubelet_evictions{eviction_signal=\"memory.available\"} > 0")) == V{"promql/counter-raw 5:12"});
   CHECK(where(lint_one("rate(kubelet_volume_stats_used_bytes[1h]) > 1e6")) == V{"promql/rate-on-gauge 5:12"});
+  CHECK(where(lint_one("kubelet_server_expiration_renew_errors > 0")) == V{"promql/counter-raw 5:12"});
+  CHECK(where(lint_one("increase(kubelet_server_expiration_renew_errors[5m]) > 0")).empty());
   // The fix (its increase), the volume's level and its trend, the pods running now: quiet.
   CHECK(where(lint_one("increase(prober_probe_total{probe_type=\"Startup\", result=\"failed\"}[10m]) >= 30")).empty());
   CHECK(where(lint_one("kubelet_volume_stats_available_bytes / kubelet_volume_stats_capacity_bytes < 0.1")).empty());
