@@ -1195,6 +1195,36 @@ TEST_CASE("exporters: Argo Workflows' and Argo CD's gauges and counters", "[expo
   CHECK(where(lint_one("increase(argocd_app_sync_total{phase=\"Failed\"}[10m]) > 0")).empty());
 }
 
+// group_left's "one" side is checked for duplicates before anything is matched (engine.go,
+// VectorBinop): kube-state-metrics' container info under on (namespace, pod) holds a series per
+// container, two for a pod with a sidecar. container_id names one container (the fact's pins).
+TEST_CASE("exporters: an exporter's several things on group_left's one side", "[exporters][lint]") {
+  const std::string running = "kube_pod_status_phase{phase=\"Running\"}";
+  auto f = lint_one(running + " * on (namespace, pod) group_left (image) kube_pod_container_info > 0");
+  REQUIRE(where(f) == V{"labels/duplicate-match-group 5:12"});
+  CHECK(f.at(0).message.find("the right side, the \"one\" side of group_left, keeps container, which on (namespace, "
+                             "pod) leaves out (kube-state-metrics writes kube_pod_container_info with a series per "
+                             "container of the pod (container))") == 0);
+  CHECK(where(lint_one("kube_pod_container_info * on (namespace, pod) group_right (image) " + running + " > 0")) ==
+        V{"labels/duplicate-match-group 5:12"});
+  CHECK(where(lint_one("rate(node_disk_io_time_seconds_total[5m]) * on (instance) group_left () "
+                       "node_filesystem_size_bytes > 0")) == V{"labels/duplicate-match-group 5:12"});
+  // A match on the container too, the container named by a matcher, the runtime's container ID (one
+  // container), the one side aggregated to the match: quiet.
+  CHECK(where(lint_one("kube_pod_container_status_ready * on (namespace, pod, container) group_left (image) "
+                       "kube_pod_container_info > 0"))
+            .empty());
+  CHECK(where(lint_one(running +
+                       " * on (namespace, pod) group_left (image) kube_pod_container_info{container=\"app\"} > 0"))
+            .empty());
+  CHECK(where(lint_one("rate(windows_container_cpu_usage_seconds_total[5m]) * on (container_id) group_left (namespace, "
+                       "pod, container) kube_pod_container_info{container_id!=\"\"} > 0"))
+            .empty());
+  CHECK(where(lint_one(running + " * on (namespace, pod) group_left () count by (namespace, pod) "
+                                 "(kube_pod_container_info) > 0"))
+            .empty());
+}
+
 // cert-manager writes each certificate's expiry as float64(NotAfter.Unix()): kept above a number of
 // seconds, it passes from the day the certificate is issued, as a time since 1970, not the time left.
 TEST_CASE("exporters: cert-manager's expiry times", "[exporters][lint]") {
