@@ -138,6 +138,21 @@ TEST_CASE("exporters: a family's labels that tell a target's things apart", "[ex
   CHECK(f->apart == std::vector<std::pair<std::string, std::string>>{{"device", "disk"}});
 }
 
+TEST_CASE("exporters: the labels that pin one of a family's apart series", "[exporters]") {
+  core::SourceFile src("e.yml", "exporters:\n- name: x\n  source: s\n  license: l\n  version: '1'\n  metrics: {}\n"
+                                "  families:\n    read: r\n    prefixes: {x_disk_: [device], x_cpu_: [host]}\n"
+                                "    apart: {x_disk_: {device: disk}}\n"
+                                "    pins: {x_disk_: [[serial], [host, path]], x_cpu_: [[cpu]], x_net_: [[dev]]}\n");
+  std::vector<core::Diagnostic> diags;
+  auto e = catalog::load_exporters(src, diags);
+  // x_cpu_ has no apart label to pin, x_net_ is no prefix.
+  REQUIRE(diags.size() == 2);
+  CHECK(diags[0].message == "pins' prefixes must be apart's too, each a list of label lists");
+  const catalog::ExporterFamily* f = e.family("x_disk_reads_total");
+  REQUIRE(f != nullptr);
+  CHECK(f->pins == std::vector<std::vector<std::string>>{{"serial"}, {"host", "path"}});
+}
+
 TEST_CASE("exporters: rate() of a level an exporter passes on untyped", "[exporters][lint]") {
   auto f = lint_one("rate(mysql_global_status_threads_running[1m]) > 40");
   REQUIRE(where(f) == V{"promql/rate-on-gauge 5:12"});
