@@ -219,7 +219,8 @@ bool ExprChecks::Impl::instances_apart(const VectorMatching& vm, const Shape& s,
 // where a regex matcher or a by list that keeps x is only a sign. A matcher that picks values of
 // x (container=~"jupyter-nb-.*") may leave one per target, and so do the labels of one of the
 // fact's `pins`, each fixed by an equality matcher or compared by the match (container_id).
-bool ExprChecks::Impl::apart_by_exporter(const Expr& side, const std::string& x, const VectorMatching& vm) {
+bool ExprChecks::Impl::apart_by_exporter(const Expr& side, const std::string& x, const VectorMatching& vm,
+                                         const Shape& s) {
   const Expr* e = unparen(&side);
   while (e->kind == NodeKind::call) {
     const auto& args = e->as<Call>().args;
@@ -236,10 +237,12 @@ bool ExprChecks::Impl::apart_by_exporter(const Expr& side, const std::string& x,
   });
   if (!f || picked || std::none_of(f->apart.begin(), f->apart.end(), [&](const auto& a) { return a.first == x; }))
     return false;
+  // A label the match compares fixes one value per group only where every series carries it.
   auto fixed = [&](const std::string& l) {
     const bool listed = std::find(vm.labels.begin(), vm.labels.end(), l) != vm.labels.end();
-    return vm.on == listed || std::any_of(vs->matchers.begin(), vs->matchers.end(),
-                                          [&](const Matcher& m) { return m.name == l && m.op == MatchOp::equal; });
+    return (vm.on == listed && Inference::present(s, l)) ||
+           std::any_of(vs->matchers.begin(), vs->matchers.end(),
+                       [&](const Matcher& m) { return m.name == l && m.op == MatchOp::equal; });
   };
   return std::none_of(f->pins.begin(), f->pins.end(),
                       [&](const auto& pin) { return std::all_of(pin.begin(), pin.end(), fixed); });
@@ -260,7 +263,7 @@ bool ExprChecks::Impl::duplicate_group(const BinaryExpr& b, const VectorMatching
   auto left_out = [&](const std::string& x) {
     bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
     return vm.on != listed && s.labels.count(x) && !inf_.absent(s, x) &&
-           (inf_.absent(other, x) || apart_by_exporter(left ? *b.lhs : *b.rhs, x, vm));
+           (inf_.absent(other, x) || apart_by_exporter(left ? *b.lhs : *b.rhs, x, vm, s));
   };
   std::string label, why;
   for (const auto& [x, w] : s.several)
@@ -301,7 +304,7 @@ bool ExprChecks::Impl::one_side_apart(const BinaryExpr& b, const VectorMatching&
   const Shape& s = inf_.at(&side);
   for (const auto& [x, why] : s.several) {
     const bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
-    if (vm.on == listed || !s.labels.count(x) || inf_.absent(s, x) || !apart_by_exporter(side, x, vm)) continue;
+    if (vm.on == listed || !s.labels.count(x) || inf_.absent(s, x) || !apart_by_exporter(side, x, vm, s)) continue;
     const std::string name = left ? "left" : "right";
     const std::string match = std::string(vm.on ? "on" : "ignoring") + " (" + util::join(vm.labels, ", ") + ")";
     emit(

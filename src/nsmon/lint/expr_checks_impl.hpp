@@ -59,7 +59,7 @@ private:
 
   // expr_calls.cpp: functions, histograms
   static const VectorSelector* selector_of(const Expr* e);
-  static bool apart_by_exporter(const Expr& side, const std::string& x, const VectorMatching& vm);
+  static bool apart_by_exporter(const Expr& side, const std::string& x, const VectorMatching& vm, const Shape& s);
   const BinaryExpr* gauge_arithmetic(const Expr* e) const;
   void call(const Call& c);
   static bool named_like_unix_time(std::string_view n);
