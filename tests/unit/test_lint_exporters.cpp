@@ -138,6 +138,21 @@ TEST_CASE("exporters: a family's labels that tell a target's things apart", "[ex
   CHECK(f->apart == std::vector<std::pair<std::string, std::string>>{{"device", "disk"}});
 }
 
+TEST_CASE("exporters: the labels that pin one of a family's apart series", "[exporters]") {
+  core::SourceFile src("e.yml", "exporters:\n- name: x\n  source: s\n  license: l\n  version: '1'\n  metrics: {}\n"
+                                "  families:\n    read: r\n    prefixes: {x_disk_: [device], x_cpu_: [host]}\n"
+                                "    apart: {x_disk_: {device: disk}}\n"
+                                "    pins: {x_disk_: [[serial], [host, path]], x_cpu_: [[cpu]], x_net_: [[dev]]}\n");
+  std::vector<core::Diagnostic> diags;
+  auto e = catalog::load_exporters(src, diags);
+  // x_cpu_ has no apart label to pin, x_net_ is no prefix.
+  REQUIRE(diags.size() == 2);
+  CHECK(diags[0].message == "pins' prefixes must be apart's too, each a list of label lists");
+  const catalog::ExporterFamily* f = e.family("x_disk_reads_total");
+  REQUIRE(f != nullptr);
+  CHECK(f->pins == std::vector<std::vector<std::string>>{{"serial"}, {"host", "path"}});
+}
+
 TEST_CASE("exporters: rate() of a level an exporter passes on untyped", "[exporters][lint]") {
   auto f = lint_one("rate(mysql_global_status_threads_running[1m]) > 40");
   REQUIRE(where(f) == V{"promql/rate-on-gauge 5:12"});
@@ -1183,6 +1198,81 @@ TEST_CASE("exporters: rate() of a gauge its exporter names with _total", "[expor
   CHECK(where(lint_one("sum(tikv_worker_pending_task_total) by (name) > 1000")).empty());
   CHECK(where(lint_one("sum(avg_over_time(tikv_futurepool_pending_task_total[1m])) by (name) > 100")).empty());
   CHECK(where(lint_one("sum(rate(tikv_thread_cpu_seconds_total{name=~\"cop_.*\"}[1m])) by (instance) > 1")).empty());
+}
+
+// govuk-helm-charts b9498d7 (tests/data/shipped-bugs): the kubelet's prober manager declares
+// prober_probe_total with NewCounterVec, so ">= 30" raw held for as long as a pod that once failed
+// 30 startup probes ran. Its volume stats are gauges (GaugeValue in volume_stats.go).
+TEST_CASE("exporters: the kubelet's counters and gauges", "[exporters][lint]") {
+  auto f = lint_one("prober_probe_total{probe_type=\"Startup\", result=\"failed\"} >= 30");
+  REQUIRE(where(f) == V{"promql/counter-raw 5:12"});
+  CHECK(f.at(0).message.find("(kubelet's source at 0028b26b5f)") != std::string::npos);
+  CHECK(where(lint_one("kubelet_evictions{eviction_signal=\"memory.available\"} > 0")) == V{"promql/counter-raw 5:12"});
+  CHECK(where(lint_one("rate(kubelet_volume_stats_used_bytes[1h]) > 1e6")) == V{"promql/rate-on-gauge 5:12"});
+  CHECK(where(lint_one("kubelet_server_expiration_renew_errors > 0")) == V{"promql/counter-raw 5:12"});
+  CHECK(where(lint_one("increase(kubelet_server_expiration_renew_errors[5m]) > 0")).empty());
+  // The fix (its increase), the volume's level and its trend, the pods running now: quiet.
+  CHECK(where(lint_one("increase(prober_probe_total{probe_type=\"Startup\", result=\"failed\"}[10m]) >= 30")).empty());
+  CHECK(where(lint_one("kubelet_volume_stats_available_bytes / kubelet_volume_stats_capacity_bytes < 0.1")).empty());
+  CHECK(where(lint_one("predict_linear(kubelet_volume_stats_available_bytes[6h], 4 * 24 * 3600) < 0")).empty());
+  CHECK(where(lint_one("kubelet_running_pods > 100")).empty());
+}
+
+// govuk-helm-charts 4528b2c (tests/data/shipped-bugs): argo_workflows_gauge is the number of
+// workflows in each phase now (an Int64ObservableGauge); increase() read each fall, when finished
+// workflows were garbage-collected, as a reset. argo_workflows_total_count is the counter.
+TEST_CASE("exporters: Argo Workflows' and Argo CD's gauges and counters", "[exporters][lint]") {
+  auto f = lint_one("increase(argo_workflows_gauge{status=\"Failed\"}[1h]) >= 2");
+  REQUIRE(where(f) == V{"promql/rate-on-gauge 5:12"});
+  CHECK(f.at(0).message.find("Argo Workflows") != std::string::npos);
+  CHECK(where(lint_one("increase(argo_workflows_total_count{phase=\"Failed\"}[1h]) >= 2")).empty());
+  CHECK(where(lint_one("argo_workflows_gauge{phase=\"Running\"} > 100")).empty());
+  // Argo CD's repo server counts the requests waiting now in a gauge named _total: its rate is the
+  // bug, its level is not; argocd_app_sync_total is a counter.
+  CHECK(where(lint_one("rate(argocd_repo_pending_request_total[5m]) > 0")) == V{"promql/rate-on-gauge 5:12"});
+  CHECK(where(lint_one("argocd_repo_pending_request_total > 10")).empty());
+  CHECK(where(lint_one("argocd_app_sync_total{phase=\"Failed\"} > 0")) == V{"promql/counter-raw 5:12"});
+  CHECK(where(lint_one("increase(argocd_app_sync_total{phase=\"Failed\"}[10m]) > 0")).empty());
+}
+
+// group_left's "one" side is checked for duplicates before anything is matched (engine.go,
+// VectorBinop): kube-state-metrics' container info under on (namespace, pod) holds a series per
+// container, two for a pod with a sidecar. container_id names one container (the fact's pins).
+TEST_CASE("exporters: an exporter's several things on group_left's one side", "[exporters][lint]") {
+  const std::string running = "kube_pod_status_phase{phase=\"Running\"}";
+  auto f = lint_one(running + " * on (namespace, pod) group_left (image) kube_pod_container_info > 0");
+  REQUIRE(where(f) == V{"labels/duplicate-match-group 5:12"});
+  CHECK(f.at(0).message.find("the right side, the \"one\" side of group_left, keeps container, which on (namespace, "
+                             "pod) leaves out (kube-state-metrics writes kube_pod_container_info with a series per "
+                             "container of the pod (container))") == 0);
+  CHECK(where(lint_one("kube_pod_container_info * on (namespace, pod) group_right (image) " + running + " > 0")) ==
+        V{"labels/duplicate-match-group 5:12"});
+  CHECK(where(lint_one("rate(node_disk_io_time_seconds_total[5m]) * on (instance) group_left () "
+                       "node_filesystem_size_bytes > 0")) == V{"labels/duplicate-match-group 5:12"});
+  // A match on the container too, the container named by a matcher, the runtime's container ID (one
+  // container), the one side aggregated to the match: quiet.
+  CHECK(where(lint_one("kube_pod_container_status_ready * on (namespace, pod, container) group_left (image) "
+                       "kube_pod_container_info > 0"))
+            .empty());
+  CHECK(where(lint_one(running +
+                       " * on (namespace, pod) group_left (image) kube_pod_container_info{container=\"app\"} > 0"))
+            .empty());
+  CHECK(where(lint_one("rate(windows_container_cpu_usage_seconds_total[5m]) * on (container_id) group_left (namespace, "
+                       "pod, container) kube_pod_container_info{container_id!=\"\"} > 0"))
+            .empty());
+  CHECK(where(lint_one(running + " * on (namespace, pod) group_left () count by (namespace, pod) "
+                                 "(kube_pod_container_info) > 0"))
+            .empty());
+}
+
+// cert-manager writes each certificate's expiry as float64(NotAfter.Unix()): kept above a number of
+// seconds, it passes from the day the certificate is issued, as a time since 1970, not the time left.
+TEST_CASE("exporters: cert-manager's expiry times", "[exporters][lint]") {
+  CHECK(where(lint_one("certmanager_certificate_expiration_timestamp_seconds > 604800")) ==
+        V{"units/timestamp-threshold 5:12"});
+  CHECK(where(lint_one("certmanager_certificate_expiration_timestamp_seconds - time() < 7 * 86400")).empty());
+  CHECK(where(lint_one("certmanager_certificate_ready_status{condition=\"False\"} == 1")).empty());
+  CHECK(where(lint_one("increase(certmanager_http_acme_client_request_count{status=\"429\"}[5m]) > 0")).empty());
 }
 
 // kubermatic c2a82b1 (tests/data/shipped-bugs): attempts minus successes, both counters velero's

@@ -489,7 +489,7 @@ private:
   }
 
   void families(const yaml::Node& n, Exporter& e) {
-    if (!y_.check_mapping(n, {"read", "prefixes", "apart"}, "families")) return;
+    if (!y_.check_mapping(n, {"read", "prefixes", "apart", "pins"}, "families")) return;
     if (!n["read"]) y_.report(n, "catalog/missing-field", "families has no 'read' (where the labels come from)");
     const yaml::Node p = n["prefixes"];
     if (!p.is_map()) {
@@ -503,6 +503,26 @@ private:
       f.labels = y_.strings(it->second, "labels").value_or(std::vector<std::string>{});
     }
     if (const yaml::Node a = n["apart"]) apart(a, e);
+    if (const yaml::Node a = n["pins"]) pins(a, e);
+  }
+
+  // pins: {prefix: [[label, ...], ...]}, for a prefix with apart labels.
+  void pins(const yaml::Node& n, Exporter& e) {
+    if (!n.is_map()) {
+      y_.report(n, "catalog/structure", "pins needs a mapping of name prefix to a list of label lists");
+      return;
+    }
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      const std::string_view prefix = it->first.scalar();
+      auto f = std::find_if(e.families.begin(), e.families.end(), [&](const auto& x) { return x.prefix == prefix; });
+      if (f == e.families.end() || f->apart.empty() || !it->second.is_sequence()) {
+        y_.report(it->first, "catalog/structure", "pins' prefixes must be apart's too, each a list of label lists");
+        continue;
+      }
+      for (std::size_t i = 0; i < it->second.size(); ++i)
+        if (auto labels = y_.strings(it->second.at(i), "pins"); labels && !labels->empty())
+          f->pins.push_back(std::move(*labels));
+    }
   }
 
   // apart: {prefix: {label: what each series of the label is}}, for a prefix and its labels

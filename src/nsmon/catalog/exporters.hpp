@@ -174,6 +174,10 @@ struct ExporterFamily {
   /// series for, with what they are ("CPU": node_exporter's cpu): a match that leaves one out
   /// meets several series of a target in a group.
   std::vector<std::pair<std::string, std::string>> apart;
+  /// Sets of labels that, each fixed to one value (an equality matcher, or a label the match
+  /// compares), pick one of those series on a target whatever `apart` says (kube-state-metrics'
+  /// container_id, one container's).
+  std::vector<std::vector<std::string>> pins;
 };
 
 struct Exporter {

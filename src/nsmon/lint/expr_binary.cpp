@@ -108,7 +108,7 @@ void ExprChecks::Impl::matching(const BinaryExpr& b, const VectorMatching& vm) {
     // Prometheus checks the right side's groups first (engine.go, VectorBinop).
     if (vm.card == Cardinality::one_to_one && !duplicate_group(b, vm, false)) duplicate_group(b, vm, true);
     // group_left's "one" side is the right, group_right's the left (engine.go, VectorBinop).
-    if (vm.card != Cardinality::one_to_one) one_side_mirrors(b, vm);
+    if (vm.card != Cardinality::one_to_one && !one_side_apart(b, vm)) one_side_mirrors(b, vm);
     return;
   }
   std::set<std::string> ls, rs;
@@ -217,8 +217,10 @@ bool ExprChecks::Impl::instances_apart(const VectorMatching& vm, const Shape& s,
 // metric for (node_exporter's cpu, device, mountpoint; rules/exporters.yml's `apart`), where `side`
 // is that metric's selector, alone or under functions of it (rate(), label_replace()): a fact,
 // where a regex matcher or a by list that keeps x is only a sign. A matcher that picks values of
-// x (container=~"jupyter-nb-.*") may leave one per target.
-bool ExprChecks::Impl::apart_by_exporter(const Expr& side, const std::string& x) {
+// x (container=~"jupyter-nb-.*") may leave one per target, and so do the labels of one of the
+// fact's `pins`, each fixed by an equality matcher or compared by the match (container_id).
+bool ExprChecks::Impl::apart_by_exporter(const Expr& side, const std::string& x, const VectorMatching& vm,
+                                         const Shape& s) {
   const Expr* e = unparen(&side);
   while (e->kind == NodeKind::call) {
     const auto& args = e->as<Call>().args;
@@ -233,7 +235,17 @@ bool ExprChecks::Impl::apart_by_exporter(const Expr& side, const std::string& x)
   const bool picked = std::any_of(vs->matchers.begin(), vs->matchers.end(), [&](const Matcher& m) {
     return m.name == x && (m.op == MatchOp::equal || m.op == MatchOp::regex);
   });
-  return f && !picked && std::any_of(f->apart.begin(), f->apart.end(), [&](const auto& a) { return a.first == x; });
+  if (!f || picked || std::none_of(f->apart.begin(), f->apart.end(), [&](const auto& a) { return a.first == x; }))
+    return false;
+  // A label the match compares fixes one value per group only where every series carries it.
+  auto fixed = [&](const std::string& l) {
+    const bool listed = std::find(vm.labels.begin(), vm.labels.end(), l) != vm.labels.end();
+    return (vm.on == listed && Inference::present(s, l)) ||
+           std::any_of(vs->matchers.begin(), vs->matchers.end(),
+                       [&](const Matcher& m) { return m.name == l && m.op == MatchOp::equal; });
+  };
+  return std::none_of(f->pins.begin(), f->pins.end(),
+                      [&](const auto& pin) { return std::all_of(pin.begin(), pin.end(), fixed); });
 }
 
 // A one-to-one match (no group_left or group_right) takes at most one series per match group on
@@ -251,7 +263,7 @@ bool ExprChecks::Impl::duplicate_group(const BinaryExpr& b, const VectorMatching
   auto left_out = [&](const std::string& x) {
     bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
     return vm.on != listed && s.labels.count(x) && !inf_.absent(s, x) &&
-           (inf_.absent(other, x) || apart_by_exporter(left ? *b.lhs : *b.rhs, x));
+           (inf_.absent(other, x) || apart_by_exporter(left ? *b.lhs : *b.rhs, x, vm, s));
   };
   std::string label, why;
   for (const auto& [x, w] : s.several)
@@ -279,6 +291,32 @@ bool ExprChecks::Impl::duplicate_group(const BinaryExpr& b, const VectorMatching
             : util::concat({"aggregate ", label, " away on the ", side, " side (sum without (", label, ") (...))",
                             left ? ", or write group_left to keep a series per " + label : ""}));
   return true;
+}
+
+// group_left's "one" side (group_right's left) takes one series per match group, checked before
+// anything is matched (engine.go, VectorBinop). A well-known exporter's metric that keeps a label
+// telling a target's several things apart (rules/exporters.yml's `apart`), which the match leaves
+// out, holds several in a group (kube-state-metrics' containers of a pod under on (pod)), whatever
+// the many side holds. Whether it was reported.
+bool ExprChecks::Impl::one_side_apart(const BinaryExpr& b, const VectorMatching& vm) {
+  const bool left = vm.card == Cardinality::one_to_many;
+  const Expr& side = left ? *b.lhs : *b.rhs;
+  const Shape& s = inf_.at(&side);
+  for (const auto& [x, why] : s.several) {
+    const bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
+    if (vm.on == listed || !s.labels.count(x) || inf_.absent(s, x) || !apart_by_exporter(side, x, vm, s)) continue;
+    const std::string name = left ? "left" : "right";
+    const std::string match = std::string(vm.on ? "on" : "ignoring") + " (" + util::join(vm.labels, ", ") + ")";
+    emit(
+        "labels/duplicate-match-group", b.range,
+        util::concat({"the ", name, " side, the \"one\" side of ", left ? "group_right" : "group_left", ", keeps ", x,
+                      ", which ", match, " leaves out (", why, "): a match group can hold several ", name,
+                      " series, and Prometheus then fails the evaluation: \"found duplicate series for the match group",
+                      " ... on the ", name, " hand-side of the operation ...; many-to-many matching not allowed\""}),
+        util::concat({"pick one series per group on the ", name, " side (a matcher, or sum without (", x, ") (...))"}));
+    return true;
+  }
+  return false;
 }
 
 // group_left's "one" side (group_right's left) takes one series per match group. A "one" side

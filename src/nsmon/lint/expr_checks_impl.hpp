@@ -59,7 +59,7 @@ private:
 
   // expr_calls.cpp: functions, histograms
   static const VectorSelector* selector_of(const Expr* e);
-  static bool apart_by_exporter(const Expr& side, const std::string& x);
+  static bool apart_by_exporter(const Expr& side, const std::string& x, const VectorMatching& vm, const Shape& s);
   const BinaryExpr* gauge_arithmetic(const Expr* e) const;
   void call(const Call& c);
   static bool named_like_unix_time(std::string_view n);
@@ -86,6 +86,7 @@ private:
   bool instances_apart(const VectorMatching& vm, const Shape& s, const Expr& side) const;
   bool duplicate_group(const BinaryExpr& b, const VectorMatching& vm, bool left);
   void one_side_mirrors(const BinaryExpr& b, const VectorMatching& vm);
+  bool one_side_apart(const BinaryExpr& b, const VectorMatching& vm);
   void join_undone(const BinaryExpr& b, const VectorMatching& vm);
   void dead_fallback(const BinaryExpr& b, const VectorMatching& vm);
   void copied_labels(const BinaryExpr& b, const VectorMatching& vm);
