@@ -420,6 +420,32 @@ TEST_CASE("Google Managed Prometheus' rule manifests are read, with their fields
   CHECK(other.file.other_objects == std::vector<std::string>{"Rules"});
 }
 
+// OpenShift's AlertingRule (monitoring.openshift.io/v1) holds Prometheus's groups of alerting rules
+// in spec.groups: it was named "no rule manifest" and its rules went unread. Its CRD has no record,
+// keep_firing_for, limit or group labels, and requires alert.
+TEST_CASE("OpenShift AlertingRule manifests are read, alerting rules only", "[rules]") {
+  const std::string head = "apiVersion: monitoring.openshift.io/v1\nkind: AlertingRule\n"
+                           "metadata: {name: x, namespace: openshift-monitoring}\nspec:\n  groups:\n  - name: g\n"
+                           "    interval: 30s\n    rules:\n    - alert: A\n      expr: up == 0\n      for: 5m\n";
+  Loaded l = load(head + "status: {observedGeneration: 1}\n");
+  CHECK(where(l).empty());
+  REQUIRE(l.file.groups.size() == 1);
+  CHECK(l.file.groups[0].ruler == rules::Schema::prometheus);
+  CHECK(l.file.groups[0].rules.at(0).name.value == "A");
+  CHECK(l.file.other_objects.empty());
+  Loaded kff = load(head + "      keep_firing_for: 5m\n");
+  CHECK(where(kff) == V{"12:7 error yaml/unknown-field"});
+  CHECK(kff.diags.at(0).message ==
+        "unknown field 'keep_firing_for' in an OpenShift AlertingRule's rule (the API server drops it)");
+  // A recording rule: its record is dropped, and the object refused for the missing alert.
+  Loaded rec = load(head + "    - record: job:up:sum\n      expr: sum by (job) (up)\n");
+  CHECK(where(rec) == V{"12:7 error yaml/unknown-field", "12:15 error rules/missing-field"});
+  // The same kind under another API group is someone else's object: skipped, named.
+  Loaded other = load("apiVersion: example.com/v1\nkind: AlertingRule\nspec:\n  groups: [{name: g}]\n");
+  CHECK(other.file.groups.empty());
+  CHECK(other.file.other_objects == std::vector<std::string>{"AlertingRule"});
+}
+
 // The kinds of the objects that held no rules are kept, for a run that read no rule to say what
 // it read instead; a ConfigMap that carries a rule file it cannot read says where.
 TEST_CASE("the Kubernetes objects that hold no rules are named", "[rules]") {

@@ -130,7 +130,8 @@ std::optional<core::Diagnostic> no_rules(const Loaded& loaded) {
       "rules/no-rules", {files.front().path, 1, 1, 0},
       "no rule in " + report::plural(static_cast<long long>(files.size()), "file", "files") +
           ", so nothing was checked: " + what,
-      "name the rule files: plain ones (groups:), PrometheusRule, VMRule or Google Managed Prometheus manifests, "
+      "name the rule files: plain ones (groups:), PrometheusRule, VMRule, OpenShift AlertingRule or Google Managed "
+      "Prometheus manifests, "
       "ConfigMaps with one in data as a literal block (alerts.yml: |), Helm values with rule groups; a wrong path "
       "or glob is the usual cause");
 }
@@ -219,8 +220,9 @@ int run_lint(LintOptions& o, const Context& ctx) {
 
 constexpr const char* kLintRulesHelp = R"(Inputs:
   FILES are Prometheus rule files, or manifests with rule groups in spec.groups: PrometheusRule
-  (monitoring.coreos.com/v1, or the Observability Operator's monitoring.rhobs/v1), VMRule, and
-  Google Managed Prometheus' Rules, ClusterRules and GlobalRules; ConfigMaps that hold a rule file
+  (monitoring.coreos.com/v1, or the Observability Operator's monitoring.rhobs/v1), VMRule,
+  OpenShift's AlertingRule (monitoring.openshift.io/v1, alerting rules only), and Google Managed
+  Prometheus' Rules, ClusterRules and GlobalRules; ConfigMaps that hold a rule file
   in data as a literal block (alerts.yml: |), read as the file a Prometheus mounts from it; Helm
   values (a values file or a Flux HelmRelease's spec.values) with kube-prometheus-stack's
   additionalPrometheusRulesMap, victoria-metrics-k8s-stack's additionalVictoriaMetricsMap (read as

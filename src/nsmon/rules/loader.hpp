@@ -24,10 +24,28 @@
 
 namespace nsmon::rules::detail {
 
-// What an unknown field is in, in Google Managed Prometheus' manifests: their CRDs have fewer
-// fields than Prometheus's rule files, and the API server drops the others without a word.
-inline constexpr const char* kGmpGroup = "a Google Managed Prometheus rule group (the API server drops it)";
-inline constexpr const char* kGmpRule = "a Google Managed Prometheus rule (the API server drops it)";
+// A rule manifest whose CRD has fewer fields than Prometheus's rule files: its API server drops
+// the others without a word. What an unknown field is in, and the fields a rule may have.
+struct NarrowSchema {
+  const char* group; ///< "a ... rule group (the API server drops it)"
+  const char* rule;
+  std::vector<std::string> rule_fields;
+  /// For a CRD that requires alert: what a rule without one is (the object is refused), else null.
+  const char* alerts_only = nullptr;
+};
+// Google Managed Prometheus' Rules, ClusterRules and GlobalRules (monitoring.googleapis.com/v1).
+inline const NarrowSchema kGmp{"a Google Managed Prometheus rule group (the API server drops it)",
+                               "a Google Managed Prometheus rule (the API server drops it)",
+                               {"alert", "record", "expr", "for", "labels", "annotations"}};
+// OpenShift's AlertingRule (monitoring.openshift.io/v1): alerting rules only, `alert` required
+// (openshift/api monitoring/v1's CRD manifest, 0000_50_monitoring_01_alertingrules.crd.yaml at 2d8af88c).
+inline const NarrowSchema kOpenShiftAlertingRule{
+    "an OpenShift AlertingRule's rule group (the API server drops it)",
+    "an OpenShift AlertingRule's rule (the API server drops it)",
+    {"alert", "expr", "for", "labels", "annotations"},
+    "an OpenShift AlertingRule holds alerting rules only: its CRD requires "
+    "alert, so the API server refuses the object (a recording rule belongs "
+    "in a PrometheusRule)"};
 
 class Loader {
 public:
@@ -56,10 +74,10 @@ private:
   /// A mapping that holds `groups`, and whose groups they are.
   struct Holder {
     yaml::Node node;
-    bool vmrule = false;            ///< a VMRule's spec (the VictoriaMetrics operator's)
-    bool gmp = false;               ///< a Google Managed Prometheus manifest's spec (Rules, ClusterRules...)
-    bool crd = false;               ///< a PrometheusRule's spec, or groups a chart makes one of (Group::crd)
-    std::vector<std::string> scope; ///< the labels its kind scopes its groups to (Group::scope)
+    bool vmrule = false;                  ///< a VMRule's spec (the VictoriaMetrics operator's)
+    const NarrowSchema* narrow = nullptr; ///< a Google Managed Prometheus or OpenShift AlertingRule spec's
+    bool crd = false;                     ///< a PrometheusRule's spec, or groups a chart makes one of (Group::crd)
+    std::vector<std::string> scope;       ///< the labels its kind scopes its groups to (Group::scope)
     /// The name of the one group a chart makes of the node's `rules` list (read_chart_group);
     /// "" when the node holds `groups`.
     std::string chart_group;
@@ -137,7 +155,7 @@ private:
   const LoadOptions& options_;
   bool plain_ = false;
   bool vmrule_ = false;                    ///< the group being read is a VMRule's (Holder::vmrule)
-  bool gmp_ = false;                       ///< the group or rule being read is a Google Managed Prometheus manifest's
+  const NarrowSchema* narrow_ = nullptr;   ///< the group or rule being read is such a manifest's (Holder::narrow)
   bool crd_ = false;                       ///< the group or rule being read is a PrometheusRule's (Holder::crd)
   bool applied_ = false;                   ///< it is a manifest's or chart's: its aliases arrive resolved
   std::vector<std::string> other_objects_; ///< the kinds of the Kubernetes objects that hold no rules

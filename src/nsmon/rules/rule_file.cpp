@@ -86,12 +86,12 @@ RuleFile Loader::run() {
     // evaluator is Prometheus's, and its manifests' schema has no other ruler's field.
     LoadOptions group_options = options_;
     if (holder.vmrule && group_options.schema == Schema::automatic) group_options.schema = Schema::vmalert;
-    if (holder.gmp) group_options.schema = Schema::prometheus;
+    if (holder.narrow) group_options.schema = Schema::prometheus;
     GroupRead& r = read[i];
     r.rules_begin = rule_nodes.size();
     Loader part(y_, r.diags, group_options);
     part.vmrule_ = holder.vmrule;
-    part.gmp_ = holder.gmp;
+    part.narrow_ = holder.narrow;
     part.crd_ = holder.crd;
     part.applied_ = !plain_;
     r.group = holder.chart_group.empty() ? part.read_group(groups[i], rule_nodes)
@@ -114,7 +114,7 @@ RuleFile Loader::run() {
     Loader part(y_, out, options_);
     part.applied_ = !plain_;
     for (std::size_t k = b; k < e; ++k) {
-      part.gmp_ = rule_holder[k]->gmp;
+      part.narrow_ = rule_holder[k]->narrow;
       part.crd_ = rule_holder[k]->crd;
       if (auto rule = part.read_rule_of(rule_nodes[k], rule_group[k]->name.value, rule_group[k]->ruler)) {
         *slot[k] = std::move(*rule);
@@ -265,7 +265,7 @@ std::vector<Loader::Holder> Loader::chart_rule_files(const yaml::Node& values) {
   // kube-prometheus-stack's groups become a PrometheusRule: Helm reads the values with yaml.v2
   // and writes them out with toYaml, so a boolean among them stays one (Group::crd).
   auto take = [&](const yaml::Node& entry, bool vmrule, bool crd) {
-    if (entry.is_map() && entry["groups"]) out.push_back(Holder{entry, vmrule, false, crd});
+    if (entry.is_map() && entry["groups"]) out.push_back(Holder{entry, vmrule, nullptr, crd});
   };
   if (auto map = values["additionalPrometheusRulesMap"]; map && map.is_map())
     for (const auto& kv : map) take(kv.second, false, true);
@@ -301,7 +301,7 @@ Loader::Holder Loader::blackbox_rules(const yaml::Node& spec) {
   if (!rule || !rule.is_map() || !rule["enabled"] || !rule["enabled"].is_scalar() ||
       rule["enabled"].scalar() != "true" || !rule["rules"] || !rule["rules"].is_sequence())
     return {};
-  return Holder{rule, false, false, true, {}, "prometheus-blackbox-exporter"};
+  return Holder{rule, false, nullptr, true, {}, "prometheus-blackbox-exporter"};
 }
 
 // The mappings that hold `groups`: the root of a rule file, the spec of a PrometheusRule manifest
@@ -368,6 +368,10 @@ void Loader::manifest_holders(const yaml::Node& root, std::vector<Holder>& out) 
   // prunes any other field).
   const bool gmp = (kind_name == "Rules" || kind_name == "ClusterRules" || kind_name == "GlobalRules") &&
                    api_is("monitoring.googleapis.com/");
+  // OpenShift's AlertingRule holds Prometheus's groups of alerting rules in spec.groups, whose rules
+  // have no record and no keep_firing_for; the cluster monitoring operator makes a PrometheusRule of it.
+  const bool openshift = kind_name == "AlertingRule" && api_is("monitoring.openshift.io/");
+  const NarrowSchema* narrow = gmp ? &kGmp : openshift ? &kOpenShiftAlertingRule : nullptr;
   if (kind_name == "HelmRelease" && api_is("helm.toolkit.fluxcd.io/"))
     if (auto spec = root["spec"]; spec && spec.is_map()) {
       if (auto held = chart_rule_files(spec["values"]); !held.empty()) {
@@ -379,20 +383,23 @@ void Loader::manifest_holders(const yaml::Node& root, std::vector<Holder>& out) 
         return;
       }
     }
-  if (!vmrule && !gmp && kind_name != "PrometheusRule") {
+  if (!vmrule && !narrow && kind_name != "PrometheusRule") {
     const std::size_t embedded = embedded_.size();
     const std::string unread = kind_name == "ConfigMap" ? embedded_rules(root) : "";
     if (!kind_name.empty() && (embedded_.size() == embedded || !unread.empty()))
       other_objects_.push_back(kind_name + unread);
     return;
   }
-  const std::string what = vmrule ? "a VMRule" : gmp ? "a " + kind_name + " manifest" : "a PrometheusRule";
+  const std::string what = vmrule      ? "a VMRule"
+                           : gmp       ? "a " + kind_name + " manifest"
+                           : openshift ? "an OpenShift AlertingRule"
+                                       : "a PrometheusRule";
   // `$schema` names the schema a manifest's own tooling checks it against and strips before it
   // applies it: every resource file of Red Hat's app-interface has one (rhobs/configuration's
   // PrometheusRules). It says nothing about the rules.
   if (!y_.check_mapping(root,
-                        gmp ? std::vector<std::string>{"apiVersion", "kind", "metadata", "spec", "status", "$schema"}
-                            : std::vector<std::string>{"apiVersion", "kind", "metadata", "spec", "$schema"},
+                        narrow ? std::vector<std::string>{"apiVersion", "kind", "metadata", "spec", "status", "$schema"}
+                               : std::vector<std::string>{"apiVersion", "kind", "metadata", "spec", "$schema"},
                         what))
     return;
   if (vmrule && !api_is("operator.victoriametrics.com/"))
@@ -404,7 +411,7 @@ void Loader::manifest_holders(const yaml::Node& root, std::vector<Holder>& out) 
   auto spec = root["spec"];
   if (!spec || spec.is_null()) return;
   if (!y_.check_mapping(spec, {"groups"}, what + "'s spec")) return;
-  Holder& held = out.emplace_back(Holder{spec, vmrule, gmp, kind_name == "PrometheusRule"});
+  Holder& held = out.emplace_back(Holder{spec, vmrule, narrow, kind_name == "PrometheusRule"});
   if (gmp && kind_name != "GlobalRules") held.scope = {"project_id", "location", "cluster"};
   if (gmp && kind_name == "Rules") held.scope.emplace_back("namespace");
 }

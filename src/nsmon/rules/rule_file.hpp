@@ -130,7 +130,7 @@ struct RuleFile {
 
 /// Reads a Prometheus rule file with promtool's structural checks (strict fields, types, required
 /// fields, alert xor record, names, durations, recording-rule constraints, duplicate groups and rules).
-/// Also reads the groups of PrometheusRule, VMRule and Google Managed Prometheus manifests
+/// Also reads the groups of PrometheusRule, VMRule, OpenShift AlertingRule and Google Managed Prometheus manifests
 /// (spec.groups), the rule file a ConfigMap holds in its data as a literal block, the rule groups
 /// of kube-prometheus-stack's, victoria-metrics-k8s-stack's and the prometheus chart's Helm values
 /// (a values file or a Flux HelmRelease), the items of a `kind: List`, and files of several

@@ -39,11 +39,11 @@ std::optional<Group> Loader::read_group(const yaml::Node& n, std::vector<yaml::N
     }
   if (g.ruler == Schema::vmalert) newest_vmalert_field(n, g);
   std::vector<std::string> fields = {"name", "interval", "rules"};
-  if (!gmp_) fields.insert(fields.end(), {"limit", "labels"});
-  if (!gmp_ && g.ruler != Schema::vmalert) fields.emplace_back("query_offset"); // vmalert has eval_offset instead
+  if (!narrow_) fields.insert(fields.end(), {"limit", "labels"});
+  if (!narrow_ && g.ruler != Schema::vmalert) fields.emplace_back("query_offset"); // vmalert has eval_offset instead
   if (vmrule_) fields.emplace_back("tenant"); // the operator's, for vmalert enterprise
   for (std::string_view f : group_fields(g.ruler)) fields.emplace_back(f);
-  if (!y_.check_mapping(n, fields, gmp_ ? kGmpGroup : "a rule group")) return std::nullopt;
+  if (!y_.check_mapping(n, fields, narrow_ ? narrow_->group : "a rule group")) return std::nullopt;
   g.span = y_.span(n);
   if (auto name = string_field(n, "name", "", "")) g.name = std::move(*name);
   if (g.name.value.empty()) {

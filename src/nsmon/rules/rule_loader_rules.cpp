@@ -40,9 +40,12 @@ std::optional<Rule> Loader::read_rule(const yaml::Node& n, const std::string& gr
     for (std::string_view f : rule_fields(Schema::vmalert)) all.emplace_back(f);
     return all;
   }();
-  static const std::vector<std::string> kGmp = {"alert", "record", "expr", "for", "labels", "annotations"};
-  const std::vector<std::string>& kFields = gmp_ ? kGmp : ruler == Schema::vmalert ? kVmalert : kPrometheus;
-  if (!y_.check_mapping(n, kFields, gmp_ ? kGmpRule : "a rule")) return std::nullopt;
+  const std::vector<std::string>& kFields = narrow_                    ? narrow_->rule_fields
+                                            : ruler == Schema::vmalert ? kVmalert
+                                                                       : kPrometheus;
+  if (!y_.check_mapping(n, kFields, narrow_ ? narrow_->rule : "a rule")) return std::nullopt;
+  if (narrow_ && narrow_->alerts_only && !n["alert"])
+    y_.report(n["record"] ? n["record"] : n, "rules/missing-field", narrow_->alerts_only);
   if (ruler == Schema::vmalert) {
     if (auto b = n["debug"]; b && !b.is_null()) y_.boolean(b, "debug");
     vmalert_integer(n, "update_entries_limit");

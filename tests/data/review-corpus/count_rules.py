@@ -2,7 +2,7 @@
 """Count the alerting and recording rules in Prometheus rule files.
 
 Reads plain rule files (`groups:` at the top), PrometheusRule and VMRule manifests and Google Cloud
-Managed Service for Prometheus' Rules, ClusterRules and GlobalRules (`spec.groups`),
+Managed Service for Prometheus' Rules, ClusterRules and GlobalRules and OpenShift's AlertingRule (`spec.groups`),
 ConfigMaps with a rule file in their data and Helm values with rule groups (kube-prometheus-stack's,
 the prometheus chart's; in a Flux HelmRelease too; a prometheus-blackbox-exporter HelmRelease's
 prometheusRule.rules), including multi-document files and `kind: List`. Prints alert, record, whether rule groups were
@@ -55,7 +55,8 @@ def groups_of(doc):
     spec = doc.get("spec")
     gmp = doc.get("kind") in ("Rules", "ClusterRules", "GlobalRules") and str(
         doc.get("apiVersion", "")).startswith("monitoring.googleapis.com/")
-    if (doc.get("kind") in ("PrometheusRule", "VMRule") or gmp) and isinstance(spec, dict) and isinstance(spec.get("groups"), list):
+    openshift = doc.get("kind") == "AlertingRule" and str(doc.get("apiVersion", "")).startswith("monitoring.openshift.io/")
+    if (doc.get("kind") in ("PrometheusRule", "VMRule") or gmp or openshift) and isinstance(spec, dict) and isinstance(spec.get("groups"), list):
         return spec["groups"]
     if doc.get("kind") == "ConfigMap" and isinstance(doc.get("data"), dict):
         # A rule file in the data (lint-rules reads those written as literal blocks).
