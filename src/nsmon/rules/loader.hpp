@@ -29,6 +29,8 @@ namespace nsmon::rules::detail {
 struct NarrowSchema {
   const char* group; ///< "a ... rule group (the API server drops it)"
   const char* rule;
+  /// The fields a rule keeps; an alerts-only CRD's also lists record, whose rule alerts_only refuses
+  /// as a whole (one finding, not also a dropped field).
   std::vector<std::string> rule_fields;
   /// For a CRD that requires alert: what a rule without one is (the object is refused), else null.
   const char* alerts_only = nullptr;
@@ -42,7 +44,7 @@ inline const NarrowSchema kGmp{"a Google Managed Prometheus rule group (the API 
 inline const NarrowSchema kOpenShiftAlertingRule{
     "an OpenShift AlertingRule's rule group (the API server drops it)",
     "an OpenShift AlertingRule's rule (the API server drops it)",
-    {"alert", "expr", "for", "labels", "annotations"},
+    {"alert", "record", "expr", "for", "labels", "annotations"},
     "an OpenShift AlertingRule holds alerting rules only: its CRD requires "
     "alert, so the API server refuses the object (a recording rule belongs "
     "in a PrometheusRule)"};
