@@ -58,9 +58,8 @@ void ExprChecks::Impl::dead_fallback(const BinaryExpr& b, const VectorMatching& 
     const Shape& other = side == &l ? r : l;
     const Expr& other_expr = side == &l ? *b.rhs : *b.lhs;
     for (const auto& [x, k] : side->lacking) {
-      const bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
       const bool target = x == "job" || x == "instance";
-      if ((vm.on ? !listed : listed) || x == "__name__" || !Inference::present(other, x) ||
+      if (!compares(vm, x) || x == "__name__" || !Inference::present(other, x) ||
           (target && !given_everywhere(other_expr, x)))
         continue;
       const std::string op = to_string(b.op);
@@ -93,10 +92,7 @@ void ExprChecks::Impl::matching(const BinaryExpr& b, const VectorMatching& vm) {
   const Shape& r = inf_.at(b.rhs);
   // A label every series of one side carries and that no series of the other can carry puts
   // the two sides' signatures apart for good; a label one side only may carry proves nothing.
-  auto matched = [&](const std::string& x) {
-    bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
-    return x != "__name__" && (vm.on ? listed : !listed);
-  };
+  auto matched = [&](const std::string& x) { return x != "__name__" && compares(vm, x); };
   copied_labels(b, vm);
   // A side that can never return anything was reported where that began.
   if (!l.empty.empty() || !r.empty.empty()) return;
@@ -239,8 +235,7 @@ bool ExprChecks::Impl::apart_by_exporter(const Expr& side, const std::string& x,
     return false;
   // A label the match compares fixes one value per group only where every series carries it.
   auto fixed = [&](const std::string& l) {
-    const bool listed = std::find(vm.labels.begin(), vm.labels.end(), l) != vm.labels.end();
-    return (vm.on == listed && Inference::present(s, l)) ||
+    return (compares(vm, l) && Inference::present(s, l)) ||
            std::any_of(vs->matchers.begin(), vs->matchers.end(),
                        [&](const Matcher& m) { return m.name == l && m.op == MatchOp::equal; });
   };
@@ -261,8 +256,7 @@ bool ExprChecks::Impl::duplicate_group(const BinaryExpr& b, const VectorMatching
   const Shape& s = inf_.at(left ? b.lhs : b.rhs);
   const Shape& other = inf_.at(left ? b.rhs : b.lhs);
   auto left_out = [&](const std::string& x) {
-    bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
-    return vm.on != listed && s.labels.count(x) && !inf_.absent(s, x) &&
+    return !compares(vm, x) && s.labels.count(x) && !inf_.absent(s, x) &&
            (inf_.absent(other, x) || apart_by_exporter(left ? *b.lhs : *b.rhs, x, vm, s));
   };
   std::string label, why;
@@ -303,8 +297,7 @@ bool ExprChecks::Impl::one_side_apart(const BinaryExpr& b, const VectorMatching&
   const Expr& side = left ? *b.lhs : *b.rhs;
   const Shape& s = inf_.at(&side);
   for (const auto& [x, why] : s.several) {
-    const bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
-    if (vm.on == listed || !s.labels.count(x) || inf_.absent(s, x) || !apart_by_exporter(side, x, vm, s)) continue;
+    if (compares(vm, x) || !s.labels.count(x) || inf_.absent(s, x) || !apart_by_exporter(side, x, vm, s)) continue;
     const std::string name = left ? "left" : "right";
     const std::string match = std::string(vm.on ? "on" : "ignoring") + " (" + util::join(vm.labels, ", ") + ")";
     emit(
@@ -337,8 +330,7 @@ void ExprChecks::Impl::one_side_mirrors(const BinaryExpr& b, const VectorMatchin
   // one that the many side's matchers or by list split; a label that may hold one value per
   // group (job under on (instance)) lets a needless group_left pass.
   auto left_out = [&](const std::string& x) {
-    const bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
-    return vm.on != listed && Inference::present(one, x) && Inference::present(many, x);
+    return !compares(vm, x) && Inference::present(one, x) && Inference::present(many, x);
   };
   std::string label = left_out("instance") && instances_apart(vm, one, left ? *b.lhs : *b.rhs) ? "instance" : "";
   for (const auto& [x, w] : many.several)
@@ -367,8 +359,7 @@ void ExprChecks::Impl::join_undone(const BinaryExpr& b, const VectorMatching& vm
   const Shape& out = inf_.at(&b);
   for (const Expr* side : {b.lhs, b.rhs})
     for (const auto& [x, how] : inf_.at(side).joined) {
-      const bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
-      if (out.joined.count(x) || vm.on == listed) continue;
+      if (out.joined.count(x) || compares(vm, x)) continue;
       const std::string op = vm.card == Cardinality::one_to_one && !is_set_operator(b.op)
                                  ? std::string(vm.on ? "on" : "ignoring") + " (" + util::join(vm.labels, ", ") + ")"
                                  : std::string("'") + to_string(b.op) + "'" +
@@ -736,9 +727,16 @@ void ExprChecks::Impl::fallback_removed(const BinaryExpr& b, const Expr* side, c
   const std::optional<double> v = inf_.constant(other);
   if (b.return_bool || !v || side->type != ValueType::vector) return;
   const BinaryOp op = side == b.lhs ? b.op : flip(b.op);
-  // The layers between the comparison and the or, outermost first, as the comparison sees each
-  // max and min: 1 under `>`, -1 under `<`, through the arithmetic above it.
-  std::vector<const Expr*> layers;
+  // The steps between the comparison and the or that change the fallback's value, outermost first:
+  // a sum, or arithmetic with the number k. `dir` is how the comparison sees each max and min: 1
+  // under `>`, -1 under `<`, through the arithmetic above it.
+  struct Step {
+    bool sum = false;
+    BinaryOp op{};
+    double k = 0;
+    bool k_left = false;
+  };
+  std::vector<Step> steps;
   int dir = op == BinaryOp::gtr || op == BinaryOp::gte ? 1 : op == BinaryOp::lss || op == BinaryOp::lte ? -1 : 0;
   std::optional<AggregateOp> above;
   const Expr* e = unparen(side);
@@ -750,7 +748,7 @@ void ExprChecks::Impl::fallback_removed(const BinaryExpr& b, const Expr* side, c
           (agg != AggregateOp::sum && agg != AggregateOp::max && agg != AggregateOp::min))
         return;
       above = agg;
-      layers.push_back(e);
+      if (agg == AggregateOp::sum) steps.push_back({true});
       e = unparen(e->as<AggregateExpr>().expr);
     } else if (e->kind == NodeKind::binary && !is_comparison(e->as<BinaryExpr>().op) &&
                e->as<BinaryExpr>().op != BinaryOp::lor && e->as<BinaryExpr>().op != BinaryOp::land &&
@@ -760,7 +758,7 @@ void ExprChecks::Impl::fallback_removed(const BinaryExpr& b, const Expr* side, c
       const std::optional<double> k = inf_.constant(k_left ? a.lhs : a.rhs);
       if (!k || (k_left ? a.rhs : a.lhs)->type != ValueType::vector) return;
       dir *= monotonic(a.op, *k, k_left);
-      layers.push_back(e);
+      steps.push_back({false, a.op, *k, k_left});
       e = unparen(k_left ? a.rhs : a.lhs);
     } else {
       break;
@@ -775,17 +773,14 @@ void ExprChecks::Impl::fallback_removed(const BinaryExpr& b, const Expr* side, c
     call = unparen(call->as<Call>().args[0]);
   const std::optional<double> c = inf_.vector_number(call);
   if (!c) return;
-  // The fallback's value at each layer, innermost first, up to the comparison.
+  // The fallback's value at each step, innermost first, up to the comparison.
   double value = *c;
-  for (auto l = layers.rbegin(); l != layers.rend(); ++l) {
-    if ((*l)->kind == NodeKind::aggregate) {
-      if ((*l)->as<AggregateExpr>().op == AggregateOp::sum && value != 0) return;
+  for (auto st = steps.rbegin(); st != steps.rend(); ++st) {
+    if (st->sum) {
+      if (value != 0) return;
       continue;
     }
-    const auto& a = (*l)->as<BinaryExpr>();
-    const bool k_left = a.lhs->type == ValueType::scalar;
-    const double k = *inf_.constant(k_left ? a.lhs : a.rhs);
-    value = k_left ? combine(a.op, k, value) : combine(a.op, value, k);
+    value = st->k_left ? combine(st->op, st->k, value) : combine(st->op, value, st->k);
     if (!std::isfinite(value)) return;
   }
   Shape reached;

@@ -350,8 +350,7 @@ void Inference::match_lacking(const BinaryExpr& b, const Shape& l, const Shape& 
   std::set<unsigned> unmatched; // sides of `or` whose series meet none of the other side's
   for (auto it = s.lacking.begin(); it != s.lacking.end();) {
     Lacking& k = it->second;
-    const bool listed = vm && std::find(vm->labels.begin(), vm->labels.end(), it->first) != vm->labels.end();
-    const bool matched = vm && vm->on ? listed : !listed;
+    const bool matched = !vm || compares(*vm, it->first);
     if (matched && present(other, it->first)) {
       if (k.from) unmatched.insert(k.from);
       it = s.lacking.erase(it);
@@ -484,8 +483,7 @@ std::string removed_by(const Shape& s, const std::string& label) {
 std::vector<std::string> Inference::apart(const Shape& a, const Shape& other, const VectorMatching& vm) const {
   std::vector<std::string> out;
   for (const auto& x : a.labels) {
-    const bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
-    if (x != "__name__" && (vm.on ? listed : !listed) && present(a, x) && absent(other, x)) out.push_back(x);
+    if (x != "__name__" && compares(vm, x) && present(a, x) && absent(other, x)) out.push_back(x);
   }
   return out;
 }
@@ -493,9 +491,8 @@ std::vector<std::string> Inference::apart(const Shape& a, const Shape& other, co
 std::vector<std::string> Inference::values_apart(const Shape& a, const Shape& b, const VectorMatching& vm) const {
   std::vector<std::string> out;
   for (const auto& [x, va] : a.values) {
-    const bool listed = std::find(vm.labels.begin(), vm.labels.end(), x) != vm.labels.end();
     auto it = b.values.find(x);
-    if (x == "__name__" || (vm.on ? !listed : listed) || it == b.values.end()) continue;
+    if (x == "__name__" || !compares(vm, x) || it == b.values.end()) continue;
     const auto& vb = it->second;
     // "" is no value but the label's absence, which apart() judges.
     auto unset = [](const std::vector<std::string>& v) { return std::find(v.begin(), v.end(), "") != v.end(); };

@@ -409,6 +409,8 @@ std::string removed_by(const Shape& s, const std::string& label);
 
 /// `e` with parentheses removed.
 const promql::Expr* unparen(const promql::Expr* e);
+/// Whether a vector match compares `label`: one on (...) lists, or one ignoring (...) leaves out.
+bool compares(const promql::VectorMatching& vm, const std::string& label);
 /// Whether a selector has a matcher on `label`.
 bool narrows(const promql::VectorSelector& vs, const std::string& label);
 /// Whether a label names where a series comes from (cluster, job, namespace, node, region, ...),

@@ -14,6 +14,10 @@ namespace nsmon::lint {
 
 using namespace promql;
 
+bool compares(const VectorMatching& vm, const std::string& label) {
+  return vm.on == (std::find(vm.labels.begin(), vm.labels.end(), label) != vm.labels.end());
+}
+
 namespace {
 // What an operator that closes the label set keeps, said when it is made: a later step (the `le`
 // that histogram_quantile() takes off) is that step's doing, not this one's. The set holds only the

@@ -205,7 +205,7 @@ void RuleChecks::templates(const Shape& shape) {
   // label is judged below, where the result surely lacks it). Asked of the few references that
   // get that far, rather than built into a set for every alert.
   auto available = [&](const std::string& name) {
-    return result.count(name) || name == "alertname" || has_key(r_.labels, name) || has_key(pr_.group->labels, name);
+    return result.count(name) || name == "alertname" || own_label(name);
   };
   auto check = [&](const rules::KeyValue& kv, bool is_label) {
     const gotemplate::TemplateInfo& info = kv.tmpl(); // checked once, by the loader
@@ -231,9 +231,8 @@ void RuleChecks::templates(const Shape& shape) {
       // alertname are set after the templates run (sapcc's label context: '{{ $labels.context }}'
       // over sum by (hostgroup), proofs/template-rule-label-*.test.yml). vmalert's annotations
       // see them where the series lack them.
-      const bool reads_own =
-          (ref.name == "alertname" || has_key(r_.labels, ref.name) || has_key(pr_.group->labels, ref.name)) &&
-          !shape.labels.count(ref.name) && (is_label || !vmalert_rule());
+      const bool reads_own = (ref.name == "alertname" || own_label(ref.name)) && !shape.labels.count(ref.name) &&
+                             (is_label || !vmalert_rule());
       if (reads_own && inf_.absent(shape, ref.name)) {
         if (ref.guarded) continue;
         std::string why = removed_by(shape, ref.name);
