@@ -99,7 +99,7 @@ void ExprChecks::Impl::matching(const BinaryExpr& b, const VectorMatching& vm) {
   std::vector<std::string> only_l = inf_.apart(l, r, vm), only_r = inf_.apart(r, l, vm);
   const std::vector<std::string> clash = inf_.values_apart(l, r, vm);
   if (only_l.empty() && only_r.empty() && clash.empty()) {
-    if (on_removed(b, vm)) return;
+    if (on_removed(b, vm) || kept_none(b, vm)) return;
     if (is_set_operator(b.op)) return;
     // Prometheus checks the right side's groups first (engine.go, VectorBinop).
     if (vm.card == Cardinality::one_to_one && !duplicate_group(b, vm, false)) duplicate_group(b, vm, true);
@@ -163,6 +163,46 @@ std::string ExprChecks::Impl::added_since(const Expr& side, const std::vector<st
     return out.empty();
   });
   return out;
+}
+
+// One side keeps no label (avg(x)) and the other keeps the labels its operator lists (avg(y) by
+// (cluster, namespace)), matched on every label: the empty label set meets only a series of the
+// other side that has none of them, where its by list grouped nothing. Whether a series has them
+// is not known, but a by list names labels the author expects (tempo ea7bd7b^:
+// TempoBlockListRisingQuickly's `avg(x) / avg(x offset 7d) by (cluster, namespace)` never fired).
+// Whether it was reported.
+bool ExprChecks::Impl::kept_none(const BinaryExpr& b, const VectorMatching& vm) {
+  if (vm.on) return false;
+  const Shape& l = inf_.at(b.lhs);
+  const Shape& r = inf_.at(b.rhs);
+  for (const Shape* none : {&l, &r}) {
+    const Shape& other = none == &l ? r : l;
+    if (!none->labels_known || !none->labels.empty() || none->closed_by.empty() || !other.labels_known ||
+        other.closed_by.empty())
+      continue;
+    std::vector<std::string> kept;
+    for (const auto& x : other.labels)
+      if (x != "__name__" && compares(vm, x)) kept.push_back(x);
+    // An or's fallback without them (x{region=~"a|b"} or vector(0)) is made to meet the side without labels.
+    // by (cluster) alone is the mixins' multi-cluster convention (kubernetes-mixin's clusterLabel), a
+    // no-op on the single cluster's series without it, where the sides do match (OpenShift's in-cluster
+    // `sum(apiserver_request:burn5m) / sum by (cluster) (...)`, review corpus).
+    if (kept.empty() || kept == std::vector<std::string>{"cluster"} ||
+        std::any_of(kept.begin(), kept.end(), [&](const auto& x) { return other.lacking.count(x); }))
+      continue;
+    const std::string op = to_string(b.op);
+    const bool left = none == &l;
+    emit("labels/impossible-match", b.range,
+         util::concat({"the two sides of '", op, "' match only where the ", left ? "right" : "left",
+                       " side's series have none of ", util::join(kept, ", "), ": the ", left ? "left" : "right",
+                       " side keeps no label (", none->closed_by, ") and the other keeps them (", other.closed_by,
+                       "), so where the series carry any, ",
+                       b.op == BinaryOp::lunless ? "unless removes nothing" : "the expression returns nothing"}),
+         util::concat({"aggregate both sides by the same labels (", left ? "left" : "right", ": by (",
+                       util::join(kept, ", "), ")), or write on() to compare with the one series"}));
+    return true;
+  }
+  return false;
 }
 
 // on (x) where an operator of a side removed x (sum by (job), a group by of other labels):
