@@ -1067,6 +1067,20 @@ TEST_CASE("exporters: an alert keeps a one-hot label's current series", "[export
   for (const auto& d : lint::run(in, opt)) CHECK(d.check.id() != "promql/always-true");
 }
 
+TEST_CASE("exporters: an alert picks a one-hot state's series and compares nothing", "[exporters][lint]") {
+  // elasticsearch_exporter writes the red series for a green cluster too, valued 0: compared with
+  // nothing, the alert fires for every cluster (wikimedia operations-alerts a5f4cfb^).
+  auto f = lint_one("max by (color) (elasticsearch_cluster_health_status{cluster=\"logstash\", color=\"red\"})");
+  REQUIRE(where(f) == V{"alerts/no-comparison 5:11"});
+  CHECK(f.at(0).message.find("picks a series in every state and the alert fires for every object") !=
+        std::string::npos);
+  // Compared, the fix: quiet. A state label nobody lists: the guess stays a guess (an info's words).
+  CHECK(where(lint_one("max by (color) (elasticsearch_cluster_health_status{color=\"red\"}) > 0")).empty());
+  auto g = lint_one("max by (color) (some_health_status{color=\"red\"})");
+  REQUIRE(where(g) == V{"alerts/no-comparison 5:11"});
+  CHECK(g.at(0).message.find("which holds only if") != std::string::npos);
+}
+
 TEST_CASE("exporters: a role one member of a cluster holds, compared member by member", "[exporters][lint]") {
   // Kafka's active controller count is 1 on the controller broker and 0 on every other: `!= 1`
   // per broker fires for every broker but the controller (strimzi 76a7682).

@@ -237,6 +237,23 @@ TEST_CASE("label flow: joins that can never match, labels lost in a join", "[lin
       {"on (instance) against a sum without it", alert("foo / on (instance) sum(bar) > 1"),
        V{"labels/impossible-match 5:12"}},
       {"on (instance) against a sum by it", alert("foo / on (instance) sum by (instance) (bar) > 1"), V{}},
+      // A side that keeps no label against one that keeps its by list, matched on every label: they
+      // pair only series without the listed labels (tempo ea7bd7b^, the by on the divisor only).
+      {"a sum without labels against a sum by labels",
+       alert("avg(foo) / avg(foo offset 7d) by (cluster, namespace) > 1.4"), V{"labels/impossible-match 5:12"}},
+      {"unless against a sum without labels", alert("sum by (namespace) (x) > 0 unless sum(y) > 5"),
+       V{"labels/impossible-match 5:12"}},
+      {"a sum by fewer labels against a sum by more", alert("sum by (namespace) (x) / sum by (namespace, pod) (y) > 1"),
+       V{"labels/impossible-match 5:12"}},
+      {"both sides by the same labels, in another order",
+       alert("sum by (pod, namespace) (x) / sum by (namespace, pod) (y) > 1"), V{}},
+      {"both sides by the same labels",
+       alert("avg by (cluster, namespace) (foo) / avg by (cluster, namespace) (foo offset 7d) > 1.4"), V{}},
+      {"both sides without labels", alert("sum(foo) / sum(bar) > 1"), V{}},
+      {"a sum without labels against a sum by (cluster) only", alert("sum(foo) / sum by (cluster) (bar) > 1"), V{}},
+      {"a sum without labels, matched on ()", alert("sum by (cluster) (foo) / on () group_left sum(bar) > 1"), V{}},
+      {"a sum without labels, the by list ignored", alert("sum(foo) / ignoring (cluster) max by (cluster) (bar) > 1"),
+       V{}},
       // An or's fallback without a label every series of the other side has (pint's promql_impossible
       // bug-008, tests/data/pint-cases/proofs/or-fallback-unmatched.test.yml); not for the target's
       // labels, which a name recorded elsewhere may lack; both sides with fallbacks match.

@@ -99,7 +99,7 @@ void ExprChecks::Impl::matching(const BinaryExpr& b, const VectorMatching& vm) {
   std::vector<std::string> only_l = inf_.apart(l, r, vm), only_r = inf_.apart(r, l, vm);
   const std::vector<std::string> clash = inf_.values_apart(l, r, vm);
   if (only_l.empty() && only_r.empty() && clash.empty()) {
-    if (on_removed(b, vm)) return;
+    if (on_removed(b, vm) || kept_none(b, vm)) return;
     if (is_set_operator(b.op)) return;
     // Prometheus checks the right side's groups first (engine.go, VectorBinop).
     if (vm.card == Cardinality::one_to_one && !duplicate_group(b, vm, false)) duplicate_group(b, vm, true);
@@ -163,6 +163,46 @@ std::string ExprChecks::Impl::added_since(const Expr& side, const std::vector<st
     return out.empty();
   });
   return out;
+}
+
+// One side keeps only the labels its operator lists, none at all (avg(x)) or some (sum by
+// (namespace)), and the other keeps those and more (avg(y) by (cluster, namespace), sum by
+// (namespace, pod)), matched on every label: the first side's label sets meet only series of the
+// other that have none of the extra labels, where its by list grouped by nothing more. Whether a
+// series has them is not known, but a by list names labels the author expects (tempo ea7bd7b^:
+// TempoBlockListRisingQuickly's `avg(x) / avg(x offset 7d) by (cluster, namespace)` never fired).
+// Whether it was reported.
+bool ExprChecks::Impl::kept_none(const BinaryExpr& b, const VectorMatching& vm) {
+  if (vm.on) return false;
+  const Shape& l = inf_.at(b.lhs);
+  const Shape& r = inf_.at(b.rhs);
+  for (const Shape* fewer : {&l, &r}) {
+    const Shape& other = fewer == &l ? r : l;
+    if (!fewer->labels_known || fewer->closed_by.empty() || !other.labels_known || other.closed_by.empty()) continue;
+    std::vector<std::string> extra;
+    for (const auto& x : other.labels)
+      if (x != "__name__" && compares(vm, x) && !fewer->labels.count(x)) extra.push_back(x);
+    // An or's fallback without them (x{region=~"a|b"} or vector(0)) is made to meet the side without
+    // them. by (cluster) is the mixins' multi-cluster convention (kubernetes-mixin's clusterLabel), a
+    // no-op on the single cluster's series without it, where the sides do match (OpenShift's
+    // in-cluster `sum(apiserver_request:burn5m) / sum by (cluster) (...)`, review corpus).
+    if (extra.empty() || extra == std::vector<std::string>{"cluster"} ||
+        std::any_of(extra.begin(), extra.end(), [&](const auto& x) { return other.lacking.count(x); }))
+      continue;
+    const std::string op = to_string(b.op);
+    const bool left = fewer == &l;
+    const std::string kept = fewer->labels.empty() ? "keeps no label" : "keeps fewer labels";
+    emit("labels/impossible-match", b.range,
+         util::concat({"the two sides of '", op, "' match only where the ", left ? "right" : "left",
+                       " side's series have none of ", util::join(extra, ", "), ": the ", left ? "left" : "right",
+                       " side ", kept, " (", fewer->closed_by, ") and the other keeps them (", other.closed_by,
+                       "), so where the series carry any, ",
+                       b.op == BinaryOp::lunless ? "unless removes nothing" : "the expression returns nothing"}),
+         util::concat({"aggregate both sides by the same labels (", left ? "left" : "right", ": add ",
+                       util::join(extra, ", "), " to its by list), or match on () the labels both keep"}));
+    return true;
+  }
+  return false;
 }
 
 // on (x) where an operator of a side removed x (sum by (job), a group by of other labels):

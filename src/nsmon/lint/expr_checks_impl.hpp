@@ -83,6 +83,7 @@ private:
   void matching(const BinaryExpr& b, const VectorMatching& vm);
   static std::string added_since(const Expr& side, const std::vector<std::string>& names);
   bool on_removed(const BinaryExpr& b, const VectorMatching& vm);
+  bool kept_none(const BinaryExpr& b, const VectorMatching& vm);
   bool instances_apart(const VectorMatching& vm, const Shape& s, const Expr& side) const;
   bool duplicate_group(const BinaryExpr& b, const VectorMatching& vm, bool left);
   void one_side_mirrors(const BinaryExpr& b, const VectorMatching& vm);

@@ -765,6 +765,23 @@ void RuleChecks::unfiltered(const Expr* top) {
                              [](const Matcher& x) { return picks_state(x) && x.op == MatchOp::equal; });
     const Matcher& m =
         m_it != vs.matchers.end() ? *m_it : *std::find_if(vs.matchers.begin(), vs.matchers.end(), picks_state);
+    // Where the matcher's label is a well-known exporter's one-hot state that every object has
+    // (rules/exporters.yml `one_hot` with `every_object`: elasticsearch_cluster_health_status's
+    // color), the series it picks exists in every state, 0 where that state does not hold: the
+    // guess is known (wikimedia operations-alerts a5f4cfb^: LogstashClusterStatus on a green cluster).
+    const catalog::ExporterMetric* known = catalog::exporters().find(metric_name(vs));
+    const catalog::ExporterLabel* state = known ? known->label(m.name) : nullptr;
+    if (state && state->one_hot && !state->every_object.empty() &&
+        inf_.series(vs).origin == SeriesInfo::Origin::external) {
+      emit_at("alerts/no-comparison", r_.expr.span,
+              util::concat({alert, known->exporter->name, state->since.empty() ? "" : " (since " + state->since + ")",
+                            " writes ", metric_name(vs), " for every object with a series per ", m.name, " (",
+                            util::join(state->values, ", "), "), 1 for the one that holds and 0 for the others, so ",
+                            promql::format_matcher(m), " picks a series in every state and the alert fires ",
+                            "for every object, whatever its ", m.name}),
+              util::concat({"compare the value too: `== 1` keeps the objects whose ", m.name, " is ", m.value}));
+      return;
+    }
     emit_at("alerts/no-comparison", r_.expr.span,
             util::concat({"alert ", r_.name.value, " compares nothing: its condition is the matcher ",
                           promql::format_matcher(m), " of ", metric_name(vs), ", which holds only if ", metric_name(vs),
