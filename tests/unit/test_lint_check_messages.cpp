@@ -76,7 +76,8 @@ TEST_CASE("absent() without for: said of series a missed scrape or a target's le
   };
   CHECK(message("absent(images_processed_total)") ==
         "absent() without 'for': a single missed scrape fires the alert (it marks the series stale)");
-  CHECK(message("absent(sum(rate(images_processed_total[5m])))") ==
+  // rate() needs two samples: a 2m range holds two at a 1m scrape, one after a missed scrape.
+  CHECK(message("absent(sum(rate(images_processed_total[2m])))") ==
         "absent() without 'for': a single missed scrape fires the alert (it marks the series stale)");
   // up is written for every scrape, failed or not: it goes only with the target.
   CHECK(message("absent(up{job=\"neurosymbolic-app\"})") ==
@@ -85,6 +86,11 @@ TEST_CASE("absent() without for: said of series a missed scrape or a target's le
   // Nothing makes vector(1) absent; absent_over_time's range already waits as a for: would.
   CHECK(message("absent(vector(1))").empty());
   CHECK(message("absent_over_time(images_processed_total[10m])").empty());
+  // A range of three scrape intervals or more skips the staleness marker and keeps samples past
+  // a missed scrape, as absent_over_time's does (proofs/review29-hermes.test.yml).
+  CHECK(message("absent(last_over_time(hermes_cron_export_timestamp[2h]))").empty());
+  CHECK(message("absent(sum(rate(images_processed_total[5m])))").empty());
+  CHECK(message("absent(max_over_time(up{job=\"a\"}[10m:1m]))").empty());
 }
 
 TEST_CASE("a slow group whose alerts keep firing between evaluations is info, not a fault", "[lint][checks]") {

@@ -205,6 +205,17 @@ TEST_CASE("exporters: a counter whose count outlives the process's restart", "[e
   CHECK(where(lint_one("cnpg_pg_stat_replication_backend_start > 0")).empty());
 }
 
+// review29: minhtt159's EnvoyUpstreamUnhealthy compares membership_healthy < membership_total, two
+// gauges of Envoy's (the hosts now): no counter guessed from the _total; its upstream_rq_total, a
+// counter, is still named like one, and rate() of the gauge is reported.
+TEST_CASE("exporters: Envoy's cluster membership_total is a gauge", "[exporters][lint]") {
+  CHECK(where(lint_one("envoy_cluster_membership_healthy < envoy_cluster_membership_total")).empty());
+  CHECK(where(lint_one("envoy_cluster_upstream_rq_total > 100")) == V{"promql/counter-raw 5:12"});
+  auto f = lint_one("rate(envoy_cluster_membership_total[5m]) > 0");
+  REQUIRE(where(f) == V{"promql/rate-on-gauge 5:12"});
+  CHECK(f.at(0).message.find("which Envoy writes as a gauge") != std::string::npos);
+}
+
 // review20: david-driscoll's LokiProxyUnhealthy, (1 - avg(rate(probe_success[5m]))) > 0.1, fires while
 // every probe succeeds (rate 0); the success ratio is avg_over_time, and blackbox_exporter's
 // probe_http_duration_seconds is not declared, so it stays quiet.

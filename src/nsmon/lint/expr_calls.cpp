@@ -242,9 +242,15 @@ void ExprChecks::Impl::state_count(const AggregateExpr& a, std::span<const Expr*
 
 // What absent()'s argument reads: scraped series go stale at one missed scrape; up and the
 // other series Prometheus writes for every scrape, failed or not, only when the target leaves.
+// Not through a range of three scrape intervals or more (absent(last_over_time(x[2h]))): a range
+// skips staleness markers, and one missed scrape or evaluation leaves it two samples or more,
+// so it waits as a for: would (Tanguille's HermesCronExporterAbsent, proofs/review29-hermes).
 void ExprChecks::Impl::absent_reads(const Call& c) {
+  const std::int64_t waits = 3 * (cfg_ ? cfg_->scrape_interval_ms : 60000) * std::int64_t{1000000};
   for (const Expr* a : c.args)
     walk(*a, [&](const Expr& e, std::span<const Expr* const>) {
+      if (e.kind == NodeKind::matrix_selector) return e.as<MatrixSelector>().range_ns < waits;
+      if (e.kind == NodeKind::subquery) return e.as<SubqueryExpr>().range_ns < waits;
       if (e.kind != NodeKind::vector_selector) return true;
       const std::string& name = metric_name(e.as<VectorSelector>());
       self_.uses_absent_ = true;
