@@ -1,7 +1,7 @@
 // ExprChecks::Impl, the checks of expr_checks.hpp, declared once and defined by theme in
 // expr_checks.cpp (the walk), expr_catalog.cpp (names, labels, matchers), expr_calls.cpp (functions,
-// histograms), expr_binary.cpp (matching, thresholds, units) and expr_aggregates.cpp (aggregations,
-// rate windows).
+// histograms), expr_binary.cpp (thresholds, units, counters), expr_matching.cpp (vector matching) and
+// expr_aggregates.cpp (aggregations, rate windows).
 #pragma once
 
 #include <algorithm>
@@ -59,7 +59,6 @@ private:
 
   // expr_calls.cpp: functions, histograms
   static const VectorSelector* selector_of(const Expr* e);
-  static bool apart_by_exporter(const Expr& side, const std::string& x, const VectorMatching& vm, const Shape& s);
   const BinaryExpr* gauge_arithmetic(const Expr* e) const;
   void call(const Call& c);
   static bool named_like_unix_time(std::string_view n);
@@ -77,20 +76,23 @@ private:
   void bucket(const VectorSelector& vs, bool rated, bool aggregated, const Call& hq);
   bool family_rated(std::string_view base) const;
 
-  // expr_binary.cpp: vector matching, thresholds, units, counters
-  void binary(const BinaryExpr& b);
-  void scalar_threshold(const BinaryExpr& b);
+  // expr_matching.cpp: vector matching
   void matching(const BinaryExpr& b, const VectorMatching& vm);
   static std::string added_since(const Expr& side, const std::vector<std::string>& names);
   bool on_removed(const BinaryExpr& b, const VectorMatching& vm);
-  bool kept_none(const BinaryExpr& b, const VectorMatching& vm);
+  bool fewer_kept(const BinaryExpr& b, const VectorMatching& vm);
   bool instances_apart(const VectorMatching& vm, const Shape& s, const Expr& side) const;
+  static bool apart_by_exporter(const Expr& side, const std::string& x, const VectorMatching& vm, const Shape& s);
   bool duplicate_group(const BinaryExpr& b, const VectorMatching& vm, bool left);
   void one_side_mirrors(const BinaryExpr& b, const VectorMatching& vm);
   bool one_side_apart(const BinaryExpr& b, const VectorMatching& vm);
   void join_undone(const BinaryExpr& b, const VectorMatching& vm);
-  void dead_fallback(const BinaryExpr& b, const VectorMatching& vm);
   void copied_labels(const BinaryExpr& b, const VectorMatching& vm);
+
+  // expr_binary.cpp: thresholds, units, counters
+  void binary(const BinaryExpr& b);
+  void scalar_threshold(const BinaryExpr& b);
+  void dead_fallback(const BinaryExpr& b, const VectorMatching& vm);
   static std::optional<double> literal(const Expr* e);
   void nan_threshold(const BinaryExpr& b);
   void unlimited_divisor(const BinaryExpr& b, const Expr* side, const Expr* other);
