@@ -145,15 +145,22 @@ private:
   void cost(const promql::Expr& root);
   void alert(const Shape& shape);
   void overwritten_alertname(const Shape& shape);
+  std::vector<std::string> high_cardinality(const Shape& shape);
+  void recording_name();
+
+  // rule_one_hot.cpp and rule_outcome.cpp: alerts on a one-hot state's series, on an outcome's rate.
+  void one_hot_alert(const promql::Expr& root);
+  bool one_in_cluster_alert(const promql::BinaryExpr& b, const promql::Expr* side, promql::BinaryOp op, double v);
+  void outcome_alert(const promql::Expr& e);
+
+  // rule_units.cpp: the threshold against the amounts the annotations state.
   void threshold_unit();
-  void misspelt_annotation();
+
+  // rule_condition.cpp: what makes the alert's expression a condition.
   bool constant_alert(const promql::Expr& root);
   std::pair<const promql::BinaryExpr*, const promql::Expr*> numbers_compared_in_or(const promql::Expr& root) const;
   bool or_constant_alert(const promql::Expr& root);
   bool bool_alert(const promql::Expr& root);
-  void one_hot_alert(const promql::Expr& root);
-  bool one_in_cluster_alert(const promql::BinaryExpr& b, const promql::Expr* side, promql::BinaryOp op, double v);
-  void outcome_alert(const promql::Expr& e); // rule_outcome.cpp
   void unfiltered(const promql::Expr* top);
 
   // How far the existence of an expression's series is a condition: proven (a comparison, absent(),
@@ -172,10 +179,9 @@ private:
   static bool picks_state(const promql::Matcher& m);
   static bool info_name(std::string_view name);
   static bool matchers_are_condition(const promql::VectorSelector& vs);
-  std::vector<std::string> high_cardinality(const Shape& shape);
-  void recording_name();
 
   // rule_templates.cpp: the labels' and annotations' templates.
+  void misspelt_annotation();
   std::string joined_from(const std::string& label) const;
   std::string or_side_without(const std::string& label) const;
   void templates(const Shape& shape);

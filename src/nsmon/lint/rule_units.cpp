@@ -1,0 +1,209 @@
+// An alert's threshold against the amounts its annotations state (units/*): a duration, a
+// percentage or a size said in another unit than the expression's values.
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <optional>
+
+#include "nsmon/lint/rule_checks.hpp"
+#include "nsmon/promql/printer.hpp"
+#include "nsmon/util/humanize.hpp"
+#include "nsmon/util/strings.hpp"
+
+namespace nsmon::lint {
+
+using namespace promql;
+
+namespace {
+
+// A duration, a percentage or a size an annotation states ("> 100ms", "longer than 0.5 seconds",
+// "above 80%", "less than 5GB"), outside its template actions: the number as written and its unit,
+// in seconds for a duration (1 or 0.001), kPercent for a percentage, in bytes for a size (`size`).
+struct Stated {
+  double value, scale;
+  std::string text;
+  bool size = false;
+};
+constexpr double kPercent = 0.01;
+
+std::vector<Stated> stated_amounts(std::string_view t) {
+  std::vector<Stated> out;
+  // ASCII, as std::isalpha and std::isdigit in the "C" locale nsmon runs in, and "{{" by its
+  // bytes: every byte of every annotation comes here, where a call per test cost the most.
+  auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t[i] == '{' && i + 1 < t.size() && t[i + 1] == '{') {
+      const auto close = t.find("}}", i + 2);
+      if (close == std::string_view::npos) break;
+      i = close + 1;
+      continue;
+    }
+    // A number of its own: not a part of p99, http2, 1.2.3 or a label value's digits.
+    if (!digit(t[i]) || (i > 0 && (letter(t[i - 1]) || digit(t[i - 1]) || t[i - 1] == '.' || t[i - 1] == '_')))
+      continue;
+    std::size_t j = i;
+    while (j < t.size() && (digit(t[j]) || (t[j] == '.' && j + 1 < t.size() && digit(t[j + 1])))) ++j;
+    std::size_t w = j < t.size() && t[j] == ' ' ? j + 1 : j;
+    std::size_t e = w;
+    while (e < t.size() && letter(t[e])) ++e;
+    std::string word(t.substr(w, e - w));
+    for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    // Compared as a view: its size first, where a std::string against a literal takes strlen and
+    // memcmp for each of the ten (every number of every annotation comes here).
+    const std::string_view unit = word;
+    double scale = 0;
+    if (unit == "ms" || unit == "msec" || unit == "msecs" || unit == "millisecond" || unit == "milliseconds")
+      scale = 0.001;
+    else if (unit == "s" || unit == "sec" || unit == "secs" || unit == "second" || unit == "seconds") scale = 1;
+    else if (w < t.size() && t[w] == '%') scale = kPercent, e = w + 1; // "80%", "80 %"
+    else if (unit == "percent") scale = kPercent;
+    bool size = false;
+    // "5GB" is read as 10^9 bytes; 2^30 is checked too, as GB often means GiB (size_threshold).
+    static constexpr std::pair<std::string_view, double> sizes[] = {{"kb", 1e3},     {"mb", 1e6},     {"gb", 1e9},
+                                                                    {"tb", 1e12},    {"kib", 0x1p10}, {"mib", 0x1p20},
+                                                                    {"gib", 0x1p30}, {"tib", 0x1p40}};
+    for (const auto& [name, bytes] : sizes)
+      if (scale == 0 && unit == name) scale = bytes, size = true;
+    // strtod, not stod: a number out of range is HUGE_VAL here, not an exception.
+    if (scale > 0)
+      out.push_back({std::strtod(std::string(t.substr(i, j - i)).c_str(), nullptr), scale,
+                     std::string(t.substr(i, e - i)), size});
+    i = j;
+  }
+  return out;
+}
+
+bool same_number(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(std::abs(a), std::abs(b)); }
+
+// Bytes divided by a constant and compared with a size the annotations state, where the
+// threshold is the stated number but the divisor makes it another size: `available_bytes /
+// (10 * 1000 * 1000 * 1000) < 5` described as "Less than 5GB" is below 50 GB (govuk-helm-charts
+// dd033c2: "the units returned by the query were actually 10s of GBs"). A size agrees in either
+// reading of its unit (GB is 10^9 or 2^30 bytes); a stated size whose number is not the threshold
+// says nothing. The finding's message and help, or nothing.
+std::optional<std::pair<std::string, std::string>>
+size_mismatch(const Expr& side, double v, const std::vector<std::pair<std::string, Stated>>& stated,
+              const Inference& inf) {
+  // The bytes as they are (k = 1), or divided by a constant.
+  const Expr* u = unparen(&side);
+  std::optional<double> k = 1;
+  std::string divisor;
+  if (u->kind == NodeKind::binary && u->as<BinaryExpr>().op == BinaryOp::div) {
+    const auto& q = u->as<BinaryExpr>();
+    k = inf.constant(q.rhs);
+    divisor = " / " + print(*q.rhs);
+    u = q.lhs;
+  }
+  std::string of;
+  if (v <= 0 || !k || *k <= 0 || unit_by_name(*u, &of) != "bytes") return {};
+  const double bytes = v * *k;
+  const std::pair<std::string, Stated>* wrong = nullptr;
+  for (const auto& kd : stated) {
+    const Stated& d = kd.second;
+    if (!d.size) continue;
+    const double n = std::round(std::log10(d.scale) / 3); // KB 1, MB 2, GB 3, TB 4
+    if (same_number(bytes, d.value * std::pow(1e3, n)) || same_number(bytes, d.value * std::pow(2, 10 * n))) return {};
+    if (same_number(v, d.value) && !wrong) wrong = &kd;
+  }
+  if (!wrong) return {};
+  const auto& [key, said] = *wrong;
+  const std::string unit = said.text.substr(said.text.find_first_not_of("0123456789."));
+  return std::pair{
+      util::concat({"the ", key, " annotation says ", said.text, ", but ", of, divisor,
+                    *k == 1 ? " is in bytes" : " counts units of " + util::format_number(*k) + " bytes",
+                    ": the threshold ", util::format_number(v), " is ",
+                    *k == 1 ? util::format_number(v) + " bytes" : util::format_number(bytes / said.scale) + unit}),
+      util::concat({"divide by ", util::format_number(said.scale), " to compare in ", util::trim(unit), ", or write ",
+                    util::format_number(said.value * said.scale / *k), " for ", said.text})};
+}
+
+} // namespace
+
+// A threshold the annotations state in another unit than the expression's values, where the
+// threshold is the number they state:
+// - a duration in the other unit of time: `rate(read_time_seconds_total) / rate(reads_completed_total) > 100`
+//   described as "> 100ms" (awesome-prometheus-alerts 4266b4d), an average in milliseconds compared with 0.1,
+//   "longer than 100ms" (cbc2022), or a recorded p95 in seconds (type:rails_requests_completed_seconds:p95)
+//   compared with 2000, "over 2s" (gitlab-com d2d59af). Said only where the threshold is a stated duration,
+//   written as is or converted between seconds and milliseconds, in the other unit than the names give, and no
+//   stated duration agrees with the threshold in theirs;
+// - a percentage, where the values are a unit over itself (used_bytes / capacity_bytes), a plain ratio that
+//   reaches 80 only at 8,000%: `> 80` described as "exceeded 80%" (openstack-helm-infra 8411362).
+void RuleChecks::threshold_unit() {
+  std::vector<std::pair<std::string, Stated>> stated;
+  for (const auto& kv : r_.annotations)
+    for (auto& d : stated_amounts(kv.value.value)) stated.emplace_back(kv.key.value, std::move(d));
+  if (stated.empty()) return;
+  walk(*pr_.parsed->expr(), [&](const Expr& n, auto) {
+    if (n.kind != NodeKind::binary) return true;
+    const auto& b = n.as<BinaryExpr>();
+    if (!is_comparison(b.op) || b.op == BinaryOp::eql || b.op == BinaryOp::neq) return true;
+    const Expr* l = unparen(b.lhs);
+    const Expr* r = unparen(b.rhs);
+    const bool right = r->kind == NodeKind::number_literal;
+    if (right == (l->kind == NodeKind::number_literal)) return true;
+    const double v = (right ? r : l)->as<NumberLiteral>().value;
+    const Expr& side = right ? *l : *r;
+    std::string of;
+    // The threshold is a stated percentage: the values must be one, not a ratio where 1 is 100%.
+    const auto percent = std::find_if(stated.begin(), stated.end(), [&](const auto& kd) {
+      return kd.second.scale == kPercent && same_number(v, kd.second.value);
+    });
+    if (v != 0 && percent != stated.end()) {
+      const bool quotient = unit_by_name(side, &of) == "quotient";
+      if (quotient || count_ratio(side, &of)) {
+        const auto& [key, said] = *percent;
+        emit("units/ratio-as-percent", b.range,
+             util::concat({"the ", key, " annotation says ", said.text, ", but ", of,
+                           quotient ? " is a unit over itself" : " is a ratio of two counts of events",
+                           ", a ratio where 1 is 100%: the threshold ", util::format_number(v), " is ",
+                           util::format_number(v * 100), "%"}),
+             util::concat(
+                 {"write ", util::format_number(v / 100), " for ", said.text, ", or multiply the ratio by 100"}));
+        return true;
+      }
+    }
+    if (auto m = size_mismatch(side, v, stated, inf_)) {
+      emit("units/threshold-unit", b.range, m->first, m->second);
+      return true;
+    }
+    const double unit = duration_unit(side, &of);
+    if ((unit != 1 && unit != 0.001) || v == 0) return true; // stated durations are seconds or milliseconds
+    // A recording rule of these files that scales what it records (x * 1000) under a name in
+    // seconds breaks the name's promise: the name says nothing then.
+    bool scaled_record = false;
+    walk(side, [&](const Expr& x, auto) {
+      if (x.kind != NodeKind::vector_selector) return true;
+      auto it = inf_.recorded().find(promql::metric_name(x.as<VectorSelector>()));
+      scaled_record = scaled_record || (it != inf_.recorded().end() && it->second.scaled);
+      return !scaled_record;
+    });
+    if (scaled_record) return true;
+    // The unit the threshold was written in, as each stated duration would have it.
+    const std::pair<std::string, Stated>* wrong = nullptr; // the annotation's key and its duration
+    for (const auto& kd : stated) {
+      const Stated& d = kd.second;
+      if (d.scale == kPercent || d.size) continue;
+      double meant = 0;
+      if (same_number(v, d.value)) meant = d.scale;
+      else if (d.scale == 0.001 && same_number(v, d.value / 1000)) meant = 1;
+      else if (d.scale == 1 && same_number(v, d.value * 1000)) meant = 0.001;
+      if (meant == unit) return true;
+      if (meant != 0 && !wrong) wrong = &kd;
+    }
+    if (!wrong) return true;
+    auto in = [](double scale) { return scale == 1 ? "seconds" : "milliseconds"; };
+    const std::string& key = wrong->first;
+    const Stated& said = wrong->second;
+    emit("units/threshold-unit", b.range,
+         util::concat({"the ", key, " annotation says ", said.text, ", but ", of, " is in ", in(unit),
+                       " by its names: the threshold ", util::format_number(v), " is ", util::format_number(v), " ",
+                       in(unit)}),
+         util::concat({"write ", util::format_number(said.value * said.scale / unit), " for ", said.text}));
+    return true;
+  });
+}
+
+} // namespace nsmon::lint
