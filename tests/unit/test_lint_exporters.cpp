@@ -1301,3 +1301,64 @@ TEST_CASE("exporters: a difference of declared counters above 0 as the alert's w
             .empty());
   CHECK(where(lint_one("kafka_log_end_offset_total - kafka_consumer_offset_total > 0")).empty());
 }
+
+// A counter read through sum_, avg_, max_, min_, quantile_ or last_over_time() is still its running
+// totals since the process started: sum_over_time(errors_total[1h]) adds them up, it counts no errors
+// of the hour (tests/data/review-corpus/proofs/counter-over-time.test.yml). client-go's
+// rest_client_requests_total is a counter its source declares: a warning.
+TEST_CASE("exporters: a declared counter read through *_over_time()", "[exporters][lint]") {
+  auto f = lint_one("sum by (pod) (sum_over_time(rest_client_requests_total[1h])) > 1000");
+  REQUIRE(where(f) == V{"promql/counter-raw 5:12"});
+  CHECK(f.at(0).message ==
+        "this side reads rest_client_requests_total raw through sum_over_time(), and rest_client_requests_total is "
+        "a counter (client-go's source at 0.36.3): its raw value only grows, so this comparison depends on when the "
+        "process started");
+  CHECK(where(lint_one("max_over_time(workqueue_retries_total[1h:5m]) > 10")) == V{"promql/counter-raw 5:12"});
+  CHECK(where(lint_one("quantile_over_time(0.9, rest_client_requests_total[1h]) > 10")) ==
+        V{"promql/counter-raw 5:12"});
+  // What counts samples or changes, a rate's maximum, a rate over the last value (a staleness
+  // guard), the spread: quiet.
+  CHECK(where(lint_one("changes(rest_client_requests_total[1h]) > 0")).empty());
+  CHECK(where(lint_one("resets(rest_client_requests_total[1h]) > 0")).empty());
+  CHECK(where(lint_one("count_over_time(rest_client_requests_total[1h]) < 10")).empty());
+  CHECK(where(lint_one("max_over_time(rate(rest_client_requests_total[5m])[1h:]) > 10")).empty());
+  CHECK(where(lint_one("rate(rest_client_requests_total[5m]) / last_over_time(rest_client_requests_total[5m]) > 1"))
+            .empty());
+  CHECK(where(lint_one("stddev_over_time(rest_client_requests_total[1h]) > 10")).empty());
+  // By the name only: an info, and nothing compared with 0 (minio's _offline_total is a gauge).
+  auto named = lint_one("avg_over_time(flower_events_total[15m]) > 5");
+  REQUIRE(where(named) == V{"promql/counter-raw 5:12"});
+  CHECK(named.at(0).message.find("named like a counter") != std::string::npos);
+  CHECK(where(lint_one("avg_over_time(minio_cluster_nodes_offline_total[5m]) > 0")).empty());
+  CHECK(where(lint_one("avg_over_time(slurm_cluster_jobs_total{state=\"running\"}[7d]) > 5")).empty());
+  CHECK(
+      where(lint_one("avg_over_time(gitpod_ws_manager_mk2_workspace_phase_total{phase=\"Running\"}[4h]) > 5")).empty());
+  CHECK(where(lint_one("sum(gitpod_ws_manager_mk2_workspace_activity_total{active=\"false\"}) > 40")).empty());
+}
+
+// kubevirt cf88061 (tests/data/shipped-bugs): virt-operator recorded sum_over_time() of client-go's
+// request counter as "the last hour" and divided the failed by all: the ratio since the process
+// started. A reader of a recorded series compares what its rule records.
+TEST_CASE("exporters: a recorded sum_over_time() of a counter, divided", "[exporters][lint]") {
+  const std::string records = "  - record: failed\n    expr: sum by (pod) (sum_over_time(rest_client_requests_total"
+                              "{code=~\"5..\"}[60m]))\n  - record: all\n    expr: sum by (pod) (sum_over_time("
+                              "rest_client_requests_total[60m]))\n";
+  std::vector<std::string> messages;
+  CHECK(lint_files({{"a.yml", records + "  - alert: A\n    expr: failed / all >= 0.05\n"}}, "promql/counter-raw",
+                   &messages) == V{"a.yml:9:11 warning"});
+  REQUIRE(messages.size() == 1);
+  CHECK(messages[0] ==
+        "both sides of '/' read rest_client_requests_total raw through the recorded failed (sum_over_time()) and the "
+        "recorded all (sum_over_time()), and rest_client_requests_total is a counter (client-go's source at 0.36.3): "
+        "dividing their raw values gives the average since they began counting, which a burst late in a long run "
+        "barely moves");
+  // The fix's difference of an hour before, clamped, and the rates of a recorded sum: quiet.
+  const std::string fixed = "  - record: all\n    expr: clamp_min(sum(rest_client_requests_total) - "
+                            "sum(rest_client_requests_total offset 60m), 0)\n  - record: sum\n    expr: sum by (pod) "
+                            "(rest_client_requests_total)\n";
+  CHECK(lint_files({{"a.yml", fixed + "  - alert: A\n    expr: all > 1000\n"}}, "promql/counter-raw").empty());
+  CHECK(lint_files({{"a.yml", fixed + "  - alert: A\n    expr: rate(sum[5m]) > 10\n"}}, "promql/counter-raw").empty());
+  // The recorded sum itself, compared: the raw counter.
+  CHECK(lint_files({{"a.yml", fixed + "  - alert: A\n    expr: sum > 1000\n"}}, "promql/counter-raw") ==
+        V{"a.yml:9:11 warning"});
+}
