@@ -1325,6 +1325,10 @@ TEST_CASE("exporters: a declared counter read through *_over_time()", "[exporter
   CHECK(where(lint_one("rate(rest_client_requests_total[5m]) / last_over_time(rest_client_requests_total[5m]) > 1"))
             .empty());
   CHECK(where(lint_one("stddev_over_time(rest_client_requests_total[1h]) > 10")).empty());
+  // Two readings of one counter compared: whether it grew.
+  CHECK(
+      where(lint_one("max_over_time(rest_client_requests_total[1h] offset 1h) < rest_client_requests_total")).empty());
+  CHECK(where(lint_one("velero_backup_failure_total > velero_backup_failure_total offset 1h")).empty());
   // By the name only: an info, and nothing compared with 0 (minio's _offline_total is a gauge).
   auto named = lint_one("avg_over_time(flower_events_total[15m]) > 5");
   REQUIRE(where(named) == V{"promql/counter-raw 5:12"});

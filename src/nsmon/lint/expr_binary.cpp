@@ -1013,6 +1013,9 @@ void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
     if (ever_since_start(b, side)) counter_difference(b, *flow.counter, *flow.minus);
     return;
   }
+  // Two readings of one counter compared (x > x offset 1h, max_over_time(x[1h] offset 1h) < x) ask
+  // whether it grew, as x - x offset 1h does: no total since the start.
+  if (const RawFlow o = raw_flow(inf_, other); o.raw() && flow.raw() && o.counter->name == flow.counter->name) return;
   const SeriesInfo& info = *flow.counter;
   const std::string suggestion = "compare rate(" + info.name + "[5m]) or increase(" + info.name + "[1h]) instead";
   const std::string since_start = ": as the alert's whole condition, above 0 holds from the first ";
