@@ -121,6 +121,14 @@ TEST_CASE("exporters: the loader refuses what it does not know", "[exporters]") 
   CHECK(diags[1].message == "an exporter has no 'source'");           // y, as the three others
   CHECK(diags[4].span.line == 7);                                     // value for values
   CHECK(e.find("m") != nullptr);
+  // untyped_by_label: each level's metric, label and values, and where they come from.
+  core::SourceFile by("e.yml", "exporters:\n- {name: x, source: s, license: l, version: '1', metrics: {}, gauges: "
+                               "{read: r, untyped_by_label: [{metric: m, label: l}]}}\n");
+  std::vector<core::Diagnostic> by_diags;
+  catalog::load_exporters(by, by_diags);
+  REQUIRE(by_diags.size() == 2);
+  CHECK(by_diags[0].message == "untyped_by_label needs 'metric', 'label' and 'values'");
+  CHECK(by_diags[1].message == "gauges has untyped levels but no 'untyped_from' (what they come from)");
 }
 
 TEST_CASE("exporters: a family's labels that tell a target's things apart", "[exporters][lint]") {
@@ -165,6 +173,27 @@ TEST_CASE("exporters: rate() of a level an exporter passes on untyped", "[export
   CHECK(where(lint_one("rate(pg_stat_activity_max_tx_duration[2m]) > 120")) == V{"promql/rate-on-gauge 5:12"});
   CHECK(where(lint_one("rate(pg_xlog_location_bytes[5m]) > 1e6")).empty());
   CHECK(where(lint_one("increase(redis_connected_clients[5m]) > 10")) == V{"promql/rate-on-gauge 5:12"});
+}
+
+// awesome-prometheus-alerts c37ef8f (tests/data/shipped-bugs): mongodb_exporter writes serverStatus's
+// connections untyped as one metric told apart by conn_type: the open connections now beside the
+// connections created since the start. rate() of the first is of a level.
+TEST_CASE("exporters: rate() of a level an exporter passes on untyped beside counts", "[exporters][lint]") {
+  auto f = lint_one("rate(mongodb_ss_connections{conn_type=\"current\"}[1m]) > 1");
+  REQUIRE(where(f) == V{"promql/rate-on-gauge 5:12"});
+  CHECK(f.at(0).message ==
+        "rate() of mongodb_ss_connections{conn_type=\"current\"}, which mongodb_exporter passes on untyped from "
+        "MongoDB's serverStatus, a level (a value of now): rate only makes sense for counters (a level's fall "
+        "reads as a counter's reset)");
+  // The connections created (a count), every conn_type at once, a regex: quiet.
+  CHECK(where(lint_one("rate(mongodb_ss_connections{conn_type=\"totalCreated\"}[5m]) > 1")).empty());
+  CHECK(where(lint_one("sum(rate(mongodb_ss_connections[5m])) > 1")).empty());
+  CHECK(where(lint_one("rate(mongodb_ss_connections{conn_type=~\"current|totalCreated\"}[5m]) > 1")).empty());
+  // The facts as loaded: the levels' values only.
+  const catalog::Exporter* by = catalog::exporters().untyped_level("mongodb_ss_connections", "conn_type", "available");
+  REQUIRE(by);
+  CHECK(by->gauges.untyped_from == "MongoDB's serverStatus");
+  CHECK(!catalog::exporters().untyped_level("mongodb_ss_connections", "conn_type", "totalCreated"));
 }
 
 // awesome-prometheus-alerts e009c5d: MySQL's Slow_queries counts since the server started, and
