@@ -121,6 +121,14 @@ TEST_CASE("exporters: the loader refuses what it does not know", "[exporters]") 
   CHECK(diags[1].message == "an exporter has no 'source'");           // y, as the three others
   CHECK(diags[4].span.line == 7);                                     // value for values
   CHECK(e.find("m") != nullptr);
+  // untyped_by_label: each level's metric, label and values, and where they come from.
+  core::SourceFile by("e.yml", "exporters:\n- {name: x, source: s, license: l, version: '1', metrics: {}, gauges: "
+                               "{read: r, untyped_by_label: [{metric: m, label: l}]}}\n");
+  std::vector<core::Diagnostic> by_diags;
+  catalog::load_exporters(by, by_diags);
+  REQUIRE(by_diags.size() == 2);
+  CHECK(by_diags[0].message == "untyped_by_label needs 'metric', 'label' and 'values'");
+  CHECK(by_diags[1].message == "gauges has untyped levels but no 'untyped_from' (what they come from)");
 }
 
 TEST_CASE("exporters: a family's labels that tell a target's things apart", "[exporters][lint]") {
@@ -165,6 +173,27 @@ TEST_CASE("exporters: rate() of a level an exporter passes on untyped", "[export
   CHECK(where(lint_one("rate(pg_stat_activity_max_tx_duration[2m]) > 120")) == V{"promql/rate-on-gauge 5:12"});
   CHECK(where(lint_one("rate(pg_xlog_location_bytes[5m]) > 1e6")).empty());
   CHECK(where(lint_one("increase(redis_connected_clients[5m]) > 10")) == V{"promql/rate-on-gauge 5:12"});
+}
+
+// awesome-prometheus-alerts c37ef8f (tests/data/shipped-bugs): mongodb_exporter writes serverStatus's
+// connections untyped as one metric told apart by conn_type: the open connections now beside the
+// connections created since the start. rate() of the first is of a level.
+TEST_CASE("exporters: rate() of a level an exporter passes on untyped beside counts", "[exporters][lint]") {
+  auto f = lint_one("rate(mongodb_ss_connections{conn_type=\"current\"}[1m]) > 1");
+  REQUIRE(where(f) == V{"promql/rate-on-gauge 5:12"});
+  CHECK(f.at(0).message ==
+        "rate() of mongodb_ss_connections{conn_type=\"current\"}, which mongodb_exporter passes on untyped from "
+        "MongoDB's serverStatus, a level (a value of now): rate only makes sense for counters (a level's fall "
+        "reads as a counter's reset)");
+  // The connections created (a count), every conn_type at once, a regex: quiet.
+  CHECK(where(lint_one("rate(mongodb_ss_connections{conn_type=\"totalCreated\"}[5m]) > 1")).empty());
+  CHECK(where(lint_one("sum(rate(mongodb_ss_connections[5m])) > 1")).empty());
+  CHECK(where(lint_one("rate(mongodb_ss_connections{conn_type=~\"current|totalCreated\"}[5m]) > 1")).empty());
+  // The facts as loaded: the levels' values only.
+  const catalog::Exporter* by = catalog::exporters().untyped_level("mongodb_ss_connections", "conn_type", "available");
+  REQUIRE(by);
+  CHECK(by->gauges.untyped_from == "MongoDB's serverStatus");
+  CHECK(!catalog::exporters().untyped_level("mongodb_ss_connections", "conn_type", "totalCreated"));
 }
 
 // awesome-prometheus-alerts e009c5d: MySQL's Slow_queries counts since the server started, and
@@ -1325,4 +1354,69 @@ TEST_CASE("exporters: a difference of declared counters above 0 as the alert's w
   CHECK(where(lint_one("podVolume_pod_volume_backup_enqueue_count - podVolume_pod_volume_backup_dequeue_count > 0"))
             .empty());
   CHECK(where(lint_one("kafka_log_end_offset_total - kafka_consumer_offset_total > 0")).empty());
+}
+
+// A counter read through sum_, avg_, max_, min_, quantile_ or last_over_time() is still its running
+// totals since the process started: sum_over_time(errors_total[1h]) adds them up, it counts no errors
+// of the hour (tests/data/review-corpus/proofs/counter-over-time.test.yml). client-go's
+// rest_client_requests_total is a counter its source declares: a warning.
+TEST_CASE("exporters: a declared counter read through *_over_time()", "[exporters][lint]") {
+  auto f = lint_one("sum by (pod) (sum_over_time(rest_client_requests_total[1h])) > 1000");
+  REQUIRE(where(f) == V{"promql/counter-raw 5:12"});
+  CHECK(f.at(0).message ==
+        "this side reads rest_client_requests_total raw through sum_over_time(), and rest_client_requests_total is "
+        "a counter (client-go's source at 0.36.3): its raw value only grows, so this comparison depends on when the "
+        "process started");
+  CHECK(where(lint_one("max_over_time(workqueue_retries_total[1h:5m]) > 10")) == V{"promql/counter-raw 5:12"});
+  CHECK(where(lint_one("quantile_over_time(0.9, rest_client_requests_total[1h]) > 10")) ==
+        V{"promql/counter-raw 5:12"});
+  // What counts samples or changes, a rate's maximum, a rate over the last value (a staleness
+  // guard), the spread: quiet.
+  CHECK(where(lint_one("changes(rest_client_requests_total[1h]) > 0")).empty());
+  CHECK(where(lint_one("resets(rest_client_requests_total[1h]) > 0")).empty());
+  CHECK(where(lint_one("count_over_time(rest_client_requests_total[1h]) < 10")).empty());
+  CHECK(where(lint_one("max_over_time(rate(rest_client_requests_total[5m])[1h:]) > 10")).empty());
+  CHECK(where(lint_one("rate(rest_client_requests_total[5m]) / last_over_time(rest_client_requests_total[5m]) > 1"))
+            .empty());
+  CHECK(where(lint_one("stddev_over_time(rest_client_requests_total[1h]) > 10")).empty());
+  // Two readings of one counter compared: whether it grew.
+  CHECK(
+      where(lint_one("max_over_time(rest_client_requests_total[1h] offset 1h) < rest_client_requests_total")).empty());
+  CHECK(where(lint_one("velero_backup_failure_total > velero_backup_failure_total offset 1h")).empty());
+  // By the name only: an info, and nothing compared with 0 (minio's _offline_total is a gauge).
+  auto named = lint_one("avg_over_time(flower_events_total[15m]) > 5");
+  REQUIRE(where(named) == V{"promql/counter-raw 5:12"});
+  CHECK(named.at(0).message.find("named like a counter") != std::string::npos);
+  CHECK(where(lint_one("avg_over_time(minio_cluster_nodes_offline_total[5m]) > 0")).empty());
+  CHECK(where(lint_one("avg_over_time(slurm_cluster_jobs_total{state=\"running\"}[7d]) > 5")).empty());
+  CHECK(
+      where(lint_one("avg_over_time(gitpod_ws_manager_mk2_workspace_phase_total{phase=\"Running\"}[4h]) > 5")).empty());
+  CHECK(where(lint_one("sum(gitpod_ws_manager_mk2_workspace_activity_total{active=\"false\"}) > 40")).empty());
+}
+
+// kubevirt cf88061 (tests/data/shipped-bugs): virt-operator recorded sum_over_time() of client-go's
+// request counter as "the last hour" and divided the failed by all: the ratio since the process
+// started. A reader of a recorded series compares what its rule records.
+TEST_CASE("exporters: a recorded sum_over_time() of a counter, divided", "[exporters][lint]") {
+  const std::string records = "  - record: failed\n    expr: sum by (pod) (sum_over_time(rest_client_requests_total"
+                              "{code=~\"5..\"}[60m]))\n  - record: all\n    expr: sum by (pod) (sum_over_time("
+                              "rest_client_requests_total[60m]))\n";
+  std::vector<std::string> messages;
+  CHECK(lint_files({{"a.yml", records + "  - alert: A\n    expr: failed / all >= 0.05\n"}}, "promql/counter-raw",
+                   &messages) == V{"a.yml:9:11 warning"});
+  REQUIRE(messages.size() == 1);
+  CHECK(messages[0] ==
+        "both sides of '/' read rest_client_requests_total raw through the recorded failed (sum_over_time()) and the "
+        "recorded all (sum_over_time()), and rest_client_requests_total is a counter (client-go's source at 0.36.3): "
+        "dividing their raw values gives the average since they began counting, which a burst late in a long run "
+        "barely moves");
+  // The fix's difference of an hour before, clamped, and the rates of a recorded sum: quiet.
+  const std::string fixed = "  - record: all\n    expr: clamp_min(sum(rest_client_requests_total) - "
+                            "sum(rest_client_requests_total offset 60m), 0)\n  - record: sum\n    expr: sum by (pod) "
+                            "(rest_client_requests_total)\n";
+  CHECK(lint_files({{"a.yml", fixed + "  - alert: A\n    expr: all > 1000\n"}}, "promql/counter-raw").empty());
+  CHECK(lint_files({{"a.yml", fixed + "  - alert: A\n    expr: rate(sum[5m]) > 10\n"}}, "promql/counter-raw").empty());
+  // The recorded sum itself, compared: the raw counter.
+  CHECK(lint_files({{"a.yml", fixed + "  - alert: A\n    expr: sum > 1000\n"}}, "promql/counter-raw") ==
+        V{"a.yml:9:11 warning"});
 }

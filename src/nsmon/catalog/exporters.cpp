@@ -259,6 +259,14 @@ const Exporter* Exporters::untyped(std::string_view series) const {
   return l ? l->untyped : nullptr;
 }
 
+const Exporter* Exporters::untyped_level(std::string_view metric, std::string_view label,
+                                         std::string_view value) const {
+  for (const auto& e : exporters)
+    for (const auto& l : e.gauges.untyped_by_label)
+      if (l.metric == metric && l.label == label && listed(l.values, value)) return &e;
+  return nullptr;
+}
+
 const Exporter* Exporters::busy(std::string_view series) const {
   for (const auto& e : exporters)
     if (listed(e.busy.names, series)) return &e;
@@ -644,7 +652,7 @@ private:
   void gauges(const yaml::Node& n, ExporterGauges& g) {
     if (!y_.check_mapping(n,
                           {"read", "names", "prefixes", "patterns", "always_one", "zero_or_one", "untyped",
-                           "untyped_from", "timestamps", "one_in_cluster"},
+                           "untyped_by_label", "untyped_from", "timestamps", "one_in_cluster"},
                           "gauges"))
       return;
     if (!n["read"]) y_.report(n, "catalog/missing-field", "gauges has no 'read' (where the types come from)");
@@ -658,7 +666,21 @@ private:
     if (n["timestamps"]) g.timestamps = y_.strings(n["timestamps"], "timestamps").value_or(std::vector<std::string>{});
     if (n["one_in_cluster"])
       g.one_in_cluster = y_.strings(n["one_in_cluster"], "one_in_cluster").value_or(std::vector<std::string>{});
-    if (n["untyped"] && !n["untyped_from"])
+    if (auto by = n["untyped_by_label"]) {
+      if (!by.is_sequence()) y_.report(by, "yaml/type", "untyped_by_label must be a list of {metric, label, values}");
+      for (std::size_t i = 0; by.is_sequence() && i < by.size(); ++i) {
+        const yaml::Node item = by.at(i);
+        if (!y_.check_mapping(item, {"metric", "label", "values"}, "untyped_by_label")) continue;
+        if (!item["metric"] || !item["label"] || !item["values"]) {
+          y_.report(item, "catalog/missing-field", "untyped_by_label needs 'metric', 'label' and 'values'");
+          continue;
+        }
+        g.untyped_by_label.push_back({y_.string(item["metric"], "metric").value_or(""),
+                                      y_.string(item["label"], "label").value_or(""),
+                                      y_.strings(item["values"], "values").value_or(std::vector<std::string>{})});
+      }
+    }
+    if ((n["untyped"] || n["untyped_by_label"]) && !n["untyped_from"])
       y_.report(n, "catalog/missing-field", "gauges has untyped levels but no 'untyped_from' (what they come from)");
     if (n["untyped_from"]) g.untyped_from = y_.string(n["untyped_from"], "untyped_from").value_or("");
   }

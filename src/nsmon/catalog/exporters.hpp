@@ -87,6 +87,15 @@ struct ExporterGauges {
   /// describes each as a value of now: a number of threads, of open files).
   std::vector<std::string> untyped;
   std::string untyped_from; ///< "MySQL's SHOW GLOBAL STATUS"
+  /// Levels it passes on untyped under one name beside counts, told apart by a label's value
+  /// (mongodb_exporter's mongodb_ss_connections{conn_type="current"}, beside conn_type="totalCreated"):
+  /// the series of `metric` whose `label` is one of `values` are levels of now, by `untyped_from`'s
+  /// documentation.
+  struct LevelsByLabel {
+    std::string metric, label;
+    std::vector<std::string> values;
+  };
+  std::vector<LevelsByLabel> untyped_by_label;
   /// Gauges whose value is a Unix time in seconds, the time of an event or a start, which its
   /// source documents as such ("Epoch of the last time WAL archiving failed"): every value but a
   /// "not yet" one (0, -1) is a time it saw, after 2001-09-09 (1e9).
@@ -279,6 +288,9 @@ public:
   const Exporter* one_in_cluster(std::string_view series) const;
   /// The exporter that passes `series` on untyped, a level by its source's documentation.
   const Exporter* untyped(std::string_view series) const;
+  /// The exporter that passes the series of `metric` whose `label` is `value` on untyped, a level
+  /// by its source's documentation (its gauges' `untyped_by_label`), or nullptr.
+  const Exporter* untyped_level(std::string_view metric, std::string_view label, std::string_view value) const;
   /// A name of an exporter's prefix that none of its releases served (`served`), and the one it
   /// is a slip of: a letter away (one edit, two letters swapped), the same words in another
   /// order, a base unit's suffix or _timestamp_seconds added or left out (before _total,

@@ -518,7 +518,8 @@ const Expr* values_of(const Expr* e) {
 // named _total, not a count of events (CloudNativePG's cnpg_backends_waiting_total, TiKV's
 // tikv_worker_pending_task_total, MinIO's minio_node_file_descriptor_open_total, autobrr's
 // autobrr_irc_channel_monitored_total), as is one a matcher selects by such a state
-// (bullmq_jobs_total{state="waiting"}, a prom-client Gauge: review14). Adjectives only: a past
+// (bullmq_jobs_total{state="waiting"}, a prom-client Gauge: review14; a phase, Kubernetes' Pending
+// and Running: the things in it now). Adjectives only: a past
 // participle (queued, scheduled) as often names a counter of events.
 bool counts_a_state(const VectorSelector& vs, std::string_view name) {
   // Not "blocked": as often the requests a filter refused (a counter) as tasks blocked now.
@@ -534,18 +535,59 @@ bool counts_a_state(const VectorSelector& vs, std::string_view name) {
     if (is_state(name.substr(from, to - from))) return true;
     from = to + 1;
   }
+  // By a matcher on the state, whatever its case (gitpod's ..._workspace_phase_total{phase="Running"}),
+  // or on a label named for one (gitpod's ..._workspace_activity_total{active="false"}, a GaugeVec).
   return std::any_of(vs.matchers.begin(), vs.matchers.end(), [&](const Matcher& mt) {
-    return mt.op == MatchOp::equal && (mt.name == "state" || mt.name == "status") && is_state(mt.value);
+    std::string value = mt.value;
+    std::transform(value.begin(), value.end(), value.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    return mt.op == MatchOp::equal &&
+           (is_state(mt.name) ||
+            ((mt.name == "state" || mt.name == "status" || mt.name == "phase") && is_state(value)));
   });
 }
 } // namespace
 
-ExprChecks::Impl::RawFlow ExprChecks::Impl::raw_flow(const Expr* side) const {
+namespace {
+// The functions over a window that pass on what its samples are: a counter's running totals,
+// summed, averaged or picked (sum_over_time(errors_total[1h]) adds up totals since the start, it
+// counts no errors of the hour). Not count_over_time, changes, resets, present_over_time or
+// absent_over_time, which count samples or changes; not stddev or stdvar_over_time, a spread.
+bool passes_samples_on(std::string_view f) {
+  return f == "sum_over_time" || f == "avg_over_time" || f == "max_over_time" || f == "min_over_time" ||
+         f == "quantile_over_time" || f == "last_over_time";
+}
+} // namespace
+
+RawFlow raw_flow(const Inference& inf, const Expr* side) {
   const Expr* e = values_of(side);
   if (!e) return {};
+  if (e->kind == NodeKind::call && passes_samples_on(e->as<Call>().name)) {
+    const Call& c = e->as<Call>();
+    const Expr* window = c.args.empty() ? nullptr : unparen(c.args.back());
+    const Expr* inner = !window                                     ? nullptr
+                        : window->kind == NodeKind::matrix_selector ? window->as<MatrixSelector>().selector
+                        : window->kind == NodeKind::subquery        ? window->as<SubqueryExpr>().expr
+                                                                    : nullptr;
+    RawFlow out = inner ? raw_flow(inf, inner) : RawFlow{};
+    if (out.counter) out.via = c.name + "()" + (out.via.empty() ? "" : " of " + out.via);
+    return out;
+  }
   if (e->kind == NodeKind::vector_selector) {
-    if (inf_.at(e).kind != ValueKind::counter) return {};
-    SeriesInfo info = inf_.series(e->as<VectorSelector>());
+    SeriesInfo info = inf.series(e->as<VectorSelector>());
+    // A recording rule's series: what its one rule reads raw, as a reader of it compares it; a
+    // name no colon marks as recorded too where its rule is in the reader's file (an exporter may
+    // have the name, but the file records it: kubevirt's vec_by_..._in_last_hour). Not where the
+    // rule adds copies to a scraped metric of the name (it reads the name itself).
+    const auto rec = inf.recorded().find(info.name);
+    if (rec != inf.recorded().end() && rec->second.raw && rec->second.parts.empty() &&
+        (rec->second.source == RecordedMetric::Source::rules ||
+         (rec->second.source == RecordedMetric::Source::both && inf.recorded_here(rec->second)))) {
+      const RecordedMetric& rm = rec->second;
+      RawFlow out = *rm.raw;
+      out.via = "the recorded " + rm.name + (out.via.empty() ? "" : " (" + out.via + ")");
+      return out;
+    }
+    if (inf.at(e).kind != ValueKind::counter) return {};
     if (info.origin != SeriesInfo::Origin::catalog && info.origin != SeriesInfo::Origin::external) return {};
     // An uptime counter (apache_uptime_seconds_total, mysql_global_status_uptime) holds the time
     // since its process started: a comparison of it that depends on the start is a restart
@@ -559,20 +601,26 @@ ExprChecks::Impl::RawFlow ExprChecks::Impl::raw_flow(const Expr* side) const {
   if (e->kind != NodeKind::binary) return {};
   const auto& b = e->as<BinaryExpr>();
   if (b.op != BinaryOp::add && b.op != BinaryOp::sub && b.op != BinaryOp::mul && b.op != BinaryOp::div) return {};
-  RawFlow l = raw_flow(b.lhs), r = raw_flow(b.rhs); // not const: returned by value, moved
-  const bool l_number = inf_.constant(b.lhs).has_value(), r_number = inf_.constant(b.rhs).has_value();
+  RawFlow l = raw_flow(inf, b.lhs), r = raw_flow(inf, b.rhs); // not const: returned by value, moved
+  const bool l_number = inf.constant(b.lhs).has_value(), r_number = inf.constant(b.rhs).has_value();
   // A series that is no counter, read as it is (through aggregations): a gauge, or a series
   // whose kind nothing says.
   auto no_counter = [&](const Expr* x) {
     x = values_of(x);
-    return x && x->kind == NodeKind::vector_selector && inf_.at(x).kind != ValueKind::counter;
+    return x && x->kind == NodeKind::vector_selector && inf.at(x).kind != ValueKind::counter &&
+           !raw_flow(inf, x).counter;
   };
   auto stronger = [](const RawFlow& a, const RawFlow& c) { // a counter of the catalog first
     return c.counter->origin == SeriesInfo::Origin::catalog && a.counter->origin != SeriesInfo::Origin::catalog ? c : a;
   };
+  // Both sides' ways to the counters, said once where they are the same.
+  auto both_via = [&](RawFlow out) {
+    out.via = l.via == r.via || r.via.empty() ? l.via : l.via.empty() ? r.via : l.via + " and " + r.via;
+    return out;
+  };
   switch (b.op) {
   case BinaryOp::add:
-    if (l.raw() && r.raw()) return stronger(l, r);
+    if (l.raw() && r.raw()) return both_via(stronger(l, r));
     if (l.raw() && r_number) return l;
     if (r.raw() && l_number) return r;
     return {};
@@ -581,7 +629,7 @@ ExprChecks::Impl::RawFlow ExprChecks::Impl::raw_flow(const Expr* side) const {
     if (l.raw() && r.raw()) {
       RawFlow out = l;
       out.minus = r.counter;
-      return out;
+      return both_via(std::move(out));
     }
     return {};
   case BinaryOp::mul:
@@ -592,7 +640,7 @@ ExprChecks::Impl::RawFlow ExprChecks::Impl::raw_flow(const Expr* side) const {
     if (l.raw() && r.raw()) {
       RawFlow out = l;
       out.ratio_of = r.counter;
-      return out;
+      return both_via(std::move(out));
     }
     if (l.counter && r_number) return l;
     if (l.raw() && no_counter(b.rhs)) return l;
@@ -637,18 +685,21 @@ void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
   // happened" counter, so only another threshold is reported, and the cases below.
   const Expr* other = side == b.lhs ? b.rhs : b.lhs;
   const bool zero = literal(other) == 0.0;
-  const RawFlow flow = raw_flow(side);
+  const RawFlow flow = raw_flow(inf_, side);
   if (!flow.counter) return;
   // A series divided by itself is 1, no average since the start: promql/always-true says so.
   if (flow.ratio_of && inf_.at(values_of(side)).range_of.itself) return;
   if (flow.ratio_of) {
-    counter_ratio(b, *flow.counter, *flow.ratio_of, zero);
+    counter_ratio(b, flow, zero);
     return;
   }
   if (flow.minus) {
     if (ever_since_start(b, side)) counter_difference(b, *flow.counter, *flow.minus);
     return;
   }
+  // Two readings of one counter compared (x > x offset 1h, max_over_time(x[1h] offset 1h) < x) ask
+  // whether it grew, as x - x offset 1h does: no total since the start.
+  if (const RawFlow o = raw_flow(inf_, other); o.raw() && flow.raw() && o.counter->name == flow.counter->name) return;
   const SeriesInfo& info = *flow.counter;
   const std::string suggestion = "compare rate(" + info.name + "[5m]) or increase(" + info.name + "[1h]) instead";
   const std::string since_start = ": as the alert's whole condition, above 0 holds from the first ";
@@ -676,9 +727,11 @@ void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
     }
   }
   if (info.origin == SeriesInfo::Origin::external && zero) return;
-  // Read through arithmetic, the side is said to read the counter raw.
+  // Read through arithmetic, a function or a recorded series, the side is said to read the counter raw.
   const Expr* e = values_of(side);
-  const std::string through = e->kind == NodeKind::binary ? "this side reads " + info.name + " raw, and " : "";
+  const std::string through = !flow.via.empty() ? "this side reads " + info.name + " raw through " + flow.via + ", and "
+                              : e->kind == NodeKind::binary ? "this side reads " + info.name + " raw, and "
+                                                            : "";
   if (known_counter(info)) {
     emit("promql/counter-raw", b.range,
          through + info.name + " is a counter" + declared_by(declarer(info), info.name) +
@@ -724,7 +777,9 @@ void ExprChecks::Impl::counter_difference(const BinaryExpr& cmp, const SeriesInf
 // started (seconds per operation since boot), which a bad hour barely moves, so the alert stays
 // silent (awesome-prometheus-alerts 97a31f3: index time over index count). Counters of the
 // catalog: a warning; by their names only: info, as for one counter.
-void ExprChecks::Impl::counter_ratio(const BinaryExpr& cmp, const SeriesInfo& num, const SeriesInfo& den, bool zero) {
+void ExprChecks::Impl::counter_ratio(const BinaryExpr& cmp, const RawFlow& flow, bool zero) {
+  const SeriesInfo& num = *flow.counter;
+  const SeriesInfo& den = *flow.ratio_of;
   const catalog::Exporter* num_by = declarer(num);
   const catalog::Exporter* den_by = declarer(den);
   const bool known = known_counter(num) && known_counter(den);
@@ -735,12 +790,14 @@ void ExprChecks::Impl::counter_ratio(const BinaryExpr& cmp, const SeriesInfo& nu
   // Two selections of one counter (a CPU mode's seconds over every mode's): named once.
   const bool same = num.name == den.name;
   const std::string by = same || num_by == den_by ? declared_by(num_by, num.name) : "";
+  const std::string via = flow.via.empty() ? "" : " through " + flow.via;
   const std::string what = known  ? (same ? " is a counter" : " are counters") + by + ": "
                            : mean ? " are named like a summary's or histogram's sum and count: if they are, "
                            : same ? " is named like a counter: if it is one, "
                                   : " are named like counters: if they are, ";
   self_.emit("promql/counter-raw", cmp.range,
-             (same ? "both sides of '/' read " + num.name + " raw, and " + num.name : num.name + " and " + den.name) +
+             (same ? "both sides of '/' read " + num.name + " raw" + via + ", and " + num.name
+                   : num.name + " and " + den.name + (via.empty() ? "" : ", read raw" + via + ",")) +
                  what +
                  "dividing their raw values gives the average since they began counting, which a burst late in "
                  "a long run barely moves",

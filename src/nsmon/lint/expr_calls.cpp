@@ -29,6 +29,19 @@ const BinaryExpr* ExprChecks::Impl::gauge_arithmetic(const Expr* e) const {
   return inf_.at(e).kind == ValueKind::gauge ? &b : nullptr;
 }
 
+namespace {
+// The exporter that passes the series a selector picks by an equality matcher on a label on
+// untyped as levels (rules/exporters.yml gauges' untyped_by_label), and the matcher as written.
+std::pair<const catalog::Exporter*, std::string> untyped_level_of(const VectorSelector& vs, const SeriesInfo& s) {
+  if (s.origin != SeriesInfo::Origin::external) return {};
+  for (const Matcher& m : vs.matchers)
+    if (m.op == MatchOp::equal)
+      if (const catalog::Exporter* by = catalog::exporters().untyped_level(s.name, m.name, m.value))
+        return {by, m.name + "=\"" + m.value + "\""};
+  return {};
+}
+} // namespace
+
 void ExprChecks::Impl::call(const Call& c) {
   if (is_rate_function(c.name) && !c.args.empty()) {
     const Expr* arg = unparen(c.args[0]);
@@ -57,6 +70,15 @@ void ExprChecks::Impl::call(const Call& c) {
                             " only makes sense for counters (a level's fall reads as a counter's reset)"
                       : " writes as a gauge: " + c.name +
                             " only makes sense for counters (a gauge's fall reads as a counter's reset)"),
+             c.name == "increase" ? "use delta() for a gauge's change" : "use deriv() for a gauge's slope");
+      // A level an exporter passes on untyped under one name beside counts, picked by its label's
+      // value (awesome-prometheus-alerts c37ef8f rated mongodb_ss_connections{conn_type="current"},
+      // MongoDB's open connections now, and 90% of the connections in use stayed silent).
+      else if (const auto [by, picked] = untyped_level_of(*vs, s); by)
+        emit("promql/rate-on-gauge", c.range,
+             c.name + "() of " + s.name + "{" + picked + "}, which " + by->name + " passes on untyped from " +
+                 by->gauges.untyped_from + ", a level (a value of now): " + c.name +
+                 " only makes sense for counters (a level's fall reads as a counter's reset)",
              c.name == "increase" ? "use delta() for a gauge's change" : "use deriv() for a gauge's slope");
       // A start time (process_start_time_seconds, what every client library exports) is a Unix
       // time, set anew at each start: its increase is the seconds between two starts, not a count.

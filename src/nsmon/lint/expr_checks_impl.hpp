@@ -106,15 +106,8 @@ private:
   static std::string range_text(const Shape& s);
   /// What a comparison's side makes of a raw counter: the counter it reads raw, or a ratio or a
   /// difference of two.
-  struct RawFlow {
-    std::optional<SeriesInfo> counter;  ///< the counter read raw (the ratio's numerator, the difference's minuend)
-    std::optional<SeriesInfo> ratio_of; ///< the ratio's denominator, a raw counter too
-    std::optional<SeriesInfo> minus;    ///< the difference's subtrahend, a raw counter too
-    bool raw() const { return counter && !ratio_of && !minus; }
-  };
-  RawFlow raw_flow(const Expr* side) const;
   void counter_raw(const BinaryExpr& b, const Expr* side);
-  void counter_ratio(const BinaryExpr& cmp, const SeriesInfo& num, const SeriesInfo& den, bool zero);
+  void counter_ratio(const BinaryExpr& cmp, const RawFlow& flow, bool zero);
   void counter_difference(const BinaryExpr& cmp, const SeriesInfo& a, const SeriesInfo& b);
   bool ever_since_start(const BinaryExpr& cmp, const Expr* side) const;
 

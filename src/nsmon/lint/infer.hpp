@@ -177,6 +177,8 @@ struct Shape {
 // rule's facts into the next (the size is that of x86-64 with libstdc++, GCC and Clang alike).
 static_assert(sizeof(Shape) == 560, "a new field of Shape: clear it in Shape::reset(), then update this size");
 
+struct RawFlow;
+
 /// A recording rule, as a metric other rules can use.
 struct RecordedMetric {
   std::string name;
@@ -205,6 +207,9 @@ struct RecordedMetric {
   /// Where several rules record the name, each one's shape (`shape` is them all together): a
   /// selector whose matchers refuse some rules' series reads the others' only.
   std::vector<Shape> parts;
+  /// The counter its one rule records raw (sum by (pod) (sum_over_time(x_total[1h]))): a reader
+  /// that compares the series compares the counter's raw values (promql/counter-raw).
+  std::shared_ptr<const RawFlow> raw;
 };
 
 /// What a vector selector's metric name refers to.
@@ -215,6 +220,16 @@ struct SeriesInfo {
   std::string_view suffix;                 ///< catalog: "_bucket", "_total", ...; a view of the catalog's (SeriesRef)
   bool exists = true;                      ///< catalog: false for a histogram's base name
   const RecordedMetric* recorded = nullptr;
+};
+
+/// The counter an expression passes on raw, as its value flows (raw_flow).
+struct RawFlow {
+  std::optional<SeriesInfo> counter;  ///< the counter read raw (the ratio's numerator, the difference's minuend)
+  std::optional<SeriesInfo> ratio_of; ///< the ratio's denominator, a raw counter too
+  std::optional<SeriesInfo> minus;    ///< the difference's subtrahend, a raw counter too
+  /// What the counter is read through, for findings: "sum_over_time()", "the recorded x"; "" for itself.
+  std::string via;
+  bool raw() const { return counter && !ratio_of && !minus; }
 };
 
 /// Infers label sets, counter-ness and units bottom-up, without recursion.
@@ -263,6 +278,10 @@ public:
   }
   /// The recording rules the expressions may read.
   const std::map<std::string, RecordedMetric>& recorded() const { return recorded_; }
+  /// Whether every rule of `r` is in the file the expressions come from (or no file was named).
+  bool recorded_here(const RecordedMetric& r) const {
+    return !file_ || (!r.several_files && r.span.file.str() == *file_);
+  }
   /// The config's jobs and their target labels.
   const TargetLabels& targets() const { return *targets_; }
   /// The shape of a node of a tree run() saw (nothing known for others); valid until the next run().
@@ -297,10 +316,6 @@ private:
   /// What a selector's matchers make of `s`, its metric's series (leaf_labels), read from
   /// `recorded` when it is a recording rule's.
   void leaf(const promql::VectorSelector& vs, const RecordedMetric* recorded, Shape& s) const;
-  /// Whether every rule of `r` is in the file the expressions come from (or no file was named).
-  bool recorded_here(const RecordedMetric& r) const {
-    return !file_ || (!r.several_files && r.span.file.str() == *file_);
-  }
   void node(const promql::Expr& e, Shape& s) const;
   void call(const promql::Call& c, Shape& s) const;
   void call_range(const promql::Call& c, const Shape& arg, Shape& s) const;
@@ -457,5 +472,8 @@ std::optional<double> only_value(const Shape& s);
 std::optional<double> health_value_passing(const promql::Expr* e, promql::BinaryOp op, double v);
 /// `a op b` for an arithmetic operator; NaN for others.
 double combine(promql::BinaryOp op, double a, double b);
+/// The counter `e` passes on raw as its value flows, for a tree `inf` ran (expr_binary.cpp,
+/// promql/counter-raw): nothing where no counter's raw value reaches the result.
+RawFlow raw_flow(const Inference& inf, const promql::Expr* e);
 
 } // namespace nsmon::lint

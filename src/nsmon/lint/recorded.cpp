@@ -137,6 +137,7 @@ std::map<std::string, RecordedMetric> recorded_metrics(const std::vector<Recordi
       if (rm.source != RecordedMetric::Source::scraped) rm.reads = scraped_reads(*r.expr, recorded);
       // The name's promise where the expression proves no range (a ratio of two counters).
       rm.scaled = scaled(*r.expr, inf);
+      if (RawFlow flow = raw_flow(inf, r.expr); flow.counter) rm.raw = std::make_shared<const RawFlow>(std::move(flow));
       if (std::string why = ratio_by_name(rm.name); !why.empty() && !rm.scaled) narrow_to_ratio(rm.shape, why);
       rm.shape.labels.insert("__name__");
       for (const auto* list : {&r.group->labels, &r.rule->labels})
