@@ -74,10 +74,10 @@ void ExprChecks::Impl::call(const Call& c) {
       // A level an exporter passes on untyped under one name beside counts, picked by its label's
       // value (awesome-prometheus-alerts c37ef8f rated mongodb_ss_connections{conn_type="current"},
       // MongoDB's open connections now, and 90% of the connections in use stayed silent).
-      else if (const auto [by, picked] = untyped_level_of(*vs, s); by)
+      else if (const auto [writer, picked] = untyped_level_of(*vs, s); writer)
         emit("promql/rate-on-gauge", c.range,
-             c.name + "() of " + s.name + "{" + picked + "}, which " + by->name + " passes on untyped from " +
-                 by->gauges.untyped_from + ", a level (a value of now): " + c.name +
+             c.name + "() of " + s.name + "{" + picked + "}, which " + writer->name + " passes on untyped from " +
+                 writer->gauges.untyped_from + ", a level (a value of now): " + c.name +
                  " only makes sense for counters (a level's fall reads as a counter's reset)",
              c.name == "increase" ? "use delta() for a gauge's change" : "use deriv() for a gauge's slope");
       // A start time (process_start_time_seconds, what every client library exports) is a Unix
