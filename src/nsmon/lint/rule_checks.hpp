@@ -145,6 +145,7 @@ private:
   void cost(const promql::Expr& root);
   void alert(const Shape& shape);
   void overwritten_alertname(const Shape& shape);
+  void own_state_alert(const promql::Expr& root);
   void threshold_unit();
   void misspelt_annotation();
   bool constant_alert(const promql::Expr& root);
