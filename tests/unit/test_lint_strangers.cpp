@@ -248,6 +248,30 @@ TEST_CASE("label flow: an alert that keeps the alertname of the alerts it reads"
   });
 }
 
+// A selector without a metric name picks the alert's own ALERTS_FOR_STATE (valued the time it became
+// active) and ALERTS (valued 1): HolgerHees/smartserver #15, smartserver-055ca64's proof.
+TEST_CASE("label flow: an alert whose selector names no metric", "[lint][label-flow]") {
+  run_cases({
+      {"compared above a time's value", alert("{chart=\"t\", job=\"netdata\"} > 50"), V{"alerts/reads-own-state 5:12"}},
+      {"the number on the left", alert("50 < {chart=\"t\"}"), V{"alerts/reads-own-state 5:17"}},
+      {"== 1 passes ALERTS", alert("{job=\"raid\", state=\"failed\"} == 1"), V{"alerts/reads-own-state 5:12"}},
+      {"a name prefix keeps the alert's series out", alert("{__name__=~\"netdata_.*\", chart=\"t\"} > 50"), V{}},
+      {"alertname=\"\" keeps them out", alert("{alertname=\"\", chart=\"t\"} > 50"), V{}},
+      {"neither 1 nor a time passes", alert("{job=\"raid\"} == 2"), V{}},
+  });
+}
+
+// An alert's name is never expanded (blockscout helm-charts #95, blockscout-helm-charts-890e67e).
+TEST_CASE("label flow: a template in an alert's name", "[lint][label-flow]") {
+  const std::string rule = "groups:\n- name: g\n  rules:\n  - alert: NAME\n    expr: up == 0\n"
+                           "    annotations: {summary: '{{ $labels.job }} is down'}\n";
+  auto named = [&](const std::string& name) { return std::string(rule).replace(rule.find("NAME"), 4, name); };
+  run_cases({
+      {"a template in the name", named("'{{ $labels.job }} is down'"), V{"alerts/templated-name 4:12"}},
+      {"braces in the summary only", named("TargetDown"), V{}},
+  });
+}
+
 // NaN is unequal to every value and orders with none (gitlab-com-runbooks-5bee5bb's proof).
 TEST_CASE("label flow: a comparison with NaN", "[lint][label-flow]") {
   const std::string ratio = "sum(rate(a_total[5m])) / sum(rate(b_total[5m]))";

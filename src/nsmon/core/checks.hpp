@@ -92,6 +92,12 @@ inline constexpr auto kChecks = [] {
       {"alerts/outcome-rate-zero", warning,
        "a rate of a counter written per outcome (an HTTP code) kept at 0: an error seen once fires while all is well",
        lint},
+      {"alerts/reads-own-state", warning,
+       "a selector without a metric name compared as the alert's condition: it picks the alert's own "
+       "ALERTS_FOR_STATE, which keeps it firing",
+       lint},
+      {"alerts/templated-name", warning,
+       "a template in an alert's name: Prometheus never expands it, the alertname is the text as written", lint},
       {"alerts/topk", warning, "topk/bottomk in an alert: the set of series flaps", lint},
       {"alerts/undefined-alert", warning, "ALERTS{alertname=\"X\"} of an alert no rule defines: it never matches",
        lint},

@@ -426,6 +426,15 @@ void RuleChecks::alert(const Shape& shape) {
                 ": one alert per value, and they never resolve together",
             "aggregate it away, e.g. max without (" + hc + ") (...)");
   overwritten_alertname(shape);
+  own_state_alert(*pr_.parsed->expr());
+  // Prometheus and vmalert expand templates in labels and annotations, never in the alert's name:
+  // the alertname label, which routes and silences match, is the text as written (blockscout's
+  // helm-charts #95, `alert: "{{ $labels.job }} has no new batches"`).
+  if (r_.name.value.find("{{") != std::string::npos)
+    emit_at("alerts/templated-name", r_.name.span,
+            "Prometheus expands no template in an alert's name: every alert of this rule is named \"" + r_.name.value +
+                "\", braces and all",
+            "name the alert with a fixed word (e.g. NoNewBatches) and put the template in its summary");
   threshold_unit();
   misspelt_annotation();
   templates(shape);

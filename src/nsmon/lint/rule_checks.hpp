@@ -161,6 +161,7 @@ private:
   std::pair<const promql::BinaryExpr*, const promql::Expr*> numbers_compared_in_or(const promql::Expr& root) const;
   bool or_constant_alert(const promql::Expr& root);
   bool bool_alert(const promql::Expr& root);
+  void own_state_alert(const promql::Expr& root);
   void unfiltered(const promql::Expr* top);
 
   // How far the existence of an expression's series is a condition: proven (a comparison, absent(),

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "nsmon/catalog/exporters.hpp"
+#include "nsmon/labels/labels.hpp"
 #include "nsmon/lint/rule_checks.hpp"
 #include "nsmon/promql/printer.hpp"
 #include "nsmon/util/humanize.hpp"
@@ -286,6 +287,71 @@ bool RuleChecks::matchers_are_condition(const VectorSelector& vs) {
     const bool lacks = m.value.empty() && (m.op == MatchOp::equal || m.op == MatchOp::regex) && m.name != "__name__";
     return (picks_state(m) && (info || m.op == MatchOp::not_equal || m.op == MatchOp::not_regex)) || (info && lacks);
   });
+}
+
+// A selector that names no metric picks every series its matchers admit, the alert's own among
+// them. Once the alert is pending Prometheus writes ALERTS_FOR_STATE, with the labels of the series
+// that raised it and the alert's name and labels, valued the time the alert became active in
+// seconds since 1970, and ALERTS, the same labels and alertstate, valued 1 (rules/alerting.go,
+// sample and forStateSample). Compared with a number one of them passes as the alert's whole
+// condition, it keeps the alert firing after the series that raised it recovers; ALERTS_FOR_STATE,
+// without alertstate, is also one labelset with that series once the alert's labels are applied,
+// and while both pass the evaluation fails (HolgerHees/smartserver #15,
+// `{chart=~"smartd_log.*"} > 50`). Only a comparison with the selector itself is read: an
+// aggregation or a function would keep other labels, or other values.
+void RuleChecks::own_state_alert(const Expr& root) {
+  const Expr* top = unparen(&root);
+  if (top->kind != NodeKind::binary) return;
+  const auto& b = top->as<BinaryExpr>();
+  if (!is_comparison(b.op) || b.return_bool) return;
+  const Expr* l = unparen(b.lhs);
+  const Expr* r = unparen(b.rhs);
+  const bool number_right = r->kind == NodeKind::number_literal;
+  const Expr* side = number_right ? l : r;
+  const Expr* number = number_right ? r : l;
+  if (side->kind != NodeKind::vector_selector || number->kind != NodeKind::number_literal) return;
+  const auto& vs = side->as<VectorSelector>();
+  if (!metric_name(vs).empty()) return;
+  // Whether the matchers admit the alert's own series `name` (alertstate: ALERTS's).
+  auto admits = [&](std::string_view name, std::string_view alertstate) {
+    for (const auto& m : vs.matchers) {
+      std::string_view own;
+      if (m.name == "__name__") own = name;
+      else if (m.name == "alertname") own = r_.name.value;
+      else if (m.name == "alertstate") own = alertstate;
+      else if (const rules::KeyValue* kv = own_label(m.name)) {
+        if (kv->value.value.find("{{") != std::string::npos) return false; // known only when expanded
+        own = kv->value.value;
+      } else continue; // the series that raised the alert matched it, and the alert's have its labels
+      if (!labels::matches(m, own, labels::Dialect::prometheus)) return false;
+    }
+    return true;
+  };
+  // The comparison as `series op v`, the number on the right.
+  BinaryOp op = b.op;
+  if (!number_right)
+    op = op == BinaryOp::gtr   ? BinaryOp::lss
+         : op == BinaryOp::lss ? BinaryOp::gtr
+         : op == BinaryOp::gte ? BinaryOp::lte
+         : op == BinaryOp::lte ? BinaryOp::gte
+                               : op;
+  const double v = number->as<NumberLiteral>().value;
+  const std::string cmp = util::concat({to_string(b.op), " ", util::format_number(v)});
+  // Any time from 2001 to 2286 passes.
+  if (admits("ALERTS_FOR_STATE", "") && passes(1e9, op, v) && passes(1e10, op, v))
+    emit("alerts/reads-own-state", vs.range,
+         util::concat({"the selector names no metric, so it also picks this alert's own ALERTS_FOR_STATE (the "
+                       "labels of the series that raised it, valued the time it became active, about 1.7e9): ",
+                       cmp,
+                       " holds for it, so once fired the alert never resolves, and while that series still "
+                       "passes too the evaluation fails"}),
+         "name the metric, or its prefix ({__name__=~\"netdata_.*\", ...}), or add alertname=\"\"");
+  else if (admits("ALERTS", "firing") && passes(1, op, v))
+    emit("alerts/reads-own-state", vs.range,
+         util::concat({"the selector names no metric, so it also picks this alert's own ALERTS (the labels of "
+                       "the series that raised it, valued 1): ",
+                       cmp, " holds for it, so once fired the alert keeps a copy of itself that never resolves"}),
+         "name the metric, or its prefix ({__name__=~\"netdata_.*\", ...}), or add alertname=\"\"");
 }
 
 } // namespace nsmon::lint
