@@ -1121,6 +1121,20 @@ TEST_CASE("exporters: an alert picks a one-hot state's series and compares nothi
   CHECK(g.at(0).message.find("which holds only if") != std::string::npos);
 }
 
+TEST_CASE("exporters: a series written only while its state holds is the condition", "[exporters][lint]") {
+  // Pure Storage's exporters write purefa_alerts_open only for the array's open alerts, and
+  // nothing once they close: the bare series is the alert (their own example rule, review30).
+  CHECK(where(lint_one("purefa_alerts_open")).empty());
+  CHECK(where(lint_one("purefb_alerts_open{severity=\"critical\"}")).empty());
+  // A series nothing lists so, and a listed one summed into one series that exists while any is
+  // open: the first still compares nothing; the sum passes the condition on (sum passes its series).
+  CHECK(where(lint_one("storage_alerts_open")) == V{"alerts/no-comparison 5:11"});
+  CHECK(where(lint_one("sum by (instance) (purefa_alerts_open)")).empty());
+  // Arithmetic on another series keeps that series', not the listed one's condition.
+  CHECK(where(lint_one("rate(errors_total[5m]) + on () group_left sum(purefa_alerts_open)")) ==
+        V{"alerts/no-comparison 5:11"});
+}
+
 TEST_CASE("exporters: a role one member of a cluster holds, compared member by member", "[exporters][lint]") {
   // Kafka's active controller count is 1 on the controller broker and 0 on every other: `!= 1`
   // per broker fires for every broker but the controller (strimzi 76a7682).

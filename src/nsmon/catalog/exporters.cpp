@@ -254,6 +254,11 @@ const Exporter* Exporters::one_in_cluster(std::string_view series) const {
   return l ? l->one_in_cluster : nullptr;
 }
 
+const Exporter* Exporters::present_while(std::string_view series) const {
+  const Listed* l = lists(series);
+  return l ? l->present_while : nullptr;
+}
+
 const Exporter* Exporters::untyped(std::string_view series) const {
   const Listed* l = lists(series);
   return l ? l->untyped : nullptr;
@@ -375,6 +380,7 @@ void Exporters::reindex() {
     mark(g.zero_or_one, &Listed::gauge, &Listed::zero_or_one);
     mark(g.untyped, &Listed::gauge, &Listed::untyped);
     mark(g.one_in_cluster, &Listed::gauge, &Listed::one_in_cluster);
+    mark(g.present_while, &Listed::gauge, &Listed::present_while);
     mark(e.counters, &Listed::counter);
     mark(e.counters_untyped, &Listed::counter);
   }
@@ -652,7 +658,7 @@ private:
   void gauges(const yaml::Node& n, ExporterGauges& g) {
     if (!y_.check_mapping(n,
                           {"read", "names", "prefixes", "patterns", "always_one", "zero_or_one", "untyped",
-                           "untyped_by_label", "untyped_from", "timestamps", "one_in_cluster"},
+                           "untyped_by_label", "untyped_from", "timestamps", "one_in_cluster", "present_while"},
                           "gauges"))
       return;
     if (!n["read"]) y_.report(n, "catalog/missing-field", "gauges has no 'read' (where the types come from)");
@@ -666,6 +672,8 @@ private:
     if (n["timestamps"]) g.timestamps = y_.strings(n["timestamps"], "timestamps").value_or(std::vector<std::string>{});
     if (n["one_in_cluster"])
       g.one_in_cluster = y_.strings(n["one_in_cluster"], "one_in_cluster").value_or(std::vector<std::string>{});
+    if (n["present_while"])
+      g.present_while = y_.strings(n["present_while"], "present_while").value_or(std::vector<std::string>{});
     if (auto by = n["untyped_by_label"]) {
       if (!by.is_sequence()) y_.report(by, "yaml/type", "untyped_by_label must be a list of {metric, label, values}");
       for (std::size_t i = 0; by.is_sequence() && i < by.size(); ++i) {

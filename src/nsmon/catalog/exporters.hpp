@@ -103,6 +103,9 @@ struct ExporterGauges {
   /// Gauges that one member of a cluster writes as 1 and every other member as 0: a role that
   /// one member holds at a time (Kafka's ActiveControllerCount, 1 on the controller broker).
   std::vector<std::string> one_in_cluster;
+  /// Gauges it writes a series for only while the state the name says holds, and none after
+  /// (Pure Storage's purefa_alerts_open: one per open array alert): the series is the condition.
+  std::vector<std::string> present_while;
 };
 
 /// Every metric name the releases of an exporter served (the union over `versions`): a name of its
@@ -286,6 +289,9 @@ public:
   /// The exporter whose members write `series` as 1 on one of them and 0 on the others (its
   /// gauges' `one_in_cluster`), or nullptr.
   const Exporter* one_in_cluster(std::string_view series) const;
+  /// The exporter that writes `series` only while the state its name says holds (its gauges'
+  /// `present_while`), or nullptr.
+  const Exporter* present_while(std::string_view series) const;
   /// The exporter that passes `series` on untyped, a level by its source's documentation.
   const Exporter* untyped(std::string_view series) const;
   /// The exporter that passes the series of `metric` whose `label` is `value` on untyped, a level
@@ -334,6 +340,7 @@ private:
     const Exporter* zero_or_one = nullptr;
     const Exporter* untyped = nullptr;
     const Exporter* one_in_cluster = nullptr;
+    const Exporter* present_while = nullptr;
     const Exporter* counter = nullptr; ///< counters' names and untyped counts
   };
   const Listed* lists(std::string_view series) const;

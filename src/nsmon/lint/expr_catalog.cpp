@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "nsmon/lint/expr_checks_impl.hpp"
 
 namespace nsmon::lint {
@@ -322,6 +324,12 @@ std::string_view ExprChecks::Impl::prefix_branch(std::string_view v, std::string
     else if (c == '|' && depth == 0) branches.push_back(v.substr(from, i - from)), from = i + 1;
   }
   branches.push_back(v.substr(std::min(from, v.size())));
+  // A regex that spells its other prefixes with .* or .+ shows its author knows the anchoring:
+  // a plain ^text beside them is the exact value (NAV's uri!~"^/internal/.*|^root|...": Spring
+  // Boot's Micrometer writes uri="root" for requests to "/", review30), and its ^ only redundant.
+  if (std::any_of(branches.begin(), branches.end(),
+                  [](std::string_view b) { return b.ends_with(".*") || b.ends_with(".+"); }))
+    return {};
   for (std::string_view b : branches) {
     if (b.size() < 2 || b.front() != '^') continue;
     text.clear();

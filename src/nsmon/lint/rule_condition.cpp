@@ -278,10 +278,11 @@ bool RuleChecks::info_name(std::string_view name) {
 // their existence is the condition: ALERTS (a series only while an alert is pending or
 // firing), an info or metadata series (always 1, a series per object and label values) picked
 // by a state label or by the lack of a label (kube_pod_labels{label_team=""}: the pods without
-// a team), any series picked by != or !~ on a state label (the outcomes other than the good one).
+// a team), any series picked by != or !~ on a state label (the outcomes other than the good one),
+// and a well-known exporter's series written only while its state holds (an array's open alerts).
 bool RuleChecks::matchers_are_condition(const VectorSelector& vs) {
   const std::string& name = metric_name(vs);
-  if (name == "ALERTS" || name == "ALERTS_FOR_STATE") return true;
+  if (name == "ALERTS" || name == "ALERTS_FOR_STATE" || catalog::exporters().present_while(name)) return true;
   const bool info = info_name(name);
   return std::any_of(vs.matchers.begin(), vs.matchers.end(), [&](const Matcher& m) {
     const bool lacks = m.value.empty() && (m.op == MatchOp::equal || m.op == MatchOp::regex) && m.name != "__name__";
