@@ -229,6 +229,28 @@ TEST_CASE("ratio-as-percent: a unit over itself compared with a stated percentag
   CHECK(ratio("job:disk_used_bytes:ratio / job:disk_size_bytes:sum > 80", "above 80%").empty());
 }
 
+TEST_CASE("percent-as-ratio: a stated percentage over 100 where $value is printed with a %", "[lint][units]") {
+  using V = std::vector<std::string>;
+  auto percent = [](const std::string& expr, const std::string& description) {
+    return threshold_unit(expr, description, "units/percent-as-ratio");
+  };
+  // otc-prometheus-exporter 761b255: Cloud Eye's usage in percent, compared with 0.8 for "80%".
+  CHECK(percent("elb_l4_con_usage > 0.8", "has exceeded 80%. Current: {{ $value }}%") ==
+        V{"the description annotation says 80% and description prints $value with a % after it, as a percentage "
+          "(0-100), in which the threshold 0.8 is 0.8%; if the values are ratios (0-1), description prints 80% as "
+          "0.8%"});
+  CHECK(percent("obs_request_success_rate < 0.95", "below 95%. Current: {{ $value | humanize }} %").size() == 1);
+  // The threshold in percent, the value printed scaled or not at all, another number: quiet.
+  CHECK(percent("elb_l4_con_usage > 80", "has exceeded 80%. Current: {{ $value }}%").empty());
+  CHECK(percent("elb_l4_con_usage > 0.8", "has exceeded 80%. Current: {{ $value | humanizePercentage }}").empty());
+  CHECK(percent("elb_l4_con_usage > 0.8", "has exceeded 80%").empty());
+  CHECK(percent("elb_l4_con_usage > 0.9", "has exceeded 80%. Current: {{ $value }}%").empty());
+  // A proven ratio printed with a %: units/ratio-printed-as-percent's, the threshold is right.
+  CHECK(percent("sum by (job) (rate(jobs_total{status=\"error\"}[5m])) / sum by (job) (rate(jobs_total[5m])) > 0.05",
+                "above 5%. Current: {{ $value }}%")
+            .empty());
+}
+
 TEST_CASE("ratio-as-percent: a ratio of two counts of events compared with a stated percentage", "[lint][units]") {
   using V = std::vector<std::string>;
   auto ratio = [](const std::string& expr, const std::string& description) {

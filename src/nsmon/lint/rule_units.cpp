@@ -165,6 +165,29 @@ void RuleChecks::threshold_unit() {
         return true;
       }
     }
+    // A threshold below 1 that is a stated percentage divided by 100, where an annotation prints
+    // $value with a % after it: the annotations read the values as percentages, in which the
+    // threshold is a fraction of a percent; if they are ratios, that annotation prints 85% as 0.85%.
+    // Either way one is wrong (otc-prometheus-exporter 761b255: `elb_l4_con_usage > 0.8`, "> 80%",
+    // "Current: {{ $value }}%", on a 0-100 usage: always firing). A percentage by name, or a proven
+    // ratio, is units/percent-as-ratio's or units/ratio-printed-as-percent's.
+    const auto hundredth = std::find_if(stated.begin(), stated.end(), [&](const auto& kd) {
+      return kd.second.scale == kPercent && same_number(v * 100, kd.second.value);
+    });
+    const auto printed = std::find_if(r_.annotations.begin(), r_.annotations.end(),
+                                      [](const rules::KeyValue& kv) { return !kv.tmpl().value_percents.empty(); });
+    if (v > 0 && v < 1 && hundredth != stated.end() && printed != r_.annotations.end() &&
+        unit_by_name(side, &of) != "percent" && inf_.at(&side).unit != "percent" && ratio_printed().empty()) {
+      const auto& [key, said] = *hundredth;
+      emit("units/percent-as-ratio", b.range,
+           util::concat({"the ", key, " annotation says ", said.text, " and ", printed->key.value,
+                         " prints $value with a % after it, as a percentage (0-100), in which the threshold ",
+                         util::format_number(v), " is ", util::format_number(v), "%; if the values are ratios (0-1), ",
+                         printed->key.value, " prints ", said.text, " as ", util::format_number(v), "%"}),
+           util::concat({"write ", util::format_number(said.value), " for ", said.text,
+                         " if the values are percentages, or print {{ $value | humanizePercentage }}"}));
+      return true;
+    }
     if (auto m = size_mismatch(side, v, stated, inf_)) {
       emit("units/threshold-unit", b.range, m->first, m->second);
       return true;
