@@ -45,16 +45,23 @@ std::pair<const catalog::Exporter*, std::string> untyped_level_of(const VectorSe
 void ExprChecks::Impl::call(const Call& c) {
   if (is_rate_function(c.name) && !c.args.empty()) {
     const Expr* arg = unparen(c.args[0]);
+    const std::string gauge_fix =
+        c.name == "increase" ? "use delta() for a gauge's change" : "use deriv() for a gauge's slope";
     if (const VectorSelector* vs = selector_of(arg)) {
       SeriesInfo s = inf_.series(*vs);
       const Shape& shape = inf_.at(vs);
+      // What an exporter passes on untyped from the system it reads, a level by that system's documentation.
+      auto untyped_level = [&](const catalog::Exporter& e) {
+        return " passes on untyped from " + e.gauges.untyped_from + ", a level (a value of now): " + c.name +
+               " only makes sense for counters (a level's fall reads as a counter's reset)";
+      };
       // A histogram's or summary's base name is no series at all (catalog/histogram-base-name), not
       // a gauge.
       if (shape.kind == ValueKind::gauge && s.exists && (s.origin == SeriesInfo::Origin::catalog || s.recorded) &&
           !(s.recorded && s.recorded->shape.aggregated && s.recorded->shape.kind == ValueKind::counter))
         emit("promql/rate-on-gauge", c.range,
              c.name + "() of " + s.name + ", which is a gauge: " + c.name + " only makes sense for counters",
-             c.name == "increase" ? "use delta() for a gauge's change" : "use deriv() for a gauge's slope");
+             gauge_fix);
       // A well-known exporter's gauge by its source (rules/exporters.yml: node_exporter's memory,
       // filesystem and load series): awesome-prometheus-alerts 56a7e0d rated
       // node_memory_MemAvailable_bytes, and the "underutilised memory" alert read noise.
@@ -66,20 +73,17 @@ void ExprChecks::Impl::call(const Call& c) {
         emit("promql/rate-on-gauge", c.range,
              c.name + "() of " + s.name + ", which " + by->name +
                  (catalog::exporters().untyped(s.name)
-                      ? " passes on untyped from " + by->gauges.untyped_from + ", a level (a value of now): " + c.name +
-                            " only makes sense for counters (a level's fall reads as a counter's reset)"
+                      ? untyped_level(*by)
                       : " writes as a gauge: " + c.name +
                             " only makes sense for counters (a gauge's fall reads as a counter's reset)"),
-             c.name == "increase" ? "use delta() for a gauge's change" : "use deriv() for a gauge's slope");
+             gauge_fix);
       // A level an exporter passes on untyped under one name beside counts, picked by its label's
       // value (awesome-prometheus-alerts c37ef8f rated mongodb_ss_connections{conn_type="current"},
       // MongoDB's open connections now, and 90% of the connections in use stayed silent).
       else if (const auto [writer, picked] = untyped_level_of(*vs, s); writer)
         emit("promql/rate-on-gauge", c.range,
-             c.name + "() of " + s.name + "{" + picked + "}, which " + writer->name + " passes on untyped from " +
-                 writer->gauges.untyped_from + ", a level (a value of now): " + c.name +
-                 " only makes sense for counters (a level's fall reads as a counter's reset)",
-             c.name == "increase" ? "use delta() for a gauge's change" : "use deriv() for a gauge's slope");
+             c.name + "() of " + s.name + "{" + picked + "}, which " + writer->name + untyped_level(*writer),
+             gauge_fix);
       // A start time (process_start_time_seconds, what every client library exports) is a Unix
       // time, set anew at each start: its increase is the seconds between two starts, not a count.
       else if ((s.origin == SeriesInfo::Origin::external || s.origin == SeriesInfo::Origin::unknown) &&
@@ -111,7 +115,7 @@ void ExprChecks::Impl::call(const Call& c) {
           emit("promql/rate-on-gauge", c.range,
                c.name + "() over a subquery of " + gauge + ", which is a gauge: " + c.name +
                    " reads each drop as a counter reset",
-               c.name == "increase" ? "use delta() for a gauge's change" : "use deriv() for a gauge's slope");
+               gauge_fix);
       }
     }
   }
