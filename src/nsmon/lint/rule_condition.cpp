@@ -329,13 +329,7 @@ void RuleChecks::own_state_alert(const Expr& root) {
     return true;
   };
   // The comparison as `series op v`, the number on the right.
-  BinaryOp op = b.op;
-  if (!number_right)
-    op = op == BinaryOp::gtr   ? BinaryOp::lss
-         : op == BinaryOp::lss ? BinaryOp::gtr
-         : op == BinaryOp::gte ? BinaryOp::lte
-         : op == BinaryOp::lte ? BinaryOp::gte
-                               : op;
+  const BinaryOp op = number_right ? b.op : flip(b.op);
   const double v = number->as<NumberLiteral>().value;
   const std::string cmp = util::concat({to_string(b.op), " ", util::format_number(v)});
   // Any time from 2001 to 2286 passes.
