@@ -1,7 +1,7 @@
 // ExprChecks::Impl, the checks of expr_checks.hpp, declared once and defined by theme in
 // expr_checks.cpp (the walk), expr_catalog.cpp (names, labels, matchers), expr_calls.cpp (functions,
-// histograms), expr_binary.cpp (thresholds, units, counters), expr_matching.cpp (vector matching) and
-// expr_aggregates.cpp (aggregations, rate windows).
+// histograms), expr_binary.cpp (thresholds, units), expr_counters.cpp (a counter read raw),
+// expr_matching.cpp (vector matching) and expr_aggregates.cpp (aggregations, rate windows).
 #pragma once
 
 #include <algorithm>
@@ -89,7 +89,7 @@ private:
   void join_undone(const BinaryExpr& b, const VectorMatching& vm);
   void copied_labels(const BinaryExpr& b, const VectorMatching& vm);
 
-  // expr_binary.cpp: thresholds, units, counters
+  // expr_binary.cpp: thresholds, units
   void binary(const BinaryExpr& b);
   void scalar_threshold(const BinaryExpr& b);
   void dead_fallback(const BinaryExpr& b, const VectorMatching& vm);
@@ -104,6 +104,8 @@ private:
   void timestamp_threshold(const BinaryExpr& b, const Expr* side, const Expr* other);
   bool bounded(const BinaryExpr& b, const Expr* side, const Expr* other, double v);
   static std::string range_text(const Shape& s);
+
+  // expr_counters.cpp: a counter read raw
   /// What a comparison's side makes of a raw counter: the counter it reads raw, or a ratio or a
   /// difference of two.
   void counter_raw(const BinaryExpr& b, const Expr* side);

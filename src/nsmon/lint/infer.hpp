@@ -472,7 +472,7 @@ std::optional<double> only_value(const Shape& s);
 std::optional<double> health_value_passing(const promql::Expr* e, promql::BinaryOp op, double v);
 /// `a op b` for an arithmetic operator; NaN for others.
 double combine(promql::BinaryOp op, double a, double b);
-/// The counter `e` passes on raw as its value flows, for a tree `inf` ran (expr_binary.cpp,
+/// The counter `e` passes on raw as its value flows, for a tree `inf` ran (expr_counters.cpp,
 /// promql/counter-raw): nothing where no counter's raw value reaches the result.
 RawFlow raw_flow(const Inference& inf, const promql::Expr* e);
 
