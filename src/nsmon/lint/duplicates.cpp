@@ -183,18 +183,6 @@ std::optional<Condition> condition(const promql::Expr& e) {
   return std::nullopt;
 }
 
-bool holds(promql::BinaryOp op, double x, double v) {
-  switch (op) {
-  case promql::BinaryOp::eql: return x == v;
-  case promql::BinaryOp::neq: return x != v;
-  case promql::BinaryOp::lss: return x < v;
-  case promql::BinaryOp::lte: return x <= v;
-  case promql::BinaryOp::gtr: return x > v;
-  case promql::BinaryOp::gte: return x >= v;
-  default: return true;
-  }
-}
-
 // Two conditions on the same expression, and a value of each stretch their numbers cut the line
 // into: each condition is a half-line, a point or all but a point, so what holds at these values
 // holds on the whole line.

@@ -368,6 +368,8 @@ void combine_recorded(Shape& s, const Shape& other, const Inference& inf);
 /// What a comparison `s OP v` of a series with a number does, the values `s` can take known.
 enum class Verdict { depends, never, always };
 Verdict compare(const Shape& s, promql::BinaryOp op, double v);
+/// Whether `x OP v` holds for the comparison OP; an operator that is not a comparison filters nothing.
+bool holds(promql::BinaryOp op, double x, double v);
 /// `a OP b` as `b OP' a`.
 promql::BinaryOp flip(promql::BinaryOp op);
 /// The call's argument `i` if it is written as a number (clamp_min(x, 0)'s 0).

@@ -75,9 +75,6 @@ core::Span expr_span(const rules::Rule& r, promql::PosRange range);
 std::string misspelt_annotation(const std::string& key, const std::vector<rules::KeyValue>& annotations);
 /// An alert of vector(1): the deliberate always-firing one (rule_checks.cpp).
 bool always_fires(const promql::Expr& root);
-/// Whether value op v holds for a comparison operator: a sample passes a filtering comparison, or
-/// two numbers compared as written (rule_one_hot.cpp).
-bool passes(double value, promql::BinaryOp op, double v);
 /// The runs of an expression's text that without_spaces keeps, in order, each passed to
 /// fn(std::string_view): a string whole (a backslash escapes the byte after it; one left open
 /// runs to the end), the text between spaces outside strings. A run ends at a space or a quote,

@@ -57,9 +57,9 @@ std::pair<const BinaryExpr*, const Expr*> RuleChecks::numbers_compared_in_or(con
 }
 
 namespace {
-bool holds(const Expr& side, const Inference& inf) {
+bool numbers_pass(const Expr& side, const Inference& inf) {
   const auto& c = side.as<BinaryExpr>();
-  return passes(*inf.vector_number(c.lhs), c.op, *inf.constant(c.rhs));
+  return holds(c.op, *inf.vector_number(c.lhs), *inf.constant(c.rhs));
 }
 } // namespace
 
@@ -68,7 +68,7 @@ bool holds(const Expr& side, const Inference& inf) {
 // it was reported.
 bool RuleChecks::or_constant_alert(const Expr& root) {
   const auto [o, side] = numbers_compared_in_or(root);
-  if (!side || !holds(*side, inf_)) return false;
+  if (!side || !numbers_pass(*side, inf_)) return false;
   const auto& c = side->as<BinaryExpr>();
   const std::string op(to_string(c.op)), whole = print(*o), compared = print(*side);
   // The or as written, its comparison moved outside: `(A or on () vector(0)) < 1`.
@@ -333,7 +333,7 @@ void RuleChecks::own_state_alert(const Expr& root) {
   const double v = number->as<NumberLiteral>().value;
   const std::string cmp = util::concat({to_string(b.op), " ", util::format_number(v)});
   // Any time from 2001 to 2286 passes.
-  if (admits("ALERTS_FOR_STATE", "") && passes(1e9, op, v) && passes(1e10, op, v))
+  if (admits("ALERTS_FOR_STATE", "") && holds(op, 1e9, v) && holds(op, 1e10, v))
     emit("alerts/reads-own-state", vs.range,
          util::concat({"the selector names no metric, so it also picks this alert's own ALERTS_FOR_STATE (the "
                        "labels of the series that raised it, valued the time it became active, about 1.7e9): ",
@@ -341,7 +341,7 @@ void RuleChecks::own_state_alert(const Expr& root) {
                        " holds for it, so once fired the alert never resolves, and while that series still "
                        "passes too the evaluation fails"}),
          "name the metric, or its prefix ({__name__=~\"netdata_.*\", ...}), or add alertname=\"\"");
-  else if (admits("ALERTS", "firing") && passes(1, op, v))
+  else if (admits("ALERTS", "firing") && holds(op, 1, v))
     emit("alerts/reads-own-state", vs.range,
          util::concat({"the selector names no metric, so it also picks this alert's own ALERTS (the labels of "
                        "the series that raised it, valued 1): ",

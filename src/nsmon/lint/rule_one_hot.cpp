@@ -15,18 +15,6 @@ namespace nsmon::lint {
 
 using namespace promql;
 
-bool passes(double value, BinaryOp op, double v) {
-  switch (op) {
-  case BinaryOp::eql: return value == v;
-  case BinaryOp::neq: return value != v;
-  case BinaryOp::gtr: return value > v;
-  case BinaryOp::lss: return value < v;
-  case BinaryOp::gte: return value >= v;
-  case BinaryOp::lte: return value <= v;
-  default: return false;
-  }
-}
-
 namespace {
 
 // The selector under `side` when each of its series stays one target's own: the selector itself,
@@ -55,7 +43,7 @@ const VectorSelector* per_target(const Expr* side) {
 // cluster, `sum by (cluster)`, is the comparison meant; it is left alone.
 bool RuleChecks::one_in_cluster_alert(const BinaryExpr& b, const Expr* side, BinaryOp op, double v) {
   const VectorSelector* vs = per_target(side);
-  if (!vs || !passes(0, op, v) || passes(1, op, v) || inf_.series(*vs).origin != SeriesInfo::Origin::external)
+  if (!vs || !holds(op, 0, v) || holds(op, 1, v) || inf_.series(*vs).origin != SeriesInfo::Origin::external)
     return false;
   const catalog::Exporter* e = catalog::exporters().one_in_cluster(metric_name(*vs));
   if (!e) return false;
@@ -90,7 +78,7 @@ void RuleChecks::one_hot_alert(const Expr& root) {
   const BinaryOp op = r ? b.op : flip(b.op);
   const double v = r ? *r : *l;
   if (one_in_cluster_alert(b, side, op, v)) return;
-  if (side->kind != NodeKind::vector_selector || !passes(1, op, v) || passes(0, op, v)) return;
+  if (side->kind != NodeKind::vector_selector || !holds(op, 1, v) || holds(op, 0, v)) return;
   const auto& vs = side->as<VectorSelector>();
   if (inf_.series(vs).origin != SeriesInfo::Origin::external) return;
   const catalog::ExporterMetric* known = catalog::exporters().find(metric_name(vs));

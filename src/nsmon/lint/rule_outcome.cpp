@@ -66,7 +66,7 @@ void RuleChecks::outcome_alert(const Expr& e) {
   }
   if (!is_comparison(b.op) || b.return_bool) return;
   const std::optional<double> r = inf_.constant(b.rhs), l = r ? std::nullopt : inf_.constant(b.lhs);
-  if ((!r && !l) || !passes(0, r ? b.op : flip(b.op), r ? *r : *l)) return;
+  if ((!r && !l) || !holds(r ? b.op : flip(b.op), 0, r ? *r : *l)) return;
   const AggregateExpr* agg = nullptr;
   const VectorSelector* vs = rate_of(r ? b.lhs : b.rhs, agg);
   if (!vs || inf_.series(*vs).origin != SeriesInfo::Origin::external) return;

@@ -75,27 +75,28 @@ BinaryOp flip(BinaryOp op) {
   }
 }
 
+bool holds(BinaryOp op, double x, double v) {
+  switch (op) {
+  case BinaryOp::lss: return x < v;
+  case BinaryOp::gtr: return x > v;
+  case BinaryOp::lte: return x <= v;
+  case BinaryOp::gte: return x >= v;
+  case BinaryOp::eql: return x == v;
+  case BinaryOp::neq: return x != v;
+  default: return true;
+  }
+}
+
 Verdict compare(const Shape& s, BinaryOp op, double v) {
   if (std::isnan(v)) return Verdict::never;
   bool any = false, all = true; // whether some value of [lo, hi] passes, whether every one does
-  auto pass = [&](double x) {
-    switch (op) {
-    case BinaryOp::lss: return x < v;
-    case BinaryOp::gtr: return x > v;
-    case BinaryOp::lte: return x <= v;
-    case BinaryOp::gte: return x >= v;
-    case BinaryOp::eql: return x == v;
-    case BinaryOp::neq: return x != v;
-    default: return true;
-    }
-  };
   // The comparison's truth changes only at v: the bounds, v itself and points beside them decide.
   const double lo = s.lo_open ? std::nextafter(s.lo, s.hi) : s.lo;
   const double hi = s.hi_open ? std::nextafter(s.hi, s.lo) : s.hi;
   if (lo > hi) return Verdict::never;
   for (double x : {lo, hi, v, std::nextafter(v, -INFINITY), std::nextafter(v, INFINITY)}) {
     if (x < lo || x > hi || std::isinf(x)) continue;
-    bool p = pass(x);
+    bool p = holds(op, x, v);
     any = any || p;
     all = all && p;
   }
