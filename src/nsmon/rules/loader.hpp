@@ -70,6 +70,7 @@ public:
 private:
   static bool is_manifest(const yaml::Node& root) { return root.is_map() && (root["apiVersion"] || root["kind"]); }
 
+  // Where the document keeps its groups, and documents that hold none (rule_loader_holders.cpp).
   bool not_rules(const yaml::Node& root);
   bool bare_list(const yaml::Node& root);
 
