@@ -252,6 +252,8 @@ public:
   int rename_age(const Exporter& e) const;
   /// The whole years from `date` ("YYYY-MM-DD") to renames_as_of; -1 when either is no date.
   int age(std::string_view date) const;
+  /// Whether `s` is a date written "YYYY-MM-DD", as age() reads one.
+  static bool is_day(std::string_view s);
 
   /// The metric a series name is, or nullptr.
   const ExporterMetric* find(std::string_view series) const;
