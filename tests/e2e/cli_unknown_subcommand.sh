@@ -22,3 +22,11 @@ expect_rc 0
 expect_out "lint-rules"
 run promql check up
 expect_rc 0
+# promtool's order (`promtool query instant URL EXPR`): the verb is named, with the two forms that
+# work, and no server is asked.
+run query --server http://127.0.0.1:9 instant up
+expect_rc 2
+expect_err "nsmon query takes the expression itself, with no 'instant' before it: nsmon query 'up' (an instant query), nsmon query 'up' --since 1h (a range query)"
+run query range 'rate(x_total[5m])' --since 1h
+expect_rc 2
+expect_err "with no 'range' before it"

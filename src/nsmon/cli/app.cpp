@@ -154,6 +154,12 @@ std::string parse_error_text(const CLI::App& app, const CLI::ParseError& e, cons
       return "unknown option '" + name + "' for " + path + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
              "; '" + path + " --help' lists its options";
     }
+    // `nsmon query instant up`, promtool's order: the verb was read as the expression.
+    if (auto verb = std::find(args.begin(), args.end(), word);
+        path == "nsmon query" && verb != args.begin() && (verb[-1] == "instant" || verb[-1] == "range"))
+      return "nsmon query takes the expression itself, with no '" + verb[-1] + "' before it: nsmon query '" + word +
+             "' (an instant query), nsmon query '" + word + "' --since 1h (a range query); '" + path +
+             " --help' says more";
     if (!subs.empty()) {
       std::string hint = nearest(word, subs);
       return "unknown subcommand '" + word + "' of " + path + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
