@@ -114,9 +114,10 @@ void RuleChecks::one_hot_alert(const Expr& root) {
                        "), 1 for the one that holds and 0 for the others, and `", print(*top),
                        keeps_one ? "` keeps the one that holds, whatever it is"
                                  : "` keeps the others, whatever the one that holds is"}),
-         keeps_one ? util::concat({"keep only the bad ", label.name, "s: ", known->name, "{", label.name, "=~\"...\"} == 1"})
-                   : util::concat({"read the series of the ", label.name, " that should hold: ", known->name, "{",
-                                   label.name, "=\"...\"} != 1"}));
+         keeps_one
+             ? util::concat({"keep only the bad ", label.name, "s: ", known->name, "{", label.name, "=~\"...\"} == 1"})
+             : util::concat({"read the series of the ", label.name, " that should hold: ", known->name, "{", label.name,
+                             "=\"...\"} != 1"}));
     return;
   }
 }
