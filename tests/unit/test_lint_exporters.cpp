@@ -95,6 +95,9 @@ TEST_CASE("exporters: the embedded facts load and are found by series name", "[e
   REQUIRE(known.always_one("node_uname_info"));
   CHECK(known.gauge("node_uname_info"));
   CHECK(known.always_one("node_load1") == nullptr);
+  // OpenPAI's watchdog writes a series per node, pod and container, each 1 (microsoft/pai e9be29a).
+  REQUIRE(known.always_one("pai_node_count"));
+  CHECK(known.always_one("pai_node_count")->name == "OpenPAI watchdog");
   // Levels an exporter passes on untyped, said apart from the gauges it types.
   REQUIRE(known.untyped("mysql_global_status_threads_running"));
   CHECK(known.untyped("mysql_global_status_threads_running")->gauges.untyped_from == "MySQL's SHOW GLOBAL STATUS");
@@ -268,6 +271,16 @@ TEST_CASE("exporters: increase() of kube-state-metrics' state gauges", "[exporte
   // not listed, quiet.
   CHECK(where(lint_one("increase(kube_pod_container_status_restarts_total[1h]) > 3")).empty());
   CHECK(where(lint_one("increase(kube_job_status_failed[10m]) > 0")).empty());
+}
+
+TEST_CASE("exporters: an always-1 state gauge compared above 1", "[exporters][lint]") {
+  // OpenPAI's watchdog writes pai_node_count as 1, the node's state in its labels: `> 1` never
+  // holds (microsoft/pai e9be29a); `> 0` keeps the nodes in that state, the matcher its condition.
+  CHECK(where(lint_one("pai_node_count{ready!=\"true\"} > 1")) == V{"promql/impossible 5:12"});
+  CHECK(where(lint_one("pai_node_count{ready!=\"true\"} > 0")).empty());
+  // Read whole, or picked by target only, `> 0` keeps every node: the alert fires for each.
+  CHECK(where(lint_one("pai_node_count > 0")) == V{"promql/always-true 5:12"});
+  CHECK(where(lint_one("pai_node_count{job=\"pai-watchdog\"} >= 1")) == V{"promql/always-true 5:12"});
 }
 
 TEST_CASE("exporters: min() over several values of a one-hot label", "[exporters][lint]") {
@@ -1090,10 +1103,23 @@ TEST_CASE("exporters: an alert keeps a one-hot label's current series", "[export
   CHECK(where(lint_one("kube_node_status_condition{condition=\"Ready\"} == 1")) == V{"promql/always-true 5:12"});
   CHECK(where(lint_one("elasticsearch_cluster_health_status > 0")) == V{"promql/always-true 5:12"});
   CHECK(where(lint_one("1 <= elasticsearch_cluster_health_status{color=~\".+\"}")) == V{"promql/always-true 5:12"});
-  // Some states only, the state picked, `== 0`, a threshold over an aggregation: quiet.
+  // `!= 1` and `== 0` keep the states that do not hold, at least one per object whatever its state
+  // (skyscrapers/charts bc25ef4: certmanager_certificate_ready_status != 1 fired for every certificate).
+  auto g = lint_one("certmanager_certificate_ready_status != 1");
+  REQUIRE(where(g) == V{"promql/always-true 5:12"});
+  CHECK(g.at(0).message ==
+        "alert A fires for every object certmanager_certificate_ready_status describes, as long as it exists: "
+        "cert-manager writes for each a series per condition (True, False, Unknown), 1 for the one that holds and 0 "
+        "for the others, and `certmanager_certificate_ready_status != 1` keeps the others, whatever the one that "
+        "holds is");
+  CHECK(where(lint_one("kube_pod_status_phase == 0")) == V{"promql/always-true 5:12"});
+  CHECK(where(lint_one("kube_node_status_condition{condition=\"Ready\"} < 1")) == V{"promql/always-true 5:12"});
+  // Some states only, the state picked, a threshold over an aggregation, a label nothing lists: quiet.
   CHECK(where(lint_one("kube_pod_status_phase{phase=~\"Pending|Unknown\"} > 0")).empty());
   CHECK(where(lint_one("kube_node_status_condition{condition=\"Ready\", status=\"true\"} == 0")).empty());
-  CHECK(where(lint_one("kube_pod_status_phase == 0")).empty());
+  CHECK(where(lint_one("certmanager_certificate_ready_status{condition=\"True\"} != 1")).empty());
+  CHECK(where(lint_one("kube_pod_status_ready{condition=\"true\"} == 0")).empty());
+  CHECK(where(lint_one("count by (namespace) (kube_pod_status_phase == 0) > 100")).empty());
   CHECK(where(lint_one("sum by (namespace) (kube_pod_status_phase > 0) > 100")).empty());
   CHECK(where(lint_one("elasticsearch_cluster_health_status{color=\"red\"} == 1")).empty());
   // A recording rule records every state's current series on purpose.

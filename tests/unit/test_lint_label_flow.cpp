@@ -388,6 +388,16 @@ TEST_CASE("label flow: one-to-one matches whose side holds several series per gr
        alert("rate(node_interrupts_total{type=\"NET_RX\"}[5m]) / on (instance, cpu) "
              "rate(node_softnet_processed_total[5m]) > 1"),
        V{}},
+      // thanos-receive-controller writes an error series per type, each set to 0 at start
+      // (observatorium/thanos-receive-controller 9055827's example rules).
+      {"a controller's error types",
+       alert("rate(thanos_receive_controller_reconcile_errors_total[5m]) / on (namespace) "
+             "rate(thanos_receive_controller_reconcile_attempts_total[5m]) > 0.1"),
+       V{"labels/duplicate-match-group 5:12"}},
+      {"the error types grouped left",
+       alert("rate(thanos_receive_controller_reconcile_errors_total[5m]) / on (namespace) group_left "
+             "rate(thanos_receive_controller_reconcile_attempts_total[5m]) > 0.1"),
+       V{}},
       // kube-state-metrics' node conditions and resources (proofs/apart-ksm-node*.fails.test.yml);
       // v1.x's kube_node_status_allocatable_cpu_cores has one series per node.
       {"a node's conditions", alert("kube_node_status_condition{status=\"true\"} * on (node) x > 1"),

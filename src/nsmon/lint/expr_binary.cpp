@@ -47,6 +47,19 @@ bool given_everywhere(const Expr& side, const std::string& x) {
   });
   return any && all;
 }
+
+// An always-1 gauge read whole with a matcher on one of its own labels (OpenPAI's
+// `pai_node_count{ready!="true"}`: the watchdog writes each node's state in the labels, the value
+// 1): the matcher is the condition, and a comparison every series passes only says that such a
+// series exists, as `count(x) > 0` does. job and instance pick targets, not states.
+bool state_picked_from_labels(const Expr* side, const SeriesInfo& info) {
+  if (side->kind != NodeKind::vector_selector || info.origin != SeriesInfo::Origin::external ||
+      !catalog::exporters().always_one(info.name))
+    return false;
+  const auto& ms = side->as<VectorSelector>().matchers;
+  return std::any_of(ms.begin(), ms.end(),
+                     [](const auto& m) { return m.name != "__name__" && m.name != "job" && m.name != "instance"; });
+}
 } // namespace
 
 void ExprChecks::Impl::dead_fallback(const BinaryExpr& b, const VectorMatching& vm) {
@@ -337,6 +350,9 @@ bool ExprChecks::Impl::bounded(const BinaryExpr& b, const Expr* side, const Expr
   // count(x) > 0 and absent(x) == 1 are idioms: the comparison states the intent.
   if (verdict == Verdict::depends || (verdict == Verdict::always && s.count_like)) return false;
   const bool never = verdict == Verdict::never;
+  if (const Expr* u = unparen(side); !never && u->kind == NodeKind::vector_selector &&
+                                     state_picked_from_labels(u, inf_.series(u->as<VectorSelector>())))
+    return false;
   // A threshold written as arithmetic is quoted, with its value as the rules write numbers.
   std::string what = util::format_number(v);
   if (!literal(other)) {

@@ -64,9 +64,11 @@ bool RuleChecks::one_in_cluster_alert(const BinaryExpr& b, const Expr* side, Bin
 // every value of the label through, filtered by a comparison that keeps 1 and drops 0 (`> 0`, `== 1`) returns one
 // series per object in every state: it fires for each object as long as the exporter writes it
 // (openstack-helm-infra 9e5a295: `elasticsearch_cluster_health_status > 0` fired for a green
-// cluster). Anything after the comparison (an aggregation, and, a further comparison) may narrow it
-// and is left alone, as is `== 0` (it keeps the states that do not hold, one or more per object,
-// a different question).
+// cluster). A comparison that keeps 0 and drops 1 (`!= 1`, `== 0`) keeps instead the states that
+// do not hold, at least one per object whatever its state: it fires for every object too
+// (skyscrapers/charts bc25ef4: `certmanager_certificate_ready_status != 1` fired twice for every ready
+// certificate). Anything after the comparison (an aggregation, and, a further comparison) may narrow
+// it and is left alone.
 void RuleChecks::one_hot_alert(const Expr& root) {
   const Expr* top = unparen(&root);
   if (top->kind != NodeKind::binary) return;
@@ -78,7 +80,8 @@ void RuleChecks::one_hot_alert(const Expr& root) {
   const BinaryOp op = r ? b.op : flip(b.op);
   const double v = r ? *r : *l;
   if (one_in_cluster_alert(b, side, op, v)) return;
-  if (side->kind != NodeKind::vector_selector || !holds(op, 1, v) || holds(op, 0, v)) return;
+  const bool keeps_one = holds(op, 1, v) && !holds(op, 0, v), keeps_zero = holds(op, 0, v) && !holds(op, 1, v);
+  if (side->kind != NodeKind::vector_selector || (!keeps_one && !keeps_zero)) return;
   const auto& vs = side->as<VectorSelector>();
   if (inf_.series(vs).origin != SeriesInfo::Origin::external) return;
   const catalog::ExporterMetric* known = catalog::exporters().find(metric_name(vs));
@@ -97,8 +100,12 @@ void RuleChecks::one_hot_alert(const Expr& root) {
                        label.since.empty() ? "" : " (since " + label.since + ")", " writes for each a series per ",
                        label.name, " (", util::join(label.values, ", "),
                        "), 1 for the one that holds and 0 for the others, and `", print(*top),
-                       "` keeps the one that holds, whatever it is"}),
-         util::concat({"keep only the bad ", label.name, "s: ", known->name, "{", label.name, "=~\"...\"} == 1"}));
+                       keeps_one ? "` keeps the one that holds, whatever it is"
+                                 : "` keeps the others, whatever the one that holds is"}),
+         keeps_one
+             ? util::concat({"keep only the bad ", label.name, "s: ", known->name, "{", label.name, "=~\"...\"} == 1"})
+             : util::concat({"read the series of the ", label.name, " that should hold: ", known->name, "{", label.name,
+                             "=\"...\"} != 1"}));
     return;
   }
 }
