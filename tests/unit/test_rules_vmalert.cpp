@@ -137,6 +137,42 @@ TEST_CASE("vmalert: MetricsQL is one note per file, a PromQL typo stays an error
   }
 }
 
+// MetricsQL reads a side of one series without labels as a number when no on, ignoring or group
+// modifier is written (VictoriaMetrics binary_op.go, isScalar): `rate(x[5m]) / count(y)` divides
+// every series on vmalert and matches none on Prometheus (review32, homelab-monitor's
+// ContainerHighCpuShare).
+TEST_CASE("vmalert: a side of one series without labels is a number there", "[rules][vmalert][lint]") {
+  const std::string share = "rate(container_cpu_usage_seconds_total{name!=\"\"}[5m]) / count(cpu_percent) > 0.5";
+  SECTION("in a vmalert group: it works there, and there only") {
+    const V said{"the two sides of '/' match in vmalert only: only the left side has instance, job, name, and "
+                 "MetricsQL reads the right side, one series without labels, as a number; Prometheus, and "
+                 "promtool's tests, match nothing"};
+    CHECK(messages(group("  concurrency: 1\n", share), "labels/impossible-match") == said);
+    CHECK(messages(group("", share), "labels/impossible-match", Schema::vmalert) == said);
+    // avg(y) against x's labels is not said to match only where x has none of them
+    CHECK(messages(group("  concurrency: 1\n", "avg(x) / avg(y) by (k) > 1"), "labels/impossible-match").empty());
+    CHECK(messages(group("", "avg(x) / avg(y) by (k) > 1"), "labels/impossible-match").size() == 1);
+  }
+  SECTION("elsewhere: true of Prometheus, and said so") {
+    CHECK(messages(group("", share), "labels/impossible-match") ==
+          V{"the two sides of '/' can never match: only the left side has instance, job, name: the expression never "
+            "returns anything in Prometheus (vmalert's MetricsQL reads the right side, one series without labels, "
+            "as a number)"});
+    CHECK(messages(group("", "count(y) < x"), "labels/impossible-match").at(0).find("reads the left side") !=
+          std::string::npos);
+  }
+  SECTION("still reported on vmalert: and, a written modifier, a side with labels") {
+    // binaryOpAnd matches by label set: absent()'s series meets no labelled one (PiholeBlocking...)
+    CHECK(messages(group("  concurrency: 1\n", "x{job=\"a\"} == 0 and absent(t)"), "labels/impossible-match").size() ==
+          1);
+    CHECK(messages(group("  concurrency: 1\n", "x{job=\"a\"} / ignoring(z) count(y) > 1"), "labels/impossible-match")
+              .size() == 1);
+    CHECK(
+        messages(group("  concurrency: 1\n", "x{job=\"a\"} / count by (k) (y{k=\"b\"}) > 1"), "labels/impossible-match")
+            .size() == 1);
+  }
+}
+
 // vmalert's `query` template function sends MetricsQL to its datasource: a template query is
 // read as the rule's expression would be.
 TEST_CASE("vmalert: a template's query in MetricsQL", "[rules][vmalert]") {

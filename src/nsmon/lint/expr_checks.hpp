@@ -64,6 +64,7 @@ protected:
   bool in_alert_ = false;     ///< the expression is an alert's (topk/bottomk flap)
   bool uses_absent_ = false;  ///< set by check(): the alert is absent() of series
   bool absent_stale_ = false; ///< ... of series one missed scrape marks stale (not up, scrape_*)
+  bool metricsql_ = false;    ///< the expression runs on vmalert (a group nsmon knows is vmalert's)
 
 private:
   class Impl;

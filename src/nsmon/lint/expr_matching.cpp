@@ -45,9 +45,35 @@ void ExprChecks::Impl::matching(const BinaryExpr& b, const VectorMatching& vm) {
                          quoted(r.values.find(x)->second), " on the right"});
   std::vector<std::string> common;
   std::set_intersection(ls.begin(), ls.end(), rs.begin(), rs.end(), std::back_inserter(common));
-  const std::string outcome = b.op == BinaryOp::lunless ? ": unless never removes anything"
-                              : b.op == BinaryOp::land  ? ": and never returns anything"
-                                                        : ": the expression never returns anything";
+  // MetricsQL reads a side of one series without labels as a number where no on, ignoring or
+  // group modifier is written (VictoriaMetrics app/vmselect/promql/binary_op.go at 7532dbcd,
+  // adjustBinaryOpTags' isScalar; not and, or, unless): `rate(x[5m]) / count(y)` divides every
+  // series on vmalert (review corpus, homelab-monitor's ContainerHighCpuShare) and none here. In
+  // a group known to be vmalert's the rule works, on vmalert only: VictoriaMetrics wrote its own
+  // rules for Prometheus too (b87c515, shipped-bugs), and promtool's tests see nothing.
+  const char* number = nullptr;
+  if (!is_set_operator(b.op) && !vm.written)
+    number = r.labels_known && r.labels.empty() ? "right" : l.labels_known && l.labels.empty() ? "left" : nullptr;
+  std::string fix_number;
+  if (number)
+    fix_number = util::concat({"make the ", number, " side a number, scalar(...), or match it with on() ",
+                               std::string_view(number) == "right" ? "group_left" : "group_right",
+                               ": Prometheus and vmalert both read that"});
+  if (number && self_.metricsql_) {
+    const std::string_view rest = " side, one series without labels, as a number; Prometheus, and promtool's tests, "
+                                  "match nothing";
+    emit("labels/impossible-match", b.range,
+         util::concat({"the two sides of '", to_string(b.op), "' match in vmalert only: ", why,
+                       ", and MetricsQL reads the ", number, rest}),
+         fix_number);
+    return;
+  }
+  std::string outcome = b.op == BinaryOp::lunless ? ": unless never removes anything"
+                        : b.op == BinaryOp::land  ? ": and never returns anything"
+                                                  : ": the expression never returns anything";
+  if (number)
+    outcome += util::concat(
+        {" in Prometheus (vmalert's MetricsQL reads the ", number, " side, one series without labels, as a number)"});
   // A label an exporter added splits one side's series (failures by reason): matching on the
   // labels both have finds several of them in a group, so the fix ignores it and says which
   // side keeps a series per value (alertmanager aff09c2: ignoring (reason) group_left).
@@ -62,6 +88,7 @@ void ExprChecks::Impl::matching(const BinaryExpr& b, const VectorMatching& vm) {
                         " keeps a series per ", added, ", or aggregate it away on the ",
                         since_l.empty() ? "right" : "left", " side (sum or max without (", added, "))"});
   }
+  if (number) fix = fix_number;
   emit("labels/impossible-match", b.range,
        std::string("the two sides of '") + to_string(b.op) + "' can never match: " + why + outcome, fix);
 }
@@ -106,6 +133,8 @@ bool ExprChecks::Impl::fewer_kept(const BinaryExpr& b, const VectorMatching& vm)
     if (extra.empty() || extra == std::vector<std::string>{"cluster"} ||
         std::any_of(extra.begin(), extra.end(), [&](const auto& x) { return other.lacking.count(x); }))
       continue;
+    // vmalert reads a side without labels as a number (matching(), above): it meets every series.
+    if (self_.metricsql_ && fewer->labels.empty() && !vm.written && !is_set_operator(b.op)) continue;
     const std::string op = to_string(b.op);
     const bool left = fewer == &l;
     const std::string kept = fewer->labels.empty() ? "keeps no label" : "keeps fewer labels";

@@ -119,6 +119,7 @@ public:
       : ExprChecks(*opt.catalog, inf, cfg, all_names), pr_(pr), r_(*pr.rule), opt_(opt), cfg_(cfg), alerts_(alerts),
         high_cardinality_(high_cardinality), out_(out), foreign_(foreign), model_(model), cost_(cost) {
     in_alert_ = r_.is_alert();
+    metricsql_ = pr.group->ruler == rules::Schema::vmalert;
   }
   void run();
 
