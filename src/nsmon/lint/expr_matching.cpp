@@ -54,26 +54,24 @@ void ExprChecks::Impl::matching(const BinaryExpr& b, const VectorMatching& vm) {
   const char* number = nullptr;
   if (!is_set_operator(b.op) && !vm.written)
     number = r.labels_known && r.labels.empty() ? "right" : l.labels_known && l.labels.empty() ? "left" : nullptr;
-  std::string fix_number;
-  if (number)
+  std::string fix_number, as_number;
+  if (number) {
     fix_number = util::concat({"make the ", number, " side a number, scalar(...), or match it with on() ",
                                std::string_view(number) == "right" ? "group_left" : "group_right",
                                ": Prometheus and vmalert both read that"});
+    as_number = util::concat({"MetricsQL reads the ", number, " side, one series without labels, as a number"});
+  }
   if (number && self_.metricsql_) {
-    const std::string_view rest = " side, one series without labels, as a number; Prometheus, and promtool's tests, "
-                                  "match nothing";
     emit("labels/impossible-match", b.range,
-         util::concat({"the two sides of '", to_string(b.op), "' match in vmalert only: ", why,
-                       ", and MetricsQL reads the ", number, rest}),
+         util::concat({"the two sides of '", to_string(b.op), "' match in vmalert only: ", why, ", and ", as_number,
+                       "; Prometheus, and promtool's tests, match nothing"}),
          fix_number);
     return;
   }
   std::string outcome = b.op == BinaryOp::lunless ? ": unless never removes anything"
                         : b.op == BinaryOp::land  ? ": and never returns anything"
                                                   : ": the expression never returns anything";
-  if (number)
-    outcome += util::concat(
-        {" in Prometheus (vmalert's MetricsQL reads the ", number, " side, one series without labels, as a number)"});
+  if (number) outcome += util::concat({" in Prometheus (vmalert's ", as_number, ")"});
   // A label an exporter added splits one side's series (failures by reason): matching on the
   // labels both have finds several of them in a group, so the fix ignores it and says which
   // side keeps a series per value (alertmanager aff09c2: ignoring (reason) group_left).
