@@ -146,6 +146,13 @@ TEST_CASE("each check: a bad case and a clean one", "[lint][checks]") {
       // Another exporter's start time is a gauge by what it is (cortex-jsonnet 14d4ff1).
       {"increase of a start time", alert("increase(process_start_time_seconds[30m]) > 1"), V{"promql/rate-on-gauge"}},
       {"changes of a start time", alert("changes(process_start_time_seconds[30m]) > 1"), V{}},
+      // Compared with > 0, a start time's increase asks whether it restarted (VeltrixDB, review33).
+      {"increase of a start time above 0", alert("increase(process_start_time_seconds{job=\"db\"}[5m]) > 0"), V{}},
+      {"rate of a start time not 0", alert("0 != (rate(process_start_time_seconds[5m]))"), V{}},
+      {"increase of a start time at least 1", alert("increase(process_start_time_seconds[5m]) >= 1"),
+       V{"promql/rate-on-gauge"}},
+      {"increase of a start time above 0 times 2", alert("increase(process_start_time_seconds[5m]) * 2 > 1"),
+       V{"promql/rate-on-gauge"}},
       {"counter raw", alert("errors_total > 5"), V{"promql/counter-raw"}},
       {"counter increase", alert("increase(errors_total[1h]) > 5"), V{}},
       {"quantile without rate", alert("histogram_quantile(0.9, inference_time_seconds_bucket) > 1"),

@@ -42,7 +42,19 @@ std::pair<const catalog::Exporter*, std::string> untyped_level_of(const VectorSe
 }
 } // namespace
 
-void ExprChecks::Impl::call(const Call& c) {
+// Whether n is compared with > 0 or != 0 (either way round): the comparison asks whether the
+// value moved at all, not by how much.
+bool ExprChecks::Impl::asks_if_changed(const Expr& n, std::span<const Expr* const> path) {
+  auto it = std::find_if(path.rbegin(), path.rend(), [](const Expr* e) { return e->kind != NodeKind::paren; });
+  if (it == path.rend() || (*it)->kind != NodeKind::binary) return false;
+  const auto& b = (*it)->as<BinaryExpr>();
+  const bool left = unparen(b.lhs) == &n;
+  const std::optional<double> v = literal(left ? b.rhs : b.lhs);
+  const BinaryOp op = left ? b.op : flip(b.op);
+  return v && *v == 0 && (op == BinaryOp::gtr || op == BinaryOp::neq);
+}
+
+void ExprChecks::Impl::call(const Call& c, std::span<const Expr* const> path) {
   if (is_rate_function(c.name) && !c.args.empty()) {
     const Expr* arg = unparen(c.args[0]);
     const std::string gauge_fix =
@@ -86,8 +98,10 @@ void ExprChecks::Impl::call(const Call& c) {
              gauge_fix);
       // A start time (process_start_time_seconds, what every client library exports) is a Unix
       // time, set anew at each start: its increase is the seconds between two starts, not a count.
+      // It only grows, so compared with > 0 it asks what changes() > 0 asks, and is right
+      // (VeltrixDB's VeltrixDBProcessRestarted, review33); > 1 is cortex-jsonnet 14d4ff1's bug.
       else if ((s.origin == SeriesInfo::Origin::external || s.origin == SeriesInfo::Origin::unknown) &&
-               util::ends_with(s.name, "_start_time_seconds"))
+               util::ends_with(s.name, "_start_time_seconds") && !asks_if_changed(c, path))
         emit("promql/rate-on-gauge", c.range,
              c.name + "() of " + s.name + ", a start time (a gauge): it jumps by the uptime at each restart, so " +
                  c.name + " gives seconds, not a number of restarts",

@@ -34,7 +34,7 @@ void ExprChecks::Impl::run(const Expr& root) {
       break;
     }
     case NodeKind::number_literal: duration_number(n.as<NumberLiteral>(), path); break;
-    case NodeKind::call: call(n.as<Call>()); break;
+    case NodeKind::call: call(n.as<Call>(), path); break;
     case NodeKind::binary: binary(n.as<BinaryExpr>()); break;
     case NodeKind::aggregate:
       aggregate(n.as<AggregateExpr>(), reaches_result(n, path, true), values_read(n, path));

@@ -60,7 +60,8 @@ private:
   // expr_calls.cpp: functions, histograms
   static const VectorSelector* selector_of(const Expr* e);
   const BinaryExpr* gauge_arithmetic(const Expr* e) const;
-  void call(const Call& c);
+  void call(const Call& c, std::span<const Expr* const> path);
+  static bool asks_if_changed(const Expr& n, std::span<const Expr* const> path);
   static bool named_like_unix_time(std::string_view n);
   void timestamp_of_time(const Call& c);
   void label_replace_no_match(const Call& c);
