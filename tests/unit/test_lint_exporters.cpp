@@ -1240,6 +1240,22 @@ TEST_CASE("exporters: a declared counter above 0 as the alert's whole condition"
   CHECK(where(lint_one("minio_cluster_drive_offline_total > 0")).empty());
 }
 
+// 2i2c-org/infrastructure e9cdc18 (tests/data/shipped-bugs): kube-state-metrics writes a container's
+// restart count, the kubelet's, as a counter that lasts the pod's life, so ">= 1" fired for days after
+// one restart. The fix's difference with the count 10m ago is the usual way, and quiet.
+TEST_CASE("exporters: kube-state-metrics's restart count compared raw", "[exporters][lint]") {
+  auto f = lint_one(R"(sum(kube_pod_container_status_restarts_total{pod=~".*nfs.*"}) by (pod, namespace) >= 1)");
+  REQUIRE(where(f) == V{"promql/counter-raw 5:12"});
+  CHECK(f.at(0).message.find("until the pod is replaced") != std::string::npos);
+  CHECK(where(lint_one("kube_pod_init_container_status_restarts_total > 3")) == V{"promql/counter-raw 5:12"});
+  CHECK(where(lint_one("sum by (pod) (kube_pod_container_status_restarts_total) - sum by (pod) "
+                       "(kube_pod_container_status_restarts_total offset 10m) >= 1"))
+            .empty());
+  CHECK(where(lint_one("increase(kube_pod_container_status_restarts_total[1h]) > 3")).empty());
+  // A gauge of the same exporter, a container's state now: quiet.
+  CHECK(where(lint_one("kube_pod_container_status_waiting > 0")).empty());
+}
+
 // alertmanager-k8s-operator 2117f2c (tests/data/shipped-bugs): Alertmanager's notify/metrics.go
 // declares notifications_failed_total a counter, so != 0 holds from the first failed notification
 // until Alertmanager restarts.
