@@ -181,18 +181,16 @@ void ExprChecks::Impl::count_never_zero(const AggregateExpr& a, std::span<const 
   if (!self_.in_alert_ || (!count && a.op != AggregateOp::sum) || in->kind != NodeKind::binary) return;
   const auto& filter = in->as<BinaryExpr>();
   if (!is_comparison(filter.op) || filter.return_bool) return;
-  auto it = std::find_if(path.rbegin(), path.rend(), [](const Expr* e) { return e->kind != NodeKind::paren; });
-  if (it == path.rend() || (*it)->kind != NodeKind::binary) return;
-  const auto& b = (*it)->as<BinaryExpr>();
-  const bool left = unparen(b.lhs) == &a;
-  const std::optional<double> v = literal(left ? b.rhs : b.lhs);
-  if (!is_comparison(b.op) || b.return_bool || !v) return;
-  const BinaryOp op = left ? b.op : flip(b.op);
-  if (count && !((op == BinaryOp::lss && *v > 1) || ((op == BinaryOp::lte || op == BinaryOp::neq) && *v >= 1))) return;
+  const auto above = threshold_above(a, path);
+  if (!above || above->cmp.return_bool) return;
+  const BinaryOp op = above->op;
+  const double v = above->v;
+  auto it = std::find(path.rbegin(), path.rend(), above->node);
+  if (count && !((op == BinaryOp::lss && v > 1) || ((op == BinaryOp::lte || op == BinaryOp::neq) && v >= 1))) return;
   if (!count) {
     Shape zero;
     zero.set_range(0, 0);
-    if (compare(zero, op, *v) != Verdict::always || compare(inf_.at(&a), op, *v) == Verdict::never) return;
+    if (compare(zero, op, v) != Verdict::always || compare(inf_.at(&a), op, v) == Verdict::never) return;
     // A threshold the filter's input always passes (up >= 0) removes no series.
     const bool lit_right = literal(filter.rhs).has_value();
     if (const std::optional<double> t = literal(lit_right ? filter.rhs : filter.lhs);
@@ -219,10 +217,10 @@ void ExprChecks::Impl::count_never_zero(const AggregateExpr& a, std::span<const 
   // sum() of what `== 1` keeps is a count: the series that fail count as 0 with `bool`.
   const std::optional<double> kept_only = only_value(inf_.at(in));
   const bool counts = count || (kept_only && *kept_only == 1);
-  const std::string threshold = util::concat({") ", to_string(op), " ", util::format_number(*v)});
+  const std::string threshold = util::concat({") ", to_string(op), " ", util::format_number(v)});
   emit("alerts/count-never-zero", a.range,
        util::concat({agg, "() of nothing is nothing, not 0: where no series ", grouped ? "of a group " : "", "passes ",
-                     kept, ", there is no ", agg, " to compare with ", util::format_number(*v),
+                     kept, ", there is no ", agg, " to compare with ", util::format_number(v),
                      count ? ", so the alert fires while one is left and is silent when none is"
                            : ", so the alert is silent when none passes, where a sum of 0 would fire it"}),
        util::concat({counts ? util::concat({"count the series that fail too: sum", grouping, "(", counted, threshold,

@@ -100,6 +100,17 @@ void ExprChecks::Impl::scalar_threshold(const BinaryExpr& b) {
        "compare with a time the lookback allows, or read the time the series holds as its value");
 }
 
+std::optional<ExprChecks::Impl::Threshold> ExprChecks::Impl::threshold_above(const Expr& n,
+                                                                             std::span<const Expr* const> path) {
+  auto it = std::find_if(path.rbegin(), path.rend(), [](const Expr* e) { return e->kind != NodeKind::paren; });
+  if (it == path.rend() || (*it)->kind != NodeKind::binary) return std::nullopt;
+  const auto& b = (*it)->as<BinaryExpr>();
+  const bool left = unparen(b.lhs) == &n;
+  const std::optional<double> v = literal(left ? b.rhs : b.lhs);
+  if (!is_comparison(b.op) || !v) return std::nullopt;
+  return Threshold{*it, b, left ? b.op : flip(b.op), *v};
+}
+
 std::optional<double> ExprChecks::Impl::literal(const Expr* e) {
   e = unparen(e);
   if (e && e->kind == NodeKind::number_literal) return e->as<NumberLiteral>().value;

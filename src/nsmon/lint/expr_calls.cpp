@@ -45,13 +45,8 @@ std::pair<const catalog::Exporter*, std::string> untyped_level_of(const VectorSe
 // Whether n is compared with > 0 or != 0 (either way round): the comparison asks whether the
 // value moved at all, not by how much.
 bool ExprChecks::Impl::asks_if_changed(const Expr& n, std::span<const Expr* const> path) {
-  auto it = std::find_if(path.rbegin(), path.rend(), [](const Expr* e) { return e->kind != NodeKind::paren; });
-  if (it == path.rend() || (*it)->kind != NodeKind::binary) return false;
-  const auto& b = (*it)->as<BinaryExpr>();
-  const bool left = unparen(b.lhs) == &n;
-  const std::optional<double> v = literal(left ? b.rhs : b.lhs);
-  const BinaryOp op = left ? b.op : flip(b.op);
-  return v && *v == 0 && (op == BinaryOp::gtr || op == BinaryOp::neq);
+  const auto t = threshold_above(n, path);
+  return t && t->v == 0 && (t->op == BinaryOp::gtr || t->op == BinaryOp::neq);
 }
 
 void ExprChecks::Impl::call(const Call& c, std::span<const Expr* const> path) {
@@ -267,11 +262,7 @@ void ExprChecks::Impl::state_count(const AggregateExpr& a, std::span<const Expr*
   if (a.op != AggregateOp::count || in->kind != NodeKind::vector_selector ||
       !kube_state_series(in->as<VectorSelector>()))
     return;
-  auto parent = std::find_if(path.rbegin(), path.rend(), [](const Expr* e) { return e->kind != NodeKind::paren; });
-  if (parent == path.rend() || (*parent)->kind != NodeKind::binary) return;
-  const auto& b = (*parent)->as<BinaryExpr>();
-  const Expr* other = unparen(b.lhs) == &a ? b.rhs : b.lhs;
-  if (!is_comparison(b.op) || b.return_bool || !literal(other)) return;
+  if (const auto t = threshold_above(a, path); !t || t->cmp.return_bool) return;
   const auto& vs = in->as<VectorSelector>();
   emit("promql/count-of-states", a.range,
        util::concat({"count() of ", metric_name(vs),

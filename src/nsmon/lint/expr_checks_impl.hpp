@@ -95,6 +95,15 @@ private:
   void scalar_threshold(const BinaryExpr& b);
   void dead_fallback(const BinaryExpr& b, const VectorMatching& vm);
   static std::optional<double> literal(const Expr* e);
+  /// The comparison right above `n` (parentheses aside) with a number on its other side, read as
+  /// `n OP v`: the number moved to the right.
+  struct Threshold {
+    const Expr* node; ///< the comparison, as it stands in the path
+    const BinaryExpr& cmp;
+    BinaryOp op;
+    double v;
+  };
+  static std::optional<Threshold> threshold_above(const Expr& n, std::span<const Expr* const> path);
   void nan_threshold(const BinaryExpr& b);
   void unlimited_divisor(const BinaryExpr& b, const Expr* side, const Expr* other);
   void mixed_or(const BinaryExpr& b);
