@@ -28,19 +28,6 @@ std::int64_t ceil_to(std::int64_t t, std::int64_t step) {
 
 double seconds(std::int64_t ms) { return static_cast<double>(ms) / 1000.0; }
 
-// The metric names an expression's selectors pin.
-std::set<std::string> names_in(const promql::Expr& e) {
-  std::set<std::string> out;
-  promql::walk(e, [&](const promql::Expr& n, std::span<const promql::Expr* const>) {
-    if (n.kind == promql::NodeKind::vector_selector) {
-      std::string name = promql::metric_name(n.as<promql::VectorSelector>());
-      if (!name.empty()) out.insert(std::move(name));
-    }
-    return true;
-  });
-  return out;
-}
-
 // How far back of its evaluation time an expression reads, beyond the lookback: its ranges and
 // offsets added up (an upper bound when they nest).
 std::int64_t reach_ms(const promql::Expr& e) {
@@ -184,13 +171,13 @@ Result run(const std::vector<ruletest::EvalGroup>& groups, const Options& o, con
     if (it == recorders.end()) scraped.insert(name);
     if (it == recorders.end() || !reached.insert(name).second) return;
     for (const auto* r : it->second)
-      for (const auto& n : names_in(*r->expr->expr())) reach(n);
+      for (const auto& n : promql::metric_names(*r->expr->expr())) reach(n);
   };
   std::int64_t reads_back_ms = 0;
   for (const auto& g : groups)
     for (const auto& r : g.rules) reads_back_ms = std::max(reads_back_ms, reach_ms(g, r));
   for (const auto& a : alerts)
-    for (const auto& n : names_in(*groups[a.group].rules[a.rule].expr->expr())) reach(n);
+    for (const auto& n : promql::metric_names(*groups[a.group].rules[a.rule].expr->expr())) reach(n);
   const ServerNames server = names_on_server(reached, scraped, o.start_ms - reads_back_ms - o.lookback_ms, o, ask, out);
 
   // Each alerting rule's path; the recording rules nsmon evaluates for those on the engine path.
@@ -211,9 +198,9 @@ Result run(const std::vector<ruletest::EvalGroup>& groups, const Options& o, con
       auto it = recorders.find(name);
       if (it == recorders.end() || server.names.count(name) || !missing.insert(name).second) return;
       for (const auto* r : it->second)
-        for (const auto& n : names_in(*r->expr->expr())) need(n);
+        for (const auto& n : promql::metric_names(*r->expr->expr())) need(n);
     };
-    for (const auto& n : names_in(*er.expr->expr())) need(n);
+    for (const auto& n : promql::metric_names(*er.expr->expr())) need(n);
     res.evaluated.assign(missing.begin(), missing.end());
     // The data it reads: the recorded series the server has, and the scraped ones behind those
     // nsmon evaluates.
@@ -221,10 +208,10 @@ Result run(const std::vector<ruletest::EvalGroup>& groups, const Options& o, con
     auto read = [&](const std::string& n) {
       if (!recorders.count(n) || server.names.count(n)) data.insert(n);
     };
-    for (const auto& n : names_in(*er.expr->expr())) read(n);
+    for (const auto& n : promql::metric_names(*er.expr->expr())) read(n);
     for (const auto& m : missing)
       for (const auto* r : recorders[m])
-        for (const auto& n : names_in(*r->expr->expr())) read(n);
+        for (const auto& n : promql::metric_names(*r->expr->expr())) read(n);
     res.data_names = data.size();
     for (const auto& n : data)
       if (server.lacks(n)) res.missing.push_back(n);

@@ -137,21 +137,11 @@ std::map<std::string, std::string> static_labels(const rules::Group& g, const ru
   return out;
 }
 
-// The metric names an expression's selectors read.
-std::set<std::string> names_read(const promql::Expr& e) {
-  std::set<std::string> out;
-  promql::walk(e, [&](const promql::Expr& n, auto) {
-    if (n.kind == promql::NodeKind::vector_selector) out.insert(promql::metric_name(n.as<promql::VectorSelector>()));
-    return true;
-  });
-  return out;
-}
-
 // One rule reads classic histograms' x_bucket series, the other the native histograms x:
 // Prometheus stores a scraped histogram in one form, both only where scrape_classic_histograms
 // asks for it, so the two rules never write the same series otherwise.
 bool histogram_forms(const promql::Expr& a, const promql::Expr& b) {
-  auto classic = names_read(a), native = names_read(b);
+  auto classic = promql::metric_names(a), native = promql::metric_names(b);
   if (classic.empty() || native.empty()) return false;
   if (!util::ends_with(*classic.begin(), "_bucket")) std::swap(classic, native);
   std::set<std::string> bases;
@@ -408,21 +398,6 @@ bool reads_apart(const promql::Expr& ei, const promql::Expr& ej) {
 
 } // namespace
 
-namespace {
-// The metric names an expression's selectors read (sorted, unique).
-std::vector<std::string> metric_names(const promql::Expr& root) {
-  std::vector<std::string> names;
-  promql::walk(root, [&](const promql::Expr& n, std::span<const promql::Expr* const>) {
-    if (n.kind == promql::NodeKind::vector_selector)
-      names.push_back(promql::metric_name(n.as<promql::VectorSelector>()));
-    return true;
-  });
-  std::sort(names.begin(), names.end());
-  names.erase(std::unique(names.begin(), names.end()), names.end());
-  return names;
-}
-} // namespace
-
 void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input& input, const Options& options) {
   const std::map<std::string, RecordedMetric> recorded;
   Inference inf(*options.catalog, nullptr, recorded);
@@ -473,8 +448,8 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
           // Apart series of one metric (status="unknown" and status="false" counted) meet only
           // after an aggregation, where both conditions hold at once: as other metrics do.
           p.one_metric = !parsed[i].ok() || !parsed[j].ok() ||
-                         (metric_names(*parsed[i].expr()).size() == 1 &&
-                          metric_names(*parsed[i].expr()) == metric_names(*parsed[j].expr()) &&
+                         (promql::metric_names(*parsed[i].expr()).size() == 1 &&
+                          promql::metric_names(*parsed[i].expr()) == promql::metric_names(*parsed[j].expr()) &&
                           !reads_apart(*parsed[i].expr(), *parsed[j].expr()));
           p.nested =
               parsed[i].ok() && parsed[j].ok() ? nested_conditions(*parsed[i].expr(), *parsed[j].expr()) : std::nullopt;
@@ -625,7 +600,7 @@ void copied_alerts(const Input& input, const Options& options, std::vector<core:
       // Alerts that read no series (vector(1)) are alike on purpose: heartbeats, or a pipeline's
       // test alerts (rhobs/configuration's AlwaysFiringAlert and AlwaysFiringAlert2).
       const promql::ParseResult parsed = promql::parse(r.expr.value, options.parse);
-      if (!parsed.expr() || names_read(*parsed.expr()).empty()) continue;
+      if (!parsed.expr() || reads_no_series(*parsed.expr())) continue;
       const rules::Rule& earlier = *of->rule;
       core::Diagnostic d = core::make_diagnostic(
           "rules/copied-alert", r.name.span,

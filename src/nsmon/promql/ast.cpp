@@ -219,4 +219,14 @@ void walk(const Expr& root, const Visitor& visit) {
   }
 }
 
+std::set<std::string> metric_names(const Expr& root) {
+  std::set<std::string> out;
+  walk(root, [&](const Expr& n, std::span<const Expr* const>) {
+    if (n.kind == NodeKind::vector_selector)
+      if (const std::string& name = metric_name(n.as<VectorSelector>()); !name.empty()) out.insert(name);
+    return true;
+  });
+  return out;
+}
+
 } // namespace nsmon::promql

@@ -5,6 +5,7 @@
 #include <memory>
 #include <new>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -276,5 +277,9 @@ void walk(const Expr& root, const Visitor& visit);
 /// The metric name a selector selects: its name, or an equality __name__ matcher; empty when it
 /// pins none (`{job="x"}`, `{__name__=~"a|b"}`).
 const std::string& metric_name(const VectorSelector& vs);
+
+/// The metric names an expression's selectors pin (metric_name of each), once each, sorted; a
+/// selector that pins none adds nothing.
+std::set<std::string> metric_names(const Expr& root);
 
 } // namespace nsmon::promql

@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <map>
 #include <set>
-#include <span>
 
 #include "nsmon/core/checks.hpp"
 #include "nsmon/core/diagnostic.hpp"
@@ -11,20 +10,6 @@
 #include "nsmon/util/strings.hpp"
 
 namespace nsmon::ruletest {
-
-namespace {
-
-// Metric names a PromQL expression selects.
-void selected_names(const promql::Expr& e, std::set<std::string>& out) {
-  promql::walk(e, [&](const promql::Expr& n, std::span<const promql::Expr* const>) {
-    if (n.kind != promql::NodeKind::vector_selector) return true;
-    std::string name = promql::metric_name(n.as<promql::VectorSelector>());
-    if (!name.empty()) out.insert(std::move(name));
-    return true;
-  });
-}
-
-} // namespace
 
 void add_coverage(report::Report& report, const std::vector<std::unique_ptr<PreparedFile>>& files,
                   const std::vector<TestResult>& results, double min) {
@@ -40,7 +25,7 @@ void add_coverage(report::Report& report, const std::vector<std::unique_ptr<Prep
       for (const auto& a : t.alert_tests) tested_alerts.insert(a.alertname.value);
     for (const auto& t : f->tests)
       for (const auto& x : t.exprs)
-        if (x->ok()) selected_names(*x->expr(), read_names);
+        if (x->ok()) read_names.merge(promql::metric_names(*x->expr()));
   }
   for (const auto& r : results)
     for (std::size_t g = 0; g < r.produced.size(); ++g)
@@ -52,8 +37,9 @@ void add_coverage(report::Report& report, const std::vector<std::unique_ptr<Prep
     for (const auto& g : f->groups)
       for (const auto& r : g.rules) {
         entries.emplace(std::make_pair(g.file, r.rule->span.line), Entry{r.rule, g.file, g.name});
-        if (r.rule->is_alert() && tested_alerts.count(r.rule->name.value)) selected_names(*r.expr->expr(), read_names);
-        if (!r.rule->is_alert()) selected_names(*r.expr->expr(), record_reads[r.rule->name.value]);
+        if (r.rule->is_alert() && tested_alerts.count(r.rule->name.value))
+          read_names.merge(promql::metric_names(*r.expr->expr()));
+        if (!r.rule->is_alert()) record_reads[r.rule->name.value].merge(promql::metric_names(*r.expr->expr()));
       }
   for (bool grew = true; grew;) {
     grew = false;
