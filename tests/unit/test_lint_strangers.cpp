@@ -375,6 +375,29 @@ TEST_CASE("duplicate-rule: regexes apart branch by branch", "[lint][label-flow][
   run_cases({group, top, shared, flag});
 }
 
+// StatCan's ContainerWaiting (tests/data/review-corpus, review35): a longer for for two reasons,
+// taken by =~ in one rule and refused by !~ in the other; both keep reason, so no series is in
+// both results (proofs/review40.test.yml).
+TEST_CASE("duplicate-rule: words one rule takes and the other refuses", "[lint][label-flow][strangers]") {
+  const std::string head = "groups:\n- name: g\n  rules:\n";
+  auto wait = [](const std::string& m) {
+    return "  - alert: W\n    expr: 'sum by (pod, reason) (waiting{reason" + m + "}) == 1'\n";
+  };
+  Case apart{"=~ of words that the other's !~ refuses",
+             head + wait("!~\"CrashLoopBackOff|ContainerCreating|PodInitializing\"") +
+                 wait("=~\"ContainerCreating|PodInitializing\""),
+             V{}};
+  Case shared{"a word the other's !~ lets through",
+              head + wait("!~\"CrashLoopBackOff|ContainerCreating\"") + wait("=~\"ContainerCreating|PodInitializing\""),
+              V{"rules/duplicate-rule 6:12 warning"}};
+  // A branch with a regex metacharacter spells no value: nothing says which values it takes.
+  Case pattern{"a branch that is a pattern",
+               head + wait("!~\"ContainerCreating|Pod.*\"") + wait("=~\"ContainerCreating|Pod.+\""),
+               V{"rules/duplicate-rule 6:12 warning"}};
+  for (Case* c : {&apart, &shared, &pattern}) c->severity = true;
+  run_cases({apart, shared, pattern});
+}
+
 namespace {
 // --catalog none lint-rules of several files, given by path: every finding.
 std::vector<core::Diagnostic> lint_all(const std::vector<std::pair<std::string, std::string>>& files) {
