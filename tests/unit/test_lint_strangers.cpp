@@ -616,3 +616,19 @@ TEST_CASE("strangers: a _total an exporter's source writes as a gauge", "[lint][
   history.expected = V{"promql/counter-raw 5:12 info"};
   run_cases({gauge, counter, queue, history});
 }
+
+// review35: StatCan records node_unterminated_pods_total, a count of the node's pods, in the file
+// whose alerts compare it with the node's capacity: its rule, not its name, says what it is
+// (proofs/review40.test.yml: it falls from 2 to 1). A _total recorded from a raw counter is one.
+TEST_CASE("strangers: a _total the reader's file records from no counter", "[lint][label-flow][strangers]") {
+  auto file = [](const std::string& recorded) {
+    return "groups:\n- name: g\n  rules:\n  - record: pods_total\n    expr: '" + recorded +
+           "'\n  - alert: Full\n    expr: 'pods_total / sum by (node) (allocatable{resource=\"pods\"}) > 0.9'\n"
+           "    labels: {severity: warning}\n    annotations: {summary: s, description: d}\n";
+  };
+  Case count{"a count of pods named _total", file("sum by (node) (kube_pod_info)"), V{"rules/record-naming 4:13"},
+             nullptr, true};
+  Case raw{"a sum of a raw counter named _total", file("sum by (node) (pod_starts_total)"),
+           V{"rules/record-naming 4:13", "promql/counter-raw 7:12"}, nullptr, true};
+  run_cases({count, raw});
+}
