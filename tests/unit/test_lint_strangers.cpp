@@ -375,6 +375,29 @@ TEST_CASE("duplicate-rule: regexes apart branch by branch", "[lint][label-flow][
   run_cases({group, top, shared, flag});
 }
 
+// StatCan's ContainerWaiting (tests/data/review-corpus, review35): a longer for for two reasons,
+// taken by =~ in one rule and refused by !~ in the other; both keep reason, so no series is in
+// both results (proofs/review40.test.yml).
+TEST_CASE("duplicate-rule: words one rule takes and the other refuses", "[lint][label-flow][strangers]") {
+  const std::string head = "groups:\n- name: g\n  rules:\n";
+  auto wait = [](const std::string& m) {
+    return "  - alert: W\n    expr: 'sum by (pod, reason) (waiting{reason" + m + "}) == 1'\n";
+  };
+  Case apart{"=~ of words that the other's !~ refuses",
+             head + wait("!~\"CrashLoopBackOff|ContainerCreating|PodInitializing\"") +
+                 wait("=~\"ContainerCreating|PodInitializing\""),
+             V{}};
+  Case shared{"a word the other's !~ lets through",
+              head + wait("!~\"CrashLoopBackOff|ContainerCreating\"") + wait("=~\"ContainerCreating|PodInitializing\""),
+              V{"rules/duplicate-rule 6:12 warning"}};
+  // A branch with a regex metacharacter spells no value: nothing says which values it takes.
+  Case pattern{"a branch that is a pattern",
+               head + wait("!~\"ContainerCreating|Pod.*\"") + wait("=~\"ContainerCreating|Pod.+\""),
+               V{"rules/duplicate-rule 6:12 warning"}};
+  for (Case* c : {&apart, &shared, &pattern}) c->severity = true;
+  run_cases({apart, shared, pattern});
+}
+
 namespace {
 // --catalog none lint-rules of several files, given by path: every finding.
 std::vector<core::Diagnostic> lint_all(const std::vector<std::pair<std::string, std::string>>& files) {
@@ -592,4 +615,20 @@ TEST_CASE("strangers: a _total an exporter's source writes as a gauge", "[lint][
   history.name = "another exportarr _total: a counter by its name";
   history.expected = V{"promql/counter-raw 5:12 info"};
   run_cases({gauge, counter, queue, history});
+}
+
+// review35: StatCan records node_unterminated_pods_total, a count of the node's pods, in the file
+// whose alerts compare it with the node's capacity: its rule, not its name, says what it is
+// (proofs/review40.test.yml: it falls from 2 to 1). A _total recorded from a raw counter is one.
+TEST_CASE("strangers: a _total the reader's file records from no counter", "[lint][label-flow][strangers]") {
+  auto file = [](const std::string& recorded) {
+    return "groups:\n- name: g\n  rules:\n  - record: pods_total\n    expr: '" + recorded +
+           "'\n  - alert: Full\n    expr: 'pods_total / sum by (node) (allocatable{resource=\"pods\"}) > 0.9'\n"
+           "    labels: {severity: warning}\n    annotations: {summary: s, description: d}\n";
+  };
+  Case count{"a count of pods named _total", file("sum by (node) (kube_pod_info)"), V{"rules/record-naming 4:13"},
+             nullptr, true};
+  Case raw{"a sum of a raw counter named _total", file("sum by (node) (pod_starts_total)"),
+           V{"rules/record-naming 4:13", "promql/counter-raw 7:12"}, nullptr, true};
+  run_cases({count, raw});
 }

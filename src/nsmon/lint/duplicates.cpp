@@ -129,6 +129,20 @@ bool disjoint(const promql::Matcher& a, const promql::Matcher& b) {
   return true;
 }
 
+// The values a matcher admits where it spells each out: its value for l="v", the words of
+// l=~"v|w" (a regex is anchored, so a branch without metacharacters matches itself only); none
+// for an empty value or any other regex.
+std::vector<std::string> literal_values(const promql::Matcher& m) {
+  if (m.op == promql::MatchOp::equal) return m.value.empty() ? std::vector<std::string>{} : std::vector{m.value};
+  std::vector<std::string> words = branches(m.value);
+  const bool literal = std::all_of(words.begin(), words.end(), [](const std::string& w) {
+    return !w.empty() && std::all_of(w.begin(), w.end(), [](unsigned char c) {
+      return std::isalnum(c) || c == '_' || c == '-' || c == ':' || c == '/';
+    });
+  });
+  return literal ? words : std::vector<std::string>{};
+}
+
 // The labels a rule sets on its results: the group's, the rule's winning (as the loader keys them).
 std::map<std::string, std::string> static_labels(const rules::Group& g, const rules::Rule& r) {
   std::map<std::string, std::string> out;
@@ -369,14 +383,19 @@ Apart separated(const promql::Expr& ei, const promql::Expr& ej, Inference& inf,
       lacking.insert(l);
     }
   }
-  // One side's selectors take l="v" and its result keeps l, the other's refuse v
-  // (mode="iowait" and mode!="iowait" under sum without (cpu)): the other's results have another
-  // value of l or none, whether or not it keeps l (a != matcher does not say the label is there).
+  // One side's selectors take l="v" (or l=~"v|w", words) and its result keeps l, the other's
+  // refuse each of them (mode="iowait" and mode!="iowait" under sum without (cpu);
+  // reason=~"ContainerCreating|PodInitializing" and a reason!~ listing both): the other's results
+  // have another value of l or none, whether or not it keeps l (a != matcher does not say the
+  // label is there).
   for (auto [pos, pos_shape, neg] : {std::tuple{&ei, &si, &ej}, std::tuple{&ej, &sj, &ei}})
     for (const auto& l : pos_shape->labels) {
       auto p = constraint(*pos, l), n = constraint(*neg, l, true);
-      if (!ignored(l) && p && n && p->op == promql::MatchOp::equal && !p->value.empty() && !sets_labels(*neg) &&
-          !labels::matches(*n, p->value, labels::Dialect::prometheus))
+      if (ignored(l) || !p || !n || sets_labels(*neg)) continue;
+      const std::vector<std::string> values = literal_values(*p);
+      if (!values.empty() && std::none_of(values.begin(), values.end(), [&](const std::string& v) {
+            return labels::matches(*n, v, labels::Dialect::prometheus);
+          }))
         return Apart::apart;
     }
   return unless_absent ? Apart::unless_absent : Apart::no;

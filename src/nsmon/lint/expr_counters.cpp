@@ -94,10 +94,13 @@ RawFlow raw_flow(const Inference& inf, const Expr* side) {
     // have the name, but the file records it: kubevirt's vec_by_..._in_last_hour). Not where the
     // rule adds copies to a scraped metric of the name (it reads the name itself).
     const auto rec = inf.recorded().find(info.name);
-    if (rec != inf.recorded().end() && rec->second.raw && rec->second.parts.empty() &&
+    if (rec != inf.recorded().end() && rec->second.parts.empty() &&
         (rec->second.source == RecordedMetric::Source::rules ||
          (rec->second.source == RecordedMetric::Source::both && inf.recorded_here(rec->second)))) {
       const RecordedMetric& rm = rec->second;
+      // Its one rule reads no counter raw (StatCan's node_unterminated_pods_total, a count of pods
+      // named _total): the rule says what the series is, whatever its name suggests.
+      if (!rm.raw) return {};
       RawFlow out = *rm.raw;
       out.via = "the recorded " + rm.name + (out.via.empty() ? "" : " (" + out.via + ")");
       return out;

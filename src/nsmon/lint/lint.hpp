@@ -120,8 +120,8 @@ std::vector<core::Diagnostic> check_expression(const core::SourceFile& src, cons
 /// Drops the loaders' rules/duplicate-rule findings (same name and labels twice, as promtool says)
 /// whose rule can never write a series an earlier one of its name and labels writes: a label both
 /// results keep, fixed by their selectors to disjoint values (code=~"2.." and code=~"3.." under
-/// sum by (code)), a label only one result carries, disjoint conditions on one expression, a
-/// histogram's classic and native forms (duplicates.cpp).
+/// sum by (code); reason=~"a|b" against a reason!~ refusing both), a label only one result carries, disjoint conditions
+/// on one expression, a histogram's classic and native forms (duplicates.cpp).
 void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input& input, const Options& options);
 
 /// rules/copied-alert: an alert with the expression, for and labels of an earlier alert of its
