@@ -344,6 +344,23 @@ TEST_CASE("label flow: one-to-one matches whose side holds several series per gr
       {"a job's instances on the right", alert("count by (job) (up) / on (job) up > 1"),
        V{"labels/duplicate-match-group 5:12"}},
       {"a job's instances summed", alert("sum by (job) (up) / on (job) count by (job) (up) < 0.5"), V{}},
+      // tavon-ai/proteos (tests/data/review-corpus/proofs/review36-proteos.fails.test.yml): the
+      // right side reads every code the left reads and the others.
+      {"the same metric on the right with fewer matchers",
+       alert("rate(x{code=~\"5..\"}[5m]) / on (instance) (rate(x[5m]) + 1e-9) > 0.05"),
+       V{"labels/duplicate-match-group 5:12"}},
+      {"the same metric on the right, clamped",
+       alert("rate(x{op=\"boot\",result=\"error\"}[5m]) / on (instance) clamp_min(rate(x{op=\"boot\"}[5m]), 1) > 0.2"),
+       V{"labels/duplicate-match-group 5:12"}},
+      {"the same metric matched on the left's label too",
+       alert("rate(x{code=~\"5..\"}[5m]) / on (instance, code) rate(x[5m]) > 0.05"), V{}},
+      {"the same metric summed by the match on both sides",
+       alert("sum by (instance) (rate(x{code=~\"5..\"}[5m])) / on (instance) sum by (instance) (rate(x[5m])) > 0.05"),
+       V{}},
+      {"the same metric, the right picking the same value",
+       alert("rate(x{code=\"500\"}[5m]) / on (instance) rate(x{code=\"500\"}[5m]) > 0.05"), V{}},
+      {"the same metric, the left picking a job", alert("rate(x{job=\"api\"}[5m]) / on (instance) rate(x[5m]) > 0.05"),
+       V{}},
       // alertmanager 069d48e (tests/data/shipped-bugs/proofs/alertmanager-069d48e.before.fails.test.yml).
       {"a service's instances on (service)",
        alert("alertmanager_cluster_members != on (service) count by (service) (alertmanager_cluster_members)"),

@@ -83,8 +83,10 @@ private:
   bool on_removed(const BinaryExpr& b, const VectorMatching& vm);
   bool fewer_kept(const BinaryExpr& b, const VectorMatching& vm);
   bool instances_apart(const VectorMatching& vm, const Shape& s, const Expr& side) const;
+  static const VectorSelector* selector_below(const Expr* e);
   static bool apart_by_exporter(const Expr& side, const std::string& x, const VectorMatching& vm, const Shape& s);
   bool duplicate_group(const BinaryExpr& b, const VectorMatching& vm, bool left);
+  std::string right_reads_more(const BinaryExpr& b, const VectorMatching& vm, std::string& why) const;
   void one_side_mirrors(const BinaryExpr& b, const VectorMatching& vm);
   bool one_side_apart(const BinaryExpr& b, const VectorMatching& vm);
   void join_undone(const BinaryExpr& b, const VectorMatching& vm);

@@ -193,6 +193,17 @@ bool ExprChecks::Impl::instances_apart(const VectorMatching& vm, const Shape& s,
          });
 }
 
+// The selector a side reads under functions of it (rate(), label_replace()), or null.
+const VectorSelector* ExprChecks::Impl::selector_below(const Expr* e) {
+  for (e = unparen(e); e && e->kind == NodeKind::call;) {
+    const auto& args = e->as<Call>().args;
+    auto it = std::find_if(args.begin(), args.end(),
+                           [](const Expr* a) { return a->type == ValueType::vector || a->type == ValueType::matrix; });
+    e = it == args.end() ? nullptr : unparen(*it);
+  }
+  return e ? selector_of(e) : nullptr;
+}
+
 // Whether `x` tells apart the several things of one target that a well-known exporter writes a
 // metric for (node_exporter's cpu, device, mountpoint; rules/exporters.yml's `apart`), where `side`
 // is that metric's selector, alone or under functions of it (rate(), label_replace()): a fact,
@@ -201,15 +212,7 @@ bool ExprChecks::Impl::instances_apart(const VectorMatching& vm, const Shape& s,
 // fact's `pins`, each fixed by an equality matcher or compared by the match (container_id).
 bool ExprChecks::Impl::apart_by_exporter(const Expr& side, const std::string& x, const VectorMatching& vm,
                                          const Shape& s) {
-  const Expr* e = unparen(&side);
-  while (e->kind == NodeKind::call) {
-    const auto& args = e->as<Call>().args;
-    auto it = std::find_if(args.begin(), args.end(),
-                           [](const Expr* a) { return a->type == ValueType::vector || a->type == ValueType::matrix; });
-    if (it == args.end()) return false;
-    e = unparen(*it);
-  }
-  const VectorSelector* vs = selector_of(e);
+  const VectorSelector* vs = selector_below(&side);
   if (!vs) return false;
   const catalog::ExporterFamily* f = catalog::exporters().family(metric_name(*vs));
   const bool picked = std::any_of(vs->matchers.begin(), vs->matchers.end(), [&](const Matcher& m) {
@@ -252,6 +255,7 @@ bool ExprChecks::Impl::duplicate_group(const BinaryExpr& b, const VectorMatching
   if (label.empty() && left_out("instance") && inf_.absent(other, "instance") &&
       instances_apart(vm, s, left ? *b.lhs : *b.rhs))
     label = "instance", why = "each target of a job or service has its own instance";
+  const bool superset = label.empty() && !left && !(label = right_reads_more(b, vm, why)).empty();
   if (label.empty()) return false;
   const std::string match = std::string(vm.on ? "on" : "ignoring") + " (" + util::join(vm.labels, ", ") + ")";
   const char* side = left ? "left" : "right";
@@ -264,11 +268,46 @@ bool ExprChecks::Impl::duplicate_group(const BinaryExpr& b, const VectorMatching
             left ? "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)"
                  : "found duplicate series for the match group ... on the right hand-side of the operation",
             "\""}),
-       both ? (vm.on ? "match on " + label + " too: on (" + util::join(vm.labels, ", ") + ", " + label + ")"
-                     : "stop ignoring " + label)
-            : util::concat({"aggregate ", label, " away on the ", side, " side (sum without (", label, ") (...))",
-                            left ? ", or write group_left to keep a series per " + label : ""}));
+       superset ? util::concat({"aggregate ", label, " away on both sides (sum without (", label, ") (...))"})
+       : both   ? (vm.on ? "match on " + label + " too: on (" + util::join(vm.labels, ", ") + ", " + label + ")"
+                         : "stop ignoring " + label)
+                : util::concat({"aggregate ", label, " away on the ", side, " side (sum without (", label, ") (...))",
+                              left ? ", or write group_left to keep a series per " + label : ""}));
   return true;
+}
+
+// The right side of a one-to-one match reads every series the left reads and more: the same
+// selector through the same per-series functions, with fewer matchers (a constant added, or a
+// floor from clamp_min, on the way), while the left's matchers pick values of a label the match
+// leaves out (proteos' x{code=~"5.."} / on (instance) (x + 1e-9)). A group then holds the left's
+// series and those of every other value: where there are two, Prometheus fails the evaluation;
+// where the left's is alone, it meets itself. A label naming where series come from (job,
+// namespace) is left alone: its values seldom share a group. That label, and `why`, or "".
+std::string ExprChecks::Impl::right_reads_more(const BinaryExpr& b, const VectorMatching& vm, std::string& why) const {
+  const Expr* whole = unparen(b.rhs);
+  for (;;) {
+    if (whole->kind == NodeKind::binary && whole->as<BinaryExpr>().op == BinaryOp::add) {
+      const auto& a = whole->as<BinaryExpr>();
+      if (inf_.constant(a.rhs)) whole = unparen(a.lhs);
+      else if (inf_.constant(a.lhs)) whole = unparen(a.rhs);
+      else break;
+    } else if (whole->kind == NodeKind::call && whole->as<Call>().name == "clamp_min" &&
+               whole->as<Call>().args.size() == 2 && inf_.constant(whole->as<Call>().args[1])) {
+      whole = unparen(whole->as<Call>().args[0]);
+    } else break;
+  }
+  if (!inf_.reads_itself(b.lhs, whole)) return "";
+  const VectorSelector* part = selector_below(b.lhs);
+  const VectorSelector* all = selector_below(whole);
+  if (!part || !all) return "";
+  for (const auto& m : part->matchers)
+    if (m.name != "__name__" && !names_origin(m.name) && !compares(vm, m.name) && !narrows(*all, m.name) &&
+        !matches_empty(m)) {
+      why = util::concat({"it reads every ", m.name, " of ", metric_name(*part), ", the left side only ",
+                          format_matcher(m), "; a group that holds the left's series alone meets itself"});
+      return m.name;
+    }
+  return "";
 }
 
 // group_left's "one" side (group_right's left) takes one series per match group, checked before

@@ -304,6 +304,11 @@ public:
   static bool present(const Shape& s, const std::string& label) {
     return s.labels.count(label) && !s.maybe.count(label) && !s.removed.count(label);
   }
+  /// Whether each series `part` reads is a series `whole` reads with the same labels: the same
+  /// selector but for the part's extra matchers, through the same per-series functions.
+  bool reads_itself(const promql::Expr* part, const promql::Expr* whole) const {
+    return part_of_whole(part, whole).itself;
+  }
 
 private:
   // Each fills `s`, its place in shapes_, with the shape of one node (node() first empties the
