@@ -619,5 +619,6 @@ TEST_CASE("strangers: delta() and deriv() of a counter", "[lint][label-flow][str
       c("a state's count", "delta(bullmq_jobs_total{state=\"waiting\"}[5m]) > 100", V{}),
       c("a creation time", "deriv(app_job_created[1h]) > 0", V{}),
       c("a start time", "deriv(process_start_time_seconds[1h]) > 0", V{}),
+      c("a restart count, a new series with each pod", "delta(kube_pod_container_status_restarts_total[1h]) > 2", V{}),
   });
 }

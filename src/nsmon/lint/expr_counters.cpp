@@ -341,16 +341,24 @@ void ExprChecks::Impl::counter_gauge_function(const Call& c, std::span<const Exp
       t && ((t->op == BinaryOp::lss && t->v <= 0) || (t->op == BinaryOp::lte && t->v < 0)))
     return;
   const SeriesInfo& info = *flow.counter;
+  // kube-state-metrics' restart counts start anew only with a new pod (rules/exporters.yml), and
+  // its 2.x pod metrics carry the pod's uid: a new series, so no series falls and delta() is
+  // increase() there.
+  if (const catalog::Exporter* by = declarer(info); by && by->counters_until == "the pod is replaced") return;
   const bool known = known_counter(info);
   const std::string window = print(*arg);
-  // What the function makes of a reset, and the function for counters that replaces it.
-  const std::string what =
-      c.name == "delta" ? "takes the last sample minus the first, so a restart in the window subtracts the counter's "
-                          "fall from what it counted"
-      : c.name == "idelta"
-          ? "takes the last sample minus the one before, so a restart gives the new count minus the old total"
-          : "fits a line through the raw values, so a restart in the window pulls its slope down" +
-                std::string(c.name == "deriv" ? "" : ", and the prediction");
+  // When the counter starts anew (a restart; for a declared counter, as its exporter says: a pod
+  // replaced, PostgreSQL's statistics reset), what the function makes of it, and the function for
+  // counters that replaces it.
+  const std::string reset = declarer(info) ? declarer(info)->counters_until : "the counter starts anew (a restart)";
+  const std::string what = c.name == "delta"
+                               ? "takes the last sample minus the first, so where " + reset +
+                                     " within the window it subtracts the counter's fall from what was counted"
+                           : c.name == "idelta" ? "takes the last sample minus the one before, so where " + reset +
+                                                      " it gives the new count minus the old total"
+                                                : "fits a line through the raw values, so where " + reset +
+                                                      " within the window its slope is pulled down" +
+                                                      std::string(c.name == "deriv" ? "" : ", and the prediction");
   const std::string fix = c.name == "delta"    ? "use increase(" + window + "), which counts across resets"
                           : c.name == "idelta" ? "use irate(" + window + "), which knows counter resets"
                           : c.name == "deriv"  ? "use rate(" + window + "), the per-second increase across resets"
