@@ -632,3 +632,32 @@ TEST_CASE("strangers: a _total the reader's file records from no counter", "[lin
            V{"rules/record-naming 4:13", "promql/counter-raw 7:12"}, nullptr, true};
   run_cases({count, raw});
 }
+
+// review34: velero-mixin took delta() of Velero's counters. delta(), idelta(), deriv() and
+// predict_linear() know no counter reset (proofs/counter-raw-delta.test.yml): a counter an
+// exporter's source declares is a warning, one by its name an info; a question about the falls
+// (< 0), a gauge named _total, a state's count and a start or creation time are quiet.
+TEST_CASE("strangers: delta() and deriv() of a counter", "[lint][label-flow][strangers]") {
+  const auto c = [](const char* name, const std::string& expr, V expected) {
+    return Case{name, alert(expr), std::move(expected), nullptr, true, true};
+  };
+  run_cases({
+      c("velero-mixin's failures", "delta(velero_backup_failure_total[5m]) > 0", V{"promql/counter-raw 5:12 warning"}),
+      c("velero-mixin's NoBackupJob", "delta(velero_backup_attempt_total[48h]) <= 0",
+        V{"promql/counter-raw 5:12 warning"}),
+      c("of a subquery of a sum", "delta(sum(velero_backup_failure_total)[1h:5m]) > 0",
+        V{"promql/counter-raw 5:12 warning"}),
+      c("deriv() of a _total", "deriv(app_requests_total[10m]) > 1", V{"promql/counter-raw 5:12 info"}),
+      c("idelta() of a _total", "idelta(app_requests_total[5m]) > 0", V{"promql/counter-raw 5:12 info"}),
+      c("predict_linear() of a histogram's count", "predict_linear(app_request_duration_seconds_count[1h], 3600) > 1e6",
+        V{"promql/counter-raw 5:12 info"}),
+      c("the resets asked for", "delta(velero_backup_attempt_total[5m]) < 0", V{}),
+      c("TiKV's falls", "delta(app_heartbeat_tick_total[30s]) < -10", V{}),
+      c("increase()", "increase(velero_backup_failure_total[5m]) > 0", V{}),
+      c("a gauge named _total by its exporter's source", "delta(cnpg_backends_total[5m]) > 10", V{}),
+      c("a state's count", "delta(bullmq_jobs_total{state=\"waiting\"}[5m]) > 100", V{}),
+      c("a creation time", "deriv(app_job_created[1h]) > 0", V{}),
+      c("a start time", "deriv(process_start_time_seconds[1h]) > 0", V{}),
+      c("a restart count, a new series with each pod", "delta(kube_pod_container_status_restarts_total[1h]) > 2", V{}),
+  });
+}

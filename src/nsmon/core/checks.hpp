@@ -259,7 +259,7 @@ inline constexpr auto kChecks = [] {
       {"promql/always-true", warning, "a comparison every value the series can take passes: it removes nothing", lint},
       {"promql/count-of-states", warning,
        "count() of kube-state-metrics' state series (0 or 1 for every object) compared with a number", lint},
-      {"promql/counter-raw", warning, "a counter compared or shown raw instead of through rate()", lint},
+      {"promql/counter-raw", warning, "a counter compared or shown raw, or through delta(), not rate()", lint},
       {"promql/division-by-zero", warning,
        "a division by a limit that is 0 for \"no limit\": +Inf, which passes every >", lint},
       {"promql/duration-unit", warning,

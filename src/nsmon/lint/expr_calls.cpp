@@ -128,6 +128,8 @@ void ExprChecks::Impl::call(const Call& c, std::span<const Expr* const> path) {
       }
     }
   }
+  if (c.name == "delta" || c.name == "idelta" || c.name == "deriv" || c.name == "predict_linear")
+    counter_gauge_function(c, path);
   if (c.name == "timestamp" && c.args.size() == 1) timestamp_of_time(c);
   if (c.name == "label_replace" && c.args.size() == 5) label_replace_no_match(c), label_replace_unwritten(c);
   if (c.name == "histogram_quantile" && c.args.size() == 2) histogram_quantile(c);

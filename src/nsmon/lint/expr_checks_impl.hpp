@@ -124,6 +124,7 @@ private:
   void counter_ratio(const BinaryExpr& cmp, const RawFlow& flow, bool zero);
   void counter_difference(const BinaryExpr& cmp, const SeriesInfo& a, const SeriesInfo& b);
   bool ever_since_start(const BinaryExpr& cmp, const Expr* side) const;
+  void counter_gauge_function(const Call& c, std::span<const Expr* const> path);
 
   // expr_aggregates.cpp: aggregations; rate windows against the scrape interval
   void aggregate(const AggregateExpr& a, bool reaches_result, bool values_used);

@@ -323,4 +323,57 @@ void ExprChecks::Impl::counter_ratio(const BinaryExpr& cmp, const RawFlow& flow,
              known ? core::Severity::warning : core::Severity::info);
 }
 
+// delta(), idelta(), deriv() or predict_linear() of a counter: they take its raw values (the last
+// sample minus the first, the last two, a line fitted through them) and know no reset, which
+// increase(), irate() and rate() handle. After a restart in the window the counter's fall is in
+// the result: velero-mixin's `delta(velero_backup_attempt_total[48h]) <= 0` fired for two days
+// after velero restarted with a backup every hour, and `delta(velero_backup_failure_total[5m]) > 0`
+// misses a failure counted just after a restart (review34). Prometheus's documentation says these
+// functions are for gauges. Compared to find the falls themselves (`delta(x_total[5m]) < 0`, the
+// restarts, TiKV's `< -10`) the reset is the question, and that is quiet. Counters of the catalog
+// or an exporter's source: a warning; by the name only: info, as for a counter compared raw.
+void ExprChecks::Impl::counter_gauge_function(const Call& c, std::span<const Expr* const> path) {
+  const Expr* arg = c.args.empty() ? nullptr : unparen(c.args[0]);
+  const Expr* inner = !arg                                     ? nullptr
+                      : arg->kind == NodeKind::matrix_selector ? arg->as<MatrixSelector>().selector
+                      : arg->kind == NodeKind::subquery        ? arg->as<SubqueryExpr>().expr
+                                                               : nullptr;
+  const RawFlow flow = inner ? raw_flow(inf_, inner) : RawFlow{};
+  if (!flow.raw()) return;
+  if (const auto t = threshold_above(c, path);
+      t && ((t->op == BinaryOp::lss && t->v <= 0) || (t->op == BinaryOp::lte && t->v < 0)))
+    return;
+  const SeriesInfo& info = *flow.counter;
+  // kube-state-metrics' restart counts start anew only with a new pod (rules/exporters.yml), and
+  // its 2.x pod metrics carry the pod's uid: a new series, so no series falls and delta() is
+  // increase() there.
+  if (const catalog::Exporter* by = declarer(info); by && by->counters_until == "the pod is replaced") return;
+  const bool known = known_counter(info);
+  const std::string window = print(*arg);
+  // When the counter starts anew (a restart; for a declared counter, as its exporter says: a pod
+  // replaced, PostgreSQL's statistics reset), what the function makes of it, and the function for
+  // counters that replaces it.
+  const std::string reset = declarer(info) ? declarer(info)->counters_until : "the counter starts anew (a restart)";
+  const std::string what = c.name == "delta"
+                               ? "takes the last sample minus the first, so where " + reset +
+                                     " within the window it subtracts the counter's fall from what was counted"
+                           : c.name == "idelta" ? "takes the last sample minus the one before, so where " + reset +
+                                                      " it gives the new count minus the old total"
+                                                : "fits a line through the raw values, so where " + reset +
+                                                      " within the window its slope is pulled down" +
+                                                      std::string(c.name == "deriv" ? "" : ", and the prediction");
+  const std::string fix = c.name == "delta"    ? "use increase(" + window + "), which counts across resets"
+                          : c.name == "idelta" ? "use irate(" + window + "), which knows counter resets"
+                          : c.name == "deriv"  ? "use rate(" + window + "), the per-second increase across resets"
+                                               : "predict from rate(" + window + "), which knows counter resets";
+  const std::string through = flow.via.empty() ? "" : " (read raw through " + flow.via + ")";
+  self_.emit("promql/counter-raw", c.range,
+             c.name + "() of " + info.name + through +
+                 (known ? ", a counter" + declared_by(declarer(info), info.name) + ": "
+                        : ", named like a counter: if it is one, ") +
+                 c.name + "() is for gauges and knows no counter reset: it " + what +
+                 " (below 0 after the fall of a large total)",
+             fix, known ? core::Severity::warning : core::Severity::info);
+}
+
 } // namespace nsmon::lint
