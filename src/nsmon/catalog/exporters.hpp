@@ -226,6 +226,9 @@ struct Exporter {
   /// statistics were last reset", "PostgreSQL's statistics are reset": they outlive a restart).
   std::string counters_since = "the process started";
   std::string counters_until = "the process restarts";
+  /// Whether its counters start anew only in a new series (kube-state-metrics' restart counts: a new
+  /// pod, a new uid), so that no series of one ever falls.
+  bool counters_new_series = false;
   /// Whether `series` is one of `counters_untyped`: a count by the read system's documentation.
   bool counts_untyped(std::string_view series) const {
     return std::find(counters_untyped.begin(), counters_untyped.end(), series) != counters_untyped.end();

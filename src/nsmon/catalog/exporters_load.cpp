@@ -213,13 +213,15 @@ private:
   }
 
   void counters(const yaml::Node& n, Exporter& e) {
-    if (!y_.check_mapping(n, {"read", "names", "patterns", "untyped", "untyped_from", "since", "until"}, "counters"))
+    if (!y_.check_mapping(n, {"read", "names", "patterns", "untyped", "untyped_from", "since", "until", "new_series"},
+                          "counters"))
       return;
     if (n["since"].is_defined() != n["until"].is_defined())
       y_.report(n, "catalog/missing-field",
                 "counters has 'since' or 'until' without the other (when counting starts anew)");
     if (n["since"]) e.counters_since = y_.string(n["since"], "since").value_or(e.counters_since);
     if (n["until"]) e.counters_until = y_.string(n["until"], "until").value_or(e.counters_until);
+    if (n["new_series"]) e.counters_new_series = y_.boolean(n["new_series"], "new_series").value_or(false);
     if (!n["read"]) y_.report(n, "catalog/missing-field", "counters has no 'read' (where the types come from)");
     if (n["names"]) e.counters = y_.strings(n["names"], "names").value_or(std::vector<std::string>{});
     if (n["patterns"]) e.counter_patterns = patterns(n["patterns"]);

@@ -344,10 +344,9 @@ void ExprChecks::Impl::counter_gauge_function(const Call& c, std::span<const Exp
       t && ((t->op == BinaryOp::lss && t->v <= 0) || (t->op == BinaryOp::lte && t->v < 0)))
     return;
   const SeriesInfo& info = *flow.counter;
-  // kube-state-metrics' restart counts start anew only with a new pod (rules/exporters.yml), and
-  // its 2.x pod metrics carry the pod's uid: a new series, so no series falls and delta() is
-  // increase() there.
-  if (const catalog::Exporter* by = declarer(info); by && by->counters_until == "the pod is replaced") return;
+  // kube-state-metrics' restart counts start anew only with a new pod, a new series (its uid): no
+  // series falls, and delta() is increase() there.
+  if (const catalog::Exporter* by = declarer(info); by && by->counters_new_series) return;
   const bool known = known_counter(info);
   const std::string window = print(*arg);
   // When the counter starts anew (a restart; for a declared counter, as its exporter says: a pod
