@@ -129,6 +129,7 @@ void ExprChecks::Impl::call(const Call& c, std::span<const Expr* const> path) {
     }
   }
   if (c.name == "timestamp" && c.args.size() == 1) timestamp_of_time(c);
+  if (c.name == "sum_over_time" && c.args.size() == 1) sum_of_times(c, c.args[0], path);
   if (c.name == "label_replace" && c.args.size() == 5) label_replace_no_match(c), label_replace_unwritten(c);
   if (c.name == "histogram_quantile" && c.args.size() == 2) histogram_quantile(c);
   if ((c.name == "histogram_quantile" || c.name == "quantile_over_time") && !c.args.empty())
@@ -251,6 +252,92 @@ void ExprChecks::Impl::timestamp_of_time(const Call& c) {
        util::concat({"timestamp() of ", name, " is when its sample was taken (its scrape), not the Unix time ",
                      "its value holds (named like one): it moves with every scrape whatever the value is"}),
        util::concat({"read the value: time() - ", name, " is the age of the time it holds"}));
+}
+
+// The series whose Unix time `e` holds: a selector named like one or that a well-known exporter
+// documents as one (rules/exporters.yml `timestamps`), timestamp() of a selector, or the latest,
+// earliest or last value of one over a range; "" when `e` is not known to be a time.
+std::string ExprChecks::Impl::unix_time_of(const Expr* e) {
+  e = unparen(e);
+  if (e->kind == NodeKind::matrix_selector) e = e->as<MatrixSelector>().selector;
+  if (e->kind == NodeKind::vector_selector) {
+    const std::string& name = metric_name(e->as<VectorSelector>());
+    return named_like_unix_time(name) || catalog::exporters().timestamp(name) ? name : std::string();
+  }
+  if (e->kind != NodeKind::call) return {};
+  const auto& c = e->as<Call>();
+  if (c.args.size() != 1) return {};
+  if (c.name == "timestamp") {
+    const Expr* a = unparen(c.args[0]);
+    return a->kind == NodeKind::vector_selector ? "timestamp(" + metric_name(a->as<VectorSelector>()) + ")"
+                                                : std::string();
+  }
+  if (c.name == "last_over_time" || c.name == "max_over_time" || c.name == "min_over_time")
+    return unix_time_of(c.args[0]);
+  return {};
+}
+
+// Whether `n` is read as a time: subtracted from time() or a Unix time, or compared with one
+// (time() - x, x < time() - 3600). A comparison with a number is not (sum(x) > 0 asks whether a
+// series exists), nor a difference of two sums.
+bool ExprChecks::Impl::read_as_time(const Expr& n, std::span<const Expr* const> path) {
+  const Expr* child = &n;
+  auto parent = path.rbegin();
+  for (; parent != path.rend() && (*parent)->kind == NodeKind::paren; ++parent) child = *parent;
+  if (parent == path.rend() || (*parent)->kind != NodeKind::binary) return false;
+  const auto& b = (*parent)->as<BinaryExpr>();
+  if (b.op != BinaryOp::sub && !(is_comparison(b.op) && !b.return_bool)) return false;
+  // A time: time(), a Unix time, or one moved by a duration (time() - 3600); not a difference of
+  // two times, a duration.
+  auto time_valued = [](const Expr* e, auto& self) -> bool {
+    e = unparen(e);
+    if (e->kind == NodeKind::call && e->as<Call>().name == "time") return true;
+    if (!unix_time_of(e).empty()) return true;
+    if (e->kind != NodeKind::binary) return false;
+    const auto& x = e->as<BinaryExpr>();
+    if (x.op == BinaryOp::add) return self(x.lhs, self) != self(x.rhs, self);
+    return x.op == BinaryOp::sub && self(x.lhs, self) && !self(x.rhs, self);
+  };
+  return time_valued(b.lhs == child ? b.rhs : b.lhs, time_valued);
+}
+
+// sum() or sum_over_time() of a Unix time read as a time: a sum of several times is no time
+// (two of 2026 add up to one past 2080), so time() minus it is below 0, and an age compared
+// `> N` never holds (proofs/sum-of-times). Understack's CnpgLastBackupTooOld, time() - sum by
+// (namespace) (barman_..._last_available_backup_timestamp), stayed silent with three pods
+// however old the backup (review31). Said for sure where a group holds several series: the aggregation leaves
+// out a label that tells them apart, or the range holds two scrapes or more; as a condition
+// where nothing says, and not where each group is one series. max() or min() is what is meant.
+void ExprChecks::Impl::sum_of_times(const Expr& n, const Expr* arg, std::span<const Expr* const> path) {
+  const std::string time = unix_time_of(arg);
+  if (time.empty() || !read_as_time(n, path)) return;
+  std::string what, fix;
+  bool sure = true;
+  if (n.kind == NodeKind::aggregate) {
+    const auto& a = n.as<AggregateExpr>();
+    const Shape& in = inf_.at(a.expr);
+    // without () keeps every label: each group is one series.
+    if ((a.without && a.grouping.empty()) || one_series_per_group(a, in)) return;
+    sure = leaves_out_a_known_label(a, in);
+    std::string head = "sum";
+    if (a.without || !a.grouping.empty())
+      head += std::string(a.without ? " without (" : " by (") + util::join(a.grouping, ", ") + ")";
+    what = head + " adds up " + time + ", a Unix time, over the series of each group";
+    fix = "take the latest with max" + head.substr(3) + " (...), or the earliest with min";
+  } else {
+    const Expr* m = unparen(arg);
+    if (m->kind != NodeKind::matrix_selector) return;
+    const std::int64_t scrape = (cfg_ ? cfg_->scrape_interval_ms : 60000) * std::int64_t{1000000};
+    if (m->as<MatrixSelector>().range_ns < 2 * scrape) return;
+    what = "sum_over_time() adds up " + time + ", a Unix time, over the samples of its range (one a scrape)";
+    fix = "take the latest with last_over_time() or max_over_time()";
+  }
+  self_.emit("units/sum-of-times", n.range,
+             util::concat({sure ? "" : "if a group holds several series: ", what,
+                           ", and the sum is read as a time: two Unix times or more add up to one decades after "
+                           "now, so time() minus the sum is below 0 (an age compared `> N` never holds) and the "
+                           "sum minus time() is decades"}),
+             fix, sure ? core::Severity::warning : core::Severity::info);
 }
 
 // count() of kube-state-metrics' state series counts every object with a series for the state,
