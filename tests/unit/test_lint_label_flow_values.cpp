@@ -457,6 +457,8 @@ TEST_CASE("label flow: a sum of Unix times read as a time", "[lint][label-flow]"
       {"a sum of ages", alert("sum(time() - x_last_success_timestamp_seconds) > 600"), V{}},
       {"a sum of durations", alert("time() - sum(x_duration_seconds) > 600"), V{}},
       {"without () keeps every series apart", alert("time() - sum without () (x_last_backup_timestamp) > 86400"), V{}},
+      {"a by of every label kube-state-metrics writes",
+       alert("time() - sum by (namespace, cronjob) (kube_cronjob_status_last_schedule_time) > 3600"), V{}},
       {"a range of one scrape", alert("time() - sum_over_time(x_last_success_timestamp_seconds[1m]) > 600"), V{}},
       {"a difference of two sums", alert("sum(x_end_timestamp_seconds) - sum(x_start_timestamp_seconds) > 600"), V{}},
   });

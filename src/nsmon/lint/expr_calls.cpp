@@ -305,9 +305,9 @@ bool ExprChecks::Impl::read_as_time(const Expr& n, std::span<const Expr* const> 
 // (two of 2026 add up to one past 2080), so time() minus it is below 0, and an age compared
 // `> N` never holds (proofs/sum-of-times). Understack's CnpgLastBackupTooOld, time() - sum by
 // (namespace) (barman_..._last_available_backup_timestamp), stayed silent with three pods
-// however old the backup (review31). Said for sure where a group holds several series: the aggregation leaves
-// out a label that tells them apart, or the range holds two scrapes or more; as a condition
-// where nothing says, and not where each group is one series. max() or min() is what is meant.
+// however old the backup (review31). Said for sure where a group holds several series (a range
+// of two scrapes or more holds as many samples), as a condition where nothing says, and not
+// where each group is one series. max() or min() is what is meant.
 void ExprChecks::Impl::sum_of_times(const Expr& n, const Expr* arg, std::span<const Expr* const> path) {
   const std::string time = unix_time_of(arg);
   if (time.empty() || !read_as_time(n, path)) return;
@@ -316,9 +316,31 @@ void ExprChecks::Impl::sum_of_times(const Expr& n, const Expr* arg, std::span<co
   if (n.kind == NodeKind::aggregate) {
     const auto& a = n.as<AggregateExpr>();
     const Shape& in = inf_.at(a.expr);
-    // without () keeps every label: each group is one series.
-    if ((a.without && a.grouping.empty()) || one_series_per_group(a, in)) return;
-    sure = leaves_out_a_known_label(a, in);
+    auto left_out = [&](const std::string& l) {
+      return l != "__name__" && a.without == (std::find(a.grouping.begin(), a.grouping.end(), l) != a.grouping.end());
+    };
+    // Each group is one series where the aggregation keeps every label: without (), a by of
+    // every label the series carry, or of every label a well-known exporter writes on them or
+    // names its object by (the rest name the target: sum by (namespace, cronjob) of
+    // kube-state-metrics' series takes off job and instance, a common way to drop them).
+    const VectorSelector* vs = nullptr;
+    walk(*a.expr, [&](const Expr& e, std::span<const Expr* const>) {
+      if (e.kind == NodeKind::vector_selector && !vs) vs = &e.as<VectorSelector>();
+      return !vs;
+    });
+    auto keeps = [&](const auto& labels, auto name) {
+      return std::none_of(labels.begin(), labels.end(), [&](const auto& l) { return left_out(name(l)); });
+    };
+    const catalog::ExporterMetric* known = vs ? catalog::exporters().find(metric_name(*vs)) : nullptr;
+    const catalog::ExporterFamily* family = vs ? catalog::exporters().family(metric_name(*vs)) : nullptr;
+    if ((a.without && a.grouping.empty()) || one_series_per_group(a, in) ||
+        (known && known->exporter->closed && keeps(known->labels, [](const auto& l) { return l.name; })) ||
+        (family && keeps(family->labels, [](const std::string& l) { return l; })))
+      return;
+    // Said for sure only where a label left out is known to tell series apart (a regex matcher
+    // that accepts several values, pod=~"db-.*"): an exporter's other labels may not (a
+    // certificate's issuer), nor the target's job.
+    sure = std::any_of(in.several.begin(), in.several.end(), [&](const auto& kv) { return left_out(kv.first); });
     std::string head = "sum";
     if (a.without || !a.grouping.empty())
       head += std::string(a.without ? " without (" : " by (") + util::join(a.grouping, ", ") + ")";
