@@ -278,12 +278,18 @@ std::string ExprChecks::Impl::unix_time_of(const Expr* e) {
 }
 
 // Whether `n` is read as a time: subtracted from time() or a Unix time, or compared with one
-// (time() - x, x < time() - 3600). A comparison with a number is not (sum(x) > 0 asks whether a
+// (time() - x, x < time() - 3600, time() - x / 1000). A comparison with a number is not (sum(x) > 0 asks whether a
 // series exists), nor a difference of two sums.
 bool ExprChecks::Impl::read_as_time(const Expr& n, std::span<const Expr* const> path) {
   const Expr* child = &n;
   auto parent = path.rbegin();
-  for (; parent != path.rend() && (*parent)->kind == NodeKind::paren; ++parent) child = *parent;
+  // Through parentheses and a change of unit (milliseconds to seconds: sum(x) / 1000).
+  auto scaled = [&](const Expr* p) {
+    if (p->kind != NodeKind::binary) return false;
+    const auto& s = p->as<BinaryExpr>();
+    return (s.op == BinaryOp::div || s.op == BinaryOp::mul) && s.lhs == child && literal(s.rhs);
+  };
+  for (; parent != path.rend() && ((*parent)->kind == NodeKind::paren || scaled(*parent)); ++parent) child = *parent;
   if (parent == path.rend() || (*parent)->kind != NodeKind::binary) return false;
   const auto& b = (*parent)->as<BinaryExpr>();
   if (b.op != BinaryOp::sub && !(is_comparison(b.op) && !b.return_bool)) return false;
