@@ -448,6 +448,7 @@ TEST_CASE("label flow: a sum of Unix times read as a time", "[lint][label-flow]"
        V{"units/sum-of-times 5:21"}},
       {"a sum of milliseconds", alert("time() - sum(x_last_backup_timestamp) / 1000 > 86400"),
        V{"units/sum-of-times 5:21"}},
+      {"the mean of two written out", alert("time() - sum(x_last_backup_timestamp) / 2 > 86400"), V{}},
       {"a sum compared with a time", alert("sum(kube_cronjob_status_last_schedule_time) < time() - 3600"),
        V{"units/sum-of-times 5:12"}},
       {"a sum of the samples of a range", alert("time() - sum_over_time(x_last_success_timestamp_seconds[10m]) > 600"),

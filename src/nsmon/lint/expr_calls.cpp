@@ -283,11 +283,13 @@ std::string ExprChecks::Impl::unix_time_of(const Expr* e) {
 bool ExprChecks::Impl::read_as_time(const Expr& n, std::span<const Expr* const> path) {
   const Expr* child = &n;
   auto parent = path.rbegin();
-  // Through parentheses and a change of unit (milliseconds to seconds: sum(x) / 1000).
+  // Through parentheses and a change of unit (milliseconds to seconds: sum(x) / 1000); not a
+  // division by another number (sum(x) / 2, the mean of two series written out).
   auto scaled = [&](const Expr* p) {
     if (p->kind != NodeKind::binary) return false;
     const auto& s = p->as<BinaryExpr>();
-    return (s.op == BinaryOp::div || s.op == BinaryOp::mul) && s.lhs == child && literal(s.rhs);
+    const auto v = s.lhs == child ? literal(s.rhs) : std::nullopt;
+    return (s.op == BinaryOp::div || s.op == BinaryOp::mul) && v && (*v == 1e3 || *v == 1e6 || *v == 1e9);
   };
   for (; parent != path.rend() && ((*parent)->kind == NodeKind::paren || scaled(*parent)); ++parent) child = *parent;
   if (parent == path.rend() || (*parent)->kind != NodeKind::binary) return false;
