@@ -436,6 +436,37 @@ TEST_CASE("label flow: timestamp() of a series whose value is a time", "[lint][l
   });
 }
 
+// Understack's CnpgLastBackupTooOld (review31) read time() - sum by (namespace) of each pod's
+// last-backup time: with three pods the sum is no time, the difference is below 0, and the alert
+// never fired.
+TEST_CASE("label flow: a sum of Unix times read as a time", "[lint][label-flow]") {
+  run_cases({
+      {"the sum over the pods a regex picks",
+       alert("time() - sum by (namespace) (x_last_available_backup_timestamp{pod=~\"db-[1-9]\"}) > 86400"),
+       V{"units/sum-of-times 5:21"}},
+      {"a sum over nothing known", alert("time() - sum(x_last_backup_timestamp) > 86400"),
+       V{"units/sum-of-times 5:21"}},
+      {"a sum of milliseconds", alert("time() - sum(x_last_backup_timestamp) / 1000 > 86400"),
+       V{"units/sum-of-times 5:21"}},
+      {"the mean of two written out", alert("time() - sum(x_last_backup_timestamp) / 2 > 86400"), V{}},
+      {"a sum compared with a time", alert("sum(kube_cronjob_status_last_schedule_time) < time() - 3600"),
+       V{"units/sum-of-times 5:12"}},
+      {"a sum of the samples of a range", alert("time() - sum_over_time(x_last_success_timestamp_seconds[10m]) > 600"),
+       V{"units/sum-of-times 5:21"}},
+      {"the latest",
+       alert("time() - max by (namespace) (x_last_available_backup_timestamp{pod=~\"db-[1-9]\"}) > 86400"), V{}},
+      {"a sum as a test that a series exists",
+       alert("sum by (name) (x_created_timestamp_seconds{phase=\"Failed\"}) > 0"), V{}},
+      {"a sum of ages", alert("sum(time() - x_last_success_timestamp_seconds) > 600"), V{}},
+      {"a sum of durations", alert("time() - sum(x_duration_seconds) > 600"), V{}},
+      {"without () keeps every series apart", alert("time() - sum without () (x_last_backup_timestamp) > 86400"), V{}},
+      {"a by of every label kube-state-metrics writes",
+       alert("time() - sum by (namespace, cronjob) (kube_cronjob_status_last_schedule_time) > 3600"), V{}},
+      {"a range of one scrape", alert("time() - sum_over_time(x_last_success_timestamp_seconds[1m]) > 600"), V{}},
+      {"a difference of two sums", alert("sum(x_end_timestamp_seconds) - sum(x_start_timestamp_seconds) > 600"), V{}},
+  });
+}
+
 TEST_CASE("label flow: the config's jobs and intervals", "[lint][label-flow]") {
   run_cases({
       {"a window under two samples of the only job that scrapes it", alert("rate(errors_total[90s]) > 1"),

@@ -377,6 +377,8 @@ inline constexpr auto kChecks = [] {
        "a ratio of a unit over itself compared with the percentage an annotation states, unscaled", lint},
       {"units/ratio-printed-as-percent", warning,
        "$value printed with a % after it where the values are a ratio between 0 and 1", lint},
+      {"units/sum-of-times", warning,
+       "sum() of a Unix time read as a time (time() - sum(x_timestamp)): several add up to no time", lint},
       {"units/threshold-unit", warning, "a threshold in another unit of time or size than an annotation says it in",
        lint},
       {"units/timestamp-threshold", warning,

@@ -131,6 +131,7 @@ void ExprChecks::Impl::call(const Call& c, std::span<const Expr* const> path) {
   if (c.name == "delta" || c.name == "idelta" || c.name == "deriv" || c.name == "predict_linear")
     counter_gauge_function(c, path);
   if (c.name == "timestamp" && c.args.size() == 1) timestamp_of_time(c);
+  if (c.name == "sum_over_time" && c.args.size() == 1) sum_of_times(c, c.args[0], path);
   if (c.name == "label_replace" && c.args.size() == 5) label_replace_no_match(c), label_replace_unwritten(c);
   if (c.name == "histogram_quantile" && c.args.size() == 2) histogram_quantile(c);
   if ((c.name == "histogram_quantile" || c.name == "quantile_over_time") && !c.args.empty())
@@ -253,6 +254,122 @@ void ExprChecks::Impl::timestamp_of_time(const Call& c) {
        util::concat({"timestamp() of ", name, " is when its sample was taken (its scrape), not the Unix time ",
                      "its value holds (named like one): it moves with every scrape whatever the value is"}),
        util::concat({"read the value: time() - ", name, " is the age of the time it holds"}));
+}
+
+// The series whose Unix time `e` holds: a selector named like one or that a well-known exporter
+// documents as one (rules/exporters.yml `timestamps`), timestamp() of a selector, or the latest,
+// earliest or last value of one over a range; "" when `e` is not known to be a time.
+std::string ExprChecks::Impl::unix_time_of(const Expr* e) {
+  e = unparen(e);
+  if (e->kind == NodeKind::matrix_selector) e = e->as<MatrixSelector>().selector;
+  if (e->kind == NodeKind::vector_selector) {
+    const std::string& name = metric_name(e->as<VectorSelector>());
+    return named_like_unix_time(name) || catalog::exporters().timestamp(name) ? name : std::string();
+  }
+  if (e->kind != NodeKind::call) return {};
+  const auto& c = e->as<Call>();
+  if (c.args.size() != 1) return {};
+  if (c.name == "timestamp") {
+    const Expr* a = unparen(c.args[0]);
+    return a->kind == NodeKind::vector_selector ? "timestamp(" + metric_name(a->as<VectorSelector>()) + ")"
+                                                : std::string();
+  }
+  if (c.name == "last_over_time" || c.name == "max_over_time" || c.name == "min_over_time")
+    return unix_time_of(c.args[0]);
+  return {};
+}
+
+// Whether `n` is read as a time: subtracted from time() or a Unix time, or compared with one
+// (time() - x, x < time() - 3600, time() - x / 1000). A comparison with a number is not (sum(x) > 0 asks whether a
+// series exists), nor a difference of two sums.
+bool ExprChecks::Impl::read_as_time(const Expr& n, std::span<const Expr* const> path) {
+  const Expr* child = &n;
+  auto parent = path.rbegin();
+  // Through parentheses and a change of unit (milliseconds to seconds: sum(x) / 1000); not a
+  // division by another number (sum(x) / 2, the mean of two series written out).
+  auto scaled = [&](const Expr* p) {
+    if (p->kind != NodeKind::binary) return false;
+    const auto& s = p->as<BinaryExpr>();
+    const auto v = s.lhs == child ? literal(s.rhs) : std::nullopt;
+    return (s.op == BinaryOp::div || s.op == BinaryOp::mul) && v && (*v == 1e3 || *v == 1e6 || *v == 1e9);
+  };
+  for (; parent != path.rend() && ((*parent)->kind == NodeKind::paren || scaled(*parent)); ++parent) child = *parent;
+  if (parent == path.rend() || (*parent)->kind != NodeKind::binary) return false;
+  const auto& b = (*parent)->as<BinaryExpr>();
+  if (b.op != BinaryOp::sub && !(is_comparison(b.op) && !b.return_bool)) return false;
+  // A time: time(), a Unix time, or one moved by a duration (time() - 3600); not a difference of
+  // two times, a duration.
+  auto time_valued = [](const Expr* e, auto& self) -> bool {
+    e = unparen(e);
+    if (e->kind == NodeKind::call && e->as<Call>().name == "time") return true;
+    if (!unix_time_of(e).empty()) return true;
+    if (e->kind != NodeKind::binary) return false;
+    const auto& x = e->as<BinaryExpr>();
+    if (x.op == BinaryOp::add) return self(x.lhs, self) != self(x.rhs, self);
+    return x.op == BinaryOp::sub && self(x.lhs, self) && !self(x.rhs, self);
+  };
+  return time_valued(b.lhs == child ? b.rhs : b.lhs, time_valued);
+}
+
+// sum() or sum_over_time() of a Unix time read as a time: a sum of several times is no time
+// (two of 2026 add up to one past 2080), so time() minus it is below 0, and an age compared
+// `> N` never holds (proofs/sum-of-times). Understack's CnpgLastBackupTooOld, time() - sum by
+// (namespace) (barman_..._last_available_backup_timestamp), stayed silent with three pods
+// however old the backup (review31). Said for sure where a group holds several series (a range
+// of two scrapes or more holds as many samples), as a condition where nothing says, and not
+// where each group is one series. max() or min() is what is meant.
+void ExprChecks::Impl::sum_of_times(const Expr& n, const Expr* arg, std::span<const Expr* const> path) {
+  const std::string time = unix_time_of(arg);
+  if (time.empty() || !read_as_time(n, path)) return;
+  std::string what, fix;
+  bool sure = true;
+  if (n.kind == NodeKind::aggregate) {
+    const auto& a = n.as<AggregateExpr>();
+    const Shape& in = inf_.at(a.expr);
+    auto left_out = [&](const std::string& l) {
+      return l != "__name__" && a.without == (std::find(a.grouping.begin(), a.grouping.end(), l) != a.grouping.end());
+    };
+    // Each group is one series where the aggregation keeps every label: without (), a by of
+    // every label the series carry, or of every label a well-known exporter writes on them or
+    // names its object by (the rest name the target: sum by (namespace, cronjob) of
+    // kube-state-metrics' series takes off job and instance, a common way to drop them).
+    const VectorSelector* vs = nullptr;
+    walk(*a.expr, [&](const Expr& e, std::span<const Expr* const>) {
+      if (e.kind == NodeKind::vector_selector && !vs) vs = &e.as<VectorSelector>();
+      return !vs;
+    });
+    auto keeps = [&](const auto& labels, auto name) {
+      return std::none_of(labels.begin(), labels.end(), [&](const auto& l) { return left_out(name(l)); });
+    };
+    const catalog::ExporterMetric* known = vs ? catalog::exporters().find(metric_name(*vs)) : nullptr;
+    const catalog::ExporterFamily* family = vs ? catalog::exporters().family(metric_name(*vs)) : nullptr;
+    if ((a.without && a.grouping.empty()) || one_series_per_group(a, in) ||
+        (known && known->exporter->closed && keeps(known->labels, [](const auto& l) { return l.name; })) ||
+        (family && keeps(family->labels, [](const std::string& l) { return l; })))
+      return;
+    // Said for sure only where a label left out is known to tell series apart (a regex matcher
+    // that accepts several values, pod=~"db-.*"): an exporter's other labels may not (a
+    // certificate's issuer), nor the target's job.
+    sure = std::any_of(in.several.begin(), in.several.end(), [&](const auto& kv) { return left_out(kv.first); });
+    std::string head = "sum";
+    if (a.without || !a.grouping.empty())
+      head += std::string(a.without ? " without (" : " by (") + util::join(a.grouping, ", ") + ")";
+    what = head + " adds up " + time + ", a Unix time, over the series of each group";
+    fix = "take the latest with max" + head.substr(3) + " (...), or the earliest with min";
+  } else {
+    const Expr* m = unparen(arg);
+    if (m->kind != NodeKind::matrix_selector) return;
+    const std::int64_t scrape = (cfg_ ? cfg_->scrape_interval_ms : 60000) * std::int64_t{1000000};
+    if (m->as<MatrixSelector>().range_ns < 2 * scrape) return;
+    what = "sum_over_time() adds up " + time + ", a Unix time, over the samples of its range (one a scrape)";
+    fix = "take the latest with last_over_time() or max_over_time()";
+  }
+  self_.emit("units/sum-of-times", n.range,
+             util::concat({sure ? "" : "if a group holds several series: ", what,
+                           ", and the sum is read as a time: two Unix times or more add up to one decades after "
+                           "now, so time() minus the sum is below 0 (an age compared `> N` never holds) and the "
+                           "sum minus time() is decades"}),
+             fix, sure ? core::Severity::warning : core::Severity::info);
 }
 
 // count() of kube-state-metrics' state series counts every object with a series for the state,

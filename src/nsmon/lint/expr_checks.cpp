@@ -39,6 +39,7 @@ void ExprChecks::Impl::run(const Expr& root) {
     case NodeKind::aggregate:
       aggregate(n.as<AggregateExpr>(), reaches_result(n, path, true), values_read(n, path));
       state_count(n.as<AggregateExpr>(), path);
+      if (n.as<AggregateExpr>().op == AggregateOp::sum) sum_of_times(n, n.as<AggregateExpr>().expr, path);
       count_never_zero(n.as<AggregateExpr>(), path);
       break;
     default: break;

@@ -64,6 +64,9 @@ private:
   static bool asks_if_changed(const Expr& n, std::span<const Expr* const> path);
   static bool named_like_unix_time(std::string_view n);
   void timestamp_of_time(const Call& c);
+  static std::string unix_time_of(const Expr* e);
+  static bool read_as_time(const Expr& n, std::span<const Expr* const> path);
+  void sum_of_times(const Expr& n, const Expr* arg, std::span<const Expr* const> path);
   void label_replace_no_match(const Call& c);
   void label_replace_unwritten(const Call& c);
   void state_count(const AggregateExpr& a, std::span<const Expr* const> path);
