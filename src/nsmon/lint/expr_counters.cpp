@@ -353,14 +353,14 @@ void ExprChecks::Impl::counter_gauge_function(const Call& c, std::span<const Exp
   // replaced, PostgreSQL's statistics reset), what the function makes of it, and the function for
   // counters that replaces it.
   const std::string reset = declarer(info) ? declarer(info)->counters_until : "the counter starts anew (a restart)";
-  const std::string what = c.name == "delta"
-                               ? "takes the last sample minus the first, so where " + reset +
-                                     " within the window it subtracts the counter's fall from what was counted"
-                           : c.name == "idelta" ? "takes the last sample minus the one before, so where " + reset +
-                                                      " it gives the new count minus the old total"
-                                                : "fits a line through the raw values, so where " + reset +
-                                                      " within the window its slope is pulled down" +
-                                                      std::string(c.name == "deriv" ? "" : ", and the prediction");
+  const std::string what =
+      c.name == "delta" ? "takes the last sample minus the first, so where " + reset +
+                              " within the window it subtracts the counter's fall from what was counted"
+      : c.name == "idelta"
+          ? "takes the last sample minus the one before, so where " + reset +
+                " it gives the new count minus the old total"
+          : "fits a line through the raw values, so where " + reset + " within the window its slope is pulled down" +
+                std::string(c.name == "deriv" ? "" : ", and the prediction with it");
   const std::string fix = c.name == "delta"    ? "use increase(" + window + "), which counts across resets"
                           : c.name == "idelta" ? "use irate(" + window + "), which knows counter resets"
                           : c.name == "deriv"  ? "use rate(" + window + "), the per-second increase across resets"
