@@ -661,3 +661,23 @@ TEST_CASE("strangers: delta() and deriv() of a counter", "[lint][label-flow][str
       c("a restart count, a new series with each pod", "delta(kube_pod_container_status_restarts_total[1h]) > 2", V{}),
   });
 }
+
+TEST_CASE("strangers: and/unless against the left side's own series", "[lint][label-flow][strangers]") {
+  run_cases({
+      // DataMover's DataMoverStuckInPhase: changes() is 0 for a series that did not change.
+      {"unless changes() of the same series",
+       alert("count by (name) (foo{phase!=\"4\"} unless on (name, namespace) changes(foo[10m])) > 0", "s"),
+       V{"promql/impossible 5:29"}, nullptr, true},
+      {"and the same selector with fewer matchers", alert("foo{a=\"b\"} and max_over_time(foo[5m])", "s"),
+       V{"alerts/no-comparison 5:11", "promql/always-true 5:12"}, nullptr, true},
+      {"unless the selector itself", alert("(foo unless foo)", "s"), V{"promql/impossible 5:13"}, nullptr, true},
+      {"a filtered right side", alert("foo unless on (name) changes(foo[10m]) > 0", "s"), V{}, nullptr, true},
+      {"rate() needs two samples", alert("foo unless rate(foo[10m])", "s"), V{}, nullptr, true},
+      {"a range shorter than the lookback", alert("foo unless changes(foo[1m])", "s"), V{}, nullptr, true},
+      {"offset", alert("foo unless changes(foo[10m] offset 1h)", "s"), V{}, nullptr, true},
+      {"the right side picks fewer series", alert("foo unless changes(foo{a=\"b\"}[10m])", "s"), V{}, nullptr, true},
+      {"another series", alert("foo unless on (job) changes(bar[10m])", "s"), V{}, nullptr, true},
+      {"on (__name__) after a function", alert("foo and on (__name__) changes(foo[10m])", "s"),
+       V{"alerts/no-comparison 5:11"}, nullptr, true},
+  });
+}

@@ -7,6 +7,7 @@ void ExprChecks::Impl::binary(const BinaryExpr& b) {
   if (vm && b.op != BinaryOp::lor) matching(b, *vm);
   if (vm && b.op != BinaryOp::lor) join_undone(b, *vm);
   if (vm && !is_set_operator(b.op)) dead_fallback(b, *vm);
+  if (vm && (b.op == BinaryOp::land || b.op == BinaryOp::lunless)) gate_never_empty(b, *vm);
   if (b.op == BinaryOp::lor) mixed_or(b);
   if (b.op == BinaryOp::lor) mirrored_threshold(b);
   count_vs_rate(b);
@@ -140,6 +141,60 @@ void ExprChecks::Impl::nan_threshold(const BinaryExpr& b) {
              " NaN' is never true (NaN is neither equal to, less nor greater than any value, itself "
              "included): the expression never returns anything",
          "to keep only NaN samples write x != x");
+}
+
+// The right side of and/unless that has a sample for every series of the left, whatever their
+// values: the left's own selector (or the same with fewer matchers), as it is or through a range
+// function that returns a sample for each series with one sample in its range (changes(),
+// resets(), *_over_time(); not rate() or delta(), which need two). A left series present now has
+// a sample within the lookback (5m), so in a range of 5m or more. unless then removes every series
+// and and keeps every one (DataMover's DataMoverStuckInPhase, `x unless on (name, namespace)
+// changes(x[10m])`, never fired: proofs/gate-never-empty.test.yml). Not with offset or @.
+void ExprChecks::Impl::gate_never_empty(const BinaryExpr& b, const VectorMatching& vm) {
+  if (self_.metricsql_) return;
+  auto plain = [](const Expr* e) -> const VectorSelector* {
+    if (e->kind != NodeKind::vector_selector) return nullptr;
+    const auto& vs = e->as<VectorSelector>();
+    const TimeModifiers& t = vs.modifiers;
+    const bool shifted = t.offset_ns != 0 || t.offset_expr || t.at != AtKind::none || vs.anchored || vs.smoothed;
+    return shifted || metric_name(vs).empty() ? nullptr : &vs;
+  };
+  const VectorSelector* l = plain(unparen(b.lhs));
+  const Expr* r = unparen(b.rhs);
+  const VectorSelector* rs = plain(r);
+  std::string via;
+  if (!rs && r->kind == NodeKind::call) {
+    static const std::set<std::string> one_sample = {"changes",          "resets",           "avg_over_time",
+                                                     "min_over_time",    "max_over_time",    "sum_over_time",
+                                                     "count_over_time",  "last_over_time",   "present_over_time",
+                                                     "stddev_over_time", "stdvar_over_time", "quantile_over_time"};
+    const auto& c = r->as<Call>();
+    const Expr* arg = c.args.empty() ? nullptr : unparen(c.args.back());
+    if (!one_sample.count(c.name) || !arg || arg->kind != NodeKind::matrix_selector) return;
+    const auto& m = arg->as<MatrixSelector>();
+    if (m.range_expr || m.range_ns < std::int64_t{300'000'000'000}) return;
+    // A function drops __name__: on (__name__) would then match nothing.
+    if (vm.on && std::find(vm.labels.begin(), vm.labels.end(), "__name__") != vm.labels.end()) return;
+    rs = plain(m.selector);
+    via = util::concat({c.name, "() of "});
+  }
+  if (!l || !rs || metric_name(*l) != metric_name(*rs)) return;
+  for (const auto& m : rs->matchers) {
+    if (m.name == "__name__" && m.op == MatchOp::equal) continue;
+    if (std::none_of(l->matchers.begin(), l->matchers.end(),
+                     [&](const Matcher& x) { return x.name == m.name && x.op == m.op && x.value == m.value; }))
+      return;
+  }
+  const std::string what =
+      util::concat({"the right side of '", to_string(b.op), "', ", via, "the left side's own series (", print(*b.rhs),
+                    "), has a sample for every series of the left whatever its value"});
+  if (b.op == BinaryOp::lunless)
+    emit("promql/impossible", b.range,
+         what + ": unless removes every series, and the expression never returns anything",
+         "filter the right side to the series it should remove (" + print(*b.rhs) + " > 0)");
+  else
+    emit("promql/always-true", b.range, what + ": and keeps every series, it removes nothing",
+         "filter the right side to the series it should keep (" + print(*b.rhs) + " > 0), or drop the and");
 }
 
 // A division by a limit that its exporter reports as 0 for "no limit" is +Inf there, and +Inf

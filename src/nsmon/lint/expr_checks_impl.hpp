@@ -110,6 +110,7 @@ private:
   };
   static std::optional<Threshold> threshold_above(const Expr& n, std::span<const Expr* const> path);
   void nan_threshold(const BinaryExpr& b);
+  void gate_never_empty(const BinaryExpr& b, const VectorMatching& vm);
   void unlimited_divisor(const BinaryExpr& b, const Expr* side, const Expr* other);
   void mixed_or(const BinaryExpr& b);
   void count_vs_rate(const BinaryExpr& b);
