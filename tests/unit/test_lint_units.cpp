@@ -249,6 +249,12 @@ TEST_CASE("percent-as-ratio: a stated percentage over 100 where $value is printe
   CHECK(percent("sum by (job) (rate(jobs_total{status=\"error\"}[5m])) / sum by (job) (rate(jobs_total[5m])) > 0.05",
                 "above 5%. Current: {{ $value }}%")
             .empty());
+  // aragora cd2985a: the threshold is the right side's of and, whose values never reach $value
+  // (the burn rate is printed); on the left it is said, and unless filters as and does.
+  CHECK(percent("burn_rate_1h > 3 and error_budget_remaining < 0.5", "below 50%. Remaining: {{ $value }}%.").empty());
+  CHECK(percent("burn_rate_1h > 3 unless (error_budget_remaining < 0.5)", "below 50%. Left: {{ $value }}%.").empty());
+  CHECK(percent("error_budget_remaining < 0.5 and burn_rate_1h > 3", "below 50%. Remaining: {{ $value }}%.").size() ==
+        1);
 }
 
 TEST_CASE("ratio-as-percent: a ratio of two counts of events compared with a stated percentage", "[lint][units]") {

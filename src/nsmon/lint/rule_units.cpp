@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <optional>
+#include <span>
 
 #include "nsmon/lint/rule_checks.hpp"
 #include "nsmon/promql/printer.hpp"
@@ -119,6 +120,18 @@ size_mismatch(const Expr& side, double v, const std::vector<std::pair<std::strin
                     util::format_number(said.value * said.scale / *k), " for ", said.text})};
 }
 
+// Whether `n` sits in the right side of an and/unless, whose values never reach the result:
+// `burn_rate > 3 and budget_remaining < 0.5` alerts with the burn rate as $value (aragora cd2985a).
+bool filter_only(const Expr& n, std::span<const Expr* const> path) {
+  const Expr* child = &n;
+  for (auto it = path.rbegin(); it != path.rend(); child = *it++) {
+    if ((*it)->kind != NodeKind::binary) continue;
+    const auto& b = (*it)->as<BinaryExpr>();
+    if ((b.op == BinaryOp::land || b.op == BinaryOp::lunless) && b.rhs == child) return true;
+  }
+  return false;
+}
+
 } // namespace
 
 // A threshold the annotations state in another unit than the expression's values, where the
@@ -136,7 +149,7 @@ void RuleChecks::threshold_unit() {
   for (const auto& kv : r_.annotations)
     for (auto& d : stated_amounts(kv.value.value)) stated.emplace_back(kv.key.value, std::move(d));
   if (stated.empty()) return;
-  walk(*pr_.parsed->expr(), [&](const Expr& n, auto) {
+  walk(*pr_.parsed->expr(), [&](const Expr& n, auto path) {
     if (n.kind != NodeKind::binary) return true;
     const auto& b = n.as<BinaryExpr>();
     if (!is_comparison(b.op) || b.op == BinaryOp::eql || b.op == BinaryOp::neq) return true;
@@ -176,7 +189,7 @@ void RuleChecks::threshold_unit() {
     });
     const auto printed = std::find_if(r_.annotations.begin(), r_.annotations.end(),
                                       [](const rules::KeyValue& kv) { return !kv.tmpl().value_percents.empty(); });
-    if (v > 0 && v < 1 && hundredth != stated.end() && printed != r_.annotations.end() &&
+    if (v > 0 && v < 1 && hundredth != stated.end() && printed != r_.annotations.end() && !filter_only(n, path) &&
         unit_by_name(side, &of) != "percent" && inf_.at(&side).unit != "percent" && ratio_printed().empty()) {
       const auto& [key, said] = *hundredth;
       emit("units/percent-as-ratio", b.range,
