@@ -102,3 +102,36 @@ TEST_CASE("count-never-zero: a sum of values that are all 0 is 0", "[lint][check
   for (const auto& d : lint_findings("r.yml", alert("sum(x == 0) < 1"), "promql/always-true"))
     CHECK(d.severity == nsmon::core::Severity::info);
 }
+
+TEST_CASE("count-never-zero: a ratio of a count that 0 would fire", "[lint][checks]") {
+  // TrianaLab/pacto-operator a889498 PactoFleetComplianceDropped: silent at 0% compliance.
+  auto f = lint_findings("r.yml", alert("count(x{s=\"C\"} == 1) / count(x{s=\"C\"}) < 0.9"), "alerts/count-never-zero");
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].severity == nsmon::core::Severity::info);
+  CHECK(f[0].message == "count() of nothing is nothing, not 0: where no series passes x{s=\"C\"} == 1, there is no "
+                        "count, so count(x{s=\"C\"} == 1) / count(x{s=\"C\"}) has no value to compare with 0.9, and "
+                        "the alert is silent there, where 0 would fire it");
+  CHECK(f[0].suggestion == "count the series that fail too: sum(x{s=\"C\"} == bool 1) in place of count(x{s=\"C\"} "
+                           "== 1), or (count(x{s=\"C\"} == 1) or vector(0))");
+  // By group (each group silent at 0), a percentage, one minus the share, a sum of a filter.
+  auto g =
+      lint_findings("r.yml", alert("count by (ns) (x == 1) / count by (ns) (x) <= 0.5"), "alerts/count-never-zero");
+  REQUIRE(g.size() == 1);
+  CHECK(g[0].suggestion == "count the series that fail too: sum by (ns) (x == bool 1) in place of count by (ns) (x "
+                           "== 1)");
+  CHECK(found(alert("100 * count(x == 1) / count(x) < 90")) == 1);
+  CHECK(found(alert("1 - count(x == 1) / count(x) > 0.1")) == 1);
+  CHECK(found(alert("sum(rate(ok_total[5m]) > 0) / sum(rate(all_total[5m])) < 0.5")) == 1);
+}
+
+TEST_CASE("count-never-zero: ratios that 0 would not fire, or with a fallback", "[lint][checks]") {
+  // Above a share: silent at 0 is what it means. A fallback, bool, the count as denominator.
+  CHECK(found(alert("count(x == 0) / count(x) > 0.1")) == 0);
+  CHECK(found(alert("(count(x == 1) or vector(0)) / count(x) < 0.9")) == 0);
+  CHECK(found(alert("sum(x == bool 1) / count(x) < 0.9")) == 0);
+  CHECK(found(alert("count(x) / count(x == 1) > 2")) == 0);
+  CHECK(found(alert("count(x) / count(y) < 0.9")) == 0);
+  // A number added that 0 would not pass; a sum of a filter that removes nothing.
+  CHECK(found(alert("count(x == 1) / count(x) + 1 < 0.9")) == 0);
+  CHECK(found(alert("sum(rate(ok_total[5m]) >= 0) / sum(rate(all_total[5m])) < 0.5")) == 0);
+}

@@ -181,16 +181,45 @@ void ExprChecks::Impl::count_never_zero(const AggregateExpr& a, std::span<const 
   if (!self_.in_alert_ || (!count && a.op != AggregateOp::sum) || in->kind != NodeKind::binary) return;
   const auto& filter = in->as<BinaryExpr>();
   if (!is_comparison(filter.op) || filter.return_bool) return;
-  const auto above = threshold_above(a, path);
+  // Up through arithmetic that has no series where the aggregation has none and is 0 where it
+  // is 0: the numerator of a ratio (Pacto's `count(x == 1) / count(x) < 0.9`, silent at 0%
+  // compliance), a product, a number added. `(count(x == 1) or vector(0)) / count(x)` stops here.
+  const Expr* top = &a;
+  std::size_t k = path.size();
+  double zero = 0;
+  for (; k > 0; --k) {
+    const Expr* up = path[k - 1];
+    if (up->kind == NodeKind::paren) {
+      top = up;
+      continue;
+    }
+    if (up->kind != NodeKind::binary) break;
+    const auto& b = up->as<BinaryExpr>();
+    const bool left = b.lhs == top;
+    const std::optional<double> c = literal(left ? b.rhs : b.lhs);
+    // A number keeps the value known; an expression only keeps 0 as 0 (0 / y, 0 * y).
+    if ((c && !std::isfinite(*c)) || (!c && zero != 0)) break;
+    if (b.op == BinaryOp::div && left && !(c && *c == 0)) zero = c ? zero / *c : zero;
+    else if (b.op == BinaryOp::mul) zero = c ? zero * *c : zero;
+    else if (b.op == BinaryOp::add && c) zero += *c;
+    else if (b.op == BinaryOp::sub && c) zero = left ? zero - *c : *c - zero;
+    else break;
+    top = up;
+  }
+  const bool arith = unparen(top) != &a;
+  const auto above = threshold_above(*unparen(top), path.first(k));
   if (!above || above->cmp.return_bool) return;
   const BinaryOp op = above->op;
   const double v = above->v;
   auto it = std::find(path.rbegin(), path.rend(), above->node);
-  if (count && !((op == BinaryOp::lss && v > 1) || ((op == BinaryOp::lte || op == BinaryOp::neq) && v >= 1))) return;
+  if (count && !arith && !((op == BinaryOp::lss && v > 1) || ((op == BinaryOp::lte || op == BinaryOp::neq) && v >= 1)))
+    return;
+  if (!count || arith) {
+    Shape at_zero;
+    at_zero.set_range(zero, zero);
+    if (compare(at_zero, op, v) != Verdict::always || compare(inf_.at(unparen(top)), op, v) == Verdict::never) return;
+  }
   if (!count) {
-    Shape zero;
-    zero.set_range(0, 0);
-    if (compare(zero, op, v) != Verdict::always || compare(inf_.at(&a), op, v) == Verdict::never) return;
     // A threshold the filter's input always passes (up >= 0) removes no series.
     const bool lit_right = literal(filter.rhs).has_value();
     if (const std::optional<double> t = literal(lit_right ? filter.rhs : filter.lhs);
@@ -218,9 +247,23 @@ void ExprChecks::Impl::count_never_zero(const AggregateExpr& a, std::span<const 
   const std::optional<double> kept_only = only_value(inf_.at(in));
   const bool counts = count || (kept_only && *kept_only == 1);
   const std::string threshold = util::concat({") ", to_string(op), " ", util::format_number(v)});
+  const std::string none = util::concat({agg, "() of nothing is nothing, not 0: where no series ",
+                                         grouped ? "of a group " : "", "passes ", kept, ", there is no ", agg});
+  if (arith) {
+    std::string hint =
+        counts
+            ? util::concat({"count the series that fail too: sum", grouping, "(", counted, ") in place of ", print(a)})
+            : "";
+    if (!grouped) hint += util::concat({counts ? ", or " : "cover the zero case: ", "(", print(a), " or vector(0))"});
+    else if (!counts) hint = util::concat({"cover the zero case: absent(", kept, ") or ..."});
+    emit("alerts/count-never-zero", a.range,
+         util::concat({none, ", so ", print(*unparen(top)), " has no value to compare with ", util::format_number(v),
+                       ", and the alert is silent there, where 0 would fire it"}),
+         hint);
+    return;
+  }
   emit("alerts/count-never-zero", a.range,
-       util::concat({agg, "() of nothing is nothing, not 0: where no series ", grouped ? "of a group " : "", "passes ",
-                     kept, ", there is no ", agg, " to compare with ", util::format_number(v),
+       util::concat({none, " to compare with ", util::format_number(v),
                      count ? ", so the alert fires while one is left and is silent when none is"
                            : ", so the alert is silent when none passes, where a sum of 0 would fire it"}),
        util::concat({counts ? util::concat({"count the series that fail too: sum", grouping, "(", counted, threshold,
