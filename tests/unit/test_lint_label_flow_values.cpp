@@ -416,6 +416,20 @@ TEST_CASE("label flow: count() of kube-state-metrics' state series", "[lint][lab
        // Not a count of states; the numerator is none when no node is Ready, silent there.
        V{"alerts/count-never-zero 5:12"}},
       {"a count of a series that is not a state", alert("count(kube_pod_info{namespace=\"prod\"}) < 2"), V{}},
+      // review35: NAV's amplitude-proxy. kube-state-metrics writes kube_pod_container_status_running
+      // for every container, 0 when it is not running (pod.go at c92fe0c5).
+      {"a count of a container gauge compared",
+       alert("count(kube_pod_container_status_running{container=\"amplitude-proxy\"}) < 2"),
+       V{"promql/count-of-states 5:12"}},
+      {"a count of an init container's ready gauge compared",
+       alert("count by (pod) (kube_pod_init_container_status_ready{namespace=\"prod\"}) < 2"),
+       V{"promql/count-of-states 5:12"}},
+      {"a count of the containers that run", alert("count(kube_pod_container_status_running == 1) < 2"),
+       V{"alerts/count-never-zero 5:12"}},
+      {"whether a container has a series at all",
+       alert("count(kube_pod_container_status_running{container=\"x\"}) > 0"), V{}},
+      {"a sum of a container gauge", alert("sum(kube_pod_container_status_running{container=\"x\"}) < 2"), V{}},
+      {"a count of a container reason series", alert("count(kube_pod_container_status_waiting_reason) > 5"), V{}},
   });
 }
 

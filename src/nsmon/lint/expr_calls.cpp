@@ -372,21 +372,48 @@ void ExprChecks::Impl::sum_of_times(const Expr& n, const Expr* arg, std::span<co
              fix, sure ? core::Severity::warning : core::Severity::info);
 }
 
+namespace {
+
+// The state a kube-state-metrics container gauge is named for ("running" for
+// kube_pod_container_status_running), or "": pod.go at c92fe0c5 writes each of these for every
+// container of a pod, boolFloat64 of the state, so a container not in it has a series of 0.
+std::string container_state(std::string_view name) {
+  for (const std::string_view prefix : {"kube_pod_container_status_", "kube_pod_init_container_status_"})
+    if (name.starts_with(prefix))
+      for (const std::string_view state : {"ready", "running", "terminated", "waiting"})
+        if (name.substr(prefix.size()) == state) return std::string(state);
+  return {};
+}
+
+} // namespace
+
 // count() of kube-state-metrics' state series counts every object with a series for the state,
 // 0 or 1: those not in it too (ceph-mixins' CephMonQuorumLost counted failed monitors as
 // Running, and never fired). Said where the count is compared with a number, as a condition on
 // the state is; a count of every object is an idiom elsewhere (the denominator of a share).
+// So too its container gauges, one series per container, 0 or 1: NAV's amplitude-proxy alerted on
+// count(kube_pod_container_status_running{container="amplitude-proxy"}) < 2, silent with both
+// containers crashing (review35).
 void ExprChecks::Impl::state_count(const AggregateExpr& a, std::span<const Expr* const> path) {
   const Expr* in = unparen(a.expr);
-  if (a.op != AggregateOp::count || in->kind != NodeKind::vector_selector ||
-      !kube_state_series(in->as<VectorSelector>()))
-    return;
-  if (const auto t = threshold_above(a, path); !t || t->cmp.return_bool) return;
+  if (a.op != AggregateOp::count || in->kind != NodeKind::vector_selector) return;
   const auto& vs = in->as<VectorSelector>();
+  const std::string state = container_state(metric_name(vs));
+  if (!kube_state_series(vs) && state.empty()) return;
+  const auto t = threshold_above(a, path);
+  if (!t || t->cmp.return_bool) return;
+  // A comparison that tells no count of 1 or more from another (== 0, > 0) asks whether any
+  // container has a series at all (sapcc's cronus, count(x) == 0 beside x == 0): every container
+  // counts there, as meant.
+  if (!state.empty() && holds(t->op, 1, t->v) == holds(t->op, 1e9, t->v)) return;
   emit("promql/count-of-states", a.range,
-       util::concat({"count() of ", metric_name(vs),
-                     ", named like a kube-state-metrics state series (a series for every object and state: 1 where "
-                     "it holds, 0 elsewhere), counts the objects not in that state too"}),
+       state.empty()
+           ? util::concat({"count() of ", metric_name(vs),
+                           ", named like a kube-state-metrics state series (a series for every object and state: 1 "
+                           "where it holds, 0 elsewhere), counts the objects not in that state too"})
+           : util::concat({"count() of ", metric_name(vs),
+                           ", kube-state-metrics' series for every container (1 while it is ", state,
+                           ", 0 otherwise), counts the containers that are not ", state, " too"}),
        util::concat({"add them up: sum(", print(vs), ") counts the objects in the state, and is 0 when none is"}));
 }
 
