@@ -662,6 +662,35 @@ TEST_CASE("strangers: delta() and deriv() of a counter", "[lint][label-flow][str
   });
 }
 
+// review35: StatCan recorded `velero_backup_failure_total - velero_backup_failure_total offset 10m`
+// and alerted above 0. The difference, like delta(), knows no counter reset
+// (proofs/review40.test.yml): silent for a failure soon after Velero restarts.
+TEST_CASE("strangers: a counter minus its own value some time before", "[lint][label-flow][strangers]") {
+  const auto c = [](const char* name, const std::string& expr, V expected) {
+    return Case{name, alert(expr), std::move(expected), nullptr, true, true};
+  };
+  run_cases({
+      c("StatCan's Velero failures", "velero_backup_failure_total - velero_backup_failure_total offset 10m > 0",
+        V{"promql/counter-raw 5:12 warning"}),
+      c("inside a sum, with matchers",
+        "sum by (schedule) (velero_backup_failure_total{schedule=\"h\"} - velero_backup_failure_total offset 2h > 1)",
+        V{"promql/counter-raw 5:31 warning"}),
+      c("sums of a _total", "sum(app_requests_total) - sum(app_requests_total offset 1d) == 0",
+        V{"promql/counter-raw 5:12 info"}),
+      c("both offset", "app_requests_total offset 1h - app_requests_total offset 2h > 5",
+        V{"promql/counter-raw 5:12 info"}),
+      c("the falls asked for", "velero_backup_attempt_total - velero_backup_attempt_total offset 1h < 0", V{}),
+      c("a change either way", "abs(app_items_total - app_items_total offset 1d) > 100", V{}),
+      c("the earlier minus the later", "app_requests_total offset 1h - app_requests_total > 5", V{}),
+      c("another counter", "app_requests_total - app_errors_total offset 1h > 5", V{}),
+      c("@ a fixed time", "app_requests_total - app_requests_total @ 1700000000 > 5", V{}),
+      c("a gauge named _total by its exporter's source", "cnpg_backends_total - cnpg_backends_total offset 1h > 10",
+        V{}),
+      c("a restart count, a new series with each pod",
+        "kube_pod_container_status_restarts_total - kube_pod_container_status_restarts_total offset 10m >= 1", V{}),
+  });
+}
+
 TEST_CASE("strangers: and/unless against the left side's own series", "[lint][label-flow][strangers]") {
   run_cases({
       // DataMover's DataMoverStuckInPhase: changes() is 0 for a series that did not change.

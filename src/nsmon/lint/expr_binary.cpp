@@ -2,7 +2,7 @@
 
 namespace nsmon::lint {
 
-void ExprChecks::Impl::binary(const BinaryExpr& b) {
+void ExprChecks::Impl::binary(const BinaryExpr& b, std::span<const Expr* const> path) {
   const VectorMatching* vm = b.matching();
   if (vm && b.op != BinaryOp::lor) matching(b, *vm);
   if (vm && b.op != BinaryOp::lor) join_undone(b, *vm);
@@ -11,6 +11,7 @@ void ExprChecks::Impl::binary(const BinaryExpr& b) {
   if (b.op == BinaryOp::lor) mixed_or(b);
   if (b.op == BinaryOp::lor) mirrored_threshold(b);
   count_vs_rate(b);
+  if (b.op == BinaryOp::sub) counter_offset_difference(b, path);
   if (is_comparison(b.op)) {
     nan_threshold(b);
     unlimited_divisor(b, b.lhs, b.rhs);

@@ -35,7 +35,7 @@ void ExprChecks::Impl::run(const Expr& root) {
     }
     case NodeKind::number_literal: duration_number(n.as<NumberLiteral>(), path); break;
     case NodeKind::call: call(n.as<Call>(), path); break;
-    case NodeKind::binary: binary(n.as<BinaryExpr>()); break;
+    case NodeKind::binary: binary(n.as<BinaryExpr>(), path); break;
     case NodeKind::aggregate:
       aggregate(n.as<AggregateExpr>(), reaches_result(n, path, true), values_read(n, path));
       state_count(n.as<AggregateExpr>(), path);

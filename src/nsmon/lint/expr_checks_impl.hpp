@@ -96,7 +96,7 @@ private:
   void copied_labels(const BinaryExpr& b, const VectorMatching& vm);
 
   // expr_binary.cpp: thresholds, units
-  void binary(const BinaryExpr& b);
+  void binary(const BinaryExpr& b, std::span<const Expr* const> path);
   void scalar_threshold(const BinaryExpr& b);
   void dead_fallback(const BinaryExpr& b, const VectorMatching& vm);
   static std::optional<double> literal(const Expr* e);
@@ -129,6 +129,8 @@ private:
   void counter_difference(const BinaryExpr& cmp, const SeriesInfo& a, const SeriesInfo& b);
   bool ever_since_start(const BinaryExpr& cmp, const Expr* side) const;
   void counter_gauge_function(const Call& c, std::span<const Expr* const> path);
+  void counter_offset_difference(const BinaryExpr& b, std::span<const Expr* const> path);
+  static bool asks_for_falls(const Expr& n, std::span<const Expr* const> path);
 
   // expr_aggregates.cpp: aggregations; rate windows against the scrape interval
   void aggregate(const AggregateExpr& a, bool reaches_result, bool values_used);

@@ -219,15 +219,16 @@ void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
   // whether it grew, as x - x offset 1h does: no total since the start.
   if (const RawFlow o = raw_flow(inf_, other); o.raw() && flow.raw() && o.counter->name == flow.counter->name) return;
   const SeriesInfo& info = *flow.counter;
+  const catalog::Exporter* by = declarer(info);
   const std::string suggestion = "compare rate(" + info.name + "[5m]) or increase(" + info.name + "[1h]) instead";
   const std::string since_start = ": as the alert's whole condition, above 0 holds from the first ";
   const std::string fix = "compare increase(" + info.name + "[1h]) > 0 instead";
   if (info.origin == SeriesInfo::Origin::external && ever_since_start(b, side)) {
     // A counter an exporter's source declares, whatever its name (volsync_missed_intervals_total).
-    if (const catalog::Exporter* declared = declarer(info)) {
+    if (by) {
       emit("promql/counter-raw", b.range,
-           info.name + " is a counter" + declared_by(declared, info.name) + since_start + "event it counts until " +
-               declared->counters_until + ", so the alert keeps firing long after that event",
+           info.name + " is a counter" + declared_by(by, info.name) + since_start + "event it counts until " +
+               by->counters_until + ", so the alert keeps firing long after that event",
            fix);
       return;
     }
@@ -252,9 +253,9 @@ void ExprChecks::Impl::counter_raw(const BinaryExpr& b, const Expr* side) {
                                                             : "";
   if (known_counter(info)) {
     emit("promql/counter-raw", b.range,
-         through + info.name + " is a counter" + declared_by(declarer(info), info.name) +
+         through + info.name + " is a counter" + declared_by(by, info.name) +
              ": its raw value only grows, so this comparison depends on when " +
-             (declarer(info) ? declarer(info)->counters_since : std::string("the process started")),
+             (by ? by->counters_since : std::string("the process started")),
          suggestion);
     return;
   }
@@ -323,6 +324,13 @@ void ExprChecks::Impl::counter_ratio(const BinaryExpr& cmp, const RawFlow& flow,
              known ? core::Severity::warning : core::Severity::info);
 }
 
+// Compared to find a counter's falls (`delta(x_total[5m]) < 0`, TiKV's `< -10`): the reset is what
+// the rule asks for.
+bool ExprChecks::Impl::asks_for_falls(const Expr& n, std::span<const Expr* const> path) {
+  const auto t = threshold_above(n, path);
+  return t && ((t->op == BinaryOp::lss && t->v <= 0) || (t->op == BinaryOp::lte && t->v < 0));
+}
+
 // delta(), idelta(), deriv() or predict_linear() of a counter: they take its raw values (the last
 // sample minus the first, the last two, a line fitted through them) and know no reset, which
 // increase(), irate() and rate() handle. After a restart in the window the counter's fall is in
@@ -340,19 +348,18 @@ void ExprChecks::Impl::counter_gauge_function(const Call& c, std::span<const Exp
                                                                : nullptr;
   const RawFlow flow = inner ? raw_flow(inf_, inner) : RawFlow{};
   if (!flow.raw()) return;
-  if (const auto t = threshold_above(c, path);
-      t && ((t->op == BinaryOp::lss && t->v <= 0) || (t->op == BinaryOp::lte && t->v < 0)))
-    return;
+  if (asks_for_falls(c, path)) return;
   const SeriesInfo& info = *flow.counter;
   // kube-state-metrics' restart counts start anew only with a new pod, a new series (its uid): no
   // series falls, and delta() is increase() there.
-  if (const catalog::Exporter* by = declarer(info); by && by->counters_new_series) return;
+  const catalog::Exporter* by = declarer(info);
+  if (by && by->counters_new_series) return;
   const bool known = known_counter(info);
   const std::string window = print(*arg);
   // When the counter starts anew (a restart; for a declared counter, as its exporter says: a pod
   // replaced, PostgreSQL's statistics reset), what the function makes of it, and the function for
   // counters that replaces it.
-  const std::string reset = declarer(info) ? declarer(info)->counters_until : "the counter starts anew (a restart)";
+  const std::string reset = by ? by->counters_until : "the counter starts anew (a restart)";
   const std::string what =
       c.name == "delta" ? "takes the last sample minus the first, so where " + reset +
                               " within the window it subtracts the counter's fall from what was counted"
@@ -366,13 +373,62 @@ void ExprChecks::Impl::counter_gauge_function(const Call& c, std::span<const Exp
                           : c.name == "deriv"  ? "use rate(" + window + "), the per-second increase across resets"
                                                : "predict from rate(" + window + "), which knows counter resets";
   const std::string through = flow.via.empty() ? "" : " (read raw through " + flow.via + ")";
-  self_.emit("promql/counter-raw", c.range,
-             c.name + "() of " + info.name + through +
-                 (known ? ", a counter" + declared_by(declarer(info), info.name) + ": "
-                        : ", named like a counter: if it is one, ") +
-                 c.name + "() is for gauges and knows no counter reset: it " + what +
-                 " (below 0 after the fall of a large total)",
-             fix, known ? core::Severity::warning : core::Severity::info);
+  self_.emit(
+      "promql/counter-raw", c.range,
+      c.name + "() of " + info.name + through +
+          (known ? ", a counter" + declared_by(by, info.name) + ": " : ", named like a counter: if it is one, ") +
+          c.name + "() is for gauges and knows no counter reset: it " + what +
+          " (below 0 after the fall of a large total)",
+      fix, known ? core::Severity::warning : core::Severity::info);
+}
+
+// A counter minus its own value some time before (`x - x offset 10m`): the last reading minus an
+// earlier one, which is what delta() takes and knows no reset either. Where the counter starts anew
+// between the two readings the difference is the new count minus the old total, below 0, and what
+// was counted after the restart is lost: StatCan's Velero rules record
+// `velero_backup_failure_total - velero_backup_failure_total offset 10m` and alert above 0, silent
+// for a failure in the ten minutes after Velero restarts (proofs/review40.test.yml). increase()
+// over the same window counts across the reset (kubevirt da983e4, "handle Prometheus counters
+// resets", after cf88061 had recorded `clamp_min(sum(x) - sum(x offset 60m), 0)`). Quiet as for
+// delta(): where the rule asks for the falls (< 0), and for kube-state-metrics' restart counts, a
+// new series with each pod.
+void ExprChecks::Impl::counter_offset_difference(const BinaryExpr& b, std::span<const Expr* const> path) {
+  const Expr* l = values_of(b.lhs);
+  const Expr* r = values_of(b.rhs);
+  if (!l || !r || l->kind != NodeKind::vector_selector || r->kind != NodeKind::vector_selector) return;
+  const TimeModifiers& lm = l->as<VectorSelector>().modifiers;
+  const TimeModifiers& rm = r->as<VectorSelector>().modifiers;
+  // Readings at fixed times (@) or offsets written as expressions: no window to name.
+  if (lm.at != AtKind::none || rm.at != AtKind::none || lm.offset_expr || rm.offset_expr ||
+      rm.offset_ns <= lm.offset_ns)
+    return;
+  const RawFlow lf = raw_flow(inf_, l), rf = raw_flow(inf_, r);
+  if (!lf.raw() || !rf.raw() || lf.counter->name != rf.counter->name) return;
+  const SeriesInfo& info = *lf.counter;
+  const catalog::Exporter* by = declarer(info);
+  if (by && by->counters_new_series) return;
+  if (asks_for_falls(b, path)) return;
+  // abs() of the difference asks for a change either way, a level's (Wikimedia's count of image
+  // suggestions named _total, >10% off yesterday's): the falls are part of the question.
+  if (const auto up =
+          std::find_if(path.rbegin(), path.rend(), [](const Expr* e) { return e->kind != NodeKind::paren; });
+      up != path.rend() && (*up)->kind == NodeKind::call && (*up)->as<Call>().name == "abs")
+    return;
+  const bool known = known_counter(info);
+  const std::string window = promql::format_duration(rm.offset_ns - lm.offset_ns);
+  // The later reading as written (its matchers), as increase()'s argument.
+  const std::string later = lm.offset_ns == 0 ? print(*l) : info.name;
+  const std::string reset = by ? by->counters_until : "the counter starts anew (a restart)";
+  self_.emit(
+      "promql/counter-raw", b.range,
+      info.name + " minus its value " + window + " before" +
+          (lf.via.empty() ? "" : " (read raw through " + lf.via + ")") +
+          (known ? ", a counter" + declared_by(by, info.name) + ": " : ", named like a counter: if it is one, ") +
+          "like delta(), the difference knows no counter reset: where " + reset +
+          " between the two readings, it is the new count minus the old total (below 0), and what was "
+          "counted after the restart is lost",
+      "use increase(" + later + "[" + window + "]), which counts across resets",
+      known ? core::Severity::warning : core::Severity::info);
 }
 
 } // namespace nsmon::lint
