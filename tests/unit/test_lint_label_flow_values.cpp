@@ -75,6 +75,23 @@ TEST_CASE("label flow: NaN spread by an aggregation", "[lint][label-flow]") {
        alert("(sum by (name) (container_memory_working_set_bytes) / sum by (name) "
              "(container_spec_memory_limit_bytes > 0) * 100) > 80"),
        V{}},
+      // review39: Shipshape's KubePodHighMemory gates the ratio with the limit above 0.
+      {"a gate that keeps the limited ones",
+       alert("(container_memory_working_set_bytes / container_spec_memory_limit_bytes) > 0.9 and on (pod) "
+             "container_spec_memory_limit_bytes > 0"),
+       V{}},
+      {"a gate that removes the unlimited ones",
+       alert("container_memory_working_set_bytes / container_spec_memory_limit_bytes > 0.9 unless "
+             "container_spec_memory_limit_bytes == 0"),
+       V{}},
+      {"a gate on another series",
+       alert("(container_memory_working_set_bytes / container_spec_memory_limit_bytes) > 0.9 and on (pod) "
+             "container_memory_working_set_bytes > 0"),
+       V{"promql/division-by-zero 5:13"}},
+      {"a gate that keeps the limits at 0 too",
+       alert("(container_memory_working_set_bytes / container_spec_memory_limit_bytes) > 0.9 and on (pod) "
+             "container_spec_memory_limit_bytes < 1e12"),
+       V{"promql/division-by-zero 5:13"}},
       {"below a threshold +Inf passes nothing",
        alert("container_memory_working_set_bytes / container_spec_memory_limit_bytes < 0.1"), V{}},
       {"a filesystem's size is not suspected",

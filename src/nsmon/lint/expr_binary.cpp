@@ -14,8 +14,8 @@ void ExprChecks::Impl::binary(const BinaryExpr& b, std::span<const Expr* const> 
   if (b.op == BinaryOp::sub) counter_offset_difference(b, path);
   if (is_comparison(b.op)) {
     nan_threshold(b);
-    unlimited_divisor(b, b.lhs, b.rhs);
-    unlimited_divisor(b, b.rhs, b.lhs);
+    unlimited_divisor(b, b.lhs, b.rhs, path);
+    unlimited_divisor(b, b.rhs, b.lhs, path);
     units(b, b.lhs, b.rhs);
     units(b, b.rhs, b.lhs);
     fallback_removed(b, b.lhs, b.rhs);
@@ -201,7 +201,8 @@ void ExprChecks::Impl::gate_never_empty(const BinaryExpr& b, const VectorMatchin
 // A division by a limit that its exporter reports as 0 for "no limit" is +Inf there, and +Inf
 // passes every > : the usage-over-limit alert fires for every container or pool without one
 // (awesome-prometheus-alerts cf70272). Inside an aggregation nan-in-aggregation says it.
-void ExprChecks::Impl::unlimited_divisor(const BinaryExpr& b, const Expr* side, const Expr* other) {
+void ExprChecks::Impl::unlimited_divisor(const BinaryExpr& b, const Expr* side, const Expr* other,
+                                         std::span<const Expr* const> path) {
   const Shape& s = inf_.at(side);
   if (b.return_bool || !s.nan_inf || s.nan_aggregated || !inf_.constant(other)) return;
   const BinaryOp op = side == b.rhs ? flip(b.op) : b.op;
@@ -213,11 +214,39 @@ void ExprChecks::Impl::unlimited_divisor(const BinaryExpr& b, const Expr* side, 
     return !div;
   });
   const VectorSelector* limit = div && div->op == BinaryOp::div ? unlimited_limit(*div->rhs) : nullptr;
-  if (!limit) return;
+  if (!limit || limit_guarded(b, path, metric_name(*limit))) return;
   emit("promql/division-by-zero", div->range,
        unlimited_is_zero(metric_name(*limit)) + ": this division is +Inf for those, and +Inf passes '" + to_string(op) +
            " " + print(*other) + "', so the comparison keeps every series without a limit",
        "divide by the limited ones only: (" + print(*limit) + " > 0)");
+}
+
+// Whether a gate around the comparison `cmp` removes the series without a limit: `cmp` the left
+// side of `and` whose right side keeps only the limit's series above 0 (`and on (...) limit > 0`,
+// `!= 0`), or of `unless` whose right side keeps those at 0 (`unless limit == 0`). Shipshape's
+// KubePodHighMemory divides by container_spec_memory_limit_bytes and gates it so: silent for a
+// container without a limit (review39, proofs/review39.test.yml).
+bool ExprChecks::Impl::limit_guarded(const BinaryExpr& cmp, std::span<const Expr* const> path,
+                                     const std::string& limit) {
+  const Expr* child = &cmp;
+  auto it = path.rbegin();
+  for (; it != path.rend() && (*it)->kind == NodeKind::paren; ++it) child = *it;
+  if (it == path.rend() || (*it)->kind != NodeKind::binary) return false;
+  const auto& gate = (*it)->as<BinaryExpr>();
+  if (gate.lhs != child || (gate.op != BinaryOp::land && gate.op != BinaryOp::lunless)) return false;
+  const Expr* r = unparen(gate.rhs);
+  if (r->kind != NodeKind::binary) return false;
+  const auto& test = r->as<BinaryExpr>();
+  const Expr* series = unparen(test.lhs);
+  std::optional<double> v = literal(test.rhs);
+  BinaryOp op = test.op;
+  if (!v) series = unparen(test.rhs), v = literal(test.lhs), op = flip(test.op);
+  if (!v || test.return_bool || series->kind != NodeKind::vector_selector ||
+      metric_name(series->as<VectorSelector>()) != limit)
+    return false;
+  if (gate.op == BinaryOp::land)
+    return (op == BinaryOp::gtr && *v >= 0) || (op == BinaryOp::gte && *v > 0) || (op == BinaryOp::neq && *v == 0);
+  return (op == BinaryOp::eql && *v == 0) || (op == BinaryOp::lte && *v == 0);
 }
 
 // The two sides of `or` in different units, by the names of their series: the result holds

@@ -111,7 +111,8 @@ private:
   static std::optional<Threshold> threshold_above(const Expr& n, std::span<const Expr* const> path);
   void nan_threshold(const BinaryExpr& b);
   void gate_never_empty(const BinaryExpr& b, const VectorMatching& vm);
-  void unlimited_divisor(const BinaryExpr& b, const Expr* side, const Expr* other);
+  void unlimited_divisor(const BinaryExpr& b, const Expr* side, const Expr* other, std::span<const Expr* const> path);
+  static bool limit_guarded(const BinaryExpr& cmp, std::span<const Expr* const> path, const std::string& limit);
   void mixed_or(const BinaryExpr& b);
   void count_vs_rate(const BinaryExpr& b);
   void mirrored_threshold(const BinaryExpr& b);
