@@ -308,3 +308,35 @@ TEST_CASE("ratio-printed-as-percent: a proven ratio printed with a % after it", 
   CHECK(ratio_printed("sum(rate(errors_total[5m])) / sum(rate(requests_total[5m])) > 0.05", "{{ $value }}% fail")
             .empty());
 }
+
+namespace {
+std::vector<std::string> humanize_percentage(const std::string& expr, const std::string& description) {
+  return template_findings(expr, description, "units/humanize-percentage");
+}
+} // namespace
+
+// review38: HempDash's LokiRequestErrors, `100 * 5xx / all > 10` printed with humanizePercentage,
+// read "1500% errors" at 15% (proofs/review38-hempdash.test.yml, humanize-percentage.test.yml).
+TEST_CASE("humanize-percentage: humanizePercentage of a value already multiplied by 100", "[lint][units]") {
+  using V = std::vector<std::string>;
+  const std::string ratio = "sum by (job) (rate(x_errors_total[5m])) / sum by (job) (rate(x_total[5m]))";
+  CHECK(humanize_percentage("100 * " + ratio + " > 10", "{{ $value | humanizePercentage }} errors") ==
+        V{"annotation \"description\" prints $value with humanizePercentage, which multiplies by 100, but the "
+          "expression's `100 *` has made it a percentage already: 15% shows as 1500%"});
+  // Every place of the factor: after the ratio, under a kept aggregation, before a subtraction from
+  // 100, with the threshold on the left; either way of calling humanizePercentage.
+  CHECK(humanize_percentage("(" + ratio + ") * 100 > 10", "{{ humanizePercentage $value }}").size() == 1);
+  CHECK(humanize_percentage("max((" + ratio + ") * 100) > 10", "{{ .Value | humanizePercentage }}").size() == 1);
+  CHECK(humanize_percentage("100 - (free_bytes / size_bytes * 100) > 90", "{{ $value | humanizePercentage }}").size() ==
+        1);
+  CHECK(humanize_percentage("10 < 100 * " + ratio, "{{ $value | humanizePercentage }}").size() == 1);
+  // A ratio, a value divided by 100, a value scaled by another number, a count, bool, or printed
+  // otherwise: quiet.
+  CHECK(humanize_percentage(ratio + " > 0.1", "{{ $value | humanizePercentage }}").empty());
+  CHECK(humanize_percentage("disk_used_percent / 100 > 0.9", "{{ $value | humanizePercentage }}").empty());
+  CHECK(humanize_percentage("(" + ratio + ") * 1000 > 10", "{{ $value | humanizePercentage }}").empty());
+  CHECK(humanize_percentage("count(up * 100 == 0) > 1", "{{ $value | humanizePercentage }}").empty());
+  CHECK(humanize_percentage("100 * " + ratio + " > bool 10", "{{ $value | humanizePercentage }}").empty());
+  CHECK(humanize_percentage("100 * " + ratio + " > 10", "{{ $value | humanize }}%").empty());
+  CHECK(humanize_percentage("100 * " + ratio + " > 10", "{{ 0.5 | humanizePercentage }}").empty());
+}

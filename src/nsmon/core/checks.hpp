@@ -369,6 +369,8 @@ inline constexpr auto kChecks = [] {
        "an increase() against a rate() or irate(): a count per window against a count per second", lint},
       {"units/humanize-duration", warning,
        "humanizeDuration of a $value in milliseconds, minutes, hours or days: it reads seconds", lint},
+      {"units/humanize-percentage", warning,
+       "humanizePercentage of a $value the expression has made a percentage (100 * a / b): 15% prints as 1500%", lint},
       {"units/mixed-or", warning, "the two sides of 'or' in different units (A or B / C: / binds first)", lint},
       {"units/out-of-range", warning, "a ratio or percentage compared so that it is never or always true", lint},
       {"units/percent-as-ratio", warning,

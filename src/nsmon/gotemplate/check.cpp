@@ -303,7 +303,11 @@ private:
       }
     }
     if (rebind != Rebind::none || !plain(toks, first)) info_.may_fault = true;
-    if (rebind == Rebind::none) value_duration(toks, first), printed_value_ = value_number(toks, first);
+    if (rebind == Rebind::none) {
+      value_humanized(toks, first, "humanizeDuration", info_.value_durations);
+      value_humanized(toks, first, "humanizePercentage", info_.value_ratios);
+      printed_value_ = value_number(toks, first);
+    }
     const std::size_t refs = info_.label_refs.size();
     pipeline(toks, first, rebind);
     // {{if $labels.x}}, {{with $labels.x}}, {{else if $labels.x}}: a test of the label alone.
@@ -339,13 +343,13 @@ private:
   }
 
   // {{ $value | humanizeDuration }} or {{ humanizeDuration $value }} (.Value as well): the alert's
-  // value printed as seconds.
-  void value_duration(const std::vector<Token>& toks, std::size_t i) {
-    auto duration = [](const Token& t) { return t.kind == Tok::ident && t.text == "humanizeDuration"; };
-    if (toks.size() == i + 3 && alert_value(toks[i]) && toks[i + 1].kind == Tok::pipe && duration(toks[i + 2]))
-      info_.value_durations.push_back(toks[i + 2].offset);
-    else if (toks.size() == i + 2 && duration(toks[i]) && alert_value(toks[i + 1]))
-      info_.value_durations.push_back(toks[i].offset);
+  // value printed as seconds; the same with humanizePercentage, printed times 100 with a %.
+  void value_humanized(const std::vector<Token>& toks, std::size_t i, std::string_view fn,
+                       std::vector<std::size_t>& out) {
+    auto named = [&](const Token& t) { return t.kind == Tok::ident && t.text == fn; };
+    if (toks.size() == i + 3 && alert_value(toks[i]) && toks[i + 1].kind == Tok::pipe && named(toks[i + 2]))
+      out.push_back(toks[i + 2].offset);
+    else if (toks.size() == i + 2 && named(toks[i]) && alert_value(toks[i + 1])) out.push_back(toks[i].offset);
   }
 
   // Whether the action prints $value (or .Value) as a number: alone, through humanize, or through

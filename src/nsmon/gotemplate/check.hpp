@@ -41,6 +41,9 @@ struct TemplateInfo {
   /// Offsets of humanizeDuration given $value or .Value alone ({{ $value | humanizeDuration }},
   /// {{ humanizeDuration .Value }}): it prints the value as a number of seconds.
   std::vector<std::size_t> value_durations;
+  /// Offsets of humanizePercentage given $value or .Value alone: it prints the value as a ratio,
+  /// times 100 with a '%'.
+  std::vector<std::size_t> value_ratios;
   /// Offsets of actions that print $value or .Value as a number ({{ $value }}, {{ $value | humanize }},
   /// {{ printf "%.2f" $value }}) with a '%' right after them, in the text or printf's format: the
   /// value is printed as a percentage as it is, unscaled.

@@ -190,6 +190,8 @@ private:
   bool reads_alert_labels() const;
   /// Why the alert's values lie between 0 and 1 ("" when nothing proves it): units/ratio-printed-as-percent.
   std::string ratio_printed() const;
+  /// The `* 100` that makes the alert's values a percentage ("" when none): units/humanize-percentage.
+  std::string percent_made() const;
   template <class At>
   void type_fault(const rules::KeyValue& kv, const gotemplate::TemplateInfo& info, std::string_view what, At at);
   promql::ParseResult parse_query(const gotemplate::TemplateQuery& q) const;

@@ -155,6 +155,38 @@ std::string RuleChecks::ratio_printed() const {
   return s.range_of.text();
 }
 
+// The `* 100` that makes the alert's values a percentage (`100 * errors / all`, `(used / size) * 100`,
+// `100 - free / size * 100`), "100 *" or "* 100" as written, or "": the values as ratio_printed()
+// reads them, followed through the aggregations that keep a sample's value, a division's dividend,
+// and arithmetic with a number on the other side.
+std::string RuleChecks::percent_made() const {
+  const promql::Expr* e = unparen(pr_.parsed->expr());
+  if (e && e->kind == promql::NodeKind::binary && promql::is_comparison(e->as<promql::BinaryExpr>().op)) {
+    const auto& b = e->as<promql::BinaryExpr>();
+    if (b.return_bool) return {};
+    e = inf_.constant(b.rhs) ? unparen(b.lhs) : inf_.constant(b.lhs) ? unparen(b.rhs) : nullptr;
+  }
+  while (e) {
+    if (e->kind == promql::NodeKind::aggregate) {
+      const promql::AggregateOp op = e->as<promql::AggregateExpr>().op;
+      if (op != promql::AggregateOp::sum && op != promql::AggregateOp::avg && op != promql::AggregateOp::min &&
+          op != promql::AggregateOp::max)
+        return {};
+      e = unparen(e->as<promql::AggregateExpr>().expr);
+      continue;
+    }
+    if (e->kind != promql::NodeKind::binary) return {};
+    const auto& b = e->as<promql::BinaryExpr>();
+    const std::optional<double> l = inf_.constant(b.lhs), r = inf_.constant(b.rhs);
+    if (b.op == promql::BinaryOp::mul && (l == 100.0 || r == 100.0)) return l == 100.0 ? "100 *" : "* 100";
+    if (b.op == promql::BinaryOp::div) e = unparen(b.lhs);
+    else if (b.op == promql::BinaryOp::mul || b.op == promql::BinaryOp::add || b.op == promql::BinaryOp::sub)
+      e = l && !r ? unparen(b.rhs) : r && !l ? unparen(b.lhs) : nullptr;
+    else return {};
+  }
+  return {};
+}
+
 // The rule's own label `name` (its own before its group's), or null.
 const rules::KeyValue* RuleChecks::own_label(const std::string& name) const {
   for (const auto* kvs : {&r_.labels, &pr_.group->labels})
@@ -330,6 +362,18 @@ void RuleChecks::templates(const Shape& shape) {
                               " by its names: ", unit < 1 ? "250 " : "48 ", in, " print as ",
                               unit < 1 ? "\"4m 10s\"" : "\"48s\""}),
                 util::concat({"print the number ({{ $value }} ", in, "), or make the expression return seconds"}));
+    }
+    // humanizePercentage multiplies by 100 again a value the expression has made a percentage:
+    // HempDash's LokiRequestErrors, `100 * 5xx / all`, read "1500% errors" with 15% of the requests
+    // failing (proofs/review38-hempdash.test.yml).
+    if (!info.value_ratios.empty()) {
+      if (const std::string factor = percent_made(); !factor.empty())
+        emit_at(
+            "units/humanize-percentage", at(info.value_ratios[0], 18),
+            util::concat({what, " \"", kv.key.value,
+                          "\" prints $value with humanizePercentage, which multiplies by 100, but the expression's `",
+                          factor, "` has made it a percentage already: 15% shows as 1500%"}),
+            "print {{ $value | humanize }}%, or drop the expression's " + factor);
     }
     // {{ $value }}% of a ratio: 5% prints as "0.05%" (etcd 2bc0ba4f1). Only where the values are
     // proven to lie between 0 and 1 (a part over its whole, a 0-or-1 series averaged).
