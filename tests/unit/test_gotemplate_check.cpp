@@ -96,13 +96,19 @@ TEST_CASE("label and value references are found with their offsets", "[template]
 }
 
 TEST_CASE("$labels.x and $value in the text between actions", "[template]") {
-  auto info = check_template("on $labels.host_name: {{ $labels.job }} is $value{{/* $value */}} $labelsx $valued");
-  REQUIRE(info.text_refs.size() == 2);
+  auto info =
+      check_template("on $labels.host_name: {{ $labels.job }} is $value{{/* $value */}} $labelsx $valued $5 $_x");
+  // Any $x is listed: lint-rules says those of the alerts' labels (rules/template-text).
+  REQUIRE(info.text_refs.size() == 5);
   CHECK(info.text_refs[0].name == "labels.host_name");
   CHECK(info.text_refs[0].offset == 3);
   CHECK(info.text_refs[0].length == 17);
   CHECK(info.text_refs[1].name == "value");
   CHECK(info.text_refs[1].offset == 43);
+  CHECK(info.text_refs[2].name == "labelsx");
+  CHECK(info.text_refs[3].name == "valued");
+  CHECK(info.text_refs[4].name == "_x");
+  CHECK(info.text_refs[4].length == 3);
   // An action that prints braces makes the template a template's source (helm's escape).
   CHECK(check_template("{{`{{`}} $labels.pod {{`}}`}}").text_refs.empty());
   CHECK(check_template("$labels.pod at the end").text_refs.size() == 1);

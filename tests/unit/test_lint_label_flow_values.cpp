@@ -339,6 +339,13 @@ TEST_CASE("label flow: $labels.x and $value written outside {{ }}", "[lint][labe
       {"helm's escaped braces: the text is a template's source", alert("x > 1", "on {{\"{{\"}} $labels.pod {{\"}}\"}}"),
        V{}},
       {"a price and a word", alert("x > 1", "costs $5 in $values and $labels"), V{}},
+      // Wikimedia's Arclamp alerts, "log file age in $site" over max by (site) (df38ea5).
+      {"$x of a label the alerts have", alert("max by (site) (x) > 1", "age in $site: {{ $value }}"),
+       V{"rules/template-text 6:36"}},
+      {"$x of a label the alerts lack", alert("max by (site) (x) > 1", "run kubectl -n $namespace"), V{}},
+      // GitLab's annotations hand a query with Grafana's variables to their tooling.
+      {"$x in quotes, another tool's placeholder", alert("max by (site) (x) > 1", "x{site=\"$site\"} or ''$site''"),
+       V{}},
   });
 }
 

@@ -221,15 +221,15 @@ private:
     return true;
   }
 
-  // `$labels.x` and `$value` in text_[begin, end), outside any action: Go prints them as written.
+  // `$labels.x`, `$value` and `$x` in text_[begin, end), outside any action: Go prints them as
+  // written.
   void text_refs(std::size_t begin, std::size_t end) {
     for (std::size_t at = text_.find('$', begin); at < end; at = text_.find('$', at + 1)) {
       std::string_view rest = text_.substr(at + 1, end - at - 1);
       std::size_t n = 0;
-      if (rest.substr(0, 7) == "labels." && rest.size() > 7 && ident_char(rest[7])) {
-        n = 8;
-        while (n < rest.size() && ident_char(rest[n])) ++n;
-      } else if (rest.substr(0, 5) == "value" && (rest.size() == 5 || !ident_char(rest[5]))) n = 5;
+      if (rest.substr(0, 7) == "labels." && rest.size() > 7 && ident_char(rest[7])) n = 8;
+      else if (!rest.empty() && ident_char(rest[0]) && !ascii_digit(rest[0])) n = 1;
+      while (n && n < rest.size() && ident_char(rest[n])) ++n;
       if (n) info_.text_refs.push_back({std::string(rest.substr(0, n)), at, n + 1});
     }
   }

@@ -54,9 +54,9 @@ struct TemplateInfo {
   bool may_fault = false;
   std::vector<LabelRef> external_label_refs; ///< `$externalLabels.x`
   std::vector<TemplateQuery> queries;
-  /// `$labels.x` or `$value` written in the text between actions, which Go prints as written
-  /// (name: "labels.x" or "value"). None where an action prints braces ({{"{{"}}): such a template
-  /// writes a template, as a helm chart's source does.
+  /// `$labels.x`, `$value` or any `$x` written in the text between actions, which Go prints as
+  /// written (name: "labels.x", "value", "x"). None where an action prints braces ({{"{{"}}): such
+  /// a template writes a template, as a helm chart's source does.
   std::vector<LabelRef> text_refs;
 };
 

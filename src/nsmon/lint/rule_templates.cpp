@@ -338,13 +338,27 @@ void RuleChecks::templates(const Shape& shape) {
                     : util::concat({"keep it in the aggregation, e.g. sum by (", ref.name, ", ...)"}));
       }
     }
-    // Outside {{ }} Go copies the text: the alert reads "$labels.hostname", not the host.
-    for (const auto& ref : info.text_refs)
+    // Outside {{ }} Go copies the text: the alert reads "$labels.hostname", not the host. A `$x`
+    // of another name is said where x is a label of the alerts, in prose (Wikimedia's "log file age
+    // in $site" over `max(...) by (site)`, fixed in df38ea5): elsewhere it may be a price or a
+    // shell's, and in quotes another tool's placeholder (a Grafana variable in a query that GitLab's
+    // annotations hand on, `environment="$environment"`; a Kibana URL's '$state').
+    const std::string_view text = kv.value.value;
+    auto quoted = [&](const gotemplate::LabelRef& ref) {
+      const char before = ref.offset > 0 ? text[ref.offset - 1] : ' ';
+      const char after = ref.offset + ref.length < text.size() ? text[ref.offset + ref.length] : ' ';
+      return std::string_view("\"'=~`").find(before) != std::string_view::npos ||
+             std::string_view("\"'`").find(after) != std::string_view::npos;
+    };
+    for (const auto& ref : info.text_refs) {
+      const bool label = !ref.name.starts_with("labels.") && ref.name != "value";
+      if (label && (!result.count(ref.name) || quoted(ref))) continue;
       emit_at(
           "rules/template-text", at(ref.offset, ref.length),
           util::concat({what, " \"", kv.key.value, "\" has $", ref.name,
                         " outside {{ }}: Go prints text as written, so every alert reads \"$", ref.name, "\" there"}),
-          "write {{ $" + ref.name + " }}");
+          label ? "write {{ $labels." + ref.name + " }}" : "write {{ $" + ref.name + " }}");
+    }
     // humanizeDuration reads a number of seconds: a value in milliseconds or hours prints as that
     // many seconds (gitlab-com runbooks c04ec2f: a basebackup 48 hours old "seen 48.09s ago").
     if (!info.value_durations.empty()) {
