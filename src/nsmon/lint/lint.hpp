@@ -125,11 +125,11 @@ std::vector<core::Diagnostic> check_expression(const core::SourceFile& src, cons
 void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input& input, const Options& options);
 
 /// rules/copied-alert: an alert with the expression, for and labels of an earlier alert of its
-/// file under another name (duplicates.cpp).
+/// file under another name (copies.cpp).
 void copied_alerts(const Input& input, const Options& options, std::vector<core::Diagnostic>& out);
 
 /// alerts/inverted-severity: a critical alert whose one bound is looser than that of a warning of its
-/// file with the same expression otherwise, for and labels (duplicates.cpp).
+/// file with the same expression otherwise, for and labels (copies.cpp).
 void inverted_severities(const Input& input, const Options& options, std::vector<core::Diagnostic>& out);
 
 /// Removes findings silenced by `# nsmon disable` comments (a rule file's or a rule's, prometheus.yml's

@@ -104,6 +104,12 @@ template <class Fn> void kept_runs(std::string_view expr, Fn&& fn) {
 /// An expression's text without the spaces outside its strings (rule_checks.cpp): `a-b` is
 /// `a - b`, `{x="a b"}` is not `{x="ab"}`. Two alerts' texts compared as written, spaces aside.
 std::string without_spaces(std::string_view expr);
+/// The labels a rule sets on its results: the group's, the rule's winning (as the loader keys
+/// them; duplicates.cpp).
+std::map<std::string, std::string> static_labels(const rules::Group& g, const rules::Rule& r);
+/// Whether an expression reads no series (hour(), day_of_week(), vector(time())): it has one
+/// series, with no labels, at every evaluation (duplicates.cpp).
+bool reads_no_series(const promql::Expr& e);
 /// The label names the catalog marks high-cardinality, each once, in the catalog's order
 /// (rule_checks.cpp): found once per run, not once per alert.
 std::vector<std::string> high_cardinality_labels(const catalog::Catalog& cat);
