@@ -104,13 +104,18 @@ void ExprChecks::Impl::scalar_threshold(const BinaryExpr& b) {
 
 std::optional<ExprChecks::Impl::Threshold> ExprChecks::Impl::threshold_above(const Expr& n,
                                                                              std::span<const Expr* const> path) {
-  auto it = std::find_if(path.rbegin(), path.rend(), [](const Expr* e) { return e->kind != NodeKind::paren; });
-  if (it == path.rend() || (*it)->kind != NodeKind::binary) return std::nullopt;
-  const auto& b = (*it)->as<BinaryExpr>();
+  const Expr* up = parent_of(path);
+  if (!up || up->kind != NodeKind::binary) return std::nullopt;
+  const auto& b = up->as<BinaryExpr>();
   const bool left = unparen(b.lhs) == &n;
   const std::optional<double> v = literal(left ? b.rhs : b.lhs);
   if (!is_comparison(b.op) || !v) return std::nullopt;
-  return Threshold{*it, b, left ? b.op : flip(b.op), *v};
+  return Threshold{up, b, left ? b.op : flip(b.op), *v};
+}
+
+const Expr* ExprChecks::Impl::parent_of(std::span<const Expr* const> path) {
+  auto it = std::find_if(path.rbegin(), path.rend(), [](const Expr* e) { return e->kind != NodeKind::paren; });
+  return it == path.rend() ? nullptr : *it;
 }
 
 std::optional<double> ExprChecks::Impl::literal(const Expr* e) {

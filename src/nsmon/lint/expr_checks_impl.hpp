@@ -109,6 +109,8 @@ private:
     double v;
   };
   static std::optional<Threshold> threshold_above(const Expr& n, std::span<const Expr* const> path);
+  /// The nearest ancestor in `path` that is not a parenthesis, or nullptr.
+  static const Expr* parent_of(std::span<const Expr* const> path);
   void nan_threshold(const BinaryExpr& b);
   void gate_never_empty(const BinaryExpr& b, const VectorMatching& vm);
   void unlimited_divisor(const BinaryExpr& b, const Expr* side, const Expr* other, std::span<const Expr* const> path);

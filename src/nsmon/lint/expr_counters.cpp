@@ -410,10 +410,7 @@ void ExprChecks::Impl::counter_offset_difference(const BinaryExpr& b, std::span<
   if (asks_for_falls(b, path)) return;
   // abs() of the difference asks for a change either way, a level's (Wikimedia's count of image
   // suggestions named _total, >10% off yesterday's): the falls are part of the question.
-  if (const auto up =
-          std::find_if(path.rbegin(), path.rend(), [](const Expr* e) { return e->kind != NodeKind::paren; });
-      up != path.rend() && (*up)->kind == NodeKind::call && (*up)->as<Call>().name == "abs")
-    return;
+  if (const Expr* up = parent_of(path); up && up->kind == NodeKind::call && up->as<Call>().name == "abs") return;
   const bool known = known_counter(info);
   const std::string window = promql::format_duration(rm.offset_ns - lm.offset_ns);
   // The later reading as written (its matchers), as increase()'s argument.
