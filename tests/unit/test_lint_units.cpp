@@ -340,3 +340,36 @@ TEST_CASE("humanize-percentage: humanizePercentage of a value already multiplied
   CHECK(humanize_percentage("100 * " + ratio + " > 10", "{{ $value | humanize }}%").empty());
   CHECK(humanize_percentage("100 * " + ratio + " > 10", "{{ 0.5 | humanizePercentage }}").empty());
 }
+
+// review40b: Patronus' HighErrorRate, `rate(http_requests_errors_total[5m]) > 0.05`, read "HTTP
+// error rate is 10%" at 6 errors a minute (proofs/review40b-missed.test.yml,
+// events-as-percentage.test.yml).
+TEST_CASE("humanize-percentage: humanizePercentage of a count of events", "[lint][units]") {
+  using V = std::vector<std::string>;
+  CHECK(humanize_percentage("rate(http_requests_errors_total[5m]) > 0.05", "{{ $value | humanizePercentage }}") ==
+        V{"annotation \"description\" prints $value with humanizePercentage, which reads a share of 1, but the values "
+          "are a rate() of http_requests_errors_total, events per second: 6 a minute show as 10%"});
+  CHECK(
+      humanize_percentage("sum by (job) (increase(loki_panic_total[10m])) > 0", "{{ $value | humanizePercentage }}") ==
+      V{"annotation \"description\" prints $value with humanizePercentage, which reads a share of 1, but the values "
+        "are an increase() of loki_panic_total, a number of events: 3 show as 300%"});
+  // The left side of `and` gives the values, and a histogram's _count counts requests.
+  CHECK(humanize_percentage("(rate(gc_skipped_total[5m]) > 0) and (garbage_ratio > 0.5)",
+                            "{{ $value | humanizePercentage }}")
+            .size() == 1);
+  CHECK(humanize_percentage("irate(request_duration_seconds_count[5m]) > 1", "{{ $value | humanizePercentage }}")
+            .size() == 1);
+  // A share of events, seconds a second (a busy fraction), a counter of a unit, a number's scaling,
+  // bool, another side of `and`, or printed otherwise: quiet.
+  CHECK(humanize_percentage("rate(errors_total[5m]) / rate(requests_total[5m]) > 0.05",
+                            "{{ $value | humanizePercentage }}")
+            .empty());
+  CHECK(humanize_percentage("rate(process_cpu_seconds_total[5m]) > 0.9", "{{ $value | humanizePercentage }}").empty());
+  CHECK(humanize_percentage("rate(sent_bytes_total[5m]) > 1e6", "{{ $value | humanizePercentage }}").empty());
+  CHECK(humanize_percentage("rate(errors_total[5m]) * 60 > 1", "{{ $value | humanizePercentage }}").empty());
+  CHECK(humanize_percentage("rate(errors_total[5m]) > bool 1", "{{ $value | humanizePercentage }}").empty());
+  CHECK(
+      humanize_percentage("garbage_ratio > 0.5 and rate(gc_skipped_total[5m]) > 0", "{{ $value | humanizePercentage }}")
+          .empty());
+  CHECK(humanize_percentage("rate(errors_total[5m]) > 0.05", "{{ $value | humanize }} errors a second").empty());
+}

@@ -416,6 +416,10 @@ const promql::Call* counted_by(const promql::Expr& e);
 /// division of rate()s (or of increase()s) of counters named as counts (a `_total` without a unit,
 /// a `_count`), under the aggregations that keep values: where 1 is 100%. `of` gets the names read.
 bool count_ratio(const promql::Expr& e, std::string* of = nullptr);
+/// The counter of events (a `_total` without a unit, a `_count`) whose increase() or rate() an
+/// expression's values are, as counted_by() follows them, or "": a number of events per second or
+/// per window, no share of anything (`rate(errors_total[5m]) > 0.05`).
+std::string events_counted(const promql::Expr& e);
 
 /// Why the name of a recorded series says that its values lie between 0 and 1, or "": a metric
 /// part in Prometheus's ratio unit (level:disk_usage_ratio:avg; only operations that keep the

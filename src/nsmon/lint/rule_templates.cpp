@@ -388,6 +388,21 @@ void RuleChecks::templates(const Shape& shape) {
                           "\" prints $value with humanizePercentage, which multiplies by 100, but the expression's `",
                           factor, "` has made it a percentage already: 15% shows as 1500%"}),
             "print {{ $value | humanize }}%, or drop the expression's " + factor);
+      // A count of events printed as a share: Patronus' `rate(http_requests_errors_total[5m]) >
+      // 0.05` read "HTTP error rate is 10%" at 6 errors a minute, whatever the number of requests
+      // (proofs/review40b-missed.test.yml).
+      else if (const std::string counter = events_counted(*pr_.parsed->expr()); !counter.empty()) {
+        const std::string& fn = counted_by(*pr_.parsed->expr())->name;
+        const bool per_second = fn != "increase";
+        emit_at("units/humanize-percentage", at(info.value_ratios[0], 18),
+                util::concat({what, " \"", kv.key.value,
+                              "\" prints $value with humanizePercentage, which reads a share of 1, but the values are ",
+                              fn == "rate" ? "a " : "an ", fn, "() of ", counter,
+                              per_second ? ", events per second: 6 a minute show as 10%"
+                                         : ", a number of events: 3 show as 300%"}),
+                util::concat({"print {{ $value | humanize }}", per_second ? " per second" : "", ", or divide by the ",
+                              fn, "() of all events to make it a share"}));
+      }
     }
     // {{ $value }}% of a ratio: 5% prints as "0.05%" (etcd 2bc0ba4f1). Only where the values are
     // proven to lie between 0 and 1 (a part over its whole, a 0-or-1 series averaged).

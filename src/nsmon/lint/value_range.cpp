@@ -699,6 +699,11 @@ bool count_ratio(const Expr& e, std::string* of) {
   return true;
 }
 
+std::string events_counted(const Expr& e) {
+  const TimeDim d = time_dim(e);
+  return d.kind == TimeDim::count && counted_by(e) ? d.of : std::string();
+}
+
 std::string ratio_by_name(std::string_view name) {
   // level:metric:operations, Prometheus's form of a recording rule's name.
   const auto c1 = name.find(':');
