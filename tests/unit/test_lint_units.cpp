@@ -373,3 +373,39 @@ TEST_CASE("humanize-percentage: humanizePercentage of a count of events", "[lint
           .empty());
   CHECK(humanize_percentage("rate(errors_total[5m]) > 0.05", "{{ $value | humanize }} errors a second").empty());
 }
+
+namespace {
+std::vector<std::string> rate_per_second(const std::string& expr, const std::string& description) {
+  return template_findings(expr, description, "units/rate-per-second");
+}
+} // namespace
+
+// review41/review42-style texts: Aegis-BPF's `rate(aegisbpf_blocks_total[5m]) > 100` printed
+// "{{ $value }}/min" (proofs/rate-per-second.test.yml).
+TEST_CASE("rate-per-second: a rate per second printed per minute, hour or day", "[lint][units]") {
+  using V = std::vector<std::string>;
+  CHECK(rate_per_second("rate(aegisbpf_blocks_total[5m]) > 100", "Current rate: {{ $value | printf \"%.2f\" }}/min.") ==
+        V{"annotation \"description\" prints $value as a number \"/min\", but the values are "
+          "rate(aegisbpf_blocks_total[5m]), per second: the number per minute is 60 times it"});
+  CHECK(rate_per_second("sum(rate(tokens_total[1h])) > 1e6", "Using {{ $value | humanize }} tokens/hour.") ==
+        V{"annotation \"description\" prints $value as a number \"/hour\", but the values are "
+          "rate(tokens_total[1h]), per second: the number per hour is 3600 times it"});
+  // A noun before "per", no space before the slash, per day, irate, the left of `and`.
+  CHECK(rate_per_second("rate(restarts_total[1h]) > 3", "{{ $value | humanize }} times per hour").size() == 1);
+  CHECK(rate_per_second("rate(sent_bytes_total[1h]) > 1e6", "{{ $value | humanize }}B/day").size() == 1);
+  CHECK(rate_per_second("irate(x_total[5m]) > 1", "({{ $value }} per minute)").size() == 1);
+  CHECK(rate_per_second("rate(x_total[5m]) > 1 and on() y > 0", "{{ $value }}/min").size() == 1);
+  // Scaled by the author, an increase (a count per its range), per second, another word after the
+  // number, a unit that is no time, a number not printed alone: quiet.
+  CHECK(rate_per_second("rate(x_total[5m]) * 60 > 100", "{{ $value }}/min").empty());
+  CHECK(rate_per_second("increase(x_total[1h]) > 3", "{{ $value }} per hour").empty());
+  CHECK(rate_per_second("rate(x_total[5m]) > 3", "{{ $value }}/s, {{ $value }} per second").empty());
+  CHECK(rate_per_second("rate(x_total[5m]) > 3", "{{ $value }} errors in the last hour").empty());
+  CHECK(rate_per_second("rate(x_total[5m]) > 3", "{{ $value }} per minion, {{ $value }}/minutely").empty());
+  CHECK(rate_per_second("rate(x_total[5m]) > 3", "{{ $labels.job }}/min").empty());
+  CHECK(rate_per_second("y > 3", "{{ $value }}/min").empty());
+  // The text ends right after the action, or after the noun.
+  CHECK(rate_per_second("rate(x_total[5m]) > 3", "{{ $value }}").empty());
+  CHECK(rate_per_second("rate(x_total[5m]) > 3", "{{ $value }} per").empty());
+  CHECK(rate_per_second("rate(x_total[5m]) > 3", "{{ $value }} tokens/").empty());
+}

@@ -116,6 +116,7 @@ public:
         if (after < text_.size() && text_[after] == ' ') ++after;
         if (*printed_value_ == kPercentInFormat || (after < text_.size() && text_[after] == '%'))
           info_.value_percents.push_back(start);
+        if (auto per = per_time(close + 2)) info_.value_per_time.push_back({start, per->first, per->second});
       }
       pos = close + 2;
     }
@@ -350,6 +351,30 @@ private:
     if (toks.size() == i + 3 && alert_value(toks[i]) && toks[i + 1].kind == Tok::pipe && named(toks[i + 2]))
       out.push_back(toks[i + 2].offset);
     else if (toks.size() == i + 2 && named(toks[i]) && alert_value(toks[i + 1])) out.push_back(toks[i].offset);
+  }
+
+  // The unit of time the text at `at` says the printed number is per, in seconds, and the words
+  // that say it: "/min", " per hour", " tokens/hour", " times per day" (a noun may come between).
+  std::optional<std::pair<double, std::string>> per_time(std::size_t at) const {
+    auto word_end = [&](std::size_t i) {
+      while (i < text_.size() && ascii_alnum(text_[i])) ++i;
+      return i;
+    };
+    std::size_t marker = at < text_.size() && text_[at] == ' ' ? at + 1 : at;
+    if (const std::size_t e = word_end(marker);
+        e > marker && e - marker <= 24 && text_.substr(marker, e - marker) != "per")
+      marker = e < text_.size() && text_[e] == ' ' ? e + 1 : e; // a noun: "tokens", "B"
+    std::size_t unit = marker + 1;
+    if (text_.substr(marker, 4) == "per ") unit = marker + 4;
+    else if (marker >= text_.size() || text_[marker] != '/') return std::nullopt;
+    const std::size_t end = word_end(unit);
+    const std::string_view u = text_.substr(unit, end - unit);
+    const double seconds = u == "min" || u == "minute"            ? 60
+                           : u == "h" || u == "hr" || u == "hour" ? 3600
+                           : u == "day"                           ? 86400
+                                                                  : 0;
+    if (seconds == 0) return std::nullopt;
+    return std::make_pair(seconds, std::string(text_.substr(marker, end - marker)));
   }
 
   // Whether the action prints $value (or .Value) as a number: alone, through humanize, or through

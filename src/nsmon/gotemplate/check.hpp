@@ -21,6 +21,13 @@ struct TemplateError {
   std::string message;
 };
 
+/// An action printing $value as a number per a unit of time, as the text after it says.
+struct ValuePerTime {
+  std::size_t offset = 0; ///< of the action
+  double seconds = 0;     ///< in the unit: 60, 3600, 86400
+  std::string written;    ///< the text that says it ("/min", "per hour")
+};
+
 /// A PromQL query the template runs with Prometheus's `query`, where its text is written in the
 /// template: `query "..."`, `"..." | query`, or `printf "..." args | query`.
 struct TemplateQuery {
@@ -48,6 +55,9 @@ struct TemplateInfo {
   /// {{ printf "%.2f" $value }}) with a '%' right after them, in the text or printf's format: the
   /// value is printed as a percentage as it is, unscaled.
   std::vector<std::size_t> value_percents;
+  /// Actions that print $value as a number (as value_percents) followed in the text by a unit of
+  /// time, maybe after a noun: "{{ $value }}/min", "{{ $value | humanize }} tokens per hour".
+  std::vector<ValuePerTime> value_per_time;
   bool has_actions = false;
   /// An action calls a function other than humanize of $value, or rebinds the dot: its types may be
   /// wrong (find_type_fault). Not in `{{ $labels.x }}` or `{{ $value | humanize }}`.

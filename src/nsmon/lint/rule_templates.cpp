@@ -404,6 +404,24 @@ void RuleChecks::templates(const Shape& shape) {
                               fn, "() of all events to make it a share"}));
       }
     }
+    // $value printed per minute, hour or day where the values are a rate() or irate(), per second:
+    // Aegis-BPF's `rate(aegisbpf_blocks_total[5m]) > 100` read "{{ $value }}/min" at 100 a second
+    // (proofs/rate-per-second.test.yml). A rate scaled by a number (`* 60`) is the author's conversion.
+    if (!info.value_per_time.empty()) {
+      const Call* c = counted_by(*pr_.parsed->expr());
+      if (c && c->name != "increase") {
+        const gotemplate::ValuePerTime& p = info.value_per_time[0];
+        const std::string times = util::format_number(p.seconds);
+        emit_at("units/rate-per-second", at(p.offset, 2),
+                util::concat({what, " \"", kv.key.value, "\" prints $value as a number \"", p.written,
+                              "\", but the values are ", print(*c), ", per second: the number per ",
+                              p.seconds == 60     ? "minute"
+                              : p.seconds == 3600 ? "hour"
+                                                  : "day",
+                              " is ", times, " times it"}),
+                util::concat({"multiply by ", times, " (", print(*c), " * ", times, "), or say per second"}));
+      }
+    }
     // {{ $value }}% of a ratio: 5% prints as "0.05%" (etcd 2bc0ba4f1). Only where the values are
     // proven to lie between 0 and 1 (a part over its whole, a 0-or-1 series averaged).
     if (!info.value_percents.empty()) {
