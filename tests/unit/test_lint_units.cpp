@@ -394,6 +394,9 @@ TEST_CASE("rate-per-second: a rate per second printed per minute, hour or day", 
   CHECK(rate_per_second("rate(restarts_total[1h]) > 3", "{{ $value | humanize }} times per hour").size() == 1);
   CHECK(rate_per_second("rate(sent_bytes_total[1h]) > 1e6", "{{ $value | humanize }}B/day").size() == 1);
   CHECK(rate_per_second("irate(x_total[5m]) > 1", "({{ $value }} per minute)").size() == 1);
+  CHECK(rate_per_second("sum by (gvr) (rate(resync_events_total[1h])) > 5", "has {{$value}} resync events/hour.")
+            .size() == 1);
+  CHECK(rate_per_second("rate(changes_total[1h]) > 5", "{{$value}} strategy changes per hour detected").size() == 1);
   CHECK(rate_per_second("rate(x_total[5m]) > 1 and on() y > 0", "{{ $value }}/min").size() == 1);
   // Scaled by the author, an increase (a count per its range), per second, another word after the
   // number, a unit that is no time, a number not printed alone: quiet.
@@ -401,6 +404,7 @@ TEST_CASE("rate-per-second: a rate per second printed per minute, hour or day", 
   CHECK(rate_per_second("increase(x_total[1h]) > 3", "{{ $value }} per hour").empty());
   CHECK(rate_per_second("rate(x_total[5m]) > 3", "{{ $value }}/s, {{ $value }} per second").empty());
   CHECK(rate_per_second("rate(x_total[5m]) > 3", "{{ $value }} errors in the last hour").empty());
+  CHECK(rate_per_second("rate(x_total[5m]) > 3", "{{ $value }} errors seen in the last hour").empty());
   CHECK(rate_per_second("rate(x_total[5m]) > 3", "{{ $value }} per minion, {{ $value }}/minutely").empty());
   CHECK(rate_per_second("rate(x_total[5m]) > 3", "{{ $labels.job }}/min").empty());
   CHECK(rate_per_second("y > 3", "{{ $value }}/min").empty());

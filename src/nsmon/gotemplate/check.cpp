@@ -361,9 +361,14 @@ private:
       return i;
     };
     std::size_t marker = at < text_.size() && text_[at] == ' ' ? at + 1 : at;
-    if (const std::size_t e = word_end(marker);
-        e > marker && e - marker <= 24 && text_.substr(marker, e - marker) != "per")
-      marker = e < text_.size() && text_[e] == ' ' ? e + 1 : e; // a noun: "tokens", "B"
+    // Up to three words of a noun first ("tokens", "B", "resync events"), but not "per" itself.
+    for (int words = 0; words < 3; ++words) {
+      const std::size_t e = word_end(marker);
+      if (e == marker || e - marker > 24 || text_.substr(marker, e - marker) == "per") break;
+      const bool space = e < text_.size() && text_[e] == ' ';
+      marker = space ? e + 1 : e;
+      if (!space) break;
+    }
     std::size_t unit = marker + 1;
     if (text_.substr(marker, 4) == "per ") unit = marker + 4;
     else if (marker >= text_.size() || text_[marker] != '/') return std::nullopt;
