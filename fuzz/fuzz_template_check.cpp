@@ -1,9 +1,9 @@
 // libFuzzer target: the input as an alert label or annotation template through the checker that
 // the rule loader runs (gotemplate::check_template): errors, label references (in actions and in
-// the text between them), and the queries a template writes out with what it reads from their
-// samples. Every offset lies inside the input, and filling a query's printf verbs never crashes.
-// Where an action may fault by type, the evaluator's probe (gotemplate::find_type_fault) runs too,
-// and its offset lies inside the input.
+// the text between them), the queries a template writes out with what it reads from their
+// samples, and $value printed per a unit of time. Every offset lies inside the input, and filling
+// a query's printf verbs never crashes. Where an action may fault by type, the evaluator's probe
+// (gotemplate::find_type_fault) runs too, and its offset lies inside the input.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -23,6 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const auto& e : info.errors) inside(e.offset, 0);
   for (const auto& r : info.label_refs) inside(r.offset, r.length);
   for (const auto& r : info.text_refs) inside(r.offset, r.length);
+  for (const auto& p : info.value_per_time)
+    if (p.offset > size || text.find(p.written) == std::string::npos || p.seconds <= 0) __builtin_trap();
   for (const auto& q : info.queries) {
     inside(q.offset, q.length);
     for (const auto& r : q.label_refs) inside(r.offset, r.length);

@@ -359,6 +359,12 @@ TEST_CASE("humanize-percentage: humanizePercentage of a count of events", "[lint
             .size() == 1);
   CHECK(humanize_percentage("irate(request_duration_seconds_count[5m]) > 1", "{{ $value | humanizePercentage }}")
             .size() == 1);
+  // Either side of `or` (KubeMirror's two controllers); not where a side is a fallback number.
+  CHECK(humanize_percentage("rate(errors_total{c=\"a\"}[5m]) > 0.1 or rate(errors_total{c=\"b\"}[5m]) > 0.1",
+                            "{{ $value | humanizePercentage }}")
+            .size() == 1);
+  CHECK(
+      humanize_percentage("(rate(errors_total[5m]) or vector(0)) > 0.1", "{{ $value | humanizePercentage }}").empty());
   // A share of events, seconds a second (a busy fraction), a counter of a unit, a number's scaling,
   // bool, another side of `and`, or printed otherwise: quiet.
   CHECK(humanize_percentage("rate(errors_total[5m]) / rate(requests_total[5m]) > 0.05",

@@ -614,7 +614,7 @@ TimeDim time_dim(const Expr& e) {
   }
   case NodeKind::binary: {
     const auto& b = u->as<BinaryExpr>();
-    if (is_comparison(b.op) || b.op == BinaryOp::lor) return {}; // a 0/1 of bool; or mixes two sides
+    if (is_comparison(b.op)) return {}; // a 0/1 of bool
     const Expr* r = unparen(b.rhs);
     const Expr* l = unparen(b.lhs);
     // * 1000 makes seconds milliseconds, / 1000 milliseconds seconds.
@@ -651,7 +651,10 @@ TimeDim time_dim(const Expr& e) {
       dl.of += " / " + dr.of;
       return dl;
     }
-    if ((b.op == BinaryOp::add || b.op == BinaryOp::sub) && dl.kind == dr.kind && dl.scale == dr.scale) return dl;
+    // `or` gives one side's values or the other's: a unit only where both have it.
+    if ((b.op == BinaryOp::add || b.op == BinaryOp::sub || b.op == BinaryOp::lor) && dl.kind == dr.kind &&
+        dl.scale == dr.scale)
+      return dl;
     return {};
   }
   default: return {};
@@ -677,7 +680,7 @@ const Call* counted_by(const Expr& e) {
   }
   case NodeKind::binary: {
     const auto& b = u->as<BinaryExpr>();
-    if (b.op != BinaryOp::add && b.op != BinaryOp::sub) return nullptr;
+    if (b.op != BinaryOp::add && b.op != BinaryOp::sub && b.op != BinaryOp::lor) return nullptr;
     const Call *l = counted_by(*b.lhs), *r = counted_by(*b.rhs);
     return l && r && (l->name == "increase") == (r->name == "increase") ? l : nullptr;
   }
