@@ -78,6 +78,28 @@ TEST_CASE("threshold-unit: bytes divided into another size than the annotation's
   CHECK(threshold_unit("free_space / 1e6 < 5", "Less than 5GB free").empty());
 }
 
+// Aegis-BPF: `rate(aegisbpf_blocks_total[5m]) > 100`, "more than 100 executions per minute", is
+// silent at 600 a minute (review-corpus proofs/rate-per-second.test.yml).
+TEST_CASE("threshold-unit: a rate per second against a number stated per minute or hour", "[lint][units]") {
+  using V = std::vector<std::string>;
+  CHECK(threshold_unit("rate(aegisbpf_blocks_total[5m]) > 100", "blocking more than 100 executions per minute") ==
+        V{"the description annotation says 100 executions per minute, but rate(aegisbpf_blocks_total[5m]) is per "
+          "second: the threshold 100 is 6000 per minute"});
+  CHECK(threshold_unit("rate(spider_pages_fetched_total[5m]) < 1", "fetching less than 1 page per 5 minutes") ==
+        V{"the description annotation says 1 page per 5 minutes, but rate(spider_pages_fetched_total[5m]) is per "
+          "second: the threshold 1 is 300 per 300 seconds"});
+  CHECK(threshold_unit("sum(rate(x_total[1h])) > 10", "changing >10 times/hour").size() == 1);
+  CHECK(threshold_unit("rate(x_total[5m]) > 1 and y > 100", "errors at rate > 1/minute").size() == 1);
+  // Scaled by the author, an increase, another number, a number stated per second too, no number
+  // before the words, a gauge: quiet.
+  CHECK(threshold_unit("rate(x_total[5m]) * 60 > 100", "more than 100 executions per minute").empty());
+  CHECK(threshold_unit("increase(x_total[1h]) > 10", "more than 10 restarts per hour").empty());
+  CHECK(threshold_unit("rate(x_total[5m]) > 100", "more than 50 executions per minute").empty());
+  CHECK(threshold_unit("rate(x_total[5m]) > 100", "100/s, or 6000 per minute, 100 per minute").empty());
+  CHECK(threshold_unit("rate(x_total[5m]) > 100", "executions per minute above the limit").empty());
+  CHECK(threshold_unit("x > 100", "more than 100 executions per minute").empty());
+}
+
 TEST_CASE("threshold-unit: a recorded series whose name says its unit", "[lint][units]") {
   using V = std::vector<std::string>;
   // gitlab-com/runbooks d2d59af: level:metric:operations, a p95 of a metric in seconds, compared

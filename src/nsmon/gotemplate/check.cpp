@@ -116,7 +116,8 @@ public:
         if (after < text_.size() && text_[after] == ' ') ++after;
         if (*printed_value_ == kPercentInFormat || (after < text_.size() && text_[after] == '%'))
           info_.value_percents.push_back(start);
-        if (auto per = per_time(close + 2)) info_.value_per_time.push_back({start, per->first, per->second});
+        if (auto per = per_time(text_, close + 2); per && per->seconds != 1)
+          info_.value_per_time.push_back({start, per->seconds, per->written});
       }
       pos = close + 2;
     }
@@ -351,35 +352,6 @@ private:
     if (toks.size() == i + 3 && alert_value(toks[i]) && toks[i + 1].kind == Tok::pipe && named(toks[i + 2]))
       out.push_back(toks[i + 2].offset);
     else if (toks.size() == i + 2 && named(toks[i]) && alert_value(toks[i + 1])) out.push_back(toks[i].offset);
-  }
-
-  // The unit of time the text at `at` says the printed number is per, in seconds, and the words
-  // that say it: "/min", " per hour", " tokens/hour", " times per day" (a noun may come between).
-  std::optional<std::pair<double, std::string>> per_time(std::size_t at) const {
-    auto word_end = [&](std::size_t i) {
-      while (i < text_.size() && ascii_alnum(text_[i])) ++i;
-      return i;
-    };
-    std::size_t marker = at < text_.size() && text_[at] == ' ' ? at + 1 : at;
-    // Up to three words of a noun first ("tokens", "B", "resync events"), but not "per" itself.
-    for (int words = 0; words < 3; ++words) {
-      const std::size_t e = word_end(marker);
-      if (e == marker || e - marker > 24 || text_.substr(marker, e - marker) == "per") break;
-      const bool space = e < text_.size() && text_[e] == ' ';
-      marker = space ? e + 1 : e;
-      if (!space) break;
-    }
-    std::size_t unit = marker + 1;
-    if (text_.substr(marker, 4) == "per ") unit = marker + 4;
-    else if (marker >= text_.size() || text_[marker] != '/') return std::nullopt;
-    const std::size_t end = word_end(unit);
-    const std::string_view u = text_.substr(unit, end - unit);
-    const double seconds = u == "min" || u == "minute"            ? 60
-                           : u == "h" || u == "hr" || u == "hour" ? 3600
-                           : u == "day"                           ? 86400
-                                                                  : 0;
-    if (seconds == 0) return std::nullopt;
-    return std::make_pair(seconds, std::string(text_.substr(marker, end - marker)));
   }
 
   // Whether the action prints $value (or .Value) as a number: alone, through humanize, or through
@@ -643,6 +615,43 @@ private:
 };
 
 } // namespace
+
+std::optional<PerTime> per_time(std::string_view text, std::size_t at) {
+  auto word_end = [&](std::size_t i) {
+    while (i < text.size() && ascii_alnum(text[i])) ++i;
+    return i;
+  };
+  std::size_t marker = at < text.size() && text[at] == ' ' ? at + 1 : at;
+  // Up to three words of a noun first ("tokens", "B", "resync events"), but not "per" itself.
+  for (int words = 0; words < 3; ++words) {
+    const std::size_t e = word_end(marker);
+    if (e == marker || e - marker > 24 || text.substr(marker, e - marker) == "per") break;
+    const bool space = e < text.size() && text[e] == ' ';
+    marker = space ? e + 1 : e;
+    if (!space) break;
+  }
+  std::size_t unit = marker + 1;
+  if (text.substr(marker, 4) == "per ") unit = marker + 4;
+  else if (marker >= text.size() || text[marker] != '/') return std::nullopt;
+  // "per 5 minutes": a number of units.
+  double count = 1;
+  if (std::size_t d = unit; d < text.size() && ascii_digit(text[d])) {
+    while (d < text.size() && ascii_digit(text[d])) ++d;
+    if (d - unit > 6 || d >= text.size() || text[d] != ' ') return std::nullopt;
+    count = std::strtod(std::string(text.substr(unit, d - unit)).c_str(), nullptr);
+    unit = d + 1;
+  }
+  const std::size_t end = word_end(unit);
+  std::string_view u = text.substr(unit, end - unit);
+  if (count != 1 && u.ends_with('s')) u.remove_suffix(1); // "per 5 minutes"
+  const double seconds = u == "s" || u == "sec" || u == "second" ? 1
+                         : u == "min" || u == "minute"           ? 60
+                         : u == "h" || u == "hr" || u == "hour"  ? 3600
+                         : u == "day"                            ? 86400
+                                                                 : 0;
+  if (seconds == 0) return std::nullopt;
+  return PerTime{seconds * count, std::string(text.substr(marker, end - marker))};
+}
 
 TemplateInfo check_template(std::string_view text, Dialect dialect) {
   // Plain text, as most labels are, has nothing to check: no checker is set up for it. A '$'

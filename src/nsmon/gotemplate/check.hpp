@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,15 @@ struct TemplateQuery {
   /// `(query "..." | first).Labels.x`.
   std::vector<LabelRef> label_refs;
 };
+
+/// A number per a unit of time, as words after it say: "/min", "per hour", "tokens/hour", "times per
+/// 5 minutes" (up to three words of a noun may come first).
+struct PerTime {
+  double seconds = 0;  ///< in the unit: 1, 60, 3600, 86400, or a number of them (300)
+  std::string written; ///< the words that say it, from "/" or "per"
+};
+/// The unit of time the text at `at` says a number just before it is per, if it says one.
+std::optional<PerTime> per_time(std::string_view text, std::size_t at);
 
 /// What a label or annotation template uses, and what is wrong with it.
 struct TemplateInfo {

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <span>
 
+#include "nsmon/gotemplate/check.hpp"
 #include "nsmon/lint/rule_checks.hpp"
 #include "nsmon/promql/printer.hpp"
 #include "nsmon/util/humanize.hpp"
@@ -18,13 +20,15 @@ using namespace promql;
 
 namespace {
 
-// A duration, a percentage or a size an annotation states ("> 100ms", "longer than 0.5 seconds",
-// "above 80%", "less than 5GB"), outside its template actions: the number as written and its unit,
-// in seconds for a duration (1 or 0.001), kPercent for a percentage, in bytes for a size (`size`).
+// A duration, a percentage, a size or a rate an annotation states ("> 100ms", "longer than 0.5
+// seconds", "above 80%", "less than 5GB", "more than 100 executions per minute"), outside its
+// template actions: the number as written and its unit, in seconds for a duration (1 or 0.001),
+// kPercent for a percentage, in bytes for a size (`size`), per seconds for a rate (`per`).
 struct Stated {
   double value, scale;
   std::string text;
   bool size = false;
+  double per = 0; ///< a number per this many seconds ("100 executions per minute": 60), scale 0
 };
 constexpr double kPercent = 0.01;
 
@@ -71,6 +75,9 @@ std::vector<Stated> stated_amounts(std::string_view t) {
     if (scale > 0)
       out.push_back({std::strtod(std::string(t.substr(i, j - i)).c_str(), nullptr), scale,
                      std::string(t.substr(i, e - i)), size});
+    else if (auto per = gotemplate::per_time(t, j))
+      out.push_back({std::strtod(std::string(t.substr(i, j - i)).c_str(), nullptr), 0,
+                     std::string(t.substr(i, t.find(per->written, j) + per->written.size() - i)), false, per->seconds});
     i = j;
   }
   return out;
@@ -201,6 +208,33 @@ void RuleChecks::threshold_unit() {
                          " if the values are percentages, or print {{ $value | humanizePercentage }}"}));
       return true;
     }
+    // A rate per second compared with the number the annotations state per minute or per hour:
+    // Aegis-BPF's `rate(aegisbpf_blocks_total[5m]) > 100`, "more than 100 executions per minute",
+    // is silent at 600 a minute (proofs/rate-per-second.test.yml). A number stated per second agrees.
+    if (const Call* c = counted_by(side); c && c->name != "increase" && v != 0) {
+      auto said_per = [&](auto pred) {
+        return std::find_if(stated.begin(), stated.end(), [&](const auto& kd) {
+          return kd.second.per > 0 && same_number(v, kd.second.value) && pred(kd.second.per);
+        });
+      };
+      const auto said = said_per([](double per) { return per != 1; });
+      if (said != stated.end() && said_per([](double per) { return per == 1; }) == stated.end()) {
+        const auto& [key, amount] = *said;
+        const std::string per = util::format_number(amount.per);
+        const std::string unit = amount.per == 60      ? "minute"
+                                 : amount.per == 3600  ? "hour"
+                                 : amount.per == 86400 ? "day"
+                                                       : per + " seconds";
+        char meant[32];
+        std::snprintf(meant, sizeof meant, "%.4g", v / amount.per); // 1.667, not 1.6666666666666667
+        emit("units/threshold-unit", b.range,
+             util::concat({"the ", key, " annotation says ", amount.text, ", but ", print(*c),
+                           " is per second: the threshold ", util::format_number(v), " is ",
+                           util::format_number(v * amount.per), " per ", unit}),
+             util::concat({"write ", meant, " for ", amount.text, ", or compare ", print(*c), " * ", per}));
+        return true;
+      }
+    }
     if (auto m = size_mismatch(side, v, stated, inf_)) {
       emit("units/threshold-unit", b.range, m->first, m->second);
       return true;
@@ -221,7 +255,7 @@ void RuleChecks::threshold_unit() {
     const std::pair<std::string, Stated>* wrong = nullptr; // the annotation's key and its duration
     for (const auto& kd : stated) {
       const Stated& d = kd.second;
-      if (d.scale == kPercent || d.size) continue;
+      if (d.scale == kPercent || d.size || d.per > 0) continue;
       double meant = 0;
       if (same_number(v, d.value)) meant = d.scale;
       else if (d.scale == 0.001 && same_number(v, d.value / 1000)) meant = 1;
