@@ -422,6 +422,9 @@ TEST_CASE("rate-per-second: a rate per second printed per minute, hour or day", 
   CHECK(rate_per_second("rate(restarts_total[1h]) > 3", "{{ $value | humanize }} times per hour").size() == 1);
   CHECK(rate_per_second("rate(sent_bytes_total[1h]) > 1e6", "{{ $value | humanize }}B/day").size() == 1);
   CHECK(rate_per_second("irate(x_total[5m]) > 1", "({{ $value }} per minute)").size() == 1);
+  CHECK(rate_per_second("rate(x_total[5m]) > 1", "{{ $value }} pages per 5 minutes") ==
+        V{"annotation \"description\" prints $value as a number \"per 5 minutes\", but the values are "
+          "rate(x_total[5m]), per second: the number per 300 seconds is 300 times it"});
   CHECK(rate_per_second("sum by (gvr) (rate(resync_events_total[1h])) > 5", "has {{$value}} resync events/hour.")
             .size() == 1);
   CHECK(rate_per_second("rate(changes_total[1h]) > 5", "{{$value}} strategy changes per hour detected").size() == 1);

@@ -408,7 +408,7 @@ double duration_unit(const promql::Expr& e, std::string* of = nullptr);
 
 /// The increase() or the rate()/irate() whose values an expression's are, through the
 /// aggregations that keep values (sum, avg, min, max, quantile, topk, bottomk), a filter (a
-/// comparison without bool, and, unless), and + or - of two of one kind; nullptr where
+/// comparison without bool, and, unless), and +, - or `or` of two of one kind; nullptr where
 /// anything else (a number's scaling: `rate(x[5m]) * 300`) makes them. An increase is a count per
 /// its range, a rate a count per second.
 const promql::Call* counted_by(const promql::Expr& e);

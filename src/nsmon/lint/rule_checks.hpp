@@ -110,6 +110,8 @@ std::map<std::string, std::string> static_labels(const rules::Group& g, const ru
 /// Whether an expression reads no series (hour(), day_of_week(), vector(time())): it has one
 /// series, with no labels, at every evaluation (duplicates.cpp).
 bool reads_no_series(const promql::Expr& e);
+/// A unit of time in words, for "per ...": "minute", "hour", "day", or "300 seconds" (rule_units.cpp).
+std::string time_unit(double seconds);
 /// The label names the catalog marks high-cardinality, each once, in the catalog's order
 /// (rule_checks.cpp): found once per run, not once per alert.
 std::vector<std::string> high_cardinality_labels(const catalog::Catalog& cat);

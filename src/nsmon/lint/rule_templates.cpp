@@ -415,10 +415,7 @@ void RuleChecks::templates(const Shape& shape) {
         emit_at("units/rate-per-second", at(p.offset, 2),
                 util::concat({what, " \"", kv.key.value, "\" prints $value as a number \"", p.written,
                               "\", but the values are ", print(*c), ", per second: the number per ",
-                              p.seconds == 60     ? "minute"
-                              : p.seconds == 3600 ? "hour"
-                                                  : "day",
-                              " is ", times, " times it"}),
+                              time_unit(p.seconds), " is ", times, " times it"}),
                 util::concat({"multiply by ", times, " (", print(*c), " * ", times, "), or say per second"}));
       }
     }

@@ -221,16 +221,12 @@ void RuleChecks::threshold_unit() {
       if (said != stated.end() && said_per([](double per) { return per == 1; }) == stated.end()) {
         const auto& [key, amount] = *said;
         const std::string per = util::format_number(amount.per);
-        const std::string unit = amount.per == 60      ? "minute"
-                                 : amount.per == 3600  ? "hour"
-                                 : amount.per == 86400 ? "day"
-                                                       : per + " seconds";
         char meant[32];
         std::snprintf(meant, sizeof meant, "%.4g", v / amount.per); // 1.667, not 1.6666666666666667
         emit("units/threshold-unit", b.range,
              util::concat({"the ", key, " annotation says ", amount.text, ", but ", print(*c),
                            " is per second: the threshold ", util::format_number(v), " is ",
-                           util::format_number(v * amount.per), " per ", unit}),
+                           util::format_number(v * amount.per), " per ", time_unit(amount.per)}),
              util::concat({"write ", meant, " for ", amount.text, ", or compare ", print(*c), " * ", per}));
         return true;
       }
@@ -274,6 +270,13 @@ void RuleChecks::threshold_unit() {
          util::concat({"write ", util::format_number(said.value * said.scale / unit), " for ", said.text}));
     return true;
   });
+}
+
+std::string time_unit(double seconds) {
+  return seconds == 60      ? "minute"
+         : seconds == 3600  ? "hour"
+         : seconds == 86400 ? "day"
+                            : util::format_number(seconds) + " seconds";
 }
 
 } // namespace nsmon::lint
