@@ -103,6 +103,9 @@ TEST_CASE("query results", "[rules][template_eval]") {
   CHECK(run("{{ range query \"up\" | sortByLabel \"job\" }}{{ .Labels.job }}={{ .Value }} {{ end }}") == "a=1 b=0 ");
   CHECK(run("{{ with query \"up\" }}{{ . | first | label \"job\" }} {{ . | first | value }}{{ end }}") == "b 0");
   CHECK(run("{{ query \"bad\" }}").find("error calling query: parse error") != std::string::npos);
+  // A verb that does not fit applies to each sample of the slice, as Go's fmt does (promtool shows it).
+  CHECK(run("{{ printf \"%f\" (query \"up\") }}") == "[%!f(*template.sample=&{map[__name__:up job:b] 0}) "
+                                                     "%!f(*template.sample=&{map[__name__:up job:a] 1})]");
   // A field of a parenthesized call whose argument is a function called without arguments: Go's
   // error points at that function, the last node it evaluated (a fuzzed input; the node was once
   // read from a copy already freed, which the asan preset reports).

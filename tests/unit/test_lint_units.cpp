@@ -279,6 +279,37 @@ TEST_CASE("percent-as-ratio: a stated percentage over 100 where $value is printe
         1);
 }
 
+TEST_CASE("events-as-share: a count of events compared with a stated share", "[lint][units]") {
+  using V = std::vector<std::string>;
+  auto share = [](const std::string& expr, const std::string& description) {
+    return threshold_unit(expr, description, "units/events-as-share");
+  };
+  // KrishiMitra's MlHighFallbackRate (proofs/review43-missed.test.yml).
+  CHECK(share("rate(krishimitra_ml_fallbacks_total[10m]) > 0.1", "More than 10% of requests are falling back") ==
+        V{"the description annotation says 10%, but rate(krishimitra_ml_fallbacks_total[10m]) counts "
+          "krishimitra_ml_fallbacks_total's events per second, no share of anything: the threshold 0.1 is 0.1 events "
+          "a second, whatever share of all the events that is"});
+  CHECK(share("sum by (job) (increase(jobs_failed_total[1h])) >= 5", "over 5% of the jobs failed") ==
+        V{"the description annotation says 5%, but increase(jobs_failed_total[1h]) counts jobs_failed_total's events "
+          "in its range, no share of anything: the threshold 5 is 5 events, whatever share of all the events that is"});
+  CHECK(share("rate(requests_total{status=\"error\"}[10m]) > 0.20", "AI chat error rate > 20%").size() == 1);
+  // A share computed beside a minimum of traffic states the percentage; a ratio; seconds; a gauge;
+  // another number; no percentage: quiet.
+  CHECK(share("rate(errors_total[5m]) > 0.05 and rate(errors_total[5m]) / rate(requests_total[5m]) > 0.05",
+              "more than 5% of requests fail")
+            .empty());
+  // A minimum of requests beside the share, whose number happens to be the percentage (MoJ's poirot).
+  CHECK(share("sum(rate(errors_total[10m])) / sum(rate(requests_total[10m])) > 0.20 and "
+              "sum(increase(requests_total[10m])) >= 20",
+              "More than 20% of requests have returned 5xx responses")
+            .empty());
+  CHECK(share("rate(errors_total[5m]) / rate(requests_total[5m]) > 0.05", "more than 5% of requests fail").empty());
+  CHECK(share("rate(process_cpu_seconds_total[5m]) > 0.8", "CPU above 80%").empty());
+  CHECK(share("errors_in_flight > 0.05", "more than 5% of requests fail").empty());
+  CHECK(share("rate(errors_total[5m]) > 0.05", "more than 10% of requests fail").empty());
+  CHECK(share("rate(errors_total[5m]) > 0.05", "errors above 0.05 a second").empty());
+}
+
 TEST_CASE("ratio-as-percent: a ratio of two counts of events compared with a stated percentage", "[lint][units]") {
   using V = std::vector<std::string>;
   auto ratio = [](const std::string& expr, const std::string& description) {

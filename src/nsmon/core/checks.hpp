@@ -367,6 +367,8 @@ inline constexpr auto kChecks = [] {
       {"units/bytes-vs-megabytes", warning, "a catalog metric in bytes compared with a megabyte-sized number", lint},
       {"units/count-vs-rate", warning,
        "an increase() against a rate() or irate(): a count per window against a count per second", lint},
+      {"units/events-as-share", warning,
+       "a rate() or increase() of a count of events compared with the share an annotation states", lint},
       {"units/humanize-duration", warning,
        "humanizeDuration of a $value in milliseconds, minutes, hours or days: it reads seconds", lint},
       {"units/humanize-percentage", warning,

@@ -125,10 +125,7 @@ CallResult builtin_index(const std::vector<Value>& args) {
       if (item.kind == Value::Kind::string) {
         item = Value::integer(static_cast<unsigned char>(item.s[static_cast<std::size_t>(key.i)]));
       } else {
-        Value s;
-        s.kind = Value::Kind::sample;
-        s.sample = (*item.samples)[static_cast<std::size_t>(key.i)];
-        item = s;
+        item = Value::of_sample((*item.samples)[static_cast<std::size_t>(key.i)]);
       }
     } else {
       return {Value{}, "can't index item of type " + type_name(item)};
@@ -139,21 +136,50 @@ CallResult builtin_index(const std::vector<Value>& args) {
 
 namespace {
 
-std::string bad_verb(char verb, const Value& v, int prec = -1) {
-  if (v.kind == Value::Kind::nil) return std::string("%!") + verb + "(<nil>)";
-  // Go prints the value with the verb's flags still set: a precision pads an int with zeros.
-  if (v.kind == Value::Kind::integer && prec > 0) {
-    char b[64];
-    std::snprintf(b, sizeof b, "%.*lld", prec, static_cast<long long>(v.i));
-    return std::string("%!") + verb + "(int=" + b + ")";
-  }
-  return std::string("%!") + verb + "(" + type_name(v) + "=" + sprint_one(v) + ")";
-}
-
 struct Spec {
   std::string flags;
   int width = -1, prec = -1;
 };
+
+std::string format_one(char verb, const Spec& sp, const Value& v);
+
+// Go's fmt writes a value the verb does not fit as %!verb(type=value), the value printed as %v
+// with the verb's width and precision still set ("%!d(string=  foo)" for %5d, fmt's own tests). A
+// query's result is a slice: the verb applies to each sample, between brackets
+// ("[%!f(*template.sample=&{map[__na:up] 0.1235})]" for %.4f, "[]" when empty; promtool shows both).
+std::string bad_verb(char verb, const Value& v, const Spec& sp = {}) {
+  std::string shown;
+  switch (v.kind) {
+  case Value::Kind::nil: return std::string("%!") + verb + "(<nil>)";
+  case Value::Kind::samples: {
+    std::string out = "[";
+    for (std::size_t i = 0; i < v.samples->size(); ++i) {
+      out += (i ? " " : "") + bad_verb(verb, Value::of_sample((*v.samples)[i]), sp);
+    }
+    return out + "]";
+  }
+  case Value::Kind::sample: {
+    if (!v.sample) {
+      shown = "<nil>";
+      break;
+    }
+    const Value labels = Value::label_map(v.sample->labels); // sorted, as fmt prints a map
+    shown = "&{map[";
+    for (std::size_t i = 0; i < labels.labels->size(); ++i)
+      shown += (i ? " " : "") + format_one('v', sp, Value::string((*labels.labels)[i].first)) + ":" +
+               format_one('v', sp, Value::string((*labels.labels)[i].second));
+    shown += "] " + format_one('v', sp, Value::floating(v.sample->value)) + "}";
+    break;
+  }
+  case Value::Kind::floating:
+  case Value::Kind::integer:
+  case Value::Kind::string:
+  case Value::Kind::html:
+  case Value::Kind::boolean: shown = format_one('v', sp, v); break;
+  default: shown = sprint_one(v);
+  }
+  return std::string("%!") + verb + "(" + type_name(v) + "=" + shown + ")";
+}
 
 // %c of an integer: Go writes U+FFFD for what is not a code point.
 std::string utf8(std::int64_t cp) {
@@ -200,7 +226,7 @@ std::string format_one(char verb, const Spec& sp, const Value& v) {
       verb = 'g';
     }
     if (verb != 'e' && verb != 'E' && verb != 'f' && verb != 'F' && verb != 'g' && verb != 'G')
-      return bad_verb(verb, v);
+      return bad_verb(verb, v, sp);
     if (std::isnan(v.f) || std::isinf(v.f)) {
       // Go keeps the sign of an infinity, and a NaN gets one only when asked.
       bool plus = sp.flags.find('+') != std::string::npos;
@@ -235,7 +261,7 @@ std::string format_one(char verb, const Spec& sp, const Value& v) {
       return pad(b, sp, false);
     }
     case 'q': return "'" + std::string(1, static_cast<char>(v.i)) + "'";
-    default: return bad_verb(verb, v, sp.prec);
+    default: return bad_verb(verb, v, sp);
     }
   case Value::Kind::string:
   case Value::Kind::html: {
@@ -260,17 +286,17 @@ std::string format_one(char verb, const Spec& sp, const Value& v) {
       }
       return pad(out, sp, false);
     }
-    return bad_verb(verb, v);
+    return bad_verb(verb, v, sp);
   }
   case Value::Kind::boolean:
     if (verb == 'v' || verb == 't') return pad(v.b ? "true" : "false", sp, false);
-    return bad_verb(verb, v);
+    return bad_verb(verb, v, sp);
   case Value::Kind::nil:
     if (verb == 'v') return pad("<nil>", sp, false);
-    return bad_verb(verb, v);
+    return bad_verb(verb, v, sp);
   default:
     if (verb == 'v' || verb == 's') return pad(sprint_one(v), sp, false);
-    return bad_verb(verb, v);
+    return bad_verb(verb, v, sp);
   }
 }
 

@@ -194,12 +194,8 @@ std::string sprint_one(const Value& v) {
   case Value::Kind::samples: {
     // Go prints the pointers' addresses; their contents are the stable part.
     std::string s = "[";
-    for (std::size_t i = 0; i < v.samples->size(); ++i) {
-      Value e;
-      e.kind = Value::Kind::sample;
-      e.sample = (*v.samples)[i];
-      s += (i ? " " : "") + sprint_one(e);
-    }
+    for (std::size_t i = 0; i < v.samples->size(); ++i)
+      s += (i ? " " : "") + sprint_one(Value::of_sample((*v.samples)[i]));
     return s + "]";
   }
   case Value::Kind::time: return format_time(v.i);

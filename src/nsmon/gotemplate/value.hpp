@@ -64,6 +64,9 @@ struct Value {
   static Value string(std::string v, Kind k = Kind::string) {
     return make(k, [&](Value& x) { x.s = std::move(v); });
   }
+  static Value of_sample(std::shared_ptr<const TemplateSample> v) {
+    return make(Kind::sample, [&](Value& x) { x.sample = std::move(v); });
+  }
   static Value label_map(labels::Labels pairs);
   static Value kv(labels::Labels pairs);
   static Value list_of(std::string type, std::vector<Value> items);
