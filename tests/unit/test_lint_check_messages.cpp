@@ -93,6 +93,39 @@ TEST_CASE("absent() without for: said of series a missed scrape or a target's le
   CHECK(message("absent(max_over_time(up{job=\"a\"}[10m:1m]))").empty());
 }
 
+TEST_CASE("for-outlasts-condition: a for: as long as an uptime comparison holds", "[lint][checks]") {
+  auto found = [](const std::string& expr, const std::string& wait) {
+    std::vector<std::string> out;
+    for (const auto& d :
+         testing::lint_findings("r.yml",
+                                "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: " + expr + "\n    for: " + wait +
+                                    "\n    labels: {severity: info}\n    annotations: {summary: s, "
+                                    "description: d}\n",
+                                "alerts/for-outlasts-condition"))
+      out.push_back(d.message);
+    return out;
+  };
+  // Meshtastic's MeshtasticNodeRestarted (proofs/for-outlasts-condition.test.yml).
+  CHECK(found("meshtastic_uptime_seconds < 600", "10m") ==
+        std::vector<std::string>{
+            "for: 10m is at least as long as meshtastic_uptime_seconds < 600 holds after a restart (600 s): by the "
+            "time the alert would fire the clock has passed the threshold, so a single restart resolves while pending; "
+            "it fires only for restarts less than 600 s apart, or a sample that lags behind"});
+  CHECK(found("apache_uptime_seconds_total / 60 < 5", "5m").size() == 1);
+  CHECK(found("(time() - process_start_time_seconds) < 300 and up == 1", "10m").size() == 1);
+  CHECK(found("300 > time() - node_boot_time_seconds", "5m").size() == 1);
+  CHECK(found("x_uptime_seconds <= 60 unless y > 0", "1m").size() == 1);
+  // A shorter for:; an uptime without a unit; an aggregation over many processes; an or; the
+  // right of unless; a clock compared from below; not a start: quiet.
+  CHECK(found("meshtastic_uptime_seconds < 600", "5m").empty());
+  CHECK(found("mysql_global_status_uptime < 60", "1m").empty());
+  CHECK(found("count(time() - kube_pod_start_time < 30) > 5", "5m").empty());
+  CHECK(found("x_uptime_seconds < 60 or y > 0", "5m").empty());
+  CHECK(found("y > 0 unless x_uptime_seconds < 60", "5m").empty());
+  CHECK(found("x_uptime_seconds > 60", "5m").empty());
+  CHECK(found("time() - last_success_timestamp_seconds < 60", "5m").empty());
+}
+
 TEST_CASE("a slow group whose alerts keep firing between evaluations is info, not a fault", "[lint][checks]") {
   // The group's alerts/group-interval finding: its severity and message.
   auto finding = [](const std::string& rules) {

@@ -53,6 +53,22 @@ TEST_CASE("strangers: an alert whose matchers are its condition", "[lint][label-
        V{"alerts/no-comparison 5:11 warning"}, nullptr, true, true},
       {"an info series joined with every node", alert("kube_pod_info * on (node) group_left kube_node_info", "s"),
        V{"alerts/no-comparison 5:11 warning"}, nullptr, true, true},
+      // KubeAid bbb91f791 (mine55): the join keeps the images a recorded count of `== 0` has.
+      {"a join with a recorded series a comparison filters",
+       "groups:\n- name: g\n  rules:\n  - record: image:outdated:count\n"
+       "    expr: count by (image, latest) (version_checker_is_latest_version == 0)\n"
+       "  - alert: A\n    expr: trivy_vulnerability_id * on (image) group_left (latest) image:outdated:count\n"
+       "    annotations: {summary: s}\n",
+       V{}, nullptr, true, true},
+      {"a join with the comparison inline",
+       alert("trivy_vulnerability_id * on (image) group_left (latest) (version_checker_is_latest_version == 0)", "s"),
+       V{}, nullptr, true, true},
+      {"a join with a recorded series nothing filters",
+       "groups:\n- name: g\n  rules:\n  - record: image:versions:count\n"
+       "    expr: count by (image, latest) (version_checker_is_latest_version)\n"
+       "  - alert: A\n    expr: rate(x_total[5m]) * on (image) group_left (latest) image:versions:count\n"
+       "    annotations: {summary: s}\n",
+       V{"alerts/no-comparison 7:11 warning"}, nullptr, true, true},
   });
 }
 

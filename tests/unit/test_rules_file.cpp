@@ -12,8 +12,8 @@ struct Loaded {
   std::vector<core::Diagnostic> diags;
 };
 
-Loaded load(const std::string& text) {
-  core::SourceFile src("r.yml", text);
+Loaded load(const std::string& text, const std::string& path = "r.yml") {
+  core::SourceFile src(path, text);
   Loaded l;
   l.file = rules::load_rule_file(src, l.diags);
   core::sort_diagnostics(l.diags);
@@ -310,6 +310,24 @@ TEST_CASE("a template of a rule file is one finding, not linted", "[rules]") {
     CHECK(where(erb) == V{"6:10 error yaml/template-source"});
     CHECK(erb.diags.at(0).message.find("an ERB template") != std::string::npos);
     CHECK(where(load("{% for job in jobs %}\n" + rules + "{% endfor %}\n")) == V{"1:1 error yaml/template-source"});
+    // A raw block of its own lines is no YAML: the file is Jinja's source.
+    CHECK(where(load("{% raw %}\n" + rules + "{% endraw %}\n")) == V{"1:1 error yaml/template-source"});
+  }
+  // redhat-nfvpe's telemetry demo (review47): Ansible's escape of Prometheus's {{ }} inside a
+  // value leaves a rule file, applied as it is or rendered first; it is linted.
+  SECTION("a raw escape inside a value is not") {
+    const std::string raw =
+        rules + "    annotations:\n      summary: \"{% raw %}{{ $labels.instance }}{% endraw %} rebooted\"\n";
+    Loaded l = load(raw);
+    CHECK(where(l).empty());
+    REQUIRE(l.file.groups.size() == 1);
+    CHECK(l.file.groups[0].rules.at(0).annotations.at(0).value.value ==
+          "{% raw %}{{ $labels.instance }}{% endraw %} rebooted");
+    CHECK(where(load(rules + "    annotations: {summary: '{%- raw -%}{{ $value }}{%- endraw -%}'}\n")).empty());
+    // Any other tag in a value, and a raw escape in a .j2 file, are the template's.
+    CHECK(where(load(rules + "    annotations: {summary: '{% if x %}a{% endif %}'}\n")) ==
+          V{"6:29 error yaml/template-source"});
+    CHECK(where(load(raw, "alerts.yml.j2")) == V{"7:17 error yaml/template-source"});
   }
   SECTION("Prometheus's templates, and tags in comments, are not") {
     CHECK(where(load(rules + "    annotations:\n      summary: '{{ $labels.instance }} {{ .Labels.job }}'\n"

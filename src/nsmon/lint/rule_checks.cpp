@@ -427,6 +427,7 @@ void RuleChecks::alert(const Shape& shape) {
             "aggregate it away, e.g. max without (" + hc + ") (...)");
   overwritten_alertname(shape);
   own_state_alert(*pr_.parsed->expr());
+  for_outlasts_condition(*pr_.parsed->expr());
   // Prometheus and vmalert expand templates in labels and annotations, never in the alert's name:
   // the alertname label, which routes and silences match, is the text as written (blockscout's
   // helm-charts #95, `alert: "{{ $labels.job }} has no new batches"`).

@@ -168,6 +168,7 @@ private:
   bool or_constant_alert(const promql::Expr& root);
   bool bool_alert(const promql::Expr& root);
   void own_state_alert(const promql::Expr& root);
+  void for_outlasts_condition(const promql::Expr& root);
   void unfiltered(const promql::Expr* top);
 
   // How far the existence of an expression's series is a condition: proven (a comparison, absent(),
@@ -183,6 +184,7 @@ private:
     const promql::VectorSelector* zero_or_one = nullptr; ///< a kube-state-metrics state series passed on
   };
   Condition condition(const promql::Expr* root, Found& found) const;
+  bool compared(const promql::Expr& e) const;
   static bool picks_state(const promql::Matcher& m);
   static bool info_name(std::string_view name);
   static bool matchers_are_condition(const promql::VectorSelector& vs);

@@ -8,6 +8,7 @@
 #include "nsmon/labels/labels.hpp"
 #include "nsmon/lint/rule_checks.hpp"
 #include "nsmon/promql/printer.hpp"
+#include "nsmon/text/duration.hpp"
 #include "nsmon/util/humanize.hpp"
 #include "nsmon/util/strings.hpp"
 
@@ -187,6 +188,17 @@ void RuleChecks::unfiltered(const Expr* top) {
           "add a comparison, e.g. `> 0.9`");
 }
 
+// Whether a comparison filters an expression's series: in it, or in the rule of these files that
+// records the series it selects.
+bool RuleChecks::compared(const Expr& e) const {
+  if (inf_.at(&e).filters) return true;
+  const Expr* u = unparen(&e);
+  if (u->kind != NodeKind::vector_selector) return false;
+  const SeriesInfo info = inf_.series(u->as<VectorSelector>());
+  return info.origin == SeriesInfo::Origin::recording && info.recorded->source == RecordedMetric::Source::rules &&
+         info.recorded->filters;
+}
+
 RuleChecks::Condition RuleChecks::condition(const Expr* root, Found& found) const {
   static const std::set<std::string, std::less<>> kPassing = {"label_replace", "label_join",       "sort",
                                                               "sort_desc",     "last_over_time",   "max_over_time",
@@ -196,10 +208,7 @@ RuleChecks::Condition RuleChecks::condition(const Expr* root, Found& found) cons
   switch (e->kind) {
   case NodeKind::vector_selector: {
     const auto& vs = e->as<VectorSelector>();
-    if (const SeriesInfo info = inf_.series(vs); info.origin == SeriesInfo::Origin::recording &&
-                                                 info.recorded->source == RecordedMetric::Source::rules &&
-                                                 info.recorded->filters)
-      return Condition::proven;
+    if (compared(*e)) return Condition::proven;
     // A kube-state-metrics state series has a series for every state: its matchers pick every
     // object, != as well as =.
     if (kube_state_series(vs)) {
@@ -240,6 +249,11 @@ RuleChecks::Condition RuleChecks::condition(const Expr* root, Found& found) cons
       const Expr* kept = unparen(right ? b.rhs : b.lhs);
       const Expr* other = unparen(right ? b.lhs : b.rhs);
       if (condition(kept, found) == Condition::proven) return Condition::proven;
+      // A join keeps only the series the other side matches: where a comparison filters that side
+      // (inline, or in the rule that records it: a count of `x == 0`), the join is the condition
+      // (KubeAid bbb91f791's `trivy_vulnerability_id * on (image) group_left (latest)
+      // image:outdated:count`). Not its matchers, which more often pick a scope (above).
+      if (other->type == ValueType::vector && compared(*other)) return Condition::proven;
       const bool joins_state = vm && kept->kind == NodeKind::vector_selector &&
                                info_name(metric_name(kept->as<VectorSelector>())) &&
                                other->kind == NodeKind::vector_selector &&
@@ -347,6 +361,83 @@ void RuleChecks::own_state_alert(const Expr& root) {
                        "the series that raised it, valued 1): ",
                        cmp, " holds for it, so once fired the alert keeps a copy of itself that never resolves"}),
          "name the metric, or its prefix ({__name__=~\"netdata_.*\", ...}), or add alertname=\"\"");
+}
+
+namespace {
+
+// The seconds one unit of a clock since a start is worth, or 0: an uptime (its name says it,
+// its unit is of time: meshtastic_uptime_seconds, apache_uptime_seconds_total / 60) or the time
+// since a start or a boot (`time() - process_start_time_seconds`, `(time() - kube_pod_start_time)
+// / 60`). Each grows by a second a second from a restart, and only a restart sets it back.
+double clock_since_start(const Expr& e) {
+  const Expr* u = unparen(&e);
+  double scale = 1;
+  if (u->kind == NodeKind::binary && u->as<BinaryExpr>().op == BinaryOp::div) {
+    const Expr* k = unparen(u->as<BinaryExpr>().rhs);
+    if (k->kind != NodeKind::number_literal) return 0;
+    scale = k->as<NumberLiteral>().value;
+    if (scale != 60 && scale != 3600 && scale != 86400) return 0;
+    u = unparen(u->as<BinaryExpr>().lhs);
+  }
+  if (u->kind == NodeKind::vector_selector) {
+    const std::string_view name = metric_name(u->as<VectorSelector>());
+    const double unit = duration_unit(*u);
+    return name.find("uptime") != std::string_view::npos && unit > 0 ? unit * scale : 0;
+  }
+  if (u->kind != NodeKind::binary || u->as<BinaryExpr>().op != BinaryOp::sub) return 0;
+  const auto& b = u->as<BinaryExpr>();
+  const Expr *l = unparen(b.lhs), *r = unparen(b.rhs);
+  if (l->kind != NodeKind::call || l->as<Call>().name != "time" || r->kind != NodeKind::vector_selector) return 0;
+  const std::string_view name = metric_name(r->as<VectorSelector>());
+  return name.find("start_time") != std::string_view::npos || name.find("boot_time") != std::string_view::npos ? scale
+                                                                                                               : 0;
+}
+
+} // namespace
+
+// A for: at least as long as the condition can hold after one restart: `uptime_seconds < 600`
+// holds for the first 600 s of a process, so with for: 10m the uptime has reached 600 by the time
+// the alert would fire, and one restart resolves while pending (Meshtastic's NodeRestarted,
+// proofs/for-outlasts-condition.test.yml). Said where the clock's comparison is the alert's
+// condition: the whole expression, or a side of `and`, or the left of `unless`; an aggregation
+// (count of young pods) or an `or` may hold for longer.
+void RuleChecks::for_outlasts_condition(const Expr& root) {
+  if (!r_.for_ || r_.for_->ms <= 0) return;
+  const double wait = static_cast<double>(r_.for_->ms) / 1000;
+  walk(root, [&](const Expr& n, std::span<const Expr* const> path) {
+    // Down through parentheses, and, unless; not the right of an unless, which only removes.
+    const Expr* parent = path.empty() ? nullptr : path.back();
+    if (parent && parent->kind == NodeKind::binary && parent->as<BinaryExpr>().op == BinaryOp::lunless &&
+        parent->as<BinaryExpr>().rhs == &n)
+      return false;
+    if (n.kind == NodeKind::paren) return true;
+    if (n.kind != NodeKind::binary) return false;
+    const auto& b = n.as<BinaryExpr>();
+    if (b.op == BinaryOp::land || b.op == BinaryOp::lunless) return true;
+    if (b.return_bool ||
+        (b.op != BinaryOp::lss && b.op != BinaryOp::lte && b.op != BinaryOp::gtr && b.op != BinaryOp::gte))
+      return false;
+    const bool right = unparen(b.rhs)->kind == NodeKind::number_literal;
+    const Expr& clock = right ? *b.lhs : *b.rhs;
+    const Expr* num = unparen(right ? b.rhs : b.lhs);
+    // clock < N, or N > clock: true from a restart until the clock reaches N.
+    const bool below =
+        right ? (b.op == BinaryOp::lss || b.op == BinaryOp::lte) : (b.op == BinaryOp::gtr || b.op == BinaryOp::gte);
+    const double scale = clock_since_start(clock);
+    if (num->kind != NodeKind::number_literal || !below || scale == 0) return false;
+    const double holds = num->as<NumberLiteral>().value * scale; // seconds after a restart
+    if (holds <= 0 || wait < holds) return false;
+    const std::string seconds = util::format_number(holds);
+    emit_at("alerts/for-outlasts-condition", r_.for_->span,
+            util::concat({"for: ", text::format_duration(r_.for_->ms), " is at least as long as ", print(n),
+                          " holds after a restart (", seconds, " s): ",
+                          "by the time the alert would fire the clock has passed the threshold, so a single restart ",
+                          "resolves while pending; it fires only for restarts less than ", seconds,
+                          " s apart, or a sample that lags behind"}),
+            "drop the for: (or make it shorter than " + text::format_duration(static_cast<std::int64_t>(holds * 1000)) +
+                "), or alert on the restart itself: changes(process_start_time_seconds[10m]) > 0");
+    return false;
+  });
 }
 
 } // namespace nsmon::lint

@@ -139,6 +139,30 @@ bool filter_only(const Expr& n, std::span<const Expr* const> path) {
   return false;
 }
 
+// Whether `x` is the share `d` states, as its percentage (5 for "5%") or as a ratio (0.05).
+bool is_share(double x, const Stated& d) {
+  return d.scale == kPercent && (same_number(x, d.value) || same_number(x * 100, d.value));
+}
+
+// Whether a comparison in `root` other than `skip`, of values that are no count of events, has a
+// number that is the share `d`: that one states the share, and a count of events compared beside
+// it is a minimum of traffic (`errors / all > 0.20 and increase(all[10m]) >= 20`, "More than 20%
+// of requests").
+bool share_compared(const Expr& root, const Expr& skip, const Stated& d) {
+  bool found = false;
+  walk(root, [&](const Expr& x, auto) { // false skips the children only: once found, nothing more
+    if (found) return false;
+    if (&x == &skip || x.kind != NodeKind::binary || !is_comparison(x.as<BinaryExpr>().op)) return true;
+    const auto& o = x.as<BinaryExpr>();
+    const bool right = unparen(o.rhs)->kind == NodeKind::number_literal;
+    const Expr* num = unparen(right ? o.rhs : o.lhs);
+    found = num->kind == NodeKind::number_literal && is_share(num->as<NumberLiteral>().value, d) &&
+            events_counted(right ? *o.lhs : *o.rhs).empty();
+    return !found;
+  });
+  return found;
+}
+
 } // namespace
 
 // A threshold the annotations state in another unit than the expression's values, where the
@@ -185,43 +209,24 @@ void RuleChecks::threshold_unit() {
         return true;
       }
     }
-    // A count of events compared with a share the annotations state, as the stated percentage or it
-    // divided by 100: KrishiMitra's `rate(krishimitra_ml_fallbacks_total[10m]) > 0.1`, "More than
-    // 10% of requests", fires at 0.02% of 1,000 requests a second (proofs/review43-missed.test.yml).
-    // Not where another comparison, of other values, has the percentage or it divided by 100: that
-    // one states the share, and this one is a minimum of events beside it (`errors / all > 0.20 and
-    // increase(all[10m]) >= 20`, "More than 20% of requests").
-    const auto share_of = [&](double x, const Stated& d) {
-      return d.scale == kPercent && (same_number(x, d.value) || same_number(x * 100, d.value));
-    };
-    if (const std::string counter = events_counted(side); !counter.empty() && v != 0) {
-      const auto share =
-          std::find_if(stated.begin(), stated.end(), [&](const auto& kd) { return share_of(v, kd.second); });
-      bool stated_elsewhere = false;
-      walk(*pr_.parsed->expr(), [&](const Expr& x, auto) {
-        if (share == stated.end() || &x == &n || x.kind != NodeKind::binary || !is_comparison(x.as<BinaryExpr>().op))
-          return true;
-        const auto& o = x.as<BinaryExpr>();
-        const Expr *ol = unparen(o.lhs), *orr = unparen(o.rhs);
-        const Expr* num = orr->kind == NodeKind::number_literal ? orr : ol;
-        const Expr* other = num == orr ? o.lhs : o.rhs;
-        stated_elsewhere = num->kind == NodeKind::number_literal &&
-                           share_of(num->as<NumberLiteral>().value, share->second) && events_counted(*other).empty();
-        return !stated_elsewhere;
-      });
-      if (share != stated.end() && !stated_elsewhere) {
-        const auto& [key, said] = *share;
-        const Call& c = *counted_by(side);
-        const bool per_second = c.name != "increase";
-        emit("units/events-as-share", b.range,
-             util::concat({"the ", key, " annotation says ", said.text, ", but ", print(c), " counts ", counter,
-                           per_second ? "'s events per second" : "'s events in its range",
-                           ", no share of anything: the threshold ", util::format_number(v), " is ",
-                           util::format_number(v), per_second ? " events a second" : " events",
-                           ", whatever share of all the events that is"}),
-             util::concat({"divide by the ", c.name, "() of all the events it is a share of, over the same range"}));
-        return true;
-      }
+    // A count of events compared with a share the annotations state: KrishiMitra's
+    // `rate(krishimitra_ml_fallbacks_total[10m]) > 0.1`, "More than 10% of requests", fires at
+    // 0.02% of 1,000 requests a second (proofs/review43-missed.test.yml).
+    const auto share =
+        std::find_if(stated.begin(), stated.end(), [&](const auto& kd) { return is_share(v, kd.second); });
+    if (const std::string counter = events_counted(side);
+        !counter.empty() && v != 0 && share != stated.end() && !share_compared(*pr_.parsed->expr(), n, share->second)) {
+      const auto& [key, said] = *share;
+      const Call& c = *counted_by(side);
+      const bool per_second = c.name != "increase";
+      emit("units/events-as-share", b.range,
+           util::concat({"the ", key, " annotation says ", said.text, ", but ", print(c), " counts ", counter,
+                         per_second ? "'s events per second" : "'s events in its range",
+                         ", no share of anything: the threshold ", util::format_number(v), " is ",
+                         util::format_number(v), per_second ? " events a second" : " events",
+                         ", whatever share of all the events that is"}),
+           util::concat({"divide by the ", c.name, "() of all the events it is a share of, over the same range"}));
+      return true;
     }
     // A threshold below 1 that is a stated percentage divided by 100, where an annotation prints
     // $value with a % after it: the annotations read the values as percentages, in which the

@@ -419,7 +419,21 @@ RuleFile read_documents(const core::SourceFile& src, std::vector<core::Diagnosti
 // findings in 32 files). The engine and where its first tag starts, outside comment lines.
 // Prometheus's own templates never read .Values or .Release, nor use <% or {%.
 namespace {
-std::optional<std::pair<std::string_view, std::size_t>> template_source(std::string_view text) {
+// Whether the Jinja tag at `at` is {% raw %} or {% endraw %} within a line's value, after its
+// key: the escape an Ansible role writes around Prometheus's {{ }}, which leaves the file valid YAML
+// and a valid rule file as it is (redhat-nfvpe's telemetry demo applies it so, review47). Whether
+// Jinja renders it first is the deployment's knowledge; the rest of the file is linted either way.
+// A raw block's own line (`{% raw %}` first on it) is no YAML: the file is the template then.
+bool raw_in_value(std::string_view text, std::size_t at) {
+  const std::size_t line = at == 0 ? 0 : text.rfind('\n', at - 1) + 1;
+  if (text.find_first_not_of(" \t-", line) == at) return false;
+  std::string_view tag = text.substr(at + 2, text.find("%}", at + 2) - at - 2);
+  tag = util::trim(tag.substr(tag.starts_with('-') ? 1 : 0));
+  if (tag.ends_with('-')) tag = util::trim(tag.substr(0, tag.size() - 1));
+  return tag == "raw" || tag == "endraw";
+}
+
+std::optional<std::pair<std::string_view, std::size_t>> template_source(std::string_view text, bool jinja_name) {
   static constexpr std::string_view kHelm[] = {".Values.", ".Release.",  ".Chart.", ".Capabilities.",
                                                ".Files.",  "include \"", "toYaml",  "nindent"};
   constexpr std::size_t npos = std::string_view::npos;
@@ -435,7 +449,8 @@ std::optional<std::pair<std::string_view, std::size_t>> template_source(std::str
       first = std::pair{std::string_view("ERB"), i};
   for (std::size_t i = text.find('{'); i != npos && i + 1 < text.size(); i = text.find('{', i + 2)) {
     if (first && first->second < i) break;
-    if (text[i + 1] == '%' && !comment_line(i)) return std::pair{std::string_view("Jinja"), i};
+    if (text[i + 1] == '%' && !comment_line(i) && (jinja_name || !raw_in_value(text, i)))
+      return std::pair{std::string_view("Jinja"), i};
     if (text[i + 1] != '{') continue;
     const std::size_t close = std::min(text.find("}}", i + 2), text.find('\n', i + 2));
     const std::string_view action = text.substr(i, close == npos ? npos : close - i);
@@ -455,7 +470,10 @@ std::string_view tag_at(std::string_view text, std::size_t at) {
 } // namespace
 
 RuleFile load_rule_file(const core::SourceFile& src, std::vector<core::Diagnostic>& diags, const LoadOptions& options) {
-  if (auto source = template_source(src.text())) {
+  // A .j2 (Ansible's convention for its template module) is rendered: its raw escapes are tags.
+  const std::string_view path = src.path();
+  const bool jinja_name = path.ends_with(".j2") || path.ends_with(".jinja") || path.ends_with(".jinja2");
+  if (auto source = template_source(src.text(), jinja_name)) {
     const auto [engine, at] = *source;
     const std::string_view tag = tag_at(src.text(), at);
     diags.push_back(core::make_diagnostic(
