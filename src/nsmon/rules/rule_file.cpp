@@ -413,11 +413,6 @@ RuleFile read_documents(const core::SourceFile& src, std::vector<core::Diagnosti
 
 } // namespace
 
-// The source of a rule file rather than the file: a Helm chart's template, a BOSH release's ERB,
-// an Ansible role's Jinja. Their tags are neither YAML nor Prometheus's, and each would be a
-// syntax, duration or template error of its own (cloudfoundry's prometheus-boshrelease: 448
-// findings in 32 files). The engine and where its first tag starts, outside comment lines.
-// Prometheus's own templates never read .Values or .Release, nor use <% or {%.
 namespace {
 // Whether the Jinja tag at `at` is {% raw %} or {% endraw %} within a line's value, after its
 // key: the escape an Ansible role writes around Prometheus's {{ }}, which leaves the file valid YAML
@@ -433,6 +428,11 @@ bool raw_in_value(std::string_view text, std::size_t at) {
   return tag == "raw" || tag == "endraw";
 }
 
+// The source of a rule file rather than the file: a Helm chart's template, a BOSH release's ERB,
+// an Ansible role's Jinja. Their tags are neither YAML nor Prometheus's, and each would be a
+// syntax, duration or template error of its own (cloudfoundry's prometheus-boshrelease: 448
+// findings in 32 files). The engine and where its first tag starts, outside comment lines.
+// Prometheus's own templates never read .Values or .Release, nor use <% or {%.
 std::optional<std::pair<std::string_view, std::size_t>> template_source(std::string_view text, bool jinja_name) {
   static constexpr std::string_view kHelm[] = {".Values.", ".Release.",  ".Chart.", ".Capabilities.",
                                                ".Files.",  "include \"", "toYaml",  "nindent"};
