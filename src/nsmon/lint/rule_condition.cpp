@@ -421,8 +421,8 @@ void RuleChecks::for_outlasts_condition(const Expr& root) {
     const Expr& clock = right ? *b.lhs : *b.rhs;
     const Expr* num = unparen(right ? b.rhs : b.lhs);
     // clock < N, or N > clock: true from a restart until the clock reaches N.
-    const bool below =
-        right ? (b.op == BinaryOp::lss || b.op == BinaryOp::lte) : (b.op == BinaryOp::gtr || b.op == BinaryOp::gte);
+    const BinaryOp op = right ? b.op : flip(b.op);
+    const bool below = op == BinaryOp::lss || op == BinaryOp::lte;
     const double scale = clock_since_start(clock);
     if (num->kind != NodeKind::number_literal || !below || scale == 0) return false;
     const double holds = num->as<NumberLiteral>().value * scale; // seconds after a restart
