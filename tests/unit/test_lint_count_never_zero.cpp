@@ -29,6 +29,13 @@ TEST_CASE("count-never-zero: a count of a comparison below a number", "[lint][ch
   CHECK(found(alert("3 > count(up == 1)")) == 1);
   CHECK(found(alert("count(up == 1) != 3")) == 1);
   CHECK(found(alert("(count(up == 1) < 2) and on () hour() > 8")) == 1);
+  // `!= 1` removes a count of one: silent with none, as the message says, and with one (review49's
+  // OvnNorthdNoActiveInstance, proofs/review49-microovn.test.yml).
+  const auto one = lint_findings("r.yml", alert("count(ovn_northd_status == 1) != 1"), "alerts/count-never-zero");
+  REQUIRE(one.size() == 1);
+  CHECK(one[0].message == "count() of nothing is nothing, not 0: where no series passes ovn_northd_status == 1, there "
+                          "is no count to compare with 1, so the alert is silent when none is, where a count of 0 "
+                          "would fire it");
 }
 
 TEST_CASE("count-never-zero: counts that reach zero, or a zero case covered", "[lint][checks]") {

@@ -226,6 +226,44 @@ TEST_CASE("humanize-duration: humanizeDuration of a value in another unit than s
   CHECK(humanize_duration("backup_age_hours > 48", "{{ $value | humanize }}").empty());
 }
 
+namespace {
+std::vector<std::string> printed_time_unit(const std::string& expr, const std::string& description) {
+  return template_findings(expr, description, "units/printed-time-unit");
+}
+} // namespace
+
+// gitpod a986791: an event loop lag in seconds printed "0.50ms" (shipped-bugs/proofs/gitpod-a986791.before.test.yml).
+TEST_CASE("printed-time-unit: $value written in another unit of time than its own", "[lint][units]") {
+  using V = std::vector<std::string>;
+  CHECK(printed_time_unit("avg_over_time(nodejs_eventloop_lag_seconds[20m]) > 0.35",
+                          "{{ printf \"%.2f\" $value }}ms event loop lag") ==
+        V{"annotation \"description\" prints $value as a number \"ms\", but nodejs_eventloop_lag_seconds is in "
+          "seconds by its names: 2 seconds print as \"2ms\", 1000 times less than they are"});
+  CHECK(printed_time_unit("histogram_quantile(0.99, sum by (le) (rate(request_duration_milliseconds_bucket[5m]))) > "
+                          "250",
+                          "p99 is {{ $value }} seconds") ==
+        V{"annotation \"description\" prints $value as a number \" seconds\", but request_duration_milliseconds is "
+          "in milliseconds by its names: 2 milliseconds print as \"2 seconds\", 1000 times more than they are"});
+  // An age in seconds written in hours or days; the word's forms; the left of `and`.
+  CHECK(printed_time_unit("time() - backup_last_success_timestamp_seconds > 86400", "{{ $value }} hours ago").size() ==
+        1);
+  CHECK(
+      printed_time_unit("time() - backup_last_success_timestamp_seconds > 86400", "{{ $value | humanize }}h").size() ==
+      1);
+  CHECK(printed_time_unit("lag_seconds > 1 and on () up == 1", "lag {{ $value }} msec").size() == 1);
+  CHECK(printed_time_unit("backup_age_hours > 48", "{{ $value }} days").size() == 1);
+  // The unit the values are in, scaled by the author, or no unit of time by the names: quiet.
+  CHECK(printed_time_unit("lag_seconds > 1", "{{ $value }}s, {{ $value | humanize }}s").empty());
+  CHECK(printed_time_unit("lag_seconds * 1000 > 1000", "{{ $value }}ms").empty());
+  CHECK(printed_time_unit("(time() - x_timestamp_seconds) / 3600 > 48", "{{ $value }} hours").empty());
+  CHECK(printed_time_unit("backup_age_hours > 48", "{{ $value }}h").empty());
+  CHECK(printed_time_unit("queue_length > 100", "{{ $value }}ms").empty());
+  CHECK(printed_time_unit("rate(cpu_seconds_total[5m]) > 0.9", "{{ $value }}s of CPU a second").empty());
+  // A longer token or another word: no unit.
+  CHECK(printed_time_unit("lag_seconds > 1", "{{ $value }}m, {{ $value }}ms/s, {{ $value }} minimum").empty());
+  CHECK(printed_time_unit("lag_seconds > 1", "{{ $value }} hosts, {{ $labels.x }}ms").empty());
+}
+
 TEST_CASE("ratio-as-percent: a unit over itself compared with a stated percentage", "[lint][units]") {
   using V = std::vector<std::string>;
   auto ratio = [](const std::string& expr, const std::string& description) {
@@ -351,6 +389,26 @@ TEST_CASE("ratio-printed-as-percent: a proven ratio printed with a % after it", 
   CHECK(ratio_printed(ratio + " > 0.05", "{{ printf \"%.2f\" $value }}% fail").size() == 1);
   CHECK(ratio_printed(ratio + " > 0.05", "{{ printf \"%.2f%%\" $value }} fail").size() == 1);
   CHECK(ratio_printed("0.05 < " + ratio, "{{ $value }}% fail").size() == 1);
+  // node-mixin's NodeFilesystemSpaceFillingUp (node_exporter dfeec07f): `and` keeps its left side's
+  // values, the free share, printed "0.32%" (shipped-bugs/proofs/node_exporter-dfeec07f.before.test.yml).
+  CHECK(ratio_printed("(node_filesystem_files_free / node_filesystem_files < 0.4 and "
+                      "predict_linear(node_filesystem_files_free[6h], 86400) < 0 and node_filesystem_readonly == 0)",
+                      "only {{ printf \"%.2f\" $value }}% available inodes left") ==
+        V{"annotation \"description\" prints $value with a % after it, but a ratio of node_filesystem_files_free to "
+          "node_filesystem_files (node_exporter's free inodes are some of the filesystem's inodes) is between 0 and 1: "
+          "5% shows as 0.05% (50m% through humanize)"});
+  // An alert that never fires prints nothing (gitlab's Thanos DNS alerts: `> 0 * 100 > 1` binds as
+  // `(ratio > 0) > 1`, promql/impossible's finding).
+  CHECK(ratio_printed(ratio + " > 0 * 100 > 1", "{{ $value | humanize }}% fail").empty());
+  CHECK(ratio_printed(ratio + " > 0 * 100 > 0.5", "{{ $value | humanize }}% fail").size() == 1);
+  // Its space alert's avail_bytes is below 0 on FreeBSD while root uses its reserve: no proven ratio.
+  CHECK(
+      ratio_printed("node_filesystem_avail_bytes / node_filesystem_size_bytes < 0.4 and node_filesystem_readonly == 0",
+                    "only {{ printf \"%.2f\" $value }}% available space left")
+          .empty());
+  CHECK(ratio_printed("(" + ratio + " > 0.05) unless on (job) maintenance", "{{ $value }}% fail").size() == 1);
+  // The right side of `and` gives only its labels' match: its ratio is not the value printed.
+  CHECK(ratio_printed("errors_now > 5 and " + ratio + " > 0.05", "{{ $value }}% fail").empty());
   // Scaled to a percentage, printed by humanizePercentage, no % after it, or printed otherwise: quiet.
   CHECK(ratio_printed("(" + ratio + ") * 100 > 5", "{{ $value }}% fail").empty());
   CHECK(ratio_printed(ratio + " > 0.05", "{{ $value | humanizePercentage }} fail").empty());

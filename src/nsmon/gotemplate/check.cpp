@@ -40,7 +40,8 @@ bool is_function(std::string_view s, Dialect dialect) {
 // ASCII, as std::isalnum and std::isspace in the "C" locale nsmon runs in (inline: a libc call per character cost
 // more than the rest of the lexer).
 bool ascii_digit(char c) { return c >= '0' && c <= '9'; }
-bool ascii_alnum(char c) { return ascii_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool ascii_alnum(char c) { return ascii_digit(c) || ascii_alpha(c); }
 bool ident_char(char c) { return ascii_alnum(c) || c == '_'; }
 bool ascii_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
@@ -118,6 +119,8 @@ public:
           info_.value_percents.push_back(start);
         if (auto per = per_time(text_, close + 2); per && per->seconds != 1)
           info_.value_per_time.push_back({start, per->seconds, per->written});
+        else if (auto unit = time_unit(text_, close + 2))
+          info_.value_time_units.push_back({start, unit->seconds, unit->written});
       }
       pos = close + 2;
     }
@@ -633,6 +636,7 @@ std::optional<PerTime> per_time(std::string_view text, std::size_t at) {
   std::size_t unit = marker + 1;
   if (text.substr(marker, 4) == "per ") unit = marker + 4;
   else if (marker >= text.size() || text[marker] != '/') return std::nullopt;
+  else if (unit < text.size() && text[unit] == ' ') ++unit; // "times / 5 minutes"
   // "per 5 minutes": a number of units.
   double count = 1;
   if (std::size_t d = unit; d < text.size() && ascii_digit(text[d])) {
@@ -651,6 +655,26 @@ std::optional<PerTime> per_time(std::string_view text, std::size_t at) {
                                                                  : 0;
   if (seconds == 0) return std::nullopt;
   return PerTime{seconds * count, std::string(text.substr(marker, end - marker))};
+}
+
+std::optional<PerTime> time_unit(std::string_view text, std::size_t at) {
+  const std::size_t unit = at < text.size() && text[at] == ' ' ? at + 1 : at;
+  std::size_t end = unit;
+  while (end < text.size() && ascii_alpha(text[end])) ++end;
+  // A word, not the start of a longer token ("5s/s", "2h30").
+  if (end == unit || (end < text.size() && (ascii_digit(text[end]) || text[end] == '/' || text[end] == '_')))
+    return std::nullopt;
+  std::string_view u = text.substr(unit, end - unit);
+  // Single letters other than s and h ("m": minutes or metres or milli) say too little.
+  if (u.size() > 2 && u.ends_with('s')) u.remove_suffix(1); // "seconds", "hrs"
+  const double seconds = u == "ms" || u == "msec" || u == "millisecond" ? 0.001
+                         : u == "s" || u == "sec" || u == "second"      ? 1
+                         : u == "min" || u == "minute"                  ? 60
+                         : u == "h" || u == "hr" || u == "hour"         ? 3600
+                         : u == "day"                                   ? 86400
+                                                                        : 0;
+  if (seconds == 0) return std::nullopt;
+  return PerTime{seconds, std::string(text.substr(at, end - at))};
 }
 
 TemplateInfo check_template(std::string_view text, Dialect dialect) {

@@ -49,6 +49,9 @@ struct PerTime {
 };
 /// The unit of time the text at `at` says a number just before it is per, if it says one.
 std::optional<PerTime> per_time(std::string_view text, std::size_t at);
+/// The unit of time the text at `at` (after one space at most) writes a number just before it in,
+/// if it writes one: "ms", "s", " seconds", "min", " hours", " days" (seconds: 0.001 to 86400).
+std::optional<PerTime> time_unit(std::string_view text, std::size_t at);
 
 /// What a label or annotation template uses, and what is wrong with it.
 struct TemplateInfo {
@@ -68,6 +71,9 @@ struct TemplateInfo {
   /// Actions that print $value as a number (as value_percents) followed in the text by a unit of
   /// time, maybe after a noun: "{{ $value }}/min", "{{ $value | humanize }} tokens per hour".
   std::vector<ValuePerTime> value_per_time;
+  /// Actions that print $value as a number (as value_percents) followed in the text by a unit of
+  /// time it is said to be in: "{{ $value }}ms", "{{ printf "%.1f" $value }} hours".
+  std::vector<ValuePerTime> value_time_units;
   bool has_actions = false;
   /// An action calls a function other than humanize of $value, or rebinds the dot: its types may be
   /// wrong (find_type_fault). Not in `{{ $labels.x }}` or `{{ $value | humanize }}`.

@@ -262,10 +262,14 @@ void ExprChecks::Impl::count_never_zero(const AggregateExpr& a, std::span<const 
          hint);
     return;
   }
+  // `!= 1` keeps no count of one (review49's OvnNorthdNoActiveInstance, proofs/review49-microovn.test.yml).
+  const bool fires_at_one =
+      (op == BinaryOp::lss && v > 1) || (op == BinaryOp::lte && v >= 1) || (op == BinaryOp::neq && v != 1);
   emit("alerts/count-never-zero", a.range,
        util::concat({none, " to compare with ", util::format_number(v),
-                     count ? ", so the alert fires while one is left and is silent when none is"
-                           : ", so the alert is silent when none passes, where a sum of 0 would fire it"}),
+                     !count         ? ", so the alert is silent when none passes, where a sum of 0 would fire it"
+                     : fires_at_one ? ", so the alert fires while one is left and is silent when none is"
+                                    : ", so the alert is silent when none is, where a count of 0 would fire it"}),
        util::concat({counts ? util::concat({"count the series that fail too: sum", grouping, "(", counted, threshold,
                                             ", or cover"})
                             : "cover",

@@ -397,6 +397,11 @@ const promql::VectorSelector* unlimited_limit(const promql::Expr& divisor);
 /// division of one unit by itself (used_bytes / total_bytes). `of` gets the names it read.
 std::string unit_by_name(const promql::Expr& e, std::string* of = nullptr);
 
+/// The operand whose values a node passes on as they are, or nullptr: an aggregation that keeps
+/// its input's unit, a filter (and, unless, a comparison without bool) its left side or, where
+/// that is a number, its right (`0 < x` keeps x's values).
+const promql::Expr* passes_values_of(const promql::Expr& e);
+
 /// The unit of time an expression's values are in by the names of the series it reads, in seconds:
 /// seconds (1), milliseconds (0.001; `_milliseconds`, `_ms`), or a gauge's or recorded series'
 /// minutes, hours or days (60, 3600, 86400; `_hours`, or seconds `/ 3600`), or 0 where they are no duration or the

@@ -112,6 +112,9 @@ std::map<std::string, std::string> static_labels(const rules::Group& g, const ru
 bool reads_no_series(const promql::Expr& e);
 /// A unit of time in words, for "per ...": "minute", "hour", "day", or "300 seconds" (rule_units.cpp).
 std::string time_unit(double seconds);
+/// The plural of a unit of time of duration_unit(): "milliseconds", "seconds", "minutes", "hours",
+/// "days", or null for another number of seconds (rule_units.cpp).
+const char* time_units(double seconds);
 /// The label names the catalog marks high-cardinality, each once, in the catalog's order
 /// (rule_checks.cpp): found once per run, not once per alert.
 std::vector<std::string> high_cardinality_labels(const catalog::Catalog& cat);

@@ -1,6 +1,7 @@
 // The checks of one rule's label and annotation templates: the labels they read, the types their
 // functions are given, the queries they run (RuleChecks::templates).
 #include <algorithm>
+#include <cmath>
 #include <iterator>
 #include <map>
 #include <optional>
@@ -136,20 +137,24 @@ void RuleChecks::misspelt_annotation() {
   }
 }
 
+// The operand whose values an alert's are, through the filters that pass them on: a comparison
+// without bool, and, unless (node-mixin's `avail / size < 0.4 and predict_linear(...) < 0`
+// returns `avail / size`).
+static const promql::Expr* filtered(const promql::Expr* e) {
+  e = unparen(e);
+  while (e && e->kind == promql::NodeKind::binary)
+    if (const promql::Expr* kept = passes_values_of(*e)) e = unparen(kept);
+    else break;
+  return e;
+}
+
 // Why the alert's values lie between 0 and 1, as value ranges prove it ("" when they may not): the
 // values of the expression, or of the side a threshold filters (`ratio > 0.05` returns the ratio).
 std::string RuleChecks::ratio_printed() const {
-  const promql::Expr* e = unparen(pr_.parsed->expr());
-  if (e && e->kind == promql::NodeKind::binary) {
-    const auto& b = e->as<promql::BinaryExpr>();
-    // `bool` makes the values 0 or 1, no ratio.
-    if (promql::is_comparison(b.op) && b.return_bool) return {};
-    if (promql::is_comparison(b.op)) {
-      if (inf_.constant(b.rhs)) e = unparen(b.lhs);
-      else if (inf_.constant(b.lhs)) e = unparen(b.rhs);
-    }
-  }
+  const promql::Expr* e = filtered(pr_.parsed->expr());
   if (!e) return {};
+  // `bool` makes the values 0 or 1, no ratio.
+  if (e->kind == promql::NodeKind::binary && e->as<promql::BinaryExpr>().return_bool) return {};
   const Shape& s = inf_.at(e);
   if (s.lo < 0 || s.hi > 1 || s.range_of.empty() || s.range_of.comparison) return {};
   return s.range_of.text();
@@ -160,12 +165,7 @@ std::string RuleChecks::ratio_printed() const {
 // reads them, followed through the aggregations that keep a sample's value, a division's dividend,
 // and arithmetic with a number on the other side.
 std::string RuleChecks::percent_made() const {
-  const promql::Expr* e = unparen(pr_.parsed->expr());
-  if (e && e->kind == promql::NodeKind::binary && promql::is_comparison(e->as<promql::BinaryExpr>().op)) {
-    const auto& b = e->as<promql::BinaryExpr>();
-    if (b.return_bool) return {};
-    e = inf_.constant(b.rhs) ? unparen(b.lhs) : inf_.constant(b.lhs) ? unparen(b.rhs) : nullptr;
-  }
+  const promql::Expr* e = filtered(pr_.parsed->expr());
   while (e) {
     if (e->kind == promql::NodeKind::aggregate) {
       const promql::AggregateOp op = e->as<promql::AggregateExpr>().op;
@@ -239,6 +239,9 @@ void RuleChecks::templates(const Shape& shape) {
   auto available = [&](const std::string& name) {
     return result.count(name) || name == "alertname" || own_label(name);
   };
+  // What an alert that never fires would print is moot: the checks of $value's unit below say
+  // nothing of it (gitlab's `a / b > 0 * 100 > 1`, a ratio printed with a %, is promql/impossible's).
+  const bool prints = shape.empty.empty();
   auto check = [&](const rules::KeyValue& kv, bool is_label) {
     const gotemplate::TemplateInfo& info = kv.tmpl(); // checked once, by the loader
     if (!info.errors.empty()) return;
@@ -361,14 +364,10 @@ void RuleChecks::templates(const Shape& shape) {
     }
     // humanizeDuration reads a number of seconds: a value in milliseconds or hours prints as that
     // many seconds (gitlab-com runbooks c04ec2f: a basebackup 48 hours old "seen 48.09s ago").
-    if (!info.value_durations.empty()) {
+    if (prints && !info.value_durations.empty()) {
       std::string of;
       const double unit = duration_unit(*pr_.parsed->expr(), &of);
-      const char* in = unit == 0.001   ? "milliseconds"
-                       : unit == 60    ? "minutes"
-                       : unit == 3600  ? "hours"
-                       : unit == 86400 ? "days"
-                                       : nullptr;
+      const char* in = unit != 1 ? time_units(unit) : nullptr;
       if (in)
         emit_at("units/humanize-duration", at(info.value_durations[0], 16),
                 util::concat({what, " \"", kv.key.value,
@@ -377,10 +376,26 @@ void RuleChecks::templates(const Shape& shape) {
                               unit < 1 ? "\"4m 10s\"" : "\"48s\""}),
                 util::concat({"print the number ({{ $value }} ", in, "), or make the expression return seconds"}));
     }
+    // A number written in another unit of time than the values': gitpod's event loop lag in
+    // seconds read "0.50ms event loop lag" (shipped-bugs/proofs/gitpod-a986791.before.test.yml).
+    if (prints && !info.value_time_units.empty()) {
+      std::string of;
+      const double unit = duration_unit(*pr_.parsed->expr(), &of);
+      const gotemplate::ValuePerTime& p = info.value_time_units[0];
+      if (unit != 0 && p.seconds != unit) {
+        const double factor = unit > p.seconds ? unit / p.seconds : p.seconds / unit;
+        const std::string n = util::format_number(factor);
+        emit_at("units/printed-time-unit", at(p.offset, 2),
+                util::concat({what, " \"", kv.key.value, "\" prints $value as a number \"", p.written, "\", but ", of,
+                              " is in ", time_units(unit), " by its names: 2 ", time_units(unit), " print as \"2",
+                              p.written, "\", ", n, " times ", unit > p.seconds ? "less" : "more", " than they are"}),
+                util::concat({unit > p.seconds ? "multiply by " : "divide by ", n, ", or write ", time_units(unit)}));
+      }
+    }
     // humanizePercentage multiplies by 100 again a value the expression has made a percentage:
     // HempDash's LokiRequestErrors, `100 * 5xx / all`, read "1500% errors" with 15% of the requests
     // failing (proofs/review38-hempdash.test.yml).
-    if (!info.value_ratios.empty()) {
+    if (prints && !info.value_ratios.empty()) {
       if (const std::string factor = percent_made(); !factor.empty())
         emit_at(
             "units/humanize-percentage", at(info.value_ratios[0], 18),
@@ -407,21 +422,40 @@ void RuleChecks::templates(const Shape& shape) {
     // $value printed per minute, hour or day where the values are a rate() or irate(), per second:
     // Aegis-BPF's `rate(aegisbpf_blocks_total[5m]) > 100` read "{{ $value }}/min" at 100 a second
     // (proofs/rate-per-second.test.yml). A rate scaled by a number (`* 60`) is the author's conversion.
-    if (!info.value_per_time.empty()) {
-      const Call* c = counted_by(*pr_.parsed->expr());
-      if (c && c->name != "increase") {
-        const gotemplate::ValuePerTime& p = info.value_per_time[0];
-        const std::string times = util::format_number(p.seconds);
+    if (prints && !info.value_per_time.empty()) {
+      // A rate of events scaled to a whole number of minutes is per that window (kubernetes-mixin
+      // 01f71cc: `rate(restarts_total[10m]) * 60 * 5` read "times / 10 minutes",
+      // shipped-bugs/proofs/kubernetes-mixin-01f71cc.before.test.yml); another factor (* 8, * 100)
+      // converts something else.
+      double per = 1;
+      const promql::Expr* const scaled = filtered(pr_.parsed->expr());
+      const promql::Expr* e = scaled;
+      while (e && e->kind == promql::NodeKind::binary && e->as<promql::BinaryExpr>().op == promql::BinaryOp::mul) {
+        const auto& b = e->as<promql::BinaryExpr>();
+        const std::optional<double> l = inf_.constant(b.lhs), r = inf_.constant(b.rhs);
+        if (l.has_value() == r.has_value()) break;
+        per *= l ? *l : *r;
+        e = unparen(l ? b.rhs : b.lhs);
+      }
+      const Call* c = e ? counted_by(*e) : nullptr;
+      if (per != 1 && (std::fmod(per, 60) != 0 || per <= 0 || events_counted(*e).empty())) c = nullptr;
+      const gotemplate::ValuePerTime& p = info.value_per_time[0];
+      if (c && c->name != "increase" && p.seconds != per) {
+        const std::string times = util::format_number(p.seconds / per);
         emit_at("units/rate-per-second", at(p.offset, 2),
-                util::concat({what, " \"", kv.key.value, "\" prints $value as a number \"", p.written,
-                              "\", but the values are ", print(*c), ", per second: the number per ",
-                              time_unit(p.seconds), " is ", times, " times it"}),
-                util::concat({"multiply by ", times, " (", print(*c), " * ", times, "), or say per second"}));
+                util::concat(
+                    {what, " \"", kv.key.value, "\" prints $value as a number \"", p.written, "\", but the values are ",
+                     print(per == 1 ? *c : *scaled), ", per ", per == 1 ? "second" : time_unit(per),
+                     ": the number per ", time_unit(p.seconds), " is ",
+                     p.seconds > per ? times + " times it" : "it divided by " + util::format_number(per / p.seconds)}),
+                per == 1 ? util::concat({"multiply by ", times, " (", print(*c), " * ", times, "), or say per second"})
+                         : util::concat({"scale it by ", util::format_number(p.seconds), " (", print(*c), " * ",
+                                         util::format_number(p.seconds), "), or say per ", time_unit(per)}));
       }
     }
     // {{ $value }}% of a ratio: 5% prints as "0.05%" (etcd 2bc0ba4f1). Only where the values are
     // proven to lie between 0 and 1 (a part over its whole, a 0-or-1 series averaged).
-    if (!info.value_percents.empty()) {
+    if (prints && !info.value_percents.empty()) {
       if (const std::string why = ratio_printed(); !why.empty())
         emit_at("units/ratio-printed-as-percent", at(info.value_percents[0], 2),
                 util::concat({what, " \"", kv.key.value, "\" prints $value with a % after it, but ", why,
@@ -456,7 +490,8 @@ void RuleChecks::templates(const Shape& shape) {
                                                        "No",  "YES", "NO", "On",  "Off", "ON", "OFF"};
       if (std::find(std::begin(ambiguous), std::end(ambiguous), kv.value.value) != std::end(ambiguous))
         emit_at("yaml/ambiguous-boolean", kv.value.span,
-                "unquoted " + kv.value.value + " is read as a boolean by YAML 1.1 tools (and older Prometheus)",
+                "unquoted " + kv.value.value +
+                    " is read as a boolean by YAML 1.1 tools (PyYAML, Ansible); Prometheus reads the text",
                 "quote it: \"" + kv.value.value + "\"");
     }
   };

@@ -303,16 +303,24 @@ void RuleChecks::threshold_unit() {
       if (meant != 0 && !wrong) wrong = &kd;
     }
     if (!wrong) return true;
-    auto in = [](double scale) { return scale == 1 ? "seconds" : "milliseconds"; };
     const std::string& key = wrong->first;
     const Stated& said = wrong->second;
     emit("units/threshold-unit", b.range,
-         util::concat({"the ", key, " annotation says ", said.text, ", but ", of, " is in ", in(unit),
+         util::concat({"the ", key, " annotation says ", said.text, ", but ", of, " is in ", time_units(unit),
                        " by its names: the threshold ", util::format_number(v), " is ", util::format_number(v), " ",
-                       in(unit)}),
+                       time_units(unit)}),
          util::concat({"write ", util::format_number(said.value * said.scale / unit), " for ", said.text}));
     return true;
   });
+}
+
+const char* time_units(double seconds) {
+  return seconds == 0.001   ? "milliseconds"
+         : seconds == 1     ? "seconds"
+         : seconds == 60    ? "minutes"
+         : seconds == 3600  ? "hours"
+         : seconds == 86400 ? "days"
+                            : nullptr;
 }
 
 std::string time_unit(double seconds) {

@@ -535,21 +535,6 @@ double coarse_unit(std::string_view name) {
   return 0;
 }
 
-// The operand whose values a node passes on as they are, or nullptr: an aggregation that keeps
-// its input's unit, a filter (and, unless, a comparison without bool) its left side or, where
-// that is a number, its right (`0 < x` keeps x's values).
-const Expr* passes_values_of(const Expr& e) {
-  if (e.kind == NodeKind::aggregate) {
-    const auto& a = e.as<AggregateExpr>();
-    return keeps_unit(a.op) ? a.expr : nullptr;
-  }
-  if (e.kind != NodeKind::binary) return nullptr;
-  const auto& b = e.as<BinaryExpr>();
-  if (b.op == BinaryOp::land || b.op == BinaryOp::lunless) return b.lhs;
-  if (!is_comparison(b.op) || b.return_bool) return nullptr;
-  return b.lhs->type == ValueType::scalar ? b.rhs : b.lhs;
-}
-
 TimeDim time_dim(const Expr& e) {
   const Expr* u = unparen(&e);
   if (const Expr* kept = passes_values_of(*u)) return time_dim(*kept);
@@ -662,6 +647,18 @@ TimeDim time_dim(const Expr& e) {
 }
 
 } // namespace
+
+const Expr* passes_values_of(const Expr& e) {
+  if (e.kind == NodeKind::aggregate) {
+    const auto& a = e.as<AggregateExpr>();
+    return keeps_unit(a.op) ? a.expr : nullptr;
+  }
+  if (e.kind != NodeKind::binary) return nullptr;
+  const auto& b = e.as<BinaryExpr>();
+  if (b.op == BinaryOp::land || b.op == BinaryOp::lunless) return b.lhs;
+  if (!is_comparison(b.op) || b.return_bool) return nullptr;
+  return b.lhs->type == ValueType::scalar ? b.rhs : b.lhs;
+}
 
 double duration_unit(const Expr& e, std::string* of) {
   TimeDim d = time_dim(e);
