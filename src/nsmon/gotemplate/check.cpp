@@ -665,8 +665,8 @@ std::optional<PerTime> time_unit(std::string_view text, std::size_t at) {
   if (end == unit || (end < text.size() && (ascii_digit(text[end]) || text[end] == '/' || text[end] == '_')))
     return std::nullopt;
   std::string_view u = text.substr(unit, end - unit);
-  // Single letters other than s and h ("m": minutes or metres or milli) say too little.
   if (u.size() > 2 && u.ends_with('s')) u.remove_suffix(1); // "seconds", "hrs"
+  // No single letter but s and h: "m" may be minutes, metres or milli, "d" a word's end.
   const double seconds = u == "ms" || u == "msec" || u == "millisecond" ? 0.001
                          : u == "s" || u == "sec" || u == "second"      ? 1
                          : u == "min" || u == "minute"                  ? 60

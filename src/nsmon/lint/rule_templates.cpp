@@ -382,7 +382,7 @@ void RuleChecks::templates(const Shape& shape) {
       std::string of;
       const double unit = duration_unit(*pr_.parsed->expr(), &of);
       const gotemplate::ValuePerTime& p = info.value_time_units[0];
-      if (unit != 0 && p.seconds != unit) {
+      if (unit != 0 && p.seconds != unit && time_units(unit)) {
         const double factor = unit > p.seconds ? unit / p.seconds : p.seconds / unit;
         const std::string n = util::format_number(factor);
         emit_at("units/printed-time-unit", at(p.offset, 2),
