@@ -421,12 +421,11 @@ void RuleChecks::templates(const Shape& shape) {
     }
     // $value printed per minute, hour or day where the values are a rate() or irate(), per second:
     // Aegis-BPF's `rate(aegisbpf_blocks_total[5m]) > 100` read "{{ $value }}/min" at 100 a second
-    // (proofs/rate-per-second.test.yml). A rate scaled by a number (`* 60`) is the author's conversion.
+    // (proofs/rate-per-second.test.yml). A rate of events scaled to a whole number of minutes is
+    // per that window (kubernetes-mixin 01f71cc: `rate(restarts_total[10m]) * 60 * 5` read "times /
+    // 10 minutes", shipped-bugs/proofs/kubernetes-mixin-01f71cc.before.test.yml); another factor
+    // (* 8, * 100) converts something other than time, and is left alone.
     if (prints && !info.value_per_time.empty()) {
-      // A rate of events scaled to a whole number of minutes is per that window (kubernetes-mixin
-      // 01f71cc: `rate(restarts_total[10m]) * 60 * 5` read "times / 10 minutes",
-      // shipped-bugs/proofs/kubernetes-mixin-01f71cc.before.test.yml); another factor (* 8, * 100)
-      // converts something else.
       double per = 1;
       const promql::Expr* const scaled = filtered(pr_.parsed->expr());
       const promql::Expr* e = scaled;
