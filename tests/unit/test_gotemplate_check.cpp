@@ -112,6 +112,18 @@ TEST_CASE("$labels.x and $value in the text between actions", "[template]") {
   // An action that prints braces makes the template a template's source (helm's escape).
   CHECK(check_template("{{`{{`}} $labels.pod {{`}}`}}").text_refs.empty());
   CHECK(check_template("$labels.pod at the end").text_refs.size() == 1);
+  // Another language's braces, and printf verbs, as written.
+  info = check_template("${ labels.pod } ${value} ${labels.} ${x} 30%s %.0f %d, %5s %sx %.f %%");
+  REQUIRE(info.text_refs.size() == 6);
+  CHECK(info.text_refs[0].name == "labels.pod");
+  CHECK(info.text_refs[0].length == 15);
+  CHECK(info.text_refs[1].name == "value");
+  CHECK(info.text_refs[2].name == "x"); // read as $x: said where x is a label of the alerts
+  CHECK(info.text_refs[3].name == "%s");
+  CHECK(info.text_refs[3].offset == 43);
+  CHECK(info.text_refs[4].name == "%.0f");
+  CHECK(info.text_refs[5].name == "%d");
+  CHECK(check_template("50% of 100%").text_refs.empty());
 }
 
 // The names of the template's label references; with `marks`, each followed by + if guarded.

@@ -346,6 +346,14 @@ TEST_CASE("label flow: $labels.x and $value written outside {{ }}", "[lint][labe
       // GitLab's annotations hand a query with Grafana's variables to their tooling.
       {"$x in quotes, another tool's placeholder", alert("max by (site) (x) > 1", "x{site=\"$site\"} or ''$site''"),
        V{}},
+      // giantswarm 0f38137: "${ labels.horizontalpodautoscaler }", printed as written.
+      {"another language's braces", alert("x > 1", "HPA ${ labels.hpa } at ${value}, ${site}"),
+       V{"rules/template-text 6:33", "rules/template-text 6:52"}},
+      // jsonnet-libs 0d94f19: jsonnet's %%s left "150%s" in the text.
+      {"a printf verb as text", alert("x > 1", "{{ printf \"%.0f\" $value }}%s of the baseline, above 150%s"),
+       V{"rules/template-text 6:55", "rules/template-text 6:84"}},
+      {"a percent sign, a URL's escape, a format in printf",
+       alert("x > 1", "50%done at /a%20s%2F, {{ printf \"%s\" \"x\" }}"), V{}},
   });
 }
 

@@ -90,6 +90,10 @@ TEST_CASE("threshold-unit: a rate per second against a number stated per minute 
           "second: the threshold 1 is 300 per 300 seconds"});
   CHECK(threshold_unit("sum(rate(x_total[1h])) > 10", "changing >10 times/hour").size() == 1);
   CHECK(threshold_unit("rate(x_total[5m]) > 1 and y > 100", "errors at rate > 1/minute").size() == 1);
+  // review52's POS alerts: "más de 5 por minuto".
+  CHECK(threshold_unit("rate(pos_login_failures_total[5m]) > 5", "más de 5 por minuto") ==
+        V{"the description annotation says 5 por minuto, but rate(pos_login_failures_total[5m]) is per second: the "
+          "threshold 5 is 300 per minute"});
   // Scaled by the author, an increase, another number, a number stated per second too, no number
   // before the words, a gauge: quiet.
   CHECK(threshold_unit("rate(x_total[5m]) * 60 > 100", "more than 100 executions per minute").empty());
@@ -252,6 +256,7 @@ TEST_CASE("printed-time-unit: $value written in another unit of time than its ow
       1);
   CHECK(printed_time_unit("lag_seconds > 1 and on () up == 1", "lag {{ $value }} msec").size() == 1);
   CHECK(printed_time_unit("backup_age_hours > 48", "{{ $value }} days").size() == 1);
+  CHECK(printed_time_unit("backup_age_hours > 48", "{{ $value }} dias, {{ $value }} segundos").size() == 1);
   // The unit the values are in, scaled by the author, or no unit of time by the names: quiet.
   CHECK(printed_time_unit("lag_seconds > 1", "{{ $value }}s, {{ $value | humanize }}s").empty());
   CHECK(printed_time_unit("lag_seconds * 1000 > 1000", "{{ $value }}ms").empty());
@@ -262,6 +267,61 @@ TEST_CASE("printed-time-unit: $value written in another unit of time than its ow
   // A longer token or another word: no unit.
   CHECK(printed_time_unit("lag_seconds > 1", "{{ $value }}m, {{ $value }}ms/s, {{ $value }} minimum").empty());
   CHECK(printed_time_unit("lag_seconds > 1", "{{ $value }} hosts, {{ $labels.x }}ms").empty());
+}
+
+namespace {
+std::vector<std::string> printed_size_unit(const std::string& expr, const std::string& description) {
+  return template_findings(expr, description, "units/printed-size-unit");
+}
+} // namespace
+
+// kubernetes-mixin 5225b0a: the used share of a volume printed with humanize1024 as the bytes left
+// (shipped-bugs/proofs/kubernetes-mixin-5225b0a.before.test.yml).
+TEST_CASE("printed-size-unit: $value printed as a size in another unit than its own", "[lint][units]") {
+  using V = std::vector<std::string>;
+  const std::string used = "kubelet_volume_stats_used_bytes / kubelet_volume_stats_capacity_bytes > 0.85 and "
+                           "predict_linear(kubelet_volume_stats_available_bytes[6h], 4 * 24 * 3600) < 0";
+  CHECK(printed_size_unit(used, "Currently {{ $value | humanize1024 }} is available.") ==
+        V{"annotation \"description\" prints $value as a size (humanize1024), but kubelet_volume_stats_used_bytes / "
+          "kubelet_volume_stats_capacity_bytes is a quotient of two quantities in one unit by their names, with no "
+          "unit of its own: 0.87 prints as \"0.87\""});
+  // A percentage of the free bytes printed "Gb".
+  CHECK(printed_size_unit("100 * node_filesystem_avail_bytes / node_filesystem_size_bytes < 5",
+                          "{{ printf \"%.2f\" $value }}Gb available") ==
+        V{"annotation \"description\" prints $value as a size (a number \"Gb\"), but node_filesystem_avail_bytes / "
+          "node_filesystem_size_bytes is a quotient of two quantities in one unit by their names, with no unit of its "
+          "own: 87% prints as \"87Gb\""});
+  // Bytes printed in gigabytes, and mebibytes printed in bytes.
+  CHECK(printed_size_unit("node_memory_MemAvailable_bytes < 1e9", "only {{ $value }}GB left") ==
+        V{"annotation \"description\" prints $value as a number \"GB\", but node_memory_MemAvailable_bytes is in "
+          "bytes by its names: 2 bytes print as \"2GB\""});
+  CHECK(printed_size_unit("sum(container_memory_working_set_bytes) / 1024 / 1024 > 512",
+                          "{{ $value | humanize1024 }}B used") ==
+        V{"annotation \"description\" prints $value as humanize1024 and \"B\", but container_memory_working_set_bytes "
+          "/ 1048576 is in MiB by its names: 2 MiB print as \"2B\""});
+  // review53's ProxmoxStorageLow: the left side of `and`, a size, printed as a percentage.
+  CHECK(printed_size_unit("pve_storage_size_bytes > 0 and (pve_storage_usage_bytes / pve_storage_size_bytes) > 0.90",
+                          "Storage usage is {{ $value | printf \"%.0f\" }}%") ==
+        V{"annotation \"description\" prints $value with a % after it, but pve_storage_size_bytes is in bytes by its "
+          "names, no share of anything: 1 GB prints as \"1e+09%\" (\"1G%\" through humanize)"});
+  CHECK(printed_size_unit("pve_storage_usage_bytes / pve_storage_size_bytes * 100 > 90 and pve_storage_size_bytes > 0",
+                          "Storage usage is {{ $value | printf \"%.0f\" }}%")
+            .empty());
+  // The unit the values are in, scaled by the author, or no size by the names: quiet.
+  CHECK(printed_size_unit("node_memory_MemAvailable_bytes < 1e9",
+                          "{{ $value | humanize1024 }}B, {{ $value | humanize }}B, {{ $value }} bytes, "
+                          "{{ $value | humanize1024 }} free")
+            .empty());
+  CHECK(printed_size_unit("node_memory_MemAvailable_bytes / 1024 / 1024 < 512", "{{ $value }}MB, {{ $value }} MiB")
+            .empty());
+  CHECK(printed_size_unit("node_memory_MemAvailable_bytes / 1e9 < 1", "{{ printf \"%.1f\" $value }} GB").empty());
+  CHECK(printed_size_unit("queue_length > 100", "{{ $value }}MB").empty());
+  CHECK(printed_size_unit("rate(node_network_receive_bytes_total[5m]) > 1e8", "{{ $value | humanize1024 }}B").empty());
+  CHECK(printed_size_unit("node_memory_MemAvailable_bytes < 1e9", "{{ $value }}MB/s, {{ $value }}GBps").empty());
+  // A percentage under humanize1024 with a % after it prints as it is.
+  CHECK(printed_size_unit("100 * node_filesystem_avail_bytes / node_filesystem_size_bytes < 5",
+                          "{{ $value | humanize1024 }}%")
+            .empty());
 }
 
 TEST_CASE("ratio-as-percent: a unit over itself compared with a stated percentage", "[lint][units]") {
@@ -518,6 +578,12 @@ TEST_CASE("rate-per-second: a rate per second printed per minute, hour or day", 
             .size() == 1);
   CHECK(rate_per_second("rate(changes_total[1h]) > 5", "{{$value}} strategy changes per hour detected").size() == 1);
   CHECK(rate_per_second("rate(x_total[5m]) > 1 and on() y > 0", "{{ $value }}/min").size() == 1);
+  // Spanish's and Portuguese's words (review52's RE-EDUCA Store: "{{ $value }} erros por minuto").
+  CHECK(rate_per_second("rate(payment_errors_total[5m]) > 0.5", "{{ $value }} erros por minuto") ==
+        V{"annotation \"description\" prints $value as a number \"por minuto\", but the values are "
+          "rate(payment_errors_total[5m]), per second: the number per minute is 60 times it"});
+  CHECK(rate_per_second("rate(x_total[5m]) > 1", "{{ $value }} ventas por hora, {{ $value }}/minuto").size() == 1);
+  CHECK(rate_per_second("rate(x_total[5m]) > 1", "{{ $value }} por segundo, {{ $value }} porcentaje").empty());
   // Scaled by the author, an increase (a count per its range), per second, another word after the
   // number, a unit that is no time, a number not printed alone: quiet.
   CHECK(rate_per_second("rate(x_total[5m]) * 60 > 100", "{{ $value }}/min").empty());

@@ -381,6 +381,10 @@ inline constexpr auto kChecks = [] {
       {"units/out-of-range", warning, "a ratio or percentage compared so that it is never or always true", lint},
       {"units/percent-as-ratio", warning,
        "a percent (0-100) metric, by its name or its annotations, compared with a ratio (0-1)", lint},
+      {"units/printed-size-unit", warning,
+       "$value printed as a size (humanize1024, \"GB\") in another unit than its own or of a ratio, or bytes "
+       "printed as a percentage",
+       lint},
       {"units/printed-time-unit", warning,
        "$value printed with a unit of time other than its own (a lag in seconds printed \"ms\")", lint},
       {"units/rate-per-second", warning,

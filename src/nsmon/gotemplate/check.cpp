@@ -121,6 +121,14 @@ public:
           info_.value_per_time.push_back({start, per->seconds, per->written});
         else if (auto unit = time_unit(text_, close + 2))
           info_.value_time_units.push_back({start, unit->seconds, unit->written});
+        else if (auto size = size_unit(text_, close + 2))
+          info_.value_sizes.push_back({start, size->prefix, size->written, false});
+      }
+      // {{ $value | humanize1024 }}: bytes, with a binary prefix; before a '%' it prints a
+      // percentage under 1024 as it is.
+      if (binary_value_ && text_.substr(close + 2, 1) != "%" && text_.substr(close + 2, 2) != " %") {
+        const auto size = size_unit(text_, close + 2);
+        info_.value_sizes.push_back({*binary_value_, size ? size->prefix : 0, size ? size->written : "", true});
       }
       pos = close + 2;
     }
@@ -236,11 +244,42 @@ private:
       else if (!rest.empty() && ident_char(rest[0]) && !ascii_digit(rest[0])) n = 1;
       while (n && n < rest.size() && ident_char(rest[n])) ++n;
       if (n) info_.text_refs.push_back({std::string(rest.substr(0, n)), at, n + 1});
+      // ${labels.x}, ${ value }, ${x}: another template language's placeholder (giantswarm 0f38137).
+      if (std::size_t b = 1; !n && !rest.empty() && rest[0] == '{') {
+        while (b < rest.size() && rest[b] == ' ') ++b;
+        std::size_t e = b;
+        while (e < rest.size() && (ident_char(rest[e]) || rest[e] == '.')) ++e;
+        std::size_t close = e;
+        while (close < rest.size() && rest[close] == ' ') ++close;
+        const std::string_view name = rest.substr(b, e - b);
+        const bool plain = name.find('.') == std::string_view::npos;
+        if (close < rest.size() && rest[close] == '}' && !name.empty() && !ascii_digit(name[0]) &&
+            (plain ||
+             (name.substr(0, 7) == "labels." && name.size() > 7 && name.find('.', 7) == std::string_view::npos)))
+          info_.text_refs.push_back({std::string(name), at, close + 2});
+      }
+    }
+    // A printf verb in the text (`30%s`, `%.0f`): the format of a formatter that did not run
+    // (jsonnet's `%%s` where `%s` was meant, jsonnet-libs 0d94f19), which Go prints as written.
+    // Not a URL's escape (`%20s`, `%2F`) or a word after a percent sign ("50%done").
+    for (std::size_t at = text_.find('%', begin); at < end; at = text_.find('%', at + 1)) {
+      std::size_t v = at + 1;
+      std::string_view verbs = "sdvq";
+      if (v < end && text_[v] == '.') {
+        const std::size_t digits = ++v;
+        while (v < end && ascii_digit(text_[v])) ++v;
+        if (v == digits) continue;
+        verbs = "fg";
+      }
+      if (v >= end || verbs.find(text_[v]) == std::string_view::npos || (v + 1 < end && ascii_alnum(text_[v + 1])))
+        continue;
+      info_.text_refs.push_back({std::string(text_.substr(at, v + 1 - at)), at, v + 1 - at});
     }
   }
 
   void action(std::size_t begin, std::size_t end) {
     printed_value_.reset();
+    binary_value_.reset();
     std::vector<Token>& toks = tokens_;
     toks.clear();
     if (toks.capacity() == 0) toks.reserve(16); // one allocation for most templates
@@ -311,6 +350,8 @@ private:
     if (rebind == Rebind::none) {
       value_humanized(toks, first, "humanizeDuration", info_.value_durations);
       value_humanized(toks, first, "humanizePercentage", info_.value_ratios);
+      if (std::vector<std::size_t> at; value_humanized(toks, first, "humanize1024", at), !at.empty())
+        binary_value_ = at[0];
       printed_value_ = value_number(toks, first);
     }
     const std::size_t refs = info_.label_refs.size();
@@ -612,12 +653,26 @@ private:
   std::vector<Variable> variables_{
       {"$", {Dot::alert}}, {"$labels", {Dot::labels}}, {"$value", {}}, {"$externalLabels", {}}, {"$externalURL", {}}};
   Val dot_{Dot::alert};
-  std::vector<Token> tokens_;        ///< the current action's, kept for the next
-  bool prints_braces_ = false;       ///< an action is a string holding "{{" or "}}" (text_refs)
-  std::optional<int> printed_value_; ///< the last action prints the value as a number (value_number)
+  std::vector<Token> tokens_;               ///< the current action's, kept for the next
+  bool prints_braces_ = false;              ///< an action is a string holding "{{" or "}}" (text_refs)
+  std::optional<int> printed_value_;        ///< the last action prints the value as a number (value_number)
+  std::optional<std::size_t> binary_value_; ///< the last action is humanize1024 of the value: its offset
 };
 
 } // namespace
+
+// The seconds in a unit of time a word names, in its singular (English, and Spanish's and
+// Portuguese's whole words: review52's "más de 5 por minuto", "erros por hora"; not Spanish's
+// "día", whose í ends an ASCII word), or 0. No single letter but s and h: "m" may be minutes,
+// metres or milli, "d" a word's end.
+static double word_seconds(std::string_view u) {
+  return u == "ms" || u == "msec" || u == "millisecond"              ? 0.001
+         : u == "s" || u == "sec" || u == "second" || u == "segundo" ? 1
+         : u == "min" || u == "minute" || u == "minuto"              ? 60
+         : u == "h" || u == "hr" || u == "hour" || u == "hora"       ? 3600
+         : u == "day" || u == "dia"                                  ? 86400
+                                                                     : 0;
+}
 
 std::optional<PerTime> per_time(std::string_view text, std::size_t at) {
   auto word_end = [&](std::size_t i) {
@@ -625,16 +680,19 @@ std::optional<PerTime> per_time(std::string_view text, std::size_t at) {
     return i;
   };
   std::size_t marker = at < text.size() && text[at] == ' ' ? at + 1 : at;
-  // Up to three words of a noun first ("tokens", "B", "resync events"), but not "per" itself.
+  // Up to three words of a noun first ("tokens", "B", "resync events"), but not "per" itself, nor
+  // Spanish's and Portuguese's "por" (review52's "{{ $value }} erros por minuto").
   for (int words = 0; words < 3; ++words) {
     const std::size_t e = word_end(marker);
-    if (e == marker || e - marker > 24 || text.substr(marker, e - marker) == "per") break;
+    if (e == marker || e - marker > 24 || text.substr(marker, e - marker) == "per" ||
+        text.substr(marker, e - marker) == "por")
+      break;
     const bool space = e < text.size() && text[e] == ' ';
     marker = space ? e + 1 : e;
     if (!space) break;
   }
   std::size_t unit = marker + 1;
-  if (text.substr(marker, 4) == "per ") unit = marker + 4;
+  if (text.substr(marker, 4) == "per " || text.substr(marker, 4) == "por ") unit = marker + 4;
   else if (marker >= text.size() || text[marker] != '/') return std::nullopt;
   else if (unit < text.size() && text[unit] == ' ') ++unit; // "times / 5 minutes"
   // "per 5 minutes": a number of units.
@@ -648,39 +706,51 @@ std::optional<PerTime> per_time(std::string_view text, std::size_t at) {
   const std::size_t end = word_end(unit);
   std::string_view u = text.substr(unit, end - unit);
   if (count != 1 && u.ends_with('s')) u.remove_suffix(1); // "per 5 minutes"
-  const double seconds = u == "s" || u == "sec" || u == "second" ? 1
-                         : u == "min" || u == "minute"           ? 60
-                         : u == "h" || u == "hr" || u == "hour"  ? 3600
-                         : u == "day"                            ? 86400
-                                                                 : 0;
-  if (seconds == 0) return std::nullopt;
+  const double seconds = word_seconds(u);
+  if (seconds < 1) return std::nullopt;
   return PerTime{seconds * count, std::string(text.substr(marker, end - marker))};
 }
 
-std::optional<PerTime> time_unit(std::string_view text, std::size_t at) {
+// The word at `at`, after one space at most, that may write a unit after a number; `end` is where
+// it ends. Empty where there is none, or it starts a longer token ("5s/s", "2h30", "MB/s").
+static std::string_view unit_word(std::string_view text, std::size_t at, std::size_t& end) {
   const std::size_t unit = at < text.size() && text[at] == ' ' ? at + 1 : at;
-  std::size_t end = unit;
+  end = unit;
   while (end < text.size() && ascii_alpha(text[end])) ++end;
-  // A word, not the start of a longer token ("5s/s", "2h30").
-  if (end == unit || (end < text.size() && (ascii_digit(text[end]) || text[end] == '/' || text[end] == '_')))
-    return std::nullopt;
-  std::string_view u = text.substr(unit, end - unit);
+  if (end < text.size() && (ascii_digit(text[end]) || text[end] == '/' || text[end] == '_')) return {};
+  return text.substr(unit, end - unit);
+}
+
+std::optional<PerTime> time_unit(std::string_view text, std::size_t at) {
+  std::size_t end = 0;
+  std::string_view u = unit_word(text, at, end);
   if (u.size() > 2 && u.ends_with('s')) u.remove_suffix(1); // "seconds", "hrs"
-  // No single letter but s and h: "m" may be minutes, metres or milli, "d" a word's end.
-  const double seconds = u == "ms" || u == "msec" || u == "millisecond" ? 0.001
-                         : u == "s" || u == "sec" || u == "second"      ? 1
-                         : u == "min" || u == "minute"                  ? 60
-                         : u == "h" || u == "hr" || u == "hour"         ? 3600
-                         : u == "day"                                   ? 86400
-                                                                        : 0;
+  const double seconds = word_seconds(u);
   if (seconds == 0) return std::nullopt;
   return PerTime{seconds, std::string(text.substr(at, end - at))};
 }
 
+std::optional<PrintedSize> size_unit(std::string_view text, std::size_t at) {
+  std::size_t end = 0;
+  const std::string_view u = unit_word(text, at, end); // "GBps" is no unit below
+  int prefix = -2;
+  if (u == "B" || u == "bytes" || u == "Bytes" || u == "byte") prefix = 0;
+  else if (u == "Gb" || u == "Mb" || u == "Tb") prefix = -1; // gigabits, or gigabytes written loosely
+  else if ((u.size() == 2 && u[1] == 'B') || (u.size() == 3 && u.substr(1) == "iB")) {
+    const std::string_view prefixes = "KMGTP";
+    const std::size_t p = prefixes.find(u[0] == 'k' ? 'K' : u[0]);
+    if (p != std::string_view::npos) prefix = static_cast<int>(p) + 1;
+  }
+  if (prefix == -2) return std::nullopt;
+  return PrintedSize{0, prefix, std::string(text.substr(at, end - at)), false};
+}
+
 TemplateInfo check_template(std::string_view text, Dialect dialect) {
   // Plain text, as most labels are, has nothing to check: no checker is set up for it. A '$'
-  // may be a $labels.x written as text (Checker::text_refs).
-  if (text.find("{{") == std::string_view::npos && text.find('$') == std::string_view::npos) return {};
+  // may be a $labels.x written as text, a '%' a printf verb (Checker::text_refs).
+  if (text.find("{{") == std::string_view::npos && text.find('$') == std::string_view::npos &&
+      text.find('%') == std::string_view::npos)
+    return {};
   return Checker(text, dialect).run();
 }
 

@@ -29,6 +29,17 @@ struct ValuePerTime {
   std::string written;    ///< the text that says it ("/min", "per hour")
 };
 
+/// An action printing $value as a size: a number followed by a unit of bytes, or humanize1024.
+struct PrintedSize {
+  std::size_t offset = 0; ///< of the action
+  /// The unit's power of 1000 or 1024: 0 for "B" and " bytes" (and humanize1024, which prints
+  /// bytes with its own prefix), 1 for "KB" or "KiB" ... 5 for "PB"; -1 where it is not known
+  /// ("Gb", "Mb": bits or bytes).
+  int prefix = 0;
+  std::string written; ///< the text that says it ("GB", " bytes"), "" for humanize1024 alone
+  bool binary = false; ///< printed through humanize1024
+};
+
 /// A PromQL query the template runs with Prometheus's `query`, where its text is written in the
 /// template: `query "..."`, `"..." | query`, or `printf "..." args | query`.
 struct TemplateQuery {
@@ -53,6 +64,10 @@ std::optional<PerTime> per_time(std::string_view text, std::size_t at);
 /// if it writes one: "ms", "s", " seconds", "min", " hours", " days" (seconds: 0.001 to 86400).
 std::optional<PerTime> time_unit(std::string_view text, std::size_t at);
 
+/// The unit of bytes the text at `at` (after one space at most) writes a number just before it
+/// in, if it writes one: "B", "KB", "MiB", " GB", " bytes" (not a rate: "MB/s", "GBps").
+std::optional<PrintedSize> size_unit(std::string_view text, std::size_t at);
+
 /// What a label or annotation template uses, and what is wrong with it.
 struct TemplateInfo {
   std::vector<TemplateError> errors;
@@ -74,6 +89,10 @@ struct TemplateInfo {
   /// Actions that print $value as a number (as value_percents) followed in the text by a unit of
   /// time it is said to be in: "{{ $value }}ms", "{{ printf "%.1f" $value }} hours".
   std::vector<ValuePerTime> value_time_units;
+  /// Actions that print $value as a size: a number (as value_percents) followed in the text by a
+  /// unit of bytes ("{{ $value }}GB", "{{ $value | humanize }} bytes"), or humanize1024 of $value
+  /// alone, maybe followed by one ("{{ $value | humanize1024 }}B"), and not by a '%'.
+  std::vector<PrintedSize> value_sizes;
   bool has_actions = false;
   /// An action calls a function other than humanize of $value, or rebinds the dot: its types may be
   /// wrong (find_type_fault). Not in `{{ $labels.x }}` or `{{ $value | humanize }}`.
@@ -81,8 +100,9 @@ struct TemplateInfo {
   std::vector<LabelRef> external_label_refs; ///< `$externalLabels.x`
   std::vector<TemplateQuery> queries;
   /// `$labels.x`, `$value` or any `$x` written in the text between actions, which Go prints as
-  /// written (name: "labels.x", "value", "x"). None where an action prints braces ({{"{{"}}): such
-  /// a template writes a template, as a helm chart's source does.
+  /// written (name: "labels.x", "value", "x"), the same in another language's braces
+  /// (`${labels.x}`), and printf verbs (name: "%s", "%.0f"). None where an action prints braces
+  /// ({{"{{"}}): such a template writes a template, as a helm chart's source does.
   std::vector<LabelRef> text_refs;
 };
 

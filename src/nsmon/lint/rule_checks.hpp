@@ -205,6 +205,10 @@ private:
   std::string ratio_printed() const;
   /// The `* 100` that makes the alert's values a percentage ("" when none): units/humanize-percentage.
   std::string percent_made() const;
+  /// The alert's values as sizes by the names of the series they come from: "bytes", "quotient"
+  /// (of two quantities in one unit, as unit_by_name says) or "", with `of` the names and `per`
+  /// the bytes, or parts of the quotient, in one unit of the values (`/ 1024 / 1024`: 1048576).
+  std::string size_of(double& per, std::string& of) const;
   template <class At>
   void type_fault(const rules::KeyValue& kv, const gotemplate::TemplateInfo& info, std::string_view what, At at);
   promql::ParseResult parse_query(const gotemplate::TemplateQuery& q) const;

@@ -187,6 +187,37 @@ std::string RuleChecks::percent_made() const {
   return {};
 }
 
+std::string RuleChecks::size_of(double& per, std::string& of) const {
+  per = 1;
+  const promql::Expr* e = filtered(pr_.parsed->expr());
+  // Arithmetic with a number: `* 100`, `/ 1e9`, `100 - x` (filters between them too).
+  while (e && e->kind == promql::NodeKind::binary) {
+    const auto& b = e->as<promql::BinaryExpr>();
+    const std::optional<double> l = inf_.constant(b.lhs), r = inf_.constant(b.rhs);
+    if (l.has_value() == r.has_value() || *(l ? l : r) == 0) break;
+    if (b.op == promql::BinaryOp::mul) per /= *(l ? l : r);
+    else if (b.op == promql::BinaryOp::div && r) per *= *r;
+    else if (b.op != promql::BinaryOp::add && b.op != promql::BinaryOp::sub) break;
+    e = filtered(l ? b.rhs : b.lhs);
+  }
+  if (!e) return {};
+  if (std::string unit = unit_by_name(*e, &of); !unit.empty()) return unit;
+  // `100 * avail / size` is `(100 * avail) / size`: the number scales the quotient.
+  if (e->kind != promql::NodeKind::binary || e->as<promql::BinaryExpr>().op != promql::BinaryOp::div) return {};
+  const auto& q = e->as<promql::BinaryExpr>();
+  const promql::Expr* m = unparen(q.lhs);
+  if (m->kind != promql::NodeKind::binary || m->as<promql::BinaryExpr>().op != promql::BinaryOp::mul) return {};
+  const auto& b = m->as<promql::BinaryExpr>();
+  const std::optional<double> l = inf_.constant(b.lhs), r = inf_.constant(b.rhs);
+  if (l.has_value() == r.has_value() || *(l ? l : r) == 0) return {};
+  std::string part_of, whole_of;
+  const std::string part = unit_by_name(*(l ? b.rhs : b.lhs), &part_of);
+  if (part.empty() || part == "ratio" || part == "percent" || part != unit_by_name(*q.rhs, &whole_of)) return {};
+  of = part_of + " / " + whole_of;
+  per /= *(l ? l : r);
+  return "quotient";
+}
+
 // The rule's own label `name` (its own before its group's), or null.
 const rules::KeyValue* RuleChecks::own_label(const std::string& name) const {
   for (const auto* kvs : {&r_.labels, &pr_.group->labels})
@@ -354,13 +385,17 @@ void RuleChecks::templates(const Shape& shape) {
              std::string_view("\"'`").find(after) != std::string_view::npos;
     };
     for (const auto& ref : info.text_refs) {
-      const bool label = !ref.name.starts_with("labels.") && ref.name != "value";
+      const bool verb = ref.name[0] == '%';
+      const bool label = !verb && !ref.name.starts_with("labels.") && ref.name != "value";
       if (label && (!result.count(ref.name) || quoted(ref))) continue;
-      emit_at(
-          "rules/template-text", at(ref.offset, ref.length),
-          util::concat({what, " \"", kv.key.value, "\" has $", ref.name,
-                        " outside {{ }}: Go prints text as written, so every alert reads \"$", ref.name, "\" there"}),
-          label ? "write {{ $labels." + ref.name + " }}" : "write {{ $" + ref.name + " }}");
+      const std::string_view written = text.substr(ref.offset, ref.length);
+      emit_at("rules/template-text", at(ref.offset, ref.length),
+              util::concat({what, " \"", kv.key.value, "\" has ", written, verb ? " outside printf" : " outside {{ }}",
+                            ": Go prints text as written, so every alert reads \"", written, "\" there"}),
+              verb    ? "a formatter that did not run was to fill it (jsonnet's %, where %%s meant \"%s\"): write the "
+                        "text it meant"
+              : label ? "write {{ $labels." + ref.name + " }}"
+                      : "write {{ $" + ref.name + " }}");
     }
     // humanizeDuration reads a number of seconds: a value in milliseconds or hours prints as that
     // many seconds (gitlab-com runbooks c04ec2f: a basebackup 48 hours old "seen 48.09s ago").
@@ -390,6 +425,51 @@ void RuleChecks::templates(const Shape& shape) {
                               " is in ", time_units(unit), " by its names: 2 ", time_units(unit), " print as \"2",
                               p.written, "\", ", n, " times ", unit > p.seconds ? "less" : "more", " than they are"}),
                 util::concat({unit > p.seconds ? "multiply by " : "divide by ", n, ", or write ", time_units(unit)}));
+      }
+    }
+    // $value printed as a size in another unit than its names give: a quotient of two quantities of
+    // one unit (kubernetes-mixin 5225b0a: `used_bytes / capacity_bytes > 0.85` read "Currently
+    // {{ $value | humanize1024 }} is available", shipped-bugs/proofs/kubernetes-mixin-5225b0a.before.test.yml),
+    // bytes scaled to another power of 1000 or 1024 than the unit written after them, or bytes
+    // printed as a percentage (review53's ProxmoxStorageLow, `size_bytes > 0 and used / size > 0.9`,
+    // read "Storage usage is 1000000000000%", proofs/review53-missed.test.yml).
+    if (prints && (!info.value_sizes.empty() || !info.value_percents.empty())) {
+      double per = 1;
+      std::string of;
+      const std::string unit = size_of(per, of);
+      const gotemplate::PrintedSize* p = info.value_sizes.empty() ? nullptr : &info.value_sizes[0];
+      const std::string printed = !p ? ""
+                                  : p->binary
+                                      ? "humanize1024" + (p->written.empty() ? "" : " and \"" + p->written + "\"")
+                                      : "a number \"" + p->written + "\"";
+      // The values' power of 1000 or 1024 (`/ 1024 / 1024`: 2, mebibytes); none for another factor.
+      int level = -1;
+      for (int n = 0; n <= 5 && level < 0; ++n)
+        if (per == std::pow(1000.0, n) || per == std::pow(1024.0, n)) level = n;
+      if (p && unit == "quotient") {
+        const std::string shown = util::format_number(0.87 / per) + (p->binary ? "" : p->written);
+        emit_at("units/printed-size-unit", at(p->offset, p->binary ? 12 : 2),
+                util::concat({what, " \"", kv.key.value, "\" prints $value as a size (", printed, "), but ", of,
+                              " is a quotient of two quantities in one unit by their names, with no unit of its own: ",
+                              per == 1 ? "0.87" : util::format_number(0.87 / per) + "%", " prints as \"", shown, "\""}),
+                per == 1 ? "print {{ $value | humanizePercentage }}, or return the size itself"
+                         : "print {{ $value | humanize }}%, or return the size itself");
+      } else if (p && unit == "bytes" && !p->written.empty() && p->prefix >= 0 && level >= 0 && level != p->prefix) {
+        static constexpr std::string_view kPrefixes = "KMGTP";
+        const std::string in =
+            level == 0 ? "bytes" : std::string(1, kPrefixes[level - 1]) + (per == std::pow(1024.0, level) ? "iB" : "B");
+        emit_at("units/printed-size-unit", at(p->offset, p->binary ? 12 : 2),
+                util::concat({what, " \"", kv.key.value, "\" prints $value as ", printed, ", but ", of,
+                              level == 0 ? "" : " / " + util::format_number(per), " is in ", in, " by its names: 2 ",
+                              in, " print as \"2", p->written, "\""}),
+                level == 0 ? "print {{ $value | humanize1024 }}B, or divide by the unit's size"
+                           : "write " + in + ", or scale the expression to " + p->written.substr(p->written[0] == ' '));
+      } else if (unit == "bytes" && !info.value_percents.empty() && level == 0) {
+        emit_at("units/printed-size-unit", at(info.value_percents[0], 2),
+                util::concat({what, " \"", kv.key.value, "\" prints $value with a % after it, but ", of,
+                              " is in bytes by its names, no share of anything: 1 GB prints as \"1e+09%\"",
+                              " (\"1G%\" through humanize)"}),
+                "print the share (part / whole * 100), or the size ({{ $value | humanize1024 }}B)");
       }
     }
     // humanizePercentage multiplies by 100 again a value the expression has made a percentage:
