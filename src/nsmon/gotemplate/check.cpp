@@ -348,10 +348,9 @@ private:
     }
     if (rebind != Rebind::none || !plain(toks, first)) info_.may_fault = true;
     if (rebind == Rebind::none) {
-      value_humanized(toks, first, "humanizeDuration", info_.value_durations);
-      value_humanized(toks, first, "humanizePercentage", info_.value_ratios);
-      if (std::vector<std::size_t> at; value_humanized(toks, first, "humanize1024", at), !at.empty())
-        binary_value_ = at[0];
+      if (auto at = value_humanized(toks, first, "humanizeDuration")) info_.value_durations.push_back(*at);
+      if (auto at = value_humanized(toks, first, "humanizePercentage")) info_.value_ratios.push_back(*at);
+      binary_value_ = value_humanized(toks, first, "humanize1024");
       printed_value_ = value_number(toks, first);
     }
     const std::size_t refs = info_.label_refs.size();
@@ -389,13 +388,14 @@ private:
   }
 
   // {{ $value | humanizeDuration }} or {{ humanizeDuration $value }} (.Value as well): the alert's
-  // value printed as seconds; the same with humanizePercentage, printed times 100 with a %.
-  void value_humanized(const std::vector<Token>& toks, std::size_t i, std::string_view fn,
-                       std::vector<std::size_t>& out) {
+  // value printed as seconds; the same with humanizePercentage, printed times 100 with a %. The
+  // offset of the function's name, if the action is that.
+  std::optional<std::size_t> value_humanized(const std::vector<Token>& toks, std::size_t i, std::string_view fn) {
     auto named = [&](const Token& t) { return t.kind == Tok::ident && t.text == fn; };
     if (toks.size() == i + 3 && alert_value(toks[i]) && toks[i + 1].kind == Tok::pipe && named(toks[i + 2]))
-      out.push_back(toks[i + 2].offset);
-    else if (toks.size() == i + 2 && named(toks[i]) && alert_value(toks[i + 1])) out.push_back(toks[i].offset);
+      return toks[i + 2].offset;
+    if (toks.size() == i + 2 && named(toks[i]) && alert_value(toks[i + 1])) return toks[i].offset;
+    return std::nullopt;
   }
 
   // Whether the action prints $value (or .Value) as a number: alone, through humanize, or through

@@ -202,7 +202,8 @@ std::string RuleChecks::size_of(double& per, std::string& of) const {
   }
   if (!e) return {};
   if (std::string unit = unit_by_name(*e, &of); !unit.empty()) return unit;
-  // `100 * avail / size` is `(100 * avail) / size`: the number scales the quotient.
+  // `100 * avail / size` is `(100 * avail) / size`: the number scales the quotient. Here, not in
+  // unit_by_name: there a percentage must stay no quotient (units/ratio-as-percent's `> 80`).
   if (e->kind != promql::NodeKind::binary || e->as<promql::BinaryExpr>().op != promql::BinaryOp::div) return {};
   const auto& q = e->as<promql::BinaryExpr>();
   const promql::Expr* m = unparen(q.lhs);
