@@ -16,6 +16,7 @@ Modes (parameters and their defaults):
   html,code=200           a proxy's HTML page (text/html)
   truncated,length=1000   declares Content-Length `length`, sends 100 bytes of JSON, closes
   close                   closes the connection without answering
+  headcut                 sends its status line, then closes (a process exiting mid-answer)
   huge,bytes=1000000      a valid Prometheus answer of at least `bytes` bytes
   drip,ms=200             200, then one byte every `ms` milliseconds, forever
   loop                    302 to itself (a redirect loop)
@@ -190,6 +191,11 @@ class Handler(BaseHTTPRequestHandler):
         self.hard_close()
 
     def mode_close(self, p, rest, url, query):
+        self.hard_close()
+
+    def mode_headcut(self, p, rest, url, query):
+        self.wfile.write(b"HTTP/1.0 200 OK\r\n")
+        self.wfile.flush()
         self.hard_close()
 
     def mode_huge(self, p, rest, url, query):

@@ -210,6 +210,13 @@ TEST_CASE("http client: bodies that break off or never come") {
                                      " was cut short: the connection closed after 100 of 1000 bytes");
   CHECK(s.requests().size() == 1); // a partial answer is not retried
 
+  // The status line alone: curl takes it for a whole, empty 200, which a metrics page of no series
+  // would be (a detector exiting as it answers).
+  e = failure(*c, get(s.url("headcut/metrics")));
+  CHECK(e.failure == Failure::truncated);
+  CHECK(std::string(e.what()) ==
+        "the answer from " + s.url("headcut/metrics") + " was cut short: the connection closed in its headers");
+
   e = failure(*c, get(s.url("close/x")));
   CHECK(e.failure == Failure::truncated);
   CHECK(std::string(e.what()) == s.url("close/x") + " closed the connection without answering (3 attempts)");

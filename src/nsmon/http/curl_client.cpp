@@ -135,6 +135,7 @@ struct Transfer {
   std::string retry_after;
   bool too_large = false;
   bool aborted = false;
+  bool headers_ended = false; // the blank line that ends the last response's headers came
 };
 
 std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
@@ -144,6 +145,9 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
     auto sp = line.find(' ');
     t->status = sp == std::string_view::npos ? 0 : std::atol(std::string(line.substr(sp + 1, 3)).c_str());
     t->retry_after.clear();
+    t->headers_ended = false;
+  } else if (line == "\r\n" || line == "\n") {
+    t->headers_ended = true;
   } else if (line.size() > 12 && ::strncasecmp(line.data(), "retry-after:", 12) == 0) {
     t->retry_after = std::string(util::trim(line.substr(12)));
   }
@@ -328,6 +332,10 @@ Outcome CurlClient::perform(const Request& req, const std::string& url, const st
 
   out.rc = curl().easy_perform(c);
   out.error = detail::mask_secrets(errbuf, secrets_);
+  // A server that dies as it writes its headers (a process exiting between its status line and
+  // the rest) leaves curl a status and no end of headers, which it takes for a whole, empty answer:
+  // a metrics page of no series where the page was cut (nsmon watch then lost every figure).
+  if (out.rc == CURLE_OK && out.t.status != 0 && !out.t.headers_ended) out.rc = CURLE_PARTIAL_FILE;
   curl().easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out.resp.status);
   char* s = nullptr;
   if (curl().easy_getinfo(c, CURLINFO_CONTENT_TYPE, &s) == CURLE_OK && s) out.resp.content_type = s;
@@ -396,6 +404,7 @@ std::string CurlClient::failure_message(Failure f, const Outcome& out, const std
     if (out.rc == CURLE_RECV_ERROR)
       return "the connection to " + u + " broke after " + std::to_string(out.downloaded) +
              " bytes of the answer: " + detail;
+    if (!out.t.headers_ended) return "the answer from " + u + " was cut short: the connection closed in its headers";
     return "the answer from " + u + " was cut short: the connection closed after " + std::to_string(out.downloaded) +
            (out.content_length >= 0 ? " of " + std::to_string(out.content_length) : std::string()) + " bytes";
   case Failure::too_large:
