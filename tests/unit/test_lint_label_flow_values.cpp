@@ -578,6 +578,12 @@ TEST_CASE("label flow: duplicates that never collide, groups of one, histogram f
        rules(rule("alert", "M", "(1 - ((avail + on (instance) group_left () arc) / total)) * 100 > 90") +
              rule("alert", "M", "(1 - (avail / total)) * 100 > 90 unless on (instance) swap")),
        V{"rules/duplicate-rule 6:12"}},
+      // cortex-jsonnet 90f451e: one alert name for a timestamp too old and one never set.
+      {"a gate on every label that the other condition excludes",
+       rules(rule("alert", "C", "(time() - ts > 86400) and (ts > 0)") + rule("alert", "C", "ts == 0")), V{}},
+      {"a gate on some labels excludes nothing",
+       rules(rule("alert", "C", "(time() - ts > 86400) and on (instance) (ts > 0)") + rule("alert", "C", "ts == 0")),
+       V{"rules/duplicate-rule 6:12"}},
       {"overlapping conditions",
        rules(rule("alert", "Q", "queue_length > 0") + rule("alert", "Q", "queue_length > 10")),
        V{"rules/duplicate-rule 6:12"}},

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "test_label_flow_support.hpp"
+#include "test_lint_support.hpp"
 
 using namespace nsmon;
 using namespace nsmon::testing::label_flow;
@@ -318,7 +319,32 @@ TEST_CASE("label flow: the actions of a range over a query that does not parse",
        V{"rules/template 6:44"}},
       {"over a query that parses", alert("up == 0", "{{ range query \"up\" }}{{ .labels.x }}{{ end }}"),
        V{"rules/template 6:61"}},
+      // review54's HoardDegraded: {{ }} inside the query's string is text, so the query finds
+      // nothing and the body, whose `value` of a query's result would fail, never runs
+      // (proofs/review54-template.test.yml); printf builds the query that was meant.
+      {"an action inside the query's string",
+       alert("up == 0", "{{ with query \"files{instance=''{{ $labels.instance }}''}\" }}{{ . | value }}{{ end }}"),
+       V{"rules/template 6:43"}},
+      {"the query built with printf",
+       alert("up == 0", "{{ with printf \"files{instance=''%s''}\" $labels.instance | query }}{{ . | first | value }}"
+                        "{{ end }}"),
+       V{}},
   });
+}
+
+// review54's lenaxia Longhorn rule: `< ${LONGHORN_MIN_STORAGE_HEADROOM_BYTES}`, which Flux's
+// postBuild substitution fills in: said as a condition, at warning (proofs/review54.test.yml).
+TEST_CASE("label flow: a deploy-time substitution where the expression needs a number", "[lint][label-flow]") {
+  run_cases({
+      {"${NAME} in capitals", alert("free_bytes < ${MIN_FREE_BYTES}"), V{"promql/syntax 5:25"}},
+  });
+  auto found = testing::lint_findings("r.yml", alert("free_bytes < ${MIN_FREE_BYTES}"), "promql/syntax");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].severity == core::Severity::warning);
+  CHECK(found[0].message.find("${MIN_FREE_BYTES} is written like a deploy-time substitution") != std::string::npos);
+  found = testing::lint_findings("r.yml", alert("free_bytes < $min"), "promql/syntax");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].severity == core::Severity::error);
 }
 
 // noders-team/solana-exporter's vote-credits alerts (tests/data/review-corpus, review25): query

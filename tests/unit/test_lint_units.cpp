@@ -266,6 +266,19 @@ TEST_CASE("printed-time-unit: $value written in another unit of time than its ow
   CHECK(printed_time_unit("rate(cpu_seconds_total[5m]) > 0.9", "{{ $value }}s of CPU a second").empty());
   // A longer token or another word: no unit.
   CHECK(printed_time_unit("lag_seconds > 1", "{{ $value }}m, {{ $value }}ms/s, {{ $value }} minimum").empty());
+  // The value of `up == 0` is 0 however long the target has been down (review52's POSServiceDown,
+  // GitLab's ChefClientDisabled: proofs/printed-constant-time.test.yml); the ratio's unit checks are
+  // not asked of it.
+  CHECK(printed_time_unit("up{job=\"pos\"} == 0", "no responde desde hace {{ $value }} segundos") ==
+        V{"annotation \"description\" prints $value as a time, but every alert's value is 0 (the comparison == 0 "
+          "keeps only the values it accepts), not how long anything took: every alert reads \"0 segundos\" however "
+          "long the condition has held"});
+  CHECK(printed_time_unit("chef_client_enabled == 0", "over {{ $value | humanizeDuration }} ago").size() == 1);
+  CHECK(printed_time_unit("count by (id) (sum by (id) (stuck_seconds) > 120)", "since {{ $value }}s").size() == 1);
+  CHECK(printed_time_unit("up == 0 and on (instance) boot_time_seconds > 0", "down {{ $value }}s").size() == 1);
+  // A value that varies, or 0 and 1 of a comparison with bool: quiet.
+  CHECK(printed_time_unit("up == bool 0", "down {{ $value }} minutes").empty());
+  CHECK(printed_time_unit("time() - last_seen_seconds > 600 and up == 1", "{{ $value | humanizeDuration }}").empty());
   CHECK(printed_time_unit("lag_seconds > 1", "{{ $value }} hosts, {{ $labels.x }}ms").empty());
 }
 

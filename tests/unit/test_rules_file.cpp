@@ -329,6 +329,12 @@ TEST_CASE("a template of a rule file is one finding, not linted", "[rules]") {
           V{"6:29 error yaml/template-source"});
     CHECK(where(load(raw, "alerts.yml.j2")) == V{"7:17 error yaml/template-source"});
   }
+  // openshift/managed-cluster-config: an Apache log format's `%{%D-%H:%M:%S}t` in a string.
+  SECTION("the two bytes of a Jinja tag in a value are not one") {
+    CHECK(where(load(rules + "    annotations: {summary: 'log format %{%D-%H:%M:%S}t'}\n")).empty());
+    CHECK(where(load(rules + "    annotations: {summary: '{%if x%}a{%endif%}'}\n")) ==
+          V{"6:29 error yaml/template-source"});
+  }
   SECTION("Prometheus's templates, and tags in comments, are not") {
     CHECK(where(load(rules + "    annotations:\n      summary: '{{ $labels.instance }} {{ .Labels.job }}'\n"
                              "      description: |\n        {{ range query \"up\" }}{{ .Value }}{{ end }}\n"))
@@ -493,6 +499,26 @@ TEST_CASE("the rule manifests of a List are read", "[rules]") {
   CHECK(l.file.groups[0].ruler == rules::Schema::vmalert);
   CHECK(l.file.groups[1].rules.at(0).name.value == "B");
   CHECK(l.file.other_objects == V{"Service"});
+}
+
+// openshift/managed-cluster-config ships its PrometheusRules inside Hive SelectorSyncSets inside
+// an OpenShift Template: oc process makes the objects, Hive applies them to the clusters.
+TEST_CASE("the rule manifests an OpenShift Template or a Hive SyncSet carries are read", "[rules]") {
+  Loaded l =
+      load("apiVersion: template.openshift.io/v1\nkind: Template\nparameters: [{name: X}]\nobjects:\n"
+           "- apiVersion: hive.openshift.io/v1\n  kind: SelectorSyncSet\n  metadata: {name: s}\n  spec:\n"
+           "    resourceApplyMode: Sync\n    resources:\n    - apiVersion: monitoring.coreos.com/v1\n"
+           "      kind: PrometheusRule\n      metadata: {name: r}\n      spec:\n        groups:\n        - name: g\n"
+           "          rules: [{alert: A, expr: up == 0}]\n- {apiVersion: v1, kind: Namespace}\n");
+  CHECK(where(l).empty());
+  REQUIRE(l.file.groups.size() == 1);
+  CHECK(l.file.groups[0].rules.at(0).name.value == "A");
+  CHECK(l.file.other_objects == V{"Namespace"});
+  // A Template's other objects alone: no rules, said as before.
+  Loaded none =
+      load("apiVersion: template.openshift.io/v1\nkind: Template\nobjects:\n- {apiVersion: v1, kind: Namespace}\n");
+  CHECK(none.file.groups.empty());
+  CHECK(none.file.other_objects == V{"Namespace"});
 }
 
 // Helm charts that write rule groups out as given (toYaml): kube-prometheus-stack makes a

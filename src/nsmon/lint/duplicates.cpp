@@ -270,6 +270,16 @@ bool disjoint_conditions(const promql::Expr& a, const promql::Expr& b) {
     });
   };
   if (exclusive_any(ca.compared, cb.compared)) return true;
+  // A gate matched on every label passes only the series whose twin in it passed its condition:
+  // `(time() - ts > 86400) and (ts > 0)` beside `ts == 0` (cortex-jsonnet 90f451e) holds for a
+  // series where ts is above 0, the other where it is 0, never both at once.
+  auto gated_apart = [&](const Conditions& gated, const Conditions& other) {
+    return std::any_of(gated.gates.begin(), gated.gates.end(), [&](const Gate& g) {
+      return !g.unless && (g.matching.empty() || g.matching == "ignoring") &&
+             exclusive_any(conditions(*g.gate).compared, other.compared);
+    });
+  };
+  if (gated_apart(ca, cb) || gated_apart(cb, ca)) return true;
   for (const auto& x : ca.gates)
     for (const auto& y : cb.gates) {
       if (x.matching != y.matching) continue;

@@ -215,6 +215,7 @@ private:
   bool vmalert_query(const gotemplate::TemplateQuery& q) const;
   void template_queries(const rules::KeyValue& kv, bool is_label);
   static bool verb_names_labels(const promql::Expr& root);
+  static const promql::Matcher* action_matcher(const promql::Expr& root);
   static std::string typo_of(const std::string& x, const LabelSet& names, bool singular_only = false);
   std::string near_label(const std::string& x, const Shape& shape) const;
   std::string external_names() const;

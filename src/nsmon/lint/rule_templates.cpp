@@ -398,9 +398,30 @@ void RuleChecks::templates(const Shape& shape) {
               : label ? "write {{ $labels." + ref.name + " }}"
                       : "write {{ $" + ref.name + " }}");
     }
+    // The value of `up == 0` is the comparison's constant, not how long the condition has held:
+    // printed as a time, every alert says "down for 0 seconds" (review52's POSServiceDown, "no
+    // responde desde hace {{ $value }} segundos"; GitLab's ChefClientDisabled, "over {{ $value |
+    // humanizeDuration }} ago" of `chef_client_enabled == 0`: proofs/printed-constant-time.test.yml).
+    const bool as_time = !info.value_durations.empty() || !info.value_time_units.empty();
+    const bool constant = prints && as_time && shape.lo == shape.hi && std::isfinite(shape.lo);
+    if (constant) {
+      const std::string c = util::format_number(shape.lo);
+      const bool duration = !info.value_durations.empty();
+      // humanizeDuration writes a whole number of seconds under a minute as "Ns".
+      const bool whole = shape.lo >= 0 && shape.lo < 60 && shape.lo == std::floor(shape.lo);
+      const std::string reads = duration
+                                    ? (whole ? "every alert reads \"" + c + "s\"" : "it prints " + c + " as seconds")
+                                    : util::concat({"every alert reads \"", c, info.value_time_units[0].written, "\""});
+      emit_at("units/printed-time-unit",
+              at(duration ? info.value_durations[0] : info.value_time_units[0].offset, duration ? 16 : 2),
+              util::concat({what, " \"", kv.key.value, "\" prints $value as a time, but every alert's value is ", c,
+                            " (", shape.range_of.text(), "), not how long anything took: ", reads,
+                            " however long the condition has held"}),
+              "drop $value there: the notification's start time (Alertmanager's startsAt) says since when");
+    }
     // humanizeDuration reads a number of seconds: a value in milliseconds or hours prints as that
     // many seconds (gitlab-com runbooks c04ec2f: a basebackup 48 hours old "seen 48.09s ago").
-    if (prints && !info.value_durations.empty()) {
+    if (prints && !constant && !info.value_durations.empty()) {
       std::string of;
       const double unit = duration_unit(*pr_.parsed->expr(), &of);
       const char* in = unit != 1 ? time_units(unit) : nullptr;
@@ -414,7 +435,7 @@ void RuleChecks::templates(const Shape& shape) {
     }
     // A number written in another unit of time than the values': gitpod's event loop lag in
     // seconds read "0.50ms event loop lag" (shipped-bugs/proofs/gitpod-a986791.before.test.yml).
-    if (prints && !info.value_time_units.empty()) {
+    if (prints && !constant && !info.value_time_units.empty()) {
       std::string of;
       const double unit = duration_unit(*pr_.parsed->expr(), &of);
       const gotemplate::ValuePerTime& p = info.value_time_units[0];
@@ -595,8 +616,12 @@ void RuleChecks::type_fault(const rules::KeyValue& kv, const gotemplate::Templat
   if (!f) return;
   // A query before the faulty action that does not parse fails the expansion there first
   // (template_queries says so): the action, in its range or after it, is never run.
+  // One that returns nothing (an action in its string, see template_queries) leaves the body of its
+  // with or range unrun: the fault is moot until the query is mended.
   if (f->offset && std::any_of(info.queries.begin(), info.queries.end(), [&](const gotemplate::TemplateQuery& q) {
-        return q.offset < *f->offset && !parse_query(q).ok();
+        if (q.offset >= *f->offset) return false;
+        const ParseResult r = parse_query(q);
+        return !r.ok() || action_matcher(*r.expr());
       }))
     return;
   if (f->offset)
@@ -648,6 +673,21 @@ void RuleChecks::template_queries(const rules::KeyValue& kv, bool is_label) {
               "write the query as the expression of a rule would be written");
       continue;
     }
+    // An action written inside the query's string is text to Go, which runs none there: Prometheus
+    // is asked for a series whose label is "{{ $labels.instance }}" as written, and finds none
+    // (review54's HoardDegraded, proofs/review54-template.test.yml).
+    if (const promql::Matcher* m = action_matcher(*parsed->expr())) {
+      static constexpr std::string_view kUnrun = "\" holds a template action inside a string: Go runs no action "
+                                                 "there, so Prometheus looks for that text as written, and the "
+                                                 "query returns nothing";
+      emit_at("rules/template", at(q.offset, q.length),
+              util::concat({what, " \"", kv.key.value, "\" runs the query \"", q.text, "\", whose matcher ", m->name,
+                            "=\"", m->value, kUnrun}),
+              "build the query with printf: {{ with printf \"metric{" + m->name + "='%s'}\" $labels." + m->name +
+                  " | query }}");
+      out_.back().severity = core::Severity::warning; // a query that finds nothing, not a failed expansion
+      continue;
+    }
     if (q.label_refs.empty() || (q.formatted && verb_names_labels(*parsed->expr()))) continue;
     // Kept while the rule is checked: the inference indexes shapes by the nodes' addresses.
     queries_.push_back(std::move(*parsed));
@@ -694,6 +734,19 @@ bool RuleChecks::verb_names_labels(const Expr& root) {
     return !named;
   });
   return named;
+}
+
+// The first equality matcher of `root` whose value holds a template action ("{{"), which the
+// query, run as written, looks for.
+const promql::Matcher* RuleChecks::action_matcher(const Expr& root) {
+  const promql::Matcher* found = nullptr;
+  walk(root, [&](const Expr& n, std::span<const Expr* const>) {
+    if (n.kind == NodeKind::vector_selector)
+      for (const auto& m : n.as<VectorSelector>().matchers)
+        if (!found && m.op == labels::MatchOp::equal && m.value.find("{{") != std::string::npos) found = &m;
+    return !found;
+  });
+  return found;
 }
 
 // The label that `x` looks like a slip of: its singular (namespaces for namespace), its plural

@@ -428,6 +428,18 @@ bool raw_in_value(std::string_view text, std::size_t at) {
   return tag == "raw" || tag == "endraw";
 }
 
+// Whether `{%` at `at` opens a Jinja statement: a keyword (if, for, set, endif, raw...) after
+// an optional - or + and blanks, and its `%}` on the line. Not the same two bytes in a value:
+// an Apache log format's `%{%D-%H:%M:%S}t` in an OpenShift Template's config map.
+bool jinja_tag(std::string_view text, std::size_t at) {
+  std::size_t i = at + 2;
+  if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+  while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+  if (i >= text.size() || text[i] < 'a' || text[i] > 'z') return false;
+  const std::size_t close = text.find("%}", i), eol = text.find('\n', i);
+  return close != std::string_view::npos && close < eol;
+}
+
 // The source of a rule file rather than the file: a Helm chart's template, a BOSH release's ERB,
 // an Ansible role's Jinja. Their tags are neither YAML nor Prometheus's, and each would be a
 // syntax, duration or template error of its own (cloudfoundry's prometheus-boshrelease: 448
@@ -449,7 +461,7 @@ std::optional<std::pair<std::string_view, std::size_t>> template_source(std::str
       first = std::pair{std::string_view("ERB"), i};
   for (std::size_t i = text.find('{'); i != npos && i + 1 < text.size(); i = text.find('{', i + 2)) {
     if (first && first->second < i) break;
-    if (text[i + 1] == '%' && !comment_line(i) && (jinja_name || !raw_in_value(text, i)))
+    if (text[i + 1] == '%' && jinja_tag(text, i) && !comment_line(i) && (jinja_name || !raw_in_value(text, i)))
       return std::pair{std::string_view("Jinja"), i};
     if (text[i + 1] != '{') continue;
     const std::size_t close = std::min(text.find("}}", i + 2), text.find('\n', i + 2));

@@ -241,6 +241,18 @@ void Loader::manifest_holders(const yaml::Node& root, std::vector<Holder>& out) 
         return;
       }
     }
+  // Objects that carry others to apply: an OpenShift Template's objects (oc process makes them),
+  // Hive's SelectorSyncSet's and SyncSet's spec.resources (synced to the clusters it selects).
+  // openshift/managed-cluster-config ships its PrometheusRules in both, one inside the other.
+  yaml::Node carried;
+  if (kind_name == "Template" && (api_is("template.openshift.io/") || api_is("v1"))) carried = root["objects"];
+  else if ((kind_name == "SelectorSyncSet" || kind_name == "SyncSet") && api_is("hive.openshift.io/"))
+    if (auto spec = root["spec"]; spec && spec.is_map()) carried = spec["resources"];
+  if (carried && carried.is_sequence()) {
+    for (const auto& item : carried)
+      if (is_manifest(item)) manifest_holders(item, out);
+    return;
+  }
   if (!vmrule && !narrow && kind_name != "PrometheusRule") {
     const std::size_t embedded = embedded_.size();
     const std::string unread = kind_name == "ConfigMap" ? embedded_rules(root) : "";
