@@ -301,6 +301,11 @@ TEST_CASE("policy/annotations: one finding per alert, naming what it lacks and w
     CHECK(msg == "alert A has no summary annotation");
     CHECK(fix.empty());
   }
+  SECTION("an annotation written with no text is empty, not missing") {
+    auto [msg, fix] = finding("description: ''");
+    CHECK(msg == "alert A has no summary annotation, and an empty description annotation");
+    CHECK(finding("summary: '', description: ''").first == "alert A has empty summary and description annotations");
+  }
   SECTION("another annotation whose name starts like a missing one is not a misspelling") {
     auto [msg, fix] = finding("summary_zh: s, description: d");
     CHECK(msg == "alert A has no summary annotation");

@@ -502,8 +502,20 @@ void Analysis::policy(const ParsedRule& pr, Inference& inf, std::vector<core::Di
   // One finding per alert, naming all that is missing, and the likely cause: texts written as
   // labels, or kubernetes-mixin's single `message` annotation (its convention until 2020, when
   // it became `description` beside a one-line `summary`).
-  std::string msg = "alert " + r.name.value + " has no " + and_list(missing) +
-                    (missing.size() == 1 ? " annotation" : " annotations"),
+  // Written with no text (Namada's `description: ""`, review55): Prometheus keeps it, empty.
+  std::vector<std::string> absent, blank;
+  for (const auto& m : missing)
+    (std::any_of(r.annotations.begin(), r.annotations.end(),
+                 [&](const rules::KeyValue& kv) { return kv.key.value == m; })
+         ? blank
+         : absent)
+        .push_back(m);
+  auto plural = [](const std::vector<std::string>& v) { return v.size() == 1 ? " annotation" : " annotations"; };
+  std::string msg =
+                  "alert " + r.name.value + " has " +
+                  (absent.empty() ? "" : "no " + and_list(absent) + plural(absent)) +
+                  (absent.empty() || blank.empty() ? "" : ", and ") +
+                  (blank.empty() ? "" : (blank.size() == 1 ? "an empty " : "empty ") + and_list(blank) + plural(blank)),
               fix;
   // An annotation named one slip away from a missing one (cloudalchemy's `descritpion`,
   // gitlab-com/runbooks' `descrition`): the notification's template reads the right name and
