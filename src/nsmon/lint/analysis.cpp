@@ -4,7 +4,6 @@
 #include "nsmon/lint/analysis.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <iterator>
 #include <map>
 #include <memory>
@@ -21,23 +20,6 @@
 namespace nsmon::lint {
 
 using namespace promql;
-
-namespace {
-
-// `${NAME}` in capitals at `at`: how Flux's postBuild substitution and envsubst name what they
-// fill in (review54's lenaxia Longhorn rule, `< ${LONGHORN_MIN_STORAGE_HEADROOM_BYTES}`); as for
-// a matcher's value (RuleChecks), whether something fills it in is the deployment's knowledge.
-std::string substitution_at(std::string_view expr, std::size_t at) {
-  if (at + 3 >= expr.size() || expr[at] != '$' || expr[at + 1] != '{') return {};
-  std::size_t end = at + 2;
-  while (end < expr.size() && (std::isupper(static_cast<unsigned char>(expr[end])) ||
-                               std::isdigit(static_cast<unsigned char>(expr[end])) || expr[end] == '_'))
-    ++end;
-  if (end == at + 2 || end >= expr.size() || expr[end] != '}') return {};
-  return std::string(expr.substr(at, end - at + 1));
-}
-
-} // namespace
 
 void Analysis::run() {
   const rules::Config* cfg = input_.config ? &*input_.config : nullptr;
@@ -85,11 +67,14 @@ void Analysis::run() {
       core::Diagnostic d = core::make_diagnostic("promql/syntax", expr_span(*pr.rule, e.range), e.message);
       d.rule = pr.rule->name.value;
       d.group = g.name.value;
-      if (const std::string var = substitution_at(pr.rule->expr.value, e.range.start); !var.empty()) {
-        d.message += ": " + var +
-                     " is written like a deploy-time substitution (Flux's postBuild, envsubst), which fills it in "
-                     "before Prometheus loads the rule; if nothing does, Prometheus refuses the file";
-        d.suggestion = "lint the file the substitution makes (flux build kustomization, envsubst < FILE)";
+      // review54's lenaxia Longhorn rule, `< ${LONGHORN_MIN_STORAGE_HEADROOM_BYTES}`: as for a
+      // matcher's value (RuleChecks), whether something fills it in is the deployment's knowledge.
+      const std::string_view expr = pr.rule->expr.value;
+      if (const std::string_view var =
+              deploy_substitution(expr.substr(std::min<std::size_t>(e.range.start, expr.size())));
+          !var.empty()) {
+        d.message += util::concat({": ", var, kSubstitutionWords, "; if nothing does, Prometheus refuses the file"});
+        d.suggestion = kSubstitutionFix;
         d.severity = core::Severity::warning;
       }
       to.push_back(std::move(d));

@@ -86,6 +86,15 @@ void RuleChecks::unrecorded(const VectorSelector&, const std::string& name, PosR
       {name, {}, r_.name.value, pr_.group->name.value, expr_span(r_, at), sure, std::move(suggestion)});
 }
 
+std::string_view deploy_substitution(std::string_view text) {
+  if (!text.starts_with("${")) return {};
+  std::size_t end = 2;
+  while (end < text.size() && (std::isupper(static_cast<unsigned char>(text[end])) ||
+                               std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '_'))
+    ++end;
+  return end > 2 && end < text.size() && text[end] == '}' ? text.substr(0, end + 1) : std::string_view();
+}
+
 std::string without_spaces(std::string_view expr) {
   // Copied a run at a time, not a byte at a time (~30 instructions a byte through std::isspace).
   std::string out;
@@ -293,9 +302,7 @@ void RuleChecks::unexpanded_placeholder(const Matcher& m) {
   // in before anything applies the manifest (GitOps repositories write group="${CLUSTER}-..."),
   // and Grafana's variables are seldom named so: whether something substitutes it is the
   // deployment's knowledge, said as a condition.
-  if (grafana && var.starts_with("${") && std::all_of(var.begin() + 2, var.end() - 1, [](char c) {
-        return std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_';
-      })) {
+  if (grafana && deploy_substitution(var).size() == var.size()) {
     // $${CLUSTER} is Flux's escape: its postBuild substitution writes the text ${CLUSTER} and fills
     // in nothing, so the rule Prometheus loads still has the placeholder (fluxcd's kustomization
     // docs: "$${var} which will print out ${var}").
@@ -309,13 +316,11 @@ void RuleChecks::unexpanded_placeholder(const Matcher& m) {
           "write " + var + " (one $) for Flux to fill it in", core::Severity::info);
       return;
     }
-    say(promql::format_matcher(m) + ": " + var +
-            " is written like a deploy-time substitution (Flux's postBuild, envsubst), which fills it in before "
-            "Prometheus loads the rule; if nothing does, Prometheus expands no variable in an expression, and the "
-            "matcher " +
+    say(promql::format_matcher(m) + ": " + var + std::string(kSubstitutionWords) +
+            "; if nothing does, Prometheus expands no variable in an expression, and the matcher " +
             (regex && var[0] == '$' ? std::string("can never match: in a regex, $ is the end of the text")
                                     : "compares " + m.name + " with the text \"" + v + "\""),
-        "lint the file the substitution makes (flux build kustomization, envsubst < FILE)", core::Severity::info);
+        std::string(kSubstitutionFix), core::Severity::info);
     return;
   }
   if (grafana) {

@@ -110,6 +110,15 @@ std::map<std::string, std::string> static_labels(const rules::Group& g, const ru
 /// Whether an expression reads no series (hour(), day_of_week(), vector(time())): it has one
 /// series, with no labels, at every evaluation (duplicates.cpp).
 bool reads_no_series(const promql::Expr& e);
+/// The `${NAME}` (name in capitals) that `text` starts with, or "": how Flux's postBuild
+/// substitution and envsubst name what they fill in before anything applies the file
+/// (rule_checks.cpp). What is said of one, and what to do about it:
+std::string_view deploy_substitution(std::string_view text);
+inline constexpr std::string_view kSubstitutionWords =
+    " is written like a deploy-time substitution (Flux's postBuild, envsubst), which fills it in before Prometheus "
+    "loads the rule";
+inline constexpr std::string_view kSubstitutionFix =
+    "lint the file the substitution makes (flux build kustomization, envsubst < FILE)";
 /// A unit of time in words, for "per ...": "minute", "hour", "day", or "300 seconds" (rule_units.cpp).
 std::string time_unit(double seconds);
 /// The plural of a unit of time of duration_unit(): "milliseconds", "seconds", "minutes", "hours",
