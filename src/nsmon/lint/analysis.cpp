@@ -69,9 +69,8 @@ void Analysis::run() {
       d.group = g.name.value;
       // review54's lenaxia Longhorn rule, `< ${LONGHORN_MIN_STORAGE_HEADROOM_BYTES}`: as for a
       // matcher's value (RuleChecks), whether something fills it in is the deployment's knowledge.
-      const std::string_view expr = pr.rule->expr.value;
       if (const std::string_view var =
-              deploy_substitution(expr.substr(std::min<std::size_t>(e.range.start, expr.size())));
+              deploy_substitution(std::string_view(expr).substr(std::min<std::size_t>(e.range.start, expr.size())));
           !var.empty()) {
         d.message += util::concat({": ", var, kSubstitutionWords, "; if nothing does, Prometheus refuses the file"});
         d.suggestion = kSubstitutionFix;
