@@ -773,6 +773,16 @@ TEST_CASE("exporters: a metric the exporter renamed", "[exporters][lint]") {
   // A name the files record is theirs (the upgrade guide's compatibility rules record node_cpu).
   const std::string compat = "  - record: node_cpu\n    expr: node_cpu_seconds_total\n";
   CHECK(lint_files({{"a/c.yml", compat + old_cpu}}, "exporters/renamed-metric").empty());
+  // The other way: a rule that records the new name from the old serves 0.15 and older under the
+  // name 0.16.0 gives (node_exporter's docs/example-16-compatibility-rules.yml, mine63), and its
+  // old name is not evidence against the rules that read the new one.
+  const std::string shim = "  - record: node_disk_read_bytes_total\n    expr: node_disk_bytes_read\n"
+                           "  - record: node_cpu_seconds_total\n"
+                           "    expr: label_replace(node_cpu, \"cpu\", \"cpu$1\", \"cpu\", \"(.+)\")\n";
+  CHECK(lint_files({{"a/shim.yml", shim}, {"a/new.yml", new_fs}}, "exporters/renamed-metric").empty());
+  // Recorded under another name, the old name is read as any reader's.
+  CHECK(lint_files({{"a/r.yml", "  - record: disk:read_bytes\n    expr: node_disk_bytes_read\n"}},
+                   "exporters/renamed-metric") == V{"a/r.yml:5:11 warning"});
   // windows_exporter 0.30.0 (2025-01-14) is under kOldChangeYears old: a file written for 0.29 was
   // right for it and its deployment may not have upgraded yet, a note with the release.
   const std::string up_time = "  - alert: Rebooted\n    expr: windows_system_system_up_time > time() - 600\n";

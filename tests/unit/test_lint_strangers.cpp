@@ -262,6 +262,30 @@ TEST_CASE("label flow: an alert that keeps the alertname of the alerts it reads"
       {"one alert's series", alert("ALERTS{alertname=\"KubePodCrashLooping\", alertstate=\"firing\"}"),
        V{"alerts/undefined-alert 5:19"}},
       {"on the right side of and", alert("up == 0 and on (instance) ALERTS{alertstate=\"firing\"}"), V{}},
+      {"the name copied into a label first",
+       alert("label_replace(ALERTS{alertstate=\"firing\"}, \"name\", \"$1\", \"alertname\", \"(.+)\")"), V{}},
+  });
+}
+
+// A rule names its series: a record's name replaces __name__, an alert drops it. Series told
+// apart by their metric name collide (gitpod-8b0f245; review-corpus/proofs/name-replaced.fails.test.yml).
+TEST_CASE("label flow: a rule whose series differ only in their metric name", "[lint][label-flow]") {
+  auto record = [](const std::string& name, const std::string& expr) {
+    return "groups:\n- name: g\n  rules:\n  - record: " + name + "\n    expr: '" + expr + "'\n";
+  };
+  run_cases({
+      {"a record of count by (__name__)", record("__name__:timeseries:total", "count by (__name__) ({__name__!=\"\"})"),
+       V{"rules/duplicate-labelset 4:13"}},
+      {"an alert of count by (__name__)", alert("count by (__name__) ({__name__=~\"app_.+\"}) > 1000"),
+       V{"alerts/duplicate-labelset 4:12"}},
+      {"the name copied into a label",
+       record("metric:timeseries:total", "label_join(count by (__name__) ({__name__!=\"\"}), \"metric\", \"\", "
+                                         "\"__name__\")"),
+       V{}},
+      {"replaced by one constant, which keeps nothing apart",
+       alert("label_replace(count by (__name__) ({__name__=~\"app_.+\"}), \"m\", \"x\", \"__name__\", \".*\") > 1"),
+       V{"alerts/duplicate-labelset 4:12"}},
+      {"the name aggregated away", record("job:series:count", "count by (job) ({__name__=~\"app_.+\"})"), V{}},
   });
 }
 

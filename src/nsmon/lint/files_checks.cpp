@@ -189,7 +189,8 @@ std::string Analysis::sibling(const std::string& name, const core::FilePath& fil
 // one kOldChangeYears old at renames_as_of is one no deployment is expected to predate (as Prometheus 3's le in
 // expr_catalog.cpp), a warning; a younger one may still be ahead of a deployment that upgrades with its distribution or
 // chart, and a file written for the release before it was right for it: a note. A rule that reads the old name and its
-// replacement (`new or old`) is written for both: quiet, and no evidence either.
+// replacement (`new or old`) is written for both: quiet, and no evidence either; so is one that records the
+// replacement from the old name.
 void Analysis::renamed_metrics(const ForeignMetrics& foreign, const std::map<std::string, RecordedMetric>& recorded) {
   using Use = ForeignMetrics::Use;
   using Rule = std::tuple<core::FilePath, std::string, std::string>;
@@ -200,9 +201,18 @@ void Analysis::renamed_metrics(const ForeignMetrics& foreign, const std::map<std
     return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
   };
   const catalog::Exporters& known = catalog::exporters();
-  std::vector<const Use*> uses; // a name the rules record is theirs
+  // A name the rules record is theirs. A recording rule that records a name's replacement from the
+  // old name serves older exporters under the new one (node_exporter's
+  // example-16-compatibility-rules.yml: record: node_disk_read_bytes_total, expr:
+  // node_disk_bytes_read): reading the old name is its point.
+  auto shim = [&](const Use& u) {
+    const auto chain = known.renames(u.name);
+    return recorded.count(u.rule) &&
+           std::any_of(chain.begin(), chain.end(), [&](const auto& step) { return step.now == u.rule; });
+  };
+  std::vector<const Use*> uses;
   for (const auto& u : foreign.renames)
-    if (!recorded.count(u.name)) uses.push_back(&u);
+    if (!recorded.count(u.name) && !shim(u)) uses.push_back(&u);
   std::set<std::pair<Rule, const catalog::Exporter*>> reads_new, compatible;
   for (const Use* u : uses)
     if (auto r = known.replacement(u->name); r.exporter) reads_new.emplace(rule_of(*u), r.exporter);

@@ -110,6 +110,29 @@ std::optional<double> value_of_constant(const Call& c, double v) {
   return std::nullopt;
 }
 
+// label_replace and label_join copy their sources' values into dst: where a source tells the
+// series apart, dst does too. A rule's name replaces __name__ (a record's) and alertname (an
+// alert's), not the copy, so the copy keeps those series apart after the rule names them (gitpod
+// 8b0f245's fix: label_join(count by (__name__) (...), "metric", "", "__name__")).
+void copy_several(const Call& c, const std::string& dst, Shape& s) {
+  std::vector<std::string> sources;
+  for (std::size_t i = 3; i < c.args.size() && (c.name == "label_join" || i == 3); ++i)
+    if (const Expr* e = unparen(c.args[i]); e->kind == NodeKind::string_literal)
+      sources.push_back(e->as<StringLiteral>().value);
+  if (c.name == "label_replace") {
+    const Expr* repl = c.args.size() == 5 ? unparen(c.args[2]) : nullptr;
+    if (!repl || repl->kind != NodeKind::string_literal ||
+        repl->as<StringLiteral>().value.find('$') == std::string::npos)
+      return;
+  }
+  for (const auto& src : sources)
+    if (auto it = s.several.find(src); it != s.several.end()) {
+      std::string why = util::concat({c.name, "() copies ", src, " (", it->second, ")"});
+      s.several.emplace(dst, std::move(why)); // may move the entries: `it` is not used after
+      if (src == "__name__" || src == "alertname") s.several.erase(src);
+    }
+}
+
 // The value label_replace(v, dst, replacement, src, regex) gives dst on every series, or "": a
 // replacement with no $ reference under a regex that matches any value of src (".*", or src "",
 // the empty value, and a regex that accepts it). label_join's is the sources' values.
@@ -210,6 +233,7 @@ void Inference::call(const Call& c, Shape& s) const {
     if (dst && dst->kind == NodeKind::string_literal) {
       s.set_label(dst->as<StringLiteral>().value);
       if (std::string v = replaced_with(c); !v.empty()) s.values[dst->as<StringLiteral>().value] = {v};
+      copy_several(c, dst->as<StringLiteral>().value, s);
     } else s.labels_known = s.targets_open = false, s.dropped.clear(), s.unwritten.clear(), s.removed.clear();
   } else if (n == "histogram_quantile" || n == "histogram_fraction") {
     s.labels.erase("le");

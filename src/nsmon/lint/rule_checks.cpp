@@ -54,6 +54,7 @@ void RuleChecks::run() {
             root->type == ValueType::matrix ? "apply a function over the range, e.g. max_over_time(...)" : "");
     return;
   }
+  replaced_name(shape);
   if (r_.is_alert()) alert(shape);
   else recording_name();
 }
@@ -430,7 +431,6 @@ void RuleChecks::alert(const Shape& shape) {
             "the alert keeps the high-cardinality label " + hc +
                 ": one alert per value, and they never resolve together",
             "aggregate it away, e.g. max without (" + hc + ") (...)");
-  overwritten_alertname(shape);
   own_state_alert(*pr_.parsed->expr());
   for_outlasts_condition(*pr_.parsed->expr());
   // Prometheus and vmalert expand templates in labels and annotations, never in the alert's name:
@@ -446,21 +446,35 @@ void RuleChecks::alert(const Shape& shape) {
   templates(shape);
 }
 
-// The alert sets alertname on every series it returns. Where the result keeps an alertname that
-// tells its series apart (ALERTS read without aggregating the name away), two alerts with the same
-// other labels become one labelset, and Prometheus fails the evaluation (rules/alerting.go): the
-// alert never fires while they last. A rule's own labels replace labels too, but a by list or a
-// regex does not tell that series differ in that label alone (a policy's severity follows its
-// name), so only the name, which alerts share their other labels under, is reported.
-void RuleChecks::overwritten_alertname(const Shape& shape) {
-  auto it = shape.several.find("alertname");
-  if (it == shape.several.end() || !shape.labels.count("alertname")) return;
-  emit_at("alerts/duplicate-labelset", r_.name.span,
-          util::concat({"the expression's series keep alertname, which tells them apart (", it->second,
-                        "), and the alert's name replaces it: two alerts with the same other labels become one "
-                        "labelset, and Prometheus fails the evaluation (\"vector contains metrics with the same "
-                        "labelset after applying alert labels\")"}),
-          "aggregate alertname away, e.g. count by (namespace) (...)");
+// A rule names every series it returns: a record's name becomes __name__, an alert's becomes
+// alertname (and an alert drops __name__). Where the result keeps such a label and it tells the
+// series apart (ALERTS read without aggregating the name away, count by (__name__)), two series
+// with the same other labels become one labelset, and Prometheus fails the evaluation
+// (rules/alerting.go, rules/recording.go): the alert never fires, the record holds nothing, while
+// they last. A rule's own labels replace labels too, but a by list or a regex does not tell that
+// series differ in that label alone (a policy's severity follows its name), so only the names,
+// which series share their other labels under, are reported.
+void RuleChecks::replaced_name(const Shape& shape) {
+  static constexpr std::string_view kBecomeOne =
+      " with the same other labels become one labelset, and Prometheus fails "
+      "the evaluation (\"vector contains metrics with the same labelset "
+      "after applying ";
+  const bool alert = r_.is_alert();
+  for (const std::string_view label : {"alertname", "__name__"}) {
+    auto it = shape.several.find(label);
+    if (it == shape.several.end() || !shape.labels.count(label) || (label == "alertname" && !alert)) continue;
+    const std::string_view replaces = !alert                 ? "the record's name replaces it"
+                                      : label == "alertname" ? "the alert's name replaces it"
+                                                             : "an alert drops it";
+    emit_at(
+        alert ? core::CheckId("alerts/duplicate-labelset") : core::CheckId("rules/duplicate-labelset"), r_.name.span,
+        util::concat({"the expression's series keep ", label, ", which tells them apart (", it->second, "), and ",
+                      replaces, ": two ", alert ? "alerts" : "series", kBecomeOne, alert ? "alert" : "rule",
+                      " labels\")"}),
+        label == "alertname"
+            ? "aggregate alertname away, e.g. count by (namespace) (...)"
+            : "copy the name into a label first, e.g. label_replace(..., \"metric\", \"$1\", \"__name__\", \"(.+)\")");
+  }
 }
 
 std::vector<std::string> high_cardinality_labels(const catalog::Catalog& cat) {

@@ -162,7 +162,7 @@ private:
   void unexpanded_placeholder(const promql::Matcher& m);
   void cost(const promql::Expr& root);
   void alert(const Shape& shape);
-  void overwritten_alertname(const Shape& shape);
+  void replaced_name(const Shape& shape);
   std::vector<std::string> high_cardinality(const Shape& shape);
   void recording_name();
 
