@@ -178,6 +178,23 @@ TEST_CASE("label references under a test of the label itself are guarded", "[tem
       V{"a-", "a+", "b+", "a+"});
 }
 
+// A guard with an {{else}} writes out what the alert shows without the label (MetricsHub's
+// "Consumer name: (empty)", review59): its test and body are marked, not another label's guard.
+TEST_CASE("label references under a guard that has an else", "[template]") {
+  auto otherwise = [](const char* t) {
+    std::vector<std::string> out;
+    for (const auto& r : check_template(t).label_refs) out.push_back(r.name + (r.otherwise ? "+" : "-"));
+    return out;
+  };
+  using V = std::vector<std::string>;
+  CHECK(otherwise("{{ if $labels.a }}{{ $labels.a }}{{ else }}(empty){{ end }}") == V{"a+", "a+"});
+  CHECK(otherwise("{{ if $labels.a }}{{ $labels.a }}{{ end }}") == V{"a-", "a-"});
+  CHECK(otherwise("{{ if $labels.a }}{{ if $labels.b }}{{ $labels.b }}{{ end }}{{ else }}-{{ end }}") ==
+        V{"a+", "b-", "b-"});
+  CHECK(otherwise("{{ if $labels.a }}x{{ else if $labels.b }}{{ $labels.b }}{{ else }}-{{ end }}") ==
+        V{"a+", "b+", "b+"});
+}
+
 // The queries a template runs where their text is written in it, and the labels read from their
 // samples (issue 59 class 4).
 TEST_CASE("template queries and the labels read from their samples", "[template]") {

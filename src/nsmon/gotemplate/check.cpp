@@ -142,9 +142,10 @@ private:
   struct Block {
     std::string keyword;
     std::size_t offset;
-    std::size_t scope; ///< variables_ size when the block opened
-    Val outer;         ///< the dot around the block: its pipeline's, its {{else}}'s, and after {{end}}
-    std::string guard; ///< the alert's label x of {{if $labels.x}} / {{with $labels.x}}, until {{else}}
+    std::size_t scope;         ///< variables_ size when the block opened
+    Val outer;                 ///< the dot around the block: its pipeline's, its {{else}}'s, and after {{end}}
+    std::string guard;         ///< the alert's label x of {{if $labels.x}} / {{with $labels.x}}, until {{else}}
+    std::size_t guard_ref = 0; ///< the index in label_refs of the guard's own reference
   };
 
   void fail(std::size_t offset, std::string msg) {
@@ -321,6 +322,9 @@ private:
         }
         // The else branch runs with the block's outer dot; {{else with x}} then binds it to x.
         dot_ = blocks_.back().outer;
+        if (Block& b = blocks_.back(); !b.guard.empty())
+          for (std::size_t i = b.guard_ref; i < info_.label_refs.size(); ++i)
+            if (LabelRef& ref = info_.label_refs[i]; ref.guarded && ref.name == b.guard) ref.otherwise = true;
         blocks_.back().guard.clear();
         if (first == 1) return;
         rebind = toks[1].text == "with" ? Rebind::with : Rebind::none;
@@ -361,6 +365,7 @@ private:
         info_.label_refs.size() == refs + 1 && !blocks_.empty()) {
       info_.label_refs.back().guarded = true;
       blocks_.back().guard = info_.label_refs.back().name;
+      blocks_.back().guard_ref = info_.label_refs.size() - 1;
     }
   }
 

@@ -15,6 +15,8 @@ struct LabelRef {
   /// In {{if $labels.x}} or {{with $labels.x}} (the test or its body, not its {{else}}): where the
   /// alert has no x, the test is false and nothing of it is shown.
   bool guarded = false;
+  /// Guarded, and the guard has an {{else}}: what the alert shows without x is written out.
+  bool otherwise = false;
 };
 
 struct TemplateError {

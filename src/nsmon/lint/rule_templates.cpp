@@ -363,14 +363,22 @@ void RuleChecks::templates(const Shape& shape) {
                                 : !shape.labels_known ? ""
                                 : why.empty()         ? " (it has no label)"
                                                       : "";
-        emit_at("labels/template-label-lost", at(ref.offset, ref.length),
-                util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name,
-                              ", but the expression's result has no ", ref.name, " label",
-                              why.empty() ? "" : ": " + why, has}),
-                !near.empty() ? "did you mean $labels." + near + "?"
-                : !joined_from(ref.name).empty()
-                    ? joined_from(ref.name)
-                    : util::concat({"keep it in the aggregation, e.g. sum by (", ref.name, ", ...)"}));
+        // Under {{ if $labels.x }} with an {{ else }}, the alert shows what the else says, which its
+        // author wrote for alerts without x: with x never there the branch is dead, not the text
+        // wrong (MetricsHub's "Consumer name: (empty)", review59). Without an else the text loses
+        // what the branch would show (openshift's absent() workloads, stranger5); a near name is
+        // still a typo's sign.
+        const bool dead_branch = ref.otherwise && near.empty();
+        emit_at(
+            "labels/template-label-lost", at(ref.offset, ref.length),
+            util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name,
+                          ", but the expression's result has no ", ref.name, " label", why.empty() ? "" : ": " + why,
+                          has, dead_branch ? ": the {{ if }} that reads it never takes its branch" : ""}),
+            !near.empty() ? "did you mean $labels." + near + "?"
+            : !joined_from(ref.name).empty()
+                ? joined_from(ref.name)
+                : util::concat({"keep it in the aggregation, e.g. sum by (", ref.name, ", ...)"}));
+        if (dead_branch) out_.back().severity = core::Severity::info;
       }
     }
     // Outside {{ }} Go copies the text: the alert reads "$labels.hostname", not the host. A `$x`
