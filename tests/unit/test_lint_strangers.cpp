@@ -776,3 +776,34 @@ TEST_CASE("strangers: and/unless against the left side's own series", "[lint][la
        V{"alerts/no-comparison 5:11"}, nullptr, true},
   });
 }
+
+// Names are case-sensitive, and an exporter writes its namespace one way (jsonnet-libs-7f916bc).
+TEST_CASE("label flow: metric names spelt in two cases", "[lint][label-flow]") {
+  run_cases({
+      {"a prefix in two cases",
+       alert("rate(squid_client_http_hits_total[10m]) / rate(Squid_client_http_requests_total[10m]) < 0.85"),
+       V{"promql/metric-name-case 5:59"}},
+      {"a whole name in two cases", alert("app_queue_depth > 2 and app_Queue_depth > 1"),
+       V{"promql/metric-name-case 5:36"}},
+      {"one spelling",
+       alert("rate(squid_client_http_hits_total[10m]) / rate(squid_client_http_requests_total[10m]) < 0.85"), V{}},
+      {"capitals inside a name, one prefix", alert("kafka_server_BrokerTopicMetrics_BytesIn > kafka_server_x"), V{}},
+  });
+}
+
+// `x <= 199 and x >= 300`: each series of x meets itself in the and, and no value passes both
+// (awesome-prometheus-alerts-bb5dba2; its proof:
+// shipped-bugs/proofs/awesome-prometheus-alerts-bb5dba2.before.test.yml).
+TEST_CASE("label flow: and of two filters of one expression that no value passes", "[lint][label-flow]") {
+  run_cases({
+      {"a status outside 200-299 written with and",
+       alert("probe_http_status_code <= 199 and probe_http_status_code >= 300"), V{"promql/impossible 5:12"}},
+      {"written with or", alert("probe_http_status_code <= 199 or probe_http_status_code >= 300"), V{}},
+      {"a band", alert("probe_http_status_code >= 200 and probe_http_status_code < 300"), V{}},
+      {"two expressions", alert("probe_http_status_code <= 199 and probe_success >= 300"), V{}},
+      {"matched on some labels only",
+       alert("probe_http_status_code <= 199 and on (instance) probe_http_status_code >= 300"), V{}},
+      {"a bound both exclude", alert("x < 5 and x > 5"), V{"promql/impossible 5:12"}},
+      {"a bound both accept", alert("x <= 5 and x >= 5"), V{}},
+  });
+}

@@ -8,6 +8,7 @@ void ExprChecks::Impl::binary(const BinaryExpr& b, std::span<const Expr* const> 
   if (vm && b.op != BinaryOp::lor) join_undone(b, *vm);
   if (vm && !is_set_operator(b.op)) dead_fallback(b, *vm);
   if (vm && (b.op == BinaryOp::land || b.op == BinaryOp::lunless)) gate_never_empty(b, *vm);
+  if (vm && b.op == BinaryOp::land) filters_apart(b, *vm);
   if (b.op == BinaryOp::lor) mixed_or(b);
   if (b.op == BinaryOp::lor) mirrored_threshold(b);
   count_vs_rate(b);
@@ -87,6 +88,40 @@ void ExprChecks::Impl::dead_fallback(const BinaryExpr& b, const VectorMatching& 
       return;
     }
   }
+}
+
+// `x <= 199 and x >= 300` (awesome-prometheus-alerts bb5dba2: a status outside 200-299, meant
+// with `or`): both sides filter the values of one expression, and matched on every label each of
+// its series meets itself, so a value must pass both. Where no number passes both, and returns
+// nothing: the alert never fires.
+void ExprChecks::Impl::filters_apart(const BinaryExpr& b, const VectorMatching& vm) {
+  if (vm.on || !vm.labels.empty()) return;
+  const Shape& l = inf_.at(b.lhs);
+  const Shape& r = inf_.at(b.rhs);
+  if (!l.empty.empty() || !r.empty.empty()) return;
+  // The expression a chain of comparisons with numbers filters.
+  auto filtered = [&](const Expr* e) {
+    e = unparen(e);
+    while (e->kind == NodeKind::binary && is_comparison(e->as<BinaryExpr>().op) && !e->as<BinaryExpr>().return_bool) {
+      const auto& c = e->as<BinaryExpr>();
+      if (inf_.constant(c.rhs)) e = unparen(c.lhs);
+      else if (inf_.constant(c.lhs)) e = unparen(c.rhs);
+      else break;
+    }
+    return e;
+  };
+  const Expr* lb = filtered(b.lhs);
+  const Expr* rb = filtered(b.rhs);
+  if (lb == unparen(b.lhs) || rb == unparen(b.rhs) || print(*lb) != print(*rb)) return;
+  const double lo = std::max(l.lo, r.lo), hi = std::min(l.hi, r.hi);
+  const bool lo_open = (l.lo == lo && l.lo_open) || (r.lo == lo && r.lo_open);
+  const bool hi_open = (l.hi == hi && l.hi_open) || (r.hi == hi && r.hi_open);
+  if (lo < hi || (lo == hi && !lo_open && !hi_open)) return;
+  emit("promql/impossible", b.range,
+       util::concat({"both sides of 'and' filter the values of ", print(*lb),
+                     ", and each of its series meets itself there: no value passes both `", print(*b.lhs), "` and `",
+                     print(*b.rhs), "`, so and never returns anything"}),
+       "to keep the values outside a range, join the two comparisons with or");
 }
 
 // A comparison of series with a threshold that moves with time() (timestamp(x) < time() - 36000)

@@ -99,6 +99,7 @@ private:
   void binary(const BinaryExpr& b, std::span<const Expr* const> path);
   void scalar_threshold(const BinaryExpr& b);
   void dead_fallback(const BinaryExpr& b, const VectorMatching& vm);
+  void filters_apart(const BinaryExpr& b, const VectorMatching& vm);
   static std::optional<double> literal(const Expr* e);
   /// The comparison right above `n` (parentheses aside) with a number on its other side, read as
   /// `n OP v`: the number moved to the right.

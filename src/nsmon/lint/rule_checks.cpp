@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <set>
 
 #include "nsmon/catalog/exporters.hpp"
 #include "nsmon/labels/labels.hpp"
@@ -40,6 +41,7 @@ void RuleChecks::run() {
   const Shape& shape = inf_.run(*root);
   check(*root);
   alert_selectors(*root);
+  name_case(*root);
   cost(*root);
   // A rule with neither alert nor record was reported by the loader; nothing more to say.
   if (r_.name.value.empty()) return;
@@ -186,6 +188,50 @@ void RuleChecks::alert_selectors(const Expr& root) {
     }
     return true;
   });
+}
+
+// Two names of one expression spelt in two cases: whole (node_Load1 beside node_load1), or in their
+// prefix, the exporter's namespace (jsonnet-libs 7f916bc's squid mixin: the hits of
+// squid_client_http_hits_total over Squid_client_http_requests_total). Prometheus's names are
+// case-sensitive and an exporter writes its namespace one way, so one of the two selects nothing.
+// The name with more capitals is reported, the later one of equals.
+void RuleChecks::name_case(const Expr& root) {
+  static constexpr std::string_view kTwoMetrics = " differ only in case: Prometheus's metric names are case-sensitive, "
+                                                  "so they are two metrics, and one of them selects nothing";
+  static constexpr std::string_view kOnePrefix = ": Prometheus's metric names are case-sensitive and an exporter "
+                                                 "writes its prefix one way, so one of them selects nothing";
+  std::vector<const VectorSelector*> named;
+  walk(root, [&](const Expr& n, std::span<const Expr* const>) {
+    if (n.kind == NodeKind::vector_selector && !metric_name(n.as<VectorSelector>()).empty())
+      named.push_back(&n.as<VectorSelector>());
+    return true;
+  });
+  auto lower = [](std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  };
+  auto capitals = [](std::string_view s) {
+    return std::count_if(s.begin(), s.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
+  };
+  auto prefix = [](std::string_view name) { return name.substr(0, name.find('_')); };
+  std::set<std::string> said;
+  for (std::size_t i = 0; i < named.size(); ++i)
+    for (std::size_t j = i + 1; j < named.size(); ++j) {
+      const std::string &a = metric_name(*named[i]), &b = metric_name(*named[j]);
+      const bool whole = a != b && lower(a) == lower(b);
+      if (!whole && (prefix(a) == prefix(b) || lower(prefix(a)) != lower(prefix(b)))) continue;
+      const bool first = whole ? capitals(a) > capitals(b) : capitals(prefix(a)) > capitals(prefix(b));
+      const std::string& odd = first ? a : b;
+      const std::string& other = first ? b : a;
+      if (!said.insert(odd).second) continue;
+      const std::string meant = whole ? other : std::string(prefix(other)) + odd.substr(prefix(odd).size());
+      emit("promql/metric-name-case", (first ? named[i] : named[j])->range,
+           whole ? util::concat({odd, " and ", other, kTwoMetrics})
+                 : util::concat(
+                       {odd, " begins with ", prefix(odd), ", and ", other, " with ", prefix(other), kOnePrefix}),
+           "did you mean " + meant + "?");
+    }
 }
 
 namespace {

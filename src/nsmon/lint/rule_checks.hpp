@@ -159,6 +159,7 @@ private:
   bool absent_alerted(promql::PosRange filter) const override;
   static std::string job_of(const promql::VectorSelector& vs);
   void alert_selectors(const promql::Expr& root);
+  void name_case(const promql::Expr& root);
   void unexpanded_placeholder(const promql::Matcher& m);
   void cost(const promql::Expr& root);
   void alert(const Shape& shape);
