@@ -393,21 +393,19 @@ TEST_CASE("template-label-lost: a side of 'or' that cannot carry the label, the 
   run(alert("(node_load1 or on () vector(0)) == 0", "",
             "summary: '{{ if $labels.colo }}ok{{ else }}load in {{ $labels.colo }}{{ end }}', description: d"),
       false, &all);
-  CHECK(all.size() ==
-        1); // A label the result never has, under a guard whose {{else}} says what to show without it: the
+  CHECK(all.size() == 1);
+  // A label the result never has, under a guard whose {{else}} says what to show without it: the
   // branch is dead, the text as its author wrote it for such alerts (review59), a note. Without
   // the else the text loses what the branch would show: the warning.
-  all.clear();
-  run(alert("sum by (job) (node_load1) > 1", "",
-            "summary: '{{ if $labels.colo }}load in {{ $labels.colo }}{{ else }}load{{ end }}', description: d"),
-      false, &all);
+  auto summary_of_sum = [&](const std::string& summary) {
+    all.clear();
+    run(alert("sum by (job) (node_load1) > 1", "", "summary: '" + summary + "', description: d"), false, &all);
+  };
+  summary_of_sum("{{ if $labels.colo }}load in {{ $labels.colo }}{{ else }}load{{ end }}");
   REQUIRE(all.size() == 2);
   CHECK(all[0].severity == core::Severity::info);
   CHECK(all[0].message.ends_with(": the {{ if }} that reads it never takes its branch"));
-  all.clear();
-  run(alert("sum by (job) (node_load1) > 1", "",
-            "summary: '{{ if $labels.colo }}load in {{ $labels.colo }}{{ end }}', description: d"),
-      false, &all);
+  summary_of_sum("{{ if $labels.colo }}load in {{ $labels.colo }}{{ end }}");
   REQUIRE(all.size() == 2);
   CHECK(all[0].severity == core::Severity::warning);
 }

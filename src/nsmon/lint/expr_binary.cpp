@@ -99,7 +99,8 @@ void ExprChecks::Impl::filters_apart(const BinaryExpr& b, const VectorMatching& 
   const Shape& l = inf_.at(b.lhs);
   const Shape& r = inf_.at(b.rhs);
   if (!l.empty.empty() || !r.empty.empty()) return;
-  // The expression a chain of comparisons with numbers filters.
+  // The expression a chain of comparisons with numbers filters: not passes_values_of(), which also
+  // goes through sum() and max(), whose series are not the expression's own.
   auto filtered = [&](const Expr* e) {
     e = unparen(e);
     while (e->kind == NodeKind::binary && is_comparison(e->as<BinaryExpr>().op) && !e->as<BinaryExpr>().return_bool) {
