@@ -109,7 +109,8 @@ TEST_CASE("exporters: the embedded facts load and are found by series name", "[e
   REQUIRE(known.family("kube_pod_container_status_restarts_total"));
   CHECK(known.family("kube_pod_container_status_restarts_total")->labels == V{"namespace", "pod", "container"});
   CHECK(known.family("kube_pod_container_status_restarts_total")->exporter->name == "kube-state-metrics");
-  CHECK(known.family("kube_poddisruptionbudget_status_current_healthy") == nullptr);
+  CHECK(known.family("kube_poddisruptionbudget_status_current_healthy")->labels ==
+        V{"namespace", "poddisruptionbudget"});
   CHECK(known.family("kube_serviceaccount_info") == nullptr);
   CHECK(known.family("kube_node_info")->labels == V{"node"});
 }
@@ -985,6 +986,49 @@ TEST_CASE("exporters: a label one side of a match has and the other cannot", "[e
   // An exporter's label is no target label of another's series (up, another exporter's).
   CHECK(where(lint_one("sum by (reason) (up) == 0")).empty());
   CHECK(where(lint_one("up == 0 and on (instance, integration) foo")).empty());
+}
+
+// A namespaced object's name is unique only within its namespace (hypershift 6a6fccd, tests/data/
+// shipped-bugs: every hosted cluster's namespace runs an etcd-0): a match on the name alone meets
+// the objects of one name in two namespaces (promtool: "found duplicate series for the match group").
+TEST_CASE("exporters: kube-state-metrics' objects of one name in two namespaces", "[exporters][lint]") {
+  const std::string usage = "sum by (namespace, pod) (rate(container_cpu_usage_seconds_total[5m])) ";
+  auto f = lint_one(usage + "* on (pod) group_left (app) kube_pod_labels > 1");
+  REQUIRE(where(f) == V{"labels/duplicate-match-group 5:12"});
+  CHECK(f.at(0).message.find("keeps namespace, which on (pod) leaves out (kube-state-metrics writes kube_pod_labels "
+                             "with a series per namespace that has a pod of the name: a name is unique only within "
+                             "one (namespace))") != std::string::npos);
+  CHECK(f.at(0).suggestion == "match on namespace too: on (pod, namespace)");
+  // Matched on both, or the namespace pinned by a matcher: one series per group.
+  CHECK(where(lint_one(usage + "* on (namespace, pod) group_left (app) kube_pod_labels > 1")).empty());
+  CHECK(where(lint_one(usage + "* on (pod) group_left (app) kube_pod_labels{namespace=\"etcd\"} > 1")).empty());
+  // The name is apart where the match leaves it out: a namespace holds many Jobs.
+  CHECK(where(lint_one("kube_namespace_labels * on (namespace) group_left kube_job_status_failed > 0")) ==
+        V{"labels/duplicate-match-group 5:12"});
+  // namespace only among objects of one name: on (node) with the pods picked by a matcher is left
+  // to the matcher, as the pod's own label is.
+  CHECK(
+      where(lint_one("rate(fluentd_records_total[5m]) * on (node) group_left (pod) kube_pod_info{pod=~\"keystone-.+\"} "
+                     "== 0"))
+          .empty());
+  // A name another program serves under the prefix (kube-scheduler's) is not kube-state-metrics'.
+  CHECK(where(lint_one("pod:cpu:sum / on (pod) kube_pod_resource_limit{resource=\"cpu\"} > 0.8")).empty());
+  CHECK(catalog::exporters().family("kube_pod_resource_limit") == nullptr);
+  REQUIRE(catalog::exporters().family("kube_pod_labels") != nullptr);
+
+  // The loader: within names one of apart's labels and another of the prefix's.
+  core::SourceFile src("e.yml", "exporters:\n- name: x\n  source: s\n  license: l\n  version: '1'\n  metrics: {}\n"
+                                "  families:\n    read: r\n    prefixes: {x_obj_: [ns, name, host]}\n"
+                                "    apart: {x_obj_: {ns: namespace, name: object}}\n"
+                                "    within: {x_obj_: {ns: name, host: name, name: zone}}\n");
+  std::vector<core::Diagnostic> diags;
+  auto e = catalog::load_exporters(src, diags);
+  REQUIRE(diags.size() == 2);
+  CHECK(diags[0].message == "within's host must be apart's, and its other label the prefix's");
+  CHECK(diags[1].message == "within's name must be apart's, and its other label the prefix's");
+  const catalog::ExporterFamily* obj = e.family("x_obj_info");
+  REQUIRE(obj != nullptr);
+  CHECK(obj->within == std::vector<std::pair<std::string, std::string>>{{"ns", "name"}});
 }
 
 TEST_CASE("exporters: a part over its whole compared past 1", "[exporters][lint]") {

@@ -427,7 +427,11 @@ TEST_CASE("label flow: one-to-one matches whose side holds several series per gr
       {"v1.x's one-resource name", alert("x / on (node) kube_node_status_allocatable_cpu_cores > 1"),
        V{"exporters/renamed-metric 5:26"}},
       {"a matcher picking the exporter's label may leave one",
-       alert("kube_pod_container_resource_requests{container=~\"nb-.*\"} * on (pod) y > 1"), V{}},
+       alert("kube_pod_container_resource_requests{container=~\"nb-.*\"} * on (namespace, pod) y > 1"), V{}},
+      // A pod's name is unique only within its namespace.
+      {"a pod of one name in two namespaces",
+       alert("kube_pod_container_resource_requests{container=~\"nb-.*\"} * on (pod) y > 1"),
+       V{"labels/duplicate-match-group 5:12"}},
       {"and ignores cardinality", alert("x{code=~\"5..\"} > 1 and ignoring (code) sum without (code) (x)"), V{}},
       {"on () against one series", alert("sum without (pod) (x{tier=~\".*tier1.*\"}) < on () count(y) * 0.4"),
        V{"labels/duplicate-match-group 5:12"}},

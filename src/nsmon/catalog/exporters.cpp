@@ -22,7 +22,12 @@ const ExporterFamily* Exporters::family(std::string_view series) const {
   for (const auto& e : exporters)
     for (const auto& f : e.families)
       if (util::starts_with(series, f.prefix) && (!best || f.prefix.size() > best->prefix.size())) best = &f;
-  return best;
+  // A name of the prefix that no release served is not the exporter's: another program's
+  // (kube-scheduler's kube_pod_resource_limit), a recording rule's (sapcc's
+  // kube_pod_status_ready_normalized) or a misspelling, whose labels are not the family's.
+  if (!best) return nullptr;
+  const auto& served = best->exporter->served.sorted;
+  return served.empty() || std::binary_search(served.begin(), served.end(), series) ? best : nullptr;
 }
 
 namespace {

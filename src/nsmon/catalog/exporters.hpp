@@ -186,6 +186,10 @@ struct ExporterFamily {
   /// series for, with what they are ("CPU": node_exporter's cpu): a match that leaves one out
   /// meets several series of a target in a group.
   std::vector<std::pair<std::string, std::string>> apart;
+  /// Labels of `apart` that tell series apart only among those with one value of another label
+  /// (kube-state-metrics' namespace, among the pods of one name): said only where the match
+  /// compares that label or a matcher fixes it.
+  std::vector<std::pair<std::string, std::string>> within;
   /// Sets of labels that, each fixed to one value (an equality matcher, or a label the match
   /// compares), pick one of those series on a target whatever `apart` says (kube-state-metrics'
   /// container_id, one container's).
@@ -315,7 +319,8 @@ public:
   Misspelt misspelt(std::string_view series) const;
   /// The fact that `part` is, series by series, a part of `whole`, or nullptr.
   const ExporterPart* part_of(std::string_view part, std::string_view whole) const;
-  /// The family `series` belongs to (the longest prefix of an exporter's `families`), or nullptr.
+  /// The family `series` belongs to (the longest prefix of an exporter's `families`), or nullptr;
+  /// nullptr too for a name none of the exporter's releases served (when `served` is known).
   const ExporterFamily* family(std::string_view series) const;
   /// The exporter whose own metrics are named like `series` (its prefix), or nullptr.
   const Exporter* by_prefix(std::string_view series) const;

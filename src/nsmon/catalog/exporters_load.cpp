@@ -104,7 +104,7 @@ private:
   }
 
   void families(const yaml::Node& n, Exporter& e) {
-    if (!y_.check_mapping(n, {"read", "prefixes", "apart", "pins"}, "families")) return;
+    if (!y_.check_mapping(n, {"read", "prefixes", "apart", "within", "pins"}, "families")) return;
     if (!n["read"]) y_.report(n, "catalog/missing-field", "families has no 'read' (where the labels come from)");
     const yaml::Node p = n["prefixes"];
     if (!p.is_map()) {
@@ -118,7 +118,21 @@ private:
       f.labels = y_.strings(it->second, "labels").value_or(std::vector<std::string>{});
     }
     if (const yaml::Node a = n["apart"]) apart(a, e);
+    if (const yaml::Node a = n["within"]) within(a, e);
     if (const yaml::Node a = n["pins"]) pins(a, e);
+  }
+
+  // within: {prefix: {label: other}}, for a label of apart's and another of the prefix's labels.
+  void within(const yaml::Node& n, Exporter& e) {
+    label_maps(n, e, "within", "other label", [&](ExporterFamily& f, const yaml::Node& key, const yaml::Node& value) {
+      std::string label(key.scalar());
+      std::string other = y_.string(value, "within").value_or("");
+      const bool is_apart =
+          std::any_of(f.apart.begin(), f.apart.end(), [&](const auto& a) { return a.first == label; });
+      if (!is_apart || std::find(f.labels.begin(), f.labels.end(), other) == f.labels.end())
+        y_.report(key, "catalog/structure", "within's " + label + " must be apart's, and its other label the prefix's");
+      else f.within.emplace_back(std::move(label), std::move(other));
+    });
   }
 
   // pins: {prefix: [[label, ...], ...]}, for a prefix with apart labels.
@@ -143,8 +157,20 @@ private:
   // apart: {prefix: {label: what each series of the label is}}, for a prefix and its labels
   // listed under prefixes.
   void apart(const yaml::Node& n, Exporter& e) {
+    label_maps(n, e, "apart", "what", [&](ExporterFamily& f, const yaml::Node& key, const yaml::Node& value) {
+      std::string label(key.scalar());
+      if (std::find(f.labels.begin(), f.labels.end(), label) == f.labels.end())
+        y_.report(key, "catalog/structure", "apart's " + label + " is not one of its prefix's labels");
+      else f.apart.emplace_back(std::move(label), y_.string(value, "apart").value_or(""));
+    });
+  }
+
+  // {prefix: {label: value}} for a family's prefix: each label and value, given to `each`.
+  template <class Each>
+  void label_maps(const yaml::Node& n, Exporter& e, const std::string& key, const char* value, Each each) {
+    const std::string shape = std::string("{label: ") + value + "}";
     if (!n.is_map()) {
-      y_.report(n, "catalog/structure", "apart needs a mapping of name prefix to {label: what its series are}");
+      y_.report(n, "catalog/structure", key + " needs a mapping of name prefix to " + shape);
       return;
     }
     for (auto it = n.begin(); it != n.end(); ++it) {
@@ -152,15 +178,10 @@ private:
       auto f = std::find_if(e.families.begin(), e.families.end(), [&](const auto& x) { return x.prefix == prefix; });
       if (f == e.families.end() || !it->second.is_map()) {
         y_.report(it->first, "catalog/structure",
-                  "apart's prefixes must be prefixes' too, each a {label: what} mapping");
+                  key + "'s prefixes must be prefixes' too, each a " + shape + " mapping");
         continue;
       }
-      for (auto l = it->second.begin(); l != it->second.end(); ++l) {
-        std::string label(l->first.scalar());
-        if (std::find(f->labels.begin(), f->labels.end(), label) == f->labels.end())
-          y_.report(l->first, "catalog/structure", "apart's " + label + " is not one of its prefix's labels");
-        else f->apart.emplace_back(std::move(label), y_.string(l->second, "apart").value_or(""));
-      }
+      for (auto l = it->second.begin(); l != it->second.end(); ++l) each(*f, l->first, l->second);
     }
   }
 

@@ -88,6 +88,8 @@ private:
   bool instances_apart(const VectorMatching& vm, const Shape& s, const Expr& side) const;
   static const VectorSelector* selector_below(const Expr* e);
   static bool apart_by_exporter(const Expr& side, const std::string& x, const VectorMatching& vm, const Shape& s);
+  static bool names_within(const Expr& side, const std::string& x);
+  static std::string match_too(const VectorMatching& vm, const std::string& x);
   bool duplicate_group(const BinaryExpr& b, const VectorMatching& vm, bool left);
   std::string right_reads_more(const BinaryExpr& b, const VectorMatching& vm, std::string& why) const;
   void one_side_mirrors(const BinaryExpr& b, const VectorMatching& vm);

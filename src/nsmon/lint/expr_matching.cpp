@@ -226,8 +226,23 @@ bool ExprChecks::Impl::apart_by_exporter(const Expr& side, const std::string& x,
            std::any_of(vs->matchers.begin(), vs->matchers.end(),
                        [&](const Matcher& m) { return m.name == l && m.op == MatchOp::equal; });
   };
+  if (std::any_of(f->within.begin(), f->within.end(), [&](const auto& w) { return w.first == x && !fixed(w.second); }))
+    return false;
   return std::none_of(f->pins.begin(), f->pins.end(),
                       [&](const auto& pin) { return std::all_of(pin.begin(), pin.end(), fixed); });
+}
+
+// Whether `x` tells apart the objects of one name that `side`'s exporter writes (kube-state-metrics'
+// namespace, rules/exporters.yml's `within`): the match should compare it, not aggregate it away,
+// which would add up the objects of one name in every namespace.
+bool ExprChecks::Impl::names_within(const Expr& side, const std::string& x) {
+  const VectorSelector* vs = selector_below(&side);
+  const catalog::ExporterFamily* f = vs ? catalog::exporters().family(metric_name(*vs)) : nullptr;
+  return f && std::any_of(f->within.begin(), f->within.end(), [&](const auto& w) { return w.first == x; });
+}
+
+std::string ExprChecks::Impl::match_too(const VectorMatching& vm, const std::string& x) {
+  return vm.on ? "match on " + x + " too: on (" + util::join(vm.labels, ", ") + ", " + x + ")" : "stop ignoring " + x;
 }
 
 // A one-to-one match (no group_left or group_right) takes at most one series per match group on
@@ -269,10 +284,10 @@ bool ExprChecks::Impl::duplicate_group(const BinaryExpr& b, const VectorMatching
                  : "found duplicate series for the match group ... on the right hand-side of the operation",
             "\""}),
        superset ? util::concat({"aggregate ", label, " away on both sides (sum without (", label, ") (...))"})
-       : both   ? (vm.on ? "match on " + label + " too: on (" + util::join(vm.labels, ", ") + ", " + label + ")"
-                         : "stop ignoring " + label)
-                : util::concat({"aggregate ", label, " away on the ", side, " side (sum without (", label, ") (...))",
-                              left ? ", or write group_left to keep a series per " + label : ""}));
+       : both || (names_within(left ? *b.lhs : *b.rhs, label) && !inf_.absent(other, label))
+           ? match_too(vm, label)
+           : util::concat({"aggregate ", label, " away on the ", side, " side (sum without (", label, ") (...))",
+                           left ? ", or write group_left to keep a series per " + label : ""}));
   return true;
 }
 
@@ -329,7 +344,10 @@ bool ExprChecks::Impl::one_side_apart(const BinaryExpr& b, const VectorMatching&
                       ", which ", match, " leaves out (", why, "): a match group can hold several ", name,
                       " series, and Prometheus then fails the evaluation: \"found duplicate series for the match group",
                       " ... on the ", name, " hand-side of the operation ...; many-to-many matching not allowed\""}),
-        util::concat({"pick one series per group on the ", name, " side (a matcher, or sum without (", x, ") (...))"}));
+        names_within(side, x) && !inf_.absent(inf_.at(left ? b.rhs : b.lhs), x)
+            ? match_too(vm, x)
+            : util::concat(
+                  {"pick one series per group on the ", name, " side (a matcher, or sum without (", x, ") (...))"}));
     return true;
   }
   return false;
