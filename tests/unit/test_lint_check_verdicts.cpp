@@ -408,4 +408,18 @@ TEST_CASE("template-label-lost: a side of 'or' that cannot carry the label, the 
   summary_of_sum("{{ if $labels.colo }}load in {{ $labels.colo }}{{ end }}");
   REQUIRE(all.size() == 2);
   CHECK(all[0].severity == core::Severity::warning);
+  // A label that copies itself: where some alerts lack it, its empty value drops it, as if the line
+  // were not there (KubeAid f1f33152b's schedule); where none has it, it is lost.
+  auto colo_label = [&](const std::string& expr) {
+    all.clear();
+    run("  - alert: A\n    expr: '" + expr +
+            "'\n    labels: {severity: warning, colo: '{{ $labels.colo }}'}\n    annotations: {summary: s, "
+            "description: d}\n",
+        false, &all);
+  };
+  colo_label("(node_load1 or on () vector(0)) == 0");
+  CHECK(all.empty());
+  colo_label("sum by (job) (node_load1) > 1");
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].message.starts_with("label \"colo\" uses $labels.colo, but the expression's result has no colo label"));
 }

@@ -559,3 +559,18 @@ TEST_CASE("label flow: selectors of recording rules' series", "[lint][label-flow
   anew.no_catalog = true;
   run_cases({typo, elsewhere, catalog, sibling, chain, derived, plain_typo, exporter, anew});
 }
+
+// by (__name__) splits series where the selector reads several names (gitpod 8b0f245's
+// count({__name__!=""}) by (__name__), recorded), not where it names one metric (mine67's KubeAid
+// f1f33152b: count by (__name__, schedule) (velero_backup_attempt_total{...}), an alert).
+TEST_CASE("label flow: by (__name__) of one metric and of several", "[lint][label-flow]") {
+  run_cases({
+      {"one metric", alert("count by (__name__, schedule) (x{schedule=~\".*daily.*\"}) > 0"), V{}},
+      {"several names", alert("count by (__name__) ({__name__=~\"pg_settings_.+\"}) > 0"),
+       V{"alerts/duplicate-labelset 4:12"}},
+      {"every name", alert("count by (__name__) ({__name__!=\"\"}) > 0"), V{"alerts/duplicate-labelset 4:12"}},
+      // One metric under the names of its releases: a program serves one of them.
+      {"an optional unit", alert("count by (__name__) ({__name__=~\"calls_duration(_seconds)?_count\"}) > 0"), V{}},
+      {"a prefix added", alert("count by (__name__) ({__name__=~\"k6_http_reqs_total|http_reqs_total\"}) > 0"), V{}},
+  });
+}

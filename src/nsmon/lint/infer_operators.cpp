@@ -303,6 +303,8 @@ namespace {
 // group that leaves it out: not a label with one value there (pinned by a matcher), nor one that
 // names where a series comes from (names_origin).
 bool splits(const std::string& label, const Shape& in) {
+  // The names its selectors read: one where each names its metric.
+  if (label == "__name__") return in.several.count(label) > 0;
   if (auto it = in.values.find(label); it != in.values.end() && it->second.size() == 1) return false;
   return !names_origin(label);
 }

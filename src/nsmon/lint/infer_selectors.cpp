@@ -158,6 +158,29 @@ std::optional<std::vector<std::string>> listed_values(std::string_view re) {
   return out;
 }
 
+// Whether a regex on __name__ accepts several metrics, not one metric under the names of its
+// releases: an optional part (function_calls_duration(_seconds)?_count) or alternatives of which
+// one ends or starts with the other (k6_http_req_duration|http_req_duration, x|x_total) spell one
+// metric whose program serves one of them.
+bool several_names(std::string_view re) {
+  if (re == ".*" || re == ".+") return true;
+  std::string one;
+  for (std::size_t i = 0; i < re.size(); ++i) {
+    const std::size_t close = re[i] == '(' ? re.find(')', i) : std::string_view::npos;
+    if (close != std::string_view::npos && close + 1 < re.size() && re[close + 1] == '?' &&
+        re.substr(i + 1, close - i - 1).find('(') == std::string_view::npos)
+      i = close + 1;
+    else one += re[i];
+  }
+  if (!several_values(one)) return false;
+  const auto names = listed_values(one);
+  if (!names) return true;
+  for (const auto& a : *names)
+    for (const auto& b : *names)
+      if (a.size() <= b.size() && a != b && !util::starts_with(b, a) && !util::ends_with(b, a)) return true;
+  return false;
+}
+
 // Why no series can pass all of a selector's matchers (a label with two different values, a
 // matcher no value passes), or "".
 std::string impossible_matchers(const VectorSelector& vs) {
@@ -342,7 +365,13 @@ void Inference::leaf(const VectorSelector& vs, const RecordedMetric* recorded, S
       }
     }
     for (const auto& m : vs.matchers) {
-      if (m.name == "__name__") continue;
+      if (m.name == "__name__") {
+        // {__name__=~"x_.+"} and {__name__!=""} read several metrics: by (__name__) splits them.
+        if ((m.op == MatchOp::regex && several_names(m.value)) || m.op == MatchOp::not_equal ||
+            m.op == MatchOp::not_regex)
+          s.several["__name__"] = "the matcher " + promql::format_matcher(m) + " accepts several names";
+        continue;
+      }
       if (m.op == MatchOp::equal && m.value.empty()) {
         s.labels.erase(m.name);
         s.maybe.erase(m.name);
