@@ -367,9 +367,10 @@ void Inference::leaf(const VectorSelector& vs, const RecordedMetric* recorded, S
     for (const auto& m : vs.matchers) {
       if (m.name == "__name__") {
         // {__name__=~"x_.+"} and {__name__!=""} read several metrics: by (__name__) splits them.
-        if ((m.op == MatchOp::regex && several_names(m.value)) || m.op == MatchOp::not_equal ||
-            m.op == MatchOp::not_regex)
-          s.several["__name__"] = "the matcher " + promql::format_matcher(m) + " accepts several names";
+        // The regex says which, where a selector has both.
+        const std::string why = "the matcher " + promql::format_matcher(m) + " accepts several names";
+        if (m.op == MatchOp::regex && several_names(m.value)) s.several["__name__"] = why;
+        else if (m.op == MatchOp::not_equal || m.op == MatchOp::not_regex) s.several.emplace("__name__", why);
         continue;
       }
       if (m.op == MatchOp::equal && m.value.empty()) {

@@ -285,16 +285,17 @@ void RuleChecks::templates(const Shape& shape) {
     // A label that copies itself (schedule: '{{ $labels.schedule }}'): an alert whose series lack
     // it gets an empty value, which drops the label, as if the line were not there (mine67's
     // KubeAid f1f33152b: absent() or the schedules' series). Where no alert has it, it is lost.
-    std::string bare = kv.value.value;
-    std::erase(bare, ' ');
-    const bool copies_itself =
-        is_label && (bare == "{{$labels." + kv.key.value + "}}" || bare == "{{.Labels." + kv.key.value + "}}" ||
-                     bare == "{{$.Labels." + kv.key.value + "}}");
+    auto copies_itself = [&] {
+      std::string bare = kv.value.value;
+      std::erase(bare, ' ');
+      return bare == "{{$labels." + kv.key.value + "}}" || bare == "{{.Labels." + kv.key.value + "}}" ||
+             bare == "{{$.Labels." + kv.key.value + "}}";
+    };
     for (const auto& ref : info.label_refs) {
       // Some of the alerts lack it: one side of `or` has none. Under {{if $labels.x}} those show
       // nothing of it, as meant.
       if (auto l = shape.lacking.find(ref.name); l != shape.lacking.end() && !inf_.absent(shape, ref.name)) {
-        if (ref.guarded || copies_itself) continue;
+        if (ref.guarded || (is_label && copies_itself())) continue;
         emit_at(
             "labels/template-label-lost", at(ref.offset, ref.length),
             util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name, ", but some of the alerts have no ",
