@@ -7,49 +7,11 @@
 
 #include "nsmon/catalog/exporters.hpp"
 #include "nsmon/lint/lint.hpp"
+#include "test_lint_exporters_support.hpp"
 
 using namespace nsmon;
 
-namespace {
-
-struct Found {
-  std::string where; ///< "check line:col"
-  std::string message, suggestion;
-};
-
-// lint-rules' findings on the rule file `text`, without the policy's, with the catalog `cat`.
-std::vector<Found> lint_text(const std::string& text, const catalog::Catalog& cat = catalog::none()) {
-  core::SourceFile src("r.yml", text);
-  std::vector<core::Diagnostic> diags;
-  lint::Input in;
-  in.rule_files.push_back(rules::load_rule_file(src, diags));
-  lint::Options opt;
-  opt.catalog = &cat;
-  auto found = lint::run(in, opt);
-  diags.insert(diags.end(), found.begin(), found.end());
-  core::sort_diagnostics(diags);
-  std::vector<Found> out;
-  for (const auto& d : diags)
-    if (!d.check.id().starts_with("policy/"))
-      out.push_back({std::string(d.check.id()) + " " + std::to_string(d.span.line) + ":" + std::to_string(d.span.col),
-                     d.message, d.suggestion});
-  return out;
-}
-
-// The same of one alert whose expression is `expr` (line 5, column 12).
-std::vector<Found> lint_one(const std::string& expr, const catalog::Catalog& cat = catalog::none()) {
-  return lint_text("groups:\n- name: g\n  rules:\n  - alert: A\n    expr: '" + expr + "'\n", cat);
-}
-
-std::vector<std::string> where(const std::vector<Found>& found) {
-  std::vector<std::string> out;
-  for (const auto& f : found) out.push_back(f.where);
-  return out;
-}
-
-using V = std::vector<std::string>;
-
-} // namespace
+using namespace nsmon::testing::exporters;
 
 TEST_CASE("exporters: the embedded facts load and are found by series name", "[exporters]") {
   const auto& known = catalog::exporters();
@@ -1112,39 +1074,6 @@ TEST_CASE("exporters: a counter's part over its whole, rated, compared past 1", 
   CHECK(where(lint_one("rate(thanos_query_store_apis_dns_failures_total[5m]) / " + lookups + " > 1")).empty());
 }
 
-TEST_CASE("exporters: an exporter's Unix time kept above a number before 2001", "[exporters][lint]") {
-  // CloudNativePG's "Epoch of the last time WAL archiving failed" (-1 before any) compared with 1:
-  // from the first failure on, for good (onedr0p home-ops 72eac51).
-  auto f = lint_one("cnpg_pg_stat_archiver_last_failed_time > 1");
-  REQUIRE(where(f) == V{"units/timestamp-threshold 5:12"});
-  CHECK(f.at(0).message ==
-        "cnpg_pg_stat_archiver_last_failed_time is a Unix time (CloudNativePG 1.30.0 writes it as one), and every "
-        "time since 2001 is above 1e9: `> 1` passes it from the first time it is set, and the alert fires from then "
-        "on, for good");
-  CHECK(where(lint_one("0 <= max by (pod) (cnpg_pg_stat_archiver_last_archived_time)")) ==
-        V{"units/timestamp-threshold 5:12"});
-  // Its age, its change, a guard beside another condition, "never yet", a recent time, a name alike
-  // that no fact makes a time (a _time may be a duration), and a recording rule: quiet.
-  CHECK(where(lint_one("time() - cnpg_pg_stat_archiver_last_archived_time > 3600")).empty());
-  CHECK(where(lint_one("delta(cnpg_pg_stat_archiver_last_failed_time[5m]) > 0")).empty());
-  CHECK(where(lint_one("time() - cnpg_pg_stat_archiver_last_failed_time < 300 and "
-                       "cnpg_pg_stat_archiver_last_failed_time > 0"))
-            .empty());
-  CHECK(where(lint_one("cnpg_pg_stat_archiver_last_archived_time < 0")).empty());
-  CHECK(where(lint_one("cnpg_pg_stat_archiver_last_failed_time > 1.7e9")).empty());
-  CHECK(where(lint_one("cnpg_pg_stat_archiver_last_failed_time > time() - 300")).empty());
-  CHECK(where(lint_one("pg_stat_archiver_last_failed_time > 1")).empty());
-  CHECK(where(lint_text("groups:\n- name: g\n  rules:\n  - record: pod:archive_failed:filter\n"
-                        "    expr: cnpg_pg_stat_archiver_last_failed_time > 0\n"))
-            .empty());
-  // kube-state-metrics' Kubernetes times (cronjob.go: float64(LastSuccessfulTime.Unix())): GOV.UK's
-  // monitoring-config compared one with 180000 seconds, meaning its age (a96f806).
-  CHECK(where(lint_one("kube_cronjob_status_last_successful_time{cronjob=\"x\"} > 180000")) ==
-        V{"units/timestamp-threshold 5:12"});
-  CHECK(where(lint_one("time() - kube_cronjob_status_last_successful_time{cronjob=\"x\"} > 180000")).empty());
-  CHECK(where(lint_one("time() - kube_job_status_start_time > 3600")).empty());
-}
-
 TEST_CASE("exporters: an alert keeps a one-hot label's current series", "[exporters][lint]") {
   // Each pod has a series per phase, one of them 1: `> 0` keeps it, whatever the phase
   // (openstack-helm-infra 9e5a295's elasticsearch_cluster_health_status > 0).
@@ -1431,14 +1360,6 @@ TEST_CASE("exporters: an exporter's several things on group_left's one side", "[
 
 // cert-manager writes each certificate's expiry as float64(NotAfter.Unix()): kept above a number of
 // seconds, it passes from the day the certificate is issued, as a time since 1970, not the time left.
-TEST_CASE("exporters: cert-manager's expiry times", "[exporters][lint]") {
-  CHECK(where(lint_one("certmanager_certificate_expiration_timestamp_seconds > 604800")) ==
-        V{"units/timestamp-threshold 5:12"});
-  CHECK(where(lint_one("certmanager_certificate_expiration_timestamp_seconds - time() < 7 * 86400")).empty());
-  CHECK(where(lint_one("certmanager_certificate_ready_status{condition=\"False\"} == 1")).empty());
-  CHECK(where(lint_one("increase(certmanager_http_acme_client_request_count{status=\"429\"}[5m]) > 0")).empty());
-}
-
 // kubermatic c2a82b1 (tests/data/shipped-bugs): attempts minus successes, both counters velero's
 // source declares, above 0 holds from the first failed backup until velero restarts.
 TEST_CASE("exporters: a difference of declared counters above 0 as the alert's whole condition", "[exporters][lint]") {

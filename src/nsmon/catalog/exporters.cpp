@@ -235,6 +235,16 @@ const Exporter* Exporters::timestamp(std::string_view series) const {
   return l ? l->timestamp : nullptr;
 }
 
+const std::pair<std::string, std::string>* Exporters::attempt_date(std::string_view series, const Exporter** by) const {
+  for (const Exporter& e : exporters)
+    for (const auto& d : e.gauges.attempt_dates)
+      if (d.first == series) {
+        if (by) *by = &e;
+        return &d;
+      }
+  return nullptr;
+}
+
 const Exporter* Exporters::zero_or_one(std::string_view series) const {
   const Listed* l = lists(series);
   return l ? l->zero_or_one : nullptr;

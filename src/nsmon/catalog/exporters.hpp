@@ -100,6 +100,10 @@ struct ExporterGauges {
   /// source documents as such ("Epoch of the last time WAL archiving failed"): every value but a
   /// "not yet" one (0, -1) is a time it saw, after 2001-09-09 (1e9).
   std::vector<std::string> timestamps;
+  /// Timestamps of the last attempt beside those of the last success of the same thing
+  /// (kube-state-metrics' CronJob: last_schedule_time moves on each time the CronJob is scheduled,
+  /// whether its Job succeeds or fails; last_successful_time only when one completes): attempt, success.
+  std::vector<std::pair<std::string, std::string>> attempt_dates;
   /// Gauges that one member of a cluster writes as 1 and every other member as 0: a role that
   /// one member holds at a time (Kafka's ActiveControllerCount, 1 on the controller broker).
   std::vector<std::string> one_in_cluster;
@@ -291,6 +295,9 @@ public:
   const Exporter* always_one(std::string_view series) const;
   /// The exporter that writes `series` as a Unix time (its gauges' `timestamps`), or nullptr.
   const Exporter* timestamp(std::string_view series) const;
+  /// The timestamp of the last success beside `series`, the timestamp of the last attempt
+  /// (gauges' attempt_dates), with its exporter; nullptr when it is not one.
+  const std::pair<std::string, std::string>* attempt_date(std::string_view series, const Exporter** by) const;
   /// The exporter that writes `series` as 0 or 1 (its gauges' `zero_or_one`), or nullptr.
   const Exporter* zero_or_one(std::string_view series) const;
   /// The exporter whose source writes `series` as a counter (its `counters`), or nullptr.

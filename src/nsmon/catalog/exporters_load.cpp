@@ -282,7 +282,8 @@ private:
   void gauges(const yaml::Node& n, ExporterGauges& g) {
     if (!y_.check_mapping(n,
                           {"read", "names", "prefixes", "patterns", "always_one", "zero_or_one", "untyped",
-                           "untyped_by_label", "untyped_from", "timestamps", "one_in_cluster", "present_while"},
+                           "untyped_by_label", "untyped_from", "timestamps", "attempt_dates", "one_in_cluster",
+                           "present_while"},
                           "gauges"))
       return;
     if (!n["read"]) y_.report(n, "catalog/missing-field", "gauges has no 'read' (where the types come from)");
@@ -294,6 +295,16 @@ private:
       g.zero_or_one = y_.strings(n["zero_or_one"], "zero_or_one").value_or(std::vector<std::string>{});
     if (n["untyped"]) g.untyped = y_.strings(n["untyped"], "untyped").value_or(std::vector<std::string>{});
     if (n["timestamps"]) g.timestamps = y_.strings(n["timestamps"], "timestamps").value_or(std::vector<std::string>{});
+    if (auto d = n["attempt_dates"]) {
+      if (!d.is_map()) y_.report(d, "yaml/type", "attempt_dates must map an attempt's timestamp to its success's");
+      for (auto it = d.begin(); d.is_map() && it != d.end(); ++it) {
+        if (!it->second.is_scalar()) {
+          y_.report(it->second, "yaml/type", "attempt_dates' value must be a metric name");
+          continue;
+        }
+        g.attempt_dates.emplace_back(std::string(it->first.scalar()), std::string(it->second.scalar()));
+      }
+    }
     if (n["one_in_cluster"])
       g.one_in_cluster = y_.strings(n["one_in_cluster"], "one_in_cluster").value_or(std::vector<std::string>{});
     if (n["present_while"])

@@ -76,6 +76,8 @@ inline constexpr auto kChecks = [] {
       {"alertmanager/unused-receiver", warning, "a receiver that no route uses", lint},
       {"alertmanager/url", error, "a URL that is not http or https with a host", lint},
       {"alerts/absent-without-for", info, "absent() without for: fires on every restart or scrape gap", lint},
+      {"alerts/attempt-as-success", warning,
+       "an alert about success reading only the time of the last attempt: runs that fail move it on too", lint},
       {"alerts/count-never-zero", info,
        "count() or sum() of a comparison compared so that 0 would fire: none passes, nothing to compare, silent", lint},
       {"alerts/duplicate-labelset", warning,

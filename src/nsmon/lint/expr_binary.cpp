@@ -23,6 +23,7 @@ void ExprChecks::Impl::binary(const BinaryExpr& b, std::span<const Expr* const> 
     fallback_removed(b, b.rhs, b.lhs);
     timestamp_threshold(b, b.lhs, b.rhs);
     timestamp_threshold(b, b.rhs, b.lhs);
+    against_itself(b);
     counter_raw(b, b.lhs);
     counter_raw(b, b.rhs);
     scalar_threshold(b);
@@ -443,12 +444,15 @@ void ExprChecks::Impl::units(const BinaryExpr& b, const Expr* side, const Expr* 
 // any of them existed): every time it holds passes, so the alert fires from the first event on,
 // for good (onedr0p home-ops 72eac51: one failed archive fired "archiving failed" for ever). Only
 // where the comparison is the alert's whole condition: beside `and`, `x > 0` is a guard that drops
-// the "not yet" value (time() - x < 300 and x > 0). Names are no facts: a _time may be a duration.
+// the "not yet" value (time() - x < 300 and x > 0). `!=` such a number passes every time as well
+// (jsonnet-libs 044d4f2: process_start_time_seconds != 1 fired for every process that was up); `==`
+// and `<` are left alone, as `== 0` is how one asks "never yet". Names are no facts: a _time may be a
+// duration.
 void ExprChecks::Impl::timestamp_threshold(const BinaryExpr& b, const Expr* side, const Expr* other) {
   const BinaryOp op = side == b.lhs ? b.op : flip(b.op);
   const auto v = literal(other);
-  if (!self_.in_alert_ || b.return_bool || (op != BinaryOp::gtr && op != BinaryOp::gte) || !v || *v >= 1e9 ||
-      unparen(root_) != &b)
+  if (!self_.in_alert_ || b.return_bool || (op != BinaryOp::gtr && op != BinaryOp::gte && op != BinaryOp::neq) || !v ||
+      *v >= 1e9 || unparen(root_) != &b)
     return;
   const Expr* u = unparen(side);
   if (u->kind == NodeKind::aggregate) { // the latest of several: max by (pod) (x)
@@ -465,9 +469,76 @@ void ExprChecks::Impl::timestamp_threshold(const BinaryExpr& b, const Expr* side
   const std::string what = util::format_number(*v);
   emit("units/timestamp-threshold", b.range,
        util::concat({s.name, " is a Unix time (", by->name, " ", by->version,
-                     " writes it as one), and every time since 2001 is above 1e9: `", to_string(op), " ", what,
+                     " writes it as one), and every time since 2001 is above 1e9",
+                     op == BinaryOp::neq ? ", so differs from " + what : std::string(), ": `", to_string(op), " ", what,
                      "` passes it from the first time it is set, and the alert fires from then on, for good"}),
        util::concat({"compare its age, time() - ", s.name, " < 300, or its change, changes(", s.name, "[5m]) > 0"}));
+}
+
+namespace {
+
+// `e` as a * x + c, where x is the expression printed `x`: a number, x itself, and sums,
+// differences, products and quotients of them that stay linear; nullopt for anything else.
+std::optional<std::pair<double, double>> linear_in(const Expr* e, const std::string& x) {
+  e = unparen(e);
+  if (e->kind == NodeKind::number_literal) return std::pair{0.0, e->as<NumberLiteral>().value};
+  if (e->kind == NodeKind::unary) {
+    auto u = linear_in(e->as<UnaryExpr>().expr, x);
+    if (u && e->as<UnaryExpr>().op == UnaryOp::minus) *u = {-u->first, -u->second};
+    return u;
+  }
+  if (e->kind == NodeKind::binary) {
+    const auto& b = e->as<BinaryExpr>();
+    if (b.return_bool ||
+        (b.op != BinaryOp::add && b.op != BinaryOp::sub && b.op != BinaryOp::mul && b.op != BinaryOp::div))
+      return std::nullopt;
+    const auto l = linear_in(b.lhs, x), r = l ? linear_in(b.rhs, x) : std::nullopt;
+    if (!r) return std::nullopt;
+    switch (b.op) {
+    case BinaryOp::add: return std::pair{l->first + r->first, l->second + r->second};
+    case BinaryOp::sub: return std::pair{l->first - r->first, l->second - r->second};
+    case BinaryOp::mul:
+      if (l->first != 0 && r->first != 0) return std::nullopt;
+      return std::pair{l->first * r->second + r->first * l->second, l->second * r->second};
+    default:
+      if (r->first != 0 || r->second == 0) return std::nullopt;
+      return std::pair{l->first / r->second, l->second / r->second};
+    }
+  }
+  if (print(*e) == x) return std::pair{1.0, 0.0};
+  return std::nullopt;
+}
+
+} // namespace
+
+// One side compared with itself scaled and shifted, `x op a * x + c` (the same expression as
+// printed, on both sides: each series meets itself): that is `(1 - a) x op c`, which the values x
+// can take may all pass or all fail. awesome-prometheus-alerts a72feb4's etcd quorum alert,
+// `count(etcd_server_id) > (count(etcd_server_id) / 2 - 1)`, holds for every count, and paged for
+// every etcd cluster. a = 1 (x > x - 1, x == x, the NaN filter) is left alone: it compares no
+// value with another.
+void ExprChecks::Impl::against_itself(const BinaryExpr& b) {
+  if (b.return_bool) return;
+  const Expr* side = unparen(b.lhs);
+  if (side->kind == NodeKind::number_literal || literal(side) || literal(b.rhs)) return;
+  const std::string x = print(*side);
+  const auto r = linear_in(b.rhs, x);
+  if (!r || r->first == 1 || r->first == 0) return;
+  const Shape& s = inf_.at(side);
+  if (!s.bounded() || !s.empty.empty()) return;
+  const double k = 1 - r->first, v = r->second / k;
+  const BinaryOp op = k > 0 ? b.op : flip(b.op);
+  const Verdict verdict = compare(s, op, v);
+  if (verdict == Verdict::depends) return;
+  const std::string what = util::concat({"`", to_string(b.op), " ", print(*b.rhs), "` compares ", x,
+                                         " with itself, scaled and shifted: it is `", x, " ", to_string(op), " ",
+                                         util::format_number(v), "`, and ", range_text(s)});
+  if (verdict == Verdict::never)
+    emit("promql/impossible", b.range, what + ": no value passes, the expression never returns anything",
+         "compare it with a threshold that does not move with it, or with another series");
+  else
+    emit("promql/always-true", b.range, what + ": every value passes, it removes nothing",
+         "compare it with a threshold that does not move with it, or with another series");
 }
 
 // A series whose values are bounded (a ratio, a counter's rate, count(), group()) compared with

@@ -123,6 +123,7 @@ private:
   void mirrored_threshold(const BinaryExpr& b);
   void units(const BinaryExpr& b, const Expr* side, const Expr* other);
   void fallback_removed(const BinaryExpr& b, const Expr* side, const Expr* other);
+  void against_itself(const BinaryExpr& b);
   void timestamp_threshold(const BinaryExpr& b, const Expr* side, const Expr* other);
   bool bounded(const BinaryExpr& b, const Expr* side, const Expr* other, double v);
   static std::string range_text(const Shape& s);

@@ -1,13 +1,16 @@
 // An alert on a rate at 0 of a counter a well-known program writes per outcome
-// (RuleChecks::outcome_alert).
+// (RuleChecks::outcome_alert), and one whose text speaks of success while it reads the time of the
+// last attempt (RuleChecks::attempt_as_success).
 #include <algorithm>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "nsmon/catalog/exporters.hpp"
 #include "nsmon/lint/rule_checks.hpp"
 #include "nsmon/promql/printer.hpp"
 #include "nsmon/util/strings.hpp"
+#include "nsmon/util/url.hpp"
 
 namespace nsmon::lint {
 
@@ -91,6 +94,36 @@ void RuleChecks::outcome_alert(const Expr& e) {
                        "=~\"...\"}), or sum without (", label.name, ") before comparing"}));
     return;
   }
+}
+
+// A well-known program that writes the time of the last attempt at something beside the time of
+// its last success (rules/exporters.yml, gauges' attempt_dates: kube-state-metrics' CronJob, whose
+// last_schedule_time moves on at each run, failed or not): an alert whose name or annotations speak
+// of success and that reads only the attempt's time never sees a run fail. A CronJob failing every
+// day kept "has not run successfully in over 25 hours" quiet (CowDogMoo/Walls-of-Excellence 39cb214,
+// fixed by reading last_successful_time). A text that speaks of scheduling too means the attempt
+// ("not successfully scheduled", kube-state-metrics' own words for it), and is left alone.
+void RuleChecks::attempt_as_success(const Expr& root) {
+  static constexpr std::string_view kFailuresToo =
+      "runs that fail move it on as well, so the alert never sees them fail";
+  std::string text = r_.name.value;
+  for (const auto& a : r_.annotations) text += " " + a.value.value;
+  text = util::ascii_lower(text);
+  if (text.find("succe") == std::string::npos || text.find("schedul") != std::string::npos) return;
+  const std::set<std::string> names = metric_names(root);
+  walk(root, [&](const Expr& n, std::span<const Expr* const>) {
+    if (n.kind != NodeKind::vector_selector) return true;
+    const auto& vs = n.as<VectorSelector>();
+    const catalog::Exporter* by = nullptr;
+    const auto* d = catalog::exporters().attempt_date(metric_name(vs), &by);
+    if (!d || names.count(d->second) || inf_.series(vs).origin != SeriesInfo::Origin::external) return true;
+    emit("alerts/attempt-as-success", n.range,
+         util::concat({"alert ", r_.name.value, " speaks of success, but ", d->first,
+                       " is the time of the last attempt, whatever its outcome (", by->name, " ", by->version,
+                       "), and the alert reads no time of a success: ", kFailuresToo}),
+         util::concat({"read ", d->second, ", the time of the last success"}));
+    return true;
+  });
 }
 
 } // namespace nsmon::lint
