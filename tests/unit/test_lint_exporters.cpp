@@ -127,6 +127,22 @@ TEST_CASE("exporters: the labels that pin one of a family's apart series", "[exp
   CHECK(f->pins == std::vector<std::vector<std::string>>{{"serial"}, {"host", "path"}});
 }
 
+TEST_CASE("exporters: attempt_dates map an attempt's time to its success's", "[exporters]") {
+  core::SourceFile src("e.yml", "exporters:\n- name: x\n  source: s\n  license: l\n  version: '1'\n  metrics: {}\n"
+                                "  gauges:\n    read: r\n    attempt_dates: {x_last_run: x_last_ok, x_bad: [a]}\n");
+  std::vector<core::Diagnostic> diags;
+  auto e = catalog::load_exporters(src, diags);
+  REQUIRE(diags.size() == 1);
+  CHECK(diags[0].message == "attempt_dates' value must be a metric name");
+  const catalog::Exporter* by = nullptr;
+  const auto* d = e.attempt_date("x_last_run", &by);
+  REQUIRE(d != nullptr);
+  CHECK(d->second == "x_last_ok");
+  CHECK(by->name == "x");
+  CHECK(e.attempt_date("x_last_ok", nullptr) == nullptr);
+  CHECK(e.attempt_date("x_bad", nullptr) == nullptr);
+}
+
 TEST_CASE("exporters: rate() of a level an exporter passes on untyped", "[exporters][lint]") {
   auto f = lint_one("rate(mysql_global_status_threads_running[1m]) > 40");
   REQUIRE(where(f) == V{"promql/rate-on-gauge 5:12"});

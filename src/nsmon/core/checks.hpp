@@ -83,6 +83,8 @@ inline constexpr auto kChecks = [] {
       {"alerts/duplicate-labelset", warning,
        "an alert whose series differ only in the alertname (ALERTS) or metric name it replaces: the evaluation fails",
        lint},
+      {"alerts/few-failures", warning,
+       "a count of failures kept below a number as the whole condition: it fires while nothing fails", lint},
       {"alerts/for-outlasts-condition", warning,
        "a for: as long as an uptime comparison holds after a restart (uptime < 600, for: 10m): it never sees one",
        lint},

@@ -458,6 +458,7 @@ void RuleChecks::alert(const Shape& shape) {
   one_hot_alert(*pr_.parsed->expr()); // a comparison: filters, so unfiltered() below stays quiet
   outcome_alert(*pr_.parsed->expr());
   attempt_as_success(*pr_.parsed->expr());
+  few_failures_alert(*pr_.parsed->expr());
   if (!or_constant_alert(*pr_.parsed->expr()) && !constant_alert(*pr_.parsed->expr()) &&
       !bool_alert(*pr_.parsed->expr()) && !shape.filters && !always_fires(*pr_.parsed->expr()))
     unfiltered(unparen(pr_.parsed->expr()));

@@ -168,11 +168,12 @@ private:
   void recording_name();
 
   // rule_one_hot.cpp and rule_outcome.cpp: alerts on a one-hot state's series, on an outcome's rate,
-  // on an attempt's time.
+  // on an attempt's time, on few failures.
   void one_hot_alert(const promql::Expr& root);
   bool one_in_cluster_alert(const promql::BinaryExpr& b, const promql::Expr* side, promql::BinaryOp op, double v);
   void outcome_alert(const promql::Expr& e);
   void attempt_as_success(const promql::Expr& root);
+  void few_failures_alert(const promql::Expr& root);
 
   // rule_units.cpp: the threshold against the amounts the annotations state.
   void threshold_unit();

@@ -1,6 +1,7 @@
 // An alert on a rate at 0 of a counter a well-known program writes per outcome
 // (RuleChecks::outcome_alert), and one whose text speaks of success while it reads the time of the
-// last attempt (RuleChecks::attempt_as_success).
+// last attempt (RuleChecks::attempt_as_success), and one that keeps a count of failures below a
+// number (RuleChecks::few_failures_alert).
 #include <algorithm>
 #include <optional>
 #include <set>
@@ -124,6 +125,35 @@ void RuleChecks::attempt_as_success(const Expr& root) {
          util::concat({"read ", d->second, ", the time of the last success"}));
     return true;
   });
+}
+
+// An alert whose whole condition keeps the increase or rate of a counter of failures below a
+// number (`< 16`, `<= 16`): no failure at all passes, so the alert fires for every series while
+// nothing fails, and stops when failures come (gitpod 3e570ae: "backups failing" fired for every
+// idle cluster for `increase(..._backups_failure_total[1h]) <= 16`; the fix reads `> 0 and ...`).
+// The counter is one of failures by its name (fail, error), a convention; the claim that 0
+// passes, and so that the alert fires where nothing is counted, is the expression's own.
+void RuleChecks::few_failures_alert(const Expr& root) {
+  const Expr* top = unparen(&root);
+  if (top->kind != NodeKind::binary) return;
+  const auto& b = top->as<BinaryExpr>();
+  if (!is_comparison(b.op) || b.return_bool) return;
+  const std::optional<double> r = inf_.constant(b.rhs), l = r ? std::nullopt : inf_.constant(b.lhs);
+  const BinaryOp op = r ? b.op : flip(b.op);
+  if ((!r && !l) || (op != BinaryOp::lss && op != BinaryOp::lte) || !holds(op, 0, r ? *r : *l)) return;
+  const AggregateExpr* agg = nullptr;
+  const VectorSelector* vs = rate_of(r ? b.lhs : b.rhs, agg);
+  if (!vs) return;
+  const std::string name = util::ascii_lower(metric_name(*vs));
+  // A failover is no failure.
+  if ((name.find("fail") == std::string::npos || name.find("failover") != std::string::npos) &&
+      name.find("error") == std::string::npos)
+    return;
+  const std::string kept = util::concat({to_string(op), " ", print(r ? *b.rhs : *b.lhs)});
+  emit("alerts/few-failures", b.range,
+       util::concat({"alert ", r_.name.value, " fires while nothing fails: `", kept, "` passes 0, so it keeps every ",
+                     metric_name(*vs), " series that counted no failure, and drops those that counted more"}),
+       util::concat({"fire on failures: `> ", print(r ? *b.rhs : *b.lhs), "`, or on their share of all attempts"}));
 }
 
 } // namespace nsmon::lint
