@@ -520,7 +520,7 @@ std::optional<std::pair<double, double>> linear_in(const Expr* e, const std::str
 void ExprChecks::Impl::against_itself(const BinaryExpr& b) {
   if (b.return_bool) return;
   const Expr* side = unparen(b.lhs);
-  if (side->kind == NodeKind::number_literal || literal(side) || literal(b.rhs)) return;
+  if (literal(side) || literal(b.rhs)) return;
   const std::string x = print(*side);
   const auto r = linear_in(b.rhs, x);
   if (!r || r->first == 1 || r->first == 0) return;

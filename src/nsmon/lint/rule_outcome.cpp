@@ -40,6 +40,13 @@ const VectorSelector* rate_of(const Expr* side, const AggregateExpr*& agg) {
   return vs && vs->kind == NodeKind::vector_selector ? &vs->as<VectorSelector>() : nullptr;
 }
 
+// The alert's name and annotations, lower-cased: the words its author used for what it reports.
+std::string lowered_text(const rules::Rule& r) {
+  std::string text = r.name.value;
+  for (const auto& a : r.annotations) text += " " + a.value.value;
+  return util::ascii_lower(text);
+}
+
 } // namespace
 
 // A counter that a well-known program writes per outcome (rules/exporters.yml `outcome`:
@@ -107,9 +114,7 @@ void RuleChecks::outcome_alert(const Expr& e) {
 void RuleChecks::attempt_as_success(const Expr& root) {
   static constexpr std::string_view kFailuresToo =
       "runs that fail move it on as well, so the alert never sees them fail";
-  std::string text = r_.name.value;
-  for (const auto& a : r_.annotations) text += " " + a.value.value;
-  text = util::ascii_lower(text);
+  const std::string text = lowered_text(r_);
   if (text.find("succe") == std::string::npos || text.find("schedul") != std::string::npos) return;
   const std::set<std::string> names = metric_names(root);
   walk(root, [&](const Expr& n, std::span<const Expr* const>) {
@@ -145,9 +150,7 @@ void RuleChecks::few_failures_alert(const Expr& root) {
   const VectorSelector* vs = rate_of(r ? b.lhs : b.rhs, agg);
   if (!vs) return;
   // An alert whose text says the quiet is what it reports ("No errors counted", a watchdog) means it.
-  std::string text = r_.name.value;
-  for (const auto& a : r_.annotations) text += " " + a.value.value;
-  text = util::ascii_lower(text);
+  const std::string text = lowered_text(r_);
   for (const char* meant : {"quiet", "silent", "no error", "no fail", "none", "absent", "missing", "stopped", "too few",
                             "too low", "zero", "watchdog", "heartbeat", "dead man", "deadman"})
     if (text.find(meant) != std::string::npos) return;
