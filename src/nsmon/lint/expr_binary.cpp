@@ -9,6 +9,7 @@ void ExprChecks::Impl::binary(const BinaryExpr& b, std::span<const Expr* const> 
   if (vm && !is_set_operator(b.op)) dead_fallback(b, *vm);
   if (vm && (b.op == BinaryOp::land || b.op == BinaryOp::lunless)) gate_never_empty(b, *vm);
   if (vm && b.op == BinaryOp::land) filters_apart(b, *vm);
+  if (vm && b.op == BinaryOp::lor) or_adds_nothing(b, *vm);
   if (b.op == BinaryOp::lor) mixed_or(b);
   if (b.op == BinaryOp::lor) mirrored_threshold(b);
   count_vs_rate(b);
@@ -124,6 +125,91 @@ void ExprChecks::Impl::filters_apart(const BinaryExpr& b, const VectorMatching& 
                      ", and each of its series meets itself there: no value passes both `", print(*b.lhs), "` and `",
                      print(*b.rhs), "`, so and never returns anything"}),
        "to keep the values outside a range, join the two comparisons with or");
+}
+
+// `(rate(x[90m]) * 8 >bool 8.5 or rate(x[15m]) * 8 >bool 9.5) == 1` (sapcc helm-charts 5b42087:
+// one of two bandwidth thresholds, and the second never counted): `or` adds a right side's series
+// only where the left has none of its labels (matched without the metric name). Where both sides
+// read one selector through steps that keep each series' labels, and the left filters nothing
+// (`bool` keeps every series, as 0 or 1), the left has a series wherever the right can: the right
+// side never reaches the result. A range function's series exists where its window holds the
+// samples it needs, so a left side over a longer window (or one needing fewer samples) covers it;
+// `rate(x[5m]) or rate(x[1h])`, a short window with a longer fallback, does not.
+namespace {
+struct Reads {
+  const Expr* root = nullptr;      ///< the selector, or the range function's call
+  std::vector<std::string> groups; ///< the aggregations between, their grouping printed
+  bool filters = false;            ///< a step may remove series
+  bool with_bool = false;          ///< a step is a comparison with bool
+};
+
+int samples_needed(const std::string& f) {
+  static const std::set<std::string, std::less<>> two{"rate", "irate", "increase", "delta", "idelta", "deriv"};
+  return two.contains(f) ? 2 : 1;
+}
+
+Reads reads(const Expr* e, const Inference& inf) {
+  static const std::set<std::string, std::less<>> keeps{"abs",       "ceil",  "floor", "round",    "exp",   "ln",
+                                                        "log2",      "log10", "sqrt",  "sgn",      "clamp", "clamp_min",
+                                                        "clamp_max", "deg",   "rad",   "timestamp"};
+  Reads r;
+  for (;;) {
+    e = unparen(e);
+    if (e->kind == NodeKind::unary) {
+      e = e->as<UnaryExpr>().expr;
+    } else if (e->kind == NodeKind::binary) {
+      const auto& b = e->as<BinaryExpr>();
+      if ((b.op == BinaryOp::land || b.op == BinaryOp::lunless)) {
+        r.filters = true;
+        e = b.lhs;
+        continue;
+      }
+      const bool l = inf.constant(b.lhs).has_value(), rc = inf.constant(b.rhs).has_value();
+      if (l == rc || is_set_operator(b.op)) break;
+      if (is_comparison(b.op)) (b.return_bool ? r.with_bool : r.filters) = true;
+      e = l ? b.rhs : b.lhs;
+    } else if (e->kind == NodeKind::aggregate) {
+      const auto& a = e->as<AggregateExpr>();
+      if (a.param) break;
+      r.groups.push_back((a.without ? "without " : "by ") + util::join(a.grouping, ","));
+      e = a.expr;
+    } else if (e->kind == NodeKind::call && keeps.contains(e->as<Call>().name) && !e->as<Call>().args.empty()) {
+      e = e->as<Call>().args[0];
+    } else {
+      break;
+    }
+  }
+  // absent_over_time has a series where the window has none: its longer window covers less.
+  const bool range_call = e->kind == NodeKind::call && e->as<Call>().args.size() == 1 &&
+                          e->as<Call>().name != "absent_over_time" &&
+                          e->as<Call>().args[0]->kind == NodeKind::matrix_selector &&
+                          !e->as<Call>().args[0]->as<MatrixSelector>().range_expr;
+  if (e->kind == NodeKind::vector_selector || range_call) r.root = e;
+  return r;
+}
+} // namespace
+
+void ExprChecks::Impl::or_adds_nothing(const BinaryExpr& b, const VectorMatching& vm) {
+  if (vm.on || !vm.labels.empty()) return;
+  const Reads l = reads(b.lhs, inf_), r = reads(b.rhs, inf_);
+  if (!l.root || !r.root || l.filters || l.groups != r.groups || l.root->kind != r.root->kind) return;
+  const VectorSelector* ls = nullptr;
+  const VectorSelector* rs = nullptr;
+  if (l.root->kind == NodeKind::vector_selector) {
+    ls = &l.root->as<VectorSelector>(), rs = &r.root->as<VectorSelector>();
+  } else {
+    const auto &lc = l.root->as<Call>(), &rc = r.root->as<Call>();
+    const auto &lm = lc.args[0]->as<MatrixSelector>(), &rm = rc.args[0]->as<MatrixSelector>();
+    if (samples_needed(lc.name) > samples_needed(rc.name) || lm.range_ns < rm.range_ns) return;
+    ls = &lm.selector->as<VectorSelector>(), rs = &rm.selector->as<VectorSelector>();
+  }
+  if (print(*ls) != print(*rs)) return;
+  emit("promql/impossible", b.range,
+       util::concat({"the right side of 'or' never adds a series: both sides read ", print(*ls),
+                     ", keeping each series' labels, and the left filters none of them",
+                     l.with_bool ? " (a comparison with bool keeps every series, as 0 or 1)" : "",
+                     ", so it has a series wherever the right has one, and 'or' returns the left's"}),
+       "filter the left side (a comparison without bool), so that the right side fills in where it does not pass");
 }
 
 // A comparison of series with a threshold that moves with time() (timestamp(x) < time() - 36000)

@@ -102,6 +102,7 @@ private:
   void scalar_threshold(const BinaryExpr& b);
   void dead_fallback(const BinaryExpr& b, const VectorMatching& vm);
   void filters_apart(const BinaryExpr& b, const VectorMatching& vm);
+  void or_adds_nothing(const BinaryExpr& b, const VectorMatching& vm);
   static std::optional<double> literal(const Expr* e);
   /// The comparison right above `n` (parentheses aside) with a number on its other side, read as
   /// `n OP v`: the number moved to the right.
