@@ -500,6 +500,12 @@ TEST_CASE("label flow: a join's label dropped by a later operator", "[lint][labe
       {"the one side of another group_left", alert("b * on (instance) group_left () " + join + " > 1"),
        V{"labels/copied-label-dropped 5:12"}},
       {"copied again", alert("b * on (instance) group_left (version) " + join + " > 1"), V{}},
+      // review63: the copy read into another label, which the match then compares.
+      {"read by label_replace, matched on",
+       alert("label_replace(" + join + ", \"v\", \"$1\", \"version\", \"(.+)\") / on (v) c > 1"), V{}},
+      {"read by label_replace, dropped",
+       alert("label_replace(" + join + ", \"v\", \"$1\", \"version\", \"(.+)\") / on (instance) b > 1"),
+       V{"labels/copied-label-dropped 5:12"}},
   });
 }
 

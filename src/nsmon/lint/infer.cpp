@@ -113,8 +113,11 @@ std::optional<double> value_of_constant(const Call& c, double v) {
 // label_replace and label_join copy their sources' values into dst: where a source tells the
 // series apart, dst does too. A rule's name replaces __name__ (a record's) and alertname (an
 // alert's), not the copy, so the copy keeps those series apart after the rule names them (gitpod
-// 8b0f245's fix: label_join(count by (__name__) (...), "metric", "", "__name__")).
-void copy_several(const Call& c, const std::string& dst, Shape& s) {
+// 8b0f245's fix: label_join(count by (__name__) (...), "metric", "", "__name__")). A source that
+// a group_left copied is used here: the join lives on in dst, and dropping the source later
+// undoes nothing (review63: group_left (nodename), then label_replace node from it, then on
+// (node), proofs/review63-2.test.yml).
+void copy_sources(const Call& c, const std::string& dst, Shape& s) {
   std::vector<std::string> sources;
   for (std::size_t i = 3; i < c.args.size() && (c.name == "label_join" || i == 3); ++i)
     if (const Expr* e = unparen(c.args[i]); e->kind == NodeKind::string_literal)
@@ -130,6 +133,12 @@ void copy_several(const Call& c, const std::string& dst, Shape& s) {
       std::string why = util::concat({c.name, "() copies ", src, " (", it->second, ")"});
       s.several.emplace(dst, std::move(why)); // may move the entries: `it` is not used after
       if (src == "__name__" || src == "alertname") s.several.erase(src);
+    }
+  for (const auto& src : sources)
+    if (auto it = s.joined.find(src); it != s.joined.end()) {
+      std::string how = util::concat({c.name, "() from the ", src, " that ", it->second});
+      s.joined.erase(it);
+      s.joined[dst] = std::move(how);
     }
 }
 
@@ -233,7 +242,7 @@ void Inference::call(const Call& c, Shape& s) const {
     if (dst && dst->kind == NodeKind::string_literal) {
       s.set_label(dst->as<StringLiteral>().value);
       if (std::string v = replaced_with(c); !v.empty()) s.values[dst->as<StringLiteral>().value] = {v};
-      copy_several(c, dst->as<StringLiteral>().value, s);
+      copy_sources(c, dst->as<StringLiteral>().value, s);
     } else s.labels_known = s.targets_open = false, s.dropped.clear(), s.unwritten.clear(), s.removed.clear();
   } else if (n == "histogram_quantile" || n == "histogram_fraction") {
     s.labels.erase("le");
