@@ -1102,6 +1102,13 @@ TEST_CASE("exporters: an alert keeps a one-hot label's current series", "[export
   CHECK(where(lint_one("kube_node_status_condition{condition=\"Ready\"} == 1")) == V{"promql/always-true 5:12"});
   CHECK(where(lint_one("elasticsearch_cluster_health_status > 0")) == V{"promql/always-true 5:12"});
   CHECK(where(lint_one("1 <= elasticsearch_cluster_health_status{color=~\".+\"}")) == V{"promql/always-true 5:12"});
+  // Each colour's series is 1 or 0 (1.0.0 on): 0.3.3's red, 2, is none of them
+  // (hvvit/elasticsearch-monitoring-stack's red alert, a review63 lead).
+  auto red = lint_one("elasticsearch_cluster_health_status == 2");
+  REQUIRE(where(red) == V{"promql/impossible 5:12"});
+  CHECK(red.at(0).message == "elasticsearch_exporter writes elasticsearch_cluster_health_status as 0 or 1; this "
+                             "comparison with 2 can never be true: the expression never returns anything");
+  CHECK(where(lint_one("elasticsearch_cluster_health_status{color=\"red\"} == 1")).empty());
   // `!= 1` and `== 0` keep the states that do not hold, at least one per object whatever its state
   // (skyscrapers/charts bc25ef4: certmanager_certificate_ready_status != 1 fired for every certificate).
   auto g = lint_one("certmanager_certificate_ready_status != 1");
