@@ -233,6 +233,13 @@ TEST_CASE("duplicate-rule: alerts on the same metrics are a warning, on other me
   run(q("errors / total > 0.1") + q("errors / total < 0.2"), false, &all);
   REQUIRE(dup(all));
   CHECK(dup(all)->severity == core::Severity::info);
+  // One of the two never returns anything (review64: wl4g's copy divided by 100 times its whole):
+  // they never fire at once, and the name is repeated all the same.
+  run(q("count(queue_length) > 5") + q("count(queue_length) * 0 > 1"), false, &all);
+  REQUIRE(dup(all));
+  CHECK(dup(all)->severity == core::Severity::info);
+  CHECK(dup(all)->message == "alert 'Q' is defined twice with the same labels (first at line 5), but the expression "
+                             "at line 10 never returns anything: as written, the two never fire at once");
 }
 
 TEST_CASE("duplicate-rule: names the earlier rule that surely collides", "[lint][checks]") {
@@ -249,9 +256,10 @@ TEST_CASE("duplicate-rule: names the earlier rule that surely collides", "[lint]
   };
   // neco-apps' KubeAPIErrorsHigh: sum() > 1, then by (verb) > 10, then by (verb) > 5. The third
   // meets the first only where the series lack verb, the second whenever it fires above 10.
-  run(q("sum(rate(x_total{code=~\"5..\"}[5m])) / sum(rate(x_total[5m])) > 1") +
-          q("sum by (verb) (rate(x_total{code=~\"5..\"}[5m])) / sum by (verb) (rate(x_total[5m])) > 10") +
-          q("sum by (verb) (rate(x_total{code=~\"5..\"}[5m])) / sum by (verb) (rate(x_total[5m])) > 5"),
+  // In percent, as neco-apps' (a ratio above 1 would never fire).
+  run(q("sum(rate(x_total{code=~\"5..\"}[5m])) / sum(rate(x_total[5m])) * 100 > 1") +
+          q("sum by (verb) (rate(x_total{code=~\"5..\"}[5m])) / sum by (verb) (rate(x_total[5m])) * 100 > 10") +
+          q("sum by (verb) (rate(x_total{code=~\"5..\"}[5m])) / sum by (verb) (rate(x_total[5m])) * 100 > 5"),
       false, &all);
   REQUIRE(at(9));
   CHECK(at(9)->severity == core::Severity::info); // only where x_total lacks verb

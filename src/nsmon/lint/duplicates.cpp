@@ -425,6 +425,7 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
     std::set<std::string> lacking; ///< those labels
     bool other_group = false;      ///< the first is in another group
     bool same_expr = false;        ///< the two expressions are the same query
+    int never_line = 0;            ///< the line of one of the two that never returns anything, or 0
   };
   std::map<Where, std::deque<Partner>> partner;
   std::set<const rules::RuleFile*> decided;
@@ -465,6 +466,10 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
               parsed[i].ok() && parsed[j].ok() ? nested_conditions(*parsed[i].expr(), *parsed[j].expr()) : std::nullopt;
           p.same_expr =
               parsed[i].ok() && parsed[j].ok() && promql::print(*parsed[i].expr()) == promql::print(*parsed[j].expr());
+          p.never_line = 0;
+          for (std::size_t k : {j, i})
+            if (!p.never_line && parsed[k].ok() && !inf.run(*parsed[k].expr()).empty.empty())
+              p.never_line = list[k]->expr.span.line;
           if (!p.unless_absent) break;
         }
         partner[{&f, list[i]->name.span.line, list[i]->name.span.col}].push_back(p);
@@ -497,6 +502,16 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
     // collision, if their series meet. The same expression under conditions one of which implies
     // the other (a warning and a critical threshold without a label between them) fires both for
     // the same series whenever the stricter one fires: a warning, whatever it reads.
+    // One of the two never returns anything (its own finding says why: review64's wl4g copy of an
+    // alert whose ratio is divided by 100 times its whole): as written they never meet, and the
+    // name is repeated all the same (promtool's lint says so too): said, at info.
+    if (p.never_line) {
+      d.severity = core::Severity::info;
+      d.message += util::concat({", but the expression at line ", std::to_string(p.never_line),
+                                 " never returns anything: as written, the two never ",
+                                 first->is_alert() ? "fire" : "write a series", " at once"});
+      return false;
+    }
     if (first->is_alert() && !p.one_metric && p.nested) {
       d.message += util::concat({", on the same expression: every series that passes '", p.nested->first, "' passes '",
                                  p.nested->second,
