@@ -171,6 +171,9 @@ TEST_CASE("exporters: rate() of a level an exporter passes on untyped beside cou
   CHECK(where(lint_one("rate(mongodb_ss_connections{conn_type=\"totalCreated\"}[5m]) > 1")).empty());
   CHECK(where(lint_one("sum(rate(mongodb_ss_connections[5m])) > 1")).empty());
   CHECK(where(lint_one("rate(mongodb_ss_connections{conn_type=~\"current|totalCreated\"}[5m]) > 1")).empty());
+  // ingress-nginx's request counter has no _total (cloudposse helmfiles 5cff206).
+  CHECK(where(lint_one("nginx_ingress_controller_requests > 100000")) == V{"promql/counter-raw 5:12"});
+  CHECK(where(lint_one("rate(nginx_ingress_controller_requests[5m]) > 100")).empty());
   // The same under --compatible-mode's name (jsonnet-libs 9d4cbb7, wl4g's MongodbTooManyConnections).
   CHECK(where(lint_one("rate(mongodb_connections{state=\"current\"}[1m]) > 1")) == V{"promql/rate-on-gauge 5:12"});
   CHECK(where(lint_one("rate(mongodb_connections{state=\"totalCreated\"}[5m]) > 1")).empty());
