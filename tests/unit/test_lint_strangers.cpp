@@ -97,6 +97,17 @@ TEST_CASE("strangers: the words and fix for a matcher that may be the condition 
                        "pg_index_size_bytes, which holds only if pg_index_size_bytes has a series the matcher picks "
                        "only while the problem lasts; if it keeps one otherwise (valued 0, say), the alert fires for "
                        "it then too");
+  // Several equalities pick the state together: each is named, not the first alone (review65:
+  // vencil's CustomRecipeSilent, whose state is its second matcher, mode="silent").
+  core::SourceFile two("r.yml", alert("max by (t) (user_threshold{component=\"custom\", mode=\"silent\"})", "s"));
+  lint::Input in2;
+  in2.rule_files.push_back(rules::load_rule_file(two, diags));
+  const auto found2 = lint::run(in2, opt);
+  auto it2 = std::find_if(found2.begin(), found2.end(),
+                          [](const core::Diagnostic& d) { return d.check.id() == "alerts/no-comparison"; });
+  REQUIRE(it2 != found2.end());
+  CHECK(it2->message.find("its condition is the matchers component=\"custom\", mode=\"silent\" of user_threshold, "
+                          "which holds only if user_threshold has a series they pick only while") != std::string::npos);
 }
 
 TEST_CASE("strangers: one series per group, constant values", "[lint][label-flow][strangers]") {

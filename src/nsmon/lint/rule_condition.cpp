@@ -157,10 +157,18 @@ void RuleChecks::unfiltered(const Expr* top) {
               util::concat({"compare the value too: `== 1` keeps the objects whose ", m.name, " is ", m.value}));
       return;
     }
+    // Each equality that picks a state is part of the condition (review65: component="custom" and
+    // mode="silent", the state the second): name them all, not the first alone.
+    std::vector<std::string> named;
+    for (const auto& x : vs.matchers)
+      if (picks_state(x) && x.op == MatchOp::equal) named.push_back(promql::format_matcher(x));
+    if (named.size() < 2) named = {promql::format_matcher(m)};
+    const bool one = named.size() == 1;
     emit_at("alerts/no-comparison", r_.expr.span,
-            util::concat({"alert ", r_.name.value, " compares nothing: its condition is the matcher ",
-                          promql::format_matcher(m), " of ", metric_name(vs), ", which holds only if ", metric_name(vs),
-                          " has a series the matcher picks only while the problem lasts; if it keeps one otherwise",
+            util::concat({"alert ", r_.name.value, " compares nothing: its condition is the matcher", one ? " " : "s ",
+                          util::join(named, ", "), " of ", metric_name(vs), ", which holds only if ", metric_name(vs),
+                          " has a series ", one ? "the matcher picks" : "they pick",
+                          " only while the problem lasts; if it keeps one otherwise",
                           " (valued 0, say), the alert fires for it then too"}),
             // Not only `== 1`: the series may be a count (endpoints in the state) or a size
             // (awesome-prometheus-alerts' PostgresqlInvalidIndex reads an index's bytes), which
