@@ -441,6 +441,10 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
       if (list.size() < 2) continue;
       std::vector<promql::ParseResult> parsed;
       for (const auto* r : list) parsed.push_back(promql::parse(r->expr.value, options.parse));
+      // Per rule, the line of its expression where it never returns anything, else 0.
+      std::vector<int> never;
+      for (std::size_t k = 0; k < list.size(); ++k)
+        never.push_back(parsed[k].ok() && !inf.run(*parsed[k].expr()).empty.empty() ? list[k]->expr.span.line : 0);
       for (std::size_t i = 1; i < list.size(); ++i) {
         // The earlier rule to name: the first whose series surely meet this one's where both
         // fire, else the first that meets it only where the series lack a label one keeps
@@ -466,10 +470,7 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
               parsed[i].ok() && parsed[j].ok() ? nested_conditions(*parsed[i].expr(), *parsed[j].expr()) : std::nullopt;
           p.same_expr =
               parsed[i].ok() && parsed[j].ok() && promql::print(*parsed[i].expr()) == promql::print(*parsed[j].expr());
-          p.never_line = 0;
-          for (std::size_t k : {j, i})
-            if (!p.never_line && parsed[k].ok() && !inf.run(*parsed[k].expr()).empty.empty())
-              p.never_line = list[k]->expr.span.line;
+          p.never_line = never[j] ? never[j] : never[i];
           if (!p.unless_absent) break;
         }
         partner[{&f, list[i]->name.span.line, list[i]->name.span.col}].push_back(p);
@@ -492,16 +493,6 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
     // The rule chosen above is the one to name.
     if (auto at = d.message.rfind("(first at line "); at != std::string::npos)
       d.message = d.message.substr(0, at) + "(first at line " + std::to_string(first->span.line) + ")";
-    // Two alerts of one name and labels on one metric, with selectors and conditions not apart
-    // (separated() above), fire for the same series: a warning. Otherwise (other metrics, or an
-    // expression of several, whose outputs meet only where their series happen to give the same
-    // labels at once: up == 0 against the same target's other series, stale then) it is often
-    // meant, one alert fed by several conditions, and the rules alone seldom prove a collision:
-    // said, at info. So with recording rules that write one name from other metrics, each case
-    // of a whole (kube-prometheus' and castellum's cases by condition): a sample lost is the
-    // collision, if their series meet. The same expression under conditions one of which implies
-    // the other (a warning and a critical threshold without a label between them) fires both for
-    // the same series whenever the stricter one fires: a warning, whatever it reads.
     // One of the two never returns anything (its own finding says why: review64's wl4g copy of an
     // alert whose ratio is divided by 100 times its whole): as written they never meet, and the
     // name is repeated all the same (promtool's lint says so too): said, at info.
@@ -512,6 +503,16 @@ void drop_disjoint_duplicates(std::vector<core::Diagnostic>& diags, const Input&
                                  first->is_alert() ? "fire" : "write a series", " at once"});
       return false;
     }
+    // Two alerts of one name and labels on one metric, with selectors and conditions not apart
+    // (separated() above), fire for the same series: a warning. Otherwise (other metrics, or an
+    // expression of several, whose outputs meet only where their series happen to give the same
+    // labels at once: up == 0 against the same target's other series, stale then) it is often
+    // meant, one alert fed by several conditions, and the rules alone seldom prove a collision:
+    // said, at info. So with recording rules that write one name from other metrics, each case
+    // of a whole (kube-prometheus' and castellum's cases by condition): a sample lost is the
+    // collision, if their series meet. The same expression under conditions one of which implies
+    // the other (a warning and a critical threshold without a label between them) fires both for
+    // the same series whenever the stricter one fires: a warning, whatever it reads.
     if (first->is_alert() && !p.one_metric && p.nested) {
       d.message += util::concat({", on the same expression: every series that passes '", p.nested->first, "' passes '",
                                  p.nested->second,

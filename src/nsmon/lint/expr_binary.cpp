@@ -144,8 +144,7 @@ struct Reads {
 };
 
 int samples_needed(const std::string& f) {
-  static const std::set<std::string, std::less<>> two{"rate", "irate", "increase", "delta", "idelta", "deriv"};
-  return two.contains(f) ? 2 : 1;
+  return is_rate_function(f) || f == "delta" || f == "idelta" || f == "deriv" ? 2 : 1;
 }
 
 Reads reads(const Expr* e, const Inference& inf) {
