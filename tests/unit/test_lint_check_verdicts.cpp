@@ -390,6 +390,20 @@ TEST_CASE("template-label-lost: a side of 'or' that cannot carry the label, the 
   REQUIRE(all.size() == 1);
   CHECK(all[0].message == "annotation \"summary\" uses $labels.colo, but some of the alerts have no colo: the right "
                           "side of 'or' (vector(0)) has no colo; their annotation shows it empty");
+  // Several templates that read labels one side lacks: one finding for the alert, which names
+  // them all (review65: vencil's five annotations of each of 91 alerts, one design choice).
+  all.clear();
+  run("  - alert: A\n    expr: '(max by (tier, owner) (node_load1) or on () vector(0)) == 0'\n"
+      "    labels: {severity: warning, t: '{{ $labels.tier }}'}\n"
+      "    annotations: {summary: 'load of {{ $labels.tier }}', description: '{{ $labels.owner }} {{ $labels.tier "
+      "}}'}\n",
+      false, &all);
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].message == "label \"t\" and annotations \"summary\" and \"description\" use $labels.tier and "
+                          "$labels.owner, but some of the alerts have no tier or owner: the right side of 'or' has no "
+                          "tier or owner; their labels and annotations show them empty");
+  CHECK(all[0].suggestion == "give both sides of 'or' the labels, e.g. with label_replace or by (tier, owner, ...)");
+  CHECK(all[0].span.line == 7);
   // OpenShift's Dynatrace alert: {{if $labels.x}} shows nothing where the label is missing, as
   // meant (tests/data/review-corpus/proofs/stranger5.test.yml); its {{else}} is not guarded.
   all.clear();

@@ -352,6 +352,11 @@ TEST_CASE("label flow: $labels.x and $value written outside {{ }}", "[lint][labe
       // jsonnet-libs 0d94f19: jsonnet's %%s left "150%s" in the text.
       {"a printf verb as text", alert("x > 1", "{{ printf \"%.0f\" $value }}%s of the baseline, above 150%s"),
        V{"rules/template-text 6:55", "rules/template-text 6:84"}},
+      // openshift/cluster-version-operator 49bba21: "because ${{ $labels.reason }}", a shell's habit.
+      {"a dollar glued before a label's action", alert("max by (reason) (x) > 1", "because ${{- $labels.reason }}"),
+       V{"rules/template-text 6:37"}},
+      {"a dollar before $value, a price", alert("max by (reason) (x) > 1", "spent ${{ $value }}, ${{ .Value }}"), V{}},
+      {"a dollar before more than a label", alert("max by (reason) (x) > 1", "${{ $labels.reason | title }}"), V{}},
       {"a percent sign, a URL's escape, a format in printf",
        alert("x > 1", "50%done at /a%20s%2F, {{ printf \"%s\" \"x\" }}"), V{}},
   });

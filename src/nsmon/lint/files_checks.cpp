@@ -16,18 +16,6 @@
 namespace nsmon::lint {
 
 namespace {
-
-// "a", "a and b", "a, b and c".
-std::string and_list(const std::vector<std::string>& items) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i)
-    out += (i == 0 ? "" : i + 1 == items.size() ? " and " : ", ") + items[i];
-  return out;
-}
-
-} // namespace
-
-namespace {
 // The exporter a metric name belongs to, as far as a name tells: its first word (kube_,
 // apiserver_, container_), the way exporters namespace their metrics.
 std::string prefix_of(const std::string& name) {
@@ -213,9 +201,12 @@ void Analysis::renamed_metrics(const ForeignMetrics& foreign, const std::map<std
   std::vector<const Use*> uses;
   for (const auto& u : foreign.renames)
     if (!recorded.count(u.name) && !shim(u)) uses.push_back(&u);
+  // A rule that reads a replacement reads it whoever serves it: `new or old` is written for both
+  // releases, also where another project's rules record the new name (review66's disk alerts beside
+  // windows-machine-config-operator's recorded node_filesystem_free_bytes).
   std::set<std::pair<Rule, const catalog::Exporter*>> reads_new, compatible;
-  for (const Use* u : uses)
-    if (auto r = known.replacement(u->name); r.exporter) reads_new.emplace(rule_of(*u), r.exporter);
+  for (const Use& u : foreign.renames)
+    if (auto r = known.replacement(u.name); r.exporter) reads_new.emplace(rule_of(u), r.exporter);
   for (const Use* u : uses)
     if (auto r = known.renamed(u->name); r.exporter && reads_new.count({rule_of(*u), r.exporter}))
       compatible.emplace(rule_of(*u), r.exporter);
@@ -521,11 +512,12 @@ void Analysis::policy(const ParsedRule& pr, Inference& inf, std::vector<core::Di
          : absent)
         .push_back(m);
   auto plural = [](const std::vector<std::string>& v) { return v.size() == 1 ? " annotation" : " annotations"; };
-  std::string msg =
-                  "alert " + r.name.value + " has " +
-                  (absent.empty() ? "" : "no " + and_list(absent) + plural(absent)) +
-                  (absent.empty() || blank.empty() ? "" : ", and ") +
-                  (blank.empty() ? "" : (blank.size() == 1 ? "an empty " : "empty ") + and_list(blank) + plural(blank)),
+  std::string msg = "alert " + r.name.value + " has " +
+                    (absent.empty() ? "" : "no " + util::word_list(absent) + plural(absent)) +
+                    (absent.empty() || blank.empty() ? "" : ", and ") +
+                    (blank.empty()
+                         ? ""
+                         : (blank.size() == 1 ? "an empty " : "empty ") + util::word_list(blank) + plural(blank)),
               fix;
   // An annotation named one slip away from a missing one (cloudalchemy's `descritpion`,
   // gitlab-com/runbooks' `descrition`): the notification's template reads the right name and
@@ -539,22 +531,23 @@ void Analysis::policy(const ParsedRule& pr, Inference& inf, std::vector<core::Di
   auto lacks = [&](const char* name) { return std::find(missing.begin(), missing.end(), name) != missing.end(); };
   const char* rename = lacks("description") ? "description" : lacks("summary") ? "summary" : nullptr;
   if (!as_labels.empty()) {
-    msg += ": " + and_list(as_labels) + (as_labels.size() == 1 ? " is a label" : " are labels") + " here";
-    fix = "move " + and_list(as_labels) +
+    msg += ": " + util::word_list(as_labels) + (as_labels.size() == 1 ? " is a label" : " are labels") + " here";
+    fix = "move " + util::word_list(as_labels) +
           " from labels to annotations: notifications print the annotations, and every label is part of the "
           "alert's identity";
   } else if (!slips.empty()) {
-    msg += ": " + and_list(slips) +
-           (slips.size() == 1 ? " looks like a misspelling of " : " look like misspellings of ") + and_list(meant);
+    msg += ": " + util::word_list(slips) +
+           (slips.size() == 1 ? " looks like a misspelling of " : " look like misspellings of ") +
+           util::word_list(meant);
     std::vector<std::string> renames;
     for (std::size_t i = 0; i < slips.size(); ++i) renames.push_back(slips[i] + " to " + meant[i]);
-    fix = "rename " + and_list(renames);
+    fix = "rename " + util::word_list(renames);
   } else if (rename && find(r.annotations, "message")) {
     msg += ": it has the older message annotation (kubernetes-mixin's convention until 2020)";
     std::vector<std::string> add;
     for (const auto& m : missing)
       if (m != rename) add.push_back(m);
-    fix = std::string("rename message to ") + rename + (add.empty() ? "" : " and add " + and_list(add));
+    fix = std::string("rename message to ") + rename + (add.empty() ? "" : " and add " + util::word_list(add));
   }
   emit("policy/annotations", r.name.span, std::move(msg), std::move(fix));
 }

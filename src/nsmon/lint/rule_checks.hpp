@@ -210,6 +210,13 @@ private:
   std::string joined_from(const std::string& label) const;
   std::string or_side_without(const std::string& label) const;
   void templates(const Shape& shape);
+  /// A $labels.x of a template that some of the alerts lack (one side of `or` has no x), and why.
+  struct PartlyLost {
+    bool is_label = false;
+    std::string key, label, why;
+    core::Span at;
+  };
+  void partly_lost(const std::vector<PartlyLost>& refs);
   const rules::KeyValue* own_label(const std::string& name) const;
   bool derives_own(const std::string& name) const;
   bool vmalert_rule() const;

@@ -274,6 +274,7 @@ void RuleChecks::templates(const Shape& shape) {
   // What an alert that never fires would print is moot: the checks of $value's unit below say
   // nothing of it (gitlab's `a / b > 0 * 100 > 1`, a ratio printed with a %, is promql/impossible's).
   const bool prints = shape.empty.empty();
+  std::vector<PartlyLost> partly; // said once for the alert, below
   auto check = [&](const rules::KeyValue& kv, bool is_label) {
     const gotemplate::TemplateInfo& info = kv.tmpl(); // checked once, by the loader
     if (!info.errors.empty()) return;
@@ -296,11 +297,7 @@ void RuleChecks::templates(const Shape& shape) {
       // nothing of it, as meant.
       if (auto l = shape.lacking.find(ref.name); l != shape.lacking.end() && !inf_.absent(shape, ref.name)) {
         if (ref.guarded || (is_label && copies_itself())) continue;
-        emit_at(
-            "labels/template-label-lost", at(ref.offset, ref.length),
-            util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name, ", but some of the alerts have no ",
-                          ref.name, ": ", l->second.why, "; their ", what, " shows it empty"}),
-            "give both sides of 'or' the label, e.g. with label_replace or by (" + ref.name + ", ...)");
+        partly.push_back({is_label, kv.key.value, ref.name, l->second.why, at(ref.offset, ref.length)});
         continue;
       }
       // Prometheus fills $labels from the expression's sample alone: the rule's own labels and
@@ -342,11 +339,7 @@ void RuleChecks::templates(const Shape& shape) {
       if (available(ref.name)) continue;
       if (std::string why = inf_.absent(shape, ref.name) ? "" : or_side_without(ref.name); !why.empty()) {
         if (ref.guarded) continue;
-        emit_at(
-            "labels/template-label-lost", at(ref.offset, ref.length),
-            util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name, ", but some of the alerts have no ",
-                          ref.name, ": ", why, "; their ", what, " shows it empty"}),
-            "give both sides of 'or' the label, e.g. with label_replace or by (" + ref.name + ", ...)");
+        partly.push_back({is_label, kv.key.value, ref.name, std::move(why), at(ref.offset, ref.length)});
         continue;
       }
       if (!inf_.absent(shape, ref.name)) {
@@ -414,6 +407,30 @@ void RuleChecks::templates(const Shape& shape) {
                         "text it meant"
               : label ? "write {{ $labels." + ref.name + " }}"
                       : "write {{ $" + ref.name + " }}");
+    }
+    // A "$" glued before an action that prints a label (`because ${{ $labels.reason }}`), a shell's
+    // ${...} habit: Go copies the "$" as text, and every alert reads "because $NoPod" (openshift's
+    // cluster-version-operator, fixed in 49bba21: shipped-bugs/proofs). A label's value names
+    // something and is no amount, so no currency sign is meant; before $value (a cost alert's
+    // "${{ $value }}") it is left alone.
+    // What an action holds but its trim markers and spaces ({{- $labels.x }}).
+    auto inner = [](std::string_view s) {
+      const std::size_t a = s.find_first_not_of(" \t-"), b = s.find_last_not_of(" \t-");
+      return a == std::string_view::npos ? std::string_view() : s.substr(a, b - a + 1);
+    };
+    for (const auto& ref : info.label_refs) {
+      const std::size_t open = text.rfind("{{", ref.offset), close = text.find("}}", ref.offset + ref.length);
+      if (open == std::string_view::npos || open == 0 || text[open - 1] != '$' || close == std::string_view::npos)
+        continue;
+      const std::string_view action = inner(text.substr(open + 2, close - open - 2));
+      if (action != "$labels." + ref.name && action != ".Labels." + ref.name && action != "$.Labels." + ref.name)
+        continue;
+      const std::string_view written = text.substr(open - 1, close + 3 - open);
+      emit_at("rules/template-text", at(open - 1, written.size()),
+              util::concat({what, " \"", kv.key.value, "\" has ", written, ": Go prints the \"$\" before the action ",
+                            "as written, so every alert reads a \"$\" glued to the ", ref.name,
+                            "; a label's value names something, it is no amount"}),
+              util::concat({"drop the \"$\": ", written.substr(1)}));
     }
     // The value of `up == 0` is the comparison's constant, not how long the condition has held:
     // printed as a time, every alert says "down for 0 seconds" (review52's POSServiceDown, "no
@@ -615,9 +632,52 @@ void RuleChecks::templates(const Shape& shape) {
   };
   for (const auto& kv : r_.labels) check(kv, true);
   for (const auto& kv : r_.annotations) check(kv, false);
+  if (!partly.empty()) partly_lost(partly);
   // Last: running a query's inference replaces the storage `shape` lives in.
   for (const auto& kv : r_.labels) template_queries(kv, true);
   for (const auto& kv : r_.annotations) template_queries(kv, false);
+}
+
+// Labels that some of the alerts lack, as one side of `or` has none: said once for the alert,
+// naming every label and template, as one change mends them all (give both sides the labels).
+// vencil's rule packs read tier, owner and runbook_url in five annotations of each of 91 alerts
+// whose `or ... unless` branch has none: 451 findings of one design choice (review65).
+void RuleChecks::partly_lost(const std::vector<PartlyLost>& refs) {
+  std::vector<std::string> labels, whys, label_keys, annotation_keys;
+  auto add = [](std::vector<std::string>& to, const std::string& s) {
+    if (std::find(to.begin(), to.end(), s) == to.end()) to.push_back(s);
+  };
+  for (const PartlyLost& r : refs) {
+    if (std::find(labels.begin(), labels.end(), r.label) == labels.end())
+      labels.push_back(r.label), whys.push_back(r.why);
+    add(r.is_label ? label_keys : annotation_keys, "\"" + r.key + "\"");
+  }
+  // Where each why is one side's lack of its label ("the right side of 'or' has no tier"), the
+  // side is named once: "... has no tier, owner or runbook_url".
+  static constexpr std::string_view kHasNo = " has no ";
+  const std::string side = whys[0].substr(0, whys[0].size() - std::min(whys[0].size(), labels[0].size()));
+  bool one_side = side.ends_with(kHasNo);
+  for (std::size_t i = 0; i < labels.size() && one_side; ++i) one_side = whys[i] == side + labels[i];
+  const std::string why = one_side ? side + util::word_list(labels, "or") : util::join(whys, "; ");
+  auto kind = [](const std::vector<std::string>& keys, std::string_view one) {
+    return keys.empty() ? std::string() : util::concat({one, keys.size() > 1 ? "s " : " ", util::word_list(keys)});
+  };
+  const std::size_t templates = label_keys.size() + annotation_keys.size();
+  const std::string what =
+      util::word_list(label_keys.empty() || annotation_keys.empty()
+                          ? std::vector<std::string>{kind(label_keys, "label") + kind(annotation_keys, "annotation")}
+                          : std::vector<std::string>{kind(label_keys, "label"), kind(annotation_keys, "annotation")});
+  const std::string their = label_keys.empty()        ? (templates > 1 ? "annotations" : "annotation")
+                            : annotation_keys.empty() ? (templates > 1 ? "labels" : "label")
+                                                      : "labels and annotations";
+  std::vector<std::string> read;
+  for (const auto& l : labels) read.push_back("$labels." + l);
+  emit_at("labels/template-label-lost", refs[0].at,
+          util::concat({what, templates > 1 ? " use " : " uses ", util::word_list(read),
+                        ", but some of the alerts have no ", util::word_list(labels, "or"), ": ", why, "; their ",
+                        their, templates > 1 ? " show " : " shows ", labels.size() > 1 ? "them" : "it", " empty"}),
+          util::concat({"give both sides of 'or' the label", labels.size() > 1 ? "s" : "",
+                        ", e.g. with label_replace or by (", util::join(labels, ", "), ", ...)"}));
 }
 
 // A function given a value of a type it does not take, which promtool lets through: where the

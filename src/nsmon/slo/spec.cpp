@@ -247,8 +247,8 @@ private:
         std::vector<std::string> names, thresholds;
         for (const auto& r : dead) names.push_back(r.name), thresholds.push_back(threshold(r));
         const bool one = dead.size() == 1;
-        clauses.push_back("the " + and_list(names) + (one ? " burn-rate alert" : " burn-rate alerts") + ", above " +
-                          and_list(thresholds) + ", can never fire");
+        clauses.push_back("the " + util::word_list(names) + (one ? " burn-rate alert" : " burn-rate alerts") +
+                          ", above " + util::word_list(thresholds) + ", can never fire");
         never_fires = true;
       }
     } else {
@@ -292,7 +292,7 @@ private:
     if (!alive.empty()) {
       std::vector<std::string> fine;
       for (const auto& r : alive) fine.push_back(short_number(r.factor) + " (" + r.label + ")");
-      works += ", as this SLO's " + and_list(fine) + (fine.size() == 1 ? " does" : " do");
+      works += ", as this SLO's " + util::word_list(fine) + (fine.size() == 1 ? " does" : " do");
     }
     double highest = 0, max_window_ms = 1e300;
     for (const auto& r : dead) {
@@ -316,13 +316,6 @@ private:
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.4g", v);
     return buf;
-  }
-
-  static std::string and_list(const std::vector<std::string>& items) {
-    std::string out;
-    for (std::size_t i = 0; i < items.size(); ++i)
-      out += (i == 0 ? "" : i + 1 == items.size() ? " and " : ", ") + items[i];
-    return out;
   }
 
   void own_sli(const yaml::Node& sli, Slo& s) {

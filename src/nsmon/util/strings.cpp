@@ -26,6 +26,15 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
   return join<std::vector<std::string>>(parts, sep);
 }
 
+std::string word_list(const std::vector<std::string>& items, std::string_view last) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += i + 1 == items.size() ? concat({" ", last, " "}) : ", ";
+    out += items[i];
+  }
+  return out;
+}
+
 std::string concat(std::initializer_list<std::string_view> pieces) {
   std::size_t size = 0;
   for (auto p : pieces) size += p.size();

@@ -32,6 +32,8 @@ template <class Range> std::string join(const Range& parts, std::string_view sep
   return out;
 }
 std::string join(const std::vector<std::string>& parts, std::string_view sep); // join({a, b}, sep) too
+/// The items as prose: "a", "a and b", "a, b and c" (`last` "or": "a, b or c").
+std::string word_list(const std::vector<std::string>& items, std::string_view last = "and");
 /// The pieces one after the other, in one allocation (a message built with `+` reallocates as it
 /// grows, and makes a temporary per `+`).
 std::string concat(std::initializer_list<std::string_view> pieces);

@@ -1,14 +1,19 @@
 #include "nsmon/util/url.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 namespace nsmon::util {
 
 std::string ascii_lower(std::string_view s) {
   std::string r(s);
-  std::transform(r.begin(), r.end(), r.begin(), [](unsigned char c) { return std::tolower(c); });
+  lower_in_place(r);
   return r;
+}
+
+void lower_in_place(std::string& s) {
+  // A-Z only, whatever the C locale says: std::tolower asks the locale for every character.
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
 }
 
 std::pair<std::size_t, std::size_t> url_authority(std::string_view url) {

@@ -18,5 +18,7 @@ std::pair<std::size_t, std::size_t> url_authority(std::string_view url);
 
 /// ASCII lower case.
 std::string ascii_lower(std::string_view s);
+/// ASCII lower case, in place.
+void lower_in_place(std::string& s);
 
 } // namespace nsmon::util
