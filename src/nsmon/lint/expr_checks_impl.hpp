@@ -83,6 +83,7 @@ private:
   // expr_matching.cpp: vector matching
   void matching(const BinaryExpr& b, const VectorMatching& vm);
   static std::string added_since(const Expr& side, const std::vector<std::string>& names);
+  static std::string written_without(const Expr& side, const std::vector<std::string>& names);
   bool on_removed(const BinaryExpr& b, const VectorMatching& vm);
   bool fewer_kept(const BinaryExpr& b, const VectorMatching& vm);
   bool instances_apart(const VectorMatching& vm, const Shape& s, const Expr& side) const;

@@ -32,9 +32,13 @@ void ExprChecks::Impl::matching(const BinaryExpr& b, const VectorMatching& vm) {
   std::string why;
   const std::string since_l = only_l.empty() ? "" : added_since(*b.lhs, only_l);
   const std::string since_r = only_r.empty() ? "" : added_since(*b.rhs, only_r);
-  if (!only_l.empty()) why += "only the left side has " + util::join(only_l, ", ") + since_l;
+  // Where no release added the label, why the other side lacks it: its exporter never writes it there.
+  const std::string without_r = only_l.empty() || !since_l.empty() ? "" : written_without(*b.rhs, only_l);
+  const std::string without_l = only_r.empty() || !since_r.empty() ? "" : written_without(*b.lhs, only_r);
+  if (!only_l.empty()) why += "only the left side has " + util::join(only_l, ", ") + since_l + without_r;
   if (!only_r.empty())
-    why += std::string(why.empty() ? "" : "; ") + "only the right side has " + util::join(only_r, ", ") + since_r;
+    why += std::string(why.empty() ? "" : "; ") + "only the right side has " + util::join(only_r, ", ") + since_r +
+           without_l;
   auto quoted = [](const std::vector<std::string>& values) {
     std::string out;
     for (const auto& v : values) out += (out.empty() ? "\"" : ", \"") + v + "\"";
@@ -105,6 +109,20 @@ std::string ExprChecks::Impl::added_since(const Expr& side, const std::vector<st
     return out.empty();
   });
   return out;
+}
+
+// Where `side` is a selector of a well-known exporter's metric that lists every label it carries
+// (rules/exporters.yml, closed) and none of `names`: " (Cluster Autoscaler 1.36.1 writes x without
+// direction)", or "". Said of a bare selector only: under an operator, the operator may be why.
+std::string ExprChecks::Impl::written_without(const Expr& side, const std::vector<std::string>& names) {
+  const Expr* top = unparen(&side);
+  if (top->kind != NodeKind::vector_selector) return {};
+  const catalog::ExporterMetric* m = catalog::exporters().find(metric_name(top->as<VectorSelector>()));
+  if (!m || !m->exporter->closed ||
+      std::any_of(names.begin(), names.end(), [&](const std::string& x) { return m->label(x) != nullptr; }))
+    return {};
+  return util::concat({" (", m->exporter->name, " ", m->exporter->version, " writes ", m->name, " without ",
+                       util::word_list(names, "or"), ")"});
 }
 
 // One side keeps only the labels its operator lists, none at all (avg(x)) or some (sum by
