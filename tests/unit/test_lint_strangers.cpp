@@ -610,6 +610,13 @@ TEST_CASE("label flow: units by the series' names", "[lint][label-flow]") {
        true},
       {"bytes or seconds", record("x_bytes or y_seconds"), V{"units/mixed-or 5:12 warning"}, nullptr, true, true},
       {"a ratio by its name or a quotient", record("x_ratio or a_bytes / b_bytes"), V{}, nullptr, true, true},
+      // perses-community-mixins 09381e1: `/` binds before `-`, time() less hours.
+      {"time() less a quotient by hours", record("time() - max(x_upload_time) / 60 / 60 > 24"),
+       V{"units/time-minus-quotient 5:12 warning"}, nullptr, true, true},
+      {"the difference divided", record("(time() - max(x_upload_time)) / 60 / 60 > 24"), V{}, nullptr, true, true},
+      {"milliseconds made seconds", record("time() - x_timestamp_ms / 1000 > 300"), V{}, nullptr, true, true},
+      {"a division the author parenthesised", record("time() - (x / 3600)"), V{}, nullptr, true, true},
+      {"a divisor that is no number", record("time() - x / y / 60"), V{}, nullptr, true, true},
       {"a series whose name has no unit", record("x_bytes or y / z_bytes"), V{}, nullptr, true, true},
       // sapcc helm-charts c37a452: a name is no fact, so a condition at info.
       {"a percent by its name compared with a ratio", alert("limes_capacity_blocked_percent > 0.8"),

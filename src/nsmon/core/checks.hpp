@@ -407,6 +407,8 @@ inline constexpr auto kChecks = [] {
        "sum() of a Unix time read as a time (time() - sum(x_timestamp)): several add up to no time", lint},
       {"units/threshold-unit", warning, "a threshold in another unit of time or size than an annotation says it in",
        lint},
+      {"units/time-minus-quotient", warning,
+       "time() - x / 3600 unparenthesised: '/' binds first, so the difference is about time() itself", lint},
       {"units/timestamp-threshold", warning,
        "an exporter's Unix time kept above a number before 2001: true from the first time it is set", lint},
       {"yaml/ambiguous-boolean", warning, "an unquoted yes/no/on/off that YAML 1.1 tools read as a boolean", lint},

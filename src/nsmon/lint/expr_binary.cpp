@@ -14,6 +14,7 @@ void ExprChecks::Impl::binary(const BinaryExpr& b, std::span<const Expr* const> 
   if (b.op == BinaryOp::lor) mirrored_threshold(b);
   count_vs_rate(b);
   if (b.op == BinaryOp::sub) counter_offset_difference(b, path);
+  if (b.op == BinaryOp::sub) time_minus_quotient(b);
   if (is_comparison(b.op)) {
     nan_threshold(b);
     unlimited_divisor(b, b.lhs, b.rhs, path);
@@ -396,6 +397,34 @@ void ExprChecks::Impl::mixed_or(const BinaryExpr& b) {
            "): the result mixes them, series by series" +
            (precedence ? "; '/' binds tighter than 'or', so 'A or B / C' is 'A or (B / C)'" : ""),
        precedence ? "parenthesise what the division divides: (A or B) / C" : "compare or combine values of one unit");
+}
+
+// time() less a quotient by a number of whole minutes, unparenthesised (`time() - x / 60 / 60 >
+// 24`): '/' binds before '-', so only x is divided, and time() (seconds since 1970, over 1.7e9 since
+// 2023) less that quotient is about time() itself, never the age in minutes, hours or days the
+// division was to make (perses-community-mixins 09381e1: ThanosCompactHasNotRun always fired,
+// shipped-bugs/proofs). A time in milliseconds is made seconds by `/ 1000` there, rightly: no
+// divisor but whole minutes is judged. Written `time() - (x / 60)`, the division is the author's.
+void ExprChecks::Impl::time_minus_quotient(const BinaryExpr& b) {
+  const Expr* l = unparen(b.lhs);
+  if (l->kind != NodeKind::call || l->as<Call>().name != "time") return;
+  double by = 1;
+  const Expr* dividend = b.rhs;
+  for (; dividend->kind == NodeKind::binary && dividend->as<BinaryExpr>().op == BinaryOp::div;) {
+    const auto& d = dividend->as<BinaryExpr>();
+    const std::optional<double> c = literal(d.rhs);
+    if (!c || !(*c > 0)) return;
+    by *= *c, dividend = d.lhs;
+  }
+  if (dividend == b.rhs || by < 60 || std::fmod(by, 60) != 0 || literal(dividend)) return;
+  const std::string divisor = util::format_number(by);
+  const std::string x = print(*dividend);
+  const std::string shown = x.size() <= 60 ? x : "x";
+  emit("units/time-minus-quotient", b.range,
+       util::concat({"'/' binds before '-': only ", x.size() <= 60 ? x : "the right side's dividend", " is divided by ",
+                     divisor, ", and time(), the seconds since 1970 (over 1.7e9), less that ",
+                     "quotient is about time() itself, never the age the division was to make"}),
+       util::concat({"divide the difference: (time() - ", shown, ") / ", divisor}));
 }
 
 // An increase() on one side and a rate() or irate() on the other of a division, a sum, a

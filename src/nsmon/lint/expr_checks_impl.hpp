@@ -121,6 +121,7 @@ private:
   void unlimited_divisor(const BinaryExpr& b, const Expr* side, const Expr* other, std::span<const Expr* const> path);
   static bool limit_guarded(const BinaryExpr& cmp, std::span<const Expr* const> path, const std::string& limit);
   void mixed_or(const BinaryExpr& b);
+  void time_minus_quotient(const BinaryExpr& b);
   void count_vs_rate(const BinaryExpr& b);
   void mirrored_threshold(const BinaryExpr& b);
   void units(const BinaryExpr& b, const Expr* side, const Expr* other);
