@@ -410,7 +410,7 @@ void ExprChecks::Impl::time_minus_quotient(const BinaryExpr& b) {
   if (l->kind != NodeKind::call || l->as<Call>().name != "time") return;
   double by = 1;
   const Expr* dividend = b.rhs;
-  for (; dividend->kind == NodeKind::binary && dividend->as<BinaryExpr>().op == BinaryOp::div;) {
+  while (dividend->kind == NodeKind::binary && dividend->as<BinaryExpr>().op == BinaryOp::div) {
     const auto& d = dividend->as<BinaryExpr>();
     const std::optional<double> c = literal(d.rhs);
     if (!c || !(*c > 0)) return;
@@ -419,12 +419,12 @@ void ExprChecks::Impl::time_minus_quotient(const BinaryExpr& b) {
   if (dividend == b.rhs || by < 60 || std::fmod(by, 60) != 0 || literal(dividend)) return;
   const std::string divisor = util::format_number(by);
   const std::string x = print(*dividend);
-  const std::string shown = x.size() <= 60 ? x : "x";
+  const bool short_x = x.size() <= 60; // else named, not quoted
   emit("units/time-minus-quotient", b.range,
-       util::concat({"'/' binds before '-': only ", x.size() <= 60 ? x : "the right side's dividend", " is divided by ",
+       util::concat({"'/' binds before '-': only ", short_x ? x : "the right side's dividend", " is divided by ",
                      divisor, ", and time(), the seconds since 1970 (over 1.7e9), less that ",
                      "quotient is about time() itself, never the age the division was to make"}),
-       util::concat({"divide the difference: (time() - ", shown, ") / ", divisor}));
+       util::concat({"divide the difference: (time() - ", short_x ? x : "x", ") / ", divisor}));
 }
 
 // An increase() on one side and a rate() or irate() on the other of a division, a sum, a

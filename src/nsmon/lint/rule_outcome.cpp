@@ -42,11 +42,7 @@ const VectorSelector* rate_of(const Expr* side, const AggregateExpr*& agg) {
 
 // The alert's name and annotations, lower-cased: the words its author used for what it reports.
 std::string lowered_text(const rules::Rule& r) {
-  std::size_t size = r.name.value.size();
-  for (const auto& a : r.annotations) size += 1 + a.value.value.size();
-  std::string text;
-  text.reserve(size);
-  text += r.name.value;
+  std::string text = r.name.value;
   for (const auto& a : r.annotations) text.append(1, ' ').append(a.value.value);
   util::lower_in_place(text);
   return text;

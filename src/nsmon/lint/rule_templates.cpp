@@ -412,8 +412,7 @@ void RuleChecks::templates(const Shape& shape) {
     // ${...} habit: Go copies the "$" as text, and every alert reads "because $NoPod" (openshift's
     // cluster-version-operator, fixed in 49bba21: shipped-bugs/proofs). A label's value names
     // something and is no amount, so no currency sign is meant; before $value (a cost alert's
-    // "${{ $value }}") it is left alone.
-    // What an action holds but its trim markers and spaces ({{- $labels.x }}).
+    // "${{ $value }}") it is left alone. `inner`: an action's text but its trim markers and spaces.
     auto inner = [](std::string_view s) {
       const std::size_t a = s.find_first_not_of(" \t-"), b = s.find_last_not_of(" \t-");
       return a == std::string_view::npos ? std::string_view() : s.substr(a, b - a + 1);
