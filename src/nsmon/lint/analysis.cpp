@@ -21,6 +21,13 @@ namespace nsmon::lint {
 
 using namespace promql;
 
+namespace {
+// The help of an expression that does not parse: what the error costs is not this rule alone but
+// every rule of the file (tests/e2e/lint_unparsed_refuses_file.sh shows it of Prometheus 2.42).
+constexpr std::string_view kUnparsedFix = "fix the expression: while one rule does not parse, Prometheus refuses "
+                                          "the whole file (a reload fails and keeps the rules it had; a start fails)";
+} // namespace
+
 void Analysis::run() {
   const rules::Config* cfg = input_.config ? &*input_.config : nullptr;
   const TargetLabels targets(*options_.catalog, cfg); // once: every rule's inference reads it
@@ -65,6 +72,7 @@ void Analysis::run() {
     std::vector<core::Diagnostic>& to = mql.parses ? pr.unless_vmalert : out;
     for (const auto& e : result->errors()) {
       core::Diagnostic d = core::make_diagnostic("promql/syntax", expr_span(*pr.rule, e.range), e.message);
+      d.suggestion = kUnparsedFix;
       d.rule = pr.rule->name.value;
       d.group = g.name.value;
       // review54's lenaxia Longhorn rule, `< ${LONGHORN_MIN_STORAGE_HEADROOM_BYTES}`: as for a
