@@ -127,6 +127,25 @@ TEST_CASE("exporters: the labels that pin one of a family's apart series", "[exp
   CHECK(f->pins == std::vector<std::vector<std::string>>{{"serial"}, {"host", "path"}});
 }
 
+TEST_CASE("exporters: the most one series of a whole grows a second", "[exporters]") {
+  core::SourceFile src("e.yml",
+                       "exporters:\n- name: x\n  source: s\n  license: l\n  version: '1'\n  metrics: {}\n"
+                       "  adds_up: {read: r, why: w, names: [x_cpu_seconds_total, x_busy_seconds_total],"
+                       " label: mode, how: h, at_most: 1, each: e}\n"
+                       "- name: y\n  source: s\n  license: l\n  version: '1'\n  metrics: {}\n"
+                       "  adds_up: {read: r, why: w, names: [y_seconds_total], label: mode, how: h, at_most: 1}\n");
+  std::vector<core::Diagnostic> diags;
+  auto e = catalog::load_exporters(src, diags);
+  REQUIRE(diags.size() == 1);
+  CHECK(diags[0].message == "adds_up: at_most and each go together");
+  const catalog::ExporterWhole* w = e.adds_up("x_busy_seconds_total");
+  REQUIRE(w != nullptr);
+  CHECK(w->at_most == 1);
+  CHECK(w->each == "e");
+  REQUIRE(e.adds_up("y_seconds_total") != nullptr);
+  CHECK(e.adds_up("y_seconds_total")->at_most == 0);
+}
+
 TEST_CASE("exporters: attempt_dates map an attempt's time to its success's", "[exporters]") {
   core::SourceFile src("e.yml", "exporters:\n- name: x\n  source: s\n  license: l\n  version: '1'\n  metrics: {}\n"
                                 "  gauges:\n    read: r\n    attempt_dates: {x_last_run: x_last_ok, x_bad: [a]}\n");

@@ -157,6 +157,20 @@ TEST_CASE("label flow: NaN spread by an aggregation", "[lint][label-flow]") {
        "  - alert: A\n    expr: avg(node:cpu:time_irate1m{mode=\"user\"} / ignoring (mode) sum without (mode) "
        "(node:cpu:time_irate1m{mode=~\"user|system\"})) > 0.5\n",
        V{"promql/nan-in-aggregation 7:11"}},
+      // awesome-prometheus-alerts 748524d: a CPU's time in one mode grows at most one second a
+      // second (rules/exporters.yml `adds_up`, at_most 1.1), so its rate is a share, not a
+      // percentage: 100 minus it is always above .80, and 10 is out of its reach.
+      {"100 minus a CPU's idle share",
+       alert("100 - avg by (instance) (rate(node_cpu_seconds_total{mode=\"idle\"}[5m])) > .80"),
+       V{"promql/always-true 5:12"}},
+      {"the idle share as a percentage",
+       alert("100 - avg by (instance) (rate(node_cpu_seconds_total{mode=\"idle\"}[5m])) * 100 > 80"), V{}},
+      {"a CPU's share of one mode above 10", alert("irate(node_cpu_seconds_total{mode=\"iowait\"}[5m]) > 10"),
+       V{"promql/impossible 5:12"}},
+      {"a CPU's share of one mode above 1.2, summed over its CPUs",
+       alert("sum by (instance) (rate(node_cpu_seconds_total{mode=\"user\"}[5m])) > 1.2"), V{}},
+      {"an increase is per window, not per second", alert("increase(node_cpu_seconds_total{mode=\"idle\"}[5m]) > 10"),
+       V{}},
   });
 }
 

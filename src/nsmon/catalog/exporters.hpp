@@ -165,6 +165,10 @@ struct ExporterWhole {
   std::vector<std::string> names;
   std::string label; ///< the label whose values split the whole ("mode")
   std::string how;   ///< why the sum is above 0, said in findings
+  /// The most one series grows a second (a CPU's time in one mode, about 1), 0 where not said;
+  /// `each` says why, in findings.
+  double at_most = 0;
+  std::string each;
 };
 
 /// Two metrics of which one is, series by series (the same labels), a part of the other: at most it

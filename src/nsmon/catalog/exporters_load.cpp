@@ -262,11 +262,17 @@ private:
   }
 
   void adds_up(const yaml::Node& n, ExporterWhole& w) {
-    if (!y_.check_mapping(n, {"read", "why", "names", "label", "how"}, "adds_up")) return;
+    if (!y_.check_mapping(n, {"read", "why", "names", "label", "how", "at_most", "each"}, "adds_up")) return;
     require(n, {"read", "why", "names", "label", "how"}, "adds_up");
     if (n["names"]) w.names = y_.strings(n["names"], "names").value_or(std::vector<std::string>{});
     if (n["label"]) w.label = y_.string(n["label"], "label").value_or("");
     if (n["how"]) w.how = y_.string(n["how"], "how").value_or("");
+    if (bool(n["at_most"]) != bool(n["each"]))
+      y_.report(n, "catalog/structure", "adds_up: at_most and each go together");
+    if (n["at_most"] && n["each"]) {
+      w.at_most = y_.number(n["at_most"], "at_most").value_or(0);
+      w.each = y_.string(n["each"], "each").value_or("");
+    }
   }
 
   // Name patterns: each has exactly one `*`, which stands for the rest of the name.

@@ -65,18 +65,15 @@ bool keeps_unit(std::string_view n) {
 
 bool keeps_values(std::string_view n) { return keeps_unit(n) || n == "label_replace" || n == "label_join"; }
 
-namespace {
-
-// The fact that the rate `c` reads a counter's series over every value of the label that splits
-// its whole, a matcher on none of them (node_exporter's CPU time, rules/exporters.yml `adds_up`),
-// or nullptr.
-const catalog::ExporterWhole* whole_read(const Call& c) {
+const catalog::ExporterWhole* rate_whole(const Call& c, bool whole_only) {
   const Expr* m = c.args.size() == 1 ? unparen(c.args[0]) : nullptr;
   if (!m || m->kind != NodeKind::matrix_selector) return nullptr;
   const auto& vs = m->as<MatrixSelector>().selector->as<VectorSelector>();
   const catalog::ExporterWhole* w = catalog::exporters().adds_up(metric_name(vs));
-  return w && !narrows(vs, w->label) ? w : nullptr;
+  return w && !(whole_only && narrows(vs, w->label)) ? w : nullptr;
 }
+
+namespace {
 
 // The shape of a node nothing is known about; a place of shapes_ is made one by assignment.
 const Shape& nothing_known() {
@@ -263,7 +260,7 @@ void Inference::call(const Call& c, Shape& s) const {
                        n == "last_over_time")) {
     s.labels.insert("__name__");
   }
-  if (is_rate_function(n)) s.adds_up = whole_read(c);
+  if (is_rate_function(n)) s.adds_up = rate_whole(c, true);
   if (is_rate_function(n) || n == "deriv" || n == "delta" || n == "idelta") s.kind = ValueKind::gauge;
   else if (keeps_values(n)) {
     s.kind = arg0->kind;

@@ -470,6 +470,10 @@ std::string exporter_refuses(const catalog::ExporterMetric& known, const catalog
 
 /// Whether a function turns counter samples into per-second or total increases.
 bool is_rate_function(std::string_view name);
+/// The fact of the counter a rate `c` reads whose series add up to a whole (node_exporter's CPU
+/// time, rules/exporters.yml `adds_up`), or nullptr. whole_only: only where no matcher on the
+/// label that splits the whole narrows the selector, so that the rates summed make the whole.
+const catalog::ExporterWhole* rate_whole(const promql::Call& c, bool whole_only);
 /// Whether a function's result keeps its input's labels, unit and range (abs, round, clamp,
 /// avg/min/max/quantile_over_time, sort, ...).
 bool keeps_unit(std::string_view name);

@@ -25,7 +25,13 @@ void Inference::call_range(const Call& c, const Shape& arg, Shape& s) const {
     s.range_of = arg.range_of;
     s.count_like = arg.count_like;
   };
-  if (is_rate_function(n)) s.set_range(0, s.hi, c.name + "() is never negative"); // a decrease counts as a reset
+  if (is_rate_function(n)) {
+    s.set_range(0, s.hi, c.name + "() is never negative"); // a decrease counts as a reset
+    // A series of a whole that grows one second a second (a CPU's time in one mode), whatever
+    // the matchers; increase() is per window, not per second.
+    if (const catalog::ExporterWhole* w = rate_whole(c, false); w && w->at_most > 0 && n != "increase")
+      s.set_range(0, w->at_most, w->each);
+  }
   // A series whose every value is the same (node_exporter's node_uname_info, always 1): a
   // change of its labels makes a new series, and changes() counts a series' own values only.
   else if ((n == "changes" || n == "resets") && arg.lo == arg.hi && !arg.range_of.empty())
