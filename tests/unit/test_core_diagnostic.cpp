@@ -55,6 +55,22 @@ TEST_CASE("control characters in a quoted line cannot reach the terminal", "[dia
   CHECK(core::render_text(e, sources, false) == "g:1:4: error: m [yaml/syntax]\n  ?? x ?? \xc3\xa9 ??\n     ^\n");
 }
 
+// review69's Dameng rules: a severity in Chinese. The column is in bytes, the caret is placed in
+// the cells a terminal draws: two for each CJK character, none for a combining mark.
+TEST_CASE("the caret stands under wide and combining characters as a terminal draws them", "[diagnostic]") {
+  core::SourceSet sources;
+  sources.add("r.yml", "    labels: {severity: 严重, team: db}\n\tx: \u00e9e\xcc\x81 y\n");
+  core::Diagnostic d{core::Severity::warning, {"r.yml", 1, 24, 6}, "policy/severity", "m", ""};
+  CHECK(core::render_text(d, sources, false) == "r.yml:1:24: warning: m [policy/severity]\n"
+                                                "      labels: {severity: 严重, team: db}\n"
+                                                "                         ^~~~\n");
+  core::Diagnostic after{core::Severity::warning, {"r.yml", 1, 32, 4}, "policy/severity", "m", ""};
+  CHECK(core::render_text(after, sources, false).ends_with("\n" + std::string(31, ' ') + "^~~~\n"));
+  // A tab stays a tab; é (two bytes) and e with a combining acute (three) are one cell each.
+  core::Diagnostic tab{core::Severity::warning, {"r.yml", 2, 11, 1}, "policy/severity", "m", ""};
+  CHECK(core::render_text(tab, sources, false).ends_with("\n  \t      ^\n"));
+}
+
 TEST_CASE("source positions", "[source]") {
   core::SourceFile f("f", "ab\ncd\n\nef");
   CHECK(f.line_count() == 4);

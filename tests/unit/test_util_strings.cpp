@@ -113,6 +113,13 @@ TEST_CASE("width: one cell per code point, none for escape sequences and combini
   CHECK(width("ε ≤ 0.5 █") == 9);
   CHECK(width("\033[31mred\033[0m") == 3);
   CHECK(width("e\xCC\x81t\xC3\xA9") == 3); // "e" + U+0301 COMBINING ACUTE, "t", "é": three cells
+  // A terminal draws CJK characters, Hangul and fullwidth forms in two cells.
+  CHECK(width("严重") == 4);
+  CHECK(width("a한b") == 4);
+  CHECK(width("ＡＢ") == 4);
+  CHECK(width("\xff\x80a") == 2); // a bad lead byte is a cell (printed as '?'), a stray continuation none
+  CHECK(util::fmt::fit("严重严重", 4) == "严…");
+  CHECK(util::fmt::fit("ab严重", 4) == "ab…");
   // Tables pad by the same width, so a column of combining text stays aligned.
   auto table = util::render_table({{"name", "x"}, {"e\xCC\x81", "1"}, {"ab", "2"}});
   CHECK(table.find("e\xCC\x81     1") != std::string::npos);

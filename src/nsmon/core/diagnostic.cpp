@@ -6,6 +6,7 @@
 
 #include "nsmon/core/check_docs.hpp"
 #include "nsmon/text/go.hpp"
+#include "nsmon/util/humanize.hpp"
 
 namespace nsmon::core {
 
@@ -127,22 +128,39 @@ void append_text(std::string& out, const Diagnostic& d, const SourceSet& sources
   if (src && d.span.line > 0 && d.span.line <= src->line_count()) {
     std::string_view line = src->line(d.span.line);
     // Long lines are cut around the column so that the caret stays on screen.
+    // Cuts fall between characters, not inside one.
+    auto starts_rune = [&](std::size_t i) {
+      return i >= line.size() || (static_cast<unsigned char>(line[i]) & 0xC0) != 0x80;
+    };
     std::size_t col = static_cast<std::size_t>(std::max(d.span.col, 1) - 1);
     std::size_t from = col > 80 ? col - 40 : 0;
+    while (from < col && !starts_rune(from)) ++from;
+    std::size_t shown_end = std::min(line.size(), from + 160);
+    while (shown_end > col && !starts_rune(shown_end)) --shown_end;
     out += from ? "  ..." : "  ";
-    append_printable(out, line.substr(std::min(from, line.size()), 160));
+    append_printable(out, line.substr(std::min(from, line.size()), shown_end - std::min(from, shown_end)));
     out += '\n';
-    std::size_t pad_at = out.size();
-    out.append(2 + (from ? 3 : 0) + (col - from), ' ');
-    for (std::size_t i = from; i < col && i < line.size(); ++i)
-      if (line[i] == '\t') out[pad_at + 2 + (from ? 3 : 0) + (i - from)] = '\t';
+    // The caret stands under the column as a terminal draws the line: tabs stay tabs, and every
+    // other character takes its cells (two for a CJK character, none for a combining mark).
+    out += from ? "     " : "  ";
+    std::string before;
+    append_printable(before, line.substr(std::min(from, line.size()), col - std::min(from, col)));
+    for (std::size_t i = 0, tab; i <= before.size(); i = tab + 1) {
+      tab = std::min(before.find('\t', i), before.size());
+      out.append(util::fmt::width(std::string_view(before).substr(i, tab - i)), ' ');
+      if (tab < before.size()) out += '\t';
+    }
+    const std::size_t past = std::max(line.size(), from); // a column past the line's end
+    out.append(col > past ? col - past : 0, ' ');
     // A span that goes on past its first line (a block scalar's expression) is underlined to
     // the end of the line shown, not beyond it.
-    const std::size_t shown_end = std::min(line.size(), from + 160);
-    const int rest = shown_end > col ? static_cast<int>(shown_end - col) : 1;
-    int len = std::clamp(std::min(d.span.len, rest), 1, 120);
+    std::string under;
+    if (col < shown_end)
+      append_printable(under,
+                       line.substr(col, std::min<std::size_t>(d.span.len > 0 ? d.span.len : 1, shown_end - col)));
+    const std::size_t len = std::clamp<std::size_t>(util::fmt::width(under), 1, 120);
     paint_on("\033[1;32m");
-    out.append(1, '^').append(static_cast<std::size_t>(len - 1), '~');
+    out.append(1, '^').append(len - 1, '~');
     paint_off();
     out += '\n';
   }

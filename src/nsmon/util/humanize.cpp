@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <utility>
+
+#include "nsmon/text/go.hpp"
 
 namespace nsmon::util::fmt {
 
@@ -116,6 +119,29 @@ std::size_t escape_length(std::string_view s, std::size_t i) {
   return 2;
 }
 bool continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// The cells a terminal draws a code point in: none for the combining marks U+0300..U+036F, two
+// for the East Asian Wide and Fullwidth blocks (Hangul, CJK, kana, fullwidth forms, emoji), one
+// otherwise. glibc's wcwidth() knows the same, but only under a UTF-8 locale, which a CI runner's
+// C locale is not.
+std::size_t cells(char32_t r) {
+  if (r >= 0x300 && r <= 0x36F) return 0;
+  static constexpr std::pair<char32_t, char32_t> kWide[] = {
+      {0x1100, 0x115F}, {0x2E80, 0x303E},   {0x3041, 0x33FF},   {0x3400, 0x4DBF},  {0x4E00, 0x9FFF},
+      {0xA000, 0xA4CF}, {0xAC00, 0xD7A3},   {0xF900, 0xFAFF},   {0xFE30, 0xFE4F},  {0xFF00, 0xFF60},
+      {0xFFE0, 0xFFE6}, {0x1F300, 0x1F64F}, {0x1F900, 0x1F9FF}, {0x20000, 0x3FFFD}};
+  for (const auto& [lo, hi] : kWide)
+    if (r >= lo && r <= hi) return 2;
+  return 1;
+}
+
+// The code point at s[i] and its length in bytes; a byte that starts no valid sequence is one
+// cell (as a '?' that stands for it), a stray continuation byte none.
+std::pair<std::size_t, std::size_t> cells_at(std::string_view s, std::size_t i) {
+  const text::go::Rune r = text::go::decode_rune(s.substr(i));
+  if (r.value == text::go::kRuneError && r.width <= 1) return {continuation(s[i]) ? 0 : 1, 1};
+  return {cells(r.value), static_cast<std::size_t>(r.width)};
+}
 } // namespace
 
 std::size_t width(std::string_view s) {
@@ -125,13 +151,9 @@ std::size_t width(std::string_view s) {
       i += escape_length(s, i);
       continue;
     }
-    const auto c = static_cast<unsigned char>(s[i]);
-    if ((c == 0xCC || c == 0xCD) && i + 1 < s.size() && continuation(s[i + 1])) {
-      i += 2; // U+0300..U+036F: combining marks take no cell of their own
-      continue;
-    }
-    if (!continuation(s[i])) ++w;
-    ++i;
+    const auto [c, n] = cells_at(s, i);
+    w += c;
+    i += n;
   }
   return w;
 }
@@ -150,11 +172,11 @@ std::string fit(std::string_view s, std::size_t max) {
       i += n;
       continue;
     }
-    if (!continuation(s[i])) {
-      if (w + 1 == max) break;
-      ++w;
-    }
-    out += s[i++];
+    const auto [c, n] = cells_at(s, i);
+    if (c > 0 && w + c + 1 > max) break; // a cell is left for the "…"
+    w += c;
+    out.append(s.substr(i, n));
+    i += n;
   }
   out += "…";
   if (sgr) out += "\033[0m";

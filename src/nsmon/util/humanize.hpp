@@ -28,8 +28,9 @@ std::string sparkline(const std::vector<double>& values, std::size_t width);
 /// "▼" / "▲" / "" for a trend of -1 / +1 / 0.
 std::string arrow(int trend);
 
-/// Display width of UTF-8 text: a cell per code point; escape sequences and combining marks
-/// (U+0300..U+036F) take none. The one width every table, graph and screen uses.
+/// Display width of UTF-8 text: a cell per code point, two for East Asian wide ones (CJK, Hangul,
+/// kana, fullwidth forms, emoji); escape sequences and combining marks (U+0300..U+036F) take none.
+/// The one width every table, graph, screen and caret uses.
 std::size_t width(std::string_view s);
 /// Cuts `s` to at most `max` display cells, ending in "…" when cut; SGR sequences are kept.
 std::string fit(std::string_view s, std::size_t max);
