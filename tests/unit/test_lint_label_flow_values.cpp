@@ -202,6 +202,26 @@ TEST_CASE("label flow: constant alerts, and results a rule cannot use", "[lint][
   });
 }
 
+// transmission-prometheus-exporter's example rules (review69): "has {{ $labels.transmission_total_torrents
+// }} torrents" reads a metric's name as a label, which no series carries; a state set's label named
+// after its metric (drbd-reactor, snmp_exporter's EnumAsStateSet) is one its matcher names.
+TEST_CASE("label flow: a metric's name read as a label", "[lint][label-flow]") {
+  run_cases({
+      {"the metric compared", alert("active == 0 and total > 0", "has {{ $labels.total }} torrents"),
+       V{"labels/template-label-lost 6:44"}},
+      {"guarded", alert("active == 0 and total > 0", "{{ if $labels.total }}has {{ $labels.total }}{{ end }}"), V{}},
+      {"a state set's label, matched",
+       alert("drbd_connection_state{drbd_connection_state!=\"Connected\"} > 0", "{{ $labels.drbd_connection_state }}"),
+       V{}},
+      {"a label named in a grouping",
+       alert("max by (instance, total) (active) > 0 and on (instance) total > 0", "{{ $labels.total }}"), V{}},
+      {"a label a label_replace writes",
+       alert("label_replace(active, \"total\", \"$1\", \"instance\", \"(.*)\") > 0 and total > 0",
+             "{{ $labels.total }}"),
+       V{}},
+  });
+}
+
 TEST_CASE("label flow: queries written in a template", "[lint][label-flow]") {
   run_cases({
       {"a label of a sum", alert("up == 0", "{{ range query \"sum(up)\" }}{{ .Labels.instance }}{{ end }}"),

@@ -238,6 +238,9 @@ private:
   static const promql::Matcher* action_matcher(const promql::Expr& root);
   static std::string typo_of(const std::string& x, const LabelSet& names, bool singular_only = false);
   std::string near_label(const std::string& x, const Shape& shape) const;
+  /// Whether `x` is a metric the expression reads and nothing in it names a label `x` (a matcher,
+  /// a grouping, a match's labels, a function's string): no series then carries such a label.
+  bool metric_not_label(const std::string& x) const;
   std::string external_names() const;
 
   const ParsedRule& pr_;

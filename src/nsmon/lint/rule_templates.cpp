@@ -343,6 +343,19 @@ void RuleChecks::templates(const Shape& shape) {
         continue;
       }
       if (!inf_.absent(shape, ref.name)) {
+        // A metric's name read as a label (transmission-prometheus-exporter's example rules,
+        // review69: "has {{ $labels.transmission_total_torrents }} torrents"): a series carries no
+        // label named after its own metric, so the text shows it empty.
+        if (!ref.guarded && metric_not_label(ref.name)) {
+          emit_at("labels/template-label-lost", at(ref.offset, ref.length),
+                  util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name, ", but ", ref.name,
+                                " is a metric the expression reads, not a label of its series: the ", what,
+                                " shows it empty"}),
+                  util::concat({"print the expression's value with {{ $value }}, or another metric's with "
+                                "{{ with query \"",
+                                ref.name, "\" }}{{ . | first | value }}{{ end }}"}));
+          continue;
+        }
         if (std::string near = near_label(ref.name, shape); !near.empty())
           emit_at("labels/template-label-typo", at(ref.offset, ref.length),
                   util::concat({what, " \"", kv.key.value, "\" uses $labels.", ref.name,
@@ -845,6 +858,29 @@ std::string RuleChecks::typo_of(const std::string& x, const LabelSet& names, boo
 // A label near-identical to `x` (typo_of) that the rule has, where nothing in the rule names x:
 // not its expression, its result as far as known, nor its labels. "y is ...", with where y
 // comes from; "" when there is none. The templates of the group's other rules count too, for a
+// State-set exporters write a state as a label named after its metric (snmp_exporter's
+// EnumAsStateSet, drbd-reactor: drbd_connection_state{drbd_connection_state="Connected"}); the rules
+// that read them match on that label, which tells them from a metric's name read as a label.
+bool RuleChecks::metric_not_label(const std::string& x) const {
+  const Expr& root = *pr_.parsed->expr();
+  if (!promql::metric_names(root).count(x)) return false;
+  bool named = false;
+  walk(root, [&](const Expr& n, std::span<const Expr* const>) {
+    auto is_x = [&](const std::string& l) { return l == x; };
+    if (n.kind == NodeKind::vector_selector)
+      for (const auto& m : n.as<VectorSelector>().matchers) named |= m.name == x;
+    if (n.kind == NodeKind::aggregate)
+      named |= std::any_of(n.as<AggregateExpr>().grouping.begin(), n.as<AggregateExpr>().grouping.end(), is_x);
+    if (n.kind == NodeKind::binary)
+      if (const VectorMatching* vm = n.as<BinaryExpr>().matching())
+        named |= std::any_of(vm->labels.begin(), vm->labels.end(), is_x) ||
+                 std::any_of(vm->include.begin(), vm->include.end(), is_x);
+    if (n.kind == NodeKind::string_literal) named |= n.as<StringLiteral>().value == x;
+    return !named;
+  });
+  return !named;
+}
+
 // plural x of a y that more of them read (three messages saying namespaces, ten namespace).
 std::string RuleChecks::near_label(const std::string& x, const Shape& shape) const {
   LabelSet named(shape.labels.begin(), shape.labels.end());
