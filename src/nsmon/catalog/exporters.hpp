@@ -216,6 +216,9 @@ struct Exporter {
   ExporterGauges gauges;
   std::string prefix;            ///< every metric of its own is named so ("node_"); "" when not known
   std::vector<std::string> jobs; ///< the job names scrape configs conventionally give it
+  /// The exporters under whose jobs names of its prefix are served too (node_exporter's textfile
+  /// collector, for the scripts that name their series smartctl_*): such a selector is no wrong job.
+  std::vector<std::string> shared_with;
   /// Why one target serves each of its series in a cluster (Ceph's active mgr; a standby's
   /// /metrics is empty): a job's several instances do not write the same series. "" when not so.
   std::string one_target;

@@ -33,10 +33,9 @@ public:
     y_.check_mapping(*root, {"renames_as_of", "exporters"}, "exporters.yml");
     if ((*root)["renames_as_of"]) out.renames_as_of = date((*root)["renames_as_of"], "renames_as_of");
     for (const auto& n : (*root)["exporters"]) {
-      if (!y_.check_mapping(n,
-                            {"name", "source", "license", "version", "history", "read", "prefix", "jobs", "one_target",
-                             "closed", "metrics", "renamed", "gauges", "families", "served", "parts", "counters",
-                             "busy", "adds_up"},
+      if (!y_.check_mapping(n, {"name",   "source",     "license",  "version", "history", "read",       "prefix",
+                                "jobs",   "one_target", "closed",   "metrics", "renamed", "gauges",     "families",
+                                "served", "parts",      "counters", "busy",    "adds_up", "shared_with"},
                             "an exporter"))
         continue;
       require(n, {"name", "source", "license", "version"}, "an exporter");
@@ -49,6 +48,8 @@ public:
       if (n["gauges"]) gauges(n["gauges"], e.gauges);
       if (n["prefix"]) e.prefix = y_.string(n["prefix"], "prefix").value_or("");
       if (n["jobs"]) e.jobs = y_.strings(n["jobs"], "jobs").value_or(std::vector<std::string>{});
+      if (n["shared_with"])
+        e.shared_with = y_.strings(n["shared_with"], "shared_with").value_or(std::vector<std::string>{});
       if (n["one_target"]) e.one_target = y_.string(n["one_target"], "one_target").value_or("");
       if (n["families"]) families(n["families"], e);
       if (n["served"]) served(n["served"], e.served);

@@ -289,6 +289,8 @@ void Analysis::exporter_jobs(const ForeignMetrics& foreign, const std::map<std::
     const catalog::Exporter* e = known.by_prefix(u.name);
     const catalog::Exporter* other = e ? known.by_job(u.job) : nullptr;
     if (!other || other == e || recorded.count(u.name)) continue;
+    // Another exporter that serves names of the prefix too (node_exporter's textfile collector).
+    if (std::find(e->shared_with.begin(), e->shared_with.end(), other->name) != e->shared_with.end()) continue;
     std::string msg = util::concat({u.name, " is a ", e->name, " metric (", e->prefix, "*), selected under job=\"",
                                     u.job, "\", the job ", other->name, " is scraped under"});
     auto it = own.find(e);
