@@ -914,6 +914,14 @@ TEST_CASE("exporters: a metric under the job another exporter is scraped under",
               .empty());
   CHECK(lint_files({{"w.yml", "  - alert: W\n    expr: windows_os_info{job=\"node-exporter\"}\n"}},
                    "exporters/wrong-job") == V{"w.yml:5:11 info"});
+  // node_exporter's textfile scripts write smartctl_* series of their own (rules/exporters.yml
+  // shared_with): under node_exporter's job, quiet; under kube-state-metrics', the note.
+  CHECK(lint_files({{"s.yml", "  - alert: S\n    expr: smartctl_device_smart_healthy{job=\"node\"} == 0\n"}},
+                   "exporters/wrong-job")
+            .empty());
+  CHECK(lint_files(
+            {{"s.yml", "  - alert: S\n    expr: smartctl_device_smart_healthy{job=\"kube-state-metrics\"} == 0\n"}},
+            "exporters/wrong-job") == V{"s.yml:5:11 info"});
 }
 
 TEST_CASE("exporters: a label one side of a match has and the other cannot", "[exporters][lint]") {
