@@ -117,7 +117,8 @@ TEST_CASE("width: one cell per code point, none for escape sequences and combini
   CHECK(width("严重") == 4);
   CHECK(width("a한b") == 4);
   CHECK(width("ＡＢ") == 4);
-  CHECK(width("\xff\x80a") == 2); // a bad lead byte is a cell (printed as '?'), a stray continuation none
+  CHECK(width("\xff\x80"
+              "a") == 2); // a bad lead byte is a cell (printed as '?'), a stray continuation none
   CHECK(util::fmt::fit("严重严重", 4) == "严…");
   CHECK(util::fmt::fit("ab严重", 4) == "ab…");
   // Tables pad by the same width, so a column of combining text stays aligned.
