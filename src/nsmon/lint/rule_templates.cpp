@@ -855,9 +855,6 @@ std::string RuleChecks::typo_of(const std::string& x, const LabelSet& names, boo
   return {};
 }
 
-// A label near-identical to `x` (typo_of) that the rule has, where nothing in the rule names x:
-// not its expression, its result as far as known, nor its labels. "y is ...", with where y
-// comes from; "" when there is none. The templates of the group's other rules count too, for a
 // State-set exporters write a state as a label named after its metric (snmp_exporter's
 // EnumAsStateSet, drbd-reactor: drbd_connection_state{drbd_connection_state="Connected"}); the rules
 // that read them match on that label, which tells them from a metric's name read as a label.
@@ -881,6 +878,9 @@ bool RuleChecks::metric_not_label(const std::string& x) const {
   return !named;
 }
 
+// A label near-identical to `x` (typo_of) that the rule has, where nothing in the rule names x:
+// not its expression, its result as far as known, nor its labels. "y is ...", with where y
+// comes from; "" when there is none. The templates of the group's other rules count too, for a
 // plural x of a y that more of them read (three messages saying namespaces, ten namespace).
 std::string RuleChecks::near_label(const std::string& x, const Shape& shape) const {
   LabelSet named(shape.labels.begin(), shape.labels.end());
